@@ -1,0 +1,134 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { HTTPException } from "hono/http-exception";
+import { requestId } from "hono/request-id";
+import { customersRouter } from "./customers/routes";
+import { EventInput } from "./events/schemas";
+import { eventsRouter } from "./events/routes";
+import { metaRouter } from "./meta/routes";
+import { authenticate } from "./platform/auth";
+import type { AppEnv, Services } from "./platform/env";
+import { ApiError, problemResponse } from "./platform/errors";
+import { idempotency } from "./platform/idempotency";
+import { subscriptionsRouter } from "./subscriptions/routes";
+import { keysRouter } from "./tenants/routes";
+
+/** Every capability's router; each declares its own full paths. */
+const domains = [customersRouter, subscriptionsRouter, eventsRouter, keysRouter];
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export const OPENAPI_INFO: Parameters<OpenAPIHono["getOpenAPI31Document"]>[0] = {
+  openapi: "3.1.0",
+  info: {
+    title: "Tsuzuku API",
+    version: "1.0.0",
+    description:
+      "Tsuzuku (続く) helps subscription (定期購入) merchants keep customers fairly: churn risk, reason-aware offers, self-service plan changes and a cancellation flow that is always two calls at most.\n\nAuthenticate with `Authorization: Bearer <api key>`. Errors are RFC 9457 `application/problem+json` with a stable `code`.",
+    license: { name: "MIT", url: "https://opensource.org/licenses/MIT" },
+  },
+  servers: [{ url: "http://localhost:8787", description: "Local (npm start)" }],
+  tags: [
+    { name: "Customers", description: "Customer data synced from the merchant's cart system." },
+    { name: "Subscriptions", description: "定期 subscriptions synced from the merchant's cart system." },
+    { name: "Events", description: "Signals: deliveries, payments, contacts, stock, surveys." },
+    { name: "Keys", description: "API keys of the tenant (admin)." },
+    { name: "Meta", description: "Health and documentation." },
+  ],
+};
+
+/**
+ * The whole API as one Hono app. `services` resolves the database and clock per request: Node
+ * hands the same ones every time; the Worker builds them from its bindings.
+ */
+export function createApp(services: (c: Context<AppEnv>) => Services) {
+  const app = new OpenAPIHono<AppEnv>();
+
+  app.use(requestId({ headerName: "X-Request-Id" }));
+  app.use(async (c, next) => {
+    c.set("services", services(c));
+    await next();
+  });
+  app.use(
+    "/v1/*",
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new ApiError("payload_too_large", `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`);
+      },
+    }),
+  );
+  app.use("/v1/*", requireJsonBody);
+  app.use("/v1/*", authenticate);
+  app.use("/v1/*", idempotency);
+
+  for (const domain of domains) app.route("/", domain);
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
+    type: "http",
+    scheme: "bearer",
+    description: "An API key of your tenant, e.g. `tsz_…`. Scopes: read, write, admin.",
+  });
+  app.openAPIRegistry.register("EventInput", EventInput);
+  const document = () => app.getOpenAPI31Document(OPENAPI_INFO);
+  app.route("/", metaRouter(document));
+
+  app.notFound((c) => {
+    const allowed = methodsFor(app, c.req.path);
+    if (allowed.length > 0) {
+      const res = problemResponse(c, new ApiError("method_not_allowed", `${c.req.method} is not allowed here; use ${allowed.join(", ")}.`));
+      res.headers.set("Allow", allowed.join(", "));
+      return res;
+    }
+    return problemResponse(c, new ApiError("route_not_found", `No route ${c.req.method} ${c.req.path}. See /docs.`));
+  });
+
+  app.onError((err, c) => {
+    if (err instanceof ApiError) {
+      const res = problemResponse(c, err);
+      if (err.code === "missing_api_key" || err.code === "invalid_api_key") res.headers.set("WWW-Authenticate", 'Bearer realm="tsuzuku"');
+      return res;
+    }
+    if (err instanceof HTTPException && err.status === 400) {
+      return problemResponse(c, new ApiError("invalid_json", "The request body could not be parsed as JSON."));
+    }
+    // Unexpected: log it with the request id, tell the caller nothing internal.
+    console.error(`[${c.var.requestId}] ${c.req.method} ${c.req.path}`, err);
+    return problemResponse(c, new ApiError("internal_error", `Something went wrong on our side. Quote request id ${c.var.requestId} to support.`));
+  });
+
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;
+
+/** 415 for a body that is not JSON, before anything parses it. */
+async function requireJsonBody(c: Context<AppEnv>, next: () => Promise<void>) {
+  if (c.req.method === "POST" || c.req.method === "PUT" || c.req.method === "PATCH") {
+    const type = c.req.header("content-type");
+    const hasBody = (c.req.header("content-length") ?? "0") !== "0" || c.req.header("transfer-encoding") !== undefined;
+    if ((type !== undefined || hasBody) && !/^application\/([\w.-]+\+)?json\s*(;|$)/i.test(type ?? "")) {
+      throw new ApiError("unsupported_media_type", "Send the body as application/json.");
+    }
+  }
+  await next();
+}
+
+function methodsFor(app: OpenAPIHono<AppEnv>, path: string): string[] {
+  const methods = new Set<string>();
+  for (const r of app.routes) {
+    if (r.method === "ALL" || r.path.includes("*")) continue;
+    const pattern = new RegExp("^" + r.path.replace(/:[A-Za-z0-9_]+/g, "[^/]+") + "$");
+    if (pattern.test(path)) methods.add(r.method);
+  }
+  return [...methods];
+}
+
+/** The OpenAPI document, as served at /openapi.json and committed as openapi.json. */
+export function openApiJson(): string {
+  const app = createApp(() => {
+    throw new Error("the OpenAPI document is built without services");
+  });
+  return JSON.stringify(app.getOpenAPI31Document(OPENAPI_INFO), null, 2) + "\n";
+}

@@ -1,0 +1,29 @@
+import { eq } from "drizzle-orm";
+import { customers } from "../db/schema";
+import { ApiError } from "../platform/errors";
+import type { TenantStore } from "../platform/tenancy";
+
+export type CustomerRow = typeof customers.$inferSelect;
+
+export function toCustomer(row: CustomerRow) {
+  return {
+    id: row.id,
+    name: row.name,
+    email: row.email,
+    phone: row.phone,
+    locale: row.locale as "ja" | "en" | null,
+    marketingConsent: row.marketingConsent,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+export function findCustomer(store: TenantStore, id: string) {
+  return store.find(customers, eq(customers.id, id));
+}
+
+export async function getCustomer(store: TenantStore, id: string): Promise<CustomerRow> {
+  const row = await findCustomer(store, id);
+  if (!row) throw new ApiError("customer_not_found", `No customer ${id}.`);
+  return row;
+}

@@ -1,0 +1,38 @@
+import type { Client } from "@libsql/client";
+import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
+import * as schema from "./schema";
+
+export type Orm = LibSQLDatabase<typeof schema>;
+/** What a write transaction sees: the same query builder, bound to the open transaction. */
+export type Tx = Parameters<Parameters<Orm["transaction"]>[0]>[0];
+export type Queryable = Orm | Tx;
+
+/**
+ * The database handle the app works with. Reads go straight to `orm`; every write goes through
+ * `write`, which runs it in one transaction so a failure halfway changes nothing.
+ *
+ * Writes from one process are queued: the embedded libSQL driver is synchronous, so two write
+ * transactions interleaving on two connections would make the second fail with SQLITE_BUSY (or
+ * block the event loop the first needs to finish). On a libSQL server the queue only orders this
+ * isolate's own writes; the server serialises writers across isolates.
+ */
+export type Database = {
+  orm: Orm;
+  client: Client;
+  write<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+};
+
+export function createDatabase(client: Client): Database {
+  const orm = drizzle(client, { schema });
+  let queue: Promise<unknown> = Promise.resolve();
+  return {
+    orm,
+    client,
+    write<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+      const run = queue.then(() => orm.transaction(fn));
+      // The queue continues whether this write succeeded or not.
+      queue = run.catch(() => undefined);
+      return run;
+    },
+  };
+}

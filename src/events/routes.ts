@@ -1,0 +1,134 @@
+import { inArray } from "drizzle-orm";
+import { customers, events, subscriptions } from "../db/schema";
+import { fieldErrors, type ErrorCode } from "../platform/errors";
+import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse } from "../platform/openapi";
+import type { TenantStore } from "../platform/tenancy";
+import { EVENT_TYPES, EventInput, IngestEventsBody, IngestEventsResponse } from "./schemas";
+
+type Result = {
+  id: string | null;
+  index: number;
+  result: "accepted" | "duplicate" | "rejected";
+  status: number;
+  error?: { code: ErrorCode; detail: string; errors?: { path: string; message: string }[] };
+};
+
+const reject = (index: number, id: string | null, code: ErrorCode, detail: string, errors?: Result["error"] extends infer E ? E extends { errors?: infer F } ? F : never : never): Result => ({
+  id,
+  index,
+  result: "rejected",
+  status: 422,
+  error: { code, detail, ...(errors ? { errors } : {}) },
+});
+
+/** SQLite caps bound parameters per statement; stay well under it. */
+const CHUNK = 100;
+
+export async function ingestEvents(store: TenantStore, items: unknown[], receivedAt: string): Promise<Result[]> {
+  const results: Result[] = new Array(items.length);
+  const valid: { index: number; event: EventInput }[] = [];
+  items.forEach((item, index) => {
+    const id = typeof (item as { id?: unknown })?.id === "string" ? (item as { id: string }).id : null;
+    const type = (item as { type?: unknown })?.type;
+    if (typeof type === "string" && !EVENT_TYPES.includes(type as never)) {
+      results[index] = reject(index, id, "unknown_event_type", `Unknown event type "${type}". Known types: ${EVENT_TYPES.join(", ")}.`, [
+        { path: `events.${index}.type`, message: "Unknown event type" },
+      ]);
+      return;
+    }
+    const parsed = EventInput.safeParse(item);
+    if (!parsed.success) {
+      results[index] = reject(index, id, "validation_failed", "The event is not valid.", fieldErrors(parsed.error.issues, `events.${index}`));
+      return;
+    }
+    valid.push({ index, event: parsed.data });
+  });
+
+  return store.write(async (s) => {
+    const ids = [...new Set(valid.map((v) => v.event.id))];
+    const customerIds = [...new Set(valid.map((v) => v.event.customerId))];
+    const subscriptionIds = [...new Set(valid.flatMap((v) => (v.event.subscriptionId ? [v.event.subscriptionId] : [])))];
+    const [stored, knownCustomers, knownSubscriptions] = await Promise.all([
+      selectIn(ids, (chunk) => s.q.select({ id: events.id }).from(events).where(s.owns(events, inArray(events.id, chunk)))),
+      selectIn(customerIds, (chunk) => s.q.select({ id: customers.id }).from(customers).where(s.owns(customers, inArray(customers.id, chunk)))),
+      selectIn(subscriptionIds, (chunk) =>
+        s.q
+          .select({ id: subscriptions.id, customerId: subscriptions.customerId })
+          .from(subscriptions)
+          .where(s.owns(subscriptions, inArray(subscriptions.id, chunk))),
+      ),
+    ]);
+    const seen = new Set(stored.map((r) => r.id));
+    const customerSet = new Set(knownCustomers.map((r) => r.id));
+    const subscriptionOwner = new Map(knownSubscriptions.map((r) => [r.id, r.customerId]));
+    const rows: (typeof events.$inferInsert & {})[] = [];
+    for (const { index, event } of valid) {
+      if (seen.has(event.id)) {
+        results[index] = { id: event.id, index, result: "duplicate", status: 200 };
+        continue;
+      }
+      if (!customerSet.has(event.customerId)) {
+        results[index] = reject(index, event.id, "unknown_customer", `No customer ${event.customerId}.`, [
+          { path: `events.${index}.customerId`, message: "Unknown customer" },
+        ]);
+        continue;
+      }
+      if (event.subscriptionId && subscriptionOwner.get(event.subscriptionId) !== event.customerId) {
+        results[index] = reject(index, event.id, "unknown_subscription", `No subscription ${event.subscriptionId} for customer ${event.customerId}.`, [
+          { path: `events.${index}.subscriptionId`, message: "Unknown subscription for this customer" },
+        ]);
+        continue;
+      }
+      seen.add(event.id);
+      rows.push({
+        tenantId: s.tenantId,
+        id: event.id,
+        type: event.type,
+        customerId: event.customerId,
+        subscriptionId: event.subscriptionId ?? null,
+        occurredAt: event.occurredAt,
+        data: event.data,
+        receivedAt,
+      });
+      results[index] = { id: event.id, index, result: "accepted", status: 201 };
+    }
+    for (let i = 0; i < rows.length; i += CHUNK) {
+      await s.insert(events, rows.slice(i, i + CHUNK));
+    }
+    return results;
+  });
+}
+
+async function selectIn<T>(values: string[], query: (chunk: string[]) => Promise<T[]>): Promise<T[]> {
+  const out: T[] = [];
+  for (let i = 0; i < values.length; i += CHUNK) out.push(...(await query(values.slice(i, i + CHUNK))));
+  return out;
+}
+
+export const eventsRouter = domainRouter().openapi(
+  apiRoute({
+    method: "post",
+    path: "/v1/events",
+    operationId: "ingestEvents",
+    tags: ["Events"],
+    scope: "write",
+    summary: "Send a batch of customer signals",
+    description:
+      "Deliveries, skips, payments, contacts, reported stock and survey answers from the merchant's systems. Idempotent by event `id`: a resent event is reported as `duplicate` and stored once. Each item is validated on its own; the response reports every item's result in order.",
+    request: { headers: IdempotencyHeaders, body: jsonBody(IngestEventsBody, {
+        events: [
+          { id: "evt-20261120-000123", type: "delivery.completed", customerId: "C-100245", subscriptionId: "S-2024-000981", occurredAt: "2026-11-20T01:00:00Z", data: { deliveredOn: "2026-11-20" } },
+          { id: "evt-20261121-000045", type: "usage.reported", customerId: "C-100245", subscriptionId: "S-2024-000981", occurredAt: "2026-11-21T10:30:00Z", data: { remainingUnits: 12 } },
+          { id: "evt-20261121-000046", type: "contact.logged", customerId: "C-100245", occurredAt: "2026-11-21T10:32:00Z", data: { channel: "phone", topic: "cancel_request", sentiment: "negative" } },
+        ],
+      }),
+    },
+    responses: { 200: jsonResponse(IngestEventsResponse, "Per-item results") },
+  }),
+  async (c) => {
+    const { events: items } = c.req.valid("json");
+    const results = await ingestEvents(c.var.store, items, c.var.services.now().toISOString());
+    const count = (r: Result["result"]) => results.filter((x) => x.result === r).length;
+    return c.json({ accepted: count("accepted"), duplicates: count("duplicate"), rejected: count("rejected"), results }, 200);
+  },
+);

@@ -1,0 +1,34 @@
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { Scalar } from "@scalar/hono-api-reference";
+import { sql } from "drizzle-orm";
+import type { AppEnv } from "../platform/env";
+import { ApiError } from "../platform/errors";
+import { errorResponses, jsonResponse } from "../platform/openapi";
+
+const Health = z.object({ status: z.literal("ok"), database: z.literal("ok"), time: z.string() }).openapi("Health");
+
+/** Health and documentation: public, no API key. `openapi` is the document the app generates. */
+export function metaRouter(openapi: () => unknown) {
+  return new OpenAPIHono<AppEnv>()
+    .openapi(
+      createRoute({
+        method: "get",
+        path: "/health",
+        operationId: "health",
+        tags: ["Meta"],
+        summary: "Health check",
+        description: "Answers 200 when the service can query its database, 503 otherwise. No API key needed.",
+        responses: { 200: jsonResponse(Health, "Healthy"), ...errorResponses(["database_unavailable"]) },
+      }),
+      async (c) => {
+        try {
+          await c.var.services.db.orm.run(sql`select 1`);
+        } catch {
+          throw new ApiError("database_unavailable", "The database did not answer.");
+        }
+        return c.json({ status: "ok" as const, database: "ok" as const, time: c.var.services.now().toISOString() }, 200);
+      },
+    )
+    .get("/openapi.json", (c) => c.json(openapi()))
+    .get("/docs", Scalar({ url: "/openapi.json", pageTitle: "Tsuzuku API reference" }));
+}

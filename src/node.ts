@@ -1,0 +1,49 @@
+import { serve } from "@hono/node-server";
+import { count } from "drizzle-orm";
+import { createApp } from "./app";
+import { nodeConfig } from "./config";
+import { migrateDatabase, openDatabase } from "./db/node";
+import { tenants } from "./db/schema";
+import { DEMO_API_KEY, seedDemo } from "./demo/seed";
+import { findTenant } from "./tenants/keys";
+import { DEMO_TENANT_ID } from "./demo/seed";
+
+/** Node entry point: configuration, database and the HTTP server. Everything else is the app's. */
+const config = nodeConfig();
+const db = await openDatabase(config.databaseUrl, config.databaseAuthToken);
+await migrateDatabase(db);
+
+let demo: { apiKey: string } | undefined;
+if (config.seedDemo) {
+  const [row] = await db.orm.select({ n: count() }).from(tenants);
+  if (row?.n === 0) {
+    const started = Date.now();
+    const seeded = await seedDemo(db, {
+      now: new Date(),
+      onProgress: (done, total) => process.stdout.write(`\rSeeding demo tenant… ${done}/${total}`),
+    });
+    process.stdout.write(
+      `\rSeeded demo tenant: ${seeded.customers} customers, ${seeded.subscriptions} subscriptions, ${seeded.events} events in ${Date.now() - started} ms\n`,
+    );
+    demo = seeded;
+  } else if (await findTenant(db.orm, DEMO_TENANT_ID)) {
+    demo = { apiKey: DEMO_API_KEY };
+  }
+}
+
+const app = createApp(() => ({ db, now: () => new Date() }));
+const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+  const base = `http://${info.address === "::1" ? "[::1]" : info.address}:${info.port}`;
+  console.log(`Tsuzuku API on ${base}  (database ${config.databaseUrl})`);
+  console.log(`  Docs:     ${base}/docs`);
+  console.log(`  OpenAPI:  ${base}/openapi.json`);
+  if (demo) console.log(`  Demo key: ${demo.apiKey}\n  Try:      curl -H "Authorization: Bearer ${demo.apiKey}" ${base}/v1/customers/C-100001`);
+});
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    server.close();
+    db.client.close();
+    process.exit(0);
+  });
+}

@@ -1,0 +1,52 @@
+/** WebCrypto only, so the same code runs on Node and in workerd. */
+
+const encoder = new TextEncoder();
+
+export async function sha256Hex(input: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", encoder.encode(input));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** Compares two strings in time that depends only on their length. */
+export function timingSafeEqual(a: string, b: string): boolean {
+  const x = encoder.encode(a);
+  const y = encoder.encode(b);
+  let diff = x.length ^ y.length;
+  for (let i = 0; i < Math.max(x.length, y.length); i++) diff |= (x[i] ?? 0) ^ (y[i] ?? 0);
+  return diff === 0;
+}
+
+const ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+/** Random base62 string; 22 characters carry about 131 bits. */
+export function randomToken(length = 22): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(length));
+  let out = "";
+  // 248 = 4 × 62: bytes at or above it are redrawn so every character is equally likely.
+  for (let i = 0; out.length < length; i++) {
+    if (i >= bytes.length) {
+      crypto.getRandomValues(bytes);
+      i = 0;
+    }
+    const b = bytes[i]!;
+    if (b < 248) out += ALPHABET[b % 62];
+  }
+  return out;
+}
+
+/** Service-created ids are prefixed so a support engineer can tell what an id names. */
+export function newId(prefix: "ten" | "key" | "cf" | "chg" | "off" | "evt" | "wh" | "mdl"): string {
+  return `${prefix}_${randomToken(20)}`;
+}
+
+/** Canonical JSON (sorted keys) so `{a,b}` and `{b,a}` count as the same request body. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}

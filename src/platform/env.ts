@@ -1,0 +1,28 @@
+import type { Database } from "../db/client";
+import type { TenantStore } from "./tenancy";
+
+export const SCOPES = ["read", "write", "admin"] as const;
+export type Scope = (typeof SCOPES)[number];
+
+export type Caller = {
+  tenantId: string;
+  keyId: string;
+  scopes: readonly Scope[];
+};
+
+/** Things the runtime entry point hands the app: how to reach the database and what time it is. */
+export type Services = {
+  db: Database;
+  /** Injectable clock so tests can pin "now". */
+  now: () => Date;
+};
+
+export type AppEnv = {
+  Variables: {
+    services: Services;
+    caller: Caller;
+    /** The tenant-scoped data layer; the only way route handlers reach tenant data. */
+    store: TenantStore;
+    requestId: string;
+  };
+};

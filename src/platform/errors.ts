@@ -1,0 +1,118 @@
+import { z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+
+/**
+ * The one error model. Every failure the API reports is an ApiError with a stable `code`; the
+ * status comes from this table so a code can never be sent with two different statuses.
+ */
+export const ERROR_STATUS = {
+  invalid_json: 400,
+  invalid_request: 400,
+  missing_api_key: 401,
+  invalid_api_key: 401,
+  insufficient_scope: 403,
+  not_found: 404,
+  route_not_found: 404,
+  customer_not_found: 404,
+  subscription_not_found: 404,
+  key_not_found: 404,
+  method_not_allowed: 405,
+  idempotency_key_in_use: 409,
+  version_conflict: 412,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  validation_failed: 422,
+  idempotency_key_reused: 422,
+  unknown_customer: 422,
+  unknown_subscription: 422,
+  unknown_event_type: 422,
+  internal_error: 500,
+  database_unavailable: 503,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+export type ErrorStatus = (typeof ERROR_STATUS)[ErrorCode];
+
+const TITLES: Record<ErrorCode, string> = {
+  invalid_json: "The request body is not valid JSON",
+  invalid_request: "The request is malformed",
+  missing_api_key: "An API key is required",
+  invalid_api_key: "The API key is not valid",
+  insufficient_scope: "The API key lacks the scope this operation needs",
+  not_found: "Not found",
+  route_not_found: "No such route",
+  customer_not_found: "Customer not found",
+  subscription_not_found: "Subscription not found",
+  key_not_found: "API key not found",
+  method_not_allowed: "Method not allowed on this route",
+  idempotency_key_in_use: "A request with this Idempotency-Key is still being processed",
+  version_conflict: "The resource has changed since the version you sent",
+  payload_too_large: "The request body is too large",
+  unsupported_media_type: "The request body must be application/json",
+  validation_failed: "The request is not valid",
+  idempotency_key_reused: "This Idempotency-Key was used with a different request",
+  unknown_customer: "The referenced customer does not exist",
+  unknown_subscription: "The referenced subscription does not exist",
+  unknown_event_type: "Unknown event type",
+  internal_error: "Internal error",
+  database_unavailable: "The database is unavailable",
+};
+
+export type FieldError = { path: string; message: string };
+
+export class ApiError extends Error {
+  readonly status: ErrorStatus;
+  constructor(
+    readonly code: ErrorCode,
+    readonly detail?: string,
+    readonly extra: { errors?: FieldError[] } & Record<string, unknown> = {},
+  ) {
+    super(detail ?? TITLES[code]);
+    this.status = ERROR_STATUS[code];
+  }
+}
+
+export const PROBLEM_BASE = "https://tsuzuku.dev/errors/";
+
+export function problemBody(err: ApiError, instance?: string) {
+  return {
+    type: PROBLEM_BASE + err.code,
+    title: TITLES[err.code],
+    status: err.status,
+    detail: err.detail ?? TITLES[err.code],
+    code: err.code,
+    ...(instance ? { instance } : {}),
+    ...err.extra,
+  };
+}
+
+export function problemResponse(c: Context, err: ApiError): Response {
+  // c.body keeps headers middleware already set (X-Request-Id).
+  return c.body(JSON.stringify(problemBody(err, c.req.path)), err.status, {
+    "content-type": "application/problem+json; charset=utf-8",
+  });
+}
+
+/** Turns zod issues into `errors: [{ path, message }]`, paths as JSON pointers-ish dotted strings. */
+export function fieldErrors(issues: readonly z.core.$ZodIssue[], prefix = ""): FieldError[] {
+  return issues.map((i) => ({
+    path: [prefix, ...i.path.map(String)].filter((p) => p !== "").join("."),
+    message: i.message,
+  }));
+}
+
+export const ProblemSchema = z
+  .object({
+    type: z.string().openapi({ example: PROBLEM_BASE + "validation_failed" }),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    code: z.string().openapi({ description: "Stable machine-readable error code (snake_case).", example: "validation_failed" }),
+    instance: z.string().optional(),
+    errors: z
+      .array(z.object({ path: z.string(), message: z.string() }))
+      .optional()
+      .openapi({ description: "For validation errors: each offending field." }),
+  })
+  .passthrough()
+  .openapi("Problem", { description: "RFC 9457 problem details." });

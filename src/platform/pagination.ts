@@ -1,0 +1,30 @@
+import { ApiError } from "./errors";
+
+/**
+ * Cursors are opaque to callers: base64url of the last row's sort key. Keyset pagination keeps
+ * every page an index seek however deep the caller goes.
+ */
+export function encodeCursor(key: readonly (string | number)[]): string {
+  return btoa(JSON.stringify(key)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+export function decodeCursor(cursor: string | undefined): (string | number)[] | undefined {
+  if (cursor === undefined) return undefined;
+  try {
+    const json = atob(cursor.replace(/-/g, "+").replace(/_/g, "/"));
+    const key = JSON.parse(json);
+    if (Array.isArray(key) && key.every((k) => typeof k === "string" || typeof k === "number")) return key;
+  } catch {
+    // fall through
+  }
+  throw new ApiError("validation_failed", "The cursor is not one this API issued.", {
+    errors: [{ path: "query.cursor", message: "Invalid cursor" }],
+  });
+}
+
+/** Fetch `limit + 1` rows; this trims the extra one and says whether there is a next page. */
+export function toPage<T>(rows: T[], limit: number, keyOf: (row: T) => (string | number)[]) {
+  const data = rows.slice(0, limit);
+  const last = data[data.length - 1];
+  return { data, nextCursor: rows.length > limit && last ? encodeCursor(keyOf(last)) : null };
+}

@@ -1,0 +1,27 @@
+import { parsePhoneNumberFromString } from "libphonenumber-js/max";
+
+/**
+ * Normalises any way a Japanese customer, an operator or a caller-ID writes a number to E.164:
+ * `090-1234-5678`, `０９０１２３４５６７８`, `+81 90 1234 5678`, `0081901234 5678`, `819012345678`,
+ * `9012345678`. Returns null when it is not a valid number.
+ */
+export function normalizePhone(input: string, defaultCountry: "JP" = "JP"): string | null {
+  // NFKC turns full-width digits, ＋ and （） into ASCII; the rest is punctuation people add.
+  let s = input.normalize("NFKC").replace(/[\s\-‐‑‒–—―ー−().]/g, "");
+  if (!/^\+?\d{6,17}$/.test(s)) return null;
+  if (s.startsWith("00")) s = "+" + s.slice(2); // 0081… international access form
+  else if (s.startsWith("010")) s = "+" + s.slice(3); // Japan's own international prefix
+  else if (/^81[1-9]\d{8,9}$/.test(s)) s = "+" + s; // country code without the plus
+  const parsed = s.startsWith("+") ? parsePhoneNumberFromString(s) : parsePhoneNumberFromString(s, defaultCountry);
+  if (parsed?.isValid()) return parsed.number;
+  // Caller-ID sometimes drops the trunk 0: 9012345678
+  if (!s.startsWith("+") && !s.startsWith("0")) {
+    const retry = parsePhoneNumberFromString("0" + s, defaultCountry);
+    if (retry?.isValid()) return retry.number;
+  }
+  return null;
+}
+
+export function normalizeEmail(input: string): string {
+  return input.normalize("NFKC").trim().toLowerCase();
+}

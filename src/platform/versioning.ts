@@ -1,0 +1,35 @@
+import { z } from "@hono/zod-openapi";
+import { ApiError } from "./errors";
+
+/** Optimistic concurrency: `If-Match: "<version>"` (also `W/"3"`, `3`, or `*` for "exists"). */
+export const IfMatchHeaders = z.object({
+  "if-match": z
+    .string()
+    .max(64)
+    .optional()
+    .openapi({ description: 'The `version` (or ETag) you last read, e.g. `"3"`. A stale version answers 412 `version_conflict`.', example: '"3"' }),
+});
+
+export function etag(version: number): string {
+  return `"${version}"`;
+}
+
+/** Throws 412 unless the If-Match header (if any) names `current`; `current` undefined = no resource. */
+export function checkIfMatch(header: string | undefined, current: number | undefined): void {
+  if (header === undefined) return;
+  const tags = header.split(",").map((t) => t.trim());
+  const ok = tags.some((t) => {
+    if (t === "*") return current !== undefined;
+    const m = /^(?:W\/)?"?(\d+)"?$/.exec(t);
+    return m !== null && current !== undefined && Number(m[1]) === current;
+  });
+  if (!ok) {
+    throw new ApiError(
+      "version_conflict",
+      current === undefined
+        ? "If-Match was sent but the resource does not exist yet."
+        : `The resource is at version ${current}; re-read it and retry.`,
+      { currentVersion: current ?? null },
+    );
+  }
+}

@@ -1,0 +1,58 @@
+import { eq } from "drizzle-orm";
+import { subscriptions } from "../db/schema";
+import { ApiError } from "../platform/errors";
+import type { TenantStore } from "../platform/tenancy";
+
+export type SubscriptionRow = typeof subscriptions.$inferSelect;
+
+export function toSubscription(row: SubscriptionRow) {
+  const d = row.activeDiscount;
+  const x = row.cancellation;
+  return {
+    id: row.id,
+    customerId: row.customerId,
+    product: { sku: row.productSku, name: row.productName, category: row.productCategory },
+    quantity: row.quantity,
+    intervalDays: row.intervalDays,
+    nextDeliveryOn: row.nextDeliveryOn,
+    unitPrice: { amount: row.unitPriceAmount, currency: row.currency },
+    status: row.status,
+    startedAt: row.startedAt,
+    deliveriesCompleted: row.deliveriesCompleted,
+    commitment:
+      row.commitmentMinDeliveries === null
+        ? null
+        : {
+            minDeliveries: row.commitmentMinDeliveries,
+            earlyCancellationFee:
+              row.commitmentFeeAmount === null ? null : { amount: row.commitmentFeeAmount, currency: row.commitmentFeeCurrency ?? row.currency },
+          },
+    version: row.version,
+    pausedUntil: row.pausedUntil,
+    activeDiscount: d
+      ? { percentOff: d.percentOff ?? null, amountOff: d.amountOff ?? null, endsOn: d.endsOn ?? null, offerId: d.offerId ?? null }
+      : null,
+    canceledAt: row.canceledAt,
+    cancellation: x
+      ? {
+          flowId: x.flowId ?? null,
+          reason: x.reason ?? null,
+          channel: x.channel ?? null,
+          effectiveOn: x.effectiveOn ?? null,
+          confirmationNumber: x.confirmationNumber ?? null,
+        }
+      : null,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+export function findSubscription(store: TenantStore, id: string) {
+  return store.find(subscriptions, eq(subscriptions.id, id));
+}
+
+export async function getSubscription(store: TenantStore, id: string): Promise<SubscriptionRow> {
+  const row = await findSubscription(store, id);
+  if (!row) throw new ApiError("subscription_not_found", `No subscription ${id}.`);
+  return row;
+}

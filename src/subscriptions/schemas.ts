@@ -1,0 +1,84 @@
+import { z } from "@hono/zod-openapi";
+import { CalendarDate, Instant, MerchantId, Money } from "../platform/openapi";
+
+export const SubscriptionStatus = z.enum(["active", "paused", "canceled"]).openapi("SubscriptionStatus");
+
+export const SubscriptionIdParam = z.object({
+  subscriptionId: MerchantId.openapi({ param: { name: "subscriptionId", in: "path" }, example: "S-2024-000981" }),
+});
+
+export const Product = z
+  .strictObject({
+    sku: z.string().min(1).max(128).openapi({ example: "AOJIRU-30" }),
+    name: z.string().min(1).max(200).openapi({ example: "国産大麦若葉の青汁 30包" }),
+    category: z.string().max(100).nullish().openapi({ example: "health_food" }),
+  })
+  .openapi("Product");
+
+export const Commitment = z
+  .strictObject({
+    minDeliveries: z.number().int().min(1).max(100).openapi({ description: "Deliveries the customer agreed to take (定期縛り).", example: 3 }),
+    earlyCancellationFee: Money.nullish().openapi({ description: "Disclosed fee for cancelling before `minDeliveries`." }),
+  })
+  .openapi("Commitment");
+
+export const ActiveDiscount = z
+  .object({
+    percentOff: z.number().nullable(),
+    amountOff: z.number().int().nullable(),
+    endsOn: CalendarDate.nullable(),
+    offerId: z.string().nullable(),
+  })
+  .openapi("ActiveDiscount");
+
+export const CancellationSummary = z
+  .object({
+    flowId: z.string().nullable(),
+    reason: z.string().nullable(),
+    channel: z.string().nullable(),
+    effectiveOn: CalendarDate.nullable(),
+    confirmationNumber: z.string().nullable(),
+  })
+  .openapi("CancellationSummary");
+
+export const Subscription = z
+  .object({
+    id: z.string().openapi({ example: "S-2024-000981" }),
+    customerId: z.string().openapi({ example: "C-100245" }),
+    product: z.object({ sku: z.string(), name: z.string(), category: z.string().nullable() }),
+    quantity: z.number().int().openapi({ example: 1 }),
+    intervalDays: z.number().int().openapi({ example: 30 }),
+    nextDeliveryOn: CalendarDate.nullable(),
+    unitPrice: Money,
+    status: SubscriptionStatus,
+    startedAt: Instant,
+    deliveriesCompleted: z.number().int().openapi({ example: 4 }),
+    commitment: z
+      .object({ minDeliveries: z.number().int(), earlyCancellationFee: Money.nullable() })
+      .nullable(),
+    version: z.number().int().openapi({ description: "Increases with every change; send it back as `If-Match`.", example: 3 }),
+    pausedUntil: CalendarDate.nullable(),
+    activeDiscount: ActiveDiscount.nullable(),
+    canceledAt: Instant.nullable(),
+    cancellation: CancellationSummary.nullable(),
+    createdAt: Instant,
+    updatedAt: Instant,
+  })
+  .openapi("Subscription");
+
+export const UpsertSubscriptionBody = z
+  .strictObject({
+    customerId: MerchantId.openapi({ example: "C-100245" }),
+    product: Product,
+    quantity: z.number().int().min(1).max(999).openapi({ example: 1 }),
+    intervalDays: z.number().int().min(1).max(365).openapi({ example: 30 }),
+    nextDeliveryOn: CalendarDate.nullish(),
+    unitPrice: Money,
+    status: SubscriptionStatus,
+    startedAt: Instant,
+    deliveriesCompleted: z.number().int().min(0).default(0),
+    commitment: Commitment.nullish(),
+    pausedUntil: CalendarDate.nullish().openapi({ description: "For `paused`: the date deliveries resume." }),
+    canceledAt: Instant.nullish().openapi({ description: "For `canceled`: when; defaults to the time of the sync." }),
+  })
+  .openapi("UpsertSubscription");

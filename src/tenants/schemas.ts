@@ -1,0 +1,30 @@
+import { z } from "@hono/zod-openapi";
+import { SCOPES } from "../platform/env";
+import { Instant } from "../platform/openapi";
+
+export const ScopeSchema = z.enum(SCOPES).openapi("Scope");
+
+export const ApiKey = z
+  .object({
+    id: z.string().openapi({ example: "key_4bT9xQm2LcVw8RkZp1Ha" }),
+    name: z.string().openapi({ example: "IVR production" }),
+    prefix: z.string().openapi({ description: "The first characters of the secret, to tell keys apart.", example: "tsz_Xa91bQ" }),
+    scopes: z.array(ScopeSchema),
+    createdAt: Instant,
+    lastUsedAt: Instant.nullable().openapi({ description: "Last request made with this key (to the minute)." }),
+    revokedAt: Instant.nullable(),
+  })
+  .openapi("ApiKey");
+
+export const NewApiKey = ApiKey.extend({
+  secret: z.string().openapi({ description: "The API key. Shown in this response only; store it now.", example: "tsz_Xa91bQ…" }),
+}).openapi("NewApiKey");
+
+export const CreateKeyBody = z
+  .strictObject({
+    name: z.string().trim().min(1).max(100).openapi({ example: "IVR production" }),
+    scopes: z.array(ScopeSchema).min(1).openapi({ example: ["read"] }),
+  })
+  .openapi("CreateApiKey");
+
+export const KeyIdParam = z.object({ keyId: z.string().min(1).max(64).openapi({ param: { name: "keyId", in: "path" }, example: "key_4bT9xQm2LcVw8RkZp1Ha" }) });

@@ -1,0 +1,87 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { customerBody, subscriptionBody, uid, type Harness, type TestTenant } from "../support/harness";
+
+const MARKER = "テナントAだけの秘密";
+
+/**
+ * Tries every operation in the OpenAPI document with tenant B's all-scope key against tenant A's
+ * ids. New routes are covered automatically; a new path parameter must be added to `ids` below.
+ */
+export function crossTenantSuite(h: () => Harness) {
+  describe("tenant isolation, route by route", () => {
+    let a: TestTenant;
+    let b: TestTenant;
+    const ids: Record<string, string> = {};
+    let operations: { method: string; path: string; operationId: string }[] = [];
+
+    const snapshot = async () => {
+      const parts = await Promise.all([
+        h().request("GET", `/v1/customers/${ids.customerId}`, { key: a.key }),
+        h().request("GET", `/v1/subscriptions/${ids.subscriptionId}`, { key: a.key }),
+        h().request("GET", `/v1/customers/${ids.customerId}/subscriptions`, { key: a.key }),
+        h().request("GET", `/v1/keys?limit=100`, { key: a.key }),
+      ]);
+      return parts.map((p) => p.text.replace(/"lastUsedAt":"[^"]*"/g, "")).join("\n");
+    };
+
+    beforeAll(async () => {
+      a = await h().tenant();
+      b = await h().tenant();
+      ids.customerId = uid("C");
+      ids.subscriptionId = uid("S");
+      await h().request("PUT", `/v1/customers/${ids.customerId}`, { key: a.key, body: customerBody({ name: MARKER }) });
+      await h().request("PUT", `/v1/subscriptions/${ids.subscriptionId}`, {
+        key: a.key,
+        body: subscriptionBody(ids.customerId, { product: { sku: "SECRET", name: MARKER } }),
+      });
+      const key = await h().request("POST", "/v1/keys", { key: a.key, body: { name: MARKER, scopes: ["read"] } });
+      ids.keyId = key.body.id;
+      const doc = (await h().request("GET", "/openapi.json")).body;
+      for (const [path, item] of Object.entries<Record<string, { operationId: string; security?: unknown[] }>>(doc.paths)) {
+        for (const [method, op] of Object.entries(item)) {
+          if (op.security?.length) operations.push({ method: method.toUpperCase(), path, operationId: op.operationId });
+        }
+      }
+    });
+
+    const bodies: Record<string, (ids: Record<string, string>) => unknown> = {
+      upsertCustomer: () => customerBody({ name: "Bの顧客" }),
+      upsertSubscription: (i) => subscriptionBody(i.customerId!),
+      createKey: () => ({ name: "b", scopes: ["read"] }),
+      ingestEvents: (i) => ({
+        events: [{ id: uid("e"), type: "usage.reported", customerId: i.customerId, subscriptionId: i.subscriptionId, occurredAt: "2026-11-20T00:00:00Z", data: { remainingUnits: 1 } }],
+      }),
+    };
+
+    it("the document has operations to try", () => {
+      expect(operations.length).toBeGreaterThanOrEqual(7);
+    });
+
+    it("tenant A's customer cannot be referenced by tenant B's writes", async () => {
+      const sub = await h().request("PUT", `/v1/subscriptions/${uid("S")}`, { key: b.key, body: subscriptionBody(ids.customerId!) });
+      expect(sub.body.code).toBe("unknown_customer");
+      const events = await h().request("POST", "/v1/events", { key: b.key, body: bodies.ingestEvents!(ids) });
+      expect(events.body.results[0].error.code).toBe("unknown_customer");
+    });
+
+    it("no operation lets tenant B read or change tenant A's data", async () => {
+      const before = await snapshot();
+      // Reads first: a write by B may legitimately create B's own record under the same id.
+      const order = (m: string) => (m === "GET" ? 0 : m === "DELETE" ? 1 : 2);
+      for (const op of [...operations].sort((x, y) => order(x.method) - order(y.method))) {
+        const path = op.path.replace(/\{(\w+)\}/g, (_, name: string) => {
+          if (!ids[name]) throw new Error(`cross-tenant suite: give path parameter {${name}} of ${op.operationId} an id of tenant A`);
+          return ids[name]!;
+        });
+        const body = op.method === "GET" || op.method === "DELETE" ? undefined : (bodies[op.operationId]?.(ids) ?? {});
+        const res = await h().request(op.method, path, { key: b.key, body });
+        const label = `${op.method} ${op.path} (${op.operationId}) → ${res.status} ${res.text.slice(0, 200)}`;
+        expect(res.text, label).not.toContain(MARKER);
+        expect(res.status, label).not.toBe(500);
+        if (op.method === "GET" && /\{\w+\}/.test(op.path)) expect(res.status, label).toBe(404);
+        if (op.method === "DELETE") expect(res.status, label).toBe(404);
+      }
+      expect(await snapshot()).toBe(before);
+    });
+  });
+}

@@ -1,0 +1,68 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { customerBody, uid, type Harness, type TestTenant } from "../support/harness";
+
+export function errorsSuite(h: () => Harness) {
+  describe("error model", () => {
+    let t: TestTenant;
+    beforeAll(async () => {
+      t = await h().tenant();
+    });
+
+    const expectProblem = (res: { status: number; headers: Headers; body: any }, status: number, code: string) => {
+      expect(res.status).toBe(status);
+      expect(res.headers.get("content-type")).toContain("application/problem+json");
+      expect(res.body).toMatchObject({ status, code, type: expect.stringMatching(/^https:\/\//), title: expect.any(String), detail: expect.any(String) });
+      expect(JSON.stringify(res.body)).not.toMatch(/at .*\.(ts|js):\d+/); // no stack trace
+    };
+
+    it("malformed JSON → 400 invalid_json, nothing written", async () => {
+      const id = uid("C");
+      const res = await h().request("PUT", `/v1/customers/${id}`, {
+        key: t.key,
+        rawBody: '{"name": "佐藤",',
+        headers: { "content-type": "application/json" },
+      });
+      expectProblem(res, 400, "invalid_json");
+      expect((await h().request("GET", `/v1/customers/${id}`, { key: t.key })).status).toBe(404);
+    });
+
+    it("wrong types and unknown fields → 422 with each path", async () => {
+      const res = await h().request("PUT", `/v1/customers/${uid("C")}`, {
+        key: t.key,
+        body: { name: 42, marketingConsent: "yes", favouriteColour: "blue" },
+      });
+      expectProblem(res, 422, "validation_failed");
+      const paths = res.body.errors.map((e: { path: string }) => e.path);
+      expect(paths).toEqual(expect.arrayContaining(["name", "marketingConsent"]));
+      expect(JSON.stringify(res.body.errors)).toContain("favouriteColour");
+    });
+
+    it("a body that is not JSON → 415", async () => {
+      const res = await h().request("PUT", `/v1/customers/${uid("C")}`, { key: t.key, rawBody: "name=x", headers: { "content-type": "text/plain" } });
+      expectProblem(res, 415, "unsupported_media_type");
+    });
+
+    it("an oversize body → 413, nothing written", async () => {
+      const id = uid("C");
+      const res = await h().request("PUT", `/v1/customers/${id}`, { key: t.key, body: customerBody({ name: "あ".repeat(400_000) }) });
+      expectProblem(res, 413, "payload_too_large");
+      expect((await h().request("GET", `/v1/customers/${id}`, { key: t.key })).status).toBe(404);
+    });
+
+    it("unknown route → 404 route_not_found; wrong method → 405 with Allow", async () => {
+      expectProblem(await h().request("GET", "/v1/nothing-here", { key: t.key }), 404, "route_not_found");
+      expectProblem(await h().request("GET", "/nowhere"), 404, "route_not_found");
+      const res = await h().request("POST", "/v1/customers/C-1", { key: t.key, body: {} });
+      expectProblem(res, 405, "method_not_allowed");
+      expect(res.headers.get("allow")).toContain("PUT");
+      expect(res.headers.get("allow")).toContain("GET");
+    });
+
+    it("every response carries X-Request-Id, echoing the caller's", async () => {
+      const mine = await h().request("GET", "/health", { headers: { "x-request-id": "ivr-call-0001" } });
+      expect(mine.headers.get("x-request-id")).toBe("ivr-call-0001");
+      const generated = await h().request("GET", "/v1/customers/x", { key: null });
+      expect(generated.headers.get("x-request-id")).toMatch(/.{8,}/);
+    });
+  });
+}

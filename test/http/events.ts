@@ -1,0 +1,82 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { customerBody, subscriptionBody, uid, type Harness, type TestTenant } from "../support/harness";
+
+export function eventsSuite(h: () => Harness) {
+  describe("events", () => {
+    let t: TestTenant;
+    let customerId: string;
+    let subscriptionId: string;
+    beforeAll(async () => {
+      t = await h().tenant();
+      customerId = uid("C");
+      subscriptionId = uid("S");
+      await h().request("PUT", `/v1/customers/${customerId}`, { key: t.key, body: customerBody() });
+      await h().request("PUT", `/v1/subscriptions/${subscriptionId}`, { key: t.key, body: subscriptionBody(customerId) });
+    });
+
+    const ev = (type: string, data: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+      id: uid("evt"),
+      type,
+      customerId,
+      subscriptionId,
+      occurredAt: "2026-11-20T01:00:00Z",
+      data,
+      ...extra,
+    });
+
+    it("accepts each known type and reports every item in order", async () => {
+      const batch = [
+        ev("delivery.completed", { deliveredOn: "2026-11-20" }),
+        ev("delivery.skipped", { scheduledOn: "2026-12-20" }),
+        ev("payment.failed", { amount: { amount: 3980, currency: "JPY" }, reason: "card_declined" }),
+        ev("payment.succeeded", {}),
+        ev("contact.logged", { channel: "phone", topic: "cancel_request", sentiment: "negative" }),
+        ev("usage.reported", { remainingUnits: 3 }),
+        ev("survey.answered", { nps: 4, comment: "量が多くて余ってしまう" }),
+      ];
+      const res = await h().request("POST", "/v1/events", { key: t.key, body: { events: batch } });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ accepted: 7, duplicates: 0, rejected: 0 });
+      expect(res.body.results.map((r: { id: string }) => r.id)).toEqual(batch.map((e) => e.id));
+    });
+
+    it("rejects an unknown type, a bad item and an unknown customer without failing the rest", async () => {
+      const good = ev("usage.reported", { remainingUnits: 2 });
+      const res = await h().request("POST", "/v1/events", {
+        key: t.key,
+        body: {
+          events: [
+            good,
+            ev("delivery.teleported", {}),
+            ev("survey.answered", { nps: 11 }),
+            ev("payment.failed", {}, { customerId: "C-ghost", subscriptionId: undefined }),
+          ],
+        },
+      });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ accepted: 1, rejected: 3 });
+      const [a, b, c, d] = res.body.results;
+      expect(a).toMatchObject({ result: "accepted", status: 201 });
+      expect(b).toMatchObject({ result: "rejected", status: 422, error: { code: "unknown_event_type" } });
+      expect(c).toMatchObject({ result: "rejected", error: { code: "validation_failed", errors: [{ path: "events.2.data.nps" }] } });
+      expect(d).toMatchObject({ result: "rejected", error: { code: "unknown_customer", errors: [{ path: "events.3.customerId" }] } });
+    });
+
+    it("is idempotent by event id, within a batch and across batches", async () => {
+      const e = ev("delivery.completed", {});
+      const first = await h().request("POST", "/v1/events", { key: t.key, body: { events: [e, e] } });
+      expect(first.body).toMatchObject({ accepted: 1, duplicates: 1 });
+      const again = await h().request("POST", "/v1/events", { key: t.key, body: { events: [e] } });
+      expect(again.body).toMatchObject({ accepted: 0, duplicates: 1, results: [{ result: "duplicate", status: 200 }] });
+    });
+
+    it("takes 500 events in one batch and refuses 501", async () => {
+      const five = Array.from({ length: 500 }, () => ev("delivery.completed", {}));
+      const ok = await h().request("POST", "/v1/events", { key: t.key, body: { events: five } });
+      expect(ok.body.accepted).toBe(500);
+      const tooMany = await h().request("POST", "/v1/events", { key: t.key, body: { events: [...five, ev("delivery.completed", {})] } });
+      expect(tooMany.status).toBe(422);
+      expect(tooMany.body.errors[0].path).toBe("events");
+    });
+  });
+}

@@ -1,0 +1,71 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { customerBody, subscriptionBody, uid, type Harness, type TestTenant } from "../support/harness";
+
+export function idempotencySuite(h: () => Harness) {
+  describe("Idempotency-Key", () => {
+    let t: TestTenant;
+    beforeAll(async () => {
+      t = await h().tenant();
+    });
+
+    it("replays the first response for the same key and body, applying once", async () => {
+      const key = uid("idem");
+      const body = { name: "IVR key", scopes: ["read"] };
+      const first = await h().request("POST", "/v1/keys", { key: t.key, body, headers: { "idempotency-key": key } });
+      expect(first.status).toBe(201);
+      const second = await h().request("POST", "/v1/keys", { key: t.key, body: { scopes: ["read"], name: "IVR key" }, headers: { "idempotency-key": key } });
+      expect(second.status).toBe(201);
+      expect(second.body).toEqual(first.body);
+      expect(second.headers.get("idempotent-replayed")).toBe("true");
+      const list = await h().request("GET", "/v1/keys?limit=100", { key: t.key });
+      expect(list.body.data.filter((k: { name: string }) => k.name === "IVR key")).toHaveLength(1);
+    });
+
+    it("answers 422 idempotency_key_reused for the same key with another body", async () => {
+      const key = uid("idem");
+      await h().request("POST", "/v1/keys", { key: t.key, body: { name: "a", scopes: ["read"] }, headers: { "idempotency-key": key } });
+      const res = await h().request("POST", "/v1/keys", { key: t.key, body: { name: "b", scopes: ["read"] }, headers: { "idempotency-key": key } });
+      expect(res.status).toBe(422);
+      expect(res.body.code).toBe("idempotency_key_reused");
+    });
+
+    it("does not remember a request that failed validation, so a corrected retry runs", async () => {
+      const key = uid("idem");
+      const bad = await h().request("POST", "/v1/keys", { key: t.key, body: { name: "", scopes: [] }, headers: { "idempotency-key": key } });
+      expect(bad.status).toBe(422);
+      const fixed = await h().request("POST", "/v1/keys", { key: t.key, body: { name: "fixed", scopes: ["read"] }, headers: { "idempotency-key": key } });
+      expect(fixed.status).toBe(201);
+    });
+
+    it("20 concurrent identical requests with one key apply once and all get the same answer", async () => {
+      const key = uid("idem");
+      const body = { name: "racing", scopes: ["write"] };
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, () => h().request("POST", "/v1/keys", { key: t.key, body, headers: { "idempotency-key": key } })),
+      );
+      expect(answers.map((a) => a.status)).toEqual(Array(20).fill(201));
+      expect(new Set(answers.map((a) => a.body.secret)).size).toBe(1);
+      const list = await h().request("GET", "/v1/keys?limit=100", { key: t.key });
+      expect(list.body.data.filter((k: { name: string }) => k.name === "racing")).toHaveLength(1);
+    });
+
+    it("replays a PUT, and keys are per tenant", async () => {
+      const key = uid("idem");
+      const c = uid("C");
+      const first = await h().request("PUT", `/v1/customers/${c}`, { key: t.key, body: customerBody(), headers: { "idempotency-key": key } });
+      const other = await h().tenant();
+      const theirs = await h().request("PUT", `/v1/customers/${c}`, { key: other.key, body: customerBody(), headers: { "idempotency-key": key } });
+      expect(first.status).toBe(201);
+      expect(theirs.status).toBe(201);
+      expect(theirs.headers.get("idempotent-replayed")).toBeNull();
+      const s = uid("S");
+      const put = await h().request("PUT", `/v1/subscriptions/${s}`, { key: t.key, body: subscriptionBody(c), headers: { "idempotency-key": uid("k") } });
+      expect(put.headers.get("etag")).toBe('"1"');
+    });
+
+    it("refuses an over-long key", async () => {
+      const res = await h().request("POST", "/v1/keys", { key: t.key, body: { name: "x", scopes: ["read"] }, headers: { "idempotency-key": "k".repeat(256) } });
+      expect(res.status).toBe(422);
+    });
+  });
+}

@@ -1,0 +1,21 @@
+import type { Harness } from "../support/harness";
+import { authSuite } from "./auth";
+import { crossTenantSuite } from "./cross-tenant";
+import { customersSuite } from "./customers";
+import { errorsSuite } from "./errors";
+import { eventsSuite } from "./events";
+import { idempotencySuite } from "./idempotency";
+import { metaSuite } from "./meta";
+import { subscriptionsSuite } from "./subscriptions";
+
+/** The HTTP suite both runtimes run: Node on an embedded file, workerd on sqld. */
+export function httpSuite(h: () => Harness) {
+  metaSuite(h);
+  authSuite(h);
+  customersSuite(h);
+  subscriptionsSuite(h);
+  eventsSuite(h);
+  errorsSuite(h);
+  idempotencySuite(h);
+  crossTenantSuite(h);
+}

@@ -1,0 +1,40 @@
+import { Validator } from "@seriousme/openapi-schema-validator";
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { openApiJson } from "../../src/app";
+
+const committed = readFileSync(new URL("../../openapi.json", import.meta.url), "utf8");
+type Op = { summary?: string; operationId?: string; requestBody?: { content: Record<string, { example?: unknown }> }; responses: Record<string, unknown>; security?: unknown[] };
+
+describe("openapi.json", () => {
+  it("is what the routes generate (run `npm run openapi` after changing a route)", () => {
+    expect(committed).toBe(openApiJson());
+  });
+
+  it("validates as OpenAPI 3.1", async () => {
+    const validator = new Validator();
+    const result = await validator.validate(JSON.parse(committed));
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+    expect(validator.version).toBe("3.1");
+  });
+
+  it("gives every operation an id, a summary, body examples and its error responses", () => {
+    const doc = JSON.parse(committed) as { paths: Record<string, Record<string, Op>> };
+    const problems: string[] = [];
+    for (const [path, item] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(item)) {
+        const at = `${method.toUpperCase()} ${path}`;
+        if (!op.operationId) problems.push(`${at}: operationId`);
+        if (!op.summary) problems.push(`${at}: summary`);
+        if (op.requestBody && !Object.values(op.requestBody.content).every((c) => c.example !== undefined)) problems.push(`${at}: body example`);
+        const statuses = Object.keys(op.responses);
+        if (!statuses.some((s) => s.startsWith("2"))) problems.push(`${at}: success response`);
+        if (op.security?.length) {
+          for (const s of ["401", "403", "500"]) if (!statuses.includes(s)) problems.push(`${at}: ${s}`);
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+});

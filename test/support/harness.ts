@@ -1,0 +1,76 @@
+import type { Scope } from "../../src/platform/env";
+
+export type Res = { status: number; headers: Headers; text: string; body: any };
+
+export type RequestOptions = {
+  key?: string | null;
+  body?: unknown;
+  /** Sent as is, instead of JSON-encoding `body`. */
+  rawBody?: string;
+  headers?: Record<string, string>;
+};
+
+export type TestTenant = {
+  id: string;
+  /** A key with read, write and admin. */
+  key: string;
+  keyWith(scopes: Scope[]): Promise<string>;
+};
+
+/** What the shared HTTP suites need from a runtime: make requests, make tenants. */
+export interface Harness {
+  request(method: string, path: string, options?: RequestOptions): Promise<Res>;
+  tenant(): Promise<TestTenant>;
+}
+
+export async function toRes(response: Response): Promise<Res> {
+  const text = await response.text();
+  let body: unknown = undefined;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    body = undefined;
+  }
+  return { status: response.status, headers: response.headers, text, body };
+}
+
+export function buildRequest(base: string, method: string, path: string, options: RequestOptions = {}): Request {
+  const headers = new Headers(options.headers);
+  if (options.key !== null && options.key !== undefined) headers.set("authorization", `Bearer ${options.key}`);
+  let body: string | undefined;
+  if (options.rawBody !== undefined) body = options.rawBody;
+  else if (options.body !== undefined) {
+    body = JSON.stringify(options.body);
+    if (!headers.has("content-type")) headers.set("content-type", "application/json");
+  }
+  return new Request(base + path, { method, headers, body });
+}
+
+let counter = 0;
+/** Unique merchant ids per test so suites never depend on each other's data. */
+export function uid(prefix: string): string {
+  counter += 1;
+  return `${prefix}-${Date.now().toString(36)}-${counter}-${Math.random().toString(36).slice(2, 7)}`;
+}
+
+export const customerBody = (overrides: Record<string, unknown> = {}) => ({
+  name: "佐藤 花子",
+  email: "hanako.sato@example.jp",
+  phone: "090-1234-5678",
+  locale: "ja",
+  marketingConsent: true,
+  ...overrides,
+});
+
+export const subscriptionBody = (customerId: string, overrides: Record<string, unknown> = {}) => ({
+  customerId,
+  product: { sku: "AOJIRU-30", name: "国産大麦若葉の青汁 30包", category: "health_food" },
+  quantity: 1,
+  intervalDays: 30,
+  nextDeliveryOn: "2026-12-05",
+  unitPrice: { amount: 3980, currency: "JPY" },
+  status: "active",
+  startedAt: "2026-05-01T01:00:00Z",
+  deliveriesCompleted: 6,
+  ...overrides,
+});

@@ -1,0 +1,58 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createApp } from "../../src/app";
+import type { Database } from "../../src/db/client";
+import { migrateDatabase, openDatabase } from "../../src/db/node";
+import type { Scope, Services } from "../../src/platform/env";
+import { createTenant, issueKey } from "../../src/tenants/keys";
+import { buildRequest, toRes, type Harness, type TestTenant } from "./harness";
+
+export type Seen = { method: string; path: string; status: number; code?: string };
+
+export type NodeHarness = Harness & {
+  db: Database;
+  app: ReturnType<typeof createApp>;
+  /** Every answer the suite received, for checking the OpenAPI document covers it. */
+  seen: Seen[];
+  setNow(date: Date | null): void;
+  close(): void;
+};
+
+/** The app on Node against a fresh embedded libSQL file in a temporary directory. */
+export async function nodeHarness(overrides: Partial<Services> = {}): Promise<NodeHarness> {
+  const dir = mkdtempSync(join(tmpdir(), "tsuzuku-test-"));
+  const db = await openDatabase(`file:${join(dir, "test.db")}`);
+  await migrateDatabase(db);
+  let pinned: Date | null = null;
+  const services: Services = { db, now: () => pinned ?? new Date(), ...overrides };
+  const app = createApp(() => services);
+  const seen: Seen[] = [];
+
+  async function keyFor(tenantId: string, scopes: Scope[]) {
+    const key = await db.write((tx) => issueKey(tx, { tenantId, name: `test ${scopes.join(",")}`, scopes, at: new Date() }));
+    return key.secret;
+  }
+
+  return {
+    db,
+    app,
+    seen,
+    setNow: (d) => {
+      pinned = d;
+    },
+    async request(method, path, options) {
+      const res = await toRes(await app.request(buildRequest("http://localhost", method, path, options)));
+      seen.push({ method, path, status: res.status, code: res.body?.code });
+      return res;
+    },
+    async tenant(): Promise<TestTenant> {
+      const tenant = await db.write((tx) => createTenant(tx, { name: "テスト店", at: new Date() }));
+      return { id: tenant.id, key: await keyFor(tenant.id, ["read", "write", "admin"]), keyWith: (scopes) => keyFor(tenant.id, scopes) };
+    },
+    close() {
+      db.client.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
