@@ -1,0 +1,125 @@
+import { createClient } from "@libsql/client";
+import { asc, eq } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/libsql";
+import { migrate } from "drizzle-orm/libsql/migrator";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDatabase, type Database } from "../src/db/client";
+import { apiKeys, customers, events, subscriptions, tenants } from "../src/db/schema";
+import { DEMO_API_KEY, DEMO_TENANT_ID, seedDemo } from "../src/demo/seed";
+import { EventInput } from "../src/events/schemas";
+import { sha256Hex } from "../src/platform/crypto";
+
+const NOW = new Date("2026-11-20T03:00:00Z");
+const CUSTOMERS = 120;
+
+const dirs: string[] = [];
+const clients: { close(): void }[] = [];
+
+async function freshDatabase(): Promise<Database> {
+  const dir = mkdtempSync(join(tmpdir(), "seed-"));
+  dirs.push(dir);
+  const client = createClient({ url: `file:${join(dir, "seed.db")}` });
+  clients.push(client);
+  await migrate(drizzle(client), { migrationsFolder: "drizzle" });
+  return createDatabase(client);
+}
+
+afterAll(() => {
+  for (const c of clients) c.close();
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+describe("seedDemo", () => {
+  let db: Database;
+  let result: Awaited<ReturnType<typeof seedDemo>>;
+  let progress: [number, number][] = [];
+
+  beforeAll(async () => {
+    db = await freshDatabase();
+    progress = [];
+    result = await seedDemo(db, { now: NOW, customers: CUSTOMERS, onProgress: (d, t) => progress.push([d, t]) });
+  });
+
+  it("creates the demo tenant and a key that authenticates with the published secret", async () => {
+    expect(result.tenantId).toBe(DEMO_TENANT_ID);
+    expect(result.apiKey).toBe(DEMO_API_KEY);
+    const [tenant] = await db.orm.select().from(tenants).where(eq(tenants.id, DEMO_TENANT_ID));
+    expect(tenant?.name).toBe("続くショップ（デモ）");
+    const [key] = await db.orm.select().from(apiKeys).where(eq(apiKeys.secretHash, await sha256Hex(DEMO_API_KEY)));
+    expect(key?.tenantId).toBe(DEMO_TENANT_ID);
+    expect([...(key?.scopes ?? [])].sort()).toEqual(["admin", "read", "write"]);
+  });
+
+  it("stores the requested number of customers, with Japanese names and E.164 phones", async () => {
+    const rows = await db.orm.select().from(customers);
+    expect(rows).toHaveLength(CUSTOMERS);
+    expect(result.customers).toBe(CUSTOMERS);
+    for (const c of rows) {
+      expect(c.id).toMatch(/^C-1\d{5}$/);
+      expect(c.name).toMatch(/^\p{Script=Han}+ [\p{Script=Han}\p{Script=Hiragana}]+$/u);
+      if (c.phone !== null) expect(c.phone).toMatch(/^\+81\d{9,10}$/);
+      if (c.email !== null) {
+        expect(c.email).toMatch(/@example\.(jp|com|ne\.jp)$/);
+        expect(c.emailNormalized).toBe(c.email.toLowerCase());
+      }
+      expect(Date.parse(c.createdAt)).toBeLessThanOrEqual(NOW.getTime());
+    }
+    const phones = rows.map((c) => c.phone).filter((p): p is string => p !== null);
+    expect(new Set(phones).size).toBeLessThan(phones.length); // a household shares a line
+    expect(rows.some((c) => c.email === null)).toBe(true);
+  });
+
+  it("has active, paused and canceled subscriptions, including 初回だけ解約", async () => {
+    const rows = await db.orm.select().from(subscriptions);
+    expect(rows).toHaveLength(result.subscriptions);
+    expect(new Set(rows.map((s) => s.status))).toEqual(new Set(["active", "paused", "canceled"]));
+    const canceled = rows.filter((s) => s.status === "canceled");
+    expect(canceled.some((s) => s.deliveriesCompleted <= 1)).toBe(true);
+    const today = new Date(NOW.getTime() + 9 * 3_600_000).toISOString().slice(0, 10);
+    for (const s of rows) {
+      expect(s.id).toMatch(/^S-20\d\d-\d{6}$/);
+      expect(s.currency).toBe("JPY");
+      if (s.status === "active") {
+        expect(s.nextDeliveryOn! > today).toBe(true);
+        expect(s.canceledAt).toBeNull();
+      }
+      if (s.status === "paused") {
+        expect(s.pausedUntil! > today).toBe(true);
+        expect(s.nextDeliveryOn).toBe(s.pausedUntil);
+      }
+      if (s.status === "canceled") {
+        expect(s.nextDeliveryOn).toBeNull();
+        expect(s.canceledAt).not.toBeNull();
+        expect(s.cancellation?.reason).toBeTruthy();
+      }
+    }
+  });
+
+  it("stores only events that the public event schema accepts", async () => {
+    const rows = await db.orm.select().from(events);
+    expect(rows).toHaveLength(result.events);
+    expect(rows.length).toBeGreaterThan(0);
+    for (const e of rows) {
+      const input = { id: e.id, type: e.type, customerId: e.customerId, subscriptionId: e.subscriptionId ?? undefined, occurredAt: e.occurredAt, data: e.data };
+      const parsed = EventInput.safeParse(input);
+      expect(parsed.success, `${e.id}: ${JSON.stringify(parsed.error?.issues)}`).toBe(true);
+      expect(Date.parse(e.occurredAt)).toBeLessThanOrEqual(NOW.getTime());
+    }
+    expect(new Set(rows.map((e) => e.type)).size).toBe(7);
+    expect(progress.at(-1)).toEqual([CUSTOMERS + result.subscriptions + result.events, CUSTOMERS + result.subscriptions + result.events]);
+  });
+
+  it("is deterministic for the same now", async () => {
+    const other = await freshDatabase();
+    await seedDemo(other, { now: NOW, customers: CUSTOMERS });
+    const a = await db.orm.select().from(customers).orderBy(asc(customers.id));
+    const b = await other.orm.select().from(customers).orderBy(asc(customers.id));
+    expect(b).toEqual(a);
+    const sa = await db.orm.select().from(subscriptions).orderBy(asc(subscriptions.id));
+    const sb = await other.orm.select().from(subscriptions).orderBy(asc(subscriptions.id));
+    expect(sb).toEqual(sa);
+  });
+});
