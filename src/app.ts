@@ -13,9 +13,12 @@ import { ApiError, problemResponse } from "./platform/errors";
 import { idempotency } from "./platform/idempotency";
 import { subscriptionsRouter } from "./subscriptions/routes";
 import { keysRouter } from "./tenants/routes";
+import { planChangesRouter } from "./plan-changes/routes";
+import { settingsRouter } from "./settings/routes";
+import { webhooksRouter } from "./webhooks/routes";
 
 /** Every capability's router; each declares its own full paths. */
-const domains = [customersRouter, subscriptionsRouter, eventsRouter, keysRouter];
+const domains = [customersRouter, subscriptionsRouter, planChangesRouter, eventsRouter, webhooksRouter, settingsRouter, keysRouter];
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -32,7 +35,10 @@ export const OPENAPI_INFO: Parameters<OpenAPIHono["getOpenAPI31Document"]>[0] = 
   tags: [
     { name: "Customers", description: "Customer data synced from the merchant's cart system." },
     { name: "Subscriptions", description: "定期 subscriptions synced from the merchant's cart system." },
+    { name: "Plan changes", description: "Skip, pause, resume, quantity, interval and next delivery — within the shop's rules, with history." },
     { name: "Events", description: "Signals: deliveries, payments, contacts, stock, surveys." },
+    { name: "Webhooks", description: "Signed event delivery to the merchant's systems (admin)." },
+    { name: "Settings", description: "The shop's rules (admin)." },
     { name: "Keys", description: "API keys of the tenant (admin)." },
     { name: "Meta", description: "Health and documentation." },
   ],

@@ -6,6 +6,7 @@ import { migrateDatabase, openDatabase } from "./db/node";
 import { tenants } from "./db/schema";
 import { DEMO_API_KEY, seedDemo } from "./demo/seed";
 import { findTenant } from "./tenants/keys";
+import { runMaintenance } from "./maintenance";
 import { DEMO_TENANT_ID } from "./demo/seed";
 
 /** Node entry point: configuration, database and the HTTP server. Everything else is the app's. */
@@ -40,8 +41,23 @@ const server = serve({ fetch: app.fetch, port: config.port, hostname: config.hos
   if (demo) console.log(`  Demo key: ${demo.apiKey}\n  Try:      curl -H "Authorization: Bearer ${demo.apiKey}" ${base}/v1/customers/C-100001`);
 });
 
+// Webhook delivery and automatic resumes, in-process on Node.
+let maintaining = false;
+const maintenance = setInterval(async () => {
+  if (maintaining) return;
+  maintaining = true;
+  try {
+    await runMaintenance(db);
+  } catch (e) {
+    console.error("maintenance failed", e);
+  } finally {
+    maintaining = false;
+  }
+}, 1000);
+
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {
+    clearInterval(maintenance);
     server.close();
     db.client.close();
     process.exit(0);

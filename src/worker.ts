@@ -1,6 +1,8 @@
 import { createClient } from "@libsql/client/web";
+import type { ExecutionContext } from "hono";
 import { createApp } from "./app";
 import { createDatabase } from "./db/client";
+import { runMaintenance } from "./maintenance";
 import type { Services } from "./platform/env";
 
 /** Worker bindings: the libSQL server (Turso in production) as a var and a secret. */
@@ -27,5 +29,13 @@ function servicesFor(env: WorkerEnv): Services {
 const app = createApp((c) => servicesFor(c.env as WorkerEnv));
 
 export default {
-  fetch: app.fetch,
+  async fetch(request: Request, env: WorkerEnv, ctx: ExecutionContext) {
+    const response = await app.fetch(request, env, ctx);
+    // A write may have queued webhook events: deliver them now rather than at the next cron tick.
+    if (request.method !== "GET" && response.status < 400) ctx.waitUntil(runMaintenance(servicesFor(env).db).catch((e) => console.error("maintenance", e)));
+    return response;
+  },
+  async scheduled(_controller: unknown, env: WorkerEnv, ctx: ExecutionContext) {
+    ctx.waitUntil(runMaintenance(servicesFor(env).db));
+  },
 };

@@ -87,6 +87,8 @@ export const subscriptions = sqliteTable(
     status: text("status", { enum: ["active", "paused", "canceled"] }).notNull(),
     startedAt: text("started_at").notNull(),
     deliveriesCompleted: integer("deliveries_completed").notNull().default(0),
+    /** Deliveries skipped since the last one shipped; the skip limit counts these. */
+    consecutiveSkips: integer("consecutive_skips").notNull().default(0),
     commitmentMinDeliveries: integer("commitment_min_deliveries"),
     commitmentFeeAmount: integer("commitment_fee_amount"),
     commitmentFeeCurrency: text("commitment_fee_currency"),
@@ -135,4 +137,61 @@ export const idempotencyKeys = sqliteTable(
     lockedAt: text("locked_at").notNull(),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.key] }), index("idempotency_keys_created").on(t.createdAt)],
+);
+
+/** Every plan change, as history: who (key, channel), what, before and after. Append-only. */
+export const planChanges = sqliteTable(
+  "plan_changes",
+  {
+    tenantId: text("tenant_id").notNull().references(() => tenants.id),
+    id: text("id").notNull(),
+    subscriptionId: text("subscription_id").notNull(),
+    type: text("type").notNull(),
+    channel: text("channel").notNull(),
+    keyId: text("key_id"),
+    before: text("before", { mode: "json" }).notNull().$type<Record<string, unknown>>(),
+    after: text("after", { mode: "json" }).notNull().$type<Record<string, unknown>>(),
+    /** What led to it, e.g. an accepted offer in a cancel flow. */
+    source: text("source", { mode: "json" }).$type<Record<string, unknown>>(),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.id] }), index("plan_changes_subscription").on(t.tenantId, t.subscriptionId, t.createdAt)],
+);
+
+export const webhooks = sqliteTable(
+  "webhooks",
+  {
+    tenantId: text("tenant_id").notNull().references(() => tenants.id),
+    id: text("id").notNull(),
+    url: text("url").notNull(),
+    events: text("events", { mode: "json" }).notNull().$type<string[]>(),
+    secret: text("secret").notNull(),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.id] })],
+);
+
+/**
+ * The outbox: one row per event and endpoint, written in the same transaction as the change
+ * that caused it, then delivered at least once by the dispatcher.
+ */
+export const webhookDeliveries = sqliteTable(
+  "webhook_deliveries",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id),
+    webhookId: text("webhook_id").notNull(),
+    /** The event's id, sent as `webhook-id`: the same for every endpoint and every retry. */
+    eventId: text("event_id").notNull(),
+    eventType: text("event_type").notNull(),
+    payload: text("payload").notNull(),
+    status: text("status", { enum: ["pending", "delivered", "failed"] }).notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: text("next_attempt_at").notNull(),
+    lastError: text("last_error"),
+    createdAt: text("created_at").notNull(),
+    deliveredAt: text("delivered_at"),
+  },
+  (t) => [index("webhook_deliveries_due").on(t.status, t.nextAttemptAt), index("webhook_deliveries_tenant").on(t.tenantId, t.webhookId, t.createdAt)],
 );

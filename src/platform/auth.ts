@@ -1,6 +1,7 @@
 import { and, eq, isNull } from "drizzle-orm";
 import type { MiddlewareHandler } from "hono";
-import { apiKeys } from "../db/schema";
+import { apiKeys, tenants } from "../db/schema";
+import { resolveSettings } from "../settings/schemas";
 import { sha256Hex, timingSafeEqual } from "./crypto";
 import type { AppEnv, Scope } from "./env";
 import { ApiError } from "./errors";
@@ -23,14 +24,23 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   const hash = await sha256Hex(secret);
   const { db, now } = c.var.services;
   const [key] = await db.orm
-    .select({ id: apiKeys.id, tenantId: apiKeys.tenantId, scopes: apiKeys.scopes, secretHash: apiKeys.secretHash, lastUsedAt: apiKeys.lastUsedAt })
+    .select({
+      id: apiKeys.id,
+      tenantId: apiKeys.tenantId,
+      scopes: apiKeys.scopes,
+      secretHash: apiKeys.secretHash,
+      lastUsedAt: apiKeys.lastUsedAt,
+      // The tenant's rules come with the key: one round trip authenticates and configures the request.
+      settings: tenants.settings,
+    })
     .from(apiKeys)
+    .innerJoin(tenants, eq(tenants.id, apiKeys.tenantId))
     .where(and(eq(apiKeys.secretHash, hash), isNull(apiKeys.revokedAt)))
     .limit(1);
   if (!key || !timingSafeEqual(key.secretHash, hash)) {
     throw new ApiError("invalid_api_key", "The API key is unknown or has been revoked.");
   }
-  c.set("caller", { tenantId: key.tenantId, keyId: key.id, scopes: key.scopes as Scope[] });
+  c.set("caller", { tenantId: key.tenantId, keyId: key.id, scopes: key.scopes as Scope[], settings: resolveSettings(key.settings) });
   c.set("store", new TenantStore(db, key.tenantId));
 
   const at = now();

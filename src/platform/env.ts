@@ -1,4 +1,5 @@
 import type { Database } from "../db/client";
+import type { TenantSettings } from "../settings/schemas";
 import type { TenantStore } from "./tenancy";
 
 export const SCOPES = ["read", "write", "admin"] as const;
@@ -8,6 +9,8 @@ export type Caller = {
   tenantId: string;
   keyId: string;
   scopes: readonly Scope[];
+  /** The tenant's rules with defaults applied, read with the key. */
+  settings: TenantSettings;
 };
 
 /** Things the runtime entry point hands the app: how to reach the database and what time it is. */

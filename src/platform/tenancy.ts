@@ -1,6 +1,7 @@
 import { and, eq, type SQL } from "drizzle-orm";
 import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { Database, Queryable } from "../db/client";
+import { tenants } from "../db/schema";
 
 /** A table whose rows belong to one tenant. */
 export type TenantTable = SQLiteTable & { tenantId: SQLiteColumn };
@@ -49,6 +50,16 @@ export class TenantStore {
 
   delete<T extends TenantTable>(table: T, ...conditions: (SQL | undefined)[]) {
     return this.q.delete(table).where(this.owns(table, ...conditions));
+  }
+
+  /** The tenant's own row (name, stored settings). */
+  async tenant() {
+    const [row] = await this.q.select().from(tenants).where(eq(tenants.id, this.tenantId)).limit(1);
+    return row!;
+  }
+
+  updateTenant(set: Partial<Pick<typeof tenants.$inferInsert, "name" | "settings">>) {
+    return this.q.update(tenants).set(set).where(eq(tenants.id, this.tenantId));
   }
 
   /** Runs `fn` in one write transaction with a store bound to it: all or nothing. */

@@ -84,7 +84,7 @@ export const subscriptionsRouter = domainRouter()
           canceledAt: b.status === "canceled" ? (b.canceledAt ?? existing?.canceledAt ?? at) : null,
         } satisfies Partial<SubscriptionRow>;
         if (!existing) {
-          const row = { ...values, id: subscriptionId, version: 1, createdAt: at, updatedAt: at, activeDiscount: null, cancellation: null };
+          const row = { ...values, id: subscriptionId, version: 1, consecutiveSkips: 0, createdAt: at, updatedAt: at, activeDiscount: null, cancellation: null };
           await s.insert(subscriptions, row);
           return { row: { ...row, tenantId: s.tenantId }, created: true };
         }

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { customerBody, subscriptionBody, uid, type Harness, type TestTenant } from "../support/harness";
 
 const MARKER = "テナントAだけの秘密";
+const URL_MARKER = "tenant-a-secret";
 
 /**
  * Tries every operation in the OpenAPI document with tenant B's all-scope key against tenant A's
@@ -20,6 +21,9 @@ export function crossTenantSuite(h: () => Harness) {
         h().request("GET", `/v1/subscriptions/${ids.subscriptionId}`, { key: a.key }),
         h().request("GET", `/v1/customers/${ids.customerId}/subscriptions`, { key: a.key }),
         h().request("GET", `/v1/keys?limit=100`, { key: a.key }),
+        h().request("GET", `/v1/subscriptions/${ids.subscriptionId}/changes`, { key: a.key }),
+        h().request("GET", `/v1/webhooks/${ids.webhookId}`, { key: a.key }),
+        h().request("GET", `/v1/settings`, { key: a.key }),
       ]);
       return parts.map((p) => p.text.replace(/"lastUsedAt":"[^"]*"/g, "")).join("\n");
     };
@@ -36,6 +40,12 @@ export function crossTenantSuite(h: () => Harness) {
       });
       const key = await h().request("POST", "/v1/keys", { key: a.key, body: { name: MARKER, scopes: ["read"] } });
       ids.keyId = key.body.id;
+      ids.webhookId = "crm";
+      await h().request("PUT", `/v1/webhooks/${ids.webhookId}`, {
+        key: a.key,
+        body: { url: `https://${URL_MARKER}.example.jp/hook`, events: ["subscription.changed"] },
+      });
+      await h().request("PATCH", "/v1/settings", { key: a.key, body: { changeCutoffDays: 5 } });
       const doc = (await h().request("GET", "/openapi.json")).body;
       for (const [path, item] of Object.entries<Record<string, { operationId: string; security?: unknown[] }>>(doc.paths)) {
         for (const [method, op] of Object.entries(item)) {
@@ -48,6 +58,14 @@ export function crossTenantSuite(h: () => Harness) {
       upsertCustomer: () => customerBody({ name: "Bの顧客" }),
       upsertSubscription: (i) => subscriptionBody(i.customerId!),
       createKey: () => ({ name: "b", scopes: ["read"] }),
+      putWebhook: () => ({ url: "https://b.example.jp/hook", events: ["subscription.canceled"] }),
+      updateSettings: () => ({ changeCutoffDays: 1 }),
+      skipDeliveries: () => ({ count: 1 }),
+      pauseSubscription: () => ({ cycles: 1 }),
+      resumeSubscription: () => ({}),
+      changeQuantity: () => ({ quantity: 2 }),
+      changeInterval: () => ({ intervalDays: 45 }),
+      moveNextDelivery: () => ({ date: "2099-01-01" }),
       ingestEvents: (i) => ({
         events: [{ id: uid("e"), type: "usage.reported", customerId: i.customerId, subscriptionId: i.subscriptionId, occurredAt: "2026-11-20T00:00:00Z", data: { remainingUnits: 1 } }],
       }),
@@ -66,8 +84,8 @@ export function crossTenantSuite(h: () => Harness) {
 
     it("no operation lets tenant B read or change tenant A's data", async () => {
       const before = await snapshot();
-      // Reads first: a write by B may legitimately create B's own record under the same id.
-      const order = (m: string) => (m === "GET" ? 0 : m === "DELETE" ? 1 : 2);
+      // Upserts last: a PUT by B legitimately creates B's own record under the same id.
+      const order = (m: string) => ["GET", "DELETE", "POST", "PATCH", "PUT"].indexOf(m);
       for (const op of [...operations].sort((x, y) => order(x.method) - order(y.method))) {
         const path = op.path.replace(/\{(\w+)\}/g, (_, name: string) => {
           if (!ids[name]) throw new Error(`cross-tenant suite: give path parameter {${name}} of ${op.operationId} an id of tenant A`);
@@ -77,9 +95,11 @@ export function crossTenantSuite(h: () => Harness) {
         const res = await h().request(op.method, path, { key: b.key, body });
         const label = `${op.method} ${op.path} (${op.operationId}) → ${res.status} ${res.text.slice(0, 200)}`;
         expect(res.text, label).not.toContain(MARKER);
+        expect(res.text, label).not.toContain(URL_MARKER);
         expect(res.status, label).not.toBe(500);
         if (op.method === "GET" && /\{\w+\}/.test(op.path)) expect(res.status, label).toBe(404);
         if (op.method === "DELETE") expect(res.status, label).toBe(404);
+        if (op.method === "POST" && op.path.startsWith("/v1/subscriptions/{subscriptionId}/")) expect(res.status, label).toBe(404);
       }
       expect(await snapshot()).toBe(before);
     });

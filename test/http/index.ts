@@ -7,6 +7,7 @@ import { eventsSuite } from "./events";
 import { idempotencySuite } from "./idempotency";
 import { metaSuite } from "./meta";
 import { subscriptionsSuite } from "./subscriptions";
+import { planChangesSuite } from "./plan-changes";
 
 /** The HTTP suite both runtimes run: Node on an embedded file, workerd on sqld. */
 export function httpSuite(h: () => Harness) {
@@ -14,6 +15,7 @@ export function httpSuite(h: () => Harness) {
   authSuite(h);
   customersSuite(h);
   subscriptionsSuite(h);
+  planChangesSuite(h);
   eventsSuite(h);
   errorsSuite(h);
   idempotencySuite(h);

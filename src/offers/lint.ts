@@ -1,0 +1,216 @@
+/**
+ * Phrase lint for offer copy and talk tracks (ja + en).
+ *
+ * Rejects lines that are unlawful or manipulative in a cancellation flow:
+ * - `health_claim`: claims of health effects or results (薬機法 / 景品表示法 — a supplement or
+ *   cosmetic may not promise to cure, slim or "always work").
+ * - `harm_if_stopped`: "stopping will harm you / undo your results" — 「今やめると逆効果」 is the
+ *   textbook unlawful line under 特定商取引法 §13-2 (misrepresentation to hinder cancellation).
+ * - `confirmshaming`: decline labels that shame the customer ("No thanks, I don't care about my
+ *   health", 「健康を諦める」).
+ * - `false_urgency`: pressure that makes a retention offer look like a now-or-never deal.
+ *
+ * Urgency policy (our call):
+ * - Countdown/pressure phrases (「今だけ」「本日限り」「今すぐ」「ラストチャンス」, "today only",
+ *   "last chance", "act now", …) are ALWAYS rejected. A retention offer is a suggestion the customer
+ *   may take or leave; a real deadline is stated as a date ("until 2026-08-31"), never as pressure.
+ * - Deadline wording (「期間限定」「締め切り」, "limited time", "offer ends") is allowed only when
+ *   the same text states a concrete end date: a date literal, or — for catalogue templates
+ *   (`dateSource: "placeholder"`) — a date placeholder such as `{lastDiscountedOn}` that is filled
+ *   from the offer's real, computed end. A literal date in a template is not accepted there,
+ *   because nothing guarantees it is the offer's real end.
+ *
+ * Normalisation (so trivial variations do not slip through): NFKC (full/half width, ｶﾞ → ガ,
+ * ＮＯ → NO), lower case, katakana → hiragana (リバウンド ≡ りばうんど), and for Japanese rules
+ * all spaces and punctuation removed (「今、やめると 逆効果」 ≡ 「今やめると逆効果」). English rules
+ * run on a form with apostrophes dropped and punctuation collapsed to single spaces
+ * ("don't" → "dont", "No thanks,   I" → "no thanks i"). Findings quote the ORIGINAL text.
+ */
+import type { Localized } from "../cancel-flows/reasons";
+
+export type LintRule = "health_claim" | "harm_if_stopped" | "confirmshaming" | "false_urgency";
+
+export type LintFinding = {
+  rule: LintRule;
+  /** The offending phrase as written in the input. */
+  phrase: string;
+  /** Offset of the phrase in the input (UTF-16 code units). */
+  index: number;
+  reason: Localized;
+};
+
+export type LintOptions = {
+  /**
+   * What counts as "a real end date is given" for deadline wording: `any` (a date literal or a
+   * date placeholder — for rendered copy) or `placeholder` (only a computed date placeholder — for
+   * catalogue templates). Default `any`.
+   */
+  dateSource?: "any" | "placeholder";
+};
+
+const REASONS: Record<LintRule, Localized> = {
+  health_claim: {
+    ja: "健康効果・効能や結果を断定・保証する表現です（医薬品医療機器等法・景品表示法）。",
+    en: "Claims or guarantees a health effect or result (Japan's PMD Act / Premiums and Representations Act).",
+  },
+  harm_if_stopped: {
+    ja: "やめると不利益や悪影響があるかのように告げる表現です（特定商取引法第13条の2：解約を妨げる不実告知）。",
+    en: "Says stopping will harm the customer or undo results (misrepresentation to hinder cancellation, Specified Commercial Transactions Act §13-2).",
+  },
+  confirmshaming: {
+    ja: "断る選択肢に罪悪感や恥を感じさせる表現です（コンファームシェイミング）。",
+    en: "Shames the customer for declining (confirmshaming).",
+  },
+  false_urgency: {
+    ja: "根拠のない緊急性で決断を急がせる表現です。期限がある場合は具体的な終了日を記載してください。",
+    en: "Creates pressure or urgency; if there is a real deadline, state the actual end date instead.",
+  },
+};
+
+type Mode = "compact" | "spaced";
+type Pattern = { rule: LintRule; mode: Mode; re: RegExp; deadline?: true };
+
+const ja = (rule: LintRule, source: string, deadline?: true): Pattern => ({ rule, mode: "compact", re: new RegExp(source, "gu"), ...(deadline ? { deadline } : {}) });
+const en = (rule: LintRule, source: string, deadline?: true): Pattern => ({ rule, mode: "spaced", re: new RegExp(`\\b(?:${source})\\b`, "gu"), ...(deadline ? { deadline } : {}) });
+
+/** Japanese patterns are written against the normalised form: hiragana, no spaces/punctuation. */
+const PATTERNS: Pattern[] = [
+  // ── health claims ──
+  ja("health_claim", "効果(?:が|は|を)?(?:出|で[るまた]|現|あらわ|あり|ある|抜群|絶大|保証|確実|実感|てきめん|大)"),
+  ja("health_claim", "(?:必ず|かならず|絶対|ぜったい|確実に|きっと)(?:効|き[くきけ])"),
+  ja("health_claim", "効(?:く|きま|きめ|き目|いて|け[るば])"),
+  ja("health_claim", "痩せ|やせ(?:る|ます|られ|た|よう|ぐすり)|ダイエット効果|だいえっと効果|脂肪(?:が|を)?(?:燃|落|減)"),
+  ja("health_claim", "治(?:る|り|す|し|療|癒)|なお(?:る|ります|りま)|完治|全快"),
+  ja("health_claim", "(?:病気|がん|癌|生活習慣病|風邪)(?:を|が|の)?(?:予防|防|治|改善|なお)|予防(?:でき|します|効果)"),
+  ja("health_claim", "若返|わかがえ|あんちえいじんぐ|でとっくす|免疫(?:力)?(?:が|を)?(?:上|高|あ|強)|血圧(?:が|を)?(?:下|さが)|血糖(?:値)?(?:が|を)?(?:下|さが)|体質改善|即効"),
+  ja("health_claim", "(?:飲む|のむ|使う|つかう|塗る|ぬる|食べる|たべる)だけで"),
+  en("health_claim", "(?:lose|losing|lost|shed|drop) (?:weight|fat|belly fat|\\d+ ?(?:kg|kilos?|lbs?|pounds))|weight ?loss|slim(?:ming)? down|burns? fat|fat burning"),
+  en("health_claim", "cures?|cured|curing|heals?|healed|healing|remed(?:y|ies) for"),
+  en("health_claim", "guaranteed (?:results?|to work)|(?:it|this) (?:will|always|definitely|really) works?|works every time|see (?:real |visible )?results|clinically proven|boosts? (?:your )?immun\\w*|strengthens? (?:your )?immun\\w*|anti ?aging|detox\\w*|prevents? (?:disease|illness|cancer|aging|colds?)"),
+  en("health_claim", "makes? you (?:healthier|slimmer|thinner|younger)|lowers? (?:your )?(?:blood pressure|blood sugar|cholesterol)"),
+  // ── stopping will harm you ──
+  ja("harm_if_stopped", "逆効果|りばうんど|水の泡"),
+  ja("harm_if_stopped", "(?:やめ|止め|辞め|中止|解約|休止|停止|すとっぷ|中断|中止す|解約す)(?:る|たら|ては|ちゃ|ると|れば|てしまう|ちゃう)?.{0,12}?(?:元に戻|もとにもど|元通り|もとどおり|無駄|むだ|台無|だいなし|悪化|悪く|危険|きけん|危な|あぶな|体に悪|からだに悪|後悔|もったいな)"),
+  ja("harm_if_stopped", "(?:続け|つづけ)(?:ない|なければ|なきゃ)(?:と|ければ)?.{0,8}?(?:意味が|いみが|効果が|戻|もど|悪化|無駄|むだ)"),
+  en("harm_if_stopped", "counter ?productive|rebound(?:s|ing)?|yo ?yo effect"),
+  en("harm_if_stopped", "(?:lose|losing|undo|undoing|reverse|reversing|waste|wasting|throw away|throwing away|erase|erasing)(?: all)?(?: of)?(?: your| the)? (?:progress|results|effects?|benefits|gains|hard work)"),
+  en("harm_if_stopped", "(?:stop|stopping|quit|quitting|cancel|cancell?ing|pause|pausing)(?: it| this| now| the product)*(?: will| would| could| can| may| might)(?: only)? (?:undo|reverse|harm|hurt|damage|ruin|cost you|make (?:it|things|you|your \\w+) worse|bring back)"),
+  en("harm_if_stopped", "(?:dangerous|harmful|risky|unsafe|bad for you) to (?:stop|quit|cancel)|(?:your (?:skin|body|health|hair|symptoms?)|you) (?:will|ll) (?:go back|get worse|suffer|regret)"),
+  // ── confirmshaming ──
+  ja("confirmshaming", "(?:健康|綺麗|きれい|美しさ|美容|若さ|お肌|肌|自分|家族|体|からだ|夢|目標)(?:を|は|に)?(?:諦め|あきらめ|捨て|すて|犠牲|見捨|みす|どうでもい|大切にしな|気にしな)"),
+  ja("confirmshaming", "(?:損|そん)(?:を)?(?:しても|して)(?:いい|かまわな|構わな|平気)|どうなっても(?:いい|かまわな|構わな)|(?:高い|たかい|定価|通常価格)(?:まま|ほう)?(?:で|を)?(?:払い続けても|払っても|でも)(?:いい|かまわな|構わな)"),
+  ja("confirmshaming", "(?:健康|きれい|綺麗|若さ|美容|節約|お得|おとく)(?:に|は|な)?(?:興味|関心)(?:が|は)?(?:な|ありません)|(?:お得|おとく|節約|せつやく)(?:は|を)?(?:いらな|要らな|したくな|不要)"),
+  en("confirmshaming", "i (?:dont|do not) care (?:about|for) (?:my |our )?(?:health|body|skin|looks|family|kids|savings|saving|money|wellbeing|well being)"),
+  en("confirmshaming", "i (?:dont|do not) (?:want|like|need) (?:to )?(?:save|saving|savings|be healthy|be healthier|look (?:good|better|younger)|feel (?:good|better)|a discount|deals?|a good deal)"),
+  en("confirmshaming", "i (?:prefer|like|love|enjoy) (?:paying|to pay) (?:more|full price|extra)|i(?: d| would) rather (?:pay (?:more|full price)|be unhealthy|give up|waste)|(?:im|i am) (?:fine|ok|okay|happy) (?:with )?(?:losing|wasting|paying more|feeling worse|looking older)|give up on (?:my )?(?:health|goals?|skin|body|myself|looking)|i (?:dont|do not) deserve"),
+  // ── false urgency: always ──
+  ja("false_urgency", "今だけ|いまだけ|本日限り|本日かぎり|今日限り|今日かぎり|きょうかぎり|今日だけ|きょうだけ|本日のみ|今日中|本日中|今すぐ|いますぐ|この場限り|この場かぎり|今回限り|今回かぎり|らすとちゃんす|最後のちゃんす|最後の機会|二度と(?:な|あり|ご案内|ご提案)|残りわずか|残り\\d+(?:個|名|点|枠)|先着|お急ぎ|お早めに|見逃さ|今しか|この機会を逃|この機会をお見逃"),
+  en("false_urgency", "today only|only today|now or never|last chance|act (?:now|fast)|hurry|dont miss(?: out)?|limited stock|only \\d+ left|once in a lifetime|(?:this )?offer (?:wont|will not) last|expires (?:today|tonight|in \\d+ (?:minutes?|hours?))|right now|before (?:its|it is) too late|(?:this is )?your only chance|never again"),
+  // ── false urgency: deadline wording, allowed with a real end date ──
+  ja("false_urgency", "期間限定|限定価格|限定特典|今月中|今月末まで|締め切|締切|しめきり|期限付き|期限つき|期限あり", true),
+  en("false_urgency", "limited time|for a limited time|ends soon|while (?:it|stocks?|supplies) lasts?|expires soon|offer ends|deadline", true),
+];
+
+type Normalised = { text: string; start: number[]; end: number[] };
+
+const KATAKANA = /[\u30a1-\u30f6]/u;
+const KEEP_COMPACT = /[\p{L}\p{N}]/u;
+
+/** One normalisation pass; `start[i]`/`end[i]` map normalised char i back to the input. */
+function normalise(input: string, mode: Mode): Normalised {
+  let text = "";
+  const start: number[] = [];
+  const end: number[] = [];
+  let pendingSpace = false;
+  let i = 0;
+  for (const ch of input) {
+    const from = i;
+    i += ch.length;
+    let out = ch.normalize("NFKC").toLowerCase();
+    out = out.replace(/[\u2018\u2019\u02bc\uff07`]/gu, "'");
+    for (const c0 of out) {
+      let c = c0;
+      // Voiced sound marks left alone by NFKC (half-width ﾞ/ﾟ) compose with the previous kana.
+      if ((c === "\u3099" || c === "\u309a") && text.length > 0) {
+        const composed = (text.slice(-1) + c).normalize("NFC");
+        if (composed.length === 1) {
+          text = text.slice(0, -1) + composed;
+          end[end.length - 1] = i;
+          continue;
+        }
+      }
+      if (KATAKANA.test(c)) c = String.fromCodePoint(c.codePointAt(0)! - 0x60);
+      if (mode === "compact") {
+        if (!KEEP_COMPACT.test(c)) continue;
+      } else {
+        if (c === "'") continue;
+        if (!KEEP_COMPACT.test(c)) {
+          pendingSpace = text.length > 0;
+          continue;
+        }
+        if (pendingSpace) {
+          text += " ";
+          start.push(from);
+          end.push(from);
+          pendingSpace = false;
+        }
+      }
+      text += c;
+      start.push(from);
+      end.push(i);
+    }
+  }
+  return { text, start, end };
+}
+
+/** Visible for tests and for callers that want to de-duplicate copy. */
+export function normaliseForLint(input: string, mode: Mode = "compact"): string {
+  return normalise(input, mode).text;
+}
+
+const DATE_LITERAL =
+  /\d{4}-\d{1,2}-\d{1,2}|\d{4}\/\d{1,2}\/\d{1,2}|(?:\d{4}年)?\d{1,2}月\d{1,2}日|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2}\b|\b\d{1,2} (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b/iu;
+/** Placeholders that are filled with a computed date from the offer's real parameters. */
+const DATE_PLACEHOLDER = /\{(?:\w*On|\w*Date)\}/u;
+
+function statesEndDate(text: string, source: "any" | "placeholder"): boolean {
+  const nfkc = text.normalize("NFKC");
+  if (DATE_PLACEHOLDER.test(nfkc)) return true;
+  return source === "any" && DATE_LITERAL.test(nfkc);
+}
+
+/** Lint one piece of copy. An empty array means the copy is clean. */
+export function lintCopy(text: string, options: LintOptions = {}): LintFinding[] {
+  const forms: Record<Mode, Normalised> = { compact: normalise(text, "compact"), spaced: normalise(text, "spaced") };
+  const deadlineOk = statesEndDate(text, options.dateSource ?? "any");
+  const findings: LintFinding[] = [];
+  const seen = new Set<string>();
+  for (const p of PATTERNS) {
+    if (p.deadline && deadlineOk) continue;
+    const form = forms[p.mode];
+    p.re.lastIndex = 0;
+    for (const m of form.text.matchAll(p.re)) {
+      if (m[0].length === 0) continue;
+      const from = form.start[m.index]!;
+      const to = form.end[m.index + m[0].length - 1]!;
+      const key = `${p.rule}:${from}:${to}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      findings.push({ rule: p.rule, phrase: text.slice(from, to), index: from, reason: REASONS[p.rule] });
+    }
+  }
+  // Overlapping findings of the same rule (e.g. 「効く」 inside 「必ず効く」) → keep the longest.
+  const kept = findings.filter(
+    (f) => !findings.some((g) => g !== f && g.rule === f.rule && g.index <= f.index && g.index + g.phrase.length >= f.index + f.phrase.length && g.phrase.length > f.phrase.length),
+  );
+  return kept.sort((a, b) => a.index - b.index || a.rule.localeCompare(b.rule));
+}
+
+/** Lint several texts (e.g. every string of a localized template); findings carry the field name. */
+export function lintFields(fields: Record<string, string>, options: LintOptions = {}): (LintFinding & { field: string })[] {
+  return Object.entries(fields).flatMap(([field, text]) => lintCopy(text, options).map((f) => ({ ...f, field })));
+}
+
+export function isCleanCopy(text: string, options: LintOptions = {}): boolean {
+  return lintCopy(text, options).length === 0;
+}

@@ -1,0 +1,83 @@
+import { eq } from "drizzle-orm";
+import { planChanges, subscriptions } from "../db/schema";
+import { newId } from "../platform/crypto";
+import { localDate } from "../platform/dates";
+import { ApiError } from "../platform/errors";
+import type { TenantStore } from "../platform/tenancy";
+import { checkIfMatch } from "../platform/versioning";
+import type { TenantSettings } from "../settings/schemas";
+import { getSubscription, toSubscription, type SubscriptionRow } from "../subscriptions/repository";
+import { enqueueWebhookEvent } from "../webhooks/outbox";
+import { decide, type Plan, type PlanRequest } from "./rules";
+
+export type ChangeContext = {
+  channel: string;
+  keyId: string | null;
+  settings: TenantSettings;
+  now: Date;
+  ifMatch?: string;
+  source?: Record<string, unknown>;
+};
+
+const planOf = (row: SubscriptionRow): Plan => ({
+  status: row.status,
+  quantity: row.quantity,
+  intervalDays: row.intervalDays,
+  nextDeliveryOn: row.nextDeliveryOn,
+  pausedUntil: row.pausedUntil,
+  consecutiveSkips: row.consecutiveSkips,
+});
+
+const snapshot = ({ status, quantity, intervalDays, nextDeliveryOn, pausedUntil }: Plan) => ({ status, quantity, intervalDays, nextDeliveryOn, pausedUntil });
+
+export function toChange(row: typeof planChanges.$inferSelect) {
+  return {
+    id: row.id,
+    subscriptionId: row.subscriptionId,
+    type: row.type as "skip",
+    channel: row.channel as "api",
+    actor: { keyId: row.keyId },
+    before: row.before as ReturnType<typeof snapshot>,
+    after: row.after as ReturnType<typeof snapshot>,
+    source: row.source ?? null,
+    createdAt: row.createdAt,
+  };
+}
+
+/**
+ * Applies one plan change in the caller's transaction: checks the version and the merchant's
+ * rules, writes the subscription, the history row and the webhook event — all or nothing.
+ */
+export async function applyPlanChange(store: TenantStore, subscriptionId: string, request: PlanRequest, ctx: ChangeContext) {
+  return store.write(async (s) => {
+    const row = await getSubscription(s, subscriptionId);
+    checkIfMatch(ctx.ifMatch, row.version);
+    const today = localDate(ctx.now, ctx.settings.timeZone);
+    const decision = decide(planOf(row), request, ctx.settings, today);
+    if (!decision.ok) throw new ApiError(decision.violation.code, decision.violation.detail, decision.violation.extra);
+    const after = decision.plan;
+    const at = ctx.now.toISOString();
+    const updated: SubscriptionRow = { ...row, ...after, version: row.version + 1, updatedAt: at };
+    await s.update(
+      subscriptions,
+      { ...after, version: updated.version, updatedAt: at },
+      eq(subscriptions.id, subscriptionId),
+      eq(subscriptions.version, row.version), // belt and braces: never overwrite a newer version
+    );
+    const change = {
+      id: newId("chg"),
+      subscriptionId,
+      type: request.type,
+      channel: ctx.channel,
+      keyId: ctx.keyId,
+      before: snapshot(planOf(row)),
+      after: snapshot(after),
+      source: ctx.source ?? null,
+      createdAt: at,
+    };
+    await s.insert(planChanges, change);
+    const result = { subscription: toSubscription(updated), change: toChange({ ...change, tenantId: s.tenantId }) };
+    await enqueueWebhookEvent(s, "subscription.changed", result, ctx.now);
+    return result;
+  });
+}

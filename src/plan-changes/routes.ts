@@ -1,0 +1,166 @@
+import { desc, eq, lt, and, or } from "drizzle-orm";
+import type { Context } from "hono";
+import { planChanges } from "../db/schema";
+import type { AppEnv } from "../platform/env";
+import type { ErrorCode } from "../platform/errors";
+import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse, page, PageQuery } from "../platform/openapi";
+import { decodeCursor, toPage } from "../platform/pagination";
+import { etag, IfMatchHeaders } from "../platform/versioning";
+import { getSubscription } from "../subscriptions/repository";
+import { SubscriptionIdParam } from "../subscriptions/schemas";
+import { applyPlanChange, toChange } from "./apply";
+import type { PlanRequest } from "./rules";
+import { Change, ChangeResult, IntervalBody, NextDeliveryBody, PauseBody, QuantityBody, ResumeBody, SkipBody } from "./schemas";
+
+const tags = ["Plan changes"];
+const COMMON_ERRORS: ErrorCode[] = ["subscription_not_found", "version_conflict", "subscription_canceled"];
+
+/** The shared shape of the six plan-change operations. */
+function planRoute<B extends Parameters<typeof jsonBody>[0]>(
+  action: string,
+  operationId: string,
+  summary: string,
+  description: string,
+  body: B,
+  example: Parameters<typeof jsonBody<B>>[1],
+  errors: ErrorCode[],
+) {
+  return apiRoute({
+    method: "post",
+    path: `/v1/subscriptions/{subscriptionId}/${action}`,
+    operationId,
+    tags,
+    scope: "write",
+    summary,
+    description: `${description} Send \`If-Match\` with the version you showed the customer to refuse the change if the plan moved meanwhile. Recorded in the change history and sent as \`subscription.changed\`.`,
+    request: { params: SubscriptionIdParam, headers: IdempotencyHeaders.merge(IfMatchHeaders), body: jsonBody(body, example) },
+    errors: [...COMMON_ERRORS, ...errors],
+    responses: { 200: jsonResponse(ChangeResult, "The subscription after the change, and the change") },
+  });
+}
+
+async function change(c: Context<AppEnv>, subscriptionId: string, channel: string, request: PlanRequest) {
+  const result = await applyPlanChange(c.var.store, subscriptionId, request, {
+    channel,
+    keyId: c.var.caller.keyId,
+    settings: c.var.caller.settings,
+    now: c.var.services.now(),
+    ifMatch: c.req.header("if-match"),
+  });
+  c.header("ETag", etag(result.subscription.version));
+  return result;
+}
+
+export const planChangesRouter = domainRouter()
+  .openapi(
+    planRoute("skip", "skipDeliveries", "Skip the next delivery", "Skips the next `count` deliveries; the next delivery moves by `count` intervals.", SkipBody, { count: 1, channel: "web" }, [
+      "change_window_closed",
+      "subscription_not_active",
+      "skip_limit_exceeded",
+    ]),
+    async (c) => {
+      const { subscriptionId } = c.req.valid("param");
+      const b = c.req.valid("json");
+      return c.json(await change(c, subscriptionId, b.channel, { type: "skip", count: b.count }), 200);
+    },
+  )
+  .openapi(
+    planRoute(
+      "pause",
+      "pauseSubscription",
+      "Pause deliveries",
+      "Pauses for `cycles` delivery cycles or until `resumeOn`; deliveries resume by themselves on that date.",
+      PauseBody,
+      { resumeOn: "2027-01-15", channel: "ivr" },
+      ["change_window_closed", "pause_too_long"],
+    ),
+    async (c) => {
+      const { subscriptionId } = c.req.valid("param");
+      const b = c.req.valid("json");
+      const request: PlanRequest = b.cycles !== undefined ? { type: "pause", cycles: b.cycles } : { type: "pause", resumeOn: b.resumeOn! };
+      return c.json(await change(c, subscriptionId, b.channel, request), 200);
+    },
+  )
+  .openapi(
+    planRoute("resume", "resumeSubscription", "Resume deliveries", "Ends a pause now; the first delivery is on `nextDeliveryOn` or the earliest possible date.", ResumeBody, { channel: "web" }, [
+      "subscription_not_paused",
+      "change_window_closed",
+      "date_out_of_range",
+    ]),
+    async (c) => {
+      const { subscriptionId } = c.req.valid("param");
+      const b = c.req.valid("json");
+      return c.json(await change(c, subscriptionId, b.channel, { type: "resume", nextDeliveryOn: b.nextDeliveryOn }), 200);
+    },
+  )
+  .openapi(
+    planRoute("quantity", "changeQuantity", "Change the quantity", "Changes how many units each delivery brings, within the shop's range.", QuantityBody, { quantity: 1, channel: "operator" }, [
+      "quantity_out_of_range",
+      "change_window_closed",
+    ]),
+    async (c) => {
+      const { subscriptionId } = c.req.valid("param");
+      const b = c.req.valid("json");
+      return c.json(await change(c, subscriptionId, b.channel, { type: "quantity", quantity: b.quantity }), 200);
+    },
+  )
+  .openapi(
+    planRoute(
+      "interval",
+      "changeInterval",
+      "Change the delivery interval",
+      "Sets the days between deliveries, from the shop's allowed intervals. The next delivery keeps its date; the new interval counts from it.",
+      IntervalBody,
+      { intervalDays: 45, channel: "web" },
+      ["interval_not_allowed"],
+    ),
+    async (c) => {
+      const { subscriptionId } = c.req.valid("param");
+      const b = c.req.valid("json");
+      return c.json(await change(c, subscriptionId, b.channel, { type: "interval", intervalDays: b.intervalDays }), 200);
+    },
+  )
+  .openapi(
+    planRoute("next-delivery", "moveNextDelivery", "Move the next delivery", "Moves the next delivery to `date` (not inside the cut-off, at most two intervals ahead).", NextDeliveryBody, { date: "2026-12-12", channel: "operator" }, [
+      "change_window_closed",
+      "subscription_not_active",
+      "date_out_of_range",
+    ]),
+    async (c) => {
+      const { subscriptionId } = c.req.valid("param");
+      const b = c.req.valid("json");
+      return c.json(await change(c, subscriptionId, b.channel, { type: "next_delivery", date: b.date }), 200);
+    },
+  )
+  .openapi(
+    apiRoute({
+      method: "get",
+      path: "/v1/subscriptions/{subscriptionId}/changes",
+      operationId: "listChanges",
+      tags,
+      scope: "read",
+      summary: "List a subscription's change history",
+      description: "Newest first: who (API key and channel), what, before and after, when.",
+      request: { params: SubscriptionIdParam, query: PageQuery },
+      errors: ["subscription_not_found"],
+      responses: { 200: jsonResponse(page(Change), "A page of changes") },
+    }),
+    async (c) => {
+      const { subscriptionId } = c.req.valid("param");
+      const { limit, cursor } = c.req.valid("query");
+      const after = decodeCursor(cursor);
+      const store = c.var.store;
+      await getSubscription(store, subscriptionId);
+      const older = after
+        ? or(lt(planChanges.createdAt, String(after[0])), and(eq(planChanges.createdAt, String(after[0])), lt(planChanges.id, String(after[1]))))
+        : undefined;
+      const rows = await store.q
+        .select()
+        .from(planChanges)
+        .where(store.owns(planChanges, eq(planChanges.subscriptionId, subscriptionId), older))
+        .orderBy(desc(planChanges.createdAt), desc(planChanges.id))
+        .limit(limit + 1);
+      const p = toPage(rows, limit, (r) => [r.createdAt, r.id]);
+      return c.json({ data: p.data.map(toChange), nextCursor: p.nextCursor }, 200);
+    },
+  );

@@ -1,0 +1,55 @@
+import { z } from "@hono/zod-openapi";
+import { CalendarDate, Channel, Instant } from "../platform/openapi";
+import { Subscription } from "../subscriptions/schemas";
+
+const channel = Channel.default("api");
+
+export const SkipBody = z
+  .strictObject({ count: z.number().int().min(1).max(12).default(1).openapi({ description: "How many upcoming deliveries to skip." }), channel })
+  .openapi("SkipDeliveries");
+
+export const PauseBody = z
+  .strictObject({
+    cycles: z.number().int().min(1).max(24).optional().openapi({ description: "Pause for this many delivery cycles from the next delivery." }),
+    resumeOn: CalendarDate.optional().openapi({ description: "Or: the date deliveries resume." }),
+    channel,
+  })
+  .refine((b) => (b.cycles === undefined) !== (b.resumeOn === undefined), { message: "Send exactly one of cycles or resumeOn", path: ["cycles"] })
+  .openapi("PauseSubscription");
+
+export const ResumeBody = z
+  .strictObject({
+    nextDeliveryOn: CalendarDate.optional().openapi({ description: "First delivery after resuming; defaults to the earliest possible date." }),
+    channel,
+  })
+  .openapi("ResumeSubscription");
+
+export const QuantityBody = z.strictObject({ quantity: z.number().int().min(1).max(999), channel }).openapi("ChangeQuantity");
+export const IntervalBody = z.strictObject({ intervalDays: z.number().int().min(1).max(365), channel }).openapi("ChangeInterval");
+export const NextDeliveryBody = z.strictObject({ date: CalendarDate, channel }).openapi("MoveNextDelivery");
+
+const PlanSnapshot = z
+  .object({
+    status: z.enum(["active", "paused", "canceled"]),
+    quantity: z.number().int(),
+    intervalDays: z.number().int(),
+    nextDeliveryOn: CalendarDate.nullable(),
+    pausedUntil: CalendarDate.nullable(),
+  })
+  .openapi("PlanSnapshot");
+
+export const Change = z
+  .object({
+    id: z.string().openapi({ example: "chg_8Hq2mZ0bWf1rYp4sKc3N" }),
+    subscriptionId: z.string(),
+    type: z.enum(["skip", "pause", "resume", "quantity", "interval", "next_delivery", "discount", "cancel", "reactivate"]),
+    channel: Channel,
+    actor: z.object({ keyId: z.string().nullable() }).openapi({ description: "The API key that made the change." }),
+    before: PlanSnapshot,
+    after: PlanSnapshot,
+    source: z.record(z.string(), z.unknown()).nullable().openapi({ description: "What led to the change, e.g. `{ cancelFlowId, offerId }`." }),
+    createdAt: Instant,
+  })
+  .openapi("Change");
+
+export const ChangeResult = z.object({ subscription: Subscription, change: Change }).openapi("ChangeResult");

@@ -1,0 +1,44 @@
+/**
+ * Calendar dates (YYYY-MM-DD) in the tenant's time zone. Delivery dates are local dates, so all
+ * arithmetic is on whole days in UTC, where no day has 23 or 25 hours.
+ */
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** The local calendar date of `instant` in `timeZone`. */
+export function localDate(instant: Date, timeZone: string): string {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
+    formatters.set(timeZone, f);
+  }
+  return f.format(instant); // en-CA formats as YYYY-MM-DD
+}
+
+export function isValidTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const DAY_MS = 86_400_000;
+
+function toUtcMs(date: string): number {
+  return Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10)));
+}
+
+export function addDays(date: string, days: number): string {
+  return new Date(toUtcMs(date) + days * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** Whole days from `from` to `to` (positive when `to` is later). */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((toUtcMs(to) - toUtcMs(from)) / DAY_MS);
+}
+
+export function maxDate(a: string, b: string): string {
+  return a >= b ? a : b;
+}

@@ -1,0 +1,50 @@
+import { ApiError } from "../platform/errors";
+import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse } from "../platform/openapi";
+import { PatchSettingsBody, resolveSettings, Settings } from "./schemas";
+
+const tags = ["Settings"];
+
+export const settingsRouter = domainRouter()
+  .openapi(
+    apiRoute({
+      method: "get",
+      path: "/v1/settings",
+      operationId: "getSettings",
+      tags,
+      scope: "admin",
+      summary: "Get the shop's rules",
+      description: "Cut-off, allowed intervals, quantity range, skip and pause limits, retention policy, time zone and locale — defaults applied.",
+      responses: { 200: jsonResponse(Settings, "The settings in force") },
+    }),
+    async (c) => c.json(c.var.caller.settings, 200),
+  )
+  .openapi(
+    apiRoute({
+      method: "patch",
+      path: "/v1/settings",
+      operationId: "updateSettings",
+      tags,
+      scope: "admin",
+      summary: "Change some of the shop's rules",
+      description: "Only the fields sent change. The result must be consistent (e.g. `quantityMin` ≤ `quantityMax`).",
+      request: { headers: IdempotencyHeaders, body: jsonBody(PatchSettingsBody, { changeCutoffDays: 4, allowedIntervalDays: [30, 45, 60, 90] }) },
+      errors: ["invalid_settings"],
+      responses: { 200: jsonResponse(Settings, "The settings now in force") },
+    }),
+    async (c) => {
+      const patch = c.req.valid("json");
+      const settings = await c.var.store.write(async (s) => {
+        const stored = (await s.tenant()).settings as Record<string, unknown>;
+        const next = { ...stored, ...patch };
+        const resolved = resolveSettings(next);
+        if (resolved.quantityMin > resolved.quantityMax) {
+          throw new ApiError("invalid_settings", "quantityMin must not exceed quantityMax.", {
+            errors: [{ path: "quantityMin", message: `Must be ≤ quantityMax (${resolved.quantityMax})` }],
+          });
+        }
+        await s.updateTenant({ settings: next });
+        return resolved;
+      });
+      return c.json(settings, 200);
+    },
+  );

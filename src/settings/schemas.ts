@@ -1,0 +1,74 @@
+import { z } from "@hono/zod-openapi";
+import { isValidTimeZone } from "../platform/dates";
+
+export const RetentionPolicy = z.enum(["oneOffer", "noOffer", "afterCancellation"]).openapi("RetentionPolicy", {
+  description:
+    "`oneOffer`: at most `offersPerFlow` offers, each shown beside an equally prominent way to continue cancelling. `noOffer`: nothing between the cancel button and the confirmation (e.g. Germany §312k). `afterCancellation`: an offer only after a completed cancellation, as a win-back (e.g. Minnesota).",
+});
+
+const IntervalList = z
+  .array(z.number().int().min(1).max(365))
+  .min(1)
+  .max(24)
+  .transform((xs) => [...new Set(xs)].sort((a, b) => a - b));
+
+/** The merchant's rules. Every field has a default, so a new tenant works out of the box. */
+export const SettingsFields = {
+  timeZone: z.string().refine(isValidTimeZone, "Unknown IANA time zone").openapi({ example: "Asia/Tokyo" }),
+  locale: z.enum(["ja", "en"]),
+  changeCutoffDays: z.number().int().min(0).max(30).openapi({ description: "Days before a delivery ships from which it can no longer be changed." }),
+  allowedIntervalDays: IntervalList.openapi({ example: [14, 21, 30, 45, 60, 90] }),
+  quantityMin: z.number().int().min(1).max(999),
+  quantityMax: z.number().int().min(1).max(999),
+  maxConsecutiveSkips: z.number().int().min(0).max(12),
+  maxPauseDays: z.number().int().min(0).max(730),
+  retentionPolicy: RetentionPolicy,
+  offersPerFlow: z.number().int().min(0).max(3),
+  cancelFlowTtlHours: z.number().int().min(1).max(24 * 14),
+  durableSaveDays: z.number().int().min(1).max(365),
+  holdoutPercent: z.number().min(0).max(50),
+};
+
+export const Settings = z.object(SettingsFields).openapi("Settings");
+export type TenantSettings = z.output<typeof Settings>;
+
+export const DEFAULT_SETTINGS: TenantSettings = {
+  timeZone: "Asia/Tokyo",
+  locale: "ja",
+  changeCutoffDays: 3,
+  allowedIntervalDays: [14, 21, 30, 45, 60, 90],
+  quantityMin: 1,
+  quantityMax: 10,
+  maxConsecutiveSkips: 2,
+  maxPauseDays: 90,
+  retentionPolicy: "oneOffer",
+  offersPerFlow: 1,
+  cancelFlowTtlHours: 24,
+  durableSaveDays: 30,
+  holdoutPercent: 0,
+};
+
+export const PatchSettingsBody = z
+  .strictObject({
+    timeZone: SettingsFields.timeZone.optional(),
+    locale: SettingsFields.locale.optional(),
+    changeCutoffDays: SettingsFields.changeCutoffDays.optional(),
+    allowedIntervalDays: SettingsFields.allowedIntervalDays.optional(),
+    quantityMin: SettingsFields.quantityMin.optional(),
+    quantityMax: SettingsFields.quantityMax.optional(),
+    maxConsecutiveSkips: SettingsFields.maxConsecutiveSkips.optional(),
+    maxPauseDays: SettingsFields.maxPauseDays.optional(),
+    retentionPolicy: SettingsFields.retentionPolicy.optional(),
+    offersPerFlow: SettingsFields.offersPerFlow.optional(),
+    cancelFlowTtlHours: SettingsFields.cancelFlowTtlHours.optional(),
+    durableSaveDays: SettingsFields.durableSaveDays.optional(),
+    holdoutPercent: SettingsFields.holdoutPercent.optional(),
+  })
+  .openapi("PatchSettings");
+
+/** Stored settings over the defaults; unknown or invalid stored keys fall back to the default. */
+export function resolveSettings(stored: unknown): TenantSettings {
+  const merged = { ...DEFAULT_SETTINGS, ...(stored && typeof stored === "object" ? stored : {}) };
+  const parsed = Settings.safeParse(merged);
+  return parsed.success ? parsed.data : DEFAULT_SETTINGS;
+}

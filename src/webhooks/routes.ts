@@ -1,0 +1,107 @@
+import { and, count, eq } from "drizzle-orm";
+import { webhookDeliveries, webhooks } from "../db/schema";
+import { ApiError } from "../platform/errors";
+import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse } from "../platform/openapi";
+import type { TenantStore } from "../platform/tenancy";
+import { PutWebhookBody, Webhook, WebhookIdParam, type WebhookEventType } from "./schemas";
+
+const tags = ["Webhooks"];
+
+function newSecret(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(24));
+  return "whsec_" + btoa(String.fromCharCode(...bytes));
+}
+
+async function present(store: TenantStore, row: typeof webhooks.$inferSelect) {
+  const counts = await store.q
+    .select({ status: webhookDeliveries.status, n: count() })
+    .from(webhookDeliveries)
+    .where(store.owns(webhookDeliveries, eq(webhookDeliveries.webhookId, row.id)))
+    .groupBy(webhookDeliveries.status);
+  const by = Object.fromEntries(counts.map((r) => [r.status, r.n]));
+  return {
+    id: row.id,
+    url: row.url,
+    events: row.events as WebhookEventType[],
+    secret: row.secret,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    deliveries: { pending: by.pending ?? 0, delivered: by.delivered ?? 0, failed: by.failed ?? 0 },
+  };
+}
+
+export const webhooksRouter = domainRouter()
+  .openapi(
+    apiRoute({
+      method: "put",
+      path: "/v1/webhooks/{webhookId}",
+      operationId: "putWebhook",
+      tags,
+      scope: "admin",
+      summary: "Create or replace a webhook endpoint",
+      description:
+        "Events are delivered at least once from an outbox, signed per the Standard Webhooks spec (`webhook-id`, `webhook-timestamp`, `webhook-signature` headers; verify with any Standard Webhooks library and the `secret`). Failed deliveries are retried with backoff (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h) and then marked failed. Answers 201 when new.",
+      request: {
+        params: WebhookIdParam,
+        headers: IdempotencyHeaders,
+        body: jsonBody(PutWebhookBody, { url: "https://shop.example.jp/hooks/tsuzuku", events: ["subscription.changed", "subscription.canceled"] }),
+      },
+      responses: { 200: jsonResponse(Webhook, "The updated endpoint"), 201: jsonResponse(Webhook, "The new endpoint") },
+    }),
+    async (c) => {
+      const { webhookId } = c.req.valid("param");
+      const body = c.req.valid("json");
+      const at = c.var.services.now().toISOString();
+      const { row, created } = await c.var.store.write(async (s) => {
+        const existing = await s.find(webhooks, eq(webhooks.id, webhookId));
+        const values = { url: body.url, events: [...new Set(body.events)], secret: body.secret ?? existing?.secret ?? newSecret(), updatedAt: at };
+        if (existing) await s.update(webhooks, values, eq(webhooks.id, webhookId));
+        else await s.insert(webhooks, { id: webhookId, createdAt: at, ...values });
+        return { row: { ...(existing ?? { tenantId: s.tenantId, id: webhookId, createdAt: at }), ...values }, created: !existing };
+      });
+      return c.json(await present(c.var.store, row), created ? 201 : 200);
+    },
+  )
+  .openapi(
+    apiRoute({
+      method: "get",
+      path: "/v1/webhooks/{webhookId}",
+      operationId: "getWebhook",
+      tags,
+      scope: "admin",
+      summary: "Get a webhook endpoint",
+      request: { params: WebhookIdParam },
+      errors: ["webhook_not_found"],
+      responses: { 200: jsonResponse(Webhook, "The endpoint with its delivery counts") },
+    }),
+    async (c) => {
+      const { webhookId } = c.req.valid("param");
+      const row = await c.var.store.find(webhooks, eq(webhooks.id, webhookId));
+      if (!row) throw new ApiError("webhook_not_found", `No webhook ${webhookId}.`);
+      return c.json(await present(c.var.store, row), 200);
+    },
+  )
+  .openapi(
+    apiRoute({
+      method: "delete",
+      path: "/v1/webhooks/{webhookId}",
+      operationId: "deleteWebhook",
+      tags,
+      scope: "admin",
+      summary: "Delete a webhook endpoint",
+      description: "Stops deliveries at once; undelivered events for it are dropped.",
+      request: { params: WebhookIdParam },
+      errors: ["webhook_not_found"],
+      responses: { 204: { description: "Deleted" } },
+    }),
+    async (c) => {
+      const { webhookId } = c.req.valid("param");
+      await c.var.store.write(async (s) => {
+        const existing = await s.find(webhooks, eq(webhooks.id, webhookId));
+        if (!existing) throw new ApiError("webhook_not_found", `No webhook ${webhookId}.`);
+        await s.delete(webhookDeliveries, and(eq(webhookDeliveries.webhookId, webhookId), eq(webhookDeliveries.status, "pending")));
+        await s.delete(webhooks, eq(webhooks.id, webhookId));
+      });
+      return c.body(null, 204);
+    },
+  );

@@ -1,0 +1,50 @@
+import { z } from "@hono/zod-openapi";
+import { Instant } from "../platform/openapi";
+
+export const WEBHOOK_EVENT_TYPES = [
+  "subscription.changed",
+  "subscription.canceled",
+  "subscription.reactivated",
+  "cancel_flow.saved",
+  "risk.band_changed",
+] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+
+export const WebhookIdParam = z.object({
+  webhookId: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[A-Za-z0-9._:-]+$/)
+    .openapi({ param: { name: "webhookId", in: "path" }, example: "crm-sync" }),
+});
+
+const Secret = z
+  .string()
+  .regex(/^whsec_[A-Za-z0-9+/=]{32,}$/, "A Standard Webhooks secret: whsec_ followed by base64 of 24–64 random bytes")
+  .openapi({ example: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" });
+
+export const PutWebhookBody = z
+  .strictObject({
+    url: z
+      .url({ protocol: /^https?$/ })
+      .max(2000)
+      .openapi({ description: "HTTPS endpoint that receives signed POSTs.", example: "https://shop.example.jp/hooks/tsuzuku" }),
+    events: z.array(z.enum(WEBHOOK_EVENT_TYPES)).min(1).openapi({ example: ["subscription.changed", "subscription.canceled"] }),
+    secret: Secret.optional().openapi({ description: "Your signing secret; one is generated when omitted." }),
+  })
+  .openapi("PutWebhook");
+
+export const Webhook = z
+  .object({
+    id: z.string(),
+    url: z.string(),
+    events: z.array(z.enum(WEBHOOK_EVENT_TYPES)),
+    secret: z.string().openapi({ description: "The signing secret (Standard Webhooks `whsec_…`); verify `webhook-signature` with it." }),
+    createdAt: Instant,
+    updatedAt: Instant,
+    deliveries: z
+      .object({ pending: z.number().int(), delivered: z.number().int(), failed: z.number().int() })
+      .openapi({ description: "Outbox counts for this endpoint." }),
+  })
+  .openapi("Webhook");

@@ -1,0 +1,165 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { addDays, localDate } from "../../src/platform/dates";
+import { customerBody, subscriptionBody, uid, type Harness, type TestTenant } from "../support/harness";
+
+export function planChangesSuite(h: () => Harness) {
+  describe("plan changes", () => {
+    let t: TestTenant;
+    let customerId: string;
+    const today = () => localDate(new Date(), "Asia/Tokyo");
+
+    /** A fresh active subscription whose next delivery is `inDays` from today. */
+    const newSubscription = async (inDays = 10, over: Record<string, unknown> = {}) => {
+      const id = uid("S");
+      const res = await h().request("PUT", `/v1/subscriptions/${id}`, {
+        key: t.key,
+        body: subscriptionBody(customerId, { nextDeliveryOn: addDays(today(), inDays), ...over }),
+      });
+      expect(res.status).toBe(201);
+      return id;
+    };
+    const post = (id: string, action: string, body: unknown, headers?: Record<string, string>) =>
+      h().request("POST", `/v1/subscriptions/${id}/${action}`, { key: t.key, body, headers });
+
+    beforeAll(async () => {
+      t = await h().tenant();
+      customerId = uid("C");
+      await h().request("PUT", `/v1/customers/${customerId}`, { key: t.key, body: customerBody() });
+    });
+
+    it("skip moves the next delivery one interval and answers { subscription, change }", async () => {
+      const id = await newSubscription(10);
+      const res = await post(id, "skip", { count: 1, channel: "web" });
+      expect(res.status).toBe(200);
+      expect(res.body.subscription).toMatchObject({ id, nextDeliveryOn: addDays(today(), 40), version: 2 });
+      expect(res.body.change).toMatchObject({
+        type: "skip",
+        channel: "web",
+        subscriptionId: id,
+        before: { nextDeliveryOn: addDays(today(), 10) },
+        after: { nextDeliveryOn: addDays(today(), 40) },
+        actor: { keyId: expect.stringMatching(/^key_/) },
+      });
+      expect(res.headers.get("etag")).toBe('"2"');
+    });
+
+    it("pause by cycles or until a date, then resume", async () => {
+      const id = await newSubscription(10);
+      const byCycles = await post(id, "pause", { cycles: 1, channel: "ivr" });
+      expect(byCycles.body.subscription).toMatchObject({ status: "paused", pausedUntil: addDays(today(), 40), nextDeliveryOn: addDays(today(), 40) });
+      const until = await post(id, "pause", { resumeOn: addDays(today(), 60) });
+      expect(until.body.subscription.pausedUntil).toBe(addDays(today(), 60));
+      const resumed = await post(id, "resume", {});
+      expect(resumed.body.subscription).toMatchObject({ status: "active", pausedUntil: null, nextDeliveryOn: addDays(today(), 3) });
+      const both = await post(id, "pause", { cycles: 1, resumeOn: addDays(today(), 30) });
+      expect(both.status).toBe(422);
+    });
+
+    it("quantity, interval and next delivery change within the rules", async () => {
+      const id = await newSubscription(10);
+      expect((await post(id, "quantity", { quantity: 2 })).body.subscription.quantity).toBe(2);
+      expect((await post(id, "interval", { intervalDays: 45 })).body.subscription.intervalDays).toBe(45);
+      expect((await post(id, "next-delivery", { date: addDays(today(), 20) })).body.subscription.nextDeliveryOn).toBe(addDays(today(), 20));
+      const q = await post(id, "quantity", { quantity: 50 });
+      expect(q.status).toBe(422);
+      expect(q.body).toMatchObject({ code: "quantity_out_of_range", quantityMax: 10 });
+      const i = await post(id, "interval", { intervalDays: 33 });
+      expect(i.body).toMatchObject({ code: "interval_not_allowed", allowedIntervalDays: [14, 21, 30, 45, 60, 90] });
+    });
+
+    it("refuses a change inside the cut-off with 409 and the first changeable date, changing nothing", async () => {
+      const id = await newSubscription(2);
+      const res = await post(id, "skip", { count: 1 });
+      expect(res.status).toBe(409);
+      expect(res.body).toMatchObject({ code: "change_window_closed", firstChangeableDate: addDays(today(), 3) });
+      const after = await h().request("GET", `/v1/subscriptions/${id}`, { key: t.key });
+      expect(after.body).toMatchObject({ version: 1, nextDeliveryOn: addDays(today(), 2) });
+    });
+
+    it("limits consecutive skips and refuses changes to a canceled subscription", async () => {
+      const id = await newSubscription(10);
+      expect((await post(id, "skip", { count: 2 })).status).toBe(200);
+      const third = await post(id, "skip", { count: 1 });
+      expect(third.status).toBe(422);
+      expect(third.body).toMatchObject({ code: "skip_limit_exceeded", maxConsecutiveSkips: 2 });
+      const canceled = await newSubscription(10, { status: "canceled" });
+      const res = await post(canceled, "quantity", { quantity: 2 });
+      expect(res.status).toBe(409);
+      expect(res.body.code).toBe("subscription_canceled");
+    });
+
+    it("refuses a stale If-Match with 412 and applies a current one", async () => {
+      const id = await newSubscription(10);
+      expect((await post(id, "quantity", { quantity: 2 }, { "if-match": '"1"' })).status).toBe(200);
+      const stale = await post(id, "quantity", { quantity: 3 }, { "if-match": '"1"' });
+      expect(stale.status).toBe(412);
+      expect(stale.body).toMatchObject({ code: "version_conflict", currentVersion: 2 });
+    });
+
+    it("keeps a history, newest first, paged", async () => {
+      const id = await newSubscription(10);
+      await post(id, "quantity", { quantity: 2, channel: "operator" });
+      await post(id, "interval", { intervalDays: 60, channel: "web" });
+      await post(id, "skip", { count: 1, channel: "ivr" });
+      const first = await h().request("GET", `/v1/subscriptions/${id}/changes?limit=2`, { key: t.key });
+      expect(first.status).toBe(200);
+      expect(first.body.data.map((c: { type: string }) => c.type)).toEqual(["skip", "interval"]);
+      const rest = await h().request("GET", `/v1/subscriptions/${id}/changes?limit=2&cursor=${first.body.nextCursor}`, { key: t.key });
+      expect(rest.body.data).toHaveLength(1);
+      expect(rest.body.data[0]).toMatchObject({ type: "quantity", channel: "operator", before: { quantity: 1 }, after: { quantity: 2 } });
+      expect(rest.body.nextCursor).toBeNull();
+    });
+
+    it("20 concurrent identical requests with one Idempotency-Key skip once", async () => {
+      const id = await newSubscription(10);
+      const key = uid("idem");
+      const answers = await Promise.all(Array.from({ length: 20 }, () => post(id, "skip", { count: 1 }, { "idempotency-key": key })));
+      expect(answers.map((a) => a.status)).toEqual(Array(20).fill(200));
+      expect(new Set(answers.map((a) => a.body.change.id)).size).toBe(1);
+      const sub = await h().request("GET", `/v1/subscriptions/${id}`, { key: t.key });
+      expect(sub.body).toMatchObject({ version: 2, nextDeliveryOn: addDays(today(), 40) });
+      const history = await h().request("GET", `/v1/subscriptions/${id}/changes`, { key: t.key });
+      expect(history.body.data).toHaveLength(1);
+    });
+
+    it("concurrent writes carrying the same If-Match leave exactly one winner", async () => {
+      const id = await newSubscription(10);
+      const answers = await Promise.all([2, 3, 4, 5, 6, 7].map((quantity) => post(id, "quantity", { quantity }, { "if-match": '"1"' })));
+      const winners = answers.filter((a) => a.status === 200);
+      expect(winners).toHaveLength(1);
+      expect(answers.filter((a) => a.status === 412)).toHaveLength(5);
+      const sub = await h().request("GET", `/v1/subscriptions/${id}`, { key: t.key });
+      expect(sub.body).toMatchObject({ version: 2, quantity: winners[0]!.body.subscription.quantity });
+    });
+
+    it("the shop's settings are readable, editable, validated, and decide the rules", async () => {
+      const own = await h().tenant();
+      const get = await h().request("GET", "/v1/settings", { key: own.key });
+      expect(get.body).toMatchObject({ timeZone: "Asia/Tokyo", changeCutoffDays: 3, allowedIntervalDays: [14, 21, 30, 45, 60, 90], retentionPolicy: "oneOffer" });
+      const patched = await h().request("PATCH", "/v1/settings", { key: own.key, body: { allowedIntervalDays: [60, 30], changeCutoffDays: 5 } });
+      expect(patched.body).toMatchObject({ allowedIntervalDays: [30, 60], changeCutoffDays: 5, timeZone: "Asia/Tokyo" });
+      expect((await h().request("PATCH", "/v1/settings", { key: own.key, body: { quantityMin: 5, quantityMax: 2 } })).body.code).toBe("invalid_settings");
+      expect((await h().request("PATCH", "/v1/settings", { key: own.key, body: { timeZone: "Mars/Olympus" } })).status).toBe(422);
+      const c = uid("C");
+      await h().request("PUT", `/v1/customers/${c}`, { key: own.key, body: customerBody() });
+      const s = uid("S");
+      await h().request("PUT", `/v1/subscriptions/${s}`, { key: own.key, body: subscriptionBody(c, { nextDeliveryOn: addDays(today(), 4) }) });
+      const skip = await h().request("POST", `/v1/subscriptions/${s}/skip`, { key: own.key, body: { count: 1 } });
+      expect(skip.body).toMatchObject({ code: "change_window_closed", firstChangeableDate: addDays(today(), 5) });
+      const interval = await h().request("POST", `/v1/subscriptions/${s}/interval`, { key: own.key, body: { intervalDays: 45 } });
+      expect(interval.body.code).toBe("interval_not_allowed");
+    });
+
+    it("webhook endpoints: create with a generated secret, read, delete", async () => {
+      const put = await h().request("PUT", "/v1/webhooks/crm", { key: t.key, body: { url: "https://shop.example.jp/hooks", events: ["subscription.changed"] } });
+      expect(put.status).toBe(201);
+      expect(put.body).toMatchObject({ id: "crm", secret: expect.stringMatching(/^whsec_/), deliveries: { pending: 0 } });
+      const again = await h().request("PUT", "/v1/webhooks/crm", { key: t.key, body: { url: "https://shop.example.jp/hooks2", events: ["subscription.changed"] } });
+      expect(again.status).toBe(200);
+      expect(again.body.secret).toBe(put.body.secret);
+      expect((await h().request("PUT", "/v1/webhooks/bad", { key: t.key, body: { url: "ftp://x", events: ["nope"] } })).status).toBe(422);
+      expect((await h().request("DELETE", "/v1/webhooks/crm", { key: t.key })).status).toBe(204);
+      expect((await h().request("GET", "/v1/webhooks/crm", { key: t.key })).body.code).toBe("webhook_not_found");
+    });
+  });
+}

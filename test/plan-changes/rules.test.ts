@@ -1,0 +1,114 @@
+import { describe, expect, it } from "vitest";
+import { addDays, daysBetween, localDate } from "../../src/platform/dates";
+import { decide, settle, type Plan } from "../../src/plan-changes/rules";
+import { DEFAULT_SETTINGS } from "../../src/settings/schemas";
+
+const plan = (over: Partial<Plan> = {}): Plan => ({
+  status: "active",
+  quantity: 1,
+  intervalDays: 30,
+  nextDeliveryOn: "2026-12-10",
+  pausedUntil: null,
+  consecutiveSkips: 0,
+  ...over,
+});
+const S = DEFAULT_SETTINGS;
+
+describe("calendar dates", () => {
+  it("uses the tenant's time zone for today", () => {
+    // 2026-11-30 20:00 UTC is already 1 December in Tokyo
+    expect(localDate(new Date("2026-11-30T20:00:00Z"), "Asia/Tokyo")).toBe("2026-12-01");
+    expect(localDate(new Date("2026-11-30T20:00:00Z"), "America/Los_Angeles")).toBe("2026-11-30");
+  });
+  it("adds days across month ends, year ends and leap days", () => {
+    expect(addDays("2026-01-31", 30)).toBe("2026-03-02");
+    expect(addDays("2028-01-31", 30)).toBe("2028-03-01"); // 2028 is a leap year
+    expect(addDays("2028-02-28", 1)).toBe("2028-02-29");
+    expect(addDays("2026-12-20", 14)).toBe("2027-01-03");
+    expect(daysBetween("2028-02-01", "2028-03-01")).toBe(29);
+  });
+});
+
+describe("skip", () => {
+  it("moves the next delivery by whole intervals, across a month end", () => {
+    const d = decide(plan({ nextDeliveryOn: "2027-01-31" }), { type: "skip", count: 1 }, S, "2026-12-01");
+    expect(d).toMatchObject({ ok: true, plan: { nextDeliveryOn: "2027-03-02", consecutiveSkips: 1 } });
+  });
+  it("over a leap day", () => {
+    const d = decide(plan({ nextDeliveryOn: "2028-02-15", intervalDays: 14 }), { type: "skip", count: 2 }, S, "2028-01-20");
+    expect(d).toMatchObject({ ok: true, plan: { nextDeliveryOn: "2028-03-14" } });
+  });
+  it("is refused inside the cut-off with the first changeable date", () => {
+    const d = decide(plan({ nextDeliveryOn: "2026-12-03" }), { type: "skip", count: 1 }, S, "2026-12-01");
+    expect(d).toMatchObject({ ok: false, violation: { code: "change_window_closed", extra: { firstChangeableDate: "2026-12-04" } } });
+    // exactly at the cut-off it is still changeable
+    expect(decide(plan({ nextDeliveryOn: "2026-12-04" }), { type: "skip", count: 1 }, S, "2026-12-01").ok).toBe(true);
+  });
+  it("respects the consecutive skip limit", () => {
+    const d = decide(plan({ consecutiveSkips: 2 }), { type: "skip", count: 1 }, S, "2026-12-01");
+    expect(d).toMatchObject({ ok: false, violation: { code: "skip_limit_exceeded", extra: { remainingSkips: 0 } } });
+    expect(decide(plan({ consecutiveSkips: 1 }), { type: "skip", count: 2 }, S, "2026-12-01")).toMatchObject({ ok: false });
+  });
+  it("never changes a canceled subscription", () => {
+    expect(decide(plan({ status: "canceled", nextDeliveryOn: null }), { type: "skip", count: 1 }, S, "2026-12-01")).toMatchObject({
+      ok: false,
+      violation: { code: "subscription_canceled" },
+    });
+  });
+});
+
+describe("pause", () => {
+  it("with cycles counts from the next delivery", () => {
+    const d = decide(plan({ nextDeliveryOn: "2026-12-10" }), { type: "pause", cycles: 2 }, S, "2026-12-01");
+    expect(d).toMatchObject({ ok: true, plan: { status: "paused", pausedUntil: "2027-02-08", nextDeliveryOn: "2027-02-08" } });
+  });
+  it("with resumeOn uses the date as given", () => {
+    const d = decide(plan(), { type: "pause", resumeOn: "2027-01-15" }, S, "2026-12-01");
+    expect(d).toMatchObject({ ok: true, plan: { status: "paused", pausedUntil: "2027-01-15", nextDeliveryOn: "2027-01-15" } });
+  });
+  it("is limited to the maximum pause length", () => {
+    const d = decide(plan(), { type: "pause", resumeOn: "2027-03-02" }, S, "2026-12-01"); // 91 days
+    expect(d).toMatchObject({ ok: false, violation: { code: "pause_too_long", extra: { latestResumeOn: "2027-03-01" } } });
+    expect(decide(plan(), { type: "pause", resumeOn: "2027-03-01" }, S, "2026-12-01").ok).toBe(true);
+  });
+  it("resumes by itself on the resume date", () => {
+    const paused = plan({ status: "paused", pausedUntil: "2027-01-15", nextDeliveryOn: "2027-01-15" });
+    expect(settle(paused, "2027-01-14").status).toBe("paused");
+    expect(settle(paused, "2027-01-15")).toMatchObject({ status: "active", pausedUntil: null, nextDeliveryOn: "2027-01-15" });
+  });
+});
+
+describe("resume, quantity, interval, next delivery", () => {
+  it("resume defaults to the earliest changeable date", () => {
+    const d = decide(plan({ status: "paused", pausedUntil: "2027-02-01", nextDeliveryOn: "2027-02-01" }), { type: "resume" }, S, "2026-12-01");
+    expect(d).toMatchObject({ ok: true, plan: { status: "active", pausedUntil: null, nextDeliveryOn: "2026-12-04" } });
+    expect(decide(plan(), { type: "resume" }, S, "2026-12-01")).toMatchObject({ ok: false, violation: { code: "subscription_not_paused" } });
+  });
+  it("quantity must be in range and outside the cut-off", () => {
+    expect(decide(plan(), { type: "quantity", quantity: 11 }, S, "2026-12-01")).toMatchObject({ ok: false, violation: { code: "quantity_out_of_range" } });
+    expect(decide(plan({ nextDeliveryOn: "2026-12-02" }), { type: "quantity", quantity: 2 }, S, "2026-12-01")).toMatchObject({
+      ok: false,
+      violation: { code: "change_window_closed" },
+    });
+    expect(decide(plan(), { type: "quantity", quantity: 2 }, S, "2026-12-01")).toMatchObject({ ok: true, plan: { quantity: 2 } });
+  });
+  it("interval must be one the shop offers, and keeps the next delivery date", () => {
+    expect(decide(plan(), { type: "interval", intervalDays: 35 }, S, "2026-12-01")).toMatchObject({
+      ok: false,
+      violation: { code: "interval_not_allowed", extra: { allowedIntervalDays: [14, 21, 30, 45, 60, 90] } },
+    });
+    expect(decide(plan(), { type: "interval", intervalDays: 45 }, S, "2026-12-01")).toMatchObject({ ok: true, plan: { intervalDays: 45, nextDeliveryOn: "2026-12-10" } });
+  });
+  it("next delivery can move within the window", () => {
+    expect(decide(plan(), { type: "next_delivery", date: "2026-12-03" }, S, "2026-12-01")).toMatchObject({ ok: false, violation: { code: "change_window_closed" } });
+    expect(decide(plan(), { type: "next_delivery", date: "2027-03-01" }, S, "2026-12-01")).toMatchObject({ ok: false, violation: { code: "date_out_of_range" } });
+    expect(decide(plan(), { type: "next_delivery", date: "2026-12-20" }, S, "2026-12-01")).toMatchObject({ ok: true, plan: { nextDeliveryOn: "2026-12-20" } });
+  });
+  it("uses the tenant's cut-off setting", () => {
+    const strict = { ...S, changeCutoffDays: 10 };
+    expect(decide(plan({ nextDeliveryOn: "2026-12-10" }), { type: "skip", count: 1 }, strict, "2026-12-01")).toMatchObject({
+      ok: false,
+      violation: { extra: { firstChangeableDate: "2026-12-11" } },
+    });
+  });
+});
