@@ -15,13 +15,20 @@ export function localDate(instant: Date, timeZone: string): string {
   return f.format(instant); // en-CA formats as YYYY-MM-DD
 }
 
+const validZones = new Map<string, boolean>();
+
 export function isValidTimeZone(timeZone: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en", { timeZone });
-    return true;
-  } catch {
-    return false;
+  let valid = validZones.get(timeZone);
+  if (valid === undefined) {
+    try {
+      new Intl.DateTimeFormat("en", { timeZone });
+      valid = true;
+    } catch {
+      valid = false;
+    }
+    if (validZones.size < 1000) validZones.set(timeZone, valid); // bounded: input can be anything
   }
+  return valid;
 }
 
 const DAY_MS = 86_400_000;

@@ -66,9 +66,20 @@ export const PatchSettingsBody = z
   })
   .openapi("PatchSettings");
 
-/** Stored settings over the defaults; unknown or invalid stored keys fall back to the default. */
+const resolved = new Map<string, TenantSettings>();
+
+/**
+ * Stored settings over the defaults; invalid stored settings fall back to the defaults. Runs on
+ * every authenticated request, so results are memoised by the stored JSON (a handful per process).
+ */
 export function resolveSettings(stored: unknown): TenantSettings {
-  const merged = { ...DEFAULT_SETTINGS, ...(stored && typeof stored === "object" ? stored : {}) };
-  const parsed = Settings.safeParse(merged);
-  return parsed.success ? parsed.data : DEFAULT_SETTINGS;
+  const key = JSON.stringify(stored ?? {});
+  let settings = resolved.get(key);
+  if (!settings) {
+    const parsed = Settings.safeParse({ ...DEFAULT_SETTINGS, ...(stored && typeof stored === "object" ? stored : {}) });
+    settings = Object.freeze(parsed.success ? parsed.data : DEFAULT_SETTINGS) as TenantSettings;
+    if (resolved.size > 10_000) resolved.clear();
+    resolved.set(key, settings);
+  }
+  return settings;
 }
