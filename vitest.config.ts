@@ -28,6 +28,8 @@ export default defineConfig({
           include: ["test/workers/**/*.test.ts"],
           globalSetup: ["test/workers/sqld.global.ts"],
           testTimeout: 30_000,
+          // beforeAll in http.test.ts warms the Worker up: loading src/ inside workerd takes seconds.
+          hookTimeout: 30_000,
         },
       },
     ],

@@ -11,31 +11,29 @@ export type WorkerEnv = {
   DATABASE_AUTH_TOKEN?: string;
 };
 
-// One client per bindings object, i.e. per isolate and configuration; config arrives with the
-// first request, never at module load.
-const servicesByEnv = new WeakMap<WorkerEnv, Services>();
-
-function servicesFor(env: WorkerEnv): Services {
-  let services = servicesByEnv.get(env);
-  if (!services) {
-    if (!env.DATABASE_URL) throw new Error("DATABASE_URL is not configured for this Worker");
-    const client = createClient({ url: env.DATABASE_URL, authToken: env.DATABASE_AUTH_TOKEN });
-    services = { db: createDatabase(client), now: () => new Date() };
-    servicesByEnv.set(env, services);
-  }
-  return services;
+// workerd binds I/O (fetch responses, promises settled by I/O) to the request that started it, so
+// nothing that does I/O may be shared between requests: a fresh client and write queue for every
+// request and every cron run. The HTTP client is cheap: no connection, no version probe.
+function newServices(env: WorkerEnv): Services {
+  if (!env.DATABASE_URL) throw new Error("DATABASE_URL is not configured for this Worker");
+  const client = createClient({ url: env.DATABASE_URL, authToken: env.DATABASE_AUTH_TOKEN });
+  return { db: createDatabase(client), now: () => new Date() };
 }
 
-const app = createApp((c) => servicesFor(c.env as WorkerEnv));
+type RequestEnv = WorkerEnv & { services: Services };
+const app = createApp((c) => (c.env as RequestEnv).services);
 
 export default {
   async fetch(request: Request, env: WorkerEnv, ctx: ExecutionContext) {
-    const response = await app.fetch(request, env, ctx);
+    const services = newServices(env);
+    const response = await app.fetch(request, { ...env, services } satisfies RequestEnv, ctx);
     // A write may have queued webhook events: deliver them now rather than at the next cron tick.
-    if (request.method !== "GET" && response.status < 400) ctx.waitUntil(runMaintenance(servicesFor(env).db).catch((e) => console.error("maintenance", e)));
+    if (request.method !== "GET" && response.status < 400) {
+      ctx.waitUntil(runMaintenance(services.db).catch((e) => console.error("maintenance", e)));
+    }
     return response;
   },
   async scheduled(_controller: unknown, env: WorkerEnv, ctx: ExecutionContext) {
-    ctx.waitUntil(runMaintenance(servicesFor(env).db));
+    ctx.waitUntil(runMaintenance(newServices(env).db));
   },
 };

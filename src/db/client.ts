@@ -14,7 +14,7 @@ export type Queryable = Orm | Tx;
  * Writes from one process are queued: the embedded libSQL driver is synchronous, so two write
  * transactions interleaving on two connections would make the second fail with SQLITE_BUSY (or
  * block the event loop the first needs to finish). On a libSQL server the queue only orders this
- * isolate's own writes; the server serialises writers across isolates.
+ * request's own writes (the Worker builds one per request); the server serialises writers.
  */
 export type Database = {
   orm: Orm;

@@ -76,11 +76,11 @@ const en = (rule: LintRule, source: string, deadline?: true): Pattern => ({ rule
 /** Japanese patterns are written against the normalised form: hiragana, no spaces/punctuation. */
 const PATTERNS: Pattern[] = [
   // ── health claims ──
-  ja("health_claim", "効果(?:が|は|を)?(?:出|で[るまた]|現|あらわ|あり|ある|抜群|絶大|保証|確実|実感|てきめん|大)"),
-  ja("health_claim", "(?:必ず|かならず|絶対|ぜったい|確実に|きっと)(?:効|き[くきけ])"),
+  ja("health_claim", "(?:効果|こうか)(?:が|は|を)?(?:出|で[るまた]|現|あらわ|あり|ある|抜群|ばつぐん|絶大|ぜつだい|保証|ほしょう|確実|かくじつ|実感|じっかん|てきめん|大)"),
+  ja("health_claim", "(?:必ず|かならず|絶対|ぜったい|確実に|かくじつに|きっと)(?:効[くきけい]?|き[くきけ])"),
   ja("health_claim", "効(?:く|きま|きめ|き目|いて|け[るば])"),
   ja("health_claim", "痩せ|やせ(?:る|ます|られ|た|よう|ぐすり)|ダイエット効果|だいえっと効果|脂肪(?:が|を)?(?:燃|落|減)"),
-  ja("health_claim", "治(?:る|り|す|し|療|癒)|なお(?:る|ります|りま)|完治|全快"),
+  ja("health_claim", "治(?:る|り|す|し|療|癒)|なお(?:る|ります|りま)|完治|かんち|全快"),
   ja("health_claim", "(?:病気|がん|癌|生活習慣病|風邪)(?:を|が|の)?(?:予防|防|治|改善|なお)|予防(?:でき|します|効果)"),
   ja("health_claim", "若返|わかがえ|あんちえいじんぐ|でとっくす|免疫(?:力)?(?:が|を)?(?:上|高|あ|強)|血圧(?:が|を)?(?:下|さが)|血糖(?:値)?(?:が|を)?(?:下|さが)|体質改善|即効"),
   ja("health_claim", "(?:飲む|のむ|使う|つかう|塗る|ぬる|食べる|たべる)だけで"),
@@ -89,7 +89,7 @@ const PATTERNS: Pattern[] = [
   en("health_claim", "guaranteed (?:results?|to work)|(?:it|this) (?:will|always|definitely|really) works?|works every time|see (?:real |visible )?results|clinically proven|boosts? (?:your )?immun\\w*|strengthens? (?:your )?immun\\w*|anti ?aging|detox\\w*|prevents? (?:disease|illness|cancer|aging|colds?)"),
   en("health_claim", "makes? you (?:healthier|slimmer|thinner|younger)|lowers? (?:your )?(?:blood pressure|blood sugar|cholesterol)"),
   // ── stopping will harm you ──
-  ja("harm_if_stopped", "逆効果|りばうんど|水の泡"),
+  ja("harm_if_stopped", "逆効果|ぎゃくこうか|りばうんど|水の泡|みずのあわ"),
   ja("harm_if_stopped", "(?:やめ|止め|辞め|中止|解約|休止|停止|すとっぷ|中断|中止す|解約す)(?:る|たら|ては|ちゃ|ると|れば|てしまう|ちゃう)?.{0,12}?(?:元に戻|もとにもど|元通り|もとどおり|無駄|むだ|台無|だいなし|悪化|悪く|危険|きけん|危な|あぶな|体に悪|からだに悪|後悔|もったいな)"),
   ja("harm_if_stopped", "(?:続け|つづけ)(?:ない|なければ|なきゃ)(?:と|ければ)?.{0,8}?(?:意味が|いみが|効果が|戻|もど|悪化|無駄|むだ)"),
   en("harm_if_stopped", "counter ?productive|rebound(?:s|ing)?|yo ?yo effect"),
@@ -104,8 +104,8 @@ const PATTERNS: Pattern[] = [
   en("confirmshaming", "i (?:dont|do not) (?:want|like|need) (?:to )?(?:save|saving|savings|be healthy|be healthier|look (?:good|better|younger)|feel (?:good|better)|a discount|deals?|a good deal)"),
   en("confirmshaming", "i (?:prefer|like|love|enjoy) (?:paying|to pay) (?:more|full price|extra)|i(?: d| would) rather (?:pay (?:more|full price)|be unhealthy|give up|waste)|(?:im|i am) (?:fine|ok|okay|happy) (?:with )?(?:losing|wasting|paying more|feeling worse|looking older)|give up on (?:my )?(?:health|goals?|skin|body|myself|looking)|i (?:dont|do not) deserve"),
   // ── false urgency: always ──
-  ja("false_urgency", "今だけ|いまだけ|本日限り|本日かぎり|今日限り|今日かぎり|きょうかぎり|今日だけ|きょうだけ|本日のみ|今日中|本日中|今すぐ|いますぐ|この場限り|この場かぎり|今回限り|今回かぎり|らすとちゃんす|最後のちゃんす|最後の機会|二度と(?:な|あり|ご案内|ご提案)|残りわずか|残り\\d+(?:個|名|点|枠)|先着|お急ぎ|お早めに|見逃さ|今しか|この機会を逃|この機会をお見逃"),
-  en("false_urgency", "today only|only today|now or never|last chance|act (?:now|fast)|hurry|dont miss(?: out)?|limited stock|only \\d+ left|once in a lifetime|(?:this )?offer (?:wont|will not) last|expires (?:today|tonight|in \\d+ (?:minutes?|hours?))|right now|before (?:its|it is) too late|(?:this is )?your only chance|never again"),
+  ja("false_urgency", "今だけ|いまだけ|本日限り|本日かぎり|今日限り|今日かぎり|きょうかぎり|今日だけ|きょうだけ|本日のみ|今日中|本日中|今すぐ(?!解約)|いますぐ(?!解約)|この場限り|この場かぎり|今回限り|今回かぎり|らすとちゃんす|最後のちゃんす|最後の機会|二度と(?:な|あり|ご案内|ご提案)|残りわずか|残り\\d+(?:個|名|点|枠)|先着|お急ぎ|お早めに|見逃さ|今しか|この機会を逃|この機会をお見逃"),
+  en("false_urgency", "today only|only today|now or never|last chance|act (?:now|fast)|(?<!no )hurry|dont miss(?: out)?|limited stock|only \\d+ left|once in a lifetime|(?:this )?offer (?:wont|will not) last|expires (?:today|tonight|in \\d+ (?:minutes?|hours?))|(?:decide|order|sign up|act|accept|choose|buy) right now|before (?:its|it is) too late|(?:this is )?your only chance|never again"),
   // ── false urgency: deadline wording, allowed with a real end date ──
   ja("false_urgency", "期間限定|限定価格|限定特典|今月中|今月末まで|締め切|締切|しめきり|期限付き|期限つき|期限あり", true),
   en("false_urgency", "limited time|for a limited time|ends soon|while (?:it|stocks?|supplies) lasts?|expires soon|offer ends|deadline", true),

@@ -1,0 +1,69 @@
+/**
+ * Which catalogue offers may be shown in this flow: active, fit the reason, the channel, the
+ * customer's delivery count and risk band, and the customer has not hit the offer's limit of
+ * accepted saves in its period (so discounts cannot be farmed by cancelling every month).
+ */
+import type { CatalogueOffer, Channel, RiskBand } from "./catalogue";
+
+export type AcceptedSave = string | { at: string; offerId?: string };
+
+export type EligibilityContext = {
+  reason: string;
+  channel: Channel;
+  deliveriesCompleted: number;
+  /** The subscription's current risk band; null/undefined when it has no score. */
+  riskBand?: RiskBand | null;
+  /**
+   * The customer's accepted saves (RFC 3339 instants; with the offer id when known). A bare
+   * timestamp counts toward every offer's limit (we cannot tell which offer it was).
+   */
+  acceptedSaves?: readonly AcceptedSave[];
+  now: Date | string;
+};
+
+export type ExclusionCode = "inactive" | "reason" | "channel" | "min_deliveries" | "risk_band" | "save_limit";
+
+const DAY_MS = 86_400_000;
+
+export function acceptedSavesInPeriod(offer: CatalogueOffer, saves: readonly AcceptedSave[], now: Date | string): number {
+  const nowMs = (typeof now === "string" ? new Date(now) : now).getTime();
+  const fromMs = nowMs - offer.eligibility.periodDays * DAY_MS;
+  let n = 0;
+  for (const s of saves) {
+    const at = typeof s === "string" ? s : s.at;
+    const offerId = typeof s === "string" ? undefined : s.offerId;
+    const t = Date.parse(at);
+    if (!Number.isFinite(t) || t <= fromMs || t > nowMs) continue;
+    if (offer.eligibility.saveLimitScope === "offer" && offerId !== undefined && offerId !== offer.id) continue;
+    n++;
+  }
+  return n;
+}
+
+/** Every rule the offer fails; empty = eligible. */
+export function checkEligibility(offer: CatalogueOffer, ctx: EligibilityContext): ExclusionCode[] {
+  const e = offer.eligibility;
+  const out: ExclusionCode[] = [];
+  if (!offer.active) out.push("inactive");
+  if (!e.reasons.includes(ctx.reason)) out.push("reason");
+  if (!e.channels.includes(ctx.channel)) out.push("channel");
+  if (ctx.deliveriesCompleted < e.minDeliveries) out.push("min_deliveries");
+  const unrestricted = (["low", "medium", "high"] as const).every((b) => e.riskBands.includes(b));
+  if (ctx.riskBand ? !e.riskBands.includes(ctx.riskBand) : !unrestricted) out.push("risk_band");
+  if (e.maxAcceptedSavesPerCustomer !== null && acceptedSavesInPeriod(offer, ctx.acceptedSaves ?? [], ctx.now) >= e.maxAcceptedSavesPerCustomer) {
+    out.push("save_limit");
+  }
+  return out;
+}
+
+export function eligibleOffers(catalogue: readonly CatalogueOffer[], ctx: EligibilityContext): CatalogueOffer[] {
+  return catalogue.filter((o) => checkEligibility(o, ctx).length === 0);
+}
+
+/** For operators and debugging: every offer with why it was or was not eligible. */
+export function explainEligibility(catalogue: readonly CatalogueOffer[], ctx: EligibilityContext): { offerId: string; eligible: boolean; excludedBy: ExclusionCode[] }[] {
+  return catalogue.map((o) => {
+    const excludedBy = checkEligibility(o, ctx);
+    return { offerId: o.id, eligible: excludedBy.length === 0, excludedBy };
+  });
+}

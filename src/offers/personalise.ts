@@ -1,0 +1,433 @@
+/**
+ * Turn a catalogue offer into concrete terms for ONE subscription: the real interval, quantity,
+ * prices and dates, the plan change that accepting it applies, the economics the ranker needs, and
+ * the title/description in ja and en rendered from the catalogue templates.
+ *
+ * An offer that cannot be honoured for this subscription (quantity already at the minimum, no
+ * longer interval allowed, next delivery inside the change cut-off, a discount already running, …)
+ * personalises to `null` — it is never shown. Plan changes are checked with the same rules the
+ * plan-modification endpoints apply (`decide` in plan-changes/rules), so an offer the customer
+ * accepts can always be applied.
+ *
+ * Assumptions (documented for the HTTP layer):
+ * - Prices are the synced `unitPrice` × quantity per delivery, shown as given (merchants sync
+ *   tax-inclusive prices, 総額表示). Discounts round the discounted price DOWN to the minor unit.
+ * - A discount covers the next `cycles` deliveries that can still be changed (the next delivery if
+ *   it is outside the cut-off, else the one after). Its dates are those of the current schedule.
+ * - `today` is the tenant-local calendar date.
+ */
+import type { Lang, Localized } from "../cancel-flows/reasons";
+import { addDays } from "../platform/dates";
+import { decide, type Plan, type PlanRequest } from "../plan-changes/rules";
+import { DEFAULT_SETTINGS, type TenantSettings } from "../settings/schemas";
+import type { CatalogueOffer, OfferType } from "./catalogue";
+
+export type Money = { amount: number; currency: string };
+
+/** The subset of a subscription (as `toSubscription` returns it) that offers depend on. */
+export type SubscriptionSnapshot = {
+  status: "active" | "paused" | "canceled";
+  product: { sku: string; name: string };
+  quantity: number;
+  intervalDays: number;
+  nextDeliveryOn: string | null;
+  unitPrice: Money;
+  deliveriesCompleted: number;
+  pausedUntil?: string | null;
+  activeDiscount?: { endsOn?: string | null } | null;
+};
+
+export type OfferSettings = Pick<
+  TenantSettings,
+  "changeCutoffDays" | "allowedIntervalDays" | "quantityMin" | "quantityMax" | "maxConsecutiveSkips" | "maxPauseDays"
+>;
+
+export type PersonaliseContext = {
+  /** Tenant-local date, YYYY-MM-DD. */
+  today: string;
+  settings?: Partial<OfferSettings>;
+  /** Units on hand from the latest `usage.reported` event (or the customer's answer), if known. */
+  stockOnHand?: number | null;
+  /** Deliveries skipped in a row so far (skip limits). */
+  consecutiveSkips?: number;
+  /** The customer's own date, when they gave one (pause until / move the delivery to). */
+  requestedResumeOn?: string;
+  requestedDeliveryOn?: string;
+};
+
+export type ConcreteParameters =
+  | { type: "skip"; mode: "skip"; count: number; skippedDeliveryOn: string; newNextDeliveryOn: string }
+  | { type: "skip"; mode: "move_next_delivery"; currentDeliveryOn: string; earliestDeliveryOn: string; latestDeliveryOn: string; suggestedDeliveryOn: string }
+  | { type: "pause"; pausedFromOn: string; resumeOn: string; latestResumeOn: string }
+  | {
+      type: "change_interval";
+      fromIntervalDays: number;
+      intervalDays: number;
+      /** `stock_on_hand`: computed from reported stock; `next_longer`: stock unknown, the next allowed interval. */
+      basis: "stock_on_hand" | "next_longer" | "fixed";
+      stockOnHand: number | null;
+      /** intervalDays × (1 + stockOnHand / quantity), before snapping to an allowed interval. */
+      consumptionDays: number | null;
+      nextDeliveryOn: string;
+      followingDeliveryOn: string;
+    }
+  | { type: "change_quantity"; fromQuantity: number; quantity: number; pricePerDelivery: Money }
+  | {
+      type: "discount";
+      percentOff: number | null;
+      amountOff: number | null;
+      cycles: number;
+      regularPrice: Money;
+      discountedPrice: Money;
+      /** The price per delivery once the discount has ended. */
+      priceAfter: Money;
+      firstDiscountedOn: string;
+      lastDiscountedOn: string;
+      firstFullPriceOn: string;
+    }
+  | { type: "product_swap"; toSku: string; toName: string; unitPrice: Money; pricePerDelivery: Money; firstChangedOn: string }
+  | { type: "free_gift"; gift: Localized; value: Money; withDeliveryOn: string }
+  | { type: "usage_advice"; tips: Localized[] };
+
+/** What accepting the offer does — the HTTP layer applies it atomically with the flow outcome. */
+export type OfferApplication =
+  | { kind: "plan_change"; request: PlanRequest }
+  | { kind: "discount"; percentOff: number | null; amountOff: number | null; cycles: number; startsOn: string; endsOn: string }
+  | { kind: "product_swap"; sku: string; name: string; unitPrice: Money; fromDeliveryOn: string }
+  | { kind: "free_gift"; gift: Localized; value: Money; withDeliveryOn: string }
+  | { kind: "none" };
+
+export type OfferEconomics = {
+  /** Per delivery, today and under the offer (steady state, after any discount ends). */
+  pricePerDeliveryNow: number;
+  pricePerDeliveryAfter: number;
+  intervalDaysAfter: number;
+  /** 30-day value under the offer (steady state). */
+  monthlyValueAfter: number;
+  /** One-off revenue given up: skipped / paused deliveries. */
+  forgoneRevenue: number;
+  /** Catalogue fixed cost + variable cost (discount total, gift value), minor units. */
+  cost: number;
+};
+
+export type PersonalisedOffer = {
+  offerId: string;
+  type: OfferType;
+  templateVersion: number;
+  parameters: ConcreteParameters;
+  title: Localized;
+  description: Localized;
+  apply: OfferApplication;
+  economics: OfferEconomics;
+  prior: { alpha: number; beta: number };
+};
+
+export function resolveOfferSettings(partial: Partial<OfferSettings> = {}): OfferSettings {
+  return {
+    changeCutoffDays: partial.changeCutoffDays ?? DEFAULT_SETTINGS.changeCutoffDays,
+    allowedIntervalDays: [...(partial.allowedIntervalDays ?? DEFAULT_SETTINGS.allowedIntervalDays)].sort((a, b) => a - b),
+    quantityMin: partial.quantityMin ?? DEFAULT_SETTINGS.quantityMin,
+    quantityMax: partial.quantityMax ?? DEFAULT_SETTINGS.quantityMax,
+    maxConsecutiveSkips: partial.maxConsecutiveSkips ?? DEFAULT_SETTINGS.maxConsecutiveSkips,
+    maxPauseDays: partial.maxPauseDays ?? DEFAULT_SETTINGS.maxPauseDays,
+  };
+}
+
+/**
+ * match_consumption: the allowed interval closest to intervalDays × (1 + stockOnHand / quantity),
+ * strictly longer than today's (ties go to the shorter one — less revenue deferred, the surplus still
+ * shrinks). Without a stock figure, the next longer allowed interval. null when none is longer.
+ */
+export function matchConsumptionInterval(
+  current: { intervalDays: number; quantity: number },
+  stockOnHand: number | null | undefined,
+  allowedIntervalDays: readonly number[],
+): { intervalDays: number; basis: "stock_on_hand" | "next_longer"; consumptionDays: number | null } | null {
+  const longer = [...allowedIntervalDays].filter((d) => d > current.intervalDays).sort((a, b) => a - b);
+  if (longer.length === 0) return null;
+  if (stockOnHand === null || stockOnHand === undefined || !(stockOnHand > 0) || !(current.quantity > 0)) {
+    return { intervalDays: longer[0]!, basis: "next_longer", consumptionDays: null };
+  }
+  const target = current.intervalDays * (1 + stockOnHand / current.quantity);
+  let best = longer[0]!;
+  for (const d of longer) if (Math.abs(d - target) < Math.abs(best - target)) best = d;
+  return { intervalDays: best, basis: "stock_on_hand", consumptionDays: Math.round(target * 10) / 10 };
+}
+
+// ── formatting ──
+
+const MONTHS_EN = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+export function formatDate(date: string, lang: Lang): string {
+  const y = Number(date.slice(0, 4));
+  const m = Number(date.slice(5, 7));
+  const d = Number(date.slice(8, 10));
+  return lang === "ja" ? `${y}年${m}月${d}日` : `${d} ${MONTHS_EN[m - 1]} ${y}`;
+}
+
+export function formatMoney(money: Money, lang: Lang): string {
+  if (money.currency === "JPY") {
+    const n = money.amount.toLocaleString("en-US");
+    return lang === "ja" ? `${n}円` : `¥${n}`;
+  }
+  const nf = new Intl.NumberFormat(lang === "ja" ? "ja-JP" : "en-US", { style: "currency", currency: money.currency });
+  const digits = nf.resolvedOptions().maximumFractionDigits ?? 2;
+  return nf.format(money.amount / 10 ** digits);
+}
+
+/** Fill `{name}` placeholders; null when one has no value (the offer is then not shown). */
+export function renderTemplate(template: string, vars: Record<string, string>): string | null {
+  let missing = false;
+  const out = template.replace(/\{(\w+)\}/gu, (_, name: string) => {
+    const v = vars[name];
+    if (v === undefined) {
+      missing = true;
+      return "";
+    }
+    return v;
+  });
+  return missing ? null : out;
+}
+
+// ── personalisation ──
+
+const money = (amount: number, currency: string): Money => ({ amount, currency });
+const monthly = (pricePerDelivery: number, intervalDays: number) => Math.round((pricePerDelivery * 30) / intervalDays);
+
+export function personalise(offer: CatalogueOffer, sub: SubscriptionSnapshot, ctx: PersonaliseContext): PersonalisedOffer | null {
+  if (!offer.active || sub.status === "canceled") return null;
+  const settings = resolveOfferSettings(ctx.settings);
+  const decideSettings: TenantSettings = { ...DEFAULT_SETTINGS, ...settings };
+  const plan: Plan = {
+    status: sub.status,
+    quantity: sub.quantity,
+    intervalDays: sub.intervalDays,
+    nextDeliveryOn: sub.nextDeliveryOn,
+    pausedUntil: sub.pausedUntil ?? null,
+    consecutiveSkips: ctx.consecutiveSkips ?? 0,
+  };
+  const feasible = (request: PlanRequest) => {
+    const d = decide(plan, request, decideSettings, ctx.today);
+    return d.ok ? d.plan : null;
+  };
+
+  const currency = sub.unitPrice.currency;
+  const priceNow = sub.unitPrice.amount * sub.quantity;
+  const next = sub.nextDeliveryOn;
+  if (next === null && offer.type !== "usage_advice") return null;
+  const firstChangeable = addDays(ctx.today, settings.changeCutoffDays);
+  /** The first delivery whose contents or charge can still be changed. */
+  const firstChangedOn = next === null ? null : next >= firstChangeable ? next : addDays(next, sub.intervalDays);
+
+  const common: Record<Lang, Record<string, string>> = { ja: {}, en: {} };
+  for (const lang of ["ja", "en"] as const) {
+    common[lang] = {
+      productName: sub.product.name,
+      quantity: String(sub.quantity),
+      intervalDays: String(sub.intervalDays),
+      price: formatMoney(money(priceNow, currency), lang),
+      ...(next ? { nextDeliveryOn: formatDate(next, lang) } : {}),
+    };
+  }
+  const dates = (values: Record<string, string>) => (lang: Lang) => Object.fromEntries(Object.entries(values).map(([k, v]) => [k, formatDate(v, lang)]));
+
+  let parameters: ConcreteParameters;
+  let apply: OfferApplication;
+  let vars: (lang: Lang) => Record<string, string>;
+  let priceAfter = priceNow;
+  let intervalAfter = sub.intervalDays;
+  let forgone = 0;
+  let variableCost = 0;
+
+  switch (offer.type) {
+    case "skip": {
+      if (next === null) return null;
+      if (offer.parameters.mode === "skip") {
+        const count = Math.min(offer.parameters.count, settings.maxConsecutiveSkips - (ctx.consecutiveSkips ?? 0));
+        if (count < 1) return null;
+        const request: PlanRequest = { type: "skip", count };
+        const after = feasible(request);
+        if (!after || after.nextDeliveryOn === null) return null;
+        parameters = { type: "skip", mode: "skip", count, skippedDeliveryOn: next, newNextDeliveryOn: after.nextDeliveryOn };
+        apply = { kind: "plan_change", request };
+        forgone = priceNow * count;
+        const d = dates({ skippedDeliveryOn: next, newNextDeliveryOn: after.nextDeliveryOn });
+        vars = (lang) => ({ count: String(count), ...d(lang) });
+      } else {
+        const latestByRule = addDays(ctx.today, Math.max(sub.intervalDays * 2, settings.changeCutoffDays + 1));
+        const latest = [addDays(next, offer.parameters.maxDays), latestByRule].sort()[0]!;
+        if (latest <= next) return null;
+        const suggested = ctx.requestedDeliveryOn ?? [addDays(next, sub.intervalDays), latest].sort()[0]!;
+        const request: PlanRequest = { type: "next_delivery", date: suggested };
+        if (!feasible(request)) return null;
+        parameters = { type: "skip", mode: "move_next_delivery", currentDeliveryOn: next, earliestDeliveryOn: firstChangeable, latestDeliveryOn: latest, suggestedDeliveryOn: suggested };
+        apply = { kind: "plan_change", request };
+        vars = dates({ earliestDeliveryOn: firstChangeable, latestDeliveryOn: latest });
+      }
+      break;
+    }
+    case "pause": {
+      if (next === null) return null;
+      const latestResumeOn = [addDays(next, offer.parameters.maxCycles * sub.intervalDays), addDays(ctx.today, settings.maxPauseDays)].sort()[0]!;
+      const resumeOn = ctx.requestedResumeOn && ctx.requestedResumeOn <= latestResumeOn ? ctx.requestedResumeOn : latestResumeOn;
+      if (resumeOn <= next) return null;
+      const request: PlanRequest = { type: "pause", resumeOn };
+      if (!feasible(request)) return null;
+      parameters = { type: "pause", pausedFromOn: next, resumeOn, latestResumeOn };
+      apply = { kind: "plan_change", request };
+      // Deliveries that would have shipped from `next` up to (not including) `resumeOn`.
+      let missed = 0;
+      for (let d = next; d < resumeOn; d = addDays(d, sub.intervalDays)) missed++;
+      forgone = priceNow * missed;
+      vars = dates({ resumeOn });
+      break;
+    }
+    case "change_interval": {
+      if (next === null) return null;
+      let chosen: { intervalDays: number; basis: "stock_on_hand" | "next_longer" | "fixed"; consumptionDays: number | null } | null;
+      if (offer.parameters.strategy === "match_consumption") {
+        chosen = matchConsumptionInterval(sub, ctx.stockOnHand, settings.allowedIntervalDays);
+      } else {
+        const d = offer.parameters.intervalDays;
+        chosen = d !== sub.intervalDays ? { intervalDays: d, basis: "fixed", consumptionDays: null } : null;
+      }
+      if (!chosen) return null;
+      const request: PlanRequest = { type: "interval", intervalDays: chosen.intervalDays };
+      if (!feasible(request)) return null;
+      const following = addDays(next, chosen.intervalDays);
+      parameters = {
+        type: "change_interval",
+        fromIntervalDays: sub.intervalDays,
+        intervalDays: chosen.intervalDays,
+        basis: chosen.basis,
+        stockOnHand: ctx.stockOnHand ?? null,
+        consumptionDays: chosen.consumptionDays,
+        nextDeliveryOn: next,
+        followingDeliveryOn: following,
+      };
+      apply = { kind: "plan_change", request };
+      intervalAfter = chosen.intervalDays;
+      const d = dates({ followingDeliveryOn: following });
+      const newIntervalDays = String(chosen.intervalDays);
+      vars = (lang) => ({ newIntervalDays, ...d(lang) });
+      break;
+    }
+    case "change_quantity": {
+      const q = "delta" in offer.parameters ? sub.quantity + offer.parameters.delta : offer.parameters.to;
+      if (q === sub.quantity || q < 1) return null;
+      const request: PlanRequest = { type: "quantity", quantity: q };
+      if (!feasible(request)) return null;
+      const newPrice = money(sub.unitPrice.amount * q, currency);
+      parameters = { type: "change_quantity", fromQuantity: sub.quantity, quantity: q, pricePerDelivery: newPrice };
+      apply = { kind: "plan_change", request };
+      priceAfter = newPrice.amount;
+      vars = (lang) => ({ newQuantity: String(q), newPrice: formatMoney(newPrice, lang) });
+      break;
+    }
+    case "discount": {
+      if (firstChangedOn === null || sub.status !== "active") return null;
+      if (sub.activeDiscount && (sub.activeDiscount.endsOn === null || sub.activeDiscount.endsOn === undefined || sub.activeDiscount.endsOn >= ctx.today)) return null;
+      const p = offer.parameters;
+      const percentOff = "percentOff" in p ? p.percentOff : null;
+      const amountOff = "amountOff" in p ? p.amountOff : null;
+      const discounted = percentOff !== null ? Math.floor((priceNow * (100 - percentOff)) / 100) : Math.max(0, priceNow - (amountOff ?? 0));
+      if (discounted >= priceNow) return null;
+      const lastOn = addDays(firstChangedOn, (p.cycles - 1) * sub.intervalDays);
+      const fullOn = addDays(firstChangedOn, p.cycles * sub.intervalDays);
+      parameters = {
+        type: "discount",
+        percentOff,
+        amountOff,
+        cycles: p.cycles,
+        regularPrice: money(priceNow, currency),
+        discountedPrice: money(discounted, currency),
+        priceAfter: money(priceNow, currency),
+        firstDiscountedOn: firstChangedOn,
+        lastDiscountedOn: lastOn,
+        firstFullPriceOn: fullOn,
+      };
+      apply = { kind: "discount", percentOff, amountOff, cycles: p.cycles, startsOn: firstChangedOn, endsOn: lastOn };
+      variableCost = (priceNow - discounted) * p.cycles;
+      const d = dates({ firstDiscountedOn: firstChangedOn, lastDiscountedOn: lastOn, firstFullPriceOn: fullOn });
+      vars = (lang) => ({
+        ...d(lang),
+        cycles: String(p.cycles),
+        discountLabel:
+          percentOff !== null
+            ? lang === "ja"
+              ? `${percentOff}%オフ`
+              : `${percentOff}% off`
+            : lang === "ja"
+              ? `${formatMoney(money(amountOff ?? 0, currency), lang)}引き`
+              : `${formatMoney(money(amountOff ?? 0, currency), lang)} off`,
+        discountedPrice: formatMoney(money(discounted, currency), lang),
+        priceAfter: formatMoney(money(priceNow, currency), lang),
+      });
+      break;
+    }
+    case "product_swap": {
+      const p = offer.parameters;
+      if (firstChangedOn === null || !p.toSku || !p.toName || p.toSku === sub.product.sku) return null;
+      const unit = money(p.toUnitPrice ?? sub.unitPrice.amount, currency);
+      const perDelivery = money(unit.amount * sub.quantity, currency);
+      parameters = { type: "product_swap", toSku: p.toSku, toName: p.toName, unitPrice: unit, pricePerDelivery: perDelivery, firstChangedOn };
+      apply = { kind: "product_swap", sku: p.toSku, name: p.toName, unitPrice: unit, fromDeliveryOn: firstChangedOn };
+      priceAfter = perDelivery.amount;
+      const d = dates({ firstChangedOn });
+      vars = (lang) => ({ ...d(lang), toName: p.toName, newPrice: formatMoney(perDelivery, lang) });
+      break;
+    }
+    case "free_gift": {
+      const p = offer.parameters;
+      if (firstChangedOn === null || sub.status !== "active") return null;
+      parameters = { type: "free_gift", gift: p.gift, value: money(p.value, currency), withDeliveryOn: firstChangedOn };
+      apply = { kind: "free_gift", gift: p.gift, value: money(p.value, currency), withDeliveryOn: firstChangedOn };
+      variableCost = p.value;
+      const d = dates({ firstChangedOn });
+      vars = (lang) => ({ ...d(lang), giftName: p.gift[lang] });
+      break;
+    }
+    case "usage_advice": {
+      const tips = offer.parameters.tips;
+      parameters = { type: "usage_advice", tips };
+      apply = { kind: "none" };
+      vars = (lang) => ({ tips: tips.map((t) => (lang === "ja" ? `・${t.ja}` : `• ${t.en}`)).join(lang === "ja" ? "" : " ") });
+      break;
+    }
+  }
+
+  const title: Partial<Localized> = {};
+  const description: Partial<Localized> = {};
+  for (const lang of ["ja", "en"] as const) {
+    const all = { ...common[lang], ...vars(lang) };
+    const t = renderTemplate(offer.copy.title[lang], all);
+    const d = renderTemplate(offer.copy.description[lang], all);
+    if (t === null || d === null) return null;
+    title[lang] = t;
+    description[lang] = d;
+  }
+
+  return {
+    offerId: offer.id,
+    type: offer.type,
+    templateVersion: offer.templateVersion,
+    parameters,
+    title: title as Localized,
+    description: description as Localized,
+    apply,
+    economics: {
+      pricePerDeliveryNow: priceNow,
+      pricePerDeliveryAfter: priceAfter,
+      intervalDaysAfter: intervalAfter,
+      monthlyValueAfter: monthly(priceAfter, intervalAfter),
+      forgoneRevenue: forgone,
+      cost: offer.costYen + variableCost,
+    },
+    prior: { alpha: offer.priorAlpha, beta: offer.priorBeta },
+  };
+}
+
+/** Personalise many; offers that do not apply to this subscription are dropped. */
+export function personaliseAll(offers: readonly CatalogueOffer[], sub: SubscriptionSnapshot, ctx: PersonaliseContext): PersonalisedOffer[] {
+  return offers.map((o) => personalise(o, sub, ctx)).filter((o): o is PersonalisedOffer => o !== null);
+}

@@ -1,0 +1,200 @@
+/**
+ * Talk tracks for `channel=operator`: what the agent asks for this reason and how to present the
+ * one offer — truthful (the same computed terms as the on-screen copy), never a wall (the way to
+ * continue cancelling is part of the script), and lint-clean (tested).
+ */
+import { isCancellationReasonCode, type CancellationReasonCode, type Lang } from "../cancel-flows/reasons";
+import type { PersonalisedOffer } from "./personalise";
+
+export type TalkTrack = {
+  /** Acknowledge the reason first. */
+  opening: string;
+  /** Questions to ask before presenting anything. */
+  questions: string[];
+  /** How to present the offer (its real terms). */
+  pitch: string;
+  ifAccepted: string;
+  /** When the customer declines: continue cancelling, at once. */
+  ifDeclined: string;
+  /** Guidance for the agent (not read out). */
+  notes: string[];
+};
+
+type Localized2<T> = { ja: T; en: T };
+
+export const REASON_QUESTIONS: Record<CancellationReasonCode, Localized2<{ opening: string; questions: string[] }>> = {
+  surplus_stock: {
+    ja: {
+      opening: "お手元に商品が余っているとのこと、教えていただきありがとうございます。",
+      questions: ["今お手元に何袋（何個）ほど残っていますか？", "1袋（1個）をだいたい何日くらいで使い切っていますか？"],
+    },
+    en: {
+      opening: "Thank you for letting us know you have product left over.",
+      questions: ["How many packs do you have left right now?", "Roughly how many days does one pack last you?"],
+    },
+  },
+  too_expensive: {
+    ja: {
+      opening: "ご負担に感じていらっしゃるとのこと、承知しました。",
+      questions: ["1回あたりのお支払いと、お届けの頻度のどちらがご負担ですか？", "量を減らす形であれば続けたいお気持ちはありますか？"],
+    },
+    en: {
+      opening: "I understand the cost is a concern.",
+      questions: ["Is it the amount per delivery or how often it comes that feels like too much?", "Would a smaller quantity work for you?"],
+    },
+  },
+  no_effect: {
+    ja: {
+      opening: "ご期待に沿えていないとのこと、お聞かせいただきありがとうございます。",
+      questions: ["いつ頃からお使いですか？", "普段はどのくらいの量を、どのタイミングでお使いですか？"],
+    },
+    en: {
+      opening: "Thank you for telling us it hasn't met your expectations.",
+      questions: ["Since when have you been using it?", "How much do you usually use, and when?"],
+    },
+  },
+  switching_competitor: {
+    ja: {
+      opening: "他社の商品をご検討とのこと、承知しました。",
+      questions: ["差し支えなければ、切り替え先を選ばれた決め手（価格・内容・量など）を教えていただけますか？"],
+    },
+    en: {
+      opening: "Understood, you're moving to another brand.",
+      questions: ["If you don't mind sharing, what made you choose it — price, contents, size?"],
+    },
+  },
+  temporary_break: {
+    ja: {
+      opening: "しばらくご不要とのこと、承知しました。",
+      questions: ["いつ頃までご不要でしょうか？", "再開のご予定日はお決まりですか？"],
+    },
+    en: {
+      opening: "Understood, you won't need it for a while.",
+      questions: ["Until when won't you need it?", "Do you already know when you'd like deliveries to restart?"],
+    },
+  },
+  moving: {
+    ja: {
+      opening: "お引っ越しのご予定とのこと、承知しました。",
+      questions: ["お引っ越しはいつ頃のご予定ですか？", "新しいご住所へのお届けをご希望ですか？"],
+    },
+    en: {
+      opening: "Understood, you're moving.",
+      questions: ["When are you moving?", "Would you like deliveries to go to your new address?"],
+    },
+  },
+  health_or_life_change: {
+    ja: {
+      opening: "ご事情をお聞かせいただきありがとうございます。",
+      questions: ["解約のほかに、しばらくお休みする形もございますが、どちらがよろしいですか？"],
+    },
+    en: {
+      opening: "Thank you for telling us.",
+      questions: ["Besides cancelling, a pause is also possible — which would you prefer?"],
+    },
+  },
+  delivery_problem: {
+    ja: {
+      opening: "配送でご迷惑をおかけし、申し訳ありません。",
+      questions: ["どのような問題がありましたか（受け取れない日時、破損、遅れなど）？", "ご都合のよいお届け日はありますか？"],
+    },
+    en: {
+      opening: "I'm sorry about the trouble with your delivery.",
+      questions: ["What went wrong — a time you couldn't receive it, damage, a delay?", "Is there a delivery date that suits you better?"],
+    },
+  },
+  dissatisfied_service: {
+    ja: {
+      opening: "ご不快な思いをおかけし、申し訳ありません。",
+      questions: ["どのような点にご不満がありましたか？ 今後のために記録させてください。"],
+    },
+    en: {
+      opening: "I'm sorry we let you down.",
+      questions: ["What went wrong? I'd like to record it so we can do better."],
+    },
+  },
+  other: {
+    ja: {
+      opening: "お問い合わせありがとうございます。",
+      questions: ["差し支えなければ、解約の理由をお聞かせいただけますか？ お答えいただかなくても解約はできます。"],
+    },
+    en: {
+      opening: "Thank you for calling.",
+      questions: ["If you don't mind, may I ask why you'd like to cancel? You can cancel without telling us."],
+    },
+  },
+};
+
+const CLOSING = {
+  ja: {
+    invite: "よろしければ、このお電話でお手続きいたします。もちろん、このまま解約のお手続きを進めることもできます。",
+    accepted: "ありがとうございます。「{title}」で承りました。内容は確認のご案内でもお送りします。",
+    declined: "承知しました。それでは解約のお手続きを進めます。",
+  },
+  en: {
+    invite: "If you like, I can set that up on this call. Or, if you prefer, I'll go ahead with the cancellation.",
+    accepted: "Thank you — I've set up “{title}”. You'll also receive a confirmation with the details.",
+    declined: "Understood. I'll go ahead with the cancellation now.",
+  },
+} as const;
+
+const NOTES = {
+  ja: [
+    "ご案内は1回だけです。お断りの場合は、すぐに解約手続きに進んでください。",
+    "商品の働きや体への影響についてのお約束、やめることへの不安をあおる言い方はしないでください。",
+    "金額と日付は画面に表示された内容のとおりにお伝えください。",
+  ],
+  en: [
+    "Make the offer once. If the customer declines, go straight to the cancellation.",
+    "Do not promise what the product does for the body, and do not suggest that stopping is risky.",
+    "Quote prices and dates exactly as shown on screen.",
+  ],
+} as const;
+
+function offerNotes(offer: PersonalisedOffer, lang: Lang): string[] {
+  const p = offer.parameters;
+  if (p.type === "change_interval" && p.basis === "next_longer") {
+    return [
+      lang === "ja"
+        ? "残りの数を伺えたら入力してください。実際のご使用ペースに合う間隔を計算し直します。"
+        : "If the customer tells you how many units are left, enter it: the interval is recalculated to match their actual use.",
+    ];
+  }
+  if (p.type === "discount") {
+    return [
+      lang === "ja"
+        ? "割引の終了日と、終了後の価格を必ずお伝えください。"
+        : "Always state when the discount ends and the price after it ends.",
+    ];
+  }
+  if (p.type === "skip" && p.mode === "move_next_delivery") {
+    return [lang === "ja" ? "ご希望の日を伺い、画面の範囲内で設定してください。" : "Ask for the date they want and set it within the range shown."];
+  }
+  if (p.type === "pause") {
+    return [lang === "ja" ? "再開日はご希望に合わせて、画面の最長日までで設定できます。" : "Set the restart date the customer wants, up to the latest date shown."];
+  }
+  return [];
+}
+
+/** Talk track in both languages for one personalised offer and the customer's reason. */
+export function buildTalkTrack(offer: PersonalisedOffer, reason: string): Localized2<TalkTrack> {
+  const code: CancellationReasonCode = isCancellationReasonCode(reason) ? reason : "other";
+  const build = (lang: Lang): TalkTrack => {
+    const r = REASON_QUESTIONS[code][lang];
+    const c = CLOSING[lang];
+    return {
+      opening: r.opening,
+      questions: [...r.questions],
+      pitch: `${offer.description[lang]} ${c.invite}`,
+      ifAccepted: c.accepted.replace("{title}", offer.title[lang]),
+      ifDeclined: c.declined,
+      notes: [...NOTES[lang], ...offerNotes(offer, lang)],
+    };
+  };
+  return { ja: build("ja"), en: build("en") };
+}
+
+/** Every string of a talk track, for linting. */
+export function talkTrackTexts(track: TalkTrack): string[] {
+  return [track.opening, ...track.questions, track.pitch, track.ifAccepted, track.ifDeclined, ...track.notes];
+}

@@ -1,0 +1,373 @@
+/**
+ * The churn-risk model: a logistic regression over a fixed set of transformed features, giving
+ * the probability that a subscription is cancelled within 60 days.
+ *
+ *   logit = intercept + Σ coef[i] · (x[i] − mean[i]) / scale[i]        probability = σ(logit)
+ *
+ * x[i] are the transforms in {@link FEATURE_TRANSFORMS}. Each transform is 0 when "nothing is
+ * going on" (no skips, no stock surplus, no NPS answer, …), so a driver's contribution is measured
+ * against that neutral customer: contribution[i] = coef[i] · x[i] / scale[i] (log-odds), and
+ * logit = base + Σ contribution[i] with base = intercept − Σ coef[i] · mean[i] / scale[i]. That
+ * keeps explanations stable whatever population a tenant's model was trained on.
+ *
+ * Bands are cut on the 0–100 score (= round(probability × 100)) so score and band never disagree:
+ *   low < 15 ≤ medium < 40 ≤ high.
+ */
+import type { RiskFeatures } from "./features";
+
+export const FEATURE_NAMES = [
+  "early_life",
+  "tenure",
+  "skips",
+  "pauses",
+  "payment_failures",
+  "payment_failing",
+  "complaints",
+  "cancel_requests",
+  "negative_contacts",
+  "abandoned_cancel_flows",
+  "surplus_stock",
+  "overdue",
+  "price_level",
+  "discount_ending",
+  "low_nps",
+  "promoter",
+  "past_cancellations",
+  "serial_early_canceller",
+  "reactivations",
+] as const;
+export type FeatureName = (typeof FEATURE_NAMES)[number];
+
+export type RiskBand = "low" | "medium" | "high";
+export type Localized = { ja: string; en: string };
+
+export type RiskModel = {
+  version: string;
+  intercept: number;
+  /** Per standardised unit of each transformed feature. */
+  coefficients: Record<FeatureName, number>;
+  means: Record<FeatureName, number>;
+  scales: Record<FeatureName, number>;
+  trainedAt: string | null;
+  /** Hold-out AUC when the model was trained on data. */
+  auc?: number;
+};
+
+const clamp = (x: number, lo: number, hi: number) => (x < lo ? lo : x > hi ? hi : x);
+
+/** Reference price (yen) for `price_level`; log2 of price relative to it. */
+export const REFERENCE_PRICE_YEN = 3000;
+/** Stock beyond this many delivery cycles counts as surplus. */
+export const STOCK_BUFFER_CYCLES = 0.75;
+
+const EARLY_LIFE = [1, 1, 0.6, 0.3] as const;
+
+/** Feature → model input. Every transform is 0 for the neutral customer. */
+export const FEATURE_TRANSFORMS: Record<FeatureName, (f: RiskFeatures) => number> = {
+  /** 1 before/after the first delivery, fading out by the 4th. */
+  early_life: (f) => EARLY_LIFE[f.deliveriesCompleted] ?? (f.deliveriesCompleted < 0 ? 1 : 0),
+  /** log(1 + deliveries beyond the second). */
+  tenure: (f) => Math.log1p(Math.max(0, f.deliveriesCompleted - 2)),
+  skips: (f) => Math.min(f.skipsLast90d, 6),
+  pauses: (f) => Math.min(f.pausesLast90d, 4),
+  payment_failures: (f) => Math.min(f.paymentFailuresLast90d, 5),
+  payment_failing: (f) => (f.paymentFailing ? 1 : 0),
+  complaints: (f) => Math.min(f.complaintsLast90d, 5),
+  cancel_requests: (f) => Math.min(f.cancelRequestsLast90d, 3),
+  negative_contacts: (f) => Math.min(f.negativeContactsLast90d, 5),
+  abandoned_cancel_flows: (f) => Math.min(f.abandonedCancelFlows, 3),
+  /** Delivery cycles of stock beyond a 0.75-cycle buffer, capped at 4. */
+  surplus_stock: (f) =>
+    f.stockOnHandDays === null ? 0 : clamp(f.stockOnHandDays / (f.intervalDays && f.intervalDays > 0 ? f.intervalDays : 30) - STOCK_BUFFER_CYCLES, 0, 4),
+  /** Months overdue, capped at 2. */
+  overdue: (f) => Math.min(Math.max(f.daysOverdue, 0), 60) / 30,
+  /** log2(price / ¥3,000), in [−2, 3]. */
+  price_level: (f) => (f.unitPriceYen === null || f.unitPriceYen <= 0 ? 0 : clamp(Math.log2(f.unitPriceYen / REFERENCE_PRICE_YEN), -2, 3)),
+  /** 0 when no discount ends within 30 days, rising to 1 when it ends today. */
+  discount_ending: (f) =>
+    f.discountEndingWithinDays === null || f.discountEndingWithinDays < 0 || f.discountEndingWithinDays > 30 ? 0 : (30 - f.discountEndingWithinDays) / 30,
+  /** (7 − NPS) / 7 for NPS below 7. */
+  low_nps: (f) => (f.lastNps === null ? 0 : Math.max(0, 7 - f.lastNps) / 7),
+  promoter: (f) => (f.lastNps !== null && f.lastNps >= 9 ? 1 : 0),
+  past_cancellations: (f) => Math.min(f.pastCancellations, 3),
+  serial_early_canceller: (f) => (f.pastEarlyCancellations > 0 ? 1 : 0),
+  reactivations: (f) => Math.min(f.reactivations, 3),
+};
+
+/** The transforms in FEATURE_NAMES order (hot path: no per-call name lookup). */
+const TRANSFORM_LIST: readonly ((f: RiskFeatures) => number)[] = FEATURE_NAMES.map((n) => FEATURE_TRANSFORMS[n]);
+
+/** Generic labels, for listing a model's coefficients (GET /v1/risk/model). */
+export const FEATURE_INFO: Record<FeatureName, Localized> = {
+  early_life: { ja: "ご利用初期（お届け2回目まで）", en: "Early in the subscription (first two deliveries)" },
+  tenure: { ja: "ご利用期間の長さ（お届け回数）", en: "Tenure (deliveries received)" },
+  skips: { ja: "直近90日のスキップ回数", en: "Skips in the last 90 days" },
+  pauses: { ja: "直近90日の休止回数", en: "Pauses in the last 90 days" },
+  payment_failures: { ja: "直近90日の決済エラー回数", en: "Failed payments in the last 90 days" },
+  payment_failing: { ja: "未解決の決済エラー", en: "Unresolved payment failure" },
+  complaints: { ja: "直近90日のご不満のお問い合わせ", en: "Complaints in the last 90 days" },
+  cancel_requests: { ja: "直近90日の解約のご相談", en: "Cancellation requests in the last 90 days" },
+  negative_contacts: { ja: "直近90日の否定的なお問い合わせ", en: "Negative contacts in the last 90 days" },
+  abandoned_cancel_flows: { ja: "途中でやめた解約手続き", en: "Cancellation flows started but not finished" },
+  surplus_stock: { ja: "商品の余り（在庫日数）", en: "Stock piling up (days on hand)" },
+  overdue: { ja: "お届け予定日の超過", en: "Next delivery overdue" },
+  price_level: { ja: "価格帯", en: "Price level" },
+  discount_ending: { ja: "割引の終了が近い", en: "Discount ending soon" },
+  low_nps: { ja: "満足度が低い（NPS）", en: "Low satisfaction score (NPS)" },
+  promoter: { ja: "満足度が高い（NPS 9〜10）", en: "High satisfaction score (NPS 9–10)" },
+  past_cancellations: { ja: "過去の解約歴", en: "Earlier cancellations" },
+  serial_early_canceller: { ja: "過去に初回お届け後すぐ解約", en: "Earlier cancellation after the first delivery" },
+  reactivations: { ja: "再開・再加入の履歴", en: "Earlier reactivations" },
+};
+
+/** 12800 → "12,800" (no Intl: this runs on the scoring hot path). */
+const yen = (n: number) => String(Math.round(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+const times = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/** Value shown next to a driver (in human units) and its label. */
+const DRIVER_TEXT: Record<FeatureName, (f: RiskFeatures) => { value: number | null; label: Localized }> = {
+  early_life: (f) => {
+    const d = f.deliveriesCompleted;
+    return {
+      value: d,
+      label:
+        d === 0
+          ? { ja: "ご利用初期（初回お届け前）", en: "Early in the subscription (before the first delivery)" }
+          : { ja: `ご利用初期（お届け${d}回）`, en: `Early in the subscription (${times(d, "delivery", "deliveries")} so far)` },
+    };
+  },
+  tenure: (f) => ({
+    value: f.deliveriesCompleted,
+    label: { ja: `長くご利用中（お届け${f.deliveriesCompleted}回）`, en: `Long-standing customer (${f.deliveriesCompleted} deliveries)` },
+  }),
+  skips: (f) => ({
+    value: f.skipsLast90d,
+    label: { ja: `直近90日にスキップ${f.skipsLast90d}回`, en: `Skipped ${times(f.skipsLast90d, "delivery", "deliveries")} in the last 90 days` },
+  }),
+  pauses: (f) => ({
+    value: f.pausesLast90d,
+    label: { ja: `直近90日に休止${f.pausesLast90d}回`, en: `Paused ${times(f.pausesLast90d, "time", "times")} in the last 90 days` },
+  }),
+  payment_failures: (f) => ({
+    value: f.paymentFailuresLast90d,
+    label: { ja: `直近90日に決済エラー${f.paymentFailuresLast90d}回`, en: `${times(f.paymentFailuresLast90d, "failed payment", "failed payments")} in the last 90 days` },
+  }),
+  payment_failing: () => ({ value: 1, label: { ja: "決済エラーが未解決", en: "A failed payment is not yet resolved" } }),
+  complaints: (f) => ({
+    value: f.complaintsLast90d,
+    label: { ja: `直近90日にご不満のお問い合わせ${f.complaintsLast90d}件`, en: `${times(f.complaintsLast90d, "complaint", "complaints")} in the last 90 days` },
+  }),
+  cancel_requests: (f) => ({
+    value: f.cancelRequestsLast90d,
+    label: {
+      ja: `直近90日に解約のご相談${f.cancelRequestsLast90d}件`,
+      en: `Asked about cancelling ${times(f.cancelRequestsLast90d, "time", "times")} in the last 90 days`,
+    },
+  }),
+  negative_contacts: (f) => ({
+    value: f.negativeContactsLast90d,
+    label: {
+      ja: `直近90日に否定的なお問い合わせ${f.negativeContactsLast90d}件`,
+      en: `${times(f.negativeContactsLast90d, "negative contact", "negative contacts")} in the last 90 days`,
+    },
+  }),
+  abandoned_cancel_flows: (f) => ({
+    value: f.abandonedCancelFlows,
+    label: {
+      ja: `解約手続きを途中でやめた（${f.abandonedCancelFlows}回）`,
+      en: `Started cancelling without finishing (${times(f.abandonedCancelFlows, "time", "times")})`,
+    },
+  }),
+  surplus_stock: (f) => {
+    const days = Math.round(f.stockOnHandDays ?? 0);
+    return { value: days, label: { ja: `商品が余っている（在庫 約${days}日分）`, en: `Stock piling up (about ${days} days on hand)` } };
+  },
+  overdue: (f) => ({
+    value: f.daysOverdue,
+    label: { ja: `お届け予定日を${f.daysOverdue}日過ぎている`, en: `Next delivery ${times(f.daysOverdue, "day", "days")} overdue` },
+  }),
+  price_level: (f) => {
+    const p = f.unitPriceYen ?? 0;
+    return {
+      value: p,
+      label:
+        p >= REFERENCE_PRICE_YEN
+          ? { ja: `価格帯が高め（${yen(p)}円）`, en: `Higher price point (¥${yen(p)})` }
+          : { ja: `価格帯が手頃（${yen(p)}円）`, en: `Lower price point (¥${yen(p)})` },
+    };
+  },
+  discount_ending: (f) => {
+    const d = f.discountEndingWithinDays ?? 0;
+    return {
+      value: d,
+      label: d === 0 ? { ja: "割引が本日で終了", en: "Discount ends today" } : { ja: `割引があと${d}日で終了`, en: `Discount ends in ${times(d, "day", "days")}` },
+    };
+  },
+  low_nps: (f) => ({ value: f.lastNps, label: { ja: `満足度が低い（NPS ${f.lastNps}）`, en: `Low satisfaction score (NPS ${f.lastNps})` } }),
+  promoter: (f) => ({ value: f.lastNps, label: { ja: `満足度が高い（NPS ${f.lastNps}）`, en: `High satisfaction score (NPS ${f.lastNps})` } }),
+  past_cancellations: (f) => ({
+    value: f.pastCancellations,
+    label: { ja: `過去に解約歴あり（${f.pastCancellations}回）`, en: `Cancelled before (${times(f.pastCancellations, "time", "times")})` },
+  }),
+  serial_early_canceller: (f) => ({
+    value: f.pastEarlyCancellations,
+    label: {
+      ja: `過去に初回お届け後すぐ解約（${f.pastEarlyCancellations}回）`,
+      en: `Cancelled right after the first delivery before (${times(f.pastEarlyCancellations, "time", "times")})`,
+    },
+  }),
+  reactivations: (f) => ({
+    value: f.reactivations,
+    label: { ja: `再開・再加入の履歴（${f.reactivations}回）`, en: `Reactivated before (${times(f.reactivations, "time", "times")})` },
+  }),
+};
+
+const zeros = (): Record<FeatureName, number> => Object.fromEntries(FEATURE_NAMES.map((n) => [n, 0])) as Record<FeatureName, number>;
+const ones = (): Record<FeatureName, number> => Object.fromEntries(FEATURE_NAMES.map((n) => [n, 1])) as Record<FeatureName, number>;
+
+/**
+ * Hand-set coefficients (log-odds per unit of the transform; no standardisation), used until a
+ * tenant trains its own model. Anchors: a settled customer with no signals ≈ 7 % (intercept
+ * −2.6); a brand-new subscriber ≈ 33 % (early life +1.9 — in Japanese 定期 D2C most cancellations
+ * come right after the first or second box); a cancel request multiplies the odds by ≈ 5.
+ */
+export const DEFAULT_MODEL: RiskModel = {
+  version: "default-2025.1",
+  intercept: -2.6,
+  coefficients: {
+    early_life: 1.9,
+    tenure: -0.35, // 20 deliveries: −1.0
+    skips: 0.35, // per skip in 90 days
+    pauses: 0.3,
+    payment_failures: 0.35,
+    payment_failing: 0.8,
+    complaints: 0.6,
+    cancel_requests: 1.6,
+    negative_contacts: 0.3,
+    abandoned_cancel_flows: 0.7,
+    surplus_stock: 0.9, // per delivery cycle of surplus: 40 days on a 30-day cycle → +0.53
+    overdue: 0.4, // per month overdue
+    price_level: 0.15, // per doubling of price above ¥3,000
+    discount_ending: 0.6,
+    low_nps: 1.2, // NPS 0 → +1.2, NPS 5 → +0.34
+    promoter: -0.7,
+    past_cancellations: 0.3,
+    serial_early_canceller: 0.9,
+    reactivations: 0.25,
+  },
+  means: zeros(),
+  scales: ones(),
+  trainedAt: null,
+};
+
+export const BAND_THRESHOLDS = { medium: 15, high: 40 } as const;
+
+/** Band for a 0–100 score: low < 15 ≤ medium < 40 ≤ high. */
+export function bandFor(score: number): RiskBand {
+  return score >= BAND_THRESHOLDS.high ? "high" : score >= BAND_THRESHOLDS.medium ? "medium" : "low";
+}
+
+/** Contributions smaller than this (log-odds) are not reported as drivers. */
+export const MIN_DRIVER_CONTRIBUTION = 0.1;
+export const MAX_DRIVERS = 5;
+
+export type Driver = { code: FeatureName; label: Localized; contribution: number; value: number | null };
+export type RiskScore = { probability: number; score: number; band: RiskBand; drivers: Driver[]; modelVersion: string };
+
+type Compiled = { base: number; weights: Float64Array };
+const compiledModels = new WeakMap<RiskModel, Compiled>();
+
+/** Per-model constants: the base log-odds and coef/scale per feature. */
+function compile(model: RiskModel): Compiled {
+  let c = compiledModels.get(model);
+  if (c) return c;
+  const weights = new Float64Array(FEATURE_NAMES.length);
+  let base = model.intercept;
+  FEATURE_NAMES.forEach((name, i) => {
+    const scale = model.scales[name] || 1;
+    const w = (model.coefficients[name] ?? 0) / scale;
+    weights[i] = w;
+    base -= w * (model.means[name] ?? 0);
+  });
+  c = { base, weights };
+  compiledModels.set(model, c);
+  return c;
+}
+
+/** The transformed feature values, in FEATURE_NAMES order. */
+export function featureVector(features: RiskFeatures): number[] {
+  return FEATURE_NAMES.map((n) => FEATURE_TRANSFORMS[n](features));
+}
+
+export const sigmoid = (z: number) => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
+
+/** Just the log-odds — the fast path for ranking and training. */
+export function logit(model: RiskModel, features: RiskFeatures): number {
+  const { base, weights } = compile(model);
+  let z = base;
+  for (let i = 0; i < FEATURE_NAMES.length; i++) {
+    const w = weights[i] as number;
+    if (w !== 0) z += w * (TRANSFORM_LIST[i] as (f: RiskFeatures) => number)(features);
+  }
+  return z;
+}
+
+export function probability(model: RiskModel, features: RiskFeatures): number {
+  return sigmoid(logit(model, features));
+}
+
+/**
+ * Scores one subscription: probability of cancelling within 60 days, the 0–100 score, its band
+ * and up to five drivers (|contribution| ≥ 0.1 log-odds), largest effect first. Positive
+ * contributions raise the risk, negative ones lower it.
+ */
+export function score(model: RiskModel, features: RiskFeatures): RiskScore {
+  const { base, weights } = compile(model);
+  let z = base;
+  // Meaningful contributions, kept as parallel lists (few per row; cheaper than objects).
+  const idx: number[] = [];
+  const con: number[] = [];
+  for (let i = 0; i < FEATURE_NAMES.length; i++) {
+    const w = weights[i] as number;
+    if (w === 0) continue;
+    const x = (TRANSFORM_LIST[i] as (f: RiskFeatures) => number)(features);
+    if (x === 0) continue;
+    const c = w * x;
+    z += c;
+    if (c >= MIN_DRIVER_CONTRIBUTION || c <= -MIN_DRIVER_CONTRIBUTION) {
+      // insertion by |c| desc, ties by feature order (stable)
+      let k = con.length;
+      while (k > 0 && Math.abs(con[k - 1] as number) < Math.abs(c)) k--;
+      idx.splice(k, 0, i);
+      con.splice(k, 0, c);
+    }
+  }
+  const drivers: Driver[] = [];
+  for (let k = 0; k < con.length && k < MAX_DRIVERS; k++) {
+    const i = idx[k] as number;
+    const c = con[k] as number;
+    const code = FEATURE_NAMES[i] as FeatureName;
+    const { value, label } = DRIVER_TEXT[code](features);
+    drivers.push({ code, label, contribution: Math.round(c * 1000) / 1000, value });
+  }
+  // Score from the probability as reported, so the two never disagree by a rounding step.
+  const p = Math.round(sigmoid(z) * 10_000) / 10_000;
+  const s = Math.min(100, Math.max(0, Math.round(p * 100)));
+  return { probability: p, score: s, band: bandFor(s), drivers, modelVersion: model.version };
+}
+
+/**
+ * Log-odds per unit of each transformed feature (coefficient ÷ scale), comparable between the
+ * default model and trained (standardised) ones — what GET /v1/risk/model should show.
+ */
+export function coefficientsPerUnit(model: RiskModel): Record<FeatureName, number> {
+  const { weights } = compile(model);
+  return Object.fromEntries(FEATURE_NAMES.map((n, i) => [n, Math.round((weights[i] as number) * 1e6) / 1e6])) as Record<FeatureName, number>;
+}
+
+/** A driver's label in one language, for API responses. */
+export function localizeDrivers(drivers: readonly Driver[], locale: "ja" | "en") {
+  return drivers.map((d) => ({ code: d.code, label: d.label[locale], contribution: d.contribution, value: d.value }));
+}
+
+export { firstDeliveryCanceller, riskFlags } from "./flags";

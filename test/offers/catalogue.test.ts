@@ -1,0 +1,80 @@
+import { describe, expect, it } from "vitest";
+import { CANCELLATION_REASON_CODES, DEFAULT_CANCELLATION_REASONS, localizeReasons } from "../../src/cancel-flows/reasons";
+import { DEFAULT_CATALOGUE, OFFER_TYPES, findCatalogueOffer, validateCatalogueOffer, type CatalogueOffer, type CatalogueOfferOf } from "../../src/offers/catalogue";
+import { lintCopy } from "../../src/offers/lint";
+
+const discount = findCatalogueOffer(DEFAULT_CATALOGUE, "off_discount_20x2") as CatalogueOfferOf<"discount">;
+const withCopy = (o: CatalogueOffer, field: "title" | "description", lang: "ja" | "en", text: string): CatalogueOffer => ({
+  ...o,
+  copy: { ...o.copy, [field]: { ...o.copy[field], [lang]: text } },
+});
+const codes = (o: CatalogueOffer) => validateCatalogueOffer(o).map((p) => `${p.path}:${p.code}`);
+
+describe("cancellation reasons", () => {
+  it("has exactly the contract's default codes, each with ja/en label and follow-up hint", () => {
+    expect(DEFAULT_CANCELLATION_REASONS.map((r) => r.code)).toEqual([
+      "surplus_stock",
+      "too_expensive",
+      "no_effect",
+      "switching_competitor",
+      "temporary_break",
+      "moving",
+      "health_or_life_change",
+      "delivery_problem",
+      "dissatisfied_service",
+      "other",
+    ]);
+    expect(DEFAULT_CANCELLATION_REASONS.map((r) => r.code)).toEqual([...CANCELLATION_REASON_CODES]);
+    const ja = Object.fromEntries(localizeReasons("ja").map((r) => [r.code, r.label]));
+    expect(ja).toMatchObject({ surplus_stock: "商品が余っている", too_expensive: "料金が高い", no_effect: "効果が感じられない", switching_competitor: "他社に切り替える" });
+    expect(ja.temporary_break).toContain("しばらく不要");
+    for (const r of DEFAULT_CANCELLATION_REASONS) {
+      for (const text of [r.label.ja, r.label.en, r.followUpHint.ja, r.followUpHint.en]) {
+        expect(text.length).toBeGreaterThan(1);
+        expect(lintCopy(text), text).toEqual([]);
+      }
+    }
+  });
+});
+
+describe("default catalogue", () => {
+  it("is valid: every template passes the lint and discloses the real terms", () => {
+    for (const o of DEFAULT_CATALOGUE) expect(validateCatalogueOffer(o), o.id).toEqual([]);
+    expect(new Set(DEFAULT_CATALOGUE.map((o) => o.id)).size).toBe(DEFAULT_CATALOGUE.length);
+    expect(new Set(DEFAULT_CATALOGUE.map((o) => o.type))).toEqual(new Set(OFFER_TYPES));
+  });
+
+  it("covers every default reason with at least one active offer", () => {
+    for (const code of CANCELLATION_REASON_CODES) {
+      expect(DEFAULT_CATALOGUE.some((o) => o.active && o.eligibility.reasons.includes(code)), code).toBe(true);
+    }
+  });
+
+  it("rejects templates with unlawful or manipulative phrases", () => {
+    expect(codes(withCopy(discount, "title", "ja", "今やめると逆効果！次の{cycles}回が{discountLabel}"))).toContain("copy.title.ja:copy_harm_if_stopped");
+    expect(codes(withCopy(discount, "title", "ja", "今だけ{discountLabel}"))).toContain("copy.title.ja:copy_false_urgency");
+    expect(codes(withCopy(discount, "title", "en", "Limited time: {discountLabel}"))).toContain("copy.title.en:copy_false_urgency");
+    expect(codes(withCopy(discount, "title", "en", "Limited time: {discountLabel} until {lastDiscountedOn}"))).toEqual([]);
+    expect(codes(withCopy(discount, "title", "en", "Keep losing weight: {discountLabel}"))).toContain("copy.title.en:copy_health_claim");
+  });
+
+  it("rejects a discount description that hides the price after it or its end", () => {
+    const hidden = withCopy(discount, "description", "ja", "次の{cycles}回のお届けが{discountLabel}の{discountedPrice}になります。");
+    expect(codes(hidden)).toEqual(["copy.description.ja:missing_disclosure", "copy.description.ja:missing_disclosure"]);
+    const problems = validateCatalogueOffer(hidden);
+    expect(problems.map((p) => p.message).join(" ")).toMatch(/\{priceAfter\}.*\{firstFullPriceOn\} or \{lastDiscountedOn\}/su);
+  });
+
+  it("rejects unknown placeholders and unbounded discounts", () => {
+    expect(codes(withCopy(discount, "title", "en", "{percentage} off"))).toContain("copy.title.en:unknown_placeholder");
+    expect(codes({ ...discount, parameters: { percentOff: 20, cycles: 0 } })).toContain("parameters.cycles:invalid_parameter");
+    expect(codes({ ...discount, parameters: { percentOff: 95, cycles: 2 } })).toContain("parameters.percentOff:invalid_parameter");
+    expect(codes({ ...discount, id: "discount" })).toContain("id:invalid_offer_id");
+  });
+
+  it("rejects an active product swap without a product", () => {
+    const swap = findCatalogueOffer(DEFAULT_CATALOGUE, "off_product_swap")!;
+    expect(codes(swap)).toEqual([]);
+    expect(codes({ ...swap, active: true })).toEqual(["parameters.toSku:invalid_parameter", "parameters.toName:invalid_parameter"]);
+  });
+});

@@ -1,0 +1,108 @@
+import { describe, expect, it } from "vitest";
+import { lintCopy, normaliseForLint } from "../../src/offers/lint";
+
+const rules = (text: string) => lintCopy(text).map((f) => f.rule);
+
+describe("phrase lint", () => {
+  it("catches the textbook 「今やめると逆効果」 and its trivial variations", () => {
+    for (const text of [
+      "今やめると逆効果です",
+      "今、やめると 逆効果になります。",
+      "いまやめると逆効果",
+      "今止めると逆効果",
+      "今やめるとギャクコウカ",
+      "ｲﾏﾔﾒﾙﾄ ｷﾞｬｸｺｳｶ",
+      "今　や　め　る　と　逆　効　果",
+    ]) {
+      expect(rules(text), text).toContain("harm_if_stopped");
+    }
+  });
+
+  it("catches other 'stopping will harm you' lines in ja and en", () => {
+    for (const text of [
+      "やめると元に戻ってしまいます",
+      "いま解約したら、これまでの努力が無駄になります",
+      "やめるとリバウンドします",
+      "ﾘﾊﾞｳﾝﾄﾞの恐れがあります",
+      "続けないと意味がありません",
+      "Stopping now will undo your progress.",
+      "Cancelling could make things worse.",
+      "You'll lose all your results.",
+      "Quitting is counterproductive.",
+      "It's dangerous to stop now.",
+    ]) {
+      expect(rules(text), text).toContain("harm_if_stopped");
+    }
+  });
+
+  it("catches health-effect claims", () => {
+    for (const text of ["効果が出るまで続けましょう", "必ず効く", "飲むだけで痩せる", "ヤセます", "膝の痛みが治る", "免疫力が上がります", "Guaranteed results", "Lose weight without effort", "It cures fatigue", "Clinically proven"]) {
+      expect(rules(text), text).toContain("health_claim");
+    }
+  });
+
+  it("catches confirmshaming labels, also in full-width and with curly apostrophes", () => {
+    for (const text of [
+      "No thanks, I don't care about my health",
+      "ＮＯ ＴＨＡＮＫＳ， Ｉ ＤＯＮ’Ｔ ＣＡＲＥ ＡＢＯＵＴ ＭＹ ＨＥＡＬＴＨ",
+      "No, I prefer paying full price",
+      "いいえ、健康を諦めます",
+      "きれいをあきらめる",
+      "損をしてもいいので解約する",
+    ]) {
+      expect(rules(text), text).toContain("confirmshaming");
+    }
+  });
+
+  it("rejects pressure urgency always, and deadline wording unless a real end date is stated", () => {
+    expect(rules("今だけ20%オフ")).toContain("false_urgency");
+    expect(rules("本日限りのご提案です")).toContain("false_urgency");
+    expect(rules("Today only: 20% off")).toContain("false_urgency");
+    expect(rules("Last chance!")).toContain("false_urgency");
+    // even with a date, 「本日限り」-style pressure stays out of retention copy
+    expect(rules("本日限り（2026年6月1日まで）")).toContain("false_urgency");
+
+    expect(rules("期間限定20%オフ")).toContain("false_urgency");
+    expect(rules("期間限定：2026年8月31日まで20%オフ")).toEqual([]);
+    expect(rules("Limited time offer")).toContain("false_urgency");
+    expect(rules("Limited time offer, ends 31 Aug 2026")).toEqual([]);
+    // in catalogue templates only a computed date placeholder counts as a real end date
+    expect(lintCopy("期間限定：2099年12月31日まで", { dateSource: "placeholder" }).map((f) => f.rule)).toContain("false_urgency");
+    expect(lintCopy("期間限定：{lastDiscountedOn}まで", { dateSource: "placeholder" })).toEqual([]);
+  });
+
+  it("quotes the phrase as written and explains why", () => {
+    const [f] = lintCopy("ご案内：今、やめると ギャクコウカです");
+    expect(f).toMatchObject({ rule: "harm_if_stopped", phrase: "ギャクコウカ", index: 11 });
+    expect(f!.reason.ja).toContain("特定商取引法");
+    expect(f!.reason.en).toMatch(/§13-2/);
+  });
+
+  it("lets honest retention copy through", () => {
+    for (const text of [
+      "効果が感じられない",
+      "次回のお届けをスキップできます。スキップした回のお支払いはありません。",
+      "お届け間隔を30日ごとから60日ごとに変更します。",
+      "このまま解約のお手続きを進めることもできます。",
+      "No thanks, continue cancelling",
+      "There's no hurry — you can cancel at any time.",
+      "解約を続ける",
+    ]) {
+      expect(lintCopy(text), text).toEqual([]);
+    }
+  });
+
+  it("normalises width, case and kana", () => {
+    expect(normaliseForLint("ﾘﾊﾞｳﾝﾄﾞ！ ＡＢＣ")).toBe("りばうんどabc");
+    expect(normaliseForLint("Don’t  STOP", "spaced")).toBe("dont stop");
+  });
+});
+
+describe("phrase lint: no false alarms on fair wording", () => {
+  it("allows 'right now' in a question and 今すぐ when it is about cancelling", () => {
+    expect(lintCopy("How many packs do you have left right now?")).toEqual([]);
+    expect(lintCopy("今すぐ解約のお手続きもできます。")).toEqual([]);
+    expect(lintCopy("今すぐお申し込みください").map((f) => f.rule)).toContain("false_urgency");
+    expect(lintCopy("Decide right now!").map((f) => f.rule)).toContain("false_urgency");
+  });
+});

@@ -1,0 +1,138 @@
+import { describe, expect, it } from "vitest";
+import { DEFAULT_CATALOGUE, findCatalogueOffer, type CatalogueOffer } from "../../src/offers/catalogue";
+import { formatDate, matchConsumptionInterval, personalise } from "../../src/offers/personalise";
+import { sub, TODAY } from "./fixtures";
+
+const offer = (id: string): CatalogueOffer => findCatalogueOffer(DEFAULT_CATALOGUE, id)!;
+const ALLOWED = [14, 21, 30, 45, 60, 90];
+
+describe("interval matched to real consumption", () => {
+  it("30-day interval, 1 per delivery, 1 left over → every 60 days", () => {
+    expect(matchConsumptionInterval({ intervalDays: 30, quantity: 1 }, 1, ALLOWED)).toEqual({ intervalDays: 60, basis: "stock_on_hand", consumptionDays: 60 });
+    const o = personalise(offer("off_match_interval"), sub(), { today: TODAY, stockOnHand: 1 })!;
+    expect(o.parameters).toMatchObject({ type: "change_interval", fromIntervalDays: 30, intervalDays: 60, basis: "stock_on_hand", consumptionDays: 60 });
+    expect(o.apply).toEqual({ kind: "plan_change", request: { type: "interval", intervalDays: 60 } });
+    expect(o.title.ja).toBe("お届け間隔を60日ごとに変更");
+    expect(o.description.ja).toContain("30日ごとから60日ごと");
+    expect(o.description.ja).toContain("次回のお届けは2026年6月11日、その次は2026年8月10日");
+    expect(o.description.en).toContain("every 30 days to every 60 days");
+  });
+
+  it("snaps to the closest allowed interval, strictly longer than today's", () => {
+    // 30 × (1 + 1/2) = 45
+    expect(matchConsumptionInterval({ intervalDays: 30, quantity: 2 }, 1, ALLOWED)?.intervalDays).toBe(45);
+    // 30 × (1 + 3/1) = 120 → the longest allowed
+    expect(matchConsumptionInterval({ intervalDays: 30, quantity: 1 }, 3, ALLOWED)?.intervalDays).toBe(90);
+    // 30 × (1 + 1/10) = 33 → closest is 30, but it must be longer than today's → 45
+    expect(matchConsumptionInterval({ intervalDays: 30, quantity: 10 }, 1, ALLOWED)?.intervalDays).toBe(45);
+    // tie between 45 and 60 (target 52.5) → the shorter
+    expect(matchConsumptionInterval({ intervalDays: 30, quantity: 4 }, 3, ALLOWED)?.intervalDays).toBe(45);
+    // tenant allows other intervals
+    expect(matchConsumptionInterval({ intervalDays: 30, quantity: 1 }, 1, [30, 50, 70])?.intervalDays).toBe(50);
+  });
+
+  it("without a stock figure suggests the next longer interval; nothing when none is longer", () => {
+    expect(matchConsumptionInterval({ intervalDays: 30, quantity: 1 }, null, ALLOWED)).toEqual({ intervalDays: 45, basis: "next_longer", consumptionDays: null });
+    expect(matchConsumptionInterval({ intervalDays: 90, quantity: 1 }, 2, ALLOWED)).toBeNull();
+    expect(personalise(offer("off_match_interval"), sub({ intervalDays: 90 }), { today: TODAY, stockOnHand: 2 })).toBeNull();
+  });
+});
+
+describe("discount copy is truthful", () => {
+  it("states the discounted price, the price after it ends, and the real end", () => {
+    const o = personalise(offer("off_discount_20x2"), sub({ quantity: 2 }), { today: TODAY })!;
+    // 2 × 3,980 = 7,960; 20% off = 6,368; deliveries on 6/11 and 7/11; full price again from 8/10
+    expect(o.parameters).toMatchObject({
+      type: "discount",
+      percentOff: 20,
+      cycles: 2,
+      discountedPrice: { amount: 6368, currency: "JPY" },
+      priceAfter: { amount: 7960, currency: "JPY" },
+      firstDiscountedOn: "2026-06-11",
+      lastDiscountedOn: "2026-07-11",
+      firstFullPriceOn: "2026-08-10",
+    });
+    expect(o.apply).toEqual({ kind: "discount", percentOff: 20, amountOff: null, cycles: 2, startsOn: "2026-06-11", endsOn: "2026-07-11" });
+    expect(o.title.ja).toBe("次の2回のお届けが20%オフ");
+    expect(o.description.ja).toContain("6,368円");
+    expect(o.description.ja).toContain("2026年8月10日のお届けからは通常価格の7,960円に戻ります");
+    expect(o.description.ja).toContain("最終回は2026年7月11日");
+    expect(o.description.en).toContain("From the delivery on 10 Aug 2026, the regular price of ¥7,960 applies again");
+    expect(o.economics.cost).toBe((7960 - 6368) * 2);
+  });
+
+  it("starts after the cut-off when the next delivery can no longer be changed", () => {
+    const o = personalise(offer("off_discount_20x2"), sub({ nextDeliveryOn: "2026-06-03" }), { today: TODAY })!;
+    expect(o.parameters).toMatchObject({ firstDiscountedOn: "2026-07-03", lastDiscountedOn: "2026-08-02", firstFullPriceOn: "2026-09-01" });
+  });
+
+  it("rounds in the customer's favour and does not stack on a running discount", () => {
+    const o = personalise(offer("off_discount_15x3"), sub({ unitPrice: { amount: 2999, currency: "JPY" } }), { today: TODAY })!;
+    expect(o.parameters).toMatchObject({ discountedPrice: { amount: 2549 } }); // 2999 × 0.85 = 2549.15
+    expect(personalise(offer("off_discount_20x2"), sub({ activeDiscount: { endsOn: "2026-07-01" } }), { today: TODAY })).toBeNull();
+  });
+});
+
+describe("other offers get concrete terms", () => {
+  it("quantity down states the new price and is not offered at the minimum", () => {
+    const o = personalise(offer("off_quantity_down"), sub({ quantity: 3 }), { today: TODAY })!;
+    expect(o.parameters).toEqual({ type: "change_quantity", fromQuantity: 3, quantity: 2, pricePerDelivery: { amount: 7960, currency: "JPY" } });
+    expect(o.description.ja).toContain("11,940円から7,960円");
+    expect(personalise(offer("off_quantity_down"), sub({ quantity: 1 }), { today: TODAY })).toBeNull();
+  });
+
+  it("pause resumes on a real date within the tenant's maximum pause", () => {
+    const o = personalise(offer("off_pause"), sub(), { today: TODAY })!;
+    // 3 cycles from 6/11 would be 9/9, but maxPauseDays (90) caps it at 8/30
+    expect(o.parameters).toEqual({ type: "pause", pausedFromOn: "2026-06-11", resumeOn: "2026-08-30", latestResumeOn: "2026-08-30" });
+    expect(o.apply).toEqual({ kind: "plan_change", request: { type: "pause", resumeOn: "2026-08-30" } });
+    expect(o.title.ja).toBe("2026年8月30日までお休み（一時停止）");
+    const asked = personalise(offer("off_pause"), sub(), { today: TODAY, requestedResumeOn: "2026-07-20" })!;
+    expect(asked.parameters).toMatchObject({ resumeOn: "2026-07-20" });
+    expect(asked.economics.forgoneRevenue).toBe(3980 * 2); // 6/11 and 7/11
+  });
+
+  it("skip and move are not offered when the next delivery is inside the cut-off", () => {
+    const locked = sub({ nextDeliveryOn: "2026-06-02" });
+    expect(personalise(offer("off_skip_next"), locked, { today: TODAY })).toBeNull();
+    expect(personalise(offer("off_move_delivery"), locked, { today: TODAY })).toBeNull();
+    const skip = personalise(offer("off_skip_next"), sub(), { today: TODAY })!;
+    expect(skip.parameters).toEqual({ type: "skip", mode: "skip", count: 1, skippedDeliveryOn: "2026-06-11", newNextDeliveryOn: "2026-07-11" });
+    expect(personalise(offer("off_skip_next"), sub(), { today: TODAY, consecutiveSkips: 2 })).toBeNull();
+  });
+
+  it("moving: the next delivery can move within the plan rules", () => {
+    const o = personalise(offer("off_move_delivery"), sub(), { today: TODAY })!;
+    // latest = min(6/11 + 60, today + 2 × 30) = 7/31
+    expect(o.parameters).toEqual({
+      type: "skip",
+      mode: "move_next_delivery",
+      currentDeliveryOn: "2026-06-11",
+      earliestDeliveryOn: "2026-06-04",
+      latestDeliveryOn: "2026-07-31",
+      suggestedDeliveryOn: "2026-07-11",
+    });
+    expect(o.apply).toEqual({ kind: "plan_change", request: { type: "next_delivery", date: "2026-07-11" } });
+    const asked = personalise(offer("off_move_delivery"), sub(), { today: TODAY, requestedDeliveryOn: "2026-07-25" })!;
+    expect(asked.apply).toEqual({ kind: "plan_change", request: { type: "next_delivery", date: "2026-07-25" } });
+  });
+
+  it("product swap needs a configured product and states the new price", () => {
+    const template = offer("off_product_swap");
+    expect(personalise(template, sub(), { today: TODAY })).toBeNull(); // inactive sample
+    const configured = { ...template, active: true, parameters: { toSku: "AOJIRU-MATCHA", toName: "抹茶青汁", toUnitPrice: 3480 } } as CatalogueOffer;
+    const o = personalise(configured, sub(), { today: TODAY })!;
+    expect(o.apply).toEqual({ kind: "product_swap", sku: "AOJIRU-MATCHA", name: "抹茶青汁", unitPrice: { amount: 3480, currency: "JPY" }, fromDeliveryOn: "2026-06-11" });
+    expect(o.description.ja).toContain("1回あたりのお支払いは3,480円です（現在は3,980円）");
+    expect(personalise(configured, sub({ product: { sku: "AOJIRU-MATCHA", name: "抹茶青汁" } }), { today: TODAY })).toBeNull();
+  });
+
+  it("nothing is offered on a canceled subscription", () => {
+    for (const o of DEFAULT_CATALOGUE) expect(personalise(o, sub({ status: "canceled" }), { today: TODAY })).toBeNull();
+  });
+
+  it("formats dates per language", () => {
+    expect(formatDate("2026-08-10", "ja")).toBe("2026年8月10日");
+    expect(formatDate("2026-08-10", "en")).toBe("10 Aug 2026");
+  });
+});

@@ -1,0 +1,98 @@
+import { describe, expect, it } from "vitest";
+import { CANCELLATION_REASON_CODES, type CancellationReasonCode } from "../../src/cancel-flows/reasons";
+import { seededRng } from "../../src/offers/bandit";
+import { CHANNELS, DEFAULT_CATALOGUE, type OfferType } from "../../src/offers/catalogue";
+import { lintCopy } from "../../src/offers/lint";
+import { personaliseAll } from "../../src/offers/personalise";
+import { suggestOffers } from "../../src/offers/suggest";
+import { buildTalkTrack, talkTrackTexts } from "../../src/offers/talk-track";
+import { NOW, sub, TODAY } from "./fixtures";
+
+/** What good operators lead with, per reason. */
+const FITTING: Record<CancellationReasonCode, OfferType[]> = {
+  surplus_stock: ["change_interval", "skip", "change_quantity"],
+  too_expensive: ["change_quantity", "discount"],
+  no_effect: ["usage_advice", "product_swap"],
+  switching_competitor: ["discount"],
+  temporary_break: ["pause", "skip"],
+  moving: ["skip"],
+  health_or_life_change: ["pause", "skip"],
+  delivery_problem: ["skip", "free_gift"],
+  dissatisfied_service: ["free_gift"],
+  other: ["pause", "skip"],
+};
+
+const SUBS = [sub(), sub({ quantity: 2 }), sub({ quantity: 3, intervalDays: 45, unitPrice: { amount: 2980, currency: "JPY" } }), sub({ nextDeliveryOn: "2026-06-02" })];
+
+describe("offer suggestion", () => {
+  it("each reason gets fitting offers first", () => {
+    for (const reason of CANCELLATION_REASON_CODES) {
+      for (const s of SUBS) {
+        for (const stockOnHand of [null, 1]) {
+          const ranked = suggestOffers(DEFAULT_CATALOGUE, s, { reason, channel: "operator", now: NOW, today: TODAY, stockOnHand });
+          for (const o of ranked) expect(FITTING[reason], `${reason}: ${o.offerId}`).toContain(o.type);
+        }
+      }
+    }
+    const top = (reason: CancellationReasonCode, s = sub(), stockOnHand: number | null = null) =>
+      suggestOffers(DEFAULT_CATALOGUE, s, { reason, channel: "web", now: NOW, today: TODAY, stockOnHand })[0]?.offerId;
+    expect(top("surplus_stock")).toBe("off_match_interval");
+    expect(top("too_expensive")).toBe("off_discount_20x2");
+    expect(top("no_effect")).toBe("off_usage_advice");
+    expect(top("switching_competitor")).toBe("off_discount_15x3");
+    expect(top("temporary_break")).toBe("off_pause");
+    expect(top("moving")).toBe("off_move_delivery");
+    expect(top("health_or_life_change")).toBe("off_pause");
+    expect(top("delivery_problem")).toBe("off_move_delivery");
+    expect(top("dissatisfied_service")).toBe("off_apology_gift");
+  });
+
+  it("falls back to what can still be honoured (quantity 1 → no 'fewer units'; locked delivery → no skip)", () => {
+    const types = (reason: CancellationReasonCode, s = sub()) => suggestOffers(DEFAULT_CATALOGUE, s, { reason, channel: "web", now: NOW, today: TODAY }).map((o) => o.offerId);
+    expect(types("too_expensive", sub({ quantity: 1 }))).toEqual(["off_discount_20x2"]);
+    expect(types("too_expensive", sub({ quantity: 2 }))).toEqual(["off_discount_20x2", "off_quantity_down"]);
+    expect(types("temporary_break", sub({ nextDeliveryOn: "2026-06-02" }))).toEqual([]);
+    expect(types("surplus_stock", sub({ nextDeliveryOn: "2026-06-02" }))).toEqual(["off_match_interval"]);
+  });
+
+  it("reports the posterior mean and adds a talk track for operators only", () => {
+    const [web] = suggestOffers(DEFAULT_CATALOGUE, sub(), { reason: "surplus_stock", channel: "web", now: NOW, today: TODAY, limit: 1 });
+    expect(web).toMatchObject({ offerId: "off_match_interval", expectedSaveProbability: 0.4, talkTrack: null });
+    const [op] = suggestOffers(DEFAULT_CATALOGUE, sub(), { reason: "surplus_stock", channel: "operator", now: NOW, today: TODAY, limit: 1 });
+    expect(op!.talkTrack!.ja.questions).toContain("今お手元に何袋（何個）ほど残っていますか？");
+    expect(op!.talkTrack!.ja.pitch).toContain(op!.description.ja);
+    expect(op!.talkTrack!.ja.ifDeclined).toBe("承知しました。それでは解約のお手続きを進めます。");
+    expect(op!.talkTrack!.en.notes.join(" ")).toMatch(/recalculated/);
+  });
+
+  it("Thompson mode is reproducible with a seed", () => {
+    const run = () =>
+      Array.from({ length: 20 }, (_, i) => suggestOffers(DEFAULT_CATALOGUE, sub(), { reason: "other", channel: "web", now: NOW, today: TODAY, mode: "thompson", rng: seededRng(i) })[0]!.offerId);
+    expect(run()).toEqual(run());
+    expect(new Set(run()).size).toBe(2);
+  });
+
+  it("every default offer copy and talk track passes the lint, in both languages", () => {
+    const swap = { ...DEFAULT_CATALOGUE.find((o) => o.id === "off_product_swap")!, active: true, parameters: { toSku: "ALT", toName: "抹茶青汁", toUnitPrice: 3480 } };
+    const catalogue = [...DEFAULT_CATALOGUE.filter((o) => o.id !== "off_product_swap"), swap] as typeof DEFAULT_CATALOGUE;
+    let checked = 0;
+    for (const s of SUBS) {
+      for (const stockOnHand of [null, 2]) {
+        for (const o of personaliseAll(catalogue, s, { today: TODAY, stockOnHand })) {
+          for (const reason of CANCELLATION_REASON_CODES) {
+            const track = buildTalkTrack(o, reason);
+            for (const text of [o.title.ja, o.title.en, o.description.ja, o.description.en, ...talkTrackTexts(track.ja), ...talkTrackTexts(track.en)]) {
+              expect(lintCopy(text), `${o.offerId}/${reason}: ${text}`).toEqual([]);
+              checked++;
+            }
+          }
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(1000);
+  });
+
+  it("every channel is known to the catalogue", () => {
+    for (const o of DEFAULT_CATALOGUE) for (const c of o.eligibility.channels) expect(CHANNELS).toContain(c);
+  });
+});
