@@ -95,7 +95,7 @@ rows.push(
   })),
 );
 
-server.close();
+await new Promise((r) => server.close(r)); // let in-flight requests finish before the database closes
 db.client.close();
 rmSync(dir, { recursive: true, force: true });
 

@@ -42,6 +42,7 @@ console.log(`sqld on ${url}; demo key: ${DEMO_API_KEY}`);
 
 const wrangler = spawn(resolve("node_modules/.bin/wrangler"), ["dev", "--var", `DATABASE_URL:${url}`, "--port", process.env.PORT ?? "8787", "--ip", "127.0.0.1"], {
   stdio: "inherit",
+  env: { ...process.env, WRANGLER_SEND_METRICS: "false" }, // no network here for telemetry
 });
 const stop = () => {
   wrangler.kill();
