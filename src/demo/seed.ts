@@ -1,3 +1,4 @@
+import { seededRng } from "../platform/random";
 import type { Database, Tx } from "../db/client";
 import { customers, events, subscriptions, type CancellationRecord } from "../db/schema";
 import { normalizePhone } from "../platform/phone";
@@ -35,21 +36,11 @@ export type SeedResult = { tenantId: string; apiKey: string; customers: number; 
 // ---------------------------------------------------------------------------------------------
 // Randomness
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 class Rng {
   private readonly next: () => number;
   constructor(seed: number) {
-    this.next = mulberry32(seed);
+    this.next = seededRng(seed);
   }
   float(): number {
     return this.next();

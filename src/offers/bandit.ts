@@ -1,3 +1,4 @@
+import { seededRng as seededPrng } from "../platform/random";
 /**
  * Which offer to show: save probability learned from the tenant's own outcomes, per
  * (reason, offer), as a Beta-Bernoulli model with the catalogue's prior.
@@ -29,17 +30,8 @@
 
 export type Rng = () => number;
 
-/** mulberry32: a small, fast, seedable PRNG in [0, 1). Not for secrets. */
-export function seededRng(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded PRNG for reproducible draws (tests, simulations). */
+export const seededRng: (seed: number) => Rng = seededPrng;
 
 export type Prior = { alpha: number; beta: number };
 export type OutcomeCounts = { accepted: number; declined: number };

@@ -19,7 +19,7 @@ export type ChangeContext = {
   source?: Record<string, unknown>;
 };
 
-const planOf = (row: SubscriptionRow): Plan => ({
+export const planOf = (row: SubscriptionRow): Plan => ({
   status: row.status,
   quantity: row.quantity,
   intervalDays: row.intervalDays,
@@ -28,7 +28,7 @@ const planOf = (row: SubscriptionRow): Plan => ({
   consecutiveSkips: row.consecutiveSkips,
 });
 
-const snapshot = ({ status, quantity, intervalDays, nextDeliveryOn, pausedUntil }: Plan) => ({ status, quantity, intervalDays, nextDeliveryOn, pausedUntil });
+export const snapshot = ({ status, quantity, intervalDays, nextDeliveryOn, pausedUntil }: Plan) => ({ status, quantity, intervalDays, nextDeliveryOn, pausedUntil });
 
 export function toChange(row: typeof planChanges.$inferSelect) {
   return {

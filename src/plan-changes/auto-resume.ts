@@ -7,7 +7,7 @@ import { TenantStore } from "../platform/tenancy";
 import { resolveSettings } from "../settings/schemas";
 import { toSubscription } from "../subscriptions/repository";
 import { enqueueWebhookEvent } from "../webhooks/outbox";
-import { toChange } from "./apply";
+import { planOf, snapshot, toChange } from "./apply";
 import { settle } from "./rules";
 
 /**
@@ -36,8 +36,7 @@ export async function resumeDuePauses(db: Database, now: Date, batch = 200): Pro
           { status: updated.status, pausedUntil: updated.pausedUntil, nextDeliveryOn: updated.nextDeliveryOn, version: updated.version, updatedAt: at },
           and(eq(subscriptions.id, row.id), eq(subscriptions.version, row.version)),
         );
-        const pick = (p: typeof row) => ({ status: p.status, quantity: p.quantity, intervalDays: p.intervalDays, nextDeliveryOn: p.nextDeliveryOn, pausedUntil: p.pausedUntil });
-        const change = { id: newId("chg"), subscriptionId: row.id, type: "resume", channel: "system", keyId: null, before: pick(row), after: pick(updated), source: { reason: "pause_ended" }, createdAt: at };
+        const change = { id: newId("chg"), subscriptionId: row.id, type: "resume", channel: "system", keyId: null, before: snapshot(planOf(row)), after: snapshot(plan), source: { reason: "pause_ended" }, createdAt: at };
         await s.insert(planChanges, change);
         await enqueueWebhookEvent(s, "subscription.changed", { subscription: toSubscription(updated), change: toChange({ ...change, tenantId: s.tenantId }) }, now);
       }
