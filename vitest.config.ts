@@ -26,7 +26,7 @@ export default defineConfig({
         test: {
           name: "workers",
           include: ["test/workers/**/*.test.ts"],
-          globalSetup: ["test/workers/sqld.global.ts"],
+          globalSetup: ["test/workers/sqld.global.ts", "test/workers/receiver.global.ts"],
           testTimeout: 30_000,
           // beforeAll in http.test.ts warms the Worker up: loading src/ inside workerd takes seconds.
           hookTimeout: 30_000,

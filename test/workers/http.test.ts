@@ -5,7 +5,8 @@ import { createDatabase, type Database } from "../../src/db/client";
 import type { Scope } from "../../src/platform/env";
 import { createTenant, issueKey } from "../../src/tenants/keys";
 import { httpSuite } from "../http";
-import { buildRequest, customerBody, toRes, uid, type Harness, type TestTenant } from "../support/harness";
+import { buildRequest, customerBody, subscriptionBody, toRes, uid, type Harness, type TestTenant } from "../support/harness";
+import { RECEIVER_SECRET } from "./receiver.global";
 
 /**
  * The shared HTTP suite inside workerd: every request goes through the Worker's own `fetch`
@@ -62,5 +63,32 @@ describe("workerd talks to sqld", () => {
   it("reports the database as reachable from /health", async () => {
     const res = await h.request("GET", "/health");
     expect(res.body).toMatchObject({ database: "ok" });
+  });
+});
+
+describe("webhooks from the Worker", () => {
+  it("a plan change reaches a real receiver, signed, via waitUntil", async () => {
+    const receiverUrl = inject("receiverUrl");
+    const t = await h.tenant();
+    const put = await h.request("PUT", "/v1/webhooks/receiver", {
+      key: t.key,
+      body: { url: `${receiverUrl}/hook`, events: ["subscription.changed"], secret: RECEIVER_SECRET },
+    });
+    expect(put.status).toBe(201);
+    const c = uid("C");
+    const s = uid("S");
+    await h.request("PUT", `/v1/customers/${c}`, { key: t.key, body: customerBody() });
+    const next = new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10);
+    await h.request("PUT", `/v1/subscriptions/${s}`, { key: t.key, body: subscriptionBody(c, { nextDeliveryOn: next }) });
+    const change = await h.request("POST", `/v1/subscriptions/${s}/quantity`, { key: t.key, body: { quantity: 2 } });
+    expect(change.status).toBe(200);
+    type Got = { verified: { type: string; data: { change: { id: string } } } | null; error: string | null };
+    let mine: Got | undefined;
+    for (let i = 0; i < 100 && !mine; i++) {
+      const got = (await (await fetch(`${receiverUrl}/received`)).json()) as Got[];
+      mine = got.find((g) => g.verified?.data.change.id === change.body.change.id);
+      if (!mine) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(mine).toMatchObject({ error: null, verified: { type: "subscription.changed" } });
   });
 });
