@@ -1,6 +1,6 @@
 import { inArray } from "drizzle-orm";
 import { customers, events, subscriptions } from "../db/schema";
-import { fieldErrors, type ErrorCode } from "../platform/errors";
+import { fieldErrors, type ErrorCode, type FieldError } from "../platform/errors";
 import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse } from "../platform/openapi";
 import type { TenantStore } from "../platform/tenancy";
 import { EVENT_TYPES, EventInput, IngestEventsBody, IngestEventsResponse } from "./schemas";
@@ -10,10 +10,10 @@ type Result = {
   index: number;
   result: "accepted" | "duplicate" | "rejected";
   status: number;
-  error?: { code: ErrorCode; detail: string; errors?: { path: string; message: string }[] };
+  error?: { code: ErrorCode; detail: string; errors?: FieldError[] };
 };
 
-const reject = (index: number, id: string | null, code: ErrorCode, detail: string, errors?: Result["error"] extends infer E ? E extends { errors?: infer F } ? F : never : never): Result => ({
+const reject = (index: number, id: string | null, code: ErrorCode, detail: string, errors?: FieldError[]): Result => ({
   id,
   index,
   result: "rejected",

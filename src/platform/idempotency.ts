@@ -63,39 +63,41 @@ export const idempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
   const where = store.owns(idempotencyKeys, eq(idempotencyKeys.key, key));
 
   const deadline = Date.now() + WAIT_FOR_FIRST_MS;
-  for (;;) {
+  const isStale = (row: typeof idempotencyKeys.$inferSelect, at: Date) =>
+    at.getTime() - Date.parse(row.createdAt) > TTL_MS ||
+    (row.state === "in_progress" && row.requestHash === requestHash && at.getTime() - Date.parse(row.lockedAt) > ABANDONED_MS);
+
+  /** Inserts the claim, or answers the live row that holds the key. */
+  const claim = () => {
     const at = now();
-    const claimed = await store.write(async (s) => {
-      const [existing] = await s.q.select().from(idempotencyKeys).where(where).limit(1);
-      const expired = existing && at.getTime() - Date.parse(existing.createdAt) > TTL_MS;
-      const abandoned =
-        existing?.state === "in_progress" && existing.requestHash === requestHash && at.getTime() - Date.parse(existing.lockedAt) > ABANDONED_MS;
-      if (existing && !expired && !abandoned) return existing;
-      if (existing) await s.delete(idempotencyKeys, eq(idempotencyKeys.key, key));
-      await s.insert(idempotencyKeys, {
-        key,
-        requestHash,
-        state: "in_progress",
-        createdAt: at.toISOString(),
-        lockedAt: at.toISOString(),
-      });
+    return store.write(async (s) => {
+      const [row] = await s.q.select().from(idempotencyKeys).where(where).limit(1);
+      if (row && !isStale(row, at)) return row;
+      if (row) await s.delete(idempotencyKeys, eq(idempotencyKeys.key, key));
+      await s.insert(idempotencyKeys, { key, requestHash, state: "in_progress", createdAt: at.toISOString(), lockedAt: at.toISOString() });
       return null;
     });
+  };
 
-    if (claimed === null) break; // this request owns the key: run it below
-
-    if (claimed.requestHash !== requestHash) {
+  // Claim the key in one write transaction; while another request holds it, wait with plain
+  // reads (not writes, which would queue behind every other writer) and claim again only if
+  // the holder let go.
+  let existing = await claim();
+  while (existing !== null) {
+    if (existing.requestHash !== requestHash) {
       throw new ApiError("idempotency_key_reused", "This Idempotency-Key was already used with a different request body or path.");
     }
-    if (claimed.state === "done") {
-      const headers = new Headers(claimed.responseHeaders ?? {});
+    if (existing.state === "done") {
+      const headers = new Headers(existing.responseHeaders ?? {});
       headers.set("idempotent-replayed", "true");
-      return new Response(claimed.responseBody, { status: claimed.responseStatus ?? 200, headers });
+      return new Response(existing.responseBody, { status: existing.responseStatus ?? 200, headers });
     }
     if (Date.now() > deadline) {
       throw new ApiError("idempotency_key_in_use", "The first request with this Idempotency-Key is still running; retry shortly.");
     }
     await new Promise((r) => setTimeout(r, POLL_MS));
+    const seen = await store.find(idempotencyKeys, eq(idempotencyKeys.key, key));
+    existing = seen && !isStale(seen, now()) ? seen : await claim();
   }
 
   let remembered = false;

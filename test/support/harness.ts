@@ -74,3 +74,6 @@ export const subscriptionBody = (customerId: string, overrides: Record<string, u
   deliveriesCompleted: 6,
   ...overrides,
 });
+
+/** The signing secret the workers suite registers its webhook endpoint with (receiver.global.ts verifies it). */
+export const RECEIVER_SECRET = "whsec_dHN1enVrdS13b3JrZXJzLXJlY2VpdmVyLTAx";

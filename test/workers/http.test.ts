@@ -5,8 +5,7 @@ import { createDatabase, type Database } from "../../src/db/client";
 import type { Scope } from "../../src/platform/env";
 import { createTenant, issueKey } from "../../src/tenants/keys";
 import { httpSuite } from "../http";
-import { buildRequest, customerBody, subscriptionBody, toRes, uid, type Harness, type TestTenant } from "../support/harness";
-import { RECEIVER_SECRET } from "./receiver.global";
+import { buildRequest, customerBody, RECEIVER_SECRET, subscriptionBody, toRes, uid, type Harness, type TestTenant } from "../support/harness";
 
 /**
  * The shared HTTP suite inside workerd: every request goes through the Worker's own `fetch`

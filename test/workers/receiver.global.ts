@@ -2,6 +2,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Webhook } from "standardwebhooks";
 import type { TestProject } from "vitest/node";
+import { RECEIVER_SECRET } from "../support/harness";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -10,8 +11,6 @@ declare module "vitest" {
   }
 }
 
-/** The signing secret the workers test registers its endpoint with. */
-export const RECEIVER_SECRET = "whsec_" + Buffer.from("tsuzuku-workers-receiver-01").toString("base64");
 
 export default async function setup(project: TestProject) {
   const received: { webhookId: string | undefined; verified: unknown; error: string | null }[] = [];
