@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 /**
  * Every tenant-owned table carries `tenant_id` as the first column of its primary key, so each
@@ -194,4 +194,130 @@ export const webhookDeliveries = sqliteTable(
     deliveredAt: text("delivered_at"),
   },
   (t) => [index("webhook_deliveries_due").on(t.status, t.nextAttemptAt), index("webhook_deliveries_tenant").on(t.tenantId, t.webhookId, t.createdAt)],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Offers and cancel flows (#5)
+
+/** The tenant's offer catalogue. `definition` is the whole `CatalogueOffer` (offers/catalogue). */
+export const offers = sqliteTable(
+  "offers",
+  {
+    tenantId: text("tenant_id").notNull().references(() => tenants.id),
+    id: text("id").notNull(),
+    type: text("type").notNull(),
+    active: integer("active", { mode: "boolean" }).notNull().default(true),
+    definition: text("definition", { mode: "json" }).notNull().$type<Record<string, unknown>>(),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.id] })],
+);
+
+/** The bandit's evidence: how often each offer was accepted or declined, per reason. */
+export const offerOutcomes = sqliteTable(
+  "offer_outcomes",
+  {
+    tenantId: text("tenant_id").notNull().references(() => tenants.id),
+    reason: text("reason").notNull(),
+    offerId: text("offer_id").notNull(),
+    accepted: integer("accepted").notNull().default(0),
+    declined: integer("declined").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.reason, t.offerId] })],
+);
+
+/**
+ * One row per cancel flow: its current state, for metrics and the state machine. The evidence
+ * (what was shown, what was answered, when) is in `cancel_flow_steps`, append-only.
+ */
+export const cancelFlows = sqliteTable(
+  "cancel_flows",
+  {
+    tenantId: text("tenant_id").notNull().references(() => tenants.id),
+    id: text("id").notNull(),
+    subscriptionId: text("subscription_id").notNull(),
+    customerId: text("customer_id").notNull(),
+    channel: text("channel").notNull(),
+    status: text("status", { enum: ["open", "offered", "saved", "canceled", "abandoned"] }).notNull(),
+    reason: text("reason"),
+    /** The one offer shown, exactly as displayed (copy, parameters, template version). */
+    offer: text("offer", { mode: "json" }).$type<Record<string, unknown>>(),
+    offerId: text("offer_id"),
+    /** Chosen at random at creation when the tenant has a holdout: shown no offer. */
+    holdout: integer("holdout", { mode: "boolean" }).notNull().default(false),
+    /** Requests the customer made in this flow (fairness: how many calls cancelling took). */
+    calls: integer("calls").notNull().default(1),
+    startedAt: text("started_at").notNull(),
+    expiresAt: text("expires_at").notNull(),
+    closedAt: text("closed_at"),
+    confirmationNumber: text("confirmation_number"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    index("cancel_flows_subscription").on(t.tenantId, t.subscriptionId, t.startedAt),
+    index("cancel_flows_started").on(t.tenantId, t.startedAt),
+    index("cancel_flows_expiry").on(t.status, t.expiresAt),
+  ],
+);
+
+/** The evidence record of a cancel flow, one row per step. Never updated, never deleted. */
+export const cancelFlowSteps = sqliteTable(
+  "cancel_flow_steps",
+  {
+    tenantId: text("tenant_id").notNull().references(() => tenants.id),
+    flowId: text("flow_id").notNull(),
+    seq: integer("seq").notNull(),
+    type: text("type").notNull(),
+    channel: text("channel").notNull(),
+    at: text("at").notNull(),
+    data: text("data", { mode: "json" }).notNull().$type<Record<string, unknown>>(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.flowId, t.seq] })],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Churn risk (#6)
+
+/**
+ * The current risk of each subscription, maintained as data arrives so a lookup reads one row.
+ * `features` is the `RiskFeatures` record (risk/features); the score columns are what it scored.
+ */
+export const riskFeatures = sqliteTable(
+  "risk_features",
+  {
+    tenantId: text("tenant_id").notNull().references(() => tenants.id),
+    subscriptionId: text("subscription_id").notNull(),
+    customerId: text("customer_id").notNull(),
+    features: text("features", { mode: "json" }).notNull().$type<Record<string, unknown>>(),
+    probability: real("probability").notNull(),
+    score: integer("score").notNull(),
+    band: text("band", { enum: ["low", "medium", "high"] }).notNull(),
+    drivers: text("drivers", { mode: "json" }).notNull().$type<unknown[]>(),
+    flags: text("flags", { mode: "json" }).notNull().$type<string[]>(),
+    /** probability × remaining value, in minor units: the at-risk list's order. */
+    revenueAtRisk: integer("revenue_at_risk").notNull(),
+    modelVersion: text("model_version").notNull(),
+    computedAt: text("computed_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.subscriptionId] }),
+    index("risk_features_at_risk").on(t.tenantId, t.band, t.revenueAtRisk, t.subscriptionId),
+    index("risk_features_customer").on(t.tenantId, t.customerId),
+  ],
+);
+
+/** Each trained model, versioned; at most one active per tenant (none → the default model). */
+export const riskModels = sqliteTable(
+  "risk_models",
+  {
+    tenantId: text("tenant_id").notNull().references(() => tenants.id),
+    version: text("version").notNull(),
+    model: text("model", { mode: "json" }).notNull().$type<Record<string, unknown>>(),
+    report: text("report", { mode: "json" }).notNull().$type<Record<string, unknown>>(),
+    auc: real("auc"),
+    active: integer("active", { mode: "boolean" }).notNull().default(false),
+    trainedAt: text("trained_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.version] })],
 );

@@ -137,7 +137,7 @@ export type EventContext = {
 };
 
 /** Signals that come from Tsuzuku's own operations rather than the merchant's event feed. */
-export type RiskSignal = "pause" | "skip" | "cancel_flow_abandoned" | "reactivated";
+export type RiskSignal = "pause" | "skip" | "cancel_flow_started" | "cancel_flow_abandoned" | "reactivated";
 
 const DEFAULT_TZ = "Asia/Tokyo";
 
@@ -253,6 +253,9 @@ export function applySignal(features: RiskFeatures, signal: RiskSignal, on: stri
       return addOccurrence(features, "pauses", on);
     case "skip":
       return addOccurrence(features, "skips", on);
+    case "cancel_flow_started":
+      // Opening the cancel flow is the self-service form of asking to cancel.
+      return addOccurrence(features, "cancelRequests", on);
     case "cancel_flow_abandoned":
       return { ...features, abandonedCancelFlows: features.abandonedCancelFlows + 1 };
     case "reactivated":
