@@ -98,6 +98,7 @@ export const ShownOffer = z
     title: z.string(),
     description: z.string(),
     expectedSaveProbability: z.number(),
+    talkTrack: z.record(z.string(), z.unknown()).optional().openapi({ description: "Operator flows: how the agent presents it and moves on if declined." }),
   })
   .openapi("FlowOffer");
 

@@ -42,6 +42,8 @@ export type ShownOffer = {
   /** The language it was displayed in. */
   displayedIn: Lang;
   expectedSaveProbability: number;
+  /** For operator flows: the talk track as shown to the agent. */
+  talkTrack?: { ja: unknown; en: unknown } | null;
   apply: OfferApplication;
 };
 
@@ -158,6 +160,7 @@ export function presentShown(o: ShownOffer, lang: Lang) {
     title: o.title[lang],
     description: o.description[lang],
     expectedSaveProbability: o.expectedSaveProbability,
+    ...(o.talkTrack ? { talkTrack: o.talkTrack[lang] as Record<string, unknown> } : {}),
   };
 }
 
@@ -197,6 +200,7 @@ export async function giveReason(store: TenantStore, flowId: string, input: { re
         description: o.description,
         displayedIn: ctx.lang,
         expectedSaveProbability: Math.round(o.expectedSaveProbability * 1000) / 1000,
+        ...(o.talkTrack ? { talkTrack: o.talkTrack } : {}),
         apply: o.apply,
       }));
       if (shown.length === 0) noOfferBecause = "no_eligible_offer";

@@ -33,6 +33,8 @@ const STAYER_FLOW_RATE = 0.45;
 /** Scales DEFAULT_TRUTH for customers who ended up staying (they were persuadable). */
 const STAYER_ACCEPT_BOOST = 1.8;
 const REACTIVATION_RATE = 0.18;
+/** Of cancellations in the window: share that had accepted an offer in an earlier flow. */
+const EARLIER_SAVE_RATE = 0.3;
 /**
  * The base seed spreads its cancellations over three years (about five a month). A shop that runs
  * a cancel flow sees more in half a year, so we add this many recent trial subscriptions of
@@ -160,7 +162,8 @@ export function buildCancelHistory(subs: SubscriptionRow[], eventRows: EventRow[
   let serial = Math.max(0, ...numbers);
   for (let i = 0; i < EXTRA_RECENT_CANCELLATIONS && templates.length > 1; i++) {
     const owner = templates[int(0, templates.length - 1)]!;
-    const product = templates[int(0, templates.length - 1)]!;
+    let product = templates[int(0, templates.length - 1)]!;
+    for (let tries = 0; tries < 5 && subs.some((x) => x.customerId === owner.customerId && x.productSku === product.productSku); tries++) product = templates[int(0, templates.length - 1)]!;
     const canceledMs = Math.floor((windowStart + next() * (WINDOW_DAYS - 1) * DAY) / 1000) * 1000;
     const deliveries = weighted([["1", 30], ["2", 20], ["3", 15], ["4", 12], ["5", 8], ["6", 7], ["8", 5], ["10", 3]]);
     const lead = int(2, 10);
@@ -216,6 +219,11 @@ export function buildCancelHistory(subs: SubscriptionRow[], eventRows: EventRow[
       const canceledMs = Date.parse(sub.canceledAt);
       if (canceledMs < windowStart) continue;
       const channel = sub.cancellation?.channel && ["web", "operator", "ivr"].includes(sub.cancellation.channel) ? sub.cancellation.channel : weighted(CHANNELS);
+      // Some had been saved before and left anyway: what the durable save rate measures.
+      const earlierMs = canceledMs - int(8, 100) * DAY;
+      if (chance(EARLIER_SAVE_RATE) && earlierMs > windowStart && earlierMs > startedMs + 14 * DAY) {
+        addFlow(sub, earlierMs, "saved", weighted(REASONS), weighted(CHANNELS), earlierMs + int(60, 400) * 1000);
+      }
       const startMs = Math.max(startedMs + 60_000, canceledMs - int(40, 600) * 1000);
       addFlow(sub, startMs, "canceled", chance(0.88) ? (sub.cancellation?.reason ?? "other") : null, channel, canceledMs);
       // Win-back: some come back within a month (their deliveries since are outside the imported events).

@@ -49,6 +49,12 @@ describe("cancel flows, with the clock and the database in hand", () => {
     }
   });
 
+  it("an operator flow shows the agent the talk track with the offer", async () => {
+    const flow = (await h.request("POST", `/v1/subscriptions/${await newSubscription()}/cancel-flows`, { key: t.key, body: { channel: "operator" } })).body;
+    const answer = (await h.request("POST", `/v1/cancel-flows/${flow.flowId}/reason`, { key: t.key, body: { reason: "moving" }, headers: { "accept-language": "en" } })).body;
+    expect(answer.offer.talkTrack).toMatchObject({ pitch: expect.any(String), ifDeclined: expect.stringMatching(/cancel/i) });
+  });
+
   it("a new flow replaces one left open, which counts as abandoned", async () => {
     const id = await newSubscription();
     const first = await start(id);
