@@ -91,7 +91,7 @@ function commitmentOf(row: SubscriptionRow, settings: TenantSettings, now: Date,
 }
 
 async function closeAsAbandoned(s: TenantStore, flow: FlowRow, at: string, why: "expired" | "superseded", channel: string) {
-  await s.update(cancelFlows, { status: "abandoned", closedAt: at }, eq(cancelFlows.id, flow.id));
+  await s.update(cancelFlows, { status: "abandoned", closedAt: why === "expired" ? flow.expiresAt : at }, eq(cancelFlows.id, flow.id));
   await addStep(s, flow.id, why, channel, at, { previousStatus: flow.status, expiresAt: flow.expiresAt });
   await refreshRisk(s, flow.subscriptionId, at, "cancel_flow_abandoned");
 }

@@ -35,7 +35,7 @@ const FlowCounts = {
 };
 const Kept = z.object({ flows: z.number().int(), closed: z.number().int(), canceled: z.number().int(), keptRate: z.number().nullable() });
 
-const RetentionMetrics = z
+export const RetentionMetrics = z
   .object({
     from: CalendarDate,
     to: CalendarDate,
@@ -62,7 +62,6 @@ export const metricsRouter = domainRouter().openapi(
     description:
       "Over tenant-local days `from`–`to` (flows by the day they started): flows started, saved, canceled, abandoned; save rate (解約阻止率); durable save rate; churn and reactivation rates; the holdout comparison when one is configured; and how long cancelling took (calls and seconds, median and worst). Optionally grouped by reason, offer, channel or day.",
     request: { query: Query },
-    errors: ["invalid_request"],
     responses: { 200: jsonResponse(RetentionMetrics, "The metrics") },
   }),
   async (c) => {
@@ -71,8 +70,8 @@ export const metricsRouter = domainRouter().openapi(
     const now = c.var.services.now();
     const to = q.to ?? localDate(now, settings.timeZone);
     const from = q.from ?? addDays(to, -29);
-    if (from > to) throw new ApiError("invalid_request", "`from` must not be after `to`.");
-    if (addDays(from, 731) < to) throw new ApiError("invalid_request", "The range is limited to two years.");
+    if (from > to) throw new ApiError("validation_failed", "`from` must not be after `to`.", { errors: [{ path: "query.from", message: "Must not be after to" }] });
+    if (addDays(from, 731) < to) throw new ApiError("validation_failed", "The range is limited to two years.", { errors: [{ path: "query.from", message: "At most two years before to" }] });
     const store = c.var.store;
     // A day's bounds in any time zone lie within a day of its UTC bounds; the pure function filters exactly.
     const lo = `${addDays(from, -1)}T00:00:00.000Z`;

@@ -1,5 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { addDays, localDate } from "../../src/platform/dates";
+import { Canceled, Evidence, FlowStarted, ReasonAnswer, Saved } from "../../src/cancel-flows/schemas";
+import { RetentionMetrics } from "../../src/metrics/routes";
+import { OfferList, SuggestionList } from "../../src/offers/schemas";
 import { customerBody, subscriptionBody, uid, type Harness, type TestTenant } from "../support/harness";
 
 /**
@@ -12,6 +15,11 @@ export function cancelFlowsSuite(h: () => Harness) {
     let t: TestTenant;
     let customerId: string;
     const today = () => localDate(new Date(), "Asia/Tokyo");
+    /** Each answer matches the schema its route documents. */
+    const conforms = (schema: { safeParse(x: unknown): { success: boolean; error?: unknown } }, body: unknown) => {
+      const parsed = schema.safeParse(body);
+      expect(parsed.success, JSON.stringify(parsed.error)).toBe(true);
+    };
     const newSubscription = async (over: Record<string, unknown> = {}, tenant = t) => {
       const id = uid("S");
       const res = await h().request("PUT", `/v1/subscriptions/${id}`, { key: tenant.key, body: subscriptionBody(customerId, { nextDeliveryOn: addDays(today(), 12), ...over }) });
@@ -32,10 +40,12 @@ export function cancelFlowsSuite(h: () => Harness) {
       const id = await newSubscription();
       const started = await start(id);
       expect(started.status).toBe(201);
+      conforms(FlowStarted, started.body);
       expect(started.body).toMatchObject({ flowId: expect.stringMatching(/^cf_/), status: "open", commitment: null });
       expect(started.body.reasons.map((r: { code: string }) => r.code)).toContain("surplus_stock");
       const done = await post(started.body.flowId, "confirm", {});
       expect(done.status).toBe(200);
+      conforms(Canceled, done.body);
       expect(done.body).toMatchObject({
         outcome: "canceled",
         confirmationNumber: expect.stringMatching(/^CN-\d{8}-[A-Z0-9]{6}$/),
@@ -47,6 +57,7 @@ export function cancelFlowsSuite(h: () => Harness) {
       expect(done.body.receipt).toContain(done.body.confirmationNumber);
       expect(done.body.receivedAt).toBe(done.body.canceledAt);
       const evidence = await h().request("GET", `/v1/cancel-flows/${started.body.flowId}`, { key: t.key });
+      conforms(Evidence, evidence.body);
       expect(evidence.body).toMatchObject({ status: "canceled", outcome: "canceled", calls: 2 });
       expect(evidence.body.steps.map((s: { type: string }) => s.type)).toEqual(["started", "cancel_confirmed"]);
     });
@@ -56,6 +67,7 @@ export function cancelFlowsSuite(h: () => Harness) {
       const { body: flow } = await start(id);
       const reason = await post(flow.flowId, "reason", { reason: "moving", comment: "引っ越します" }, t.key, { "accept-language": "en" });
       expect(reason.status).toBe(200);
+      conforms(ReasonAnswer, reason.body);
       expect(reason.body.offer).toMatchObject({ offerId: "off_move_delivery", type: "skip", templateVersion: 1 });
       expect(reason.body.offer.title).toMatch(/Move your next delivery/);
       expect(reason.body.offers).toHaveLength(1);
@@ -76,6 +88,7 @@ export function cancelFlowsSuite(h: () => Harness) {
       const { body: reason } = await post(flow.flowId, "reason", { reason: "moving" });
       const saved = await post(flow.flowId, "accept", { offerId: reason.offer.offerId });
       expect(saved.status).toBe(200);
+      conforms(Saved, saved.body);
       expect(saved.body).toMatchObject({ outcome: "saved", subscription: { id, status: "active" }, change: { type: "next_delivery", source: { cancelFlowId: flow.flowId } } });
       expect(saved.body.subscription.nextDeliveryOn).toBe(reason.offer.parameters.suggestedDeliveryOn);
       const confirmAfterSave = await post(flow.flowId, "confirm", {});
@@ -132,6 +145,7 @@ export function cancelFlowsSuite(h: () => Harness) {
       const id = await newSubscription();
       const res = await h().request("GET", `/v1/subscriptions/${id}/offers?reason=surplus_stock&channel=operator`, { key: t.key });
       expect(res.status).toBe(200);
+      conforms(SuggestionList, res.body);
       expect(res.body.data.length).toBeGreaterThan(1);
       const values = res.body.data.map((o: { expectedValue: number }) => o.expectedValue);
       expect([...values].sort((a: number, b: number) => b - a)).toEqual(values);
@@ -159,6 +173,7 @@ export function cancelFlowsSuite(h: () => Harness) {
       expect(ok.body).toMatchObject({ id: "off_skip_once", templateVersion: 1, active: true });
       expect((await h().request("DELETE", "/v1/offers/off_pause", { key: t.key })).status).toBe(204);
       const list = await h().request("GET", "/v1/offers", { key: t.key });
+      conforms(OfferList, list.body);
       const ids = list.body.data.map((o: { id: string }) => o.id);
       expect(ids).toContain("off_skip_once");
       expect(ids).not.toContain("off_pause");
@@ -188,6 +203,8 @@ export function cancelFlowsSuite(h: () => Harness) {
       expect(list.body).toMatchObject({ custom: true, data: [{ code: "too_expensive", label: "Too expensive" }, { code: "other", label: "Other" }] });
       const metrics = await h().request("GET", `/v1/metrics/retention?groupBy=reason`, { key: t.key });
       expect(metrics.status).toBe(200);
+      conforms(RetentionMetrics, metrics.body);
+      expect((await h().request("GET", "/v1/metrics/retention?from=2026-10-02&to=2026-10-01", { key: t.key })).body.code).toBe("validation_failed");
       expect(metrics.body.started).toBeGreaterThanOrEqual(7);
       expect(metrics.body.timeToCancel.maxCalls).toBeLessThanOrEqual(3);
       expect(metrics.body.saved).toBeGreaterThanOrEqual(1);
