@@ -20,6 +20,7 @@ CREATE TABLE `cancel_flows` (
 	`reason` text,
 	`offer` text,
 	`offer_id` text,
+	`offers_shown` text,
 	`holdout` integer DEFAULT false NOT NULL,
 	`calls` integer DEFAULT 1 NOT NULL,
 	`started_at` text NOT NULL,
@@ -33,6 +34,17 @@ CREATE TABLE `cancel_flows` (
 CREATE INDEX `cancel_flows_subscription` ON `cancel_flows` (`tenant_id`,`subscription_id`,`started_at`);--> statement-breakpoint
 CREATE INDEX `cancel_flows_started` ON `cancel_flows` (`tenant_id`,`started_at`);--> statement-breakpoint
 CREATE INDEX `cancel_flows_expiry` ON `cancel_flows` (`status`,`expires_at`);--> statement-breakpoint
+CREATE TABLE `cancellation_reasons` (
+	`tenant_id` text NOT NULL,
+	`code` text NOT NULL,
+	`position` integer NOT NULL,
+	`label` text NOT NULL,
+	`follow_up_hint` text NOT NULL,
+	`updated_at` text NOT NULL,
+	PRIMARY KEY(`tenant_id`, `code`),
+	FOREIGN KEY (`tenant_id`) REFERENCES `tenants`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
 CREATE TABLE `offer_outcomes` (
 	`tenant_id` text NOT NULL,
 	`reason` text NOT NULL,
@@ -51,6 +63,7 @@ CREATE TABLE `offers` (
 	`definition` text NOT NULL,
 	`created_at` text NOT NULL,
 	`updated_at` text NOT NULL,
+	`deleted_at` text,
 	PRIMARY KEY(`tenant_id`, `id`),
 	FOREIGN KEY (`tenant_id`) REFERENCES `tenants`(`id`) ON UPDATE no action ON DELETE no action
 );

@@ -16,9 +16,23 @@ import { keysRouter } from "./tenants/routes";
 import { planChangesRouter } from "./plan-changes/routes";
 import { settingsRouter } from "./settings/routes";
 import { webhooksRouter } from "./webhooks/routes";
+import { cancelFlowsRouter } from "./cancel-flows/routes";
+import { offersRouter } from "./offers/routes";
+import { metricsRouter } from "./metrics/routes";
 
 /** Every capability's router; each declares its own full paths. */
-const domains = [customersRouter, subscriptionsRouter, planChangesRouter, eventsRouter, webhooksRouter, settingsRouter, keysRouter];
+const domains = [
+  customersRouter,
+  subscriptionsRouter,
+  planChangesRouter,
+  cancelFlowsRouter,
+  offersRouter,
+  metricsRouter,
+  eventsRouter,
+  webhooksRouter,
+  settingsRouter,
+  keysRouter,
+];
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -36,6 +50,9 @@ export const OPENAPI_INFO: Parameters<OpenAPIHono["getOpenAPI31Document"]>[0] = 
     { name: "Customers", description: "Customer data synced from the merchant's cart system." },
     { name: "Subscriptions", description: "定期 subscriptions synced from the merchant's cart system." },
     { name: "Plan changes", description: "Skip, pause, resume, quantity, interval and next delivery — within the shop's rules, with history." },
+    { name: "Cancellation", description: "A fair cancel flow (two calls at most, one offer at most), its evidence, cancellation information and win-back." },
+    { name: "Offers", description: "Reason-aware offers ranked by expected retained value, and the shop's offer catalogue (admin)." },
+    { name: "Metrics", description: "Save rate (解約阻止率), churn, win-back and how long cancelling took (admin)." },
     { name: "Events", description: "Signals: deliveries, payments, contacts, stock, surveys." },
     { name: "Webhooks", description: "Signed event delivery to the merchant's systems (admin)." },
     { name: "Settings", description: "The shop's rules (admin)." },

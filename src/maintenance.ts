@@ -1,10 +1,12 @@
 import type { Database } from "./db/client";
+import { expireDueFlows } from "./cancel-flows/expiry";
 import { resumeDuePauses } from "./plan-changes/auto-resume";
 import { dispatchDueWebhooks } from "./webhooks/dispatcher";
 
 /** Background work both runtimes run: Node on a timer, Workers from cron and after writes. */
 export async function runMaintenance(db: Database, now: () => Date = () => new Date()) {
   const resumed = await resumeDuePauses(db, now());
+  const abandoned = await expireDueFlows(db, now());
   const webhooks = await dispatchDueWebhooks(db, { now });
-  return { resumed, webhooks };
+  return { resumed, abandoned, webhooks };
 }

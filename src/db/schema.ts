@@ -210,8 +210,27 @@ export const offers = sqliteTable(
     definition: text("definition", { mode: "json" }).notNull().$type<Record<string, unknown>>(),
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
+    /**
+     * A deleted offer stays as a tombstone: the default catalogue is seeded into a tenant only
+     * while it has no offer rows at all, so a deleted default never comes back.
+     */
+    deletedAt: text("deleted_at"),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.id] })],
+);
+
+/** The tenant's own cancellation reasons, in display order; none stored = the default list. */
+export const cancellationReasons = sqliteTable(
+  "cancellation_reasons",
+  {
+    tenantId: text("tenant_id").notNull().references(() => tenants.id),
+    code: text("code").notNull(),
+    position: integer("position").notNull(),
+    label: text("label", { mode: "json" }).notNull().$type<{ ja: string; en: string }>(),
+    followUpHint: text("follow_up_hint", { mode: "json" }).notNull().$type<{ ja: string; en: string }>(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.code] })],
 );
 
 /** The bandit's evidence: how often each offer was accepted or declined, per reason. */
@@ -241,9 +260,12 @@ export const cancelFlows = sqliteTable(
     channel: text("channel").notNull(),
     status: text("status", { enum: ["open", "offered", "saved", "canceled", "abandoned"] }).notNull(),
     reason: text("reason"),
-    /** The one offer shown, exactly as displayed (copy, parameters, template version). */
+    /** The first offer shown, exactly as displayed (copy, parameters, template version). */
     offer: text("offer", { mode: "json" }).$type<Record<string, unknown>>(),
+    /** The accepted offer when saved, else the first one shown. */
     offerId: text("offer_id"),
+    /** Every offer shown (at most `offersPerFlow`), exactly as displayed. */
+    offersShown: text("offers_shown", { mode: "json" }).$type<Record<string, unknown>[]>(),
     /** Chosen at random at creation when the tenant has a holdout: shown no offer. */
     holdout: integer("holdout", { mode: "boolean" }).notNull().default(false),
     /** Requests the customer made in this flow (fairness: how many calls cancelling took). */

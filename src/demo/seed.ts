@@ -3,6 +3,7 @@ import type { Database, Tx } from "../db/client";
 import { customers, events, subscriptions, type CancellationRecord } from "../db/schema";
 import { normalizePhone } from "../platform/phone";
 import { createTenant, issueKey } from "../tenants/keys";
+import { buildCancelHistory, insertCancelHistory } from "./cancel-history";
 
 /**
  * Demo data for a fictional Japanese 定期購入 shop: customers, their subscriptions and an event
@@ -450,6 +451,8 @@ export async function seedDemo(db: Database, opts: SeedOptions): Promise<SeedRes
     eventRows.push(...makeEvents(rng, p, id, nowMs));
   });
 
+  const cancelHistory = buildCancelHistory(subscriptionRows, eventRows, DEMO_TENANT_ID, opts.now);
+
   // --- Write -----------------------------------------------------------------------------------
   const total = customerRows.length + subscriptionRows.length + eventRows.length;
   let done = 0;
@@ -468,6 +471,7 @@ export async function seedDemo(db: Database, opts: SeedOptions): Promise<SeedRes
     await insertAll(tx, customerRows, (t, chunk) => t.insert(customers).values(chunk));
     await insertAll(tx, subscriptionRows, (t, chunk) => t.insert(subscriptions).values(chunk));
     await insertAll(tx, eventRows, (t, chunk) => t.insert(events).values(chunk));
+    await insertCancelHistory(tx, DEMO_TENANT_ID, cancelHistory, opts.now);
   });
 
   return {

@@ -1,12 +1,17 @@
 /**
  * The offer engine as the rest of the service uses it: the tenant's catalogue, its learned
  * outcomes and the subscription, in; ranked concrete offers out.
- *
- * TODO(#5): implemented by the cancel-flow work; until then it suggests nothing.
  */
+import { and, desc, eq } from "drizzle-orm";
+import { cancelFlows, events, riskFeatures } from "../db/schema";
+import { localDate } from "../platform/dates";
 import type { TenantStore } from "../platform/tenancy";
-import type { Channel } from "./catalogue";
-import type { SuggestedOffer } from "./suggest";
+import { resolveSettings, type TenantSettings } from "../settings/schemas";
+import { getSubscription, toSubscription } from "../subscriptions/repository";
+import type { Rng } from "./bandit";
+import type { Channel, RiskBand } from "./catalogue";
+import { loadCatalogue, loadOutcomes } from "./repository";
+import { suggestOffers, type SuggestedOffer } from "./suggest";
 
 export type OfferRequest = {
   /** The cancellation reason when known; without one, the best offer over all reasons. */
@@ -14,11 +19,62 @@ export type OfferRequest = {
   channel: Channel;
   now: string;
   limit?: number;
+  /**
+   * `mean` (default) ranks by the posterior mean — stable, for listings and the next best action.
+   * `thompson` draws from the posterior so uncertain offers get shown and learned (the cancel flow).
+   */
+  mode?: "mean" | "thompson";
+  /** For `thompson`; defaults to Math.random. Pass `seededRng(seed)` for reproducible draws. */
+  rng?: Rng;
+  /** The tenant's settings when the caller has them (saves a read). */
+  settings?: TenantSettings;
 };
 
-export async function suggestOffersFor(store: TenantStore, subscriptionId: string, request: OfferRequest): Promise<SuggestedOffer[]> {
-  void store;
-  void subscriptionId;
-  void request;
-  return [];
+/** A suggestion says which reason it was ranked for (matters when no reason was given). */
+export type ReasonedOffer = SuggestedOffer & { reason: string };
+
+export async function suggestOffersFor(store: TenantStore, subscriptionId: string, request: OfferRequest): Promise<ReasonedOffer[]> {
+  const row = await getSubscription(store, subscriptionId);
+  if (row.status === "canceled") return [];
+  const settings = request.settings ?? resolveSettings((await store.tenant()).settings);
+  const [{ catalogue }, stats, risk, usage, saves] = await Promise.all([
+    loadCatalogue(store, request.now),
+    loadOutcomes(store),
+    store.q.select({ band: riskFeatures.band }).from(riskFeatures).where(store.owns(riskFeatures, eq(riskFeatures.subscriptionId, subscriptionId))).limit(1),
+    store.q
+      .select({ data: events.data })
+      .from(events)
+      .where(store.owns(events, eq(events.subscriptionId, subscriptionId), eq(events.type, "usage.reported")))
+      .orderBy(desc(events.occurredAt))
+      .limit(1),
+    store.q
+      .select({ at: cancelFlows.closedAt, offerId: cancelFlows.offerId })
+      .from(cancelFlows)
+      .where(store.owns(cancelFlows, and(eq(cancelFlows.customerId, row.customerId), eq(cancelFlows.status, "saved")))),
+  ]);
+  const remaining = usage[0]?.data?.remainingUnits;
+  const ctx = {
+    channel: request.channel,
+    now: request.now,
+    today: localDate(new Date(request.now), settings.timeZone),
+    settings,
+    consecutiveSkips: row.consecutiveSkips,
+    stockOnHand: typeof remaining === "number" ? remaining : null,
+    riskBand: (risk[0]?.band ?? null) as RiskBand | null,
+    acceptedSaves: saves.filter((s) => s.at !== null).map((s) => ({ at: s.at!, ...(s.offerId ? { offerId: s.offerId } : {}) })),
+    stats,
+    mode: request.mode ?? "mean",
+    ...(request.mode === "thompson" ? { rng: request.rng ?? Math.random } : {}),
+  };
+  const sub = toSubscription(row);
+  const reasons = request.reason !== undefined ? [request.reason] : [...new Set(catalogue.flatMap((o) => o.eligibility.reasons))];
+  const best = new Map<string, ReasonedOffer>();
+  for (const reason of reasons) {
+    for (const o of suggestOffers(catalogue, sub, { ...ctx, reason })) {
+      const seen = best.get(o.offerId);
+      if (!seen || o.score > seen.score) best.set(o.offerId, { ...o, reason });
+    }
+  }
+  const ranked = [...best.values()].sort((a, b) => b.score - a.score || (a.offerId < b.offerId ? -1 : 1));
+  return ranked.slice(0, request.limit ?? ranked.length);
 }

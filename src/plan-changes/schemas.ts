@@ -42,7 +42,7 @@ export const Change = z
   .object({
     id: z.string().openapi({ example: "chg_8Hq2mZ0bWf1rYp4sKc3N" }),
     subscriptionId: z.string(),
-    type: z.enum(["skip", "pause", "resume", "quantity", "interval", "next_delivery", "discount", "cancel", "reactivate"]),
+    type: z.enum(["skip", "pause", "resume", "quantity", "interval", "next_delivery", "discount", "product_swap", "free_gift", "cancel", "reactivate"]),
     channel: Channel,
     actor: z.object({ keyId: z.string().nullable() }).openapi({ description: "The API key that made the change." }),
     before: PlanSnapshot,

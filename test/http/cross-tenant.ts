@@ -4,6 +4,13 @@ import { customerBody, subscriptionBody, uid, type Harness, type TestTenant } fr
 const MARKER = "テナントAだけの秘密";
 const URL_MARKER = "tenant-a-secret";
 
+const offerBody = (title: string) => ({
+  type: "skip",
+  parameters: { mode: "skip", count: 1 },
+  copy: { title: { ja: title, en: "Skip once" }, description: { ja: "{skippedDeliveryOn}をお休み", en: "We skip {skippedDeliveryOn}" } },
+  eligibility: { reasons: ["other"] },
+});
+
 /**
  * Tries every operation in the OpenAPI document with tenant B's all-scope key against tenant A's
  * ids. New routes are covered automatically; a new path parameter must be added to `ids` below.
@@ -24,6 +31,9 @@ export function crossTenantSuite(h: () => Harness) {
         h().request("GET", `/v1/subscriptions/${ids.subscriptionId}/changes`, { key: a.key }),
         h().request("GET", `/v1/webhooks/${ids.webhookId}`, { key: a.key }),
         h().request("GET", `/v1/settings`, { key: a.key }),
+        h().request("GET", `/v1/offers`, { key: a.key }),
+        h().request("GET", `/v1/cancel-flows/${ids.flowId}`, { key: a.key }),
+        h().request("GET", `/v1/cancellation-reasons`, { key: a.key }),
       ]);
       return parts.map((p) => p.text.replace(/"lastUsedAt":"[^"]*"/g, "")).join("\n");
     };
@@ -46,6 +56,10 @@ export function crossTenantSuite(h: () => Harness) {
         body: { url: `https://${URL_MARKER}.example.jp/hook`, events: ["subscription.changed"] },
       });
       await h().request("PATCH", "/v1/settings", { key: a.key, body: { changeCutoffDays: 5 } });
+      ids.offerId = "off_tenant_a_only";
+      await h().request("PUT", `/v1/offers/${ids.offerId}`, { key: a.key, body: offerBody(MARKER) });
+      const flow = await h().request("POST", `/v1/subscriptions/${ids.subscriptionId}/cancel-flows`, { key: a.key, body: { channel: "web" } });
+      ids.flowId = flow.body.flowId;
       const doc = (await h().request("GET", "/openapi.json")).body;
       for (const [path, item] of Object.entries<Record<string, { operationId: string; security?: unknown[] }>>(doc.paths)) {
         for (const [method, op] of Object.entries(item)) {
@@ -61,6 +75,13 @@ export function crossTenantSuite(h: () => Harness) {
       putWebhook: () => ({ url: "https://b.example.jp/hook", events: ["subscription.canceled"] }),
       updateSettings: () => ({ changeCutoffDays: 1 }),
       skipDeliveries: () => ({ count: 1 }),
+      putOffer: () => offerBody("Bのお休み"),
+      putCancellationReasons: () => ({ reasons: [{ code: "other", label: { ja: "その他", en: "Other" } }] }),
+      startCancelFlow: () => ({ channel: "web" }),
+      giveCancelReason: () => ({ reason: "other" }),
+      acceptCancelOffer: () => ({ offerId: "off_skip_next" }),
+      confirmCancellation: () => ({ acknowledgeFee: true }),
+      reactivateSubscription: () => ({}),
       pauseSubscription: () => ({ cycles: 1 }),
       resumeSubscription: () => ({}),
       changeQuantity: () => ({ quantity: 2 }),

@@ -8,6 +8,7 @@ import { idempotencySuite } from "./idempotency";
 import { metaSuite } from "./meta";
 import { subscriptionsSuite } from "./subscriptions";
 import { planChangesSuite } from "./plan-changes";
+import { cancelFlowsSuite } from "./cancel-flows";
 
 /** The HTTP suite both runtimes run: Node on an embedded file, workerd on sqld. */
 export function httpSuite(h: () => Harness) {
@@ -16,6 +17,7 @@ export function httpSuite(h: () => Harness) {
   customersSuite(h);
   subscriptionsSuite(h);
   planChangesSuite(h);
+  cancelFlowsSuite(h);
   eventsSuite(h);
   errorsSuite(h);
   idempotencySuite(h);

@@ -1,0 +1,261 @@
+import type { Context } from "hono";
+import { cancellationReasons } from "../db/schema";
+import type { AppEnv } from "../platform/env";
+import { addDays } from "../platform/dates";
+import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse } from "../platform/openapi";
+import { ChangeResult } from "../plan-changes/schemas";
+import { getSubscription } from "../subscriptions/repository";
+import { SubscriptionIdParam } from "../subscriptions/schemas";
+import { requestLang } from "./lang";
+import { replaceReasons, tenantReasons } from "./reasons-repository";
+import {
+  AcceptBody,
+  CancellationInfo,
+  Canceled,
+  ConfirmBody,
+  Evidence,
+  FlowIdParam,
+  FlowStarted,
+  PutReasonsBody,
+  ReactivateBody,
+  ReasonAnswer,
+  ReasonBody,
+  ReasonList,
+  Saved,
+  StartFlowBody,
+} from "./schemas";
+import { acceptOffer, confirmCancellation, flowEvidence, giveReason, reactivate, startFlow } from "./service";
+import { cancellationTerms, cutoffRule } from "./terms";
+
+const tags = ["Cancellation"];
+const FLOW_STATE_ERRORS = ["cancel_flow_not_found", "cancel_flow_saved", "cancel_flow_canceled", "cancel_flow_expired"] as const;
+
+const ctxOf = (c: Context<AppEnv>, channel?: string) => ({
+  ...(channel ? { channel } : {}),
+  keyId: c.var.caller.keyId,
+  settings: c.var.caller.settings,
+  now: c.var.services.now(),
+  lang: requestLang(c),
+});
+
+export const cancelFlowsRouter = domainRouter()
+  .openapi(
+    apiRoute({
+      method: "get",
+      path: "/v1/cancellation-reasons",
+      operationId: "listCancellationReasons",
+      tags,
+      scope: "read",
+      summary: "The shop's cancellation reasons",
+      description: "Code, label in the caller's language and a follow-up hint (what to ask next; never a barrier). The default list until the shop sets its own.",
+      responses: { 200: jsonResponse(ReasonList, "The reasons in display order") },
+    }),
+    async (c) => {
+      const lang = requestLang(c);
+      const custom = (await c.var.store.q.select({ code: cancellationReasons.code }).from(cancellationReasons).where(c.var.store.owns(cancellationReasons)).limit(1)).length > 0;
+      const reasons = await tenantReasons(c.var.store);
+      return c.json({ data: reasons.map((r) => ({ code: r.code, label: r.label[lang], followUpHint: r.followUpHint[lang] })), nextCursor: null, custom }, 200);
+    },
+  )
+  .openapi(
+    apiRoute({
+      method: "put",
+      path: "/v1/cancellation-reasons",
+      operationId: "putCancellationReasons",
+      tags,
+      scope: "admin",
+      summary: "Set the shop's cancellation reasons",
+      description: "Replaces the whole list (order kept), labels and hints in ja and en. Keep `other`. Default codes keep their default offers; a new code needs offers whose eligibility lists it.",
+      request: {
+        headers: IdempotencyHeaders,
+        body: jsonBody(PutReasonsBody, {
+          reasons: [
+            { code: "surplus_stock", label: { ja: "商品が余っている", en: "I have too much product left" }, followUpHint: { ja: "残りの数を伺います。", en: "Ask how many are left." } },
+            { code: "other", label: { ja: "その他", en: "Other" }, followUpHint: { ja: "", en: "" } },
+          ],
+        }),
+      },
+      responses: { 200: jsonResponse(ReasonList, "The reasons now in force") },
+    }),
+    async (c) => {
+      const { reasons } = c.req.valid("json");
+      const lang = requestLang(c);
+      const saved = await replaceReasons(c.var.store, reasons, c.var.services.now().toISOString());
+      return c.json({ data: saved.map((r) => ({ code: r.code, label: r.label[lang], followUpHint: r.followUpHint[lang] })), nextCursor: null, custom: true }, 200);
+    },
+  )
+  .openapi(
+    apiRoute({
+      method: "post",
+      path: "/v1/subscriptions/{subscriptionId}/cancel-flows",
+      operationId: "startCancelFlow",
+      tags,
+      scope: "write",
+      summary: "Start cancelling",
+      description:
+        "Opens a cancel flow: the reasons to choose from, any commitment and fee (disclosed before confirming) and what cancelling now would mean. From here, `confirm` cancels — two calls at most, whatever the risk score or customer value. A flow left open expires after `cancelFlowTtlHours` and counts as abandoned; a new flow replaces an open one.",
+      request: { params: SubscriptionIdParam, headers: IdempotencyHeaders, body: jsonBody(StartFlowBody, { channel: "web" }) },
+      errors: ["subscription_not_found", "subscription_canceled"],
+      responses: { 201: jsonResponse(FlowStarted, "The flow, open") },
+    }),
+    async (c) => {
+      const { subscriptionId } = c.req.valid("param");
+      const { channel } = c.req.valid("json");
+      return c.json(await startFlow(c.var.store, subscriptionId, { ...ctxOf(c), channel }), 201);
+    },
+  )
+  .openapi(
+    apiRoute({
+      method: "post",
+      path: "/v1/cancel-flows/{flowId}/reason",
+      operationId: "giveCancelReason",
+      tags,
+      scope: "write",
+      summary: "Give the reason; get at most one offer",
+      description:
+        "Records the reason (and comment) and answers the offer chosen for this reason and customer — at most `offersPerFlow` (default 1), none under `retentionPolicy` `noOffer` or `afterCancellation` or in the holdout. Show it beside an equally prominent way to continue cancelling. Optional: `confirm` works without it.",
+      request: { params: FlowIdParam, headers: IdempotencyHeaders, body: jsonBody(ReasonBody, { reason: "surplus_stock", comment: "まだ2袋残っています" }) },
+      errors: [...FLOW_STATE_ERRORS, "reason_already_given", "unknown_reason", "subscription_not_found"],
+      responses: { 200: jsonResponse(ReasonAnswer, "The offer to show, or none") },
+    }),
+    async (c) => {
+      const { flowId } = c.req.valid("param");
+      const b = c.req.valid("json");
+      return c.json(await giveReason(c.var.store, flowId, { reason: b.reason, ...(b.comment !== undefined ? { comment: b.comment } : {}) }, ctxOf(c, b.channel)), 200);
+    },
+  )
+  .openapi(
+    apiRoute({
+      method: "post",
+      path: "/v1/cancel-flows/{flowId}/accept",
+      operationId: "acceptCancelOffer",
+      tags,
+      scope: "write",
+      summary: "Accept the offer (the subscription continues)",
+      description: "Applies the offer shown in this flow — a plan change within the shop's rules, a discount, a product swap or a gift — with the flow's outcome, atomically, recorded in the change history and sent as `subscription.changed` and `cancel_flow.saved`. An accepted offer never cancels.",
+      request: { params: FlowIdParam, headers: IdempotencyHeaders, body: jsonBody(AcceptBody, { offerId: "off_match_interval" }) },
+      errors: [...FLOW_STATE_ERRORS, "no_offer_shown", "offer_not_shown", "subscription_canceled", "change_window_closed", "skip_limit_exceeded", "pause_too_long", "quantity_out_of_range", "interval_not_allowed", "date_out_of_range", "subscription_not_active", "subscription_not_found"],
+      responses: { 200: jsonResponse(Saved, "Saved: the subscription and the change") },
+    }),
+    async (c) => {
+      const { flowId } = c.req.valid("param");
+      const b = c.req.valid("json");
+      return c.json(await acceptOffer(c.var.store, flowId, b.offerId, ctxOf(c, b.channel)), 200);
+    },
+  )
+  .openapi(
+    apiRoute({
+      method: "post",
+      path: "/v1/cancel-flows/{flowId}/confirm",
+      operationId: "confirmCancellation",
+      tags,
+      scope: "write",
+      summary: "Confirm the cancellation",
+      description:
+        "Cancels, from any open state (with or without a reason, with an offer shown or not). The moment the request is received decides whether the next delivery is stopped (the change cut-off). A disclosed early-cancellation fee needs `acknowledgeFee: true` (422 `fee_acknowledgement_required` otherwise) — never a refusal. Answers the confirmation number, end date, charges with their basis and a receipt in the caller's language; sends `subscription.canceled`.",
+      request: { params: FlowIdParam, headers: IdempotencyHeaders, body: jsonBody(ConfirmBody, { acknowledgeFee: true }) },
+      errors: [...FLOW_STATE_ERRORS, "fee_acknowledgement_required", "subscription_canceled", "subscription_not_found"],
+      responses: { 200: jsonResponse(Canceled, "Canceled: the confirmation") },
+    }),
+    async (c) => {
+      const { flowId } = c.req.valid("param");
+      const b = c.req.valid("json");
+      const ctx = ctxOf(c, b.channel); // the clock is read first: the receipt time is the arrival time
+      const shopName = (await c.var.store.tenant()).name;
+      return c.json(await confirmCancellation(c.var.store, flowId, { ...(b.acknowledgeFee !== undefined ? { acknowledgeFee: b.acknowledgeFee } : {}) }, { ...ctx, shopName }), 200);
+    },
+  )
+  .openapi(
+    apiRoute({
+      method: "get",
+      path: "/v1/cancel-flows/{flowId}",
+      operationId: "getCancelFlow",
+      tags,
+      scope: "read",
+      summary: "The evidence record of a cancel flow",
+      description: "Every step with its time and channel, each offer exactly as displayed (copy and template version), the answers and the outcome. Append-only; kept when the subscription changes or goes.",
+      request: { params: FlowIdParam },
+      errors: ["cancel_flow_not_found"],
+      responses: { 200: jsonResponse(Evidence, "The flow and its steps") },
+    }),
+    async (c) => {
+      const { flowId } = c.req.valid("param");
+      return c.json(await flowEvidence(c.var.store, flowId, c.var.services.now()), 200);
+    },
+  )
+  .openapi(
+    apiRoute({
+      method: "get",
+      path: "/v1/subscriptions/{subscriptionId}/cancellation-info",
+      operationId: "getCancellationInfo",
+      tags,
+      scope: "read",
+      summary: "How to cancel, in plain language",
+      description: "How to cancel and through which channels, the cut-off for the next delivery, the commitment and fees — the information 消費者契約法 §3(1)(iv) asks a shop to give.",
+      request: { params: SubscriptionIdParam },
+      errors: ["subscription_not_found"],
+      responses: { 200: jsonResponse(CancellationInfo, "Cancellation information") },
+    }),
+    async (c) => {
+      const { subscriptionId } = c.req.valid("param");
+      const sub = await getSubscription(c.var.store, subscriptionId);
+      const lang = requestLang(c);
+      const settings = c.var.caller.settings;
+      const terms = cancellationTerms(sub, settings, c.var.services.now(), lang);
+      const ja = lang === "ja";
+      const fee = terms.commitment?.earlyCancellationFee;
+      const next = terms.nextDelivery;
+      const lastDay = next ? addDays(next.on, -settings.changeCutoffDays) : null;
+      const summary = ja
+        ? `いつでも解約できます。マイページ・電話（自動音声）・オペレーターのいずれからでも、解約の開始と確定の2ステップで完了します。お届け予定日の${settings.changeCutoffDays}日前までの受付で、そのお届けから停止します。${terms.commitment ? `このご契約には${terms.commitment.minDeliveries}回のお受け取りのお約束があり${fee ? `、それより前の解約には${fee.amount.toLocaleString("en-US")}円の解約手数料がかかります（お申込み時にご案内済み）` : "ますが、解約手数料はかかりません"}。` : "解約手数料はかかりません。"}`
+        : `You can cancel at any time, on the web (my page), by phone (automated) or with an operator: starting and confirming takes two steps. A cancellation received at least ${settings.changeCutoffDays} days before a delivery stops that delivery. ${terms.commitment ? `This plan has a commitment of ${terms.commitment.minDeliveries} deliveries${fee ? `; cancelling earlier brings the early-cancellation fee of ${fee.amount} ${fee.currency} disclosed at sign-up.` : ", with no fee."}` : "There is no cancellation fee."}`;
+      return c.json(
+        {
+          subscriptionId,
+          summary,
+          howToCancel: ja
+            ? ["解約を開始します（POST /v1/subscriptions/{id}/cancel-flows）。", "理由の入力は任意です。ご提案が表示されても、そのまま解約に進めます。", "解約を確定します（POST /v1/cancel-flows/{flowId}/confirm）。受付番号と受付票をお渡しします。"]
+            : ["Start cancelling (POST /v1/subscriptions/{id}/cancel-flows).", "Giving a reason is optional; if an offer is shown, you can still continue cancelling.", "Confirm (POST /v1/cancel-flows/{flowId}/confirm): you get a confirmation number and a receipt."],
+          channels: [
+            { channel: "web" as const, description: ja ? "マイページの「解約する」から（24時間）" : "\"Cancel\" on your my page (24 hours)" },
+            { channel: "ivr" as const, description: ja ? "お電話の自動音声で（24時間）" : "Automated phone line (24 hours)" },
+            { channel: "operator" as const, description: ja ? "お客様窓口のオペレーター" : "Our customer desk" },
+          ],
+          cutoff: { changeCutoffDays: settings.changeCutoffDays, rule: cutoffRule(settings.changeCutoffDays, lang), nextDeliveryOn: next?.on ?? null, lastDayToStopNextDelivery: lastDay, nextDeliveryStoppedIfCanceledNow: next?.stopped ?? null },
+          commitment: terms.commitment
+            ? {
+                minDeliveries: terms.commitment.minDeliveries,
+                deliveriesCompleted: sub.deliveriesCompleted,
+                earlyCancellationFee: terms.commitment.earlyCancellationFee,
+                feeAppliesIfCanceledNow: terms.fee !== null,
+                acknowledgeFeeRequired: terms.fee !== null,
+                basis: terms.charges.find((x) => x.type === "early_cancellation_fee")?.basis ?? null,
+              }
+            : null,
+          chargesIfCanceledNow: sub.status === "canceled" ? [] : terms.charges,
+          retentionPolicy: settings.retentionPolicy,
+          status: sub.status,
+        },
+        200,
+      );
+    },
+  )
+  .openapi(
+    apiRoute({
+      method: "post",
+      path: "/v1/subscriptions/{subscriptionId}/reactivate",
+      operationId: "reactivateSubscription",
+      tags,
+      scope: "write",
+      summary: "Reactivate a canceled subscription (win-back)",
+      description: "Restores a canceled subscription with a new next delivery (default: the earliest possible date), recorded as a `reactivate` change for the re-subscription KPI and sent as `subscription.reactivated`.",
+      request: { params: SubscriptionIdParam, headers: IdempotencyHeaders, body: jsonBody(ReactivateBody, { channel: "web" }) },
+      errors: ["subscription_not_found", "subscription_not_canceled", "change_window_closed", "date_out_of_range"],
+      responses: { 200: jsonResponse(ChangeResult, "The active subscription and the change") },
+    }),
+    async (c) => {
+      const { subscriptionId } = c.req.valid("param");
+      const b = c.req.valid("json");
+      return c.json(await reactivate(c.var.store, subscriptionId, { ...(b.nextDeliveryOn ? { nextDeliveryOn: b.nextDeliveryOn } : {}) }, { ...ctxOf(c), channel: b.channel }), 200);
+    },
+  );

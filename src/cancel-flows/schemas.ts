@@ -1,0 +1,185 @@
+import { z } from "@hono/zod-openapi";
+import { Change } from "../plan-changes/schemas";
+import { CalendarDate, Channel, Instant, Money } from "../platform/openapi";
+import { Subscription } from "../subscriptions/schemas";
+
+export const FlowIdParam = z.object({
+  flowId: z
+    .string()
+    .regex(/^cf_[A-Za-z0-9]{1,40}$/, "Cancel flow ids look like cf_…")
+    .openapi({ param: { name: "flowId", in: "path" }, example: "cf_3kTq9ZxW2bR7mN4pLs8V" }),
+});
+
+const Localized = z.object({ ja: z.string(), en: z.string() });
+
+export const Reason = z
+  .object({ code: z.string().openapi({ example: "surplus_stock" }), label: z.string().openapi({ example: "商品が余っている" }), followUpHint: z.string() })
+  .openapi("CancellationReason");
+
+export const ReasonList = z.object({ data: z.array(Reason), nextCursor: z.string().nullable(), custom: z.boolean().openapi({ description: "false: the default list." }) }).openapi("CancellationReasonList");
+
+export const PutReasonsBody = z
+  .strictObject({
+    reasons: z
+      .array(
+        z.strictObject({
+          code: z.string().regex(/^[a-z][a-z0-9_]{1,63}$/, "snake_case, 2–64 characters"),
+          label: z.strictObject({ ja: z.string().min(1).max(200), en: z.string().min(1).max(200) }),
+          followUpHint: z.strictObject({ ja: z.string().max(1000), en: z.string().max(1000) }).default({ ja: "", en: "" }),
+        }),
+      )
+      .min(1)
+      .max(30)
+      .refine((rs) => new Set(rs.map((r) => r.code)).size === rs.length, "Reason codes must be unique")
+      .refine((rs) => rs.some((r) => r.code === "other"), "Keep an `other` reason so every customer has an answer"),
+  })
+  .openapi("PutCancellationReasons");
+
+export const StartFlowBody = z.strictObject({ channel: Channel.default("api") }).openapi("StartCancelFlow");
+export const ReasonBody = z
+  .strictObject({
+    reason: z.string().min(1).max(64).openapi({ example: "surplus_stock" }),
+    comment: z.string().max(2000).optional().openapi({ example: "まだ2袋残っています" }),
+    channel: Channel.optional().openapi({ description: "Defaults to the flow's channel." }),
+  })
+  .openapi("GiveCancelReason");
+export const AcceptBody = z.strictObject({ offerId: z.string().min(1).max(64).openapi({ example: "off_match_interval" }), channel: Channel.optional() }).openapi("AcceptOffer");
+export const ConfirmBody = z
+  .strictObject({
+    acknowledgeFee: z.boolean().optional().openapi({ description: "Required (true) when a disclosed early-cancellation fee applies." }),
+    channel: Channel.optional(),
+  })
+  .openapi("ConfirmCancellation");
+export const ReactivateBody = z
+  .strictObject({ nextDeliveryOn: CalendarDate.optional().openapi({ description: "First delivery; defaults to the earliest possible date." }), channel: Channel.default("api") })
+  .openapi("ReactivateSubscription");
+
+const Charge = z.object({ type: z.enum(["final_delivery", "early_cancellation_fee"]), amount: Money, basis: z.string() }).openapi("CancellationCharge");
+
+const CommitmentInfo = z
+  .object({
+    minDeliveries: z.number().int(),
+    deliveriesCompleted: z.number().int(),
+    earlyCancellationFee: Money.nullable(),
+    feeAppliesIfCanceledNow: z.boolean(),
+    acknowledgeFeeRequired: z.boolean(),
+    basis: z.string().nullable(),
+  })
+  .openapi("CommitmentDisclosure");
+
+export const FlowStarted = z
+  .object({
+    flowId: z.string(),
+    status: z.literal("open"),
+    subscriptionId: z.string(),
+    channel: Channel,
+    reasons: z.array(Reason),
+    commitment: CommitmentInfo.nullable(),
+    ifCanceledNow: z.object({
+      effectiveOn: CalendarDate,
+      nextDelivery: z.object({ on: CalendarDate, stopped: z.boolean() }).nullable(),
+      charges: z.array(Charge),
+      total: Money,
+      cutoffRule: z.string(),
+    }),
+    retentionPolicy: z.enum(["oneOffer", "noOffer", "afterCancellation"]),
+    startedAt: Instant,
+    expiresAt: Instant,
+    next: z.object({ confirm: z.string(), reason: z.string() }),
+  })
+  .openapi("CancelFlowStarted");
+
+export const ShownOffer = z
+  .object({
+    offerId: z.string(),
+    type: z.string(),
+    templateVersion: z.number().int(),
+    parameters: z.record(z.string(), z.unknown()),
+    title: z.string(),
+    description: z.string(),
+    expectedSaveProbability: z.number(),
+    talkTrack: z.record(z.string(), z.unknown()).optional().openapi({ description: "Operator flows: how the agent presents it and moves on if declined." }),
+  })
+  .openapi("FlowOffer");
+
+export const ReasonAnswer = z
+  .object({
+    flowId: z.string(),
+    status: z.enum(["open", "offered"]),
+    reason: z.string(),
+    offer: ShownOffer.nullable().openapi({ description: "The offer to show beside an equally prominent way to continue cancelling; null when none." }),
+    offers: z.array(ShownOffer).openapi({ description: "All offers shown (at most `offersPerFlow`)." }),
+    noOfferBecause: z.string().nullable().openapi({ description: "`retention_policy_noOffer`, `retention_policy_afterCancellation`, `holdout`, `offers_per_flow_zero` or `no_eligible_offer`." }),
+    next: z.object({ confirm: z.string(), accept: z.string().optional() }),
+  })
+  .openapi("CancelReasonAnswer");
+
+export const Saved = z
+  .object({ outcome: z.literal("saved"), flowId: z.string(), offer: ShownOffer, subscription: Subscription, change: Change.nullable().openapi({ description: "null for usage advice, which changes nothing." }) })
+  .openapi("CancelFlowSaved");
+
+export const Canceled = z
+  .object({
+    outcome: z.literal("canceled"),
+    flowId: z.string(),
+    confirmationNumber: z.string().openapi({ example: "CN-20261123-7KQ4ZP" }),
+    receivedAt: Instant.openapi({ description: "When the request arrived: it decides the cut-off." }),
+    canceledAt: Instant,
+    effectiveOn: CalendarDate.openapi({ description: "The subscription's last day." }),
+    cutoff: z.object({
+      changeCutoffDays: z.number().int(),
+      firstStoppableDate: CalendarDate,
+      rule: z.string(),
+      nextDeliveryOn: CalendarDate.nullable(),
+      nextDeliveryStopped: z.boolean().nullable(),
+    }),
+    charges: z.array(Charge),
+    totalCharge: Money,
+    feeAcknowledged: z.boolean(),
+    receipt: z.string().openapi({ description: "Receipt text in the caller's language: number, date and time received, end date, charges." }),
+    subscription: Subscription,
+  })
+  .openapi("CancelFlowCanceled");
+
+export const Evidence = z
+  .object({
+    flowId: z.string(),
+    subscriptionId: z.string(),
+    customerId: z.string(),
+    channel: Channel,
+    status: z.enum(["open", "offered", "saved", "canceled", "abandoned"]),
+    outcome: z.enum(["saved", "canceled", "abandoned"]).nullable(),
+    reason: z.string().nullable(),
+    holdout: z.boolean(),
+    offersShown: z.array(
+      z.object({ offerId: z.string(), type: z.string(), templateVersion: z.number().int(), title: Localized, description: Localized, parameters: z.record(z.string(), z.unknown()), displayedIn: z.enum(["ja", "en"]) }),
+    ),
+    acceptedOfferId: z.string().nullable(),
+    confirmationNumber: z.string().nullable(),
+    calls: z.number().int(),
+    startedAt: Instant,
+    expiresAt: Instant,
+    closedAt: Instant.nullable(),
+    steps: z.array(z.object({ seq: z.number().int(), type: z.string(), channel: z.string(), at: Instant, data: z.record(z.string(), z.unknown()) })),
+  })
+  .openapi("CancelFlowEvidence");
+
+export const CancellationInfo = z
+  .object({
+    subscriptionId: z.string(),
+    summary: z.string().openapi({ description: "Plain-language summary (消費者契約法 §3(1)(iv))." }),
+    howToCancel: z.array(z.string()),
+    channels: z.array(z.object({ channel: Channel, description: z.string() })),
+    cutoff: z.object({
+      changeCutoffDays: z.number().int(),
+      rule: z.string(),
+      nextDeliveryOn: CalendarDate.nullable(),
+      lastDayToStopNextDelivery: CalendarDate.nullable(),
+      nextDeliveryStoppedIfCanceledNow: z.boolean().nullable(),
+    }),
+    commitment: CommitmentInfo.nullable(),
+    chargesIfCanceledNow: z.array(Charge),
+    retentionPolicy: z.enum(["oneOffer", "noOffer", "afterCancellation"]),
+    status: z.enum(["active", "paused", "canceled"]),
+  })
+  .openapi("CancellationInfo");

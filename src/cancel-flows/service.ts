@@ -1,0 +1,379 @@
+/**
+ * The cancel flow as a state machine over `cancel_flows` (current state) and `cancel_flow_steps`
+ * (the evidence, append-only). Every transition runs in one transaction with its effects: the
+ * subscription, its history, webhooks, the bandit's outcomes and the risk seam.
+ *
+ *   open ──reason──▶ offered ──accept──▶ saved
+ *     │                 │
+ *     └─────confirm─────┴──────confirm──▶ canceled        (open|offered past expiresAt = abandoned)
+ */
+import { and, asc, eq, inArray, lte, max } from "drizzle-orm";
+import { cancelFlows, cancelFlowSteps, planChanges, subscriptions, type CancellationRecord } from "../db/schema";
+import type { OfferApplication } from "../offers/personalise";
+import { recordOutcome } from "../offers/repository";
+import { suggestOffersFor } from "../offers/service";
+import { planOf, snapshot, toChange } from "../plan-changes/apply";
+import { newId } from "../platform/crypto";
+import { addDays, daysBetween, localDate } from "../platform/dates";
+import { ApiError } from "../platform/errors";
+import type { TenantStore } from "../platform/tenancy";
+import { refreshRisk } from "../risk/maintain";
+import type { TenantSettings } from "../settings/schemas";
+import { getSubscription, toSubscription, type SubscriptionRow } from "../subscriptions/repository";
+import { enqueueWebhookEvent } from "../webhooks/outbox";
+import { applyOffer } from "./apply-offer";
+import type { Lang, Localized } from "./reasons";
+import { tenantReasons } from "./reasons-repository";
+import { cancellationTerms, confirmationNumber, receiptText } from "./terms";
+
+type ChannelName = "web" | "checkout" | "ivr" | "operator" | "api" | "system";
+export type FlowRow = typeof cancelFlows.$inferSelect;
+export type FlowStatus = FlowRow["status"];
+
+/** An offer as it was displayed in a flow: the evidence, and what accepting it applies. */
+export type ShownOffer = {
+  offerId: string;
+  type: string;
+  templateVersion: number;
+  reason: string;
+  parameters: Record<string, unknown>;
+  title: Localized;
+  description: Localized;
+  /** The language it was displayed in. */
+  displayedIn: Lang;
+  expectedSaveProbability: number;
+  /** For operator flows: the talk track as shown to the agent. */
+  talkTrack?: { ja: unknown; en: unknown } | null;
+  apply: OfferApplication;
+};
+
+export type CallContext = { channel?: string; keyId: string | null; settings: TenantSettings; now: Date; lang: Lang };
+
+/** Open flows past their expiry are abandoned, whether or not maintenance has marked them yet. */
+export function effectiveStatus(row: Pick<FlowRow, "status" | "expiresAt">, now: Date): FlowStatus {
+  if ((row.status === "open" || row.status === "offered") && row.expiresAt <= now.toISOString()) return "abandoned";
+  return row.status;
+}
+
+function assertOpen(row: FlowRow, now: Date) {
+  const status = effectiveStatus(row, now);
+  if (status === "saved") throw new ApiError("cancel_flow_saved", "This flow ended with an accepted offer. To cancel now, start a new cancel flow and confirm it.", { flowStatus: status });
+  if (status === "canceled") throw new ApiError("cancel_flow_canceled", `This flow already ended with cancellation ${row.confirmationNumber}.`, { flowStatus: status, confirmationNumber: row.confirmationNumber });
+  if (status === "abandoned") throw new ApiError("cancel_flow_expired", "This flow expired without an answer. Start a new cancel flow; cancelling takes two calls.", { flowStatus: status, expiresAt: row.expiresAt });
+}
+
+export async function getFlow(store: TenantStore, flowId: string): Promise<FlowRow> {
+  const row = await store.find(cancelFlows, eq(cancelFlows.id, flowId));
+  if (!row) throw new ApiError("cancel_flow_not_found", `No cancel flow ${flowId}.`);
+  return row;
+}
+
+async function addStep(s: TenantStore, flowId: string, type: string, channel: string, at: string, data: Record<string, unknown>) {
+  const [row] = await s.q.select({ seq: max(cancelFlowSteps.seq) }).from(cancelFlowSteps).where(s.owns(cancelFlowSteps, eq(cancelFlowSteps.flowId, flowId)));
+  await s.insert(cancelFlowSteps, { flowId, seq: (row?.seq ?? 0) + 1, type, channel, at, data });
+}
+
+function secureRandom(): number {
+  return crypto.getRandomValues(new Uint32Array(1))[0]! / 4_294_967_296;
+}
+
+function commitmentOf(row: SubscriptionRow, settings: TenantSettings, now: Date, lang: Lang) {
+  const terms = cancellationTerms(row, settings, now, lang);
+  if (!terms.commitment) return null;
+  return {
+    minDeliveries: terms.commitment.minDeliveries,
+    deliveriesCompleted: row.deliveriesCompleted,
+    earlyCancellationFee: terms.commitment.earlyCancellationFee,
+    feeAppliesIfCanceledNow: terms.fee !== null,
+    acknowledgeFeeRequired: terms.fee !== null,
+    basis: terms.charges.find((c) => c.type === "early_cancellation_fee")?.basis ?? null,
+  };
+}
+
+async function closeAsAbandoned(s: TenantStore, flow: FlowRow, at: string, why: "expired" | "superseded", channel: string) {
+  await s.update(cancelFlows, { status: "abandoned", closedAt: why === "expired" ? flow.expiresAt : at }, eq(cancelFlows.id, flow.id));
+  await addStep(s, flow.id, why, channel, at, { previousStatus: flow.status, expiresAt: flow.expiresAt });
+  await refreshRisk(s, flow.subscriptionId, at, "cancel_flow_abandoned");
+}
+
+// ── 1. start ────────────────────────────────────────────────────────────────────────────────────
+
+export async function startFlow(store: TenantStore, subscriptionId: string, ctx: CallContext & { channel: string }) {
+  const at = ctx.now.toISOString();
+  return store.write(async (s) => {
+    const sub = await getSubscription(s, subscriptionId);
+    if (sub.status === "canceled") throw new ApiError("subscription_canceled", "The subscription is already canceled.", { canceledAt: sub.canceledAt });
+    // A new flow replaces one left open (e.g. started on the web, continued by phone).
+    const open = await s.q.select().from(cancelFlows).where(s.owns(cancelFlows, eq(cancelFlows.subscriptionId, subscriptionId), inArray(cancelFlows.status, ["open", "offered"])));
+    for (const f of open) await closeAsAbandoned(s, f, at, effectiveStatus(f, ctx.now) === "abandoned" ? "expired" : "superseded", ctx.channel);
+    const holdout = ctx.settings.holdoutPercent > 0 && secureRandom() * 100 < ctx.settings.holdoutPercent;
+    const flowId = newId("cf");
+    const expiresAt = new Date(ctx.now.getTime() + ctx.settings.cancelFlowTtlHours * 3_600_000).toISOString();
+    await s.insert(cancelFlows, {
+      id: flowId,
+      subscriptionId,
+      customerId: sub.customerId,
+      channel: ctx.channel,
+      status: "open",
+      holdout,
+      calls: 1,
+      startedAt: at,
+      expiresAt,
+    });
+    const reasons = await tenantReasons(s);
+    const commitment = commitmentOf(sub, ctx.settings, ctx.now, ctx.lang);
+    const terms = cancellationTerms(sub, ctx.settings, ctx.now, ctx.lang);
+    await addStep(s, flowId, "started", ctx.channel, at, {
+      subscription: { ...snapshot(planOf(sub)), productName: sub.productName, deliveriesCompleted: sub.deliveriesCompleted },
+      reasonsShown: reasons.map((r) => r.code),
+      commitmentDisclosed: commitment,
+      termsDisclosed: terms,
+      retentionPolicy: ctx.settings.retentionPolicy,
+      holdout,
+      displayedIn: ctx.lang,
+    });
+    await refreshRisk(s, subscriptionId, at, "cancel_flow_started");
+    return {
+      flowId,
+      status: "open" as const,
+      subscriptionId,
+      channel: ctx.channel as ChannelName,
+      reasons: reasons.map((r) => ({ code: r.code, label: r.label[ctx.lang], followUpHint: r.followUpHint[ctx.lang] })),
+      commitment,
+      ifCanceledNow: { effectiveOn: terms.effectiveOn, nextDelivery: terms.nextDelivery, charges: terms.charges, total: terms.total, cutoffRule: terms.cutoff.rule },
+      retentionPolicy: ctx.settings.retentionPolicy,
+      startedAt: at,
+      expiresAt,
+      next: { confirm: `/v1/cancel-flows/${flowId}/confirm`, reason: `/v1/cancel-flows/${flowId}/reason` },
+    };
+  });
+}
+
+// ── 2. reason → at most offersPerFlow offers ────────────────────────────────────────────────────
+
+export function presentShown(o: ShownOffer, lang: Lang) {
+  return {
+    offerId: o.offerId,
+    type: o.type,
+    templateVersion: o.templateVersion,
+    parameters: o.parameters,
+    title: o.title[lang],
+    description: o.description[lang],
+    expectedSaveProbability: o.expectedSaveProbability,
+    ...(o.talkTrack ? { talkTrack: o.talkTrack[lang] as Record<string, unknown> } : {}),
+  };
+}
+
+export async function giveReason(store: TenantStore, flowId: string, input: { reason: string; comment?: string }, ctx: CallContext) {
+  const at = ctx.now.toISOString();
+  return store.write(async (s) => {
+    const flow = await getFlow(s, flowId);
+    assertOpen(flow, ctx.now);
+    if (flow.reason !== null) throw new ApiError("reason_already_given", `The reason ${flow.reason} was already given; accept the offer or confirm the cancellation.`, { reason: flow.reason });
+    const reasons = await tenantReasons(s);
+    if (!reasons.some((r) => r.code === input.reason)) {
+      throw new ApiError("unknown_reason", `Unknown reason ${input.reason}; see GET /v1/cancellation-reasons.`, { errors: [{ path: "reason", message: "Unknown reason" }] });
+    }
+    const channel = ctx.channel ?? flow.channel;
+    const policy = ctx.settings.retentionPolicy;
+    let noOfferBecause: string | null = null;
+    let shown: ShownOffer[] = [];
+    if (policy !== "oneOffer") noOfferBecause = `retention_policy_${policy}`;
+    else if (flow.holdout) noOfferBecause = "holdout";
+    else if (ctx.settings.offersPerFlow === 0) noOfferBecause = "offers_per_flow_zero";
+    else {
+      const offers = await suggestOffersFor(s, flow.subscriptionId, {
+        reason: input.reason,
+        channel: flow.channel as "web",
+        now: at,
+        limit: ctx.settings.offersPerFlow,
+        mode: "thompson",
+        settings: ctx.settings,
+      });
+      shown = offers.map((o) => ({
+        offerId: o.offerId,
+        type: o.type,
+        templateVersion: o.templateVersion,
+        reason: input.reason,
+        parameters: o.parameters as unknown as Record<string, unknown>,
+        title: o.title,
+        description: o.description,
+        displayedIn: ctx.lang,
+        expectedSaveProbability: Math.round(o.expectedSaveProbability * 1000) / 1000,
+        ...(o.talkTrack ? { talkTrack: o.talkTrack } : {}),
+        apply: o.apply,
+      }));
+      if (shown.length === 0) noOfferBecause = "no_eligible_offer";
+    }
+    const status: "offered" | "open" = shown.length > 0 ? "offered" : "open";
+    await s.update(
+      cancelFlows,
+      { reason: input.reason, status, offer: (shown[0] as unknown as Record<string, unknown>) ?? null, offerId: shown[0]?.offerId ?? null, offersShown: shown as unknown as Record<string, unknown>[], calls: flow.calls + 1 },
+      eq(cancelFlows.id, flowId),
+    );
+    await addStep(s, flowId, "reason_given", channel, at, { reason: input.reason, comment: input.comment ?? null, offersShown: shown, noOfferBecause });
+    return {
+      flowId,
+      status,
+      reason: input.reason,
+      offer: shown[0] ? presentShown(shown[0], ctx.lang) : null,
+      offers: shown.map((o) => presentShown(o, ctx.lang)),
+      noOfferBecause,
+      next: { confirm: `/v1/cancel-flows/${flowId}/confirm`, ...(shown.length > 0 ? { accept: `/v1/cancel-flows/${flowId}/accept` } : {}) },
+    };
+  });
+}
+
+// ── 3a. accept ──────────────────────────────────────────────────────────────────────────────────
+
+export async function acceptOffer(store: TenantStore, flowId: string, offerId: string, ctx: CallContext) {
+  const at = ctx.now.toISOString();
+  return store.write(async (s) => {
+    const flow = await getFlow(s, flowId);
+    assertOpen(flow, ctx.now);
+    const shown = (flow.offersShown ?? []) as unknown as ShownOffer[];
+    if (flow.status !== "offered" || shown.length === 0) throw new ApiError("no_offer_shown", "No offer was shown in this flow; give a reason first, or confirm the cancellation.");
+    const offer = shown.find((o) => o.offerId === offerId);
+    if (!offer) throw new ApiError("offer_not_shown", `Offer ${offerId} was not shown in this flow; shown: ${shown.map((o) => o.offerId).join(", ")}.`, { shownOfferIds: shown.map((o) => o.offerId) });
+    const channel = ctx.channel ?? flow.channel;
+    const result = await applyOffer(s, flow.subscriptionId, offer.apply, {
+      channel,
+      keyId: ctx.keyId,
+      settings: ctx.settings,
+      now: ctx.now,
+      source: { cancelFlowId: flowId, offerId },
+    });
+    await s.update(cancelFlows, { status: "saved", closedAt: at, offerId, calls: flow.calls + 1 }, eq(cancelFlows.id, flowId));
+    await addStep(s, flowId, "offer_accepted", channel, at, { offerId, templateVersion: offer.templateVersion, changeId: result.change?.id ?? null });
+    for (const o of shown) await recordOutcome(s, offer.reason, o.offerId, o.offerId === offerId);
+    const saved = { outcome: "saved" as const, flowId, offer: presentShown(offer, ctx.lang), subscription: result.subscription, change: result.change };
+    await enqueueWebhookEvent(s, "cancel_flow.saved", { flowId, subscriptionId: flow.subscriptionId, customerId: flow.customerId, reason: flow.reason, offerId, channel, subscription: result.subscription, change: result.change }, ctx.now);
+    return saved;
+  });
+}
+
+// ── 3b. confirm ─────────────────────────────────────────────────────────────────────────────────
+
+export async function confirmCancellation(store: TenantStore, flowId: string, input: { acknowledgeFee?: boolean }, ctx: CallContext & { shopName: string }) {
+  const receivedAt = ctx.now;
+  const at = receivedAt.toISOString();
+  return store.write(async (s) => {
+    const flow = await getFlow(s, flowId);
+    assertOpen(flow, receivedAt);
+    const sub = await getSubscription(s, flow.subscriptionId);
+    if (sub.status === "canceled") throw new ApiError("subscription_canceled", "The subscription was canceled meanwhile (e.g. by the shop's system).", { canceledAt: sub.canceledAt });
+    const terms = cancellationTerms(sub, ctx.settings, receivedAt, ctx.lang);
+    if (terms.fee && input.acknowledgeFee !== true) {
+      const basis = terms.charges.find((c) => c.type === "early_cancellation_fee")!.basis;
+      throw new ApiError("fee_acknowledgement_required", `An early-cancellation fee of ${terms.fee.amount} ${terms.fee.currency} applies (${basis}). Send acknowledgeFee: true to cancel.`, {
+        fee: terms.fee,
+        basis,
+        errors: [{ path: "acknowledgeFee", message: "Must be true: the disclosed fee applies" }],
+      });
+    }
+    const channel = ctx.channel ?? flow.channel;
+    const number = confirmationNumber(terms.receivedOn, secureRandom);
+    const cancellation: CancellationRecord = { flowId, channel, effectiveOn: terms.effectiveOn, confirmationNumber: number, ...(flow.reason ? { reason: flow.reason } : {}) };
+    const updated: SubscriptionRow = { ...sub, status: "canceled", canceledAt: at, nextDeliveryOn: null, pausedUntil: null, consecutiveSkips: 0, cancellation, version: sub.version + 1, updatedAt: at };
+    await s.update(
+      subscriptions,
+      { status: "canceled", canceledAt: at, nextDeliveryOn: null, pausedUntil: null, consecutiveSkips: 0, cancellation, version: updated.version, updatedAt: at },
+      eq(subscriptions.id, sub.id),
+      eq(subscriptions.version, sub.version),
+    );
+    const change = { id: newId("chg"), subscriptionId: sub.id, type: "cancel", channel, keyId: ctx.keyId, before: snapshot(planOf(sub)), after: snapshot(planOf(updated)), source: { cancelFlowId: flowId, confirmationNumber: number }, createdAt: at };
+    await s.insert(planChanges, change);
+    const receipt = { ja: receiptText({ confirmationNumber: number, subscriptionId: sub.id, productName: sub.productName, terms: cancellationTerms(sub, ctx.settings, receivedAt, "ja"), shopName: ctx.shopName, timeZone: ctx.settings.timeZone }, "ja"), en: receiptText({ confirmationNumber: number, subscriptionId: sub.id, productName: sub.productName, terms: cancellationTerms(sub, ctx.settings, receivedAt, "en"), shopName: ctx.shopName, timeZone: ctx.settings.timeZone }, "en") };
+    await s.update(cancelFlows, { status: "canceled", closedAt: at, confirmationNumber: number, calls: flow.calls + 1 }, eq(cancelFlows.id, flowId));
+    await addStep(s, flowId, "cancel_confirmed", channel, at, { acknowledgeFee: input.acknowledgeFee ?? false, confirmationNumber: number, terms, receipt });
+    const shown = (flow.offersShown ?? []) as unknown as ShownOffer[];
+    for (const o of shown) await recordOutcome(s, o.reason, o.offerId, false);
+    const confirmation = {
+      outcome: "canceled" as const,
+      flowId,
+      confirmationNumber: number,
+      receivedAt: at,
+      canceledAt: at,
+      effectiveOn: terms.effectiveOn,
+      cutoff: { ...terms.cutoff, nextDeliveryOn: terms.nextDelivery?.on ?? null, nextDeliveryStopped: terms.nextDelivery?.stopped ?? null },
+      charges: terms.charges,
+      totalCharge: terms.total,
+      feeAcknowledged: terms.fee !== null,
+      receipt: receipt[ctx.lang],
+      subscription: toSubscription(updated),
+    };
+    await enqueueWebhookEvent(s, "subscription.canceled", { ...confirmation, receipt: undefined, change: toChange({ ...change, tenantId: s.tenantId }) }, receivedAt);
+    return confirmation;
+  });
+}
+
+// ── evidence ────────────────────────────────────────────────────────────────────────────────────
+
+export async function flowEvidence(store: TenantStore, flowId: string, now: Date) {
+  const flow = await getFlow(store, flowId);
+  const steps = await store.q.select().from(cancelFlowSteps).where(store.owns(cancelFlowSteps, eq(cancelFlowSteps.flowId, flowId))).orderBy(asc(cancelFlowSteps.seq));
+  const status = effectiveStatus(flow, now);
+  const shown = (flow.offersShown ?? []) as unknown as ShownOffer[];
+  return {
+    flowId: flow.id,
+    subscriptionId: flow.subscriptionId,
+    customerId: flow.customerId,
+    channel: flow.channel as ChannelName,
+    status,
+    outcome: status === "saved" || status === "canceled" || status === "abandoned" ? status : null,
+    reason: flow.reason,
+    holdout: flow.holdout,
+    offersShown: shown.map((o) => ({ offerId: o.offerId, type: o.type, templateVersion: o.templateVersion, title: o.title, description: o.description, parameters: o.parameters, displayedIn: o.displayedIn })),
+    acceptedOfferId: status === "saved" ? flow.offerId : null,
+    confirmationNumber: flow.confirmationNumber,
+    calls: flow.calls,
+    startedAt: flow.startedAt,
+    expiresAt: flow.expiresAt,
+    closedAt: flow.closedAt ?? (status === "abandoned" ? flow.expiresAt : null),
+    steps: steps.map((x) => ({ seq: x.seq, type: x.type, channel: x.channel, at: x.at, data: x.data })),
+  };
+}
+
+// ── win-back ────────────────────────────────────────────────────────────────────────────────────
+
+export async function reactivate(store: TenantStore, subscriptionId: string, input: { nextDeliveryOn?: string }, ctx: CallContext & { channel: string }) {
+  const at = ctx.now.toISOString();
+  return store.write(async (s) => {
+    const sub = await getSubscription(s, subscriptionId);
+    if (sub.status !== "canceled") throw new ApiError("subscription_not_canceled", "Only a canceled subscription can be reactivated.", { status: sub.status });
+    const today = localDate(ctx.now, ctx.settings.timeZone);
+    const earliest = addDays(today, ctx.settings.changeCutoffDays);
+    const next = input.nextDeliveryOn ?? earliest;
+    if (next < earliest) throw new ApiError("change_window_closed", `The first delivery can be on ${earliest} at the earliest.`, { firstChangeableDate: earliest });
+    if (daysBetween(today, next) > Math.max(ctx.settings.maxPauseDays, sub.intervalDays * 2)) throw new ApiError("date_out_of_range", "The first delivery is too far away.", { latestDate: addDays(today, Math.max(ctx.settings.maxPauseDays, sub.intervalDays * 2)) });
+    const updated: SubscriptionRow = { ...sub, status: "active", nextDeliveryOn: next, canceledAt: null, cancellation: null, pausedUntil: null, consecutiveSkips: 0, activeDiscount: null, version: sub.version + 1, updatedAt: at };
+    await s.update(
+      subscriptions,
+      { status: "active", nextDeliveryOn: next, canceledAt: null, cancellation: null, pausedUntil: null, consecutiveSkips: 0, activeDiscount: null, version: updated.version, updatedAt: at },
+      eq(subscriptions.id, subscriptionId),
+      eq(subscriptions.version, sub.version),
+    );
+    const change = { id: newId("chg"), subscriptionId, type: "reactivate", channel: ctx.channel, keyId: ctx.keyId, before: snapshot(planOf(sub)), after: snapshot(planOf(updated)), source: { previousCancellation: sub.cancellation ?? null, canceledAt: sub.canceledAt }, createdAt: at };
+    await s.insert(planChanges, change);
+    const result = { subscription: toSubscription(updated), change: toChange({ ...change, tenantId: s.tenantId }) };
+    await enqueueWebhookEvent(s, "subscription.reactivated", result, ctx.now);
+    await refreshRisk(s, subscriptionId, at, "reactivated");
+    return result;
+  });
+}
+
+// ── maintenance ─────────────────────────────────────────────────────────────────────────────────
+
+/** Marks the tenant's flows left open past their expiry as abandoned (evidence step "expired"). */
+export async function expireFlows(store: TenantStore, now: Date, batch = 200): Promise<number> {
+  const at = now.toISOString();
+  return store.write(async (s) => {
+    const due = await s.q.select().from(cancelFlows).where(s.owns(cancelFlows, inArray(cancelFlows.status, ["open", "offered"]), lte(cancelFlows.expiresAt, at))).limit(batch);
+    for (const f of due) {
+      await s.update(cancelFlows, { status: "abandoned", closedAt: f.expiresAt }, and(eq(cancelFlows.id, f.id), inArray(cancelFlows.status, ["open", "offered"])));
+      await addStep(s, f.id, "expired", "system", at, { previousStatus: f.status, expiresAt: f.expiresAt });
+      await refreshRisk(s, f.subscriptionId, at, "cancel_flow_abandoned");
+    }
+    return due.length;
+  });
+}

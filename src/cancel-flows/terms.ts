@@ -1,0 +1,155 @@
+/**
+ * What a confirmed cancellation means for one subscription, as pure functions: whether the next
+ * delivery is stopped (the change cut-off, decided by the moment the request was RECEIVED), the
+ * date the subscription ends, any final charge or disclosed early-cancellation fee with its basis,
+ * and the receipt text the customer keeps. No I/O, so every rule is tested without HTTP.
+ */
+import { addDays, localDate } from "../platform/dates";
+import { formatDate, formatMoney, type Money } from "../offers/personalise";
+import type { Lang, Localized } from "./reasons";
+
+export type TermsSubscription = {
+  id: string;
+  productName: string;
+  status: "active" | "paused" | "canceled";
+  quantity: number;
+  unitPriceAmount: number;
+  currency: string;
+  nextDeliveryOn: string | null;
+  deliveriesCompleted: number;
+  commitmentMinDeliveries: number | null;
+  commitmentFeeAmount: number | null;
+  commitmentFeeCurrency: string | null;
+};
+
+export type Charge = { type: "final_delivery" | "early_cancellation_fee"; amount: Money; basis: string };
+
+export type CancellationTerms = {
+  receivedAt: string;
+  /** The tenant-local date of receipt. */
+  receivedOn: string;
+  cutoff: {
+    changeCutoffDays: number;
+    /** Deliveries on or after this date are stopped by a cancellation received today. */
+    firstStoppableDate: string;
+    rule: string;
+  };
+  nextDelivery: { on: string; stopped: boolean } | null;
+  /** The last day of the subscription: today, or the date of a delivery already being prepared. */
+  effectiveOn: string;
+  commitment: { minDeliveries: number; deliveriesCounted: number; met: boolean; earlyCancellationFee: Money | null } | null;
+  /** Final charges with their basis (empty: nothing more to pay). */
+  charges: Charge[];
+  total: Money;
+  /** The early-cancellation fee that must be acknowledged, if one applies. */
+  fee: Money | null;
+};
+
+const CUTOFF_RULE: Localized = {
+  ja: "お届け予定日の{days}日前までに受け付けた解約は、そのお届けから停止します。それ以降の受付の場合、準備済みのお届けが最後の1回となります。",
+  en: "A cancellation received at least {days} days before a delivery stops that delivery; received later, the delivery already being prepared is the last one.",
+};
+
+export function cutoffRule(days: number, lang: Lang): string {
+  return CUTOFF_RULE[lang].replace("{days}", String(days));
+}
+
+export function cancellationTerms(sub: TermsSubscription, settings: { changeCutoffDays: number; timeZone: string }, receivedAt: Date, lang: Lang): CancellationTerms {
+  const receivedOn = localDate(receivedAt, settings.timeZone);
+  const firstStoppableDate = addDays(receivedOn, settings.changeCutoffDays);
+  const next = sub.status === "canceled" ? null : sub.nextDeliveryOn;
+  const stopped = next === null || next >= firstStoppableDate;
+  const money = (amount: number): Money => ({ amount, currency: sub.currency });
+  const charges: Charge[] = [];
+  if (next !== null && !stopped) {
+    const amount = sub.unitPriceAmount * sub.quantity;
+    charges.push({
+      type: "final_delivery",
+      amount: money(amount),
+      basis:
+        lang === "ja"
+          ? `${formatDate(next, lang)}のお届けは受付時点で締め切り（${settings.changeCutoffDays}日前）を過ぎており準備済みのため、最後のお届けとして発送・請求されます（${formatMoney(money(amount), lang)}）。`
+          : `The delivery on ${formatDate(next, lang)} was already inside the ${settings.changeCutoffDays}-day cut-off when the request was received, so it ships and is charged as the last one (${formatMoney(money(amount), lang)}).`,
+    });
+  }
+  let commitment: CancellationTerms["commitment"] = null;
+  let fee: Money | null = null;
+  if (sub.commitmentMinDeliveries !== null) {
+    const counted = sub.deliveriesCompleted + (next !== null && !stopped ? 1 : 0);
+    const feeMoney = sub.commitmentFeeAmount ? { amount: sub.commitmentFeeAmount, currency: sub.commitmentFeeCurrency ?? sub.currency } : null;
+    const met = counted >= sub.commitmentMinDeliveries;
+    commitment = { minDeliveries: sub.commitmentMinDeliveries, deliveriesCounted: counted, met, earlyCancellationFee: feeMoney };
+    if (!met && feeMoney) {
+      fee = feeMoney;
+      charges.push({
+        type: "early_cancellation_fee",
+        amount: feeMoney,
+        basis:
+          lang === "ja"
+            ? `お申込み時にご案内した定期コースのお約束（${sub.commitmentMinDeliveries}回のお受け取り）に対し、${counted}回目までで解約となるため、ご案内済みの解約手数料${formatMoney(feeMoney, lang)}がかかります。`
+            : `The plan was taken with a commitment of ${sub.commitmentMinDeliveries} deliveries, disclosed at sign-up; cancelling after ${counted} brings the disclosed early-cancellation fee of ${formatMoney(feeMoney, lang)}.`,
+      });
+    }
+  }
+  const total = money(charges.filter((c) => c.amount.currency === sub.currency).reduce((s, c) => s + c.amount.amount, 0));
+  return {
+    receivedAt: receivedAt.toISOString(),
+    receivedOn,
+    cutoff: { changeCutoffDays: settings.changeCutoffDays, firstStoppableDate, rule: cutoffRule(settings.changeCutoffDays, lang) },
+    nextDelivery: next === null ? null : { on: next, stopped },
+    effectiveOn: next !== null && !stopped ? next : receivedOn,
+    commitment,
+    charges,
+    total,
+    fee,
+  };
+}
+
+/** Local date and time of an instant, e.g. 2026年11月23日 16:40 (JST) / 23 Nov 2026 16:40 (Asia/Tokyo). */
+export function formatInstant(instant: string, timeZone: string, lang: Lang): string {
+  const d = new Date(instant);
+  const date = localDate(d, timeZone);
+  const time = new Intl.DateTimeFormat("en-GB", { timeZone, hour: "2-digit", minute: "2-digit", hour12: false }).format(d);
+  const zone = timeZone === "Asia/Tokyo" ? (lang === "ja" ? "日本時間" : "JST") : timeZone;
+  return `${formatDate(date, lang)} ${time}（${zone}）`.replace("（", lang === "ja" ? "（" : " (").replace("）", lang === "ja" ? "）" : ")");
+}
+
+/** The receipt the customer keeps: receipt number, date and time received, end date, charges. */
+export function receiptText(
+  input: { confirmationNumber: string; subscriptionId: string; productName: string; terms: CancellationTerms; shopName: string; timeZone: string },
+  lang: Lang,
+): string {
+  const t = input.terms;
+  const received = formatInstant(t.receivedAt, input.timeZone, lang);
+  const lines: string[] = [];
+  if (lang === "ja") {
+    lines.push(`【解約受付票】${input.shopName}`);
+    lines.push(`受付番号：${input.confirmationNumber}`);
+    lines.push(`受付日時：${received}`);
+    lines.push(`ご契約：${input.productName}（定期番号 ${input.subscriptionId}）`);
+    lines.push(`解約日：${formatDate(t.effectiveOn, lang)}`);
+    if (t.nextDelivery) lines.push(t.nextDelivery.stopped ? `次回お届け（${formatDate(t.nextDelivery.on, lang)}）：停止しました` : `次回お届け（${formatDate(t.nextDelivery.on, lang)}）：締め切り後の受付のため、最後のお届けとして発送されます`);
+    lines.push(t.charges.length === 0 ? "今後のご請求：ありません" : `今後のご請求：合計${formatMoney(t.total, lang)}`);
+    for (const c of t.charges) lines.push(`・${c.basis}`);
+    lines.push("この受付票は解約手続きの控えとして保存してください。");
+  } else {
+    lines.push(`Cancellation receipt — ${input.shopName}`);
+    lines.push(`Confirmation number: ${input.confirmationNumber}`);
+    lines.push(`Received: ${received}`);
+    lines.push(`Subscription: ${input.productName} (${input.subscriptionId})`);
+    lines.push(`Ends on: ${formatDate(t.effectiveOn, lang)}`);
+    if (t.nextDelivery) lines.push(t.nextDelivery.stopped ? `Next delivery (${formatDate(t.nextDelivery.on, lang)}): stopped` : `Next delivery (${formatDate(t.nextDelivery.on, lang)}): inside the cut-off, ships as the last one`);
+    lines.push(t.charges.length === 0 ? "Further charges: none" : `Further charges: ${formatMoney(t.total, lang)} in total`);
+    for (const c of t.charges) lines.push(`- ${c.basis}`);
+    lines.push("Keep this receipt as your record of the cancellation.");
+  }
+  return lines.join("\n");
+}
+
+/** e.g. CN-20261123-7KQ4ZP: the local date of receipt and six unambiguous characters. */
+export function confirmationNumber(receivedOn: string, random: () => number): string {
+  const alphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+  let s = "";
+  for (let i = 0; i < 6; i++) s += alphabet[Math.floor(random() * alphabet.length)];
+  return `CN-${receivedOn.replaceAll("-", "")}-${s}`;
+}

@@ -1,0 +1,140 @@
+/**
+ * Retention metrics as a pure function over flow rows (and a few subscription counts), so the
+ * definitions are tested on a hand-computed fixture without HTTP.
+ *
+ * Definitions (a flow belongs to the tenant-local day it STARTED; its outcome is counted whenever
+ * it came):
+ * - saveRate (解約阻止率) = saved / (saved + canceled): of the flows that reached a decision, the
+ *   share where the customer accepted an offer. Abandoned flows are reported apart.
+ * - durableSaveRate = saves still not canceled `durableSaveDays` after the save / saves at least
+ *   that old (younger saves are not judged yet); null without any.
+ * - churnRate = subscriptions canceled in the range / subscriptions active or paused at its start.
+ * - reactivationRate = reactivations in the range / cancellations in the range.
+ * - holdout: save rate by construction is 0 there (no offer), so the comparison is the KEPT rate,
+ *   1 − canceled / (saved + canceled + abandoned), with offers minus in the holdout.
+ * - fairness: calls and seconds from start to a confirmed cancellation, median and worst.
+ */
+import { localDate } from "../platform/dates";
+
+export type FlowFact = {
+  id: string;
+  channel: string;
+  reason: string | null;
+  offerId: string | null;
+  /** Effective status (expired open flows already abandoned). */
+  status: "open" | "offered" | "saved" | "canceled" | "abandoned";
+  holdout: boolean;
+  startedAt: string;
+  closedAt: string | null;
+  calls: number;
+  /** The subscription's current cancellation instant, if canceled now. */
+  subscriptionCanceledAt: string | null;
+};
+
+export type Population = { activeAtStart: number; canceledInRange: number; reactivationsInRange: number };
+
+export type GroupBy = "reason" | "offer" | "channel" | "day";
+
+export type MetricsInput = {
+  flows: readonly FlowFact[];
+  population: Population;
+  from: string;
+  to: string;
+  timeZone: string;
+  now: string;
+  durableSaveDays: number;
+  groupBy?: GroupBy;
+};
+
+const DAY_MS = 86_400_000;
+const ratio = (n: number, d: number) => (d > 0 ? Math.round((n / d) * 10_000) / 10_000 : null);
+
+export function median(xs: readonly number[]): number | null {
+  if (xs.length === 0) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+export function flowMetrics(flows: readonly FlowFact[], now: string, durableSaveDays: number) {
+  const count = (st: FlowFact["status"]) => flows.filter((f) => f.status === st).length;
+  const saved = count("saved");
+  const canceled = count("canceled");
+  const abandoned = count("abandoned");
+  const open = count("open") + count("offered");
+  const nowMs = Date.parse(now);
+  const matured = flows.filter((f) => f.status === "saved" && f.closedAt !== null && Date.parse(f.closedAt) + durableSaveDays * DAY_MS <= nowMs);
+  const durable = matured.filter((f) => f.subscriptionCanceledAt === null || Date.parse(f.subscriptionCanceledAt) > Date.parse(f.closedAt!) + durableSaveDays * DAY_MS);
+  const cancels = flows.filter((f) => f.status === "canceled" && f.closedAt !== null);
+  const seconds = cancels.map((f) => Math.round((Date.parse(f.closedAt!) - Date.parse(f.startedAt)) / 1000));
+  const calls = cancels.map((f) => f.calls);
+  return {
+    started: flows.length,
+    saved,
+    canceled,
+    abandoned,
+    open,
+    saveRate: ratio(saved, saved + canceled),
+    durableSaves: { judged: matured.length, durable: durable.length },
+    durableSaveRate: ratio(durable.length, matured.length),
+    timeToCancel: {
+      cancellations: cancels.length,
+      medianCalls: median(calls),
+      maxCalls: calls.length ? Math.max(...calls) : null,
+      medianSeconds: median(seconds),
+      maxSeconds: seconds.length ? Math.max(...seconds) : null,
+    },
+  };
+}
+
+function keptRate(flows: readonly FlowFact[]) {
+  const closed = flows.filter((f) => f.status === "saved" || f.status === "canceled" || f.status === "abandoned");
+  const canceled = closed.filter((f) => f.status === "canceled").length;
+  return { flows: flows.length, closed: closed.length, canceled, keptRate: closed.length ? ratio(closed.length - canceled, closed.length) : null };
+}
+
+export function retentionMetrics(input: MetricsInput) {
+  const inRange = input.flows.filter((f) => {
+    const d = localDate(new Date(f.startedAt), input.timeZone);
+    return d >= input.from && d <= input.to;
+  });
+  const totals = flowMetrics(inRange, input.now, input.durableSaveDays);
+  const p = input.population;
+  const withOffers = keptRate(inRange.filter((f) => !f.holdout));
+  const holdoutFlows = inRange.filter((f) => f.holdout);
+  const holdout = keptRate(holdoutFlows);
+  const groups =
+    input.groupBy === undefined
+      ? null
+      : [
+          ...inRange
+            .reduce((m, f) => {
+              const key =
+                input.groupBy === "day"
+                  ? localDate(new Date(f.startedAt), input.timeZone)
+                  : input.groupBy === "reason"
+                    ? (f.reason ?? "none")
+                    : input.groupBy === "offer"
+                      ? (f.offerId ?? "none")
+                      : f.channel;
+              m.set(key, [...(m.get(key) ?? []), f]);
+              return m;
+            }, new Map<string, FlowFact[]>())
+            .entries(),
+        ]
+          .sort(([a], [b]) => (a < b ? -1 : 1))
+          .map(([key, fs]) => ({ key, ...flowMetrics(fs, input.now, input.durableSaveDays) }));
+  return {
+    from: input.from,
+    to: input.to,
+    ...totals,
+    churn: { activeAtStart: p.activeAtStart, canceled: p.canceledInRange, churnRate: ratio(p.canceledInRange, p.activeAtStart) },
+    reactivations: { count: p.reactivationsInRange, reactivationRate: ratio(p.reactivationsInRange, p.canceledInRange) },
+    holdout:
+      holdoutFlows.length === 0
+        ? null
+        : { withOffers, holdout, lift: withOffers.keptRate !== null && holdout.keptRate !== null ? Math.round((withOffers.keptRate - holdout.keptRate) * 10_000) / 10_000 : null },
+    groupBy: input.groupBy ?? null,
+    groups,
+  };
+}

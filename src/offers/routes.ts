@@ -1,0 +1,185 @@
+import type { z } from "@hono/zod-openapi";
+import { requestLang } from "../cancel-flows/lang";
+import { tenantReasons } from "../cancel-flows/reasons-repository";
+import { ApiError } from "../platform/errors";
+import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse } from "../platform/openapi";
+import { getSubscription } from "../subscriptions/repository";
+import { validateCatalogueOffer, type CatalogueOffer } from "./catalogue";
+import { presentSuggestion } from "./present";
+import { definitionOf, deleteOffer, findOffer, loadCatalogue, loadOutcomes, outcomeTotals, saveOffer, type OfferRow } from "./repository";
+import { Offer, OfferIdParam, OfferList, PutOfferBody, SubscriptionIdParam, SuggestionList, SuggestionQuery } from "./schemas";
+import { suggestOffersFor } from "./service";
+import type { OutcomeTable } from "./bandit";
+
+const tags = ["Offers"];
+
+function toOffer(row: OfferRow, outcomes: OutcomeTable): z.infer<typeof Offer> {
+  const o = definitionOf(row);
+  return {
+    id: o.id,
+    type: o.type,
+    parameters: o.parameters as Record<string, unknown>,
+    copy: o.copy,
+    templateVersion: o.templateVersion,
+    eligibility: o.eligibility,
+    cost: o.costYen,
+    prior: { alpha: o.priorAlpha, beta: o.priorBeta },
+    active: o.active,
+    outcomes: outcomeTotals(outcomes, o.id),
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+export const offersRouter = domainRouter()
+  .openapi(
+    apiRoute({
+      method: "get",
+      path: "/v1/offers",
+      operationId: "listOffers",
+      tags,
+      scope: "admin",
+      summary: "List the offer catalogue",
+      description: "Every offer the shop can suggest in a cancel flow (active or not), with its eligibility, cost, prior and the accepts/declines recorded so far. A new shop starts with the default catalogue.",
+      responses: { 200: jsonResponse(OfferList, "The catalogue") },
+    }),
+    async (c) => {
+      const now = c.var.services.now().toISOString();
+      const [{ rows }, outcomes] = await Promise.all([loadCatalogue(c.var.store, now), loadOutcomes(c.var.store)]);
+      return c.json({ data: rows.map((r) => toOffer(r, outcomes)), nextCursor: null }, 200);
+    },
+  )
+  .openapi(
+    apiRoute({
+      method: "get",
+      path: "/v1/offers/{offerId}",
+      operationId: "getOffer",
+      tags,
+      scope: "admin",
+      summary: "Get one offer",
+      request: { params: OfferIdParam },
+      errors: ["offer_not_found"],
+      responses: { 200: jsonResponse(Offer, "The offer") },
+    }),
+    async (c) => {
+      const { offerId } = c.req.valid("param");
+      const row = await findOffer(c.var.store, offerId, c.var.services.now().toISOString());
+      if (!row) throw new ApiError("offer_not_found", `No offer ${offerId}.`);
+      return c.json(toOffer(row, await loadOutcomes(c.var.store)), 200);
+    },
+  )
+  .openapi(
+    apiRoute({
+      method: "put",
+      path: "/v1/offers/{offerId}",
+      operationId: "putOffer",
+      tags,
+      scope: "admin",
+      summary: "Create or replace an offer",
+      description:
+        "Copy is checked before it is stored: every template must pass the phrase lint (no health claims, no \"stopping will harm you\", no confirmshaming, no false urgency) and state the real terms (a discount its price afterwards and its end, a pause its resume date, a quantity or product change its new price) — otherwise 422 `offer_copy_rejected` naming each field and phrase. `templateVersion` goes up whenever the copy changes. Answers 201 when new.",
+      request: {
+        params: OfferIdParam,
+        headers: IdempotencyHeaders,
+        body: jsonBody(PutOfferBody, {
+          type: "skip",
+          parameters: { mode: "skip", count: 1 },
+          copy: {
+            title: { ja: "次回のお届けをスキップ", en: "Skip your next delivery" },
+            description: {
+              ja: "{skippedDeliveryOn}のお届けをお休みし、次回は{newNextDeliveryOn}にお届けします。",
+              en: "We skip the delivery on {skippedDeliveryOn}; your next delivery is on {newNextDeliveryOn}.",
+            },
+          },
+          eligibility: { reasons: ["surplus_stock", "temporary_break"], channels: ["web", "ivr", "operator"], minDeliveries: 1, riskBands: ["low", "medium", "high"], maxAcceptedSavesPerCustomer: 2, periodDays: 365, saveLimitScope: "any" },
+          cost: 0,
+          prior: { alpha: 3, beta: 7 },
+          active: true,
+        }),
+      },
+      errors: ["offer_copy_rejected", "invalid_offer"],
+      responses: { 200: jsonResponse(Offer, "The updated offer"), 201: jsonResponse(Offer, "The new offer") },
+    }),
+    async (c) => {
+      const { offerId } = c.req.valid("param");
+      const b = c.req.valid("json");
+      const now = c.var.services.now().toISOString();
+      const existing = await findOffer(c.var.store, offerId, now);
+      const previous = existing ? definitionOf(existing) : undefined;
+      const copyChanged = !previous || JSON.stringify(previous.copy) !== JSON.stringify(b.copy);
+      const offer = {
+        id: offerId,
+        type: b.type,
+        parameters: b.parameters,
+        copy: b.copy,
+        templateVersion: previous ? previous.templateVersion + (copyChanged ? 1 : 0) : 1,
+        eligibility: b.eligibility,
+        costYen: b.cost,
+        priorAlpha: b.prior.alpha,
+        priorBeta: b.prior.beta,
+        active: b.active,
+      } as CatalogueOffer;
+      const problems = validateCatalogueOffer(offer);
+      if (problems.length > 0) {
+        const copy = problems.filter((p) => p.code.startsWith("copy_") || p.code === "missing_disclosure" || p.code === "unknown_placeholder" || p.code === "empty_copy");
+        const errors = problems.map((p) => ({ path: p.path, message: p.message, code: p.code, ...(p.finding ? { phrase: p.finding.phrase, rule: p.finding.rule } : {}) }));
+        if (copy.length > 0) throw new ApiError("offer_copy_rejected", `The copy breaks ${copy.length} rule(s): ${copy.map((p) => `${p.path}: ${p.message}`).join(" ")}`, { errors });
+        throw new ApiError("invalid_offer", problems.map((p) => `${p.path}: ${p.message}`).join(" "), { errors });
+      }
+      const { row, created } = await saveOffer(c.var.store, offer, now);
+      return c.json(toOffer(row, await loadOutcomes(c.var.store)), created ? 201 : 200);
+    },
+  )
+  .openapi(
+    apiRoute({
+      method: "delete",
+      path: "/v1/offers/{offerId}",
+      operationId: "deleteOffer",
+      tags,
+      scope: "admin",
+      summary: "Delete an offer",
+      description: "It is no longer suggested. Flows that showed it keep their evidence; a deleted default offer does not come back (PUT it again to restore it).",
+      request: { params: OfferIdParam },
+      errors: ["offer_not_found"],
+      responses: { 204: { description: "Deleted" } },
+    }),
+    async (c) => {
+      const { offerId } = c.req.valid("param");
+      if (!(await deleteOffer(c.var.store, offerId, c.var.services.now().toISOString()))) throw new ApiError("offer_not_found", `No offer ${offerId}.`);
+      return c.body(null, 204);
+    },
+  )
+  .openapi(
+    apiRoute({
+      method: "get",
+      path: "/v1/subscriptions/{subscriptionId}/offers",
+      operationId: "suggestOffers",
+      tags,
+      scope: "read",
+      summary: "Offers that fit this subscription and reason",
+      description:
+        "Eligible offers ranked by expected retained value: save probability (learned from this shop's own accepts and declines for the reason, with the catalogue prior) × value if the customer stays − the offer's cost. Each comes with its concrete terms for this subscription and copy in the caller's language; `channel=operator` adds a talk track. A canceled subscription gets none.",
+      request: { params: SubscriptionIdParam, query: SuggestionQuery },
+      errors: ["subscription_not_found", "unknown_reason"],
+      responses: { 200: jsonResponse(SuggestionList, "Ranked offers, best first") },
+    }),
+    async (c) => {
+      const { subscriptionId } = c.req.valid("param");
+      const q = c.req.valid("query");
+      await getSubscription(c.var.store, subscriptionId);
+      if (q.reason !== undefined) {
+        if (!(await tenantReasons(c.var.store)).some((r) => r.code === q.reason)) {
+          throw new ApiError("unknown_reason", `Unknown reason ${q.reason}; see GET /v1/cancellation-reasons.`, { errors: [{ path: "query.reason", message: "Unknown reason" }] });
+        }
+      }
+      const lang = requestLang(c);
+      const offers = await suggestOffersFor(c.var.store, subscriptionId, {
+        ...(q.reason !== undefined ? { reason: q.reason } : {}),
+        channel: q.channel,
+        now: c.var.services.now().toISOString(),
+        limit: q.limit,
+        settings: c.var.caller.settings,
+      });
+      return c.json({ subscriptionId, reason: q.reason ?? null, channel: q.channel, data: offers.map((o) => presentSuggestion(o, lang)) }, 200);
+    },
+  );

@@ -1,0 +1,66 @@
+import { describe, expect, it } from "vitest";
+import { cancellationTerms, confirmationNumber, receiptText, type TermsSubscription } from "../../src/cancel-flows/terms";
+import { lintCopy } from "../../src/offers/lint";
+import { seededRng } from "../../src/platform/random";
+
+const settings = { changeCutoffDays: 3, timeZone: "Asia/Tokyo" };
+const sub = (over: Partial<TermsSubscription> = {}): TermsSubscription => ({
+  id: "S-1",
+  productName: "国産大麦若葉の青汁 30包",
+  status: "active",
+  quantity: 1,
+  unitPriceAmount: 3980,
+  currency: "JPY",
+  nextDeliveryOn: "2026-12-05",
+  deliveriesCompleted: 4,
+  commitmentMinDeliveries: null,
+  commitmentFeeAmount: null,
+  commitmentFeeCurrency: null,
+  ...over,
+});
+// 2026-12-02 23:59 JST and 2026-12-03 00:01 JST: the receipt time, in the shop's zone, decides.
+const lastMinute = new Date("2026-12-02T14:59:00Z");
+const nextMinute = new Date("2026-12-02T15:01:00Z");
+
+describe("cancellation terms", () => {
+  it("received before the cut-off day ends: the next delivery is stopped, nothing more to pay", () => {
+    const t = cancellationTerms(sub(), settings, lastMinute, "ja");
+    expect(t).toMatchObject({ receivedOn: "2026-12-02", nextDelivery: { on: "2026-12-05", stopped: true }, effectiveOn: "2026-12-02", charges: [], total: { amount: 0 } });
+    expect(t.cutoff.firstStoppableDate).toBe("2026-12-05");
+  });
+
+  it("received two minutes later (next local day): that delivery ships and is charged as the last", () => {
+    const t = cancellationTerms(sub(), settings, nextMinute, "en");
+    expect(t).toMatchObject({ receivedOn: "2026-12-03", nextDelivery: { stopped: false }, effectiveOn: "2026-12-05", total: { amount: 3980 } });
+    expect(t.charges[0]).toMatchObject({ type: "final_delivery", basis: expect.stringContaining("3-day cut-off") });
+  });
+
+  it("a commitment with a disclosed fee applies only before it is met, and the shipping last box counts", () => {
+    const committed = { commitmentMinDeliveries: 3, commitmentFeeAmount: 5000, commitmentFeeCurrency: "JPY" };
+    expect(cancellationTerms(sub({ ...committed, deliveriesCompleted: 1 }), settings, lastMinute, "ja").fee).toEqual({ amount: 5000, currency: "JPY" });
+    expect(cancellationTerms(sub({ ...committed, deliveriesCompleted: 2 }), settings, lastMinute, "ja").fee).toEqual({ amount: 5000, currency: "JPY" });
+    const shipping = cancellationTerms(sub({ ...committed, deliveriesCompleted: 2 }), settings, nextMinute, "ja");
+    expect(shipping.fee).toBeNull();
+    expect(shipping.commitment).toMatchObject({ deliveriesCounted: 3, met: true });
+    const noFee = cancellationTerms(sub({ commitmentMinDeliveries: 6, deliveriesCompleted: 1 }), settings, lastMinute, "ja");
+    expect(noFee).toMatchObject({ fee: null, charges: [], commitment: { met: false, earlyCancellationFee: null } });
+  });
+
+  it("the receipt states number, time received in the shop's zone, end date and charges, in both languages, lint-clean", () => {
+    const input = { confirmationNumber: "CN-20261202-ABCDEF", subscriptionId: "S-1", productName: "青汁", shopName: "続くショップ", timeZone: "Asia/Tokyo" };
+    const ja = receiptText({ ...input, terms: cancellationTerms(sub(), settings, nextMinute, "ja") }, "ja");
+    expect(ja).toContain("受付番号：CN-20261202-ABCDEF");
+    expect(ja).toContain("受付日時：2026年12月3日 00:01（日本時間）");
+    expect(ja).toContain("解約日：2026年12月5日");
+    expect(ja).toContain("3,980円");
+    const en = receiptText({ ...input, terms: cancellationTerms(sub(), settings, lastMinute, "en") }, "en");
+    expect(en).toContain("Received: 2 Dec 2026 23:59 (JST)");
+    expect(en).toContain("Further charges: none");
+    expect(lintCopy(ja)).toEqual([]);
+    expect(lintCopy(en)).toEqual([]);
+  });
+
+  it("confirmation numbers carry the local date of receipt", () => {
+    expect(confirmationNumber("2026-12-02", seededRng(1))).toMatch(/^CN-20261202-[2-9A-HJ-NP-Z]{6}$/);
+  });
+});

@@ -1,0 +1,213 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { addDays, localDate } from "../../src/platform/dates";
+import { Canceled, Evidence, FlowStarted, ReasonAnswer, Saved } from "../../src/cancel-flows/schemas";
+import { RetentionMetrics } from "../../src/metrics/routes";
+import { OfferList, SuggestionList } from "../../src/offers/schemas";
+import { customerBody, subscriptionBody, uid, type Harness, type TestTenant } from "../support/harness";
+
+/**
+ * The cancel flow's fairness rules, as a customer would experience them, through HTTP.
+ * `moving` is used where one particular offer is needed: the default catalogue has exactly one
+ * offer for it (move the next delivery), so the offer shown does not depend on the bandit's draw.
+ */
+export function cancelFlowsSuite(h: () => Harness) {
+  describe("cancel flow: the customer's rules", () => {
+    let t: TestTenant;
+    let customerId: string;
+    const today = () => localDate(new Date(), "Asia/Tokyo");
+    /** Each answer matches the schema its route documents. */
+    const conforms = (schema: { safeParse(x: unknown): { success: boolean; error?: unknown } }, body: unknown) => {
+      const parsed = schema.safeParse(body);
+      expect(parsed.success, JSON.stringify(parsed.error)).toBe(true);
+    };
+    const newSubscription = async (over: Record<string, unknown> = {}, tenant = t) => {
+      const id = uid("S");
+      const res = await h().request("PUT", `/v1/subscriptions/${id}`, { key: tenant.key, body: subscriptionBody(customerId, { nextDeliveryOn: addDays(today(), 12), ...over }) });
+      expect(res.status).toBe(201);
+      return id;
+    };
+    const start = (id: string, key = t.key) => h().request("POST", `/v1/subscriptions/${id}/cancel-flows`, { key, body: { channel: "web" } });
+    const post = (flowId: string, step: string, body: unknown, key = t.key, headers?: Record<string, string>) =>
+      h().request("POST", `/v1/cancel-flows/${flowId}/${step}`, { key, body, headers });
+
+    beforeAll(async () => {
+      t = await h().tenant();
+      customerId = uid("C");
+      await h().request("PUT", `/v1/customers/${customerId}`, { key: t.key, body: customerBody() });
+    });
+
+    it("cancelling takes two calls: start, then confirm — no reason needed", async () => {
+      const id = await newSubscription();
+      const started = await start(id);
+      expect(started.status).toBe(201);
+      conforms(FlowStarted, started.body);
+      expect(started.body).toMatchObject({ flowId: expect.stringMatching(/^cf_/), status: "open", commitment: null });
+      expect(started.body.reasons.map((r: { code: string }) => r.code)).toContain("surplus_stock");
+      const done = await post(started.body.flowId, "confirm", {});
+      expect(done.status).toBe(200);
+      conforms(Canceled, done.body);
+      expect(done.body).toMatchObject({
+        outcome: "canceled",
+        confirmationNumber: expect.stringMatching(/^CN-\d{8}-[A-Z0-9]{6}$/),
+        effectiveOn: today(),
+        cutoff: { nextDeliveryOn: addDays(today(), 12), nextDeliveryStopped: true },
+        charges: [],
+        subscription: { id, status: "canceled", nextDeliveryOn: null },
+      });
+      expect(done.body.receipt).toContain(done.body.confirmationNumber);
+      expect(done.body.receivedAt).toBe(done.body.canceledAt);
+      const evidence = await h().request("GET", `/v1/cancel-flows/${started.body.flowId}`, { key: t.key });
+      conforms(Evidence, evidence.body);
+      expect(evidence.body).toMatchObject({ status: "canceled", outcome: "canceled", calls: 2 });
+      expect(evidence.body.steps.map((s: { type: string }) => s.type)).toEqual(["started", "cancel_confirmed"]);
+    });
+
+    it("declining is just confirming, and there is no second offer by default", async () => {
+      const id = await newSubscription();
+      const { body: flow } = await start(id);
+      const reason = await post(flow.flowId, "reason", { reason: "moving", comment: "引っ越します" }, t.key, { "accept-language": "en" });
+      expect(reason.status).toBe(200);
+      conforms(ReasonAnswer, reason.body);
+      expect(reason.body.offer).toMatchObject({ offerId: "off_move_delivery", type: "skip", templateVersion: 1 });
+      expect(reason.body.offer.title).toMatch(/Move your next delivery/);
+      expect(reason.body.offers).toHaveLength(1);
+      const again = await post(flow.flowId, "reason", { reason: "too_expensive" });
+      expect(again.status).toBe(409);
+      expect(again.body.code).toBe("reason_already_given");
+      const done = await post(flow.flowId, "confirm", {});
+      expect(done.body.outcome).toBe("canceled");
+      const evidence = (await h().request("GET", `/v1/cancel-flows/${flow.flowId}`, { key: t.key })).body;
+      expect(evidence.calls).toBe(3);
+      expect(evidence.offersShown[0]).toMatchObject({ offerId: "off_move_delivery", templateVersion: 1, displayedIn: "en" });
+      expect(evidence.steps[1]).toMatchObject({ type: "reason_given", data: { reason: "moving", comment: "引っ越します" } });
+    });
+
+    it("an accepted offer never cancels, and a confirmed cancel is never turned into a save", async () => {
+      const id = await newSubscription();
+      const { body: flow } = await start(id);
+      const { body: reason } = await post(flow.flowId, "reason", { reason: "moving" });
+      const saved = await post(flow.flowId, "accept", { offerId: reason.offer.offerId });
+      expect(saved.status).toBe(200);
+      conforms(Saved, saved.body);
+      expect(saved.body).toMatchObject({ outcome: "saved", subscription: { id, status: "active" }, change: { type: "next_delivery", source: { cancelFlowId: flow.flowId } } });
+      expect(saved.body.subscription.nextDeliveryOn).toBe(reason.offer.parameters.suggestedDeliveryOn);
+      const confirmAfterSave = await post(flow.flowId, "confirm", {});
+      expect(confirmAfterSave.status).toBe(409);
+      expect(confirmAfterSave.body.code).toBe("cancel_flow_saved");
+      expect((await h().request("GET", `/v1/subscriptions/${id}`, { key: t.key })).body.status).toBe("active");
+
+      const id2 = await newSubscription();
+      const { body: flow2 } = await start(id2);
+      const { body: reason2 } = await post(flow2.flowId, "reason", { reason: "moving" });
+      expect((await post(flow2.flowId, "confirm", {})).body.outcome).toBe("canceled");
+      const acceptAfterCancel = await post(flow2.flowId, "accept", { offerId: reason2.offer.offerId });
+      expect(acceptAfterCancel.status).toBe(409);
+      expect(acceptAfterCancel.body.code).toBe("cancel_flow_canceled");
+      expect((await h().request("GET", `/v1/subscriptions/${id2}`, { key: t.key })).body.status).toBe("canceled");
+    });
+
+    it("a fee is disclosed before confirming and needs acknowledging — never a refusal", async () => {
+      const id = await newSubscription({ deliveriesCompleted: 1, commitment: { minDeliveries: 3, earlyCancellationFee: { amount: 5000, currency: "JPY" } } });
+      const info = await h().request("GET", `/v1/subscriptions/${id}/cancellation-info`, { key: t.key });
+      expect(info.body.commitment).toMatchObject({ minDeliveries: 3, feeAppliesIfCanceledNow: true, earlyCancellationFee: { amount: 5000 } });
+      const { body: flow } = await start(id);
+      expect(flow.commitment).toMatchObject({ minDeliveries: 3, earlyCancellationFee: { amount: 5000, currency: "JPY" }, acknowledgeFeeRequired: true });
+      const refused = await post(flow.flowId, "confirm", {});
+      expect(refused.status).toBe(422);
+      expect(refused.body).toMatchObject({ code: "fee_acknowledgement_required", fee: { amount: 5000 } });
+      expect((await h().request("GET", `/v1/subscriptions/${id}`, { key: t.key })).body.status).toBe("active");
+      const done = await post(flow.flowId, "confirm", { acknowledgeFee: true });
+      expect(done.status).toBe(200);
+      expect(done.body.charges).toEqual([expect.objectContaining({ type: "early_cancellation_fee", amount: { amount: 5000, currency: "JPY" } })]);
+    });
+
+    it("inside the cut-off the next delivery still ships and is charged, said plainly", async () => {
+      const id = await newSubscription({ nextDeliveryOn: addDays(today(), 1) });
+      const { body: flow } = await start(id);
+      const done = await post(flow.flowId, "confirm", {}, t.key, { "accept-language": "ja" });
+      expect(done.body).toMatchObject({ effectiveOn: addDays(today(), 1), cutoff: { nextDeliveryStopped: false }, totalCharge: { amount: 3980 } });
+      expect(done.body.receipt).toMatch(/受付番号/);
+    });
+
+    it("no offer under noOffer, and the flow is still two calls", async () => {
+      const other = await h().tenant();
+      await h().request("PATCH", "/v1/settings", { key: other.key, body: { retentionPolicy: "noOffer" } });
+      await h().request("PUT", `/v1/customers/${customerId}`, { key: other.key, body: customerBody() });
+      const id = await newSubscription({}, other);
+      const { body: flow } = await start(id, other.key);
+      const reason = await post(flow.flowId, "reason", { reason: "moving" }, other.key);
+      expect(reason.body).toMatchObject({ offer: null, offers: [], noOfferBecause: "retention_policy_noOffer" });
+      expect((await post(flow.flowId, "accept", { offerId: "off_move_delivery" }, other.key)).body.code).toBe("no_offer_shown");
+      expect((await post(flow.flowId, "confirm", {}, other.key)).body.outcome).toBe("canceled");
+    });
+
+    it("ranks offers for a reason with concrete terms; operators get a talk track", async () => {
+      const id = await newSubscription();
+      const res = await h().request("GET", `/v1/subscriptions/${id}/offers?reason=surplus_stock&channel=operator`, { key: t.key });
+      expect(res.status).toBe(200);
+      conforms(SuggestionList, res.body);
+      expect(res.body.data.length).toBeGreaterThan(1);
+      const values = res.body.data.map((o: { expectedValue: number }) => o.expectedValue);
+      expect([...values].sort((a: number, b: number) => b - a)).toEqual(values);
+      for (const o of res.body.data) {
+        expect(o.talkTrack).toMatchObject({ opening: expect.any(String), ifDeclined: expect.any(String) });
+        expect(o.expectedSaveProbability).toBeGreaterThan(0);
+      }
+      const bad = await h().request("GET", `/v1/subscriptions/${id}/offers?reason=nope`, { key: t.key });
+      expect(bad.body.code).toBe("unknown_reason");
+    });
+
+    it("the catalogue refuses unlawful copy, and a deleted default stays deleted", async () => {
+      const body = {
+        type: "skip",
+        parameters: { mode: "skip", count: 1 },
+        copy: { title: { ja: "今やめると逆効果です", en: "Skip once" }, description: { ja: "{skippedDeliveryOn}をお休み", en: "We skip {skippedDeliveryOn}" } },
+        eligibility: { reasons: ["other"] },
+      };
+      const rejected = await h().request("PUT", "/v1/offers/off_bad_copy", { key: t.key, body });
+      expect(rejected.status).toBe(422);
+      expect(rejected.body.code).toBe("offer_copy_rejected");
+      expect(rejected.body.errors).toContainEqual(expect.objectContaining({ path: "copy.title.ja", rule: "harm_if_stopped" }));
+      const ok = await h().request("PUT", "/v1/offers/off_skip_once", { key: t.key, body: { ...body, copy: { ...body.copy, title: { ja: "1回お休み", en: "Skip once" } } } });
+      expect(ok.status).toBe(201);
+      expect(ok.body).toMatchObject({ id: "off_skip_once", templateVersion: 1, active: true });
+      expect((await h().request("DELETE", "/v1/offers/off_pause", { key: t.key })).status).toBe(204);
+      const list = await h().request("GET", "/v1/offers", { key: t.key });
+      conforms(OfferList, list.body);
+      const ids = list.body.data.map((o: { id: string }) => o.id);
+      expect(ids).toContain("off_skip_once");
+      expect(ids).not.toContain("off_pause");
+      expect((await h().request("GET", "/v1/offers/off_pause", { key: t.key })).status).toBe(404);
+    });
+
+    it("win-back reactivates a canceled subscription; an active one answers 409", async () => {
+      const id = await newSubscription();
+      const active = await h().request("POST", `/v1/subscriptions/${id}/reactivate`, { key: t.key, body: {} });
+      expect(active.status).toBe(409);
+      expect(active.body.code).toBe("subscription_not_canceled");
+      const { body: flow } = await start(id);
+      await post(flow.flowId, "confirm", {});
+      const back = await h().request("POST", `/v1/subscriptions/${id}/reactivate`, { key: t.key, body: { channel: "web" } });
+      expect(back.status).toBe(200);
+      expect(back.body).toMatchObject({ subscription: { status: "active", nextDeliveryOn: addDays(today(), 3), canceledAt: null }, change: { type: "reactivate" } });
+    });
+
+    it("reasons are the shop's own and metrics count the flows", async () => {
+      const shop = await h().tenant();
+      const put = await h().request("PUT", "/v1/cancellation-reasons", {
+        key: shop.key,
+        body: { reasons: [{ code: "too_expensive", label: { ja: "高い", en: "Too expensive" } }, { code: "other", label: { ja: "その他", en: "Other" } }] },
+      });
+      expect(put.status).toBe(200);
+      const list = await h().request("GET", "/v1/cancellation-reasons", { key: shop.key, headers: { "accept-language": "en" } });
+      expect(list.body).toMatchObject({ custom: true, data: [{ code: "too_expensive", label: "Too expensive" }, { code: "other", label: "Other" }] });
+      const metrics = await h().request("GET", `/v1/metrics/retention?groupBy=reason`, { key: t.key });
+      expect(metrics.status).toBe(200);
+      conforms(RetentionMetrics, metrics.body);
+      expect((await h().request("GET", "/v1/metrics/retention?from=2026-10-02&to=2026-10-01", { key: t.key })).body.code).toBe("validation_failed");
+      expect(metrics.body.started).toBeGreaterThanOrEqual(7);
+      expect(metrics.body.timeToCancel.maxCalls).toBeLessThanOrEqual(3);
+      expect(metrics.body.saved).toBeGreaterThanOrEqual(1);
+    });
+  });
+}
