@@ -5,6 +5,7 @@ import { applyPlanChange, planOf, snapshot, toChange } from "../plan-changes/app
 import { newId } from "../platform/crypto";
 import { ApiError } from "../platform/errors";
 import type { TenantStore } from "../platform/tenancy";
+import { refreshRisk } from "../risk/maintain";
 import type { TenantSettings } from "../settings/schemas";
 import { getSubscription, toSubscription, type SubscriptionRow } from "../subscriptions/repository";
 import { enqueueWebhookEvent } from "../webhooks/outbox";
@@ -49,6 +50,7 @@ export async function applyOffer(s: TenantStore, subscriptionId: string, apply: 
     createdAt: at,
   };
   await s.insert(planChanges, change);
+  await refreshRisk(s, subscriptionId, at);
   const result = { subscription: toSubscription(updated), change: toChange({ ...change, tenantId: s.tenantId }) };
   await enqueueWebhookEvent(s, "subscription.changed", result, ctx.now);
   return result;

@@ -152,9 +152,9 @@ export const cancelFlowsRouter = domainRouter()
       scope: "write",
       summary: "Confirm the cancellation",
       description:
-        "Cancels, from any open state (with or without a reason, with an offer shown or not). The moment the request is received decides whether the next delivery is stopped (the change cut-off). A disclosed early-cancellation fee needs `acknowledgeFee: true` (422 `fee_acknowledgement_required` otherwise) — never a refusal. Answers the confirmation number, end date, charges with their basis and a receipt in the caller's language; sends `subscription.canceled`.",
+        "Cancels, from any state but saved or canceled (with or without a reason, with an offer shown or not, even after the flow expired). The moment the request is received decides whether the next delivery is stopped (the change cut-off). A disclosed early-cancellation fee needs `acknowledgeFee: true` (422 `fee_acknowledgement_required` otherwise) — never a refusal. Answers the confirmation number, end date, charges with their basis and a receipt in the caller's language; sends `subscription.canceled`.",
       request: { params: FlowIdParam, headers: IdempotencyHeaders, body: jsonBody(ConfirmBody, { acknowledgeFee: true }) },
-      errors: [...FLOW_STATE_ERRORS, "fee_acknowledgement_required", "subscription_canceled", "subscription_not_found"],
+      errors: ["cancel_flow_not_found", "cancel_flow_saved", "cancel_flow_canceled", "fee_acknowledgement_required", "subscription_canceled", "subscription_not_found"],
       responses: { 200: jsonResponse(Canceled, "Canceled: the confirmation") },
     }),
     async (c) => {

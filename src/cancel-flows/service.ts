@@ -59,7 +59,7 @@ function assertOpen(row: FlowRow, now: Date) {
   const status = effectiveStatus(row, now);
   if (status === "saved") throw new ApiError("cancel_flow_saved", "This flow ended with an accepted offer. To cancel now, start a new cancel flow and confirm it.", { flowStatus: status });
   if (status === "canceled") throw new ApiError("cancel_flow_canceled", `This flow already ended with cancellation ${row.confirmationNumber}.`, { flowStatus: status, confirmationNumber: row.confirmationNumber });
-  if (status === "abandoned") throw new ApiError("cancel_flow_expired", "This flow expired without an answer. Start a new cancel flow; cancelling takes two calls.", { flowStatus: status, expiresAt: row.expiresAt });
+  if (status === "abandoned") throw new ApiError("cancel_flow_expired", "This flow expired, so it shows no more offers. Confirming it still cancels; or start a new cancel flow.", { flowStatus: status, expiresAt: row.expiresAt });
 }
 
 export async function getFlow(store: TenantStore, flowId: string): Promise<FlowRow> {
@@ -254,12 +254,16 @@ export async function acceptOffer(store: TenantStore, flowId: string, offerId: s
 
 // ── 3b. confirm ─────────────────────────────────────────────────────────────────────────────────
 
+/** Confirms from any state but saved or canceled — including a flow that expired meanwhile. */
 export async function confirmCancellation(store: TenantStore, flowId: string, input: { acknowledgeFee?: boolean }, ctx: CallContext & { shopName: string }) {
   const receivedAt = ctx.now;
   const at = receivedAt.toISOString();
   return store.write(async (s) => {
     const flow = await getFlow(s, flowId);
-    assertOpen(flow, receivedAt);
+    // Leaving is never refused for lateness: a flow past its expiry, or replaced by a newer one,
+    // still confirms. Only a flow that already ended (saved or canceled) answers 409.
+    if (flow.status === "saved" || flow.status === "canceled") assertOpen(flow, receivedAt);
+    const wasAbandoned = effectiveStatus(flow, receivedAt) === "abandoned";
     const sub = await getSubscription(s, flow.subscriptionId);
     if (sub.status === "canceled") throw new ApiError("subscription_canceled", "The subscription was canceled meanwhile (e.g. by the shop's system).", { canceledAt: sub.canceledAt });
     const terms = cancellationTerms(sub, ctx.settings, receivedAt, ctx.lang);
@@ -285,7 +289,8 @@ export async function confirmCancellation(store: TenantStore, flowId: string, in
     await s.insert(planChanges, change);
     const receipt = { ja: receiptText({ confirmationNumber: number, subscriptionId: sub.id, productName: sub.productName, terms: cancellationTerms(sub, ctx.settings, receivedAt, "ja"), shopName: ctx.shopName, timeZone: ctx.settings.timeZone }, "ja"), en: receiptText({ confirmationNumber: number, subscriptionId: sub.id, productName: sub.productName, terms: cancellationTerms(sub, ctx.settings, receivedAt, "en"), shopName: ctx.shopName, timeZone: ctx.settings.timeZone }, "en") };
     await s.update(cancelFlows, { status: "canceled", closedAt: at, confirmationNumber: number, calls: flow.calls + 1 }, eq(cancelFlows.id, flowId));
-    await addStep(s, flowId, "cancel_confirmed", channel, at, { acknowledgeFee: input.acknowledgeFee ?? false, confirmationNumber: number, terms, receipt });
+    await addStep(s, flowId, "cancel_confirmed", channel, at, { acknowledgeFee: input.acknowledgeFee ?? false, confirmationNumber: number, terms, receipt, ...(wasAbandoned ? { afterExpiry: true } : {}) });
+    await refreshRisk(s, sub.id, at);
     const shown = (flow.offersShown ?? []) as unknown as ShownOffer[];
     for (const o of shown) await recordOutcome(s, o.reason, o.offerId, false);
     const confirmation = {

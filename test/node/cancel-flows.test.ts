@@ -28,7 +28,7 @@ describe("cancel flows, with the clock and the database in hand", () => {
   });
   afterAll(() => h.close());
 
-  it("a flow left open expires: abandoned on read at once, and marked by maintenance with an evidence step", async () => {
+  it("a flow left open expires: abandoned on read at once, marked by maintenance with an evidence step, and can still be confirmed", async () => {
     const id = await newSubscription();
     const flow = await start(id);
     const later = new Date(Date.parse(flow.expiresAt) + 60_000);
@@ -36,14 +36,22 @@ describe("cancel flows, with the clock and the database in hand", () => {
     try {
       const read = await h.request("GET", `/v1/cancel-flows/${flow.flowId}`, { key: t.key });
       expect(read.body).toMatchObject({ status: "abandoned", outcome: "abandoned" });
-      const confirm = await h.request("POST", `/v1/cancel-flows/${flow.flowId}/confirm`, { key: t.key, body: {} });
-      expect(confirm.status).toBe(409);
-      expect(confirm.body.code).toBe("cancel_flow_expired");
+      const reason = await h.request("POST", `/v1/cancel-flows/${flow.flowId}/reason`, { key: t.key, body: { reason: "moving" } });
+      expect(reason.status).toBe(409);
+      expect(reason.body.code).toBe("cancel_flow_expired");
       const result = await runMaintenance(h.db, () => later);
       expect(result.abandoned).toBeGreaterThanOrEqual(1);
       const after = await h.request("GET", `/v1/cancel-flows/${flow.flowId}`, { key: t.key });
       expect(after.body.steps.map((s: { type: string }) => s.type)).toEqual(["started", "expired"]);
       expect((await h.request("GET", `/v1/subscriptions/${id}`, { key: t.key })).body.status).toBe("active");
+      // Coming back to the tab a day later still cancels: lateness never blocks leaving.
+      const confirm = await h.request("POST", `/v1/cancel-flows/${flow.flowId}/confirm`, { key: t.key, body: {} });
+      expect(confirm.status).toBe(200);
+      expect(confirm.body.outcome).toBe("canceled");
+      const closed = await h.request("GET", `/v1/cancel-flows/${flow.flowId}`, { key: t.key });
+      expect(closed.body).toMatchObject({ status: "canceled", outcome: "canceled" });
+      expect(closed.body.steps.map((s: { type: string }) => s.type)).toEqual(["started", "expired", "cancel_confirmed"]);
+      expect((await h.request("GET", `/v1/subscriptions/${id}`, { key: t.key })).body.status).toBe("canceled");
     } finally {
       h.setNow(null);
     }
