@@ -248,14 +248,15 @@ export const cancelFlowsRouter = domainRouter()
       tags,
       scope: "write",
       summary: "Reactivate a canceled subscription (win-back)",
-      description: "Restores a canceled subscription with a new next delivery (default: the earliest possible date), recorded as a `reactivate` change for the re-subscription KPI and sent as `subscription.reactivated`.",
+      description: "Restores a canceled subscription with a new next delivery (default: the earliest possible date), recorded as a `reactivate` change for the re-subscription KPI and sent as `subscription.reactivated`. With `flowId` and `offerId`, also applies the win-back offer shown on that flow's confirmation (`retentionPolicy: afterCancellation`), in the same transaction.",
       request: { params: SubscriptionIdParam, headers: IdempotencyHeaders, body: jsonBody(ReactivateBody, { channel: "web" }) },
-      errors: ["subscription_not_found", "subscription_not_canceled", "change_window_closed", "date_out_of_range"],
+      errors: ["subscription_not_found", "subscription_not_canceled", "change_window_closed", "date_out_of_range", "cancel_flow_not_found", "offer_not_shown"],
       responses: { 200: jsonResponse(ChangeResult, "The active subscription and the change") },
     }),
     async (c) => {
       const { subscriptionId } = c.req.valid("param");
       const b = c.req.valid("json");
-      return c.json(await reactivate(c.var.store, subscriptionId, { ...(b.nextDeliveryOn ? { nextDeliveryOn: b.nextDeliveryOn } : {}) }, { ...ctxOf(c), channel: b.channel }), 200);
+      const { channel, ...input } = b;
+      return c.json(await reactivate(c.var.store, subscriptionId, input, { ...ctxOf(c), channel }), 200);
     },
   );

@@ -51,7 +51,13 @@ export const ConfirmBody = z
   })
   .openapi("ConfirmCancellation");
 export const ReactivateBody = z
-  .strictObject({ nextDeliveryOn: CalendarDate.optional().openapi({ description: "First delivery; defaults to the earliest possible date." }), channel: Channel.default("api") })
+  .strictObject({
+    nextDeliveryOn: CalendarDate.optional().openapi({ description: "First delivery; defaults to the earliest possible date." }),
+    flowId: z.string().optional().openapi({ description: "The cancel flow whose win-back offer the customer takes (with `offerId`)." }),
+    offerId: z.string().optional().openapi({ description: "The win-back offer shown on that flow's confirmation; applied on reactivation." }),
+    channel: Channel.default("api"),
+  })
+  .refine((b) => (b.flowId === undefined) === (b.offerId === undefined), { message: "Send flowId and offerId together", path: ["offerId"] })
   .openapi("ReactivateSubscription");
 
 const Charge = z.object({ type: z.enum(["final_delivery", "early_cancellation_fee"]), amount: Money, basis: z.string() }).openapi("CancellationCharge");
@@ -138,6 +144,10 @@ export const Canceled = z
     feeAcknowledged: z.boolean(),
     receipt: z.string().openapi({ description: "Receipt text in the caller's language: number, date and time received, end date, charges." }),
     subscription: Subscription,
+    winBackOffer: ShownOffer.nullable().openapi({
+      description:
+        "Under `retentionPolicy: afterCancellation` only: one offer shown AFTER the cancellation is complete. The cancellation stands either way; to take it, `POST /v1/subscriptions/{subscriptionId}/reactivate` with this `flowId` and `offerId`. null otherwise.",
+    }),
   })
   .openapi("CancelFlowCanceled");
 

@@ -11,7 +11,7 @@ import { and, asc, eq, inArray, lte, max } from "drizzle-orm";
 import { cancelFlows, cancelFlowSteps, planChanges, subscriptions, type CancellationRecord } from "../db/schema";
 import type { OfferApplication } from "../offers/personalise";
 import { recordOutcome } from "../offers/repository";
-import { suggestOffersFor } from "../offers/service";
+import { suggestOffersFor, type ReasonedOffer } from "../offers/service";
 import { planOf, snapshot, toChange } from "../plan-changes/apply";
 import { newId } from "../platform/crypto";
 import { addDays, daysBetween, localDate } from "../platform/dates";
@@ -164,6 +164,23 @@ export function presentShown(o: ShownOffer, lang: Lang) {
   };
 }
 
+/** A suggestion as displayed: kept whole in the evidence, and what accepting it applies. */
+function asShown(o: ReasonedOffer, reason: string, lang: Lang): ShownOffer {
+  return {
+    offerId: o.offerId,
+    type: o.type,
+    templateVersion: o.templateVersion,
+    reason,
+    parameters: o.parameters as unknown as Record<string, unknown>,
+    title: o.title,
+    description: o.description,
+    displayedIn: lang,
+    expectedSaveProbability: Math.round(o.expectedSaveProbability * 1000) / 1000,
+    ...(o.talkTrack ? { talkTrack: o.talkTrack } : {}),
+    apply: o.apply,
+  };
+}
+
 export async function giveReason(store: TenantStore, flowId: string, input: { reason: string; comment?: string }, ctx: CallContext) {
   const at = ctx.now.toISOString();
   return store.write(async (s) => {
@@ -190,19 +207,7 @@ export async function giveReason(store: TenantStore, flowId: string, input: { re
         mode: "thompson",
         settings: ctx.settings,
       });
-      shown = offers.map((o) => ({
-        offerId: o.offerId,
-        type: o.type,
-        templateVersion: o.templateVersion,
-        reason: input.reason,
-        parameters: o.parameters as unknown as Record<string, unknown>,
-        title: o.title,
-        description: o.description,
-        displayedIn: ctx.lang,
-        expectedSaveProbability: Math.round(o.expectedSaveProbability * 1000) / 1000,
-        ...(o.talkTrack ? { talkTrack: o.talkTrack } : {}),
-        apply: o.apply,
-      }));
+      shown = offers.map((o) => asShown(o, input.reason, ctx.lang));
       if (shown.length === 0) noOfferBecause = "no_eligible_offer";
     }
     const status: "offered" | "open" = shown.length > 0 ? "offered" : "open";
@@ -276,6 +281,13 @@ export async function confirmCancellation(store: TenantStore, flowId: string, in
       });
     }
     const channel = ctx.channel ?? flow.channel;
+    // Minnesota-style policy: an offer may only follow a completed cancellation. Chosen now, while
+    // the plan is still the customer's, and shown with the confirmation — never before it.
+    const [winBack] =
+      ctx.settings.retentionPolicy === "afterCancellation" && !flow.holdout
+        ? await suggestOffersFor(s, sub.id, { ...(flow.reason ? { reason: flow.reason } : {}), channel: flow.channel as "web", now: at, limit: 1, settings: ctx.settings })
+        : [];
+    const winBackOffer = winBack ? asShown(winBack, flow.reason ?? winBack.reason, ctx.lang) : null;
     const number = confirmationNumber(terms.receivedOn, secureRandom);
     const cancellation: CancellationRecord = { flowId, channel, effectiveOn: terms.effectiveOn, confirmationNumber: number, ...(flow.reason ? { reason: flow.reason } : {}) };
     const updated: SubscriptionRow = { ...sub, status: "canceled", canceledAt: at, nextDeliveryOn: null, pausedUntil: null, consecutiveSkips: 0, cancellation, version: sub.version + 1, updatedAt: at };
@@ -289,7 +301,7 @@ export async function confirmCancellation(store: TenantStore, flowId: string, in
     await s.insert(planChanges, change);
     const receipt = { ja: receiptText({ confirmationNumber: number, subscriptionId: sub.id, productName: sub.productName, terms: cancellationTerms(sub, ctx.settings, receivedAt, "ja"), shopName: ctx.shopName, timeZone: ctx.settings.timeZone }, "ja"), en: receiptText({ confirmationNumber: number, subscriptionId: sub.id, productName: sub.productName, terms: cancellationTerms(sub, ctx.settings, receivedAt, "en"), shopName: ctx.shopName, timeZone: ctx.settings.timeZone }, "en") };
     await s.update(cancelFlows, { status: "canceled", closedAt: at, confirmationNumber: number, calls: flow.calls + 1 }, eq(cancelFlows.id, flowId));
-    await addStep(s, flowId, "cancel_confirmed", channel, at, { acknowledgeFee: input.acknowledgeFee ?? false, confirmationNumber: number, terms, receipt, ...(wasAbandoned ? { afterExpiry: true } : {}) });
+    await addStep(s, flowId, "cancel_confirmed", channel, at, { acknowledgeFee: input.acknowledgeFee ?? false, confirmationNumber: number, terms, receipt, ...(wasAbandoned ? { afterExpiry: true } : {}), winBackOffer });
     await refreshRisk(s, sub.id, at);
     const shown = (flow.offersShown ?? []) as unknown as ShownOffer[];
     for (const o of shown) await recordOutcome(s, o.reason, o.offerId, false);
@@ -306,8 +318,9 @@ export async function confirmCancellation(store: TenantStore, flowId: string, in
       feeAcknowledged: terms.fee !== null,
       receipt: receipt[ctx.lang],
       subscription: toSubscription(updated),
+      winBackOffer: winBackOffer ? presentShown(winBackOffer, ctx.lang) : null,
     };
-    await enqueueWebhookEvent(s, "subscription.canceled", { ...confirmation, receipt: undefined, change: toChange({ ...change, tenantId: s.tenantId }) }, receivedAt);
+    await enqueueWebhookEvent(s, "subscription.canceled", { ...confirmation, receipt: undefined, winBackOffer: undefined, change: toChange({ ...change, tenantId: s.tenantId }) }, receivedAt);
     return confirmation;
   });
 }
@@ -341,11 +354,27 @@ export async function flowEvidence(store: TenantStore, flowId: string, now: Date
 
 // ── win-back ────────────────────────────────────────────────────────────────────────────────────
 
-export async function reactivate(store: TenantStore, subscriptionId: string, input: { nextDeliveryOn?: string }, ctx: CallContext & { channel: string }) {
+/** The win-back offer shown on a flow's confirmation, for `reactivate { flowId, offerId }`. */
+async function shownWinBack(s: TenantStore, subscriptionId: string, flowId: string, offerId: string): Promise<ShownOffer> {
+  const flow = await getFlow(s, flowId);
+  const [step] = await s.q
+    .select({ data: cancelFlowSteps.data })
+    .from(cancelFlowSteps)
+    .where(s.owns(cancelFlowSteps, eq(cancelFlowSteps.flowId, flowId), eq(cancelFlowSteps.type, "cancel_confirmed")))
+    .limit(1);
+  const offer = step?.data.winBackOffer as ShownOffer | null | undefined;
+  if (flow.subscriptionId !== subscriptionId || !offer || offer.offerId !== offerId) {
+    throw new ApiError("offer_not_shown", `Offer ${offerId} was not shown as a win-back offer on flow ${flowId} of this subscription.`, { shownOfferIds: offer ? [offer.offerId] : [] });
+  }
+  return offer;
+}
+
+export async function reactivate(store: TenantStore, subscriptionId: string, input: { nextDeliveryOn?: string; flowId?: string; offerId?: string }, ctx: CallContext & { channel: string }) {
   const at = ctx.now.toISOString();
   return store.write(async (s) => {
     const sub = await getSubscription(s, subscriptionId);
     if (sub.status !== "canceled") throw new ApiError("subscription_not_canceled", "Only a canceled subscription can be reactivated.", { status: sub.status });
+    const winBack = input.flowId && input.offerId ? await shownWinBack(s, subscriptionId, input.flowId, input.offerId) : null;
     const today = localDate(ctx.now, ctx.settings.timeZone);
     const earliest = addDays(today, ctx.settings.changeCutoffDays);
     const next = input.nextDeliveryOn ?? earliest;
@@ -363,7 +392,12 @@ export async function reactivate(store: TenantStore, subscriptionId: string, inp
     const result = { subscription: toSubscription(updated), change: toChange({ ...change, tenantId: s.tenantId }) };
     await enqueueWebhookEvent(s, "subscription.reactivated", result, ctx.now);
     await refreshRisk(s, subscriptionId, at, "reactivated");
-    return result;
+    if (!winBack) return result;
+    // The offer applies to the restored plan in the same transaction: both or neither.
+    const applied = await applyOffer(s, subscriptionId, winBack.apply, { channel: ctx.channel, keyId: ctx.keyId, settings: ctx.settings, now: ctx.now, source: { cancelFlowId: input.flowId, offerId: winBack.offerId, winBack: true } });
+    await addStep(s, input.flowId!, "win_back_accepted", ctx.channel, at, { offerId: winBack.offerId, templateVersion: winBack.templateVersion, changeId: applied.change?.id ?? null });
+    await recordOutcome(s, winBack.reason, winBack.offerId, true);
+    return { subscription: applied.subscription, change: result.change };
   });
 }
 

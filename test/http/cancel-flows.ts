@@ -141,6 +141,29 @@ export function cancelFlowsSuite(h: () => Harness) {
       expect((await post(flow.flowId, "confirm", {}, other.key)).body.outcome).toBe("canceled");
     });
 
+    it("under afterCancellation the offer only follows a completed cancellation, and taking it reactivates", async () => {
+      const shop = await h().tenant();
+      await h().request("PATCH", "/v1/settings", { key: shop.key, body: { retentionPolicy: "afterCancellation" } });
+      await h().request("PUT", `/v1/customers/${customerId}`, { key: shop.key, body: customerBody() });
+      const id = await newSubscription({}, shop);
+      const { body: flow } = await start(id, shop.key);
+      const reason = await post(flow.flowId, "reason", { reason: "moving" }, shop.key);
+      expect(reason.body).toMatchObject({ offer: null, noOfferBecause: "retention_policy_afterCancellation" });
+      const done = await post(flow.flowId, "confirm", {}, shop.key);
+      conforms(Canceled, done.body);
+      expect(done.body).toMatchObject({ outcome: "canceled", subscription: { status: "canceled" }, winBackOffer: { offerId: "off_move_delivery" } });
+      const wrong = await h().request("POST", `/v1/subscriptions/${id}/reactivate`, { key: shop.key, body: { flowId: flow.flowId, offerId: "off_pause" } });
+      expect(wrong.status).toBe(409);
+      expect(wrong.body.code).toBe("offer_not_shown");
+      expect((await h().request("GET", `/v1/subscriptions/${id}`, { key: shop.key })).body.status).toBe("canceled");
+      const back = await h().request("POST", `/v1/subscriptions/${id}/reactivate`, { key: shop.key, body: { flowId: flow.flowId, offerId: "off_move_delivery", channel: "web" } });
+      expect(back.status).toBe(200);
+      expect(back.body.subscription).toMatchObject({ status: "active", nextDeliveryOn: done.body.winBackOffer.parameters.suggestedDeliveryOn });
+      const evidence = await h().request("GET", `/v1/cancel-flows/${flow.flowId}`, { key: shop.key });
+      expect(evidence.body).toMatchObject({ status: "canceled" });
+      expect(evidence.body.steps.map((x: { type: string }) => x.type)).toEqual(["started", "reason_given", "cancel_confirmed", "win_back_accepted"]);
+    });
+
     it("ranks offers for a reason with concrete terms; operators get a talk track", async () => {
       const id = await newSubscription();
       const res = await h().request("GET", `/v1/subscriptions/${id}/offers?reason=surplus_stock&channel=operator`, { key: t.key });
