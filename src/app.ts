@@ -16,9 +16,11 @@ import { keysRouter } from "./tenants/routes";
 import { planChangesRouter } from "./plan-changes/routes";
 import { settingsRouter } from "./settings/routes";
 import { webhooksRouter } from "./webhooks/routes";
+import { riskRouter } from "./risk/routes";
+import { lookupRouter } from "./lookup/routes";
 
 /** Every capability's router; each declares its own full paths. */
-const domains = [customersRouter, subscriptionsRouter, planChangesRouter, eventsRouter, webhooksRouter, settingsRouter, keysRouter];
+const domains = [customersRouter, subscriptionsRouter, planChangesRouter, eventsRouter, riskRouter, lookupRouter, webhooksRouter, settingsRouter, keysRouter];
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -37,6 +39,8 @@ export const OPENAPI_INFO: Parameters<OpenAPIHono["getOpenAPI31Document"]>[0] = 
     { name: "Subscriptions", description: "定期 subscriptions synced from the merchant's cart system." },
     { name: "Plan changes", description: "Skip, pause, resume, quantity, interval and next delivery — within the shop's rules, with history." },
     { name: "Events", description: "Signals: deliveries, payments, contacts, stock, surveys." },
+    { name: "Risk", description: "Churn risk that explains itself, scored by a model trained on the shop's own history." },
+    { name: "Lookup", description: "The IVR / operator data dip: one call from a phone number or email to what the agent needs." },
     { name: "Webhooks", description: "Signed event delivery to the merchant's systems (admin)." },
     { name: "Settings", description: "The shop's rules (admin)." },
     { name: "Keys", description: "API keys of the tenant (admin)." },

@@ -23,6 +23,7 @@ export const ERROR_STATUS = {
   subscription_canceled: 409,
   subscription_not_active: 409,
   subscription_not_paused: 409,
+  ambiguous_customer: 409,
   version_conflict: 412,
   payload_too_large: 413,
   unsupported_media_type: 415,
@@ -37,6 +38,7 @@ export const ERROR_STATUS = {
   invalid_settings: 422,
   unknown_subscription: 422,
   unknown_event_type: 422,
+  insufficient_history: 422,
   internal_error: 500,
   database_unavailable: 503,
 } as const;
@@ -62,6 +64,7 @@ const TITLES: Record<ErrorCode, string> = {
   subscription_canceled: "The subscription is canceled",
   subscription_not_active: "The subscription is not active",
   subscription_not_paused: "The subscription is not paused",
+  ambiguous_customer: "Several customers match",
   version_conflict: "The resource has changed since the version you sent",
   payload_too_large: "The request body is too large",
   unsupported_media_type: "The request body must be application/json",
@@ -76,6 +79,7 @@ const TITLES: Record<ErrorCode, string> = {
   invalid_settings: "The settings contradict each other",
   unknown_subscription: "The referenced subscription does not exist",
   unknown_event_type: "Unknown event type",
+  insufficient_history: "Not enough history to train a model",
   internal_error: "Internal error",
   database_unavailable: "The database is unavailable",
 };

@@ -1,0 +1,157 @@
+/**
+ * Batch re-scoring: every subscription's risk row recomputed with the tenant's active model for
+ * today (windows slide, deliveries fall overdue, a new model was trained). Runs in chunks — each
+ * chunk one read and one multi-row upsert in a transaction — so it can run in the background on
+ * Node and within a cron invocation's budget on Workers. Bands that moved queue
+ * `risk.band_changed` in the chunk's transaction.
+ */
+import { and, asc, eq, gt, lt } from "drizzle-orm";
+import type { Database } from "../db/client";
+import { customers, riskFeatures, riskModels, subscriptions, tenants, webhooks } from "../db/schema";
+import { localDate } from "../platform/dates";
+import { TenantStore } from "../platform/tenancy";
+import { resolveSettings } from "../settings/schemas";
+import { enqueueWebhookEvent } from "../webhooks/outbox";
+import { emptyFeatures, withPersonHistory, type RiskFeatures } from "./features";
+import { riskFlags, type PastSubscription } from "./flags";
+import { bandChange, modelFrom, scoreSubscription, upsertRiskRows, type RiskRow } from "./maintain";
+import { DEFAULT_MODEL, type RiskBand, type RiskModel } from "./model";
+import { people } from "./samples";
+
+/** Rows per chunk: one select and one upsert each (12 bound values per row stays far below SQLite's limit). */
+export const RESCORE_CHUNK = 500;
+/** A row older than this is re-scored by the periodic job even without a new model. */
+export const RESCORE_MAX_AGE_MS = 24 * 3_600_000;
+
+type Row = { sub: typeof subscriptions.$inferSelect; features: unknown; band: RiskBand | null; flags: string[] | null };
+
+async function tenantContext(store: TenantStore) {
+  const [t] = await store.q
+    .select({ settings: tenants.settings, model: riskModels.model })
+    .from(tenants)
+    .leftJoin(riskModels, and(eq(riskModels.tenantId, tenants.id), eq(riskModels.active, true)))
+    .where(eq(tenants.id, store.tenantId))
+    .limit(1);
+  const hooks = await store.q.select({ events: webhooks.events }).from(webhooks).where(store.owns(webhooks));
+  return {
+    timeZone: resolveSettings(t?.settings).timeZone,
+    model: t?.model ? modelFrom(t.model) : DEFAULT_MODEL,
+    wantsBandChanges: hooks.some((h) => h.events.includes("risk.band_changed")),
+  };
+}
+
+/** Scores and stores one chunk in one transaction; returns how many bands moved. */
+async function scoreChunk(
+  store: TenantStore,
+  rows: Row[],
+  ctx: { model: RiskModel; today: string; at: Date; wantsBandChanges: boolean },
+  person?: (row: Row) => PastSubscription[],
+): Promise<number> {
+  const computedAt = ctx.at.toISOString();
+  const out: Omit<RiskRow, "tenantId">[] = [];
+  const moved: { row: Omit<RiskRow, "tenantId">; from: RiskBand }[] = [];
+  for (const r of rows) {
+    let features = (r.features as RiskFeatures | null) ?? emptyFeatures();
+    let flags = r.flags ?? [];
+    if (person) {
+      const past = person(r);
+      features = withPersonHistory(features, past);
+      flags = riskFlags({ pastSubscriptionsOfSamePerson: past });
+    }
+    const { row } = scoreSubscription(features, r.sub, ctx.model, ctx.today, computedAt, flags);
+    out.push(row);
+    if (r.band && r.band !== row.band) moved.push({ row, from: r.band });
+  }
+  if (out.length === 0) return 0;
+  await store.write(async (s) => {
+    await upsertRiskRows(s, out);
+    if (ctx.wantsBandChanges) for (const m of moved) await enqueueWebhookEvent(s, "risk.band_changed", bandChange(m.row, m.from), ctx.at);
+  });
+  return moved.length;
+}
+
+export type RescoreProgress = (done: number, total: number | null) => void;
+
+/**
+ * Re-scores every subscription of one tenant (creating missing rows), walking subscriptions by
+ * id. `people: true` also recomputes person-level history (earlier cancellations, flags) from all
+ * the tenant's customers — for seeding and repair; it holds them in memory.
+ */
+export async function rescoreTenant(
+  db: Database,
+  tenantId: string,
+  now: Date,
+  opts: { chunk?: number; people?: boolean; onProgress?: RescoreProgress; total?: number } = {},
+): Promise<{ rescored: number; bandChanges: number }> {
+  const store = new TenantStore(db, tenantId);
+  const tc = await tenantContext(store);
+  const ctx = { ...tc, today: localDate(now, tc.timeZone), at: now };
+  let person: ((row: Row) => PastSubscription[]) | undefined;
+  if (opts.people) person = await personIndex(store);
+  const chunk = opts.chunk ?? RESCORE_CHUNK;
+  let after = "";
+  let rescored = 0;
+  let bandChanges = 0;
+  for (;;) {
+    const rows: Row[] = await store.q
+      .select({ sub: subscriptions, features: riskFeatures.features, band: riskFeatures.band, flags: riskFeatures.flags })
+      .from(subscriptions)
+      .leftJoin(riskFeatures, and(eq(riskFeatures.tenantId, subscriptions.tenantId), eq(riskFeatures.subscriptionId, subscriptions.id)))
+      .where(store.owns(subscriptions, gt(subscriptions.id, after)))
+      .orderBy(asc(subscriptions.id))
+      .limit(chunk);
+    if (rows.length === 0) break;
+    bandChanges += await scoreChunk(store, rows, ctx, person);
+    rescored += rows.length;
+    after = rows[rows.length - 1]!.sub.id;
+    opts.onProgress?.(rescored, opts.total ?? null);
+    if (rows.length < chunk) break;
+  }
+  return { rescored, bandChanges };
+}
+
+/** Past subscriptions of the same person, for every subscription of the tenant. */
+async function personIndex(store: TenantStore): Promise<(row: Row) => PastSubscription[]> {
+  const cs = await store.q.select({ id: customers.id, phone: customers.phone, emailNormalized: customers.emailNormalized }).from(customers).where(store.owns(customers));
+  const personOf = people(cs);
+  const subs = await store.q
+    .select({ id: subscriptions.id, customerId: subscriptions.customerId, status: subscriptions.status, deliveriesCompleted: subscriptions.deliveriesCompleted })
+    .from(subscriptions)
+    .where(store.owns(subscriptions));
+  const byPerson = new Map<number, typeof subs>();
+  for (const s of subs) {
+    const p = personOf.get(s.customerId) ?? -1;
+    const list = byPerson.get(p);
+    if (list) list.push(s);
+    else byPerson.set(p, [s]);
+  }
+  return (row) => (byPerson.get(personOf.get(row.sub.customerId) ?? -1) ?? []).filter((s) => s.id !== row.sub.id);
+}
+
+/**
+ * The periodic job: in every tenant, re-scores the rows computed before the active model was
+ * trained or more than a day ago, stalest first, at most `maxRows` in all per call.
+ */
+export async function rescoreStale(db: Database, now: Date, maxRows = RESCORE_CHUNK): Promise<number> {
+  const all = await db.orm.select({ id: tenants.id }).from(tenants);
+  let budget = maxRows;
+  for (const t of all) {
+    if (budget <= 0) break;
+    const store = new TenantStore(db, t.id);
+    const [active] = await store.q.select({ trainedAt: riskModels.trainedAt }).from(riskModels).where(store.owns(riskModels, eq(riskModels.active, true))).limit(1);
+    const dayAgo = new Date(now.getTime() - RESCORE_MAX_AGE_MS).toISOString();
+    const staleBefore = active && active.trainedAt > dayAgo ? active.trainedAt : dayAgo;
+    const rows: Row[] = await store.q
+      .select({ sub: subscriptions, features: riskFeatures.features, band: riskFeatures.band, flags: riskFeatures.flags })
+      .from(riskFeatures)
+      .innerJoin(subscriptions, and(eq(subscriptions.tenantId, riskFeatures.tenantId), eq(subscriptions.id, riskFeatures.subscriptionId)))
+      .where(store.owns(riskFeatures, lt(riskFeatures.computedAt, staleBefore)))
+      .orderBy(asc(riskFeatures.computedAt))
+      .limit(budget);
+    if (rows.length === 0) continue;
+    const tc = await tenantContext(store);
+    await scoreChunk(store, rows, { ...tc, today: localDate(now, tc.timeZone), at: now });
+    budget -= rows.length;
+  }
+  return maxRows - budget;
+}
