@@ -3,6 +3,7 @@ import type { Database, Tx } from "../db/client";
 import { customers, events, subscriptions, type CancellationRecord } from "../db/schema";
 import { normalizePhone } from "../platform/phone";
 import { createTenant, issueKey } from "../tenants/keys";
+import { seedDemoRisk } from "./risk";
 
 /**
  * Demo data for a fictional Japanese 定期購入 shop: customers, their subscriptions and an event
@@ -469,6 +470,7 @@ export async function seedDemo(db: Database, opts: SeedOptions): Promise<SeedRes
     await insertAll(tx, subscriptionRows, (t, chunk) => t.insert(subscriptions).values(chunk));
     await insertAll(tx, eventRows, (t, chunk) => t.insert(events).values(chunk));
   });
+  await seedDemoRisk(db, DEMO_TENANT_ID, opts.now);
 
   return {
     tenantId: DEMO_TENANT_ID,

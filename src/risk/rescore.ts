@@ -5,14 +5,14 @@
  * Node and within a cron invocation's budget on Workers. Bands that moved queue
  * `risk.band_changed` in the chunk's transaction.
  */
-import { and, asc, eq, gt, lt } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNull, lt } from "drizzle-orm";
 import type { Database } from "../db/client";
-import { customers, riskFeatures, riskModels, subscriptions, tenants, webhooks } from "../db/schema";
+import { customers, events, planChanges, riskFeatures, riskModels, subscriptions, tenants, webhooks } from "../db/schema";
 import { localDate } from "../platform/dates";
 import { TenantStore } from "../platform/tenancy";
 import { resolveSettings } from "../settings/schemas";
 import { enqueueWebhookEvent } from "../webhooks/outbox";
-import { emptyFeatures, withPersonHistory, type RiskFeatures } from "./features";
+import { applyEvent, applySignal, emptyFeatures, withPersonHistory, type RiskEvent, type RiskFeatures } from "./features";
 import { riskFlags, type PastSubscription } from "./flags";
 import { bandChange, modelFrom, scoreSubscription, upsertRiskRows, type RiskRow } from "./maintain";
 import { DEFAULT_MODEL, type RiskBand, type RiskModel } from "./model";
@@ -154,4 +154,70 @@ export async function rescoreStale(db: Database, now: Date, maxRows = RESCORE_CH
     budget -= rows.length;
   }
   return maxRows - budget;
+}
+
+/**
+ * Rebuilds every risk row of a tenant from its history: events and skip/pause changes replayed
+ * through the reducers, person history recomputed, scored for today. For seeding and repair.
+ */
+export async function rebuildTenantRisk(
+  db: Database,
+  tenantId: string,
+  now: Date,
+  opts: { chunk?: number; onProgress?: RescoreProgress; total?: number } = {},
+): Promise<{ rebuilt: number }> {
+  const store = new TenantStore(db, tenantId);
+  const tc = await tenantContext(store);
+  const ctx = { ...tc, today: localDate(now, tc.timeZone), at: now };
+  const person = await personIndex(store);
+  const chunk = opts.chunk ?? RESCORE_CHUNK;
+  let after = "";
+  let rebuilt = 0;
+  for (;;) {
+    const subs = await store.q
+      .select()
+      .from(subscriptions)
+      .where(store.owns(subscriptions, gt(subscriptions.id, after)))
+      .orderBy(asc(subscriptions.id))
+      .limit(chunk);
+    if (subs.length === 0) break;
+    const ids = subs.map((s) => s.id);
+    const customerIds = [...new Set(subs.map((s) => s.customerId))];
+    const cols = { subscriptionId: events.subscriptionId, customerId: events.customerId, type: events.type, occurredAt: events.occurredAt, data: events.data };
+    const history: { subscriptionId: string | null; customerId: string; at: string; event?: RiskEvent; signal?: "skip" | "pause" }[] = [];
+    for (let i = 0; i < ids.length; i += 100) {
+      const part = ids.slice(i, i + 100);
+      for (const e of await store.q.select(cols).from(events).where(store.owns(events, inArray(events.subscriptionId, part))))
+        history.push({ subscriptionId: e.subscriptionId, customerId: e.customerId, at: e.occurredAt, event: e as unknown as RiskEvent });
+      for (const c of await store.q
+        .select({ subscriptionId: planChanges.subscriptionId, type: planChanges.type, createdAt: planChanges.createdAt })
+        .from(planChanges)
+        .where(store.owns(planChanges, inArray(planChanges.subscriptionId, part), inArray(planChanges.type, ["skip", "pause"]))))
+        history.push({ subscriptionId: c.subscriptionId, customerId: "", at: c.createdAt, signal: c.type as "skip" | "pause" });
+    }
+    for (let i = 0; i < customerIds.length; i += 100) {
+      for (const e of await store.q.select(cols).from(events).where(store.owns(events, isNull(events.subscriptionId), inArray(events.customerId, customerIds.slice(i, i + 100)))))
+        history.push({ subscriptionId: null, customerId: e.customerId, at: e.occurredAt, event: e as unknown as RiskEvent });
+    }
+    const of = new Map<string, typeof history>();
+    for (const h of history) {
+      const key = h.subscriptionId ?? `customer:${h.customerId}`;
+      const list = of.get(key);
+      if (list) list.push(h);
+      else of.set(key, [h]);
+    }
+    const rows: Row[] = subs.map((sub) => {
+      let f = emptyFeatures();
+      const ectx = { timeZone: tc.timeZone, quantity: sub.quantity, intervalDays: sub.intervalDays };
+      const mine = [...(of.get(sub.id) ?? []), ...(of.get(`customer:${sub.customerId}`) ?? [])].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+      for (const h of mine) f = h.event ? applyEvent(f, h.event, ectx) : applySignal(f, h.signal!, localDate(new Date(h.at), tc.timeZone));
+      return { sub, features: f, band: null, flags: null };
+    });
+    await scoreChunk(store, rows, ctx, person);
+    rebuilt += subs.length;
+    after = subs[subs.length - 1]!.id;
+    opts.onProgress?.(rebuilt, opts.total ?? null);
+    if (subs.length < chunk) break;
+  }
+  return { rebuilt };
 }
