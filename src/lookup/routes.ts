@@ -37,7 +37,7 @@ async function findByContact(store: TenantStore, by: { phone: string } | { email
         'score', r.score, 'band', r.band, 'drivers', json(r.drivers), 'flags', json(r.flags),
         'revenueAtRisk', r.revenue_at_risk, 'modelVersion', r.model_version, 'computedAt', r.computed_at) END))
     FROM subscriptions s LEFT JOIN risk_features r ON r.tenant_id = s.tenant_id AND r.subscription_id = s.id
-    WHERE s.tenant_id = ${customers.tenantId} AND s.customer_id = ${customers.id})`;
+    WHERE s.tenant_id = "customers"."tenant_id" AND s.customer_id = "customers"."id")`;
   return store.q
     .select({ id: customers.id, name: customers.name, email: customers.email, phone: customers.phone, locale: customers.locale, subs })
     .from(customers)

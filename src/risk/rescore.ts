@@ -129,31 +129,48 @@ async function personIndex(store: TenantStore): Promise<(row: Row) => PastSubscr
 }
 
 /**
- * The periodic job: in every tenant, re-scores the rows computed before the active model was
- * trained or more than a day ago, stalest first, at most `maxRows` in all per call.
+ * The periodic job: re-scores, stalest first, the rows computed before their tenant's active
+ * model was trained, then rows older than a day — at most `maxRows` in all per call. A couple of
+ * indexed queries when there is nothing to do, whatever the number of tenants.
  */
 export async function rescoreStale(db: Database, now: Date, maxRows = RESCORE_CHUNK): Promise<number> {
-  const all = await db.orm.select({ id: tenants.id }).from(tenants);
+  const dayAgo = new Date(now.getTime() - RESCORE_MAX_AGE_MS).toISOString();
+  const cols = { tenantId: riskFeatures.tenantId, sub: subscriptions, features: riskFeatures.features, band: riskFeatures.band, flags: riskFeatures.flags };
+  const join = and(eq(subscriptions.tenantId, riskFeatures.tenantId), eq(subscriptions.id, riskFeatures.subscriptionId));
+  // New models (rare): their tenant's rows computed before the model.
+  const fresh = await db.orm
+    .select({ tenantId: riskModels.tenantId, trainedAt: riskModels.trainedAt })
+    .from(riskModels)
+    .where(and(eq(riskModels.active, true), gt(riskModels.trainedAt, dayAgo)));
+  const batches: (Row & { tenantId: string })[][] = [];
   let budget = maxRows;
-  for (const t of all) {
+  for (const m of fresh) {
     if (budget <= 0) break;
-    const store = new TenantStore(db, t.id);
-    const [active] = await store.q.select({ trainedAt: riskModels.trainedAt }).from(riskModels).where(store.owns(riskModels, eq(riskModels.active, true))).limit(1);
-    const dayAgo = new Date(now.getTime() - RESCORE_MAX_AGE_MS).toISOString();
-    const staleBefore = active && active.trainedAt > dayAgo ? active.trainedAt : dayAgo;
-    const rows: Row[] = await store.q
-      .select({ sub: subscriptions, features: riskFeatures.features, band: riskFeatures.band, flags: riskFeatures.flags })
+    const rows = await db.orm
+      .select(cols)
       .from(riskFeatures)
-      .innerJoin(subscriptions, and(eq(subscriptions.tenantId, riskFeatures.tenantId), eq(subscriptions.id, riskFeatures.subscriptionId)))
-      .where(store.owns(riskFeatures, lt(riskFeatures.computedAt, staleBefore)))
+      .innerJoin(subscriptions, join)
+      .where(and(eq(riskFeatures.tenantId, m.tenantId), lt(riskFeatures.computedAt, m.trainedAt)))
       .orderBy(asc(riskFeatures.computedAt))
       .limit(budget);
-    if (rows.length === 0) continue;
-    const tc = await tenantContext(store);
-    await scoreChunk(store, rows, { ...tc, today: localDate(now, tc.timeZone), at: now });
+    batches.push(rows);
     budget -= rows.length;
   }
-  return maxRows - budget;
+  if (budget > 0) {
+    batches.push(await db.orm.select(cols).from(riskFeatures).innerJoin(subscriptions, join).where(lt(riskFeatures.computedAt, dayAgo)).orderBy(asc(riskFeatures.computedAt)).limit(budget));
+  }
+  const byTenant = new Map<string, Row[]>();
+  for (const rows of batches) for (const r of rows) byTenant.set(r.tenantId, [...(byTenant.get(r.tenantId) ?? []), r]);
+  let rescored = 0;
+  for (const [tenantId, rows] of byTenant) {
+    const store = new TenantStore(db, tenantId);
+    const tc = await tenantContext(store);
+    const seen = new Set<string>();
+    const unique = rows.filter((r) => !seen.has(r.sub.id) && seen.add(r.sub.id));
+    await scoreChunk(store, unique, { ...tc, today: localDate(now, tc.timeZone), at: now });
+    rescored += unique.length;
+  }
+  return rescored;
 }
 
 /**

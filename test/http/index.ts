@@ -8,6 +8,8 @@ import { idempotencySuite } from "./idempotency";
 import { metaSuite } from "./meta";
 import { subscriptionsSuite } from "./subscriptions";
 import { planChangesSuite } from "./plan-changes";
+import { riskSuite } from "./risk";
+import { lookupSuite } from "./lookup";
 
 /** The HTTP suite both runtimes run: Node on an embedded file, workerd on sqld. */
 export function httpSuite(h: () => Harness) {
@@ -17,6 +19,8 @@ export function httpSuite(h: () => Harness) {
   subscriptionsSuite(h);
   planChangesSuite(h);
   eventsSuite(h);
+  riskSuite(h);
+  lookupSuite(h);
   errorsSuite(h);
   idempotencySuite(h);
   crossTenantSuite(h);
