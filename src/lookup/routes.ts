@@ -1,12 +1,11 @@
-import { eq, sql } from "drizzle-orm";
-import { customers } from "../db/schema";
+import { sql, type SQL } from "drizzle-orm";
 import { suggestOffersFor } from "../offers/service";
 import { localDate } from "../platform/dates";
 import { ApiError } from "../platform/errors";
 import { language } from "../platform/language";
+import { prefetchWithKey } from "../platform/auth";
 import { apiRoute, domainRouter, jsonResponse } from "../platform/openapi";
 import { normalizeEmail, normalizePhone } from "../platform/phone";
-import type { TenantStore } from "../platform/tenancy";
 import type { Driver, RiskBand } from "../risk/model";
 import { toRisk } from "../risk/repository";
 import type { RiskRow } from "../risk/maintain";
@@ -23,27 +22,45 @@ type SubWithRisk = LookupSubscription & {
   riskRow: Omit<RiskRow, "tenantId"> | null;
 };
 
+type Found = { id: string; name: string | null; email: string | null; phone: string | null; locale: string | null; subs: SubWithRisk[] };
+
 /**
- * One statement: the matching customers, each with their subscriptions and risk rows folded in
- * as JSON, so the data dip costs one query (one round trip to a libSQL server).
+ * The whole answer's data as one JSON value: the customers matching `by` in `tenant`, each with
+ * their subscriptions and risk rows folded in. One SQL expression, so it can ride along with the
+ * key check (one statement, one round trip to a libSQL server).
  */
-async function findByContact(store: TenantStore, by: { phone: string } | { email: string }) {
-  const subs = sql<string>`(SELECT json_group_array(json_object(
-      'id', s.id, 'status', s.status, 'productSku', s.product_sku, 'productName', s.product_name,
-      'nextDeliveryOn', s.next_delivery_on, 'quantity', s.quantity, 'intervalDays', s.interval_days,
-      'unitPriceAmount', s.unit_price_amount, 'currency', s.currency,
-      'riskRow', CASE WHEN r.subscription_id IS NULL THEN NULL ELSE json_object(
-        'subscriptionId', r.subscription_id, 'customerId', r.customer_id, 'probability', r.probability,
-        'score', r.score, 'band', r.band, 'drivers', json(r.drivers), 'flags', json(r.flags),
-        'revenueAtRisk', r.revenue_at_risk, 'modelVersion', r.model_version, 'computedAt', r.computed_at) END))
-    FROM subscriptions s LEFT JOIN risk_features r ON r.tenant_id = s.tenant_id AND r.subscription_id = s.id
-    WHERE s.tenant_id = "customers"."tenant_id" AND s.customer_id = "customers"."id")`;
-  return store.q
-    .select({ id: customers.id, name: customers.name, email: customers.email, phone: customers.phone, locale: customers.locale, subs })
-    .from(customers)
-    .where(store.owns(customers, "phone" in by ? eq(customers.phone, by.phone) : eq(customers.emailNormalized, by.email)))
-    .limit(MAX_CANDIDATES + 1);
+export function lookupDocument(tenant: SQL, by: { phone: string } | { email: string }): SQL {
+  const match = "phone" in by ? sql`c.phone = ${by.phone}` : sql`c.email_normalized = ${by.email}`;
+  return sql`SELECT json_group_array(json_object(
+      'id', c.id, 'name', c.name, 'email', c.email, 'phone', c.phone, 'locale', c.locale,
+      'subs', json((SELECT json_group_array(json_object(
+        'id', s.id, 'status', s.status, 'productSku', s.product_sku, 'productName', s.product_name,
+        'nextDeliveryOn', s.next_delivery_on, 'quantity', s.quantity, 'intervalDays', s.interval_days,
+        'unitPriceAmount', s.unit_price_amount, 'currency', s.currency,
+        'riskRow', CASE WHEN r.subscription_id IS NULL THEN NULL ELSE json_object(
+          'subscriptionId', r.subscription_id, 'customerId', r.customer_id, 'probability', r.probability,
+          'score', r.score, 'band', r.band, 'drivers', json(r.drivers), 'flags', json(r.flags),
+          'revenueAtRisk', r.revenue_at_risk, 'modelVersion', r.model_version, 'computedAt', r.computed_at) END))
+        FROM subscriptions s LEFT JOIN risk_features r ON r.tenant_id = s.tenant_id AND r.subscription_id = s.id
+        WHERE s.tenant_id = c.tenant_id AND s.customer_id = c.id))))
+    FROM customers c WHERE c.tenant_id = ${tenant} AND ${match}`;
 }
+
+/** What to look up, from the query; null when the input is not usable (the handler then says why). */
+function parseLookup(q: { phone?: string; email?: string }): { phone: string } | { email: string } | null {
+  if ((q.phone === undefined) === (q.email === undefined)) return null;
+  if (q.phone !== undefined) {
+    const phone = normalizePhone(q.phone);
+    return phone ? { phone } : null;
+  }
+  return { email: normalizeEmail(q.email!) };
+}
+
+// The data dip is the IVR's hot path: its read rides with the key check.
+prefetchWithKey("GET /v1/lookup", (c, tenant) => {
+  const by = parseLookup({ phone: c.req.query("phone"), email: c.req.query("email") });
+  return by ? lookupDocument(tenant, by) : null;
+});
 
 export const lookupRouter = domainRouter().openapi(
   apiRoute({
@@ -66,25 +83,22 @@ export const lookupRouter = domainRouter().openapi(
         errors: [{ path: "query.phone", message: "Give exactly one of phone and email" }],
       });
     }
-    let by: { phone: string } | { email: string };
-    if (q.phone !== undefined) {
-      const phone = normalizePhone(q.phone);
-      if (!phone) throw new ApiError("validation_failed", "Not a phone number we can read.", { errors: [{ path: "query.phone", message: "Invalid phone number" }] });
-      by = { phone };
-    } else by = { email: normalizeEmail(q.email!) };
+    const by = parseLookup(q);
+    if (!by) throw new ApiError("validation_failed", "Not a phone number we can read.", { errors: [{ path: "query.phone", message: "Invalid phone number" }] });
 
     const store = c.var.store;
-    const found = await findByContact(store, by);
+    const doc = c.var.prefetched !== undefined ? c.var.prefetched : await store.scalar((tenant) => lookupDocument(tenant, by));
+    const found = JSON.parse(typeof doc === "string" ? doc : "[]") as Found[];
     if (found.length === 0) throw new ApiError("customer_not_found", "No customer with this phone number or email.");
     if (found.length > 1) {
       throw new ApiError("ambiguous_customer", "Several customers share this phone number or email; ask the caller for their customer number.", {
-        candidates: found.slice(0, MAX_CANDIDATES).map((f) => f.id),
+        candidates: found.slice(0, MAX_CANDIDATES).map((f) => f.id).sort(),
       });
     }
     const customer = found[0]!;
     const lang = language(c);
     const now = c.var.services.now();
-    const subs: SubWithRisk[] = (JSON.parse(customer.subs ?? "[]") as SubWithRisk[])
+    const subs: SubWithRisk[] = (customer.subs ?? [])
       .map((s) => ({ ...s, risk: s.riskRow ? { probability: s.riskRow.probability, band: s.riskRow.band, drivers: s.riskRow.drivers as Driver[] } : null }))
       .sort((a, b) => (a.id < b.id ? -1 : 1));
     const focus = focusSubscription(subs);

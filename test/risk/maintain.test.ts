@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { riskFeatures, webhookDeliveries } from "../../src/db/schema";
+import { lookupDocument } from "../../src/lookup/routes";
 import { TenantStore } from "../../src/platform/tenancy";
 import { refreshRisk } from "../../src/risk/maintain";
 import { rescoreStale } from "../../src/risk/rescore";
@@ -57,5 +58,14 @@ describe("refreshRisk keeps one row per subscription current", () => {
     expect(await rescoreStale(h.db, later, 10_000)).toBeGreaterThan(0);
     expect((await row(id)).computedAt).toBe(later.toISOString());
     expect(await rescoreStale(h.db, later, 10_000)).toBe(0);
+  });
+
+  it("the lookup's document reads the same through a TenantStore as with the key check, and only this tenant's rows", async () => {
+    const doc = JSON.parse(String(await store.scalar((tenant) => lookupDocument(tenant, { phone: "+819012345678" }))));
+    expect(doc).toHaveLength(1);
+    expect(doc[0]).toMatchObject({ id: customerId, phone: "+819012345678" });
+    expect(doc[0].subs.length).toBeGreaterThan(0);
+    const other = new TenantStore(h.db, (await h.tenant()).id);
+    expect(JSON.parse(String(await other.scalar((tenant) => lookupDocument(tenant, { phone: "+819012345678" }))))).toEqual([]);
   });
 });
