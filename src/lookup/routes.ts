@@ -7,7 +7,7 @@ import { prefetchWithKey } from "../platform/auth";
 import { apiRoute, domainRouter, jsonResponse } from "../platform/openapi";
 import { normalizeEmail, normalizePhone } from "../platform/phone";
 import type { Driver, RiskBand } from "../risk/model";
-import { toRisk } from "../risk/repository";
+import { RISK_ROW_JSON, toRisk } from "../risk/repository";
 import type { RiskRow } from "../risk/maintain";
 import type { NextBestAction } from "../risk/routing";
 import { fallbackAction, focusSubscription, routeFor, speechFor, type LookupSubscription } from "./logic";
@@ -37,10 +37,7 @@ export function lookupDocument(tenant: SQL, by: { phone: string } | { email: str
         'id', s.id, 'status', s.status, 'productSku', s.product_sku, 'productName', s.product_name,
         'nextDeliveryOn', s.next_delivery_on, 'quantity', s.quantity, 'intervalDays', s.interval_days,
         'unitPriceAmount', s.unit_price_amount, 'currency', s.currency,
-        'riskRow', CASE WHEN r.subscription_id IS NULL THEN NULL ELSE json_object(
-          'subscriptionId', r.subscription_id, 'customerId', r.customer_id, 'probability', r.probability,
-          'score', r.score, 'band', r.band, 'drivers', json(r.drivers), 'flags', json(r.flags),
-          'revenueAtRisk', r.revenue_at_risk, 'modelVersion', r.model_version, 'computedAt', r.computed_at) END))
+        'riskRow', ${RISK_ROW_JSON}))
         FROM subscriptions s LEFT JOIN risk_features r ON r.tenant_id = s.tenant_id AND r.subscription_id = s.id
         WHERE s.tenant_id = c.tenant_id AND s.customer_id = c.id))))
     FROM customers c WHERE c.tenant_id = ${tenant} AND ${match}`;

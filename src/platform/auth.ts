@@ -23,12 +23,31 @@ const LAST_USED_RESOLUTION_MS = 60_000;
  * instance a JSON document). It rides in the key's statement, so the request costs one statement —
  * one round trip to a libSQL server — and the key is still checked on every request.
  */
-export type KeyPrefetch = (c: Context<AppEnv>, tenant: SQL) => SQL | null;
-const prefetches = new Map<string, KeyPrefetch>();
+export type KeyPrefetch = (c: Context<AppEnv>, tenant: SQL, params: string[]) => SQL | null;
+const prefetches: { method: string; pattern: RegExp; build: KeyPrefetch }[] = [];
 
-/** Registers a prefetch for `METHOD /exact/path` (static paths only). */
-export function prefetchWithKey(route: `${"GET"} /${string}`, build: KeyPrefetch) {
-  prefetches.set(route, build);
+/**
+ * Registers a prefetch for a route given as `METHOD /path/{param}/…`; the builder receives the
+ * path parameters in order (decoded).
+ */
+export function prefetchWithKey(route: `GET /${string}`, build: KeyPrefetch) {
+  const [method, path] = route.split(" ") as [string, string];
+  const pattern = new RegExp(`^${path.replace(/\{\w+\}/g, "([^/]+)")}$`);
+  prefetches.push({ method, pattern, build });
+}
+
+function prefetchFor(c: Context<AppEnv>): SQL | null {
+  for (const p of prefetches) {
+    if (p.method !== c.req.method) continue;
+    const m = p.pattern.exec(c.req.path);
+    if (!m) continue;
+    try {
+      return p.build(c, KEY_TENANT, m.slice(1).map(decodeURIComponent));
+    } catch {
+      return null; // e.g. a malformed escape: the route validates and answers
+    }
+  }
+  return null;
 }
 
 const dialect = new SQLiteAsyncDialect();
@@ -58,7 +77,7 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   const secret = match[1]!;
   const hash = await sha256Hex(secret);
   const { db, now } = c.var.services;
-  const prefetch = prefetches.get(`${c.req.method} ${c.req.path}`)?.(c, KEY_TENANT) ?? null;
+  const prefetch = prefetches.length > 0 ? prefetchFor(c) : null;
   // Hand-written and run on the client directly: this statement is on every request's path.
   const query = dialect.sqlToQuery(sql`SELECT k.id, k.tenant_id, k.scopes, k.secret_hash, k.last_used_at, t.settings${
     prefetch ? sql`, (${prefetch}) AS prefetch` : sql``

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lt, or } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lt, or, sql, type SQL } from "drizzle-orm";
 import { customers, events, planChanges, riskFeatures, riskModels, subscriptions } from "../db/schema";
 import { localDate } from "../platform/dates";
 import { newId } from "../platform/crypto";
@@ -6,7 +6,7 @@ import { ApiError } from "../platform/errors";
 import type { Language } from "../platform/language";
 import type { TenantStore } from "../platform/tenancy";
 import { emptyFeatures } from "./features";
-import { modelFrom, scoreSubscription, type RiskRow } from "./maintain";
+import { modelFrom, scoreSubscription, type RiskRow, type ScoredSubscription } from "./maintain";
 import { DEFAULT_MODEL, coefficientsPerUnit, FEATURE_INFO, FEATURE_NAMES, localizeDrivers, type Driver, type RiskModel } from "./model";
 import { buildSamples, type HistoryEvent } from "./samples";
 import { train } from "./train";
@@ -33,31 +33,53 @@ export async function activeModel(store: TenantStore): Promise<RiskModel> {
   return row ? modelFrom(row.model) : DEFAULT_MODEL;
 }
 
+/** A risk_features row (alias `r`) as a JSON object with the row's field names; NULL when absent. */
+export const RISK_ROW_JSON = sql`CASE WHEN r.subscription_id IS NULL THEN NULL ELSE json_object(
+  'subscriptionId', r.subscription_id, 'customerId', r.customer_id, 'probability', r.probability,
+  'score', r.score, 'band', r.band, 'drivers', json(r.drivers), 'flags', json(r.flags),
+  'revenueAtRisk', r.revenue_at_risk, 'modelVersion', r.model_version, 'computedAt', r.computed_at) END`;
+
+/** One JSON value: the subscription (what scoring needs) and its risk row. Can ride with the key check. */
+export function subscriptionRiskDocument(tenant: SQL, subscriptionId: string): SQL {
+  return sql`SELECT json_object('sub', json_object('id', s.id, 'customerId', s.customer_id, 'status', s.status,
+      'quantity', s.quantity, 'intervalDays', s.interval_days, 'nextDeliveryOn', s.next_delivery_on,
+      'unitPriceAmount', s.unit_price_amount, 'startedAt', s.started_at, 'deliveriesCompleted', s.deliveries_completed,
+      'activeDiscount', json(s.active_discount), 'currency', s.currency), 'risk', ${RISK_ROW_JSON})
+    FROM subscriptions s LEFT JOIN risk_features r ON r.tenant_id = s.tenant_id AND r.subscription_id = s.id
+    WHERE s.tenant_id = ${tenant} AND s.id = ${subscriptionId}`;
+}
+
+/** One JSON value: whether the customer exists, and each subscription's status, currency and risk row. */
+export function customerRiskDocument(tenant: SQL, customerId: string): SQL {
+  return sql`SELECT json_object(
+      'exists', EXISTS (SELECT 1 FROM customers c WHERE c.tenant_id = ${tenant} AND c.id = ${customerId}),
+      'rows', json((SELECT json_group_array(json_object('status', s.status, 'currency', s.currency, 'risk', ${RISK_ROW_JSON}))
+        FROM subscriptions s JOIN risk_features r ON r.tenant_id = s.tenant_id AND r.subscription_id = s.id
+        WHERE s.tenant_id = ${tenant} AND s.customer_id = ${customerId} ORDER BY s.id)))`;
+}
+
+type SubDoc = ScoredSubscription & { currency: string };
+type RiskDoc = Omit<RiskRow, "tenantId">;
+
 /**
  * The subscription's risk row. A subscription synced before risk existed has none yet: it is
- * scored on the spot from what the row knows (not stored: reads do not write).
+ * scored on the spot from what the row knows (not stored: reads do not write). `doc` is the
+ * document the key check already read, when it did.
  */
-export async function readSubscriptionRisk(store: TenantStore, subscriptionId: string, at: Date, timeZone: string) {
-  const [found] = await store.q
-    .select({ sub: subscriptions, risk: riskFeatures })
-    .from(subscriptions)
-    .leftJoin(riskFeatures, and(eq(riskFeatures.tenantId, subscriptions.tenantId), eq(riskFeatures.subscriptionId, subscriptions.id)))
-    .where(store.owns(subscriptions, eq(subscriptions.id, subscriptionId)))
-    .limit(1);
-  if (!found) throw new ApiError("subscription_not_found", `No subscription ${subscriptionId}.`);
+export async function readSubscriptionRisk(store: TenantStore, subscriptionId: string, at: Date, timeZone: string, doc?: string | null) {
+  const text = doc !== undefined ? doc : await store.scalar((t) => subscriptionRiskDocument(t, subscriptionId));
+  if (typeof text !== "string") throw new ApiError("subscription_not_found", `No subscription ${subscriptionId}.`);
+  const found = JSON.parse(text) as { sub: SubDoc; risk: RiskDoc | null };
   if (found.risk) return { sub: found.sub, risk: found.risk };
   const { row } = scoreSubscription(emptyFeatures(), found.sub, await activeModel(store), localDate(at, timeZone), at.toISOString(), []);
   return { sub: found.sub, risk: row };
 }
 
-export async function readCustomerRisks(store: TenantStore, customerId: string) {
-  const rows = await store.q
-    .select({ status: subscriptions.status, currency: subscriptions.currency, risk: riskFeatures })
-    .from(subscriptions)
-    .innerJoin(riskFeatures, and(eq(riskFeatures.tenantId, subscriptions.tenantId), eq(riskFeatures.subscriptionId, subscriptions.id)))
-    .where(store.owns(subscriptions, eq(subscriptions.customerId, customerId)))
-    .orderBy(asc(subscriptions.id));
-  return rows;
+export async function readCustomerRisks(store: TenantStore, customerId: string, doc?: string | null) {
+  const text = doc !== undefined ? doc : await store.scalar((t) => customerRiskDocument(t, customerId));
+  const found = JSON.parse(typeof text === "string" ? text : '{"exists":0,"rows":[]}') as { exists: number; rows: { status: "active" | "paused" | "canceled"; currency: string; risk: RiskDoc }[] };
+  if (!found.exists) throw new ApiError("customer_not_found", `No customer ${customerId}.`);
+  return found.rows;
 }
 
 /** Keyset page of the at-risk list: revenue at risk, highest first, then subscription id. */

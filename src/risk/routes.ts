@@ -1,14 +1,27 @@
 import { CustomerIdParam } from "../customers/schemas";
-import { findCustomer } from "../customers/repository";
-import { ApiError } from "../platform/errors";
+import { prefetchWithKey } from "../platform/auth";
 import { language } from "../platform/language";
 import { apiRoute, domainRouter, IdempotencyHeaders, jsonResponse, page } from "../platform/openapi";
 import { decodeCursor, toPage } from "../platform/pagination";
 import { SubscriptionIdParam } from "../subscriptions/schemas";
-import { activeModel, modelView, readAtRisk, readCustomerRisks, readSubscriptionRisk, toRisk, trainTenantModel } from "./repository";
+import {
+  activeModel,
+  customerRiskDocument,
+  modelView,
+  readAtRisk,
+  readCustomerRisks,
+  readSubscriptionRisk,
+  subscriptionRiskDocument,
+  toRisk,
+  trainTenantModel,
+} from "./repository";
 import { AtRiskQuery, CustomerRisk, Risk, RiskModelView, TrainResponse } from "./schemas";
 
 const tags = ["Risk"];
+
+// Risk reads are on the operator's screen and the IVR path: they ride with the key check.
+prefetchWithKey("GET /v1/subscriptions/{subscriptionId}/risk", (_c, tenant, [id]) => subscriptionRiskDocument(tenant, id!));
+prefetchWithKey("GET /v1/customers/{customerId}/risk", (_c, tenant, [id]) => customerRiskDocument(tenant, id!));
 
 export const riskRouter = domainRouter()
   .openapi(
@@ -27,7 +40,7 @@ export const riskRouter = domainRouter()
     }),
     async (c) => {
       const { subscriptionId } = c.req.valid("param");
-      const { sub, risk } = await readSubscriptionRisk(c.var.store, subscriptionId, c.var.services.now(), c.var.caller.settings.timeZone);
+      const { sub, risk } = await readSubscriptionRisk(c.var.store, subscriptionId, c.var.services.now(), c.var.caller.settings.timeZone, c.var.prefetched);
       return c.json(toRisk(risk, language(c), sub.currency), 200);
     },
   )
@@ -46,9 +59,7 @@ export const riskRouter = domainRouter()
     }),
     async (c) => {
       const { customerId } = c.req.valid("param");
-      const store = c.var.store;
-      const [customer, rows] = await Promise.all([findCustomer(store, customerId), readCustomerRisks(store, customerId)]);
-      if (!customer) throw new ApiError("customer_not_found", `No customer ${customerId}.`);
+      const rows = await readCustomerRisks(c.var.store, customerId, c.var.prefetched);
       const lang = language(c);
       const all = rows.map((r) => ({ ...toRisk(r.risk, lang, r.currency), status: r.status }));
       const live = rows.filter((r) => r.status !== "canceled").sort((a, b) => b.risk.probability - a.risk.probability);
