@@ -25,13 +25,22 @@ export const bigPhone = (i: number) => `090${10_000_000 + i}`;
 export const bigCustomerId = (i: number) => `C-${String(i).padStart(7, "0")}`;
 export const bigSubscriptionId = (i: number) => `S-${String(i).padStart(7, "0")}`;
 
+const printedDecile = new Map<string, number>();
+
 export function progressLine(label: string, done: number, total: number, startedMs: number) {
   const pct = ((100 * done) / total).toFixed(1);
   const s = (Date.now() - startedMs) / 1000;
   const eta = done > 0 ? ((s / done) * (total - done)).toFixed(0) : "?";
   const line = `${label}: ${done.toLocaleString("en-US")}/${total.toLocaleString("en-US")} (${pct} %) ${s.toFixed(0)} s, ~${eta} s left`;
   if (process.stdout.isTTY) process.stdout.write(`\r${line.padEnd(90)}`);
-  else if (done === total || done % Math.max(1, Math.floor(total / 10)) < 1000) console.log(line);
+  else {
+    // Not a terminal (CI, a pipe): a line per tenth.
+    const decile = Math.floor((10 * done) / total);
+    if (decile > (printedDecile.get(label) ?? -1)) {
+      printedDecile.set(label, decile);
+      console.log(line);
+    }
+  }
 }
 const endProgress = () => process.stdout.isTTY && process.stdout.write("\n");
 

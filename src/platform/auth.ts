@@ -51,6 +51,22 @@ function prefetchFor(c: Context<AppEnv>): SQL | null {
 }
 
 const dialect = new SQLiteAsyncDialect();
+
+/**
+ * secret → SHA-256, for keys seen recently (an IVR sends the same key all day). Only the hash is
+ * remembered, never whether the key is valid: the key row is still read on every request, so a
+ * revoked key fails on its next request.
+ */
+const hashes = new Map<string, string>();
+async function hashOf(secret: string): Promise<string> {
+  let hash = hashes.get(secret);
+  if (!hash) {
+    hash = await sha256Hex(secret);
+    if (hashes.size >= 1_000) hashes.clear();
+    hashes.set(secret, hash);
+  }
+  return hash;
+}
 const KEY_TENANT = sql.raw("k.tenant_id");
 const settingsCache = new Map<string, TenantSettings>();
 
@@ -75,7 +91,7 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!match) throw new ApiError("invalid_api_key", "The Authorization header must be `Bearer <key>`.");
   const secret = match[1]!;
-  const hash = await sha256Hex(secret);
+  const hash = await hashOf(secret);
   const { db, now } = c.var.services;
   const prefetch = prefetches.length > 0 ? prefetchFor(c) : null;
   // Hand-written and run on the client directly: this statement is on every request's path.
