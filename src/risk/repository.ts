@@ -12,7 +12,7 @@ import { buildSamples, type HistoryEvent } from "./samples";
 import { train } from "./train";
 
 /** A stored risk row as the API shows it, in one language. */
-export function toRisk(row: Omit<RiskRow, "tenantId">, lang: Language, currency = "JPY") {
+export function toRisk(row: Omit<RiskRow, "tenantId" | "features">, lang: Language, currency = "JPY") {
   return {
     subscriptionId: row.subscriptionId,
     customerId: row.customerId,
@@ -84,14 +84,36 @@ export async function readCustomerRisks(store: TenantStore, customerId: string, 
 
 /** Keyset page of the at-risk list: revenue at risk, highest first, then subscription id. */
 export async function readAtRisk(store: TenantStore, band: string | undefined, limit: number, after: (string | number)[] | undefined) {
+  if (band) return readAtRiskBand(store, band, limit, after);
+  // All bands: each band's list is an index walk; merging three beats sorting the whole tenant.
+  const lists = await Promise.all(["high", "medium", "low"].map((b) => readAtRiskBand(store, b, limit, after)));
+  return lists
+    .flat()
+    .sort((x, y) => y.revenueAtRisk - x.revenueAtRisk || (x.subscriptionId < y.subscriptionId ? -1 : x.subscriptionId > y.subscriptionId ? 1 : 0))
+    .slice(0, limit + 1);
+}
+
+function readAtRiskBand(store: TenantStore, band: string, limit: number, after: (string | number)[] | undefined) {
   const r = riskFeatures;
   const keyset = after
     ? or(lt(r.revenueAtRisk, Number(after[0])), and(eq(r.revenueAtRisk, Number(after[0])), gt(r.subscriptionId, String(after[1]))))
     : undefined;
+  // Everything but the features record: the list never shows it, and it is the bulk of the row.
   return store.q
-    .select()
+    .select({
+      subscriptionId: r.subscriptionId,
+      customerId: r.customerId,
+      probability: r.probability,
+      score: r.score,
+      band: r.band,
+      drivers: r.drivers,
+      flags: r.flags,
+      revenueAtRisk: r.revenueAtRisk,
+      modelVersion: r.modelVersion,
+      computedAt: r.computedAt,
+    })
     .from(r)
-    .where(store.owns(r, band ? eq(r.band, band as "high") : undefined, gt(r.revenueAtRisk, 0), keyset))
+    .where(store.owns(r, eq(r.band, band as "high"), gt(r.revenueAtRisk, 0), keyset))
     .orderBy(desc(r.revenueAtRisk), asc(r.subscriptionId))
     .limit(limit + 1);
 }

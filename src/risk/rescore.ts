@@ -14,7 +14,7 @@ import { resolveSettings } from "../settings/schemas";
 import { enqueueWebhookEvent } from "../webhooks/outbox";
 import { applyEvent, applySignal, emptyFeatures, withPersonHistory, type RiskEvent, type RiskFeatures } from "./features";
 import { riskFlags, type PastSubscription } from "./flags";
-import { bandChange, modelFrom, scoreSubscription, upsertRiskRows, type RiskRow, type ScoredSubscription } from "./maintain";
+import { bandChange, JOINED, modelFrom, SCORED_COLUMNS, scoreSubscription, toRow, upsertRiskRows, type RiskRow, type ScoredRow } from "./maintain";
 import { DEFAULT_MODEL, type RiskBand, type RiskModel } from "./model";
 import { people } from "./samples";
 
@@ -23,34 +23,7 @@ export const RESCORE_CHUNK = 500;
 /** A row older than this is re-scored by the periodic job even without a new model. */
 export const RESCORE_MAX_AGE_MS = 24 * 3_600_000;
 
-type Row = { sub: ScoredSubscription; features: unknown; band: RiskBand | null; flags: string[] | null };
-
-/** The columns scoring reads, as plain SQL: on a million rows the ORM's row mapping triples the time. */
-const SCORED_COLUMNS = sql`subscriptions.id, subscriptions.customer_id, subscriptions.status, subscriptions.quantity,
-  subscriptions.interval_days, subscriptions.next_delivery_on, subscriptions.unit_price_amount, subscriptions.started_at,
-  subscriptions.deliveries_completed, subscriptions.active_discount, r.features, r.band, r.flags, r.tenant_id AS risk_tenant_id`;
-const JOINED = sql`subscriptions LEFT JOIN risk_features r ON r.tenant_id = subscriptions.tenant_id AND r.subscription_id = subscriptions.id`;
-
-function toRow(r: Record<string, unknown>): Row & { tenantId: string | null } {
-  return {
-    tenantId: (r.risk_tenant_id as string | null) ?? null,
-    sub: {
-      id: r.id as string,
-      customerId: r.customer_id as string,
-      status: r.status as string,
-      quantity: Number(r.quantity),
-      intervalDays: Number(r.interval_days),
-      nextDeliveryOn: (r.next_delivery_on as string | null) ?? null,
-      unitPriceAmount: Number(r.unit_price_amount),
-      startedAt: r.started_at as string,
-      deliveriesCompleted: Number(r.deliveries_completed),
-      activeDiscount: r.active_discount ? (JSON.parse(r.active_discount as string) as { endsOn: string | null }) : null,
-    },
-    features: r.features ? JSON.parse(r.features as string) : null,
-    band: (r.band as RiskBand | null) ?? null,
-    flags: r.flags ? (JSON.parse(r.flags as string) as string[]) : null,
-  };
-}
+type Row = ScoredRow;
 
 async function tenantContext(store: TenantStore) {
   const [t] = await store.q
