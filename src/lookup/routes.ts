@@ -30,7 +30,7 @@ type Found = { id: string; name: string | null; email: string | null; phone: str
  * key check (one statement, one round trip to a libSQL server).
  */
 export function lookupDocument(tenant: SQL, by: { phone: string } | { email: string }): SQL {
-  const match = "phone" in by ? sql`c.phone = ${by.phone}` : sql`c.email_normalized = ${by.email}`;
+  const match = "phone" in by ? sql`phone = ${by.phone}` : sql`email_normalized = ${by.email}`;
   return sql`SELECT json_group_array(json_object(
       'id', c.id, 'name', c.name, 'email', c.email, 'phone', c.phone, 'locale', c.locale,
       'subs', json((SELECT json_group_array(json_object(
@@ -40,7 +40,7 @@ export function lookupDocument(tenant: SQL, by: { phone: string } | { email: str
         'riskRow', ${RISK_ROW_JSON}))
         FROM subscriptions s LEFT JOIN risk_features r ON r.tenant_id = s.tenant_id AND r.subscription_id = s.id
         WHERE s.tenant_id = c.tenant_id AND s.customer_id = c.id))))
-    FROM customers c WHERE c.tenant_id = ${tenant} AND ${match}`;
+    FROM customers c WHERE c.rowid IN (SELECT rowid FROM customers WHERE tenant_id = ${tenant} AND ${match} LIMIT ${MAX_CANDIDATES + 1})`;
 }
 
 /** What to look up, from the query; null when the input is not usable (the handler then says why). */

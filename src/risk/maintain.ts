@@ -116,14 +116,14 @@ export function upsertRiskRows(store: TenantStore, rows: Omit<RiskRow, "tenantId
 }
 
 /** Every other subscription of the same person: customer records sharing the phone or the email. */
-export async function personHistory(store: TenantStore, subscriptionId: string, customerId: string): Promise<PastSubscription[]> {
+export async function personHistory(store: TenantStore, subscriptionId: string, customerId: string): Promise<(PastSubscription & { id: string })[]> {
   const me = await store.find(customers, eq(customers.id, customerId));
   if (!me) return [];
   const same = [eq(customers.id, customerId)];
   if (me.phone) same.push(eq(customers.phone, me.phone));
   if (me.emailNormalized) same.push(eq(customers.emailNormalized, me.emailNormalized));
   return store.q
-    .select({ status: subscriptions.status, deliveriesCompleted: subscriptions.deliveriesCompleted })
+    .select({ id: subscriptions.id, status: subscriptions.status, deliveriesCompleted: subscriptions.deliveriesCompleted })
     .from(subscriptions)
     .innerJoin(customers, and(eq(customers.tenantId, subscriptions.tenantId), eq(customers.id, subscriptions.customerId)))
     .where(store.owns(subscriptions, ne(subscriptions.id, subscriptionId), or(...same)));
@@ -206,4 +206,14 @@ export async function refreshRisk(store: TenantStore, subscriptionId: string, at
   const { row } = scoreSubscription(features, sub, model, today, instant.toISOString(), flags);
   await upsertRiskRows(store, [row]);
   if (found.band && found.band !== row.band) await enqueueWebhookEvent(store, "risk.band_changed", bandChange(row, found.band), instant);
+}
+
+/**
+ * After a subscription is cancelled: the same person's other live subscriptions now have an
+ * earlier cancellation (and maybe `first_delivery_canceller`). Call inside the same write.
+ */
+export async function refreshPersonRisk(store: TenantStore, subscriptionId: string, customerId: string, at: string): Promise<void> {
+  for (const other of await personHistory(store, subscriptionId, customerId)) {
+    if (other.status !== "canceled") await refreshRisk(store, other.id, at, undefined, { person: true });
+  }
 }

@@ -5,7 +5,7 @@ import { CustomerIdParam } from "../customers/schemas";
 import { ApiError } from "../platform/errors";
 import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse, page, PageQuery } from "../platform/openapi";
 import { decodeCursor, toPage } from "../platform/pagination";
-import { refreshRisk } from "../risk/maintain";
+import { refreshPersonRisk, refreshRisk } from "../risk/maintain";
 import { checkIfMatch, etag, IfMatchHeaders } from "../platform/versioning";
 import { findSubscription, getSubscription, toSubscription, type SubscriptionRow } from "./repository";
 import { Subscription, SubscriptionIdParam, UpsertSubscriptionBody } from "./schemas";
@@ -95,6 +95,7 @@ export const subscriptionsRouter = domainRouter()
         const next = { ...values, version: existing.version + 1, updatedAt: at };
         await s.update(subscriptions, next, eq(subscriptions.id, subscriptionId));
         await refreshRisk(s, subscriptionId, at, undefined, { person: true });
+        if (existing.status !== "canceled" && values.status === "canceled") await refreshPersonRisk(s, subscriptionId, b.customerId, at);
         return { row: { ...existing, ...next }, created: false };
       });
       c.header("ETag", etag(row.version));

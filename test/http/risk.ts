@@ -98,6 +98,14 @@ export function riskSuite(h: () => Harness) {
       const res = await risk(again);
       expect(res.body.flags).toEqual(["first_delivery_canceller"]);
       expect(res.body.drivers.map((d: { code: string }) => d.code)).toContain("serial_early_canceller");
+      // When a subscription is cancelled after one delivery, the person's other live ones learn it too.
+      const third = uid("C");
+      await h().request("PUT", `/v1/customers/${third}`, { key: t.key, body: customerBody({ phone: null, email: `${uid("y")}@example.jp` }) });
+      const keeps = await newSubscription(third, { deliveriesCompleted: 5 });
+      const goes = await newSubscription(third, { deliveriesCompleted: 1 });
+      expect((await risk(keeps)).body.flags).toEqual([]);
+      await h().request("PUT", `/v1/subscriptions/${goes}`, { key: t.key, body: subscriptionBody(third, { deliveriesCompleted: 1, status: "canceled" }) });
+      expect((await risk(keeps)).body.flags).toEqual(["first_delivery_canceller"]);
       // Someone else with no such history carries no flag.
       expect((await risk(await newSubscription(customerId, { deliveriesCompleted: 0 }))).body.flags).toEqual([]);
     });
