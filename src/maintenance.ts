@@ -1,12 +1,15 @@
 import type { Database } from "./db/client";
 import { expireDueFlows } from "./cancel-flows/expiry";
 import { resumeDuePauses } from "./plan-changes/auto-resume";
+import { rescoreStale } from "./risk/rescore";
 import { dispatchDueWebhooks } from "./webhooks/dispatcher";
 
 /** Background work both runtimes run: Node on a timer, Workers from cron and after writes. */
 export async function runMaintenance(db: Database, now: () => Date = () => new Date()) {
   const resumed = await resumeDuePauses(db, now());
   const abandoned = await expireDueFlows(db, now());
+  // A chunk per run: risk rows older than a day or than the tenant's newest model.
+  const rescored = await rescoreStale(db, now());
   const webhooks = await dispatchDueWebhooks(db, { now });
-  return { resumed, abandoned, webhooks };
+  return { resumed, abandoned, rescored, webhooks };
 }

@@ -326,6 +326,8 @@ export const riskFeatures = sqliteTable(
     primaryKey({ columns: [t.tenantId, t.subscriptionId] }),
     index("risk_features_at_risk").on(t.tenantId, t.band, t.revenueAtRisk, t.subscriptionId),
     index("risk_features_customer").on(t.tenantId, t.customerId),
+    // Periodic re-scoring walks the stalest rows first, across tenants.
+    index("risk_features_computed").on(t.computedAt),
   ],
 );
 

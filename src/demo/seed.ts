@@ -4,6 +4,7 @@ import { customers, events, subscriptions, type CancellationRecord } from "../db
 import { normalizePhone } from "../platform/phone";
 import { createTenant, issueKey } from "../tenants/keys";
 import { buildCancelHistory, insertCancelHistory } from "./cancel-history";
+import { seedDemoRisk } from "./risk";
 
 /**
  * Demo data for a fictional Japanese 定期購入 shop: customers, their subscriptions and an event
@@ -473,6 +474,7 @@ export async function seedDemo(db: Database, opts: SeedOptions): Promise<SeedRes
     await insertAll(tx, eventRows, (t, chunk) => t.insert(events).values(chunk));
     await insertCancelHistory(tx, DEMO_TENANT_ID, cancelHistory, opts.now);
   });
+  await seedDemoRisk(db, DEMO_TENANT_ID, opts.now);
 
   return {
     tenantId: DEMO_TENANT_ID,

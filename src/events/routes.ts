@@ -1,8 +1,10 @@
-import { inArray } from "drizzle-orm";
+import { and, inArray, ne } from "drizzle-orm";
 import { customers, events, subscriptions } from "../db/schema";
 import { fieldErrors, type ErrorCode, type FieldError } from "../platform/errors";
 import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse } from "../platform/openapi";
 import type { TenantStore } from "../platform/tenancy";
+import type { RiskEvent } from "../risk/features";
+import { refreshRisk } from "../risk/maintain";
 import { EVENT_TYPES, EventInput, IngestEventsBody, IngestEventsResponse } from "./schemas";
 
 type Result = {
@@ -95,8 +97,31 @@ export async function ingestEvents(store: TenantStore, items: unknown[], receive
     for (let i = 0; i < rows.length; i += CHUNK) {
       await s.insert(events, rows.slice(i, i + CHUNK));
     }
+    await refreshRiskForEvents(s, rows, receivedAt);
     return results;
   });
+}
+
+/**
+ * Applies the accepted events to the risk rows they concern: an event naming a subscription to
+ * that one; a customer-level event (e.g. a call) to each of the customer's live subscriptions.
+ */
+async function refreshRiskForEvents(s: TenantStore, rows: (typeof events.$inferInsert)[], at: string) {
+  const bySubscription = new Map<string, RiskEvent[]>();
+  const add = (id: string, e: RiskEvent) => bySubscription.set(id, [...(bySubscription.get(id) ?? []), e]);
+  const customerLevel = rows.filter((r) => !r.subscriptionId);
+  const owned = await selectIn([...new Set(customerLevel.map((r) => r.customerId))], (chunk) =>
+    s.q
+      .select({ id: subscriptions.id, customerId: subscriptions.customerId })
+      .from(subscriptions)
+      .where(s.owns(subscriptions, and(inArray(subscriptions.customerId, chunk), ne(subscriptions.status, "canceled")))),
+  );
+  for (const r of rows) {
+    const e = { type: r.type, occurredAt: r.occurredAt, data: r.data } as RiskEvent;
+    if (r.subscriptionId) add(r.subscriptionId, e);
+    else for (const o of owned) if (o.customerId === r.customerId) add(o.id, e);
+  }
+  for (const [id, list] of bySubscription) await refreshRisk(s, id, at, undefined, { events: list });
 }
 
 async function selectIn<T>(values: string[], query: (chunk: string[]) => Promise<T[]>): Promise<T[]> {

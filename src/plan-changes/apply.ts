@@ -7,6 +7,7 @@ import type { TenantStore } from "../platform/tenancy";
 import { checkIfMatch } from "../platform/versioning";
 import type { TenantSettings } from "../settings/schemas";
 import { getSubscription, toSubscription, type SubscriptionRow } from "../subscriptions/repository";
+import { refreshRisk } from "../risk/maintain";
 import { enqueueWebhookEvent } from "../webhooks/outbox";
 import { decide, type Plan, type PlanRequest } from "./rules";
 
@@ -78,6 +79,8 @@ export async function applyPlanChange(store: TenantStore, subscriptionId: string
     await s.insert(planChanges, change);
     const result = { subscription: toSubscription(updated), change: toChange({ ...change, tenantId: s.tenantId }) };
     await enqueueWebhookEvent(s, "subscription.changed", result, ctx.now);
+    // Skips and pauses are churn signals; any change moves the dates risk reads.
+    await refreshRisk(s, subscriptionId, at, request.type === "skip" || request.type === "pause" ? request.type : undefined);
     return result;
   });
 }

@@ -5,6 +5,7 @@ import { newId } from "../platform/crypto";
 import { localDate } from "../platform/dates";
 import { TenantStore } from "../platform/tenancy";
 import { resolveSettings } from "../settings/schemas";
+import { refreshRisk } from "../risk/maintain";
 import { toSubscription } from "../subscriptions/repository";
 import { enqueueWebhookEvent } from "../webhooks/outbox";
 import { planOf, snapshot, toChange } from "./apply";
@@ -39,6 +40,7 @@ export async function resumeDuePauses(db: Database, now: Date, batch = 200): Pro
         const change = { id: newId("chg"), subscriptionId: row.id, type: "resume", channel: "system", keyId: null, before: snapshot(planOf(row)), after: snapshot(plan), source: { reason: "pause_ended" }, createdAt: at };
         await s.insert(planChanges, change);
         await enqueueWebhookEvent(s, "subscription.changed", { subscription: toSubscription(updated), change: toChange({ ...change, tenantId: s.tenantId }) }, now);
+        await refreshRisk(s, row.id, at);
       }
       return due.length;
     });

@@ -1,7 +1,9 @@
-import { and, eq, isNull } from "drizzle-orm";
-import type { MiddlewareHandler } from "hono";
-import { apiKeys, tenants } from "../db/schema";
-import { resolveSettings } from "../settings/schemas";
+import type { InValue } from "@libsql/client";
+import { eq, sql, type SQL } from "drizzle-orm";
+import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
+import type { Context, MiddlewareHandler } from "hono";
+import { apiKeys } from "../db/schema";
+import { resolveSettings, type TenantSettings } from "../settings/schemas";
 import { sha256Hex, timingSafeEqual } from "./crypto";
 import type { AppEnv, Scope } from "./env";
 import { ApiError } from "./errors";
@@ -15,38 +17,103 @@ const LAST_USED_RESOLUTION_MS = 60_000;
  * hands the request a TenantStore bound to that tenant. Revoked keys fail on their next request
  * because every request reads the key row (an index seek on the hash).
  */
+/**
+ * A read a route may have answered together with the key check: built from the request, scoped by
+ * the key's own tenant (`tenant` is the SQL of the key row's tenant id), returning one value (for
+ * instance a JSON document). It rides in the key's statement, so the request costs one statement —
+ * one round trip to a libSQL server — and the key is still checked on every request.
+ */
+export type KeyPrefetch = (c: Context<AppEnv>, tenant: SQL, params: string[]) => SQL | null;
+const prefetches: { method: string; pattern: RegExp; build: KeyPrefetch }[] = [];
+
+/**
+ * Registers a prefetch for a route given as `METHOD /path/{param}/…`; the builder receives the
+ * path parameters in order (decoded).
+ */
+export function prefetchWithKey(route: `GET /${string}`, build: KeyPrefetch) {
+  const [method, path] = route.split(" ") as [string, string];
+  const pattern = new RegExp(`^${path.replace(/\{\w+\}/g, "([^/]+)")}$`);
+  prefetches.push({ method, pattern, build });
+}
+
+function prefetchFor(c: Context<AppEnv>): SQL | null {
+  for (const p of prefetches) {
+    if (p.method !== c.req.method) continue;
+    const m = p.pattern.exec(c.req.path);
+    if (!m) continue;
+    try {
+      return p.build(c, KEY_TENANT, m.slice(1).map(decodeURIComponent));
+    } catch {
+      return null; // e.g. a malformed escape: the route validates and answers
+    }
+  }
+  return null;
+}
+
+const dialect = new SQLiteAsyncDialect();
+
+/**
+ * secret → SHA-256, for keys seen recently (an IVR sends the same key all day). Only the hash is
+ * remembered, never whether the key is valid: the key row is still read on every request, so a
+ * revoked key fails on its next request.
+ */
+const hashes = new Map<string, string>();
+async function hashOf(secret: string): Promise<string> {
+  let hash = hashes.get(secret);
+  if (!hash) {
+    hash = await sha256Hex(secret);
+    if (hashes.size >= 1_000) hashes.clear();
+    hashes.set(secret, hash);
+  }
+  return hash;
+}
+const KEY_TENANT = sql.raw("k.tenant_id");
+const settingsCache = new Map<string, TenantSettings>();
+
+function settingsFrom(text: string): TenantSettings {
+  let s = settingsCache.get(text);
+  if (!s) {
+    s = resolveSettings(JSON.parse(text));
+    if (settingsCache.size > 10_000) settingsCache.clear();
+    settingsCache.set(text, s);
+  }
+  return s;
+}
+
+/**
+ * The one auth middleware: resolves `Authorization: Bearer <key>` to a tenant and scopes, and
+ * hands the request a TenantStore bound to that tenant. Revoked keys fail on their next request
+ * because every request reads the key row (an index seek on the hash); nothing is cached.
+ */
 export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   const header = c.req.header("authorization");
   if (!header) throw new ApiError("missing_api_key", "Send your API key as `Authorization: Bearer <key>`.");
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!match) throw new ApiError("invalid_api_key", "The Authorization header must be `Bearer <key>`.");
   const secret = match[1]!;
-  const hash = await sha256Hex(secret);
+  const hash = await hashOf(secret);
   const { db, now } = c.var.services;
-  const [key] = await db.orm
-    .select({
-      id: apiKeys.id,
-      tenantId: apiKeys.tenantId,
-      scopes: apiKeys.scopes,
-      secretHash: apiKeys.secretHash,
-      lastUsedAt: apiKeys.lastUsedAt,
-      // The tenant's rules come with the key: one round trip authenticates and configures the request.
-      settings: tenants.settings,
-    })
-    .from(apiKeys)
-    .innerJoin(tenants, eq(tenants.id, apiKeys.tenantId))
-    .where(and(eq(apiKeys.secretHash, hash), isNull(apiKeys.revokedAt)))
-    .limit(1);
-  if (!key || !timingSafeEqual(key.secretHash, hash)) {
+  const prefetch = prefetches.length > 0 ? prefetchFor(c) : null;
+  // Hand-written and run on the client directly: this statement is on every request's path.
+  const query = dialect.sqlToQuery(sql`SELECT k.id, k.tenant_id, k.scopes, k.secret_hash, k.last_used_at, t.settings${
+    prefetch ? sql`, (${prefetch}) AS prefetch` : sql``
+  } FROM api_keys k JOIN tenants t ON t.id = k.tenant_id WHERE k.secret_hash = ${hash} AND k.revoked_at IS NULL LIMIT 1`);
+  const { rows } = await db.client.execute({ sql: query.sql, args: query.params as InValue[] });
+  const key = rows[0];
+  if (!key || !timingSafeEqual(String(key.secret_hash), hash)) {
     throw new ApiError("invalid_api_key", "The API key is unknown or has been revoked.");
   }
-  c.set("caller", { tenantId: key.tenantId, keyId: key.id, scopes: key.scopes as Scope[], settings: resolveSettings(key.settings) });
-  c.set("store", new TenantStore(db, key.tenantId));
+  const tenantId = String(key.tenant_id);
+  const keyId = String(key.id);
+  c.set("caller", { tenantId, keyId, scopes: JSON.parse(String(key.scopes)) as Scope[], settings: settingsFrom(String(key.settings ?? "{}")) });
+  c.set("store", new TenantStore(db, tenantId));
+  if (prefetch) c.set("prefetched", key.prefetch === null || key.prefetch === undefined ? null : String(key.prefetch));
 
   const at = now();
-  if (!key.lastUsedAt || at.getTime() - Date.parse(key.lastUsedAt) > LAST_USED_RESOLUTION_MS) {
+  const lastUsedAt = key.last_used_at === null ? null : String(key.last_used_at);
+  if (!lastUsedAt || at.getTime() - Date.parse(lastUsedAt) > LAST_USED_RESOLUTION_MS) {
     const touch = db
-      .write((tx) => tx.update(apiKeys).set({ lastUsedAt: at.toISOString() }).where(eq(apiKeys.id, key.id)))
+      .write((tx) => tx.update(apiKeys).set({ lastUsedAt: at.toISOString() }).where(eq(apiKeys.id, keyId)))
       .catch(() => undefined); // bookkeeping only: never fail a request over it
     waitUntil(c, touch);
   }

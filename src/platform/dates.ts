@@ -5,8 +5,21 @@
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
+const lastDate = new Map<string, { minute: number; date: string }>();
+
 /** The local calendar date of `instant` in `timeZone`. */
 export function localDate(instant: Date, timeZone: string): string {
+  // Every time zone changes date on a whole minute: within one minute the answer is the same.
+  const minute = Math.floor(instant.getTime() / 60_000);
+  const last = lastDate.get(timeZone);
+  if (last && last.minute === minute) return last.date;
+  const date = formatDate(instant, timeZone);
+  if (lastDate.size > 1_000) lastDate.clear();
+  lastDate.set(timeZone, { minute, date });
+  return date;
+}
+
+function formatDate(instant: Date, timeZone: string): string {
   let f = formatters.get(timeZone);
   if (!f) {
     f = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });

@@ -27,5 +27,7 @@ export type AppEnv = {
     /** The tenant-scoped data layer; the only way route handlers reach tenant data. */
     store: TenantStore;
     requestId: string;
+    /** What the route's key prefetch read with the key check (see platform/auth), when it has one. */
+    prefetched?: string | null;
   };
 };

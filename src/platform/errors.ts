@@ -32,6 +32,7 @@ export const ERROR_STATUS = {
   reason_already_given: 409,
   no_offer_shown: 409,
   offer_not_shown: 409,
+  ambiguous_customer: 409,
   version_conflict: 412,
   payload_too_large: 413,
   unsupported_media_type: 415,
@@ -50,6 +51,7 @@ export const ERROR_STATUS = {
   fee_acknowledgement_required: 422,
   offer_copy_rejected: 422,
   invalid_offer: 422,
+  insufficient_history: 422,
   internal_error: 500,
   database_unavailable: 503,
 } as const;
@@ -84,6 +86,7 @@ const TITLES: Record<ErrorCode, string> = {
   reason_already_given: "A reason was already given in this cancel flow",
   no_offer_shown: "No offer was shown in this cancel flow",
   offer_not_shown: "That offer was not shown in this cancel flow",
+  ambiguous_customer: "Several customers match",
   version_conflict: "The resource has changed since the version you sent",
   payload_too_large: "The request body is too large",
   unsupported_media_type: "The request body must be application/json",
@@ -102,6 +105,7 @@ const TITLES: Record<ErrorCode, string> = {
   fee_acknowledgement_required: "The disclosed early-cancellation fee must be acknowledged",
   offer_copy_rejected: "The offer copy is not allowed",
   invalid_offer: "The offer is not valid",
+  insufficient_history: "Not enough history to train a model",
   internal_error: "Internal error",
   database_unavailable: "The database is unavailable",
 };

@@ -9,6 +9,10 @@ export function normalizePhone(input: string, defaultCountry: "JP" = "JP"): stri
   // NFKC turns full-width digits, ＋ and （） into ASCII; the rest is punctuation people add.
   let s = input.normalize("NFKC").replace(/[\s\-‐‑‒–—―ー−().]/g, "");
   if (!/^\+?\d{6,17}$/.test(s)) return null;
+  // Mobile numbers (070/080/090 + 8 digits) are most of what an IVR sees: recognised without the
+  // metadata parser, in any of the forms below (national, +81 / 81 / 0081, caller-ID without the 0).
+  const mobile = /^(?:0|\+81|81|0081|010 ?81)?([789]0[1-9]\d{7})$/.exec(s);
+  if (mobile) return `+81${mobile[1]}`;
   if (s.startsWith("00")) s = "+" + s.slice(2); // 0081… international access form
   else if (s.startsWith("010")) s = "+" + s.slice(3); // Japan's own international prefix
   else if (/^81[1-9]\d{8,9}$/.test(s)) s = "+" + s; // country code without the plus

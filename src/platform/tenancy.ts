@@ -1,4 +1,4 @@
-import { and, eq, type SQL } from "drizzle-orm";
+import { and, eq, sql, type SQL } from "drizzle-orm";
 import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { Database, Queryable } from "../db/client";
 import { tenants } from "../db/schema";
@@ -50,6 +50,17 @@ export class TenantStore {
 
   delete<T extends TenantTable>(table: T, ...conditions: (SQL | undefined)[]) {
     return this.q.delete(table).where(this.owns(table, ...conditions));
+  }
+
+  /**
+   * One value computed by SQL that `build` scopes with the tenant expression it is given — the
+   * same builder the auth middleware can run with the key check (platform/auth prefetchWithKey).
+   */
+  async scalar(build: (tenant: SQL) => SQL): Promise<unknown> {
+    const rows = (await this.q.all(sql`SELECT (${build(sql`${this.tenantId}`)}) AS v`)) as Record<string, unknown>[] | unknown[][];
+    const row = rows[0] as Record<string, unknown> | unknown[] | undefined;
+    if (!row) return null;
+    return Array.isArray(row) ? row[0] : row.v;
   }
 
   /** The tenant's own row (name, stored settings). */

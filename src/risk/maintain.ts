@@ -2,14 +2,218 @@
  * The seam through which every write that changes what risk reads keeps `risk_features` current.
  * Call it inside the write's own transaction (with the transaction's store), after the write.
  *
- * TODO(#6): implemented by the risk work; until then it does nothing.
+ * Cost on the write path: one read (the subscription joined with its features row, the tenant's
+ * settings and active model) and one upsert; plus, only when the band moves, the webhook outbox.
+ * Person-level history (earlier cancellations of the same person) is looked up only when asked
+ * (`person: true`, on subscription sync), because it needs the other customer records.
  */
+import { and, eq, ne, or, sql } from "drizzle-orm";
+import { customers, riskFeatures, subscriptions } from "../db/schema";
+import { localDate } from "../platform/dates";
 import type { TenantStore } from "../platform/tenancy";
-import type { RiskSignal } from "./features";
+import { resolveSettings } from "../settings/schemas";
+import { enqueueWebhookEvent } from "../webhooks/outbox";
+import { applyEvent, applySignal, emptyFeatures, withPersonHistory, withSubscription, type RiskEvent, type RiskFeatures, type RiskSignal } from "./features";
+import { riskFlags, type PastSubscription } from "./flags";
+import { DEFAULT_MODEL, score, type RiskBand, type RiskModel, type RiskScore } from "./model";
 
-export async function refreshRisk(store: TenantStore, subscriptionId: string, at: string, signal?: RiskSignal): Promise<void> {
-  void store;
-  void subscriptionId;
-  void at;
-  void signal;
+export type RiskRow = typeof riskFeatures.$inferSelect;
+
+/** What a subscription row must offer to be scored. */
+export type ScoredSubscription = {
+  id: string;
+  customerId: string;
+  status: string;
+  quantity: number;
+  intervalDays: number;
+  nextDeliveryOn: string | null;
+  unitPriceAmount: number;
+  startedAt: string;
+  deliveriesCompleted: number;
+  activeDiscount: { endsOn: string | null } | null;
+};
+
+/** Deliveries a year ahead are "remaining value": what the merchant loses if this one leaves. */
+export const REMAINING_VALUE_DAYS = 365;
+
+/** Value (minor units) of the deliveries in the next year; nothing for a cancelled subscription. */
+export function remainingValue(sub: Pick<ScoredSubscription, "status" | "unitPriceAmount" | "quantity" | "intervalDays">): number {
+  if (sub.status === "canceled" || sub.intervalDays <= 0) return 0;
+  return Math.round((sub.unitPriceAmount * sub.quantity * REMAINING_VALUE_DAYS) / sub.intervalDays);
+}
+
+/** A stored model JSON back to a RiskModel; anything unreadable falls back to the default model. */
+export function modelFrom(json: unknown): RiskModel {
+  if (json && typeof json === "object" && "coefficients" in json && "version" in json) return json as RiskModel;
+  return DEFAULT_MODEL;
+}
+
+/**
+ * Pure: refreshes the derived features for `today`, scores them and builds the row to store.
+ * `flags` are carried over from the last person-history lookup unless given.
+ */
+export function scoreSubscription(
+  features: RiskFeatures,
+  sub: ScoredSubscription,
+  model: RiskModel,
+  today: string,
+  computedAt: string,
+  flags: string[],
+): { features: RiskFeatures; score: RiskScore; row: Omit<RiskRow, "tenantId"> } {
+  const f = withSubscription(features, { ...sub, activeDiscount: sub.activeDiscount }, today);
+  const s = score(model, f);
+  return {
+    features: f,
+    score: s,
+    row: {
+      subscriptionId: sub.id,
+      customerId: sub.customerId,
+      features: f as unknown as Record<string, unknown>,
+      probability: s.probability,
+      score: s.score,
+      band: s.band,
+      drivers: s.drivers,
+      flags,
+      revenueAtRisk: Math.round(s.probability * remainingValue(sub)),
+      modelVersion: s.modelVersion,
+      computedAt,
+    },
+  };
+}
+
+/** The payload of `risk.band_changed`. */
+export function bandChange(row: Omit<RiskRow, "tenantId">, previousBand: RiskBand) {
+  return {
+    subscriptionId: row.subscriptionId,
+    customerId: row.customerId,
+    previousBand,
+    band: row.band,
+    score: row.score,
+    probability: row.probability,
+    modelVersion: row.modelVersion,
+    computedAt: row.computedAt,
+  };
+}
+
+/** Upsert of whole risk rows (one statement for many rows). */
+export function upsertRiskRows(store: TenantStore, rows: Omit<RiskRow, "tenantId">[]) {
+  const excluded = (col: string) => sql.raw(`excluded.${col}`);
+  return store.insert(riskFeatures, rows).onConflictDoUpdate({
+    target: [riskFeatures.tenantId, riskFeatures.subscriptionId],
+    set: {
+      customerId: excluded("customer_id"),
+      features: excluded("features"),
+      probability: excluded("probability"),
+      score: excluded("score"),
+      band: excluded("band"),
+      drivers: excluded("drivers"),
+      flags: excluded("flags"),
+      revenueAtRisk: excluded("revenue_at_risk"),
+      modelVersion: excluded("model_version"),
+      computedAt: excluded("computed_at"),
+    },
+  });
+}
+
+/** Every other subscription of the same person: customer records sharing the phone or the email. */
+export async function personHistory(store: TenantStore, subscriptionId: string, customerId: string): Promise<(PastSubscription & { id: string })[]> {
+  const me = await store.find(customers, eq(customers.id, customerId));
+  if (!me) return [];
+  const same = [eq(customers.id, customerId)];
+  if (me.phone) same.push(eq(customers.phone, me.phone));
+  if (me.emailNormalized) same.push(eq(customers.emailNormalized, me.emailNormalized));
+  return store.q
+    .select({ id: subscriptions.id, status: subscriptions.status, deliveriesCompleted: subscriptions.deliveriesCompleted })
+    .from(subscriptions)
+    .innerJoin(customers, and(eq(customers.tenantId, subscriptions.tenantId), eq(customers.id, subscriptions.customerId)))
+    .where(store.owns(subscriptions, ne(subscriptions.id, subscriptionId), or(...same)));
+}
+
+/** A subscription with its stored risk state, as scoring reads it. */
+export type ScoredRow = { sub: ScoredSubscription; features: unknown; band: RiskBand | null; flags: string[] | null };
+
+/** The columns scoring reads, as plain SQL: on a million rows the ORM's row mapping triples the time. */
+export const SCORED_COLUMNS = sql`subscriptions.id, subscriptions.customer_id, subscriptions.status, subscriptions.quantity,
+  subscriptions.interval_days, subscriptions.next_delivery_on, subscriptions.unit_price_amount, subscriptions.started_at,
+  subscriptions.deliveries_completed, subscriptions.active_discount, r.features, r.band, r.flags, r.tenant_id AS risk_tenant_id`;
+export const JOINED = sql`subscriptions LEFT JOIN risk_features r ON r.tenant_id = subscriptions.tenant_id AND r.subscription_id = subscriptions.id`;
+
+export function toRow(r: Record<string, unknown>): ScoredRow & { tenantId: string | null } {
+  return {
+    tenantId: (r.risk_tenant_id as string | null) ?? null,
+    sub: {
+      id: r.id as string,
+      customerId: r.customer_id as string,
+      status: r.status as string,
+      quantity: Number(r.quantity),
+      intervalDays: Number(r.interval_days),
+      nextDeliveryOn: (r.next_delivery_on as string | null) ?? null,
+      unitPriceAmount: Number(r.unit_price_amount),
+      startedAt: r.started_at as string,
+      deliveriesCompleted: Number(r.deliveries_completed),
+      activeDiscount: r.active_discount ? (JSON.parse(r.active_discount as string) as { endsOn: string | null }) : null,
+    },
+    features: r.features ? JSON.parse(r.features as string) : null,
+    band: (r.band as RiskBand | null) ?? null,
+    flags: r.flags ? (JSON.parse(r.flags as string) as string[]) : null,
+  };
+}
+
+export type RefreshOptions = {
+  /** Merchant events to apply (from POST /v1/events), in any order. */
+  events?: readonly RiskEvent[];
+  /** Re-read the person's other subscriptions (earlier cancellations, flags). */
+  person?: boolean;
+};
+
+/**
+ * Brings one subscription's risk row up to date after a write, inside that write's transaction:
+ * applies the signal and events, re-derives the features for today, scores with the tenant's
+ * active model and upserts the row. A band that moved queues `risk.band_changed`. A subscription
+ * that does not exist is ignored.
+ */
+export async function refreshRisk(store: TenantStore, subscriptionId: string, at: string, signal?: RiskSignal, opts: RefreshOptions = {}): Promise<void> {
+  // One read: the subscription, its risk row, the tenant's time zone and active model.
+  const [raw] = (await store.q.all(
+    sql`SELECT ${SCORED_COLUMNS}, t.settings AS tenant_settings, m.model AS active_model FROM ${JOINED}
+      JOIN tenants t ON t.id = subscriptions.tenant_id
+      LEFT JOIN risk_models m ON m.tenant_id = subscriptions.tenant_id AND m.active = 1
+      WHERE ${store.owns(subscriptions, eq(subscriptions.id, subscriptionId))} LIMIT 1`,
+  )) as Record<string, unknown>[];
+  if (!raw) return;
+  const found = toRow(raw);
+  const { timeZone } = resolveSettings(JSON.parse((raw.tenant_settings as string | null) ?? "{}"));
+  const model = raw.active_model ? modelFrom(JSON.parse(raw.active_model as string)) : DEFAULT_MODEL;
+  const instant = new Date(at);
+  const today = localDate(instant, timeZone);
+  const sub = found.sub;
+
+  let features = (found.features as RiskFeatures | null) ?? emptyFeatures();
+  if (opts.events?.length) {
+    const ordered = [...opts.events].sort((a, b) => (a.occurredAt < b.occurredAt ? -1 : a.occurredAt > b.occurredAt ? 1 : 0));
+    const ctx = { timeZone, quantity: sub.quantity, intervalDays: sub.intervalDays };
+    for (const e of ordered) features = applyEvent(features, e, ctx);
+  }
+  if (signal) features = applySignal(features, signal, today);
+
+  let flags = found.flags ?? [];
+  if (opts.person || !found.features) {
+    const past = await personHistory(store, sub.id, sub.customerId);
+    features = withPersonHistory(features, past);
+    flags = riskFlags({ pastSubscriptionsOfSamePerson: past });
+  }
+
+  const { row } = scoreSubscription(features, sub, model, today, instant.toISOString(), flags);
+  await upsertRiskRows(store, [row]);
+  if (found.band && found.band !== row.band) await enqueueWebhookEvent(store, "risk.band_changed", bandChange(row, found.band), instant);
+}
+
+/**
+ * After a subscription is cancelled: the same person's other live subscriptions now have an
+ * earlier cancellation (and maybe `first_delivery_canceller`). Call inside the same write.
+ */
+export async function refreshPersonRisk(store: TenantStore, subscriptionId: string, customerId: string, at: string): Promise<void> {
+  for (const other of await personHistory(store, subscriptionId, customerId)) {
+    if (other.status !== "canceled") await refreshRisk(store, other.id, at, undefined, { person: true });
+  }
 }

@@ -5,6 +5,7 @@ import { CustomerIdParam } from "../customers/schemas";
 import { ApiError } from "../platform/errors";
 import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse, page, PageQuery } from "../platform/openapi";
 import { decodeCursor, toPage } from "../platform/pagination";
+import { refreshPersonRisk, refreshRisk } from "../risk/maintain";
 import { checkIfMatch, etag, IfMatchHeaders } from "../platform/versioning";
 import { findSubscription, getSubscription, toSubscription, type SubscriptionRow } from "./repository";
 import { Subscription, SubscriptionIdParam, UpsertSubscriptionBody } from "./schemas";
@@ -86,12 +87,15 @@ export const subscriptionsRouter = domainRouter()
         if (!existing) {
           const row = { ...values, id: subscriptionId, version: 1, consecutiveSkips: 0, createdAt: at, updatedAt: at, activeDiscount: null, cancellation: null };
           await s.insert(subscriptions, row);
+          await refreshRisk(s, subscriptionId, at, undefined, { person: true });
           return { row: { ...row, tenantId: s.tenantId }, created: true };
         }
         const changed = SYNCED.some((k) => existing[k] !== (values as Record<string, unknown>)[k]);
         if (!changed) return { row: existing, created: false };
         const next = { ...values, version: existing.version + 1, updatedAt: at };
         await s.update(subscriptions, next, eq(subscriptions.id, subscriptionId));
+        await refreshRisk(s, subscriptionId, at, undefined, { person: true });
+        if (existing.status !== "canceled" && values.status === "canceled") await refreshPersonRisk(s, subscriptionId, b.customerId, at);
         return { row: { ...existing, ...next }, created: false };
       });
       c.header("ETag", etag(row.version));

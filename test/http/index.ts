@@ -9,6 +9,8 @@ import { metaSuite } from "./meta";
 import { subscriptionsSuite } from "./subscriptions";
 import { planChangesSuite } from "./plan-changes";
 import { cancelFlowsSuite } from "./cancel-flows";
+import { riskSuite } from "./risk";
+import { lookupSuite } from "./lookup";
 
 /** The HTTP suite both runtimes run: Node on an embedded file, workerd on sqld. */
 export function httpSuite(h: () => Harness) {
@@ -19,6 +21,8 @@ export function httpSuite(h: () => Harness) {
   planChangesSuite(h);
   cancelFlowsSuite(h);
   eventsSuite(h);
+  riskSuite(h);
+  lookupSuite(h);
   errorsSuite(h);
   idempotencySuite(h);
   crossTenantSuite(h);

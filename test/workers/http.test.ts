@@ -91,3 +91,38 @@ describe("webhooks from the Worker", () => {
     expect(mine).toMatchObject({ error: null, verified: { type: "subscription.changed" } });
   });
 });
+
+describe("round trips to sqld", () => {
+  /** Counts the Worker's HTTP requests to sqld while `fn` runs. */
+  async function roundTrips(fn: () => Promise<unknown>): Promise<number> {
+    const real = globalThis.fetch;
+    let calls = 0;
+    globalThis.fetch = ((input: RequestInfo | URL, init?: RequestInit) => {
+      const url = input instanceof Request ? input.url : String(input);
+      if (url.startsWith(sqldUrl)) calls++;
+      return real(input, init);
+    }) as typeof fetch;
+    try {
+      await fn();
+    } finally {
+      globalThis.fetch = real;
+    }
+    return calls;
+  }
+
+  it("a lookup and the risk reads cost one round trip each, key check included", async () => {
+    const t = await h.tenant();
+    const c = uid("C");
+    const s = uid("S");
+    await h.request("PUT", `/v1/customers/${c}`, { key: t.key, body: customerBody({ phone: "090-5555-0101" }) });
+    await h.request("PUT", `/v1/subscriptions/${s}`, { key: t.key, body: subscriptionBody(c) });
+    await h.request("GET", "/v1/lookup?phone=09055550101", { key: t.key }); // the key's first use is recorded once, in the background
+    await new Promise((r) => setTimeout(r, 300));
+    let res: Awaited<ReturnType<typeof h.request>> | undefined;
+    expect(await roundTrips(async () => (res = await h.request("GET", "/v1/lookup?phone=9055550101", { key: t.key })))).toBe(1);
+    expect(res!.status).toBe(200);
+    expect(res!.body.customer.id).toBe(c);
+    expect(await roundTrips(() => h.request("GET", `/v1/subscriptions/${s}/risk`, { key: t.key }))).toBe(1);
+    expect(await roundTrips(() => h.request("GET", `/v1/customers/${c}/risk`, { key: t.key }))).toBe(1);
+  });
+});

@@ -1,0 +1,167 @@
+/**
+ * A tenant with 1,000,000 subscriptions (800,000 customers, their risk rows) in an embedded
+ * libSQL file under data/, for the risk and lookup benchmarks. Seeded once and reused: the file
+ * is kept between runs and rebuilt only when the seed version or size changes.
+ */
+import type { InValue } from "@libsql/client";
+import { existsSync, rmSync } from "node:fs";
+import type { Database } from "../src/db/client";
+import { migrateDatabase, openDatabase } from "../src/db/node";
+import { addDays, localDate } from "../src/platform/dates";
+import { seededRng } from "../src/platform/random";
+import { emptyFeatures, type RiskFeatures } from "../src/risk/features";
+import { scoreSubscription } from "../src/risk/maintain";
+import { DEFAULT_MODEL } from "../src/risk/model";
+import { createTenant, issueKey } from "../src/tenants/keys";
+
+export const BIG_TENANT_ID = "ten_bench_1m";
+export const BIG_API_KEY = "tsz_bench_OneMillionSubscriptions2026";
+const SEED_VERSION = "v1";
+
+export type BigTenant = { db: Database; subscriptions: number; customers: number; seededSeconds: number | null };
+
+/** Customer i's phone: 090-1xxx-xxxx. */
+export const bigPhone = (i: number) => `090${10_000_000 + i}`;
+export const bigCustomerId = (i: number) => `C-${String(i).padStart(7, "0")}`;
+export const bigSubscriptionId = (i: number) => `S-${String(i).padStart(7, "0")}`;
+
+const printedDecile = new Map<string, number>();
+
+export function progressLine(label: string, done: number, total: number, startedMs: number) {
+  const pct = ((100 * done) / total).toFixed(1);
+  const s = (Date.now() - startedMs) / 1000;
+  const eta = done > 0 ? ((s / done) * (total - done)).toFixed(0) : "?";
+  const line = `${label}: ${done.toLocaleString("en-US")}/${total.toLocaleString("en-US")} (${pct} %) ${s.toFixed(0)} s, ~${eta} s left`;
+  if (process.stdout.isTTY) process.stdout.write(`\r${line.padEnd(90)}`);
+  else {
+    // Not a terminal (CI, a pipe): a line per tenth.
+    const decile = Math.floor((10 * done) / total);
+    if (decile > (printedDecile.get(label) ?? -1)) {
+      printedDecile.set(label, decile);
+      console.log(line);
+    }
+  }
+}
+const endProgress = () => process.stdout.isTTY && process.stdout.write("\n");
+
+export async function openBigTenant(path: string, subscriptionCount = 1_000_000): Promise<BigTenant> {
+  const customerCount = Math.round(subscriptionCount * 0.8);
+  const label = `bench ${SEED_VERSION} ${subscriptionCount}`;
+  if (existsSync(path)) {
+    const db = await openDatabase(`file:${path}`);
+    await migrateDatabase(db);
+    const rs = await db.client.execute({ sql: "SELECT name FROM tenants WHERE id = ?", args: [BIG_TENANT_ID] });
+    if (rs.rows[0]?.name === label) return { db, subscriptions: subscriptionCount, customers: customerCount, seededSeconds: null };
+    db.client.close();
+    for (const suffix of ["", "-wal", "-shm"]) rmSync(path + suffix, { force: true });
+  }
+  const started = Date.now();
+  const db = await openDatabase(`file:${path}`);
+  await migrateDatabase(db);
+  await db.client.execute("PRAGMA synchronous = OFF");
+  const now = new Date();
+  const today = localDate(now, "Asia/Tokyo");
+  const rng = seededRng(0x31_4d);
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rng() * xs.length)]!;
+
+  // One transaction per chunk of many multi-row statements: bulk speed, bounded memory.
+  const insertRows = async (table: string, cols: string[], total: number, row: (i: number) => InValue[], rowsPerStatement: number, what: string) => {
+    const t0 = Date.now();
+    const placeholders = `(${cols.map(() => "?").join(",")})`;
+    for (let i = 0; i < total; ) {
+      const tx = await db.client.transaction("write");
+      for (let n = 0; n < 200 && i < total; n++) {
+        const count = Math.min(rowsPerStatement, total - i);
+        const args: InValue[] = [];
+        for (let k = 0; k < count; k++) args.push(...row(i + k));
+        await tx.execute({ sql: `INSERT INTO ${table} (${cols.join(",")}) VALUES ${Array(count).fill(placeholders).join(",")}`, args });
+        i += count;
+      }
+      await tx.commit();
+      progressLine(what, i, total, t0);
+    }
+    endProgress();
+  };
+
+  await db.write(async (tx) => {
+    await createTenant(tx, { id: BIG_TENANT_ID, name: "bench (seeding)", at: now });
+    await issueKey(tx, { tenantId: BIG_TENANT_ID, name: "bench", scopes: ["read", "write", "admin"], at: now, secret: BIG_API_KEY });
+  });
+
+  const iso = now.toISOString();
+  await insertRows(
+    "customers",
+    ["tenant_id", "id", "name", "email", "email_normalized", "phone", "locale", "marketing_consent", "created_at", "updated_at"],
+    customerCount,
+    (i) => {
+      const email = `c${i}@bench.example.jp`;
+      return [BIG_TENANT_ID, bigCustomerId(i), `顧客 ${i}`, email, email, `+81${bigPhone(i).slice(1)}`, "ja", 1, iso, iso];
+    },
+    100,
+    "customers",
+  );
+
+  const PRICES = [980, 1980, 2980, 3980, 5980, 9800];
+  const INTERVALS = [14, 30, 30, 30, 45, 60];
+  type Sub = { id: string; customerId: string; status: "active" | "paused" | "canceled"; quantity: number; intervalDays: number; nextDeliveryOn: string | null; unitPriceAmount: number; startedAt: string; deliveriesCompleted: number; activeDiscount: null };
+  const subs: Sub[] = new Array(subscriptionCount);
+  for (let i = 0; i < subscriptionCount; i++) {
+    const r = rng();
+    const status = r < 0.85 ? "active" : r < 0.92 ? "paused" : "canceled";
+    const intervalDays = pick(INTERVALS);
+    const ageDays = Math.floor(rng() * 1000);
+    subs[i] = {
+      id: bigSubscriptionId(i),
+      customerId: bigCustomerId(i % customerCount),
+      status,
+      quantity: rng() < 0.9 ? 1 : 2,
+      intervalDays,
+      nextDeliveryOn: status === "canceled" ? null : addDays(today, 1 + Math.floor(rng() * intervalDays)),
+      unitPriceAmount: pick(PRICES),
+      startedAt: `${addDays(today, -ageDays)}T01:00:00.000Z`,
+      deliveriesCompleted: Math.floor(ageDays / intervalDays),
+      activeDiscount: null,
+    };
+  }
+  await insertRows(
+    "subscriptions",
+    ["tenant_id", "id", "customer_id", "product_sku", "product_name", "product_category", "quantity", "interval_days", "next_delivery_on", "unit_price_amount", "currency", "status", "started_at", "deliveries_completed", "canceled_at", "version", "created_at", "updated_at"],
+    subscriptionCount,
+    (i) => {
+      const s = subs[i]!;
+      return [BIG_TENANT_ID, s.id, s.customerId, "AOJIRU-30", "国産大麦若葉の青汁 30包", "health_food", s.quantity, s.intervalDays, s.nextDeliveryOn, s.unitPriceAmount, "JPY", s.status, s.startedAt, s.deliveriesCompleted, s.status === "canceled" ? iso : null, 1, s.startedAt, iso];
+    },
+    50,
+    "subscriptions",
+  );
+
+  // Signals drawn at realistic rates, scored with the default model as the write path would.
+  const features = (): RiskFeatures => {
+    const f = emptyFeatures();
+    const dates = (n: number) => Array.from({ length: n }, () => addDays(today, -Math.floor(rng() * 80))).sort();
+    if (rng() < 0.2) f.recent.skips = dates(1 + Math.floor(rng() * 2));
+    if (rng() < 0.05) f.recent.cancelRequests = dates(1);
+    if (rng() < 0.06) f.recent.complaints = dates(1);
+    if (rng() < 0.35) {
+      f.lastNps = Math.floor(rng() * 11);
+      f.lastNpsOn = addDays(today, -Math.floor(rng() * 60));
+    }
+    if (rng() < 0.3) f.stock = { units: Math.floor(rng() * 4), reportedOn: addDays(today, -Math.floor(rng() * 20)) };
+    return f;
+  };
+  await insertRows(
+    "risk_features",
+    ["tenant_id", "subscription_id", "customer_id", "features", "probability", "score", "band", "drivers", "flags", "revenue_at_risk", "model_version", "computed_at"],
+    subscriptionCount,
+    (i) => {
+      const { row } = scoreSubscription(features(), subs[i]!, DEFAULT_MODEL, today, iso, []);
+      return [BIG_TENANT_ID, row.subscriptionId, row.customerId, JSON.stringify(row.features), row.probability, row.score, row.band, JSON.stringify(row.drivers), "[]", row.revenueAtRisk, row.modelVersion, row.computedAt];
+    },
+    100,
+    "risk rows",
+  );
+  await db.client.execute({ sql: "UPDATE tenants SET name = ? WHERE id = ?", args: [label, BIG_TENANT_ID] });
+  await db.client.execute("PRAGMA synchronous = NORMAL");
+  await db.client.execute("ANALYZE");
+  return { db, subscriptions: subscriptionCount, customers: customerCount, seededSeconds: (Date.now() - started) / 1000 };
+}

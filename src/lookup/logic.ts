@@ -1,0 +1,79 @@
+/**
+ * The data dip's decisions: which subscription the call is most likely about, what to suggest
+ * when the offer engine has nothing, and the call's route and speech. Pure.
+ */
+import type { Driver, RiskBand } from "../risk/model";
+import { monthlyValueYen, route, speech, type NextBestAction, type Route } from "../risk/routing";
+
+export type LookupSubscription = {
+  id: string;
+  status: "active" | "paused" | "canceled";
+  productName: string;
+  nextDeliveryOn: string | null;
+  quantity: number;
+  intervalDays: number;
+  unitPriceAmount: number;
+  risk: { probability: number; band: RiskBand; drivers: Driver[] } | null;
+};
+
+/** The live subscription most at risk; else the next to deliver; cancelled ones only if nothing else. */
+export function focusSubscription<T extends LookupSubscription>(subs: readonly T[]): T | null {
+  const live = subs.filter((s) => s.status !== "canceled");
+  const pool = live.length > 0 ? live : subs;
+  let best: T | null = null;
+  for (const s of pool) {
+    if (!best) best = s;
+    else {
+      const p = s.risk?.probability ?? 0;
+      const q = best.risk?.probability ?? 0;
+      if (p > q || (p === q && (s.nextDeliveryOn ?? "9999") < (best.nextDeliveryOn ?? "9999"))) best = s;
+    }
+  }
+  return best;
+}
+
+/** What the drivers point to, when the offer engine suggests nothing. Low risk: nothing. */
+const BY_DRIVER: Partial<Record<Driver["code"], NextBestAction>> = {
+  surplus_stock: "skip",
+  skips: "change_interval",
+  pauses: "pause",
+  price_level: "change_quantity",
+  discount_ending: "change_interval",
+  early_life: "usage_advice",
+  low_nps: "product_swap",
+  cancel_requests: "pause",
+  abandoned_cancel_flows: "pause",
+};
+
+export function fallbackAction(band: RiskBand, drivers: readonly Driver[]): NextBestAction | null {
+  if (band === "low") return null;
+  for (const d of drivers) {
+    if (d.contribution <= 0) continue;
+    const a = BY_DRIVER[d.code];
+    if (a) return a;
+  }
+  return "skip";
+}
+
+export function routeFor(band: RiskBand, subs: readonly LookupSubscription[]): Route {
+  const monthly = subs.filter((s) => s.status !== "canceled").reduce((sum, s) => sum + monthlyValueYen(s), 0);
+  return route({ band, monthlyValueYen: monthly });
+}
+
+export function speechFor(
+  input: { customerName: string | null; focus: LookupSubscription | null; band: RiskBand; action: NextBestAction | null; today: string },
+  lang: "ja" | "en",
+): string {
+  return speech(
+    {
+      customerName: input.customerName,
+      nextDeliveryOn: input.focus?.status === "canceled" ? null : (input.focus?.nextDeliveryOn ?? null),
+      productName: input.focus?.productName ?? null,
+      band: input.band,
+      nextBestAction: input.action,
+      today: input.today,
+      status: input.focus?.status,
+    },
+    lang,
+  );
+}

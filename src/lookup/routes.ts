@@ -1,0 +1,145 @@
+import { sql, type SQL } from "drizzle-orm";
+import { suggestOffersFor } from "../offers/service";
+import { localDate } from "../platform/dates";
+import { ApiError } from "../platform/errors";
+import { language } from "../platform/language";
+import { prefetchWithKey } from "../platform/auth";
+import { apiRoute, domainRouter, jsonResponse } from "../platform/openapi";
+import { normalizeEmail, normalizePhone } from "../platform/phone";
+import type { Driver, RiskBand } from "../risk/model";
+import { RISK_ROW_JSON, toRisk } from "../risk/repository";
+import type { RiskRow } from "../risk/maintain";
+import type { NextBestAction } from "../risk/routing";
+import { fallbackAction, focusSubscription, routeFor, speechFor, type LookupSubscription } from "./logic";
+import { LookupQuery, LookupResponse, NEXT_ACTIONS } from "./schemas";
+
+/** More matches than this are not listed: the caller has to narrow it down anyway. */
+const MAX_CANDIDATES = 10;
+
+type SubWithRisk = LookupSubscription & {
+  productSku: string;
+  currency: string;
+  riskRow: Omit<RiskRow, "tenantId"> | null;
+};
+
+type Found = { id: string; name: string | null; email: string | null; phone: string | null; locale: string | null; subs: SubWithRisk[] };
+
+/**
+ * The whole answer's data as one JSON value: the customers matching `by` in `tenant`, each with
+ * their subscriptions and risk rows folded in. One SQL expression, so it can ride along with the
+ * key check (one statement, one round trip to a libSQL server).
+ */
+export function lookupDocument(tenant: SQL, by: { phone: string } | { email: string }): SQL {
+  const match = "phone" in by ? sql`phone = ${by.phone}` : sql`email_normalized = ${by.email}`;
+  return sql`SELECT json_group_array(json_object(
+      'id', c.id, 'name', c.name, 'email', c.email, 'phone', c.phone, 'locale', c.locale,
+      'subs', json((SELECT json_group_array(json_object(
+        'id', s.id, 'status', s.status, 'productSku', s.product_sku, 'productName', s.product_name,
+        'nextDeliveryOn', s.next_delivery_on, 'quantity', s.quantity, 'intervalDays', s.interval_days,
+        'unitPriceAmount', s.unit_price_amount, 'currency', s.currency,
+        'riskRow', ${RISK_ROW_JSON}))
+        FROM subscriptions s LEFT JOIN risk_features r ON r.tenant_id = s.tenant_id AND r.subscription_id = s.id
+        WHERE s.tenant_id = c.tenant_id AND s.customer_id = c.id))))
+    FROM customers c WHERE c.rowid IN (SELECT rowid FROM customers WHERE tenant_id = ${tenant} AND ${match} LIMIT ${MAX_CANDIDATES + 1})`;
+}
+
+/** What to look up, from the query; null when the input is not usable (the handler then says why). */
+function parseLookup(q: { phone?: string; email?: string }): { phone: string } | { email: string } | null {
+  if ((q.phone === undefined) === (q.email === undefined)) return null;
+  if (q.phone !== undefined) {
+    const phone = normalizePhone(q.phone);
+    return phone ? { phone } : null;
+  }
+  return { email: normalizeEmail(q.email!) };
+}
+
+// The data dip is the IVR's hot path: its read rides with the key check.
+prefetchWithKey("GET /v1/lookup", (c, tenant) => {
+  const by = parseLookup({ phone: c.req.query("phone"), email: c.req.query("email") });
+  return by ? lookupDocument(tenant, by) : null;
+});
+
+export const lookupRouter = domainRouter().openapi(
+  apiRoute({
+    method: "get",
+    path: "/v1/lookup",
+    operationId: "lookupCustomer",
+    tags: ["Lookup"],
+    scope: "read",
+    summary: "The IVR / operator data dip",
+    description:
+      "From a phone number (any form: caller-ID without the leading 0, full-width digits, +81…) or an email: the customer, their subscriptions with the next delivery, the risk of the one the call is most likely about, the next best action, a routing hint and one line of speech for text-to-speech in the requested language. Give exactly one of `phone` and `email`. Several customers with the same number → 409 `ambiguous_customer` with their ids only.",
+    request: { query: LookupQuery },
+    errors: ["customer_not_found", "ambiguous_customer"],
+    responses: { 200: jsonResponse(LookupResponse, "What the agent or the IVR needs") },
+  }),
+  async (c) => {
+    const q = c.req.valid("query");
+    if ((q.phone === undefined) === (q.email === undefined)) {
+      throw new ApiError("validation_failed", "Give exactly one of `phone` and `email`.", {
+        errors: [{ path: "query.phone", message: "Give exactly one of phone and email" }],
+      });
+    }
+    const by = parseLookup(q);
+    if (!by) throw new ApiError("validation_failed", "Not a phone number we can read.", { errors: [{ path: "query.phone", message: "Invalid phone number" }] });
+
+    const store = c.var.store;
+    const doc = c.var.prefetched !== undefined ? c.var.prefetched : await store.scalar((tenant) => lookupDocument(tenant, by));
+    const found = JSON.parse(typeof doc === "string" ? doc : "[]") as Found[];
+    if (found.length === 0) throw new ApiError("customer_not_found", "No customer with this phone number or email.");
+    if (found.length > 1) {
+      throw new ApiError("ambiguous_customer", "Several customers share this phone number or email; ask the caller for their customer number.", {
+        candidates: found.slice(0, MAX_CANDIDATES).map((f) => f.id).sort(),
+      });
+    }
+    const customer = found[0]!;
+    const lang = language(c);
+    const now = c.var.services.now();
+    const subs: SubWithRisk[] = (customer.subs ?? [])
+      .map((s) => ({ ...s, risk: s.riskRow ? { probability: s.riskRow.probability, band: s.riskRow.band, drivers: s.riskRow.drivers as Driver[] } : null }))
+      .sort((a, b) => (a.id < b.id ? -1 : 1));
+    const focus = focusSubscription(subs);
+    const band: RiskBand = focus?.risk?.band ?? "low";
+
+    let nextBestAction: {
+      type: NextBestAction;
+      subscriptionId: string;
+      offerId: string | null;
+      title: string | null;
+      source: "offers" | "risk_drivers";
+    } | null = null;
+    if (focus && focus.status !== "canceled" && band !== "low") {
+      // Offers only for callers at some risk: the low-risk majority stays one query.
+      const [offer] = await suggestOffersFor(store, focus.id, { channel: q.channel === "operator" ? "operator" : "ivr", now: now.toISOString(), limit: 1 });
+      if (offer && (NEXT_ACTIONS as readonly string[]).includes(offer.type)) {
+        nextBestAction = { type: offer.type as NextBestAction, subscriptionId: focus.id, offerId: offer.offerId, title: offer.title[lang], source: "offers" };
+      } else {
+        const type = fallbackAction(band, focus.risk?.drivers ?? []);
+        if (type) nextBestAction = { type, subscriptionId: focus.id, offerId: null, title: null, source: "risk_drivers" };
+      }
+    }
+
+    const today = localDate(now, c.var.caller.settings.timeZone);
+    return c.json(
+      {
+        customer: { id: customer.id, name: customer.name, email: customer.email, phone: customer.phone, locale: customer.locale as "ja" | "en" | null },
+        subscriptions: subs.map((s) => ({
+          id: s.id,
+          product: { sku: s.productSku, name: s.productName },
+          status: s.status,
+          nextDeliveryOn: s.nextDeliveryOn,
+          quantity: s.quantity,
+          intervalDays: s.intervalDays,
+          unitPrice: { amount: s.unitPriceAmount, currency: s.currency },
+          risk: s.riskRow ? { score: s.riskRow.score, probability: s.riskRow.probability, band: s.riskRow.band } : null,
+        })),
+        risk: focus?.riskRow ? toRisk(focus.riskRow, lang, focus.currency) : null,
+        nextBestAction,
+        route: routeFor(band, subs),
+        speech: speechFor({ customerName: customer.name, focus, band, action: nextBestAction?.type ?? null, today }, lang),
+        language: lang,
+      },
+      200,
+    );
+  },
+);

@@ -1,0 +1,45 @@
+import { z } from "@hono/zod-openapi";
+import { Money } from "../platform/openapi";
+import { Risk, RiskBand } from "../risk/schemas";
+
+export const LookupQuery = z.object({
+  phone: z.string().min(1).max(64).optional().openapi({
+    description: "Any form a caller-ID or a person gives: `090-1234-5678`, `０９０１２３４５６７８`, `+81 90 1234 5678`, `9012345678`.",
+    example: "09012345678",
+  }),
+  email: z.string().min(3).max(254).optional().openapi({ description: "Matched case-insensitively.", example: "hanako.sato@example.jp" }),
+  channel: z.enum(["ivr", "operator"]).default("ivr").openapi({ description: "Who is asking: shapes the next best action." }),
+});
+
+export const NEXT_ACTIONS = ["skip", "pause", "change_interval", "change_quantity", "discount", "product_swap", "free_gift", "usage_advice"] as const;
+
+export const LookupResponse = z
+  .object({
+    customer: z.object({ id: z.string(), name: z.string().nullable(), email: z.string().nullable(), phone: z.string().nullable(), locale: z.enum(["ja", "en"]).nullable() }),
+    subscriptions: z.array(
+      z.object({
+        id: z.string(),
+        product: z.object({ sku: z.string(), name: z.string() }),
+        status: z.enum(["active", "paused", "canceled"]),
+        nextDeliveryOn: z.string().nullable(),
+        quantity: z.number().int(),
+        intervalDays: z.number().int(),
+        unitPrice: Money,
+        risk: z.object({ score: z.number().int(), probability: z.number(), band: RiskBand }).nullable(),
+      }),
+    ),
+    risk: Risk.nullable().openapi({ description: "The risk of the subscription the call is most likely about (the live one most at risk)." }),
+    nextBestAction: z
+      .object({
+        type: z.enum(NEXT_ACTIONS),
+        subscriptionId: z.string(),
+        offerId: z.string().nullable().openapi({ description: "The catalogue offer, when the offer engine chose it." }),
+        title: z.string().nullable(),
+        source: z.enum(["offers", "risk_drivers"]).openapi({ description: "`offers`: the offer engine's top suggestion; `risk_drivers`: derived from the risk drivers when it had none." }),
+      })
+      .nullable(),
+    route: z.enum(["retention_specialist", "self_service", "standard_queue"]),
+    speech: z.string().openapi({ description: "One short line for text-to-speech, in the requested language.", example: "佐藤 花子様、次回のお届けは12月5日の予定です。" }),
+    language: z.enum(["ja", "en"]),
+  })
+  .openapi("Lookup");

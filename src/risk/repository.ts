@@ -1,0 +1,224 @@
+import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lt, or, sql, type SQL } from "drizzle-orm";
+import { customers, events, planChanges, riskFeatures, riskModels, subscriptions } from "../db/schema";
+import { localDate } from "../platform/dates";
+import { newId } from "../platform/crypto";
+import { ApiError } from "../platform/errors";
+import type { Language } from "../platform/language";
+import type { TenantStore } from "../platform/tenancy";
+import { emptyFeatures } from "./features";
+import { modelFrom, scoreSubscription, type RiskRow, type ScoredSubscription } from "./maintain";
+import { DEFAULT_MODEL, coefficientsPerUnit, FEATURE_INFO, FEATURE_NAMES, localizeDrivers, type Driver, type RiskModel } from "./model";
+import { buildSamples, type HistoryEvent } from "./samples";
+import { train } from "./train";
+
+/** A stored risk row as the API shows it, in one language. */
+export function toRisk(row: Omit<RiskRow, "tenantId" | "features">, lang: Language, currency = "JPY") {
+  return {
+    subscriptionId: row.subscriptionId,
+    customerId: row.customerId,
+    score: row.score,
+    probability: row.probability,
+    band: row.band,
+    drivers: localizeDrivers(row.drivers as Driver[], lang),
+    flags: row.flags as "first_delivery_canceller"[],
+    revenueAtRisk: { amount: row.revenueAtRisk, currency },
+    modelVersion: row.modelVersion,
+    computedAt: row.computedAt,
+  };
+}
+
+/** The tenant's active model, or the default one. */
+export async function activeModel(store: TenantStore): Promise<RiskModel> {
+  const row = await store.find(riskModels, eq(riskModels.active, true));
+  return row ? modelFrom(row.model) : DEFAULT_MODEL;
+}
+
+/** A risk_features row (alias `r`) as a JSON object with the row's field names; NULL when absent. */
+export const RISK_ROW_JSON = sql`CASE WHEN r.subscription_id IS NULL THEN NULL ELSE json_object(
+  'subscriptionId', r.subscription_id, 'customerId', r.customer_id, 'probability', r.probability,
+  'score', r.score, 'band', r.band, 'drivers', json(r.drivers), 'flags', json(r.flags),
+  'revenueAtRisk', r.revenue_at_risk, 'modelVersion', r.model_version, 'computedAt', r.computed_at) END`;
+
+/** One JSON value: the subscription (what scoring needs) and its risk row. Can ride with the key check. */
+export function subscriptionRiskDocument(tenant: SQL, subscriptionId: string): SQL {
+  return sql`SELECT json_object('sub', json_object('id', s.id, 'customerId', s.customer_id, 'status', s.status,
+      'quantity', s.quantity, 'intervalDays', s.interval_days, 'nextDeliveryOn', s.next_delivery_on,
+      'unitPriceAmount', s.unit_price_amount, 'startedAt', s.started_at, 'deliveriesCompleted', s.deliveries_completed,
+      'activeDiscount', json(s.active_discount), 'currency', s.currency), 'risk', ${RISK_ROW_JSON})
+    FROM subscriptions s LEFT JOIN risk_features r ON r.tenant_id = s.tenant_id AND r.subscription_id = s.id
+    WHERE s.tenant_id = ${tenant} AND s.id = ${subscriptionId}`;
+}
+
+/** One JSON value: whether the customer exists, and each subscription's status, currency and risk row. */
+export function customerRiskDocument(tenant: SQL, customerId: string): SQL {
+  return sql`SELECT json_object(
+      'exists', EXISTS (SELECT 1 FROM customers c WHERE c.tenant_id = ${tenant} AND c.id = ${customerId}),
+      'rows', json((SELECT json_group_array(json_object('status', s.status, 'currency', s.currency, 'risk', ${RISK_ROW_JSON}))
+        FROM subscriptions s JOIN risk_features r ON r.tenant_id = s.tenant_id AND r.subscription_id = s.id
+        WHERE s.tenant_id = ${tenant} AND s.customer_id = ${customerId} ORDER BY s.id)))`;
+}
+
+type SubDoc = ScoredSubscription & { currency: string };
+type RiskDoc = Omit<RiskRow, "tenantId">;
+
+/**
+ * The subscription's risk row. A subscription synced before risk existed has none yet: it is
+ * scored on the spot from what the row knows (not stored: reads do not write). `doc` is the
+ * document the key check already read, when it did.
+ */
+export async function readSubscriptionRisk(store: TenantStore, subscriptionId: string, at: Date, timeZone: string, doc?: string | null) {
+  const text = doc !== undefined ? doc : await store.scalar((t) => subscriptionRiskDocument(t, subscriptionId));
+  if (typeof text !== "string") throw new ApiError("subscription_not_found", `No subscription ${subscriptionId}.`);
+  const found = JSON.parse(text) as { sub: SubDoc; risk: RiskDoc | null };
+  if (found.risk) return { sub: found.sub, risk: found.risk };
+  const { row } = scoreSubscription(emptyFeatures(), found.sub, await activeModel(store), localDate(at, timeZone), at.toISOString(), []);
+  return { sub: found.sub, risk: row };
+}
+
+export async function readCustomerRisks(store: TenantStore, customerId: string, doc?: string | null) {
+  const text = doc !== undefined ? doc : await store.scalar((t) => customerRiskDocument(t, customerId));
+  const found = JSON.parse(typeof text === "string" ? text : '{"exists":0,"rows":[]}') as { exists: number; rows: { status: "active" | "paused" | "canceled"; currency: string; risk: RiskDoc }[] };
+  if (!found.exists) throw new ApiError("customer_not_found", `No customer ${customerId}.`);
+  return found.rows;
+}
+
+/** Keyset page of the at-risk list: revenue at risk, highest first, then subscription id. */
+export async function readAtRisk(store: TenantStore, band: string | undefined, limit: number, after: (string | number)[] | undefined) {
+  if (band) return readAtRiskBand(store, band, limit, after);
+  // All bands: each band's list is an index walk; merging three beats sorting the whole tenant.
+  const lists = await Promise.all(["high", "medium", "low"].map((b) => readAtRiskBand(store, b, limit, after)));
+  return lists
+    .flat()
+    .sort((x, y) => y.revenueAtRisk - x.revenueAtRisk || (x.subscriptionId < y.subscriptionId ? -1 : x.subscriptionId > y.subscriptionId ? 1 : 0))
+    .slice(0, limit + 1);
+}
+
+function readAtRiskBand(store: TenantStore, band: string, limit: number, after: (string | number)[] | undefined) {
+  const r = riskFeatures;
+  const keyset = after
+    ? or(lt(r.revenueAtRisk, Number(after[0])), and(eq(r.revenueAtRisk, Number(after[0])), gt(r.subscriptionId, String(after[1]))))
+    : undefined;
+  // Everything but the features record: the list never shows it, and it is the bulk of the row.
+  return store.q
+    .select({
+      subscriptionId: r.subscriptionId,
+      customerId: r.customerId,
+      probability: r.probability,
+      score: r.score,
+      band: r.band,
+      drivers: r.drivers,
+      flags: r.flags,
+      revenueAtRisk: r.revenueAtRisk,
+      modelVersion: r.modelVersion,
+      computedAt: r.computedAt,
+    })
+    .from(r)
+    .where(store.owns(r, eq(r.band, band as "high"), gt(r.revenueAtRisk, 0), keyset))
+    .orderBy(desc(r.revenueAtRisk), asc(r.subscriptionId))
+    .limit(limit + 1);
+}
+
+export function modelView(model: RiskModel, lang: Language) {
+  const perUnit = coefficientsPerUnit(model);
+  // The neutral customer's log-odds: intercept with every transform at 0.
+  const base = FEATURE_NAMES.reduce((z, n) => z - (perUnit[n] ?? 0) * (model.means[n] ?? 0), model.intercept);
+  return {
+    version: model.version,
+    source: model.trainedAt ? ("trained" as const) : ("default" as const),
+    trainedAt: model.trainedAt,
+    auc: model.auc ?? null,
+    intercept: Math.round(base * 1e6) / 1e6,
+    coefficients: FEATURE_NAMES.map((code) => ({ code, label: FEATURE_INFO[code][lang], coefficient: perUnit[code] })),
+  };
+}
+
+/** At most this many subscriptions feed one training run (a deterministic, id-ordered sample). */
+export const MAX_TRAINING_SUBSCRIPTIONS = 20_000;
+const CHUNK = 100;
+
+async function inChunks<T>(ids: string[], query: (chunk: string[]) => Promise<T[]>): Promise<T[]> {
+  const out: T[] = [];
+  for (let i = 0; i < ids.length; i += CHUNK) out.push(...(await query(ids.slice(i, i + CHUNK))));
+  return out;
+}
+
+export type TrainProgress = (phase: "loading" | "samples" | "fitting" | "saving", detail: string) => void;
+
+/**
+ * Trains the tenant's own model on its history (see risk/samples and risk/train) and stores it.
+ * It becomes the active model only when it beats the default model on the same hold-out.
+ */
+export async function trainTenantModel(store: TenantStore, now: Date, timeZone: string, onProgress?: TrainProgress) {
+  onProgress?.("loading", "subscriptions");
+  const subs = await store.q
+    .select({
+      id: subscriptions.id,
+      customerId: subscriptions.customerId,
+      quantity: subscriptions.quantity,
+      intervalDays: subscriptions.intervalDays,
+      unitPriceAmount: subscriptions.unitPriceAmount,
+      startedAt: subscriptions.startedAt,
+      canceledAt: subscriptions.canceledAt,
+      deliveriesCompleted: subscriptions.deliveriesCompleted,
+    })
+    .from(subscriptions)
+    .where(store.owns(subscriptions))
+    .orderBy(asc(subscriptions.id))
+    .limit(MAX_TRAINING_SUBSCRIPTIONS);
+  const subIds = subs.map((s) => s.id);
+  const customerIds = [...new Set(subs.map((s) => s.customerId))];
+  onProgress?.("loading", `${subs.length} subscriptions; events and changes`);
+  const eventCols = { subscriptionId: events.subscriptionId, customerId: events.customerId, type: events.type, occurredAt: events.occurredAt, data: events.data };
+  const [own, customerLevel, changes, people] = await Promise.all([
+    inChunks(subIds, (c) => store.q.select(eventCols).from(events).where(store.owns(events, inArray(events.subscriptionId, c)))),
+    inChunks(customerIds, (c) => store.q.select(eventCols).from(events).where(store.owns(events, isNull(events.subscriptionId), inArray(events.customerId, c)))),
+    inChunks(subIds, (c) =>
+      store.q
+        .select({ subscriptionId: planChanges.subscriptionId, type: planChanges.type, createdAt: planChanges.createdAt })
+        .from(planChanges)
+        .where(store.owns(planChanges, inArray(planChanges.subscriptionId, c), inArray(planChanges.type, ["skip", "pause"]))),
+    ),
+    store.q
+      .select({ id: customers.id, phone: customers.phone, emailNormalized: customers.emailNormalized })
+      .from(customers)
+      .where(store.owns(customers, or(isNotNull(customers.phone), isNotNull(customers.emailNormalized)))),
+  ]);
+  onProgress?.("samples", `${own.length + customerLevel.length} events, ${changes.length} changes`);
+  const asOf = localDate(now, timeZone);
+  const samples = buildSamples(
+    { subscriptions: subs, events: [...own, ...customerLevel] as unknown as HistoryEvent[], changes, customers: people },
+    { asOf, timeZone },
+  );
+  onProgress?.("fitting", `${samples.length} snapshots`);
+  const version = `tenant-${now.toISOString().slice(0, 10)}-${newId("mdl").slice(-6)}`;
+  const result = train(samples, { now: now.toISOString(), asOf, version });
+  if (!result.ok) {
+    throw new ApiError("insufficient_history", result.detail, { reason: result.reason, samples: result.samples, positives: result.positives, required: result.required });
+  }
+  onProgress?.("saving", version);
+  const active = result.betterThanDefault;
+  await store.write(async (s) => {
+    if (active) await s.update(riskModels, { active: false }, eq(riskModels.active, true));
+    await s.insert(riskModels, {
+      version,
+      model: result.model as unknown as Record<string, unknown>,
+      report: { holdout: result.holdout, samples: result.samples, split: result.split, defaultHoldout: result.defaultHoldout } as Record<string, unknown>,
+      auc: result.holdout.auc,
+      active,
+      trainedAt: now.toISOString(),
+    });
+  });
+  return {
+    version,
+    active,
+    auc: result.holdout.auc,
+    defaultAuc: result.defaultHoldout.auc,
+    logLoss: result.holdout.logLoss,
+    brier: result.holdout.brier,
+    calibration: result.holdout.calibration.map(({ from, to, predicted, observed, count }) => ({ from, to, predicted, observed, count })),
+    samples: { train: result.samples.train, holdout: result.samples.holdout, positives: result.samples.positives, subscriptions: subs.length },
+    split: result.split,
+    trainedAt: now.toISOString(),
+  };
+}
+

@@ -1,0 +1,248 @@
+/**
+ * Batch re-scoring: every subscription's risk row recomputed with the tenant's active model for
+ * today (windows slide, deliveries fall overdue, a new model was trained). Runs in chunks — each
+ * chunk one read and one multi-row upsert in a transaction — so it can run in the background on
+ * Node and within a cron invocation's budget on Workers. Bands that moved queue
+ * `risk.band_changed` in the chunk's transaction.
+ */
+import { and, asc, eq, gt, inArray, isNull, sql, type SQL } from "drizzle-orm";
+import type { Database } from "../db/client";
+import { customers, events, planChanges, riskFeatures, riskModels, subscriptions, tenants, webhooks } from "../db/schema";
+import { localDate } from "../platform/dates";
+import { TenantStore } from "../platform/tenancy";
+import { resolveSettings } from "../settings/schemas";
+import { enqueueWebhookEvent } from "../webhooks/outbox";
+import { applyEvent, applySignal, emptyFeatures, withPersonHistory, type RiskEvent, type RiskFeatures } from "./features";
+import { riskFlags, type PastSubscription } from "./flags";
+import { bandChange, JOINED, modelFrom, SCORED_COLUMNS, scoreSubscription, toRow, upsertRiskRows, type RiskRow, type ScoredRow } from "./maintain";
+import { DEFAULT_MODEL, type RiskBand, type RiskModel } from "./model";
+import { people } from "./samples";
+
+/** Rows per chunk: one select and one upsert each (12 bound values per row stays far below SQLite's limit). */
+export const RESCORE_CHUNK = 500;
+/** A row older than this is re-scored by the periodic job even without a new model. */
+export const RESCORE_MAX_AGE_MS = 24 * 3_600_000;
+
+type Row = ScoredRow;
+
+async function tenantContext(store: TenantStore) {
+  const [t] = await store.q
+    .select({ settings: tenants.settings, model: riskModels.model })
+    .from(tenants)
+    .leftJoin(riskModels, and(eq(riskModels.tenantId, tenants.id), eq(riskModels.active, true)))
+    .where(eq(tenants.id, store.tenantId))
+    .limit(1);
+  const hooks = await store.q.select({ events: webhooks.events }).from(webhooks).where(store.owns(webhooks));
+  return {
+    timeZone: resolveSettings(t?.settings).timeZone,
+    model: t?.model ? modelFrom(t.model) : DEFAULT_MODEL,
+    wantsBandChanges: hooks.some((h) => h.events.includes("risk.band_changed")),
+  };
+}
+
+/** Scores and stores one chunk in one transaction; returns how many bands moved. */
+async function scoreChunk(
+  store: TenantStore,
+  rows: Row[],
+  ctx: { model: RiskModel; today: string; at: Date; wantsBandChanges: boolean },
+  person?: (row: Row) => PastSubscription[],
+): Promise<number> {
+  const computedAt = ctx.at.toISOString();
+  const out: Omit<RiskRow, "tenantId">[] = [];
+  const moved: { row: Omit<RiskRow, "tenantId">; from: RiskBand }[] = [];
+  for (const r of rows) {
+    let features = (r.features as RiskFeatures | null) ?? emptyFeatures();
+    let flags = r.flags ?? [];
+    if (person) {
+      const past = person(r);
+      features = withPersonHistory(features, past);
+      flags = riskFlags({ pastSubscriptionsOfSamePerson: past });
+    }
+    const { row } = scoreSubscription(features, r.sub, ctx.model, ctx.today, computedAt, flags);
+    out.push(row);
+    if (r.band && r.band !== row.band) moved.push({ row, from: r.band });
+  }
+  if (out.length === 0) return 0;
+  await store.write(async (s) => {
+    // Rows that exist only get their score columns: the stored features' derived fields are
+    // recomputed on every read-modify-write anyway, so re-scoring need not rewrite them.
+    const existing = out.filter((_, i) => rows[i]!.band !== null && !person);
+    const fresh = out.filter((_, i) => rows[i]!.band === null || person);
+    if (existing.length > 0) await updateScores(s, existing);
+    if (fresh.length > 0) await upsertRiskRows(s, fresh);
+    if (ctx.wantsBandChanges) for (const m of moved) await enqueueWebhookEvent(s, "risk.band_changed", bandChange(m.row, m.from), ctx.at);
+  });
+  return moved.length;
+}
+
+/** One statement: the score columns of many existing rows. */
+function updateScores(s: TenantStore, rows: Omit<RiskRow, "tenantId">[]) {
+  const values = sql.join(
+    rows.map((r) => sql`(${r.subscriptionId}, ${r.probability}, ${r.score}, ${r.band}, ${JSON.stringify(r.drivers)}, ${r.revenueAtRisk}, ${r.modelVersion}, ${r.computedAt})`),
+    sql`, `,
+  );
+  return s.q.run(sql`WITH v(id, probability, score, band, drivers, revenue, model, computed) AS (VALUES ${values})
+    UPDATE risk_features SET probability = v.probability, score = v.score, band = v.band, drivers = v.drivers,
+      revenue_at_risk = v.revenue, model_version = v.model, computed_at = v.computed
+    FROM v WHERE risk_features.tenant_id = ${s.tenantId} AND risk_features.subscription_id = v.id`);
+}
+
+export type RescoreProgress = (done: number, total: number | null) => void;
+
+/**
+ * Re-scores every subscription of one tenant (creating missing rows), walking subscriptions by
+ * id. `people: true` also recomputes person-level history (earlier cancellations, flags) from all
+ * the tenant's customers — for seeding and repair; it holds them in memory.
+ */
+export async function rescoreTenant(
+  db: Database,
+  tenantId: string,
+  now: Date,
+  opts: { chunk?: number; people?: boolean; onProgress?: RescoreProgress; total?: number } = {},
+): Promise<{ rescored: number; bandChanges: number }> {
+  const store = new TenantStore(db, tenantId);
+  const tc = await tenantContext(store);
+  const ctx = { ...tc, today: localDate(now, tc.timeZone), at: now };
+  let person: ((row: Row) => PastSubscription[]) | undefined;
+  if (opts.people) person = await personIndex(store);
+  const chunk = opts.chunk ?? RESCORE_CHUNK;
+  let after = "";
+  let rescored = 0;
+  let bandChanges = 0;
+  for (;;) {
+    const rows: Row[] = (
+      (await store.q.all(
+        sql`SELECT ${SCORED_COLUMNS} FROM ${JOINED} WHERE ${store.owns(subscriptions, gt(subscriptions.id, after))} ORDER BY subscriptions.id LIMIT ${chunk}`,
+      )) as Record<string, unknown>[]
+    ).map(toRow);
+    if (rows.length === 0) break;
+    bandChanges += await scoreChunk(store, rows, ctx, person);
+    rescored += rows.length;
+    after = rows[rows.length - 1]!.sub.id;
+    opts.onProgress?.(rescored, opts.total ?? null);
+    if (rows.length < chunk) break;
+  }
+  return { rescored, bandChanges };
+}
+
+/** Past subscriptions of the same person, for every subscription of the tenant. */
+async function personIndex(store: TenantStore): Promise<(row: Row) => PastSubscription[]> {
+  const cs = await store.q.select({ id: customers.id, phone: customers.phone, emailNormalized: customers.emailNormalized }).from(customers).where(store.owns(customers));
+  const personOf = people(cs);
+  const subs = await store.q
+    .select({ id: subscriptions.id, customerId: subscriptions.customerId, status: subscriptions.status, deliveriesCompleted: subscriptions.deliveriesCompleted })
+    .from(subscriptions)
+    .where(store.owns(subscriptions));
+  const byPerson = new Map<number, typeof subs>();
+  for (const s of subs) {
+    const p = personOf.get(s.customerId) ?? -1;
+    const list = byPerson.get(p);
+    if (list) list.push(s);
+    else byPerson.set(p, [s]);
+  }
+  return (row) => (byPerson.get(personOf.get(row.sub.customerId) ?? -1) ?? []).filter((s) => s.id !== row.sub.id);
+}
+
+/**
+ * The periodic job: re-scores, stalest first, the rows computed before their tenant's active
+ * model was trained, then rows older than a day — at most `maxRows` in all per call. A couple of
+ * indexed queries when there is nothing to do, whatever the number of tenants.
+ */
+export async function rescoreStale(db: Database, now: Date, maxRows = RESCORE_CHUNK): Promise<number> {
+  const dayAgo = new Date(now.getTime() - RESCORE_MAX_AGE_MS).toISOString();
+  const read = async (where: SQL, limit: number) =>
+    ((await db.orm.all(sql`SELECT ${SCORED_COLUMNS} FROM ${JOINED} WHERE ${where} ORDER BY r.computed_at LIMIT ${limit}`)) as Record<string, unknown>[]).map(toRow);
+  // New models (rare): their tenant's rows computed before the model.
+  const fresh = await db.orm
+    .select({ tenantId: riskModels.tenantId, trainedAt: riskModels.trainedAt })
+    .from(riskModels)
+    .where(and(eq(riskModels.active, true), gt(riskModels.trainedAt, dayAgo)));
+  const batches: (Row & { tenantId: string | null })[][] = [];
+  let budget = maxRows;
+  for (const m of fresh) {
+    if (budget <= 0) break;
+    const rows = await read(sql`r.tenant_id = ${m.tenantId} AND r.computed_at < ${m.trainedAt}`, budget);
+    batches.push(rows);
+    budget -= rows.length;
+  }
+  // Then anything older than a day, across tenants (index on computed_at).
+  if (budget > 0) batches.push(await read(sql`r.computed_at < ${dayAgo}`, budget));
+  const byTenant = new Map<string, Row[]>();
+  for (const rows of batches) for (const r of rows) if (r.tenantId) byTenant.set(r.tenantId, [...(byTenant.get(r.tenantId) ?? []), r]);
+  let rescored = 0;
+  for (const [tenantId, rows] of byTenant) {
+    const store = new TenantStore(db, tenantId);
+    const tc = await tenantContext(store);
+    const seen = new Set<string>();
+    const unique = rows.filter((r) => !seen.has(r.sub.id) && seen.add(r.sub.id));
+    await scoreChunk(store, unique, { ...tc, today: localDate(now, tc.timeZone), at: now });
+    rescored += unique.length;
+  }
+  return rescored;
+}
+
+/**
+ * Rebuilds every risk row of a tenant from its history: events and skip/pause changes replayed
+ * through the reducers, person history recomputed, scored for today. For seeding and repair.
+ */
+export async function rebuildTenantRisk(
+  db: Database,
+  tenantId: string,
+  now: Date,
+  opts: { chunk?: number; onProgress?: RescoreProgress; total?: number } = {},
+): Promise<{ rebuilt: number }> {
+  const store = new TenantStore(db, tenantId);
+  const tc = await tenantContext(store);
+  const ctx = { ...tc, today: localDate(now, tc.timeZone), at: now };
+  const person = await personIndex(store);
+  const chunk = opts.chunk ?? RESCORE_CHUNK;
+  let after = "";
+  let rebuilt = 0;
+  for (;;) {
+    const subs = await store.q
+      .select()
+      .from(subscriptions)
+      .where(store.owns(subscriptions, gt(subscriptions.id, after)))
+      .orderBy(asc(subscriptions.id))
+      .limit(chunk);
+    if (subs.length === 0) break;
+    const ids = subs.map((s) => s.id);
+    const customerIds = [...new Set(subs.map((s) => s.customerId))];
+    const cols = { subscriptionId: events.subscriptionId, customerId: events.customerId, type: events.type, occurredAt: events.occurredAt, data: events.data };
+    const history: { subscriptionId: string | null; customerId: string; at: string; event?: RiskEvent; signal?: "skip" | "pause" }[] = [];
+    for (let i = 0; i < ids.length; i += 100) {
+      const part = ids.slice(i, i + 100);
+      for (const e of await store.q.select(cols).from(events).where(store.owns(events, inArray(events.subscriptionId, part))))
+        history.push({ subscriptionId: e.subscriptionId, customerId: e.customerId, at: e.occurredAt, event: e as unknown as RiskEvent });
+      for (const c of await store.q
+        .select({ subscriptionId: planChanges.subscriptionId, type: planChanges.type, createdAt: planChanges.createdAt })
+        .from(planChanges)
+        .where(store.owns(planChanges, inArray(planChanges.subscriptionId, part), inArray(planChanges.type, ["skip", "pause"]))))
+        history.push({ subscriptionId: c.subscriptionId, customerId: "", at: c.createdAt, signal: c.type as "skip" | "pause" });
+    }
+    for (let i = 0; i < customerIds.length; i += 100) {
+      for (const e of await store.q.select(cols).from(events).where(store.owns(events, isNull(events.subscriptionId), inArray(events.customerId, customerIds.slice(i, i + 100)))))
+        history.push({ subscriptionId: null, customerId: e.customerId, at: e.occurredAt, event: e as unknown as RiskEvent });
+    }
+    const of = new Map<string, typeof history>();
+    for (const h of history) {
+      const key = h.subscriptionId ?? `customer:${h.customerId}`;
+      const list = of.get(key);
+      if (list) list.push(h);
+      else of.set(key, [h]);
+    }
+    const rows: Row[] = subs.map((sub) => {
+      let f = emptyFeatures();
+      const ectx = { timeZone: tc.timeZone, quantity: sub.quantity, intervalDays: sub.intervalDays };
+      const mine = [...(of.get(sub.id) ?? []), ...(of.get(`customer:${sub.customerId}`) ?? [])].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+      for (const h of mine) f = h.event ? applyEvent(f, h.event, ectx) : applySignal(f, h.signal!, localDate(new Date(h.at), tc.timeZone));
+      return { sub, features: f, band: null, flags: null };
+    });
+    await scoreChunk(store, rows, ctx, person);
+    rebuilt += subs.length;
+    after = subs[subs.length - 1]!.id;
+    opts.onProgress?.(rebuilt, opts.total ?? null);
+    if (subs.length < chunk) break;
+  }
+  return { rebuilt };
+}

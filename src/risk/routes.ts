@@ -1,0 +1,123 @@
+import { CustomerIdParam } from "../customers/schemas";
+import { prefetchWithKey } from "../platform/auth";
+import { language } from "../platform/language";
+import { apiRoute, domainRouter, IdempotencyHeaders, jsonResponse, page } from "../platform/openapi";
+import { decodeCursor, toPage } from "../platform/pagination";
+import { SubscriptionIdParam } from "../subscriptions/schemas";
+import {
+  activeModel,
+  customerRiskDocument,
+  modelView,
+  readAtRisk,
+  readCustomerRisks,
+  readSubscriptionRisk,
+  subscriptionRiskDocument,
+  toRisk,
+  trainTenantModel,
+} from "./repository";
+import { AtRiskQuery, CustomerRisk, Risk, RiskModelView, TrainResponse } from "./schemas";
+
+const tags = ["Risk"];
+
+// Risk reads are on the operator's screen and the IVR path: they ride with the key check.
+prefetchWithKey("GET /v1/subscriptions/{subscriptionId}/risk", (_c, tenant, [id]) => subscriptionRiskDocument(tenant, id!));
+prefetchWithKey("GET /v1/customers/{customerId}/risk", (_c, tenant, [id]) => customerRiskDocument(tenant, id!));
+
+export const riskRouter = domainRouter()
+  .openapi(
+    apiRoute({
+      method: "get",
+      path: "/v1/subscriptions/{subscriptionId}/risk",
+      operationId: "getSubscriptionRisk",
+      tags,
+      scope: "read",
+      summary: "Churn risk of a subscription",
+      description:
+        "The probability that the subscription is cancelled within 60 days, as a 0–100 score and a band, with the drivers that explain it (largest effect first, in the caller's language) and named patterns in `flags`. Kept current as data arrives; reading it is one indexed row.",
+      request: { params: SubscriptionIdParam },
+      errors: ["subscription_not_found"],
+      responses: { 200: jsonResponse(Risk, "The subscription's risk") },
+    }),
+    async (c) => {
+      const { subscriptionId } = c.req.valid("param");
+      const { sub, risk } = await readSubscriptionRisk(c.var.store, subscriptionId, c.var.services.now(), c.var.caller.settings.timeZone, c.var.prefetched);
+      return c.json(toRisk(risk, language(c), sub.currency), 200);
+    },
+  )
+  .openapi(
+    apiRoute({
+      method: "get",
+      path: "/v1/customers/{customerId}/risk",
+      operationId: "getCustomerRisk",
+      tags,
+      scope: "read",
+      summary: "Churn risk of a customer",
+      description: "The customer's live subscription most likely to be cancelled, and the scores of all their subscriptions.",
+      request: { params: CustomerIdParam },
+      errors: ["customer_not_found"],
+      responses: { 200: jsonResponse(CustomerRisk, "The customer's risk") },
+    }),
+    async (c) => {
+      const { customerId } = c.req.valid("param");
+      const rows = await readCustomerRisks(c.var.store, customerId, c.var.prefetched);
+      const lang = language(c);
+      const all = rows.map((r) => ({ ...toRisk(r.risk, lang, r.currency), status: r.status }));
+      const live = rows.filter((r) => r.status !== "canceled").sort((a, b) => b.risk.probability - a.risk.probability);
+      const top = live[0];
+      return c.json({ customerId, highest: top ? toRisk(top.risk, lang, top.currency) : null, subscriptions: all }, 200);
+    },
+  )
+  .openapi(
+    apiRoute({
+      method: "get",
+      path: "/v1/risk/at-risk",
+      operationId: "listAtRisk",
+      tags,
+      scope: "read",
+      summary: "Subscriptions to reach out to first",
+      description:
+        "Live subscriptions ordered by expected revenue at risk — probability of cancelling within 60 days × the value of the next year of deliveries — highest first. Filter by `band`.",
+      request: { query: AtRiskQuery },
+      responses: { 200: jsonResponse(page(Risk), "A page of subscriptions at risk") },
+    }),
+    async (c) => {
+      const { band, limit, cursor } = c.req.valid("query");
+      const rows = await readAtRisk(c.var.store, band, limit, decodeCursor(cursor));
+      const p = toPage(rows, limit, (r) => [r.revenueAtRisk, r.subscriptionId]);
+      const lang = language(c);
+      return c.json({ data: p.data.map((r) => toRisk(r, lang)), nextCursor: p.nextCursor }, 200);
+    },
+  )
+  .openapi(
+    apiRoute({
+      method: "get",
+      path: "/v1/risk/model",
+      operationId: "getRiskModel",
+      tags,
+      scope: "read",
+      summary: "The model that scores this shop",
+      description:
+        "The tenant's active model — trained on its own history — or the documented default model when none has been trained or none beat it. Coefficients are log-odds per unit of each feature, labelled in the caller's language.",
+      responses: { 200: jsonResponse(RiskModelView, "The active model") },
+    }),
+    async (c) => c.json(modelView(await activeModel(c.var.store), language(c)), 200),
+  )
+  .openapi(
+    apiRoute({
+      method: "post",
+      path: "/v1/risk/model/train",
+      operationId: "trainRiskModel",
+      tags,
+      scope: "admin",
+      summary: "Train a model on this shop's history",
+      description:
+        "Builds snapshots of every subscription at past dates (features as of that date, replayed from events and plan changes; label: cancelled within the next 60 days), fits a logistic model on the earlier snapshots and measures it on the latest quarter (time hold-out). It becomes active only if its hold-out AUC beats the default model's on the same hold-out; all subscriptions are then re-scored in the background. Too little history → 422 `insufficient_history`.",
+      request: { headers: IdempotencyHeaders },
+      errors: ["insufficient_history"],
+      responses: { 200: jsonResponse(TrainResponse, "The trained model's hold-out report") },
+    }),
+    async (c) => {
+      const result = await trainTenantModel(c.var.store, c.var.services.now(), c.var.caller.settings.timeZone);
+      return c.json(result, 200);
+    },
+  );

@@ -1,0 +1,82 @@
+import { z } from "@hono/zod-openapi";
+import { FEATURE_NAMES } from "./model";
+
+export const RiskBand = z.enum(["low", "medium", "high"]).openapi("RiskBand", {
+  description: "low: score < 15; medium: 15–39; high: ≥ 40.",
+});
+
+export const RiskDriver = z
+  .object({
+    code: z.enum(FEATURE_NAMES).openapi({ example: "surplus_stock" }),
+    label: z.string().openapi({ description: "In the caller's language.", example: "商品が余っている（在庫 約52日分）" }),
+    contribution: z.number().openapi({ description: "Log-odds this driver adds (positive raises the risk).", example: 0.84 }),
+    value: z.number().nullable().openapi({ description: "The underlying value in human units (days, count, yen…).", example: 52 }),
+  })
+  .openapi("RiskDriver");
+
+export const RiskFlag = z.enum(["first_delivery_canceller"]).openapi("RiskFlag", {
+  description: "`first_delivery_canceller`: the same person (same normalised phone or email) cancelled an earlier subscription after at most one delivery.",
+});
+
+export const Risk = z
+  .object({
+    subscriptionId: z.string(),
+    customerId: z.string(),
+    score: z.number().int().min(0).max(100).openapi({ example: 46 }),
+    probability: z.number().min(0).max(1).openapi({ description: "Probability of cancelling within 60 days.", example: 0.4612 }),
+    band: RiskBand,
+    drivers: z.array(RiskDriver).openapi({ description: "Largest effect first (at most five)." }),
+    flags: z.array(RiskFlag),
+    revenueAtRisk: z
+      .object({ amount: z.number().int(), currency: z.string() })
+      .openapi({ description: "probability × the value of the next year of deliveries (0 once cancelled)." }),
+    modelVersion: z.string().openapi({ example: "default-2025.1" }),
+    computedAt: z.string().openapi({ example: "2026-11-23T04:15:00Z" }),
+  })
+  .openapi("Risk");
+
+export const CustomerRisk = z
+  .object({
+    customerId: z.string(),
+    highest: Risk.nullable().openapi({ description: "The live (not cancelled) subscription most likely to be cancelled; null when none is live." }),
+    subscriptions: z.array(Risk.extend({ status: z.enum(["active", "paused", "canceled"]) })),
+  })
+  .openapi("CustomerRisk");
+
+export const AtRiskQuery = z.object({
+  band: RiskBand.optional().openapi({ description: "Only this band; all bands when left out." }),
+  limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ example: 20 }),
+  cursor: z.string().max(512).optional().openapi({ description: "`nextCursor` from the previous page." }),
+});
+
+export const ModelCoefficient = z.object({
+  code: z.enum(FEATURE_NAMES),
+  label: z.string(),
+  coefficient: z.number().openapi({ description: "Log-odds per unit of the feature's transform (comparable across models)." }),
+});
+
+export const RiskModelView = z
+  .object({
+    version: z.string().openapi({ example: "default-2025.1" }),
+    source: z.enum(["default", "trained"]),
+    trainedAt: z.string().nullable(),
+    auc: z.number().nullable().openapi({ description: "Hold-out AUC when trained; null for the default model." }),
+    intercept: z.number().openapi({ description: "Log-odds of the neutral customer (no signals)." }),
+    coefficients: z.array(ModelCoefficient),
+  })
+  .openapi("RiskModel");
+
+export const TrainResponse = z
+  .object({
+    version: z.string(),
+    active: z.boolean().openapi({ description: "True when it beat the default model on the same hold-out and now scores every subscription." }),
+    auc: z.number().openapi({ example: 0.81 }),
+    defaultAuc: z.number().openapi({ description: "The default model's AUC on the same hold-out.", example: 0.74 }),
+    logLoss: z.number(),
+    brier: z.number(),
+    calibration: z.array(z.object({ from: z.number(), to: z.number(), predicted: z.number(), observed: z.number(), count: z.number().int() })),
+    samples: z.object({ train: z.number().int(), holdout: z.number().int(), positives: z.number().int(), subscriptions: z.number().int() }),
+    split: z.object({ trainFrom: z.string(), trainTo: z.string(), holdoutFrom: z.string(), holdoutTo: z.string() }),
+    trainedAt: z.string(),
+  })
+  .openapi("TrainResult");
