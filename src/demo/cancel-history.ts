@@ -37,10 +37,14 @@ const REACTIVATION_RATE = 0.18;
 const EARLIER_SAVE_RATE = 0.3;
 /**
  * The base seed spreads its cancellations over three years (about five a month). A shop that runs
- * a cancel flow sees more in half a year, so we add this many recent trial subscriptions of
- * existing customers that ended in a cancellation (with their deliveries as events).
+ * a cancel flow sees more, so we add trial subscriptions of existing customers that ended in a
+ * cancellation (with their deliveries as events): this many a month, over the last two years —
+ * not only the six months of flows, or the shop's churn would change character just when the
+ * risk model's time-based hold-out begins, and a model trained on the older part would look
+ * worse than it is.
  */
-const EXTRA_RECENT_CANCELLATIONS = 150;
+const EXTRA_CANCELLATIONS_PER_MONTH = 25;
+const EXTRA_CANCELLATION_SPAN_DAYS = 730;
 
 const REASONS: readonly [string, number][] = [
   ["surplus_stock", 24], ["too_expensive", 20], ["no_effect", 12], ["switching_competitor", 8], ["temporary_break", 12],
@@ -156,15 +160,20 @@ export function buildCancelHistory(subs: SubscriptionRow[], eventRows: EventRow[
     out.steps.push(...steps);
   };
 
-  // Recent trial subscriptions that ended in a cancellation (see EXTRA_RECENT_CANCELLATIONS).
-  const templates = subs.filter((x) => Date.parse(x.startedAt) < windowStart - 30 * DAY);
+  // Trial subscriptions that ended in a cancellation (see EXTRA_CANCELLATIONS_PER_MONTH).
+  const baseSubs = [...subs];
   const numbers = subs.map((x) => Number(x.id.slice(-6))).filter(Number.isFinite);
   let serial = Math.max(0, ...numbers);
-  for (let i = 0; i < EXTRA_RECENT_CANCELLATIONS && templates.length > 1; i++) {
+  const extraFrom = nowMs - EXTRA_CANCELLATION_SPAN_DAYS * DAY;
+  const extras = Math.round((EXTRA_CANCELLATIONS_PER_MONTH * EXTRA_CANCELLATION_SPAN_DAYS) / 30);
+  for (let i = 0; i < extras; i++) {
+    const canceledMs = Math.floor((extraFrom + next() * (EXTRA_CANCELLATION_SPAN_DAYS - 1) * DAY) / 1000) * 1000;
+    // The customer had been with the shop for a month by then.
+    const templates = baseSubs.filter((x) => Date.parse(x.startedAt) < canceledMs - 30 * DAY);
+    if (templates.length < 2) continue;
     const owner = templates[int(0, templates.length - 1)]!;
     let product = templates[int(0, templates.length - 1)]!;
     for (let tries = 0; tries < 5 && subs.some((x) => x.customerId === owner.customerId && x.productSku === product.productSku); tries++) product = templates[int(0, templates.length - 1)]!;
-    const canceledMs = Math.floor((windowStart + next() * (WINDOW_DAYS - 1) * DAY) / 1000) * 1000;
     const deliveries = weighted([["1", 30], ["2", 20], ["3", 15], ["4", 12], ["5", 8], ["6", 7], ["8", 5], ["10", 3]]);
     const lead = int(2, 10);
     let k = Number(deliveries);

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lt, or, sql, type SQL } from "drizzle-orm";
-import { customers, events, planChanges, riskFeatures, riskModels, subscriptions } from "../db/schema";
+import { cancelFlows, customers, events, planChanges, riskFeatures, riskModels, subscriptions } from "../db/schema";
 import { localDate } from "../platform/dates";
 import { newId } from "../platform/crypto";
 import { ApiError } from "../platform/errors";
@@ -169,14 +169,20 @@ export async function trainTenantModel(store: TenantStore, now: Date, timeZone: 
   const customerIds = [...new Set(subs.map((s) => s.customerId))];
   onProgress?.("loading", `${subs.length} subscriptions; events and changes`);
   const eventCols = { subscriptionId: events.subscriptionId, customerId: events.customerId, type: events.type, occurredAt: events.occurredAt, data: events.data };
-  const [own, customerLevel, changes, people] = await Promise.all([
+  const [own, customerLevel, changes, flows, people] = await Promise.all([
     inChunks(subIds, (c) => store.q.select(eventCols).from(events).where(store.owns(events, inArray(events.subscriptionId, c)))),
     inChunks(customerIds, (c) => store.q.select(eventCols).from(events).where(store.owns(events, isNull(events.subscriptionId), inArray(events.customerId, c)))),
     inChunks(subIds, (c) =>
       store.q
         .select({ subscriptionId: planChanges.subscriptionId, type: planChanges.type, createdAt: planChanges.createdAt })
         .from(planChanges)
-        .where(store.owns(planChanges, inArray(planChanges.subscriptionId, c), inArray(planChanges.type, ["skip", "pause"]))),
+        .where(store.owns(planChanges, inArray(planChanges.subscriptionId, c), inArray(planChanges.type, ["skip", "pause", "cancel", "reactivate"]))),
+    ),
+    inChunks(subIds, (c) =>
+      store.q
+        .select({ subscriptionId: cancelFlows.subscriptionId, status: cancelFlows.status, startedAt: cancelFlows.startedAt, closedAt: cancelFlows.closedAt })
+        .from(cancelFlows)
+        .where(store.owns(cancelFlows, inArray(cancelFlows.subscriptionId, c))),
     ),
     store.q
       .select({ id: customers.id, phone: customers.phone, emailNormalized: customers.emailNormalized })
@@ -186,7 +192,7 @@ export async function trainTenantModel(store: TenantStore, now: Date, timeZone: 
   onProgress?.("samples", `${own.length + customerLevel.length} events, ${changes.length} changes`);
   const asOf = localDate(now, timeZone);
   const samples = buildSamples(
-    { subscriptions: subs, events: [...own, ...customerLevel] as unknown as HistoryEvent[], changes, customers: people },
+    { subscriptions: subs, events: [...own, ...customerLevel] as unknown as HistoryEvent[], changes, customers: people, flows },
     { asOf, timeZone },
   );
   onProgress?.("fitting", `${samples.length} snapshots`);

@@ -4,8 +4,10 @@
  * Snapshots are taken on a grid of dates (every `stepDays`, ending at `asOf − 60 days`, so every
  * label is known). For each subscription live on a snapshot date D, its features are what the
  * history said on D: events and plan changes up to D replayed through the same reducers the live
- * path uses, deliveries counted back from today's count, earlier cancellations of the same person
- * only if they happened by D. The label is 1 when it was cancelled in the 60 days after D.
+ * path uses (events, skip/pause changes, cancel flows started or abandoned, win-backs), deliveries
+ * counted back from today's count, earlier cancellations of the same person only if they happened
+ * by D. The label is 1 when it was cancelled in the 60 days after D; a subscription that was won
+ * back is sampled again once live, so each of its cancellations is a label.
  * Nothing from after D leaks into a sample except the label.
  */
 import { addDays, daysBetween, localDate } from "../platform/dates";
@@ -26,6 +28,8 @@ export type HistorySubscription = {
 export type HistoryEvent = { subscriptionId: string | null; customerId: string } & RiskEvent;
 export type HistoryChange = { subscriptionId: string; type: string; createdAt: string };
 export type HistoryCustomer = { id: string; phone: string | null; emailNormalized: string | null };
+/** A cancel flow: starting one is a cancel request; one left open counts as abandoned. */
+export type HistoryFlow = { subscriptionId: string; status: string; startedAt: string; closedAt: string | null };
 
 export type SampleOptions = {
   /** Today (local date). Snapshots end 60 days before it. */
@@ -59,7 +63,14 @@ export function people(customers: readonly HistoryCustomer[]): Map<string, numbe
 const byTime = <T>(at: (x: T) => string) => (a: T, b: T) => (at(a) < at(b) ? -1 : at(a) > at(b) ? 1 : 0);
 
 export function buildSamples(
-  history: { subscriptions: readonly HistorySubscription[]; events: readonly HistoryEvent[]; changes: readonly HistoryChange[]; customers: readonly HistoryCustomer[] },
+  history: {
+    subscriptions: readonly HistorySubscription[];
+    events: readonly HistoryEvent[];
+    /** skip, pause, cancel and reactivate changes. */
+    changes: readonly HistoryChange[];
+    customers: readonly HistoryCustomer[];
+    flows?: readonly HistoryFlow[];
+  },
   opts: SampleOptions,
 ): TrainingSample[] {
   const tz = opts.timeZone ?? "Asia/Tokyo";
@@ -79,13 +90,17 @@ export function buildSamples(
     if (!list) map.set(key, (list = []));
     list.push(e);
   }
-  const subChanges = new Map<string, HistoryChange[]>();
-  for (const c of history.changes) {
-    if (c.type !== "skip" && c.type !== "pause") continue;
-    let list = subChanges.get(c.subscriptionId);
-    if (!list) subChanges.set(c.subscriptionId, (list = []));
-    list.push(c);
-  }
+  const group = <T extends { subscriptionId: string }>(rows: readonly T[]) => {
+    const map = new Map<string, T[]>();
+    for (const r of rows) {
+      let list = map.get(r.subscriptionId);
+      if (!list) map.set(r.subscriptionId, (list = []));
+      list.push(r);
+    }
+    return map;
+  };
+  const subChanges = group(history.changes.filter((c) => ["skip", "pause", "cancel", "reactivate"].includes(c.type)));
+  const subFlows = group(history.flows ?? []);
   // Cancellations per person, for "earlier cancellations as of D".
   const cancellationsOf = new Map<number, { id: string; on: string; deliveries: number }[]>();
   for (const s of history.subscriptions) {
@@ -99,7 +114,22 @@ export function buildSamples(
   const samples: TrainingSample[] = [];
   for (const s of history.subscriptions) {
     const startedOn = localDate(new Date(s.startedAt), tz);
-    const canceledOn = s.canceledAt ? localDate(new Date(s.canceledAt), tz) : null;
+    const changes = subChanges.get(s.id) ?? [];
+    const flows = subFlows.get(s.id) ?? [];
+    // A subscription can leave and come back (win-back): every cancellation in its history is a
+    // label, and it is only sampled while it was live. A cancellation synced from the cart system
+    // without a change row is known from canceledAt alone.
+    const dayOf = (at: string) => localDate(new Date(at), tz);
+    const cancels = changes.filter((c) => c.type === "cancel").map((c) => dayOf(c.createdAt));
+    if (s.canceledAt && !cancels.some((on) => Math.abs(daysBetween(on, dayOf(s.canceledAt!))) <= 1)) cancels.push(dayOf(s.canceledAt));
+    cancels.sort();
+    const comebacks = changes.filter((c) => c.type === "reactivate").map((c) => dayOf(c.createdAt)).sort();
+    const latestBy = (dates: string[], d: string) => dates.filter((x) => x <= d).at(-1) ?? null;
+    const live = (d: string) => {
+      const left = latestBy(cancels, d);
+      const back = latestBy(comebacks, d);
+      return left === null || (back !== null && back > left);
+    };
     // Replayable history: events (own and customer-level) and skip/pause changes, in time order.
     type Step = { at: string; apply: (f: RiskFeatures, on: string) => RiskFeatures; delivery: boolean };
     const steps: Step[] = [
@@ -108,11 +138,18 @@ export function buildSamples(
         delivery: e.type === "delivery.completed",
         apply: (f: RiskFeatures) => applyEvent(f, e, { timeZone: tz, quantity: s.quantity, intervalDays: s.intervalDays }),
       })),
-      ...(subChanges.get(s.id) ?? []).map((c) => ({
-        at: c.createdAt,
-        delivery: false,
-        apply: (f: RiskFeatures, on: string) => applySignal(f, c.type as "skip" | "pause", on),
-      })),
+      ...changes
+        .filter((c) => c.type !== "cancel")
+        .map((c) => ({
+          at: c.createdAt,
+          delivery: false,
+          apply: (f: RiskFeatures, on: string) => applySignal(f, c.type === "reactivate" ? "reactivated" : (c.type as "skip" | "pause"), on),
+        })),
+      // The same signals the live path gets from cancel flows (risk/maintain via cancel-flows).
+      ...flows.map((fl) => ({ at: fl.startedAt, delivery: false, apply: (f: RiskFeatures, on: string) => applySignal(f, "cancel_flow_started", on) })),
+      ...flows
+        .filter((fl) => fl.status === "abandoned" && fl.closedAt)
+        .map((fl) => ({ at: fl.closedAt!, delivery: false, apply: (f: RiskFeatures, on: string) => applySignal(f, "cancel_flow_abandoned", on) })),
     ].sort(byTime((x: Step) => x.at));
     const stepOn = steps.map((x) => localDate(new Date(x.at), tz));
     const deliveriesAfter = (d: string) => steps.reduce((n, x, i) => n + (x.delivery && stepOn[i]! > d ? 1 : 0), 0);
@@ -122,7 +159,7 @@ export function buildSamples(
     let next = 0;
     for (const d of grid) {
       if (d < startedOn) continue;
-      if (canceledOn !== null && canceledOn <= d) break;
+      if (!live(d)) continue;
       while (next < steps.length && stepOn[next]! <= d) {
         features = steps[next]!.apply(features, stepOn[next]!);
         next++;
@@ -143,7 +180,7 @@ export function buildSamples(
         ),
         pastOfPerson.filter((p) => p.id !== s.id && p.on <= d).map((p) => ({ status: "canceled", deliveriesCompleted: p.deliveries })),
       );
-      const label = canceledOn !== null && daysBetween(d, canceledOn) <= LABEL_HORIZON_DAYS ? 1 : 0;
+      const label = cancels.some((on) => on > d && daysBetween(d, on) <= LABEL_HORIZON_DAYS) ? 1 : 0;
       samples.push({ features: asOfD, label, at: d });
     }
   }

@@ -30,6 +30,28 @@ describe("training samples from history", () => {
     expect(samples.every((s) => s.at < "2026-03-15")).toBe(true);
   });
 
+  it("a won-back subscription: its cancellation is still a label, it is not sampled while gone, and its flows count as of their dates", () => {
+    // Cancelled in March through a cancel flow, reactivated in May: active again today.
+    const changes = [
+      { subscriptionId: "S-1", type: "cancel", createdAt: "2026-03-15T03:00:00Z" },
+      { subscriptionId: "S-1", type: "reactivate", createdAt: "2026-05-10T03:00:00Z" },
+    ];
+    const flows = [
+      { subscriptionId: "S-1", status: "abandoned", startedAt: "2025-12-01T03:00:00Z", closedAt: "2025-12-02T03:00:00Z" },
+      { subscriptionId: "S-1", status: "canceled", startedAt: "2026-03-15T02:55:00Z", closedAt: "2026-03-15T03:00:00Z" },
+    ];
+    const samples = buildSamples({ subscriptions: [sub({})], events: [], changes, customers: [], flows }, { asOf: ASOF });
+    const positives = samples.filter((s) => s.label === 1).map((s) => s.at);
+    expect(positives.length).toBeGreaterThanOrEqual(1);
+    expect(positives.every((d) => d >= "2026-01-14" && d < "2026-03-15")).toBe(true);
+    expect(samples.some((s) => s.at >= "2026-03-15" && s.at < "2026-05-10")).toBe(false);
+    const back = samples.filter((s) => s.at >= "2026-05-10");
+    expect(back.length).toBeGreaterThan(0);
+    expect(back.every((s) => s.label === 0 && s.features.reactivations === 1)).toBe(true);
+    expect(samples.filter((s) => s.at < "2025-12-02").every((s) => s.features.abandonedCancelFlows === 0)).toBe(true);
+    expect(samples.filter((s) => s.at >= "2025-12-02").every((s) => s.features.abandonedCancelFlows === 1)).toBe(true);
+  });
+
   it("features are as of the snapshot: later events and later deliveries do not leak in", () => {
     const events: HistoryEvent[] = [
       { subscriptionId: "S-1", customerId: "C-1", type: "contact.logged", occurredAt: "2026-06-01T03:00:00Z", data: { channel: "phone", topic: "cancel_request", sentiment: "negative" } },
