@@ -6,7 +6,7 @@ import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse } fr
 import { ChangeResult } from "../plan-changes/schemas";
 import { getSubscription } from "../subscriptions/repository";
 import { SubscriptionIdParam } from "../subscriptions/schemas";
-import { requestLang } from "./lang";
+import { language } from "../platform/language";
 import { replaceReasons, tenantReasons } from "./reasons-repository";
 import {
   AcceptBody,
@@ -35,7 +35,7 @@ const ctxOf = (c: Context<AppEnv>, channel?: string) => ({
   keyId: c.var.caller.keyId,
   settings: c.var.caller.settings,
   now: c.var.services.now(),
-  lang: requestLang(c),
+  lang: language(c),
 });
 
 export const cancelFlowsRouter = domainRouter()
@@ -51,7 +51,7 @@ export const cancelFlowsRouter = domainRouter()
       responses: { 200: jsonResponse(ReasonList, "The reasons in display order") },
     }),
     async (c) => {
-      const lang = requestLang(c);
+      const lang = language(c);
       const custom = (await c.var.store.q.select({ code: cancellationReasons.code }).from(cancellationReasons).where(c.var.store.owns(cancellationReasons)).limit(1)).length > 0;
       const reasons = await tenantReasons(c.var.store);
       return c.json({ data: reasons.map((r) => ({ code: r.code, label: r.label[lang], followUpHint: r.followUpHint[lang] })), nextCursor: null, custom }, 200);
@@ -79,7 +79,7 @@ export const cancelFlowsRouter = domainRouter()
     }),
     async (c) => {
       const { reasons } = c.req.valid("json");
-      const lang = requestLang(c);
+      const lang = language(c);
       const saved = await replaceReasons(c.var.store, reasons, c.var.services.now().toISOString());
       return c.json({ data: saved.map((r) => ({ code: r.code, label: r.label[lang], followUpHint: r.followUpHint[lang] })), nextCursor: null, custom: true }, 200);
     },
@@ -199,7 +199,7 @@ export const cancelFlowsRouter = domainRouter()
     async (c) => {
       const { subscriptionId } = c.req.valid("param");
       const sub = await getSubscription(c.var.store, subscriptionId);
-      const lang = requestLang(c);
+      const lang = language(c);
       const settings = c.var.caller.settings;
       const terms = cancellationTerms(sub, settings, c.var.services.now(), lang);
       const ja = lang === "ja";

@@ -1,5 +1,5 @@
 import type { z } from "@hono/zod-openapi";
-import { requestLang } from "../cancel-flows/lang";
+import { language } from "../platform/language";
 import { tenantReasons } from "../cancel-flows/reasons-repository";
 import { ApiError } from "../platform/errors";
 import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse } from "../platform/openapi";
@@ -172,7 +172,7 @@ export const offersRouter = domainRouter()
           throw new ApiError("unknown_reason", `Unknown reason ${q.reason}; see GET /v1/cancellation-reasons.`, { errors: [{ path: "query.reason", message: "Unknown reason" }] });
         }
       }
-      const lang = requestLang(c);
+      const lang = language(c);
       const offers = await suggestOffersFor(c.var.store, subscriptionId, {
         ...(q.reason !== undefined ? { reason: q.reason } : {}),
         channel: q.channel,

@@ -13,25 +13,14 @@ import { localDate } from "../platform/dates";
 import type { TenantStore } from "../platform/tenancy";
 import { resolveSettings } from "../settings/schemas";
 import { enqueueWebhookEvent } from "../webhooks/outbox";
-import { applyEvent, applySignal, emptyFeatures, withPersonHistory, withSubscription, type RiskEvent, type RiskFeatures, type RiskSignal } from "./features";
+import { applyEvent, applySignal, emptyFeatures, withPersonHistory, withSubscription, type RiskEvent, type RiskFeatures, type RiskSignal, type SubscriptionFacts } from "./features";
 import { riskFlags, type PastSubscription } from "./flags";
 import { DEFAULT_MODEL, score, type RiskBand, type RiskModel, type RiskScore } from "./model";
 
 export type RiskRow = typeof riskFeatures.$inferSelect;
 
-/** What a subscription row must offer to be scored. */
-export type ScoredSubscription = {
-  id: string;
-  customerId: string;
-  status: string;
-  quantity: number;
-  intervalDays: number;
-  nextDeliveryOn: string | null;
-  unitPriceAmount: number;
-  startedAt: string;
-  deliveriesCompleted: number;
-  activeDiscount: { endsOn: string | null } | null;
-};
+/** What a subscription row must offer to be scored: the facts the features derive from, and who. */
+export type ScoredSubscription = SubscriptionFacts & { id: string; customerId: string; status: string; activeDiscount: { endsOn: string | null } | null };
 
 /** Deliveries a year ahead are "remaining value": what the merchant loses if this one leaves. */
 export const REMAINING_VALUE_DAYS = 365;
