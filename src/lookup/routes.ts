@@ -131,7 +131,8 @@ export const lookupRouter = domainRouter().openapi(
           quantity: s.quantity,
           intervalDays: s.intervalDays,
           unitPrice: { amount: s.unitPriceAmount, currency: s.currency },
-          risk: s.riskRow ? { score: s.riskRow.score, probability: s.riskRow.probability, band: s.riskRow.band } : null,
+          // A canceled subscription has already left: no churn risk to show.
+          risk: s.riskRow && s.status !== "canceled" ? { score: s.riskRow.score, probability: s.riskRow.probability, band: s.riskRow.band } : null,
         })),
         risk: focus?.riskRow ? toRisk(focus.riskRow, lang, focus.currency) : null,
         nextBestAction,

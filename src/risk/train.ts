@@ -28,11 +28,18 @@ export const MIN_NEGATIVES = 20;
 export const MIN_HOLDOUT_PER_CLASS = 5;
 export const LABEL_HORIZON_DAYS = 60;
 
+/**
+ * Shops have thousands of snapshots, not millions: with a penalty of 1 the fit chased a few
+ * features to coefficients of ±10 (probabilities of 0.000 and 0.999). 50 kept the demo shop's
+ * hold-out AUC (0.794 → 0.796) and improved its log-loss (0.327 → 0.316) and Brier (0.103 → 0.098).
+ */
+export const DEFAULT_L2 = 50;
+
 export type TrainOptions = {
   /** When the model is trained (RFC 3339); recorded as `trainedAt`. Required: train has no clock. */
   now: string;
   version?: string;
-  /** L2 penalty on standardised coefficients (sum-of-losses scale). Default 1. */
+  /** L2 penalty on standardised coefficients (sum-of-losses scale). Default {@link DEFAULT_L2}. */
   l2?: number;
   /** Share of the latest snapshots held out. Default 0.25. */
   holdoutFraction?: number;
@@ -291,7 +298,7 @@ export function train(samples: readonly TrainingSample[], opts: TrainOptions): T
   const { beta, iterations } = fitLogistic(
     rows,
     trainSet.map((s) => s.label),
-    opts.l2 ?? 1,
+    opts.l2 ?? DEFAULT_L2,
   );
 
   const record = (arr: Float64Array, offset = 0) =>
