@@ -1,4 +1,4 @@
-import type { Client } from "@libsql/client";
+import type { Client, InValue } from "@libsql/client";
 import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
 import * as schema from "./schema";
 
@@ -20,9 +20,14 @@ export type Database = {
   orm: Orm;
   client: Client;
   write<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * The first row of a read the process runs on every request (the key check). Same answer as
+   * `client.execute`; on an embedded file it reuses the prepared statement (see db/node.ts).
+   */
+  readRow(sql: string, args: InValue[]): Promise<Record<string, unknown> | undefined>;
 };
 
-export function createDatabase(client: Client): Database {
+export function createDatabase(client: Client, readRow?: Database["readRow"]): Database {
   const orm = drizzle(client, { schema });
   let queue: Promise<unknown> = Promise.resolve();
   return {
@@ -34,5 +39,6 @@ export function createDatabase(client: Client): Database {
       queue = run.catch(() => undefined);
       return run;
     },
+    readRow: readRow ?? (async (sql, args) => (await client.execute({ sql, args })).rows[0]),
   };
 }
