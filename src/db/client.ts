@@ -21,13 +21,14 @@ export type Database = {
   client: Client;
   write<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   /**
-   * The first row of a read the process runs on every request (the key check). Same answer as
-   * `client.execute`; on an embedded file it reuses the prepared statement (see db/node.ts).
+   * The rows of a read run often, outside any transaction (the key check on every request, the
+   * bulk re-score). Same answer as `client.execute`; on an embedded file it reuses the prepared
+   * statement (see db/node.ts).
    */
-  readRow(sql: string, args: InValue[]): Promise<Record<string, unknown> | undefined>;
+  readRows(sql: string, args: InValue[]): Promise<Record<string, unknown>[]>;
 };
 
-export function createDatabase(client: Client, readRow?: Database["readRow"]): Database {
+export function createDatabase(client: Client, readRows?: Database["readRows"]): Database {
   const orm = drizzle(client, { schema });
   let queue: Promise<unknown> = Promise.resolve();
   return {
@@ -39,6 +40,6 @@ export function createDatabase(client: Client, readRow?: Database["readRow"]): D
       queue = run.catch(() => undefined);
       return run;
     },
-    readRow: readRow ?? (async (sql, args) => (await client.execute({ sql, args })).rows[0]),
+    readRows: readRows ?? (async (sql, args) => (await client.execute({ sql, args })).rows),
   };
 }

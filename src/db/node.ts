@@ -32,13 +32,14 @@ export async function openDatabase(url: string, authToken?: string): Promise<Dat
     reader.close();
     close();
   };
-  return createDatabase(client, reader.readRow);
+  return createDatabase(client, reader.readRows);
 }
 
 /**
  * Reads through one more connection to the file that keeps its prepared statements. The client
  * prepares every statement afresh (≈ 0.2 ms for the key check with a route's read riding along,
- * more than running it); the key check runs on every request with a handful of distinct texts.
+ * more than running it) and builds each row property by property; the key check runs on every
+ * request with a handful of distinct texts.
  * A cached statement still starts a new read on each run, so it sees every committed write (a
  * revoked key fails on its next request, as through the client).
  */
@@ -46,7 +47,7 @@ function statementCache(path: string) {
   let conn: Sqlite.Database | null = null;
   const statements = new Map<string, Statement>();
   return {
-    readRow: async (sql: string, args: InValue[]) => {
+    readRows: async (sql: string, args: InValue[]) => {
       conn ??= new Sqlite(path);
       let stmt = statements.get(sql);
       if (!stmt) {
@@ -54,7 +55,7 @@ function statementCache(path: string) {
         stmt = conn.prepare(sql);
         statements.set(sql, stmt);
       }
-      return stmt.get(args) as Record<string, unknown> | undefined;
+      return stmt.all(args) as Record<string, unknown>[];
     },
     close: () => {
       statements.clear();
