@@ -1,4 +1,4 @@
-import type { Client } from "@libsql/client";
+import type { Client, InValue } from "@libsql/client";
 import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
 import * as schema from "./schema";
 
@@ -20,9 +20,15 @@ export type Database = {
   orm: Orm;
   client: Client;
   write<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * The rows of a read run often, outside any transaction (the key check on every request, the
+   * bulk re-score). Same answer as `client.execute`; on an embedded file it reuses the prepared
+   * statement (see db/node.ts).
+   */
+  readRows(sql: string, args: InValue[]): Promise<Record<string, unknown>[]>;
 };
 
-export function createDatabase(client: Client): Database {
+export function createDatabase(client: Client, readRows?: Database["readRows"]): Database {
   const orm = drizzle(client, { schema });
   let queue: Promise<unknown> = Promise.resolve();
   return {
@@ -34,5 +40,6 @@ export function createDatabase(client: Client): Database {
       queue = run.catch(() => undefined);
       return run;
     },
+    readRows: readRows ?? (async (sql, args) => (await client.execute({ sql, args })).rows),
   };
 }

@@ -110,7 +110,13 @@ export const lookupRouter = domainRouter().openapi(
     } | null = null;
     if (focus && focus.status !== "canceled" && band !== "low") {
       // Offers only for callers at some risk: the low-risk majority stays one query.
-      const [offer] = await suggestOffersFor(store, focus.id, { channel: q.channel === "operator" ? "operator" : "ivr", now: now.toISOString(), limit: 1 });
+      const [offer] = await suggestOffersFor(store, focus.id, {
+        channel: q.channel === "operator" ? "operator" : "ivr",
+        now: now.toISOString(),
+        limit: 1,
+        settings: c.var.caller.settings,
+        riskBand: band,
+      });
       if (offer && (NEXT_ACTIONS as readonly string[]).includes(offer.type)) {
         nextBestAction = { type: offer.type as NextBestAction, subscriptionId: focus.id, offerId: offer.offerId, title: offer.title[lang], source: "offers" };
       } else {

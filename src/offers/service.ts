@@ -28,6 +28,8 @@ export type OfferRequest = {
   rng?: Rng;
   /** The tenant's settings when the caller has them (saves a read). */
   settings?: TenantSettings;
+  /** The subscription's risk band when the caller has just read it (saves a read). */
+  riskBand?: RiskBand | null;
 };
 
 /** A suggestion says which reason it was ranked for (matters when no reason was given). */
@@ -40,7 +42,9 @@ export async function suggestOffersFor(store: TenantStore, subscriptionId: strin
   const [{ catalogue }, stats, risk, usage, saves] = await Promise.all([
     loadCatalogue(store, request.now),
     loadOutcomes(store),
-    store.q.select({ band: riskFeatures.band }).from(riskFeatures).where(store.owns(riskFeatures, eq(riskFeatures.subscriptionId, subscriptionId))).limit(1),
+    request.riskBand !== undefined
+      ? [{ band: request.riskBand }]
+      : store.q.select({ band: riskFeatures.band }).from(riskFeatures).where(store.owns(riskFeatures, eq(riskFeatures.subscriptionId, subscriptionId))).limit(1),
     store.q
       .select({ data: events.data })
       .from(events)

@@ -98,8 +98,7 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   const query = dialect.sqlToQuery(sql`SELECT k.id, k.tenant_id, k.scopes, k.secret_hash, k.last_used_at, t.settings${
     prefetch ? sql`, (${prefetch}) AS prefetch` : sql``
   } FROM api_keys k JOIN tenants t ON t.id = k.tenant_id WHERE k.secret_hash = ${hash} AND k.revoked_at IS NULL LIMIT 1`);
-  const { rows } = await db.client.execute({ sql: query.sql, args: query.params as InValue[] });
-  const key = rows[0];
+  const [key] = await db.readRows(query.sql, query.params as InValue[]);
   if (!key || !timingSafeEqual(String(key.secret_hash), hash)) {
     throw new ApiError("invalid_api_key", "The API key is unknown or has been revoked.");
   }

@@ -1,7 +1,10 @@
 import { and, eq, sql, type SQL } from "drizzle-orm";
-import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
+import type { InValue } from "@libsql/client";
+import { SQLiteAsyncDialect, type SQLiteColumn, type SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { Database, Queryable } from "../db/client";
 import { tenants } from "../db/schema";
+
+const dialect = new SQLiteAsyncDialect();
 
 /** A table whose rows belong to one tenant. */
 export type TenantTable = SQLiteTable & { tenantId: SQLiteColumn };
@@ -61,6 +64,17 @@ export class TenantStore {
     const row = rows[0] as Record<string, unknown> | unknown[] | undefined;
     if (!row) return null;
     return Array.isArray(row) ? row[0] : row.v;
+  }
+
+  /**
+   * The rows of a plain-SQL read (built with `owns`), as column-named objects. Outside a
+   * transaction it goes through the database's statement cache (`Database.readRows`): for reads a
+   * bulk job repeats thousands of times.
+   */
+  async rows(query: SQL): Promise<Record<string, unknown>[]> {
+    if (this.q !== this.db.orm) return (await this.q.all(query)) as Record<string, unknown>[];
+    const { sql: text, params } = dialect.sqlToQuery(query);
+    return this.db.readRows(text, params as InValue[]);
   }
 
   /** The tenant's own row (name, stored settings). */

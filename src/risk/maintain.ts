@@ -119,12 +119,19 @@ export async function personHistory(store: TenantStore, subscriptionId: string, 
 }
 
 /** A subscription with its stored risk state, as scoring reads it. */
-export type ScoredRow = { sub: ScoredSubscription; features: unknown; band: RiskBand | null; flags: string[] | null };
+export type ScoredRow = {
+  sub: ScoredSubscription;
+  features: unknown;
+  band: RiskBand | null;
+  flags: string[] | null;
+  /** The stored revenue at risk, when read (re-scoring leaves the at-risk index alone when it stays). */
+  revenueAtRisk?: number | null;
+};
 
 /** The columns scoring reads, as plain SQL: on a million rows the ORM's row mapping triples the time. */
 export const SCORED_COLUMNS = sql`subscriptions.id, subscriptions.customer_id, subscriptions.status, subscriptions.quantity,
   subscriptions.interval_days, subscriptions.next_delivery_on, subscriptions.unit_price_amount, subscriptions.started_at,
-  subscriptions.deliveries_completed, subscriptions.active_discount, r.features, r.band, r.flags, r.tenant_id AS risk_tenant_id`;
+  subscriptions.deliveries_completed, subscriptions.active_discount, r.features, r.band, r.flags, r.revenue_at_risk, r.tenant_id AS risk_tenant_id`;
 export const JOINED = sql`subscriptions LEFT JOIN risk_features r ON r.tenant_id = subscriptions.tenant_id AND r.subscription_id = subscriptions.id`;
 
 export function toRow(r: Record<string, unknown>): ScoredRow & { tenantId: string | null } {
@@ -145,6 +152,7 @@ export function toRow(r: Record<string, unknown>): ScoredRow & { tenantId: strin
     features: r.features ? JSON.parse(r.features as string) : null,
     band: (r.band as RiskBand | null) ?? null,
     flags: r.flags ? (JSON.parse(r.flags as string) as string[]) : null,
+    revenueAtRisk: r.revenue_at_risk === null || r.revenue_at_risk === undefined ? null : Number(r.revenue_at_risk),
   };
 }
 
