@@ -4,7 +4,7 @@ import { resumeDuePauses } from "./plan-changes/auto-resume";
 import { rescoreStale } from "./risk/rescore";
 import { dispatchDueWebhooks } from "./webhooks/dispatcher";
 
-/** Background work both runtimes run: Node on a timer, Workers from cron and after writes. */
+/** Background work both runtimes run: Node on a timer, Workers from cron. */
 export async function runMaintenance(db: Database, now: () => Date = () => new Date()) {
   const resumed = await resumeDuePauses(db, now());
   const abandoned = await expireDueFlows(db, now());

@@ -4,6 +4,7 @@ import { createApp } from "./app";
 import { createDatabase } from "./db/client";
 import { runMaintenance } from "./maintenance";
 import type { Services } from "./platform/env";
+import { dispatchDueWebhooks } from "./webhooks/dispatcher";
 
 /** Worker bindings: the libSQL server (Turso in production) as a var and a secret. */
 export type WorkerEnv = {
@@ -28,8 +29,10 @@ export default {
     const services = newServices(env);
     const response = await app.fetch(request, { ...env, services } satisfies RequestEnv, ctx);
     // A write may have queued webhook events: deliver them now rather than at the next cron tick.
+    // Only that: resuming pauses, expiring flows and re-scoring are the cron's, so a burst of
+    // writes does not become a burst of background write transactions queueing for the lock.
     if (request.method !== "GET" && response.status < 400) {
-      ctx.waitUntil(runMaintenance(services.db).catch((e) => console.error("maintenance", e)));
+      ctx.waitUntil(dispatchDueWebhooks(services.db).catch((e) => console.error("webhooks", e)));
     }
     return response;
   },

@@ -100,7 +100,12 @@ export const subscriptions = sqliteTable(
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.tenantId, t.id] }), index("subscriptions_customer").on(t.tenantId, t.customerId, t.id)],
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    index("subscriptions_customer").on(t.tenantId, t.customerId, t.id),
+    // The maintenance job's one cross-tenant question: whose pauses end by this date?
+    index("subscriptions_pause_ends").on(t.status, t.pausedUntil, t.tenantId),
+  ],
 );
 
 export const events = sqliteTable(

@@ -1,8 +1,8 @@
-import { and, eq, lte } from "drizzle-orm";
+import { and, eq, inArray, lte } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { planChanges, subscriptions, tenants } from "../db/schema";
 import { newId } from "../platform/crypto";
-import { localDate } from "../platform/dates";
+import { addDays, localDate } from "../platform/dates";
 import { TenantStore } from "../platform/tenancy";
 import { resolveSettings } from "../settings/schemas";
 import { refreshRisk } from "../risk/maintain";
@@ -15,11 +15,25 @@ import { settle } from "./rules";
  * Ends pauses whose resume date has come, in each tenant's own time zone, recording a `resume`
  * change by the `system` channel (and its webhook) like any other change. Runs from the Node
  * maintenance loop and the Workers cron.
+ *
+ * Which tenants have a pause ending is one cross-tenant read (an index seek on status and resume
+ * date); only those tenants get a write transaction, so a run with nothing to resume takes no
+ * write lock at all.
  */
 export async function resumeDuePauses(db: Database, now: Date, batch = 200): Promise<number> {
-  const all = await db.orm.select({ id: tenants.id, settings: tenants.settings }).from(tenants);
+  // No time zone is ahead of UTC by more than 14 hours: tomorrow in UTC bounds every local today.
+  const latestToday = addDays(now.toISOString().slice(0, 10), 1);
+  const candidates = await db.orm
+    .selectDistinct({ tenantId: subscriptions.tenantId })
+    .from(subscriptions)
+    .where(and(eq(subscriptions.status, "paused"), lte(subscriptions.pausedUntil, latestToday)));
+  if (candidates.length === 0) return 0;
+  const withPauses = await db.orm
+    .select({ id: tenants.id, settings: tenants.settings })
+    .from(tenants)
+    .where(inArray(tenants.id, candidates.map((c) => c.tenantId)));
   let resumed = 0;
-  for (const tenant of all) {
+  for (const tenant of withPauses) {
     const today = localDate(now, resolveSettings(tenant.settings).timeZone);
     const store = new TenantStore(db, tenant.id);
     resumed += await store.write(async (s) => {

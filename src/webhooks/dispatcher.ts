@@ -26,6 +26,13 @@ export async function dispatchDueWebhooks(
   const now = options.now ?? (() => new Date());
   const send = options.fetch ?? fetch;
   const at = now();
+  // Almost every run finds nothing due: ask with a read (index seek) before taking the write lock.
+  const [anyDue] = await db.orm
+    .select({ id: webhookDeliveries.id })
+    .from(webhookDeliveries)
+    .where(and(eq(webhookDeliveries.status, "pending"), lte(webhookDeliveries.nextAttemptAt, at.toISOString())))
+    .limit(1);
+  if (!anyDue) return { attempted: 0, delivered: 0, failed: 0 };
   const claimed = await db.write(async (tx) => {
     const due = await tx
       .select({ delivery: webhookDeliveries, url: webhooks.url, secret: webhooks.secret })
