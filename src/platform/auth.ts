@@ -13,11 +13,6 @@ import { TenantStore } from "./tenancy";
 const LAST_USED_RESOLUTION_MS = 60_000;
 
 /**
- * The one auth middleware: resolves `Authorization: Bearer <key>` to a tenant and scopes, and
- * hands the request a TenantStore bound to that tenant. Revoked keys fail on their next request
- * because every request reads the key row (an index seek on the hash).
- */
-/**
  * A read a route may have answered together with the key check: built from the request, scoped by
  * the key's own tenant (`tenant` is the SQL of the key row's tenant id), returning one value (for
  * instance a JSON document). It rides in the key's statement, so the request costs one statement —
