@@ -1,9 +1,11 @@
 import { createClient, type Client } from "@libsql/client/web";
-import { exports } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
+import type { ExecutionContext } from "hono";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createDatabase, type Database } from "../../src/db/client";
 import type { Scope } from "../../src/platform/env";
 import { createTenant, issueKey } from "../../src/tenants/keys";
+import worker from "../../src/worker";
 import { httpSuite } from "../http";
 import { buildRequest, customerBody, RECEIVER_SECRET, subscriptionBody, toRes, uid, type Harness, type TestTenant } from "../support/harness";
 
@@ -89,6 +91,28 @@ describe("webhooks from the Worker", () => {
       if (!mine) await new Promise((r) => setTimeout(r, 100));
     }
     expect(mine).toMatchObject({ error: null, verified: { type: "subscription.changed" } });
+  });
+});
+
+describe("the Worker's cron", () => {
+  it("resumes a pause whose date has come, recorded as a system change", async () => {
+    const t = await h.tenant();
+    const c = uid("C");
+    const s = uid("S");
+    await h.request("PUT", `/v1/customers/${c}`, { key: t.key, body: customerBody() });
+    await h.request("PUT", `/v1/subscriptions/${s}`, { key: t.key, body: subscriptionBody(c) });
+    // A pause that ended yesterday: the API only takes future dates, so set it straight in sqld.
+    const yesterday = new Date(Date.now() - 2 * 86_400_000).toISOString().slice(0, 10);
+    await client.execute({ sql: "UPDATE subscriptions SET status = 'paused', paused_until = ? WHERE tenant_id = ? AND id = ?", args: [yesterday, t.id, s] });
+
+    const pending: Promise<unknown>[] = [];
+    const ctx = { waitUntil: (p: Promise<unknown>) => void pending.push(p), passThroughOnException() {}, props: {} };
+    await worker.scheduled({}, env, ctx as unknown as ExecutionContext);
+    await Promise.all(pending);
+
+    expect((await h.request("GET", `/v1/subscriptions/${s}`, { key: t.key })).body).toMatchObject({ status: "active", pausedUntil: null });
+    const history = await h.request("GET", `/v1/subscriptions/${s}/changes`, { key: t.key });
+    expect(history.body.data[0]).toMatchObject({ type: "resume", channel: "system" });
   });
 });
 
