@@ -285,6 +285,8 @@ export const cancelFlows = sqliteTable(
     index("cancel_flows_subscription").on(t.tenantId, t.subscriptionId, t.startedAt),
     index("cancel_flows_started").on(t.tenantId, t.startedAt),
     index("cancel_flows_expiry").on(t.status, t.expiresAt),
+    // A customer's saves (offer save limits, the data dip's next best action).
+    index("cancel_flows_customer").on(t.tenantId, t.customerId, t.status),
   ],
 );
 

@@ -1,5 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
-import { suggestOffersFor } from "../offers/service";
+import { OutcomeTable } from "../offers/bandit";
+import { liveCatalogue, offerEngineJson, type OfferEngineJson } from "../offers/repository";
+import { acceptedSavesFrom, rankOffers, suggestOffersFor } from "../offers/service";
 import { localDate } from "../platform/dates";
 import { ApiError } from "../platform/errors";
 import { language } from "../platform/language";
@@ -22,7 +24,25 @@ type SubWithRisk = LookupSubscription & {
   riskRow: Omit<RiskRow, "tenantId"> | null;
 };
 
-type Found = { id: string; name: string | null; email: string | null; phone: string | null; locale: string | null; subs: SubWithRisk[] };
+/** What the offer engine needs beyond the lookup's own fields, per live subscription. */
+type EngineSub = {
+  deliveriesCompleted: number;
+  consecutiveSkips: number;
+  pausedUntil: string | null;
+  activeDiscount: { endsOn?: string | null } | null;
+  stock: number | null;
+};
+
+type Found = {
+  id: string;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  locale: string | null;
+  subs: SubWithRisk[];
+  /** Present only when a live subscription is at some risk (otherwise no offer is suggested). */
+  offerEngine: (OfferEngineJson & { saves: { at: string | null; offerId: string | null }[]; subs: Record<string, EngineSub> }) | null;
+};
 
 /**
  * The whole answer's data as one JSON value: the customers matching `by` in `tenant`, each with
@@ -39,7 +59,21 @@ export function lookupDocument(tenant: SQL, by: { phone: string } | { email: str
         'unitPriceAmount', s.unit_price_amount, 'currency', s.currency,
         'riskRow', ${RISK_ROW_JSON}))
         FROM subscriptions s LEFT JOIN risk_features r ON r.tenant_id = s.tenant_id AND r.subscription_id = s.id
-        WHERE s.tenant_id = c.tenant_id AND s.customer_id = c.id))))
+        WHERE s.tenant_id = c.tenant_id AND s.customer_id = c.id)),
+      -- The offer engine's inputs, only for a caller with a live subscription at some risk, so that a
+      -- next best action costs no second statement (or round trip) either.
+      'offerEngine', CASE WHEN EXISTS (SELECT 1 FROM subscriptions s JOIN risk_features r ON r.tenant_id = s.tenant_id AND r.subscription_id = s.id
+          WHERE s.tenant_id = c.tenant_id AND s.customer_id = c.id AND s.status <> 'canceled' AND r.band <> 'low')
+        THEN json_patch(${offerEngineJson(tenant)}, json_object(
+          -- the customer's accepted saves, as suggestOffersFor reads them (save limits count them)
+          'saves', (SELECT json_group_array(json_object('at', f.closed_at, 'offerId', f.offer_id))
+            FROM cancel_flows f WHERE f.tenant_id = c.tenant_id AND f.customer_id = c.id AND f.status = 'saved'),
+          'subs', (SELECT json_group_object(s.id, json_object('deliveriesCompleted', s.deliveries_completed,
+              'consecutiveSkips', s.consecutive_skips, 'pausedUntil', s.paused_until, 'activeDiscount', json(s.active_discount),
+              'stock', (SELECT e.data ->> '$.remainingUnits' FROM events e
+                WHERE e.tenant_id = s.tenant_id AND e.subscription_id = s.id AND e.type = 'usage.reported' ORDER BY e.occurred_at DESC LIMIT 1)))
+            FROM subscriptions s WHERE s.tenant_id = c.tenant_id AND s.customer_id = c.id AND s.status <> 'canceled')))
+        END))
     FROM customers c WHERE c.rowid IN (SELECT rowid FROM customers WHERE tenant_id = ${tenant} AND ${match} LIMIT ${MAX_CANDIDATES + 1})`;
 }
 
@@ -109,14 +143,37 @@ export const lookupRouter = domainRouter().openapi(
       source: "offers" | "risk_drivers";
     } | null = null;
     if (focus && focus.status !== "canceled" && band !== "low") {
-      // Offers only for callers at some risk: the low-risk majority stays one query.
-      const [offer] = await suggestOffersFor(store, focus.id, {
-        channel: q.channel === "operator" ? "operator" : "ivr",
-        now: now.toISOString(),
-        limit: 1,
-        settings: c.var.caller.settings,
-        riskBand: band,
-      });
+      // Offers only for callers at some risk. Their inputs came with the lookup's own statement;
+      // a shop whose catalogue was never used yet goes through the engine's loader (which seeds it).
+      const request = { channel: q.channel === "operator" ? ("operator" as const) : ("ivr" as const), now: now.toISOString(), limit: 1, settings: c.var.caller.settings, riskBand: band };
+      const engine = customer.offerEngine;
+      const extra = engine?.subs[focus.id];
+      const [offer] =
+        engine && extra && engine.offers.length > 0
+          ? rankOffers(
+              {
+                sub: {
+                  status: focus.status,
+                  product: { sku: focus.productSku, name: focus.productName },
+                  quantity: focus.quantity,
+                  intervalDays: focus.intervalDays,
+                  nextDeliveryOn: focus.nextDeliveryOn,
+                  unitPrice: { amount: focus.unitPriceAmount, currency: focus.currency },
+                  deliveriesCompleted: extra.deliveriesCompleted,
+                  pausedUntil: extra.pausedUntil,
+                  activeDiscount: extra.activeDiscount,
+                },
+                consecutiveSkips: extra.consecutiveSkips,
+                catalogue: liveCatalogue(engine.offers).catalogue,
+                stats: new OutcomeTable(engine.outcomes),
+                riskBand: band,
+                stockOnHand: typeof extra.stock === "number" ? extra.stock : null,
+                acceptedSaves: acceptedSavesFrom(engine.saves),
+                settings: c.var.caller.settings,
+              },
+              request,
+            )
+          : await suggestOffersFor(store, focus.id, request);
       if (offer && (NEXT_ACTIONS as readonly string[]).includes(offer.type)) {
         nextBestAction = { type: offer.type as NextBestAction, subscriptionId: focus.id, offerId: offer.offerId, title: offer.title[lang], source: "offers" };
       } else {

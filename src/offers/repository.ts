@@ -1,7 +1,7 @@
-import { eq, isNull, sql } from "drizzle-orm";
+import { eq, isNull, sql, type SQL } from "drizzle-orm";
 import { offerOutcomes, offers } from "../db/schema";
 import type { TenantStore } from "../platform/tenancy";
-import { OutcomeTable } from "./bandit";
+import { OutcomeTable, type OutcomeRecord } from "./bandit";
 import { DEFAULT_CATALOGUE, type CatalogueOffer } from "./catalogue";
 
 export type OfferRow = typeof offers.$inferSelect;
@@ -22,13 +22,35 @@ async function allOfferRows(store: TenantStore, at: string): Promise<OfferRow[]>
   return store.q.select().from(offers).where(store.owns(offers));
 }
 
-export const definitionOf = (row: OfferRow) => row.definition as unknown as CatalogueOffer;
+export const definitionOf = (row: Pick<OfferRow, "definition">) => row.definition as unknown as CatalogueOffer;
 
-/** The live catalogue (deleted offers left out; inactive ones kept — eligibility skips them). */
-export async function loadCatalogue(store: TenantStore, at: string): Promise<{ rows: OfferRow[]; catalogue: CatalogueOffer[] }> {
-  const rows = (await allOfferRows(store, at)).filter((r) => r.deletedAt === null).sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : 1));
+/** What ordering and filtering a catalogue needs of an offer row. */
+type CatalogueRow = Pick<OfferRow, "id" | "definition" | "createdAt" | "deletedAt">;
+
+/** The live catalogue from offer rows: deleted offers left out (inactive ones kept — eligibility skips them), oldest first. */
+export function liveCatalogue<R extends CatalogueRow>(all: readonly R[]): { rows: R[]; catalogue: CatalogueOffer[] } {
+  const rows = all.filter((r) => r.deletedAt === null).sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : 1));
   return { rows, catalogue: rows.map(definitionOf) };
 }
+
+export async function loadCatalogue(store: TenantStore, at: string): Promise<{ rows: OfferRow[]; catalogue: CatalogueOffer[] }> {
+  return liveCatalogue(await allOfferRows(store, at));
+}
+
+/**
+ * The tenant's offer rows and learned outcomes as one JSON value (`{ offers, outcomes }`), for a
+ * read that answers several questions in one statement (the data dip). `offers` is empty for a
+ * tenant whose catalogue was never used: `loadCatalogue` seeds it.
+ */
+export function offerEngineJson(tenant: SQL): SQL {
+  return sql`json_object(
+    'offers', (SELECT json_group_array(json_object('id', o.id, 'definition', json(o.definition), 'createdAt', o.created_at, 'deletedAt', o.deleted_at))
+      FROM offers o WHERE o.tenant_id = ${tenant}),
+    'outcomes', (SELECT json_group_array(json_object('reason', x.reason, 'offerId', x.offer_id, 'accepted', x.accepted, 'declined', x.declined))
+      FROM offer_outcomes x WHERE x.tenant_id = ${tenant}))`;
+}
+
+export type OfferEngineJson = { offers: CatalogueRow[]; outcomes: OutcomeRecord[] };
 
 export async function findOffer(store: TenantStore, id: string, at: string): Promise<OfferRow | undefined> {
   return (await loadCatalogue(store, at)).rows.find((r) => r.id === id);

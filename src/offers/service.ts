@@ -8,10 +8,12 @@ import { localDate } from "../platform/dates";
 import type { TenantStore } from "../platform/tenancy";
 import { resolveSettings, type TenantSettings } from "../settings/schemas";
 import { getSubscription, toSubscription } from "../subscriptions/repository";
-import type { Rng } from "./bandit";
-import type { Channel, RiskBand } from "./catalogue";
+import type { OutcomeTable, Rng } from "./bandit";
+import type { CatalogueOffer, Channel, RiskBand } from "./catalogue";
+import type { AcceptedSave } from "./eligibility";
+import type { SubscriptionSnapshot } from "./personalise";
 import { loadCatalogue, loadOutcomes } from "./repository";
-import { suggestOffers, type SuggestedOffer } from "./suggest";
+import { suggestOffers, type PersonalisedMemo, type SuggestedOffer } from "./suggest";
 
 export type OfferRequest = {
   /** The cancellation reason when known; without one, the best offer over all reasons. */
@@ -35,6 +37,20 @@ export type OfferRequest = {
 /** A suggestion says which reason it was ranked for (matters when no reason was given). */
 export type ReasonedOffer = SuggestedOffer & { reason: string };
 
+/** Everything the ranking needs about one subscription and its tenant, however it was read. */
+export type OfferInputs = {
+  sub: SubscriptionSnapshot;
+  consecutiveSkips: number;
+  catalogue: CatalogueOffer[];
+  stats: OutcomeTable;
+  riskBand: RiskBand | null;
+  /** Units on hand from the latest `usage.reported` event, if any. */
+  stockOnHand: number | null;
+  /** The customer's accepted saves (save limits count them). */
+  acceptedSaves: AcceptedSave[];
+  settings: TenantSettings;
+};
+
 export async function suggestOffersFor(store: TenantStore, subscriptionId: string, request: OfferRequest): Promise<ReasonedOffer[]> {
   const row = await getSubscription(store, subscriptionId);
   if (row.status === "canceled") return [];
@@ -57,24 +73,51 @@ export async function suggestOffersFor(store: TenantStore, subscriptionId: strin
       .where(store.owns(cancelFlows, and(eq(cancelFlows.customerId, row.customerId), eq(cancelFlows.status, "saved")))),
   ]);
   const remaining = usage[0]?.data?.remainingUnits;
+  return rankOffers(
+    {
+      sub: toSubscription(row),
+      consecutiveSkips: row.consecutiveSkips,
+      catalogue,
+      stats,
+      riskBand: (risk[0]?.band ?? null) as RiskBand | null,
+      stockOnHand: typeof remaining === "number" ? remaining : null,
+      acceptedSaves: acceptedSavesFrom(saves),
+      settings,
+    },
+    request,
+  );
+}
+
+/** A customer's saved cancel flows as the save limits count them (a save without a close time is not one yet). */
+export function acceptedSavesFrom(flows: readonly { at: string | null; offerId: string | null }[]): AcceptedSave[] {
+  return flows.flatMap((f) => (f.at === null ? [] : [{ at: f.at, ...(f.offerId ? { offerId: f.offerId } : {}) }]));
+}
+
+/**
+ * The decision, pure: the subscription's eligible offers, made concrete and ranked — for the
+ * request's reason, or without one the best over all reasons.
+ */
+export function rankOffers(inputs: OfferInputs, request: OfferRequest): ReasonedOffer[] {
+  if (inputs.sub.status === "canceled") return [];
   const ctx = {
     channel: request.channel,
     now: request.now,
-    today: localDate(new Date(request.now), settings.timeZone),
-    settings,
-    consecutiveSkips: row.consecutiveSkips,
-    stockOnHand: typeof remaining === "number" ? remaining : null,
-    riskBand: (risk[0]?.band ?? null) as RiskBand | null,
-    acceptedSaves: saves.filter((s) => s.at !== null).map((s) => ({ at: s.at!, ...(s.offerId ? { offerId: s.offerId } : {}) })),
-    stats,
+    today: localDate(new Date(request.now), inputs.settings.timeZone),
+    settings: inputs.settings,
+    consecutiveSkips: inputs.consecutiveSkips,
+    stockOnHand: inputs.stockOnHand,
+    riskBand: inputs.riskBand,
+    acceptedSaves: inputs.acceptedSaves,
+    stats: inputs.stats,
     mode: request.mode ?? "mean",
     ...(request.mode === "thompson" ? { rng: request.rng ?? Math.random } : {}),
   };
-  const sub = toSubscription(row);
+  const { catalogue, sub } = inputs;
   const reasons = request.reason !== undefined ? [request.reason] : [...new Set(catalogue.flatMap((o) => o.eligibility.reasons))];
   const best = new Map<string, ReasonedOffer>();
+  const memo: PersonalisedMemo = new Map();
   for (const reason of reasons) {
-    for (const o of suggestOffers(catalogue, sub, { ...ctx, reason })) {
+    for (const o of suggestOffers(catalogue, sub, { ...ctx, reason }, memo)) {
       const seen = best.get(o.offerId);
       if (!seen || o.score > seen.score) best.set(o.offerId, { ...o, reason });
     }

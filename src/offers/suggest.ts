@@ -5,7 +5,7 @@
 import type { CatalogueOffer, Channel, RiskBand } from "./catalogue";
 import { rank, type OutcomeTable, type Ranked, type Rng } from "./bandit";
 import { eligibleOffers, type AcceptedSave } from "./eligibility";
-import { personaliseAll, type PersonaliseContext, type PersonalisedOffer, type SubscriptionSnapshot } from "./personalise";
+import { personalise, personaliseAll, type PersonaliseContext, type PersonalisedOffer, type SubscriptionSnapshot } from "./personalise";
 import { buildTalkTrack, type TalkTrack } from "./talk-track";
 
 export type SuggestContext = PersonaliseContext & {
@@ -26,7 +26,13 @@ export type SuggestContext = PersonaliseContext & {
 
 export type SuggestedOffer = Ranked<PersonalisedOffer> & { talkTrack: { ja: TalkTrack; en: TalkTrack } | null };
 
-export function suggestOffers(catalogue: readonly CatalogueOffer[], sub: SubscriptionSnapshot, ctx: SuggestContext): SuggestedOffer[] {
+/**
+ * Personalised offers by id. Personalising does not depend on the reason, so a caller ranking the
+ * same subscription for several reasons passes one memo and personalises each offer once.
+ */
+export type PersonalisedMemo = Map<string, PersonalisedOffer | null>;
+
+export function suggestOffers(catalogue: readonly CatalogueOffer[], sub: SubscriptionSnapshot, ctx: SuggestContext, memo?: PersonalisedMemo): SuggestedOffer[] {
   const eligible = eligibleOffers(catalogue, {
     reason: ctx.reason,
     channel: ctx.channel,
@@ -35,7 +41,12 @@ export function suggestOffers(catalogue: readonly CatalogueOffer[], sub: Subscri
     acceptedSaves: ctx.acceptedSaves ?? [],
     now: ctx.now,
   });
-  const concrete = personaliseAll(eligible, sub, ctx);
+  const concrete = memo
+    ? eligible.flatMap((o) => {
+        if (!memo.has(o.id)) memo.set(o.id, personalise(o, sub, ctx));
+        return memo.get(o.id) ?? [];
+      })
+    : personaliseAll(eligible, sub, ctx);
   const ranked = rank(concrete, {
     reason: ctx.reason,
     mode: ctx.mode ?? "mean",

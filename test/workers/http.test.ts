@@ -149,4 +149,23 @@ describe("round trips to sqld", () => {
     expect(await roundTrips(() => h.request("GET", `/v1/subscriptions/${s}/risk`, { key: t.key }))).toBe(1);
     expect(await roundTrips(() => h.request("GET", `/v1/customers/${c}/risk`, { key: t.key }))).toBe(1);
   });
+
+  it("a caller at risk gets the next best action in the same single round trip", async () => {
+    const t = await h.tenant();
+    const c = uid("C");
+    const s = uid("S");
+    await h.request("PUT", `/v1/customers/${c}`, { key: t.key, body: customerBody({ phone: "090-5555-0202" }) });
+    await h.request("PUT", `/v1/subscriptions/${s}`, { key: t.key, body: subscriptionBody(c, { deliveriesCompleted: 1, unitPrice: { amount: 9800, currency: "JPY" } }) });
+    await h.request("POST", "/v1/events", {
+      key: t.key,
+      body: { events: [{ id: uid("e"), type: "usage.reported", customerId: c, subscriptionId: s, occurredAt: new Date().toISOString(), data: { remainingUnits: 3 } }] },
+    });
+    // The shop's first use of its offer catalogue stores the default one.
+    await h.request("GET", "/v1/lookup?phone=09055550202", { key: t.key });
+    await new Promise((r) => setTimeout(r, 300));
+    let res: Awaited<ReturnType<typeof h.request>> | undefined;
+    expect(await roundTrips(async () => (res = await h.request("GET", "/v1/lookup?phone=09055550202", { key: t.key })))).toBe(1);
+    expect(res!.body.risk.band).not.toBe("low");
+    expect(res!.body.nextBestAction).toMatchObject({ subscriptionId: s, source: "offers" });
+  });
 });

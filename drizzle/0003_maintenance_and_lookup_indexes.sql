@@ -1,0 +1,2 @@
+CREATE INDEX `cancel_flows_customer` ON `cancel_flows` (`tenant_id`,`customer_id`,`status`);--> statement-breakpoint
+CREATE INDEX `subscriptions_pause_ends` ON `subscriptions` (`status`,`paused_until`,`tenant_id`);

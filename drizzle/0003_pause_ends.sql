@@ -1,1 +1,0 @@
-CREATE INDEX `subscriptions_pause_ends` ON `subscriptions` (`status`,`paused_until`,`tenant_id`);

@@ -1,0 +1,46 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { NEXT_ACTIONS } from "../../src/lookup/schemas";
+import { DEMO_API_KEY, DEMO_TENANT_ID, seedDemo } from "../../src/demo/seed";
+import { nodeHarness, type NodeHarness } from "../support/node-harness";
+
+describe("the data dip's next best action", () => {
+  let h: NodeHarness;
+  afterAll(() => h?.close());
+
+  it("is the offer engine's first choice for the subscription the call is about, for every caller at risk in the demo shop", async () => {
+    h = await nodeHarness();
+    await seedDemo(h.db, { now: new Date() });
+    // Callers with a live subscription at some risk and a number nobody else has.
+    const callers = (
+      await h.db.client.execute({
+        sql: `SELECT c.phone FROM customers c WHERE c.tenant_id = ? AND c.phone IS NOT NULL
+                AND (SELECT count(*) FROM customers d WHERE d.tenant_id = c.tenant_id AND d.phone = c.phone) = 1
+                AND EXISTS (SELECT 1 FROM subscriptions s JOIN risk_features r ON r.tenant_id = s.tenant_id AND r.subscription_id = s.id
+                  WHERE s.tenant_id = c.tenant_id AND s.customer_id = c.id AND s.status <> 'canceled' AND r.band <> 'low')`,
+        args: [DEMO_TENANT_ID],
+      })
+    ).rows.map((r) => String(r.phone));
+    expect(callers.length).toBeGreaterThan(50);
+
+    const key = { key: DEMO_API_KEY };
+    let fromOffers = 0;
+    for (const phone of callers) {
+      for (const channel of ["ivr", "operator"] as const) {
+        const dip = await h.request("GET", `/v1/lookup?phone=${encodeURIComponent(phone)}&channel=${channel}`, key);
+        expect(dip.status, phone).toBe(200);
+        const action = dip.body.nextBestAction;
+        expect(action, phone).not.toBeNull();
+        const offers = await h.request("GET", `/v1/subscriptions/${action.subscriptionId}/offers?channel=${channel}&limit=1`, key);
+        const first = offers.body.data[0];
+        if (action.source === "offers") {
+          fromOffers++;
+          expect(action.offerId, `${phone} ${channel}`).toBe(first.offerId);
+        } else {
+          // The drivers speak only when the engine has nothing that fits.
+          expect(first === undefined || !(NEXT_ACTIONS as readonly string[]).includes(first.type), phone).toBe(true);
+        }
+      }
+    }
+    expect(fromOffers).toBeGreaterThan(callers.length);
+  });
+});
