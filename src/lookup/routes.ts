@@ -64,11 +64,11 @@ export function lookupDocument(tenant: SQL, by: { phone: string } | { email: str
       -- next best action costs no second statement (or round trip) either.
       'offerEngine', CASE WHEN EXISTS (SELECT 1 FROM subscriptions s JOIN risk_features r ON r.tenant_id = s.tenant_id AND r.subscription_id = s.id
           WHERE s.tenant_id = c.tenant_id AND s.customer_id = c.id AND s.status <> 'canceled' AND r.band <> 'low')
-        THEN json_patch(${offerEngineJson(tenant)}, json_object(
+        THEN json_set(${offerEngineJson(tenant)},
           -- the customer's accepted saves, as suggestOffersFor reads them (save limits count them)
-          'saves', (SELECT json_group_array(json_object('at', f.closed_at, 'offerId', f.offer_id))
-            FROM cancel_flows f WHERE f.tenant_id = c.tenant_id AND f.customer_id = c.id AND f.status = 'saved'),
-          'subs', (SELECT json_group_object(s.id, json_object('deliveriesCompleted', s.deliveries_completed,
+          '$.saves', json((SELECT json_group_array(json_object('at', f.closed_at, 'offerId', f.offer_id))
+            FROM cancel_flows f WHERE f.tenant_id = c.tenant_id AND f.customer_id = c.id AND f.status = 'saved')),
+          '$.subs', json((SELECT json_group_object(s.id, json_object('deliveriesCompleted', s.deliveries_completed,
               'consecutiveSkips', s.consecutive_skips, 'pausedUntil', s.paused_until, 'activeDiscount', json(s.active_discount),
               'stock', (SELECT e.data ->> '$.remainingUnits' FROM events e
                 WHERE e.tenant_id = s.tenant_id AND e.subscription_id = s.id AND e.type = 'usage.reported' ORDER BY e.occurred_at DESC LIMIT 1)))

@@ -43,11 +43,12 @@ export async function loadCatalogue(store: TenantStore, at: string): Promise<{ r
  * tenant whose catalogue was never used: `loadCatalogue` seeds it.
  */
 export function offerEngineJson(tenant: SQL): SQL {
+  // json(…) around each subquery: a subquery's value reaches json_object as text, not as JSON.
   return sql`json_object(
-    'offers', (SELECT json_group_array(json_object('id', o.id, 'definition', json(o.definition), 'createdAt', o.created_at, 'deletedAt', o.deleted_at))
-      FROM offers o WHERE o.tenant_id = ${tenant}),
-    'outcomes', (SELECT json_group_array(json_object('reason', x.reason, 'offerId', x.offer_id, 'accepted', x.accepted, 'declined', x.declined))
-      FROM offer_outcomes x WHERE x.tenant_id = ${tenant}))`;
+    'offers', json((SELECT json_group_array(json_object('id', o.id, 'definition', json(o.definition), 'createdAt', o.created_at, 'deletedAt', o.deleted_at))
+      FROM offers o WHERE o.tenant_id = ${tenant})),
+    'outcomes', json((SELECT json_group_array(json_object('reason', x.reason, 'offerId', x.offer_id, 'accepted', x.accepted, 'declined', x.declined))
+      FROM offer_outcomes x WHERE x.tenant_id = ${tenant})))`;
 }
 
 export type OfferEngineJson = { offers: CatalogueRow[]; outcomes: OutcomeRecord[] };
