@@ -1,7 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import { OutcomeTable } from "../offers/bandit";
 import { liveCatalogue, offerEngineJson, type OfferEngineJson } from "../offers/repository";
-import { acceptedSavesFrom, rankOffers, suggestOffersFor } from "../offers/service";
+import { acceptedSavesFrom, rankOffers, suggestOffersFor, type OfferInputs } from "../offers/service";
 import { localDate } from "../platform/dates";
 import { ApiError } from "../platform/errors";
 import { language } from "../platform/language";
@@ -12,6 +12,7 @@ import type { Driver, RiskBand } from "../risk/model";
 import { RISK_ROW_JSON, toRisk } from "../risk/repository";
 import type { RiskRow } from "../risk/maintain";
 import type { NextBestAction } from "../risk/routing";
+import type { TenantSettings } from "../settings/schemas";
 import { fallbackAction, focusSubscription, routeFor, speechFor, type LookupSubscription } from "./logic";
 import { LookupQuery, LookupResponse, NEXT_ACTIONS } from "./schemas";
 
@@ -75,6 +76,35 @@ export function lookupDocument(tenant: SQL, by: { phone: string } | { email: str
             FROM subscriptions s WHERE s.tenant_id = c.tenant_id AND s.customer_id = c.id AND s.status <> 'canceled')))
         END))
     FROM customers c WHERE c.rowid IN (SELECT rowid FROM customers WHERE tenant_id = ${tenant} AND ${match} LIMIT ${MAX_CANDIDATES + 1})`;
+}
+
+/**
+ * The offer engine's inputs for the subscription the call is about, from what the lookup's own
+ * statement brought; null when the shop's catalogue was never used (the engine's loader seeds it).
+ */
+function offerInputsFrom(focus: SubWithRisk, engine: NonNullable<Found["offerEngine"]>, band: RiskBand, settings: TenantSettings): OfferInputs | null {
+  const extra = engine.subs[focus.id];
+  if (!extra || engine.offers.length === 0) return null;
+  return {
+    sub: {
+      status: focus.status,
+      product: { sku: focus.productSku, name: focus.productName },
+      quantity: focus.quantity,
+      intervalDays: focus.intervalDays,
+      nextDeliveryOn: focus.nextDeliveryOn,
+      unitPrice: { amount: focus.unitPriceAmount, currency: focus.currency },
+      deliveriesCompleted: extra.deliveriesCompleted,
+      pausedUntil: extra.pausedUntil,
+      activeDiscount: extra.activeDiscount,
+    },
+    consecutiveSkips: extra.consecutiveSkips,
+    catalogue: liveCatalogue(engine.offers).catalogue,
+    stats: new OutcomeTable(engine.outcomes),
+    riskBand: band,
+    stockOnHand: typeof extra.stock === "number" ? extra.stock : null,
+    acceptedSaves: acceptedSavesFrom(engine.saves),
+    settings,
+  };
 }
 
 /** What to look up, from the query; null when the input is not usable (the handler then says why). */
@@ -143,37 +173,10 @@ export const lookupRouter = domainRouter().openapi(
       source: "offers" | "risk_drivers";
     } | null = null;
     if (focus && focus.status !== "canceled" && band !== "low") {
-      // Offers only for callers at some risk. Their inputs came with the lookup's own statement;
-      // a shop whose catalogue was never used yet goes through the engine's loader (which seeds it).
+      // Offers only for callers at some risk; their inputs came with the lookup's own statement.
       const request = { channel: q.channel === "operator" ? ("operator" as const) : ("ivr" as const), now: now.toISOString(), limit: 1, settings: c.var.caller.settings, riskBand: band };
-      const engine = customer.offerEngine;
-      const extra = engine?.subs[focus.id];
-      const [offer] =
-        engine && extra && engine.offers.length > 0
-          ? rankOffers(
-              {
-                sub: {
-                  status: focus.status,
-                  product: { sku: focus.productSku, name: focus.productName },
-                  quantity: focus.quantity,
-                  intervalDays: focus.intervalDays,
-                  nextDeliveryOn: focus.nextDeliveryOn,
-                  unitPrice: { amount: focus.unitPriceAmount, currency: focus.currency },
-                  deliveriesCompleted: extra.deliveriesCompleted,
-                  pausedUntil: extra.pausedUntil,
-                  activeDiscount: extra.activeDiscount,
-                },
-                consecutiveSkips: extra.consecutiveSkips,
-                catalogue: liveCatalogue(engine.offers).catalogue,
-                stats: new OutcomeTable(engine.outcomes),
-                riskBand: band,
-                stockOnHand: typeof extra.stock === "number" ? extra.stock : null,
-                acceptedSaves: acceptedSavesFrom(engine.saves),
-                settings: c.var.caller.settings,
-              },
-              request,
-            )
-          : await suggestOffersFor(store, focus.id, request);
+      const inputs = customer.offerEngine ? offerInputsFrom(focus, customer.offerEngine, band, c.var.caller.settings) : null;
+      const [offer] = inputs ? rankOffers(inputs, request) : await suggestOffersFor(store, focus.id, request);
       if (offer && (NEXT_ACTIONS as readonly string[]).includes(offer.type)) {
         nextBestAction = { type: offer.type as NextBestAction, subscriptionId: focus.id, offerId: offer.offerId, title: offer.title[lang], source: "offers" };
       } else {

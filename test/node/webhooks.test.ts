@@ -130,5 +130,6 @@ describe("background maintenance with nothing due", () => {
     // A write transaction takes the database's one write lock: on a libSQL server every idle
     // maintenance run would otherwise queue behind (and ahead of) the API's own writes.
     expect(writes).toBe(0);
+    h.close();
   });
 });
