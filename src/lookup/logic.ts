@@ -3,7 +3,7 @@
  * when the offer engine has nothing, and the call's route and speech. Pure.
  */
 import type { Driver, RiskBand } from "../risk/model";
-import { monthlyValueYen, route, speech, type NextBestAction, type Route } from "../risk/routing";
+import { monthlyValueYen, NEXT_ACTIONS, route, speech, type NextBestAction, type Route } from "../risk/routing";
 
 export type LookupSubscription = {
   id: string;
@@ -44,6 +44,15 @@ const BY_DRIVER: Partial<Record<Driver["code"], NextBestAction>> = {
   cancel_requests: "pause",
   abandoned_cancel_flows: "pause",
 };
+
+/**
+ * The action an offer stands for, in the caller's terms: a skip-type offer that moves the next
+ * delivery is said as moving it, not as skipping it. Null when the data dip has no word for it.
+ */
+export function actionOf(offer: { type: string; parameters: { type: string; mode?: string } }): NextBestAction | null {
+  const type = offer.parameters.type === "skip" && offer.parameters.mode === "move_next_delivery" ? "move_delivery" : offer.type;
+  return (NEXT_ACTIONS as readonly string[]).includes(type) ? (type as NextBestAction) : null;
+}
 
 export function fallbackAction(band: RiskBand, drivers: readonly Driver[]): NextBestAction | null {
   if (band === "low") return null;

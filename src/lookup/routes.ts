@@ -13,8 +13,8 @@ import { RISK_ROW_JSON, toRisk } from "../risk/repository";
 import type { RiskRow } from "../risk/maintain";
 import type { NextBestAction } from "../risk/routing";
 import type { TenantSettings } from "../settings/schemas";
-import { fallbackAction, focusSubscription, routeFor, speechFor, type LookupSubscription } from "./logic";
-import { LookupQuery, LookupResponse, NEXT_ACTIONS } from "./schemas";
+import { actionOf, fallbackAction, focusSubscription, routeFor, speechFor, type LookupSubscription } from "./logic";
+import { LookupQuery, LookupResponse } from "./schemas";
 
 /** More matches than this are not listed: the caller has to narrow it down anyway. */
 const MAX_CANDIDATES = 10;
@@ -177,8 +177,9 @@ export const lookupRouter = domainRouter().openapi(
       const request = { channel: q.channel === "operator" ? ("operator" as const) : ("ivr" as const), now: now.toISOString(), limit: 1, settings: c.var.caller.settings, riskBand: band };
       const inputs = customer.offerEngine ? offerInputsFrom(focus, customer.offerEngine, band, c.var.caller.settings) : null;
       const [offer] = inputs ? rankOffers(inputs, request) : await suggestOffersFor(store, focus.id, request);
-      if (offer && (NEXT_ACTIONS as readonly string[]).includes(offer.type)) {
-        nextBestAction = { type: offer.type as NextBestAction, subscriptionId: focus.id, offerId: offer.offerId, title: offer.title[lang], source: "offers" };
+      const action = offer ? actionOf(offer) : null;
+      if (offer && action) {
+        nextBestAction = { type: action, subscriptionId: focus.id, offerId: offer.offerId, title: offer.title[lang], source: "offers" };
       } else {
         const type = fallbackAction(band, focus.risk?.drivers ?? []);
         if (type) nextBestAction = { type, subscriptionId: focus.id, offerId: null, title: null, source: "risk_drivers" };

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { Money } from "../platform/openapi";
+import { NEXT_ACTIONS } from "../risk/routing";
 import { Risk, RiskBand } from "../risk/schemas";
 
 export const LookupQuery = z.object({
@@ -11,7 +12,6 @@ export const LookupQuery = z.object({
   channel: z.enum(["ivr", "operator"]).default("ivr").openapi({ description: "Who is asking: shapes the next best action." }),
 });
 
-export const NEXT_ACTIONS = ["skip", "pause", "change_interval", "change_quantity", "discount", "product_swap", "free_gift", "usage_advice"] as const;
 
 export const LookupResponse = z
   .object({

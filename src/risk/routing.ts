@@ -51,15 +51,9 @@ export function monthlyValueYen(sub: { unitPriceAmount: number; quantity: number
 // ---------------------------------------------------------------------------------------------
 // Speech
 
-export type NextBestAction =
-  | "skip"
-  | "pause"
-  | "change_interval"
-  | "change_quantity"
-  | "discount"
-  | "product_swap"
-  | "free_gift"
-  | "usage_advice";
+/** What the data dip can suggest to a caller; each has one line of speech below. */
+export const NEXT_ACTIONS = ["skip", "move_delivery", "pause", "change_interval", "change_quantity", "discount", "product_swap", "free_gift", "usage_advice"] as const;
+export type NextBestAction = (typeof NEXT_ACTIONS)[number];
 
 export type SpeechInput = {
   customerName?: string | null;
@@ -80,6 +74,7 @@ export const EN_MAX_CHARS = 140;
 /** One calm sentence per action: an option the caller has, never a claim or a warning. */
 const ACTION_TEXT: Record<NextBestAction, { ja: string; en: string }> = {
   skip: { ja: "次回分のスキップも承れます。", en: "You can skip the next delivery if you like." },
+  move_delivery: { ja: "お届け日の変更も承れます。", en: "You can also move your next delivery." },
   pause: { ja: "一時的なお休みも承れます。", en: "You can also pause your deliveries." },
   change_interval: { ja: "お届け間隔の変更も承れます。", en: "You can also change how often it arrives." },
   change_quantity: { ja: "お届け数量の変更も承れます。", en: "You can also change the quantity." },

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { NEXT_ACTIONS } from "../../src/lookup/schemas";
+import { NEXT_ACTIONS } from "../../src/risk/routing";
 import { DEMO_API_KEY, DEMO_TENANT_ID, seedDemo } from "../../src/demo/seed";
 import { nodeHarness, type NodeHarness } from "../support/node-harness";
 
@@ -35,6 +35,11 @@ describe("the data dip's next best action", () => {
         if (action.source === "offers") {
           fromOffers++;
           expect(action.offerId, `${phone} ${channel}`).toBe(first.offerId);
+          if (first.parameters.mode === "move_next_delivery") {
+            // A moved delivery is said as one, not as a skip.
+            expect(action.type).toBe("move_delivery");
+            expect(dip.body.speech).not.toContain("スキップ");
+          }
         } else {
           // The drivers speak only when the engine has nothing that fits.
           expect(first === undefined || !(NEXT_ACTIONS as readonly string[]).includes(first.type), phone).toBe(true);
