@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem, type } from "node:os";
 import { join } from "node:path";
 import { createApp } from "../src/app";
-import { createDatabase } from "../src/db/client";
+import { createDatabase, type Database } from "../src/db/client";
 import { RESCORE_CHUNK, rescoreTenant } from "../src/risk/rescore";
 import { createTenant, issueKey } from "../src/tenants/keys";
 import { BIG_API_KEY, BIG_TENANT_ID, bigCustomerId, bigPhone, bigSubscriptionId, openBigTenant, progressLine } from "./big-tenant";
@@ -40,22 +40,29 @@ const changeable = (
     .where(and(eq(subscriptions.tenantId, DEMO_TENANT_ID), eq(subscriptions.status, "active"), gt(subscriptions.nextDeliveryOn, addDays(today, 3))))
 ).map((r) => r.id);
 
-const api = createApp(() => ({ db, now: () => new Date() }));
-const root = new Hono();
-root.get("/floor/json", (c) => c.json({ ok: true }));
-root.get("/floor/query/:id", async (c) => {
-  const rs = await db.client.execute({
-    sql: "SELECT id, status, next_delivery_on FROM subscriptions WHERE tenant_id = ? AND id = ?",
-    args: [DEMO_TENANT_ID, c.req.param("id")],
+/**
+ * The API on loopback beside its two floors, measured against the same database: a bare Hono
+ * JSON route and a route doing one raw indexed query (a subscription by id).
+ */
+async function serveWithFloors(database: Database, tenantId: string) {
+  const api = createApp(() => ({ db: database, now: () => new Date() }));
+  const root = new Hono();
+  root.get("/floor/json", (c) => c.json({ ok: true }));
+  root.get("/floor/query/:id", async (c) => {
+    const rs = await database.client.execute({
+      sql: "SELECT id, status, next_delivery_on FROM subscriptions WHERE tenant_id = ? AND id = ?",
+      args: [tenantId, c.req.param("id")],
+    });
+    return c.json(rs.rows[0] ?? null);
   });
-  return c.json(rs.rows[0] ?? null);
-});
-root.all("*", (c) => api.fetch(c.req.raw));
+  root.all("*", (c) => api.fetch(c.req.raw));
+  const server = serve({ fetch: root.fetch, port: 0, hostname: "127.0.0.1" });
+  await new Promise((r) => server.once("listening", r));
+  const address = server.address();
+  return { server, url: `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}` };
+}
 
-const server = serve({ fetch: root.fetch, port: 0, hostname: "127.0.0.1" });
-await new Promise((r) => server.once("listening", r));
-const address = server.address();
-const base = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
+const { server, url: base } = await serveWithFloors(db, DEMO_TENANT_ID);
 const auth = { authorization: `Bearer ${DEMO_API_KEY}`, "content-type": "application/json" };
 
 type Row = { name: string; rps: number; p50: number; p99: number; errors: number; non2xx: number };
@@ -119,22 +126,9 @@ const bigPath = `data/bench-${BIG}.db`;
 console.log(`\n${BIG.toLocaleString("en-US")}-subscription tenant (${bigPath}; kept between runs)`);
 const big = await openBigTenant(bigPath, BIG);
 console.log(big.seededSeconds === null ? "reusing the seeded file" : `seeded in ${big.seededSeconds.toFixed(0)} s`);
-const bigApi = createApp(() => ({ db: big.db, now: () => new Date() }));
-const bigRoot = new Hono();
-bigRoot.get("/floor/json", (c) => c.json({ ok: true }));
-bigRoot.get("/floor/query/:id", async (c) => {
-  const rs = await big.db.client.execute({
-    sql: "SELECT id, status, next_delivery_on FROM subscriptions WHERE tenant_id = ? AND id = ?",
-    args: [BIG_TENANT_ID, c.req.param("id")],
-  });
-  return c.json(rs.rows[0] ?? null);
-});
-bigRoot.all("*", (c) => bigApi.fetch(c.req.raw));
-const bigServer = serve({ fetch: bigRoot.fetch, port: 0, hostname: "127.0.0.1" });
-await new Promise((r) => bigServer.once("listening", r));
-const bigAddress = bigServer.address();
+const { server: bigServer, url: bigUrl } = await serveWithFloors(big.db, BIG_TENANT_ID);
 const bigTarget = {
-  url: `http://127.0.0.1:${typeof bigAddress === "object" && bigAddress ? bigAddress.port : 0}`,
+  url: bigUrl,
   headers: { authorization: `Bearer ${BIG_API_KEY}` },
   connections: RISK_CONNECTIONS,
 };
