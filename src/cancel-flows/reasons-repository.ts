@@ -24,9 +24,3 @@ export async function replaceReasons(store: TenantStore, reasons: TenantReason[]
     return reasons;
   });
 }
-
-/** Back to the default list. */
-export async function resetReasons(store: TenantStore): Promise<TenantReason[]> {
-  await store.write((s) => s.delete(cancellationReasons));
-  return tenantReasons(store);
-}
