@@ -1,5 +1,5 @@
-import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lt, or, sql, type SQL } from "drizzle-orm";
-import { cancelFlows, customers, events, planChanges, riskFeatures, riskModels, subscriptions } from "../db/schema";
+import { and, asc, eq, inArray, isNotNull, isNull, or, sql, type SQL } from "drizzle-orm";
+import { cancelFlows, customers, events, planChanges, riskModels, subscriptions } from "../db/schema";
 import { localDate } from "../platform/dates";
 import { newId } from "../platform/crypto";
 import { ApiError } from "../platform/errors";
@@ -82,40 +82,33 @@ export async function readCustomerRisks(store: TenantStore, customerId: string, 
   return found.rows;
 }
 
-/** Keyset page of the at-risk list: revenue at risk, highest first, then subscription id. */
-export async function readAtRisk(store: TenantStore, band: string | undefined, limit: number, after: (string | number)[] | undefined) {
-  if (band) return readAtRiskBand(store, band, limit, after);
-  // All bands: each band's list is an index walk; merging three beats sorting the whole tenant.
-  const lists = await Promise.all(["high", "medium", "low"].map((b) => readAtRiskBand(store, b, limit, after)));
-  return lists
-    .flat()
-    .sort((x, y) => y.revenueAtRisk - x.revenueAtRisk || (x.subscriptionId < y.subscriptionId ? -1 : x.subscriptionId > y.subscriptionId ? 1 : 0))
-    .slice(0, limit + 1);
+/**
+ * A keyset page of the at-risk list as one JSON value (an array of risk rows, at most `limit + 1`,
+ * unordered): revenue at risk, highest first, then subscription id. Each band's list is an index
+ * walk; all bands merge three walks rather than sort the tenant. Rides with the key check.
+ */
+export function atRiskDocument(tenant: SQL, band: string | undefined, limit: number, after: (string | number)[] | undefined): SQL {
+  // Each part is one ordered walk of the at-risk index, stopped by its LIMIT. After a cursor the
+  // page continues in two walks — the rest of the cursor's revenue (by id), then lower revenues —
+  // because one OR of both would make SQLite collect and sort the whole band.
+  const part = (b: string, where: SQL) =>
+    sql`SELECT rowid FROM (SELECT w.rowid FROM risk_features w WHERE w.tenant_id = ${tenant} AND w.band = ${b} AND w.revenue_at_risk > 0 AND ${where}
+      ORDER BY w.revenue_at_risk DESC, w.subscription_id LIMIT ${limit + 1})`;
+  const walks = (b: string) =>
+    after
+      ? [part(b, sql`w.revenue_at_risk = ${Number(after[0])} AND w.subscription_id > ${String(after[1])}`), part(b, sql`w.revenue_at_risk < ${Number(after[0])}`)]
+      : [part(b, sql`1`)];
+  const all = sql.join((band ? [band] : ["high", "medium", "low"]).flatMap(walks), sql` UNION ALL `);
+  return sql`SELECT json_group_array(json(${RISK_ROW_JSON})) FROM risk_features r WHERE r.rowid IN (${all})`;
 }
 
-function readAtRiskBand(store: TenantStore, band: string, limit: number, after: (string | number)[] | undefined) {
-  const r = riskFeatures;
-  const keyset = after
-    ? or(lt(r.revenueAtRisk, Number(after[0])), and(eq(r.revenueAtRisk, Number(after[0])), gt(r.subscriptionId, String(after[1]))))
-    : undefined;
-  // Everything but the features record: the list never shows it, and it is the bulk of the row.
-  return store.q
-    .select({
-      subscriptionId: r.subscriptionId,
-      customerId: r.customerId,
-      probability: r.probability,
-      score: r.score,
-      band: r.band,
-      drivers: r.drivers,
-      flags: r.flags,
-      revenueAtRisk: r.revenueAtRisk,
-      modelVersion: r.modelVersion,
-      computedAt: r.computedAt,
-    })
-    .from(r)
-    .where(store.owns(r, eq(r.band, band as "high"), gt(r.revenueAtRisk, 0), keyset))
-    .orderBy(desc(r.revenueAtRisk), asc(r.subscriptionId))
-    .limit(limit + 1);
+/** The page's rows from `atRiskDocument` (read now unless it came with the key check), in list order. */
+export async function readAtRisk(store: TenantStore, band: string | undefined, limit: number, after: (string | number)[] | undefined, doc?: string | null) {
+  const text = doc !== undefined ? doc : await store.scalar((t) => atRiskDocument(t, band, limit, after));
+  const rows = JSON.parse(typeof text === "string" ? text : "[]") as RiskDoc[];
+  return rows
+    .sort((x, y) => y.revenueAtRisk - x.revenueAtRisk || (x.subscriptionId < y.subscriptionId ? -1 : x.subscriptionId > y.subscriptionId ? 1 : 0))
+    .slice(0, limit + 1);
 }
 
 export function modelView(model: RiskModel, lang: Language) {

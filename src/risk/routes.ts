@@ -6,6 +6,7 @@ import { decodeCursor, toPage } from "../platform/pagination";
 import { SubscriptionIdParam } from "../subscriptions/schemas";
 import {
   activeModel,
+  atRiskDocument,
   customerRiskDocument,
   modelView,
   readAtRisk,
@@ -22,6 +23,11 @@ const tags = ["Risk"];
 // Risk reads are on the operator's screen and the IVR path: they ride with the key check.
 prefetchWithKey("GET /v1/subscriptions/{subscriptionId}/risk", (_c, tenant, [id]) => subscriptionRiskDocument(tenant, id!));
 prefetchWithKey("GET /v1/customers/{customerId}/risk", (_c, tenant, [id]) => customerRiskDocument(tenant, id!));
+prefetchWithKey("GET /v1/risk/at-risk", (c, tenant) => {
+  const q = AtRiskQuery.safeParse(c.req.query());
+  // An invalid query or cursor reads nothing here: the route validates and answers.
+  return q.success ? atRiskDocument(tenant, q.data.band, q.data.limit, decodeCursor(q.data.cursor)) : null;
+});
 
 export const riskRouter = domainRouter()
   .openapi(
@@ -82,7 +88,7 @@ export const riskRouter = domainRouter()
     }),
     async (c) => {
       const { band, limit, cursor } = c.req.valid("query");
-      const rows = await readAtRisk(c.var.store, band, limit, decodeCursor(cursor));
+      const rows = await readAtRisk(c.var.store, band, limit, decodeCursor(cursor), c.var.prefetched);
       const p = toPage(rows, limit, (r) => [r.revenueAtRisk, r.subscriptionId]);
       const lang = language(c);
       return c.json({ data: p.data.map((r) => toRisk(r, lang)), nextCursor: p.nextCursor }, 200);

@@ -148,6 +148,7 @@ describe("round trips to sqld", () => {
     expect(res!.body.customer.id).toBe(c);
     expect(await roundTrips(() => h.request("GET", `/v1/subscriptions/${s}/risk`, { key: t.key }))).toBe(1);
     expect(await roundTrips(() => h.request("GET", `/v1/customers/${c}/risk`, { key: t.key }))).toBe(1);
+    expect(await roundTrips(() => h.request("GET", "/v1/risk/at-risk?limit=5", { key: t.key }))).toBe(1);
   });
 
   it("a caller at risk gets the next best action in the same single round trip", async () => {
