@@ -266,6 +266,7 @@ async function countRoundTrips(): Promise<{ name: string; roundTrips: number }[]
       await measure("GET /v1/lookup", "/v1/lookup?phone=9077770001"),
       await measure("GET …/risk", "/v1/subscriptions/RT-S1/risk"),
       await measure("GET /v1/customers/{id}/risk", "/v1/customers/RT-1/risk"),
+      await measure("GET /v1/risk/at-risk", "/v1/risk/at-risk?limit=20"),
     ];
   } finally {
     sqld.kill("SIGTERM");
