@@ -1,4 +1,4 @@
-import { sql, type SQL } from "drizzle-orm";
+import { sql, type Placeholder, type SQL } from "drizzle-orm";
 import { OutcomeTable } from "../offers/bandit";
 import { liveCatalogue, offerEngineJson, type OfferEngineJson } from "../offers/repository";
 import { acceptedSavesFrom, rankOffers, suggestOffersFor, type OfferInputs } from "../offers/service";
@@ -50,7 +50,7 @@ type Found = {
  * their subscriptions and risk rows folded in. One SQL expression, so it can ride along with the
  * key check (one statement, one round trip to a libSQL server).
  */
-export function lookupDocument(tenant: SQL, by: { phone: string } | { email: string }): SQL {
+export function lookupDocument(tenant: SQL, by: { phone: string | Placeholder } | { email: string | Placeholder }): SQL {
   const match = "phone" in by ? sql`phone = ${by.phone}` : sql`email_normalized = ${by.email}`;
   return sql`SELECT json_group_array(json_object(
       'id', c.id, 'name', c.name, 'email', c.email, 'phone', c.phone, 'locale', c.locale,
@@ -118,9 +118,12 @@ function parseLookup(q: { phone?: string; email?: string }): { phone: string } |
 }
 
 // The data dip is the IVR's hot path: its read rides with the key check.
-prefetchWithKey("GET /v1/lookup", (c, tenant) => {
-  const by = parseLookup({ phone: c.req.query("phone"), email: c.req.query("email") });
-  return by ? lookupDocument(tenant, by) : null;
+prefetchWithKey("GET /v1/lookup", {
+  plan: (c) => {
+    const by = parseLookup({ phone: c.req.query("phone"), email: c.req.query("email") });
+    return by ? { shape: "phone" in by ? "phone" : "email", values: by } : null;
+  },
+  statement: (tenant, shape) => lookupDocument(tenant, shape === "phone" ? { phone: sql.placeholder("phone") } : { email: sql.placeholder("email") }),
 });
 
 export const lookupRouter = domainRouter().openapi(

@@ -1,5 +1,5 @@
 import type { InValue } from "@libsql/client";
-import { eq, sql, type SQL } from "drizzle-orm";
+import { eq, fillPlaceholders, sql, type SQL } from "drizzle-orm";
 import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
 import type { Context, MiddlewareHandler } from "hono";
 import { apiKeys } from "../db/schema";
@@ -13,36 +13,61 @@ import { TenantStore } from "./tenancy";
 const LAST_USED_RESOLUTION_MS = 60_000;
 
 /**
- * A read a route may have answered together with the key check: built from the request, scoped by
- * the key's own tenant (`tenant` is the SQL of the key row's tenant id), returning one value (for
- * instance a JSON document). It rides in the key's statement, so the request costs one statement —
- * one round trip to a libSQL server — and the key is still checked on every request.
+ * A read a route may have answered together with the key check, scoped by the key's own tenant
+ * and returning one value (for instance a JSON document). It rides in the key's statement, so the
+ * request costs one statement — one round trip to a libSQL server — and the key is still checked
+ * on every request.
+ * - `plan` reads the request: which statement it needs (a `shape`) and the values for that
+ *   statement's placeholders; null reads nothing (an invalid input: the route validates and answers).
+ * - `statement` builds a shape's statement, with `sql.placeholder(name)` for every value and
+ *   `tenant` (the SQL of the key row's tenant id) for the scope. Each shape is compiled once, so
+ *   the hot path only fills in values.
  */
-export type KeyPrefetch = (c: Context<AppEnv>, tenant: SQL, params: string[]) => SQL | null;
-const prefetches: { method: string; pattern: RegExp; build: KeyPrefetch }[] = [];
+export type KeyPrefetch = {
+  plan: (c: Context<AppEnv>, params: string[]) => { shape: string; values: Record<string, unknown> } | null;
+  statement: (tenant: SQL, shape: string) => SQL;
+};
+const prefetches: (KeyPrefetch & { method: string; pattern: RegExp })[] = [];
 
 /**
- * Registers a prefetch for a route given as `METHOD /path/{param}/…`; the builder receives the
- * path parameters in order (decoded).
+ * Registers a prefetch for a route given as `METHOD /path/{param}/…`; `plan` receives the path
+ * parameters in order (decoded).
  */
-export function prefetchWithKey(route: `GET /${string}`, build: KeyPrefetch) {
+export function prefetchWithKey(route: `GET /${string}`, prefetch: KeyPrefetch) {
   const [method, path] = route.split(" ") as [string, string];
   const pattern = new RegExp(`^${path.replace(/\{\w+\}/g, "([^/]+)")}$`);
-  prefetches.push({ method, pattern, build });
+  prefetches.push({ ...prefetch, method, pattern });
 }
 
-function prefetchFor(c: Context<AppEnv>): SQL | null {
-  for (const p of prefetches) {
+type Compiled = { sql: string; params: unknown[] };
+const compiled = new Map<string, Compiled>();
+
+/** The key check's statement for this request (compiled once per route and shape) and its values. */
+function keyStatement(c: Context<AppEnv>, hash: string): { query: Compiled; values: Record<string, unknown>; prefetch: boolean } {
+  let plan: { index: number; shape: string; values: Record<string, unknown> } | null = null;
+  for (let index = 0; index < prefetches.length && !plan; index++) {
+    const p = prefetches[index]!;
     if (p.method !== c.req.method) continue;
     const m = p.pattern.exec(c.req.path);
     if (!m) continue;
     try {
-      return p.build(c, KEY_TENANT, m.slice(1).map(decodeURIComponent));
+      const read = p.plan(c, m.slice(1).map(decodeURIComponent));
+      if (read) plan = { index, ...read };
     } catch {
-      return null; // e.g. a malformed escape: the route validates and answers
+      // e.g. a malformed escape: the route validates and answers
     }
+    break;
   }
-  return null;
+  const id = plan ? `${plan.index} ${plan.shape}` : "";
+  let query = compiled.get(id);
+  if (!query) {
+    const prefetch = plan ? prefetches[plan.index]!.statement(KEY_TENANT, plan.shape) : null;
+    query = dialect.sqlToQuery(sql`SELECT k.id, k.tenant_id, k.scopes, k.secret_hash, k.last_used_at, t.settings${
+      prefetch ? sql`, (${prefetch}) AS prefetch` : sql``
+    } FROM api_keys k JOIN tenants t ON t.id = k.tenant_id WHERE k.secret_hash = ${sql.placeholder("keyHash")} AND k.revoked_at IS NULL LIMIT 1`);
+    compiled.set(id, query);
+  }
+  return { query, values: { ...plan?.values, keyHash: hash }, prefetch: plan !== null };
 }
 
 const dialect = new SQLiteAsyncDialect();
@@ -88,12 +113,9 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   const secret = match[1]!;
   const hash = await hashOf(secret);
   const { db, now } = c.var.services;
-  const prefetch = prefetches.length > 0 ? prefetchFor(c) : null;
   // Hand-written and run on the client directly: this statement is on every request's path.
-  const query = dialect.sqlToQuery(sql`SELECT k.id, k.tenant_id, k.scopes, k.secret_hash, k.last_used_at, t.settings${
-    prefetch ? sql`, (${prefetch}) AS prefetch` : sql``
-  } FROM api_keys k JOIN tenants t ON t.id = k.tenant_id WHERE k.secret_hash = ${hash} AND k.revoked_at IS NULL LIMIT 1`);
-  const [key] = await db.readRows(query.sql, query.params as InValue[]);
+  const { query, values, prefetch } = keyStatement(c, hash);
+  const [key] = await db.readRows(query.sql, fillPlaceholders(query.params, values) as InValue[]);
   if (!key || !timingSafeEqual(String(key.secret_hash), hash)) {
     throw new ApiError("invalid_api_key", "The API key is unknown or has been revoked.");
   }

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNotNull, isNull, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, inArray, isNotNull, isNull, or, sql, type Placeholder, type SQL } from "drizzle-orm";
 import { cancelFlows, customers, events, planChanges, riskModels, subscriptions } from "../db/schema";
 import { localDate } from "../platform/dates";
 import { newId } from "../platform/crypto";
@@ -40,7 +40,7 @@ export const RISK_ROW_JSON = sql`CASE WHEN r.subscription_id IS NULL THEN NULL E
   'revenueAtRisk', r.revenue_at_risk, 'modelVersion', r.model_version, 'computedAt', r.computed_at) END`;
 
 /** One JSON value: the subscription (what scoring needs) and its risk row. Can ride with the key check. */
-export function subscriptionRiskDocument(tenant: SQL, subscriptionId: string): SQL {
+export function subscriptionRiskDocument(tenant: SQL, subscriptionId: string | Placeholder): SQL {
   return sql`SELECT json_object('sub', json_object('id', s.id, 'customerId', s.customer_id, 'status', s.status,
       'quantity', s.quantity, 'intervalDays', s.interval_days, 'nextDeliveryOn', s.next_delivery_on,
       'unitPriceAmount', s.unit_price_amount, 'startedAt', s.started_at, 'deliveriesCompleted', s.deliveries_completed,
@@ -50,7 +50,7 @@ export function subscriptionRiskDocument(tenant: SQL, subscriptionId: string): S
 }
 
 /** One JSON value: whether the customer exists, and each subscription's status, currency and risk row. */
-export function customerRiskDocument(tenant: SQL, customerId: string): SQL {
+export function customerRiskDocument(tenant: SQL, customerId: string | Placeholder): SQL {
   return sql`SELECT json_object(
       'exists', EXISTS (SELECT 1 FROM customers c WHERE c.tenant_id = ${tenant} AND c.id = ${customerId}),
       'rows', json((SELECT json_group_array(json_object('status', s.status, 'currency', s.currency, 'risk', ${RISK_ROW_JSON}))
@@ -82,21 +82,26 @@ export async function readCustomerRisks(store: TenantStore, customerId: string, 
   return found.rows;
 }
 
+/** Where a page of the at-risk list starts, from its cursor (`[revenueAtRisk, subscriptionId]`). */
+export function atRiskCursor(after: (string | number)[] | undefined): { revenue: number; id: string } | undefined {
+  return after ? { revenue: Number(after[0]), id: String(after[1]) } : undefined;
+}
+
 /**
- * A keyset page of the at-risk list as one JSON value (an array of risk rows, at most `limit + 1`,
+ * A keyset page of the at-risk list as one JSON value (an array of risk rows, at most `take`,
  * unordered): revenue at risk, highest first, then subscription id. Each band's list is an index
  * walk; all bands merge three walks rather than sort the tenant. Rides with the key check.
  */
-export function atRiskDocument(tenant: SQL, band: string | undefined, limit: number, after: (string | number)[] | undefined): SQL {
+export function atRiskDocument(tenant: SQL, band: string | undefined, take: number | Placeholder, after: { revenue: number | Placeholder; id: string | Placeholder } | undefined): SQL {
   // Each part is one ordered walk of the at-risk index, stopped by its LIMIT. After a cursor the
   // page continues in two walks — the rest of the cursor's revenue (by id), then lower revenues —
   // because one OR of both would make SQLite collect and sort the whole band.
   const part = (b: string, where: SQL) =>
     sql`SELECT rowid FROM (SELECT w.rowid FROM risk_features w WHERE w.tenant_id = ${tenant} AND w.band = ${b} AND w.revenue_at_risk > 0 AND ${where}
-      ORDER BY w.revenue_at_risk DESC, w.subscription_id LIMIT ${limit + 1})`;
+      ORDER BY w.revenue_at_risk DESC, w.subscription_id LIMIT ${take})`;
   const walks = (b: string) =>
     after
-      ? [part(b, sql`w.revenue_at_risk = ${Number(after[0])} AND w.subscription_id > ${String(after[1])}`), part(b, sql`w.revenue_at_risk < ${Number(after[0])}`)]
+      ? [part(b, sql`w.revenue_at_risk = ${after.revenue} AND w.subscription_id > ${after.id}`), part(b, sql`w.revenue_at_risk < ${after.revenue}`)]
       : [part(b, sql`1`)];
   const all = sql.join((band ? [band] : ["high", "medium", "low"]).flatMap(walks), sql` UNION ALL `);
   return sql`SELECT json_group_array(json(${RISK_ROW_JSON})) FROM risk_features r WHERE r.rowid IN (${all})`;
@@ -104,7 +109,7 @@ export function atRiskDocument(tenant: SQL, band: string | undefined, limit: num
 
 /** The page's rows from `atRiskDocument` (read now unless it came with the key check), in list order. */
 export async function readAtRisk(store: TenantStore, band: string | undefined, limit: number, after: (string | number)[] | undefined, doc?: string | null) {
-  const text = doc !== undefined ? doc : await store.scalar((t) => atRiskDocument(t, band, limit, after));
+  const text = doc !== undefined ? doc : await store.scalar((t) => atRiskDocument(t, band, limit + 1, atRiskCursor(after)));
   const rows = JSON.parse(typeof text === "string" ? text : "[]") as RiskDoc[];
   return rows
     .sort((x, y) => y.revenueAtRisk - x.revenueAtRisk || (x.subscriptionId < y.subscriptionId ? -1 : x.subscriptionId > y.subscriptionId ? 1 : 0))

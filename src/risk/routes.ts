@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { CustomerIdParam } from "../customers/schemas";
 import { prefetchWithKey } from "../platform/auth";
 import { language } from "../platform/language";
@@ -6,6 +7,7 @@ import { decodeCursor, toPage } from "../platform/pagination";
 import { SubscriptionIdParam } from "../subscriptions/schemas";
 import {
   activeModel,
+  atRiskCursor,
   atRiskDocument,
   customerRiskDocument,
   modelView,
@@ -21,12 +23,27 @@ import { AtRiskQuery, CustomerRisk, Risk, RiskModelView, TrainResponse } from ".
 const tags = ["Risk"];
 
 // Risk reads are on the operator's screen and the IVR path: they ride with the key check.
-prefetchWithKey("GET /v1/subscriptions/{subscriptionId}/risk", (_c, tenant, [id]) => subscriptionRiskDocument(tenant, id!));
-prefetchWithKey("GET /v1/customers/{customerId}/risk", (_c, tenant, [id]) => customerRiskDocument(tenant, id!));
-prefetchWithKey("GET /v1/risk/at-risk", (c, tenant) => {
-  const q = AtRiskQuery.safeParse(c.req.query());
-  // An invalid query or cursor reads nothing here: the route validates and answers.
-  return q.success ? atRiskDocument(tenant, q.data.band, q.data.limit, decodeCursor(q.data.cursor)) : null;
+prefetchWithKey("GET /v1/subscriptions/{subscriptionId}/risk", {
+  plan: (_c, [id]) => ({ shape: "one", values: { id } }),
+  statement: (tenant) => subscriptionRiskDocument(tenant, sql.placeholder("id")),
+});
+prefetchWithKey("GET /v1/customers/{customerId}/risk", {
+  plan: (_c, [id]) => ({ shape: "one", values: { id } }),
+  statement: (tenant) => customerRiskDocument(tenant, sql.placeholder("id")),
+});
+prefetchWithKey("GET /v1/risk/at-risk", {
+  plan: (c) => {
+    const q = AtRiskQuery.safeParse(c.req.query());
+    // An invalid query or cursor reads nothing here: the route validates and answers.
+    if (!q.success) return null;
+    const after = atRiskCursor(decodeCursor(q.data.cursor));
+    return { shape: `${q.data.band ?? "all"} ${after ? "after" : "first"}`, values: { take: q.data.limit + 1, ...after } };
+  },
+  statement: (tenant, shape) => {
+    const [band, page] = shape.split(" ");
+    const after = page === "after" ? { revenue: sql.placeholder("revenue"), id: sql.placeholder("id") } : undefined;
+    return atRiskDocument(tenant, band === "all" ? undefined : band, sql.placeholder("take"), after);
+  },
 });
 
 export const riskRouter = domainRouter()
