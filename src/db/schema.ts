@@ -12,6 +12,12 @@ export const tenants = sqliteTable("tenants", {
   /** JSON of TenantSettings; defaults are applied on read so new settings need no migration. */
   settings: text("settings", { mode: "json" }).notNull().default(sql`'{}'`),
   createdAt: text("created_at").notNull(),
+  /**
+   * Set to a new random value by triggers (migration 0004) on every write to the tenant's `offers`
+   * or `offer_outcomes`, so a process can keep the parsed offer engine and re-read it only when
+   * this changes. Triggers, not application code, so that no writer can forget it.
+   */
+  offersVersion: integer("offers_version").notNull().default(0),
 });
 
 export const apiKeys = sqliteTable(

@@ -1,6 +1,5 @@
 import { sql, type Placeholder, type SQL } from "drizzle-orm";
-import { OutcomeTable } from "../offers/bandit";
-import { liveCatalogue, offerEngineJson, type OfferEngineJson } from "../offers/repository";
+import { heldOfferEngine, offerEngineFrom, offerEngineJson, type KnownOfferEngine, type OfferEngine, type OfferEngineJson } from "../offers/repository";
 import { acceptedSavesFrom, rankOffers, suggestOffersFor, type OfferInputs } from "../offers/service";
 import { localDate } from "../platform/dates";
 import { ApiError } from "../platform/errors";
@@ -50,7 +49,7 @@ type Found = {
  * their subscriptions and risk rows folded in. One SQL expression, so it can ride along with the
  * key check (one statement, one round trip to a libSQL server).
  */
-export function lookupDocument(tenant: SQL, by: { phone: string | Placeholder } | { email: string | Placeholder }): SQL {
+export function lookupDocument(tenant: SQL, by: { phone: string | Placeholder } | { email: string | Placeholder }, known?: KnownOfferEngine): SQL {
   const match = "phone" in by ? sql`phone = ${by.phone}` : sql`email_normalized = ${by.email}`;
   return sql`SELECT json_group_array(json_object(
       'id', c.id, 'name', c.name, 'email', c.email, 'phone', c.phone, 'locale', c.locale,
@@ -65,7 +64,7 @@ export function lookupDocument(tenant: SQL, by: { phone: string | Placeholder } 
       -- next best action costs no second statement (or round trip) either.
       'offerEngine', CASE WHEN EXISTS (SELECT 1 FROM subscriptions s JOIN risk_features r ON r.tenant_id = s.tenant_id AND r.subscription_id = s.id
           WHERE s.tenant_id = c.tenant_id AND s.customer_id = c.id AND s.status <> 'canceled' AND r.band <> 'low')
-        THEN json_set(${offerEngineJson(tenant)},
+        THEN json_set(${offerEngineJson(tenant, known)},
           -- the customer's accepted saves, as suggestOffersFor reads them (save limits count them)
           '$.saves', json((SELECT json_group_array(json_object('at', f.closed_at, 'offerId', f.offer_id))
             FROM cancel_flows f WHERE f.tenant_id = c.tenant_id AND f.customer_id = c.id AND f.status = 'saved')),
@@ -82,9 +81,9 @@ export function lookupDocument(tenant: SQL, by: { phone: string | Placeholder } 
  * The offer engine's inputs for the subscription the call is about, from what the lookup's own
  * statement brought; null when the shop's catalogue was never used (the engine's loader seeds it).
  */
-function offerInputsFrom(focus: SubWithRisk, engine: NonNullable<Found["offerEngine"]>, band: RiskBand, settings: TenantSettings): OfferInputs | null {
-  const extra = engine.subs[focus.id];
-  if (!extra || engine.offers.length === 0) return null;
+function offerInputsFrom(focus: SubWithRisk, engine: OfferEngine, customer: NonNullable<Found["offerEngine"]>, band: RiskBand, settings: TenantSettings): OfferInputs | null {
+  const extra = customer.subs[focus.id];
+  if (!extra || !engine.seeded) return null;
   return {
     sub: {
       status: focus.status,
@@ -98,11 +97,11 @@ function offerInputsFrom(focus: SubWithRisk, engine: NonNullable<Found["offerEng
       activeDiscount: extra.activeDiscount,
     },
     consecutiveSkips: extra.consecutiveSkips,
-    catalogue: liveCatalogue(engine.offers).catalogue,
-    stats: new OutcomeTable(engine.outcomes),
+    catalogue: engine.catalogue,
+    stats: engine.stats,
     riskBand: band,
     stockOnHand: typeof extra.stock === "number" ? extra.stock : null,
-    acceptedSaves: acceptedSavesFrom(engine.saves),
+    acceptedSaves: acceptedSavesFrom(customer.saves),
     settings,
   };
 }
@@ -118,12 +117,24 @@ function parseLookup(q: { phone?: string; email?: string }): { phone: string } |
 }
 
 // The data dip is the IVR's hot path: its read rides with the key check.
+// A process that already holds the tenant's offer engine (catalogue and outcomes) at the current
+// version is not sent it again.
 prefetchWithKey("GET /v1/lookup", {
-  plan: (c) => {
+  plan: (c, _params, keyTenant) => {
     const by = parseLookup({ phone: c.req.query("phone"), email: c.req.query("email") });
-    return by ? { shape: "phone" in by ? "phone" : "email", values: by } : null;
+    if (!by) return null;
+    const held = heldOfferEngine(keyTenant);
+    const shape = `${"phone" in by ? "phone" : "email"}${held ? " held" : ""}`;
+    return { shape, values: { ...by, ...(held ? { heldTenant: held.tenant, heldVersion: held.version } : {}) } };
   },
-  statement: (tenant, shape) => lookupDocument(tenant, shape === "phone" ? { phone: sql.placeholder("phone") } : { email: sql.placeholder("email") }),
+  statement: (tenant, shape) => {
+    const [by, held] = shape.split(" ");
+    return lookupDocument(
+      tenant,
+      by === "phone" ? { phone: sql.placeholder("phone") } : { email: sql.placeholder("email") },
+      held ? { tenant: sql.placeholder("heldTenant"), version: sql.placeholder("heldVersion") } : undefined,
+    );
+  },
 });
 
 export const lookupRouter = domainRouter().openapi(
@@ -151,7 +162,7 @@ export const lookupRouter = domainRouter().openapi(
     if (!by) throw new ApiError("validation_failed", "Not a phone number we can read.", { errors: [{ path: "query.phone", message: "Invalid phone number" }] });
 
     const store = c.var.store;
-    const doc = c.var.prefetched !== undefined ? c.var.prefetched : await store.scalar((tenant) => lookupDocument(tenant, by));
+    const doc = c.var.prefetched !== undefined ? c.var.prefetched : await store.scalar((tenant) => lookupDocument(tenant, by, heldOfferEngine(c.var.caller.tenantId) ?? undefined));
     const found = JSON.parse(typeof doc === "string" ? doc : "[]") as Found[];
     if (found.length === 0) throw new ApiError("customer_not_found", "No customer with this phone number or email.");
     if (found.length > 1) {
@@ -178,7 +189,8 @@ export const lookupRouter = domainRouter().openapi(
     if (focus && focus.status !== "canceled" && band !== "low") {
       // Offers only for callers at some risk; their inputs came with the lookup's own statement.
       const request = { channel: q.channel === "operator" ? ("operator" as const) : ("ivr" as const), now: now.toISOString(), limit: 1, settings: c.var.caller.settings, riskBand: band };
-      const inputs = customer.offerEngine ? offerInputsFrom(focus, customer.offerEngine, band, c.var.caller.settings) : null;
+      const engine = customer.offerEngine ? offerEngineFrom(c.var.caller.tenantId, customer.offerEngine) : null;
+      const inputs = engine && customer.offerEngine ? offerInputsFrom(focus, engine, customer.offerEngine, band, c.var.caller.settings) : null;
       const [offer] = inputs ? rankOffers(inputs, request) : await suggestOffersFor(store, focus.id, request);
       const action = offer ? actionOf(offer) : null;
       if (offer && action) {

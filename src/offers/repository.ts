@@ -1,4 +1,4 @@
-import { eq, isNull, sql, type SQL } from "drizzle-orm";
+import { eq, isNull, sql, type Placeholder, type SQL } from "drizzle-orm";
 import { offerOutcomes, offers } from "../db/schema";
 import type { TenantStore } from "../platform/tenancy";
 import { OutcomeTable, type OutcomeRecord } from "./bandit";
@@ -37,21 +37,70 @@ export async function loadCatalogue(store: TenantStore, at: string): Promise<{ r
   return liveCatalogue(await allOfferRows(store, at));
 }
 
+/** A tenant whose offer engine this process holds, at the version it was read (see `offerEngineJson`). */
+export type KnownOfferEngine = { tenant: string | Placeholder; version: number | Placeholder };
+
 /**
- * The tenant's offer rows and learned outcomes as one JSON value (`{ offers, outcomes }`), for a
- * read that answers several questions in one statement (the data dip). `offers` is empty for a
- * tenant whose catalogue was never used: `loadCatalogue` seeds it.
+ * The tenant's offer rows and learned outcomes as one JSON value (`{ version, offers, outcomes }`),
+ * for a read that answers several questions in one statement (the data dip). `offers` is empty for
+ * a tenant whose catalogue was never used: `loadCatalogue` seeds it. When the caller already holds
+ * this tenant's engine at the current `tenants.offers_version` (`known`), `offers` and `outcomes`
+ * are null: the version alone says the held copy is current.
  */
-export function offerEngineJson(tenant: SQL): SQL {
+export function offerEngineJson(tenant: SQL, known?: KnownOfferEngine): SQL {
+  const version = sql`(SELECT t.offers_version FROM tenants t WHERE t.id = ${tenant})`;
+  const held = known ? sql`(${tenant} = ${known.tenant} AND ${version} = ${known.version})` : sql`0`;
   // json(…) around each subquery: a subquery's value reaches json_object as text, not as JSON.
-  return sql`json_object(
-    'offers', json((SELECT json_group_array(json_object('id', o.id, 'definition', json(o.definition), 'createdAt', o.created_at, 'deletedAt', o.deleted_at))
-      FROM offers o WHERE o.tenant_id = ${tenant})),
-    'outcomes', json((SELECT json_group_array(json_object('reason', x.reason, 'offerId', x.offer_id, 'accepted', x.accepted, 'declined', x.declined))
-      FROM offer_outcomes x WHERE x.tenant_id = ${tenant})))`;
+  return sql`json_object('version', ${version},
+    'offers', CASE WHEN ${held} THEN NULL ELSE json((SELECT json_group_array(json_object('id', o.id, 'definition', json(o.definition), 'createdAt', o.created_at, 'deletedAt', o.deleted_at))
+      FROM offers o WHERE o.tenant_id = ${tenant})) END,
+    'outcomes', CASE WHEN ${held} THEN NULL ELSE json((SELECT json_group_array(json_object('reason', x.reason, 'offerId', x.offer_id, 'accepted', x.accepted, 'declined', x.declined))
+      FROM offer_outcomes x WHERE x.tenant_id = ${tenant})) END)`;
 }
 
-export type OfferEngineJson = { offers: CatalogueRow[]; outcomes: OutcomeRecord[] };
+export type OfferEngineJson = { version: number; offers: CatalogueRow[] | null; outcomes: OutcomeRecord[] | null };
+
+/** A tenant's live catalogue and outcome table, parsed once per `offers_version` and shared by requests. */
+export type OfferEngine = { version: number; catalogue: readonly CatalogueOffer[]; stats: Pick<OutcomeTable, "get">; seeded: boolean };
+
+const MAX_HELD_ENGINES = 500;
+const heldEngines = new Map<string, OfferEngine>();
+
+/** The engine this process holds for `tenantId`, if any, to pass as `known` to `offerEngineJson`. */
+export function heldOfferEngine(tenantId: string | undefined): { tenant: string; version: number } | null {
+  const held = tenantId === undefined ? undefined : heldEngines.get(tenantId);
+  return held && tenantId !== undefined ? { tenant: tenantId, version: held.version } : null;
+}
+
+/**
+ * The tenant's engine at the version `offerEngineJson` reported: parsed from the JSON when it came
+ * with the rows (and then held for the next request), else the held copy — null if that copy has
+ * meanwhile moved to another version (the caller then reads the engine itself).
+ */
+export function offerEngineFrom(tenantId: string, json: OfferEngineJson): OfferEngine | null {
+  if (json.offers === null || json.outcomes === null) {
+    const held = heldEngines.get(tenantId);
+    return held?.version === json.version ? held : null;
+  }
+  const engine: OfferEngine = {
+    version: json.version,
+    catalogue: deepFreeze(liveCatalogue(json.offers).catalogue),
+    stats: new OutcomeTable(json.outcomes),
+    seeded: json.offers.length > 0,
+  };
+  if (!heldEngines.has(tenantId) && heldEngines.size >= MAX_HELD_ENGINES) heldEngines.clear();
+  heldEngines.set(tenantId, engine);
+  return engine;
+}
+
+/** Shared across requests, so nothing may change it in place (a slip then throws, not leaks). */
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
 
 export async function findOffer(store: TenantStore, id: string, at: string): Promise<OfferRow | undefined> {
   return (await loadCatalogue(store, at)).rows.find((r) => r.id === id);

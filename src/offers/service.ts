@@ -41,8 +41,8 @@ export type ReasonedOffer = SuggestedOffer & { reason: string };
 export type OfferInputs = {
   sub: SubscriptionSnapshot;
   consecutiveSkips: number;
-  catalogue: CatalogueOffer[];
-  stats: OutcomeTable;
+  catalogue: readonly CatalogueOffer[];
+  stats: Pick<OutcomeTable, "get">;
   riskBand: RiskBand | null;
   /** Units on hand from the latest `usage.reported` event, if any. */
   stockOnHand: number | null;

@@ -24,7 +24,8 @@ const LAST_USED_RESOLUTION_MS = 60_000;
  *   the hot path only fills in values.
  */
 export type KeyPrefetch = {
-  plan: (c: Context<AppEnv>, params: string[]) => { shape: string; values: Record<string, unknown> } | null;
+  /** `keyTenant`: the tenant this key belonged to when last seen here — a hint, which a statement must check, not trust. */
+  plan: (c: Context<AppEnv>, params: string[], keyTenant: string | undefined) => { shape: string; values: Record<string, unknown> } | null;
   statement: (tenant: SQL, shape: string) => SQL;
 };
 const prefetches: (KeyPrefetch & { method: string; pattern: RegExp })[] = [];
@@ -51,7 +52,7 @@ function keyStatement(c: Context<AppEnv>, hash: string): { query: Compiled; valu
     const m = p.pattern.exec(c.req.path);
     if (!m) continue;
     try {
-      const read = p.plan(c, m.slice(1).map(decodeURIComponent));
+      const read = p.plan(c, m.slice(1).map(decodeURIComponent), keyTenants.get(hash));
       if (read) plan = { index, ...read };
     } catch {
       // e.g. a malformed escape: the route validates and answers
@@ -78,6 +79,8 @@ const dialect = new SQLiteAsyncDialect();
  * revoked key fails on its next request.
  */
 const hashes = new Map<string, string>();
+/** key hash → its tenant, as last read (a hint for prefetches; see KeyPrefetch). */
+const keyTenants = new Map<string, string>();
 async function hashOf(secret: string): Promise<string> {
   let hash = hashes.get(secret);
   if (!hash) {
@@ -121,6 +124,10 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   }
   const tenantId = String(key.tenant_id);
   const keyId = String(key.id);
+  if (keyTenants.get(hash) !== tenantId) {
+    if (keyTenants.size >= 1_000) keyTenants.clear();
+    keyTenants.set(hash, tenantId);
+  }
   c.set("caller", { tenantId, keyId, scopes: JSON.parse(String(key.scopes)) as Scope[], settings: settingsFrom(String(key.settings ?? "{}")) });
   c.set("store", new TenantStore(db, tenantId));
   if (prefetch) c.set("prefetched", key.prefetch === null || key.prefetch === undefined ? null : String(key.prefetch));

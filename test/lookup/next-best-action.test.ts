@@ -48,4 +48,54 @@ describe("the data dip's next best action", () => {
     }
     expect(fromOffers).toBeGreaterThan(callers.length);
   });
+
+  it("follows the shop's catalogue on the very next call after an offer is withdrawn", async () => {
+    const key = { key: DEMO_API_KEY };
+    const phones = (
+      await h.db.client.execute({
+        sql: `SELECT c.phone FROM customers c WHERE c.tenant_id = ? AND c.phone IS NOT NULL
+                AND (SELECT count(*) FROM customers d WHERE d.tenant_id = c.tenant_id AND d.phone = c.phone) = 1`,
+        args: [DEMO_TENANT_ID],
+      })
+    ).rows.map((r) => String(r.phone));
+    let phone: string | undefined;
+    let offerId: string | undefined;
+    for (const p of phones) {
+      const dip = await h.request("GET", `/v1/lookup?phone=${encodeURIComponent(p)}`, key);
+      if (dip.body.nextBestAction?.source === "offers") {
+        phone = p;
+        offerId = dip.body.nextBestAction.offerId;
+        break;
+      }
+    }
+    expect(offerId).toBeDefined();
+    // The same answer twice (the second from the engine this process already holds)…
+    const again = await h.request("GET", `/v1/lookup?phone=${encodeURIComponent(phone!)}`, key);
+    expect(again.body.nextBestAction.offerId).toBe(offerId);
+    // …until the shop withdraws that offer: the next call no longer suggests it.
+    expect((await h.request("DELETE", `/v1/offers/${offerId}`, key)).status).toBe(204);
+    const after = await h.request("GET", `/v1/lookup?phone=${encodeURIComponent(phone!)}`, key);
+    expect(after.status).toBe(200);
+    expect(after.body.nextBestAction?.offerId ?? null).not.toBe(offerId);
+    const first = (await h.request("GET", `/v1/subscriptions/${after.body.nextBestAction.subscriptionId}/offers?limit=1`, key)).body.data[0];
+    if (after.body.nextBestAction.source === "offers") expect(after.body.nextBestAction.offerId).toBe(first.offerId);
+  });
+
+  it("gets a new catalogue version from every write to offers and learned outcomes, whoever writes", async () => {
+    const version = async () =>
+      Number((await h.db.client.execute({ sql: "SELECT offers_version FROM tenants WHERE id = ?", args: [DEMO_TENANT_ID] })).rows[0]!.offers_version);
+    const seen = new Set([await version()]);
+    const writes = [
+      "UPDATE offers SET updated_at = updated_at WHERE tenant_id = 'ten_demo' AND id = (SELECT min(id) FROM offers WHERE tenant_id = 'ten_demo')",
+      "INSERT INTO offer_outcomes (tenant_id, reason, offer_id, accepted, declined) VALUES ('ten_demo', 'test_reason', 'off_test', 0, 1)",
+      "INSERT INTO offer_outcomes (tenant_id, reason, offer_id, accepted, declined) VALUES ('ten_demo', 'test_reason', 'off_test', 1, 0) ON CONFLICT DO UPDATE SET accepted = accepted + 1",
+      "DELETE FROM offer_outcomes WHERE tenant_id = 'ten_demo' AND reason = 'test_reason'",
+    ];
+    for (const sql of writes) {
+      await h.db.client.execute(sql);
+      const v = await version();
+      expect(seen.has(v), sql).toBe(false);
+      seen.add(v);
+    }
+  });
 });
