@@ -22,14 +22,12 @@ type SubWithRisk = LookupSubscription & {
   productSku: string;
   currency: string;
   riskRow: Omit<RiskRow, "tenantId"> | null;
-};
-
-/** What the offer engine needs beyond the lookup's own fields, per live subscription. */
-type EngineSub = {
+  // What the offer engine needs beyond the answer's own fields:
   deliveriesCompleted: number;
   consecutiveSkips: number;
   pausedUntil: string | null;
   activeDiscount: { endsOn?: string | null } | null;
+  /** Units on hand from the latest usage report; read only for a live subscription at some risk. */
   stock: number | null;
 };
 
@@ -40,50 +38,46 @@ type Found = {
   phone: string | null;
   locale: string | null;
   subs: SubWithRisk[];
-  /** Present only when a live subscription is at some risk (otherwise no offer is suggested). */
-  offerEngine: (OfferEngineJson & { saves: { at: string | null; offerId: string | null }[]; subs: Record<string, EngineSub> }) | null;
+  /** The customer's accepted saves, as suggestOffersFor reads them (save limits count them). */
+  saves: { at: string | null; offerId: string | null }[];
 };
+
+type LookupDoc = { customers: Found[]; offerEngine: OfferEngineJson };
 
 /**
  * The whole answer's data as one JSON value: the customers matching `by` in `tenant`, each with
- * their subscriptions and risk rows folded in. One SQL expression, so it can ride along with the
- * key check (one statement, one round trip to a libSQL server).
+ * their subscriptions, risk rows and what the offer engine needs folded in, and the shop's offer
+ * engine unless this process already holds it (`known`). One SQL expression, so it can ride along
+ * with the key check: a lookup, next best action included, is one statement (one round trip).
  */
 export function lookupDocument(tenant: SQL, by: { phone: string | Placeholder } | { email: string | Placeholder }, known?: KnownOfferEngine): SQL {
   const match = "phone" in by ? sql`phone = ${by.phone}` : sql`email_normalized = ${by.email}`;
-  return sql`SELECT json_group_array(json_object(
+  return sql`SELECT json_object(
+    'customers', json((SELECT json_group_array(json_object(
       'id', c.id, 'name', c.name, 'email', c.email, 'phone', c.phone, 'locale', c.locale,
       'subs', json((SELECT json_group_array(json_object(
         'id', s.id, 'status', s.status, 'productSku', s.product_sku, 'productName', s.product_name,
         'nextDeliveryOn', s.next_delivery_on, 'quantity', s.quantity, 'intervalDays', s.interval_days,
         'unitPriceAmount', s.unit_price_amount, 'currency', s.currency,
+        'deliveriesCompleted', s.deliveries_completed, 'consecutiveSkips', s.consecutive_skips,
+        'pausedUntil', s.paused_until, 'activeDiscount', json(s.active_discount),
+        'stock', CASE WHEN s.status <> 'canceled' AND r.band <> 'low' THEN (SELECT e.data ->> '$.remainingUnits' FROM events e
+          WHERE e.tenant_id = s.tenant_id AND e.subscription_id = s.id AND e.type = 'usage.reported' ORDER BY e.occurred_at DESC LIMIT 1) END,
         'riskRow', ${RISK_ROW_JSON}))
         FROM subscriptions s LEFT JOIN risk_features r ON r.tenant_id = s.tenant_id AND r.subscription_id = s.id
         WHERE s.tenant_id = c.tenant_id AND s.customer_id = c.id)),
-      -- The offer engine's inputs, only for a caller with a live subscription at some risk, so that a
-      -- next best action costs no second statement (or round trip) either.
-      'offerEngine', CASE WHEN EXISTS (SELECT 1 FROM subscriptions s JOIN risk_features r ON r.tenant_id = s.tenant_id AND r.subscription_id = s.id
-          WHERE s.tenant_id = c.tenant_id AND s.customer_id = c.id AND s.status <> 'canceled' AND r.band <> 'low')
-        THEN json_set(${offerEngineJson(tenant, known)},
-          -- the customer's accepted saves, as suggestOffersFor reads them (save limits count them)
-          '$.saves', json((SELECT json_group_array(json_object('at', f.closed_at, 'offerId', f.offer_id))
-            FROM cancel_flows f WHERE f.tenant_id = c.tenant_id AND f.customer_id = c.id AND f.status = 'saved')),
-          '$.subs', json((SELECT json_group_object(s.id, json_object('deliveriesCompleted', s.deliveries_completed,
-              'consecutiveSkips', s.consecutive_skips, 'pausedUntil', s.paused_until, 'activeDiscount', json(s.active_discount),
-              'stock', (SELECT e.data ->> '$.remainingUnits' FROM events e
-                WHERE e.tenant_id = s.tenant_id AND e.subscription_id = s.id AND e.type = 'usage.reported' ORDER BY e.occurred_at DESC LIMIT 1)))
-            FROM subscriptions s WHERE s.tenant_id = c.tenant_id AND s.customer_id = c.id AND s.status <> 'canceled')))
-        END))
-    FROM customers c WHERE c.rowid IN (SELECT rowid FROM customers WHERE tenant_id = ${tenant} AND ${match} LIMIT ${MAX_CANDIDATES + 1})`;
+      'saves', json((SELECT json_group_array(json_object('at', f.closed_at, 'offerId', f.offer_id))
+        FROM cancel_flows f WHERE f.tenant_id = c.tenant_id AND f.customer_id = c.id AND f.status = 'saved'))))
+      FROM customers c WHERE c.rowid IN (SELECT rowid FROM customers WHERE tenant_id = ${tenant} AND ${match} LIMIT ${MAX_CANDIDATES + 1}))),
+    'offerEngine', ${offerEngineJson(tenant, known)})`;
 }
 
 /**
  * The offer engine's inputs for the subscription the call is about, from what the lookup's own
  * statement brought; null when the shop's catalogue was never used (the engine's loader seeds it).
  */
-function offerInputsFrom(focus: SubWithRisk, engine: OfferEngine, customer: NonNullable<Found["offerEngine"]>, band: RiskBand, settings: TenantSettings): OfferInputs | null {
-  const extra = customer.subs[focus.id];
-  if (!extra || !engine.seeded) return null;
+function offerInputsFrom(focus: SubWithRisk, customer: Found, engine: OfferEngine, band: RiskBand, settings: TenantSettings): OfferInputs | null {
+  if (!engine.seeded) return null;
   return {
     sub: {
       status: focus.status,
@@ -92,15 +86,15 @@ function offerInputsFrom(focus: SubWithRisk, engine: OfferEngine, customer: NonN
       intervalDays: focus.intervalDays,
       nextDeliveryOn: focus.nextDeliveryOn,
       unitPrice: { amount: focus.unitPriceAmount, currency: focus.currency },
-      deliveriesCompleted: extra.deliveriesCompleted,
-      pausedUntil: extra.pausedUntil,
-      activeDiscount: extra.activeDiscount,
+      deliveriesCompleted: focus.deliveriesCompleted,
+      pausedUntil: focus.pausedUntil,
+      activeDiscount: focus.activeDiscount,
     },
-    consecutiveSkips: extra.consecutiveSkips,
+    consecutiveSkips: focus.consecutiveSkips,
     catalogue: engine.catalogue,
     stats: engine.stats,
     riskBand: band,
-    stockOnHand: typeof extra.stock === "number" ? extra.stock : null,
+    stockOnHand: typeof focus.stock === "number" ? focus.stock : null,
     acceptedSaves: acceptedSavesFrom(customer.saves),
     settings,
   };
@@ -163,7 +157,7 @@ export const lookupRouter = domainRouter().openapi(
 
     const store = c.var.store;
     const doc = c.var.prefetched !== undefined ? c.var.prefetched : await store.scalar((tenant) => lookupDocument(tenant, by, heldOfferEngine(c.var.caller.tenantId) ?? undefined));
-    const found = JSON.parse(typeof doc === "string" ? doc : "[]") as Found[];
+    const { customers: found, offerEngine } = JSON.parse(String(doc)) as LookupDoc;
     if (found.length === 0) throw new ApiError("customer_not_found", "No customer with this phone number or email.");
     if (found.length > 1) {
       throw new ApiError("ambiguous_customer", "Several customers share this phone number or email; ask the caller for their customer number.", {
@@ -189,8 +183,8 @@ export const lookupRouter = domainRouter().openapi(
     if (focus && focus.status !== "canceled" && band !== "low") {
       // Offers only for callers at some risk; their inputs came with the lookup's own statement.
       const request = { channel: q.channel === "operator" ? ("operator" as const) : ("ivr" as const), now: now.toISOString(), limit: 1, settings: c.var.caller.settings, riskBand: band };
-      const engine = customer.offerEngine ? offerEngineFrom(c.var.caller.tenantId, customer.offerEngine) : null;
-      const inputs = engine && customer.offerEngine ? offerInputsFrom(focus, engine, customer.offerEngine, band, c.var.caller.settings) : null;
+      const engine = offerEngineFrom(c.var.caller.tenantId, offerEngine);
+      const inputs = engine ? offerInputsFrom(focus, customer, engine, band, c.var.caller.settings) : null;
       const [offer] = inputs ? rankOffers(inputs, request) : await suggestOffersFor(store, focus.id, request);
       const action = offer ? actionOf(offer) : null;
       if (offer && action) {

@@ -62,10 +62,10 @@ describe("refreshRisk keeps one row per subscription current", () => {
 
   it("the lookup's document reads the same through a TenantStore as with the key check, and only this tenant's rows", async () => {
     const doc = JSON.parse(String(await store.scalar((tenant) => lookupDocument(tenant, { phone: "+819012345678" }))));
-    expect(doc).toHaveLength(1);
-    expect(doc[0]).toMatchObject({ id: customerId, phone: "+819012345678" });
-    expect(doc[0].subs.length).toBeGreaterThan(0);
+    expect(doc.customers).toHaveLength(1);
+    expect(doc.customers[0]).toMatchObject({ id: customerId, phone: "+819012345678" });
+    expect(doc.customers[0].subs.length).toBeGreaterThan(0);
     const other = new TenantStore(h.db, (await h.tenant()).id);
-    expect(JSON.parse(String(await other.scalar((tenant) => lookupDocument(tenant, { phone: "+819012345678" }))))).toEqual([]);
+    expect(JSON.parse(String(await other.scalar((tenant) => lookupDocument(tenant, { phone: "+819012345678" })))).customers).toEqual([]);
   });
 });
