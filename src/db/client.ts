@@ -26,9 +26,11 @@ export type Database = {
    * statement (see db/node.ts).
    */
   readRows(sql: string, args: InValue[]): Promise<Record<string, unknown>[]>;
+  /** The first row of such a read as values in column order (no object per row), or undefined. */
+  readFirst(sql: string, args: InValue[]): Promise<unknown[] | undefined>;
 };
 
-export function createDatabase(client: Client, readRows?: Database["readRows"]): Database {
+export function createDatabase(client: Client, reads?: Pick<Database, "readRows" | "readFirst">): Database {
   const orm = drizzle(client, { schema });
   let queue: Promise<unknown> = Promise.resolve();
   return {
@@ -40,6 +42,12 @@ export function createDatabase(client: Client, readRows?: Database["readRows"]):
       queue = run.catch(() => undefined);
       return run;
     },
-    readRows: readRows ?? (async (sql, args) => (await client.execute({ sql, args })).rows),
+    readRows: reads?.readRows ?? (async (sql, args) => (await client.execute({ sql, args })).rows),
+    readFirst:
+      reads?.readFirst ??
+      (async (sql, args) => {
+        const row = (await client.execute({ sql, args })).rows[0];
+        return row ? Array.from(row) : undefined;
+      }),
   };
 }

@@ -32,7 +32,7 @@ export async function openDatabase(url: string, authToken?: string): Promise<Dat
     reader.close();
     close();
   };
-  return createDatabase(client, reader.readRows);
+  return createDatabase(client, reader);
 }
 
 /**
@@ -46,17 +46,21 @@ export async function openDatabase(url: string, authToken?: string): Promise<Dat
 function statementCache(path: string) {
   let conn: Sqlite.Database | null = null;
   const statements = new Map<string, Statement>();
+  const prepared = (sql: string, raw: boolean) => {
+    conn ??= new Sqlite(path);
+    const id = raw ? `raw ${sql}` : sql;
+    let stmt = statements.get(id);
+    if (!stmt) {
+      if (statements.size >= 100) statements.clear();
+      stmt = conn.prepare(sql);
+      if (raw) stmt.raw(true);
+      statements.set(id, stmt);
+    }
+    return stmt;
+  };
   return {
-    readRows: async (sql: string, args: InValue[]) => {
-      conn ??= new Sqlite(path);
-      let stmt = statements.get(sql);
-      if (!stmt) {
-        if (statements.size >= 100) statements.clear();
-        stmt = conn.prepare(sql);
-        statements.set(sql, stmt);
-      }
-      return stmt.all(args) as Record<string, unknown>[];
-    },
+    readRows: async (sql: string, args: InValue[]) => prepared(sql, false).all(args) as Record<string, unknown>[],
+    readFirst: async (sql: string, args: InValue[]) => (prepared(sql, true).get(args) as unknown[] | undefined) ?? undefined,
     close: () => {
       statements.clear();
       conn?.close();

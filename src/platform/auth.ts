@@ -118,22 +118,24 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   const { db, now } = c.var.services;
   // Hand-written and run on the client directly: this statement is on every request's path.
   const { query, values, prefetch } = keyStatement(c, hash);
-  const [key] = await db.readRows(query.sql, fillPlaceholders(query.params, values) as InValue[]);
-  if (!key || !timingSafeEqual(String(key.secret_hash), hash)) {
+  const key = await db.readFirst(query.sql, fillPlaceholders(query.params, values) as InValue[]);
+  // Columns as the statement lists them: id, tenant_id, scopes, secret_hash, last_used_at, settings[, prefetch].
+  if (!key || !timingSafeEqual(String(key[3]), hash)) {
     throw new ApiError("invalid_api_key", "The API key is unknown or has been revoked.");
   }
-  const tenantId = String(key.tenant_id);
-  const keyId = String(key.id);
+  const [id, keyTenant, scopes, , lastUsed, settings, prefetched] = key;
+  const tenantId = String(keyTenant);
+  const keyId = String(id);
   if (keyTenants.get(hash) !== tenantId) {
     if (keyTenants.size >= 1_000) keyTenants.clear();
     keyTenants.set(hash, tenantId);
   }
-  c.set("caller", { tenantId, keyId, scopes: JSON.parse(String(key.scopes)) as Scope[], settings: settingsFrom(String(key.settings ?? "{}")) });
+  c.set("caller", { tenantId, keyId, scopes: JSON.parse(String(scopes)) as Scope[], settings: settingsFrom(String(settings ?? "{}")) });
   c.set("store", new TenantStore(db, tenantId));
-  if (prefetch) c.set("prefetched", key.prefetch === null || key.prefetch === undefined ? null : String(key.prefetch));
+  if (prefetch) c.set("prefetched", prefetched === null || prefetched === undefined ? null : String(prefetched));
 
   const at = now();
-  const lastUsedAt = key.last_used_at === null ? null : String(key.last_used_at);
+  const lastUsedAt = lastUsed === null || lastUsed === undefined ? null : String(lastUsed);
   if (!lastUsedAt || at.getTime() - Date.parse(lastUsedAt) > LAST_USED_RESOLUTION_MS) {
     const touch = db
       .write((tx) => tx.update(apiKeys).set({ lastUsedAt: at.toISOString() }).where(eq(apiKeys.id, keyId)))
