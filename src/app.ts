@@ -79,15 +79,15 @@ export function createApp(services: (c: Context<AppEnv>) => Services) {
     c.set("services", services(c));
     await next();
   });
-  app.use(
-    "/v1/*",
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new ApiError("payload_too_large", `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`);
-      },
-    }),
-  );
+  const limitBody = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => {
+      throw new ApiError("payload_too_large", `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`);
+    },
+  });
+  // Only for methods with a body: looking at a GET's body makes the Node adapter build a full
+  // Request object, which costs the data dip ~4 % of its time.
+  app.use("/v1/*", (c, next) => (c.req.method === "GET" || c.req.method === "HEAD" ? next() : limitBody(c, next)));
   app.use("/v1/*", requireJsonBody);
   app.use("/v1/*", authenticate);
   app.use("/v1/*", idempotency);
