@@ -41,15 +41,18 @@ export function acceptedSavesInPeriod(offer: CatalogueOffer, saves: readonly Acc
 }
 
 /** Every rule the offer fails; empty = eligible. */
-export function checkEligibility(offer: CatalogueOffer, ctx: EligibilityContext): ExclusionCode[] {
+export function checkEligibility(offer: CatalogueOffer, ctx: EligibilityContext, firstOnly = false): ExclusionCode[] {
   const e = offer.eligibility;
   const out: ExclusionCode[] = [];
-  if (!offer.active) out.push("inactive");
-  if (!e.reasons.includes(ctx.reason)) out.push("reason");
-  if (!e.channels.includes(ctx.channel)) out.push("channel");
-  if (ctx.deliveriesCompleted < e.minDeliveries) out.push("min_deliveries");
+  // With `firstOnly`, the first rule that fails is the answer: ranking only asks yes or no, many
+  // times per request, and the save-limit count (last) is the dear one.
+  const fails = (code: ExclusionCode) => out.push(code) > 0 && firstOnly;
+  if (!offer.active && fails("inactive")) return out;
+  if (!e.reasons.includes(ctx.reason) && fails("reason")) return out;
+  if (!e.channels.includes(ctx.channel) && fails("channel")) return out;
+  if (ctx.deliveriesCompleted < e.minDeliveries && fails("min_deliveries")) return out;
   const unrestricted = (["low", "medium", "high"] as const).every((b) => e.riskBands.includes(b));
-  if (ctx.riskBand ? !e.riskBands.includes(ctx.riskBand) : !unrestricted) out.push("risk_band");
+  if ((ctx.riskBand ? !e.riskBands.includes(ctx.riskBand) : !unrestricted) && fails("risk_band")) return out;
   if (e.maxAcceptedSavesPerCustomer !== null && acceptedSavesInPeriod(offer, ctx.acceptedSaves ?? [], ctx.now) >= e.maxAcceptedSavesPerCustomer) {
     out.push("save_limit");
   }
@@ -57,7 +60,7 @@ export function checkEligibility(offer: CatalogueOffer, ctx: EligibilityContext)
 }
 
 export function eligibleOffers(catalogue: readonly CatalogueOffer[], ctx: EligibilityContext): CatalogueOffer[] {
-  return catalogue.filter((o) => checkEligibility(o, ctx).length === 0);
+  return catalogue.filter((o) => checkEligibility(o, ctx, true).length === 0);
 }
 
 /** For operators and debugging: every offer with why it was or was not eligible. */

@@ -165,9 +165,18 @@ export function formatDate(date: string, lang: Lang): string {
   return lang === "ja" ? `${y}年${m}月${d}日` : `${d} ${MONTHS_EN[m - 1]} ${y}`;
 }
 
+/** 1234567 → "1,234,567" (what toLocaleString("en-US") gives for integers, without ICU's cost). */
+function groupThousands(n: number): string {
+  if (!Number.isInteger(n)) return n.toLocaleString("en-US");
+  const digits = String(Math.abs(n));
+  let out = digits.slice(0, ((digits.length - 1) % 3) + 1);
+  for (let i = out.length; i < digits.length; i += 3) out += `,${digits.slice(i, i + 3)}`;
+  return n < 0 ? `-${out}` : out;
+}
+
 export function formatMoney(money: Money, lang: Lang): string {
   if (money.currency === "JPY") {
-    const n = money.amount.toLocaleString("en-US");
+    const n = groupThousands(money.amount);
     return lang === "ja" ? `${n}円` : `¥${n}`;
   }
   const nf = new Intl.NumberFormat(lang === "ja" ? "ja-JP" : "en-US", { style: "currency", currency: money.currency });
@@ -175,18 +184,28 @@ export function formatMoney(money: Money, lang: Lang): string {
   return nf.format(money.amount / 10 ** digits);
 }
 
+/** A template split once into text (even indexes) and placeholder names (odd indexes). */
+const compiledTemplates = new Map<string, string[]>();
+function compileTemplate(template: string): string[] {
+  let parts = compiledTemplates.get(template);
+  if (!parts) {
+    parts = template.split(/\{(\w+)\}/u);
+    if (compiledTemplates.size >= 5_000) compiledTemplates.clear(); // catalogues are merchant input: bounded
+    compiledTemplates.set(template, parts);
+  }
+  return parts;
+}
+
 /** Fill `{name}` placeholders; null when one has no value (the offer is then not shown). */
 export function renderTemplate(template: string, vars: Record<string, string>): string | null {
-  let missing = false;
-  const out = template.replace(/\{(\w+)\}/gu, (_, name: string) => {
-    const v = vars[name];
-    if (v === undefined) {
-      missing = true;
-      return "";
-    }
-    return v;
-  });
-  return missing ? null : out;
+  const parts = compileTemplate(template);
+  let out = parts[0]!;
+  for (let i = 1; i < parts.length; i += 2) {
+    const v = vars[parts[i]!];
+    if (v === undefined) return null;
+    out += v + parts[i + 1]!;
+  }
+  return out;
 }
 
 // ── personalisation ──

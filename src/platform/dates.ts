@@ -44,19 +44,43 @@ export function isValidTimeZone(timeZone: string): boolean {
   return valid;
 }
 
-const DAY_MS = 86_400_000;
+/**
+ * Days since 1970-01-01 of a YYYY-MM-DD date (proleptic Gregorian; a day past the month's end rolls
+ * over, as with Date.UTC). Integer arithmetic, no Date object: offer terms and risk features do
+ * this thousands of times per request or batch.
+ */
+function epochDays(date: string): number {
+  const m = Number(date.slice(5, 7));
+  const y = Number(date.slice(0, 4)) - (m <= 2 ? 1 : 0);
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5) + Number(date.slice(8, 10)) - 1;
+  return era * 146_097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719_468;
+}
 
-function toUtcMs(date: string): number {
-  return Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10)));
+const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
+
+function dateOfEpochDays(days: number): string {
+  if (!Number.isFinite(days)) throw new RangeError("Invalid date");
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  return `${String(year).padStart(4, "0")}-${pad2(month)}-${pad2(day)}`;
 }
 
 export function addDays(date: string, days: number): string {
-  return new Date(toUtcMs(date) + days * DAY_MS).toISOString().slice(0, 10);
+  return dateOfEpochDays(epochDays(date) + days);
 }
 
 /** Whole days from `from` to `to` (positive when `to` is later). */
 export function daysBetween(from: string, to: string): number {
-  return Math.round((toUtcMs(to) - toUtcMs(from)) / DAY_MS);
+  return epochDays(to) - epochDays(from);
 }
 
 export function maxDate(a: string, b: string): string {

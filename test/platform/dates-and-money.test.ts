@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { addDays, daysBetween } from "../../src/platform/dates";
+import { formatMoney, renderTemplate } from "../../src/offers/personalise";
+
+const DAY_MS = 86_400_000;
+const viaDate = (date: string, days: number) =>
+  new Date(Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) + days * DAY_MS).toISOString().slice(0, 10);
+
+describe("calendar arithmetic without Date objects", () => {
+  it("agrees with Date.UTC for every week from 1900 to 2300, across month, year and leap-day edges", () => {
+    const steps = [-800, -366, -365, -31, -1, 0, 1, 28, 29, 30, 31, 59, 60, 365, 366, 1461, 4000];
+    let checked = 0;
+    for (let t = Date.UTC(1900, 0, 1); t < Date.UTC(2300, 0, 1); t += 7 * DAY_MS) {
+      const date = new Date(t).toISOString().slice(0, 10);
+      for (const n of steps) {
+        const later = viaDate(date, n);
+        if (addDays(date, n) !== later) expect(addDays(date, n), `${date} + ${n}`).toBe(later);
+        if (daysBetween(date, later) !== n) expect(daysBetween(date, later), `${date} → ${later}`).toBe(n);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(350_000);
+    expect(addDays("2028-02-28", 1)).toBe("2028-02-29");
+    expect(addDays("2100-02-28", 1)).toBe("2100-03-01");
+    // A day past the month's end rolls over, as Date.UTC does.
+    expect(addDays("2026-02-30", 0)).toBe("2026-03-02");
+    expect(() => addDays("not a date", 1)).toThrow(RangeError);
+  });
+});
+
+describe("offer copy", () => {
+  it("writes yen with thousands separators in both languages", () => {
+    for (const n of [0, 7, 980, 1000, 2980, 12345, 123456, 1234567, -1234]) {
+      expect(formatMoney({ amount: n, currency: "JPY" }, "ja")).toBe(`${n.toLocaleString("en-US")}円`);
+      expect(formatMoney({ amount: n, currency: "JPY" }, "en")).toBe(`¥${n.toLocaleString("en-US")}`);
+    }
+  });
+
+  it("fills every placeholder, and gives nothing when one has no value", () => {
+    expect(renderTemplate("{productName}を{days}日ごとに", { productName: "青汁", days: "45" })).toBe("青汁を45日ごとに");
+    expect(renderTemplate("{a}{a} and {b}", { a: "x", b: "y" })).toBe("xx and y");
+    expect(renderTemplate("no placeholders", {})).toBe("no placeholders");
+    expect(renderTemplate("{price} off", {})).toBeNull();
+    expect(renderTemplate("{a and {} stay", { a: "1" })).toBe("{a and {} stay");
+  });
+});
