@@ -47,7 +47,13 @@ function statementCache(path: string) {
   let conn: Sqlite.Database | null = null;
   const statements = new Map<string, Statement>();
   const prepared = (sql: string, raw: boolean) => {
-    conn ??= new Sqlite(path);
+    if (!conn) {
+      conn = new Sqlite(path);
+      // The hot reads walk several indexes of a file that may be gigabytes: map it (SQLite caps
+      // the size) and keep the indexes' upper levels in a 64 MB cache. Lookup statement on the
+      // 1M-subscription bench file: ≈ 100 → 83 µs.
+      conn.exec("PRAGMA mmap_size = 8589934592; PRAGMA cache_size = -65536");
+    }
     const id = raw ? `raw ${sql}` : sql;
     let stmt = statements.get(id);
     if (!stmt) {

@@ -38,7 +38,7 @@ type Found = {
   phone: string | null;
   locale: string | null;
   subs: SubWithRisk[];
-  /** The customer's accepted saves, as suggestOffersFor reads them (save limits count them). */
+  /** The customer's accepted saves, as suggestOffersFor reads them (save limits count them); read only when offers may be made. */
   saves: { at: string | null; offerId: string | null }[];
 };
 
@@ -66,8 +66,12 @@ export function lookupDocument(tenant: SQL, by: { phone: string | Placeholder } 
         'riskRow', ${RISK_ROW_JSON}))
         FROM subscriptions s LEFT JOIN risk_features r ON r.tenant_id = s.tenant_id AND r.subscription_id = s.id
         WHERE s.tenant_id = c.tenant_id AND s.customer_id = c.id)),
-      'saves', json((SELECT json_group_array(json_object('at', f.closed_at, 'offerId', f.offer_id))
-        FROM cancel_flows f WHERE f.tenant_id = c.tenant_id AND f.customer_id = c.id AND f.status = 'saved'))))
+      -- Only a caller with a live subscription at risk gets offers. The check walks rows the line
+      -- above just read (in cache); the saves would be another index's pages on every lookup.
+      'saves', CASE WHEN EXISTS (SELECT 1 FROM subscriptions s JOIN risk_features r ON r.tenant_id = s.tenant_id AND r.subscription_id = s.id
+          WHERE s.tenant_id = c.tenant_id AND s.customer_id = c.id AND s.status <> 'canceled' AND r.band <> 'low')
+        THEN json((SELECT json_group_array(json_object('at', f.closed_at, 'offerId', f.offer_id))
+          FROM cancel_flows f WHERE f.tenant_id = c.tenant_id AND f.customer_id = c.id AND f.status = 'saved')) ELSE json('[]') END))
       FROM customers c WHERE c.rowid IN (SELECT rowid FROM customers WHERE tenant_id = ${tenant} AND ${match} LIMIT ${MAX_CANDIDATES + 1}))),
     'offerEngine', ${offerEngineJson(tenant, known)})`;
 }
