@@ -42,17 +42,16 @@ export function acceptedSavesInPeriod(offer: CatalogueOffer, saves: readonly Acc
 
 /** Every rule the offer fails; empty = eligible. */
 export function checkEligibility(offer: CatalogueOffer, ctx: EligibilityContext, firstOnly = false): ExclusionCode[] {
-  const e = offer.eligibility;
-  const out: ExclusionCode[] = [];
   // With `firstOnly`, the first rule that fails is the answer: ranking only asks yes or no, many
   // times per request, and the save-limit count (last) is the dear one.
-  const fails = (code: ExclusionCode) => out.push(code) > 0 && firstOnly;
-  if (!offer.active && fails("inactive")) return out;
-  if (!e.reasons.includes(ctx.reason) && fails("reason")) return out;
-  if (!e.channels.includes(ctx.channel) && fails("channel")) return out;
-  if (ctx.deliveriesCompleted < e.minDeliveries && fails("min_deliveries")) return out;
-  const unrestricted = (["low", "medium", "high"] as const).every((b) => e.riskBands.includes(b));
-  if ((ctx.riskBand ? !e.riskBands.includes(ctx.riskBand) : !unrestricted) && fails("risk_band")) return out;
+  const e = offer.eligibility;
+  const out: ExclusionCode[] = [];
+  if (!offer.active && out.push("inactive") && firstOnly) return out;
+  if (!e.reasons.includes(ctx.reason) && out.push("reason") && firstOnly) return out;
+  if (!e.channels.includes(ctx.channel) && out.push("channel") && firstOnly) return out;
+  if (ctx.deliveriesCompleted < e.minDeliveries && out.push("min_deliveries") && firstOnly) return out;
+  const bandFits = ctx.riskBand ? e.riskBands.includes(ctx.riskBand) : e.riskBands.includes("low") && e.riskBands.includes("medium") && e.riskBands.includes("high");
+  if (!bandFits && out.push("risk_band") && firstOnly) return out;
   if (e.maxAcceptedSavesPerCustomer !== null && acceptedSavesInPeriod(offer, ctx.acceptedSaves ?? [], ctx.now) >= e.maxAcceptedSavesPerCustomer) {
     out.push("save_limit");
   }
