@@ -42,7 +42,7 @@ type Found = {
   saves: { at: string | null; offerId: string | null }[];
 };
 
-type LookupDoc = { customers: Found[]; offerEngine: OfferEngineJson };
+type LookupDoc = { customers: Found[]; offerEngine: OfferEngineJson | null };
 
 /**
  * The whole answer's data as one JSON value: the customers matching `by` in `tenant`, each with
@@ -73,7 +73,7 @@ export function lookupDocument(tenant: SQL, by: { phone: string | Placeholder } 
         THEN json((SELECT json_group_array(json_object('at', f.closed_at, 'offerId', f.offer_id))
           FROM cancel_flows f WHERE f.tenant_id = c.tenant_id AND f.customer_id = c.id AND f.status = 'saved')) ELSE json('[]') END))
       FROM customers c WHERE c.rowid IN (SELECT rowid FROM customers WHERE tenant_id = ${tenant} AND ${match} LIMIT ${MAX_CANDIDATES + 1}))),
-    'offerEngine', ${offerEngineJson(tenant, known)})`;
+    'offerEngine', json(${offerEngineJson(tenant, known)}))`;
 }
 
 /**
@@ -187,7 +187,7 @@ export const lookupRouter = domainRouter().openapi(
     if (focus && focus.status !== "canceled" && band !== "low") {
       // Offers only for callers at some risk; their inputs came with the lookup's own statement.
       const request = { channel: q.channel === "operator" ? ("operator" as const) : ("ivr" as const), now: now.toISOString(), limit: 1, settings: c.var.caller.settings, riskBand: band };
-      const engine = offerEngineFrom(c.var.caller.tenantId, offerEngine);
+      const engine = offerEngine ? offerEngineFrom(c.var.caller.tenantId, offerEngine) : null;
       const inputs = engine ? offerInputsFrom(focus, customer, engine, band, c.var.caller.settings) : null;
       const [offer] = inputs ? rankOffers(inputs, request) : await suggestOffersFor(store, focus.id, request);
       const action = offer ? actionOf(offer) : null;

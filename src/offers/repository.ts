@@ -48,14 +48,15 @@ export type KnownOfferEngine = { tenant: string | Placeholder; version: number |
  * are null: the version alone says the held copy is current.
  */
 export function offerEngineJson(tenant: SQL, known?: KnownOfferEngine): SQL {
-  const version = sql`(SELECT t.offers_version FROM tenants t WHERE t.id = ${tenant})`;
-  const held = known ? sql`(${tenant} = ${known.tenant} AND ${version} = ${known.version})` : sql`0`;
-  // json(…) around each subquery: a subquery's value reaches json_object as text, not as JSON.
-  return sql`json_object('version', ${version},
+  const held = known ? sql`(ot.id = ${known.tenant} AND ot.offers_version = ${known.version})` : sql`0`;
+  // A scalar subquery (its value is text: wrap it in json(…) to nest it). json(…) around each inner
+  // subquery for the same reason.
+  return sql`(SELECT json_object('version', ot.offers_version,
     'offers', CASE WHEN ${held} THEN NULL ELSE json((SELECT json_group_array(json_object('id', o.id, 'definition', json(o.definition), 'createdAt', o.created_at, 'deletedAt', o.deleted_at))
-      FROM offers o WHERE o.tenant_id = ${tenant})) END,
+      FROM offers o WHERE o.tenant_id = ot.id)) END,
     'outcomes', CASE WHEN ${held} THEN NULL ELSE json((SELECT json_group_array(json_object('reason', x.reason, 'offerId', x.offer_id, 'accepted', x.accepted, 'declined', x.declined))
-      FROM offer_outcomes x WHERE x.tenant_id = ${tenant})) END)`;
+      FROM offer_outcomes x WHERE x.tenant_id = ot.id)) END)
+    FROM tenants ot WHERE ot.id = ${tenant})`;
 }
 
 export type OfferEngineJson = { version: number; offers: CatalogueRow[] | null; outcomes: OutcomeRecord[] | null };
