@@ -8,6 +8,7 @@ import { EventInput } from "./events/schemas";
 import { eventsRouter } from "./events/routes";
 import { metaRouter } from "./meta/routes";
 import { authenticate } from "./platform/auth";
+import { isDatabaseTimeout } from "./db/client";
 import type { AppEnv, Services } from "./platform/env";
 import { ApiError, problemResponse } from "./platform/errors";
 import { idempotency } from "./platform/idempotency";
@@ -118,6 +119,9 @@ export function createApp(services: (c: Context<AppEnv>) => Services) {
       const res = problemResponse(c, err);
       if (err.code === "missing_api_key" || err.code === "invalid_api_key") res.headers.set("WWW-Authenticate", 'Bearer realm="tsuzuku"');
       return res;
+    }
+    if (isDatabaseTimeout(err)) {
+      return problemResponse(c, new ApiError("database_unavailable", "The database did not answer in time. Try again; a write sent with an Idempotency-Key is applied at most once."));
     }
     if (err instanceof HTTPException && err.status === 400) {
       return problemResponse(c, new ApiError("invalid_json", "The request body could not be parsed as JSON."));

@@ -1,7 +1,7 @@
 import { createClient } from "@libsql/client/web";
 import type { ExecutionContext } from "hono";
 import { createApp } from "./app";
-import { createDatabase } from "./db/client";
+import { createDatabase, DEFAULT_DATABASE_TIMEOUT_MS, fetchWithTimeout } from "./db/client";
 import { runMaintenance } from "./maintenance";
 import type { Services } from "./platform/env";
 import { dispatchDueWebhooks } from "./webhooks/dispatcher";
@@ -10,6 +10,8 @@ import { dispatchDueWebhooks } from "./webhooks/dispatcher";
 export type WorkerEnv = {
   DATABASE_URL: string;
   DATABASE_AUTH_TOKEN?: string;
+  /** Milliseconds one database call may take (default 10,000). */
+  DATABASE_TIMEOUT_MS?: string;
 };
 
 // workerd binds I/O (fetch responses, promises settled by I/O) to the request that started it, so
@@ -17,7 +19,8 @@ export type WorkerEnv = {
 // request and every cron run. The HTTP client is cheap: no connection, no version probe.
 function newServices(env: WorkerEnv): Services {
   if (!env.DATABASE_URL) throw new Error("DATABASE_URL is not configured for this Worker");
-  const client = createClient({ url: env.DATABASE_URL, authToken: env.DATABASE_AUTH_TOKEN });
+  const timeoutMs = Number(env.DATABASE_TIMEOUT_MS) || DEFAULT_DATABASE_TIMEOUT_MS;
+  const client = createClient({ url: env.DATABASE_URL, authToken: env.DATABASE_AUTH_TOKEN, fetch: fetchWithTimeout(timeoutMs) });
   return { db: createDatabase(client), now: () => new Date() };
 }
 

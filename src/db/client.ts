@@ -51,3 +51,26 @@ export function createDatabase(client: Client, reads?: Pick<Database, "readRows"
       }),
   };
 }
+
+/** How long one call to a libSQL server may take before the request gives up (Workers). */
+export const DEFAULT_DATABASE_TIMEOUT_MS = 10_000;
+
+/**
+ * A `fetch` for the libSQL web client that gives up after `ms`: a server that stops answering
+ * then fails the request with 503 `database_unavailable` instead of holding it (and an IVR caller)
+ * until the platform's own limit.
+ */
+export function fetchWithTimeout(ms: number, base: typeof fetch = fetch): typeof fetch {
+  return (input, init) => {
+    const timeout = AbortSignal.timeout(ms);
+    return base(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout });
+  };
+}
+
+/** Whether `err` (or what it wraps) is a database call that gave up waiting (see fetchWithTimeout). */
+export function isDatabaseTimeout(err: unknown): boolean {
+  for (let e = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if ((e as { name?: unknown }).name === "TimeoutError") return true;
+  }
+  return false;
+}

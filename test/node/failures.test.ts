@@ -28,3 +28,24 @@ describe("when the database fails", () => {
     expect(((await res.json()) as { code: string }).code).toBe("database_unavailable");
   });
 });
+
+describe("when the database server stops answering", () => {
+  it("a request gives up after the timeout with 503 database_unavailable, not a hang", async () => {
+    const { createServer } = await import("node:net");
+    const { createClient } = await import("@libsql/client/web");
+    const { createDatabase, fetchWithTimeout } = await import("../../src/db/client");
+    // Accepts connections and never answers, like a wedged libSQL server.
+    const silent = createServer(() => undefined);
+    await new Promise<void>((r) => silent.listen(0, "127.0.0.1", r));
+    try {
+      const port = (silent.address() as { port: number }).port;
+      const db = createDatabase(createClient({ url: `http://127.0.0.1:${port}`, fetch: fetchWithTimeout(300) }));
+      const app = createApp(() => ({ db, now: () => new Date() }));
+      const res = await app.request("/v1/lookup?phone=09012345678", { headers: { authorization: "Bearer tsz_any" } });
+      expect(res.status).toBe(503);
+      expect(((await res.json()) as { code: string }).code).toBe("database_unavailable");
+    } finally {
+      silent.close();
+    }
+  });
+});
