@@ -18,6 +18,7 @@
  */
 import type { Lang, Localized } from "../cancel-flows/reasons";
 import { addDays } from "../platform/dates";
+import { groupThousands } from "../platform/numbers";
 import { decide, type Plan, type PlanRequest } from "../plan-changes/rules";
 import { DEFAULT_SETTINGS, type TenantSettings } from "../settings/schemas";
 import type { CatalogueOffer, OfferType } from "./catalogue";
@@ -163,15 +164,6 @@ export function formatDate(date: string, lang: Lang): string {
   const m = Number(date.slice(5, 7));
   const d = Number(date.slice(8, 10));
   return lang === "ja" ? `${y}年${m}月${d}日` : `${d} ${MONTHS_EN[m - 1]} ${y}`;
-}
-
-/** 1234567 → "1,234,567" (what toLocaleString("en-US") gives for integers, without ICU's cost). */
-function groupThousands(n: number): string {
-  if (!Number.isInteger(n)) return n.toLocaleString("en-US");
-  const digits = String(Math.abs(n));
-  let out = digits.slice(0, ((digits.length - 1) % 3) + 1);
-  for (let i = out.length; i < digits.length; i += 3) out += `,${digits.slice(i, i + 3)}`;
-  return n < 0 ? `-${out}` : out;
 }
 
 export function formatMoney(money: Money, lang: Lang): string {

@@ -70,7 +70,7 @@ const heldEngines = new Map<string, OfferEngine>();
 /** The engine this process holds for `tenantId`, if any, to pass as `known` to `offerEngineJson`. */
 export function heldOfferEngine(tenantId: string | undefined): { tenant: string; version: number } | null {
   const held = tenantId === undefined ? undefined : heldEngines.get(tenantId);
-  return held && tenantId !== undefined ? { tenant: tenantId, version: held.version } : null;
+  return held ? { tenant: tenantId!, version: held.version } : null;
 }
 
 /**

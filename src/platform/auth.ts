@@ -45,19 +45,17 @@ const compiled = new Map<string, Compiled>();
 
 /** The key check's statement for this request (compiled once per route and shape) and its values. */
 function keyStatement(c: Context<AppEnv>, hash: string): { query: Compiled; values: Record<string, unknown>; prefetch: boolean } {
+  // The first route that matches is this request's; it may still read nothing (plan → null).
+  const index = prefetches.findIndex((p) => p.method === c.req.method && p.pattern.test(c.req.path));
   let plan: { index: number; shape: string; values: Record<string, unknown> } | null = null;
-  for (let index = 0; index < prefetches.length && !plan; index++) {
+  if (index >= 0) {
     const p = prefetches[index]!;
-    if (p.method !== c.req.method) continue;
-    const m = p.pattern.exec(c.req.path);
-    if (!m) continue;
     try {
-      const read = p.plan(c, m.slice(1).map(decodeURIComponent), keyTenants.get(hash));
+      const read = p.plan(c, p.pattern.exec(c.req.path)!.slice(1).map(decodeURIComponent), keyTenants.get(hash));
       if (read) plan = { index, ...read };
     } catch {
       // e.g. a malformed escape: the route validates and answers
     }
-    break;
   }
   const id = plan ? `${plan.index} ${plan.shape}` : "";
   let query = compiled.get(id);

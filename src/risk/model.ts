@@ -13,6 +13,7 @@
  * Bands are cut on the 0–100 score (= round(probability × 100)) so score and band never disagree:
  *   low < 15 ≤ medium < 40 ≤ high.
  */
+import { groupThousands } from "../platform/numbers";
 import type { RiskFeatures } from "./features";
 
 export const FEATURE_NAMES = [
@@ -121,7 +122,7 @@ export const FEATURE_INFO: Record<FeatureName, Localized> = {
 };
 
 /** 12800 → "12,800" (no Intl: this runs on the scoring hot path). */
-const yen = (n: number) => String(Math.round(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+const yen = (n: number) => groupThousands(Math.round(n));
 const times = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 /** Value shown next to a driver (in human units) and its label. */
