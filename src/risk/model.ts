@@ -125,103 +125,72 @@ export const FEATURE_INFO: Record<FeatureName, Localized> = {
 const yen = (n: number) => groupThousands(Math.round(n));
 const times = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
-/** Value shown next to a driver (in human units) and its label. */
-const DRIVER_TEXT: Record<FeatureName, (f: RiskFeatures) => { value: number | null; label: Localized }> = {
-  early_life: (f) => {
-    const d = f.deliveriesCompleted;
-    return {
-      value: d,
-      label:
-        d === 0
-          ? { ja: "ご利用初期（初回お届け前）", en: "Early in the subscription (before the first delivery)" }
-          : { ja: `ご利用初期（お届け${d}回）`, en: `Early in the subscription (${times(d, "delivery", "deliveries")} so far)` },
-    };
-  },
-  tenure: (f) => ({
-    value: f.deliveriesCompleted,
-    label: { ja: `長くご利用中（お届け${f.deliveriesCompleted}回）`, en: `Long-standing customer (${f.deliveriesCompleted} deliveries)` },
-  }),
-  skips: (f) => ({
-    value: f.skipsLast90d,
-    label: { ja: `直近90日にスキップ${f.skipsLast90d}回`, en: `Skipped ${times(f.skipsLast90d, "delivery", "deliveries")} in the last 90 days` },
-  }),
-  pauses: (f) => ({
-    value: f.pausesLast90d,
-    label: { ja: `直近90日に休止${f.pausesLast90d}回`, en: `Paused ${times(f.pausesLast90d, "time", "times")} in the last 90 days` },
-  }),
-  payment_failures: (f) => ({
-    value: f.paymentFailuresLast90d,
-    label: { ja: `直近90日に決済エラー${f.paymentFailuresLast90d}回`, en: `${times(f.paymentFailuresLast90d, "failed payment", "failed payments")} in the last 90 days` },
-  }),
-  payment_failing: () => ({ value: 1, label: { ja: "決済エラーが未解決", en: "A failed payment is not yet resolved" } }),
-  complaints: (f) => ({
-    value: f.complaintsLast90d,
-    label: { ja: `直近90日にご不満のお問い合わせ${f.complaintsLast90d}件`, en: `${times(f.complaintsLast90d, "complaint", "complaints")} in the last 90 days` },
-  }),
-  cancel_requests: (f) => ({
-    value: f.cancelRequestsLast90d,
-    label: {
-      ja: `直近90日に解約のご相談${f.cancelRequestsLast90d}件`,
-      en: `Asked about cancelling ${times(f.cancelRequestsLast90d, "time", "times")} in the last 90 days`,
-    },
-  }),
-  negative_contacts: (f) => ({
-    value: f.negativeContactsLast90d,
-    label: {
-      ja: `直近90日に否定的なお問い合わせ${f.negativeContactsLast90d}件`,
-      en: `${times(f.negativeContactsLast90d, "negative contact", "negative contacts")} in the last 90 days`,
-    },
-  }),
-  abandoned_cancel_flows: (f) => ({
-    value: f.abandonedCancelFlows,
-    label: {
-      ja: `解約手続きを途中でやめた（${f.abandonedCancelFlows}回）`,
-      en: `Started cancelling without finishing (${times(f.abandonedCancelFlows, "time", "times")})`,
-    },
-  }),
-  surplus_stock: (f) => {
-    const days = Math.round(f.stockOnHandDays ?? 0);
-    return { value: days, label: { ja: `商品が余っている（在庫 約${days}日分）`, en: `Stock piling up (about ${days} days on hand)` } };
-  },
-  overdue: (f) => ({
-    value: f.daysOverdue,
-    label: { ja: `お届け予定日を${f.daysOverdue}日過ぎている`, en: `Next delivery ${times(f.daysOverdue, "day", "days")} overdue` },
-  }),
-  price_level: (f) => {
-    const p = f.unitPriceYen ?? 0;
-    return {
-      value: p,
-      label:
-        p >= REFERENCE_PRICE_YEN
-          ? { ja: `価格帯が高め（${yen(p)}円）`, en: `Higher price point (¥${yen(p)})` }
-          : { ja: `価格帯が手頃（${yen(p)}円）`, en: `Lower price point (¥${yen(p)})` },
-    };
-  },
-  discount_ending: (f) => {
-    const d = f.discountEndingWithinDays ?? 0;
-    return {
-      value: d,
-      label: d === 0 ? { ja: "割引が本日で終了", en: "Discount ends today" } : { ja: `割引があと${d}日で終了`, en: `Discount ends in ${times(d, "day", "days")}` },
-    };
-  },
-  low_nps: (f) => ({ value: f.lastNps, label: { ja: `満足度が低い（NPS ${f.lastNps}）`, en: `Low satisfaction score (NPS ${f.lastNps})` } }),
-  promoter: (f) => ({ value: f.lastNps, label: { ja: `満足度が高い（NPS ${f.lastNps}）`, en: `High satisfaction score (NPS ${f.lastNps})` } }),
-  past_cancellations: (f) => ({
-    value: f.pastCancellations,
-    label: { ja: `過去に解約歴あり（${f.pastCancellations}回）`, en: `Cancelled before (${times(f.pastCancellations, "time", "times")})` },
-  }),
-  serial_early_canceller: (f) => ({
-    value: f.pastEarlyCancellations,
-    label: {
-      ja: `過去に初回お届け後すぐ解約（${f.pastEarlyCancellations}回）`,
-      en: `Cancelled right after the first delivery before (${times(f.pastEarlyCancellations, "time", "times")})`,
-    },
-  }),
-  reactivations: (f) => ({
-    value: f.reactivations,
-    label: { ja: `再開・再加入の履歴（${f.reactivations}回）`, en: `Reactivated before (${times(f.reactivations, "time", "times")})` },
-  }),
+/**
+ * The value shown next to a driver, in human units. Its label is a function of code and value
+ * alone ({@link driverLabel}), so a stored driver keeps no text: rows stay small and the label
+ * is written once, in the caller's language, when it is read.
+ */
+const DRIVER_VALUE: Record<FeatureName, (f: RiskFeatures) => number | null> = {
+  early_life: (f) => f.deliveriesCompleted,
+  tenure: (f) => f.deliveriesCompleted,
+  skips: (f) => f.skipsLast90d,
+  pauses: (f) => f.pausesLast90d,
+  payment_failures: (f) => f.paymentFailuresLast90d,
+  payment_failing: () => 1,
+  complaints: (f) => f.complaintsLast90d,
+  cancel_requests: (f) => f.cancelRequestsLast90d,
+  negative_contacts: (f) => f.negativeContactsLast90d,
+  abandoned_cancel_flows: (f) => f.abandonedCancelFlows,
+  surplus_stock: (f) => Math.round(f.stockOnHandDays ?? 0),
+  overdue: (f) => f.daysOverdue,
+  price_level: (f) => f.unitPriceYen ?? 0,
+  discount_ending: (f) => f.discountEndingWithinDays ?? 0,
+  low_nps: (f) => f.lastNps,
+  promoter: (f) => f.lastNps,
+  past_cancellations: (f) => f.pastCancellations,
+  serial_early_canceller: (f) => f.pastEarlyCancellations,
+  reactivations: (f) => f.reactivations,
 };
+
+/** A driver's label from its value, per language. */
+const DRIVER_LABEL: Record<FeatureName, (v: number, lang: "ja" | "en") => string> = {
+  early_life: (d, lang) =>
+    d === 0
+      ? lang === "ja" ? "ご利用初期（初回お届け前）" : "Early in the subscription (before the first delivery)"
+      : lang === "ja" ? `ご利用初期（お届け${d}回）` : `Early in the subscription (${times(d, "delivery", "deliveries")} so far)`,
+  tenure: (d, lang) => (lang === "ja" ? `長くご利用中（お届け${d}回）` : `Long-standing customer (${d} deliveries)`),
+  skips: (n, lang) => (lang === "ja" ? `直近90日にスキップ${n}回` : `Skipped ${times(n, "delivery", "deliveries")} in the last 90 days`),
+  pauses: (n, lang) => (lang === "ja" ? `直近90日に休止${n}回` : `Paused ${times(n, "time", "times")} in the last 90 days`),
+  payment_failures: (n, lang) =>
+    lang === "ja" ? `直近90日に決済エラー${n}回` : `${times(n, "failed payment", "failed payments")} in the last 90 days`,
+  payment_failing: (_, lang) => (lang === "ja" ? "決済エラーが未解決" : "A failed payment is not yet resolved"),
+  complaints: (n, lang) => (lang === "ja" ? `直近90日にご不満のお問い合わせ${n}件` : `${times(n, "complaint", "complaints")} in the last 90 days`),
+  cancel_requests: (n, lang) =>
+    lang === "ja" ? `直近90日に解約のご相談${n}件` : `Asked about cancelling ${times(n, "time", "times")} in the last 90 days`,
+  negative_contacts: (n, lang) =>
+    lang === "ja" ? `直近90日に否定的なお問い合わせ${n}件` : `${times(n, "negative contact", "negative contacts")} in the last 90 days`,
+  abandoned_cancel_flows: (n, lang) =>
+    lang === "ja" ? `解約手続きを途中でやめた（${n}回）` : `Started cancelling without finishing (${times(n, "time", "times")})`,
+  surplus_stock: (days, lang) => (lang === "ja" ? `商品が余っている（在庫 約${days}日分）` : `Stock piling up (about ${days} days on hand)`),
+  overdue: (n, lang) => (lang === "ja" ? `お届け予定日を${n}日過ぎている` : `Next delivery ${times(n, "day", "days")} overdue`),
+  price_level: (p, lang) =>
+    p >= REFERENCE_PRICE_YEN
+      ? lang === "ja" ? `価格帯が高め（${yen(p)}円）` : `Higher price point (¥${yen(p)})`
+      : lang === "ja" ? `価格帯が手頃（${yen(p)}円）` : `Lower price point (¥${yen(p)})`,
+  discount_ending: (d, lang) =>
+    d === 0 ? (lang === "ja" ? "割引が本日で終了" : "Discount ends today") : lang === "ja" ? `割引があと${d}日で終了` : `Discount ends in ${times(d, "day", "days")}`,
+  low_nps: (n, lang) => (lang === "ja" ? `満足度が低い（NPS ${n}）` : `Low satisfaction score (NPS ${n})`),
+  promoter: (n, lang) => (lang === "ja" ? `満足度が高い（NPS ${n}）` : `High satisfaction score (NPS ${n})`),
+  past_cancellations: (n, lang) => (lang === "ja" ? `過去に解約歴あり（${n}回）` : `Cancelled before (${times(n, "time", "times")})`),
+  serial_early_canceller: (n, lang) =>
+    lang === "ja" ? `過去に初回お届け後すぐ解約（${n}回）` : `Cancelled right after the first delivery before (${times(n, "time", "times")})`,
+  reactivations: (n, lang) => (lang === "ja" ? `再開・再加入の履歴（${n}回）` : `Reactivated before (${times(n, "time", "times")})`),
+};
+
+/** A driver's label in one language, from its code and value. */
+export function driverLabel(d: Pick<Driver, "code" | "value">, lang: "ja" | "en"): string {
+  return DRIVER_LABEL[d.code](d.value ?? 0, lang);
+}
 
 const zeros = (): Record<FeatureName, number> => Object.fromEntries(FEATURE_NAMES.map((n) => [n, 0])) as Record<FeatureName, number>;
 const ones = (): Record<FeatureName, number> => Object.fromEntries(FEATURE_NAMES.map((n) => [n, 1])) as Record<FeatureName, number>;
@@ -272,7 +241,8 @@ export function bandFor(score: number): RiskBand {
 export const MIN_DRIVER_CONTRIBUTION = 0.1;
 export const MAX_DRIVERS = 5;
 
-export type Driver = { code: FeatureName; label: Localized; contribution: number; value: number | null };
+/** A driver as scored and stored: no label (see {@link driverLabel}). */
+export type Driver = { code: FeatureName; contribution: number; value: number | null };
 export type RiskScore = { probability: number; score: number; band: RiskBand; drivers: Driver[]; modelVersion: string };
 
 type Compiled = { base: number; weights: Float64Array };
@@ -348,8 +318,7 @@ export function score(model: RiskModel, features: RiskFeatures): RiskScore {
     const i = idx[k] as number;
     const c = con[k] as number;
     const code = FEATURE_NAMES[i] as FeatureName;
-    const { value, label } = DRIVER_TEXT[code](features);
-    drivers.push({ code, label, contribution: Math.round(c * 1000) / 1000, value });
+    drivers.push({ code, contribution: Math.round(c * 1000) / 1000, value: DRIVER_VALUE[code](features) });
   }
   // Score from the probability as reported, so the two never disagree by a rounding step.
   const p = Math.round(sigmoid(z) * 10_000) / 10_000;
@@ -368,7 +337,8 @@ export function coefficientsPerUnit(model: RiskModel): Record<FeatureName, numbe
 
 /** A driver's label in one language, for API responses. */
 export function localizeDrivers(drivers: readonly Driver[], locale: "ja" | "en") {
-  return drivers.map((d) => ({ code: d.code, label: d.label[locale], contribution: d.contribution, value: d.value }));
+  // Rows stored before labels were dropped still carry one; it is ignored: the same code and value give the same text.
+  return drivers.map((d) => ({ code: d.code, label: driverLabel(d, locale), contribution: d.contribution, value: d.value }));
 }
 
 export { firstDeliveryCanceller, riskFlags } from "./flags";

@@ -4,6 +4,7 @@ import {
   bandFor,
   coefficientsPerUnit,
   DEFAULT_MODEL,
+  driverLabel,
   FEATURE_INFO,
   FEATURE_NAMES,
   firstDeliveryCanceller,
@@ -14,13 +15,17 @@ import {
   score,
   type FeatureName,
   type RiskModel,
+  type RiskScore,
 } from "../../src/risk/model";
 import { auc } from "../../src/risk/train";
 import { features, riskyFeatures, rng, safeFeatures } from "./synthetic";
 
+/** A score with each driver's label in both languages, as an API response would show them. */
+const labelled = (s: RiskScore) => ({ ...s, drivers: s.drivers.map((d) => ({ ...d, label: { ja: driverLabel(d, "ja"), en: driverLabel(d, "en") } })) });
+
 describe("risk score with the default model", () => {
   it("calls a brand-new subscriber with a cancel request and 40 days of stock high risk, led by the cancel request", () => {
-    const s = score(DEFAULT_MODEL, features({ deliveriesCompleted: 1, cancelRequestsLast90d: 1, stockOnHandDays: 40 }));
+    const s = labelled(score(DEFAULT_MODEL, features({ deliveriesCompleted: 1, cancelRequestsLast90d: 1, stockOnHandDays: 40 })));
     expect(s.band).toBe("high");
     expect(s.score).toBeGreaterThanOrEqual(60);
     expect(s.drivers.map((d) => d.code)).toEqual(["early_life", "cancel_requests", "surplus_stock"]);
@@ -32,7 +37,7 @@ describe("risk score with the default model", () => {
   });
 
   it("calls a 20-delivery customer with NPS 9 low risk, explained by tenure and satisfaction", () => {
-    const s = score(DEFAULT_MODEL, features({ deliveriesCompleted: 20, lastNps: 9 }));
+    const s = labelled(score(DEFAULT_MODEL, features({ deliveriesCompleted: 20, lastNps: 9 })));
     expect(s.band).toBe("low");
     expect(s.score).toBeLessThan(5);
     expect(s.drivers.map((d) => d.code)).toEqual(["tenure", "promoter"]);
@@ -46,7 +51,7 @@ describe("risk score with the default model", () => {
   });
 
   it("orders drivers by absolute contribution, largest first, and reports at most five meaningful ones", () => {
-    const s = score(
+    const s = labelled(score(
       DEFAULT_MODEL,
       features({
         deliveriesCompleted: 1,
@@ -58,7 +63,7 @@ describe("risk score with the default model", () => {
         pastCancellations: 1,
         unitPriceYen: 3100, // a negligible price effect: not a driver
       }),
-    );
+    ));
     expect(s.drivers.length).toBe(MAX_DRIVERS);
     const abs = s.drivers.map((d) => Math.abs(d.contribution));
     expect(abs).toEqual([...abs].sort((a, b) => b - a));
@@ -70,10 +75,10 @@ describe("risk score with the default model", () => {
   });
 
   it("labels every driver in natural Japanese and English", () => {
-    const s = score(
+    const s = labelled(score(
       DEFAULT_MODEL,
       features({ deliveriesCompleted: 0, daysOverdue: 12, discountEndingWithinDays: 0, abandonedCancelFlows: 2, pastEarlyCancellations: 1, pastCancellations: 0 }),
-    );
+    ));
     const byCode = Object.fromEntries(s.drivers.map((d) => [d.code, d.label]));
     expect(byCode.early_life).toEqual({ ja: "ご利用初期（初回お届け前）", en: "Early in the subscription (before the first delivery)" });
     expect(byCode.abandoned_cancel_flows).toEqual({ ja: "解約手続きを途中でやめた（2回）", en: "Started cancelling without finishing (2 times)" });
@@ -83,11 +88,20 @@ describe("risk score with the default model", () => {
     expect(localizeDrivers(s.drivers, "en")[0]).toEqual({ code: s.drivers[0]?.code, label: s.drivers[0]?.label.en, contribution: s.drivers[0]?.contribution, value: s.drivers[0]?.value });
   });
 
+  it("labels a driver stored with its old bilingual label the same way as a new one", () => {
+    // Rows scored before labels stopped being stored still hold { label: { ja, en } }.
+    const old = { code: "skips" as const, label: { ja: "直近90日にスキップ2回", en: "Skipped 2 deliveries in the last 90 days" }, contribution: 0.7, value: 2 };
+    const fresh = score(DEFAULT_MODEL, features({ deliveriesCompleted: 6, skipsLast90d: 2 })).drivers.find((d) => d.code === "skips")!;
+    expect(fresh).not.toHaveProperty("label");
+    for (const lang of ["ja", "en"] as const) expect(localizeDrivers([old], lang)).toEqual(localizeDrivers([fresh], lang));
+    expect(localizeDrivers([old], "ja")[0]?.label).toBe(old.label.ja);
+  });
+
   it("labels price level both ways", () => {
-    const high = score(DEFAULT_MODEL, features({ deliveriesCompleted: 6, unitPriceYen: 12800 })).drivers.find((d) => d.code === "price_level");
+    const high = labelled(score(DEFAULT_MODEL, features({ deliveriesCompleted: 6, unitPriceYen: 12800 }))).drivers.find((d) => d.code === "price_level");
     expect(high).toMatchObject({ value: 12800, label: { ja: "価格帯が高め（12,800円）", en: "Higher price point (¥12,800)" } });
     expect(high?.contribution).toBeGreaterThan(0);
-    const low = score(DEFAULT_MODEL, features({ deliveriesCompleted: 6, unitPriceYen: 980 })).drivers.find((d) => d.code === "price_level");
+    const low = labelled(score(DEFAULT_MODEL, features({ deliveriesCompleted: 6, unitPriceYen: 980 }))).drivers.find((d) => d.code === "price_level");
     expect(low).toMatchObject({ label: { ja: "価格帯が手頃（980円）", en: "Lower price point (¥980)" } });
     expect(low?.contribution).toBeLessThan(0);
   });
@@ -184,7 +198,7 @@ describe("standardised (trained) models", () => {
     expect(coefficientsPerUnit(m).skips).toBe(0.4);
     expect(coefficientsPerUnit(DEFAULT_MODEL)).toEqual(DEFAULT_MODEL.coefficients);
     const two = score(m, features({ skipsLast90d: 2 }));
-    expect(two.drivers).toEqual([{ code: "skips", label: expect.any(Object), contribution: 0.8, value: 2 }]);
+    expect(two.drivers).toEqual([{ code: "skips", contribution: 0.8, value: 2 }]);
   });
 });
 
