@@ -140,6 +140,14 @@ export function riskSuite(h: () => Harness) {
       for (let i = 1; i < seen.length; i++) {
         if (amounts[i] === amounts[i - 1]) expect(seen[i]!.subscriptionId > seen[i - 1]!.subscriptionId).toBe(true);
       }
+      // A row of the list is the subscription's risk as its own endpoint shows it, in either language.
+      for (const lang of ["ja", "en"]) {
+        const list = await h().request("GET", "/v1/risk/at-risk?limit=7", { key: u.key, headers: { "accept-language": lang } });
+        for (const row of list.body.data) {
+          const one = await h().request("GET", `/v1/subscriptions/${row.subscriptionId}/risk`, { key: u.key, headers: { "accept-language": lang } });
+          expect(row).toEqual(one.body);
+        }
+      }
       const high = await h().request("GET", "/v1/risk/at-risk?band=high", { key: u.key });
       expect(high.body.data.length).toBeGreaterThan(0);
       expect(high.body.data.every((r: { band: string }) => r.band === "high")).toBe(true);
