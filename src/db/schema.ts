@@ -338,6 +338,12 @@ export const riskFeatures = sqliteTable(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.subscriptionId] }),
     index("risk_features_at_risk").on(t.tenantId, t.band, t.revenueAtRisk, t.subscriptionId),
+    // The high band — the list operators call first — is read from the index alone: it holds the
+    // whole row as the list shows it, so a page is one short walk, not one table seek a row. Only
+    // high-band rows (≈ 5 %) pay for the wider entry when they are re-scored.
+    index("risk_features_high_band")
+      .on(t.tenantId, sql`${t.revenueAtRisk} desc`, t.subscriptionId, t.customerId, t.probability, t.score, t.band, t.drivers, t.flags, t.modelVersion, t.computedAt)
+      .where(sql`band = 'high'`),
     index("risk_features_customer").on(t.tenantId, t.customerId),
     // Periodic re-scoring walks the stalest rows first, across tenants.
     index("risk_features_computed").on(t.computedAt),

@@ -7,7 +7,7 @@ import type { Language } from "../platform/language";
 import type { TenantStore } from "../platform/tenancy";
 import { emptyFeatures } from "./features";
 import { modelFrom, scoreSubscription, type RiskRow, type ScoredSubscription } from "./maintain";
-import { DEFAULT_MODEL, coefficientsPerUnit, FEATURE_INFO, FEATURE_NAMES, localizeDrivers, type Driver, type RiskModel } from "./model";
+import { DEFAULT_MODEL, coefficientsPerUnit, FEATURE_INFO, FEATURE_NAMES, localizeDrivers, type Driver, type RiskBand, type RiskModel } from "./model";
 import { buildSamples, type HistoryEvent } from "./samples";
 import { train } from "./train";
 
@@ -96,28 +96,33 @@ export function atRiskCursor(after: (string | number)[] | undefined): { revenue:
   return after ? { revenue: Number(after[0]), id: String(after[1]) } : undefined;
 }
 
+const BAND_LITERALS: Record<RiskBand, SQL> = { high: sql.raw("'high'"), medium: sql.raw("'medium'"), low: sql.raw("'low'") };
+
 /**
  * A keyset page of the at-risk list as one JSON value (an array of risk rows, at most `take`,
  * unordered): revenue at risk, highest first, then subscription id. Each band's list is an index
  * walk; all bands merge three walks rather than sort the tenant. Rides with the key check.
  */
-export function atRiskDocument(tenant: SQL, band: string | undefined, take: number | Placeholder, after: { revenue: number | Placeholder; id: string | Placeholder } | undefined): SQL {
-  // Each part is one ordered walk of the at-risk index, stopped by its LIMIT. After a cursor the
-  // page continues in two walks — the rest of the cursor's revenue (by id), then lower revenues —
-  // because one OR of both would make SQLite collect and sort the whole band.
-  const part = (b: string, where: SQL) =>
-    sql`SELECT rowid FROM (SELECT w.rowid FROM risk_features w WHERE w.tenant_id = ${tenant} AND w.band = ${b} AND w.revenue_at_risk > 0 AND ${where}
-      ORDER BY w.revenue_at_risk DESC, w.subscription_id LIMIT ${take})`;
-  const walks = (b: string) =>
+export function atRiskDocument(tenant: SQL, band: RiskBand | undefined, take: number | Placeholder, after: { revenue: number | Placeholder; id: string | Placeholder } | undefined): SQL {
+  // Each part is one ordered walk, stopped by its LIMIT. The band is a literal so that SQLite
+  // walks the high band in risk_features_high_band, which holds the rows (no table seek); the
+  // other bands walk risk_features_at_risk. After a cursor the page continues in two walks — the
+  // rest of the cursor's revenue (by id), then lower revenues — because one OR of both would make
+  // SQLite collect and sort the whole band.
+  const part = (b: RiskBand, where: SQL) =>
+    sql`SELECT * FROM (SELECT r.subscription_id, r.customer_id, r.probability, r.score, r.band, r.drivers, r.flags, r.revenue_at_risk, r.model_version, r.computed_at
+      FROM risk_features r WHERE r.tenant_id = ${tenant} AND r.band = ${BAND_LITERALS[b]} AND r.revenue_at_risk > 0 AND ${where}
+      ORDER BY r.revenue_at_risk DESC, r.subscription_id LIMIT ${take})`;
+  const walks = (b: RiskBand) =>
     after
-      ? [part(b, sql`w.revenue_at_risk = ${after.revenue} AND w.subscription_id > ${after.id}`), part(b, sql`w.revenue_at_risk < ${after.revenue}`)]
+      ? [part(b, sql`r.revenue_at_risk = ${after.revenue} AND r.subscription_id > ${after.id}`), part(b, sql`r.revenue_at_risk < ${after.revenue}`)]
       : [part(b, sql`1`)];
-  const all = sql.join((band ? [band] : ["high", "medium", "low"]).flatMap(walks), sql` UNION ALL `);
-  return sql`SELECT coalesce('[' || group_concat(${RISK_ROW_TEXT}, ',') || ']', '[]') FROM risk_features r WHERE r.rowid IN (${all})`;
+  const all = sql.join((band ? [band] : (["high", "medium", "low"] as const)).flatMap(walks), sql` UNION ALL `);
+  return sql`SELECT coalesce('[' || group_concat(${RISK_ROW_TEXT}, ',') || ']', '[]') FROM (${all}) r`;
 }
 
 /** The page's rows from `atRiskDocument` (read now unless it came with the key check), in list order. */
-export async function readAtRisk(store: TenantStore, band: string | undefined, limit: number, after: (string | number)[] | undefined, doc?: string | null) {
+export async function readAtRisk(store: TenantStore, band: RiskBand | undefined, limit: number, after: (string | number)[] | undefined, doc?: string | null) {
   const text = doc !== undefined ? doc : await store.scalar((t) => atRiskDocument(t, band, limit + 1, atRiskCursor(after)));
   const rows = JSON.parse(typeof text === "string" ? text : "[]") as RiskDoc[];
   return rows

@@ -18,6 +18,7 @@ import {
   toRisk,
   trainTenantModel,
 } from "./repository";
+import type { RiskBand } from "./model";
 import { AtRiskQuery, CustomerRisk, Risk, RiskModelView, TrainResponse } from "./schemas";
 
 const tags = ["Risk"];
@@ -42,7 +43,7 @@ prefetchWithKey("GET /v1/risk/at-risk", {
   statement: (tenant, shape) => {
     const [band, page] = shape.split(" ");
     const after = page === "after" ? { revenue: sql.placeholder("revenue"), id: sql.placeholder("id") } : undefined;
-    return atRiskDocument(tenant, band === "all" ? undefined : band, sql.placeholder("take"), after);
+    return atRiskDocument(tenant, band === "all" ? undefined : (band as RiskBand), sql.placeholder("take"), after);
   },
 });
 
