@@ -1,4 +1,5 @@
 import { createRoute, OpenAPIHono, z, type RouteConfig } from "@hono/zod-openapi";
+import type { Context, TypedResponse } from "hono";
 import { requireScope } from "./auth";
 import type { AppEnv, Scope } from "./env";
 import { ApiError, ERROR_STATUS, fieldErrors, ProblemSchema, type ErrorCode } from "./errors";
@@ -123,4 +124,12 @@ export function jsonBody<T extends z.ZodType>(schema: T, example: z.input<T>) {
 
 export function jsonResponse<T extends z.ZodType>(schema: T, description: string) {
   return { description, content: { "application/json": { schema } } } as const;
+}
+
+/**
+ * A 200 whose body is JSON text already serialised (by SQL, say) and documented by `schema`:
+ * typed as if `c.json` had sent it. The route's tests must check the text against the schema.
+ */
+export function jsonText<T extends z.ZodType>(c: Context, _schema: T, text: string) {
+  return c.body(text, 200, { "content-type": "application/json" }) as unknown as TypedResponse<z.output<T>, 200, "json">;
 }

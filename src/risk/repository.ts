@@ -4,10 +4,11 @@ import { localDate } from "../platform/dates";
 import { newId } from "../platform/crypto";
 import { ApiError } from "../platform/errors";
 import type { Language } from "../platform/language";
+import { toPage } from "../platform/pagination";
 import type { TenantStore } from "../platform/tenancy";
 import { emptyFeatures } from "./features";
 import { modelFrom, scoreSubscription, type RiskRow, type ScoredSubscription } from "./maintain";
-import { DEFAULT_MODEL, coefficientsPerUnit, FEATURE_INFO, FEATURE_NAMES, localizeDrivers, type Driver, type RiskBand, type RiskModel } from "./model";
+import { DEFAULT_MODEL, coefficientsPerUnit, driverLabel, FEATURE_INFO, FEATURE_NAMES, localizeDrivers, type Driver, type FeatureName, type RiskBand, type RiskModel } from "./model";
 import { buildSamples, type HistoryEvent } from "./samples";
 import { train } from "./train";
 
@@ -38,15 +39,6 @@ export const RISK_ROW_JSON = sql`CASE WHEN r.subscription_id IS NULL THEN NULL E
   'subscriptionId', r.subscription_id, 'customerId', r.customer_id, 'probability', r.probability,
   'score', r.score, 'band', r.band, 'drivers', json(r.drivers), 'flags', json(r.flags),
   'revenueAtRisk', r.revenue_at_risk, 'modelVersion', r.model_version, 'computedAt', r.computed_at) END`;
-
-/**
- * A risk_features row (alias `r`, present) as JSON text, formatted rather than built with
- * json_object: drivers and flags are spliced as stored (only JSON.stringify writes them), where
- * json() would parse each again. For the at-risk page's 21 rows: ≈ 190 → 60 µs.
- */
-const RISK_ROW_TEXT = sql`format('{"subscriptionId":%s,"customerId":%s,"probability":%s,"score":%d,"band":%s,"drivers":%s,"flags":%s,"revenueAtRisk":%d,"modelVersion":%s,"computedAt":%s}',
-  json_quote(r.subscription_id), json_quote(r.customer_id), r.probability, r.score, json_quote(r.band), r.drivers, r.flags,
-  r.revenue_at_risk, json_quote(r.model_version), json_quote(r.computed_at))`;
 
 /** One JSON value: the subscription (what scoring needs) and its risk row. Can ride with the key check. */
 export function subscriptionRiskDocument(tenant: SQL, subscriptionId: string | Placeholder): SQL {
@@ -99,9 +91,22 @@ export function atRiskCursor(after: (string | number)[] | undefined): { revenue:
 const BAND_LITERALS: Record<RiskBand, SQL> = { high: sql.raw("'high'"), medium: sql.raw("'medium'"), low: sql.raw("'low'") };
 
 /**
- * A keyset page of the at-risk list as one JSON value (an array of risk rows, at most `take`,
- * unordered): revenue at risk, highest first, then subscription id. Each band's list is an index
- * walk; all bands merge three walks rather than sort the tenant. Rides with the key check.
+ * A risk row (alias `r`) as the at-risk list shows it — {@link toRisk}'s fields, in its order —
+ * except that each driver has no label yet ({@link labelDrivers} adds it). Formatted as text,
+ * not built with json_object: drivers and flags are spliced as stored (only JSON.stringify
+ * writes them), where json() would parse each again.
+ */
+const AT_RISK_ROW_TEXT = sql`format('{"subscriptionId":%s,"customerId":%s,"score":%d,"probability":%s,"band":%s,"drivers":%s,"flags":%s,"revenueAtRisk":{"amount":%d,"currency":"JPY"},"modelVersion":%s,"computedAt":%s}',
+  json_quote(r.subscription_id), json_quote(r.customer_id), r.score, r.probability, json_quote(r.band), r.drivers, r.flags,
+  r.revenue_at_risk, json_quote(r.model_version), json_quote(r.computed_at))`;
+
+/**
+ * A keyset page of the at-risk list as text: at most `take` records, each `revenue␟id␟row`
+ * (AT_RISK_ROW_TEXT), joined by ␞ ('' when none), in no set order — sqld's parser takes no
+ * ORDER BY inside group_concat, and the keys let the caller sort without parsing. Control
+ * characters never appear raw in JSON text or in ids. Order: revenue at risk, highest first,
+ * then subscription id. Each band's list is an index walk; all bands merge three walks rather
+ * than sort the tenant. Rides with the key check.
  */
 export function atRiskDocument(tenant: SQL, band: RiskBand | undefined, take: number | Placeholder, after: { revenue: number | Placeholder; id: string | Placeholder } | undefined): SQL {
   // Each part is one ordered walk, stopped by its LIMIT. The band is a literal so that SQLite
@@ -118,16 +123,72 @@ export function atRiskDocument(tenant: SQL, band: RiskBand | undefined, take: nu
       ? [part(b, sql`r.revenue_at_risk = ${after.revenue} AND r.subscription_id > ${after.id}`), part(b, sql`r.revenue_at_risk < ${after.revenue}`)]
       : [part(b, sql`1`)];
   const all = sql.join((band ? [band] : (["high", "medium", "low"] as const)).flatMap(walks), sql` UNION ALL `);
-  return sql`SELECT coalesce('[' || group_concat(${RISK_ROW_TEXT}, ',') || ']', '[]') FROM (${all}) r`;
+  return sql`SELECT coalesce(group_concat(r.revenue_at_risk || char(31) || r.subscription_id || char(31) || ${AT_RISK_ROW_TEXT}, char(30)), '')
+    FROM (SELECT * FROM (${all}) ORDER BY revenue_at_risk DESC, subscription_id LIMIT ${take}) r`;
 }
 
-/** The page's rows from `atRiskDocument` (read now unless it came with the key check), in list order. */
-export async function readAtRisk(store: TenantStore, band: RiskBand | undefined, limit: number, after: (string | number)[] | undefined, doc?: string | null) {
+/** Stored driver text → the same driver labelled, per language (drivers repeat across rows). */
+const labelledDrivers = { ja: new Map<string, string>(), en: new Map<string, string>() };
+const DRIVER_START = '{"code":"';
+
+/** One stored driver's text labelled in `lang`; null when it is not a stored driver as score() writes it. */
+function labelledDriver(stored: string, lang: Language): string | null {
+  const cache = labelledDrivers[lang];
+  let text = cache.get(stored);
+  if (text === undefined) {
+    let d: Record<string, unknown>;
+    try {
+      d = JSON.parse(stored) as Record<string, unknown>;
+    } catch {
+      return null;
+    }
+    const { code, contribution, value } = d;
+    if (!(FEATURE_NAMES as readonly unknown[]).includes(code) || typeof contribution !== "number" || (value !== null && typeof value !== "number") || "label" in d) return null;
+    const driver = { code: code as FeatureName, contribution, value: value as number | null };
+    text = JSON.stringify({ code, label: driverLabel(driver, lang), contribution, value });
+    if (cache.size >= 10_000) cache.clear();
+    cache.set(stored, text);
+  }
+  return text;
+}
+
+/**
+ * `rows` (AT_RISK_ROW_TEXT, comma-joined) with every driver labelled in `lang`, as toRisk does,
+ * in place: the rest of the text is left as SQL wrote it. A driver in another shape (a row stored
+ * before labels were dropped) sends the text the long way: parsed, localised, serialised.
+ */
+export function labelDrivers(rows: string, lang: Language): string {
+  let out = "";
+  let from = 0;
+  for (let at = rows.indexOf(DRIVER_START); at !== -1; at = rows.indexOf(DRIVER_START, from)) {
+    // A stored driver holds no nested object: it ends at the first brace.
+    const end = rows.indexOf("}", at) + 1;
+    const labelled = end > 0 ? labelledDriver(rows.slice(at, end), lang) : null;
+    if (labelled === null) {
+      const parsed = JSON.parse(`[${rows}]`) as { drivers: Driver[] }[];
+      return JSON.stringify(parsed.map((r) => ({ ...r, drivers: localizeDrivers(r.drivers, lang) }))).slice(1, -1);
+    }
+    out += rows.slice(from, at) + labelled;
+    from = end;
+  }
+  return out + rows.slice(from);
+}
+
+/**
+ * The at-risk page as the response body (`{ data, nextCursor }`), from `atRiskDocument` (read now
+ * unless it came with the key check). The rows go out as SQL wrote them, labels added: parsing
+ * and re-serialising a page of 20 was most of this request's time.
+ */
+export async function atRiskPageJson(store: TenantStore, band: RiskBand | undefined, limit: number, after: (string | number)[] | undefined, lang: Language, doc?: string | null): Promise<string> {
   const text = doc !== undefined ? doc : await store.scalar((t) => atRiskDocument(t, band, limit + 1, atRiskCursor(after)));
-  const rows = JSON.parse(typeof text === "string" ? text : "[]") as RiskDoc[];
-  return rows
-    .sort((x, y) => y.revenueAtRisk - x.revenueAtRisk || (x.subscriptionId < y.subscriptionId ? -1 : x.subscriptionId > y.subscriptionId ? 1 : 0))
-    .slice(0, limit + 1);
+  const rows = (typeof text === "string" && text !== "" ? text.split("\x1e") : []).map((record) => {
+    const a = record.indexOf("\x1f");
+    const b = record.indexOf("\x1f", a + 1);
+    return { revenue: Number(record.slice(0, a)), id: record.slice(a + 1, b), json: record.slice(b + 1) };
+  });
+  rows.sort((x, y) => y.revenue - x.revenue || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+  const page = toPage(rows, limit, (r) => [r.revenue, r.id]);
+  return `{"data":[${labelDrivers(page.data.map((r) => r.json).join(","), lang)}],"nextCursor":${JSON.stringify(page.nextCursor)}}`;
 }
 
 export function modelView(model: RiskModel, lang: Language) {

@@ -2,8 +2,8 @@ import { sql } from "drizzle-orm";
 import { CustomerIdParam } from "../customers/schemas";
 import { prefetchWithKey } from "../platform/auth";
 import { language } from "../platform/language";
-import { apiRoute, domainRouter, IdempotencyHeaders, jsonResponse, page } from "../platform/openapi";
-import { decodeCursor, toPage } from "../platform/pagination";
+import { apiRoute, domainRouter, IdempotencyHeaders, jsonResponse, jsonText, page } from "../platform/openapi";
+import { decodeCursor } from "../platform/pagination";
 import { SubscriptionIdParam } from "../subscriptions/schemas";
 import {
   activeModel,
@@ -11,7 +11,7 @@ import {
   atRiskDocument,
   customerRiskDocument,
   modelView,
-  readAtRisk,
+  atRiskPageJson,
   readCustomerRisks,
   readSubscriptionRisk,
   subscriptionRiskDocument,
@@ -22,6 +22,7 @@ import type { RiskBand } from "./model";
 import { AtRiskQuery, CustomerRisk, Risk, RiskModelView, TrainResponse } from "./schemas";
 
 const tags = ["Risk"];
+const AtRiskPage = page(Risk);
 
 // Risk reads are on the operator's screen and the IVR path: they ride with the key check.
 prefetchWithKey("GET /v1/subscriptions/{subscriptionId}/risk", {
@@ -102,14 +103,12 @@ export const riskRouter = domainRouter()
       description:
         "Live subscriptions ordered by expected revenue at risk — probability of cancelling within 60 days × the value of the next year of deliveries — highest first. Filter by `band`.",
       request: { query: AtRiskQuery },
-      responses: { 200: jsonResponse(page(Risk), "A page of subscriptions at risk") },
+      responses: { 200: jsonResponse(AtRiskPage, "A page of subscriptions at risk") },
     }),
     async (c) => {
       const { band, limit, cursor } = c.req.valid("query");
-      const rows = await readAtRisk(c.var.store, band, limit, decodeCursor(cursor), c.var.prefetched);
-      const p = toPage(rows, limit, (r) => [r.revenueAtRisk, r.subscriptionId]);
-      const lang = language(c);
-      return c.json({ data: p.data.map((r) => toRisk(r, lang)), nextCursor: p.nextCursor }, 200);
+      const body = await atRiskPageJson(c.var.store, band, limit, decodeCursor(cursor), language(c), c.var.prefetched);
+      return jsonText(c, AtRiskPage, body);
     },
   )
   .openapi(

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { page } from "../../src/platform/openapi";
 import { addDays, localDate } from "../../src/platform/dates";
 import { CustomerRisk, Risk, RiskModelView, TrainResponse } from "../../src/risk/schemas";
 import { customerBody, subscriptionBody, uid, type Harness, type TestTenant } from "../support/harness";
@@ -143,6 +144,8 @@ export function riskSuite(h: () => Harness) {
       // A row of the list is the subscription's risk as its own endpoint shows it, in either language.
       for (const lang of ["ja", "en"]) {
         const list = await h().request("GET", "/v1/risk/at-risk?limit=7", { key: u.key, headers: { "accept-language": lang } });
+        expect(list.headers.get("content-type")).toMatch(/^application\/json/);
+        expect(page(Risk).strict().safeParse(list.body).success).toBe(true);
         for (const row of list.body.data) {
           const one = await h().request("GET", `/v1/subscriptions/${row.subscriptionId}/risk`, { key: u.key, headers: { "accept-language": lang } });
           expect(row).toEqual(one.body);

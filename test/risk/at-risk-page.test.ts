@@ -1,0 +1,43 @@
+import { describe, expect, it } from "vitest";
+import { labelDrivers } from "../../src/risk/repository";
+import { localizeDrivers, type Driver } from "../../src/risk/model";
+
+// Rows as the at-risk statement writes them: drivers spliced as stored.
+const row = (id: string, drivers: unknown[]) => JSON.stringify({ subscriptionId: id, score: 56, drivers, flags: [] });
+const fresh: Driver[] = [
+  { code: "early_life", contribution: 1.9, value: 1 },
+  { code: "price_level", contribution: -0.149, value: 12800 },
+  { code: "low_nps", contribution: 0.686, value: null },
+];
+
+describe("at-risk page text", () => {
+  it("labels every stored driver in the caller's language, as the single-risk response does", () => {
+    for (const lang of ["ja", "en"] as const) {
+      const text = labelDrivers([row("S-1", fresh), row("S-2", []), row("S-3", fresh.slice(1))].join(","), lang);
+      expect(JSON.parse(`[${text}]`)).toEqual([
+        { subscriptionId: "S-1", score: 56, drivers: localizeDrivers(fresh, lang), flags: [] },
+        { subscriptionId: "S-2", score: 56, drivers: [], flags: [] },
+        { subscriptionId: "S-3", score: 56, drivers: localizeDrivers(fresh.slice(1), lang), flags: [] },
+      ]);
+    }
+    expect(JSON.parse(labelDrivers(row("S-1", fresh), "ja")).drivers[1].label).toBe("価格帯が高め（12,800円）");
+  });
+
+  it("labels in place: the rest of the text stays as SQL wrote it", () => {
+    // SQLite writes a REAL 1 as 1.0; a parse and re-serialise would write 1.
+    const text = `{"subscriptionId":"S-1","probability":1.0,"drivers":${JSON.stringify(fresh)}}`;
+    expect(labelDrivers(text, "en")).toContain('"probability":1.0,');
+  });
+
+  it("labels a row stored with the old bilingual labels the same way", () => {
+    const old = fresh.map((d) => ({ code: d.code, label: { ja: "古い", en: "old" }, contribution: d.contribution, value: d.value }));
+    const mixed = [row("S-1", fresh), row("S-2", old)].join(",");
+    const parsed = JSON.parse(`[${labelDrivers(mixed, "en")}]`);
+    expect(parsed[1].drivers).toEqual(localizeDrivers(fresh, "en"));
+    expect(parsed[0].drivers).toEqual(localizeDrivers(fresh, "en"));
+  });
+
+  it("leaves an empty page empty", () => {
+    expect(labelDrivers("", "ja")).toBe("");
+  });
+});
