@@ -103,7 +103,7 @@ export async function openBigTenant(path: string, subscriptionCount = 1_000_000)
 
   const PRICES = [980, 1980, 2980, 3980, 5980, 9800];
   const INTERVALS = [14, 30, 30, 30, 45, 60];
-  type Sub = { id: string; customerId: string; status: "active" | "paused" | "canceled"; quantity: number; intervalDays: number; nextDeliveryOn: string | null; unitPriceAmount: number; startedAt: string; deliveriesCompleted: number; activeDiscount: null };
+  type Sub = { id: string; customerId: string; status: "active" | "paused" | "canceled"; quantity: number; intervalDays: number; nextDeliveryOn: string | null; unitPriceAmount: number; startedAt: string; deliveriesCompleted: number; activeDiscount: null; currency: "JPY" };
   const subs: Sub[] = new Array(subscriptionCount);
   for (let i = 0; i < subscriptionCount; i++) {
     const r = rng();
@@ -121,6 +121,7 @@ export async function openBigTenant(path: string, subscriptionCount = 1_000_000)
       startedAt: `${addDays(today, -ageDays)}T01:00:00.000Z`,
       deliveriesCompleted: Math.floor(ageDays / intervalDays),
       activeDiscount: null,
+      currency: "JPY",
     };
   }
   await insertRows(
@@ -129,7 +130,7 @@ export async function openBigTenant(path: string, subscriptionCount = 1_000_000)
     subscriptionCount,
     (i) => {
       const s = subs[i]!;
-      return [BIG_TENANT_ID, s.id, s.customerId, "AOJIRU-30", "国産大麦若葉の青汁 30包", "health_food", s.quantity, s.intervalDays, s.nextDeliveryOn, s.unitPriceAmount, "JPY", s.status, s.startedAt, s.deliveriesCompleted, s.status === "canceled" ? iso : null, 1, s.startedAt, iso];
+      return [BIG_TENANT_ID, s.id, s.customerId, "AOJIRU-30", "国産大麦若葉の青汁 30包", "health_food", s.quantity, s.intervalDays, s.nextDeliveryOn, s.unitPriceAmount, s.currency, s.status, s.startedAt, s.deliveriesCompleted, s.status === "canceled" ? iso : null, 1, s.startedAt, iso];
     },
     50,
     "subscriptions",
@@ -151,11 +152,11 @@ export async function openBigTenant(path: string, subscriptionCount = 1_000_000)
   };
   await insertRows(
     "risk_features",
-    ["tenant_id", "subscription_id", "customer_id", "features", "probability", "score", "band", "drivers", "flags", "revenue_at_risk", "model_version", "computed_at"],
+    ["tenant_id", "subscription_id", "customer_id", "features", "probability", "score", "band", "drivers", "flags", "revenue_at_risk", "currency", "model_version", "computed_at"],
     subscriptionCount,
     (i) => {
       const { row } = scoreSubscription(features(), subs[i]!, DEFAULT_MODEL, today, iso, []);
-      return [BIG_TENANT_ID, row.subscriptionId, row.customerId, JSON.stringify(row.features), row.probability, row.score, row.band, JSON.stringify(row.drivers), "[]", row.revenueAtRisk, row.modelVersion, row.computedAt];
+      return [BIG_TENANT_ID, row.subscriptionId, row.customerId, JSON.stringify(row.features), row.probability, row.score, row.band, JSON.stringify(row.drivers), "[]", row.revenueAtRisk, row.currency, row.modelVersion, row.computedAt];
     },
     100,
     "risk rows",

@@ -332,6 +332,8 @@ export const riskFeatures = sqliteTable(
     flags: text("flags", { mode: "json" }).notNull().$type<string[]>(),
     /** probability × remaining value, in minor units: the at-risk list's order. */
     revenueAtRisk: integer("revenue_at_risk").notNull(),
+    /** The subscription's currency: revenue at risk is in its minor units. */
+    currency: text("currency").notNull().default("JPY"),
     modelVersion: text("model_version").notNull(),
     computedAt: text("computed_at").notNull(),
   },
@@ -342,7 +344,7 @@ export const riskFeatures = sqliteTable(
     // whole row as the list shows it, so a page is one short walk, not one table seek a row. Only
     // high-band rows (≈ 5 %) pay for the wider entry when they are re-scored.
     index("risk_features_high_band")
-      .on(t.tenantId, sql`${t.revenueAtRisk} desc`, t.subscriptionId, t.customerId, t.probability, t.score, t.band, t.drivers, t.flags, t.modelVersion, t.computedAt)
+      .on(t.tenantId, sql`${t.revenueAtRisk} desc`, t.subscriptionId, t.customerId, t.probability, t.score, t.band, t.drivers, t.flags, t.currency, t.modelVersion, t.computedAt)
       .where(sql`band = 'high'`),
     index("risk_features_customer").on(t.tenantId, t.customerId),
     // Periodic re-scoring walks the stalest rows first, across tenants.

@@ -214,7 +214,7 @@ export const lookupRouter = domainRouter().openapi(
           // A canceled subscription has already left: no churn risk to show.
           risk: s.riskRow && s.status !== "canceled" ? { score: s.riskRow.score, probability: s.riskRow.probability, band: s.riskRow.band } : null,
         })),
-        risk: focus?.riskRow ? toRisk(focus.riskRow, lang, focus.currency) : null,
+        risk: focus?.riskRow ? toRisk(focus.riskRow, lang) : null,
         nextBestAction,
         route: routeFor(band, subs),
         speech: speechFor({ customerName: customer.name, focus, band, action: nextBestAction?.type ?? null, today }, lang),

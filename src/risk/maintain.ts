@@ -20,7 +20,7 @@ import { DEFAULT_MODEL, score, type RiskBand, type RiskModel, type RiskScore } f
 export type RiskRow = typeof riskFeatures.$inferSelect;
 
 /** What a subscription row must offer to be scored: the facts the features derive from, and who. */
-export type ScoredSubscription = SubscriptionFacts & { id: string; customerId: string; status: string; activeDiscount: { endsOn: string | null } | null };
+export type ScoredSubscription = SubscriptionFacts & { id: string; customerId: string; status: string; currency: string; activeDiscount: { endsOn: string | null } | null };
 
 /** Deliveries a year ahead are "remaining value": what the merchant loses if this one leaves. */
 export const REMAINING_VALUE_DAYS = 365;
@@ -64,6 +64,7 @@ export function scoreSubscription(
       drivers: s.drivers,
       flags,
       revenueAtRisk: Math.round(s.probability * remainingValue(sub)),
+      currency: sub.currency,
       modelVersion: s.modelVersion,
       computedAt,
     },
@@ -98,6 +99,7 @@ export function upsertRiskRows(store: TenantStore, rows: Omit<RiskRow, "tenantId
       drivers: excluded("drivers"),
       flags: excluded("flags"),
       revenueAtRisk: excluded("revenue_at_risk"),
+      currency: excluded("currency"),
       modelVersion: excluded("model_version"),
       computedAt: excluded("computed_at"),
     },
@@ -131,7 +133,7 @@ export type ScoredRow = {
 /** The columns scoring reads, as plain SQL: on a million rows the ORM's row mapping triples the time. */
 export const SCORED_COLUMNS = sql`subscriptions.id, subscriptions.customer_id, subscriptions.status, subscriptions.quantity,
   subscriptions.interval_days, subscriptions.next_delivery_on, subscriptions.unit_price_amount, subscriptions.started_at,
-  subscriptions.deliveries_completed, subscriptions.active_discount, r.features, r.band, r.flags, r.revenue_at_risk, r.tenant_id AS risk_tenant_id`;
+  subscriptions.deliveries_completed, subscriptions.active_discount, subscriptions.currency, r.features, r.band, r.flags, r.revenue_at_risk, r.tenant_id AS risk_tenant_id`;
 export const JOINED = sql`subscriptions LEFT JOIN risk_features r ON r.tenant_id = subscriptions.tenant_id AND r.subscription_id = subscriptions.id`;
 
 export function toRow(r: Record<string, unknown>): ScoredRow & { tenantId: string | null } {
@@ -148,6 +150,7 @@ export function toRow(r: Record<string, unknown>): ScoredRow & { tenantId: strin
       startedAt: r.started_at as string,
       deliveriesCompleted: Number(r.deliveries_completed),
       activeDiscount: r.active_discount ? (JSON.parse(r.active_discount as string) as { endsOn: string | null }) : null,
+      currency: r.currency as string,
     },
     features: r.features ? JSON.parse(r.features as string) : null,
     band: (r.band as RiskBand | null) ?? null,

@@ -13,7 +13,7 @@ import { buildSamples, type HistoryEvent } from "./samples";
 import { train } from "./train";
 
 /** A stored risk row as the API shows it, in one language. */
-export function toRisk(row: Omit<RiskRow, "tenantId" | "features">, lang: Language, currency = "JPY") {
+export function toRisk(row: Omit<RiskRow, "tenantId" | "features">, lang: Language) {
   return {
     subscriptionId: row.subscriptionId,
     customerId: row.customerId,
@@ -22,7 +22,7 @@ export function toRisk(row: Omit<RiskRow, "tenantId" | "features">, lang: Langua
     band: row.band,
     drivers: localizeDrivers(row.drivers as Driver[], lang),
     flags: row.flags as "first_delivery_canceller"[],
-    revenueAtRisk: { amount: row.revenueAtRisk, currency },
+    revenueAtRisk: { amount: row.revenueAtRisk, currency: row.currency },
     modelVersion: row.modelVersion,
     computedAt: row.computedAt,
   };
@@ -38,7 +38,7 @@ export async function activeModel(store: TenantStore): Promise<RiskModel> {
 export const RISK_ROW_JSON = sql`CASE WHEN r.subscription_id IS NULL THEN NULL ELSE json_object(
   'subscriptionId', r.subscription_id, 'customerId', r.customer_id, 'probability', r.probability,
   'score', r.score, 'band', r.band, 'drivers', json(r.drivers), 'flags', json(r.flags),
-  'revenueAtRisk', r.revenue_at_risk, 'modelVersion', r.model_version, 'computedAt', r.computed_at) END`;
+  'revenueAtRisk', r.revenue_at_risk, 'currency', r.currency, 'modelVersion', r.model_version, 'computedAt', r.computed_at) END`;
 
 /** One JSON value: the subscription (what scoring needs) and its risk row. Can ride with the key check. */
 export function subscriptionRiskDocument(tenant: SQL, subscriptionId: string | Placeholder): SQL {
@@ -50,11 +50,11 @@ export function subscriptionRiskDocument(tenant: SQL, subscriptionId: string | P
     WHERE s.tenant_id = ${tenant} AND s.id = ${subscriptionId}`;
 }
 
-/** One JSON value: whether the customer exists, and each subscription's status, currency and risk row. */
+/** One JSON value: whether the customer exists, and each subscription's status and risk row. */
 export function customerRiskDocument(tenant: SQL, customerId: string | Placeholder): SQL {
   return sql`SELECT json_object(
       'exists', EXISTS (SELECT 1 FROM customers c WHERE c.tenant_id = ${tenant} AND c.id = ${customerId}),
-      'rows', json((SELECT json_group_array(json_object('status', s.status, 'currency', s.currency, 'risk', ${RISK_ROW_JSON}))
+      'rows', json((SELECT json_group_array(json_object('status', s.status, 'risk', ${RISK_ROW_JSON}))
         FROM subscriptions s JOIN risk_features r ON r.tenant_id = s.tenant_id AND r.subscription_id = s.id
         WHERE s.tenant_id = ${tenant} AND s.customer_id = ${customerId} ORDER BY s.id)))`;
 }
@@ -78,7 +78,7 @@ export async function readSubscriptionRisk(store: TenantStore, subscriptionId: s
 
 export async function readCustomerRisks(store: TenantStore, customerId: string, doc?: string | null) {
   const text = doc !== undefined ? doc : await store.scalar((t) => customerRiskDocument(t, customerId));
-  const found = JSON.parse(typeof text === "string" ? text : '{"exists":0,"rows":[]}') as { exists: number; rows: { status: "active" | "paused" | "canceled"; currency: string; risk: RiskDoc }[] };
+  const found = JSON.parse(typeof text === "string" ? text : '{"exists":0,"rows":[]}') as { exists: number; rows: { status: "active" | "paused" | "canceled"; risk: RiskDoc }[] };
   if (!found.exists) throw new ApiError("customer_not_found", `No customer ${customerId}.`);
   return found.rows;
 }
@@ -96,9 +96,9 @@ const BAND_LITERALS: Record<RiskBand, SQL> = { high: sql.raw("'high'"), medium: 
  * not built with json_object: drivers and flags are spliced as stored (only JSON.stringify
  * writes them), where json() would parse each again.
  */
-const AT_RISK_ROW_TEXT = sql`format('{"subscriptionId":%s,"customerId":%s,"score":%d,"probability":%s,"band":%s,"drivers":%s,"flags":%s,"revenueAtRisk":{"amount":%d,"currency":"JPY"},"modelVersion":%s,"computedAt":%s}',
+const AT_RISK_ROW_TEXT = sql`format('{"subscriptionId":%s,"customerId":%s,"score":%d,"probability":%s,"band":%s,"drivers":%s,"flags":%s,"revenueAtRisk":{"amount":%d,"currency":%s},"modelVersion":%s,"computedAt":%s}',
   json_quote(r.subscription_id), json_quote(r.customer_id), r.score, r.probability, json_quote(r.band), r.drivers, r.flags,
-  r.revenue_at_risk, json_quote(r.model_version), json_quote(r.computed_at))`;
+  r.revenue_at_risk, json_quote(r.currency), json_quote(r.model_version), json_quote(r.computed_at))`;
 
 /**
  * A keyset page of the at-risk list as text: at most `take` records, each `revenue␟id␟row`
@@ -115,7 +115,7 @@ export function atRiskDocument(tenant: SQL, band: RiskBand | undefined, take: nu
   // rest of the cursor's revenue (by id), then lower revenues — because one OR of both would make
   // SQLite collect and sort the whole band.
   const part = (b: RiskBand, where: SQL) =>
-    sql`SELECT * FROM (SELECT r.subscription_id, r.customer_id, r.probability, r.score, r.band, r.drivers, r.flags, r.revenue_at_risk, r.model_version, r.computed_at
+    sql`SELECT * FROM (SELECT r.subscription_id, r.customer_id, r.probability, r.score, r.band, r.drivers, r.flags, r.revenue_at_risk, r.currency, r.model_version, r.computed_at
       FROM risk_features r WHERE r.tenant_id = ${tenant} AND r.band = ${BAND_LITERALS[b]} AND r.revenue_at_risk > 0 AND ${where}
       ORDER BY r.revenue_at_risk DESC, r.subscription_id LIMIT ${take})`;
   const walks = (b: RiskBand) =>

@@ -66,7 +66,7 @@ export const riskRouter = domainRouter()
     async (c) => {
       const { subscriptionId } = c.req.valid("param");
       const { sub, risk } = await readSubscriptionRisk(c.var.store, subscriptionId, c.var.services.now(), c.var.caller.settings.timeZone, c.var.prefetched);
-      return c.json(toRisk(risk, language(c), sub.currency), 200);
+      return c.json(toRisk(risk, language(c)), 200);
     },
   )
   .openapi(
@@ -86,10 +86,10 @@ export const riskRouter = domainRouter()
       const { customerId } = c.req.valid("param");
       const rows = await readCustomerRisks(c.var.store, customerId, c.var.prefetched);
       const lang = language(c);
-      const all = rows.map((r) => ({ ...toRisk(r.risk, lang, r.currency), status: r.status }));
+      const all = rows.map((r) => ({ ...toRisk(r.risk, lang), status: r.status }));
       const live = rows.filter((r) => r.status !== "canceled").sort((a, b) => b.risk.probability - a.risk.probability);
       const top = live[0];
-      return c.json({ customerId, highest: top ? toRisk(top.risk, lang, top.currency) : null, subscriptions: all }, 200);
+      return c.json({ customerId, highest: top ? toRisk(top.risk, lang) : null, subscriptions: all }, 200);
     },
   )
   .openapi(

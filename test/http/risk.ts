@@ -122,7 +122,13 @@ export function riskSuite(h: () => Harness) {
           body: subscriptionBody(cid, { unitPrice: { amount: price, currency: "JPY" }, deliveriesCompleted: deliveries, nextDeliveryOn: addDays(today(), 10) }),
         });
       }
-      const seen: { subscriptionId: string; revenueAtRisk: { amount: number }; band: string }[] = [];
+      // Revenue at risk is in the subscription's own currency.
+      const dollars = uid("S");
+      await h().request("PUT", `/v1/subscriptions/${dollars}`, {
+        key: u.key,
+        body: subscriptionBody(cid, { unitPrice: { amount: 4900, currency: "USD" }, deliveriesCompleted: 0, nextDeliveryOn: addDays(today(), 10) }),
+      });
+      const seen: { subscriptionId: string; revenueAtRisk: { amount: number; currency: string }; band: string }[] = [];
       let cursor: string | null = null;
       let pages = 0;
       do {
@@ -133,8 +139,10 @@ export function riskSuite(h: () => Harness) {
         cursor = res.body.nextCursor;
         pages++;
       } while (cursor && pages < 10);
-      expect(seen).toHaveLength(7);
-      expect(new Set(seen.map((s) => s.subscriptionId)).size).toBe(7);
+      expect(seen).toHaveLength(8);
+      expect(new Set(seen.map((s) => s.subscriptionId)).size).toBe(8);
+      expect(seen.map((s) => s.revenueAtRisk.currency).sort()).toEqual([...Array(7).fill("JPY"), "USD"]);
+      expect(seen.find((s) => s.subscriptionId === dollars)?.revenueAtRisk.currency).toBe("USD");
       const amounts = seen.map((s) => s.revenueAtRisk.amount);
       expect(amounts).toEqual([...amounts].sort((a, b) => b - a));
       // Equal revenue: by subscription id.
@@ -143,7 +151,7 @@ export function riskSuite(h: () => Harness) {
       }
       // A row of the list is the subscription's risk as its own endpoint shows it, in either language.
       for (const lang of ["ja", "en"]) {
-        const list = await h().request("GET", "/v1/risk/at-risk?limit=7", { key: u.key, headers: { "accept-language": lang } });
+        const list = await h().request("GET", "/v1/risk/at-risk?limit=8", { key: u.key, headers: { "accept-language": lang } });
         expect(list.headers.get("content-type")).toMatch(/^application\/json/);
         expect(page(Risk).strict().safeParse(list.body).success).toBe(true);
         for (const row of list.body.data) {
@@ -154,7 +162,7 @@ export function riskSuite(h: () => Harness) {
       const high = await h().request("GET", "/v1/risk/at-risk?band=high", { key: u.key });
       expect(high.body.data.length).toBeGreaterThan(0);
       expect(high.body.data.every((r: { band: string }) => r.band === "high")).toBe(true);
-      expect(high.body.data.length).toBeLessThan(7);
+      expect(high.body.data.length).toBeLessThan(8);
       expect((await h().request("GET", "/v1/risk/at-risk?band=extreme", { key: u.key })).status).toBe(422);
     });
 

@@ -1,1 +1,0 @@
-CREATE INDEX `risk_features_high_band` ON `risk_features` (`tenant_id`,"revenue_at_risk" desc,`subscription_id`,`customer_id`,`probability`,`score`,`band`,`drivers`,`flags`,`model_version`,`computed_at`) WHERE band = 'high';
