@@ -127,8 +127,8 @@ export function createApp(services: (c: Context<AppEnv>) => Services) {
       return problemResponse(c, new ApiError("invalid_json", "The request body could not be parsed as JSON."));
     }
     // Unexpected: log it with the request id, tell the caller nothing internal.
-    console.error(`[${c.var.requestId}] ${c.req.method} ${c.req.path}`, err);
-    return problemResponse(c, new ApiError("internal_error", `Something went wrong on our side. Quote request id ${c.var.requestId} to support.`));
+    console.error(`[${c.get("requestId")}] ${c.req.method} ${c.req.path}`, err);
+    return problemResponse(c, new ApiError("internal_error", `Something went wrong on our side. Quote request id ${c.get("requestId")} to support.`));
   });
 
   return app;

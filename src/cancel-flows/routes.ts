@@ -32,9 +32,9 @@ const FLOW_STATE_ERRORS = ["cancel_flow_not_found", "cancel_flow_saved", "cancel
 
 const ctxOf = (c: Context<AppEnv>, channel?: string) => ({
   ...(channel ? { channel } : {}),
-  keyId: c.var.caller.keyId,
-  settings: c.var.caller.settings,
-  now: c.var.services.now(),
+  keyId: c.get("caller").keyId,
+  settings: c.get("caller").settings,
+  now: c.get("services").now(),
   lang: language(c),
 });
 
@@ -52,8 +52,8 @@ export const cancelFlowsRouter = domainRouter()
     }),
     async (c) => {
       const lang = language(c);
-      const custom = (await c.var.store.q.select({ code: cancellationReasons.code }).from(cancellationReasons).where(c.var.store.owns(cancellationReasons)).limit(1)).length > 0;
-      const reasons = await tenantReasons(c.var.store);
+      const custom = (await c.get("store").q.select({ code: cancellationReasons.code }).from(cancellationReasons).where(c.get("store").owns(cancellationReasons)).limit(1)).length > 0;
+      const reasons = await tenantReasons(c.get("store"));
       return c.json({ data: reasons.map((r) => ({ code: r.code, label: r.label[lang], followUpHint: r.followUpHint[lang] })), nextCursor: null, custom }, 200);
     },
   )
@@ -80,7 +80,7 @@ export const cancelFlowsRouter = domainRouter()
     async (c) => {
       const { reasons } = c.req.valid("json");
       const lang = language(c);
-      const saved = await replaceReasons(c.var.store, reasons, c.var.services.now().toISOString());
+      const saved = await replaceReasons(c.get("store"), reasons, c.get("services").now().toISOString());
       return c.json({ data: saved.map((r) => ({ code: r.code, label: r.label[lang], followUpHint: r.followUpHint[lang] })), nextCursor: null, custom: true }, 200);
     },
   )
@@ -101,7 +101,7 @@ export const cancelFlowsRouter = domainRouter()
     async (c) => {
       const { subscriptionId } = c.req.valid("param");
       const { channel } = c.req.valid("json");
-      return c.json(await startFlow(c.var.store, subscriptionId, { ...ctxOf(c), channel }), 201);
+      return c.json(await startFlow(c.get("store"), subscriptionId, { ...ctxOf(c), channel }), 201);
     },
   )
   .openapi(
@@ -121,7 +121,7 @@ export const cancelFlowsRouter = domainRouter()
     async (c) => {
       const { flowId } = c.req.valid("param");
       const b = c.req.valid("json");
-      return c.json(await giveReason(c.var.store, flowId, { reason: b.reason, ...(b.comment !== undefined ? { comment: b.comment } : {}) }, ctxOf(c, b.channel)), 200);
+      return c.json(await giveReason(c.get("store"), flowId, { reason: b.reason, ...(b.comment !== undefined ? { comment: b.comment } : {}) }, ctxOf(c, b.channel)), 200);
     },
   )
   .openapi(
@@ -140,7 +140,7 @@ export const cancelFlowsRouter = domainRouter()
     async (c) => {
       const { flowId } = c.req.valid("param");
       const b = c.req.valid("json");
-      return c.json(await acceptOffer(c.var.store, flowId, b.offerId, ctxOf(c, b.channel)), 200);
+      return c.json(await acceptOffer(c.get("store"), flowId, b.offerId, ctxOf(c, b.channel)), 200);
     },
   )
   .openapi(
@@ -161,8 +161,8 @@ export const cancelFlowsRouter = domainRouter()
       const { flowId } = c.req.valid("param");
       const b = c.req.valid("json");
       const ctx = ctxOf(c, b.channel); // the clock is read first: the receipt time is the arrival time
-      const shopName = (await c.var.store.tenant()).name;
-      return c.json(await confirmCancellation(c.var.store, flowId, { ...(b.acknowledgeFee !== undefined ? { acknowledgeFee: b.acknowledgeFee } : {}) }, { ...ctx, shopName }), 200);
+      const shopName = (await c.get("store").tenant()).name;
+      return c.json(await confirmCancellation(c.get("store"), flowId, { ...(b.acknowledgeFee !== undefined ? { acknowledgeFee: b.acknowledgeFee } : {}) }, { ...ctx, shopName }), 200);
     },
   )
   .openapi(
@@ -180,7 +180,7 @@ export const cancelFlowsRouter = domainRouter()
     }),
     async (c) => {
       const { flowId } = c.req.valid("param");
-      return c.json(await flowEvidence(c.var.store, flowId, c.var.services.now()), 200);
+      return c.json(await flowEvidence(c.get("store"), flowId, c.get("services").now()), 200);
     },
   )
   .openapi(
@@ -198,10 +198,10 @@ export const cancelFlowsRouter = domainRouter()
     }),
     async (c) => {
       const { subscriptionId } = c.req.valid("param");
-      const sub = await getSubscription(c.var.store, subscriptionId);
+      const sub = await getSubscription(c.get("store"), subscriptionId);
       const lang = language(c);
-      const settings = c.var.caller.settings;
-      const terms = cancellationTerms(sub, settings, c.var.services.now(), lang);
+      const settings = c.get("caller").settings;
+      const terms = cancellationTerms(sub, settings, c.get("services").now(), lang);
       const ja = lang === "ja";
       const fee = terms.commitment?.earlyCancellationFee;
       const next = terms.nextDelivery;
@@ -257,6 +257,6 @@ export const cancelFlowsRouter = domainRouter()
       const { subscriptionId } = c.req.valid("param");
       const b = c.req.valid("json");
       const { channel, ...input } = b;
-      return c.json(await reactivate(c.var.store, subscriptionId, input, { ...ctxOf(c), channel }), 200);
+      return c.json(await reactivate(c.get("store"), subscriptionId, input, { ...ctxOf(c), channel }), 200);
     },
   );

@@ -42,8 +42,8 @@ export const customersRouter = domainRouter()
           });
         }
       }
-      const at = c.var.services.now().toISOString();
-      const { row, created } = await c.var.store.write(async (s) => {
+      const at = c.get("services").now().toISOString();
+      const { row, created } = await c.get("store").write(async (s) => {
         const existing = await findCustomer(s, customerId);
         const values = {
           name: body.name ?? null,
@@ -76,6 +76,6 @@ export const customersRouter = domainRouter()
     }),
     async (c) => {
       const { customerId } = c.req.valid("param");
-      return c.json(toCustomer(await getCustomer(c.var.store, customerId)), 200);
+      return c.json(toCustomer(await getCustomer(c.get("store"), customerId)), 200);
     },
   );

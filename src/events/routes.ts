@@ -152,7 +152,7 @@ export const eventsRouter = domainRouter().openapi(
   }),
   async (c) => {
     const { events: items } = c.req.valid("json");
-    const results = await ingestEvents(c.var.store, items, c.var.services.now().toISOString());
+    const results = await ingestEvents(c.get("store"), items, c.get("services").now().toISOString());
     const count = (r: Result["result"]) => results.filter((x) => x.result === r).length;
     return c.json({ accepted: count("accepted"), duplicates: count("duplicate"), rejected: count("rejected"), results }, 200);
   },

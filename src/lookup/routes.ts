@@ -159,8 +159,8 @@ export const lookupRouter = domainRouter().openapi(
     const by = parseLookup(q);
     if (!by) throw new ApiError("validation_failed", "Not a phone number we can read.", { errors: [{ path: "query.phone", message: "Invalid phone number" }] });
 
-    const store = c.var.store;
-    const doc = c.var.prefetched !== undefined ? c.var.prefetched : await store.scalar((tenant) => lookupDocument(tenant, by, heldOfferEngine(c.var.caller.tenantId) ?? undefined));
+    const store = c.get("store");
+    const doc = c.get("prefetched") !== undefined ? c.get("prefetched") : await store.scalar((tenant) => lookupDocument(tenant, by, heldOfferEngine(c.get("caller").tenantId) ?? undefined));
     const { customers: found, offerEngine } = JSON.parse(String(doc)) as LookupDoc;
     if (found.length === 0) throw new ApiError("customer_not_found", "No customer with this phone number or email.");
     if (found.length > 1) {
@@ -170,7 +170,7 @@ export const lookupRouter = domainRouter().openapi(
     }
     const customer = found[0]!;
     const lang = language(c);
-    const now = c.var.services.now();
+    const now = c.get("services").now();
     const subs: SubWithRisk[] = (customer.subs ?? [])
       .map((s) => ({ ...s, risk: s.riskRow ? { probability: s.riskRow.probability, band: s.riskRow.band, drivers: s.riskRow.drivers as Driver[] } : null }))
       .sort((a, b) => (a.id < b.id ? -1 : 1));
@@ -186,9 +186,9 @@ export const lookupRouter = domainRouter().openapi(
     } | null = null;
     if (focus && focus.status !== "canceled" && band !== "low") {
       // Offers only for callers at some risk; their inputs came with the lookup's own statement.
-      const request = { channel: q.channel === "operator" ? ("operator" as const) : ("ivr" as const), now: now.toISOString(), limit: 1, settings: c.var.caller.settings, riskBand: band };
-      const engine = offerEngine ? offerEngineFrom(c.var.caller.tenantId, offerEngine) : null;
-      const inputs = engine ? offerInputsFrom(focus, customer, engine, band, c.var.caller.settings) : null;
+      const request = { channel: q.channel === "operator" ? ("operator" as const) : ("ivr" as const), now: now.toISOString(), limit: 1, settings: c.get("caller").settings, riskBand: band };
+      const engine = offerEngine ? offerEngineFrom(c.get("caller").tenantId, offerEngine) : null;
+      const inputs = engine ? offerInputsFrom(focus, customer, engine, band, c.get("caller").settings) : null;
       const [offer] = inputs ? rankOffers(inputs, request) : await suggestOffersFor(store, focus.id, request);
       const action = offer ? actionOf(offer) : null;
       if (offer && action) {
@@ -199,7 +199,7 @@ export const lookupRouter = domainRouter().openapi(
       }
     }
 
-    const today = localDate(now, c.var.caller.settings.timeZone);
+    const today = localDate(now, c.get("caller").settings.timeZone);
     return c.json(
       {
         customer: { id: customer.id, name: customer.name, email: customer.email, phone: customer.phone, locale: customer.locale as "ja" | "en" | null },

@@ -22,11 +22,11 @@ export function metaRouter(openapi: () => unknown) {
       }),
       async (c) => {
         try {
-          await c.var.services.db.orm.run(sql`select 1`);
+          await c.get("services").db.orm.run(sql`select 1`);
         } catch {
           throw new ApiError("database_unavailable", "The database did not answer.");
         }
-        return c.json({ status: "ok" as const, database: "ok" as const, time: c.var.services.now().toISOString() }, 200);
+        return c.json({ status: "ok" as const, database: "ok" as const, time: c.get("services").now().toISOString() }, 200);
       },
     )
     .get("/openapi.json", (c) => c.json(openapi()))

@@ -66,13 +66,13 @@ export const metricsRouter = domainRouter().openapi(
   }),
   async (c) => {
     const q = c.req.valid("query");
-    const settings = c.var.caller.settings;
-    const now = c.var.services.now();
+    const settings = c.get("caller").settings;
+    const now = c.get("services").now();
     const to = q.to ?? localDate(now, settings.timeZone);
     const from = q.from ?? addDays(to, -29);
     if (from > to) throw new ApiError("validation_failed", "`from` must not be after `to`.", { errors: [{ path: "query.from", message: "Must not be after to" }] });
     if (addDays(from, 731) < to) throw new ApiError("validation_failed", "The range is limited to two years.", { errors: [{ path: "query.from", message: "At most two years before to" }] });
-    const store = c.var.store;
+    const store = c.get("store");
     // A day's bounds in any time zone lie within a day of its UTC bounds; the pure function filters exactly.
     const lo = `${addDays(from, -1)}T00:00:00.000Z`;
     const hi = `${addDays(to, 2)}T00:00:00.000Z`;

@@ -51,8 +51,8 @@ export const offersRouter = domainRouter()
       responses: { 200: jsonResponse(OfferList, "The catalogue") },
     }),
     async (c) => {
-      const now = c.var.services.now().toISOString();
-      const [{ rows }, outcomes] = await Promise.all([loadCatalogue(c.var.store, now), loadOutcomes(c.var.store)]);
+      const now = c.get("services").now().toISOString();
+      const [{ rows }, outcomes] = await Promise.all([loadCatalogue(c.get("store"), now), loadOutcomes(c.get("store"))]);
       return c.json({ data: rows.map((r) => toOffer(r, outcomes)), nextCursor: null }, 200);
     },
   )
@@ -70,9 +70,9 @@ export const offersRouter = domainRouter()
     }),
     async (c) => {
       const { offerId } = c.req.valid("param");
-      const row = await findOffer(c.var.store, offerId, c.var.services.now().toISOString());
+      const row = await findOffer(c.get("store"), offerId, c.get("services").now().toISOString());
       if (!row) throw new ApiError("offer_not_found", `No offer ${offerId}.`);
-      return c.json(toOffer(row, await loadOutcomes(c.var.store)), 200);
+      return c.json(toOffer(row, await loadOutcomes(c.get("store"))), 200);
     },
   )
   .openapi(
@@ -97,8 +97,8 @@ export const offersRouter = domainRouter()
     async (c) => {
       const { offerId } = c.req.valid("param");
       const b = c.req.valid("json");
-      const now = c.var.services.now().toISOString();
-      const existing = await findOffer(c.var.store, offerId, now);
+      const now = c.get("services").now().toISOString();
+      const existing = await findOffer(c.get("store"), offerId, now);
       const previous = existing ? definitionOf(existing) : undefined;
       const copyChanged = !previous || JSON.stringify(previous.copy) !== JSON.stringify(b.copy);
       const offer = {
@@ -120,8 +120,8 @@ export const offersRouter = domainRouter()
         if (copy.length > 0) throw new ApiError("offer_copy_rejected", `The copy breaks ${copy.length} rule(s): ${copy.map((p) => `${p.path}: ${p.message}`).join(" ")}`, { errors });
         throw new ApiError("invalid_offer", problems.map((p) => `${p.path}: ${p.message}`).join(" "), { errors });
       }
-      const { row, created } = await saveOffer(c.var.store, offer, now);
-      return c.json(toOffer(row, await loadOutcomes(c.var.store)), created ? 201 : 200);
+      const { row, created } = await saveOffer(c.get("store"), offer, now);
+      return c.json(toOffer(row, await loadOutcomes(c.get("store"))), created ? 201 : 200);
     },
   )
   .openapi(
@@ -139,7 +139,7 @@ export const offersRouter = domainRouter()
     }),
     async (c) => {
       const { offerId } = c.req.valid("param");
-      if (!(await deleteOffer(c.var.store, offerId, c.var.services.now().toISOString()))) throw new ApiError("offer_not_found", `No offer ${offerId}.`);
+      if (!(await deleteOffer(c.get("store"), offerId, c.get("services").now().toISOString()))) throw new ApiError("offer_not_found", `No offer ${offerId}.`);
       return c.body(null, 204);
     },
   )
@@ -160,19 +160,19 @@ export const offersRouter = domainRouter()
     async (c) => {
       const { subscriptionId } = c.req.valid("param");
       const q = c.req.valid("query");
-      await getSubscription(c.var.store, subscriptionId);
+      await getSubscription(c.get("store"), subscriptionId);
       if (q.reason !== undefined) {
-        if (!(await tenantReasons(c.var.store)).some((r) => r.code === q.reason)) {
+        if (!(await tenantReasons(c.get("store"))).some((r) => r.code === q.reason)) {
           throw new ApiError("unknown_reason", `Unknown reason ${q.reason}; see GET /v1/cancellation-reasons.`, { errors: [{ path: "query.reason", message: "Unknown reason" }] });
         }
       }
       const lang = language(c);
-      const offers = await suggestOffersFor(c.var.store, subscriptionId, {
+      const offers = await suggestOffersFor(c.get("store"), subscriptionId, {
         ...(q.reason !== undefined ? { reason: q.reason } : {}),
         channel: q.channel,
-        now: c.var.services.now().toISOString(),
+        now: c.get("services").now().toISOString(),
         limit: q.limit,
-        settings: c.var.caller.settings,
+        settings: c.get("caller").settings,
       });
       return c.json({ subscriptionId, reason: q.reason ?? null, channel: q.channel, data: offers.map((o) => presentSuggestion(o, lang)) }, 200);
     },

@@ -40,11 +40,11 @@ function planRoute<B extends Parameters<typeof jsonBody>[0]>(
 }
 
 async function change(c: Context<AppEnv>, subscriptionId: string, channel: string, request: PlanRequest) {
-  const result = await applyPlanChange(c.var.store, subscriptionId, request, {
+  const result = await applyPlanChange(c.get("store"), subscriptionId, request, {
     channel,
-    keyId: c.var.caller.keyId,
-    settings: c.var.caller.settings,
-    now: c.var.services.now(),
+    keyId: c.get("caller").keyId,
+    settings: c.get("caller").settings,
+    now: c.get("services").now(),
     ifMatch: c.req.header("if-match"),
   });
   c.header("ETag", etag(result.subscription.version));
@@ -149,7 +149,7 @@ export const planChangesRouter = domainRouter()
       const { subscriptionId } = c.req.valid("param");
       const { limit, cursor } = c.req.valid("query");
       const after = decodeCursor(cursor);
-      const store = c.var.store;
+      const store = c.get("store");
       await getSubscription(store, subscriptionId);
       const older = after
         ? or(lt(planChanges.createdAt, String(after[0])), and(eq(planChanges.createdAt, String(after[0])), lt(planChanges.id, String(after[1]))))

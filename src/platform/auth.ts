@@ -113,7 +113,7 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (!match) throw new ApiError("invalid_api_key", "The Authorization header must be `Bearer <key>`.");
   const secret = match[1]!;
   const hash = await hashOf(secret);
-  const { db, now } = c.var.services;
+  const { db, now } = c.get("services");
   // Hand-written and run on the client directly: this statement is on every request's path.
   const { query, values, prefetch } = keyStatement(c, hash);
   const key = await db.readFirst(query.sql, fillPlaceholders(query.params, values) as InValue[]);
@@ -145,7 +145,7 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
 
 export function requireScope(scope: Scope): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    if (!c.var.caller.scopes.includes(scope)) {
+    if (!c.get("caller").scopes.includes(scope)) {
       throw new ApiError("insufficient_scope", `This operation needs an API key with the \`${scope}\` scope.`, {
         requiredScope: scope,
       });

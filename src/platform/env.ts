@@ -20,6 +20,7 @@ export type Services = {
   now: () => Date;
 };
 
+/** Read these with `c.get(name)`: Hono's `c.var` copies every variable into a new object on each access. */
 export type AppEnv = {
   Variables: {
     services: Services;

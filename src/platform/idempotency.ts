@@ -58,8 +58,8 @@ export const idempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
     // not JSON: the route's own validation answers it; hash the bytes as they are
   }
   const requestHash = await sha256Hex(`${c.req.method} ${c.req.path}\n${body}`);
-  const { db, now } = c.var.services;
-  const store = c.var.store;
+  const { db, now } = c.get("services");
+  const store = c.get("store");
   const where = store.owns(idempotencyKeys, eq(idempotencyKeys.key, key));
 
   const deadline = Date.now() + WAIT_FOR_FIRST_MS;

@@ -13,5 +13,5 @@ export function language(c: Context<AppEnv>): Language {
       if (tag === "en" || tag.startsWith("en-")) return "en";
     }
   }
-  return c.var.caller.settings.locale;
+  return c.get("caller").settings.locale;
 }

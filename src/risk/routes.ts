@@ -65,7 +65,7 @@ export const riskRouter = domainRouter()
     }),
     async (c) => {
       const { subscriptionId } = c.req.valid("param");
-      const { sub, risk } = await readSubscriptionRisk(c.var.store, subscriptionId, c.var.services.now(), c.var.caller.settings.timeZone, c.var.prefetched);
+      const { sub, risk } = await readSubscriptionRisk(c.get("store"), subscriptionId, c.get("services").now(), c.get("caller").settings.timeZone, c.get("prefetched"));
       return c.json(toRisk(risk, language(c)), 200);
     },
   )
@@ -84,7 +84,7 @@ export const riskRouter = domainRouter()
     }),
     async (c) => {
       const { customerId } = c.req.valid("param");
-      const rows = await readCustomerRisks(c.var.store, customerId, c.var.prefetched);
+      const rows = await readCustomerRisks(c.get("store"), customerId, c.get("prefetched"));
       const lang = language(c);
       const all = rows.map((r) => ({ ...toRisk(r.risk, lang), status: r.status }));
       const live = rows.filter((r) => r.status !== "canceled").sort((a, b) => b.risk.probability - a.risk.probability);
@@ -107,7 +107,7 @@ export const riskRouter = domainRouter()
     }),
     async (c) => {
       const { band, limit, cursor } = c.req.valid("query");
-      const body = await atRiskPageJson(c.var.store, band, limit, decodeCursor(cursor), language(c), c.var.prefetched);
+      const body = await atRiskPageJson(c.get("store"), band, limit, decodeCursor(cursor), language(c), c.get("prefetched"));
       return jsonText(c, AtRiskPage, body);
     },
   )
@@ -123,7 +123,7 @@ export const riskRouter = domainRouter()
         "The tenant's active model — trained on its own history — or the documented default model when none has been trained or none beat it. Coefficients are log-odds per unit of each feature, labelled in the caller's language.",
       responses: { 200: jsonResponse(RiskModelView, "The active model") },
     }),
-    async (c) => c.json(modelView(await activeModel(c.var.store), language(c)), 200),
+    async (c) => c.json(modelView(await activeModel(c.get("store")), language(c)), 200),
   )
   .openapi(
     apiRoute({
@@ -140,7 +140,7 @@ export const riskRouter = domainRouter()
       responses: { 200: jsonResponse(TrainResponse, "The trained model's hold-out report") },
     }),
     async (c) => {
-      const result = await trainTenantModel(c.var.store, c.var.services.now(), c.var.caller.settings.timeZone);
+      const result = await trainTenantModel(c.get("store"), c.get("services").now(), c.get("caller").settings.timeZone);
       return c.json(result, 200);
     },
   );

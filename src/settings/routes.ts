@@ -16,7 +16,7 @@ export const settingsRouter = domainRouter()
       description: "Cut-off, allowed intervals, quantity range, skip and pause limits, retention policy, time zone and locale — defaults applied.",
       responses: { 200: jsonResponse(Settings, "The settings in force") },
     }),
-    async (c) => c.json(c.var.caller.settings, 200),
+    async (c) => c.json(c.get("caller").settings, 200),
   )
   .openapi(
     apiRoute({
@@ -33,7 +33,7 @@ export const settingsRouter = domainRouter()
     }),
     async (c) => {
       const patch = c.req.valid("json");
-      const settings = await c.var.store.write(async (s) => {
+      const settings = await c.get("store").write(async (s) => {
         const stored = (await s.tenant()).settings as Record<string, unknown>;
         const next = { ...stored, ...patch };
         const resolved = resolveSettings(next);

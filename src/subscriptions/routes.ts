@@ -56,8 +56,8 @@ export const subscriptionsRouter = domainRouter()
       const { subscriptionId } = c.req.valid("param");
       const { "if-match": ifMatch } = c.req.valid("header");
       const b = c.req.valid("json");
-      const at = c.var.services.now().toISOString();
-      const { row, created } = await c.var.store.write(async (s) => {
+      const at = c.get("services").now().toISOString();
+      const { row, created } = await c.get("store").write(async (s) => {
         if (!(await findCustomer(s, b.customerId))) {
           throw new ApiError("unknown_customer", `No customer ${b.customerId}; sync the customer first.`, {
             errors: [{ path: "customerId", message: `Unknown customer ${b.customerId}` }],
@@ -117,7 +117,7 @@ export const subscriptionsRouter = domainRouter()
     }),
     async (c) => {
       const { subscriptionId } = c.req.valid("param");
-      const row = await getSubscription(c.var.store, subscriptionId);
+      const row = await getSubscription(c.get("store"), subscriptionId);
       c.header("ETag", etag(row.version));
       return c.json(toSubscription(row), 200);
     },
@@ -139,7 +139,7 @@ export const subscriptionsRouter = domainRouter()
       const { customerId } = c.req.valid("param");
       const { limit, cursor } = c.req.valid("query");
       const after = decodeCursor(cursor);
-      const store = c.var.store;
+      const store = c.get("store");
       await getCustomer(store, customerId);
       const rows = await store.q
         .select()

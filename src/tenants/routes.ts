@@ -34,7 +34,7 @@ export const keysRouter = domainRouter()
     async (c) => {
       const { limit, cursor } = c.req.valid("query");
       const after = decodeCursor(cursor);
-      const store = c.var.store;
+      const store = c.get("store");
       const rows = await store.q
         .select()
         .from(apiKeys)
@@ -59,9 +59,9 @@ export const keysRouter = domainRouter()
     }),
     async (c) => {
       const body = c.req.valid("json");
-      const store = c.var.store;
+      const store = c.get("store");
       const key = await store.write((s) =>
-        issueKey(s.q, { tenantId: s.tenantId, name: body.name, scopes: [...new Set(body.scopes)], at: c.var.services.now() }),
+        issueKey(s.q, { tenantId: s.tenantId, name: body.name, scopes: [...new Set(body.scopes)], at: c.get("services").now() }),
       );
       return c.json({ ...publicKey({ ...key }), secret: key.secret }, 201);
     },
@@ -81,8 +81,8 @@ export const keysRouter = domainRouter()
     }),
     async (c) => {
       const { keyId } = c.req.valid("param");
-      const at = c.var.services.now().toISOString();
-      const key = await c.var.store.write(async (s) => {
+      const at = c.get("services").now().toISOString();
+      const key = await c.get("store").write(async (s) => {
         const existing = await s.find(apiKeys, eq(apiKeys.id, keyId));
         if (!existing) throw new ApiError("key_not_found", `No API key ${keyId}.`);
         if (existing.revokedAt) return existing;

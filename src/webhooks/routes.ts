@@ -51,15 +51,15 @@ export const webhooksRouter = domainRouter()
     async (c) => {
       const { webhookId } = c.req.valid("param");
       const body = c.req.valid("json");
-      const at = c.var.services.now().toISOString();
-      const { row, created } = await c.var.store.write(async (s) => {
+      const at = c.get("services").now().toISOString();
+      const { row, created } = await c.get("store").write(async (s) => {
         const existing = await s.find(webhooks, eq(webhooks.id, webhookId));
         const values = { url: body.url, events: [...new Set(body.events)], secret: body.secret ?? existing?.secret ?? newSecret(), updatedAt: at };
         if (existing) await s.update(webhooks, values, eq(webhooks.id, webhookId));
         else await s.insert(webhooks, { id: webhookId, createdAt: at, ...values });
         return { row: { ...(existing ?? { tenantId: s.tenantId, id: webhookId, createdAt: at }), ...values }, created: !existing };
       });
-      return c.json(await present(c.var.store, row), created ? 201 : 200);
+      return c.json(await present(c.get("store"), row), created ? 201 : 200);
     },
   )
   .openapi(
@@ -76,9 +76,9 @@ export const webhooksRouter = domainRouter()
     }),
     async (c) => {
       const { webhookId } = c.req.valid("param");
-      const row = await c.var.store.find(webhooks, eq(webhooks.id, webhookId));
+      const row = await c.get("store").find(webhooks, eq(webhooks.id, webhookId));
       if (!row) throw new ApiError("webhook_not_found", `No webhook ${webhookId}.`);
-      return c.json(await present(c.var.store, row), 200);
+      return c.json(await present(c.get("store"), row), 200);
     },
   )
   .openapi(
@@ -96,7 +96,7 @@ export const webhooksRouter = domainRouter()
     }),
     async (c) => {
       const { webhookId } = c.req.valid("param");
-      await c.var.store.write(async (s) => {
+      await c.get("store").write(async (s) => {
         const existing = await s.find(webhooks, eq(webhooks.id, webhookId));
         if (!existing) throw new ApiError("webhook_not_found", `No webhook ${webhookId}.`);
         await s.delete(webhookDeliveries, and(eq(webhookDeliveries.webhookId, webhookId), eq(webhookDeliveries.status, "pending")));
