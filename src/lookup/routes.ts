@@ -1,5 +1,5 @@
 import { sql, type Placeholder, type SQL } from "drizzle-orm";
-import { heldOfferEngine, offerEngineFrom, offerEngineJsonb, type KnownOfferEngine, type OfferEngine, type OfferEngineJson } from "../offers/repository";
+import { heldOfferEngine, offerEngineFrom, offerEngineJson, type KnownOfferEngine, type OfferEngine, type OfferEngineJson } from "../offers/repository";
 import { acceptedSavesFrom, rankOffers, suggestOffersFor, type OfferInputs } from "../offers/service";
 import { localDate } from "../platform/dates";
 import { ApiError } from "../platform/errors";
@@ -8,7 +8,7 @@ import { prefetchWithKey } from "../platform/auth";
 import { apiRoute, domainRouter, jsonResponse } from "../platform/openapi";
 import { normalizeEmail, normalizePhone } from "../platform/phone";
 import type { Driver, RiskBand } from "../risk/model";
-import { RISK_ROW_JSONB, toRisk } from "../risk/repository";
+import { RISK_ROW_JSON, toRisk } from "../risk/repository";
 import type { RiskRow } from "../risk/maintain";
 import type { NextBestAction } from "../risk/routing";
 import type { TenantSettings } from "../settings/schemas";
@@ -52,29 +52,28 @@ type LookupDoc = { customers: Found[]; offerEngine: OfferEngineJson | null };
  */
 export function lookupDocument(tenant: SQL, by: { phone: string | Placeholder } | { email: string | Placeholder }, known?: KnownOfferEngine): SQL {
   const match = "phone" in by ? sql`phone = ${by.phone}` : sql`email_normalized = ${by.email}`;
-  // Built in JSONB and turned into text once (see RISK_ROW_JSONB).
-  return sql`SELECT json(jsonb_object(
-    'customers', (SELECT jsonb_group_array(jsonb_object(
+  return sql`SELECT json_object(
+    'customers', json((SELECT json_group_array(json_object(
       'id', c.id, 'name', c.name, 'email', c.email, 'phone', c.phone, 'locale', c.locale,
-      'subs', (SELECT jsonb_group_array(jsonb_object(
+      'subs', json((SELECT json_group_array(json_object(
         'id', s.id, 'status', s.status, 'productSku', s.product_sku, 'productName', s.product_name,
         'nextDeliveryOn', s.next_delivery_on, 'quantity', s.quantity, 'intervalDays', s.interval_days,
         'unitPriceAmount', s.unit_price_amount, 'currency', s.currency,
         'deliveriesCompleted', s.deliveries_completed, 'consecutiveSkips', s.consecutive_skips,
-        'pausedUntil', s.paused_until, 'activeDiscount', jsonb(s.active_discount),
+        'pausedUntil', s.paused_until, 'activeDiscount', json(s.active_discount),
         'stock', CASE WHEN s.status <> 'canceled' AND r.band <> 'low' THEN (SELECT e.data ->> '$.remainingUnits' FROM events e
           WHERE e.tenant_id = s.tenant_id AND e.subscription_id = s.id AND e.type = 'usage.reported' ORDER BY e.occurred_at DESC LIMIT 1) END,
-        'riskRow', ${RISK_ROW_JSONB}))
+        'riskRow', ${RISK_ROW_JSON}))
         FROM subscriptions s LEFT JOIN risk_features r ON r.tenant_id = s.tenant_id AND r.subscription_id = s.id
-        WHERE s.tenant_id = c.tenant_id AND s.customer_id = c.id),
+        WHERE s.tenant_id = c.tenant_id AND s.customer_id = c.id)),
       -- Only a caller with a live subscription at risk gets offers. The check walks rows the line
       -- above just read (in cache); the saves would be another index's pages on every lookup.
       'saves', CASE WHEN EXISTS (SELECT 1 FROM subscriptions s JOIN risk_features r ON r.tenant_id = s.tenant_id AND r.subscription_id = s.id
           WHERE s.tenant_id = c.tenant_id AND s.customer_id = c.id AND s.status <> 'canceled' AND r.band <> 'low')
-        THEN (SELECT jsonb_group_array(jsonb_object('at', f.closed_at, 'offerId', f.offer_id))
-          FROM cancel_flows f WHERE f.tenant_id = c.tenant_id AND f.customer_id = c.id AND f.status = 'saved') ELSE jsonb('[]') END))
-      FROM customers c WHERE c.rowid IN (SELECT rowid FROM customers WHERE tenant_id = ${tenant} AND ${match} LIMIT ${MAX_CANDIDATES + 1})),
-    'offerEngine', ${offerEngineJsonb(tenant, known)}))`;
+        THEN json((SELECT json_group_array(json_object('at', f.closed_at, 'offerId', f.offer_id))
+          FROM cancel_flows f WHERE f.tenant_id = c.tenant_id AND f.customer_id = c.id AND f.status = 'saved')) ELSE json('[]') END))
+      FROM customers c WHERE c.rowid IN (SELECT rowid FROM customers WHERE tenant_id = ${tenant} AND ${match} LIMIT ${MAX_CANDIDATES + 1}))),
+    'offerEngine', json(${offerEngineJson(tenant, known)}))`;
 }
 
 /**

@@ -37,24 +37,25 @@ export async function loadCatalogue(store: TenantStore, at: string): Promise<{ r
   return liveCatalogue(await allOfferRows(store, at));
 }
 
-/** A tenant whose offer engine this process holds, at the version it was read (see `offerEngineJsonb`). */
+/** A tenant whose offer engine this process holds, at the version it was read (see `offerEngineJson`). */
 export type KnownOfferEngine = { tenant: string | Placeholder; version: number | Placeholder };
 
 /**
- * The tenant's offer rows and learned outcomes as one JSONB value (`{ version, offers, outcomes }`),
+ * The tenant's offer rows and learned outcomes as one JSON value (`{ version, offers, outcomes }`),
  * for a read that answers several questions in one statement (the data dip). `offers` is empty for
  * a tenant whose catalogue was never used: `loadCatalogue` seeds it. When the caller already holds
  * this tenant's engine at the current `tenants.offers_version` (`known`), `offers` and `outcomes`
  * are null: the version alone says the held copy is current.
  */
-export function offerEngineJsonb(tenant: SQL, known?: KnownOfferEngine): SQL {
+export function offerEngineJson(tenant: SQL, known?: KnownOfferEngine): SQL {
   const held = known ? sql`(ot.id = ${known.tenant} AND ot.offers_version = ${known.version})` : sql`0`;
-  // JSONB, to nest in a JSONB document (see RISK_ROW_JSONB): no json(…) re-parse at each level.
-  return sql`(SELECT jsonb_object('version', ot.offers_version,
-    'offers', CASE WHEN ${held} THEN NULL ELSE (SELECT jsonb_group_array(jsonb_object('id', o.id, 'definition', jsonb(o.definition), 'createdAt', o.created_at, 'deletedAt', o.deleted_at))
-      FROM offers o WHERE o.tenant_id = ot.id) END,
-    'outcomes', CASE WHEN ${held} THEN NULL ELSE (SELECT jsonb_group_array(jsonb_object('reason', x.reason, 'offerId', x.offer_id, 'accepted', x.accepted, 'declined', x.declined))
-      FROM offer_outcomes x WHERE x.tenant_id = ot.id) END)
+  // A scalar subquery (its value is text: wrap it in json(…) to nest it). json(…) around each inner
+  // subquery for the same reason.
+  return sql`(SELECT json_object('version', ot.offers_version,
+    'offers', CASE WHEN ${held} THEN NULL ELSE json((SELECT json_group_array(json_object('id', o.id, 'definition', json(o.definition), 'createdAt', o.created_at, 'deletedAt', o.deleted_at))
+      FROM offers o WHERE o.tenant_id = ot.id)) END,
+    'outcomes', CASE WHEN ${held} THEN NULL ELSE json((SELECT json_group_array(json_object('reason', x.reason, 'offerId', x.offer_id, 'accepted', x.accepted, 'declined', x.declined))
+      FROM offer_outcomes x WHERE x.tenant_id = ot.id)) END)
     FROM tenants ot WHERE ot.id = ${tenant})`;
 }
 
@@ -66,14 +67,14 @@ export type OfferEngine = { version: number; catalogue: readonly CatalogueOffer[
 const MAX_HELD_ENGINES = 500;
 const heldEngines = new Map<string, OfferEngine>();
 
-/** The engine this process holds for `tenantId`, if any, to pass as `known` to `offerEngineJsonb`. */
+/** The engine this process holds for `tenantId`, if any, to pass as `known` to `offerEngineJson`. */
 export function heldOfferEngine(tenantId: string | undefined): { tenant: string; version: number } | null {
   const held = tenantId === undefined ? undefined : heldEngines.get(tenantId);
   return held ? { tenant: tenantId!, version: held.version } : null;
 }
 
 /**
- * The tenant's engine at the version `offerEngineJsonb` reported: parsed from the JSON when it came
+ * The tenant's engine at the version `offerEngineJson` reported: parsed from the JSON when it came
  * with the rows (and then held for the next request), else the held copy — null if that copy has
  * meanwhile moved to another version (the caller then reads the engine itself).
  */

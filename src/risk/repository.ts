@@ -34,31 +34,27 @@ export async function activeModel(store: TenantStore): Promise<RiskModel> {
   return row ? modelFrom(row.model) : DEFAULT_MODEL;
 }
 
-/**
- * A risk_features row (alias `r`) as a JSONB object with the row's field names; NULL when absent.
- * Documents are built in JSONB and turned into text once, at the top: a JSON text crossing a
- * subquery loses its subtype and json() would parse it again at every level; a JSONB value does not.
- */
-export const RISK_ROW_JSONB = sql`CASE WHEN r.subscription_id IS NULL THEN NULL ELSE jsonb_object(
+/** A risk_features row (alias `r`) as a JSON object with the row's field names; NULL when absent. */
+export const RISK_ROW_JSON = sql`CASE WHEN r.subscription_id IS NULL THEN NULL ELSE json_object(
   'subscriptionId', r.subscription_id, 'customerId', r.customer_id, 'probability', r.probability,
-  'score', r.score, 'band', r.band, 'drivers', jsonb(r.drivers), 'flags', jsonb(r.flags),
+  'score', r.score, 'band', r.band, 'drivers', json(r.drivers), 'flags', json(r.flags),
   'revenueAtRisk', r.revenue_at_risk, 'currency', r.currency, 'modelVersion', r.model_version, 'computedAt', r.computed_at) END`;
 
 /** One JSON value: the subscription (what scoring needs) and its risk row. Can ride with the key check. */
 export function subscriptionRiskDocument(tenant: SQL, subscriptionId: string | Placeholder): SQL {
-  return sql`SELECT json(jsonb_object('sub', jsonb_object('id', s.id, 'customerId', s.customer_id, 'status', s.status,
+  return sql`SELECT json_object('sub', json_object('id', s.id, 'customerId', s.customer_id, 'status', s.status,
       'quantity', s.quantity, 'intervalDays', s.interval_days, 'nextDeliveryOn', s.next_delivery_on,
       'unitPriceAmount', s.unit_price_amount, 'startedAt', s.started_at, 'deliveriesCompleted', s.deliveries_completed,
-      'activeDiscount', jsonb(s.active_discount), 'currency', s.currency), 'risk', ${RISK_ROW_JSONB}))
+      'activeDiscount', json(s.active_discount), 'currency', s.currency), 'risk', ${RISK_ROW_JSON})
     FROM subscriptions s LEFT JOIN risk_features r ON r.tenant_id = s.tenant_id AND r.subscription_id = s.id
     WHERE s.tenant_id = ${tenant} AND s.id = ${subscriptionId}`;
 }
 
 /** One JSON value: whether the customer exists, and each subscription's status and risk row. */
 export function customerRiskDocument(tenant: SQL, customerId: string | Placeholder): SQL {
-  return sql`SELECT json(jsonb_object(
+  return sql`SELECT json_object(
       'exists', EXISTS (SELECT 1 FROM customers c WHERE c.tenant_id = ${tenant} AND c.id = ${customerId}),
-      'rows', (SELECT jsonb_group_array(jsonb_object('status', s.status, 'risk', ${RISK_ROW_JSONB}))
+      'rows', json((SELECT json_group_array(json_object('status', s.status, 'risk', ${RISK_ROW_JSON}))
         FROM subscriptions s JOIN risk_features r ON r.tenant_id = s.tenant_id AND r.subscription_id = s.id
         WHERE s.tenant_id = ${tenant} AND s.customer_id = ${customerId} ORDER BY s.id)))`;
 }
