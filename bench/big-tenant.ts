@@ -16,7 +16,7 @@ import { createTenant, issueKey } from "../src/tenants/keys";
 
 export const BIG_TENANT_ID = "ten_bench_1m";
 export const BIG_API_KEY = "tsz_bench_OneMillionSubscriptions2026";
-const SEED_VERSION = "v2"; // v2: drivers stored without labels
+const SEED_VERSION = "v3"; // v3: features stored sparse (v2: drivers without labels)
 
 export type BigTenant = { db: Database; subscriptions: number; customers: number; seededSeconds: number | null };
 

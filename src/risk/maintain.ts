@@ -13,7 +13,7 @@ import { localDate } from "../platform/dates";
 import type { TenantStore } from "../platform/tenancy";
 import { resolveSettings } from "../settings/schemas";
 import { enqueueWebhookEvent } from "../webhooks/outbox";
-import { applyEvent, applySignal, emptyFeatures, withPersonHistory, withSubscription, type RiskEvent, type RiskFeatures, type RiskSignal, type SubscriptionFacts } from "./features";
+import { applyEvent, applySignal, emptyFeatures, featuresFrom, storedFeatures, withPersonHistory, withSubscription, type RiskEvent, type RiskFeatures, type RiskSignal, type SubscriptionFacts } from "./features";
 import { riskFlags, type PastSubscription } from "./flags";
 import { DEFAULT_MODEL, score, type RiskBand, type RiskModel, type RiskScore } from "./model";
 
@@ -57,7 +57,7 @@ export function scoreSubscription(
     row: {
       subscriptionId: sub.id,
       customerId: sub.customerId,
-      features: f as unknown as Record<string, unknown>,
+      features: storedFeatures(f),
       probability: s.probability,
       score: s.score,
       band: s.band,
@@ -152,7 +152,7 @@ export function toRow(r: Record<string, unknown>): ScoredRow & { tenantId: strin
       activeDiscount: r.active_discount ? (JSON.parse(r.active_discount as string) as { endsOn: string | null }) : null,
       currency: r.currency as string,
     },
-    features: r.features ? JSON.parse(r.features as string) : null,
+    features: r.features ? featuresFrom(JSON.parse(r.features as string) as Record<string, unknown>) : null,
     band: (r.band as RiskBand | null) ?? null,
     flags: r.flags ? (JSON.parse(r.flags as string) as string[]) : null,
     revenueAtRisk: r.revenue_at_risk === null || r.revenue_at_risk === undefined ? null : Number(r.revenue_at_risk),

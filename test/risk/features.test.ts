@@ -3,6 +3,8 @@ import {
   applyEvent,
   applySignal,
   emptyFeatures,
+  featuresFrom,
+  storedFeatures,
   WINDOW_CAP,
   withPersonHistory,
   withSubscription,
@@ -152,5 +154,39 @@ describe("risk features", () => {
     const row = { ...sub, activeDiscount: null } as unknown as Row;
     const facts: SubscriptionFacts = row; // compile-time check
     expect(withSubscription(emptyFeatures(), facts, "2025-06-01").unitPriceYen).toBe(3980);
+  });
+});
+
+describe("stored features", () => {
+  const busy = (): RiskFeatures => {
+    let f = withSubscription(emptyFeatures(), sub, "2025-06-01");
+    f = applySignal(f, "skip", "2025-05-20");
+    f = applySignal(f, "cancel_flow_abandoned", "2025-05-25");
+    f = applyEvent(f, { type: "survey.answered", occurredAt: "2025-05-30T01:00:00Z", data: { nps: 4 } } as RiskEvent);
+    return withSubscription(f, sub, "2025-06-01");
+  };
+
+  it("keeps only what is not at rest, and reads back the same features", () => {
+    for (const f of [emptyFeatures(), busy()]) {
+      const stored = JSON.parse(JSON.stringify(storedFeatures(f)));
+      expect(featuresFrom(stored)).toEqual(f);
+    }
+    expect(storedFeatures(emptyFeatures())).toEqual({ v: 1 });
+    const stored = storedFeatures(busy());
+    expect(stored).toMatchObject({ skipsLast90d: 1, abandonedCancelFlows: 1, lastNps: 4, recent: { skips: ["2025-05-20"] } });
+    expect(stored).not.toHaveProperty("pausesLast90d");
+    expect(stored).not.toHaveProperty("recent.pauses");
+    expect(JSON.stringify(stored).length).toBeLessThan(JSON.stringify(busy()).length / 2);
+  });
+
+  it("reads a full record stored before as it is", () => {
+    const full = JSON.parse(JSON.stringify(busy()));
+    expect(featuresFrom(full)).toEqual(busy());
+  });
+
+  it("does not share the empty lists between records", () => {
+    const a = featuresFrom({ v: 1 });
+    a.recent.skips.push("2025-01-01");
+    expect(featuresFrom({ v: 1 }).recent.skips).toEqual([]);
   });
 });
