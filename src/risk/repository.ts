@@ -122,30 +122,37 @@ export function atRiskDocument(tenant: SQL, band: RiskBand | undefined, take: nu
     after
       ? [part(b, sql`r.revenue_at_risk = ${after.revenue} AND r.subscription_id > ${after.id}`), part(b, sql`r.revenue_at_risk < ${after.revenue}`)]
       : [part(b, sql`1`)];
-  const all = sql.join((band ? [band] : (["high", "medium", "low"] as const)).flatMap(walks), sql` UNION ALL `);
+  const parts = (band ? [band] : (["high", "medium", "low"] as const)).flatMap(walks);
+  // One walk is already the page; several are merged by one more sort.
+  const page = parts.length === 1 ? parts[0]! : sql`SELECT * FROM (${sql.join(parts, sql` UNION ALL `)}) ORDER BY revenue_at_risk DESC, subscription_id LIMIT ${take}`;
   return sql`SELECT coalesce(group_concat(r.revenue_at_risk || char(31) || r.subscription_id || char(31) || ${AT_RISK_ROW_TEXT}, char(30)), '')
-    FROM (SELECT * FROM (${all}) ORDER BY revenue_at_risk DESC, subscription_id LIMIT ${take}) r`;
+    FROM (${page}) r`;
 }
 
-/** Stored driver text → the same driver labelled, per language (drivers repeat across rows). */
-const labelledDrivers = { ja: new Map<string, string>(), en: new Map<string, string>() };
-const DRIVER_START = '{"code":"';
+/** A row's stored drivers (array text) → the same list labelled, per language (lists repeat across rows). */
+const labelledLists = { ja: new Map<string, string>(), en: new Map<string, string>() };
+const DRIVERS_KEY = '"drivers":[';
 
-/** One stored driver's text labelled in `lang`; null when it is not a stored driver as score() writes it. */
-function labelledDriver(stored: string, lang: Language): string | null {
-  const cache = labelledDrivers[lang];
+/** One row's stored drivers labelled in `lang`; null when they are not drivers as score() writes them. */
+function labelledDriverList(stored: string, lang: Language): string | null {
+  const cache = labelledLists[lang];
   let text = cache.get(stored);
   if (text === undefined) {
-    let d: Record<string, unknown>;
+    let list: unknown;
     try {
-      d = JSON.parse(stored) as Record<string, unknown>;
+      list = JSON.parse(stored);
     } catch {
       return null;
     }
-    const { code, contribution, value } = d;
-    if (!(FEATURE_NAMES as readonly unknown[]).includes(code) || typeof contribution !== "number" || (value !== null && typeof value !== "number") || "label" in d) return null;
-    const driver = { code: code as FeatureName, contribution, value: value as number | null };
-    text = JSON.stringify({ code, label: driverLabel(driver, lang), contribution, value });
+    if (!Array.isArray(list)) return null;
+    const labelled: { code: FeatureName; label: string; contribution: number; value: number | null }[] = [];
+    for (const d of list as Record<string, unknown>[]) {
+      const { code, contribution, value } = d;
+      if (!(FEATURE_NAMES as readonly unknown[]).includes(code) || typeof contribution !== "number" || (value !== null && typeof value !== "number") || "label" in d) return null;
+      const driver = { code: code as FeatureName, contribution, value: value as number | null };
+      labelled.push({ code: driver.code, label: driverLabel(driver, lang), contribution, value: driver.value });
+    }
+    text = JSON.stringify(labelled);
     if (cache.size >= 10_000) cache.clear();
     cache.set(stored, text);
   }
@@ -154,21 +161,22 @@ function labelledDriver(stored: string, lang: Language): string | null {
 
 /**
  * `rows` (AT_RISK_ROW_TEXT, comma-joined) with every driver labelled in `lang`, as toRisk does,
- * in place: the rest of the text is left as SQL wrote it. A driver in another shape (a row stored
- * before labels were dropped) sends the text the long way: parsed, localised, serialised.
+ * in place: the rest of the text is left as SQL wrote it. Drivers in another shape (a row stored
+ * before labels were dropped) send the text the long way: parsed, localised, serialised.
  */
 export function labelDrivers(rows: string, lang: Language): string {
   let out = "";
   let from = 0;
-  for (let at = rows.indexOf(DRIVER_START); at !== -1; at = rows.indexOf(DRIVER_START, from)) {
-    // A stored driver holds no nested object: it ends at the first brace.
-    const end = rows.indexOf("}", at) + 1;
-    const labelled = end > 0 ? labelledDriver(rows.slice(at, end), lang) : null;
+  for (let at = rows.indexOf(DRIVERS_KEY); at !== -1; at = rows.indexOf(DRIVERS_KEY, from)) {
+    // Stored drivers hold no nested list: the list ends at the first bracket.
+    const start = at + DRIVERS_KEY.length - 1;
+    const end = rows.indexOf("]", start) + 1;
+    const labelled = end > 0 ? labelledDriverList(rows.slice(start, end), lang) : null;
     if (labelled === null) {
       const parsed = JSON.parse(`[${rows}]`) as { drivers: Driver[] }[];
       return JSON.stringify(parsed.map((r) => ({ ...r, drivers: localizeDrivers(r.drivers, lang) }))).slice(1, -1);
     }
-    out += rows.slice(from, at) + labelled;
+    out += rows.slice(from, start) + labelled;
     from = end;
   }
   return out + rows.slice(from);
