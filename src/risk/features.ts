@@ -143,9 +143,8 @@ export function storedFeatures(f: RiskFeatures): Record<string, unknown> {
 
 /** A stored record back to the full features: what `storedFeatures` left out is at rest. Full records (stored before) read as they are. */
 export function featuresFrom(stored: Record<string, unknown>): RiskFeatures {
-  const f = { ...emptyFeatures(), ...stored } as RiskFeatures;
-  f.recent = { ...emptyFeatures().recent, ...(stored.recent as Partial<RiskFeatures["recent"]> | undefined) };
-  return f;
+  const empty = emptyFeatures();
+  return { ...empty, ...stored, recent: { ...empty.recent, ...(stored.recent as Partial<RiskFeatures["recent"]> | undefined) } } as RiskFeatures;
 }
 
 /** The part of a stored event the reducers read (a validated `EventInput` fits). */

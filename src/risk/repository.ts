@@ -8,7 +8,7 @@ import { toPage } from "../platform/pagination";
 import type { TenantStore } from "../platform/tenancy";
 import { emptyFeatures } from "./features";
 import { modelFrom, scoreSubscription, type RiskRow, type ScoredSubscription } from "./maintain";
-import { DEFAULT_MODEL, coefficientsPerUnit, driverLabel, FEATURE_INFO, FEATURE_NAMES, localizeDrivers, type Driver, type FeatureName, type RiskBand, type RiskModel } from "./model";
+import { DEFAULT_MODEL, coefficientsPerUnit, FEATURE_INFO, FEATURE_NAMES, localizeDrivers, type Driver, type RiskBand, type RiskModel } from "./model";
 import { buildSamples, type HistoryEvent } from "./samples";
 import { train } from "./train";
 
@@ -133,7 +133,14 @@ export function atRiskDocument(tenant: SQL, band: RiskBand | undefined, take: nu
 const labelledLists = { ja: new Map<string, string>(), en: new Map<string, string>() };
 const DRIVERS_KEY = '"drivers":[';
 
-/** One row's stored drivers labelled in `lang`; null when they are not drivers as score() writes them. */
+/** A driver as score() writes it; a row stored before labels were dropped also has `label`, which localizeDrivers ignores. */
+function isStoredDriver(d: unknown): d is Driver {
+  if (!d || typeof d !== "object") return false;
+  const { code, contribution, value } = d as Record<string, unknown>;
+  return (FEATURE_NAMES as readonly unknown[]).includes(code) && typeof contribution === "number" && (value === null || typeof value === "number");
+}
+
+/** One row's stored drivers labelled in `lang`; null when they are not drivers. */
 function labelledDriverList(stored: string, lang: Language): string | null {
   const cache = labelledLists[lang];
   let text = cache.get(stored);
@@ -144,15 +151,8 @@ function labelledDriverList(stored: string, lang: Language): string | null {
     } catch {
       return null;
     }
-    if (!Array.isArray(list)) return null;
-    const labelled: { code: FeatureName; label: string; contribution: number; value: number | null }[] = [];
-    for (const d of list as Record<string, unknown>[]) {
-      const { code, contribution, value } = d;
-      if (!(FEATURE_NAMES as readonly unknown[]).includes(code) || typeof contribution !== "number" || (value !== null && typeof value !== "number") || "label" in d) return null;
-      const driver = { code: code as FeatureName, contribution, value: value as number | null };
-      labelled.push({ code: driver.code, label: driverLabel(driver, lang), contribution, value: driver.value });
-    }
-    text = JSON.stringify(labelled);
+    if (!Array.isArray(list) || !list.every(isStoredDriver)) return null;
+    text = JSON.stringify(localizeDrivers(list, lang));
     if (cache.size >= 10_000) cache.clear();
     cache.set(stored, text);
   }
@@ -161,8 +161,9 @@ function labelledDriverList(stored: string, lang: Language): string | null {
 
 /**
  * `rows` (AT_RISK_ROW_TEXT, comma-joined) with every driver labelled in `lang`, as toRisk does,
- * in place: the rest of the text is left as SQL wrote it. Drivers in another shape (a row stored
- * before labels were dropped) send the text the long way: parsed, localised, serialised.
+ * in place: the rest of the text is left as SQL wrote it. Anything that does not read as a list of
+ * drivers (an old label holding a bracket, say) sends the text the long way: parsed, localised,
+ * serialised.
  */
 export function labelDrivers(rows: string, lang: Language): string {
   let out = "";

@@ -37,6 +37,12 @@ describe("at-risk page text", () => {
     expect(parsed[0].drivers).toEqual(localizeDrivers(fresh, "en"));
   });
 
+  it("takes the long way when a row's drivers do not read as a list (an old label holding a bracket)", () => {
+    const old = fresh.map((d) => ({ code: d.code, label: { ja: "古い]", en: "old]" }, contribution: d.contribution, value: d.value }));
+    const parsed = JSON.parse(`[${labelDrivers([row("S-1", old), row("S-2", fresh)].join(","), "ja")}]`);
+    expect(parsed.map((r: { drivers: unknown }) => r.drivers)).toEqual([localizeDrivers(fresh, "ja"), localizeDrivers(fresh, "ja")]);
+  });
+
   it("leaves an empty page empty", () => {
     expect(labelDrivers("", "ja")).toBe("");
   });
