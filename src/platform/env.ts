@@ -5,6 +5,20 @@ import type { TenantStore } from "./tenancy";
 export const SCOPES = ["read", "write", "admin"] as const;
 export type Scope = (typeof SCOPES)[number];
 
+/**
+ * Who is calling: the auth layer's kinds of principal. An API key (the merchant's servers), a
+ * customer session (a browser on the shop's my-page, one customer), a console session (an
+ * operator in Tsuzuku's console). Every capability asks the principal, never the header.
+ * (Sessions are being added this round; until then only `key` is produced.)
+ */
+export type Principal =
+  | { kind: "key"; keyId: string }
+  | { kind: "customer"; sessionId: string; customerId: string; subscriptionId: string | null }
+  | { kind: "console"; sessionId: string; operatorId: string; operatorName: string; role: "operator" | "supervisor" };
+
+/** Who made a change, as history and evidence show it. */
+export type Actor = { type: "key" | "operator" | "customer" | "system"; id: string; name?: string };
+
 export type Caller = {
   tenantId: string;
   keyId: string;
