@@ -18,6 +18,9 @@ import { subscriptions } from "../src/db/schema";
 import { DEMO_API_KEY, DEMO_TENANT_ID, seedDemo } from "../src/demo/seed";
 import { addDays, localDate } from "../src/platform/dates";
 
+/** The bench signs nothing it keeps; any 32+ characters do. */
+const BENCH_SECRETS_KEY = "bench-secrets-key-0123456789abcdef-012345";
+
 /**
  * `npm run bench`: the API on Node with the embedded libSQL file, under concurrent load from
  * autocannon on loopback, beside two floors measured in the same run — a bare Hono JSON route and
@@ -32,7 +35,7 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
  * server on `app.fetch`, as src/node.ts serves it; the floors another.
  */
 async function serveWithFloors(database: Database, tenantId: string) {
-  const api = createApp(() => ({ db: database, now: () => new Date() }));
+  const api = createApp(() => ({ db: database, now: () => new Date(), secretsKey: BENCH_SECRETS_KEY }));
   const floors = new Hono();
   floors.get("/floor/json", (c) => c.json({ ok: true }));
   floors.get("/floor/query/:id", async (c) => {
@@ -321,7 +324,7 @@ async function countRoundTrips(): Promise<{ name: string; roundTrips: number }[]
     await migrateDatabase(remote);
     const tenant = await remote.write((tx) => createTenant(tx, { name: "round trips", at: new Date() }));
     const key = await remote.write((tx) => issueKey(tx, { tenantId: tenant.id, name: "rt", scopes: ["read", "write"], at: new Date() }));
-    const app = createApp(() => ({ db: remote, now: () => new Date() }));
+    const app = createApp(() => ({ db: remote, now: () => new Date(), secretsKey: BENCH_SECRETS_KEY }));
     const call = (method: string, path: string, body?: unknown) =>
       app.request(path, { method, headers: { authorization: `Bearer ${key.secret}`, "content-type": "application/json" }, body: body ? JSON.stringify(body) : undefined });
     await call("PUT", "/v1/customers/RT-1", { name: "往復 計測", phone: "090-7777-0001" });

@@ -1,3 +1,4 @@
+import { nodeConfig } from "../src/config";
 import { spawn } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { createServer } from "node:net";
@@ -40,7 +41,7 @@ if (row?.n === 0) await seedDemo(db, { now: new Date() });
 db.client.close();
 console.log(`sqld on ${url}; demo key: ${DEMO_API_KEY}`);
 
-const wrangler = spawn(resolve("node_modules/.bin/wrangler"), ["dev", "--var", `DATABASE_URL:${url}`, "--port", process.env.PORT ?? "8787", "--ip", "127.0.0.1"], {
+const wrangler = spawn(resolve("node_modules/.bin/wrangler"), ["dev", "--var", `DATABASE_URL:${url}`, "--var", `SECRETS_KEY:${devSecretsKey()}`, "--port", process.env.PORT ?? "8787", "--ip", "127.0.0.1"], {
   stdio: "inherit",
   env: { ...process.env, WRANGLER_SEND_METRICS: "false" }, // no network here for telemetry
 });
@@ -54,3 +55,8 @@ wrangler.on("exit", (code) => {
   sqld.kill();
   process.exit(code ?? 0);
 });
+
+/** The same key file `npm start` keeps beside an embedded database, here beside ./data/sqld. */
+function devSecretsKey(): string {
+  return process.env.SECRETS_KEY ?? nodeConfig({ ...process.env, DATABASE_URL: "file:./data/sqld/dev.db" }).secretsKey();
+}

@@ -1,4 +1,8 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { DEFAULT_DATABASE_URL } from "./db/node";
+import { checkSecretsKey } from "./platform/secrets";
 
 /** Node runtime configuration, from the environment ("Operating it" in the API contract). */
 export function nodeConfig(env: NodeJS.ProcessEnv = process.env) {
@@ -10,7 +14,28 @@ export function nodeConfig(env: NodeJS.ProcessEnv = process.env) {
     host: env.HOST ?? "127.0.0.1",
     databaseUrl,
     databaseAuthToken: env.DATABASE_AUTH_TOKEN || undefined,
+    secretsKey: () => secretsKeyFor(databaseUrl, env.SECRETS_KEY),
     /** Demo data by default only for the embedded file; `SEED_DEMO=1` or `0` decides explicitly. */
     seedDemo: env.SEED_DEMO !== undefined ? env.SEED_DEMO === "1" || env.SEED_DEMO === "true" : databaseUrl.startsWith("file:"),
   };
+}
+
+/**
+ * `SECRETS_KEY` from the environment; for an embedded database without one, a random key kept in
+ * `secrets.key` beside the database file (mode 0600, created on first start), so `npm start` needs
+ * nothing else. A libSQL server (Turso) needs SECRETS_KEY set: its data outlives any local file.
+ */
+function secretsKeyFor(databaseUrl: string, fromEnv: string | undefined): string {
+  if (fromEnv) return checkSecretsKey(fromEnv);
+  const path = databaseUrl.startsWith("file:") ? databaseUrl.slice("file:".length).replace(/\?.*$/, "") : "";
+  if (!path || path === ":memory:") {
+    if (path === ":memory:") return randomBytes(32).toString("base64url");
+    throw new Error("SECRETS_KEY must be set when DATABASE_URL is a libSQL server (e.g. `openssl rand -base64 32`).");
+  }
+  const file = join(dirname(resolve(path)), "secrets.key");
+  if (!existsSync(file)) {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, randomBytes(32).toString("base64url"), { mode: 0o600, flag: "wx" });
+  }
+  return checkSecretsKey(readFileSync(file, "utf8").trim());
 }

@@ -32,7 +32,8 @@ if (config.seedDemo) {
   }
 }
 
-const app = createApp(() => ({ db, now: () => new Date() }));
+const services = { db, now: () => new Date(), secretsKey: config.secretsKey() };
+const app = createApp(() => services);
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
   const base = `http://${info.address === "::1" ? "[::1]" : info.address}:${info.port}`;
   console.log(`Tsuzuku API on ${base}  (database ${config.databaseUrl})`);

@@ -4,6 +4,7 @@ import { createApp } from "./app";
 import { createDatabase, DEFAULT_DATABASE_TIMEOUT_MS, fetchWithTimeout } from "./db/client";
 import { runMaintenance } from "./maintenance";
 import type { Services } from "./platform/env";
+import { checkSecretsKey } from "./platform/secrets";
 import { dispatchDueWebhooks } from "./webhooks/dispatcher";
 
 /** Worker bindings: the libSQL server (Turso in production) as a var and a secret. */
@@ -12,6 +13,8 @@ export type WorkerEnv = {
   DATABASE_AUTH_TOKEN?: string;
   /** Milliseconds one database call may take (default 10,000). */
   DATABASE_TIMEOUT_MS?: string;
+  /** The root secret (`npx wrangler secret put SECRETS_KEY`), at least 32 random characters. */
+  SECRETS_KEY?: string;
 };
 
 // workerd binds I/O (fetch responses, promises settled by I/O) to the request that started it, so
@@ -21,7 +24,7 @@ function newServices(env: WorkerEnv): Services {
   if (!env.DATABASE_URL) throw new Error("DATABASE_URL is not configured for this Worker");
   const timeoutMs = Number(env.DATABASE_TIMEOUT_MS) || DEFAULT_DATABASE_TIMEOUT_MS;
   const client = createClient({ url: env.DATABASE_URL, authToken: env.DATABASE_AUTH_TOKEN, fetch: fetchWithTimeout(timeoutMs) });
-  return { db: createDatabase(client), now: () => new Date() };
+  return { db: createDatabase(client), now: () => new Date(), secretsKey: checkSecretsKey(env.SECRETS_KEY) };
 }
 
 type RequestEnv = WorkerEnv & { services: Services };

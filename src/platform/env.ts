@@ -32,6 +32,8 @@ export type Services = {
   db: Database;
   /** Injectable clock so tests can pin "now". */
   now: () => Date;
+  /** The root secret (`SECRETS_KEY`); use it only through `deriveKey` in platform/secrets. */
+  secretsKey: string;
 };
 
 /** Read these with `c.get(name)`: Hono's `c.var` copies every variable into a new object on each access. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app";
 import type { Database } from "../../src/db/client";
+import { TEST_SECRETS_KEY } from "../support/harness";
 
 /** A database that fails every call the way a broken driver would, with internals in the message. */
 const brokenDb = new Proxy({} as Database, {
@@ -10,7 +11,7 @@ const brokenDb = new Proxy({} as Database, {
 });
 
 describe("when the database fails", () => {
-  const app = createApp(() => ({ db: brokenDb, now: () => new Date() }));
+  const app = createApp(() => ({ db: brokenDb, now: () => new Date(), secretsKey: TEST_SECRETS_KEY }));
 
   it("an API call answers 500 internal_error that says nothing internal, with the request id", async () => {
     const res = await app.request("/v1/customers/C-1", { headers: { authorization: "Bearer tsz_x", "x-request-id": "req-500" } });
@@ -40,7 +41,7 @@ describe("when the database server stops answering", () => {
     try {
       const port = (silent.address() as { port: number }).port;
       const db = createDatabase(createClient({ url: `http://127.0.0.1:${port}`, fetch: fetchWithTimeout(300) }));
-      const app = createApp(() => ({ db, now: () => new Date() }));
+      const app = createApp(() => ({ db, now: () => new Date(), secretsKey: TEST_SECRETS_KEY }));
       const res = await app.request("/v1/lookup?phone=09012345678", { headers: { authorization: "Bearer tsz_any" } });
       expect(res.status).toBe(503);
       expect(((await res.json()) as { code: string }).code).toBe("database_unavailable");

@@ -1,5 +1,8 @@
 import type { Scope } from "../../src/platform/env";
 
+/** SECRETS_KEY for test apps (the workerd suite binds the same value in vitest.config.ts). */
+export const TEST_SECRETS_KEY = "test-secrets-key-0123456789abcdef-0123456789";
+
 export type Res = { status: number; headers: Headers; text: string; body: any };
 
 export type RequestOptions = {

@@ -6,7 +6,7 @@ import type { Database } from "../../src/db/client";
 import { migrateDatabase, openDatabase } from "../../src/db/node";
 import type { Scope, Services } from "../../src/platform/env";
 import { createTenant, issueKey } from "../../src/tenants/keys";
-import { buildRequest, toRes, type Harness, type TestTenant } from "./harness";
+import { buildRequest, TEST_SECRETS_KEY, toRes, type Harness, type TestTenant } from "./harness";
 
 export type Seen = { method: string; path: string; status: number; code?: string };
 
@@ -25,7 +25,7 @@ export async function nodeHarness(overrides: Partial<Services> = {}): Promise<No
   const db = await openDatabase(`file:${join(dir, "test.db")}`);
   await migrateDatabase(db);
   let pinned: Date | null = null;
-  const services: Services = { db, now: () => pinned ?? new Date(), ...overrides };
+  const services: Services = { db, now: () => pinned ?? new Date(), secretsKey: TEST_SECRETS_KEY, ...overrides };
   const app = createApp(() => services);
   const seen: Seen[] = [];
 
