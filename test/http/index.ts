@@ -12,6 +12,7 @@ import { cancelFlowsSuite } from "./cancel-flows";
 import { riskSuite } from "./risk";
 import { lookupSuite } from "./lookup";
 import { syncSuite } from "./sync";
+import { metricsSuite } from "./metrics";
 
 /** The HTTP suite both runtimes run: Node on an embedded file, workerd on sqld. */
 export function httpSuite(h: () => Harness) {
@@ -25,6 +26,7 @@ export function httpSuite(h: () => Harness) {
   eventsSuite(h);
   riskSuite(h);
   lookupSuite(h);
+  metricsSuite(h);
   errorsSuite(h);
   idempotencySuite(h);
   crossTenantSuite(h);
