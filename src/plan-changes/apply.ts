@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { and, desc, eq, gt } from "drizzle-orm";
 import { planChanges, subscriptions } from "../db/schema";
 import { newId } from "../platform/crypto";
 import { localDate } from "../platform/dates";
@@ -9,7 +9,7 @@ import type { TenantSettings } from "../settings/schemas";
 import { getSubscription, toSubscription, type SubscriptionRow } from "../subscriptions/repository";
 import { refreshRisk } from "../risk/maintain";
 import { enqueueWebhookEvent } from "../webhooks/outbox";
-import { decide, type Plan, type PlanRequest } from "./rules";
+import { decide, skipRunAfterDelivery, type Plan, type PlanRequest } from "./rules";
 
 export type ChangeContext = {
   channel: string;
@@ -83,4 +83,24 @@ export async function applyPlanChange(store: TenantStore, subscriptionId: string
     await refreshRisk(s, subscriptionId, at, request.type === "skip" || request.type === "pause" ? request.type : undefined);
     return result;
   });
+}
+
+/**
+ * A delivery of the subscription shipped at `shippedAt` (a `delivery.completed` event): ends its
+ * run of consecutive skips unless the report is of a delivery from before the latest skip. The run
+ * is an internal counter, not part of the plan, so the version does not move.
+ */
+export async function noteDeliveryShipped(s: TenantStore, subscriptionId: string, shippedAt: string): Promise<void> {
+  const row = await s.find(subscriptions, eq(subscriptions.id, subscriptionId));
+  if (!row || row.consecutiveSkips === 0) return;
+  const [last] = await s.q
+    .select({ at: planChanges.createdAt })
+    .from(planChanges)
+    .where(s.owns(planChanges, eq(planChanges.subscriptionId, subscriptionId), eq(planChanges.type, "skip")))
+    .orderBy(desc(planChanges.createdAt))
+    .limit(1);
+  const skips = skipRunAfterDelivery(row.consecutiveSkips, last?.at ?? null, shippedAt);
+  if (skips !== row.consecutiveSkips) {
+    await s.update(subscriptions, { consecutiveSkips: skips }, and(eq(subscriptions.id, subscriptionId), gt(subscriptions.consecutiveSkips, 0)));
+  }
 }

@@ -38,6 +38,44 @@ export function firstChangeableDate(today: string, settings: TenantSettings): st
   return addDays(today, settings.changeCutoffDays);
 }
 
+/**
+ * The skip limit counts deliveries skipped in a row; a delivery that ships ends the run. A sync
+ * that reports more deliveries completed than before says one shipped.
+ */
+export function skipRunAfterSync(consecutiveSkips: number, deliveriesBefore: number, deliveriesAfter: number): number {
+  return deliveriesAfter > deliveriesBefore ? 0 : consecutiveSkips;
+}
+
+/**
+ * The same for a `delivery.completed` event: it ends the run unless it shipped before the run's
+ * latest skip was made (a late-arriving report of an earlier delivery). Instants are RFC 3339,
+ * compared as times, not text.
+ */
+export function skipRunAfterDelivery(consecutiveSkips: number, lastSkipAt: string | null, shippedAt: string): number {
+  if (consecutiveSkips === 0) return 0;
+  return lastSkipAt === null || Date.parse(shippedAt) > Date.parse(lastSkipAt) ? 0 : consecutiveSkips;
+}
+
+/**
+ * Where a pause's length is measured from: the delivery it holds back (the current next delivery)
+ * for an active subscription; for one already paused, the earliest date deliveries could resume
+ * today (today + the cut-off), so extending a pause counts from there.
+ */
+export function pauseStartsOn(plan: Plan, today: string, settings: TenantSettings): string {
+  return plan.status === "active" && plan.nextDeliveryOn !== null ? plan.nextDeliveryOn : firstChangeableDate(today, settings);
+}
+
+/**
+ * The pause rule. A pause's length is the time deliveries are held back beyond the normal
+ * schedule: `resumeOn − the current nextDeliveryOn`, in days (whether asked as `cycles` or as a
+ * date), and may not exceed `maxPauseDays`. Measuring from today instead would count the wait for
+ * the next delivery — which comes anyway — as pause, so a customer every 60 or 90 days could
+ * never pause one delivery. Answers the latest resume date the rule allows.
+ */
+export function latestResumeOn(plan: Plan, today: string, settings: TenantSettings): string {
+  return addDays(pauseStartsOn(plan, today, settings), settings.maxPauseDays);
+}
+
 /** A paused subscription whose resume date has come is active again (pause resumes by itself). */
 export function settle(plan: Plan, today: string): Plan {
   if (plan.status === "paused" && plan.pausedUntil !== null && plan.pausedUntil <= today) {
@@ -91,12 +129,15 @@ export function decide(current: Plan, request: PlanRequest, settings: TenantSett
       if (resumeOn < firstChangeable) {
         return fail("change_window_closed", `Deliveries can resume on ${firstChangeable} at the earliest.`, { firstChangeableDate: firstChangeable });
       }
-      const length = daysBetween(today, resumeOn);
-      if (length > settings.maxPauseDays) {
-        return fail("pause_too_long", `A pause can last at most ${settings.maxPauseDays} days (until ${addDays(today, settings.maxPauseDays)}).`, {
-          maxPauseDays: settings.maxPauseDays,
-          latestResumeOn: addDays(today, settings.maxPauseDays),
-        });
+      const pausedFromOn = pauseStartsOn(plan, today, settings);
+      const pauseDays = daysBetween(pausedFromOn, resumeOn);
+      if (pauseDays > settings.maxPauseDays) {
+        const latest = latestResumeOn(plan, today, settings);
+        return fail(
+          "pause_too_long",
+          `A pause may hold deliveries back at most ${settings.maxPauseDays} days beyond the normal schedule, counted from the next delivery (${pausedFromOn}) to the resume date; this one is ${pauseDays} days. Resume on ${latest} at the latest.`,
+          { maxPauseDays: settings.maxPauseDays, pauseDays, pausedFromOn, latestResumeOn: latest },
+        );
       }
       return { ok: true, plan: { ...plan, status: "paused", pausedUntil: resumeOn, nextDeliveryOn: resumeOn, consecutiveSkips: 0 } };
     }

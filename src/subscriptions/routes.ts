@@ -5,6 +5,7 @@ import { CustomerIdParam } from "../customers/schemas";
 import { ApiError } from "../platform/errors";
 import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse, page, PageQuery } from "../platform/openapi";
 import { decodeCursor, toPage } from "../platform/pagination";
+import { skipRunAfterSync } from "../plan-changes/rules";
 import { refreshPersonRisk, refreshRisk } from "../risk/maintain";
 import { checkIfMatch, etag, IfMatchHeaders } from "../platform/versioning";
 import { findSubscription, getSubscription, toSubscription, type SubscriptionRow } from "./repository";
@@ -92,7 +93,9 @@ export const subscriptionsRouter = domainRouter()
         }
         const changed = SYNCED.some((k) => existing[k] !== (values as Record<string, unknown>)[k]);
         if (!changed) return { row: existing, created: false };
-        const next = { ...values, version: existing.version + 1, updatedAt: at };
+        // A sync that reports a delivery shipped ends the run of consecutive skips.
+        const consecutiveSkips = skipRunAfterSync(existing.consecutiveSkips, existing.deliveriesCompleted, values.deliveriesCompleted);
+        const next = { ...values, consecutiveSkips, version: existing.version + 1, updatedAt: at };
         await s.update(subscriptions, next, eq(subscriptions.id, subscriptionId));
         await refreshRisk(s, subscriptionId, at, undefined, { person: true });
         if (existing.status !== "canceled" && values.status === "canceled") await refreshPersonRisk(s, subscriptionId, b.customerId, at);
