@@ -9,7 +9,7 @@ import type { TenantSettings } from "../settings/schemas";
 import { getSubscription, toSubscription, type SubscriptionRow } from "../subscriptions/repository";
 import { refreshRisk } from "../risk/maintain";
 import { enqueueWebhookEvent } from "../webhooks/outbox";
-import { decide, skipRunAfterDelivery, type Plan, type PlanRequest } from "./rules";
+import { autoResume, decide, skipRunAfterDelivery, type Plan, type PlanRequest } from "./rules";
 
 export type ChangeContext = {
   channel: string;
@@ -55,6 +55,9 @@ export async function applyPlanChange(store: TenantStore, subscriptionId: string
     checkIfMatch(ctx.ifMatch, row.version);
     const today = localDate(ctx.now, ctx.settings.timeZone);
     const decision = decide(planOf(row), request, ctx.settings, today);
+    // A pause whose date had come but that the maintenance job has not resumed yet is resumed by
+    // this change (decide settles it first); the history says so, and where the delivery went.
+    const resumed = autoResume(planOf(row), today, ctx.settings);
     if (!decision.ok) throw new ApiError(decision.violation.code, decision.violation.detail, decision.violation.extra);
     const after = decision.plan;
     const at = ctx.now.toISOString();
@@ -73,7 +76,7 @@ export async function applyPlanChange(store: TenantStore, subscriptionId: string
       keyId: ctx.keyId,
       before: snapshot(planOf(row)),
       after: snapshot(after),
-      source: ctx.source ?? null,
+      source: resumed ? { ...ctx.source, pauseEnded: resumed.note } : (ctx.source ?? null),
       createdAt: at,
     };
     await s.insert(planChanges, change);

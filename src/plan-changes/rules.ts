@@ -34,7 +34,7 @@ export type Decision = { ok: true; plan: Plan } | { ok: false; violation: Violat
 const fail = (code: ErrorCode, detail: string, extra?: Record<string, unknown>): Decision => ({ ok: false, violation: { code, detail, extra } });
 
 /** The earliest delivery date that can still be changed today. */
-export function firstChangeableDate(today: string, settings: TenantSettings): string {
+export function firstChangeableDate(today: string, settings: Pick<TenantSettings, "changeCutoffDays">): string {
   return addDays(today, settings.changeCutoffDays);
 }
 
@@ -76,16 +76,39 @@ export function latestResumeOn(plan: Plan, today: string, settings: TenantSettin
   return addDays(pauseStartsOn(plan, today, settings), settings.maxPauseDays);
 }
 
-/** A paused subscription whose resume date has come is active again (pause resumes by itself). */
-export function settle(plan: Plan, today: string): Plan {
-  if (plan.status === "paused" && plan.pausedUntil !== null && plan.pausedUntil <= today) {
-    return { ...plan, status: "active", pausedUntil: null, nextDeliveryOn: maxDate(plan.nextDeliveryOn ?? plan.pausedUntil, plan.pausedUntil) };
-  }
-  return plan;
+/** Why an automatic resume put the first delivery where it did: kept in the `resume` change's `source`. */
+export type ResumeNote = {
+  reason: "pause_ended";
+  resumeOn: string;
+  /** Present when the first delivery moved from the planned date. */
+  moved?: { from: string; to: string; because: "resumed_late"; resumedOn: string; firstChangeableDate: string };
+};
+
+/**
+ * A paused subscription whose resume date has come is active again (a pause resumes by itself).
+ * On its resume date, the first delivery is the one planned (the resume date, or a later synced
+ * next delivery): the shop has shown that date since the pause began. Resumed later — the
+ * maintenance job was down or late, or a sync brought a pause whose date had passed — the first
+ * delivery is never before today + the cut-off: a date gone by, or one too close to prepare, would
+ * leave a delivery that cannot ship and refuse every change. Null when nothing is due.
+ */
+export function autoResume(plan: Plan, today: string, settings: Pick<TenantSettings, "changeCutoffDays">): { plan: Plan; note: ResumeNote } | null {
+  if (plan.status !== "paused" || plan.pausedUntil === null || plan.pausedUntil > today) return null;
+  const planned = maxDate(plan.nextDeliveryOn ?? plan.pausedUntil, plan.pausedUntil);
+  const earliest = firstChangeableDate(today, settings);
+  const next = today > plan.pausedUntil ? maxDate(planned, earliest) : planned;
+  const note: ResumeNote = { reason: "pause_ended", resumeOn: plan.pausedUntil };
+  if (next !== planned) note.moved = { from: planned, to: next, because: "resumed_late", resumedOn: today, firstChangeableDate: earliest };
+  return { plan: { ...plan, status: "active", pausedUntil: null, nextDeliveryOn: next }, note };
+}
+
+/** The plan as it stands today: a due pause resumed (see {@link autoResume}). */
+export function settle(plan: Plan, today: string, settings: Pick<TenantSettings, "changeCutoffDays">): Plan {
+  return autoResume(plan, today, settings)?.plan ?? plan;
 }
 
 export function decide(current: Plan, request: PlanRequest, settings: TenantSettings, today: string): Decision {
-  const plan = settle(current, today);
+  const plan = settle(current, today, settings);
   if (plan.status === "canceled") {
     return fail("subscription_canceled", "The subscription is canceled; reactivate it before changing the plan.");
   }

@@ -5,7 +5,9 @@ import { CustomerIdParam } from "../customers/schemas";
 import { ApiError } from "../platform/errors";
 import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse, page, PageQuery } from "../platform/openapi";
 import { decodeCursor, toPage } from "../platform/pagination";
-import { skipRunAfterSync } from "../plan-changes/rules";
+import { recordAutoResume } from "../plan-changes/auto-resume";
+import { autoResume, skipRunAfterSync } from "../plan-changes/rules";
+import { localDate } from "../platform/dates";
 import { refreshPersonRisk, refreshRisk } from "../risk/maintain";
 import { checkIfMatch, etag, IfMatchHeaders } from "../platform/versioning";
 import { findSubscription, getSubscription, toSubscription, type SubscriptionRow } from "./repository";
@@ -57,7 +59,8 @@ export const subscriptionsRouter = domainRouter()
       const { subscriptionId } = c.req.valid("param");
       const { "if-match": ifMatch } = c.req.valid("header");
       const b = c.req.valid("json");
-      const at = c.get("services").now().toISOString();
+      const now = c.get("services").now();
+      const at = now.toISOString();
       const { row, created } = await c.get("store").write(async (s) => {
         if (!(await findCustomer(s, b.customerId))) {
           throw new ApiError("unknown_customer", `No customer ${b.customerId}; sync the customer first.`, {
@@ -85,9 +88,21 @@ export const subscriptionsRouter = domainRouter()
           pausedUntil: b.status === "paused" ? (b.pausedUntil ?? null) : null,
           canceledAt: b.status === "canceled" ? (b.canceledAt ?? existing?.canceledAt ?? at) : null,
         } satisfies Partial<SubscriptionRow>;
+        // A pause whose date has already passed is resumed now, as the maintenance job would
+        // (never with a first delivery before today + the cut-off), and recorded as such.
+        const { settings } = c.get("caller");
+        const synced = { ...values };
+        const resumed =
+          values.status === "paused"
+            ? autoResume({ ...values, consecutiveSkips: existing?.consecutiveSkips ?? 0 }, localDate(now, settings.timeZone), settings)
+            : null;
+        if (resumed) Object.assign(values, { status: "active", pausedUntil: null, nextDeliveryOn: resumed.plan.nextDeliveryOn });
+        const recordResume = (before: SubscriptionRow, after: SubscriptionRow) =>
+          resumed ? recordAutoResume(s, { ...before, ...synced }, after, resumed.note, now) : undefined;
         if (!existing) {
           const row = { ...values, id: subscriptionId, version: 1, consecutiveSkips: 0, createdAt: at, updatedAt: at, activeDiscount: null, cancellation: null };
           await s.insert(subscriptions, row);
+          await recordResume({ ...row, tenantId: s.tenantId }, { ...row, tenantId: s.tenantId });
           await refreshRisk(s, subscriptionId, at, undefined, { person: true });
           return { row: { ...row, tenantId: s.tenantId }, created: true };
         }
@@ -97,6 +112,7 @@ export const subscriptionsRouter = domainRouter()
         const consecutiveSkips = skipRunAfterSync(existing.consecutiveSkips, existing.deliveriesCompleted, values.deliveriesCompleted);
         const next = { ...values, consecutiveSkips, version: existing.version + 1, updatedAt: at };
         await s.update(subscriptions, next, eq(subscriptions.id, subscriptionId));
+        await recordResume(existing, { ...existing, ...next });
         await refreshRisk(s, subscriptionId, at, undefined, { person: true });
         if (existing.status !== "canceled" && values.status === "canceled") await refreshPersonRisk(s, subscriptionId, b.customerId, at);
         return { row: { ...existing, ...next }, created: false };

@@ -66,6 +66,24 @@ export function planChangesSuite(h: () => Harness) {
       expect(longer.body.detail).toContain("beyond the normal schedule");
     });
 
+    it("a sync of a pause whose date has passed resumes it with the first delivery at today + the cut-off, and says why (#14.2)", async () => {
+      const resumeOn = addDays(today(), -5);
+      const id = await newSubscription(-5, { status: "paused", pausedUntil: resumeOn });
+      const sub = await h().request("GET", `/v1/subscriptions/${id}`, { key: t.key });
+      expect(sub.body).toMatchObject({ status: "active", pausedUntil: null, nextDeliveryOn: addDays(today(), 3) });
+      const history = await h().request("GET", `/v1/subscriptions/${id}/changes`, { key: t.key });
+      expect(history.body.data).toHaveLength(1);
+      expect(history.body.data[0]).toMatchObject({
+        type: "resume",
+        channel: "system",
+        before: { status: "paused", pausedUntil: resumeOn, nextDeliveryOn: resumeOn },
+        after: { status: "active", nextDeliveryOn: addDays(today(), 3) },
+        source: { reason: "pause_ended", resumeOn, moved: { from: resumeOn, to: addDays(today(), 3), because: "resumed_late", resumedOn: today() } },
+      });
+      // Changes are possible again: the next delivery is outside the cut-off.
+      expect((await post(id, "skip", { count: 1 })).status).toBe(200);
+    });
+
     it("quantity, interval and next delivery change within the rules", async () => {
       const id = await newSubscription(10);
       expect((await post(id, "quantity", { quantity: 2 })).body.subscription.quantity).toBe(2);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { addDays, daysBetween, localDate } from "../../src/platform/dates";
-import { decide, latestResumeOn, settle, skipRunAfterDelivery, skipRunAfterSync, type Plan } from "../../src/plan-changes/rules";
+import { autoResume, decide, latestResumeOn, settle, skipRunAfterDelivery, skipRunAfterSync, type Plan } from "../../src/plan-changes/rules";
 import { DEFAULT_SETTINGS } from "../../src/settings/schemas";
 
 const plan = (over: Partial<Plan> = {}): Plan => ({
@@ -121,8 +121,25 @@ describe("pause", () => {
   });
   it("resumes by itself on the resume date", () => {
     const paused = plan({ status: "paused", pausedUntil: "2027-01-15", nextDeliveryOn: "2027-01-15" });
-    expect(settle(paused, "2027-01-14").status).toBe("paused");
-    expect(settle(paused, "2027-01-15")).toMatchObject({ status: "active", pausedUntil: null, nextDeliveryOn: "2027-01-15" });
+    expect(settle(paused, "2027-01-14", S).status).toBe("paused");
+    expect(settle(paused, "2027-01-15", S)).toMatchObject({ status: "active", pausedUntil: null, nextDeliveryOn: "2027-01-15" });
+    expect(autoResume(paused, "2027-01-15", S)?.note).toEqual({ reason: "pause_ended", resumeOn: "2027-01-15" });
+  });
+  it("resumed late, the first delivery is never before today + the cut-off, and the note says why (#14.2)", () => {
+    const paused = plan({ status: "paused", pausedUntil: "2027-03-01", nextDeliveryOn: "2027-03-01" });
+    expect(autoResume(paused, "2027-03-06", S)).toEqual({
+      plan: { ...paused, status: "active", pausedUntil: null, nextDeliveryOn: "2027-03-09" },
+      note: {
+        reason: "pause_ended",
+        resumeOn: "2027-03-01",
+        moved: { from: "2027-03-01", to: "2027-03-09", because: "resumed_late", resumedOn: "2027-03-06", firstChangeableDate: "2027-03-09" },
+      },
+    });
+    // One day late is late too; a synced next delivery already far enough stays.
+    expect(settle(paused, "2027-03-02", S).nextDeliveryOn).toBe("2027-03-05");
+    expect(settle({ ...paused, nextDeliveryOn: "2027-03-20" }, "2027-03-06", S).nextDeliveryOn).toBe("2027-03-20");
+    // A change made on a due pause before the job ran starts from the moved date.
+    expect(decide(paused, { type: "skip", count: 1 }, S, "2027-03-06")).toMatchObject({ ok: true, plan: { status: "active", nextDeliveryOn: "2027-04-08" } });
   });
 });
 
