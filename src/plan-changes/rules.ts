@@ -107,6 +107,47 @@ export function settle(plan: Plan, today: string, settings: Pick<TenantSettings,
   return autoResume(plan, today, settings)?.plan ?? plan;
 }
 
+/**
+ * Where a reactivated subscription's deliveries start. Cancelled inside the cut-off, its next
+ * delivery still ships and is charged as the final one (`cancellation.finalDeliveryOn`).
+ * Reactivated on or before that date, the subscription continues as if never cancelled: that
+ * delivery stays the next one, and the one after follows one interval later as usual; a different
+ * requested date is refused (that delivery is already being prepared). Otherwise it is a new
+ * start: the requested date or the earliest changeable one, at most
+ * max(maxPauseDays, 2 × interval) days away.
+ */
+export function reactivationStart(
+  canceled: { intervalDays: number; finalDeliveryOn: string | null },
+  today: string,
+  settings: Pick<TenantSettings, "changeCutoffDays" | "maxPauseDays">,
+  requested?: string,
+): { ok: true; nextDeliveryOn: string; asIfNeverCanceled: boolean } | { ok: false; violation: Violation } {
+  const earliest = firstChangeableDate(today, settings);
+  const final = canceled.finalDeliveryOn;
+  if (final !== null && final >= today) {
+    if (requested !== undefined && requested !== final) {
+      return {
+        ok: false,
+        violation: {
+          code: "change_window_closed",
+          detail: `The final delivery on ${final} is already being prepared and stays the next one; reactivate without nextDeliveryOn, then move the one after it.`,
+          extra: { firstChangeableDate: earliest, nextDeliveryOn: final },
+        },
+      };
+    }
+    return { ok: true, nextDeliveryOn: final, asIfNeverCanceled: true };
+  }
+  const next = requested ?? earliest;
+  if (next < earliest) {
+    return { ok: false, violation: { code: "change_window_closed", detail: `The first delivery can be on ${earliest} at the earliest.`, extra: { firstChangeableDate: earliest } } };
+  }
+  const reach = Math.max(settings.maxPauseDays, canceled.intervalDays * 2);
+  if (daysBetween(today, next) > reach) {
+    return { ok: false, violation: { code: "date_out_of_range", detail: "The first delivery is too far away.", extra: { latestDate: addDays(today, reach) } } };
+  }
+  return { ok: true, nextDeliveryOn: next, asIfNeverCanceled: false };
+}
+
 export function decide(current: Plan, request: PlanRequest, settings: TenantSettings, today: string): Decision {
   const plan = settle(current, today, settings);
   if (plan.status === "canceled") {

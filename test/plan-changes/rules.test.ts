@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { addDays, daysBetween, localDate } from "../../src/platform/dates";
-import { autoResume, decide, latestResumeOn, settle, skipRunAfterDelivery, skipRunAfterSync, type Plan } from "../../src/plan-changes/rules";
+import { autoResume, decide, latestResumeOn, reactivationStart, settle, skipRunAfterDelivery, skipRunAfterSync, type Plan } from "../../src/plan-changes/rules";
 import { DEFAULT_SETTINGS } from "../../src/settings/schemas";
 
 const plan = (over: Partial<Plan> = {}): Plan => ({
@@ -140,6 +140,32 @@ describe("pause", () => {
     expect(settle({ ...paused, nextDeliveryOn: "2027-03-20" }, "2027-03-06", S).nextDeliveryOn).toBe("2027-03-20");
     // A change made on a due pause before the job ran starts from the moved date.
     expect(decide(paused, { type: "skip", count: 1 }, S, "2027-03-06")).toMatchObject({ ok: true, plan: { status: "active", nextDeliveryOn: "2027-04-08" } });
+  });
+});
+
+describe("reactivation (#14.3)", () => {
+  const monthly = { intervalDays: 30 };
+  it("before the final delivery ships: as if never cancelled, that delivery stays the next one", () => {
+    // Cancelled inside the cut-off, the 01-27 delivery still ships; reactivated on 01-25.
+    expect(reactivationStart({ ...monthly, finalDeliveryOn: "2027-01-27" }, "2027-01-25", S)).toEqual({ ok: true, nextDeliveryOn: "2027-01-27", asIfNeverCanceled: true });
+    expect(reactivationStart({ ...monthly, finalDeliveryOn: "2027-01-27" }, "2027-01-27", S)).toMatchObject({ nextDeliveryOn: "2027-01-27" });
+    // …and the one after is one interval later, as for any delivery (the plan's rules).
+    const restored = plan({ nextDeliveryOn: "2027-01-27" });
+    expect(decide(restored, { type: "skip", count: 1 }, S, "2027-01-25")).toMatchObject({ ok: false, violation: { code: "change_window_closed" } });
+    expect(addDays("2027-01-27", restored.intervalDays)).toBe("2027-02-26");
+  });
+  it("a different first date while the final delivery is coming is refused; asking for that date is fine", () => {
+    expect(reactivationStart({ ...monthly, finalDeliveryOn: "2027-01-27" }, "2027-01-25", S, "2027-01-28")).toMatchObject({
+      ok: false,
+      violation: { code: "change_window_closed", extra: { nextDeliveryOn: "2027-01-27" } },
+    });
+    expect(reactivationStart({ ...monthly, finalDeliveryOn: "2027-01-27" }, "2027-01-25", S, "2027-01-27").ok).toBe(true);
+  });
+  it("after the final delivery, or with none, a new start at the earliest changeable date or the one asked", () => {
+    expect(reactivationStart({ ...monthly, finalDeliveryOn: "2027-01-27" }, "2027-01-28", S)).toEqual({ ok: true, nextDeliveryOn: "2027-01-31", asIfNeverCanceled: false });
+    expect(reactivationStart({ ...monthly, finalDeliveryOn: null }, "2027-01-25", S)).toEqual({ ok: true, nextDeliveryOn: "2027-01-28", asIfNeverCanceled: false });
+    expect(reactivationStart({ ...monthly, finalDeliveryOn: null }, "2027-01-25", S, "2027-01-26")).toMatchObject({ ok: false, violation: { code: "change_window_closed" } });
+    expect(reactivationStart({ ...monthly, finalDeliveryOn: null }, "2027-01-25", S, "2027-06-01")).toMatchObject({ ok: false, violation: { code: "date_out_of_range" } });
   });
 });
 
