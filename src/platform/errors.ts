@@ -141,6 +141,7 @@ export const MEMBERS = {
   allowedIntervalDays: { schema: z.array(z.number().int()).openapi({ description: "The shop's `allowedIntervalDays` setting." }), example: [14, 21, 30, 45, 60, 90] },
   canceledAt: { schema: z.string().nullable().openapi({ description: "When the subscription was canceled (RFC 3339)." }), example: "2026-11-20T02:00:00.000Z" },
   subscriptionStatus: { schema: z.enum(["active", "paused", "canceled"]).openapi({ description: "The subscription's status now." }), example: "active" },
+  expiresAt: { schema: z.string().openapi({ description: "When the flow expired (RFC 3339)." }), example: "2026-11-21T02:00:00.000Z" },
   flowStatus: { schema: z.string().openapi({ description: "The cancel flow's status now (`saved`, `canceled`, `abandoned`)." }), example: "saved" },
   confirmationNumber: { schema: z.string().nullable().openapi({ description: "The confirmation number of the cancellation that ended the flow." }), example: "CN-20261120-4F7K2Q" },
   reason: { schema: z.string().openapi({ description: "The reason given before (`reason_already_given`), or what history is missing (`insufficient_history`: `too_few_samples`, `too_few_positives`, `too_few_negatives`, `holdout_too_small`)." }), example: "surplus_stock" },
@@ -179,7 +180,7 @@ const DOCS: Record<ErrorCode, ErrorDoc> = {
   subscription_not_canceled: { ja: "定期購入は解約されていません", help: "Only a canceled subscription can be reactivated; this one is `subscriptionStatus`.", members: ["subscriptionStatus"], example: "Only a canceled subscription can be reactivated." },
   cancel_flow_saved: { ja: "この解約フローはオファー受諾で終了しています", help: "The flow ended with an accepted offer. To cancel now, start a new cancel flow and confirm it.", members: ["flowStatus"] },
   cancel_flow_canceled: { ja: "この解約フローは解約確定済みです", help: "The flow already ended with a confirmed cancellation (`confirmationNumber`); nothing more to do.", members: ["flowStatus", "confirmationNumber"] },
-  cancel_flow_expired: { ja: "解約フローの有効期限が切れています", help: "The flow was left open longer than the shop's `cancelFlowTtlHours`. It shows no more offers; confirming still cancels, or start a new flow.", members: ["flowStatus"] },
+  cancel_flow_expired: { ja: "解約フローの有効期限が切れています", help: "The flow was left open longer than the shop's `cancelFlowTtlHours`. It shows no more offers; confirming still cancels, or start a new flow.", members: ["flowStatus", "expiresAt"] },
   reason_already_given: { ja: "この解約フローでは理由がすでに指定されています", help: "A flow takes one reason. Accept the offer shown or confirm the cancellation.", members: ["reason"] },
   no_offer_shown: { ja: "この解約フローではオファーが表示されていません", help: "Nothing to accept: give a reason first (an offer may follow, per the shop's `retentionPolicy`), or confirm the cancellation." },
   offer_not_shown: { ja: "そのオファーはこの解約フローで表示されていません", help: "Only an offer shown in this flow can be accepted; `shownOfferIds` lists them.", members: ["shownOfferIds"] },
@@ -345,9 +346,17 @@ const ProblemBase = {
 
 export const ProblemSchema = z.looseObject(ProblemBase).openapi("Problem", { description: "RFC 9457 problem details." });
 
-/** A problem with the extra members the given codes carry, each documented. */
+/**
+ * The problem a response with these codes sends: `code` is one of them (so a generated client can
+ * narrow on it) and the extra members they carry are typed and described.
+ */
 export function problemSchemaFor(codes: readonly ErrorCode[]) {
   const members = [...new Set(codes.flatMap((c) => DOCS[c].members ?? []))].sort();
-  if (members.length === 0) return ProblemSchema;
-  return z.looseObject({ ...ProblemBase, ...Object.fromEntries(members.map((m) => [m, MEMBERS[m].schema.optional()])) }).openapi({ description: "RFC 9457 problem details with the members the codes listed carry." });
+  return z
+    .looseObject({
+      ...ProblemBase,
+      code: z.enum(codes as [ErrorCode, ...ErrorCode[]]).openapi({ description: "Stable machine-readable error code; see the response's description." }),
+      ...Object.fromEntries(members.map((m) => [m, MEMBERS[m].schema.optional()])),
+    })
+    .openapi({ description: "RFC 9457 problem details (see `Problem`) with the codes and members of this response." });
 }

@@ -47,5 +47,28 @@ export function contractViolations(check: SchemaCheck, method: string, url: stri
   if (!(type in response.content)) return [`${at}: content type ${type} not documented (${Object.keys(response.content).join(", ")})`];
   if (!type.endsWith("json")) return [];
   const pointer = `#/paths/${escape(route.path)}/${method.toLowerCase()}/responses/${res.status}/content/${escape(type)}/schema`;
-  return check(pointer, res.body).map((e) => `${at}: ${e}`);
+  const wrong = check(pointer, res.body).map((e) => `${at}: ${e}`);
+  // A problem's schema is open (RFC 9457 allows extensions), so an extra member the document does
+  // not name would pass the validator unseen: name them here.
+  if (type === "application/problem+json" && res.body && typeof res.body === "object") {
+    const known = propertiesOf(response.content[type]!.schema);
+    for (const key of Object.keys(res.body)) if (!known.has(key)) wrong.push(`${at}: problem member \`${key}\` is not documented`);
+  }
+  return wrong;
+}
+
+function resolve(schema: unknown): Record<string, unknown> {
+  let s = schema as Record<string, unknown>;
+  while (s && typeof s.$ref === "string") {
+    s = (s.$ref as string).slice(2).split("/").reduce<any>((node, k) => node?.[k.replace(/~1/g, "/").replace(/~0/g, "~")], openapi);
+  }
+  return s ?? {};
+}
+
+/** Property names a schema declares, through `$ref` and `allOf`. */
+function propertiesOf(schema: unknown): Set<string> {
+  const s = resolve(schema);
+  const out = new Set(Object.keys((s.properties as object) ?? {}));
+  for (const part of (s.allOf as unknown[]) ?? []) for (const k of propertiesOf(part)) out.add(k);
+  return out;
 }
