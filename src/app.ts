@@ -6,6 +6,7 @@ import { requestId } from "hono/request-id";
 import { customersRouter } from "./customers/routes";
 import { EventInput } from "./events/schemas";
 import { eventsRouter } from "./events/routes";
+import type { DocsOptions } from "./meta/docs";
 import { metaRouter } from "./meta/routes";
 import { authenticate } from "./platform/auth";
 import { isDatabaseTimeout } from "./db/client";
@@ -74,7 +75,7 @@ export const OPENAPI_INFO: Parameters<OpenAPIHono["getOpenAPI31Document"]>[0] = 
  * The whole API as one Hono app. `services` resolves the database and clock per request: Node
  * hands the same ones every time; the Worker builds them from its bindings.
  */
-export function createApp(services: (c: Context<AppEnv>) => Services) {
+export function createApp(services: (c: Context<AppEnv>) => Services, options: { docs?: DocsOptions } = {}) {
   const app = new OpenAPIHono<AppEnv>();
 
   app.use(requestId({ headerName: "X-Request-Id" }));
@@ -105,7 +106,7 @@ export function createApp(services: (c: Context<AppEnv>) => Services) {
   app.openAPIRegistry.register("EventInput", EventInput);
   let built: unknown;
   const document = () => (built ??= normaliseDocument(app.getOpenAPI31Document(OPENAPI_INFO)));
-  app.route("/", metaRouter(document));
+  app.route("/", metaRouter(document, options.docs));
 
   app.notFound((c) => {
     const allowed = methodsFor(app, c.req.path);

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createApp } from "../../src/app";
+import { nodeDocsViewer } from "../../src/meta/viewer-node";
 import type { Database } from "../../src/db/client";
 import { migrateDatabase, openDatabase } from "../../src/db/node";
 import type { Scope, Services } from "../../src/platform/env";
@@ -28,7 +29,7 @@ export async function nodeHarness(overrides: Partial<Services> = {}): Promise<No
   await migrateDatabase(db);
   let pinned: Date | null = null;
   const services: Services = { db, now: () => pinned ?? new Date(), secretsKey: TEST_SECRETS_KEY, ...overrides };
-  const app = createApp(() => services);
+  const app = createApp(() => services, { docs: { viewer: nodeDocsViewer() } });
   const seen: Seen[] = [];
   const check = ajvCheck();
 
