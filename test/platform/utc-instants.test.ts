@@ -37,7 +37,7 @@ describe("instants (#14.5)", () => {
       await exec("UPDATE subscriptions SET started_at = '2026-05-01T10:00:00+09:00', canceled_at = '2026-11-01T23:59:59.5-01:00' WHERE tenant_id = ? AND id = ?", [t.id, s]);
       await exec("UPDATE customers SET created_at = 'garbage' WHERE tenant_id = ? AND id = ?", [t.id, c]);
 
-      const migration = readFileSync(new URL("../../drizzle/0006_utc_instants.sql", import.meta.url), "utf8");
+      const migration = readFileSync(new URL("../../drizzle/0007_utc_instants.sql", import.meta.url), "utf8");
       for (const statement of migration.split("--> statement-breakpoint")) await exec(statement);
 
       const one = async (sql: string) => (await exec(sql, [t.id])).rows[0]!;
