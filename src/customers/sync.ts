@@ -2,6 +2,7 @@ import type { z } from "@hono/zod-openapi";
 import { eq } from "drizzle-orm";
 import { customers } from "../db/schema";
 import { ApiError } from "../platform/errors";
+import { foldAddress, normalizePostalCode } from "../platform/address";
 import { normalizeEmail, normalizePhone } from "../platform/phone";
 import type { TenantStore } from "../platform/tenancy";
 import { findCustomer, type CustomerRow } from "./repository";
@@ -27,6 +28,16 @@ export async function syncCustomer(
       });
     }
   }
+  let postalCode: string | null = null;
+  if (body.postalCode) {
+    postalCode = normalizePostalCode(body.postalCode);
+    if (!postalCode) {
+      throw new ApiError("validation_failed", "The postal code is not seven digits.", {
+        errors: [{ path: "postalCode", message: `Not a Japanese postal code: ${body.postalCode}` }],
+      });
+    }
+  }
+  const address = body.address ? body.address : null;
   const existing = await findCustomer(s, customerId);
   const values = {
     name: body.name ?? null,
@@ -35,6 +46,9 @@ export async function syncCustomer(
     phone,
     locale: body.locale ?? null,
     marketingConsent: body.marketingConsent,
+    postalCode,
+    address,
+    addressKey: address === null ? null : foldAddress(address),
     createdAt: body.createdAt ?? existing?.createdAt ?? at,
     updatedAt: at,
   };

@@ -11,6 +11,8 @@ import { planChangesSuite } from "./plan-changes";
 import { cancelFlowsSuite } from "./cancel-flows";
 import { riskSuite } from "./risk";
 import { lookupSuite } from "./lookup";
+import { customerSessionsSuite } from "./customer-sessions";
+import { corsSuite } from "./cors";
 import { syncSuite } from "./sync";
 import { metricsSuite } from "./metrics";
 
@@ -30,4 +32,6 @@ export function httpSuite(h: () => Harness) {
   errorsSuite(h);
   idempotencySuite(h);
   crossTenantSuite(h);
+  customerSessionsSuite(h);
+  corsSuite(h);
 }
