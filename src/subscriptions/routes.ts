@@ -14,7 +14,7 @@ const tags = ["Subscriptions"];
 
 /** Fields a sync may change; `version` moves only when one of them really changes. */
 const SYNCED: (keyof SubscriptionRow)[] = [
-  "customerId", "productSku", "productName", "productCategory", "quantity", "intervalDays", "nextDeliveryOn",
+  "customerId", "productSku", "productName", "productCategory", "productUnitsPerPackage", "productUnitLabel", "quantity", "intervalDays", "nextDeliveryOn",
   "unitPriceAmount", "currency", "status", "startedAt", "deliveriesCompleted", "commitmentMinDeliveries",
   "commitmentFeeAmount", "commitmentFeeCurrency", "pausedUntil", "canceledAt",
 ];
@@ -35,7 +35,7 @@ export const subscriptionsRouter = domainRouter()
         headers: IdempotencyHeaders.merge(IfMatchHeaders),
         body: jsonBody(UpsertSubscriptionBody, {
           customerId: "C-100245",
-          product: { sku: "AOJIRU-30", name: "国産大麦若葉の青汁 30包", category: "health_food" },
+          product: { sku: "AOJIRU-30", name: "国産大麦若葉の青汁 30包", category: "health_food", unitsPerPackage: 30, unitLabel: "包" },
           quantity: 1,
           intervalDays: 30,
           nextDeliveryOn: "2026-12-05",
@@ -70,6 +70,8 @@ export const subscriptionsRouter = domainRouter()
           productSku: b.product.sku,
           productName: b.product.name,
           productCategory: b.product.category ?? null,
+          productUnitsPerPackage: b.product.unitsPerPackage ?? null,
+          productUnitLabel: b.product.unitLabel ?? null,
           quantity: b.quantity,
           intervalDays: b.intervalDays,
           nextDeliveryOn: b.status === "canceled" ? null : (b.nextDeliveryOn ?? null),

