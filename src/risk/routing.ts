@@ -126,7 +126,7 @@ export function speech(input: SpeechInput, locale: "ja" | "en"): string {
       ? [product ? `次回の${product}のお届けは${when}の予定です。` : null, `次回のお届けは${when}の予定です。`]
       : [input.status === "canceled" ? "定期便はご解約済みです。" : "現在、次回のお届け予定はございません。"];
     const withAction = when && action ? action.ja : "";
-    const stock = withAction && input.stock && input.nextBestAction && STOCK_ACTIONS.has(input.nextBestAction) ? `お手元に${input.stock}ございます。` : "";
+    const stock = withAction && input.stock && input.nextBestAction && STOCK_ACTIONS.has(input.nextBestAction) ? `${input.stock}あります。` : "";
     for (const d of deliveries) if (d && stock) lines.push(greet + d + stock + withAction);
     for (const d of deliveries) if (d && withAction) lines.push(greet + d + withAction);
     for (const d of deliveries) if (d) lines.push(greet + d);
@@ -141,7 +141,7 @@ export function speech(input: SpeechInput, locale: "ja" | "en"): string {
     ? [product ? `Your next ${product} delivery is ${on}.` : null, `Your next delivery is ${on}.`]
     : [input.status === "canceled" ? "Your subscription has been cancelled." : "You have no upcoming delivery scheduled."];
   const withAction = when && action ? ` ${action.en}` : "";
-  const stock = withAction && input.stock && input.nextBestAction && STOCK_ACTIONS.has(input.nextBestAction) ? ` By our records you have ${input.stock}.` : "";
+  const stock = withAction && input.stock && input.nextBestAction && STOCK_ACTIONS.has(input.nextBestAction) ? ` You have ${input.stock}.` : "";
   for (const d of deliveries) if (d && stock) lines.push(greet + d + stock + withAction);
   for (const d of deliveries) if (d && withAction) lines.push(greet + d + withAction);
   for (const d of deliveries) if (d) lines.push(greet + d);

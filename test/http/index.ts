@@ -13,6 +13,8 @@ import { riskSuite } from "./risk";
 import { lookupSuite } from "./lookup";
 import { contactSuite } from "./contact";
 import { stockSuite } from "./stock";
+import { syncSuite } from "./sync";
+import { metricsSuite } from "./metrics";
 
 /** The HTTP suite both runtimes run: Node on an embedded file, workerd on sqld. */
 export function httpSuite(h: () => Harness) {
@@ -20,6 +22,7 @@ export function httpSuite(h: () => Harness) {
   authSuite(h);
   customersSuite(h);
   subscriptionsSuite(h);
+  syncSuite(h);
   planChangesSuite(h);
   cancelFlowsSuite(h);
   eventsSuite(h);
@@ -27,6 +30,7 @@ export function httpSuite(h: () => Harness) {
   lookupSuite(h);
   contactSuite(h);
   stockSuite(h);
+  metricsSuite(h);
   errorsSuite(h);
   idempotencySuite(h);
   crossTenantSuite(h);

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { lintCopy } from "../../src/offers/lint";
 import { addDays, localDate } from "../../src/platform/dates";
 import { customerBody, subscriptionBody, uid, type Harness, type TestTenant } from "../support/harness";
 
@@ -56,6 +57,7 @@ export function stockSuite(h: () => Harness) {
       expect(offers.body.data.map((o: { offerId: string }) => o.offerId)).toContain("off_skip_next");
       expect(interval.talkTrack.pitch).toContain("あと約60包、3か月分ほど");
       expect(interval.talkTrack.pitch).toContain("スキップ");
+      expect(lintCopy(interval.talkTrack.pitch)).toEqual([]);
       const en = await h().request("GET", `/v1/subscriptions/${sid}/offers?reason=surplus_stock&channel=operator`, { key: t.key, headers: { "accept-language": "en" } });
       expect(en.body.data.find((o: { offerId: string }) => o.offerId === "off_match_interval").talkTrack.pitch).toContain("about 60 sachets left, about three months");
     });

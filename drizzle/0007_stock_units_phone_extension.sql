@@ -1,6 +1,7 @@
 ALTER TABLE `customers` ADD `phone_extension` text;--> statement-breakpoint
 ALTER TABLE `subscriptions` ADD `product_units_per_package` integer;--> statement-breakpoint
-ALTER TABLE `subscriptions` ADD `product_unit_label` text;--> statement-breakpoint
+ALTER TABLE `subscriptions` ADD `product_unit_label` text;
+--> statement-breakpoint
 -- Backfill (issue #14): e-mails are stored with the domain lower-cased (platform/phone normalizeEmail);
 -- rows synced before keep their local part, and their match key is the whole address lower-cased.
 -- Addresses were already checked without surrounding spaces, so trimming has nothing to do.
