@@ -11,6 +11,7 @@ export function toCustomer(row: CustomerRow) {
     name: row.name,
     email: row.email,
     phone: row.phone,
+    phoneExtension: row.phoneExtension,
     locale: row.locale as "ja" | "en" | null,
     marketingConsent: row.marketingConsent,
     postalCode: row.postalCode,

@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { customers } from "../db/schema";
 import { ApiError } from "../platform/errors";
 import { foldAddress, normalizePostalCode } from "../platform/address";
-import { normalizeEmail, normalizePhone } from "../platform/phone";
+import { normalizeEmail, parsePhone, type ParsedPhone } from "../platform/phone";
 import type { TenantStore } from "../platform/tenancy";
 import { findCustomer, type CustomerRow } from "./repository";
 import type { UpsertCustomerBody } from "./schemas";
@@ -11,7 +11,8 @@ import type { UpsertCustomerBody } from "./schemas";
 /**
  * Creates or replaces one customer from the merchant's cart system, inside the caller's
  * transaction (`PUT /v1/customers/{id}`, the bulk `POST /v1/sync` and `npm run import`). Refuses
- * before writing anything: `validation_failed` for a phone number that is not one.
+ * before writing anything: `validation_failed` for a phone number that is not one. The phone is
+ * stored as E.164 with its extension apart, the e-mail in its normalised form (platform/phone).
  */
 export async function syncCustomer(
   s: TenantStore,
@@ -19,9 +20,9 @@ export async function syncCustomer(
   body: z.output<typeof UpsertCustomerBody>,
   at: string,
 ): Promise<{ row: CustomerRow; created: boolean }> {
-  let phone: string | null = null;
+  let phone: ParsedPhone | null = null;
   if (body.phone) {
-    phone = normalizePhone(body.phone);
+    phone = parsePhone(body.phone);
     if (!phone) {
       throw new ApiError("validation_failed", "The phone number is not a valid number.", {
         errors: [{ path: "phone", message: `Not a valid phone number: ${body.phone}` }],
@@ -38,12 +39,15 @@ export async function syncCustomer(
     }
   }
   const address = body.address ? body.address : null;
+  // The schema has checked that the e-mail address normalises.
+  const email = body.email ? normalizeEmail(body.email) : null;
   const existing = await findCustomer(s, customerId);
   const values = {
     name: body.name ?? null,
-    email: body.email ?? null,
-    emailNormalized: body.email ? normalizeEmail(body.email) : null,
-    phone,
+    email: email?.email ?? null,
+    emailNormalized: email?.key ?? null,
+    phone: phone?.e164 ?? null,
+    phoneExtension: phone ? (phone.extension ?? body.phoneExtension ?? null) : null,
     locale: body.locale ?? null,
     marketingConsent: body.marketingConsent,
     postalCode,

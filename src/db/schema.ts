@@ -46,10 +46,12 @@ export const customers = sqliteTable(
     id: text("id").notNull(),
     name: text("name"),
     email: text("email"),
-    /** Lower-cased, trimmed email used for matching people across records. */
+    /** The match key of `email` (platform/phone normalizeEmail): lower-cased, for finding people across records. */
     emailNormalized: text("email_normalized"),
     /** E.164 */
     phone: text("phone"),
+    /** The phone number's extension (digits), kept apart so `phone` stays E.164. */
+    phoneExtension: text("phone_extension"),
     locale: text("locale"),
     marketingConsent: integer("marketing_consent", { mode: "boolean" }).notNull().default(false),
     /** 郵便番号 as seven digits (no hyphen), when the shop syncs it. */
@@ -96,6 +98,10 @@ export const subscriptions = sqliteTable(
     productSku: text("product_sku").notNull(),
     productName: text("product_name").notNull(),
     productCategory: text("product_category"),
+    /** Units in one package (30 for a box of 30 sachets); null: the package is the unit. */
+    productUnitsPerPackage: integer("product_units_per_package"),
+    /** What a unit is called, as the shop writes it (包, 粒, 本…); null when not given. */
+    productUnitLabel: text("product_unit_label"),
     quantity: integer("quantity").notNull(),
     intervalDays: integer("interval_days").notNull(),
     nextDeliveryOn: text("next_delivery_on"),

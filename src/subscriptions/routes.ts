@@ -28,7 +28,7 @@ export const subscriptionsRouter = domainRouter()
         headers: IdempotencyHeaders.merge(IfMatchHeaders),
         body: jsonBody(UpsertSubscriptionBody, {
           customerId: "C-100245",
-          product: { sku: "AOJIRU-30", name: "国産大麦若葉の青汁 30包", category: "health_food" },
+          product: { sku: "AOJIRU-30", name: "国産大麦若葉の青汁 30包", category: "health_food", unitsPerPackage: 30, unitLabel: "包" },
           quantity: 1,
           intervalDays: 30,
           nextDeliveryOn: "2026-12-05",

@@ -13,6 +13,8 @@ import { riskSuite } from "./risk";
 import { lookupSuite } from "./lookup";
 import { customerSessionsSuite } from "./customer-sessions";
 import { corsSuite } from "./cors";
+import { contactSuite } from "./contact";
+import { stockSuite } from "./stock";
 import { syncSuite } from "./sync";
 import { metricsSuite } from "./metrics";
 
@@ -28,6 +30,8 @@ export function httpSuite(h: () => Harness) {
   eventsSuite(h);
   riskSuite(h);
   lookupSuite(h);
+  contactSuite(h);
+  stockSuite(h);
   metricsSuite(h);
   errorsSuite(h);
   idempotencySuite(h);
