@@ -22,6 +22,7 @@ import { offersRouter } from "./offers/routes";
 import { metricsRouter } from "./metrics/routes";
 import { riskRouter } from "./risk/routes";
 import { lookupRouter } from "./lookup/routes";
+import { portalRouter } from "./portal/routes";
 
 /** Every capability's router; each declares its own full paths. */
 const domains = [
@@ -103,6 +104,7 @@ export function createApp(services: (c: Context<AppEnv>) => Services) {
   app.openAPIRegistry.register("EventInput", EventInput);
   const document = () => app.getOpenAPI31Document(OPENAPI_INFO);
   app.route("/", metaRouter(document));
+  app.route("/", portalRouter((request, c) => app.fetch(request, c.env, executionContext(c))));
 
   app.notFound((c) => {
     const allowed = methodsFor(app, c.req.path);
@@ -135,6 +137,15 @@ export function createApp(services: (c: Context<AppEnv>) => Services) {
 }
 
 export type App = ReturnType<typeof createApp>;
+
+/** The Worker's execution context; Node and `app.request` have none (Hono throws on access). */
+function executionContext(c: Context<AppEnv>) {
+  try {
+    return c.executionCtx;
+  } catch {
+    return undefined;
+  }
+}
 
 /** 415 for a body that is not JSON, before anything parses it. */
 async function requireJsonBody(c: Context<AppEnv>, next: () => Promise<void>) {
