@@ -52,6 +52,9 @@ export const customersRouter = domainRouter()
           phone,
           locale: body.locale ?? null,
           marketingConsent: body.marketingConsent,
+          postalCode: existing?.postalCode ?? null,
+          address: existing?.address ?? null,
+          addressKey: existing?.addressKey ?? null,
           createdAt: body.createdAt ?? existing?.createdAt ?? at,
           updatedAt: at,
         };

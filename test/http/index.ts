@@ -12,6 +12,7 @@ import { cancelFlowsSuite } from "./cancel-flows";
 import { riskSuite } from "./risk";
 import { lookupSuite } from "./lookup";
 import { embedSuite } from "./embed";
+import { customerSessionsSuite } from "./customer-sessions";
 
 /** The HTTP suite both runtimes run: Node on an embedded file, workerd on sqld. */
 export function httpSuite(h: () => Harness) {
@@ -28,4 +29,5 @@ export function httpSuite(h: () => Harness) {
   idempotencySuite(h);
   crossTenantSuite(h);
   embedSuite(h);
+  customerSessionsSuite(h);
 }
