@@ -2,7 +2,7 @@ import { langOf, say, type Lang, type PortalTextKey } from "../../platform/local
 import { actionKey, ApiProblem, callApi, type Call, type Problem } from "./api";
 import { h } from "./dom";
 import { STYLES } from "./styles";
-import type { Canceled, ChangeResult, FlowStarted, Money, Page, PlanOptions, ReasonAnswer, Saved, Subscription } from "./types";
+import type { Canceled, ChangeResult, ExitSurvey, FlowStarted, Money, Page, PlanOptions, ReasonAnswer, Saved, Subscription } from "./types";
 
 type Step =
   | { name: "loading" }
@@ -135,12 +135,13 @@ export class TsuzukuPortal extends HTMLElement {
     this.#step = { name: "loading" };
     this.#render();
     await this.#run(async () => {
-      const focused = this.getAttribute("subscription");
+      // Whose my-page this is comes from the API, not from reading the token.
+      const me = await this.#api<{ customerId: string; subscriptionId: string | null }>({ method: "GET", path: "/v1/customer-sessions/current" });
+      const focused = this.getAttribute("subscription") ?? me.subscriptionId;
       let subs: Subscription[];
       if (focused) subs = [await this.#api<Subscription>({ method: "GET", path: `/v1/subscriptions/${encodeURIComponent(focused)}` })];
       else {
-        const customerId = customerOf(this.getAttribute("session") ?? "");
-        const page = await this.#api<Page<Subscription>>({ method: "GET", path: `/v1/customers/${encodeURIComponent(customerId)}/subscriptions?limit=100` });
+        const page = await this.#api<Page<Subscription>>({ method: "GET", path: `/v1/customers/${encodeURIComponent(me.customerId)}/subscriptions?limit=100` });
         subs = page.data;
       }
       await Promise.all(subs.map((s) => this.#loadOptions(s)));
@@ -230,8 +231,9 @@ export class TsuzukuPortal extends HTMLElement {
         h("dt", {}, this.#t("unitPrice")),
         h("dd", {}, this.#money(sub.unitPrice)),
       ),
-      sub.status === "active" && opts?.remainingSkips !== undefined ? h("p", { class: "note" }, this.#t("remainingSkips", { n: opts.remainingSkips })) : null,
+      sub.status === "active" && opts?.skip.available ? h("p", { class: "note" }, this.#t("remainingSkips", { n: opts.skip.remainingSkips })) : null,
       sub.status !== "canceled" && opts?.firstChangeableDate ? h("p", { class: "note" }, this.#t("firstChangeable", { date: this.#date(opts.firstChangeableDate) })) : null,
+      sub.status === "active" && opts?.skip.refusal ? h("p", { class: "note", id: `${cssId(sub.id)}-skip-rule` }, opts.skip.refusal.detail) : null,
       h("p", { class: "message", role: "alert", part: "message" }),
       sub.status === "canceled" ? null : this.#actions(sub, opts),
     );
@@ -243,7 +245,10 @@ export class TsuzukuPortal extends HTMLElement {
     const out: Node[] = [];
     const buttons = h("div", { class: "actions" });
     if (sub.status === "active") {
-      buttons.append(h("button", { type: "button", part: "skip-button", onclick: () => change("skip", { count: 1 }) }, this.#t("skip")));
+      // Offered even when the rules close it, with the rule beside it: the customer learns why
+      // (the API answers the same refusal), rather than finding the control missing.
+      const rule = opts?.skip.refusal ? `${id}-skip-rule` : undefined;
+      buttons.append(h("button", { type: "button", part: "skip-button", "aria-describedby": rule, onclick: () => change("skip", { count: 1 }) }, this.#t("skip")));
     }
     if (sub.status === "paused") {
       buttons.append(h("button", { type: "button", part: "resume-button", onclick: () => change("resume", {}) }, this.#t("resume")));
@@ -252,45 +257,63 @@ export class TsuzukuPortal extends HTMLElement {
     out.push(buttons);
     if (sub.status !== "active") return out;
 
-    const minDate = opts?.firstChangeableDate;
-    out.push(
-      this.#form(id, "moveDelivery", "date", (form) => change("next-delivery", { date: value(form, "date") }), [
-        this.#field(`${id}-date`, this.#t("newDate"), h("input", { id: `${id}-date`, name: "date", type: "date", required: true, min: minDate, value: sub.nextDeliveryOn ?? "" })),
-      ]),
-    );
-    const intervals = opts?.allowedIntervalDays;
-    out.push(
-      this.#form(id, "changeInterval", "interval", (form) => change("interval", { intervalDays: Number(value(form, "intervalDays")) }), [
-        intervals && intervals.length > 0
-          ? h(
-              "fieldset",
-              {},
-              h("legend", {}, this.#t("interval")),
-              intervals.map((n) =>
-                h("label", { class: "radio" }, h("input", { type: "radio", name: "intervalDays", value: String(n), checked: n === sub.intervalDays, required: true }), this.#t("everyDays", { n })),
-              ),
-            )
-          : this.#field(`${id}-interval`, this.#t("interval"), h("input", { id: `${id}-interval`, name: "intervalDays", type: "number", inputmode: "numeric", min: 1, max: 365, required: true, value: String(sub.intervalDays) })),
-      ]),
-    );
-    const qMin = opts?.quantity?.min ?? opts?.quantityMin ?? 1;
-    const qMax = opts?.quantity?.max ?? opts?.quantityMax ?? 999;
-    out.push(
-      this.#form(id, "changeQuantity", "quantity", (form) => change("quantity", { quantity: Number(value(form, "quantity")) }), [
-        this.#field(
-          `${id}-quantity`,
-          this.#t("newQuantity", { min: qMin, max: qMax }),
-          h("input", { id: `${id}-quantity`, name: "quantity", type: "number", inputmode: "numeric", min: qMin, max: qMax, required: true, value: String(sub.quantity) }),
-        ),
-      ]),
-    );
-    const latest = opts?.latestResumeOn ?? undefined;
-    out.push(
-      this.#form(id, "pause", "pause", (form) => change("pause", { resumeOn: value(form, "resumeOn") }), [
-        this.#field(`${id}-resume`, this.#t("resumeOn"), h("input", { id: `${id}-resume`, name: "resumeOn", type: "date", required: true, min: minDate, max: latest, "aria-describedby": latest ? `${id}-resume-hint` : undefined })),
-        latest ? h("p", { id: `${id}-resume-hint`, class: "note" }, this.#t("latestResumeOn", { date: this.#date(latest) })) : null,
-      ]),
-    );
+    // Only what the rules will accept is offered (plan-options); without them, everything is, and
+    // the API's refusal is shown.
+    const open = (action: { available: boolean } | undefined) => action?.available !== false;
+    if (open(opts?.nextDelivery)) {
+      out.push(
+        this.#form(id, "moveDelivery", "date", (form) => change("next-delivery", { date: value(form, "date") }), [
+          this.#field(
+            `${id}-date`,
+            this.#t("newDate"),
+            h("input", { id: `${id}-date`, name: "date", type: "date", required: true, min: opts?.nextDelivery.earliest ?? opts?.firstChangeableDate, max: opts?.nextDelivery.latest, value: sub.nextDeliveryOn ?? "" }),
+          ),
+        ]),
+      );
+    }
+    const intervals = opts?.interval.allowedIntervalDays;
+    if (open(opts?.interval)) {
+      out.push(
+        this.#form(id, "changeInterval", "interval", (form) => change("interval", { intervalDays: Number(value(form, "intervalDays")) }), [
+          intervals && intervals.length > 0
+            ? h(
+                "fieldset",
+                {},
+                h("legend", {}, this.#t("interval")),
+                intervals.map((n) =>
+                  h("label", { class: "radio" }, h("input", { type: "radio", name: "intervalDays", value: String(n), checked: n === sub.intervalDays, required: true }), this.#t("everyDays", { n })),
+                ),
+              )
+            : this.#field(`${id}-interval`, this.#t("interval"), h("input", { id: `${id}-interval`, name: "intervalDays", type: "number", inputmode: "numeric", min: 1, max: 365, required: true, value: String(sub.intervalDays) })),
+        ]),
+      );
+    }
+    const qMin = opts?.quantity.min ?? 1;
+    const qMax = opts?.quantity.max ?? 999;
+    if (open(opts?.quantity)) {
+      out.push(
+        this.#form(id, "changeQuantity", "quantity", (form) => change("quantity", { quantity: Number(value(form, "quantity")) }), [
+          this.#field(
+            `${id}-quantity`,
+            this.#t("newQuantity", { min: qMin, max: qMax }),
+            h("input", { id: `${id}-quantity`, name: "quantity", type: "number", inputmode: "numeric", min: qMin, max: qMax, required: true, value: String(sub.quantity) }),
+          ),
+        ]),
+      );
+    }
+    const latest = opts?.pause.latestResumeOn;
+    if (open(opts?.pause)) {
+      out.push(
+        this.#form(id, "pause", "pause", (form) => change("pause", { resumeOn: value(form, "resumeOn") }), [
+          this.#field(
+            `${id}-resume`,
+            this.#t("resumeOn"),
+            h("input", { id: `${id}-resume`, name: "resumeOn", type: "date", required: true, min: opts?.pause.earliestResumeOn, max: latest, "aria-describedby": latest ? `${id}-resume-hint` : undefined }),
+          ),
+          latest ? h("p", { id: `${id}-resume-hint`, class: "note" }, this.#t("latestResumeOn", { date: this.#date(latest) })) : null,
+        ]),
+      );
+    }
     return out;
   }
 
@@ -451,6 +474,7 @@ export class TsuzukuPortal extends HTMLElement {
             h("ul", {}, now.charges.map((c) => h("li", {}, `${this.#money(c.amount)} — ${c.basis}`))),
             h("p", {}, `${this.#t("total")}: ${this.#money(now.total)}`),
           ],
+      flow.exitSurvey ? this.#survey(flow.exitSurvey) : null,
       feeRequired
         ? h("label", { class: "check" }, h("input", { type: "checkbox", id: "acknowledge-fee", name: "acknowledgeFee" }), this.#t("acknowledgeFee", { amount: fee ? this.#money(fee) : "" }))
         : null,
@@ -464,13 +488,51 @@ export class TsuzukuPortal extends HTMLElement {
             part: "confirm-cancel",
             onclick: () => {
               const box = this.#main.querySelector<HTMLInputElement>("#acknowledge-fee");
-              this.#confirm(sub, flow, box ? { acknowledgeFee: box.checked } : {}, key);
+              this.#confirm(sub, flow, { ...(box ? { acknowledgeFee: box.checked } : {}), ...this.#surveyAnswers() }, key);
             },
           },
           this.#t("confirmCancel"),
         ),
       ),
     );
+  }
+
+  /**
+   * The exit survey in the confirm step: every question optional, nothing chosen and the
+   * keep-in-touch box unticked until the customer acts; confirming never waits on it.
+   */
+  #survey(survey: ExitSurvey): Node | null {
+    if (survey.questions.length === 0 && !survey.keepInTouch) return null;
+    return h(
+      "fieldset",
+      { class: "survey", "data-survey": "" },
+      h("legend", {}, this.#t("survey")),
+      survey.questions.map((q, i) =>
+        q.kind === "choice" && q.options
+          ? h(
+              "fieldset",
+              { "data-question": q.id },
+              h("legend", {}, q.prompt),
+              q.options.map((o) => h("label", { class: "radio" }, h("input", { type: "radio", name: `survey-${i}`, value: o.code }), o.label)),
+            )
+          : h("div", { class: "field", "data-question": q.id }, h("label", { for: `survey-${i}` }, q.prompt), h("textarea", { id: `survey-${i}`, name: `survey-${i}`, rows: 3, maxlength: 2000 })),
+      ),
+      survey.keepInTouch ? h("label", { class: "check" }, h("input", { type: "checkbox", id: "keep-in-touch" }), survey.keepInTouch.wording) : null,
+    );
+  }
+
+  /** What the customer answered: only questions they answered; keep-in-touch only when ticked. */
+  #surveyAnswers(): { survey?: { questionId: string; answer: string }[]; keepInTouch?: true } {
+    const form = this.#main.querySelector("[data-survey]");
+    if (!form) return {};
+    const survey: { questionId: string; answer: string }[] = [];
+    for (const q of form.querySelectorAll<HTMLElement>("[data-question]")) {
+      const picked = q.querySelector<HTMLInputElement>("input:checked") ?? q.querySelector<HTMLTextAreaElement>("textarea");
+      const answer = picked?.value.trim();
+      if (answer) survey.push({ questionId: q.dataset.question!, answer });
+    }
+    const keep = form.querySelector<HTMLInputElement>("#keep-in-touch")?.checked === true;
+    return { ...(survey.length > 0 ? { survey } : {}), ...(keep ? { keepInTouch: true as const } : {}) };
   }
 
   #confirm(sub: Subscription, flow: FlowStarted, body: Record<string, unknown>, key: string) {
@@ -531,24 +593,6 @@ function value(form: HTMLFormElement, name: string): string {
 /** Merchant ids may hold `.` and `:`; element ids built from them must stay valid selectors. */
 function cssId(id: string): string {
   return id.replace(/[^A-Za-z0-9_-]/g, "_");
-}
-
-/**
- * The customer a session token belongs to, read from its claims (the token is a JWT; the API
- * verifies it, the browser only reads which customer's my-page to show).
- */
-export function customerOf(token: string): string {
-  const payload = token.split(".")[1];
-  if (!payload) throw new ApiProblem({ title: "No session", status: 401, code: "missing_session" });
-  try {
-    const bytes = Uint8Array.from(atob(payload.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
-    const json = JSON.parse(new TextDecoder().decode(bytes));
-    const customer = json.customerId ?? json.cid ?? json.sub;
-    if (typeof customer === "string") return customer;
-  } catch {
-    // fall through
-  }
-  throw new ApiProblem({ title: "Not a session token", status: 401, code: "invalid_session" });
 }
 
 export type { Problem };

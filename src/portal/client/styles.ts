@@ -50,6 +50,7 @@ button {
 button:hover { background: color-mix(in srgb, var(--_brand) 8%, var(--_surface)); }
 button.primary { background: var(--_brand); color: var(--_on-brand); }
 :focus-visible { outline: 3px solid var(--_focus); outline-offset: 2px; }
+textarea { font: inherit; width: 100%; padding: .5em; border: 1px solid var(--_border); border-radius: 4px; color: var(--_text); background: var(--_surface); }
 input { font: inherit; min-height: 44px; padding: .25em .5em; border: 1px solid var(--_border); border-radius: 4px; color: var(--_text); background: var(--_surface); max-width: 100%; }
 input[type="checkbox"], input[type="radio"] { min-height: 0; width: 1.25em; height: 1.25em; margin: 0 .5em 0 0; vertical-align: -.2em; accent-color: var(--_brand); }
 label { display: inline-block; }

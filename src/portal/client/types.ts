@@ -18,16 +18,19 @@ export type Subscription = {
   pausedUntil: string | null;
 };
 
+/** Why an action is closed, as a request would be refused: the API's code and detail. */
+export type Refusal = { code: string; detail: string } | null;
+type Action = { available: boolean; refusal: Refusal };
+
 /** What the shop's rules allow for one subscription (GET /v1/subscriptions/{id}/plan-options). */
 export type PlanOptions = {
-  allowedIntervalDays?: number[];
-  quantity?: { min: number; max: number };
-  quantityMin?: number;
-  quantityMax?: number;
-  remainingSkips?: number;
-  firstChangeableDate?: string;
-  latestResumeOn?: string | null;
-  maxPauseDays?: number;
+  firstChangeableDate: string;
+  skip: Action & { remainingSkips: number };
+  nextDelivery: Action & { earliest: string; latest: string };
+  interval: Action & { allowedIntervalDays: number[] };
+  quantity: Action & { min: number; max: number };
+  pause: Action & { earliestResumeOn: string; latestResumeOn: string };
+  resume: Action;
 };
 
 export type Reason = { code: string; label: string; followUpHint: string };
@@ -41,6 +44,13 @@ export type FlowStarted = {
   commitment: { earlyCancellationFee: Money | null; feeAppliesIfCanceledNow: boolean; acknowledgeFeeRequired: boolean; basis: string | null } | null;
   ifCanceledNow: { effectiveOn: string; nextDelivery: { on: string; stopped: boolean } | null; charges: Charge[]; total: Money; cutoffRule: string };
   retentionPolicy: string;
+  /** The shop's exit survey and keep-in-touch question (win-back), when the API offers them. */
+  exitSurvey?: ExitSurvey;
+};
+
+export type ExitSurvey = {
+  questions: { id: string; kind: "choice" | "text"; prompt: string; options?: { code: string; label: string }[] }[];
+  keepInTouch?: { wording: string };
 };
 
 export type Offer = { offerId: string; type: string; title: string; description: string };
