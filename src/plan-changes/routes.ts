@@ -8,9 +8,10 @@ import { decodeCursor, toPage } from "../platform/pagination";
 import { etag, IfMatchHeaders } from "../platform/versioning";
 import { getSubscription } from "../subscriptions/repository";
 import { SubscriptionIdParam } from "../subscriptions/schemas";
-import { applyPlanChange, toChange } from "./apply";
-import type { PlanRequest } from "./rules";
-import { Change, ChangeResult, IntervalBody, NextDeliveryBody, PauseBody, QuantityBody, ResumeBody, SkipBody } from "./schemas";
+import { applyPlanChange, planOf, toChange } from "./apply";
+import { planOptions, type PlanRequest } from "./rules";
+import { Change, ChangeResult, IntervalBody, NextDeliveryBody, PauseBody, PlanOptions, QuantityBody, ResumeBody, SkipBody } from "./schemas";
+import { localDate } from "../platform/dates";
 
 const tags = ["Plan changes"];
 const COMMON_ERRORS: ErrorCode[] = ["subscription_not_found", "version_conflict", "subscription_canceled"];
@@ -54,6 +55,30 @@ async function change(c: Context<AppEnv>, subscriptionId: string, channel: strin
 }
 
 export const planChangesRouter = domainRouter()
+  .openapi(
+    apiRoute({
+      method: "get",
+      path: "/v1/subscriptions/{subscriptionId}/plan-options",
+      operationId: "getPlanOptions",
+      customer: true,
+      tags,
+      scope: "read",
+      summary: "What the shop's rules allow for this subscription today",
+      description:
+        "For a my-page that offers only what will be accepted: the allowed intervals, the quantity range, the skips remaining, the first changeable date (cut-off), the dates the next delivery can move to and the pause limit — and for each action whether it is open now or the rule (code and detail) that closes it, exactly as a request would be answered.",
+      request: { params: SubscriptionIdParam },
+      errors: ["subscription_not_found"],
+      responses: { 200: jsonResponse(PlanOptions, "The options") },
+    }),
+    async (c) => {
+      const { subscriptionId } = c.req.valid("param");
+      const row = await getSubscription(c.get("store"), subscriptionId);
+      const settings = c.get("caller").settings;
+      const options = planOptions(planOf(row), settings, localDate(c.get("services").now(), settings.timeZone));
+      c.header("ETag", etag(row.version));
+      return c.json({ subscriptionId, version: row.version, ...options }, 200);
+    },
+  )
   .openapi(
     planRoute("skip", "skipDeliveries", "Skip the next delivery", "Skips the next `count` deliveries; the next delivery moves by `count` intervals.", SkipBody, { count: 1, channel: "web" }, [
       "change_window_closed",

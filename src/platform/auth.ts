@@ -7,6 +7,7 @@ import { resolveSettings, type TenantSettings } from "../settings/schemas";
 import { sha256Hex, timingSafeEqual } from "./crypto";
 import type { AppEnv, Caller, Principal, Scope } from "./env";
 import { ApiError } from "./errors";
+import { isForeignOrigin } from "./cors";
 import { looksLikeJwt, verifySessionToken } from "./session-tokens";
 import { TenantStore } from "./tenancy";
 
@@ -107,6 +108,13 @@ const apiKeyPrincipal: PrincipalResolver = {
   kind: "key",
   accepts: (_c, bearer) => bearer !== null && !looksLikeJwt(bearer),
   async resolve(c, secret) {
+    // A page elsewhere sent a secret key: refuse before looking it up, and say what to do instead.
+    if (isForeignOrigin(c)) {
+      throw new ApiError(
+        "api_key_in_browser",
+        "API keys are secrets of your whole shop and must stay on your server. Mint a customer session on your server (POST /v1/customer-sessions) and use its token in the browser.",
+      );
+    }
     const hash = await hashOf(secret!);
     const { db, now } = c.get("services");
     // Hand-written and run on the client directly: this statement is on every request's path.

@@ -164,8 +164,29 @@ export function customerSessionsSuite(h: () => Harness) {
           }
         }
       }
-      expect(allowed).toBeGreaterThanOrEqual(14);
+      expect(allowed).toBeGreaterThanOrEqual(16);
       expect((await h().request("GET", `/v1/subscriptions/${b.sub}`, { key: t.key })).text).toBe(before);
+    });
+
+    it("reads what the shop's rules allow (plan-options), and the answers to real requests agree", async () => {
+      const soon = await newSubscription(a.customerId, { nextDeliveryOn: addDays(today(), 1) });
+      const session = (await mint({ customerId: a.customerId, subscriptionId: soon })).body.token;
+      const res = await h().request("GET", `/v1/subscriptions/${soon}/plan-options`, { key: session });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({
+        subscriptionId: soon,
+        version: 1,
+        firstChangeableDate: addDays(today(), 3),
+        nextDeliveryChangeable: false,
+        interval: { available: true, allowedIntervalDays: [14, 21, 30, 45, 60, 90] },
+        quantity: { min: 1, max: 10 },
+        skip: { available: false, remainingSkips: 2, refusal: { code: "change_window_closed" } },
+      });
+      const skip = await h().request("POST", `/v1/subscriptions/${soon}/skip`, { key: session, body: { count: 1 } });
+      expect(skip.body.code).toBe(res.body.skip.refusal.code);
+      const open = await h().request("GET", `/v1/subscriptions/${a.sub}/plan-options`, { key: token });
+      expect(open.body.skip.available).toBe(true);
+      expect((await h().request("GET", `/v1/subscriptions/${b.sub}/plan-options`, { key: token })).status).toBe(404);
     });
 
     it("a session for one subscription reaches only that one", async () => {

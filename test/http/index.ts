@@ -13,6 +13,7 @@ import { riskSuite } from "./risk";
 import { lookupSuite } from "./lookup";
 import { embedSuite } from "./embed";
 import { customerSessionsSuite } from "./customer-sessions";
+import { corsSuite } from "./cors";
 
 /** The HTTP suite both runtimes run: Node on an embedded file, workerd on sqld. */
 export function httpSuite(h: () => Harness) {
@@ -30,4 +31,5 @@ export function httpSuite(h: () => Harness) {
   crossTenantSuite(h);
   embedSuite(h);
   customerSessionsSuite(h);
+  corsSuite(h);
 }

@@ -24,6 +24,7 @@ async function keyFor(tenantId: string, scopes: Scope[]) {
 }
 
 const h: Harness = {
+  origin: "http://tsuzuku.test",
   async request(method, path, options) {
     return toRes(await exports.default.fetch(buildRequest("http://tsuzuku.test", method, path, options)));
   },
