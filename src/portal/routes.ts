@@ -40,7 +40,8 @@ export function portalRouter(dispatch: Dispatch) {
       return c.body(EMBED_JS, 200, headers);
     })
     .get("/demo/my-page", async (c) => {
-      const lang = langOf(c.req.query("lang") ?? c.req.header("accept-language"));
+      // Japanese first, like the shops it stands for; ?lang=en for English.
+      const lang = langOf(c.req.query("lang") ?? "ja");
       const customerId = await demoCustomer(c, c.req.query("customer"));
       const session = await mintDemoSession(c, dispatch, customerId, lang);
       const other = lang === "ja" ? "en" : "ja";

@@ -395,7 +395,6 @@ export class TsuzukuPortal extends HTMLElement {
   }
 
   #reasonStep(sub: Subscription, flow: FlowStarted): Node[] {
-    const key = actionKey();
     return this.#flowFrame(
       sub,
       "cancelTitle",
@@ -407,7 +406,7 @@ export class TsuzukuPortal extends HTMLElement {
           "div",
           { class: "choices" },
           flow.reasons.map((r) =>
-            h("button", { type: "button", part: "reason", "data-reason": r.code, onclick: () => this.#giveReason(sub, flow, r.code, key) }, r.label),
+            h("button", { type: "button", part: "reason", "data-reason": r.code, onclick: () => this.#giveReason(sub, flow, r.code) }, r.label),
           ),
         ),
       ),
@@ -415,7 +414,8 @@ export class TsuzukuPortal extends HTMLElement {
     );
   }
 
-  #giveReason(sub: Subscription, flow: FlowStarted, reason: string, key: string) {
+  #giveReason(sub: Subscription, flow: FlowStarted, reason: string) {
+    const key = actionKey();
     void this.#run(async () => {
       const answer = await this.#api<ReasonAnswer>({ method: "POST", path: `/v1/cancel-flows/${flow.flowId}/reason`, body: { reason }, idempotencyKey: key });
       if (answer.offers.length > 0) this.#go({ name: "offers", sub, flow, answer }, "h2");
@@ -424,7 +424,6 @@ export class TsuzukuPortal extends HTMLElement {
   }
 
   #offersStep(sub: Subscription, flow: FlowStarted, answer: ReasonAnswer): Node[] {
-    const key = actionKey();
     return this.#flowFrame(
       sub,
       "cancelTitle",
@@ -438,7 +437,7 @@ export class TsuzukuPortal extends HTMLElement {
           h(
             "div",
             { class: "actions" },
-            h("button", { type: "button", part: "accept-offer", "aria-describedby": `offer-${i}`, onclick: () => this.#accept(sub, flow, offer.offerId, key) }, this.#t("acceptOffer")),
+            h("button", { type: "button", part: "accept-offer", "aria-describedby": `offer-${i}`, onclick: () => this.#accept(sub, flow, offer.offerId) }, this.#t("acceptOffer")),
             h("button", { type: "button", part: "continue-cancel", onclick: () => this.#go({ name: "confirm", sub, flow }, "h2") }, this.#t("continueCancel")),
           ),
         ),
@@ -446,7 +445,8 @@ export class TsuzukuPortal extends HTMLElement {
     );
   }
 
-  #accept(sub: Subscription, flow: FlowStarted, offerId: string, key: string) {
+  #accept(sub: Subscription, flow: FlowStarted, offerId: string) {
+    const key = actionKey();
     void this.#run(async () => {
       const saved = await this.#api<Saved>({ method: "POST", path: `/v1/cancel-flows/${flow.flowId}/accept`, body: { offerId }, idempotencyKey: key });
       this.#replace(saved.subscription);
@@ -457,7 +457,6 @@ export class TsuzukuPortal extends HTMLElement {
   }
 
   #confirmStep(sub: Subscription, flow: FlowStarted): Node[] {
-    const key = actionKey();
     const now = flow.ifCanceledNow;
     const feeRequired = flow.commitment?.acknowledgeFeeRequired === true;
     const fee = flow.commitment?.earlyCancellationFee ?? now.charges.find((c) => c.type === "early_cancellation_fee")?.amount;
@@ -488,7 +487,7 @@ export class TsuzukuPortal extends HTMLElement {
             part: "confirm-cancel",
             onclick: () => {
               const box = this.#main.querySelector<HTMLInputElement>("#acknowledge-fee");
-              this.#confirm(sub, flow, { ...(box ? { acknowledgeFee: box.checked } : {}), ...this.#surveyAnswers() }, key);
+              this.#confirm(sub, flow, { ...(box ? { acknowledgeFee: box.checked } : {}), ...this.#surveyAnswers() });
             },
           },
           this.#t("confirmCancel"),
@@ -535,9 +534,12 @@ export class TsuzukuPortal extends HTMLElement {
     return { ...(survey.length > 0 ? { survey } : {}), ...(keep ? { keepInTouch: true as const } : {}) };
   }
 
-  #confirm(sub: Subscription, flow: FlowStarted, body: Record<string, unknown>, key: string) {
+  #confirm(sub: Subscription, flow: FlowStarted, body: Record<string, unknown>) {
+    // One key per click: a resumed (session_expired) click sends it again; a new click with
+    // other answers is a new request.
+    const key = actionKey();
     void this.#run(async () => {
-      const canceled = await this.#api<Canceled>({ method: "POST", path: `/v1/cancel-flows/${flow.flowId}/confirm`, body, idempotencyKey: key + (body.acknowledgeFee ? "-ack" : "") });
+      const canceled = await this.#api<Canceled>({ method: "POST", path: `/v1/cancel-flows/${flow.flowId}/confirm`, body, idempotencyKey: key });
       this.#replace(canceled.subscription);
       this.#options.set(sub.id, null);
       this.#emit("tsuzuku:canceled", canceled);
