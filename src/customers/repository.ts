@@ -13,6 +13,8 @@ export function toCustomer(row: CustomerRow) {
     phone: row.phone,
     locale: row.locale as "ja" | "en" | null,
     marketingConsent: row.marketingConsent,
+    postalCode: row.postalCode,
+    address: row.address,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };

@@ -15,6 +15,8 @@ export const Customer = z
     phone: z.string().nullable().openapi({ description: "E.164", example: "+819012345678" }),
     locale: Locale.nullable(),
     marketingConsent: z.boolean().openapi({ description: "Whether win-back contact is allowed." }),
+    postalCode: z.string().nullable().openapi({ description: "Seven digits, no hyphen.", example: "1500041" }),
+    address: z.string().nullable().openapi({ description: "The address line as synced.", example: "東京都渋谷区神南1-2-3 サンハイツ101" }),
     createdAt: Instant,
     updatedAt: Instant,
   })
@@ -32,5 +34,16 @@ export const UpsertCustomerBody = z
     locale: Locale.nullish(),
     createdAt: Instant.optional().openapi({ description: "When the customer joined the shop. Defaults to the first sync." }),
     marketingConsent: z.boolean().optional().default(false),
+    postalCode: z
+      .string()
+      .max(20)
+      .nullish()
+      .openapi({ description: "郵便番号 in any form (150-0041, １５００００４１, 〒150-0041); stored as seven digits. Used by the checkout check.", example: "150-0041" }),
+    address: z
+      .string()
+      .trim()
+      .max(300)
+      .nullish()
+      .openapi({ description: "The address line, one string (prefecture to room). Used by the checkout check, folded for matching.", example: "東京都渋谷区神南1-2-3 サンハイツ101" }),
   })
   .openapi("UpsertCustomer");

@@ -14,6 +14,8 @@ import { lookupSuite } from "./lookup";
 import { embedSuite } from "./embed";
 import { customerSessionsSuite } from "./customer-sessions";
 import { corsSuite } from "./cors";
+import { syncSuite } from "./sync";
+import { metricsSuite } from "./metrics";
 
 /** The HTTP suite both runtimes run: Node on an embedded file, workerd on sqld. */
 export function httpSuite(h: () => Harness) {
@@ -21,11 +23,13 @@ export function httpSuite(h: () => Harness) {
   authSuite(h);
   customersSuite(h);
   subscriptionsSuite(h);
+  syncSuite(h);
   planChangesSuite(h);
   cancelFlowsSuite(h);
   eventsSuite(h);
   riskSuite(h);
   lookupSuite(h);
+  metricsSuite(h);
   errorsSuite(h);
   idempotencySuite(h);
   crossTenantSuite(h);
