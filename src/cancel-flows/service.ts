@@ -379,7 +379,7 @@ export async function reactivate(store: TenantStore, subscriptionId: string, inp
   const at = ctx.now.toISOString();
   return store.write(async (s) => {
     const sub = await getSubscription(s, subscriptionId);
-    if (sub.status !== "canceled") throw new ApiError("subscription_not_canceled", "Only a canceled subscription can be reactivated.", { status: sub.status });
+    if (sub.status !== "canceled") throw new ApiError("subscription_not_canceled", "Only a canceled subscription can be reactivated.", { subscriptionStatus: sub.status });
     const winBack = input.flowId && input.offerId ? await shownWinBack(s, subscriptionId, input.flowId, input.offerId) : null;
     const today = localDate(ctx.now, ctx.settings.timeZone);
     const finalDeliveryOn = sub.cancellation?.finalDeliveryOn ?? null;

@@ -41,7 +41,7 @@ export async function ingestEvents(store: TenantStore, items: unknown[], receive
     }
     const parsed = EventInput.safeParse(item);
     if (!parsed.success) {
-      results[index] = reject(index, id, "validation_failed", "The event is not valid.", fieldErrors(parsed.error.issues, `events.${index}`));
+      results[index] = reject(index, id, "validation_failed", "The event is not valid.", fieldErrors(parsed.error.issues, `events.${index}`, item));
       return;
     }
     valid.push({ index, event: parsed.data });

@@ -8,13 +8,14 @@
  * (src/portal/client) and type-checked there with DOM types, and imported on the server.
  */
 
-export type Lang = "ja" | "en";
+/** The languages the API speaks. */
+export type Language = "ja" | "en";
 
 /** A text in both languages the API speaks. */
-export type Localized = { ja: string; en: string };
+export type Localized = Record<Language, string>;
 
 /** `lang` from any tag (`ja-JP`, `en-US`, …); anything else is Japanese, the shops' default. */
-export function langOf(tag: string | null | undefined): Lang {
+export function langOf(tag: string | null | undefined): Language {
   return tag?.trim().toLowerCase().startsWith("en") ? "en" : "ja";
 }
 
@@ -93,6 +94,6 @@ export const PORTAL_TEXT = {
 export type PortalTextKey = keyof typeof PORTAL_TEXT;
 
 /** The text in `lang` with `{name}` placeholders filled. */
-export function say(key: PortalTextKey, lang: Lang, vars: Record<string, string | number> = {}): string {
+export function say(key: PortalTextKey, lang: Language, vars: Record<string, string | number> = {}): string {
   return PORTAL_TEXT[key][lang].replace(/\{(\w+)\}/g, (all, name: string) => (name in vars ? String(vars[name]) : all));
 }

@@ -8,6 +8,8 @@ import type { Scope } from "../../src/platform/env";
 import { createTenant, issueKey } from "../../src/tenants/keys";
 import worker from "../../src/worker";
 import { httpSuite } from "../http";
+import { cfworkerCheck } from "../support/cfworker";
+import { contractViolations } from "../support/contract";
 import { buildRequest, customerBody, RECEIVER_SECRET, subscriptionBody, toRes, uid, type Harness, type TestTenant } from "../support/harness";
 
 /**
@@ -24,10 +26,15 @@ async function keyFor(tenantId: string, scopes: Scope[]) {
   return key.secret;
 }
 
+const check = cfworkerCheck();
 const h: Harness = {
   origin: "http://tsuzuku.test",
   async request(method, path, options) {
-    return toRes(await exports.default.fetch(buildRequest("http://tsuzuku.test", method, path, options)));
+    const res = await toRes(await exports.default.fetch(buildRequest("http://tsuzuku.test", method, path, options)));
+    // Every answer is held to openapi.json itself, as a partner's validating client would.
+    const wrong = contractViolations(check, method, path, res);
+    if (wrong.length > 0) throw new Error(`The answer breaks openapi.json:\n${wrong.join("\n")}\n${res.text.slice(0, 2000)}`);
+    return res;
   },
   async tenant(): Promise<TestTenant> {
     const tenant = await db.write((tx) => createTenant(tx, { name: "テスト店", at: new Date() }));

@@ -1,4 +1,4 @@
-import type { Lang } from "../../platform/localized-text";
+import type { Language } from "../../platform/localized-text";
 
 /** An RFC 9457 problem as the API sends it (`code` is the stable machine code). */
 export type Problem = { type?: string; title: string; status: number; detail?: string; code: string } & Record<string, unknown>;
@@ -22,7 +22,7 @@ export type Call = {
  * One call to the Tsuzuku API with the customer session as bearer, in the page's language.
  * Answers the parsed JSON; throws ApiProblem with the API's problem on any non-2xx answer.
  */
-export async function callApi<T>(base: string, session: string, lang: Lang, call: Call): Promise<T> {
+export async function callApi<T>(base: string, session: string, lang: Language, call: Call): Promise<T> {
   const headers: Record<string, string> = { Authorization: `Bearer ${session}`, "Accept-Language": lang, Accept: "application/json" };
   if (call.body !== undefined) headers["Content-Type"] = "application/json";
   if (call.idempotencyKey) headers["Idempotency-Key"] = call.idempotencyKey;

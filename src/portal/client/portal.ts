@@ -1,4 +1,4 @@
-import { langOf, say, type Lang, type PortalTextKey } from "../../platform/localized-text";
+import { langOf, say, type Language, type PortalTextKey } from "../../platform/localized-text";
 import { actionKey, ApiProblem, callApi, type Call, type Problem } from "./api";
 import { h } from "./dom";
 import { STYLES } from "./styles";
@@ -90,7 +90,7 @@ export class TsuzukuPortal extends HTMLElement {
     void this.#load();
   }
 
-  get #lang(): Lang {
+  get #lang(): Language {
     return langOf(this.getAttribute("lang") ?? this.closest("[lang]")?.getAttribute("lang") ?? document.documentElement.lang);
   }
 
