@@ -24,6 +24,7 @@ import { metricsRouter } from "./metrics/routes";
 import { riskRouter } from "./risk/routes";
 import { lookupRouter } from "./lookup/routes";
 import { customerSessionsRouter } from "./customer-sessions/routes";
+import { checkoutChecksRouter } from "./checkout-checks/routes";
 import { MAX_SYNC_BODY_BYTES } from "./sync/schemas";
 import { syncRouter } from "./sync/routes";
 
@@ -43,6 +44,7 @@ const domains = [
   settingsRouter,
   keysRouter,
   customerSessionsRouter,
+  checkoutChecksRouter,
 ];
 
 export const MAX_BODY_BYTES = 1024 * 1024;

@@ -13,6 +13,7 @@ import { riskSuite } from "./risk";
 import { lookupSuite } from "./lookup";
 import { customerSessionsSuite } from "./customer-sessions";
 import { corsSuite } from "./cors";
+import { checkoutChecksSuite } from "./checkout-checks";
 import { syncSuite } from "./sync";
 import { metricsSuite } from "./metrics";
 
@@ -34,4 +35,5 @@ export function httpSuite(h: () => Harness) {
   crossTenantSuite(h);
   customerSessionsSuite(h);
   corsSuite(h);
+  checkoutChecksSuite(h);
 }
