@@ -27,6 +27,7 @@ import { riskRouter } from "./risk/routes";
 import { lookupRouter } from "./lookup/routes";
 import { portalRouter } from "./portal/routes";
 import { customerSessionsRouter } from "./customer-sessions/routes";
+import { checkoutChecksRouter } from "./checkout-checks/routes";
 import { MAX_SYNC_BODY_BYTES } from "./sync/schemas";
 import { syncRouter } from "./sync/routes";
 
@@ -46,6 +47,7 @@ const domains = [
   settingsRouter,
   keysRouter,
   customerSessionsRouter,
+  checkoutChecksRouter,
 ];
 
 export const MAX_BODY_BYTES = 1024 * 1024;

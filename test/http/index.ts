@@ -14,6 +14,7 @@ import { lookupSuite } from "./lookup";
 import { embedSuite } from "./embed";
 import { customerSessionsSuite } from "./customer-sessions";
 import { corsSuite } from "./cors";
+import { checkoutChecksSuite } from "./checkout-checks";
 import { syncSuite } from "./sync";
 import { metricsSuite } from "./metrics";
 
@@ -36,4 +37,5 @@ export function httpSuite(h: () => Harness) {
   embedSuite(h);
   customerSessionsSuite(h);
   corsSuite(h);
+  checkoutChecksSuite(h);
 }
