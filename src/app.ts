@@ -22,10 +22,15 @@ import { offersRouter } from "./offers/routes";
 import { metricsRouter } from "./metrics/routes";
 import { riskRouter } from "./risk/routes";
 import { lookupRouter } from "./lookup/routes";
+import { knowledgeRouter } from "./knowledge/routes";
+import { timelineRouter } from "./customers/timeline";
+import { consoleSessionsRouter } from "./console/routes";
+import { consolePages } from "./console/pages";
 
 /** Every capability's router; each declares its own full paths. */
 const domains = [
   customersRouter,
+  timelineRouter,
   subscriptionsRouter,
   planChangesRouter,
   cancelFlowsRouter,
@@ -34,6 +39,8 @@ const domains = [
   eventsRouter,
   riskRouter,
   lookupRouter,
+  knowledgeRouter,
+  consoleSessionsRouter,
   webhooksRouter,
   settingsRouter,
   keysRouter,
@@ -61,6 +68,8 @@ export const OPENAPI_INFO: Parameters<OpenAPIHono["getOpenAPI31Document"]>[0] = 
     { name: "Events", description: "Signals: deliveries, payments, contacts, stock, surveys." },
     { name: "Risk", description: "Churn risk that explains itself, scored by a model trained on the shop's own history." },
     { name: "Lookup", description: "The IVR / operator data dip: one call from a phone number or email to what the agent needs." },
+    { name: "Knowledge", description: "The shop's FAQ and usage advice for operators, most used first." },
+    { name: "Operators", description: "Console sessions for the operator console served at /console." },
     { name: "Webhooks", description: "Signed event delivery to the merchant's systems (admin)." },
     { name: "Settings", description: "The shop's rules (admin)." },
     { name: "Keys", description: "API keys of the tenant (admin)." },
@@ -103,6 +112,7 @@ export function createApp(services: (c: Context<AppEnv>) => Services) {
   app.openAPIRegistry.register("EventInput", EventInput);
   const document = () => app.getOpenAPI31Document(OPENAPI_INFO);
   app.route("/", metaRouter(document));
+  app.route("/", consolePages(app));
 
   app.notFound((c) => {
     const allowed = methodsFor(app, c.req.path);

@@ -2,9 +2,11 @@ import type { InValue } from "@libsql/client";
 import { eq, fillPlaceholders, sql, type SQL } from "drizzle-orm";
 import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
 import type { Context, MiddlewareHandler } from "hono";
+import { getCookie } from "hono/cookie";
 import { apiKeys } from "../db/schema";
 import { resolveSettings, type TenantSettings } from "../settings/schemas";
 import { sha256Hex, timingSafeEqual } from "./crypto";
+import { deriveKey } from "./secrets";
 import type { AppEnv, Scope } from "./env";
 import { ApiError } from "./errors";
 import { TenantStore } from "./tenancy";
@@ -108,7 +110,14 @@ function settingsFrom(text: string): TenantSettings {
  */
 export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   const header = c.req.header("authorization");
-  if (!header) throw new ApiError("missing_api_key", "Send your API key as `Authorization: Bearer <key>`.");
+  if (!header) {
+    const consoleToken = getCookie(c, CONSOLE_COOKIE);
+    if (consoleToken) {
+      await authenticateConsole(c, consoleToken);
+      return next();
+    }
+    throw new ApiError("missing_api_key", "Send your API key as `Authorization: Bearer <key>`.");
+  }
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!match) throw new ApiError("invalid_api_key", "The Authorization header must be `Bearer <key>`.");
   const secret = match[1]!;
@@ -129,6 +138,7 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
     keyTenants.set(hash, tenantId);
   }
   c.set("caller", { tenantId, keyId, scopes: JSON.parse(String(scopes)) as Scope[], settings: settingsFrom(String(settings ?? "{}")) });
+  c.set("principal", { kind: "key", keyId });
   c.set("store", new TenantStore(db, tenantId));
   if (prefetch) c.set("prefetched", prefetched === null || prefetched === undefined ? null : String(prefetched));
 
@@ -142,6 +152,55 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   }
   await next();
 };
+
+// ---------------------------------------------------------------------------------------------
+// Console sessions: an operator in Tsuzuku's own console (src/console), same-origin, by cookie.
+
+/** The console's cookie: an opaque token whose SHA-256 is the session row's `token_hash`. */
+export const CONSOLE_COOKIE = "tsz_console";
+/** What an operator may do: read and write on their shop, never admin. */
+const CONSOLE_SCOPES: readonly Scope[] = ["read", "write"];
+const CONSOLE_SESSION = `SELECT s.id, s.tenant_id, s.operator_id, s.operator_name, s.role, s.expires_at, s.revoked_at, t.settings
+  FROM console_sessions s JOIN tenants t ON t.id = s.tenant_id WHERE s.token_hash = ? LIMIT 1`;
+
+/**
+ * The CSRF token of a console session: HMAC-SHA-256 of its id under the console key derived from
+ * SECRETS_KEY (nothing stored). Pages put it in forms; the client sends it as `X-CSRF-Token`.
+ */
+export async function consoleCsrfToken(secretsKey: string, sessionId: string): Promise<string> {
+  const key = await crypto.subtle.importKey("raw", (await deriveKey(secretsKey, "console-session-signing")) as Uint8Array<ArrayBuffer>, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(sessionId)));
+  return btoa(String.fromCharCode(...mac)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+/**
+ * Resolves the console cookie to an operator of one shop. The row is read on every request, so
+ * a logout or expiry ends the session at once. A request that changes something must carry the
+ * page's CSRF token (`X-CSRF-Token`) and, if the browser says where it comes from, come from this
+ * origin: a cross-site form can send the cookie (SameSite=Lax lets a top-level POST through in
+ * some browsers) but neither the header nor the token.
+ */
+/** `formToken`: a console page's own form sends the token as a field rather than a header. */
+export async function authenticateConsole(c: Context<AppEnv>, token: string, formToken?: string) {
+  const { db, now, secretsKey } = c.get("services");
+  const row = await db.readFirst(CONSOLE_SESSION, [await sha256Hex(token)]);
+  const [id, tenant, operatorId, operatorName, role, expiresAt, revokedAt, settings] = row ?? [];
+  if (!row || revokedAt !== null || Date.parse(String(expiresAt)) <= now().getTime()) {
+    throw new ApiError("session_expired", "The console session has ended. Open a new console URL from your admin tool.");
+  }
+  const sessionId = String(id);
+  if (c.req.method !== "GET" && c.req.method !== "HEAD" && c.req.method !== "OPTIONS") {
+    const origin = c.req.header("origin");
+    const sent = formToken ?? c.req.header("x-csrf-token") ?? "";
+    if ((origin !== undefined && origin !== new URL(c.req.url).origin) || !timingSafeEqual(sent, await consoleCsrfToken(secretsKey, sessionId))) {
+      throw new ApiError("csrf_rejected", "This request did not come from a console page of this shop; reload the console and try again.");
+    }
+  }
+  const tenantId = String(tenant);
+  c.set("caller", { tenantId, keyId: sessionId, scopes: CONSOLE_SCOPES, settings: settingsFrom(String(settings ?? "{}")) });
+  c.set("principal", { kind: "console", sessionId, operatorId: String(operatorId), operatorName: String(operatorName), role: role === "supervisor" ? "supervisor" : "operator" });
+  c.set("store", new TenantStore(db, tenantId));
+}
 
 export function requireScope(scope: Scope): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
