@@ -11,6 +11,7 @@ import { planChangesSuite } from "./plan-changes";
 import { cancelFlowsSuite } from "./cancel-flows";
 import { riskSuite } from "./risk";
 import { lookupSuite } from "./lookup";
+import { syncSuite } from "./sync";
 
 /** The HTTP suite both runtimes run: Node on an embedded file, workerd on sqld. */
 export function httpSuite(h: () => Harness) {
@@ -18,6 +19,7 @@ export function httpSuite(h: () => Harness) {
   authSuite(h);
   customersSuite(h);
   subscriptionsSuite(h);
+  syncSuite(h);
   planChangesSuite(h);
   cancelFlowsSuite(h);
   eventsSuite(h);
