@@ -157,6 +157,11 @@ async function demoSectionInChild(): Promise<{ rows: Row[]; subscriptions: numbe
   return result;
 }
 
+// `BENCH_PART=console npm run bench`: the console's screen pop alone (bench/console.ts).
+if (process.env.BENCH_PART === "console") {
+  await import("./console");
+  process.exit(0);
+}
 if (process.env.BENCH_PART === "demo") {
   writeFileSync(process.env.BENCH_OUT!, JSON.stringify(await demoSection()));
   process.exit(0);

@@ -28,6 +28,7 @@ import { consoleSessionsRouter } from "./console/routes";
 import { consolePages } from "./console/pages";
 import { MAX_SYNC_BODY_BYTES } from "./sync/schemas";
 import { syncRouter } from "./sync/routes";
+import { customerSessionsRouter } from "./customer-sessions/routes";
 
 /** Every capability's router; each declares its own full paths. */
 const domains = [
@@ -47,6 +48,7 @@ const domains = [
   webhooksRouter,
   settingsRouter,
   keysRouter,
+  customerSessionsRouter,
 ];
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -57,7 +59,7 @@ export const OPENAPI_INFO: Parameters<OpenAPIHono["getOpenAPI31Document"]>[0] = 
     title: "Tsuzuku API",
     version: "1.0.0",
     description:
-      "Tsuzuku (続く) helps subscription (定期購入) merchants keep customers fairly: churn risk, reason-aware offers, self-service plan changes and a cancellation flow that is always two calls at most.\n\nAuthenticate with `Authorization: Bearer <api key>`. Errors are RFC 9457 `application/problem+json` with a stable `code`.",
+      "Tsuzuku (続く) helps subscription (定期購入) merchants keep customers fairly: churn risk, reason-aware offers, self-service plan changes and a cancellation flow that is always two calls at most.\n\nAuthenticate with `Authorization: Bearer <api key>` from your servers; a customer's browser uses a customer session token (`POST /v1/customer-sessions`) instead. Errors are RFC 9457 `application/problem+json` with a stable `code`.",
     license: { name: "MIT", url: "https://opensource.org/licenses/MIT" },
   },
   servers: [{ url: "http://localhost:8787", description: "Local (npm start)" }],
@@ -76,6 +78,7 @@ export const OPENAPI_INFO: Parameters<OpenAPIHono["getOpenAPI31Document"]>[0] = 
     { name: "Webhooks", description: "Signed event delivery to the merchant's systems (admin)." },
     { name: "Settings", description: "The shop's rules (admin)." },
     { name: "Keys", description: "API keys of the tenant (admin)." },
+    { name: "Customer sessions", description: "Short-lived tokens that let a customer's browser act for that customer only (my-page, the embed). Minted by your server with an API key." },
     { name: "Meta", description: "Health and documentation." },
   ],
 };
@@ -114,7 +117,13 @@ export function createApp(services: (c: Context<AppEnv>) => Services) {
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",
     scheme: "bearer",
-    description: "An API key of your tenant, e.g. `tsz_…`. Scopes: read, write, admin.",
+    description: "An API key of your tenant, e.g. `tsz_…`. Scopes: read, write, admin. Server-side only: a key sent from a browser page of another origin is refused (403 `api_key_in_browser`).",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "customerSession", {
+    type: "http",
+    scheme: "bearer",
+    bearerFormat: "JWT",
+    description: "A customer session token from `POST /v1/customer-sessions`, used from the customer's browser. Reaches only the operations that list this scheme, on that customer's own data, on channel `web`.",
   });
   app.openAPIRegistry.register("EventInput", EventInput);
   const document = () => app.getOpenAPI31Document(OPENAPI_INFO);

@@ -3,7 +3,7 @@ import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { secureHeaders } from "hono/secure-headers";
 import { DEMO_TENANT_ID } from "../demo/seed";
 import { retentionFor } from "../metrics/routes";
-import { authenticateConsole, CONSOLE_COOKIE, consoleCsrfToken } from "../platform/auth";
+import { CONSOLE_COOKIE, consoleCsrfToken, resolveConsole } from "../platform/auth";
 import type { AppEnv } from "../platform/env";
 import { ApiError } from "../platform/errors";
 import { normalizeEmail, normalizePhone } from "../platform/phone";
@@ -78,7 +78,9 @@ export function consolePages(app: Fetcher) {
     const cookie = getCookie(c, CONSOLE_COOKIE);
     try {
       if (!cookie) throw new ApiError("session_expired");
-      await authenticateConsole(c, cookie, form ? (form.csrf ?? "") : undefined);
+      const caller = await resolveConsole(c, form ? (form.csrf ?? "") : undefined);
+      c.set("caller", caller);
+      c.set("store", new TenantStore(c.get("services").db, caller.tenantId));
     } catch (e) {
       if (e instanceof ApiError && e.code === "csrf_rejected") {
         return c.html(<Bare lang={lang} title={t(lang, "error")}><p>{e.detail}</p></Bare>, 403);
@@ -88,7 +90,7 @@ export function consolePages(app: Fetcher) {
       }
       throw e;
     }
-    const principal = c.get("principal");
+    const principal = c.get("caller").principal;
     if (principal.kind !== "console") throw new Error("console principal expected");
     const csrf = await consoleCsrfToken(c.get("services").secretsKey, principal.sessionId);
     const headers = { cookie: c.req.header("cookie") ?? "", "accept-language": lang, "x-csrf-token": csrf };
@@ -402,7 +404,7 @@ export function consolePages(app: Fetcher) {
     const form = await formOf(c);
     const who = await operator(c, form);
     if (who instanceof Response) return who;
-    const principal = c.get("principal");
+    const principal = c.get("caller").principal;
     if (principal.kind === "console") await endConsoleSession(c.get("store"), principal.sessionId, c.get("services").now());
     deleteCookie(c, CONSOLE_COOKIE, { path: "/" });
     const lang = who.page.lang;

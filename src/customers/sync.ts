@@ -35,6 +35,10 @@ export async function syncCustomer(
     phone,
     locale: body.locale ?? null,
     marketingConsent: body.marketingConsent,
+    // Kept as synced by the checkout check's address fields (customer-sessions branch); a PUT without them keeps them.
+    postalCode: existing?.postalCode ?? null,
+    address: existing?.address ?? null,
+    addressKey: existing?.addressKey ?? null,
     createdAt: body.createdAt ?? existing?.createdAt ?? at,
     updatedAt: at,
   };

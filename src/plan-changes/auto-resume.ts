@@ -8,7 +8,7 @@ import { resolveSettings } from "../settings/schemas";
 import { refreshRisk } from "../risk/maintain";
 import { toSubscription } from "../subscriptions/repository";
 import { enqueueWebhookEvent } from "../webhooks/outbox";
-import { planOf, snapshot, toChange } from "./apply";
+import { actorColumns, planOf, snapshot, SYSTEM_ACTOR, toChange } from "./apply";
 import { settle } from "./rules";
 
 /**
@@ -51,7 +51,7 @@ export async function resumeDuePauses(db: Database, now: Date, batch = 200): Pro
           { status: updated.status, pausedUntil: updated.pausedUntil, nextDeliveryOn: updated.nextDeliveryOn, version: updated.version, updatedAt: at },
           and(eq(subscriptions.id, row.id), eq(subscriptions.version, row.version)),
         );
-        const change = { id: newId("chg"), subscriptionId: row.id, type: "resume", channel: "system", keyId: null, before: snapshot(planOf(row)), after: snapshot(plan), source: { reason: "pause_ended" }, createdAt: at };
+        const change = { id: newId("chg"), subscriptionId: row.id, type: "resume", channel: "system", ...actorColumns(SYSTEM_ACTOR), before: snapshot(planOf(row)), after: snapshot(plan), source: { reason: "pause_ended" }, createdAt: at };
         await s.insert(planChanges, change);
         await enqueueWebhookEvent(s, "subscription.changed", { subscription: toSubscription(updated), change: toChange({ ...change, tenantId: s.tenantId }) }, now);
         await refreshRisk(s, row.id, at);

@@ -30,6 +30,7 @@ function planRoute<B extends Parameters<typeof jsonBody>[0]>(
     path: `/v1/subscriptions/{subscriptionId}/${action}`,
     operationId,
     tags,
+    customer: true,
     scope: "write",
     summary,
     description: `${description} Send \`If-Match\` with the version you showed the customer to refuse the change if the plan moved meanwhile. Recorded in the change history and sent as \`subscription.changed\`.`,
@@ -41,8 +42,9 @@ function planRoute<B extends Parameters<typeof jsonBody>[0]>(
 
 async function change(c: Context<AppEnv>, subscriptionId: string, channel: string, request: PlanRequest) {
   const result = await applyPlanChange(c.get("store"), subscriptionId, request, {
-    channel,
-    keyId: c.get("caller").keyId,
+    // A customer session always records `web`, whatever the body says.
+    channel: c.get("caller").channel ?? channel,
+    actor: c.get("caller").actor,
     settings: c.get("caller").settings,
     now: c.get("services").now(),
     ifMatch: c.req.header("if-match"),
@@ -137,6 +139,7 @@ export const planChangesRouter = domainRouter()
       method: "get",
       path: "/v1/subscriptions/{subscriptionId}/changes",
       operationId: "listChanges",
+      customer: true,
       tags,
       scope: "read",
       summary: "List a subscription's change history",

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { CalendarDate, Channel, Instant } from "../platform/openapi";
+import { ActorSchema, CalendarDate, Channel, Instant } from "../platform/openapi";
 import { Subscription } from "../subscriptions/schemas";
 
 const channel = Channel.default("api");
@@ -44,7 +44,7 @@ export const Change = z
     subscriptionId: z.string(),
     type: z.enum(["skip", "pause", "resume", "quantity", "interval", "next_delivery", "discount", "product_swap", "free_gift", "cancel", "reactivate"]),
     channel: Channel,
-    actor: z.object({ keyId: z.string().nullable() }).openapi({ description: "The API key that made the change." }),
+    actor: ActorSchema,
     before: PlanSnapshot,
     after: PlanSnapshot,
     source: z.record(z.string(), z.unknown()).nullable().openapi({ description: "What led to the change, e.g. `{ cancelFlowId, offerId }`." }),

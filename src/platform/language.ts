@@ -3,7 +3,10 @@ import type { AppEnv } from "./env";
 
 export type Language = "ja" | "en";
 
-/** `Accept-Language` picks ja or en (first supported tag wins); otherwise the tenant's locale. */
+/**
+ * `Accept-Language` picks ja or en (first supported tag wins); otherwise the principal's own
+ * language (a customer session's `locale`), then the tenant's locale.
+ */
 export function language(c: Context<AppEnv>): Language {
   const header = c.req.header("accept-language");
   if (header) {
@@ -13,5 +16,6 @@ export function language(c: Context<AppEnv>): Language {
       if (tag === "en" || tag.startsWith("en-")) return "en";
     }
   }
-  return c.get("caller").settings.locale;
+  const caller = c.get("caller");
+  return caller.locale ?? caller.settings.locale;
 }

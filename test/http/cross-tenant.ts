@@ -63,6 +63,8 @@ export function crossTenantSuite(h: () => Harness) {
       ids.flowId = flow.body.flowId;
       ids.entryId = "kb-tenant-a-only";
       await h().request("PUT", `/v1/knowledge/${ids.entryId}`, { key: a.key, body: knowledgeBody(MARKER) });
+      const session = await h().request("POST", "/v1/customer-sessions", { key: a.key, body: { customerId: ids.customerId } });
+      ids.sessionId = session.body.id;
       const doc = (await h().request("GET", "/openapi.json")).body;
       for (const [path, item] of Object.entries<Record<string, { operationId: string; security?: unknown[] }>>(doc.paths)) {
         for (const [method, op] of Object.entries(item)) {
@@ -90,6 +92,7 @@ export function crossTenantSuite(h: () => Harness) {
       acceptCancelOffer: () => ({ offerId: "off_skip_next" }),
       confirmCancellation: () => ({ acknowledgeFee: true }),
       reactivateSubscription: () => ({}),
+      createCustomerSession: (i) => ({ customerId: i.customerId }),
       pauseSubscription: () => ({ cycles: 1 }),
       resumeSubscription: () => ({}),
       changeQuantity: () => ({ quantity: 2 }),

@@ -12,6 +12,8 @@ import { cancelFlowsSuite } from "./cancel-flows";
 import { riskSuite } from "./risk";
 import { lookupSuite } from "./lookup";
 import { syncSuite } from "./sync";
+import { customerSessionsSuite } from "./customer-sessions";
+import { consoleSuite } from "./console";
 
 /** The HTTP suite both runtimes run: Node on an embedded file, workerd on sqld. */
 export function httpSuite(h: () => Harness) {
@@ -28,4 +30,6 @@ export function httpSuite(h: () => Harness) {
   errorsSuite(h);
   idempotencySuite(h);
   crossTenantSuite(h);
+  customerSessionsSuite(h);
+  consoleSuite(h);
 }
