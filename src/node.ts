@@ -7,6 +7,7 @@ import { tenants } from "./db/schema";
 import { DEMO_API_KEY, seedDemo } from "./demo/seed";
 import { findTenant } from "./tenants/keys";
 import { runMaintenance } from "./maintenance";
+import { nodeDocsViewer } from "./meta/viewer-node";
 import { DEMO_TENANT_ID } from "./demo/seed";
 import { createConsoleSession } from "./console/sessions";
 import { TenantStore } from "./platform/tenancy";
@@ -35,7 +36,7 @@ if (config.seedDemo) {
 }
 
 const services = { db, now: () => new Date(), secretsKey: config.secretsKey() };
-const app = createApp(() => services);
+const app = createApp(() => services, { docs: { viewer: nodeDocsViewer(), demoApiKey: demo?.apiKey } });
 // A ready console URL for the demo shop (one-time; /demo/console mints a fresh one any time).
 const consoleLogin = demo
   ? (await createConsoleSession(new TenantStore(db, DEMO_TENANT_ID), { operatorId: "demo-operator", operatorName: "デモ オペレーター", role: "supervisor", expiresInSeconds: 28_800 }, new Date())).loginToken

@@ -14,6 +14,7 @@ import { lookupSuite } from "./lookup";
 import { syncSuite } from "./sync";
 import { customerSessionsSuite } from "./customer-sessions";
 import { consoleSuite } from "./console";
+import { metricsSuite } from "./metrics";
 
 /** The HTTP suite both runtimes run: Node on an embedded file, workerd on sqld. */
 export function httpSuite(h: () => Harness) {
@@ -27,6 +28,7 @@ export function httpSuite(h: () => Harness) {
   eventsSuite(h);
   riskSuite(h);
   lookupSuite(h);
+  metricsSuite(h);
   errorsSuite(h);
   idempotencySuite(h);
   crossTenantSuite(h);
