@@ -162,6 +162,11 @@ if (process.env.BENCH_PART === "portal") {
   await (await import("./portal")).runPortalBench();
   process.exit(0);
 }
+// `BENCH_PART=console npm run bench`: the console's screen pop alone (bench/console.ts).
+if (process.env.BENCH_PART === "console") {
+  await import("./console");
+  process.exit(0);
+}
 if (process.env.BENCH_PART === "demo") {
   writeFileSync(process.env.BENCH_OUT!, JSON.stringify(await demoSection()));
   process.exit(0);

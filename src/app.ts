@@ -30,10 +30,15 @@ import { customerSessionsRouter } from "./customer-sessions/routes";
 import { checkoutChecksRouter } from "./checkout-checks/routes";
 import { MAX_SYNC_BODY_BYTES } from "./sync/schemas";
 import { syncRouter } from "./sync/routes";
+import { knowledgeRouter } from "./knowledge/routes";
+import { timelineRouter } from "./customers/timeline";
+import { consoleSessionsRouter } from "./console/routes";
+import { consolePages } from "./console/pages";
 
 /** Every capability's router; each declares its own full paths. */
 const domains = [
   customersRouter,
+  timelineRouter,
   subscriptionsRouter,
   syncRouter,
   planChangesRouter,
@@ -43,6 +48,8 @@ const domains = [
   eventsRouter,
   riskRouter,
   lookupRouter,
+  knowledgeRouter,
+  consoleSessionsRouter,
   webhooksRouter,
   settingsRouter,
   keysRouter,
@@ -73,6 +80,8 @@ export const OPENAPI_INFO: Parameters<OpenAPIHono["getOpenAPI31Document"]>[0] = 
     { name: "Events", description: "Signals: deliveries, payments, contacts, stock, surveys." },
     { name: "Risk", description: "Churn risk that explains itself, scored by a model trained on the shop's own history." },
     { name: "Lookup", description: "The IVR / operator data dip: one call from a phone number or email to what the agent needs." },
+    { name: "Knowledge", description: "The shop's FAQ and usage advice for operators, most used first." },
+    { name: "Operators", description: "Console sessions for the operator console served at /console." },
     { name: "Webhooks", description: "Signed event delivery to the merchant's systems (admin)." },
     { name: "Settings", description: "The shop's rules (admin)." },
     { name: "Keys", description: "API keys of the tenant (admin)." },
@@ -130,6 +139,7 @@ export function createApp(services: (c: Context<AppEnv>) => Services, options: {
   const document = () => (built ??= normaliseDocument(app.getOpenAPI31Document(OPENAPI_INFO)));
   app.route("/", metaRouter(document, options.docs));
   app.route("/", portalRouter((request, c) => app.fetch(request, c.env, executionContext(c))));
+  app.route("/", consolePages(app));
 
   app.notFound((c) => {
     const allowed = methodsFor(app, c.req.path);

@@ -9,6 +9,8 @@ import { findTenant } from "./tenants/keys";
 import { runMaintenance } from "./maintenance";
 import { nodeDocsViewer } from "./meta/viewer-node";
 import { DEMO_TENANT_ID } from "./demo/seed";
+import { createConsoleSession } from "./console/sessions";
+import { TenantStore } from "./platform/tenancy";
 
 /** Node entry point: configuration, database and the HTTP server. Everything else is the app's. */
 const config = nodeConfig();
@@ -35,12 +37,17 @@ if (config.seedDemo) {
 
 const services = { db, now: () => new Date(), secretsKey: config.secretsKey() };
 const app = createApp(() => services, { docs: { viewer: nodeDocsViewer(), demoApiKey: demo?.apiKey } });
+// A ready console URL for the demo shop (one-time; /demo/console mints a fresh one any time).
+const consoleLogin = demo
+  ? (await createConsoleSession(new TenantStore(db, DEMO_TENANT_ID), { operatorId: "demo-operator", operatorName: "デモ オペレーター", role: "supervisor", expiresInSeconds: 28_800 }, new Date())).loginToken
+  : null;
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
   const base = `http://${info.address === "::1" ? "[::1]" : info.address}:${info.port}`;
   console.log(`Tsuzuku API on ${base}  (database ${config.databaseUrl})`);
   console.log(`  Docs:     ${base}/docs`);
   console.log(`  OpenAPI:  ${base}/openapi.json`);
   if (demo) console.log(`  Demo key: ${demo.apiKey}\n  Try:      curl -H "Authorization: Bearer ${demo.apiKey}" ${base}/v1/customers/C-100001\n  My page:  ${base}/demo/my-page  (the <tsuzuku-portal> embed as a customer sees it)`);
+  if (consoleLogin) console.log(`  Console:  ${base}/console/login?token=${consoleLogin}  (once; ${base}/demo/console opens a fresh one)`);
 });
 
 // Webhook delivery and automatic resumes, in-process on Node.

@@ -436,3 +436,53 @@ export const customerSessions = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.id] }), index("customer_sessions_expiry").on(t.expiresAt)],
 );
+
+// ---------------------------------------------------------------------------------------------
+// The operator console (#13)
+
+/**
+ * Operator sessions of the console. Neither token is stored: `tokenHash` is SHA-256 of the cookie's
+ * token, `loginHash` of the one-time URL's; `loginUsedAt` makes that URL work once. A logout sets
+ * `revokedAt`; every request reads the row, so it ends the session at once.
+ */
+export const consoleSessions = sqliteTable(
+  "console_sessions",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id),
+    operatorId: text("operator_id").notNull(),
+    operatorName: text("operator_name").notNull(),
+    role: text("role", { enum: ["operator", "supervisor"] }).notNull(),
+    /** Set when the one-time URL is opened: the cookie's token exists only from then on. */
+    tokenHash: text("token_hash"),
+    loginHash: text("login_hash").notNull(),
+    loginUsedAt: text("login_used_at"),
+    createdAt: text("created_at").notNull(),
+    expiresAt: text("expires_at").notNull(),
+    revokedAt: text("revoked_at"),
+  },
+  (t) => [uniqueIndex("console_sessions_token").on(t.tokenHash), uniqueIndex("console_sessions_login").on(t.loginHash)],
+);
+
+/**
+ * The shop's knowledge entries (FAQ, usage advice, product knowledge, policy) operators read out.
+ * `title` and `body` are `{ ja, en }`; `category` is the product category, `topic` the second axis.
+ * `uses` counts the times an operator marked the entry used (the console lists most used first).
+ */
+export const knowledgeEntries = sqliteTable(
+  "knowledge_entries",
+  {
+    tenantId: text("tenant_id").notNull().references(() => tenants.id),
+    id: text("id").notNull(),
+    title: text("title", { mode: "json" }).notNull().$type<{ ja: string; en: string }>(),
+    body: text("body", { mode: "json" }).notNull().$type<{ ja: string; en: string }>(),
+    category: text("category"),
+    topic: text("topic").notNull(),
+    reasons: text("reasons", { mode: "json" }).notNull().$type<string[]>(),
+    uses: integer("uses").notNull().default(0),
+    lastUsedAt: text("last_used_at"),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.id] }), index("knowledge_entries_uses").on(t.tenantId, t.uses)],
+);

@@ -3,6 +3,7 @@ import type { Database, Tx } from "../db/client";
 import { customers, events, subscriptions, type CancellationRecord } from "../db/schema";
 import { normalizeEmail, normalizePhone } from "../platform/phone";
 import { createTenant, issueKey } from "../tenants/keys";
+import { insertDemoKnowledge } from "./knowledge";
 import { buildCancelHistory, insertCancelHistory } from "./cancel-history";
 import { seedDemoRisk } from "./risk";
 
@@ -477,6 +478,7 @@ export async function seedDemo(db: Database, opts: SeedOptions): Promise<SeedRes
     await insertAll(tx, subscriptionRows, (t, chunk) => t.insert(subscriptions).values(chunk));
     await insertAll(tx, eventRows, (t, chunk) => t.insert(events).values(chunk));
     await insertCancelHistory(tx, DEMO_TENANT_ID, cancelHistory, opts.now);
+    await insertDemoKnowledge(tx, DEMO_TENANT_ID, opts.now);
   });
   await seedDemoRisk(db, DEMO_TENANT_ID, opts.now);
 

@@ -6,11 +6,13 @@ import { addDays, localDate } from "../platform/dates";
 import { ApiError } from "../platform/errors";
 import { apiRoute, CalendarDate, domainRouter, jsonResponse } from "../platform/openapi";
 import { populationCounts } from "./population";
+import type { TenantStore } from "../platform/tenancy";
+import type { TenantSettings } from "../settings/schemas";
 import { retentionMetrics, type FlowFact } from "./retention";
 
 const tags = ["Metrics"];
 
-const Query = z.object({
+export const RetentionQuery = z.object({
   from: CalendarDate.optional().openapi({ description: "First tenant-local day (default: 29 days before `to`)." }),
   to: CalendarDate.optional().openapi({ description: "Last tenant-local day, inclusive (default: today)." }),
   groupBy: z.enum(["reason", "offer", "channel", "day"]).optional(),
@@ -52,6 +54,41 @@ export const RetentionMetrics = z
   })
   .openapi("RetentionMetrics");
 
+/**
+ * The retention metrics of `store`'s shop over `q`'s days — what `GET /v1/metrics/retention`
+ * answers; the supervisor's console page shows the same figures from here.
+ */
+export async function retentionFor(store: TenantStore, settings: TenantSettings, now: Date, q: z.output<typeof RetentionQuery>) {
+  const to = q.to ?? localDate(now, settings.timeZone);
+  const from = q.from ?? addDays(to, -29);
+  if (from > to) throw new ApiError("validation_failed", "`from` must not be after `to`.", { errors: [{ path: "query.from", message: "Must not be after to" }] });
+  if (addDays(from, 731) < to) throw new ApiError("validation_failed", "The range is limited to two years.", { errors: [{ path: "query.from", message: "At most two years before to" }] });
+  // A day's bounds in any time zone lie within a day of its UTC bounds; the pure function filters exactly.
+  const lo = `${addDays(from, -1)}T00:00:00.000Z`;
+  const hi = `${addDays(to, 2)}T00:00:00.000Z`;
+  const [flows, population] = await Promise.all([
+    store.q
+      .select({ flow: cancelFlows, subscriptionCanceledAt: subscriptions.canceledAt })
+      .from(cancelFlows)
+      .leftJoin(subscriptions, and(eq(subscriptions.tenantId, cancelFlows.tenantId), eq(subscriptions.id, cancelFlows.subscriptionId)))
+      .where(store.owns(cancelFlows, gte(cancelFlows.startedAt, lo), lt(cancelFlows.startedAt, hi))),
+    populationCounts(store, from, to, settings.timeZone),
+  ]);
+  const facts: FlowFact[] = flows.map(({ flow: f, subscriptionCanceledAt }) => ({
+    id: f.id,
+    channel: f.channel,
+    reason: f.reason,
+    offerId: f.offerId,
+    status: effectiveStatus(f, now),
+    holdout: f.holdout,
+    startedAt: f.startedAt,
+    closedAt: f.closedAt ?? (effectiveStatus(f, now) === "abandoned" ? f.expiresAt : null),
+    calls: f.calls,
+    subscriptionCanceledAt,
+  }));
+  return retentionMetrics({ flows: facts, population, from, to, timeZone: settings.timeZone, now: now.toISOString(), durableSaveDays: settings.durableSaveDays, ...(q.groupBy ? { groupBy: q.groupBy } : {}) });
+}
+
 export const metricsRouter = domainRouter().openapi(
   apiRoute({
     method: "get",
@@ -62,41 +99,10 @@ export const metricsRouter = domainRouter().openapi(
     summary: "Save rate, churn, win-back and fairness",
     description:
       "Over tenant-local days `from`–`to` (flows by the day they started): flows started, saved, canceled, abandoned; save rate (解約阻止率); durable save rate; churn and reactivation rates; the holdout comparison when one is configured; and how long cancelling took (calls and seconds, median and worst). Optionally grouped by reason, offer, channel or day.",
-    request: { query: Query },
+    request: { query: RetentionQuery },
     responses: { 200: jsonResponse(RetentionMetrics, "The metrics") },
   }),
   async (c) => {
-    const q = c.req.valid("query");
-    const settings = c.get("caller").settings;
-    const now = c.get("services").now();
-    const to = q.to ?? localDate(now, settings.timeZone);
-    const from = q.from ?? addDays(to, -29);
-    if (from > to) throw new ApiError("validation_failed", "`from` must not be after `to`.", { errors: [{ path: "query.from", message: "Must not be after to" }] });
-    if (addDays(from, 731) < to) throw new ApiError("validation_failed", "The range is limited to two years.", { errors: [{ path: "query.from", message: "At most two years before to" }] });
-    const store = c.get("store");
-    // A day's bounds in any time zone lie within a day of its UTC bounds; the pure function filters exactly.
-    const lo = `${addDays(from, -1)}T00:00:00.000Z`;
-    const hi = `${addDays(to, 2)}T00:00:00.000Z`;
-    const [flows, population] = await Promise.all([
-      store.q
-        .select({ flow: cancelFlows, subscriptionCanceledAt: subscriptions.canceledAt })
-        .from(cancelFlows)
-        .leftJoin(subscriptions, and(eq(subscriptions.tenantId, cancelFlows.tenantId), eq(subscriptions.id, cancelFlows.subscriptionId)))
-        .where(store.owns(cancelFlows, gte(cancelFlows.startedAt, lo), lt(cancelFlows.startedAt, hi))),
-      populationCounts(store, from, to, settings.timeZone),
-    ]);
-    const facts: FlowFact[] = flows.map(({ flow: f, subscriptionCanceledAt }) => ({
-      id: f.id,
-      channel: f.channel,
-      reason: f.reason,
-      offerId: f.offerId,
-      status: effectiveStatus(f, now),
-      holdout: f.holdout,
-      startedAt: f.startedAt,
-      closedAt: f.closedAt ?? (effectiveStatus(f, now) === "abandoned" ? f.expiresAt : null),
-      calls: f.calls,
-      subscriptionCanceledAt,
-    }));
-    return c.json(retentionMetrics({ flows: facts, population, from, to, timeZone: settings.timeZone, now: now.toISOString(), durableSaveDays: settings.durableSaveDays, ...(q.groupBy ? { groupBy: q.groupBy } : {}) }), 200);
+    return c.json(await retentionFor(c.get("store"), c.get("caller").settings, c.get("services").now(), c.req.valid("query")), 200);
   },
 );

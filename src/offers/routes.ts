@@ -177,6 +177,8 @@ export const offersRouter = domainRouter()
         limit: q.limit,
         settings: c.get("caller").settings,
       });
-      return c.json({ subscriptionId, reason: q.reason ?? null, channel, data: offers.map((o) => presentSuggestion(o, lang)) }, 200);
+      // Operators see what the centre has seen for each offer and reason (the console cannot read /v1/metrics).
+      const outcomes = channel === "operator" ? await loadOutcomes(c.get("store")) : null;
+      return c.json({ subscriptionId, reason: q.reason ?? null, channel, data: offers.map((o) => presentSuggestion(o, lang, outcomes?.get(o.reason, o.offerId))) }, 200);
     },
   );

@@ -107,6 +107,10 @@ export const SuggestedOffer = z
     expectedValue: z.number().int().openapi({ description: "expectedSaveProbability × valueIfSaved: the ranking key." }),
     cost: z.number().int(),
     talkTrack: TalkTrack.nullable().openapi({ description: "For `channel=operator`: how the agent presents it, truthfully, and moves on if declined." }),
+    observedSaveRate: z
+      .object({ accepted: z.number().int(), declined: z.number().int(), rate: z.number().nullable() })
+      .optional()
+      .openapi({ description: "For `channel=operator`: how often this shop's customers accepted this offer for this reason (accepted ÷ answered; null before any answer), so good answers are shared across the centre." }),
   })
   .openapi("SuggestedOffer");
 

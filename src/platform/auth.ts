@@ -2,12 +2,14 @@ import type { InValue } from "@libsql/client";
 import { eq, fillPlaceholders, sql, type SQL } from "drizzle-orm";
 import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
 import type { Context, MiddlewareHandler } from "hono";
+import { getCookie } from "hono/cookie";
 import { apiKeys } from "../db/schema";
 import { resolveSettings, type TenantSettings } from "../settings/schemas";
 import { sha256Hex, timingSafeEqual } from "./crypto";
 import type { AppEnv, Caller, Principal, Scope } from "./env";
 import { ApiError } from "./errors";
 import { isForeignOrigin } from "./cors";
+import { deriveKey } from "./secrets";
 import { looksLikeJwt, verifySessionToken } from "./session-tokens";
 import { TenantStore } from "./tenancy";
 
@@ -197,6 +199,67 @@ const customerSessionPrincipal: PrincipalResolver = {
   },
 };
 
+// ---------------------------------------------------------------------------------------------
+// Console sessions: an operator in Tsuzuku's own console (src/console), same-origin, by cookie.
+
+/** The console's cookie: an opaque token whose SHA-256 is the session row's `token_hash`. */
+export const CONSOLE_COOKIE = "tsz_console";
+/** What an operator may do: read and write on their shop, never admin. */
+export const CONSOLE_SCOPES: readonly Scope[] = ["read", "write"];
+const CONSOLE_SESSION = `SELECT s.id, s.tenant_id, s.operator_id, s.operator_name, s.role, s.expires_at, s.revoked_at, t.settings
+  FROM console_sessions s JOIN tenants t ON t.id = s.tenant_id WHERE s.token_hash = ? LIMIT 1`;
+
+/**
+ * The CSRF token of a console session: HMAC-SHA-256 of its id under the console key derived from
+ * SECRETS_KEY (nothing stored). Pages put it in forms; a script sends it as `X-CSRF-Token`.
+ */
+export async function consoleCsrfToken(secretsKey: string, sessionId: string): Promise<string> {
+  const key = await crypto.subtle.importKey("raw", (await deriveKey(secretsKey, "console-session-signing")) as Uint8Array<ArrayBuffer>, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(sessionId)));
+  return btoa(String.fromCharCode(...mac)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+/**
+ * The console session principal: the `tsz_console` cookie (HttpOnly, SameSite=Lax) of an operator
+ * of one shop, when the request has no `Authorization`. The row is read on every request, so a
+ * logout or expiry ends the session at once; no write. A request that changes something must
+ * carry the page's CSRF token (`X-CSRF-Token`, or `formToken` for a console page's own form) and,
+ * when the browser names its origin, come from this origin: a page elsewhere can make the browser
+ * send the cookie but can neither read nor send the token.
+ */
+export async function resolveConsole(c: Context<AppEnv>, formToken?: string): Promise<Caller> {
+  const { db, now, secretsKey } = c.get("services");
+  const token = getCookie(c, CONSOLE_COOKIE) ?? "";
+  const row = token ? await db.readFirst(CONSOLE_SESSION, [await sha256Hex(token)]) : undefined;
+  const [id, tenant, operatorId, operatorName, role, expiresAt, revokedAt, settings] = row ?? [];
+  if (!row || (revokedAt !== null && revokedAt !== undefined) || Date.parse(String(expiresAt)) <= now().getTime()) {
+    throw new ApiError("session_expired", "The console session has ended. Open a new console URL from your admin tool.");
+  }
+  const sessionId = String(id);
+  if (c.req.method !== "GET" && c.req.method !== "HEAD" && c.req.method !== "OPTIONS") {
+    const origin = c.req.header("origin");
+    const sent = formToken ?? c.req.header("x-csrf-token") ?? "";
+    if ((origin !== undefined && origin !== new URL(c.req.url).origin) || !timingSafeEqual(sent, await consoleCsrfToken(secretsKey, sessionId))) {
+      throw new ApiError("csrf_rejected", "This request did not come from a console page of this shop; reload the console and try again.");
+    }
+  }
+  const principal = { kind: "console" as const, sessionId, operatorId: String(operatorId), operatorName: String(operatorName), role: role === "supervisor" ? ("supervisor" as const) : ("operator" as const) };
+  return {
+    tenantId: String(tenant),
+    principal,
+    scopes: CONSOLE_SCOPES,
+    settings: settingsFrom(String(settings ?? "{}")),
+    actor: { type: "operator", id: principal.operatorId, name: principal.operatorName },
+    channel: "operator",
+  };
+}
+
+const consoleSessionPrincipal: PrincipalResolver = {
+  kind: "console",
+  accepts: (c, bearer) => bearer === null && getCookie(c, CONSOLE_COOKIE) !== undefined,
+  resolve: (c) => resolveConsole(c),
+};
+
 /**
  * How a request proves who it is. The auth middleware asks each in turn; the first that
  * `accepts` the request resolves it (or refuses it with a 401 problem). `bearer` is the
@@ -214,7 +277,7 @@ export type PrincipalResolver = {
   resolve: (c: Context<AppEnv>, bearer: string | null) => Promise<Caller>;
 };
 
-export const PRINCIPALS: PrincipalResolver[] = [customerSessionPrincipal, apiKeyPrincipal];
+export const PRINCIPALS: PrincipalResolver[] = [customerSessionPrincipal, apiKeyPrincipal, consoleSessionPrincipal];
 
 /**
  * The one auth middleware: resolves the request to a `Principal` (an API key, a customer

@@ -53,6 +53,8 @@ export type AppEnv = {
   Variables: {
     services: Services;
     caller: Caller;
+    /** Who is calling, as the auth layer resolved it. */
+    principal: Principal;
     /** The tenant-scoped data layer; the only way route handlers reach tenant data. */
     store: TenantStore;
     requestId: string;

@@ -19,7 +19,7 @@ const ALWAYS: ErrorCode[] = [
 ];
 const WITH_INPUT: ErrorCode[] = ["validation_failed"];
 const WITH_BODY: ErrorCode[] = ["invalid_json", "unsupported_media_type", "payload_too_large"];
-const MUTATING: ErrorCode[] = ["idempotency_key_reused", "idempotency_key_in_use"];
+const MUTATING: ErrorCode[] = ["idempotency_key_reused", "idempotency_key_in_use", "csrf_rejected"];
 
 /**
  * Documents problem responses from error codes, grouped by status: each code with what happened

@@ -34,6 +34,7 @@ export function crossTenantSuite(h: () => Harness) {
         h().request("GET", `/v1/offers`, { key: a.key }),
         h().request("GET", `/v1/cancel-flows/${ids.flowId}`, { key: a.key }),
         h().request("GET", `/v1/cancellation-reasons`, { key: a.key }),
+        h().request("GET", `/v1/knowledge/${ids.entryId}`, { key: a.key }),
       ]);
       return parts.map((p) => p.text.replace(/"lastUsedAt":"[^"]*"/g, "")).join("\n");
     };
@@ -60,6 +61,8 @@ export function crossTenantSuite(h: () => Harness) {
       await h().request("PUT", `/v1/offers/${ids.offerId}`, { key: a.key, body: offerBody(MARKER) });
       const flow = await h().request("POST", `/v1/subscriptions/${ids.subscriptionId}/cancel-flows`, { key: a.key, body: { channel: "web" } });
       ids.flowId = flow.body.flowId;
+      ids.entryId = "kb-tenant-a-only";
+      await h().request("PUT", `/v1/knowledge/${ids.entryId}`, { key: a.key, body: knowledgeBody(MARKER) });
       const session = await h().request("POST", "/v1/customer-sessions", { key: a.key, body: { customerId: ids.customerId } });
       ids.sessionId = session.body.id;
       const doc = (await h().request("GET", "/openapi.json")).body;
@@ -70,6 +73,8 @@ export function crossTenantSuite(h: () => Harness) {
       }
     });
 
+    const knowledgeBody = (title: string) => ({ title: { ja: title, en: title }, body: { ja: title, en: title }, category: null, topic: "policy", reasons: ["other"] });
+
     const bodies: Record<string, (ids: Record<string, string>) => unknown> = {
       upsertCustomer: () => customerBody({ name: "Bの顧客" }),
       upsertSubscription: (i) => subscriptionBody(i.customerId!),
@@ -79,6 +84,8 @@ export function crossTenantSuite(h: () => Harness) {
       updateSettings: () => ({ changeCutoffDays: 1 }),
       skipDeliveries: () => ({ count: 1 }),
       putOffer: () => offerBody("Bのお休み"),
+      putKnowledgeEntry: () => knowledgeBody("Bのナレッジ"),
+      createConsoleSession: () => ({ operatorId: "op-b", operatorName: "Bの担当" }),
       putCancellationReasons: () => ({ reasons: [{ code: "other", label: { ja: "その他", en: "Other" } }] }),
       startCancelFlow: () => ({ channel: "web" }),
       giveCancelReason: () => ({ reason: "other" }),

@@ -18,6 +18,7 @@ import { contactSuite } from "./contact";
 import { stockSuite } from "./stock";
 import { checkoutChecksSuite } from "./checkout-checks";
 import { syncSuite } from "./sync";
+import { consoleSuite } from "./console";
 import { metricsSuite } from "./metrics";
 
 /** The HTTP suite both runtimes run: Node on an embedded file, workerd on sqld. */
@@ -42,4 +43,5 @@ export function httpSuite(h: () => Harness) {
   customerSessionsSuite(h);
   corsSuite(h);
   checkoutChecksSuite(h);
+  consoleSuite(h);
 }

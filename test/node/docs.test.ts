@@ -43,7 +43,8 @@ describe("/docs offline", () => {
       });
       const res = await page.goto(`${served.url}/docs`);
       expect(res?.headers()["content-security-policy"]).toMatch(/script-src 'self'(;|$)/);
-      await page.getByText("Create or replace a customer", { exact: false }).first().waitFor({ timeout: 30_000 });
+      // The viewer parses the whole document in the page (≈ 10 s of Scalar work on an idle core, more on a shared one).
+      await page.getByText("Create or replace a customer", { exact: false }).first().waitFor({ timeout: 75_000 });
       // The operations came from /openapi.json of this server, and "Try it" targets this origin.
       expect(await page.locator("body").innerText()).toContain("Tsuzuku API");
       mkdirSync("node_modules/.cache", { recursive: true });
@@ -53,7 +54,7 @@ describe("/docs offline", () => {
     } finally {
       await browser.close();
     }
-  }, 90_000);
+  }, 150_000);
 
   it("serves the viewer bundle from this origin, not a CDN", async () => {
     const page = await (await fetch(`${served.url}/docs`)).text();

@@ -1,0 +1,25 @@
+/**
+ * The console's one island on every page: keyboard help for operators on a live call.
+ * `/` jumps to the customer search (unless typing in a field); Esc leaves a field.
+ */
+document.addEventListener("keydown", (e) => {
+  const target = e.target as HTMLElement | null;
+  const typing = !!target && (target.tagName === "INPUT" || target.tagName === "TEXTAREA" || target.tagName === "SELECT" || target.isContentEditable);
+  if (e.key === "/" && !typing && !e.ctrlKey && !e.metaKey && !e.altKey) {
+    const search = document.getElementById("q") as HTMLInputElement | null;
+    if (search) {
+      e.preventDefault();
+      search.focus();
+      search.select();
+    }
+  } else if (e.key === "Escape" && typing && target) {
+    target.blur();
+  }
+});
+
+// After an action the page says what happened; move focus there so a screen reader reads it first.
+const notice = document.querySelector<HTMLElement>(".notice, .error");
+if (notice) {
+  notice.tabIndex = -1;
+  notice.focus();
+}

@@ -1,0 +1,88 @@
+import type { Child } from "hono/jsx";
+import { t, type Lang } from "./strings";
+
+export type PageContext = {
+  lang: Lang;
+  csrf: string;
+  operatorName: string;
+  supervisor: boolean;
+};
+
+/**
+ * Every console page: a skip link, the search box (the screen pop by hand), the operator's name,
+ * the language switch and logout. No inline script or style: the CSP allows only our own files.
+ */
+export function Layout(props: { page: PageContext; title: string; children: Child; scripts?: string[]; styles?: string[]; search?: string }) {
+  const { lang, csrf, operatorName, supervisor } = props.page;
+  return (
+    <html lang={lang}>
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`${props.title} — Tsuzuku`}</title>
+        <link rel="stylesheet" href="/console/assets/console.css" />
+        {(props.styles ?? []).map((href) => (
+          <link rel="stylesheet" href={href} />
+        ))}
+        <script src="/console/assets/console.js" defer></script>
+        {(props.scripts ?? []).map((src) => (
+          <script src={src} defer></script>
+        ))}
+      </head>
+      <body data-csrf={csrf}>
+        <a class="skip" href="#main">
+          {t(lang, "skipToMain")}
+        </a>
+        <header class="bar">
+          <nav aria-label={t(lang, "console")}>
+            <a href="/console" class="brand">
+              続く · {t(lang, "console")}
+            </a>
+            <a href="/console/knowledge">{t(lang, "knowledge")}</a>
+            {supervisor ? <a href="/console/metrics">{t(lang, "metrics")}</a> : null}
+          </nav>
+          <form method="get" action="/console" role="search" class="search">
+            <label for="q">{t(lang, "searchLabel")}</label>
+            <input id="q" name="q" type="search" autocomplete="off" value={props.search ?? ""} />
+            <button type="submit">{t(lang, "searchButton")}</button>
+          </form>
+          <span class="who">{operatorName}</span>
+          <form method="post" action="/console/language">
+            <input type="hidden" name="csrf" value={csrf} />
+            <input type="hidden" name="lang" value={lang === "ja" ? "en" : "ja"} />
+            <button type="submit" lang={lang === "ja" ? "en" : "ja"}>
+              {t(lang, "language")}
+            </button>
+          </form>
+          <form method="post" action="/console/logout">
+            <input type="hidden" name="csrf" value={csrf} />
+            <button type="submit">{t(lang, "logout")}</button>
+          </form>
+        </header>
+        <main id="main" tabindex={-1}>
+          {props.children}
+        </main>
+      </body>
+    </html>
+  );
+}
+
+/** A page for a visitor without a session (ended, logged out, bad link). */
+export function Bare(props: { lang: Lang; title: string; children: Child }) {
+  return (
+    <html lang={props.lang}>
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`${props.title} — Tsuzuku`}</title>
+        <link rel="stylesheet" href="/console/assets/console.css" />
+      </head>
+      <body>
+        <main id="main">
+          <h1>{props.title}</h1>
+          {props.children}
+        </main>
+      </body>
+    </html>
+  );
+}

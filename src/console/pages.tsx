@@ -1,0 +1,425 @@
+import { Hono, type Context } from "hono";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import { secureHeaders } from "hono/secure-headers";
+import { DEMO_TENANT_ID } from "../demo/seed";
+import { retentionFor } from "../metrics/routes";
+import { CONSOLE_COOKIE, consoleCsrfToken, resolveConsole } from "../platform/auth";
+import type { AppEnv } from "../platform/env";
+import { ApiError } from "../platform/errors";
+import { normalizeEmail, normalizePhone } from "../platform/phone";
+import { TenantStore } from "../platform/tenancy";
+import { findTenant } from "../tenants/keys";
+import { ASSETS } from "./assets.generated";
+import { KartePage, KnowledgeList, type KarteData, type KnowledgeEntry, type Offer, type Sub } from "./karte";
+import { Bare, Layout, type PageContext } from "./layout";
+import { MetricsPage } from "./metrics";
+import { planCallFor } from "./plan";
+import { createConsoleSession, endConsoleSession, redeemLogin } from "./sessions";
+import { t, type Lang } from "./strings";
+
+const LANG_COOKIE = "tsz_console_lang";
+type Api = (method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<{ status: number; body: any }>;
+type Fetcher = { request: (input: string, init: RequestInit, env?: unknown) => Response | Promise<Response> };
+
+/** Loopback hosts get a cookie without `Secure` (plain http on a developer's machine). */
+const isLoopback = (host: string) => /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/.test(host);
+
+const langOf = (c: Context<AppEnv>): Lang => (getCookie(c, LANG_COOKIE) === "en" ? "en" : "ja");
+
+/**
+ * The operator console's pages under /console: server-rendered with Hono's JSX. Every figure on
+ * them comes from the API itself (`app` is the whole API; pages call it in-process with the
+ * operator's cookie), so the console can do exactly what an operator's session may do — read and
+ * write on one shop — and nothing else.
+ */
+export function consolePages(app: Fetcher) {
+  const pages = new Hono<AppEnv>();
+
+  pages.use("/console/*", secureHeaders({
+    contentSecurityPolicy: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'"],
+      imgSrc: ["'self'", "data:"],
+      formAction: ["'self'"],
+      frameAncestors: ["'none'"],
+      baseUri: ["'none'"],
+      objectSrc: ["'none'"],
+    },
+    referrerPolicy: "same-origin",
+  }));
+  pages.use("/demo/console", secureHeaders());
+
+  for (const [name, asset] of Object.entries(ASSETS)) {
+    pages.get(`/console/assets/${name}`, (c) => c.body(asset.body, 200, { "content-type": asset.type, "cache-control": "public, max-age=300" }));
+  }
+
+  pages.get("/console/login", async (c) => {
+    const lang = langOf(c);
+    const token = c.req.query("token") ?? "";
+    const session = token ? await redeemLogin(c.get("services").db, token, c.get("services").now()) : null;
+    if (!session) {
+      return c.html(<Bare lang={lang} title={t(lang, "sessionEnded")}><p><a href="/console">{t(lang, "console")}</a></p></Bare>, 401);
+    }
+    setCookie(c, CONSOLE_COOKIE, session.token, {
+      httpOnly: true,
+      sameSite: "Lax",
+      secure: !isLoopback(new URL(c.req.url).hostname),
+      path: "/",
+      expires: new Date(session.expiresAt),
+    });
+    const to = c.req.query("to");
+    return c.redirect(to && to.startsWith("/console") ? to : "/console", 303);
+  });
+
+  /** Resolves the operator from the cookie (and for a form post, its CSRF field), or answers the ended-session page. */
+  async function operator(c: Context<AppEnv>, form?: Record<string, string>): Promise<{ page: PageContext; api: Api } | Response> {
+    const lang = langOf(c);
+    const cookie = getCookie(c, CONSOLE_COOKIE);
+    try {
+      if (!cookie) throw new ApiError("session_expired");
+      const caller = await resolveConsole(c, form ? (form.csrf ?? "") : undefined);
+      c.set("caller", caller);
+      c.set("store", new TenantStore(c.get("services").db, caller.tenantId));
+    } catch (e) {
+      if (e instanceof ApiError && e.code === "csrf_rejected") {
+        return c.html(<Bare lang={lang} title={t(lang, "error")}><p>{e.detail}</p></Bare>, 403);
+      }
+      if (e instanceof ApiError && e.code === "session_expired") {
+        return c.html(<Bare lang={lang} title={t(lang, "sessionEnded")}><p>{t(lang, "sessionEnded")}</p></Bare>, 401);
+      }
+      throw e;
+    }
+    const principal = c.get("caller").principal;
+    if (principal.kind !== "console") throw new Error("console principal expected");
+    const csrf = await consoleCsrfToken(c.get("services").secretsKey, principal.sessionId);
+    const headers = { cookie: c.req.header("cookie") ?? "", "accept-language": lang, "x-csrf-token": csrf };
+    const api: Api = async (method, path, body, extra = {}) => {
+      const init: RequestInit = { method, headers: { ...headers, ...extra, ...(body !== undefined ? { "content-type": "application/json" } : {}) } };
+      if (body !== undefined) init.body = JSON.stringify(body);
+      const res = await app.request(path, init, c.env);
+      const text = await res.text();
+      return { status: res.status, body: text ? JSON.parse(text) : null };
+    };
+    return { page: { lang, csrf, operatorName: principal.operatorName, supervisor: principal.role === "supervisor" }, api };
+  }
+
+  async function formOf(c: Context<AppEnv>): Promise<Record<string, string>> {
+    const form = await c.req.parseBody();
+    return Object.fromEntries(Object.entries(form).map(([k, v]) => [k, typeof v === "string" ? v : ""]));
+  }
+
+  /** Back to the karte after an action (post/redirect/get), with what happened. */
+  function backTo(c: Context<AppEnv>, form: Record<string, string>, outcome: { done?: string; error?: string }) {
+    const q = new URLSearchParams();
+    if (form.customer) q.set("customer", form.customer);
+    if (form.sub) q.set("sub", form.sub);
+    if (form.reason) q.set("reason", form.reason);
+    if (outcome.done) q.set("done", outcome.done);
+    if (outcome.error) q.set("error", outcome.error.slice(0, 300));
+    return c.redirect(`/console?${q}`, 303);
+  }
+
+  pages.get("/console", async (c) => {
+    const who = await operator(c);
+    if (who instanceof Response) return who;
+    const { page, api } = who;
+    const lang = page.lang;
+    const q = c.req.query();
+    const search = q.q ?? q.phone ?? q.email ?? q.customer ?? "";
+    let by: { phone: string } | { email: string } | { customer: string } | null = null;
+    let raw = "";
+    if (q.customer) by = { customer: q.customer };
+    else if (q.phone) by = { phone: (raw = q.phone) };
+    else if (q.email) by = { email: (raw = q.email) };
+    else if (q.q) {
+      raw = q.q.trim();
+      by = raw.includes("@") ? { email: raw } : /^[\d\s()+\-－ー０-９＋（）]+$/.test(raw) ? { phone: raw } : { customer: raw };
+    }
+    if (!by) {
+      return c.html(
+        <Layout page={page} title={t(lang, "search")}>
+          <h1>{t(lang, "search")}</h1>
+        </Layout>,
+      );
+    }
+    let customerId: string | null = null;
+    let lookup: any = null;
+    if ("customer" in by) customerId = by.customer;
+    else {
+      const normal = "phone" in by ? normalizePhone(by.phone) : (normalizeEmail(by.email)?.email ?? null);
+      if (normal === null) {
+        return c.html(
+          <Layout page={page} title={t(lang, "noCustomer")} search={search}>
+            <h1>{t(lang, "noCustomer")}</h1>
+            <p>
+              {t(lang, "notAPhone")}: <code>{raw}</code>
+            </p>
+          </Layout>,
+          404,
+        );
+      }
+      const res = await api("GET", `/v1/lookup?${"phone" in by ? "phone" : "email"}=${encodeURIComponent(normal)}&channel=operator`);
+      if (res.status === 404) {
+        return c.html(
+          <Layout page={page} title={t(lang, "noCustomer")} search={search}>
+            <h1>{t(lang, "noCustomer")}</h1>
+            <p>
+              {"phone" in by ? t(lang, "normalisedAs") : "E-mail"}: <strong class="normalised">{normal}</strong>
+            </p>
+          </Layout>,
+          404,
+        );
+      }
+      if (res.status === 409) {
+        const ids: string[] = res.body.candidates ?? [];
+        const people = await Promise.all(ids.map((id) => api("GET", `/v1/customers/${encodeURIComponent(id)}`)));
+        return c.html(
+          <Layout page={page} title={t(lang, "severalMatches")} search={search}>
+            <h1>{t(lang, "severalMatches")}</h1>
+            <ul class="candidates">
+              {people.map((p, i) => (
+                <li>
+                  <a href={`/console?customer=${encodeURIComponent(ids[i]!)}`}>
+                    {p.body?.name ?? ids[i]} ({ids[i]}) {p.body?.email ?? ""}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          </Layout>,
+        );
+      }
+      if (res.status !== 200) throw new Error(`lookup answered ${res.status}`);
+      lookup = res.body;
+      customerId = lookup.customer.id as string;
+    }
+    const id = encodeURIComponent(customerId!);
+    const [customer, subs, risk, timeline, reasons] = await Promise.all([
+      api("GET", `/v1/customers/${id}`),
+      api("GET", `/v1/customers/${id}/subscriptions?limit=100`),
+      api("GET", `/v1/customers/${id}/risk`),
+      api("GET", `/v1/customers/${id}/timeline?limit=30`),
+      api("GET", `/v1/cancellation-reasons`),
+    ]);
+    if (customer.status === 404) {
+      return c.html(
+        <Layout page={page} title={t(lang, "noCustomer")} search={search}>
+          <h1>{t(lang, "noCustomer")}</h1>
+          <p>
+            <code>{customerId}</code>
+          </p>
+        </Layout>,
+        404,
+      );
+    }
+    const subscriptions: Sub[] = subs.body?.data ?? [];
+    const live = subscriptions.filter((s) => s.status !== "canceled");
+    const highest = risk.status === 200 ? risk.body.highest?.subscriptionId : null;
+    const focus = subscriptions.find((s) => s.id === q.sub) ?? live.find((s) => s.id === highest) ?? live[0] ?? subscriptions[0] ?? null;
+    const reason = q.reason && (reasons.body?.data ?? []).some((r: { code: string }) => r.code === q.reason) ? q.reason : null;
+    const kq = new URLSearchParams({ limit: "5" });
+    if (reason) kq.set("reason", reason);
+    if (focus?.product.category) kq.set("category", focus.product.category);
+    const [offers, knowledge, cancellation] = await Promise.all([
+      focus && reason ? api("GET", `/v1/subscriptions/${encodeURIComponent(focus.id)}/offers?reason=${reason}&channel=operator&limit=3`) : null,
+      api("GET", `/v1/knowledge?${kq}`),
+      focus && focus.status !== "canceled" ? api("GET", `/v1/subscriptions/${encodeURIComponent(focus.id)}/cancellation-info`) : null,
+    ]);
+    const done = q.done && ["saved", "contact", "used"].includes(q.done) ? t(lang, `done_${q.done}` as "done_saved") : null;
+    const data: KarteData = {
+      customer: customer.body,
+      subscriptions,
+      risk: risk.status === 200 ? risk.body : null,
+      lookup,
+      timeline: timeline.body?.data ?? [],
+      reasons: reasons.body?.data ?? [],
+      focus,
+      reason,
+      offers: (offers?.body?.data ?? []) as Offer[],
+      knowledge: (knowledge.body?.data ?? []) as KnowledgeEntry[],
+      cancellation: cancellation?.status === 200 ? cancellation.body : null,
+      notice: done,
+      error: q.error ?? null,
+    };
+    return c.html(<KartePage page={page} data={data} search={search} />);
+  });
+
+  pages.post("/console/apply", async (c) => {
+    const form = await formOf(c);
+    const who = await operator(c, form);
+    if (who instanceof Response) return who;
+    const { api } = who;
+    const sub = encodeURIComponent(form.sub ?? "");
+    // The offer's terms are read again here, never taken from the form.
+    const offers = await api("GET", `/v1/subscriptions/${sub}/offers?reason=${encodeURIComponent(form.reason ?? "")}&channel=operator&limit=20`);
+    const offer = ((offers.body?.data ?? []) as Offer[]).find((o) => o.offerId === form.offerId);
+    const call = offer ? planCallFor(offer) : null;
+    if (!call) return backTo(c, form, { error: offers.body?.detail ?? "offer_not_found" });
+    const res = await api("POST", `/v1/subscriptions/${sub}/${call.path}`, { ...call.body, channel: "operator" }, { "if-match": `"${form.version ?? ""}"` });
+    if (res.status !== 200) return backTo(c, form, { error: res.body?.detail ?? String(res.status) });
+    return backTo(c, form, { done: "saved" });
+  });
+
+  pages.post("/console/cancel", async (c) => {
+    const form = await formOf(c);
+    const who = await operator(c, form);
+    if (who instanceof Response) return who;
+    const { api } = who;
+    const started = await api("POST", `/v1/subscriptions/${encodeURIComponent(form.sub ?? "")}/cancel-flows`, { channel: "operator" });
+    if (started.status !== 201) return backTo(c, form, { error: started.body?.detail ?? String(started.status) });
+    const flow = started.body.flowId as string;
+    if (form.reason) {
+      const given = await api("POST", `/v1/cancel-flows/${flow}/reason`, { reason: form.reason });
+      if (given.status !== 200) return backTo(c, form, { error: given.body?.detail ?? String(given.status) });
+    }
+    const confirmed = await api("POST", `/v1/cancel-flows/${flow}/confirm`, form.acknowledgeFee === "true" ? { acknowledgeFee: true } : {});
+    if (confirmed.status !== 200) return backTo(c, form, { error: confirmed.body?.detail ?? String(confirmed.status) });
+    return c.redirect(`/console/receipt?flow=${flow}&customer=${encodeURIComponent(form.customer ?? "")}`, 303);
+  });
+
+  pages.get("/console/receipt", async (c) => {
+    const who = await operator(c);
+    if (who instanceof Response) return who;
+    const { page, api } = who;
+    const lang = page.lang;
+    const flow = await api("GET", `/v1/cancel-flows/${encodeURIComponent(c.req.query("flow") ?? "")}`);
+    const step = ((flow.body?.steps ?? []) as { type: string; data: Record<string, unknown> }[]).find((s) => s.type === "cancel_confirmed");
+    const customer = c.req.query("customer") ?? "";
+    return c.html(
+      <Layout page={page} title={t(lang, "receipt")}>
+        <h1>{t(lang, "receipt")}</h1>
+        {step ? (
+          <>
+            <p role="status">
+              {t(lang, "confirmationNumber")}: <strong class="confirmation">{String(step.data.confirmationNumber)}</strong>
+            </p>
+            <pre class="receipt">{(step.data.receipt as Record<Lang, string> | undefined)?.[lang] ?? ""}</pre>
+          </>
+        ) : (
+          <p>{t(lang, "noCustomer")}</p>
+        )}
+        <p>
+          <a href={`/console?customer=${encodeURIComponent(customer)}`}>{t(lang, "backToKarte")}</a>
+        </p>
+      </Layout>,
+      step ? 200 : 404,
+    );
+  });
+
+  pages.post("/console/contact", async (c) => {
+    const form = await formOf(c);
+    const who = await operator(c, form);
+    if (who instanceof Response) return who;
+    const id = `evt_console_${crypto.randomUUID().replace(/-/g, "")}`;
+    const data: Record<string, string> = { channel: "phone", topic: form.topic ?? "inquiry" };
+    if (form.sentiment) data.sentiment = form.sentiment;
+    if (form.note) data.note = form.note;
+    const res = await who.api("POST", "/v1/events", {
+      events: [{ id, type: "contact.logged", customerId: form.customer, ...(form.sub ? { subscriptionId: form.sub } : {}), occurredAt: c.get("services").now().toISOString(), data }],
+    });
+    const item = res.body?.results?.[0];
+    if (res.status !== 200 || item?.result === "rejected") return backTo(c, form, { error: item?.error?.detail ?? res.body?.detail ?? String(res.status) });
+    return backTo(c, form, { done: "contact" });
+  });
+
+  pages.post("/console/knowledge/use", async (c) => {
+    const form = await formOf(c);
+    const who = await operator(c, form);
+    if (who instanceof Response) return who;
+    await who.api("POST", `/v1/knowledge/${encodeURIComponent(form.entryId ?? "")}/uses`);
+    const back = form.back && form.back.startsWith("/console") ? form.back : "/console/knowledge";
+    return c.redirect(`${back}${back.includes("?") ? "&" : "?"}done=used`, 303);
+  });
+
+  pages.get("/console/knowledge", async (c) => {
+    const who = await operator(c);
+    if (who instanceof Response) return who;
+    const { page, api } = who;
+    const lang = page.lang;
+    const q = c.req.query();
+    const kq = new URLSearchParams({ limit: "30" });
+    for (const k of ["q", "reason", "category", "topic"] as const) if (q[k]) kq.set(k, q[k]!);
+    const [list, reasons] = await Promise.all([api("GET", `/v1/knowledge?${kq}`), api("GET", "/v1/cancellation-reasons")]);
+    return c.html(
+      <Layout page={page} title={t(lang, "knowledge")}>
+        <h1>{t(lang, "knowledge")}</h1>
+        {q.done === "used" ? <p class="notice" role="status">{t(lang, "done_used")}</p> : null}
+        <form method="get" action="/console/knowledge" class="row" role="search">
+          <label for="kq">{t(lang, "searchButton")}</label>
+          <input id="kq" name="q" type="search" value={q.q ?? ""} />
+          <label for="kreason">{t(lang, "reason")}</label>
+          <select id="kreason" name="reason">
+            <option value="">—</option>
+            {(reasons.body?.data ?? []).map((r: { code: string; label: string }) => (
+              <option value={r.code} selected={r.code === q.reason}>
+                {r.label}
+              </option>
+            ))}
+          </select>
+          <button type="submit">{t(lang, "searchButton")}</button>
+        </form>
+        <KnowledgeList lang={lang} csrf={page.csrf} entries={list.body?.data ?? []} back={`/console/knowledge?${kq}`} />
+      </Layout>,
+    );
+  });
+
+  pages.get("/console/metrics", async (c) => {
+    const who = await operator(c);
+    if (who instanceof Response) return who;
+    const { page } = who;
+    if (!page.supervisor) {
+      return c.html(
+        <Layout page={page} title={t(page.lang, "metrics")}>
+          <h1>{t(page.lang, "metrics")}</h1>
+          <p role="alert">{t(page.lang, "supervisorOnly")}</p>
+        </Layout>,
+        403,
+      );
+    }
+    // The same computation as GET /v1/metrics/retention (admin): a supervisor reads it here without an admin key.
+    const store = c.get("store");
+    const settings = c.get("caller").settings;
+    const now = c.get("services").now();
+    const q = { from: c.req.query("from"), to: c.req.query("to") };
+    const range = { ...(q.from ? { from: q.from } : {}), ...(q.to ? { to: q.to } : {}) };
+    const [overall, day, reason, offer, channel] = await Promise.all([
+      retentionFor(store, settings, now, range),
+      retentionFor(store, settings, now, { ...range, groupBy: "day" }),
+      retentionFor(store, settings, now, { ...range, groupBy: "reason" }),
+      retentionFor(store, settings, now, { ...range, groupBy: "offer" }),
+      retentionFor(store, settings, now, { ...range, groupBy: "channel" }),
+    ]);
+    return c.html(<MetricsPage page={page} overall={overall} groups={{ day, reason, offer, channel }} />);
+  });
+
+  pages.post("/console/language", async (c) => {
+    const form = await formOf(c);
+    setCookie(c, LANG_COOKIE, form.lang === "en" ? "en" : "ja", { path: "/console", sameSite: "Lax", httpOnly: true, maxAge: 31_536_000 });
+    const back = c.req.header("referer");
+    const to = back && new URL(back).origin === new URL(c.req.url).origin ? new URL(back).pathname + new URL(back).search : "/console";
+    return c.redirect(to.startsWith("/console") ? to : "/console", 303);
+  });
+
+  pages.post("/console/logout", async (c) => {
+    const form = await formOf(c);
+    const who = await operator(c, form);
+    if (who instanceof Response) return who;
+    const principal = c.get("caller").principal;
+    if (principal.kind === "console") await endConsoleSession(c.get("store"), principal.sessionId, c.get("services").now());
+    deleteCookie(c, CONSOLE_COOKIE, { path: "/" });
+    const lang = who.page.lang;
+    return c.html(<Bare lang={lang} title={t(lang, "loggedOut")}><p>{t(lang, "loggedOut")}</p></Bare>);
+  });
+
+  // The demo shop only: a fresh one-time console URL each visit (a printed one works once).
+  pages.get("/demo/console", async (c) => {
+    const { db, now } = c.get("services");
+    if (!(await findTenant(db.orm, DEMO_TENANT_ID))) throw new ApiError("route_not_found", "No demo shop in this database.");
+    const role = c.req.query("role") === "operator" ? "operator" : "supervisor";
+    const session = await createConsoleSession(new TenantStore(db, DEMO_TENANT_ID), { operatorId: "demo-operator", operatorName: "デモ オペレーター", role, expiresInSeconds: 28_800 }, now());
+    const to = c.req.query("to");
+    return c.redirect(`/console/login?token=${session.loginToken}${to ? `&to=${encodeURIComponent(to)}` : ""}`, 303);
+  });
+
+  return pages;
+}

@@ -1,0 +1,73 @@
+import { z } from "@hono/zod-openapi";
+import { and, eq, gt, isNull } from "drizzle-orm";
+import type { Database } from "../db/client";
+import { consoleSessions } from "../db/schema";
+import { randomToken, sha256Hex } from "../platform/crypto";
+import { Instant } from "../platform/openapi";
+import type { TenantStore } from "../platform/tenancy";
+
+export const CreateConsoleSessionBody = z
+  .strictObject({
+    operatorId: z.string().min(1).max(128).openapi({ description: "The operator's id in your systems; changes and evidence name it as the actor.", example: "op-042" }),
+    operatorName: z.string().min(1).max(200).openapi({ example: "佐々木 美咲" }),
+    role: z.enum(["operator", "supervisor"]).default("operator").openapi({ description: "A supervisor also opens /console/metrics." }),
+    expiresInSeconds: z.number().int().min(60).max(43_200).default(28_800).openapi({ description: "How long the session lasts (a shift: default 8 h, at most 12 h)." }),
+  })
+  .openapi("CreateConsoleSession");
+
+export const ConsoleSessionCreated = z
+  .object({
+    id: z.string().openapi({ example: "cs_4Rk2W9sPq7Lm3Vt8Yx1Z" }),
+    url: z.string().openapi({ description: "Opened once in the operator's browser: sets the console cookie and lands on /console. Works once.", example: "http://localhost:8787/console/login?token=…" }),
+    expiresAt: Instant,
+  })
+  .openapi("ConsoleSessionCreated");
+
+/** Minutes within which the one-time URL must be opened; the session itself lasts longer. */
+export const LOGIN_URL_MINUTES = 15;
+
+/** A new session; only hashes are stored, the login token goes into the URL once. */
+export async function createConsoleSession(store: TenantStore, input: z.output<typeof CreateConsoleSessionBody>, now: Date) {
+  const id = `cs_${randomToken(20)}`;
+  const loginToken = randomToken(32);
+  const expiresAt = new Date(now.getTime() + input.expiresInSeconds * 1000).toISOString();
+  await store.q.insert(consoleSessions).values({
+    id,
+    tenantId: store.tenantId,
+    operatorId: input.operatorId,
+    operatorName: input.operatorName,
+    role: input.role,
+    tokenHash: null,
+    loginHash: await sha256Hex(loginToken),
+    createdAt: now.toISOString(),
+    expiresAt,
+  });
+  return { id, loginToken, expiresAt };
+}
+
+/**
+ * Opens a one-time URL: the first call within LOGIN_URL_MINUTES gets a fresh cookie token (only
+ * its hash is kept); any later call gets null. One UPDATE, so two racing opens cannot both win.
+ */
+export async function redeemLogin(db: Database, loginToken: string, now: Date): Promise<{ token: string; expiresAt: string } | null> {
+  const token = randomToken(32);
+  const at = now.toISOString();
+  const notBefore = new Date(now.getTime() - LOGIN_URL_MINUTES * 60_000).toISOString();
+  const hash = await sha256Hex(loginToken);
+  const tokenHash = await sha256Hex(token);
+  const [row] = await db.write((tx) =>
+    tx
+      .update(consoleSessions)
+      .set({ loginUsedAt: at, tokenHash })
+      .where(and(eq(consoleSessions.loginHash, hash), isNull(consoleSessions.loginUsedAt), isNull(consoleSessions.revokedAt), gt(consoleSessions.expiresAt, at), gt(consoleSessions.createdAt, notBefore)))
+      .returning({ expiresAt: consoleSessions.expiresAt }),
+  );
+  return row ? { token, expiresAt: row.expiresAt } : null;
+}
+/** Logout: the session ends at once (every request reads its row). */
+export async function endConsoleSession(store: TenantStore, sessionId: string, now: Date) {
+  await store.q
+    .update(consoleSessions)
+    .set({ revokedAt: now.toISOString() })
+    .where(and(eq(consoleSessions.id, sessionId), eq(consoleSessions.tenantId, store.tenantId)));
+}

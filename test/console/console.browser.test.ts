@@ -1,0 +1,242 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { addDays, localDate } from "../../src/platform/dates";
+import { launchBrowser, serveOnLoopback, type Served } from "../support/browser";
+import { customerBody, subscriptionBody, uid, type TestTenant } from "../support/harness";
+import { nodeHarness, type NodeHarness } from "../support/node-harness";
+
+// The operator console in real Chromium, as an operator would use it: one browser for the file,
+// a fresh context (cookie jar) per operator.
+const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+let h: NodeHarness;
+let browser: Browser;
+let api: Served;
+let shopA: TestTenant;
+let shopB: TestTenant;
+const ids = {
+  customer: uid("C"),
+  saveSub: uid("S"),
+  feeSub: uid("S"),
+  other: uid("C"),
+  shopBCustomer: uid("C"),
+};
+const contexts: BrowserContext[] = [];
+
+async function as(tenant: TestTenant, role: "operator" | "supervisor" = "operator"): Promise<Page> {
+  const res = await h.request("POST", "/v1/console-sessions", { key: tenant.key, body: { operatorId: `op-${role}`, operatorName: role === "supervisor" ? "主任 田中" : "佐々木 美咲", role } });
+  expect(res.status).toBe(201);
+  const login = new URL(res.body.url);
+  const context = await browser.newContext({ locale: "ja-JP" });
+  contexts.push(context);
+  const page = await context.newPage();
+  await page.goto(api.url + login.pathname + login.search);
+  expect(new URL(page.url()).pathname).toBe("/console");
+  return page;
+}
+
+/** axe-core run in the page (evaluated over the DevTools protocol: the console's CSP allows no inline script). */
+async function seriousViolations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE);
+  const result = (await page.evaluate(`axe.run(document, { resultTypes: ["violations"] })`)) as { violations: { id: string; impact: string; nodes: unknown[] }[] };
+  return result.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id} (${v.nodes.length})`);
+}
+
+beforeAll(async () => {
+  h = await nodeHarness();
+  [browser, api] = await Promise.all([launchBrowser(), serveOnLoopback((r) => h.app.fetch(r))]);
+  shopA = await h.tenant();
+  shopB = await h.tenant();
+  const next = addDays(localDate(new Date(), "Asia/Tokyo"), 20);
+  const put = async (tenant: TestTenant, path: string, body: unknown) => expect((await h.request("PUT", path, { key: tenant.key, body })).status).toBeLessThan(300);
+  await put(shopA, `/v1/customers/${ids.customer}`, customerBody({ name: "山田 花子", phone: "090-1234-5678", email: "hanako@example.jp" }));
+  await put(shopA, `/v1/subscriptions/${ids.saveSub}`, subscriptionBody(ids.customer, { quantity: 2, nextDeliveryOn: next }));
+  await put(shopA, `/v1/subscriptions/${ids.feeSub}`, subscriptionBody(ids.customer, {
+    product: { sku: "BIYOEKI-30ml", name: "ヒト幹細胞美容液 30ml", category: "cosmetics" },
+    nextDeliveryOn: next,
+    deliveriesCompleted: 2,
+    commitment: { minDeliveries: 6, earlyCancellationFee: { amount: 5000, currency: "JPY" } },
+  }));
+  await put(shopA, `/v1/customers/${ids.other}`, customerBody({ name: "別人 次郎", phone: "03-5555-0000", email: "jiro@example.jp" }));
+  await put(shopA, `/v1/knowledge/kb-surplus`, {
+    title: { ja: "商品が余っているとき", en: "When stock is piling up" },
+    body: { ja: "残りの量を伺い、スキップか間隔の延長をご案内します。", en: "Ask what is left; offer a skip or a longer interval." },
+    category: null,
+    topic: "plan_options",
+    reasons: ["surplus_stock"],
+  });
+  await put(shopB, `/v1/customers/${ids.shopBCustomer}`, customerBody({ name: "他店 三郎", phone: "090-9999-0000" }));
+}, 60_000);
+
+afterAll(async () => {
+  for (const c of contexts) await c.close();
+  await browser?.close();
+  await api?.close();
+  h?.close();
+});
+
+describe("the operator console in a browser", () => {
+  it("pops the caller's karte from a caller-ID without the leading 0, with no serious accessibility violations", async () => {
+    const page = await as(shopA);
+    await page.goto(`${api.url}/console?phone=9012345678`);
+    await expect(page.locator("h1#who").textContent()).resolves.toContain("山田 花子");
+    await expect(page.locator("table").first().textContent()).resolves.toContain("ヒト幹細胞美容液");
+    expect(await seriousViolations(page)).toEqual([]);
+
+    await page.goto(`${api.url}/console?phone=${encodeURIComponent("０８０-００００-１１１１")}`);
+    await expect(page.locator("h1").textContent()).resolves.toBe("該当するお客様はいません");
+    await expect(page.locator(".normalised").textContent()).resolves.toBe("+818000001111");
+  });
+
+  it("saves a caller with an offer applied as the operator, the talk track and observed save rate on screen", async () => {
+    const page = await as(shopA);
+    await page.goto(`${api.url}/console?customer=${ids.customer}&sub=${ids.saveSub}`);
+    await page.selectOption("#reason", "surplus_stock");
+    await page.getByRole("button", { name: "提案を表示" }).click();
+    const offer = page.locator("li.offer").first();
+    await expect(offer.locator("details.talk").isVisible()).resolves.toBe(true);
+    await expect(offer.locator(".rate").textContent()).resolves.toContain("当店の実績阻止率");
+    // The cancel control is there beside the offers, not behind them.
+    await expect(page.locator("#confirm-cancel").isVisible()).resolves.toBe(true);
+    expect(await seriousViolations(page)).toEqual([]);
+    const before = (await h.request("GET", `/v1/subscriptions/${ids.saveSub}`, { key: shopA.key })).body;
+    await offer.getByRole("button", { name: /この内容で変更する/ }).click();
+    await expect(page.locator(".notice").textContent()).resolves.toContain("プランを変更しました");
+    const after = (await h.request("GET", `/v1/subscriptions/${ids.saveSub}`, { key: shopA.key })).body;
+    expect(after.version).toBe(before.version + 1);
+    const changes = (await h.request("GET", `/v1/subscriptions/${ids.saveSub}/changes`, { key: shopA.key })).body.data;
+    expect(changes[0].channel).toBe("operator");
+  });
+
+  it("refuses a change made on a version the operator no longer sees", async () => {
+    const page = await as(shopA);
+    await page.goto(`${api.url}/console?customer=${ids.customer}&sub=${ids.saveSub}&reason=surplus_stock`);
+    // Someone else changes the subscription while the karte is on screen.
+    await h.request("POST", `/v1/subscriptions/${ids.saveSub}/quantity`, { key: shopA.key, body: { quantity: 3, channel: "web" } });
+    await page.locator("li.offer").first().getByRole("button", { name: /この内容で変更する/ }).click();
+    await expect(page.locator(".error").isVisible()).resolves.toBe(true);
+    const sub = (await h.request("GET", `/v1/subscriptions/${ids.saveSub}`, { key: shopA.key })).body;
+    expect(sub.quantity).toBe(3);
+  });
+
+  it("cancels with the fee read out and confirmed, and shows the receipt", async () => {
+    const page = await as(shopA);
+    await page.goto(`${api.url}/console?customer=${ids.customer}&sub=${ids.feeSub}&reason=too_expensive`);
+    await expect(page.locator("form.cancel").textContent()).resolves.toContain("￥5,000");
+    await page.getByLabel("解約手数料を読み上げ、お客様の了承を得ました").check();
+    await page.locator("#confirm-cancel").click();
+    await expect(page.locator("h1").textContent()).resolves.toBe("解約受付票");
+    const number = await page.locator(".confirmation").textContent();
+    expect(number).toMatch(/^CN-/);
+    await expect(page.locator(".receipt").textContent()).resolves.toContain(number!);
+    const sub = (await h.request("GET", `/v1/subscriptions/${ids.feeSub}`, { key: shopA.key })).body;
+    expect(sub.status).toBe("canceled");
+    expect(sub.cancellation.channel).toBe("operator");
+  });
+
+  it("logs a contact that then shows on the timeline", async () => {
+    const page = await as(shopA);
+    await page.goto(`${api.url}/console?customer=${ids.customer}`);
+    await page.selectOption("#topic", "complaint");
+    await page.selectOption("#sentiment", "negative");
+    await page.fill("#note", "配送が遅れたとのお申し出");
+    await page.getByRole("button", { name: "記録する" }).click();
+    await expect(page.locator(".notice").textContent()).resolves.toContain("応対を記録しました");
+    await expect(page.locator("ol.timeline li").first().textContent()).resolves.toContain("配送が遅れたとのお申し出");
+  });
+
+  it("finds the knowledge entry for the reason and marks it used", async () => {
+    const page = await as(shopA);
+    await page.goto(`${api.url}/console?customer=${ids.customer}&sub=${ids.saveSub}&reason=surplus_stock`);
+    const entry = page.locator('li.entry[data-entry="kb-surplus"]');
+    await expect(entry.locator("h3").textContent()).resolves.toContain("商品が余っているとき");
+    await expect(entry.locator(".new").isVisible()).resolves.toBe(true);
+    await entry.getByRole("button", { name: /使った/ }).click();
+    await expect(page.locator('li.entry[data-entry="kb-surplus"] .uses').textContent()).resolves.toContain("1");
+    expect((await h.request("GET", "/v1/knowledge/kb-surplus", { key: shopA.key })).body.uses).toBe(1);
+  });
+
+  it("works with the keyboard alone: search, pick a reason, see the offers", async () => {
+    const page = await as(shopA);
+    await page.keyboard.press("/");
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("q");
+    await page.keyboard.type("090-1234-5678");
+    await page.keyboard.press("Enter");
+    await page.waitForURL(/q=/);
+    await expect(page.locator("h1#who").textContent()).resolves.toContain("山田 花子");
+    for (let i = 0; i < 60 && (await page.evaluate(() => document.activeElement?.id)) !== "reason"; i++) await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("reason");
+    await page.keyboard.press("ArrowDown");
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Enter");
+    await page.waitForURL(/reason=/);
+    expect(await page.locator("li.offer").count()).toBeGreaterThan(0);
+  });
+
+  it("a console cookie for shop A cannot see shop B", async () => {
+    const page = await as(shopA);
+    const res = await page.goto(`${api.url}/console?customer=${ids.shopBCustomer}`);
+    expect(res?.status()).toBe(404);
+    await expect(page.locator("h1").textContent()).resolves.toBe("該当するお客様はいません");
+    const status = await page.evaluate(async (id) => (await fetch(`/v1/customers/${id}`)).status, ids.shopBCustomer);
+    expect(status).toBe(404);
+    // …and it is never admin.
+    expect(await page.evaluate(async () => (await fetch("/v1/settings")).status)).toBe(403);
+  });
+
+  it("refuses a forged cross-site POST", async () => {
+    const page = await as(shopA);
+    const attacker = await serveOnLoopback(
+      () =>
+        new Response(
+          `<!doctype html><title>x</title><form id=f method=post action="${api.url}/console/contact"><input name=customer value="${ids.customer}"><input name=topic value=complaint><input name=note value=forged></form><script>document.getElementById("f").submit()</script>`,
+          { headers: { "content-type": "text/html" } },
+        ),
+    );
+    try {
+      const answer = page.waitForResponse((r) => r.url().startsWith(`${api.url}/console/contact`));
+      await page.goto(attacker.url);
+      expect((await answer).status()).toBe(403);
+      // A script on another origin reaching the API with the cookie is refused as well.
+      await page.goto(attacker.url + "/blank");
+      await page.evaluate(async (u) => void (await fetch(`${u}/v1/knowledge/kb-surplus/uses`, { method: "POST", credentials: "include", mode: "no-cors" })), api.url);
+    } finally {
+      await attacker.close();
+    }
+    const timeline = (await h.request("GET", `/v1/customers/${ids.customer}/timeline`, { key: shopA.key })).body.data;
+    expect(JSON.stringify(timeline)).not.toContain("forged");
+    expect((await h.request("GET", "/v1/knowledge/kb-surplus", { key: shopA.key })).body.uses).toBe(1);
+  });
+
+  it("draws the supervisor's charts with the same figures as GET /v1/metrics/retention; an operator is refused", async () => {
+    const page = await as(shopA, "supervisor");
+    await page.goto(`${api.url}/console/metrics`);
+    await page.waitForSelector("#chart-reason canvas");
+    expect(await page.locator(".chart[data-drawn=true]").count()).toBe(4);
+    const expected = (await h.request("GET", "/v1/metrics/retention?groupBy=reason", { key: shopA.key })).body;
+    expect(expected.groups.length).toBeGreaterThan(0);
+    const rows = await page.locator("#table-reason tbody tr").evaluateAll((trs) =>
+      trs.map((tr) => ({ key: tr.querySelector("th")!.textContent, started: Number(tr.children[1]!.textContent), saved: Number(tr.children[2]!.textContent), canceled: Number(tr.children[3]!.textContent), rate: tr.children[4]!.getAttribute("data-rate") })),
+    );
+    expect(rows).toEqual(expected.groups.map((g: any) => ({ key: g.key, started: g.started, saved: g.saved, canceled: g.canceled, rate: g.saveRate === null ? "" : String(g.saveRate) })));
+    expect(await seriousViolations(page)).toEqual([]);
+
+    const operator = await as(shopA, "operator");
+    const res = await operator.goto(`${api.url}/console/metrics`);
+    expect(res?.status()).toBe(403);
+  });
+
+  it("logout ends the session", async () => {
+    const page = await as(shopA);
+    const cookies = await page.context().cookies();
+    await page.getByRole("button", { name: "ログアウト" }).click();
+    await expect(page.locator("h1").textContent()).resolves.toBe("ログアウトしました。");
+    // Even the old cookie, kept by a browser that ignored the logout, no longer opens anything.
+    await page.context().addCookies(cookies);
+    const res = await page.goto(`${api.url}/console`);
+    expect(res?.status()).toBe(401);
+    expect(await page.evaluate(async () => (await fetch("/v1/knowledge")).status)).toBe(401);
+  });
+});

@@ -1,0 +1,196 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { KnowledgeEntry, KnowledgeList } from "../../src/knowledge/schemas";
+import { addDays, localDate } from "../../src/platform/dates";
+import { customerBody, subscriptionBody, uid, type Harness, type TestTenant } from "../support/harness";
+
+const entry = (over: Record<string, unknown> = {}) => ({
+  title: { ja: "青汁の続けやすい飲み方", en: "Ways to keep taking aojiru" },
+  body: { ja: "牛乳や豆乳で溶かすと飲みやすくなります。", en: "Dissolved in milk or soy milk it is easier to drink." },
+  category: "health_food",
+  topic: "usage_advice",
+  reasons: ["no_effect"],
+  ...over,
+});
+
+/** The operator console's API: knowledge, the customer timeline, console sessions and what a console cookie may do. */
+export function consoleSuite(h: () => Harness) {
+  describe("knowledge entries", () => {
+    let t: TestTenant;
+    beforeAll(async () => {
+      t = await h().tenant();
+      for (const [id, over] of Object.entries({
+        "kb-aojiru": {},
+        "kb-surplus": { title: { ja: "商品が余っているとき", en: "When stock piles up" }, category: null, topic: "plan_options", reasons: ["surplus_stock", "temporary_break"] },
+        "kb-serum": { title: { ja: "美容液のお手入れ", en: "Serum routine" }, category: "cosmetics", reasons: ["no_effect", "surplus_stock"] },
+      })) {
+        expect((await h().request("PUT", `/v1/knowledge/${id}`, { key: t.key, body: entry(over) })).status).toBe(201);
+      }
+    });
+
+    it("lists the entries for a reason and product category (and those for every product), most used first, new ones marked", async () => {
+      const write = await t.keyWith(["write"]);
+      for (let i = 0; i < 2; i++) expect((await h().request("POST", "/v1/knowledge/kb-surplus/uses", { key: write })).status).toBe(200);
+      const res = await h().request("GET", "/v1/knowledge?reason=surplus_stock&category=health_food", { key: await t.keyWith(["read"]) });
+      expect(res.status).toBe(200);
+      expect(KnowledgeList.safeParse(res.body).success).toBe(true);
+      expect(res.body.data.map((e: { id: string }) => e.id)).toEqual(["kb-surplus"]);
+      expect(res.body.data[0]).toMatchObject({ uses: 2, new: true });
+      const all = await h().request("GET", "/v1/knowledge?reason=no_effect", { key: t.key });
+      expect(all.body.data.map((e: { id: string }) => e.id)).toEqual(["kb-aojiru", "kb-serum"]);
+      await h().request("POST", "/v1/knowledge/kb-serum/uses", { key: t.key });
+      const again = await h().request("GET", "/v1/knowledge?reason=no_effect", { key: t.key });
+      expect(again.body.data.map((e: { id: string }) => e.id)).toEqual(["kb-serum", "kb-aojiru"]);
+    });
+
+    it("finds words in either language, and by topic; pages with a cursor", async () => {
+      const ja = await h().request("GET", `/v1/knowledge?q=${encodeURIComponent("豆乳")}`, { key: t.key });
+      expect(ja.body.data.map((e: { id: string }) => e.id).sort()).toEqual(["kb-aojiru", "kb-serum", "kb-surplus"]);
+      const en = await h().request("GET", "/v1/knowledge?q=serum%20ROUTINE", { key: t.key });
+      expect(en.body.data.map((e: { id: string }) => e.id)).toEqual(["kb-serum"]);
+      const topic = await h().request("GET", "/v1/knowledge?topic=plan_options", { key: t.key });
+      expect(topic.body.data.map((e: { id: string }) => e.id)).toEqual(["kb-surplus"]);
+      const first = await h().request("GET", "/v1/knowledge?limit=2", { key: t.key });
+      const second = await h().request("GET", `/v1/knowledge?limit=2&cursor=${first.body.nextCursor}`, { key: t.key });
+      expect([...first.body.data, ...second.body.data].map((e: { id: string }) => e.id).sort()).toEqual(["kb-aojiru", "kb-serum", "kb-surplus"]);
+      expect(second.body.nextCursor).toBeNull();
+    });
+
+    it("replacing an entry keeps its use count; delete removes it; only admin keys edit", async () => {
+      const put = await h().request("PUT", "/v1/knowledge/kb-surplus", { key: t.key, body: entry({ reasons: ["surplus_stock"] }) });
+      expect(put.status).toBe(200);
+      expect(KnowledgeEntry.safeParse(put.body).success).toBe(true);
+      expect(put.body.uses).toBe(2);
+      const writer = await t.keyWith(["read", "write"]);
+      expect((await h().request("PUT", "/v1/knowledge/kb-x", { key: writer, body: entry() })).status).toBe(403);
+      expect((await h().request("GET", "/v1/knowledge/kb-aojiru", { key: writer })).status).toBe(403);
+      const bad = await h().request("PUT", "/v1/knowledge/kb-x", { key: t.key, body: entry({ title: { ja: "題" } }) });
+      expect(bad.status).toBe(422);
+      expect((await h().request("GET", "/v1/knowledge/kb-x", { key: t.key })).body.code).toBe("knowledge_entry_not_found");
+      expect((await h().request("DELETE", "/v1/knowledge/kb-aojiru", { key: t.key })).status).toBe(204);
+      expect((await h().request("GET", "/v1/knowledge/kb-aojiru", { key: t.key })).status).toBe(404);
+      expect((await h().request("POST", "/v1/knowledge/kb-aojiru/uses", { key: t.key })).status).toBe(404);
+    });
+  });
+
+  describe("customer timeline", () => {
+    it("shows events, plan changes and cancel flows of a customer, newest first, paged", async () => {
+      const t = await h().tenant();
+      const customerId = uid("C");
+      const subscriptionId = uid("S");
+      await h().request("PUT", `/v1/customers/${customerId}`, { key: t.key, body: customerBody() });
+      await h().request("PUT", `/v1/subscriptions/${subscriptionId}`, { key: t.key, body: subscriptionBody(customerId, { nextDeliveryOn: addDays(localDate(new Date(), "Asia/Tokyo"), 20) }) });
+      await h().request("POST", "/v1/events", {
+        key: t.key,
+        body: {
+          events: [
+            { id: uid("e"), type: "delivery.completed", customerId, subscriptionId, occurredAt: "2026-01-10T01:00:00Z", data: {} },
+            { id: uid("e"), type: "contact.logged", customerId, subscriptionId, occurredAt: "2026-02-10T01:00:00Z", data: { channel: "phone", topic: "inquiry", note: "使い方の質問" } },
+          ],
+        },
+      });
+      await h().request("POST", `/v1/subscriptions/${subscriptionId}/skip`, { key: t.key, body: { count: 1, channel: "ivr" } });
+      await h().request("POST", `/v1/subscriptions/${subscriptionId}/cancel-flows`, { key: t.key, body: { channel: "web" } });
+      const res = await h().request("GET", `/v1/customers/${customerId}/timeline`, { key: await t.keyWith(["read"]) });
+      expect(res.status).toBe(200);
+      expect(res.body.data.map((i: { kind: string; type: string }) => `${i.kind}:${i.type}`)).toEqual(["cancel_flow:open", "change:skip", "event:contact.logged", "event:delivery.completed"]);
+      expect(res.body.data[1].channel).toBe("ivr");
+      expect(res.body.data[2].data.note).toBe("使い方の質問");
+      const page1 = await h().request("GET", `/v1/customers/${customerId}/timeline?limit=3`, { key: t.key });
+      const page2 = await h().request("GET", `/v1/customers/${customerId}/timeline?limit=3&cursor=${page1.body.nextCursor}`, { key: t.key });
+      expect([...page1.body.data, ...page2.body.data]).toEqual(res.body.data);
+      expect((await h().request("GET", `/v1/customers/${uid("C")}/timeline`, { key: t.key })).body.code).toBe("customer_not_found");
+    });
+  });
+
+  describe("offers for operators", () => {
+    it("carry the shop's observed save rate for each offer and reason; other channels do not", async () => {
+      const t = await h().tenant();
+      const customerId = uid("C");
+      await h().request("PUT", `/v1/customers/${customerId}`, { key: t.key, body: customerBody() });
+      const next = addDays(localDate(new Date(), "Asia/Tokyo"), 20);
+      const subs = [uid("S"), uid("S")];
+      for (const s of subs) await h().request("PUT", `/v1/subscriptions/${s}`, { key: t.key, body: subscriptionBody(customerId, { nextDeliveryOn: next, quantity: 2 }) });
+      // One customer took the skip for surplus stock.
+      const flow = await h().request("POST", `/v1/subscriptions/${subs[0]}/cancel-flows`, { key: t.key, body: { channel: "web" } });
+      const offered = await h().request("POST", `/v1/cancel-flows/${flow.body.flowId}/reason`, { key: t.key, body: { reason: "surplus_stock" } });
+      const shown = offered.body.offer.offerId as string;
+      await h().request("POST", `/v1/cancel-flows/${flow.body.flowId}/accept`, { key: t.key, body: { offerId: shown } });
+      const res = await h().request("GET", `/v1/subscriptions/${subs[1]}/offers?reason=surplus_stock&channel=operator&limit=10`, { key: t.key });
+      expect(res.status).toBe(200);
+      const taken = res.body.data.find((o: { offerId: string }) => o.offerId === shown);
+      expect(taken.observedSaveRate).toEqual({ accepted: 1, declined: 0, rate: 1 });
+      const other = res.body.data.find((o: { offerId: string }) => o.offerId !== shown);
+      expect(other.observedSaveRate).toEqual({ accepted: 0, declined: 0, rate: null });
+      const web = await h().request("GET", `/v1/subscriptions/${subs[1]}/offers?reason=surplus_stock&channel=web`, { key: t.key });
+      expect(web.body.data[0].observedSaveRate).toBeUndefined();
+    });
+  });
+
+  describe("console sessions", () => {
+    let t: TestTenant;
+    let customerId: string;
+    let subscriptionId: string;
+    const open = async (role = "operator") => {
+      const res = await h().request("POST", "/v1/console-sessions", { key: t.key, body: { operatorId: "op-7", operatorName: "佐々木 美咲", role } });
+      expect(res.status).toBe(201);
+      const url = new URL(res.body.url);
+      const login = await h().request("GET", url.pathname + url.search);
+      return { url, login, cookie: (login.headers.get("set-cookie") ?? "").split(";")[0]! };
+    };
+
+    beforeAll(async () => {
+      t = await h().tenant();
+      customerId = uid("C");
+      subscriptionId = uid("S");
+      await h().request("PUT", `/v1/customers/${customerId}`, { key: t.key, body: customerBody() });
+      await h().request("PUT", `/v1/subscriptions/${subscriptionId}`, { key: t.key, body: subscriptionBody(customerId, { nextDeliveryOn: addDays(localDate(new Date(), "Asia/Tokyo"), 20) }) });
+    });
+
+    it("are opened by an admin key with a one-time URL that sets an HttpOnly, SameSite=Lax cookie", async () => {
+      expect((await h().request("POST", "/v1/console-sessions", { key: await t.keyWith(["read", "write"]), body: { operatorId: "x", operatorName: "x" } })).status).toBe(403);
+      const { url, login } = await open();
+      expect(url.pathname).toBe("/console/login");
+      expect(login.status, login.text).toBe(303);
+      expect(login.headers.get("location")).toBe("/console");
+      expect(login.headers.get("set-cookie")).toMatch(/^tsz_console=[A-Za-z0-9]+;.*HttpOnly/);
+      expect(login.headers.get("set-cookie")).toMatch(/SameSite=Lax/);
+      // The URL works once.
+      const again = await h().request("GET", url.pathname + url.search);
+      expect(again.status).toBe(401);
+      expect(again.headers.get("set-cookie")).toBeNull();
+    });
+
+    it("let the operator read and write on the shop through the API, never admin, and record the operator", async () => {
+      const { cookie } = await open();
+      const read = await h().request("GET", `/v1/customers/${customerId}`, { headers: { cookie } });
+      expect(read.status).toBe(200);
+      expect((await h().request("GET", "/v1/settings", { headers: { cookie } })).status).toBe(403);
+      // A write without the page's CSRF token is refused and changes nothing.
+      const forged = await h().request("POST", `/v1/subscriptions/${subscriptionId}/skip`, { headers: { cookie }, body: { count: 1 } });
+      expect(forged.status).toBe(403);
+      expect(forged.body.code).toBe("csrf_rejected");
+      const page = await h().request("GET", "/console", { headers: { cookie } });
+      expect(page.status).toBe(200);
+      expect(page.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+      const csrf = /data-csrf="([^"]+)"/.exec(page.text)![1]!;
+      const foreign = await h().request("POST", `/v1/subscriptions/${subscriptionId}/skip`, { headers: { cookie, "x-csrf-token": csrf, origin: "https://evil.example" }, body: { count: 1 } });
+      expect(foreign.status).toBe(403);
+      const sub = (await h().request("GET", `/v1/subscriptions/${subscriptionId}`, { key: t.key })).body;
+      expect(sub.version).toBe(1);
+      const skip = await h().request("POST", `/v1/subscriptions/${subscriptionId}/skip`, { headers: { cookie, "x-csrf-token": csrf, "if-match": '"1"' }, body: { count: 1, channel: "web" } });
+      expect(skip.status).toBe(200);
+      expect(skip.body.change.channel).toBe("operator");
+      expect(skip.body.change.actor).toEqual({ type: "operator", id: "op-7", name: "佐々木 美咲" });
+    });
+
+    it("end at logout", async () => {
+      const { cookie } = await open();
+      const page = await h().request("GET", "/console", { headers: { cookie } });
+      const csrf = /data-csrf="([^"]+)"/.exec(page.text)![1]!;
+      const out = await h().request("POST", "/console/logout", { headers: { cookie, "content-type": "application/x-www-form-urlencoded" }, rawBody: `csrf=${encodeURIComponent(csrf)}` });
+      expect(out.status).toBe(200);
+      expect((await h().request("GET", `/v1/customers/${customerId}`, { headers: { cookie } })).body.code).toBe("session_expired");
+      expect((await h().request("GET", "/console", { headers: { cookie } })).status).toBe(401);
+    });
+  });
+}
