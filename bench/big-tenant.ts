@@ -147,7 +147,7 @@ export async function openBigTenant(path: string, subscriptionCount = 1_000_000)
       f.lastNps = Math.floor(rng() * 11);
       f.lastNpsOn = addDays(today, -Math.floor(rng() * 60));
     }
-    if (rng() < 0.3) f.stock = { units: Math.floor(rng() * 4), reportedOn: addDays(today, -Math.floor(rng() * 20)) };
+    if (rng() < 0.3) f.stock = { units: Math.floor(rng() * 4), reportedOn: addDays(today, -Math.floor(rng() * 20)), perDay: null, deliveriesAtReport: 0 };
     return f;
   };
   await insertRows(

@@ -9,6 +9,7 @@ import { eventsRouter } from "./events/routes";
 import type { DocsOptions } from "./meta/docs";
 import { metaRouter } from "./meta/routes";
 import { authenticate } from "./platform/auth";
+import { corsHeaders, preflight } from "./platform/cors";
 import { isDatabaseTimeout } from "./db/client";
 import type { AppEnv, Services } from "./platform/env";
 import { ApiError, problemResponse } from "./platform/errors";
@@ -24,6 +25,7 @@ import { offersRouter } from "./offers/routes";
 import { metricsRouter } from "./metrics/routes";
 import { riskRouter } from "./risk/routes";
 import { lookupRouter } from "./lookup/routes";
+import { customerSessionsRouter } from "./customer-sessions/routes";
 import { MAX_SYNC_BODY_BYTES } from "./sync/schemas";
 import { syncRouter } from "./sync/routes";
 
@@ -42,6 +44,7 @@ const domains = [
   webhooksRouter,
   settingsRouter,
   keysRouter,
+  customerSessionsRouter,
 ];
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -52,7 +55,7 @@ export const OPENAPI_INFO: Parameters<OpenAPIHono["getOpenAPI31Document"]>[0] = 
     title: "Tsuzuku API",
     version: "1.0.0",
     description:
-      "Tsuzuku (続く) helps subscription (定期購入) merchants keep customers fairly: churn risk, reason-aware offers, self-service plan changes and a cancellation flow that is always two calls at most.\n\nAuthenticate with `Authorization: Bearer <api key>`. Errors are RFC 9457 `application/problem+json` with a stable `code`.",
+      "Tsuzuku (続く) helps subscription (定期購入) merchants keep customers fairly: churn risk, reason-aware offers, self-service plan changes and a cancellation flow that is always two calls at most.\n\nAuthenticate with `Authorization: Bearer <api key>` from your servers; a customer's browser uses a customer session token (`POST /v1/customer-sessions`) instead. Errors are RFC 9457 `application/problem+json` with a stable `code`.",
     license: { name: "MIT", url: "https://opensource.org/licenses/MIT" },
   },
   // Relative: "Try it" in /docs reaches the server that served it, on any host and port.
@@ -70,6 +73,7 @@ export const OPENAPI_INFO: Parameters<OpenAPIHono["getOpenAPI31Document"]>[0] = 
     { name: "Webhooks", description: "Signed event delivery to the merchant's systems (admin)." },
     { name: "Settings", description: "The shop's rules (admin)." },
     { name: "Keys", description: "API keys of the tenant (admin)." },
+    { name: "Customer sessions", description: "Short-lived tokens that let a customer's browser act for that customer only (my-page, the embed). Minted by your server with an API key." },
     { name: "Meta", description: "Health and documentation." },
   ],
 };
@@ -96,6 +100,8 @@ export function createApp(services: (c: Context<AppEnv>) => Services, options: {
   const limits = { default: limitBody(MAX_BODY_BYTES), sync: limitBody(MAX_SYNC_BODY_BYTES) };
   // Only for methods with a body: looking at a GET's body makes the Node adapter build a full
   // Request object, which costs the data dip ~4 % of its time. The bulk sync has its own limit.
+  // CORS first: preflights are answered without credentials; answers to sessions get headers after.
+  app.use("/v1/*", (c, next) => (c.req.method === "OPTIONS" ? preflight(c, next) : corsHeaders(c, next)));
   app.use("/v1/*", (c, next) =>
     c.req.method === "GET" || c.req.method === "HEAD" ? next() : (c.req.path === "/v1/sync" ? limits.sync : limits.default)(c, next),
   );
@@ -108,7 +114,13 @@ export function createApp(services: (c: Context<AppEnv>) => Services, options: {
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",
     scheme: "bearer",
-    description: "An API key of your tenant, e.g. `tsz_…`. Scopes: read, write, admin.",
+    description: "An API key of your tenant, e.g. `tsz_…`. Scopes: read, write, admin. Server-side only: a key sent from a browser page of another origin is refused (403 `api_key_in_browser`).",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "customerSession", {
+    type: "http",
+    scheme: "bearer",
+    bearerFormat: "JWT",
+    description: "A customer session token from `POST /v1/customer-sessions`, used from the customer's browser. Reaches only the operations that list this scheme, on that customer's own data, on channel `web`.",
   });
   app.openAPIRegistry.register("EventInput", EventInput);
   let built: unknown;

@@ -7,7 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDatabase, type Database } from "../src/db/client";
-import { apiKeys, customers, events, subscriptions, tenants } from "../src/db/schema";
+import { apiKeys, customers, events, riskFeatures, subscriptions, tenants } from "../src/db/schema";
+import { driverLabel, type Driver } from "../src/risk/model";
 import { DEMO_API_KEY, DEMO_TENANT_ID, seedDemo } from "../src/demo/seed";
 import { EventInput } from "../src/events/schemas";
 import { sha256Hex } from "../src/platform/crypto";
@@ -110,6 +111,16 @@ describe("seedDemo", () => {
     }
     expect(new Set(rows.map((e) => e.type)).size).toBe(7);
     expect(progress.at(-1)).toEqual([CUSTOMERS + result.subscriptions + result.events, CUSTOMERS + result.subscriptions + result.events]);
+  });
+
+  it("gives plausible stock: measured from each customer's history, never 「在庫 約6522日分」 (issue #14)", async () => {
+    const rows = await db.orm.select({ features: riskFeatures.features, drivers: riskFeatures.drivers }).from(riskFeatures);
+    const stock = rows.map((r) => r.features as { stock?: { perDay: number | null }; stockOnHandDays?: number }).filter((f) => f.stock);
+    expect(stock.length).toBeGreaterThan(5);
+    expect(stock.filter((f) => f.stock!.perDay !== null).length).toBeGreaterThan(stock.length / 2);
+    for (const f of stock) expect(f.stockOnHandDays ?? 0).toBeLessThanOrEqual(365);
+    const surplus = rows.flatMap((r) => (r.drivers as Driver[]).filter((d) => d.code === "surplus_stock"));
+    for (const d of surplus) expect(driverLabel(d, "ja")).not.toMatch(/\d{3,}日分/u);
   });
 
   it("is deterministic for the same now", async () => {

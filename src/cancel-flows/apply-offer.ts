@@ -1,7 +1,8 @@
 import { eq } from "drizzle-orm";
 import { planChanges, subscriptions, type DiscountRecord } from "../db/schema";
 import type { OfferApplication } from "../offers/personalise";
-import { applyPlanChange, planOf, snapshot, toChange } from "../plan-changes/apply";
+import { actorColumns, applyPlanChange, planOf, snapshot, toChange } from "../plan-changes/apply";
+import type { Actor } from "../platform/env";
 import { newId } from "../platform/crypto";
 import { ApiError } from "../platform/errors";
 import type { TenantStore } from "../platform/tenancy";
@@ -10,7 +11,7 @@ import type { TenantSettings } from "../settings/schemas";
 import { getSubscription, toSubscription, type SubscriptionRow } from "../subscriptions/repository";
 import { enqueueWebhookEvent } from "../webhooks/outbox";
 
-export type AcceptContext = { channel: string; keyId: string | null; settings: TenantSettings; now: Date; source: Record<string, unknown> };
+export type AcceptContext = { channel: string; actor: Actor; settings: TenantSettings; now: Date; source: Record<string, unknown> };
 
 /**
  * Applies an accepted offer in the caller's transaction: plan changes through the plan-change
@@ -43,7 +44,7 @@ export async function applyOffer(s: TenantStore, subscriptionId: string, apply: 
     subscriptionId,
     type,
     channel: ctx.channel,
-    keyId: ctx.keyId,
+    ...actorColumns(ctx.actor),
     before: snapshot(planOf(row)),
     after: snapshot(planOf(updated)),
     source: { ...ctx.source, application: apply },

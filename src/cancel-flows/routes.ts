@@ -30,13 +30,30 @@ import { cancellationTerms, cutoffRule } from "./terms";
 const tags = ["Cancellation"];
 const FLOW_STATE_ERRORS = ["cancel_flow_not_found", "cancel_flow_saved", "cancel_flow_canceled", "cancel_flow_expired"] as const;
 
-const ctxOf = (c: Context<AppEnv>, channel?: string) => ({
-  ...(channel ? { channel } : {}),
-  keyId: c.get("caller").keyId,
+/**
+ * The call's context. A principal with a fixed channel (a customer session: `web`) records it
+ * whatever the body says, and its offers are chosen for that channel, not the flow's.
+ */
+const ctxOf = (c: Context<AppEnv>, sent?: string) => {
+  const fixed = c.get("caller").channel;
+  const channel = fixed ?? sent;
+  return {
+    ...(channel ? { channel } : {}),
+    channelFixed: fixed !== undefined,
+    actor: c.get("caller").actor,
   settings: c.get("caller").settings,
   now: c.get("services").now(),
   lang: language(c),
-});
+  };
+};
+
+/** Operator text (`talkTrack`) never reaches a customer's browser, whatever channel a flow began on. */
+function forCaller<T>(c: Context<AppEnv>, body: T): T {
+  if (c.get("caller").principal.kind !== "customer") return body;
+  const strip = (v: unknown): unknown =>
+    Array.isArray(v) ? v.map(strip) : v !== null && typeof v === "object" ? Object.fromEntries(Object.entries(v).filter(([k]) => k !== "talkTrack").map(([k, x]) => [k, strip(x)])) : v;
+  return strip(body) as T;
+}
 
 export const cancelFlowsRouter = domainRouter()
   .openapi(
@@ -44,6 +61,7 @@ export const cancelFlowsRouter = domainRouter()
       method: "get",
       path: "/v1/cancellation-reasons",
       operationId: "listCancellationReasons",
+      customer: true,
       tags,
       scope: "read",
       summary: "The shop's cancellation reasons",
@@ -89,6 +107,7 @@ export const cancelFlowsRouter = domainRouter()
       method: "post",
       path: "/v1/subscriptions/{subscriptionId}/cancel-flows",
       operationId: "startCancelFlow",
+      customer: true,
       tags,
       scope: "write",
       summary: "Start cancelling",
@@ -101,7 +120,7 @@ export const cancelFlowsRouter = domainRouter()
     async (c) => {
       const { subscriptionId } = c.req.valid("param");
       const { channel } = c.req.valid("json");
-      return c.json(await startFlow(c.get("store"), subscriptionId, { ...ctxOf(c), channel }), 201);
+      return c.json(await startFlow(c.get("store"), subscriptionId, { ...ctxOf(c), channel: c.get("caller").channel ?? channel }), 201);
     },
   )
   .openapi(
@@ -109,6 +128,7 @@ export const cancelFlowsRouter = domainRouter()
       method: "post",
       path: "/v1/cancel-flows/{flowId}/reason",
       operationId: "giveCancelReason",
+      customer: true,
       tags,
       scope: "write",
       summary: "Give the reason; get at most one offer",
@@ -121,7 +141,7 @@ export const cancelFlowsRouter = domainRouter()
     async (c) => {
       const { flowId } = c.req.valid("param");
       const b = c.req.valid("json");
-      return c.json(await giveReason(c.get("store"), flowId, { reason: b.reason, ...(b.comment !== undefined ? { comment: b.comment } : {}) }, ctxOf(c, b.channel)), 200);
+      return c.json(forCaller(c, await giveReason(c.get("store"), flowId, { reason: b.reason, ...(b.comment !== undefined ? { comment: b.comment } : {}) }, ctxOf(c, b.channel))), 200);
     },
   )
   .openapi(
@@ -129,6 +149,7 @@ export const cancelFlowsRouter = domainRouter()
       method: "post",
       path: "/v1/cancel-flows/{flowId}/accept",
       operationId: "acceptCancelOffer",
+      customer: true,
       tags,
       scope: "write",
       summary: "Accept the offer (the subscription continues)",
@@ -140,7 +161,7 @@ export const cancelFlowsRouter = domainRouter()
     async (c) => {
       const { flowId } = c.req.valid("param");
       const b = c.req.valid("json");
-      return c.json(await acceptOffer(c.get("store"), flowId, b.offerId, ctxOf(c, b.channel)), 200);
+      return c.json(forCaller(c, await acceptOffer(c.get("store"), flowId, b.offerId, ctxOf(c, b.channel))), 200);
     },
   )
   .openapi(
@@ -148,6 +169,7 @@ export const cancelFlowsRouter = domainRouter()
       method: "post",
       path: "/v1/cancel-flows/{flowId}/confirm",
       operationId: "confirmCancellation",
+      customer: true,
       tags,
       scope: "write",
       summary: "Confirm the cancellation",
@@ -170,6 +192,7 @@ export const cancelFlowsRouter = domainRouter()
       method: "get",
       path: "/v1/cancel-flows/{flowId}",
       operationId: "getCancelFlow",
+      customer: true,
       tags,
       scope: "read",
       summary: "The evidence record of a cancel flow",
@@ -180,7 +203,7 @@ export const cancelFlowsRouter = domainRouter()
     }),
     async (c) => {
       const { flowId } = c.req.valid("param");
-      return c.json(await flowEvidence(c.get("store"), flowId, c.get("services").now()), 200);
+      return c.json(forCaller(c, await flowEvidence(c.get("store"), flowId, c.get("services").now())), 200);
     },
   )
   .openapi(
@@ -188,6 +211,7 @@ export const cancelFlowsRouter = domainRouter()
       method: "get",
       path: "/v1/subscriptions/{subscriptionId}/cancellation-info",
       operationId: "getCancellationInfo",
+      customer: true,
       tags,
       scope: "read",
       summary: "How to cancel, in plain language",
@@ -257,6 +281,6 @@ export const cancelFlowsRouter = domainRouter()
       const { subscriptionId } = c.req.valid("param");
       const b = c.req.valid("json");
       const { channel, ...input } = b;
-      return c.json(await reactivate(c.get("store"), subscriptionId, input, { ...ctxOf(c), channel }), 200);
+      return c.json(await reactivate(c.get("store"), subscriptionId, input, { ...ctxOf(c), channel: c.get("caller").channel ?? channel }), 200);
     },
   );

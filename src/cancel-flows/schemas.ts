@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { Change } from "../plan-changes/schemas";
-import { CalendarDate, Channel, Instant, Money } from "../platform/openapi";
+import { ActorSchema, CalendarDate, Channel, Instant, Money } from "../platform/openapi";
 import { Subscription } from "../subscriptions/schemas";
 
 export const FlowIdParam = z.object({
@@ -170,7 +170,16 @@ export const Evidence = z
     startedAt: Instant,
     expiresAt: Instant,
     closedAt: Instant.nullable(),
-    steps: z.array(z.object({ seq: z.number().int(), type: z.string(), channel: z.string(), at: Instant, data: z.record(z.string(), z.unknown()) })),
+    steps: z.array(
+      z.object({
+        seq: z.number().int(),
+        type: z.string(),
+        channel: z.string(),
+        actor: ActorSchema.nullable().openapi({ description: "Who took the step; null on steps recorded before actors were kept." }),
+        at: Instant,
+        data: z.record(z.string(), z.unknown()),
+      }),
+    ),
   })
   .openapi("CancelFlowEvidence");
 

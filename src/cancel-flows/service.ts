@@ -12,7 +12,8 @@ import { cancelFlows, cancelFlowSteps, planChanges, subscriptions, type Cancella
 import type { OfferApplication } from "../offers/personalise";
 import { recordOutcome } from "../offers/repository";
 import { suggestOffersFor, type ReasonedOffer } from "../offers/service";
-import { planOf, snapshot, toChange } from "../plan-changes/apply";
+import { actorColumns, planOf, snapshot, SYSTEM_ACTOR, toChange } from "../plan-changes/apply";
+import type { Actor } from "../platform/env";
 import { reactivationStart } from "../plan-changes/rules";
 import { newId } from "../platform/crypto";
 import { localDate } from "../platform/dates";
@@ -48,7 +49,7 @@ export type ShownOffer = {
   apply: OfferApplication;
 };
 
-export type CallContext = { channel?: string; keyId: string | null; settings: TenantSettings; now: Date; lang: Lang };
+export type CallContext = { channel?: string; /** The principal's channel is fixed (a customer session): offers are for it. */ channelFixed?: boolean; actor: Actor; settings: TenantSettings; now: Date; lang: Lang };
 
 /** Open flows past their expiry are abandoned, whether or not maintenance has marked them yet. */
 export function effectiveStatus(row: Pick<FlowRow, "status" | "expiresAt">, now: Date): FlowStatus {
@@ -69,9 +70,9 @@ export async function getFlow(store: TenantStore, flowId: string): Promise<FlowR
   return row;
 }
 
-async function addStep(s: TenantStore, flowId: string, type: string, channel: string, at: string, data: Record<string, unknown>) {
+async function addStep(s: TenantStore, flowId: string, type: string, channel: string, at: string, data: Record<string, unknown>, actor: Actor) {
   const [row] = await s.q.select({ seq: max(cancelFlowSteps.seq) }).from(cancelFlowSteps).where(s.owns(cancelFlowSteps, eq(cancelFlowSteps.flowId, flowId)));
-  await s.insert(cancelFlowSteps, { flowId, seq: (row?.seq ?? 0) + 1, type, channel, at, data });
+  await s.insert(cancelFlowSteps, { flowId, seq: (row?.seq ?? 0) + 1, type, channel, at, data, actor });
 }
 
 function secureRandom(): number {
@@ -91,9 +92,9 @@ function commitmentOf(row: SubscriptionRow, settings: TenantSettings, now: Date,
   };
 }
 
-async function closeAsAbandoned(s: TenantStore, flow: FlowRow, at: string, why: "expired" | "superseded", channel: string) {
+async function closeAsAbandoned(s: TenantStore, flow: FlowRow, at: string, why: "expired" | "superseded", channel: string, actor: Actor) {
   await s.update(cancelFlows, { status: "abandoned", closedAt: why === "expired" ? flow.expiresAt : at }, eq(cancelFlows.id, flow.id));
-  await addStep(s, flow.id, why, channel, at, { previousStatus: flow.status, expiresAt: flow.expiresAt });
+  await addStep(s, flow.id, why, channel, at, { previousStatus: flow.status, expiresAt: flow.expiresAt }, actor);
   await refreshRisk(s, flow.subscriptionId, at, "cancel_flow_abandoned");
 }
 
@@ -106,7 +107,7 @@ export async function startFlow(store: TenantStore, subscriptionId: string, ctx:
     if (sub.status === "canceled") throw new ApiError("subscription_canceled", "The subscription is already canceled.", { canceledAt: sub.canceledAt });
     // A new flow replaces one left open (e.g. started on the web, continued by phone).
     const open = await s.q.select().from(cancelFlows).where(s.owns(cancelFlows, eq(cancelFlows.subscriptionId, subscriptionId), inArray(cancelFlows.status, ["open", "offered"])));
-    for (const f of open) await closeAsAbandoned(s, f, at, effectiveStatus(f, ctx.now) === "abandoned" ? "expired" : "superseded", ctx.channel);
+    for (const f of open) await closeAsAbandoned(s, f, at, effectiveStatus(f, ctx.now) === "abandoned" ? "expired" : "superseded", ctx.channel, ctx.actor);
     const holdout = ctx.settings.holdoutPercent > 0 && secureRandom() * 100 < ctx.settings.holdoutPercent;
     const flowId = newId("cf");
     const expiresAt = new Date(ctx.now.getTime() + ctx.settings.cancelFlowTtlHours * 3_600_000).toISOString();
@@ -132,7 +133,7 @@ export async function startFlow(store: TenantStore, subscriptionId: string, ctx:
       retentionPolicy: ctx.settings.retentionPolicy,
       holdout,
       displayedIn: ctx.lang,
-    });
+    }, ctx.actor);
     await refreshRisk(s, subscriptionId, at, "cancel_flow_started");
     return {
       flowId,
@@ -202,7 +203,7 @@ export async function giveReason(store: TenantStore, flowId: string, input: { re
     else {
       const offers = await suggestOffersFor(s, flow.subscriptionId, {
         reason: input.reason,
-        channel: flow.channel as "web",
+        channel: (ctx.channelFixed ? channel : flow.channel) as "web",
         now: at,
         limit: ctx.settings.offersPerFlow,
         mode: "thompson",
@@ -217,7 +218,7 @@ export async function giveReason(store: TenantStore, flowId: string, input: { re
       { reason: input.reason, status, offer: (shown[0] as unknown as Record<string, unknown>) ?? null, offerId: shown[0]?.offerId ?? null, offersShown: shown as unknown as Record<string, unknown>[], calls: flow.calls + 1 },
       eq(cancelFlows.id, flowId),
     );
-    await addStep(s, flowId, "reason_given", channel, at, { reason: input.reason, comment: input.comment ?? null, offersShown: shown, noOfferBecause });
+    await addStep(s, flowId, "reason_given", channel, at, { reason: input.reason, comment: input.comment ?? null, offersShown: shown, noOfferBecause }, ctx.actor);
     return {
       flowId,
       status,
@@ -244,13 +245,13 @@ export async function acceptOffer(store: TenantStore, flowId: string, offerId: s
     const channel = ctx.channel ?? flow.channel;
     const result = await applyOffer(s, flow.subscriptionId, offer.apply, {
       channel,
-      keyId: ctx.keyId,
+      actor: ctx.actor,
       settings: ctx.settings,
       now: ctx.now,
       source: { cancelFlowId: flowId, offerId },
     });
     await s.update(cancelFlows, { status: "saved", closedAt: at, offerId, calls: flow.calls + 1 }, eq(cancelFlows.id, flowId));
-    await addStep(s, flowId, "offer_accepted", channel, at, { offerId, templateVersion: offer.templateVersion, changeId: result.change?.id ?? null });
+    await addStep(s, flowId, "offer_accepted", channel, at, { offerId, templateVersion: offer.templateVersion, changeId: result.change?.id ?? null }, ctx.actor);
     for (const o of shown) await recordOutcome(s, offer.reason, o.offerId, o.offerId === offerId);
     const saved = { outcome: "saved" as const, flowId, offer: presentShown(offer, ctx.lang), subscription: result.subscription, change: result.change };
     await enqueueWebhookEvent(s, "cancel_flow.saved", { flowId, subscriptionId: flow.subscriptionId, customerId: flow.customerId, reason: flow.reason, offerId, channel, subscription: result.subscription, change: result.change }, ctx.now);
@@ -302,11 +303,11 @@ export async function confirmCancellation(store: TenantStore, flowId: string, in
       eq(subscriptions.id, sub.id),
       eq(subscriptions.version, sub.version),
     );
-    const change = { id: newId("chg"), subscriptionId: sub.id, type: "cancel", channel, keyId: ctx.keyId, before: snapshot(planOf(sub)), after: snapshot(planOf(updated)), source: { cancelFlowId: flowId, confirmationNumber: number }, createdAt: at };
+    const change = { id: newId("chg"), subscriptionId: sub.id, type: "cancel", channel, ...actorColumns(ctx.actor), before: snapshot(planOf(sub)), after: snapshot(planOf(updated)), source: { cancelFlowId: flowId, confirmationNumber: number }, createdAt: at };
     await s.insert(planChanges, change);
     const receipt = { ja: receiptText({ confirmationNumber: number, subscriptionId: sub.id, productName: sub.productName, terms: cancellationTerms(sub, ctx.settings, receivedAt, "ja"), shopName: ctx.shopName, timeZone: ctx.settings.timeZone }, "ja"), en: receiptText({ confirmationNumber: number, subscriptionId: sub.id, productName: sub.productName, terms: cancellationTerms(sub, ctx.settings, receivedAt, "en"), shopName: ctx.shopName, timeZone: ctx.settings.timeZone }, "en") };
     await s.update(cancelFlows, { status: "canceled", closedAt: at, confirmationNumber: number, calls: flow.calls + 1 }, eq(cancelFlows.id, flowId));
-    await addStep(s, flowId, "cancel_confirmed", channel, at, { acknowledgeFee: input.acknowledgeFee ?? false, confirmationNumber: number, terms, receipt, ...(wasAbandoned ? { afterExpiry: true } : {}), winBackOffer });
+    await addStep(s, flowId, "cancel_confirmed", channel, at, { acknowledgeFee: input.acknowledgeFee ?? false, confirmationNumber: number, terms, receipt, ...(wasAbandoned ? { afterExpiry: true } : {}), winBackOffer }, ctx.actor);
     await refreshRisk(s, sub.id, at);
     const shown = (flow.offersShown ?? []) as unknown as ShownOffer[];
     for (const o of shown) await recordOutcome(s, o.reason, o.offerId, false);
@@ -353,7 +354,7 @@ export async function flowEvidence(store: TenantStore, flowId: string, now: Date
     startedAt: flow.startedAt,
     expiresAt: flow.expiresAt,
     closedAt: flow.closedAt ?? (status === "abandoned" ? flow.expiresAt : null),
-    steps: steps.map((x) => ({ seq: x.seq, type: x.type, channel: x.channel, at: x.at, data: x.data })),
+    steps: steps.map((x) => ({ seq: x.seq, type: x.type, channel: x.channel, actor: x.actor ?? null, at: x.at, data: x.data })),
   };
 }
 
@@ -398,15 +399,15 @@ export async function reactivate(store: TenantStore, subscriptionId: string, inp
     const updated: SubscriptionRow = { ...sub, ...restored, version: sub.version + 1, updatedAt: at };
     await s.update(subscriptions, { ...restored, version: updated.version, updatedAt: at }, eq(subscriptions.id, subscriptionId), eq(subscriptions.version, sub.version));
     const source = { previousCancellation: sub.cancellation ?? null, canceledAt: sub.canceledAt, ...(kept ? { asIfNeverCanceled: true, finalDeliveryOn } : {}) };
-    const change = { id: newId("chg"), subscriptionId, type: "reactivate", channel: ctx.channel, keyId: ctx.keyId, before: snapshot(planOf(sub)), after: snapshot(planOf(updated)), source, createdAt: at };
+    const change = { id: newId("chg"), subscriptionId, type: "reactivate", channel: ctx.channel, ...actorColumns(ctx.actor), before: snapshot(planOf(sub)), after: snapshot(planOf(updated)), source, createdAt: at };
     await s.insert(planChanges, change);
     const result = { subscription: toSubscription(updated), change: toChange({ ...change, tenantId: s.tenantId }) };
     await enqueueWebhookEvent(s, "subscription.reactivated", result, ctx.now);
     await refreshRisk(s, subscriptionId, at, "reactivated");
     if (!winBack) return result;
     // The offer applies to the restored plan in the same transaction: both or neither.
-    const applied = await applyOffer(s, subscriptionId, winBack.apply, { channel: ctx.channel, keyId: ctx.keyId, settings: ctx.settings, now: ctx.now, source: { cancelFlowId: input.flowId, offerId: winBack.offerId, winBack: true } });
-    await addStep(s, input.flowId!, "win_back_accepted", ctx.channel, at, { offerId: winBack.offerId, templateVersion: winBack.templateVersion, changeId: applied.change?.id ?? null });
+    const applied = await applyOffer(s, subscriptionId, winBack.apply, { channel: ctx.channel, actor: ctx.actor, settings: ctx.settings, now: ctx.now, source: { cancelFlowId: input.flowId, offerId: winBack.offerId, winBack: true } });
+    await addStep(s, input.flowId!, "win_back_accepted", ctx.channel, at, { offerId: winBack.offerId, templateVersion: winBack.templateVersion, changeId: applied.change?.id ?? null }, ctx.actor);
     await recordOutcome(s, winBack.reason, winBack.offerId, true);
     return { subscription: applied.subscription, change: result.change };
   });
@@ -421,7 +422,7 @@ export async function expireFlows(store: TenantStore, now: Date, batch = 200): P
     const due = await s.q.select().from(cancelFlows).where(s.owns(cancelFlows, inArray(cancelFlows.status, ["open", "offered"]), lte(cancelFlows.expiresAt, at))).limit(batch);
     for (const f of due) {
       await s.update(cancelFlows, { status: "abandoned", closedAt: f.expiresAt }, and(eq(cancelFlows.id, f.id), inArray(cancelFlows.status, ["open", "offered"])));
-      await addStep(s, f.id, "expired", "system", at, { previousStatus: f.status, expiresAt: f.expiresAt });
+      await addStep(s, f.id, "expired", "system", at, { previousStatus: f.status, expiresAt: f.expiresAt }, SYSTEM_ACTOR);
       await refreshRisk(s, f.subscriptionId, at, "cancel_flow_abandoned");
     }
     return due.length;

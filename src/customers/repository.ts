@@ -11,8 +11,11 @@ export function toCustomer(row: CustomerRow) {
     name: row.name,
     email: row.email,
     phone: row.phone,
+    phoneExtension: row.phoneExtension,
     locale: row.locale as "ja" | "en" | null,
     marketingConsent: row.marketingConsent,
+    postalCode: row.postalCode,
+    address: row.address,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };

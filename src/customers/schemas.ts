@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { Instant, MerchantId } from "../platform/openapi";
+import { normalizeEmail } from "../platform/phone";
 
 export const Locale = z.enum(["ja", "en"]).openapi("Locale");
 
@@ -13,8 +14,11 @@ export const Customer = z
     name: z.string().nullable().openapi({ example: "佐藤 花子" }),
     email: z.string().nullable().openapi({ example: "hanako.sato@example.jp" }),
     phone: z.string().nullable().openapi({ description: "E.164", example: "+819012345678" }),
+    phoneExtension: z.string().nullable().openapi({ description: "The extension of `phone` (digits), when it has one.", example: "123" }),
     locale: Locale.nullable(),
     marketingConsent: z.boolean().openapi({ description: "Whether win-back contact is allowed." }),
+    postalCode: z.string().nullable().openapi({ description: "Seven digits, no hyphen.", example: "1500041" }),
+    address: z.string().nullable().openapi({ description: "The address line as synced.", example: "東京都渋谷区神南1-2-3 サンハイツ101" }),
     createdAt: Instant,
     updatedAt: Instant,
   })
@@ -23,14 +27,41 @@ export const Customer = z
 export const UpsertCustomerBody = z
   .strictObject({
     name: z.string().trim().min(1).max(200).nullish().openapi({ example: "佐藤 花子" }),
-    email: z.email().max(254).nullish().openapi({ example: "hanako.sato@example.jp" }),
+    email: z
+      .string()
+      .max(320)
+      .nullish()
+      .refine((v) => v === null || v === undefined || normalizeEmail(v) !== null, "Not a valid e-mail address")
+      .openapi({
+        description: "Trimmed, width-folded (NFKC) and with the domain lower-cased before it is checked; stored in that form.",
+        example: "hanako.sato@example.jp",
+      }),
     phone: z
       .string()
       .max(40)
       .nullish()
-      .openapi({ description: "Any Japanese or international form; stored as E.164.", example: "090-1234-5678" }),
+      .openapi({
+        description: "Any Japanese or international form, with an extension if any (`03-1234-5678 ext. 123`, `内線123`); stored as E.164, the extension in `phoneExtension`.",
+        example: "090-1234-5678",
+      }),
+    phoneExtension: z
+      .string()
+      .regex(/^\d{1,10}$/u)
+      .nullish()
+      .openapi({ description: "The extension, when not written in `phone` (an extension in `phone` wins).", example: "123" }),
     locale: Locale.nullish(),
     createdAt: Instant.optional().openapi({ description: "When the customer joined the shop. Defaults to the first sync." }),
     marketingConsent: z.boolean().optional().default(false),
+    postalCode: z
+      .string()
+      .max(20)
+      .nullish()
+      .openapi({ description: "郵便番号 in any form (150-0041, １５００００４１, 〒150-0041); stored as seven digits. Used by the checkout check.", example: "150-0041" }),
+    address: z
+      .string()
+      .trim()
+      .max(300)
+      .nullish()
+      .openapi({ description: "The address line, one string (prefecture to room). Used by the checkout check, folded for matching.", example: "東京都渋谷区神南1-2-3 サンハイツ101" }),
   })
   .openapi("UpsertCustomer");

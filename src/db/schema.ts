@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import type { Actor } from "../platform/env";
 
 /**
  * Every tenant-owned table carries `tenant_id` as the first column of its primary key, so each
@@ -45,12 +46,20 @@ export const customers = sqliteTable(
     id: text("id").notNull(),
     name: text("name"),
     email: text("email"),
-    /** Lower-cased, trimmed email used for matching people across records. */
+    /** The match key of `email` (platform/phone normalizeEmail): lower-cased, for finding people across records. */
     emailNormalized: text("email_normalized"),
     /** E.164 */
     phone: text("phone"),
+    /** The phone number's extension (digits), kept apart so `phone` stays E.164. */
+    phoneExtension: text("phone_extension"),
     locale: text("locale"),
     marketingConsent: integer("marketing_consent", { mode: "boolean" }).notNull().default(false),
+    /** 郵便番号 as seven digits (no hyphen), when the shop syncs it. */
+    postalCode: text("postal_code"),
+    /** The address line as the shop sent it (one string). */
+    address: text("address"),
+    /** The address folded for matching (platform/address `foldAddress`): width, numerals, 丁目/番/号. */
+    addressKey: text("address_key"),
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
   },
@@ -58,6 +67,8 @@ export const customers = sqliteTable(
     primaryKey({ columns: [t.tenantId, t.id] }),
     index("customers_phone").on(t.tenantId, t.phone),
     index("customers_email").on(t.tenantId, t.emailNormalized),
+    // The checkout check's address match: postal code, then the folded line.
+    index("customers_postal").on(t.tenantId, t.postalCode, t.addressKey),
   ],
 );
 
@@ -87,6 +98,10 @@ export const subscriptions = sqliteTable(
     productSku: text("product_sku").notNull(),
     productName: text("product_name").notNull(),
     productCategory: text("product_category"),
+    /** Units in one package (30 for a box of 30 sachets); null: the package is the unit. */
+    productUnitsPerPackage: integer("product_units_per_package"),
+    /** What a unit is called, as the shop writes it (包, 粒, 本…); null when not given. */
+    productUnitLabel: text("product_unit_label"),
     quantity: integer("quantity").notNull(),
     intervalDays: integer("interval_days").notNull(),
     nextDeliveryOn: text("next_delivery_on"),
@@ -161,7 +176,10 @@ export const planChanges = sqliteTable(
     subscriptionId: text("subscription_id").notNull(),
     type: text("type").notNull(),
     channel: text("channel").notNull(),
+    /** Kept for readers of the old column: the API key's id when `actor` is a key, else null. */
     keyId: text("key_id"),
+    /** Who made it (`Actor`: key, customer session, operator, system); backfilled for old rows. */
+    actor: text("actor", { mode: "json" }).$type<Actor>(),
     before: text("before", { mode: "json" }).notNull().$type<Record<string, unknown>>(),
     after: text("after", { mode: "json" }).notNull().$type<Record<string, unknown>>(),
     /** What led to it, e.g. an accepted offer in a cancel flow. */
@@ -330,6 +348,8 @@ export const cancelFlowSteps = sqliteTable(
     channel: text("channel").notNull(),
     at: text("at").notNull(),
     data: text("data", { mode: "json" }).notNull().$type<Record<string, unknown>>(),
+    /** Who took the step (`Actor`); null on steps recorded before actors were kept. */
+    actor: text("actor", { mode: "json" }).$type<Actor>(),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.flowId, t.seq] })],
 );
@@ -388,4 +408,31 @@ export const riskModels = sqliteTable(
     trainedAt: text("trained_at").notNull(),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.version] })],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Customer sessions (#12)
+
+/**
+ * A customer session: a browser on the shop's my-page acting for one customer. The token is a
+ * signed JWT naming this row (platform/session-tokens); the row is read with each request so a
+ * revoked session fails on its next request. No secret is stored: the token's signature is the
+ * proof, and the signing key is derived from SECRETS_KEY.
+ */
+export const customerSessions = sqliteTable(
+  "customer_sessions",
+  {
+    tenantId: text("tenant_id").notNull().references(() => tenants.id),
+    id: text("id").notNull(),
+    customerId: text("customer_id").notNull(),
+    /** When set, the session reaches this one subscription only. */
+    subscriptionId: text("subscription_id"),
+    locale: text("locale"),
+    /** The API key that minted it. */
+    keyId: text("key_id"),
+    createdAt: text("created_at").notNull(),
+    expiresAt: text("expires_at").notNull(),
+    revokedAt: text("revoked_at"),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.id] }), index("customer_sessions_expiry").on(t.expiresAt)],
 );

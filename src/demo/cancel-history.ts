@@ -25,6 +25,9 @@ type FlowRow = typeof cancelFlows.$inferInsert;
 type StepRow = typeof cancelFlowSteps.$inferInsert;
 type ChangeRow = typeof planChanges.$inferInsert;
 
+/** Who made the demo's history: Tsuzuku's seeder (it stands in for the shop's customers and operators). */
+const DEMO_ACTOR = { type: "system" as const, id: "demo_seed" };
+
 const DAY = 86_400_000;
 const WINDOW_DAYS = 182;
 const TZ = "Asia/Tokyo";
@@ -142,7 +145,7 @@ export function buildCancelHistory(subs: SubscriptionRow[], eventRows: EventRow[
       const req = offer.shown.apply.kind === "plan_change" ? offer.shown.apply.request : null;
       const after = { ...plan, ...(req?.type === "interval" ? { intervalDays: req.intervalDays } : {}), ...(req?.type === "quantity" ? { quantity: req.quantity } : {}), ...(req?.type === "pause" && "resumeOn" in req ? { status: "paused", pausedUntil: req.resumeOn, nextDeliveryOn: req.resumeOn } : {}), ...(req?.type === "skip" || req?.type === "next_delivery" ? { nextDeliveryOn: String((offer.shown.parameters as Record<string, unknown>).newNextDeliveryOn ?? (offer.shown.parameters as Record<string, unknown>).suggestedDeliveryOn) } : {}) };
       const type = req ? req.type : offer.shown.apply.kind === "none" ? null : offer.shown.apply.kind;
-      if (type) out.changes.push({ tenantId, id: changeId, subscriptionId: sub.id, type, channel, keyId: null, before: plan, after, source: { cancelFlowId: flowId, offerId: offer.shown.offerId }, createdAt: at(closeMs) });
+      if (type) out.changes.push({ tenantId, id: changeId, subscriptionId: sub.id, type, channel, keyId: null, actor: DEMO_ACTOR, before: plan, after, source: { cancelFlowId: flowId, offerId: offer.shown.offerId }, createdAt: at(closeMs) });
       steps.push({ tenantId, flowId, seq: steps.length + 1, type: "offer_accepted", channel, at: at(closeMs), data: { offerId: offer.shown.offerId, templateVersion: 1, changeId: type ? changeId : null } });
       outcome(reasonIn!, offer.shown.offerId, true);
     } else if (status === "canceled") {
@@ -150,14 +153,14 @@ export function buildCancelHistory(subs: SubscriptionRow[], eventRows: EventRow[
       const number = `CN-${localDate(new Date(closeMs), TZ).replaceAll("-", "")}-${Array.from({ length: 6 }, () => "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"[int(0, 31)]).join("")}`;
       flow.confirmationNumber = number;
       steps.push({ tenantId, flowId, seq: steps.length + 1, type: "cancel_confirmed", channel, at: at(closeMs), data: { acknowledgeFee: false, confirmationNumber: number } });
-      out.changes.push({ tenantId, id: id("chg"), subscriptionId: sub.id, type: "cancel", channel, keyId: null, before: plan, after: { ...plan, status: "canceled", nextDeliveryOn: null }, source: { cancelFlowId: flowId, confirmationNumber: number }, createdAt: at(closeMs) });
+      out.changes.push({ tenantId, id: id("chg"), subscriptionId: sub.id, type: "cancel", channel, keyId: null, actor: DEMO_ACTOR, before: plan, after: { ...plan, status: "canceled", nextDeliveryOn: null }, source: { cancelFlowId: flowId, confirmationNumber: number }, createdAt: at(closeMs) });
       if (offer) outcome(reasonIn!, offer.shown.offerId, false);
       sub.cancellation = { ...(sub.cancellation ?? {}), flowId, confirmationNumber: number, channel, ...(reasonIn ? { reason: reasonIn } : {}) };
     } else {
       steps.push({ tenantId, flowId, seq: steps.length + 1, type: "expired", channel: "system", at: at(closeMs), data: { previousStatus: offer ? "offered" : "open" } });
     }
     out.flows.push(flow);
-    out.steps.push(...steps);
+    out.steps.push(...steps.map((step) => ({ ...step, actor: DEMO_ACTOR })));
   };
 
   // Trial subscriptions that ended in a cancellation (see EXTRA_CANCELLATIONS_PER_MONTH).
@@ -240,7 +243,7 @@ export function buildCancelHistory(subs: SubscriptionRow[], eventRows: EventRow[
       if (chance(REACTIVATION_RATE) && backMs < nowMs - DAY) {
         const nextOn = addDays(today, int(2, 20));
         const before = { status: "canceled", quantity: sub.quantity, intervalDays: sub.intervalDays, nextDeliveryOn: null, pausedUntil: null };
-        out.changes.push({ tenantId, id: id("chg"), subscriptionId: sub.id, type: "reactivate", channel: weighted(CHANNELS), keyId: null, before, after: { ...before, status: "active", nextDeliveryOn: nextOn }, source: { previousCancellation: sub.cancellation ?? null, canceledAt: sub.canceledAt }, createdAt: new Date(Math.floor(backMs / 1000) * 1000).toISOString() });
+        out.changes.push({ tenantId, id: id("chg"), subscriptionId: sub.id, type: "reactivate", channel: weighted(CHANNELS), keyId: null, actor: DEMO_ACTOR, before, after: { ...before, status: "active", nextDeliveryOn: nextOn }, source: { previousCancellation: sub.cancellation ?? null, canceledAt: sub.canceledAt }, createdAt: new Date(Math.floor(backMs / 1000) * 1000).toISOString() });
         Object.assign(sub, { status: "active", canceledAt: null, cancellation: null, nextDeliveryOn: nextOn, pausedUntil: null, updatedAt: new Date(Math.floor(backMs / 1000) * 1000).toISOString() });
       }
       continue;

@@ -1,7 +1,7 @@
 import { seededRng } from "../platform/random";
 import type { Database, Tx } from "../db/client";
 import { customers, events, subscriptions, type CancellationRecord } from "../db/schema";
-import { normalizePhone } from "../platform/phone";
+import { normalizeEmail, normalizePhone } from "../platform/phone";
 import { createTenant, issueKey } from "../tenants/keys";
 import { buildCancelHistory, insertCancelHistory } from "./cancel-history";
 import { seedDemoRisk } from "./risk";
@@ -188,25 +188,27 @@ type Product = {
   category: string;
   price: number;
   interval: number;
-  /** How many units a customer gets through per delivery, for plausible stock-on-hand reports. */
+  /** Units in one package (the product's `unitsPerPackage`); 1 when the package is the unit. */
   unitsPerDelivery: number;
+  /** What a unit is called (`unitLabel`); null when the package is the unit. */
+  unitLabel: string | null;
   weight: number;
 };
 
 const PRODUCTS: readonly Product[] = [
-  { sku: "AOJIRU-30", name: "国産大麦若葉の青汁 30包", category: "health_food", price: 3980, interval: 30, unitsPerDelivery: 30, weight: 14 },
-  { sku: "KUROZU-NINNIKU-62", name: "熟成黒酢にんにく 62粒", category: "supplement", price: 2980, interval: 30, unitsPerDelivery: 62, weight: 10 },
-  { sku: "KOSO-720", name: "酵素ドリンク 720ml", category: "health_food", price: 5980, interval: 30, unitsPerDelivery: 1, weight: 8 },
-  { sku: "BIYOEKI-30ml", name: "ヒト幹細胞美容液 30ml", category: "cosmetics", price: 6800, interval: 45, unitsPerDelivery: 1, weight: 9 },
-  { sku: "ALLINONE-GEL-80", name: "オールインワンゲル 80g", category: "cosmetics", price: 4500, interval: 30, unitsPerDelivery: 1, weight: 9 },
-  { sku: "NYUSANKIN-60", name: "乳酸菌サプリ 60粒", category: "supplement", price: 3240, interval: 30, unitsPerDelivery: 60, weight: 10 },
-  { sku: "DHA-EPA-120", name: "DHA・EPAサプリ 120粒", category: "supplement", price: 3800, interval: 30, unitsPerDelivery: 120, weight: 7 },
-  { sku: "LUTEIN-30", name: "ルテインサプリ 30粒", category: "supplement", price: 2480, interval: 30, unitsPerDelivery: 30, weight: 6 },
-  { sku: "GLUCOSAMINE-180", name: "グルコサミン＆コンドロイチン 180粒", category: "supplement", price: 4280, interval: 30, unitsPerDelivery: 180, weight: 7 },
-  { sku: "COLLAGEN-DRINK-10", name: "コラーゲンドリンク 50ml×10本", category: "beauty_food", price: 4980, interval: 21, unitsPerDelivery: 10, weight: 5 },
-  { sku: "PROTEIN-1KG", name: "ソイプロテイン 抹茶味 1kg", category: "health_food", price: 4380, interval: 30, unitsPerDelivery: 1, weight: 5 },
-  { sku: "HONEY-500", name: "国産百花はちみつ 500g", category: "food", price: 3600, interval: 60, unitsPerDelivery: 1, weight: 4 },
-  { sku: "HYDROGEN-WATER-24", name: "水素水 500ml×24本", category: "beverage", price: 4200, interval: 14, unitsPerDelivery: 24, weight: 3 },
+  { sku: "AOJIRU-30", name: "国産大麦若葉の青汁 30包", category: "health_food", price: 3980, interval: 30, unitsPerDelivery: 30, unitLabel: "包", weight: 14 },
+  { sku: "KUROZU-NINNIKU-62", name: "熟成黒酢にんにく 62粒", category: "supplement", price: 2980, interval: 30, unitsPerDelivery: 62, unitLabel: "粒", weight: 10 },
+  { sku: "KOSO-720", name: "酵素ドリンク 720ml", category: "health_food", price: 5980, interval: 30, unitsPerDelivery: 1, unitLabel: null, weight: 8 },
+  { sku: "BIYOEKI-30ml", name: "ヒト幹細胞美容液 30ml", category: "cosmetics", price: 6800, interval: 45, unitsPerDelivery: 1, unitLabel: null, weight: 9 },
+  { sku: "ALLINONE-GEL-80", name: "オールインワンゲル 80g", category: "cosmetics", price: 4500, interval: 30, unitsPerDelivery: 1, unitLabel: null, weight: 9 },
+  { sku: "NYUSANKIN-60", name: "乳酸菌サプリ 60粒", category: "supplement", price: 3240, interval: 30, unitsPerDelivery: 60, unitLabel: "粒", weight: 10 },
+  { sku: "DHA-EPA-120", name: "DHA・EPAサプリ 120粒", category: "supplement", price: 3800, interval: 30, unitsPerDelivery: 120, unitLabel: "粒", weight: 7 },
+  { sku: "LUTEIN-30", name: "ルテインサプリ 30粒", category: "supplement", price: 2480, interval: 30, unitsPerDelivery: 30, unitLabel: "粒", weight: 6 },
+  { sku: "GLUCOSAMINE-180", name: "グルコサミン＆コンドロイチン 180粒", category: "supplement", price: 4280, interval: 30, unitsPerDelivery: 180, unitLabel: "粒", weight: 7 },
+  { sku: "COLLAGEN-DRINK-10", name: "コラーゲンドリンク 50ml×10本", category: "beauty_food", price: 4980, interval: 21, unitsPerDelivery: 10, unitLabel: "本", weight: 5 },
+  { sku: "PROTEIN-1KG", name: "ソイプロテイン 抹茶味 1kg", category: "health_food", price: 4380, interval: 30, unitsPerDelivery: 1, unitLabel: null, weight: 5 },
+  { sku: "HONEY-500", name: "国産百花はちみつ 500g", category: "food", price: 3600, interval: 60, unitsPerDelivery: 1, unitLabel: null, weight: 4 },
+  { sku: "HYDROGEN-WATER-24", name: "水素水 500ml×24本", category: "beverage", price: 4200, interval: 14, unitsPerDelivery: 24, unitLabel: "本", weight: 3 },
 ];
 
 const CANCEL_REASONS: readonly (readonly [string, number])[] = [
@@ -376,7 +378,7 @@ export async function seedDemo(db: Database, opts: SeedOptions): Promise<SeedRes
       id,
       name: `${family} ${given}`,
       email,
-      emailNormalized: email ? email.toLowerCase() : null,
+      emailNormalized: email ? (normalizeEmail(email)?.key ?? null) : null,
       phone,
       locale: rng.chance(0.03) ? "en" : "ja",
       marketingConsent: rng.chance(0.6),
@@ -429,6 +431,8 @@ export async function seedDemo(db: Database, opts: SeedOptions): Promise<SeedRes
       productSku: p.product.sku,
       productName: p.product.name,
       productCategory: p.product.category,
+      productUnitsPerPackage: p.product.unitsPerDelivery > 1 ? p.product.unitsPerDelivery : null,
+      productUnitLabel: p.product.unitLabel,
       quantity: p.quantity,
       intervalDays: p.interval,
       nextDeliveryOn: p.nextDeliveryOn,

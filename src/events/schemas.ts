@@ -44,7 +44,20 @@ export const EventInput = z
     z.strictObject({
       ...base,
       type: z.literal("usage.reported"),
-      data: z.strictObject({ remainingUnits: z.number().min(0).max(10_000).openapi({ description: "Stock on hand, in product units." }) }),
+      data: z
+        .strictObject({
+          remainingUnits: z
+            .number()
+            .min(0)
+            .max(1_000_000)
+            .optional()
+            .openapi({ description: "Stock on hand in the product's unit (`unitLabel`: 包, 粒…; the package when the product has no `unitsPerPackage`)." }),
+          remainingPackages: z.number().min(0).max(10_000).optional().openapi({ description: "Stock on hand in packages (boxes, bottles); may be fractional (1.5)." }),
+        })
+        .refine((d) => (d.remainingUnits === undefined) !== (d.remainingPackages === undefined), {
+          message: "Give exactly one of remainingUnits and remainingPackages",
+        })
+        .openapi({ description: "Exactly one of `remainingUnits` and `remainingPackages`." }),
     }),
     z.strictObject({
       ...base,

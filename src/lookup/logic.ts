@@ -3,6 +3,7 @@
  * when the offer engine has nothing, and the call's route and speech. Pure.
  */
 import type { Driver, RiskBand } from "../risk/model";
+import { describeStock, type StockEstimate } from "../risk/stock";
 import { monthlyValueYen, NEXT_ACTIONS, route, speech, type NextBestAction, type Route } from "../risk/routing";
 
 export type LookupSubscription = {
@@ -14,6 +15,9 @@ export type LookupSubscription = {
   intervalDays: number;
   unitPriceAmount: number;
   risk: { probability: number; band: RiskBand; drivers: Driver[] } | null;
+  /** The stock stored with the risk features (risk/stock), and what the product's unit is called. */
+  stock?: StockEstimate | null;
+  unitLabel?: string | null;
 };
 
 /** The live subscription most at risk; else the next to deliver; cancelled ones only if nothing else. */
@@ -82,6 +86,7 @@ export function speechFor(
       nextBestAction: input.action,
       today: input.today,
       status: input.focus?.status,
+      stock: input.focus?.stock && input.focus.status !== "canceled" ? describeStock(input.focus.stock, input.focus.unitLabel ?? null, lang) : null,
     },
     lang,
   );

@@ -8,7 +8,8 @@ import { prefetchWithKey } from "../platform/auth";
 import { apiRoute, domainRouter, jsonResponse } from "../platform/openapi";
 import { normalizeEmail, normalizePhone } from "../platform/phone";
 import type { Driver, RiskBand } from "../risk/model";
-import { RISK_ROW_JSON, toRisk } from "../risk/repository";
+import { RISK_ROW_JSON, RISK_STOCK_JSON, toRisk } from "../risk/repository";
+import type { StockEstimate } from "../risk/stock";
 import type { RiskRow } from "../risk/maintain";
 import type { NextBestAction } from "../risk/routing";
 import type { TenantSettings } from "../settings/schemas";
@@ -27,8 +28,10 @@ type SubWithRisk = LookupSubscription & {
   consecutiveSkips: number;
   pausedUntil: string | null;
   activeDiscount: { endsOn?: string | null } | null;
-  /** Units on hand from the latest usage report; read only for a live subscription at some risk. */
-  stock: number | null;
+  unitLabel: string | null;
+  unitsPerPackage: number | null;
+  /** The stock stored with the risk features (risk/stock); for a live subscription. */
+  stock: StockEstimate | null;
 };
 
 type Found = {
@@ -36,6 +39,7 @@ type Found = {
   name: string | null;
   email: string | null;
   phone: string | null;
+  phoneExtension: string | null;
   locale: string | null;
   subs: SubWithRisk[];
   /** The customer's accepted saves, as suggestOffersFor reads them (save limits count them); read only when offers may be made. */
@@ -54,15 +58,15 @@ export function lookupDocument(tenant: SQL, by: { phone: string | Placeholder } 
   const match = "phone" in by ? sql`phone = ${by.phone}` : sql`email_normalized = ${by.email}`;
   return sql`SELECT json_object(
     'customers', json((SELECT json_group_array(json_object(
-      'id', c.id, 'name', c.name, 'email', c.email, 'phone', c.phone, 'locale', c.locale,
+      'id', c.id, 'name', c.name, 'email', c.email, 'phone', c.phone, 'phoneExtension', c.phone_extension, 'locale', c.locale,
       'subs', json((SELECT json_group_array(json_object(
         'id', s.id, 'status', s.status, 'productSku', s.product_sku, 'productName', s.product_name,
         'nextDeliveryOn', s.next_delivery_on, 'quantity', s.quantity, 'intervalDays', s.interval_days,
         'unitPriceAmount', s.unit_price_amount, 'currency', s.currency,
         'deliveriesCompleted', s.deliveries_completed, 'consecutiveSkips', s.consecutive_skips,
         'pausedUntil', s.paused_until, 'activeDiscount', json(s.active_discount),
-        'stock', CASE WHEN s.status <> 'canceled' AND r.band <> 'low' THEN (SELECT e.data ->> '$.remainingUnits' FROM events e
-          WHERE e.tenant_id = s.tenant_id AND e.subscription_id = s.id AND e.type = 'usage.reported' ORDER BY e.occurred_at DESC LIMIT 1) END,
+        'unitLabel', s.product_unit_label, 'unitsPerPackage', s.product_units_per_package,
+        'stock', CASE WHEN s.status <> 'canceled' THEN json(${RISK_STOCK_JSON}) END,
         'riskRow', ${RISK_ROW_JSON}))
         FROM subscriptions s LEFT JOIN risk_features r ON r.tenant_id = s.tenant_id AND r.subscription_id = s.id
         WHERE s.tenant_id = c.tenant_id AND s.customer_id = c.id)),
@@ -85,7 +89,7 @@ function offerInputsFrom(focus: SubWithRisk, customer: Found, engine: OfferEngin
   return {
     sub: {
       status: focus.status,
-      product: { sku: focus.productSku, name: focus.productName },
+      product: { sku: focus.productSku, name: focus.productName, unitsPerPackage: focus.unitsPerPackage, unitLabel: focus.unitLabel },
       quantity: focus.quantity,
       intervalDays: focus.intervalDays,
       nextDeliveryOn: focus.nextDeliveryOn,
@@ -98,7 +102,7 @@ function offerInputsFrom(focus: SubWithRisk, customer: Found, engine: OfferEngin
     catalogue: engine.catalogue,
     stats: engine.stats,
     riskBand: band,
-    stockOnHand: typeof focus.stock === "number" ? focus.stock : null,
+    stockOnHand: focus.stock ?? null,
     acceptedSaves: acceptedSavesFrom(customer.saves),
     settings,
   };
@@ -111,7 +115,8 @@ function parseLookup(q: { phone?: string; email?: string }): { phone: string } |
     const phone = normalizePhone(q.phone);
     return phone ? { phone } : null;
   }
-  return { email: normalizeEmail(q.email!) };
+  const email = normalizeEmail(q.email!);
+  return email ? { email: email.key } : null;
 }
 
 // The data dip is the IVR's hot path: its read rides with the key check.
@@ -157,7 +162,11 @@ export const lookupRouter = domainRouter().openapi(
       });
     }
     const by = parseLookup(q);
-    if (!by) throw new ApiError("validation_failed", "Not a phone number we can read.", { errors: [{ path: "query.phone", message: "Invalid phone number" }] });
+    if (!by) {
+      throw q.phone !== undefined
+        ? new ApiError("validation_failed", "Not a phone number we can read.", { errors: [{ path: "query.phone", message: "Invalid phone number" }] })
+        : new ApiError("validation_failed", "Not an e-mail address.", { errors: [{ path: "query.email", message: "Invalid e-mail address" }] });
+    }
 
     const store = c.get("store");
     const doc = c.get("prefetched") !== undefined ? c.get("prefetched") : await store.scalar((tenant) => lookupDocument(tenant, by, heldOfferEngine(c.get("caller").tenantId) ?? undefined));
@@ -202,7 +211,7 @@ export const lookupRouter = domainRouter().openapi(
     const today = localDate(now, c.get("caller").settings.timeZone);
     return c.json(
       {
-        customer: { id: customer.id, name: customer.name, email: customer.email, phone: customer.phone, locale: customer.locale as "ja" | "en" | null },
+        customer: { id: customer.id, name: customer.name, email: customer.email, phone: customer.phone, phoneExtension: customer.phoneExtension ?? null, locale: customer.locale as "ja" | "en" | null },
         subscriptions: subs.map((s) => ({
           id: s.id,
           product: { sku: s.productSku, name: s.productName },

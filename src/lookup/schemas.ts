@@ -5,17 +5,24 @@ import { Risk, RiskBand } from "../risk/schemas";
 
 export const LookupQuery = z.object({
   phone: z.string().min(1).max(64).optional().openapi({
-    description: "Any form a caller-ID or a person gives: `090-1234-5678`, `０９０１２３４５６７８`, `+81 90 1234 5678`, `9012345678`.",
+    description: "Any form a caller-ID or a person gives: `090-1234-5678`, `０９０１２３４５６７８`, `+81 90 1234 5678`, `9012345678`; an extension is ignored.",
     example: "09012345678",
   }),
-  email: z.string().min(3).max(254).optional().openapi({ description: "Matched case-insensitively.", example: "hanako.sato@example.jp" }),
+  email: z.string().min(3).max(320).optional().openapi({ description: "Normalised as the customer sync stores it (trimmed, width-folded), then matched case-insensitively.", example: "hanako.sato@example.jp" }),
   channel: z.enum(["ivr", "operator"]).default("ivr").openapi({ description: "Who is asking: shapes the next best action." }),
 });
 
 
 export const LookupResponse = z
   .object({
-    customer: z.object({ id: z.string(), name: z.string().nullable(), email: z.string().nullable(), phone: z.string().nullable(), locale: z.enum(["ja", "en"]).nullable() }),
+    customer: z.object({
+      id: z.string(),
+      name: z.string().nullable(),
+      email: z.string().nullable(),
+      phone: z.string().nullable(),
+      phoneExtension: z.string().nullable().openapi({ description: "The extension of `phone`, when it has one." }),
+      locale: z.enum(["ja", "en"]).nullable(),
+    }),
     subscriptions: z.array(
       z.object({
         id: z.string(),

@@ -25,8 +25,18 @@
  * all spaces and punctuation removed (「今、やめると 逆効果」 ≡ 「今やめると逆効果」). English rules
  * run on a form with apostrophes dropped and punctuation collapsed to single spaces
  * ("don't" → "dont", "No thanks,   I" → "no thanks i"). Findings quote the ORIGINAL text.
+ *
+ * Readings: Japanese rules compare on a reading-normalised form, so a phrase is caught however it
+ * mixes kana and kanji (「今やめると元にもどります」, 「もとに戻ります」 ≡ 「元に戻ります」). The kanji
+ * of the lint's own phrase list (lint-phrases.ts) have their readings generated at build time from
+ * kuromoji's IPADIC dictionary into lint-readings.generated.ts (`npm run lint:readings`); both the
+ * text and the patterns replace those kanji (longest first) with their reading. A kanji with more
+ * than one reading there stays as written in the text and becomes "the kanji or any of its
+ * readings" in the patterns; one whose reading is one kana (出 で, 止 と) is not read at all. A rule whose kana reading would be an everyday word (効く ≡ 聞く) is
+ * matched on the written form only (`surface`).
  */
 import type { Localized } from "../cancel-flows/reasons";
+import { LINT_READINGS } from "./lint-readings.generated";
 
 export type LintRule = "health_claim" | "harm_if_stopped" | "confirmshaming" | "false_urgency";
 
@@ -68,18 +78,130 @@ const REASONS: Record<LintRule, Localized> = {
 };
 
 type Mode = "compact" | "spaced";
-type Pattern = { rule: LintRule; mode: Mode; re: RegExp; deadline?: true };
+type Form = Mode | "reading";
+type Pattern = { rule: LintRule; mode: Form; re: RegExp; deadline?: true };
 
-const ja = (rule: LintRule, source: string, deadline?: true): Pattern => ({ rule, mode: "compact", re: new RegExp(source, "gu"), ...(deadline ? { deadline } : {}) });
+const ja = (rule: LintRule, source: string, deadline?: true): Pattern => ({ rule, mode: "reading", re: new RegExp(readingPattern(source), "gu"), ...(deadline ? { deadline } : {}) });
+/** A Japanese rule matched on the written (compact) form only: its reading would be an everyday word. */
+const jaSurface = (rule: LintRule, source: string): Pattern => ({ rule, mode: "compact", re: new RegExp(source, "gu") });
 const en = (rule: LintRule, source: string, deadline?: true): Pattern => ({ rule, mode: "spaced", re: new RegExp(`\\b(?:${source})\\b`, "gu"), ...(deadline ? { deadline } : {}) });
+
+// ── readings ──
+
+const HAN = /[\p{Script=Han}々]/u;
+const READING_KEY_MAX = Math.max(1, ...Object.keys(LINT_READINGS).map((k) => k.length));
+
+type Reading = { key: string; readings: readonly string[] };
+/** A piece of a kanji run: a word of the table (`readings`), or a kanji in none (null). */
+type Piece = { key: string; readings: readonly string[] | null };
+
+/**
+ * The run of kanji at `i` split into words of the reading table (longest first). A one-kanji word
+ * next to a kanji the table does not know is not read: 努力 stays 努力 although 力 is in 免疫力.
+ */
+function readRun(text: string, i: number, joined: (k: number) => boolean = () => true): { length: number; pieces: Piece[] } | null {
+  if (!HAN.test(text[i]!)) return null;
+  let j = i + 1;
+  while (j < text.length && HAN.test(text[j]!) && joined(j)) j++;
+  const pieces: Piece[] = [];
+  for (let k = i; k < j; ) {
+    let hit: Reading | null = null;
+    for (let len = Math.min(READING_KEY_MAX, j - k); len >= 1 && !hit; len--) {
+      const key = text.slice(k, k + len);
+      const readings = LINT_READINGS[key];
+      if (readings) hit = { key, readings };
+    }
+    pieces.push(hit ?? { key: text[k]!, readings: null });
+    k += hit ? hit.key.length : 1;
+  }
+  const unknown = (p: Piece | undefined) => p !== undefined && p.readings === null;
+  return {
+    length: j - i,
+    pieces: pieces.map((p, n) => (p.key.length === 1 && (unknown(pieces[n - 1]) || unknown(pieces[n + 1])) ? { key: p.key, readings: null } : p)),
+  };
+}
+
+/** A pattern source with the table's kanji as their readings (outside character classes). */
+function readingPattern(source: string): string {
+  let out = "";
+  let inClass = false;
+  for (let i = 0; i < source.length; ) {
+    const c = source[i]!;
+    if (c === "\\") {
+      out += source.slice(i, i + 2);
+      i += 2;
+      continue;
+    }
+    if (inClass) {
+      if (HAN.test(c)) throw new Error(`lint pattern: a kanji inside a character class cannot be read: ${source}`);
+      if (c === "]") inClass = false;
+      out += c;
+      i++;
+      continue;
+    }
+    if (c === "[") inClass = true;
+    const run = readRun(source, i);
+    if (run) {
+      for (const p of run.pieces) {
+        out += p.readings === null ? p.key : p.readings.length === 1 ? `(?:${p.readings[0]})` : `(?:${[p.key, ...p.readings].join("|")})`;
+      }
+      i += run.length;
+    } else {
+      out += c;
+      i++;
+    }
+  }
+  return out;
+}
+
+/** The compact form with the table's unambiguous kanji replaced by their readings; offsets kept. */
+function readingForm(n: Normalised, input: string): Normalised {
+  let text = "";
+  const start: number[] = [];
+  const end: number[] = [];
+  const keep = (i: number) => {
+    text += n.text[i]!;
+    start.push(n.start[i]!);
+    end.push(n.end[i]!);
+  };
+  // A run of kanji is one in the input, spaces aside: 「逆効果！次」 are two runs, 「逆　効　果」 one.
+  const joined = (k: number) => input.slice(n.end[k - 1], n.start[k]).trim() === "";
+  for (let i = 0; i < n.text.length; ) {
+    const run = readRun(n.text, i, joined);
+    if (!run) {
+      keep(i++);
+      continue;
+    }
+    {
+      let k = i;
+      for (const w of run.pieces) {
+        if (w.readings !== null && w.readings.length === 1) {
+          const from = n.start[k]!;
+          const to = n.end[k + w.key.length - 1]!;
+          for (const ch of w.readings[0]!) {
+            text += ch;
+            start.push(from);
+            end.push(to);
+          }
+        } else {
+          for (let m = k; m < k + w.key.length; m++) keep(m);
+        }
+        k += w.key.length;
+      }
+    }
+    i += run.length;
+  }
+  return { text, start, end };
+}
 
 /** Japanese patterns are written against the normalised form: hiragana, no spaces/punctuation. */
 const PATTERNS: Pattern[] = [
   // ── health claims ──
   ja("health_claim", "(?:効果|こうか)(?:が|は|を)?(?:出|で[るまた]|現|あらわ|あり|ある|抜群|ばつぐん|絶大|ぜつだい|保証|ほしょう|確実|かくじつ|実感|じっかん|てきめん|大)"),
   ja("health_claim", "(?:必ず|かならず|絶対|ぜったい|確実に|かくじつに|きっと)(?:効[くきけい]?|き[くきけ])"),
-  ja("health_claim", "効(?:く|きま|きめ|き目|いて|け[るば])"),
-  ja("health_claim", "痩せ|やせ(?:る|ます|られ|た|よう|ぐすり)|ダイエット効果|だいえっと効果|脂肪(?:が|を)?(?:燃|落|減)"),
+  jaSurface("health_claim", "効(?:く|きま|きめ|き目|いて|け[るば])"), // きく/ききます are also 聞く
+  jaSurface("health_claim", "痩せ"), // bare やせ is in や+せいかつ
+  ja("health_claim", "痩せ(?:る|ます|られ|た|よう|ぐすり)|やせ(?:る|ます|られ|た|よう|ぐすり)|ダイエット効果|だいえっと効果|脂肪(?:が|を)?(?:燃|落|減)"),
   ja("health_claim", "治(?:る|り|す|し|療|癒)|なお(?:る|ります|りま)|完治|かんち|全快"),
   ja("health_claim", "(?:病気|がん|癌|生活習慣病|風邪)(?:を|が|の)?(?:予防|防|治|改善|なお)|予防(?:でき|します|効果)"),
   ja("health_claim", "若返|わかがえ|あんちえいじんぐ|でとっくす|免疫(?:力)?(?:が|を)?(?:上|高|あ|強)|血圧(?:が|を)?(?:下|さが)|血糖(?:値)?(?:が|を)?(?:下|さが)|体質改善|即効"),
@@ -181,7 +303,8 @@ function statesEndDate(text: string, source: "any" | "placeholder"): boolean {
 
 /** Lint one piece of copy. An empty array means the copy is clean. */
 export function lintCopy(text: string, options: LintOptions = {}): LintFinding[] {
-  const forms: Record<Mode, Normalised> = { compact: normalise(text, "compact"), spaced: normalise(text, "spaced") };
+  const compact = normalise(text, "compact");
+  const forms: Record<Form, Normalised> = { compact, reading: readingForm(compact, text), spaced: normalise(text, "spaced") };
   const deadlineOk = statesEndDate(text, options.dateSource ?? "any");
   const findings: LintFinding[] = [];
   const seen = new Set<string>();

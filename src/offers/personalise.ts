@@ -17,9 +17,10 @@
  * - `today` is the tenant-local calendar date.
  */
 import type { Lang, Localized } from "../cancel-flows/reasons";
-import { addDays } from "../platform/dates";
+import { addDays, daysBetween } from "../platform/dates";
 import { groupThousands } from "../platform/numbers";
 import { decide, type Plan, type PlanRequest } from "../plan-changes/rules";
+import { describeStock, intervalForRate, surplusDeliveries, unitsPerPackage, type StockEstimate } from "../risk/stock";
 import { DEFAULT_SETTINGS, type TenantSettings } from "../settings/schemas";
 import type { CatalogueOffer, OfferType } from "./catalogue";
 
@@ -28,7 +29,7 @@ export type Money = { amount: number; currency: string };
 /** The subset of a subscription (as `toSubscription` returns it) that offers depend on. */
 export type SubscriptionSnapshot = {
   status: "active" | "paused" | "canceled";
-  product: { sku: string; name: string };
+  product: { sku: string; name: string; unitsPerPackage?: number | null; unitLabel?: string | null };
   quantity: number;
   intervalDays: number;
   nextDeliveryOn: string | null;
@@ -47,8 +48,8 @@ export type PersonaliseContext = {
   /** Tenant-local date, YYYY-MM-DD. */
   today: string;
   settings?: Partial<OfferSettings>;
-  /** Units on hand from the latest `usage.reported` event (or the customer's answer), if known. */
-  stockOnHand?: number | null;
+  /** The customer's stock today (risk/stock, as stored with the risk features), if known. */
+  stockOnHand?: StockEstimate | null;
   /** Deliveries skipped in a row so far (skip limits). */
   consecutiveSkips?: number;
   /** The customer's own date, when they gave one (pause until / move the delivery to). */
@@ -64,11 +65,16 @@ export type ConcreteParameters =
       type: "change_interval";
       fromIntervalDays: number;
       intervalDays: number;
-      /** `stock_on_hand`: computed from reported stock; `next_longer`: stock unknown, the next allowed interval. */
+      /** `stock_on_hand`: from the customer's measured use (risk/stock); `next_longer`: stock unknown, the next allowed interval. */
       basis: "stock_on_hand" | "next_longer" | "fixed";
+      /** Units on hand today (the product's unit), when known. */
       stockOnHand: number | null;
-      /** intervalDays × (1 + stockOnHand / quantity), before snapping to an allowed interval. */
+      /** Days that stock lasts at the customer's pace, when known. */
+      daysOnHand: number | null;
+      /** The days one delivery lasts at the customer's pace (units per delivery ÷ units used a day), before snapping to an allowed interval. */
       consumptionDays: number | null;
+      /** Deliveries the stock already covers at the next delivery: skipping that many works the surplus off. */
+      surplusDeliveries: number | null;
       nextDeliveryOn: string;
       followingDeliveryOn: string;
     }
@@ -135,24 +141,22 @@ export function resolveOfferSettings(partial: Partial<OfferSettings> = {}): Offe
 }
 
 /**
- * match_consumption: the allowed interval closest to intervalDays × (1 + stockOnHand / quantity),
- * strictly longer than today's (ties go to the shorter one — less revenue deferred, the surplus still
- * shrinks). Without a stock figure, the next longer allowed interval. null when none is longer.
+ * match_consumption: the allowed interval nearest to the days one delivery really lasts (units
+ * per delivery ÷ the customer's measured use, risk/stock intervalForRate), when that is longer
+ * than today's; null when the stock shows the schedule already fits. Without a stock figure, the
+ * next longer allowed interval. null when none is longer.
  */
 export function matchConsumptionInterval(
-  current: { intervalDays: number; quantity: number },
-  stockOnHand: number | null | undefined,
+  current: { intervalDays: number; quantity: number; product?: { unitsPerPackage?: number | null } },
+  stock: StockEstimate | null | undefined,
   allowedIntervalDays: readonly number[],
 ): { intervalDays: number; basis: "stock_on_hand" | "next_longer"; consumptionDays: number | null } | null {
   const longer = [...allowedIntervalDays].filter((d) => d > current.intervalDays).sort((a, b) => a - b);
   if (longer.length === 0) return null;
-  if (stockOnHand === null || stockOnHand === undefined || !(stockOnHand > 0) || !(current.quantity > 0)) {
-    return { intervalDays: longer[0]!, basis: "next_longer", consumptionDays: null };
-  }
-  const target = current.intervalDays * (1 + stockOnHand / current.quantity);
-  let best = longer[0]!;
-  for (const d of longer) if (Math.abs(d - target) < Math.abs(best - target)) best = d;
-  return { intervalDays: best, basis: "stock_on_hand", consumptionDays: Math.round(target * 10) / 10 };
+  if (!stock || !(current.quantity > 0)) return { intervalDays: longer[0]!, basis: "next_longer", consumptionDays: null };
+  const perDelivery = current.quantity * unitsPerPackage(current.product?.unitsPerPackage);
+  const fit = intervalForRate(stock.perDay, perDelivery, current.intervalDays, allowedIntervalDays);
+  return fit ? { intervalDays: fit.intervalDays, basis: "stock_on_hand", consumptionDays: fit.consumptionDays } : null;
 }
 
 // ── formatting ──
@@ -307,13 +311,17 @@ export function personalise(offer: CatalogueOffer, sub: SubscriptionSnapshot, ct
       const request: PlanRequest = { type: "interval", intervalDays: chosen.intervalDays };
       if (!feasible(request)) return null;
       const following = addDays(next, chosen.intervalDays);
+      const stock = ctx.stockOnHand ?? null;
+      const perDelivery = sub.quantity * unitsPerPackage(sub.product.unitsPerPackage);
       parameters = {
         type: "change_interval",
         fromIntervalDays: sub.intervalDays,
         intervalDays: chosen.intervalDays,
         basis: chosen.basis,
-        stockOnHand: ctx.stockOnHand ?? null,
+        stockOnHand: stock?.unitsOnHand ?? null,
+        daysOnHand: stock?.daysOnHand ?? null,
         consumptionDays: chosen.consumptionDays,
+        surplusDeliveries: stock ? surplusDeliveries(stock, perDelivery, daysBetween(ctx.today, next)) : null,
         nextDeliveryOn: next,
         followingDeliveryOn: following,
       };
@@ -321,7 +329,8 @@ export function personalise(offer: CatalogueOffer, sub: SubscriptionSnapshot, ct
       intervalAfter = chosen.intervalDays;
       const d = dates({ followingDeliveryOn: following });
       const newIntervalDays = String(chosen.intervalDays);
-      vars = (lang) => ({ newIntervalDays, ...d(lang) });
+      // `{stockOnHand}` («あと約20包、3週間分ほど») for shops' own templates; only when known.
+      vars = (lang) => ({ newIntervalDays, ...d(lang), ...(stock ? { stockOnHand: describeStock(stock, sub.product.unitLabel ?? null, lang) } : {}) });
       break;
     }
     case "change_quantity": {

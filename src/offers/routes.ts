@@ -148,6 +148,7 @@ export const offersRouter = domainRouter()
       method: "get",
       path: "/v1/subscriptions/{subscriptionId}/offers",
       operationId: "suggestOffers",
+      customer: true,
       tags,
       scope: "read",
       summary: "Offers that fit this subscription and reason",
@@ -167,13 +168,15 @@ export const offersRouter = domainRouter()
         }
       }
       const lang = language(c);
+      // A customer session sees the offers of its own channel (`web`): never an operator's talk track.
+      const channel = (c.get("caller").channel ?? q.channel) as typeof q.channel;
       const offers = await suggestOffersFor(c.get("store"), subscriptionId, {
         ...(q.reason !== undefined ? { reason: q.reason } : {}),
-        channel: q.channel,
+        channel,
         now: c.get("services").now().toISOString(),
         limit: q.limit,
         settings: c.get("caller").settings,
       });
-      return c.json({ subscriptionId, reason: q.reason ?? null, channel: q.channel, data: offers.map((o) => presentSuggestion(o, lang)) }, 200);
+      return c.json({ subscriptionId, reason: q.reason ?? null, channel, data: offers.map((o) => presentSuggestion(o, lang)) }, 200);
     },
   );

@@ -2,10 +2,12 @@
  * The offer engine as the rest of the service uses it: the tenant's catalogue, its learned
  * outcomes and the subscription, in; ranked concrete offers out.
  */
-import { and, desc, eq } from "drizzle-orm";
-import { cancelFlows, events, riskFeatures } from "../db/schema";
+import { and, eq } from "drizzle-orm";
+import { cancelFlows, riskFeatures } from "../db/schema";
 import { localDate } from "../platform/dates";
 import type { TenantStore } from "../platform/tenancy";
+import { featuresFrom, storedStock } from "../risk/features";
+import type { StockEstimate } from "../risk/stock";
 import { resolveSettings, type TenantSettings } from "../settings/schemas";
 import { getSubscription, toSubscription } from "../subscriptions/repository";
 import type { OutcomeTable, Rng } from "./bandit";
@@ -44,8 +46,8 @@ export type OfferInputs = {
   catalogue: readonly CatalogueOffer[];
   stats: Pick<OutcomeTable, "get">;
   riskBand: RiskBand | null;
-  /** Units on hand from the latest `usage.reported` event, if any. */
-  stockOnHand: number | null;
+  /** The customer's stock today, as stored with the risk features (risk/stock), if known. */
+  stockOnHand: StockEstimate | null;
   /** The customer's accepted saves (save limits count them). */
   acceptedSaves: AcceptedSave[];
   settings: TenantSettings;
@@ -55,32 +57,28 @@ export async function suggestOffersFor(store: TenantStore, subscriptionId: strin
   const row = await getSubscription(store, subscriptionId);
   if (row.status === "canceled") return [];
   const settings = request.settings ?? resolveSettings((await store.tenant()).settings);
-  const [{ catalogue }, stats, risk, usage, saves] = await Promise.all([
+  const [{ catalogue }, stats, risk, saves] = await Promise.all([
     loadCatalogue(store, request.now),
     loadOutcomes(store),
-    request.riskBand !== undefined
-      ? [{ band: request.riskBand }]
-      : store.q.select({ band: riskFeatures.band }).from(riskFeatures).where(store.owns(riskFeatures, eq(riskFeatures.subscriptionId, subscriptionId))).limit(1),
     store.q
-      .select({ data: events.data })
-      .from(events)
-      .where(store.owns(events, eq(events.subscriptionId, subscriptionId), eq(events.type, "usage.reported")))
-      .orderBy(desc(events.occurredAt))
+      .select({ band: riskFeatures.band, features: riskFeatures.features })
+      .from(riskFeatures)
+      .where(store.owns(riskFeatures, eq(riskFeatures.subscriptionId, subscriptionId)))
       .limit(1),
     store.q
       .select({ at: cancelFlows.closedAt, offerId: cancelFlows.offerId })
       .from(cancelFlows)
       .where(store.owns(cancelFlows, and(eq(cancelFlows.customerId, row.customerId), eq(cancelFlows.status, "saved")))),
   ]);
-  const remaining = usage[0]?.data?.remainingUnits;
+  const features = risk[0]?.features ? featuresFrom(risk[0].features as Record<string, unknown>) : null;
   return rankOffers(
     {
       sub: toSubscription(row),
       consecutiveSkips: row.consecutiveSkips,
       catalogue,
       stats,
-      riskBand: (risk[0]?.band ?? null) as RiskBand | null,
-      stockOnHand: typeof remaining === "number" ? remaining : null,
+      riskBand: request.riskBand !== undefined ? request.riskBand : ((risk[0]?.band ?? null) as RiskBand | null),
+      stockOnHand: features ? storedStock(features) : null,
       acceptedSaves: acceptedSavesFrom(saves),
       settings,
     },

@@ -15,6 +15,7 @@
  */
 import type { CancellationReasonCode } from "../cancel-flows/reasons";
 import { addDays } from "../platform/dates";
+import type { StockEstimate } from "../risk/stock";
 import { OutcomeTable, seededRng, type Rng } from "./bandit";
 import { DEFAULT_CATALOGUE, type CatalogueOffer } from "./catalogue";
 import { eligibleOffers } from "./eligibility";
@@ -83,14 +84,17 @@ function pick<T>(rng: Rng, items: readonly [T, number][]): T {
   return items[items.length - 1]![0];
 }
 
-type Flow = { sub: SubscriptionSnapshot; reason: CancellationReasonCode; stockOnHand: number | null; u: number };
+type Flow = { sub: SubscriptionSnapshot; reason: CancellationReasonCode; stockOnHand: StockEstimate | null; u: number };
 
 function syntheticFlow(rng: Rng, today: string, i: number): Flow {
   const quantity = pick(rng, [[1, 0.6], [2, 0.3], [3, 0.1]]);
   const intervalDays = pick(rng, [[30, 0.7], [45, 0.15], [60, 0.15]]);
   const unit = pick(rng, [[2980, 0.5], [3980, 0.5]]);
   const reason = pick(rng, REASON_WEIGHTS);
-  const stockOnHand = reason === "surplus_stock" && rng() < 0.7 ? 1 + Math.floor(rng() * 3) : null;
+  // Boxes left over; the customer's pace is such that they built up over one interval.
+  const boxes = reason === "surplus_stock" && rng() < 0.7 ? 1 + Math.floor(rng() * 3) : null;
+  const perDay = boxes === null ? 0 : quantity / (intervalDays * (1 + boxes / quantity));
+  const stockOnHand: StockEstimate | null = boxes === null ? null : { unitsOnHand: boxes, perDay, basis: "history", daysOnHand: boxes / perDay };
   const sub: SubscriptionSnapshot = {
     status: "active",
     product: { sku: "SKU-AOJIRU", name: `青汁 #${i}` },

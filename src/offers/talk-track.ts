@@ -4,7 +4,11 @@
  * continue cancelling is part of the script), and lint-clean (tested).
  */
 import { isCancellationReasonCode, type CancellationReasonCode, type Lang } from "../cancel-flows/reasons";
+import { describeStock, type StockEstimate } from "../risk/stock";
 import type { PersonalisedOffer } from "./personalise";
+
+/** What is known of the customer's stock (risk/stock) and what the product's unit is called. */
+export type TalkTrackStock = { stock: StockEstimate | null; unitLabel: string | null };
 
 export type TalkTrack = {
   /** Acknowledge the reason first. */
@@ -176,16 +180,40 @@ function offerNotes(offer: PersonalisedOffer, lang: Lang): string[] {
   return [];
 }
 
-/** Talk track in both languages for one personalised offer and the customer's reason. */
-export function buildTalkTrack(offer: PersonalisedOffer, reason: string): Localized2<TalkTrack> {
+/**
+ * With a known stock, the agent confirms it instead of asking from scratch, and a stock-based
+ * offer says what it is based on — in the words of risk/stock (「あと約60包、2か月分ほど」).
+ */
+function stockLines(offer: PersonalisedOffer, code: CancellationReasonCode, known: TalkTrackStock | undefined, lang: Lang): { question: string | null; before: string; after: string } {
+  const none = { question: null, before: "", after: "" };
+  if (!known?.stock) return none;
+  const said = describeStock(known.stock, known.unitLabel, lang);
+  const p = offer.parameters;
+  const stockBased = (p.type === "change_interval" && p.basis === "stock_on_hand") || (p.type === "skip" && p.mode === "skip");
+  const question =
+    code === "surplus_stock" ? (lang === "ja" ? `記録では、お手元に${said}と伺っています。今もそのくらいでしょうか？` : `Our records say you have ${said}. Is that still about right?`) : null;
+  if (!stockBased) return { ...none, question };
+  const before = lang === "ja" ? `お手元の量（${said}）に合わせたご提案です。` : `This is based on what you have at home (${said}).`;
+  const after =
+    p.type === "change_interval" && (p.surplusDeliveries ?? 0) >= 1
+      ? lang === "ja"
+        ? "今ある分は、次回のお届けをスキップして使い切ることもできます。"
+        : "You can also skip the next delivery to use up what you have."
+      : "";
+  return { question, before, after };
+}
+
+/** Talk track in both languages for one personalised offer and the customer's reason (and stock, when known). */
+export function buildTalkTrack(offer: PersonalisedOffer, reason: string, stock?: TalkTrackStock): Localized2<TalkTrack> {
   const code: CancellationReasonCode = isCancellationReasonCode(reason) ? reason : "other";
   const build = (lang: Lang): TalkTrack => {
     const r = REASON_QUESTIONS[code][lang];
     const c = CLOSING[lang];
+    const known = stockLines(offer, code, stock, lang);
     return {
       opening: r.opening,
-      questions: [...r.questions],
-      pitch: `${offer.description[lang]} ${c.invite}`,
+      questions: known.question ? [known.question, ...r.questions.slice(1)] : [...r.questions],
+      pitch: [known.before, offer.description[lang], known.after, c.invite].filter(Boolean).join(lang === "ja" ? "" : " "),
       ifAccepted: c.accepted.replace("{title}", offer.title[lang]),
       ifDeclined: c.declined,
       notes: [...NOTES[lang], ...offerNotes(offer, lang)],

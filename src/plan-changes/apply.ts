@@ -9,11 +9,19 @@ import type { TenantSettings } from "../settings/schemas";
 import { getSubscription, toSubscription, type SubscriptionRow } from "../subscriptions/repository";
 import { refreshRisk } from "../risk/maintain";
 import { enqueueWebhookEvent } from "../webhooks/outbox";
+import type { Actor } from "../platform/env";
 import { autoResume, decide, skipRunAfterDelivery, type Plan, type PlanRequest } from "./rules";
+
+/** The history row's columns for `actor`; `key_id` stays filled for readers of the old column. */
+export const actorColumns = (actor: Actor) => ({ actor, keyId: actor.type === "key" ? actor.id : null });
+
+/** Changes the maintenance job makes on its own (a pause that ended). */
+export const SYSTEM_ACTOR: Actor = { type: "system", id: "maintenance" };
 
 export type ChangeContext = {
   channel: string;
-  keyId: string | null;
+  /** Who makes the change (history and evidence show it). */
+  actor: Actor;
   settings: TenantSettings;
   now: Date;
   ifMatch?: string;
@@ -37,7 +45,9 @@ export function toChange(row: typeof planChanges.$inferSelect) {
     subscriptionId: row.subscriptionId,
     type: row.type as "skip",
     channel: row.channel as "api",
-    actor: { keyId: row.keyId },
+    // Rows older than the actor column were backfilled by its migration; this covers a row
+    // written by a process that had not yet been updated.
+    actor: row.actor ?? (row.keyId ? { type: "key" as const, id: row.keyId } : SYSTEM_ACTOR),
     before: row.before as ReturnType<typeof snapshot>,
     after: row.after as ReturnType<typeof snapshot>,
     source: row.source ?? null,
@@ -73,7 +83,7 @@ export async function applyPlanChange(store: TenantStore, subscriptionId: string
       subscriptionId,
       type: request.type,
       channel: ctx.channel,
-      keyId: ctx.keyId,
+      ...actorColumns(ctx.actor),
       before: snapshot(planOf(row)),
       after: snapshot(after),
       source: resumed ? { ...ctx.source, pauseEnded: resumed.note } : (ctx.source ?? null),

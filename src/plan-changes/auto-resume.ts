@@ -8,7 +8,7 @@ import { resolveSettings } from "../settings/schemas";
 import { refreshRisk } from "../risk/maintain";
 import { toSubscription, type SubscriptionRow } from "../subscriptions/repository";
 import { enqueueWebhookEvent } from "../webhooks/outbox";
-import { planOf, snapshot, toChange } from "./apply";
+import { actorColumns, planOf, snapshot, SYSTEM_ACTOR, toChange } from "./apply";
 import { autoResume, type ResumeNote } from "./rules";
 
 /**
@@ -22,7 +22,7 @@ export async function recordAutoResume(s: TenantStore, before: SubscriptionRow, 
     subscriptionId: before.id,
     type: "resume",
     channel: "system",
-    keyId: null,
+    ...actorColumns(SYSTEM_ACTOR),
     before: snapshot(planOf(before)),
     after: snapshot(planOf(after)),
     source: note,

@@ -8,9 +8,10 @@ import { decodeCursor, toPage } from "../platform/pagination";
 import { etag, IfMatchHeaders } from "../platform/versioning";
 import { getSubscription } from "../subscriptions/repository";
 import { SubscriptionIdParam } from "../subscriptions/schemas";
-import { applyPlanChange, toChange } from "./apply";
-import type { PlanRequest } from "./rules";
-import { Change, ChangeResult, IntervalBody, NextDeliveryBody, PauseBody, QuantityBody, ResumeBody, SkipBody } from "./schemas";
+import { applyPlanChange, planOf, toChange } from "./apply";
+import { planOptions, type PlanRequest } from "./rules";
+import { Change, ChangeResult, IntervalBody, NextDeliveryBody, PauseBody, PlanOptions, QuantityBody, ResumeBody, SkipBody } from "./schemas";
+import { localDate } from "../platform/dates";
 
 const tags = ["Plan changes"];
 const COMMON_ERRORS: ErrorCode[] = ["subscription_not_found", "version_conflict", "subscription_canceled"];
@@ -30,6 +31,7 @@ function planRoute<B extends Parameters<typeof jsonBody>[0]>(
     path: `/v1/subscriptions/{subscriptionId}/${action}`,
     operationId,
     tags,
+    customer: true,
     scope: "write",
     summary,
     description: `${description} Send \`If-Match\` with the version you showed the customer to refuse the change if the plan moved meanwhile. Recorded in the change history and sent as \`subscription.changed\`.`,
@@ -41,8 +43,9 @@ function planRoute<B extends Parameters<typeof jsonBody>[0]>(
 
 async function change(c: Context<AppEnv>, subscriptionId: string, channel: string, request: PlanRequest) {
   const result = await applyPlanChange(c.get("store"), subscriptionId, request, {
-    channel,
-    keyId: c.get("caller").keyId,
+    // A customer session always records `web`, whatever the body says.
+    channel: c.get("caller").channel ?? channel,
+    actor: c.get("caller").actor,
     settings: c.get("caller").settings,
     now: c.get("services").now(),
     ifMatch: c.req.header("if-match"),
@@ -52,6 +55,30 @@ async function change(c: Context<AppEnv>, subscriptionId: string, channel: strin
 }
 
 export const planChangesRouter = domainRouter()
+  .openapi(
+    apiRoute({
+      method: "get",
+      path: "/v1/subscriptions/{subscriptionId}/plan-options",
+      operationId: "getPlanOptions",
+      customer: true,
+      tags,
+      scope: "read",
+      summary: "What the shop's rules allow for this subscription today",
+      description:
+        "For a my-page that offers only what will be accepted: the allowed intervals, the quantity range, the skips remaining, the first changeable date (cut-off), the dates the next delivery can move to and the pause limit — and for each action whether it is open now or the rule (code and detail) that closes it, exactly as a request would be answered.",
+      request: { params: SubscriptionIdParam },
+      errors: ["subscription_not_found"],
+      responses: { 200: jsonResponse(PlanOptions, "The options") },
+    }),
+    async (c) => {
+      const { subscriptionId } = c.req.valid("param");
+      const row = await getSubscription(c.get("store"), subscriptionId);
+      const settings = c.get("caller").settings;
+      const options = planOptions(planOf(row), settings, localDate(c.get("services").now(), settings.timeZone));
+      c.header("ETag", etag(row.version));
+      return c.json({ subscriptionId, version: row.version, ...options }, 200);
+    },
+  )
   .openapi(
     planRoute("skip", "skipDeliveries", "Skip the next delivery", "Skips the next `count` deliveries; the next delivery moves by `count` intervals.", SkipBody, { count: 1, channel: "web" }, [
       "change_window_closed",
@@ -137,6 +164,7 @@ export const planChangesRouter = domainRouter()
       method: "get",
       path: "/v1/subscriptions/{subscriptionId}/changes",
       operationId: "listChanges",
+      customer: true,
       tags,
       scope: "read",
       summary: "List a subscription's change history",

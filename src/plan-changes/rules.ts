@@ -251,3 +251,40 @@ export function decide(current: Plan, request: PlanRequest, settings: TenantSett
     }
   }
 }
+
+/** Whether an action is open now, and if not the rule that closes it (the same code a request would get). */
+export type ActionOption = { available: boolean; refusal: { code: ErrorCode; detail: string } | null };
+
+/**
+ * What the shop's rules allow for this plan today — so a my-page offers only what will be
+ * accepted. Each action's `available` is `decide` run on the simplest such request (skip one,
+ * pause one day past the next delivery, …), so the options and the answers to real requests
+ * cannot disagree.
+ */
+export function planOptions(current: Plan, settings: TenantSettings, today: string) {
+  const plan = settle(current, today, settings);
+  const firstChangeable = firstChangeableDate(today, settings);
+  const probe = (request: PlanRequest | null): ActionOption => {
+    if (request === null) return { available: false, refusal: null };
+    const d = decide(current, request, settings, today);
+    return d.ok ? { available: true, refusal: null } : { available: false, refusal: { code: d.violation.code, detail: d.violation.detail } };
+  };
+  const latestNextDelivery = addDays(today, Math.max(plan.intervalDays * 2, settings.changeCutoffDays + 1));
+  const latestResumeOn = addDays(today, settings.maxPauseDays);
+  const earliestResumeOn = addDays(maxDate(firstChangeable, plan.nextDeliveryOn ?? firstChangeable), 1);
+  const otherQuantity = [plan.quantity + 1, plan.quantity - 1].find((q) => q >= settings.quantityMin && q <= settings.quantityMax);
+  const otherInterval = settings.allowedIntervalDays.find((d) => d !== plan.intervalDays);
+  return {
+    status: plan.status,
+    firstChangeableDate: firstChangeable,
+    nextDeliveryOn: plan.nextDeliveryOn,
+    /** False when the next delivery is inside the cut-off (already being prepared). */
+    nextDeliveryChangeable: plan.nextDeliveryOn !== null && plan.nextDeliveryOn >= firstChangeable,
+    skip: { ...probe({ type: "skip", count: 1 }), remainingSkips: Math.max(settings.maxConsecutiveSkips - plan.consecutiveSkips, 0), maxConsecutiveSkips: settings.maxConsecutiveSkips },
+    nextDelivery: { ...probe({ type: "next_delivery", date: firstChangeable }), earliest: firstChangeable, latest: latestNextDelivery },
+    interval: { ...probe(otherInterval === undefined ? null : { type: "interval", intervalDays: otherInterval }), current: plan.intervalDays, allowedIntervalDays: settings.allowedIntervalDays },
+    quantity: { ...probe(otherQuantity === undefined ? null : { type: "quantity", quantity: otherQuantity }), current: plan.quantity, min: settings.quantityMin, max: settings.quantityMax },
+    pause: { ...probe({ type: "pause", resumeOn: earliestResumeOn }), maxPauseDays: settings.maxPauseDays, earliestResumeOn, latestResumeOn },
+    resume: probe({ type: "resume" }),
+  };
+}

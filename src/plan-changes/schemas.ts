@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { CalendarDate, Channel, Instant } from "../platform/openapi";
+import { ActorSchema, CalendarDate, Channel, Instant } from "../platform/openapi";
 import { Subscription } from "../subscriptions/schemas";
 
 const channel = Channel.default("api");
@@ -44,7 +44,7 @@ export const Change = z
     subscriptionId: z.string(),
     type: z.enum(["skip", "pause", "resume", "quantity", "interval", "next_delivery", "discount", "product_swap", "free_gift", "cancel", "reactivate"]),
     channel: Channel,
-    actor: z.object({ keyId: z.string().nullable() }).openapi({ description: "The API key that made the change." }),
+    actor: ActorSchema,
     before: PlanSnapshot,
     after: PlanSnapshot,
     source: z.record(z.string(), z.unknown()).nullable().openapi({ description: "What led to the change, e.g. `{ cancelFlowId, offerId }`." }),
@@ -53,3 +53,26 @@ export const Change = z
   .openapi("Change");
 
 export const ChangeResult = z.object({ subscription: Subscription, change: Change }).openapi("ChangeResult");
+
+const Refusal = z
+  .object({ code: z.string().openapi({ example: "change_window_closed" }), detail: z.string() })
+  .nullable()
+  .openapi({ description: "Why the action is closed: the same code and detail a request would get; null when it is open (or there is nothing to change to)." });
+const ActionFields = { available: z.boolean(), refusal: Refusal };
+
+export const PlanOptions = z
+  .object({
+    subscriptionId: z.string(),
+    version: z.number().int().openapi({ description: "Send as `If-Match` with the change the customer picks." }),
+    status: z.enum(["active", "paused", "canceled"]),
+    firstChangeableDate: CalendarDate.openapi({ description: "The earliest delivery date that can still be changed today (the cut-off)." }),
+    nextDeliveryOn: CalendarDate.nullable(),
+    nextDeliveryChangeable: z.boolean().openapi({ description: "False when the next delivery is inside the cut-off." }),
+    skip: z.object({ ...ActionFields, remainingSkips: z.number().int(), maxConsecutiveSkips: z.number().int() }),
+    nextDelivery: z.object({ ...ActionFields, earliest: CalendarDate, latest: CalendarDate }),
+    interval: z.object({ ...ActionFields, current: z.number().int(), allowedIntervalDays: z.array(z.number().int()) }),
+    quantity: z.object({ ...ActionFields, current: z.number().int(), min: z.number().int(), max: z.number().int() }),
+    pause: z.object({ ...ActionFields, maxPauseDays: z.number().int(), earliestResumeOn: CalendarDate, latestResumeOn: CalendarDate }),
+    resume: z.object(ActionFields),
+  })
+  .openapi("PlanOptions");

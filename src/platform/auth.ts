@@ -5,8 +5,10 @@ import type { Context, MiddlewareHandler } from "hono";
 import { apiKeys } from "../db/schema";
 import { resolveSettings, type TenantSettings } from "../settings/schemas";
 import { sha256Hex, timingSafeEqual } from "./crypto";
-import type { AppEnv, Scope } from "./env";
+import type { AppEnv, Caller, Principal, Scope } from "./env";
 import { ApiError } from "./errors";
+import { isForeignOrigin } from "./cors";
+import { looksLikeJwt, verifySessionToken } from "./session-tokens";
 import { TenantStore } from "./tenancy";
 
 /** Only refresh `last_used_at` this often, so a hot IVR key does not write on every call. */
@@ -101,57 +103,174 @@ function settingsFrom(text: string): TenantSettings {
   return s;
 }
 
+/** The API key principal: `Authorization: Bearer tsz_…`, checked against its hash on every request. */
+const apiKeyPrincipal: PrincipalResolver = {
+  kind: "key",
+  accepts: (_c, bearer) => bearer !== null && !looksLikeJwt(bearer),
+  async resolve(c, secret) {
+    // A page elsewhere sent a secret key: refuse before looking it up, and say what to do instead.
+    if (isForeignOrigin(c)) {
+      throw new ApiError(
+        "api_key_in_browser",
+        "API keys are secrets of your whole shop and must stay on your server. Mint a customer session on your server (POST /v1/customer-sessions) and use its token in the browser.",
+      );
+    }
+    const hash = await hashOf(secret!);
+    const { db, now } = c.get("services");
+    // Hand-written and run on the client directly: this statement is on every request's path.
+    const { query, values, prefetch } = keyStatement(c, hash);
+    const key = await db.readFirst(query.sql, fillPlaceholders(query.params, values) as InValue[]);
+    // Columns as the statement lists them: id, tenant_id, scopes, secret_hash, last_used_at, settings[, prefetch].
+    if (!key || !timingSafeEqual(String(key[3]), hash)) {
+      throw new ApiError("invalid_api_key", "The API key is unknown or has been revoked.");
+    }
+    const [id, keyTenant, scopes, , lastUsed, settings, prefetched] = key;
+    const tenantId = String(keyTenant);
+    const keyId = String(id);
+    if (keyTenants.get(hash) !== tenantId) {
+      if (keyTenants.size >= 1_000) keyTenants.clear();
+      keyTenants.set(hash, tenantId);
+    }
+    if (prefetch) c.set("prefetched", prefetched === null || prefetched === undefined ? null : String(prefetched));
+
+    const at = now();
+    const lastUsedAt = lastUsed === null || lastUsed === undefined ? null : String(lastUsed);
+    if (!lastUsedAt || at.getTime() - Date.parse(lastUsedAt) > LAST_USED_RESOLUTION_MS) {
+      const touch = db
+        .write((tx) => tx.update(apiKeys).set({ lastUsedAt: at.toISOString() }).where(eq(apiKeys.id, keyId)))
+        .catch(() => undefined); // bookkeeping only: never fail a request over it
+      waitUntil(c, touch);
+    }
+    return {
+      tenantId,
+      principal: { kind: "key", keyId },
+      scopes: JSON.parse(String(scopes)) as Scope[],
+      settings: settingsFrom(String(settings ?? "{}")),
+      actor: { type: "key", id: keyId },
+    };
+  },
+};
+
+/** What a customer session may do: read and write, never admin, on its own customer only. */
+export const CUSTOMER_SESSION_SCOPES: readonly Scope[] = ["read", "write"];
+
+const sessionStatement = dialect.sqlToQuery(
+  sql`SELECT s.customer_id, s.subscription_id, s.locale, s.expires_at, s.revoked_at, t.settings FROM customer_sessions s JOIN tenants t ON t.id = s.tenant_id WHERE s.tenant_id = ${sql.placeholder("tenant")} AND s.id = ${sql.placeholder("id")} LIMIT 1`,
+);
+
 /**
- * The one auth middleware: resolves `Authorization: Bearer <key>` to a tenant and scopes, and
- * hands the request a TenantStore bound to that tenant. Revoked keys fail on their next request
- * because every request reads the key row (an index seek on the hash); nothing is cached.
+ * The customer session principal: `Authorization: Bearer <JWT>` from a browser. The signature
+ * and expiry are checked without the database; one read of the session row (with the tenant's
+ * settings) tells revocation, the customer and the subscription it is bound to. No write.
+ */
+const customerSessionPrincipal: PrincipalResolver = {
+  kind: "customer",
+  accepts: (_c, bearer) => bearer !== null && looksLikeJwt(bearer),
+  async resolve(c, token) {
+    const { db, now, secretsKey } = c.get("services");
+    const at = now();
+    const verified = await verifySessionToken(secretsKey, "customer", token!, at);
+    if (!verified.ok) {
+      if (verified.reason === "expired") throw new ApiError("session_expired", "The customer session has expired; mint a new one on your server.");
+      throw new ApiError("invalid_session", "The session token is not valid.");
+    }
+    const row = await db.readFirst(sessionStatement.sql, fillPlaceholders(sessionStatement.params, { tenant: verified.tenantId, id: verified.sessionId }) as InValue[]);
+    if (!row) throw new ApiError("invalid_session", "The session token is not valid.");
+    const [customerId, subscriptionId, locale, expiresAt, revokedAt, settings] = row;
+    if (revokedAt !== null && revokedAt !== undefined) throw new ApiError("session_expired", "The customer session was ended; mint a new one on your server.");
+    if (Date.parse(String(expiresAt)) <= at.getTime()) throw new ApiError("session_expired", "The customer session has expired; mint a new one on your server.");
+    const principal = {
+      kind: "customer" as const,
+      sessionId: verified.sessionId,
+      customerId: String(customerId),
+      subscriptionId: subscriptionId === null || subscriptionId === undefined ? null : String(subscriptionId),
+    };
+    return {
+      tenantId: verified.tenantId,
+      principal,
+      scopes: CUSTOMER_SESSION_SCOPES,
+      settings: settingsFrom(String(settings ?? "{}")),
+      actor: { type: "customer", id: principal.customerId },
+      channel: "web",
+      ...(locale === "ja" || locale === "en" ? { locale } : {}),
+    };
+  },
+};
+
+/**
+ * How a request proves who it is. The auth middleware asks each in turn; the first that
+ * `accepts` the request resolves it (or refuses it with a 401 problem). `bearer` is the
+ * `Authorization: Bearer` credential, or null when the request has none.
+ *
+ * Extension point: a console session (a cookie) is another entry here, e.g.
+ * `{ kind: "console", accepts: (c, bearer) => bearer === null && hasCookie(c), resolve: … }`
+ * answering `principal: { kind: "console", … }`, `scopes: ["read", "write"]`,
+ * `actor: { type: "operator", id, name }`, `channel: "operator"`. Routes reach a console
+ * session like a key of those scopes (see `authorize`); tenancy stays per tenant.
+ */
+export type PrincipalResolver = {
+  kind: Principal["kind"];
+  accepts: (c: Context<AppEnv>, bearer: string | null) => boolean;
+  resolve: (c: Context<AppEnv>, bearer: string | null) => Promise<Caller>;
+};
+
+export const PRINCIPALS: PrincipalResolver[] = [customerSessionPrincipal, apiKeyPrincipal];
+
+/**
+ * The one auth middleware: resolves the request to a `Principal` (an API key, a customer
+ * session, …; see PRINCIPALS) with its tenant, scopes and settings, and hands the request a
+ * TenantStore bound to that tenant — and, for a customer session, to that customer.
  */
 export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   const header = c.req.header("authorization");
-  if (!header) throw new ApiError("missing_api_key", "Send your API key as `Authorization: Bearer <key>`.");
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  if (!match) throw new ApiError("invalid_api_key", "The Authorization header must be `Bearer <key>`.");
-  const secret = match[1]!;
-  const hash = await hashOf(secret);
-  const { db, now } = c.get("services");
-  // Hand-written and run on the client directly: this statement is on every request's path.
-  const { query, values, prefetch } = keyStatement(c, hash);
-  const key = await db.readFirst(query.sql, fillPlaceholders(query.params, values) as InValue[]);
-  // Columns as the statement lists them: id, tenant_id, scopes, secret_hash, last_used_at, settings[, prefetch].
-  if (!key || !timingSafeEqual(String(key[3]), hash)) {
+  let bearer: string | null = null;
+  if (header !== undefined) {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (!match) throw new ApiError("invalid_api_key", "The Authorization header must be `Bearer <key>`.");
+    bearer = match[1]!;
+  }
+  const resolver = PRINCIPALS.find((p) => p.accepts(c, bearer));
+  if (!resolver) {
+    if (bearer === null) throw new ApiError("missing_api_key", "Send your API key as `Authorization: Bearer <key>`.");
     throw new ApiError("invalid_api_key", "The API key is unknown or has been revoked.");
   }
-  const [id, keyTenant, scopes, , lastUsed, settings, prefetched] = key;
-  const tenantId = String(keyTenant);
-  const keyId = String(id);
-  if (keyTenants.get(hash) !== tenantId) {
-    if (keyTenants.size >= 1_000) keyTenants.clear();
-    keyTenants.set(hash, tenantId);
-  }
-  c.set("caller", { tenantId, keyId, scopes: JSON.parse(String(scopes)) as Scope[], settings: settingsFrom(String(settings ?? "{}")) });
-  c.set("store", new TenantStore(db, tenantId));
-  if (prefetch) c.set("prefetched", prefetched === null || prefetched === undefined ? null : String(prefetched));
-
-  const at = now();
-  const lastUsedAt = lastUsed === null || lastUsed === undefined ? null : String(lastUsed);
-  if (!lastUsedAt || at.getTime() - Date.parse(lastUsedAt) > LAST_USED_RESOLUTION_MS) {
-    const touch = db
-      .write((tx) => tx.update(apiKeys).set({ lastUsedAt: at.toISOString() }).where(eq(apiKeys.id, keyId)))
-      .catch(() => undefined); // bookkeeping only: never fail a request over it
-    waitUntil(c, touch);
-  }
+  const caller = await resolver.resolve(c, bearer);
+  c.set("caller", caller);
+  const p = caller.principal;
+  c.set("store", new TenantStore(c.get("services").db, caller.tenantId, undefined, p.kind === "customer" ? { customerId: p.customerId, subscriptionId: p.subscriptionId } : undefined));
   await next();
 };
 
-export function requireScope(scope: Scope): MiddlewareHandler<AppEnv> {
+/**
+ * What a route lets through: an API key (and a console session) with `scope`; a customer
+ * session only where the route says `customer: true` — any other route answers 403
+ * `session_not_allowed`, before anything is read.
+ */
+export function authorize(scope: Scope, customer: boolean): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    if (!c.get("caller").scopes.includes(scope)) {
+    const caller = c.get("caller");
+    if (caller.principal.kind === "customer" && !customer) {
+      throw new ApiError("session_not_allowed", "A customer session cannot call this operation; call it from your server with an API key.");
+    }
+    if (!caller.scopes.includes(scope)) {
       throw new ApiError("insufficient_scope", `This operation needs an API key with the \`${scope}\` scope.`, {
         requiredScope: scope,
       });
     }
     await next();
   };
+}
+
+/** The idempotency scope of a principal: one caller can never replay another's stored answer. */
+export function principalTag(p: Principal): string {
+  switch (p.kind) {
+    case "key":
+      return `key:${p.keyId}`;
+    case "customer":
+      return `cs:${p.sessionId}`;
+    case "console":
+      return `op:${p.sessionId}`;
+  }
 }
 
 /** Keeps background work alive after the response on Workers; on Node the promise just runs. */

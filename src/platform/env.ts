@@ -9,7 +9,7 @@ export type Scope = (typeof SCOPES)[number];
  * Who is calling: the auth layer's kinds of principal. An API key (the merchant's servers), a
  * customer session (a browser on the shop's my-page, one customer), a console session (an
  * operator in Tsuzuku's console). Every capability asks the principal, never the header.
- * (Sessions are being added this round; until then only `key` is produced.)
+ * platform/auth resolves every request to exactly one of these (see `PRINCIPALS` there).
  */
 export type Principal =
   | { kind: "key"; keyId: string }
@@ -19,12 +19,24 @@ export type Principal =
 /** Who made a change, as history and evidence show it. */
 export type Actor = { type: "key" | "operator" | "customer" | "system"; id: string; name?: string };
 
+/** The channel a write is recorded with (API.md "Conventions"). */
+export type WriteChannel = "web" | "checkout" | "ivr" | "operator" | "api" | "system";
+
 export type Caller = {
   tenantId: string;
-  keyId: string;
+  principal: Principal;
   scopes: readonly Scope[];
-  /** The tenant's rules with defaults applied, read with the key. */
+  /** The tenant's rules with defaults applied, read with the credential. */
   settings: TenantSettings;
+  /** Who this caller is in history and evidence. */
+  actor: Actor;
+  /**
+   * The channel every write of this principal records, whatever the body says (a customer
+   * session: `web`; a console session: `operator`); undefined for API keys, which choose.
+   */
+  channel?: WriteChannel;
+  /** The language this principal asked for (a customer session's `locale`), before the tenant's. */
+  locale?: "ja" | "en";
 };
 
 /** Things the runtime entry point hands the app: how to reach the database and what time it is. */
@@ -46,5 +58,7 @@ export type AppEnv = {
     requestId: string;
     /** What the route's key prefetch read with the key check (see platform/auth), when it has one. */
     prefetched?: string | null;
+    /** Fields of this answer the idempotency layer must not store (see platform/idempotency rememberWithout). */
+    secretFields?: Record<string, string>;
   };
 };

@@ -1,5 +1,6 @@
 import { and, eq } from "drizzle-orm";
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
+import { principalTag } from "./auth";
 import { idempotencyKeys } from "../db/schema";
 import { canonicalJson, sha256Hex } from "./crypto";
 import type { AppEnv } from "./env";
@@ -43,15 +44,25 @@ const NOT_REMEMBERED = new Set<ErrorCode>([
 const REPLAYED_HEADERS = ["content-type", "etag", "location"];
 
 /**
+ * Marks top-level fields of this answer as secrets that must not be stored with the remembered
+ * answer: a replay carries `replacement` (a note) in their place.
+ */
+export function rememberWithout(c: Context<AppEnv>, replacement: Record<string, string>) {
+  c.set("secretFields", { ...c.get("secretFields"), ...replacement });
+}
+
+/**
  * The one idempotency layer, for every mutating request that carries `Idempotency-Key`.
  * The key is claimed with a single INSERT … ON CONFLICT DO NOTHING, so of two racing requests
- * exactly one runs; the other waits for its result and replays it.
+ * exactly one runs; the other waits for its result and replays it. Keys are scoped per
+ * principal (this API key, this customer session, …): one caller never receives another's
+ * stored answer, even with the same key and body.
  */
 export const idempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (c.req.method === "GET" || c.req.method === "HEAD" || c.req.method === "OPTIONS") return next();
-  const key = c.req.header("idempotency-key");
-  if (key === undefined) return next();
-  if (key.length < 1 || key.length > 255) {
+  const sent = c.req.header("idempotency-key");
+  if (sent === undefined) return next();
+  if (sent.length < 1 || sent.length > 255) {
     throw new ApiError("validation_failed", "Idempotency-Key must be 1–255 characters.", {
       errors: [{ path: "header.idempotency-key", message: "Must be 1–255 characters" }],
     });
@@ -64,6 +75,7 @@ export const idempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
   } catch {
     // not JSON: the route's own validation answers it; hash the bytes as they are
   }
+  const key = `${principalTag(c.get("caller").principal)} ${sent}`;
   const requestHash = await sha256Hex(`${c.req.method} ${c.req.path}\n${body}`);
   const { db, now } = c.get("services");
   const store = c.get("store");
@@ -111,7 +123,7 @@ export const idempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
   try {
     await next();
     const res = c.res;
-    const text = await res.clone().text();
+    let text = await res.clone().text();
     remembered = res.status < 500 && !NOT_REMEMBERED.has(problemCode(text, res) as ErrorCode);
     if (remembered) {
       const headers: Record<string, string> = {};
@@ -119,6 +131,8 @@ export const idempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
         const v = res.headers.get(h);
         if (v !== null) headers[h] = v;
       }
+      const secrets = c.get("secretFields");
+      if (secrets) text = JSON.stringify({ ...(JSON.parse(text) as Record<string, unknown>), ...secrets });
       await db.write((tx) =>
         tx
           .update(idempotencyKeys)

@@ -18,9 +18,13 @@ export function requestedLanguage(c: Context): Language | undefined {
   return undefined;
 }
 
-/** `Accept-Language` picks ja or en (first supported tag wins); otherwise the tenant's locale. */
+/**
+ * `Accept-Language` picks ja or en (first supported tag wins); otherwise the principal's own
+ * language (a customer session's `locale`), then the tenant's locale.
+ */
 export function language(c: Context<AppEnv>): Language {
-  return requestedLanguage(c) ?? c.get("caller").settings.locale;
+  const caller = c.get("caller");
+  return requestedLanguage(c) ?? caller.locale ?? caller.settings.locale;
 }
 
 /**

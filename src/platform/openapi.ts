@@ -1,13 +1,22 @@
 import { createRoute, OpenAPIHono, z, type RouteConfig } from "@hono/zod-openapi";
 import type { Context, TypedResponse } from "hono";
-import { requireScope } from "./auth";
+import { authorize } from "./auth";
 import { utcInstant } from "./dates";
 import type { AppEnv, Scope } from "./env";
 import { ApiError, ERROR_STATUS, errorDoc, fieldErrors, problemSchemaFor, type ErrorCode } from "./errors";
 import { errorLanguage } from "./language";
 
 /** Codes any authenticated route can answer, whatever it does. */
-const ALWAYS: ErrorCode[] = ["missing_api_key", "invalid_api_key", "insufficient_scope", "internal_error", "database_unavailable"];
+const ALWAYS: ErrorCode[] = [
+  "missing_api_key",
+  "invalid_api_key",
+  "invalid_session",
+  "session_expired",
+  "insufficient_scope",
+  "api_key_in_browser",
+  "internal_error",
+  "database_unavailable",
+];
 const WITH_INPUT: ErrorCode[] = ["validation_failed"];
 const WITH_BODY: ErrorCode[] = ["invalid_json", "unsupported_media_type", "payload_too_large"];
 const MUTATING: ErrorCode[] = ["idempotency_key_reused", "idempotency_key_in_use"];
@@ -66,6 +75,13 @@ type ApiRouteConfig = RouteConfig & {
   scope: Scope;
   /** Codes this operation can answer beyond the ones every route can. */
   errors?: ErrorCode[];
+  /**
+   * Whether a customer session (a browser on the shop's my-page) may call this operation. Its
+   * queries then reach that customer's rows only (the TenantStore is bound to the customer), so
+   * another customer's id answers 404 like another tenant's. Off by default: a session gets 403
+   * `session_not_allowed` everywhere else.
+   */
+  customer?: boolean;
 };
 
 /**
@@ -74,18 +90,20 @@ type ApiRouteConfig = RouteConfig & {
  * runtime cannot drift apart.
  */
 export function apiRoute<const R extends ApiRouteConfig>(config: R) {
-  const { scope, errors = [], ...route } = config;
+  const { scope, errors = [], customer = false, ...route } = config;
   const hasInput = Boolean(route.request?.params || route.request?.query || route.request?.body || route.request?.headers);
   const hasBody = Boolean(route.request?.body);
   const mutating = route.method !== "get" && route.method !== "head";
-  const codes = [...ALWAYS, ...(hasInput ? WITH_INPUT : []), ...(hasBody ? WITH_BODY : []), ...(mutating ? MUTATING : []), ...errors];
+  const codes = [...ALWAYS, ...(customer ? [] : ["session_not_allowed" as const]), ...(hasInput ? WITH_INPUT : []), ...(hasBody ? WITH_BODY : []), ...(mutating ? MUTATING : []), ...errors];
   return createRoute({
     ...route,
-    description: `${route.description ? route.description + "\n\n" : ""}Requires an API key with the \`${scope}\` scope.`,
-    security: [{ bearerAuth: [] }],
-    middleware: [requireScope(scope)] as const,
+    description: `${route.description ? route.description + "\n\n" : ""}Requires an API key with the \`${scope}\` scope${
+      customer ? ", or a customer session (for that customer's own data)" : ""
+    }.`,
+    security: customer ? [{ bearerAuth: [] }, { customerSession: [] }] : [{ bearerAuth: [] }],
+    middleware: [authorize(scope, customer)] as const,
     responses: { ...route.responses, ...errorResponses(codes) },
-  } as Omit<R, "scope" | "errors">);
+  } as Omit<R, "scope" | "errors" | "customer">);
 }
 
 /** A router for one capability. Validation failures become 422 problem+json with every field named. */
@@ -134,6 +152,14 @@ export const Instant = z.iso
 export const Channel = z.enum(["web", "checkout", "ivr", "operator", "api", "system"]).openapi("Channel", {
   description: "Who or what made the write.",
 });
+
+export const ActorSchema = z
+  .object({
+    type: z.enum(["key", "operator", "customer", "system"]),
+    id: z.string().openapi({ description: "The API key's id, the operator's id, the customer's id, or the system job's name.", example: "key_2bX9d0QpLr7vT1sYc4Hm" }),
+    name: z.string().optional().openapi({ description: "The operator's name, when an operator acted." }),
+  })
+  .openapi("Actor", { description: "Who made a change or took a step: an API key, an operator (console), the customer (a customer session), or Tsuzuku itself." });
 
 export const PageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ example: 20 }),

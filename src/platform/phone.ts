@@ -1,31 +1,88 @@
+/**
+ * The one normaliser for contact data: phone numbers and e-mail addresses. The customer sync, the
+ * lookup (data dip) and person matching (risk history) all call these, so a number or an address
+ * is stored, searched and matched in exactly one form.
+ */
+import { z } from "@hono/zod-openapi";
 import { parsePhoneNumberFromString } from "libphonenumber-js/max";
 
+/** A phone number as stored: E.164, and the extension apart (digits), if one was given. */
+export type ParsedPhone = { e164: string; extension: string | null };
+
 /**
- * Normalises any way a Japanese customer, an operator or a caller-ID writes a number to E.164:
- * `090-1234-5678`, `０９０１２３４５６７８`, `+81 90 1234 5678`, `0081901234 5678`, `819012345678`,
- * `9012345678`. Returns null when it is not a valid number.
+ * Reads any way a Japanese customer, an operator or a caller-ID writes a number — `090-1234-5678`,
+ * `０９０－１２３４－５６７８`, `+81 90 1234 5678`, `010 81 90 1234 5678`, `819012345678`, caller-ID
+ * without the trunk 0 (`9012345678`), carrier and toll-free numbers (`0066-33-812345`, `0120-…`),
+ * extensions (`03-1234-5678 ext. 123`, `…#123`, `… 内線123`) — as libphonenumber-js (`/max`
+ * metadata) reads it with Japan as the default country. What a phone number is, is the library's
+ * call; before it, only characters are folded (NFKC width folding; the katakana prolonged-sound
+ * mark and other dashes people type for a hyphen; 内線 → ext.).
+ *
+ * One rule is added to the library's reading: `0081…` is Japan's number written with the
+ * international `00` prefix of other countries, and means +81 (libphonenumber reads `00` from
+ * Japan as a national number, so `0081…` would be invalid). No other `00…` is international:
+ * `0066-33-812345` is a Japanese toll-free number (+81 0066 33 812345). `010 …` is Japan's own
+ * international prefix, which the library reads itself (`010 81…` = +81, `010 1 …` = +1).
+ *
+ * Returns null when the library finds no valid number. Answers are memoised (the data dip reads
+ * the same caller-IDs over and over; a parse costs ≈ 50–70 µs).
  */
-export function normalizePhone(input: string, defaultCountry: "JP" = "JP"): string | null {
-  // NFKC turns full-width digits, ＋ and （） into ASCII; the rest is punctuation people add.
-  let s = input.normalize("NFKC").replace(/[\s\-‐‑‒–—―ー−().]/g, "");
-  if (!/^\+?\d{6,17}$/.test(s)) return null;
-  // Mobile numbers (070/080/090 + 8 digits) are most of what an IVR sees: recognised without the
-  // metadata parser, in any of the forms below (national, +81 / 81 / 0081, caller-ID without the 0).
-  const mobile = /^(?:0|\+81|81|0081|010 ?81)?([789]0[1-9]\d{7})$/.exec(s);
-  if (mobile) return `+81${mobile[1]}`;
-  if (s.startsWith("00")) s = "+" + s.slice(2); // 0081… international access form
-  else if (s.startsWith("010")) s = "+" + s.slice(3); // Japan's own international prefix
-  else if (/^81[1-9]\d{8,9}$/.test(s)) s = "+" + s; // country code without the plus
-  const parsed = s.startsWith("+") ? parsePhoneNumberFromString(s) : parsePhoneNumberFromString(s, defaultCountry);
-  if (parsed?.isValid()) return parsed.number;
-  // Caller-ID sometimes drops the trunk 0: 9012345678
-  if (!s.startsWith("+") && !s.startsWith("0")) {
-    const retry = parsePhoneNumberFromString("0" + s, defaultCountry);
-    if (retry?.isValid()) return retry.number;
+export function parsePhone(input: string): ParsedPhone | null {
+  const hit = memo.get(input);
+  if (hit !== undefined) return hit;
+  const answer = readPhone(input);
+  if (memo.size >= MEMO_MAX) memo.clear();
+  memo.set(input, answer);
+  return answer;
+}
+
+/** E.164 of {@link parsePhone} (the extension left out), or null. */
+export function normalizePhone(input: string): string | null {
+  return parsePhone(input)?.e164 ?? null;
+}
+
+const MEMO_MAX = 10_000;
+const memo = new Map<string, ParsedPhone | null>();
+
+/** Characters people type for a hyphen that NFKC leaves alone. */
+const DASHES = /[‐‑‒–—―ー−]/gu;
+
+function readPhone(input: string): ParsedPhone | null {
+  const text = input.normalize("NFKC").replace(DASHES, "-").replaceAll("内線", " ext. ");
+  const parsed = parsePhoneNumberFromString(text, "JP");
+  if (parsed?.isValid()) return { e164: parsed.number, extension: parsed.ext ?? null };
+  // 0081… = +81 (see above): the library's own reading of the rest decides.
+  const digitsStart = text.search(/\d/u);
+  if (digitsStart >= 0 && !text.slice(0, digitsStart).includes("+")) {
+    const rest = text.slice(digitsStart).replace(/^0[\s-]*0[\s-]*8[\s-]*1/u, "+81");
+    if (rest !== text.slice(digitsStart)) {
+      const intl = parsePhoneNumberFromString(rest, "JP");
+      if (intl?.isValid() && intl.countryCallingCode === "81") return { e164: intl.number, extension: intl.ext ?? null };
+    }
   }
   return null;
 }
 
-export function normalizeEmail(input: string): string {
-  return input.normalize("NFKC").trim().toLowerCase();
+// ── e-mail ──
+
+/** An e-mail address as stored (`email`) and as matched between records (`key`). */
+export type NormalizedEmail = { email: string; key: string };
+
+const EMAIL = z.email();
+
+/**
+ * Normalises, then validates, an e-mail address: trims, folds full-width characters (NFKC:
+ * `ｈａｎａｋｏ＠ｅｘａｍｐｌｅ．ｊｐ` → `hanako@example.jp`) and lower-cases the domain (domains are
+ * case-insensitive, RFC 5321 §2.4). `email` keeps the local part as written; `key`, used to find
+ * the same person across records and in the lookup, is the whole address lower-cased (no
+ * mainstream mailbox provider distinguishes case in the local part). Null when the normalised
+ * form is not an address (zod's e-mail check, the same the API used before normalising).
+ */
+export function normalizeEmail(input: string): NormalizedEmail | null {
+  const folded = input.normalize("NFKC").trim();
+  const at = folded.lastIndexOf("@");
+  if (at <= 0) return null;
+  const email = folded.slice(0, at) + "@" + folded.slice(at + 1).toLowerCase();
+  if (email.length > 254 || !EMAIL.safeParse(email).success) return null;
+  return { email, key: email.toLowerCase() };
 }

@@ -1,10 +1,73 @@
-import { and, eq, sql, type SQL } from "drizzle-orm";
+import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { InValue } from "@libsql/client";
 import { SQLiteAsyncDialect, type SQLiteColumn, type SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { Database, Queryable } from "../db/client";
-import { tenants } from "../db/schema";
+import {
+  cancellationReasons,
+  cancelFlows,
+  cancelFlowSteps,
+  customers,
+  events,
+  idempotencyKeys,
+  offerOutcomes,
+  offers,
+  planChanges,
+  riskFeatures,
+  riskModels,
+  subscriptions,
+  tenants,
+  webhookDeliveries,
+  webhooks,
+} from "../db/schema";
 
 const dialect = new SQLiteAsyncDialect();
+
+/** A customer session's reach: one customer, and optionally one of their subscriptions. */
+export type CustomerScope = { customerId: string; subscriptionId: string | null };
+
+/**
+ * How a customer-bound store narrows each table to the customer's own rows (and, for a session
+ * naming a subscription, that subscription's). Tables of the shop's own configuration that a
+ * customer's flow reads or writes through (the offer catalogue, reasons, webhooks' outbox) are
+ * `shared`: tenant scope only, and the routes a session reaches never list them. Any table not
+ * named here is refused for a customer-bound store (fail closed): a new table must say which.
+ */
+function customerConditions(table: TenantTable, tenantId: string, scope: CustomerScope): SQL[] | "shared" | undefined {
+  const sub = scope.subscriptionId;
+  const ownSubscriptions = () =>
+    sql`(SELECT ${subscriptions.id} FROM ${subscriptions} WHERE ${subscriptions.tenantId} = ${tenantId} AND ${subscriptions.customerId} = ${scope.customerId})`;
+  switch (table as unknown) {
+    case customers:
+      return [eq(customers.id, scope.customerId)];
+    case subscriptions:
+      return [eq(subscriptions.customerId, scope.customerId), ...(sub ? [eq(subscriptions.id, sub)] : [])];
+    case cancelFlows:
+      return [eq(cancelFlows.customerId, scope.customerId), ...(sub ? [eq(cancelFlows.subscriptionId, sub)] : [])];
+    case riskFeatures:
+      return [eq(riskFeatures.customerId, scope.customerId), ...(sub ? [eq(riskFeatures.subscriptionId, sub)] : [])];
+    case events:
+      return [eq(events.customerId, scope.customerId)];
+    case planChanges:
+      return [inArray(planChanges.subscriptionId, ownSubscriptions()), ...(sub ? [eq(planChanges.subscriptionId, sub)] : [])];
+    case cancelFlowSteps:
+      return [
+        inArray(
+          cancelFlowSteps.flowId,
+          sql`(SELECT ${cancelFlows.id} FROM ${cancelFlows} WHERE ${cancelFlows.tenantId} = ${tenantId} AND ${cancelFlows.customerId} = ${scope.customerId})`,
+        ),
+      ];
+    case offers:
+    case cancellationReasons:
+    case offerOutcomes:
+    case riskModels:
+    case webhooks:
+    case webhookDeliveries:
+    case idempotencyKeys: // keyed per principal (platform/idempotency)
+      return "shared";
+    default:
+      return undefined;
+  }
+}
 
 /** A table whose rows belong to one tenant. */
 export type TenantTable = SQLiteTable & { tenantId: SQLiteColumn };
@@ -17,6 +80,10 @@ type NewRow<T extends TenantTable> = Omit<T["$inferInsert"], "tenantId">;
  * tenant: every read and write below adds `tenant_id = ?` itself, and inserts stamp it.
  *
  * Domain repositories that need joins or aggregates build on `owns()` and `q`.
+ *
+ * A store for a customer session is also bound to that customer (`customer`): `owns()` then adds
+ * the customer's condition for each table (see customerConditions), so another customer's id
+ * answers exactly like another tenant's: not found.
  */
 export class TenantStore {
   constructor(
@@ -24,10 +91,17 @@ export class TenantStore {
     readonly tenantId: string,
     /** The query builder: the database, or an open transaction inside `write`. */
     readonly q: Queryable = db.orm,
+    /** Set for a customer session: every query is narrowed to this customer too. */
+    readonly customer?: CustomerScope,
   ) {}
 
-  /** `tenant_id = <this tenant>` for `table`, AND-ed with any further conditions. */
+  /** `tenant_id = <this tenant>` (and, when bound, the customer's own rows) for `table`, AND-ed with any further conditions. */
   owns<T extends TenantTable>(table: T, ...conditions: (SQL | undefined)[]): SQL {
+    if (this.customer) {
+      const narrowed = customerConditions(table, this.tenantId, this.customer);
+      if (narrowed === undefined) throw new Error(`A customer-bound store cannot reach this table; declare it in platform/tenancy customerConditions.`);
+      if (narrowed !== "shared") return and(eq(table.tenantId, this.tenantId), ...narrowed, ...conditions) as SQL;
+    }
     return and(eq(table.tenantId, this.tenantId), ...conditions) as SQL;
   }
 
@@ -60,6 +134,8 @@ export class TenantStore {
    * same builder the auth middleware can run with the key check (platform/auth prefetchWithKey).
    */
   async scalar(build: (tenant: SQL) => SQL): Promise<unknown> {
+    // Hand-built SQL scopes by tenant only: never for a customer-bound store.
+    if (this.customer) throw new Error("scalar() is not available to a customer-bound store");
     const rows = (await this.q.all(sql`SELECT (${build(sql`${this.tenantId}`)}) AS v`)) as Record<string, unknown>[] | unknown[][];
     const row = rows[0] as Record<string, unknown> | unknown[] | undefined;
     if (!row) return null;
@@ -90,6 +166,6 @@ export class TenantStore {
   /** Runs `fn` in one write transaction with a store bound to it: all or nothing. */
   write<T>(fn: (store: TenantStore) => Promise<T>): Promise<T> {
     if (this.q !== this.db.orm) return fn(this); // already inside a transaction
-    return this.db.write((tx) => fn(new TenantStore(this.db, this.tenantId, tx)));
+    return this.db.write((tx) => fn(new TenantStore(this.db, this.tenantId, tx, this.customer)));
   }
 }

@@ -21,6 +21,7 @@
  */
 import type { EventInput } from "../events/schemas";
 import { addDays, daysBetween, localDate } from "../platform/dates";
+import { consumptionRate, estimateStock, unitsPerPackage, type StockEstimate } from "./stock";
 
 export const WINDOW_DAYS = 90;
 /** Most recent dates kept per windowed list. */
@@ -64,8 +65,12 @@ export type RiskFeatures = {
   negativeContactsLast90d: number;
   /** Cancel flows started and left without cancelling or accepting an offer (lifetime). */
   abandonedCancelFlows: number;
-  /** Estimated days of product on hand: units ÷ (quantity / intervalDays); null when unknown. */
+  /** Days the stock on hand lasts at the customer's own pace (risk/stock); null when unknown. */
   stockOnHandDays: number | null;
+  /** Units on hand today (in the product's unit, risk/stock); null when unknown. */
+  stockOnHandUnits: number | null;
+  /** Units used per day: measured from the deliveries and the count, else the schedule's; null when unknown. */
+  consumptionPerDay: number | null;
   /** today − nextDeliveryOn, when positive and the subscription is active; else 0. */
   daysOverdue: number;
   /** Unit price in yen (price level); null when unknown. */
@@ -87,15 +92,21 @@ export type RiskFeatures = {
   /** Windowed occurrence dates (sorted ascending, latest WINDOW_CAP). */
   recent: Record<WindowKey, string[]>;
   /**
-   * Last stock report: units on `reportedOn` plus units delivered after it. `reportedAt` (the
-   * report's instant; absent in records written before it) decides between reports of one day.
+   * Last stock count: `units` on `reportedOn`; `perDay` the rate measured then (null: too little
+   * history); `deliveriesAtReport` the deliveries made by then (later ones add to the stock).
+   * `reportedAt` (the count's instant; absent in records written before it) decides between
+   * counts of one day.
    */
-  stock: { units: number; reportedOn: string; reportedAt?: string } | null;
+  stock: { units: number; reportedOn: string; reportedAt?: string; perDay: number | null; deliveriesAtReport: number } | null;
+  /** Deliveries seen as `delivery.completed` events: how many, their units, the first date. */
+  delivered: { count: number; units: number; firstOn: string } | null;
   lastNpsOn: string | null;
   /** The last NPS answer's instant (absent in records written before it). */
   lastNpsAt?: string;
   /** Last copy of the subscription's quantity, for stock estimates between syncs. */
   quantity: number | null;
+  /** Last copy of the product's pack size (null: the package is the unit). */
+  unitsPerPackage: number | null;
 };
 
 export function emptyFeatures(): RiskFeatures {
@@ -113,6 +124,8 @@ export function emptyFeatures(): RiskFeatures {
     negativeContactsLast90d: 0,
     abandonedCancelFlows: 0,
     stockOnHandDays: null,
+    stockOnHandUnits: null,
+    consumptionPerDay: null,
     daysOverdue: 0,
     unitPriceYen: null,
     intervalDays: null,
@@ -123,8 +136,10 @@ export function emptyFeatures(): RiskFeatures {
     reactivations: 0,
     recent: { skips: [], pauses: [], paymentFailures: [], complaints: [], cancelRequests: [], negativeContacts: [] },
     stock: null,
+    delivered: null,
     lastNpsOn: null,
     quantity: null,
+    unitsPerPackage: null,
   };
 }
 
@@ -149,7 +164,10 @@ export function storedFeatures(f: RiskFeatures): Record<string, unknown> {
 /** A stored record back to the full features: what `storedFeatures` left out is at rest. Full records (stored before) read as they are. */
 export function featuresFrom(stored: Record<string, unknown>): RiskFeatures {
   const empty = emptyFeatures();
-  return { ...empty, ...stored, recent: { ...empty.recent, ...(stored.recent as Partial<RiskFeatures["recent"]> | undefined) } } as RiskFeatures;
+  const f = { ...empty, ...stored, recent: { ...empty.recent, ...(stored.recent as Partial<RiskFeatures["recent"]> | undefined) } } as RiskFeatures;
+  // A count stored before stock had units and a measured rate (it counted packages as units) is not reused.
+  if (f.stock && typeof f.stock.deliveriesAtReport !== "number") return { ...f, stock: null, stockOnHandDays: null };
+  return f;
 }
 
 /** The part of a stored event the reducers read (a validated `EventInput` fits). */
@@ -163,7 +181,37 @@ export type EventContext = {
   /** The subscription's current quantity and interval, when known (used for stock). */
   quantity?: number;
   intervalDays?: number;
+  /** The product's pack size (null: the package is the unit). */
+  unitsPerPackage?: number | null;
+  /**
+   * Deliveries the merchant counted (`deliveriesCompleted`) beyond every `delivery.completed` event
+   * of the subscription (history synced as a count), taken to be the earliest ones; with the next
+   * delivery date and the start, a stock count measures the rate over them too.
+   */
+  untrackedDeliveries?: number;
+  nextDeliveryOn?: string | null;
+  startedAt?: string;
 };
+
+/**
+ * The event context of a subscription row (drizzle's or scoring's shape), given how many
+ * `delivery.completed` events it has in all (stored and about to be applied).
+ */
+export function eventContext(
+  sub: { quantity: number; intervalDays: number; productUnitsPerPackage?: number | null; deliveriesCompleted: number; nextDeliveryOn: string | null; startedAt: string },
+  timeZone: string,
+  deliveryEvents: number,
+): EventContext {
+  return {
+    timeZone,
+    quantity: sub.quantity,
+    intervalDays: sub.intervalDays,
+    unitsPerPackage: sub.productUnitsPerPackage ?? null,
+    untrackedDeliveries: Math.max(0, sub.deliveriesCompleted - deliveryEvents),
+    nextDeliveryOn: sub.nextDeliveryOn,
+    startedAt: sub.startedAt,
+  };
+}
 
 /** Signals that come from Tsuzuku's own operations rather than the merchant's event feed. */
 export type RiskSignal = "pause" | "skip" | "cancel_flow_started" | "cancel_flow_abandoned" | "reactivated";
@@ -206,26 +254,57 @@ function addOccurrence(f: RiskFeatures, key: WindowKey, date: string): RiskFeatu
   return recount({ ...f, recent: { ...f.recent, [key]: insertSorted(f.recent[key], date) } }, asOf);
 }
 
-function dailyConsumption(quantity: number | null | undefined, intervalDays: number | null | undefined): number | null {
-  if (!quantity || !intervalDays || quantity <= 0 || intervalDays <= 0) return null;
-  return quantity / intervalDays;
+/** Units one delivery brings: quantity (packages) × units per package. */
+function unitsPerDelivery(f: Pick<RiskFeatures, "quantity" | "unitsPerPackage">): number {
+  return (f.quantity ?? 0) * unitsPerPackage(f.unitsPerPackage);
 }
 
 /**
- * Estimated days of stock on `today`: units at the last report (plus deliveries since), used up
- * at quantity/intervalDays per day since the report; never below 0. Null when unknown or stale.
+ * The stock today (risk/stock estimateStock) from the last count, the deliveries since it and the
+ * rate measured at it. Null when unknown or the count is older than {@link STOCK_REPORT_MAX_AGE_DAYS}.
  */
-export function estimateStockDays(
-  stock: RiskFeatures["stock"],
-  quantity: number | null | undefined,
-  intervalDays: number | null | undefined,
-  today: string,
-): number | null {
-  const daily = dailyConsumption(quantity, intervalDays);
-  if (!stock || daily === null) return null;
-  const age = Math.max(0, daysBetween(stock.reportedOn, today));
-  if (age > STOCK_REPORT_MAX_AGE_DAYS) return null;
-  return Math.max(0, stock.units / daily - age);
+export function stockToday(f: RiskFeatures, deliveriesCompleted: number, today: string): StockEstimate | null {
+  const { stock } = f;
+  if (!stock || !f.intervalDays || !f.quantity) return null;
+  if (daysBetween(stock.reportedOn, today) > STOCK_REPORT_MAX_AGE_DAYS) return null;
+  const perDelivery = unitsPerDelivery(f);
+  return estimateStock({
+    units: stock.units,
+    countedOn: stock.reportedOn,
+    deliveredSince: Math.max(0, deliveriesCompleted - stock.deliveriesAtReport) * perDelivery,
+    perDay: stock.perDay,
+    unitsPerDelivery: perDelivery,
+    intervalDays: f.intervalDays,
+    today,
+  });
+}
+
+/**
+ * A stock count on `on`: the rate is measured over the whole delivery history (risk/stock
+ * consumptionRate). Deliveries the merchant counted but sent no event for are taken to be the
+ * earliest ones, one interval apart before the first known delivery (or before the next one due).
+ */
+function countStock(f: RiskFeatures, units: number, on: string, ctx: EventContext): RiskFeatures {
+  const perDelivery = unitsPerDelivery(f);
+  const seen = f.delivered;
+  const missing = ctx.untrackedDeliveries ?? 0;
+  const total = Math.max(f.deliveriesCompleted, missing + (seen?.count ?? 0));
+  let firstOn = seen?.firstOn ?? null;
+  if (missing > 0 && f.intervalDays) {
+    const anchor = seen?.firstOn ?? (ctx.nextDeliveryOn && ctx.nextDeliveryOn >= on ? ctx.nextDeliveryOn : addDays(on, 1));
+    firstOn = addDays(anchor, -missing * f.intervalDays);
+    const started = ctx.startedAt?.slice(0, 10);
+    if (started && firstOn < started) firstOn = started;
+  }
+  const perDay =
+    firstOn === null ? null : consumptionRate({ unitsDelivered: (seen?.units ?? 0) + missing * perDelivery, unitsOnHand: units, firstDeliveredOn: firstOn, countedOn: on });
+  return { ...f, stock: { units, reportedOn: on, perDay, deliveriesAtReport: total } };
+}
+
+/** The stock estimate a scored record carries (what offers, talk tracks and the lookup read); null when unknown. */
+export function storedStock(f: Pick<RiskFeatures, "stockOnHandUnits" | "consumptionPerDay" | "stockOnHandDays" | "stock">): StockEstimate | null {
+  if (f.stockOnHandUnits === null || f.consumptionPerDay === null || f.stockOnHandDays === null) return null;
+  return { unitsOnHand: f.stockOnHandUnits, perDay: f.consumptionPerDay, daysOnHand: f.stockOnHandDays, basis: f.stock?.perDay == null ? "schedule" : "history" };
 }
 
 /** Applies one merchant event. Unknown types leave the features unchanged. */
@@ -234,13 +313,20 @@ export function applyEvent(features: RiskFeatures, event: RiskEvent, ctx: EventC
   let f = features;
   if (ctx.quantity !== undefined) f = { ...f, quantity: ctx.quantity };
   if (ctx.intervalDays !== undefined) f = { ...f, intervalDays: ctx.intervalDays };
+  if (ctx.unitsPerPackage !== undefined) f = { ...f, unitsPerPackage: ctx.unitsPerPackage };
 
   switch (event.type) {
     case "delivery.completed": {
       const deliveredOn = event.data.deliveredOn ?? on;
-      const units = event.data.quantity ?? f.quantity ?? 0;
-      f = { ...f, deliveriesCompleted: f.deliveriesCompleted + 1 };
-      if (f.stock && deliveredOn > f.stock.reportedOn) f = { ...f, stock: { ...f.stock, units: f.stock.units + units } };
+      const units = (event.data.quantity ?? f.quantity ?? 0) * unitsPerPackage(f.unitsPerPackage);
+      const seen = f.delivered;
+      f = {
+        ...f,
+        deliveriesCompleted: f.deliveriesCompleted + 1,
+        delivered: { count: (seen?.count ?? 0) + 1, units: (seen?.units ?? 0) + units, firstOn: seen && seen.firstOn < deliveredOn ? seen.firstOn : deliveredOn },
+      };
+      // A delivery from before the last count, arriving late, is already in that count.
+      if (f.stock && deliveredOn <= f.stock.reportedOn) f = { ...f, stock: { ...f.stock, deliveriesAtReport: f.stock.deliveriesAtReport + 1 } };
       return refreshStock(recount(f, laterDate(f.asOf, on)));
     }
     case "delivery.skipped":
@@ -259,7 +345,10 @@ export function applyEvent(features: RiskFeatures, event: RiskEvent, ctx: EventC
     }
     case "usage.reported": {
       if (f.stock && isOlder(event.occurredAt, on, f.stock.reportedAt, f.stock.reportedOn)) return f; // an older report than the one we have
-      return refreshStock(recount({ ...f, stock: { units: event.data.remainingUnits, reportedOn: on, reportedAt: event.occurredAt } }, laterDate(f.asOf, on)));
+      const d = event.data;
+      const units = d.remainingUnits ?? (d.remainingPackages ?? 0) * unitsPerPackage(f.unitsPerPackage);
+      const counted = countStock(f, units, on, ctx);
+      return refreshStock(recount({ ...counted, stock: { ...counted.stock!, reportedAt: event.occurredAt } }, laterDate(f.asOf, on)));
     }
     case "survey.answered": {
       if (f.lastNpsOn !== null && isOlder(event.occurredAt, on, f.lastNpsAt, f.lastNpsOn)) return f;
@@ -279,9 +368,10 @@ function isOlder(at: string, on: string, keptAt: string | undefined, keptOn: str
   return keptAt !== undefined ? Date.parse(at) < Date.parse(keptAt) : on < keptOn;
 }
 
-function refreshStock(f: RiskFeatures): RiskFeatures {
-  if (!f.asOf) return f;
-  return { ...f, stockOnHandDays: estimateStockDays(f.stock, f.quantity, f.intervalDays, f.asOf) };
+function refreshStock(f: RiskFeatures, deliveriesCompleted = f.deliveriesCompleted, today = f.asOf): RiskFeatures {
+  if (!today) return f;
+  const s = stockToday(f, deliveriesCompleted, today);
+  return { ...f, stockOnHandDays: s?.daysOnHand ?? null, stockOnHandUnits: s?.unitsOnHand ?? null, consumptionPerDay: s?.perDay ?? null };
 }
 
 /** Applies a signal from Tsuzuku's own operations (plan changes, cancel flows, win-backs) on a local date. */
@@ -304,6 +394,8 @@ export function applySignal(features: RiskFeatures, signal: RiskSignal, on: stri
 /** The subscription fields the derived features need (a `subscriptions` row fits). */
 export type SubscriptionFacts = {
   quantity: number;
+  /** The product's pack size (null: the package is the unit). */
+  productUnitsPerPackage?: number | null;
   intervalDays: number;
   nextDeliveryOn: string | null;
   unitPriceAmount: number;
@@ -324,17 +416,19 @@ export function withSubscription(features: RiskFeatures, sub: SubscriptionFacts,
   const overdue = sub.nextDeliveryOn && (sub.status === undefined || sub.status === "active") ? daysBetween(sub.nextDeliveryOn, today) : 0;
   const endsOn = sub.activeDiscount?.endsOn ?? null;
   const discountDays = endsOn ? daysBetween(today, endsOn) : null;
-  return {
+  const deliveriesCompleted = Math.max(f.deliveriesCompleted, sub.deliveriesCompleted);
+  const facts: RiskFeatures = {
     ...f,
     quantity: sub.quantity,
     intervalDays: sub.intervalDays,
+    unitsPerPackage: sub.productUnitsPerPackage === undefined ? f.unitsPerPackage : sub.productUnitsPerPackage,
     unitPriceYen: sub.unitPriceAmount,
-    deliveriesCompleted: Math.max(f.deliveriesCompleted, sub.deliveriesCompleted),
+    deliveriesCompleted,
     tenureDays: Math.max(0, daysBetween(started, today)),
     daysOverdue: Math.max(0, overdue),
     discountEndingWithinDays: discountDays !== null && discountDays >= 0 ? discountDays : null,
-    stockOnHandDays: estimateStockDays(f.stock, sub.quantity, sub.intervalDays, today),
   };
+  return refreshStock(facts, deliveriesCompleted, today);
 }
 
 /** Person-level history: earlier subscriptions of the same person (matched on phone or email). */

@@ -13,7 +13,7 @@ import { localDate } from "../platform/dates";
 import type { TenantStore } from "../platform/tenancy";
 import { resolveSettings } from "../settings/schemas";
 import { enqueueWebhookEvent } from "../webhooks/outbox";
-import { applyEvent, applySignal, emptyFeatures, featuresFrom, storedFeatures, withPersonHistory, withSubscription, type RiskEvent, type RiskFeatures, type RiskSignal, type SubscriptionFacts } from "./features";
+import { applyEvent, applySignal, emptyFeatures, eventContext, featuresFrom, storedFeatures, withPersonHistory, withSubscription, type RiskEvent, type RiskFeatures, type RiskSignal, type SubscriptionFacts } from "./features";
 import { riskFlags, type PastSubscription } from "./flags";
 import { DEFAULT_MODEL, score, type RiskBand, type RiskModel, type RiskScore } from "./model";
 
@@ -135,7 +135,7 @@ export type ScoredRow = {
 };
 
 /** The columns scoring reads, as plain SQL: on a million rows the ORM's row mapping triples the time. */
-export const SCORED_COLUMNS = sql`subscriptions.id, subscriptions.customer_id, subscriptions.status, subscriptions.quantity,
+export const SCORED_COLUMNS = sql`subscriptions.id, subscriptions.customer_id, subscriptions.status, subscriptions.quantity, subscriptions.product_units_per_package,
   subscriptions.interval_days, subscriptions.next_delivery_on, subscriptions.unit_price_amount, subscriptions.started_at,
   subscriptions.deliveries_completed, subscriptions.active_discount, subscriptions.currency, r.features, r.band, r.flags, r.revenue_at_risk, r.tenant_id AS risk_tenant_id`;
 export const JOINED = sql`subscriptions LEFT JOIN risk_features r ON r.tenant_id = subscriptions.tenant_id AND r.subscription_id = subscriptions.id`;
@@ -148,6 +148,7 @@ export function toRow(r: Record<string, unknown>): ScoredRow & { tenantId: strin
       customerId: r.customer_id as string,
       status: r.status as string,
       quantity: Number(r.quantity),
+      productUnitsPerPackage: r.product_units_per_package === null || r.product_units_per_package === undefined ? null : Number(r.product_units_per_package),
       intervalDays: Number(r.interval_days),
       nextDeliveryOn: (r.next_delivery_on as string | null) ?? null,
       unitPriceAmount: Number(r.unit_price_amount),
@@ -195,7 +196,7 @@ export async function refreshRisk(store: TenantStore, subscriptionId: string, at
   let features = (found.features as RiskFeatures | null) ?? emptyFeatures();
   if (opts.events?.length) {
     const ordered = [...opts.events].sort((a, b) => (a.occurredAt < b.occurredAt ? -1 : a.occurredAt > b.occurredAt ? 1 : 0));
-    const ctx = { timeZone, quantity: sub.quantity, intervalDays: sub.intervalDays };
+    const ctx = eventContext(sub, timeZone, (features.delivered?.count ?? 0) + ordered.filter((e) => e.type === "delivery.completed").length);
     for (const e of ordered) features = applyEvent(features, e, ctx);
   }
   if (signal) features = applySignal(features, signal, today);

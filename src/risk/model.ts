@@ -13,6 +13,7 @@
  * Bands are cut on the 0–100 score (= round(probability × 100)) so score and band never disagree:
  *   low < 15 ≤ medium < 40 ≤ high.
  */
+import { spanOfDays } from "./stock";
 import { groupThousands } from "../platform/numbers";
 import type { RiskFeatures } from "./features";
 
@@ -110,7 +111,7 @@ export const FEATURE_INFO: Record<FeatureName, Localized> = {
   cancel_requests: { ja: "直近90日の解約のご相談", en: "Cancellation requests in the last 90 days" },
   negative_contacts: { ja: "直近90日の否定的なお問い合わせ", en: "Negative contacts in the last 90 days" },
   abandoned_cancel_flows: { ja: "途中でやめた解約手続き", en: "Cancellation flows started but not finished" },
-  surplus_stock: { ja: "商品の余り（在庫日数）", en: "Stock piling up (days on hand)" },
+  surplus_stock: { ja: "商品の余り（ご使用ペースでの在庫日数）", en: "Stock piling up (days on hand at the customer's own pace)" },
   overdue: { ja: "お届け予定日の超過", en: "Next delivery overdue" },
   price_level: { ja: "価格帯", en: "Price level" },
   discount_ending: { ja: "割引の終了が近い", en: "Discount ending soon" },
@@ -171,7 +172,8 @@ const DRIVER_LABEL: Record<FeatureName, (v: number, lang: "ja" | "en") => string
     lang === "ja" ? `直近90日に否定的なお問い合わせ${n}件` : `${times(n, "negative contact", "negative contacts")} in the last 90 days`,
   abandoned_cancel_flows: (n, lang) =>
     lang === "ja" ? `解約手続きを途中でやめた（${n}回）` : `Started cancelling without finishing (${times(n, "time", "times")})`,
-  surplus_stock: (days, lang) => (lang === "ja" ? `商品が余っている（在庫 約${days}日分）` : `Stock piling up (about ${days} days on hand)`),
+  // Said as a person would (risk/stock spanOfDays): 「3週間分ほど」, not 「約21日分」.
+  surplus_stock: (days, lang) => (lang === "ja" ? `商品が余っている（在庫 ${spanOfDays(days, "ja")}）` : `Stock piling up (${spanOfDays(days, "en")} on hand)`),
   overdue: (n, lang) => (lang === "ja" ? `お届け予定日を${n}日過ぎている` : `Next delivery ${times(n, "day", "days")} overdue`),
   price_level: (p, lang) =>
     p >= REFERENCE_PRICE_YEN

@@ -40,10 +40,19 @@ export const RISK_ROW_JSON = sql`CASE WHEN r.subscription_id IS NULL THEN NULL E
   'score', r.score, 'band', r.band, 'drivers', json(r.drivers), 'flags', json(r.flags),
   'revenueAtRisk', r.revenue_at_risk, 'currency', r.currency, 'modelVersion', r.model_version, 'computedAt', r.computed_at) END`;
 
+/**
+ * The stock estimate stored with a risk row (alias `r`) as JSON in the shape of `StockEstimate`
+ * (risk/stock); NULL when none. Reads the row's own features: no other table.
+ */
+export const RISK_STOCK_JSON = sql`CASE WHEN r.features ->> '$.stockOnHandUnits' IS NULL THEN NULL ELSE json_object(
+  'unitsOnHand', r.features ->> '$.stockOnHandUnits', 'perDay', r.features ->> '$.consumptionPerDay',
+  'daysOnHand', r.features ->> '$.stockOnHandDays',
+  'basis', CASE WHEN r.features ->> '$.stock.perDay' IS NULL THEN 'schedule' ELSE 'history' END) END`;
+
 /** One JSON value: the subscription (what scoring needs) and its risk row. Can ride with the key check. */
 export function subscriptionRiskDocument(tenant: SQL, subscriptionId: string | Placeholder): SQL {
   return sql`SELECT json_object('sub', json_object('id', s.id, 'customerId', s.customer_id, 'status', s.status,
-      'quantity', s.quantity, 'intervalDays', s.interval_days, 'nextDeliveryOn', s.next_delivery_on,
+      'quantity', s.quantity, 'productUnitsPerPackage', s.product_units_per_package, 'intervalDays', s.interval_days, 'nextDeliveryOn', s.next_delivery_on,
       'unitPriceAmount', s.unit_price_amount, 'startedAt', s.started_at, 'deliveriesCompleted', s.deliveries_completed,
       'activeDiscount', json(s.active_discount), 'currency', s.currency), 'risk', ${RISK_ROW_JSON})
     FROM subscriptions s LEFT JOIN risk_features r ON r.tenant_id = s.tenant_id AND r.subscription_id = s.id
@@ -236,6 +245,7 @@ export async function trainTenantModel(store: TenantStore, now: Date, timeZone: 
       id: subscriptions.id,
       customerId: subscriptions.customerId,
       quantity: subscriptions.quantity,
+      productUnitsPerPackage: subscriptions.productUnitsPerPackage,
       intervalDays: subscriptions.intervalDays,
       unitPriceAmount: subscriptions.unitPriceAmount,
       startedAt: subscriptions.startedAt,

@@ -13,7 +13,7 @@ import { localDate } from "../platform/dates";
 import { TenantStore } from "../platform/tenancy";
 import { resolveSettings } from "../settings/schemas";
 import { enqueueWebhookEvent } from "../webhooks/outbox";
-import { applyEvent, applySignal, emptyFeatures, withPersonHistory, type RiskEvent, type RiskFeatures } from "./features";
+import { applyEvent, applySignal, emptyFeatures, eventContext, withPersonHistory, type RiskEvent, type RiskFeatures } from "./features";
 import { riskFlags, type PastSubscription } from "./flags";
 import { bandChange, JOINED, modelFrom, SCORED_COLUMNS, scoreSubscription, toRow, upsertRiskRows, type RiskRow, type ScoredRow } from "./maintain";
 import { DEFAULT_MODEL, type RiskBand, type RiskModel } from "./model";
@@ -283,8 +283,8 @@ export async function rebuildTenantRisk(
     }
     const rows: Row[] = subs.map((sub) => {
       let f = emptyFeatures();
-      const ectx = { timeZone: tc.timeZone, quantity: sub.quantity, intervalDays: sub.intervalDays };
       const mine = [...(of.get(sub.id) ?? []), ...(of.get(`customer:${sub.customerId}`) ?? [])].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+      const ectx = eventContext(sub, tc.timeZone, mine.filter((h) => h.event?.type === "delivery.completed").length);
       for (const h of mine) f = h.event ? applyEvent(f, h.event, ectx) : applySignal(f, h.signal!, localDate(new Date(h.at), tc.timeZone));
       return { sub, features: f, band: null, flags: null };
     });

@@ -65,7 +65,12 @@ export type SpeechInput = {
   /** Local date today; lets the line say 本日 / 明日 ("today" / "tomorrow"). */
   today?: string;
   status?: "active" | "paused" | "canceled";
+  /** The stock as risk/stock describes it (「あと約60包、2か月分ほど」), said with a stock-related option. */
+  stock?: string | null;
 };
+
+/** Options a caller's stock on hand explains. */
+const STOCK_ACTIONS: ReadonlySet<NextBestAction> = new Set(["skip", "change_interval", "move_delivery", "pause", "change_quantity"]);
 
 /** Preferred maximum length of the Japanese line, in characters. */
 export const JA_MAX_CHARS = 60;
@@ -104,9 +109,9 @@ function spokenDate(date: string, locale: "ja" | "en", today?: string): string {
 
 /**
  * One short line for an IVR text-to-speech prompt: who, what arrives when, and — for medium or
- * high risk — one option the caller has. Polite, no health claims, no pressure, no mention of
- * risk. Japanese aims at ≤ 60 characters: if the full line is longer, the product name and then
- * the option are dropped.
+ * high risk — one option the caller has, with the stock on hand when it explains the option. Polite, no health claims, no pressure, no mention of
+ * risk. Japanese aims at ≤ 60 characters: if the full line is longer, the product name, then the
+ * stock, then the option are dropped.
  */
 export function speech(input: SpeechInput, locale: "ja" | "en"): string {
   const name = clean(input.customerName).replace(/(様|さま|さん)$/u, "");
@@ -121,6 +126,8 @@ export function speech(input: SpeechInput, locale: "ja" | "en"): string {
       ? [product ? `次回の${product}のお届けは${when}の予定です。` : null, `次回のお届けは${when}の予定です。`]
       : [input.status === "canceled" ? "定期便はご解約済みです。" : "現在、次回のお届け予定はございません。"];
     const withAction = when && action ? action.ja : "";
+    const stock = withAction && input.stock && input.nextBestAction && STOCK_ACTIONS.has(input.nextBestAction) ? `${input.stock}あります。` : "";
+    for (const d of deliveries) if (d && stock) lines.push(greet + d + stock + withAction);
     for (const d of deliveries) if (d && withAction) lines.push(greet + d + withAction);
     for (const d of deliveries) if (d) lines.push(greet + d);
     const fit = lines.find((l) => [...l].length <= JA_MAX_CHARS);
@@ -134,6 +141,8 @@ export function speech(input: SpeechInput, locale: "ja" | "en"): string {
     ? [product ? `Your next ${product} delivery is ${on}.` : null, `Your next delivery is ${on}.`]
     : [input.status === "canceled" ? "Your subscription has been cancelled." : "You have no upcoming delivery scheduled."];
   const withAction = when && action ? ` ${action.en}` : "";
+  const stock = withAction && input.stock && input.nextBestAction && STOCK_ACTIONS.has(input.nextBestAction) ? ` You have ${input.stock}.` : "";
+  for (const d of deliveries) if (d && stock) lines.push(greet + d + stock + withAction);
   for (const d of deliveries) if (d && withAction) lines.push(greet + d + withAction);
   for (const d of deliveries) if (d) lines.push(greet + d);
   return lines.find((l) => l.length <= EN_MAX_CHARS) ?? (deliveries[deliveries.length - 1] as string);

@@ -11,7 +11,7 @@
  * Nothing from after D leaks into a sample except the label.
  */
 import { addDays, daysBetween, localDate } from "../platform/dates";
-import { applyEvent, applySignal, emptyFeatures, withPersonHistory, withSubscription, type RiskEvent, type RiskFeatures } from "./features";
+import { applyEvent, applySignal, emptyFeatures, eventContext, withPersonHistory, withSubscription, type RiskEvent, type RiskFeatures } from "./features";
 import type { TrainingSample } from "./train";
 import { LABEL_HORIZON_DAYS } from "./train";
 
@@ -19,6 +19,8 @@ export type HistorySubscription = {
   id: string;
   customerId: string;
   quantity: number;
+  /** The product's pack size (null: the package is the unit). */
+  productUnitsPerPackage?: number | null;
   intervalDays: number;
   unitPriceAmount: number;
   startedAt: string;
@@ -130,13 +132,15 @@ export function buildSamples(
       const back = latestBy(comebacks, d);
       return left === null || (back !== null && back > left);
     };
+    const ownEvents = subEvents.get(s.id) ?? [];
+    const ectx = eventContext({ ...s, nextDeliveryOn: null }, tz, ownEvents.filter((e) => e.type === "delivery.completed").length);
     // Replayable history: events (own and customer-level) and skip/pause changes, in time order.
     type Step = { at: string; apply: (f: RiskFeatures, on: string) => RiskFeatures; delivery: boolean };
     const steps: Step[] = [
-      ...[...(subEvents.get(s.id) ?? []), ...(customerEvents.get(s.customerId) ?? [])].map((e) => ({
+      ...[...ownEvents, ...(customerEvents.get(s.customerId) ?? [])].map((e) => ({
         at: e.occurredAt,
         delivery: e.type === "delivery.completed",
-        apply: (f: RiskFeatures) => applyEvent(f, e, { timeZone: tz, quantity: s.quantity, intervalDays: s.intervalDays }),
+        apply: (f: RiskFeatures) => applyEvent(f, e, ectx),
       })),
       ...changes
         .filter((c) => c.type !== "cancel")
@@ -169,6 +173,7 @@ export function buildSamples(
           features,
           {
             quantity: s.quantity,
+            productUnitsPerPackage: s.productUnitsPerPackage ?? null,
             intervalDays: s.intervalDays,
             nextDeliveryOn: null,
             unitPriceAmount: s.unitPriceAmount,

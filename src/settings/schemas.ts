@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { isValidTimeZone } from "../platform/dates";
+import { isAllowableOrigin } from "../platform/cors";
 
 export const RetentionPolicy = z.enum(["oneOffer", "noOffer", "afterCancellation"]).openapi("RetentionPolicy", {
   description:
@@ -35,6 +36,17 @@ export const SettingsFields = {
   cancelFlowTtlHours: z.number().int().min(1).max(24 * 14),
   durableSaveDays: z.number().int().min(1).max(365),
   holdoutPercent: z.number().min(0).max(50),
+  allowedOrigins: z
+    .array(
+      z.string().max(200).refine(isAllowableOrigin, "An exact origin such as https://shop.example.jp: https (http only for localhost or 127.0.0.1), no path, no trailing slash"),
+    )
+    .max(20)
+    .transform((xs) => [...new Set(xs)])
+    .openapi({
+      description:
+        "Origins (scheme://host[:port]) whose pages may call the API with a customer session token: the browser gets CORS headers for them only. https only, except http://localhost and http://127.0.0.1 on any port for development.",
+      example: ["https://shop.example.jp"],
+    }),
 };
 
 export const Settings = z.object(SettingsFields).openapi("Settings");
@@ -54,6 +66,7 @@ export const DEFAULT_SETTINGS: TenantSettings = {
   cancelFlowTtlHours: 24,
   durableSaveDays: 30,
   holdoutPercent: 0,
+  allowedOrigins: [],
 };
 
 export const PatchSettingsBody = z
@@ -71,6 +84,7 @@ export const PatchSettingsBody = z
     cancelFlowTtlHours: SettingsFields.cancelFlowTtlHours.optional(),
     durableSaveDays: SettingsFields.durableSaveDays.optional(),
     holdoutPercent: SettingsFields.holdoutPercent.optional(),
+    allowedOrigins: SettingsFields.allowedOrigins.optional(),
   })
   .openapi("PatchSettings");
 

@@ -11,7 +11,13 @@ export function toSubscription(row: SubscriptionRow) {
   return {
     id: row.id,
     customerId: row.customerId,
-    product: { sku: row.productSku, name: row.productName, category: row.productCategory },
+    product: {
+      sku: row.productSku,
+      name: row.productName,
+      category: row.productCategory,
+      unitsPerPackage: row.productUnitsPerPackage,
+      unitLabel: row.productUnitLabel,
+    },
     quantity: row.quantity,
     intervalDays: row.intervalDays,
     nextDeliveryOn: row.nextDeliveryOn,

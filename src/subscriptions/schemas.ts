@@ -12,6 +12,20 @@ export const Product = z
     sku: z.string().min(1).max(128).openapi({ example: "AOJIRU-30" }),
     name: z.string().min(1).max(200).openapi({ example: "国産大麦若葉の青汁 30包" }),
     category: z.string().max(100).nullish().openapi({ example: "health_food" }),
+    unitsPerPackage: z
+      .number()
+      .int()
+      .min(1)
+      .max(100_000)
+      .nullish()
+      .openapi({ description: "Units in one package (what `quantity` counts): 30 for a box of 30 sachets. Without it, the package is the unit.", example: 30 }),
+    unitLabel: z
+      .string()
+      .trim()
+      .min(1)
+      .max(16)
+      .nullish()
+      .openapi({ description: "What one unit is called, as the shop writes it (包, 粒, 本, 袋…): used when stock is spoken of.", example: "包" }),
   })
   .openapi("Product");
 
@@ -49,7 +63,13 @@ export const Subscription = z
   .object({
     id: z.string().openapi({ example: "S-2024-000981" }),
     customerId: z.string().openapi({ example: "C-100245" }),
-    product: z.object({ sku: z.string(), name: z.string(), category: z.string().nullable() }),
+    product: z.object({
+      sku: z.string(),
+      name: z.string(),
+      category: z.string().nullable(),
+      unitsPerPackage: z.number().int().nullable().openapi({ example: 30 }),
+      unitLabel: z.string().nullable().openapi({ example: "包" }),
+    }),
     quantity: z.number().int().openapi({ example: 1 }),
     intervalDays: z.number().int().openapi({ example: 30 }),
     nextDeliveryOn: CalendarDate.nullable(),

@@ -15,7 +15,7 @@ import type { UpsertSubscriptionBody } from "./schemas";
 
 /** Fields a sync may change; `version` moves only when one of them really changes. */
 const SYNCED: (keyof SubscriptionRow)[] = [
-  "customerId", "productSku", "productName", "productCategory", "quantity", "intervalDays", "nextDeliveryOn",
+  "customerId", "productSku", "productName", "productCategory", "productUnitsPerPackage", "productUnitLabel", "quantity", "intervalDays", "nextDeliveryOn",
   "unitPriceAmount", "currency", "status", "startedAt", "deliveriesCompleted", "commitmentMinDeliveries",
   "commitmentFeeAmount", "commitmentFeeCurrency", "pausedUntil", "canceledAt",
 ];
@@ -49,6 +49,8 @@ export async function syncSubscription(
     productSku: b.product.sku,
     productName: b.product.name,
     productCategory: b.product.category ?? null,
+    productUnitsPerPackage: b.product.unitsPerPackage ?? null,
+    productUnitLabel: b.product.unitLabel ?? null,
     quantity: b.quantity,
     intervalDays: b.intervalDays,
     nextDeliveryOn: b.status === "canceled" ? null : (b.nextDeliveryOn ?? null),

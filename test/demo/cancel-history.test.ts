@@ -29,9 +29,10 @@ afterAll(() => {
 
 describe("demo cancel-flow history", () => {
   let db: Database;
+  // Seeding the whole demo shop takes seconds; on a loaded machine more than the default 10 s hook limit.
   beforeAll(async () => {
     db = await seeded();
-  });
+  }, 60_000);
 
   it("has several hundred flows over the last six months with every outcome", async () => {
     const flows = await db.orm.select().from(cancelFlows);

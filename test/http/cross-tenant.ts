@@ -60,6 +60,8 @@ export function crossTenantSuite(h: () => Harness) {
       await h().request("PUT", `/v1/offers/${ids.offerId}`, { key: a.key, body: offerBody(MARKER) });
       const flow = await h().request("POST", `/v1/subscriptions/${ids.subscriptionId}/cancel-flows`, { key: a.key, body: { channel: "web" } });
       ids.flowId = flow.body.flowId;
+      const session = await h().request("POST", "/v1/customer-sessions", { key: a.key, body: { customerId: ids.customerId } });
+      ids.sessionId = session.body.id;
       const doc = (await h().request("GET", "/openapi.json")).body;
       for (const [path, item] of Object.entries<Record<string, { operationId: string; security?: unknown[] }>>(doc.paths)) {
         for (const [method, op] of Object.entries(item)) {
@@ -83,6 +85,7 @@ export function crossTenantSuite(h: () => Harness) {
       acceptCancelOffer: () => ({ offerId: "off_skip_next" }),
       confirmCancellation: () => ({ acknowledgeFee: true }),
       reactivateSubscription: () => ({}),
+      createCustomerSession: (i) => ({ customerId: i.customerId }),
       pauseSubscription: () => ({ cycles: 1 }),
       resumeSubscription: () => ({}),
       changeQuantity: () => ({ quantity: 2 }),

@@ -11,6 +11,10 @@ import { planChangesSuite } from "./plan-changes";
 import { cancelFlowsSuite } from "./cancel-flows";
 import { riskSuite } from "./risk";
 import { lookupSuite } from "./lookup";
+import { customerSessionsSuite } from "./customer-sessions";
+import { corsSuite } from "./cors";
+import { contactSuite } from "./contact";
+import { stockSuite } from "./stock";
 import { syncSuite } from "./sync";
 import { metricsSuite } from "./metrics";
 
@@ -26,8 +30,12 @@ export function httpSuite(h: () => Harness) {
   eventsSuite(h);
   riskSuite(h);
   lookupSuite(h);
+  contactSuite(h);
+  stockSuite(h);
   metricsSuite(h);
   errorsSuite(h);
   idempotencySuite(h);
   crossTenantSuite(h);
+  customerSessionsSuite(h);
+  corsSuite(h);
 }

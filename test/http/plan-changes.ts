@@ -38,7 +38,7 @@ export function planChangesSuite(h: () => Harness) {
         subscriptionId: id,
         before: { nextDeliveryOn: addDays(today(), 10) },
         after: { nextDeliveryOn: addDays(today(), 40) },
-        actor: { keyId: expect.stringMatching(/^key_/) },
+        actor: { type: "key", id: expect.stringMatching(/^key_/) },
       });
       expect(res.headers.get("etag")).toBe('"2"');
     });

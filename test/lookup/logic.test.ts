@@ -16,3 +16,28 @@ describe("the action an offer stands for", () => {
     expect(speechFor({ customerName: "Aya Goto", focus, band: "high", action: moved, today: "2026-11-23" }, "en")).toContain("move your next delivery");
   });
 });
+
+describe("the IVR line with the stock on hand (issue #14)", () => {
+  it("says the stock as a person would, from the stored estimate, when it explains the option", () => {
+    const focus = {
+      id: "S-1",
+      status: "active" as const,
+      productName: "国産大麦若葉の青汁 30包",
+      nextDeliveryOn: "2026-12-03",
+      quantity: 1,
+      intervalDays: 30,
+      unitPriceAmount: 3980,
+      risk: null,
+      unitLabel: "包",
+      stock: { unitsOnHand: 60, perDay: 0.6667, basis: "history" as const, daysOnHand: 90 },
+    };
+    const ja = speechFor({ customerName: "山田 花子", focus, band: "medium", action: "skip", today: "2026-11-23" }, "ja");
+    expect(ja).toBe("山田 花子様、次回のお届けは12月3日の予定です。あと約60包、3か月分ほどあります。次回分のスキップも承れます。");
+    expect([...ja].length).toBeLessThanOrEqual(60);
+    const en = speechFor({ customerName: "Aya", focus, band: "medium", action: "skip", today: "2026-12-02" }, "en");
+    expect(en).toBe("Hello Aya. Your next delivery is tomorrow. You have about 60 sachets left, about three months. You can skip the next delivery if you like.");
+    // Not for an option the stock does not explain, nor for a caller at low risk.
+    expect(speechFor({ customerName: "山田 花子", focus, band: "medium", action: "discount", today: "2026-11-23" }, "ja")).not.toContain("あと約");
+    expect(speechFor({ customerName: "山田 花子", focus, band: "low", action: "skip", today: "2026-11-23" }, "ja")).not.toContain("あと約");
+  });
+});

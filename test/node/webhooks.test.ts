@@ -106,7 +106,7 @@ describe("webhooks delivered to a real receiver", () => {
     const sub = await h.request("GET", `/v1/subscriptions/${id}`, { key: t.key });
     expect(sub.body).toMatchObject({ status: "active", pausedUntil: null, nextDeliveryOn: resumeOn });
     const history = await h.request("GET", `/v1/subscriptions/${id}/changes`, { key: t.key });
-    expect(history.body.data[0]).toMatchObject({ type: "resume", channel: "system", actor: { keyId: null } });
+    expect(history.body.data[0]).toMatchObject({ type: "resume", channel: "system", actor: { type: "system", id: "maintenance" } });
   });
 });
 

@@ -106,3 +106,25 @@ describe("phrase lint: no false alarms on fair wording", () => {
     expect(lintCopy("Decide right now!").map((f) => f.rule)).toContain("false_urgency");
   });
 });
+
+describe("phrase lint on readings (issue #14)", () => {
+  it("refuses mixed kana/kanji spellings as it refuses the kanji one", () => {
+    for (const text of ["今やめると元に戻ります", "今やめると元にもどります", "今やめるともとに戻ります", "今やめるともとにもどります", "やめたらモトニモドリます", "いま止めると元に戻る"]) {
+      expect(rules(text), text).toContain("harm_if_stopped");
+    }
+    for (const text of ["今やめると、せっかくの努力がむだになります", "解約すると体にわるい", "いまだけ半額", "ほんじつかぎり", "さいごのきかいです"]) {
+      expect(rules(text).length, text).toBeGreaterThan(0);
+    }
+  });
+
+  it("quotes the phrase as written", () => {
+    const [finding] = lintCopy("今やめると元にもどります。");
+    expect(finding).toMatchObject({ rule: "harm_if_stopped", phrase: "やめると元にもど" });
+  });
+
+  it("keeps everyday kana words that only sound like a claim: 聞く is not 効く", () => {
+    for (const text of ["ご意見をおききします", "大きく変わります", "もとの間隔に戻すこともできます", "お届けを止めることもできます"]) {
+      expect(rules(text), text).toEqual([]);
+    }
+  });
+});

@@ -1,40 +1,54 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_CATALOGUE, findCatalogueOffer, type CatalogueOffer } from "../../src/offers/catalogue";
 import { formatDate, matchConsumptionInterval, personalise } from "../../src/offers/personalise";
+import { consumptionRate, type StockEstimate } from "../../src/risk/stock";
 import { sub, TODAY } from "./fixtures";
 
 const offer = (id: string): CatalogueOffer => findCatalogueOffer(DEFAULT_CATALOGUE, id)!;
 const ALLOWED = [14, 21, 30, 45, 60, 90];
 
 describe("interval matched to real consumption", () => {
-  it("30-day interval, 1 per delivery, 1 left over → every 60 days", () => {
-    expect(matchConsumptionInterval({ intervalDays: 30, quantity: 1 }, 1, ALLOWED)).toEqual({ intervalDays: 60, basis: "stock_on_hand", consumptionDays: 60 });
-    const o = personalise(offer("off_match_interval"), sub(), { today: TODAY, stockOnHand: 1 })!;
-    expect(o.parameters).toMatchObject({ type: "change_interval", fromIntervalDays: 30, intervalDays: 60, basis: "stock_on_hand", consumptionDays: 60 });
-    expect(o.apply).toEqual({ kind: "plan_change", request: { type: "interval", intervalDays: 60 } });
-    expect(o.title.ja).toBe("お届け間隔を60日ごとに変更");
-    expect(o.description.ja).toContain("30日ごとから60日ごと");
-    expect(o.description.ja).toContain("次回のお届けは2026年6月11日、その次は2026年8月10日");
-    expect(o.description.en).toContain("every 30 days to every 60 days");
+  /** Stock as risk/stock estimates it: `units` on hand, used at `perDay`. */
+  const stock = (units: number, perDay: number): StockEstimate => ({ unitsOnHand: units, perDay, basis: "history", daysOnHand: units / perDay });
+
+  it("issue #14: 6 boxes in 180 days, 2 left → 4 used in 180 days → every 45 days, and a skip works off the surplus", () => {
+    const measured = consumptionRate({ unitsDelivered: 6, unitsOnHand: 2, firstDeliveredOn: "2026-01-01", countedOn: "2026-06-30" })!;
+    expect(measured).toBeCloseTo(4 / 180);
+    expect(matchConsumptionInterval({ intervalDays: 30, quantity: 1 }, stock(2, measured), ALLOWED)).toEqual({ intervalDays: 45, basis: "stock_on_hand", consumptionDays: 45 });
+    const o = personalise(offer("off_match_interval"), sub(), { today: TODAY, stockOnHand: stock(2, measured) })!;
+    expect(o.parameters).toMatchObject({ type: "change_interval", fromIntervalDays: 30, intervalDays: 45, basis: "stock_on_hand", consumptionDays: 45, stockOnHand: 2, daysOnHand: 90 });
+    // The next delivery is 11 days away; the 2 boxes still cover a whole delivery then: skip one.
+    expect(o.parameters).toMatchObject({ surplusDeliveries: 1 });
+    expect(o.apply).toEqual({ kind: "plan_change", request: { type: "interval", intervalDays: 45 } });
+    expect(o.title.ja).toBe("お届け間隔を45日ごとに変更");
+    expect(o.description.ja).toContain("30日ごとから45日ごと");
+    expect(o.description.ja).toContain("次回のお届けは2026年6月11日、その次は2026年7月26日");
+    expect(o.description.en).toContain("every 30 days to every 45 days");
   });
 
-  it("snaps to the closest allowed interval, strictly longer than today's", () => {
-    // 30 × (1 + 1/2) = 45
-    expect(matchConsumptionInterval({ intervalDays: 30, quantity: 2 }, 1, ALLOWED)?.intervalDays).toBe(45);
-    // 30 × (1 + 3/1) = 120 → the longest allowed
-    expect(matchConsumptionInterval({ intervalDays: 30, quantity: 1 }, 3, ALLOWED)?.intervalDays).toBe(90);
-    // 30 × (1 + 1/10) = 33 → closest is 30, but it must be longer than today's → 45
-    expect(matchConsumptionInterval({ intervalDays: 30, quantity: 10 }, 1, ALLOWED)?.intervalDays).toBe(45);
-    // tie between 45 and 60 (target 52.5) → the shorter
-    expect(matchConsumptionInterval({ intervalDays: 30, quantity: 4 }, 3, ALLOWED)?.intervalDays).toBe(45);
-    // tenant allows other intervals
-    expect(matchConsumptionInterval({ intervalDays: 30, quantity: 1 }, 1, [30, 50, 70])?.intervalDays).toBe(50);
+  it("counts in the product's units: 30 sachets a box, 0.5 a day → a box lasts 60 days", () => {
+    const s = { intervalDays: 30, quantity: 1, product: { unitsPerPackage: 30 } };
+    expect(matchConsumptionInterval(s, stock(40, 0.5), ALLOWED)?.intervalDays).toBe(60);
+    // 2 boxes a delivery last twice as long
+    expect(matchConsumptionInterval({ ...s, quantity: 2 }, stock(40, 1), ALLOWED)?.intervalDays).toBe(60);
+  });
+
+  it("snaps to the closest allowed interval; nothing when the schedule already fits", () => {
+    // one box per 120 days → the longest allowed
+    expect(matchConsumptionInterval({ intervalDays: 30, quantity: 1 }, stock(3, 1 / 120), ALLOWED)?.intervalDays).toBe(90);
+    // tie between 45 and 60 (52.5 days) → the shorter
+    expect(matchConsumptionInterval({ intervalDays: 30, quantity: 1 }, stock(1, 1 / 52.5), ALLOWED)?.intervalDays).toBe(45);
+    // the tenant's own intervals
+    expect(matchConsumptionInterval({ intervalDays: 30, quantity: 1 }, stock(1, 1 / 52), [30, 50, 70])?.intervalDays).toBe(50);
+    // a box lasts 33 days: 30 is the closest, today's → no longer interval fits, the offer is not shown
+    expect(matchConsumptionInterval({ intervalDays: 30, quantity: 1 }, stock(1, 1 / 33), ALLOWED)).toBeNull();
+    expect(personalise(offer("off_match_interval"), sub(), { today: TODAY, stockOnHand: stock(1, 1 / 33) })).toBeNull();
   });
 
   it("without a stock figure suggests the next longer interval; nothing when none is longer", () => {
     expect(matchConsumptionInterval({ intervalDays: 30, quantity: 1 }, null, ALLOWED)).toEqual({ intervalDays: 45, basis: "next_longer", consumptionDays: null });
-    expect(matchConsumptionInterval({ intervalDays: 90, quantity: 1 }, 2, ALLOWED)).toBeNull();
-    expect(personalise(offer("off_match_interval"), sub({ intervalDays: 90 }), { today: TODAY, stockOnHand: 2 })).toBeNull();
+    expect(matchConsumptionInterval({ intervalDays: 90, quantity: 1 }, stock(2, 1 / 200), ALLOWED)).toBeNull();
+    expect(personalise(offer("off_match_interval"), sub({ intervalDays: 90 }), { today: TODAY, stockOnHand: stock(2, 1 / 200) })).toBeNull();
   });
 });
 

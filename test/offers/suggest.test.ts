@@ -1,3 +1,4 @@
+import type { StockEstimate } from "../../src/risk/stock";
 import { describe, expect, it } from "vitest";
 import { CANCELLATION_REASON_CODES, type CancellationReasonCode } from "../../src/cancel-flows/reasons";
 import { seededRng } from "../../src/offers/bandit";
@@ -24,17 +25,20 @@ const FITTING: Record<CancellationReasonCode, OfferType[]> = {
 
 const SUBS = [sub(), sub({ quantity: 2 }), sub({ quantity: 3, intervalDays: 45, unitPrice: { amount: 2980, currency: "JPY" } }), sub({ nextDeliveryOn: "2026-06-02" })];
 
+/** `boxes` left over, built up over one 30-day interval (1 box a delivery). */
+const LEFT_OVER = (boxes: number): StockEstimate => ({ unitsOnHand: boxes, perDay: 1 / (30 * (1 + boxes)), basis: "history", daysOnHand: boxes * 30 * (1 + boxes) });
+
 describe("offer suggestion", () => {
   it("each reason gets fitting offers first", () => {
     for (const reason of CANCELLATION_REASON_CODES) {
       for (const s of SUBS) {
-        for (const stockOnHand of [null, 1]) {
+        for (const stockOnHand of [null, LEFT_OVER(1)]) {
           const ranked = suggestOffers(DEFAULT_CATALOGUE, s, { reason, channel: "operator", now: NOW, today: TODAY, stockOnHand });
           for (const o of ranked) expect(FITTING[reason], `${reason}: ${o.offerId}`).toContain(o.type);
         }
       }
     }
-    const top = (reason: CancellationReasonCode, s = sub(), stockOnHand: number | null = null) =>
+    const top = (reason: CancellationReasonCode, s = sub(), stockOnHand: StockEstimate | null = null) =>
       suggestOffers(DEFAULT_CATALOGUE, s, { reason, channel: "web", now: NOW, today: TODAY, stockOnHand })[0]?.offerId;
     expect(top("surplus_stock")).toBe("off_match_interval");
     expect(top("too_expensive")).toBe("off_discount_20x2");
@@ -77,7 +81,7 @@ describe("offer suggestion", () => {
     const catalogue = [...DEFAULT_CATALOGUE.filter((o) => o.id !== "off_product_swap"), swap] as typeof DEFAULT_CATALOGUE;
     let checked = 0;
     for (const s of SUBS) {
-      for (const stockOnHand of [null, 2]) {
+      for (const stockOnHand of [null, LEFT_OVER(2)]) {
         for (const o of personaliseAll(catalogue, s, { today: TODAY, stockOnHand })) {
           for (const reason of CANCELLATION_REASON_CODES) {
             const track = buildTalkTrack(o, reason);

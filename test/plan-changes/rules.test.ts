@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { addDays, daysBetween, localDate } from "../../src/platform/dates";
-import { autoResume, decide, latestResumeOn, reactivationStart, settle, skipRunAfterDelivery, skipRunAfterSync, type Plan } from "../../src/plan-changes/rules";
+import { autoResume, decide, latestResumeOn, planOptions, reactivationStart, settle, skipRunAfterDelivery, skipRunAfterSync, type Plan } from "../../src/plan-changes/rules";
 import { DEFAULT_SETTINGS } from "../../src/settings/schemas";
 
 const plan = (over: Partial<Plan> = {}): Plan => ({
@@ -201,5 +201,49 @@ describe("resume, quantity, interval, next delivery", () => {
       ok: false,
       violation: { extra: { firstChangeableDate: "2026-12-11" } },
     });
+  });
+});
+
+describe("plan options (what a my-page may offer)", () => {
+  const today = "2026-11-30";
+
+  it("an ordinary plan: everything open, with the shop's ranges and dates", () => {
+    const o = planOptions(plan(), S, today);
+    expect(o).toMatchObject({
+      firstChangeableDate: "2026-12-03",
+      nextDeliveryChangeable: true,
+      skip: { available: true, remainingSkips: 2 },
+      nextDelivery: { available: true, earliest: "2026-12-03", latest: "2027-01-29" },
+      interval: { available: true, allowedIntervalDays: [14, 21, 30, 45, 60, 90], current: 30 },
+      quantity: { available: true, min: 1, max: 10, current: 1 },
+      pause: { available: true, maxPauseDays: 90, latestResumeOn: "2027-02-28", earliestResumeOn: "2026-12-11" },
+      resume: { available: false, refusal: { code: "subscription_not_paused" } },
+    });
+  });
+
+  it("inside the cut-off: the actions that touch the next delivery say which rule closes them", () => {
+    const o = planOptions(plan({ nextDeliveryOn: "2026-12-01" }), S, today);
+    expect(o.nextDeliveryChangeable).toBe(false);
+    expect(o.skip).toMatchObject({ available: false, refusal: { code: "change_window_closed" } });
+    expect(o.quantity.refusal?.code).toBe("change_window_closed");
+    expect(o.interval.available).toBe(true); // the interval counts from the next delivery: always open
+  });
+
+  it("at the skip limit, no skip; a canceled plan, nothing", () => {
+    expect(planOptions(plan({ consecutiveSkips: 2 }), S, today).skip).toMatchObject({ available: false, remainingSkips: 0, refusal: { code: "skip_limit_exceeded" } });
+    const canceled = planOptions(plan({ status: "canceled", nextDeliveryOn: null }), S, today);
+    for (const action of [canceled.skip, canceled.nextDelivery, canceled.interval, canceled.quantity, canceled.pause, canceled.resume]) {
+      expect(action.available).toBe(false);
+    }
+  });
+
+  it("agrees with decide for every action it calls open", () => {
+    for (const p of [plan(), plan({ nextDeliveryOn: "2026-12-02" }), plan({ status: "paused", pausedUntil: "2027-01-10", nextDeliveryOn: "2027-01-10" }), plan({ intervalDays: 90 })]) {
+      const o = planOptions(p, S, today);
+      if (o.skip.available) expect(decide(p, { type: "skip", count: 1 }, S, today).ok).toBe(true);
+      if (o.nextDelivery.available) expect(decide(p, { type: "next_delivery", date: o.nextDelivery.latest }, S, today).ok).toBe(true);
+      if (o.pause.available) expect(decide(p, { type: "pause", resumeOn: o.pause.latestResumeOn }, S, today).ok).toBe(true);
+      for (const d of o.interval.allowedIntervalDays) expect(decide(p, { type: "interval", intervalDays: d }, S, today).ok).toBe(o.interval.available || d === p.intervalDays);
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  storedStock,
   applyEvent,
   applySignal,
   emptyFeatures,
@@ -99,18 +100,49 @@ describe("risk features", () => {
     expect(f.paymentFailuresLast90d).toBe(1);
   });
 
-  it("turn a usage report into days of stock and keep estimating it as time passes and boxes arrive", () => {
-    // 2 units a month, 3 units left = 45 days
+  it("turn a usage report into days of stock at the schedule's pace when there is no history, and keep estimating it as time passes and boxes arrive", () => {
+    // 2 units a month, 3 units left, no delivery yet = 45 days
     let f = applyEvent(emptyFeatures(), { type: "usage.reported", occurredAt: at("2025-06-01"), data: { remainingUnits: 3 } }, { quantity: 2, intervalDays: 30 });
     expect(f.stockOnHandDays).toBeCloseTo(45);
-    const s = { ...sub, quantity: 2 };
+    const s = { ...sub, quantity: 2, deliveriesCompleted: 0 };
     expect(withSubscription(f, s, "2025-06-11").stockOnHandDays).toBeCloseTo(35);
     // a box of 2 arrives after the report: +30 days
     f = applyEvent(f, { type: "delivery.completed", occurredAt: at("2025-06-05"), data: { quantity: 2 } });
     expect(withSubscription(f, s, "2025-06-11").stockOnHandDays).toBeCloseTo(65);
+    // …and so does one the cart system only counts (a sync with deliveriesCompleted + 1)
+    expect(withSubscription(f, { ...s, deliveriesCompleted: 2 }, "2025-06-11").stockOnHandDays).toBeCloseTo(95);
     // never negative, and unknown once the report is stale
     expect(withSubscription(f, s, "2025-09-20").stockOnHandDays).toBe(0);
     expect(withSubscription(f, s, "2025-12-01").stockOnHandDays).toBeNull();
+  });
+
+  it("issue #14: 6 boxes delivered every 30 days since 180 days ago, 2 boxes left → 4 used in 180 days: 90 days on hand, not 60", () => {
+    const ctx = { quantity: 1, intervalDays: 30, unitsPerPackage: 30 };
+    let f = emptyFeatures();
+    for (const on of ["2026-01-01", "2026-01-31", "2026-03-02", "2026-04-01", "2026-05-01", "2026-05-31"]) {
+      f = applyEvent(f, { type: "delivery.completed", occurredAt: at(on), data: { deliveredOn: on } }, ctx);
+    }
+    f = applyEvent(f, { type: "usage.reported", occurredAt: at("2026-06-30"), data: { remainingPackages: 2 } }, ctx);
+    // 180 boxes' worth of sachets delivered, 60 left: 120 sachets in 180 days
+    expect(f.consumptionPerDay).toBeCloseTo(120 / 180, 3);
+    expect(f).toMatchObject({ stockOnHandUnits: 60, stockOnHandDays: 90 });
+    // the same history synced only as a count (deliveriesCompleted 6, next delivery 06-30) gives the same rate
+    const synced = applyEvent(emptyFeatures(), { type: "usage.reported", occurredAt: at("2026-06-30"), data: { remainingUnits: 60 } }, {
+      ...ctx,
+      untrackedDeliveries: 6,
+      nextDeliveryOn: "2026-06-30",
+      startedAt: "2025-12-20T00:00:00Z",
+    });
+    expect(synced).toMatchObject({ stockOnHandUnits: 60, stockOnHandDays: 90 });
+    expect(storedStock(synced)).toEqual({ unitsOnHand: 60, perDay: 0.6667, basis: "history", daysOnHand: 90 });
+  });
+
+  it("ignore a count that does not fit the deliveries (more on hand than ever delivered: the wrong unit)", () => {
+    const ctx = { quantity: 1, intervalDays: 30, unitsPerPackage: 30, untrackedDeliveries: 2, nextDeliveryOn: "2026-06-30", startedAt: "2026-04-01T00:00:00Z" };
+    const f = applyEvent(emptyFeatures(), { type: "usage.reported", occurredAt: at("2026-06-20"), data: { remainingPackages: 20 } }, ctx);
+    // 600 sachets on hand after 60 delivered: no measured rate; the schedule's pace (1 a day) is the estimate
+    expect(f.stock?.perDay).toBeNull();
+    expect(storedStock(f)?.basis).toBe("schedule");
   });
 
   it("keep the newest NPS and stock report even when an older one arrives late", () => {
@@ -119,7 +151,7 @@ describe("risk features", () => {
     expect(f.lastNps).toBe(9);
     f = apply(f, { type: "usage.reported", occurredAt: at("2025-06-10"), data: { remainingUnits: 1 } });
     f = apply(f, { type: "usage.reported", occurredAt: at("2025-05-10"), data: { remainingUnits: 9 } });
-    expect(f.stock).toEqual({ units: 1, reportedOn: "2025-06-10", reportedAt: at("2025-06-10") });
+    expect(f.stock).toMatchObject({ units: 1, reportedOn: "2025-06-10", reportedAt: at("2025-06-10") });
   });
 
   it("between two reports of one day, keep the later in time, whatever the arrival order or offset (#14.5)", () => {

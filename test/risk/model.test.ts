@@ -30,7 +30,7 @@ describe("risk score with the default model", () => {
     expect(s.score).toBeGreaterThanOrEqual(60);
     expect(s.drivers.map((d) => d.code)).toEqual(["early_life", "cancel_requests", "surplus_stock"]);
     const stock = s.drivers.find((d) => d.code === "surplus_stock");
-    expect(stock).toMatchObject({ value: 40, label: { ja: "商品が余っている（在庫 約40日分）", en: "Stock piling up (about 40 days on hand)" } });
+    expect(stock).toMatchObject({ value: 40, label: { ja: "商品が余っている（在庫 6週間分ほど）", en: "Stock piling up (about six weeks on hand)" } });
     expect(s.drivers[1]?.label).toEqual({ ja: "直近90日に解約のご相談1件", en: "Asked about cancelling 1 time in the last 90 days" });
     expect(s.drivers[0]?.label).toEqual({ ja: "ご利用初期（お届け1回）", en: "Early in the subscription (1 delivery so far)" });
     expect(s.modelVersion).toBe(DEFAULT_MODEL.version);

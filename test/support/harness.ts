@@ -22,6 +22,8 @@ export type TestTenant = {
 
 /** What the shared HTTP suites need from a runtime: make requests, make tenants. */
 export interface Harness {
+  /** The API's own origin as requests reach it (what the docs' "Try it" sends as `Origin`). */
+  origin: string;
   request(method: string, path: string, options?: RequestOptions): Promise<Res>;
   tenant(): Promise<TestTenant>;
 }

@@ -42,6 +42,7 @@ export async function nodeHarness(overrides: Partial<Services> = {}): Promise<No
     db,
     app,
     seen,
+    origin: "http://localhost",
     setNow: (d) => {
       pinned = d;
     },

@@ -28,6 +28,7 @@ async function keyFor(tenantId: string, scopes: Scope[]) {
 
 const check = cfworkerCheck();
 const h: Harness = {
+  origin: "http://tsuzuku.test",
   async request(method, path, options) {
     const res = await toRes(await exports.default.fetch(buildRequest("http://tsuzuku.test", method, path, options)));
     // Every answer is held to openapi.json itself, as a partner's validating client would.

@@ -1,0 +1,75 @@
+/**
+ * Japanese postal codes and address lines folded for matching, offline (the npm address
+ * normalisers fetch their dictionaries from a CDN at run time, which this service cannot rely
+ * on). A folded line is for comparing two spellings of the same place, never for display:
+ *
+ * - width and compatibility forms: Unicode NFKC (全角 ０-９/Ａ-Ｚ → ASCII, half-width ｶﾅ → カナ);
+ * - spaces removed; dash look-alikes (‐ – — − ｰ ー ―) between digits → "-";
+ * - kanji numerals → arabic where they number a block (一丁目, 二十三番, 百五号, 一〇二): a
+ *   numeral run followed by 丁目/番地/番/号/の/- or the end; place names (八王子, 四日市, 三田,
+ *   九段) keep theirs;
+ * - 丁目/番地/番/号 and の between numbers → "-", so 1丁目2番3号, 1-2-3 and 一丁目二番地三 agree;
+ * - ヶ/ヵ/ケ/が between kanji → ケ (霞ヶ関 = 霞が関);
+ * - a leading prefecture (東京都, 北海道, 大阪府, …県) dropped: the postal code already fixes it;
+ * - the building and room after the house number (1-2-3) dropped (customers write it, or not).
+ *
+ * Formulas: the Japan Post address conventions (住所の表記, 丁目・番地・号); the rules are ours.
+ */
+
+const DIGIT: Record<string, number> = { 〇: 0, 零: 0, 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
+const UNIT: Record<string, number> = { 十: 10, 百: 100, 千: 1000 };
+const NUMERAL = "[〇零一二三四五六七八九十百千]+";
+/** What follows a number that is part of the street address. */
+const BLOCK_SUFFIX = "(?=丁目|番地|番|号|の|-|$)";
+
+/** A kanji numeral ("二十三", "百五", "一〇二") as a number; null when it is not one. */
+export function kanjiNumber(text: string): number | null {
+  if (text.length === 0) return null;
+  // Positional digits only (一〇二 = 102), as in addresses written vertically.
+  if ([...text].every((ch) => ch in DIGIT)) return Number([...text].map((ch) => DIGIT[ch]).join(""));
+  let total = 0;
+  let digit: number | null = null;
+  for (const ch of text) {
+    if (ch in DIGIT) {
+      if (digit !== null) return null; // two digits in a row inside a 十/百 form: not a numeral
+      digit = DIGIT[ch]!;
+    } else if (ch in UNIT) {
+      total += (digit ?? 1) * UNIT[ch]!;
+      digit = null;
+    } else return null;
+  }
+  return total + (digit ?? 0);
+}
+
+/** 〒 123-4567, １２３４５６７, 123 4567 → "1234567"; null when it is not seven digits. */
+export function normalizePostalCode(value: string): string | null {
+  const digits = value.normalize("NFKC").replace(/[〒\s-]/g, "");
+  return /^\d{7}$/.test(digits) ? digits : null;
+}
+
+const PREFECTURE = /^(東京都|北海道|京都府|大阪府|.{2,3}県)/u;
+
+/** The address line folded for matching (see the module comment); null for an empty line. */
+export function foldAddress(value: string): string | null {
+  let s = value.normalize("NFKC").replace(/\s+/g, "");
+  // Dash look-alikes between digits or kanji numerals, and after a block number.
+  s = s.replace(/(?<=[\d〇一二三四五六七八九十百千])[‐‑‒–—―−ｰー-](?=[\d〇一二三四五六七八九十百千])/gu, "-");
+  s = s.replace(new RegExp(`${NUMERAL}${BLOCK_SUFFIX}`, "gu"), (m) => {
+    const n = kanjiNumber(m);
+    return n === null ? m : String(n);
+  });
+  // Numbers after a hyphen too (1-二-3).
+  s = s.replace(new RegExp(`(?<=\\d-)${NUMERAL}`, "gu"), (m) => {
+    const n = kanjiNumber(m);
+    return n === null ? m : String(n);
+  });
+  s = s.replace(/(\d+)(丁目|番地|番|号)/gu, "$1-").replace(/(?<=\d)の(?=\d)/gu, "-");
+  s = s.replace(/(?<=\p{Script=Han})[ヶヵケが](?=\p{Script=Han})/gu, "ケ");
+  s = s.replace(PREFECTURE, "");
+  // Keep up to the house number (the first chain of numbers joined by hyphens: 1-2-3); drop the
+  // building and room after it. A line without such a chain is compared whole.
+  const house = /^(.*?\d+(?:-\d+)+)/u.exec(s);
+  if (house) s = house[1]!;
+  s = s.replace(/-+$/u, "");
+  return s === "" ? null : s;
+}

@@ -1,0 +1,46 @@
+import { parsePhoneNumberFromString } from "libphonenumber-js/max";
+import { describe, expect, it } from "vitest";
+import { normalizeEmail, normalizePhone, parsePhone } from "../../src/platform/phone";
+
+/** Forms people, operators and caller-IDs write (issue #14): national, international, width, carriers, extensions. */
+const CORPUS = [
+  "090-1234-5678", "09012345678", "０９０－１２３４－５６７８", "０９０１２３４５６７８", "090ー1234ー5678", "(090) 1234 5678",
+  "+81 90 1234 5678", "+819012345678", "819012345678", "9012345678", "010 81 90 1234 5678", "0081 90 1234 5678",
+  "03-1234-5678", "03（1234）5678", "(03) 1234-5678", "312345678", "06-6123-4567", "045-123-4567", "011-123-4567",
+  "0120-123-456", "0120123456", "0800-123-4567", "0570-000-123", "050-1234-5678", "0066-33-812345", "0033-123-456",
+  "03-1234-5678 ext. 123", "03-1234-5678 x123", "03-1234-5678#123", "03-1234-5678 内線12",
+  "+1 415 555 2671", "010-1-212-555-0123", "+66 33 812345", "+44 20 7946 0958",
+  "12", "hello", "電話してね", "0012345678", "00 1 212 555 0123", "",
+];
+
+describe("the one phone normaliser", () => {
+  it("gives libphonenumber-js's own reading for every form the library accepts", () => {
+    let accepted = 0;
+    for (const form of CORPUS) {
+      const lib = parsePhoneNumberFromString(form.normalize("NFKC").replace(/[ー]/gu, "-").replaceAll("内線", " ext. "), "JP");
+      if (!lib?.isValid()) continue;
+      accepted++;
+      expect(parsePhone(form), form).toEqual({ e164: lib.number, extension: lib.ext ?? null });
+    }
+    expect(accepted).toBeGreaterThan(25);
+  });
+
+  it("reads 00XY carrier and toll-free numbers as Japanese; only 0081 / 010 81 mean +81", () => {
+    expect(normalizePhone("0066-33-812345")).toBe("+81006633812345");
+    expect(normalizePhone("0081 90 1234 5678")).toBe("+819012345678");
+    expect(normalizePhone("0081-3-1234-5678")).toBe("+81312345678");
+    expect(normalizePhone("010 81 3 1234 5678")).toBe("+81312345678");
+    expect(normalizePhone("00 1 212 555 0123")).toBeNull(); // 00 is not Japan's international prefix
+    expect(normalizePhone("6633812345")).toBeNull();
+    expect(parsePhone("03-1234-5678 ext. 123")).toEqual({ e164: "+81312345678", extension: "123" });
+  });
+});
+
+describe("the one e-mail normaliser", () => {
+  it("trims, folds widths and lower-cases the domain before checking; matches on the lower-cased address", () => {
+    expect(normalizeEmail("hanako2@example.jp ")).toEqual({ email: "hanako2@example.jp", key: "hanako2@example.jp" });
+    expect(normalizeEmail("Ｈａｎａｋｏ＠ＥＸＡＭＰＬＥ．ＪＰ")).toEqual({ email: "Hanako@example.jp", key: "hanako@example.jp" });
+    expect(normalizeEmail("not an address")).toBeNull();
+    expect(normalizeEmail("a@b")).toBeNull();
+  });
+});

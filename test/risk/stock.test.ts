@@ -1,0 +1,43 @@
+import { describe, expect, it } from "vitest";
+import { applyEvent, emptyFeatures, eventContext, storedStock, withSubscription } from "../../src/risk/features";
+import { DEFAULT_MODEL, score } from "../../src/risk/model";
+import { consumptionRate, describeStock, spanOfDays } from "../../src/risk/stock";
+
+describe("stock said as a person would", () => {
+  it("counts and spans: 「あと約20包、3週間分ほど」 / about 20 sachets left, about three weeks", () => {
+    expect(describeStock({ unitsOnHand: 20.4, daysOnHand: 21 }, "包", "ja")).toBe("あと約20包、3週間分ほど");
+    expect(describeStock({ unitsOnHand: 20.4, daysOnHand: 14 }, "包", "en")).toBe("about 20 sachets left, about two weeks");
+    expect(describeStock({ unitsOnHand: 2, daysOnHand: 90 }, null, "ja")).toBe("あと約2個、3か月分ほど");
+    expect(describeStock({ unitsOnHand: 148, daysOnHand: 75 }, "粒", "en")).toBe("about 150 tablets left, about two and a half months");
+    expect(spanOfDays(3.4, "ja")).toBe("3日分ほど");
+    expect(spanOfDays(1, "en")).toBe("about a day");
+    expect(spanOfDays(400, "ja")).toBe("1年分以上");
+  });
+
+  it("measures the rate over the history, and knows nothing from too little of it or a count in the wrong unit", () => {
+    expect(consumptionRate({ unitsDelivered: 180, unitsOnHand: 60, firstDeliveredOn: "2026-01-01", countedOn: "2026-06-30" })).toBeCloseTo(120 / 180);
+    expect(consumptionRate({ unitsDelivered: 30, unitsOnHand: 10, firstDeliveredOn: "2026-06-28", countedOn: "2026-06-30" })).toBeNull();
+    expect(consumptionRate({ unitsDelivered: 60, unitsOnHand: 600, firstDeliveredOn: "2026-01-01", countedOn: "2026-06-30" })).toBeNull();
+  });
+
+  it("the README walk-through: 20 包 of 青汁 30包 after 6 boxes → about three weeks on hand, no surplus, low risk (not 891 days and 98)", () => {
+    const sub = {
+      quantity: 1,
+      productUnitsPerPackage: 30,
+      intervalDays: 30,
+      nextDeliveryOn: "2026-12-05",
+      unitPriceAmount: 3980,
+      startedAt: "2026-05-01T01:00:00Z",
+      deliveriesCompleted: 6,
+      activeDiscount: null,
+    };
+    const f = applyEvent(emptyFeatures(), { type: "usage.reported", occurredAt: "2026-11-21T10:30:00Z", data: { remainingUnits: 20 } }, eventContext(sub, "Asia/Tokyo", 0));
+    const today = withSubscription(f, sub, "2026-11-21");
+    // first delivery 12-05 − 6 × 30 days = 06-08; 180 包 delivered, 20 left: 160 in 166 days
+    expect(today.consumptionPerDay).toBeCloseTo(160 / 166, 3);
+    expect(describeStock(storedStock(today)!, "包", "ja")).toBe("あと約20包、3週間分ほど");
+    const s = score(DEFAULT_MODEL, today);
+    expect(s.drivers.map((d) => d.code)).not.toContain("surplus_stock");
+    expect(s.band).toBe("low");
+  });
+});
