@@ -10,6 +10,7 @@ export default defineConfig({
           include: ["test/**/*.test.ts"],
           exclude: ["test/workers/**"],
           environment: "node",
+          globalSetup: ["test/support/embed.global.ts"],
           testTimeout: 20_000,
         },
       },
@@ -26,7 +27,7 @@ export default defineConfig({
         test: {
           name: "workers",
           include: ["test/workers/**/*.test.ts"],
-          globalSetup: ["test/workers/sqld.global.ts", "test/workers/receiver.global.ts"],
+          globalSetup: ["test/support/embed.global.ts", "test/workers/sqld.global.ts", "test/workers/receiver.global.ts"],
           testTimeout: 30_000,
           // beforeAll in http.test.ts warms the Worker up: loading src/ inside workerd takes seconds.
           hookTimeout: 30_000,

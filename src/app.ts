@@ -25,7 +25,9 @@ import { offersRouter } from "./offers/routes";
 import { metricsRouter } from "./metrics/routes";
 import { riskRouter } from "./risk/routes";
 import { lookupRouter } from "./lookup/routes";
+import { portalRouter } from "./portal/routes";
 import { customerSessionsRouter } from "./customer-sessions/routes";
+import { checkoutChecksRouter } from "./checkout-checks/routes";
 import { MAX_SYNC_BODY_BYTES } from "./sync/schemas";
 import { syncRouter } from "./sync/routes";
 
@@ -45,6 +47,7 @@ const domains = [
   settingsRouter,
   keysRouter,
   customerSessionsRouter,
+  checkoutChecksRouter,
 ];
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -126,6 +129,7 @@ export function createApp(services: (c: Context<AppEnv>) => Services, options: {
   let built: unknown;
   const document = () => (built ??= normaliseDocument(app.getOpenAPI31Document(OPENAPI_INFO)));
   app.route("/", metaRouter(document, options.docs));
+  app.route("/", portalRouter((request, c) => app.fetch(request, c.env, executionContext(c))));
 
   app.notFound((c) => {
     const allowed = methodsFor(app, c.req.path);
@@ -158,6 +162,15 @@ export function createApp(services: (c: Context<AppEnv>) => Services, options: {
 }
 
 export type App = ReturnType<typeof createApp>;
+
+/** The Worker's execution context; Node and `app.request` have none (Hono throws on access). */
+function executionContext(c: Context<AppEnv>) {
+  try {
+    return c.executionCtx;
+  } catch {
+    return undefined;
+  }
+}
 
 /** 415 for a body that is not JSON, before anything parses it. */
 async function requireJsonBody(c: Context<AppEnv>, next: () => Promise<void>) {

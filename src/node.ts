@@ -40,7 +40,7 @@ const server = serve({ fetch: app.fetch, port: config.port, hostname: config.hos
   console.log(`Tsuzuku API on ${base}  (database ${config.databaseUrl})`);
   console.log(`  Docs:     ${base}/docs`);
   console.log(`  OpenAPI:  ${base}/openapi.json`);
-  if (demo) console.log(`  Demo key: ${demo.apiKey}\n  Try:      curl -H "Authorization: Bearer ${demo.apiKey}" ${base}/v1/customers/C-100001`);
+  if (demo) console.log(`  Demo key: ${demo.apiKey}\n  Try:      curl -H "Authorization: Bearer ${demo.apiKey}" ${base}/v1/customers/C-100001\n  My page:  ${base}/demo/my-page  (the <tsuzuku-portal> embed as a customer sees it)`);
 });
 
 // Webhook delivery and automatic resumes, in-process on Node.

@@ -98,4 +98,26 @@ export const customerSessionsRouter = domainRouter()
       });
       return c.json(publicSession(row), 200);
     },
+  )
+  .openapi(
+    apiRoute({
+      method: "get",
+      path: "/v1/customer-sessions/current",
+      operationId: "getCurrentCustomerSession",
+      tags,
+      scope: "read",
+      customer: true,
+      summary: "The calling customer session",
+      description:
+        "Called by a browser with its customer-session token: whose session it is (`customerId`, and `subscriptionId` when it is limited to one), its language and when it expires — what `<tsuzuku-portal>` reads first, so the token stays opaque to pages. An API key has no current session (404 `customer_session_not_found`).",
+      errors: ["customer_session_not_found"],
+      responses: { 200: jsonResponse(CustomerSession, "The session of the token sent") },
+    }),
+    async (c) => {
+      const principal = c.get("caller").principal;
+      if (principal.kind !== "customer") throw new ApiError("customer_session_not_found", "Only a customer-session token has a current session; an API key is not one.");
+      const row = await c.get("store").find(customerSessions, eq(customerSessions.id, principal.sessionId));
+      if (!row) throw new ApiError("customer_session_not_found", "The session no longer exists.");
+      return c.json(publicSession(row), 200);
+    },
   );

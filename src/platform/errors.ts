@@ -174,11 +174,6 @@ const DOCS: Record<ErrorCode, ErrorDoc> = {
   invalid_request: { ja: "リクエストの形式が正しくありません", help: "The request could not be understood; check the method, path and headers against this document." },
   missing_api_key: { ja: "API キーが必要です", help: "No `Authorization` header. Send `Authorization: Bearer <api key>`.", example: "Send your API key as `Authorization: Bearer <key>`." },
   invalid_api_key: { ja: "API キーが無効です", help: "The key is unknown, revoked, or the header is not `Bearer <key>`. Use an active key of your tenant (`GET /v1/keys` lists them).", example: "The API key is unknown or has been revoked." },
-  invalid_session: { ja: "セッショントークンが無効です", help: "The customer session token is malformed, its signature does not verify, or it belongs to no session. Mint a new one on your server with `POST /v1/customer-sessions` and hand it to the page.", example: "The session token is not valid." },
-  session_expired: { ja: "セッションの有効期限が切れたか、終了しています", help: "The customer session passed its `expiresAt` or was revoked (`DELETE /v1/customer-sessions/{sessionId}`). Mint a new one on your server; the portal resumes when its `session` attribute changes.", example: "The session has expired or was ended." },
-  session_not_allowed: { ja: "顧客セッションではこの操作はできません", help: "A customer session may only read and change its own customer's subscriptions and cancel flows. Call this operation from your server with an API key.", example: "A customer session cannot call this operation." },
-  api_key_in_browser: { ja: "API キーはブラウザから使えません", help: "An API key is a secret of the whole shop and was sent from another origin's page. Keep keys on your server: mint a customer session there (`POST /v1/customer-sessions`) and give the browser its token.", example: "API keys must not be used from a browser; mint a customer session on your server." },
-  customer_session_not_found: { ja: "顧客セッションが見つかりません", help: "No customer session with this id in your tenant." },
   insufficient_scope: { ja: "API キーにこの操作の権限（スコープ）がありません", help: "The key is valid but lacks the scope this operation needs (`requiredScope`). Use a key with that scope, or create one with `POST /v1/keys` (admin).", members: ["requiredScope"], example: "This operation needs an API key with the `admin` scope." },
   not_found: { ja: "見つかりません", help: "Nothing exists at this id for your tenant." },
   route_not_found: { ja: "そのルートはありません", help: "No operation has this path. Check the path against this document (a trailing slash is not part of any path).", example: "No route GET /v1/nothing-here. See /docs." },
@@ -223,6 +218,12 @@ const DOCS: Record<ErrorCode, ErrorDoc> = {
   insufficient_history: { ja: "モデルを学習するには履歴が不足しています", help: "The shop has too little history to fit a model (`reason`, `samples`, `positives`, `required`); the default model stays in use. Try again when more deliveries and cancellations are synced.", members: ["reason", "samples", "positives", "required"] },
   internal_error: { ja: "内部エラー", help: "Something failed on our side; nothing was changed. Retry; if it persists, quote `X-Request-Id` to support." },
   database_unavailable: { ja: "データベースに接続できません", help: "The database did not answer in time. Retry; a write sent with an `Idempotency-Key` is applied at most once." },
+  // Customer sessions (issue #12), documented here on merging main into portal; the sessions branch may word them otherwise.
+  invalid_session: { ja: "セッショントークンが無効です", help: "The customer-session token is not one this API signed (malformed, forged, or of another kind). Mint a new session on your server with `POST /v1/customer-sessions`.", example: "The session token is not valid." },
+  session_expired: { ja: "セッションの有効期限が切れたか、終了しています", help: "The customer session expired or was revoked. Mint a new one on your server and hand its token to the page; `<tsuzuku-portal>` resumes when its `session` attribute changes.", example: "The customer session has expired; mint a new one on your server." },
+  session_not_allowed: { ja: "顧客セッションではこの操作はできません", help: "A customer session reaches only that customer's own subscriptions, changes, cancellation information, offers and cancel flows. Call this operation from your server with an API key.", example: "A customer session cannot call this operation; call it from your server with an API key." },
+  api_key_in_browser: { ja: "API キーはブラウザから使えません", help: "An API key was sent from a page of another origin. Keys are secrets of the whole shop: keep them on your server and mint a customer session (`POST /v1/customer-sessions`) for the browser." },
+  customer_session_not_found: { ja: "顧客セッションが見つかりません", help: "No customer session with this id in your shop (or, for `/current`, the caller is not a customer session).", example: "No customer session cs_…." },
 };
 
 /** The title in the caller's language. */

@@ -43,6 +43,16 @@ const NOT_REMEMBERED = new Set<ErrorCode>([
 
 const REPLAYED_HEADERS = ["content-type", "etag", "location"];
 
+const exempt = new Set<string>();
+
+/**
+ * Declares `METHOD /path` a read sent as POST (e.g. contact details kept out of URLs): its answers
+ * are never stored, whatever `Idempotency-Key` says — repeating a read changes nothing anyway.
+ */
+export function neverRemembered(route: `POST /${string}`) {
+  exempt.add(route);
+}
+
 /**
  * Marks top-level fields of this answer as secrets that must not be stored with the remembered
  * answer: a replay carries `replacement` (a note) in their place.
@@ -61,7 +71,7 @@ export function rememberWithout(c: Context<AppEnv>, replacement: Record<string, 
 export const idempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (c.req.method === "GET" || c.req.method === "HEAD" || c.req.method === "OPTIONS") return next();
   const sent = c.req.header("idempotency-key");
-  if (sent === undefined) return next();
+  if (sent === undefined || exempt.has(`${c.req.method} ${c.req.path}`)) return next();
   if (sent.length < 1 || sent.length > 255) {
     throw new ApiError("validation_failed", "Idempotency-Key must be 1–255 characters.", {
       errors: [{ path: "header.idempotency-key", message: "Must be 1–255 characters" }],

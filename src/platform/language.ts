@@ -1,9 +1,9 @@
 import type { Context } from "hono";
 import type { AppEnv } from "./env";
+import type { Language } from "./localized-text";
 
-export type Language = "ja" | "en";
-/** A text in both languages the API speaks. */
-export type Localized = Record<Language, string>;
+// The vocabulary lives in localized-text.ts, which the browser embed shares (no server imports there).
+export type { Language, Localized } from "./localized-text";
 
 /** The first supported tag of `Accept-Language` (ja or en), if any. */
 export function requestedLanguage(c: Context): Language | undefined {

@@ -7,6 +7,7 @@ import {
   cancelFlows,
   cancelFlowSteps,
   customers,
+  customerSessions,
   events,
   idempotencyKeys,
   offerOutcomes,
@@ -47,6 +48,8 @@ function customerConditions(table: TenantTable, tenantId: string, scope: Custome
       return [eq(riskFeatures.customerId, scope.customerId), ...(sub ? [eq(riskFeatures.subscriptionId, sub)] : [])];
     case events:
       return [eq(events.customerId, scope.customerId)];
+    case customerSessions:
+      return [eq(customerSessions.customerId, scope.customerId)];
     case planChanges:
       return [inArray(planChanges.subscriptionId, ownSubscriptions()), ...(sub ? [eq(planChanges.subscriptionId, sub)] : [])];
     case cancelFlowSteps:

@@ -11,10 +11,12 @@ import { planChangesSuite } from "./plan-changes";
 import { cancelFlowsSuite } from "./cancel-flows";
 import { riskSuite } from "./risk";
 import { lookupSuite } from "./lookup";
+import { embedSuite } from "./embed";
 import { customerSessionsSuite } from "./customer-sessions";
 import { corsSuite } from "./cors";
 import { contactSuite } from "./contact";
 import { stockSuite } from "./stock";
+import { checkoutChecksSuite } from "./checkout-checks";
 import { syncSuite } from "./sync";
 import { metricsSuite } from "./metrics";
 
@@ -36,6 +38,8 @@ export function httpSuite(h: () => Harness) {
   errorsSuite(h);
   idempotencySuite(h);
   crossTenantSuite(h);
+  embedSuite(h);
   customerSessionsSuite(h);
   corsSuite(h);
+  checkoutChecksSuite(h);
 }

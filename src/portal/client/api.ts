@@ -1,0 +1,58 @@
+import type { Language } from "../../platform/localized-text";
+
+/** An RFC 9457 problem as the API sends it (`code` is the stable machine code). */
+export type Problem = { type?: string; title: string; status: number; detail?: string; code: string } & Record<string, unknown>;
+
+/** A refused or failed call: the API's problem, or one made up for a network failure. */
+export class ApiProblem extends Error {
+  constructor(readonly problem: Problem) {
+    super(problem.detail ?? problem.title);
+  }
+}
+
+export type Call = {
+  method: "GET" | "POST";
+  path: string;
+  body?: unknown;
+  /** Sent as Idempotency-Key so a retried action (a double click, a resumed session) applies once. */
+  idempotencyKey?: string;
+};
+
+/**
+ * One call to the Tsuzuku API with the customer session as bearer, in the page's language.
+ * Answers the parsed JSON; throws ApiProblem with the API's problem on any non-2xx answer.
+ */
+export async function callApi<T>(base: string, session: string, lang: Language, call: Call): Promise<T> {
+  const headers: Record<string, string> = { Authorization: `Bearer ${session}`, "Accept-Language": lang, Accept: "application/json" };
+  if (call.body !== undefined) headers["Content-Type"] = "application/json";
+  if (call.idempotencyKey) headers["Idempotency-Key"] = call.idempotencyKey;
+  let response: Response;
+  try {
+    response = await fetch(base.replace(/\/+$/, "") + call.path, {
+      method: call.method,
+      headers,
+      body: call.body === undefined ? undefined : JSON.stringify(call.body),
+      credentials: "omit",
+      mode: "cors",
+    });
+  } catch {
+    throw new ApiProblem({ title: "Network error", status: 0, code: "network_error" });
+  }
+  const text = await response.text();
+  let json: unknown = undefined;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  if (!response.ok) {
+    const p = (json ?? {}) as Partial<Problem>;
+    throw new ApiProblem({ ...p, title: p.title ?? response.statusText, status: response.status, code: p.code ?? `http_${response.status}` });
+  }
+  return json as T;
+}
+
+/** A fresh Idempotency-Key for one customer action. */
+export function actionKey(): string {
+  return typeof crypto.randomUUID === "function" ? crypto.randomUUID() : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+}

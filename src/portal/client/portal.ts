@@ -1,0 +1,600 @@
+import { langOf, say, type Language, type PortalTextKey } from "../../platform/localized-text";
+import { actionKey, ApiProblem, callApi, type Call, type Problem } from "./api";
+import { h } from "./dom";
+import { STYLES } from "./styles";
+import type { Canceled, ChangeResult, ExitSurvey, FlowStarted, Money, Page, PlanOptions, ReasonAnswer, Saved, Subscription } from "./types";
+
+type Step =
+  | { name: "loading" }
+  | { name: "list" }
+  | { name: "reason"; sub: Subscription; flow: FlowStarted }
+  | { name: "offers"; sub: Subscription; flow: FlowStarted; answer: ReasonAnswer }
+  | { name: "confirm"; sub: Subscription; flow: FlowStarted }
+  | { name: "receipt"; canceled: Canceled }
+  | { name: "saved"; saved: Saved };
+
+/**
+ * `<tsuzuku-portal session="…" api-base="https://api…" lang="ja" subscription="…">` — the
+ * customer's my-page for their 定期 subscriptions: plan changes within the shop's rules and the
+ * fair cancel flow (optional reason → at most the shop's offers, each beside an equally prominent
+ * way to continue → confirm, acknowledging a disclosed fee → receipt with confirmation number).
+ *
+ * Attributes: `session` (a customer-session token minted by the shop's server), `api-base` (the
+ * Tsuzuku API origin; default: where this script was loaded from), `lang` (`ja` | `en`; default
+ * the page's `<html lang>`), `subscription` (show only this one).
+ *
+ * @event tsuzuku:changed  a plan change was applied; `detail` is the API's `{ subscription, change }`
+ * @event tsuzuku:saved    an offer was accepted in the cancel flow; `detail` is the API's CancelFlowSaved
+ * @event tsuzuku:canceled the cancellation was confirmed; `detail` is the API's CancelFlowCanceled
+ * @event tsuzuku:error    a call was refused or failed; `detail` is the API's problem (`code`
+ *   `session_expired`: set a fresh `session` attribute and the interrupted action resumes)
+ *
+ * @csspart cancel-button, skip-button, reason (each choice; `data-reason` is its code), offer,
+ *   accept-offer, continue-cancel, confirm-cancel, receipt — and container, subscription,
+ *   skip-reason, back, message.
+ * @cssprop --tsuzuku-brand, --tsuzuku-on-brand, --tsuzuku-font, --tsuzuku-font-size,
+ *   --tsuzuku-text, --tsuzuku-muted, --tsuzuku-surface, --tsuzuku-border, --tsuzuku-focus,
+ *   --tsuzuku-error, --tsuzuku-radius
+ *
+ * No timers: nothing here ever hurries the customer or ends their reading.
+ */
+export class TsuzukuPortal extends HTMLElement {
+  static observedAttributes = ["session", "api-base", "lang", "subscription"];
+  /** The API origin used when `api-base` is absent: the script's own origin (set by the entry). */
+  static defaultBase = "";
+
+  /** Registers the element (a page may pick another tag or a scoped registry). */
+  static define(tag = "tsuzuku-portal", registry: CustomElementRegistry = customElements) {
+    if (!registry.get(tag)) registry.define(tag, this);
+  }
+
+  #main: HTMLElement;
+  #status: HTMLElement;
+  #step: Step = { name: "loading" };
+  #subs: Subscription[] = [];
+  #options = new Map<string, PlanOptions | null>();
+  /** The action a session expiry interrupted; run again when `session` changes. */
+  #pending: (() => Promise<void>) | null = null;
+  #busy = false;
+  #connected = false;
+  #focus: string | null = null;
+
+  constructor() {
+    super();
+    const root = this.attachShadow({ mode: "open" });
+    const style = document.createElement("style");
+    style.textContent = STYLES;
+    this.#status = h("p", { class: "status", role: "status", "aria-live": "polite", "aria-atomic": "true" });
+    this.#main = h("div");
+    root.append(style, h("div", { class: "portal", part: "container" }, this.#status, this.#main));
+  }
+
+  connectedCallback() {
+    this.#connected = true;
+    if (this.#step.name === "loading") void this.#load();
+  }
+
+  disconnectedCallback() {
+    this.#connected = false;
+  }
+
+  attributeChangedCallback(name: string, old: string | null, value: string | null) {
+    if (!this.#connected || old === value) return;
+    if (name === "session") {
+      const retry = this.#pending;
+      this.#pending = null;
+      if (retry) void this.#run(retry);
+      else if (this.#step.name === "loading") void this.#load();
+      return;
+    }
+    void this.#load();
+  }
+
+  get #lang(): Language {
+    return langOf(this.getAttribute("lang") ?? this.closest("[lang]")?.getAttribute("lang") ?? document.documentElement.lang);
+  }
+
+  #t(key: PortalTextKey, vars?: Record<string, string | number>) {
+    return say(key, this.#lang, vars);
+  }
+
+  #api<T>(call: Call): Promise<T> {
+    const base = this.getAttribute("api-base") || TsuzukuPortal.defaultBase || location.origin;
+    return callApi<T>(base, this.getAttribute("session") ?? "", this.#lang, call);
+  }
+
+  #emit(type: "tsuzuku:changed" | "tsuzuku:saved" | "tsuzuku:canceled" | "tsuzuku:error", detail: unknown) {
+    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+  }
+
+  /** Runs one customer action; a refusal is shown where they are and announced, never thrown. */
+  async #run(action: () => Promise<void>) {
+    if (this.#busy) return;
+    this.#busy = true;
+    this.#main.setAttribute("aria-busy", "true");
+    try {
+      await action();
+    } catch (e) {
+      const problem: Problem = e instanceof ApiProblem ? e.problem : { title: String(e), status: 0, code: "client_error" };
+      this.#emit("tsuzuku:error", problem);
+      let text = problem.status === 0 || problem.status >= 500 ? this.#t("failed") : (problem.detail ?? problem.title);
+      if (problem.code === "session_expired") {
+        this.#pending = action;
+        text = this.#t("sessionExpired");
+      }
+      const message = this.#main.querySelector<HTMLElement>("[data-active] .message") ?? this.#main.querySelector<HTMLElement>(".message");
+      if (message) message.textContent = text;
+      else this.#main.replaceChildren(h("p", { class: "message", role: "alert", part: "message" }, text));
+    } finally {
+      this.#busy = false;
+      this.#main.removeAttribute("aria-busy");
+    }
+  }
+
+  async #load() {
+    this.#step = { name: "loading" };
+    this.#render();
+    await this.#run(async () => {
+      // Whose my-page this is comes from the API, not from reading the token.
+      const me = await this.#api<{ customerId: string; subscriptionId: string | null }>({ method: "GET", path: "/v1/customer-sessions/current" });
+      const focused = this.getAttribute("subscription") ?? me.subscriptionId;
+      let subs: Subscription[];
+      if (focused) subs = [await this.#api<Subscription>({ method: "GET", path: `/v1/subscriptions/${encodeURIComponent(focused)}` })];
+      else {
+        const page = await this.#api<Page<Subscription>>({ method: "GET", path: `/v1/customers/${encodeURIComponent(me.customerId)}/subscriptions?limit=100` });
+        subs = page.data;
+      }
+      await Promise.all(subs.map((s) => this.#loadOptions(s)));
+      this.#subs = subs;
+      this.#step = { name: "list" };
+      this.#render();
+    });
+  }
+
+  async #loadOptions(sub: Subscription) {
+    if (sub.status === "canceled") return void this.#options.set(sub.id, null);
+    try {
+      this.#options.set(sub.id, await this.#api<PlanOptions>({ method: "GET", path: `/v1/subscriptions/${encodeURIComponent(sub.id)}/plan-options` }));
+    } catch (e) {
+      // Without the rules the portal still works: the API refuses what it must, with its message.
+      if (e instanceof ApiProblem && e.problem.code === "session_expired") throw e;
+      this.#options.set(sub.id, null);
+    }
+  }
+
+  #go(step: Step, focus: string, announce?: string) {
+    this.#step = step;
+    this.#focus = focus;
+    this.#status.textContent = announce ?? "";
+    this.#render();
+  }
+
+  #render() {
+    const step = this.#step;
+    let view: (Node | Node[])[];
+    switch (step.name) {
+      case "loading":
+        view = [h("p", {}, this.#t("loading"))];
+        break;
+      case "list":
+        view = this.#list();
+        break;
+      case "reason":
+        view = this.#reasonStep(step.sub, step.flow);
+        break;
+      case "offers":
+        view = this.#offersStep(step.sub, step.flow, step.answer);
+        break;
+      case "confirm":
+        view = this.#confirmStep(step.sub, step.flow);
+        break;
+      case "receipt":
+        view = this.#receipt(step.canceled);
+        break;
+      case "saved":
+        view = this.#saved(step.saved);
+        break;
+    }
+    this.#main.replaceChildren(...view.flat());
+    if (this.#focus) this.#main.querySelector<HTMLElement>(this.#focus)?.focus();
+    this.#focus = null;
+  }
+
+  // ---- the list and plan changes ----
+
+  #list(): (Node | Node[])[] {
+    const subs = this.#subs;
+    return [
+      h("h2", { id: "title", tabindex: -1 }, this.#t("title")),
+      subs.length === 0 ? h("p", {}, this.#t("none")) : subs.map((s) => this.#card(s)),
+    ];
+  }
+
+  #card(sub: Subscription): HTMLElement {
+    const opts = this.#options.get(sub.id) ?? null;
+    const headingId = `sub-${cssId(sub.id)}`;
+    const status = sub.status === "active" ? "statusActive" : sub.status === "paused" ? "statusPaused" : "statusCanceled";
+    return h(
+      "section",
+      { class: "card", part: "subscription", "aria-labelledby": headingId, "data-subscription": sub.id },
+      h("h3", { id: headingId, tabindex: -1 }, sub.product.name),
+      h("p", { class: "state" }, this.#t(status)),
+      h(
+        "dl",
+        {},
+        sub.status === "paused" && sub.pausedUntil ? [h("dt", {}, this.#t("pausedUntil")), h("dd", {}, this.#date(sub.pausedUntil))] : null,
+        sub.status !== "canceled" && sub.nextDeliveryOn ? [h("dt", {}, this.#t("nextDelivery")), h("dd", {}, this.#date(sub.nextDeliveryOn))] : null,
+        h("dt", {}, this.#t("interval")),
+        h("dd", {}, this.#t("everyDays", { n: sub.intervalDays })),
+        h("dt", {}, this.#t("quantity")),
+        h("dd", {}, String(sub.quantity)),
+        h("dt", {}, this.#t("unitPrice")),
+        h("dd", {}, this.#money(sub.unitPrice)),
+      ),
+      sub.status === "active" && opts?.skip.available ? h("p", { class: "note" }, this.#t("remainingSkips", { n: opts.skip.remainingSkips })) : null,
+      sub.status !== "canceled" && opts?.firstChangeableDate ? h("p", { class: "note" }, this.#t("firstChangeable", { date: this.#date(opts.firstChangeableDate) })) : null,
+      sub.status === "active" && opts?.skip.refusal ? h("p", { class: "note", id: `${cssId(sub.id)}-skip-rule` }, opts.skip.refusal.detail) : null,
+      h("p", { class: "message", role: "alert", part: "message" }),
+      sub.status === "canceled" ? null : this.#actions(sub, opts),
+    );
+  }
+
+  #actions(sub: Subscription, opts: PlanOptions | null): Node[] {
+    const id = cssId(sub.id);
+    const change = (action: string, body: Record<string, unknown>) => this.#change(sub, action, body);
+    const out: Node[] = [];
+    const buttons = h("div", { class: "actions" });
+    if (sub.status === "active") {
+      // Offered even when the rules close it, with the rule beside it: the customer learns why
+      // (the API answers the same refusal), rather than finding the control missing.
+      const rule = opts?.skip.refusal ? `${id}-skip-rule` : undefined;
+      buttons.append(h("button", { type: "button", part: "skip-button", "aria-describedby": rule, onclick: () => change("skip", { count: 1 }) }, this.#t("skip")));
+    }
+    if (sub.status === "paused") {
+      buttons.append(h("button", { type: "button", part: "resume-button", onclick: () => change("resume", {}) }, this.#t("resume")));
+    }
+    buttons.append(h("button", { type: "button", part: "cancel-button", onclick: () => this.#startCancel(sub) }, this.#t("cancel")));
+    out.push(buttons);
+    if (sub.status !== "active") return out;
+
+    // Only what the rules will accept is offered (plan-options); without them, everything is, and
+    // the API's refusal is shown.
+    const open = (action: { available: boolean } | undefined) => action?.available !== false;
+    if (open(opts?.nextDelivery)) {
+      out.push(
+        this.#form(id, "moveDelivery", "date", (form) => change("next-delivery", { date: value(form, "date") }), [
+          this.#field(
+            `${id}-date`,
+            this.#t("newDate"),
+            h("input", { id: `${id}-date`, name: "date", type: "date", required: true, min: opts?.nextDelivery.earliest ?? opts?.firstChangeableDate, max: opts?.nextDelivery.latest, value: sub.nextDeliveryOn ?? "" }),
+          ),
+        ]),
+      );
+    }
+    const intervals = opts?.interval.allowedIntervalDays;
+    if (open(opts?.interval)) {
+      out.push(
+        this.#form(id, "changeInterval", "interval", (form) => change("interval", { intervalDays: Number(value(form, "intervalDays")) }), [
+          intervals && intervals.length > 0
+            ? h(
+                "fieldset",
+                {},
+                h("legend", {}, this.#t("interval")),
+                intervals.map((n) =>
+                  h("label", { class: "radio" }, h("input", { type: "radio", name: "intervalDays", value: String(n), checked: n === sub.intervalDays, required: true }), this.#t("everyDays", { n })),
+                ),
+              )
+            : this.#field(`${id}-interval`, this.#t("interval"), h("input", { id: `${id}-interval`, name: "intervalDays", type: "number", inputmode: "numeric", min: 1, max: 365, required: true, value: String(sub.intervalDays) })),
+        ]),
+      );
+    }
+    const qMin = opts?.quantity.min ?? 1;
+    const qMax = opts?.quantity.max ?? 999;
+    if (open(opts?.quantity)) {
+      out.push(
+        this.#form(id, "changeQuantity", "quantity", (form) => change("quantity", { quantity: Number(value(form, "quantity")) }), [
+          this.#field(
+            `${id}-quantity`,
+            this.#t("newQuantity", { min: qMin, max: qMax }),
+            h("input", { id: `${id}-quantity`, name: "quantity", type: "number", inputmode: "numeric", min: qMin, max: qMax, required: true, value: String(sub.quantity) }),
+          ),
+        ]),
+      );
+    }
+    const latest = opts?.pause.latestResumeOn;
+    if (open(opts?.pause)) {
+      out.push(
+        this.#form(id, "pause", "pause", (form) => change("pause", { resumeOn: value(form, "resumeOn") }), [
+          this.#field(
+            `${id}-resume`,
+            this.#t("resumeOn"),
+            h("input", { id: `${id}-resume`, name: "resumeOn", type: "date", required: true, min: opts?.pause.earliestResumeOn, max: latest, "aria-describedby": latest ? `${id}-resume-hint` : undefined }),
+          ),
+          latest ? h("p", { id: `${id}-resume-hint`, class: "note" }, this.#t("latestResumeOn", { date: this.#date(latest) })) : null,
+        ]),
+      );
+    }
+    return out;
+  }
+
+  /** A disclosure with one small form: a real <summary>, labelled inputs and a submit button. */
+  #form(id: string, title: PortalTextKey, name: string, submit: (form: HTMLFormElement) => void, fields: (Node | null)[]): HTMLElement {
+    const form = h(
+      "form",
+      {
+        onsubmit: (e: Event) => {
+          e.preventDefault();
+          submit(e.target as HTMLFormElement);
+        },
+      },
+      fields,
+      h("button", { type: "submit", part: `${name}-apply` }, this.#t("apply")),
+    ) as HTMLFormElement;
+    return h("details", { "data-form": `${id}-${name}` }, h("summary", {}, this.#t(title)), form);
+  }
+
+  #field(id: string, label: string, input: HTMLElement): HTMLElement {
+    return h("div", { class: "field" }, h("label", { for: id }, label), input);
+  }
+
+  #change(sub: Subscription, action: string, body: Record<string, unknown>) {
+    const key = actionKey();
+    this.#markActive(sub.id);
+    void this.#run(async () => {
+      const result = await this.#api<ChangeResult>({ method: "POST", path: `/v1/subscriptions/${encodeURIComponent(sub.id)}/${action}`, body: { ...body, channel: "web" }, idempotencyKey: key });
+      this.#replace(result.subscription);
+      await this.#loadOptions(result.subscription);
+      this.#emit("tsuzuku:changed", result);
+      this.#go({ name: "list" }, `#sub-${cssId(sub.id)}`, `${result.subscription.product.name}: ${this.#t("changed")}`);
+    });
+  }
+
+  /** Marks the card an action started from, so its refusal is shown right there. */
+  #markActive(subscriptionId: string) {
+    for (const el of this.#main.querySelectorAll("[data-active]")) el.removeAttribute("data-active");
+    for (const el of this.#main.querySelectorAll<HTMLElement>("[data-subscription]")) {
+      if (el.dataset.subscription === subscriptionId) {
+        el.setAttribute("data-active", "");
+        const message = el.querySelector(".message");
+        if (message) message.textContent = "";
+      }
+    }
+  }
+
+  #replace(sub: Subscription) {
+    this.#subs = this.#subs.map((s) => (s.id === sub.id ? sub : s));
+  }
+
+  // ---- the cancel flow ----
+
+  #startCancel(sub: Subscription) {
+    const key = actionKey();
+    this.#markActive(sub.id);
+    void this.#run(async () => {
+      const flow = await this.#api<FlowStarted>({ method: "POST", path: `/v1/subscriptions/${encodeURIComponent(sub.id)}/cancel-flows`, body: { channel: "web" }, idempotencyKey: key });
+      this.#go({ name: "reason", sub, flow }, "h2");
+    });
+  }
+
+  #flowFrame(sub: Subscription, title: PortalTextKey, ...body: (Node | Node[] | null)[]): Node[] {
+    return [
+      h(
+        "section",
+        { class: "card", "data-active": "", "aria-labelledby": "flow-title" },
+        h("h2", { id: "flow-title", tabindex: -1 }, this.#t(title)),
+        h("p", { class: "note" }, sub.product.name),
+        body,
+        h("p", { class: "message", role: "alert", part: "message" }),
+        h("div", { class: "actions" }, h("button", { type: "button", part: "back", onclick: () => this.#back(sub) }, this.#t("back"))),
+      ),
+    ];
+  }
+
+  #back(sub: Subscription) {
+    this.#go({ name: "list" }, `#sub-${cssId(sub.id)}`);
+  }
+
+  #reasonStep(sub: Subscription, flow: FlowStarted): Node[] {
+    return this.#flowFrame(
+      sub,
+      "cancelTitle",
+      h(
+        "div",
+        { role: "group", "aria-labelledby": "reason-question" },
+        h("p", { id: "reason-question" }, this.#t("reasonQuestion")),
+        h(
+          "div",
+          { class: "choices" },
+          flow.reasons.map((r) =>
+            h("button", { type: "button", part: "reason", "data-reason": r.code, onclick: () => this.#giveReason(sub, flow, r.code) }, r.label),
+          ),
+        ),
+      ),
+      h("div", { class: "actions" }, h("button", { type: "button", part: "skip-reason", onclick: () => this.#go({ name: "confirm", sub, flow }, "h2") }, this.#t("noReason"))),
+    );
+  }
+
+  #giveReason(sub: Subscription, flow: FlowStarted, reason: string) {
+    const key = actionKey();
+    void this.#run(async () => {
+      const answer = await this.#api<ReasonAnswer>({ method: "POST", path: `/v1/cancel-flows/${flow.flowId}/reason`, body: { reason }, idempotencyKey: key });
+      if (answer.offers.length > 0) this.#go({ name: "offers", sub, flow, answer }, "h2");
+      else this.#go({ name: "confirm", sub, flow }, "h2");
+    });
+  }
+
+  #offersStep(sub: Subscription, flow: FlowStarted, answer: ReasonAnswer): Node[] {
+    return this.#flowFrame(
+      sub,
+      "cancelTitle",
+      h("p", {}, this.#t("offerIntro")),
+      answer.offers.map((offer, i) =>
+        h(
+          "div",
+          { class: "offer", part: "offer", "aria-labelledby": `offer-${i}` },
+          h("h3", { id: `offer-${i}` }, offer.title),
+          h("p", {}, offer.description),
+          h(
+            "div",
+            { class: "actions" },
+            h("button", { type: "button", part: "accept-offer", "aria-describedby": `offer-${i}`, onclick: () => this.#accept(sub, flow, offer.offerId) }, this.#t("acceptOffer")),
+            h("button", { type: "button", part: "continue-cancel", onclick: () => this.#go({ name: "confirm", sub, flow }, "h2") }, this.#t("continueCancel")),
+          ),
+        ),
+      ),
+    );
+  }
+
+  #accept(sub: Subscription, flow: FlowStarted, offerId: string) {
+    const key = actionKey();
+    void this.#run(async () => {
+      const saved = await this.#api<Saved>({ method: "POST", path: `/v1/cancel-flows/${flow.flowId}/accept`, body: { offerId }, idempotencyKey: key });
+      this.#replace(saved.subscription);
+      await this.#loadOptions(saved.subscription);
+      this.#emit("tsuzuku:saved", saved);
+      this.#go({ name: "saved", saved }, "h2", `${this.#t("savedTitle")}: ${saved.offer.title}`);
+    });
+  }
+
+  #confirmStep(sub: Subscription, flow: FlowStarted): Node[] {
+    const now = flow.ifCanceledNow;
+    const feeRequired = flow.commitment?.acknowledgeFeeRequired === true;
+    const fee = flow.commitment?.earlyCancellationFee ?? now.charges.find((c) => c.type === "early_cancellation_fee")?.amount;
+    return this.#flowFrame(
+      sub,
+      "confirmTitle",
+      h("dl", {}, h("dt", {}, this.#t("effectiveOn")), h("dd", {}, this.#date(now.effectiveOn))),
+      now.nextDelivery ? h("p", {}, this.#t(now.nextDelivery.stopped ? "nextStopped" : "nextShips", { date: this.#date(now.nextDelivery.on) })) : null,
+      h("p", { class: "note" }, now.cutoffRule),
+      h("h3", {}, this.#t("charges")),
+      now.charges.length === 0
+        ? h("p", {}, this.#t("noCharges"))
+        : [
+            h("ul", {}, now.charges.map((c) => h("li", {}, `${this.#money(c.amount)} — ${c.basis}`))),
+            h("p", {}, `${this.#t("total")}: ${this.#money(now.total)}`),
+          ],
+      flow.exitSurvey ? this.#survey(flow.exitSurvey) : null,
+      feeRequired
+        ? h("label", { class: "check" }, h("input", { type: "checkbox", id: "acknowledge-fee", name: "acknowledgeFee" }), this.#t("acknowledgeFee", { amount: fee ? this.#money(fee) : "" }))
+        : null,
+      h(
+        "div",
+        { class: "actions" },
+        h(
+          "button",
+          {
+            type: "button",
+            part: "confirm-cancel",
+            onclick: () => {
+              const box = this.#main.querySelector<HTMLInputElement>("#acknowledge-fee");
+              this.#confirm(sub, flow, { ...(box ? { acknowledgeFee: box.checked } : {}), ...this.#surveyAnswers() });
+            },
+          },
+          this.#t("confirmCancel"),
+        ),
+      ),
+    );
+  }
+
+  /**
+   * The exit survey in the confirm step: every question optional, nothing chosen and the
+   * keep-in-touch box unticked until the customer acts; confirming never waits on it.
+   */
+  #survey(survey: ExitSurvey): Node | null {
+    if (survey.questions.length === 0 && !survey.keepInTouch) return null;
+    return h(
+      "fieldset",
+      { class: "survey", "data-survey": "" },
+      h("legend", {}, this.#t("survey")),
+      survey.questions.map((q, i) =>
+        q.kind === "choice" && q.options
+          ? h(
+              "fieldset",
+              { "data-question": q.id },
+              h("legend", {}, q.prompt),
+              q.options.map((o) => h("label", { class: "radio" }, h("input", { type: "radio", name: `survey-${i}`, value: o.code }), o.label)),
+            )
+          : h("div", { class: "field", "data-question": q.id }, h("label", { for: `survey-${i}` }, q.prompt), h("textarea", { id: `survey-${i}`, name: `survey-${i}`, rows: 3, maxlength: 2000 })),
+      ),
+      survey.keepInTouch ? h("label", { class: "check" }, h("input", { type: "checkbox", id: "keep-in-touch" }), survey.keepInTouch.wording) : null,
+    );
+  }
+
+  /** What the customer answered: only questions they answered; keep-in-touch only when ticked. */
+  #surveyAnswers(): { survey?: { questionId: string; answer: string }[]; keepInTouch?: true } {
+    const form = this.#main.querySelector("[data-survey]");
+    if (!form) return {};
+    const survey: { questionId: string; answer: string }[] = [];
+    for (const q of form.querySelectorAll<HTMLElement>("[data-question]")) {
+      const picked = q.querySelector<HTMLInputElement>("input:checked") ?? q.querySelector<HTMLTextAreaElement>("textarea");
+      const answer = picked?.value.trim();
+      if (answer) survey.push({ questionId: q.dataset.question!, answer });
+    }
+    const keep = form.querySelector<HTMLInputElement>("#keep-in-touch")?.checked === true;
+    return { ...(survey.length > 0 ? { survey } : {}), ...(keep ? { keepInTouch: true as const } : {}) };
+  }
+
+  #confirm(sub: Subscription, flow: FlowStarted, body: Record<string, unknown>) {
+    // One key per click: a resumed (session_expired) click sends it again; a new click with
+    // other answers is a new request.
+    const key = actionKey();
+    void this.#run(async () => {
+      const canceled = await this.#api<Canceled>({ method: "POST", path: `/v1/cancel-flows/${flow.flowId}/confirm`, body, idempotencyKey: key });
+      this.#replace(canceled.subscription);
+      this.#options.set(sub.id, null);
+      this.#emit("tsuzuku:canceled", canceled);
+      this.#go({ name: "receipt", canceled }, "h2", `${this.#t("receiptTitle")}: ${this.#t("confirmationNumber")} ${canceled.confirmationNumber}`);
+    });
+  }
+
+  #receipt(canceled: Canceled): Node[] {
+    return [
+      h(
+        "section",
+        { class: "card", part: "receipt", "aria-labelledby": "receipt-title" },
+        h("h2", { id: "receipt-title", tabindex: -1 }, this.#t("receiptTitle")),
+        h("p", {}, `${this.#t("confirmationNumber")}: `, h("span", { class: "number", "data-confirmation-number": "" }, canceled.confirmationNumber)),
+        h("p", {}, `${this.#t("effectiveOn")}: ${this.#date(canceled.effectiveOn)}`),
+        h("p", { class: "receipt" }, canceled.receipt),
+        h("div", { class: "actions" }, h("button", { type: "button", part: "back", onclick: () => this.#back(canceled.subscription) }, this.#t("back"))),
+      ),
+    ];
+  }
+
+  #saved(saved: Saved): Node[] {
+    return [
+      h(
+        "section",
+        { class: "card", "aria-labelledby": "saved-title" },
+        h("h2", { id: "saved-title", tabindex: -1 }, this.#t("savedTitle")),
+        h("p", {}, saved.offer.title),
+        h("p", {}, saved.offer.description),
+        h("div", { class: "actions" }, h("button", { type: "button", part: "back", onclick: () => this.#back(saved.subscription) }, this.#t("back"))),
+      ),
+    ];
+  }
+
+  // ---- formatting ----
+
+  #date(date: string): string {
+    const d = new Date(`${date}T00:00:00Z`);
+    if (Number.isNaN(d.getTime())) return date;
+    return new Intl.DateTimeFormat(this.#lang === "ja" ? "ja-JP" : "en-GB", { dateStyle: "long", timeZone: "UTC" }).format(d);
+  }
+
+  #money(m: Money): string {
+    const format = new Intl.NumberFormat(this.#lang === "ja" ? "ja-JP" : "en-US", { style: "currency", currency: m.currency });
+    return format.format(m.amount / 10 ** (format.resolvedOptions().maximumFractionDigits ?? 0));
+  }
+}
+
+function value(form: HTMLFormElement, name: string): string {
+  return String(new FormData(form).get(name) ?? "");
+}
+
+/** Merchant ids may hold `.` and `:`; element ids built from them must stay valid selectors. */
+function cssId(id: string): string {
+  return id.replace(/[^A-Za-z0-9_-]/g, "_");
+}
+
+export type { Problem };

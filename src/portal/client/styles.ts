@@ -1,0 +1,73 @@
+/**
+ * The portal's shadow-DOM styles. The shop brands it with custom properties (documented in the
+ * README) and `::part(...)`; nothing leaks in or out otherwise.
+ *
+ * Readability rules (WCAG 2.2 AA, older customers): text at least 16 px whatever the host page's
+ * root size, line height 1.6, targets at least 44 px, a 3 px focus ring, every action button the
+ * same size and weight (continuing to cancel is never smaller or fainter than an offer), layouts
+ * that wrap down to 320 px and at 200 % zoom.
+ */
+export const STYLES = `
+:host {
+  display: block;
+  --_brand: var(--tsuzuku-brand, #00695c);
+  --_on-brand: var(--tsuzuku-on-brand, #ffffff);
+  --_text: var(--tsuzuku-text, #1f2933);
+  --_muted: var(--tsuzuku-muted, #4a5560);
+  --_surface: var(--tsuzuku-surface, #ffffff);
+  --_border: var(--tsuzuku-border, #8a939c);
+  --_focus: var(--tsuzuku-focus, #1a4fd6);
+  --_error: var(--tsuzuku-error, #b3261e);
+  --_radius: var(--tsuzuku-radius, 8px);
+  font-family: var(--tsuzuku-font, system-ui, -apple-system, "Hiragino Sans", "Noto Sans JP", "Yu Gothic", sans-serif);
+  font-size: max(16px, var(--tsuzuku-font-size, 1rem));
+  line-height: 1.6;
+  color: var(--_text);
+  overflow-wrap: anywhere;
+}
+* { box-sizing: border-box; }
+[hidden] { display: none !important; }
+.portal { background: var(--_surface); max-width: 48rem; }
+h2, h3, h4 { line-height: 1.35; margin: 0 0 .5em; }
+h2 { font-size: 1.375em; }
+h3 { font-size: 1.2em; }
+h4 { font-size: 1.05em; }
+h2:focus, h3:focus { outline: none; }
+h2:focus-visible, h3:focus-visible { outline: 3px solid var(--_focus); outline-offset: 2px; }
+p { margin: 0 0 .75em; }
+.card { border: 1px solid var(--_border); border-radius: var(--_radius); padding: 1em; margin: 0 0 1em; }
+dl { display: grid; grid-template-columns: minmax(7em, max-content) 1fr; gap: .25em 1em; margin: 0 0 1em; }
+dt { color: var(--_muted); }
+dd { margin: 0; }
+@media (max-width: 30em) { dl { grid-template-columns: 1fr; } dd { margin-bottom: .5em; } }
+.actions { display: flex; flex-wrap: wrap; gap: .75em; margin: .75em 0; }
+.choices { display: flex; flex-direction: column; gap: .5em; margin: .5em 0 1em; }
+button {
+  font: inherit; min-height: 44px; min-width: 44px; padding: .5em 1.1em; cursor: pointer;
+  border: 2px solid var(--_brand); border-radius: var(--_radius);
+  background: var(--_surface); color: var(--_brand); font-weight: 600; text-align: start;
+}
+button:hover { background: color-mix(in srgb, var(--_brand) 8%, var(--_surface)); }
+button.primary { background: var(--_brand); color: var(--_on-brand); }
+:focus-visible { outline: 3px solid var(--_focus); outline-offset: 2px; }
+textarea { font: inherit; width: 100%; padding: .5em; border: 1px solid var(--_border); border-radius: 4px; color: var(--_text); background: var(--_surface); }
+input { font: inherit; min-height: 44px; padding: .25em .5em; border: 1px solid var(--_border); border-radius: 4px; color: var(--_text); background: var(--_surface); max-width: 100%; }
+input[type="checkbox"], input[type="radio"] { min-height: 0; width: 1.25em; height: 1.25em; margin: 0 .5em 0 0; vertical-align: -.2em; accent-color: var(--_brand); }
+label { display: inline-block; }
+.field { display: flex; flex-direction: column; gap: .25em; margin: .5em 0; align-items: flex-start; }
+fieldset { border: 1px solid var(--_border); border-radius: var(--_radius); padding: .5em 1em; margin: .5em 0; min-width: 0; }
+legend { padding: 0 .25em; }
+.radio, .check { display: flex; align-items: center; min-height: 44px; }
+details { margin: .5em 0; }
+summary { cursor: pointer; min-height: 44px; display: flex; align-items: center; color: var(--_brand); font-weight: 600; }
+summary:focus-visible { outline: 3px solid var(--_focus); outline-offset: 2px; }
+details > form { padding: 0 0 .5em 1em; }
+.offer { border: 2px solid var(--_brand); border-radius: var(--_radius); padding: 1em; margin: 0 0 1em; }
+.note { color: var(--_muted); }
+.message:empty { display: none; }
+.message { border-left: 4px solid var(--_error); padding: .5em .75em; margin: .5em 0; background: color-mix(in srgb, var(--_error) 6%, var(--_surface)); }
+.status:empty { display: none; }
+.status { border-left: 4px solid var(--_brand); padding: .5em .75em; margin: 0 0 1em; }
+.receipt { white-space: pre-wrap; font-family: inherit; margin: 0 0 1em; }
+.number { font-size: 1.25em; font-weight: 700; letter-spacing: .05em; }
+`;

@@ -1,0 +1,73 @@
+/**
+ * The parts of the API's answers the portal reads (see openapi.json for the full shapes:
+ * Subscription, PlanOptions, CancelFlowStarted, CancelReasonAnswer, CancelFlowSaved,
+ * CancelFlowCanceled, ChangeResult).
+ */
+export type Money = { amount: number; currency: string };
+
+export type Subscription = {
+  id: string;
+  customerId: string;
+  product: { sku: string; name: string; category: string | null };
+  quantity: number;
+  intervalDays: number;
+  nextDeliveryOn: string | null;
+  unitPrice: Money;
+  status: "active" | "paused" | "canceled";
+  version: number;
+  pausedUntil: string | null;
+};
+
+/** Why an action is closed, as a request would be refused: the API's code and detail. */
+export type Refusal = { code: string; detail: string } | null;
+type Action = { available: boolean; refusal: Refusal };
+
+/** What the shop's rules allow for one subscription (GET /v1/subscriptions/{id}/plan-options). */
+export type PlanOptions = {
+  firstChangeableDate: string;
+  skip: Action & { remainingSkips: number };
+  nextDelivery: Action & { earliest: string; latest: string };
+  interval: Action & { allowedIntervalDays: number[] };
+  quantity: Action & { min: number; max: number };
+  pause: Action & { earliestResumeOn: string; latestResumeOn: string };
+  resume: Action;
+};
+
+export type Reason = { code: string; label: string; followUpHint: string };
+
+export type Charge = { type: string; amount: Money; basis: string };
+
+export type FlowStarted = {
+  flowId: string;
+  subscriptionId: string;
+  reasons: Reason[];
+  commitment: { earlyCancellationFee: Money | null; feeAppliesIfCanceledNow: boolean; acknowledgeFeeRequired: boolean; basis: string | null } | null;
+  ifCanceledNow: { effectiveOn: string; nextDelivery: { on: string; stopped: boolean } | null; charges: Charge[]; total: Money; cutoffRule: string };
+  retentionPolicy: string;
+  /** The shop's exit survey and keep-in-touch question (win-back), when the API offers them. */
+  exitSurvey?: ExitSurvey;
+};
+
+export type ExitSurvey = {
+  questions: { id: string; kind: "choice" | "text"; prompt: string; options?: { code: string; label: string }[] }[];
+  keepInTouch?: { wording: string };
+};
+
+export type Offer = { offerId: string; type: string; title: string; description: string };
+
+export type ReasonAnswer = { flowId: string; status: "open" | "offered"; reason: string; offers: Offer[] };
+
+export type Saved = { outcome: "saved"; flowId: string; offer: Offer; subscription: Subscription };
+
+export type Canceled = {
+  outcome: "canceled";
+  flowId: string;
+  confirmationNumber: string;
+  effectiveOn: string;
+  receipt: string;
+  subscription: Subscription;
+};
+
+export type ChangeResult = { subscription: Subscription; change: { id: string; type: string } };
+
+export type Page<T> = { data: T[]; nextCursor: string | null };

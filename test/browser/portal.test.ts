@@ -1,0 +1,312 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { addDays, localDate } from "../../src/platform/dates";
+import { say } from "../../src/platform/localized-text";
+import { launchBrowser, serveOnLoopback, type Served } from "../support/browser";
+import { customerBody, subscriptionBody, uid, type TestTenant } from "../support/harness";
+import { nodeHarness, type NodeHarness } from "../support/node-harness";
+
+/**
+ * <tsuzuku-portal> in real Chromium, used as a customer would: the app runs on Node on one
+ * loopback origin, the shop's my-page on another (as a storefront and the API would be), the
+ * session minted with the shop's key the way a shop's server does. axe-core scans every step.
+ */
+const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+let h: NodeHarness;
+let api: Served;
+let shop: Served;
+let browser: Browser;
+let t: TestTenant;
+const today = () => localDate(new Date(), "Asia/Tokyo");
+
+/** The shop's my-page: the snippet from the README, with the session its server minted. */
+function myPage(url: URL): Response {
+  const attr = (name: string) => url.searchParams.get(name) ?? "";
+  const subscription = url.searchParams.get("subscription");
+  const body = `<!doctype html><html lang="${attr("lang") || "ja"}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>マイページ</title></head>
+<body><main><h1>マイページ</h1>
+<tsuzuku-portal session="${attr("session")}" api-base="${api.url}" lang="${attr("lang") || "ja"}"${subscription ? ` subscription="${subscription}"` : ""}></tsuzuku-portal>
+</main>
+<script>
+  window.portalEvents = [];
+  for (const type of ["tsuzuku:changed", "tsuzuku:saved", "tsuzuku:canceled", "tsuzuku:error"])
+    document.addEventListener(type, (e) => window.portalEvents.push({ type, detail: e.detail }));
+</script>
+<script src="${api.url}/embed/v1/tsuzuku.js"></script></body></html>`;
+  return new Response(body, { headers: { "content-type": "text/html; charset=utf-8" } });
+}
+
+async function customerWith(subscriptions: Record<string, unknown>[]) {
+  const customerId = uid("C");
+  expect((await h.request("PUT", `/v1/customers/${customerId}`, { key: t.key, body: customerBody() })).status).toBe(201);
+  const ids: string[] = [];
+  for (const over of subscriptions) {
+    const id = uid("S");
+    const res = await h.request("PUT", `/v1/subscriptions/${id}`, { key: t.key, body: subscriptionBody(customerId, { nextDeliveryOn: addDays(today(), 12), ...over }) });
+    expect(res.status).toBe(201);
+    ids.push(id);
+  }
+  return { customerId, ids };
+}
+
+async function session(customerId: string): Promise<string> {
+  const res = await h.request("POST", "/v1/customer-sessions", { key: t.key, body: { customerId } });
+  expect(res.status).toBe(201);
+  return res.body.token;
+}
+
+async function open(customerId: string, params: Record<string, string> = {}): Promise<Page> {
+  const page = await browser.newPage();
+  const url = new URL(shop.url);
+  url.searchParams.set("session", await session(customerId));
+  for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
+  await page.goto(url.href);
+  await page.locator("tsuzuku-portal h3, tsuzuku-portal .message:not(:empty)").first().waitFor();
+  expect(await page.locator("tsuzuku-portal .message:not(:empty)").allTextContents(), "the list loads").toEqual([]);
+  await axeClean(page, "the list");
+  return page;
+}
+
+/** axe-core over the whole page, the portal's shadow DOM included: no serious or critical violation. */
+async function axeClean(page: Page, step: string) {
+  if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ content: AXE });
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: { id: string; impact: string; nodes: { target: unknown }[] }[] }> } }).axe;
+    const result = await axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] } });
+    return result.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${JSON.stringify(v.nodes.map((n) => n.target))}`);
+  });
+  expect(violations, `axe on ${step}`).toEqual([]);
+}
+
+const events = (page: Page) => page.evaluate(() => (window as unknown as { portalEvents: { type: string; detail: any }[] }).portalEvents);
+const part = (page: Page, name: string) => page.locator(`tsuzuku-portal [part~="${name}"]`);
+
+beforeAll(async () => {
+  h = await nodeHarness();
+  api = await serveOnLoopback((request) => h.app.fetch(request));
+  shop = await serveOnLoopback((request) => myPage(new URL(request.url)));
+  t = await h.tenant();
+  const settings = await h.request("PATCH", "/v1/settings", { key: t.key, body: { allowedOrigins: [shop.url] } });
+  expect(settings.status).toBe(200);
+  browser = await launchBrowser();
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await shop?.close();
+  await api?.close();
+  h?.close();
+});
+
+describe("<tsuzuku-portal> in Chromium", () => {
+  it("a save: reason → the one offer → accepted, announced, and the skip applied", async () => {
+    const { customerId, ids } = await customerWith([{}]);
+    const page = await open(customerId);
+    await part(page, "cancel-button").click();
+    await part(page, "reason").first().waitFor();
+    await axeClean(page, "the reasons");
+    await page.locator('tsuzuku-portal [part~="reason"][data-reason="moving"]').click();
+    await part(page, "offer").waitFor();
+    await axeClean(page, "the offer");
+    // The offer and the way on to cancelling are the same kind of control, the same size.
+    const [accept, go] = [await part(page, "accept-offer").boundingBox(), await part(page, "continue-cancel").boundingBox()];
+    expect(go!.height).toBeGreaterThanOrEqual(accept!.height);
+    expect(go!.width).toBeGreaterThanOrEqual(accept!.width * 0.8);
+    await part(page, "accept-offer").click();
+    await page.locator("tsuzuku-portal h2", { hasText: say("savedTitle", "ja") }).waitFor();
+    await axeClean(page, "the saved answer");
+    expect(await page.locator("tsuzuku-portal [role=status]").textContent()).toContain(say("savedTitle", "ja"));
+    const saved = (await events(page)).find((e) => e.type === "tsuzuku:saved");
+    expect(saved?.detail).toMatchObject({ outcome: "saved", subscription: { id: ids[0], status: "active" } });
+    const sub = await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key });
+    expect(sub.body.nextDeliveryOn).not.toBe(addDays(today(), 12));
+    await page.close();
+  });
+
+  it("a cancellation: no reason, the fee refused until acknowledged, then the receipt with its number", async () => {
+    const { customerId, ids } = await customerWith([{ deliveriesCompleted: 1, commitment: { minDeliveries: 3, earlyCancellationFee: { amount: 5000, currency: "JPY" } } }]);
+    const page = await open(customerId);
+    await part(page, "cancel-button").click();
+    await part(page, "skip-reason").click();
+    await part(page, "confirm-cancel").waitFor();
+    await axeClean(page, "the confirmation");
+    expect(await page.locator("tsuzuku-portal section").textContent()).toContain("￥5,000");
+    // Confirming without ticking the fee: the API's own refusal is shown, nothing is canceled.
+    await part(page, "confirm-cancel").click();
+    const refusal = page.locator("tsuzuku-portal .message");
+    await expect.poll(() => refusal.textContent()).not.toBe("");
+    expect((await events(page)).at(-1)).toMatchObject({ type: "tsuzuku:error", detail: { code: "fee_acknowledgement_required" } });
+    expect(await refusal.textContent()).toBe((await events(page)).at(-1)!.detail.detail);
+    await axeClean(page, "the fee refusal");
+    await page.getByLabel(say("acknowledgeFee", "ja", { amount: "￥5,000" })).check();
+    await part(page, "confirm-cancel").click();
+    await part(page, "receipt").waitFor();
+    await axeClean(page, "the receipt");
+    const canceled = (await events(page)).find((e) => e.type === "tsuzuku:canceled")!.detail;
+    expect(canceled).toMatchObject({ outcome: "canceled", feeAcknowledged: true, subscription: { id: ids[0], status: "canceled" } });
+    expect(await part(page, "receipt").textContent()).toContain(canceled.confirmationNumber);
+    expect((await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key })).body.status).toBe("canceled");
+    await page.close();
+  });
+
+  it("a skip refused by the cut-off shows the rule's own message, in English when the page is", async () => {
+    const { customerId, ids } = await customerWith([{ nextDeliveryOn: addDays(today(), 1) }]);
+    const page = await open(customerId, { lang: "en" });
+    await part(page, "skip-button").click();
+    const message = page.locator("tsuzuku-portal .message");
+    await expect.poll(() => message.textContent()).not.toBe("");
+    const error = (await events(page)).find((e) => e.type === "tsuzuku:error")!.detail;
+    expect(error.code).toBe("change_window_closed");
+    expect(await message.textContent()).toBe(error.detail);
+    expect(await message.getAttribute("role")).toBe("alert");
+    await axeClean(page, "the refusal");
+    expect((await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key })).body.nextDeliveryOn).toBe(addDays(today(), 1));
+    await page.close();
+  });
+
+  it("a cancellation with the keyboard alone, focus always visible", async () => {
+    const { customerId, ids } = await customerWith([{ deliveriesCompleted: 1, commitment: { minDeliveries: 3, earlyCancellationFee: { amount: 5000, currency: "JPY" } } }]);
+    const page = await open(customerId);
+    /** Tabs until the focused control (inside the shadow root) matches; checks the focus ring each time. */
+    const tabTo = async (matches: string) => {
+      for (let i = 0; i < 40; i++) {
+        await page.keyboard.press("Tab");
+        const focused = await page.evaluate((selector) => {
+          const el = document.querySelector("tsuzuku-portal")?.shadowRoot?.activeElement as HTMLElement | null;
+          if (!el) return null;
+          const style = getComputedStyle(el);
+          return { hit: el.matches(selector), ring: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2 };
+        }, matches);
+        if (focused) expect(focused.ring).toBe(true);
+        if (focused?.hit) return;
+      }
+      throw new Error(`Tab never reached ${matches}`);
+    };
+    await tabTo('[part~="cancel-button"]');
+    await page.keyboard.press("Enter");
+    await part(page, "skip-reason").waitFor();
+    await tabTo('[part~="skip-reason"]');
+    await page.keyboard.press("Enter");
+    await part(page, "confirm-cancel").waitFor();
+    await axeClean(page, "the confirmation (keyboard)");
+    await tabTo("#acknowledge-fee");
+    await page.keyboard.press("Space");
+    await tabTo('[part~="confirm-cancel"]');
+    await page.keyboard.press("Enter");
+    await part(page, "receipt").waitFor();
+    await axeClean(page, "the receipt (keyboard)");
+    expect((await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key })).body.status).toBe("canceled");
+    await page.close();
+  });
+
+  it("plan changes within the rules: interval, quantity, pause and resume, each announced", async () => {
+    const { customerId, ids } = await customerWith([{}]);
+    const page = await open(customerId, { lang: "en" });
+    const card = page.locator("tsuzuku-portal section.card");
+    const changed = async (n: number) => expect.poll(async () => (await events(page)).filter((e) => e.type === "tsuzuku:changed").length).toBe(n);
+
+    await card.getByText(say("changeInterval", "en")).click();
+    await card.getByLabel(say("everyDays", "en", { n: 45 })).check();
+    await card.locator('[part~="interval-apply"]').click();
+    await changed(1);
+    expect(await page.locator("tsuzuku-portal [role=status]").textContent()).toContain(say("changed", "en"));
+    await axeClean(page, "after an interval change");
+
+    await card.getByText(say("changeQuantity", "en")).click();
+    await card.getByLabel(say("newQuantity", "en", { min: 1, max: 10 })).fill("2");
+    await card.locator('[part~="quantity-apply"]').click();
+    await changed(2);
+
+    await card.getByText(say("pause", "en")).click();
+    await card.getByLabel(say("resumeOn", "en")).fill(addDays(today(), 40));
+    await card.locator('[part~="pause-apply"]').click();
+    await changed(3);
+    await part(page, "resume-button").click();
+    await changed(4);
+    await axeClean(page, "after resuming deliveries");
+
+    const changes = await h.request("GET", `/v1/subscriptions/${ids[0]}/changes`, { key: t.key });
+    expect(changes.body.data.map((c: { type: string; channel: string }) => `${c.type}/${c.channel}`).sort()).toEqual(["interval/web", "pause/web", "quantity/web", "resume/web"]);
+    const sub = await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key });
+    expect(sub.body).toMatchObject({ intervalDays: 45, quantity: 2, status: "active" });
+    await page.close();
+  });
+
+  it("a session that runs out: tsuzuku:error session_expired, then the same action resumes with the new session", async () => {
+    const { customerId, ids } = await customerWith([{}]);
+    const page = await open(customerId);
+    h.setNow(new Date(Date.now() + 2 * 3600_000)); // past the session's 30 minutes
+    try {
+      await part(page, "skip-button").click();
+      await expect.poll(async () => (await events(page)).map((e) => e.detail?.code)).toContain("session_expired");
+      expect(await page.locator("tsuzuku-portal .message").textContent()).toBe(say("sessionExpired", "ja"));
+    } finally {
+      h.setNow(null);
+    }
+    const fresh = await session(customerId);
+    await page.evaluate((token) => document.querySelector("tsuzuku-portal")!.setAttribute("session", token), fresh);
+    await expect.poll(async () => (await events(page)).map((e) => e.type)).toContain("tsuzuku:changed");
+    const changes = await h.request("GET", `/v1/subscriptions/${ids[0]}/changes`, { key: t.key });
+    expect(changes.body.data.map((c: { type: string }) => c.type)).toEqual(["skip"]);
+    await axeClean(page, "after resuming");
+    await page.close();
+  });
+
+  it("reads at 320 px wide and 200 % zoom without scrolling sideways, text at least 16 px", async () => {
+    const { customerId } = await customerWith([{}, {}]);
+    const page = await open(customerId);
+    await page.setViewportSize({ width: 320, height: 640 });
+    await page.evaluate(() => ((document.body.style as unknown as { zoom: string }).zoom = "2"));
+    const layout = await page.evaluate(() => {
+      const portal = document.querySelector("tsuzuku-portal")!;
+      const body = portal.shadowRoot!.querySelector("dd")!;
+      return { overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth, fontSize: parseFloat(getComputedStyle(body).fontSize) };
+    });
+    expect(layout.overflow).toBeLessThanOrEqual(0);
+    expect(layout.fontSize).toBeGreaterThanOrEqual(16);
+    await axeClean(page, "320 px at 200 %");
+    await page.close();
+  });
+
+  it("customer A's session cannot read or change customer B, tried from the page", async () => {
+    const a = await customerWith([{}]);
+    const b = await customerWith([{}]);
+    const page = await open(a.customerId);
+    const tries = await page.evaluate(
+      async ({ base, b }) => {
+        const token = document.querySelector("tsuzuku-portal")!.getAttribute("session")!;
+        const call = async (method: string, path: string, body?: unknown) => {
+          const res = await fetch(base + path, { method, headers: { Authorization: `Bearer ${token}`, ...(body ? { "Content-Type": "application/json" } : {}) }, body: body ? JSON.stringify(body) : undefined });
+          return `${method} ${path} → ${res.status}`;
+        };
+        return [
+          await call("GET", `/v1/customers/${b.customerId}/subscriptions`),
+          await call("GET", `/v1/subscriptions/${b.ids[0]}`),
+          await call("GET", `/v1/subscriptions/${b.ids[0]}/cancellation-info`),
+          await call("POST", `/v1/subscriptions/${b.ids[0]}/skip`, { count: 1 }),
+          await call("POST", `/v1/subscriptions/${b.ids[0]}/cancel-flows`, { channel: "web" }),
+        ];
+      },
+      { base: api.url, b },
+    );
+    for (const line of tries) expect(line).toMatch(/→ 40[34]$/);
+    await page.close();
+
+    // The portal pointed at B's subscription shows the refusal and changes nothing.
+    const focused = await browser.newPage();
+    const url = new URL(shop.url);
+    url.searchParams.set("session", await session(a.customerId));
+    url.searchParams.set("subscription", b.ids[0]!);
+    await focused.goto(url.href);
+    await expect.poll(async () => (await events(focused)).some((e) => e.type === "tsuzuku:error")).toBe(true);
+    expect(await focused.locator("tsuzuku-portal [part~=cancel-button]").count()).toBe(0);
+    await axeClean(focused, "the refusal of B's subscription");
+    const unchanged = await h.request("GET", `/v1/subscriptions/${b.ids[0]}`, { key: t.key });
+    expect(unchanged.body).toMatchObject({ status: "active", nextDeliveryOn: addDays(today(), 12), version: 1 });
+    await focused.close();
+  });
+});

@@ -1,0 +1,40 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seedDemo } from "../../src/demo/seed";
+import { nodeHarness, type NodeHarness } from "../support/node-harness";
+
+/** `/demo/my-page` on a database with the demo shop: a session minted server-side, the portal on the page. */
+let h: NodeHarness;
+beforeAll(async () => {
+  h = await nodeHarness();
+  await seedDemo(h.db, { now: new Date(), customers: 40 });
+}, 60_000);
+afterAll(() => h.close());
+
+describe("the demo my-page", () => {
+  it("shows <tsuzuku-portal> with a fresh session for a seeded customer, in Japanese unless asked", async () => {
+    const page = await h.app.request("/demo/my-page");
+    expect(page.status).toBe(200);
+    expect(page.headers.get("cache-control")).toBe("no-store");
+    const html = await page.text();
+    expect(html).toContain('<html lang="ja">');
+    expect(html).toContain('<script src="/embed/v1/tsuzuku.js"></script>');
+    const token = /<tsuzuku-portal session="([^"]+)" lang="ja">/.exec(html)?.[1];
+    expect(token).toBeDefined();
+    const me = await h.request("GET", "/v1/customer-sessions/current", { key: token! });
+    expect(me.status).toBe(200);
+    expect(html).toContain(me.body.customerId);
+    const subs = await h.request("GET", `/v1/customers/${me.body.customerId}/subscriptions`, { key: token! });
+    expect(subs.body.data.some((s: { status: string }) => s.status === "active")).toBe(true);
+
+    const english = await (await h.app.request(`/demo/my-page?lang=en&customer=${me.body.customerId}`)).text();
+    expect(english).toContain('<html lang="en">');
+    expect(english).toContain(`customer ${me.body.customerId}`);
+  });
+
+  it("mints a fresh session for the page when one runs out", async () => {
+    const res = await h.app.request("/demo/my-page/session", { method: "POST" });
+    expect(res.status).toBe(200);
+    const { token } = (await res.json()) as { token: string };
+    expect((await h.request("GET", "/v1/customer-sessions/current", { key: token })).status).toBe(200);
+  });
+});
