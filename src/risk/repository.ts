@@ -118,11 +118,10 @@ const AT_RISK_ROW_TEXT = sql`format('{"subscriptionId":%s,"customerId":%s,"score
  * than sort the tenant. Rides with the key check.
  */
 export function atRiskDocument(tenant: SQL, band: RiskBand | undefined, take: number | Placeholder, after: { revenue: number | Placeholder; id: string | Placeholder } | undefined): SQL {
-  // Each part is one ordered walk, stopped by its LIMIT. The band is a literal so that SQLite
-  // walks the high band in risk_features_high_band, which holds the rows (no table seek); the
-  // other bands walk risk_features_at_risk. After a cursor the page continues in two walks — the
-  // rest of the cursor's revenue (by id), then lower revenues — because one OR of both would make
-  // SQLite collect and sort the whole band.
+  // Each part is one ordered walk of risk_features_at_risk, which holds the rows (no table seek),
+  // stopped by its LIMIT. After a cursor the page continues in two walks — the rest of the
+  // cursor's revenue (by id), then lower revenues — because one OR of both would make SQLite
+  // collect and sort the whole band. All bands: three walks of at most `take` entries, merged.
   const part = (b: RiskBand, where: SQL) =>
     sql`SELECT * FROM (SELECT r.subscription_id, r.customer_id, r.probability, r.score, r.band, r.drivers, r.flags, r.revenue_at_risk, r.currency, r.model_version, r.computed_at
       FROM risk_features r WHERE r.tenant_id = ${tenant} AND r.band = ${BAND_LITERALS[b]} AND r.revenue_at_risk > 0 AND ${where}

@@ -1,0 +1,129 @@
+/**
+ * `npx tsx bench/write-cost.ts`: where one write's time goes, on a small file (the demo shop on
+ * a fresh embedded libSQL file). Sends plan changes and subscription syncs one at a time through
+ * the app (in process, no network) and counts, per request, the statements run inside its write
+ * transaction by the table they touch, the time spent in them, and the time of COMMIT (in WAL
+ * mode with SQLite's default `synchronous = FULL`, the fsync of the log). One at a time: this is
+ * the cost of a write, not the throughput (see `npm run bench`, section `writes`).
+ *
+ * WRITE_COST_REQUESTS (default 200) requests per kind.
+ */
+import type { Client, InStatement, Transaction } from "@libsql/client";
+import { and, eq, gt } from "drizzle-orm";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createApp } from "../src/app";
+import { migrateDatabase, openDatabase } from "../src/db/node";
+import { subscriptions } from "../src/db/schema";
+import { DEMO_API_KEY, DEMO_TENANT_ID, seedDemo } from "../src/demo/seed";
+import { addDays, localDate } from "../src/platform/dates";
+
+const N = Number(process.env.WRITE_COST_REQUESTS ?? 200);
+const dir = mkdtempSync(join(tmpdir(), "tsuzuku-write-cost-"));
+const db = await openDatabase(`file:${join(dir, "cost.db")}`);
+await migrateDatabase(db);
+await seedDemo(db, { now: new Date() });
+
+/** What the statement does, by its verb and first table: "insert plan_changes", "select …". */
+const kindOf = (sql: string) => {
+  const m = /^\s*(select|insert into|update|delete from|with)\b[\s\S]*?\b(?:from|into|update)?\s*"?([a-z_]+)"?/i.exec(sql);
+  const verb = (m?.[1] ?? sql.split(/\s/)[0]!).toLowerCase().split(" ")[0]!;
+  const table = verb === "select" || verb === "with" ? (/\bfrom\s+"?([a-z_]+)"?/i.exec(sql)?.[1] ?? "?") : (m?.[2] ?? "?");
+  return `${verb} ${table}`;
+};
+type Tally = { requests: number; wallMs: number; statements: number; sqlMs: number; commitMs: number; byKind: Map<string, { n: number; ms: number }> };
+let current: Tally | null = null;
+const time = async <T>(kind: string, run: () => Promise<T>): Promise<T> => {
+  const t0 = performance.now();
+  try {
+    return await run();
+  } finally {
+    const ms = performance.now() - t0;
+    if (current) {
+      if (kind === "commit") current.commitMs += ms;
+      else {
+        current.statements++;
+        current.sqlMs += ms;
+      }
+      const k = current.byKind.get(kind) ?? { n: 0, ms: 0 };
+      k.n++;
+      k.ms += ms;
+      current.byKind.set(kind, k);
+    }
+  }
+};
+// Every write transaction's statements and its commit, timed (reads outside it are not).
+const client = db.client as Client;
+const transaction = client.transaction.bind(client);
+client.transaction = (async (mode) => {
+  const tx = await time("begin", () => transaction(mode));
+  const execute = tx.execute.bind(tx);
+  const batch = tx.batch.bind(tx);
+  const commit = tx.commit.bind(tx);
+  tx.execute = ((stmt: InStatement) => time(kindOf(typeof stmt === "string" ? stmt : stmt.sql), () => execute(stmt))) as Transaction["execute"];
+  tx.batch = ((stmts: InStatement[]) => time(`batch of ${stmts.length}`, () => batch(stmts))) as Transaction["batch"];
+  tx.commit = () => time("commit", commit);
+  return tx;
+}) as Client["transaction"];
+
+const app = createApp(() => ({ db, now: () => new Date(), secretsKey: "write-cost-secrets-key-0123456789abcdef" }));
+const today = localDate(new Date(), "Asia/Tokyo");
+const changeable = (
+  await db.orm
+    .select({ id: subscriptions.id, customerId: subscriptions.customerId })
+    .from(subscriptions)
+    .where(and(eq(subscriptions.tenantId, DEMO_TENANT_ID), eq(subscriptions.status, "active"), gt(subscriptions.nextDeliveryOn, addDays(today, 3))))
+);
+let i = 0;
+const pick = () => changeable[i++ % changeable.length]!;
+const call = async (method: string, path: string, body: unknown, extra: Record<string, string> = {}): Promise<Response> =>
+  app.request(path, { method, headers: { authorization: `Bearer ${DEMO_API_KEY}`, "content-type": "application/json", ...extra }, body: JSON.stringify(body) });
+
+const kinds: [string, () => Promise<Response>][] = [
+  ["POST …/quantity", () => call("POST", `/v1/subscriptions/${pick().id}/quantity`, { quantity: 1 + (i % 3), channel: "web" })],
+  ["POST …/quantity + Idempotency-Key", () => call("POST", `/v1/subscriptions/${pick().id}/quantity`, { quantity: 1 + (i % 3), channel: "web" }, { "idempotency-key": `cost-${i}-${Math.random()}` })],
+  ["POST …/skip", () => call("POST", `/v1/subscriptions/${pick().id}/skip`, { count: 1, channel: "web" })],
+  [
+    "PUT /v1/subscriptions/{id}",
+    () => {
+      const s = pick();
+      return call("PUT", `/v1/subscriptions/${s.id}`, {
+        customerId: s.customerId, product: { sku: "AOJIRU-30", name: "国産大麦若葉の青汁 30包" }, quantity: 1 + (i % 2), intervalDays: 30,
+        nextDeliveryOn: addDays(today, 10 + (i % 20)), unitPrice: { amount: 3980, currency: "JPY" }, status: "active", startedAt: "2025-01-01T01:00:00.000Z", deliveriesCompleted: 5,
+      });
+    },
+  ],
+];
+const report: string[] = [];
+for (const [name, send] of kinds) {
+  for (let w = 0; w < 20; w++) await send(); // warm-up, not counted
+  const tally: Tally = { requests: 0, wallMs: 0, statements: 0, sqlMs: 0, commitMs: 0, byKind: new Map() };
+  current = tally;
+  let failed = 0;
+  for (let n = 0; n < N; n++) {
+    const t0 = performance.now();
+    const res = await send();
+    await res.arrayBuffer();
+    tally.wallMs += performance.now() - t0;
+    tally.requests++;
+    if (!res.ok) failed++;
+  }
+  current = null;
+  const per = (x: number) => (x / tally.requests).toFixed(2);
+  const kindsText = [...tally.byKind.entries()].sort((a, b) => b[1].ms - a[1].ms).map(([k, v]) => `${k} ${per(v.n)}× ${per(v.ms)} ms`).join("; ");
+  const line = `| ${name} | ${per(tally.wallMs)} | ${per(tally.statements)} | ${per(tally.sqlMs)} | ${per(tally.commitMs)} | ${failed} | ${kindsText} |`;
+  console.log(line);
+  report.push(line);
+}
+console.log(
+  [
+    "",
+    `Per request, mean of ${N}, one at a time, in process:`,
+    "| request | ms | statements in the write | ms in them | ms in COMMIT | non-2xx | by statement (count, ms per request) |",
+    "|---|---:|---:|---:|---:|---:|---|",
+    ...report,
+  ].join("\n"),
+);
+db.client.close();
+rmSync(dir, { recursive: true, force: true });
