@@ -18,6 +18,11 @@ export const tenants = sqliteTable("tenants", {
    * this changes. Triggers, not application code, so that no writer can forget it.
    */
   offersVersion: integer("offers_version").notNull().default(0),
+  /**
+   * The rate-limit tier (platform/rate-limit PLANS). Set by the operator of the service (tenant:create
+   * `--plan`), not by the shop: settings are the shop's own to edit.
+   */
+  plan: text("plan").notNull().default("standard"),
 });
 
 export const apiKeys = sqliteTable(
@@ -53,11 +58,23 @@ export const customers = sqliteTable(
     marketingConsent: integer("marketing_consent", { mode: "boolean" }).notNull().default(false),
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
+    /** Set when the person was erased (DELETE /v1/customers/{id}): every personal field is null from then on. */
+    erasedAt: text("erased_at"),
+    /**
+     * Keyed fingerprints (HMAC-SHA-256 under `deriveKey(SECRETS_KEY, "contact-fingerprint")`, hex) of
+     * the normalised phone and e-mail of an erased person, kept for fraud prevention only: the
+     * 初回だけ解約 match can still tell that a new customer is the same person. Not reversible
+     * without the key; dropped with the shop setting `keepContactFingerprints: false`.
+     */
+    phoneFingerprint: text("phone_fingerprint"),
+    emailFingerprint: text("email_fingerprint"),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
     index("customers_phone").on(t.tenantId, t.phone),
     index("customers_email").on(t.tenantId, t.emailNormalized),
+    index("customers_phone_fingerprint").on(t.tenantId, t.phoneFingerprint).where(sql`phone_fingerprint IS NOT NULL`),
+    index("customers_email_fingerprint").on(t.tenantId, t.emailFingerprint).where(sql`email_fingerprint IS NOT NULL`),
   ],
 );
 
@@ -365,4 +382,32 @@ export const riskModels = sqliteTable(
     trainedAt: text("trained_at").notNull(),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.version] })],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Audit (#16)
+
+/**
+ * Who did what, when, for every admin and data-rights action (platform/audit). Append-only:
+ * triggers (migration) refuse UPDATE and DELETE. Holds ids, never personal data, so erasure has
+ * nothing to scrub here.
+ */
+export const auditLog = sqliteTable(
+  "audit_log",
+  {
+    tenantId: text("tenant_id").notNull().references(() => tenants.id),
+    /** `aud_…`, random; the order is (at, id). */
+    id: text("id").notNull(),
+    at: text("at").notNull(),
+    actorType: text("actor_type", { enum: ["key", "operator", "customer", "system"] }).notNull(),
+    actorId: text("actor_id").notNull(),
+    actorName: text("actor_name"),
+    /** `noun.verb`, e.g. `key.created`, `customer.erased` (platform/audit AUDIT_ACTIONS). */
+    action: text("action").notNull(),
+    targetType: text("target_type"),
+    targetId: text("target_id"),
+    /** What changed, without personal data or secrets (e.g. the settings fields sent). */
+    details: text("details", { mode: "json" }).$type<Record<string, unknown>>(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.id] }), index("audit_log_at").on(t.tenantId, t.at, t.id)],
 );

@@ -1,3 +1,4 @@
+import { audited } from "../platform/audit";
 import { ApiError } from "../platform/errors";
 import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse } from "../platform/openapi";
 import { PatchSettingsBody, resolveSettings, Settings } from "./schemas";
@@ -33,7 +34,7 @@ export const settingsRouter = domainRouter()
     }),
     async (c) => {
       const patch = c.req.valid("json");
-      const settings = await c.get("store").write(async (s) => {
+      const settings = await audited(c, async (s) => {
         const stored = (await s.tenant()).settings as Record<string, unknown>;
         const next = { ...stored, ...patch };
         const resolved = resolveSettings(next);
@@ -44,7 +45,7 @@ export const settingsRouter = domainRouter()
         }
         await s.updateTenant({ settings: next });
         return resolved;
-      });
+      }, () => ({ action: "settings.updated", target: { type: "settings", id: "settings" }, details: { fields: Object.keys(patch).sort(), values: patch } }));
       return c.json(settings, 200);
     },
   );
