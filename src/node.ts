@@ -1,4 +1,3 @@
-import { serve } from "@hono/node-server";
 import { count } from "drizzle-orm";
 import { createApp } from "./app";
 import { nodeConfig } from "./config";
@@ -8,6 +7,9 @@ import { DEMO_API_KEY, seedDemo } from "./demo/seed";
 import { findTenant } from "./tenants/keys";
 import { runMaintenance } from "./maintenance";
 import { DEMO_TENANT_ID } from "./demo/seed";
+import { listen } from "./node-server";
+import { nodeWebhookFetch } from "./webhooks/node-fetch";
+import { encryptStoredWebhookSecrets } from "./webhooks/secret";
 
 /** Node entry point: configuration, database and the HTTP server. Everything else is the app's. */
 const config = nodeConfig();
@@ -32,9 +34,17 @@ if (config.seedDemo) {
   }
 }
 
-const services = { db, now: () => new Date(), secretsKey: config.secretsKey() };
+const services = {
+  db,
+  now: () => new Date(),
+  secretsKey: config.secretsKey(),
+  allowLoopbackWebhooks: config.allowLoopbackWebhooks,
+  webhookFetch: nodeWebhookFetch({ allowLoopback: config.allowLoopbackWebhooks }),
+};
+// Signing secrets stored before they were encrypted at rest: encrypted now (needs SECRETS_KEY, so not in SQL).
+await encryptStoredWebhookSecrets(db, services.secretsKey);
 const app = createApp(() => services);
-const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+const server = listen(app.fetch, { ...config, port: config.port, hostname: config.host }, (info) => {
   const base = `http://${info.address === "::1" ? "[::1]" : info.address}:${info.port}`;
   console.log(`Tsuzuku API on ${base}  (database ${config.databaseUrl})`);
   console.log(`  Docs:     ${base}/docs`);
@@ -48,7 +58,7 @@ const maintenance = setInterval(async () => {
   if (maintaining) return;
   maintaining = true;
   try {
-    await runMaintenance(db);
+    await runMaintenance({ db, secretsKey: services.secretsKey, fetch: services.webhookFetch, allowLoopbackWebhooks: services.allowLoopbackWebhooks });
   } catch (e) {
     console.error("maintenance failed", e);
   } finally {

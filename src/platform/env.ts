@@ -34,6 +34,10 @@ export type Services = {
   now: () => Date;
   /** The root secret (`SECRETS_KEY`); use it only through `deriveKey` in platform/secrets. */
   secretsKey: string;
+  /** WEBHOOKS_ALLOW_LOOPBACK=1: webhook endpoints on loopback (local development and tests). Off by default. */
+  allowLoopbackWebhooks?: boolean;
+  /** How webhooks are sent: Node's checks every resolved address (webhooks/node-fetch); Workers use the global fetch. */
+  webhookFetch?: typeof fetch;
 };
 
 /** Read these with `c.get(name)`: Hono's `c.var` copies every variable into a new object on each access. */
@@ -46,5 +50,7 @@ export type AppEnv = {
     requestId: string;
     /** What the route's key prefetch read with the key check (see platform/auth), when it has one. */
     prefetched?: string | null;
+    /** Answer fields beyond `secret`/`token` that carry a secret: never stored for idempotent replays (platform/idempotency). */
+    secretFields?: string[];
   };
 };

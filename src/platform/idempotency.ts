@@ -36,9 +36,35 @@ const NOT_REMEMBERED = new Set<ErrorCode>([
 const REPLAYED_HEADERS = ["content-type", "etag", "location"];
 
 /**
+ * Top-level answer fields that carry a secret (a new API key's `secret`, a webhook's signing
+ * `secret`, a session's `token`). They are never written to the idempotency table: a replay has
+ * the same status and body with each replaced by SHOWN_ONCE. A route whose answer carries a
+ * secret under another name lists it with `c.set("secretFields", [...])`.
+ */
+const SECRET_FIELDS = ["secret", "token"];
+export const SHOWN_ONCE = "(shown once: secrets are not kept for replays; the first answer to this Idempotency-Key carried it)";
+
+/** The answer as it may be stored: secret-bearing fields replaced by SHOWN_ONCE. */
+export function withoutSecrets(text: string, extra: readonly string[] = []): string {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return text;
+  }
+  if (body === null || typeof body !== "object" || Array.isArray(body)) return text;
+  const fields = [...SECRET_FIELDS, ...extra];
+  const record = body as Record<string, unknown>;
+  if (!fields.some((f) => f in record)) return text;
+  for (const f of fields) if (f in record) record[f] = SHOWN_ONCE;
+  return JSON.stringify(record);
+}
+
+/**
  * The one idempotency layer, for every mutating request that carries `Idempotency-Key`.
  * The key is claimed with a single INSERT … ON CONFLICT DO NOTHING, so of two racing requests
- * exactly one runs; the other waits for its result and replays it.
+ * exactly one runs; the other waits for its result and replays it. Secrets in the answer are not
+ * stored (see SECRET_FIELDS): a replay carries SHOWN_ONCE in their place.
  */
 export const idempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (c.req.method === "GET" || c.req.method === "HEAD" || c.req.method === "OPTIONS") return next();
@@ -115,7 +141,7 @@ export const idempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
       await db.write((tx) =>
         tx
           .update(idempotencyKeys)
-          .set({ state: "done", responseStatus: res.status, responseBody: text, responseHeaders: headers })
+          .set({ state: "done", responseStatus: res.status, responseBody: withoutSecrets(text, c.get("secretFields")), responseHeaders: headers })
           .where(where),
       );
     }

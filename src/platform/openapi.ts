@@ -34,7 +34,8 @@ export const IdempotencyHeaders = z.object({
     .max(255)
     .optional()
     .openapi({
-      description: "Makes the request safe to retry: the same key with the same body within 24 h replays the first response.",
+      description:
+        "Makes the request safe to retry: the same key with the same body within 24 h replays the first response (header `Idempotent-Replayed: true`). A secret in the first response (a new API key's `secret`, a webhook signing `secret`, a session `token`) is not kept: the replay has the same status and body with that field replaced by a note that it was shown once.",
       example: "8e03978e-40d5-43e8-bc93-6894a57f9324",
     }),
 });

@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createApp } from "../../src/app";
+import { runMaintenance } from "../../src/maintenance";
+import { nodeWebhookFetch } from "../../src/webhooks/node-fetch";
 import type { Database } from "../../src/db/client";
 import { migrateDatabase, openDatabase } from "../../src/db/node";
 import type { Scope, Services } from "../../src/platform/env";
@@ -16,6 +18,8 @@ export type NodeHarness = Harness & {
   /** Every answer the suite received, for checking the OpenAPI document covers it. */
   seen: Seen[];
   setNow(date: Date | null): void;
+  /** One run of the background job (src/maintenance) with this app's services. */
+  maintain(now?: () => Date): ReturnType<typeof runMaintenance>;
   close(): void;
 };
 
@@ -25,7 +29,16 @@ export async function nodeHarness(overrides: Partial<Services> = {}): Promise<No
   const db = await openDatabase(`file:${join(dir, "test.db")}`);
   await migrateDatabase(db);
   let pinned: Date | null = null;
-  const services: Services = { db, now: () => pinned ?? new Date(), secretsKey: TEST_SECRETS_KEY, ...overrides };
+  // Test receivers listen on loopback: allowed here, as WEBHOOKS_ALLOW_LOOPBACK=1 allows it.
+  const allowLoopbackWebhooks = overrides.allowLoopbackWebhooks ?? true;
+  const services: Services = {
+    db,
+    now: () => pinned ?? new Date(),
+    secretsKey: TEST_SECRETS_KEY,
+    allowLoopbackWebhooks,
+    webhookFetch: nodeWebhookFetch({ allowLoopback: allowLoopbackWebhooks }),
+    ...overrides,
+  };
   const app = createApp(() => services);
   const seen: Seen[] = [];
 
@@ -41,6 +54,8 @@ export async function nodeHarness(overrides: Partial<Services> = {}): Promise<No
     setNow: (d) => {
       pinned = d;
     },
+    maintain: (now) =>
+      runMaintenance({ db, secretsKey: services.secretsKey, now: now ?? services.now, fetch: services.webhookFetch, allowLoopbackWebhooks: services.allowLoopbackWebhooks }),
     async request(method, path, options) {
       const res = await toRes(await app.request(buildRequest("http://localhost", method, path, options)));
       seen.push({ method, path, status: res.status, code: res.body?.code });
