@@ -12,6 +12,8 @@ import { isDatabaseTimeout } from "./db/client";
 import type { AppEnv, Services } from "./platform/env";
 import { ApiError, problemResponse } from "./platform/errors";
 import { idempotency } from "./platform/idempotency";
+import { limitFailedAuth, limitPerKey } from "./platform/rate-limit";
+import { pageSecurityHeaders } from "./platform/csp";
 import { subscriptionsRouter } from "./subscriptions/routes";
 import { keysRouter } from "./tenants/routes";
 import { planChangesRouter } from "./plan-changes/routes";
@@ -22,6 +24,7 @@ import { offersRouter } from "./offers/routes";
 import { metricsRouter } from "./metrics/routes";
 import { riskRouter } from "./risk/routes";
 import { lookupRouter } from "./lookup/routes";
+import { dataRightsRouter } from "./data-rights/routes";
 
 /** Every capability's router; each declares its own full paths. */
 const domains = [
@@ -37,6 +40,7 @@ const domains = [
   webhooksRouter,
   settingsRouter,
   keysRouter,
+  dataRightsRouter,
 ];
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -47,7 +51,7 @@ export const OPENAPI_INFO: Parameters<OpenAPIHono["getOpenAPI31Document"]>[0] = 
     title: "Tsuzuku API",
     version: "1.0.0",
     description:
-      "Tsuzuku (続く) helps subscription (定期購入) merchants keep customers fairly: churn risk, reason-aware offers, self-service plan changes and a cancellation flow that is always two calls at most.\n\nAuthenticate with `Authorization: Bearer <api key>`. Errors are RFC 9457 `application/problem+json` with a stable `code`.",
+      "Tsuzuku (続く) helps subscription (定期購入) merchants keep customers fairly: churn risk, reason-aware offers, self-service plan changes and a cancellation flow that is always two calls at most.\n\nAuthenticate with `Authorization: Bearer <api key>`. Errors are RFC 9457 `application/problem+json` with a stable `code`.\n\nRate limits: each API key may make a number of requests per minute set by its shop's plan (standard 1,200, business 6,000, enterprise 30,000), and a client address may send 30 refused keys (401) per minute. Over a limit: 429 `rate_limited` with `Retry-After` (seconds), `RateLimit-Policy` (`\"standard\";q=1200;w=60`) and, where the count is known, `RateLimit` (`\"standard\";r=0;t=42`), per the IETF httpapi RateLimit header draft. Answers under the limit carry `RateLimit-Policy` (and `RateLimit` when known).",
     license: { name: "MIT", url: "https://opensource.org/licenses/MIT" },
   },
   servers: [{ url: "http://localhost:8787", description: "Local (npm start)" }],
@@ -64,6 +68,7 @@ export const OPENAPI_INFO: Parameters<OpenAPIHono["getOpenAPI31Document"]>[0] = 
     { name: "Webhooks", description: "Signed event delivery to the merchant's systems (admin)." },
     { name: "Settings", description: "The shop's rules (admin)." },
     { name: "Keys", description: "API keys of the tenant (admin)." },
+    { name: "Data rights", description: "The customer's rights (個人情報保護法, GDPR): erasure and disclosure, and the shop's audit log (admin)." },
     { name: "Meta", description: "Health and documentation." },
   ],
 };
@@ -90,7 +95,10 @@ export function createApp(services: (c: Context<AppEnv>) => Services) {
   // Request object, which costs the data dip ~4 % of its time.
   app.use("/v1/*", (c, next) => (c.req.method === "GET" || c.req.method === "HEAD" ? next() : limitBody(c, next)));
   app.use("/v1/*", requireJsonBody);
+  for (const page of ["/docs", "/docs/*", "/console", "/console/*"]) app.use(page, pageSecurityHeaders);
+  app.use("/v1/*", limitFailedAuth);
   app.use("/v1/*", authenticate);
+  app.use("/v1/*", limitPerKey);
   app.use("/v1/*", idempotency);
 
   for (const domain of domains) app.route("/", domain);

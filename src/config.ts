@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { DEFAULT_DATABASE_URL } from "./db/node";
+import { rateLimitConfigFromEnv } from "./platform/rate-limit";
 import { checkSecretsKey } from "./platform/secrets";
 
 /** Node runtime configuration, from the environment ("Operating it" in the API contract). */
@@ -17,6 +18,8 @@ export function nodeConfig(env: NodeJS.ProcessEnv = process.env) {
     secretsKey: () => secretsKeyFor(databaseUrl, env.SECRETS_KEY),
     /** WEBHOOKS_ALLOW_LOOPBACK=1 lets webhook endpoints live on loopback (local development, tests). Off by default. */
     allowLoopbackWebhooks: env.WEBHOOKS_ALLOW_LOOPBACK === "1",
+    /** Per-key and failed-auth limits (platform/rate-limit); `RATE_LIMITS=off` turns them off. */
+    rateLimits: rateLimitConfigFromEnv(env),
     /**
      * Server timeouts (ms), so slow or half-sent requests cannot hold connections for minutes:
      * - `HEADERS_TIMEOUT_MS` (default 10,000): all request headers must arrive within this;

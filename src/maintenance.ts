@@ -1,5 +1,6 @@
 import type { Database } from "./db/client";
 import { expireDueFlows } from "./cancel-flows/expiry";
+import { applyRetention } from "./data-rights/retention";
 import { resumeDuePauses } from "./plan-changes/auto-resume";
 import { rescoreStale } from "./risk/rescore";
 import { dispatchDueWebhooks } from "./webhooks/dispatcher";
@@ -24,5 +25,7 @@ export async function runMaintenance(services: MaintenanceServices) {
   // A chunk per run: risk rows older than a day or than the tenant's newest model.
   const rescored = await rescoreStale(db, now());
   const webhooks = await dispatchDueWebhooks(db, { now, secretsKey: services.secretsKey, fetch: services.fetch, allowLoopback: services.allowLoopbackWebhooks });
-  return { resumed, abandoned, rescored, webhooks };
+  // The shops' retention settings, a bounded chunk per run.
+  const retention = await applyRetention(db, now());
+  return { resumed, abandoned, rescored, webhooks, retention };
 }

@@ -40,6 +40,7 @@ const services = {
   secretsKey: config.secretsKey(),
   allowLoopbackWebhooks: config.allowLoopbackWebhooks,
   webhookFetch: nodeWebhookFetch({ allowLoopback: config.allowLoopbackWebhooks }),
+  rateLimits: config.rateLimits,
 };
 // Signing secrets stored before they were encrypted at rest: encrypted now (needs SECRETS_KEY, so not in SQL).
 await encryptStoredWebhookSecrets(db, services.secretsKey);

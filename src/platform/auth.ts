@@ -61,7 +61,7 @@ function keyStatement(c: Context<AppEnv>, hash: string): { query: Compiled; valu
   let query = compiled.get(id);
   if (!query) {
     const prefetch = plan ? prefetches[plan.index]!.statement(KEY_TENANT, plan.shape) : null;
-    query = dialect.sqlToQuery(sql`SELECT k.id, k.tenant_id, k.scopes, k.secret_hash, k.last_used_at, t.settings${
+    query = dialect.sqlToQuery(sql`SELECT k.id, k.tenant_id, k.scopes, k.secret_hash, k.last_used_at, t.settings, t.plan${
       prefetch ? sql`, (${prefetch}) AS prefetch` : sql``
     } FROM api_keys k JOIN tenants t ON t.id = k.tenant_id WHERE k.secret_hash = ${sql.placeholder("keyHash")} AND k.revoked_at IS NULL LIMIT 1`);
     compiled.set(id, query);
@@ -117,18 +117,18 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   // Hand-written and run on the client directly: this statement is on every request's path.
   const { query, values, prefetch } = keyStatement(c, hash);
   const key = await db.readFirst(query.sql, fillPlaceholders(query.params, values) as InValue[]);
-  // Columns as the statement lists them: id, tenant_id, scopes, secret_hash, last_used_at, settings[, prefetch].
+  // Columns as the statement lists them: id, tenant_id, scopes, secret_hash, last_used_at, settings, plan[, prefetch].
   if (!key || !timingSafeEqual(String(key[3]), hash)) {
     throw new ApiError("invalid_api_key", "The API key is unknown or has been revoked.");
   }
-  const [id, keyTenant, scopes, , lastUsed, settings, prefetched] = key;
+  const [id, keyTenant, scopes, , lastUsed, settings, plan, prefetched] = key;
   const tenantId = String(keyTenant);
   const keyId = String(id);
   if (keyTenants.get(hash) !== tenantId) {
     if (keyTenants.size >= 1_000) keyTenants.clear();
     keyTenants.set(hash, tenantId);
   }
-  c.set("caller", { tenantId, keyId, scopes: JSON.parse(String(scopes)) as Scope[], settings: settingsFrom(String(settings ?? "{}")) });
+  c.set("caller", { tenantId, keyId, scopes: JSON.parse(String(scopes)) as Scope[], settings: settingsFrom(String(settings ?? "{}")), plan: String(plan ?? "standard") });
   c.set("store", new TenantStore(db, tenantId));
   if (prefetch) c.set("prefetched", prefetched === null || prefetched === undefined ? null : String(prefetched));
 

@@ -1,5 +1,6 @@
 import type { Database } from "../db/client";
 import type { TenantSettings } from "../settings/schemas";
+import type { RateLimitConfig } from "./rate-limit";
 import type { TenantStore } from "./tenancy";
 
 export const SCOPES = ["read", "write", "admin"] as const;
@@ -25,6 +26,8 @@ export type Caller = {
   scopes: readonly Scope[];
   /** The tenant's rules with defaults applied, read with the key. */
   settings: TenantSettings;
+  /** The tenant's rate-limit tier (platform/rate-limit PLANS), read with the key. */
+  plan: string;
 };
 
 /** Things the runtime entry point hands the app: how to reach the database and what time it is. */
@@ -38,6 +41,8 @@ export type Services = {
   allowLoopbackWebhooks?: boolean;
   /** How webhooks are sent: Node's checks every resolved address (webhooks/node-fetch); Workers use the global fetch. */
   webhookFetch?: typeof fetch;
+  /** In-process rate limits (Node); absent: none, unless the Worker has rate-limit bindings (platform/rate-limit). */
+  rateLimits?: RateLimitConfig;
 };
 
 /** Read these with `c.get(name)`: Hono's `c.var` copies every variable into a new object on each access. */

@@ -33,6 +33,7 @@ export const ERROR_STATUS = {
   no_offer_shown: 409,
   offer_not_shown: 409,
   ambiguous_customer: 409,
+  customer_has_live_subscriptions: 409,
   version_conflict: 412,
   payload_too_large: 413,
   unsupported_media_type: 415,
@@ -52,6 +53,7 @@ export const ERROR_STATUS = {
   offer_copy_rejected: 422,
   invalid_offer: 422,
   insufficient_history: 422,
+  rate_limited: 429,
   internal_error: 500,
   database_unavailable: 503,
 } as const;
@@ -87,6 +89,7 @@ const TITLES: Record<ErrorCode, string> = {
   no_offer_shown: "No offer was shown in this cancel flow",
   offer_not_shown: "That offer was not shown in this cancel flow",
   ambiguous_customer: "Several customers match",
+  customer_has_live_subscriptions: "The customer still has live subscriptions",
   version_conflict: "The resource has changed since the version you sent",
   payload_too_large: "The request body is too large",
   unsupported_media_type: "The request body must be application/json",
@@ -106,6 +109,7 @@ const TITLES: Record<ErrorCode, string> = {
   offer_copy_rejected: "The offer copy is not allowed",
   invalid_offer: "The offer is not valid",
   insufficient_history: "Not enough history to train a model",
+  rate_limited: "Too many requests",
   internal_error: "Internal error",
   database_unavailable: "The database is unavailable",
 };

@@ -29,6 +29,7 @@ const NOT_REMEMBERED = new Set<ErrorCode>([
   "validation_failed",
   "idempotency_key_in_use",
   "idempotency_key_reused",
+  "rate_limited",
   "internal_error",
   "database_unavailable",
 ]);

@@ -5,7 +5,7 @@ import type { AppEnv, Scope } from "./env";
 import { ApiError, ERROR_STATUS, fieldErrors, ProblemSchema, type ErrorCode } from "./errors";
 
 /** Codes any authenticated route can answer, whatever it does. */
-const ALWAYS: ErrorCode[] = ["missing_api_key", "invalid_api_key", "insufficient_scope", "internal_error", "database_unavailable"];
+const ALWAYS: ErrorCode[] = ["missing_api_key", "invalid_api_key", "insufficient_scope", "rate_limited", "internal_error", "database_unavailable"];
 const WITH_INPUT: ErrorCode[] = ["validation_failed"];
 const WITH_BODY: ErrorCode[] = ["invalid_json", "unsupported_media_type", "payload_too_large"];
 const MUTATING: ErrorCode[] = ["idempotency_key_reused", "idempotency_key_in_use"];

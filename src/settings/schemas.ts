@@ -27,6 +27,16 @@ export const SettingsFields = {
   cancelFlowTtlHours: z.number().int().min(1).max(24 * 14),
   durableSaveDays: z.number().int().min(1).max(365),
   holdoutPercent: z.number().min(0).max(50),
+  keepContactFingerprints: z.boolean().openapi({
+    description:
+      "Fraud prevention: when a customer is erased, keep keyed HMAC fingerprints (not reversible without the service's key) of the normalised phone and e-mail, so the 初回だけ解約 (first-delivery-only) match still recognises the person. `false`: erasure keeps none.",
+  }),
+  eventRetentionDays: z.number().int().min(30).max(3650).nullable().openapi({
+    description: "Events older than this many days are deleted by the background job, in bounded chunks. null: kept.",
+  }),
+  flowTextRetentionDays: z.number().int().min(1).max(3650).nullable().openapi({
+    description: "Free text (comments) in the evidence of cancel flows closed longer ago than this many days is removed by the background job; the steps, times, offers shown and outcome stay. null: kept.",
+  }),
 };
 
 export const Settings = z.object(SettingsFields).openapi("Settings");
@@ -46,6 +56,9 @@ export const DEFAULT_SETTINGS: TenantSettings = {
   cancelFlowTtlHours: 24,
   durableSaveDays: 30,
   holdoutPercent: 0,
+  keepContactFingerprints: true,
+  eventRetentionDays: null,
+  flowTextRetentionDays: null,
 };
 
 export const PatchSettingsBody = z
@@ -63,6 +76,9 @@ export const PatchSettingsBody = z
     cancelFlowTtlHours: SettingsFields.cancelFlowTtlHours.optional(),
     durableSaveDays: SettingsFields.durableSaveDays.optional(),
     holdoutPercent: SettingsFields.holdoutPercent.optional(),
+    keepContactFingerprints: SettingsFields.keepContactFingerprints.optional(),
+    eventRetentionDays: SettingsFields.eventRetentionDays.optional(),
+    flowTextRetentionDays: SettingsFields.flowTextRetentionDays.optional(),
   })
   .openapi("PatchSettings");
 

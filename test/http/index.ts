@@ -11,6 +11,7 @@ import { planChangesSuite } from "./plan-changes";
 import { cancelFlowsSuite } from "./cancel-flows";
 import { riskSuite } from "./risk";
 import { lookupSuite } from "./lookup";
+import { dataRightsSuite } from "./data-rights";
 
 /** The HTTP suite both runtimes run: Node on an embedded file, workerd on sqld. */
 export function httpSuite(h: () => Harness) {
@@ -26,4 +27,5 @@ export function httpSuite(h: () => Harness) {
   errorsSuite(h);
   idempotencySuite(h);
   crossTenantSuite(h);
+  dataRightsSuite(h);
 }

@@ -18,5 +18,11 @@ export function metaSuite(h: () => Harness) {
       expect(docs.headers.get("content-type")).toContain("text/html");
       expect(docs.text).toContain("/openapi.json");
     });
+
+    it("/docs may not be framed by another site (CSP frame-ancestors)", async () => {
+      const docs = await h().request("GET", "/docs");
+      expect(docs.headers.get("content-security-policy")).toMatch(/frame-ancestors 'none'/);
+      expect(docs.headers.get("x-frame-options")).toBe("DENY");
+    });
   });
 }

@@ -14,6 +14,8 @@ export type Seen = { method: string; path: string; status: number; code?: string
 
 export type NodeHarness = Harness & {
   db: Database;
+  /** The embedded database file (its WAL is `${dbPath}-wal`). */
+  dbPath: string;
   app: ReturnType<typeof createApp>;
   /** Every answer the suite received, for checking the OpenAPI document covers it. */
   seen: Seen[];
@@ -26,7 +28,8 @@ export type NodeHarness = Harness & {
 /** The app on Node against a fresh embedded libSQL file in a temporary directory. */
 export async function nodeHarness(overrides: Partial<Services> = {}): Promise<NodeHarness> {
   const dir = mkdtempSync(join(tmpdir(), "tsuzuku-test-"));
-  const db = await openDatabase(`file:${join(dir, "test.db")}`);
+  const dbPath = join(dir, "test.db");
+  const db = await openDatabase(`file:${dbPath}`);
   await migrateDatabase(db);
   let pinned: Date | null = null;
   // Test receivers listen on loopback: allowed here, as WEBHOOKS_ALLOW_LOOPBACK=1 allows it.
@@ -49,6 +52,7 @@ export async function nodeHarness(overrides: Partial<Services> = {}): Promise<No
 
   return {
     db,
+    dbPath,
     app,
     seen,
     setNow: (d) => {
