@@ -6,6 +6,7 @@ import { requestId } from "hono/request-id";
 import { customersRouter } from "./customers/routes";
 import { EventInput } from "./events/schemas";
 import { eventsRouter } from "./events/routes";
+import type { DocsOptions } from "./meta/docs";
 import { metaRouter } from "./meta/routes";
 import { authenticate } from "./platform/auth";
 import { isDatabaseTimeout } from "./db/client";
@@ -14,6 +15,7 @@ import { ApiError, problemResponse } from "./platform/errors";
 import { idempotency } from "./platform/idempotency";
 import { limitFailedAuth, limitPerKey } from "./platform/rate-limit";
 import { pageSecurityHeaders } from "./platform/csp";
+import { normaliseDocument } from "./platform/openapi";
 import { subscriptionsRouter } from "./subscriptions/routes";
 import { keysRouter } from "./tenants/routes";
 import { planChangesRouter } from "./plan-changes/routes";
@@ -25,11 +27,14 @@ import { metricsRouter } from "./metrics/routes";
 import { riskRouter } from "./risk/routes";
 import { lookupRouter } from "./lookup/routes";
 import { dataRightsRouter } from "./data-rights/routes";
+import { MAX_SYNC_BODY_BYTES } from "./sync/schemas";
+import { syncRouter } from "./sync/routes";
 
 /** Every capability's router; each declares its own full paths. */
 const domains = [
   customersRouter,
   subscriptionsRouter,
+  syncRouter,
   planChangesRouter,
   cancelFlowsRouter,
   offersRouter,
@@ -54,7 +59,8 @@ export const OPENAPI_INFO: Parameters<OpenAPIHono["getOpenAPI31Document"]>[0] = 
       "Tsuzuku (続く) helps subscription (定期購入) merchants keep customers fairly: churn risk, reason-aware offers, self-service plan changes and a cancellation flow that is always two calls at most.\n\nAuthenticate with `Authorization: Bearer <api key>`. Errors are RFC 9457 `application/problem+json` with a stable `code`.\n\nRate limits: each API key may make a number of requests per minute set by its shop's plan (standard 1,200, business 6,000, enterprise 30,000), and a client address may send 30 refused keys (401) per minute. Over a limit: 429 `rate_limited` with `Retry-After` (seconds), `RateLimit-Policy` (`\"standard\";q=1200;w=60`) and, where the count is known, `RateLimit` (`\"standard\";r=0;t=42`), per the IETF httpapi RateLimit header draft. Answers under the limit carry `RateLimit-Policy` (and `RateLimit` when known).",
     license: { name: "MIT", url: "https://opensource.org/licenses/MIT" },
   },
-  servers: [{ url: "http://localhost:8787", description: "Local (npm start)" }],
+  // Relative: "Try it" in /docs reaches the server that served it, on any host and port.
+  servers: [{ url: "/", description: "The server that serves this document" }],
   tags: [
     { name: "Customers", description: "Customer data synced from the merchant's cart system." },
     { name: "Subscriptions", description: "定期 subscriptions synced from the merchant's cart system." },
@@ -77,7 +83,7 @@ export const OPENAPI_INFO: Parameters<OpenAPIHono["getOpenAPI31Document"]>[0] = 
  * The whole API as one Hono app. `services` resolves the database and clock per request: Node
  * hands the same ones every time; the Worker builds them from its bindings.
  */
-export function createApp(services: (c: Context<AppEnv>) => Services) {
+export function createApp(services: (c: Context<AppEnv>) => Services, options: { docs?: DocsOptions } = {}) {
   const app = new OpenAPIHono<AppEnv>();
 
   app.use(requestId({ headerName: "X-Request-Id" }));
@@ -85,15 +91,19 @@ export function createApp(services: (c: Context<AppEnv>) => Services) {
     c.set("services", services(c));
     await next();
   });
-  const limitBody = bodyLimit({
-    maxSize: MAX_BODY_BYTES,
-    onError: () => {
-      throw new ApiError("payload_too_large", `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`);
-    },
-  });
+  const limitBody = (maxSize: number) =>
+    bodyLimit({
+      maxSize,
+      onError: () => {
+        throw new ApiError("payload_too_large", `Request bodies are limited to ${maxSize} bytes here.`);
+      },
+    });
+  const limits = { default: limitBody(MAX_BODY_BYTES), sync: limitBody(MAX_SYNC_BODY_BYTES) };
   // Only for methods with a body: looking at a GET's body makes the Node adapter build a full
-  // Request object, which costs the data dip ~4 % of its time.
-  app.use("/v1/*", (c, next) => (c.req.method === "GET" || c.req.method === "HEAD" ? next() : limitBody(c, next)));
+  // Request object, which costs the data dip ~4 % of its time. The bulk sync has its own limit.
+  app.use("/v1/*", (c, next) =>
+    c.req.method === "GET" || c.req.method === "HEAD" ? next() : (c.req.path === "/v1/sync" ? limits.sync : limits.default)(c, next),
+  );
   app.use("/v1/*", requireJsonBody);
   for (const page of ["/docs", "/docs/*", "/console", "/console/*"]) app.use(page, pageSecurityHeaders);
   app.use("/v1/*", limitFailedAuth);
@@ -109,8 +119,9 @@ export function createApp(services: (c: Context<AppEnv>) => Services) {
     description: "An API key of your tenant, e.g. `tsz_…`. Scopes: read, write, admin.",
   });
   app.openAPIRegistry.register("EventInput", EventInput);
-  const document = () => app.getOpenAPI31Document(OPENAPI_INFO);
-  app.route("/", metaRouter(document));
+  let built: unknown;
+  const document = () => (built ??= normaliseDocument(app.getOpenAPI31Document(OPENAPI_INFO)));
+  app.route("/", metaRouter(document, options.docs));
 
   app.notFound((c) => {
     const allowed = methodsFor(app, c.req.path);
@@ -171,5 +182,5 @@ export function openApiJson(): string {
   const app = createApp(() => {
     throw new Error("the OpenAPI document is built without services");
   });
-  return JSON.stringify(app.getOpenAPI31Document(OPENAPI_INFO), null, 2) + "\n";
+  return JSON.stringify(normaliseDocument(app.getOpenAPI31Document(OPENAPI_INFO)), null, 2) + "\n";
 }

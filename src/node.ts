@@ -6,6 +6,7 @@ import { tenants } from "./db/schema";
 import { DEMO_API_KEY, seedDemo } from "./demo/seed";
 import { findTenant } from "./tenants/keys";
 import { runMaintenance } from "./maintenance";
+import { nodeDocsViewer } from "./meta/viewer-node";
 import { DEMO_TENANT_ID } from "./demo/seed";
 import { listen } from "./node-server";
 import { nodeWebhookFetch } from "./webhooks/node-fetch";
@@ -44,7 +45,7 @@ const services = {
 };
 // Signing secrets stored before they were encrypted at rest: encrypted now (needs SECRETS_KEY, so not in SQL).
 await encryptStoredWebhookSecrets(db, services.secretsKey);
-const app = createApp(() => services);
+const app = createApp(() => services, { docs: { viewer: nodeDocsViewer(), demoApiKey: demo?.apiKey } });
 const server = listen(app.fetch, { ...config, port: config.port, hostname: config.host }, (info) => {
   const base = `http://${info.address === "::1" ? "[::1]" : info.address}:${info.port}`;
   console.log(`Tsuzuku API on ${base}  (database ${config.databaseUrl})`);

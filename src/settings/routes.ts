@@ -1,3 +1,5 @@
+import { isNotNull, or } from "drizzle-orm";
+import { customers } from "../db/schema";
 import { audited } from "../platform/audit";
 import { ApiError } from "../platform/errors";
 import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse } from "../platform/openapi";
@@ -27,7 +29,8 @@ export const settingsRouter = domainRouter()
       tags,
       scope: "admin",
       summary: "Change some of the shop's rules",
-      description: "Only the fields sent change. The result must be consistent (e.g. `quantityMin` ≤ `quantityMax`).",
+      description:
+        "Only the fields sent change. The result must be consistent (e.g. `quantityMin` ≤ `quantityMax`). Setting `keepContactFingerprints` to false also drops every fingerprint earlier erasures kept.",
       request: { headers: IdempotencyHeaders, body: jsonBody(PatchSettingsBody, { changeCutoffDays: 4, allowedIntervalDays: [30, 45, 60, 90] }) },
       errors: ["invalid_settings"],
       responses: { 200: jsonResponse(Settings, "The settings now in force") },
@@ -44,6 +47,10 @@ export const settingsRouter = domainRouter()
           });
         }
         await s.updateTenant({ settings: next });
+        // Turning fingerprints off drops the ones erasures kept, in the same transaction.
+        if (patch.keepContactFingerprints === false) {
+          await s.update(customers, { phoneFingerprint: null, emailFingerprint: null }, or(isNotNull(customers.phoneFingerprint), isNotNull(customers.emailFingerprint)));
+        }
         return resolved;
       }, () => ({ action: "settings.updated", target: { type: "settings", id: "settings" }, details: { fields: Object.keys(patch).sort(), values: patch } }));
       return c.json(settings, 200);

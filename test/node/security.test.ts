@@ -266,6 +266,11 @@ describe("erasure leaves no personal datum in the database file", () => {
     }
     // The evidence still reads.
     expect((await h.request("GET", `/v1/cancel-flows/${ids.flowId}`, { key: t.key })).body.outcome).toBe("canceled");
+    // Fingerprints were kept (fraud prevention) and go when the shop turns them off.
+    const kept = async () => (await h.db.client.execute("SELECT count(*) AS n FROM customers WHERE phone_fingerprint IS NOT NULL OR email_fingerprint IS NOT NULL")).rows[0]!.n;
+    expect(Number(await kept())).toBe(1);
+    await h.request("PATCH", "/v1/settings", { key: t.key, body: { keepContactFingerprints: false } });
+    expect(Number(await kept())).toBe(0);
     h.close();
   });
 });
