@@ -22,6 +22,7 @@ import { offersRouter } from "./offers/routes";
 import { metricsRouter } from "./metrics/routes";
 import { riskRouter } from "./risk/routes";
 import { lookupRouter } from "./lookup/routes";
+import { winbackRouter } from "./winback/routes";
 
 /** Every capability's router; each declares its own full paths. */
 const domains = [
@@ -34,6 +35,7 @@ const domains = [
   eventsRouter,
   riskRouter,
   lookupRouter,
+  winbackRouter,
   webhooksRouter,
   settingsRouter,
   keysRouter,
@@ -61,6 +63,7 @@ export const OPENAPI_INFO: Parameters<OpenAPIHono["getOpenAPI31Document"]>[0] = 
     { name: "Events", description: "Signals: deliveries, payments, contacts, stock, surveys." },
     { name: "Risk", description: "Churn risk that explains itself, scored by a model trained on the shop's own history." },
     { name: "Lookup", description: "The IVR / operator data dip: one call from a phone number or email to what the agent needs." },
+    { name: "Win-back", description: "Letting customers go well and winning them back: the exit survey, keep-in-touch consent, whom to contact first and with which offer." },
     { name: "Webhooks", description: "Signed event delivery to the merchant's systems (admin)." },
     { name: "Settings", description: "The shop's rules (admin)." },
     { name: "Keys", description: "API keys of the tenant (admin)." },

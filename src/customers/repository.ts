@@ -13,6 +13,9 @@ export function toCustomer(row: CustomerRow) {
     phone: row.phone,
     locale: row.locale as "ja" | "en" | null,
     marketingConsent: row.marketingConsent,
+    acquisitionSource: row.acquisitionSource,
+    keepInTouch: row.keepInTouch,
+    keepInTouchAt: row.keepInTouchAt,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };

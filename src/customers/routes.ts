@@ -3,7 +3,8 @@ import { customers } from "../db/schema";
 import { ApiError } from "../platform/errors";
 import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse } from "../platform/openapi";
 import { normalizeEmail, normalizePhone } from "../platform/phone";
-import { findCustomer, getCustomer, toCustomer } from "./repository";
+import { recordKeepInTouch, syncContactable } from "../winback/service";
+import { findCustomer, getCustomer, toCustomer, type CustomerRow } from "./repository";
 import { Customer, CustomerIdParam, UpsertCustomerBody } from "./schemas";
 
 const tags = ["Customers"];
@@ -26,6 +27,7 @@ export const customersRouter = domainRouter()
           locale: "ja",
           createdAt: "2024-04-01T00:00:00Z",
           marketingConsent: true,
+          acquisitionSource: "referral",
         }),
       },
       responses: { 200: jsonResponse(Customer, "The updated customer"), 201: jsonResponse(Customer, "The new customer") },
@@ -46,6 +48,7 @@ export const customersRouter = domainRouter()
       const { row, created } = await c.get("store").write(async (s) => {
         const existing = await findCustomer(s, customerId);
         const values = {
+          acquisitionSource: body.acquisitionSource === undefined ? (existing?.acquisitionSource ?? null) : body.acquisitionSource,
           name: body.name ?? null,
           email: body.email ?? null,
           emailNormalized: body.email ? normalizeEmail(body.email) : null,
@@ -57,7 +60,11 @@ export const customersRouter = domainRouter()
         };
         if (existing) await s.update(customers, values, eq(customers.id, customerId));
         else await s.insert(customers, { id: customerId, ...values });
-        return { row: { ...values, id: customerId, tenantId: s.tenantId }, created: !existing };
+        let row: CustomerRow = { ...values, id: customerId, tenantId: s.tenantId, keepInTouch: existing?.keepInTouch ?? null, keepInTouchAt: existing?.keepInTouchAt ?? null };
+        // A changed answer is evidence (withdrawing is always possible); the same answer again is not a new one.
+        if (body.keepInTouch !== undefined && body.keepInTouch !== row.keepInTouch) row = await recordKeepInTouch(s, row, body.keepInTouch, { source: "customer_sync", at });
+        else await syncContactable(s, row);
+        return { row, created: !existing };
       });
       return c.json(toCustomer(row), created ? 201 : 200);
     },

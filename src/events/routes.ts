@@ -5,6 +5,7 @@ import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse } fr
 import type { TenantStore } from "../platform/tenancy";
 import type { RiskEvent } from "../risk/features";
 import { refreshRisk } from "../risk/maintain";
+import { recordContact } from "../winback/service";
 import { EVENT_TYPES, EventInput, IngestEventsBody, IngestEventsResponse } from "./schemas";
 
 type Result = {
@@ -98,6 +99,8 @@ export async function ingestEvents(store: TenantStore, items: unknown[], receive
       await s.insert(events, rows.slice(i, i + CHUNK));
     }
     await refreshRiskForEvents(s, rows, receivedAt);
+    // A win-back contact made by the shop's own systems: the reactivation that follows is attributed to it.
+    for (const r of rows) if (r.type === "winback.contacted") await recordContact(s, { customerId: r.customerId, subscriptionId: r.subscriptionId ?? null, at: r.occurredAt });
     return results;
   });
 }

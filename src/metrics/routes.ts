@@ -4,8 +4,10 @@ import { cancelFlows, planChanges, subscriptions } from "../db/schema";
 import { effectiveStatus } from "../cancel-flows/service";
 import { addDays, localDate } from "../platform/dates";
 import { ApiError } from "../platform/errors";
-import { apiRoute, CalendarDate, domainRouter, jsonResponse } from "../platform/openapi";
+import { apiRoute, CalendarDate, domainRouter, jsonResponse, Money } from "../platform/openapi";
+import type { TenantSettings } from "../settings/schemas";
 import { retentionMetrics, type FlowFact } from "./retention";
+import { winbackMetrics } from "./winback";
 
 const tags = ["Metrics"];
 
@@ -35,6 +37,36 @@ const FlowCounts = {
 };
 const Kept = z.object({ flows: z.number().int(), closed: z.number().int(), canceled: z.number().int(), keptRate: z.number().nullable() });
 
+const Rates = {
+  canceled: z.number().int(),
+  reactivated: z.number().int(),
+  reactivationRate: z.number().nullable().openapi({ description: "再加入率: reactivated / canceled (whenever the reactivation came)." }),
+  matured: z.number().int().openapi({ description: "Cancellations at least 180 days old." }),
+  reactivatedWithin180: z.number().int(),
+  rate180: z.number().nullable().openapi({ description: "Of the matured cancellations, the share reactivated within 180 days: comparable between months." }),
+};
+const Group = z.object({ reactivationRate: z.number().nullable(), canceled: z.number().int(), reactivated: z.number().int() });
+
+export const WinbackMetrics = z
+  .object({
+    from: CalendarDate,
+    to: CalendarDate,
+    ...Rates,
+    contacts: z.object({
+      contacted: z.number().int().openapi({ description: "Cancellations with a win-back contact (`winback.due` sent or a `winback.contacted` event)." }),
+      reactivatedAfterContact: z.number().int(),
+      afterContactShare: z.number().nullable().openapi({ description: "Reactivations that followed a win-back contact / reactivations." }),
+    }),
+    holdout: z
+      .object({ contactable: Group, holdout: Group, lift: z.number().nullable().openapi({ description: "Reactivation rate of contactable cancellations minus the holdout's (intent to treat)." }) })
+      .nullable()
+      .openapi({ description: "With a win-back holdout (`winbackHoldoutPercent`); null when none was drawn in the range." }),
+    revenueRecovered: z.array(Money).openapi({ description: "A year of deliveries of each reactivated plan, per currency." }),
+    byReason: z.array(z.object({ key: z.string(), ...Rates })),
+    byMonth: z.array(z.object({ key: z.string().openapi({ example: "2026-09" }), ...Rates })),
+  })
+  .openapi("WinbackMetrics");
+
 export const RetentionMetrics = z
   .object({
     from: CalendarDate,
@@ -48,8 +80,19 @@ export const RetentionMetrics = z
       .openapi({ description: "With a holdout (`holdoutPercent`): the kept rate (not canceled) with offers and without, and the lift. null without holdout flows." }),
     groupBy: z.enum(["reason", "offer", "channel", "day"]).nullable(),
     groups: z.array(z.object({ key: z.string(), ...FlowCounts })).nullable(),
+    winback: WinbackMetrics.openapi({ description: "Re-subscription (再加入) of the cancellations confirmed in the range: by reason and month, after a contact, over the holdout, revenue recovered." }),
   })
   .openapi("RetentionMetrics");
+
+/** `from`–`to` from the query, defaulting to the `days` days up to today; at most two years. */
+function rangeOf(q: { from?: string | undefined; to?: string | undefined }, settings: TenantSettings, now: Date, days: number) {
+  const today = localDate(now, settings.timeZone);
+  const to = q.to ?? today;
+  const from = q.from ?? addDays(to, -(days - 1));
+  if (from > to) throw new ApiError("validation_failed", "`from` must not be after `to`.", { errors: [{ path: "query.from", message: "Must not be after to" }] });
+  if (addDays(from, 731) < to) throw new ApiError("validation_failed", "The range is limited to two years.", { errors: [{ path: "query.from", message: "At most two years before to" }] });
+  return { from, to, today };
+}
 
 export const metricsRouter = domainRouter().openapi(
   apiRoute({
@@ -103,6 +146,24 @@ export const metricsRouter = domainRouter().openapi(
       canceledInRange: subs.filter((s) => s.canceledAt !== null && day(s.canceledAt) >= from && day(s.canceledAt) <= to).length,
       reactivationsInRange: reactivations.filter((r) => day(r.createdAt) >= from && day(r.createdAt) <= to).length,
     };
-    return c.json(retentionMetrics({ flows: facts, population, from, to, timeZone: settings.timeZone, now: now.toISOString(), durableSaveDays: settings.durableSaveDays, ...(q.groupBy ? { groupBy: q.groupBy } : {}) }), 200);
+    const winback = await winbackMetrics(store, { from, to, today: localDate(now, settings.timeZone) });
+    return c.json({ ...retentionMetrics({ flows: facts, population, from, to, timeZone: settings.timeZone, now: now.toISOString(), durableSaveDays: settings.durableSaveDays, ...(q.groupBy ? { groupBy: q.groupBy } : {}) }), winback }, 200);
+  },
+).openapi(
+  apiRoute({
+    method: "get",
+    path: "/v1/metrics/winback",
+    operationId: "getWinbackMetrics",
+    tags,
+    scope: "admin",
+    summary: "Re-subscription rate (再加入率), measured honestly",
+    description:
+      "Over the cancellations confirmed on tenant-local days `from`–`to` (default: the last 365 days): reactivation rate, and within 180 days for cancellations old enough to judge; by cancel reason and by month of cancellation; the share of reactivations that followed a win-back contact; the lift over the random holdout (`winbackHoldoutPercent`); revenue recovered. Computed by SQL aggregates.",
+    request: { query: z.object({ from: Query.shape.from, to: Query.shape.to }) },
+    responses: { 200: jsonResponse(WinbackMetrics, "The win-back metrics") },
+  }),
+  async (c) => {
+    const range = rangeOf(c.req.valid("query"), c.get("caller").settings, c.get("services").now(), 365);
+    return c.json(await winbackMetrics(c.get("store"), range), 200);
   },
 );

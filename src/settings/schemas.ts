@@ -27,6 +27,12 @@ export const SettingsFields = {
   cancelFlowTtlHours: z.number().int().min(1).max(24 * 14),
   durableSaveDays: z.number().int().min(1).max(365),
   holdoutPercent: z.number().min(0).max(50),
+  winbackDelayDays: z.number().int().min(1).max(730).openapi({ description: "Days after a cancellation's end date when `winback.due` fires, unless the customer named a return date." }),
+  winbackHoldoutPercent: z
+    .number()
+    .min(0)
+    .max(50)
+    .openapi({ description: "Share of cancellations set aside at random (drawn at cancellation): never listed as candidates, never sent `winback.due` — the honest baseline for win-back lift." }),
 };
 
 export const Settings = z.object(SettingsFields).openapi("Settings");
@@ -46,6 +52,8 @@ export const DEFAULT_SETTINGS: TenantSettings = {
   cancelFlowTtlHours: 24,
   durableSaveDays: 30,
   holdoutPercent: 0,
+  winbackDelayDays: 60,
+  winbackHoldoutPercent: 0,
 };
 
 export const PatchSettingsBody = z
@@ -63,6 +71,8 @@ export const PatchSettingsBody = z
     cancelFlowTtlHours: SettingsFields.cancelFlowTtlHours.optional(),
     durableSaveDays: SettingsFields.durableSaveDays.optional(),
     holdoutPercent: SettingsFields.holdoutPercent.optional(),
+    winbackDelayDays: SettingsFields.winbackDelayDays.optional(),
+    winbackHoldoutPercent: SettingsFields.winbackHoldoutPercent.optional(),
   })
   .openapi("PatchSettings");
 

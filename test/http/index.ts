@@ -11,6 +11,7 @@ import { planChangesSuite } from "./plan-changes";
 import { cancelFlowsSuite } from "./cancel-flows";
 import { riskSuite } from "./risk";
 import { lookupSuite } from "./lookup";
+import { winbackSuite } from "./winback";
 
 /** The HTTP suite both runtimes run: Node on an embedded file, workerd on sqld. */
 export function httpSuite(h: () => Harness) {
@@ -23,6 +24,7 @@ export function httpSuite(h: () => Harness) {
   eventsSuite(h);
   riskSuite(h);
   lookupSuite(h);
+  winbackSuite(h);
   errorsSuite(h);
   idempotencySuite(h);
   crossTenantSuite(h);

@@ -24,6 +24,8 @@ export type TestTenant = {
 export interface Harness {
   request(method: string, path: string, options?: RequestOptions): Promise<Res>;
   tenant(): Promise<TestTenant>;
+  /** One run of the runtime's maintenance job (src/maintenance.ts) as if it were `now`. */
+  maintain(now: Date): Promise<unknown>;
 }
 
 export async function toRes(response: Response): Promise<Res> {

@@ -5,6 +5,7 @@ import { createApp } from "../../src/app";
 import type { Database } from "../../src/db/client";
 import { migrateDatabase, openDatabase } from "../../src/db/node";
 import type { Scope, Services } from "../../src/platform/env";
+import { runMaintenance } from "../../src/maintenance";
 import { createTenant, issueKey } from "../../src/tenants/keys";
 import { buildRequest, TEST_SECRETS_KEY, toRes, type Harness, type TestTenant } from "./harness";
 
@@ -50,6 +51,7 @@ export async function nodeHarness(overrides: Partial<Services> = {}): Promise<No
       const tenant = await db.write((tx) => createTenant(tx, { name: "テスト店", at: new Date() }));
       return { id: tenant.id, key: await keyFor(tenant.id, ["read", "write", "admin"]), keyWith: (scopes) => keyFor(tenant.id, scopes) };
     },
+    maintain: (now) => runMaintenance(db, () => now),
     close() {
       db.client.close();
       rmSync(dir, { recursive: true, force: true });

@@ -1,0 +1,91 @@
+import { lintFields } from "../offers/lint";
+import { ApiError } from "../platform/errors";
+import { language } from "../platform/language";
+import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse } from "../platform/openapi";
+import { decodeCursor } from "../platform/pagination";
+import { candidatesPage } from "./candidates";
+import { CandidatePage, CandidatesQuery, ExitSurvey, PutExitSurveyBody } from "./schemas";
+import { loadSurvey, saveSurvey } from "./service";
+import { DEFAULT_EXIT_SURVEY, DEFAULT_KEEP_IN_TOUCH, type ExitSurveyQuestion } from "./survey";
+
+const tags = ["Win-back"];
+
+export const winbackRouter = domainRouter()
+  .openapi(
+    apiRoute({
+      method: "get",
+      path: "/v1/exit-survey",
+      operationId: "getExitSurvey",
+      tags,
+      scope: "read",
+      summary: "The shop's exit survey",
+      description: "The questions a customer may answer when cancelling (all optional) and the keep-in-touch wording, in ja and en. The default survey until the shop sets its own.",
+      responses: { 200: jsonResponse(ExitSurvey, "The survey in force") },
+    }),
+    async (c) => c.json(await loadSurvey(c.get("store")), 200),
+  )
+  .openapi(
+    apiRoute({
+      method: "put",
+      path: "/v1/exit-survey",
+      operationId: "putExitSurvey",
+      tags,
+      scope: "admin",
+      summary: "Set the exit survey",
+      description:
+        "Replaces the survey: up to 10 questions (`choice` with option codes, or `text`) and the keep-in-touch wording. Every prompt, option and the wording pass the phrase lint the offer catalogue uses (no pressure, no shaming): 422 `survey_copy_rejected` names the field and phrase. Starting a cancel flow shows it; answering never blocks confirming.",
+      request: {
+        headers: IdempotencyHeaders,
+        body: jsonBody(PutExitSurveyBody, { questions: DEFAULT_EXIT_SURVEY.slice(0, 2) as ExitSurveyQuestion[] as never, keepInTouchWording: DEFAULT_KEEP_IN_TOUCH }),
+      },
+      errors: ["survey_copy_rejected"],
+      responses: { 200: jsonResponse(ExitSurvey, "The survey now in force") },
+    }),
+    async (c) => {
+      const body = c.req.valid("json");
+      const fields: Record<string, string> = { "keepInTouchWording.ja": body.keepInTouchWording.ja, "keepInTouchWording.en": body.keepInTouchWording.en };
+      body.questions.forEach((q, i) => {
+        for (const l of ["ja", "en"] as const) {
+          fields[`questions.${i}.prompt.${l}`] = q.prompt[l];
+          q.options?.forEach((o, j) => (fields[`questions.${i}.options.${j}.label.${l}`] = o.label[l]));
+        }
+      });
+      const findings = lintFields(fields);
+      if (findings.length > 0) {
+        throw new ApiError("survey_copy_rejected", `${findings[0]!.field}: 「${findings[0]!.phrase}」 — ${findings[0]!.reason.en}`, {
+          errors: findings.map((f) => ({ path: f.field, message: `${f.rule}: ${f.phrase}` })),
+        });
+      }
+      const saved = await saveSurvey(c.get("store"), { questions: body.questions as ExitSurveyQuestion[], keepInTouchWording: body.keepInTouchWording }, c.get("services").now().toISOString());
+      return c.json(saved, 200);
+    },
+  )
+  .openapi(
+    apiRoute({
+      method: "get",
+      path: "/v1/winback/candidates",
+      operationId: "listWinbackCandidates",
+      tags,
+      scope: "read",
+      summary: "Whom to contact first to win back",
+      description:
+        "Canceled subscriptions whose customer may be contacted (their keep-in-touch answer, or without one their marketing consent; a \"no\" at cancellation wins; never an erased customer, never the holdout), ordered by expected recovered value — probability of reactivating within 180 days × a year of their deliveries — highest first. Each comes with drivers in the caller's language and the comeback offer the shop's offer engine suggests for the reason, its copy passed through the phrase lint.",
+      request: { query: CandidatesQuery },
+      responses: { 200: jsonResponse(CandidatePage, "A page of candidates") },
+    }),
+    async (c) => {
+      const { limit, cursor } = c.req.valid("query");
+      const key = decodeCursor(cursor);
+      if (key !== undefined && (key.length !== 2 || typeof key[0] !== "number" || typeof key[1] !== "string")) {
+        throw new ApiError("validation_failed", "The cursor is not one this API issued.", { errors: [{ path: "query.cursor", message: "Invalid cursor" }] });
+      }
+      const page = await candidatesPage(c.get("store"), {
+        limit,
+        after: key ? [key[0] as number, key[1] as string] : null,
+        lang: language(c),
+        settings: c.get("caller").settings,
+        now: c.get("services").now(),
+      });
+      return c.json(page, 200);
+    },
+  );
