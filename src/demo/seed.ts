@@ -1,9 +1,11 @@
 import { seededRng } from "../platform/random";
 import type { Database, Tx } from "../db/client";
-import { customers, events, subscriptions, type CancellationRecord } from "../db/schema";
+import { eq } from "drizzle-orm";
+import { contactConsents, customers, events, subscriptions, tenants, winbacks, type CancellationRecord } from "../db/schema";
 import { normalizePhone } from "../platform/phone";
 import { createTenant, issueKey } from "../tenants/keys";
 import { buildCancelHistory, insertCancelHistory } from "./cancel-history";
+import { buildWinbackHistory, DEMO_WINBACK_HOLDOUT_PERCENT } from "./winback-history";
 import { seedDemoRisk } from "./risk";
 
 /**
@@ -453,6 +455,7 @@ export async function seedDemo(db: Database, opts: SeedOptions): Promise<SeedRes
   });
 
   const cancelHistory = buildCancelHistory(subscriptionRows, eventRows, DEMO_TENANT_ID, opts.now);
+  const winbackHistory = buildWinbackHistory(subscriptionRows, customerRows, eventRows, cancelHistory, DEMO_TENANT_ID, opts.now);
 
   // --- Write -----------------------------------------------------------------------------------
   const total = customerRows.length + subscriptionRows.length + eventRows.length;
@@ -473,6 +476,9 @@ export async function seedDemo(db: Database, opts: SeedOptions): Promise<SeedRes
     await insertAll(tx, subscriptionRows, (t, chunk) => t.insert(subscriptions).values(chunk));
     await insertAll(tx, eventRows, (t, chunk) => t.insert(events).values(chunk));
     await insertCancelHistory(tx, DEMO_TENANT_ID, cancelHistory, opts.now);
+    await tx.update(tenants).set({ settings: { winbackHoldoutPercent: DEMO_WINBACK_HOLDOUT_PERCENT } }).where(eq(tenants.id, DEMO_TENANT_ID));
+    await insertAll(tx, winbackHistory.winbacks, (t, chunk) => t.insert(winbacks).values(chunk));
+    if (winbackHistory.consents.length) await insertAll(tx, winbackHistory.consents, (t, chunk) => t.insert(contactConsents).values(chunk));
   });
   await seedDemoRisk(db, DEMO_TENANT_ID, opts.now);
 

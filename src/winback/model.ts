@@ -167,6 +167,16 @@ const DRIVER_VALUE: Record<WinbackFeatureName, (f: WinbackFeatures, on: string) 
   named_comeback: () => 1,
 };
 
+/** Just the log-odds (training and ranking). */
+export function winbackLogit(model: WinbackModel, f: WinbackFeatures, on: string): number {
+  let z = model.intercept;
+  for (const name of WINBACK_FEATURE_NAMES) {
+    const w = (model.coefficients[name] ?? 0) / (model.scales[name] || 1);
+    if (w !== 0) z += w * (WINBACK_TRANSFORMS[name](f, on) - (model.means[name] ?? 0));
+  }
+  return z;
+}
+
 /** Probability of reactivating within 180 days of `on`, with up to five drivers (|contribution| ≥ 0.1), largest first. */
 export function scoreWinback(model: WinbackModel, f: WinbackFeatures, on: string): WinbackScore {
   let z = model.intercept;

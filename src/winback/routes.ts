@@ -4,7 +4,8 @@ import { language } from "../platform/language";
 import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse } from "../platform/openapi";
 import { decodeCursor } from "../platform/pagination";
 import { candidatesPage } from "./candidates";
-import { CandidatePage, CandidatesQuery, ExitSurvey, PutExitSurveyBody } from "./schemas";
+import { CandidatePage, CandidatesQuery, ExitSurvey, PutExitSurveyBody, WinbackModelView, WinbackTrainResult } from "./schemas";
+import { trainTenantWinbackModel, winbackModelView } from "./train";
 import { loadSurvey, saveSurvey } from "./service";
 import { DEFAULT_EXIT_SURVEY, DEFAULT_KEEP_IN_TOUCH, type ExitSurveyQuestion } from "./survey";
 
@@ -88,4 +89,33 @@ export const winbackRouter = domainRouter()
       });
       return c.json(page, 200);
     },
+  )
+  .openapi(
+    apiRoute({
+      method: "get",
+      path: "/v1/winback/model",
+      operationId: "getWinbackModel",
+      tags,
+      scope: "read",
+      summary: "The model that says who will come back",
+      description: "The shop's active win-back model — trained on its own cancellations and reactivations — or the documented default model. Coefficients are log-odds per unit of each feature.",
+      responses: { 200: jsonResponse(WinbackModelView, "The active model") },
+    }),
+    async (c) => c.json(await winbackModelView(c.get("store")), 200),
+  )
+  .openapi(
+    apiRoute({
+      method: "post",
+      path: "/v1/winback/model/train",
+      operationId: "trainWinbackModel",
+      tags,
+      scope: "admin",
+      summary: "Train a win-back model on this shop's history",
+      description:
+        "Snapshots of each cancellation at the day it happened and 90 days later (label: reactivated within the next 180 days; only snapshots whose 180 days have passed), fitted by the same trainer as the risk model and measured on the latest quarter (time hold-out). Adopted only if its hold-out AUC beats the default model's; the open records are then re-scored. Too little history → 422 `insufficient_history`.",
+      request: { headers: IdempotencyHeaders },
+      errors: ["insufficient_history"],
+      responses: { 200: jsonResponse(WinbackTrainResult, "The hold-out report") },
+    }),
+    async (c) => c.json(await trainTenantWinbackModel(c.get("store"), c.get("services").now(), c.get("caller").settings.timeZone), 200),
   );

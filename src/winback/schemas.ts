@@ -85,5 +85,29 @@ export const Candidate = z
   })
   .openapi("WinbackCandidate");
 
+export const WinbackModelView = z
+  .object({
+    version: z.string(),
+    trainedAt: Instant.nullable(),
+    auc: z.number().nullable().openapi({ description: "Hold-out AUC when trained on the shop's history; null for the default model." }),
+    coefficients: z.record(z.enum(WINBACK_FEATURE_NAMES), z.number()).openapi({ description: "Log-odds per unit of each feature (src/winback/model.ts documents the transforms)." }),
+  })
+  .openapi("WinbackModel");
+
+export const WinbackTrainResult = z
+  .object({
+    version: z.string(),
+    active: z.boolean().openapi({ description: "Adopted: its hold-out AUC beat the default model's on the same snapshots." }),
+    auc: z.number(),
+    defaultAuc: z.number(),
+    logLoss: z.number(),
+    defaultLogLoss: z.number(),
+    calibration: z.array(z.object({ bin: z.number().int(), from: z.number(), to: z.number(), predicted: z.number(), observed: z.number(), count: z.number().int() })),
+    samples: z.object({ train: z.number().int(), holdout: z.number().int(), positives: z.number().int(), excludedCensored: z.number().int() }),
+    split: z.object({ holdoutFrom: z.string(), trainFrom: z.string(), trainTo: z.string(), holdoutTo: z.string() }),
+    rescored: z.number().int().openapi({ description: "Open win-back records re-scored with the new model." }),
+  })
+  .openapi("WinbackTrainResult");
+
 export const CandidatePage = page(Candidate).openapi("WinbackCandidatePage");
 export const CandidatesQuery = PageQuery;
