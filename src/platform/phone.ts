@@ -1,4 +1,4 @@
-import { parsePhoneNumberFromString } from "libphonenumber-js/max";
+import { findPhoneNumbersInText, parsePhoneNumberFromString } from "libphonenumber-js/max";
 
 /**
  * Normalises any way a Japanese customer, an operator or a caller-ID writes a number to E.164:
@@ -28,4 +28,21 @@ export function normalizePhone(input: string, defaultCountry: "JP" = "JP"): stri
 
 export function normalizeEmail(input: string): string {
   return input.normalize("NFKC").trim().toLowerCase();
+}
+
+const EMAIL_IN_TEXT = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.[\p{L}]{2,}/gu;
+const URL_IN_TEXT = /https?:\/\/\S+/gu;
+const POSTAL_CODE = /〒?\s*\d{3}[-‐－ー]\d{4}/gu;
+
+/**
+ * Free text with the contact data a customer may have typed masked: e-mail addresses, URLs, phone
+ * numbers (found by libphonenumber, any Japanese form, full-width included) and postal codes, each
+ * replaced by 〔…〕; and any of `names` (e.g. the customer's own family and given names).
+ */
+export function maskPersonalData(text: string, names: readonly string[] = []): string {
+  let s = text.normalize("NFKC").replace(EMAIL_IN_TEXT, "〔メール〕").replace(URL_IN_TEXT, "〔URL〕");
+  for (const found of findPhoneNumbersInText(s, "JP").reverse()) s = s.slice(0, found.startsAt) + "〔電話番号〕" + s.slice(found.endsAt);
+  s = s.replace(POSTAL_CODE, "〔郵便番号〕");
+  for (const n of names) if (n.trim().length >= 2) s = s.split(n.trim()).join("〔氏名〕");
+  return s;
 }

@@ -12,6 +12,8 @@ import { cancelFlowsSuite } from "./cancel-flows";
 import { riskSuite } from "./risk";
 import { lookupSuite } from "./lookup";
 import { winbackSuite } from "./winback";
+import { syncSuite } from "./sync";
+import { metricsSuite } from "./metrics";
 
 /** The HTTP suite both runtimes run: Node on an embedded file, workerd on sqld. */
 export function httpSuite(h: () => Harness) {
@@ -19,12 +21,14 @@ export function httpSuite(h: () => Harness) {
   authSuite(h);
   customersSuite(h);
   subscriptionsSuite(h);
+  syncSuite(h);
   planChangesSuite(h);
   cancelFlowsSuite(h);
   eventsSuite(h);
   riskSuite(h);
   lookupSuite(h);
   winbackSuite(h);
+  metricsSuite(h);
   errorsSuite(h);
   idempotencySuite(h);
   crossTenantSuite(h);

@@ -3,6 +3,7 @@ import { Canceled, FlowStarted } from "../../src/cancel-flows/schemas";
 import { RetentionMetrics, WinbackMetrics } from "../../src/metrics/routes";
 import { addDays, localDate } from "../../src/platform/dates";
 import { CandidatePage, ExitSurvey } from "../../src/winback/schemas";
+import { ReasonInsights } from "../../src/insights/routes";
 import { customerBody, subscriptionBody, uid, type Harness, type TestTenant } from "../support/harness";
 
 /**
@@ -211,6 +212,34 @@ export function winbackSuite(h: () => Harness) {
       const retention = await h().request("GET", "/v1/metrics/retention", { key: t.key });
       conforms(RetentionMetrics, retention.body);
       expect(retention.body.winback).toMatchObject({ reactivated: 1, contacts: { contacted: 1 } });
+    });
+
+    it("insights: counts and save rates per reason, recurring themes in the customers' words, personal data masked", async () => {
+      const own = await h().tenant();
+      const comments = ["在庫がたまってしまう 090-1234-5678", "飲みきれずに在庫がたまる", "在庫が多すぎる hanako@example.jp", "値段が高いと感じる", "送料込みだと値段が高い"];
+      for (const [i, comment] of comments.entries()) {
+        const c = uid("C");
+        await h().request("PUT", `/v1/customers/${c}`, { key: own.key, body: customerBody({ name: "山田 花子" }) });
+        const s = uid("S");
+        await h().request("PUT", `/v1/subscriptions/${s}`, { key: own.key, body: subscriptionBody(c, { nextDeliveryOn: addDays(today(), 12) }) });
+        const f = await h().request("POST", `/v1/subscriptions/${s}/cancel-flows`, { key: own.key, body: {} });
+        await h().request("POST", `/v1/cancel-flows/${f.body.flowId}/reason`, { key: own.key, body: { reason: i < 3 ? "surplus_stock" : "too_expensive", comment } });
+        await h().request("POST", `/v1/cancel-flows/${f.body.flowId}/confirm`, { key: own.key, body: { survey: [{ questionId: "why_stopped", answer: "山田です。在庫が余るので" }] } });
+      }
+      const res = await h().request("GET", "/v1/insights/reasons", { key: own.key });
+      expect(res.status).toBe(200);
+      conforms(ReasonInsights, res.body);
+      const surplus = res.body.reasons.find((r: { reason: string }) => r.reason === "surplus_stock");
+      expect(surplus).toMatchObject({ flows: 3, canceled: 3, saved: 0, saveRate: 0 });
+      expect(surplus.terms[0]).toMatchObject({ text: "在庫", count: 6 });
+      const price = res.body.reasons.find((r: { reason: string }) => r.reason === "too_expensive");
+      expect(price.phrases.map((p: { text: string }) => p.text)).toContain("値段が高い");
+      expect(res.body.months[0].month).toBe(today().slice(0, 7));
+      const text = JSON.stringify(res.body);
+      for (const personal of ["090-1234-5678", "hanako@example.jp", "山田"]) expect(text).not.toContain(personal);
+      expect(text).toContain("〔氏名〕");
+      expect(text).not.toContain("氏名です");
+      expect((await h().request("GET", "/v1/insights/reasons", { key: await own.keyWith(["read"]) })).status).toBe(403);
     });
 
     it("a contact the shop made itself (winback.contacted) counts for attribution; the holdout is never listed", async () => {
