@@ -11,7 +11,7 @@ describe("the demo shop's win-back history", () => {
   let h: NodeHarness;
   afterAll(() => h?.close());
 
-  it("shows real numbers, and a model trained on it beats the default on the hold-out", async () => {
+  it("shows real numbers, and a model trained on it beats the default on the hold-out", { timeout: 120_000 }, async () => {
     h = await nodeHarness();
     const now = new Date("2026-11-20T03:00:00Z");
     await seedDemo(h.db, { now });
