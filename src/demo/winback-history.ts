@@ -141,7 +141,7 @@ export function buildWinbackHistory(subs: Sub[], customerRows: Customer[], event
     let reactivatedAt = back?.at ?? null;
     if (!back && !flow && sub.status === "canceled") {
       const inSeason = Math.min(Math.abs(Number(addDays(canceledOn, 90).slice(5, 7)) - features.startMonth) % 12, 12 - (Math.abs(Number(addDays(canceledOn, 90).slice(5, 7)) - features.startMonth) % 12)) <= 1;
-      const z =
+      let z =
         -2.2 +
         (reason !== null && BREAK.has(reason) ? 1.4 : 0) +
         (reason === "surplus_stock" ? 0.7 : 0) +
@@ -150,9 +150,11 @@ export function buildWinbackHistory(subs: Sub[], customerRows: Customer[], event
         (features.acquisitionSource === "referral" ? 1.2 : 0) +
         (features.acquisitionSource === "gift" ? 0.8 : 0) +
         (inSeason ? 1.0 : 0) +
-        0.25 * Math.log1p(features.deliveriesCompleted) +
-        (contacted ? 0.8 : 0);
-      const afterMs = contacted ? Date.parse(contactedAt!) + int(1, 25) * DAY : canceledMs + int(10, 170) * DAY;
+        0.25 * Math.log1p(features.deliveriesCompleted);
+      // When they would come back is drawn the same way for everyone; a contact before then helps.
+      const afterMs = canceledMs + int(10, 170) * DAY;
+      const contactedFirst = contacted && Date.parse(contactedAt!) < afterMs;
+      z += contactedFirst ? 0.8 : 0;
       if (chance(1 / (1 + Math.exp(-z))) && afterMs < nowMs - DAY) {
         reactivatedAt = iso(afterMs);
         const nextOn = addDays(today, int(2, 20));

@@ -27,7 +27,8 @@ export function tokens(text: string): Token[] {
 /** Content words and two-word phrases of one comment, each once. */
 export function termsOf(text: string): { words: Set<string>; phrases: Set<string> } {
   const ts = tokens(text);
-  const words = new Set(ts.filter((t) => t.content).map((t) => t.text));
+  // A lone kanji is usually a verb stem cut from its ending (合|わない): a theme only inside a phrase.
+  const words = new Set(ts.filter((t) => t.content && t.text.length > 1).map((t) => t.text));
   const phrases = new Set<string>();
   for (let i = 0; i < ts.length; i++) {
     if (!ts[i]!.content) continue;
