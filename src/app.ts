@@ -6,12 +6,14 @@ import { requestId } from "hono/request-id";
 import { customersRouter } from "./customers/routes";
 import { EventInput } from "./events/schemas";
 import { eventsRouter } from "./events/routes";
+import type { DocsOptions } from "./meta/docs";
 import { metaRouter } from "./meta/routes";
 import { authenticate } from "./platform/auth";
 import { isDatabaseTimeout } from "./db/client";
 import type { AppEnv, Services } from "./platform/env";
 import { ApiError, problemResponse } from "./platform/errors";
 import { idempotency } from "./platform/idempotency";
+import { normaliseDocument } from "./platform/openapi";
 import { subscriptionsRouter } from "./subscriptions/routes";
 import { keysRouter } from "./tenants/routes";
 import { planChangesRouter } from "./plan-changes/routes";
@@ -57,7 +59,8 @@ export const OPENAPI_INFO: Parameters<OpenAPIHono["getOpenAPI31Document"]>[0] = 
       "Tsuzuku (続く) helps subscription (定期購入) merchants keep customers fairly: churn risk, reason-aware offers, self-service plan changes and a cancellation flow that is always two calls at most.\n\nAuthenticate with `Authorization: Bearer <api key>`. Errors are RFC 9457 `application/problem+json` with a stable `code`.",
     license: { name: "MIT", url: "https://opensource.org/licenses/MIT" },
   },
-  servers: [{ url: "http://localhost:8787", description: "Local (npm start)" }],
+  // Relative: "Try it" in /docs reaches the server that served it, on any host and port.
+  servers: [{ url: "/", description: "The server that serves this document" }],
   tags: [
     { name: "Customers", description: "Customer data synced from the merchant's cart system." },
     { name: "Subscriptions", description: "定期 subscriptions synced from the merchant's cart system." },
@@ -81,7 +84,7 @@ export const OPENAPI_INFO: Parameters<OpenAPIHono["getOpenAPI31Document"]>[0] = 
  * The whole API as one Hono app. `services` resolves the database and clock per request: Node
  * hands the same ones every time; the Worker builds them from its bindings.
  */
-export function createApp(services: (c: Context<AppEnv>) => Services) {
+export function createApp(services: (c: Context<AppEnv>) => Services, options: { docs?: DocsOptions } = {}) {
   const app = new OpenAPIHono<AppEnv>();
 
   app.use(requestId({ headerName: "X-Request-Id" }));
@@ -114,8 +117,9 @@ export function createApp(services: (c: Context<AppEnv>) => Services) {
     description: "An API key of your tenant, e.g. `tsz_…`. Scopes: read, write, admin.",
   });
   app.openAPIRegistry.register("EventInput", EventInput);
-  const document = () => app.getOpenAPI31Document(OPENAPI_INFO);
-  app.route("/", metaRouter(document));
+  let built: unknown;
+  const document = () => (built ??= normaliseDocument(app.getOpenAPI31Document(OPENAPI_INFO)));
+  app.route("/", metaRouter(document, options.docs));
 
   app.notFound((c) => {
     const allowed = methodsFor(app, c.req.path);
@@ -176,5 +180,5 @@ export function openApiJson(): string {
   const app = createApp(() => {
     throw new Error("the OpenAPI document is built without services");
   });
-  return JSON.stringify(app.getOpenAPI31Document(OPENAPI_INFO), null, 2) + "\n";
+  return JSON.stringify(normaliseDocument(app.getOpenAPI31Document(OPENAPI_INFO)), null, 2) + "\n";
 }

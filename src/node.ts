@@ -7,6 +7,7 @@ import { tenants } from "./db/schema";
 import { DEMO_API_KEY, seedDemo } from "./demo/seed";
 import { findTenant } from "./tenants/keys";
 import { runMaintenance } from "./maintenance";
+import { nodeDocsViewer } from "./meta/viewer-node";
 import { DEMO_TENANT_ID } from "./demo/seed";
 
 /** Node entry point: configuration, database and the HTTP server. Everything else is the app's. */
@@ -33,7 +34,7 @@ if (config.seedDemo) {
 }
 
 const services = { db, now: () => new Date(), secretsKey: config.secretsKey() };
-const app = createApp(() => services);
+const app = createApp(() => services, { docs: { viewer: nodeDocsViewer(), demoApiKey: demo?.apiKey } });
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
   const base = `http://${info.address === "::1" ? "[::1]" : info.address}:${info.port}`;
   console.log(`Tsuzuku API on ${base}  (database ${config.databaseUrl})`);

@@ -15,6 +15,8 @@ export type WorkerEnv = {
   DATABASE_TIMEOUT_MS?: string;
   /** The root secret (`npx wrangler secret put SECRETS_KEY`), at least 32 random characters. */
   SECRETS_KEY?: string;
+  /** Workers Static Assets (wrangler.toml `[assets]`): the docs viewer bundle. */
+  ASSETS?: { fetch(request: Request | string): Promise<Response> };
 };
 
 // workerd binds I/O (fetch responses, promises settled by I/O) to the request that started it, so
@@ -28,7 +30,17 @@ function newServices(env: WorkerEnv): Services {
 }
 
 type RequestEnv = WorkerEnv & { services: Services };
-const app = createApp((c) => (c.env as RequestEnv).services);
+const app = createApp((c) => (c.env as RequestEnv).services, {
+  docs: {
+    // Several MB: served by Workers Static Assets, not bundled into the Worker.
+    viewer: async (c) => {
+      const assets = (c.env as RequestEnv).ASSETS;
+      if (!assets) return c.text("The ASSETS binding is not configured (wrangler.toml [assets]).", 404);
+      const res = await assets.fetch(new URL("/standalone.js", c.req.url).toString());
+      return new Response(res.body, { status: res.status, headers: { "content-type": "text/javascript; charset=utf-8", "cache-control": "public, max-age=3600" } });
+    },
+  },
+});
 
 export default {
   async fetch(request: Request, env: WorkerEnv, ctx: ExecutionContext) {

@@ -82,6 +82,8 @@ export type CancellationRecord = {
   reason?: string;
   channel?: string;
   effectiveOn?: string;
+  /** The delivery that still ships after a cancellation received inside the cut-off. */
+  finalDeliveryOn?: string | null;
   confirmationNumber?: string;
 };
 

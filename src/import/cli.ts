@@ -48,7 +48,8 @@ await migrateDatabase(db);
 const shops = await db.orm.select({ id: tenants.id, name: tenants.name, settings: tenants.settings }).from(tenants);
 const shop = values.tenant ? shops.find((t) => t.id === values.tenant) : shops.length === 1 ? shops[0] : undefined;
 if (!shop) fail(values.tenant ? `no tenant ${values.tenant}` : `name the shop with --tenant (one of: ${shops.map((t) => `${t.id} ${t.name}`).join(", ")})`);
-const timeZone = resolveSettings((shop.settings ?? {}) as Record<string, unknown>).timeZone;
+const settings = resolveSettings((shop.settings ?? {}) as Record<string, unknown>);
+const timeZone = settings.timeZone;
 
 const exported = readExport(readFileSync(file));
 const columns = resolveColumns(mapping.data, exported.headers);
@@ -76,7 +77,7 @@ try {
   for (const row of rows) if ("refused" in row) refusals.push(`line ${row.line}: ${row.refused}`);
   for (const batch of importBatches(rows, MAX_SYNC_ITEMS)) {
     if (stopping) break;
-    const result = await syncBatch(store, batch, new Date().toISOString(), { dryRun: values["dry-run"] });
+    const result = await syncBatch(store, batch, { now: new Date(), settings, dryRun: values["dry-run"] });
     for (const r of result.results) {
       if (r.result === "applied") totals[r.status === 201 ? "created" : r.changed ? "changed" : "unchanged"] += 1;
       else refusals.push(`line ${batch.lines[r.kind][r.index]}: ${r.kind} ${r.id ?? ""} ${r.error?.detail ?? ""} ${(r.error?.errors ?? []).map((e) => `${e.path}: ${e.message}`).join("; ")}`.trim());

@@ -1,14 +1,15 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { Scalar } from "@scalar/hono-api-reference";
 import { sql } from "drizzle-orm";
 import type { AppEnv } from "../platform/env";
 import { ApiError } from "../platform/errors";
 import { errorResponses, jsonResponse } from "../platform/openapi";
+import { DOCS_CSP, DOCS_PAGE, docsInit, type DocsOptions } from "./docs";
 
 const Health = z.object({ status: z.literal("ok"), database: z.literal("ok"), time: z.string() }).openapi("Health");
 
 /** Health and documentation: public, no API key. `openapi` is the document the app generates. */
-export function metaRouter(openapi: () => unknown) {
+export function metaRouter(openapi: () => unknown, docs: DocsOptions = {}) {
+  const init = docsInit(docs.demoApiKey);
   return new OpenAPIHono<AppEnv>()
     .openapi(
       createRoute({
@@ -30,5 +31,10 @@ export function metaRouter(openapi: () => unknown) {
       },
     )
     .get("/openapi.json", (c) => c.json(openapi()))
-    .get("/docs", Scalar({ url: "/openapi.json", pageTitle: "Tsuzuku API reference" }));
+    .get("/docs", (c) => c.html(DOCS_PAGE, 200, { "content-security-policy": DOCS_CSP, "cache-control": "no-cache" }))
+    .get("/docs/init.js", (c) => c.body(init, 200, { "content-type": "text/javascript; charset=utf-8", "cache-control": "no-cache" }))
+    .get("/docs/viewer.js", async (c) => {
+      if (!docs.viewer) throw new ApiError("route_not_found", "This runtime serves no docs viewer.");
+      return docs.viewer(c);
+    });
 }

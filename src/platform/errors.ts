@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import { errorLanguage, type Language, type Localized } from "./language";
 
 /**
  * The one error model. Every failure the API reports is an ApiError with a stable `code`; the
@@ -112,61 +113,255 @@ const TITLES: Record<ErrorCode, string> = {
   database_unavailable: "The database is unavailable",
 };
 
+/**
+ * What each code means for the caller and what to do about it, in the document under every
+ * operation that lists the code (see `errorResponses` in platform/openapi): `ja` is the title in
+ * Japanese, `help` says what happened and what to do, `members` names the extra members the
+ * problem carries (documented in MEMBERS below), `example` is the detail of the documented example.
+ */
+type ErrorDoc = { ja: string; help: string; members?: (keyof typeof MEMBERS)[]; example?: string };
+
+/** Extra members problems carry beyond RFC 9457's and `code`: their schema and an example value. */
+export const MEMBERS = {
+  errors: {
+    schema: z
+      .array(z.object({ path: z.string(), message: z.string() }))
+      .openapi({ description: "Each offending field: its dotted path (`query.`, `path.`, `header.` for those parts) and what is wrong, echoing what was sent." }),
+    example: [{ path: "nextDeliveryOn", message: '"2026/12/05" is not a date; use YYYY-MM-DD' }],
+  },
+  requiredScope: { schema: z.enum(["read", "write", "admin"]).openapi({ description: "The scope the key lacks." }), example: "admin" },
+  currentVersion: { schema: z.number().int().nullable().openapi({ description: "The resource's version now (null: it does not exist); re-read it and retry with this in If-Match." }), example: 4 },
+  firstChangeableDate: { schema: z.iso.date().openapi({ description: "The first date that can still be changed: today + the shop's `changeCutoffDays`." }), example: "2026-12-08" },
+  nextDeliveryOn: { schema: z.iso.date().nullable().openapi({ description: "The delivery that is too close to change." }), example: "2026-12-06" },
+  latestDate: { schema: z.iso.date().openapi({ description: "The latest date that can be chosen." }), example: "2027-01-30" },
+  maxConsecutiveSkips: { schema: z.number().int().openapi({ description: "The shop's `maxConsecutiveSkips` setting." }), example: 2 },
+  remainingSkips: { schema: z.number().int().openapi({ description: "How many more deliveries can be skipped now." }), example: 0 },
+  maxPauseDays: { schema: z.number().int().openapi({ description: "The shop's `maxPauseDays` setting." }), example: 90 },
+  latestResumeOn: { schema: z.iso.date().openapi({ description: "The latest resume date the shop allows." }), example: "2027-02-28" },
+  pauseDays: { schema: z.number().int().openapi({ description: "How long the refused pause would hold deliveries back, in days: the resume date minus `pausedFromOn`." }), example: 120 },
+  pausedFromOn: { schema: z.iso.date().openapi({ description: "Where the pause's length is counted from: the current next delivery (for a paused subscription, the earliest date deliveries could resume)." }), example: "2026-12-03" },
+  quantityMin: { schema: z.number().int().openapi({ description: "The shop's `quantityMin` setting." }), example: 1 },
+  quantityMax: { schema: z.number().int().openapi({ description: "The shop's `quantityMax` setting." }), example: 10 },
+  allowedIntervalDays: { schema: z.array(z.number().int()).openapi({ description: "The shop's `allowedIntervalDays` setting." }), example: [14, 21, 30, 45, 60, 90] },
+  canceledAt: { schema: z.string().nullable().openapi({ description: "When the subscription was canceled (RFC 3339)." }), example: "2026-11-20T02:00:00.000Z" },
+  subscriptionStatus: { schema: z.enum(["active", "paused", "canceled"]).openapi({ description: "The subscription's status now." }), example: "active" },
+  expiresAt: { schema: z.string().openapi({ description: "When the flow expired (RFC 3339)." }), example: "2026-11-21T02:00:00.000Z" },
+  flowStatus: { schema: z.string().openapi({ description: "The cancel flow's status now (`saved`, `canceled`, `abandoned`)." }), example: "saved" },
+  confirmationNumber: { schema: z.string().nullable().openapi({ description: "The confirmation number of the cancellation that ended the flow." }), example: "CN-20261120-4F7K2Q" },
+  reason: { schema: z.string().openapi({ description: "The reason given before (`reason_already_given`), or what history is missing (`insufficient_history`: `too_few_samples`, `too_few_positives`, `too_few_negatives`, `holdout_too_small`)." }), example: "surplus_stock" },
+  shownOfferIds: { schema: z.array(z.string()).openapi({ description: "The offers that were shown and can be accepted." }), example: ["off_skip_next"] },
+  fee: { schema: z.object({ amount: z.number().int(), currency: z.string() }).openapi({ description: "The early-cancellation fee disclosed at sign-up (minor units)." }), example: { amount: 5000, currency: "JPY" } },
+  basis: { schema: z.string().openapi({ description: "Why the fee applies (the commitment and deliveries received)." }), example: "3-delivery commitment, 2 received" },
+  candidates: { schema: z.array(z.string()).openapi({ description: "The ids of the customers that match (no other data); ask the caller which one." }), example: ["C-100001", "C-100002"] },
+  samples: { schema: z.number().int().openapi({ description: "Usable training samples found." }), example: 120 },
+  positives: { schema: z.number().int().openapi({ description: "Of them, cancellations." }), example: 8 },
+  required: {
+    schema: z.object({ samples: z.number().int(), positives: z.number().int(), negatives: z.number().int() }).openapi({ description: "How many samples, cancellations and non-cancellations are needed." }),
+    example: { samples: 200, positives: 20, negatives: 20 },
+  },
+} as const;
+
+const DOCS: Record<ErrorCode, ErrorDoc> = {
+  invalid_json: { ja: "リクエスト本文が JSON として読めません", help: "The body is not well-formed JSON. Send valid JSON (UTF-8) with `Content-Type: application/json`.", example: "The request body could not be parsed as JSON." },
+  invalid_request: { ja: "リクエストの形式が正しくありません", help: "The request could not be understood; check the method, path and headers against this document." },
+  missing_api_key: { ja: "API キーが必要です", help: "No `Authorization` header. Send `Authorization: Bearer <api key>`.", example: "Send your API key as `Authorization: Bearer <key>`." },
+  invalid_api_key: { ja: "API キーが無効です", help: "The key is unknown, revoked, or the header is not `Bearer <key>`. Use an active key of your tenant (`GET /v1/keys` lists them).", example: "The API key is unknown or has been revoked." },
+  insufficient_scope: { ja: "API キーにこの操作の権限（スコープ）がありません", help: "The key is valid but lacks the scope this operation needs (`requiredScope`). Use a key with that scope, or create one with `POST /v1/keys` (admin).", members: ["requiredScope"], example: "This operation needs an API key with the `admin` scope." },
+  not_found: { ja: "見つかりません", help: "Nothing exists at this id for your tenant." },
+  route_not_found: { ja: "そのルートはありません", help: "No operation has this path. Check the path against this document (a trailing slash is not part of any path).", example: "No route GET /v1/nothing-here. See /docs." },
+  customer_not_found: { ja: "顧客が見つかりません", help: "No customer with this id (or phone/email) in your tenant. Sync it first with `PUT /v1/customers/{customerId}`.", example: "No customer C-100001." },
+  subscription_not_found: { ja: "定期購入が見つかりません", help: "No subscription with this id in your tenant. Sync it first with `PUT /v1/subscriptions/{subscriptionId}`.", example: "No subscription S-900001." },
+  key_not_found: { ja: "API キーが見つかりません", help: "No API key with this id in your tenant; `GET /v1/keys` lists them." },
+  webhook_not_found: { ja: "Webhook が見つかりません", help: "No webhook endpoint (or delivery) with this id in your tenant; `GET /v1/webhooks` lists them." },
+  cancel_flow_not_found: { ja: "解約フローが見つかりません", help: "No cancel flow with this id in your tenant. Start one with `POST /v1/subscriptions/{subscriptionId}/cancel-flows`." },
+  offer_not_found: { ja: "オファーが見つかりません", help: "No offer with this id in the shop's catalogue; `GET /v1/offers` lists them." },
+  method_not_allowed: { ja: "このルートではそのメソッドは使えません", help: "The path exists but not with this method; the `Allow` header lists the methods it takes." },
+  idempotency_key_in_use: { ja: "同じ Idempotency-Key のリクエストが処理中です", help: "The first request with this `Idempotency-Key` is still running. Retry shortly with the same key and body: you get its answer." },
+  change_window_closed: { ja: "お届けが近いため変更できません", help: "The delivery is within the shop's `changeCutoffDays` and is already being prepared. Change it from `firstChangeableDate` on, or change the delivery after it.", members: ["firstChangeableDate", "nextDeliveryOn"], example: "The next delivery on 2026-12-06 is within 3 days and can no longer be changed." },
+  subscription_canceled: { ja: "定期購入は解約済みです", help: "The subscription is canceled, so it cannot be changed. Reactivate it first (`POST /v1/subscriptions/{subscriptionId}/reactivate`).", members: ["canceledAt"] },
+  subscription_not_active: { ja: "定期購入が有効ではありません", help: "Only an active subscription (with a next delivery) can do this; resume a paused one first." },
+  subscription_not_paused: { ja: "定期購入は一時停止中ではありません", help: "Only a paused subscription can be resumed. Read its `status` first." },
+  subscription_not_canceled: { ja: "定期購入は解約されていません", help: "Only a canceled subscription can be reactivated; this one is `subscriptionStatus`.", members: ["subscriptionStatus"], example: "Only a canceled subscription can be reactivated." },
+  cancel_flow_saved: { ja: "この解約フローはオファー受諾で終了しています", help: "The flow ended with an accepted offer. To cancel now, start a new cancel flow and confirm it.", members: ["flowStatus"] },
+  cancel_flow_canceled: { ja: "この解約フローは解約確定済みです", help: "The flow already ended with a confirmed cancellation (`confirmationNumber`); nothing more to do.", members: ["flowStatus", "confirmationNumber"] },
+  cancel_flow_expired: { ja: "解約フローの有効期限が切れています", help: "The flow was left open longer than the shop's `cancelFlowTtlHours`. It shows no more offers; confirming still cancels, or start a new flow.", members: ["flowStatus", "expiresAt"] },
+  reason_already_given: { ja: "この解約フローでは理由がすでに指定されています", help: "A flow takes one reason. Accept the offer shown or confirm the cancellation.", members: ["reason"] },
+  no_offer_shown: { ja: "この解約フローではオファーが表示されていません", help: "Nothing to accept: give a reason first (an offer may follow, per the shop's `retentionPolicy`), or confirm the cancellation." },
+  offer_not_shown: { ja: "そのオファーはこの解約フローで表示されていません", help: "Only an offer shown in this flow can be accepted; `shownOfferIds` lists them.", members: ["shownOfferIds"] },
+  ambiguous_customer: { ja: "複数の顧客が該当します", help: "Several customers share this phone number or email; `candidates` lists their ids only. Ask the caller for their customer number.", members: ["candidates"] },
+  version_conflict: { ja: "送信されたバージョン以降にリソースが変更されています", help: "`If-Match` names a version that is no longer current (`currentVersion`). Re-read the resource, check the change still makes sense, and retry with the new version.", members: ["currentVersion"] },
+  payload_too_large: { ja: "リクエスト本文が大きすぎます", help: "Request bodies are limited to 1 MiB. Send fewer items per request (e.g. split an event batch).", example: "Request bodies are limited to 1048576 bytes." },
+  unsupported_media_type: { ja: "リクエスト本文は application/json で送ってください", help: "The body has another `Content-Type`. Send JSON with `Content-Type: application/json`.", example: "Send the body as application/json." },
+  validation_failed: { ja: "リクエストの内容が正しくありません", help: "A field is missing, of the wrong type or form, or unknown. `errors` names each one with the expected form and what was sent; fix those and resend.", members: ["errors"], example: "One or more fields are invalid." },
+  idempotency_key_reused: { ja: "この Idempotency-Key は別のリクエストで使われています", help: "The key was used within 24 h with another body or path. Use a new key for a new request." },
+  unknown_customer: { ja: "参照された顧客が存在しません", help: "The body refers to a customer that is not synced. `PUT /v1/customers/{customerId}` first.", members: ["errors"] },
+  skip_limit_exceeded: { ja: "連続でスキップできる回数を超えています", help: "The shop allows at most `maxConsecutiveSkips` skips in a row (setting `maxConsecutiveSkips`, default 2); `remainingSkips` more are possible now. Skip fewer, or pause instead.", members: ["maxConsecutiveSkips", "remainingSkips"], example: "At most 2 deliveries in a row can be skipped; 0 more can be skipped now." },
+  pause_too_long: { ja: "一時停止の期間がショップの上限を超えています", help: "The shop allows pauses of at most `maxPauseDays` days (setting `maxPauseDays`, default 90), counted as the time deliveries are held back beyond the normal schedule: the resume date minus the current next delivery (`pausedFromOn`). Resume on `latestResumeOn` or earlier.", members: ["maxPauseDays", "pauseDays", "pausedFromOn", "latestResumeOn"], example: "A pause can last at most 90 days (until 2027-02-28)." },
+  quantity_out_of_range: { ja: "数量がショップの許可する範囲外です", help: "The shop allows quantities from `quantityMin` to `quantityMax` (settings, default 1–10).", members: ["quantityMin", "quantityMax"], example: "Quantity must be between 1 and 10." },
+  interval_not_allowed: { ja: "このお届け間隔はショップで提供されていません", help: "The shop offers only the intervals in `allowedIntervalDays` (setting, default 14, 21, 30, 45, 60, 90). Choose one of them.", members: ["allowedIntervalDays"], example: "Delivery intervals offered are 14, 21, 30, 45, 60, 90 days." },
+  date_out_of_range: { ja: "選択できる範囲外の日付です", help: "The next delivery can move at most two intervals ahead (`latestDate`); for a longer break, pause instead.", members: ["latestDate"] },
+  invalid_settings: { ja: "設定が互いに矛盾しています", help: "The settings contradict each other (e.g. `quantityMin` > `quantityMax`); `errors` names the field.", members: ["errors"] },
+  unknown_subscription: { ja: "参照された定期購入が存在しません", help: "The body refers to a subscription that is not synced. `PUT /v1/subscriptions/{subscriptionId}` first.", members: ["errors"] },
+  unknown_event_type: { ja: "不明なイベント種別です", help: "The event `type` is not one of the documented event types; see `EventInput`." },
+  unknown_reason: { ja: "不明な解約理由です", help: "The reason is not one of the shop's cancellation reasons; `GET /v1/cancellation-reasons` lists them.", members: ["errors"] },
+  fee_acknowledgement_required: { ja: "開示された解約手数料への同意が必要です", help: "An early-cancellation fee disclosed at sign-up applies (`fee`, `basis`). Show it to the customer and confirm again with `acknowledgeFee: true`; the flow stays open and nothing changed.", members: ["fee", "basis", "errors"], example: "An early-cancellation fee of 5000 JPY applies (3-delivery commitment, 2 received). Send acknowledgeFee: true to cancel." },
+  offer_copy_rejected: { ja: "このオファー文面は使用できません", help: "The copy makes health claims, says stopping will harm, shames the customer, invents urgency or hides the real terms; `errors` names the field and phrase. Rewrite that phrase.", members: ["errors"] },
+  survey_copy_rejected: { ja: "このアンケート文面は使用できません", help: "A survey prompt, option or the keep-in-touch wording puts pressure on or shames the customer (the offer catalogue's phrase lint); `errors` names the field and phrase. Rewrite that phrase.", members: ["errors"] },
+  invalid_offer: { ja: "オファーの内容が正しくありません", help: "The offer's parameters do not fit its type; `errors` names each problem.", members: ["errors"] },
+  insufficient_history: { ja: "モデルを学習するには履歴が不足しています", help: "The shop has too little history to fit a model (`reason`, `samples`, `positives`, `required`); the default model stays in use. Try again when more deliveries and cancellations are synced.", members: ["reason", "samples", "positives", "required"] },
+  internal_error: { ja: "内部エラー", help: "Something failed on our side; nothing was changed. Retry; if it persists, quote `X-Request-Id` to support." },
+  database_unavailable: { ja: "データベースに接続できません", help: "The database did not answer in time. Retry; a write sent with an `Idempotency-Key` is applied at most once." },
+};
+
+/** The title in the caller's language. */
+export function errorTitle(code: ErrorCode, lang: Language = "en"): string {
+  return lang === "ja" ? DOCS[code].ja : TITLES[code];
+}
+
+/** What the document says about a code: its explanation, extra members and example body. */
+export function errorDoc(code: ErrorCode) {
+  const doc = DOCS[code];
+  const members = doc.members ?? [];
+  const example: Record<string, unknown> = {
+    type: PROBLEM_BASE + code,
+    title: TITLES[code],
+    status: ERROR_STATUS[code],
+    detail: doc.example ?? TITLES[code],
+    code,
+    ...Object.fromEntries(members.map((m) => [m, MEMBERS[m].example])),
+  };
+  return { help: doc.help, members, example };
+}
+
 export type FieldError = { path: string; message: string };
+
+/** Members a problem always has; extra members never replace them. */
+type Reserved = { type?: never; title?: never; status?: never; detail?: never; instance?: never; code?: never };
 
 export class ApiError extends Error {
   readonly status: ErrorStatus;
   constructor(
     readonly code: ErrorCode,
-    readonly detail?: string,
-    readonly extra: { errors?: FieldError[] } & Record<string, unknown> = {},
+    /** English, or both languages; the caller's Accept-Language picks. */
+    readonly detail?: string | Localized,
+    readonly extra: { errors?: FieldError[] } & Reserved & Record<string, unknown> = {},
   ) {
-    super(detail ?? TITLES[code]);
+    super(typeof detail === "object" ? detail.en : (detail ?? TITLES[code]));
     this.status = ERROR_STATUS[code];
   }
 }
 
 export const PROBLEM_BASE = "https://tsuzuku.dev/errors/";
 
-export function problemBody(err: ApiError, instance?: string) {
+export function problemBody(err: ApiError, instance?: string, lang: Language = "en") {
+  const detail = err.detail === undefined ? errorTitle(err.code, lang) : typeof err.detail === "string" ? err.detail : err.detail[lang];
+  // Extra members first, so none can replace a member RFC 9457 or the contract defines.
   return {
+    ...err.extra,
     type: PROBLEM_BASE + err.code,
-    title: TITLES[err.code],
+    title: errorTitle(err.code, lang),
     status: err.status,
-    detail: err.detail ?? TITLES[err.code],
+    detail,
     code: err.code,
     ...(instance ? { instance } : {}),
-    ...err.extra,
   };
 }
 
 export function problemResponse(c: Context, err: ApiError): Response {
+  const lang = errorLanguage(c);
   // c.body keeps headers middleware already set (X-Request-Id).
-  return c.body(JSON.stringify(problemBody(err, c.req.path)), err.status, {
+  return c.body(JSON.stringify(problemBody(err, c.req.path, lang)), err.status, {
     "content-type": "application/problem+json; charset=utf-8",
+    "content-language": lang,
+    vary: "Accept-Language",
   });
 }
 
-/** Turns zod issues into `errors: [{ path, message }]`, paths as JSON pointers-ish dotted strings. */
-export function fieldErrors(issues: readonly z.core.$ZodIssue[], prefix = ""): FieldError[] {
-  return issues.map((i) => ({
-    path: [prefix, ...i.path.map(String)].filter((p) => p !== "").join("."),
-    message: i.message,
-  }));
+// ---------- validation messages ----------
+
+const DEFAULT_MESSAGE = /^(Invalid|Too (small|big)|Unrecognized|Expected|Required)/;
+const FORMS: Record<string, Localized> = {
+  date: { en: "use YYYY-MM-DD", ja: "YYYY-MM-DD の形式で指定してください" },
+  datetime: { en: "use an RFC 3339 time with offset, e.g. 2026-11-23T04:15:00Z", ja: "2026-11-23T04:15:00Z のような RFC 3339 形式（時差付き）で指定してください" },
+  email: { en: "use an email address such as name@example.jp", ja: "name@example.jp のようなメールアドレスを指定してください" },
+  url: { en: "use an absolute URL such as https://shop.example.jp/hooks", ja: "https://shop.example.jp/hooks のような絶対 URL を指定してください" },
+};
+
+const show = (v: unknown) => (v === undefined ? "nothing" : JSON.stringify(v)?.slice(0, 80));
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let v = input;
+  for (const k of path) v = v !== null && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[k] : undefined;
+  return v;
 }
 
-export const ProblemSchema = z
-  .object({
-    type: z.string().openapi({ example: PROBLEM_BASE + "validation_failed" }),
-    title: z.string(),
-    status: z.number().int(),
-    detail: z.string(),
-    code: z.string().openapi({ description: "Stable machine-readable error code (snake_case).", example: "validation_failed" }),
-    instance: z.string().optional(),
-    errors: z
-      .array(z.object({ path: z.string(), message: z.string() }))
-      .optional()
-      .openapi({ description: "For validation errors: each offending field." }),
-  })
-  .passthrough()
-  .openapi("Problem", { description: "RFC 9457 problem details." });
+/** One zod issue as a message that says the expected form and echoes what was sent. */
+function issueMessage(i: z.core.$ZodIssue, value: unknown, lang: Language): string {
+  const ja = lang === "ja";
+  const custom = DEFAULT_MESSAGE.test(i.message) ? undefined : i.message;
+  switch (i.code) {
+    case "invalid_type":
+      if (value === undefined) return ja ? `必須です（${i.expected}）` : `Required: a ${i.expected}`;
+      return ja ? `${show(value)} は ${i.expected} ではありません` : `${show(value)} is not a ${i.expected}`;
+    case "invalid_format": {
+      const form = FORMS[i.format];
+      if (form) return ja ? `${show(value)} は正しい形式ではありません。${form.ja}` : `${show(value)} is not ${i.format === "email" ? "an" : "a"} ${i.format}; ${form.en}`;
+      const rule = custom ?? ("pattern" in i && i.pattern ? (ja ? `パターン ${i.pattern} に合いません` : `must match ${i.pattern}`) : i.format);
+      return `${show(value)}: ${rule}`;
+    }
+    case "too_small":
+    case "too_big": {
+      const bound = i.code === "too_small" ? (ja ? "以上" : "at least") : ja ? "以下" : "at most";
+      const limit = i.code === "too_small" ? i.minimum : i.maximum;
+      const unit = i.origin === "string" ? (ja ? "文字" : " characters") : i.origin === "array" ? (ja ? "件" : " items") : "";
+      const rule = ja ? `${limit}${unit}${bound}にしてください` : `must be ${bound} ${limit}${unit}`;
+      return custom ?? `${i.origin === "string" || i.origin === "array" ? (ja ? `${(value as { length?: number })?.length ?? 0}${unit}です` : `got ${(value as { length?: number })?.length ?? 0}${unit}`) : show(value)}: ${rule}`;
+    }
+    case "invalid_value":
+      return ja ? `${show(value)} は使えません。次のいずれか: ${i.values.map((v) => JSON.stringify(v)).join(", ")}` : `${show(value)} is not one of ${i.values.map((v) => JSON.stringify(v)).join(", ")}`;
+    case "unrecognized_keys":
+      return ""; // one error per key, below
+    default:
+      return custom ?? i.message;
+  }
+}
+
+/**
+ * Turns zod issues into `errors: [{ path, message }]`, paths as dotted strings (prefixed with
+ * `query`, `path`, `header` or an item's place). `input` is what was sent, for the messages to
+ * echo; an unknown key is named in the path and the message.
+ */
+export function fieldErrors(issues: readonly z.core.$ZodIssue[], prefix = "", input?: unknown, lang: Language = "en"): FieldError[] {
+  const join = (path: readonly PropertyKey[]) => [prefix, ...path.map(String)].filter((p) => p !== "").join(".");
+  return issues.flatMap((i) =>
+    i.code === "unrecognized_keys"
+      ? i.keys.map((key) => ({ path: join([...i.path, key]), message: lang === "ja" ? `不明な項目 "${key}" です。削除してください` : `Unknown field "${key}"; remove it` }))
+      : [{ path: join(i.path), message: issueMessage(i, valueAt(input, i.path), lang) }],
+  );
+}
+
+const ProblemBase = {
+  type: z.string().openapi({ example: PROBLEM_BASE + "validation_failed" }),
+  title: z.string().openapi({ description: "Short summary of the code, in the language of `Content-Language`." }),
+  status: z.number().int(),
+  detail: z.string().openapi({ description: "What happened in this request, in the language of `Content-Language` where the server has it in both." }),
+  code: z.string().openapi({ description: "Stable machine-readable error code (snake_case).", example: "validation_failed" }),
+  instance: z.string().optional().openapi({ description: "The request path." }),
+};
+
+export const ProblemSchema = z.looseObject(ProblemBase).openapi("Problem", { description: "RFC 9457 problem details." });
+
+/**
+ * The problem a response with these codes sends: `code` is one of them (so a generated client can
+ * narrow on it) and the extra members they carry are typed and described.
+ */
+export function problemSchemaFor(codes: readonly ErrorCode[]) {
+  const members = [...new Set(codes.flatMap((c) => DOCS[c].members ?? []))].sort();
+  return z
+    .looseObject({
+      ...ProblemBase,
+      code: z.enum(codes as [ErrorCode, ...ErrorCode[]]).openapi({ description: "Stable machine-readable error code; see the response's description." }),
+      ...Object.fromEntries(members.map((m) => [m, MEMBERS[m].schema.optional()])),
+    })
+    .openapi({ description: "RFC 9457 problem details (see `Problem`) with the codes and members of this response." });
+}

@@ -1,8 +1,10 @@
 import { createRoute, OpenAPIHono, z, type RouteConfig } from "@hono/zod-openapi";
 import type { Context, TypedResponse } from "hono";
 import { requireScope } from "./auth";
+import { utcInstant } from "./dates";
 import type { AppEnv, Scope } from "./env";
-import { ApiError, ERROR_STATUS, fieldErrors, ProblemSchema, type ErrorCode } from "./errors";
+import { ApiError, ERROR_STATUS, errorDoc, fieldErrors, problemSchemaFor, type ErrorCode } from "./errors";
+import { errorLanguage } from "./language";
 
 /** Codes any authenticated route can answer, whatever it does. */
 const ALWAYS: ErrorCode[] = ["missing_api_key", "invalid_api_key", "insufficient_scope", "internal_error", "database_unavailable"];
@@ -10,18 +12,38 @@ const WITH_INPUT: ErrorCode[] = ["validation_failed"];
 const WITH_BODY: ErrorCode[] = ["invalid_json", "unsupported_media_type", "payload_too_large"];
 const MUTATING: ErrorCode[] = ["idempotency_key_reused", "idempotency_key_in_use"];
 
-/** Groups error codes by status into documented problem+json responses. */
+/**
+ * Documents problem responses from error codes, grouped by status: each code with what happened
+ * and what to do, the extra members the codes carry (typed), and one example body per code. This
+ * is the one place a 4xx/5xx enters the document, so listing a code is all a route does.
+ */
 export function errorResponses(codes: readonly ErrorCode[]) {
   const byStatus = new Map<number, ErrorCode[]>();
   for (const code of new Set(codes)) {
     const status = ERROR_STATUS[code];
     byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
   }
-  const out: Record<number, { description: string; content: { "application/problem+json": { schema: typeof ProblemSchema } } }> = {};
+  const out: Record<
+    number,
+    {
+      description: string;
+      headers: { "Content-Language": { description: string; schema: { type: "string"; enum: string[] } } };
+      content: { "application/problem+json": { schema: ReturnType<typeof problemSchemaFor>; examples: Record<string, { summary: string; value: unknown }> } };
+    }
+  > = {};
   for (const [status, list] of [...byStatus].sort(([a], [b]) => a - b)) {
+    const docs = list.map((code) => ({ code, ...errorDoc(code) }));
     out[status] = {
-      description: `Problem details. \`code\` is one of: ${list.map((c) => `\`${c}\``).join(", ")}.`,
-      content: { "application/problem+json": { schema: ProblemSchema } },
+      description:
+        `Problem details (RFC 9457). \`code\` is one of: ${list.map((c) => `\`${c}\``).join(", ")}.\n\n` +
+        docs.map((d) => `- \`${d.code}\`: ${d.help}${d.members.length ? ` Members: ${d.members.map((m) => `\`${m}\``).join(", ")}.` : ""}`).join("\n"),
+      headers: { "Content-Language": { description: "`ja` or `en`, from `Accept-Language` (default `en`).", schema: { type: "string", enum: ["ja", "en"] } } },
+      content: {
+        "application/problem+json": {
+          schema: problemSchemaFor(list),
+          examples: Object.fromEntries(docs.map((d) => [d.code, { summary: d.code, value: d.example }])),
+        },
+      },
     };
   }
   return out;
@@ -69,11 +91,12 @@ export function apiRoute<const R extends ApiRouteConfig>(config: R) {
 /** A router for one capability. Validation failures become 422 problem+json with every field named. */
 export function domainRouter() {
   return new OpenAPIHono<AppEnv>({
-    defaultHook: (result) => {
+    defaultHook: (result, c) => {
       if (!result.success) {
         const where = result.target === "json" ? "" : result.target === "param" ? "path" : result.target;
-        throw new ApiError("validation_failed", "One or more fields are invalid.", {
-          errors: fieldErrors(result.error.issues, where === "header" ? "header" : where),
+        const input = (result as { data?: unknown }).data;
+        throw new ApiError("validation_failed", { en: "One or more fields are invalid.", ja: "正しくない項目があります。" }, {
+          errors: fieldErrors(result.error.issues, where, input, errorLanguage(c)),
         });
       }
     },
@@ -99,7 +122,14 @@ export const Money = z
   .openapi("Money");
 
 export const CalendarDate = z.iso.date().openapi({ description: "Local calendar date in the tenant's time zone.", example: "2026-12-05" });
-export const Instant = z.iso.datetime({ offset: true }).openapi({ description: "RFC 3339 instant.", example: "2026-11-23T04:15:00Z" });
+/**
+ * An RFC 3339 instant. Any offset is accepted and converted to UTC at parse time (utcInstant), so
+ * every instant is stored — and answered — as `…sssZ`, and text order is time order.
+ */
+export const Instant = z.iso
+  .datetime({ offset: true })
+  .overwrite(utcInstant)
+  .openapi({ description: "RFC 3339 instant. Sent with any offset; stored and answered in UTC (`2026-11-23T04:15:00.000Z`).", example: "2026-11-23T04:15:00.000Z" });
 
 export const Channel = z.enum(["web", "checkout", "ivr", "operator", "api", "system"]).openapi("Channel", {
   description: "Who or what made the write.",
@@ -133,3 +163,89 @@ export function jsonResponse<T extends z.ZodType>(schema: T, description: string
 export function jsonText<T extends z.ZodType>(c: Context, _schema: T, text: string) {
   return c.body(text, 200, { "content-type": "application/json" }) as unknown as TypedResponse<z.output<T>, 200, "json">;
 }
+
+// ---------- the document as clients read it ----------
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type JsonObject = { [key: string]: Json };
+const isObject = (v: Json | undefined): v is JsonObject => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** Keywords that only annotate a schema: beside a `$ref` they add no constraint. */
+const ANNOTATIONS = new Set(["description", "example", "examples", "default", "deprecated", "readOnly", "writeOnly", "title"]);
+
+/**
+ * The generated document rewritten where generators emit what third-party tools misread — each
+ * rule fixes a kind, wherever it occurs (test/node/openapi.test.ts checks the kinds are gone):
+ * - `pattern` carries the regex flags (`"^off_…$/u"`: zod-to-openapi prints the RegExp): strip them.
+ * - nullable references come out as `allOf: [{$ref}, {type: [object, null]}]`, which no validator
+ *   accepts as null: emit `anyOf: [{$ref}, {type: "null"}]`.
+ * - `allOf: [{$ref}, {description}]` makes generated clients type `X & unknown`: a `$ref` with
+ *   sibling annotations (allowed in OpenAPI 3.1) says the same.
+ * - a `default` inside a component reached from a request body makes openapi-typescript (default
+ *   settings) require the field in requests: the default moves into the description.
+ */
+export function normaliseDocument<T>(document: T): T {
+  const doc = structuredClone(document) as unknown as JsonObject;
+  const rewrite = (node: Json): Json => {
+    if (Array.isArray(node)) return node.map(rewrite);
+    if (!isObject(node)) return node;
+    const out: JsonObject = {};
+    for (const [k, v] of Object.entries(node)) out[k] = rewrite(v);
+    if (typeof out.pattern === "string") out.pattern = out.pattern.replace(/(?<=\$)\/[dgimsuvy]+$/, "");
+    const all = out.allOf;
+    if (Array.isArray(all) && all.length === 2) {
+      const ref = all.find((s) => isObject(s) && typeof s.$ref === "string" && Object.keys(s).length === 1) as JsonObject | undefined;
+      const other = all.find((s) => s !== ref) as JsonObject | undefined;
+      if (ref && isObject(other)) {
+        const { type, ...rest } = other;
+        const nullable = Array.isArray(type) && type.includes("null");
+        const annotationsOnly = Object.keys(rest).every((k) => ANNOTATIONS.has(k));
+        if (annotationsOnly && (nullable || type === undefined)) {
+          const { allOf: _, ...siblings } = out;
+          return nullable ? { ...siblings, ...rest, anyOf: [ref, { type: "null" }] } : { ...siblings, ...rest, ...ref };
+        }
+      }
+    }
+    return out;
+  };
+  const fixed = rewrite(doc) as JsonObject;
+  moveRequestDefaults(fixed);
+  return fixed as unknown as T;
+}
+
+/** Component schemas a request body reaches; their properties' defaults become prose. */
+function moveRequestDefaults(doc: JsonObject) {
+  const components = isObject(doc.components) && isObject(doc.components.schemas) ? doc.components.schemas : {};
+  const reached = new Set<string>();
+  const visit = (node: Json) => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (!isObject(node)) return;
+    if (typeof node.$ref === "string" && node.$ref.startsWith("#/components/schemas/")) {
+      const name = node.$ref.slice("#/components/schemas/".length);
+      if (!reached.has(name)) {
+        reached.add(name);
+        visit(components[name] ?? null);
+      }
+    }
+    for (const v of Object.values(node)) visit(v);
+  };
+  for (const item of Object.values(isObject(doc.paths) ? doc.paths : {})) {
+    for (const op of Object.values(isObject(item) ? item : {})) if (isObject(op)) visit(op.requestBody ?? null);
+  }
+  const strip = (node: Json) => {
+    if (Array.isArray(node)) return node.forEach(strip);
+    if (!isObject(node)) return;
+    if (isObject(node.properties)) {
+      for (const prop of Object.values(node.properties)) {
+        if (isObject(prop) && "default" in prop) {
+          const said = `Default: \`${JSON.stringify(prop.default)}\`.`;
+          prop.description = typeof prop.description === "string" ? `${prop.description} ${said}` : said;
+          delete prop.default;
+        }
+      }
+    }
+    for (const v of Object.values(node)) strip(v);
+  };
+  for (const name of reached) strip(components[name] ?? null);
+}
+

@@ -49,8 +49,8 @@ export const subscriptionsRouter = domainRouter()
       const { subscriptionId } = c.req.valid("param");
       const { "if-match": ifMatch } = c.req.valid("header");
       const b = c.req.valid("json");
-      const at = c.get("services").now().toISOString();
-      const { row, created } = await c.get("store").write((s) => syncSubscription(s, subscriptionId, b, at, ifMatch));
+      const ctx = { now: c.get("services").now(), settings: c.get("caller").settings };
+      const { row, created } = await c.get("store").write((s) => syncSubscription(s, subscriptionId, b, ctx, ifMatch));
       c.header("ETag", etag(row.version));
       return c.json(toSubscription(row), created ? 201 : 200);
     },

@@ -41,6 +41,6 @@ export const syncRouter = router.openapi(
   }),
   async (c) => {
     const body = c.req.valid("json");
-    return c.json(await syncBatch(c.get("store"), body, c.get("services").now().toISOString()), 200);
+    return c.json(await syncBatch(c.get("store"), body, { now: c.get("services").now(), settings: c.get("caller").settings }), 200);
   },
 );

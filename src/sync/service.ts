@@ -2,6 +2,7 @@ import type { z } from "@hono/zod-openapi";
 import { syncCustomer } from "../customers/sync";
 import { ApiError, ERROR_STATUS, fieldErrors, type ErrorCode, type FieldError } from "../platform/errors";
 import type { TenantStore } from "../platform/tenancy";
+import type { TenantSettings } from "../settings/schemas";
 import { syncSubscription } from "../subscriptions/sync";
 import { SyncCustomer, SyncSubscription, type BulkSyncResponse, type SyncItemResult } from "./schemas";
 
@@ -18,9 +19,9 @@ const DRY_RUN = Symbol("dry run");
 export async function syncBatch(
   store: TenantStore,
   batch: { customers?: unknown[]; subscriptions?: unknown[] },
-  at: string,
-  options: { dryRun?: boolean } = {},
+  ctx: { now: Date; settings: TenantSettings; dryRun?: boolean },
 ): Promise<z.infer<typeof BulkSyncResponse>> {
+  const at = ctx.now.toISOString();
   const results: Result[] = [];
   const refusedCustomers = new Set<string>();
   const idOf = (item: unknown) => (typeof (item as { id?: unknown })?.id === "string" ? (item as { id: string }).id : null);
@@ -74,14 +75,14 @@ export async function syncBatch(
         continue;
       }
       try {
-        const { created, changed } = await syncSubscription(s, id, body, at);
+        const { created, changed } = await syncSubscription(s, id, body, ctx);
         results.push({ kind: "subscription", index, id, result: "applied", status: created ? 201 : 200, changed });
       } catch (e) {
         results.push(refused("subscription", index, id, e));
       }
     }
     // A dry run does all of it, then rolls back: what it reports is exactly what a run would do.
-    if (options.dryRun) throw DRY_RUN;
+    if (ctx.dryRun) throw DRY_RUN;
   });
   await apply.catch((e) => {
     if (e !== DRY_RUN) throw e;

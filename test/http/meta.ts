@@ -16,7 +16,18 @@ export function metaSuite(h: () => Harness) {
       const docs = await h().request("GET", "/docs");
       expect(docs.status).toBe(200);
       expect(docs.headers.get("content-type")).toContain("text/html");
-      expect(docs.text).toContain("/openapi.json");
+      expect(docs.headers.get("content-security-policy")).toContain("script-src 'self'");
+      expect((await h().request("GET", "/docs/init.js")).text).toContain('"/openapi.json"');
+      expect(doc.body.servers).toEqual([expect.objectContaining({ url: "/" })]);
+    });
+
+    it("serves the docs viewer from this origin (Node: the installed package; Workers: Static Assets)", async () => {
+      expect((await h().request("GET", "/docs")).text).not.toMatch(/<script[^>]+src="https?:/);
+      const viewer = await h().request("GET", "/docs/viewer.js");
+      expect(viewer.status).toBe(200);
+      expect(viewer.headers.get("content-type")).toContain("javascript");
+      expect(viewer.text.length).toBeGreaterThan(1_000_000);
+      expect(viewer.text).toContain("createApiReference");
     });
   });
 }

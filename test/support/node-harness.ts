@@ -2,11 +2,14 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createApp } from "../../src/app";
+import { nodeDocsViewer } from "../../src/meta/viewer-node";
 import type { Database } from "../../src/db/client";
 import { migrateDatabase, openDatabase } from "../../src/db/node";
 import type { Scope, Services } from "../../src/platform/env";
 import { runMaintenance } from "../../src/maintenance";
 import { createTenant, issueKey } from "../../src/tenants/keys";
+import { ajvCheck } from "./ajv";
+import { contractViolations } from "./contract";
 import { buildRequest, TEST_SECRETS_KEY, toRes, type Harness, type TestTenant } from "./harness";
 
 export type Seen = { method: string; path: string; status: number; code?: string };
@@ -27,8 +30,9 @@ export async function nodeHarness(overrides: Partial<Services> = {}): Promise<No
   await migrateDatabase(db);
   let pinned: Date | null = null;
   const services: Services = { db, now: () => pinned ?? new Date(), secretsKey: TEST_SECRETS_KEY, ...overrides };
-  const app = createApp(() => services);
+  const app = createApp(() => services, { docs: { viewer: nodeDocsViewer() } });
   const seen: Seen[] = [];
+  const check = ajvCheck();
 
   async function keyFor(tenantId: string, scopes: Scope[]) {
     const key = await db.write((tx) => issueKey(tx, { tenantId, name: `test ${scopes.join(",")}`, scopes, at: new Date() }));
@@ -45,6 +49,8 @@ export async function nodeHarness(overrides: Partial<Services> = {}): Promise<No
     async request(method, path, options) {
       const res = await toRes(await app.request(buildRequest("http://localhost", method, path, options)));
       seen.push({ method, path, status: res.status, code: res.body?.code });
+      const wrong = contractViolations(check, method, path, res);
+      if (wrong.length > 0) throw new Error(`The answer breaks openapi.json:\n${wrong.join("\n")}\n${res.text.slice(0, 2000)}`);
       return res;
     },
     async tenant(): Promise<TestTenant> {

@@ -1,0 +1,96 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { ajvCheck, openApiAjv } from "../support/ajv";
+import { cfworkerCheck } from "../support/cfworker";
+import { contractViolations, DOCUMENT_ID } from "../support/contract";
+
+const doc = JSON.parse(readFileSync(new URL("../../openapi.json", import.meta.url), "utf8"));
+const escape = (s: string) => s.replace(/~/g, "~0").replace(/\//g, "~1");
+
+/** Every example in the document with the schema it must satisfy, as JSON pointers. */
+function examples(): { at: string; schema: string; value: unknown }[] {
+  const out: { at: string; schema: string; value: unknown }[] = [];
+  const schemaWalk = (node: any, ptr: string) => {
+    if (!node || typeof node !== "object") return;
+    if ("example" in node) out.push({ at: ptr + "/example", schema: ptr, value: node.example });
+    for (const key of ["properties", "patternProperties", "$defs"]) for (const [k, v] of Object.entries(node[key] ?? {})) schemaWalk(v, `${ptr}/${key}/${escape(k)}`);
+    for (const key of ["items", "additionalProperties", "not"]) if (node[key] && typeof node[key] === "object") schemaWalk(node[key], `${ptr}/${key}`);
+    for (const key of ["anyOf", "allOf", "oneOf", "prefixItems"]) (node[key] ?? []).forEach((v: unknown, i: number) => schemaWalk(v, `${ptr}/${key}/${i}`));
+  };
+  const withSchema = (node: any, ptr: string) => {
+    if (!node?.schema) return;
+    schemaWalk(node.schema, `${ptr}/schema`);
+    if ("example" in node) out.push({ at: ptr + "/example", schema: `${ptr}/schema`, value: node.example });
+    for (const [name, ex] of Object.entries<any>(node.examples ?? {})) out.push({ at: `${ptr}/examples/${name}`, schema: `${ptr}/schema`, value: ex.value });
+  };
+  for (const [name, schema] of Object.entries(doc.components.schemas)) schemaWalk(schema, `#/components/schemas/${escape(name)}`);
+  for (const [path, item] of Object.entries<any>(doc.paths)) {
+    for (const [method, op] of Object.entries<any>(item)) {
+      const base = `#/paths/${escape(path)}/${method}`;
+      (op.parameters ?? []).forEach((p: unknown, i: number) => withSchema(p, `${base}/parameters/${i}`));
+      for (const [type, media] of Object.entries(op.requestBody?.content ?? {})) withSchema(media, `${base}/requestBody/content/${escape(type)}`);
+      for (const [status, res] of Object.entries<any>(op.responses)) {
+        for (const [type, media] of Object.entries(res.content ?? {})) withSchema(media, `${base}/responses/${status}/content/${escape(type)}`);
+      }
+    }
+  }
+  return out;
+}
+
+describe("openapi.json as third-party tools read it", () => {
+  it("every example validates against its own schema (JSON Schema 2020-12, Ajv)", () => {
+    const ajv = openApiAjv();
+    const all = examples();
+    expect(all.length).toBeGreaterThan(100);
+    const wrong = all.flatMap(({ at, schema, value }) => {
+      const validate = ajv.compile({ $ref: DOCUMENT_ID + schema });
+      return validate(value) ? [] : [`${at}: ${ajv.errorsText(validate.errors)}`];
+    });
+    expect(wrong).toEqual([]);
+  });
+
+  it("every pattern is a plain ECMAScript regex (no /flags leaked in) and the ids the API issues match theirs", () => {
+    const patterns: string[] = [];
+    JSON.stringify(doc, (k, v) => (k === "pattern" && typeof v === "string" ? (patterns.push(v), v) : v));
+    expect(patterns.filter((p) => /\/[dgimsuvy]+$/.test(p))).toEqual([]);
+    for (const p of patterns) expect(() => new RegExp(p, "u")).not.toThrow();
+    const offerId = new RegExp(doc.components.schemas.OfferId?.pattern ?? JSON.stringify(doc).match(/"(\^off_[^"]+)"/)![1], "u");
+    expect(offerId.test("off_skip_next")).toBe(true);
+  });
+
+  it("no nullable member hides in allOf, and no allOf only adds a description", () => {
+    const found: string[] = [];
+    JSON.stringify(doc, (k, v) => {
+      if (k === "allOf" && Array.isArray(v)) {
+        const other = v.find((s: any) => !s.$ref);
+        if (other && (JSON.stringify(other.type ?? "").includes("null") || Object.keys(other).every((key) => key === "description"))) found.push(JSON.stringify(v).slice(0, 120));
+      }
+      return v;
+    });
+    expect(found).toEqual([]);
+  });
+
+  it("the servers entry is relative, so Try-it reaches whichever host served /docs", () => {
+    expect(doc.servers).toEqual([expect.objectContaining({ url: "/" })]);
+  });
+});
+
+describe("the answer check itself", () => {
+  const problem = { type: "https://tsuzuku.dev/errors/subscription_not_canceled", title: "t", status: 409, detail: "d", code: "subscription_not_canceled", instance: "/v1/subscriptions/S-1/reactivate" };
+  const res = (body: unknown, status = 409) => ({ status, headers: new Headers({ "content-type": "application/problem+json" }), body, text: JSON.stringify(body) });
+  for (const [name, check] of [
+    ["Ajv", ajvCheck()],
+    ["@cfworker/json-schema", cfworkerCheck()],
+  ] as const) {
+    it(`${name}: refuses what a partner's validator would — a status overwritten, an undocumented member or status, a null the schema forbids`, () => {
+      const at = "/v1/subscriptions/S-1/reactivate";
+      expect(contractViolations(check, "POST", at, res({ ...problem, subscriptionStatus: "active" }))).toEqual([]);
+      expect(contractViolations(check, "POST", at, res({ ...problem, status: "active" })).join()).toMatch(/status/);
+      expect(contractViolations(check, "POST", at, res({ ...problem, colour: "blue" })).join()).toMatch(/colour/);
+      expect(contractViolations(check, "POST", at, res(problem, 418)).join()).toMatch(/not documented/);
+      const sub = { ...doc.components.schemas.Subscription };
+      const wrong = contractViolations(check, "GET", "/v1/subscriptions/S-1", { status: 200, headers: new Headers({ "content-type": "application/json" }), body: { id: null }, text: "{}" });
+      expect(wrong.length, JSON.stringify(sub).slice(0, 10)).toBeGreaterThan(0);
+    });
+  }
+});

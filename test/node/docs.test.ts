@@ -1,0 +1,66 @@
+import { mkdirSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApp } from "../../src/app";
+import { nodeDocsViewer } from "../../src/meta/viewer-node";
+import { launchBrowser, serveOnLoopback, type Served } from "../support/browser";
+import { TEST_SECRETS_KEY } from "../support/harness";
+import { nodeHarness, type NodeHarness } from "../support/node-harness";
+
+/**
+ * /docs with the network off: Chromium may reach only the server under test; any other request
+ * (a CDN, fonts, telemetry) is aborted and fails the test. The page must render the reference
+ * from the same origin under its strict CSP.
+ */
+let h: NodeHarness;
+let served: Served;
+beforeAll(async () => {
+  h = await nodeHarness();
+  const app = createApp(() => ({ db: h.db, now: () => new Date(), secretsKey: TEST_SECRETS_KEY }), {
+    docs: { viewer: nodeDocsViewer(), demoApiKey: "tsz_demo_KeepCustomersFairly2026" },
+  });
+  served = await serveOnLoopback(app.fetch);
+});
+afterAll(async () => {
+  await served?.close();
+  h?.close();
+});
+
+describe("/docs offline", () => {
+  it("renders the reference in Chromium with no request leaving the server, under a CSP with no inline script", async () => {
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const elsewhere: string[] = [];
+      await page.route("**/*", (route) => {
+        const url = route.request().url();
+        if (url.startsWith(served.url) || url.startsWith("data:") || url.startsWith("blob:")) return route.continue();
+        elsewhere.push(url);
+        return route.abort("internetdisconnected");
+      });
+      const violations: string[] = [];
+      page.on("console", (m) => {
+        if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
+      });
+      const res = await page.goto(`${served.url}/docs`);
+      expect(res?.headers()["content-security-policy"]).toMatch(/script-src 'self'(;|$)/);
+      await page.getByText("Create or replace a customer", { exact: false }).first().waitFor({ timeout: 30_000 });
+      // The operations came from /openapi.json of this server, and "Try it" targets this origin.
+      expect(await page.locator("body").innerText()).toContain("Tsuzuku API");
+      mkdirSync("node_modules/.cache", { recursive: true });
+      await page.screenshot({ path: "node_modules/.cache/docs-offline.png" });
+      expect(elsewhere).toEqual([]);
+      expect(violations).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  }, 90_000);
+
+  it("serves the viewer bundle from this origin, not a CDN", async () => {
+    const page = await (await fetch(`${served.url}/docs`)).text();
+    expect(page).not.toMatch(/https?:\/\//);
+    const viewer = await fetch(`${served.url}/docs/viewer.js`);
+    expect(viewer.status).toBe(200);
+    expect((await viewer.arrayBuffer()).byteLength).toBeGreaterThan(1_000_000);
+    expect(await (await fetch(`${served.url}/docs/init.js`)).text()).toContain("tsz_demo_KeepCustomersFairly2026");
+  });
+});
