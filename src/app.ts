@@ -79,6 +79,7 @@ export function createApp(services: (c: Context<AppEnv>) => Services, options: {
   const app = new OpenAPIHono<AppEnv>();
 
   app.use(requestId({ headerName: "X-Request-Id" }));
+  app.use(closeAfterUnreadBody);
   app.use(async (c, next) => {
     c.set("services", services(c));
     await next();
@@ -115,7 +116,21 @@ export function createApp(services: (c: Context<AppEnv>) => Services, options: {
       res.headers.set("Allow", allowed.join(", "));
       return res;
     }
-    return problemResponse(c, new ApiError("route_not_found", `No route ${c.req.method} ${c.req.path}. See /docs.`));
+    const trimmed = c.req.path.replace(/\/+$/, "");
+    if (trimmed !== c.req.path && trimmed !== "" && methodsFor(app, trimmed).length > 0) {
+      // Paths never end with a slash: say so, rather than a 404 that reads like a missing record.
+      return problemResponse(
+        c,
+        new ApiError("route_not_found", {
+          en: `Paths do not end with a slash: use ${c.req.method} ${trimmed}.`,
+          ja: `パスの末尾にスラッシュは付けません。${c.req.method} ${trimmed} を使ってください。`,
+        }),
+      );
+    }
+    return problemResponse(
+      c,
+      new ApiError("route_not_found", { en: `No route ${c.req.method} ${c.req.path}. See /docs.`, ja: `${c.req.method} ${c.req.path} というルートはありません。/docs を参照してください。` }),
+    );
   });
 
   app.onError((err, c) => {
@@ -139,6 +154,19 @@ export function createApp(services: (c: Context<AppEnv>) => Services, options: {
 }
 
 export type App = ReturnType<typeof createApp>;
+
+/**
+ * An answer sent before the request body was read to its end (413, and 401/404/415 refused before
+ * parsing) would leave the rest of the body on a keep-alive connection, where the client's next
+ * request then fails. Say `Connection: close`, so the client opens a fresh connection instead of
+ * reading the leftovers as an answer.
+ */
+async function closeAfterUnreadBody(c: Context<AppEnv>, next: () => Promise<void>) {
+  await next();
+  if (c.req.method === "GET" || c.req.method === "HEAD") return;
+  const hasBody = (c.req.header("content-length") ?? "0") !== "0" || c.req.header("transfer-encoding") !== undefined;
+  if (hasBody && (c.res.status === 413 || !c.req.raw.bodyUsed)) c.header("Connection", "close");
+}
 
 /** 415 for a body that is not JSON, before anything parses it. */
 async function requireJsonBody(c: Context<AppEnv>, next: () => Promise<void>) {

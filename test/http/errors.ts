@@ -58,6 +58,39 @@ export function errorsSuite(h: () => Harness) {
       expect(res.headers.get("allow")).toContain("GET");
     });
 
+    it("a trailing slash → 404 route_not_found that says to drop it, never a missing-record answer", async () => {
+      const res = await h().request("GET", "/v1/customers/C-100001/", { key: t.key });
+      expectProblem(res, 404, "route_not_found");
+      expect(res.body.detail).toContain("GET /v1/customers/C-100001");
+      expect(res.body.detail).toMatch(/slash/);
+    });
+
+    it("validation messages say the expected form and echo what was sent; unknown keys are named", async () => {
+      const res = await h().request("PUT", `/v1/subscriptions/${uid("S")}`, {
+        key: t.key,
+        body: { customerId: "C-1", nextDeliveryOn: "2026/12/05", quantity: 0, colour: "blue" },
+      });
+      expectProblem(res, 422, "validation_failed");
+      const byPath = Object.fromEntries(res.body.errors.map((e: { path: string; message: string }) => [e.path, e.message]));
+      expect(byPath.nextDeliveryOn).toBe('"2026/12/05" is not a date; use YYYY-MM-DD');
+      expect(byPath.quantity).toMatch(/^0: must be at least 1/);
+      expect(byPath.colour).toBe('Unknown field "colour"; remove it');
+    });
+
+    it("titles and details follow Accept-Language (ja, en) with Content-Language and Vary", async () => {
+      const ja = await h().request("GET", "/v1/customers/C-1", { key: null, headers: { "accept-language": "ja,en;q=0.8" } });
+      expectProblem(ja, 401, "missing_api_key");
+      expect(ja.body.title).toBe("API キーが必要です");
+      expect(ja.headers.get("content-language")).toBe("ja");
+      expect(ja.headers.get("vary")).toMatch(/Accept-Language/i);
+      const en = await h().request("PUT", `/v1/customers/${uid("C")}`, { key: t.key, body: { name: 1 }, headers: { "accept-language": "en-GB" } });
+      expect(en.headers.get("content-language")).toBe("en");
+      expect(en.body.title).toBe("The request is not valid");
+      const jaField = await h().request("PUT", `/v1/customers/${uid("C")}`, { key: t.key, body: { name: "x", email: "nope" }, headers: { "accept-language": "ja" } });
+      expect(jaField.body.detail).toBe("正しくない項目があります。");
+      expect(jaField.body.errors.find((e: { path: string }) => e.path === "email").message).toMatch(/^"nope" は正しい形式ではありません/);
+    });
+
     it("every response carries X-Request-Id, echoing the caller's", async () => {
       const mine = await h().request("GET", "/health", { headers: { "x-request-id": "ivr-call-0001" } });
       expect(mine.headers.get("x-request-id")).toBe("ivr-call-0001");
