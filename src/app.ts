@@ -51,6 +51,7 @@ export const OPENAPI_INFO: Parameters<OpenAPIHono["getOpenAPI31Document"]>[0] = 
     description:
       "Tsuzuku (続く) helps subscription (定期購入) merchants keep customers fairly: churn risk, reason-aware offers, self-service plan changes and a cancellation flow that is always two calls at most.\n\nAuthenticate with `Authorization: Bearer <api key>`. Errors are RFC 9457 `application/problem+json` with a stable `code`.",
     license: { name: "MIT", url: "https://opensource.org/licenses/MIT" },
+    contact: { name: "Tsuzuku", url: "https://tsuzuku.dev" },
   },
   // Relative: "Try it" in /docs reaches the server that served it, on any host and port.
   servers: [{ url: "/", description: "The server that serves this document" }],
