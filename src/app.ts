@@ -19,6 +19,7 @@ import { keysRouter } from "./tenants/routes";
 import { planChangesRouter } from "./plan-changes/routes";
 import { settingsRouter } from "./settings/routes";
 import { webhooksRouter } from "./webhooks/routes";
+import { webhookDeliveriesRouter } from "./webhooks/deliveries";
 import { cancelFlowsRouter } from "./cancel-flows/routes";
 import { offersRouter } from "./offers/routes";
 import { metricsRouter } from "./metrics/routes";
@@ -37,6 +38,7 @@ const domains = [
   riskRouter,
   lookupRouter,
   webhooksRouter,
+  webhookDeliveriesRouter,
   settingsRouter,
   keysRouter,
 ];
