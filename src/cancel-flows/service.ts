@@ -13,8 +13,9 @@ import type { OfferApplication } from "../offers/personalise";
 import { recordOutcome } from "../offers/repository";
 import { suggestOffersFor, type ReasonedOffer } from "../offers/service";
 import { planOf, snapshot, toChange } from "../plan-changes/apply";
+import { reactivationStart } from "../plan-changes/rules";
 import { newId } from "../platform/crypto";
-import { addDays, daysBetween, localDate } from "../platform/dates";
+import { localDate } from "../platform/dates";
 import { ApiError } from "../platform/errors";
 import type { TenantStore } from "../platform/tenancy";
 import { refreshRisk } from "../risk/maintain";
@@ -289,11 +290,15 @@ export async function confirmCancellation(store: TenantStore, flowId: string, in
         : [];
     const winBackOffer = winBack ? asShown(winBack, flow.reason ?? winBack.reason, ctx.lang) : null;
     const number = confirmationNumber(terms.receivedOn, secureRandom);
-    const cancellation: CancellationRecord = { flowId, channel, effectiveOn: terms.effectiveOn, confirmationNumber: number, ...(flow.reason ? { reason: flow.reason } : {}) };
-    const updated: SubscriptionRow = { ...sub, status: "canceled", canceledAt: at, nextDeliveryOn: null, pausedUntil: null, consecutiveSkips: 0, cancellation, version: sub.version + 1, updatedAt: at };
+    // A delivery inside the cut-off still ships: the subscription shows it as the final delivery
+    // (not as nextDeliveryOn) until then, and a reactivation before it continues from it.
+    const finalDeliveryOn = terms.nextDelivery && !terms.nextDelivery.stopped ? terms.nextDelivery.on : null;
+    const cancellation: CancellationRecord = { flowId, channel, effectiveOn: terms.effectiveOn, finalDeliveryOn, confirmationNumber: number, ...(flow.reason ? { reason: flow.reason } : {}) };
+    // The skip run is kept: a reactivation before the final delivery restores the plan as it was.
+    const updated: SubscriptionRow = { ...sub, status: "canceled", canceledAt: at, nextDeliveryOn: null, pausedUntil: null, cancellation, version: sub.version + 1, updatedAt: at };
     await s.update(
       subscriptions,
-      { status: "canceled", canceledAt: at, nextDeliveryOn: null, pausedUntil: null, consecutiveSkips: 0, cancellation, version: updated.version, updatedAt: at },
+      { status: "canceled", canceledAt: at, nextDeliveryOn: null, pausedUntil: null, cancellation, version: updated.version, updatedAt: at },
       eq(subscriptions.id, sub.id),
       eq(subscriptions.version, sub.version),
     );
@@ -376,18 +381,24 @@ export async function reactivate(store: TenantStore, subscriptionId: string, inp
     if (sub.status !== "canceled") throw new ApiError("subscription_not_canceled", "Only a canceled subscription can be reactivated.", { subscriptionStatus: sub.status });
     const winBack = input.flowId && input.offerId ? await shownWinBack(s, subscriptionId, input.flowId, input.offerId) : null;
     const today = localDate(ctx.now, ctx.settings.timeZone);
-    const earliest = addDays(today, ctx.settings.changeCutoffDays);
-    const next = input.nextDeliveryOn ?? earliest;
-    if (next < earliest) throw new ApiError("change_window_closed", `The first delivery can be on ${earliest} at the earliest.`, { firstChangeableDate: earliest });
-    if (daysBetween(today, next) > Math.max(ctx.settings.maxPauseDays, sub.intervalDays * 2)) throw new ApiError("date_out_of_range", "The first delivery is too far away.", { latestDate: addDays(today, Math.max(ctx.settings.maxPauseDays, sub.intervalDays * 2)) });
-    const updated: SubscriptionRow = { ...sub, status: "active", nextDeliveryOn: next, canceledAt: null, cancellation: null, pausedUntil: null, consecutiveSkips: 0, activeDiscount: null, version: sub.version + 1, updatedAt: at };
-    await s.update(
-      subscriptions,
-      { status: "active", nextDeliveryOn: next, canceledAt: null, cancellation: null, pausedUntil: null, consecutiveSkips: 0, activeDiscount: null, version: updated.version, updatedAt: at },
-      eq(subscriptions.id, subscriptionId),
-      eq(subscriptions.version, sub.version),
-    );
-    const change = { id: newId("chg"), subscriptionId, type: "reactivate", channel: ctx.channel, keyId: ctx.keyId, before: snapshot(planOf(sub)), after: snapshot(planOf(updated)), source: { previousCancellation: sub.cancellation ?? null, canceledAt: sub.canceledAt }, createdAt: at };
+    const finalDeliveryOn = sub.cancellation?.finalDeliveryOn ?? null;
+    const start = reactivationStart({ intervalDays: sub.intervalDays, finalDeliveryOn }, today, ctx.settings, input.nextDeliveryOn);
+    if (!start.ok) throw new ApiError(start.violation.code, start.violation.detail, start.violation.extra);
+    // As if never cancelled: the plan keeps its skip run and its discount; a new start has neither.
+    const kept = start.asIfNeverCanceled;
+    const restored = {
+      status: "active" as const,
+      nextDeliveryOn: start.nextDeliveryOn,
+      canceledAt: null,
+      cancellation: null,
+      pausedUntil: null,
+      consecutiveSkips: kept ? sub.consecutiveSkips : 0,
+      activeDiscount: kept ? sub.activeDiscount : null,
+    };
+    const updated: SubscriptionRow = { ...sub, ...restored, version: sub.version + 1, updatedAt: at };
+    await s.update(subscriptions, { ...restored, version: updated.version, updatedAt: at }, eq(subscriptions.id, subscriptionId), eq(subscriptions.version, sub.version));
+    const source = { previousCancellation: sub.cancellation ?? null, canceledAt: sub.canceledAt, ...(kept ? { asIfNeverCanceled: true, finalDeliveryOn } : {}) };
+    const change = { id: newId("chg"), subscriptionId, type: "reactivate", channel: ctx.channel, keyId: ctx.keyId, before: snapshot(planOf(sub)), after: snapshot(planOf(updated)), source, createdAt: at };
     await s.insert(planChanges, change);
     const result = { subscription: toSubscription(updated), change: toChange({ ...change, tenantId: s.tenantId }) };
     await enqueueWebhookEvent(s, "subscription.reactivated", result, ctx.now);

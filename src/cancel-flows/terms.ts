@@ -5,6 +5,7 @@
  * and the receipt text the customer keeps. No I/O, so every rule is tested without HTTP.
  */
 import { addDays, localDate } from "../platform/dates";
+import { settle } from "../plan-changes/rules";
 import { formatDate, formatMoney, type Money } from "../offers/personalise";
 import type { Lang, Localized } from "./reasons";
 
@@ -16,6 +17,8 @@ export type TermsSubscription = {
   unitPriceAmount: number;
   currency: string;
   nextDeliveryOn: string | null;
+  /** For a paused subscription: the date deliveries resume. */
+  pausedUntil?: string | null;
   deliveriesCompleted: number;
   commitmentMinDeliveries: number | null;
   commitmentFeeAmount: number | null;
@@ -57,7 +60,9 @@ export function cutoffRule(days: number, lang: Lang): string {
 export function cancellationTerms(sub: TermsSubscription, settings: { changeCutoffDays: number; timeZone: string }, receivedAt: Date, lang: Lang): CancellationTerms {
   const receivedOn = localDate(receivedAt, settings.timeZone);
   const firstStoppableDate = addDays(receivedOn, settings.changeCutoffDays);
-  const next = sub.status === "canceled" ? null : sub.nextDeliveryOn;
+  // A pause whose date has come counts as resumed, even before the maintenance job ran: its first
+  // delivery is where the resume puts it (never a date gone by, which would look "prepared").
+  const next = sub.status === "canceled" ? null : settle({ ...sub, intervalDays: 0, pausedUntil: sub.pausedUntil ?? null, consecutiveSkips: 0 }, receivedOn, settings).nextDeliveryOn;
   const stopped = next === null || next >= firstStoppableDate;
   const money = (amount: number): Money => ({ amount, currency: sub.currency });
   const charges: Charge[] = [];

@@ -1,10 +1,7 @@
-import { eq } from "drizzle-orm";
-import { customers } from "../db/schema";
-import { ApiError } from "../platform/errors";
 import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse } from "../platform/openapi";
-import { normalizeEmail, normalizePhone } from "../platform/phone";
-import { findCustomer, getCustomer, toCustomer } from "./repository";
+import { getCustomer, toCustomer } from "./repository";
 import { Customer, CustomerIdParam, UpsertCustomerBody } from "./schemas";
+import { syncCustomer } from "./sync";
 
 const tags = ["Customers"];
 
@@ -33,32 +30,8 @@ export const customersRouter = domainRouter()
     async (c) => {
       const { customerId } = c.req.valid("param");
       const body = c.req.valid("json");
-      let phone: string | null = null;
-      if (body.phone) {
-        phone = normalizePhone(body.phone);
-        if (!phone) {
-          throw new ApiError("validation_failed", "The phone number is not a valid number.", {
-            errors: [{ path: "phone", message: `Not a valid phone number: ${body.phone}` }],
-          });
-        }
-      }
       const at = c.get("services").now().toISOString();
-      const { row, created } = await c.get("store").write(async (s) => {
-        const existing = await findCustomer(s, customerId);
-        const values = {
-          name: body.name ?? null,
-          email: body.email ?? null,
-          emailNormalized: body.email ? normalizeEmail(body.email) : null,
-          phone,
-          locale: body.locale ?? null,
-          marketingConsent: body.marketingConsent,
-          createdAt: body.createdAt ?? existing?.createdAt ?? at,
-          updatedAt: at,
-        };
-        if (existing) await s.update(customers, values, eq(customers.id, customerId));
-        else await s.insert(customers, { id: customerId, ...values });
-        return { row: { ...values, id: customerId, tenantId: s.tenantId }, created: !existing };
-      });
+      const { row, created } = await c.get("store").write((s) => syncCustomer(s, customerId, body, at));
       return c.json(toCustomer(row), created ? 201 : 200);
     },
   )

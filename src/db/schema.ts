@@ -73,6 +73,8 @@ export type CancellationRecord = {
   reason?: string;
   channel?: string;
   effectiveOn?: string;
+  /** The delivery that still ships after a cancellation received inside the cut-off. */
+  finalDeliveryOn?: string | null;
   confirmationNumber?: string;
 };
 
@@ -167,6 +169,27 @@ export const planChanges = sqliteTable(
     createdAt: text("created_at").notNull(),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.id] }), index("plan_changes_subscription").on(t.tenantId, t.subscriptionId, t.createdAt)],
+);
+
+/**
+ * Subscription starts, cancellations and reactivations per UTC day (`grain` "d", bucket
+ * `YYYY-MM-DD`) and per UTC quarter hour (`grain` "q", bucket `YYYY-MM-DDTHH:MM`), kept by triggers
+ * (migration 0006) in the transaction of every write, whoever writes. Metrics sum whole days plus
+ * the quarter hours at a range's ends instead of reading every subscription: a shop-local day
+ * starts on a quarter hour in every time zone, so its bounds are exact, and a change of the shop's
+ * time zone needs no rebuild.
+ */
+export const subscriptionRollups = sqliteTable(
+  "subscription_rollups",
+  {
+    tenantId: text("tenant_id").notNull().references(() => tenants.id),
+    grain: text("grain", { enum: ["d", "q"] }).notNull(),
+    bucket: text("bucket").notNull(),
+    started: integer("started").notNull().default(0),
+    canceled: integer("canceled").notNull().default(0),
+    reactivated: integer("reactivated").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.grain, t.bucket] })],
 );
 
 export const webhooks = sqliteTable(

@@ -4,6 +4,7 @@ import { fieldErrors, type ErrorCode, type FieldError } from "../platform/errors
 import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse } from "../platform/openapi";
 import type { TenantStore } from "../platform/tenancy";
 import type { RiskEvent } from "../risk/features";
+import { noteDeliveryShipped } from "../plan-changes/apply";
 import { refreshRisk } from "../risk/maintain";
 import { EVENT_TYPES, EventInput, IngestEventsBody, IngestEventsResponse } from "./schemas";
 
@@ -97,6 +98,14 @@ export async function ingestEvents(store: TenantStore, items: unknown[], receive
     for (let i = 0; i < rows.length; i += CHUNK) {
       await s.insert(events, rows.slice(i, i + CHUNK));
     }
+    // A delivery that ships ends the subscription's run of consecutive skips.
+    const shipped = new Map<string, string>();
+    for (const r of rows) {
+      if (r.type !== "delivery.completed" || !r.subscriptionId) continue;
+      const seenAt = shipped.get(r.subscriptionId);
+      if (seenAt === undefined || Date.parse(r.occurredAt) > Date.parse(seenAt)) shipped.set(r.subscriptionId, r.occurredAt);
+    }
+    for (const [subscriptionId, at] of shipped) await noteDeliveryShipped(s, subscriptionId, at);
     await refreshRiskForEvents(s, rows, receivedAt);
     return results;
   });

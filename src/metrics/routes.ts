@@ -1,10 +1,11 @@
 import { z } from "@hono/zod-openapi";
 import { and, eq, gte, lt } from "drizzle-orm";
-import { cancelFlows, planChanges, subscriptions } from "../db/schema";
+import { cancelFlows, subscriptions } from "../db/schema";
 import { effectiveStatus } from "../cancel-flows/service";
 import { addDays, localDate } from "../platform/dates";
 import { ApiError } from "../platform/errors";
 import { apiRoute, CalendarDate, domainRouter, jsonResponse } from "../platform/openapi";
+import { populationCounts } from "./population";
 import { retentionMetrics, type FlowFact } from "./retention";
 
 const tags = ["Metrics"];
@@ -76,16 +77,14 @@ export const metricsRouter = domainRouter().openapi(
     // A day's bounds in any time zone lie within a day of its UTC bounds; the pure function filters exactly.
     const lo = `${addDays(from, -1)}T00:00:00.000Z`;
     const hi = `${addDays(to, 2)}T00:00:00.000Z`;
-    const [flows, subs, reactivations] = await Promise.all([
+    const [flows, population] = await Promise.all([
       store.q
         .select({ flow: cancelFlows, subscriptionCanceledAt: subscriptions.canceledAt })
         .from(cancelFlows)
         .leftJoin(subscriptions, and(eq(subscriptions.tenantId, cancelFlows.tenantId), eq(subscriptions.id, cancelFlows.subscriptionId)))
         .where(store.owns(cancelFlows, gte(cancelFlows.startedAt, lo), lt(cancelFlows.startedAt, hi))),
-      store.q.select({ startedAt: subscriptions.startedAt, canceledAt: subscriptions.canceledAt }).from(subscriptions).where(store.owns(subscriptions)),
-      store.q.select({ createdAt: planChanges.createdAt }).from(planChanges).where(store.owns(planChanges, eq(planChanges.type, "reactivate"), gte(planChanges.createdAt, lo), lt(planChanges.createdAt, hi))),
+      populationCounts(store, from, to, settings.timeZone),
     ]);
-    const day = (iso: string) => localDate(new Date(iso), settings.timeZone);
     const facts: FlowFact[] = flows.map(({ flow: f, subscriptionCanceledAt }) => ({
       id: f.id,
       channel: f.channel,
@@ -98,11 +97,6 @@ export const metricsRouter = domainRouter().openapi(
       calls: f.calls,
       subscriptionCanceledAt,
     }));
-    const population = {
-      activeAtStart: subs.filter((s) => day(s.startedAt) < from && (s.canceledAt === null || day(s.canceledAt) >= from)).length,
-      canceledInRange: subs.filter((s) => s.canceledAt !== null && day(s.canceledAt) >= from && day(s.canceledAt) <= to).length,
-      reactivationsInRange: reactivations.filter((r) => day(r.createdAt) >= from && day(r.createdAt) <= to).length,
-    };
     return c.json(retentionMetrics({ flows: facts, population, from, to, timeZone: settings.timeZone, now: now.toISOString(), durableSaveDays: settings.durableSaveDays, ...(q.groupBy ? { groupBy: q.groupBy } : {}) }), 200);
   },
 );

@@ -279,7 +279,8 @@ export function personalise(offer: CatalogueOffer, sub: SubscriptionSnapshot, ct
     }
     case "pause": {
       if (next === null) return null;
-      const latestResumeOn = [addDays(next, offer.parameters.maxCycles * sub.intervalDays), addDays(ctx.today, settings.maxPauseDays)].sort()[0]!;
+      // The pause rule (plan-changes/rules): length counts from the delivery it holds back.
+      const latestResumeOn = [addDays(next, offer.parameters.maxCycles * sub.intervalDays), addDays(next, settings.maxPauseDays)].sort()[0]!;
       const resumeOn = ctx.requestedResumeOn && ctx.requestedResumeOn <= latestResumeOn ? ctx.requestedResumeOn : latestResumeOn;
       if (resumeOn <= next) return null;
       const request: PlanRequest = { type: "pause", resumeOn };

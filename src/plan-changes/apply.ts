@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { and, desc, eq, gt } from "drizzle-orm";
 import { planChanges, subscriptions } from "../db/schema";
 import { newId } from "../platform/crypto";
 import { localDate } from "../platform/dates";
@@ -9,7 +9,7 @@ import type { TenantSettings } from "../settings/schemas";
 import { getSubscription, toSubscription, type SubscriptionRow } from "../subscriptions/repository";
 import { refreshRisk } from "../risk/maintain";
 import { enqueueWebhookEvent } from "../webhooks/outbox";
-import { decide, type Plan, type PlanRequest } from "./rules";
+import { autoResume, decide, skipRunAfterDelivery, type Plan, type PlanRequest } from "./rules";
 
 export type ChangeContext = {
   channel: string;
@@ -55,6 +55,9 @@ export async function applyPlanChange(store: TenantStore, subscriptionId: string
     checkIfMatch(ctx.ifMatch, row.version);
     const today = localDate(ctx.now, ctx.settings.timeZone);
     const decision = decide(planOf(row), request, ctx.settings, today);
+    // A pause whose date had come but that the maintenance job has not resumed yet is resumed by
+    // this change (decide settles it first); the history says so, and where the delivery went.
+    const resumed = autoResume(planOf(row), today, ctx.settings);
     if (!decision.ok) throw new ApiError(decision.violation.code, decision.violation.detail, decision.violation.extra);
     const after = decision.plan;
     const at = ctx.now.toISOString();
@@ -73,7 +76,7 @@ export async function applyPlanChange(store: TenantStore, subscriptionId: string
       keyId: ctx.keyId,
       before: snapshot(planOf(row)),
       after: snapshot(after),
-      source: ctx.source ?? null,
+      source: resumed ? { ...ctx.source, pauseEnded: resumed.note } : (ctx.source ?? null),
       createdAt: at,
     };
     await s.insert(planChanges, change);
@@ -83,4 +86,24 @@ export async function applyPlanChange(store: TenantStore, subscriptionId: string
     await refreshRisk(s, subscriptionId, at, request.type === "skip" || request.type === "pause" ? request.type : undefined);
     return result;
   });
+}
+
+/**
+ * A delivery of the subscription shipped at `shippedAt` (a `delivery.completed` event): ends its
+ * run of consecutive skips unless the report is of a delivery from before the latest skip. The run
+ * is an internal counter, not part of the plan, so the version does not move.
+ */
+export async function noteDeliveryShipped(s: TenantStore, subscriptionId: string, shippedAt: string): Promise<void> {
+  const row = await s.find(subscriptions, eq(subscriptions.id, subscriptionId));
+  if (!row || row.consecutiveSkips === 0) return;
+  const [last] = await s.q
+    .select({ at: planChanges.createdAt })
+    .from(planChanges)
+    .where(s.owns(planChanges, eq(planChanges.subscriptionId, subscriptionId), eq(planChanges.type, "skip")))
+    .orderBy(desc(planChanges.createdAt))
+    .limit(1);
+  const skips = skipRunAfterDelivery(row.consecutiveSkips, last?.at ?? null, shippedAt);
+  if (skips !== row.consecutiveSkips) {
+    await s.update(subscriptions, { consecutiveSkips: skips }, and(eq(subscriptions.id, subscriptionId), gt(subscriptions.consecutiveSkips, 0)));
+  }
 }

@@ -6,10 +6,31 @@ import { addDays, localDate } from "../platform/dates";
 import { TenantStore } from "../platform/tenancy";
 import { resolveSettings } from "../settings/schemas";
 import { refreshRisk } from "../risk/maintain";
-import { toSubscription } from "../subscriptions/repository";
+import { toSubscription, type SubscriptionRow } from "../subscriptions/repository";
 import { enqueueWebhookEvent } from "../webhooks/outbox";
 import { planOf, snapshot, toChange } from "./apply";
-import { settle } from "./rules";
+import { autoResume, type ResumeNote } from "./rules";
+
+/**
+ * Records an automatic resume (see `autoResume`) as a `resume` change by the `system` channel,
+ * its `source` saying why the first delivery is where it is, and sends `subscription.changed`.
+ * `before` is the paused row, `after` the resumed one; the caller has written `after`.
+ */
+export async function recordAutoResume(s: TenantStore, before: SubscriptionRow, after: SubscriptionRow, note: ResumeNote, now: Date) {
+  const change = {
+    id: newId("chg"),
+    subscriptionId: before.id,
+    type: "resume",
+    channel: "system",
+    keyId: null,
+    before: snapshot(planOf(before)),
+    after: snapshot(planOf(after)),
+    source: note,
+    createdAt: now.toISOString(),
+  };
+  await s.insert(planChanges, change);
+  await enqueueWebhookEvent(s, "subscription.changed", { subscription: toSubscription(after), change: toChange({ ...change, tenantId: s.tenantId }) }, now);
+}
 
 /**
  * Ends pauses whose resume date has come, in each tenant's own time zone, recording a `resume`
@@ -34,7 +55,8 @@ export async function resumeDuePauses(db: Database, now: Date, batch = 200): Pro
     .where(inArray(tenants.id, candidates.map((c) => c.tenantId)));
   let resumed = 0;
   for (const tenant of withPauses) {
-    const today = localDate(now, resolveSettings(tenant.settings).timeZone);
+    const settings = resolveSettings(tenant.settings);
+    const today = localDate(now, settings.timeZone);
     const store = new TenantStore(db, tenant.id);
     resumed += await store.write(async (s) => {
       const due = await s.q
@@ -43,17 +65,16 @@ export async function resumeDuePauses(db: Database, now: Date, batch = 200): Pro
         .where(s.owns(subscriptions, eq(subscriptions.status, "paused"), lte(subscriptions.pausedUntil, today)))
         .limit(batch);
       for (const row of due) {
-        const plan = settle(row, today);
+        const resumed = autoResume(planOf(row), today, settings);
+        if (!resumed) continue;
         const at = now.toISOString();
-        const updated = { ...row, status: plan.status, pausedUntil: plan.pausedUntil, nextDeliveryOn: plan.nextDeliveryOn, version: row.version + 1, updatedAt: at };
+        const updated = { ...row, ...resumed.plan, version: row.version + 1, updatedAt: at };
         await s.update(
           subscriptions,
           { status: updated.status, pausedUntil: updated.pausedUntil, nextDeliveryOn: updated.nextDeliveryOn, version: updated.version, updatedAt: at },
           and(eq(subscriptions.id, row.id), eq(subscriptions.version, row.version)),
         );
-        const change = { id: newId("chg"), subscriptionId: row.id, type: "resume", channel: "system", keyId: null, before: snapshot(planOf(row)), after: snapshot(plan), source: { reason: "pause_ended" }, createdAt: at };
-        await s.insert(planChanges, change);
-        await enqueueWebhookEvent(s, "subscription.changed", { subscription: toSubscription(updated), change: toChange({ ...change, tenantId: s.tenantId }) }, now);
+        await recordAutoResume(s, row, updated, resumed.note, now);
         await refreshRisk(s, row.id, at);
       }
       return due.length;

@@ -86,3 +86,25 @@ export function daysBetween(from: string, to: string): number {
 export function maxDate(a: string, b: string): string {
   return a >= b ? a : b;
 }
+
+/**
+ * The instant at which the wall clock in `timeZone` shows `date` `time` (HH:MM[:SS]), as RFC 3339
+ * UTC. Uses the zone's offset at that instant (found by one correction step, exact except inside
+ * a DST gap, where it lands an hour later, as most calendars do). For data that names local times
+ * without an offset, such as a cart system's CSV export.
+ */
+export function zonedInstant(date: string, time: string, timeZone: string): string {
+  const [h = 0, mi = 0, s = 0] = time.split(":").map(Number);
+  const wall = Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10)), h, mi, s);
+  const offsetAt = (t: number) => {
+    const parts = Object.fromEntries(
+      new Intl.DateTimeFormat("en-US", { timeZone, hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", second: "numeric" })
+        .formatToParts(new Date(t))
+        .map((p) => [p.type, Number(p.value)]),
+    );
+    return Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!) - t;
+  };
+  const guess = wall - offsetAt(wall);
+  const exact = wall - offsetAt(guess);
+  return new Date(exact).toISOString().replace(".000Z", "Z");
+}

@@ -12,11 +12,18 @@ const WAIT_FOR_FIRST_MS = 10_000;
 const POLL_MS = 15;
 
 /**
- * Outcomes that say the request never started executing (it was not authorised, not valid, or
- * the server failed). Like Stripe, these are not remembered, so a corrected retry with the same
- * key runs.
+ * Outcomes that say the request was not performed: it was not authorised, not valid, the server
+ * failed, or a precondition of it failed. Like Stripe, these are not remembered, so a corrected
+ * retry with the same key runs.
+ *
+ * A failed precondition (RFC 9110 §13.1.1: "the server MUST NOT perform the requested method")
+ * means the client must refresh its view and retry; replaying the refusal would make the retry
+ * fail forever. `version_conflict` is the 412 of `If-Match`; `unknown_customer` is the sync's
+ * equivalent — a subscription synced before its customer, retried once the customer is synced.
  */
 const NOT_REMEMBERED = new Set<ErrorCode>([
+  "version_conflict",
+  "unknown_customer",
   "invalid_json",
   "invalid_request",
   "missing_api_key",

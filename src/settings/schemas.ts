@@ -21,7 +21,15 @@ export const SettingsFields = {
   quantityMin: z.number().int().min(1).max(999),
   quantityMax: z.number().int().min(1).max(999),
   maxConsecutiveSkips: z.number().int().min(0).max(12),
-  maxPauseDays: z.number().int().min(0).max(730),
+  maxPauseDays: z
+    .number()
+    .int()
+    .min(0)
+    .max(730)
+    .openapi({
+      description:
+        "Longest pause, in days. A pause's length is the time deliveries are held back beyond the normal schedule: the resume date minus the current next delivery date (for `cycles`: cycles × interval). For a subscription already paused it counts from the earliest date deliveries could resume (today + `changeCutoffDays`). Longer → 422 `pause_too_long` with `latestResumeOn`.",
+    }),
   retentionPolicy: RetentionPolicy,
   offersPerFlow: z.number().int().min(0).max(3),
   cancelFlowTtlHours: z.number().int().min(1).max(24 * 14),

@@ -39,6 +39,7 @@ export function toSubscription(row: SubscriptionRow) {
           reason: x.reason ?? null,
           channel: x.channel ?? null,
           effectiveOn: x.effectiveOn ?? null,
+          finalDeliveryOn: x.finalDeliveryOn ?? null,
           confirmationNumber: x.confirmationNumber ?? null,
         }
       : null,

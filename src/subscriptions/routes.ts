@@ -1,23 +1,16 @@
 import { asc, eq, gt } from "drizzle-orm";
 import { subscriptions } from "../db/schema";
-import { findCustomer, getCustomer } from "../customers/repository";
+import { getCustomer } from "../customers/repository";
 import { CustomerIdParam } from "../customers/schemas";
-import { ApiError } from "../platform/errors";
 import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse, page, PageQuery } from "../platform/openapi";
 import { decodeCursor, toPage } from "../platform/pagination";
-import { refreshPersonRisk, refreshRisk } from "../risk/maintain";
-import { checkIfMatch, etag, IfMatchHeaders } from "../platform/versioning";
-import { findSubscription, getSubscription, toSubscription, type SubscriptionRow } from "./repository";
+import { etag, IfMatchHeaders } from "../platform/versioning";
+import { getSubscription, toSubscription } from "./repository";
 import { Subscription, SubscriptionIdParam, UpsertSubscriptionBody } from "./schemas";
+import { syncSubscription } from "./sync";
 
 const tags = ["Subscriptions"];
 
-/** Fields a sync may change; `version` moves only when one of them really changes. */
-const SYNCED: (keyof SubscriptionRow)[] = [
-  "customerId", "productSku", "productName", "productCategory", "quantity", "intervalDays", "nextDeliveryOn",
-  "unitPriceAmount", "currency", "status", "startedAt", "deliveriesCompleted", "commitmentMinDeliveries",
-  "commitmentFeeAmount", "commitmentFeeCurrency", "pausedUntil", "canceledAt",
-];
 
 export const subscriptionsRouter = domainRouter()
   .openapi(
@@ -56,48 +49,8 @@ export const subscriptionsRouter = domainRouter()
       const { subscriptionId } = c.req.valid("param");
       const { "if-match": ifMatch } = c.req.valid("header");
       const b = c.req.valid("json");
-      const at = c.get("services").now().toISOString();
-      const { row, created } = await c.get("store").write(async (s) => {
-        if (!(await findCustomer(s, b.customerId))) {
-          throw new ApiError("unknown_customer", `No customer ${b.customerId}; sync the customer first.`, {
-            errors: [{ path: "customerId", message: `Unknown customer ${b.customerId}` }],
-          });
-        }
-        const existing = await findSubscription(s, subscriptionId);
-        checkIfMatch(ifMatch, existing?.version);
-        const values = {
-          customerId: b.customerId,
-          productSku: b.product.sku,
-          productName: b.product.name,
-          productCategory: b.product.category ?? null,
-          quantity: b.quantity,
-          intervalDays: b.intervalDays,
-          nextDeliveryOn: b.status === "canceled" ? null : (b.nextDeliveryOn ?? null),
-          unitPriceAmount: b.unitPrice.amount,
-          currency: b.unitPrice.currency,
-          status: b.status,
-          startedAt: b.startedAt,
-          deliveriesCompleted: b.deliveriesCompleted,
-          commitmentMinDeliveries: b.commitment?.minDeliveries ?? null,
-          commitmentFeeAmount: b.commitment?.earlyCancellationFee?.amount ?? null,
-          commitmentFeeCurrency: b.commitment?.earlyCancellationFee?.currency ?? null,
-          pausedUntil: b.status === "paused" ? (b.pausedUntil ?? null) : null,
-          canceledAt: b.status === "canceled" ? (b.canceledAt ?? existing?.canceledAt ?? at) : null,
-        } satisfies Partial<SubscriptionRow>;
-        if (!existing) {
-          const row = { ...values, id: subscriptionId, version: 1, consecutiveSkips: 0, createdAt: at, updatedAt: at, activeDiscount: null, cancellation: null };
-          await s.insert(subscriptions, row);
-          await refreshRisk(s, subscriptionId, at, undefined, { person: true });
-          return { row: { ...row, tenantId: s.tenantId }, created: true };
-        }
-        const changed = SYNCED.some((k) => existing[k] !== (values as Record<string, unknown>)[k]);
-        if (!changed) return { row: existing, created: false };
-        const next = { ...values, version: existing.version + 1, updatedAt: at };
-        await s.update(subscriptions, next, eq(subscriptions.id, subscriptionId));
-        await refreshRisk(s, subscriptionId, at, undefined, { person: true });
-        if (existing.status !== "canceled" && values.status === "canceled") await refreshPersonRisk(s, subscriptionId, b.customerId, at);
-        return { row: { ...existing, ...next }, created: false };
-      });
+      const ctx = { now: c.get("services").now(), settings: c.get("caller").settings };
+      const { row, created } = await c.get("store").write((s) => syncSubscription(s, subscriptionId, b, ctx, ifMatch));
       c.header("ETag", etag(row.version));
       return c.json(toSubscription(row), created ? 201 : 200);
     },

@@ -37,6 +37,10 @@ export const CancellationSummary = z
     reason: z.string().nullable(),
     channel: z.string().nullable(),
     effectiveOn: CalendarDate.nullable(),
+    finalDeliveryOn: CalendarDate.nullable().openapi({
+      description:
+        "The delivery that still ships (and is charged) because the cancellation was received inside the change cut-off; null when the cancellation stopped the next delivery. While it is coming, `nextDeliveryOn` is null; reactivating before it ships continues as if never cancelled, and it becomes `nextDeliveryOn` again.",
+    }),
     confirmationNumber: z.string().nullable(),
   })
   .openapi("CancellationSummary");

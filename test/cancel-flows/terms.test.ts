@@ -35,6 +35,15 @@ describe("cancellation terms", () => {
     expect(t.charges[0]).toMatchObject({ type: "final_delivery", basis: expect.stringContaining("3-day cut-off") });
   });
 
+  it("a pause whose date passed before the job resumed it: no delivery on a date gone by is charged as the last (#14.2)", () => {
+    const due = sub({ status: "paused", pausedUntil: "2026-11-28", nextDeliveryOn: "2026-11-28" });
+    const t = cancellationTerms(due, settings, lastMinute, "ja");
+    expect(t).toMatchObject({ nextDelivery: { on: "2026-12-05", stopped: true }, charges: [], effectiveOn: "2026-12-02" });
+    // Still paused (its date to come but inside the cut-off): that delivery is being prepared.
+    const soon = cancellationTerms(sub({ status: "paused", pausedUntil: "2026-12-04", nextDeliveryOn: "2026-12-04" }), settings, lastMinute, "ja");
+    expect(soon.nextDelivery).toEqual({ on: "2026-12-04", stopped: false });
+  });
+
   it("a commitment with a disclosed fee applies only before it is met, and the shipping last box counts", () => {
     const committed = { commitmentMinDeliveries: 3, commitmentFeeAmount: 5000, commitmentFeeCurrency: "JPY" };
     expect(cancellationTerms(sub({ ...committed, deliveriesCompleted: 1 }), settings, lastMinute, "ja").fee).toEqual({ amount: 5000, currency: "JPY" });

@@ -3,6 +3,7 @@ import { addDays, localDate } from "../../src/platform/dates";
 import { Canceled, Evidence, FlowStarted, ReasonAnswer, Saved } from "../../src/cancel-flows/schemas";
 import { RetentionMetrics } from "../../src/metrics/routes";
 import { OfferList, SuggestionList } from "../../src/offers/schemas";
+import { Subscription } from "../../src/subscriptions/schemas";
 import { customerBody, subscriptionBody, uid, type Harness, type TestTenant } from "../support/harness";
 
 /**
@@ -213,6 +214,34 @@ export function cancelFlowsSuite(h: () => Harness) {
       const back = await h().request("POST", `/v1/subscriptions/${id}/reactivate`, { key: t.key, body: { channel: "web" } });
       expect(back.status).toBe(200);
       expect(back.body).toMatchObject({ subscription: { status: "active", nextDeliveryOn: addDays(today(), 3), canceledAt: null }, change: { type: "reactivate" } });
+    });
+
+    it("reactivating before the final delivery ships: as if never cancelled (#14.3)", async () => {
+      // Cancelled inside the cut-off: the delivery in 2 days still ships as the final one.
+      const id = await newSubscription({ nextDeliveryOn: addDays(today(), 2) });
+      const { body: flow } = await start(id);
+      const confirmed = await post(flow.flowId, "confirm", {});
+      expect(confirmed.body).toMatchObject({ outcome: "canceled", effectiveOn: addDays(today(), 2), cutoff: { nextDeliveryStopped: false } });
+      expect(confirmed.body.subscription).toMatchObject({ status: "canceled", nextDeliveryOn: null, cancellation: { finalDeliveryOn: addDays(today(), 2) } });
+      const read = await h().request("GET", `/v1/subscriptions/${id}`, { key: t.key });
+      conforms(Subscription, read.body);
+      expect(read.body).toMatchObject({ nextDeliveryOn: null, cancellation: { finalDeliveryOn: addDays(today(), 2) } });
+      // Another date cannot be asked: that delivery is being prepared.
+      const other = await h().request("POST", `/v1/subscriptions/${id}/reactivate`, { key: t.key, body: { nextDeliveryOn: addDays(today(), 3) } });
+      expect(other.status).toBe(409);
+      expect(other.body).toMatchObject({ code: "change_window_closed", nextDeliveryOn: addDays(today(), 2) });
+      const back = await h().request("POST", `/v1/subscriptions/${id}/reactivate`, { key: t.key, body: { channel: "web" } });
+      expect(back.status).toBe(200);
+      expect(back.body.subscription).toMatchObject({ status: "active", nextDeliveryOn: addDays(today(), 2), cancellation: null, canceledAt: null });
+      expect(back.body.change).toMatchObject({ type: "reactivate", source: { asIfNeverCanceled: true, finalDeliveryOn: addDays(today(), 2) } });
+
+      // Cancelled in time, nothing more ships: no final delivery, and a reactivation is a new start.
+      const stopped = await newSubscription();
+      const { body: flow2 } = await start(stopped);
+      const c2 = await post(flow2.flowId, "confirm", {});
+      expect(c2.body.subscription.cancellation).toMatchObject({ finalDeliveryOn: null });
+      const again = await h().request("POST", `/v1/subscriptions/${stopped}/reactivate`, { key: t.key, body: {} });
+      expect(again.body.subscription.nextDeliveryOn).toBe(addDays(today(), 3));
     });
 
     it("reasons are the shop's own and metrics count the flows", async () => {

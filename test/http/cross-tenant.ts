@@ -71,6 +71,7 @@ export function crossTenantSuite(h: () => Harness) {
     const bodies: Record<string, (ids: Record<string, string>) => unknown> = {
       upsertCustomer: () => customerBody({ name: "Bの顧客" }),
       upsertSubscription: (i) => subscriptionBody(i.customerId!),
+      bulkSync: (i) => ({ subscriptions: [{ id: i.subscriptionId, ...subscriptionBody(i.customerId!, { product: { sku: "B", name: "Bの商品" } }) }] }),
       createKey: () => ({ name: "b", scopes: ["read"] }),
       putWebhook: () => ({ url: "https://b.example.jp/hook", events: ["subscription.canceled"] }),
       updateSettings: () => ({ changeCutoffDays: 1 }),

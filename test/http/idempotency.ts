@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { addDays, localDate } from "../../src/platform/dates";
 import { customerBody, subscriptionBody, uid, type Harness, type TestTenant } from "../support/harness";
 
 export function idempotencySuite(h: () => Harness) {
@@ -61,6 +62,47 @@ export function idempotencySuite(h: () => Harness) {
       const s = uid("S");
       const put = await h().request("PUT", `/v1/subscriptions/${s}`, { key: t.key, body: subscriptionBody(c), headers: { "idempotency-key": uid("k") } });
       expect(put.headers.get("etag")).toBe('"1"');
+    });
+
+    it("does not remember a refused If-Match (412): the refreshed retry with the same key runs", async () => {
+      const c = uid("C");
+      await h().request("PUT", `/v1/customers/${c}`, { key: t.key, body: customerBody() });
+      const s = uid("S");
+      const nextDeliveryOn = addDays(localDate(new Date(), "Asia/Tokyo"), 10);
+      await h().request("PUT", `/v1/subscriptions/${s}`, { key: t.key, body: subscriptionBody(c, { nextDeliveryOn }) });
+      await h().request("POST", `/v1/subscriptions/${s}/quantity`, { key: t.key, body: { quantity: 2 } }); // now version 2
+      const key = uid("idem");
+      const stale = await h().request("POST", `/v1/subscriptions/${s}/interval`, { key: t.key, body: { intervalDays: 45 }, headers: { "idempotency-key": key, "if-match": '"1"' } });
+      expect(stale.status).toBe(412);
+      const retry = await h().request("POST", `/v1/subscriptions/${s}/interval`, { key: t.key, body: { intervalDays: 45 }, headers: { "idempotency-key": key, "if-match": '"2"' } });
+      expect(retry.status).toBe(200);
+      expect(retry.headers.get("idempotent-replayed")).toBeNull();
+      expect(retry.body.subscription).toMatchObject({ intervalDays: 45, version: 3 });
+      // The success is remembered as usual.
+      const again = await h().request("POST", `/v1/subscriptions/${s}/interval`, { key: t.key, body: { intervalDays: 45 }, headers: { "idempotency-key": key, "if-match": '"2"' } });
+      expect(again.headers.get("idempotent-replayed")).toBe("true");
+      expect(again.body).toEqual(retry.body);
+    });
+
+    it("the subscription sync: a refused If-Match or a customer not yet synced is not remembered", async () => {
+      const c = uid("C");
+      const s = uid("S");
+      const key = uid("idem");
+      const early = await h().request("PUT", `/v1/subscriptions/${s}`, { key: t.key, body: subscriptionBody(c), headers: { "idempotency-key": key } });
+      expect(early.status).toBe(422);
+      expect(early.body.code).toBe("unknown_customer");
+      await h().request("PUT", `/v1/customers/${c}`, { key: t.key, body: customerBody() });
+      const created = await h().request("PUT", `/v1/subscriptions/${s}`, { key: t.key, body: subscriptionBody(c), headers: { "idempotency-key": key } });
+      expect(created.status).toBe(201);
+
+      await h().request("PUT", `/v1/subscriptions/${s}`, { key: t.key, body: subscriptionBody(c, { quantity: 2 }) }); // version 2
+      const key2 = uid("idem");
+      const body = subscriptionBody(c, { quantity: 3 });
+      const stale = await h().request("PUT", `/v1/subscriptions/${s}`, { key: t.key, body, headers: { "idempotency-key": key2, "if-match": '"1"' } });
+      expect(stale.status).toBe(412);
+      const retry = await h().request("PUT", `/v1/subscriptions/${s}`, { key: t.key, body, headers: { "idempotency-key": key2, "if-match": '"2"' } });
+      expect(retry.status).toBe(200);
+      expect(retry.body).toMatchObject({ quantity: 3, version: 3 });
     });
 
     it("refuses an over-long key", async () => {

@@ -11,6 +11,8 @@ import { planChangesSuite } from "./plan-changes";
 import { cancelFlowsSuite } from "./cancel-flows";
 import { riskSuite } from "./risk";
 import { lookupSuite } from "./lookup";
+import { syncSuite } from "./sync";
+import { metricsSuite } from "./metrics";
 
 /** The HTTP suite both runtimes run: Node on an embedded file, workerd on sqld. */
 export function httpSuite(h: () => Harness) {
@@ -18,11 +20,13 @@ export function httpSuite(h: () => Harness) {
   authSuite(h);
   customersSuite(h);
   subscriptionsSuite(h);
+  syncSuite(h);
   planChangesSuite(h);
   cancelFlowsSuite(h);
   eventsSuite(h);
   riskSuite(h);
   lookupSuite(h);
+  metricsSuite(h);
   errorsSuite(h);
   idempotencySuite(h);
   crossTenantSuite(h);

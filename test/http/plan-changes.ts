@@ -55,6 +55,35 @@ export function planChangesSuite(h: () => Harness) {
       expect(both.status).toBe(422);
     });
 
+    it("a pause of one delivery every 60 days, next in 51 days, is allowed: it holds deliveries back 60 days (#14.4)", async () => {
+      const id = await newSubscription(51, { intervalDays: 60 });
+      const res = await post(id, "pause", { cycles: 1 });
+      expect(res.status).toBe(200);
+      expect(res.body.subscription).toMatchObject({ status: "paused", pausedUntil: addDays(today(), 111) });
+      const longer = await post(id, "pause", { resumeOn: addDays(today(), 200) });
+      expect(longer.status).toBe(422);
+      expect(longer.body).toMatchObject({ code: "pause_too_long", maxPauseDays: 90, latestResumeOn: addDays(today(), 93) });
+      expect(longer.body.detail).toContain("beyond the normal schedule");
+    });
+
+    it("a sync of a pause whose date has passed resumes it with the first delivery at today + the cut-off, and says why (#14.2)", async () => {
+      const resumeOn = addDays(today(), -5);
+      const id = await newSubscription(-5, { status: "paused", pausedUntil: resumeOn });
+      const sub = await h().request("GET", `/v1/subscriptions/${id}`, { key: t.key });
+      expect(sub.body).toMatchObject({ status: "active", pausedUntil: null, nextDeliveryOn: addDays(today(), 3) });
+      const history = await h().request("GET", `/v1/subscriptions/${id}/changes`, { key: t.key });
+      expect(history.body.data).toHaveLength(1);
+      expect(history.body.data[0]).toMatchObject({
+        type: "resume",
+        channel: "system",
+        before: { status: "paused", pausedUntil: resumeOn, nextDeliveryOn: resumeOn },
+        after: { status: "active", nextDeliveryOn: addDays(today(), 3) },
+        source: { reason: "pause_ended", resumeOn, moved: { from: resumeOn, to: addDays(today(), 3), because: "resumed_late", resumedOn: today() } },
+      });
+      // Changes are possible again: the next delivery is outside the cut-off.
+      expect((await post(id, "skip", { count: 1 })).status).toBe(200);
+    });
+
     it("quantity, interval and next delivery change within the rules", async () => {
       const id = await newSubscription(10);
       expect((await post(id, "quantity", { quantity: 2 })).body.subscription.quantity).toBe(2);
@@ -86,6 +115,40 @@ export function planChangesSuite(h: () => Harness) {
       const res = await post(canceled, "quantity", { quantity: 2 });
       expect(res.status).toBe(409);
       expect(res.body.code).toBe("subscription_canceled");
+    });
+
+    it("a delivery that ships ends the run of skips: a sync with one more delivery, or delivery.completed (#14.1)", async () => {
+      const viaSync = await newSubscription(10);
+      expect((await post(viaSync, "skip", { count: 2 })).status).toBe(200);
+      expect((await post(viaSync, "skip", { count: 1 })).body).toMatchObject({ code: "skip_limit_exceeded", remainingSkips: 0 });
+      // The cart ships the delivery after the skipped ones and syncs: next date one interval later, one more delivery.
+      const sync = await h().request("PUT", `/v1/subscriptions/${viaSync}`, {
+        key: t.key,
+        body: subscriptionBody(customerId, { nextDeliveryOn: addDays(today(), 100), deliveriesCompleted: 7 }),
+      });
+      expect(sync.status).toBe(200);
+      const again = await post(viaSync, "skip", { count: 1 });
+      expect(again.status).toBe(200);
+      expect(again.body.subscription.nextDeliveryOn).toBe(addDays(today(), 130));
+
+      const viaEvent = await newSubscription(10);
+      expect((await post(viaEvent, "skip", { count: 2 })).status).toBe(200);
+      const shippedAt = new Date(Date.now() + 2000).toISOString();
+      const ev = await h().request("POST", "/v1/events", {
+        key: t.key,
+        body: { events: [{ id: uid("evt"), type: "delivery.completed", customerId, subscriptionId: viaEvent, occurredAt: shippedAt, data: {} }] },
+      });
+      expect(ev.body.accepted).toBe(1);
+      expect((await post(viaEvent, "skip", { count: 1 })).status).toBe(200);
+
+      // A report of a delivery from before the skips leaves the run alone.
+      const late = await newSubscription(10);
+      expect((await post(late, "skip", { count: 2 })).status).toBe(200);
+      await h().request("POST", "/v1/events", {
+        key: t.key,
+        body: { events: [{ id: uid("evt"), type: "delivery.completed", customerId, subscriptionId: late, occurredAt: "2026-01-05T10:00:00+09:00", data: {} }] },
+      });
+      expect((await post(late, "skip", { count: 1 })).body.code).toBe("skip_limit_exceeded");
     });
 
     it("refuses a stale If-Match with 412 and applies a current one", async () => {

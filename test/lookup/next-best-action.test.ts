@@ -47,7 +47,7 @@ describe("the data dip's next best action", () => {
       }
     }
     expect(fromOffers).toBeGreaterThan(callers.length);
-  });
+  }, 120_000); // seeds the whole demo shop first
 
   it("follows the shop's catalogue on the very next call after an offer is withdrawn", async () => {
     const key = { key: DEMO_API_KEY };

@@ -83,10 +83,13 @@ describe("other offers get concrete terms", () => {
 
   it("pause resumes on a real date within the tenant's maximum pause", () => {
     const o = personalise(offer("off_pause"), sub(), { today: TODAY })!;
-    // 3 cycles from 6/11 would be 9/9, but maxPauseDays (90) caps it at 8/30
-    expect(o.parameters).toEqual({ type: "pause", pausedFromOn: "2026-06-11", resumeOn: "2026-08-30", latestResumeOn: "2026-08-30" });
-    expect(o.apply).toEqual({ kind: "plan_change", request: { type: "pause", resumeOn: "2026-08-30" } });
-    expect(o.title.ja).toBe("2026年8月30日までお休み（一時停止）");
+    // 3 cycles from the next delivery (6/11) hold deliveries back 90 days: exactly maxPauseDays (90), counted from 6/11 (#14.4)
+    expect(o.parameters).toEqual({ type: "pause", pausedFromOn: "2026-06-11", resumeOn: "2026-09-09", latestResumeOn: "2026-09-09" });
+    expect(o.apply).toEqual({ kind: "plan_change", request: { type: "pause", resumeOn: "2026-09-09" } });
+    expect(o.title.ja).toBe("2026年9月9日までお休み（一時停止）");
+    // A shop allowing 60 days caps it at 6/11 + 60 = 8/10.
+    const capped = personalise(offer("off_pause"), sub(), { today: TODAY, settings: { maxPauseDays: 60 } })!;
+    expect(capped.parameters).toMatchObject({ resumeOn: "2026-08-10", latestResumeOn: "2026-08-10" });
     const asked = personalise(offer("off_pause"), sub(), { today: TODAY, requestedResumeOn: "2026-07-20" })!;
     expect(asked.parameters).toMatchObject({ resumeOn: "2026-07-20" });
     expect(asked.economics.forgoneRevenue).toBe(3980 * 2); // 6/11 and 7/11

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { addDays, daysBetween, localDate } from "../../src/platform/dates";
-import { decide, settle, type Plan } from "../../src/plan-changes/rules";
+import { autoResume, decide, latestResumeOn, reactivationStart, settle, skipRunAfterDelivery, skipRunAfterSync, type Plan } from "../../src/plan-changes/rules";
 import { DEFAULT_SETTINGS } from "../../src/settings/schemas";
 
 const plan = (over: Partial<Plan> = {}): Plan => ({
@@ -57,6 +57,26 @@ describe("skip", () => {
   });
 });
 
+describe("the run of consecutive skips (#14.1)", () => {
+  it("ends when a sync reports a delivery shipped", () => {
+    expect(skipRunAfterSync(2, 6, 7)).toBe(0);
+    expect(skipRunAfterSync(2, 6, 6)).toBe(2);
+    expect(skipRunAfterSync(1, 6, 9)).toBe(0);
+  });
+  it("ends with a delivery.completed after the latest skip, not one reported late from before it", () => {
+    expect(skipRunAfterDelivery(2, "2026-11-01T03:00:00.000Z", "2026-12-05T01:00:00.000Z")).toBe(0);
+    expect(skipRunAfterDelivery(2, "2026-11-01T03:00:00.000Z", "2026-10-05T01:00:00.000Z")).toBe(2);
+    // compared as times: 11:00+09:00 is 02:00Z, before the skip at 03:00Z
+    expect(skipRunAfterDelivery(2, "2026-11-01T03:00:00.000Z", "2026-11-01T11:00:00+09:00")).toBe(2);
+    expect(skipRunAfterDelivery(2, null, "2026-10-05T01:00:00.000Z")).toBe(0);
+  });
+  it("after it ends, a skip is allowed again", () => {
+    const skipped = plan({ consecutiveSkips: 2 });
+    expect(decide(skipped, { type: "skip", count: 1 }, S, "2026-12-01").ok).toBe(false);
+    expect(decide({ ...skipped, consecutiveSkips: skipRunAfterSync(2, 6, 7) }, { type: "skip", count: 1 }, S, "2026-12-01").ok).toBe(true);
+  });
+});
+
 describe("pause", () => {
   it("with cycles counts from the next delivery", () => {
     const d = decide(plan({ nextDeliveryOn: "2026-12-10" }), { type: "pause", cycles: 2 }, S, "2026-12-01");
@@ -66,15 +86,86 @@ describe("pause", () => {
     const d = decide(plan(), { type: "pause", resumeOn: "2027-01-15" }, S, "2026-12-01");
     expect(d).toMatchObject({ ok: true, plan: { status: "paused", pausedUntil: "2027-01-15", nextDeliveryOn: "2027-01-15" } });
   });
-  it("is limited to the maximum pause length", () => {
-    const d = decide(plan(), { type: "pause", resumeOn: "2027-03-02" }, S, "2026-12-01"); // 91 days
-    expect(d).toMatchObject({ ok: false, violation: { code: "pause_too_long", extra: { latestResumeOn: "2027-03-01" } } });
-    expect(decide(plan(), { type: "pause", resumeOn: "2027-03-01" }, S, "2026-12-01").ok).toBe(true);
+  it("is limited to the maximum pause length, counted from the next delivery it holds back", () => {
+    // next delivery 2026-12-10: 2027-03-10 is 90 days later, 2027-03-11 is 91
+    const d = decide(plan(), { type: "pause", resumeOn: "2027-03-11" }, S, "2026-12-01");
+    expect(d).toMatchObject({
+      ok: false,
+      violation: { code: "pause_too_long", extra: { latestResumeOn: "2027-03-10", pauseDays: 91, pausedFromOn: "2026-12-10", maxPauseDays: 90 } },
+    });
+    expect(d.ok || d.violation.detail).toMatch(/beyond the normal schedule.*2027-03-10/);
+    expect(decide(plan(), { type: "pause", resumeOn: "2027-03-10" }, S, "2026-12-01").ok).toBe(true);
+  });
+  it("a pause of one delivery every 60 days is 60 days long, whatever the wait for the next one (#14.4)", () => {
+    const bimonthly = plan({ intervalDays: 60, nextDeliveryOn: addDays("2026-12-01", 51) });
+    expect(decide(bimonthly, { type: "pause", cycles: 1 }, S, "2026-12-01")).toMatchObject({
+      ok: true,
+      plan: { status: "paused", pausedUntil: addDays("2026-12-01", 111) },
+    });
+    // Quarterly, next in 80 days: one cycle (90 days) is allowed, two (180) are not.
+    const quarterly = plan({ intervalDays: 90, nextDeliveryOn: addDays("2026-12-01", 80) });
+    expect(decide(quarterly, { type: "pause", cycles: 1 }, S, "2026-12-01").ok).toBe(true);
+    expect(decide(quarterly, { type: "pause", cycles: 2 }, S, "2026-12-01")).toMatchObject({
+      ok: false,
+      violation: { code: "pause_too_long", extra: { pauseDays: 180, latestResumeOn: addDays("2026-12-01", 170) } },
+    });
+    expect(latestResumeOn(quarterly, "2026-12-01", S)).toBe(addDays("2026-12-01", 170));
+  });
+  it("extending a pause counts from the earliest date deliveries could resume today", () => {
+    const paused = plan({ status: "paused", pausedUntil: "2027-01-15", nextDeliveryOn: "2027-01-15" });
+    expect(decide(paused, { type: "pause", resumeOn: "2027-03-01" }, S, "2026-12-01").ok).toBe(true); // 12-04 + 87
+    expect(decide(paused, { type: "pause", resumeOn: "2027-03-05" }, S, "2026-12-01")).toMatchObject({
+      ok: false,
+      violation: { code: "pause_too_long", extra: { pausedFromOn: "2026-12-04", latestResumeOn: "2027-03-04" } },
+    });
   });
   it("resumes by itself on the resume date", () => {
     const paused = plan({ status: "paused", pausedUntil: "2027-01-15", nextDeliveryOn: "2027-01-15" });
-    expect(settle(paused, "2027-01-14").status).toBe("paused");
-    expect(settle(paused, "2027-01-15")).toMatchObject({ status: "active", pausedUntil: null, nextDeliveryOn: "2027-01-15" });
+    expect(settle(paused, "2027-01-14", S).status).toBe("paused");
+    expect(settle(paused, "2027-01-15", S)).toMatchObject({ status: "active", pausedUntil: null, nextDeliveryOn: "2027-01-15" });
+    expect(autoResume(paused, "2027-01-15", S)?.note).toEqual({ reason: "pause_ended", resumeOn: "2027-01-15" });
+  });
+  it("resumed late, the first delivery is never before today + the cut-off, and the note says why (#14.2)", () => {
+    const paused = plan({ status: "paused", pausedUntil: "2027-03-01", nextDeliveryOn: "2027-03-01" });
+    expect(autoResume(paused, "2027-03-06", S)).toEqual({
+      plan: { ...paused, status: "active", pausedUntil: null, nextDeliveryOn: "2027-03-09" },
+      note: {
+        reason: "pause_ended",
+        resumeOn: "2027-03-01",
+        moved: { from: "2027-03-01", to: "2027-03-09", because: "resumed_late", resumedOn: "2027-03-06", firstChangeableDate: "2027-03-09" },
+      },
+    });
+    // One day late is late too; a synced next delivery already far enough stays.
+    expect(settle(paused, "2027-03-02", S).nextDeliveryOn).toBe("2027-03-05");
+    expect(settle({ ...paused, nextDeliveryOn: "2027-03-20" }, "2027-03-06", S).nextDeliveryOn).toBe("2027-03-20");
+    // A change made on a due pause before the job ran starts from the moved date.
+    expect(decide(paused, { type: "skip", count: 1 }, S, "2027-03-06")).toMatchObject({ ok: true, plan: { status: "active", nextDeliveryOn: "2027-04-08" } });
+  });
+});
+
+describe("reactivation (#14.3)", () => {
+  const monthly = { intervalDays: 30 };
+  it("before the final delivery ships: as if never cancelled, that delivery stays the next one", () => {
+    // Cancelled inside the cut-off, the 01-27 delivery still ships; reactivated on 01-25.
+    expect(reactivationStart({ ...monthly, finalDeliveryOn: "2027-01-27" }, "2027-01-25", S)).toEqual({ ok: true, nextDeliveryOn: "2027-01-27", asIfNeverCanceled: true });
+    expect(reactivationStart({ ...monthly, finalDeliveryOn: "2027-01-27" }, "2027-01-27", S)).toMatchObject({ nextDeliveryOn: "2027-01-27" });
+    // …and the one after is one interval later, as for any delivery (the plan's rules).
+    const restored = plan({ nextDeliveryOn: "2027-01-27" });
+    expect(decide(restored, { type: "skip", count: 1 }, S, "2027-01-25")).toMatchObject({ ok: false, violation: { code: "change_window_closed" } });
+    expect(addDays("2027-01-27", restored.intervalDays)).toBe("2027-02-26");
+  });
+  it("a different first date while the final delivery is coming is refused; asking for that date is fine", () => {
+    expect(reactivationStart({ ...monthly, finalDeliveryOn: "2027-01-27" }, "2027-01-25", S, "2027-01-28")).toMatchObject({
+      ok: false,
+      violation: { code: "change_window_closed", extra: { nextDeliveryOn: "2027-01-27" } },
+    });
+    expect(reactivationStart({ ...monthly, finalDeliveryOn: "2027-01-27" }, "2027-01-25", S, "2027-01-27").ok).toBe(true);
+  });
+  it("after the final delivery, or with none, a new start at the earliest changeable date or the one asked", () => {
+    expect(reactivationStart({ ...monthly, finalDeliveryOn: "2027-01-27" }, "2027-01-28", S)).toEqual({ ok: true, nextDeliveryOn: "2027-01-31", asIfNeverCanceled: false });
+    expect(reactivationStart({ ...monthly, finalDeliveryOn: null }, "2027-01-25", S)).toEqual({ ok: true, nextDeliveryOn: "2027-01-28", asIfNeverCanceled: false });
+    expect(reactivationStart({ ...monthly, finalDeliveryOn: null }, "2027-01-25", S, "2027-01-26")).toMatchObject({ ok: false, violation: { code: "change_window_closed" } });
+    expect(reactivationStart({ ...monthly, finalDeliveryOn: null }, "2027-01-25", S, "2027-06-01")).toMatchObject({ ok: false, violation: { code: "date_out_of_range" } });
   });
 });
 

@@ -3,6 +3,7 @@ import { env, exports } from "cloudflare:workers";
 import type { ExecutionContext } from "hono";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createDatabase, type Database } from "../../src/db/client";
+import { addDays, localDate } from "../../src/platform/dates";
 import type { Scope } from "../../src/platform/env";
 import { createTenant, issueKey } from "../../src/tenants/keys";
 import worker from "../../src/worker";
@@ -110,16 +111,18 @@ describe("the Worker's cron", () => {
     await h.request("PUT", `/v1/subscriptions/${s}`, { key: t.key, body: subscriptionBody(c) });
     // A pause that ended yesterday: the API only takes future dates, so set it straight in sqld.
     const yesterday = new Date(Date.now() - 2 * 86_400_000).toISOString().slice(0, 10);
-    await client.execute({ sql: "UPDATE subscriptions SET status = 'paused', paused_until = ? WHERE tenant_id = ? AND id = ?", args: [yesterday, t.id, s] });
+    await client.execute({ sql: "UPDATE subscriptions SET status = 'paused', paused_until = ?, next_delivery_on = ? WHERE tenant_id = ? AND id = ?", args: [yesterday, yesterday, t.id, s] });
 
     const pending: Promise<unknown>[] = [];
     const ctx = { waitUntil: (p: Promise<unknown>) => void pending.push(p), passThroughOnException() {}, props: {} };
     await worker.scheduled({}, env, ctx as unknown as ExecutionContext);
     await Promise.all(pending);
 
-    expect((await h.request("GET", `/v1/subscriptions/${s}`, { key: t.key })).body).toMatchObject({ status: "active", pausedUntil: null });
+    // Run late (its date has passed), the first delivery is at today + the cut-off, never in the past (#14.2).
+    const firstChangeable = addDays(localDate(new Date(), "Asia/Tokyo"), 3);
+    expect((await h.request("GET", `/v1/subscriptions/${s}`, { key: t.key })).body).toMatchObject({ status: "active", pausedUntil: null, nextDeliveryOn: firstChangeable });
     const history = await h.request("GET", `/v1/subscriptions/${s}/changes`, { key: t.key });
-    expect(history.body.data[0]).toMatchObject({ type: "resume", channel: "system" });
+    expect(history.body.data[0]).toMatchObject({ type: "resume", channel: "system", source: { reason: "pause_ended", resumeOn: yesterday, moved: { from: yesterday, to: firstChangeable, because: "resumed_late" } } });
   });
 });
 

@@ -1,0 +1,169 @@
+import { z } from "@hono/zod-openapi";
+import { UpsertCustomerBody } from "../customers/schemas";
+import { zonedInstant } from "../platform/dates";
+import { fieldErrors } from "../platform/errors";
+import { UpsertSubscriptionBody } from "../subscriptions/schemas";
+
+/**
+ * How a cart system's CSV export maps onto Tsuzuku's customer and subscription sync. A mapping is
+ * a JSON document (see `mappings/generic.json`, and "Importing a shop" in the README):
+ * - `customer` / `subscription`: target field (dotted for nested, e.g. `product.sku`) → the column
+ *   that holds it (`header`: one name or several a file may use) and how to read it (`as`);
+ * - `defaults`: values for target fields no column gives (e.g. `unitPrice.currency`).
+ * A row gives a customer when the customer id column is filled, and a subscription when the
+ * subscription id column is; its subscription belongs to its customer.
+ */
+export const Transform = z.union([
+  z.enum(["text", "date", "instant", "yen", "integer", "days", "boolean"]),
+  z.record(z.string(), z.string()).describe("A fixed table from the file's words to Tsuzuku's values"),
+]);
+export type Transform = z.infer<typeof Transform>;
+
+const Column = z.strictObject({ header: z.union([z.string(), z.array(z.string()).min(1)]), as: Transform.optional() });
+const Target = z.record(z.string(), Column).refine((t) => "id" in t, { message: "needs an `id` column" });
+
+export const Mapping = z.strictObject({
+  name: z.string(),
+  description: z.string().optional(),
+  customer: Target,
+  subscription: Target.optional(),
+  defaults: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+});
+export type Mapping = z.infer<typeof Mapping>;
+
+export type CustomerItem = { id: string; body: z.input<typeof UpsertCustomerBody> };
+export type SubscriptionItem = { id: string; body: z.input<typeof UpsertSubscriptionBody> };
+/** One line of the file, read: what it syncs, or why it is refused (line numbers count the header as 1). */
+export type ImportRow =
+  | { line: number; customer: CustomerItem; subscription: SubscriptionItem | null }
+  | { line: number; refused: string };
+
+/** Full-width digits and letters, ideographic spaces and the like become their plain forms (NFKC). */
+const fold = (s: string) => s.normalize("NFKC").trim();
+
+/**
+ * Reads one cell. Throws a message (shown with the line number) when the text is not of the form
+ * the transform expects; an empty cell is `undefined` (the field is left out).
+ */
+export function readCell(raw: string, as: Transform = "text", timeZone = "Asia/Tokyo"): string | number | boolean | undefined {
+  const text = fold(raw);
+  if (text === "") return undefined;
+  if (typeof as === "object") {
+    const value = as[text];
+    if (value === undefined) throw new Error(`"${raw}" is not one of ${Object.keys(as).join(", ")}`);
+    return value;
+  }
+  switch (as) {
+    case "text":
+      return raw.trim();
+    case "integer":
+    case "days": {
+      const m = /^([0-9][0-9,]*)(?:日|日ごと|日毎)?$/.exec(text);
+      if (!m || (as === "integer" && text.endsWith("日"))) throw new Error(`"${raw}" is not a whole number`);
+      return Number(m[1]!.replace(/,/g, ""));
+    }
+    case "yen": {
+      const m = /^[¥\\]?\s*([0-9][0-9,]*)\s*(?:円)?$/.exec(text);
+      if (!m) throw new Error(`"${raw}" is not an amount in yen (e.g. 3,980 or ¥3,980)`);
+      return Number(m[1]!.replace(/,/g, ""));
+    }
+    case "boolean": {
+      if (/^(1|true|yes|y|はい|する|希望する|購読|購読する|許可|○|◯)$/i.test(text)) return true;
+      if (/^(0|false|no|n|いいえ|しない|希望しない|購読しない|拒否|×|-)$/i.test(text)) return false;
+      throw new Error(`"${raw}" is not yes or no`);
+    }
+    case "date":
+      return dateOf(text, raw);
+    case "instant": {
+      const m = /^(\S+?)(?:[ T](\d{1,2}:\d{2}(?::\d{2})?))?$/.exec(text);
+      if (!m) throw new Error(`"${raw}" is not a date or date and time`);
+      const date = dateOf(m[1]!, raw);
+      return zonedInstant(date, m[2] ?? "00:00", timeZone);
+    }
+  }
+}
+
+/** 2026/12/05, 2026-12-5, 2026.12.05, 2026年12月5日 → 2026-12-05, checked to be a real day. */
+function dateOf(text: string, raw: string): string {
+  const m = /^(\d{4})[/\-.年](\d{1,2})[/\-.月](\d{1,2})日?$/.exec(text);
+  if (!m) throw new Error(`"${raw}" is not a date; use YYYY/MM/DD or YYYY-MM-DD`);
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const probe = new Date(Date.UTC(y, mo - 1, d));
+  if (probe.getUTCMonth() !== mo - 1 || probe.getUTCDate() !== d) throw new Error(`"${raw}" is not a day of the calendar`);
+  return `${m[1]}-${String(mo).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
+}
+
+function set(target: Record<string, unknown>, path: string, value: unknown) {
+  const keys = path.split(".");
+  let node = target;
+  for (const k of keys.slice(0, -1)) node = (node[k] ??= {}) as Record<string, unknown>;
+  node[keys.at(-1)!] = value;
+}
+
+/** Which column of this file each mapped field reads, by header; a field whose column is absent reads nothing. */
+export function resolveColumns(mapping: Mapping, headers: string[]) {
+  const index = new Map(headers.map((h, i) => [fold(h), i]));
+  const pick = (target: Record<string, z.infer<typeof Column>> | undefined) =>
+    Object.entries(target ?? {}).flatMap(([field, col]) => {
+      const names = Array.isArray(col.header) ? col.header : [col.header];
+      const at = names.map((n) => index.get(fold(n))).find((i) => i !== undefined);
+      return at === undefined ? [] : [{ field, at, as: col.as }];
+    });
+  const customer = pick(mapping.customer);
+  const subscription = pick(mapping.subscription);
+  const missing: string[] = [];
+  if (!customer.some((c) => c.field === "id")) missing.push(`the customer id (${[mapping.customer.id!.header].flat().join(" / ")})`);
+  return { customer, subscription, missing };
+}
+
+/**
+ * Reads one record (cells in file order) into the customer and subscription it syncs, validated
+ * with the same schemas as `PUT /v1/customers/{id}` and `PUT /v1/subscriptions/{id}`: a row the
+ * API would refuse is refused here, with the reason.
+ */
+export function readRow(
+  columns: ReturnType<typeof resolveColumns>,
+  mapping: Mapping,
+  cells: string[],
+  line: number,
+  timeZone: string,
+): ImportRow {
+  const build = (cols: typeof columns.customer, defaults: boolean) => {
+    const out: Record<string, unknown> = {};
+    if (defaults) for (const [k, v] of Object.entries(mapping.defaults ?? {})) set(out, k, v);
+    for (const { field, at, as } of cols) {
+      let value: ReturnType<typeof readCell>;
+      try {
+        value = readCell(cells[at] ?? "", as, timeZone);
+      } catch (e) {
+        throw new Error(`${field}: ${(e as Error).message}`);
+      }
+      if (value !== undefined) set(out, field, value);
+    }
+    return out;
+  };
+  try {
+    const { id: customerId, ...customer } = build(columns.customer, false);
+    if (typeof customerId !== "string" && typeof customerId !== "number") return { line, refused: "no customer id" };
+    const c = UpsertCustomerBody.safeParse(customer);
+    if (!c.success) return { line, refused: describe(c.error.issues, "customer") };
+    let subscription: SubscriptionItem | null = null;
+    if (columns.subscription.length) {
+      const { id: subscriptionId, ...sub } = build(columns.subscription, true);
+      if (subscriptionId !== undefined) {
+        const parsed = UpsertSubscriptionBody.safeParse({ ...sub, customerId: String(customerId) });
+        if (!parsed.success) return { line, refused: describe(parsed.error.issues, "subscription") };
+        subscription = { id: String(subscriptionId), body: { ...sub, customerId: String(customerId) } as SubscriptionItem["body"] };
+      }
+    }
+    return { line, customer: { id: String(customerId), body: customer as CustomerItem["body"] }, subscription };
+  } catch (e) {
+    return { line, refused: (e as Error).message };
+  }
+}
+
+function describe(issues: z.core.$ZodIssue[], what: string): string {
+  return fieldErrors(issues, what)
+    .map((e) => `${e.path}: ${e.message}`)
+    .join("; ");
+}

@@ -1,0 +1,50 @@
+import { and, eq, gte, lt, or, sql } from "drizzle-orm";
+import { subscriptionRollups } from "../db/schema";
+import { addDays, zonedInstant } from "../platform/dates";
+import type { TenantStore } from "../platform/tenancy";
+import type { Population } from "./retention";
+
+type Range = { grain: "d" | "q"; from: string | null; to: string };
+
+/**
+ * The rollup buckets that make up the instants [lo, hi), both quarter-hour buckets
+ * (`YYYY-MM-DDTHH:MM`, UTC); lo null for "since the beginning". Whole UTC days in the middle are
+ * read from day buckets, so a range of two years reads about 730 + 2 × 96 rows, not 70,000.
+ */
+export function bucketRanges(lo: string | null, hi: string): Range[] {
+  const hiDay = hi.slice(0, 10);
+  if (lo === null) return [{ grain: "d", from: null, to: hiDay }, { grain: "q", from: hiDay, to: hi }];
+  const loDay = lo.slice(0, 10);
+  if (loDay === hiDay) return [{ grain: "q", from: lo, to: hi }];
+  const next = addDays(loDay, 1);
+  return [
+    { grain: "q", from: lo, to: next },
+    { grain: "d", from: next, to: hiDay },
+    { grain: "q", from: hiDay, to: hi },
+  ];
+}
+
+async function sums(store: TenantStore, lo: string | null, hi: string) {
+  const t = subscriptionRollups;
+  const [row] = await store.q
+    .select({
+      started: sql<number>`coalesce(sum(${t.started}), 0)`,
+      canceled: sql<number>`coalesce(sum(${t.canceled}), 0)`,
+      reactivated: sql<number>`coalesce(sum(${t.reactivated}), 0)`,
+    })
+    .from(t)
+    .where(store.owns(t, or(...bucketRanges(lo, hi).map((r) => and(eq(t.grain, r.grain), r.from === null ? undefined : gte(t.bucket, r.from), lt(t.bucket, r.to))))));
+  return { started: Number(row?.started ?? 0), canceled: Number(row?.canceled ?? 0), reactivated: Number(row?.reactivated ?? 0) };
+}
+
+/**
+ * Churn and win-back counts for the shop-local days `from`–`to` (inclusive) from the rollups:
+ * subscriptions active or paused at the start of `from` (started before it, not canceled before
+ * it), canceled within the days, and reactivations within them.
+ */
+export async function populationCounts(store: TenantStore, from: string, to: string, timeZone: string): Promise<Population> {
+  const start = zonedInstant(from, "00:00", timeZone).slice(0, 16);
+  const end = zonedInstant(addDays(to, 1), "00:00", timeZone).slice(0, 16);
+  const [before, within] = await Promise.all([sums(store, null, start), sums(store, start, end)]);
+  return { activeAtStart: before.started - before.canceled, canceledInRange: within.canceled, reactivationsInRange: within.reactivated };
+}

@@ -1,0 +1,46 @@
+import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse } from "../platform/openapi";
+import { BulkSyncBody, BulkSyncResponse, MAX_SYNC_BODY_BYTES, MAX_SYNC_ITEMS, SyncCustomer, SyncSubscription } from "./schemas";
+import { syncBatch } from "./service";
+
+const router = domainRouter();
+// The items are validated one by one (a bad item is refused alone), so the body schema holds them
+// as unknown and names their schemas for the document.
+router.openAPIRegistry.register("SyncCustomer", SyncCustomer);
+router.openAPIRegistry.register("SyncSubscription", SyncSubscription);
+
+export const syncRouter = router.openapi(
+  apiRoute({
+    method: "post",
+    path: "/v1/sync",
+    operationId: "bulkSync",
+    tags: ["Customers"],
+    scope: "write",
+    summary: "Sync many customers and subscriptions at once",
+    description: `Up to ${MAX_SYNC_ITEMS} customers and subscriptions together (body up to ${MAX_SYNC_BODY_BYTES / 1024 / 1024} MiB), applied as the single-item \`PUT\`s would apply them: customers first, then subscriptions, so a batch may bring a customer and their subscriptions together. Every item gets its own result, in order; a refused item changes nothing and does not fail the others. The applied items of one request are committed together. Retrying with the same \`Idempotency-Key\` replays the answer; resending the items is safe too (they are upserts by id).`,
+    request: {
+      headers: IdempotencyHeaders,
+      body: jsonBody(BulkSyncBody, {
+        customers: [{ id: "C-100245", name: "佐藤 花子", email: "hanako.sato@example.jp", phone: "090-1234-5678" }],
+        subscriptions: [
+          {
+            id: "S-2024-000981",
+            customerId: "C-100245",
+            product: { sku: "AOJIRU-30", name: "国産大麦若葉の青汁 30包", category: "health_food" },
+            quantity: 1,
+            intervalDays: 30,
+            nextDeliveryOn: "2026-12-05",
+            unitPrice: { amount: 3980, currency: "JPY" },
+            status: "active",
+            startedAt: "2026-05-01T01:00:00Z",
+            deliveriesCompleted: 6,
+          },
+        ],
+      }),
+    },
+    responses: { 200: jsonResponse(BulkSyncResponse, "Per-item results") },
+  }),
+  async (c) => {
+    const body = c.req.valid("json");
+    return c.json(await syncBatch(c.get("store"), body, { now: c.get("services").now(), settings: c.get("caller").settings }), 200);
+  },
+);

@@ -1,0 +1,59 @@
+import { z } from "@hono/zod-openapi";
+import { UpsertCustomerBody } from "../customers/schemas";
+import { MerchantId } from "../platform/openapi";
+import { UpsertSubscriptionBody } from "../subscriptions/schemas";
+
+/** Items one `POST /v1/sync` may carry, customers and subscriptions together. */
+export const MAX_SYNC_ITEMS = 1_000;
+/** The bulk sync's own body limit (other requests: 1 MiB). */
+export const MAX_SYNC_BODY_BYTES = 4 * 1024 * 1024;
+
+// Own objects with the same fields (not `.extend`, which the document would write as an allOf of a
+// closed object and one more member — a shape no validator accepts).
+export const SyncCustomer = z.strictObject({ id: MerchantId.openapi({ example: "C-100245" }), ...UpsertCustomerBody.shape }).openapi("SyncCustomer");
+export const SyncSubscription = z.strictObject({ id: MerchantId.openapi({ example: "S-2024-000981" }), ...UpsertSubscriptionBody.shape }).openapi("SyncSubscription");
+
+export const BulkSyncBody = z
+  .strictObject({
+    customers: z
+      .array(z.unknown())
+      .max(MAX_SYNC_ITEMS)
+      .optional()
+      .openapi({ description: "Customers to create or replace, each as `PUT /v1/customers/{id}` takes it plus its `id`.", items: { $ref: "#/components/schemas/SyncCustomer" } }),
+    subscriptions: z
+      .array(z.unknown())
+      .max(MAX_SYNC_ITEMS)
+      .optional()
+      .openapi({ description: "Subscriptions to create or replace, each as `PUT /v1/subscriptions/{id}` takes it plus its `id`.", items: { $ref: "#/components/schemas/SyncSubscription" } }),
+  })
+  .refine((b) => (b.customers?.length ?? 0) + (b.subscriptions?.length ?? 0) >= 1, { message: "Send at least one customer or subscription" })
+  .refine((b) => (b.customers?.length ?? 0) + (b.subscriptions?.length ?? 0) <= MAX_SYNC_ITEMS, {
+    message: `At most ${MAX_SYNC_ITEMS} customers and subscriptions together per request`,
+  })
+  .openapi("BulkSync");
+
+export const SyncItemResult = z
+  .object({
+    kind: z.enum(["customer", "subscription"]),
+    index: z.number().int().openapi({ description: "Position in its array (`customers` or `subscriptions`)." }),
+    id: z.string().nullable().openapi({ description: "The item's id, or null when it had none." }),
+    result: z.enum(["applied", "refused", "not_processed"]).openapi({
+      description:
+        "`applied`: created or replaced (or already as sent). `refused`: this item is wrong (see `error`); nothing of it was written. `not_processed`: a subscription whose customer, in the same request, was refused.",
+    }),
+    status: z.number().int().openapi({ description: "What the single-item `PUT` would have answered: 201 created, 200 replaced or unchanged, 4xx refused; 424 not processed." }),
+    changed: z.boolean().optional().openapi({ description: "For `applied`: whether anything stored changed." }),
+    error: z
+      .object({ code: z.string(), detail: z.string(), errors: z.array(z.object({ path: z.string(), message: z.string() })).optional() })
+      .optional(),
+  })
+  .openapi("SyncItemResult");
+
+export const BulkSyncResponse = z
+  .object({
+    applied: z.number().int(),
+    refused: z.number().int(),
+    notProcessed: z.number().int(),
+    results: z.array(SyncItemResult).openapi({ description: "Customers first, then subscriptions, each in the order sent." }),
+  })
+  .openapi("BulkSyncResult");

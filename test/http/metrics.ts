@@ -1,0 +1,58 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { customerBody, subscriptionBody, uid, type Harness, type TestTenant } from "../support/harness";
+
+export function metricsSuite(h: () => Harness) {
+  describe("retention metrics: churn from the rollups", () => {
+    let t: TestTenant;
+    beforeAll(async () => {
+      t = await h().tenant();
+    });
+
+    const sync = async (customerId: string, id: string, over: Record<string, unknown>) => {
+      const res = await h().request("PUT", `/v1/subscriptions/${id}`, { key: t.key, body: subscriptionBody(customerId, over) });
+      expect(res.status, res.text).toBeLessThan(300);
+    };
+    const churn = async (query: string) => (await h().request("GET", `/v1/metrics/retention?${query}`, { key: t.key })).body;
+
+    it("counts subscriptions active at the start and canceled within the shop's local days, in any time zone, as they are now", async () => {
+      const c = uid("C");
+      await h().request("PUT", `/v1/customers/${c}`, { key: t.key, body: customerBody() });
+      const canceled = (startedAt: string, canceledAt: string) => ({ startedAt, status: "canceled", canceledAt });
+      await sync(c, uid("A"), { startedAt: "2026-09-30T14:59:59Z" }); // Tokyo 09-30 23:59
+      await sync(c, uid("B"), { startedAt: "2026-09-30T15:00:00Z" }); // Tokyo 10-01 00:00; Kathmandu 09-30 20:45
+      await sync(c, uid("C"), canceled("2026-09-01T00:00:00+09:00", "2026-10-01T00:00:00+09:00")); // canceled at Tokyo's first instant
+      await sync(c, uid("D"), canceled("2026-08-01T00:00:00Z", "2026-09-30T23:59:00+09:00"));
+      await sync(c, uid("E"), canceled("2026-08-01T00:00:00Z", "2026-10-31T14:59:00Z"));
+      await sync(c, uid("F"), canceled("2026-08-01T00:00:00Z", "2026-10-31T16:00:00Z")); // Tokyo 11-01; Kathmandu 10-31 21:45
+      const g = uid("G");
+      await sync(c, g, canceled("2026-08-01T00:00:00Z", "2026-10-10T00:00:00Z"));
+      await sync(c, g, { startedAt: "2026-08-01T00:00:00Z" }); // back to active: no longer canceled
+      const hh = uid("H");
+      await sync(c, hh, { startedAt: "2026-10-05T00:00:00Z" });
+      await sync(c, hh, { startedAt: "2026-09-01T00:00:00Z" }); // the cart corrected the start
+      await sync(c, uid("I"), { startedAt: "2026-09-30T18:00:00Z" }); // Tokyo 10-01 03:00; Kathmandu 09-30 23:45
+      await sync(c, uid("J"), canceled("2026-08-01T00:00:00Z", "2026-09-30T16:00:00Z")); // Tokyo 10-01 01:00; Kathmandu 09-30 21:45
+
+      const tokyo = await churn("from=2026-10-01&to=2026-10-31");
+      expect(tokyo.churn).toEqual({ activeAtStart: 7, canceled: 3, churnRate: 0.4286 }); // A C E F G H J; C E J
+      const patched = await h().request("PATCH", "/v1/settings", { key: t.key, body: { timeZone: "Asia/Kathmandu" } });
+      expect(patched.status).toBe(200);
+      const kathmandu = await churn("from=2026-10-01&to=2026-10-31"); // UTC+5:45: no rebuild needed
+      expect(kathmandu.churn).toEqual({ activeAtStart: 7, canceled: 2, churnRate: 0.2857 }); // A B E F G H I; E F
+      await h().request("PATCH", "/v1/settings", { key: t.key, body: { timeZone: "Asia/Tokyo" } });
+      const spanningYears = await churn("from=2025-01-01&to=2026-10-31");
+      expect(spanningYears.churn).toMatchObject({ activeAtStart: 0, canceled: 4 }); // C D E J (G is active again; F is November)
+    });
+
+    it("counts a reactivation on the day it happened", async () => {
+      const c = uid("C");
+      const s = uid("S");
+      await h().request("PUT", `/v1/customers/${c}`, { key: t.key, body: customerBody() });
+      await sync(c, s, { status: "canceled", canceledAt: "2026-01-10T00:00:00Z", startedAt: "2025-06-01T00:00:00Z" });
+      const before = (await churn("")).reactivations.count;
+      const res = await h().request("POST", `/v1/subscriptions/${s}/reactivate`, { key: t.key, body: { channel: "operator" } });
+      expect(res.status, res.text).toBe(200);
+      expect((await churn("")).reactivations.count).toBe(before + 1);
+    });
+  });
+}

@@ -1,0 +1,133 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import iconv from "iconv-lite";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { migrateDatabase, openDatabase } from "../../src/db/node";
+import { customers, subscriptions } from "../../src/db/schema";
+import { importBatches } from "../../src/import/batches";
+import { readExport } from "../../src/import/file";
+import { Mapping, readCell, readRow, resolveColumns } from "../../src/import/mapping";
+import generic from "../../src/import/mappings/generic.json";
+import { createTenant } from "../../src/tenants/keys";
+
+const run = promisify(execFile);
+const mapping = Mapping.parse(generic);
+
+const HEADER = "顧客ID,氏名,メールアドレス,電話番号,メルマガ,定期ID,商品コード,商品名,数量,お届け間隔（日）,次回お届け予定日,単価（税込）,定期ステータス,定期申込日,お届け回数,備考";
+const LINES = [
+  'C-1,山田 花子,hanako@example.jp,０９０－１２３４－５６７８,希望する,S-1,AOJIRU-30,国産大麦若葉の青汁 30包,1,30日,2026/12/05,"¥3,980",継続,2026/05/01,６,"複数行の\n備考"',
+  "C-1,山田 花子,hanako@example.jp,090-1234-5678,希望する,S-2,KOSO-60,酵素 60粒,２,60,2027/01/10,\"4,500円\",休止,2026/06/01 10:30,2,",
+  "C-2,佐藤 次郎,jiro@example.jp,03-1234-5678,しない,S-3,AOJIRU-30,青汁,1,30,2026/13/01,3980,継続,2026/05/01,1,",
+  "C-3,鈴木 三郎,saburo@example.jp,12,しない,S-4,AOJIRU-30,青汁,1,30,2026/12/20,3980,継続,2026/05/01,1,",
+];
+
+describe("reading a cart export", () => {
+  it.each([
+    ["2026/12/05", "date", "2026-12-05"],
+    ["２０２６／１２／５", "date", "2026-12-05"],
+    ["2026年1月5日", "date", "2026-01-05"],
+    ["¥3,980", "yen", 3980],
+    ["３，９８０円", "yen", 3980],
+    ["30日", "days", 30],
+    ["2026/05/01", "instant", "2026-04-30T15:00:00Z"],
+    ["2026/05/01 10:30", "instant", "2026-05-01T01:30:00Z"],
+    ["希望する", "boolean", true],
+    ["", "yen", undefined],
+  ] as const)("%s as %s → %s", (raw, as, expected) => {
+    expect(readCell(raw, as, "Asia/Tokyo")).toBe(expected);
+  });
+
+  it.each([
+    ["2026/02/30", "date", /not a day of the calendar/],
+    ["12/05/2026", "date", /use YYYY\/MM\/DD/],
+    ["3,980ドル", "yen", /not an amount in yen/],
+    ["たぶん", "boolean", /not yes or no/],
+  ] as const)("refuses %s as %s, echoing it", (raw, as, message) => {
+    expect(() => readCell(raw, as)).toThrow(message);
+  });
+
+  it("reads UTF-8 with a BOM and Shift_JIS alike, with the line each record starts on", () => {
+    const text = [HEADER, ...LINES].join("\r\n") + "\r\n";
+    const utf8 = readExport(new Uint8Array([0xef, 0xbb, 0xbf, ...Buffer.from(text, "utf8")]));
+    const sjis = readExport(new Uint8Array(iconv.encode(text, "cp932")));
+    expect(utf8.encoding).toBe("utf-8");
+    expect(sjis.encoding).toBe("shift_jis");
+    // CP932 has no ¥: it writes the yen sign as the byte of "\\", which reads back as "\\" (the yen transform takes both).
+    const asCp932 = utf8.records.map((r) => ({ ...r, cells: r.cells.map((c) => c.replace("¥", "\\")) }));
+    expect(sjis).toEqual({ ...utf8, records: asCp932, encoding: "shift_jis" });
+    expect(utf8.headers[0]).toBe("顧客ID");
+    // The first record spans lines 2–3 (a quoted line break), so the next starts on line 4.
+    expect(utf8.records.map((r) => r.line)).toEqual([2, 4, 5, 6]);
+  });
+
+  it("maps rows to the sync's customers and subscriptions, refusing what the API would refuse", () => {
+    const file = readExport(Buffer.from([HEADER, ...LINES].join("\n")));
+    const columns = resolveColumns(mapping, file.headers);
+    const rows = file.records.map((r) => readRow(columns, mapping, r.cells, r.line, "Asia/Tokyo"));
+    expect(rows[0]).toMatchObject({
+      customer: { id: "C-1", body: { name: "山田 花子", phone: "０９０－１２３４－５６７８", marketingConsent: true } },
+      subscription: {
+        id: "S-1",
+        body: { customerId: "C-1", quantity: 1, intervalDays: 30, nextDeliveryOn: "2026-12-05", unitPrice: { amount: 3980, currency: "JPY" }, status: "active", startedAt: "2026-04-30T15:00:00Z", deliveriesCompleted: 6 },
+      },
+    });
+    expect(rows[1]).toMatchObject({ subscription: { body: { quantity: 2, status: "paused", unitPrice: { amount: 4500 } } } });
+    expect(rows[2]).toEqual({ line: 5, refused: expect.stringContaining('nextDeliveryOn: "2026/13/01" is not a day of the calendar') });
+    const batches = [...importBatches(rows, 1000)];
+    expect(batches).toHaveLength(1);
+    expect(batches[0]!.customers.map((c) => c.id)).toEqual(["C-1", "C-3"]); // C-1 once, from its latest row
+    expect(batches[0]!.lines).toEqual({ customer: [4, 6], subscription: [2, 4, 6] });
+    // Batches never split a row's customer from its subscription.
+    expect([...importBatches(rows, 3)].map((b) => [b.customers.length, b.subscriptions.length])).toEqual([[1, 2], [1, 1]]);
+  });
+});
+
+describe("npm run import", { timeout: 90_000 }, () => {
+  let dir: string;
+  let url: string;
+  let tenantId: string;
+  let csv: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "tsuzuku-import-"));
+    url = `file:${join(dir, "shop.db")}`;
+    const db = await openDatabase(url);
+    await migrateDatabase(db);
+    tenantId = (await db.write((tx) => createTenant(tx, { name: "取込テスト店", at: new Date() }))).id;
+    db.client.close();
+    csv = join(dir, "teiki.csv");
+    writeFileSync(csv, iconv.encode([HEADER, ...LINES].join("\r\n"), "cp932"));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const cli = (...args: string[]) =>
+    run(process.execPath, ["--import", "tsx", "src/import/cli.ts", csv, "--mapping", "generic", "--tenant", tenantId, ...args], {
+      env: { ...process.env, DATABASE_URL: url, SEED_DEMO: "0" },
+    });
+  const counts = async () => {
+    const db = await openDatabase(url);
+    const out = [(await db.orm.select().from(customers)).length, (await db.orm.select().from(subscriptions)).length];
+    db.client.close();
+    return out;
+  };
+
+  it("a dry run reports what would change and every refused row with its line, and writes nothing", async () => {
+    const { stdout, stderr } = await cli("--dry-run");
+    expect(stderr).toContain("shift_jis, 4 rows");
+    expect(stderr).toContain("columns not used: 備考");
+    expect(stdout).toContain('refused line 5: nextDeliveryOn: "2026/13/01" is not a day of the calendar');
+    expect(stdout).toMatch(/refused line 6: customer C-3 .*phone/);
+    expect(JSON.parse(stdout.trim().split("\n").at(-1)!)).toMatchObject({ dryRun: true, created: 3, refused: 3, refusedRows: 2 });
+    expect(await counts()).toEqual([0, 0]);
+  });
+
+  it("imports, and a second run changes nothing", async () => {
+    const first = JSON.parse((await cli()).stdout.trim().split("\n").at(-1)!);
+    expect(first).toMatchObject({ dryRun: false, created: 3, refusedRows: 2, lastLine: 6 });
+    expect(await counts()).toEqual([1, 2]);
+    const again = JSON.parse((await cli()).stdout.trim().split("\n").at(-1)!);
+    expect(again).toMatchObject({ created: 0, unchanged: 2 });
+  });
+});
