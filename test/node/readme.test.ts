@@ -6,13 +6,14 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 /**
- * The README's walk-through, run as written: its ```sh blocks (from "A walk-through with curl" up to
- * "Tenants and keys") go to bash with the real curl (`.ci/run` installs curl when missing) against
+ * The README's walk-through, run as written: its ```sh blocks (the section "A walk-through with curl",
+ * up to the next `## ` heading) go to bash with the real curl (`.ci/run` installs curl when missing) against
  * a fresh `npm start` on a free port and an empty database, seeded on the day the test runs. Only
  * the base URL is changed. Every answer must be 2xx except the one refusal the README shows.
  */
 const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
-const section = readme.slice(readme.indexOf("## A walk-through with curl"), readme.indexOf("## Tenants and keys"));
+const start = readme.indexOf("## A walk-through with curl");
+const section = readme.slice(start, readme.indexOf("\n## ", start + 1));
 const script = [...section.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]).join("\n");
 
 const root = new URL("../..", import.meta.url).pathname;
