@@ -88,6 +88,18 @@ export function maxDate(a: string, b: string): string {
 }
 
 /**
+ * An RFC 3339 instant in the one stored and answered form: UTC, milliseconds, `Z`
+ * (`2026-11-21T01:30:00.000Z`, what Date#toISOString writes). Instants are compared and ordered as
+ * text in SQL and code, which is time order only in one form: `2026-11-21T10:30:00+09:00` sorts
+ * after `2026-11-21T05:00:00Z` though it is 3.5 hours earlier. Digits past milliseconds are
+ * dropped. A string that is not an instant is returned as is (the schema refuses it).
+ */
+export function utcInstant(instant: string): string {
+  const ms = Date.parse(instant);
+  return Number.isNaN(ms) ? instant : new Date(ms).toISOString();
+}
+
+/**
  * The instant at which the wall clock in `timeZone` shows `date` `time` (HH:MM[:SS]), as RFC 3339
  * UTC. Uses the zone's offset at that instant (found by one correction step, exact except inside
  * a DST gap, where it lands an hour later, as most calendars do). For data that names local times

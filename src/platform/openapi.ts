@@ -1,6 +1,7 @@
 import { createRoute, OpenAPIHono, z, type RouteConfig } from "@hono/zod-openapi";
 import type { Context, TypedResponse } from "hono";
 import { requireScope } from "./auth";
+import { utcInstant } from "./dates";
 import type { AppEnv, Scope } from "./env";
 import { ApiError, ERROR_STATUS, errorDoc, fieldErrors, problemSchemaFor, type ErrorCode } from "./errors";
 import { errorLanguage } from "./language";
@@ -121,7 +122,14 @@ export const Money = z
   .openapi("Money");
 
 export const CalendarDate = z.iso.date().openapi({ description: "Local calendar date in the tenant's time zone.", example: "2026-12-05" });
-export const Instant = z.iso.datetime({ offset: true }).openapi({ description: "RFC 3339 instant.", example: "2026-11-23T04:15:00Z" });
+/**
+ * An RFC 3339 instant. Any offset is accepted and converted to UTC at parse time (utcInstant), so
+ * every instant is stored — and answered — as `…sssZ`, and text order is time order.
+ */
+export const Instant = z.iso
+  .datetime({ offset: true })
+  .overwrite(utcInstant)
+  .openapi({ description: "RFC 3339 instant. Sent with any offset; stored and answered in UTC (`2026-11-23T04:15:00.000Z`).", example: "2026-11-23T04:15:00.000Z" });
 
 export const Channel = z.enum(["web", "checkout", "ivr", "operator", "api", "system"]).openapi("Channel", {
   description: "Who or what made the write.",

@@ -86,9 +86,14 @@ export type RiskFeatures = {
   // ---- state the derived fields are computed from --------------------------------------------
   /** Windowed occurrence dates (sorted ascending, latest WINDOW_CAP). */
   recent: Record<WindowKey, string[]>;
-  /** Last stock report: units on `reportedOn` plus units delivered after it. */
-  stock: { units: number; reportedOn: string } | null;
+  /**
+   * Last stock report: units on `reportedOn` plus units delivered after it. `reportedAt` (the
+   * report's instant; absent in records written before it) decides between reports of one day.
+   */
+  stock: { units: number; reportedOn: string; reportedAt?: string } | null;
   lastNpsOn: string | null;
+  /** The last NPS answer's instant (absent in records written before it). */
+  lastNpsAt?: string;
   /** Last copy of the subscription's quantity, for stock estimates between syncs. */
   quantity: number | null;
 };
@@ -253,16 +258,25 @@ export function applyEvent(features: RiskFeatures, event: RiskEvent, ctx: EventC
       return recount(f, laterDate(f.asOf, on));
     }
     case "usage.reported": {
-      if (f.stock && f.stock.reportedOn > on) return f; // an older report than the one we have
-      return refreshStock(recount({ ...f, stock: { units: event.data.remainingUnits, reportedOn: on } }, laterDate(f.asOf, on)));
+      if (f.stock && isOlder(event.occurredAt, on, f.stock.reportedAt, f.stock.reportedOn)) return f; // an older report than the one we have
+      return refreshStock(recount({ ...f, stock: { units: event.data.remainingUnits, reportedOn: on, reportedAt: event.occurredAt } }, laterDate(f.asOf, on)));
     }
     case "survey.answered": {
-      if (f.lastNpsOn !== null && f.lastNpsOn > on) return f;
-      return { ...recount(f, laterDate(f.asOf, on)), lastNps: event.data.nps, lastNpsOn: on };
+      if (f.lastNpsOn !== null && isOlder(event.occurredAt, on, f.lastNpsAt, f.lastNpsOn)) return f;
+      return { ...recount(f, laterDate(f.asOf, on)), lastNps: event.data.nps, lastNpsOn: on, lastNpsAt: event.occurredAt };
     }
     default:
       return features;
   }
+}
+
+/**
+ * "Latest wins": is an observation at `at` (local date `on`) older than the one kept? Compared as
+ * times, not text, and to the instant when the kept one has it — two reports of the same day
+ * arriving out of order keep the later in time (#14.5).
+ */
+function isOlder(at: string, on: string, keptAt: string | undefined, keptOn: string): boolean {
+  return keptAt !== undefined ? Date.parse(at) < Date.parse(keptAt) : on < keptOn;
 }
 
 function refreshStock(f: RiskFeatures): RiskFeatures {

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { addDays, localDate } from "../../src/platform/dates";
 import { customerBody, subscriptionBody, uid, type Harness, type TestTenant } from "../support/harness";
 
 export function eventsSuite(h: () => Harness) {
@@ -22,6 +23,35 @@ export function eventsSuite(h: () => Harness) {
       occurredAt: "2026-11-20T01:00:00Z",
       data,
       ...extra,
+    });
+
+    it("instants are stored in UTC and the latest in time wins, not the latest as text (#14.5)", async () => {
+      // Yesterday (UTC): 10:30 in Tokyo (01:30Z) with 90 left, then 05:00Z (3.5 hours later) with 2 left.
+      const day = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+      const earlier = (id: string) => ({ id: uid("evt"), type: "usage.reported", customerId, subscriptionId: id, occurredAt: `${day}T10:30:00+09:00`, data: { remainingUnits: 90 } });
+      const later = (id: string) => ({ id: uid("evt"), type: "usage.reported", customerId, subscriptionId: id, occurredAt: `${day}T05:00:00Z`, data: { remainingUnits: 2 } });
+      const sub = async () => {
+        const id = uid("S");
+        const res = await h().request("PUT", `/v1/subscriptions/${id}`, {
+          key: t.key,
+          body: subscriptionBody(customerId, { startedAt: "2026-05-01T10:00:00+09:00", nextDeliveryOn: addDays(localDate(new Date(), "Asia/Tokyo"), 12) }),
+        });
+        expect(res.body.startedAt).toBe("2026-05-01T01:00:00.000Z");
+        return id;
+      };
+      const inOneBatch = await sub();
+      await h().request("POST", "/v1/events", { key: t.key, body: { events: [earlier(inOneBatch), later(inOneBatch)] } });
+      const outOfOrder = await sub(); // the later report arrives first
+      await h().request("POST", "/v1/events", { key: t.key, body: { events: [later(outOfOrder)] } });
+      await h().request("POST", "/v1/events", { key: t.key, body: { events: [earlier(outOfOrder)] } });
+      for (const id of [inOneBatch, outOfOrder]) {
+        const offers = await h().request("GET", `/v1/subscriptions/${id}/offers?reason=surplus_stock&limit=10`, { key: t.key });
+        const interval = offers.body.data.find((o: { type: string }) => o.type === "change_interval");
+        expect(interval?.parameters.stockOnHand, id).toBe(2);
+        const risk = await h().request("GET", `/v1/subscriptions/${id}/risk`, { key: t.key });
+        const days = risk.body.drivers.find((d: { code: string }) => d.code === "surplus_stock")?.value ?? 0;
+        expect(days, id).toBeLessThan(60); // 2 units at 1 per 30 days, not 90 units' 2,700 days
+      }
     });
 
     it("accepts each known type and reports every item in order", async () => {

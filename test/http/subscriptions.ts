@@ -74,7 +74,7 @@ export function subscriptionsSuite(h: () => Harness) {
         key: t.key,
         body: subscriptionBody(customerId, { status: "canceled", canceledAt: "2026-10-01T03:00:00Z" }),
       });
-      expect(res.body).toMatchObject({ status: "canceled", canceledAt: "2026-10-01T03:00:00Z", nextDeliveryOn: null });
+      expect(res.body).toMatchObject({ status: "canceled", canceledAt: "2026-10-01T03:00:00.000Z", nextDeliveryOn: null });
     });
 
     it("lists a customer's subscriptions page by page", async () => {

@@ -119,7 +119,19 @@ describe("risk features", () => {
     expect(f.lastNps).toBe(9);
     f = apply(f, { type: "usage.reported", occurredAt: at("2025-06-10"), data: { remainingUnits: 1 } });
     f = apply(f, { type: "usage.reported", occurredAt: at("2025-05-10"), data: { remainingUnits: 9 } });
-    expect(f.stock).toEqual({ units: 1, reportedOn: "2025-06-10" });
+    expect(f.stock).toEqual({ units: 1, reportedOn: "2025-06-10", reportedAt: at("2025-06-10") });
+  });
+
+  it("between two reports of one day, keep the later in time, whatever the arrival order or offset (#14.5)", () => {
+    // 10:30 in Tokyo is 01:30Z, 3.5 hours before 05:00Z; the later one arrives first.
+    let f = apply(emptyFeatures(), { type: "usage.reported", occurredAt: "2026-11-21T05:00:00.000Z", data: { remainingUnits: 2 } });
+    f = apply(f, { type: "usage.reported", occurredAt: "2026-11-21T10:30:00+09:00", data: { remainingUnits: 90 } });
+    expect(f.stock?.units).toBe(2);
+    f = apply(f, { type: "usage.reported", occurredAt: "2026-11-21T06:00:00.000Z", data: { remainingUnits: 1 } });
+    expect(f.stock?.units).toBe(1);
+    let n = apply(emptyFeatures(), { type: "survey.answered", occurredAt: "2026-11-21T05:00:00.000Z", data: { nps: 3 } });
+    n = apply(n, { type: "survey.answered", occurredAt: "2026-11-21T01:30:00.000Z", data: { nps: 10 } });
+    expect(n.lastNps).toBe(3);
   });
 
   it("derive overdue days, tenure, price and discount end from the subscription", () => {
