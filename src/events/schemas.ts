@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { CalendarDate, Instant, MerchantId, Money } from "../platform/openapi";
+import { ItemProblem } from "../platform/errors";
 
 const base = {
   id: z.string().min(1).max(128).openapi({ description: "Your id for the event; a second event with the same id is ignored.", example: "evt-20261120-000123" }),
@@ -91,9 +92,7 @@ export const EventResult = z
     index: z.number().int().openapi({ description: "Position in the submitted array." }),
     result: z.enum(["accepted", "duplicate", "rejected"]),
     status: z.number().int().openapi({ description: "201 accepted, 200 duplicate (already stored), 422 rejected." }),
-    error: z
-      .object({ code: z.string(), detail: z.string(), errors: z.array(z.object({ path: z.string(), message: z.string() })).optional() })
-      .optional(),
+    error: ItemProblem.optional(),
   })
   .openapi("EventResult");
 

@@ -369,6 +369,11 @@ const ProblemBase = {
 
 export const ProblemSchema = z.looseObject(ProblemBase).openapi("Problem", { description: "RFC 9457 problem details." });
 
+/** Why one item of a batch (`POST /v1/events`, `POST /v1/sync`) was refused: its problem's code, detail and fields. */
+export const ItemProblem = z
+  .object({ code: z.string(), detail: z.string(), errors: z.array(z.object({ path: z.string(), message: z.string() })).optional() })
+  .openapi("ItemProblem");
+
 /**
  * The problem a response with these codes sends: `code` is one of them (so a generated client can
  * narrow on it) and the extra members they carry are typed and described.

@@ -6,7 +6,7 @@ import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse, pag
 import { decodeCursor, toPage } from "../platform/pagination";
 import { etag, IfMatchHeaders } from "../platform/versioning";
 import { getSubscription, toSubscription } from "./repository";
-import { Subscription, SubscriptionIdParam, UpsertSubscriptionBody } from "./schemas";
+import { Subscription, SubscriptionIdParam, SUBSCRIPTION_EXAMPLE, UpsertSubscriptionBody } from "./schemas";
 import { syncSubscription } from "./sync";
 
 const tags = ["Subscriptions"];
@@ -26,18 +26,7 @@ export const subscriptionsRouter = domainRouter()
       request: {
         params: SubscriptionIdParam,
         headers: IdempotencyHeaders.merge(IfMatchHeaders),
-        body: jsonBody(UpsertSubscriptionBody, {
-          customerId: "C-100245",
-          product: { sku: "AOJIRU-30", name: "国産大麦若葉の青汁 30包", category: "health_food", unitsPerPackage: 30, unitLabel: "包" },
-          quantity: 1,
-          intervalDays: 30,
-          nextDeliveryOn: "2026-12-05",
-          unitPrice: { amount: 3980, currency: "JPY" },
-          status: "active",
-          startedAt: "2026-05-01T01:00:00Z",
-          deliveriesCompleted: 6,
-          commitment: { minDeliveries: 3, earlyCancellationFee: { amount: 5000, currency: "JPY" } },
-        }),
+        body: jsonBody(UpsertSubscriptionBody, SUBSCRIPTION_EXAMPLE),
       },
       errors: ["unknown_customer", "version_conflict"],
       responses: {

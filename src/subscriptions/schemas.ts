@@ -106,3 +106,17 @@ export const UpsertSubscriptionBody = z
     canceledAt: Instant.nullish().openapi({ description: "For `canceled`: when; defaults to the time of the sync." }),
   })
   .openapi("UpsertSubscription");
+
+/** A subscription as a cart system syncs it: the example of the single and the bulk sync. */
+export const SUBSCRIPTION_EXAMPLE = {
+  customerId: "C-100245",
+  product: { sku: "AOJIRU-30", name: "国産大麦若葉の青汁 30包", category: "health_food", unitsPerPackage: 30, unitLabel: "包" },
+  quantity: 1,
+  intervalDays: 30,
+  nextDeliveryOn: "2026-12-05",
+  unitPrice: { amount: 3980, currency: "JPY" },
+  status: "active",
+  startedAt: "2026-05-01T01:00:00Z",
+  deliveriesCompleted: 6,
+  commitment: { minDeliveries: 3, earlyCancellationFee: { amount: 5000, currency: "JPY" } },
+} satisfies z.input<typeof UpsertSubscriptionBody>;

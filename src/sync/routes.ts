@@ -1,3 +1,4 @@
+import { SUBSCRIPTION_EXAMPLE } from "../subscriptions/schemas";
 import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse } from "../platform/openapi";
 import { BulkSyncBody, BulkSyncResponse, MAX_SYNC_BODY_BYTES, MAX_SYNC_ITEMS, SyncCustomer, SyncSubscription } from "./schemas";
 import { syncBatch } from "./service";
@@ -22,18 +23,7 @@ export const syncRouter = router.openapi(
       body: jsonBody(BulkSyncBody, {
         customers: [{ id: "C-100245", name: "佐藤 花子", email: "hanako.sato@example.jp", phone: "090-1234-5678" }],
         subscriptions: [
-          {
-            id: "S-2024-000981",
-            customerId: "C-100245",
-            product: { sku: "AOJIRU-30", name: "国産大麦若葉の青汁 30包", category: "health_food" },
-            quantity: 1,
-            intervalDays: 30,
-            nextDeliveryOn: "2026-12-05",
-            unitPrice: { amount: 3980, currency: "JPY" },
-            status: "active",
-            startedAt: "2026-05-01T01:00:00Z",
-            deliveriesCompleted: 6,
-          },
+          { id: "S-2024-000981", ...SUBSCRIPTION_EXAMPLE },
         ],
       }),
     },

@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { UpsertCustomerBody } from "../customers/schemas";
 import { MerchantId } from "../platform/openapi";
+import { ItemProblem } from "../platform/errors";
 import { UpsertSubscriptionBody } from "../subscriptions/schemas";
 
 /** Items one `POST /v1/sync` may carry, customers and subscriptions together. */
@@ -43,9 +44,7 @@ export const SyncItemResult = z
     }),
     status: z.number().int().openapi({ description: "What the single-item `PUT` would have answered: 201 created, 200 replaced or unchanged, 4xx refused; 424 not processed." }),
     changed: z.boolean().optional().openapi({ description: "For `applied`: whether anything stored changed." }),
-    error: z
-      .object({ code: z.string(), detail: z.string(), errors: z.array(z.object({ path: z.string(), message: z.string() })).optional() })
-      .optional(),
+    error: ItemProblem.optional(),
   })
   .openapi("SyncItemResult");
 
