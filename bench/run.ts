@@ -4,7 +4,7 @@ import { spawn } from "node:child_process";
 import autocannon from "autocannon";
 import { and, eq, gt, sql } from "drizzle-orm";
 import { Hono } from "hono";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem, type } from "node:os";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { dirname, join } from "node:path";
@@ -77,18 +77,22 @@ async function load(
   target: { url: string; headers: Record<string, string>; connections: number; seconds?: number },
 ): Promise<Row> {
   const headers = target.headers;
+  // Each request gets its own copy: autocannon writes `Content-Length` into the headers object it
+  // is handed, so a shared one made every GET after a POST announce a body it never sent, and
+  // `wrangler dev` waited for it (the Worker's lookup measured 0 req/s). Only a body has a type.
+  const bodiless = Object.fromEntries(Object.entries(headers).filter(([name]) => name.toLowerCase() !== "content-type"));
   const loop = monitorEventLoopDelay({ resolution: 5 });
   loop.enable();
   const result = await autocannon({
     url: target.url,
     connections: target.connections,
     duration: target.seconds ?? DURATION_S,
-    headers,
+    headers: { ...bodiless },
     requests: [
       {
         setupRequest: (req) => {
           const r = requests();
-          return { ...req, method: r.method, path: r.path, body: r.body, headers };
+          return { ...req, method: r.method, path: r.path, body: r.body, headers: { ...(r.body === undefined ? bodiless : headers) } };
         },
       },
     ],
@@ -245,6 +249,12 @@ for (const band of ["high", "medium", "low", ""]) {
   const page2 = await secondPage(query);
   riskScenarios.push([`GET /v1/risk/at-risk ${label}`, () => ({ method: "GET", path: `/v1/risk/at-risk?${query}` })]);
   riskScenarios.push([`GET /v1/risk/at-risk ${label}, page 2`, () => ({ method: "GET", path: page2 })]);
+}
+// BENCH_SCENARIOS=lookup,band=low keeps the floors and the scenarios whose names contain one of
+// these (for profiling one route: `node --cpu-prof --import tsx bench/run.ts`).
+if (process.env.BENCH_SCENARIOS) {
+  const wanted = process.env.BENCH_SCENARIOS.split(",").map((x) => x.trim());
+  riskScenarios.splice(0, riskScenarios.length, ...riskScenarios.filter(([name]) => name.startsWith("floor:") || wanted.some((w) => name.includes(w))));
 }
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -557,9 +567,11 @@ async function workersSection(): Promise<{ node: Row[]; worker: Row[] }> {
     const list = await scenarios(remote);
     remote.client.close();
     const port = await freePort();
+    // BENCH_WRANGLER_LOG=FILE keeps what wrangler and the Worker print (errors, each request).
+    const log = process.env.BENCH_WRANGLER_LOG ? openSync(process.env.BENCH_WRANGLER_LOG, "w") : "ignore";
     const wrangler = spawn("node_modules/.bin/wrangler", ["dev", "--var", `DATABASE_URL:${sqld.url}`, "--var", `SECRETS_KEY:${BENCH_SECRETS_KEY}`, "--port", String(port), "--ip", "127.0.0.1"], {
       cwd: process.cwd(),
-      stdio: "ignore",
+      stdio: ["ignore", log, log],
       detached: true, // its own process group: workerd goes with it
       env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
     });
