@@ -569,7 +569,7 @@ async function workersSection(): Promise<{ node: Row[]; worker: Row[] }> {
     const port = await freePort();
     // BENCH_WRANGLER_LOG=FILE keeps what wrangler and the Worker print (errors, each request).
     const log = process.env.BENCH_WRANGLER_LOG ? openSync(process.env.BENCH_WRANGLER_LOG, "w") : "ignore";
-    const wrangler = spawn("node_modules/.bin/wrangler", ["dev", "--var", `DATABASE_URL:${sqld.url}`, "--var", `SECRETS_KEY:${BENCH_SECRETS_KEY}`, "--port", String(port), "--ip", "127.0.0.1"], {
+    const wrangler = spawn("node_modules/.bin/wrangler", ["dev", "--var", `DATABASE_URL:${sqld.url}`, "--var", `SECRETS_KEY:${BENCH_SECRETS_KEY}`, "--var", "RATE_LIMITS:off", "--port", String(port), "--ip", "127.0.0.1"], {
       cwd: process.cwd(),
       stdio: ["ignore", log, log],
       detached: true, // its own process group: workerd goes with it
