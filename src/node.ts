@@ -11,6 +11,7 @@ import { DEMO_TENANT_ID } from "./demo/seed";
 import { createConsoleSession } from "./console/sessions";
 import { TenantStore } from "./platform/tenancy";
 import { listen } from "./node-server";
+import { startReadWorker } from "./platform/off-thread-node";
 import { nodeWebhookFetch } from "./webhooks/node-fetch";
 import { encryptStoredWebhookSecrets } from "./webhooks/secret";
 
@@ -44,6 +45,8 @@ const services = {
   allowLoopbackWebhooks: config.allowLoopbackWebhooks,
   webhookFetch: nodeWebhookFetch({ allowLoopback: config.allowLoopbackWebhooks }),
   rateLimits: config.rateLimits,
+  // The customer export reads in a worker thread with its own connection (embedded file only).
+  offThread: config.databaseUrl.startsWith("file:") && !config.databaseUrl.includes(":memory:") ? startReadWorker(config.databaseUrl) : undefined,
 };
 // Signing secrets stored before they were encrypted at rest: encrypted now (needs SECRETS_KEY, so not in SQL).
 await encryptStoredWebhookSecrets(db, services.secretsKey);

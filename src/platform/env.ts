@@ -1,6 +1,7 @@
 import type { Database } from "../db/client";
 import type { TenantSettings } from "../settings/schemas";
 import type { RateLimitConfig } from "./rate-limit";
+import type { OffThread } from "./off-thread";
 import type { TenantStore } from "./tenancy";
 
 export const SCOPES = ["read", "write", "admin"] as const;
@@ -55,6 +56,8 @@ export type Services = {
   webhookFetch?: typeof fetch;
   /** In-process rate limits (Node); absent: none, unless the Worker has rate-limit bindings (platform/rate-limit). */
   rateLimits?: RateLimitConfig;
+  /** Long reads run off the request path (Node with an embedded file: a worker thread; see platform/off-thread); absent: in the request. */
+  offThread?: OffThread;
 };
 
 /** Read these with `c.get(name)`: Hono's `c.var` copies every variable into a new object on each access. */

@@ -7,6 +7,7 @@ import { nodeWebhookFetch } from "../../src/webhooks/node-fetch";
 import { nodeDocsViewer } from "../../src/meta/viewer-node";
 import type { Database } from "../../src/db/client";
 import { migrateDatabase, openDatabase } from "../../src/db/node";
+import { startReadWorker } from "../../src/platform/off-thread-node";
 import type { Scope, Services } from "../../src/platform/env";
 import { createTenant, issueKey } from "../../src/tenants/keys";
 import { ajvCheck } from "./ajv";
@@ -35,6 +36,7 @@ export async function nodeHarness(overrides: Partial<Services> = {}): Promise<No
   const db = await openDatabase(`file:${dbPath}`);
   await migrateDatabase(db);
   let pinned: Date | null = null;
+  const readWorker = startReadWorker(`file:${dbPath}`);
   // Test receivers listen on loopback: allowed here, as WEBHOOKS_ALLOW_LOOPBACK=1 allows it.
   const allowLoopbackWebhooks = overrides.allowLoopbackWebhooks ?? true;
   const services: Services = {
@@ -43,6 +45,8 @@ export async function nodeHarness(overrides: Partial<Services> = {}): Promise<No
     secretsKey: TEST_SECRETS_KEY,
     allowLoopbackWebhooks,
     webhookFetch: nodeWebhookFetch({ allowLoopback: allowLoopbackWebhooks }),
+    // As src/node.ts wires it: the customer export runs in a worker thread on its own connection.
+    offThread: readWorker,
     ...overrides,
   };
   const app = createApp(() => services, { docs: { viewer: nodeDocsViewer() } });
@@ -77,6 +81,7 @@ export async function nodeHarness(overrides: Partial<Services> = {}): Promise<No
       return { id: tenant.id, key: await keyFor(tenant.id, ["read", "write", "admin"]), keyWith: (scopes) => keyFor(tenant.id, scopes) };
     },
     close() {
+      void readWorker.close();
       db.client.close();
       rmSync(dir, { recursive: true, force: true });
     },

@@ -1,0 +1,60 @@
+import { Worker } from "node:worker_threads";
+import { ApiError, type ErrorCode } from "./errors";
+import type { OffThread } from "./off-thread";
+
+/**
+ * Node's {@link OffThread}: one worker thread (src/read-worker.ts) with its own connection to the
+ * embedded file at `databaseUrl`, started on the first job and kept. Jobs queue in the thread, one
+ * at a time (long reads are rare admin requests); the request path only waits for a message.
+ * A thread that dies fails the jobs it held (500) and is started afresh for the next.
+ * `close()` ends it (tests, shutdown); it never keeps the process alive on its own.
+ */
+export function startReadWorker(databaseUrl: string): OffThread & { close(): Promise<void> } {
+  let worker: Worker | null = null;
+  let nextId = 1;
+  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
+
+  const thread = () => {
+    if (worker) return worker;
+    // The thread runs TypeScript like this process: through tsx, whichever way this process was started.
+    const w = new Worker(new URL("../read-worker.ts", import.meta.url), { workerData: { databaseUrl }, execArgv: ["--import", "tsx"] });
+    w.unref();
+    w.on("message", (m: { id?: number; ok?: boolean; value?: unknown; refusal?: { code: ErrorCode; detail?: string; extra?: Record<string, unknown> } | null; message?: string }) => {
+      if (m.id === undefined) return;
+      const job = pending.get(m.id);
+      if (!job) return;
+      pending.delete(m.id);
+      if (m.ok) job.resolve(m.value);
+      else job.reject(m.refusal ? new ApiError(m.refusal.code, m.refusal.detail, m.refusal.extra) : new Error(`off-thread job failed: ${m.message}`));
+    });
+    const fail = (e: unknown) => {
+      if (worker === w) worker = null;
+      for (const job of pending.values()) job.reject(e instanceof Error ? e : new Error(`the read worker stopped (${String(e)})`));
+      pending.clear();
+    };
+    w.on("error", fail);
+    w.on("exit", (code) => fail(new Error(`the read worker exited with ${code}`)));
+    worker = w;
+    return w;
+  };
+
+  const run = ((job, input) =>
+    new Promise((resolve, reject) => {
+      const id = nextId++;
+      pending.set(id, { resolve, reject });
+      const w = thread();
+      // Only a thread with a job to do keeps the process alive (and only until it answers).
+      w.ref();
+      w.postMessage({ id, job, input });
+    }).finally(() => {
+      if (pending.size === 0) worker?.unref();
+    })) as OffThread;
+
+  return Object.assign(run, {
+    close: async () => {
+      const w = worker;
+      worker = null;
+      if (w) await w.terminate();
+    },
+  });
+}

@@ -1,0 +1,21 @@
+/**
+ * Reads too long for the request path. The embedded libSQL driver is synchronous: a read that
+ * takes a second on a big shop holds the event loop for that second, and every other request
+ * (the IVR's data dip first) waits behind it. On Node such a read runs in a worker thread with its
+ * own connection to the file (src/platform/off-thread-node.ts, the thread's entry
+ * src/read-worker.ts); where none is wired — the Worker, whose reads are network I/O that does
+ * not block, and tests that do not wire one — the route runs it in the request as before.
+ */
+
+/** Each job: what it is given (structured-clonable) and what it answers. */
+export type OffThreadJobs = {
+  /** GET /v1/customers/{id}/export: `now` as ISO-8601. Answers the export document (data-rights/export). */
+  exportCustomer: { input: { tenantId: string; customerId: string; now: string }; output: unknown };
+};
+export type OffThreadJob = keyof OffThreadJobs;
+
+/**
+ * Runs a job off the request path. Rejects with the job's own ApiError (rebuilt from its code,
+ * detail and extra members) when the job refuses, so the route answers exactly as in-process.
+ */
+export type OffThread = <K extends OffThreadJob>(job: K, input: OffThreadJobs[K]["input"]) => Promise<OffThreadJobs[K]["output"]>;

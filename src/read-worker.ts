@@ -1,0 +1,27 @@
+/**
+ * Node: the entry of the worker thread that runs long reads (platform/off-thread). It opens its
+ * own connection to the embedded file it is given and answers one message per job; a refusal
+ * (ApiError) goes back as its code, detail and extra members. Wiring only: each job is a
+ * capability's own function, scoped by tenant through a TenantStore.
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import { exportCustomer } from "./data-rights/export";
+import { openDatabase } from "./db/node";
+import { ApiError } from "./platform/errors";
+import type { OffThreadJob, OffThreadJobs } from "./platform/off-thread";
+import { TenantStore } from "./platform/tenancy";
+
+const db = await openDatabase(String(workerData.databaseUrl));
+const jobs: { [K in OffThreadJob]: (input: OffThreadJobs[K]["input"]) => Promise<OffThreadJobs[K]["output"]> } = {
+  exportCustomer: (i) => exportCustomer(new TenantStore(db, i.tenantId), i.customerId, new Date(i.now)),
+};
+
+parentPort!.on("message", async (m: { id: number; job: OffThreadJob; input: never }) => {
+  try {
+    parentPort!.postMessage({ id: m.id, ok: true, value: await jobs[m.job](m.input) });
+  } catch (e) {
+    const refusal = e instanceof ApiError ? { code: e.code, detail: e.detail, extra: e.extra } : null;
+    parentPort!.postMessage({ id: m.id, ok: false, refusal, message: e instanceof Error ? e.message : String(e) });
+  }
+});
+parentPort!.postMessage({ ready: true });

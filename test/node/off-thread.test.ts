@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { exportCustomer } from "../../src/data-rights/export";
+import type { OffThread } from "../../src/platform/off-thread";
+import { startReadWorker } from "../../src/platform/off-thread-node";
+import { TenantStore } from "../../src/platform/tenancy";
+import { customerBody, subscriptionBody, uid, type TestTenant } from "../support/harness";
+import { nodeHarness, type NodeHarness } from "../support/node-harness";
+
+// The customer export is a long read: on Node it runs in a worker thread on its own connection,
+// so the request path (the IVR's data dip) is not held while it reads.
+describe("long reads off the request path (Node)", () => {
+  let h: NodeHarness;
+  let t: TestTenant;
+  let worker: ReturnType<typeof startReadWorker>;
+  const jobs: string[] = [];
+
+  beforeAll(async () => {
+    const counted: OffThread = (job, input) => {
+      jobs.push(job);
+      return worker(job, input);
+    };
+    h = await nodeHarness({ offThread: counted });
+    worker = startReadWorker(`file:${h.dbPath}`);
+    t = await h.tenant();
+  });
+  afterAll(async () => {
+    await worker.close();
+    h.close();
+  });
+
+  it("the export is read in the worker thread and answers what the request itself would have read", async () => {
+    const c = uid("C");
+    const s = uid("S");
+    await h.request("PUT", `/v1/customers/${c}`, { key: t.key, body: customerBody({ name: "輸出 太郎" }) });
+    await h.request("PUT", `/v1/subscriptions/${s}`, { key: t.key, body: subscriptionBody(c) });
+    await h.request("POST", `/v1/subscriptions/${s}/skip`, { key: t.key, body: { count: 1 } });
+    h.setNow(new Date());
+    const res = await h.request("GET", `/v1/customers/${c}/export`, { key: t.key });
+    expect(res.status).toBe(200);
+    expect(jobs).toEqual(["exportCustomer"]);
+    const inRequest = await exportCustomer(new TenantStore(h.db, t.id), c, new Date(res.body.generatedAt));
+    expect(res.body).toEqual(JSON.parse(JSON.stringify(inRequest)));
+    expect(res.body.changes.length).toBeGreaterThan(0);
+    h.setNow(null);
+  });
+
+  it("a refusal in the thread is the same problem: another shop's customer is not found", async () => {
+    const other = await h.tenant();
+    const c = uid("C");
+    await h.request("PUT", `/v1/customers/${c}`, { key: t.key, body: customerBody() });
+    const res = await h.request("GET", `/v1/customers/${c}/export`, { key: other.key });
+    expect(res.status).toBe(404);
+    expect(res.body.code).toBe("customer_not_found");
+    expect(jobs.at(-1)).toBe("exportCustomer");
+  });
+});
