@@ -15,7 +15,11 @@ import type { CatalogueOffer, Channel, RiskBand } from "./catalogue";
 import type { AcceptedSave } from "./eligibility";
 import type { SubscriptionSnapshot } from "./personalise";
 import { loadCatalogue, loadOutcomes } from "./repository";
-import { suggestOffers, type PersonalisedMemo, type SuggestedOffer } from "./suggest";
+import { suggestOffers, type PersonalisedMemo, type SuggestContext, type SuggestedOffer } from "./suggest";
+import { expectedSaveProbability, remainingValue } from "./bandit";
+import { checkEligibility } from "./eligibility";
+import { personalise, type PersonalisedOffer } from "./personalise";
+import { buildTalkTrack } from "./talk-track";
 
 export type OfferRequest = {
   /** The cancellation reason when known; without one, the best offer over all reasons. */
@@ -112,6 +116,7 @@ export function rankOffers(inputs: OfferInputs, request: OfferRequest): Reasoned
   };
   const { catalogue, sub } = inputs;
   const reasons = request.reason !== undefined ? [request.reason] : [...new Set(catalogue.flatMap((o) => o.eligibility.reasons))];
+  if (ctx.mode === "mean") return rankByMean(inputs, ctx, reasons, request.limit);
   const best = new Map<string, ReasonedOffer>();
   const memo: PersonalisedMemo = new Map();
   for (const reason of reasons) {
@@ -122,4 +127,46 @@ export function rankOffers(inputs: OfferInputs, request: OfferRequest): Reasoned
   }
   const ranked = [...best.values()].sort((a, b) => b.score - a.score || (a.offerId < b.offerId ? -1 : 1));
   return ranked.slice(0, request.limit ?? ranked.length);
+}
+
+/**
+ * {@link rankOffers} in `mean` mode, in one pass. There an offer's score for a reason is its
+ * posterior mean for that reason × its value if saved, independent of the other offers, so the
+ * ranking reason by reason (a list per reason, then the best reason per offer: the first reason
+ * on a tie) is the same as: check each offer once (only the reason test depends on the reason),
+ * personalise it once, score it for each reason it serves. Only the `limit` returned are built.
+ * The data dip ranks every reason for each caller at risk; this is what it costs there.
+ */
+function rankByMean(inputs: OfferInputs, ctx: Omit<SuggestContext, "reason">, reasons: readonly string[], limit: number | undefined): ReasonedOffer[] {
+  const { catalogue, sub } = inputs;
+  const scored: { offer: PersonalisedOffer; reason: string; mean: number; valueIfSaved: number; score: number }[] = [];
+  for (const offer of catalogue) {
+    let best: { reason: string; mean: number; score: number } | null = null;
+    let concrete: PersonalisedOffer | null | undefined;
+    let valueIfSaved = 0;
+    for (const reason of reasons) {
+      if (!offer.eligibility.reasons.includes(reason)) continue;
+      if (concrete === undefined) {
+        // The rules other than the reason, once: as eligibleOffers checks them for any reason.
+        const eligible = checkEligibility(offer, { reason, channel: ctx.channel, deliveriesCompleted: sub.deliveriesCompleted, riskBand: ctx.riskBand ?? null, acceptedSaves: ctx.acceptedSaves ?? [], now: ctx.now }, true).length === 0;
+        concrete = eligible ? personalise(offer, sub, ctx) : null;
+        if (concrete) valueIfSaved = remainingValue(concrete) - concrete.economics.cost;
+      }
+      if (!concrete) break;
+      const mean = expectedSaveProbability(concrete.prior, ctx.stats?.get(reason, concrete.offerId));
+      const score = mean * valueIfSaved;
+      if (!best || score > best.score) best = { reason, mean, score };
+    }
+    if (concrete && best) scored.push({ offer: concrete, reason: best.reason, mean: best.mean, valueIfSaved, score: best.score });
+  }
+  scored.sort((a, b) => b.score - a.score || (a.offer.offerId < b.offer.offerId ? -1 : 1));
+  return scored.slice(0, limit ?? scored.length).map(({ offer, reason, mean, valueIfSaved, score }) => ({
+    ...offer,
+    expectedSaveProbability: mean,
+    rankingSaveProbability: mean,
+    valueIfSaved,
+    score,
+    talkTrack: ctx.channel === "operator" ? buildTalkTrack(offer, reason, { stock: ctx.stockOnHand ?? null, unitLabel: sub.product.unitLabel ?? null }) : null,
+    reason,
+  }));
 }
