@@ -51,11 +51,13 @@ const res = await fetch(base + (await login()), { redirect: "manual" });
 const cookie = res.headers.get("set-cookie")!.split(";")[0]!;
 await fetch(`${base}/console?phone=${phones[0]}`, { headers: { cookie } }); // warm-up
 const http: number[] = [];
+const htmlBytes: number[] = [];
 for (const phone of phones) {
   const t0 = performance.now();
   const r = await fetch(`${base}/console?phone=${phone}`, { headers: { cookie } });
   const html = await r.text();
   http.push(performance.now() - t0);
+  htmlBytes.push(Buffer.byteLength(html));
   if (r.status !== 200 || !html.includes('id="who"')) throw new Error(`no karte for ${phone}: ${r.status}`);
 }
 
@@ -82,7 +84,7 @@ for (const phone of phones) {
 await browser.close();
 
 console.log(`\nConsole screen pop on the demo shop (${seeded.customers} customers, ${seeded.subscriptions} subscriptions), ${phones.length} callers by caller-ID:`);
-console.log(`  karte HTML over HTTP:        median ${median(http).toFixed(1)} ms, worst ${Math.max(...http).toFixed(1)} ms`);
+console.log(`  karte HTML over HTTP:        median ${median(http).toFixed(1)} ms, worst ${Math.max(...http).toFixed(1)} ms (median ${median(htmlBytes)} B)`);
 console.log(`  karte in Chromium (to load): median ${median(inBrowser).toFixed(1)} ms, worst ${Math.max(...inBrowser).toFixed(1)} ms`);
 console.log(
   `  in the page (median ms from navigation start): first byte ${median(parts.ttfb).toFixed(1)}, HTML complete ${median(parts.html).toFixed(1)}, first contentful paint ${median(parts.fcp).toFixed(1)}, DOMContentLoaded ${median(parts.dcl).toFixed(1)}, load ${median(parts.load).toFixed(1)}; ${median(parts.requests)} subresource requests`,

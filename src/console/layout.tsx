@@ -1,5 +1,4 @@
 import type { Child } from "hono/jsx";
-import { INLINE } from "./assets.generated";
 import { t, type Lang } from "./strings";
 
 export type PageContext = {
@@ -11,9 +10,7 @@ export type PageContext = {
 
 /**
  * Every console page: a skip link, the search box (the screen pop by hand), the operator's name,
- * the language switch and logout. The console's own styles and script (4 KB) are inline, so the
- * karte is drawn from the one response with no further request; the CSP admits exactly those bytes
- * by hash and otherwise only our own files.
+ * the language switch and logout. No inline script or style: the CSP allows only our own files.
  */
 export function Layout(props: { page: PageContext; title: string; children: Child; scripts?: string[]; styles?: string[]; search?: string }) {
   const { lang, csrf, operatorName, supervisor } = props.page;
@@ -24,10 +21,11 @@ export function Layout(props: { page: PageContext; title: string; children: Chil
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${props.title} — Tsuzuku`}</title>
         <link rel="icon" href="data:," />
-        <style dangerouslySetInnerHTML={{ __html: INLINE.css }}></style>
+        <link rel="stylesheet" href="/console/assets/console.css" />
         {(props.styles ?? []).map((href) => (
           <link rel="stylesheet" href={href} />
         ))}
+        <script src="/console/assets/console.js" defer></script>
         {(props.scripts ?? []).map((src) => (
           <script src={src} defer></script>
         ))}
@@ -65,7 +63,6 @@ export function Layout(props: { page: PageContext; title: string; children: Chil
         <main id="main" tabindex={-1}>
           {props.children}
         </main>
-        <script dangerouslySetInnerHTML={{ __html: INLINE.js }}></script>
       </body>
     </html>
   );
@@ -80,7 +77,7 @@ export function Bare(props: { lang: Lang; title: string; children: Child }) {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${props.title} — Tsuzuku`}</title>
         <link rel="icon" href="data:," />
-        <style dangerouslySetInnerHTML={{ __html: INLINE.css }}></style>
+        <link rel="stylesheet" href="/console/assets/console.css" />
       </head>
       <body>
         <main id="main">
