@@ -26,6 +26,8 @@ export type ChangeContext = {
   now: Date;
   ifMatch?: string;
   source?: Record<string, unknown>;
+  /** Runs last in the change's transaction, with its result (the route records its answer there: platform/idempotency rememberWithin). */
+  last?: (s: TenantStore, result: { subscription: ReturnType<typeof toSubscription>; change: ReturnType<typeof toChange> }) => Promise<void>;
 };
 
 export const planOf = (row: SubscriptionRow): Plan => ({
@@ -99,6 +101,7 @@ export async function applyPlanChange(store: TenantStore, subscriptionId: string
     await refreshRisk(s, subscriptionId, at, request.type === "skip" || request.type === "pause" ? request.type : undefined, {
       known: { sub: updated, risk: found.risk, timeZone: ctx.settings.timeZone },
     });
+    await ctx.last?.(s, result);
     return result;
   });
 }
