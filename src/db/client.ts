@@ -138,6 +138,9 @@ function groupedWrites(orm: Orm, { maxWrites = 32, maxMs = 4 }: GroupCommit): Da
       });
     } catch (error) {
       committed = error;
+      // The transaction did not even begin (a locked file, a closed client): the first write
+      // fails with that error, as it would have alone, and the queue goes on.
+      if (group.length === 0) group.push(pending.shift()!);
     }
     // Settle in queue order, only now that the COMMIT (or its failure) is known.
     group.forEach((item, i) => {

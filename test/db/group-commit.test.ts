@@ -1,4 +1,4 @@
-import type { Client, Transaction } from "@libsql/client";
+import type { Client } from "@libsql/client";
 import { sql } from "drizzle-orm";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -97,6 +97,23 @@ describe("group commit", () => {
     // The queue goes on: the next write commits on its own.
     await db.write(add("after"));
     expect(await notes()).toEqual(["after"]);
+  });
+
+  it("when a transaction cannot begin, that write fails and the queue goes on", async () => {
+    const client = db.client as Client;
+    const open = client.transaction.bind(client);
+    let refuse = true;
+    client.transaction = (async (mode) => {
+      if (refuse) {
+        refuse = false;
+        throw new Error("SQLITE_BUSY: database is locked");
+      }
+      return open(mode);
+    }) as Client["transaction"];
+    const first = db.write(add("refused"));
+    await expect(first).rejects.toThrow("SQLITE_BUSY");
+    await db.write(add("next"));
+    expect(await notes()).toEqual(["next"]);
   });
 
   it("a caller hears of its write only after the COMMIT", async () => {
