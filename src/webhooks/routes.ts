@@ -12,7 +12,7 @@ function newSecret(): string {
   return "whsec_" + btoa(String.fromCharCode(...bytes));
 }
 
-async function present(store: TenantStore, row: typeof webhooks.$inferSelect) {
+async function present(store: TenantStore, row: Omit<typeof webhooks.$inferSelect, "previousSecret" | "previousSecretExpiresAt">) {
   const counts = await store.q
     .select({ status: webhookDeliveries.status, n: count() })
     .from(webhookDeliveries)

@@ -93,7 +93,53 @@ describe("webhooks delivered to a real receiver", () => {
     expect(new Set(received.map((r) => r.headers["webhook-id"])).size).toBe(1);
     const hook = await h.request("GET", "/v1/webhooks/receiver", { key: t.key });
     expect(hook.body.deliveries).toMatchObject({ pending: 0, failed: 1 });
+
+    // The log shows each attempt with its time and answer; a failed delivery can be sent again.
+    const log = await h.request("GET", "/v1/webhooks/receiver/deliveries?status=failed", { key: t.key });
+    expect(log.status).toBe(200);
+    const [failed] = log.body.data;
+    expect(failed).toMatchObject({ eventType: "subscription.changed", status: "failed", nextAttemptAt: null });
+    expect(failed.attempts).toHaveLength(8);
+    expect(failed.attempts[0]).toMatchObject({ statusCode: 503, error: "HTTP 503" });
+    expect(failed.attempts[1].at > failed.attempts[0].at).toBe(true);
     answerWith = 200;
+    const retried = await h.request("POST", `/v1/webhooks/receiver/deliveries/${failed.id}/retry`, { key: t.key });
+    expect(retried.status).toBe(202);
+    expect(retried.body).toMatchObject({ status: "pending", nextAttemptAt: expect.any(String) });
+    const again = await h.request("POST", `/v1/webhooks/receiver/deliveries/${failed.id}/retry`, { key: t.key });
+    expect(again).toMatchObject({ status: 409, body: { code: "delivery_not_failed", deliveryStatus: "pending" } });
+    expect((await h.request("POST", "/v1/webhooks/receiver/deliveries/evt_nope/retry", { key: t.key })).body.code).toBe("delivery_not_found");
+    clock += 1000;
+    expect((await runMaintenance(h.db, at)).webhooks).toMatchObject({ attempted: 1, delivered: 1 });
+    const done = (await h.request("GET", "/v1/webhooks/receiver/deliveries?limit=1", { key: t.key })).body.data[0];
+    expect(done).toMatchObject({ id: failed.id, status: "delivered" });
+    expect(done.attempts.at(-1)).toMatchObject({ statusCode: 200, error: null });
+  });
+
+  it("a rotated secret signs at once; the old one still verifies during the overlap, not after", async () => {
+    received.length = 0;
+    const old = secret;
+    const rotated = await h.request("POST", "/v1/webhooks/receiver/rotate-secret", { key: t.key, body: { overlapHours: 24 } });
+    expect(rotated.status).toBe(200);
+    expect(rotated.body.secret).not.toBe(old);
+    secret = rotated.body.secret;
+    let clock = Date.now();
+    const at = () => new Date(clock);
+    const id = await newSubscription();
+    await h.request("POST", `/v1/subscriptions/${id}/quantity`, { key: t.key, body: { quantity: 2 } });
+    clock = Date.now() + 1000;
+    await runMaintenance(h.db, at);
+    const during = received.at(-1)!;
+    expect(during.verified).toMatchObject({ type: "subscription.changed" });
+    expect(String(during.headers["webhook-signature"]).split(" ")).toHaveLength(2);
+    expect(new Webhook(old).verify(during.body, during.headers as Record<string, string>)).toMatchObject({ type: "subscription.changed" });
+
+    clock += 25 * 3_600_000;
+    await h.request("POST", `/v1/subscriptions/${id}/quantity`, { key: t.key, body: { quantity: 3 } });
+    await runMaintenance(h.db, at);
+    const after = received.at(-1)!;
+    expect(String(after.headers["webhook-signature"]).split(" ")).toHaveLength(1);
+    expect(() => new Webhook(old).verify(after.body, { ...(after.headers as Record<string, string>), "webhook-timestamp": String(Math.floor(clock / 1000)) })).toThrow();
   });
 
   it("a pause ends by itself on its resume date, recorded as a system change", async () => {
