@@ -58,5 +58,6 @@ export async function syncCustomer(
   };
   if (existing) await s.update(customers, values, eq(customers.id, customerId));
   else await s.insert(customers, { id: customerId, ...values });
-  return { row: { ...values, id: customerId, tenantId: s.tenantId }, created: !existing };
+  // A synced customer is a live person: no erasure state, no fingerprints.
+  return { row: { ...values, id: customerId, tenantId: s.tenantId, erasedAt: null, phoneFingerprint: null, emailFingerprint: null }, created: !existing };
 }

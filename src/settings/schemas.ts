@@ -47,6 +47,16 @@ export const SettingsFields = {
         "Origins (scheme://host[:port]) whose pages may call the API with a customer session token: the browser gets CORS headers for them only. https only, except http://localhost and http://127.0.0.1 on any port for development.",
       example: ["https://shop.example.jp"],
     }),
+  keepContactFingerprints: z.boolean().openapi({
+    description:
+      "Fraud prevention: when a customer is erased, keep keyed HMAC fingerprints (not reversible without the service's key) of the normalised phone and e-mail, so the 初回だけ解約 (first-delivery-only) match still recognises the person. `false`: erasure keeps none.",
+  }),
+  eventRetentionDays: z.number().int().min(30).max(3650).nullable().openapi({
+    description: "Events older than this many days are deleted by the background job, in bounded chunks. null: kept.",
+  }),
+  flowTextRetentionDays: z.number().int().min(1).max(3650).nullable().openapi({
+    description: "Free text (comments) in the evidence of cancel flows closed longer ago than this many days is removed by the background job; the steps, times, offers shown and outcome stay. null: kept.",
+  }),
 };
 
 export const Settings = z.object(SettingsFields).openapi("Settings");
@@ -67,6 +77,9 @@ export const DEFAULT_SETTINGS: TenantSettings = {
   durableSaveDays: 30,
   holdoutPercent: 0,
   allowedOrigins: [],
+  keepContactFingerprints: true,
+  eventRetentionDays: null,
+  flowTextRetentionDays: null,
 };
 
 export const PatchSettingsBody = z
@@ -85,6 +98,9 @@ export const PatchSettingsBody = z
     durableSaveDays: SettingsFields.durableSaveDays.optional(),
     holdoutPercent: SettingsFields.holdoutPercent.optional(),
     allowedOrigins: SettingsFields.allowedOrigins.optional(),
+    keepContactFingerprints: SettingsFields.keepContactFingerprints.optional(),
+    eventRetentionDays: SettingsFields.eventRetentionDays.optional(),
+    flowTextRetentionDays: SettingsFields.flowTextRetentionDays.optional(),
   })
   .openapi("PatchSettings");
 

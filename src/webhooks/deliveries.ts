@@ -1,10 +1,14 @@
 import { z } from "@hono/zod-openapi";
 import { and, desc, eq, lt, or, sql } from "drizzle-orm";
 import { webhookDeliveries, webhooks } from "../db/schema";
+import { audited } from "../platform/audit";
 import { ApiError } from "../platform/errors";
+import { isSealed } from "../platform/secrets";
 import { apiRoute, domainRouter, IdempotencyHeaders, Instant, jsonBody, jsonResponse, page, PageQuery } from "../platform/openapi";
 import { decodeCursor, toPage } from "../platform/pagination";
+import { newSecret } from "./routes";
 import { WEBHOOK_EVENT_TYPES, WebhookIdParam } from "./schemas";
+import { sealWebhookSecret } from "./secret";
 
 /**
  * What a merchant needs to debug a webhook endpoint: each delivery with every attempt (time,
@@ -71,11 +75,6 @@ const present = (r: Row): z.infer<typeof Delivery> => ({
   deliveredAt: r.deliveredAt,
 });
 
-export function newWebhookSecret(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(24));
-  return "whsec_" + btoa(String.fromCharCode(...bytes));
-}
-
 export const webhookDeliveriesRouter = domainRouter()
   .openapi(
     apiRoute({
@@ -131,14 +130,18 @@ export const webhookDeliveriesRouter = domainRouter()
     async (c) => {
       const { webhookId, deliveryId } = c.req.valid("param");
       const at = c.get("services").now().toISOString();
-      const row = await c.get("store").write(async (s) => {
-        if (!(await s.find(webhooks, eq(webhooks.id, webhookId)))) throw new ApiError("webhook_not_found", `No webhook ${webhookId}.`);
-        const d = await s.find(webhookDeliveries, eq(webhookDeliveries.webhookId, webhookId), eq(webhookDeliveries.id, deliveryId));
-        if (!d) throw new ApiError("delivery_not_found", `No delivery ${deliveryId} for webhook ${webhookId}.`);
-        if (d.status !== "failed") throw new ApiError("delivery_not_failed", `Delivery ${deliveryId} is ${d.status}; only a failed delivery can be retried.`, { deliveryStatus: d.status });
-        await s.update(webhookDeliveries, { status: "pending", nextAttemptAt: at }, eq(webhookDeliveries.id, deliveryId));
-        return { ...d, status: "pending" as const, nextAttemptAt: at };
-      });
+      const row = await audited(
+        c,
+        async (s) => {
+          if (!(await s.find(webhooks, eq(webhooks.id, webhookId)))) throw new ApiError("webhook_not_found", `No webhook ${webhookId}.`);
+          const d = await s.find(webhookDeliveries, eq(webhookDeliveries.webhookId, webhookId), eq(webhookDeliveries.id, deliveryId));
+          if (!d) throw new ApiError("delivery_not_found", `No delivery ${deliveryId} for webhook ${webhookId}.`);
+          if (d.status !== "failed") throw new ApiError("delivery_not_failed", `Delivery ${deliveryId} is ${d.status}; only a failed delivery can be retried.`, { deliveryStatus: d.status });
+          await s.update(webhookDeliveries, { status: "pending", nextAttemptAt: at }, eq(webhookDeliveries.id, deliveryId));
+          return { ...d, status: "pending" as const, nextAttemptAt: at };
+        },
+        (d) => ({ action: "webhook.delivery_retried", target: { type: "webhook", id: webhookId }, details: { deliveryId: d.id, eventType: d.eventType } }),
+      );
       return c.json(present(row), 202);
     },
   )
@@ -151,7 +154,7 @@ export const webhookDeliveriesRouter = domainRouter()
       scope: "admin",
       summary: "Rotate the signing secret, keeping the old one valid for an overlap",
       description:
-        "Generates a new secret. For `overlapHours` (default 24) every delivery is signed with both, so receivers can switch at their own pace: Standard Webhooks verifiers accept a `webhook-signature` with several space-separated signatures when one matches.",
+        "Generates a new secret. For `overlapHours` (default 24) every delivery is signed with both, so receivers can switch at their own pace: Standard Webhooks verifiers accept a `webhook-signature` with several space-separated signatures when one matches. Both secrets are stored encrypted; a replay with the same `Idempotency-Key` does not rotate again and answers with `secret` replaced by a shown-once note (keep the first answer's).",
       request: { params: WebhookIdParam, headers: IdempotencyHeaders, body: jsonBody(RotateBody, { overlapHours: 24 }) },
       errors: ["webhook_not_found"],
       responses: { 200: jsonResponse(Rotated, "The new secret and until when the old one still signs") },
@@ -159,18 +162,29 @@ export const webhookDeliveriesRouter = domainRouter()
     async (c) => {
       const { webhookId } = c.req.valid("param");
       const overlapHours = c.req.valid("json").overlapHours ?? 24;
-      const now = c.get("services").now();
-      const secret = newWebhookSecret();
+      const services = c.get("services");
+      const tenantId = c.get("caller").tenantId;
+      const now = services.now();
+      const secret = newSecret();
+      // Both secrets are stored sealed (webhooks/secret), never in plain text; sealing needs no lock.
+      const sealed = await sealWebhookSecret(services.secretsKey, tenantId, webhookId, secret);
       const previousSecretExpiresAt = overlapHours > 0 ? new Date(now.getTime() + overlapHours * 3_600_000).toISOString() : null;
-      await c.get("store").write(async (s) => {
-        const existing = await s.find(webhooks, eq(webhooks.id, webhookId));
-        if (!existing) throw new ApiError("webhook_not_found", `No webhook ${webhookId}.`);
-        await s.update(
-          webhooks,
-          { secret, previousSecret: previousSecretExpiresAt ? existing.secret : null, previousSecretExpiresAt, updatedAt: now.toISOString() },
-          eq(webhooks.id, webhookId),
-        );
-      });
+      await audited(
+        c,
+        async (s) => {
+          const existing = await s.find(webhooks, eq(webhooks.id, webhookId));
+          if (!existing) throw new ApiError("webhook_not_found", `No webhook ${webhookId}.`);
+          // The current secret is already sealed, unless the row predates encryption (then seal it now).
+          const previous = !previousSecretExpiresAt
+            ? null
+            : isSealed(existing.secret)
+              ? existing.secret
+              : await sealWebhookSecret(services.secretsKey, tenantId, webhookId, existing.secret);
+          await s.update(webhooks, { secret: sealed, previousSecret: previous, previousSecretExpiresAt, updatedAt: now.toISOString() }, eq(webhooks.id, webhookId));
+        },
+        () => ({ action: "webhook.secret_rotated", target: { type: "webhook", id: webhookId }, details: { overlapHours } }),
+      );
+      // The idempotency layer stores this answer with `secret` replaced (platform/idempotency SECRET_FIELDS).
       return c.json({ id: webhookId, secret, previousSecretExpiresAt }, 200);
     },
   );

@@ -17,6 +17,7 @@ import { corsSuite } from "./cors";
 import { contactSuite } from "./contact";
 import { stockSuite } from "./stock";
 import { checkoutChecksSuite } from "./checkout-checks";
+import { dataRightsSuite } from "./data-rights";
 import { syncSuite } from "./sync";
 import { consoleSuite } from "./console";
 import { metricsSuite } from "./metrics";
@@ -44,4 +45,5 @@ export function httpSuite(h: () => Harness) {
   corsSuite(h);
   checkoutChecksSuite(h);
   consoleSuite(h);
+  dataRightsSuite(h);
 }

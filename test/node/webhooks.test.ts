@@ -2,9 +2,12 @@ import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { and, eq, like } from "drizzle-orm";
+import { idempotencyKeys, webhooks } from "../../src/db/schema";
 import { runMaintenance } from "../../src/maintenance";
+import { SHOWN_ONCE } from "../../src/platform/idempotency";
 import { addDays, localDate } from "../../src/platform/dates";
-import { customerBody, subscriptionBody, uid, type TestTenant } from "../support/harness";
+import { customerBody, subscriptionBody, TEST_SECRETS_KEY, uid, type TestTenant } from "../support/harness";
 import { nodeHarness, type NodeHarness } from "../support/node-harness";
 
 type Received = { headers: IncomingHttpHeaders; body: string; verified: unknown };
@@ -58,20 +61,20 @@ describe("webhooks delivered to a real receiver", () => {
     const id = await newSubscription();
     const change = await h.request("POST", `/v1/subscriptions/${id}/skip`, { key: t.key, body: { count: 1 } });
     expect((await h.request("GET", "/v1/webhooks/receiver", { key: t.key })).body.deliveries.pending).toBe(1);
-    const result = await runMaintenance(h.db);
+    const result = await h.maintain();
     expect(result.webhooks).toMatchObject({ attempted: 1, delivered: 1 });
     expect(received).toHaveLength(1);
     const [msg] = received;
     expect(msg!.verified).toMatchObject({ type: "subscription.changed", data: { change: { id: change.body.change.id, type: "skip" } } });
     expect(msg!.headers["webhook-id"]).toMatch(/^evt_/);
-    expect(await runMaintenance(h.db)).toMatchObject({ webhooks: { attempted: 0 } });
+    expect(await h.maintain()).toMatchObject({ webhooks: { attempted: 0 } });
     expect((await h.request("GET", "/v1/webhooks/receiver", { key: t.key })).body.deliveries).toMatchObject({ pending: 0, delivered: 1 });
   });
 
   it("a refused change sends nothing", async () => {
     const id = await newSubscription();
     await h.request("POST", `/v1/subscriptions/${id}/interval`, { key: t.key, body: { intervalDays: 33 } });
-    expect((await runMaintenance(h.db)).webhooks.attempted).toBe(0);
+    expect((await h.maintain()).webhooks.attempted).toBe(0);
   });
 
   it("retries a failing receiver with backoff, then marks the delivery failed", async () => {
@@ -81,13 +84,13 @@ describe("webhooks delivered to a real receiver", () => {
     await h.request("POST", `/v1/subscriptions/${id}/quantity`, { key: t.key, body: { quantity: 2 } });
     let clock = Date.now();
     const at = () => new Date(clock);
-    expect((await runMaintenance(h.db, at)).webhooks).toMatchObject({ attempted: 1, delivered: 0 });
-    expect((await runMaintenance(h.db, at)).webhooks.attempted).toBe(0); // not due yet
+    expect((await h.maintain(at)).webhooks).toMatchObject({ attempted: 1, delivered: 0 });
+    expect((await h.maintain(at)).webhooks.attempted).toBe(0); // not due yet
     clock += 6_000;
-    expect((await runMaintenance(h.db, at)).webhooks.attempted).toBe(1); // 5 s later
+    expect((await h.maintain(at)).webhooks.attempted).toBe(1); // 5 s later
     for (const wait of [5 * 60, 30 * 60, 2 * 3600, 5 * 3600, 10 * 3600, 10 * 3600]) {
       clock += wait * 1000 + 1000;
-      await runMaintenance(h.db, at);
+      await h.maintain(at);
     }
     expect(received).toHaveLength(8); // every attempt carries the same webhook-id
     expect(new Set(received.map((r) => r.headers["webhook-id"])).size).toBe(1);
@@ -110,7 +113,7 @@ describe("webhooks delivered to a real receiver", () => {
     expect(again).toMatchObject({ status: 409, body: { code: "delivery_not_failed", deliveryStatus: "pending" } });
     expect((await h.request("POST", "/v1/webhooks/receiver/deliveries/evt_nope/retry", { key: t.key })).body.code).toBe("delivery_not_found");
     clock += 1000;
-    expect((await runMaintenance(h.db, at)).webhooks).toMatchObject({ attempted: 1, delivered: 1 });
+    expect((await h.maintain(at)).webhooks).toMatchObject({ attempted: 1, delivered: 1 });
     const done = (await h.request("GET", "/v1/webhooks/receiver/deliveries?limit=1", { key: t.key })).body.data[0];
     expect(done).toMatchObject({ id: failed.id, status: "delivered" });
     expect(done.attempts.at(-1)).toMatchObject({ statusCode: 200, error: null });
@@ -128,7 +131,7 @@ describe("webhooks delivered to a real receiver", () => {
     const id = await newSubscription();
     await h.request("POST", `/v1/subscriptions/${id}/quantity`, { key: t.key, body: { quantity: 2 } });
     clock = Date.now() + 1000;
-    await runMaintenance(h.db, at);
+    await h.maintain(at);
     const during = received.at(-1)!;
     expect(during.verified).toMatchObject({ type: "subscription.changed" });
     expect(String(during.headers["webhook-signature"]).split(" ")).toHaveLength(2);
@@ -136,19 +139,62 @@ describe("webhooks delivered to a real receiver", () => {
 
     clock += 25 * 3_600_000;
     await h.request("POST", `/v1/subscriptions/${id}/quantity`, { key: t.key, body: { quantity: 3 } });
-    await runMaintenance(h.db, at);
+    await h.maintain(at);
     const after = received.at(-1)!;
     expect(String(after.headers["webhook-signature"]).split(" ")).toHaveLength(1);
     expect(() => new Webhook(old).verify(after.body, { ...(after.headers as Record<string, string>), "webhook-timestamp": String(Math.floor(clock / 1000)) })).toThrow();
+  });
+
+  it("rotation stores the new and the old secret sealed; its idempotent replay neither rotates again nor keeps the secret", async () => {
+    const first = await h.request("POST", "/v1/webhooks/receiver/rotate-secret", { key: t.key, body: { overlapHours: 1 }, headers: { "idempotency-key": "rotate-1" } });
+    expect(first.status).toBe(200);
+    const old = secret;
+    secret = first.body.secret;
+    const [row] = await h.db.orm.select().from(webhooks).where(and(eq(webhooks.tenantId, t.id), eq(webhooks.id, "receiver")));
+    for (const stored of [row!.secret, row!.previousSecret!]) {
+      expect(stored).toMatch(/^enc:v1:/);
+      expect(stored).not.toContain(secret.slice(6));
+      expect(stored).not.toContain(old.slice(6));
+    }
+    const replay = await h.request("POST", "/v1/webhooks/receiver/rotate-secret", { key: t.key, body: { overlapHours: 1 }, headers: { "idempotency-key": "rotate-1" } });
+    expect(replay.status).toBe(200);
+    expect(replay.body).toMatchObject({ id: "receiver", secret: SHOWN_ONCE, previousSecretExpiresAt: first.body.previousSecretExpiresAt });
+    const [after] = await h.db.orm.select().from(webhooks).where(and(eq(webhooks.tenantId, t.id), eq(webhooks.id, "receiver")));
+    expect(after!.secret).toBe(row!.secret);
+    const stored = await h.db.orm.select().from(idempotencyKeys).where(and(eq(idempotencyKeys.tenantId, t.id), like(idempotencyKeys.key, "% rotate-1")));
+    expect(stored).toHaveLength(1);
+    expect(stored[0]!.responseBody).not.toContain(secret);
+    expect((await h.request("GET", "/v1/webhooks/receiver", { key: t.key })).body.secret).toBe(secret);
+  });
+
+  it("the delivery log records a 3xx and a refused destination as failed attempts", async () => {
+    answerWith = 302;
+    const id = await newSubscription();
+    await h.request("POST", `/v1/subscriptions/${id}/quantity`, { key: t.key, body: { quantity: 2 } });
+    let clock = Date.now() + 1000;
+    const at = () => new Date(clock);
+    expect((await h.maintain(at)).webhooks).toMatchObject({ attempted: 1, delivered: 0 });
+    // The endpoint now points at the cloud metadata address (as if its DNS or row had changed).
+    await h.db.write((tx) => tx.update(webhooks).set({ url: "https://169.254.169.254/latest/meta-data" }).where(and(eq(webhooks.tenantId, t.id), eq(webhooks.id, "receiver"))));
+    clock += 6_000;
+    expect((await h.maintain(at)).webhooks).toMatchObject({ attempted: 1, delivered: 0 });
+    await h.db.write((tx) => tx.update(webhooks).set({ url }).where(and(eq(webhooks.tenantId, t.id), eq(webhooks.id, "receiver"))));
+    answerWith = 200;
+    const [pending] = (await h.request("GET", "/v1/webhooks/receiver/deliveries?status=pending&limit=1", { key: t.key })).body.data;
+    expect(pending.attempts).toEqual([
+      { at: expect.any(String), statusCode: 302, error: "HTTP 302: redirect not followed" },
+      { at: expect.any(String), statusCode: null, error: expect.stringMatching(/^refused destination: /) },
+    ]);
+    expect(pending.nextAttemptAt).toEqual(expect.any(String));
   });
 
   it("a pause ends by itself on its resume date, recorded as a system change", async () => {
     const id = await newSubscription();
     const resumeOn = addDays(today, 20);
     await h.request("POST", `/v1/subscriptions/${id}/pause`, { key: t.key, body: { resumeOn } });
-    await runMaintenance(h.db, () => new Date(`${addDays(resumeOn, -1)}T03:00:00Z`));
+    await h.maintain(() => new Date(`${addDays(resumeOn, -1)}T03:00:00Z`));
     expect((await h.request("GET", `/v1/subscriptions/${id}`, { key: t.key })).body.status).toBe("paused");
-    await runMaintenance(h.db, () => new Date(`${resumeOn}T03:00:00Z`));
+    await h.maintain(() => new Date(`${resumeOn}T03:00:00Z`));
     const sub = await h.request("GET", `/v1/subscriptions/${id}`, { key: t.key });
     expect(sub.body).toMatchObject({ status: "active", pausedUntil: null, nextDeliveryOn: resumeOn });
     const history = await h.request("GET", `/v1/subscriptions/${id}/changes`, { key: t.key });
@@ -168,10 +214,10 @@ describe("background maintenance with nothing due", () => {
       await h.request("PUT", `/v1/subscriptions/${sid}`, { key: t.key, body: subscriptionBody(cid, { nextDeliveryOn: addDays(today, 10) }) });
       await h.request("POST", `/v1/subscriptions/${sid}/pause`, { key: t.key, body: { resumeOn: addDays(today, 40) } });
     }
-    await runMaintenance(h.db); // whatever the writes above left to do
+    await h.maintain(); // whatever the writes above left to do
     let writes = 0;
     const counting = { ...h.db, write: <T>(fn: Parameters<typeof h.db.write<T>>[0]) => (writes++, h.db.write(fn)) };
-    const result = await runMaintenance(counting);
+    const result = await runMaintenance({ db: counting, secretsKey: TEST_SECRETS_KEY });
     expect(result).toMatchObject({ resumed: 0, abandoned: 0, rescored: 0, webhooks: { attempted: 0 } });
     // A write transaction takes the database's one write lock: on a libSQL server every idle
     // maintenance run would otherwise queue behind (and ahead of) the API's own writes.
