@@ -41,16 +41,16 @@ function GroupTable(props: { lang: Lang; id: string; caption: StringKey; groups:
 }
 
 /**
- * The supervisor's view: 解約阻止率 by day, reason, offer and channel, durable saves, holdout lift,
+ * The supervisor's view: 解約阻止率 by week, reason, offer and channel, durable saves, holdout lift,
  * churn, 再加入率 and time to cancel. Charts are uPlot (client/metrics.ts) drawn from the same JSON
  * as the tables, which are the accessible form of every chart.
  */
-export function MetricsPage(props: { page: PageContext; overall: Metrics; groups: Record<"day" | "reason" | "offer" | "channel", Metrics> }) {
+export function MetricsPage(props: { page: PageContext; overall: Metrics; groups: Record<"week" | "reason" | "offer" | "channel", Metrics> }) {
   const { page, overall, groups } = props;
   const lang = page.lang;
   const chartData = {
     labels: { saveRate: t(lang, "saveRate") },
-    day: (groups.day.groups ?? []).map((g) => ({ key: g.key, saveRate: g.saveRate })),
+    week: (groups.week.groups ?? []).map((g) => ({ key: g.key, saveRate: g.saveRate })),
     reason: (groups.reason.groups ?? []).map((g) => ({ key: g.key, saveRate: g.saveRate })),
     offer: (groups.offer.groups ?? []).map((g) => ({ key: g.key, saveRate: g.saveRate })),
     channel: (groups.channel.groups ?? []).map((g) => ({ key: g.key, saveRate: g.saveRate })),
@@ -76,8 +76,8 @@ export function MetricsPage(props: { page: PageContext; overall: Metrics; groups
         </tbody>
       </table>
       <script type="application/json" id="metrics-data" dangerouslySetInnerHTML={{ __html: JSON.stringify(chartData).replace(/</g, "\\u003c") }}></script>
-      {(["day", "reason", "offer", "channel"] as const).map((k) => {
-        const caption: StringKey = k === "day" ? "saveRateByDay" : k === "reason" ? "byReason" : k === "offer" ? "byOffer" : "byChannel";
+      {(["week", "reason", "offer", "channel"] as const).map((k) => {
+        const caption: StringKey = k === "week" ? "saveRateByWeek" : k === "reason" ? "byReason" : k === "offer" ? "byOffer" : "byChannel";
         return (
           <section aria-labelledby={`h-${k}`} class="chart-block">
             <h2 id={`h-${k}`}>{t(lang, caption)}</h2>

@@ -4,22 +4,22 @@ import type uPlotType from "uplot";
 declare const uPlot: typeof uPlotType;
 
 type Point = { key: string; saveRate: number | null };
-type Data = { labels: { saveRate: string }; day: Point[]; reason: Point[]; offer: Point[]; channel: Point[] };
+type Data = { labels: { saveRate: string }; week: Point[]; reason: Point[]; offer: Point[]; channel: Point[] };
 
 const data = JSON.parse(document.getElementById("metrics-data")!.textContent ?? "{}") as Data;
 
-/** Save rate per group as bars (per day as a line over dates); the table below each chart holds the same figures. */
-function draw(el: HTMLElement, points: Point[], byDay: boolean) {
+/** Save rate per group as bars (per week as a line over the weeks' Mondays); the table below each chart holds the same figures. */
+function draw(el: HTMLElement, points: Point[], byDate: boolean) {
   if (points.length === 0) return;
   const width = Math.max(280, Math.min(el.clientWidth || 640, 900));
-  const xs = points.map((p, i) => (byDay ? Date.parse(`${p.key}T00:00:00Z`) / 1000 : i));
+  const xs = points.map((p, i) => (byDate ? Date.parse(`${p.key}T00:00:00Z`) / 1000 : i));
   const ys = points.map((p) => (p.saveRate === null ? null : Math.round(p.saveRate * 1000) / 10));
   const opts: uPlotType.Options = {
     width,
     height: 220,
-    scales: { x: { time: byDay }, y: { range: [0, 100] } },
+    scales: { x: { time: byDate }, y: { range: [0, 100] } },
     axes: [
-      byDay ? {} : { values: (_u, splits) => splits.map((s) => points[Math.round(s)]?.key ?? "") },
+      byDate ? {} : { values: (_u, splits) => splits.map((s) => points[Math.round(s)]?.key ?? "") },
       { values: (_u, splits) => splits.map((s) => `${s}%`) },
     ],
     series: [
@@ -29,7 +29,7 @@ function draw(el: HTMLElement, points: Point[], byDay: boolean) {
         stroke: "#1f5fa8",
         fill: "rgba(31,95,168,0.15)",
         width: 2,
-        ...(byDay ? {} : { paths: uPlot.paths.bars!({ size: [0.6, 60] }), points: { show: false } }),
+        ...(byDate ? {} : { paths: uPlot.paths.bars!({ size: [0.6, 60] }), points: { show: false } }),
       },
     ],
   };
@@ -37,7 +37,7 @@ function draw(el: HTMLElement, points: Point[], byDay: boolean) {
 }
 
 for (const el of document.querySelectorAll<HTMLElement>(".chart")) {
-  const group = el.dataset.group as "day" | "reason" | "offer" | "channel";
-  draw(el, data[group] ?? [], group === "day");
+  const group = el.dataset.group as "week" | "reason" | "offer" | "channel";
+  draw(el, data[group] ?? [], group === "week");
   el.dataset.drawn = "true";
 }
