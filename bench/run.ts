@@ -10,7 +10,7 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createApp } from "../src/app";
-import { createDatabase, type Database } from "../src/db/client";
+import { createDatabase, type Database, type Tx } from "../src/db/client";
 import { RESCORE_CHUNK, rescoreTenant } from "../src/risk/rescore";
 import { createTenant, issueKey } from "../src/tenants/keys";
 import { BIG_API_KEY, BIG_TENANT_ID, bigCustomerId, bigPhone, bigSubscriptionId, openBigTenant, progressLine } from "./big-tenant";
@@ -46,8 +46,17 @@ async function serveWithFloors(database: Database, tenantId: string) {
     });
     return c.json(rs.rows[0] ?? null);
   });
+  // The write floor: one row in its own transaction, its own COMMIT (and fsync) per request,
+  // one after the other — what a single-row durable write costs on this file. The second runs the
+  // same write through the app's write queue, where writes queued together share a COMMIT.
+  const ownCommit = createDatabase(database.client);
+  const touch = (id: string) => (tx: Tx) => tx.run(sql`UPDATE subscriptions SET updated_at = ${new Date().toISOString()} WHERE tenant_id = ${tenantId} AND id = ${id}`);
   floors.post("/floor/write/:id", async (c) => {
-    await database.write((tx) => tx.run(sql`UPDATE subscriptions SET updated_at = ${new Date().toISOString()} WHERE tenant_id = ${tenantId} AND id = ${c.req.param("id")}`));
+    await ownCommit.write(touch(c.req.param("id")));
+    return c.json({ ok: true });
+  });
+  floors.post("/floor/write-grouped/:id", async (c) => {
+    await database.write(touch(c.req.param("id")));
     return c.json({ ok: true });
   });
   const listen = async (fetch: (req: Request) => Response | Promise<Response>) => {
@@ -73,7 +82,7 @@ type RatedRow = Row & { vsBare: number; vsQuery: number };
 
 async function load(
   name: string,
-  requests: () => { method: "GET" | "POST"; path: string; body?: string },
+  requests: () => { method: "GET" | "POST"; path: string; body?: string; headers?: Record<string, string> },
   target: { url: string; headers: Record<string, string>; connections: number; seconds?: number },
 ): Promise<Row> {
   const headers = target.headers;
@@ -92,7 +101,7 @@ async function load(
       {
         setupRequest: (req) => {
           const r = requests();
-          return { ...req, method: r.method, path: r.path, body: r.body, headers: { ...(r.body === undefined ? bodiless : headers) } };
+          return { ...req, method: r.method, path: r.path, body: r.body, headers: { ...(r.body === undefined ? bodiless : headers), ...r.headers } };
         },
       },
     ],
@@ -310,15 +319,17 @@ if (runs("writes")) {
       quantity: 1 + (w % 2), intervalDays: 30, nextDeliveryOn: addDays(today, 10 + (w % 20)), unitPrice: { amount: 3980, currency: "JPY" },
       status: "active", startedAt: "2025-01-01T01:00:00.000Z", deliveriesCompleted: 5,
     });
-  const writeScenarios: [string, () => { method: "GET" | "POST" | "PUT"; path: string; body?: string }][] = [
+  const writeScenarios: [string, () => { method: "GET" | "POST" | "PUT"; path: string; body?: string; headers?: Record<string, string> }][] = [
     ["floor: one-row write transaction", () => ({ method: "POST", path: `/floor/write/${next()}` })],
+    ["one-row write, group commit", () => ({ method: "POST", path: `/floor/write-grouped/${next()}` })],
     ["POST …/quantity (plan change)", () => ({ method: "POST", path: `/v1/subscriptions/${next()}/quantity`, body: JSON.stringify({ quantity: 1 + (w % 3), channel: "web" }) })],
+    ["POST …/quantity + Idempotency-Key", () => ({ method: "POST", path: `/v1/subscriptions/${next()}/quantity`, body: JSON.stringify({ quantity: 1 + (w % 3), channel: "web" }), headers: { "idempotency-key": `bench-${w}-${Math.random()}` } })],
     ["POST …/skip (plan change)", () => ({ method: "POST", path: `/v1/subscriptions/${next()}/skip`, body: JSON.stringify({ count: 1, channel: "web" }) })],
     ["PUT /v1/subscriptions/{id} (sync)", () => { const id = next(); return { method: "PUT", path: `/v1/subscriptions/${id}`, body: subscriptionBody(id) }; }],
   ];
   console.log(`writes at ${RISK_CONNECTIONS} connections, ${WRITE_SECONDS} s each`);
   for (const [name, request] of writeScenarios) {
-    const row = await load(name, request as never, name.startsWith("floor:") ? { ...writeTarget, url: bigServers.floorsUrl } : writeTarget);
+    const row = await load(name, request as never, name.startsWith("floor:") || name.startsWith("one-row") ? { ...writeTarget, url: bigServers.floorsUrl } : writeTarget);
     writeRows.push({ ...row, vsWrite: row.rps / (writeRows[0]?.rps ?? row.rps) });
   }
 }

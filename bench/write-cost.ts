@@ -26,7 +26,10 @@ await migrateDatabase(db);
 await seedDemo(db, { now: new Date() });
 
 /** What the statement does, by its verb and first table: "insert plan_changes", "select …". */
-const kindOf = (sql: string) => {
+const kindOf = (text: string) => {
+  // Scalar subqueries in the column list name a table too: the statement's own is outside them.
+  let sql = text;
+  for (let prev = ""; prev !== sql; ) [prev, sql] = [sql, sql.replace(/\([^()]*\)/g, "")];
   const m = /^\s*(select|insert into|update|delete from|with)\b[\s\S]*?\b(?:from|into|update)?\s*"?([a-z_]+)"?/i.exec(sql);
   const verb = (m?.[1] ?? sql.split(/\s/)[0]!).toLowerCase().split(" ")[0]!;
   const table = verb === "select" || verb === "with" ? (/\bfrom\s+"?([a-z_]+)"?/i.exec(sql)?.[1] ?? "?") : (m?.[2] ?? "?");

@@ -22,6 +22,7 @@ import { keysRouter } from "./tenants/routes";
 import { planChangesRouter } from "./plan-changes/routes";
 import { settingsRouter } from "./settings/routes";
 import { webhooksRouter } from "./webhooks/routes";
+import { webhookDeliveriesRouter } from "./webhooks/deliveries";
 import { cancelFlowsRouter } from "./cancel-flows/routes";
 import { offersRouter } from "./offers/routes";
 import { metricsRouter } from "./metrics/routes";
@@ -54,6 +55,7 @@ const domains = [
   knowledgeRouter,
   consoleSessionsRouter,
   webhooksRouter,
+  webhookDeliveriesRouter,
   settingsRouter,
   keysRouter,
   customerSessionsRouter,
@@ -71,6 +73,7 @@ export const OPENAPI_INFO: Parameters<OpenAPIHono["getOpenAPI31Document"]>[0] = 
     description:
       "Tsuzuku (続く) helps subscription (定期購入) merchants keep customers fairly: churn risk, reason-aware offers, self-service plan changes and a cancellation flow that is always two calls at most.\n\nAuthenticate with `Authorization: Bearer <api key>` from your servers; a customer's browser uses a customer session token (`POST /v1/customer-sessions`) instead. Errors are RFC 9457 `application/problem+json` with a stable `code`.\n\nRate limits: each API key or session may make a number of requests per minute set by its shop's plan (standard 1,200, business 6,000, enterprise 30,000), and a client address may send 30 refused credentials (401) per minute. Over a limit: 429 `rate_limited` with `Retry-After` (seconds), `RateLimit-Policy` (`\"standard\";q=1200;w=60`) and, where the count is known, `RateLimit` (`\"standard\";r=0;t=42`), per the IETF httpapi RateLimit header draft. Answers under the limit carry `RateLimit-Policy` (and `RateLimit` when known).",
     license: { name: "MIT", url: "https://opensource.org/licenses/MIT" },
+    contact: { name: "Tsuzuku", url: "https://tsuzuku.dev" },
   },
   // Relative: "Try it" in /docs reaches the server that served it, on any host and port.
   servers: [{ url: "/", description: "The server that serves this document" }],
@@ -103,6 +106,7 @@ export function createApp(services: (c: Context<AppEnv>) => Services, options: {
   const app = new OpenAPIHono<AppEnv>();
 
   app.use(requestId({ headerName: "X-Request-Id" }));
+  app.use(closeAfterUnreadBody);
   app.use(async (c, next) => {
     c.set("services", services(c));
     await next();
@@ -157,7 +161,21 @@ export function createApp(services: (c: Context<AppEnv>) => Services, options: {
       res.headers.set("Allow", allowed.join(", "));
       return res;
     }
-    return problemResponse(c, new ApiError("route_not_found", `No route ${c.req.method} ${c.req.path}. See /docs.`));
+    const trimmed = c.req.path.replace(/\/+$/, "");
+    if (trimmed !== c.req.path && trimmed !== "" && methodsFor(app, trimmed).length > 0) {
+      // Paths never end with a slash: say so, rather than a 404 that reads like a missing record.
+      return problemResponse(
+        c,
+        new ApiError("route_not_found", {
+          en: `Paths do not end with a slash: use ${c.req.method} ${trimmed}.`,
+          ja: `パスの末尾にスラッシュは付けません。${c.req.method} ${trimmed} を使ってください。`,
+        }),
+      );
+    }
+    return problemResponse(
+      c,
+      new ApiError("route_not_found", { en: `No route ${c.req.method} ${c.req.path}. See /docs.`, ja: `${c.req.method} ${c.req.path} というルートはありません。/docs を参照してください。` }),
+    );
   });
 
   app.onError((err, c) => {
@@ -189,6 +207,19 @@ function executionContext(c: Context<AppEnv>) {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * An answer sent before the request body was read to its end (413, and 401/404/415 refused before
+ * parsing) would leave the rest of the body on a keep-alive connection, where the client's next
+ * request then fails. Say `Connection: close`, so the client opens a fresh connection instead of
+ * reading the leftovers as an answer.
+ */
+async function closeAfterUnreadBody(c: Context<AppEnv>, next: () => Promise<void>) {
+  await next();
+  if (c.req.method === "GET" || c.req.method === "HEAD") return;
+  const hasBody = (c.req.header("content-length") ?? "0") !== "0" || c.req.header("transfer-encoding") !== undefined;
+  if (hasBody && (c.res.status === 413 || !c.req.raw.bodyUsed)) c.header("Connection", "close");
 }
 
 /** 415 for a body that is not JSON, before anything parses it. */

@@ -64,6 +64,17 @@ const server = listen(app.fetch, { ...config, port: config.port, hostname: confi
   if (consoleLogin) console.log(`  Console:  ${base}/console/login?token=${consoleLogin}  (once; ${base}/demo/console opens a fresh one)`);
 });
 
+// A port in use is a setup problem, not a crash: say which port and how to choose another.
+server.on("error", (err: NodeJS.ErrnoException) => {
+  if (err.code === "EADDRINUSE" || err.code === "EACCES") {
+    const why = err.code === "EADDRINUSE" ? "is already in use (another Tsuzuku, or another program)" : "cannot be opened by this user";
+    console.error(`Port ${config.port} on ${config.host} ${why}.\nStart on another port with PORT=<port>, e.g.  PORT=${config.port + 1} npm start`);
+  } else {
+    console.error(`The HTTP server could not start: ${err.message}`);
+  }
+  process.exit(1);
+});
+
 // Webhook delivery and automatic resumes, in-process on Node.
 let maintaining = false;
 const maintenance = setInterval(async () => {

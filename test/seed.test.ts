@@ -73,6 +73,15 @@ describe("seedDemo", () => {
     expect(rows.some((c) => c.email === null)).toBe(true);
   });
 
+  it("builds the README's fixtures from the start date: S-DEMO-FEE always has its fee", async () => {
+    const rows = await db.orm.select().from(subscriptions);
+    const fee = rows.find((s) => s.id === "S-DEMO-FEE");
+    expect(fee).toMatchObject({ customerId: "C-100001", status: "active", commitmentMinDeliveries: 3, deliveriesCompleted: 2, commitmentFeeAmount: 5000 });
+    const today = new Date(NOW.getTime() + 9 * 3_600_000).toISOString().slice(0, 10);
+    expect(fee!.nextDeliveryOn! > today).toBe(true);
+    expect(rows.find((s) => s.id === "S-DEMO-SAVE")).toMatchObject({ status: "active", commitmentMinDeliveries: null });
+  });
+
   it("has active, paused and canceled subscriptions, including 初回だけ解約", async () => {
     const rows = await db.orm.select().from(subscriptions);
     expect(rows).toHaveLength(result.subscriptions);
@@ -81,7 +90,7 @@ describe("seedDemo", () => {
     expect(canceled.some((s) => s.deliveriesCompleted <= 1)).toBe(true);
     const today = new Date(NOW.getTime() + 9 * 3_600_000).toISOString().slice(0, 10);
     for (const s of rows) {
-      expect(s.id).toMatch(/^S-20\d\d-\d{6}$/);
+      expect(s.id).toMatch(/^S-(20\d\d-\d{6}|DEMO-[A-Z]+)$/);
       expect(s.currency).toBe("JPY");
       if (s.status === "active") {
         expect(s.nextDeliveryOn! > today).toBe(true);

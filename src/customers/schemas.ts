@@ -31,7 +31,7 @@ export const UpsertCustomerBody = z
       .string()
       .max(320)
       .nullish()
-      .refine((v) => v === null || v === undefined || normalizeEmail(v) !== null, "Not a valid e-mail address")
+      .refine((v) => v === null || v === undefined || normalizeEmail(v) !== null, { message: "Not a valid e-mail address", params: { form: "email" } })
       .openapi({
         description: "Trimmed, width-folded (NFKC) and with the domain lower-cased before it is checked; stored in that form.",
         example: "hanako.sato@example.jp",

@@ -5,7 +5,7 @@ import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import Sqlite, { type Statement } from "libsql";
-import { createDatabase, type Database } from "./client";
+import { createDatabase, type Database, type GroupCommit } from "./client";
 
 export const DEFAULT_DATABASE_URL = "file:./data/tsuzuku.db";
 export const MIGRATIONS_FOLDER = resolve(dirname(fileURLToPath(import.meta.url)), "../../drizzle");
@@ -24,15 +24,18 @@ export async function openDatabase(url: string, authToken?: string): Promise<Dat
   if (!isFile) return createDatabase(client);
   // WAL lets readers run while a write transaction is open on another pooled connection.
   await client.execute("PRAGMA journal_mode = WAL");
+  // One writer in this process (the driver is synchronous): writes that queue up behind a COMMIT
+  // share the next one (see GroupCommit). synchronous stays FULL: an answer still waits for its fsync.
+  const group: GroupCommit = {};
   const path = url.slice("file:".length);
-  if (!path || path === ":memory:" || path.includes("?")) return createDatabase(client);
+  if (!path || path === ":memory:" || path.includes("?")) return createDatabase(client, undefined, group);
   const reader = statementCache(path);
   const close = client.close.bind(client);
   client.close = () => {
     reader.close();
     close();
   };
-  return createDatabase(client, reader);
+  return createDatabase(client, reader, group);
 }
 
 /**

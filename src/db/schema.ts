@@ -235,6 +235,9 @@ export const webhooks = sqliteTable(
     url: text("url").notNull(),
     events: text("events", { mode: "json" }).notNull().$type<string[]>(),
     secret: text("secret").notNull(),
+    /** After a rotation: the old secret (stored like `secret`), which still signs until `previous_secret_expires_at`. */
+    previousSecret: text("previous_secret"),
+    previousSecretExpiresAt: text("previous_secret_expires_at"),
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
   },
@@ -259,6 +262,8 @@ export const webhookDeliveries = sqliteTable(
     attempts: integer("attempts").notNull().default(0),
     nextAttemptAt: text("next_attempt_at").notNull(),
     lastError: text("last_error"),
+    /** Every attempt, oldest first: `[{ at, statusCode, error }]` (webhooks/deliveries Attempt). */
+    attemptLog: text("attempt_log", { mode: "json" }).$type<{ at: string; statusCode: number | null; error: string | null }[]>(),
     createdAt: text("created_at").notNull(),
     deliveredAt: text("delivered_at"),
   },

@@ -28,6 +28,16 @@ const MAX_EVENTS_PER_SUBSCRIPTION = 15;
 /** Older deliveries of long-running subscriptions fall outside the imported history window. */
 const MAX_DELIVERY_EVENTS = 9;
 
+/**
+ * Subscriptions the README's examples use, built from the start date so the examples work
+ * whatever day the demo database was first started (the generated ids mean different things on
+ * different days). Both belong to C-100001.
+ * - `save`: active, delivered five times, next delivery in 14 days, no commitment — the save example.
+ * - `fee`: active with a 3-delivery commitment, 2 received, ¥5,000 early-cancellation fee
+ *   disclosed at sign-up, next delivery in 14 days — the fee example; then win-back.
+ */
+export const DEMO_FIXTURES = { customer: "C-100001", save: "S-DEMO-SAVE", fee: "S-DEMO-FEE" } as const;
+
 export type SeedOptions = {
   now: Date;
   customers?: number;
@@ -458,6 +468,7 @@ export async function seedDemo(db: Database, opts: SeedOptions): Promise<SeedRes
   });
 
   const cancelHistory = buildCancelHistory(subscriptionRows, eventRows, DEMO_TENANT_ID, opts.now);
+  if (customerRows.length > 0) subscriptionRows.push(...readmeFixtures(nowMs, today));
 
   // --- Write -----------------------------------------------------------------------------------
   const total = customerRows.length + subscriptionRows.length + eventRows.length;
@@ -489,6 +500,38 @@ export async function seedDemo(db: Database, opts: SeedOptions): Promise<SeedRes
     subscriptions: subscriptionRows.length,
     events: eventRows.length,
   };
+}
+
+function readmeFixtures(nowMs: number, today: string): SubscriptionRow[] {
+  const aojiru = PRODUCTS[0]!;
+  const base = (id: string, startedDaysAgo: number, deliveries: number) => ({
+    tenantId: DEMO_TENANT_ID,
+    id,
+    customerId: DEMO_FIXTURES.customer,
+    productSku: aojiru.sku,
+    productName: aojiru.name,
+    productCategory: aojiru.category,
+    quantity: 1,
+    intervalDays: 30,
+    nextDeliveryOn: addDays(today, 14),
+    unitPriceAmount: aojiru.price,
+    currency: "JPY",
+    status: "active" as const,
+    startedAt: iso(nowMs - startedDaysAgo * DAY),
+    deliveriesCompleted: deliveries,
+    consecutiveSkips: 0,
+    pausedUntil: null,
+    activeDiscount: null,
+    canceledAt: null,
+    cancellation: null,
+    version: 1,
+    createdAt: iso(nowMs - startedDaysAgo * DAY),
+    updatedAt: iso(nowMs - startedDaysAgo * DAY),
+  });
+  return [
+    { ...base(DEMO_FIXTURES.save, 166, 5), commitmentMinDeliveries: null, commitmentFeeAmount: null, commitmentFeeCurrency: null },
+    { ...base(DEMO_FIXTURES.fee, 46, 2), commitmentMinDeliveries: 3, commitmentFeeAmount: 5000, commitmentFeeCurrency: "JPY" },
+  ];
 }
 
 function makePlan(

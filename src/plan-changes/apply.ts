@@ -6,8 +6,8 @@ import { ApiError } from "../platform/errors";
 import type { TenantStore } from "../platform/tenancy";
 import { checkIfMatch } from "../platform/versioning";
 import type { TenantSettings } from "../settings/schemas";
-import { getSubscription, toSubscription, type SubscriptionRow } from "../subscriptions/repository";
-import { refreshRisk } from "../risk/maintain";
+import { toSubscription, type SubscriptionRow } from "../subscriptions/repository";
+import { findWithRiskState, refreshRisk } from "../risk/maintain";
 import { enqueueWebhookEvent } from "../webhooks/outbox";
 import type { Actor } from "../platform/env";
 import { autoResume, decide, skipRunAfterDelivery, type Plan, type PlanRequest } from "./rules";
@@ -26,6 +26,8 @@ export type ChangeContext = {
   now: Date;
   ifMatch?: string;
   source?: Record<string, unknown>;
+  /** Runs last in the change's transaction, with its result (the route records its answer there: platform/idempotency rememberWithin). */
+  last?: (s: TenantStore, result: { subscription: ReturnType<typeof toSubscription>; change: ReturnType<typeof toChange> }) => Promise<void>;
 };
 
 export const planOf = (row: SubscriptionRow): Plan => ({
@@ -61,7 +63,10 @@ export function toChange(row: typeof planChanges.$inferSelect) {
  */
 export async function applyPlanChange(store: TenantStore, subscriptionId: string, request: PlanRequest, ctx: ChangeContext) {
   return store.write(async (s) => {
-    const row = await getSubscription(s, subscriptionId);
+    // The subscription with its risk state, read once: the risk refresh below reuses it.
+    const found = await findWithRiskState(s, subscriptionId);
+    if (!found) throw new ApiError("subscription_not_found", `No subscription ${subscriptionId}.`);
+    const row = found.row;
     checkIfMatch(ctx.ifMatch, row.version);
     const today = localDate(ctx.now, ctx.settings.timeZone);
     const decision = decide(planOf(row), request, ctx.settings, today);
@@ -93,7 +98,10 @@ export async function applyPlanChange(store: TenantStore, subscriptionId: string
     const result = { subscription: toSubscription(updated), change: toChange({ ...change, tenantId: s.tenantId }) };
     await enqueueWebhookEvent(s, "subscription.changed", result, ctx.now);
     // Skips and pauses are churn signals; any change moves the dates risk reads.
-    await refreshRisk(s, subscriptionId, at, request.type === "skip" || request.type === "pause" ? request.type : undefined);
+    await refreshRisk(s, subscriptionId, at, request.type === "skip" || request.type === "pause" ? request.type : undefined, {
+      known: { sub: updated, risk: found.risk, timeZone: ctx.settings.timeZone },
+    });
+    await ctx.last?.(s, result);
     return result;
   });
 }

@@ -12,6 +12,7 @@ import { applyPlanChange, planOf, toChange } from "./apply";
 import { planOptions, type PlanRequest } from "./rules";
 import { Change, ChangeResult, IntervalBody, NextDeliveryBody, PauseBody, PlanOptions, QuantityBody, ResumeBody, SkipBody } from "./schemas";
 import { localDate } from "../platform/dates";
+import { rememberWithin } from "../platform/idempotency";
 
 const tags = ["Plan changes"];
 const COMMON_ERRORS: ErrorCode[] = ["subscription_not_found", "version_conflict", "subscription_canceled"];
@@ -49,6 +50,8 @@ async function change(c: Context<AppEnv>, subscriptionId: string, channel: strin
     settings: c.get("caller").settings,
     now: c.get("services").now(),
     ifMatch: c.req.header("if-match"),
+    // An Idempotency-Key's answer is recorded with the change, in its transaction.
+    last: (s, result) => rememberWithin(c, s, { status: 200, json: result, headers: { etag: etag(result.subscription.version) } }),
   });
   c.header("ETag", etag(result.subscription.version));
   return result;

@@ -1,3 +1,4 @@
+import type { SQL } from "drizzle-orm";
 import type { Database } from "../db/client";
 import type { TenantSettings } from "../settings/schemas";
 import type { RateLimitConfig } from "./rate-limit";
@@ -74,5 +75,10 @@ export type AppEnv = {
     prefetched?: string | null;
     /** Answer fields beyond `secret`/`token` that carry a secret, with the note a replay shows instead (platform/idempotency rememberWithout). */
     secretFields?: Record<string, string>;
+    /**
+     * Set by the idempotency layer once it holds this request's key: the key row's condition, and
+     * the status of the answer the route recorded in its own write (platform/idempotency rememberWithin).
+     */
+    idempotency?: { where: SQL; recordedStatus?: number };
   };
 };

@@ -24,11 +24,13 @@ export const ERROR_STATUS = {
   key_not_found: 404,
   customer_session_not_found: 404,
   webhook_not_found: 404,
+  delivery_not_found: 404,
   cancel_flow_not_found: 404,
   offer_not_found: 404,
   knowledge_entry_not_found: 404,
   method_not_allowed: 405,
   idempotency_key_in_use: 409,
+  delivery_not_failed: 409,
   change_window_closed: 409,
   subscription_canceled: 409,
   subscription_not_active: 409,
@@ -87,11 +89,13 @@ const TITLES: Record<ErrorCode, string> = {
   key_not_found: "API key not found",
   customer_session_not_found: "Customer session not found",
   webhook_not_found: "Webhook not found",
+  delivery_not_found: "Webhook delivery not found",
   cancel_flow_not_found: "Cancel flow not found",
   offer_not_found: "Offer not found",
   knowledge_entry_not_found: "Knowledge entry not found",
   method_not_allowed: "Method not allowed on this route",
   idempotency_key_in_use: "A request with this Idempotency-Key is still being processed",
+  delivery_not_failed: "Only a failed delivery can be retried",
   change_window_closed: "The delivery is too close to be changed",
   subscription_canceled: "The subscription is canceled",
   subscription_not_active: "The subscription is not active",
@@ -162,6 +166,7 @@ export const MEMBERS = {
   canceledAt: { schema: z.string().nullable().openapi({ description: "When the subscription was canceled (RFC 3339)." }), example: "2026-11-20T02:00:00.000Z" },
   subscriptionStatus: { schema: z.enum(["active", "paused", "canceled"]).openapi({ description: "The subscription's status now." }), example: "active" },
   expiresAt: { schema: z.string().openapi({ description: "When the flow expired (RFC 3339)." }), example: "2026-11-21T02:00:00.000Z" },
+  deliveryStatus: { schema: z.enum(["pending", "delivered"]).openapi({ description: "The delivery's status now." }), example: "pending" },
   flowStatus: { schema: z.string().openapi({ description: "The cancel flow's status now (`saved`, `canceled`, `abandoned`)." }), example: "saved" },
   confirmationNumber: { schema: z.string().nullable().openapi({ description: "The confirmation number of the cancellation that ended the flow." }), example: "CN-20261120-4F7K2Q" },
   reason: { schema: z.string().openapi({ description: "The reason given before (`reason_already_given`), or what history is missing (`insufficient_history`: `too_few_samples`, `too_few_positives`, `too_few_negatives`, `holdout_too_small`)." }), example: "surplus_stock" },
@@ -200,6 +205,8 @@ const DOCS: Record<ErrorCode, ErrorDoc> = {
   subscription_not_found: { ja: "定期購入が見つかりません", help: "No subscription with this id in your tenant. Sync it first with `PUT /v1/subscriptions/{subscriptionId}`.", example: "No subscription S-900001." },
   key_not_found: { ja: "API キーが見つかりません", help: "No API key with this id in your tenant; `GET /v1/keys` lists them." },
   webhook_not_found: { ja: "Webhook が見つかりません", help: "No webhook endpoint (or delivery) with this id in your tenant; `GET /v1/webhooks` lists them." },
+  delivery_not_found: { ja: "Webhook の配信が見つかりません", help: "No delivery with this id for this endpoint; `GET /v1/webhooks/{webhookId}/deliveries` lists them." },
+  delivery_not_failed: { ja: "再送できるのは失敗した配信だけです", help: "The delivery is still pending (retries are scheduled; see `nextAttemptAt`) or was delivered. Only a `failed` one can be sent again.", members: ["deliveryStatus"] },
   cancel_flow_not_found: { ja: "解約フローが見つかりません", help: "No cancel flow with this id in your tenant. Start one with `POST /v1/subscriptions/{subscriptionId}/cancel-flows`." },
   offer_not_found: { ja: "オファーが見つかりません", help: "No offer with this id in the shop's catalogue; `GET /v1/offers` lists them." },
   method_not_allowed: { ja: "このルートではそのメソッドは使えません", help: "The path exists but not with this method; the `Allow` header lists the methods it takes." },
@@ -349,6 +356,13 @@ function issueMessage(i: z.core.$ZodIssue, value: unknown, lang: Language): stri
       return ja ? `${show(value)} は使えません。次のいずれか: ${i.values.map((v) => JSON.stringify(v)).join(", ")}` : `${show(value)} is not one of ${i.values.map((v) => JSON.stringify(v)).join(", ")}`;
     case "unrecognized_keys":
       return ""; // one error per key, below
+    case "custom": {
+      // A check of our own (`.refine(…, { params: { form: "email" } })`) names its form like a format does.
+      const form = FORMS[(i.params as { form?: string } | undefined)?.form ?? ""];
+      if (form) return ja ? `${show(value)} は正しい形式ではありません。${form.ja}` : `${show(value)} is not a valid ${i.params!.form}; ${form.en}`;
+      // A string field's own check echoes what was sent; checks across fields or of a whole list do not.
+      return typeof value === "string" ? `${show(value)}: ${custom ?? i.message}` : (custom ?? i.message);
+    }
     default:
       return custom ?? i.message;
   }

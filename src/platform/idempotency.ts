@@ -5,6 +5,7 @@ import { idempotencyKeys } from "../db/schema";
 import { canonicalJson, sha256Hex } from "./crypto";
 import type { AppEnv } from "./env";
 import { ApiError, type ErrorCode } from "./errors";
+import type { TenantStore } from "./tenancy";
 
 const TTL_MS = 24 * 60 * 60 * 1000;
 /** A claim older than this was left by a process that died mid-request; it may be taken over. */
@@ -160,24 +161,20 @@ export const idempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
   }
 
   let remembered = false;
+  c.set("idempotency", { where });
   try {
     await next();
     const res = c.res;
-    const text = await res.clone().text();
-    remembered = res.status < 500 && !NOT_REMEMBERED.has(problemCode(text, res) as ErrorCode);
-    if (remembered) {
-      const headers: Record<string, string> = {};
-      for (const h of REPLAYED_HEADERS) {
-        const v = res.headers.get(h);
-        if (v !== null) headers[h] = v;
-      }
-      await db.write((tx) =>
-        tx
-          .update(idempotencyKeys)
-          .set({ state: "done", responseStatus: res.status, responseBody: withoutSecrets(text, c.get("secretFields")), responseHeaders: headers })
-          .where(where),
-      );
+    // The route recorded this answer in its own write (rememberWithin): nothing left to do. A
+    // write that failed after recording it answers with another status, and is handled here.
+    const within = c.get("idempotency")?.recordedStatus;
+    if (within !== undefined && within === res.status) {
+      remembered = true;
+      return;
     }
+    const record = await recordOf(c, res);
+    remembered = record !== null;
+    if (record) await db.write((tx) => tx.update(idempotencyKeys).set(record).where(where));
   } finally {
     if (!remembered) {
       // Release the key so a retry can run the request afresh.
@@ -185,6 +182,38 @@ export const idempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
     }
   }
 };
+
+/** The key row's answer columns for `res`, or null when this outcome is not remembered (see NOT_REMEMBERED). */
+async function recordOf(c: Context<AppEnv>, res: Response) {
+  const text = await res.clone().text();
+  if (res.status >= 500 || NOT_REMEMBERED.has(problemCode(text, res) as ErrorCode)) return null;
+  const headers: Record<string, string> = {};
+  for (const h of REPLAYED_HEADERS) {
+    const v = res.headers.get(h);
+    if (v !== null) headers[h] = v;
+  }
+  return { state: "done" as const, responseStatus: res.status, responseBody: withoutSecrets(text, c.get("secretFields")), responseHeaders: headers };
+}
+
+/**
+ * Records the JSON answer the route is about to send (`c.json(json, status)` with `headers`) as
+ * this request's remembered answer, inside the route's own write transaction `s`: the change and
+ * its answer commit together, so a keyed request takes two transactions (claim; change and
+ * answer), not three, and no crash can fall between a change and its record (its retry would run
+ * the change again). Call it last in the write. Does nothing without an Idempotency-Key; an
+ * answer that is not remembered is left to the layer as before.
+ */
+export async function rememberWithin(c: Context<AppEnv>, s: TenantStore, answer: { status: number; json: unknown; headers?: Record<string, string> }): Promise<void> {
+  const claim = c.get("idempotency");
+  if (!claim) return;
+  // The same bytes and headers as c.json(json, status) with these headers sends.
+  const res = new Response(JSON.stringify(answer.json), { status: answer.status, headers: { "content-type": "application/json", ...answer.headers } });
+  const record = await recordOf(c, res);
+  if (!record) return;
+  // The key's row is keyed per principal: written with the condition the claim was made under.
+  await s.q.update(idempotencyKeys).set(record).where(claim.where);
+  c.set("idempotency", { ...claim, recordedStatus: answer.status });
+}
 
 function problemCode(text: string, res: Response): string | undefined {
   if (!res.headers.get("content-type")?.includes("problem+json")) return undefined;

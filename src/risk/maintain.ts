@@ -106,9 +106,15 @@ export function upsertRiskRows(store: TenantStore, rows: Omit<RiskRow, "tenantId
   });
 }
 
-/** Every other subscription of the same person: customer records sharing the phone or the email. */
-export async function personHistory(store: TenantStore, subscriptionId: string, customerId: string): Promise<(PastSubscription & { id: string })[]> {
-  const me = await store.find(customers, eq(customers.id, customerId));
+/** What names a person across customer records. */
+export type PersonKeys = Pick<typeof customers.$inferSelect, "id" | "phone" | "emailNormalized">;
+
+/**
+ * Every other subscription of the same person: customer records sharing the phone or the email.
+ * `known` is the customer's row when the caller has read it in this transaction.
+ */
+export async function personHistory(store: TenantStore, subscriptionId: string, customerId: string, known?: PersonKeys): Promise<(PastSubscription & { id: string })[]> {
+  const me = known?.id === customerId ? known : await store.find(customers, eq(customers.id, customerId));
   if (!me) return [];
   // The person's customer records — this one, and those sharing the phone or the email, each an
   // index search — then their subscriptions by customer. Written as a UNION: as a join, or with
@@ -169,7 +175,41 @@ export type RefreshOptions = {
   events?: readonly RiskEvent[];
   /** Re-read the person's other subscriptions (earlier cancellations, flags). */
   person?: boolean;
+  /**
+   * What the refresh would read, when the write read it already in this transaction (see
+   * `findWithRiskState`): the subscription as just written, its stored risk state, the tenant's
+   * time zone. Saves the refresh's own read of the subscription.
+   */
+  known?: { sub: ScoredSubscription; risk: RiskState; timeZone: string };
+  /** The subscription's customer row, when the write has it: the person lookup then skips reading it. */
+  customer?: PersonKeys;
 };
+
+/** A subscription's stored risk row (features, band, flags; null when it has none) and the tenant's active model. */
+export type RiskState = { features: unknown; band: RiskBand | null; flags: string[] | null; activeModel: unknown };
+
+/**
+ * A subscription row (the ORM's shape, as `findSubscription` returns it) with its risk state, in
+ * one read: for a write that changes the subscription and then refreshes its risk
+ * (`refreshRisk(…, { known })`), so the subscription is read once per change, not twice.
+ */
+export async function findWithRiskState(store: TenantStore, subscriptionId: string): Promise<{ row: typeof subscriptions.$inferSelect; risk: RiskState } | undefined> {
+  const [found] = await store.q
+    .select({
+      row: subscriptions,
+      features: riskFeatures.features,
+      band: riskFeatures.band,
+      flags: riskFeatures.flags,
+      activeModel: sql<string | null>`(SELECT m.model FROM risk_models m WHERE m.tenant_id = ${subscriptions.tenantId} AND m.active = 1 LIMIT 1)`,
+    })
+    .from(subscriptions)
+    .leftJoin(riskFeatures, and(eq(riskFeatures.tenantId, subscriptions.tenantId), eq(riskFeatures.subscriptionId, subscriptions.id)))
+    .where(store.owns(subscriptions, eq(subscriptions.id, subscriptionId)))
+    .limit(1);
+  if (!found) return undefined;
+  const { row, features, band, flags, activeModel } = found;
+  return { row, risk: { features: features ? featuresFrom(features) : null, band: band ?? null, flags: flags ?? null, activeModel: activeModel ? JSON.parse(activeModel) : null } };
+}
 
 /**
  * Brings one subscription's risk row up to date after a write, inside that write's transaction:
@@ -178,17 +218,9 @@ export type RefreshOptions = {
  * that does not exist is ignored.
  */
 export async function refreshRisk(store: TenantStore, subscriptionId: string, at: string, signal?: RiskSignal, opts: RefreshOptions = {}): Promise<void> {
-  // One read: the subscription, its risk row, the tenant's time zone and active model.
-  const [raw] = (await store.q.all(
-    sql`SELECT ${SCORED_COLUMNS}, t.settings AS tenant_settings, m.model AS active_model FROM ${JOINED}
-      JOIN tenants t ON t.id = subscriptions.tenant_id
-      LEFT JOIN risk_models m ON m.tenant_id = subscriptions.tenant_id AND m.active = 1
-      WHERE ${store.owns(subscriptions, eq(subscriptions.id, subscriptionId))} LIMIT 1`,
-  )) as Record<string, unknown>[];
-  if (!raw) return;
-  const found = toRow(raw);
-  const { timeZone } = resolveSettings(JSON.parse((raw.tenant_settings as string | null) ?? "{}"));
-  const model = raw.active_model ? modelFrom(JSON.parse(raw.active_model as string)) : DEFAULT_MODEL;
+  const found = opts.known ? knownRow(opts.known) : await readScored(store, subscriptionId);
+  if (!found) return;
+  const { timeZone, model } = found;
   const instant = new Date(at);
   const today = localDate(instant, timeZone);
   const sub = found.sub;
@@ -203,7 +235,7 @@ export async function refreshRisk(store: TenantStore, subscriptionId: string, at
 
   let flags = found.flags ?? [];
   if (opts.person || !found.features) {
-    const past = await personHistory(store, sub.id, sub.customerId);
+    const past = await personHistory(store, sub.id, sub.customerId, opts.customer);
     features = withPersonHistory(features, past);
     flags = riskFlags({ pastSubscriptionsOfSamePerson: past });
   }
@@ -211,6 +243,23 @@ export async function refreshRisk(store: TenantStore, subscriptionId: string, at
   const { row } = scoreSubscription(features, sub, model, today, instant.toISOString(), flags);
   await upsertRiskRows(store, [row]);
   if (found.band && found.band !== row.band) await enqueueWebhookEvent(store, "risk.band_changed", bandChange(row, found.band), instant);
+}
+
+/** One read: the subscription, its risk row, the tenant's time zone and active model. */
+async function readScored(store: TenantStore, subscriptionId: string) {
+  const [raw] = (await store.q.all(
+    sql`SELECT ${SCORED_COLUMNS}, t.settings AS tenant_settings, m.model AS active_model FROM ${JOINED}
+      JOIN tenants t ON t.id = subscriptions.tenant_id
+      LEFT JOIN risk_models m ON m.tenant_id = subscriptions.tenant_id AND m.active = 1
+      WHERE ${store.owns(subscriptions, eq(subscriptions.id, subscriptionId))} LIMIT 1`,
+  )) as Record<string, unknown>[];
+  if (!raw) return undefined;
+  const { timeZone } = resolveSettings(JSON.parse((raw.tenant_settings as string | null) ?? "{}"));
+  return { ...toRow(raw), timeZone, model: raw.active_model ? modelFrom(JSON.parse(raw.active_model as string)) : DEFAULT_MODEL };
+}
+
+function knownRow({ sub, risk, timeZone }: NonNullable<RefreshOptions["known"]>) {
+  return { sub, features: risk.features, band: risk.band, flags: risk.flags, timeZone, model: risk.activeModel ? modelFrom(risk.activeModel) : DEFAULT_MODEL };
 }
 
 /**

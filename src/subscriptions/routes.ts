@@ -3,6 +3,7 @@ import { subscriptions } from "../db/schema";
 import { getCustomer } from "../customers/repository";
 import { CustomerIdParam } from "../customers/schemas";
 import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse, page, PageQuery } from "../platform/openapi";
+import { rememberWithin } from "../platform/idempotency";
 import { decodeCursor, toPage } from "../platform/pagination";
 import { etag, IfMatchHeaders } from "../platform/versioning";
 import { getSubscription, toSubscription } from "./repository";
@@ -39,7 +40,12 @@ export const subscriptionsRouter = domainRouter()
       const { "if-match": ifMatch } = c.req.valid("header");
       const b = c.req.valid("json");
       const ctx = { now: c.get("services").now(), settings: c.get("caller").settings };
-      const { row, created } = await c.get("store").write((s) => syncSubscription(s, subscriptionId, b, ctx, ifMatch));
+      const { row, created } = await c.get("store").write(async (s) => {
+        const synced = await syncSubscription(s, subscriptionId, b, ctx, ifMatch);
+        // An Idempotency-Key's answer is recorded with the sync, in its transaction.
+        await rememberWithin(c, s, { status: synced.created ? 201 : 200, json: toSubscription(synced.row), headers: { etag: etag(synced.row.version) } });
+        return synced;
+      });
       c.header("ETag", etag(row.version));
       return c.json(toSubscription(row), created ? 201 : 200);
     },

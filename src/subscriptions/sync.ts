@@ -9,8 +9,8 @@ import { localDate } from "../platform/dates";
 import { recordAutoResume } from "../plan-changes/auto-resume";
 import { autoResume, skipRunAfterSync } from "../plan-changes/rules";
 import type { TenantSettings } from "../settings/schemas";
-import { refreshPersonRisk, refreshRisk } from "../risk/maintain";
-import { findSubscription, type SubscriptionRow } from "./repository";
+import { findWithRiskState, refreshPersonRisk, refreshRisk } from "../risk/maintain";
+import type { SubscriptionRow } from "./repository";
 import type { UpsertSubscriptionBody } from "./schemas";
 
 /** Fields a sync may change; `version` moves only when one of them really changes. */
@@ -37,12 +37,15 @@ export async function syncSubscription(
 ): Promise<SyncOutcome<SubscriptionRow>> {
   const { now, settings } = ctx;
   const at = now.toISOString();
-  if (!(await findCustomer(s, b.customerId))) {
+  const customer = await findCustomer(s, b.customerId);
+  if (!customer) {
     throw new ApiError("unknown_customer", `No customer ${b.customerId}; sync the customer first.`, {
       errors: [{ path: "customerId", message: `Unknown customer ${b.customerId}` }],
     });
   }
-  const existing = await findSubscription(s, subscriptionId);
+  // The subscription with its risk state in one read: the risk refresh below reuses both.
+  const found = await findWithRiskState(s, subscriptionId);
+  const existing = found?.row;
   checkIfMatch(ifMatch, existing?.version);
   const values = {
     customerId: b.customerId,
@@ -79,7 +82,7 @@ export async function syncSubscription(
     const row = { ...values, id: subscriptionId, version: 1, consecutiveSkips: 0, createdAt: at, updatedAt: at, activeDiscount: null, cancellation: null };
     await s.insert(subscriptions, row);
     await recordResume({ ...row, tenantId: s.tenantId }, { ...row, tenantId: s.tenantId });
-    await refreshRisk(s, subscriptionId, at, undefined, { person: true });
+    await refreshRisk(s, subscriptionId, at, undefined, { person: true, customer });
     return { row: { ...row, tenantId: s.tenantId }, created: true, changed: true };
   }
   const changed = SYNCED.some((k) => existing[k] !== (values as Record<string, unknown>)[k]);
@@ -89,7 +92,7 @@ export async function syncSubscription(
   const next = { ...values, consecutiveSkips, version: existing.version + 1, updatedAt: at };
   await s.update(subscriptions, next, eq(subscriptions.id, subscriptionId));
   await recordResume(existing, { ...existing, ...next });
-  await refreshRisk(s, subscriptionId, at, undefined, { person: true });
+  await refreshRisk(s, subscriptionId, at, undefined, { person: true, customer, known: { sub: { ...existing, ...next }, risk: found.risk, timeZone: settings.timeZone } });
   if (existing.status !== "canceled" && values.status === "canceled") await refreshPersonRisk(s, subscriptionId, b.customerId, at);
   return { row: { ...existing, ...next }, created: false, changed: true };
 }

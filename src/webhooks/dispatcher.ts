@@ -2,6 +2,7 @@ import { and, asc, eq, lte } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
 import type { Database } from "../db/client";
 import { webhookDeliveries, webhooks } from "../db/schema";
+import { appendAttempt } from "./deliveries";
 import { checkWebhookUrl } from "./destination";
 import { openWebhookSecret } from "./secret";
 
@@ -49,7 +50,13 @@ export async function dispatchDueWebhooks(db: Database, options: DispatchOptions
   if (!anyDue) return { attempted: 0, delivered: 0, failed: 0 };
   const claimed = await db.write(async (tx) => {
     const due = await tx
-      .select({ delivery: webhookDeliveries, url: webhooks.url, secret: webhooks.secret })
+      .select({
+        delivery: webhookDeliveries,
+        url: webhooks.url,
+        secret: webhooks.secret,
+        previousSecret: webhooks.previousSecret,
+        previousSecretExpiresAt: webhooks.previousSecretExpiresAt,
+      })
       .from(webhookDeliveries)
       .innerJoin(webhooks, and(eq(webhooks.tenantId, webhookDeliveries.tenantId), eq(webhooks.id, webhookDeliveries.webhookId)))
       .where(and(eq(webhookDeliveries.status, "pending"), lte(webhookDeliveries.nextAttemptAt, at.toISOString())))
@@ -64,13 +71,19 @@ export async function dispatchDueWebhooks(db: Database, options: DispatchOptions
 
   const result: DispatchResult = { attempted: claimed.length, delivered: 0, failed: 0 };
   await Promise.all(
-    claimed.map(async ({ delivery, url, secret }) => {
+    claimed.map(async ({ delivery, url, secret, previousSecret, previousSecretExpiresAt }) => {
       let error: string | null = null;
+      let statusCode: number | null = null;
+      let sentAt = now();
       try {
         const destination = checkWebhookUrl(url, { allowLoopback: options.allowLoopback });
+        // A refused destination is a failed attempt with no status code, kept in the delivery log.
         if (!destination.ok) throw new Error(`refused destination: ${destination.reason}`);
-        const signer = new Webhook(await openWebhookSecret(options.secretsKey, delivery.tenantId, delivery.webhookId, secret));
-        const sentAt = now();
+        const open = (stored: string) => openWebhookSecret(options.secretsKey, delivery.tenantId, delivery.webhookId, stored);
+        sentAt = now();
+        // During a rotation's overlap the old secret signs too: receivers accept either.
+        const overlap = previousSecret && previousSecretExpiresAt && previousSecretExpiresAt > sentAt.toISOString();
+        const signers = [new Webhook(await open(secret)), ...(overlap ? [new Webhook(await open(previousSecret))] : [])];
         const res = await send(url, {
           method: "POST",
           headers: {
@@ -78,12 +91,13 @@ export async function dispatchDueWebhooks(db: Database, options: DispatchOptions
             "user-agent": "Tsuzuku-Webhooks/1",
             "webhook-id": delivery.eventId,
             "webhook-timestamp": String(Math.floor(sentAt.getTime() / 1000)),
-            "webhook-signature": signer.sign(delivery.eventId, sentAt, delivery.payload),
+            "webhook-signature": signers.map((s) => s.sign(delivery.eventId, sentAt, delivery.payload)).join(" "),
           },
           body: delivery.payload,
           redirect: "manual",
           signal: AbortSignal.timeout(TIMEOUT_MS),
         });
+        statusCode = res.status;
         if (res.status >= 300 && res.status < 400) error = `HTTP ${res.status}: redirect not followed`;
         else if (!res.ok) error = `HTTP ${res.status}`;
         await res.body?.cancel().catch(() => undefined);
@@ -92,22 +106,28 @@ export async function dispatchDueWebhooks(db: Database, options: DispatchOptions
       }
       const attempts = delivery.attempts + 1;
       const done = now();
+      const attemptLog = appendAttempt({ at: sentAt.toISOString(), statusCode, error });
       if (error === null) {
         result.delivered++;
         await db.write((tx) =>
-          tx.update(webhookDeliveries).set({ status: "delivered", attempts, deliveredAt: done.toISOString(), lastError: null }).where(eq(webhookDeliveries.id, delivery.id)),
+          tx.update(webhookDeliveries).set({ status: "delivered", attempts, deliveredAt: done.toISOString(), lastError: null, attemptLog }).where(eq(webhookDeliveries.id, delivery.id)),
         );
         return;
       }
       const wait = RETRY_SCHEDULE_S[attempts - 1];
       if (wait === undefined) result.failed++;
+      // Failures are logged for the operator too, not only kept for GET …/deliveries.
+      console.warn(
+        `[webhooks] delivery ${delivery.id} (${delivery.eventType}) to webhook ${delivery.webhookId} of ${delivery.tenantId} failed, attempt ${attempts}: ${error}; ` +
+          (wait === undefined ? "no retries left, marked failed" : `next retry in ${wait} s`),
+      );
       await db.write((tx) =>
         tx
           .update(webhookDeliveries)
           .set(
             wait === undefined
-              ? { status: "failed", attempts, lastError: error }
-              : { attempts, lastError: error, nextAttemptAt: new Date(done.getTime() + wait * 1000).toISOString() },
+              ? { status: "failed", attempts, lastError: error, attemptLog }
+              : { attempts, lastError: error, attemptLog, nextAttemptAt: new Date(done.getTime() + wait * 1000).toISOString() },
           )
           .where(eq(webhookDeliveries.id, delivery.id)),
       );

@@ -11,12 +11,13 @@ import { openWebhookSecret, sealWebhookSecret } from "./secret";
 
 const tags = ["Webhooks"];
 
-function newSecret(): string {
+/** A new signing secret: `whsec_` and 24 random bytes in base64 (the Standard Webhooks form). */
+export function newSecret(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(24));
   return "whsec_" + btoa(String.fromCharCode(...bytes));
 }
 
-async function present(store: TenantStore, services: Services, row: typeof webhooks.$inferSelect) {
+async function present(store: TenantStore, services: Services, row: Omit<typeof webhooks.$inferSelect, "previousSecret" | "previousSecretExpiresAt">) {
   const counts = await store.q
     .select({ status: webhookDeliveries.status, n: count() })
     .from(webhookDeliveries)

@@ -59,6 +59,10 @@ export function crossTenantSuite(h: () => Harness) {
       await h().request("PATCH", "/v1/settings", { key: a.key, body: { changeCutoffDays: 5 } });
       ids.offerId = "off_tenant_a_only";
       await h().request("PUT", `/v1/offers/${ids.offerId}`, { key: a.key, body: offerBody(MARKER) });
+      // A change queues a delivery to A's webhook: its id stands for {deliveryId}.
+      await h().request("POST", `/v1/subscriptions/${ids.subscriptionId}/quantity`, { key: a.key, body: { quantity: 2 } });
+      const deliveries = await h().request("GET", `/v1/webhooks/${ids.webhookId}/deliveries`, { key: a.key });
+      ids.deliveryId = deliveries.body.data[0]?.id ?? "evt_none";
       const flow = await h().request("POST", `/v1/subscriptions/${ids.subscriptionId}/cancel-flows`, { key: a.key, body: { channel: "web" } });
       ids.flowId = flow.body.flowId;
       ids.entryId = "kb-tenant-a-only";

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import openapi from "../../openapi.json";
 import { customerBody, uid, type Harness, type TestTenant } from "../support/harness";
 
 export function errorsSuite(h: () => Harness) {
@@ -56,6 +57,53 @@ export function errorsSuite(h: () => Harness) {
       expectProblem(res, 405, "method_not_allowed");
       expect(res.headers.get("allow")).toContain("PUT");
       expect(res.headers.get("allow")).toContain("GET");
+    });
+
+    it("a trailing slash → 404 route_not_found that says to drop it, never a missing-record answer", async () => {
+      const res = await h().request("GET", "/v1/customers/C-100001/", { key: t.key });
+      expectProblem(res, 404, "route_not_found");
+      expect(res.body.detail).toContain("GET /v1/customers/C-100001");
+      expect(res.body.detail).toMatch(/slash/);
+    });
+
+    it("a trailing slash on any documented operation → 404 that names the path without it", async () => {
+      const operations = Object.entries(openapi.paths as Record<string, Record<string, unknown>>).flatMap(([path, item]) =>
+        Object.keys(item).map((method) => ({ method: method.toUpperCase(), path: path.replace(/\{\w+\}/g, "X-1") })),
+      );
+      expect(operations.length).toBeGreaterThan(40);
+      for (const { method, path } of operations) {
+        const res = await h().request(method, `${path}/`, { key: t.key, body: method === "GET" || method === "DELETE" ? undefined : {} });
+        const label = `${method} ${path}/ → ${res.status} ${res.text.slice(0, 200)}`;
+        expect(res.status, label).toBe(404);
+        expect(res.body.code, label).toBe("route_not_found");
+        expect(res.body.detail, label).toContain(`use ${method} ${path}.`);
+      }
+    });
+
+    it("validation messages say the expected form and echo what was sent; unknown keys are named", async () => {
+      const res = await h().request("PUT", `/v1/subscriptions/${uid("S")}`, {
+        key: t.key,
+        body: { customerId: "C-1", nextDeliveryOn: "2026/12/05", quantity: 0, colour: "blue" },
+      });
+      expectProblem(res, 422, "validation_failed");
+      const byPath = Object.fromEntries(res.body.errors.map((e: { path: string; message: string }) => [e.path, e.message]));
+      expect(byPath.nextDeliveryOn).toBe('"2026/12/05" is not a date; use YYYY-MM-DD');
+      expect(byPath.quantity).toMatch(/^0: must be at least 1/);
+      expect(byPath.colour).toBe('Unknown field "colour"; remove it');
+    });
+
+    it("titles and details follow Accept-Language (ja, en) with Content-Language and Vary", async () => {
+      const ja = await h().request("GET", "/v1/customers/C-1", { key: null, headers: { "accept-language": "ja,en;q=0.8" } });
+      expectProblem(ja, 401, "missing_api_key");
+      expect(ja.body.title).toBe("API キーが必要です");
+      expect(ja.headers.get("content-language")).toBe("ja");
+      expect(ja.headers.get("vary")).toMatch(/Accept-Language/i);
+      const en = await h().request("PUT", `/v1/customers/${uid("C")}`, { key: t.key, body: { name: 1 }, headers: { "accept-language": "en-GB" } });
+      expect(en.headers.get("content-language")).toBe("en");
+      expect(en.body.title).toBe("The request is not valid");
+      const jaField = await h().request("PUT", `/v1/customers/${uid("C")}`, { key: t.key, body: { name: "x", email: "nope" }, headers: { "accept-language": "ja" } });
+      expect(jaField.body.detail).toBe("正しくない項目があります。");
+      expect(jaField.body.errors.find((e: { path: string }) => e.path === "email").message).toMatch(/^"nope" は正しい形式ではありません/);
     });
 
     it("every response carries X-Request-Id, echoing the caller's", async () => {

@@ -185,6 +185,25 @@ export function planChangesSuite(h: () => Harness) {
       expect(history.body.data).toHaveLength(1);
     });
 
+    it("concurrent changes to several subscriptions: a refused one changes nothing, the others all apply", async () => {
+      // Sent together, these share a COMMIT on Node's embedded file (group commit, src/db/client.ts).
+      const ids = await Promise.all([10, 10, 2, 10, 10].map((inDays) => newSubscription(inDays)));
+      const answers = await Promise.all(ids.map((id, i) => post(id, "quantity", { quantity: 2 + i, channel: "web" })));
+      expect(answers.map((a) => a.status)).toEqual([200, 200, 409, 200, 200]);
+      expect(answers[2]!.body.code).toBe("change_window_closed");
+      for (const [i, id] of ids.entries()) {
+        const sub = await h().request("GET", `/v1/subscriptions/${id}`, { key: t.key });
+        const history = await h().request("GET", `/v1/subscriptions/${id}/changes`, { key: t.key });
+        if (i === 2) {
+          expect(sub.body).toMatchObject({ version: 1, quantity: 1 });
+          expect(history.body.data).toHaveLength(0);
+        } else {
+          expect(sub.body).toMatchObject({ version: 2, quantity: 2 + i });
+          expect(history.body.data).toHaveLength(1);
+        }
+      }
+    });
+
     it("concurrent writes carrying the same If-Match leave exactly one winner", async () => {
       const id = await newSubscription(10);
       const answers = await Promise.all([2, 3, 4, 5, 6, 7].map((quantity) => post(id, "quantity", { quantity }, { "if-match": '"1"' })));

@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { ajvCheck, openApiAjv } from "../support/ajv";
@@ -69,6 +70,13 @@ describe("openapi.json as third-party tools read it", () => {
     });
     expect(found).toEqual([]);
   });
+
+  it("Spectral's spectral:oas ruleset reports no error (.spectral.yaml)", () => {
+    const root = new URL("../..", import.meta.url).pathname;
+    const run = spawnSync(root + "node_modules/.bin/spectral", ["lint", "openapi.json", "--ruleset", ".spectral.yaml", "-f", "json", "--quiet"], { cwd: root, encoding: "utf8", timeout: 110_000 });
+    const results = JSON.parse(run.stdout || "[]") as { code: string; severity: number; path: string[]; message: string }[];
+    expect(results.filter((r) => r.severity === 0).map((r) => `${r.code} ${r.path.join(".")}: ${r.message}`)).toEqual([]);
+  }, 120_000);
 
   it("the servers entry is relative, so Try-it reaches whichever host served /docs", () => {
     expect(doc.servers).toEqual([expect.objectContaining({ url: "/" })]);

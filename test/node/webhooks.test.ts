@@ -2,7 +2,10 @@ import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { and, eq, like } from "drizzle-orm";
+import { idempotencyKeys, webhooks } from "../../src/db/schema";
 import { runMaintenance } from "../../src/maintenance";
+import { SHOWN_ONCE } from "../../src/platform/idempotency";
 import { addDays, localDate } from "../../src/platform/dates";
 import { customerBody, subscriptionBody, TEST_SECRETS_KEY, uid, type TestTenant } from "../support/harness";
 import { nodeHarness, type NodeHarness } from "../support/node-harness";
@@ -93,7 +96,96 @@ describe("webhooks delivered to a real receiver", () => {
     expect(new Set(received.map((r) => r.headers["webhook-id"])).size).toBe(1);
     const hook = await h.request("GET", "/v1/webhooks/receiver", { key: t.key });
     expect(hook.body.deliveries).toMatchObject({ pending: 0, failed: 1 });
+
+    // The log shows each attempt with its time and answer; a failed delivery can be sent again.
+    const log = await h.request("GET", "/v1/webhooks/receiver/deliveries?status=failed", { key: t.key });
+    expect(log.status).toBe(200);
+    const [failed] = log.body.data;
+    expect(failed).toMatchObject({ eventType: "subscription.changed", status: "failed", nextAttemptAt: null });
+    expect(failed.attempts).toHaveLength(8);
+    expect(failed.attempts[0]).toMatchObject({ statusCode: 503, error: "HTTP 503" });
+    expect(failed.attempts[1].at > failed.attempts[0].at).toBe(true);
     answerWith = 200;
+    const retried = await h.request("POST", `/v1/webhooks/receiver/deliveries/${failed.id}/retry`, { key: t.key });
+    expect(retried.status).toBe(202);
+    expect(retried.body).toMatchObject({ status: "pending", nextAttemptAt: expect.any(String) });
+    const again = await h.request("POST", `/v1/webhooks/receiver/deliveries/${failed.id}/retry`, { key: t.key });
+    expect(again).toMatchObject({ status: 409, body: { code: "delivery_not_failed", deliveryStatus: "pending" } });
+    expect((await h.request("POST", "/v1/webhooks/receiver/deliveries/evt_nope/retry", { key: t.key })).body.code).toBe("delivery_not_found");
+    clock += 1000;
+    expect((await h.maintain(at)).webhooks).toMatchObject({ attempted: 1, delivered: 1 });
+    const done = (await h.request("GET", "/v1/webhooks/receiver/deliveries?limit=1", { key: t.key })).body.data[0];
+    expect(done).toMatchObject({ id: failed.id, status: "delivered" });
+    expect(done.attempts.at(-1)).toMatchObject({ statusCode: 200, error: null });
+  });
+
+  it("a rotated secret signs at once; the old one still verifies during the overlap, not after", async () => {
+    received.length = 0;
+    const old = secret;
+    const rotated = await h.request("POST", "/v1/webhooks/receiver/rotate-secret", { key: t.key, body: { overlapHours: 24 } });
+    expect(rotated.status).toBe(200);
+    expect(rotated.body.secret).not.toBe(old);
+    secret = rotated.body.secret;
+    let clock = Date.now();
+    const at = () => new Date(clock);
+    const id = await newSubscription();
+    await h.request("POST", `/v1/subscriptions/${id}/quantity`, { key: t.key, body: { quantity: 2 } });
+    clock = Date.now() + 1000;
+    await h.maintain(at);
+    const during = received.at(-1)!;
+    expect(during.verified).toMatchObject({ type: "subscription.changed" });
+    expect(String(during.headers["webhook-signature"]).split(" ")).toHaveLength(2);
+    expect(new Webhook(old).verify(during.body, during.headers as Record<string, string>)).toMatchObject({ type: "subscription.changed" });
+
+    clock += 25 * 3_600_000;
+    await h.request("POST", `/v1/subscriptions/${id}/quantity`, { key: t.key, body: { quantity: 3 } });
+    await h.maintain(at);
+    const after = received.at(-1)!;
+    expect(String(after.headers["webhook-signature"]).split(" ")).toHaveLength(1);
+    expect(() => new Webhook(old).verify(after.body, { ...(after.headers as Record<string, string>), "webhook-timestamp": String(Math.floor(clock / 1000)) })).toThrow();
+  });
+
+  it("rotation stores the new and the old secret sealed; its idempotent replay neither rotates again nor keeps the secret", async () => {
+    const first = await h.request("POST", "/v1/webhooks/receiver/rotate-secret", { key: t.key, body: { overlapHours: 1 }, headers: { "idempotency-key": "rotate-1" } });
+    expect(first.status).toBe(200);
+    const old = secret;
+    secret = first.body.secret;
+    const [row] = await h.db.orm.select().from(webhooks).where(and(eq(webhooks.tenantId, t.id), eq(webhooks.id, "receiver")));
+    for (const stored of [row!.secret, row!.previousSecret!]) {
+      expect(stored).toMatch(/^enc:v1:/);
+      expect(stored).not.toContain(secret.slice(6));
+      expect(stored).not.toContain(old.slice(6));
+    }
+    const replay = await h.request("POST", "/v1/webhooks/receiver/rotate-secret", { key: t.key, body: { overlapHours: 1 }, headers: { "idempotency-key": "rotate-1" } });
+    expect(replay.status).toBe(200);
+    expect(replay.body).toMatchObject({ id: "receiver", secret: SHOWN_ONCE, previousSecretExpiresAt: first.body.previousSecretExpiresAt });
+    const [after] = await h.db.orm.select().from(webhooks).where(and(eq(webhooks.tenantId, t.id), eq(webhooks.id, "receiver")));
+    expect(after!.secret).toBe(row!.secret);
+    const stored = await h.db.orm.select().from(idempotencyKeys).where(and(eq(idempotencyKeys.tenantId, t.id), like(idempotencyKeys.key, "% rotate-1")));
+    expect(stored).toHaveLength(1);
+    expect(stored[0]!.responseBody).not.toContain(secret);
+    expect((await h.request("GET", "/v1/webhooks/receiver", { key: t.key })).body.secret).toBe(secret);
+  });
+
+  it("the delivery log records a 3xx and a refused destination as failed attempts", async () => {
+    answerWith = 302;
+    const id = await newSubscription();
+    await h.request("POST", `/v1/subscriptions/${id}/quantity`, { key: t.key, body: { quantity: 2 } });
+    let clock = Date.now() + 1000;
+    const at = () => new Date(clock);
+    expect((await h.maintain(at)).webhooks).toMatchObject({ attempted: 1, delivered: 0 });
+    // The endpoint now points at the cloud metadata address (as if its DNS or row had changed).
+    await h.db.write((tx) => tx.update(webhooks).set({ url: "https://169.254.169.254/latest/meta-data" }).where(and(eq(webhooks.tenantId, t.id), eq(webhooks.id, "receiver"))));
+    clock += 6_000;
+    expect((await h.maintain(at)).webhooks).toMatchObject({ attempted: 1, delivered: 0 });
+    await h.db.write((tx) => tx.update(webhooks).set({ url }).where(and(eq(webhooks.tenantId, t.id), eq(webhooks.id, "receiver"))));
+    answerWith = 200;
+    const [pending] = (await h.request("GET", "/v1/webhooks/receiver/deliveries?status=pending&limit=1", { key: t.key })).body.data;
+    expect(pending.attempts).toEqual([
+      { at: expect.any(String), statusCode: 302, error: "HTTP 302: redirect not followed" },
+      { at: expect.any(String), statusCode: null, error: expect.stringMatching(/^refused destination: /) },
+    ]);
+    expect(pending.nextAttemptAt).toEqual(expect.any(String));
   });
 
   it("a pause ends by itself on its resume date, recorded as a system change", async () => {

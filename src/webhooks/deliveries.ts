@@ -1,0 +1,194 @@
+import { z } from "@hono/zod-openapi";
+import { and, desc, eq, lt, or, sql } from "drizzle-orm";
+import { webhookDeliveries, webhooks } from "../db/schema";
+import { audited } from "../platform/audit";
+import { ApiError } from "../platform/errors";
+import { isSealed } from "../platform/secrets";
+import { apiRoute, domainRouter, IdempotencyHeaders, Instant, jsonBody, jsonResponse, page, PageQuery } from "../platform/openapi";
+import { decodeCursor, toPage } from "../platform/pagination";
+import { newSecret } from "./routes";
+import { WEBHOOK_EVENT_TYPES, WebhookIdParam } from "./schemas";
+import { sealWebhookSecret } from "./secret";
+
+/**
+ * What a merchant needs to debug a webhook endpoint: each delivery with every attempt (time,
+ * HTTP status or the error), the next retry; a failed delivery can be sent again; and the signing
+ * secret can be rotated with the old one still signing during an overlap.
+ */
+const tags = ["Webhooks"];
+
+/** One try at delivering, as the delivery log keeps it (`attempt_log` JSON). */
+export type Attempt = { at: string; statusCode: number | null; error: string | null };
+
+const AttemptSchema = z
+  .object({
+    at: Instant.openapi({ description: "When the request was sent (RFC 3339)." }),
+    statusCode: z.number().int().nullable().openapi({ description: "The endpoint's HTTP status; null when no answer came (timeout, connection refused, refused destination).", example: 500 }),
+    error: z.string().nullable().openapi({ description: "Why the attempt failed; null when the endpoint answered 2xx.", example: "HTTP 500" }),
+  })
+  .openapi("WebhookAttempt");
+
+export const Delivery = z
+  .object({
+    id: z.string().openapi({ example: "evt_WEDY8wxOF8fB7ZWOfpJd" }),
+    eventId: z.string().openapi({ description: "Sent as `webhook-id`; the same for every endpoint and every retry." }),
+    eventType: z.enum(WEBHOOK_EVENT_TYPES),
+    status: z.enum(["pending", "delivered", "failed"]).openapi({ description: "`failed`: every retry of the schedule failed; `POST …/retry` sends it again." }),
+    createdAt: Instant,
+    attempts: z.array(AttemptSchema).openapi({ description: "Every attempt, oldest first." }),
+    nextAttemptAt: Instant.nullable().openapi({ description: "When the next retry is due; null unless pending." }),
+    deliveredAt: Instant.nullable(),
+  })
+  .openapi("WebhookDelivery");
+
+const DeliveryParams = WebhookIdParam.extend({
+  deliveryId: z.string().min(1).max(64).openapi({ param: { name: "deliveryId", in: "path" }, example: "evt_WEDY8wxOF8fB7ZWOfpJd" }),
+});
+
+const DeliveriesQuery = PageQuery.extend({
+  status: z.enum(["pending", "delivered", "failed"]).optional().openapi({ description: "Only deliveries in this state." }),
+});
+
+const RotateBody = z
+  .strictObject({
+    overlapHours: z.number().int().min(0).max(168).optional().openapi({ description: "How long the old secret keeps signing beside the new one (hours, 0–168). Default 24." }),
+  })
+  .openapi("RotateWebhookSecret");
+
+const Rotated = z
+  .object({
+    id: z.string(),
+    secret: z.string().openapi({ description: "The new signing secret (`whsec_…`). Deliveries carry a signature with it from now on." }),
+    previousSecretExpiresAt: Instant.nullable().openapi({ description: "Until then each delivery also carries a signature with the old secret (several `v1,…` in `webhook-signature`, space-separated, per Standard Webhooks); null when `overlapHours` is 0." }),
+  })
+  .openapi("RotatedWebhookSecret");
+
+type Row = typeof webhookDeliveries.$inferSelect;
+const present = (r: Row): z.infer<typeof Delivery> => ({
+  id: r.id,
+  eventId: r.eventId,
+  eventType: r.eventType as z.infer<typeof Delivery>["eventType"],
+  status: r.status,
+  createdAt: r.createdAt,
+  attempts: (r.attemptLog ?? []) as Attempt[],
+  nextAttemptAt: r.status === "pending" ? r.nextAttemptAt : null,
+  deliveredAt: r.deliveredAt,
+});
+
+export const webhookDeliveriesRouter = domainRouter()
+  .openapi(
+    apiRoute({
+      method: "get",
+      path: "/v1/webhooks/{webhookId}/deliveries",
+      operationId: "listWebhookDeliveries",
+      tags,
+      scope: "admin",
+      summary: "List an endpoint's deliveries with every attempt",
+      description: "Newest first. Each delivery lists its attempts (time, HTTP status or error) and, while pending, when the next retry is due. Failures are also logged on the server.",
+      request: { params: WebhookIdParam, query: DeliveriesQuery },
+      errors: ["webhook_not_found"],
+      responses: { 200: jsonResponse(page(Delivery), "A page of deliveries") },
+    }),
+    async (c) => {
+      const { webhookId } = c.req.valid("param");
+      const { limit, cursor, status } = c.req.valid("query");
+      const store = c.get("store");
+      if (!(await store.find(webhooks, eq(webhooks.id, webhookId)))) throw new ApiError("webhook_not_found", `No webhook ${webhookId}.`);
+      const after = decodeCursor(cursor);
+      const rows = await store.q
+        .select()
+        .from(webhookDeliveries)
+        .where(
+          store.owns(
+            webhookDeliveries,
+            eq(webhookDeliveries.webhookId, webhookId),
+            status ? eq(webhookDeliveries.status, status) : undefined,
+            after
+              ? or(lt(webhookDeliveries.createdAt, String(after[0])), and(eq(webhookDeliveries.createdAt, String(after[0])), lt(webhookDeliveries.id, String(after[1]))))
+              : undefined,
+          ),
+        )
+        .orderBy(desc(webhookDeliveries.createdAt), desc(webhookDeliveries.id))
+        .limit(limit + 1);
+      const p = toPage(rows, limit, (r) => [r.createdAt, r.id]);
+      return c.json({ data: p.data.map(present), nextCursor: p.nextCursor }, 200);
+    },
+  )
+  .openapi(
+    apiRoute({
+      method: "post",
+      path: "/v1/webhooks/{webhookId}/deliveries/{deliveryId}/retry",
+      operationId: "retryWebhookDelivery",
+      tags,
+      scope: "admin",
+      summary: "Send a failed delivery again",
+      description: "Only a `failed` delivery (its retries ran out): it becomes pending and is sent at the dispatcher's next run (Node: within a second; Workers: after this request). One more failure marks it failed again.",
+      request: { params: DeliveryParams, headers: IdempotencyHeaders },
+      errors: ["webhook_not_found", "delivery_not_found", "delivery_not_failed"],
+      responses: { 202: jsonResponse(Delivery, "Queued again") },
+    }),
+    async (c) => {
+      const { webhookId, deliveryId } = c.req.valid("param");
+      const at = c.get("services").now().toISOString();
+      const row = await audited(
+        c,
+        async (s) => {
+          if (!(await s.find(webhooks, eq(webhooks.id, webhookId)))) throw new ApiError("webhook_not_found", `No webhook ${webhookId}.`);
+          const d = await s.find(webhookDeliveries, eq(webhookDeliveries.webhookId, webhookId), eq(webhookDeliveries.id, deliveryId));
+          if (!d) throw new ApiError("delivery_not_found", `No delivery ${deliveryId} for webhook ${webhookId}.`);
+          if (d.status !== "failed") throw new ApiError("delivery_not_failed", `Delivery ${deliveryId} is ${d.status}; only a failed delivery can be retried.`, { deliveryStatus: d.status });
+          await s.update(webhookDeliveries, { status: "pending", nextAttemptAt: at }, eq(webhookDeliveries.id, deliveryId));
+          return { ...d, status: "pending" as const, nextAttemptAt: at };
+        },
+        (d) => ({ action: "webhook.delivery_retried", target: { type: "webhook", id: webhookId }, details: { deliveryId: d.id, eventType: d.eventType } }),
+      );
+      return c.json(present(row), 202);
+    },
+  )
+  .openapi(
+    apiRoute({
+      method: "post",
+      path: "/v1/webhooks/{webhookId}/rotate-secret",
+      operationId: "rotateWebhookSecret",
+      tags,
+      scope: "admin",
+      summary: "Rotate the signing secret, keeping the old one valid for an overlap",
+      description:
+        "Generates a new secret. For `overlapHours` (default 24) every delivery is signed with both, so receivers can switch at their own pace: Standard Webhooks verifiers accept a `webhook-signature` with several space-separated signatures when one matches. Both secrets are stored encrypted; a replay with the same `Idempotency-Key` does not rotate again and answers with `secret` replaced by a shown-once note (keep the first answer's).",
+      request: { params: WebhookIdParam, headers: IdempotencyHeaders, body: jsonBody(RotateBody, { overlapHours: 24 }) },
+      errors: ["webhook_not_found"],
+      responses: { 200: jsonResponse(Rotated, "The new secret and until when the old one still signs") },
+    }),
+    async (c) => {
+      const { webhookId } = c.req.valid("param");
+      const overlapHours = c.req.valid("json").overlapHours ?? 24;
+      const services = c.get("services");
+      const tenantId = c.get("caller").tenantId;
+      const now = services.now();
+      const secret = newSecret();
+      // Both secrets are stored sealed (webhooks/secret), never in plain text; sealing needs no lock.
+      const sealed = await sealWebhookSecret(services.secretsKey, tenantId, webhookId, secret);
+      const previousSecretExpiresAt = overlapHours > 0 ? new Date(now.getTime() + overlapHours * 3_600_000).toISOString() : null;
+      await audited(
+        c,
+        async (s) => {
+          const existing = await s.find(webhooks, eq(webhooks.id, webhookId));
+          if (!existing) throw new ApiError("webhook_not_found", `No webhook ${webhookId}.`);
+          // The current secret is already sealed, unless the row predates encryption (then seal it now).
+          const previous = !previousSecretExpiresAt
+            ? null
+            : isSealed(existing.secret)
+              ? existing.secret
+              : await sealWebhookSecret(services.secretsKey, tenantId, webhookId, existing.secret);
+          await s.update(webhooks, { secret: sealed, previousSecret: previous, previousSecretExpiresAt, updatedAt: now.toISOString() }, eq(webhooks.id, webhookId));
+        },
+        () => ({ action: "webhook.secret_rotated", target: { type: "webhook", id: webhookId }, details: { overlapHours } }),
+      );
+      // The idempotency layer stores this answer with `secret` replaced (platform/idempotency SECRET_FIELDS).
+      return c.json({ id: webhookId, secret, previousSecretExpiresAt }, 200);
+    },
+  );
+
+/** Appends one attempt to a delivery's log (SQL: no read-modify-write race with a retry). */
+export const appendAttempt = (attempt: Attempt) =>
+  sql`json_insert(coalesce(${webhookDeliveries.attemptLog}, '[]'), '$[#]', json(${JSON.stringify(attempt)}))`;
