@@ -448,8 +448,9 @@ ${riskScenarios.map(([name], i) => `| ${name} | ${rounds.map((r) => `${r[i]!.rps
 if (runs("writes")) parts.push(`### Writes on the same file
 
 ${RISK_CONNECTIONS} connections, ${WRITE_SECONDS} s each, every request on another active subscription. The floor is a
-route that runs one \`UPDATE\` of one subscription row in a write transaction through \`db.write\` (the
-same queue and file as the API).
+route that runs one \`UPDATE\` of one subscription row in its own write transaction, its own \`COMMIT\`
+(and fsync) per request, on the same file; "group commit" runs the same write through the app's write
+queue, where writes queued together share a \`COMMIT\`.
 
 | scenario | req/s | p50 ms | p99 ms | non-2xx | loop max ms | × write floor |
 |---|---:|---:|---:|---:|---:|---:|
