@@ -28,6 +28,8 @@ import { lookupRouter } from "./lookup/routes";
 import { portalRouter } from "./portal/routes";
 import { customerSessionsRouter } from "./customer-sessions/routes";
 import { checkoutChecksRouter } from "./checkout-checks/routes";
+import { winbackRouter } from "./winback/routes";
+import { insightsRouter } from "./insights/routes";
 import { MAX_SYNC_BODY_BYTES } from "./sync/schemas";
 import { syncRouter } from "./sync/routes";
 import { knowledgeRouter } from "./knowledge/routes";
@@ -50,6 +52,8 @@ const domains = [
   lookupRouter,
   knowledgeRouter,
   consoleSessionsRouter,
+  winbackRouter,
+  insightsRouter,
   webhooksRouter,
   settingsRouter,
   keysRouter,
@@ -82,6 +86,8 @@ export const OPENAPI_INFO: Parameters<OpenAPIHono["getOpenAPI31Document"]>[0] = 
     { name: "Lookup", description: "The IVR / operator data dip: one call from a phone number or email to what the agent needs." },
     { name: "Knowledge", description: "The shop's FAQ and usage advice for operators, most used first." },
     { name: "Operators", description: "Console sessions for the operator console served at /console." },
+    { name: "Win-back", description: "Letting customers go well and winning them back: the exit survey, keep-in-touch consent, whom to contact first and with which offer." },
+    { name: "Insights", description: "Why customers leave, in their own words: counts, save rates and recurring themes by reason and month (admin)." },
     { name: "Webhooks", description: "Signed event delivery to the merchant's systems (admin)." },
     { name: "Settings", description: "The shop's rules (admin)." },
     { name: "Keys", description: "API keys of the tenant (admin)." },

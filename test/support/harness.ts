@@ -26,6 +26,8 @@ export interface Harness {
   origin: string;
   request(method: string, path: string, options?: RequestOptions): Promise<Res>;
   tenant(): Promise<TestTenant>;
+  /** One run of the runtime's maintenance job (src/maintenance.ts) as if it were `now`. */
+  maintain(now: Date): Promise<unknown>;
 }
 
 export async function toRes(response: Response): Promise<Res> {

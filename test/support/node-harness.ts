@@ -6,6 +6,7 @@ import { nodeDocsViewer } from "../../src/meta/viewer-node";
 import type { Database } from "../../src/db/client";
 import { migrateDatabase, openDatabase } from "../../src/db/node";
 import type { Scope, Services } from "../../src/platform/env";
+import { runMaintenance } from "../../src/maintenance";
 import { createTenant, issueKey } from "../../src/tenants/keys";
 import { ajvCheck } from "./ajv";
 import { contractViolations } from "./contract";
@@ -57,6 +58,7 @@ export async function nodeHarness(overrides: Partial<Services> = {}): Promise<No
       const tenant = await db.write((tx) => createTenant(tx, { name: "テスト店", at: new Date() }));
       return { id: tenant.id, key: await keyFor(tenant.id, ["read", "write", "admin"]), keyWith: (scopes) => keyFor(tenant.id, scopes) };
     },
+    maintain: (now) => runMaintenance(db, () => now),
     close() {
       db.client.close();
       rmSync(dir, { recursive: true, force: true });
