@@ -20,7 +20,7 @@ export default defineConfig({
             main: "./src/worker.ts",
             wrangler: { configPath: "./wrangler.toml" },
             miniflare: {
-              bindings: { DATABASE_URL: inject("sqldUrl"), SECRETS_KEY: "test-secrets-key-0123456789abcdef-0123456789" },
+              bindings: { DATABASE_URL: inject("sqldUrl"), SECRETS_KEY: "test-secrets-key-0123456789abcdef-0123456789", WEBHOOKS_ALLOW_LOOPBACK: "1" },
             },
           })),
         ],

@@ -557,7 +557,7 @@ async function workersSection(): Promise<{ node: Row[]; worker: Row[] }> {
     const list = await scenarios(remote);
     remote.client.close();
     const port = await freePort();
-    const wrangler = spawn("node_modules/.bin/wrangler", ["dev", "--var", `DATABASE_URL:${sqld.url}`, "--var", `SECRETS_KEY:${BENCH_SECRETS_KEY}`, "--port", String(port), "--ip", "127.0.0.1"], {
+    const wrangler = spawn("node_modules/.bin/wrangler", ["dev", "--var", `DATABASE_URL:${sqld.url}`, "--var", `SECRETS_KEY:${BENCH_SECRETS_KEY}`, "--var", "RATE_LIMITS:off", "--port", String(port), "--ip", "127.0.0.1"], {
       cwd: process.cwd(),
       stdio: "ignore",
       detached: true, // its own process group: workerd goes with it

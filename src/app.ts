@@ -14,6 +14,8 @@ import { isDatabaseTimeout } from "./db/client";
 import type { AppEnv, Services } from "./platform/env";
 import { ApiError, problemResponse } from "./platform/errors";
 import { idempotency } from "./platform/idempotency";
+import { limitFailedAuth, limitPerKey } from "./platform/rate-limit";
+import { consoleSecurityHeaders, docsSecurityHeaders } from "./platform/csp";
 import { normaliseDocument } from "./platform/openapi";
 import { subscriptionsRouter } from "./subscriptions/routes";
 import { keysRouter } from "./tenants/routes";
@@ -30,6 +32,7 @@ import { customerSessionsRouter } from "./customer-sessions/routes";
 import { checkoutChecksRouter } from "./checkout-checks/routes";
 import { winbackRouter } from "./winback/routes";
 import { insightsRouter } from "./insights/routes";
+import { dataRightsRouter } from "./data-rights/routes";
 import { MAX_SYNC_BODY_BYTES } from "./sync/schemas";
 import { syncRouter } from "./sync/routes";
 import { knowledgeRouter } from "./knowledge/routes";
@@ -59,6 +62,7 @@ const domains = [
   keysRouter,
   customerSessionsRouter,
   checkoutChecksRouter,
+  dataRightsRouter,
 ];
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -69,7 +73,7 @@ export const OPENAPI_INFO: Parameters<OpenAPIHono["getOpenAPI31Document"]>[0] = 
     title: "Tsuzuku API",
     version: "1.0.0",
     description:
-      "Tsuzuku (続く) helps subscription (定期購入) merchants keep customers fairly: churn risk, reason-aware offers, self-service plan changes and a cancellation flow that is always two calls at most.\n\nAuthenticate with `Authorization: Bearer <api key>` from your servers; a customer's browser uses a customer session token (`POST /v1/customer-sessions`) instead. Errors are RFC 9457 `application/problem+json` with a stable `code`.",
+      "Tsuzuku (続く) helps subscription (定期購入) merchants keep customers fairly: churn risk, reason-aware offers, self-service plan changes and a cancellation flow that is always two calls at most.\n\nAuthenticate with `Authorization: Bearer <api key>` from your servers; a customer's browser uses a customer session token (`POST /v1/customer-sessions`) instead. Errors are RFC 9457 `application/problem+json` with a stable `code`.\n\nRate limits: each API key or session may make a number of requests per minute set by its shop's plan (standard 1,200, business 6,000, enterprise 30,000), and a client address may send 30 refused credentials (401) per minute. Over a limit: 429 `rate_limited` with `Retry-After` (seconds), `RateLimit-Policy` (`\"standard\";q=1200;w=60`) and, where the count is known, `RateLimit` (`\"standard\";r=0;t=42`), per the IETF httpapi RateLimit header draft. Answers under the limit carry `RateLimit-Policy` (and `RateLimit` when known).",
     license: { name: "MIT", url: "https://opensource.org/licenses/MIT" },
   },
   // Relative: "Try it" in /docs reaches the server that served it, on any host and port.
@@ -92,6 +96,7 @@ export const OPENAPI_INFO: Parameters<OpenAPIHono["getOpenAPI31Document"]>[0] = 
     { name: "Settings", description: "The shop's rules (admin)." },
     { name: "Keys", description: "API keys of the tenant (admin)." },
     { name: "Customer sessions", description: "Short-lived tokens that let a customer's browser act for that customer only (my-page, the embed). Minted by your server with an API key." },
+    { name: "Data rights", description: "The customer's rights (個人情報保護法, GDPR): erasure and disclosure, and the shop's audit log (admin)." },
     { name: "Meta", description: "Health and documentation." },
   ],
 };
@@ -124,7 +129,11 @@ export function createApp(services: (c: Context<AppEnv>) => Services, options: {
     c.req.method === "GET" || c.req.method === "HEAD" ? next() : (c.req.path === "/v1/sync" ? limits.sync : limits.default)(c, next),
   );
   app.use("/v1/*", requireJsonBody);
+  for (const page of ["/docs", "/docs/*"]) app.use(page, docsSecurityHeaders);
+  for (const page of ["/console", "/console/*", "/demo/console"]) app.use(page, consoleSecurityHeaders);
+  app.use("/v1/*", limitFailedAuth);
   app.use("/v1/*", authenticate);
+  app.use("/v1/*", limitPerKey);
   app.use("/v1/*", idempotency);
 
   for (const domain of domains) app.route("/", domain);

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { DEFAULT_DATABASE_URL } from "./db/node";
+import { rateLimitConfigFromEnv } from "./platform/rate-limit";
 import { checkSecretsKey } from "./platform/secrets";
 
 /** Node runtime configuration, from the environment ("Operating it" in the API contract). */
@@ -15,9 +16,31 @@ export function nodeConfig(env: NodeJS.ProcessEnv = process.env) {
     databaseUrl,
     databaseAuthToken: env.DATABASE_AUTH_TOKEN || undefined,
     secretsKey: () => secretsKeyFor(databaseUrl, env.SECRETS_KEY),
+    /** WEBHOOKS_ALLOW_LOOPBACK=1 lets webhook endpoints live on loopback (local development, tests). Off by default. */
+    allowLoopbackWebhooks: env.WEBHOOKS_ALLOW_LOOPBACK === "1",
+    /** Per-key and failed-auth limits (platform/rate-limit); `RATE_LIMITS=off` turns them off. */
+    rateLimits: rateLimitConfigFromEnv(env),
+    /**
+     * Server timeouts (ms), so slow or half-sent requests cannot hold connections for minutes:
+     * - `HEADERS_TIMEOUT_MS` (default 10,000): all request headers must arrive within this;
+     * - `REQUEST_TIMEOUT_MS` (default 30,000): the whole request, body included (a Content-Length
+     *   larger than what is sent is cut here);
+     * - `KEEP_ALIVE_TIMEOUT_MS` (default 5,000): an idle keep-alive connection is closed after this.
+     */
+    headersTimeoutMs: positiveMs(env, "HEADERS_TIMEOUT_MS", 10_000),
+    requestTimeoutMs: positiveMs(env, "REQUEST_TIMEOUT_MS", 30_000),
+    keepAliveTimeoutMs: positiveMs(env, "KEEP_ALIVE_TIMEOUT_MS", 5_000),
     /** Demo data by default only for the embedded file; `SEED_DEMO=1` or `0` decides explicitly. */
     seedDemo: env.SEED_DEMO !== undefined ? env.SEED_DEMO === "1" || env.SEED_DEMO === "true" : databaseUrl.startsWith("file:"),
   };
+}
+
+function positiveMs(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive number of milliseconds, got ${raw}`);
+  return n;
 }
 
 /**

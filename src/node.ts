@@ -1,4 +1,3 @@
-import { serve } from "@hono/node-server";
 import { count } from "drizzle-orm";
 import { createApp } from "./app";
 import { nodeConfig } from "./config";
@@ -11,6 +10,9 @@ import { nodeDocsViewer } from "./meta/viewer-node";
 import { DEMO_TENANT_ID } from "./demo/seed";
 import { createConsoleSession } from "./console/sessions";
 import { TenantStore } from "./platform/tenancy";
+import { listen } from "./node-server";
+import { nodeWebhookFetch } from "./webhooks/node-fetch";
+import { encryptStoredWebhookSecrets } from "./webhooks/secret";
 
 /** Node entry point: configuration, database and the HTTP server. Everything else is the app's. */
 const config = nodeConfig();
@@ -35,13 +37,22 @@ if (config.seedDemo) {
   }
 }
 
-const services = { db, now: () => new Date(), secretsKey: config.secretsKey() };
+const services = {
+  db,
+  now: () => new Date(),
+  secretsKey: config.secretsKey(),
+  allowLoopbackWebhooks: config.allowLoopbackWebhooks,
+  webhookFetch: nodeWebhookFetch({ allowLoopback: config.allowLoopbackWebhooks }),
+  rateLimits: config.rateLimits,
+};
+// Signing secrets stored before they were encrypted at rest: encrypted now (needs SECRETS_KEY, so not in SQL).
+await encryptStoredWebhookSecrets(db, services.secretsKey);
 const app = createApp(() => services, { docs: { viewer: nodeDocsViewer(), demoApiKey: demo?.apiKey } });
 // A ready console URL for the demo shop (one-time; /demo/console mints a fresh one any time).
 const consoleLogin = demo
   ? (await createConsoleSession(new TenantStore(db, DEMO_TENANT_ID), { operatorId: "demo-operator", operatorName: "デモ オペレーター", role: "supervisor", expiresInSeconds: 28_800 }, new Date())).loginToken
   : null;
-const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+const server = listen(app.fetch, { ...config, port: config.port, hostname: config.host }, (info) => {
   const base = `http://${info.address === "::1" ? "[::1]" : info.address}:${info.port}`;
   console.log(`Tsuzuku API on ${base}  (database ${config.databaseUrl})`);
   console.log(`  Docs:     ${base}/docs`);
@@ -56,7 +67,7 @@ const maintenance = setInterval(async () => {
   if (maintaining) return;
   maintaining = true;
   try {
-    await runMaintenance(db);
+    await runMaintenance({ db, secretsKey: services.secretsKey, fetch: services.webhookFetch, allowLoopbackWebhooks: services.allowLoopbackWebhooks });
   } catch (e) {
     console.error("maintenance failed", e);
   } finally {

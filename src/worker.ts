@@ -6,6 +6,7 @@ import { runMaintenance } from "./maintenance";
 import type { Services } from "./platform/env";
 import { checkSecretsKey } from "./platform/secrets";
 import { dispatchDueWebhooks } from "./webhooks/dispatcher";
+import { encryptStoredWebhookSecrets } from "./webhooks/secret";
 
 /** Worker bindings: the libSQL server (Turso in production) as a var and a secret. */
 export type WorkerEnv = {
@@ -15,6 +16,10 @@ export type WorkerEnv = {
   DATABASE_TIMEOUT_MS?: string;
   /** The root secret (`npx wrangler secret put SECRETS_KEY`), at least 32 random characters. */
   SECRETS_KEY?: string;
+  /** "1": webhook endpoints on loopback are allowed (local development and tests only). */
+  WEBHOOKS_ALLOW_LOOPBACK?: string;
+  /** "off": the `[[ratelimits]]` bindings are not used (platform/rate-limit), e.g. for a benchmark. */
+  RATE_LIMITS?: string;
   /** Workers Static Assets (wrangler.toml `[assets]`): the docs viewer bundle. */
   ASSETS?: { fetch(request: Request | string): Promise<Response> };
 };
@@ -26,7 +31,14 @@ function newServices(env: WorkerEnv): Services {
   if (!env.DATABASE_URL) throw new Error("DATABASE_URL is not configured for this Worker");
   const timeoutMs = Number(env.DATABASE_TIMEOUT_MS) || DEFAULT_DATABASE_TIMEOUT_MS;
   const client = createClient({ url: env.DATABASE_URL, authToken: env.DATABASE_AUTH_TOKEN, fetch: fetchWithTimeout(timeoutMs) });
-  return { db: createDatabase(client), now: () => new Date(), secretsKey: checkSecretsKey(env.SECRETS_KEY) };
+  return {
+    db: createDatabase(client),
+    now: () => new Date(),
+    secretsKey: checkSecretsKey(env.SECRETS_KEY),
+    // Workers has no DNS API and does not route to private ranges: the URL check (names and IP
+    // literals, webhooks/destination) is the whole SSRF guard here, with the global fetch.
+    allowLoopbackWebhooks: env.WEBHOOKS_ALLOW_LOOPBACK === "1",
+  };
 }
 
 type RequestEnv = WorkerEnv & { services: Services };
@@ -50,11 +62,21 @@ export default {
     // Only that: resuming pauses, expiring flows and re-scoring are the cron's, so a burst of
     // writes does not become a burst of background write transactions queueing for the lock.
     if (request.method !== "GET" && response.status < 400) {
-      ctx.waitUntil(dispatchDueWebhooks(services.db).catch((e) => console.error("webhooks", e)));
+      ctx.waitUntil(
+        dispatchDueWebhooks(services.db, { secretsKey: services.secretsKey, allowLoopback: services.allowLoopbackWebhooks }).catch((e) =>
+          console.error("webhooks", e),
+        ),
+      );
     }
     return response;
   },
   async scheduled(_controller: unknown, env: WorkerEnv, ctx: ExecutionContext) {
-    ctx.waitUntil(runMaintenance(newServices(env).db));
+    const services = newServices(env);
+    ctx.waitUntil(
+      (async () => {
+        await encryptStoredWebhookSecrets(services.db, services.secretsKey);
+        await runMaintenance({ db: services.db, secretsKey: services.secretsKey, allowLoopbackWebhooks: services.allowLoopbackWebhooks });
+      })(),
+    );
   },
 };

@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import { audited } from "../platform/audit";
 import { cancellationReasons } from "../db/schema";
 import type { AppEnv } from "../platform/env";
 import { addDays } from "../platform/dates";
@@ -98,7 +99,11 @@ export const cancelFlowsRouter = domainRouter()
     async (c) => {
       const { reasons } = c.req.valid("json");
       const lang = language(c);
-      const saved = await replaceReasons(c.get("store"), reasons, c.get("services").now().toISOString());
+      const saved = await audited(
+        c,
+        (s) => replaceReasons(s, reasons, c.get("services").now().toISOString()),
+        (r) => ({ action: "reasons.updated", target: { type: "cancellation_reasons", id: "cancellation-reasons" }, details: { codes: r.map((x) => x.code) } }),
+      );
       return c.json({ data: saved.map((r) => ({ code: r.code, label: r.label[lang], followUpHint: r.followUpHint[lang] })), nextCursor: null, custom: true }, 200);
     },
   )

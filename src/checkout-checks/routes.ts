@@ -6,6 +6,7 @@ import { neverRemembered } from "../platform/idempotency";
 import { language } from "../platform/language";
 import { apiRoute, domainRouter, jsonBody, jsonResponse } from "../platform/openapi";
 import { normalizeEmail, normalizePhone } from "../platform/phone";
+import { fingerprint } from "../platform/secrets";
 import { checkoutDecision, type EarlierSubscription, type MatchKey } from "./logic";
 import { CheckoutCheck, CheckoutCheckBody } from "./schemas";
 
@@ -22,7 +23,7 @@ export const checkoutChecksRouter = domainRouter().openapi(
     scope: "read",
     summary: "Check a shopper at checkout, before the order exists",
     description:
-      "Call from your server at checkout. Matches the shop's earlier customers on the normalised phone and e-mail and, where you sync them, the postal code plus the address line folded for width, kanji/arabic numerals and 丁目/番/号 forms. Answers the 初回だけ解約 flag (`first_delivery_canceller`: an earlier subscription of the same person was canceled after at most one delivery) with its evidence — counts and dates, never another customer's id — and a suggested action, e.g. no first-order discount. Writes nothing.",
+      "Call from your server at checkout. Matches the shop's earlier customers on the normalised phone and e-mail (erased customers too, by the keyed fingerprints erasure keeps unless the setting `keepContactFingerprints` is false) and, where you sync them, the postal code plus the address line folded for width, kanji/arabic numerals and 丁目/番/号 forms. Answers the 初回だけ解約 flag (`first_delivery_canceller`: an earlier subscription of the same person was canceled after at most one delivery) with its evidence — counts and dates, never another customer's id — and a suggested action, e.g. no first-order discount. Writes nothing.",
     request: { body: jsonBody(CheckoutCheckBody, { phone: "090-1234-5678", email: "hanako.sato@example.jp", postalCode: "150-0041", address: "東京都渋谷区神南一丁目2番3号" }) },
     responses: { 200: jsonResponse(CheckoutCheck, "The flag, its evidence and what to do") },
   }),
@@ -40,8 +41,10 @@ export const checkoutChecksRouter = domainRouter().openapi(
     if (!body.phone && !body.email && !body.postalCode) errors.push({ path: "", message: "Send at least one of phone, email, or postalCode with address" });
     if (errors.length > 0) throw new ApiError("validation_failed", "One or more fields are invalid.", { errors });
 
-    const byPhone = phone ? eq(customers.phone, phone) : undefined;
-    const byEmail = email ? eq(customers.emailNormalized, email) : undefined;
+    // An erased person is matched by the HMAC fingerprints erasure kept (fraud prevention, data-rights/erase).
+    const secretsKey = c.get("services").secretsKey;
+    const byPhone = phone ? or(eq(customers.phone, phone), eq(customers.phoneFingerprint, await fingerprint(secretsKey, "contact-fingerprint", phone))) : undefined;
+    const byEmail = email ? or(eq(customers.emailNormalized, email), eq(customers.emailFingerprint, await fingerprint(secretsKey, "contact-fingerprint", email))) : undefined;
     const byAddress = postalCode && addressKey ? and(eq(customers.postalCode, postalCode), eq(customers.addressKey, addressKey)) : undefined;
     const anyOf = or(...[byPhone, byEmail, byAddress].filter((x): x is SQL => x !== undefined));
     const flag = (cond: SQL | undefined) => (cond ? sql`(${cond})` : sql`0`);

@@ -1,6 +1,5 @@
 import { Hono, type Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
-import { secureHeaders } from "hono/secure-headers";
 import { DEMO_TENANT_ID } from "../demo/seed";
 import { retentionFor, winbackFor } from "../metrics/routes";
 import { CONSOLE_COOKIE, consoleCsrfToken, resolveConsole } from "../platform/auth";
@@ -35,20 +34,7 @@ const langOf = (c: Context<AppEnv>): Lang => (getCookie(c, LANG_COOKIE) === "en"
 export function consolePages(app: Fetcher) {
   const pages = new Hono<AppEnv>();
 
-  pages.use("/console/*", secureHeaders({
-    contentSecurityPolicy: {
-      defaultSrc: ["'self'"],
-      scriptSrc: ["'self'"],
-      styleSrc: ["'self'"],
-      imgSrc: ["'self'", "data:"],
-      formAction: ["'self'"],
-      frameAncestors: ["'none'"],
-      baseUri: ["'none'"],
-      objectSrc: ["'none'"],
-    },
-    referrerPolicy: "same-origin",
-  }));
-  pages.use("/demo/console", secureHeaders());
+  // Security headers and CSP: platform/csp (consoleSecurityHeaders), applied in app.ts.
 
   for (const [name, asset] of Object.entries(ASSETS)) {
     pages.get(`/console/assets/${name}`, (c) => c.body(asset.body, 200, { "content-type": asset.type, "cache-control": "public, max-age=300" }));

@@ -1,3 +1,5 @@
+import { audited } from "../platform/audit";
+import { rememberWithout } from "../platform/idempotency";
 import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse } from "../platform/openapi";
 import { ConsoleSessionCreated, CreateConsoleSessionBody, createConsoleSession } from "./sessions";
 
@@ -18,8 +20,15 @@ export const consoleSessionsRouter = domainRouter().openapi(
     responses: { 201: jsonResponse(ConsoleSessionCreated, "The one-time console URL") },
   }),
   async (c) => {
-    const session = await createConsoleSession(c.get("store"), c.req.valid("json"), c.get("services").now());
+    const body = c.req.valid("json");
+    const session = await audited(
+      c,
+      (s) => createConsoleSession(s, body, c.get("services").now()),
+      (r) => ({ action: "console_session.created", target: { type: "console_session", id: r.id }, details: { operatorId: body.operatorId, role: body.role } }),
+    );
     const url = `${new URL(c.req.url).origin}/console/login?token=${session.loginToken}`;
+    // The URL is a one-time login: never stored for an idempotent replay.
+    rememberWithout(c, { url: "(shown once: the one-time URL is not stored; open a new console session)" });
     return c.json({ id: session.id, url, expiresAt: session.expiresAt }, 201);
   },
 );

@@ -1,5 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { customerSessions, customers, subscriptions } from "../db/schema";
+import { audited } from "../platform/audit";
 import { newId } from "../platform/crypto";
 import { ApiError } from "../platform/errors";
 import { rememberWithout } from "../platform/idempotency";
@@ -42,7 +43,8 @@ export const customerSessionsRouter = domainRouter()
       const caller = c.get("caller");
       const { now, secretsKey } = c.get("services");
       const at = now();
-      const row = await c.get("store").write(async (s) => {
+      // Minting a session is recorded in the audit log (by its id: the log keeps no customer data).
+      const row = await audited(c, async (s) => {
         if (!(await s.find(customers, eq(customers.id, body.customerId)))) {
           throw new ApiError("unknown_customer", `No customer ${body.customerId}.`, { errors: [{ path: "customerId", message: "Unknown customer" }] });
         }
@@ -66,7 +68,7 @@ export const customerSessionsRouter = domainRouter()
         };
         await s.insert(customerSessions, values);
         return { ...values, tenantId: s.tenantId };
-      });
+      }, (r) => ({ action: "customer_session.created", target: { type: "customer_session", id: r.id }, details: { expiresAt: r.expiresAt } }));
       const token = await signSessionToken(secretsKey, "customer", { sessionId: row.id, tenantId: row.tenantId, expiresAt: new Date(row.expiresAt) }, at);
       rememberWithout(c, { token: "(shown once: the token is not stored; mint a new session)" });
       return c.json({ ...publicSession(row), token }, 201);
@@ -89,13 +91,17 @@ export const customerSessionsRouter = domainRouter()
     async (c) => {
       const { sessionId } = c.req.valid("param");
       const at = c.get("services").now().toISOString();
-      const row = await c.get("store").write(async (s) => {
-        const existing = await s.find(customerSessions, eq(customerSessions.id, sessionId));
-        if (!existing) throw new ApiError("customer_session_not_found", `No customer session ${sessionId}.`);
-        if (existing.revokedAt) return existing;
-        await s.update(customerSessions, { revokedAt: at }, eq(customerSessions.id, sessionId));
-        return { ...existing, revokedAt: at };
-      });
+      const { row } = await audited(
+        c,
+        async (s) => {
+          const existing = await s.find(customerSessions, eq(customerSessions.id, sessionId));
+          if (!existing) throw new ApiError("customer_session_not_found", `No customer session ${sessionId}.`);
+          if (existing.revokedAt) return { row: existing, revoked: false };
+          await s.update(customerSessions, { revokedAt: at }, eq(customerSessions.id, sessionId));
+          return { row: { ...existing, revokedAt: at }, revoked: true };
+        },
+        (r) => (r.revoked ? { action: "customer_session.revoked", target: { type: "customer_session", id: sessionId } } : null),
+      );
       return c.json(publicSession(row), 200);
     },
   )

@@ -5,7 +5,7 @@ import type { TenantStore } from "../platform/tenancy";
 
 export type CustomerRow = typeof customers.$inferSelect;
 
-export function toCustomer(row: CustomerRow) {
+export function toCustomer(row: Omit<CustomerRow, "erasedAt" | "phoneFingerprint" | "emailFingerprint">) {
   return {
     id: row.id,
     name: row.name,

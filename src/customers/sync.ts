@@ -60,7 +60,8 @@ export async function syncCustomer(
   };
   if (existing) await s.update(customers, values, eq(customers.id, customerId));
   else await s.insert(customers, { id: customerId, ...values });
-  let row: CustomerRow = { ...values, id: customerId, tenantId: s.tenantId, keepInTouch: existing?.keepInTouch ?? null, keepInTouchAt: existing?.keepInTouchAt ?? null };
+  // A synced customer is a live person: no erasure state, no fingerprints.
+  let row: CustomerRow = { ...values, id: customerId, tenantId: s.tenantId, erasedAt: null, phoneFingerprint: null, emailFingerprint: null, keepInTouch: existing?.keepInTouch ?? null, keepInTouchAt: existing?.keepInTouchAt ?? null };
   // A changed keep-in-touch answer is evidence (withdrawing is always possible); the same answer again is not a new one.
   if (body.keepInTouch !== undefined && body.keepInTouch !== row.keepInTouch) row = await recordKeepInTouch(s, row, body.keepInTouch, { source: "customer_sync", at });
   else if (existing) await syncContactable(s, row);

@@ -19,6 +19,11 @@ export const tenants = sqliteTable("tenants", {
    * this changes. Triggers, not application code, so that no writer can forget it.
    */
   offersVersion: integer("offers_version").notNull().default(0),
+  /**
+   * The rate-limit tier (platform/rate-limit PLANS). Set by the operator of the service (tenant:create
+   * `--plan`), not by the shop: settings are the shop's own to edit.
+   */
+  plan: text("plan").notNull().default("standard"),
 });
 
 export const apiKeys = sqliteTable(
@@ -71,6 +76,16 @@ export const customers = sqliteTable(
     keepInTouchAt: text("keep_in_touch_at"),
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
+    /** Set when the person was erased (DELETE /v1/customers/{id}): every personal field is null from then on. */
+    erasedAt: text("erased_at"),
+    /**
+     * Keyed fingerprints (HMAC-SHA-256 under `deriveKey(SECRETS_KEY, "contact-fingerprint")`, hex) of
+     * the normalised phone and e-mail of an erased person, kept for fraud prevention only: the
+     * 初回だけ解約 match can still tell that a new customer is the same person. Not reversible
+     * without the key; dropped with the shop setting `keepContactFingerprints: false`.
+     */
+    phoneFingerprint: text("phone_fingerprint"),
+    emailFingerprint: text("email_fingerprint"),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
@@ -78,6 +93,8 @@ export const customers = sqliteTable(
     index("customers_email").on(t.tenantId, t.emailNormalized),
     // The checkout check's address match: postal code, then the folded line.
     index("customers_postal").on(t.tenantId, t.postalCode, t.addressKey),
+    index("customers_phone_fingerprint").on(t.tenantId, t.phoneFingerprint).where(sql`phone_fingerprint IS NOT NULL`),
+    index("customers_email_fingerprint").on(t.tenantId, t.emailFingerprint).where(sql`email_fingerprint IS NOT NULL`),
   ],
 );
 
@@ -494,6 +511,34 @@ export const knowledgeEntries = sqliteTable(
     updatedAt: text("updated_at").notNull(),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.id] }), index("knowledge_entries_uses").on(t.tenantId, t.uses)],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Audit (#16)
+
+/**
+ * Who did what, when, for every admin and data-rights action (platform/audit). Append-only:
+ * triggers (migration) refuse UPDATE and DELETE. Holds ids, never personal data, so erasure has
+ * nothing to scrub here.
+ */
+export const auditLog = sqliteTable(
+  "audit_log",
+  {
+    tenantId: text("tenant_id").notNull().references(() => tenants.id),
+    /** `aud_…`, random; the order is (at, id). */
+    id: text("id").notNull(),
+    at: text("at").notNull(),
+    actorType: text("actor_type", { enum: ["key", "operator", "customer", "system"] }).notNull(),
+    actorId: text("actor_id").notNull(),
+    actorName: text("actor_name"),
+    /** `noun.verb`, e.g. `key.created`, `customer.erased` (platform/audit AUDIT_ACTIONS). */
+    action: text("action").notNull(),
+    targetType: text("target_type"),
+    targetId: text("target_id"),
+    /** What changed, without personal data or secrets (e.g. the settings fields sent). */
+    details: text("details", { mode: "json" }).$type<Record<string, unknown>>(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.id] }), index("audit_log_at").on(t.tenantId, t.at, t.id)],
 );
 
 // ---------------------------------------------------------------------------------------------

@@ -1,3 +1,4 @@
+import { audited } from "../platform/audit";
 import { ApiError } from "../platform/errors";
 import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse } from "../platform/openapi";
 import { deleteEntry, findEntry, listKnowledge, recordUse, saveEntry, toEntry } from "./repository";
@@ -70,7 +71,11 @@ export const knowledgeRouter = domainRouter()
     async (c) => {
       const { entryId } = c.req.valid("param");
       const now = c.get("services").now();
-      const { row, created } = await saveEntry(c.get("store"), entryId, c.req.valid("json"), now.toISOString());
+      const { row, created } = await audited(
+        c,
+        (s) => saveEntry(s, entryId, c.req.valid("json"), now.toISOString()),
+        (r) => ({ action: "knowledge.updated", target: { type: "knowledge_entry", id: entryId }, details: { created: r.created } }),
+      );
       return c.json(toEntry(row, now), created ? 201 : 200);
     },
   )
@@ -88,7 +93,13 @@ export const knowledgeRouter = domainRouter()
     }),
     async (c) => {
       const { entryId } = c.req.valid("param");
-      if (!(await deleteEntry(c.get("store"), entryId))) throw new ApiError("knowledge_entry_not_found", `No knowledge entry ${entryId}.`);
+      await audited(
+        c,
+        async (s) => {
+          if (!(await deleteEntry(s, entryId))) throw new ApiError("knowledge_entry_not_found", `No knowledge entry ${entryId}.`);
+        },
+        () => ({ action: "knowledge.deleted", target: { type: "knowledge_entry", id: entryId } }),
+      );
       return c.body(null, 204);
     },
   )

@@ -3,8 +3,8 @@ import type { Context } from "hono";
 /**
  * The interactive reference at /docs, offline: the viewer (Scalar's standalone bundle, several MB)
  * is served from this origin — on Node from the installed `@scalar/api-reference` package, on
- * Workers from Workers Static Assets — never from a CDN. The page runs under a strict CSP: no
- * inline script, no eval, nothing from another origin.
+ * Workers from Workers Static Assets — never from a CDN. The page runs under a strict CSP
+ * (platform/csp): no inline script, no eval, nothing from another origin.
  */
 export type DocsOptions = {
   /** Answers GET /docs/viewer.js with the installed viewer bundle (each runtime knows where it is). */
@@ -12,20 +12,6 @@ export type DocsOptions = {
   /** The demo tenant's key, filled into "Try it" when the demo shop was seeded. */
   demoApiKey?: string;
 };
-
-export const DOCS_CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  // The viewer injects its stylesheet as <style> elements at run time.
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "worker-src 'self' blob:",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join("; ");
 
 export const DOCS_PAGE = `<!doctype html>
 <html lang="en">

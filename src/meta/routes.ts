@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import type { AppEnv } from "../platform/env";
 import { ApiError } from "../platform/errors";
 import { errorResponses, jsonResponse } from "../platform/openapi";
-import { DOCS_CSP, DOCS_PAGE, docsInit, type DocsOptions } from "./docs";
+import { DOCS_PAGE, docsInit, type DocsOptions } from "./docs";
 
 const Health = z.object({ status: z.literal("ok"), database: z.literal("ok"), time: z.string() }).openapi("Health");
 
@@ -31,7 +31,7 @@ export function metaRouter(openapi: () => unknown, docs: DocsOptions = {}) {
       },
     )
     .get("/openapi.json", (c) => c.json(openapi()))
-    .get("/docs", (c) => c.html(DOCS_PAGE, 200, { "content-security-policy": DOCS_CSP, "cache-control": "no-cache" }))
+    .get("/docs", (c) => c.html(DOCS_PAGE, 200, { "cache-control": "no-cache" }))
     .get("/docs/init.js", (c) => c.body(init, 200, { "content-type": "text/javascript; charset=utf-8", "cache-control": "no-cache" }))
     .get("/docs/viewer.js", async (c) => {
       if (!docs.viewer) throw new ApiError("route_not_found", "This runtime serves no docs viewer.");

@@ -1,4 +1,5 @@
 import type { z } from "@hono/zod-openapi";
+import { audited } from "../platform/audit";
 import { language } from "../platform/language";
 import { tenantReasons } from "../cancel-flows/reasons-repository";
 import { ApiError } from "../platform/errors";
@@ -120,7 +121,11 @@ export const offersRouter = domainRouter()
         if (copy.length > 0) throw new ApiError("offer_copy_rejected", `The copy breaks ${copy.length} rule(s): ${copy.map((p) => `${p.path}: ${p.message}`).join(" ")}`, { errors });
         throw new ApiError("invalid_offer", problems.map((p) => `${p.path}: ${p.message}`).join(" "), { errors });
       }
-      const { row, created } = await saveOffer(c.get("store"), offer, now);
+      const { row, created } = await audited(
+        c,
+        (s) => saveOffer(s, offer, now),
+        (r) => ({ action: r.created ? "offer.created" : "offer.updated", target: { type: "offer", id: offerId }, details: { type: offer.type, active: offer.active, templateVersion: offer.templateVersion } }),
+      );
       return c.json(toOffer(row, await loadOutcomes(c.get("store"))), created ? 201 : 200);
     },
   )
@@ -139,7 +144,12 @@ export const offersRouter = domainRouter()
     }),
     async (c) => {
       const { offerId } = c.req.valid("param");
-      if (!(await deleteOffer(c.get("store"), offerId, c.get("services").now().toISOString()))) throw new ApiError("offer_not_found", `No offer ${offerId}.`);
+      const deleted = await audited(
+        c,
+        (s) => deleteOffer(s, offerId, c.get("services").now().toISOString()),
+        (done) => (done ? { action: "offer.deleted", target: { type: "offer", id: offerId } } : null),
+      );
+      if (!deleted) throw new ApiError("offer_not_found", `No offer ${offerId}.`);
       return c.body(null, 204);
     },
   )

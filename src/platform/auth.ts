@@ -65,7 +65,7 @@ function keyStatement(c: Context<AppEnv>, hash: string): { query: Compiled; valu
   let query = compiled.get(id);
   if (!query) {
     const prefetch = plan ? prefetches[plan.index]!.statement(KEY_TENANT, plan.shape) : null;
-    query = dialect.sqlToQuery(sql`SELECT k.id, k.tenant_id, k.scopes, k.secret_hash, k.last_used_at, t.settings${
+    query = dialect.sqlToQuery(sql`SELECT k.id, k.tenant_id, k.scopes, k.secret_hash, k.last_used_at, t.settings, t.plan${
       prefetch ? sql`, (${prefetch}) AS prefetch` : sql``
     } FROM api_keys k JOIN tenants t ON t.id = k.tenant_id WHERE k.secret_hash = ${sql.placeholder("keyHash")} AND k.revoked_at IS NULL LIMIT 1`);
     compiled.set(id, query);
@@ -122,11 +122,11 @@ const apiKeyPrincipal: PrincipalResolver = {
     // Hand-written and run on the client directly: this statement is on every request's path.
     const { query, values, prefetch } = keyStatement(c, hash);
     const key = await db.readFirst(query.sql, fillPlaceholders(query.params, values) as InValue[]);
-    // Columns as the statement lists them: id, tenant_id, scopes, secret_hash, last_used_at, settings[, prefetch].
+    // Columns as the statement lists them: id, tenant_id, scopes, secret_hash, last_used_at, settings, plan[, prefetch].
     if (!key || !timingSafeEqual(String(key[3]), hash)) {
       throw new ApiError("invalid_api_key", "The API key is unknown or has been revoked.");
     }
-    const [id, keyTenant, scopes, , lastUsed, settings, prefetched] = key;
+    const [id, keyTenant, scopes, , lastUsed, settings, plan, prefetched] = key;
     const tenantId = String(keyTenant);
     const keyId = String(id);
     if (keyTenants.get(hash) !== tenantId) {
@@ -149,6 +149,7 @@ const apiKeyPrincipal: PrincipalResolver = {
       scopes: JSON.parse(String(scopes)) as Scope[],
       settings: settingsFrom(String(settings ?? "{}")),
       actor: { type: "key", id: keyId },
+      plan: String(plan ?? "standard"),
     };
   },
 };
@@ -157,7 +158,7 @@ const apiKeyPrincipal: PrincipalResolver = {
 export const CUSTOMER_SESSION_SCOPES: readonly Scope[] = ["read", "write"];
 
 const sessionStatement = dialect.sqlToQuery(
-  sql`SELECT s.customer_id, s.subscription_id, s.locale, s.expires_at, s.revoked_at, t.settings FROM customer_sessions s JOIN tenants t ON t.id = s.tenant_id WHERE s.tenant_id = ${sql.placeholder("tenant")} AND s.id = ${sql.placeholder("id")} LIMIT 1`,
+  sql`SELECT s.customer_id, s.subscription_id, s.locale, s.expires_at, s.revoked_at, t.settings, t.plan FROM customer_sessions s JOIN tenants t ON t.id = s.tenant_id WHERE s.tenant_id = ${sql.placeholder("tenant")} AND s.id = ${sql.placeholder("id")} LIMIT 1`,
 );
 
 /**
@@ -178,7 +179,7 @@ const customerSessionPrincipal: PrincipalResolver = {
     }
     const row = await db.readFirst(sessionStatement.sql, fillPlaceholders(sessionStatement.params, { tenant: verified.tenantId, id: verified.sessionId }) as InValue[]);
     if (!row) throw new ApiError("invalid_session", "The session token is not valid.");
-    const [customerId, subscriptionId, locale, expiresAt, revokedAt, settings] = row;
+    const [customerId, subscriptionId, locale, expiresAt, revokedAt, settings, plan] = row;
     if (revokedAt !== null && revokedAt !== undefined) throw new ApiError("session_expired", "The customer session was ended; mint a new one on your server.");
     if (Date.parse(String(expiresAt)) <= at.getTime()) throw new ApiError("session_expired", "The customer session has expired; mint a new one on your server.");
     const principal = {
@@ -194,6 +195,7 @@ const customerSessionPrincipal: PrincipalResolver = {
       settings: settingsFrom(String(settings ?? "{}")),
       actor: { type: "customer", id: principal.customerId },
       channel: "web",
+      plan: String(plan ?? "standard"),
       ...(locale === "ja" || locale === "en" ? { locale } : {}),
     };
   },
@@ -206,7 +208,7 @@ const customerSessionPrincipal: PrincipalResolver = {
 export const CONSOLE_COOKIE = "tsz_console";
 /** What an operator may do: read and write on their shop, never admin. */
 export const CONSOLE_SCOPES: readonly Scope[] = ["read", "write"];
-const CONSOLE_SESSION = `SELECT s.id, s.tenant_id, s.operator_id, s.operator_name, s.role, s.expires_at, s.revoked_at, t.settings
+const CONSOLE_SESSION = `SELECT s.id, s.tenant_id, s.operator_id, s.operator_name, s.role, s.expires_at, s.revoked_at, t.settings, t.plan
   FROM console_sessions s JOIN tenants t ON t.id = s.tenant_id WHERE s.token_hash = ? LIMIT 1`;
 
 /**
@@ -231,7 +233,7 @@ export async function resolveConsole(c: Context<AppEnv>, formToken?: string): Pr
   const { db, now, secretsKey } = c.get("services");
   const token = getCookie(c, CONSOLE_COOKIE) ?? "";
   const row = token ? await db.readFirst(CONSOLE_SESSION, [await sha256Hex(token)]) : undefined;
-  const [id, tenant, operatorId, operatorName, role, expiresAt, revokedAt, settings] = row ?? [];
+  const [id, tenant, operatorId, operatorName, role, expiresAt, revokedAt, settings, plan] = row ?? [];
   if (!row || (revokedAt !== null && revokedAt !== undefined) || Date.parse(String(expiresAt)) <= now().getTime()) {
     throw new ApiError("session_expired", "The console session has ended. Open a new console URL from your admin tool.");
   }
@@ -251,6 +253,7 @@ export async function resolveConsole(c: Context<AppEnv>, formToken?: string): Pr
     settings: settingsFrom(String(settings ?? "{}")),
     actor: { type: "operator", id: principal.operatorId, name: principal.operatorName },
     channel: "operator",
+    plan: String(plan ?? "standard"),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Database } from "../db/client";
 import type { TenantSettings } from "../settings/schemas";
+import type { RateLimitConfig } from "./rate-limit";
 import type { TenantStore } from "./tenancy";
 
 export const SCOPES = ["read", "write", "admin"] as const;
@@ -37,6 +38,8 @@ export type Caller = {
   channel?: WriteChannel;
   /** The language this principal asked for (a customer session's `locale`), before the tenant's. */
   locale?: "ja" | "en";
+  /** The tenant's rate-limit tier (platform/rate-limit PLANS), read with the credential, whatever its kind. */
+  plan: string;
 };
 
 /** Things the runtime entry point hands the app: how to reach the database and what time it is. */
@@ -46,6 +49,12 @@ export type Services = {
   now: () => Date;
   /** The root secret (`SECRETS_KEY`); use it only through `deriveKey` in platform/secrets. */
   secretsKey: string;
+  /** WEBHOOKS_ALLOW_LOOPBACK=1: webhook endpoints on loopback (local development and tests). Off by default. */
+  allowLoopbackWebhooks?: boolean;
+  /** How webhooks are sent: Node's checks every resolved address (webhooks/node-fetch); Workers use the global fetch. */
+  webhookFetch?: typeof fetch;
+  /** In-process rate limits (Node); absent: none, unless the Worker has rate-limit bindings (platform/rate-limit). */
+  rateLimits?: RateLimitConfig;
 };
 
 /** Read these with `c.get(name)`: Hono's `c.var` copies every variable into a new object on each access. */
@@ -60,7 +69,7 @@ export type AppEnv = {
     requestId: string;
     /** What the route's key prefetch read with the key check (see platform/auth), when it has one. */
     prefetched?: string | null;
-    /** Fields of this answer the idempotency layer must not store (see platform/idempotency rememberWithout). */
+    /** Answer fields beyond `secret`/`token` that carry a secret, with the note a replay shows instead (platform/idempotency rememberWithout). */
     secretFields?: Record<string, string>;
   };
 };

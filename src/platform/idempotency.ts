@@ -37,6 +37,7 @@ const NOT_REMEMBERED = new Set<ErrorCode>([
   "validation_failed",
   "idempotency_key_in_use",
   "idempotency_key_reused",
+  "rate_limited",
   "internal_error",
   "database_unavailable",
 ]);
@@ -54,11 +55,39 @@ export function neverRemembered(route: `POST /${string}`) {
 }
 
 /**
+ * Top-level answer fields that carry a secret (a new API key's `secret`, a webhook's signing
+ * `secret`, a session's `token`). They are never written to the idempotency table: a replay has
+ * the same status and body with each replaced by SHOWN_ONCE. A route whose answer carries a
+ * secret under another name (a console session's one-time `url`) declares it with rememberWithout.
+ */
+const SECRET_FIELDS = ["secret", "token"];
+export const SHOWN_ONCE = "(shown once: secrets are not kept for replays; the first answer to this Idempotency-Key carried it)";
+
+/**
  * Marks top-level fields of this answer as secrets that must not be stored with the remembered
- * answer: a replay carries `replacement` (a note) in their place.
+ * answer: a replay carries `replacement[field]` (a note) in their place.
  */
 export function rememberWithout(c: Context<AppEnv>, replacement: Record<string, string>) {
   c.set("secretFields", { ...c.get("secretFields"), ...replacement });
+}
+
+/**
+ * The answer as it may be stored: each secret-bearing field present replaced by its note
+ * (SHOWN_ONCE for `secret`/`token`, the route's own note for fields declared with rememberWithout).
+ */
+export function withoutSecrets(text: string, extra: Readonly<Record<string, string>> = {}): string {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return text;
+  }
+  if (body === null || typeof body !== "object" || Array.isArray(body)) return text;
+  const notes: Record<string, string> = { ...Object.fromEntries(SECRET_FIELDS.map((f) => [f, SHOWN_ONCE])), ...extra };
+  const record = body as Record<string, unknown>;
+  if (!Object.keys(notes).some((f) => f in record)) return text;
+  for (const [f, note] of Object.entries(notes)) if (f in record) record[f] = note;
+  return JSON.stringify(record);
 }
 
 /**
@@ -66,7 +95,8 @@ export function rememberWithout(c: Context<AppEnv>, replacement: Record<string, 
  * The key is claimed with a single INSERT … ON CONFLICT DO NOTHING, so of two racing requests
  * exactly one runs; the other waits for its result and replays it. Keys are scoped per
  * principal (this API key, this customer session, …): one caller never receives another's
- * stored answer, even with the same key and body.
+ * stored answer, even with the same key and body. Secrets in the answer are not stored (see
+ * SECRET_FIELDS, rememberWithout): a replay carries a shown-once note in their place.
  */
 export const idempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (c.req.method === "GET" || c.req.method === "HEAD" || c.req.method === "OPTIONS") return next();
@@ -133,7 +163,7 @@ export const idempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
   try {
     await next();
     const res = c.res;
-    let text = await res.clone().text();
+    const text = await res.clone().text();
     remembered = res.status < 500 && !NOT_REMEMBERED.has(problemCode(text, res) as ErrorCode);
     if (remembered) {
       const headers: Record<string, string> = {};
@@ -141,12 +171,10 @@ export const idempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
         const v = res.headers.get(h);
         if (v !== null) headers[h] = v;
       }
-      const secrets = c.get("secretFields");
-      if (secrets) text = JSON.stringify({ ...(JSON.parse(text) as Record<string, unknown>), ...secrets });
       await db.write((tx) =>
         tx
           .update(idempotencyKeys)
-          .set({ state: "done", responseStatus: res.status, responseBody: text, responseHeaders: headers })
+          .set({ state: "done", responseStatus: res.status, responseBody: withoutSecrets(text, c.get("secretFields")), responseHeaders: headers })
           .where(where),
       );
     }

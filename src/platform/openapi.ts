@@ -14,6 +14,7 @@ const ALWAYS: ErrorCode[] = [
   "session_expired",
   "insufficient_scope",
   "api_key_in_browser",
+  "rate_limited",
   "internal_error",
   "database_unavailable",
 ];
@@ -65,7 +66,8 @@ export const IdempotencyHeaders = z.object({
     .max(255)
     .optional()
     .openapi({
-      description: "Makes the request safe to retry: the same key with the same body within 24 h replays the first response.",
+      description:
+        "Makes the request safe to retry: the same key with the same body within 24 h replays the first response (header `Idempotent-Replayed: true`). A secret in the first response (a new API key's `secret`, a webhook signing `secret`, a session `token`) is not kept: the replay has the same status and body with that field replaced by a note that it was shown once.",
       example: "8e03978e-40d5-43e8-bc93-6894a57f9324",
     }),
 });

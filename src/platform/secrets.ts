@@ -43,3 +43,48 @@ export function checkSecretsKey(value: string | undefined): string {
   }
   return value;
 }
+
+const SEALED = "enc:v1:";
+
+function b64url(bytes: Uint8Array): string {
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+function fromB64url(text: string): Uint8Array {
+  const bin = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
+  return Uint8Array.from(bin, (ch) => ch.charCodeAt(0));
+}
+
+async function aesKey(root: string, purpose: SecretPurpose) {
+  return crypto.subtle.importKey("raw", (await deriveKey(root, purpose)) as BufferSource, "AES-GCM", false, ["encrypt", "decrypt"]);
+}
+
+/**
+ * A secret the service must be able to use again (a webhook signing secret), encrypted for storage:
+ * AES-256-GCM under the purpose's derived key, a fresh 96-bit IV each time, as
+ * `enc:v1:<iv>:<ciphertext+tag>` (base64url). `context` (e.g. tenant and endpoint id) is bound as
+ * additional data, so a sealed value copied to another row does not open.
+ */
+export async function sealSecret(root: string, purpose: SecretPurpose, plaintext: string, context: string): Promise<string> {
+  const iv = crypto.getRandomValues(new Uint8Array(12));
+  const ct = await crypto.subtle.encrypt({ name: "AES-GCM", iv, additionalData: encoder.encode(context) }, await aesKey(root, purpose), encoder.encode(plaintext));
+  return `${SEALED}${b64url(iv)}:${b64url(new Uint8Array(ct))}`;
+}
+
+/** The plaintext of a `sealSecret` value; throws when the key, context or value does not match. */
+export async function openSecret(root: string, purpose: SecretPurpose, sealed: string, context: string): Promise<string> {
+  if (!isSealed(sealed)) throw new Error("not a sealed secret");
+  const [iv, ct] = sealed.slice(SEALED.length).split(":") as [string, string];
+  const pt = await crypto.subtle.decrypt({ name: "AES-GCM", iv: fromB64url(iv) as BufferSource, additionalData: encoder.encode(context) }, await aesKey(root, purpose), fromB64url(ct) as BufferSource);
+  return new TextDecoder().decode(pt);
+}
+
+export function isSealed(value: string): boolean {
+  return value.startsWith(SEALED);
+}
+
+/** Keyed fingerprint (HMAC-SHA-256, hex) of `value` under the purpose's derived key. */
+export async function fingerprint(root: string, purpose: SecretPurpose, value: string): Promise<string> {
+  const key = await crypto.subtle.importKey("raw", (await deriveKey(root, purpose)) as BufferSource, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const mac = await crypto.subtle.sign("HMAC", key, encoder.encode(value));
+  return [...new Uint8Array(mac)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}

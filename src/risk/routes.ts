@@ -1,4 +1,5 @@
 import { sql } from "drizzle-orm";
+import { audited } from "../platform/audit";
 import { CustomerIdParam } from "../customers/schemas";
 import { prefetchWithKey } from "../platform/auth";
 import { language } from "../platform/language";
@@ -141,6 +142,8 @@ export const riskRouter = domainRouter()
     }),
     async (c) => {
       const result = await trainTenantModel(c.get("store"), c.get("services").now(), c.get("caller").settings.timeZone);
+      // Training reads the whole history outside any transaction; its record is written after.
+      await audited(c, async () => result, (r) => ({ action: "model.trained", target: { type: "model", id: r.version }, details: { active: r.active, auc: r.auc } }));
       return c.json(result, 200);
     },
   );

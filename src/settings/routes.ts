@@ -1,3 +1,6 @@
+import { isNotNull, or } from "drizzle-orm";
+import { customers } from "../db/schema";
+import { audited } from "../platform/audit";
 import { ApiError } from "../platform/errors";
 import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse } from "../platform/openapi";
 import { PatchSettingsBody, resolveSettings, Settings } from "./schemas";
@@ -26,14 +29,15 @@ export const settingsRouter = domainRouter()
       tags,
       scope: "admin",
       summary: "Change some of the shop's rules",
-      description: "Only the fields sent change. The result must be consistent (e.g. `quantityMin` ≤ `quantityMax`).",
+      description:
+        "Only the fields sent change. The result must be consistent (e.g. `quantityMin` ≤ `quantityMax`). Setting `keepContactFingerprints` to false also drops every fingerprint earlier erasures kept.",
       request: { headers: IdempotencyHeaders, body: jsonBody(PatchSettingsBody, { changeCutoffDays: 4, allowedIntervalDays: [30, 45, 60, 90] }) },
       errors: ["invalid_settings"],
       responses: { 200: jsonResponse(Settings, "The settings now in force") },
     }),
     async (c) => {
       const patch = c.req.valid("json");
-      const settings = await c.get("store").write(async (s) => {
+      const settings = await audited(c, async (s) => {
         const stored = (await s.tenant()).settings as Record<string, unknown>;
         const next = { ...stored, ...patch };
         const resolved = resolveSettings(next);
@@ -43,8 +47,12 @@ export const settingsRouter = domainRouter()
           });
         }
         await s.updateTenant({ settings: next });
+        // Turning fingerprints off drops the ones erasures kept, in the same transaction.
+        if (patch.keepContactFingerprints === false) {
+          await s.update(customers, { phoneFingerprint: null, emailFingerprint: null }, or(isNotNull(customers.phoneFingerprint), isNotNull(customers.emailFingerprint)));
+        }
         return resolved;
-      });
+      }, () => ({ action: "settings.updated", target: { type: "settings", id: "settings" }, details: { fields: Object.keys(patch).sort(), values: patch } }));
       return c.json(settings, 200);
     },
   );

@@ -53,6 +53,16 @@ export const SettingsFields = {
     .min(0)
     .max(50)
     .openapi({ description: "Share of cancellations set aside at random (drawn at cancellation): never listed as candidates, never sent `winback.due` — the honest baseline for win-back lift." }),
+  keepContactFingerprints: z.boolean().openapi({
+    description:
+      "Fraud prevention: when a customer is erased, keep keyed HMAC fingerprints (not reversible without the service's key) of the normalised phone and e-mail, so the 初回だけ解約 (first-delivery-only) match still recognises the person. `false`: erasure keeps none.",
+  }),
+  eventRetentionDays: z.number().int().min(30).max(3650).nullable().openapi({
+    description: "Events older than this many days are deleted by the background job, in bounded chunks. null: kept.",
+  }),
+  flowTextRetentionDays: z.number().int().min(1).max(3650).nullable().openapi({
+    description: "Free text (comments) in the evidence of cancel flows closed longer ago than this many days is removed by the background job; the steps, times, offers shown and outcome stay. null: kept.",
+  }),
 };
 
 export const Settings = z.object(SettingsFields).openapi("Settings");
@@ -75,6 +85,9 @@ export const DEFAULT_SETTINGS: TenantSettings = {
   allowedOrigins: [],
   winbackDelayDays: 60,
   winbackHoldoutPercent: 0,
+  keepContactFingerprints: true,
+  eventRetentionDays: null,
+  flowTextRetentionDays: null,
 };
 
 export const PatchSettingsBody = z
@@ -95,6 +108,9 @@ export const PatchSettingsBody = z
     allowedOrigins: SettingsFields.allowedOrigins.optional(),
     winbackDelayDays: SettingsFields.winbackDelayDays.optional(),
     winbackHoldoutPercent: SettingsFields.winbackHoldoutPercent.optional(),
+    keepContactFingerprints: SettingsFields.keepContactFingerprints.optional(),
+    eventRetentionDays: SettingsFields.eventRetentionDays.optional(),
+    flowTextRetentionDays: SettingsFields.flowTextRetentionDays.optional(),
   })
   .openapi("PatchSettings");
 

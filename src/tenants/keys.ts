@@ -22,8 +22,8 @@ export async function issueKey(q: Queryable, input: { tenantId: string; name: st
   return { ...row, secret, lastUsedAt: null, revokedAt: null };
 }
 
-export async function createTenant(q: Queryable, input: { name: string; at: Date; id?: string }) {
-  const tenant = { id: input.id ?? newId("ten"), name: input.name, settings: {}, createdAt: input.at.toISOString() };
+export async function createTenant(q: Queryable, input: { name: string; at: Date; id?: string; plan?: string }) {
+  const tenant = { id: input.id ?? newId("ten"), name: input.name, settings: {}, createdAt: input.at.toISOString(), plan: input.plan ?? "standard" };
   await q.insert(tenants).values(tenant);
   return tenant;
 }

@@ -1,5 +1,6 @@
 import { desc, eq, lt, and } from "drizzle-orm";
 import { apiKeys } from "../db/schema";
+import { audited } from "../platform/audit";
 import { ApiError } from "../platform/errors";
 import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse, page, PageQuery } from "../platform/openapi";
 import { decodeCursor, toPage } from "../platform/pagination";
@@ -59,9 +60,10 @@ export const keysRouter = domainRouter()
     }),
     async (c) => {
       const body = c.req.valid("json");
-      const store = c.get("store");
-      const key = await store.write((s) =>
-        issueKey(s.q, { tenantId: s.tenantId, name: body.name, scopes: [...new Set(body.scopes)], at: c.get("services").now() }),
+      const key = await audited(
+        c,
+        (s) => issueKey(s.q, { tenantId: s.tenantId, name: body.name, scopes: [...new Set(body.scopes)], at: c.get("services").now() }),
+        (k) => ({ action: "key.created", target: { type: "key", id: k.id }, details: { name: k.name, scopes: k.scopes } }),
       );
       return c.json({ ...publicKey({ ...key }), secret: key.secret }, 201);
     },
@@ -82,13 +84,17 @@ export const keysRouter = domainRouter()
     async (c) => {
       const { keyId } = c.req.valid("param");
       const at = c.get("services").now().toISOString();
-      const key = await c.get("store").write(async (s) => {
-        const existing = await s.find(apiKeys, eq(apiKeys.id, keyId));
-        if (!existing) throw new ApiError("key_not_found", `No API key ${keyId}.`);
-        if (existing.revokedAt) return existing;
-        await s.update(apiKeys, { revokedAt: at }, and(eq(apiKeys.id, keyId)));
-        return { ...existing, revokedAt: at };
-      });
+      const { key } = await audited(
+        c,
+        async (s) => {
+          const existing = await s.find(apiKeys, eq(apiKeys.id, keyId));
+          if (!existing) throw new ApiError("key_not_found", `No API key ${keyId}.`);
+          if (existing.revokedAt) return { key: existing, revoked: false };
+          await s.update(apiKeys, { revokedAt: at }, and(eq(apiKeys.id, keyId)));
+          return { key: { ...existing, revokedAt: at }, revoked: true };
+        },
+        (r) => (r.revoked ? { action: "key.revoked", target: { type: "key", id: keyId } } : null),
+      );
       return c.json(publicKey(key), 200);
     },
   );

@@ -17,7 +17,11 @@ export const ApiKey = z
   .openapi("ApiKey");
 
 export const NewApiKey = ApiKey.extend({
-  secret: z.string().openapi({ description: "The API key. Shown in this response only; store it now.", example: "tsz_Xa91bQ…" }),
+  secret: z.string().openapi({
+    description:
+      "The API key. Shown in this response only (only its SHA-256 is stored); store it now. An idempotent replay of this request answers the same status and body with this field replaced by a note that it was shown once.",
+    example: "tsz_Xa91bQ…",
+  }),
 }).openapi("NewApiKey");
 
 export const CreateKeyBody = z

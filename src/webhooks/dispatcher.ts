@@ -2,6 +2,8 @@ import { and, asc, eq, lte } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
 import type { Database } from "../db/client";
 import { webhookDeliveries, webhooks } from "../db/schema";
+import { checkWebhookUrl } from "./destination";
+import { openWebhookSecret } from "./secret";
 
 /** Seconds to wait after the n-th failed attempt (Standard Webhooks' suggested schedule, shortened at the end). */
 export const RETRY_SCHEDULE_S = [5, 5 * 60, 30 * 60, 2 * 3600, 5 * 3600, 10 * 3600, 10 * 3600];
@@ -11,18 +13,30 @@ const TIMEOUT_MS = 10_000;
 
 export type DispatchResult = { attempted: number; delivered: number; failed: number };
 
+export type DispatchOptions = {
+  /** The root secret: signing secrets are stored encrypted under a key derived from it. */
+  secretsKey: string;
+  now?: () => Date;
+  /** Node passes webhooks/node-fetch (checks every resolved address); Workers the global fetch. */
+  fetch?: typeof fetch;
+  /** WEBHOOKS_ALLOW_LOOPBACK=1: local development and tests only. */
+  allowLoopback?: boolean;
+  limit?: number;
+};
+
 /**
  * Sends due outbox rows, signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`,
  * `webhook-signature`). At least once: a row is claimed (leased) before sending, marked delivered
  * on 2xx, otherwise retried on the schedule and marked failed when it runs out.
  *
+ * The endpoint's URL is checked again before every attempt (webhooks/destination) and redirects
+ * are never followed: a 3xx is a failed attempt, recorded, so signed headers never travel to
+ * wherever a redirect points.
+ *
  * This is a system job across tenants, so it reads the outbox directly rather than through a
  * tenant's store; it only ever joins a delivery with its own tenant's endpoint.
  */
-export async function dispatchDueWebhooks(
-  db: Database,
-  options: { now?: () => Date; fetch?: typeof fetch; limit?: number } = {},
-): Promise<DispatchResult> {
+export async function dispatchDueWebhooks(db: Database, options: DispatchOptions): Promise<DispatchResult> {
   const now = options.now ?? (() => new Date());
   const send = options.fetch ?? fetch;
   const at = now();
@@ -53,7 +67,9 @@ export async function dispatchDueWebhooks(
     claimed.map(async ({ delivery, url, secret }) => {
       let error: string | null = null;
       try {
-        const signer = new Webhook(secret);
+        const destination = checkWebhookUrl(url, { allowLoopback: options.allowLoopback });
+        if (!destination.ok) throw new Error(`refused destination: ${destination.reason}`);
+        const signer = new Webhook(await openWebhookSecret(options.secretsKey, delivery.tenantId, delivery.webhookId, secret));
         const sentAt = now();
         const res = await send(url, {
           method: "POST",
@@ -65,9 +81,11 @@ export async function dispatchDueWebhooks(
             "webhook-signature": signer.sign(delivery.eventId, sentAt, delivery.payload),
           },
           body: delivery.payload,
+          redirect: "manual",
           signal: AbortSignal.timeout(TIMEOUT_MS),
         });
-        if (!res.ok) error = `HTTP ${res.status}`;
+        if (res.status >= 300 && res.status < 400) error = `HTTP ${res.status}: redirect not followed`;
+        else if (!res.ok) error = `HTTP ${res.status}`;
         await res.body?.cancel().catch(() => undefined);
       } catch (e) {
         error = e instanceof Error ? e.message.slice(0, 200) : "request failed";

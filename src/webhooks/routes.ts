@@ -1,9 +1,13 @@
 import { and, count, eq } from "drizzle-orm";
 import { webhookDeliveries, webhooks } from "../db/schema";
+import { audited } from "../platform/audit";
+import type { Services } from "../platform/env";
 import { ApiError } from "../platform/errors";
 import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse } from "../platform/openapi";
 import type { TenantStore } from "../platform/tenancy";
+import { checkWebhookUrl } from "./destination";
 import { PutWebhookBody, Webhook, WebhookIdParam, type WebhookEventType } from "./schemas";
+import { openWebhookSecret, sealWebhookSecret } from "./secret";
 
 const tags = ["Webhooks"];
 
@@ -12,7 +16,7 @@ function newSecret(): string {
   return "whsec_" + btoa(String.fromCharCode(...bytes));
 }
 
-async function present(store: TenantStore, row: typeof webhooks.$inferSelect) {
+async function present(store: TenantStore, services: Services, row: typeof webhooks.$inferSelect) {
   const counts = await store.q
     .select({ status: webhookDeliveries.status, n: count() })
     .from(webhookDeliveries)
@@ -23,7 +27,7 @@ async function present(store: TenantStore, row: typeof webhooks.$inferSelect) {
     id: row.id,
     url: row.url,
     events: row.events as WebhookEventType[],
-    secret: row.secret,
+    secret: await openWebhookSecret(services.secretsKey, row.tenantId, row.id, row.secret),
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
     deliveries: { pending: by.pending ?? 0, delivered: by.delivered ?? 0, failed: by.failed ?? 0 },
@@ -40,7 +44,7 @@ export const webhooksRouter = domainRouter()
       scope: "admin",
       summary: "Create or replace a webhook endpoint",
       description:
-        "Events are delivered at least once from an outbox, signed per the Standard Webhooks spec (`webhook-id`, `webhook-timestamp`, `webhook-signature` headers; verify with any Standard Webhooks library and the `secret`). Failed deliveries are retried with backoff (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h) and then marked failed. Answers 201 when new.",
+        "Events are delivered at least once from an outbox, signed per the Standard Webhooks spec (`webhook-id`, `webhook-timestamp`, `webhook-signature` headers; verify with any Standard Webhooks library and the `secret`). Failed deliveries are retried with backoff (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h) and then marked failed. Answers 201 when new.\n\nThe URL must be `https://` without user-info, to a public host: loopback, private, link-local, unique-local, carrier-grade NAT, multicast, unspecified and cloud-metadata addresses are refused in every spelling (decimal, hex, octal, IPv4-mapped IPv6), as are `localhost`, `*.local` and `*.internal` names — here (422 `validation_failed` on `url`) and again before each delivery, where every address the name resolves to is checked and the connection goes to the checked address. Redirects are never followed: a 3xx answer is a failed attempt. The signing secret is stored encrypted (AES-GCM).",
       request: {
         params: WebhookIdParam,
         headers: IdempotencyHeaders,
@@ -51,15 +55,36 @@ export const webhooksRouter = domainRouter()
     async (c) => {
       const { webhookId } = c.req.valid("param");
       const body = c.req.valid("json");
-      const at = c.get("services").now().toISOString();
-      const { row, created } = await c.get("store").write(async (s) => {
-        const existing = await s.find(webhooks, eq(webhooks.id, webhookId));
-        const values = { url: body.url, events: [...new Set(body.events)], secret: body.secret ?? existing?.secret ?? newSecret(), updatedAt: at };
-        if (existing) await s.update(webhooks, values, eq(webhooks.id, webhookId));
-        else await s.insert(webhooks, { id: webhookId, createdAt: at, ...values });
-        return { row: { ...(existing ?? { tenantId: s.tenantId, id: webhookId, createdAt: at }), ...values }, created: !existing };
-      });
-      return c.json(await present(c.get("store"), row), created ? 201 : 200);
+      const services = c.get("services");
+      const destination = checkWebhookUrl(body.url, { allowLoopback: services.allowLoopbackWebhooks });
+      if (!destination.ok) {
+        throw new ApiError("validation_failed", `The webhook URL is not allowed: ${destination.reason}.`, {
+          errors: [{ path: "url", message: `Not allowed: ${destination.reason}` }],
+        });
+      }
+      const at = services.now().toISOString();
+      const tenantId = c.get("caller").tenantId;
+      // Sealed before the transaction: encryption needs no lock.
+      const fresh = body.secret ?? newSecret();
+      const sealed = await sealWebhookSecret(services.secretsKey, tenantId, webhookId, fresh);
+      const { row, created } = await audited(
+        c,
+        async (s) => {
+          const existing = await s.find(webhooks, eq(webhooks.id, webhookId));
+          // Without a new secret in the body, an existing endpoint keeps its own.
+          const secret = body.secret === undefined && existing ? existing.secret : sealed;
+          const values = { url: body.url, events: [...new Set(body.events)], secret, updatedAt: at };
+          if (existing) await s.update(webhooks, values, eq(webhooks.id, webhookId));
+          else await s.insert(webhooks, { id: webhookId, createdAt: at, ...values });
+          return { row: { ...(existing ?? { tenantId: s.tenantId, id: webhookId, createdAt: at }), ...values }, created: !existing };
+        },
+        (r) => ({
+          action: "webhook.updated",
+          target: { type: "webhook", id: webhookId },
+          details: { created: r.created, host: destination.url.host, events: r.row.events, secretChanged: body.secret !== undefined || r.created },
+        }),
+      );
+      return c.json(await present(c.get("store"), services, row), created ? 201 : 200);
     },
   )
   .openapi(
@@ -78,7 +103,7 @@ export const webhooksRouter = domainRouter()
       const { webhookId } = c.req.valid("param");
       const row = await c.get("store").find(webhooks, eq(webhooks.id, webhookId));
       if (!row) throw new ApiError("webhook_not_found", `No webhook ${webhookId}.`);
-      return c.json(await present(c.get("store"), row), 200);
+      return c.json(await present(c.get("store"), c.get("services"), row), 200);
     },
   )
   .openapi(
@@ -96,12 +121,16 @@ export const webhooksRouter = domainRouter()
     }),
     async (c) => {
       const { webhookId } = c.req.valid("param");
-      await c.get("store").write(async (s) => {
-        const existing = await s.find(webhooks, eq(webhooks.id, webhookId));
-        if (!existing) throw new ApiError("webhook_not_found", `No webhook ${webhookId}.`);
-        await s.delete(webhookDeliveries, and(eq(webhookDeliveries.webhookId, webhookId), eq(webhookDeliveries.status, "pending")));
-        await s.delete(webhooks, eq(webhooks.id, webhookId));
-      });
+      await audited(
+        c,
+        async (s) => {
+          const existing = await s.find(webhooks, eq(webhooks.id, webhookId));
+          if (!existing) throw new ApiError("webhook_not_found", `No webhook ${webhookId}.`);
+          await s.delete(webhookDeliveries, and(eq(webhookDeliveries.webhookId, webhookId), eq(webhookDeliveries.status, "pending")));
+          await s.delete(webhooks, eq(webhooks.id, webhookId));
+        },
+        () => ({ action: "webhook.deleted", target: { type: "webhook", id: webhookId } }),
+      );
       return c.body(null, 204);
     },
   );

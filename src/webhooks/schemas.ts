@@ -8,6 +8,7 @@ export const WEBHOOK_EVENT_TYPES = [
   "cancel_flow.saved",
   "risk.band_changed",
   "winback.due",
+  "customer.erased",
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
@@ -30,7 +31,10 @@ export const PutWebhookBody = z
     url: z
       .url({ protocol: /^https?$/ })
       .max(2000)
-      .openapi({ description: "HTTPS endpoint that receives signed POSTs.", example: "https://shop.example.jp/hooks/tsuzuku" }),
+      .openapi({
+        description: "HTTPS endpoint on a public host that receives signed POSTs (no user-info; private, loopback, link-local and metadata addresses are refused).",
+        example: "https://shop.example.jp/hooks/tsuzuku",
+      }),
     events: z.array(z.enum(WEBHOOK_EVENT_TYPES)).min(1).openapi({ example: ["subscription.changed", "subscription.canceled"] }),
     secret: Secret.optional().openapi({ description: "Your signing secret; one is generated when omitted." }),
   })
@@ -41,7 +45,10 @@ export const Webhook = z
     id: z.string(),
     url: z.string(),
     events: z.array(z.enum(WEBHOOK_EVENT_TYPES)),
-    secret: z.string().openapi({ description: "The signing secret (Standard Webhooks `whsec_…`); verify `webhook-signature` with it." }),
+    secret: z.string().openapi({
+      description:
+        "The signing secret (Standard Webhooks `whsec_…`); verify `webhook-signature` with it. Stored encrypted. In an idempotent replay of a PUT it is replaced by a note that it was shown once: read it with GET.",
+    }),
     createdAt: Instant,
     updatedAt: Instant,
     deliveries: z

@@ -5,7 +5,7 @@
  * The page is one walk down the partial index `winbacks_candidates` (contactable, not held out,
  * not reactivated; expected value desc, id), checking each row's customer and subscription by
  * primary key: the customer's current answer is the truth (the index flag is a copy), and an
- * erased customer — no e-mail, no phone — is never listed.
+ * erased customer (`erased_at`; no e-mail, no phone either) is never listed.
  */
 import { inArray, sql } from "drizzle-orm";
 import type { Lang } from "../cancel-flows/reasons";
@@ -44,7 +44,7 @@ export function candidatesQuery(tenantId: string, limit: number, after: [number,
     JOIN customers c ON c.tenant_id = w.tenant_id AND c.id = w.customer_id
     JOIN subscriptions s ON s.tenant_id = w.tenant_id AND s.id = w.subscription_id
     WHERE w.tenant_id = ${tenantId} AND w.contactable = 1 AND w.holdout = 0 AND w.reactivated_at IS NULL
-      AND coalesce(c.keep_in_touch, c.marketing_consent) = 1 AND (c.email IS NOT NULL OR c.phone IS NOT NULL)
+      AND coalesce(c.keep_in_touch, c.marketing_consent) = 1 AND (c.email IS NOT NULL OR c.phone IS NOT NULL) AND c.erased_at IS NULL
       AND s.status = 'canceled'
       ${after ? sql`AND (w.expected_value < ${after[0]} OR (w.expected_value = ${after[0]} AND w.id > ${after[1]}))` : sql``}
     ORDER BY w.expected_value DESC, w.id

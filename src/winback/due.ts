@@ -37,7 +37,7 @@ export async function sendDueWinbacks(db: Database, now: Date, batch = 200): Pro
     const store = new TenantStore(db, tenant.id);
     sent += await store.write(async (s) => {
       const rows = await s.q
-        .select({ w: winbacks, c: { keepInTouch: customers.keepInTouch, marketingConsent: customers.marketingConsent, email: customers.email, phone: customers.phone }, status: subscriptions.status })
+        .select({ w: winbacks, c: { keepInTouch: customers.keepInTouch, marketingConsent: customers.marketingConsent, email: customers.email, phone: customers.phone, erasedAt: customers.erasedAt }, status: subscriptions.status })
         .from(winbacks)
         .leftJoin(customers, and(eq(customers.tenantId, winbacks.tenantId), eq(customers.id, winbacks.customerId)))
         .leftJoin(subscriptions, and(eq(subscriptions.tenantId, winbacks.tenantId), eq(subscriptions.id, winbacks.subscriptionId)))

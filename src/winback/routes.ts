@@ -1,4 +1,5 @@
 import { lintFields } from "../offers/lint";
+import { audited } from "../platform/audit";
 import { ApiError } from "../platform/errors";
 import { language } from "../platform/language";
 import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse } from "../platform/openapi";
@@ -68,7 +69,11 @@ export const winbackRouter = domainRouter()
           errors: findings.map((f) => ({ path: f.field, message: `${f.rule}: ${f.phrase}` })),
         });
       }
-      const saved = await saveSurvey(c.get("store"), { questions: body.questions as ExitSurveyQuestion[], keepInTouchWording: body.keepInTouchWording }, c.get("services").now().toISOString());
+      const saved = await audited(
+        c,
+        (s) => saveSurvey(s, { questions: body.questions as ExitSurveyQuestion[], keepInTouchWording: body.keepInTouchWording }, c.get("services").now().toISOString()),
+        (r) => ({ action: "exit_survey.updated", details: { questions: r.questions.map((q) => q.id) } }),
+      );
       return c.json(saved, 200);
     },
   )
@@ -175,5 +180,9 @@ export const winbackRouter = domainRouter()
       errors: ["insufficient_history"],
       responses: { 200: jsonResponse(WinbackTrainResult, "The hold-out report") },
     }),
-    async (c) => c.json(await trainTenantWinbackModel(c.get("store"), c.get("services").now(), c.get("caller").settings.timeZone), 200),
+    async (c) => {
+      const result = await trainTenantWinbackModel(c.get("store"), c.get("services").now(), c.get("caller").settings.timeZone);
+      await audited(c, async () => result, (r) => ({ action: "model.trained", target: { type: "winback_model", id: r.version }, details: { active: r.active, auc: r.auc } }));
+      return c.json(result, 200);
+    },
   );

@@ -33,15 +33,15 @@ export async function saveSurvey(store: TenantStore, survey: Omit<ExitSurvey, "c
 
 /**
  * Whether the shop may contact the customer after cancelling: their keep-in-touch answer, or
- * without one their marketing consent — and only while there is a way to reach them (an erased
- * customer has neither e-mail nor phone).
+ * without one their marketing consent — and only while there is a way to reach them and they
+ * were not erased.
  */
-export function isContactable(c: Pick<CustomerRow, "keepInTouch" | "marketingConsent" | "email" | "phone">): boolean {
-  return (c.keepInTouch ?? c.marketingConsent) === true && (c.email !== null || c.phone !== null);
+export function isContactable(c: Pick<CustomerRow, "keepInTouch" | "marketingConsent" | "email" | "phone" | "erasedAt">): boolean {
+  return (c.keepInTouch ?? c.marketingConsent) === true && (c.email !== null || c.phone !== null) && c.erasedAt === null;
 }
 
 /** Keeps the win-back rows' copy of the customer's contactability in step (the candidates index filters on it). */
-export async function syncContactable(s: TenantStore, customer: Pick<CustomerRow, "id" | "keepInTouch" | "marketingConsent" | "email" | "phone">) {
+export async function syncContactable(s: TenantStore, customer: Pick<CustomerRow, "id" | "keepInTouch" | "marketingConsent" | "email" | "phone" | "erasedAt">) {
   await s.update(winbacks, { contactable: isContactable(customer) }, eq(winbacks.customerId, customer.id));
 }
 

@@ -18,6 +18,7 @@ import { contactSuite } from "./contact";
 import { stockSuite } from "./stock";
 import { checkoutChecksSuite } from "./checkout-checks";
 import { winbackSuite } from "./winback";
+import { dataRightsSuite } from "./data-rights";
 import { syncSuite } from "./sync";
 import { consoleSuite } from "./console";
 import { metricsSuite } from "./metrics";
@@ -46,4 +47,5 @@ export function httpSuite(h: () => Harness) {
   corsSuite(h);
   checkoutChecksSuite(h);
   consoleSuite(h);
+  dataRightsSuite(h);
 }

@@ -29,5 +29,11 @@ export function metaSuite(h: () => Harness) {
       expect(viewer.text.length).toBeGreaterThan(1_000_000);
       expect(viewer.text).toContain("createApiReference");
     });
+
+    it("/docs may not be framed by another site (CSP frame-ancestors)", async () => {
+      const docs = await h().request("GET", "/docs");
+      expect(docs.headers.get("content-security-policy")).toMatch(/frame-ancestors 'none'/);
+      expect(docs.headers.get("x-frame-options")).toBe("DENY");
+    });
   });
 }

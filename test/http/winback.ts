@@ -196,6 +196,33 @@ export function winbackSuite(h: () => Harness) {
       expect((await h().request("GET", `/v1/customers/${c}`, { key: t.key })).body).toMatchObject({ keepInTouch: false });
     });
 
+    it("the export holds keep-in-touch with its evidence and the survey; erasure takes the person's words and off the list; the survey's change is audited", async () => {
+      const c = await customer({ marketingConsent: false, name: "消去 太郎" });
+      const s = await subscription(c);
+      const { started } = await cancel(s, "moving", { survey: [{ questionId: "why_stopped", answer: "引っ越しで使えなくなった 消去 太郎" }, { questionId: "bring_back", answer: "season" }], keepInTouch: true });
+      const exported = await h().request("GET", `/v1/customers/${c}/export`, { key: t.key });
+      expect(exported.status).toBe(200);
+      expect(exported.body.consents).toMatchObject({ keepInTouch: true, keepInTouchHistory: [{ granted: true, source: "cancel_flow", flowId: started.flowId, wording: expect.any(String) }] });
+      expect(exported.body.exitSurveys).toEqual([expect.objectContaining({ subscriptionId: s, answers: [{ questionId: "why_stopped", answer: "引っ越しで使えなくなった 消去 太郎" }, { questionId: "bring_back", answer: "season" }] })]);
+      expect((await candidates()).data.map((d) => d.subscriptionId)).toContain(s);
+
+      const erased = await h().request("DELETE", `/v1/customers/${c}`, { key: t.key });
+      expect(erased.status).toBe(200);
+      expect(erased.body.scrubbed).toMatchObject({ winbacks: 1, keepInTouchAnswers: 1 });
+      expect((await candidates()).data.map((d) => d.subscriptionId)).not.toContain(s);
+      // The evidence stays, under the pseudonym, without the customer's own words; the option codes stay.
+      const evidence = await h().request("GET", `/v1/cancel-flows/${started.flowId}`, { key: t.key });
+      const confirmed = evidence.body.steps.find((x: { type: string }) => x.type === "cancel_confirmed");
+      expect(confirmed.data.survey).toEqual([{ questionId: "bring_back", answer: "season" }]);
+      expect(JSON.stringify(evidence.body)).not.toContain("引っ越しで使えなくなった");
+
+      const survey = (await h().request("GET", "/v1/exit-survey", { key: t.key })).body;
+      expect((await h().request("PUT", "/v1/exit-survey", { key: t.key, body: { questions: survey.questions, keepInTouchWording: survey.keepInTouchWording } })).status).toBe(200);
+      const log = await h().request("GET", "/v1/audit-log?action=exit_survey.updated", { key: t.key });
+      expect(log.body.data.length).toBeGreaterThanOrEqual(2);
+      expect(log.body.data[0]).toMatchObject({ action: "exit_survey.updated", actor: { type: "key" } });
+    });
+
     it("a customer on a break is reminded at their date (winback.due, once), and coming back closes the record", async () => {
       const hook = await h().request("PUT", "/v1/webhooks/winback", { key: t.key, body: { url: "http://127.0.0.1:9/hook", events: ["winback.due"] } });
       expect(hook.status).toBe(201);
@@ -212,12 +239,12 @@ export function winbackSuite(h: () => Harness) {
         return d.pending + d.delivered + d.failed;
       };
       // The day before (Tokyo noon): nothing yet.
-      await h().maintain(new Date(`${addDays(returnOn, -1)}T03:00:00Z`));
+      await h().maintain(() => new Date(`${addDays(returnOn, -1)}T03:00:00Z`));
       expect(await sent()).toBe(0);
       // The day itself (00:30 in Tokyo): sent once, and never again.
-      await h().maintain(new Date(`${addDays(returnOn, -1)}T15:30:00Z`));
+      await h().maintain(() => new Date(`${addDays(returnOn, -1)}T15:30:00Z`));
       expect(await sent()).toBe(1);
-      await h().maintain(new Date(`${returnOn}T03:00:00Z`));
+      await h().maintain(() => new Date(`${returnOn}T03:00:00Z`));
       expect(await sent()).toBe(1);
 
       const back = await h().request("POST", `/v1/subscriptions/${s}/reactivate`, { key: t.key, body: { channel: "web" } });

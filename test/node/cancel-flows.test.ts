@@ -1,7 +1,6 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { offerOutcomes, webhookDeliveries } from "../../src/db/schema";
-import { runMaintenance } from "../../src/maintenance";
 import { seededRng } from "../../src/offers/bandit";
 import { suggestOffersFor } from "../../src/offers/service";
 import { addDays, localDate } from "../../src/platform/dates";
@@ -39,7 +38,7 @@ describe("cancel flows, with the clock and the database in hand", () => {
       const reason = await h.request("POST", `/v1/cancel-flows/${flow.flowId}/reason`, { key: t.key, body: { reason: "moving" } });
       expect(reason.status).toBe(409);
       expect(reason.body.code).toBe("cancel_flow_expired");
-      const result = await runMaintenance(h.db, () => later);
+      const result = await h.maintain(() => later);
       expect(result.abandoned).toBeGreaterThanOrEqual(1);
       const after = await h.request("GET", `/v1/cancel-flows/${flow.flowId}`, { key: t.key });
       expect(after.body.steps.map((s: { type: string }) => s.type)).toEqual(["started", "expired"]);

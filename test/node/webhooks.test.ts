@@ -4,7 +4,7 @@ import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runMaintenance } from "../../src/maintenance";
 import { addDays, localDate } from "../../src/platform/dates";
-import { customerBody, subscriptionBody, uid, type TestTenant } from "../support/harness";
+import { customerBody, subscriptionBody, TEST_SECRETS_KEY, uid, type TestTenant } from "../support/harness";
 import { nodeHarness, type NodeHarness } from "../support/node-harness";
 
 type Received = { headers: IncomingHttpHeaders; body: string; verified: unknown };
@@ -58,20 +58,20 @@ describe("webhooks delivered to a real receiver", () => {
     const id = await newSubscription();
     const change = await h.request("POST", `/v1/subscriptions/${id}/skip`, { key: t.key, body: { count: 1 } });
     expect((await h.request("GET", "/v1/webhooks/receiver", { key: t.key })).body.deliveries.pending).toBe(1);
-    const result = await runMaintenance(h.db);
+    const result = await h.maintain();
     expect(result.webhooks).toMatchObject({ attempted: 1, delivered: 1 });
     expect(received).toHaveLength(1);
     const [msg] = received;
     expect(msg!.verified).toMatchObject({ type: "subscription.changed", data: { change: { id: change.body.change.id, type: "skip" } } });
     expect(msg!.headers["webhook-id"]).toMatch(/^evt_/);
-    expect(await runMaintenance(h.db)).toMatchObject({ webhooks: { attempted: 0 } });
+    expect(await h.maintain()).toMatchObject({ webhooks: { attempted: 0 } });
     expect((await h.request("GET", "/v1/webhooks/receiver", { key: t.key })).body.deliveries).toMatchObject({ pending: 0, delivered: 1 });
   });
 
   it("a refused change sends nothing", async () => {
     const id = await newSubscription();
     await h.request("POST", `/v1/subscriptions/${id}/interval`, { key: t.key, body: { intervalDays: 33 } });
-    expect((await runMaintenance(h.db)).webhooks.attempted).toBe(0);
+    expect((await h.maintain()).webhooks.attempted).toBe(0);
   });
 
   it("retries a failing receiver with backoff, then marks the delivery failed", async () => {
@@ -81,13 +81,13 @@ describe("webhooks delivered to a real receiver", () => {
     await h.request("POST", `/v1/subscriptions/${id}/quantity`, { key: t.key, body: { quantity: 2 } });
     let clock = Date.now();
     const at = () => new Date(clock);
-    expect((await runMaintenance(h.db, at)).webhooks).toMatchObject({ attempted: 1, delivered: 0 });
-    expect((await runMaintenance(h.db, at)).webhooks.attempted).toBe(0); // not due yet
+    expect((await h.maintain(at)).webhooks).toMatchObject({ attempted: 1, delivered: 0 });
+    expect((await h.maintain(at)).webhooks.attempted).toBe(0); // not due yet
     clock += 6_000;
-    expect((await runMaintenance(h.db, at)).webhooks.attempted).toBe(1); // 5 s later
+    expect((await h.maintain(at)).webhooks.attempted).toBe(1); // 5 s later
     for (const wait of [5 * 60, 30 * 60, 2 * 3600, 5 * 3600, 10 * 3600, 10 * 3600]) {
       clock += wait * 1000 + 1000;
-      await runMaintenance(h.db, at);
+      await h.maintain(at);
     }
     expect(received).toHaveLength(8); // every attempt carries the same webhook-id
     expect(new Set(received.map((r) => r.headers["webhook-id"])).size).toBe(1);
@@ -100,9 +100,9 @@ describe("webhooks delivered to a real receiver", () => {
     const id = await newSubscription();
     const resumeOn = addDays(today, 20);
     await h.request("POST", `/v1/subscriptions/${id}/pause`, { key: t.key, body: { resumeOn } });
-    await runMaintenance(h.db, () => new Date(`${addDays(resumeOn, -1)}T03:00:00Z`));
+    await h.maintain(() => new Date(`${addDays(resumeOn, -1)}T03:00:00Z`));
     expect((await h.request("GET", `/v1/subscriptions/${id}`, { key: t.key })).body.status).toBe("paused");
-    await runMaintenance(h.db, () => new Date(`${resumeOn}T03:00:00Z`));
+    await h.maintain(() => new Date(`${resumeOn}T03:00:00Z`));
     const sub = await h.request("GET", `/v1/subscriptions/${id}`, { key: t.key });
     expect(sub.body).toMatchObject({ status: "active", pausedUntil: null, nextDeliveryOn: resumeOn });
     const history = await h.request("GET", `/v1/subscriptions/${id}/changes`, { key: t.key });
@@ -122,10 +122,10 @@ describe("background maintenance with nothing due", () => {
       await h.request("PUT", `/v1/subscriptions/${sid}`, { key: t.key, body: subscriptionBody(cid, { nextDeliveryOn: addDays(today, 10) }) });
       await h.request("POST", `/v1/subscriptions/${sid}/pause`, { key: t.key, body: { resumeOn: addDays(today, 40) } });
     }
-    await runMaintenance(h.db); // whatever the writes above left to do
+    await h.maintain(); // whatever the writes above left to do
     let writes = 0;
     const counting = { ...h.db, write: <T>(fn: Parameters<typeof h.db.write<T>>[0]) => (writes++, h.db.write(fn)) };
-    const result = await runMaintenance(counting);
+    const result = await runMaintenance({ db: counting, secretsKey: TEST_SECRETS_KEY });
     expect(result).toMatchObject({ resumed: 0, abandoned: 0, rescored: 0, webhooks: { attempted: 0 } });
     // A write transaction takes the database's one write lock: on a libSQL server every idle
     // maintenance run would otherwise queue behind (and ahead of) the API's own writes.

@@ -28,7 +28,7 @@ describe("win-back over time", () => {
     await h.request("POST", `/v1/cancel-flows/${flow.flowId}/confirm`, { key: t.key, body: { keepInTouch: true, returnOn } });
 
     const due = new Date(`${returnOn}T01:00:00Z`);
-    await h.maintain(due);
+    await h.maintain(() => due);
     const [delivery] = await h.db.orm.select().from(webhookDeliveries).where(eq(webhookDeliveries.tenantId, t.id));
     expect(delivery).toMatchObject({ eventType: "winback.due" });
     expect(JSON.parse(delivery!.payload).data).toMatchObject({ customerId: c, subscriptionId: s, returnOn, reason: null });

@@ -2,11 +2,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createApp } from "../../src/app";
+import { runMaintenance } from "../../src/maintenance";
+import { nodeWebhookFetch } from "../../src/webhooks/node-fetch";
 import { nodeDocsViewer } from "../../src/meta/viewer-node";
 import type { Database } from "../../src/db/client";
 import { migrateDatabase, openDatabase } from "../../src/db/node";
 import type { Scope, Services } from "../../src/platform/env";
-import { runMaintenance } from "../../src/maintenance";
 import { createTenant, issueKey } from "../../src/tenants/keys";
 import { ajvCheck } from "./ajv";
 import { contractViolations } from "./contract";
@@ -16,20 +17,34 @@ export type Seen = { method: string; path: string; status: number; code?: string
 
 export type NodeHarness = Harness & {
   db: Database;
+  /** The embedded database file (its WAL is `${dbPath}-wal`). */
+  dbPath: string;
   app: ReturnType<typeof createApp>;
   /** Every answer the suite received, for checking the OpenAPI document covers it. */
   seen: Seen[];
   setNow(date: Date | null): void;
+  /** One run of the background job (src/maintenance) with this app's services. */
+  maintain(now?: () => Date): ReturnType<typeof runMaintenance>;
   close(): void;
 };
 
 /** The app on Node against a fresh embedded libSQL file in a temporary directory. */
 export async function nodeHarness(overrides: Partial<Services> = {}): Promise<NodeHarness> {
   const dir = mkdtempSync(join(tmpdir(), "tsuzuku-test-"));
-  const db = await openDatabase(`file:${join(dir, "test.db")}`);
+  const dbPath = join(dir, "test.db");
+  const db = await openDatabase(`file:${dbPath}`);
   await migrateDatabase(db);
   let pinned: Date | null = null;
-  const services: Services = { db, now: () => pinned ?? new Date(), secretsKey: TEST_SECRETS_KEY, ...overrides };
+  // Test receivers listen on loopback: allowed here, as WEBHOOKS_ALLOW_LOOPBACK=1 allows it.
+  const allowLoopbackWebhooks = overrides.allowLoopbackWebhooks ?? true;
+  const services: Services = {
+    db,
+    now: () => pinned ?? new Date(),
+    secretsKey: TEST_SECRETS_KEY,
+    allowLoopbackWebhooks,
+    webhookFetch: nodeWebhookFetch({ allowLoopback: allowLoopbackWebhooks }),
+    ...overrides,
+  };
   const app = createApp(() => services, { docs: { viewer: nodeDocsViewer() } });
   const seen: Seen[] = [];
   const check = ajvCheck();
@@ -41,12 +56,15 @@ export async function nodeHarness(overrides: Partial<Services> = {}): Promise<No
 
   return {
     db,
+    dbPath,
     app,
     seen,
     origin: "http://localhost",
     setNow: (d) => {
       pinned = d;
     },
+    maintain: (now) =>
+      runMaintenance({ db, secretsKey: services.secretsKey, now: now ?? services.now, fetch: services.webhookFetch, allowLoopbackWebhooks: services.allowLoopbackWebhooks }),
     async request(method, path, options) {
       const res = await toRes(await app.request(buildRequest("http://localhost", method, path, options)));
       seen.push({ method, path, status: res.status, code: res.body?.code });
@@ -58,7 +76,6 @@ export async function nodeHarness(overrides: Partial<Services> = {}): Promise<No
       const tenant = await db.write((tx) => createTenant(tx, { name: "テスト店", at: new Date() }));
       return { id: tenant.id, key: await keyFor(tenant.id, ["read", "write", "admin"]), keyWith: (scopes) => keyFor(tenant.id, scopes) };
     },
-    maintain: (now) => runMaintenance(db, () => now),
     close() {
       db.client.close();
       rmSync(dir, { recursive: true, force: true });

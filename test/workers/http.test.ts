@@ -42,7 +42,7 @@ const h: Harness = {
     return { id: tenant.id, key: await keyFor(tenant.id, ["read", "write", "admin"]), keyWith: (scopes) => keyFor(tenant.id, scopes) };
   },
   // The same job the Worker's cron runs, inside workerd against sqld, with the clock given.
-  maintain: (now) => runMaintenance(db, () => now),
+  maintain: (now) => runMaintenance({ db, secretsKey: env.SECRETS_KEY, ...(now ? { now } : {}), fetch: (input, init) => fetch(input, init), allowLoopbackWebhooks: env.WEBHOOKS_ALLOW_LOOPBACK === "1" }),
 };
 
 beforeAll(async () => {
@@ -182,5 +182,33 @@ describe("round trips to sqld", () => {
     expect(await roundTrips(async () => (res = await h.request("GET", "/v1/lookup?phone=09055550202", { key: t.key })))).toBe(1);
     expect(res!.body.risk.band).not.toBe("low");
     expect(res!.body.nextBestAction).toMatchObject({ subscriptionId: s, source: "offers" });
+  });
+});
+
+describe("rate limits in workerd (the [[ratelimits]] bindings of wrangler.toml)", () => {
+  it("a client sending wrong keys gets 429 problem+json with Retry-After and RateLimit-Policy", async () => {
+    const client = `203.0.113.${Math.floor(Math.random() * 200) + 1}`;
+    const statuses: number[] = [];
+    let last: Awaited<ReturnType<typeof h.request>> | undefined;
+    for (let i = 0; i < 32; i++) {
+      last = await h.request("GET", "/v1/keys", { key: `tsz_wrong_${i}`, headers: { "cf-connecting-ip": client } });
+      statuses.push(last.status);
+    }
+    // RATE_LIMIT_FAILED_AUTH: 30 refused keys a minute per client address.
+    expect(statuses.slice(0, 30).every((s) => s === 401)).toBe(true);
+    expect(statuses.slice(30)).toEqual([429, 429]);
+    expect(last!.headers.get("content-type")).toContain("application/problem+json");
+    expect(last!.body).toMatchObject({ status: 429, code: "rate_limited" });
+    expect(Number(last!.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(last!.headers.get("ratelimit-policy")).toBe('"failed_auth";q=30;w=60');
+    // Another client is not affected.
+    expect((await h.request("GET", "/v1/keys", { key: "tsz_wrong", headers: { "cf-connecting-ip": "198.51.100.7" } })).status).toBe(401);
+  });
+
+  it("answers carry the key's plan policy", async () => {
+    const t = await h.tenant();
+    const res = await h.request("GET", "/v1/keys", { key: t.key });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("ratelimit-policy")).toBe('"standard";q=1200;w=60');
   });
 });

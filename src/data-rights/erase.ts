@@ -1,0 +1,239 @@
+import { and, eq, inArray, or, sql } from "drizzle-orm";
+import {
+  cancelFlows,
+  cancelFlowSteps,
+  customerSessions,
+  customers,
+  events,
+  idempotencyKeys,
+  planChanges,
+  riskFeatures,
+  subscriptions,
+  webhookDeliveries,
+} from "../db/schema";
+import type { Actor } from "../platform/env";
+import { randomToken } from "../platform/crypto";
+import { ApiError } from "../platform/errors";
+import { fingerprint } from "../platform/secrets";
+import type { TenantStore } from "../platform/tenancy";
+import type { Database } from "../db/client";
+import { enqueueWebhookEvent } from "../webhooks/outbox";
+import { pseudonymiseWinbacks } from "../winback/service";
+import { withoutFreeText, type SurveyAnswer } from "../winback/survey";
+import { mentions, scrub, scrubText } from "./scrub";
+
+export type ErasureResult = {
+  customerId: string;
+  erasedAt: string;
+  /** What was changed, by kind (counts only). */
+  scrubbed: {
+    events: number;
+    cancelFlows: number;
+    evidenceSteps: number;
+    planChanges: number;
+    customerSessions: number;
+    storedAnswers: number;
+    webhookPayloads: number;
+    /** Win-back records (exit survey answers, contactability) moved to the pseudonym, free text removed. */
+    winbacks: number;
+    /** Keep-in-touch answers (their evidence) moved to the pseudonym. */
+    keepInTouchAnswers: number;
+  };
+  fingerprintsKept: boolean;
+};
+
+/** `erased_…`: random, so nothing links it back to the merchant's id once the erasure is done. */
+const pseudonym = () => `erased_${randomToken(20)}`;
+
+/**
+ * Erases a person (個人情報保護法 §35 / GDPR Art. 17), in one transaction so a failure halfway
+ * changes nothing:
+ * - refuses while a subscription is live (409 `customer_has_live_subscriptions`): cancel first;
+ * - the customer row keeps no name, e-mail, phone (nor extension), address, postal code or
+ *   locale, and moves to a random pseudonym, as do the customer id in subscriptions, events,
+ *   cancel flows, risk and the `actor` of plan changes and evidence steps a customer session made
+ *   — so a lookup (or checkout check) by the old phone, e-mail, address or id finds nothing, and
+ *   the timeline under the old id is empty, while the cancellation evidence (steps, times, offers
+ *   shown, outcome) still reads under the pseudonym: erasure is the one permitted edit of it;
+ * - the person's customer sessions are deleted, so a token still in a browser stops working;
+ * - free text (comments, operators' contact notes) and any copy of the person's contact data is
+ *   removed from event data, evidence steps, flows' offers, plan changes, stored idempotent
+ *   answers and webhook payloads (delivered or not);
+ * - with the shop setting `keepContactFingerprints` (default true), keyed HMAC fingerprints of the
+ *   normalised phone and e-mail are kept for the 初回だけ解約 (first-delivery-only) fraud match;
+ * - win-back records and keep-in-touch evidence move to the pseudonym too (the wording shown is
+ *   the shop's and stays), free-text exit survey answers go, and the person is never a candidate;
+ * - a `customer.erased` webhook carries the merchant's id so its own systems can follow.
+ */
+export async function eraseCustomer(
+  store: TenantStore,
+  customerId: string,
+  options: { at: Date; secretsKey: string; keepFingerprints: boolean; embedded: boolean },
+): Promise<ErasureResult> {
+  return store.write(async (s) => {
+    // An embedded file keeps what a row held in freed space until reused: zero it as it is freed.
+    if (options.embedded) await s.q.run(sql`PRAGMA secure_delete = ON`);
+    const person = await s.find(customers, eq(customers.id, customerId));
+    if (!person || person.erasedAt) throw new ApiError("customer_not_found", `No customer ${customerId}.`);
+    const live = await s.q
+      .select({ id: subscriptions.id })
+      .from(subscriptions)
+      .where(s.owns(subscriptions, eq(subscriptions.customerId, customerId), inArray(subscriptions.status, ["active", "paused"])));
+    if (live.length > 0) {
+      throw new ApiError("customer_has_live_subscriptions", "Cancel the customer's live subscriptions first; erasure keeps only what the law requires of closed ones.", {
+        subscriptionIds: live.map((l) => l.id),
+      });
+    }
+    const at = options.at.toISOString();
+    const alias = pseudonym();
+    const personal = new Set(
+      [person.name, person.email, person.emailNormalized, person.phone, nationalForm(person.phone), person.address, person.postalCode].filter((v): v is string => Boolean(v)),
+    );
+    const rename = new Map([[customerId, alias]]);
+    const needles = [...personal, customerId];
+
+    const [phoneFingerprint, emailFingerprint] = options.keepFingerprints
+      ? await Promise.all([
+          person.phone ? fingerprint(options.secretsKey, "contact-fingerprint", person.phone) : null,
+          person.emailNormalized ? fingerprint(options.secretsKey, "contact-fingerprint", person.emailNormalized) : null,
+        ])
+      : [null, null];
+    await s.update(
+      customers,
+      {
+        id: alias,
+        name: null,
+        email: null,
+        emailNormalized: null,
+        phone: null,
+        phoneExtension: null,
+        postalCode: null,
+        address: null,
+        addressKey: null,
+        locale: null,
+        marketingConsent: false,
+        erasedAt: at,
+        updatedAt: at,
+        phoneFingerprint,
+        emailFingerprint,
+      },
+      eq(customers.id, customerId),
+    );
+    await s.update(subscriptions, { customerId: alias }, eq(subscriptions.customerId, customerId));
+    await s.update(riskFeatures, { customerId: alias }, eq(riskFeatures.customerId, customerId));
+    // A session still in a browser must stop working: its row goes (the token names the row).
+    const sessions = (await s.delete(customerSessions, eq(customerSessions.customerId, customerId)).returning({ id: customerSessions.id })).length;
+    const asActor = (actor: Actor | null) => (actor?.type === "customer" && actor.id === customerId ? { ...actor, id: alias } : actor);
+
+    // Plan changes of the person's subscriptions (the timeline's changes): the customer as actor
+    // becomes the pseudonym; anything personal in before/after/source goes.
+    const subIds = (await s.q.select({ id: subscriptions.id }).from(subscriptions).where(s.owns(subscriptions, eq(subscriptions.customerId, alias)))).map((r) => r.id);
+    let changed = 0;
+    if (subIds.length > 0) {
+      const changes = await s.q.select().from(planChanges).where(s.owns(planChanges, inArray(planChanges.subscriptionId, subIds)));
+      for (const ch of changes) {
+        const next = {
+          actor: asActor(ch.actor),
+          before: scrub(ch.before, personal, rename) as Record<string, unknown>,
+          after: scrub(ch.after, personal, rename) as Record<string, unknown>,
+          source: scrub(ch.source, personal, rename) as Record<string, unknown> | null,
+        };
+        if (JSON.stringify(next) === JSON.stringify({ actor: ch.actor, before: ch.before, after: ch.after, source: ch.source })) continue;
+        changed++;
+        await s.update(planChanges, next, eq(planChanges.id, ch.id));
+      }
+    }
+
+    // Events: the signals stay (type, time, numbers) for the shop's statistics; free text goes.
+    const eventRows = await s.q.select({ id: events.id, data: events.data }).from(events).where(s.owns(events, eq(events.customerId, customerId)));
+    for (const e of eventRows) {
+      await s.update(events, { customerId: alias, data: scrub(e.data, personal, rename) as Record<string, unknown> }, eq(events.id, e.id));
+    }
+
+    // The evidence: flows and their steps, under the pseudonym, without free text.
+    const flows = await s.q.select().from(cancelFlows).where(s.owns(cancelFlows, eq(cancelFlows.customerId, customerId)));
+    let steps = 0;
+    for (const f of flows) {
+      await s.update(
+        cancelFlows,
+        {
+          customerId: alias,
+          offer: scrub(f.offer, personal, rename) as Record<string, unknown> | null,
+          offersShown: scrub(f.offersShown, personal, rename) as Record<string, unknown>[] | null,
+        },
+        eq(cancelFlows.id, f.id),
+      );
+      const rows = await s.q.select().from(cancelFlowSteps).where(s.owns(cancelFlowSteps, eq(cancelFlowSteps.flowId, f.id)));
+      for (const step of rows) {
+        const data = scrub(step.data, personal, rename) as Record<string, unknown>;
+        // The exit survey's free-text answers are the person's own words; option codes stay.
+        if (Array.isArray(data.survey)) data.survey = withoutFreeText(data.survey as SurveyAnswer[]);
+        const actor = asActor(step.actor);
+        if (JSON.stringify(data) === JSON.stringify(step.data) && actor === step.actor) continue;
+        steps++;
+        await s.update(cancelFlowSteps, { data: { ...data, erasedAt: at }, actor }, and(eq(cancelFlowSteps.flowId, f.id), eq(cancelFlowSteps.seq, step.seq)));
+      }
+    }
+
+    // Stored answers (idempotent replays) and webhook payloads that mention the person.
+    const mention = (column: typeof idempotencyKeys.responseBody | typeof webhookDeliveries.payload) =>
+      or(...needles.map((n) => sql`instr(${column}, ${n}) > 0`));
+    const answers = await s.q
+      .select({ key: idempotencyKeys.key, body: idempotencyKeys.responseBody })
+      .from(idempotencyKeys)
+      .where(s.owns(idempotencyKeys, mention(idempotencyKeys.responseBody)));
+    let storedAnswers = 0;
+    for (const a of answers) {
+      if (!a.body || !mentions(a.body, needles)) continue;
+      storedAnswers++;
+      await s.update(idempotencyKeys, { responseBody: scrubText(a.body, personal, rename) ?? JSON.stringify({ erased: true }) }, eq(idempotencyKeys.key, a.key));
+    }
+    const deliveries = await s.q
+      .select({ id: webhookDeliveries.id, payload: webhookDeliveries.payload })
+      .from(webhookDeliveries)
+      .where(s.owns(webhookDeliveries, mention(webhookDeliveries.payload)));
+    let webhookPayloads = 0;
+    for (const d of deliveries) {
+      if (!mentions(d.payload, needles)) continue;
+      webhookPayloads++;
+      await s.update(webhookDeliveries, { payload: scrubText(d.payload, personal, rename) ?? JSON.stringify({ erased: true }) }, eq(webhookDeliveries.id, d.id));
+    }
+
+    // Win-back: records and keep-in-touch evidence under the pseudonym, survey free text gone, never contactable.
+    const winback = await pseudonymiseWinbacks(s, customerId, alias);
+
+    await enqueueWebhookEvent(s, "customer.erased", { customerId, erasedAt: at }, options.at);
+    return {
+      customerId,
+      erasedAt: at,
+      scrubbed: {
+        events: eventRows.length,
+        cancelFlows: flows.length,
+        evidenceSteps: steps,
+        planChanges: changed,
+        customerSessions: sessions,
+        storedAnswers,
+        webhookPayloads,
+        winbacks: winback.winbacks,
+        keepInTouchAnswers: winback.consents,
+      },
+      fingerprintsKept: phoneFingerprint !== null || emailFingerprint !== null,
+    };
+  });
+}
+
+/**
+ * After an erasure on an embedded file: copies the WAL into the database and truncates it, so the
+ * old versions of the pages (with the person in them) are gone from the WAL too. A libSQL server
+ * (Turso, sqld) manages its own storage.
+ */
+export async function purgeOldPages(db: Database): Promise<void> {
+  if (db.client.protocol !== "file") return;
+  await db.write(async () => undefined); // after every queued write
+  await db.client.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+}
+
+/** +819012345678 → 09012345678: the form a person (and a stored request body) most often writes. */
+function nationalForm(e164: string | null): string | null {
+  return e164?.startsWith("+81") ? "0" + e164.slice(3) : null;
+}

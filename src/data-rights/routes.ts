@@ -1,0 +1,107 @@
+import { and, desc, eq, lt, or } from "drizzle-orm";
+import { auditLog } from "../db/schema";
+import { CustomerIdParam } from "../customers/schemas";
+import { audited } from "../platform/audit";
+import { apiRoute, domainRouter, jsonResponse, page } from "../platform/openapi";
+import { decodeCursor, toPage } from "../platform/pagination";
+import { eraseCustomer, purgeOldPages } from "./erase";
+import { exportCustomer } from "./export";
+import { AuditEntry, AuditQuery, CustomerExport, Erasure } from "./schemas";
+
+const tags = ["Data rights"];
+
+export const dataRightsRouter = domainRouter()
+  .openapi(
+    apiRoute({
+      method: "delete",
+      path: "/v1/customers/{customerId}",
+      operationId: "eraseCustomer",
+      tags,
+      scope: "admin",
+      summary: "Erase a customer (right to erasure)",
+      description:
+        "Removes the person's name, e-mail, phone, address and free text (comments, operators' contact notes) everywhere they are held: the customer record, event data, cancel-flow evidence, plan changes, stored idempotent answers and webhook payloads (delivered or not). The person's customer sessions are deleted (their tokens stop working). The cancellation evidence the law requires the shop to keep (steps, times, offers shown, outcome) stays, under a random pseudonym that replaces the customer id everywhere; erasure is the one edit of that evidence, and each changed step records `erasedAt`. Afterwards a lookup by the old phone, e-mail or id finds nothing. With the setting `keepContactFingerprints` (default true) keyed HMAC fingerprints of the normalised phone and e-mail are kept for fraud prevention (the 初回だけ解約 match). Cancel live subscriptions first: 409 `customer_has_live_subscriptions` lists them. Sends a `customer.erased` webhook and records the erasure in the audit log. An erased customer answers 404.",
+      request: { params: CustomerIdParam },
+      errors: ["customer_not_found", "customer_has_live_subscriptions"],
+      responses: { 200: jsonResponse(Erasure, "What was erased") },
+    }),
+    async (c) => {
+      const { customerId } = c.req.valid("param");
+      const services = c.get("services");
+      const result = await audited(
+        c,
+        (s) => eraseCustomer(s, customerId, { at: services.now(), secretsKey: services.secretsKey, keepFingerprints: c.get("caller").settings.keepContactFingerprints, embedded: services.db.client.protocol === "file" }),
+        (r) => ({ action: "customer.erased", target: { type: "customer", id: customerId }, details: { scrubbed: r.scrubbed, fingerprintsKept: r.fingerprintsKept } }),
+      );
+      await purgeOldPages(services.db);
+      return c.json(result, 200);
+    },
+  )
+  .openapi(
+    apiRoute({
+      method: "get",
+      path: "/v1/customers/{customerId}/export",
+      operationId: "exportCustomer",
+      tags,
+      scope: "admin",
+      summary: "Export everything held about a customer (disclosure request)",
+      description:
+        "One JSON document for a disclosure request (開示請求): profile and consents, subscriptions, their plan changes, events, cancel flows with their evidence, and risk with its drivers. Recorded in the audit log.",
+      request: { params: CustomerIdParam },
+      errors: ["customer_not_found"],
+      responses: { 200: jsonResponse(CustomerExport, "Everything held about the person") },
+    }),
+    async (c) => {
+      const { customerId } = c.req.valid("param");
+      const now = c.get("services").now();
+      const document = await exportCustomer(c.get("store"), customerId, now);
+      await audited(c, async () => null, () => ({ action: "customer.exported", target: { type: "customer", id: customerId } }));
+      return c.json(document as never, 200);
+    },
+  )
+  .openapi(
+    apiRoute({
+      method: "get",
+      path: "/v1/audit-log",
+      operationId: "listAuditLog",
+      tags,
+      scope: "admin",
+      summary: "The audit log",
+      description:
+        "Who (API key, operator, customer session or the system), when, what: every admin action (keys, settings, offers, reasons, webhooks, model training, sessions minted) and every data-rights action (exports, erasures). Newest first. Append-only: entries cannot be changed or removed.",
+      request: { query: AuditQuery },
+      responses: { 200: jsonResponse(page(AuditEntry), "A page of entries") },
+    }),
+    async (c) => {
+      const { limit, cursor, action } = c.req.valid("query");
+      const after = decodeCursor(cursor);
+      const store = c.get("store");
+      const rows = await store.q
+        .select()
+        .from(auditLog)
+        .where(
+          store.owns(
+            auditLog,
+            action ? eq(auditLog.action, action) : undefined,
+            after ? or(lt(auditLog.at, String(after[0])), and(eq(auditLog.at, String(after[0])), lt(auditLog.id, String(after[1])))) : undefined,
+          ),
+        )
+        .orderBy(desc(auditLog.at), desc(auditLog.id))
+        .limit(limit + 1);
+      const p = toPage(rows, limit, (r) => [r.at, r.id]);
+      return c.json(
+        {
+          data: p.data.map((r) => ({
+            id: r.id,
+            at: r.at,
+            actor: { type: r.actorType, id: r.actorId, ...(r.actorName ? { name: r.actorName } : {}) },
+            action: r.action as (typeof AuditEntry._output)["action"],
+            target: r.targetType && r.targetId ? { type: r.targetType, id: r.targetId } : null,
+            details: r.details ?? null,
+          })),
+          nextCursor: p.nextCursor,
+        },
+        200,
+      );
+    },
+  );

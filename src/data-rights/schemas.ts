@@ -1,0 +1,76 @@
+import { z } from "@hono/zod-openapi";
+import { Instant } from "../platform/openapi";
+import { Customer } from "../customers/schemas";
+import { AUDIT_ACTIONS } from "../platform/audit";
+
+export const Erasure = z
+  .object({
+    customerId: z.string().openapi({ description: "The merchant's id of the erased customer (it no longer names anything here).", example: "C-100245" }),
+    erasedAt: Instant,
+    scrubbed: z
+      .object({
+        events: z.number().int(),
+        cancelFlows: z.number().int(),
+        evidenceSteps: z.number().int(),
+        planChanges: z.number().int(),
+        customerSessions: z.number().int().openapi({ description: "Customer sessions deleted (their tokens stop working)." }),
+        storedAnswers: z.number().int(),
+        webhookPayloads: z.number().int(),
+        winbacks: z.number().int().openapi({ description: "Win-back records (one per cancellation): pseudonymised, free-text exit survey answers removed." }),
+        keepInTouchAnswers: z.number().int().openapi({ description: "Keep-in-touch answers (evidence) pseudonymised." }),
+      })
+      .openapi({ description: "How many records were pseudonymised or had personal data removed, by kind." }),
+    fingerprintsKept: z.boolean().openapi({ description: "Whether HMAC fingerprints of phone and e-mail were kept (setting `keepContactFingerprints`)." }),
+  })
+  .openapi("Erasure");
+
+const Json = z.record(z.string(), z.unknown());
+
+export const CustomerExport = z
+  .object({
+    generatedAt: Instant,
+    customer: Customer,
+    consents: z.object({
+      marketingConsent: z.boolean(),
+      keepInTouch: z.boolean().nullable().openapi({ description: "The current keep-in-touch answer (null: never answered)." }),
+      keepInTouchHistory: z
+        .array(z.object({ granted: z.boolean(), wording: z.string().nullable(), language: z.string().nullable(), source: z.string(), flowId: z.string().nullable(), at: Instant }))
+        .openapi({ description: "Every keep-in-touch answer with its evidence (the wording shown, where, when), oldest first." }),
+    }),
+    exitSurveys: z
+      .array(
+        z.object({
+          subscriptionId: z.string(),
+          flowId: z.string().nullable(),
+          canceledAt: Instant,
+          reason: z.string().nullable(),
+          answers: z.array(z.object({ questionId: z.string(), answer: z.string() })),
+          returnOn: z.string().nullable(),
+        }),
+      )
+      .openapi({ description: "The exit survey answered at each cancellation, and the return date the person named." }),
+    subscriptions: z.array(Json).openapi({ description: "Every subscription, as `GET /v1/subscriptions/{id}` shows it." }),
+    changes: z.array(Json).openapi({ description: "Every plan change of those subscriptions, oldest first." }),
+    events: z.array(Json).openapi({ description: "Every event about the person, oldest first." }),
+    cancelFlows: z.array(Json).openapi({ description: "Every cancel flow with its evidence (`GET /v1/cancel-flows/{flowId}`)." }),
+    risk: z.array(Json).openapi({ description: "Current risk per subscription with its drivers and flags." }),
+    customerSessions: z.array(Json).openapi({ description: "The person's customer sessions (my-page logins): id, subscription, created, expiry, revocation. Tokens are never stored." }),
+  })
+  .openapi("CustomerExport");
+
+export const AuditEntry = z
+  .object({
+    id: z.string().openapi({ example: "aud_4bT9xQm2LcVw8RkZp1Ha" }),
+    at: Instant,
+    actor: z.object({ type: z.enum(["key", "operator", "customer", "system"]), id: z.string(), name: z.string().optional() }),
+    action: z.enum(AUDIT_ACTIONS),
+    target: z.object({ type: z.string(), id: z.string() }).nullable(),
+    details: Json.nullable().openapi({ description: "What changed, by name; never personal data or secrets." }),
+  })
+  .openapi("AuditEntry");
+
+export const AuditQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ example: 20 }),
+  cursor: z.string().max(512).optional().openapi({ description: "`nextCursor` from the previous page." }),
+  action: z.enum(AUDIT_ACTIONS).optional().openapi({ description: "Only entries of this action." }),
+});

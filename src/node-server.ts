@@ -1,0 +1,35 @@
+import { serve, type ServerType } from "@hono/node-server";
+import type { AddressInfo } from "node:net";
+
+export type ServerTimeouts = { headersTimeoutMs: number; requestTimeoutMs: number; keepAliveTimeoutMs: number };
+
+/**
+ * The Node HTTP server with its timeouts set deliberately (Node's defaults let a request whose
+ * Content-Length is larger than what it sends hold its connection for 5 minutes):
+ * headers must arrive within `headersTimeoutMs`, the whole request within `requestTimeoutMs`
+ * (then Node answers 408 and closes), and an idle keep-alive connection closes after
+ * `keepAliveTimeoutMs`. Node checks running requests against these every
+ * `connectionsCheckingInterval`, set here to a quarter of the shortest so a stalled request is
+ * cut close to its deadline.
+ */
+export function listen(
+  fetch: (request: Request) => Response | Promise<Response>,
+  options: { port: number; hostname?: string } & ServerTimeouts,
+  onListening?: (info: AddressInfo) => void,
+): ServerType {
+  const server = serve(
+    {
+      fetch,
+      port: options.port,
+      hostname: options.hostname,
+      serverOptions: {
+        headersTimeout: options.headersTimeoutMs,
+        requestTimeout: options.requestTimeoutMs,
+        keepAliveTimeout: options.keepAliveTimeoutMs,
+        connectionsCheckingInterval: Math.max(50, Math.floor(Math.min(options.headersTimeoutMs, options.requestTimeoutMs) / 4)),
+      },
+    },
+    onListening,
+  );
+  return server;
+}

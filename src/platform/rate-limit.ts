@@ -1,0 +1,175 @@
+import type { Context, MiddlewareHandler } from "hono";
+import { MemoryStore, rateLimiter } from "hono-rate-limiter";
+import { principalTag } from "./auth";
+import type { AppEnv } from "./env";
+import { ApiError } from "./errors";
+
+/**
+ * Rate limits, one middleware pair for both runtimes (hono-rate-limiter):
+ * - `limitFailedAuth`, before authentication: per client address, only 401 answers count; a client
+ *   over the limit answers 429 before its key is even checked (wrong-key guessing is throttled).
+ * - `limitPerKey`, after authentication: per principal (an API key, a customer session, a console
+ *   session: each counted on its own id, platform/auth principalTag), the limit of its shop's plan.
+ * On Node the counts are in process memory (`Services.rateLimits`, from the environment; absent →
+ * no limits, as for the bench). On Workers the Rate Limiting bindings of wrangler.toml count (one
+ * binding per plan tier, fixed limits, no remaining count): a 429 there carries `Retry-After` and
+ * `RateLimit-Policy`, and `RateLimit` only where the count is known (Node).
+ * Headers follow the IETF httpapi draft (draft-ietf-httpapi-ratelimit-headers):
+ * `RateLimit-Policy: "standard";q=1200;w=60`, `RateLimit: "standard";r=17;t=42`.
+ */
+
+/** Requests per minute per API key or session, by the tenant's plan (tenants.plan). Defaults; env overrides on Node. */
+export const PLANS = { standard: 1_200, business: 6_000, enterprise: 30_000 } as const;
+export type Plan = keyof typeof PLANS;
+/** 401 answers per minute per client address before it gets 429. */
+export const FAILED_AUTH_PER_MINUTE = 30;
+const WINDOW_MS = 60_000;
+
+export type RateLimitConfig = { perKey: Record<Plan, number>; failedAuth: number; windowMs: number };
+
+/**
+ * The Node configuration from the environment: `RATE_LIMITS=off` turns limits off; per-minute
+ * numbers `RATE_LIMIT_STANDARD`, `RATE_LIMIT_BUSINESS`, `RATE_LIMIT_ENTERPRISE`,
+ * `RATE_LIMIT_FAILED_AUTH`; `RATE_LIMIT_WINDOW_MS` (default 60,000).
+ */
+export function rateLimitConfigFromEnv(env: Record<string, string | undefined>): RateLimitConfig | undefined {
+  if (env.RATE_LIMITS === "off" || env.RATE_LIMITS === "0") return undefined;
+  const n = (name: string, fallback: number) => {
+    const raw = env[name];
+    if (raw === undefined || raw === "") return fallback;
+    const v = Number(raw);
+    if (!Number.isInteger(v) || v <= 0) throw new Error(`${name} must be a positive whole number, got ${raw}`);
+    return v;
+  };
+  return {
+    perKey: { standard: n("RATE_LIMIT_STANDARD", PLANS.standard), business: n("RATE_LIMIT_BUSINESS", PLANS.business), enterprise: n("RATE_LIMIT_ENTERPRISE", PLANS.enterprise) },
+    failedAuth: n("RATE_LIMIT_FAILED_AUTH", FAILED_AUTH_PER_MINUTE),
+    windowMs: n("RATE_LIMIT_WINDOW_MS", WINDOW_MS),
+  };
+}
+
+export function planOf(value: string): Plan {
+  return value in PLANS ? (value as Plan) : "standard";
+}
+
+/** Workers Rate Limiting binding (wrangler.toml `[[ratelimits]]`). */
+type Binding = { limit(options: { key: string }): Promise<{ success: boolean }> };
+/** The binding of each plan tier, and of failed authentication, with the limits wrangler.toml gives them. */
+const BINDINGS: Record<Plan | "failed_auth", { name: string; limit: number; period: number }> = {
+  standard: { name: "RATE_LIMIT_STANDARD", limit: PLANS.standard, period: 60 },
+  business: { name: "RATE_LIMIT_BUSINESS", limit: PLANS.business, period: 60 },
+  enterprise: { name: "RATE_LIMIT_ENTERPRISE", limit: PLANS.enterprise, period: 60 },
+  failed_auth: { name: "RATE_LIMIT_FAILED_AUTH", limit: FAILED_AUTH_PER_MINUTE, period: 60 },
+};
+
+function bindingOf(c: Context<AppEnv>, tier: Plan | "failed_auth"): Binding | undefined {
+  const env = c.env as Record<string, unknown> | undefined;
+  // The Worker var RATE_LIMITS=off (as on Node) leaves the bindings unused, e.g. for the bench's Workers path.
+  if (env?.RATE_LIMITS === "off" || env?.RATE_LIMITS === "0") return undefined;
+  const b = env?.[BINDINGS[tier].name] as Binding | undefined;
+  return b && typeof b.limit === "function" ? b : undefined;
+}
+
+/**
+ * The client's address: on Node the socket's peer; on Workers `CF-Connecting-IP`, which Cloudflare
+ * sets (a client cannot). Not `X-Forwarded-For`: anyone can send it. Undefined when unknown (an
+ * in-process request in tests), and then not limited by address.
+ */
+function clientAddress(c: Context<AppEnv>): string | undefined {
+  const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
+  if (incoming) return incoming.socket?.remoteAddress;
+  return c.req.header("cf-connecting-ip");
+}
+
+function refuse(c: Context<AppEnv>, policy: string, limit: number, windowS: number, retryAfterS: number, remaining?: number): never {
+  c.header("Retry-After", String(Math.max(1, retryAfterS)));
+  c.header("RateLimit-Policy", `"${policy}";q=${limit};w=${windowS}`);
+  if (remaining !== undefined) c.header("RateLimit", `"${policy}";r=${remaining};t=${Math.max(1, retryAfterS)}`);
+  throw new ApiError("rate_limited", `Too many requests: the limit is ${limit} per ${windowS} s (${policy}). Retry after ${Math.max(1, retryAfterS)} s.`, {
+    limit,
+    windowSeconds: windowS,
+    retryAfterSeconds: Math.max(1, retryAfterS),
+  });
+}
+
+const secondsUntil = (reset: Date | undefined, windowMs: number) => Math.ceil(((reset?.getTime() ?? Date.now() + windowMs) - Date.now()) / 1000);
+
+type Limiters = { perKey: MiddlewareHandler<AppEnv>; failedAuth: MiddlewareHandler<AppEnv> };
+const memory = new WeakMap<RateLimitConfig, Limiters>();
+
+function memoryLimiters(config: RateLimitConfig): Limiters {
+  let limiters = memory.get(config);
+  if (limiters) return limiters;
+  const windowS = Math.ceil(config.windowMs / 1000);
+  limiters = {
+    perKey: rateLimiter<AppEnv>({
+      windowMs: config.windowMs,
+      limit: (c) => config.perKey[planOf(c.get("caller").plan)],
+      keyGenerator: (c) => principalTag(c.get("caller").principal),
+      store: new MemoryStore(),
+      standardHeaders: false,
+      handler: (c) => {
+        const info = c.get("rateLimit" as never) as { limit: number; resetTime?: Date };
+        return refuse(c, planOf(c.get("caller").plan), info.limit, windowS, secondsUntil(info.resetTime, config.windowMs), 0);
+      },
+    }),
+    failedAuth: rateLimiter<AppEnv>({
+      windowMs: config.windowMs,
+      limit: config.failedAuth,
+      keyGenerator: (c) => clientAddress(c) ?? "",
+      skip: (c) => clientAddress(c) === undefined,
+      store: new MemoryStore(),
+      standardHeaders: false,
+      // Only refused keys count: every other answer gives its hit back.
+      skipSuccessfulRequests: true,
+      requestWasSuccessful: (c) => c.res.status !== 401,
+      handler: (c) => {
+        const info = c.get("rateLimit" as never) as { limit: number; resetTime?: Date };
+        return refuse(c, "failed_auth", info.limit, windowS, secondsUntil(info.resetTime, config.windowMs), 0);
+      },
+    }),
+  };
+  memory.set(config, limiters);
+  return limiters;
+}
+
+/** Before authentication: throttles clients that keep sending refused keys. */
+export const limitFailedAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const binding = bindingOf(c, "failed_auth");
+  if (binding) {
+    // Workers: the binding only counts, so a failure is counted after it happens; a client over
+    // the limit is refused from its next failure on.
+    await next();
+    const address = clientAddress(c);
+    if (c.res.status === 401 && address && !(await binding.limit({ key: address })).success) {
+      const { limit, period } = BINDINGS.failed_auth;
+      refuse(c, "failed_auth", limit, period, period);
+    }
+    return;
+  }
+  const config = c.get("services").rateLimits;
+  if (!config) return next();
+  return memoryLimiters(config).failedAuth(c, next);
+};
+
+/** After authentication: the caller's key or session against its plan's limit. */
+export const limitPerKey: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const plan = planOf(c.get("caller").plan);
+  const binding = bindingOf(c, plan);
+  if (binding) {
+    const { limit, period } = BINDINGS[plan];
+    c.header("RateLimit-Policy", `"${plan}";q=${limit};w=${period}`);
+    if (!(await binding.limit({ key: principalTag(c.get("caller").principal) })).success) refuse(c, plan, limit, period, period);
+    return next();
+  }
+  const config = c.get("services").rateLimits;
+  if (!config) return next();
+  const windowS = Math.ceil(config.windowMs / 1000);
+  const limit = config.perKey[plan];
+  c.header("RateLimit-Policy", `"${plan}";q=${limit};w=${windowS}`);
+  return memoryLimiters(config).perKey(c, async () => {
+    const info = c.get("rateLimit" as never) as { remaining: number; resetTime?: Date };
+    c.header("RateLimit", `"${plan}";r=${info.remaining};t=${Math.max(1, secondsUntil(info.resetTime, config.windowMs))}`);
+    await next();
+  });
+};

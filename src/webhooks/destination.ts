@@ -1,0 +1,78 @@
+import ipaddr from "ipaddr.js";
+
+/**
+ * Where a webhook may be sent: the SSRF rules, checked when an endpoint is registered and again
+ * before every delivery (an endpoint stored before these rules, or a rule change, is caught at
+ * delivery). Pure and runtime-free; Node additionally checks every address a name resolves to at
+ * connect time (webhooks/node-fetch), so DNS cannot change between the check and the connection.
+ *
+ * Refused: any scheme but https; user-info (`https://user:pass@…`); an IP literal that is not
+ * public unicast — loopback, private (RFC 1918), link-local (incl. the 169.254.169.254 metadata
+ * address), unique-local (fc00::/7, incl. AWS's fd00:ec2::254), carrier-grade NAT (incl. Alibaba's
+ * 100.100.100.200 metadata), multicast, unspecified, broadcast, reserved, documentation ranges,
+ * and IPv6 forms that embed an IPv4 address (IPv4-mapped, NAT64, 6to4, Teredo) unless the embedded
+ * address is itself public. Every spelling of an IPv4 address (decimal `2130706433`, hex
+ * `0x7f000001`, octal `0177.0.0.1`, short `127.1`) is read by the WHATWG URL parser into dotted
+ * form before the check, exactly as fetch would read it. Names: `localhost`, `*.localhost`,
+ * `*.local`, `*.internal` (e.g. `metadata.google.internal`) and single-label names are refused.
+ *
+ * `allowLoopback` (WEBHOOKS_ALLOW_LOOPBACK=1, for local development and tests) permits loopback
+ * addresses and names, over http too. Nothing else.
+ */
+export type DestinationCheck = { ok: true; url: URL } | { ok: false; reason: string };
+
+export function checkWebhookUrl(input: string, options: { allowLoopback?: boolean } = {}): DestinationCheck {
+  let url: URL;
+  try {
+    url = new URL(input);
+  } catch {
+    return { ok: false, reason: "not a valid URL" };
+  }
+  if (url.username !== "" || url.password !== "") return { ok: false, reason: "the URL must not carry user-info (user:password@)" };
+  const host = url.hostname.toLowerCase().replace(/\.$/, "");
+  const literal = host.startsWith("[") ? host.slice(1, -1) : host;
+  const loopback = ipaddr.isValid(literal) ? addressClass(literal) === "loopback" : isLoopbackName(host);
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && loopback && options.allowLoopback)) {
+    return { ok: false, reason: "only https URLs are allowed" };
+  }
+  if (ipaddr.isValid(literal)) {
+    const refused = refusedAddress(literal, options);
+    return refused ? { ok: false, reason: refused } : { ok: true, url };
+  }
+  if (loopback) return options.allowLoopback ? { ok: true, url } : { ok: false, reason: "loopback names are not allowed" };
+  if (!host.includes(".")) return { ok: false, reason: "a single-label host name is not a public name" };
+  if (/\.(local|internal|localdomain|home\.arpa)$/.test(host)) return { ok: false, reason: `${host} is not a public name` };
+  return { ok: true, url };
+}
+
+/** Why `address` (an IP in any ipaddr.js-accepted form) may not be connected to, or null when it may. */
+export function refusedAddress(address: string, options: { allowLoopback?: boolean } = {}): string | null {
+  if (!ipaddr.isValid(address)) return "not an IP address";
+  const kind = addressClass(address);
+  if (kind === "unicast") return null;
+  if (kind === "loopback" && options.allowLoopback) return null;
+  return `${address} is a ${kind} address`;
+}
+
+/** ipaddr.js's range name; IPv4 inside IPv6 (mapped, NAT64, 6to4, Teredo) is classified as the IPv4 it carries. */
+function addressClass(address: string): string {
+  const parsed = ipaddr.process(address); // IPv4-mapped IPv6 → IPv4
+  if (parsed.kind() === "ipv6") {
+    const v6 = parsed as ipaddr.IPv6;
+    const range = v6.range();
+    const bytes = v6.toByteArray();
+    if (range === "rfc6052" || range === "rfc6145") return classOf4(bytes.slice(12));
+    if (range === "6to4") return classOf4(bytes.slice(2, 6));
+    if (range === "teredo") return "teredo";
+    return range;
+  }
+  return parsed.range();
+}
+
+function classOf4(bytes: number[]): string {
+  return ipaddr.fromByteArray(bytes).range();
+}
+
+function isLoopbackName(host: string): boolean {
+  return host === "localhost" || host.endsWith(".localhost");
+}

@@ -1,0 +1,349 @@
+import { createServer, type Server } from "node:http";
+import { connect } from "node:net";
+import type { AddressInfo } from "node:net";
+import { readFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
+import { webhookDeliveries } from "../../src/db/schema";
+import { listen } from "../../src/node-server";
+import { rateLimitConfigFromEnv } from "../../src/platform/rate-limit";
+import { checkWebhookUrl } from "../../src/webhooks/destination";
+import { nodeWebhookFetch } from "../../src/webhooks/node-fetch";
+import { customerBody, subscriptionBody, uid, type TestTenant } from "../support/harness";
+import { nodeHarness, type NodeHarness } from "../support/node-harness";
+import { addDays, localDate } from "../../src/platform/dates";
+
+const today = localDate(new Date(), "Asia/Tokyo");
+
+/** A receiver on loopback: records what it got, answers with `answer()`. */
+async function receiver(answer: () => { status: number; headers?: Record<string, string> } = () => ({ status: 204 })) {
+  const got: { path: string; headers: Record<string, unknown> }[] = [];
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on("end", () => {
+      got.push({ path: req.url ?? "", headers: req.headers });
+      const a = answer();
+      res.writeHead(a.status, a.headers).end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  return { server, got, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+/** Every byte of the database file and its WAL, as text (secrets and personal data would show in it). */
+function databaseText(h: NodeHarness): string {
+  const file = h.dbPath;
+  let text = readFileSync(file).toString("latin1");
+  try {
+    text += readFileSync(`${file}-wal`).toString("latin1");
+  } catch {
+    // no WAL
+  }
+  return text;
+}
+
+describe("SSRF: webhook destinations", () => {
+  const refusedEverywhere = [
+    "http://169.254.169.254/latest/meta-data/",
+    "https://169.254.169.254/latest/meta-data/",
+    "https://10.0.0.1/",
+    "https://0xa000001/",
+    "https://167772161/",
+    "https://012.0.0.1/",
+    "https://192.168.1.10/hook",
+    "https://172.16.0.1/",
+    "https://100.100.100.200/",
+    "https://[fd00:ec2::254]/",
+    "https://[fe80::1]/",
+    "https://[::ffff:10.0.0.1]/",
+    "https://[::ffff:a9fe:a9fe]/",
+    "https://[64:ff9b::a9fe:a9fe]/",
+    "https://0.0.0.0/",
+    "https://[::]/",
+    "https://224.0.0.1/",
+    "https://[ff02::1]/",
+    "https://metadata.google.internal/computeMetadata/v1/",
+    "https://printer.local/",
+    "https://intranet/",
+    "http://shop.example.jp/hook",
+    "https://user:pass@shop.example.jp/hook",
+  ];
+  const loopback = ["http://127.0.0.1/", "https://127.0.0.1/", "https://2130706433/", "https://0x7f000001/", "https://0177.0.0.1/", "https://127.1/", "https://[::1]/", "https://[::ffff:127.0.0.1]/", "https://localhost/", "https://api.localhost./", "https://user:pass@127.0.0.1/"];
+
+  it("refuses every private, loopback and metadata spelling, and http, and user-info", () => {
+    for (const url of [...refusedEverywhere, ...loopback]) expect(checkWebhookUrl(url), url).toMatchObject({ ok: false });
+    expect(checkWebhookUrl("https://shop.example.jp/hooks/tsuzuku")).toMatchObject({ ok: true });
+    expect(checkWebhookUrl("https://93.184.215.14/hook")).toMatchObject({ ok: true });
+  });
+
+  it("WEBHOOKS_ALLOW_LOOPBACK allows loopback (over http too), and nothing else", () => {
+    for (const url of loopback.filter((u) => !u.includes("@"))) expect(checkWebhookUrl(url, { allowLoopback: true }), url).toMatchObject({ ok: true });
+    for (const url of refusedEverywhere) expect(checkWebhookUrl(url, { allowLoopback: true }), url).toMatchObject({ ok: false });
+  });
+
+  describe("at registration", () => {
+    let h: NodeHarness;
+    let t: TestTenant;
+    beforeAll(async () => {
+      h = await nodeHarness({ allowLoopbackWebhooks: false });
+      t = await h.tenant();
+    });
+    afterAll(() => h.close());
+
+    it("answers 422 naming `url` and stores nothing", async () => {
+      for (const url of [...refusedEverywhere, ...loopback]) {
+        const res = await h.request("PUT", "/v1/webhooks/x", { key: t.key, body: { url, events: ["subscription.changed"] } });
+        expect(res.status, url).toBe(422);
+        expect(res.body.errors?.[0]?.path ?? res.body.code, url).toMatch(/url|validation_failed/);
+      }
+      expect((await h.request("GET", "/v1/webhooks/x", { key: t.key })).status).toBe(404);
+    });
+  });
+
+  describe("at delivery", () => {
+    it("refuses a stored loopback endpoint when loopback is not allowed, and records the failed attempt", async () => {
+      const r = await receiver();
+      const h = await nodeHarness(); // loopback allowed: the endpoint registers
+      const t = await h.tenant();
+      await h.request("PUT", "/v1/webhooks/hook", { key: t.key, body: { url: `${r.url}/hook`, events: ["subscription.changed"] } });
+      await h.request("PUT", "/v1/customers/C-1", { key: t.key, body: customerBody() });
+      const s = uid("S");
+      await h.request("PUT", `/v1/subscriptions/${s}`, { key: t.key, body: subscriptionBody("C-1", { nextDeliveryOn: addDays(today, 10) }) });
+      await h.request("POST", `/v1/subscriptions/${s}/skip`, { key: t.key, body: { count: 1 } });
+      // The same database run by a process without WEBHOOKS_ALLOW_LOOPBACK.
+      const { runMaintenance } = await import("../../src/maintenance");
+      const result = await runMaintenance({ db: h.db, secretsKey: "test-secrets-key-0123456789abcdef-0123456789", fetch: nodeWebhookFetch(), allowLoopbackWebhooks: false });
+      expect(result.webhooks).toMatchObject({ attempted: 1, delivered: 0 });
+      expect(r.got).toHaveLength(0);
+      const [row] = await h.db.orm.select().from(webhookDeliveries).where(eq(webhookDeliveries.tenantId, t.id));
+      expect(row).toMatchObject({ status: "pending", attempts: 1, lastError: expect.stringMatching(/^refused destination: /) });
+      r.server.close();
+      h.close();
+    });
+
+    it("checks the address a name resolves to at connect time (a name is no way around it)", async () => {
+      const r = await receiver();
+      const port = new URL(r.url).port;
+      // `localhost` resolves to a loopback address: the connection is refused before any byte is sent.
+      await expect(nodeWebhookFetch()(`http://localhost:${port}/hook`, { method: "POST" })).rejects.toThrow();
+      expect(r.got).toHaveLength(0);
+      // With loopback allowed, the same name connects.
+      expect((await nodeWebhookFetch({ allowLoopback: true })(`http://localhost:${port}/hook`, { method: "POST" })).status).toBe(204);
+      r.server.close();
+    });
+
+    it("never follows a redirect: a 3xx is a failed attempt, recorded, and the signed request goes nowhere else", async () => {
+      const elsewhere = await receiver();
+      const redirecting = await receiver(() => ({ status: 302, headers: { location: `${elsewhere.url}/stolen` } }));
+      const h = await nodeHarness();
+      const t = await h.tenant();
+      await h.request("PUT", "/v1/webhooks/hook", { key: t.key, body: { url: `${redirecting.url}/hook`, events: ["subscription.changed"] } });
+      await h.request("PUT", "/v1/customers/C-1", { key: t.key, body: customerBody() });
+      const s = uid("S");
+      await h.request("PUT", `/v1/subscriptions/${s}`, { key: t.key, body: subscriptionBody("C-1", { nextDeliveryOn: addDays(today, 10) }) });
+      await h.request("POST", `/v1/subscriptions/${s}/skip`, { key: t.key, body: { count: 1 } });
+      expect((await h.maintain()).webhooks).toMatchObject({ attempted: 1, delivered: 0 });
+      expect(redirecting.got).toHaveLength(1);
+      expect(elsewhere.got).toHaveLength(0);
+      const [row] = await h.db.orm.select().from(webhookDeliveries).where(eq(webhookDeliveries.tenantId, t.id));
+      expect(row).toMatchObject({ attempts: 1, lastError: "HTTP 302: redirect not followed" });
+      elsewhere.server.close();
+      redirecting.server.close();
+      h.close();
+    });
+  });
+});
+
+describe("secrets are never stored in plain text", () => {
+  it("no API key secret, webhook signing secret, session token or console URL is in the database file, after creation and idempotent replays", async () => {
+    const h = await nodeHarness();
+    const t = await h.tenant();
+    const key = await h.request("POST", "/v1/keys", { key: t.key, body: { name: "IVR", scopes: ["read"] }, headers: { "idempotency-key": "k-1" } });
+    const replay = await h.request("POST", "/v1/keys", { key: t.key, body: { name: "IVR", scopes: ["read"] }, headers: { "idempotency-key": "k-1" } });
+    expect(replay.status).toBe(201);
+    expect(replay.body.secret).toMatch(/shown once/);
+    const hook = await h.request("PUT", "/v1/webhooks/crm", {
+      key: t.key,
+      body: { url: "https://shop.example.jp/hook", events: ["subscription.changed"] },
+      headers: { "idempotency-key": "w-1" },
+    });
+    const given = "whsec_" + Buffer.from("a-secret-the-merchant-chose-123").toString("base64");
+    await h.request("PUT", "/v1/webhooks/own", { key: t.key, body: { url: "https://shop.example.jp/own", events: ["subscription.changed"], secret: given }, headers: { "idempotency-key": "w-2" } });
+    // The secret still works: GET shows it decrypted, so signatures can be verified with it.
+    expect((await h.request("GET", "/v1/webhooks/crm", { key: t.key })).body.secret).toBe(hook.body.secret);
+    expect((await h.request("GET", "/v1/webhooks/own", { key: t.key })).body.secret).toBe(given);
+    // A customer session's token and a console session's one-time URL: shown once, never stored.
+    const { customerBody } = await import("../support/harness");
+    await h.request("PUT", "/v1/customers/C-1", { key: t.key, body: customerBody() });
+    const cs = await h.request("POST", "/v1/customer-sessions", { key: t.key, body: { customerId: "C-1" }, headers: { "idempotency-key": "cs-1" } });
+    const csReplay = await h.request("POST", "/v1/customer-sessions", { key: t.key, body: { customerId: "C-1" }, headers: { "idempotency-key": "cs-1" } });
+    expect([cs.status, csReplay.status]).toEqual([201, 201]);
+    expect(csReplay.body).toMatchObject({ id: cs.body.id, token: expect.stringMatching(/shown once/) });
+    const op = { operatorId: "op-1", operatorName: "佐々木 美咲" };
+    const console1 = await h.request("POST", "/v1/console-sessions", { key: t.key, body: op, headers: { "idempotency-key": "op-1" } });
+    const consoleReplay = await h.request("POST", "/v1/console-sessions", { key: t.key, body: op, headers: { "idempotency-key": "op-1" } });
+    expect([console1.status, consoleReplay.status]).toEqual([201, 201]);
+    expect(consoleReplay.body).toMatchObject({ id: console1.body.id, url: expect.stringMatching(/shown once/) });
+    const loginToken = new URL(console1.body.url).searchParams.get("token")!;
+    // Minting either is in the audit log, without the secret.
+    const log = await h.request("GET", "/v1/audit-log?limit=10", { key: t.key });
+    expect(log.body.data.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining(["customer_session.created", "console_session.created", "key.created", "webhook.updated"]));
+    expect(JSON.stringify(log.body)).not.toContain(loginToken);
+    const text = databaseText(h);
+    for (const secret of [key.body.secret, t.key, hook.body.secret, given, hook.body.secret.slice(6), given.slice(6), cs.body.token, cs.body.token.split(".")[2], loginToken]) {
+      expect(text.includes(secret), "a secret is in the database file").toBe(false);
+    }
+    h.close();
+  });
+});
+
+describe("rate limits on Node (a real server)", () => {
+  let h: NodeHarness;
+  let t: TestTenant;
+  let server: ReturnType<typeof listen>;
+  let base: string;
+  beforeAll(async () => {
+    h = await nodeHarness({ rateLimits: rateLimitConfigFromEnv({ RATE_LIMIT_STANDARD: "5", RATE_LIMIT_FAILED_AUTH: "3" }) });
+    t = await h.tenant();
+    await new Promise<void>((resolve) => {
+      server = listen(h.app.fetch, { port: 0, hostname: "127.0.0.1", headersTimeoutMs: 2000, requestTimeoutMs: 2000, keepAliveTimeoutMs: 1000 }, (info) => {
+        base = `http://127.0.0.1:${info.port}`;
+        resolve();
+      });
+    });
+  });
+  afterAll(() => {
+    server.close();
+    h.close();
+  });
+
+  it("cuts a stalled request (Content-Length larger than what is sent) at the request timeout", async () => {
+    const writer = await t.keyWith(["write"]); // a key with its own count: the route waits for the body
+    const started = Date.now();
+    const socket = connect(Number(new URL(base).port), "127.0.0.1");
+    let answer = "";
+    socket.on("data", (d) => (answer += d.toString()));
+    socket.write(`PUT /v1/customers/C-1 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${writer}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"name":`);
+    await new Promise<void>((resolve) => socket.on("close", () => resolve()));
+    const took = Date.now() - started;
+    expect(took).toBeLessThan(6_000);
+    expect(took).toBeGreaterThanOrEqual(1_500);
+    expect(answer).toMatch(/^HTTP\/1\.1 408/);
+  });
+
+  it("a key over its plan's limit gets 429 problem+json with Retry-After, RateLimit and RateLimit-Policy", async () => {
+    const answers = [];
+    for (let i = 0; i < 6; i++) answers.push(await fetch(`${base}/v1/keys`, { headers: { authorization: `Bearer ${t.key}` } }));
+    expect(answers.slice(0, 5).map((a) => a.status)).toEqual([200, 200, 200, 200, 200]);
+    expect(answers[0]!.headers.get("ratelimit-policy")).toBe('"standard";q=5;w=60');
+    expect(answers[0]!.headers.get("ratelimit")).toMatch(/^"standard";r=4;t=\d+$/);
+    const over = answers[5]!;
+    expect(over.status).toBe(429);
+    expect(over.headers.get("content-type")).toContain("application/problem+json");
+    expect(Number(over.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(over.headers.get("ratelimit-policy")).toBe('"standard";q=5;w=60');
+    expect(over.headers.get("ratelimit")).toMatch(/^"standard";r=0;t=\d+$/);
+    expect(await over.json()).toMatchObject({ status: 429, code: "rate_limited" });
+    // Another key of the same shop has its own count.
+    const other = await t.keyWith(["read"]);
+    expect((await fetch(`${base}/v1/subscriptions/none`, { headers: { authorization: `Bearer ${other}` } })).status).toBe(404);
+  });
+
+  it("a customer session is limited on its own id, like a key", async () => {
+    const minter = await t.keyWith(["read", "write"]);
+    const { customerBody } = await import("../support/harness");
+    const c = uid("C");
+    await fetch(`${base}/v1/customers/${c}`, { method: "PUT", headers: { authorization: `Bearer ${minter}`, "content-type": "application/json" }, body: JSON.stringify(customerBody()) });
+    const minted = await fetch(`${base}/v1/customer-sessions`, { method: "POST", headers: { authorization: `Bearer ${minter}`, "content-type": "application/json" }, body: JSON.stringify({ customerId: c }) });
+    const { token } = (await minted.json()) as { token: string };
+    const statuses = [];
+    for (let i = 0; i < 6; i++) statuses.push((await fetch(`${base}/v1/customer-sessions/current`, { headers: { authorization: `Bearer ${token}` } })).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+    // The key that minted it has its own count (2 of 5 used).
+    expect((await fetch(`${base}/v1/keys`, { headers: { authorization: `Bearer ${minter}` } })).status).toBe(403);
+  });
+
+  it("a client sending wrong keys gets 429 after the failed-auth limit, before its key is checked", async () => {
+    const statuses = [];
+    for (let i = 0; i < 5; i++) statuses.push((await fetch(`${base}/v1/keys`, { headers: { authorization: `Bearer tsz_wrong${i}` } })).status);
+    expect(statuses).toEqual([401, 401, 401, 429, 429]);
+    const res = await fetch(`${base}/v1/keys`, { headers: { authorization: "Bearer tsz_wrong" } });
+    expect(res.status).toBe(429);
+    expect(res.headers.get("retry-after")).toMatch(/^\d+$/);
+    expect(res.headers.get("ratelimit-policy")).toBe('"failed_auth";q=3;w=60');
+  });
+
+});
+
+describe("erasure leaves no personal datum in the database file", () => {
+  it("scans every table (the file and its WAL) for the name, phone, e-mail and free text", async () => {
+    const { person, personWithHistory } = await import("../http/data-rights");
+    const h = await nodeHarness();
+    const t = await h.tenant();
+    await h.request("PUT", "/v1/webhooks/erasures", { key: t.key, body: { url: "https://shop.example.jp/hooks/all", events: ["subscription.changed", "subscription.canceled", "customer.erased"] } });
+    const p = person();
+    const ids = await personWithHistory(h, t, p);
+    const needles = [p.name, p.email, p.e164, p.e164.replace("+81", "0"), p.comment, p.note, p.address, ids.token];
+    expect(needles.filter((n) => databaseText(h).includes(n)).length).toBeGreaterThan(0); // the scan can see them
+    expect((await h.request("DELETE", `/v1/customers/${ids.customerId}`, { key: t.key })).status).toBe(200);
+    const text = databaseText(h);
+    expect(needles.filter((n) => text.includes(n))).toEqual([]);
+    // Row by row too: every table, every column.
+    const tables = (await h.db.client.execute("SELECT name FROM sqlite_master WHERE type = 'table'")).rows.map((r) => String(r.name));
+    for (const table of tables) {
+      const rows = (await h.db.client.execute(`SELECT * FROM "${table}"`)).rows;
+      const dump = JSON.stringify(rows);
+      expect(needles.filter((n) => dump.includes(n)), table).toEqual([]);
+    }
+    const [row] = (await h.db.client.execute("SELECT postal_code, address_key, phone_extension FROM customers WHERE erased_at IS NOT NULL")).rows;
+    expect(row).toMatchObject({ postal_code: null, address_key: null, phone_extension: null });
+    // The evidence still reads.
+    expect((await h.request("GET", `/v1/cancel-flows/${ids.flowId}`, { key: t.key })).body.outcome).toBe("canceled");
+    // Fingerprints were kept (fraud prevention) and go when the shop turns them off.
+    const kept = async () => (await h.db.client.execute("SELECT count(*) AS n FROM customers WHERE phone_fingerprint IS NOT NULL OR email_fingerprint IS NOT NULL")).rows[0]!.n;
+    expect(Number(await kept())).toBe(1);
+    const check = () => h.request("POST", "/v1/checkout-checks", { key: t.key, body: { phone: p.phone } });
+    expect((await check()).body.evidence.earlierSubscriptions).toBe(1);
+    await h.request("PATCH", "/v1/settings", { key: t.key, body: { keepContactFingerprints: false } });
+    expect(Number(await kept())).toBe(0);
+    expect((await check()).body.evidence).toMatchObject({ matchedOn: [], earlierSubscriptions: 0 });
+    h.close();
+  });
+});
+
+describe("retention: the shop's settings, applied by the background job in bounded chunks", () => {
+  it("deletes old events and removes old closed flows' free text; the evidence stays; nothing newer is touched", async () => {
+    const h = await nodeHarness();
+    const t = await h.tenant();
+    const longAgo = new Date(Date.now() - 60 * 86_400_000);
+    h.setNow(longAgo);
+    const c = uid("C");
+    const s = uid("S");
+    await h.request("PUT", `/v1/customers/${c}`, { key: t.key, body: customerBody() });
+    await h.request("PUT", `/v1/subscriptions/${s}`, { key: t.key, body: subscriptionBody(c, { nextDeliveryOn: addDays(localDate(longAgo, "Asia/Tokyo"), 12) }) });
+    const event = (id: string, at: Date) => ({ id, type: "contact.logged", customerId: c, subscriptionId: s, occurredAt: at.toISOString(), data: { channel: "phone", topic: "inquiry", note: "古いメモ" } });
+    await h.request("POST", "/v1/events", { key: t.key, body: { events: [event("old-1", longAgo), event("old-2", longAgo), event("new-1", new Date())] } });
+    const flow = await h.request("POST", `/v1/subscriptions/${s}/cancel-flows`, { key: t.key, body: { channel: "web" } });
+    await h.request("POST", `/v1/cancel-flows/${flow.body.flowId}/reason`, { key: t.key, body: { reason: "other", comment: "古いコメント" } });
+    expect((await h.request("POST", `/v1/cancel-flows/${flow.body.flowId}/confirm`, { key: t.key, body: { acknowledgeFee: true } })).body.outcome).toBe("canceled");
+    h.setNow(null);
+
+    // Nothing is due without a setting.
+    expect((await h.maintain()).retention).toEqual({ events: 0, flowTexts: 0 });
+    const patch = await h.request("PATCH", "/v1/settings", { key: t.key, body: { eventRetentionDays: 30, flowTextRetentionDays: 30 } });
+    expect(patch.body).toMatchObject({ eventRetentionDays: 30, flowTextRetentionDays: 30, keepContactFingerprints: true });
+
+    const { applyRetention } = await import("../../src/data-rights/retention");
+    expect(await applyRetention(h.db, new Date(), 1)).toEqual({ events: 1, flowTexts: 0 }); // a chunk of one
+    expect((await h.maintain()).retention).toEqual({ events: 1, flowTexts: 1 });
+    expect((await h.maintain()).retention).toEqual({ events: 0, flowTexts: 0 });
+
+    const left = await h.request("GET", `/v1/customers/${c}/export`, { key: t.key });
+    expect(left.body.events.map((e: { id: string }) => e.id)).toEqual(["new-1"]);
+    const evidence = await h.request("GET", `/v1/cancel-flows/${flow.body.flowId}`, { key: t.key });
+    expect(evidence.body.outcome).toBe("canceled");
+    const reason = evidence.body.steps.find((x: { type: string }) => x.type === "reason_given");
+    expect(reason.data).toMatchObject({ reason: "other", comment: null, textRemovedAt: expect.any(String) });
+    h.close();
+  });
+});
