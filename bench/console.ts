@@ -8,7 +8,7 @@
  */
 import { serve } from "@hono/node-server";
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { sql } from "drizzle-orm";
@@ -51,11 +51,13 @@ const res = await fetch(base + (await login()), { redirect: "manual" });
 const cookie = res.headers.get("set-cookie")!.split(";")[0]!;
 await fetch(`${base}/console?phone=${phones[0]}`, { headers: { cookie } }); // warm-up
 const http: number[] = [];
+const htmlBytes: number[] = [];
 for (const phone of phones) {
   const t0 = performance.now();
   const r = await fetch(`${base}/console?phone=${phone}`, { headers: { cookie } });
   const html = await r.text();
   http.push(performance.now() - t0);
+  htmlBytes.push(Buffer.byteLength(html));
   if (r.status !== 200 || !html.includes('id="who"')) throw new Error(`no karte for ${phone}: ${r.status}`);
 }
 
@@ -65,17 +67,29 @@ const page = await (await browser.newContext()).newPage();
 await page.goto(base + (await login()));
 await page.goto(`${base}/console?phone=${phones[0]}`); // warm-up
 const inBrowser: number[] = [];
+// Where a load's time goes, from the page's own Navigation and Paint Timing (ms from navigation start).
+const parts = { ttfb: [] as number[], html: [] as number[], fcp: [] as number[], dcl: [] as number[], load: [] as number[], requests: [] as number[] };
 for (const phone of phones) {
   const t0 = performance.now();
   await page.goto(`${base}/console?phone=${phone}`, { waitUntil: "load" });
   inBrowser.push(performance.now() - t0);
   if (!(await page.locator("#who").count())) throw new Error(`no karte on screen for ${phone}`);
+  const timing = (await page.evaluate(`(() => {
+    const n = performance.getEntriesByType("navigation")[0];
+    const fcp = performance.getEntriesByName("first-contentful-paint")[0];
+    return { ttfb: n.responseStart, html: n.responseEnd, fcp: fcp ? fcp.startTime : NaN, dcl: n.domContentLoadedEventEnd, load: n.loadEventStart, requests: performance.getEntriesByType("resource").length };
+  })()`)) as Record<keyof typeof parts, number>;
+  for (const k of Object.keys(parts) as (keyof typeof parts)[]) parts[k].push(timing[k]);
 }
 await browser.close();
 
 console.log(`\nConsole screen pop on the demo shop (${seeded.customers} customers, ${seeded.subscriptions} subscriptions), ${phones.length} callers by caller-ID:`);
-console.log(`  karte HTML over HTTP:        median ${median(http).toFixed(1)} ms, worst ${Math.max(...http).toFixed(1)} ms`);
+console.log(`  karte HTML over HTTP:        median ${median(http).toFixed(1)} ms, worst ${Math.max(...http).toFixed(1)} ms (median ${median(htmlBytes)} B)`);
 console.log(`  karte in Chromium (to load): median ${median(inBrowser).toFixed(1)} ms, worst ${Math.max(...inBrowser).toFixed(1)} ms`);
+console.log(
+  `  in the page (median ms from navigation start): first byte ${median(parts.ttfb).toFixed(1)}, HTML complete ${median(parts.html).toFixed(1)}, first contentful paint ${median(parts.fcp).toFixed(1)}, DOMContentLoaded ${median(parts.dcl).toFixed(1)}, load ${median(parts.load).toFixed(1)}; ${median(parts.requests)} subresource requests`,
+);
+console.log(`  machine load average (1 min): ${loadavg()[0]!.toFixed(1)}`);
 console.log("Console assets (raw / gzip):");
 for (const [name, a] of Object.entries(ASSETS)) console.log(`  ${name.padEnd(12)} ${String(Buffer.byteLength(a.body)).padStart(7)} B / ${String(gzipSync(a.body).length).padStart(6)} B${name.startsWith("uplot") ? "  (uPlot's own build, metrics page only)" : ""}`);
 

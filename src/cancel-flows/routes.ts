@@ -8,6 +8,7 @@ import { ChangeResult } from "../plan-changes/schemas";
 import { getSubscription } from "../subscriptions/repository";
 import { SubscriptionIdParam } from "../subscriptions/schemas";
 import { language } from "../platform/language";
+import { IfMatchHeaders } from "../platform/versioning";
 import { replaceReasons, tenantReasons } from "./reasons-repository";
 import {
   AcceptBody,
@@ -46,6 +47,12 @@ const ctxOf = (c: Context<AppEnv>, sent?: string) => {
   now: c.get("services").now(),
   lang: language(c),
   };
+};
+
+/** The subscription's version the caller saw, as `If-Match`. */
+const ifMatchOf = (c: Context<AppEnv>) => {
+  const header = c.req.header("if-match");
+  return header !== undefined ? { ifMatch: header } : {};
 };
 
 /** Operator text (`talkTrack`) never reaches a customer's browser, whatever channel a flow began on. */
@@ -118,14 +125,14 @@ export const cancelFlowsRouter = domainRouter()
       summary: "Start cancelling",
       description:
         "Opens a cancel flow: the reasons to choose from, any commitment and fee (disclosed before confirming) and what cancelling now would mean. From here, `confirm` cancels — two calls at most, whatever the risk score or customer value. A flow left open expires after `cancelFlowTtlHours` and counts as abandoned; a new flow replaces an open one.",
-      request: { params: SubscriptionIdParam, headers: IdempotencyHeaders, body: jsonBody(StartFlowBody, { channel: "web" }) },
-      errors: ["subscription_not_found", "subscription_canceled"],
+      request: { params: SubscriptionIdParam, headers: IdempotencyHeaders.merge(IfMatchHeaders), body: jsonBody(StartFlowBody, { channel: "web" }) },
+      errors: ["subscription_not_found", "subscription_canceled", "version_conflict"],
       responses: { 201: jsonResponse(FlowStarted, "The flow, open") },
     }),
     async (c) => {
       const { subscriptionId } = c.req.valid("param");
       const { channel } = c.req.valid("json");
-      return c.json(await startFlow(c.get("store"), subscriptionId, { ...ctxOf(c), channel: c.get("caller").channel ?? channel }), 201);
+      return c.json(await startFlow(c.get("store"), subscriptionId, { ...ctxOf(c), channel: c.get("caller").channel ?? channel, ...ifMatchOf(c) }), 201);
     },
   )
   .openapi(
@@ -140,13 +147,14 @@ export const cancelFlowsRouter = domainRouter()
       description:
         "Records the reason (and comment) and answers the offer chosen for this reason and customer — at most `offersPerFlow` (default 1), none under `retentionPolicy` `noOffer` or `afterCancellation` or in the holdout. Show it beside an equally prominent way to continue cancelling. Optional: `confirm` works without it.",
       request: { params: FlowIdParam, headers: IdempotencyHeaders, body: jsonBody(ReasonBody, { reason: "surplus_stock", comment: "まだ2袋残っています" }) },
-      errors: [...FLOW_STATE_ERRORS, "reason_already_given", "unknown_reason", "subscription_not_found"],
+      errors: [...FLOW_STATE_ERRORS, "reason_already_given", "unknown_reason", "validation_failed", "subscription_not_found"],
       responses: { 200: jsonResponse(ReasonAnswer, "The offer to show, or none") },
     }),
     async (c) => {
       const { flowId } = c.req.valid("param");
       const b = c.req.valid("json");
-      return c.json(forCaller(c, await giveReason(c.get("store"), flowId, { reason: b.reason, ...(b.comment !== undefined ? { comment: b.comment } : {}) }, ctxOf(c, b.channel))), 200);
+      const input = { reason: b.reason, ...(b.comment !== undefined ? { comment: b.comment } : {}), ...(b.offerId !== undefined ? { offerId: b.offerId } : {}) };
+      return c.json(forCaller(c, await giveReason(c.get("store"), flowId, input, ctxOf(c, b.channel))), 200);
     },
   )
   .openapi(
@@ -159,14 +167,14 @@ export const cancelFlowsRouter = domainRouter()
       scope: "write",
       summary: "Accept the offer (the subscription continues)",
       description: "Applies the offer shown in this flow — a plan change within the shop's rules, a discount, a product swap or a gift — with the flow's outcome, atomically, recorded in the change history and sent as `subscription.changed` and `cancel_flow.saved`. An accepted offer never cancels.",
-      request: { params: FlowIdParam, headers: IdempotencyHeaders, body: jsonBody(AcceptBody, { offerId: "off_match_interval" }) },
-      errors: [...FLOW_STATE_ERRORS, "no_offer_shown", "offer_not_shown", "subscription_canceled", "change_window_closed", "skip_limit_exceeded", "pause_too_long", "quantity_out_of_range", "interval_not_allowed", "date_out_of_range", "subscription_not_active", "subscription_not_found"],
+      request: { params: FlowIdParam, headers: IdempotencyHeaders.merge(IfMatchHeaders), body: jsonBody(AcceptBody, { offerId: "off_match_interval" }) },
+      errors: [...FLOW_STATE_ERRORS, "no_offer_shown", "offer_not_shown", "version_conflict", "subscription_canceled", "change_window_closed", "skip_limit_exceeded", "pause_too_long", "quantity_out_of_range", "interval_not_allowed", "date_out_of_range", "subscription_not_active", "subscription_not_found"],
       responses: { 200: jsonResponse(Saved, "Saved: the subscription and the change") },
     }),
     async (c) => {
       const { flowId } = c.req.valid("param");
       const b = c.req.valid("json");
-      return c.json(forCaller(c, await acceptOffer(c.get("store"), flowId, b.offerId, ctxOf(c, b.channel))), 200);
+      return c.json(forCaller(c, await acceptOffer(c.get("store"), flowId, b.offerId, { ...ctxOf(c, b.channel), ...ifMatchOf(c) })), 200);
     },
   )
   .openapi(

@@ -41,6 +41,16 @@ export const ReasonBody = z
     reason: z.string().min(1).max(64).openapi({ example: "surplus_stock" }),
     comment: z.string().max(2000).optional().openapi({ example: "まだ2袋残っています" }),
     channel: Channel.optional().openapi({ description: "Defaults to the flow's channel." }),
+    offerId: z
+      .string()
+      .min(1)
+      .max(64)
+      .optional()
+      .openapi({
+        description:
+          "Channel `operator` only: the offer the operator presented to the caller (one of `GET /v1/subscriptions/{id}/offers?reason=…&channel=operator`). The flow shows that offer instead of choosing one, if the shop's policy shows offers in this flow at all; one that is not eligible for this subscription and reason answers 422.",
+        example: "off_match_interval",
+      }),
   })
   .openapi("GiveCancelReason");
 export const AcceptBody = z.strictObject({ offerId: z.string().min(1).max(64).openapi({ example: "off_match_interval" }), channel: Channel.optional() }).openapi("AcceptOffer");

@@ -19,6 +19,7 @@ import { newId } from "../platform/crypto";
 import { addDays, localDate } from "../platform/dates";
 import { ApiError } from "../platform/errors";
 import type { TenantStore } from "../platform/tenancy";
+import { checkIfMatch } from "../platform/versioning";
 import { refreshRisk } from "../risk/maintain";
 import type { TenantSettings } from "../settings/schemas";
 import { getSubscription, toSubscription, type SubscriptionRow } from "../subscriptions/repository";
@@ -52,7 +53,17 @@ export type ShownOffer = {
   apply: OfferApplication;
 };
 
-export type CallContext = { channel?: string; /** The principal's channel is fixed (a customer session): offers are for it. */ channelFixed?: boolean; actor: Actor; settings: TenantSettings; now: Date; lang: Lang };
+export type CallContext = {
+  channel?: string;
+  /** The principal's channel is fixed (a customer session): offers are for it. */
+  channelFixed?: boolean;
+  actor: Actor;
+  settings: TenantSettings;
+  now: Date;
+  lang: Lang;
+  /** `If-Match` as sent: the subscription's version the caller saw (start and accept refuse a stale one). */
+  ifMatch?: string;
+};
 
 /** Open flows past their expiry are abandoned, whether or not maintenance has marked them yet. */
 export function effectiveStatus(row: Pick<FlowRow, "status" | "expiresAt">, now: Date): FlowStatus {
@@ -108,6 +119,7 @@ export async function startFlow(store: TenantStore, subscriptionId: string, ctx:
   return store.write(async (s) => {
     const sub = await getSubscription(s, subscriptionId);
     if (sub.status === "canceled") throw new ApiError("subscription_canceled", "The subscription is already canceled.", { canceledAt: sub.canceledAt });
+    checkIfMatch(ctx.ifMatch, sub.version);
     // A new flow replaces one left open (e.g. started on the web, continued by phone).
     const open = await s.q.select().from(cancelFlows).where(s.owns(cancelFlows, eq(cancelFlows.subscriptionId, subscriptionId), inArray(cancelFlows.status, ["open", "offered"])));
     for (const f of open) await closeAsAbandoned(s, f, at, effectiveStatus(f, ctx.now) === "abandoned" ? "expired" : "superseded", ctx.channel, ctx.actor);
@@ -190,7 +202,7 @@ function asShown(o: ReasonedOffer, reason: string, lang: Lang): ShownOffer {
   };
 }
 
-export async function giveReason(store: TenantStore, flowId: string, input: { reason: string; comment?: string }, ctx: CallContext) {
+export async function giveReason(store: TenantStore, flowId: string, input: { reason: string; comment?: string; offerId?: string }, ctx: CallContext) {
   const at = ctx.now.toISOString();
   return store.write(async (s) => {
     const flow = await getFlow(s, flowId);
@@ -201,13 +213,27 @@ export async function giveReason(store: TenantStore, flowId: string, input: { re
       throw new ApiError("unknown_reason", `Unknown reason ${input.reason}; see GET /v1/cancellation-reasons.`, { errors: [{ path: "reason", message: "Unknown reason" }] });
     }
     const channel = ctx.channel ?? flow.channel;
+    // An operator on a call presents one of the ranked offers; the flow records that one as shown
+    // (so its accept counts for it), where a self-service flow lets the bandit choose.
+    if (input.offerId !== undefined && (flow.channel !== "operator" || channel !== "operator")) {
+      throw new ApiError("validation_failed", "Only an operator flow (channel operator) names the offer it presents.", { errors: [{ path: "offerId", message: "Only for channel operator" }] });
+    }
     const policy = ctx.settings.retentionPolicy;
     let noOfferBecause: string | null = null;
     let shown: ShownOffer[] = [];
     if (policy !== "oneOffer") noOfferBecause = `retention_policy_${policy}`;
     else if (flow.holdout) noOfferBecause = "holdout";
     else if (ctx.settings.offersPerFlow === 0) noOfferBecause = "offers_per_flow_zero";
-    else {
+    else if (input.offerId !== undefined) {
+      const ranked = await suggestOffersFor(s, flow.subscriptionId, { reason: input.reason, channel: "operator", now: at, limit: 100, settings: ctx.settings });
+      const presented = ranked.find((o) => o.offerId === input.offerId);
+      if (!presented) {
+        throw new ApiError("validation_failed", `Offer ${input.offerId} is not eligible for this subscription and reason now; see GET /v1/subscriptions/${flow.subscriptionId}/offers?reason=${input.reason}&channel=operator.`, {
+          errors: [{ path: "offerId", message: "Not an eligible offer for this subscription and reason" }],
+        });
+      }
+      shown = [asShown(presented, input.reason, ctx.lang)];
+    } else {
       const offers = await suggestOffersFor(s, flow.subscriptionId, {
         reason: input.reason,
         channel: (ctx.channelFixed ? channel : flow.channel) as "web",
@@ -225,7 +251,7 @@ export async function giveReason(store: TenantStore, flowId: string, input: { re
       { reason: input.reason, status, offer: (shown[0] as unknown as Record<string, unknown>) ?? null, offerId: shown[0]?.offerId ?? null, offersShown: shown as unknown as Record<string, unknown>[], calls: flow.calls + 1 },
       eq(cancelFlows.id, flowId),
     );
-    await addStep(s, flowId, "reason_given", channel, at, { reason: input.reason, comment: input.comment ?? null, offersShown: shown, noOfferBecause }, ctx.actor);
+    await addStep(s, flowId, "reason_given", channel, at, { reason: input.reason, comment: input.comment ?? null, offersShown: shown, noOfferBecause, ...(input.offerId !== undefined && shown.length > 0 ? { presentedBy: "operator" } : {}) }, ctx.actor);
     return {
       flowId,
       status,
@@ -249,6 +275,7 @@ export async function acceptOffer(store: TenantStore, flowId: string, offerId: s
     if (flow.status !== "offered" || shown.length === 0) throw new ApiError("no_offer_shown", "No offer was shown in this flow; give a reason first, or confirm the cancellation.");
     const offer = shown.find((o) => o.offerId === offerId);
     if (!offer) throw new ApiError("offer_not_shown", `Offer ${offerId} was not shown in this flow; shown: ${shown.map((o) => o.offerId).join(", ")}.`, { shownOfferIds: shown.map((o) => o.offerId) });
+    if (ctx.ifMatch !== undefined) checkIfMatch(ctx.ifMatch, (await getSubscription(s, flow.subscriptionId)).version);
     const channel = ctx.channel ?? flow.channel;
     const result = await applyOffer(s, flow.subscriptionId, offer.apply, {
       channel,

@@ -352,13 +352,14 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
                             </ul>
                           </details>
                         ) : null}
-                        {call ? (
+                        {call || data.reason ? (
                           <form method="post" action="/console/apply">
                             {hidden}
                             <input type="hidden" name="offerId" value={o.offerId} />
                             <input type="hidden" name="version" value={String(focus.version)} />
+                            <input type="hidden" name="attempt" value={crypto.randomUUID()} />
                             <button type="submit" class="primary">
-                              {t(lang, "apply")}: {o.title}
+                              {t(lang, call ? "apply" : "acceptOffer")}: {o.title}
                             </button>
                           </form>
                         ) : null}

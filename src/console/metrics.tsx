@@ -73,19 +73,19 @@ function WinbackTable(props: { lang: Lang; id: string; caption: StringKey; group
 }
 
 /**
- * The supervisor's view: 解約阻止率 by day, reason, offer and channel, durable saves, holdout lift,
+ * The supervisor's view: 解約阻止率 by week, reason, offer and channel, durable saves, holdout lift,
  * churn, time to cancel, and 再加入率 (the win-back metrics: by reason and month of cancellation,
  * after a contact, over the win-back holdout, revenue recovered). Charts are uPlot
  * (client/metrics.ts) drawn from the same JSON as the tables, which are the accessible form of
  * every chart.
  */
-export function MetricsPage(props: { page: PageContext; overall: Metrics; groups: Record<"day" | "reason" | "offer" | "channel", Metrics>; winback: Winback }) {
+export function MetricsPage(props: { page: PageContext; overall: Metrics; groups: Record<"week" | "reason" | "offer" | "channel", Metrics>; winback: Winback }) {
   const { page, overall, groups, winback } = props;
   const lang = page.lang;
   const saveRate = (gs: Group[] | null) => ({ label: t(lang, "saveRate"), points: (gs ?? []).map((g) => ({ key: g.key, rate: g.saveRate })) });
   const reactivation = (gs: WinbackGroup[]) => ({ label: t(lang, "reactivationRate"), points: gs.map((g) => ({ key: g.key, rate: g.reactivationRate })) });
   const chartData = {
-    day: saveRate(groups.day.groups),
+    week: saveRate(groups.week.groups),
     reason: saveRate(groups.reason.groups),
     offer: saveRate(groups.offer.groups),
     channel: saveRate(groups.channel.groups),
@@ -114,8 +114,8 @@ export function MetricsPage(props: { page: PageContext; overall: Metrics; groups
         </tbody>
       </table>
       <script type="application/json" id="metrics-data" dangerouslySetInnerHTML={{ __html: JSON.stringify(chartData).replace(/</g, "\\u003c") }}></script>
-      {(["day", "reason", "offer", "channel"] as const).map((k) => {
-        const caption: StringKey = k === "day" ? "saveRateByDay" : k === "reason" ? "byReason" : k === "offer" ? "byOffer" : "byChannel";
+      {(["week", "reason", "offer", "channel"] as const).map((k) => {
+        const caption: StringKey = k === "week" ? "saveRateByWeek" : k === "reason" ? "byReason" : k === "offer" ? "byOffer" : "byChannel";
         return (
           <section aria-labelledby={`h-${k}`} class="chart-block">
             <h2 id={`h-${k}`}>{t(lang, caption)}</h2>

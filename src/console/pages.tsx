@@ -131,6 +131,9 @@ export function consolePages(app: Fetcher) {
     }
     let customerId: string | null = null;
     let lookup: any = null;
+    // Needs no customer: asked at once, beside the lookup (on a live call every round trip counts).
+    const reasonsP = api("GET", `/v1/cancellation-reasons`);
+    reasonsP.catch(() => {}); // awaited below, unless no customer answers: never an unhandled rejection
     if ("customer" in by) customerId = by.customer;
     else {
       const normal = "phone" in by ? normalizePhone(by.phone) : (normalizeEmail(by.email)?.email ?? null);
@@ -181,11 +184,12 @@ export function consolePages(app: Fetcher) {
     }
     const id = encodeURIComponent(customerId!);
     const [customer, subs, risk, timeline, reasons] = await Promise.all([
-      api("GET", `/v1/customers/${id}`),
+      // The lookup already answered the customer's name and contact.
+      lookup ? { status: 200, body: lookup.customer } : api("GET", `/v1/customers/${id}`),
       api("GET", `/v1/customers/${id}/subscriptions?limit=100`),
       api("GET", `/v1/customers/${id}/risk`),
       api("GET", `/v1/customers/${id}/timeline?limit=30`),
-      api("GET", `/v1/cancellation-reasons`),
+      reasonsP,
     ]);
     if (customer.status === 404) {
       return c.html(
@@ -213,7 +217,7 @@ export function consolePages(app: Fetcher) {
       cancellable ? api("GET", `/v1/subscriptions/${encodeURIComponent(focus.id)}/cancellation-info`) : null,
       cancellable ? api("GET", "/v1/exit-survey") : null,
     ]);
-    const done = q.done && ["saved", "contact", "used"].includes(q.done) ? t(lang, `done_${q.done}` as "done_saved") : null;
+    const done = q.done && ["saved", "kept", "contact", "used"].includes(q.done) ? t(lang, `done_${q.done}` as "done_saved") : null;
     const data: KarteData = {
       customer: customer.body,
       subscriptions,
@@ -239,13 +243,31 @@ export function consolePages(app: Fetcher) {
     if (who instanceof Response) return who;
     const { api } = who;
     const sub = encodeURIComponent(form.sub ?? "");
+    const ifMatch = { "if-match": `"${form.version ?? ""}"` };
+    // One click, three calls: a double submit replays them (same keys) instead of saving twice.
+    const key = (step: string) => ({ "idempotency-key": `console-${(form.attempt ?? "").slice(0, 64) || crypto.randomUUID()}-${step}` });
+    const failed = (res: { status: number; body: any }) => backTo(c, form, { error: res.body?.detail ?? String(res.status) });
+    if (form.reason) {
+      // The caller gave a reason: the save runs through the cancel flow on channel operator, so it
+      // counts in 解約阻止率 and in the offer's observed save rate, with the operator as actor.
+      const started = await api("POST", `/v1/subscriptions/${sub}/cancel-flows`, { channel: "operator" }, { ...ifMatch, ...key("start") });
+      if (started.status !== 201) return failed(started);
+      const flow = encodeURIComponent(started.body.flowId);
+      const given = await api("POST", `/v1/cancel-flows/${flow}/reason`, { reason: form.reason, offerId: form.offerId ?? "" }, key("reason"));
+      if (given.status !== 200) return failed(given);
+      if (!given.body.offer) return backTo(c, form, { error: `${t(who.page.lang, "noOfferInFlow")} (${given.body.noOfferBecause})` });
+      const accepted = await api("POST", `/v1/cancel-flows/${flow}/accept`, { offerId: form.offerId ?? "" }, { ...ifMatch, ...key("accept") });
+      if (accepted.status !== 200) return failed(accepted);
+      return backTo(c, form, { done: accepted.body.change && accepted.body.change.type !== "discount" && accepted.body.change.type !== "free_gift" ? "saved" : "kept" });
+    }
+    // No reason: a caller who just wants a change (a skip, say) gets it directly, as on the web.
     // The offer's terms are read again here, never taken from the form.
-    const offers = await api("GET", `/v1/subscriptions/${sub}/offers?reason=${encodeURIComponent(form.reason ?? "")}&channel=operator&limit=20`);
+    const offers = await api("GET", `/v1/subscriptions/${sub}/offers?channel=operator&limit=20`);
     const offer = ((offers.body?.data ?? []) as Offer[]).find((o) => o.offerId === form.offerId);
     const call = offer ? planCallFor(offer) : null;
     if (!call) return backTo(c, form, { error: offers.body?.detail ?? "offer_not_found" });
-    const res = await api("POST", `/v1/subscriptions/${sub}/${call.path}`, { ...call.body, channel: "operator" }, { "if-match": `"${form.version ?? ""}"` });
-    if (res.status !== 200) return backTo(c, form, { error: res.body?.detail ?? String(res.status) });
+    const res = await api("POST", `/v1/subscriptions/${sub}/${call.path}`, { ...call.body, channel: "operator" }, { ...ifMatch, ...key("change") });
+    if (res.status !== 200) return failed(res);
     return backTo(c, form, { done: "saved" });
   });
 
@@ -371,16 +393,16 @@ export function consolePages(app: Fetcher) {
     const now = c.get("services").now();
     const q = { from: c.req.query("from"), to: c.req.query("to") };
     const range = { ...(q.from ? { from: q.from } : {}), ...(q.to ? { to: q.to } : {}) };
-    const [overall, day, reason, offer, channel, winback] = await Promise.all([
+    const [overall, week, reason, offer, channel, winback] = await Promise.all([
       retentionFor(store, settings, now, range),
-      retentionFor(store, settings, now, { ...range, groupBy: "day" }),
+      retentionFor(store, settings, now, { ...range, groupBy: "week" }),
       retentionFor(store, settings, now, { ...range, groupBy: "reason" }),
       retentionFor(store, settings, now, { ...range, groupBy: "offer" }),
       retentionFor(store, settings, now, { ...range, groupBy: "channel" }),
       // The same computation as GET /v1/metrics/winback (default: the last 365 days).
       winbackFor(store, settings, now, range),
     ]);
-    return c.html(<MetricsPage page={page} overall={overall} groups={{ day, reason, offer, channel }} winback={winback} />);
+    return c.html(<MetricsPage page={page} overall={overall} groups={{ week, reason, offer, channel }} winback={winback} />);
   });
 
   pages.post("/console/language", async (c) => {

@@ -1,8 +1,9 @@
 /**
- * What the console's one click does with an offer: the plan-change call that applies its concrete
- * terms for this subscription (as GET /v1/subscriptions/{id}/offers computed them). Pure.
- * Offers that change no plan (a discount, a gift, usage advice) are taken through the cancel flow
- * instead, so they return null here.
+ * What the console's one click does with an offer when the caller gave no cancel reason (a caller
+ * who just wants a skip): the plan-change call that applies its concrete terms for this
+ * subscription (as GET /v1/subscriptions/{id}/offers computed them). Pure. With a reason, every
+ * offer — a discount, a gift, usage advice too — is accepted through the cancel flow instead, so
+ * the save counts; offers that change no plan return null here.
  */
 export type PlanCall = { path: "skip" | "next-delivery" | "pause" | "interval" | "quantity"; body: Record<string, unknown> };
 

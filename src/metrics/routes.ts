@@ -10,13 +10,17 @@ import type { TenantSettings } from "../settings/schemas";
 import { populationCounts } from "./population";
 import { retentionMetrics, type FlowFact } from "./retention";
 import { winbackMetrics } from "./winback";
+import { weeklyFlowMetrics } from "./weekly";
 
 const tags = ["Metrics"];
 
 export const RetentionQuery = z.object({
   from: CalendarDate.optional().openapi({ description: "First tenant-local day (default: 29 days before `to`)." }),
   to: CalendarDate.optional().openapi({ description: "Last tenant-local day, inclusive (default: today)." }),
-  groupBy: z.enum(["reason", "offer", "channel", "day"]).optional(),
+  groupBy: z
+    .enum(["reason", "offer", "channel", "day", "week"])
+    .optional()
+    .openapi({ description: "`day`: shop-local days with flows. `week`: every shop-local week (Monday to Sunday, keyed by its Monday) of the range, empty ones too; the first and last weeks count only the days within `from`–`to`." }),
 });
 
 const TimeToCancel = z.object({
@@ -80,7 +84,7 @@ export const RetentionMetrics = z
       .object({ withOffers: Kept, holdout: Kept, lift: z.number().nullable() })
       .nullable()
       .openapi({ description: "With a holdout (`holdoutPercent`): the kept rate (not canceled) with offers and without, and the lift. null without holdout flows." }),
-    groupBy: z.enum(["reason", "offer", "channel", "day"]).nullable(),
+    groupBy: z.enum(["reason", "offer", "channel", "day", "week"]).nullable(),
     groups: z.array(z.object({ key: z.string(), ...FlowCounts })).nullable(),
     winback: WinbackMetrics.openapi({ description: "Re-subscription (再加入) of the cancellations confirmed in the range: by reason and month, after a contact, over the holdout, revenue recovered." }),
   })
@@ -116,7 +120,11 @@ export async function retentionFor(store: TenantStore, settings: TenantSettings,
     calls: f.calls,
     subscriptionCanceledAt,
   }));
-  return { ...retentionMetrics({ flows: facts, population, from, to, timeZone: settings.timeZone, now: now.toISOString(), durableSaveDays: settings.durableSaveDays, ...(q.groupBy ? { groupBy: q.groupBy } : {}) }), winback };
+  const input = { flows: facts, population, from, to, timeZone: settings.timeZone, now: now.toISOString(), durableSaveDays: settings.durableSaveDays };
+  if (q.groupBy !== "week") return { ...retentionMetrics({ ...input, ...(q.groupBy ? { groupBy: q.groupBy } : {}) }), winback };
+  // By week in SQL: the series a supervisor charts over months reads no flow rows into JS.
+  const weeks = await weeklyFlowMetrics(store, { from, to, timeZone: settings.timeZone, now: input.now, durableSaveDays: settings.durableSaveDays });
+  return { ...retentionMetrics(input), groupBy: "week" as const, groups: weeks, winback };
 }
 
 /**
@@ -146,7 +154,7 @@ export const metricsRouter = domainRouter().openapi(
     scope: "admin",
     summary: "Save rate, churn, win-back and fairness",
     description:
-      "Over tenant-local days `from`–`to` (flows by the day they started): flows started, saved, canceled, abandoned; save rate (解約阻止率); durable save rate; churn and reactivation rates; the holdout comparison when one is configured; and how long cancelling took (calls and seconds, median and worst). Optionally grouped by reason, offer, channel or day.",
+      "Over tenant-local days `from`–`to` (flows by the day they started): flows started, saved, canceled, abandoned; save rate (解約阻止率); durable save rate; churn and reactivation rates; the holdout comparison when one is configured; and how long cancelling took (calls and seconds, median and worst). Optionally grouped by reason, offer, channel, day or week (shop-local weeks from Monday, computed in the database).",
     request: { query: RetentionQuery },
     responses: { 200: jsonResponse(RetentionMetrics, "The metrics") },
   }),

@@ -90,7 +90,7 @@ describe("the operator console in a browser", () => {
     await expect(page.locator(".normalised").textContent()).resolves.toBe("+818000001111");
   });
 
-  it("saves a caller with an offer applied as the operator, the talk track and observed save rate on screen", async () => {
+  it("saves a caller through the cancel flow as the operator, the talk track and observed save rate on screen", async () => {
     const page = await as(shopA);
     await page.goto(`${api.url}/console?customer=${ids.customer}&sub=${ids.saveSub}`);
     await page.selectOption("#reason", "surplus_stock");
@@ -108,6 +108,41 @@ describe("the operator console in a browser", () => {
     expect(after.version).toBe(before.version + 1);
     const changes = (await h.request("GET", `/v1/subscriptions/${ids.saveSub}/changes`, { key: shopA.key })).body.data;
     expect(changes[0].channel).toBe("operator");
+    expect(changes[0].actor).toMatchObject({ type: "operator", id: "op-operator" });
+    expect(changes[0].source.cancelFlowId).toMatch(/^cf_/);
+  });
+
+  it("an operator's save of an offer that changes no plan counts in 解約阻止率 and in the offer's observed save rate", async () => {
+    const reasonRate = async () => ((await h.request("GET", "/v1/metrics/retention?groupBy=channel", { key: shopA.key })).body.groups as any[]).find((g) => g.key === "operator") ?? { saved: 0, started: 0 };
+    const observed = async () =>
+      ((await h.request("GET", `/v1/subscriptions/${ids.saveSub}/offers?reason=no_effect&channel=operator`, { key: shopA.key })).body.data as any[]).find((o) => o.type === "usage_advice");
+    const metricsBefore = await reasonRate();
+    const offerBefore = await observed();
+    expect(offerBefore).toBeDefined();
+
+    const page = await as(shopA);
+    await page.goto(`${api.url}/console?customer=${ids.customer}&sub=${ids.saveSub}&reason=no_effect`);
+    const advice = page.locator("li.offer", { has: page.getByRole("heading", { name: offerBefore.title }) });
+    await expect(advice.locator("details.talk").isVisible()).resolves.toBe(true);
+    await advice.getByRole("button", { name: /このご提案で継続する/ }).click();
+    await expect(page.locator(".notice").textContent()).resolves.toContain("継続となりました");
+
+    const metricsAfter = await reasonRate();
+    expect(metricsAfter.saved).toBe(metricsBefore.saved + 1);
+    expect(metricsAfter.started).toBe(metricsBefore.started + 1);
+    const offerAfter = await observed();
+    expect(offerAfter.observedSaveRate.accepted).toBe(offerBefore.observedSaveRate.accepted + 1);
+    // The screen shows the moved figure too.
+    await page.goto(`${api.url}/console?customer=${ids.customer}&sub=${ids.saveSub}&reason=no_effect`);
+    const rate = offerAfter.observedSaveRate;
+    await expect(page.locator("li.offer", { has: page.getByRole("heading", { name: offerBefore.title }) }).locator(".rate").textContent()).resolves.toContain(`(${rate.accepted}/${rate.accepted + rate.declined})`);
+
+    // The evidence: the offer as the operator presented it, accepted by the operator.
+    const flows = (await h.request("GET", `/v1/customers/${ids.customer}/timeline?limit=50`, { key: shopA.key })).body.data as any[];
+    const flowId = flows.find((i) => i.kind === "cancel_flow")!.id;
+    const evidence = (await h.request("GET", `/v1/cancel-flows/${flowId}`, { key: shopA.key })).body;
+    expect(evidence).toMatchObject({ channel: "operator", status: "saved", reason: "no_effect", acceptedOfferId: offerBefore.offerId });
+    expect(evidence.steps.map((x: any) => [x.type, x.actor?.type])).toEqual([["started", "operator"], ["reason_given", "operator"], ["offer_accepted", "operator"]]);
   });
 
   it("refuses a change made on a version the operator no longer sees", async () => {
@@ -232,12 +267,17 @@ describe("the operator console in a browser", () => {
     await page.goto(`${api.url}/console/metrics`);
     await page.waitForSelector("#chart-reason canvas");
     expect(await page.locator(".chart[data-drawn=true]").count()).toBe(6);
-    const expected = (await h.request("GET", "/v1/metrics/retention?groupBy=reason", { key: shopA.key })).body;
-    expect(expected.groups.length).toBeGreaterThan(0);
-    const rows = await page.locator("#table-reason tbody tr").evaluateAll((trs) =>
-      trs.map((tr) => ({ key: tr.querySelector("th")!.textContent, started: Number(tr.children[1]!.textContent), saved: Number(tr.children[2]!.textContent), canceled: Number(tr.children[3]!.textContent), rate: tr.children[4]!.getAttribute("data-rate") })),
-    );
-    expect(rows).toEqual(expected.groups.map((g: any) => ({ key: g.key, started: g.started, saved: g.saved, canceled: g.canceled, rate: g.saveRate === null ? "" : String(g.saveRate) })));
+    for (const group of ["week", "reason"]) {
+      const expected = (await h.request("GET", `/v1/metrics/retention?groupBy=${group}`, { key: shopA.key })).body;
+      expect(expected.groups.filter((g: any) => g.saved > 0).length).toBeGreaterThan(0);
+      const rows = await page.locator(`#table-${group} tbody tr`).evaluateAll((trs) =>
+        trs.map((tr) => ({ key: tr.querySelector("th")!.textContent, started: Number(tr.children[1]!.textContent), saved: Number(tr.children[2]!.textContent), canceled: Number(tr.children[3]!.textContent), rate: tr.children[4]!.getAttribute("data-rate") })),
+      );
+      expect(rows).toEqual(expected.groups.map((g: any) => ({ key: g.key, started: g.started, saved: g.saved, canceled: g.canceled, rate: g.saveRate === null ? "" : String(g.saveRate) })));
+    }
+    // The week of today's saves and cancellations has a figure: 30 days reach back into 5 or 6 weeks.
+    expect(await page.locator("#table-week tbody tr").count()).toBeGreaterThanOrEqual(5);
+    expect(await page.locator("#table-week tbody tr").last().locator("td[data-rate]").getAttribute("data-rate")).not.toBe("");
     // 再加入率: the same figures as GET /v1/metrics/winback, by reason (the cancellation above is one).
     await page.waitForSelector("#chart-winbackReason canvas");
     const winback = (await h.request("GET", "/v1/metrics/winback", { key: shopA.key })).body;

@@ -181,6 +181,41 @@ export function cancelFlowsSuite(h: () => Harness) {
       expect(bad.body.code).toBe("unknown_reason");
     });
 
+    it("an operator's flow shows the offer the operator presented; a stale If-Match refuses the save and changes nothing", async () => {
+      const id = await newSubscription({ deliveriesCompleted: 3 });
+      const ranked = (await h().request("GET", `/v1/subscriptions/${id}/offers?reason=surplus_stock&channel=operator`, { key: t.key })).body.data;
+      const presented = ranked[ranked.length - 1]; // not the top one: the operator's pick, not the bandit's
+      const version = (await h().request("GET", `/v1/subscriptions/${id}`, { key: t.key })).body.version;
+      const stale = await h().request("POST", `/v1/subscriptions/${id}/cancel-flows`, { key: t.key, body: { channel: "operator" }, headers: { "if-match": `"${version - 1}"` } });
+      expect(stale.status).toBe(412);
+      expect(stale.body.code).toBe("version_conflict");
+      const flow = (await h().request("POST", `/v1/subscriptions/${id}/cancel-flows`, { key: t.key, body: { channel: "operator" }, headers: { "if-match": `"${version}"` } })).body;
+      const reason = await post(flow.flowId, "reason", { reason: "surplus_stock", offerId: presented.offerId });
+      expect(reason.status).toBe(200);
+      conforms(ReasonAnswer, reason.body);
+      expect(reason.body.offers.map((o: { offerId: string }) => o.offerId)).toEqual([presented.offerId]);
+      expect(reason.body.offer.talkTrack).toBeDefined();
+      // Someone changes the plan meanwhile: the save on the version the operator saw is refused.
+      await h().request("POST", `/v1/subscriptions/${id}/quantity`, { key: t.key, body: { quantity: 2, channel: "web" } });
+      const refused = await post(flow.flowId, "accept", { offerId: presented.offerId }, t.key, { "if-match": `"${version}"` });
+      expect(refused.status).toBe(412);
+      expect((await h().request("GET", `/v1/subscriptions/${id}`, { key: t.key })).body).toMatchObject({ version: version + 1, quantity: 2 });
+      expect((await h().request("GET", `/v1/cancel-flows/${flow.flowId}`, { key: t.key })).body.status).toBe("offered");
+      const saved = await post(flow.flowId, "accept", { offerId: presented.offerId }, t.key, { "if-match": `"${version + 1}"` });
+      expect(saved.status).toBe(200);
+      expect(saved.body.offer.offerId).toBe(presented.offerId);
+
+      // A self-service flow cannot name its offer; nor can an operator name one that does not fit.
+      const web = (await start(await newSubscription())).body;
+      const named = await post(web.flowId, "reason", { reason: "surplus_stock", offerId: presented.offerId });
+      expect(named.status).toBe(422);
+      expect(named.body.errors[0].path).toBe("offerId");
+      const op = (await h().request("POST", `/v1/subscriptions/${await newSubscription()}/cancel-flows`, { key: t.key, body: { channel: "operator" } })).body;
+      const unfit = await post(op.flowId, "reason", { reason: "moving", offerId: "off_match_interval" });
+      expect(unfit.status).toBe(422);
+      expect((await h().request("GET", `/v1/cancel-flows/${op.flowId}`, { key: t.key })).body.reason).toBeNull();
+    });
+
     it("the catalogue refuses unlawful copy, and a deleted default stays deleted", async () => {
       const body = {
         type: "skip",

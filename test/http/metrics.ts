@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { addDays, localDate } from "../../src/platform/dates";
 import { customerBody, subscriptionBody, uid, type Harness, type TestTenant } from "../support/harness";
 
 export function metricsSuite(h: () => Harness) {
@@ -42,6 +43,36 @@ export function metricsSuite(h: () => Harness) {
       await h().request("PATCH", "/v1/settings", { key: t.key, body: { timeZone: "Asia/Tokyo" } });
       const spanningYears = await churn("from=2025-01-01&to=2026-10-31");
       expect(spanningYears.churn).toMatchObject({ activeAtStart: 0, canceled: 4 }); // C D E J (G is active again; F is November)
+    });
+
+    it("by week: every shop-local week of the range, keyed by its Monday, with the same figures as the totals", async () => {
+      const shop = await h().tenant();
+      const c = uid("C");
+      await h().request("PUT", `/v1/customers/${c}`, { key: shop.key, body: customerBody() });
+      const flow = async (end: "saved" | "canceled" | "open", reason?: string) => {
+        const s = uid("S");
+        await h().request("PUT", `/v1/subscriptions/${s}`, { key: shop.key, body: subscriptionBody(c, { nextDeliveryOn: addDays(localDate(new Date(), "Asia/Tokyo"), 20) }) });
+        const started = (await h().request("POST", `/v1/subscriptions/${s}/cancel-flows`, { key: shop.key, body: { channel: "operator" } })).body;
+        const given = reason ? (await h().request("POST", `/v1/cancel-flows/${started.flowId}/reason`, { key: shop.key, body: { reason } })).body : null;
+        if (end === "saved") expect((await h().request("POST", `/v1/cancel-flows/${started.flowId}/accept`, { key: shop.key, body: { offerId: given.offer.offerId } })).status).toBe(200);
+        if (end === "canceled") expect((await h().request("POST", `/v1/cancel-flows/${started.flowId}/confirm`, { key: shop.key, body: {} })).status).toBe(200);
+      };
+      await flow("canceled"); // 2 calls
+      await flow("canceled", "moving"); // 3 calls: the median of the cancellations' calls is 2.5
+      await flow("saved", "moving");
+      await flow("open");
+      const today = localDate(new Date(), "Asia/Tokyo");
+      const get = async (q: string) => (await h().request("GET", `/v1/metrics/retention?${q}`, { key: shop.key })).body;
+      const one = await get(`from=${today}&to=${today}&groupBy=week`);
+      const monday = addDays(today, -((new Date(`${today}T00:00:00Z`).getUTCDay() + 6) % 7));
+      const { from, to, churn, reactivations, holdout, groupBy, groups, winback: _winback, ...totals } = one;
+      expect(groupBy).toBe("week");
+      expect(groups).toEqual([{ key: monday, ...totals }]);
+      expect(groups[0]).toMatchObject({ started: 4, saved: 1, canceled: 2, open: 1, saveRate: 0.3333, timeToCancel: { cancellations: 2, medianCalls: 2.5, maxCalls: 3 } });
+
+      const month = await get("from=2026-10-01&to=2026-11-04&groupBy=week"); // Thursday to Wednesday
+      expect(month.groups.map((g: { key: string }) => g.key)).toEqual(["2026-09-28", "2026-10-05", "2026-10-12", "2026-10-19", "2026-10-26", "2026-11-02"]);
+      expect(month.groups.every((g: { started: number; saveRate: number | null }) => g.started === 0 && g.saveRate === null)).toBe(true);
     });
 
     it("counts a reactivation on the day it happened", async () => {

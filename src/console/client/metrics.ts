@@ -9,18 +9,18 @@ type Data = Record<string, { label: string; points: Point[] }>;
 
 const data = JSON.parse(document.getElementById("metrics-data")!.textContent ?? "{}") as Data;
 
-/** A rate per group as bars (per day as a line over dates); the table below each chart holds the same figures. */
-function draw(el: HTMLElement, label: string, points: Point[], byDay: boolean) {
+/** A rate per group as bars (per week as a line over the weeks' Mondays); the table below each chart holds the same figures. */
+function draw(el: HTMLElement, label: string, points: Point[], byDate: boolean) {
   if (points.length === 0) return;
   const width = Math.max(280, Math.min(el.clientWidth || 640, 900));
-  const xs = points.map((p, i) => (byDay ? Date.parse(`${p.key}T00:00:00Z`) / 1000 : i));
+  const xs = points.map((p, i) => (byDate ? Date.parse(`${p.key}T00:00:00Z`) / 1000 : i));
   const ys = points.map((p) => (p.rate === null ? null : Math.round(p.rate * 1000) / 10));
   const opts: uPlotType.Options = {
     width,
     height: 220,
-    scales: { x: { time: byDay }, y: { range: [0, 100] } },
+    scales: { x: { time: byDate }, y: { range: [0, 100] } },
     axes: [
-      byDay ? {} : { values: (_u, splits) => splits.map((s) => points[Math.round(s)]?.key ?? "") },
+      byDate ? {} : { values: (_u, splits) => splits.map((s) => points[Math.round(s)]?.key ?? "") },
       { values: (_u, splits) => splits.map((s) => `${s}%`) },
     ],
     series: [
@@ -30,7 +30,7 @@ function draw(el: HTMLElement, label: string, points: Point[], byDay: boolean) {
         stroke: "#1f5fa8",
         fill: "rgba(31,95,168,0.15)",
         width: 2,
-        ...(byDay ? {} : { paths: uPlot.paths.bars!({ size: [0.6, 60] }), points: { show: false } }),
+        ...(byDate ? {} : { paths: uPlot.paths.bars!({ size: [0.6, 60] }), points: { show: false } }),
       },
     ],
   };
@@ -39,6 +39,6 @@ function draw(el: HTMLElement, label: string, points: Point[], byDay: boolean) {
 
 for (const el of document.querySelectorAll<HTMLElement>(".chart")) {
   const series = data[el.dataset.group ?? ""];
-  draw(el, series?.label ?? "", series?.points ?? [], el.dataset.group === "day");
+  draw(el, series?.label ?? "", series?.points ?? [], el.dataset.group === "week");
   el.dataset.drawn = "true";
 }
