@@ -14,6 +14,7 @@
  *   low < 15 ≤ medium < 40 ≤ high.
  */
 import { spanOfDays } from "./stock";
+import { sigmoid } from "../platform/logistic";
 import { groupThousands } from "../platform/numbers";
 import type { RiskFeatures } from "./features";
 
@@ -272,7 +273,7 @@ export function featureVector(features: RiskFeatures): number[] {
   return FEATURE_NAMES.map((n) => FEATURE_TRANSFORMS[n](features));
 }
 
-export const sigmoid = (z: number) => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
+export { sigmoid };
 
 /** Just the log-odds — the fast path for ranking and training. */
 export function logit(model: RiskModel, features: RiskFeatures): number {
