@@ -19,6 +19,7 @@
 import type { Lang, Localized } from "../cancel-flows/reasons";
 import { addDays, daysBetween } from "../platform/dates";
 import { groupThousands } from "../platform/numbers";
+import { sigmoid, type LinearModel } from "../platform/logistic";
 
 export const WINBACK_HORIZON_DAYS = 180;
 
@@ -62,15 +63,8 @@ export const WINBACK_FEATURE_NAMES = [
 ] as const;
 export type WinbackFeatureName = (typeof WINBACK_FEATURE_NAMES)[number];
 
-export type WinbackModel = {
-  version: string;
-  intercept: number;
-  coefficients: Record<WinbackFeatureName, number>;
-  means: Record<WinbackFeatureName, number>;
-  scales: Record<WinbackFeatureName, number>;
-  trainedAt: string | null;
-  auc?: number;
-};
+/** The win-back model: a logistic model over the win-back features (platform/logistic). */
+export type WinbackModel = LinearModel<WinbackFeatureName>;
 
 const BREAK_REASONS = new Set(["temporary_break", "moving", "health_or_life_change"]);
 const SERVICE_REASONS = new Set(["dissatisfied_service", "delivery_problem"]);
@@ -146,7 +140,6 @@ export const DEFAULT_WINBACK_MODEL: WinbackModel = {
 export type WinbackDriver = { code: WinbackFeatureName; contribution: number; value: number | string | null };
 export type WinbackScore = { probability: number; drivers: WinbackDriver[]; modelVersion: string };
 
-const sigmoid = (z: number) => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
 
 const DRIVER_VALUE: Record<WinbackFeatureName, (f: WinbackFeatures, on: string) => number | string | null> = {
   reason_break: (f) => f.reason,
