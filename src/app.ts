@@ -31,6 +31,8 @@ import { lookupRouter } from "./lookup/routes";
 import { portalRouter } from "./portal/routes";
 import { customerSessionsRouter } from "./customer-sessions/routes";
 import { checkoutChecksRouter } from "./checkout-checks/routes";
+import { winbackRouter } from "./winback/routes";
+import { insightsRouter } from "./insights/routes";
 import { dataRightsRouter } from "./data-rights/routes";
 import { MAX_SYNC_BODY_BYTES } from "./sync/schemas";
 import { syncRouter } from "./sync/routes";
@@ -54,6 +56,8 @@ const domains = [
   lookupRouter,
   knowledgeRouter,
   consoleSessionsRouter,
+  winbackRouter,
+  insightsRouter,
   webhooksRouter,
   webhookDeliveriesRouter,
   settingsRouter,
@@ -89,6 +93,8 @@ export const OPENAPI_INFO: Parameters<OpenAPIHono["getOpenAPI31Document"]>[0] = 
     { name: "Lookup", description: "The IVR / operator data dip: one call from a phone number or email to what the agent needs." },
     { name: "Knowledge", description: "The shop's FAQ and usage advice for operators, most used first." },
     { name: "Operators", description: "Console sessions for the operator console served at /console." },
+    { name: "Win-back", description: "Letting customers go well and winning them back: the exit survey, keep-in-touch consent, whom to contact first and with which offer." },
+    { name: "Insights", description: "Why customers leave, in their own words: counts, save rates and recurring themes by reason and month (admin)." },
     { name: "Webhooks", description: "Signed event delivery to the merchant's systems (admin)." },
     { name: "Settings", description: "The shop's rules (admin)." },
     { name: "Keys", description: "API keys of the tenant (admin)." },

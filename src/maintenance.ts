@@ -4,6 +4,7 @@ import { applyRetention } from "./data-rights/retention";
 import { resumeDuePauses } from "./plan-changes/auto-resume";
 import { rescoreStale } from "./risk/rescore";
 import { dispatchDueWebhooks } from "./webhooks/dispatcher";
+import { sendDueWinbacks } from "./winback/due";
 
 /** What the background job needs: the database, the root secret (webhook signing), and the runtime's webhook fetch. */
 export type MaintenanceServices = {
@@ -24,8 +25,10 @@ export async function runMaintenance(services: MaintenanceServices) {
   const abandoned = await expireDueFlows(db, now());
   // A chunk per run: risk rows older than a day or than the tenant's newest model.
   const rescored = await rescoreStale(db, now());
+  // Before dispatching, so a win-back that fell due goes out in the same run.
+  const winbacksDue = await sendDueWinbacks(db, now());
   const webhooks = await dispatchDueWebhooks(db, { now, secretsKey: services.secretsKey, fetch: services.fetch, allowLoopback: services.allowLoopbackWebhooks });
   // The shops' retention settings, a bounded chunk per run.
   const retention = await applyRetention(db, now());
-  return { resumed, abandoned, rescored, webhooks, retention };
+  return { resumed, abandoned, rescored, winbacksDue, webhooks, retention };
 }

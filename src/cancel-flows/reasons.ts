@@ -6,8 +6,10 @@
  * fits — it drives the talk tracks and is shown to operators; it is never a barrier to cancelling.
  */
 
-export type Lang = "ja" | "en";
-export type Localized = { ja: string; en: string };
+// The shared vocabulary lives low (platform/localized-text); re-exported under the names this module's callers use.
+import type { Language, Localized } from "../platform/localized-text";
+export type Lang = Language;
+export type { Localized };
 
 export const CANCELLATION_REASON_CODES = [
   "surplus_stock",

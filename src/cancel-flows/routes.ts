@@ -187,8 +187,12 @@ export const cancelFlowsRouter = domainRouter()
       scope: "write",
       summary: "Confirm the cancellation",
       description:
-        "Cancels, from any state but saved or canceled (with or without a reason, with an offer shown or not, even after the flow expired). The moment the request is received decides whether the next delivery is stopped (the change cut-off). A disclosed early-cancellation fee needs `acknowledgeFee: true` (422 `fee_acknowledgement_required` otherwise) — never a refusal. Answers the confirmation number, end date, charges with their basis and a receipt in the caller's language; sends `subscription.canceled`.",
-      request: { params: FlowIdParam, headers: IdempotencyHeaders, body: jsonBody(ConfirmBody, { acknowledgeFee: true }) },
+        "Cancels, from any state but saved or canceled (with or without a reason, with an offer shown or not, even after the flow expired). The moment the request is received decides whether the next delivery is stopped (the change cut-off). A disclosed early-cancellation fee needs `acknowledgeFee: true` (422 `fee_acknowledgement_required` otherwise) — never a refusal. Answers the confirmation number, end date, charges with their basis and a receipt in the caller's language; sends `subscription.canceled`. Optional, never blocking: the exit survey's answers, the keep-in-touch answer (evidence: wording, time) and the date the customer means to come back (`winback.due` fires then).",
+      request: {
+        params: FlowIdParam,
+        headers: IdempotencyHeaders,
+        body: jsonBody(ConfirmBody, { acknowledgeFee: true, survey: [{ questionId: "why_stopped", answer: "夏の間だけ使いたかったため" }, { questionId: "bring_back", answer: "season" }], keepInTouch: true, returnOn: "2027-06-01" }),
+      },
       errors: ["cancel_flow_not_found", "cancel_flow_saved", "cancel_flow_canceled", "fee_acknowledgement_required", "subscription_canceled", "subscription_not_found"],
       responses: { 200: jsonResponse(Canceled, "Canceled: the confirmation") },
     }),
@@ -197,7 +201,8 @@ export const cancelFlowsRouter = domainRouter()
       const b = c.req.valid("json");
       const ctx = ctxOf(c, b.channel); // the clock is read first: the receipt time is the arrival time
       const shopName = (await c.get("store").tenant()).name;
-      return c.json(await confirmCancellation(c.get("store"), flowId, { ...(b.acknowledgeFee !== undefined ? { acknowledgeFee: b.acknowledgeFee } : {}) }, { ...ctx, shopName }), 200);
+      const { channel: _, ...input } = b;
+      return c.json(await confirmCancellation(c.get("store"), flowId, input, { ...ctx, shopName }), 200);
     },
   )
   .openapi(

@@ -58,6 +58,16 @@ export const ConfirmBody = z
   .strictObject({
     acknowledgeFee: z.boolean().optional().openapi({ description: "Required (true) when a disclosed early-cancellation fee applies." }),
     channel: Channel.optional(),
+    survey: z
+      .array(z.strictObject({ questionId: z.string().min(1).max(64), answer: z.string().max(2000) }))
+      .max(20)
+      .optional()
+      .openapi({ description: "Answers to the exit survey shown at start (all optional). Answers it cannot use are left out and listed in `exitSurvey.ignored`; they never block the cancellation." }),
+    keepInTouch: z
+      .boolean()
+      .optional()
+      .openapi({ description: "The customer's answer to the keep-in-touch question (shown unchecked): recorded with its wording and time as evidence. `false` overrides an earlier marketing consent for win-back contact." }),
+    returnOn: CalendarDate.optional().openapi({ description: "When the customer said they would be back (a break, a season): `winback.due` fires that day. Out of range (not after today, or more than two years ahead) → left out and listed in `exitSurvey.ignored`." }),
   })
   .openapi("ConfirmCancellation");
 export const ReactivateBody = z
@@ -83,6 +93,21 @@ const CommitmentInfo = z
   })
   .openapi("CommitmentDisclosure");
 
+export const ExitSurveyShown = z
+  .object({
+    optional: z.literal(true),
+    questions: z.array(
+      z.object({
+        id: z.string(),
+        kind: z.enum(["choice", "text"]),
+        prompt: z.string(),
+        options: z.array(z.object({ code: z.string(), label: z.string() })).optional(),
+      }),
+    ),
+    keepInTouch: z.object({ wording: z.string(), default: z.null().openapi({ description: "Shown unchecked: no answer until the customer gives one." }) }),
+  })
+  .openapi("ExitSurveyShown", { description: "The exit survey and the keep-in-touch question in the caller's language; answering is optional and never blocks confirming." });
+
 export const FlowStarted = z
   .object({
     flowId: z.string(),
@@ -99,6 +124,7 @@ export const FlowStarted = z
       cutoffRule: z.string(),
     }),
     retentionPolicy: z.enum(["oneOffer", "noOffer", "afterCancellation"]),
+    exitSurvey: ExitSurveyShown,
     startedAt: Instant,
     expiresAt: Instant,
     next: z.object({ confirm: z.string(), reason: z.string() }),
@@ -158,6 +184,14 @@ export const Canceled = z
       description:
         "Under `retentionPolicy: afterCancellation` only: one offer shown AFTER the cancellation is complete. The cancellation stands either way; to take it, `POST /v1/subscriptions/{subscriptionId}/reactivate` with this `flowId` and `offerId`. null otherwise.",
     }),
+    exitSurvey: z
+      .object({
+        recorded: z.number().int().openapi({ description: "Survey answers kept." }),
+        keepInTouch: z.boolean().nullable(),
+        returnOn: CalendarDate.nullable(),
+        ignored: z.array(z.object({ path: z.string(), message: z.string() })).openapi({ description: "Answers left out, and why (the cancellation went through)." }),
+      })
+      .openapi({ description: "What was recorded from the exit survey." }),
   })
   .openapi("CancelFlowCanceled");
 

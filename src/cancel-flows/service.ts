@@ -16,7 +16,7 @@ import { actorColumns, planOf, snapshot, SYSTEM_ACTOR, toChange } from "../plan-
 import type { Actor } from "../platform/env";
 import { reactivationStart } from "../plan-changes/rules";
 import { newId } from "../platform/crypto";
-import { localDate } from "../platform/dates";
+import { addDays, localDate } from "../platform/dates";
 import { ApiError } from "../platform/errors";
 import type { TenantStore } from "../platform/tenancy";
 import { checkIfMatch } from "../platform/versioning";
@@ -24,6 +24,9 @@ import { refreshRisk } from "../risk/maintain";
 import type { TenantSettings } from "../settings/schemas";
 import { getSubscription, toSubscription, type SubscriptionRow } from "../subscriptions/repository";
 import { enqueueWebhookEvent } from "../webhooks/outbox";
+import { getCustomer } from "../customers/repository";
+import { loadSurvey, recordCancellation, recordKeepInTouch, recordReactivation } from "../winback/service";
+import { checkAnswers, localizeSurvey, type SurveyAnswer } from "../winback/survey";
 import { applyOffer } from "./apply-offer";
 import type { Lang, Localized } from "./reasons";
 import { tenantReasons } from "./reasons-repository";
@@ -134,7 +137,8 @@ export async function startFlow(store: TenantStore, subscriptionId: string, ctx:
       startedAt: at,
       expiresAt,
     });
-    const reasons = await tenantReasons(s);
+    const [reasons, survey] = await Promise.all([tenantReasons(s), loadSurvey(s)]);
+    const exitSurvey = localizeSurvey(survey, ctx.lang);
     const commitment = commitmentOf(sub, ctx.settings, ctx.now, ctx.lang);
     const terms = cancellationTerms(sub, ctx.settings, ctx.now, ctx.lang);
     await addStep(s, flowId, "started", ctx.channel, at, {
@@ -145,6 +149,8 @@ export async function startFlow(store: TenantStore, subscriptionId: string, ctx:
       retentionPolicy: ctx.settings.retentionPolicy,
       holdout,
       displayedIn: ctx.lang,
+      // The survey and the keep-in-touch question exactly as shown (optional, unchecked).
+      exitSurveyShown: { questionIds: survey.questions.map((q) => q.id), keepInTouchWording: exitSurvey.keepInTouch.wording },
     }, ctx.actor);
     await refreshRisk(s, subscriptionId, at, "cancel_flow_started");
     return {
@@ -156,6 +162,7 @@ export async function startFlow(store: TenantStore, subscriptionId: string, ctx:
       commitment,
       ifCanceledNow: { effectiveOn: terms.effectiveOn, nextDelivery: terms.nextDelivery, charges: terms.charges, total: terms.total, cutoffRule: terms.cutoff.rule },
       retentionPolicy: ctx.settings.retentionPolicy,
+      exitSurvey,
       startedAt: at,
       expiresAt,
       next: { confirm: `/v1/cancel-flows/${flowId}/confirm`, reason: `/v1/cancel-flows/${flowId}/reason` },
@@ -288,8 +295,10 @@ export async function acceptOffer(store: TenantStore, flowId: string, offerId: s
 
 // ── 3b. confirm ─────────────────────────────────────────────────────────────────────────────────
 
+export type ConfirmInput = { acknowledgeFee?: boolean; survey?: SurveyAnswer[]; keepInTouch?: boolean; returnOn?: string };
+
 /** Confirms from any state but saved or canceled — including a flow that expired meanwhile. */
-export async function confirmCancellation(store: TenantStore, flowId: string, input: { acknowledgeFee?: boolean }, ctx: CallContext & { shopName: string }) {
+export async function confirmCancellation(store: TenantStore, flowId: string, input: ConfirmInput, ctx: CallContext & { shopName: string }) {
   const receivedAt = ctx.now;
   const at = receivedAt.toISOString();
   return store.write(async (s) => {
@@ -310,6 +319,22 @@ export async function confirmCancellation(store: TenantStore, flowId: string, in
       });
     }
     const channel = ctx.channel ?? flow.channel;
+    // The exit survey and keep-in-touch never block leaving: answers the survey cannot use and a
+    // return date out of range are left out and named in the answer, and the cancellation proceeds.
+    const exitSurvey = await loadSurvey(s);
+    const answers = checkAnswers(exitSurvey, input.survey ?? []);
+    const ignored = answers.ignored.map((x) => ({ path: `survey.${x.questionId}`, message: x.message }));
+    const today = localDate(receivedAt, ctx.settings.timeZone);
+    let returnOn: string | null = null;
+    if (input.returnOn !== undefined) {
+      if (input.returnOn > today && input.returnOn <= addDays(today, 730)) returnOn = input.returnOn;
+      else ignored.push({ path: "returnOn", message: `Must be after ${today} and within two years` });
+    }
+    let customer = await getCustomer(s, sub.customerId);
+    const keepInTouchWording = exitSurvey.keepInTouchWording[ctx.lang];
+    if (input.keepInTouch !== undefined) {
+      customer = await recordKeepInTouch(s, customer, input.keepInTouch, { source: "cancel_flow", at, wording: keepInTouchWording, language: ctx.lang, flowId });
+    }
     // Minnesota-style policy: an offer may only follow a completed cancellation. Chosen now, while
     // the plan is still the customer's, and shown with the confirmation — never before it.
     const [winBack] =
@@ -334,7 +359,19 @@ export async function confirmCancellation(store: TenantStore, flowId: string, in
     await s.insert(planChanges, change);
     const receipt = { ja: receiptText({ confirmationNumber: number, subscriptionId: sub.id, productName: sub.productName, terms: cancellationTerms(sub, ctx.settings, receivedAt, "ja"), shopName: ctx.shopName, timeZone: ctx.settings.timeZone }, "ja"), en: receiptText({ confirmationNumber: number, subscriptionId: sub.id, productName: sub.productName, terms: cancellationTerms(sub, ctx.settings, receivedAt, "en"), shopName: ctx.shopName, timeZone: ctx.settings.timeZone }, "en") };
     await s.update(cancelFlows, { status: "canceled", closedAt: at, confirmationNumber: number, calls: flow.calls + 1 }, eq(cancelFlows.id, flowId));
-    await addStep(s, flowId, "cancel_confirmed", channel, at, { acknowledgeFee: input.acknowledgeFee ?? false, confirmationNumber: number, terms, receipt, ...(wasAbandoned ? { afterExpiry: true } : {}), winBackOffer }, ctx.actor);
+    await addStep(s, flowId, "cancel_confirmed", channel, at, {
+      acknowledgeFee: input.acknowledgeFee ?? false,
+      confirmationNumber: number,
+      terms,
+      receipt,
+      ...(wasAbandoned ? { afterExpiry: true } : {}),
+      winBackOffer,
+      survey: answers.kept,
+      keepInTouch: input.keepInTouch === undefined ? null : { answer: input.keepInTouch, wording: keepInTouchWording, displayedIn: ctx.lang },
+      returnOn,
+      ...(ignored.length ? { ignored } : {}),
+    }, ctx.actor);
+    await recordCancellation(s, { sub: updated, customer, flowId, reason: flow.reason, effectiveOn: terms.effectiveOn, returnOn, survey: answers.kept.length ? answers.kept : null, at, settings: ctx.settings });
     await refreshRisk(s, sub.id, at);
     const shown = (flow.offersShown ?? []) as unknown as ShownOffer[];
     for (const o of shown) await recordOutcome(s, o.reason, o.offerId, false);
@@ -352,8 +389,9 @@ export async function confirmCancellation(store: TenantStore, flowId: string, in
       receipt: receipt[ctx.lang],
       subscription: toSubscription(updated),
       winBackOffer: winBackOffer ? presentShown(winBackOffer, ctx.lang) : null,
+      exitSurvey: { recorded: answers.kept.length, keepInTouch: input.keepInTouch ?? null, returnOn, ignored },
     };
-    await enqueueWebhookEvent(s, "subscription.canceled", { ...confirmation, receipt: undefined, winBackOffer: undefined, change: toChange({ ...change, tenantId: s.tenantId }) }, receivedAt);
+    await enqueueWebhookEvent(s, "subscription.canceled", { ...confirmation, receipt: undefined, winBackOffer: undefined, exitSurvey: undefined, change: toChange({ ...change, tenantId: s.tenantId }) }, receivedAt);
     return confirmation;
   });
 }
@@ -430,6 +468,7 @@ export async function reactivate(store: TenantStore, subscriptionId: string, inp
     await s.insert(planChanges, change);
     const result = { subscription: toSubscription(updated), change: toChange({ ...change, tenantId: s.tenantId }) };
     await enqueueWebhookEvent(s, "subscription.reactivated", result, ctx.now);
+    await recordReactivation(s, updated, at);
     await refreshRisk(s, subscriptionId, at, "reactivated");
     if (!winBack) return result;
     // The offer applies to the restored plan in the same transaction: both or neither.

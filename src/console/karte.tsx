@@ -36,6 +36,37 @@ type CancellationInfo = {
   status: string;
 };
 
+/** GET /v1/exit-survey as the API answers it (both languages). */
+export type ExitSurveyAnswer = {
+  questions: { id: string; kind: "choice" | "text"; prompt: Record<Lang, string>; options?: { code: string; label: Record<Lang, string> }[] }[];
+  keepInTouchWording: Record<Lang, string>;
+};
+/** The exit survey in the operator's language, as the cancel form shows it. */
+export type ConsoleSurvey = { questions: { id: string; kind: "choice" | "text"; prompt: string; options?: { code: string; label: string }[] }[]; keepInTouch: string };
+
+export function localSurvey(s: ExitSurveyAnswer, lang: Lang): ConsoleSurvey {
+  return {
+    questions: s.questions.map((q) => ({ id: q.id, kind: q.kind, prompt: q.prompt[lang], ...(q.options ? { options: q.options.map((o) => ({ code: o.code, label: o.label[lang] })) } : {}) })),
+    keepInTouch: s.keepInTouchWording[lang],
+  };
+}
+
+/**
+ * What the cancel form's survey adds to the confirmation: only the questions answered, the
+ * keep-in-touch answer only when the operator recorded one (nothing chosen = not asked), and the
+ * date the customer means to come back, if they named one.
+ */
+export function surveyAnswersOf(form: Record<string, string>): { survey?: { questionId: string; answer: string }[]; keepInTouch?: boolean; returnOn?: string } {
+  const survey = Object.entries(form)
+    .filter(([k, v]) => k.startsWith("survey.") && v.trim() !== "")
+    .map(([k, v]) => ({ questionId: k.slice("survey.".length), answer: v.trim() }));
+  return {
+    ...(survey.length > 0 ? { survey } : {}),
+    ...(form.keepInTouch === "yes" ? { keepInTouch: true } : form.keepInTouch === "no" ? { keepInTouch: false } : {}),
+    ...(form.returnOn ? { returnOn: form.returnOn } : {}),
+  };
+}
+
 export type KarteData = {
   customer: { id: string; name: string | null; email: string | null; phone: string | null };
   subscriptions: Sub[];
@@ -48,6 +79,7 @@ export type KarteData = {
   offers: Offer[];
   knowledge: KnowledgeEntry[];
   cancellation: CancellationInfo | null;
+  exitSurvey: ConsoleSurvey | null;
   notice: string | null;
   error: string | null;
 };
@@ -55,6 +87,52 @@ export type KarteData = {
 const yen = (m: Money, lang: Lang) => new Intl.NumberFormat(lang === "ja" ? "ja-JP" : "en-US", { style: "currency", currency: m.currency }).format(m.amount);
 const when = (iso: string, lang: Lang) => new Date(iso).toLocaleString(lang === "ja" ? "ja-JP" : "en-US", { timeZone: "Asia/Tokyo", dateStyle: "medium", timeStyle: "short" });
 const percent = (r: number | null) => (r === null ? "—" : `${Math.round(r * 1000) / 10}%`);
+
+/**
+ * The exit survey inside the cancel form: every question optional (nothing chosen), the
+ * keep-in-touch question read out with no answer chosen, and the return date left empty — none of
+ * it is needed to confirm.
+ */
+function SurveyFields(props: { lang: Lang; survey: ConsoleSurvey }) {
+  const { lang, survey } = props;
+  return (
+    <fieldset class="survey" data-survey="">
+      <legend>{t(lang, "exitSurvey")}</legend>
+      {survey.questions.map((q) =>
+        q.kind === "choice" && q.options ? (
+          <p>
+            <label for={`survey-${q.id}`}>{q.prompt}</label>{" "}
+            <select id={`survey-${q.id}`} name={`survey.${q.id}`}>
+              <option value="" selected>
+                —
+              </option>
+              {q.options.map((o) => (
+                <option value={o.code}>{o.label}</option>
+              ))}
+            </select>
+          </p>
+        ) : (
+          <p>
+            <label for={`survey-${q.id}`}>{q.prompt}</label>
+            <textarea id={`survey-${q.id}`} name={`survey.${q.id}`} rows={2} maxlength={1000}></textarea>
+          </p>
+        ),
+      )}
+      <fieldset class="keep-in-touch">
+        <legend>{survey.keepInTouch}</legend>
+        <label>
+          <input type="radio" name="keepInTouch" value="yes" /> {t(lang, "keepInTouchYes")}
+        </label>{" "}
+        <label>
+          <input type="radio" name="keepInTouch" value="no" /> {t(lang, "keepInTouchNo")}
+        </label>
+      </fieldset>
+      <p>
+        <label for="return-on">{t(lang, "returnOn")}</label> <input type="date" id="return-on" name="returnOn" />
+      </p>
+    </fieldset>
+  );
+}
 
 /** One line of the timeline in the operator's words. */
 function describe(i: TimelineItem, lang: Lang): string {
@@ -228,6 +306,7 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
                     <label for="ack">{t(lang, "feeReadOut")}</label>
                   </p>
                 ) : null}
+                {data.exitSurvey ? <SurveyFields lang={lang} survey={data.exitSurvey} /> : null}
                 <input type="hidden" name="version" value={String(focus.version)} />
                 <button type="submit" class="danger" id="confirm-cancel">
                   {t(lang, "confirmCancel")}

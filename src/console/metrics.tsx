@@ -1,9 +1,11 @@
-import type { retentionFor } from "../metrics/routes";
+import type { retentionFor, winbackFor } from "../metrics/routes";
 import { Layout, type PageContext } from "./layout";
 import { t, type Lang, type StringKey } from "./strings";
 
 type Metrics = Awaited<ReturnType<typeof retentionFor>>;
 type Group = NonNullable<Metrics["groups"]>[number];
+type Winback = Awaited<ReturnType<typeof winbackFor>>;
+type WinbackGroup = Winback["byReason"][number];
 
 const pct = (r: number | null) => (r === null ? "—" : `${Math.round(r * 1000) / 10}%`);
 
@@ -40,21 +42,57 @@ function GroupTable(props: { lang: Lang; id: string; caption: StringKey; groups:
   );
 }
 
+/** 再加入率 per cancel reason or month of cancellation, as GET /v1/metrics/winback answers it. */
+function WinbackTable(props: { lang: Lang; id: string; caption: StringKey; groups: WinbackGroup[] }) {
+  const { lang } = props;
+  return (
+    <table id={props.id}>
+      <caption>{t(lang, props.caption)}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{t(lang, "key")}</th>
+          <th scope="col">{t(lang, "canceledN")}</th>
+          <th scope="col">{t(lang, "reactivatedN")}</th>
+          <th scope="col">{t(lang, "reactivationRate")}</th>
+          <th scope="col">{t(lang, "rate180")}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {props.groups.map((g) => (
+          <tr>
+            <th scope="row">{g.key}</th>
+            <td>{g.canceled}</td>
+            <td>{g.reactivated}</td>
+            <td data-rate={g.reactivationRate === null ? "" : String(g.reactivationRate)}>{pct(g.reactivationRate)}</td>
+            <td>{pct(g.rate180)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 /**
  * The supervisor's view: 解約阻止率 by week, reason, offer and channel, durable saves, holdout lift,
- * churn, 再加入率 and time to cancel. Charts are uPlot (client/metrics.ts) drawn from the same JSON
- * as the tables, which are the accessible form of every chart.
+ * churn, time to cancel, and 再加入率 (the win-back metrics: by reason and month of cancellation,
+ * after a contact, over the win-back holdout, revenue recovered). Charts are uPlot
+ * (client/metrics.ts) drawn from the same JSON as the tables, which are the accessible form of
+ * every chart.
  */
-export function MetricsPage(props: { page: PageContext; overall: Metrics; groups: Record<"week" | "reason" | "offer" | "channel", Metrics> }) {
-  const { page, overall, groups } = props;
+export function MetricsPage(props: { page: PageContext; overall: Metrics; groups: Record<"week" | "reason" | "offer" | "channel", Metrics>; winback: Winback }) {
+  const { page, overall, groups, winback } = props;
   const lang = page.lang;
+  const saveRate = (gs: Group[] | null) => ({ label: t(lang, "saveRate"), points: (gs ?? []).map((g) => ({ key: g.key, rate: g.saveRate })) });
+  const reactivation = (gs: WinbackGroup[]) => ({ label: t(lang, "reactivationRate"), points: gs.map((g) => ({ key: g.key, rate: g.reactivationRate })) });
   const chartData = {
-    labels: { saveRate: t(lang, "saveRate") },
-    week: (groups.week.groups ?? []).map((g) => ({ key: g.key, saveRate: g.saveRate })),
-    reason: (groups.reason.groups ?? []).map((g) => ({ key: g.key, saveRate: g.saveRate })),
-    offer: (groups.offer.groups ?? []).map((g) => ({ key: g.key, saveRate: g.saveRate })),
-    channel: (groups.channel.groups ?? []).map((g) => ({ key: g.key, saveRate: g.saveRate })),
+    week: saveRate(groups.week.groups),
+    reason: saveRate(groups.reason.groups),
+    offer: saveRate(groups.offer.groups),
+    channel: saveRate(groups.channel.groups),
+    winbackReason: reactivation(winback.byReason),
+    winbackMonth: reactivation(winback.byMonth),
   };
+  const money = (m: { amount: number; currency: string }) => new Intl.NumberFormat(lang === "ja" ? "ja-JP" : "en-US", { style: "currency", currency: m.currency }).format(m.amount);
   return (
     <Layout page={page} title={t(lang, "metrics")} scripts={["/console/assets/uplot.js", "/console/assets/metrics.js"]} styles={["/console/assets/uplot.css"]}>
       <h1>
@@ -70,7 +108,7 @@ export function MetricsPage(props: { page: PageContext; overall: Metrics; groups
           <tr><th scope="row">{t(lang, "durableSaveRate")}</th><td>{pct(overall.durableSaveRate)}</td></tr>
           <tr><th scope="row">{t(lang, "holdoutLift")}</th><td>{overall.holdout ? pct(overall.holdout.lift) : "—"}</td></tr>
           <tr><th scope="row">{t(lang, "churnRate")}</th><td>{pct(overall.churn.churnRate)}</td></tr>
-          <tr><th scope="row">{t(lang, "reactivationRate")}</th><td>{pct(overall.reactivations.reactivationRate)}</td></tr>
+          <tr><th scope="row">{t(lang, "reactivationRate")}</th><td data-rate={String(overall.winback.reactivationRate ?? "")}>{pct(overall.winback.reactivationRate)}</td></tr>
           <tr><th scope="row">{t(lang, "medianSeconds")}</th><td>{overall.timeToCancel.medianSeconds ?? "—"}</td></tr>
           <tr><th scope="row">{t(lang, "maxCalls")}</th><td>{overall.timeToCancel.maxCalls ?? "—"}</td></tr>
         </tbody>
@@ -86,6 +124,33 @@ export function MetricsPage(props: { page: PageContext; overall: Metrics; groups
           </section>
         );
       })}
+      <section aria-labelledby="h-winback" class="chart-block">
+        <h2 id="h-winback">
+          {t(lang, "winback")} <small>{winback.from} – {winback.to}</small>
+        </h2>
+        <table id="winback-summary">
+          <caption>{t(lang, "summary")}</caption>
+          <tbody>
+            <tr><th scope="row">{t(lang, "canceledN")}</th><td>{winback.canceled}</td></tr>
+            <tr><th scope="row">{t(lang, "reactivatedN")}</th><td>{winback.reactivated}</td></tr>
+            <tr><th scope="row">{t(lang, "reactivationRate")}</th><td data-rate={String(winback.reactivationRate ?? "")}>{pct(winback.reactivationRate)}</td></tr>
+            <tr><th scope="row">{t(lang, "rate180")}</th><td>{pct(winback.rate180)}</td></tr>
+            <tr><th scope="row">{t(lang, "afterContactShare")}</th><td>{pct(winback.contacts.afterContactShare)}</td></tr>
+            <tr><th scope="row">{t(lang, "winbackLift")}</th><td>{winback.holdout ? pct(winback.holdout.lift) : "—"}</td></tr>
+            <tr><th scope="row">{t(lang, "revenueRecovered")}</th><td>{winback.revenueRecovered.length ? winback.revenueRecovered.map(money).join(" / ") : "—"}</td></tr>
+          </tbody>
+        </table>
+        {(["winbackReason", "winbackMonth"] as const).map((k) => {
+          const caption: StringKey = k === "winbackReason" ? "reactivationByReason" : "reactivationByMonth";
+          return (
+            <>
+              <h3 id={`h-${k}`}>{t(lang, caption)}</h3>
+              <div class="chart" id={`chart-${k}`} data-group={k} role="img" aria-label={`${t(lang, caption)}: ${t(lang, "reactivationRate")}`}></div>
+              <WinbackTable lang={lang} id={`table-${k}`} caption={caption} groups={k === "winbackReason" ? winback.byReason : winback.byMonth} />
+            </>
+          );
+        })}
+      </section>
     </Layout>
   );
 }

@@ -1,7 +1,7 @@
 import { Hono, type Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { DEMO_TENANT_ID } from "../demo/seed";
-import { retentionFor } from "../metrics/routes";
+import { retentionFor, winbackFor } from "../metrics/routes";
 import { CONSOLE_COOKIE, consoleCsrfToken, resolveConsole } from "../platform/auth";
 import type { AppEnv } from "../platform/env";
 import { ApiError } from "../platform/errors";
@@ -9,7 +9,7 @@ import { normalizeEmail, normalizePhone } from "../platform/phone";
 import { TenantStore } from "../platform/tenancy";
 import { findTenant } from "../tenants/keys";
 import { ASSETS } from "./assets.generated";
-import { KartePage, KnowledgeList, type KarteData, type KnowledgeEntry, type Offer, type Sub } from "./karte";
+import { KartePage, KnowledgeList, localSurvey, surveyAnswersOf, type ExitSurveyAnswer, type KarteData, type KnowledgeEntry, type Offer, type Sub } from "./karte";
 import { Bare, Layout, type PageContext } from "./layout";
 import { MetricsPage } from "./metrics";
 import { planCallFor } from "./plan";
@@ -210,10 +210,12 @@ export function consolePages(app: Fetcher) {
     const kq = new URLSearchParams({ limit: "5" });
     if (reason) kq.set("reason", reason);
     if (focus?.product.category) kq.set("category", focus.product.category);
-    const [offers, knowledge, cancellation] = await Promise.all([
+    const cancellable = focus !== null && focus.status !== "canceled";
+    const [offers, knowledge, cancellation, survey] = await Promise.all([
       focus && reason ? api("GET", `/v1/subscriptions/${encodeURIComponent(focus.id)}/offers?reason=${reason}&channel=operator&limit=3`) : null,
       api("GET", `/v1/knowledge?${kq}`),
-      focus && focus.status !== "canceled" ? api("GET", `/v1/subscriptions/${encodeURIComponent(focus.id)}/cancellation-info`) : null,
+      cancellable ? api("GET", `/v1/subscriptions/${encodeURIComponent(focus.id)}/cancellation-info`) : null,
+      cancellable ? api("GET", "/v1/exit-survey") : null,
     ]);
     const done = q.done && ["saved", "kept", "contact", "used"].includes(q.done) ? t(lang, `done_${q.done}` as "done_saved") : null;
     const data: KarteData = {
@@ -228,6 +230,7 @@ export function consolePages(app: Fetcher) {
       offers: (offers?.body?.data ?? []) as Offer[],
       knowledge: (knowledge.body?.data ?? []) as KnowledgeEntry[],
       cancellation: cancellation?.status === 200 ? cancellation.body : null,
+      exitSurvey: survey?.status === 200 ? localSurvey(survey.body as ExitSurveyAnswer, lang) : null,
       notice: done,
       error: q.error ?? null,
     };
@@ -280,7 +283,7 @@ export function consolePages(app: Fetcher) {
       const given = await api("POST", `/v1/cancel-flows/${flow}/reason`, { reason: form.reason });
       if (given.status !== 200) return backTo(c, form, { error: given.body?.detail ?? String(given.status) });
     }
-    const confirmed = await api("POST", `/v1/cancel-flows/${flow}/confirm`, form.acknowledgeFee === "true" ? { acknowledgeFee: true } : {});
+    const confirmed = await api("POST", `/v1/cancel-flows/${flow}/confirm`, { ...(form.acknowledgeFee === "true" ? { acknowledgeFee: true } : {}), ...surveyAnswersOf(form) });
     if (confirmed.status !== 200) return backTo(c, form, { error: confirmed.body?.detail ?? String(confirmed.status) });
     return c.redirect(`/console/receipt?flow=${flow}&customer=${encodeURIComponent(form.customer ?? "")}`, 303);
   });
@@ -390,14 +393,16 @@ export function consolePages(app: Fetcher) {
     const now = c.get("services").now();
     const q = { from: c.req.query("from"), to: c.req.query("to") };
     const range = { ...(q.from ? { from: q.from } : {}), ...(q.to ? { to: q.to } : {}) };
-    const [overall, week, reason, offer, channel] = await Promise.all([
+    const [overall, week, reason, offer, channel, winback] = await Promise.all([
       retentionFor(store, settings, now, range),
       retentionFor(store, settings, now, { ...range, groupBy: "week" }),
       retentionFor(store, settings, now, { ...range, groupBy: "reason" }),
       retentionFor(store, settings, now, { ...range, groupBy: "offer" }),
       retentionFor(store, settings, now, { ...range, groupBy: "channel" }),
+      // The same computation as GET /v1/metrics/winback (default: the last 365 days).
+      winbackFor(store, settings, now, range),
     ]);
-    return c.html(<MetricsPage page={page} overall={overall} groups={{ week, reason, offer, channel }} />);
+    return c.html(<MetricsPage page={page} overall={overall} groups={{ week, reason, offer, channel }} winback={winback} />);
   });
 
   pages.post("/console/language", async (c) => {

@@ -16,6 +16,9 @@ export function toCustomer(row: Omit<CustomerRow, "erasedAt" | "phoneFingerprint
     marketingConsent: row.marketingConsent,
     postalCode: row.postalCode,
     address: row.address,
+    acquisitionSource: row.acquisitionSource,
+    keepInTouch: row.keepInTouch,
+    keepInTouchAt: row.keepInTouchAt,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };

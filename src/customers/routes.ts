@@ -23,6 +23,7 @@ export const customersRouter = domainRouter()
           locale: "ja",
           createdAt: "2024-04-01T00:00:00Z",
           marketingConsent: true,
+          acquisitionSource: "referral",
         }),
       },
       responses: { 200: jsonResponse(Customer, "The updated customer"), 201: jsonResponse(Customer, "The new customer") },

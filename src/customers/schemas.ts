@@ -8,6 +8,11 @@ export const CustomerIdParam = z.object({
   customerId: MerchantId.openapi({ param: { name: "customerId", in: "path" }, example: "C-100245" }),
 });
 
+export const AcquisitionSource = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]{1,31}$/, "snake_case, 2–32 characters, e.g. referral, ad, search, store")
+  .openapi({ description: "How the customer found the shop: `referral`, `ad`, `search`, `store`, `social`, `gift`, … (the win-back model knows referral and ad).", example: "referral" });
+
 export const Customer = z
   .object({
     id: z.string().openapi({ example: "C-100245" }),
@@ -16,9 +21,12 @@ export const Customer = z
     phone: z.string().nullable().openapi({ description: "E.164", example: "+819012345678" }),
     phoneExtension: z.string().nullable().openapi({ description: "The extension of `phone` (digits), when it has one.", example: "123" }),
     locale: Locale.nullable(),
-    marketingConsent: z.boolean().openapi({ description: "Whether win-back contact is allowed." }),
     postalCode: z.string().nullable().openapi({ description: "Seven digits, no hyphen.", example: "1500041" }),
     address: z.string().nullable().openapi({ description: "The address line as synced.", example: "東京都渋谷区神南1-2-3 サンハイツ101" }),
+    marketingConsent: z.boolean().openapi({ description: "Marketing consent from the cart system. Win-back contact follows `keepInTouch` when the customer answered it, else this." }),
+    acquisitionSource: AcquisitionSource.nullable(),
+    keepInTouch: z.boolean().nullable().openapi({ description: "Whether the customer wants to hear from the shop after cancelling (asked in the cancel flow; separate from marketing consent). null: never answered." }),
+    keepInTouchAt: Instant.nullable().openapi({ description: "When `keepInTouch` was last answered or withdrawn." }),
     createdAt: Instant,
     updatedAt: Instant,
   })
@@ -63,5 +71,10 @@ export const UpsertCustomerBody = z
       .max(300)
       .nullish()
       .openapi({ description: "The address line, one string (prefecture to room). Used by the checkout check, folded for matching.", example: "東京都渋谷区神南1-2-3 サンハイツ101" }),
+    acquisitionSource: AcquisitionSource.nullish().openapi({ description: "Omitted: kept as stored; null clears it." }),
+    keepInTouch: z
+      .boolean()
+      .optional()
+      .openapi({ description: "The customer's keep-in-touch answer as your my-page records it, e.g. `false` to withdraw: recorded with its time as evidence (source `customer_sync`). Omitted: kept as stored." }),
   })
   .openapi("UpsertCustomer");

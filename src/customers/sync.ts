@@ -5,6 +5,7 @@ import { ApiError } from "../platform/errors";
 import { foldAddress, normalizePostalCode } from "../platform/address";
 import { normalizeEmail, parsePhone, type ParsedPhone } from "../platform/phone";
 import type { TenantStore } from "../platform/tenancy";
+import { recordKeepInTouch, syncContactable } from "../winback/service";
 import { findCustomer, type CustomerRow } from "./repository";
 import type { UpsertCustomerBody } from "./schemas";
 
@@ -43,6 +44,7 @@ export async function syncCustomer(
   const email = body.email ? normalizeEmail(body.email) : null;
   const existing = await findCustomer(s, customerId);
   const values = {
+    acquisitionSource: body.acquisitionSource === undefined ? (existing?.acquisitionSource ?? null) : body.acquisitionSource,
     name: body.name ?? null,
     email: email?.email ?? null,
     emailNormalized: email?.key ?? null,
@@ -59,5 +61,9 @@ export async function syncCustomer(
   if (existing) await s.update(customers, values, eq(customers.id, customerId));
   else await s.insert(customers, { id: customerId, ...values });
   // A synced customer is a live person: no erasure state, no fingerprints.
-  return { row: { ...values, id: customerId, tenantId: s.tenantId, erasedAt: null, phoneFingerprint: null, emailFingerprint: null }, created: !existing };
+  let row: CustomerRow = { ...values, id: customerId, tenantId: s.tenantId, erasedAt: null, phoneFingerprint: null, emailFingerprint: null, keepInTouch: existing?.keepInTouch ?? null, keepInTouchAt: existing?.keepInTouchAt ?? null };
+  // A changed keep-in-touch answer is evidence (withdrawing is always possible); the same answer again is not a new one.
+  if (body.keepInTouch !== undefined && body.keepInTouch !== row.keepInTouch) row = await recordKeepInTouch(s, row, body.keepInTouch, { source: "customer_sync", at });
+  else if (existing) await syncContactable(s, row);
+  return { row, created: !existing };
 }

@@ -18,6 +18,8 @@ import { fingerprint } from "../platform/secrets";
 import type { TenantStore } from "../platform/tenancy";
 import type { Database } from "../db/client";
 import { enqueueWebhookEvent } from "../webhooks/outbox";
+import { pseudonymiseWinbacks } from "../winback/service";
+import { withoutFreeText, type SurveyAnswer } from "../winback/survey";
 import { mentions, scrub, scrubText } from "./scrub";
 
 export type ErasureResult = {
@@ -32,6 +34,10 @@ export type ErasureResult = {
     customerSessions: number;
     storedAnswers: number;
     webhookPayloads: number;
+    /** Win-back records (exit survey answers, contactability) moved to the pseudonym, free text removed. */
+    winbacks: number;
+    /** Keep-in-touch answers (their evidence) moved to the pseudonym. */
+    keepInTouchAnswers: number;
   };
   fingerprintsKept: boolean;
 };
@@ -55,6 +61,8 @@ const pseudonym = () => `erased_${randomToken(20)}`;
  *   answers and webhook payloads (delivered or not);
  * - with the shop setting `keepContactFingerprints` (default true), keyed HMAC fingerprints of the
  *   normalised phone and e-mail are kept for the 初回だけ解約 (first-delivery-only) fraud match;
+ * - win-back records and keep-in-touch evidence move to the pseudonym too (the wording shown is
+ *   the shop's and stays), free-text exit survey answers go, and the person is never a candidate;
  * - a `customer.erased` webhook carries the merchant's id so its own systems can follow.
  */
 export async function eraseCustomer(
@@ -158,6 +166,8 @@ export async function eraseCustomer(
       const rows = await s.q.select().from(cancelFlowSteps).where(s.owns(cancelFlowSteps, eq(cancelFlowSteps.flowId, f.id)));
       for (const step of rows) {
         const data = scrub(step.data, personal, rename) as Record<string, unknown>;
+        // The exit survey's free-text answers are the person's own words; option codes stay.
+        if (Array.isArray(data.survey)) data.survey = withoutFreeText(data.survey as SurveyAnswer[]);
         const actor = asActor(step.actor);
         if (JSON.stringify(data) === JSON.stringify(step.data) && actor === step.actor) continue;
         steps++;
@@ -189,6 +199,9 @@ export async function eraseCustomer(
       await s.update(webhookDeliveries, { payload: scrubText(d.payload, personal, rename) ?? JSON.stringify({ erased: true }) }, eq(webhookDeliveries.id, d.id));
     }
 
+    // Win-back: records and keep-in-touch evidence under the pseudonym, survey free text gone, never contactable.
+    const winback = await pseudonymiseWinbacks(s, customerId, alias);
+
     await enqueueWebhookEvent(s, "customer.erased", { customerId, erasedAt: at }, options.at);
     return {
       customerId,
@@ -201,6 +214,8 @@ export async function eraseCustomer(
         customerSessions: sessions,
         storedAnswers,
         webhookPayloads,
+        winbacks: winback.winbacks,
+        keepInTouchAnswers: winback.consents,
       },
       fingerprintsKept: phoneFingerprint !== null || emailFingerprint !== null,
     };

@@ -5,10 +5,11 @@ import { getCustomer, toCustomer } from "../customers/repository";
 import { toChange } from "../plan-changes/apply";
 import type { TenantStore } from "../platform/tenancy";
 import { toSubscription } from "../subscriptions/repository";
+import { winbackDataOf } from "../winback/service";
 
 /**
  * Everything the shop holds about one person, for a disclosure request (個人情報保護法 §33 開示請求 /
- * GDPR Art. 15): profile and consents, subscriptions with their history of changes, events, cancel
+ * GDPR Art. 15): profile and consents (keep-in-touch with its evidence), exit survey answers, subscriptions with their history of changes, events, cancel
  * flows with their evidence, risk with its drivers, and the person's customer sessions. Read in one snapshot-free pass; a person
  * with thousands of events gets them all (this is rare and admin-only).
  */
@@ -22,11 +23,13 @@ export async function exportCustomer(store: TenantStore, customerId: string, now
   const eventRows = await store.q.select().from(events).where(store.owns(events, eq(events.customerId, customerId))).orderBy(asc(events.occurredAt));
   const flows = await store.q.select({ id: cancelFlows.id }).from(cancelFlows).where(store.owns(cancelFlows, eq(cancelFlows.customerId, customerId))).orderBy(asc(cancelFlows.startedAt));
   const risk = await store.q.select().from(riskFeatures).where(store.owns(riskFeatures, and(eq(riskFeatures.customerId, customerId))));
+  const winback = await winbackDataOf(store, customerId);
   const sessions = await store.q.select().from(customerSessions).where(store.owns(customerSessions, eq(customerSessions.customerId, customerId))).orderBy(asc(customerSessions.createdAt));
   return {
     generatedAt: now.toISOString(),
     customer: toCustomer(person),
-    consents: { marketingConsent: person.marketingConsent },
+    consents: { marketingConsent: person.marketingConsent, keepInTouch: person.keepInTouch, keepInTouchHistory: winback.keepInTouchHistory },
+    exitSurveys: winback.exitSurveys,
     subscriptions: subs.map(toSubscription),
     changes: changes.map(toChange),
     events: eventRows.map((e) => ({ id: e.id, type: e.type, subscriptionId: e.subscriptionId, occurredAt: e.occurredAt, receivedAt: e.receivedAt, data: e.data })),

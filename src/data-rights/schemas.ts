@@ -16,6 +16,8 @@ export const Erasure = z
         customerSessions: z.number().int().openapi({ description: "Customer sessions deleted (their tokens stop working)." }),
         storedAnswers: z.number().int(),
         webhookPayloads: z.number().int(),
+        winbacks: z.number().int().openapi({ description: "Win-back records (one per cancellation): pseudonymised, free-text exit survey answers removed." }),
+        keepInTouchAnswers: z.number().int().openapi({ description: "Keep-in-touch answers (evidence) pseudonymised." }),
       })
       .openapi({ description: "How many records were pseudonymised or had personal data removed, by kind." }),
     fingerprintsKept: z.boolean().openapi({ description: "Whether HMAC fingerprints of phone and e-mail were kept (setting `keepContactFingerprints`)." }),
@@ -28,7 +30,25 @@ export const CustomerExport = z
   .object({
     generatedAt: Instant,
     customer: Customer,
-    consents: z.object({ marketingConsent: z.boolean() }),
+    consents: z.object({
+      marketingConsent: z.boolean(),
+      keepInTouch: z.boolean().nullable().openapi({ description: "The current keep-in-touch answer (null: never answered)." }),
+      keepInTouchHistory: z
+        .array(z.object({ granted: z.boolean(), wording: z.string().nullable(), language: z.string().nullable(), source: z.string(), flowId: z.string().nullable(), at: Instant }))
+        .openapi({ description: "Every keep-in-touch answer with its evidence (the wording shown, where, when), oldest first." }),
+    }),
+    exitSurveys: z
+      .array(
+        z.object({
+          subscriptionId: z.string(),
+          flowId: z.string().nullable(),
+          canceledAt: Instant,
+          reason: z.string().nullable(),
+          answers: z.array(z.object({ questionId: z.string(), answer: z.string() })),
+          returnOn: z.string().nullable(),
+        }),
+      )
+      .openapi({ description: "The exit survey answered at each cancellation, and the return date the person named." }),
     subscriptions: z.array(Json).openapi({ description: "Every subscription, as `GET /v1/subscriptions/{id}` shows it." }),
     changes: z.array(Json).openapi({ description: "Every plan change of those subscriptions, oldest first." }),
     events: z.array(Json).openapi({ description: "Every event about the person, oldest first." }),

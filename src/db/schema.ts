@@ -65,6 +65,15 @@ export const customers = sqliteTable(
     address: text("address"),
     /** The address folded for matching (platform/address `foldAddress`): width, numerals, 丁目/番/号. */
     addressKey: text("address_key"),
+    /** How the customer found the shop (`referral`, `ad`, `search`, `store`, …), from the customer sync. */
+    acquisitionSource: text("acquisition_source"),
+    /**
+     * Whether the customer wants to hear from the shop after cancelling (特定電子メール法: opt-in),
+     * separate from marketing consent; null = never asked. Its evidence (wording, time, where) is
+     * in `contact_consents`. A "no" at cancellation overrides an earlier marketing consent.
+     */
+    keepInTouch: integer("keep_in_touch", { mode: "boolean" }),
+    keepInTouchAt: text("keep_in_touch_at"),
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
     /** Set when the person was erased (DELETE /v1/customers/{id}): every personal field is null from then on. */
@@ -535,4 +544,115 @@ export const auditLog = sqliteTable(
     details: text("details", { mode: "json" }).$type<Record<string, unknown>>(),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.id] }), index("audit_log_at").on(t.tenantId, t.at, t.id)],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Win-back (#17)
+
+/** The shop's exit survey: questions and the keep-in-touch wording. No row = the default survey. */
+export const exitSurveys = sqliteTable("exit_surveys", {
+  tenantId: text("tenant_id").primaryKey().references(() => tenants.id),
+  /** `ExitSurveyQuestion[]` (winback/survey). */
+  questions: text("questions", { mode: "json" }).notNull().$type<unknown[]>(),
+  keepInTouchWording: text("keep_in_touch_wording", { mode: "json" }).notNull().$type<{ ja: string; en: string }>(),
+  updatedAt: text("updated_at").notNull(),
+});
+
+/**
+ * Evidence of every keep-in-touch answer: what the customer was shown, what they said, when and
+ * through which path. Append-only; the current answer is on `customers.keep_in_touch`.
+ */
+export const contactConsents = sqliteTable(
+  "contact_consents",
+  {
+    tenantId: text("tenant_id").notNull().references(() => tenants.id),
+    id: text("id").notNull(),
+    customerId: text("customer_id").notNull(),
+    granted: integer("granted", { mode: "boolean" }).notNull(),
+    /** The wording exactly as displayed (null when the change came from the shop's own system). */
+    wording: text("wording"),
+    language: text("language"),
+    /** `cancel_flow` | `customer_sync` | `portal` | `console` | `api` */
+    source: text("source").notNull(),
+    flowId: text("flow_id"),
+    at: text("at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.id] }), index("contact_consents_customer").on(t.tenantId, t.customerId, t.at)],
+);
+
+/**
+ * One row per cancellation: what the customer said on leaving, whether they may be contacted, the
+ * chance they come back and what it is worth, when to reach out, and what happened.
+ */
+export const winbacks = sqliteTable(
+  "winbacks",
+  {
+    tenantId: text("tenant_id").notNull().references(() => tenants.id),
+    id: text("id").notNull(),
+    subscriptionId: text("subscription_id").notNull(),
+    customerId: text("customer_id").notNull(),
+    flowId: text("flow_id"),
+    reason: text("reason"),
+    canceledAt: text("canceled_at").notNull(),
+    /** Tenant-local date of the cancellation (metrics group by its month). */
+    canceledOn: text("canceled_on").notNull(),
+    effectiveOn: text("effective_on").notNull(),
+    /** The date the customer said they would be back, if any. */
+    returnOn: text("return_on"),
+    /** When `winback.due` fires: `returnOn`, else `winbackDelayDays` after `effectiveOn`. */
+    dueOn: text("due_on").notNull(),
+    /** `pending` | `sent` | `skipped` (held out, or no longer contactable at the date). */
+    dueStatus: text("due_status", { enum: ["pending", "sent", "skipped"] }).notNull().default("pending"),
+    dueSentAt: text("due_sent_at"),
+    /** Drawn at cancellation (`winbackHoldoutPercent`): never listed, never sent `winback.due`. */
+    holdout: integer("holdout", { mode: "boolean" }).notNull().default(false),
+    /** Copy of the customer's keep-in-touch (kept in step by the customer sync): the list's index filter. */
+    contactable: integer("contactable", { mode: "boolean" }).notNull().default(false),
+    survey: text("survey", { mode: "json" }).$type<{ questionId: string; answer: string }[]>(),
+    /** `WinbackFeatures` as of the cancellation (winback/model). */
+    features: text("features", { mode: "json" }).notNull().$type<Record<string, unknown>>(),
+    /** Probability of reactivating within 180 days. */
+    probability: real("probability").notNull(),
+    /** probability × a year of deliveries, minor units of `currency`: the candidates' order. */
+    expectedValue: integer("expected_value").notNull(),
+    /** A year of the subscription's deliveries, minor units. */
+    annualValue: integer("annual_value").notNull(),
+    currency: text("currency").notNull(),
+    drivers: text("drivers", { mode: "json" }).notNull().$type<unknown[]>(),
+    modelVersion: text("model_version").notNull(),
+    /** Tenant-local date the probability was computed (re-scored as time since cancelling grows). */
+    scoredOn: text("scored_on").notNull(),
+    /** First win-back contact: the `winback.due` webhook or a `winback.contacted` event. */
+    contactedAt: text("contacted_at"),
+    reactivatedAt: text("reactivated_at"),
+    /** A year of deliveries of the reactivated plan (revenue recovered), minor units. */
+    recoveredAmount: integer("recovered_amount"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    index("winbacks_subscription").on(t.tenantId, t.subscriptionId, t.canceledAt),
+    index("winbacks_customer").on(t.tenantId, t.customerId),
+    index("winbacks_canceled_on").on(t.tenantId, t.canceledOn),
+    // The candidates list: one walk down this index, best first.
+    index("winbacks_candidates")
+      .on(t.tenantId, sql`${t.expectedValue} desc`, t.id)
+      .where(sql`contactable = 1 AND holdout = 0 AND reactivated_at IS NULL`),
+    // The maintenance job's cross-tenant question: whose win-back date has come?
+    index("winbacks_due").on(t.dueStatus, t.dueOn, t.tenantId),
+  ],
+);
+
+/** Each trained win-back model, versioned; at most one active per tenant (none → the default model). */
+export const winbackModels = sqliteTable(
+  "winback_models",
+  {
+    tenantId: text("tenant_id").notNull().references(() => tenants.id),
+    version: text("version").notNull(),
+    model: text("model", { mode: "json" }).notNull().$type<Record<string, unknown>>(),
+    report: text("report", { mode: "json" }).notNull().$type<Record<string, unknown>>(),
+    auc: real("auc"),
+    active: integer("active", { mode: "boolean" }).notNull().default(false),
+    trainedAt: text("trained_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.version] })],
 );

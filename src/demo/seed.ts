@@ -1,10 +1,12 @@
 import { seededRng } from "../platform/random";
 import type { Database, Tx } from "../db/client";
-import { customers, events, subscriptions, type CancellationRecord } from "../db/schema";
+import { eq } from "drizzle-orm";
+import { contactConsents, customers, events, subscriptions, tenants, winbacks, type CancellationRecord } from "../db/schema";
 import { normalizeEmail, normalizePhone } from "../platform/phone";
 import { createTenant, issueKey } from "../tenants/keys";
 import { insertDemoKnowledge } from "./knowledge";
 import { buildCancelHistory, insertCancelHistory } from "./cancel-history";
+import { buildWinbackHistory, DEMO_WINBACK_HOLDOUT_PERCENT } from "./winback-history";
 import { seedDemoRisk } from "./risk";
 
 /**
@@ -468,6 +470,8 @@ export async function seedDemo(db: Database, opts: SeedOptions): Promise<SeedRes
   });
 
   const cancelHistory = buildCancelHistory(subscriptionRows, eventRows, DEMO_TENANT_ID, opts.now);
+  // Win-back history first: the README's fixtures stay as they are built (never canceled by it).
+  const winbackHistory = buildWinbackHistory(subscriptionRows, customerRows, eventRows, cancelHistory, DEMO_TENANT_ID, opts.now);
   if (customerRows.length > 0) subscriptionRows.push(...readmeFixtures(nowMs, today));
 
   // --- Write -----------------------------------------------------------------------------------
@@ -490,6 +494,10 @@ export async function seedDemo(db: Database, opts: SeedOptions): Promise<SeedRes
     await insertAll(tx, eventRows, (t, chunk) => t.insert(events).values(chunk));
     await insertCancelHistory(tx, DEMO_TENANT_ID, cancelHistory, opts.now);
     await insertDemoKnowledge(tx, DEMO_TENANT_ID, opts.now);
+    await tx.update(tenants).set({ settings: { winbackHoldoutPercent: DEMO_WINBACK_HOLDOUT_PERCENT } }).where(eq(tenants.id, DEMO_TENANT_ID));
+    // Not counted in the progress (it reports customers, subscriptions and events).
+    for (let i = 0; i < winbackHistory.winbacks.length; i += CHUNK) await tx.insert(winbacks).values(winbackHistory.winbacks.slice(i, i + CHUNK));
+    for (let i = 0; i < winbackHistory.consents.length; i += CHUNK) await tx.insert(contactConsents).values(winbackHistory.consents.slice(i, i + CHUNK));
   });
   await seedDemoRisk(db, DEMO_TENANT_ID, opts.now);
 

@@ -6,6 +6,7 @@ import type { TenantStore } from "../platform/tenancy";
 import type { RiskEvent } from "../risk/features";
 import { noteDeliveryShipped } from "../plan-changes/apply";
 import { refreshRisk } from "../risk/maintain";
+import { recordContact } from "../winback/service";
 import { EVENT_TYPES, EventInput, IngestEventsBody, IngestEventsResponse } from "./schemas";
 
 type Result = {
@@ -107,6 +108,8 @@ export async function ingestEvents(store: TenantStore, items: unknown[], receive
     }
     for (const [subscriptionId, at] of shipped) await noteDeliveryShipped(s, subscriptionId, at);
     await refreshRiskForEvents(s, rows, receivedAt);
+    // A win-back contact made by the shop's own systems: the reactivation that follows is attributed to it.
+    for (const r of rows) if (r.type === "winback.contacted") await recordContact(s, { customerId: r.customerId, subscriptionId: r.subscriptionId ?? null, at: r.occurredAt });
     return results;
   });
 }

@@ -62,6 +62,14 @@ export const EventInput = z
     }),
     z.strictObject({
       ...base,
+      type: z.literal("winback.contacted"),
+      data: z.strictObject({
+        channel: z.enum(["email", "sms", "line", "phone", "letter", "other"]),
+        campaign: z.string().max(128).optional().openapi({ description: "Your campaign id, for your own reporting." }),
+      }),
+    }),
+    z.strictObject({
+      ...base,
       type: z.literal("survey.answered"),
       data: z.strictObject({ nps: z.number().int().min(0).max(10), comment: z.string().max(2000).optional() }),
     }),

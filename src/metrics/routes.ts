@@ -4,11 +4,12 @@ import { cancelFlows, subscriptions } from "../db/schema";
 import { effectiveStatus } from "../cancel-flows/service";
 import { addDays, localDate } from "../platform/dates";
 import { ApiError } from "../platform/errors";
-import { apiRoute, CalendarDate, domainRouter, jsonResponse } from "../platform/openapi";
-import { populationCounts } from "./population";
+import { apiRoute, CalendarDate, domainRouter, jsonResponse, Money } from "../platform/openapi";
 import type { TenantStore } from "../platform/tenancy";
 import type { TenantSettings } from "../settings/schemas";
+import { populationCounts } from "./population";
 import { retentionMetrics, type FlowFact } from "./retention";
+import { winbackMetrics } from "./winback";
 import { weeklyFlowMetrics } from "./weekly";
 
 const tags = ["Metrics"];
@@ -42,6 +43,36 @@ const FlowCounts = {
 };
 const Kept = z.object({ flows: z.number().int(), closed: z.number().int(), canceled: z.number().int(), keptRate: z.number().nullable() });
 
+const Rates = {
+  canceled: z.number().int(),
+  reactivated: z.number().int(),
+  reactivationRate: z.number().nullable().openapi({ description: "再加入率: reactivated / canceled (whenever the reactivation came)." }),
+  matured: z.number().int().openapi({ description: "Cancellations at least 180 days old." }),
+  reactivatedWithin180: z.number().int(),
+  rate180: z.number().nullable().openapi({ description: "Of the matured cancellations, the share reactivated within 180 days: comparable between months." }),
+};
+const Group = z.object({ reactivationRate: z.number().nullable(), canceled: z.number().int(), reactivated: z.number().int() });
+
+export const WinbackMetrics = z
+  .object({
+    from: CalendarDate,
+    to: CalendarDate,
+    ...Rates,
+    contacts: z.object({
+      contacted: z.number().int().openapi({ description: "Cancellations with a win-back contact (`winback.due` sent or a `winback.contacted` event)." }),
+      reactivatedAfterContact: z.number().int(),
+      afterContactShare: z.number().nullable().openapi({ description: "Reactivations that followed a win-back contact / reactivations." }),
+    }),
+    holdout: z
+      .object({ contactable: Group, holdout: Group, lift: z.number().nullable().openapi({ description: "Reactivation rate of contactable cancellations minus the holdout's (intent to treat)." }) })
+      .nullable()
+      .openapi({ description: "With a win-back holdout (`winbackHoldoutPercent`); null when none was drawn in the range." }),
+    revenueRecovered: z.array(Money).openapi({ description: "A year of deliveries of each reactivated plan, per currency." }),
+    byReason: z.array(z.object({ key: z.string(), ...Rates })),
+    byMonth: z.array(z.object({ key: z.string().openapi({ example: "2026-09" }), ...Rates })),
+  })
+  .openapi("WinbackMetrics");
+
 export const RetentionMetrics = z
   .object({
     from: CalendarDate,
@@ -55,6 +86,7 @@ export const RetentionMetrics = z
       .openapi({ description: "With a holdout (`holdoutPercent`): the kept rate (not canceled) with offers and without, and the lift. null without holdout flows." }),
     groupBy: z.enum(["reason", "offer", "channel", "day", "week"]).nullable(),
     groups: z.array(z.object({ key: z.string(), ...FlowCounts })).nullable(),
+    winback: WinbackMetrics.openapi({ description: "Re-subscription (再加入) of the cancellations confirmed in the range: by reason and month, after a contact, over the holdout, revenue recovered." }),
   })
   .openapi("RetentionMetrics");
 
@@ -63,20 +95,18 @@ export const RetentionMetrics = z
  * answers; the supervisor's console page shows the same figures from here.
  */
 export async function retentionFor(store: TenantStore, settings: TenantSettings, now: Date, q: z.output<typeof RetentionQuery>) {
-  const to = q.to ?? localDate(now, settings.timeZone);
-  const from = q.from ?? addDays(to, -29);
-  if (from > to) throw new ApiError("validation_failed", "`from` must not be after `to`.", { errors: [{ path: "query.from", message: "Must not be after to" }] });
-  if (addDays(from, 731) < to) throw new ApiError("validation_failed", "The range is limited to two years.", { errors: [{ path: "query.from", message: "At most two years before to" }] });
+  const { from, to, today } = rangeOf(q, settings, now, 30);
   // A day's bounds in any time zone lie within a day of its UTC bounds; the pure function filters exactly.
   const lo = `${addDays(from, -1)}T00:00:00.000Z`;
   const hi = `${addDays(to, 2)}T00:00:00.000Z`;
-  const [flows, population] = await Promise.all([
+  const [flows, population, winback] = await Promise.all([
     store.q
       .select({ flow: cancelFlows, subscriptionCanceledAt: subscriptions.canceledAt })
       .from(cancelFlows)
       .leftJoin(subscriptions, and(eq(subscriptions.tenantId, cancelFlows.tenantId), eq(subscriptions.id, cancelFlows.subscriptionId)))
       .where(store.owns(cancelFlows, gte(cancelFlows.startedAt, lo), lt(cancelFlows.startedAt, hi))),
     populationCounts(store, from, to, settings.timeZone),
+    winbackMetrics(store, { from, to, today }),
   ]);
   const facts: FlowFact[] = flows.map(({ flow: f, subscriptionCanceledAt }) => ({
     id: f.id,
@@ -91,10 +121,28 @@ export async function retentionFor(store: TenantStore, settings: TenantSettings,
     subscriptionCanceledAt,
   }));
   const input = { flows: facts, population, from, to, timeZone: settings.timeZone, now: now.toISOString(), durableSaveDays: settings.durableSaveDays };
-  if (q.groupBy !== "week") return retentionMetrics({ ...input, ...(q.groupBy ? { groupBy: q.groupBy } : {}) });
+  if (q.groupBy !== "week") return { ...retentionMetrics({ ...input, ...(q.groupBy ? { groupBy: q.groupBy } : {}) }), winback };
   // By week in SQL: the series a supervisor charts over months reads no flow rows into JS.
   const weeks = await weeklyFlowMetrics(store, { from, to, timeZone: settings.timeZone, now: input.now, durableSaveDays: settings.durableSaveDays });
-  return { ...retentionMetrics(input), groupBy: "week" as const, groups: weeks };
+  return { ...retentionMetrics(input), groupBy: "week" as const, groups: weeks, winback };
+}
+
+/**
+ * The win-back metrics of `store`'s shop over `q`'s days (default: the last 365) — what
+ * `GET /v1/metrics/winback` answers; the supervisor's console page shows the same figures.
+ */
+export async function winbackFor(store: TenantStore, settings: TenantSettings, now: Date, q: { from?: string | undefined; to?: string | undefined }) {
+  return winbackMetrics(store, rangeOf(q, settings, now, 365));
+}
+
+/** `from`–`to` from the query, defaulting to the `days` days up to today; at most two years. */
+function rangeOf(q: { from?: string | undefined; to?: string | undefined }, settings: TenantSettings, now: Date, days: number) {
+  const today = localDate(now, settings.timeZone);
+  const to = q.to ?? today;
+  const from = q.from ?? addDays(to, -(days - 1));
+  if (from > to) throw new ApiError("validation_failed", "`from` must not be after `to`.", { errors: [{ path: "query.from", message: "Must not be after to" }] });
+  if (addDays(from, 731) < to) throw new ApiError("validation_failed", "The range is limited to two years.", { errors: [{ path: "query.from", message: "At most two years before to" }] });
+  return { from, to, today };
 }
 
 export const metricsRouter = domainRouter().openapi(
@@ -113,4 +161,18 @@ export const metricsRouter = domainRouter().openapi(
   async (c) => {
     return c.json(await retentionFor(c.get("store"), c.get("caller").settings, c.get("services").now(), c.req.valid("query")), 200);
   },
+).openapi(
+  apiRoute({
+    method: "get",
+    path: "/v1/metrics/winback",
+    operationId: "getWinbackMetrics",
+    tags,
+    scope: "admin",
+    summary: "Re-subscription rate (再加入率), measured honestly",
+    description:
+      "Over the cancellations confirmed on tenant-local days `from`–`to` (default: the last 365 days): reactivation rate, and within 180 days for cancellations old enough to judge; by cancel reason and by month of cancellation; the share of reactivations that followed a win-back contact; the lift over the random holdout (`winbackHoldoutPercent`); revenue recovered. Computed by SQL aggregates.",
+    request: { query: z.object({ from: RetentionQuery.shape.from, to: RetentionQuery.shape.to }) },
+    responses: { 200: jsonResponse(WinbackMetrics, "The win-back metrics") },
+  }),
+  async (c) => c.json(await winbackFor(c.get("store"), c.get("caller").settings, c.get("services").now(), c.req.valid("query")), 200),
 );

@@ -35,7 +35,7 @@ export function randomToken(length = 22): string {
 }
 
 /** Service-created ids are prefixed so a support engineer can tell what an id names. */
-export function newId(prefix: "ten" | "key" | "cf" | "chg" | "off" | "evt" | "wh" | "mdl" | "cs" | "aud"): string {
+export function newId(prefix: "ten" | "key" | "cf" | "chg" | "off" | "evt" | "wh" | "mdl" | "cs" | "aud" | "cst" | "wb"): string {
   return `${prefix}_${randomToken(20)}`;
 }
 

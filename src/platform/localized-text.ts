@@ -79,6 +79,11 @@ export const PORTAL_TEXT = {
   savedTitle: { ja: "お手続きが完了しました", en: "Done" },
   keepInTouch: { ja: "今後のお知らせを受け取る（任意）", en: "Keep me informed about the shop (optional)" },
   survey: { ja: "アンケート（任意）", en: "Survey (optional)" },
+  returnOn: { ja: "再開のご予定があれば、その日付（任意）", en: "If you plan to come back, the date (optional)" },
+  keepInTouchTitle: { ja: "ショップからのお知らせ", en: "Messages from the shop" },
+  keepInTouchOn: { ja: "解約後のお知らせを受け取る設定です。いつでも停止できます。", en: "You have asked to hear from the shop after cancelling. You can stop it at any time." },
+  keepInTouchStop: { ja: "お知らせの受け取りを停止する", en: "Stop these messages" },
+  keepInTouchStopped: { ja: "お知らせの受け取りを停止しました。", en: "You will no longer receive these messages." },
   sessionExpired: {
     ja: "接続の有効期限が切れました。ページを再読み込みすると続けられます。入力内容はそのままです。",
     en: "The connection has expired. Reload the page to continue; nothing you entered is lost.",

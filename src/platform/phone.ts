@@ -4,7 +4,7 @@
  * is stored, searched and matched in exactly one form.
  */
 import { z } from "@hono/zod-openapi";
-import { parsePhoneNumberFromString } from "libphonenumber-js/max";
+import { findPhoneNumbersInText, parsePhoneNumberFromString } from "libphonenumber-js/max";
 
 /** A phone number as stored: E.164, and the extension apart (digits), if one was given. */
 export type ParsedPhone = { e164: string; extension: string | null };
@@ -85,4 +85,21 @@ export function normalizeEmail(input: string): NormalizedEmail | null {
   const email = folded.slice(0, at) + "@" + folded.slice(at + 1).toLowerCase();
   if (email.length > 254 || !EMAIL.safeParse(email).success) return null;
   return { email, key: email.toLowerCase() };
+}
+
+const EMAIL_IN_TEXT = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.[\p{L}]{2,}/gu;
+const URL_IN_TEXT = /https?:\/\/\S+/gu;
+const POSTAL_CODE = /〒?\s*\d{3}[-‐－ー]\d{4}/gu;
+
+/**
+ * Free text with the contact data a customer may have typed masked: e-mail addresses, URLs, phone
+ * numbers (found by libphonenumber, any Japanese form, full-width included) and postal codes, each
+ * replaced by 〔…〕; and any of `names` (e.g. the customer's own family and given names).
+ */
+export function maskPersonalData(text: string, names: readonly string[] = []): string {
+  let s = text.normalize("NFKC").replace(EMAIL_IN_TEXT, "〔メール〕").replace(URL_IN_TEXT, "〔URL〕");
+  for (const found of findPhoneNumbersInText(s, "JP").reverse()) s = s.slice(0, found.startsAt) + "〔電話番号〕" + s.slice(found.endsAt);
+  s = s.replace(POSTAL_CODE, "〔郵便番号〕");
+  for (const n of names) if (n.trim().length >= 2) s = s.split(n.trim()).join("〔氏名〕");
+  return s;
 }

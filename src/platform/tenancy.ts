@@ -6,9 +6,11 @@ import {
   cancellationReasons,
   cancelFlows,
   cancelFlowSteps,
+  contactConsents,
   customers,
   customerSessions,
   events,
+  exitSurveys,
   idempotencyKeys,
   offerOutcomes,
   offers,
@@ -19,6 +21,8 @@ import {
   tenants,
   webhookDeliveries,
   webhooks,
+  winbackModels,
+  winbacks,
 } from "../db/schema";
 
 const dialect = new SQLiteAsyncDialect();
@@ -50,6 +54,12 @@ function customerConditions(table: TenantTable, tenantId: string, scope: Custome
       return [eq(events.customerId, scope.customerId)];
     case customerSessions:
       return [eq(customerSessions.customerId, scope.customerId)];
+    // Keep-in-touch is the customer's, not one subscription's: an answer (or a withdrawal) from a
+    // session for one subscription updates the contactability of all the customer's win-back rows.
+    case contactConsents:
+      return [eq(contactConsents.customerId, scope.customerId)];
+    case winbacks:
+      return [eq(winbacks.customerId, scope.customerId)];
     case planChanges:
       return [inArray(planChanges.subscriptionId, ownSubscriptions()), ...(sub ? [eq(planChanges.subscriptionId, sub)] : [])];
     case cancelFlowSteps:
@@ -63,6 +73,8 @@ function customerConditions(table: TenantTable, tenantId: string, scope: Custome
     case cancellationReasons:
     case offerOutcomes:
     case riskModels:
+    case exitSurveys:
+    case winbackModels:
     case webhooks:
     case webhookDeliveries:
     case idempotencyKeys: // keyed per principal (platform/idempotency)

@@ -14,6 +14,7 @@
  *   low < 15 ≤ medium < 40 ≤ high.
  */
 import { spanOfDays } from "./stock";
+import { sigmoid, type LinearModel } from "../platform/logistic";
 import { groupThousands } from "../platform/numbers";
 import type { RiskFeatures } from "./features";
 
@@ -41,19 +42,11 @@ export const FEATURE_NAMES = [
 export type FeatureName = (typeof FEATURE_NAMES)[number];
 
 export type RiskBand = "low" | "medium" | "high";
-export type Localized = { ja: string; en: string };
+import type { Localized } from "../platform/localized-text";
+export type { Localized };
 
-export type RiskModel = {
-  version: string;
-  intercept: number;
-  /** Per standardised unit of each transformed feature. */
-  coefficients: Record<FeatureName, number>;
-  means: Record<FeatureName, number>;
-  scales: Record<FeatureName, number>;
-  trainedAt: string | null;
-  /** Hold-out AUC when the model was trained on data. */
-  auc?: number;
-};
+/** The risk model: a logistic model over the risk features (platform/logistic). */
+export type RiskModel = LinearModel<FeatureName>;
 
 const clamp = (x: number, lo: number, hi: number) => (x < lo ? lo : x > hi ? hi : x);
 
@@ -272,7 +265,7 @@ export function featureVector(features: RiskFeatures): number[] {
   return FEATURE_NAMES.map((n) => FEATURE_TRANSFORMS[n](features));
 }
 
-export const sigmoid = (z: number) => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
+export { sigmoid };
 
 /** Just the log-odds — the fast path for ranking and training. */
 export function logit(model: RiskModel, features: RiskFeatures): number {

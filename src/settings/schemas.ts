@@ -47,6 +47,12 @@ export const SettingsFields = {
         "Origins (scheme://host[:port]) whose pages may call the API with a customer session token: the browser gets CORS headers for them only. https only, except http://localhost and http://127.0.0.1 on any port for development.",
       example: ["https://shop.example.jp"],
     }),
+  winbackDelayDays: z.number().int().min(1).max(730).openapi({ description: "Days after a cancellation's end date when `winback.due` fires, unless the customer named a return date." }),
+  winbackHoldoutPercent: z
+    .number()
+    .min(0)
+    .max(50)
+    .openapi({ description: "Share of cancellations set aside at random (drawn at cancellation): never listed as candidates, never sent `winback.due` — the honest baseline for win-back lift." }),
   keepContactFingerprints: z.boolean().openapi({
     description:
       "Fraud prevention: when a customer is erased, keep keyed HMAC fingerprints (not reversible without the service's key) of the normalised phone and e-mail, so the 初回だけ解約 (first-delivery-only) match still recognises the person. `false`: erasure keeps none.",
@@ -77,6 +83,8 @@ export const DEFAULT_SETTINGS: TenantSettings = {
   durableSaveDays: 30,
   holdoutPercent: 0,
   allowedOrigins: [],
+  winbackDelayDays: 60,
+  winbackHoldoutPercent: 0,
   keepContactFingerprints: true,
   eventRetentionDays: null,
   flowTextRetentionDays: null,
@@ -98,6 +106,8 @@ export const PatchSettingsBody = z
     durableSaveDays: SettingsFields.durableSaveDays.optional(),
     holdoutPercent: SettingsFields.holdoutPercent.optional(),
     allowedOrigins: SettingsFields.allowedOrigins.optional(),
+    winbackDelayDays: SettingsFields.winbackDelayDays.optional(),
+    winbackHoldoutPercent: SettingsFields.winbackHoldoutPercent.optional(),
     keepContactFingerprints: SettingsFields.keepContactFingerprints.optional(),
     eventRetentionDays: SettingsFields.eventRetentionDays.optional(),
     flowTextRetentionDays: SettingsFields.flowTextRetentionDays.optional(),

@@ -7,6 +7,7 @@ export const WEBHOOK_EVENT_TYPES = [
   "subscription.reactivated",
   "cancel_flow.saved",
   "risk.band_changed",
+  "winback.due",
   "customer.erased",
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];

@@ -150,6 +150,50 @@ describe("<tsuzuku-portal> in Chromium", () => {
     expect(canceled).toMatchObject({ outcome: "canceled", feeAcknowledged: true, subscription: { id: ids[0], status: "canceled" } });
     expect(await part(page, "receipt").textContent()).toContain(canceled.confirmationNumber);
     expect((await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key })).body.status).toBe("canceled");
+    // The survey left alone: no keep-in-touch answer was given for the customer.
+    expect((await h.request("GET", `/v1/customers/${customerId}`, { key: t.key })).body.keepInTouch).toBeNull();
+    await page.close();
+  });
+
+  it("the exit survey: optional and unticked; answers, keep-in-touch and a return date go with the confirmation, and keep-in-touch is withdrawn from the list", async () => {
+    const { customerId, ids } = await customerWith([{}]);
+    const page = await open(customerId);
+    await part(page, "cancel-button").click();
+    await part(page, "skip-reason").click();
+    await part(page, "confirm-cancel").waitFor();
+    const survey = page.locator("tsuzuku-portal [data-survey]");
+    await expect(survey.locator("legend").first().textContent()).resolves.toBe(say("survey", "ja"));
+    // Nothing chosen, nothing ticked, no date: the customer may confirm without touching it.
+    expect(await survey.locator("input:checked").count()).toBe(0);
+    expect(await page.locator("tsuzuku-portal #keep-in-touch").isChecked()).toBe(false);
+    expect(await page.locator("tsuzuku-portal #return-on").inputValue()).toBe("");
+    await axeClean(page, "the exit survey");
+    const returnOn = addDays(today(), 120);
+    await survey.locator('[data-question="why_stopped"] textarea').fill("夏の間だけ使いたかった");
+    await survey.locator('[data-question="bring_back"] input[value="season"]').check();
+    await page.locator("tsuzuku-portal #keep-in-touch").check();
+    await page.locator("tsuzuku-portal #return-on").fill(returnOn);
+    await part(page, "confirm-cancel").click();
+    await part(page, "receipt").waitFor();
+    const canceled = (await events(page)).find((e) => e.type === "tsuzuku:canceled")!.detail;
+    expect(canceled.exitSurvey).toEqual({ recorded: 2, keepInTouch: true, returnOn, ignored: [] });
+    const flow = await h.request("GET", `/v1/cancel-flows/${canceled.flowId}`, { key: t.key });
+    const step = flow.body.steps.find((x: { type: string }) => x.type === "cancel_confirmed");
+    expect(step.data.survey).toEqual([{ questionId: "why_stopped", answer: "夏の間だけ使いたかった" }, { questionId: "bring_back", answer: "season" }]);
+    expect(step.data.keepInTouch).toMatchObject({ answer: true, displayedIn: "ja" });
+    const candidates = await h.request("GET", "/v1/winback/candidates?limit=100", { key: t.key });
+    expect(candidates.body.data.map((c: { subscriptionId: string }) => c.subscriptionId)).toContain(ids[0]);
+
+    // Back on the list: the keep-in-touch answer, and a way to withdraw it at any time.
+    await part(page, "back").click();
+    await part(page, "keep-in-touch").waitFor();
+    await axeClean(page, "the list with keep-in-touch");
+    await part(page, "stop-keep-in-touch").click();
+    await expect.poll(() => page.locator("tsuzuku-portal [role=status]").textContent()).toBe(say("keepInTouchStopped", "ja"));
+    expect(await part(page, "keep-in-touch").count()).toBe(0);
+    expect((await h.request("GET", `/v1/customers/${customerId}`, { key: t.key })).body.keepInTouch).toBe(false);
+    const after = await h.request("GET", "/v1/winback/candidates?limit=100", { key: t.key });
+    expect(after.body.data.map((c: { subscriptionId: string }) => c.subscriptionId)).not.toContain(ids[0]);
     await page.close();
   });
 
@@ -179,9 +223,9 @@ describe("<tsuzuku-portal> in Chromium", () => {
           const el = document.querySelector("tsuzuku-portal")?.shadowRoot?.activeElement as HTMLElement | null;
           if (!el) return null;
           const style = getComputedStyle(el);
-          return { hit: el.matches(selector), ring: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2 };
+          return { hit: el.matches(selector), ring: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2, what: el.outerHTML.slice(0, 120) };
         }, matches);
-        if (focused) expect(focused.ring).toBe(true);
+        if (focused) expect(focused.ring, focused.what).toBe(true);
         if (focused?.hit) return;
       }
       throw new Error(`Tab never reached ${matches}`);

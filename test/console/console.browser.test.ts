@@ -160,6 +160,18 @@ describe("the operator console in a browser", () => {
     const page = await as(shopA);
     await page.goto(`${api.url}/console?customer=${ids.customer}&sub=${ids.feeSub}&reason=too_expensive`);
     await expect(page.locator("form.cancel").textContent()).resolves.toContain("￥5,000");
+    // The exit survey is optional: nothing chosen, keep-in-touch unanswered, no return date.
+    const survey = page.locator("form.cancel [data-survey]");
+    await expect(survey.locator("legend").first().textContent()).resolves.toContain("任意");
+    expect(await survey.locator("input:checked").count()).toBe(0);
+    expect(await page.locator("#survey-bring_back").inputValue()).toBe("");
+    expect(await page.locator("#return-on").inputValue()).toBe("");
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.fill("#survey-why_stopped", "価格が上がったため");
+    await page.selectOption("#survey-bring_back", "lower_price");
+    await page.getByLabel("希望する", { exact: true }).check();
+    const returnOn = addDays(localDate(new Date(), "Asia/Tokyo"), 90);
+    await page.fill("#return-on", returnOn);
     await page.getByLabel("解約手数料を読み上げ、お客様の了承を得ました").check();
     await page.locator("#confirm-cancel").click();
     await expect(page.locator("h1").textContent()).resolves.toBe("解約受付票");
@@ -169,6 +181,11 @@ describe("the operator console in a browser", () => {
     const sub = (await h.request("GET", `/v1/subscriptions/${ids.feeSub}`, { key: shopA.key })).body;
     expect(sub.status).toBe("canceled");
     expect(sub.cancellation.channel).toBe("operator");
+    // The survey's answers went with the confirmation, as evidence of what was said.
+    const flowId = new URL(page.url()).searchParams.get("flow");
+    const step = (await h.request("GET", `/v1/cancel-flows/${flowId}`, { key: shopA.key })).body.steps.find((x: { type: string }) => x.type === "cancel_confirmed");
+    expect(step.data).toMatchObject({ survey: [{ questionId: "why_stopped", answer: "価格が上がったため" }, { questionId: "bring_back", answer: "lower_price" }], keepInTouch: { answer: true, displayedIn: "ja" }, returnOn });
+    expect((await h.request("GET", `/v1/customers/${ids.customer}`, { key: shopA.key })).body.keepInTouch).toBe(true);
   });
 
   it("logs a contact that then shows on the timeline", async () => {
@@ -249,7 +266,7 @@ describe("the operator console in a browser", () => {
     const page = await as(shopA, "supervisor");
     await page.goto(`${api.url}/console/metrics`);
     await page.waitForSelector("#chart-reason canvas");
-    expect(await page.locator(".chart[data-drawn=true]").count()).toBe(4);
+    expect(await page.locator(".chart[data-drawn=true]").count()).toBe(6);
     for (const group of ["week", "reason"]) {
       const expected = (await h.request("GET", `/v1/metrics/retention?groupBy=${group}`, { key: shopA.key })).body;
       expect(expected.groups.filter((g: any) => g.saved > 0).length).toBeGreaterThan(0);
@@ -261,6 +278,15 @@ describe("the operator console in a browser", () => {
     // The week of today's saves and cancellations has a figure: 30 days reach back into 5 or 6 weeks.
     expect(await page.locator("#table-week tbody tr").count()).toBeGreaterThanOrEqual(5);
     expect(await page.locator("#table-week tbody tr").last().locator("td[data-rate]").getAttribute("data-rate")).not.toBe("");
+    // 再加入率: the same figures as GET /v1/metrics/winback, by reason (the cancellation above is one).
+    await page.waitForSelector("#chart-winbackReason canvas");
+    const winback = (await h.request("GET", "/v1/metrics/winback", { key: shopA.key })).body;
+    expect(winback.byReason.length).toBeGreaterThan(0);
+    const wRows = await page.locator("#table-winbackReason tbody tr").evaluateAll((trs) =>
+      trs.map((tr) => ({ key: tr.querySelector("th")!.textContent, canceled: Number(tr.children[1]!.textContent), reactivated: Number(tr.children[2]!.textContent), rate: tr.children[3]!.getAttribute("data-rate") })),
+    );
+    expect(wRows).toEqual(winback.byReason.map((g: any) => ({ key: g.key, canceled: g.canceled, reactivated: g.reactivated, rate: g.reactivationRate === null ? "" : String(g.reactivationRate) })));
+    await expect(page.locator("#winback-summary td[data-rate]").getAttribute("data-rate")).resolves.toBe(String(winback.reactivationRate ?? ""));
     expect(await seriousViolations(page)).toEqual([]);
 
     const operator = await as(shopA, "operator");

@@ -17,6 +17,7 @@ const BODIES: Record<string, unknown> = {
   giveCancelReason: { reason: "other" },
   acceptCancelOffer: { offerId: "off_skip_next" },
   confirmCancellation: { acknowledgeFee: true },
+  putKeepInTouch: { keepInTouch: false },
 };
 
 /**

@@ -17,6 +17,7 @@ import { corsSuite } from "./cors";
 import { contactSuite } from "./contact";
 import { stockSuite } from "./stock";
 import { checkoutChecksSuite } from "./checkout-checks";
+import { winbackSuite } from "./winback";
 import { dataRightsSuite } from "./data-rights";
 import { syncSuite } from "./sync";
 import { consoleSuite } from "./console";
@@ -36,6 +37,7 @@ export function httpSuite(h: () => Harness) {
   lookupSuite(h);
   contactSuite(h);
   stockSuite(h);
+  winbackSuite(h);
   metricsSuite(h);
   errorsSuite(h);
   idempotencySuite(h);

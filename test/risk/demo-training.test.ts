@@ -9,7 +9,8 @@ describe("the demo shop's own history", () => {
   let h: NodeHarness;
   afterAll(() => h?.close());
 
-  it("seeding scores every subscription, and a model trained on it beats the default on the hold-out", async () => {
+  // Seeding the whole demo shop (win-back history included) takes longer than the default timeout on a shared machine.
+  it("seeding scores every subscription, and a model trained on it beats the default on the hold-out", { timeout: 120_000 }, async () => {
     h = await nodeHarness();
     const now = new Date("2026-11-20T03:00:00Z");
     const seeded = await seedDemo(h.db, { now });

@@ -1,4 +1,5 @@
 import type { Scope } from "../../src/platform/env";
+import type { runMaintenance } from "../../src/maintenance";
 
 /** SECRETS_KEY for test apps (the workerd suite binds the same value in vitest.config.ts). */
 export const TEST_SECRETS_KEY = "test-secrets-key-0123456789abcdef-0123456789";
@@ -26,6 +27,8 @@ export interface Harness {
   origin: string;
   request(method: string, path: string, options?: RequestOptions): Promise<Res>;
   tenant(): Promise<TestTenant>;
+  /** One run of the runtime's maintenance job (src/maintenance.ts), on the clock `now` gives (default: the real one). */
+  maintain(now?: () => Date): ReturnType<typeof runMaintenance>;
 }
 
 export async function toRes(response: Response): Promise<Res> {

@@ -8,5 +8,5 @@ declare module "cloudflare:workers" {
     default: { fetch(input: Request | string | URL, init?: RequestInit): Promise<Response> };
   };
   /** The main Worker's bindings. */
-  export const env: { DATABASE_URL: string; DATABASE_AUTH_TOKEN?: string };
+  export const env: { DATABASE_URL: string; DATABASE_AUTH_TOKEN?: string; SECRETS_KEY: string; WEBHOOKS_ALLOW_LOOPBACK?: string };
 }

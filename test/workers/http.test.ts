@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createDatabase, type Database } from "../../src/db/client";
 import { addDays, localDate } from "../../src/platform/dates";
 import type { Scope } from "../../src/platform/env";
+import { runMaintenance } from "../../src/maintenance";
 import { createTenant, issueKey } from "../../src/tenants/keys";
 import worker from "../../src/worker";
 import { httpSuite } from "../http";
@@ -40,6 +41,8 @@ const h: Harness = {
     const tenant = await db.write((tx) => createTenant(tx, { name: "テスト店", at: new Date() }));
     return { id: tenant.id, key: await keyFor(tenant.id, ["read", "write", "admin"]), keyWith: (scopes) => keyFor(tenant.id, scopes) };
   },
+  // The same job the Worker's cron runs, inside workerd against sqld, with the clock given.
+  maintain: (now) => runMaintenance({ db, secretsKey: env.SECRETS_KEY, ...(now ? { now } : {}), fetch: (input, init) => fetch(input, init), allowLoopbackWebhooks: env.WEBHOOKS_ALLOW_LOOPBACK === "1" }),
 };
 
 beforeAll(async () => {

@@ -11,7 +11,7 @@ export class ApiProblem extends Error {
 }
 
 export type Call = {
-  method: "GET" | "POST";
+  method: "GET" | "POST" | "PUT";
   path: string;
   body?: unknown;
   /** Sent as Idempotency-Key so a retried action (a double click, a resumed session) applies once. */

@@ -2,7 +2,7 @@ import { langOf, say, type Language, type PortalTextKey } from "../../platform/l
 import { actionKey, ApiProblem, callApi, type Call, type Problem } from "./api";
 import { h } from "./dom";
 import { STYLES } from "./styles";
-import type { Canceled, ChangeResult, ExitSurvey, FlowStarted, Money, Page, PlanOptions, ReasonAnswer, Saved, Subscription } from "./types";
+import type { Canceled, ChangeResult, ExitSurvey, FlowStarted, KeepInTouch, Money, Page, PlanOptions, ReasonAnswer, Saved, Subscription } from "./types";
 
 type Step =
   | { name: "loading" }
@@ -53,6 +53,8 @@ export class TsuzukuPortal extends HTMLElement {
   #step: Step = { name: "loading" };
   #subs: Subscription[] = [];
   #options = new Map<string, PlanOptions | null>();
+  /** The customer's keep-in-touch answer (win-back contact), when the API offers it. */
+  #keep: KeepInTouch | null = null;
   /** The action a session expiry interrupted; run again when `session` changes. */
   #pending: (() => Promise<void>) | null = null;
   #busy = false;
@@ -144,7 +146,7 @@ export class TsuzukuPortal extends HTMLElement {
         const page = await this.#api<Page<Subscription>>({ method: "GET", path: `/v1/customers/${encodeURIComponent(me.customerId)}/subscriptions?limit=100` });
         subs = page.data;
       }
-      await Promise.all(subs.map((s) => this.#loadOptions(s)));
+      await Promise.all([...subs.map((s) => this.#loadOptions(s)), this.#loadKeepInTouch(me.customerId)]);
       this.#subs = subs;
       this.#step = { name: "list" };
       this.#render();
@@ -159,6 +161,16 @@ export class TsuzukuPortal extends HTMLElement {
       // Without the rules the portal still works: the API refuses what it must, with its message.
       if (e instanceof ApiProblem && e.problem.code === "session_expired") throw e;
       this.#options.set(sub.id, null);
+    }
+  }
+
+  async #loadKeepInTouch(customerId: string) {
+    try {
+      this.#keep = await this.#api<KeepInTouch>({ method: "GET", path: `/v1/customers/${encodeURIComponent(customerId)}/keep-in-touch` });
+    } catch (e) {
+      // Without it the portal still works; only the withdraw control is missing.
+      if (e instanceof ApiProblem && e.problem.code === "session_expired") throw e;
+      this.#keep = null;
     }
   }
 
@@ -207,7 +219,31 @@ export class TsuzukuPortal extends HTMLElement {
     return [
       h("h2", { id: "title", tabindex: -1 }, this.#t("title")),
       subs.length === 0 ? h("p", {}, this.#t("none")) : subs.map((s) => this.#card(s)),
+      this.#keepInTouchCard(),
     ];
+  }
+
+  /** Keep-in-touch, once given, can be withdrawn here at any time (特定電子メール法: opt-out always possible). */
+  #keepInTouchCard(): HTMLElement | null {
+    const keep = this.#keep;
+    if (keep?.keepInTouch !== true) return null;
+    return h(
+      "section",
+      { class: "card", part: "keep-in-touch", "aria-labelledby": "keep-title", "data-keep-in-touch": "" },
+      h("h3", { id: "keep-title", tabindex: -1 }, this.#t("keepInTouchTitle")),
+      h("p", {}, this.#t("keepInTouchOn")),
+      h("p", { class: "note" }, keep.wording),
+      h("p", { class: "message", role: "alert", part: "message" }),
+      h("div", { class: "actions" }, h("button", { type: "button", part: "stop-keep-in-touch", onclick: () => this.#stopKeepInTouch(keep.customerId) }, this.#t("keepInTouchStop"))),
+    );
+  }
+
+  #stopKeepInTouch(customerId: string) {
+    const key = actionKey();
+    void this.#run(async () => {
+      this.#keep = await this.#api<KeepInTouch>({ method: "PUT", path: `/v1/customers/${encodeURIComponent(customerId)}/keep-in-touch`, body: { keepInTouch: false }, idempotencyKey: key });
+      this.#go({ name: "list" }, "#title", this.#t("keepInTouchStopped"));
+    });
   }
 
   #card(sub: Subscription): HTMLElement {
@@ -517,11 +553,12 @@ export class TsuzukuPortal extends HTMLElement {
           : h("div", { class: "field", "data-question": q.id }, h("label", { for: `survey-${i}` }, q.prompt), h("textarea", { id: `survey-${i}`, name: `survey-${i}`, rows: 3, maxlength: 2000 })),
       ),
       survey.keepInTouch ? h("label", { class: "check" }, h("input", { type: "checkbox", id: "keep-in-touch" }), survey.keepInTouch.wording) : null,
+      h("div", { class: "field" }, h("label", { for: "return-on" }, this.#t("returnOn")), h("input", { id: "return-on", name: "returnOn", type: "date" })),
     );
   }
 
-  /** What the customer answered: only questions they answered; keep-in-touch only when ticked. */
-  #surveyAnswers(): { survey?: { questionId: string; answer: string }[]; keepInTouch?: true } {
+  /** What the customer answered: only questions they answered; keep-in-touch only when ticked; a return date only when given. */
+  #surveyAnswers(): { survey?: { questionId: string; answer: string }[]; keepInTouch?: true; returnOn?: string } {
     const form = this.#main.querySelector("[data-survey]");
     if (!form) return {};
     const survey: { questionId: string; answer: string }[] = [];
@@ -531,7 +568,8 @@ export class TsuzukuPortal extends HTMLElement {
       if (answer) survey.push({ questionId: q.dataset.question!, answer });
     }
     const keep = form.querySelector<HTMLInputElement>("#keep-in-touch")?.checked === true;
-    return { ...(survey.length > 0 ? { survey } : {}), ...(keep ? { keepInTouch: true as const } : {}) };
+    const returnOn = form.querySelector<HTMLInputElement>("#return-on")?.value;
+    return { ...(survey.length > 0 ? { survey } : {}), ...(keep ? { keepInTouch: true as const } : {}), ...(returnOn ? { returnOn } : {}) };
   }
 
   #confirm(sub: Subscription, flow: FlowStarted, body: Record<string, unknown>) {
@@ -542,6 +580,8 @@ export class TsuzukuPortal extends HTMLElement {
       const canceled = await this.#api<Canceled>({ method: "POST", path: `/v1/cancel-flows/${flow.flowId}/confirm`, body, idempotencyKey: key });
       this.#replace(canceled.subscription);
       this.#options.set(sub.id, null);
+      const kept = canceled.exitSurvey?.keepInTouch;
+      if (this.#keep && typeof kept === "boolean") this.#keep = { ...this.#keep, keepInTouch: kept };
       this.#emit("tsuzuku:canceled", canceled);
       this.#go({ name: "receipt", canceled }, "h2", `${this.#t("receiptTitle")}: ${this.#t("confirmationNumber")} ${canceled.confirmationNumber}`);
     });

@@ -53,6 +53,9 @@ export type ExitSurvey = {
   keepInTouch?: { wording: string };
 };
 
+/** GET/PUT /v1/customers/{customerId}/keep-in-touch. */
+export type KeepInTouch = { customerId: string; keepInTouch: boolean | null; keepInTouchAt: string | null; wording: string };
+
 export type Offer = { offerId: string; type: string; title: string; description: string };
 
 export type ReasonAnswer = { flowId: string; status: "open" | "offered"; reason: string; offers: Offer[] };
@@ -66,6 +69,7 @@ export type Canceled = {
   effectiveOn: string;
   receipt: string;
   subscription: Subscription;
+  exitSurvey?: { recorded: number; keepInTouch: boolean | null; returnOn: string | null };
 };
 
 export type ChangeResult = { subscription: Subscription; change: { id: string; type: string } };

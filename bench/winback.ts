@@ -1,0 +1,110 @@
+/**
+ * `npm run bench:winback`: the win-back candidates list on the big tenant (bench/big-tenant.ts:
+ * 1,000,000 subscriptions by default, 8 % canceled; BENCH_SUBSCRIPTIONS to size it), its first
+ * page and a page 50 pages deep, against the same run's raw-query floor (one subscription by id)
+ * — target ≥ 0.5× the floor. Runnable alone; `npm run bench` does not run it.
+ *
+ * Every canceled subscription gets a win-back record once (kept in the file): probability and
+ * expected value spread deterministically, 10 % held out, 40 % of the customers answered "no" to
+ * keep-in-touch.
+ */
+import { serve } from "@hono/node-server";
+import autocannon from "autocannon";
+import { Hono } from "hono";
+import { createApp } from "../src/app";
+import type { Database } from "../src/db/client";
+import { BIG_API_KEY, BIG_TENANT_ID, bigSubscriptionId, openBigTenant } from "./big-tenant";
+
+const BIG = Number(process.env.BENCH_SUBSCRIPTIONS ?? 1_000_000);
+const SECONDS = Number(process.env.BENCH_ROUND_SECONDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const CONNECTIONS = Number(process.env.BENCH_RISK_CONNECTIONS ?? 8);
+const DEEP_PAGE = 50;
+
+async function prepareWinbacks(db: Database) {
+  const have = await db.client.execute({ sql: "SELECT count(*) AS n FROM winbacks WHERE tenant_id = ?", args: [BIG_TENANT_ID] });
+  if (Number(have.rows[0]!.n) > 0) return Number(have.rows[0]!.n);
+  const t0 = Date.now();
+  const tx = await db.client.transaction("write");
+  // Deterministic spread from the rowid: probability 0–30 %, a tenth held out.
+  await tx.execute({
+    sql: `INSERT INTO winbacks (tenant_id, id, subscription_id, customer_id, reason, canceled_at, canceled_on, effective_on, due_on, due_status,
+            holdout, contactable, features, probability, expected_value, annual_value, currency, drivers, model_version, scored_on)
+          SELECT tenant_id, 'wb_' || id, id, customer_id, 'too_expensive', canceled_at, substr(canceled_at, 1, 10), substr(canceled_at, 1, 10),
+            date(canceled_at, '+60 days'), 'pending', (rowid % 10) = 9, 1, '{}',
+            ((rowid * 2654435761) % 3000) / 10000.0,
+            CAST(((rowid * 2654435761) % 3000) / 10000.0 * unit_price_amount * quantity * 365 / interval_days AS INTEGER),
+            CAST(unit_price_amount * quantity * 365 / interval_days AS INTEGER), currency, '[]', 'bench', substr(canceled_at, 1, 10)
+          FROM subscriptions WHERE tenant_id = ? AND status = 'canceled'`,
+    args: [BIG_TENANT_ID],
+  });
+  await tx.execute({
+    sql: `UPDATE customers SET keep_in_touch = 0 WHERE tenant_id = ? AND id IN (SELECT customer_id FROM winbacks WHERE tenant_id = ? AND (abs(rowid * 40503) % 10) < 4)`,
+    args: [BIG_TENANT_ID, BIG_TENANT_ID],
+  });
+  await tx.execute({
+    sql: `UPDATE winbacks SET contactable = 0 WHERE tenant_id = ? AND customer_id IN (SELECT id FROM customers WHERE tenant_id = ? AND keep_in_touch = 0)`,
+    args: [BIG_TENANT_ID, BIG_TENANT_ID],
+  });
+  await tx.commit();
+  await db.client.execute("ANALYZE winbacks");
+  const n = await db.client.execute({ sql: "SELECT count(*) AS n FROM winbacks WHERE tenant_id = ?", args: [BIG_TENANT_ID] });
+  console.log(`win-back records: ${Number(n.rows[0]!.n).toLocaleString("en-US")} in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  return Number(n.rows[0]!.n);
+}
+
+const big = await openBigTenant(`data/bench-${BIG}.db`, BIG);
+const records = await prepareWinbacks(big.db);
+const api = createApp(() => ({ db: big.db, now: () => new Date(), secretsKey: "bench-secrets-key-0123456789abcdef-012345" }));
+const floors = new Hono();
+floors.get("/floor/query/:id", async (c) => {
+  const rs = await big.db.client.execute({ sql: "SELECT id, status, next_delivery_on FROM subscriptions WHERE tenant_id = ? AND id = ?", args: [BIG_TENANT_ID, c.req.param("id")] });
+  return c.json(rs.rows[0] ?? null);
+});
+const listen = async (fetch: (req: Request) => Response | Promise<Response>) => {
+  const server = serve({ fetch, port: 0, hostname: "127.0.0.1" });
+  await new Promise((r) => server.once("listening", r));
+  const address = server.address();
+  return { server, url: `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}` };
+};
+const [apiServer, floorServer] = await Promise.all([listen(api.fetch), listen(floors.fetch)]);
+const headers = { authorization: `Bearer ${BIG_API_KEY}` };
+
+// The cursor of a later page (page 51, or the last one on a small tenant), walked to once.
+let cursor: string | null = null;
+let depth = 0;
+for (let i = 0; i < DEEP_PAGE; i++) {
+  const res: Response = await fetch(`${apiServer.url}/v1/winback/candidates?limit=20${cursor ? `&cursor=${cursor}` : ""}`, { headers });
+  const next = ((await res.json()) as { nextCursor: string | null }).nextCursor;
+  if (!next) break;
+  cursor = next;
+  depth = i + 1;
+}
+
+let k = 0;
+const spread = () => Math.floor((((k++ * 2_654_435_761) % 4_294_967_296) / 4_294_967_296) * BIG);
+const scenarios: [string, string, () => string][] = [
+  ["floor: one raw indexed query", floorServer.url, () => `/floor/query/${bigSubscriptionId(spread())}`],
+  ["GET /v1/winback/candidates (first page)", apiServer.url, () => "/v1/winback/candidates?limit=20"],
+  [`GET /v1/winback/candidates (page ${depth + 1})`, apiServer.url, () => `/v1/winback/candidates?limit=20${cursor ? `&cursor=${cursor}` : ""}`],
+];
+const run = async (url: string, path: () => string, seconds: number) => {
+  const r = await autocannon({ url, connections: CONNECTIONS, duration: seconds, headers, requests: [{ setupRequest: (req) => ({ ...req, path: path() }) }] });
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx };
+};
+for (const [, url, path] of scenarios) await run(url, path, 1); // warm-up
+const results = new Map<string, { rps: number; p99: number; ratio: number; non2xx: number }[]>();
+for (let round = 0; round < ROUNDS; round++) {
+  let floor = 0;
+  for (const [name, url, path] of scenarios) {
+    const r = await run(url, path, SECONDS);
+    if (name.startsWith("floor")) floor = r.rps;
+    results.set(name, [...(results.get(name) ?? []), { rps: r.rps, p99: r.p99, ratio: r.rps / floor, non2xx: r.non2xx }]);
+  }
+}
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+console.log(`\n${BIG.toLocaleString("en-US")} subscriptions, ${records.toLocaleString("en-US")} win-back records; ${ROUNDS} rounds × ${SECONDS} s, ${CONNECTIONS} connections (medians)`);
+console.log("| scenario | req/s | p99 ms | × raw query | non-2xx |\n|---|---|---|---|---|");
+for (const [name, rs] of results) console.log(`| ${name} | ${median(rs.map((r) => r.rps)).toFixed(0)} | ${median(rs.map((r) => r.p99))} | ${median(rs.map((r) => r.ratio)).toFixed(2)} | ${rs.reduce((s, r) => s + r.non2xx, 0)} |`);
+await Promise.all([apiServer.server, floorServer.server].map((s) => new Promise((r) => s.close(r))));
+big.db.client.close();

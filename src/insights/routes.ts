@@ -1,0 +1,117 @@
+import { z } from "@hono/zod-openapi";
+import { and, eq, gte, inArray, lt, sql } from "drizzle-orm";
+import { cancelFlows, cancelFlowSteps, customers } from "../db/schema";
+import { addDays, localDate } from "../platform/dates";
+import { ApiError } from "../platform/errors";
+import { apiRoute, CalendarDate, domainRouter, jsonResponse } from "../platform/openapi";
+import { maskPersonalData } from "../platform/phone";
+import { themes } from "./themes";
+
+const tags = ["Insights"];
+/** Comments analysed per request, newest first: enough for themes, bounded for the request. */
+const MAX_COMMENTS = 5000;
+
+const Theme = z.object({ text: z.string(), count: z.number().int().openapi({ description: "Comments it appears in." }), examples: z.array(z.string()).openapi({ description: "Up to two quotes, personal data masked." }) });
+const Counts = {
+  flows: z.number().int(),
+  saved: z.number().int(),
+  canceled: z.number().int(),
+  saveRate: z.number().nullable().openapi({ description: "saved / (saved + canceled)." }),
+};
+
+export const ReasonInsights = z
+  .object({
+    from: CalendarDate,
+    to: CalendarDate,
+    comments: z.number().int().openapi({ description: "Free-text comments and survey answers analysed." }),
+    reasons: z.array(z.object({ reason: z.string(), ...Counts, comments: z.number().int(), terms: z.array(Theme), phrases: z.array(Theme) })),
+    months: z.array(z.object({ month: z.string().openapi({ example: "2026-10" }), reason: z.string(), ...Counts })),
+    overall: z.object({ terms: z.array(Theme), phrases: z.array(Theme) }),
+  })
+  .openapi("ReasonInsights");
+
+/** Minutes the tenant's zone is ahead of UTC now (months are cut on it; a DST shift moves an hour). */
+function offsetMinutes(timeZone: string, now: Date): number {
+  const local = localDate(now, timeZone);
+  const parts = new Intl.DateTimeFormat("en-US", { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).formatToParts(now);
+  const h = Number(parts.find((p) => p.type === "hour")!.value);
+  const m = Number(parts.find((p) => p.type === "minute")!.value);
+  const dayShift = local > now.toISOString().slice(0, 10) ? 1440 : local < now.toISOString().slice(0, 10) ? -1440 : 0;
+  return dayShift + h * 60 + m - (now.getUTCHours() * 60 + now.getUTCMinutes());
+}
+
+export const insightsRouter = domainRouter().openapi(
+  apiRoute({
+    method: "get",
+    path: "/v1/insights/reasons",
+    operationId: "getReasonInsights",
+    tags,
+    scope: "admin",
+    summary: "Why they leave, in their words",
+    description:
+      "Over cancel flows started on tenant-local days `from`–`to` (default: the last 180 days): per reason and month, flows, saves, cancellations and the save rate (SQL aggregates); and the recurring themes in the free-text comments and exit-survey answers — top words and two-word phrases (Japanese word segmentation with Intl.Segmenter), each with up to two example quotes with e-mail addresses, phone numbers, postal codes, URLs and the customer's own name masked.",
+    request: { query: z.object({ from: CalendarDate.optional(), to: CalendarDate.optional() }) },
+    responses: { 200: jsonResponse(ReasonInsights, "Counts, save rates and themes") },
+  }),
+  async (c) => {
+    const q = c.req.valid("query");
+    const settings = c.get("caller").settings;
+    const now = c.get("services").now();
+    const to = q.to ?? localDate(now, settings.timeZone);
+    const from = q.from ?? addDays(to, -179);
+    if (from > to) throw new ApiError("validation_failed", "`from` must not be after `to`.", { errors: [{ path: "query.from", message: "Must not be after to" }] });
+    if (addDays(from, 731) < to) throw new ApiError("validation_failed", "The range is limited to two years.", { errors: [{ path: "query.from", message: "At most two years before to" }] });
+    const store = c.get("store");
+    const offset = offsetMinutes(settings.timeZone, now);
+    // Local day bounds as instants, at the zone's current offset.
+    const lo = new Date(Date.parse(`${from}T00:00:00Z`) - offset * 60_000).toISOString();
+    const hi = new Date(Date.parse(`${addDays(to, 1)}T00:00:00Z`) - offset * 60_000).toISOString();
+    const inRange = store.owns(cancelFlows, gte(cancelFlows.startedAt, lo), lt(cancelFlows.startedAt, hi));
+    const reason = sql<string>`coalesce(${cancelFlows.reason}, 'none')`;
+    const month = sql<string>`substr(datetime(${cancelFlows.startedAt}, ${`${offset >= 0 ? "+" : ""}${offset} minutes`}), 1, 7)`;
+    const counts = {
+      flows: sql<number>`count(*)`,
+      saved: sql<number>`coalesce(sum(${cancelFlows.status} = 'saved'), 0)`,
+      canceled: sql<number>`coalesce(sum(${cancelFlows.status} = 'canceled'), 0)`,
+    };
+    const [byReason, byMonth, texts] = await Promise.all([
+      store.q.select({ reason, ...counts }).from(cancelFlows).where(inRange).groupBy(reason).orderBy(reason),
+      store.q.select({ month, reason, ...counts }).from(cancelFlows).where(inRange).groupBy(month, reason).orderBy(month, reason),
+      store.q
+        .select({ reason, type: cancelFlowSteps.type, data: cancelFlowSteps.data, name: customers.name })
+        .from(cancelFlowSteps)
+        .innerJoin(cancelFlows, and(eq(cancelFlows.tenantId, cancelFlowSteps.tenantId), eq(cancelFlows.id, cancelFlowSteps.flowId)))
+        .leftJoin(customers, and(eq(customers.tenantId, cancelFlows.tenantId), eq(customers.id, cancelFlows.customerId)))
+        .where(and(inRange, eq(cancelFlowSteps.tenantId, store.tenantId), inArray(cancelFlowSteps.type, ["reason_given", "cancel_confirmed"])))
+        .orderBy(sql`${cancelFlowSteps.at} desc`)
+        .limit(MAX_COMMENTS),
+    ]);
+    // The texts customers wrote: the reason's comment, and survey answers that are not an option code.
+    const byReasonTexts = new Map<string, string[]>();
+    for (const t of texts) {
+      const names = (t.name ?? "").split(/\s+/u);
+      const raw: unknown[] = t.type === "reason_given" ? [t.data.comment] : Array.isArray(t.data.survey) ? (t.data.survey as { answer?: unknown }[]).map((a) => a.answer) : [];
+      for (const r of raw) {
+        if (typeof r !== "string" || r.trim() === "" || /^[a-z_]+$/.test(r)) continue;
+        byReasonTexts.set(t.reason, [...(byReasonTexts.get(t.reason) ?? []), maskPersonalData(r, names)]);
+      }
+    }
+    const all = [...byReasonTexts.values()].flat();
+    const rate = (s: number, x: number) => (s + x > 0 ? Math.round((s / (s + x)) * 10_000) / 10_000 : null);
+    const n = (x: unknown) => Number(x);
+    return c.json(
+      {
+        from,
+        to,
+        comments: all.length,
+        reasons: byReason.map((r) => {
+          const comments = byReasonTexts.get(r.reason) ?? [];
+          return { reason: r.reason, flows: n(r.flows), saved: n(r.saved), canceled: n(r.canceled), saveRate: rate(n(r.saved), n(r.canceled)), comments: comments.length, ...themes(comments, 5) };
+        }),
+        months: byMonth.map((r) => ({ month: r.month, reason: r.reason, flows: n(r.flows), saved: n(r.saved), canceled: n(r.canceled), saveRate: rate(n(r.saved), n(r.canceled)) })),
+        overall: themes(all, 10),
+      },
+      200,
+    );
+  },
+);

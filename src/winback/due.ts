@@ -1,0 +1,78 @@
+import { and, eq, inArray, lte } from "drizzle-orm";
+import type { Database } from "../db/client";
+import { customers, subscriptions, tenants, winbacks } from "../db/schema";
+import { localDate } from "../platform/dates";
+import { addDays } from "../platform/dates";
+import { TenantStore } from "../platform/tenancy";
+import { resolveSettings } from "../settings/schemas";
+import { enqueueWebhookEvent } from "../webhooks/outbox";
+import { localizeWinbackDrivers, type WinbackDriver } from "./model";
+import { isContactable } from "./service";
+
+/**
+ * Maintenance: `winback.due` on the day a canceled customer said they would be back (or
+ * `winbackDelayDays` after their cancellation took effect), in the tenant's own time zone. The
+ * webhook is the contact (it counts for attribution); held-out records, customers no longer
+ * contactable and subscriptions already back are marked `skipped` and get nothing.
+ *
+ * Which tenants have something due is one cross-tenant read (an index seek on status and date);
+ * only those tenants get a write transaction.
+ */
+export async function sendDueWinbacks(db: Database, now: Date, batch = 200): Promise<number> {
+  // No time zone is ahead of UTC by more than 14 hours: tomorrow in UTC bounds every local today.
+  const latestToday = addDays(now.toISOString().slice(0, 10), 1);
+  const candidates = await db.orm
+    .selectDistinct({ tenantId: winbacks.tenantId })
+    .from(winbacks)
+    .where(and(eq(winbacks.dueStatus, "pending"), lte(winbacks.dueOn, latestToday)));
+  if (candidates.length === 0) return 0;
+  const due = await db.orm
+    .select({ id: tenants.id, settings: tenants.settings })
+    .from(tenants)
+    .where(inArray(tenants.id, candidates.map((c) => c.tenantId)));
+  let sent = 0;
+  for (const tenant of due) {
+    const settings = resolveSettings(tenant.settings);
+    const today = localDate(now, settings.timeZone);
+    const store = new TenantStore(db, tenant.id);
+    sent += await store.write(async (s) => {
+      const rows = await s.q
+        .select({ w: winbacks, c: { keepInTouch: customers.keepInTouch, marketingConsent: customers.marketingConsent, email: customers.email, phone: customers.phone, erasedAt: customers.erasedAt }, status: subscriptions.status })
+        .from(winbacks)
+        .leftJoin(customers, and(eq(customers.tenantId, winbacks.tenantId), eq(customers.id, winbacks.customerId)))
+        .leftJoin(subscriptions, and(eq(subscriptions.tenantId, winbacks.tenantId), eq(subscriptions.id, winbacks.subscriptionId)))
+        .where(s.owns(winbacks, eq(winbacks.dueStatus, "pending"), lte(winbacks.dueOn, today)))
+        .limit(batch);
+      const at = now.toISOString();
+      let n = 0;
+      for (const { w, c, status } of rows) {
+        const send = !w.holdout && w.reactivatedAt === null && status === "canceled" && c !== null && isContactable(c);
+        if (!send) {
+          await s.update(winbacks, { dueStatus: "skipped" }, eq(winbacks.id, w.id));
+          continue;
+        }
+        await s.update(winbacks, { dueStatus: "sent", dueSentAt: at, contactedAt: w.contactedAt ?? at }, eq(winbacks.id, w.id));
+        await enqueueWebhookEvent(
+          s,
+          "winback.due",
+          {
+            customerId: w.customerId,
+            subscriptionId: w.subscriptionId,
+            reason: w.reason,
+            canceledAt: w.canceledAt,
+            returnOn: w.returnOn,
+            dueOn: w.dueOn,
+            probability: w.probability,
+            expectedValue: { amount: w.expectedValue, currency: w.currency },
+            drivers: localizeWinbackDrivers(w.drivers as WinbackDriver[], settings.locale),
+            candidates: "/v1/winback/candidates",
+          },
+          now,
+        );
+        n++;
+      }
+      return n;
+    });
+  }
+  return sent;
+}

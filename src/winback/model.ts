@@ -1,0 +1,231 @@
+/**
+ * Who will come back: the probability that a canceled subscription is reactivated within 180 days
+ * of the moment it is scored, a logistic regression over the features below.
+ *
+ *   logit = intercept + Σ coef[i] · (x[i] − mean[i]) / scale[i]        probability = σ(logit)
+ *
+ * Same shape as the risk model (src/risk/model.ts) and fitted by the same trainer
+ * (src/platform/logistic.ts); every transform is 0 for the "nothing known" customer, so a driver's
+ * contribution is coef · x / scale against that neutral customer.
+ *
+ * The default coefficients are hand-set, not fitted. Anchors (our reading of Japanese 定期 D2C
+ * practice and published subscription win-back figures, which put 180-day re-subscription at
+ * 5–15 % of cancellations): a neutral cancellation ≈ 8 % (intercept −2.45); leaving for a break
+ * or an event (travel, a move, a season) and naming a return date are the strongest signs of a
+ * return; a friend's referral, a long tenure and a resolved complaint raise it; leaving because it
+ * did not work, for a competitor, or over an unresolved complaint lower it; the chance fades as
+ * months pass; a seasonal buyer is likelier back in the season they first started.
+ */
+import type { Lang, Localized } from "../cancel-flows/reasons";
+import { addDays, daysBetween } from "../platform/dates";
+import { groupThousands } from "../platform/numbers";
+import { sigmoid, type LinearModel } from "../platform/logistic";
+
+export const WINBACK_HORIZON_DAYS = 180;
+
+/** What is known about a cancellation, as of the cancellation (time-dependent parts are computed at scoring). */
+export type WinbackFeatures = {
+  reason: string | null;
+  /** The customer named a date they would be back (`returnOn`). */
+  returnOn: string | null;
+  acquisitionSource: string | null;
+  /** Complaints (contact.logged topic complaint) in the 180 days before cancelling. */
+  complaints: number;
+  /** Of those, how many were followed by a positive contact (resolved). */
+  complaintsResolved: number;
+  deliveriesCompleted: number;
+  /** Past spend on this subscription in yen (deliveries × unit price × quantity). */
+  pastSpendYen: number;
+  /** Month (1–12) the subscription originally started. */
+  startMonth: number;
+  canceledOn: string;
+  /** The survey's "what would bring you back" was answered with something other than "nothing". */
+  namedComeback: boolean;
+};
+
+export const WINBACK_FEATURE_NAMES = [
+  "reason_break",
+  "reason_surplus",
+  "reason_price",
+  "reason_no_effect",
+  "reason_competitor",
+  "reason_service",
+  "return_date_named",
+  "referral",
+  "ad_acquired",
+  "complaints_unresolved",
+  "complaint_resolved",
+  "tenure",
+  "past_spend",
+  "months_since_cancel",
+  "in_season",
+  "named_comeback",
+] as const;
+export type WinbackFeatureName = (typeof WINBACK_FEATURE_NAMES)[number];
+
+/** The win-back model: a logistic model over the win-back features (platform/logistic). */
+export type WinbackModel = LinearModel<WinbackFeatureName>;
+
+const BREAK_REASONS = new Set(["temporary_break", "moving", "health_or_life_change"]);
+const SERVICE_REASONS = new Set(["dissatisfied_service", "delivery_problem"]);
+
+/** Months between the cancellation and `on` (scoring date), 0 at cancellation. */
+export function monthsSince(f: WinbackFeatures, on: string): number {
+  return Math.max(0, daysBetween(f.canceledOn, on)) / 30;
+}
+
+/** Within a month either side of the start month, at the scoring date + 90 days (the middle of the horizon). */
+function inSeason(f: WinbackFeatures, on: string): number {
+  const month = Number(addDays(on, 90).slice(5, 7));
+  const d = Math.abs(month - f.startMonth) % 12;
+  return Math.min(d, 12 - d) <= 1 ? 1 : 0;
+}
+
+/** Feature → model input, as of the scoring date `on`. */
+export const WINBACK_TRANSFORMS: Record<WinbackFeatureName, (f: WinbackFeatures, on: string) => number> = {
+  reason_break: (f) => (f.reason !== null && BREAK_REASONS.has(f.reason) ? 1 : 0),
+  reason_surplus: (f) => (f.reason === "surplus_stock" ? 1 : 0),
+  reason_price: (f) => (f.reason === "too_expensive" ? 1 : 0),
+  reason_no_effect: (f) => (f.reason === "no_effect" ? 1 : 0),
+  reason_competitor: (f) => (f.reason === "switching_competitor" ? 1 : 0),
+  reason_service: (f) => (f.reason !== null && SERVICE_REASONS.has(f.reason) ? 1 : 0),
+  return_date_named: (f) => (f.returnOn !== null ? 1 : 0),
+  referral: (f) => (f.acquisitionSource === "referral" ? 1 : 0),
+  ad_acquired: (f) => (f.acquisitionSource === "ad" ? 1 : 0),
+  complaints_unresolved: (f) => Math.min(Math.max(0, f.complaints - f.complaintsResolved), 3),
+  complaint_resolved: (f) => (f.complaintsResolved > 0 ? 1 : 0),
+  /** log(1 + deliveries). */
+  tenure: (f) => Math.log1p(Math.max(0, f.deliveriesCompleted)),
+  /** log10(spend / ¥10,000), in [−1, 2]; 0 for ¥10,000. */
+  past_spend: (f) => (f.pastSpendYen <= 0 ? -1 : Math.min(2, Math.max(-1, Math.log10(f.pastSpendYen / 10_000)))),
+  months_since_cancel: (f, on) => Math.min(monthsSince(f, on), 24),
+  in_season: (f, on) => inSeason(f, on),
+  named_comeback: (f) => (f.namedComeback ? 1 : 0),
+};
+
+export function winbackVector(f: WinbackFeatures, on: string): number[] {
+  return WINBACK_FEATURE_NAMES.map((n) => WINBACK_TRANSFORMS[n](f, on));
+}
+
+const zeros = () => Object.fromEntries(WINBACK_FEATURE_NAMES.map((n) => [n, 0])) as Record<WinbackFeatureName, number>;
+const ones = () => Object.fromEntries(WINBACK_FEATURE_NAMES.map((n) => [n, 1])) as Record<WinbackFeatureName, number>;
+
+/** Hand-set (log-odds per unit of the transform); see the file header for the anchors. */
+export const DEFAULT_WINBACK_MODEL: WinbackModel = {
+  version: "winback-default-2026.1",
+  intercept: -2.45,
+  coefficients: {
+    reason_break: 1.1, // ≈ 8 % → 21 %
+    reason_surplus: 0.6, // stock ran out: a reason to come back by itself
+    reason_price: -0.1,
+    reason_no_effect: -0.9,
+    reason_competitor: -0.7,
+    reason_service: -0.5,
+    return_date_named: 1.0,
+    referral: 0.5,
+    ad_acquired: -0.2,
+    complaints_unresolved: -0.5, // per open complaint
+    complaint_resolved: 0.3,
+    tenure: 0.2, // 10 deliveries: +0.48
+    past_spend: 0.3,
+    months_since_cancel: -0.12, // 6 months: −0.72
+    in_season: 0.5,
+    named_comeback: 0.4,
+  },
+  means: zeros(),
+  scales: ones(),
+  trainedAt: null,
+};
+
+export type WinbackDriver = { code: WinbackFeatureName; contribution: number; value: number | string | null };
+export type WinbackScore = { probability: number; drivers: WinbackDriver[]; modelVersion: string };
+
+
+const DRIVER_VALUE: Record<WinbackFeatureName, (f: WinbackFeatures, on: string) => number | string | null> = {
+  reason_break: (f) => f.reason,
+  reason_surplus: (f) => f.reason,
+  reason_price: (f) => f.reason,
+  reason_no_effect: (f) => f.reason,
+  reason_competitor: (f) => f.reason,
+  reason_service: (f) => f.reason,
+  return_date_named: (f) => f.returnOn,
+  referral: (f) => f.acquisitionSource,
+  ad_acquired: (f) => f.acquisitionSource,
+  complaints_unresolved: (f) => f.complaints - f.complaintsResolved,
+  complaint_resolved: (f) => f.complaintsResolved,
+  tenure: (f) => f.deliveriesCompleted,
+  past_spend: (f) => f.pastSpendYen,
+  months_since_cancel: (f, on) => Math.round(monthsSince(f, on)),
+  in_season: (f) => f.startMonth,
+  named_comeback: () => 1,
+};
+
+/** Just the log-odds (training and ranking). */
+export function winbackLogit(model: WinbackModel, f: WinbackFeatures, on: string): number {
+  let z = model.intercept;
+  for (const name of WINBACK_FEATURE_NAMES) {
+    const w = (model.coefficients[name] ?? 0) / (model.scales[name] || 1);
+    if (w !== 0) z += w * (WINBACK_TRANSFORMS[name](f, on) - (model.means[name] ?? 0));
+  }
+  return z;
+}
+
+/** Probability of reactivating within 180 days of `on`, with up to five drivers (|contribution| ≥ 0.1), largest first. */
+export function scoreWinback(model: WinbackModel, f: WinbackFeatures, on: string): WinbackScore {
+  let z = model.intercept;
+  const drivers: WinbackDriver[] = [];
+  for (const name of WINBACK_FEATURE_NAMES) {
+    const scale = model.scales[name] || 1;
+    const w = (model.coefficients[name] ?? 0) / scale;
+    z -= w * (model.means[name] ?? 0);
+    const x = WINBACK_TRANSFORMS[name](f, on);
+    if (x === 0 || w === 0) continue;
+    const c = w * x;
+    z += c;
+    if (Math.abs(c) >= 0.1) drivers.push({ code: name, contribution: Math.round(c * 1000) / 1000, value: DRIVER_VALUE[name](f, on) });
+  }
+  drivers.sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution));
+  return { probability: Math.round(sigmoid(z) * 10_000) / 10_000, drivers: drivers.slice(0, 5), modelVersion: model.version };
+}
+
+const yen = (n: number) => groupThousands(Math.round(n));
+const REASON_WORDS: Record<string, Localized> = {
+  temporary_break: { ja: "一時的に不要", en: "a break" },
+  moving: { ja: "引っ越し", en: "a move" },
+  health_or_life_change: { ja: "生活の変化", en: "a change in life" },
+  surplus_stock: { ja: "商品の余り", en: "surplus stock" },
+  too_expensive: { ja: "価格", en: "the price" },
+  no_effect: { ja: "効果を感じない", en: "not feeling it worked" },
+  switching_competitor: { ja: "他社への切り替え", en: "switching brands" },
+  dissatisfied_service: { ja: "サービスへの不満", en: "the service" },
+  delivery_problem: { ja: "配送の問題", en: "delivery problems" },
+};
+const reasonWord = (v: unknown, lang: Lang) => (typeof v === "string" ? (REASON_WORDS[v]?.[lang] ?? v) : "");
+
+const DRIVER_LABEL: Record<WinbackFeatureName, (v: number | string | null, lang: Lang) => string> = {
+  reason_break: (v, l) => (l === "ja" ? `解約理由が一時的（${reasonWord(v, l)}）` : `Left for ${reasonWord(v, l)}, not over the product`),
+  reason_surplus: (_, l) => (l === "ja" ? "解約理由が商品の余り（製品への不満ではない）" : "Left over surplus stock, not the product"),
+  reason_price: (_, l) => (l === "ja" ? "解約理由が価格" : "Left over the price"),
+  reason_no_effect: (_, l) => (l === "ja" ? "解約理由が「効果を感じない」" : "Left because it did not feel worth it"),
+  reason_competitor: (_, l) => (l === "ja" ? "他社に切り替え" : "Switched to another brand"),
+  reason_service: (v, l) => (l === "ja" ? `解約理由が${reasonWord(v, l)}` : `Left over ${reasonWord(v, l)}`),
+  return_date_named: (v, l) => (l === "ja" ? `再開の目安日を伝えている（${v}）` : `Named a date to come back (${v})`),
+  referral: (_, l) => (l === "ja" ? "ご紹介で入会" : "Joined through a friend's referral"),
+  ad_acquired: (_, l) => (l === "ja" ? "広告経由で入会" : "Joined through an ad"),
+  complaints_unresolved: (v, l) => (l === "ja" ? `未解決のご不満（${v}件）` : `Unresolved complaints (${v})`),
+  complaint_resolved: (v, l) => (l === "ja" ? `ご不満が解決済み（${v}件）` : `Complaints resolved (${v})`),
+  tenure: (v, l) => (l === "ja" ? `お届け${v}回のご利用歴` : `${v} deliveries received`),
+  past_spend: (v, l) => (l === "ja" ? `これまでのご購入額 ${yen(Number(v))}円` : `Past spend ¥${yen(Number(v))}`),
+  months_since_cancel: (v, l) => (l === "ja" ? `解約から約${v}か月` : `About ${v} months since cancelling`),
+  in_season: (v, l) => (l === "ja" ? `最初に始めた季節（${v}月）が近い` : `The season they first started (month ${v}) is near`),
+  named_comeback: (_, l) => (l === "ja" ? "アンケートで再開のきっかけを回答" : "Said in the survey what would bring them back"),
+};
+
+export function localizeWinbackDrivers(drivers: readonly WinbackDriver[], lang: Lang) {
+  return drivers.map((d) => ({ code: d.code, label: DRIVER_LABEL[d.code](d.value, lang), contribution: d.contribution, value: d.value }));
+}
+
+/** A year of a plan's deliveries, in minor units: unit price × quantity × 365 / interval. */
+export function annualValue(unitPrice: number, quantity: number, intervalDays: number): number {
+  return Math.round((unitPrice * quantity * 365) / Math.max(1, intervalDays));
+}

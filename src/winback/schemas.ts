@@ -1,0 +1,126 @@
+import { z } from "@hono/zod-openapi";
+import { CalendarDate, Instant, Money, PageQuery, page } from "../platform/openapi";
+import { WINBACK_FEATURE_NAMES } from "./model";
+
+const Localized = z.strictObject({ ja: z.string().min(1).max(500), en: z.string().min(1).max(500) });
+const Code = z.string().regex(/^[a-z][a-z0-9_]{1,63}$/, "snake_case, 2–64 characters");
+
+export const ExitSurveyQuestion = z
+  .strictObject({
+    id: Code,
+    kind: z.enum(["choice", "text"]),
+    prompt: Localized,
+    options: z
+      .array(z.strictObject({ code: Code, label: Localized }))
+      .min(2)
+      .max(12)
+      .optional()
+      .openapi({ description: "Required for `choice`; answers are option codes." }),
+  })
+  .refine((q) => (q.kind === "choice") === (q.options !== undefined), { message: "`choice` questions need options; `text` questions have none", path: ["options"] })
+  .openapi("ExitSurveyQuestion");
+
+export const PutExitSurveyBody = z
+  .strictObject({
+    questions: z
+      .array(ExitSurveyQuestion)
+      .max(10)
+      .refine((qs) => new Set(qs.map((q) => q.id)).size === qs.length, "Question ids must be unique")
+      .openapi({ description: "At most 10; keep it short. `bring_back` (a choice with a `nothing` option) feeds the win-back model." }),
+    keepInTouchWording: Localized.openapi({ description: "The keep-in-touch question as the customer sees it, in ja and en (shown unchecked)." }),
+  })
+  .openapi("PutExitSurvey");
+
+export const KeepInTouch = z
+  .object({
+    customerId: z.string(),
+    keepInTouch: z.boolean().nullable().openapi({ description: "The customer's current answer; null: never answered (their marketing consent decides)." }),
+    keepInTouchAt: Instant.nullable().openapi({ description: "When it was last answered or withdrawn." }),
+    wording: z.string().openapi({ description: "The shop's keep-in-touch question in the caller's language: what a page shows beside the choice." }),
+  })
+  .openapi("KeepInTouch");
+
+export const PutKeepInTouchBody = z
+  .strictObject({ keepInTouch: z.boolean().openapi({ description: "`false` withdraws (always possible); `true` opts in." }) })
+  .openapi("PutKeepInTouch");
+
+export const ExitSurvey = z
+  .object({
+    questions: z.array(
+      z.object({
+        id: z.string(),
+        kind: z.enum(["choice", "text"]),
+        prompt: z.object({ ja: z.string(), en: z.string() }),
+        options: z.array(z.object({ code: z.string(), label: z.object({ ja: z.string(), en: z.string() }) })).optional(),
+      }),
+    ),
+    keepInTouchWording: z.object({ ja: z.string(), en: z.string() }),
+    custom: z.boolean().openapi({ description: "false: the default survey." }),
+  })
+  .openapi("ExitSurvey");
+
+export const WinbackDriver = z
+  .object({
+    code: z.enum(WINBACK_FEATURE_NAMES),
+    label: z.string().openapi({ description: "In the caller's language.", example: "解約理由が一時的（一時的に不要）" }),
+    contribution: z.number().openapi({ description: "Log-odds this driver adds (positive: likelier to come back)." }),
+    value: z.union([z.number(), z.string()]).nullable(),
+  })
+  .openapi("WinbackDriver");
+
+export const ComebackOffer = z
+  .object({
+    kind: z.enum(["offer", "reminder"]).openapi({ description: "`offer`: from the shop's offer catalogue (same engine as the cancel flow). `reminder`: the customer named a return date; remind them then." }),
+    offerId: z.string().nullable(),
+    type: z.string(),
+    parameters: z.record(z.string(), z.unknown()),
+    title: z.string(),
+    description: z.string(),
+    message: z.string().openapi({ description: "Message copy to send, in the caller's language; it passed the phrase lint." }),
+    restartOn: CalendarDate.openapi({ description: "First delivery if they restart: the date they named, else the earliest possible." }),
+  })
+  .openapi("ComebackOffer");
+
+export const Candidate = z
+  .object({
+    customerId: z.string(),
+    subscriptionId: z.string(),
+    reason: z.string().nullable(),
+    canceledAt: Instant,
+    returnOn: CalendarDate.nullable(),
+    dueOn: CalendarDate.openapi({ description: "When `winback.due` fires (or fired)." }),
+    probability: z.number().openapi({ description: "Probability of reactivating within 180 days." }),
+    drivers: z.array(WinbackDriver),
+    annualValue: Money.openapi({ description: "A year of the plan's deliveries." }),
+    expectedValue: Money.openapi({ description: "probability × a year of deliveries: the list's order." }),
+    modelVersion: z.string(),
+    offer: ComebackOffer.nullable(),
+  })
+  .openapi("WinbackCandidate");
+
+export const WinbackModelView = z
+  .object({
+    version: z.string(),
+    trainedAt: Instant.nullable(),
+    auc: z.number().nullable().openapi({ description: "Hold-out AUC when trained on the shop's history; null for the default model." }),
+    coefficients: z.record(z.enum(WINBACK_FEATURE_NAMES), z.number()).openapi({ description: "Log-odds per unit of each feature (src/winback/model.ts documents the transforms)." }),
+  })
+  .openapi("WinbackModel");
+
+export const WinbackTrainResult = z
+  .object({
+    version: z.string(),
+    active: z.boolean().openapi({ description: "Adopted: its hold-out AUC beat the default model's on the same snapshots." }),
+    auc: z.number(),
+    defaultAuc: z.number(),
+    logLoss: z.number(),
+    defaultLogLoss: z.number(),
+    calibration: z.array(z.object({ bin: z.number().int(), from: z.number(), to: z.number(), predicted: z.number(), observed: z.number(), count: z.number().int() })),
+    samples: z.object({ train: z.number().int(), holdout: z.number().int(), positives: z.number().int(), excludedCensored: z.number().int() }),
+    split: z.object({ holdoutFrom: z.string(), trainFrom: z.string(), trainTo: z.string(), holdoutTo: z.string() }),
+    rescored: z.number().int().openapi({ description: "Open win-back records re-scored with the new model." }),
+  })
+  .openapi("WinbackTrainResult");
+
+export const CandidatePage = page(Candidate).openapi("WinbackCandidatePage");
+export const CandidatesQuery = PageQuery;

@@ -1,0 +1,240 @@
+/**
+ * Win-back records as the rest of the service writes them: the exit survey, keep-in-touch answers
+ * with their evidence, one `winbacks` row per cancellation (scored, holdout drawn), contacts and
+ * reactivations. Every function takes a TenantStore and runs inside the caller's transaction.
+ */
+import { and, desc, eq, gte, isNull } from "drizzle-orm";
+import type { Lang } from "../cancel-flows/reasons";
+import { contactConsents, customers, events, exitSurveys, winbackModels, winbacks } from "../db/schema";
+import { newId } from "../platform/crypto";
+import { addDays, localDate } from "../platform/dates";
+import type { TenantStore } from "../platform/tenancy";
+import type { TenantSettings } from "../settings/schemas";
+import type { SubscriptionRow } from "../subscriptions/repository";
+import { annualValue, DEFAULT_WINBACK_MODEL, scoreWinback, type WinbackFeatures, type WinbackModel } from "./model";
+import { DEFAULT_EXIT_SURVEY, DEFAULT_KEEP_IN_TOUCH, namedComeback, withoutFreeText, type ExitSurvey, type ExitSurveyQuestion, type SurveyAnswer } from "./survey";
+
+export type WinbackRow = typeof winbacks.$inferSelect;
+type CustomerRow = typeof customers.$inferSelect;
+
+export async function loadSurvey(store: TenantStore): Promise<ExitSurvey> {
+  const row = await store.find(exitSurveys);
+  if (!row) return { questions: DEFAULT_EXIT_SURVEY, keepInTouchWording: DEFAULT_KEEP_IN_TOUCH, custom: false };
+  return { questions: row.questions as ExitSurveyQuestion[], keepInTouchWording: row.keepInTouchWording, custom: true };
+}
+
+export async function saveSurvey(store: TenantStore, survey: Omit<ExitSurvey, "custom">, at: string): Promise<ExitSurvey> {
+  await store.write(async (s) => {
+    await s.delete(exitSurveys);
+    await s.insert(exitSurveys, { questions: survey.questions, keepInTouchWording: survey.keepInTouchWording, updatedAt: at });
+  });
+  return { ...survey, custom: true };
+}
+
+/**
+ * Whether the shop may contact the customer after cancelling: their keep-in-touch answer, or
+ * without one their marketing consent — and only while there is a way to reach them and they
+ * were not erased.
+ */
+export function isContactable(c: Pick<CustomerRow, "keepInTouch" | "marketingConsent" | "email" | "phone" | "erasedAt">): boolean {
+  return (c.keepInTouch ?? c.marketingConsent) === true && (c.email !== null || c.phone !== null) && c.erasedAt === null;
+}
+
+/** Keeps the win-back rows' copy of the customer's contactability in step (the candidates index filters on it). */
+export async function syncContactable(s: TenantStore, customer: Pick<CustomerRow, "id" | "keepInTouch" | "marketingConsent" | "email" | "phone" | "erasedAt">) {
+  await s.update(winbacks, { contactable: isContactable(customer) }, eq(winbacks.customerId, customer.id));
+}
+
+/** Where an answer came from: the cancel flow, the shop's customer sync, the customer's portal, an operator in the console, or another API call. */
+export type ConsentSource = "cancel_flow" | "customer_sync" | "portal" | "console" | "api";
+
+/**
+ * Records a keep-in-touch answer: the customer's current answer and, append-only, its evidence —
+ * the wording shown (when the customer saw one), the language, the path and the time.
+ */
+export async function recordKeepInTouch(
+  s: TenantStore,
+  customer: CustomerRow,
+  granted: boolean,
+  evidence: { source: ConsentSource; at: string; wording?: string | null; language?: Lang | null; flowId?: string | null },
+): Promise<CustomerRow> {
+  await s.update(customers, { keepInTouch: granted, keepInTouchAt: evidence.at }, eq(customers.id, customer.id));
+  await s.insert(contactConsents, {
+    id: newId("cst"),
+    customerId: customer.id,
+    granted,
+    wording: evidence.wording ?? null,
+    language: evidence.language ?? null,
+    source: evidence.source,
+    flowId: evidence.flowId ?? null,
+    at: evidence.at,
+  });
+  const updated = { ...customer, keepInTouch: granted, keepInTouchAt: evidence.at };
+  await syncContactable(s, updated);
+  return updated;
+}
+
+export async function activeWinbackModel(store: TenantStore): Promise<WinbackModel> {
+  const row = await store.find(winbackModels, eq(winbackModels.active, true));
+  return row ? (row.model as unknown as WinbackModel) : DEFAULT_WINBACK_MODEL;
+}
+
+const DAY_MS = 86_400_000;
+
+/** Complaints in the 180 days before `at`, and how many a later positive contact answered. */
+export function complaintCounts(contacts: readonly { occurredAt: string; data: Record<string, unknown> }[]) {
+  const sorted = [...contacts].sort((a, b) => (a.occurredAt < b.occurredAt ? -1 : 1));
+  let complaints = 0;
+  let resolved = 0;
+  sorted.forEach((c, i) => {
+    if (c.data.topic !== "complaint") return;
+    complaints++;
+    if (sorted.slice(i + 1).some((later) => later.data.sentiment === "positive" || later.data.topic === "praise")) resolved++;
+  });
+  return { complaints, complaintsResolved: resolved };
+}
+
+export function winbackFeatures(input: {
+  sub: Pick<SubscriptionRow, "deliveriesCompleted" | "unitPriceAmount" | "quantity" | "startedAt">;
+  customer: Pick<CustomerRow, "acquisitionSource">;
+  reason: string | null;
+  returnOn: string | null;
+  survey: readonly SurveyAnswer[] | null;
+  contacts: readonly { occurredAt: string; data: Record<string, unknown> }[];
+  canceledOn: string;
+  timeZone: string;
+}): WinbackFeatures {
+  return {
+    reason: input.reason,
+    returnOn: input.returnOn,
+    acquisitionSource: input.customer.acquisitionSource,
+    ...complaintCounts(input.contacts),
+    deliveriesCompleted: input.sub.deliveriesCompleted,
+    pastSpendYen: input.sub.deliveriesCompleted * input.sub.unitPriceAmount * input.sub.quantity,
+    startMonth: Number(localDate(new Date(input.sub.startedAt), input.timeZone).slice(5, 7)),
+    canceledOn: input.canceledOn,
+    namedComeback: namedComeback(input.survey),
+  };
+}
+
+function secureRandom(): number {
+  return crypto.getRandomValues(new Uint32Array(1))[0]! / 4_294_967_296;
+}
+
+/**
+ * A cancellation becomes a win-back record: features as of now, scored, the holdout drawn, the
+ * date `winback.due` fires. Call inside the cancellation's transaction.
+ */
+export async function recordCancellation(
+  s: TenantStore,
+  input: { sub: SubscriptionRow; customer: CustomerRow; flowId: string | null; reason: string | null; effectiveOn: string; returnOn: string | null; survey: SurveyAnswer[] | null; at: string; settings: TenantSettings },
+): Promise<WinbackRow> {
+  const canceledOn = localDate(new Date(input.at), input.settings.timeZone);
+  const since = new Date(Date.parse(input.at) - 180 * DAY_MS).toISOString();
+  const [contacts, model] = await Promise.all([
+    s.q
+      .select({ occurredAt: events.occurredAt, data: events.data })
+      .from(events)
+      .where(s.owns(events, eq(events.customerId, input.sub.customerId), eq(events.type, "contact.logged"), gte(events.occurredAt, since))),
+    activeWinbackModel(s),
+  ]);
+  const features = winbackFeatures({ sub: input.sub, customer: input.customer, reason: input.reason, returnOn: input.returnOn, survey: input.survey, contacts, canceledOn, timeZone: input.settings.timeZone });
+  const scored = scoreWinback(model, features, canceledOn);
+  const annual = annualValue(input.sub.unitPriceAmount, input.sub.quantity, input.sub.intervalDays);
+  const row: WinbackRow = {
+    tenantId: s.tenantId,
+    id: newId("wb"),
+    subscriptionId: input.sub.id,
+    customerId: input.sub.customerId,
+    flowId: input.flowId,
+    reason: input.reason,
+    canceledAt: input.at,
+    canceledOn,
+    effectiveOn: input.effectiveOn,
+    returnOn: input.returnOn,
+    dueOn: input.returnOn ?? addDays(input.effectiveOn, input.settings.winbackDelayDays),
+    dueStatus: "pending",
+    dueSentAt: null,
+    holdout: input.settings.winbackHoldoutPercent > 0 && secureRandom() * 100 < input.settings.winbackHoldoutPercent,
+    contactable: isContactable(input.customer),
+    survey: input.survey,
+    features: features as unknown as Record<string, unknown>,
+    probability: scored.probability,
+    expectedValue: Math.round(scored.probability * annual),
+    annualValue: annual,
+    currency: input.sub.currency,
+    drivers: scored.drivers,
+    modelVersion: scored.modelVersion,
+    scoredOn: canceledOn,
+    contactedAt: null,
+    reactivatedAt: null,
+    recoveredAmount: null,
+  };
+  const { tenantId: _, ...values } = row;
+  await s.insert(winbacks, values);
+  return row;
+}
+
+/** The subscription's latest open win-back record, if any. */
+async function openWinback(s: TenantStore, subscriptionId: string): Promise<WinbackRow | undefined> {
+  const [row] = await s.q
+    .select()
+    .from(winbacks)
+    .where(s.owns(winbacks, eq(winbacks.subscriptionId, subscriptionId), isNull(winbacks.reactivatedAt)))
+    .orderBy(desc(winbacks.canceledAt))
+    .limit(1);
+  return row;
+}
+
+/** A reactivation closes the open win-back record with the plan's year of deliveries as revenue recovered. */
+export async function recordReactivation(s: TenantStore, sub: Pick<SubscriptionRow, "id" | "unitPriceAmount" | "quantity" | "intervalDays">, at: string) {
+  const open = await openWinback(s, sub.id);
+  if (!open) return;
+  await s.update(winbacks, { reactivatedAt: at, recoveredAmount: annualValue(sub.unitPriceAmount, sub.quantity, sub.intervalDays) }, eq(winbacks.id, open.id));
+}
+
+/** A win-back contact (a `winback.contacted` event): the first one counts, on the subscription's open record or the customer's latest. */
+export async function recordContact(s: TenantStore, contact: { customerId: string; subscriptionId: string | null; at: string }) {
+  const [row] = await s.q
+    .select({ id: winbacks.id, contactedAt: winbacks.contactedAt })
+    .from(winbacks)
+    .where(
+      s.owns(
+        winbacks,
+        eq(winbacks.customerId, contact.customerId),
+        contact.subscriptionId ? eq(winbacks.subscriptionId, contact.subscriptionId) : undefined,
+        isNull(winbacks.reactivatedAt),
+      ),
+    )
+    .orderBy(desc(winbacks.canceledAt))
+    .limit(1);
+  if (row && row.contactedAt === null) await s.update(winbacks, { contactedAt: contact.at }, and(eq(winbacks.id, row.id)));
+}
+
+/**
+ * What the shop holds of the person's win-back for a disclosure request (data-rights/export): every
+ * keep-in-touch answer with its evidence, oldest first, and the exit survey of each cancellation.
+ */
+export async function winbackDataOf(s: TenantStore, customerId: string) {
+  const [consents, rows] = await Promise.all([
+    s.q.select().from(contactConsents).where(s.owns(contactConsents, eq(contactConsents.customerId, customerId))).orderBy(contactConsents.at, contactConsents.id),
+    s.q.select().from(winbacks).where(s.owns(winbacks, eq(winbacks.customerId, customerId))).orderBy(winbacks.canceledAt),
+  ]);
+  return {
+    keepInTouchHistory: consents.map((c) => ({ granted: c.granted, wording: c.wording, language: c.language, source: c.source, flowId: c.flowId, at: c.at })),
+    exitSurveys: rows.map((r) => ({ subscriptionId: r.subscriptionId, flowId: r.flowId, canceledAt: r.canceledAt, reason: r.reason, answers: r.survey ?? [], returnOn: r.returnOn })),
+  };
+}
+
+/**
+ * Erasure (data-rights/erase), inside its transaction: the person's win-back rows and keep-in-touch
+ * evidence move to the pseudonym like the cancellation evidence (the wording shown is the shop's,
+ * not personal, and stays); their own words — free-text survey answers — go; and nothing of theirs
+ * stays contactable. Answers the counts of rows changed.
+ */
+export async function pseudonymiseWinbacks(s: TenantStore, customerId: string, alias: string): Promise<{ winbacks: number; consents: number }> {
+  const rows = await s.q.select({ id: winbacks.id, survey: winbacks.survey }).from(winbacks).where(s.owns(winbacks, eq(winbacks.customerId, customerId)));
+  for (const r of rows) await s.update(winbacks, { customerId: alias, survey: withoutFreeText(r.survey), contactable: false }, eq(winbacks.id, r.id));
+  const consents = await s.update(contactConsents, { customerId: alias }, eq(contactConsents.customerId, customerId)).returning({ id: contactConsents.id });
+  return { winbacks: rows.length, consents: consents.length };
+}

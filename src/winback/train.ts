@@ -1,0 +1,104 @@
+/**
+ * A shop's own win-back model, fitted by the shared trainer (src/platform/logistic.ts) on its
+ * cancellations and reactivations.
+ *
+ * Samples: each cancellation at the day it happened (label: reactivated within 180 days) and, if
+ * it had not come back by then, again 90 days later (label: reactivated in the 180 days after
+ * that) — so the fit sees how the chance fades with time since cancelling. Only snapshots whose
+ * 180 days have fully passed are used. Time-based hold-out (the latest quarter of snapshot dates);
+ * the model becomes active only when its hold-out AUC beats the default model's on the same
+ * snapshots, and the tenant's open win-back records are then re-scored with it.
+ */
+import { and, eq, isNull } from "drizzle-orm";
+import { winbackModels, winbacks } from "../db/schema";
+import { addDays, daysBetween, localDate } from "../platform/dates";
+import { ApiError } from "../platform/errors";
+import { trainLogistic } from "../platform/logistic";
+import type { TenantStore } from "../platform/tenancy";
+import { DEFAULT_WINBACK_MODEL, scoreWinback, WINBACK_FEATURE_NAMES, WINBACK_HORIZON_DAYS, winbackLogit, winbackVector, type WinbackFeatures, type WinbackModel } from "./model";
+import { activeWinbackModel } from "./service";
+
+/** Fewer samples than the risk model sees; a penalty of 10 keeps a small shop's fit from chasing noise. */
+export const WINBACK_L2 = 10;
+
+export type WinbackSample = { features: WinbackFeatures; at: string; label: 0 | 1 };
+
+export function winbackSamples(rows: readonly { features: WinbackFeatures; canceledOn: string; reactivatedOn: string | null }[], today: string): WinbackSample[] {
+  const out: WinbackSample[] = [];
+  for (const r of rows) {
+    for (const offset of [0, 90]) {
+      const at = addDays(r.canceledOn, offset);
+      if (addDays(at, WINBACK_HORIZON_DAYS) > today) break; // label not known yet
+      if (r.reactivatedOn !== null && r.reactivatedOn < at) break; // already back
+      const label = r.reactivatedOn !== null && daysBetween(at, r.reactivatedOn) <= WINBACK_HORIZON_DAYS ? 1 : 0;
+      out.push({ features: r.features, at, label });
+    }
+  }
+  return out;
+}
+
+export function trainWinback(samples: readonly WinbackSample[], now: string) {
+  const logit = (m: WinbackModel, s: WinbackSample) => winbackLogit(m, s.features, s.at);
+  return trainLogistic(samples, {
+    names: WINBACK_FEATURE_NAMES,
+    vector: (s) => winbackVector(s.features, s.at),
+    logit,
+    baseline: DEFAULT_WINBACK_MODEL,
+    now,
+    version: `winback-trained-${now}`,
+    l2: WINBACK_L2,
+  });
+}
+
+/** Re-scores the tenant's open win-back records (not back yet) with `model` as of `today`. */
+export async function rescoreWinbacks(s: TenantStore, model: WinbackModel, today: string): Promise<number> {
+  const open = await s.q
+    .select({ id: winbacks.id, features: winbacks.features, annualValue: winbacks.annualValue })
+    .from(winbacks)
+    .where(s.owns(winbacks, isNull(winbacks.reactivatedAt)));
+  for (const r of open) {
+    const scored = scoreWinback(model, r.features as unknown as WinbackFeatures, today);
+    await s.update(
+      winbacks,
+      { probability: scored.probability, expectedValue: Math.round(scored.probability * r.annualValue), drivers: scored.drivers, modelVersion: scored.modelVersion, scoredOn: today },
+      eq(winbacks.id, r.id),
+    );
+  }
+  return open.length;
+}
+
+export async function trainTenantWinbackModel(store: TenantStore, now: Date, timeZone: string) {
+  const today = localDate(now, timeZone);
+  const rows = await store.q.select({ features: winbacks.features, canceledOn: winbacks.canceledOn, reactivatedAt: winbacks.reactivatedAt }).from(winbacks).where(store.owns(winbacks));
+  const samples = winbackSamples(
+    rows.map((r) => ({ features: r.features as unknown as WinbackFeatures, canceledOn: r.canceledOn, reactivatedOn: r.reactivatedAt ? localDate(new Date(r.reactivatedAt), timeZone) : null })),
+    today,
+  );
+  const result = trainWinback(samples, now.toISOString());
+  if (!result.ok) throw new ApiError("insufficient_history", result.detail, { reason: result.reason, samples: result.samples, positives: result.positives, required: result.required });
+  const active = result.betterThanDefault;
+  const rescored = await store.write(async (s) => {
+    if (active) await s.update(winbackModels, { active: false }, and(eq(winbackModels.active, true)));
+    const { model, ...report } = result;
+    await s.insert(winbackModels, { version: model.version, model: model as unknown as Record<string, unknown>, report: report as unknown as Record<string, unknown>, auc: result.holdout.auc, active, trainedAt: now.toISOString() });
+    return active ? rescoreWinbacks(s, model, today) : 0;
+  });
+  return {
+    version: result.model.version,
+    active,
+    auc: result.holdout.auc,
+    defaultAuc: result.defaultHoldout.auc,
+    logLoss: result.holdout.logLoss,
+    defaultLogLoss: result.defaultHoldout.logLoss,
+    calibration: result.holdout.calibration,
+    samples: result.samples,
+    split: result.split,
+    rescored,
+  };
+}
+
+export async function winbackModelView(store: TenantStore) {
+  const model = await activeWinbackModel(store);
+  const perUnit = Object.fromEntries(WINBACK_FEATURE_NAMES.map((n) => [n, Math.round(((model.coefficients[n] ?? 0) / (model.scales[n] || 1)) * 1e6) / 1e6])) as Record<(typeof WINBACK_FEATURE_NAMES)[number], number>;
+  return { version: model.version, trainedAt: model.trainedAt, auc: model.auc ?? null, coefficients: perUnit };
+}

@@ -1,0 +1,329 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { Canceled, FlowStarted } from "../../src/cancel-flows/schemas";
+import { RetentionMetrics, WinbackMetrics } from "../../src/metrics/routes";
+import { addDays, localDate } from "../../src/platform/dates";
+import { CandidatePage, ExitSurvey } from "../../src/winback/schemas";
+import { ReasonInsights } from "../../src/insights/routes";
+import { customerBody, subscriptionBody, uid, type Harness, type TestTenant } from "../support/harness";
+
+/**
+ * Win-back (再加入) as a shop and its customers live it: a cancellation with a survey and a
+ * keep-in-touch answer, candidates ranked with drivers and a linted comeback offer, `winback.due`
+ * at the date the customer named, a reactivation attributed to that contact, and the KPIs.
+ */
+export function winbackSuite(h: () => Harness) {
+  describe("win-back: leaving well, coming back", () => {
+    let t: TestTenant;
+    const today = () => localDate(new Date(), "Asia/Tokyo");
+    const conforms = (schema: { safeParse(x: unknown): { success: boolean; error?: unknown } }, body: unknown) => {
+      const parsed = schema.safeParse(body);
+      expect(parsed.success, JSON.stringify(parsed.error)).toBe(true);
+    };
+    const customer = async (over: Record<string, unknown> = {}) => {
+      const id = uid("C");
+      const res = await h().request("PUT", `/v1/customers/${id}`, { key: t.key, body: customerBody(over) });
+      expect(res.status).toBe(201);
+      return id;
+    };
+    const subscription = async (customerId: string, over: Record<string, unknown> = {}) => {
+      const id = uid("S");
+      const res = await h().request("PUT", `/v1/subscriptions/${id}`, { key: t.key, body: subscriptionBody(customerId, { nextDeliveryOn: addDays(today(), 12), ...over }) });
+      expect(res.status).toBe(201);
+      return id;
+    };
+    /** Start, optionally give a reason, confirm with `confirm` as the body. */
+    const cancel = async (subscriptionId: string, reason: string | null, confirm: Record<string, unknown>) => {
+      const started = await h().request("POST", `/v1/subscriptions/${subscriptionId}/cancel-flows`, { key: t.key, body: { channel: "web" } });
+      expect(started.status).toBe(201);
+      if (reason) expect((await h().request("POST", `/v1/cancel-flows/${started.body.flowId}/reason`, { key: t.key, body: { reason } })).status).toBe(200);
+      const done = await h().request("POST", `/v1/cancel-flows/${started.body.flowId}/confirm`, { key: t.key, body: confirm });
+      expect(done.status).toBe(200);
+      return { started: started.body, done: done.body };
+    };
+    const candidates = async (query = "limit=100", lang = "ja") => {
+      const res = await h().request("GET", `/v1/winback/candidates?${query}`, { key: t.key, headers: { "accept-language": lang } });
+      expect(res.status).toBe(200);
+      conforms(CandidatePage, res.body);
+      return res.body as { data: { customerId: string; subscriptionId: string; expectedValue: { amount: number }; offer: any; drivers: any[]; probability: number }[]; nextCursor: string | null };
+    };
+
+    beforeAll(async () => {
+      t = await h().tenant();
+    });
+
+    it("the shop's survey passes the same phrase lint as offer copy", async () => {
+      const shaming = await h().request("PUT", "/v1/exit-survey", {
+        key: t.key,
+        body: { questions: [], keepInTouchWording: { ja: "お知らせを受け取らないなんて、健康を諦めるのですか？", en: "No thanks, I don't care about my health" } },
+      });
+      expect(shaming.status).toBe(422);
+      expect(shaming.body.code).toBe("survey_copy_rejected");
+      expect(shaming.body.errors.map((e: { path: string }) => e.path)).toContain("keepInTouchWording.en");
+      expect((await h().request("GET", "/v1/exit-survey", { key: t.key })).body.custom).toBe(false);
+
+      const survey = {
+        questions: [
+          { id: "why_stopped", kind: "text", prompt: { ja: "やめた決め手は？", en: "What made you stop?" } },
+          {
+            id: "bring_back",
+            kind: "choice",
+            prompt: { ja: "どうなれば再開しますか？", en: "What would bring you back?" },
+            options: [
+              { code: "season", label: { ja: "季節が来たら", en: "When the season comes" } },
+              { code: "nothing", label: { ja: "特になし", en: "Nothing" } },
+            ],
+          },
+        ],
+        keepInTouchWording: { ja: "再開のご案内をお送りしてもよいですか？（任意）", en: "May we write to you about restarting? (optional)" },
+      };
+      const put = await h().request("PUT", "/v1/exit-survey", { key: t.key, body: survey });
+      expect(put.status).toBe(200);
+      conforms(ExitSurvey, put.body);
+      expect((await h().request("GET", "/v1/exit-survey", { key: t.key })).body).toMatchObject({ ...survey, custom: true });
+    });
+
+    it("a cancellation records the survey and keep-in-touch as evidence, never blocking", async () => {
+      const c = await customer({ acquisitionSource: "referral", marketingConsent: false });
+      const s = await subscription(c);
+      const returnOn = addDays(today(), 200);
+      const started = await h().request("POST", `/v1/subscriptions/${s}/cancel-flows`, { key: t.key, body: { channel: "web" }, headers: { "accept-language": "en" } });
+      conforms(FlowStarted, started.body);
+      expect(started.body.exitSurvey).toMatchObject({ optional: true, keepInTouch: { wording: "May we write to you about restarting? (optional)", default: null } });
+      expect(started.body.exitSurvey.questions.map((q: { id: string }) => q.id)).toEqual(["why_stopped", "bring_back"]);
+      const done = await h().request("POST", `/v1/cancel-flows/${started.body.flowId}/confirm`, {
+        key: t.key,
+        headers: { "accept-language": "en" },
+        body: {
+          survey: [
+            { questionId: "why_stopped", answer: "夏の間だけ使いたかった" },
+            { questionId: "bring_back", answer: "season" },
+            { questionId: "no_such_question", answer: "x" },
+          ],
+          keepInTouch: true,
+          returnOn,
+        },
+      });
+      expect(done.status).toBe(200);
+      conforms(Canceled, done.body);
+      expect(done.body).toMatchObject({ outcome: "canceled", exitSurvey: { recorded: 2, keepInTouch: true, returnOn, ignored: [{ path: "survey.no_such_question" }] } });
+      const evidence = await h().request("GET", `/v1/cancel-flows/${started.body.flowId}`, { key: t.key });
+      const confirmed = evidence.body.steps.find((x: { type: string }) => x.type === "cancel_confirmed");
+      expect(confirmed.data).toMatchObject({ keepInTouch: { answer: true, wording: "May we write to you about restarting? (optional)", displayedIn: "en" }, returnOn });
+      expect(confirmed.data.survey).toHaveLength(2);
+      const got = await h().request("GET", `/v1/customers/${c}`, { key: t.key });
+      expect(got.body).toMatchObject({ acquisitionSource: "referral", keepInTouch: true, marketingConsent: false });
+
+      // A survey answered badly still cancels: nothing is required.
+      const s2 = await subscription(c);
+      const { done: done2 } = await cancel(s2, null, { survey: [{ questionId: "bring_back", answer: "a pony" }], returnOn: "2001-01-01" });
+      expect(done2.exitSurvey.recorded).toBe(0);
+      expect(done2.exitSurvey.ignored.map((x: { path: string }) => x.path)).toEqual(["survey.bring_back", "returnOn"]);
+    });
+
+    it("candidates: only who may be contacted, by expected value, with drivers and a linted comeback offer", async () => {
+      // Said yes at cancellation; price reason; a large plan.
+      const yes = await customer({ marketingConsent: false });
+      const yesSub = await subscription(yes, { unitPrice: { amount: 9800, currency: "JPY" }, quantity: 2 });
+      await cancel(yesSub, "too_expensive", { keepInTouch: true });
+      // Marketing consent and no answer: contactable.
+      const consent = await customer({ marketingConsent: true, acquisitionSource: "referral" });
+      const consentSub = await subscription(consent);
+      await cancel(consentSub, "surplus_stock", {});
+      // Marketing consent, but "no" at cancellation: never listed.
+      const no = await customer({ marketingConsent: true });
+      const noSub = await subscription(no);
+      await cancel(noSub, "too_expensive", { keepInTouch: false });
+      // Neither: not listed.
+      const silent = await customer({ marketingConsent: false });
+      await cancel(await subscription(silent), "other", {});
+
+      const page = await candidates();
+      const ids = page.data.map((d) => d.subscriptionId);
+      expect(ids).toContain(yesSub);
+      expect(ids).toContain(consentSub);
+      expect(ids).not.toContain(noSub);
+      expect(page.data.map((d) => d.customerId)).not.toContain(silent);
+      const values = page.data.map((d) => d.expectedValue.amount);
+      expect([...values].sort((a, b) => b - a)).toEqual(values);
+
+      const price = page.data.find((d) => d.subscriptionId === yesSub)!;
+      expect(price.probability).toBeGreaterThan(0);
+      expect(price.drivers.length).toBeGreaterThan(0);
+      expect(price.drivers[0].label).toEqual(expect.any(String));
+      // Price: a smaller quantity or a discount, from the shop's own catalogue, with its message.
+      expect(price.offer).toMatchObject({ kind: "offer", offerId: expect.stringMatching(/^off_/) });
+      expect(["change_quantity", "discount"]).toContain(price.offer.type);
+      expect(price.offer.message).toContain(price.offer.title);
+
+      // Paging: one at a time walks the same order, no repeats.
+      const first = await candidates("limit=1");
+      expect(first.data).toHaveLength(1);
+      expect(first.nextCursor).not.toBeNull();
+      const second = await candidates(`limit=1&cursor=${first.nextCursor}`);
+      expect(second.data[0]!.subscriptionId).toBe(page.data[1]!.subscriptionId);
+
+      // Withdrawing through the customer sync takes them off the list at once.
+      const withdrawn = await h().request("PUT", `/v1/customers/${consent}`, { key: t.key, body: customerBody({ marketingConsent: true, keepInTouch: false }) });
+      expect(withdrawn.body).toMatchObject({ keepInTouch: false });
+      expect((await candidates()).data.map((d) => d.subscriptionId)).not.toContain(consentSub);
+    });
+
+    it("a customer withdraws keep-in-touch from their own session (the portal), with evidence, and leaves the list", async () => {
+      const c = await customer({ marketingConsent: false });
+      const s = await subscription(c);
+      await cancel(s, "moving", { keepInTouch: true });
+      expect((await candidates()).data.map((d) => d.subscriptionId)).toContain(s);
+      const other = await customer();
+      const session = await h().request("POST", "/v1/customer-sessions", { key: t.key, body: { customerId: c } });
+      expect(session.status).toBe(201);
+      const token = session.body.token as string;
+
+      const seen = await h().request("GET", `/v1/customers/${c}/keep-in-touch`, { key: token, headers: { "accept-language": "en" } });
+      expect(seen.status).toBe(200);
+      expect(seen.body).toMatchObject({ customerId: c, keepInTouch: true, wording: "May we write to you about restarting? (optional)" });
+      // Another customer's answer is not this session's to read or change.
+      expect((await h().request("GET", `/v1/customers/${other}/keep-in-touch`, { key: token })).status).toBe(404);
+      expect((await h().request("PUT", `/v1/customers/${other}/keep-in-touch`, { key: token, body: { keepInTouch: false } })).status).toBe(404);
+      expect((await h().request("GET", `/v1/customers/${other}`, { key: t.key })).body.keepInTouch).toBeNull();
+
+      const withdrawn = await h().request("PUT", `/v1/customers/${c}/keep-in-touch`, { key: token, body: { keepInTouch: false } });
+      expect(withdrawn.status).toBe(200);
+      expect(withdrawn.body).toMatchObject({ keepInTouch: false, keepInTouchAt: expect.any(String) });
+      expect((await candidates()).data.map((d) => d.subscriptionId)).not.toContain(s);
+      // Saying it again records nothing new: the time of the withdrawal stands.
+      const again = await h().request("PUT", `/v1/customers/${c}/keep-in-touch`, { key: token, body: { keepInTouch: false } });
+      expect(again.body.keepInTouchAt).toBe(withdrawn.body.keepInTouchAt);
+      expect((await h().request("GET", `/v1/customers/${c}`, { key: t.key })).body).toMatchObject({ keepInTouch: false });
+    });
+
+    it("the export holds keep-in-touch with its evidence and the survey; erasure takes the person's words and off the list; the survey's change is audited", async () => {
+      const c = await customer({ marketingConsent: false, name: "消去 太郎" });
+      const s = await subscription(c);
+      const { started } = await cancel(s, "moving", { survey: [{ questionId: "why_stopped", answer: "引っ越しで使えなくなった 消去 太郎" }, { questionId: "bring_back", answer: "season" }], keepInTouch: true });
+      const exported = await h().request("GET", `/v1/customers/${c}/export`, { key: t.key });
+      expect(exported.status).toBe(200);
+      expect(exported.body.consents).toMatchObject({ keepInTouch: true, keepInTouchHistory: [{ granted: true, source: "cancel_flow", flowId: started.flowId, wording: expect.any(String) }] });
+      expect(exported.body.exitSurveys).toEqual([expect.objectContaining({ subscriptionId: s, answers: [{ questionId: "why_stopped", answer: "引っ越しで使えなくなった 消去 太郎" }, { questionId: "bring_back", answer: "season" }] })]);
+      expect((await candidates()).data.map((d) => d.subscriptionId)).toContain(s);
+
+      const erased = await h().request("DELETE", `/v1/customers/${c}`, { key: t.key });
+      expect(erased.status).toBe(200);
+      expect(erased.body.scrubbed).toMatchObject({ winbacks: 1, keepInTouchAnswers: 1 });
+      expect((await candidates()).data.map((d) => d.subscriptionId)).not.toContain(s);
+      // The evidence stays, under the pseudonym, without the customer's own words; the option codes stay.
+      const evidence = await h().request("GET", `/v1/cancel-flows/${started.flowId}`, { key: t.key });
+      const confirmed = evidence.body.steps.find((x: { type: string }) => x.type === "cancel_confirmed");
+      expect(confirmed.data.survey).toEqual([{ questionId: "bring_back", answer: "season" }]);
+      expect(JSON.stringify(evidence.body)).not.toContain("引っ越しで使えなくなった");
+
+      const survey = (await h().request("GET", "/v1/exit-survey", { key: t.key })).body;
+      expect((await h().request("PUT", "/v1/exit-survey", { key: t.key, body: { questions: survey.questions, keepInTouchWording: survey.keepInTouchWording } })).status).toBe(200);
+      const log = await h().request("GET", "/v1/audit-log?action=exit_survey.updated", { key: t.key });
+      expect(log.body.data.length).toBeGreaterThanOrEqual(2);
+      expect(log.body.data[0]).toMatchObject({ action: "exit_survey.updated", actor: { type: "key" } });
+    });
+
+    it("a customer on a break is reminded at their date (winback.due, once), and coming back closes the record", async () => {
+      const hook = await h().request("PUT", "/v1/webhooks/winback", { key: t.key, body: { url: "http://127.0.0.1:9/hook", events: ["winback.due"] } });
+      expect(hook.status).toBe(201);
+      const c = await customer({ marketingConsent: false });
+      const s = await subscription(c);
+      const returnOn = addDays(today(), 40);
+      await cancel(s, "temporary_break", { keepInTouch: true, returnOn });
+      const listed = (await candidates()).data.find((d) => d.subscriptionId === s)!;
+      expect(listed.offer).toMatchObject({ kind: "reminder", restartOn: returnOn });
+      expect(listed.drivers.map((d: { code: string }) => d.code)).toContain("return_date_named");
+
+      const sent = async () => {
+        const d = (await h().request("GET", "/v1/webhooks/winback", { key: t.key })).body.deliveries;
+        return d.pending + d.delivered + d.failed;
+      };
+      // The day before (Tokyo noon): nothing yet.
+      await h().maintain(() => new Date(`${addDays(returnOn, -1)}T03:00:00Z`));
+      expect(await sent()).toBe(0);
+      // The day itself (00:30 in Tokyo): sent once, and never again.
+      await h().maintain(() => new Date(`${addDays(returnOn, -1)}T15:30:00Z`));
+      expect(await sent()).toBe(1);
+      await h().maintain(() => new Date(`${returnOn}T03:00:00Z`));
+      expect(await sent()).toBe(1);
+
+      const back = await h().request("POST", `/v1/subscriptions/${s}/reactivate`, { key: t.key, body: { channel: "web" } });
+      expect(back.status).toBe(200);
+      expect((await candidates()).data.map((d) => d.subscriptionId)).not.toContain(s);
+
+      const metrics = await h().request("GET", "/v1/metrics/winback", { key: t.key });
+      expect(metrics.status).toBe(200);
+      conforms(WinbackMetrics, metrics.body);
+      expect(metrics.body.reactivated).toBe(1);
+      // The webhook is the contact. (It was sent at a future date here, after this reactivation, so
+      // it is not credited with it: attribution needs the contact first — see the next test.)
+      expect(metrics.body.contacts).toMatchObject({ contacted: 1, reactivatedAfterContact: 0 });
+      expect(metrics.body.revenueRecovered).toEqual([{ amount: Math.round((3980 * 365) / 30), currency: "JPY" }]);
+      const breakRow = metrics.body.byReason.find((r: { key: string }) => r.key === "temporary_break");
+      expect(breakRow).toMatchObject({ canceled: 1, reactivated: 1, reactivationRate: 1 });
+      expect(metrics.body.byMonth.map((r: { key: string }) => r.key)).toContain(today().slice(0, 7));
+      expect(metrics.body.reactivationRate).toBeCloseTo(1 / metrics.body.canceled, 4);
+
+      const retention = await h().request("GET", "/v1/metrics/retention", { key: t.key });
+      conforms(RetentionMetrics, retention.body);
+      expect(retention.body.winback).toMatchObject({ reactivated: 1, contacts: { contacted: 1 } });
+    });
+
+    it("insights: counts and save rates per reason, recurring themes in the customers' words, personal data masked", async () => {
+      const own = await h().tenant();
+      const comments = ["在庫がたまってしまう 090-1234-5678", "飲みきれずに在庫がたまる", "在庫が多すぎる hanako@example.jp", "値段が高いと感じる", "送料込みだと値段が高い"];
+      for (const [i, comment] of comments.entries()) {
+        const c = uid("C");
+        await h().request("PUT", `/v1/customers/${c}`, { key: own.key, body: customerBody({ name: "山田 花子" }) });
+        const s = uid("S");
+        await h().request("PUT", `/v1/subscriptions/${s}`, { key: own.key, body: subscriptionBody(c, { nextDeliveryOn: addDays(today(), 12) }) });
+        const f = await h().request("POST", `/v1/subscriptions/${s}/cancel-flows`, { key: own.key, body: {} });
+        await h().request("POST", `/v1/cancel-flows/${f.body.flowId}/reason`, { key: own.key, body: { reason: i < 3 ? "surplus_stock" : "too_expensive", comment } });
+        await h().request("POST", `/v1/cancel-flows/${f.body.flowId}/confirm`, { key: own.key, body: { survey: [{ questionId: "why_stopped", answer: "山田です。在庫が余るので" }] } });
+      }
+      const res = await h().request("GET", "/v1/insights/reasons", { key: own.key });
+      expect(res.status).toBe(200);
+      conforms(ReasonInsights, res.body);
+      const surplus = res.body.reasons.find((r: { reason: string }) => r.reason === "surplus_stock");
+      expect(surplus).toMatchObject({ flows: 3, canceled: 3, saved: 0, saveRate: 0 });
+      expect(surplus.terms[0]).toMatchObject({ text: "在庫", count: 6 });
+      const price = res.body.reasons.find((r: { reason: string }) => r.reason === "too_expensive");
+      expect(price.phrases.map((p: { text: string }) => p.text)).toContain("値段が高い");
+      expect(res.body.months[0].month).toBe(today().slice(0, 7));
+      const text = JSON.stringify(res.body);
+      for (const personal of ["090-1234-5678", "hanako@example.jp", "山田"]) expect(text).not.toContain(personal);
+      expect(text).toContain("〔氏名〕");
+      expect(text).not.toContain("氏名です");
+      expect((await h().request("GET", "/v1/insights/reasons", { key: await own.keyWith(["read"]) })).status).toBe(403);
+    });
+
+    it("a contact the shop made itself (winback.contacted) counts for attribution; the holdout is never listed", async () => {
+      const own = await h().tenant();
+      const patch = await h().request("PATCH", "/v1/settings", { key: own.key, body: { winbackHoldoutPercent: 50 } });
+      expect(patch.status).toBe(200);
+      const subs: string[] = [];
+      for (let i = 0; i < 6; i++) {
+        const c = uid("C");
+        await h().request("PUT", `/v1/customers/${c}`, { key: own.key, body: customerBody({ marketingConsent: false }) });
+        const s = uid("S");
+        await h().request("PUT", `/v1/subscriptions/${s}`, { key: own.key, body: subscriptionBody(c, { nextDeliveryOn: addDays(today(), 12) }) });
+        const f = await h().request("POST", `/v1/subscriptions/${s}/cancel-flows`, { key: own.key, body: {} });
+        await h().request("POST", `/v1/cancel-flows/${f.body.flowId}/confirm`, { key: own.key, body: { keepInTouch: true } });
+        subs.push(s);
+        if (i === 0) {
+          const ev = await h().request("POST", "/v1/events", {
+            key: own.key,
+            body: { events: [{ id: uid("e"), type: "winback.contacted", customerId: c, subscriptionId: s, occurredAt: new Date().toISOString(), data: { channel: "email" } }] },
+          });
+          expect(ev.body.accepted).toBe(1);
+          expect((await h().request("POST", `/v1/subscriptions/${s}/reactivate`, { key: own.key, body: {} })).status).toBe(200);
+        }
+      }
+      const m = (await h().request("GET", "/v1/metrics/winback", { key: own.key })).body;
+      expect(m).toMatchObject({ canceled: 6, reactivated: 1, contacts: { contacted: 1, reactivatedAfterContact: 1 } });
+      const listed = (await h().request("GET", "/v1/winback/candidates", { key: own.key })).body.data.length;
+      // Everyone said yes; the holdout drawn at cancellation is left out, whatever the draw.
+      expect(listed).toBe(m.holdout ? m.holdout.contactable.canceled - m.holdout.contactable.reactivated : 5);
+    });
+  });
+}
