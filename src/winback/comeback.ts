@@ -29,8 +29,21 @@ export type ComebackOffer = {
   restartOn: string;
 };
 
+// The lint is pure and the same copy recurs on every page (one product, one offer), while linting
+// a text costs about a millisecond: remember verdicts per text, bounded (cleared when full).
+const verdicts = new Map<string, boolean>();
+const passes = (text: string): boolean => {
+  let ok = verdicts.get(text);
+  if (ok === undefined) {
+    if (verdicts.size >= 5_000) verdicts.clear();
+    ok = lintCopy(text).length === 0;
+    verdicts.set(text, ok);
+  }
+  return ok;
+};
+
 function clean(texts: Localized[]): boolean {
-  return texts.every((t) => lintCopy(t.ja).length === 0 && lintCopy(t.en).length === 0);
+  return texts.every((t) => passes(t.ja) && passes(t.en));
 }
 
 function messageFor(productName: string, title: Localized, description: Localized): Localized {
