@@ -3,6 +3,7 @@
  * libSQL file under data/, for the risk and lookup benchmarks. Seeded once and reused: the file
  * is kept between runs and rebuilt only when the seed version or size changes.
  */
+import { serve } from "@hono/node-server";
 import type { InValue } from "@libsql/client";
 import { existsSync, rmSync } from "node:fs";
 import type { Database } from "../src/db/client";
@@ -165,4 +166,12 @@ export async function openBigTenant(path: string, subscriptionCount = 1_000_000)
   await db.client.execute("PRAGMA synchronous = NORMAL");
   await db.client.execute("ANALYZE");
   return { db, subscriptions: subscriptionCount, customers: customerCount, seededSeconds: (Date.now() - started) / 1000 };
+}
+
+/** Serves `fetch` on a free loopback port (the benches' API and floor servers). */
+export async function listen(fetch: (req: Request) => Response | Promise<Response>) {
+  const server = serve({ fetch, port: 0, hostname: "127.0.0.1" });
+  await new Promise((r) => server.once("listening", r));
+  const address = server.address();
+  return { server, url: `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}` };
 }

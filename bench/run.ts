@@ -1,4 +1,3 @@
-import { serve } from "@hono/node-server";
 import { createClient as createWebClient } from "@libsql/client/web";
 import { spawn } from "node:child_process";
 import autocannon from "autocannon";
@@ -15,7 +14,7 @@ import { rateLimitConfigFromEnv } from "../src/platform/rate-limit";
 import { createDatabase, type Database, type Tx } from "../src/db/client";
 import { RESCORE_CHUNK, rescoreTenant } from "../src/risk/rescore";
 import { createTenant, issueKey } from "../src/tenants/keys";
-import { BIG_API_KEY, BIG_TENANT_ID, bigCustomerId, bigPhone, bigSubscriptionId, openBigTenant, progressLine } from "./big-tenant";
+import { BIG_API_KEY, BIG_TENANT_ID, bigCustomerId, bigPhone, bigSubscriptionId, listen, openBigTenant, progressLine } from "./big-tenant";
 import { migrateDatabase, openDatabase } from "../src/db/node";
 import { subscriptions } from "../src/db/schema";
 import { DEMO_API_KEY, DEMO_TENANT_ID, seedDemo } from "../src/demo/seed";
@@ -66,12 +65,6 @@ async function serveWithFloors(database: Database, tenantId: string, databaseUrl
     await database.write(touch(c.req.param("id")));
     return c.json({ ok: true });
   });
-  const listen = async (fetch: (req: Request) => Response | Promise<Response>) => {
-    const server = serve({ fetch, port: 0, hostname: "127.0.0.1" });
-    await new Promise((r) => server.once("listening", r));
-    const address = server.address();
-    return { server, url: `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}` };
-  };
   const [apiServer, floorServer] = await Promise.all([listen(api.fetch), listen(floors.fetch)]);
   return {
     apiUrl: apiServer.url,

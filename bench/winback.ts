@@ -8,12 +8,11 @@
  * expected value spread deterministically, 10 % held out, 40 % of the customers answered "no" to
  * keep-in-touch.
  */
-import { serve } from "@hono/node-server";
 import autocannon from "autocannon";
 import { Hono } from "hono";
 import { createApp } from "../src/app";
 import type { Database } from "../src/db/client";
-import { BIG_API_KEY, BIG_TENANT_ID, bigSubscriptionId, openBigTenant } from "./big-tenant";
+import { BIG_API_KEY, BIG_TENANT_ID, bigSubscriptionId, listen, openBigTenant } from "./big-tenant";
 
 const BIG = Number(process.env.BENCH_SUBSCRIPTIONS ?? 1_000_000);
 const SECONDS = Number(process.env.BENCH_ROUND_SECONDS ?? 3);
@@ -61,12 +60,6 @@ floors.get("/floor/query/:id", async (c) => {
   const rs = await big.db.client.execute({ sql: "SELECT id, status, next_delivery_on FROM subscriptions WHERE tenant_id = ? AND id = ?", args: [BIG_TENANT_ID, c.req.param("id")] });
   return c.json(rs.rows[0] ?? null);
 });
-const listen = async (fetch: (req: Request) => Response | Promise<Response>) => {
-  const server = serve({ fetch, port: 0, hostname: "127.0.0.1" });
-  await new Promise((r) => server.once("listening", r));
-  const address = server.address();
-  return { server, url: `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}` };
-};
 const [apiServer, floorServer] = await Promise.all([listen(api.fetch), listen(floors.fetch)]);
 const headers = { authorization: `Bearer ${BIG_API_KEY}` };
 

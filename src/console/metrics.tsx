@@ -9,32 +9,31 @@ type WinbackGroup = Winback["byReason"][number];
 
 const pct = (r: number | null) => (r === null ? "—" : `${Math.round(r * 1000) / 10}%`);
 
-function GroupTable(props: { lang: Lang; id: string; caption: StringKey; groups: Group[] }) {
-  const { lang } = props;
+/** One column of a figures table; `rate` marks the cell whose raw rate the browser test and the chart read. */
+type Column<G> = { label: StringKey; cell: (g: G) => string | number; rate?: (g: G) => number | null };
+
+/** A chart's accessible form: one row per group key, the same figures as the API's groups. */
+function FigureTable<G extends { key: string }>(props: { lang: Lang; id: string; caption: StringKey; groups: G[]; columns: Column<G>[] }) {
+  const { lang, columns } = props;
   return (
     <table id={props.id}>
       <caption>{t(lang, props.caption)}</caption>
       <thead>
         <tr>
           <th scope="col">{t(lang, "key")}</th>
-          <th scope="col">{t(lang, "started")}</th>
-          <th scope="col">{t(lang, "savedN")}</th>
-          <th scope="col">{t(lang, "canceledN")}</th>
-          <th scope="col">{t(lang, "saveRate")}</th>
-          <th scope="col">{t(lang, "durableSaveRate")}</th>
-          <th scope="col">{t(lang, "medianSeconds")}</th>
+          {columns.map((col) => (
+            <th scope="col">{t(lang, col.label)}</th>
+          ))}
         </tr>
       </thead>
       <tbody>
         {props.groups.map((g) => (
           <tr>
             <th scope="row">{g.key}</th>
-            <td>{g.started}</td>
-            <td>{g.saved}</td>
-            <td>{g.canceled}</td>
-            <td data-rate={g.saveRate === null ? "" : String(g.saveRate)}>{pct(g.saveRate)}</td>
-            <td>{pct(g.durableSaveRate)}</td>
-            <td>{g.timeToCancel.medianSeconds ?? "—"}</td>
+            {columns.map((col) => {
+              const rate = col.rate?.(g);
+              return rate === undefined ? <td>{col.cell(g)}</td> : <td data-rate={rate === null ? "" : String(rate)}>{col.cell(g)}</td>;
+            })}
           </tr>
         ))}
       </tbody>
@@ -42,35 +41,23 @@ function GroupTable(props: { lang: Lang; id: string; caption: StringKey; groups:
   );
 }
 
+/** Save-rate figures per week, reason, offer or channel, as GET /v1/metrics/retention groups them. */
+const SAVE_COLUMNS: Column<Group>[] = [
+  { label: "started", cell: (g) => g.started },
+  { label: "savedN", cell: (g) => g.saved },
+  { label: "canceledN", cell: (g) => g.canceled },
+  { label: "saveRate", cell: (g) => pct(g.saveRate), rate: (g) => g.saveRate },
+  { label: "durableSaveRate", cell: (g) => pct(g.durableSaveRate) },
+  { label: "medianSeconds", cell: (g) => g.timeToCancel.medianSeconds ?? "—" },
+];
+
 /** 再加入率 per cancel reason or month of cancellation, as GET /v1/metrics/winback answers it. */
-function WinbackTable(props: { lang: Lang; id: string; caption: StringKey; groups: WinbackGroup[] }) {
-  const { lang } = props;
-  return (
-    <table id={props.id}>
-      <caption>{t(lang, props.caption)}</caption>
-      <thead>
-        <tr>
-          <th scope="col">{t(lang, "key")}</th>
-          <th scope="col">{t(lang, "canceledN")}</th>
-          <th scope="col">{t(lang, "reactivatedN")}</th>
-          <th scope="col">{t(lang, "reactivationRate")}</th>
-          <th scope="col">{t(lang, "rate180")}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {props.groups.map((g) => (
-          <tr>
-            <th scope="row">{g.key}</th>
-            <td>{g.canceled}</td>
-            <td>{g.reactivated}</td>
-            <td data-rate={g.reactivationRate === null ? "" : String(g.reactivationRate)}>{pct(g.reactivationRate)}</td>
-            <td>{pct(g.rate180)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
-}
+const WINBACK_COLUMNS: Column<WinbackGroup>[] = [
+  { label: "canceledN", cell: (g) => g.canceled },
+  { label: "reactivatedN", cell: (g) => g.reactivated },
+  { label: "reactivationRate", cell: (g) => pct(g.reactivationRate), rate: (g) => g.reactivationRate },
+  { label: "rate180", cell: (g) => pct(g.rate180) },
+];
 
 /**
  * The supervisor's view: 解約阻止率 by week, reason, offer and channel, durable saves, holdout lift,
@@ -120,7 +107,7 @@ export function MetricsPage(props: { page: PageContext; overall: Metrics; groups
           <section aria-labelledby={`h-${k}`} class="chart-block">
             <h2 id={`h-${k}`}>{t(lang, caption)}</h2>
             <div class="chart" id={`chart-${k}`} data-group={k} role="img" aria-label={`${t(lang, caption)}: ${t(lang, "saveRate")}`}></div>
-            <GroupTable lang={lang} id={`table-${k}`} caption={caption} groups={groups[k].groups ?? []} />
+            <FigureTable lang={lang} id={`table-${k}`} caption={caption} groups={groups[k].groups ?? []} columns={SAVE_COLUMNS} />
           </section>
         );
       })}
@@ -146,7 +133,7 @@ export function MetricsPage(props: { page: PageContext; overall: Metrics; groups
             <>
               <h3 id={`h-${k}`}>{t(lang, caption)}</h3>
               <div class="chart" id={`chart-${k}`} data-group={k} role="img" aria-label={`${t(lang, caption)}: ${t(lang, "reactivationRate")}`}></div>
-              <WinbackTable lang={lang} id={`table-${k}`} caption={caption} groups={k === "winbackReason" ? winback.byReason : winback.byMonth} />
+              <FigureTable lang={lang} id={`table-${k}`} caption={caption} groups={k === "winbackReason" ? winback.byReason : winback.byMonth} columns={WINBACK_COLUMNS} />
             </>
           );
         })}

@@ -16,7 +16,7 @@ import { personalise } from "../offers/personalise";
 import { DEFAULT_TRUTH } from "../offers/simulate";
 import { defaultOfferRows } from "../offers/repository";
 import { addDays, localDate } from "../platform/dates";
-import { seededRng } from "../platform/random";
+import { seededDraws } from "../platform/random";
 import { DEFAULT_SETTINGS } from "../settings/schemas";
 
 type SubscriptionRow = typeof subscriptions.$inferInsert;
@@ -67,14 +67,7 @@ export type CancelHistory = { flows: FlowRow[]; steps: StepRow[]; changes: Chang
  * confirmation number on a cancellation; reactivated subscriptions are active again).
  */
 export function buildCancelHistory(subs: SubscriptionRow[], eventRows: EventRow[], tenantId: string, now: Date, seed = 0x63616e63): CancelHistory {
-  const next = seededRng(seed);
-  const chance = (p: number) => next() < p;
-  const int = (min: number, max: number) => min + Math.floor(next() * (max - min + 1));
-  const weighted = (items: readonly [string, number][]) => {
-    let r = next() * items.reduce((s, [, w]) => s + w, 0);
-    for (const [x, w] of items) if ((r -= w) < 0) return x;
-    return items[items.length - 1]![0];
-  };
+  const { next, chance, int, weighted } = seededDraws(seed);
   const id = (prefix: string) => `${prefix}_${Array.from({ length: 20 }, () => ID_ALPHABET[Math.floor(next() * 62)]).join("")}`;
   const nowMs = now.getTime();
   const today = localDate(now, TZ);

@@ -12,7 +12,7 @@
  */
 import type { cancelFlowSteps, contactConsents, customers, events, planChanges, subscriptions, winbacks } from "../db/schema";
 import { addDays, localDate } from "../platform/dates";
-import { seededRng } from "../platform/random";
+import { seededDraws } from "../platform/random";
 import { annualValue, DEFAULT_WINBACK_MODEL, scoreWinback } from "../winback/model";
 import { complaintCounts } from "../winback/service";
 import { DEFAULT_KEEP_IN_TOUCH, type SurveyAnswer } from "../winback/survey";
@@ -52,15 +52,7 @@ const BRING_BACK: Record<string, string> = { surplus_stock: "longer_interval", t
 export type WinbackHistory = { winbacks: Winback[]; consents: Consent[] };
 
 export function buildWinbackHistory(subs: Sub[], customerRows: Customer[], eventRows: EventRow[], history: CancelHistory, tenantId: string, now: Date, seed = 0x77696e62): WinbackHistory {
-  const next = seededRng(seed);
-  const chance = (p: number) => next() < p;
-  const int = (min: number, max: number) => min + Math.floor(next() * (max - min + 1));
-  const weighted = (items: readonly [string, number][]) => {
-    let r = next() * items.reduce((s, [, w]) => s + w, 0);
-    for (const [x, w] of items) if ((r -= w) < 0) return x;
-    return items[items.length - 1]![0];
-  };
-  const pick = <T>(xs: readonly T[]) => xs[int(0, xs.length - 1)]!;
+  const { next, chance, int, weighted, pick } = seededDraws(seed);
   const nowMs = now.getTime();
   const today = localDate(now, TZ);
   const iso = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toISOString();
