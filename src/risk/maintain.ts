@@ -87,23 +87,9 @@ export function bandChange(row: Omit<RiskRow, "tenantId">, previousBand: RiskBan
 
 /** Upsert of whole risk rows (one statement for many rows). */
 export function upsertRiskRows(store: TenantStore, rows: Omit<RiskRow, "tenantId">[]) {
-  const excluded = (col: string) => sql.raw(`excluded.${col}`);
-  return store.insert(riskFeatures, rows).onConflictDoUpdate({
-    target: [riskFeatures.tenantId, riskFeatures.subscriptionId],
-    set: {
-      customerId: excluded("customer_id"),
-      features: excluded("features"),
-      probability: excluded("probability"),
-      score: excluded("score"),
-      band: excluded("band"),
-      drivers: excluded("drivers"),
-      flags: excluded("flags"),
-      revenueAtRisk: excluded("revenue_at_risk"),
-      currency: excluded("currency"),
-      modelVersion: excluded("model_version"),
-      computedAt: excluded("computed_at"),
-    },
-  });
+  return store.upsertMany(riskFeatures, rows, [riskFeatures.tenantId, riskFeatures.subscriptionId], [
+    "customerId", "features", "probability", "score", "band", "drivers", "flags", "revenueAtRisk", "currency", "modelVersion", "computedAt",
+  ]);
 }
 
 /** What names a person across customer records. */

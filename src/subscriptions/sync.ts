@@ -14,11 +14,14 @@ import type { SubscriptionRow } from "./repository";
 import type { UpsertSubscriptionBody } from "./schemas";
 
 /** Fields a sync may change; `version` moves only when one of them really changes. */
-const SYNCED: (keyof SubscriptionRow)[] = [
+const SYNCED = [
   "customerId", "productSku", "productName", "productCategory", "productUnitsPerPackage", "productUnitLabel", "quantity", "intervalDays", "nextDeliveryOn",
   "unitPriceAmount", "currency", "status", "startedAt", "deliveriesCompleted", "commitmentMinDeliveries",
   "commitmentFeeAmount", "commitmentFeeCurrency", "pausedUntil", "canceledAt",
-];
+] as const satisfies (keyof SubscriptionRow)[];
+
+/** The columns a sync writes over a stored subscription: the synced ones, the run of skips, the version. */
+export const SUBSCRIPTION_SYNCED = [...SYNCED, "consecutiveSkips", "version", "updatedAt"] as const;
 
 export type SyncOutcome<T> = { row: T; created: boolean; changed: boolean };
 

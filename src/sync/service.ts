@@ -1,6 +1,6 @@
 import type { z } from "@hono/zod-openapi";
-import { and, eq, inArray, sql } from "drizzle-orm";
-import { afterCustomerSync, syncedCustomer, syncedCustomerRow } from "../customers/sync";
+import { and, eq, inArray } from "drizzle-orm";
+import { afterCustomerSync, syncedCustomer, syncedCustomerRow, type SyncedCustomer } from "../customers/sync";
 import type { CustomerRow } from "../customers/repository";
 import { customers, riskFeatures, subscriptions, winbacks } from "../db/schema";
 import { recordAutoResume } from "../plan-changes/auto-resume";
@@ -13,7 +13,7 @@ import type { RiskBand } from "../risk/model";
 import { activeModel } from "../risk/repository";
 import type { TenantSettings } from "../settings/schemas";
 import type { SubscriptionRow } from "../subscriptions/repository";
-import { planSubscriptionSync, unknownCustomer } from "../subscriptions/sync";
+import { planSubscriptionSync, SUBSCRIPTION_SYNCED, unknownCustomer } from "../subscriptions/sync";
 import { enqueueWebhookEvent } from "../webhooks/outbox";
 import { SyncCustomer, SyncSubscription, type BulkSyncResponse, type SyncItemResult } from "./schemas";
 
@@ -22,8 +22,8 @@ const DRY_RUN = Symbol("dry run");
 
 /** Ids per `IN (…)` list: far below SQLite's 32,766 bound values per statement. */
 const IN_CHUNK = 500;
-/** Bound values per multi-row INSERT (rows × columns), also well below that limit. */
-const VALUES_PER_INSERT = 8_000;
+/** What a sync writes over a stored customer (`syncedCustomer`'s columns). */
+const CUSTOMER_SYNCED = ["acquisitionSource", "name", "email", "emailNormalized", "phone", "phoneExtension", "locale", "marketingConsent", "postalCode", "address", "addressKey", "createdAt", "updatedAt"] as const satisfies (keyof SyncedCustomer)[];
 
 const chunks = <T>(items: readonly T[], size: number): T[][] => {
   const out: T[][] = [];
@@ -162,17 +162,10 @@ async function syncCustomers(
     report.applied(index, id, !existing);
   }
 
-  // One upsert per chunk: a new customer is inserted as the single PUT inserts it; an existing one
-  // gets the synced columns only (erasure state, fingerprints and keep-in-touch stay as stored).
+  // One upsert: a new customer is inserted as the single PUT inserts it; an existing one gets the
+  // synced columns only (erasure state, fingerprints and keep-in-touch stay as stored).
   const rows = [...written.values()].map(({ tenantId: _t, erasedAt: _e, phoneFingerprint: _p, emailFingerprint: _f, keepInTouch: _k, keepInTouchAt: _a, ...r }) => r);
-  const set = Object.fromEntries(
-    Object.keys(rows[0] ?? {})
-      .filter((k) => k !== "id")
-      .map((k) => [k, sql.raw(`excluded.${(customers as unknown as Record<string, { name: string }>)[k]!.name}`)]),
-  );
-  for (const part of chunks(rows, Math.floor(VALUES_PER_INSERT / 16))) {
-    await s.insert(customers, part).onConflictDoUpdate({ target: [customers.tenantId, customers.id], set });
-  }
+  await s.upsertMany(customers, rows, [customers.tenantId, customers.id], CUSTOMER_SYNCED);
   for (const step of after) await step();
 }
 
@@ -343,12 +336,7 @@ async function syncSubscriptions(
   // New rows are inserted whole; existing ones get the columns a sync changes (as the single PUT's
   // UPDATE), so a discount or cancellation record written elsewhere stays.
   const rows = [...writtenSubs.values()].map(({ tenantId: _t, ...r }) => r);
-  const kept = new Set(["id", "createdAt", "activeDiscount", "cancellation"]);
-  const columns = subscriptions as unknown as Record<string, { name: string }>;
-  const set = Object.fromEntries(Object.keys(rows[0] ?? {}).filter((k) => !kept.has(k)).map((k) => [k, sql.raw(`excluded.${columns[k]!.name}`)]));
-  for (const part of chunks(rows, Math.floor(VALUES_PER_INSERT / 28))) {
-    await s.insert(subscriptions, part).onConflictDoUpdate({ target: [subscriptions.tenantId, subscriptions.id], set });
-  }
-  for (const part of chunks([...riskRows.values()], Math.floor(VALUES_PER_INSERT / 14))) await upsertRiskRows(s, part);
+  await s.upsertMany(subscriptions, rows, [subscriptions.tenantId, subscriptions.id], SUBSCRIPTION_SYNCED);
+  await upsertRiskRows(s, [...riskRows.values()]);
   for (const step of after) await step();
 }
