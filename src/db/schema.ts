@@ -627,6 +627,14 @@ export const winbacks = sqliteTable(
     reactivatedAt: text("reactivated_at"),
     /** A year of deliveries of the reactivated plan (revenue recovered), minor units. */
     recoveredAmount: integer("recovered_amount"),
+    /**
+     * The comeback offer decided at scoring time (winback/decide `StoredComeback`: the offer in both
+     * languages for the restart date of that day, and the plan it was made for), so the candidates
+     * list only reads it. Null until decided (rows older than this column: the maintenance job).
+     */
+    comeback: text("comeback", { mode: "json" }).$type<Record<string, unknown>>(),
+    /** The catalogue stamp the comeback was decided at (winback/decide `catalogueStamp`); '' = not decided. Older than the tenant's → re-decided. */
+    comebackStamp: text("comeback_stamp").notNull().default(""),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
@@ -639,6 +647,8 @@ export const winbacks = sqliteTable(
       .where(sql`contactable = 1 AND holdout = 0 AND reactivated_at IS NULL`),
     // The maintenance job's cross-tenant question: whose win-back date has come?
     index("winbacks_due").on(t.dueStatus, t.dueOn, t.tenantId),
+    // The maintenance job's question: whose comeback was decided on an older catalogue (or never)?
+    index("winbacks_comeback").on(t.tenantId, t.comebackStamp).where(sql`reactivated_at IS NULL`),
   ],
 );
 
