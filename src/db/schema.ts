@@ -640,7 +640,9 @@ export const winbacks = sqliteTable(
     primaryKey({ columns: [t.tenantId, t.id] }),
     index("winbacks_subscription").on(t.tenantId, t.subscriptionId, t.canceledAt),
     index("winbacks_customer").on(t.tenantId, t.customerId),
-    index("winbacks_canceled_on").on(t.tenantId, t.canceledOn),
+    // The win-back metrics read every column they count from here (no table row): one pass over
+    // a range of cancellation days. Also the list of a shop's cancellations by day.
+    index("winbacks_metrics").on(t.tenantId, t.canceledOn, t.reason, t.currency, t.reactivatedAt, t.canceledAt, t.contactedAt, t.contactable, t.holdout, t.recoveredAmount),
     // The candidates list: one walk down this index, best first.
     index("winbacks_candidates")
       .on(t.tenantId, sql`${t.expectedValue} desc`, t.id)
