@@ -463,7 +463,7 @@ if (syncResult) parts.push(`### Bulk sync
 \`POST /v1/sync\` into an empty tenant on a fresh file, 1,000 items a request, one request at a time on loopback:
 ${syncResult.customers.toLocaleString("en-US")} customers in **${syncResult.customerSeconds.toFixed(1)} s**, then ${syncResult.subscriptions.toLocaleString("en-US")} subscriptions in **${syncResult.subscriptionSeconds.toFixed(1)} s**${
   syncResult.subscriptions === 100_000 ? "" : ` (${(syncResult.subscriptionSeconds / syncResult.subscriptions * 1000).toFixed(1)} s per 1,000; BENCH_SYNC_SUBSCRIPTIONS=${syncResult.subscriptions}, not the 100,000 of the target: at this rate, extrapolated linearly, 100,000 would take about ${(syncResult.subscriptionSeconds / syncResult.subscriptions * 100_000).toFixed(0)} s)`
-}; the subscriptions took **${syncResult.subscriptionCpuSeconds.toFixed(1)} s of CPU** in this process (server and client together, \`process.cpuUsage\`: what the wall time would be with a core to itself). Load average ${syncResult.loadBefore.map((x) => x.toFixed(1)).join(" / ")} before, ${syncResult.loadAfter.map((x) => x.toFixed(1)).join(" / ")} after.`);
+}; the subscriptions took **${syncResult.subscriptionCpuSeconds.toFixed(1)} s of CPU** in this process (server and client together, \`process.cpuUsage\`; the rest of the wall time is waiting for the shared cores and for the fsync of each request's COMMIT). Load average ${syncResult.loadBefore.map((x) => x.toFixed(1)).join(" / ")} before, ${syncResult.loadAfter.map((x) => x.toFixed(1)).join(" / ")} after.`);
 if (workers) parts.push(`## The Workers path
 
 The demo shop (${demoSubscriptions || "its"} subscriptions) on both runtimes, ${RISK_CONNECTIONS} connections, ${WRITE_SECONDS} s each: the Worker under
