@@ -1,6 +1,6 @@
 import { Hono, type Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
-import { DEMO_TENANT_ID } from "../demo/seed";
+import { DEMO_API_KEY, DEMO_TENANT_ID } from "../demo/seed";
 import { retentionFor, winbackFor } from "../metrics/routes";
 import { CONSOLE_COOKIE, consoleCsrfToken, resolveConsole } from "../platform/auth";
 import type { AppEnv } from "../platform/env";
@@ -13,7 +13,7 @@ import { KartePage, KnowledgeList, localSurvey, surveyAnswersOf, type ExitSurvey
 import { Bare, Layout, type PageContext } from "./layout";
 import { MetricsPage } from "./metrics";
 import { planCallFor } from "./plan";
-import { createConsoleSession, endConsoleSession, redeemLogin } from "./sessions";
+import { endConsoleSession, redeemLogin } from "./sessions";
 import { t, type Lang } from "./strings";
 
 const LANG_COOKIE = "tsz_console_lang";
@@ -425,13 +425,25 @@ export function consolePages(app: Fetcher) {
   });
 
   // The demo shop only: a fresh one-time console URL each visit (a printed one works once).
+  // Minted exactly as a shop's CTI does (POST /v1/console-sessions with the shop's key), so the
+  // session is audited like any other.
   pages.get("/demo/console", async (c) => {
-    const { db, now } = c.get("services");
+    const { db } = c.get("services");
     if (!(await findTenant(db.orm, DEMO_TENANT_ID))) throw new ApiError("route_not_found", "No demo shop in this database.");
     const role = c.req.query("role") === "operator" ? "operator" : "supervisor";
-    const session = await createConsoleSession(new TenantStore(db, DEMO_TENANT_ID), { operatorId: "demo-operator", operatorName: "デモ オペレーター", role, expiresInSeconds: 28_800 }, now());
+    const res = await app.request(
+      "/v1/console-sessions",
+      {
+        method: "POST",
+        headers: { authorization: `Bearer ${DEMO_API_KEY}`, "content-type": "application/json" },
+        body: JSON.stringify({ operatorId: "demo-operator", operatorName: "デモ オペレーター", role, expiresInSeconds: 28_800 }),
+      },
+      c.env,
+    );
+    if (res.status !== 201) throw new Error(`The demo could not mint a console session: ${res.status} ${await res.text()}`);
+    const { url } = (await res.json()) as { url: string };
     const to = c.req.query("to");
-    return c.redirect(`/console/login?token=${session.loginToken}${to ? `&to=${encodeURIComponent(to)}` : ""}`, 303);
+    return c.redirect(`${new URL(url).pathname}${new URL(url).search}${to ? `&to=${encodeURIComponent(to)}` : ""}`, 303);
   });
 
   return pages;

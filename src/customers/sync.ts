@@ -9,18 +9,17 @@ import { recordKeepInTouch, syncContactable } from "../winback/service";
 import { findCustomer, type CustomerRow } from "./repository";
 import type { UpsertCustomerBody } from "./schemas";
 
+/** The stored columns a customer sync writes (all of them but erasure, fingerprints and keep-in-touch). */
+export type SyncedCustomer = Omit<CustomerRow, "id" | "tenantId" | "erasedAt" | "phoneFingerprint" | "emailFingerprint" | "keepInTouch" | "keepInTouchAt">;
+
 /**
- * Creates or replaces one customer from the merchant's cart system, inside the caller's
- * transaction (`PUT /v1/customers/{id}`, the bulk `POST /v1/sync` and `npm run import`). Refuses
- * before writing anything: `validation_failed` for a phone number that is not one. The phone is
- * stored as E.164 with its extension apart, the e-mail in its normalised form (platform/phone).
+ * Pure: the columns a customer sync stores, given the customer as stored before (`existing`,
+ * undefined when new). Throws `validation_failed` (ApiError, 422) for a phone number that is not
+ * one or a postal code that is not seven digits. The phone is E.164 with its extension apart, the
+ * e-mail in its normalised form (platform/phone). One function for `PUT /v1/customers/{id}`, the
+ * bulk `POST /v1/sync` and `npm run import`.
  */
-export async function syncCustomer(
-  s: TenantStore,
-  customerId: string,
-  body: z.output<typeof UpsertCustomerBody>,
-  at: string,
-): Promise<{ row: CustomerRow; created: boolean }> {
+export function syncedCustomer(body: z.output<typeof UpsertCustomerBody>, existing: Pick<CustomerRow, "acquisitionSource" | "createdAt"> | undefined, at: string): SyncedCustomer {
   let phone: ParsedPhone | null = null;
   if (body.phone) {
     phone = parsePhone(body.phone);
@@ -42,8 +41,7 @@ export async function syncCustomer(
   const address = body.address ? body.address : null;
   // The schema has checked that the e-mail address normalises.
   const email = body.email ? normalizeEmail(body.email) : null;
-  const existing = await findCustomer(s, customerId);
-  const values = {
+  return {
     acquisitionSource: body.acquisitionSource === undefined ? (existing?.acquisitionSource ?? null) : body.acquisitionSource,
     name: body.name ?? null,
     email: email?.email ?? null,
@@ -58,12 +56,51 @@ export async function syncCustomer(
     createdAt: body.createdAt ?? existing?.createdAt ?? at,
     updatedAt: at,
   };
+}
+
+/**
+ * Pure: the customer row after a sync (a synced customer is a live person: no erasure state, no
+ * fingerprints), and the keep-in-touch answer to record when the sync brings a new one (the same
+ * answer again is not a new one).
+ */
+export function syncedCustomerRow(
+  tenantId: string,
+  customerId: string,
+  values: SyncedCustomer,
+  existing: Pick<CustomerRow, "keepInTouch" | "keepInTouchAt"> | undefined,
+  keepInTouch: boolean | undefined,
+): { row: CustomerRow; newKeepInTouch: boolean | null } {
+  const row: CustomerRow = { ...values, id: customerId, tenantId, erasedAt: null, phoneFingerprint: null, emailFingerprint: null, keepInTouch: existing?.keepInTouch ?? null, keepInTouchAt: existing?.keepInTouchAt ?? null };
+  return { row, newKeepInTouch: keepInTouch !== undefined && keepInTouch !== row.keepInTouch ? keepInTouch : null };
+}
+
+/**
+ * After a customer's columns are written: records a changed keep-in-touch answer as evidence
+ * (withdrawing is always possible), or else, for a customer who existed, brings the contactability
+ * of their win-back rows up to date. Returns the row as stored.
+ */
+export async function afterCustomerSync(s: TenantStore, row: CustomerRow, newKeepInTouch: boolean | null, existed: boolean, at: string): Promise<CustomerRow> {
+  if (newKeepInTouch !== null) return recordKeepInTouch(s, row, newKeepInTouch, { source: "customer_sync", at });
+  if (existed) await syncContactable(s, row);
+  return row;
+}
+
+/**
+ * Creates or replaces one customer from the merchant's cart system, inside the caller's
+ * transaction (`PUT /v1/customers/{id}`; the bulk `POST /v1/sync` calls the same pure steps for a
+ * whole batch). Refuses before writing anything: `validation_failed` for a phone number that is
+ * not one (see `syncedCustomer`).
+ */
+export async function syncCustomer(
+  s: TenantStore,
+  customerId: string,
+  body: z.output<typeof UpsertCustomerBody>,
+  at: string,
+): Promise<{ row: CustomerRow; created: boolean }> {
+  const existing = await findCustomer(s, customerId);
+  const values = syncedCustomer(body, existing, at);
   if (existing) await s.update(customers, values, eq(customers.id, customerId));
   else await s.insert(customers, { id: customerId, ...values });
-  // A synced customer is a live person: no erasure state, no fingerprints.
-  let row: CustomerRow = { ...values, id: customerId, tenantId: s.tenantId, erasedAt: null, phoneFingerprint: null, emailFingerprint: null, keepInTouch: existing?.keepInTouch ?? null, keepInTouchAt: existing?.keepInTouchAt ?? null };
-  // A changed keep-in-touch answer is evidence (withdrawing is always possible); the same answer again is not a new one.
-  if (body.keepInTouch !== undefined && body.keepInTouch !== row.keepInTouch) row = await recordKeepInTouch(s, row, body.keepInTouch, { source: "customer_sync", at });
-  else if (existing) await syncContactable(s, row);
-  return { row, created: !existing };
+  const { row, newKeepInTouch } = syncedCustomerRow(s.tenantId, customerId, values, existing, body.keepInTouch);
+  return { row: await afterCustomerSync(s, row, newKeepInTouch, !!existing, at), created: !existing };
 }

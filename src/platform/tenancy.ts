@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
+import { and, eq, getTableColumns, inArray, sql, type SQL } from "drizzle-orm";
 import type { InValue } from "@libsql/client";
 import { SQLiteAsyncDialect, type SQLiteColumn, type SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { Database, Queryable } from "../db/client";
@@ -131,6 +131,35 @@ export class TenantStore {
     const rows = Array.isArray(values) ? values.map(stamp) : [stamp(values)];
     // Drizzle's insert types do not follow a generic table; rows are T's own insert type.
     return this.q.insert(table).values(rows as any);
+  }
+
+  /**
+   * Inserts `rows` (stamped with the tenant) in ONE statement; a row whose `target` key (the
+   * table's primary key or a unique index, tenant first) exists already gets only the `update`
+   * columns from the row sent. The rows travel as one JSON parameter read with `json_each`, each
+   * value mapped as the query builder maps it (JSON columns, booleans): a 1,000-row insert built
+   * as bound VALUES through the builder cost more than SQLite took to run it (#18 bulk sync), and
+   * one parameter never meets SQLite's limit on bound values. Every row must have the keys of
+   * the first. Like `insert`, it writes the rows it is given (the caller has read them in scope).
+   */
+  async upsertMany<T extends TenantTable>(table: T, rows: readonly NewRow<T>[], target: SQLiteColumn[], update: readonly (keyof NewRow<T> & string)[]): Promise<void> {
+    if (rows.length === 0) return;
+    const columns = getTableColumns(table) as Record<string, SQLiteColumn>;
+    const keys = Object.keys(rows[0]!).filter((k) => k !== "tenantId");
+    const cols = keys.map((k) => {
+      const column = columns[k];
+      if (!column) throw new Error(`upsertMany: no column ${k}`);
+      return column;
+    });
+    const values = JSON.stringify(rows.map((r) => cols.map((c, i) => {
+      const v = (r as Record<string, unknown>)[keys[i]!];
+      return v === null || v === undefined ? null : c.mapToDriverValue(v);
+    })));
+    const name = (c: SQLiteColumn) => sql.identifier(c.name);
+    const set = update.map((k) => sql`${name(columns[k]!)} = excluded.${name(columns[k]!)}`);
+    await this.q.run(sql`INSERT INTO ${table} (${name(table.tenantId)}, ${sql.join(cols.map(name), sql`, `)})
+      SELECT ${this.tenantId}, ${sql.join(cols.map((_, i) => sql.raw(`value ->> ${i}`)), sql`, `)} FROM json_each(${values}) WHERE true
+      ON CONFLICT (${sql.join(target.map(name), sql`, `)}) ${set.length ? sql`DO UPDATE SET ${sql.join(set, sql`, `)}` : sql`DO NOTHING`}`);
   }
 
   update<T extends TenantTable>(table: T, set: Partial<NewRow<T>>, ...conditions: (SQL | undefined)[]) {

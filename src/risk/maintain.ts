@@ -87,23 +87,9 @@ export function bandChange(row: Omit<RiskRow, "tenantId">, previousBand: RiskBan
 
 /** Upsert of whole risk rows (one statement for many rows). */
 export function upsertRiskRows(store: TenantStore, rows: Omit<RiskRow, "tenantId">[]) {
-  const excluded = (col: string) => sql.raw(`excluded.${col}`);
-  return store.insert(riskFeatures, rows).onConflictDoUpdate({
-    target: [riskFeatures.tenantId, riskFeatures.subscriptionId],
-    set: {
-      customerId: excluded("customer_id"),
-      features: excluded("features"),
-      probability: excluded("probability"),
-      score: excluded("score"),
-      band: excluded("band"),
-      drivers: excluded("drivers"),
-      flags: excluded("flags"),
-      revenueAtRisk: excluded("revenue_at_risk"),
-      currency: excluded("currency"),
-      modelVersion: excluded("model_version"),
-      computedAt: excluded("computed_at"),
-    },
-  });
+  return store.upsertMany(riskFeatures, rows, [riskFeatures.tenantId, riskFeatures.subscriptionId], [
+    "customerId", "features", "probability", "score", "band", "drivers", "flags", "revenueAtRisk", "currency", "modelVersion", "computedAt",
+  ]);
 }
 
 /** What names a person across customer records. */
@@ -220,10 +206,30 @@ export async function findWithRiskState(store: TenantStore, subscriptionId: stri
 export async function refreshRisk(store: TenantStore, subscriptionId: string, at: string, signal?: RiskSignal, opts: RefreshOptions = {}): Promise<void> {
   const found = opts.known ? knownRow(opts.known) : await readScored(store, subscriptionId);
   if (!found) return;
-  const { timeZone, model } = found;
+  const past = opts.person || !found.features ? await personHistory(store, found.sub.id, found.sub.customerId, opts.customer) : undefined;
+  const { row, bandChanged } = rescored(found, at, { events: opts.events, signal, past });
+  await upsertRiskRows(store, [row]);
+  if (bandChanged) await enqueueWebhookEvent(store, "risk.band_changed", bandChanged, new Date(at));
+}
+
+/** A subscription as the risk refresh finds it: its facts, stored risk state, the tenant's time zone and active model. */
+export type FoundRisk = { sub: ScoredSubscription; features: unknown; band: RiskBand | null; flags: string[] | null; timeZone: string; model: RiskModel };
+
+/**
+ * Pure: the refresh of one subscription's risk row after a write (`refreshRisk`, and the bulk
+ * sync, which reads for a whole batch at once and calls this per item). Applies the events (in
+ * time order) and the signal, then, when `past` is given (the person's other subscriptions), the
+ * person history and flags; scores for the local day of `at`. `bandChanged` is the
+ * `risk.band_changed` payload when a stored band moved, else null.
+ */
+export function rescored(
+  found: FoundRisk,
+  at: string,
+  opts: { events?: readonly RiskEvent[]; signal?: RiskSignal; past?: readonly PastSubscription[] },
+): { row: Omit<RiskRow, "tenantId">; bandChanged: ReturnType<typeof bandChange> | null } {
+  const { timeZone, model, sub } = found;
   const instant = new Date(at);
   const today = localDate(instant, timeZone);
-  const sub = found.sub;
 
   let features = (found.features as RiskFeatures | null) ?? emptyFeatures();
   if (opts.events?.length) {
@@ -231,18 +237,16 @@ export async function refreshRisk(store: TenantStore, subscriptionId: string, at
     const ctx = eventContext(sub, timeZone, (features.delivered?.count ?? 0) + ordered.filter((e) => e.type === "delivery.completed").length);
     for (const e of ordered) features = applyEvent(features, e, ctx);
   }
-  if (signal) features = applySignal(features, signal, today);
+  if (opts.signal) features = applySignal(features, opts.signal, today);
 
   let flags = found.flags ?? [];
-  if (opts.person || !found.features) {
-    const past = await personHistory(store, sub.id, sub.customerId, opts.customer);
-    features = withPersonHistory(features, past);
-    flags = riskFlags({ pastSubscriptionsOfSamePerson: past });
+  if (opts.past) {
+    features = withPersonHistory(features, opts.past);
+    flags = riskFlags({ pastSubscriptionsOfSamePerson: opts.past });
   }
 
   const { row } = scoreSubscription(features, sub, model, today, instant.toISOString(), flags);
-  await upsertRiskRows(store, [row]);
-  if (found.band && found.band !== row.band) await enqueueWebhookEvent(store, "risk.band_changed", bandChange(row, found.band), instant);
+  return { row, bandChanged: found.band && found.band !== row.band ? bandChange(row, found.band) : null };
 }
 
 /** One read: the subscription, its risk row, the tenant's time zone and active model. */
@@ -258,7 +262,7 @@ async function readScored(store: TenantStore, subscriptionId: string) {
   return { ...toRow(raw), timeZone, model: raw.active_model ? modelFrom(JSON.parse(raw.active_model as string)) : DEFAULT_MODEL };
 }
 
-function knownRow({ sub, risk, timeZone }: NonNullable<RefreshOptions["known"]>) {
+function knownRow({ sub, risk, timeZone }: NonNullable<RefreshOptions["known"]>): FoundRisk {
   return { sub, features: risk.features, band: risk.band, flags: risk.flags, timeZone, model: risk.activeModel ? modelFrom(risk.activeModel) : DEFAULT_MODEL };
 }
 

@@ -7,46 +7,57 @@ import type { TenantStore } from "../platform/tenancy";
 import { checkIfMatch } from "../platform/versioning";
 import { localDate } from "../platform/dates";
 import { recordAutoResume } from "../plan-changes/auto-resume";
-import { autoResume, skipRunAfterSync } from "../plan-changes/rules";
+import { autoResume, skipRunAfterSync, type ResumeNote } from "../plan-changes/rules";
 import type { TenantSettings } from "../settings/schemas";
 import { findWithRiskState, refreshPersonRisk, refreshRisk } from "../risk/maintain";
 import type { SubscriptionRow } from "./repository";
 import type { UpsertSubscriptionBody } from "./schemas";
 
 /** Fields a sync may change; `version` moves only when one of them really changes. */
-const SYNCED: (keyof SubscriptionRow)[] = [
+const SYNCED = [
   "customerId", "productSku", "productName", "productCategory", "productUnitsPerPackage", "productUnitLabel", "quantity", "intervalDays", "nextDeliveryOn",
   "unitPriceAmount", "currency", "status", "startedAt", "deliveriesCompleted", "commitmentMinDeliveries",
   "commitmentFeeAmount", "commitmentFeeCurrency", "pausedUntil", "canceledAt",
-];
+] as const satisfies (keyof SubscriptionRow)[];
+
+/** The columns a sync writes over a stored subscription: the synced ones, the run of skips, the version. */
+export const SUBSCRIPTION_SYNCED = [...SYNCED, "consecutiveSkips", "version", "updatedAt"] as const;
 
 export type SyncOutcome<T> = { row: T; created: boolean; changed: boolean };
 
+/** A customer id that names no customer: what a subscription sync answers (404). */
+export function unknownCustomer(customerId: string): ApiError {
+  return new ApiError("unknown_customer", `No customer ${customerId}; sync the customer first.`, {
+    errors: [{ path: "customerId", message: `Unknown customer ${customerId}` }],
+  });
+}
+
+/** What one subscription sync decides (see `planSubscriptionSync`). */
+export type SubscriptionSyncPlan = SyncOutcome<SubscriptionRow> & {
+  /** The columns to write: the whole new row when created, the changed ones otherwise; null when unchanged. */
+  write: Partial<SubscriptionRow> | null;
+  /** An automatic resume to record (a synced pause whose date had passed): the row as synced (paused) and why. */
+  resume: { before: SubscriptionRow; note: ResumeNote } | null;
+  /** The sync cancelled it: the same person's other subscriptions now have an earlier cancellation. */
+  canceledNow: boolean;
+};
+
 /**
- * Creates or replaces one subscription from the merchant's cart system, inside the caller's
- * transaction (`PUT /v1/subscriptions/{id}`, the bulk `POST /v1/sync` and `npm run import` all
- * come here). Refuses before writing anything: `unknown_customer` (404), `version_conflict` (412,
- * when `ifMatch` names another version). Keeps the subscription's risk row current.
+ * Pure: what syncing `b` onto the stored subscription (`existing`, undefined when new) stores.
+ * `version` moves only when a synced field really changes; a pause whose date has already passed
+ * is resumed now, as the maintenance job would (never with a first delivery before today + the
+ * cut-off); a sync that reports a delivery shipped ends the run of consecutive skips. One function
+ * for `PUT /v1/subscriptions/{id}`, the bulk `POST /v1/sync` and `npm run import`.
  */
-export async function syncSubscription(
-  s: TenantStore,
+export function planSubscriptionSync(
+  tenantId: string,
   subscriptionId: string,
   b: z.output<typeof UpsertSubscriptionBody>,
+  existing: SubscriptionRow | undefined,
   ctx: { now: Date; settings: TenantSettings },
-  ifMatch?: string,
-): Promise<SyncOutcome<SubscriptionRow>> {
+): SubscriptionSyncPlan {
   const { now, settings } = ctx;
   const at = now.toISOString();
-  const customer = await findCustomer(s, b.customerId);
-  if (!customer) {
-    throw new ApiError("unknown_customer", `No customer ${b.customerId}; sync the customer first.`, {
-      errors: [{ path: "customerId", message: `Unknown customer ${b.customerId}` }],
-    });
-  }
-  // The subscription with its risk state in one read: the risk refresh below reuses both.
-  const found = await findWithRiskState(s, subscriptionId);
-  const existing = found?.row;
-  checkIfMatch(ifMatch, existing?.version);
   const values = {
     customerId: b.customerId,
     productSku: b.product.sku,
@@ -68,31 +79,58 @@ export async function syncSubscription(
     pausedUntil: b.status === "paused" ? (b.pausedUntil ?? null) : null,
     canceledAt: b.status === "canceled" ? (b.canceledAt ?? existing?.canceledAt ?? at) : null,
   } satisfies Partial<SubscriptionRow>;
-  // A pause whose date has already passed is resumed now, as the maintenance job would
-  // (never with a first delivery before today + the cut-off), and recorded as such.
   const synced = { ...values };
   const resumed =
     values.status === "paused"
       ? autoResume({ ...values, consecutiveSkips: existing?.consecutiveSkips ?? 0 }, localDate(now, settings.timeZone), settings)
       : null;
   if (resumed) Object.assign(values, { status: "active", pausedUntil: null, nextDeliveryOn: resumed.plan.nextDeliveryOn });
-  const recordResume = (before: SubscriptionRow, after: SubscriptionRow) =>
-    resumed ? recordAutoResume(s, { ...before, ...synced }, after, resumed.note, now) : undefined;
   if (!existing) {
-    const row = { ...values, id: subscriptionId, version: 1, consecutiveSkips: 0, createdAt: at, updatedAt: at, activeDiscount: null, cancellation: null };
-    await s.insert(subscriptions, row);
-    await recordResume({ ...row, tenantId: s.tenantId }, { ...row, tenantId: s.tenantId });
-    await refreshRisk(s, subscriptionId, at, undefined, { person: true, customer });
-    return { row: { ...row, tenantId: s.tenantId }, created: true, changed: true };
+    const row: SubscriptionRow = { ...values, id: subscriptionId, tenantId, version: 1, consecutiveSkips: 0, createdAt: at, updatedAt: at, activeDiscount: null, cancellation: null };
+    return { row, created: true, changed: true, write: row, resume: resumed ? { before: { ...row, ...synced }, note: resumed.note } : null, canceledNow: false };
   }
   const changed = SYNCED.some((k) => existing[k] !== (values as Record<string, unknown>)[k]);
-  if (!changed) return { row: existing, created: false, changed: false };
-  // A sync that reports a delivery shipped ends the run of consecutive skips.
+  if (!changed) return { row: existing, created: false, changed: false, write: null, resume: null, canceledNow: false };
   const consecutiveSkips = skipRunAfterSync(existing.consecutiveSkips, existing.deliveriesCompleted, values.deliveriesCompleted);
   const next = { ...values, consecutiveSkips, version: existing.version + 1, updatedAt: at };
-  await s.update(subscriptions, next, eq(subscriptions.id, subscriptionId));
-  await recordResume(existing, { ...existing, ...next });
-  await refreshRisk(s, subscriptionId, at, undefined, { person: true, customer, known: { sub: { ...existing, ...next }, risk: found.risk, timeZone: settings.timeZone } });
-  if (existing.status !== "canceled" && values.status === "canceled") await refreshPersonRisk(s, subscriptionId, b.customerId, at);
-  return { row: { ...existing, ...next }, created: false, changed: true };
+  return {
+    row: { ...existing, ...next },
+    created: false,
+    changed: true,
+    write: next,
+    resume: resumed ? { before: { ...existing, ...synced }, note: resumed.note } : null,
+    canceledNow: existing.status !== "canceled" && values.status === "canceled",
+  };
+}
+
+/**
+ * Creates or replaces one subscription from the merchant's cart system, inside the caller's
+ * transaction (`PUT /v1/subscriptions/{id}`; the bulk `POST /v1/sync` calls the same pure steps
+ * for a whole batch). Refuses before writing anything: `unknown_customer` (404), `version_conflict`
+ * (412, when `ifMatch` names another version). Keeps the subscription's risk row current.
+ */
+export async function syncSubscription(
+  s: TenantStore,
+  subscriptionId: string,
+  b: z.output<typeof UpsertSubscriptionBody>,
+  ctx: { now: Date; settings: TenantSettings },
+  ifMatch?: string,
+): Promise<SyncOutcome<SubscriptionRow>> {
+  const { now, settings } = ctx;
+  const at = now.toISOString();
+  const customer = await findCustomer(s, b.customerId);
+  if (!customer) throw unknownCustomer(b.customerId);
+  // The subscription with its risk state in one read: the risk refresh below reuses both.
+  const found = await findWithRiskState(s, subscriptionId);
+  const existing = found?.row;
+  checkIfMatch(ifMatch, existing?.version);
+  const plan = planSubscriptionSync(s.tenantId, subscriptionId, b, existing, ctx);
+  if (!plan.write) return plan;
+  if (plan.created) await s.insert(subscriptions, plan.row);
+  else await s.update(subscriptions, plan.write, eq(subscriptions.id, subscriptionId));
+  if (plan.resume) await recordAutoResume(s, plan.resume.before, plan.row, plan.resume.note, now);
+  if (plan.created || !found) await refreshRisk(s, subscriptionId, at, undefined, { person: true, customer });
+  else await refreshRisk(s, subscriptionId, at, undefined, { person: true, customer, known: { sub: plan.row, risk: found.risk, timeZone: settings.timeZone } });
+  if (plan.canceledNow) await refreshPersonRisk(s, subscriptionId, b.customerId, at);
+  return plan;
 }

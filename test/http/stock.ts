@@ -9,6 +9,9 @@ export function stockSuite(h: () => Harness) {
     let t: TestTenant;
     const today = () => localDate(new Date(), "Asia/Tokyo");
     const noonTokyo = (date: string) => `${date}T03:00:00Z`;
+    // A minute ago, but never before today's midnight in Tokyo: a report from "yesterday" (the
+    // suite running just after 15:00 UTC) is one day further from the last delivery.
+    const reportedAt = () => new Date(Math.max(Date.now() - 60_000, Date.parse(`${today()}T00:00:00+09:00`))).toISOString();
 
     beforeAll(async () => {
       t = await h().tenant();
@@ -38,7 +41,7 @@ export function stockSuite(h: () => Harness) {
         occurredAt: noonTokyo(addDays(today(), -ago)),
         data: { deliveredOn: addDays(today(), -ago) },
       }));
-      const report = { id: `${sid}-u`, type: "usage.reported", customerId: cid, subscriptionId: sid, occurredAt: new Date(Date.now() - 60_000).toISOString(), data };
+      const report = { id: `${sid}-u`, type: "usage.reported", customerId: cid, subscriptionId: sid, occurredAt: reportedAt(), data };
       const res = await h().request("POST", "/v1/events", { key: t.key, body: { events: [...deliveries, report] } });
       expect(res.body.accepted).toBe(7);
       return { cid, sid };

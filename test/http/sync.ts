@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { addDays, localDate } from "../../src/platform/dates";
 import { customerBody, subscriptionBody, uid, type Harness, type TestTenant } from "../support/harness";
 
 export function syncSuite(h: () => Harness) {
@@ -57,6 +58,97 @@ export function syncSuite(h: () => Harness) {
       expect((await h().request("GET", `/v1/customers/${bad}`, { key: t.key })).status).toBe(404);
       expect((await h().request("GET", `/v1/subscriptions/${sOrphan}`, { key: t.key })).status).toBe(404);
       expect((await h().request("GET", `/v1/subscriptions/${sGood}`, { key: t.key })).status).toBe(200);
+    });
+
+    it("answers and stores exactly what the same items sent as single PUTs would: risk, flags, the at-risk list", async () => {
+      // The same ids in two shops: one gets the items one PUT at a time, the other in one POST.
+      const [one, bulk] = [await h().tenant(), await h().tenant()];
+      const today = localDate(new Date(), "Asia/Tokyo");
+      const email = `${uid("x")}@example.jp`;
+      const [a, b, c, d] = [uid("C"), uid("C"), uid("C"), uid("C")];
+      const [gone, again, twice, paused, keeps, goes, plain] = [uid("S"), uid("S"), uid("S"), uid("S"), uid("S"), uid("S"), uid("S")];
+      const soon = addDays(today, 10);
+      // Before: customer d with two live subscriptions, one of which the batch cancels.
+      const before = {
+        customers: [{ id: d, ...customerBody({ phone: null, email: `${uid("y")}@example.jp` }) }],
+        subscriptions: [
+          { id: keeps, ...subscriptionBody(d, { deliveriesCompleted: 5, nextDeliveryOn: soon }) },
+          { id: goes, ...subscriptionBody(d, { deliveriesCompleted: 1, nextDeliveryOn: soon }) },
+        ],
+      };
+      const batch = {
+        customers: [
+          { id: a, ...customerBody({ phone: null, email }) },
+          // Two records of one person (same e-mail), and the same customer id twice: the last wins.
+          { id: b, ...customerBody({ phone: null, email: email.toUpperCase(), name: "first" }) },
+          { id: b, ...customerBody({ phone: null, email: email.toUpperCase(), name: "second" }) },
+          { id: c, ...customerBody({ phone: "12" }) },
+        ],
+        subscriptions: [
+          // A left after one delivery; the same person's new subscription under b learns it.
+          { id: gone, ...subscriptionBody(a, { status: "canceled", deliveriesCompleted: 1 }) },
+          { id: again, ...subscriptionBody(b, { deliveriesCompleted: 0, nextDeliveryOn: soon }) },
+          // The same subscription twice: created, then replaced (200, version 2).
+          { id: twice, ...subscriptionBody(a, { deliveriesCompleted: 0, nextDeliveryOn: soon }) },
+          { id: twice, ...subscriptionBody(a, { deliveriesCompleted: 0, nextDeliveryOn: soon, quantity: 3 }) },
+          // A pause whose date has passed is resumed on arrival (a resume change, as the single PUT records).
+          { id: paused, ...subscriptionBody(a, { status: "paused", pausedUntil: addDays(today, -3), nextDeliveryOn: addDays(today, -3) }) },
+          // Cancelled now: d's other live subscription gets the flag.
+          { id: goes, ...subscriptionBody(d, { deliveriesCompleted: 1, status: "canceled" }) },
+          { id: uid("S-orphan"), ...subscriptionBody(c) },
+          { id: plain, ...subscriptionBody(a, { intervalDays: 0 }) },
+        ],
+      };
+      const statuses: number[] = [];
+      for (const t of [one, bulk]) {
+        expect((await h().request("POST", "/v1/sync", { key: t.key, body: before })).body.applied).toBe(3);
+      }
+      for (const x of batch.customers) {
+        const { id, ...body } = x;
+        statuses.push((await h().request("PUT", `/v1/customers/${id}`, { key: one.key, body })).status);
+      }
+      for (const x of batch.subscriptions) {
+        const { id, ...body } = x;
+        if (body.customerId === c) continue; // its customer was refused: not processed
+        statuses.push((await h().request("PUT", `/v1/subscriptions/${id}`, { key: one.key, body })).status);
+      }
+      const res = await h().request("POST", "/v1/sync", { key: bulk.key, body: batch });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ applied: 9, refused: 2, notProcessed: 1 });
+      expect(res.body.results.filter((r: { result: string }) => r.result !== "not_processed").map((r: { status: number }) => r.status)).toEqual(statuses);
+      expect(statuses).toEqual([201, 201, 200, 422, 201, 201, 201, 200, 201, 200, 422]);
+
+      const timeless = (x: unknown): unknown =>
+        Array.isArray(x) ? x.map(timeless) : x && typeof x === "object" ? Object.fromEntries(Object.entries(x).filter(([k, v]) => !/At$/.test(k) && !(k === "id" && /^chg_/.test(String(v)))).map(([k, v]) => [k, timeless(v)])) : x;
+      const read = async (t: TestTenant, path: string) => timeless((await h().request("GET", path, { key: t.key })).body);
+      for (const id of [gone, again, twice, paused, keeps, goes]) {
+        for (const path of [`/v1/subscriptions/${id}`, `/v1/subscriptions/${id}/risk`, `/v1/subscriptions/${id}/changes`]) {
+          expect(await read(bulk, path), path).toEqual(await read(one, path));
+        }
+      }
+      expect(await read(bulk, `/v1/customers/${b}`)).toMatchObject({ name: "second" });
+      expect(await read(bulk, `/v1/customers/${b}`)).toEqual(await read(one, `/v1/customers/${b}`));
+      expect(await read(bulk, `/v1/subscriptions/${twice}`)).toMatchObject({ quantity: 3, version: 2 });
+      expect(await read(bulk, `/v1/subscriptions/${paused}`)).toMatchObject({ status: "active", pausedUntil: null });
+      expect(await read(bulk, `/v1/subscriptions/${again}/risk`)).toMatchObject({ flags: ["first_delivery_canceller"] });
+      expect(await read(bulk, `/v1/subscriptions/${keeps}/risk`)).toMatchObject({ flags: ["first_delivery_canceller"] });
+      // The at-risk list, every band, is right straight after the bulk sync.
+      const list = await read(bulk, "/v1/risk/at-risk?limit=50");
+      expect((list as { data: unknown[] }).data.length).toBe(4);
+      expect(list).toEqual(await read(one, "/v1/risk/at-risk?limit=50"));
+    });
+
+    it("a retry with the same Idempotency-Key replays the first answer and applies nothing twice", async () => {
+      const [cid, sid] = [uid("C"), uid("S")];
+      const key = uid("idem");
+      const body = { customers: [{ id: cid, ...customerBody() }], subscriptions: [{ id: sid, ...subscriptionBody(cid) }] };
+      const first = await h().request("POST", "/v1/sync", { key: t.key, body, headers: { "idempotency-key": key } });
+      expect(first.body.results.map((r: { status: number }) => r.status)).toEqual([201, 201]);
+      const retry = await h().request("POST", "/v1/sync", { key: t.key, body, headers: { "idempotency-key": key } });
+      expect(retry.status).toBe(200);
+      // The replay: what the first request answered (created), not what running it again would (200).
+      expect(retry.body).toEqual(first.body);
+      expect((await h().request("GET", `/v1/subscriptions/${sid}`, { key: t.key })).body.version).toBe(1);
     });
 
     it("takes up to 1,000 items and up to 4 MiB, and refuses more", async () => {

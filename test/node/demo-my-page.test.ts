@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seedDemo } from "../../src/demo/seed";
+import { DEMO_API_KEY, seedDemo } from "../../src/demo/seed";
 import { nodeHarness, type NodeHarness } from "../support/node-harness";
 
 /** `/demo/my-page` on a database with the demo shop: a session minted server-side, the portal on the page. */
@@ -36,5 +36,19 @@ describe("the demo my-page", () => {
     expect(res.status).toBe(200);
     const { token } = (await res.json()) as { token: string };
     expect((await h.request("GET", "/v1/customer-sessions/current", { key: token })).status).toBe(200);
+  });
+
+  it("/demo/console mints an audited console session and logs the operator in", async () => {
+    const res = await h.app.request("/demo/console?role=operator&to=/console%3Fphone%3D0312345678");
+    expect(res.status).toBe(303);
+    const login = new URL(res.headers.get("location")!, "http://localhost");
+    expect(login.pathname).toBe("/console/login");
+    expect(login.searchParams.get("to")).toBe("/console?phone=0312345678");
+    const opened = await h.app.request(`${login.pathname}${login.search}`);
+    expect(opened.status).toBe(303);
+    expect(opened.headers.get("location")).toBe("/console?phone=0312345678");
+    const log = await h.request("GET", "/v1/audit-log?limit=5", { key: DEMO_API_KEY });
+    const entry = log.body.data.find((e: { action: string }) => e.action === "console_session.created");
+    expect(entry).toMatchObject({ actor: { type: "key" }, details: { operatorId: "demo-operator", role: "operator" } });
   });
 });
