@@ -3,7 +3,7 @@ import { spawn } from "node:child_process";
 import { and, eq, gt, sql } from "drizzle-orm";
 import { Hono } from "hono";
 import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, tmpdir, totalmem, type } from "node:os";
+import { cpus, loadavg, tmpdir, totalmem, type } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createApp } from "../src/app";
@@ -385,7 +385,7 @@ if (runs("dip")) {
 await bigServers.close();
 
 // (b) Bulk sync through the API into an empty tenant: customers, then subscriptions, 1,000 a request.
-let syncResult: { customers: number; subscriptions: number; customerSeconds: number; subscriptionSeconds: number } | null = null;
+let syncResult: { customers: number; subscriptions: number; customerSeconds: number; subscriptionSeconds: number; subscriptionCpuSeconds: number; loadBefore: number[]; loadAfter: number[] } | null = null;
 if (runs("sync")) syncResult = await bulkSync(Number(process.env.BENCH_SYNC_SUBSCRIPTIONS ?? 100_000));
 
 let rescoreSeconds = 0;
@@ -478,7 +478,7 @@ if (syncResult) parts.push(`### Bulk sync
 \`POST /v1/sync\` into an empty tenant on a fresh file, 1,000 items a request, one request at a time on loopback:
 ${syncResult.customers.toLocaleString("en-US")} customers in **${syncResult.customerSeconds.toFixed(1)} s**, then ${syncResult.subscriptions.toLocaleString("en-US")} subscriptions in **${syncResult.subscriptionSeconds.toFixed(1)} s**${
   syncResult.subscriptions === 100_000 ? "" : ` (${(syncResult.subscriptionSeconds / syncResult.subscriptions * 1000).toFixed(1)} s per 1,000; BENCH_SYNC_SUBSCRIPTIONS=${syncResult.subscriptions}, not the 100,000 of the target: at this rate, extrapolated linearly, 100,000 would take about ${(syncResult.subscriptionSeconds / syncResult.subscriptions * 100_000).toFixed(0)} s)`
-}.`);
+}; the subscriptions took **${syncResult.subscriptionCpuSeconds.toFixed(1)} s of CPU** in this process (server and client together, \`process.cpuUsage\`; the rest of the wall time is waiting for the shared cores and for the fsync of each request's COMMIT). Load average ${syncResult.loadBefore.map((x) => x.toFixed(1)).join(" / ")} before, ${syncResult.loadAfter.map((x) => x.toFixed(1)).join(" / ")} after.`);
 if (workers) parts.push(`## The Workers path
 
 The demo shop (${demoSubscriptions || "its"} subscriptions) on both runtimes, ${RISK_CONNECTIONS} connections, ${WRITE_SECONDS} s each: the Worker under
@@ -673,6 +673,8 @@ async function bulkSync(count: number) {
   console.log(`bulk sync of ${count.toLocaleString("en-US")} subscriptions through POST /v1/sync`);
   const customerSeconds = await batches(customerCount, (i) => ({ id: bigCustomerId(i), name: `顧客 ${i}`, email: `c${i}@bench.example.jp`, phone: bigPhone(i), locale: "ja", marketingConsent: true }), "customers");
   const today = localDate(new Date(), "Asia/Tokyo");
+  const loadBefore = loadavg();
+  const cpu0 = process.cpuUsage();
   const subscriptionSeconds = await batches(
     count,
     (i) => ({
@@ -682,11 +684,14 @@ async function bulkSync(count: number) {
     }),
     "subscriptions",
   );
+  const cpu = process.cpuUsage(cpu0);
+  const subscriptionCpuSeconds = (cpu.user + cpu.system) / 1e6;
+  const loadAfter = loadavg();
   console.log(`\nsynced ${customerCount} customers in ${customerSeconds.toFixed(1)} s, ${count} subscriptions in ${subscriptionSeconds.toFixed(1)} s`);
   await server.close();
   db.client.close();
   rmSync(dir, { recursive: true, force: true });
-  return { customers: customerCount, subscriptions: count, customerSeconds, subscriptionSeconds };
+  return { customers: customerCount, subscriptions: count, customerSeconds, subscriptionSeconds, subscriptionCpuSeconds, loadBefore, loadAfter };
 }
 
 /** Starts a throwaway sqld, puts one customer through the app, and counts its HTTP calls per request. */

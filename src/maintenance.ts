@@ -4,6 +4,7 @@ import { applyRetention } from "./data-rights/retention";
 import { resumeDuePauses } from "./plan-changes/auto-resume";
 import { rescoreStale } from "./risk/rescore";
 import { dispatchDueWebhooks } from "./webhooks/dispatcher";
+import { decideStaleComebacks } from "./winback/decide";
 import { sendDueWinbacks } from "./winback/due";
 
 /** What the background job needs: the database, the root secret (webhook signing), and the runtime's webhook fetch. */
@@ -27,8 +28,10 @@ export async function runMaintenance(services: MaintenanceServices) {
   const rescored = await rescoreStale(db, now());
   // Before dispatching, so a win-back that fell due goes out in the same run.
   const winbacksDue = await sendDueWinbacks(db, now());
+  // Win-back comebacks decided on an older offer catalogue (or never), a chunk per tenant per run.
+  const comebacks = await decideStaleComebacks(db, now());
   const webhooks = await dispatchDueWebhooks(db, { now, secretsKey: services.secretsKey, fetch: services.fetch, allowLoopback: services.allowLoopbackWebhooks });
   // The shops' retention settings, a bounded chunk per run.
   const retention = await applyRetention(db, now());
-  return { resumed, abandoned, rescored, winbacksDue, webhooks, retention };
+  return { resumed, abandoned, rescored, winbacksDue, comebacks, webhooks, retention };
 }

@@ -627,18 +627,30 @@ export const winbacks = sqliteTable(
     reactivatedAt: text("reactivated_at"),
     /** A year of deliveries of the reactivated plan (revenue recovered), minor units. */
     recoveredAmount: integer("recovered_amount"),
+    /**
+     * The comeback offer decided at scoring time (winback/decide `StoredComeback`: the offer in both
+     * languages for the restart date of that day, and the plan it was made for), so the candidates
+     * list only reads it. Null until decided (rows older than this column: the maintenance job).
+     */
+    comeback: text("comeback", { mode: "json" }).$type<Record<string, unknown>>(),
+    /** The catalogue stamp the comeback was decided at (winback/decide `catalogueStamp`); '' = not decided. Older than the tenant's → re-decided. */
+    comebackStamp: text("comeback_stamp").notNull().default(""),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
     index("winbacks_subscription").on(t.tenantId, t.subscriptionId, t.canceledAt),
     index("winbacks_customer").on(t.tenantId, t.customerId),
-    index("winbacks_canceled_on").on(t.tenantId, t.canceledOn),
+    // The win-back metrics read every column they count from here (no table row): one pass over
+    // a range of cancellation days. Also the list of a shop's cancellations by day.
+    index("winbacks_metrics").on(t.tenantId, t.canceledOn, t.reason, t.currency, t.reactivatedAt, t.canceledAt, t.contactedAt, t.contactable, t.holdout, t.recoveredAmount),
     // The candidates list: one walk down this index, best first.
     index("winbacks_candidates")
       .on(t.tenantId, sql`${t.expectedValue} desc`, t.id)
       .where(sql`contactable = 1 AND holdout = 0 AND reactivated_at IS NULL`),
     // The maintenance job's cross-tenant question: whose win-back date has come?
     index("winbacks_due").on(t.dueStatus, t.dueOn, t.tenantId),
+    // The maintenance job's question: whose comeback was decided on an older catalogue (or never)?
+    index("winbacks_comeback").on(t.tenantId, t.comebackStamp).where(sql`reactivated_at IS NULL`),
   ],
 );
 

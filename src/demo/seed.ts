@@ -6,6 +6,7 @@ import { normalizeEmail, normalizePhone } from "../platform/phone";
 import { createTenant, issueKey } from "../tenants/keys";
 import { insertDemoKnowledge } from "./knowledge";
 import { buildCancelHistory, insertCancelHistory } from "./cancel-history";
+import { decideAllComebacks } from "../winback/decide";
 import { buildWinbackHistory, DEMO_WINBACK_HOLDOUT_PERCENT } from "./winback-history";
 import { seedDemoRisk } from "./risk";
 
@@ -500,6 +501,8 @@ export async function seedDemo(db: Database, opts: SeedOptions): Promise<SeedRes
     for (let i = 0; i < winbackHistory.consents.length; i += CHUNK) await tx.insert(contactConsents).values(winbackHistory.consents.slice(i, i + CHUNK));
   });
   await seedDemoRisk(db, DEMO_TENANT_ID, opts.now);
+  // The comeback offers the candidates list shows, decided as a cancellation would have.
+  await decideAllComebacks(db, DEMO_TENANT_ID, opts.now);
 
   return {
     tenantId: DEMO_TENANT_ID,

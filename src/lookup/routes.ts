@@ -1,6 +1,6 @@
 import { sql, type Placeholder, type SQL } from "drizzle-orm";
 import { heldOfferEngine, offerEngineFrom, offerEngineJson, type KnownOfferEngine, type OfferEngine, type OfferEngineJson } from "../offers/repository";
-import { acceptedSavesFrom, rankOffers, suggestOffersFor, type OfferInputs } from "../offers/service";
+import { acceptedSavesFrom, nextBestOffer, suggestOffersFor, type OfferInputs } from "../offers/service";
 import { localDate } from "../platform/dates";
 import { ApiError } from "../platform/errors";
 import { language } from "../platform/language";
@@ -195,13 +195,14 @@ export const lookupRouter = domainRouter().openapi(
     } | null = null;
     if (focus && focus.status !== "canceled" && band !== "low") {
       // Offers only for callers at some risk; their inputs came with the lookup's own statement.
-      const request = { channel: q.channel === "operator" ? ("operator" as const) : ("ivr" as const), now: now.toISOString(), limit: 1, settings: c.get("caller").settings, riskBand: band };
+      const request = { channel: q.channel === "operator" ? ("operator" as const) : ("ivr" as const), now: now.toISOString(), settings: c.get("caller").settings, riskBand: band };
       const engine = offerEngine ? offerEngineFrom(c.get("caller").tenantId, offerEngine) : null;
       const inputs = engine ? offerInputsFrom(focus, customer, engine, band, c.get("caller").settings) : null;
-      const [offer] = inputs ? rankOffers(inputs, request) : await suggestOffersFor(store, focus.id, request);
+      // The best offer's economics rank the catalogue; only its title is rendered, in `lang`.
+      const offer = inputs ? nextBestOffer(inputs, request, lang) : await suggestOffersFor(store, focus.id, { ...request, limit: 1 }).then(([o]) => (o ? { ...o, title: o.title[lang] } : null));
       const action = offer ? actionOf(offer) : null;
       if (offer && action) {
-        nextBestAction = { type: action, subscriptionId: focus.id, offerId: offer.offerId, title: offer.title[lang], source: "offers" };
+        nextBestAction = { type: action, subscriptionId: focus.id, offerId: offer.offerId, title: offer.title, source: "offers" };
       } else {
         const type = fallbackAction(band, focus.risk?.drivers ?? []);
         if (type) nextBestAction = { type, subscriptionId: focus.id, offerId: null, title: null, source: "risk_drivers" };

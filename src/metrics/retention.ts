@@ -1,6 +1,8 @@
 /**
  * Retention metrics as a pure function over flow rows (and a few subscription counts), so the
- * definitions are tested on a hand-computed fixture without HTTP.
+ * definitions are tested on a hand-computed fixture without HTTP. This is the reference: the API
+ * computes the same figures in SQL (./flows.ts), so a shop of any size reads no flow row into JS,
+ * and test/http/metrics.ts checks that both agree.
  *
  * Definitions (a flow belongs to the tenant-local day it STARTED; its outcome is counted whenever
  * it came):
@@ -47,7 +49,8 @@ export type MetricsInput = {
 };
 
 const DAY_MS = 86_400_000;
-const ratio = (n: number, d: number) => (d > 0 ? Math.round((n / d) * 10_000) / 10_000 : null);
+/** n / d to 4 decimals; null when d is 0 (a rate over nothing is unknown, not zero). */
+export const ratio = (n: number, d: number) => (d > 0 ? Math.round((n / d) * 10_000) / 10_000 : null);
 
 export function median(xs: readonly number[]): number | null {
   if (xs.length === 0) return null;

@@ -1,16 +1,14 @@
 import { z } from "@hono/zod-openapi";
-import { and, eq, gte, lt } from "drizzle-orm";
-import { cancelFlows, subscriptions } from "../db/schema";
-import { effectiveStatus } from "../cancel-flows/service";
 import { addDays, localDate } from "../platform/dates";
 import { ApiError } from "../platform/errors";
 import { apiRoute, CalendarDate, domainRouter, jsonResponse, Money } from "../platform/openapi";
 import type { TenantStore } from "../platform/tenancy";
 import type { TenantSettings } from "../settings/schemas";
 import { populationCounts } from "./population";
-import { retentionMetrics, type FlowFact } from "./retention";
+import { flowFigures, keptFrom, NO_FLOWS } from "./flows";
+import { ratio } from "./retention";
 import { winbackMetrics } from "./winback";
-import { weeklyFlowMetrics } from "./weekly";
+import { dayBounds, weekBounds } from "./weekly";
 
 const tags = ["Metrics"];
 
@@ -96,35 +94,44 @@ export const RetentionMetrics = z
  */
 export async function retentionFor(store: TenantStore, settings: TenantSettings, now: Date, q: z.output<typeof RetentionQuery>) {
   const { from, to, today } = rangeOf(q, settings, now, 30);
-  // A day's bounds in any time zone lie within a day of its UTC bounds; the pure function filters exactly.
-  const lo = `${addDays(from, -1)}T00:00:00.000Z`;
-  const hi = `${addDays(to, 2)}T00:00:00.000Z`;
-  const [flows, population, winback] = await Promise.all([
-    store.q
-      .select({ flow: cancelFlows, subscriptionCanceledAt: subscriptions.canceledAt })
-      .from(cancelFlows)
-      .leftJoin(subscriptions, and(eq(subscriptions.tenantId, cancelFlows.tenantId), eq(subscriptions.id, cancelFlows.subscriptionId)))
-      .where(store.owns(cancelFlows, gte(cancelFlows.startedAt, lo), lt(cancelFlows.startedAt, hi))),
-    populationCounts(store, from, to, settings.timeZone),
+  const tz = settings.timeZone;
+  // Flows by the shop-local day they started: the days' bounds are instants computed here, so SQL
+  // counts over the start-time index and no flow row is read into JS.
+  const range = dayBounds(from, to, tz);
+  const whole = [{ key: "all", lo: range[0]!.lo, hi: range[range.length - 1]!.hi }];
+  const figures = { now: now.toISOString(), durableSaveDays: settings.durableSaveDays };
+  const groupBy = q.groupBy;
+  const [[all], grouped, population, winback] = await Promise.all([
+    flowFigures(store, { buckets: whole, ...figures }),
+    groupBy === undefined
+      ? null
+      : flowFigures(store, groupBy === "day" ? { buckets: range, ...figures } : groupBy === "week" ? { buckets: weekBounds(from, to, tz), ...figures } : { buckets: whole, by: groupBy, ...figures }),
+    populationCounts(store, from, to, tz),
     winbackMetrics(store, { from, to, today }),
   ]);
-  const facts: FlowFact[] = flows.map(({ flow: f, subscriptionCanceledAt }) => ({
-    id: f.id,
-    channel: f.channel,
-    reason: f.reason,
-    offerId: f.offerId,
-    status: effectiveStatus(f, now),
-    holdout: f.holdout,
-    startedAt: f.startedAt,
-    closedAt: f.closedAt ?? (effectiveStatus(f, now) === "abandoned" ? f.expiresAt : null),
-    calls: f.calls,
-    subscriptionCanceledAt,
-  }));
-  const input = { flows: facts, population, from, to, timeZone: settings.timeZone, now: now.toISOString(), durableSaveDays: settings.durableSaveDays };
-  if (q.groupBy !== "week") return { ...retentionMetrics({ ...input, ...(q.groupBy ? { groupBy: q.groupBy } : {}) }), winback };
-  // By week in SQL: the series a supervisor charts over months reads no flow rows into JS.
-  const weeks = await weeklyFlowMetrics(store, { from, to, timeZone: settings.timeZone, now: input.now, durableSaveDays: settings.durableSaveDays });
-  return { ...retentionMetrics(input), groupBy: "week" as const, groups: weeks, winback };
+  // Every week of the range is answered, empty ones too; other groups only where flows started.
+  const groups =
+    grouped === null
+      ? null
+      : groupBy === "week"
+        ? weekBounds(from, to, tz).map((w) => ({ key: w.key, ...(grouped.find((g) => g.key === w.key)?.figures ?? NO_FLOWS) }))
+        : grouped.sort((a, b) => (a.key < b.key ? -1 : 1)).map((g) => ({ key: g.key, ...g.figures }));
+  const withOffers = keptFrom(all?.offers ?? { flows: 0, closed: 0, canceled: 0 });
+  const holdout = keptFrom(all?.held ?? { flows: 0, closed: 0, canceled: 0 });
+  return {
+    from,
+    to,
+    ...(all?.figures ?? NO_FLOWS),
+    churn: { activeAtStart: population.activeAtStart, canceled: population.canceledInRange, churnRate: ratio(population.canceledInRange, population.activeAtStart) },
+    reactivations: { count: population.reactivationsInRange, reactivationRate: ratio(population.reactivationsInRange, population.canceledInRange) },
+    holdout:
+      holdout.flows === 0
+        ? null
+        : { withOffers, holdout, lift: withOffers.keptRate !== null && holdout.keptRate !== null ? Math.round((withOffers.keptRate - holdout.keptRate) * 10_000) / 10_000 : null },
+    groupBy: groupBy ?? null,
+    groups,
+    winback,
+  };
 }
 
 /**

@@ -129,6 +129,9 @@ export type PersonalisedOffer = {
   prior: { alpha: number; beta: number };
 };
 
+/** A personalised offer before its copy: the values of the copy's placeholders, per language. */
+export type OfferTerms = Omit<PersonalisedOffer, "title" | "description"> & { copyVars: (lang: Lang) => Record<string, string> };
+
 export function resolveOfferSettings(partial: Partial<OfferSettings> = {}): OfferSettings {
   return {
     changeCutoffDays: partial.changeCutoffDays ?? DEFAULT_SETTINGS.changeCutoffDays,
@@ -209,7 +212,12 @@ export function renderTemplate(template: string, vars: Record<string, string>): 
 const money = (amount: number, currency: string): Money => ({ amount, currency });
 const monthly = (pricePerDelivery: number, intervalDays: number) => Math.round((pricePerDelivery * 30) / intervalDays);
 
-export function personalise(offer: CatalogueOffer, sub: SubscriptionSnapshot, ctx: PersonaliseContext): PersonalisedOffer | null {
+/**
+ * An offer's concrete terms for ONE subscription — parameters, what accepting applies, economics,
+ * prior — without rendering its copy: the ranking needs every eligible offer's economics but only
+ * the shown offers' words ({@link offerCopy}). Null when it cannot be honoured.
+ */
+export function personaliseTerms(offer: CatalogueOffer, sub: SubscriptionSnapshot, ctx: PersonaliseContext): OfferTerms | null {
   if (!offer.active || sub.status === "canceled") return null;
   const settings = resolveOfferSettings(ctx.settings);
   const decideSettings: TenantSettings = { ...DEFAULT_SETTINGS, ...settings };
@@ -234,16 +242,14 @@ export function personalise(offer: CatalogueOffer, sub: SubscriptionSnapshot, ct
   /** The first delivery whose contents or charge can still be changed. */
   const firstChangedOn = next === null ? null : next >= firstChangeable ? next : addDays(next, sub.intervalDays);
 
-  const common: Record<Lang, Record<string, string>> = { ja: {}, en: {} };
-  for (const lang of ["ja", "en"] as const) {
-    common[lang] = {
-      productName: sub.product.name,
-      quantity: String(sub.quantity),
-      intervalDays: String(sub.intervalDays),
-      price: formatMoney(money(priceNow, currency), lang),
-      ...(next ? { nextDeliveryOn: formatDate(next, lang) } : {}),
-    };
-  }
+  // The copy's shared placeholders, built only for a language the copy is rendered in.
+  const common = (lang: Lang): Record<string, string> => ({
+    productName: sub.product.name,
+    quantity: String(sub.quantity),
+    intervalDays: String(sub.intervalDays),
+    price: formatMoney(money(priceNow, currency), lang),
+    ...(next ? { nextDeliveryOn: formatDate(next, lang) } : {}),
+  });
   const dates = (values: Record<string, string>) => (lang: Lang) => Object.fromEntries(Object.entries(values).map(([k, v]) => [k, formatDate(v, lang)]));
 
   let parameters: ConcreteParameters;
@@ -417,24 +423,11 @@ export function personalise(offer: CatalogueOffer, sub: SubscriptionSnapshot, ct
     }
   }
 
-  const title: Partial<Localized> = {};
-  const description: Partial<Localized> = {};
-  for (const lang of ["ja", "en"] as const) {
-    const all = { ...common[lang], ...vars(lang) };
-    const t = renderTemplate(offer.copy.title[lang], all);
-    const d = renderTemplate(offer.copy.description[lang], all);
-    if (t === null || d === null) return null;
-    title[lang] = t;
-    description[lang] = d;
-  }
-
   return {
     offerId: offer.id,
     type: offer.type,
     templateVersion: offer.templateVersion,
     parameters,
-    title: title as Localized,
-    description: description as Localized,
     apply,
     economics: {
       pricePerDeliveryNow: priceNow,
@@ -445,7 +438,49 @@ export function personalise(offer: CatalogueOffer, sub: SubscriptionSnapshot, ct
       cost: offer.costYen + variableCost,
     },
     prior: { alpha: offer.priorAlpha, beta: offer.priorBeta },
+    copyVars: (lang) => ({ ...common(lang), ...vars(lang) }),
   };
+}
+
+/**
+ * The offer's title and description in `lang`, from the catalogue's templates; null when one of
+ * the four templates (title and description, ja and en) has a placeholder this offer cannot fill
+ * — such an offer is never shown, in either language. The placeholders' names are the same in
+ * both languages, so one language's values decide it.
+ */
+export function offerCopy(offer: CatalogueOffer, terms: OfferTerms, lang: Lang): { title: string; description: string } | null {
+  const vars = terms.copyVars(lang);
+  const other = lang === "ja" ? "en" : "ja";
+  if (!fills(offer.copy.title[other], vars) || !fills(offer.copy.description[other], vars)) return null;
+  const title = renderTemplate(offer.copy.title[lang], vars);
+  const description = renderTemplate(offer.copy.description[lang], vars);
+  return title === null || description === null ? null : { title, description };
+}
+
+/** Whether `vars` has a value for every placeholder of `template`. */
+function fills(template: string, vars: Record<string, string>): boolean {
+  const parts = compileTemplate(template);
+  for (let i = 1; i < parts.length; i += 2) if (vars[parts[i]!] === undefined) return false;
+  return true;
+}
+
+/**
+ * Turn a catalogue offer into concrete terms for ONE subscription, with its copy in ja and en
+ * ({@link personaliseTerms}, then {@link offerCopy}); null when it cannot be honoured or its copy
+ * cannot be filled.
+ */
+export function personalise(offer: CatalogueOffer, sub: SubscriptionSnapshot, ctx: PersonaliseContext): PersonalisedOffer | null {
+  const terms = personaliseTerms(offer, sub, ctx);
+  return terms && withCopy(offer, terms);
+}
+
+/** `terms` with the copy in both languages; null when it cannot be filled. */
+export function withCopy(offer: CatalogueOffer, terms: OfferTerms): PersonalisedOffer | null {
+  const ja = offerCopy(offer, terms, "ja");
+  const en = ja && offerCopy(offer, terms, "en");
+  if (!ja || !en) return null;
+  const { offerId, type, templateVersion, parameters, apply, economics, prior } = terms;
+  return { offerId, type, templateVersion, parameters, title: { ja: ja.title, en: en.title }, description: { ja: ja.description, en: en.description }, apply, economics, prior };
 }
 
 /** Personalise many; offers that do not apply to this subscription are dropped. */

@@ -11,14 +11,15 @@ import type { StockEstimate } from "../risk/stock";
 import { resolveSettings, type TenantSettings } from "../settings/schemas";
 import { getSubscription, toSubscription } from "../subscriptions/repository";
 import type { OutcomeTable, Rng } from "./bandit";
-import type { CatalogueOffer, Channel, RiskBand } from "./catalogue";
+import type { Lang } from "../cancel-flows/reasons";
+import type { CatalogueOffer, Channel, OfferType, RiskBand } from "./catalogue";
 import type { AcceptedSave } from "./eligibility";
 import type { SubscriptionSnapshot } from "./personalise";
 import { loadCatalogue, loadOutcomes } from "./repository";
 import { suggestOffers, type PersonalisedMemo, type SuggestContext, type SuggestedOffer } from "./suggest";
 import { expectedSaveProbability, remainingValue } from "./bandit";
 import { checkEligibility } from "./eligibility";
-import { personalise, type PersonalisedOffer } from "./personalise";
+import { offerCopy, personaliseTerms, withCopy, type ConcreteParameters, type OfferTerms } from "./personalise";
 import { buildTalkTrack } from "./talk-track";
 
 export type OfferRequest = {
@@ -95,13 +96,9 @@ export function acceptedSavesFrom(flows: readonly { at: string | null; offerId: 
   return flows.flatMap((f) => (f.at === null ? [] : [{ at: f.at, ...(f.offerId ? { offerId: f.offerId } : {}) }]));
 }
 
-/**
- * The decision, pure: the subscription's eligible offers, made concrete and ranked — for the
- * request's reason, or without one the best over all reasons.
- */
-export function rankOffers(inputs: OfferInputs, request: OfferRequest): ReasonedOffer[] {
-  if (inputs.sub.status === "canceled") return [];
-  const ctx = {
+/** What suggestOffers and the ranking read besides the offer, from the inputs and the request. */
+function contextOf(inputs: OfferInputs, request: OfferRequest): Omit<SuggestContext, "reason"> & { mode: "mean" | "thompson" } {
+  return {
     channel: request.channel,
     now: request.now,
     today: localDate(new Date(request.now), inputs.settings.timeZone),
@@ -114,6 +111,15 @@ export function rankOffers(inputs: OfferInputs, request: OfferRequest): Reasoned
     mode: request.mode ?? "mean",
     ...(request.mode === "thompson" ? { rng: request.rng ?? Math.random } : {}),
   };
+}
+
+/**
+ * The decision, pure: the subscription's eligible offers, made concrete and ranked — for the
+ * request's reason, or without one the best over all reasons.
+ */
+export function rankOffers(inputs: OfferInputs, request: OfferRequest): ReasonedOffer[] {
+  if (inputs.sub.status === "canceled") return [];
+  const ctx = contextOf(inputs, request);
   const { catalogue, sub } = inputs;
   const reasons = request.reason !== undefined ? [request.reason] : [...new Set(catalogue.flatMap((o) => o.eligibility.reasons))];
   if (ctx.mode === "mean") return rankByMean(inputs, ctx, reasons, request.limit);
@@ -129,44 +135,75 @@ export function rankOffers(inputs: OfferInputs, request: OfferRequest): Reasoned
   return ranked.slice(0, request.limit ?? ranked.length);
 }
 
+type Scored = { offer: CatalogueOffer; terms: OfferTerms; reason: string; mean: number; valueIfSaved: number; score: number };
+
 /**
  * {@link rankOffers} in `mean` mode, in one pass. There an offer's score for a reason is its
  * posterior mean for that reason × its value if saved, independent of the other offers, so the
  * ranking reason by reason (a list per reason, then the best reason per offer: the first reason
  * on a tie) is the same as: check each offer once (only the reason test depends on the reason),
- * personalise it once, score it for each reason it serves. Only the `limit` returned are built.
+ * work out its terms once, score it for each reason it serves. Only the `limit` returned get
+ * their copy rendered (an offer whose copy cannot be filled is dropped, the next one moves up).
  * The data dip ranks every reason for each caller at risk; this is what it costs there.
  */
 function rankByMean(inputs: OfferInputs, ctx: Omit<SuggestContext, "reason">, reasons: readonly string[], limit: number | undefined): ReasonedOffer[] {
+  const { sub } = inputs;
+  const out: ReasonedOffer[] = [];
+  for (const s of scoreByMean(inputs, ctx, reasons)) {
+    if (out.length === (limit ?? Infinity)) break;
+    const offer = withCopy(s.offer, s.terms);
+    if (!offer) continue;
+    out.push({
+      ...offer,
+      expectedSaveProbability: s.mean,
+      rankingSaveProbability: s.mean,
+      valueIfSaved: s.valueIfSaved,
+      score: s.score,
+      talkTrack: ctx.channel === "operator" ? buildTalkTrack(offer, s.reason, { stock: ctx.stockOnHand ?? null, unitLabel: sub.product.unitLabel ?? null }) : null,
+      reason: s.reason,
+    });
+  }
+  return out;
+}
+
+/** Every eligible offer's terms, scored for its best reason, best first (`mean` mode). */
+function scoreByMean(inputs: OfferInputs, ctx: Omit<SuggestContext, "reason">, reasons: readonly string[]): Scored[] {
   const { catalogue, sub } = inputs;
-  const scored: { offer: PersonalisedOffer; reason: string; mean: number; valueIfSaved: number; score: number }[] = [];
+  const scored: Scored[] = [];
   for (const offer of catalogue) {
     let best: { reason: string; mean: number; score: number } | null = null;
-    let concrete: PersonalisedOffer | null | undefined;
+    let terms: OfferTerms | null | undefined;
     let valueIfSaved = 0;
     for (const reason of reasons) {
       if (!offer.eligibility.reasons.includes(reason)) continue;
-      if (concrete === undefined) {
+      if (terms === undefined) {
         // The rules other than the reason, once: as eligibleOffers checks them for any reason.
         const eligible = checkEligibility(offer, { reason, channel: ctx.channel, deliveriesCompleted: sub.deliveriesCompleted, riskBand: ctx.riskBand ?? null, acceptedSaves: ctx.acceptedSaves ?? [], now: ctx.now }, true).length === 0;
-        concrete = eligible ? personalise(offer, sub, ctx) : null;
-        if (concrete) valueIfSaved = remainingValue(concrete) - concrete.economics.cost;
+        terms = eligible ? personaliseTerms(offer, sub, ctx) : null;
+        if (terms) valueIfSaved = remainingValue(terms) - terms.economics.cost;
       }
-      if (!concrete) break;
-      const mean = expectedSaveProbability(concrete.prior, ctx.stats?.get(reason, concrete.offerId));
+      if (!terms) break;
+      const mean = expectedSaveProbability(terms.prior, ctx.stats?.get(reason, terms.offerId));
       const score = mean * valueIfSaved;
       if (!best || score > best.score) best = { reason, mean, score };
     }
-    if (concrete && best) scored.push({ offer: concrete, reason: best.reason, mean: best.mean, valueIfSaved, score: best.score });
+    if (terms && best) scored.push({ offer, terms, reason: best.reason, mean: best.mean, valueIfSaved, score: best.score });
   }
-  scored.sort((a, b) => b.score - a.score || (a.offer.offerId < b.offer.offerId ? -1 : 1));
-  return scored.slice(0, limit ?? scored.length).map(({ offer, reason, mean, valueIfSaved, score }) => ({
-    ...offer,
-    expectedSaveProbability: mean,
-    rankingSaveProbability: mean,
-    valueIfSaved,
-    score,
-    talkTrack: ctx.channel === "operator" ? buildTalkTrack(offer, reason, { stock: ctx.stockOnHand ?? null, unitLabel: sub.product.unitLabel ?? null }) : null,
-    reason,
-  }));
+  return scored.sort((a, b) => b.score - a.score || (a.terms.offerId < b.terms.offerId ? -1 : 1));
+}
+
+/**
+ * The data dip's next best action, pure: the offer {@link rankOffers} would rank first without a
+ * reason (`mean` mode), with only its title, in `lang` — what the IVR says. The other eligible
+ * offers' economics are worked out to rank them; their copy is never rendered. Null when none.
+ */
+export function nextBestOffer(inputs: OfferInputs, request: Omit<OfferRequest, "reason" | "mode" | "rng" | "limit">, lang: Lang): { offerId: string; type: OfferType; parameters: ConcreteParameters; title: string } | null {
+  if (inputs.sub.status === "canceled") return null;
+  const ctx = contextOf(inputs, { ...request, mode: "mean" });
+  const reasons = [...new Set(inputs.catalogue.flatMap((o) => o.eligibility.reasons))];
+  for (const s of scoreByMean(inputs, ctx, reasons)) {
+    const copy = offerCopy(s.offer, s.terms, lang);
+    if (copy) return { offerId: s.terms.offerId, type: s.terms.type, parameters: s.terms.parameters, title: copy.title };
+  }
+  return null;
 }

@@ -61,7 +61,7 @@ export const SettingsFields = {
     description: "Events older than this many days are deleted by the background job, in bounded chunks. null: kept.",
   }),
   flowTextRetentionDays: z.number().int().min(1).max(3650).nullable().openapi({
-    description: "Free text (comments) in the evidence of cancel flows closed longer ago than this many days is removed by the background job; the steps, times, offers shown and outcome stay. null: kept.",
+    description: "Free text (comments, free-text exit survey answers) in the evidence of cancel flows closed longer ago than this many days, and on the win-back records of those cancellations, is removed by the background job; the steps, times, offers shown, outcome and the survey's chosen options stay. null: kept.",
   }),
 };
 

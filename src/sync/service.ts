@@ -1,11 +1,11 @@
 import type { z } from "@hono/zod-openapi";
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { afterCustomerSync, syncedCustomer, syncedCustomerRow, type SyncedCustomer } from "../customers/sync";
 import type { CustomerRow } from "../customers/repository";
 import { customers, riskFeatures, subscriptions, winbacks } from "../db/schema";
 import { recordAutoResume } from "../plan-changes/auto-resume";
 import { ApiError, ERROR_STATUS, fieldErrors, type ErrorCode, type FieldError } from "../platform/errors";
-import type { TenantStore } from "../platform/tenancy";
+import { inList, type TenantStore } from "../platform/tenancy";
 import { featuresFrom } from "../risk/features";
 import type { PastSubscription } from "../risk/flags";
 import { rescored, upsertRiskRows, type RiskRow } from "../risk/maintain";
@@ -20,16 +20,9 @@ import { SyncCustomer, SyncSubscription, type BulkSyncResponse, type SyncItemRes
 type Result = z.infer<typeof SyncItemResult>;
 const DRY_RUN = Symbol("dry run");
 
-/** Ids per `IN (…)` list: far below SQLite's 32,766 bound values per statement. */
-const IN_CHUNK = 500;
 /** What a sync writes over a stored customer (`syncedCustomer`'s columns). */
 const CUSTOMER_SYNCED = ["acquisitionSource", "name", "email", "emailNormalized", "phone", "phoneExtension", "locale", "marketingConsent", "postalCode", "address", "addressKey", "createdAt", "updatedAt"] as const satisfies (keyof SyncedCustomer)[];
 
-const chunks = <T>(items: readonly T[], size: number): T[][] => {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-};
 
 /**
  * Applies a batch of customers, then subscriptions, in ONE transaction: every accepted item is
@@ -40,7 +33,7 @@ const chunks = <T>(items: readonly T[], size: number): T[][] => {
  * An item that `PUT` would refuse is refused alone without failing the others. A subscription
  * whose customer is refused in the same batch is `not_processed`.
  *
- * Set-based (#18): the batch reads what it needs in a few chunked `IN (…)` reads (customers,
+ * Set-based (#18): the batch reads what it needs in a few `IN (…)` reads (`inList`) (customers,
  * subscriptions with their risk rows, the persons sharing a phone or e-mail and their
  * subscriptions, the active model), decides in JavaScript, then writes with multi-row upserts
  * (customers, subscriptions, risk rows) — about a dozen statements per 1,000 items instead of
@@ -127,13 +120,11 @@ async function syncCustomers(
   const parsed = items.map((item) => SyncCustomer.safeParse(item));
   const ids = [...new Set(parsed.flatMap((p) => (p.success ? [p.data.id] : [])))];
   const stored = new Map<string, CustomerRow>();
-  for (const part of chunks(ids, IN_CHUNK)) {
-    for (const row of await s.q.select().from(customers).where(s.owns(customers, inArray(customers.id, part)))) stored.set(row.id, row);
-  }
+  for (const row of await s.q.select().from(customers).where(s.owns(customers, inList(customers.id, ids)))) stored.set(row.id, row);
   // Only a customer with win-back rows has a contactability to bring up to date.
   const withWinbacks = new Set<string>();
-  for (const part of chunks([...stored.keys()], IN_CHUNK)) {
-    const rows = await s.q.selectDistinct({ id: winbacks.customerId }).from(winbacks).where(s.owns(winbacks, inArray(winbacks.customerId, part)));
+  if (stored.size > 0) {
+    const rows = await s.q.selectDistinct({ id: winbacks.customerId }).from(winbacks).where(s.owns(winbacks, inList(winbacks.customerId, [...stored.keys()])));
     for (const r of rows) withWinbacks.add(r.id);
   }
 
@@ -225,23 +216,21 @@ async function syncSubscriptions(
     index(byCustomer, k.row.customerId, k.row.id);
   };
   const readSubs = async (column: typeof subscriptions.id | typeof subscriptions.customerId, keys: string[]) => {
-    for (const part of chunks(keys, IN_CHUNK)) {
-      const rows = await s.q
-        .select({ row: subscriptions, features: riskFeatures.features, band: riskFeatures.band, flags: riskFeatures.flags })
-        .from(subscriptions)
-        .leftJoin(riskFeatures, and(eq(riskFeatures.tenantId, subscriptions.tenantId), eq(riskFeatures.subscriptionId, subscriptions.id)))
-        .where(s.owns(subscriptions, inArray(column, part)));
-      for (const r of rows) addSub({ row: r.row, features: r.features ? featuresFrom(r.features) : null, band: r.band ?? null, flags: r.flags ?? null });
-    }
+    if (keys.length === 0) return;
+    const rows = await s.q
+      .select({ row: subscriptions, features: riskFeatures.features, band: riskFeatures.band, flags: riskFeatures.flags })
+      .from(subscriptions)
+      .leftJoin(riskFeatures, and(eq(riskFeatures.tenantId, subscriptions.tenantId), eq(riskFeatures.subscriptionId, subscriptions.id)))
+      .where(s.owns(subscriptions, inList(column, keys)));
+    for (const r of rows) addSub({ row: r.row, features: r.features ? featuresFrom(r.features) : null, band: r.band ?? null, flags: r.flags ?? null });
   };
   const readPeople = async (column: typeof customers.id | typeof customers.phone | typeof customers.emailNormalized, keys: string[]) => {
-    for (const part of chunks(keys, IN_CHUNK)) {
-      const rows = await s.q
-        .select({ id: customers.id, phone: customers.phone, emailNormalized: customers.emailNormalized })
-        .from(customers)
-        .where(s.owns(customers, inArray(column, part)));
-      rows.forEach(addPerson);
-    }
+    if (keys.length === 0) return;
+    const rows = await s.q
+      .select({ id: customers.id, phone: customers.phone, emailNormalized: customers.emailNormalized })
+      .from(customers)
+      .where(s.owns(customers, inList(column, keys)));
+    rows.forEach(addPerson);
   };
   /** Makes sure the picture holds every customer sharing a phone or e-mail with `customerIds`, and all their subscriptions. */
   const loadPersons = async (customerIds: string[]) => {

@@ -7,17 +7,16 @@
  * primary key: the customer's current answer is the truth (the index flag is a copy), and an
  * erased customer (`erased_at`; no e-mail, no phone either) is never listed.
  */
-import { inArray, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import type { Lang } from "../cancel-flows/reasons";
-import { cancelFlows, subscriptions } from "../db/schema";
-import { loadCatalogue, loadOutcomes } from "../offers/repository";
-import { acceptedSavesFrom, type OfferInputs } from "../offers/service";
-import { addDays, localDate, maxDate } from "../platform/dates";
+import type { CatalogueOffer } from "../offers/catalogue";
+import { loadCatalogue } from "../offers/repository";
+import { localDate } from "../platform/dates";
 import { encodeCursor } from "../platform/pagination";
 import type { TenantStore } from "../platform/tenancy";
 import type { TenantSettings } from "../settings/schemas";
-import { toSubscription } from "../subscriptions/repository";
-import { comebackOffer, presentComeback } from "./comeback";
+import { presentComeback, rerenderComeback, type ComebackOffer } from "./comeback";
+import { catalogueStamp, computeComebacks, restartOnFor, type StoredComeback } from "./decide";
 import { localizeWinbackDrivers, type WinbackDriver } from "./model";
 
 export type CandidateRow = {
@@ -34,12 +33,17 @@ export type CandidateRow = {
   annual_value: number;
   currency: string;
   model_version: string;
+  /** JSON of `StoredComeback`, or null before it was decided. */
+  comeback: string | null;
+  comeback_stamp: string;
+  /** The tenant's catalogue stamp now: a row decided on an older one is decided again here. */
+  catalogue_stamp: string;
 };
 
 /** The page's rows, as SQL reads them (limit + 1, to know whether there is a next page). */
 export function candidatesQuery(tenantId: string, limit: number, after: [number, string] | null) {
   return sql`SELECT w.id, w.customer_id, w.subscription_id, w.reason, w.canceled_at, w.return_on, w.due_on, w.probability, w.drivers,
-      w.expected_value, w.annual_value, w.currency, w.model_version
+      w.expected_value, w.annual_value, w.currency, w.model_version, w.comeback, w.comeback_stamp, ${catalogueStamp(sql`${tenantId}`)} AS catalogue_stamp
     FROM winbacks w INDEXED BY winbacks_candidates
     JOIN customers c ON c.tenant_id = w.tenant_id AND c.id = w.customer_id
     JOIN subscriptions s ON s.tenant_id = w.tenant_id AND s.id = w.subscription_id
@@ -51,6 +55,11 @@ export function candidatesQuery(tenantId: string, limit: number, after: [number,
     LIMIT ${limit + 1}`;
 }
 
+// A stored comeback made concrete for today's restart date, by everything that makes it: the same
+// few offers and plans recur across the list and all its rows share the day, so one personalise
+// serves many rows. Bounded (cleared when full).
+const rerendered = new Map<string, ComebackOffer | null>();
+
 export async function candidatesPage(store: TenantStore, q: { limit: number; after: [number, string] | null; lang: Lang; settings: TenantSettings; now: Date }) {
   const rows = (await store.rows(candidatesQuery(store.tenantId, q.limit, q.after))) as unknown as CandidateRow[];
   const page = rows.slice(0, q.limit);
@@ -58,35 +67,51 @@ export async function candidatesPage(store: TenantStore, q: { limit: number; aft
   const nextCursor = rows.length > q.limit && last ? encodeCursor([last.expected_value, last.id]) : null;
   if (page.length === 0) return { data: [], nextCursor };
 
-  // The offer engine's inputs for the whole page: one read each.
-  const at = q.now.toISOString();
-  const ids = page.map((r) => r.subscription_id);
-  const customerIds = [...new Set(page.map((r) => r.customer_id))];
-  const [{ catalogue }, stats, subs, saves] = await Promise.all([
-    loadCatalogue(store, at),
-    loadOutcomes(store),
-    store.q.select().from(subscriptions).where(store.owns(subscriptions, inArray(subscriptions.id, ids))),
-    store.q
-      .select({ customerId: cancelFlows.customerId, at: cancelFlows.closedAt, offerId: cancelFlows.offerId })
-      .from(cancelFlows)
-      .where(store.owns(cancelFlows, inArray(cancelFlows.customerId, customerIds), sql`${cancelFlows.status} = 'saved'`)),
-  ]);
-  const byId = new Map(subs.map((s) => [s.id, s]));
-  const earliest = addDays(localDate(q.now, q.settings.timeZone), q.settings.changeCutoffDays);
+  // Each row's offer as decided at scoring time (winback/decide); only its restart date follows today.
+  const today = localDate(q.now, q.settings.timeZone);
+  const settingsKey = JSON.stringify(q.settings);
+  let catalogue: readonly CatalogueOffer[] | null = null;
+  const offers = new Map<string, ComebackOffer | null>();
+  const undecided: CandidateRow[] = [];
+  for (const r of page) {
+    if (r.comeback === null || r.comeback_stamp !== r.catalogue_stamp) {
+      undecided.push(r);
+      continue;
+    }
+    const stored = JSON.parse(r.comeback) as StoredComeback;
+    const restartOn = restartOnFor(r.return_on, q.now, q.settings);
+    if (stored.offer === null || stored.offer.restartOn === restartOn) {
+      offers.set(r.id, stored.offer);
+      continue;
+    }
+    if (stored.offer.kind === "reminder") {
+      offers.set(r.id, { ...stored.offer, restartOn });
+      continue;
+    }
+    const key = [store.tenantId, r.catalogue_stamp, settingsKey, today, restartOn, stored.offer.offerId, JSON.stringify(stored.sub)].join("\n");
+    let offer = rerendered.get(key);
+    if (offer === undefined) {
+      catalogue ??= (await loadCatalogue(store, q.now.toISOString())).catalogue;
+      offer = rerenderComeback(stored.offer, catalogue.find((o) => o.id === stored.offer!.offerId), stored.sub, { restartOn, today, settings: q.settings });
+      if (rerendered.size >= 5_000) rerendered.clear();
+      rerendered.set(key, offer);
+    }
+    if (offer) offers.set(r.id, offer);
+    else undecided.push(r);
+  }
+  // Rows not decided yet, or on an older catalogue (the maintenance job catches up): the engine, now.
+  if (undecided.length > 0) {
+    const fresh = await computeComebacks(
+      store,
+      undecided.map((r) => ({ id: r.id, subscriptionId: r.subscription_id, customerId: r.customer_id, reason: r.reason, returnOn: r.return_on })),
+      q.now,
+      q.settings,
+    );
+    for (const r of undecided) offers.set(r.id, fresh.get(r.id)?.offer ?? null);
+  }
+
   const data = page.map((r) => {
-    const sub = byId.get(r.subscription_id)!;
-    const inputs: OfferInputs = {
-      sub: toSubscription(sub),
-      consecutiveSkips: 0,
-      catalogue,
-      stats,
-      riskBand: null,
-      stockOnHand: null,
-      acceptedSaves: acceptedSavesFrom(saves.filter((x) => x.customerId === r.customer_id)),
-      settings: q.settings,
-    };
-    const restartOn = r.return_on ? maxDate(r.return_on, earliest) : earliest;
-    const offer = comebackOffer(inputs, { reason: r.reason, returnOn: r.return_on, restartOn, now: at });
+    const offer = offers.get(r.id) ?? null;
     return {
       customerId: r.customer_id,
       subscriptionId: r.subscription_id,

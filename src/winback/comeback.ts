@@ -11,8 +11,10 @@
  */
 import type { Lang, Localized } from "../cancel-flows/reasons";
 import { lintCopy } from "../offers/lint";
-import { formatDate } from "../offers/personalise";
+import type { CatalogueOffer } from "../offers/catalogue";
+import { formatDate, personalise, type PersonalisedOffer, type SubscriptionSnapshot } from "../offers/personalise";
 import { rankOffers, type OfferInputs } from "../offers/service";
+import type { TenantSettings } from "../settings/schemas";
 
 const RESTART_TYPES = new Set(["change_interval", "change_quantity", "discount", "product_swap", "free_gift", "usage_advice"]);
 
@@ -53,15 +55,25 @@ function messageFor(productName: string, title: Localized, description: Localize
   };
 }
 
+/** The plan as it would restart: active, its first delivery on the restart date. */
+function restarted(sub: SubscriptionSnapshot, restartOn: string): SubscriptionSnapshot {
+  return { ...sub, status: "active", nextDeliveryOn: restartOn, pausedUntil: null, activeDiscount: null };
+}
+
+/** An engine offer as a comeback, when it applies to a restart and all its copy passes the lint. */
+function asComeback(o: Pick<PersonalisedOffer, "offerId" | "type" | "parameters" | "title" | "description">, productName: string, restartOn: string): ComebackOffer | null {
+  if (!RESTART_TYPES.has(o.type)) return null;
+  const message = messageFor(productName, o.title, o.description);
+  if (!clean([o.title, o.description, message])) return null;
+  return { kind: "offer", offerId: o.offerId, type: o.type, parameters: o.parameters as unknown as Record<string, unknown>, title: o.title, description: o.description, message, restartOn };
+}
+
 export function comebackOffer(inputs: OfferInputs, c: { reason: string | null; returnOn: string | null; restartOn: string; now: string }): ComebackOffer | null {
-  // The plan as it would restart: active, its first delivery on the restart date.
-  const restart: OfferInputs = { ...inputs, sub: { ...inputs.sub, status: "active", nextDeliveryOn: c.restartOn, pausedUntil: null, activeDiscount: null }, consecutiveSkips: 0 };
+  const restart: OfferInputs = { ...inputs, sub: restarted(inputs.sub, c.restartOn), consecutiveSkips: 0 };
   const ranked = rankOffers(restart, { ...(c.reason ? { reason: c.reason } : {}), channel: "web", now: c.now, mode: "mean" });
   for (const o of ranked) {
-    if (!RESTART_TYPES.has(o.type)) continue;
-    const message = messageFor(inputs.sub.product.name, o.title, o.description);
-    if (!clean([o.title, o.description, message])) continue;
-    return { kind: "offer", offerId: o.offerId, type: o.type, parameters: o.parameters as unknown as Record<string, unknown>, title: o.title, description: o.description, message, restartOn: c.restartOn };
+    const comeback = asComeback(o, inputs.sub.product.name, c.restartOn);
+    if (comeback) return comeback;
   }
   if (c.returnOn) {
     const title = { ja: `${formatDate(c.returnOn, "ja")}からの再開のご案内`, en: `Restarting from ${formatDate(c.returnOn, "en")}` };
@@ -73,6 +85,24 @@ export function comebackOffer(inputs: OfferInputs, c: { reason: string | null; r
     if (clean([title, description, message])) return { kind: "reminder", offerId: null, type: "reminder", parameters: { restartOn: c.returnOn }, title, description, message, restartOn: c.restartOn };
   }
   return null;
+}
+
+/**
+ * A comeback already decided (which offer, for this plan) made concrete for another restart date:
+ * the same catalogue offer personalised again, so its dates, terms and copy follow the new date
+ * (a reminder's copy names the customer's own date and only its `restartOn` moves). Null when the
+ * offer no longer applies or its new copy fails the lint: the caller then decides afresh. Pure.
+ */
+export function rerenderComeback(
+  decided: ComebackOffer,
+  offer: CatalogueOffer | undefined,
+  sub: SubscriptionSnapshot,
+  c: { restartOn: string; today: string; settings: TenantSettings },
+): ComebackOffer | null {
+  if (decided.kind === "reminder") return { ...decided, restartOn: c.restartOn };
+  if (!offer || offer.id !== decided.offerId) return null;
+  const concrete = personalise(offer, restarted(sub, c.restartOn), { today: c.today, settings: c.settings, stockOnHand: null, consecutiveSkips: 0 });
+  return concrete ? asComeback(concrete, sub.product.name, c.restartOn) : null;
 }
 
 export function presentComeback(o: ComebackOffer, lang: Lang) {

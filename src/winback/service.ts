@@ -11,6 +11,7 @@ import { addDays, localDate } from "../platform/dates";
 import type { TenantStore } from "../platform/tenancy";
 import type { TenantSettings } from "../settings/schemas";
 import type { SubscriptionRow } from "../subscriptions/repository";
+import { decideComebacks } from "./decide";
 import { annualValue, DEFAULT_WINBACK_MODEL, scoreWinback, type WinbackFeatures, type WinbackModel } from "./model";
 import { DEFAULT_EXIT_SURVEY, DEFAULT_KEEP_IN_TOUCH, namedComeback, withoutFreeText, type ExitSurvey, type ExitSurveyQuestion, type SurveyAnswer } from "./survey";
 
@@ -169,9 +170,13 @@ export async function recordCancellation(
     contactedAt: null,
     reactivatedAt: null,
     recoveredAmount: null,
+    comeback: null,
+    comebackStamp: "",
   };
   const { tenantId: _, ...values } = row;
   await s.insert(winbacks, values);
+  // The comeback offer is decided now, so the candidates list only reads it (winback/decide).
+  await decideComebacks(s, [row], new Date(input.at), input.settings);
   return row;
 }
 

@@ -45,7 +45,7 @@ export function metricsSuite(h: () => Harness) {
       expect(spanningYears.churn).toMatchObject({ activeAtStart: 0, canceled: 4 }); // C D E J (G is active again; F is November)
     });
 
-    it("by week: every shop-local week of the range, keyed by its Monday, with the same figures as the totals", async () => {
+    it("by week: every shop-local week of the range, keyed by its Monday, with the same figures as the totals; by day, reason and channel they add up too", async () => {
       const shop = await h().tenant();
       const c = uid("C");
       await h().request("PUT", `/v1/customers/${c}`, { key: shop.key, body: customerBody() });
@@ -69,6 +69,16 @@ export function metricsSuite(h: () => Harness) {
       expect(groupBy).toBe("week");
       expect(groups).toEqual([{ key: monday, ...totals }]);
       expect(groups[0]).toMatchObject({ started: 4, saved: 1, canceled: 2, open: 1, saveRate: 0.3333, timeToCancel: { cancellations: 2, medianCalls: 2.5, maxCalls: 3 } });
+
+      // The other groupings, counted in SQL too, add up to the same totals.
+      const byDay = await get(`from=${addDays(today, -2)}&to=${today}&groupBy=day`);
+      expect(byDay.groups).toEqual([{ key: today, ...totals }]); // only days with flows
+      expect((await get(`from=${today}&to=${today}&groupBy=channel`)).groups).toEqual([{ key: "operator", ...totals }]);
+      const byReason = (await get(`from=${today}&to=${today}&groupBy=reason`)).groups;
+      expect(byReason.map((g: { key: string }) => g.key)).toEqual(["moving", "none"]);
+      expect(byReason[0]).toMatchObject({ started: 2, saved: 1, canceled: 1, open: 0, saveRate: 0.5, timeToCancel: { cancellations: 1, medianCalls: 3, maxCalls: 3 } });
+      expect(byReason[1]).toMatchObject({ started: 2, saved: 0, canceled: 1, open: 1, saveRate: 0, timeToCancel: { cancellations: 1, medianCalls: 2, maxCalls: 2 } });
+      expect((await get(`from=${addDays(today, -3)}&to=${addDays(today, -1)}`)).started).toBe(0);
 
       const month = await get("from=2026-10-01&to=2026-11-04&groupBy=week"); // Thursday to Wednesday
       expect(month.groups.map((g: { key: string }) => g.key)).toEqual(["2026-09-28", "2026-10-05", "2026-10-12", "2026-10-19", "2026-10-26", "2026-11-02"]);

@@ -168,6 +168,24 @@ export function winbackSuite(h: () => Harness) {
       expect((await candidates()).data.map((d) => d.subscriptionId)).not.toContain(consentSub);
     });
 
+    it("a comeback offer the shop deletes from its catalogue after the cancellation is not suggested any more", async () => {
+      const own = await h().tenant();
+      const c = uid("C");
+      await h().request("PUT", `/v1/customers/${c}`, { key: own.key, body: customerBody({ marketingConsent: false }) });
+      const s = uid("S");
+      await h().request("PUT", `/v1/subscriptions/${s}`, { key: own.key, body: subscriptionBody(c, { nextDeliveryOn: addDays(today(), 12), unitPrice: { amount: 9800, currency: "JPY" }, quantity: 2 }) });
+      const f = await h().request("POST", `/v1/subscriptions/${s}/cancel-flows`, { key: own.key, body: {} });
+      await h().request("POST", `/v1/cancel-flows/${f.body.flowId}/reason`, { key: own.key, body: { reason: "too_expensive" } });
+      expect((await h().request("POST", `/v1/cancel-flows/${f.body.flowId}/confirm`, { key: own.key, body: { keepInTouch: true } })).status).toBe(200);
+      const list = async () => (await h().request("GET", "/v1/winback/candidates", { key: own.key, headers: { "accept-language": "en" } })).body.data.find((d: { subscriptionId: string }) => d.subscriptionId === s);
+      const before = (await list()).offer;
+      expect(before).toMatchObject({ kind: "offer", offerId: expect.stringMatching(/^off_/) });
+      expect((await h().request("DELETE", `/v1/offers/${before.offerId}`, { key: own.key })).status).toBe(204);
+      // Decided at the cancellation, on the catalogue of that moment: the list must not show the deleted offer.
+      const after = (await list()).offer;
+      expect(after?.offerId ?? null).not.toBe(before.offerId);
+    });
+
     it("a customer withdraws keep-in-touch from their own session (the portal), with evidence, and leaves the list", async () => {
       const c = await customer({ marketingConsent: false });
       const s = await subscription(c);

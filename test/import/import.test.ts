@@ -85,6 +85,27 @@ describe("reading a cart export", () => {
   });
 });
 
+describe("acquisition source (流入経路 / 広告媒体)", () => {
+  const read = (header: string, values: string[]) => {
+    const file = readExport(Buffer.from([`顧客ID,氏名,${header}`, ...values.map((v, i) => `C-${i + 1},山田 花子,${v}`)].join("\n")));
+    const columns = resolveColumns(mapping, file.headers);
+    return file.records.map((r) => readRow(columns, mapping, r.cells, r.line, "Asia/Tokyo"));
+  };
+
+  it("maps the shop's words to the sync's codes the win-back model reads; an empty cell leaves it as stored", () => {
+    const rows = read("流入経路", ["友人紹介", "Instagram広告", "ＳＮＳ", "店頭", "", "search"]);
+    const sources = rows.map((r) => ("customer" in r ? r.customer.body.acquisitionSource : r.refused));
+    expect(sources).toEqual(["referral", "ad", "social", "store", undefined, "search"]);
+    expect(read("広告媒体", ["Google広告"])[0]).toMatchObject({ customer: { body: { acquisitionSource: "ad" } } });
+  });
+
+  it("refuses a word the mapping does not know, with its line (what the dry run prints)", () => {
+    const rows = read("流入経路", ["紹介", "ポスティング"]);
+    expect(rows[0]).toMatchObject({ line: 2, customer: { body: { acquisitionSource: "referral" } } });
+    expect(rows[1]).toEqual({ line: 3, refused: expect.stringMatching(/^acquisitionSource: "ポスティング" is not one of 紹介, /) });
+  });
+});
+
 describe("npm run import", { timeout: 90_000 }, () => {
   let dir: string;
   let url: string;

@@ -325,18 +325,28 @@ describe("retention: the shop's settings, applied by the background job in bound
     await h.request("POST", "/v1/events", { key: t.key, body: { events: [event("old-1", longAgo), event("old-2", longAgo), event("new-1", new Date())] } });
     const flow = await h.request("POST", `/v1/subscriptions/${s}/cancel-flows`, { key: t.key, body: { channel: "web" } });
     await h.request("POST", `/v1/cancel-flows/${flow.body.flowId}/reason`, { key: t.key, body: { reason: "other", comment: "古いコメント" } });
-    expect((await h.request("POST", `/v1/cancel-flows/${flow.body.flowId}/confirm`, { key: t.key, body: { acknowledgeFee: true } })).body.outcome).toBe("canceled");
+    const survey = [
+      { questionId: "why_stopped", answer: "夏の間だけ使いたかった" },
+      { questionId: "bring_back", answer: "season" },
+    ];
+    const confirmed = await h.request("POST", `/v1/cancel-flows/${flow.body.flowId}/confirm`, { key: t.key, body: { acknowledgeFee: true, survey, keepInTouch: true } });
+    expect(confirmed.body).toMatchObject({ outcome: "canceled", exitSurvey: { recorded: 2 } });
     h.setNow(null);
 
     // Nothing is due without a setting.
-    expect((await h.maintain()).retention).toEqual({ events: 0, flowTexts: 0 });
+    expect((await h.maintain()).retention).toEqual({ events: 0, flowTexts: 0, surveyTexts: 0 });
+    const surveyOf = async () => (await h.request("GET", `/v1/customers/${c}/export`, { key: t.key })).body.exitSurveys[0].answers;
+    expect(await surveyOf()).toEqual(survey);
     const patch = await h.request("PATCH", "/v1/settings", { key: t.key, body: { eventRetentionDays: 30, flowTextRetentionDays: 30 } });
     expect(patch.body).toMatchObject({ eventRetentionDays: 30, flowTextRetentionDays: 30, keepContactFingerprints: true });
 
     const { applyRetention } = await import("../../src/data-rights/retention");
-    expect(await applyRetention(h.db, new Date(), 1)).toEqual({ events: 1, flowTexts: 0 }); // a chunk of one
-    expect((await h.maintain()).retention).toEqual({ events: 1, flowTexts: 1 });
-    expect((await h.maintain()).retention).toEqual({ events: 0, flowTexts: 0 });
+    expect(await applyRetention(h.db, new Date(), 1)).toEqual({ events: 1, flowTexts: 0, surveyTexts: 0 }); // a chunk of one
+    // The reason's comment and the confirmation's survey copy (flow steps), the win-back record's survey.
+    expect((await h.maintain()).retention).toEqual({ events: 1, flowTexts: 2, surveyTexts: 1 });
+    expect((await h.maintain()).retention).toEqual({ events: 0, flowTexts: 0, surveyTexts: 0 });
+    // The customer's own words are gone from the win-back record; the option code stays.
+    expect(await surveyOf()).toEqual([{ questionId: "bring_back", answer: "season" }]);
 
     const left = await h.request("GET", `/v1/customers/${c}/export`, { key: t.key });
     expect(left.body.events.map((e: { id: string }) => e.id)).toEqual(["new-1"]);
@@ -344,6 +354,9 @@ describe("retention: the shop's settings, applied by the background job in bound
     expect(evidence.body.outcome).toBe("canceled");
     const reason = evidence.body.steps.find((x: { type: string }) => x.type === "reason_given");
     expect(reason.data).toMatchObject({ reason: "other", comment: null, textRemovedAt: expect.any(String) });
+    const confirmation = evidence.body.steps.find((x: { type: string }) => x.type === "cancel_confirmed");
+    expect(confirmation.data.survey).toEqual([{ questionId: "bring_back", answer: "season" }]);
+    expect(JSON.stringify(evidence.body)).not.toContain("夏の間だけ");
     h.close();
   });
 });

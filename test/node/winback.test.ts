@@ -1,6 +1,10 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { webhookDeliveries } from "../../src/db/schema";
+import { webhookDeliveries, winbacks } from "../../src/db/schema";
+import { TenantStore } from "../../src/platform/tenancy";
+import { resolveSettings } from "../../src/settings/schemas";
+import { presentComeback } from "../../src/winback/comeback";
+import { computeComebacks } from "../../src/winback/decide";
 import { addDays, localDate } from "../../src/platform/dates";
 import { customerBody, subscriptionBody, uid, type TestTenant } from "../support/harness";
 import { nodeHarness, type NodeHarness } from "../support/node-harness";
@@ -41,5 +45,40 @@ describe("win-back over time", () => {
     } finally {
       h.setNow(null);
     }
+  });
+
+  it("the comeback offer decided at the cancellation follows the restart date days later, as the engine would decide it then; a catalogue change is re-decided by the maintenance job", async () => {
+    const own = await h.tenant();
+    const c = uid("C");
+    const s = uid("S");
+    await h.request("PUT", `/v1/customers/${c}`, { key: own.key, body: customerBody({ marketingConsent: false }) });
+    await h.request("PUT", `/v1/subscriptions/${s}`, { key: own.key, body: subscriptionBody(c, { nextDeliveryOn: addDays(today(), 12), unitPrice: { amount: 9800, currency: "JPY" }, quantity: 2 }) });
+    const flow = (await h.request("POST", `/v1/subscriptions/${s}/cancel-flows`, { key: own.key, body: {} })).body;
+    await h.request("POST", `/v1/cancel-flows/${flow.flowId}/reason`, { key: own.key, body: { reason: "too_expensive" } });
+    await h.request("POST", `/v1/cancel-flows/${flow.flowId}/confirm`, { key: own.key, body: { keepInTouch: true } });
+    const [row] = await h.db.orm.select().from(winbacks).where(eq(winbacks.subscriptionId, s));
+    expect(row!.comeback).toMatchObject({ offer: { kind: "offer" } });
+    const listed = async () => (await h.request("GET", "/v1/winback/candidates", { key: own.key })).body.data[0].offer;
+    const decidedOffer = await listed();
+
+    const later = new Date(Date.now() + 5 * 86_400_000);
+    h.setNow(later);
+    try {
+      const moved = await listed();
+      const settings = resolveSettings((await h.request("GET", "/v1/settings", { key: own.key })).body);
+      expect(moved.restartOn).toBe(addDays(localDate(later, "Asia/Tokyo"), settings.changeCutoffDays));
+      expect(moved.restartOn).not.toBe(decidedOffer.restartOn);
+      // The same answer the engine gives when asked afresh that day.
+      const fresh = await computeComebacks(new TenantStore(h.db, own.id), [{ id: row!.id, subscriptionId: s, customerId: c, reason: "too_expensive", returnOn: null }], later, settings);
+      expect(moved).toEqual(presentComeback(fresh.get(row!.id)!.offer!, "ja"));
+    } finally {
+      h.setNow(null);
+    }
+
+    expect((await h.request("DELETE", `/v1/offers/${decidedOffer.offerId}`, { key: own.key })).status).toBe(204);
+    await h.maintain();
+    const [redecided] = await h.db.orm.select().from(winbacks).where(eq(winbacks.subscriptionId, s));
+    expect(redecided!.comebackStamp > row!.comebackStamp).toBe(true);
+    expect((redecided!.comeback as { offer: { offerId: string } | null }).offer?.offerId ?? null).not.toBe(decidedOffer.offerId);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { OutcomeTable, seededRng } from "../../src/offers/bandit";
 import { DEFAULT_CATALOGUE } from "../../src/offers/catalogue";
-import { rankOffers, type OfferInputs, type ReasonedOffer } from "../../src/offers/service";
+import { nextBestOffer, rankOffers, type OfferInputs, type ReasonedOffer } from "../../src/offers/service";
 import { suggestOffers, type PersonalisedMemo } from "../../src/offers/suggest";
 import { localDate } from "../../src/platform/dates";
 import { DEFAULT_SETTINGS } from "../../src/settings/schemas";
@@ -50,6 +50,22 @@ describe("rankOffers (mean mode: what the data dip and the offers list use)", ()
         expect(rankOffers(inputs, { channel, now: NOW, limit: 1 })).toEqual(expected.slice(0, 1));
         expect(rankOffers(inputs, { channel, now: NOW, reason: "too_expensive" })).toEqual(reasonByReason(inputs, channel, "too_expensive"));
       }
+    });
+
+    it(`the data dip's next best offer is the first of that ranking, titled in the asked language: ${name}`, () => {
+      for (const lang of ["ja", "en"] as const) {
+        const [first] = reasonByReason(inputs, "ivr");
+        expect(nextBestOffer(inputs, { channel: "ivr", now: NOW }, lang)).toEqual({ offerId: first!.offerId, type: first!.type, parameters: first!.parameters, title: first!.title[lang] });
+      }
+    });
+
+    it(`an offer whose copy cannot be filled in either language is passed over by both: ${name}`, () => {
+      const [first, second] = reasonByReason(inputs, "ivr");
+      // The first offer's English description names a placeholder no offer fills.
+      const broken = inputs.catalogue.map((o) => (o.id === first!.offerId ? { ...o, copy: { ...o.copy, description: { ...o.copy.description, en: "{noSuchValue}" } } } : o));
+      const withBroken = { ...inputs, catalogue: broken };
+      expect(rankOffers(withBroken, { channel: "ivr", now: NOW, limit: 1 })[0]!.offerId).toBe(second!.offerId);
+      expect(nextBestOffer(withBroken, { channel: "ivr", now: NOW }, "ja")!.offerId).toBe(second!.offerId);
     });
   }
 });

@@ -1,0 +1,2 @@
+DROP INDEX `winbacks_canceled_on`;--> statement-breakpoint
+CREATE INDEX `winbacks_metrics` ON `winbacks` (`tenant_id`,`canceled_on`,`reason`,`currency`,`reactivated_at`,`canceled_at`,`contacted_at`,`contactable`,`holdout`,`recovered_amount`);

@@ -1,0 +1,135 @@
+import { sql, type SQL } from "drizzle-orm";
+import type { TenantStore } from "../platform/tenancy";
+import { ratio } from "./retention";
+
+/** A span of instants [lo, hi) (stored form, `…T15:00:00.000Z`) whose flows are counted under `key`. */
+export type FlowBucket = { key: string; lo: string; hi: string };
+
+/** What flows are grouped by within their bucket: nothing (the bucket's key), or a column (null → `none`). */
+export type FlowColumn = "reason" | "offer" | "channel";
+
+const COLUMNS: Record<FlowColumn, SQL> = {
+  reason: sql.raw("coalesce(f.reason, 'none')"),
+  offer: sql.raw("coalesce(f.offer_id, 'none')"),
+  channel: sql.raw("f.channel"),
+};
+
+const n = (v: unknown) => Number(v ?? 0);
+const nullable = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+
+/** Whole milliseconds from instant `a` to `b`: julianday's error (< 0.05 ms today) is rounded away, so comparisons and rounding match Date.parse. */
+const ms = (a: SQL, b: SQL) => sql`CAST(round((julianday(${b}) - julianday(${a})) * 86400000) AS INTEGER)`;
+
+/**
+ * The flow figures of `flowMetrics` (./retention.ts) computed in SQL over the tenant's cancel flows
+ * by their start instant (index cancel_flows_started): one statement, no flow row read into JS.
+ * Flows are counted per bucket (`buckets`: shop-local days, weeks or the whole range, bounds
+ * already in the shop's time zone), or per `by` column over all the buckets. The same
+ * definitions: open flows past their expiry count as abandoned; a save is judged once
+ * `durableSaveDays` old and durable if its subscription was not canceled within them; medians of
+ * the cancellations' calls and seconds (the mean of the two middle values for an even count),
+ * seconds rounded as Math.round does. Each row also carries the holdout's kept-rate counts.
+ * Rows only for keys with flows, unordered; {@link NO_FLOWS} stands for a key without.
+ */
+export async function flowFigures(store: TenantStore, q: { buckets: readonly FlowBucket[]; by?: FlowColumn; now: string; durableSaveDays: number }) {
+  if (q.buckets.length === 0) return [];
+  const values = sql.join(
+    q.buckets.map((w) => sql`(${w.key}, ${w.lo}, ${w.hi})`),
+    sql`, `,
+  );
+  const window = q.durableSaveDays * 86_400_000;
+  const now = q.now;
+  // The effective status, as effectiveStatus() decides it.
+  const status: SQL = sql`CASE WHEN f.status IN ('open', 'offered') AND f.expires_at <= ${now} THEN 'abandoned' ELSE f.status END`;
+  const key = q.by ? COLUMNS[q.by] : sql.raw("w.key");
+  const rows = await store.rows(sql`
+    WITH buckets(key, lo, hi) AS (VALUES ${values}),
+    flows AS (
+      SELECT ${key} AS key, ${status} AS st, f.holdout, f.closed_at, f.started_at, f.calls, s.canceled_at AS sub_canceled_at
+        FROM buckets w
+        JOIN cancel_flows f ON f.tenant_id = ${store.tenantId} AND f.started_at >= w.lo AND f.started_at < w.hi
+        LEFT JOIN subscriptions s ON s.tenant_id = f.tenant_id AND s.id = f.subscription_id
+    ),
+    cancels AS (
+      SELECT key, calls, (${ms(sql`started_at`, sql`closed_at`)} + 500) / 1000 AS secs
+        FROM flows WHERE st = 'canceled' AND closed_at IS NOT NULL
+    ),
+    ranked AS (
+      SELECT key, calls, secs,
+          row_number() OVER (PARTITION BY key ORDER BY calls) AS rc,
+          row_number() OVER (PARTITION BY key ORDER BY secs) AS rs,
+          count(*) OVER (PARTITION BY key) AS n
+        FROM cancels
+    ),
+    medians AS (
+      SELECT key,
+          avg(CASE WHEN rc IN ((n + 1) / 2, (n + 2) / 2) THEN calls END) AS median_calls,
+          max(calls) AS max_calls,
+          avg(CASE WHEN rs IN ((n + 1) / 2, (n + 2) / 2) THEN secs END) AS median_seconds,
+          max(secs) AS max_seconds,
+          count(*) AS cancellations
+        FROM ranked GROUP BY key
+    ),
+    counts AS (
+      SELECT key,
+          count(*) AS started,
+          sum(st = 'saved') AS saved,
+          sum(st = 'canceled') AS canceled,
+          sum(st = 'abandoned') AS abandoned,
+          sum(st IN ('open', 'offered')) AS open,
+          sum(st = 'saved' AND closed_at IS NOT NULL AND ${ms(sql`closed_at`, sql`${now}`)} >= ${window}) AS judged,
+          sum(st = 'saved' AND closed_at IS NOT NULL AND ${ms(sql`closed_at`, sql`${now}`)} >= ${window}
+              AND (sub_canceled_at IS NULL OR ${ms(sql`closed_at`, sql`sub_canceled_at`)} > ${window})) AS durable,
+          sum(holdout = 0) AS offered_flows,
+          sum(holdout = 0 AND st IN ('saved', 'canceled', 'abandoned')) AS offered_closed,
+          sum(holdout = 0 AND st = 'canceled') AS offered_canceled,
+          sum(holdout = 1) AS holdout_flows,
+          sum(holdout = 1 AND st IN ('saved', 'canceled', 'abandoned')) AS holdout_closed,
+          sum(holdout = 1 AND st = 'canceled') AS holdout_canceled
+        FROM flows GROUP BY key
+    )
+    SELECT c.*, m.cancellations, m.median_calls, m.max_calls, m.median_seconds, m.max_seconds
+      FROM counts c LEFT JOIN medians m ON m.key = c.key`);
+  return rows.map((r) => ({ key: String(r.key), figures: figures(r), ...keptCounts(r) }));
+}
+
+type FlowRow = Record<string, unknown>;
+
+/** The figures `flowMetrics` answers, from a row of {@link flowFigures}' statement (zeros and nulls when the row is absent). */
+function figures(r: FlowRow | undefined) {
+  const row = r ?? {};
+  const saved = n(row.saved);
+  const canceled = n(row.canceled);
+  const judged = n(row.judged);
+  const durable = n(row.durable);
+  return {
+    started: n(row.started),
+    saved,
+    canceled,
+    abandoned: n(row.abandoned),
+    open: n(row.open),
+    saveRate: ratio(saved, saved + canceled),
+    durableSaves: { judged, durable },
+    durableSaveRate: ratio(durable, judged),
+    timeToCancel: {
+      cancellations: n(row.cancellations),
+      medianCalls: nullable(row.median_calls),
+      maxCalls: nullable(row.max_calls),
+      medianSeconds: nullable(row.median_seconds),
+      maxSeconds: nullable(row.max_seconds),
+    },
+  };
+}
+
+function keptCounts(r: FlowRow) {
+  const kept = (flows: unknown, closed: unknown, canceled: unknown) => ({ flows: n(flows), closed: n(closed), canceled: n(canceled) });
+  return { offers: kept(r.offered_flows, r.offered_closed, r.offered_canceled), held: kept(r.holdout_flows, r.holdout_closed, r.holdout_canceled) };
+}
+
+/** `keptRate` of ./retention.ts from counts: 1 − canceled / closed. */
+export function keptFrom(k: { flows: number; closed: number; canceled: number }) {
+  return { ...k, keptRate: k.closed ? ratio(k.closed - k.canceled, k.closed) : null };
+}
+
+/** The figures of a bucket or group without flows. */
+export const NO_FLOWS = figures(undefined);

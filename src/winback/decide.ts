@@ -1,0 +1,155 @@
+/**
+ * The comeback offer is decided when a win-back record is scored, not when the list is read: at
+ * the cancellation (`recordCancellation`) and by the maintenance job for records decided on an
+ * older catalogue (or never, e.g. rows older than the `comeback` column). The record keeps the
+ * offer in both languages for that day's restart date and the plan it was made for
+ * (`StoredComeback`), stamped with the catalogue it was decided on (`catalogueStamp`).
+ *
+ * Staleness: every catalogue write (saveOffer, deleteOffer, the first-use seed) sets the offer's
+ * `updated_at`, so the stamp — the latest `updated_at` of the tenant's offer rows, tombstones
+ * included — only grows. A record whose stamp is older is re-decided by the maintenance job (one
+ * index seek on `winbacks_comeback` finds them, nothing is written at catalogue-write time) and,
+ * until then, computed on read by the list (candidates.ts), so a changed catalogue never shows a
+ * stale offer. Learned outcomes (the bandit's counts) do not stale a decision: they move with every
+ * cancel flow, and the decision is the engine's best guess at scoring time, like the probability.
+ */
+import { eq, inArray, isNull, lt, sql, type SQL } from "drizzle-orm";
+import type { Database } from "../db/client";
+import { cancelFlows, offers, subscriptions, tenants, winbacks } from "../db/schema";
+import { loadCatalogue, loadOutcomes } from "../offers/repository";
+import type { SubscriptionSnapshot } from "../offers/personalise";
+import { acceptedSavesFrom } from "../offers/service";
+import { addDays, localDate, maxDate } from "../platform/dates";
+import { TenantStore } from "../platform/tenancy";
+import { resolveSettings, type TenantSettings } from "../settings/schemas";
+import { toSubscription } from "../subscriptions/repository";
+import { comebackOffer, type ComebackOffer } from "./comeback";
+
+/** What `winbacks.comeback` holds: the decided offer (null: nothing suits a restart) and the plan it was made for. */
+export type StoredComeback = { offer: ComebackOffer | null; sub: SubscriptionSnapshot };
+
+/**
+ * The tenant's catalogue stamp, SQL: `c:` + the latest `updated_at` of its offer rows (`c:` alone
+ * before the first use). `decideComebacks` reads the same through its store (a customer's too).
+ */
+export function catalogueStamp(tenant: SQL): SQL {
+  return sql`(SELECT 'c:' || coalesce(max(o.updated_at), '') FROM offers o WHERE o.tenant_id = ${tenant})`;
+}
+
+/** The first delivery if the customer restarts: the date they named, but never before the earliest changeable delivery. */
+export function restartOnFor(returnOn: string | null, now: Date, settings: Pick<TenantSettings, "timeZone" | "changeCutoffDays">): string {
+  const earliest = addDays(localDate(now, settings.timeZone), settings.changeCutoffDays);
+  return returnOn ? maxDate(returnOn, earliest) : earliest;
+}
+
+export type ComebackSubject = { id: string; subscriptionId: string; customerId: string; reason: string | null; returnOn: string | null };
+
+/**
+ * The offer engine for a batch of records: the catalogue, outcomes, plans and the customers'
+ * accepted saves read once for all, then `comebackOffer` per record. Read-only (but for the
+ * catalogue's first-use seed), so the list can fall back on it.
+ */
+export async function computeComebacks(store: TenantStore, rows: readonly ComebackSubject[], now: Date, settings: TenantSettings): Promise<Map<string, StoredComeback>> {
+  const out = new Map<string, StoredComeback>();
+  if (rows.length === 0) return out;
+  const at = now.toISOString();
+  const ids = [...new Set(rows.map((r) => r.subscriptionId))];
+  const customerIds = [...new Set(rows.map((r) => r.customerId))];
+  const [{ catalogue }, stats, subs, saves] = await Promise.all([
+    loadCatalogue(store, at),
+    loadOutcomes(store),
+    store.q.select().from(subscriptions).where(store.owns(subscriptions, inArray(subscriptions.id, ids))),
+    store.q
+      .select({ customerId: cancelFlows.customerId, at: cancelFlows.closedAt, offerId: cancelFlows.offerId })
+      .from(cancelFlows)
+      .where(store.owns(cancelFlows, inArray(cancelFlows.customerId, customerIds), sql`${cancelFlows.status} = 'saved'`)),
+  ]);
+  const byId = new Map(subs.map((s) => [s.id, s]));
+  for (const r of rows) {
+    const row = byId.get(r.subscriptionId);
+    if (!row) continue;
+    const sub = toSubscription(row);
+    const offer = comebackOffer(
+      {
+        sub,
+        consecutiveSkips: 0,
+        catalogue,
+        stats,
+        riskBand: null,
+        stockOnHand: null,
+        acceptedSaves: acceptedSavesFrom(saves.filter((x) => x.customerId === r.customerId)),
+        settings,
+      },
+      { reason: r.reason, returnOn: r.returnOn, restartOn: restartOnFor(r.returnOn, now, settings), now: at },
+    );
+    out.set(r.id, { offer, sub: snapshotOf(sub) });
+  }
+  return out;
+}
+
+/** Only what the offers read of the plan (personalise's `SubscriptionSnapshot`), to keep the stored JSON small. */
+function snapshotOf(sub: SubscriptionSnapshot): SubscriptionSnapshot {
+  return {
+    status: sub.status,
+    product: { sku: sub.product.sku, name: sub.product.name, unitsPerPackage: sub.product.unitsPerPackage ?? null, unitLabel: sub.product.unitLabel ?? null },
+    quantity: sub.quantity,
+    intervalDays: sub.intervalDays,
+    nextDeliveryOn: sub.nextDeliveryOn,
+    unitPrice: sub.unitPrice,
+    deliveriesCompleted: sub.deliveriesCompleted,
+  };
+}
+
+/** Decides and stores the comeback of `rows`, stamped with the catalogue they were decided on. Call inside a write. */
+export async function decideComebacks(s: TenantStore, rows: readonly ComebackSubject[], now: Date, settings: TenantSettings): Promise<number> {
+  const decided = await computeComebacks(s, rows, now, settings);
+  // After computeComebacks: its catalogue read may have seeded the defaults.
+  const [{ stamp } = { stamp: "c:" }] = await s.q
+    .select({ stamp: sql<string>`'c:' || coalesce(max(${offers.updatedAt}), '')` })
+    .from(offers)
+    .where(s.owns(offers));
+  for (const r of rows) {
+    const comeback = decided.get(r.id);
+    // A record whose plan is gone is stamped all the same (never listed: the list joins the plan), so no run picks it again.
+    await s.update(winbacks, { comeback: (comeback ?? null) as unknown as Record<string, unknown> | null, comebackStamp: stamp }, eq(winbacks.id, r.id));
+  }
+  return rows.length;
+}
+
+/** One tenant's open records decided on an older catalogue (or never), up to `batch`, decided again. */
+async function decideStaleOf(db: Database, tenant: { id: string; settings: unknown; stamp: string }, now: Date, batch: number): Promise<number> {
+  const store = new TenantStore(db, tenant.id);
+  const stale = await store.q
+    .select({ id: winbacks.id, subscriptionId: winbacks.subscriptionId, customerId: winbacks.customerId, reason: winbacks.reason, returnOn: winbacks.returnOn })
+    .from(winbacks)
+    .where(store.owns(winbacks, isNull(winbacks.reactivatedAt), lt(winbacks.comebackStamp, tenant.stamp)))
+    .orderBy(winbacks.comebackStamp)
+    .limit(batch);
+  if (stale.length === 0) return 0;
+  const settings = resolveSettings(tenant.settings);
+  return store.write((s) => decideComebacks(s, stale, now, settings));
+}
+
+const tenantStamps = (db: Database) => db.orm.select({ id: tenants.id, settings: tenants.settings, stamp: catalogueStamp(sql`${tenants.id}`).mapWith(String) }).from(tenants);
+
+/**
+ * Maintenance: open win-back records decided on an older catalogue than the tenant's, or never,
+ * are decided again — up to `batch` per tenant per run, oldest stamp first. Per tenant with
+ * nothing to do: one index seek on `winbacks_comeback`.
+ */
+export async function decideStaleComebacks(db: Database, now: Date, batch = 500): Promise<number> {
+  let n = 0;
+  for (const tenant of await tenantStamps(db)) n += await decideStaleOf(db, tenant, now, batch);
+  return n;
+}
+
+/** Every open record of one tenant decided, chunk by chunk (the demo seed; the bench's first open of its file). */
+export async function decideAllComebacks(db: Database, tenantId: string, now: Date, chunk = 1000): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const [tenant] = await tenantStamps(db).where(eq(tenants.id, tenantId));
+    const n = tenant ? await decideStaleOf(db, tenant, now, chunk) : 0;
+    if (n === 0) return total;
+    total += n;
+  }
+}
