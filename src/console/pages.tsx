@@ -1,7 +1,7 @@
 import { Hono, type Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { DEMO_API_KEY, DEMO_TENANT_ID } from "../demo/seed";
-import { retentionFor, winbackFor } from "../metrics/routes";
+import { retentionMetricsOf, winbackMetricsOf } from "../metrics/routes";
 import { CONSOLE_COOKIE, consoleCsrfToken, resolveConsole } from "../platform/auth";
 import type { AppEnv } from "../platform/env";
 import { ApiError } from "../platform/errors";
@@ -387,20 +387,18 @@ export function consolePages(app: Fetcher) {
         403,
       );
     }
-    // The same computation as GET /v1/metrics/retention (admin): a supervisor reads it here without an admin key.
-    const store = c.get("store");
-    const settings = c.get("caller").settings;
-    const now = c.get("services").now();
+    // The same computation as GET /v1/metrics/retention (admin), off the request path where it
+    // can be: a supervisor reads it here without an admin key.
     const q = { from: c.req.query("from"), to: c.req.query("to") };
     const range = { ...(q.from ? { from: q.from } : {}), ...(q.to ? { to: q.to } : {}) };
     const [overall, week, reason, offer, channel, winback] = await Promise.all([
-      retentionFor(store, settings, now, range),
-      retentionFor(store, settings, now, { ...range, groupBy: "week" }),
-      retentionFor(store, settings, now, { ...range, groupBy: "reason" }),
-      retentionFor(store, settings, now, { ...range, groupBy: "offer" }),
-      retentionFor(store, settings, now, { ...range, groupBy: "channel" }),
+      retentionMetricsOf(c, range),
+      retentionMetricsOf(c, { ...range, groupBy: "week" }),
+      retentionMetricsOf(c, { ...range, groupBy: "reason" }),
+      retentionMetricsOf(c, { ...range, groupBy: "offer" }),
+      retentionMetricsOf(c, { ...range, groupBy: "channel" }),
       // The same computation as GET /v1/metrics/winback (default: the last 365 days).
-      winbackFor(store, settings, now, range),
+      winbackMetricsOf(c, range),
     ]);
     return c.html(<MetricsPage page={page} overall={overall} groups={{ week, reason, offer, channel }} winback={winback} />);
   });

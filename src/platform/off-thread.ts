@@ -6,12 +6,19 @@
  * src/read-worker.ts); where none is wired — the Worker, whose reads are network I/O that does
  * not block, and tests that do not wire one — the route runs it in the request as before.
  */
+import type { TenantSettings } from "../settings/schemas";
 
 /** Each job: what it is given (structured-clonable) and what it answers. */
 export type OffThreadJobs = {
   /** GET /v1/customers/{id}/export: `now` as ISO-8601. Answers the export document (data-rights/export). */
   exportCustomer: { input: { tenantId: string; customerId: string; now: string }; output: unknown };
+  /** GET /v1/metrics/retention (metrics/routes retentionFor): aggregates over a whole shop's flows and cancellations. */
+  retentionMetrics: { input: { tenantId: string; settings: TenantSettings; now: string; query: MetricsRange & { groupBy?: "reason" | "offer" | "channel" | "day" | "week" } }; output: unknown };
+  /** GET /v1/metrics/winback (metrics/routes winbackFor). */
+  winbackMetrics: { input: { tenantId: string; settings: TenantSettings; now: string; query: MetricsRange }; output: unknown };
 };
+/** Tenant-local days, as the metrics routes take them. */
+type MetricsRange = { from?: string | undefined; to?: string | undefined };
 export type OffThreadJob = keyof OffThreadJobs;
 
 /**

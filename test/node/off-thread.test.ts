@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exportCustomer } from "../../src/data-rights/export";
+import { retentionFor, winbackFor } from "../../src/metrics/routes";
+import { resolveSettings } from "../../src/settings/schemas";
 import type { OffThread } from "../../src/platform/off-thread";
 import { startReadWorker } from "../../src/platform/off-thread-node";
 import { TenantStore } from "../../src/platform/tenancy";
@@ -52,5 +54,36 @@ describe("long reads off the request path (Node)", () => {
     expect(res.status).toBe(404);
     expect(res.body.code).toBe("customer_not_found");
     expect(jobs.at(-1)).toBe("exportCustomer");
+  });
+
+  it("the retention and win-back metrics are computed in the thread, as the request would have", async () => {
+    const c = uid("C");
+    const s = uid("S");
+    await h.request("PUT", `/v1/customers/${c}`, { key: t.key, body: customerBody() });
+    await h.request("PUT", `/v1/subscriptions/${s}`, { key: t.key, body: subscriptionBody(c) });
+    const flow = await h.request("POST", `/v1/subscriptions/${s}/cancel-flows`, { key: t.key, body: { channel: "web" } });
+    await h.request("POST", `/v1/cancel-flows/${flow.body.flowId}/reason`, { key: t.key, body: { reason: "too_expensive" } });
+    await h.request("POST", `/v1/cancel-flows/${flow.body.flowId}/confirm`, { key: t.key, body: { acknowledgeFee: true } });
+    const now = new Date();
+    h.setNow(now);
+    const before = jobs.length;
+    const retention = await h.request("GET", "/v1/metrics/retention?groupBy=reason", { key: t.key });
+    const winback = await h.request("GET", "/v1/metrics/winback", { key: t.key });
+    h.setNow(null);
+    expect([retention.status, winback.status]).toEqual([200, 200]);
+    expect(jobs.slice(before)).toEqual(["retentionMetrics", "winbackMetrics"]);
+    expect(retention.body.started).toBe(1);
+    expect(retention.body.groups).toEqual([expect.objectContaining({ key: "too_expensive", started: 1 })]);
+    const settings = resolveSettings({});
+    const store = new TenantStore(h.db, t.id);
+    expect(retention.body).toEqual(JSON.parse(JSON.stringify(await retentionFor(store, settings, now, { groupBy: "reason" }))));
+    expect(winback.body).toEqual(JSON.parse(JSON.stringify(await winbackFor(store, settings, now, {}))));
+  });
+
+  it("a bad range is refused from the thread with the same problem", async () => {
+    const res = await h.request("GET", "/v1/metrics/retention?from=2026-12-02&to=2026-12-01", { key: t.key });
+    expect(res.status).toBe(422);
+    expect(res.body.code).toBe("validation_failed");
+    expect(jobs.at(-1)).toBe("retentionMetrics");
   });
 });
