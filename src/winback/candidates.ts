@@ -11,7 +11,7 @@ import { sql } from "drizzle-orm";
 import type { Lang } from "../cancel-flows/reasons";
 import type { CatalogueOffer } from "../offers/catalogue";
 import { loadCatalogue } from "../offers/repository";
-import { localDate, maxDate } from "../platform/dates";
+import { localDate } from "../platform/dates";
 import { encodeCursor } from "../platform/pagination";
 import type { TenantStore } from "../platform/tenancy";
 import type { TenantSettings } from "../settings/schemas";
@@ -60,72 +60,44 @@ export function candidatesQuery(tenantId: string, limit: number, after: [number,
 // serves many rows. Bounded (cleared when full).
 const rerendered = new Map<string, ComebackOffer | null>();
 
-// A row's offer as the answer writes it (JSON text in the caller's language), by the stored decision
-// and everything its rendering reads (tenant, catalogue stamp, settings, day, restart date,
-// language): a page repeats across requests, and parsing ~1.5 kB of stored JSON per row then
-// serialising it again was most of the page's JavaScript. Bounded (cleared when full).
-const offerTexts = new Map<string, string>();
-// Stored drivers (array text) → labelled in a language, as text; lists repeat across rows.
-const driverTexts = { ja: new Map<string, string>(), en: new Map<string, string>() };
-
-function remember<V>(cache: Map<string, V>, key: string, value: V, max: number): V {
-  if (cache.size >= max) cache.clear();
-  cache.set(key, value);
-  return value;
-}
-
-function driversText(stored: string, lang: Lang): string {
-  return driverTexts[lang].get(stored) ?? remember(driverTexts[lang], stored, JSON.stringify(localizeWinbackDrivers(JSON.parse(stored) as WinbackDriver[], lang)), 10_000);
-}
-
-/**
- * A page of candidates as the response body (`{ data, nextCursor }`, WinbackCandidatePage in
- * openapi.json), as JSON text: each row's offer and drivers are spliced in as remembered text.
- */
-export async function candidatesPageJson(store: TenantStore, q: { limit: number; after: [number, string] | null; lang: Lang; settings: TenantSettings; now: Date }): Promise<string> {
+export async function candidatesPage(store: TenantStore, q: { limit: number; after: [number, string] | null; lang: Lang; settings: TenantSettings; now: Date }) {
   const rows = (await store.rows(candidatesQuery(store.tenantId, q.limit, q.after))) as unknown as CandidateRow[];
   const page = rows.slice(0, q.limit);
   const last = page[page.length - 1];
   const nextCursor = rows.length > q.limit && last ? encodeCursor([last.expected_value, last.id]) : null;
-  if (page.length === 0) return `{"data":[],"nextCursor":${JSON.stringify(nextCursor)}}`;
+  if (page.length === 0) return { data: [], nextCursor };
 
   // Each row's offer as decided at scoring time (winback/decide); only its restart date follows today.
   const today = localDate(q.now, q.settings.timeZone);
-  const earliest = restartOnFor(null, q.now, q.settings);
   const settingsKey = JSON.stringify(q.settings);
   let catalogue: readonly CatalogueOffer[] | null = null;
-  const texts = new Map<string, string>();
+  const offers = new Map<string, ComebackOffer | null>();
   const undecided: CandidateRow[] = [];
   for (const r of page) {
     if (r.comeback === null || r.comeback_stamp !== r.catalogue_stamp) {
       undecided.push(r);
       continue;
     }
-    const restartOn = r.return_on ? maxDate(r.return_on, earliest) : earliest;
-    const textKey = [store.tenantId, r.catalogue_stamp, settingsKey, today, restartOn, q.lang, r.comeback].join("\n");
-    const known = offerTexts.get(textKey);
-    if (known !== undefined) {
-      texts.set(r.id, known);
+    const stored = JSON.parse(r.comeback) as StoredComeback;
+    const restartOn = restartOnFor(r.return_on, q.now, q.settings);
+    if (stored.offer === null || stored.offer.restartOn === restartOn) {
+      offers.set(r.id, stored.offer);
       continue;
     }
-    const stored = JSON.parse(r.comeback) as StoredComeback;
-    let offer: ComebackOffer | null | undefined;
-    if (stored.offer === null || stored.offer.restartOn === restartOn) offer = stored.offer;
-    else if (stored.offer.kind === "reminder") offer = { ...stored.offer, restartOn };
-    else {
-      const key = [store.tenantId, r.catalogue_stamp, settingsKey, today, restartOn, stored.offer.offerId, JSON.stringify(stored.sub)].join("\n");
-      offer = rerendered.get(key);
-      if (offer === undefined) {
-        catalogue ??= (await loadCatalogue(store, q.now.toISOString())).catalogue;
-        offer = remember(rerendered, key, rerenderComeback(stored.offer, catalogue.find((o) => o.id === stored.offer!.offerId), stored.sub, { restartOn, today, settings: q.settings }), 5_000);
-      }
-      // The offer no longer applies on the new date: decided afresh below (and not remembered).
-      if (offer === null) {
-        undecided.push(r);
-        continue;
-      }
+    if (stored.offer.kind === "reminder") {
+      offers.set(r.id, { ...stored.offer, restartOn });
+      continue;
     }
-    texts.set(r.id, remember(offerTexts, textKey, offer ? JSON.stringify(presentComeback(offer, q.lang)) : "null", 5_000));
+    const key = [store.tenantId, r.catalogue_stamp, settingsKey, today, restartOn, stored.offer.offerId, JSON.stringify(stored.sub)].join("\n");
+    let offer = rerendered.get(key);
+    if (offer === undefined) {
+      catalogue ??= (await loadCatalogue(store, q.now.toISOString())).catalogue;
+      offer = rerenderComeback(stored.offer, catalogue.find((o) => o.id === stored.offer!.offerId), stored.sub, { restartOn, today, settings: q.settings });
+      if (rerendered.size >= 5_000) rerendered.clear();
+      rerendered.set(key, offer);
+    }
+    if (offer) offers.set(r.id, offer);
+    else undecided.push(r);
   }
   // Rows not decided yet, or on an older catalogue (the maintenance job catches up): the engine, now.
   if (undecided.length > 0) {
@@ -135,36 +107,25 @@ export async function candidatesPageJson(store: TenantStore, q: { limit: number;
       q.now,
       q.settings,
     );
-    for (const r of undecided) {
-      const offer = fresh.get(r.id)?.offer ?? null;
-      texts.set(r.id, offer ? JSON.stringify(presentComeback(offer, q.lang)) : "null");
-    }
+    for (const r of undecided) offers.set(r.id, fresh.get(r.id)?.offer ?? null);
   }
 
-  const str = JSON.stringify;
-  const data = page.map(
-    (r) =>
-      `{"customerId":${str(r.customer_id)},"subscriptionId":${str(r.subscription_id)},"reason":${str(r.reason)},"canceledAt":${str(r.canceled_at)},"returnOn":${str(r.return_on)},"dueOn":${str(r.due_on)},"probability":${str(r.probability)},"drivers":${driversText(r.drivers, q.lang)},"annualValue":{"amount":${str(r.annual_value)},"currency":${str(r.currency)}},"expectedValue":{"amount":${str(r.expected_value)},"currency":${str(r.currency)}},"modelVersion":${str(r.model_version)},"offer":${texts.get(r.id) ?? "null"}}`,
-  );
-  return `{"data":[${data.join(",")}],"nextCursor":${str(nextCursor)}}`;
+  const data = page.map((r) => {
+    const offer = offers.get(r.id) ?? null;
+    return {
+      customerId: r.customer_id,
+      subscriptionId: r.subscription_id,
+      reason: r.reason,
+      canceledAt: r.canceled_at,
+      returnOn: r.return_on,
+      dueOn: r.due_on,
+      probability: r.probability,
+      drivers: localizeWinbackDrivers(JSON.parse(r.drivers) as WinbackDriver[], q.lang),
+      annualValue: { amount: r.annual_value, currency: r.currency },
+      expectedValue: { amount: r.expected_value, currency: r.currency },
+      modelVersion: r.model_version,
+      offer: offer ? presentComeback(offer, q.lang) : null,
+    };
+  });
+  return { data, nextCursor };
 }
-
-/** The same page as objects, for in-process callers (the demo's checks, tests). */
-export async function candidatesPage(store: TenantStore, q: { limit: number; after: [number, string] | null; lang: Lang; settings: TenantSettings; now: Date }) {
-  return JSON.parse(await candidatesPageJson(store, q)) as { data: CandidateView[]; nextCursor: string | null };
-}
-
-export type CandidateView = {
-  customerId: string;
-  subscriptionId: string;
-  reason: string | null;
-  canceledAt: string;
-  returnOn: string | null;
-  dueOn: string;
-  probability: number;
-  drivers: ReturnType<typeof localizeWinbackDrivers>;
-  annualValue: { amount: number; currency: string };
-  expectedValue: { amount: number; currency: string };
-  modelVersion: string;
-  offer: ReturnType<typeof presentComeback> | null;
-};
