@@ -1,11 +1,9 @@
 import { createClient as createWebClient } from "@libsql/client/web";
 import { spawn } from "node:child_process";
-import autocannon from "autocannon";
 import { and, eq, gt, sql } from "drizzle-orm";
 import { Hono } from "hono";
 import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir, totalmem, type } from "node:os";
-import { monitorEventLoopDelay } from "node:perf_hooks";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createApp } from "../src/app";
@@ -19,6 +17,8 @@ import { migrateDatabase, openDatabase } from "../src/db/node";
 import { subscriptions } from "../src/db/schema";
 import { DEMO_API_KEY, DEMO_TENANT_ID, seedDemo } from "../src/demo/seed";
 import { addDays, localDate } from "../src/platform/dates";
+import { HOLD_MS, timeRequests, watchLoop, watchStatements, watchWrites, writePhases } from "./holds";
+import { runLoad, stopLoad, type LoadRequest } from "./load";
 
 const BENCH_RATE_LIMITS = rateLimitConfigFromEnv({ RATE_LIMIT_STANDARD: "1000000000" });
 /** The bench signs nothing it keeps; any 32+ characters do. */
@@ -42,6 +42,9 @@ async function serveWithFloors(database: Database, tenantId: string, databaseUrl
   // measured, not its refusals), and long reads (the export) in a worker thread on its own connection.
   const offThread = databaseUrl ? startReadWorker(databaseUrl) : undefined;
   const services = { db: database, now: () => new Date(), secretsKey: BENCH_SECRETS_KEY, rateLimits: BENCH_RATE_LIMITS, offThread };
+  // What holds the loop (bench/holds.ts): the statements of this database, timed.
+  watchStatements(database);
+  watchWrites(database);
   const api = createApp(() => services);
   const floors = new Hono();
   floors.get("/floor/json", (c) => c.json({ ok: true }));
@@ -65,7 +68,7 @@ async function serveWithFloors(database: Database, tenantId: string, databaseUrl
     await database.write(touch(c.req.param("id")));
     return c.json({ ok: true });
   });
-  const [apiServer, floorServer] = await Promise.all([listen(api.fetch), listen(floors.fetch)]);
+  const [apiServer, floorServer] = await Promise.all([listen(timeRequests(api.fetch)), listen(timeRequests(floors.fetch))]);
   return {
     apiUrl: apiServer.url,
     floorsUrl: floorServer.url,
@@ -78,41 +81,42 @@ async function serveWithFloors(database: Database, tenantId: string, databaseUrl
 }
 
 
-/** `loopMaxMs`: the longest the event loop was held during the scenario (server and load generator share it). */
-type Row = { name: string; rps: number; p50: number; p99: number; errors: number; non2xx: number; loopMaxMs: number };
+/**
+ * `loopMaxMs`, `loopP99Ms`: the server's event-loop delay during the scenario, longest and 99th
+ * percentile (the load generator runs in its own process: bench/load.ts); `held`: what held the
+ * loop for HOLD_MS (20) ms or more meanwhile (bench/holds.ts), empty when nothing did; `cpuMs`: the
+ * server process's CPU time (user + system) per request answered, which a busy machine inflates
+ * far less than wall-clock figures: at C connections one thread answers at most 1000 / cpuMs
+ * requests a second, so latency is at least C × cpuMs.
+ */
+type Row = { name: string; rps: number; p50: number; p99: number; errors: number; non2xx: number; loopMaxMs: number; loopP99Ms: number; held: string; cpuMs: number };
 /** A row with its throughput as a ratio to the floors (median over rounds for the big tenant). */
 type RatedRow = Row & { vsBare: number; vsQuery: number };
 
+/** Requests drawn per second of a scenario (cycled by the load process if it sends more). */
+const REQUESTS_PER_SECOND = 4000;
+
 async function load(
   name: string,
-  requests: () => { method: "GET" | "POST"; path: string; body?: string; headers?: Record<string, string> },
+  requests: () => { method: "GET" | "POST" | "PUT"; path: string; body?: string; headers?: Record<string, string> },
   target: { url: string; headers: Record<string, string>; connections: number; seconds?: number },
 ): Promise<Row> {
-  const headers = target.headers;
-  // Each request gets its own copy: autocannon writes `Content-Length` into the headers object it
-  // is handed, so a shared one made every GET after a POST announce a body it never sent, and
-  // `wrangler dev` waited for it (the Worker's lookup measured 0 req/s). Only a body has a type.
-  const bodiless = Object.fromEntries(Object.entries(headers).filter(([name]) => name.toLowerCase() !== "content-type"));
-  const loop = monitorEventLoopDelay({ resolution: 5 });
-  loop.enable();
-  const result = await autocannon({
-    url: target.url,
-    connections: target.connections,
-    duration: target.seconds ?? DURATION_S,
-    headers: { ...bodiless },
-    requests: [
-      {
-        setupRequest: (req) => {
-          const r = requests();
-          return { ...req, method: r.method, path: r.path, body: r.body, headers: { ...(r.body === undefined ? bodiless : headers), ...r.headers } };
-        },
-      },
-    ],
+  const seconds = target.seconds ?? DURATION_S;
+  const list: LoadRequest[] = Array.from({ length: Math.ceil(seconds * REQUESTS_PER_SECOND) }, () => {
+    const r = requests();
+    return [r.method, r.path, r.body, r.headers];
   });
-  loop.disable();
-  const loopMaxMs = Math.round(loop.max / 1e6);
-  const row = { name, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors, non2xx: result.non2xx, loopMaxMs };
-  console.log(`${name.padEnd(34)} ${row.rps.toFixed(0).padStart(7)} req/s  p50 ${row.p50} ms  p99 ${row.p99} ms  non-2xx ${row.non2xx}  loop max ${loopMaxMs} ms`);
+  const watch = watchLoop();
+  const cpu0 = process.cpuUsage();
+  const result = await runLoad({ url: target.url, headers: target.headers, connections: target.connections, seconds, requests: list });
+  const cpu = process.cpuUsage(cpu0);
+  const { loopMaxMs, loopP99Ms, held } = watch.stop();
+  const cpuMs = Math.round(((cpu.user + cpu.system) / 1000 / Math.max(1, result.rps * seconds)) * 100) / 100;
+  const phases = writePhases();
+  const row = { name, rps: result.rps, p50: result.p50, p99: result.p99, errors: result.errors, non2xx: result.non2xx, loopMaxMs, loopP99Ms, held, cpuMs };
+  const wrapped = result.sent > list.length ? `  (request list of ${list.length} reused: ${result.sent} sent)` : "";
+  console.log(`${name.padEnd(34)} ${row.rps.toFixed(0).padStart(7)} req/s  p50 ${row.p50} ms  p99 ${row.p99} ms  non-2xx ${row.non2xx}  cpu ${cpuMs} ms/req  loop p99 ${loopP99Ms} max ${loopMaxMs} ms${held ? `  held by ${held}` : ""}${wrapped}`);
+  if (phases && process.env.BENCH_WRITE_PHASES) console.log(`  phases (ms): ${phases}`);
   return row;
 }
 
@@ -295,6 +299,9 @@ if (runs("risk")) {
     errors: rounds.reduce((n, r) => n + r[i]!.errors, 0),
     non2xx: rounds.reduce((n, r) => n + r[i]!.non2xx, 0),
     loopMaxMs: Math.max(...rounds.map((r) => r[i]!.loopMaxMs)),
+    loopP99Ms: Math.max(...rounds.map((r) => r[i]!.loopP99Ms)),
+    cpuMs: median(rounds.map((r) => r[i]!.cpuMs)),
+    held: rounds.map((r) => r[i]!.held).filter(Boolean).join("; "),
     vsBare: median(rounds.map((r) => r[i]!.rps / r[0]!.rps)),
     vsQuery: median(rounds.map((r) => r[i]!.rps / r[1]!.rps)),
   }));
@@ -406,10 +413,15 @@ const cpu = cpus()[0]?.model ?? "unknown CPU";
 const rated = (list: Row[]): RatedRow[] => list.map((r) => ({ ...r, vsBare: r.rps / list[0]!.rps, vsQuery: r.rps / list[1]!.rps }));
 const tableOf = (list: RatedRow[]) =>
   [
-    "| scenario | req/s | p50 ms | p99 ms | non-2xx | loop max ms | × bare route | × raw query |",
-    "|---|---:|---:|---:|---:|---:|---:|---:|",
-    ...list.map((r) => `| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.non2xx} | ${r.loopMaxMs} | ${r.vsBare.toFixed(2)} | ${r.vsQuery.toFixed(2)} |`),
+    "| scenario | req/s | p50 ms | p99 ms | non-2xx | loop p99 ms | loop max ms | × bare route | × raw query |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ...list.map((r) => `| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.non2xx} | ${r.loopP99Ms} | ${r.loopMaxMs} | ${r.vsBare.toFixed(2)} | ${r.vsQuery.toFixed(2)} |`),
   ].join("\n");
+/** What held the server's loop for HOLD_MS or more, per scenario that had any (bench/holds.ts). */
+const heldList = (list: Row[]) => {
+  const lines = list.filter((r) => r.held).map((r) => `- ${r.name}: ${r.held}`);
+  return lines.length ? `\nWhat held the server's event loop ${HOLD_MS} ms or more (statements of the synchronous driver, GC pauses):\n\n${lines.join("\n")}\n` : "";
+};
 const parts: string[] = [];
 if (runs("demo")) parts.push(`## Plan changes and reads
 
@@ -427,12 +439,13 @@ One tenant with ${BIG.toLocaleString("en-US")} subscriptions, ${customers.toLoca
 file (${bigPath}, seeded once${big.seededSeconds === null ? "" : ` in ${big.seededSeconds.toFixed(0)} s`} and reused), ${RISK_CONNECTIONS} concurrent connections, ids and
 phone numbers spread over the whole tenant. The lookup cycles through five phone forms
 (\`09010012345\`, \`090-1001-2345\`, \`+81 90 1001 2345\`, \`9010012345\`, full-width digits).
-"loop max" is the longest event-loop delay (\`perf_hooks.monitorEventLoopDelay\`) during the scenario.`);
+"loop p99" and "loop max" are the server's event-loop delay (\`perf_hooks.monitorEventLoopDelay\`, 1 ms resolution)
+during the scenario, its 99th percentile and its longest; the load generator runs in a process of its own.`);
 if (runs("risk")) parts.push(`After a one-second warm-up of each scenario, ${ROUNDS} rounds; in each, every scenario runs ${ROUND_SECONDS} s, floors first. Each figure is the median of the rounds (a ratio
 is taken against the floors of its own round; loop max is the worst round); every round is listed after the table.
 
 ${tableOf(riskRows)}
-
+${heldList(riskRows)}
 Each round (req/s, p99 ms):
 
 | scenario | ${rounds.map((_, i) => `round ${i + 1}`).join(" | ")} |
@@ -445,17 +458,19 @@ route that runs one \`UPDATE\` of one subscription row in its own write transact
 (and fsync) per request, on the same file; "group commit" runs the same write through the app's write
 queue, where writes queued together share a \`COMMIT\`.
 
-| scenario | req/s | p50 ms | p99 ms | non-2xx | loop max ms | × write floor |
-|---|---:|---:|---:|---:|---:|---:|
-${writeRows.map((r) => `| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.non2xx} | ${r.loopMaxMs} | ${r.vsWrite.toFixed(2)} |`).join("\n")}`);
+| scenario | req/s | p50 ms | p99 ms | non-2xx | server CPU ms/req | loop p99 ms | loop max ms | × write floor |
+|---|---:|---:|---:|---:|---:|---:|---:|---:|
+${writeRows.map((r) => `| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.non2xx} | ${r.cpuMs} | ${r.loopP99Ms} | ${r.loopMaxMs} | ${r.vsWrite.toFixed(2)} |`).join("\n")}
+${heldList(writeRows)}`);
 if (runs("dip")) parts.push(`### The data dip beside admin reads
 
 The lookup at ${RISK_CONNECTIONS} connections alone, then again while one more connection requests, in turn and
 without pause, ${sideRequests.map((t) => `\`${t.name}\``).join(", ")}.
 
-| scenario | req/s | p50 ms | p99 ms | loop max ms |
-|---|---:|---:|---:|---:|
-${dipRows.map((r) => `| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.loopMaxMs} |`).join("\n")}
+| scenario | req/s | p50 ms | p99 ms | loop p99 ms | loop max ms |
+|---|---:|---:|---:|---:|---:|
+${dipRows.map((r) => `| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.loopP99Ms} | ${r.loopMaxMs} |`).join("\n")}
+${heldList(dipRows)}
 
 ${sideRequests.map((t) => `- ${t.name}: ${t.count} requests meanwhile, slowest ${t.maxMs} ms`).join("\n")}`);
 if (syncResult) parts.push(`### Bulk sync
@@ -483,8 +498,8 @@ if (notes.length) parts.push(notes.join("\n"));
 const report = `# Benchmarks
 
 \`npm run bench\` — ${new Date().toISOString().slice(0, 10)}, ${type()} on ${cpu} (${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB), Node ${process.version}.
-Load from autocannon on loopback, in the same process as the server (so the load generator shares the
-${cpus().length} cores); each section below runs in a fresh process. Floors — a bare Hono JSON route and a route doing one raw indexed libSQL query — are
+Load from autocannon on loopback, in a process of its own (\`bench/load.ts\`: the server's event loop carries only
+the server, though the load generator still shares the ${cpus().length} cores); each section below runs in a fresh process. Floors — a bare Hono JSON route and a route doing one raw indexed libSQL query — are
 measured in the same run, against the same database as the rows below them.
 
 ${parts.join("\n\n")}
@@ -498,6 +513,7 @@ if (ALL_SECTIONS.every(runs)) {
   // The portal's section, in a fresh process like the others (it appends itself to BENCHMARKS.md).
   await new Promise((done) => spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url)], { stdio: "inherit", env: { ...process.env, BENCH_PART: "portal" } }).once("exit", done));
 } else console.log(`\n${report}`);
+stopLoad();
 
 /** A throwaway sqld on a free loopback port (the server Turso runs). */
 async function startSqld() {
@@ -553,6 +569,8 @@ async function workersSection(): Promise<{ node: Row[]; worker: Row[] }> {
     const phones = (await db.client.execute({ sql: "SELECT phone FROM customers WHERE tenant_id = ? AND phone IS NOT NULL GROUP BY phone HAVING count(*) = 1", args: [DEMO_TENANT_ID] })).rows.map((r) => String(r.phone));
     let n = 0;
     return [
+      // No database, no key: what the runtime (and wrangler dev's proxy) costs per request.
+      ["GET /docs/init.js (no database)", () => ({ method: "GET" as const, path: "/docs/init.js" })],
       ["GET /v1/lookup?phone=", () => ({ method: "GET" as const, path: `/v1/lookup?phone=${encodeURIComponent(phones[n++ % phones.length]!)}` })],
       ["POST …/quantity (plan change)", () => ({ method: "POST" as const, path: `/v1/subscriptions/${ids[n++ % ids.length]}/quantity`, body: JSON.stringify({ quantity: 1 + (n % 3), channel: "web" }) })],
     ] as const;
@@ -588,7 +606,14 @@ async function workersSection(): Promise<{ node: Row[]; worker: Row[] }> {
     const port = await freePort();
     // BENCH_WRANGLER_LOG=FILE keeps what wrangler and the Worker print (errors, each request).
     const log = process.env.BENCH_WRANGLER_LOG ? openSync(process.env.BENCH_WRANGLER_LOG, "w") : "ignore";
-    const wrangler = spawn("node_modules/.bin/wrangler", ["dev", "--var", `DATABASE_URL:${sqld.url}`, "--var", `SECRETS_KEY:${BENCH_SECRETS_KEY}`, "--var", "RATE_LIMITS:off", "--port", String(port), "--ip", "127.0.0.1"], {
+    // wrangler dev logs every request it proxies and watches for reloads; neither is the Worker's
+    // work. BENCH_WRANGLER_QUIET=0 runs it as before, for comparison.
+    const quiet = process.env.BENCH_WRANGLER_QUIET === "0" ? [] : ["--log-level", "warn", "--show-interactive-dev-session=false", "--live-reload=false"];
+    // Under wrangler dev, Static Assets put a router Worker in front of every request
+    // (run_worker_first) and observability its logging: neither serves the API. BENCH_WRANGLER_LEAN=0
+    // keeps wrangler.toml as deployed (at 8 connections on a static route: ≈ 30 → 65 req/s).
+    const lean = process.env.BENCH_WRANGLER_LEAN === "0" ? [] : ["--config", leanWranglerConfig()];
+    const wrangler = spawn("node_modules/.bin/wrangler", ["dev", "--var", `DATABASE_URL:${sqld.url}`, "--var", `SECRETS_KEY:${BENCH_SECRETS_KEY}`, "--var", "RATE_LIMITS:off", "--port", String(port), "--ip", "127.0.0.1", ...quiet, ...lean], {
       cwd: process.cwd(),
       stdio: ["ignore", log, log],
       detached: true, // its own process group: workerd goes with it
@@ -598,7 +623,7 @@ async function workersSection(): Promise<{ node: Row[]; worker: Row[] }> {
       await waitFor(`http://127.0.0.1:${port}/v1/meta`, "wrangler dev", 120);
       // The first requests build the Worker: wait until a lookup answers 200 before timing.
       for (const started = Date.now(); ; ) {
-        const res = await fetch(`http://127.0.0.1:${port}${list[0][1]().path}`, { headers }).catch(() => null);
+        const res = await fetch(`http://127.0.0.1:${port}${list[1][1]().path}`, { headers }).catch(() => null);
         await res?.arrayBuffer();
         if (res?.ok) break;
         if (Date.now() - started > 120_000) throw new Error(`the Worker did not answer the lookup (${res?.status})`);
@@ -611,6 +636,16 @@ async function workersSection(): Promise<{ node: Row[]; worker: Row[] }> {
   } finally {
     sqld.stop();
   }
+}
+
+/** wrangler.toml without `[assets]` and `[observability]`, in a temporary file (its `main` made absolute). */
+function leanWranglerConfig(): string {
+  const toml = readFileSync(new URL("../wrangler.toml", import.meta.url), "utf8")
+    .replace(/^\[(assets|observability)\][\s\S]*?(?=^\[|(?![\s\S]))/gm, "")
+    .replace(/^main = "(.*)"$/m, (_, main: string) => `main = ${JSON.stringify(fileURLToPath(new URL(`../${main}`, import.meta.url)))}`);
+  const file = join(mkdtempSync(join(tmpdir(), "tsuzuku-bench-wrangler-")), "wrangler.toml");
+  writeFileSync(file, toml);
+  return file;
 }
 
 /** Customers, then subscriptions, through `POST /v1/sync` into a new tenant on a fresh file. */
@@ -683,9 +718,9 @@ async function countRoundTrips(): Promise<{ name: string; roundTrips: number }[]
     });
     await call("GET", "/v1/lookup?phone=9077770001"); // records the key's first use, in the background
     await new Promise((r) => setTimeout(r, 300));
-    const measure = async (name: string, path: string) => {
+    const measure = async (name: string, path: string, method = "GET", body?: unknown) => {
       calls = 0;
-      const res = await call("GET", path);
+      const res = await call(method, path, body);
       if (res.status !== 200) throw new Error(`${path} answered ${res.status}`);
       return { name, roundTrips: calls };
     };
@@ -694,6 +729,7 @@ async function countRoundTrips(): Promise<{ name: string; roundTrips: number }[]
       await measure("GET …/risk", "/v1/subscriptions/RT-S1/risk"),
       await measure("GET /v1/customers/{id}/risk", "/v1/customers/RT-1/risk"),
       await measure("GET /v1/risk/at-risk", "/v1/risk/at-risk?limit=20"),
+      await measure("POST …/quantity (plan change)", "/v1/subscriptions/RT-S1/quantity", "POST", { quantity: 2, channel: "web" }),
     ];
   } finally {
     sqld.stop();

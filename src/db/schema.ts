@@ -413,13 +413,19 @@ export const riskFeatures = sqliteTable(
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.subscriptionId] }),
-    // The at-risk list, every band, is read from this index alone: it holds the whole row as the
-    // list shows it, so a page is one short walk per band, not one table seek a row (0.35× the
+    // The at-risk list of one band is read from this index alone: it holds the whole row as the
+    // list shows it, so a page is one short walk, not one table seek a row (0.35× the
     // raw-query floor for all bands with the seeks, #18). Replaces the narrow band index and the
     // high-band-only covering one (migration 0005); a re-score rewrites the entry either way,
     // since revenue at risk and computed_at are in it.
     index("risk_features_at_risk")
       .on(t.tenantId, t.band, sql`${t.revenueAtRisk} desc`, t.subscriptionId, t.customerId, t.probability, t.score, t.drivers, t.flags, t.currency, t.modelVersion, t.computedAt),
+    // The at-risk list across every band: one ordered walk instead of three merged (each band's
+    // walk sorted again, then the union): 245–440 µs a page instead of 1,060–1,260 µs on the 1M
+    // tenant, for one more index entry per risk row written (#18).
+    index("risk_features_all_bands")
+      .on(t.tenantId, sql`${t.revenueAtRisk} desc`, t.subscriptionId, t.customerId, t.probability, t.score, t.band, t.drivers, t.flags, t.currency, t.modelVersion, t.computedAt)
+      .where(sql`revenue_at_risk > 0`),
     index("risk_features_customer").on(t.tenantId, t.customerId),
     // Periodic re-scoring walks the stalest rows first, across tenants.
     index("risk_features_computed").on(t.computedAt),

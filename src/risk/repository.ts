@@ -114,24 +114,24 @@ const AT_RISK_ROW_TEXT = sql`format('{"subscriptionId":%s,"customerId":%s,"score
  * (AT_RISK_ROW_TEXT), joined by ␞ ('' when none), in no set order — sqld's parser takes no
  * ORDER BY inside group_concat, and the keys let the caller sort without parsing. Control
  * characters never appear raw in JSON text or in ids. Order: revenue at risk, highest first,
- * then subscription id. Each band's list is an index walk; all bands merge three walks rather
- * than sort the tenant. Rides with the key check.
+ * then subscription id. Each band's list, and the list of every band, is one index walk (two
+ * after a cursor). Rides with the key check.
  */
 export function atRiskDocument(tenant: SQL, band: RiskBand | undefined, take: number | Placeholder, after: { revenue: number | Placeholder; id: string | Placeholder } | undefined): SQL {
-  // Each part is one ordered walk of risk_features_at_risk, which holds the rows (no table seek),
-  // stopped by its LIMIT. After a cursor the page continues in two walks — the rest of the
-  // cursor's revenue (by id), then lower revenues — because one OR of both would make SQLite
-  // collect and sort the whole band. All bands: three walks of at most `take` entries, merged.
-  const part = (b: RiskBand, where: SQL) =>
+  // Each part is one ordered walk of a covering index, which holds the rows (no table seek),
+  // stopped by its LIMIT: risk_features_at_risk for one band, risk_features_all_bands for every
+  // band. After a cursor the page continues in two walks — the rest of the cursor's revenue (by
+  // id), then lower revenues — because one OR of both would make SQLite collect and sort the
+  // whole list.
+  const inBand = band ? sql`r.band = ${BAND_LITERALS[band]} AND ` : sql``;
+  const part = (where: SQL) =>
     sql`SELECT * FROM (SELECT r.subscription_id, r.customer_id, r.probability, r.score, r.band, r.drivers, r.flags, r.revenue_at_risk, r.currency, r.model_version, r.computed_at
-      FROM risk_features r WHERE r.tenant_id = ${tenant} AND r.band = ${BAND_LITERALS[b]} AND r.revenue_at_risk > 0 AND ${where}
+      FROM risk_features r WHERE r.tenant_id = ${tenant} AND ${inBand}r.revenue_at_risk > 0 AND ${where}
       ORDER BY r.revenue_at_risk DESC, r.subscription_id LIMIT ${take})`;
-  const walks = (b: RiskBand) =>
-    after
-      ? [part(b, sql`r.revenue_at_risk = ${after.revenue} AND r.subscription_id > ${after.id}`), part(b, sql`r.revenue_at_risk < ${after.revenue}`)]
-      : [part(b, sql`1`)];
-  const parts = (band ? [band] : (["high", "medium", "low"] as const)).flatMap(walks);
-  // One walk is already the page; several are merged by one more sort.
+  const parts = after
+    ? [part(sql`r.revenue_at_risk = ${after.revenue} AND r.subscription_id > ${after.id}`), part(sql`r.revenue_at_risk < ${after.revenue}`)]
+    : [part(sql`1`)];
+  // One walk is already the page; the two after a cursor are in order, one after the other.
   const page = parts.length === 1 ? parts[0]! : sql`SELECT * FROM (${sql.join(parts, sql` UNION ALL `)}) ORDER BY revenue_at_risk DESC, subscription_id LIMIT ${take}`;
   return sql`SELECT coalesce(group_concat(r.revenue_at_risk || char(31) || r.subscription_id || char(31) || ${AT_RISK_ROW_TEXT}, char(30)), '')
     FROM (${page}) r`;

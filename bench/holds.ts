@@ -1,0 +1,151 @@
+/**
+ * What holds the server's event loop during a bench scenario (bench only): the embedded libSQL
+ * driver is synchronous, so a statement's whole run is time the loop is held; so is a garbage
+ * collection's pause. Spans of at least `HOLD_MS` are tallied by kind ("commit", "select
+ * subscriptions", "gc minor"…) with their count and longest, next to the loop's own delay
+ * (`perf_hooks.monitorEventLoopDelay`, in a process that now carries only the server).
+ */
+import type { Client, InStatement, InValue, Transaction } from "@libsql/client";
+import { monitorEventLoopDelay, PerformanceObserver, constants } from "node:perf_hooks";
+import { AsyncLocalStorage } from "node:async_hooks";
+import type { Database } from "../src/db/client";
+
+export const HOLD_MS = Number(process.env.BENCH_HOLD_MS ?? 20);
+type Tally = Map<string, { n: number; maxMs: number }>;
+let tally: Tally = new Map();
+
+const note = (kind: string, ms: number) => {
+  if (ms < HOLD_MS) return;
+  const t = tally.get(kind) ?? { n: 0, maxMs: 0 };
+  t.n++;
+  t.maxMs = Math.max(t.maxMs, ms);
+  tally.set(kind, t);
+};
+
+/** The statement's verb and table: "update subscriptions", "select customers". */
+const kindOf = (statement: InStatement | string) => {
+  const text = typeof statement === "string" ? statement : statement.sql;
+  const verb = (/^\s*(\w+)/.exec(text)?.[1] ?? "?").toLowerCase();
+  const table = /\b(?:from|into|update)\s+"?([a-z_]+)"?/i.exec(text)?.[1] ?? "";
+  return `${verb} ${table}`.trim();
+};
+
+/**
+ * Times the synchronous part of every statement `database` runs: inside a write transaction the
+ * call itself (the driver does the work before returning its promise), the statement-cache reads
+ * likewise; reads through the client until they resolve (a connection wait included).
+ */
+export function watchStatements(database: Database) {
+  const client = database.client as Client;
+  const sync = <A extends unknown[], R>(kind: (...args: A) => string, fn: (...args: A) => R) => (...args: A): R => {
+    const t0 = performance.now();
+    const out = fn(...args);
+    note(kind(...args), performance.now() - t0);
+    return out;
+  };
+  const execute = client.execute.bind(client);
+  client.execute = (async (stmt: InStatement, args?: unknown) => {
+    const t0 = performance.now();
+    try {
+      return await execute(stmt as never, args as never);
+    } finally {
+      note(kindOf(stmt), performance.now() - t0);
+    }
+  }) as Client["execute"];
+  const transaction = client.transaction.bind(client);
+  client.transaction = (async (mode) => {
+    const tx = await transaction(mode);
+    tx.execute = sync((stmt: InStatement) => kindOf(stmt), tx.execute.bind(tx)) as Transaction["execute"];
+    tx.batch = sync((stmts: InStatement[]) => `batch of ${stmts.length}`, tx.batch.bind(tx)) as Transaction["batch"];
+    tx.commit = sync(() => "commit", tx.commit.bind(tx));
+    return tx;
+  }) as Client["transaction"];
+  database.readRows = sync((text: string, _args: InValue[]) => kindOf(text), database.readRows);
+  database.readFirst = sync((text: string, _args: InValue[]) => kindOf(text), database.readFirst);
+}
+
+const gcKinds: Record<number, string> = {
+  [constants.NODE_PERFORMANCE_GC_MINOR]: "gc minor",
+  [constants.NODE_PERFORMANCE_GC_MAJOR]: "gc major",
+  [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: "gc incremental",
+  [constants.NODE_PERFORMANCE_GC_WEAKCB]: "gc weak callbacks",
+};
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) note(gcKinds[((e as { detail?: unknown }).detail as { kind?: number } | undefined)?.kind ?? -1] ?? "gc", e.duration);
+}).observe({ entryTypes: ["gc"] });
+
+/** Starts watching the loop for one scenario; `stop` answers its delay and what held it. */
+export function watchLoop() {
+  tally = new Map();
+  const loop = monitorEventLoopDelay({ resolution: 1 });
+  loop.enable();
+  return {
+    stop: () => {
+      loop.disable();
+      const held = [...tally.entries()].sort((a, b) => b[1].maxMs - a[1].maxMs).map(([kind, t]) => `${kind} ×${t.n} (max ${Math.round(t.maxMs)} ms)`);
+      return { loopMaxMs: Math.round(loop.max / 1e6), loopP99Ms: Math.round(loop.percentile(99) / 1e5) / 10, held: held.join(", ") };
+    },
+  };
+}
+
+/**
+ * Where a write request's time goes under load (bench only): for each `database.write`, the wait
+ * in the queue (called → its function starts), its own run inside the group's transaction, and
+ * the rest until its promise settles (the writes after it in the group, the COMMIT and its fsync);
+ * beside it the request's time outside the write (the key check, parsing, reads, the answer).
+ */
+const phases = { queue: [] as number[], own: [] as number[], rest: [] as number[], outside: [] as number[], total: [] as number[] };
+export function watchWrites(database: Database) {
+  const write = database.write;
+  database.write = (async <T>(fn: Parameters<Database["write"]>[0]) => {
+    const called = performance.now();
+    let started = 0;
+    let ended = 0;
+    try {
+      return (await write(async (tx) => {
+        started = performance.now();
+        try {
+          return (await fn(tx)) as T;
+        } finally {
+          ended = performance.now();
+        }
+      })) as T;
+    } finally {
+      const settled = performance.now();
+      phases.queue.push(started - called);
+      phases.own.push(ended - started);
+      phases.rest.push(settled - ended);
+      const store = inRequest.getStore();
+      if (store) store.writeMs += settled - called;
+    }
+  }) as Database["write"];
+}
+/** The write time of the request in flight. */
+const inRequest = new AsyncLocalStorage<{ writeMs: number }>();
+
+/** Wraps an app's fetch to time each request (see `watchWrites`). */
+export function timeRequests<F extends (req: Request, ...rest: never[]) => Response | Promise<Response>>(fetch: F): F {
+  return (async (req: Request, ...rest: never[]) => {
+    const t0 = performance.now();
+    const store = { writeMs: 0 };
+    const res = await inRequest.run(store, () => fetch(req, ...rest));
+    const ms = performance.now() - t0;
+    phases.total.push(ms);
+    if (store.writeMs > 0) phases.outside.push(ms - store.writeMs);
+    return res;
+  }) as F;
+}
+
+/** Percentiles of each phase since the last call (ms), then cleared. */
+export function writePhases(): string {
+  const pct = (xs: number[], p: number) => {
+    const s = [...xs].sort((a, b) => a - b);
+    return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! : 0;
+  };
+  const text = (Object.keys(phases) as (keyof typeof phases)[])
+    .filter((k) => phases[k].length)
+    .map((k) => `${k} p50 ${pct(phases[k], 50).toFixed(1)} p99 ${pct(phases[k], 99).toFixed(1)}`)
+    .join("; ");
+  for (const k of Object.keys(phases) as (keyof typeof phases)[]) phases[k] = [];
+  return text;
+}

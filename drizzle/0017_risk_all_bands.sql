@@ -1,0 +1,1 @@
+CREATE INDEX `risk_features_all_bands` ON `risk_features` (`tenant_id`,"revenue_at_risk" desc,`subscription_id`,`customer_id`,`probability`,`score`,`band`,`drivers`,`flags`,`currency`,`model_version`,`computed_at`) WHERE revenue_at_risk > 0;
