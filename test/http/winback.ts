@@ -154,6 +154,12 @@ export function winbackSuite(h: () => Harness) {
       expect(price.offer).toMatchObject({ kind: "offer", offerId: expect.stringMatching(/^off_/) });
       expect(["change_quantity", "discount"]).toContain(price.offer.type);
       expect(price.offer.message).toContain(price.offer.title);
+      // The same row read in English right after: its copy and driver labels in English, not the Japanese the list just answered.
+      const en = (await candidates("limit=100", "en")).data.find((d) => d.subscriptionId === yesSub)!;
+      expect(en.offer).toMatchObject({ offerId: price.offer.offerId, type: price.offer.type, restartOn: price.offer.restartOn });
+      expect(en.offer.message).toMatch(/^Your /);
+      expect(en.offer.title).not.toEqual(price.offer.title);
+      expect(en.drivers[0].label).not.toEqual(price.drivers[0].label);
 
       // Paging: one at a time walks the same order, no repeats.
       const first = await candidates("limit=1");
