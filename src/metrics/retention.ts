@@ -96,6 +96,24 @@ function keptRate(flows: readonly FlowFact[]) {
   return { flows: flows.length, closed: closed.length, canceled, keptRate: closed.length ? ratio(closed.length - canceled, closed.length) : null };
 }
 
+type Kept = { flows: number; closed: number; canceled: number; keptRate: number | null };
+
+/**
+ * Churn and reactivation rates from the population's counts, and the holdout comparison (null
+ * when no flow was held out; lift in rate points, 4 decimals): the same for this reference and
+ * for the SQL figures of metrics/routes.
+ */
+export function churnAndHoldout(p: Population, withOffers: Kept, holdout: Kept) {
+  return {
+    churn: { activeAtStart: p.activeAtStart, canceled: p.canceledInRange, churnRate: ratio(p.canceledInRange, p.activeAtStart) },
+    reactivations: { count: p.reactivationsInRange, reactivationRate: ratio(p.reactivationsInRange, p.canceledInRange) },
+    holdout:
+      holdout.flows === 0
+        ? null
+        : { withOffers, holdout, lift: withOffers.keptRate !== null && holdout.keptRate !== null ? Math.round((withOffers.keptRate - holdout.keptRate) * 10_000) / 10_000 : null },
+  };
+}
+
 export function retentionMetrics(input: MetricsInput) {
   const inRange = input.flows.filter((f) => {
     const d = localDate(new Date(f.startedAt), input.timeZone);
@@ -104,8 +122,7 @@ export function retentionMetrics(input: MetricsInput) {
   const totals = flowMetrics(inRange, input.now, input.durableSaveDays);
   const p = input.population;
   const withOffers = keptRate(inRange.filter((f) => !f.holdout));
-  const holdoutFlows = inRange.filter((f) => f.holdout);
-  const holdout = keptRate(holdoutFlows);
+  const holdout = keptRate(inRange.filter((f) => f.holdout));
   const groups =
     input.groupBy === undefined
       ? null
@@ -131,12 +148,7 @@ export function retentionMetrics(input: MetricsInput) {
     from: input.from,
     to: input.to,
     ...totals,
-    churn: { activeAtStart: p.activeAtStart, canceled: p.canceledInRange, churnRate: ratio(p.canceledInRange, p.activeAtStart) },
-    reactivations: { count: p.reactivationsInRange, reactivationRate: ratio(p.reactivationsInRange, p.canceledInRange) },
-    holdout:
-      holdoutFlows.length === 0
-        ? null
-        : { withOffers, holdout, lift: withOffers.keptRate !== null && holdout.keptRate !== null ? Math.round((withOffers.keptRate - holdout.keptRate) * 10_000) / 10_000 : null },
+    ...churnAndHoldout(p, withOffers, holdout),
     groupBy: input.groupBy ?? null,
     groups,
   };

@@ -8,7 +8,7 @@ import type { TenantStore } from "../platform/tenancy";
 import type { TenantSettings } from "../settings/schemas";
 import { populationCounts } from "./population";
 import { flowFigures, keptFrom, NO_FLOWS } from "./flows";
-import { ratio } from "./retention";
+import { churnAndHoldout } from "./retention";
 import { winbackMetrics } from "./winback";
 import { dayBounds, weekBounds } from "./weekly";
 
@@ -124,12 +124,7 @@ export async function retentionFor(store: TenantStore, settings: TenantSettings,
     from,
     to,
     ...(all?.figures ?? NO_FLOWS),
-    churn: { activeAtStart: population.activeAtStart, canceled: population.canceledInRange, churnRate: ratio(population.canceledInRange, population.activeAtStart) },
-    reactivations: { count: population.reactivationsInRange, reactivationRate: ratio(population.reactivationsInRange, population.canceledInRange) },
-    holdout:
-      holdout.flows === 0
-        ? null
-        : { withOffers, holdout, lift: withOffers.keptRate !== null && holdout.keptRate !== null ? Math.round((withOffers.keptRate - holdout.keptRate) * 10_000) / 10_000 : null },
+    ...churnAndHoldout(population, withOffers, holdout),
     groupBy: groupBy ?? null,
     groups,
     winback,
