@@ -2,6 +2,7 @@ import { and, desc, eq, lt, or } from "drizzle-orm";
 import { auditLog } from "../db/schema";
 import { CustomerIdParam } from "../customers/schemas";
 import { audited } from "../platform/audit";
+import { offTheRequestPath } from "../platform/off-thread";
 import { apiRoute, domainRouter, jsonResponse, page } from "../platform/openapi";
 import { decodeCursor, toPage } from "../platform/pagination";
 import { eraseCustomer, purgeOldPages } from "./erase";
@@ -56,9 +57,7 @@ export const dataRightsRouter = domainRouter()
       const { now: clock, offThread } = c.get("services");
       const now = clock();
       // Seconds on a big customer: off the request path where the runtime has a thread for it.
-      const document = offThread
-        ? await offThread("exportCustomer", { tenantId: c.get("caller").tenantId, customerId, now: now.toISOString() })
-        : await exportCustomer(c.get("store"), customerId, now);
+      const document = await offTheRequestPath(offThread, "exportCustomer", { tenantId: c.get("caller").tenantId, customerId, now: now.toISOString() }, () => exportCustomer(c.get("store"), customerId, now));
       await audited(c, async () => null, () => ({ action: "customer.exported", target: { type: "customer", id: customerId } }));
       return c.json(document as never, 200);
     },

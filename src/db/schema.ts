@@ -432,20 +432,28 @@ export const riskFeatures = sqliteTable(
   ],
 );
 
-/** Each trained model, versioned; at most one active per tenant (none → the default model). */
-export const riskModels = sqliteTable(
-  "risk_models",
-  {
-    tenantId: text("tenant_id").notNull().references(() => tenants.id),
-    version: text("version").notNull(),
-    model: text("model", { mode: "json" }).notNull().$type<Record<string, unknown>>(),
-    report: text("report", { mode: "json" }).notNull().$type<Record<string, unknown>>(),
-    auc: real("auc"),
-    active: integer("active", { mode: "boolean" }).notNull().default(false),
-    trainedAt: text("trained_at").notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.tenantId, t.version] })],
-);
+/**
+ * A table of trained models of one kind (platform/logistic LinearModel as JSON, with its training
+ * report and hold-out AUC), versioned per tenant; at most one active per tenant.
+ */
+function trainedModels<N extends string>(name: N) {
+  return sqliteTable(
+    name,
+    {
+      tenantId: text("tenant_id").notNull().references(() => tenants.id),
+      version: text("version").notNull(),
+      model: text("model", { mode: "json" }).notNull().$type<Record<string, unknown>>(),
+      report: text("report", { mode: "json" }).notNull().$type<Record<string, unknown>>(),
+      auc: real("auc"),
+      active: integer("active", { mode: "boolean" }).notNull().default(false),
+      trainedAt: text("trained_at").notNull(),
+    },
+    (t) => [primaryKey({ columns: [t.tenantId, t.version] })],
+  );
+}
+
+/** Each trained risk model; none active → the default model (risk/model). */
+export const riskModels = trainedModels("risk_models");
 
 // ---------------------------------------------------------------------------------------------
 // Customer sessions (#12)
@@ -660,17 +668,5 @@ export const winbacks = sqliteTable(
   ],
 );
 
-/** Each trained win-back model, versioned; at most one active per tenant (none → the default model). */
-export const winbackModels = sqliteTable(
-  "winback_models",
-  {
-    tenantId: text("tenant_id").notNull().references(() => tenants.id),
-    version: text("version").notNull(),
-    model: text("model", { mode: "json" }).notNull().$type<Record<string, unknown>>(),
-    report: text("report", { mode: "json" }).notNull().$type<Record<string, unknown>>(),
-    auc: real("auc"),
-    active: integer("active", { mode: "boolean" }).notNull().default(false),
-    trainedAt: text("trained_at").notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.tenantId, t.version] })],
-);
+/** Each trained win-back model; none active → the default model (winback/model). */
+export const winbackModels = trainedModels("winback_models");

@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../platform/env";
+import { offTheRequestPath } from "../platform/off-thread";
 import { addDays, localDate } from "../platform/dates";
 import { ApiError } from "../platform/errors";
 import { apiRoute, CalendarDate, domainRouter, jsonResponse, Money } from "../platform/openapi";
@@ -139,29 +140,22 @@ export async function winbackFor(store: TenantStore, settings: TenantSettings, n
   return winbackMetrics(store, rangeOf(q, settings, now, 365));
 }
 
-type Retention = Awaited<ReturnType<typeof retentionFor>>;
-type Winback = Awaited<ReturnType<typeof winbackFor>>;
-
 /**
  * {@link retentionFor} for the request's shop, in the read worker where the runtime has one
  * (platform/off-thread): on a big shop its aggregates hold the synchronous embedded driver for
  * 100 ms or more (80,000 cancellations in a month), and the data dip would wait behind them.
  */
-export function retentionMetricsOf(c: Context<AppEnv>, query: z.output<typeof RetentionQuery>): Promise<Retention> {
-  const { offThread, now } = c.get("services");
+export function retentionMetricsOf(c: Context<AppEnv>, query: z.output<typeof RetentionQuery>) {
   const { tenantId, settings } = c.get("caller");
-  const at = now();
-  if (!offThread) return retentionFor(c.get("store"), settings, at, query);
-  return offThread("retentionMetrics", { tenantId, settings, now: at.toISOString(), query }) as Promise<Retention>;
+  const now = c.get("services").now();
+  return offTheRequestPath(c.get("services").offThread, "retentionMetrics", { tenantId, settings, now: now.toISOString(), query }, () => retentionFor(c.get("store"), settings, now, query));
 }
 
 /** {@link winbackFor} for the request's shop, in the read worker where there is one (see retentionMetricsOf). */
-export function winbackMetricsOf(c: Context<AppEnv>, query: { from?: string | undefined; to?: string | undefined }): Promise<Winback> {
-  const { offThread, now } = c.get("services");
+export function winbackMetricsOf(c: Context<AppEnv>, query: { from?: string | undefined; to?: string | undefined }) {
   const { tenantId, settings } = c.get("caller");
-  const at = now();
-  if (!offThread) return winbackFor(c.get("store"), settings, at, query);
-  return offThread("winbackMetrics", { tenantId, settings, now: at.toISOString(), query }) as Promise<Winback>;
+  const now = c.get("services").now();
+  return offTheRequestPath(c.get("services").offThread, "winbackMetrics", { tenantId, settings, now: now.toISOString(), query }, () => winbackFor(c.get("store"), settings, now, query));
 }
 
 /** `from`–`to` from the query, defaulting to the `days` days up to today; at most two years. */

@@ -1,10 +1,9 @@
-import { and, eq, inArray, lte } from "drizzle-orm";
+import { and, eq, lte } from "drizzle-orm";
 import type { Database } from "../db/client";
-import { planChanges, subscriptions, tenants } from "../db/schema";
+import { planChanges, subscriptions } from "../db/schema";
 import { newId } from "../platform/crypto";
-import { addDays, localDate } from "../platform/dates";
-import { TenantStore } from "../platform/tenancy";
-import { resolveSettings } from "../settings/schemas";
+import type { TenantStore } from "../platform/tenancy";
+import { forTenantsDue } from "../tenants/due";
 import { refreshRisk } from "../risk/maintain";
 import { toSubscription, type SubscriptionRow } from "../subscriptions/repository";
 import { enqueueWebhookEvent } from "../webhooks/outbox";
@@ -42,23 +41,13 @@ export async function recordAutoResume(s: TenantStore, before: SubscriptionRow, 
  * write lock at all.
  */
 export async function resumeDuePauses(db: Database, now: Date, batch = 200): Promise<number> {
-  // No time zone is ahead of UTC by more than 14 hours: tomorrow in UTC bounds every local today.
-  const latestToday = addDays(now.toISOString().slice(0, 10), 1);
-  const candidates = await db.orm
-    .selectDistinct({ tenantId: subscriptions.tenantId })
-    .from(subscriptions)
-    .where(and(eq(subscriptions.status, "paused"), lte(subscriptions.pausedUntil, latestToday)));
-  if (candidates.length === 0) return 0;
-  const withPauses = await db.orm
-    .select({ id: tenants.id, settings: tenants.settings })
-    .from(tenants)
-    .where(inArray(tenants.id, candidates.map((c) => c.tenantId)));
-  let resumed = 0;
-  for (const tenant of withPauses) {
-    const settings = resolveSettings(tenant.settings);
-    const today = localDate(now, settings.timeZone);
-    const store = new TenantStore(db, tenant.id);
-    resumed += await store.write(async (s) => {
+  const dueTenants = (latestToday: string) =>
+    db.orm
+      .selectDistinct({ tenantId: subscriptions.tenantId })
+      .from(subscriptions)
+      .where(and(eq(subscriptions.status, "paused"), lte(subscriptions.pausedUntil, latestToday)));
+  return forTenantsDue(db, now, dueTenants, (store, { settings, today }) =>
+    store.write(async (s) => {
       const due = await s.q
         .select()
         .from(subscriptions)
@@ -78,7 +67,6 @@ export async function resumeDuePauses(db: Database, now: Date, batch = 200): Pro
         await refreshRisk(s, row.id, at);
       }
       return due.length;
-    });
-  }
-  return resumed;
+    }),
+  );
 }

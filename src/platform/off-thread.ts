@@ -26,3 +26,12 @@ export type OffThreadJob = keyof OffThreadJobs;
  * detail and extra members) when the job refuses, so the route answers exactly as in-process.
  */
 export type OffThread = <K extends OffThreadJob>(job: K, input: OffThreadJobs[K]["input"]) => Promise<OffThreadJobs[K]["output"]>;
+
+/**
+ * `job` in the read worker where the runtime has one (`offThread`, Node's embedded file), else
+ * `here()` in the request (the Worker, whose reads do not block; tests that wire no thread). The
+ * one way a route takes a long read off the request path.
+ */
+export function offTheRequestPath<K extends OffThreadJob, T>(offThread: OffThread | undefined, job: K, input: OffThreadJobs[K]["input"], here: () => Promise<T>): Promise<T> {
+  return offThread ? (offThread(job, input) as Promise<T>) : here();
+}

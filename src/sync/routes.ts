@@ -1,6 +1,8 @@
 import { SUBSCRIPTION_EXAMPLE } from "../subscriptions/schemas";
 import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse } from "../platform/openapi";
 import { BulkSyncBody, BulkSyncResponse, MAX_SYNC_BODY_BYTES, MAX_SYNC_ITEMS, SyncCustomer, SyncSubscription } from "./schemas";
+import { rememberWithin } from "../platform/idempotency";
+import type { TenantStore } from "../platform/tenancy";
 import { syncBatch } from "./service";
 
 const router = domainRouter();
@@ -31,6 +33,9 @@ export const syncRouter = router.openapi(
   }),
   async (c) => {
     const body = c.req.valid("json");
-    return c.json(await syncBatch(c.get("store"), body, { now: c.get("services").now(), settings: c.get("caller").settings }), 200);
+    // The answer is recorded for an Idempotency-Key in the batch's own transaction: a crash cannot
+    // fall between the upserts and their record.
+    const last = (s: TenantStore, answer: unknown) => rememberWithin(c, s, { status: 200, json: answer });
+    return c.json(await syncBatch(c.get("store"), body, { now: c.get("services").now(), settings: c.get("caller").settings, last }), 200);
   },
 );

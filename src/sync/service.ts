@@ -43,7 +43,13 @@ const CUSTOMER_SYNCED = ["acquisitionSource", "name", "email", "emailNormalized"
 export async function syncBatch(
   store: TenantStore,
   batch: { customers?: unknown[]; subscriptions?: unknown[] },
-  ctx: { now: Date; settings: TenantSettings; dryRun?: boolean },
+  ctx: {
+    now: Date;
+    settings: TenantSettings;
+    dryRun?: boolean;
+    /** Runs last in the batch's transaction, with its answer (the route records it there: platform/idempotency rememberWithin). */
+    last?: (s: TenantStore, answer: z.infer<typeof BulkSyncResponse>) => Promise<void>;
+  },
 ): Promise<z.infer<typeof BulkSyncResponse>> {
   const at = ctx.now.toISOString();
   const results: Result[] = [];
@@ -61,6 +67,9 @@ export async function syncBatch(
     if (!(e instanceof ApiError)) throw e; // a bug, not the item: the whole batch rolls back
     return refuse(kind, index, id, e.code, e.message, e.extra.errors);
   };
+
+  const count = (r: Result["result"]) => results.filter((x) => x.result === r).length;
+  const answer = () => ({ applied: count("applied"), refused: count("refused"), notProcessed: count("not_processed"), results });
 
   const apply = store.write(async (s) => {
     await syncCustomers(s, batch.customers ?? [], at, {
@@ -95,12 +104,12 @@ export async function syncBatch(
     });
     // A dry run does all of it, then rolls back: what it reports is exactly what a run would do.
     if (ctx.dryRun) throw DRY_RUN;
+    await ctx.last?.(s, answer());
   });
   await apply.catch((e) => {
     if (e !== DRY_RUN) throw e;
   });
-  const count = (r: Result["result"]) => results.filter((x) => x.result === r).length;
-  return { applied: count("applied"), refused: count("refused"), notProcessed: count("not_processed"), results };
+  return answer();
 }
 
 type Issues = z.core.$ZodIssue[];

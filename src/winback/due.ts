@@ -1,10 +1,7 @@
-import { and, eq, inArray, lte } from "drizzle-orm";
+import { and, eq, lte } from "drizzle-orm";
 import type { Database } from "../db/client";
-import { customers, subscriptions, tenants, winbacks } from "../db/schema";
-import { localDate } from "../platform/dates";
-import { addDays } from "../platform/dates";
-import { TenantStore } from "../platform/tenancy";
-import { resolveSettings } from "../settings/schemas";
+import { customers, subscriptions, winbacks } from "../db/schema";
+import { forTenantsDue } from "../tenants/due";
 import { enqueueWebhookEvent } from "../webhooks/outbox";
 import { localizeWinbackDrivers, type WinbackDriver } from "./model";
 import { isContactable } from "./service";
@@ -19,23 +16,13 @@ import { isContactable } from "./service";
  * only those tenants get a write transaction.
  */
 export async function sendDueWinbacks(db: Database, now: Date, batch = 200): Promise<number> {
-  // No time zone is ahead of UTC by more than 14 hours: tomorrow in UTC bounds every local today.
-  const latestToday = addDays(now.toISOString().slice(0, 10), 1);
-  const candidates = await db.orm
-    .selectDistinct({ tenantId: winbacks.tenantId })
-    .from(winbacks)
-    .where(and(eq(winbacks.dueStatus, "pending"), lte(winbacks.dueOn, latestToday)));
-  if (candidates.length === 0) return 0;
-  const due = await db.orm
-    .select({ id: tenants.id, settings: tenants.settings })
-    .from(tenants)
-    .where(inArray(tenants.id, candidates.map((c) => c.tenantId)));
-  let sent = 0;
-  for (const tenant of due) {
-    const settings = resolveSettings(tenant.settings);
-    const today = localDate(now, settings.timeZone);
-    const store = new TenantStore(db, tenant.id);
-    sent += await store.write(async (s) => {
+  const dueTenants = (latestToday: string) =>
+    db.orm
+      .selectDistinct({ tenantId: winbacks.tenantId })
+      .from(winbacks)
+      .where(and(eq(winbacks.dueStatus, "pending"), lte(winbacks.dueOn, latestToday)));
+  return forTenantsDue(db, now, dueTenants, (store, { settings, today }) =>
+    store.write(async (s) => {
       const rows = await s.q
         .select({ w: winbacks, c: { keepInTouch: customers.keepInTouch, marketingConsent: customers.marketingConsent, email: customers.email, phone: customers.phone, erasedAt: customers.erasedAt }, status: subscriptions.status })
         .from(winbacks)
@@ -72,7 +59,6 @@ export async function sendDueWinbacks(db: Database, now: Date, batch = 200): Pro
         n++;
       }
       return n;
-    });
-  }
-  return sent;
+    }),
+  );
 }

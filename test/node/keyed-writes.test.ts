@@ -74,6 +74,20 @@ describe("a keyed write", () => {
     expect(transactions).toBe(2);
   });
 
+  it("a bulk sync takes two as well: its answer is recorded in the batch's transaction", async () => {
+    const cid = uid("C");
+    const key = uid("idem");
+    const body = { customers: [{ id: cid, ...customerBody() }], subscriptions: [{ id: uid("S"), ...subscriptionBody(cid) }] };
+    transactions = 0;
+    const first = await h.request("POST", "/v1/sync", { key: t.key, body, headers: { "idempotency-key": key } });
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ applied: 2, refused: 0 });
+    expect(transactions).toBe(2);
+    const again = await h.request("POST", "/v1/sync", { key: t.key, body, headers: { "idempotency-key": key } });
+    expect(again.headers.get("idempotent-replayed")).toBe("true");
+    expect(again.body).toEqual(first.body);
+  });
+
   it("when the change's COMMIT fails, neither the change nor its answer stays: a retry with the key applies it once", async () => {
     const { sid } = await subscription();
     const key = uid("idem");
