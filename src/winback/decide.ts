@@ -226,8 +226,13 @@ async function decideStaleOf(db: Database, tenant: { id: string; settings: unkno
 async function renderStaleOf(db: Database, tenant: { id: string; settings: unknown }, now: Date, batch: number): Promise<number> {
   const settings = resolveSettings(tenant.settings);
   const earliest = restartOnFor(null, now, settings);
-  return new TenantStore(db, tenant.id).write(async (s) => {
-    const stale = await s.q
+  const store = new TenantStore(db, tenant.id);
+  const stale = (s: TenantStore) =>
+    s.owns(winbacks, and(sql`${winbacks.contactable} = 1 AND ${winbacks.holdout} = 0 AND ${winbacks.reactivatedAt} IS NULL`, lt(winbacks.comebackRestartOn, earliest)));
+  // Nothing to render (most runs): one seek, no write transaction.
+  if ((await store.q.select({ id: winbacks.id }).from(winbacks).where(stale(store)).limit(1)).length === 0) return 0;
+  return store.write(async (s) => {
+    const found = await s.q
       .select({
         id: winbacks.id,
         subscriptionId: winbacks.subscriptionId,
@@ -238,16 +243,11 @@ async function renderStaleOf(db: Database, tenant: { id: string; settings: unkno
         comebackStamp: winbacks.comebackStamp,
       })
       .from(winbacks)
-      .where(
-        s.owns(
-          winbacks,
-          and(sql`${winbacks.contactable} = 1 AND ${winbacks.holdout} = 0 AND ${winbacks.reactivatedAt} IS NULL`, lt(winbacks.comebackRestartOn, earliest)),
-        ),
-      )
+      .where(stale(s))
       .limit(batch);
-    if (stale.length === 0) return 0;
+    if (found.length === 0) return 0;
     const stamp = await storeStamp(s);
-    const rows = stale.map((r) => ({ ...r, comeback: r.comeback as unknown as StoredComeback | null }));
+    const rows = found.map((r) => ({ ...r, comeback: r.comeback as unknown as StoredComeback | null }));
     await storeComebacks(s, rows, await comebacksForToday(s, rows, stamp, now, settings), stamp);
     return rows.length;
   });
