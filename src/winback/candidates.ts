@@ -22,6 +22,7 @@ import type { Placeholder } from "drizzle-orm";
 import type { Lang } from "../cancel-flows/reasons";
 import { maxDate } from "../platform/dates";
 import { ApiError } from "../platform/errors";
+import { asciiJson } from "../platform/json-text";
 import { decodeCursor, toPage } from "../platform/pagination";
 import type { TenantStore } from "../platform/tenancy";
 import type { TenantSettings } from "../settings/schemas";
@@ -123,7 +124,7 @@ function labelledDrivers(stored: string, lang: Lang): string {
   const cache = labelled[lang];
   let text = cache.get(stored);
   if (text === undefined) {
-    text = JSON.stringify(localizeWinbackDrivers(JSON.parse(stored) as WinbackDriver[], lang));
+    text = asciiJson(localizeWinbackDrivers(JSON.parse(stored) as WinbackDriver[], lang));
     if (cache.size >= 10_000) cache.clear();
     cache.set(stored, text);
   }

@@ -24,6 +24,7 @@ import { addDays, localDate, maxDate } from "../platform/dates";
 import { TenantStore } from "../platform/tenancy";
 import { resolveSettings, type TenantSettings } from "../settings/schemas";
 import { toSubscription } from "../subscriptions/repository";
+import { asciiJson } from "../platform/json-text";
 import { comebackOffer, presentComeback, rerenderComeback, type ComebackOffer } from "./comeback";
 
 /** What `winbacks.comeback` holds: the decided offer (null: nothing suits a restart) and the plan it was made for. */
@@ -103,13 +104,13 @@ function snapshotOf(sub: SubscriptionSnapshot): SubscriptionSnapshot {
 
 /**
  * What the candidates list splices for a comeback (winback/candidates): `presentComeback` per
- * language as JSON text ('null': no offer), and the restart date it was rendered for (null: no
- * offer, nothing moves with the date).
+ * language as JSON text ('null': no offer) in ASCII (`asciiJson`), and the restart date it was
+ * rendered for (null: no offer, nothing moves with the date).
  */
 export function shownComeback(offer: ComebackOffer | null) {
   return {
-    comebackJa: offer ? JSON.stringify(presentComeback(offer, "ja")) : "null",
-    comebackEn: offer ? JSON.stringify(presentComeback(offer, "en")) : "null",
+    comebackJa: offer ? asciiJson(presentComeback(offer, "ja")) : "null",
+    comebackEn: offer ? asciiJson(presentComeback(offer, "en")) : "null",
     comebackRestartOn: offer ? offer.restartOn : null,
   };
 }
