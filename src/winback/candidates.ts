@@ -63,7 +63,11 @@ export function candidatesCursor(cursor: string | undefined): [number, string] |
 
 type After = { value: number | Placeholder; id: number | string | Placeholder } | null;
 
-/** The page's walk (alias `w`), every check by primary key, `take` rows: what both ways read. */
+/**
+ * The page's walk (alias `w`), every check by primary key: what both ways read. After a cursor the
+ * walk starts at the cursor's value (the `<=` is the index's range; the OR alone made SQLite walk
+ * every row before it).
+ */
 function candidatesFrom(tenant: SQL, after: After) {
   return sql`FROM winbacks w INDEXED BY winbacks_candidates
     JOIN customers c ON c.tenant_id = w.tenant_id AND c.id = w.customer_id
@@ -71,7 +75,7 @@ function candidatesFrom(tenant: SQL, after: After) {
     WHERE w.tenant_id = ${tenant} AND w.contactable = 1 AND w.holdout = 0 AND w.reactivated_at IS NULL
       AND coalesce(c.keep_in_touch, c.marketing_consent) = 1 AND (c.email IS NOT NULL OR c.phone IS NOT NULL) AND c.erased_at IS NULL
       AND s.status = 'canceled'
-      ${after ? sql`AND (w.expected_value < ${after.value} OR (w.expected_value = ${after.value} AND w.id > ${after.id}))` : sql``}
+      ${after ? sql`AND w.expected_value <= ${after.value} AND (w.expected_value < ${after.value} OR (w.expected_value = ${after.value} AND w.id > ${after.id}))` : sql``}
     ORDER BY w.expected_value DESC, w.id`;
 }
 
