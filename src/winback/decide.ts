@@ -183,15 +183,14 @@ export async function comebacksForToday(
       out.set(r.id, stored);
       continue;
     }
-    if (stored.offer.kind === "reminder") {
-      out.set(r.id, { ...stored, offer: { ...stored.offer, restartOn } });
-      continue;
-    }
-    const key = [store.tenantId, stamp, settingsKey, today, restartOn, stored.offer.offerId, JSON.stringify(stored.sub)].join("\n");
+    // A reminder has no offer id: its customer's own date tells it apart.
+    const which = stored.offer.kind === "reminder" ? `reminder ${String(stored.offer.parameters.restartOn)}` : stored.offer.offerId;
+    const key = [store.tenantId, stamp, settingsKey, today, restartOn, which, JSON.stringify(stored.sub)].join("\n");
     let offer = rerendered.get(key);
     if (offer === undefined) {
-      catalogue ??= (await loadCatalogue(store, now.toISOString())).catalogue;
-      offer = rerenderComeback(stored.offer, catalogue.find((o) => o.id === stored.offer!.offerId), stored.sub, { restartOn, today, settings });
+      // A reminder is written again from the customer's own date; an offer needs its catalogue entry.
+      if (stored.offer.kind !== "reminder") catalogue ??= (await loadCatalogue(store, now.toISOString())).catalogue;
+      offer = rerenderComeback(stored.offer, catalogue?.find((o) => o.id === stored.offer!.offerId), stored.sub, { restartOn, today, settings });
       if (rerendered.size >= 5_000) rerendered.clear();
       rerendered.set(key, offer);
     }
