@@ -92,14 +92,13 @@ let cachingStatements = false;
  * What the client asks of a statement on every call, answered from the kept statement: its
  * `execute` calls `safeIntegers(true)`, then `raw(true)` — which throws (≈ 9 µs, more than
  * running a one-row INSERT) for a statement that returns no data, the client's way of asking —
- * then `columns()` twice (≈ 4 µs each). The answers cannot change while the schema does not: a
- * statement that DDL ran after (a migration) is asked afresh.
+ * then `columns()` twice (≈ 4 µs each). The answers cannot change while the schema does not: once
+ * a statement that may change it (a migration) is prepared, every kept statement is dropped.
  */
 class KeptStatement {
   private safe: boolean | undefined;
   private rawMode: boolean | undefined;
   private cols: ReturnType<Statement["columns"]> | undefined;
-  private colsEpoch = -1;
   private readonly reader: boolean;
 
   constructor(private readonly stmt: Statement) {
@@ -115,8 +114,7 @@ class KeptStatement {
     return this;
   }
   columns() {
-    if (this.colsEpoch !== schemaEpoch) [this.cols, this.colsEpoch] = [this.stmt.columns(), schemaEpoch];
-    return this.cols!;
+    return (this.cols ??= this.stmt.columns());
   }
   run(...args: unknown[]) {
     return this.stmt.run(...args);
@@ -132,7 +130,7 @@ class KeptStatement {
   }
 }
 const NO_DATA = new TypeError("The raw() method is only for statements that return data");
-/** Moves whenever a statement that may change the schema is prepared: kept columns are asked afresh. */
+/** Moves whenever a statement that may change the schema is prepared: every connection drops its kept statements. */
 let schemaEpoch = 0;
 const DDL = /^\s*(create|alter|drop)\b/i;
 
@@ -147,11 +145,12 @@ function cacheClientStatements() {
   if (cachingStatements) return;
   cachingStatements = true;
   const prepare = Sqlite.prototype.prepare;
-  const kept = new WeakMap<Sqlite.Database, Map<string, KeptStatement>>();
+  const kept = new WeakMap<Sqlite.Database, { epoch: number; statements: Map<string, KeptStatement> }>();
   Sqlite.prototype.prepare = function (this: Sqlite.Database, sql: string) {
     if (preparedAfresh.has(this)) return prepare.call(this, sql);
-    let statements = kept.get(this);
-    if (!statements) kept.set(this, (statements = new Map()));
+    let own = kept.get(this);
+    if (!own || own.epoch !== schemaEpoch) kept.set(this, (own = { epoch: schemaEpoch, statements: new Map() }));
+    const statements = own.statements;
     let stmt = statements.get(sql);
     if (!stmt) {
       if (DDL.test(sql)) {
