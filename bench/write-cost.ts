@@ -6,11 +6,15 @@
  * mode with SQLite's default `synchronous = FULL`, the fsync of the log). One at a time: this is
  * the cost of a write, not the throughput (see `npm run bench`, section `writes`).
  *
- * WRITE_COST_REQUESTS (default 200) requests per kind.
+ * WRITE_COST_REQUESTS (default 200) requests per kind. WRITE_COST_PROFILE=<file.cpuprofile> also
+ * writes a V8 CPU profile of the measured requests alone (not the seeding or warm-up), for
+ * `node bench/profile-sum.ts <file>` (self time by function and by file).
  */
 import type { Client, InStatement, Transaction } from "@libsql/client";
 import { and, eq, gt } from "drizzle-orm";
 import { mkdtempSync, rmSync } from "node:fs";
+import { Session } from "node:inspector/promises";
+import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createApp } from "../src/app";
@@ -99,11 +103,20 @@ const kinds: [string, () => Promise<Response>][] = [
   ],
 ];
 const report: string[] = [];
+const profileTo = process.env.WRITE_COST_PROFILE;
+const profiler = profileTo ? new Session() : null;
+if (profiler) {
+  profiler.connect();
+  await profiler.post("Profiler.enable");
+  await profiler.post("Profiler.setSamplingInterval", { interval: 100 });
+}
 for (const [name, send] of kinds) {
-  for (let w = 0; w < 20; w++) await send(); // warm-up, not counted
+  for (let w = 0; w < 100; w++) await send(); // warm-up (and the JIT), not counted
+  await profiler?.post("Profiler.start");
   const tally: Tally = { requests: 0, wallMs: 0, statements: 0, sqlMs: 0, commitMs: 0, byKind: new Map() };
   current = tally;
   let failed = 0;
+  const cpu0 = process.cpuUsage();
   for (let n = 0; n < N; n++) {
     const t0 = performance.now();
     const res = await send();
@@ -112,10 +125,15 @@ for (const [name, send] of kinds) {
     tally.requests++;
     if (!res.ok) failed++;
   }
+  const cpu = process.cpuUsage(cpu0);
   current = null;
+  if (profiler) {
+    const { profile } = await profiler.post("Profiler.stop");
+    writeFileSync(profileTo!.replace(/(\.cpuprofile)?$/, `.${report.length}.cpuprofile`), JSON.stringify(profile));
+  }
   const per = (x: number) => (x / tally.requests).toFixed(2);
   const kindsText = [...tally.byKind.entries()].sort((a, b) => b[1].ms - a[1].ms).map(([k, v]) => `${k} ${per(v.n)}× ${per(v.ms)} ms`).join("; ");
-  const line = `| ${name} | ${per(tally.wallMs)} | ${per(tally.statements)} | ${per(tally.sqlMs)} | ${per(tally.commitMs)} | ${failed} | ${kindsText} |`;
+  const line = `| ${name} | ${per(tally.wallMs)} | ${per((cpu.user + cpu.system) / 1000)} | ${per(tally.statements)} | ${per(tally.sqlMs)} | ${per(tally.commitMs)} | ${failed} | ${kindsText} |`;
   console.log(line);
   report.push(line);
 }
@@ -123,8 +141,8 @@ console.log(
   [
     "",
     `Per request, mean of ${N}, one at a time, in process:`,
-    "| request | ms | statements in the write | ms in them | ms in COMMIT | non-2xx | by statement (count, ms per request) |",
-    "|---|---:|---:|---:|---:|---:|---|",
+    "| request | ms | CPU ms | statements in the write | ms in them | ms in COMMIT | non-2xx | by statement (count, ms per request) |",
+    "|---|---:|---:|---:|---:|---:|---:|---|",
     ...report,
   ].join("\n"),
 );

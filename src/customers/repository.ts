@@ -1,7 +1,6 @@
-import { eq } from "drizzle-orm";
 import { customers } from "../db/schema";
 import { ApiError } from "../platform/errors";
-import type { TenantStore } from "../platform/tenancy";
+import { preparedFind, type TenantStore } from "../platform/tenancy";
 
 export type CustomerRow = typeof customers.$inferSelect;
 
@@ -24,8 +23,10 @@ export function toCustomer(row: Omit<CustomerRow, "erasedAt" | "phoneFingerprint
   };
 }
 
+const BY_ID = preparedFind(customers, ["id"]);
+
 export function findCustomer(store: TenantStore, id: string) {
-  return store.find(customers, eq(customers.id, id));
+  return store.findWith(customers, BY_ID, { id });
 }
 
 export async function getCustomer(store: TenantStore, id: string): Promise<CustomerRow> {

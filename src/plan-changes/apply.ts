@@ -3,7 +3,7 @@ import { planChanges, subscriptions } from "../db/schema";
 import { newId } from "../platform/crypto";
 import { localDate } from "../platform/dates";
 import { ApiError } from "../platform/errors";
-import type { TenantStore } from "../platform/tenancy";
+import { preparedInsert, preparedUpdate, type TenantStore } from "../platform/tenancy";
 import { checkIfMatch } from "../platform/versioning";
 import type { TenantSettings } from "../settings/schemas";
 import { toSubscription, type SubscriptionRow } from "../subscriptions/repository";
@@ -57,6 +57,14 @@ export function toChange(row: typeof planChanges.$inferSelect) {
   };
 }
 
+/** The statements of every plan change, built once (platform/tenancy prepared). */
+const UPDATE_PLAN = preparedUpdate(
+  subscriptions,
+  ["status", "quantity", "intervalDays", "nextDeliveryOn", "pausedUntil", "consecutiveSkips", "version", "updatedAt"],
+  ["id", "version"],
+);
+const INSERT_CHANGE = preparedInsert(planChanges, ["id", "subscriptionId", "type", "channel", "actor", "keyId", "before", "after", "source", "createdAt"]);
+
 /**
  * Applies one plan change in the caller's transaction: checks the version and the merchant's
  * rules, writes the subscription, the history row and the webhook event — all or nothing.
@@ -77,12 +85,18 @@ export async function applyPlanChange(store: TenantStore, subscriptionId: string
     const after = decision.plan;
     const at = ctx.now.toISOString();
     const updated: SubscriptionRow = { ...row, ...after, version: row.version + 1, updatedAt: at };
-    await s.update(
-      subscriptions,
-      { ...after, version: updated.version, updatedAt: at },
-      eq(subscriptions.id, subscriptionId),
-      eq(subscriptions.version, row.version), // belt and braces: never overwrite a newer version
-    );
+    await s.run(UPDATE_PLAN, {
+      status: after.status,
+      quantity: after.quantity,
+      intervalDays: after.intervalDays,
+      nextDeliveryOn: after.nextDeliveryOn,
+      pausedUntil: after.pausedUntil,
+      consecutiveSkips: after.consecutiveSkips,
+      version: updated.version,
+      updatedAt: at,
+      "where.id": subscriptionId,
+      "where.version": row.version, // belt and braces: never overwrite a newer version
+    });
     const change = {
       id: newId("chg"),
       subscriptionId,
@@ -94,12 +108,12 @@ export async function applyPlanChange(store: TenantStore, subscriptionId: string
       source: resumed ? { ...ctx.source, pauseEnded: resumed.note } : (ctx.source ?? null),
       createdAt: at,
     };
-    await s.insert(planChanges, change);
+    await s.run(INSERT_CHANGE, change);
     const result = { subscription: toSubscription(updated), change: toChange({ ...change, tenantId: s.tenantId }) };
-    await enqueueWebhookEvent(s, "subscription.changed", result, ctx.now);
+    await enqueueWebhookEvent(s, "subscription.changed", result, ctx.now, found.endpoints);
     // Skips and pauses are churn signals; any change moves the dates risk reads.
     await refreshRisk(s, subscriptionId, at, request.type === "skip" || request.type === "pause" ? request.type : undefined, {
-      known: { sub: updated, risk: found.risk, timeZone: ctx.settings.timeZone },
+      known: { sub: updated, risk: found.risk, timeZone: ctx.settings.timeZone, endpoints: found.endpoints },
     });
     await ctx.last?.(s, result);
     return result;

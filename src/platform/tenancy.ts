@@ -1,5 +1,5 @@
-import { and, eq, getTableColumns, inArray, sql, type SQL } from "drizzle-orm";
-import type { InValue } from "@libsql/client";
+import { and, eq, fillPlaceholders, getTableColumns, getTableName, inArray, sql, type SQL } from "drizzle-orm";
+import type { Client, InValue } from "@libsql/client";
 import { SQLiteAsyncDialect, type SQLiteColumn, type SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { Database, Queryable } from "../db/client";
 import {
@@ -94,6 +94,75 @@ export function inList(column: SQLiteColumn, values: readonly (string | number)[
   return sql`${column} IN (SELECT value FROM json_each(${JSON.stringify(values)}))`;
 }
 
+/**
+ * A statement whose SQL text is built once for each shape of store (tenant; customer; customer
+ * and one subscription) and then run with values, through `TenantStore.all` / `run`: for the
+ * statements every write repeats (a plan change, a sync), where the query builder cost more than
+ * SQLite took to run them. `build` writes it as any query, with `store.owns` for the scope and
+ * `value(name)` (or `value(name, column)`, to map the value as that column does: JSON, booleans)
+ * where a run's values go; the store's own tenant and customer are filled in on each run.
+ */
+export class Prepared<V extends string> {
+  /** @internal compiled text and parameters by store shape */
+  readonly compiled = new Map<string, { sql: string; params: unknown[] }>();
+  constructor(readonly build: (store: TenantStore, value: (name: V, column?: SQLiteColumn) => SQL) => SQL) {}
+}
+export const prepared = <V extends string>(build: Prepared<V>["build"]) => new Prepared<V>(build);
+
+type Key<T extends TenantTable> = keyof Omit<T["$inferInsert"], "tenantId"> & string;
+
+/**
+ * One row's INSERT into `table` with the columns `keys` (stamped with the store's tenant), as a
+ * `prepared` statement: run with the row (`store.run(statement, row)`), each value mapped as its
+ * column maps it.
+ */
+export function preparedInsert<T extends TenantTable, K extends Key<T>>(table: T, keys: readonly K[]): Prepared<K> {
+  const columns = getTableColumns(table) as Record<string, SQLiteColumn>;
+  return prepared<K>((s, value) => sql`INSERT INTO ${table} (${sql.identifier(table.tenantId.name)}, ${sql.join(keys.map((k) => sql.identifier(columns[k]!.name)), sql`, `)})
+    VALUES (${s.tenantId}, ${sql.join(keys.map((k) => value(k, columns[k])), sql`, `)})`);
+}
+
+/**
+ * `UPDATE table SET <set columns> WHERE <the store's scope> AND <each of where = value>`, as a
+ * `prepared` statement: run with the new values by key and the conditions' values as `where.<key>`.
+ */
+export function preparedUpdate<T extends TenantTable, S extends Key<T>, W extends Key<T>>(table: T, set: readonly S[], where: readonly W[]): Prepared<S | `where.${W}`> {
+  const columns = getTableColumns(table) as Record<string, SQLiteColumn>;
+  return prepared<S | `where.${W}`>((s, value) => sql`UPDATE ${table} SET ${sql.join(set.map((k) => sql`${sql.identifier(columns[k]!.name)} = ${value(k, columns[k])}`), sql`, `)}
+    WHERE ${s.owns(table, ...where.map((k) => eq(columns[k]!, value(`where.${k}`, columns[k]))))}`);
+}
+
+/**
+ * `SELECT <every column of table> WHERE <the store's scope> AND <each of keys = value> LIMIT 1`,
+ * as a `prepared` statement: run with `store.findWith(table, statement, values)`.
+ */
+export function preparedFind<T extends TenantTable, K extends Key<T>>(table: T, keys: readonly K[]): Prepared<K> {
+  const columns = getTableColumns(table) as Record<string, SQLiteColumn>;
+  return prepared<K>((s, value) => sql`SELECT ${columnsOf(table)} FROM ${table} WHERE ${s.owns(table, ...keys.map((k) => eq(columns[k]!, value(k, columns[k]))))} LIMIT 1`);
+}
+
+/** The columns of `table` as `table.column` in a select list: read back with `rowOf`. */
+export function columnsOf(table: SQLiteTable): SQL {
+  return sql.join(Object.values(getTableColumns(table)).map((c) => sql`${table}.${sql.identifier(c.name)}`), sql`, `);
+}
+
+/** The ORM's row of `table` from a plain-SQL row selected with `columnsOf` (values mapped as the column maps them). */
+export function rowOf<T extends SQLiteTable>(table: T, raw: Record<string, unknown>): T["$inferSelect"] {
+  const row: Record<string, unknown> = {};
+  for (const [key, column] of Object.entries(getTableColumns(table))) {
+    const v = raw[column.name];
+    row[key] = v === null || v === undefined ? null : column.mapFromDriverValue(v);
+  }
+  return row as T["$inferSelect"];
+}
+
+/** upsertMany's statements by table and column lists. */
+const upserts = new Map<string, Prepared<"rows">>();
+
+const TENANT = sql.placeholder("$tenant");
+const CUSTOMER = sql.placeholder("$customer");
+const SESSION_SUBSCRIPTION = sql.placeholder("$sessionSubscription");
+
 /** A table whose rows belong to one tenant. */
 export type TenantTable = SQLiteTable & { tenantId: SQLiteColumn };
 type Row<T extends TenantTable> = T["$inferSelect"];
@@ -165,11 +234,18 @@ export class TenantStore {
       const v = (r as Record<string, unknown>)[keys[i]!];
       return v === null || v === undefined ? null : c.mapToDriverValue(v);
     })));
-    const name = (c: SQLiteColumn) => sql.identifier(c.name);
-    const set = update.map((k) => sql`${name(columns[k]!)} = excluded.${name(columns[k]!)}`);
-    await this.q.run(sql`INSERT INTO ${table} (${name(table.tenantId)}, ${sql.join(cols.map(name), sql`, `)})
-      SELECT ${this.tenantId}, ${sql.join(cols.map((_, i) => sql.raw(`value ->> ${i}`)), sql`, `)} FROM json_each(${values}) WHERE true
-      ON CONFLICT (${sql.join(target.map(name), sql`, `)}) ${set.length ? sql`DO UPDATE SET ${sql.join(set, sql`, `)}` : sql`DO NOTHING`}`);
+    // The text depends only on the table and the column lists: built once (a risk refresh runs it on every write).
+    const signature = `${getTableName(table)}|${keys}|${target.map((c) => c.name)}|${update}`;
+    let statement = upserts.get(signature);
+    if (!statement) {
+      const name = (c: SQLiteColumn) => sql.identifier(c.name);
+      const set = update.map((k) => sql`${name(columns[k]!)} = excluded.${name(columns[k]!)}`);
+      statement = prepared<"rows">((s, value) => sql`INSERT INTO ${table} (${name(table.tenantId)}, ${sql.join(cols.map(name), sql`, `)})
+        SELECT ${s.tenantId}, ${sql.join(cols.map((_, i) => sql.raw(`value ->> ${i}`)), sql`, `)} FROM json_each(${value("rows")}) WHERE true
+        ON CONFLICT (${sql.join(target.map(name), sql`, `)}) ${set.length ? sql`DO UPDATE SET ${sql.join(set, sql`, `)}` : sql`DO NOTHING`}`);
+      upserts.set(signature, statement);
+    }
+    await this.run(statement, { rows: values });
   }
 
   update<T extends TenantTable>(table: T, set: Partial<NewRow<T>>, ...conditions: (SQL | undefined)[]) {
@@ -205,6 +281,57 @@ export class TenantStore {
     if (this.q !== this.db.orm) return (await this.q.all(query)) as Record<string, unknown>[];
     const { sql: text, params } = dialect.sqlToQuery(query);
     return this.db.readRows(text, params as InValue[]);
+  }
+
+  /** The rows of a `prepared` statement run with `values`, as column-named objects (in this store's transaction, if any). */
+  async all<V extends string>(statement: Prepared<V>, values: Record<V, unknown>): Promise<Record<string, unknown>[]> {
+    const { text, args } = this.fill(statement, values);
+    if (this.q === this.db.orm) return this.db.readRows(text, args);
+    return (await this.driver().execute({ sql: text, args })).rows as unknown as Record<string, unknown>[];
+  }
+
+  /** The row a `preparedFind` statement finds with `values`, as `find` answers it. */
+  async findWith<T extends TenantTable, K extends string>(table: T, statement: Prepared<K>, values: Record<K, unknown>): Promise<Row<T> | undefined> {
+    const [raw] = await this.all(statement, values);
+    return raw ? rowOf(table, raw) : undefined;
+  }
+
+  /** Runs a `prepared` write with `values` (in this store's transaction, if any); resolves with the rows it changed. */
+  async run<V extends string>(statement: Prepared<V>, values: Record<V, unknown>): Promise<number> {
+    const { text, args } = this.fill(statement, values);
+    return (await this.driver().execute({ sql: text, args })).rowsAffected;
+  }
+
+  private fill<V extends string>(statement: Prepared<V>, values: Record<V, unknown>) {
+    const shape = !this.customer ? "tenant" : this.customer.subscriptionId === null ? "customer" : "customer+subscription";
+    let compiled = statement.compiled.get(shape);
+    if (!compiled) {
+      // Built with placeholders where this store has its tenant and customer: the same text serves every store of its shape.
+      const template = new TenantStore(
+        this.db,
+        TENANT as unknown as string,
+        this.q,
+        this.customer && { customerId: CUSTOMER as unknown as string, subscriptionId: this.customer.subscriptionId === null ? null : (SESSION_SUBSCRIPTION as unknown as string) },
+      );
+      // A null stays NULL (a JSON column would store the text `null`), as the query builder writes it.
+      const encoder = (c: SQLiteColumn) => ({ mapToDriverValue: (v: unknown) => (v === null || v === undefined ? null : c.mapToDriverValue(v)) });
+      const query = statement.build(template, (name, column) => (column ? sql`${sql.param(sql.placeholder(name), encoder(column))}` : sql`${sql.placeholder(name)}`));
+      compiled = dialect.sqlToQuery(query);
+      statement.compiled.set(shape, compiled);
+    }
+    const args = fillPlaceholders(compiled.params, {
+      ...values,
+      $tenant: this.tenantId,
+      $customer: this.customer?.customerId,
+      $sessionSubscription: this.customer?.subscriptionId,
+    }) as InValue[];
+    return { text: compiled.sql, args };
+  }
+
+  /** The libSQL client or open transaction under `q`: a prepared statement's text goes to it as it is. */
+  private driver(): Pick<Client, "execute"> {
+    const session = (this.q as unknown as { session: { tx?: Pick<Client, "execute">; client: Pick<Client, "execute"> } }).session;
+    return session.tx ?? session.client;
   }
 
   /** The tenant's own row (name, stored settings). */

@@ -9,10 +9,11 @@
  */
 import { and, eq, ne, sql, type SQL } from "drizzle-orm";
 import { customers, riskFeatures, subscriptions } from "../db/schema";
+import { findCustomer } from "../customers/repository";
 import { localDate } from "../platform/dates";
-import type { TenantStore } from "../platform/tenancy";
+import { columnsOf, prepared, rowOf, type TenantStore } from "../platform/tenancy";
 import { resolveSettings } from "../settings/schemas";
-import { enqueueWebhookEvent } from "../webhooks/outbox";
+import { endpointsFrom, endpointsOf, enqueueWebhookEvent, type WebhookEndpoint } from "../webhooks/outbox";
 import { applyEvent, applySignal, emptyFeatures, eventContext, featuresFrom, storedFeatures, withPersonHistory, withSubscription, type RiskEvent, type RiskFeatures, type RiskSignal, type SubscriptionFacts } from "./features";
 import { riskFlags, type PastSubscription } from "./flags";
 import { DEFAULT_MODEL, score, type RiskBand, type RiskModel, type RiskScore } from "./model";
@@ -100,21 +101,25 @@ export type PersonKeys = Pick<typeof customers.$inferSelect, "id" | "phone" | "e
  * `known` is the customer's row when the caller has read it in this transaction.
  */
 export async function personHistory(store: TenantStore, subscriptionId: string, customerId: string, known?: PersonKeys): Promise<(PastSubscription & { id: string })[]> {
-  const me = known?.id === customerId ? known : await store.find(customers, eq(customers.id, customerId));
+  const me = known?.id === customerId ? known : await findCustomer(store, customerId);
   if (!me) return [];
-  // The person's customer records — this one, and those sharing the phone or the email, each an
-  // index search — then their subscriptions by customer. Written as a UNION: as a join, or with
-  // an OR, a file without ANALYZE statistics (a new shop) walked every subscription or customer
-  // of the tenant per call, which made a bulk sync quadratic (#18).
-  const arms = [sql`SELECT ${customerId}`];
-  const sameAs = (condition: SQL) => sql`SELECT ${customers.id} FROM ${customers} WHERE ${store.owns(customers, condition)}`;
-  if (me.phone) arms.push(sameAs(eq(customers.phone, me.phone)));
-  if (me.emailNormalized) arms.push(sameAs(eq(customers.emailNormalized, me.emailNormalized)));
-  return store.q
-    .select({ id: subscriptions.id, status: subscriptions.status, deliveriesCompleted: subscriptions.deliveriesCompleted })
-    .from(subscriptions)
-    .where(store.owns(subscriptions, ne(subscriptions.id, subscriptionId), sql`${subscriptions.customerId} IN (${sql.join(arms, sql` UNION `)})`));
+  const rows = await store.all(PERSON_HISTORY, { subscription: subscriptionId, customer: customerId, phone: me.phone ?? null, email: me.emailNormalized ?? null });
+  return rows.map((r) => ({ id: r.id as string, status: r.status as string, deliveriesCompleted: Number(r.deliveries_completed) }));
 }
+
+/**
+ * The person's customer records — this one, and those sharing the phone or the email, each an
+ * index search (a NULL phone or email matches none) — then their subscriptions by customer.
+ * Written as a UNION: as a join, or with an OR, a file without ANALYZE statistics (a new shop)
+ * walked every subscription or customer of the tenant per call, which made a bulk sync quadratic
+ * (#18). Built once (platform/tenancy prepared): the sync runs it on every write.
+ */
+const PERSON_HISTORY = prepared<"subscription" | "customer" | "phone" | "email">((s, value) => {
+  const sameAs = (condition: SQL) => sql`SELECT ${customers.id} FROM ${customers} WHERE ${s.owns(customers, condition)}`;
+  const person = sql.join([sql`SELECT ${value("customer")}`, sameAs(sql`${customers.phone} = ${value("phone")}`), sameAs(sql`${customers.emailNormalized} = ${value("email")}`)], sql` UNION `);
+  return sql`SELECT ${subscriptions.id}, ${subscriptions.status}, ${subscriptions.deliveriesCompleted} FROM ${subscriptions}
+    WHERE ${s.owns(subscriptions, ne(subscriptions.id, value("subscription")), sql`${subscriptions.customerId} IN (${person})`)}`;
+});
 
 /** A subscription with its stored risk state, as scoring reads it. */
 export type ScoredRow = {
@@ -166,7 +171,7 @@ export type RefreshOptions = {
    * `findWithRiskState`): the subscription as just written, its stored risk state, the tenant's
    * time zone. Saves the refresh's own read of the subscription.
    */
-  known?: { sub: ScoredSubscription; risk: RiskState; timeZone: string };
+  known?: { sub: ScoredSubscription; risk: RiskState; timeZone: string; endpoints?: readonly WebhookEndpoint[] };
   /** The subscription's customer row, when the write has it: the person lookup then skips reading it. */
   customer?: PersonKeys;
 };
@@ -174,27 +179,33 @@ export type RefreshOptions = {
 /** A subscription's stored risk row (features, band, flags; null when it has none) and the tenant's active model. */
 export type RiskState = { features: unknown; band: RiskBand | null; flags: string[] | null; activeModel: unknown };
 
+/** The subscription, its risk row, the tenant's active model and webhook endpoints: one statement, built once (platform/tenancy prepared). */
+const WITH_RISK_STATE = prepared<"id">(
+  (s, value) => sql`SELECT ${columnsOf(subscriptions)}, r.features AS risk_features, r.band AS risk_band, r.flags AS risk_flags,
+    (SELECT m.model FROM risk_models m WHERE m.tenant_id = ${subscriptions.tenantId} AND m.active = 1 LIMIT 1) AS active_model,
+    ${endpointsOf(sql`${subscriptions.tenantId}`)} AS webhook_endpoints
+    FROM ${JOINED} WHERE ${s.owns(subscriptions, eq(subscriptions.id, value("id")))} LIMIT 1`,
+);
+
 /**
- * A subscription row (the ORM's shape, as `findSubscription` returns it) with its risk state, in
- * one read: for a write that changes the subscription and then refreshes its risk
- * (`refreshRisk(…, { known })`), so the subscription is read once per change, not twice.
+ * A subscription row (the ORM's shape, as `findSubscription` returns it) with its risk state and
+ * the tenant's webhook endpoints, in one read: for a write that changes the subscription, queues
+ * its webhook event (`enqueueWebhookEvent(…, endpoints)`) and then refreshes its risk
+ * (`refreshRisk(…, { known })`), so each is read once per change.
  */
-export async function findWithRiskState(store: TenantStore, subscriptionId: string): Promise<{ row: typeof subscriptions.$inferSelect; risk: RiskState } | undefined> {
-  const [found] = await store.q
-    .select({
-      row: subscriptions,
-      features: riskFeatures.features,
-      band: riskFeatures.band,
-      flags: riskFeatures.flags,
-      activeModel: sql<string | null>`(SELECT m.model FROM risk_models m WHERE m.tenant_id = ${subscriptions.tenantId} AND m.active = 1 LIMIT 1)`,
-    })
-    .from(subscriptions)
-    .leftJoin(riskFeatures, and(eq(riskFeatures.tenantId, subscriptions.tenantId), eq(riskFeatures.subscriptionId, subscriptions.id)))
-    .where(store.owns(subscriptions, eq(subscriptions.id, subscriptionId)))
-    .limit(1);
-  if (!found) return undefined;
-  const { row, features, band, flags, activeModel } = found;
-  return { row, risk: { features: features ? featuresFrom(features) : null, band: band ?? null, flags: flags ?? null, activeModel: activeModel ? JSON.parse(activeModel) : null } };
+export async function findWithRiskState(
+  store: TenantStore,
+  subscriptionId: string,
+): Promise<{ row: typeof subscriptions.$inferSelect; risk: RiskState; endpoints: WebhookEndpoint[] } | undefined> {
+  const [raw] = await store.all(WITH_RISK_STATE, { id: subscriptionId });
+  if (!raw) return undefined;
+  const json = (v: unknown) => (typeof v === "string" ? JSON.parse(v) : null);
+  const features = json(raw.risk_features) as Record<string, unknown> | null;
+  return {
+    row: rowOf(subscriptions, raw),
+    risk: { features: features ? featuresFrom(features) : null, band: (raw.risk_band as RiskBand | null) ?? null, flags: json(raw.risk_flags), activeModel: json(raw.active_model) },
+    endpoints: endpointsFrom(raw.webhook_endpoints),
+  };
 }
 
 /**
@@ -209,7 +220,7 @@ export async function refreshRisk(store: TenantStore, subscriptionId: string, at
   const past = opts.person || !found.features ? await personHistory(store, found.sub.id, found.sub.customerId, opts.customer) : undefined;
   const { row, bandChanged } = rescored(found, at, { events: opts.events, signal, past });
   await upsertRiskRows(store, [row]);
-  if (bandChanged) await enqueueWebhookEvent(store, "risk.band_changed", bandChanged, new Date(at));
+  if (bandChanged) await enqueueWebhookEvent(store, "risk.band_changed", bandChanged, new Date(at), opts.known?.endpoints);
 }
 
 /** A subscription as the risk refresh finds it: its facts, stored risk state, the tenant's time zone and active model. */

@@ -1,7 +1,6 @@
-import { eq } from "drizzle-orm";
 import { subscriptions } from "../db/schema";
 import { ApiError } from "../platform/errors";
-import type { TenantStore } from "../platform/tenancy";
+import { preparedFind, type TenantStore } from "../platform/tenancy";
 
 export type SubscriptionRow = typeof subscriptions.$inferSelect;
 
@@ -54,8 +53,10 @@ export function toSubscription(row: SubscriptionRow) {
   };
 }
 
+const BY_ID = preparedFind(subscriptions, ["id"]);
+
 export function findSubscription(store: TenantStore, id: string) {
-  return store.find(subscriptions, eq(subscriptions.id, id));
+  return store.findWith(subscriptions, BY_ID, { id });
 }
 
 export async function getSubscription(store: TenantStore, id: string): Promise<SubscriptionRow> {

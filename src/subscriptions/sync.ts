@@ -1,9 +1,8 @@
 import type { z } from "@hono/zod-openapi";
-import { eq } from "drizzle-orm";
 import { findCustomer } from "../customers/repository";
 import { subscriptions } from "../db/schema";
 import { ApiError } from "../platform/errors";
-import type { TenantStore } from "../platform/tenancy";
+import { preparedInsert, preparedUpdate, type TenantStore } from "../platform/tenancy";
 import { checkIfMatch } from "../platform/versioning";
 import { localDate } from "../platform/dates";
 import { recordAutoResume } from "../plan-changes/auto-resume";
@@ -22,6 +21,12 @@ const SYNCED = [
 
 /** The columns a sync writes over a stored subscription: the synced ones, the run of skips, the version. */
 export const SUBSCRIPTION_SYNCED = [...SYNCED, "consecutiveSkips", "version", "updatedAt"] as const;
+
+/** A sync's two writes, built once (platform/tenancy prepared): every synced column, or the whole new row. */
+const UPDATE_SYNCED = preparedUpdate(subscriptions, SUBSCRIPTION_SYNCED, ["id"]);
+const INSERT_SUBSCRIPTION = preparedInsert(subscriptions, [
+  ...SYNCED, "id", "version", "consecutiveSkips", "createdAt", "updatedAt", "activeDiscount", "cancellation",
+]);
 
 export type SyncOutcome<T> = { row: T; created: boolean; changed: boolean };
 
@@ -126,11 +131,12 @@ export async function syncSubscription(
   checkIfMatch(ifMatch, existing?.version);
   const plan = planSubscriptionSync(s.tenantId, subscriptionId, b, existing, ctx);
   if (!plan.write) return plan;
-  if (plan.created) await s.insert(subscriptions, plan.row);
-  else await s.update(subscriptions, plan.write, eq(subscriptions.id, subscriptionId));
+  // The columns a sync did not change are written with the values they have: one statement text for every sync.
+  if (plan.created) await s.run(INSERT_SUBSCRIPTION, plan.row);
+  else await s.run(UPDATE_SYNCED, { ...plan.row, "where.id": subscriptionId });
   if (plan.resume) await recordAutoResume(s, plan.resume.before, plan.row, plan.resume.note, now);
   if (plan.created || !found) await refreshRisk(s, subscriptionId, at, undefined, { person: true, customer });
-  else await refreshRisk(s, subscriptionId, at, undefined, { person: true, customer, known: { sub: plan.row, risk: found.risk, timeZone: settings.timeZone } });
+  else await refreshRisk(s, subscriptionId, at, undefined, { person: true, customer, known: { sub: plan.row, risk: found.risk, timeZone: settings.timeZone, endpoints: found.endpoints } });
   if (plan.canceledNow) await refreshPersonRisk(s, subscriptionId, b.customerId, at);
   return plan;
 }

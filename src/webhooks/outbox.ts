@@ -1,14 +1,36 @@
+import { sql, type SQL } from "drizzle-orm";
 import { webhookDeliveries, webhooks } from "../db/schema";
 import { newId } from "../platform/crypto";
 import type { TenantStore } from "../platform/tenancy";
 import type { WebhookEventType } from "./schemas";
 
+/** A shop's webhook endpoint as the outbox needs it: which events it wants. */
+export type WebhookEndpoint = { id: string; events: string[] };
+
+/**
+ * The tenant's endpoints as one JSON value (`[[id, events], …]`), for a write's first read to
+ * carry (`tenant` is that read's tenant column): the outbox then needs no statement of its own
+ * to know who wants the event. Read back with `endpointsFrom`. The read is in the write's own
+ * transaction, so it sees exactly the endpoints the change commits beside.
+ */
+export function endpointsOf(tenant: SQL): SQL {
+  return sql`(SELECT json_group_array(json_array(w.id, json(w.events))) FROM ${webhooks} w WHERE w.tenant_id = ${tenant})`;
+}
+
+/** The endpoints `endpointsOf` selected. */
+export function endpointsFrom(json: unknown): WebhookEndpoint[] {
+  if (typeof json !== "string") return [];
+  return (JSON.parse(json) as [string, string[]][]).map(([id, events]) => ({ id, events }));
+}
+
 /**
  * Records an event for every endpoint that wants it. Call it inside the same `store.write` as the
  * change itself: the event exists exactly when the change does (the transactional outbox).
+ * `known` is the tenant's endpoints when the write read them already in this transaction
+ * (`endpointsOf`); without it they are read here.
  */
-export async function enqueueWebhookEvent(store: TenantStore, type: WebhookEventType, data: unknown, at: Date): Promise<void> {
-  const endpoints = await store.q.select({ id: webhooks.id, events: webhooks.events }).from(webhooks).where(store.owns(webhooks));
+export async function enqueueWebhookEvent(store: TenantStore, type: WebhookEventType, data: unknown, at: Date, known?: readonly WebhookEndpoint[]): Promise<void> {
+  const endpoints = known ?? (await store.q.select({ id: webhooks.id, events: webhooks.events }).from(webhooks).where(store.owns(webhooks)));
   const targets = endpoints.filter((w) => w.events.includes(type));
   if (targets.length === 0) return;
   const eventId = newId("evt");
