@@ -9,12 +9,12 @@
  * keep-in-touch. Their comeback offers are decided once too (as the maintenance job decides rows
  * older than the column), so the list reads them as it would in a shop.
  */
-import autocannon from "autocannon";
 import { Hono } from "hono";
 import { createApp } from "../src/app";
 import { decideAllComebacks } from "../src/winback/decide";
 import type { Database } from "../src/db/client";
 import { BIG_API_KEY, BIG_TENANT_ID, bigSubscriptionId, listen, openBigTenant } from "./big-tenant";
+import { runLoad, stopLoad, type LoadRequest } from "./load";
 
 const BIG = Number(process.env.BENCH_SUBSCRIPTIONS ?? 1_000_000);
 const SECONDS = Number(process.env.BENCH_ROUND_SECONDS ?? 3);
@@ -85,14 +85,17 @@ for (let i = 0; i < DEEP_PAGE; i++) {
 
 let k = 0;
 const spread = () => Math.floor((((k++ * 2_654_435_761) % 4_294_967_296) / 4_294_967_296) * BIG);
-const scenarios: [string, string, () => string][] = [
-  ["floor: one raw indexed query", floorServer.url, () => `/floor/query/${bigSubscriptionId(spread())}`],
-  ["GET /v1/winback/candidates (first page)", apiServer.url, () => "/v1/winback/candidates?limit=20"],
-  [`GET /v1/winback/candidates (page ${depth + 1})`, apiServer.url, () => `/v1/winback/candidates?limit=20${cursor ? `&cursor=${cursor}` : ""}`],
+const floorIds: LoadRequest[] = Array.from({ length: 5_000 }, () => ["GET", `/floor/query/${bigSubscriptionId(spread())}`]);
+const scenarios: [string, string, LoadRequest[]][] = [
+  ["floor: one raw indexed query", floorServer.url, floorIds],
+  ["GET /v1/winback/candidates (first page)", apiServer.url, [["GET", "/v1/winback/candidates?limit=20"]]],
+  [`GET /v1/winback/candidates (page ${depth + 1})`, apiServer.url, [["GET", `/v1/winback/candidates?limit=20${cursor ? `&cursor=${cursor}` : ""}`]]],
 ];
-const run = async (url: string, path: () => string, seconds: number) => {
-  const r = await autocannon({ url, connections: CONNECTIONS, duration: seconds, headers, requests: [{ setupRequest: (req) => ({ ...req, path: path() }) }] });
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx };
+// The load generator runs in a process of its own (bench/load.ts), as in `npm run bench`, so the
+// server's thread carries only the server.
+const run = async (url: string, requests: LoadRequest[], seconds: number) => {
+  const r = await runLoad({ url, headers, connections: CONNECTIONS, seconds, requests });
+  return { rps: r.rps, p50: r.p50, p99: r.p99, non2xx: r.non2xx };
 };
 for (const [, url, path] of scenarios) await run(url, path, 1); // warm-up
 const results = new Map<string, { rps: number; p99: number; ratio: number; non2xx: number }[]>();
@@ -109,4 +112,5 @@ console.log(`\n${BIG.toLocaleString("en-US")} subscriptions, ${records.toLocaleS
 console.log("| scenario | req/s | p99 ms | × raw query | non-2xx |\n|---|---|---|---|---|");
 for (const [name, rs] of results) console.log(`| ${name} | ${median(rs.map((r) => r.rps)).toFixed(0)} | ${median(rs.map((r) => r.p99))} | ${median(rs.map((r) => r.ratio)).toFixed(2)} | ${rs.reduce((s, r) => s + r.non2xx, 0)} |`);
 await Promise.all([apiServer.server, floorServer.server].map((s) => new Promise((r) => s.close(r))));
+stopLoad();
 big.db.client.close();

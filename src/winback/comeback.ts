@@ -68,6 +68,27 @@ function asComeback(o: Pick<PersonalisedOffer, "offerId" | "type" | "parameters"
   return { kind: "offer", offerId: o.offerId, type: o.type, parameters: o.parameters as unknown as Record<string, unknown>, title: o.title, description: o.description, message, restartOn };
 }
 
+/**
+ * The reminder for a customer who named a return date: its copy names the date deliveries can
+ * restart — theirs, or, once that is too close or past (it is before `restartOn`), the earliest
+ * changeable delivery, saying that their date has come. Null when the copy fails the lint.
+ */
+function reminderFor(returnOn: string, restartOn: string, productName: string): ComebackOffer | null {
+  const title = { ja: `${formatDate(restartOn, "ja")}からの再開のご案内`, en: `Restarting from ${formatDate(restartOn, "en")}` };
+  const description =
+    returnOn >= restartOn
+      ? {
+          ja: `お伝えいただいた${formatDate(returnOn, "ja")}から、以前と同じ内容でお届けを再開できます。`,
+          en: `From ${formatDate(returnOn, "en")}, the date you gave us, your deliveries can restart as before.`,
+        }
+      : {
+          ja: `お伝えいただいた${formatDate(returnOn, "ja")}を過ぎました。${formatDate(restartOn, "ja")}から、以前と同じ内容でお届けを再開できます。`,
+          en: `The date you gave us, ${formatDate(returnOn, "en")}, has passed. From ${formatDate(restartOn, "en")}, your deliveries can restart as before.`,
+        };
+  const message = messageFor(productName, title, description);
+  return clean([title, description, message]) ? { kind: "reminder", offerId: null, type: "reminder", parameters: { restartOn: returnOn }, title, description, message, restartOn } : null;
+}
+
 export function comebackOffer(inputs: OfferInputs, c: { reason: string | null; returnOn: string | null; restartOn: string; now: string }): ComebackOffer | null {
   const restart: OfferInputs = { ...inputs, sub: restarted(inputs.sub, c.restartOn), consecutiveSkips: 0 };
   const ranked = rankOffers(restart, { ...(c.reason ? { reason: c.reason } : {}), channel: "web", now: c.now, mode: "mean" });
@@ -76,13 +97,8 @@ export function comebackOffer(inputs: OfferInputs, c: { reason: string | null; r
     if (comeback) return comeback;
   }
   if (c.returnOn) {
-    const title = { ja: `${formatDate(c.returnOn, "ja")}からの再開のご案内`, en: `Restarting from ${formatDate(c.returnOn, "en")}` };
-    const description = {
-      ja: `お伝えいただいた${formatDate(c.returnOn, "ja")}から、以前と同じ内容でお届けを再開できます。`,
-      en: `From ${formatDate(c.returnOn, "en")}, the date you gave us, your deliveries can restart as before.`,
-    };
-    const message = messageFor(inputs.sub.product.name, title, description);
-    if (clean([title, description, message])) return { kind: "reminder", offerId: null, type: "reminder", parameters: { restartOn: c.returnOn }, title, description, message, restartOn: c.restartOn };
+    const reminder = reminderFor(c.returnOn, c.restartOn, inputs.sub.product.name);
+    if (reminder) return reminder;
   }
   return null;
 }
@@ -90,7 +106,7 @@ export function comebackOffer(inputs: OfferInputs, c: { reason: string | null; r
 /**
  * A comeback already decided (which offer, for this plan) made concrete for another restart date:
  * the same catalogue offer personalised again, so its dates, terms and copy follow the new date
- * (a reminder's copy names the customer's own date and only its `restartOn` moves). Null when the
+ * (a reminder's copy is written again for the new restart date). Null when the
  * offer no longer applies or its new copy fails the lint: the caller then decides afresh. Pure.
  */
 export function rerenderComeback(
@@ -99,7 +115,8 @@ export function rerenderComeback(
   sub: SubscriptionSnapshot,
   c: { restartOn: string; today: string; settings: TenantSettings },
 ): ComebackOffer | null {
-  if (decided.kind === "reminder") return { ...decided, restartOn: c.restartOn };
+  // A reminder's copy names the restart date: written again for the new one.
+  if (decided.kind === "reminder") return reminderFor(String(decided.parameters.restartOn), c.restartOn, sub.product.name);
   if (!offer || offer.id !== decided.offerId) return null;
   const concrete = personalise(offer, restarted(sub, c.restartOn), { today: c.today, settings: c.settings, stockOnHand: null, consecutiveSkips: 0 });
   return concrete ? asComeback(concrete, sub.product.name, c.restartOn) : null;
