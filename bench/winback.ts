@@ -60,8 +60,10 @@ const records = await prepareWinbacks(big.db);
   // Comeback offers are decided at scoring time (src/winback/decide); records written before that
   // column are decided once here (kept in the file), as the maintenance job would, chunk by chunk.
   const t0 = Date.now();
-  const decided = await decideAllComebacks(big.db, BIG_TENANT_ID, new Date());
-  if (decided > 0) console.log(`comeback offers decided: ${decided.toLocaleString("en-US")} in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  // The shown comebacks follow today's restart date: the maintenance job renders them again each new
+  // day (a chunk per run), so the setup runs that catch-up once before measuring, as a day's runs would.
+  const { decided, rendered } = await decideAllComebacks(big.db, BIG_TENANT_ID, new Date());
+  if (decided + rendered > 0) console.log(`comeback offers decided: ${decided.toLocaleString("en-US")}, rendered for today: ${rendered.toLocaleString("en-US")} in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 }
 const api = createApp(() => ({ db: big.db, now: () => new Date(), secretsKey: "bench-secrets-key-0123456789abcdef-012345" }));
 const floors = new Hono();

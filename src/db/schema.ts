@@ -649,6 +649,15 @@ export const winbacks = sqliteTable(
     comeback: text("comeback", { mode: "json" }).$type<Record<string, unknown>>(),
     /** The catalogue stamp the comeback was decided at (winback/decide `catalogueStamp`); '' = not decided. Older than the tenant's → re-decided. */
     comebackStamp: text("comeback_stamp").notNull().default(""),
+    /**
+     * The comeback as the candidates list shows it, per language: `presentComeback` as JSON text
+     * ('null': no offer), spliced into the page by SQL (winback/candidates). Rendered for the restart
+     * date `comebackRestartOn` whenever the comeback is decided or re-rendered (winback/decide).
+     */
+    comebackJa: text("comeback_ja"),
+    comebackEn: text("comeback_en"),
+    /** The restart date the shown comeback was rendered for; null: no offer (nothing to move); '': not rendered yet. */
+    comebackRestartOn: text("comeback_restart_on").default(""),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
@@ -665,6 +674,10 @@ export const winbacks = sqliteTable(
     index("winbacks_due").on(t.dueStatus, t.dueOn, t.tenantId),
     // The maintenance job's question: whose comeback was decided on an older catalogue (or never)?
     index("winbacks_comeback").on(t.tenantId, t.comebackStamp).where(sql`reactivated_at IS NULL`),
+    // The maintenance job's other question: which listed rows show a restart date that has passed (or none yet)?
+    index("winbacks_shown")
+      .on(t.tenantId, t.comebackRestartOn)
+      .where(sql`contactable = 1 AND holdout = 0 AND reactivated_at IS NULL`),
   ],
 );
 

@@ -1,5 +1,6 @@
 import { createRoute, OpenAPIHono, z, type RouteConfig } from "@hono/zod-openapi";
 import type { Context, TypedResponse } from "hono";
+import type { JSONParsed } from "hono/utils/types";
 import { authorize } from "./auth";
 import { utcInstant } from "./dates";
 import type { AppEnv, Scope } from "./env";
@@ -189,7 +190,7 @@ export function jsonResponse<T extends z.ZodType>(schema: T, description: string
  * typed as if `c.json` had sent it. The route's tests must check the text against the schema.
  */
 export function jsonText<T extends z.ZodType>(c: Context, _schema: T, text: string) {
-  return c.body(text, 200, { "content-type": "application/json" }) as unknown as TypedResponse<z.output<T>, 200, "json">;
+  return c.body(text, 200, { "content-type": "application/json" }) as unknown as TypedResponse<JSONParsed<z.output<T>>, 200, "json">;
 }
 
 // ---------- the document as clients read it ----------

@@ -6,17 +6,28 @@
  * not reactivated; expected value desc, id), checking each row's customer and subscription by
  * primary key: the customer's current answer is the truth (the index flag is a copy), and an
  * erased customer (`erased_at`; no e-mail, no phone either) is never listed.
+ *
+ * Two ways to the same answer:
+ * - the short way (`candidatesDocument` → `candidatesPageJson`): SQL writes each row's JSON text,
+ *   the comeback spliced as stored for the asked language (`comeback_ja`/`comeback_en`, written by
+ *   winback/decide), riding with the key check; JavaScript only labels the drivers and sorts.
+ * - the long way (`candidatesPage`): rows read, each comeback made current by
+ *   `comebacksForToday`, the page built as objects. Taken when any row of the page is stale
+ *   for the short way — decided on an older catalogue, or shown for a restart date that is not
+ *   today's (the maintenance job re-renders those) — so a changed catalogue or a new day is never
+ *   answered from what was stored.
  */
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
+import type { Placeholder } from "drizzle-orm";
 import type { Lang } from "../cancel-flows/reasons";
-import type { CatalogueOffer } from "../offers/catalogue";
-import { loadCatalogue } from "../offers/repository";
-import { localDate } from "../platform/dates";
-import { encodeCursor } from "../platform/pagination";
+import { maxDate } from "../platform/dates";
+import { ApiError } from "../platform/errors";
+import { asciiJson } from "../platform/json-text";
+import { decodeCursor, toPage } from "../platform/pagination";
 import type { TenantStore } from "../platform/tenancy";
 import type { TenantSettings } from "../settings/schemas";
-import { presentComeback, rerenderComeback, type ComebackOffer } from "./comeback";
-import { catalogueStamp, computeComebacks, restartOnFor, type StoredComeback } from "./decide";
+import { presentComeback } from "./comeback";
+import { catalogueStamp, comebacksForToday, restartOnFor, type StoredComeback } from "./decide";
 import { localizeWinbackDrivers, type WinbackDriver } from "./model";
 
 export type CandidateRow = {
@@ -40,78 +51,144 @@ export type CandidateRow = {
   catalogue_stamp: string;
 };
 
-/** The page's rows, as SQL reads them (limit + 1, to know whether there is a next page). */
+/** Where a page starts: the cursor's `[expectedValue, id]`, null for the first page; 422 `validation_failed` for a cursor this API did not issue. */
+export function candidatesCursor(cursor: string | undefined): [number, string] | null {
+  const key = decodeCursor(cursor);
+  if (key === undefined) return null;
+  if (key.length !== 2 || typeof key[0] !== "number" || typeof key[1] !== "string") {
+    throw new ApiError("validation_failed", "The cursor is not one this API issued.", { errors: [{ path: "query.cursor", message: "Invalid cursor" }] });
+  }
+  return [key[0], key[1]];
+}
+
+type After = { value: number | Placeholder; id: number | string | Placeholder } | null;
+
+/**
+ * The page's walk (alias `w`), every check by primary key: what both ways read. After a cursor the
+ * walk starts at the cursor's value (the `<=` is the index's range; the OR alone made SQLite walk
+ * every row before it).
+ */
+function candidatesFrom(tenant: SQL, after: After) {
+  return sql`FROM winbacks w INDEXED BY winbacks_candidates
+    JOIN customers c ON c.tenant_id = w.tenant_id AND c.id = w.customer_id
+    JOIN subscriptions s ON s.tenant_id = w.tenant_id AND s.id = w.subscription_id
+    WHERE w.tenant_id = ${tenant} AND w.contactable = 1 AND w.holdout = 0 AND w.reactivated_at IS NULL
+      AND coalesce(c.keep_in_touch, c.marketing_consent) = 1 AND (c.email IS NOT NULL OR c.phone IS NOT NULL) AND c.erased_at IS NULL
+      AND s.status = 'canceled'
+      ${after ? sql`AND w.expected_value <= ${after.value} AND (w.expected_value < ${after.value} OR (w.expected_value = ${after.value} AND w.id > ${after.id}))` : sql``}
+    ORDER BY w.expected_value DESC, w.id`;
+}
+
+/** The page's rows, as SQL reads them (limit + 1, to know whether there is a next page): the long way. */
 export function candidatesQuery(tenantId: string, limit: number, after: [number, string] | null) {
   return sql`SELECT w.id, w.customer_id, w.subscription_id, w.reason, w.canceled_at, w.return_on, w.due_on, w.probability, w.drivers,
       w.expected_value, w.annual_value, w.currency, w.model_version, w.comeback, w.comeback_stamp, ${catalogueStamp(sql`${tenantId}`)} AS catalogue_stamp
-    FROM winbacks w INDEXED BY winbacks_candidates
-    JOIN customers c ON c.tenant_id = w.tenant_id AND c.id = w.customer_id
-    JOIN subscriptions s ON s.tenant_id = w.tenant_id AND s.id = w.subscription_id
-    WHERE w.tenant_id = ${tenantId} AND w.contactable = 1 AND w.holdout = 0 AND w.reactivated_at IS NULL
-      AND coalesce(c.keep_in_touch, c.marketing_consent) = 1 AND (c.email IS NOT NULL OR c.phone IS NOT NULL) AND c.erased_at IS NULL
-      AND s.status = 'canceled'
-      ${after ? sql`AND (w.expected_value < ${after[0]} OR (w.expected_value = ${after[0]} AND w.id > ${after[1]}))` : sql``}
-    ORDER BY w.expected_value DESC, w.id
+    ${candidatesFrom(sql`${tenantId}`, after ? { value: after[0], id: after[1] } : null)}
     LIMIT ${limit + 1}`;
 }
 
-// A stored comeback made concrete for today's restart date, by everything that makes it: the same
-// few offers and plans recur across the list and all its rows share the day, so one personalise
-// serves many rows. Bounded (cleared when full).
-const rerendered = new Map<string, ComebackOffer | null>();
+/** `ja`/`en`: the caller asked (Accept-Language); `tenant`: the shop's locale decides, read in the statement. */
+export type CandidatesLang = Lang | "tenant";
 
-export async function candidatesPage(store: TenantStore, q: { limit: number; after: [number, string] | null; lang: Lang; settings: TenantSettings; now: Date }) {
+/**
+ * The short way's statement: one text, `lang␝records`, where `lang` is the language the comebacks
+ * were read in and records are joined by ␞ ('' when none), in no set order (sqld's parser takes no
+ * ORDER BY inside group_concat; the keys let the caller sort), each
+ * `expectedValue␟id␟fresh␟returnOn␟restartOn␟head␟drivers␟tail`: `fresh` 1 when the comeback was
+ * decided on the tenant's current catalogue, `restartOn` the date the shown comeback was rendered
+ * for ('*': no offer; '': not rendered), `head`/`tail` the row's JSON text around its stored
+ * drivers (labelled by the caller). Control characters never appear raw in JSON text or in ids.
+ * One walk of `winbacks_candidates`, two primary-key seeks per row. Rides with the key check.
+ */
+export function candidatesDocument(tenant: SQL, lang: CandidatesLang, take: number | Placeholder, after: After): SQL {
+  const chosen =
+    lang === "tenant"
+      ? sql`(SELECT CASE WHEN json_extract(t.settings, '$.locale') = 'en' THEN 'en' ELSE 'ja' END FROM tenants t WHERE t.id = ${tenant})`
+      : sql.raw(`'${lang === "en" ? "en" : "ja"}'`);
+  const offer = lang === "tenant" ? sql`CASE x.lang WHEN 'en' THEN r.comeback_en ELSE r.comeback_ja END` : sql.raw(lang === "en" ? "r.comeback_en" : "r.comeback_ja");
+  const comebacks = lang === "tenant" ? sql`w.comeback_ja, w.comeback_en` : sql.raw(lang === "en" ? "w.comeback_en" : "w.comeback_ja");
+  const record = sql`r.expected_value || char(31) || r.id || char(31) || (r.comeback_stamp = x.stamp AND ${offer} IS NOT NULL) || char(31)
+      || coalesce(r.return_on, '') || char(31) || coalesce(r.comeback_restart_on, '*') || char(31)
+      || format('{"customerId":%s,"subscriptionId":%s,"reason":%s,"canceledAt":%s,"returnOn":%s,"dueOn":%s,"probability":%s,"drivers":',
+        json_quote(r.customer_id), json_quote(r.subscription_id), json_quote(r.reason), json_quote(r.canceled_at), json_quote(r.return_on), json_quote(r.due_on), r.probability)
+      || char(31) || r.drivers || char(31)
+      || format(',"annualValue":{"amount":%d,"currency":%s},"expectedValue":{"amount":%d,"currency":%s},"modelVersion":%s,"offer":%s}',
+        r.annual_value, json_quote(r.currency), r.expected_value, json_quote(r.currency), json_quote(r.model_version), ${offer})`;
+  // x: one row, so the language and the stamp are read once; LEFT JOIN: an empty page still names its language.
+  return sql`SELECT x.lang || char(29) || coalesce(group_concat(${record}, char(30)), '')
+    FROM (SELECT ${chosen} AS lang, ${catalogueStamp(tenant)} AS stamp) x
+    LEFT JOIN (SELECT w.expected_value, w.id, w.customer_id, w.subscription_id, w.reason, w.canceled_at, w.return_on, w.due_on, w.probability, w.drivers,
+        w.annual_value, w.currency, w.model_version, w.comeback_stamp, w.comeback_restart_on, ${comebacks}
+      ${candidatesFrom(tenant, after)} LIMIT ${take}) r ON 1`;
+}
+
+/** A row's stored drivers (array text) → labelled in a language, as JSON text (lists repeat across rows). */
+const labelled = { ja: new Map<string, string>(), en: new Map<string, string>() };
+function labelledDrivers(stored: string, lang: Lang): string {
+  const cache = labelled[lang];
+  let text = cache.get(stored);
+  if (text === undefined) {
+    text = asciiJson(localizeWinbackDrivers(JSON.parse(stored) as WinbackDriver[], lang));
+    if (cache.size >= 10_000) cache.clear();
+    cache.set(stored, text);
+  }
+  return text;
+}
+
+type PageQuery = { limit: number; after: [number, string] | null; lang: Lang; settings: TenantSettings; now: Date };
+
+/**
+ * The short way: the page as the response body (`{ data, nextCursor }`) from `candidatesDocument`
+ * (read now unless it came with the key check), or null when a row of the page must go the long
+ * way (stale, see the module's note) or the statement read another language than `q.lang`.
+ */
+export async function candidatesPageJson(store: TenantStore, q: PageQuery, doc?: string | null): Promise<string | null> {
+  const after = q.after ? { value: q.after[0], id: q.after[1] } : null;
+  const text = doc !== undefined ? doc : await store.scalar((t) => candidatesDocument(t, q.lang, q.limit + 1, after));
+  if (typeof text !== "string") return null;
+  const sep = text.indexOf("\x1d");
+  if (text.slice(0, sep) !== q.lang) return null;
+  const body = text.slice(sep + 1);
+  const rows = (body === "" ? [] : body.split("\x1e")).map((record) => {
+    const [value, id, fresh, returnOn, restartOn, head, drivers, tail] = record.split("\x1f") as [string, string, string, string, string, string, string, string];
+    return { value: Number(value), id, fresh, returnOn, restartOn, head, drivers, tail };
+  });
+  rows.sort((x, y) => y.value - x.value || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+  const page = toPage(rows, q.limit, (r) => [r.value, r.id]);
+  const earliest = restartOnFor(null, q.now, q.settings);
+  let data = "";
+  for (const r of page.data) {
+    if (r.fresh !== "1") return null;
+    // restartOnFor, with the day's earliest date computed once.
+    if (r.restartOn !== "*" && r.restartOn !== (r.returnOn ? maxDate(r.returnOn, earliest) : earliest)) return null;
+    data += `${data ? "," : ""}${r.head}${labelledDrivers(r.drivers, q.lang)}${r.tail}`;
+  }
+  return `{"data":[${data}],"nextCursor":${JSON.stringify(page.nextCursor)}}`;
+}
+
+/** The long way: each row's comeback made current for today (winback/decide `comebacksForToday`). */
+export async function candidatesPage(store: TenantStore, q: PageQuery) {
   const rows = (await store.rows(candidatesQuery(store.tenantId, q.limit, q.after))) as unknown as CandidateRow[];
-  const page = rows.slice(0, q.limit);
-  const last = page[page.length - 1];
-  const nextCursor = rows.length > q.limit && last ? encodeCursor([last.expected_value, last.id]) : null;
-  if (page.length === 0) return { data: [], nextCursor };
-
-  // Each row's offer as decided at scoring time (winback/decide); only its restart date follows today.
-  const today = localDate(q.now, q.settings.timeZone);
-  const settingsKey = JSON.stringify(q.settings);
-  let catalogue: readonly CatalogueOffer[] | null = null;
-  const offers = new Map<string, ComebackOffer | null>();
-  const undecided: CandidateRow[] = [];
-  for (const r of page) {
-    if (r.comeback === null || r.comeback_stamp !== r.catalogue_stamp) {
-      undecided.push(r);
-      continue;
-    }
-    const stored = JSON.parse(r.comeback) as StoredComeback;
-    const restartOn = restartOnFor(r.return_on, q.now, q.settings);
-    if (stored.offer === null || stored.offer.restartOn === restartOn) {
-      offers.set(r.id, stored.offer);
-      continue;
-    }
-    if (stored.offer.kind === "reminder") {
-      offers.set(r.id, { ...stored.offer, restartOn });
-      continue;
-    }
-    const key = [store.tenantId, r.catalogue_stamp, settingsKey, today, restartOn, stored.offer.offerId, JSON.stringify(stored.sub)].join("\n");
-    let offer = rerendered.get(key);
-    if (offer === undefined) {
-      catalogue ??= (await loadCatalogue(store, q.now.toISOString())).catalogue;
-      offer = rerenderComeback(stored.offer, catalogue.find((o) => o.id === stored.offer!.offerId), stored.sub, { restartOn, today, settings: q.settings });
-      if (rerendered.size >= 5_000) rerendered.clear();
-      rerendered.set(key, offer);
-    }
-    if (offer) offers.set(r.id, offer);
-    else undecided.push(r);
-  }
-  // Rows not decided yet, or on an older catalogue (the maintenance job catches up): the engine, now.
-  if (undecided.length > 0) {
-    const fresh = await computeComebacks(
-      store,
-      undecided.map((r) => ({ id: r.id, subscriptionId: r.subscription_id, customerId: r.customer_id, reason: r.reason, returnOn: r.return_on })),
-      q.now,
-      q.settings,
-    );
-    for (const r of undecided) offers.set(r.id, fresh.get(r.id)?.offer ?? null);
-  }
-
-  const data = page.map((r) => {
-    const offer = offers.get(r.id) ?? null;
+  const page = toPage(rows, q.limit, (r) => [r.expected_value, r.id]);
+  if (page.data.length === 0) return page;
+  const stamp = page.data[0]!.catalogue_stamp;
+  const comebacks = await comebacksForToday(
+    store,
+    page.data.map((r) => ({
+      id: r.id,
+      subscriptionId: r.subscription_id,
+      customerId: r.customer_id,
+      reason: r.reason,
+      returnOn: r.return_on,
+      comeback: r.comeback === null ? null : (JSON.parse(r.comeback) as StoredComeback),
+      comebackStamp: r.comeback_stamp,
+    })),
+    stamp,
+    q.now,
+    q.settings,
+  );
+  const data = page.data.map((r) => {
+    const offer = comebacks.get(r.id)?.offer ?? null;
     return {
       customerId: r.customer_id,
       subscriptionId: r.subscription_id,
@@ -127,5 +204,5 @@ export async function candidatesPage(store: TenantStore, q: { limit: number; aft
       offer: offer ? presentComeback(offer, q.lang) : null,
     };
   });
-  return { data, nextCursor };
+  return { data, nextCursor: page.nextCursor };
 }

@@ -13,9 +13,10 @@
  * stale offer. Learned outcomes (the bandit's counts) do not stale a decision: they move with every
  * cancel flow, and the decision is the engine's best guess at scoring time, like the probability.
  */
-import { eq, inArray, isNull, lt, sql, type SQL } from "drizzle-orm";
+import { and, eq, inArray, isNull, lt, sql, type SQL } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { cancelFlows, offers, subscriptions, tenants, winbacks } from "../db/schema";
+import type { CatalogueOffer } from "../offers/catalogue";
 import { loadCatalogue, loadOutcomes } from "../offers/repository";
 import type { SubscriptionSnapshot } from "../offers/personalise";
 import { acceptedSavesFrom } from "../offers/service";
@@ -23,7 +24,8 @@ import { addDays, localDate, maxDate } from "../platform/dates";
 import { TenantStore } from "../platform/tenancy";
 import { resolveSettings, type TenantSettings } from "../settings/schemas";
 import { toSubscription } from "../subscriptions/repository";
-import { comebackOffer, type ComebackOffer } from "./comeback";
+import { asciiJson } from "../platform/json-text";
+import { comebackOffer, presentComeback, rerenderComeback, type ComebackOffer } from "./comeback";
 
 /** What `winbacks.comeback` holds: the decided offer (null: nothing suits a restart) and the plan it was made for. */
 export type StoredComeback = { offer: ComebackOffer | null; sub: SubscriptionSnapshot };
@@ -100,20 +102,106 @@ function snapshotOf(sub: SubscriptionSnapshot): SubscriptionSnapshot {
   };
 }
 
-/** Decides and stores the comeback of `rows`, stamped with the catalogue they were decided on. Call inside a write. */
-export async function decideComebacks(s: TenantStore, rows: readonly ComebackSubject[], now: Date, settings: TenantSettings): Promise<number> {
-  const decided = await computeComebacks(s, rows, now, settings);
-  // After computeComebacks: its catalogue read may have seeded the defaults.
+/**
+ * What the candidates list splices for a comeback (winback/candidates): `presentComeback` per
+ * language as JSON text ('null': no offer) in ASCII (`asciiJson`), and the restart date it was
+ * rendered for (null: no offer, nothing moves with the date).
+ */
+export function shownComeback(offer: ComebackOffer | null) {
+  return {
+    comebackJa: offer ? asciiJson(presentComeback(offer, "ja")) : "null",
+    comebackEn: offer ? asciiJson(presentComeback(offer, "en")) : "null",
+    comebackRestartOn: offer ? offer.restartOn : null,
+  };
+}
+
+/** The tenant's catalogue stamp through its store (the same value as `catalogueStamp`). */
+async function storeStamp(s: TenantStore): Promise<string> {
   const [{ stamp } = { stamp: "c:" }] = await s.q
     .select({ stamp: sql<string>`'c:' || coalesce(max(${offers.updatedAt}), '')` })
     .from(offers)
     .where(s.owns(offers));
+  return stamp;
+}
+
+/** Stores each record's comeback (decided or re-rendered) with what the list shows of it, stamped `stamp`. Call inside a write. */
+async function storeComebacks(s: TenantStore, rows: readonly { id: string }[], comebacks: Map<string, StoredComeback | null>, stamp: string) {
   for (const r of rows) {
-    const comeback = decided.get(r.id);
+    const comeback = comebacks.get(r.id) ?? null;
     // A record whose plan is gone is stamped all the same (never listed: the list joins the plan), so no run picks it again.
-    await s.update(winbacks, { comeback: (comeback ?? null) as unknown as Record<string, unknown> | null, comebackStamp: stamp }, eq(winbacks.id, r.id));
+    await s.update(
+      winbacks,
+      { comeback: comeback as unknown as Record<string, unknown> | null, comebackStamp: stamp, ...shownComeback(comeback?.offer ?? null) },
+      eq(winbacks.id, r.id),
+    );
   }
+}
+
+/** Decides and stores the comeback of `rows`, stamped with the catalogue they were decided on. Call inside a write. */
+export async function decideComebacks(s: TenantStore, rows: readonly ComebackSubject[], now: Date, settings: TenantSettings): Promise<number> {
+  const decided = await computeComebacks(s, rows, now, settings);
+  // After computeComebacks: its catalogue read may have seeded the defaults.
+  await storeComebacks(s, rows, decided, await storeStamp(s));
   return rows.length;
+}
+
+/** A record with its stored decision, as `comebacksForToday` takes it. */
+export type DecidedSubject = ComebackSubject & { comeback: StoredComeback | null; comebackStamp: string };
+
+// A stored comeback made concrete for today's restart date, by everything that makes it: the same
+// few offers and plans recur across the list and all its rows share the day, so one personalise
+// serves many rows. Bounded (cleared when full).
+const rerendered = new Map<string, ComebackOffer | null>();
+
+/**
+ * Each record's comeback as of `now`: its stored decision when made on the catalogue `stamp` (the
+ * tenant's now), only made concrete for today's restart date (`rerenderComeback`: same offer,
+ * dates and copy follow the date); the engine afresh (`computeComebacks`) for records not decided
+ * yet, decided on an older catalogue, or whose offer no longer applies. Read-only. The list's long
+ * way and the maintenance job's re-rendering both go through here, so they agree.
+ */
+export async function comebacksForToday(
+  store: TenantStore,
+  rows: readonly DecidedSubject[],
+  stamp: string,
+  now: Date,
+  settings: TenantSettings,
+): Promise<Map<string, StoredComeback | null>> {
+  const today = localDate(now, settings.timeZone);
+  const settingsKey = JSON.stringify(settings);
+  let catalogue: readonly CatalogueOffer[] | null = null;
+  const out = new Map<string, StoredComeback | null>();
+  const undecided: DecidedSubject[] = [];
+  for (const r of rows) {
+    const stored = r.comeback;
+    if (stored === null || r.comebackStamp !== stamp) {
+      undecided.push(r);
+      continue;
+    }
+    const restartOn = restartOnFor(r.returnOn, now, settings);
+    if (stored.offer === null || stored.offer.restartOn === restartOn) {
+      out.set(r.id, stored);
+      continue;
+    }
+    // A reminder has no offer id: its customer's own date tells it apart.
+    const which = stored.offer.kind === "reminder" ? `reminder ${String(stored.offer.parameters.restartOn)}` : stored.offer.offerId;
+    const key = [store.tenantId, stamp, settingsKey, today, restartOn, which, JSON.stringify(stored.sub)].join("\n");
+    let offer = rerendered.get(key);
+    if (offer === undefined) {
+      // A reminder is written again from the customer's own date; an offer needs its catalogue entry.
+      if (stored.offer.kind !== "reminder") catalogue ??= (await loadCatalogue(store, now.toISOString())).catalogue;
+      offer = rerenderComeback(stored.offer, catalogue?.find((o) => o.id === stored.offer!.offerId), stored.sub, { restartOn, today, settings });
+      if (rerendered.size >= 5_000) rerendered.clear();
+      rerendered.set(key, offer);
+    }
+    if (offer) out.set(r.id, { ...stored, offer });
+    else undecided.push(r);
+  }
+  if (undecided.length > 0) {
+    const fresh = await computeComebacks(store, undecided, now, settings);
+    for (const r of undecided) out.set(r.id, fresh.get(r.id) ?? null);
+  }
+  return out;
 }
 
 /** One tenant's open records decided on an older catalogue (or never), up to `batch`, decided again. */
@@ -130,26 +218,75 @@ async function decideStaleOf(db: Database, tenant: { id: string; settings: unkno
   return store.write((s) => decideComebacks(s, stale, now, settings));
 }
 
+/**
+ * One tenant's listed records whose shown comeback was rendered for a restart date before today's
+ * earliest one (the date moved on), or not rendered yet, up to `batch`: rendered for today
+ * (`comebacksForToday`) and stored, so the list answers them from SQL. One seek on `winbacks_shown`.
+ */
+async function renderStaleOf(db: Database, tenant: { id: string; settings: unknown }, now: Date, batch: number): Promise<number> {
+  const settings = resolveSettings(tenant.settings);
+  const earliest = restartOnFor(null, now, settings);
+  const store = new TenantStore(db, tenant.id);
+  const stale = (s: TenantStore) =>
+    s.owns(winbacks, and(sql`${winbacks.contactable} = 1 AND ${winbacks.holdout} = 0 AND ${winbacks.reactivatedAt} IS NULL`, lt(winbacks.comebackRestartOn, earliest)));
+  // Nothing to render (most runs): one seek, no write transaction.
+  if ((await store.q.select({ id: winbacks.id }).from(winbacks).where(stale(store)).limit(1)).length === 0) return 0;
+  return store.write(async (s) => {
+    const found = await s.q
+      .select({
+        id: winbacks.id,
+        subscriptionId: winbacks.subscriptionId,
+        customerId: winbacks.customerId,
+        reason: winbacks.reason,
+        returnOn: winbacks.returnOn,
+        comeback: winbacks.comeback,
+        comebackStamp: winbacks.comebackStamp,
+      })
+      .from(winbacks)
+      .where(stale(s))
+      .limit(batch);
+    if (found.length === 0) return 0;
+    const stamp = await storeStamp(s);
+    const rows = found.map((r) => ({ ...r, comeback: r.comeback as unknown as StoredComeback | null }));
+    await storeComebacks(s, rows, await comebacksForToday(s, rows, stamp, now, settings), stamp);
+    return rows.length;
+  });
+}
+
 const tenantStamps = (db: Database) => db.orm.select({ id: tenants.id, settings: tenants.settings, stamp: catalogueStamp(sql`${tenants.id}`).mapWith(String) }).from(tenants);
 
 /**
  * Maintenance: open win-back records decided on an older catalogue than the tenant's, or never,
- * are decided again — up to `batch` per tenant per run, oldest stamp first. Per tenant with
- * nothing to do: one index seek on `winbacks_comeback`.
+ * are decided again — up to `batch` per tenant per run, oldest stamp first; then listed records
+ * whose shown comeback is for a restart date that has passed (every record without a return date,
+ * each new day) are rendered for today — up to `renderBatch`. Per tenant with nothing to do: one
+ * index seek on `winbacks_comeback` and one on `winbacks_shown`.
  */
-export async function decideStaleComebacks(db: Database, now: Date, batch = 500): Promise<number> {
+export async function decideStaleComebacks(db: Database, now: Date, batch = 500, renderBatch = 2_000): Promise<number> {
   let n = 0;
-  for (const tenant of await tenantStamps(db)) n += await decideStaleOf(db, tenant, now, batch);
+  for (const tenant of await tenantStamps(db)) {
+    n += await decideStaleOf(db, tenant, now, batch);
+    n += await renderStaleOf(db, tenant, now, renderBatch);
+  }
   return n;
 }
 
-/** Every open record of one tenant decided, chunk by chunk (the demo seed; the bench's first open of its file). */
-export async function decideAllComebacks(db: Database, tenantId: string, now: Date, chunk = 1000): Promise<number> {
-  let total = 0;
+/**
+ * Every open record of one tenant decided, then every listed one rendered for today, chunk by
+ * chunk — what maintenance runs would do over a day (the demo seed; the bench's setup).
+ */
+export async function decideAllComebacks(db: Database, tenantId: string, now: Date, chunk = 1000): Promise<{ decided: number; rendered: number }> {
+  const total = { decided: 0, rendered: 0 };
   for (;;) {
     const [tenant] = await tenantStamps(db).where(eq(tenants.id, tenantId));
-    const n = tenant ? await decideStaleOf(db, tenant, now, chunk) : 0;
-    if (n === 0) return total;
-    total += n;
+    if (!tenant) return total;
+    const n = await decideStaleOf(db, tenant, now, chunk);
+    if (n > 0) {
+      total.decided += n;
+      continue;
+    }
+    const m = await renderStaleOf(db, tenant, now, chunk);
+    if (m === 0) return total;
+    total.rendered += m;
   }
 }

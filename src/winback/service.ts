@@ -172,6 +172,9 @@ export async function recordCancellation(
     recoveredAmount: null,
     comeback: null,
     comebackStamp: "",
+    comebackJa: null,
+    comebackEn: null,
+    comebackRestartOn: "",
   };
   const { tenantId: _, ...values } = row;
   await s.insert(winbacks, values);

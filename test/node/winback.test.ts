@@ -4,6 +4,7 @@ import { webhookDeliveries, winbacks } from "../../src/db/schema";
 import { TenantStore } from "../../src/platform/tenancy";
 import { resolveSettings } from "../../src/settings/schemas";
 import { presentComeback } from "../../src/winback/comeback";
+import { candidatesPage, candidatesPageJson } from "../../src/winback/candidates";
 import { computeComebacks } from "../../src/winback/decide";
 import { addDays, localDate } from "../../src/platform/dates";
 import { customerBody, subscriptionBody, uid, type TestTenant } from "../support/harness";
@@ -80,5 +81,77 @@ describe("win-back over time", () => {
     const [redecided] = await h.db.orm.select().from(winbacks).where(eq(winbacks.subscriptionId, s));
     expect(redecided!.comebackStamp > row!.comebackStamp).toBe(true);
     expect((redecided!.comeback as { offer: { offerId: string } | null }).offer?.offerId ?? null).not.toBe(decidedOffer.offerId);
+  });
+
+  it("the page SQL writes from the stored comebacks is the page built the long way, page by page and in both languages; a new day sends it the long way until the maintenance job re-renders", async () => {
+    const own = await h.tenant();
+    const cases: [string | null, string | null][] = [
+      ["too_expensive", null],
+      ["surplus_stock", null],
+      ["temporary_break", addDays(today(), 40)],
+      ["moving", null],
+      [null, null],
+    ];
+    for (const [i, [reason, returnOn]] of cases.entries()) {
+      const c = uid("C");
+      const s = uid("S");
+      await h.request("PUT", `/v1/customers/${c}`, { key: own.key, body: customerBody({ marketingConsent: false }) });
+      await h.request("PUT", `/v1/subscriptions/${s}`, { key: own.key, body: subscriptionBody(c, { nextDeliveryOn: addDays(today(), 12), unitPrice: { amount: 3000 + 1000 * i, currency: "JPY" } }) });
+      const flow = (await h.request("POST", `/v1/subscriptions/${s}/cancel-flows`, { key: own.key, body: {} })).body;
+      if (reason) await h.request("POST", `/v1/cancel-flows/${flow.flowId}/reason`, { key: own.key, body: { reason } });
+      const confirmed = await h.request("POST", `/v1/cancel-flows/${flow.flowId}/confirm`, { key: own.key, body: { keepInTouch: true, ...(returnOn ? { returnOn } : {}) } });
+      expect(confirmed.status).toBe(200);
+    }
+    const store = new TenantStore(h.db, own.id);
+    const settings = resolveSettings((await h.request("GET", "/v1/settings", { key: own.key })).body);
+    /** Every page of 2, each way: SQL's text (null: it declined), the long way's page, and the route's answer. */
+    const pages = async (now: Date, lang: "ja" | "en") => {
+      const out: { fast: unknown; slow: unknown; http: unknown }[] = [];
+      let after: [number, string] | null = null;
+      let cursor: string | null = null;
+      do {
+        const q = { limit: 2, after, lang, settings, now };
+        const fast = await candidatesPageJson(store, q);
+        const slow = JSON.parse(JSON.stringify(await candidatesPage(store, q))) as { data: { expectedValue: { amount: number } }[]; nextCursor: string | null };
+        const http = (await h.request("GET", `/v1/winback/candidates?limit=2${cursor ? `&cursor=${cursor}` : ""}`, { key: own.key, headers: { "accept-language": lang } })).body;
+        out.push({ fast: fast === null ? null : JSON.parse(fast), slow, http });
+        cursor = slow.nextCursor;
+        after = cursor ? (JSON.parse(atob(cursor.replace(/-/g, "+").replace(/_/g, "/"))) as [number, string]) : null;
+      } while (cursor);
+      return out;
+    };
+
+    for (const lang of ["ja", "en"] as const) {
+      const now = await pages(new Date(), lang);
+      expect(now).toHaveLength(3);
+      for (const p of now) {
+        expect(p.fast).not.toBeNull();
+        expect(p.fast).toEqual(p.slow);
+        expect(p.http).toEqual(p.slow);
+      }
+      expect(JSON.stringify(now.map((p) => p.slow))).toContain(lang === "ja" ? "いつでも再開できます" : "can restart whenever you like");
+    }
+    // No Accept-Language: the shop's locale (ja), from the same statement.
+    const plain = (await h.request("GET", "/v1/winback/candidates?limit=2", { key: own.key })).body;
+    expect(plain).toEqual((await pages(new Date(), "ja"))[0]!.slow);
+
+    // Five days on, the restart dates moved: SQL's text is declined, the long way answers.
+    const later = new Date(Date.now() + 5 * 86_400_000);
+    h.setNow(later);
+    try {
+      const moved = await pages(later, "ja");
+      expect(moved.some((p) => p.fast === null)).toBe(true);
+      for (const p of moved) expect(p.http).toEqual(p.slow);
+      // The maintenance run of that day re-renders them: SQL's text again, the same answer.
+      await h.maintain(() => later);
+      const rendered = await pages(later, "ja");
+      for (const [i, p] of rendered.entries()) {
+        expect(p.fast).not.toBeNull();
+        expect(p.fast).toEqual(p.slow);
+        expect(p.http).toEqual(moved[i]!.http);
+      }
+    } finally {
+      h.setNow(null);
+    }
   });
 });
