@@ -207,3 +207,48 @@ export function nextBestOffer(inputs: OfferInputs, request: Omit<OfferRequest, "
   }
   return null;
 }
+
+type NextBestOffer = ReturnType<typeof nextBestOffer>;
+/** Answers per stats table, catalogue and settings object (all shared, frozen per offers_version), then by the key below. */
+const remembered = new WeakMap<object, WeakMap<object, WeakMap<object, Map<string, NextBestOffer>>>>();
+const MAX_REMEMBERED = 20_000;
+
+function rememberedFor(inputs: OfferInputs): Map<string, NextBestOffer> {
+  const chain = [inputs.stats, inputs.catalogue, inputs.settings] as const;
+  let byStats = remembered.get(chain[0]);
+  if (!byStats) remembered.set(chain[0], (byStats = new WeakMap()));
+  let byCatalogue = byStats.get(chain[1]);
+  if (!byCatalogue) byStats.set(chain[1], (byCatalogue = new WeakMap()));
+  let answers = byCatalogue.get(chain[2]);
+  if (!answers) byCatalogue.set(chain[2], (answers = new Map()));
+  return answers;
+}
+
+/**
+ * {@link nextBestOffer}, remembered: it is a pure function of its inputs, so a caller who rings
+ * again the same day — or any subscription alike in every field the ranking reads — costs a map
+ * lookup instead of ranking the catalogue. Answers are kept per stats table, catalogue and
+ * settings object (the data dip shares one of each per tenant and `offers_version`: a changed
+ * catalogue or outcome table brings new objects, and the old answers are dropped with them), and
+ * keyed by every other field the ranking reads, with the shop-local `today` for `now`: `now` only
+ * counts the save limits' periods, so a customer with accepted saves is ranked afresh every time.
+ * The answer is frozen (shared between requests).
+ */
+export function nextBestOfferRemembered(inputs: OfferInputs, request: Omit<OfferRequest, "reason" | "mode" | "rng" | "limit">, lang: Lang): NextBestOffer {
+  if (inputs.acceptedSaves.length > 0 || inputs.sub.status === "canceled") return nextBestOffer(inputs, request, lang);
+  const { sub } = inputs;
+  const key = [
+    request.channel, lang, localDate(new Date(request.now), inputs.settings.timeZone), inputs.riskBand, inputs.consecutiveSkips,
+    sub.status, sub.product.sku, sub.product.name, sub.product.unitsPerPackage, sub.product.unitLabel, sub.quantity, sub.intervalDays,
+    sub.nextDeliveryOn, sub.unitPrice.amount, sub.unitPrice.currency, sub.deliveriesCompleted, sub.pausedUntil,
+    sub.activeDiscount ? JSON.stringify(sub.activeDiscount) : null, inputs.stockOnHand ? JSON.stringify(inputs.stockOnHand) : null,
+  ].join("\u0000");
+  const answers = rememberedFor(inputs);
+  let answer = answers.get(key);
+  if (answer === undefined) {
+    answer = Object.freeze(nextBestOffer(inputs, request, lang));
+    if (answers.size >= MAX_REMEMBERED) answers.clear();
+    answers.set(key, answer);
+  }
+  return answer;
+}
