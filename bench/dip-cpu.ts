@@ -51,7 +51,7 @@ const scenarios: [string, () => Promise<number>][] = [
   ["lookup (5 forms)", () => get(api, `/v1/lookup?phone=${encodeURIComponent(forms[k % forms.length]!(bigPhone(spread(customers))))}`)],
   ["customer risk", () => get(api, `/v1/customers/${bigCustomerId(spread(customers))}/risk`)],
 ];
-for (const band of ["high", ""]) {
+for (const band of ["high", "medium", "low", ""]) {
   const query = `${band ? `band=${band}&` : ""}limit=20`;
   const page2 = await secondPage(query);
   scenarios.push([`at-risk ${band || "all"}`, () => get(api, `/v1/risk/at-risk?${query}`)]);

@@ -8,19 +8,40 @@
 import type { Client, InStatement, InValue, Transaction } from "@libsql/client";
 import { monitorEventLoopDelay, PerformanceObserver, constants } from "node:perf_hooks";
 import { AsyncLocalStorage } from "node:async_hooks";
+import { readFileSync } from "node:fs";
 import type { Database } from "../src/db/client";
 
 export const HOLD_MS = Number(process.env.BENCH_HOLD_MS ?? 20);
-type Tally = Map<string, { n: number; maxMs: number }>;
+type Tally = Map<string, { n: number; maxMs: number; cpuMs: number }>;
 let tally: Tally = new Map();
 
-const note = (kind: string, ms: number) => {
+/** `cpuMs`: the event-loop thread's own CPU time during the span, when known (a statement's). */
+const note = (kind: string, ms: number, cpuMs = NaN) => {
   if (ms < HOLD_MS) return;
-  const t = tally.get(kind) ?? { n: 0, maxMs: 0 };
+  const t = tally.get(kind) ?? { n: 0, maxMs: 0, cpuMs: NaN };
   t.n++;
-  t.maxMs = Math.max(t.maxMs, ms);
+  if (ms > t.maxMs) Object.assign(t, { maxMs: ms, cpuMs });
   tally.set(kind, t);
 };
+/** This thread's CPU time in ms (user + system): a span's wall time minus this is time off a core. */
+const threadCpuMs = () => {
+  // process.threadCpuUsage is Node 23.9+; on older Node a span's CPU is unknown (NaN).
+  const u = process.threadCpuUsage?.();
+  return u ? (u.user + u.system) / 1000 : NaN;
+};
+
+/**
+ * The event-loop thread's time on a core and runnable-but-waiting for one, in ms since it
+ * started (Linux `/proc/thread-self/schedstat`: the scheduler's own figures); null elsewhere.
+ */
+function schedstat(): [onCpuMs: number, waitingMs: number] | null {
+  try {
+    const [run, wait] = readFileSync("/proc/thread-self/schedstat", "utf8").split(" ");
+    return [Number(run) / 1e6, Number(wait) / 1e6];
+  } catch {
+    return null;
+  }
+}
 
 /** The statement's verb and table: "update subscriptions", "select customers". */
 const kindOf = (statement: InStatement | string) => {
@@ -38,18 +59,21 @@ const kindOf = (statement: InStatement | string) => {
 export function watchStatements(database: Database) {
   const client = database.client as Client;
   const sync = <A extends unknown[], R>(kind: (...args: A) => string, fn: (...args: A) => R) => (...args: A): R => {
+    const c0 = threadCpuMs();
     const t0 = performance.now();
     const out = fn(...args);
-    note(kind(...args), performance.now() - t0);
+    note(kind(...args), performance.now() - t0, threadCpuMs() - c0);
     return out;
   };
   const execute = client.execute.bind(client);
   client.execute = (async (stmt: InStatement, args?: unknown) => {
+    const c0 = threadCpuMs();
     const t0 = performance.now();
     try {
       return await execute(stmt as never, args as never);
     } finally {
-      note(kindOf(stmt), performance.now() - t0);
+      // Until it resolves: other work that ran meanwhile counts too (an upper bound).
+      note(kindOf(stmt), performance.now() - t0, threadCpuMs() - c0);
     }
   }) as Client["execute"];
   const transaction = client.transaction.bind(client);
@@ -70,20 +94,76 @@ const gcKinds: Record<number, string> = {
   [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: "gc incremental",
   [constants.NODE_PERFORMANCE_GC_WEAKCB]: "gc weak callbacks",
 };
+/** Every GC pause of the scenario, however short: count and total ms. */
+const gc = { n: 0, ms: 0 };
 new PerformanceObserver((list) => {
-  for (const e of list.getEntries()) note(gcKinds[((e as { detail?: unknown }).detail as { kind?: number } | undefined)?.kind ?? -1] ?? "gc", e.duration);
+  for (const e of list.getEntries()) {
+    gc.n++;
+    gc.ms += e.duration;
+    note(gcKinds[((e as { detail?: unknown }).detail as { kind?: number } | undefined)?.kind ?? -1] ?? "gc", e.duration);
+  }
 }).observe({ entryTypes: ["gc"] });
 
-/** Starts watching the loop for one scenario; `stop` answers its delay and what held it. */
+/** How often the stall sampler looks at the loop (ms). */
+const TICK_MS = 5;
+
+/**
+ * Starts watching the loop for one scenario; `stop` answers its delay and what held it.
+ *
+ * Beside `monitorEventLoopDelay`, a timer every TICK_MS reads the loop thread's scheduler figures:
+ * when a tick comes HOLD_MS or more late (a stall), the time since the previous tick splits into
+ * time on a core (the server's own work: a statement, a GC, JS) and time runnable but waiting for
+ * a core (another process had both: this machine, not the server); the rest of it the thread was
+ * blocked (a page of the file read from disk, an fsync, the main thread waiting for GC helper
+ * threads). `ownMaxMs` is the longest stall less its waiting: what the loop's longest delay would
+ * have been on cores of its own.
+ * A tick costs a read of /proc (≈ 10–20 µs).
+ */
 export function watchLoop() {
   tally = new Map();
+  Object.assign(gc, { n: 0, ms: 0 });
   const loop = monitorEventLoopDelay({ resolution: 1 });
   loop.enable();
+  const stalls = { n: 0, ms: 0, waitingMs: 0, onCpuMs: 0, maxMs: 0, maxWaitingMs: 0, maxOnCpuMs: 0, ownMaxMs: 0 };
+  let last = performance.now();
+  let before = schedstat();
+  const timer = setInterval(() => {
+    const now = performance.now();
+    const at = schedstat();
+    const late = now - last - TICK_MS;
+    if (late >= HOLD_MS && at && before) {
+      const onCpu = at[0] - before[0];
+      const waiting = at[1] - before[1];
+      stalls.n++;
+      stalls.ms += late;
+      stalls.waitingMs += waiting;
+      stalls.onCpuMs += onCpu;
+      if (late > stalls.maxMs) Object.assign(stalls, { maxMs: late, maxWaitingMs: waiting, maxOnCpuMs: onCpu });
+      stalls.ownMaxMs = Math.max(stalls.ownMaxMs, late - waiting);
+    }
+    last = now;
+    before = at;
+  }, TICK_MS);
   return {
     stop: () => {
+      clearInterval(timer);
       loop.disable();
-      const held = [...tally.entries()].sort((a, b) => b[1].maxMs - a[1].maxMs).map(([kind, t]) => `${kind} ×${t.n} (max ${Math.round(t.maxMs)} ms)`);
-      return { loopMaxMs: Math.round(loop.max / 1e6), loopP99Ms: Math.round(loop.percentile(99) / 1e5) / 10, held: held.join(", ") };
+      const held = [...tally.entries()]
+        .sort((a, b) => b[1].maxMs - a[1].maxMs)
+        .map(([kind, t]) => `${kind} ×${t.n} (max ${Math.round(t.maxMs)} ms${Number.isNaN(t.cpuMs) ? "" : `, ${t.cpuMs.toFixed(1)} ms on a core`})`);
+      const r = (ms: number) => Math.round(ms);
+      const stallText = stalls.n
+        ? `${stalls.n} stalls ≥ ${HOLD_MS} ms: ${r(stalls.ms)} ms late in all; in their ticks ${r(stalls.waitingMs)} ms waiting for a core, ${r(stalls.onCpuMs)} ms on one; longest ${r(stalls.maxMs)} ms (${r(stalls.maxWaitingMs)} waiting, ${r(stalls.maxOnCpuMs)} on a core, the rest neither: blocked)`
+        : "";
+      return {
+        loopMaxMs: Math.round(loop.max / 1e6),
+        loopP99Ms: Math.round(loop.percentile(99) / 1e5) / 10,
+        held: held.join(", "),
+        stalls: stallText,
+        ownMaxMs: r(stalls.ownMaxMs),
+        heapMb: Math.round(process.memoryUsage().heapUsed / 2 ** 20),
+        gc: `${gc.n} GCs, ${Math.round(gc.ms)} ms`,
+      };
     },
   };
 }

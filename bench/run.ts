@@ -110,12 +110,14 @@ async function load(
   const cpu0 = process.cpuUsage();
   const result = await runLoad({ url: target.url, headers: target.headers, connections: target.connections, seconds, requests: list });
   const cpu = process.cpuUsage(cpu0);
-  const { loopMaxMs, loopP99Ms, held } = watch.stop();
+  const { loopMaxMs, loopP99Ms, held: statements, stalls, ownMaxMs, heapMb, gc } = watch.stop();
+  // What held the loop, then how long its stalls waited for a core (bench/holds.ts watchLoop).
+  const held = [statements, stalls].filter(Boolean).join("; ");
   const cpuMs = Math.round(((cpu.user + cpu.system) / 1000 / Math.max(1, result.rps * seconds)) * 100) / 100;
   const phases = writePhases();
   const row = { name, rps: result.rps, p50: result.p50, p99: result.p99, errors: result.errors, non2xx: result.non2xx, loopMaxMs, loopP99Ms, held, cpuMs };
   const wrapped = result.sent > list.length ? `  (request list of ${list.length} reused: ${result.sent} sent)` : "";
-  console.log(`${name.padEnd(34)} ${row.rps.toFixed(0).padStart(7)} req/s  p50 ${row.p50} ms  p99 ${row.p99} ms  non-2xx ${row.non2xx}  cpu ${cpuMs} ms/req  loop p99 ${loopP99Ms} max ${loopMaxMs} ms${held ? `  held by ${held}` : ""}${wrapped}`);
+  console.log(`${name.padEnd(34)} ${row.rps.toFixed(0).padStart(7)} req/s  p50 ${row.p50} ms  p99 ${row.p99} ms  non-2xx ${row.non2xx}  cpu ${cpuMs} ms/req  loop p99 ${loopP99Ms} max ${loopMaxMs} ms (not waiting for a core ${ownMaxMs})  heap ${heapMb} MB, ${gc}${held ? `  held by ${held}` : ""}${wrapped}`);
   if (phases && process.env.BENCH_WRITE_PHASES) console.log(`  phases (ms): ${phases}`);
   return row;
 }
@@ -440,7 +442,7 @@ file (${bigPath}, seeded once${big.seededSeconds === null ? "" : ` in ${big.seed
 phone numbers spread over the whole tenant. The lookup cycles through five phone forms
 (\`09010012345\`, \`090-1001-2345\`, \`+81 90 1001 2345\`, \`9010012345\`, full-width digits).
 "loop p99" and "loop max" are the server's event-loop delay (\`perf_hooks.monitorEventLoopDelay\`, 1 ms resolution)
-during the scenario, its 99th percentile and its longest; the load generator runs in a process of its own.`);
+during the scenario, its 99th percentile and its longest; the load generator runs in a process of its own, at niceness 19.`);
 if (runs("risk")) parts.push(`After a one-second warm-up of each scenario, ${ROUNDS} rounds; in each, every scenario runs ${ROUND_SECONDS} s, floors first. Each figure is the median of the rounds (a ratio
 is taken against the floors of its own round; loop max is the worst round); every round is listed after the table.
 
@@ -499,7 +501,7 @@ const report = `# Benchmarks
 
 \`npm run bench\` — ${new Date().toISOString().slice(0, 10)}, ${type()} on ${cpu} (${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB), Node ${process.version}.
 Load from autocannon on loopback, in a process of its own (\`bench/load.ts\`: the server's event loop carries only
-the server, though the load generator still shares the ${cpus().length} cores); each section below runs in a fresh process. Floors — a bare Hono JSON route and a route doing one raw indexed libSQL query — are
+the server; at niceness 19, so when both want a core the scheduler favours the server; both share the ${cpus().length} cores); each section below runs in a fresh process. Floors — a bare Hono JSON route and a route doing one raw indexed libSQL query — are
 measured in the same run, against the same database as the rows below them.
 
 ${parts.join("\n\n")}

@@ -122,17 +122,21 @@ export function atRiskDocument(tenant: SQL, band: RiskBand | undefined, take: nu
   // stopped by its LIMIT: risk_features_at_risk for one band, risk_features_all_bands for every
   // band. After a cursor the page continues in two walks — the rest of the cursor's revenue (by
   // id), then lower revenues — because one OR of both would make SQLite collect and sort the
-  // whole list.
+  // whole list, and a single walk from the cursor's revenue (`<= revenue AND (< revenue OR id >
+  // …)`) steps over every row of that revenue before the cursor's id: up to 1,927 on the 1M bench
+  // tenant, 3× a page's time. A row-value range cannot seek: the index mixes DESC and ASC.
   const inBand = band ? sql`r.band = ${BAND_LITERALS[band]} AND ` : sql``;
   const part = (where: SQL) =>
     sql`SELECT * FROM (SELECT r.subscription_id, r.customer_id, r.probability, r.score, r.band, r.drivers, r.flags, r.revenue_at_risk, r.currency, r.model_version, r.computed_at
       FROM risk_features r WHERE r.tenant_id = ${tenant} AND ${inBand}r.revenue_at_risk > 0 AND ${where}
       ORDER BY r.revenue_at_risk DESC, r.subscription_id LIMIT ${take})`;
-  const parts = after
-    ? [part(sql`r.revenue_at_risk = ${after.revenue} AND r.subscription_id > ${after.id}`), part(sql`r.revenue_at_risk < ${after.revenue}`)]
-    : [part(sql`1`)];
-  // One walk is already the page; the two after a cursor are in order, one after the other.
-  const page = parts.length === 1 ? parts[0]! : sql`SELECT * FROM (${sql.join(parts, sql` UNION ALL `)}) ORDER BY revenue_at_risk DESC, subscription_id LIMIT ${take}`;
+  // The two walks are already in order, the first before the second, and SQLite runs a UNION
+  // ALL's arms in turn: the compound's LIMIT keeps the page. An outer ORDER BY made SQLite merge
+  // them, sorting each arm's rows again in a temp b-tree (later pages 1.5–2× the statement time
+  // of a first page; without it, within ≈ 10 µs of one). The caller sorts the keys anyway.
+  const page = after
+    ? sql`${part(sql`r.revenue_at_risk = ${after.revenue} AND r.subscription_id > ${after.id}`)} UNION ALL ${part(sql`r.revenue_at_risk < ${after.revenue}`)} LIMIT ${take}`
+    : part(sql`1`);
   return sql`SELECT coalesce(group_concat(r.revenue_at_risk || char(31) || r.subscription_id || char(31) || ${AT_RISK_ROW_TEXT}, char(30)), '')
     FROM (${page}) r`;
 }
