@@ -15,6 +15,17 @@ export const HOLD_MS = Number(process.env.BENCH_HOLD_MS ?? 20);
 type Tally = Map<string, { n: number; maxMs: number; cpuMs: number }>;
 let tally: Tally = new Map();
 
+/**
+ * A statement that held the loop HOLD_MS or more, with its text and arguments, so that it can be
+ * run again alone (`explainSlow`): the same statement with the same arguments slow again is the
+ * statement (its plan, its rows); fast alone, it was what happened around it (a GC inside the call,
+ * faults on first touch of the mapped file, a re-prepare).
+ */
+type Slow = { kind: string; sql: string; args: InValue[]; at: number; ms: number; cpuMs: number; rerun: ((sql: string, args: InValue[]) => unknown) | null };
+let slow: Slow[] = [];
+/** GC pauses of the scenario with their start (performance.now() time base): which slow statement held one. */
+let gcSpans: { at: number; ms: number; kind: string }[] = [];
+
 /** `cpuMs`: the event-loop thread's own CPU time during the span, when known (a statement's). */
 const note = (kind: string, ms: number, cpuMs = NaN) => {
   if (ms < HOLD_MS) return;
@@ -58,11 +69,24 @@ const kindOf = (statement: InStatement | string) => {
  */
 export function watchStatements(database: Database) {
   const client = database.client as Client;
-  const sync = <A extends unknown[], R>(kind: (...args: A) => string, fn: (...args: A) => R) => (...args: A): R => {
+  const { readRows, readFirst } = database;
+  /** A SELECT is run again alone through the reader; anything else is not re-run (it writes). */
+  const rerunOf = (sql: string) => (/^\s*select\b/i.test(sql) ? readRows : null);
+  const record = (stmt: InStatement | string, args: unknown, t0: number, ms: number, cpuMs: number) => {
+    const kind = kindOf(stmt);
+    note(kind, ms, cpuMs);
+    if (ms < HOLD_MS) return;
+    const sql = typeof stmt === "string" ? stmt : stmt.sql;
+    const values = (typeof stmt === "string" ? args : (stmt.args ?? args)) as InValue[] | undefined;
+    slow.push({ kind, sql, args: Array.isArray(values) ? values : [], at: t0, ms, cpuMs, rerun: rerunOf(sql) });
+  };
+  const sync = <A extends unknown[], R>(kind: (...args: A) => string, fn: (...args: A) => R, stmtOf?: (...args: A) => [InStatement | string, unknown]) => (...args: A): R => {
     const c0 = threadCpuMs();
     const t0 = performance.now();
     const out = fn(...args);
-    note(kind(...args), performance.now() - t0, threadCpuMs() - c0);
+    const ms = performance.now() - t0;
+    if (stmtOf) record(...stmtOf(...args), t0, ms, threadCpuMs() - c0);
+    else note(kind(...args), ms, threadCpuMs() - c0);
     return out;
   };
   const execute = client.execute.bind(client);
@@ -73,19 +97,53 @@ export function watchStatements(database: Database) {
       return await execute(stmt as never, args as never);
     } finally {
       // Until it resolves: other work that ran meanwhile counts too (an upper bound).
-      note(kindOf(stmt), performance.now() - t0, threadCpuMs() - c0);
+      record(stmt, args, t0, performance.now() - t0, threadCpuMs() - c0);
     }
   }) as Client["execute"];
   const transaction = client.transaction.bind(client);
   client.transaction = (async (mode) => {
     const tx = await transaction(mode);
-    tx.execute = sync((stmt: InStatement) => kindOf(stmt), tx.execute.bind(tx)) as Transaction["execute"];
+    tx.execute = sync((stmt: InStatement) => kindOf(stmt), tx.execute.bind(tx), (stmt: InStatement) => [stmt, undefined]) as Transaction["execute"];
     tx.batch = sync((stmts: InStatement[]) => `batch of ${stmts.length}`, tx.batch.bind(tx)) as Transaction["batch"];
     tx.commit = sync(() => "commit", tx.commit.bind(tx));
     return tx;
   }) as Client["transaction"];
-  database.readRows = sync((text: string, _args: InValue[]) => kindOf(text), database.readRows);
-  database.readFirst = sync((text: string, _args: InValue[]) => kindOf(text), database.readFirst);
+  database.readRows = sync((text: string, _args: InValue[]) => kindOf(text), readRows, (text, args) => [text, args]);
+  database.readFirst = sync((text: string, _args: InValue[]) => kindOf(text), readFirst, (text, args) => [text, args]);
+}
+
+/**
+ * The slowest statements of the scenario (at most `max`), each with what else fell in its span —
+ * a GC pause, the page faults and context switches of the stall it caused (`watchLoop`'s ticks) —
+ * and its time when run again alone, three times, with the same arguments (SELECTs only).
+ * Call after `stop`, outside the measured window.
+ */
+export async function explainSlow(max = 4): Promise<string[]> {
+  const worst = [...slow].sort((a, b) => b.ms - a.ms).slice(0, max);
+  const lines: string[] = [];
+  for (const s of worst) {
+    const gcs = gcSpans.filter((g) => g.at < s.at + s.ms && g.at + g.ms > s.at);
+    const stall = stallSpans.find((t) => t.from <= s.at + s.ms && t.to >= s.at);
+    const alone: string[] = [];
+    if (s.rerun) {
+      for (let i = 0; i < 3; i++) {
+        const c0 = threadCpuMs();
+        const t0 = performance.now();
+        await s.rerun(s.sql, s.args);
+        alone.push(`${(performance.now() - t0).toFixed(2)}/${(threadCpuMs() - c0).toFixed(2)}`);
+      }
+    }
+    const args = JSON.stringify(s.args, (_k, v) => (typeof v === "bigint" ? String(v) : v));
+    lines.push(
+      `${s.kind} ${s.ms.toFixed(0)} ms (${s.cpuMs.toFixed(1)} on a core)` +
+        (gcs.length ? `; GC in it: ${gcs.map((g) => `${g.kind} ${g.ms.toFixed(1)} ms`).join(", ")}` : "; no GC in it") +
+        (stall ? `; its stall: ${stall.minorFaults} minor / ${stall.majorFaults} major faults, ${stall.voluntary} voluntary / ${stall.involuntary} involuntary switches, process CPU ${stall.userMs.toFixed(0)} ms user / ${stall.systemMs.toFixed(0)} ms system` : "") +
+        `; at ${monotonicS(s.at).toFixed(6)} s monotonic, pid ${process.pid}` +
+        (alone.length ? `; alone (ms wall/core): ${alone.join(", ")}` : "") +
+        `\n      ${s.sql.replace(/\s+/g, " ").slice(0, 400)}\n      args ${args.slice(0, 300)}`,
+    );
+  }
+  return lines;
 }
 
 const gcKinds: Record<number, string> = {
@@ -100,6 +158,7 @@ new PerformanceObserver((list) => {
   for (const e of list.getEntries()) {
     gc.n++;
     gc.ms += e.duration;
+    if (e.duration >= 5) gcSpans.push({ at: e.startTime, ms: e.duration, kind: gcKinds[((e as { detail?: unknown }).detail as { kind?: number } | undefined)?.kind ?? -1] ?? "gc" });
     note(gcKinds[((e as { detail?: unknown }).detail as { kind?: number } | undefined)?.kind ?? -1] ?? "gc", e.duration);
   }
 }).observe({ entryTypes: ["gc"] });
@@ -119,8 +178,22 @@ const TICK_MS = 5;
  * have been on cores of its own.
  * A tick costs a read of /proc (≈ 10–20 µs).
  */
+/** The scenario's stalls with the process's page faults and context switches during each (getrusage). */
+let stallSpans: { from: number; to: number; minorFaults: number; majorFaults: number; voluntary: number; involuntary: number; userMs: number; systemMs: number }[] = [];
+const usage = () => {
+  const u = process.resourceUsage();
+  return [u.minorPageFault, u.majorPageFault, u.voluntaryContextSwitches, u.involuntaryContextSwitches, u.userCPUTime / 1000, u.systemCPUTime / 1000] as const;
+};
+/** performance.now() as CLOCK_MONOTONIC seconds (what `perf record -k CLOCK_MONOTONIC` stamps samples with). */
+const monoOffsetMs = Number(process.hrtime.bigint() / 1000n) / 1000 - performance.now();
+const monotonicS = (at: number) => (monoOffsetMs + at) / 1000;
+
 export function watchLoop() {
   tally = new Map();
+  slow = [];
+  gcSpans = [];
+  stallSpans = [];
+  let usageBefore = usage();
   Object.assign(gc, { n: 0, ms: 0 });
   const loop = monitorEventLoopDelay({ resolution: 1 });
   loop.enable();
@@ -131,6 +204,20 @@ export function watchLoop() {
     const now = performance.now();
     const at = schedstat();
     const late = now - last - TICK_MS;
+    const usageAt = usage();
+    if (late >= HOLD_MS) {
+      stallSpans.push({
+        from: last,
+        to: now,
+        minorFaults: usageAt[0] - usageBefore[0],
+        majorFaults: usageAt[1] - usageBefore[1],
+        voluntary: usageAt[2] - usageBefore[2],
+        involuntary: usageAt[3] - usageBefore[3],
+        userMs: usageAt[4] - usageBefore[4],
+        systemMs: usageAt[5] - usageBefore[5],
+      });
+    }
+    usageBefore = usageAt;
     if (late >= HOLD_MS && at && before) {
       const onCpu = at[0] - before[0];
       const waiting = at[1] - before[1];

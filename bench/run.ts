@@ -17,7 +17,7 @@ import { migrateDatabase, openDatabase } from "../src/db/node";
 import { subscriptions } from "../src/db/schema";
 import { DEMO_API_KEY, DEMO_TENANT_ID, seedDemo } from "../src/demo/seed";
 import { addDays, localDate } from "../src/platform/dates";
-import { HOLD_MS, timeRequests, watchLoop, watchStatements, watchWrites, writePhases } from "./holds";
+import { explainSlow, HOLD_MS, timeRequests, watchLoop, watchStatements, watchWrites, writePhases } from "./holds";
 import { runLoad, stopLoad, type LoadRequest } from "./load";
 
 const BENCH_RATE_LIMITS = rateLimitConfigFromEnv({ RATE_LIMIT_STANDARD: "1000000000" });
@@ -119,6 +119,7 @@ async function load(
   const wrapped = result.sent > list.length ? `  (request list of ${list.length} reused: ${result.sent} sent)` : "";
   console.log(`${name.padEnd(34)} ${row.rps.toFixed(0).padStart(7)} req/s  p50 ${row.p50} ms  p99 ${row.p99} ms  non-2xx ${row.non2xx}  cpu ${cpuMs} ms/req  loop p99 ${loopP99Ms} max ${loopMaxMs} ms (not waiting for a core ${ownMaxMs})  heap ${heapMb} MB, ${gc}${held ? `  held by ${held}` : ""}${wrapped}`);
   if (phases && process.env.BENCH_WRITE_PHASES) console.log(`  phases (ms): ${phases}`);
+  for (const line of await explainSlow()) console.log(`  slow statement: ${line}`);
   return row;
 }
 

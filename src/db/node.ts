@@ -57,10 +57,14 @@ function statementCache(path: string) {
     if (!conn) {
       conn = new Sqlite(path);
       preparedAfresh.add(conn);
-      // The hot reads walk several indexes of a file that may be gigabytes: map it (SQLite caps
-      // the size) and keep the indexes' upper levels in a 64 MB cache. Lookup statement on the
-      // 1M-subscription bench file: ≈ 100 → 83 µs.
-      conn.exec("PRAGMA mmap_size = 8589934592; PRAGMA cache_size = -65536");
+      // Neither memory-mapped nor given a large page cache: in WAL mode a read that finds the file
+      // changed (any commit since this connection's last read) drops both, on this, the event
+      // loop's, thread (SQLite pager.c pagerBeginReadTransaction: pager_reset, then
+      // sqlite3OsUnfetch(fd, 0, 0) unmaps the whole file), at a cost that grows with what was
+      // read since. On the 1M-subscription bench file, the first lookup after a write took
+      // 56–192 ms mapped (1.1 GB of the file mapped after 5,000 lookups; 31–47 ms of it the
+      // kernel's unmapping), ≈ 10 ms CPU with a 64 MB cache alone, 1–4 ms with the default 2 MB
+      // (bench/reader-remap.ts; BENCHMARKS.md, branch loop5). The OS page cache keeps the file.
     }
     const kept = raw ? rawStatements : statements;
     let stmt = kept.get(sql);
