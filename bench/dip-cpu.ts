@@ -12,7 +12,7 @@ import { inProcess, measureCpu, type Scenario } from "./in-process";
 import { bigCustomerId, bigPhone } from "./big-tenant";
 
 const BIG = Number(process.env.BENCH_SUBSCRIPTIONS ?? 1_000_000);
-const { get, json, spread, floor, api, close } = await inProcess(BIG);
+const { get, json, spread, floor, bare, api, close } = await inProcess(BIG);
 const customers = Math.round(BIG * 0.8);
 const forms = [
   (p: string) => p,
@@ -28,6 +28,7 @@ async function secondPage(query: string) {
 }
 const scenarios: Scenario[] = [
   floor,
+  bare,
   // The fixed chain every /v1 route pays (request id, CORS, rate limits, the key check's statement,
   // scope, idempotency, c.json): the cheapest authenticated GET, answering the key row's settings.
   ["chain: GET /v1/settings", () => get(api, "/v1/settings")],
