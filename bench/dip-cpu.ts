@@ -1,7 +1,7 @@
 /**
  * CPU per request of the data dip and the at-risk pages on the 1M-subscription bench file, beside
  * the raw-query floor: `npx tsx bench/dip-cpu.ts` (BENCH_SUBSCRIPTIONS, DIP_CPU_REQUESTS,
- * DIP_CPU_ROUNDS, DIP_CPU_SCENARIOS=lookup,all). Requests go one at a time through the app's
+ * DIP_CPU_ROUNDS, DIP_CPU_SCENARIOS=lookup,chain,all). Requests go one at a time through the app's
  * `fetch` in this process (no sockets, no load generator), and `process.cpuUsage` counts the
  * microseconds each costs: on a machine shared with other work this moves far less than req/s
  * under load does, so it says where a change helps. Rounds alternate the scenarios. For a
@@ -12,7 +12,7 @@ import { inProcess, measureCpu, type Scenario } from "./in-process";
 import { bigCustomerId, bigPhone } from "./big-tenant";
 
 const BIG = Number(process.env.BENCH_SUBSCRIPTIONS ?? 1_000_000);
-const { get, json, spread, floor, api, close } = await inProcess(BIG);
+const { get, json, spread, floor, bare, api, close } = await inProcess(BIG);
 const customers = Math.round(BIG * 0.8);
 const forms = [
   (p: string) => p,
@@ -28,6 +28,10 @@ async function secondPage(query: string) {
 }
 const scenarios: Scenario[] = [
   floor,
+  bare,
+  // The fixed chain every /v1 route pays (request id, CORS, rate limits, the key check's statement,
+  // scope, idempotency, c.json): the cheapest authenticated GET, answering the key row's settings.
+  ["chain: GET /v1/settings", () => get(api, "/v1/settings")],
   ["lookup (5 forms)", () => get(api, `/v1/lookup?phone=${encodeURIComponent(forms[form++ % forms.length]!(bigPhone(spread(customers))))}`)],
   ["customer risk", () => get(api, `/v1/customers/${bigCustomerId(spread(customers))}/risk`)],
 ];

@@ -10,7 +10,9 @@ import { createApp } from "../src/app";
 import { rateLimitConfigFromEnv } from "../src/platform/rate-limit";
 import { BIG_API_KEY, BIG_TENANT_ID, bigSubscriptionId, openBigTenant } from "./big-tenant";
 
-type Fetcher = { fetch: (r: Request) => Response | Promise<Response> };
+type Fetcher = { fetch: (r: Request, env?: unknown) => Response | Promise<Response> };
+/** What the Node adapter hands the app as `env`: the client's address, so the failed-auth limiter runs as it does behind a socket. */
+const peer = { incoming: { socket: { remoteAddress: "127.0.0.1" } } };
 export type Scenario = [name: string, request: () => Promise<number>];
 
 /** The app (rate limits out of the way) and the floor route on the `big`-subscription file. */
@@ -19,6 +21,7 @@ export async function inProcess(big: number) {
   const services = { db: tenant.db, now: () => new Date(), secretsKey: "bench-secrets-key-0123456789abcdef-012345", rateLimits: rateLimitConfigFromEnv({ RATE_LIMIT_STANDARD: "1000000000" }) };
   const api = createApp(() => services);
   const floors = new Hono();
+  floors.get("/floor/json", (c) => c.json({ ok: true }));
   floors.get("/floor/query/:id", async (c) => {
     const rs = await tenant.db.client.execute({ sql: "SELECT id, status, next_delivery_on FROM subscriptions WHERE tenant_id = ? AND id = ?", args: [BIG_TENANT_ID, c.req.param("id")] });
     return c.json(rs.rows[0] ?? null);
@@ -26,7 +29,7 @@ export async function inProcess(big: number) {
   const headers = { authorization: `Bearer ${BIG_API_KEY}` };
   /** A GET through `app`'s fetch with the bench key, its body read; answers the status. */
   const get = async (app: Fetcher, path: string) => {
-    const res = await app.fetch(new Request(`http://bench${path}`, { headers }));
+    const res = await app.fetch(new Request(`http://bench${path}`, { headers }), process.env.NO_ADDR ? undefined : peer);
     await res.text();
     return res.status;
   };
@@ -36,7 +39,9 @@ export async function inProcess(big: number) {
   /** Ids spread deterministically over [0, n). */
   const spread = (n: number) => Math.floor((((k++ * 2_654_435_761) % 4_294_967_296) / 4_294_967_296) * n);
   const floor: Scenario = ["floor: one raw indexed query", () => get(floors, `/floor/query/${bigSubscriptionId(spread(big))}`)];
-  return { big: tenant, api, get, json, spread, floor, close: () => tenant.db.client.close() };
+  /** A bare Hono route answering a constant JSON: what any request through `fetch` costs at least. */
+  const bare: Scenario = ["floor: bare Hono JSON route", () => get(floors, "/floor/json")];
+  return { big: tenant, api, get, json, spread, floor, bare, close: () => tenant.db.client.close() };
 }
 
 /**

@@ -105,6 +105,18 @@ function settingsFrom(text: string): TenantSettings {
   return s;
 }
 
+/** A key row's scopes (a JSON array as text: a handful of distinct values), parsed once; frozen, as every caller shares it. */
+const scopesCache = new Map<string, readonly Scope[]>();
+function scopesFrom(text: string): readonly Scope[] {
+  let scopes = scopesCache.get(text);
+  if (!scopes) {
+    scopes = Object.freeze(JSON.parse(text) as Scope[]);
+    if (scopesCache.size > 100) scopesCache.clear();
+    scopesCache.set(text, scopes);
+  }
+  return scopes;
+}
+
 /** The API key principal: `Authorization: Bearer tsz_…`, checked against its hash on every request. */
 const apiKeyPrincipal: PrincipalResolver = {
   kind: "key",
@@ -146,7 +158,7 @@ const apiKeyPrincipal: PrincipalResolver = {
     return {
       tenantId,
       principal: { kind: "key", keyId },
-      scopes: JSON.parse(String(scopes)) as Scope[],
+      scopes: scopesFrom(String(scopes)),
       settings: settingsFrom(String(settings ?? "{}")),
       actor: { type: "key", id: keyId },
       plan: String(plan ?? "standard"),

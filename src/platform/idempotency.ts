@@ -99,8 +99,11 @@ export function withoutSecrets(text: string, extra: Readonly<Record<string, stri
  * stored answer, even with the same key and body. Secrets in the answer are not stored (see
  * SECRET_FIELDS, rememberWithout): a replay carries a shown-once note in their place.
  */
-export const idempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
-  if (c.req.method === "GET" || c.req.method === "HEAD" || c.req.method === "OPTIONS") return next();
+export const idempotency: MiddlewareHandler<AppEnv> = (c, next) =>
+  // A read returns at once: no async frame, no header read (every GET of the API passes here).
+  c.req.method === "GET" || c.req.method === "HEAD" || c.req.method === "OPTIONS" ? next() : claimed(c, next);
+
+async function claimed(c: Context<AppEnv>, next: () => Promise<void>): Promise<Response | void> {
   const sent = c.req.header("idempotency-key");
   if (sent === undefined || exempt.has(`${c.req.method} ${c.req.path}`)) return next();
   if (sent.length < 1 || sent.length > 255) {
@@ -181,7 +184,7 @@ export const idempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
       await db.write((tx) => tx.delete(idempotencyKeys).where(and(where, eq(idempotencyKeys.state, "in_progress"))));
     }
   }
-};
+}
 
 /** The key row's answer columns for `res`, or null when this outcome is not remembered (see NOT_REMEMBERED). */
 async function recordOf(c: Context<AppEnv>, res: Response) {

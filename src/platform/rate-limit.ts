@@ -94,14 +94,17 @@ function refuse(c: Context<AppEnv>, policy: string, limit: number, windowS: numb
 
 const secondsUntil = (reset: Date | undefined, windowMs: number) => Math.ceil(((reset?.getTime() ?? Date.now() + windowMs) - Date.now()) / 1000);
 
-type Limiters = { perKey: MiddlewareHandler<AppEnv>; failedAuth: MiddlewareHandler<AppEnv> };
+/** The two middlewares of one configuration, and each plan's `RateLimit-Policy` value (built once, not per request). */
+type Limiters = { perKey: MiddlewareHandler<AppEnv>; failedAuth: MiddlewareHandler<AppEnv>; policy: Record<Plan, string> };
 const memory = new WeakMap<RateLimitConfig, Limiters>();
 
 function memoryLimiters(config: RateLimitConfig): Limiters {
   let limiters = memory.get(config);
   if (limiters) return limiters;
   const windowS = Math.ceil(config.windowMs / 1000);
+  const policy = Object.fromEntries((Object.keys(PLANS) as Plan[]).map((plan) => [plan, `"${plan}";q=${config.perKey[plan]};w=${windowS}`])) as Record<Plan, string>;
   limiters = {
+    policy,
     perKey: rateLimiter<AppEnv>({
       windowMs: config.windowMs,
       limit: (c) => config.perKey[planOf(c.get("caller").plan)],
@@ -164,12 +167,11 @@ export const limitPerKey: MiddlewareHandler<AppEnv> = async (c, next) => {
   }
   const config = c.get("services").rateLimits;
   if (!config) return next();
-  const windowS = Math.ceil(config.windowMs / 1000);
-  const limit = config.perKey[plan];
-  c.header("RateLimit-Policy", `"${plan}";q=${limit};w=${windowS}`);
-  return memoryLimiters(config).perKey(c, async () => {
+  const limiters = memoryLimiters(config);
+  c.header("RateLimit-Policy", limiters.policy[plan]);
+  return limiters.perKey(c, () => {
     const info = c.get("rateLimit" as never) as { remaining: number; resetTime?: Date };
     c.header("RateLimit", `"${plan}";r=${info.remaining};t=${Math.max(1, secondsUntil(info.resetTime, config.windowMs))}`);
-    await next();
+    return next();
   });
 };
