@@ -77,8 +77,9 @@ export type AppEnv = {
     secretFields?: Record<string, string>;
     /**
      * Set by the idempotency layer once it holds this request's key: the key row's condition, and
-     * the status of the answer the route recorded in its own write (platform/idempotency rememberWithin).
+     * the status of the answer the route recorded in its own write (platform/idempotency rememberWithin);
+     * `claim` when the route's write claims the key itself (platform/idempotency claimsInWrite).
      */
-    idempotency?: { where: SQL; recordedStatus?: number };
+    idempotency?: { where: SQL; recordedStatus?: number; claim?: { key: string; requestHash: string } };
   };
 };

@@ -1,11 +1,12 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Context, MiddlewareHandler } from "hono";
+import { matchedRoutes } from "hono/route";
 import { principalTag } from "./auth";
 import { idempotencyKeys } from "../db/schema";
 import { canonicalJson, sha256Hex } from "./crypto";
 import type { AppEnv } from "./env";
 import { ApiError, type ErrorCode } from "./errors";
-import type { TenantStore } from "./tenancy";
+import { prepared, preparedFind, type TenantStore } from "./tenancy";
 
 const TTL_MS = 24 * 60 * 60 * 1000;
 /** A claim older than this was left by a process that died mid-request; it may be taken over. */
@@ -76,28 +77,97 @@ export function rememberWithout(c: Context<AppEnv>, replacement: Record<string, 
  * The answer as it may be stored: each secret-bearing field present replaced by its note
  * (SHOWN_ONCE for `secret`/`token`, the route's own note for fields declared with rememberWithout).
  */
-export function withoutSecrets(text: string, extra: Readonly<Record<string, string>> = {}): string {
+export function withoutSecrets(text: string, extra: Readonly<{ [field: string]: string }> = {}): string {
   let body: unknown;
   try {
     body = JSON.parse(text);
   } catch {
     return text;
   }
-  if (body === null || typeof body !== "object" || Array.isArray(body)) return text;
-  const notes: Record<string, string> = { ...Object.fromEntries(SECRET_FIELDS.map((f) => [f, SHOWN_ONCE])), ...extra };
-  const record = body as Record<string, unknown>;
-  if (!Object.keys(notes).some((f) => f in record)) return text;
-  for (const [f, note] of Object.entries(notes)) if (f in record) record[f] = note;
-  return JSON.stringify(record);
+  return storedJson(body, extra, text);
+}
+
+/** `json` as JSON text to store: `text` (or JSON.stringify of it) unless a top-level field carries a secret, which is replaced by its note. */
+function storedJson(json: unknown, extra: Readonly<{ [field: string]: string }> = {}, text?: string): string {
+  const asText = () => text ?? JSON.stringify(json);
+  if (json === null || typeof json !== "object" || Array.isArray(json)) return asText();
+  const notes: { [field: string]: string } = { ...Object.fromEntries(SECRET_FIELDS.map((f) => [f, SHOWN_ONCE])), ...extra };
+  const record = json as { [field: string]: unknown };
+  if (!Object.keys(notes).some((f) => f in record)) return asText();
+  const copy = { ...record };
+  for (const [f, note] of Object.entries(notes)) if (f in copy) copy[f] = note;
+  return JSON.stringify(copy);
 }
 
 /**
- * The one idempotency layer, for every mutating request that carries `Idempotency-Key`.
- * The key is claimed with a single INSERT … ON CONFLICT DO NOTHING, so of two racing requests
- * exactly one runs; the other waits for its result and replays it. Keys are scoped per
- * principal (this API key, this customer session, …): one caller never receives another's
- * stored answer, even with the same key and body. Secrets in the answer are not stored (see
- * SECRET_FIELDS, rememberWithout): a replay carries a shown-once note in their place.
+ * Routes that record their answer in their own write (rememberWithin) whenever they change
+ * anything — the plan changes, the subscription sync — and so claim their key there too: by the
+ * same INSERT that records the answer, in the change's transaction (see `idempotency`). Written as
+ * the route's method and OpenAPI path (`POST /v1/subscriptions/{subscriptionId}/skip`).
+ */
+const claimedInWrite = new Set<string>();
+export function claimsInWrite(route: `${"POST" | "PUT"} /${string}`) {
+  claimedInWrite.add(route.replace(/\{(\w+)\}/g, ":$1"));
+}
+
+/** Thrown from the route's write when another request with this key recorded its answer first: the write rolls back, and the layer answers as that one did. */
+class KeyTaken extends ApiError {
+  constructor() {
+    super("idempotency_key_in_use", "Another request with this Idempotency-Key finished first.");
+  }
+}
+
+/** The key row of this principal's key, read outside any transaction (through the statement cache on an embedded file). */
+const FIND_KEY = preparedFind(idempotencyKeys, ["key"]);
+
+/**
+ * The remembered answer, inserted as the key's row — the claim and the record in one statement.
+ * A row already there is replaced only when it is stale (older than the TTL, or this request's own
+ * claim abandoned by a process that died); otherwise nothing changes and the caller learns that
+ * another request holds the key (0 rows changed).
+ */
+const RECORD_ANSWER = prepared<"key" | "requestHash" | "status" | "body" | "headers" | "at" | "expired" | "abandoned">(
+  (s, value) => sql`INSERT INTO ${idempotencyKeys} (tenant_id, key, request_hash, state, response_status, response_body, response_headers, created_at, locked_at)
+    VALUES (${s.tenantId}, ${value("key")}, ${value("requestHash")}, 'done', ${value("status")}, ${value("body")}, ${value("headers", idempotencyKeys.responseHeaders)}, ${value("at")}, ${value("at")})
+    ON CONFLICT (tenant_id, key) DO UPDATE SET request_hash = excluded.request_hash, state = 'done', response_status = excluded.response_status,
+      response_body = excluded.response_body, response_headers = excluded.response_headers, created_at = excluded.created_at, locked_at = excluded.locked_at
+    WHERE idempotency_keys.created_at < ${value("expired")}
+      OR (idempotency_keys.state = 'in_progress' AND idempotency_keys.request_hash = excluded.request_hash AND idempotency_keys.locked_at < ${value("abandoned")})`,
+);
+
+type Claim = { key: string; requestHash: string };
+type Answer = NonNullable<ReturnType<typeof answerColumns>>;
+
+/** Records `record` as the answer to `claim` in `s`'s write; false when a live row of another request holds the key. */
+async function recordAnswer(s: TenantStore, claim: Claim, record: Answer, at: Date): Promise<boolean> {
+  const changed = await s.run(RECORD_ANSWER, {
+    key: claim.key,
+    requestHash: claim.requestHash,
+    status: record.responseStatus,
+    body: record.responseBody,
+    headers: record.responseHeaders,
+    at: at.toISOString(),
+    expired: new Date(at.getTime() - TTL_MS).toISOString(),
+    abandoned: new Date(at.getTime() - ABANDONED_MS).toISOString(),
+  });
+  return changed > 0;
+}
+
+/**
+ * The one idempotency layer, for every mutating request that carries `Idempotency-Key`. Keys are
+ * scoped per principal (this API key, this customer session, …): one caller never receives
+ * another's stored answer, even with the same key and body. Secrets in the answer are not stored
+ * (see SECRET_FIELDS, rememberWithout): a replay carries a shown-once note in their place.
+ *
+ * Most routes: the key is claimed with its own write (the row `in_progress`), so of two racing
+ * requests exactly one runs; the other waits for its result and replays it.
+ *
+ * Routes declared with `claimsInWrite` (a plan change, the subscription sync): a plain read finds
+ * no live row, and the route's own write claims the key by inserting its answer (rememberWithin),
+ * so a keyed change costs no transaction more than an unkeyed one. Writes are serialised (one
+ * writer per file), so of two racing requests the second's INSERT finds the first's row: its
+ * write rolls back whole (KeyTaken) and it replays the first's answer. A crash before the COMMIT
+ * leaves neither the change nor its key (a retry runs it); after, both (a retry replays it).
  */
 export const idempotency: MiddlewareHandler<AppEnv> = (c, next) =>
   // A read returns at once: no async frame, no header read (every GET of the API passes here).
@@ -129,6 +199,60 @@ async function claimed(c: Context<AppEnv>, next: () => Promise<void>): Promise<R
   const isStale = (row: typeof idempotencyKeys.$inferSelect, at: Date) =>
     at.getTime() - Date.parse(row.createdAt) > TTL_MS ||
     (row.state === "in_progress" && row.requestHash === requestHash && at.getTime() - Date.parse(row.lockedAt) > ABANDONED_MS);
+  /** The live row that holds the key, if any (a plain read). */
+  const live = async () => {
+    const seen = await store.findWith(idempotencyKeys, FIND_KEY, { key });
+    return seen && !isStale(seen, now()) ? seen : null;
+  };
+
+  /**
+   * Answers a request whose key a live row holds: that request's answer replayed, 422 for another
+   * body, 409 after waiting too long for it. While another request holds it, waits with plain
+   * reads (not writes, which would queue behind every other writer). Null once the key is free
+   * and `take` took it (or, for a key claimed in the route's write, found it free).
+   */
+  const answerHeld = async (existing: typeof idempotencyKeys.$inferSelect | null, take: () => Promise<typeof existing>): Promise<Response | null> => {
+    while (existing !== null) {
+      if (existing.requestHash !== requestHash) {
+        throw new ApiError("idempotency_key_reused", "This Idempotency-Key was already used with a different request body or path.");
+      }
+      if (existing.state === "done") {
+        const headers = new Headers(existing.responseHeaders ?? {});
+        headers.set("idempotent-replayed", "true");
+        return new Response(existing.responseBody, { status: existing.responseStatus ?? 200, headers });
+      }
+      if (Date.now() > deadline) {
+        throw new ApiError("idempotency_key_in_use", "The first request with this Idempotency-Key is still running; retry shortly.");
+      }
+      await new Promise((r) => setTimeout(r, POLL_MS));
+      existing = (await live()) ?? (await take());
+    }
+    return null;
+  };
+
+  if (matchedRoutes(c).some((r) => r.method === c.req.method && claimedInWrite.has(`${r.method} ${r.path}`))) {
+    const free = async () => null;
+    const held = await answerHeld(await live(), free);
+    if (held) return held;
+    const claim: Claim = { key, requestHash };
+    c.set("idempotency", { where, claim });
+    await next();
+    if (c.get("idempotency")?.recordedStatus === c.res.status) return;
+    // The route did not record its answer: it changed nothing (a refusal, a failure), or another
+    // request with this key recorded first and this write rolled back (KeyTaken).
+    if (!(c.error instanceof KeyTaken)) {
+      const record = await recordOf(c, c.res);
+      if (record && (await store.write((s) => recordAnswer(s, claim, record, now())))) return;
+    }
+    // Another request with this key may have answered first (this one refused meanwhile, say by an
+    // If-Match the first made stale): answer as it did, as if this one had waited for it.
+    const first = await answerHeld(await live(), free);
+    if (first) {
+      c.res = undefined;
+      c.res = first;
+    }
+    return;
+  }
 
   /** Inserts the claim, or answers the live row that holds the key. */
   const claim = () => {
@@ -142,26 +266,10 @@ async function claimed(c: Context<AppEnv>, next: () => Promise<void>): Promise<R
     });
   };
 
-  // Claim the key in one write transaction; while another request holds it, wait with plain
-  // reads (not writes, which would queue behind every other writer) and claim again only if
-  // the holder let go.
-  let existing = await claim();
-  while (existing !== null) {
-    if (existing.requestHash !== requestHash) {
-      throw new ApiError("idempotency_key_reused", "This Idempotency-Key was already used with a different request body or path.");
-    }
-    if (existing.state === "done") {
-      const headers = new Headers(existing.responseHeaders ?? {});
-      headers.set("idempotent-replayed", "true");
-      return new Response(existing.responseBody, { status: existing.responseStatus ?? 200, headers });
-    }
-    if (Date.now() > deadline) {
-      throw new ApiError("idempotency_key_in_use", "The first request with this Idempotency-Key is still running; retry shortly.");
-    }
-    await new Promise((r) => setTimeout(r, POLL_MS));
-    const seen = await store.find(idempotencyKeys, eq(idempotencyKeys.key, key));
-    existing = seen && !isStale(seen, now()) ? seen : await claim();
-  }
+  // Claim the key in one write transaction; while another request holds it, wait and claim again
+  // only if the holder let go.
+  const held = await answerHeld(await claim(), claim);
+  if (held) return held;
 
   let remembered = false;
   c.set("idempotency", { where });
@@ -186,36 +294,46 @@ async function claimed(c: Context<AppEnv>, next: () => Promise<void>): Promise<R
   }
 }
 
+/** The key row's answer columns for this answer (`body` as stored: secrets replaced), or null when it is not remembered (see NOT_REMEMBERED). */
+function answerColumns(status: number, code: string | undefined, body: string, header: (name: string) => string | null | undefined) {
+  if (status >= 500 || NOT_REMEMBERED.has(code as ErrorCode)) return null;
+  const headers: { [name: string]: string } = {};
+  for (const h of REPLAYED_HEADERS) {
+    const v = header(h);
+    if (v !== null && v !== undefined) headers[h] = v;
+  }
+  return { state: "done" as const, responseStatus: status, responseBody: body, responseHeaders: headers };
+}
+
 /** The key row's answer columns for `res`, or null when this outcome is not remembered (see NOT_REMEMBERED). */
 async function recordOf(c: Context<AppEnv>, res: Response) {
   const text = await res.clone().text();
-  if (res.status >= 500 || NOT_REMEMBERED.has(problemCode(text, res) as ErrorCode)) return null;
-  const headers: Record<string, string> = {};
-  for (const h of REPLAYED_HEADERS) {
-    const v = res.headers.get(h);
-    if (v !== null) headers[h] = v;
-  }
-  return { state: "done" as const, responseStatus: res.status, responseBody: withoutSecrets(text, c.get("secretFields")), responseHeaders: headers };
+  return answerColumns(res.status, problemCode(text, res), withoutSecrets(text, c.get("secretFields")), (h) => res.headers.get(h));
 }
 
 /**
  * Records the JSON answer the route is about to send (`c.json(json, status)` with `headers`) as
  * this request's remembered answer, inside the route's own write transaction `s`: the change and
- * its answer commit together, so a keyed request takes two transactions (claim; change and
- * answer), not three, and no crash can fall between a change and its record (its retry would run
- * the change again). Call it last in the write. Does nothing without an Idempotency-Key; an
- * answer that is not remembered is left to the layer as before.
+ * its answer commit together, so no crash can fall between a change and its record (its retry
+ * would run the change again). For a route declared with `claimsInWrite` this also claims the key
+ * — it must then be called on every path where the write changes something — and throws (rolling
+ * the write back) when another request with the key recorded first. Call it last in the write.
+ * Does nothing without an Idempotency-Key; an answer that is not remembered is left to the layer.
  */
-export async function rememberWithin(c: Context<AppEnv>, s: TenantStore, answer: { status: number; json: unknown; headers?: Record<string, string> }): Promise<void> {
-  const claim = c.get("idempotency");
-  if (!claim) return;
-  // The same bytes and headers as c.json(json, status) with these headers sends.
-  const res = new Response(JSON.stringify(answer.json), { status: answer.status, headers: { "content-type": "application/json", ...answer.headers } });
-  const record = await recordOf(c, res);
+export async function rememberWithin(c: Context<AppEnv>, s: TenantStore, answer: { status: number; json: unknown; headers?: { [name: string]: string } }): Promise<void> {
+  const held = c.get("idempotency");
+  if (!held) return;
+  // The same bytes and headers as c.json(json, status) with these headers sends, without building the response.
+  const headers: { [name: string]: string | undefined } = { "content-type": "application/json", ...answer.headers };
+  const record = answerColumns(answer.status, undefined, storedJson(answer.json, c.get("secretFields")), (h) => headers[h]);
   if (!record) return;
-  // The key's row is keyed per principal: written with the condition the claim was made under.
-  await s.q.update(idempotencyKeys).set(record).where(claim.where);
-  c.set("idempotency", { ...claim, recordedStatus: answer.status });
+  if (held.claim) {
+    if (!(await recordAnswer(s, held.claim, record, c.get("services").now()))) throw new KeyTaken();
+  } else {
+    // The key's row is keyed per principal: written with the condition the claim was made under.
+    await s.q.update(idempotencyKeys).set(record).where(held.where);
+  }
+  c.set("idempotency", { ...held, recordedStatus: answer.status });
 }
 
 function problemCode(text: string, res: Response): string | undefined {

@@ -3,7 +3,7 @@ import { subscriptions } from "../db/schema";
 import { getCustomer } from "../customers/repository";
 import { CustomerIdParam } from "../customers/schemas";
 import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse, page, PageQuery } from "../platform/openapi";
-import { rememberWithin } from "../platform/idempotency";
+import { claimsInWrite, rememberWithin } from "../platform/idempotency";
 import { decodeCursor, toPage } from "../platform/pagination";
 import { etag, IfMatchHeaders } from "../platform/versioning";
 import { getSubscription, toSubscription } from "./repository";
@@ -11,6 +11,9 @@ import { Subscription, SubscriptionIdParam, SUBSCRIPTION_EXAMPLE, UpsertSubscrip
 import { syncSubscription } from "./sync";
 
 const tags = ["Subscriptions"];
+
+// The sync records its answer in its own write (below), which claims the key too.
+claimsInWrite("PUT /v1/subscriptions/{subscriptionId}");
 
 
 export const subscriptionsRouter = domainRouter()

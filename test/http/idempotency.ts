@@ -110,6 +110,73 @@ export function idempotencySuite(h: () => Harness) {
       expect(retry.body).toMatchObject({ quantity: 3, version: 3 });
     });
 
+    describe("a plan change, whose key is claimed in its own write", () => {
+      const subscription = async () => {
+        const c = uid("C");
+        await h().request("PUT", `/v1/customers/${c}`, { key: t.key, body: customerBody() });
+        const s = uid("S");
+        const nextDeliveryOn = addDays(localDate(new Date(), "Asia/Tokyo"), 20);
+        expect((await h().request("PUT", `/v1/subscriptions/${s}`, { key: t.key, body: subscriptionBody(c, { nextDeliveryOn }) })).status).toBe(201);
+        return s;
+      };
+
+      it("10 concurrent identical skips with one key skip once, and all get the first one's answer", async () => {
+        const s = await subscription();
+        const key = uid("idem");
+        const answers = await Promise.all(
+          Array.from({ length: 10 }, () => h().request("POST", `/v1/subscriptions/${s}/skip`, { key: t.key, body: { count: 1 }, headers: { "idempotency-key": key } })),
+        );
+        expect(answers.map((a) => a.status)).toEqual(Array(10).fill(200));
+        expect(new Set(answers.map((a) => a.text)).size).toBe(1);
+        expect(new Set(answers.map((a) => a.headers.get("etag")))).toEqual(new Set(['"2"']));
+        const history = await h().request("GET", `/v1/subscriptions/${s}/changes`, { key: t.key });
+        expect(history.body.data).toHaveLength(1);
+        const now = await h().request("GET", `/v1/subscriptions/${s}`, { key: t.key });
+        expect(now.body).toMatchObject({ version: 2, nextDeliveryOn: answers[0]!.body.subscription.nextDeliveryOn });
+      });
+
+      it("concurrent retries whose own If-Match the first one made stale get the first one's answer, not 412", async () => {
+        const s = await subscription();
+        const key = uid("idem");
+        const answers = await Promise.all(
+          Array.from({ length: 5 }, () =>
+            h().request("POST", `/v1/subscriptions/${s}/quantity`, { key: t.key, body: { quantity: 3 }, headers: { "idempotency-key": key, "if-match": '"1"' } }),
+          ),
+        );
+        expect(answers.map((a) => a.status)).toEqual(Array(5).fill(200));
+        expect(new Set(answers.map((a) => a.text)).size).toBe(1);
+        expect(answers[0]!.body.subscription).toMatchObject({ quantity: 3, version: 2 });
+      });
+
+      it("the same key with another body, sent concurrently: one change applies, the other is refused with 422", async () => {
+        const s = await subscription();
+        const key = uid("idem");
+        const [a, b] = await Promise.all(
+          [2, 3].map((quantity) => h().request("POST", `/v1/subscriptions/${s}/quantity`, { key: t.key, body: { quantity }, headers: { "idempotency-key": key } })),
+        );
+        expect([a!.status, b!.status].sort()).toEqual([200, 422]);
+        const [won, lost] = a!.status === 200 ? [a!, b!] : [b!, a!];
+        expect(lost.body.code).toBe("idempotency_key_reused");
+        const now = await h().request("GET", `/v1/subscriptions/${s}`, { key: t.key });
+        expect(now.body).toMatchObject({ version: 2, quantity: won.body.subscription.quantity });
+        // Later, too: the key answers for the body it was first used with.
+        const again = await h().request("POST", `/v1/subscriptions/${s}/quantity`, { key: t.key, body: { quantity: won.body.subscription.quantity }, headers: { "idempotency-key": key } });
+        expect(again.headers.get("idempotent-replayed")).toBe("true");
+        expect(again.text).toBe(won.text);
+      });
+
+      it("a refusal by the shop's rules is remembered, and a retry replays it", async () => {
+        const s = await subscription();
+        const key = uid("idem");
+        const refused = await h().request("POST", `/v1/subscriptions/${s}/quantity`, { key: t.key, body: { quantity: 50 }, headers: { "idempotency-key": key } });
+        expect(refused.status).toBe(422);
+        expect(refused.body.code).toBe("quantity_out_of_range");
+        const again = await h().request("POST", `/v1/subscriptions/${s}/quantity`, { key: t.key, body: { quantity: 50 }, headers: { "idempotency-key": key } });
+        expect(again.headers.get("idempotent-replayed")).toBe("true");
+        expect(again.text).toBe(refused.text);
+      });
+    });
+
     it("refuses an over-long key", async () => {
       const res = await h().request("POST", "/v1/keys", { key: t.key, body: { name: "x", scopes: ["read"] }, headers: { "idempotency-key": "k".repeat(256) } });
       expect(res.status).toBe(422);
