@@ -188,8 +188,9 @@ export function jsonResponse<T extends z.ZodType>(schema: T, description: string
 /**
  * A 200 whose body is JSON text already serialised (by SQL, say) and documented by `schema`:
  * typed as if `c.json` had sent it. The route's tests must check the text against the schema.
+ * UTF-8 bytes are sent as they are (no transcoding of a string on the way out).
  */
-export function jsonText<T extends z.ZodType>(c: Context, _schema: T, text: string) {
+export function jsonText<T extends z.ZodType>(c: Context, _schema: T, text: string | Uint8Array<ArrayBuffer>) {
   return c.body(text, 200, { "content-type": "application/json" }) as unknown as TypedResponse<JSONParsed<z.output<T>>, 200, "json">;
 }
 

@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, isNotNull, isNull, or, sql, type Placeholder, type SQL } from "drizzle-orm";
-import { cancelFlows, customers, events, planChanges, riskModels, subscriptions } from "../db/schema";
+import { AT_RISK_RECORD, cancelFlows, customers, events, planChanges, riskModels, subscriptions } from "../db/schema";
 import { localDate } from "../platform/dates";
 import { newId } from "../platform/crypto";
 import { ApiError } from "../platform/errors";
@@ -99,36 +99,29 @@ export function atRiskCursor(after: (string | number)[] | undefined): { revenue:
 
 const BAND_LITERALS: Record<RiskBand, SQL> = { high: sql.raw("'high'"), medium: sql.raw("'medium'"), low: sql.raw("'low'") };
 
-/**
- * A risk row (alias `r`) as the at-risk list shows it — {@link toRisk}'s fields, in its order —
- * except that each driver has no label yet ({@link labelDrivers} adds it). Formatted as text,
- * not built with json_object: drivers and flags are spliced as stored (only JSON.stringify
- * writes them), where json() would parse each again.
- */
-const AT_RISK_ROW_TEXT = sql`format('{"subscriptionId":%s,"customerId":%s,"score":%d,"probability":%s,"band":%s,"drivers":%s,"flags":%s,"revenueAtRisk":{"amount":%d,"currency":%s},"modelVersion":%s,"computedAt":%s}',
-  json_quote(r.subscription_id), json_quote(r.customer_id), r.score, r.probability, json_quote(r.band), r.drivers, r.flags,
-  r.revenue_at_risk, json_quote(r.currency), json_quote(r.model_version), json_quote(r.computed_at))`;
+/** AT_RISK_RECORD (db/schema) as the at-risk indexes store it: spelled the same, read from the entry. */
+const RECORD = sql.raw(AT_RISK_RECORD);
 
 /**
  * A keyset page of the at-risk list as text: at most `take` records, each `revenue␟id␟row`
- * (AT_RISK_ROW_TEXT), joined by ␞ ('' when none), in no set order — sqld's parser takes no
- * ORDER BY inside group_concat, and the keys let the caller sort without parsing. Control
- * characters never appear raw in JSON text or in ids. Order: revenue at risk, highest first,
- * then subscription id. Each band's list, and the list of every band, is one index walk (two
- * after a cursor). Rides with the key check.
+ * (db/schema AT_RISK_RECORD: the row as {@link toRisk} shows it, drivers without labels —
+ * {@link labelDrivers} adds them), joined by ␞ ('' when none), in no set order — sqld's parser
+ * takes no ORDER BY inside group_concat, and the keys let the caller sort without parsing.
+ * Control characters never appear raw in JSON text or in ids. Order: revenue at risk, highest
+ * first, then subscription id. Each band's list, and the list of every band, is one index walk
+ * (two after a cursor) that reads each record from the index entry. Rides with the key check.
  */
 export function atRiskDocument(tenant: SQL, band: RiskBand | undefined, take: number | Placeholder, after: { revenue: number | Placeholder; id: string | Placeholder } | undefined): SQL {
-  // Each part is one ordered walk of a covering index, which holds the rows (no table seek),
-  // stopped by its LIMIT: risk_features_at_risk for one band, risk_features_all_bands for every
-  // band. After a cursor the page continues in two walks — the rest of the cursor's revenue (by
-  // id), then lower revenues — because one OR of both would make SQLite collect and sort the
-  // whole list, and a single walk from the cursor's revenue (`<= revenue AND (< revenue OR id >
-  // …)`) steps over every row of that revenue before the cursor's id: up to 1,927 on the 1M bench
-  // tenant, 3× a page's time. A row-value range cannot seek: the index mixes DESC and ASC.
+  // Each part is one ordered walk of an index whose entries hold the record (no table seek, no
+  // JSON built), stopped by its LIMIT: risk_features_at_risk for one band, risk_features_all_bands
+  // for every band. After a cursor the page continues in two walks — the rest of the cursor's
+  // revenue (by id), then lower revenues — because one OR of both would make SQLite collect and
+  // sort the whole list, and a single walk from the cursor's revenue (`<= revenue AND (< revenue
+  // OR id > …)`) steps over every row of that revenue before the cursor's id: up to 1,927 on the
+  // 1M bench tenant, 3× a page's time. A row-value range cannot seek: the index mixes DESC and ASC.
   const inBand = band ? sql`r.band = ${BAND_LITERALS[band]} AND ` : sql``;
   const part = (where: SQL) =>
-    sql`SELECT * FROM (SELECT r.subscription_id, r.customer_id, r.probability, r.score, r.band, r.drivers, r.flags, r.revenue_at_risk, r.currency, r.model_version, r.computed_at
-      FROM risk_features r WHERE r.tenant_id = ${tenant} AND ${inBand}r.revenue_at_risk > 0 AND ${where}
+    sql`SELECT * FROM (SELECT ${RECORD} AS record FROM risk_features r WHERE r.tenant_id = ${tenant} AND ${inBand}r.revenue_at_risk > 0 AND ${where}
       ORDER BY r.revenue_at_risk DESC, r.subscription_id LIMIT ${take})`;
   // The two walks are already in order, the first before the second, and SQLite runs a UNION
   // ALL's arms in turn: the compound's LIMIT keeps the page. An outer ORDER BY made SQLite merge
@@ -137,13 +130,13 @@ export function atRiskDocument(tenant: SQL, band: RiskBand | undefined, take: nu
   const page = after
     ? sql`${part(sql`r.revenue_at_risk = ${after.revenue} AND r.subscription_id > ${after.id}`)} UNION ALL ${part(sql`r.revenue_at_risk < ${after.revenue}`)} LIMIT ${take}`
     : part(sql`1`);
-  return sql`SELECT coalesce(group_concat(r.revenue_at_risk || char(31) || r.subscription_id || char(31) || ${AT_RISK_ROW_TEXT}, char(30)), '')
-    FROM (${page}) r`;
+  return sql`SELECT coalesce(group_concat(record, char(30)), '') FROM (${page})`;
 }
 
-/** A row's stored drivers (array text) → the same list labelled, per language (lists repeat across rows). */
-const labelledLists = { ja: new Map<string, string>(), en: new Map<string, string>() };
+/** A row's stored drivers (array text) → the same list labelled, as UTF-8 (lists repeat across rows). */
+const labelledLists = { ja: new Map<string, Buffer>(), en: new Map<string, Buffer>() };
 const DRIVERS_KEY = '"drivers":[';
+const COMMA = Buffer.from(",");
 
 /** A driver as score() writes it; a row stored before labels were dropped also has `label`, which localizeDrivers ignores. */
 function isStoredDriver(d: unknown): d is Driver {
@@ -152,11 +145,11 @@ function isStoredDriver(d: unknown): d is Driver {
   return (FEATURE_NAMES as readonly unknown[]).includes(code) && typeof contribution === "number" && (value === null || typeof value === "number");
 }
 
-/** One row's stored drivers labelled in `lang`; null when they are not drivers. */
-function labelledDriverList(stored: string, lang: Language): string | null {
+/** One row's stored drivers labelled in `lang`, as UTF-8 JSON; null when they are not drivers. */
+function labelledDriverList(stored: string, lang: Language): Buffer | null {
   const cache = labelledLists[lang];
-  let text = cache.get(stored);
-  if (text === undefined) {
+  let bytes = cache.get(stored);
+  if (bytes === undefined) {
     let list: unknown;
     try {
       list = JSON.parse(stored);
@@ -164,43 +157,46 @@ function labelledDriverList(stored: string, lang: Language): string | null {
       return null;
     }
     if (!Array.isArray(list) || !list.every(isStoredDriver)) return null;
-    text = JSON.stringify(localizeDrivers(list, lang));
+    bytes = Buffer.from(JSON.stringify(localizeDrivers(list, lang)));
     if (cache.size >= 10_000) cache.clear();
-    cache.set(stored, text);
+    cache.set(stored, bytes);
   }
-  return text;
+  return bytes;
 }
 
 /**
- * `rows` (AT_RISK_ROW_TEXT, comma-joined) with every driver labelled in `lang`, as toRisk does,
- * in place: the rest of the text is left as SQL wrote it. Anything that does not read as a list of
- * drivers (an old label holding a bracket, say) sends the text the long way: parsed, localised,
- * serialised.
+ * `rows` (each the JSON part of an AT_RISK_RECORD) with every driver labelled in `lang`, as toRisk
+ * does, comma-joined, as UTF-8: the rest of each row is left as SQL wrote it. The body goes out as
+ * bytes: SQL's text is ASCII save what the merchant's ids hold, and the labels (Japanese) are
+ * encoded once per distinct list; a string holding them would be two-byte throughout and
+ * transcoded whole on every response (≈ 30 µs a page). A row whose drivers do not read as a list
+ * of drivers (an old label holding a bracket, say) goes the long way: parsed, localised, serialised.
  */
-export function labelDrivers(rows: string, lang: Language): string {
-  let out = "";
-  let from = 0;
-  for (let at = rows.indexOf(DRIVERS_KEY); at !== -1; at = rows.indexOf(DRIVERS_KEY, from)) {
+export function labelDrivers(rows: string[], lang: Language): Buffer {
+  const parts: Buffer[] = [];
+  rows.forEach((row, i) => {
+    if (i > 0) parts.push(COMMA);
+    const at = row.indexOf(DRIVERS_KEY);
     // Stored drivers hold no nested list: the list ends at the first bracket.
     const start = at + DRIVERS_KEY.length - 1;
-    const end = rows.indexOf("]", start) + 1;
-    const labelled = end > 0 ? labelledDriverList(rows.slice(start, end), lang) : null;
+    const end = at === -1 ? 0 : row.indexOf("]", start) + 1;
+    const labelled = end > 0 ? labelledDriverList(row.slice(start, end), lang) : null;
     if (labelled === null) {
-      const parsed = JSON.parse(`[${rows}]`) as { drivers: Driver[] }[];
-      return JSON.stringify(parsed.map((r) => ({ ...r, drivers: localizeDrivers(r.drivers, lang) }))).slice(1, -1);
+      const parsed = JSON.parse(row) as { drivers: Driver[] };
+      parts.push(Buffer.from(JSON.stringify({ ...parsed, drivers: localizeDrivers(parsed.drivers, lang) })));
+      return;
     }
-    out += rows.slice(from, start) + labelled;
-    from = end;
-  }
-  return out + rows.slice(from);
+    parts.push(Buffer.from(row.slice(0, start)), labelled, Buffer.from(row.slice(end)));
+  });
+  return Buffer.concat(parts);
 }
 
 /**
- * The at-risk page as the response body (`{ data, nextCursor }`), from `atRiskDocument` (read now
- * unless it came with the key check). The rows go out as SQL wrote them, labels added: parsing
- * and re-serialising a page of 20 was most of this request's time.
+ * The at-risk page as the response body (`{ data, nextCursor }`, UTF-8 JSON), from
+ * `atRiskDocument` (read now unless it came with the key check). The rows go out as SQL wrote
+ * them, labels added: parsing and re-serialising a page of 20 was most of this request's time.
  */
-export async function atRiskPageJson(store: TenantStore, band: RiskBand | undefined, limit: number, after: (string | number)[] | undefined, lang: Language, doc?: string | null): Promise<string> {
+export async function atRiskPageJson(store: TenantStore, band: RiskBand | undefined, limit: number, after: (string | number)[] | undefined, lang: Language, doc?: string | null): Promise<Uint8Array<ArrayBuffer>> {
   const text = doc !== undefined ? doc : await store.scalar((t) => atRiskDocument(t, band, limit + 1, atRiskCursor(after)));
   const rows = (typeof text === "string" && text !== "" ? text.split("\x1e") : []).map((record) => {
     const a = record.indexOf("\x1f");
@@ -209,7 +205,7 @@ export async function atRiskPageJson(store: TenantStore, band: RiskBand | undefi
   });
   rows.sort((x, y) => y.revenue - x.revenue || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
   const page = toPage(rows, limit, (r) => [r.revenue, r.id]);
-  return `{"data":[${labelDrivers(page.data.map((r) => r.json).join(","), lang)}],"nextCursor":${JSON.stringify(page.nextCursor)}}`;
+  return Buffer.concat([Buffer.from('{"data":['), labelDrivers(page.data.map((r) => r.json), lang), Buffer.from(`],"nextCursor":${JSON.stringify(page.nextCursor)}}`)]);
 }
 
 export function modelView(model: RiskModel, lang: Language) {

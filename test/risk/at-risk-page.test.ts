@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { labelDrivers } from "../../src/risk/repository";
+import { labelDrivers as labelledBytes } from "../../src/risk/repository";
 import { localizeDrivers, type Driver } from "../../src/risk/model";
 
-// Rows as the at-risk statement writes them: drivers spliced as stored.
+// Rows as the at-risk statement writes them: drivers spliced as stored. The page's rows, labelled, as text.
+const labelDrivers = (rows: string | string[], lang: "ja" | "en") => labelledBytes(typeof rows === "string" ? [rows] : rows, lang).toString("utf8");
 const row = (id: string, drivers: unknown[]) => JSON.stringify({ subscriptionId: id, score: 56, drivers, flags: [] });
 const fresh: Driver[] = [
   { code: "early_life", contribution: 1.9, value: 1 },
@@ -13,7 +14,7 @@ const fresh: Driver[] = [
 describe("at-risk page text", () => {
   it("labels every stored driver in the caller's language, as the single-risk response does", () => {
     for (const lang of ["ja", "en"] as const) {
-      const text = labelDrivers([row("S-1", fresh), row("S-2", []), row("S-3", fresh.slice(1))].join(","), lang);
+      const text = labelDrivers([row("S-1", fresh), row("S-2", []), row("S-3", fresh.slice(1))], lang);
       expect(JSON.parse(`[${text}]`)).toEqual([
         { subscriptionId: "S-1", score: 56, drivers: localizeDrivers(fresh, lang), flags: [] },
         { subscriptionId: "S-2", score: 56, drivers: [], flags: [] },
@@ -31,7 +32,7 @@ describe("at-risk page text", () => {
 
   it("labels a row stored with the old bilingual labels the same way", () => {
     const old = fresh.map((d) => ({ code: d.code, label: { ja: "古い", en: "old" }, contribution: d.contribution, value: d.value }));
-    const mixed = [row("S-1", fresh), row("S-2", old)].join(",");
+    const mixed = [row("S-1", fresh), row("S-2", old)];
     const parsed = JSON.parse(`[${labelDrivers(mixed, "en")}]`);
     expect(parsed[1].drivers).toEqual(localizeDrivers(fresh, "en"));
     expect(parsed[0].drivers).toEqual(localizeDrivers(fresh, "en"));
@@ -39,11 +40,11 @@ describe("at-risk page text", () => {
 
   it("takes the long way when a row's drivers do not read as a list (an old label holding a bracket)", () => {
     const old = fresh.map((d) => ({ code: d.code, label: { ja: "古い]", en: "old]" }, contribution: d.contribution, value: d.value }));
-    const parsed = JSON.parse(`[${labelDrivers([row("S-1", old), row("S-2", fresh)].join(","), "ja")}]`);
+    const parsed = JSON.parse(`[${labelDrivers([row("S-1", old), row("S-2", fresh)], "ja")}]`);
     expect(parsed.map((r: { drivers: unknown }) => r.drivers)).toEqual([localizeDrivers(fresh, "ja"), localizeDrivers(fresh, "ja")]);
   });
 
   it("leaves an empty page empty", () => {
-    expect(labelDrivers("", "ja")).toBe("");
+    expect(labelDrivers([], "ja")).toBe("");
   });
 });
