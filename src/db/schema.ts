@@ -668,6 +668,13 @@ export const winbacks = sqliteTable(
     comebackEn: text("comeback_en"),
     /** The restart date the shown comeback was rendered for; null: no offer (nothing to move); '': not rendered yet. */
     comebackRestartOn: text("comeback_restart_on").default(""),
+    /**
+     * The candidates list's JSON text of the row around its drivers and offer (winback/candidates),
+     * written by SQLite itself: triggers of migration 0020 on every insert and on every change of a
+     * column in it, so no write path can leave it stale. Null only when written some other way.
+     */
+    listedHead: text("listed_head"),
+    listedTail: text("listed_tail"),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),

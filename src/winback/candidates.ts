@@ -97,7 +97,7 @@ export type CandidatesLang = Lang | "tenant";
  * were read in and records are joined by ␞ ('' when none), in no set order (sqld's parser takes no
  * ORDER BY inside group_concat; the keys let the caller sort), each
  * `expectedValue␟id␟fresh␟returnOn␟restartOn␟head␟drivers␟tail`: `fresh` 1 when the comeback was
- * decided on the tenant's current catalogue, `restartOn` the date the shown comeback was rendered
+ * decided on the tenant's current catalogue and the row's listed text is written, `restartOn` the date the shown comeback was rendered
  * for ('*': no offer; '': not rendered), `head`/`tail` the row's JSON text around its stored
  * drivers (labelled by the caller). Control characters never appear raw in JSON text or in ids.
  * One walk of `winbacks_candidates`, one seek per row in each of two narrow partial indexes. Rides with the key check.
@@ -109,16 +109,16 @@ export function candidatesDocument(tenant: SQL, lang: CandidatesLang, take: numb
       : sql.raw(`'${lang === "en" ? "en" : "ja"}'`);
   // Only the asked language's comeback is read (one of two long columns).
   const shown = lang === "tenant" ? sql`CASE x.lang WHEN 'en' THEN w.comeback_en ELSE w.comeback_ja END` : sql.raw(lang === "en" ? "w.comeback_en" : "w.comeback_ja");
-  // One format() per record: each || copied the record so far again (≈ 2 kB a row, a dozen times).
-  const record = sql`format('%d%s%s%s%d%s%s%s%s%s{"customerId":%s,"subscriptionId":%s,"reason":%s,"canceledAt":%s,"returnOn":%s,"dueOn":%s,"probability":%s,"drivers":%s%s%s,"annualValue":{"amount":%d,"currency":%s},"expectedValue":{"amount":%d,"currency":%s},"modelVersion":%s,"offer":%s}',
-      r.expected_value, char(31), r.id, char(31), (r.comeback_stamp = x.stamp AND r.shown IS NOT NULL), char(31), coalesce(r.return_on, ''), char(31), coalesce(r.comeback_restart_on, '*'), char(31),
-      json_quote(r.customer_id), json_quote(r.subscription_id), json_quote(r.reason), json_quote(r.canceled_at), json_quote(r.return_on), json_quote(r.due_on), r.probability, char(31), r.drivers, char(31),
-      r.annual_value, json_quote(r.currency), r.expected_value, json_quote(r.currency), json_quote(r.model_version), r.shown)`;
+  // One format() per record (each || copied the record so far again), the row's own JSON text
+  // as SQLite wrote it with the row (`listed_head`/`listed_tail`, migration 0019's triggers): a
+  // row without it goes the long way.
+  const record = sql`format('%d%s%s%s%d%s%s%s%s%s%s%s%s%s%s%s}',
+      r.expected_value, char(31), r.id, char(31), (r.comeback_stamp = x.stamp AND r.shown IS NOT NULL AND r.listed_head IS NOT NULL AND r.listed_tail IS NOT NULL), char(31),
+      coalesce(r.return_on, ''), char(31), coalesce(r.comeback_restart_on, '*'), char(31), r.listed_head, char(31), r.drivers, char(31), r.listed_tail, r.shown)`;
   // x: one row, so the language and the stamp are read once; the page is a subquery of it (a
   // co-routine: rows flow into group_concat, nothing is materialised), '' when empty.
   return sql`SELECT x.lang || char(29) || coalesce((SELECT group_concat(${record}, char(30))
-      FROM (SELECT w.expected_value, w.id, w.customer_id, w.subscription_id, w.reason, w.canceled_at, w.return_on, w.due_on, w.probability, w.drivers,
-          w.annual_value, w.currency, w.model_version, w.comeback_stamp, w.comeback_restart_on, ${shown} AS shown
+      FROM (SELECT w.expected_value, w.id, w.return_on, w.drivers, w.comeback_stamp, w.comeback_restart_on, w.listed_head, w.listed_tail, ${shown} AS shown
         ${candidatesFrom(tenant, after)} LIMIT ${take}) r), '')
     FROM (SELECT ${chosen} AS lang, ${catalogueStamp(tenant)} AS stamp) x`;
 }
