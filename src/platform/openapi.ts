@@ -186,10 +186,10 @@ export function jsonResponse<T extends z.ZodType>(schema: T, description: string
 }
 
 /**
- * A 200 whose body is JSON text already serialised (by SQL, say) and documented by `schema`:
+ * A 200 whose body is JSON text already serialised (by SQL, say; as text or its UTF-8 bytes) and documented by `schema`:
  * typed as if `c.json` had sent it. The route's tests must check the text against the schema.
  */
-export function jsonText<T extends z.ZodType>(c: Context, _schema: T, text: string) {
+export function jsonText<T extends z.ZodType>(c: Context, _schema: T, text: string | Uint8Array<ArrayBuffer>) {
   return c.body(text, 200, { "content-type": "application/json" }) as unknown as TypedResponse<JSONParsed<z.output<T>>, 200, "json">;
 }
 
