@@ -95,6 +95,10 @@ export const customers = sqliteTable(
     index("customers_postal").on(t.tenantId, t.postalCode, t.addressKey),
     index("customers_phone_fingerprint").on(t.tenantId, t.phoneFingerprint).where(sql`phone_fingerprint IS NOT NULL`),
     index("customers_email_fingerprint").on(t.tenantId, t.emailFingerprint).where(sql`email_fingerprint IS NOT NULL`),
+    // The win-back candidates' contact check (winback/candidates), its terms verbatim: one seek in a narrow index.
+    index("customers_contactable")
+      .on(t.tenantId, t.id)
+      .where(sql`coalesce(keep_in_touch, marketing_consent) = 1 AND (email IS NOT NULL OR phone IS NOT NULL) AND erased_at IS NULL`),
   ],
 );
 
@@ -154,6 +158,8 @@ export const subscriptions = sqliteTable(
     index("subscriptions_customer").on(t.tenantId, t.customerId, t.id),
     // The maintenance job's one cross-tenant question: whose pauses end by this date?
     index("subscriptions_pause_ends").on(t.status, t.pausedUntil, t.tenantId),
+    // The win-back candidates' plan check (winback/candidates): covering, 8 % of the rows on the bench tenant.
+    index("subscriptions_canceled").on(t.tenantId, t.id).where(sql`status = 'canceled'`),
   ],
 );
 
@@ -299,7 +305,11 @@ export const offers = sqliteTable(
      */
     deletedAt: text("deleted_at"),
   },
-  (t) => [primaryKey({ columns: [t.tenantId, t.id] })],
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    // The catalogue stamp (winback/decide `catalogueStamp`: the latest updated_at) in one seek.
+    index("offers_updated").on(t.tenantId, t.updatedAt),
+  ],
 );
 
 /** The tenant's own cancellation reasons, in display order; none stored = the default list. */
@@ -666,6 +676,13 @@ export const winbacks = sqliteTable(
     comebackEn: text("comeback_en"),
     /** The restart date the shown comeback was rendered for; null: no offer (nothing to move); '': not rendered yet. */
     comebackRestartOn: text("comeback_restart_on").default(""),
+    /**
+     * The candidates list's JSON text of the row around its drivers and offer (winback/candidates),
+     * written by SQLite itself: triggers of migration 0020 on every insert and on every change of a
+     * column in it, so no write path can leave it stale. Null only when written some other way.
+     */
+    listedHead: text("listed_head"),
+    listedTail: text("listed_tail"),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),

@@ -186,7 +186,7 @@ export function jsonResponse<T extends z.ZodType>(schema: T, description: string
 }
 
 /**
- * A 200 whose body is JSON text already serialised (by SQL, say) and documented by `schema`:
+ * A 200 whose body is JSON text already serialised (by SQL, say; as text or its UTF-8 bytes) and documented by `schema`:
  * typed as if `c.json` had sent it. The route's tests must check the text against the schema.
  * UTF-8 bytes are sent as they are (no transcoding of a string on the way out).
  */

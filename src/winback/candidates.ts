@@ -3,8 +3,8 @@
  * expected recovered value first, one keyset page at a time, each with its comeback offer.
  *
  * The page is one walk down the partial index `winbacks_candidates` (contactable, not held out,
- * not reactivated; expected value desc, id), checking each row's customer and subscription by
- * primary key: the customer's current answer is the truth (the index flag is a copy), and an
+ * not reactivated; expected value desc, id), checking each row's customer and subscription (one
+ * seek each, in partial indexes of only the rows that pass): the customer's current answer is the truth (the index flag is a copy), and an
  * erased customer (`erased_at`; no e-mail, no phone either) is never listed.
  *
  * Two ways to the same answer:
@@ -64,14 +64,16 @@ export function candidatesCursor(cursor: string | undefined): [number, string] |
 type After = { value: number | Placeholder; id: number | string | Placeholder } | null;
 
 /**
- * The page's walk (alias `w`), every check by primary key: what both ways read. After a cursor the
- * walk starts at the cursor's value (the `<=` is the index's range; the OR alone made SQLite walk
- * every row before it).
+ * The page's walk (alias `w`), each check one seek in an index that holds only the rows that pass
+ * it (migration 0019: `customers_contactable`, whose WHERE is the customer terms below verbatim,
+ * and `subscriptions_canceled`, covering): named, since the planner prefers the primary keys, two
+ * seeks each. After a cursor the walk starts at the cursor's value (the `<=` is the index's range;
+ * the OR alone made SQLite walk every row before it).
  */
 function candidatesFrom(tenant: SQL, after: After) {
   return sql`FROM winbacks w INDEXED BY winbacks_candidates
-    JOIN customers c ON c.tenant_id = w.tenant_id AND c.id = w.customer_id
-    JOIN subscriptions s ON s.tenant_id = w.tenant_id AND s.id = w.subscription_id
+    JOIN customers c INDEXED BY customers_contactable ON c.tenant_id = w.tenant_id AND c.id = w.customer_id
+    JOIN subscriptions s INDEXED BY subscriptions_canceled ON s.tenant_id = w.tenant_id AND s.id = w.subscription_id
     WHERE w.tenant_id = ${tenant} AND w.contactable = 1 AND w.holdout = 0 AND w.reactivated_at IS NULL
       AND coalesce(c.keep_in_touch, c.marketing_consent) = 1 AND (c.email IS NOT NULL OR c.phone IS NOT NULL) AND c.erased_at IS NULL
       AND s.status = 'canceled'
@@ -95,31 +97,30 @@ export type CandidatesLang = Lang | "tenant";
  * were read in and records are joined by ␞ ('' when none), in no set order (sqld's parser takes no
  * ORDER BY inside group_concat; the keys let the caller sort), each
  * `expectedValue␟id␟fresh␟returnOn␟restartOn␟head␟drivers␟tail`: `fresh` 1 when the comeback was
- * decided on the tenant's current catalogue, `restartOn` the date the shown comeback was rendered
+ * decided on the tenant's current catalogue and the row's listed text is written, `restartOn` the date the shown comeback was rendered
  * for ('*': no offer; '': not rendered), `head`/`tail` the row's JSON text around its stored
  * drivers (labelled by the caller). Control characters never appear raw in JSON text or in ids.
- * One walk of `winbacks_candidates`, two primary-key seeks per row. Rides with the key check.
+ * One walk of `winbacks_candidates`, one seek per row in each of two narrow partial indexes. Rides with the key check.
  */
 export function candidatesDocument(tenant: SQL, lang: CandidatesLang, take: number | Placeholder, after: After): SQL {
   const chosen =
     lang === "tenant"
       ? sql`(SELECT CASE WHEN json_extract(t.settings, '$.locale') = 'en' THEN 'en' ELSE 'ja' END FROM tenants t WHERE t.id = ${tenant})`
       : sql.raw(`'${lang === "en" ? "en" : "ja"}'`);
-  const offer = lang === "tenant" ? sql`CASE x.lang WHEN 'en' THEN r.comeback_en ELSE r.comeback_ja END` : sql.raw(lang === "en" ? "r.comeback_en" : "r.comeback_ja");
-  const comebacks = lang === "tenant" ? sql`w.comeback_ja, w.comeback_en` : sql.raw(lang === "en" ? "w.comeback_en" : "w.comeback_ja");
-  const record = sql`r.expected_value || char(31) || r.id || char(31) || (r.comeback_stamp = x.stamp AND ${offer} IS NOT NULL) || char(31)
-      || coalesce(r.return_on, '') || char(31) || coalesce(r.comeback_restart_on, '*') || char(31)
-      || format('{"customerId":%s,"subscriptionId":%s,"reason":%s,"canceledAt":%s,"returnOn":%s,"dueOn":%s,"probability":%s,"drivers":',
-        json_quote(r.customer_id), json_quote(r.subscription_id), json_quote(r.reason), json_quote(r.canceled_at), json_quote(r.return_on), json_quote(r.due_on), r.probability)
-      || char(31) || r.drivers || char(31)
-      || format(',"annualValue":{"amount":%d,"currency":%s},"expectedValue":{"amount":%d,"currency":%s},"modelVersion":%s,"offer":%s}',
-        r.annual_value, json_quote(r.currency), r.expected_value, json_quote(r.currency), json_quote(r.model_version), ${offer})`;
-  // x: one row, so the language and the stamp are read once; LEFT JOIN: an empty page still names its language.
-  return sql`SELECT x.lang || char(29) || coalesce(group_concat(${record}, char(30)), '')
-    FROM (SELECT ${chosen} AS lang, ${catalogueStamp(tenant)} AS stamp) x
-    LEFT JOIN (SELECT w.expected_value, w.id, w.customer_id, w.subscription_id, w.reason, w.canceled_at, w.return_on, w.due_on, w.probability, w.drivers,
-        w.annual_value, w.currency, w.model_version, w.comeback_stamp, w.comeback_restart_on, ${comebacks}
-      ${candidatesFrom(tenant, after)} LIMIT ${take}) r ON 1`;
+  // Only the asked language's comeback is read (one of two long columns).
+  const shown = lang === "tenant" ? sql`CASE x.lang WHEN 'en' THEN w.comeback_en ELSE w.comeback_ja END` : sql.raw(lang === "en" ? "w.comeback_en" : "w.comeback_ja");
+  // One format() per record (each || copied the record so far again), the row's own JSON text
+  // as SQLite wrote it with the row (`listed_head`/`listed_tail`, migration 0019's triggers): a
+  // row without it goes the long way.
+  const record = sql`format('%d%s%s%s%d%s%s%s%s%s%s%s%s%s%s%s}',
+      r.expected_value, char(31), r.id, char(31), (r.comeback_stamp = x.stamp AND r.shown IS NOT NULL AND r.listed_head IS NOT NULL AND r.listed_tail IS NOT NULL), char(31),
+      coalesce(r.return_on, ''), char(31), coalesce(r.comeback_restart_on, '*'), char(31), r.listed_head, char(31), r.drivers, char(31), r.listed_tail, r.shown)`;
+  // x: one row, so the language and the stamp are read once; the page is a subquery of it (a
+  // co-routine: rows flow into group_concat, nothing is materialised), '' when empty.
+  return sql`SELECT x.lang || char(29) || coalesce((SELECT group_concat(${record}, char(30))
+      FROM (SELECT w.expected_value, w.id, w.return_on, w.drivers, w.comeback_stamp, w.comeback_restart_on, w.listed_head, w.listed_tail, ${shown} AS shown
+        ${candidatesFrom(tenant, after)} LIMIT ${take}) r), '')
+    FROM (SELECT ${chosen} AS lang, ${catalogueStamp(tenant)} AS stamp) x`;
 }
 
 /** A row's stored drivers (array text) → labelled in a language, as JSON text (lists repeat across rows). */

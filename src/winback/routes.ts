@@ -4,6 +4,7 @@ import { ApiError } from "../platform/errors";
 import { sql } from "drizzle-orm";
 import { prefetchWithKey } from "../platform/auth";
 import { language, requestedLanguage } from "../platform/language";
+import { utf8Bytes } from "../platform/json-text";
 import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse, jsonText } from "../platform/openapi";
 import type { Principal } from "../platform/env";
 import type { TenantStore } from "../platform/tenancy";
@@ -158,7 +159,7 @@ export const winbackRouter = domainRouter()
       const q = { limit, after: candidatesCursor(cursor), lang: language(c), settings: c.get("caller").settings, now: c.get("services").now() };
       // As SQL wrote it when every row of the page is current; else the long way (the same answer).
       const text = await candidatesPageJson(c.get("store"), q, c.get("prefetched"));
-      return jsonText(c, CandidatePage, text ?? JSON.stringify(await candidatesPage(c.get("store"), q)));
+      return jsonText(c, CandidatePage, utf8Bytes(text ?? JSON.stringify(await candidatesPage(c.get("store"), q))));
     },
   )
   .openapi(

@@ -175,6 +175,9 @@ export async function recordCancellation(
     comebackJa: null,
     comebackEn: null,
     comebackRestartOn: "",
+    // Written by SQLite on insert (migration 0019's trigger).
+    listedHead: null,
+    listedTail: null,
   };
   const { tenantId: _, ...values } = row;
   await s.insert(winbacks, values);

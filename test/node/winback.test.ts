@@ -135,6 +135,25 @@ describe("win-back over time", () => {
     const plain = (await h.request("GET", "/v1/winback/candidates?limit=2", { key: own.key })).body;
     expect(plain).toEqual((await pages(new Date(), "ja"))[0]!.slow);
 
+    // Re-scored (as training does: probability, expected value, model): SQLite rewrites the row's
+    // listed text, so SQL's page is still the long way's, in the new order.
+    const rescore = "UPDATE winbacks SET probability = 0.61, expected_value = 99999, model_version = 'rescored' WHERE tenant_id = ? AND id = (SELECT min(id) FROM winbacks WHERE tenant_id = ?)";
+    await h.db.client.execute({ sql: rescore, args: [own.id, own.id] });
+    const rescored = await pages(new Date(), "ja");
+    expect(JSON.stringify(rescored[0]!.slow)).toContain('"modelVersion":"rescored"');
+    for (const p of rescored) {
+      expect(p.fast).not.toBeNull();
+      expect(p.fast).toEqual(p.slow);
+    }
+    // A row whose listed text is missing (written around the triggers) is answered the long way.
+    await h.db.client.execute({ sql: "UPDATE winbacks SET listed_head = NULL WHERE tenant_id = ?", args: [own.id] });
+    const bare = await pages(new Date(), "ja");
+    expect(bare.every((p) => p.fast === null)).toBe(true);
+    for (const p of bare) expect(p.http).toEqual(p.slow);
+    // Any write of a shown column writes it again.
+    await h.db.client.execute({ sql: "UPDATE winbacks SET reason = reason WHERE tenant_id = ?", args: [own.id] });
+    for (const p of await pages(new Date(), "ja")) expect(p.fast).toEqual(p.slow);
+
     // Five days on, the restart dates moved: SQL's text is declined, the long way answers.
     const later = new Date(Date.now() + 5 * 86_400_000);
     h.setNow(later);
