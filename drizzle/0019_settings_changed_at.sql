@@ -1,0 +1,1 @@
+ALTER TABLE `tenants` ADD `settings_changed_at` text DEFAULT '' NOT NULL;
