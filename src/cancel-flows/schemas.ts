@@ -45,10 +45,11 @@ export const ReasonBody = z
       .string()
       .min(1)
       .max(64)
+      .nullable()
       .optional()
       .openapi({
         description:
-          "Channel `operator` only: the offer the operator presented to the caller (one of `GET /v1/subscriptions/{id}/offers?reason=…&channel=operator`). The flow shows that offer instead of choosing one, if the shop's policy shows offers in this flow at all; one that is not eligible for this subscription and reason answers 422.",
+          "Channel `operator` only: the offer the operator presented to the caller (one of `GET /v1/subscriptions/{id}/offers?reason=…&channel=operator`). The flow shows that offer instead of choosing one, if the shop's policy shows offers in this flow at all; one that is not eligible for this subscription and reason answers 422. `null`: the operator presented none (the caller went straight to cancelling), so the flow shows none (`noOfferBecause: operator_presented_none`) and no offer is counted as declined. Absent: the flow chooses one for the operator to present.",
         example: "off_match_interval",
       }),
   })
@@ -151,7 +152,7 @@ export const ReasonAnswer = z
     reason: z.string(),
     offer: ShownOffer.nullable().openapi({ description: "The offer to show beside an equally prominent way to continue cancelling; null when none." }),
     offers: z.array(ShownOffer).openapi({ description: "All offers shown (at most `offersPerFlow`)." }),
-    noOfferBecause: z.string().nullable().openapi({ description: "`retention_policy_noOffer`, `retention_policy_afterCancellation`, `holdout`, `offers_per_flow_zero` or `no_eligible_offer`." }),
+    noOfferBecause: z.string().nullable().openapi({ description: "`retention_policy_noOffer`, `retention_policy_afterCancellation`, `holdout`, `offers_per_flow_zero`, `operator_presented_none` (an operator flow given `offerId: null`) or `no_eligible_offer`." }),
     next: z.object({ confirm: z.string(), accept: z.string().optional() }),
   })
   .openapi("CancelReasonAnswer");

@@ -202,7 +202,7 @@ function asShown(o: ReasonedOffer, reason: string, lang: Lang): ShownOffer {
   };
 }
 
-export async function giveReason(store: TenantStore, flowId: string, input: { reason: string; comment?: string; offerId?: string }, ctx: CallContext) {
+export async function giveReason(store: TenantStore, flowId: string, input: { reason: string; comment?: string; offerId?: string | null }, ctx: CallContext) {
   const at = ctx.now.toISOString();
   return store.write(async (s) => {
     const flow = await getFlow(s, flowId);
@@ -224,6 +224,9 @@ export async function giveReason(store: TenantStore, flowId: string, input: { re
     if (policy !== "oneOffer") noOfferBecause = `retention_policy_${policy}`;
     else if (flow.holdout) noOfferBecause = "holdout";
     else if (ctx.settings.offersPerFlow === 0) noOfferBecause = "offers_per_flow_zero";
+    // The operator presented nothing: recording the bandit's pick as shown would count a refusal
+    // the caller never made against that offer's save rate.
+    else if (input.offerId === null) noOfferBecause = "operator_presented_none";
     else if (input.offerId !== undefined) {
       const ranked = await suggestOffersFor(s, flow.subscriptionId, { reason: input.reason, channel: "operator", now: at, limit: 100, settings: ctx.settings });
       const presented = ranked.find((o) => o.offerId === input.offerId);

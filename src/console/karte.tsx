@@ -306,6 +306,18 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
                     <label for="ack">{t(lang, "feeReadOut")}</label>
                   </p>
                 ) : null}
+                {data.reason && data.offers.length > 0 ? (
+                  // What the operator offered decides what the offer statistics learn: none by default.
+                  <p>
+                    <label for="presented">{t(lang, "offerPresented")}</label>{" "}
+                    <select id="presented" name="presentedOfferId">
+                      <option value="">{t(lang, "noOfferPresented")}</option>
+                      {data.offers.map((o) => (
+                        <option value={o.offerId}>{o.title}</option>
+                      ))}
+                    </select>
+                  </p>
+                ) : null}
                 {data.exitSurvey ? <SurveyFields lang={lang} survey={data.exitSurvey} /> : null}
                 <input type="hidden" name="version" value={String(focus.version)} />
                 <button type="submit" class="danger" id="confirm-cancel">

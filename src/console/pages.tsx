@@ -280,7 +280,9 @@ export function consolePages(app: Fetcher) {
     if (started.status !== 201) return backTo(c, form, { error: started.body?.detail ?? String(started.status) });
     const flow = started.body.flowId as string;
     if (form.reason) {
-      const given = await api("POST", `/v1/cancel-flows/${flow}/reason`, { reason: form.reason });
+      // The flow records as shown (and, on confirming, as declined) only what the operator says they
+      // presented; none unless they pick one.
+      const given = await api("POST", `/v1/cancel-flows/${flow}/reason`, { reason: form.reason, offerId: form.presentedOfferId || null });
       if (given.status !== 200) return backTo(c, form, { error: given.body?.detail ?? String(given.status) });
     }
     const confirmed = await api("POST", `/v1/cancel-flows/${flow}/confirm`, { ...(form.acknowledgeFee === "true" ? { acknowledgeFee: true } : {}), ...surveyAnswersOf(form) });

@@ -47,6 +47,8 @@ const T = {
   noOfferInFlow: { ja: "この解約フローではご提案を表示できません", en: "This cancel flow shows no offer" },
   cancel: { ja: "解約手続き", en: "Cancel the subscription" },
   confirmCancel: { ja: "解約を確定する", en: "Confirm cancellation" },
+  offerPresented: { ja: "お客様にご提案し、お断りいただいた内容", en: "Offer presented to the caller and declined" },
+  noOfferPresented: { ja: "ご提案していない", en: "None presented" },
   feeReadOut: { ja: "解約手数料を読み上げ、お客様の了承を得ました", en: "I read out the fee and the customer agreed" },
   charges: { ja: "解約時の請求", en: "Charges if canceled now" },
   exitSurvey: { ja: "解約アンケート（任意・答えなくても解約できます）", en: "Exit survey (optional; not needed to cancel)" },

@@ -20,6 +20,11 @@ export const tenants = sqliteTable("tenants", {
    */
   offersVersion: integer("offers_version").notNull().default(0),
   /**
+   * When the shop last changed its settings (ISO time; '' never): part of the win-back catalogue
+   * stamp (winback/decide `catalogueStamp`), so comebacks decided under older rules are decided again.
+   */
+  settingsChangedAt: text("settings_changed_at").notNull().default(""),
+  /**
    * The rate-limit tier (platform/rate-limit PLANS). Set by the operator of the service (tenant:create
    * `--plan`), not by the shop: settings are the shop's own to edit.
    */

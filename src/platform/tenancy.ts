@@ -348,7 +348,7 @@ export class TenantStore {
     return row!;
   }
 
-  updateTenant(set: Partial<Pick<typeof tenants.$inferInsert, "name" | "settings">>) {
+  updateTenant(set: Partial<Pick<typeof tenants.$inferInsert, "name" | "settings" | "settingsChangedAt">>) {
     return this.q.update(tenants).set(set).where(eq(tenants.id, this.tenantId));
   }
 

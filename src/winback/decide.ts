@@ -10,7 +10,9 @@
  * included — only grows. A record whose stamp is older is re-decided by the maintenance job (one
  * index seek on `winbacks_comeback` finds them, nothing is written at catalogue-write time) and,
  * until then, computed on read by the list (candidates.ts), so a changed catalogue never shows a
- * stale offer. Learned outcomes (the bandit's counts) do not stale a decision: they move with every
+ * stale offer. The shop's rules decide too (which intervals, quantities, pauses are allowed): a
+ * settings change moves `tenants.settings_changed_at`, which the stamp takes when it is the later
+ * of the two, so it stales every decision the same way. Learned outcomes (the bandit's counts) do not stale a decision: they move with every
  * cancel flow, and the decision is the engine's best guess at scoring time, like the probability.
  */
 import { and, eq, inArray, isNull, lt, sql, type SQL } from "drizzle-orm";
@@ -31,11 +33,12 @@ import { comebackOffer, presentComeback, rerenderComeback, type ComebackOffer } 
 export type StoredComeback = { offer: ComebackOffer | null; sub: SubscriptionSnapshot };
 
 /**
- * The tenant's catalogue stamp, SQL: `c:` + the latest `updated_at` of its offer rows (`c:` alone
- * before the first use). `decideComebacks` reads the same through its store (a customer's too).
+ * The tenant's catalogue stamp, SQL: `c:` + the later of the latest `updated_at` of its offer rows
+ * and its last settings change (`c:` alone before either). `decideComebacks` reads the same
+ * through its store (a customer's too).
  */
 export function catalogueStamp(tenant: SQL): SQL {
-  return sql`(SELECT 'c:' || coalesce(max(o.updated_at), '') FROM offers o WHERE o.tenant_id = ${tenant})`;
+  return sql`(SELECT 'c:' || max(coalesce(max(o.updated_at), ''), (SELECT t.settings_changed_at FROM tenants t WHERE t.id = ${tenant})) FROM offers o WHERE o.tenant_id = ${tenant})`;
 }
 
 /** The first delivery if the customer restarts: the date they named, but never before the earliest changeable delivery. */
@@ -118,7 +121,7 @@ export function shownComeback(offer: ComebackOffer | null) {
 /** The tenant's catalogue stamp through its store (the same value as `catalogueStamp`). */
 async function storeStamp(s: TenantStore): Promise<string> {
   const [{ stamp } = { stamp: "c:" }] = await s.q
-    .select({ stamp: sql<string>`'c:' || coalesce(max(${offers.updatedAt}), '')` })
+    .select({ stamp: sql<string>`'c:' || max(coalesce(max(${offers.updatedAt}), ''), (SELECT t.settings_changed_at FROM tenants t WHERE t.id = ${s.tenantId}))` })
     .from(offers)
     .where(s.owns(offers));
   return stamp;

@@ -166,6 +166,8 @@ describe("the operator console in a browser", () => {
     expect(await survey.locator("input:checked").count()).toBe(0);
     expect(await page.locator("#survey-bring_back").inputValue()).toBe("");
     expect(await page.locator("#return-on").inputValue()).toBe("");
+    // Which offer the operator presented is theirs to say: none unless they pick one.
+    expect(await page.locator("#presented").inputValue()).toBe("");
     expect(await seriousViolations(page)).toEqual([]);
     await page.fill("#survey-why_stopped", "価格が上がったため");
     await page.selectOption("#survey-bring_back", "lower_price");
@@ -185,6 +187,9 @@ describe("the operator console in a browser", () => {
     const flowId = new URL(page.url()).searchParams.get("flow");
     const step = (await h.request("GET", `/v1/cancel-flows/${flowId}`, { key: shopA.key })).body.steps.find((x: { type: string }) => x.type === "cancel_confirmed");
     expect(step.data).toMatchObject({ survey: [{ questionId: "why_stopped", answer: "価格が上がったため" }, { questionId: "bring_back", answer: "lower_price" }], keepInTouch: { answer: true, displayedIn: "ja" }, returnOn });
+    // No offer was presented, so the flow records none shown (and none declined).
+    const evidence = (await h.request("GET", `/v1/cancel-flows/${flowId}`, { key: shopA.key })).body;
+    expect(evidence.steps.find((x: { type: string }) => x.type === "reason_given").data).toMatchObject({ reason: "too_expensive", offersShown: [], noOfferBecause: "operator_presented_none" });
     expect((await h.request("GET", `/v1/customers/${ids.customer}`, { key: shopA.key })).body.keepInTouch).toBe(true);
   });
 

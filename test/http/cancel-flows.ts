@@ -216,6 +216,32 @@ export function cancelFlowsSuite(h: () => Harness) {
       expect((await h().request("GET", `/v1/cancel-flows/${op.flowId}`, { key: t.key })).body.reason).toBeNull();
     });
 
+    it("an operator who presented no offer says so: the flow shows none and no offer's save rate counts a refusal", async () => {
+      // Read on a subscription that stays active (a canceled one has no offers to list).
+      const reference = await newSubscription({ deliveriesCompleted: 3 });
+      const observed = async () =>
+        Object.fromEntries(
+          ((await h().request("GET", `/v1/subscriptions/${reference}/offers?reason=surplus_stock&channel=operator`, { key: t.key })).body.data as { offerId: string; observedSaveRate?: { declined: number } }[]).map((o) => [o.offerId, o.observedSaveRate?.declined ?? 0]),
+        );
+      const cancelAsOperator = async (offerId: string | null | undefined) => {
+        const id = await newSubscription({ deliveriesCompleted: 3 });
+        const before = await observed();
+        const flow = (await h().request("POST", `/v1/subscriptions/${id}/cancel-flows`, { key: t.key, body: { channel: "operator" } })).body;
+        const reason = await post(flow.flowId, "reason", { reason: "surplus_stock", ...(offerId === undefined ? {} : { offerId }) });
+        expect(reason.status).toBe(200);
+        conforms(ReasonAnswer, reason.body);
+        expect((await post(flow.flowId, "confirm", {})).status).toBe(200);
+        return { reason: reason.body, before, after: await observed() };
+      };
+      const none = await cancelAsOperator(null);
+      expect(none.reason).toMatchObject({ offer: null, offers: [], noOfferBecause: "operator_presented_none" });
+      expect(none.after).toEqual(none.before);
+      // Left to the flow, an operator flow shows the flow's pick, and confirming counts it declined.
+      const picked = await cancelAsOperator(undefined);
+      const shown = picked.reason.offer.offerId as string;
+      expect(picked.after[shown]).toBe(picked.before[shown]! + 1);
+    });
+
     it("the catalogue refuses unlawful copy, and a deleted default stays deleted", async () => {
       const body = {
         type: "skip",

@@ -192,6 +192,26 @@ export function winbackSuite(h: () => Harness) {
       expect(after?.offerId ?? null).not.toBe(before.offerId);
     });
 
+    it("a shop's rule change after the cancellation changes the comeback offer too", async () => {
+      const own = await h().tenant();
+      const c = uid("C");
+      await h().request("PUT", `/v1/customers/${c}`, { key: own.key, body: customerBody({ marketingConsent: false }) });
+      const s = uid("S");
+      await h().request("PUT", `/v1/subscriptions/${s}`, { key: own.key, body: subscriptionBody(c, { nextDeliveryOn: addDays(today(), 12), unitPrice: { amount: 9800, currency: "JPY" }, quantity: 2 }) });
+      const f = await h().request("POST", `/v1/subscriptions/${s}/cancel-flows`, { key: own.key, body: {} });
+      await h().request("POST", `/v1/cancel-flows/${f.body.flowId}/reason`, { key: own.key, body: { reason: "surplus_stock" } });
+      expect((await h().request("POST", `/v1/cancel-flows/${f.body.flowId}/confirm`, { key: own.key, body: { keepInTouch: true } })).status).toBe(200);
+      const list = async () => (await h().request("GET", "/v1/winback/candidates", { key: own.key })).body.data.find((d: { subscriptionId: string }) => d.subscriptionId === s);
+      const before = (await list()).offer;
+      expect(before).toMatchObject({ kind: "offer", type: "change_interval" });
+      const longer = before.parameters.intervalDays as number;
+      expect(longer).toBeGreaterThan(30);
+      // The shop stops offering that interval: a comeback on it would be refused when the customer takes it.
+      expect((await h().request("PATCH", "/v1/settings", { key: own.key, body: { allowedIntervalDays: [30] } })).status).toBe(200);
+      const after = (await list()).offer;
+      expect(after?.parameters?.intervalDays ?? null).not.toBe(longer);
+    });
+
     it("a customer withdraws keep-in-touch from their own session (the portal), with evidence, and leaves the list", async () => {
       const c = await customer({ marketingConsent: false });
       const s = await subscription(c);
