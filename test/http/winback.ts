@@ -174,16 +174,23 @@ export function winbackSuite(h: () => Harness) {
       expect((await candidates()).data.map((d) => d.subscriptionId)).not.toContain(consentSub);
     });
 
-    it("a comeback offer the shop deletes from its catalogue after the cancellation is not suggested any more", async () => {
+    /** A shop of its own with one customer who cancelled for `reason` and said yes to keep-in-touch; `list` reads their candidate row. */
+    const keptInTouch = async (reason: string, lang?: string) => {
       const own = await h().tenant();
       const c = uid("C");
       await h().request("PUT", `/v1/customers/${c}`, { key: own.key, body: customerBody({ marketingConsent: false }) });
       const s = uid("S");
       await h().request("PUT", `/v1/subscriptions/${s}`, { key: own.key, body: subscriptionBody(c, { nextDeliveryOn: addDays(today(), 12), unitPrice: { amount: 9800, currency: "JPY" }, quantity: 2 }) });
       const f = await h().request("POST", `/v1/subscriptions/${s}/cancel-flows`, { key: own.key, body: {} });
-      await h().request("POST", `/v1/cancel-flows/${f.body.flowId}/reason`, { key: own.key, body: { reason: "too_expensive" } });
+      await h().request("POST", `/v1/cancel-flows/${f.body.flowId}/reason`, { key: own.key, body: { reason: reason } });
       expect((await h().request("POST", `/v1/cancel-flows/${f.body.flowId}/confirm`, { key: own.key, body: { keepInTouch: true } })).status).toBe(200);
-      const list = async () => (await h().request("GET", "/v1/winback/candidates", { key: own.key, headers: { "accept-language": "en" } })).body.data.find((d: { subscriptionId: string }) => d.subscriptionId === s);
+      const list = async () =>
+        (await h().request("GET", "/v1/winback/candidates", { key: own.key, headers: lang ? { "accept-language": lang } : {} })).body.data.find((d: { subscriptionId: string }) => d.subscriptionId === s);
+      return { own, list };
+    };
+
+    it("a comeback offer the shop deletes from its catalogue after the cancellation is not suggested any more", async () => {
+      const { own, list } = await keptInTouch("too_expensive", "en");
       const before = (await list()).offer;
       expect(before).toMatchObject({ kind: "offer", offerId: expect.stringMatching(/^off_/) });
       expect((await h().request("DELETE", `/v1/offers/${before.offerId}`, { key: own.key })).status).toBe(204);
@@ -193,15 +200,7 @@ export function winbackSuite(h: () => Harness) {
     });
 
     it("a shop's rule change after the cancellation changes the comeback offer too", async () => {
-      const own = await h().tenant();
-      const c = uid("C");
-      await h().request("PUT", `/v1/customers/${c}`, { key: own.key, body: customerBody({ marketingConsent: false }) });
-      const s = uid("S");
-      await h().request("PUT", `/v1/subscriptions/${s}`, { key: own.key, body: subscriptionBody(c, { nextDeliveryOn: addDays(today(), 12), unitPrice: { amount: 9800, currency: "JPY" }, quantity: 2 }) });
-      const f = await h().request("POST", `/v1/subscriptions/${s}/cancel-flows`, { key: own.key, body: {} });
-      await h().request("POST", `/v1/cancel-flows/${f.body.flowId}/reason`, { key: own.key, body: { reason: "surplus_stock" } });
-      expect((await h().request("POST", `/v1/cancel-flows/${f.body.flowId}/confirm`, { key: own.key, body: { keepInTouch: true } })).status).toBe(200);
-      const list = async () => (await h().request("GET", "/v1/winback/candidates", { key: own.key })).body.data.find((d: { subscriptionId: string }) => d.subscriptionId === s);
+      const { own, list } = await keptInTouch("surplus_stock");
       const before = (await list()).offer;
       expect(before).toMatchObject({ kind: "offer", type: "change_interval" });
       const longer = before.parameters.intervalDays as number;
