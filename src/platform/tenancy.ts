@@ -348,8 +348,13 @@ export class TenantStore {
     return row!;
   }
 
-  updateTenant(set: Partial<Pick<typeof tenants.$inferInsert, "name" | "settings" | "settingsChangedAt">>) {
-    return this.q.update(tenants).set(set).where(eq(tenants.id, this.tenantId));
+  /**
+   * Stores the tenant's settings as changed at `at`: the time stales what was decided under the
+   * old rules (the win-back comebacks: winback/decide `catalogueStamp`), so no settings write can
+   * leave them standing.
+   */
+  updateSettings(settings: Record<string, unknown>, at: Date) {
+    return this.q.update(tenants).set({ settings, settingsChangedAt: at.toISOString() }).where(eq(tenants.id, this.tenantId));
   }
 
   /** Runs `fn` in one write transaction with a store bound to it: all or nothing. */

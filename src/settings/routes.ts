@@ -46,8 +46,7 @@ export const settingsRouter = domainRouter()
             errors: [{ path: "quantityMin", message: `Must be ≤ quantityMax (${resolved.quantityMax})` }],
           });
         }
-        // The time stales win-back comebacks decided under the old rules (winback/decide catalogueStamp).
-        await s.updateTenant({ settings: next, settingsChangedAt: c.get("services").now().toISOString() });
+        await s.updateSettings(next, c.get("services").now());
         // Turning fingerprints off drops the ones erasures kept, in the same transaction.
         if (patch.keepContactFingerprints === false) {
           await s.update(customers, { phoneFingerprint: null, emailFingerprint: null }, or(isNotNull(customers.phoneFingerprint), isNotNull(customers.emailFingerprint)));

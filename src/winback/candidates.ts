@@ -65,7 +65,7 @@ type After = { value: number | Placeholder; id: number | string | Placeholder } 
 
 /**
  * The page's walk (alias `w`), each check one seek in an index that holds only the rows that pass
- * it (migration 0019: `customers_contactable`, whose WHERE is the customer terms below verbatim,
+ * it (migration 0020: `customers_contactable`, whose WHERE is the customer terms below verbatim,
  * and `subscriptions_canceled`, covering): named, since the planner prefers the primary keys, two
  * seeks each. After a cursor the walk starts at the cursor's value (the `<=` is the index's range;
  * the OR alone made SQLite walk every row before it).
@@ -110,7 +110,7 @@ export function candidatesDocument(tenant: SQL, lang: CandidatesLang, take: numb
   // Only the asked language's comeback is read (one of two long columns).
   const shown = lang === "tenant" ? sql`CASE x.lang WHEN 'en' THEN w.comeback_en ELSE w.comeback_ja END` : sql.raw(lang === "en" ? "w.comeback_en" : "w.comeback_ja");
   // One format() per record (each || copied the record so far again), the row's own JSON text
-  // as SQLite wrote it with the row (`listed_head`/`listed_tail`, migration 0019's triggers): a
+  // as SQLite wrote it with the row (`listed_head`/`listed_tail`, migration 0020's triggers): a
   // row without it goes the long way.
   const record = sql`format('%d%s%s%s%d%s%s%s%s%s%s%s%s%s%s%s}',
       r.expected_value, char(31), r.id, char(31), (r.comeback_stamp = x.stamp AND r.shown IS NOT NULL AND r.listed_head IS NOT NULL AND r.listed_tail IS NOT NULL), char(31),

@@ -120,11 +120,9 @@ export function shownComeback(offer: ComebackOffer | null) {
 
 /** The tenant's catalogue stamp through its store (the same value as `catalogueStamp`). */
 async function storeStamp(s: TenantStore): Promise<string> {
-  const [{ stamp } = { stamp: "c:" }] = await s.q
-    .select({ stamp: sql<string>`'c:' || max(coalesce(max(${offers.updatedAt}), ''), (SELECT t.settings_changed_at FROM tenants t WHERE t.id = ${s.tenantId}))` })
-    .from(offers)
-    .where(s.owns(offers));
-  return stamp;
+  // The catalogue and the settings are the tenant's, never a customer's: the store's tenant scopes them.
+  const row = await s.q.get<{ stamp: string }>(sql`SELECT ${catalogueStamp(sql`${s.tenantId}`)} AS stamp`);
+  return row?.stamp ?? "c:";
 }
 
 /** Stores each record's comeback (decided or re-rendered) with what the list shows of it, stamped `stamp`. Call inside a write. */

@@ -175,7 +175,7 @@ export async function recordCancellation(
     comebackJa: null,
     comebackEn: null,
     comebackRestartOn: "",
-    // Written by SQLite on insert (migration 0019's trigger).
+    // Written by SQLite on insert (migration 0020's trigger).
     listedHead: null,
     listedTail: null,
   };
