@@ -325,7 +325,7 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
  * `session_not_allowed`, before anything is read.
  */
 export function authorize(scope: Scope, customer: boolean): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
+  return (c, next) => {
     const caller = c.get("caller");
     if (caller.principal.kind === "customer" && !customer) {
       throw new ApiError("session_not_allowed", "A customer session cannot call this operation; call it from your server with an API key.");
@@ -335,7 +335,7 @@ export function authorize(scope: Scope, customer: boolean): MiddlewareHandler<Ap
         requiredScope: scope,
       });
     }
-    await next();
+    return next();
   };
 }
 

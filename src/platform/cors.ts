@@ -64,11 +64,15 @@ export const preflight: MiddlewareHandler<AppEnv> = cors({
  * page's origin. When the session itself was refused (expired, revoked), the token's shop (read
  * from its unverified claims — it only decides who may read a refusal) is asked, so the page can
  * read `session_expired` and mint a new session.
+ * A request without `Origin` (servers, IVRs: nearly all) passes without an async frame.
  */
-export const corsHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
-  await next();
+export const corsHeaders: MiddlewareHandler<AppEnv> = (c, next) => {
   const origin = c.req.header("origin");
-  if (origin === undefined || c.req.method === "OPTIONS") return;
+  return origin === undefined || c.req.method === "OPTIONS" ? next() : withCorsHeaders(c, next, origin);
+};
+
+async function withCorsHeaders(c: Context<AppEnv>, next: () => Promise<void>, origin: string) {
+  await next();
   const caller = c.get("caller");
   let allowed = false;
   if (caller) {
@@ -92,4 +96,4 @@ export const corsHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
   c.res.headers.set("Access-Control-Allow-Origin", origin);
   c.res.headers.append("Vary", "Origin");
   c.res.headers.set("Access-Control-Expose-Headers", EXPOSED.join(", "));
-};
+}

@@ -1,11 +1,12 @@
 import type { Context, MiddlewareHandler } from "hono";
-import { MemoryStore, rateLimiter } from "hono-rate-limiter";
+import { MemoryStore } from "hono-rate-limiter";
 import { principalTag } from "./auth";
 import type { AppEnv } from "./env";
 import { ApiError } from "./errors";
 
 /**
- * Rate limits, one middleware pair for both runtimes (hono-rate-limiter):
+ * Rate limits, one middleware pair for both runtimes (counted by hono-rate-limiter's MemoryStore on
+ * Node, by Workers Rate Limiting bindings on Workers):
  * - `limitFailedAuth`, before authentication: per client address, only 401 answers count; a client
  *   over the limit answers 429 before its key is even checked (wrong-key guessing is throttled).
  * - `limitPerKey`, after authentication: per principal (an API key, a customer session, a console
@@ -94,8 +95,13 @@ function refuse(c: Context<AppEnv>, policy: string, limit: number, windowS: numb
 
 const secondsUntil = (reset: Date | undefined, windowMs: number) => Math.ceil(((reset?.getTime() ?? Date.now() + windowMs) - Date.now()) / 1000);
 
-/** The two middlewares of one configuration, and each plan's `RateLimit-Policy` value (built once, not per request). */
-type Limiters = { perKey: MiddlewareHandler<AppEnv>; failedAuth: MiddlewareHandler<AppEnv>; policy: Record<Plan, string> };
+/**
+ * The in-memory counts of one configuration (hono-rate-limiter's MemoryStore: fixed windows,
+ * synchronous) and each plan's `RateLimit-Policy` value, built once, not per request. The
+ * middlewares below call the store directly rather than through the library's `rateLimiter`
+ * middleware, whose ≈ 8 awaits and closures per request cost more than the counting itself.
+ */
+type Limiters = { perKey: MemoryStore; failedAuth: MemoryStore; windowS: number; policy: Record<Plan, string> };
 const memory = new WeakMap<RateLimitConfig, Limiters>();
 
 function memoryLimiters(config: RateLimitConfig): Limiters {
@@ -103,75 +109,72 @@ function memoryLimiters(config: RateLimitConfig): Limiters {
   if (limiters) return limiters;
   const windowS = Math.ceil(config.windowMs / 1000);
   const policy = Object.fromEntries((Object.keys(PLANS) as Plan[]).map((plan) => [plan, `"${plan}";q=${config.perKey[plan]};w=${windowS}`])) as Record<Plan, string>;
-  limiters = {
-    policy,
-    perKey: rateLimiter<AppEnv>({
-      windowMs: config.windowMs,
-      limit: (c) => config.perKey[planOf(c.get("caller").plan)],
-      keyGenerator: (c) => principalTag(c.get("caller").principal),
-      store: new MemoryStore(),
-      standardHeaders: false,
-      handler: (c) => {
-        const info = c.get("rateLimit" as never) as { limit: number; resetTime?: Date };
-        return refuse(c, planOf(c.get("caller").plan), info.limit, windowS, secondsUntil(info.resetTime, config.windowMs), 0);
-      },
-    }),
-    failedAuth: rateLimiter<AppEnv>({
-      windowMs: config.windowMs,
-      limit: config.failedAuth,
-      keyGenerator: (c) => clientAddress(c) ?? "",
-      skip: (c) => clientAddress(c) === undefined,
-      store: new MemoryStore(),
-      standardHeaders: false,
-      // Only refused keys count: every other answer gives its hit back.
-      skipSuccessfulRequests: true,
-      requestWasSuccessful: (c) => c.res.status !== 401,
-      handler: (c) => {
-        const info = c.get("rateLimit" as never) as { limit: number; resetTime?: Date };
-        return refuse(c, "failed_auth", info.limit, windowS, secondsUntil(info.resetTime, config.windowMs), 0);
-      },
-    }),
+  const store = () => {
+    const s = new MemoryStore();
+    s.init({ windowMs: config.windowMs } as Parameters<MemoryStore["init"]>[0]);
+    return s;
   };
+  limiters = { perKey: store(), failedAuth: store(), windowS, policy };
   memory.set(config, limiters);
   return limiters;
 }
 
-/** Before authentication: throttles clients that keep sending refused keys. */
-export const limitFailedAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const binding = bindingOf(c, "failed_auth");
-  if (binding) {
-    // Workers: the binding only counts, so a failure is counted after it happens; a client over
-    // the limit is refused from its next failure on.
-    await next();
-    const address = clientAddress(c);
-    if (c.res.status === 401 && address && !(await binding.limit({ key: address })).success) {
-      const { limit, period } = BINDINGS.failed_auth;
-      refuse(c, "failed_auth", limit, period, period);
-    }
-    return;
+/**
+ * Counts a refused credential against `address`: every request is counted when it arrives and
+ * gives its hit back once it was not refused (401), so a burst of parallel guesses is counted
+ * before any of them is answered.
+ */
+async function countFailedAuth(c: Context<AppEnv>, next: () => Promise<void>, store: MemoryStore, address: string) {
+  await next();
+  if (c.res.status !== 401) store.decrement(address);
+}
+
+/** Workers: the binding only counts, so a failure is counted after it happens; a client over the limit is refused from its next failure on. */
+async function failedAuthOnWorkers(c: Context<AppEnv>, next: () => Promise<void>, binding: Binding) {
+  await next();
+  const address = clientAddress(c);
+  if (c.res.status === 401 && address && !(await binding.limit({ key: address })).success) {
+    const { limit, period } = BINDINGS.failed_auth;
+    refuse(c, "failed_auth", limit, period, period);
   }
+}
+
+async function perKeyOnWorkers(c: Context<AppEnv>, next: () => Promise<void>, binding: Binding, plan: Plan) {
+  const { limit, period } = BINDINGS[plan];
+  c.header("RateLimit-Policy", `"${plan}";q=${limit};w=${period}`);
+  if (!(await binding.limit({ key: principalTag(c.get("caller").principal) })).success) refuse(c, plan, limit, period, period);
+  return next();
+}
+
+/** Before authentication: throttles clients that keep sending refused keys. */
+export const limitFailedAuth: MiddlewareHandler<AppEnv> = (c, next) => {
+  const binding = bindingOf(c, "failed_auth");
+  if (binding) return failedAuthOnWorkers(c, next, binding);
   const config = c.get("services").rateLimits;
-  if (!config) return next();
-  return memoryLimiters(config).failedAuth(c, next);
+  const address = config && clientAddress(c);
+  if (!address) return next();
+  const { failedAuth, windowS } = memoryLimiters(config);
+  const { totalHits, resetTime } = failedAuth.increment(address);
+  if (totalHits > config.failedAuth) {
+    failedAuth.decrement(address); // a refusal here is not a refused credential
+    refuse(c, "failed_auth", config.failedAuth, windowS, secondsUntil(resetTime, config.windowMs), 0);
+  }
+  return countFailedAuth(c, next, failedAuth, address);
 };
 
 /** After authentication: the caller's key or session against its plan's limit. */
-export const limitPerKey: MiddlewareHandler<AppEnv> = async (c, next) => {
+export const limitPerKey: MiddlewareHandler<AppEnv> = (c, next) => {
   const plan = planOf(c.get("caller").plan);
   const binding = bindingOf(c, plan);
-  if (binding) {
-    const { limit, period } = BINDINGS[plan];
-    c.header("RateLimit-Policy", `"${plan}";q=${limit};w=${period}`);
-    if (!(await binding.limit({ key: principalTag(c.get("caller").principal) })).success) refuse(c, plan, limit, period, period);
-    return next();
-  }
+  if (binding) return perKeyOnWorkers(c, next, binding, plan);
   const config = c.get("services").rateLimits;
   if (!config) return next();
-  const limiters = memoryLimiters(config);
-  c.header("RateLimit-Policy", limiters.policy[plan]);
-  return limiters.perKey(c, () => {
-    const info = c.get("rateLimit" as never) as { remaining: number; resetTime?: Date };
-    c.header("RateLimit", `"${plan}";r=${info.remaining};t=${Math.max(1, secondsUntil(info.resetTime, config.windowMs))}`);
-    return next();
-  });
+  const { perKey, windowS, policy } = memoryLimiters(config);
+  const limit = config.perKey[plan];
+  const { totalHits, resetTime } = perKey.increment(principalTag(c.get("caller").principal));
+  const resetS = Math.max(1, secondsUntil(resetTime, config.windowMs));
+  c.header("RateLimit-Policy", policy[plan]);
+  if (totalHits > limit) refuse(c, plan, limit, windowS, resetS, 0);
+  c.header("RateLimit", `"${plan}";r=${limit - totalHits};t=${resetS}`);
+  return next();
 };
