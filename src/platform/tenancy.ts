@@ -318,6 +318,7 @@ export class TenantStore {
   async all<V extends string>(statement: Prepared<V>, values: Record<V, unknown>): Promise<Record<string, unknown>[]> {
     const { text, args } = this.fill(statement, values);
     if (this.q === this.db.orm) return this.db.readRows(text, args);
+    if (this.db.inWrite) return this.db.inWrite.all(this.driver(), text, args);
     return (await this.driver().execute({ sql: text, args })).rows as unknown as Record<string, unknown>[];
   }
 
@@ -330,6 +331,7 @@ export class TenantStore {
   /** Runs a `prepared` write with `values` (in this store's transaction, if any); resolves with the rows it changed. */
   async run<V extends string>(statement: Prepared<V>, values: Record<V, unknown>): Promise<number> {
     const { text, args } = this.fill(statement, values);
+    if (this.db.inWrite && this.q !== this.db.orm) return this.db.inWrite.run(this.driver(), text, args);
     return (await this.driver().execute({ sql: text, args })).rowsAffected;
   }
 
