@@ -6,6 +6,9 @@
  * mode with SQLite's default `synchronous = FULL`, the fsync of the log). One at a time: this is
  * the cost of a write, not the throughput (see `npm run bench`, section `writes`).
  *
+ * WRITE_COST_DB=data/bench-1000000.db runs them on the bench tenant of that file instead (`npm run
+ * bench` seeds it; its rows change as the bench's writes change them).
+ *
  * WRITE_COST_REQUESTS (default 200) requests per kind. WRITE_COST_PROFILE=<file.cpuprofile> also
  * writes a V8 CPU profile of the measured requests alone (not the seeding or warm-up), for
  * `node bench/profile-sum.ts <file>` (self time by function and by file).
@@ -21,13 +24,16 @@ import { createApp } from "../src/app";
 import { migrateDatabase, openDatabase } from "../src/db/node";
 import { subscriptions } from "../src/db/schema";
 import { DEMO_API_KEY, DEMO_TENANT_ID, seedDemo } from "../src/demo/seed";
+import { BIG_API_KEY, BIG_TENANT_ID } from "./big-tenant";
 import { addDays, localDate } from "../src/platform/dates";
 
 const N = Number(process.env.WRITE_COST_REQUESTS ?? 200);
+const bigFile = process.env.WRITE_COST_DB;
 const dir = mkdtempSync(join(tmpdir(), "tsuzuku-write-cost-"));
-const db = await openDatabase(`file:${join(dir, "cost.db")}`);
+const db = await openDatabase(`file:${bigFile ?? join(dir, "cost.db")}`);
 await migrateDatabase(db);
-await seedDemo(db, { now: new Date() });
+if (!bigFile) await seedDemo(db, { now: new Date() });
+const [TENANT, API_KEY] = bigFile ? [BIG_TENANT_ID, BIG_API_KEY] : [DEMO_TENANT_ID, DEMO_API_KEY];
 
 /** What the statement does, by its verb and first table: "insert plan_changes", "select …". */
 const kindOf = (text: string) => {
@@ -39,23 +45,33 @@ const kindOf = (text: string) => {
   const table = verb === "select" || verb === "with" ? (/\bfrom\s+"?([a-z_]+)"?/i.exec(sql)?.[1] ?? "?") : (m?.[2] ?? "?");
   return `${verb} ${table}`;
 };
-type Tally = { requests: number; wallMs: number; statements: number; sqlMs: number; commitMs: number; byKind: Map<string, { n: number; ms: number }> };
+type Tally = { requests: number; wallMs: number; statements: number; sqlMs: number; commitMs: number; byKind: Map<string, { n: number; ms: number; cpuMs: number }> };
 let current: Tally | null = null;
+let depth = 0;
 const time = async <T>(kind: string, run: () => Promise<T>): Promise<T> => {
+  // A statement the write path hands to the client (its first in a transaction) is counted once.
+  if (depth > 0) return run();
   const t0 = performance.now();
+  // The driver is synchronous: the process's CPU time across the call is the statement's own.
+  const c0 = current ? process.cpuUsage() : null;
   try {
-    return await run();
+    depth++;
+    const pending = run();
+    depth--;
+    return await pending;
   } finally {
     const ms = performance.now() - t0;
+    const c = c0 ? process.cpuUsage(c0) : null;
     if (current) {
       if (kind === "commit") current.commitMs += ms;
       else {
         current.statements++;
         current.sqlMs += ms;
       }
-      const k = current.byKind.get(kind) ?? { n: 0, ms: 0 };
+      const k = current.byKind.get(kind) ?? { n: 0, ms: 0, cpuMs: 0 };
       k.n++;
       k.ms += ms;
+      k.cpuMs += c ? (c.user + c.system) / 1000 : 0;
       current.byKind.set(kind, k);
     }
   }
@@ -74,18 +90,29 @@ client.transaction = (async (mode) => {
   return tx;
 }) as Client["transaction"];
 
+// …and those the tenancy layer runs on the transaction's connection directly (db/node.ts writeStatements).
+const inWrite = db.inWrite;
+if (inWrite) {
+  db.inWrite = {
+    all: (tx, sql, args) => time(kindOf(sql), () => inWrite.all(tx, sql, args)),
+    run: (tx, sql, args) => time(kindOf(sql), () => inWrite.run(tx, sql, args)),
+  };
+}
+
 const app = createApp(() => ({ db, now: () => new Date(), secretsKey: "write-cost-secrets-key-0123456789abcdef" }));
 const today = localDate(new Date(), "Asia/Tokyo");
 const changeable = (
   await db.orm
     .select({ id: subscriptions.id, customerId: subscriptions.customerId })
     .from(subscriptions)
-    .where(and(eq(subscriptions.tenantId, DEMO_TENANT_ID), eq(subscriptions.status, "active"), gt(subscriptions.nextDeliveryOn, addDays(today, 3))))
+    .where(and(eq(subscriptions.tenantId, TENANT), eq(subscriptions.status, "active"), gt(subscriptions.nextDeliveryOn, addDays(today, 3))))
+    .limit(bigFile ? 200_000 : 1_000_000)
 );
-let i = 0;
+// On the big file, from a random start: each change lands on a row of its own (a skip limit holds).
+let i = bigFile ? Math.floor(Math.random() * changeable.length) : 0;
 const pick = () => changeable[i++ % changeable.length]!;
 const call = async (method: string, path: string, body: unknown, extra: Record<string, string> = {}): Promise<Response> =>
-  app.request(path, { method, headers: { authorization: `Bearer ${DEMO_API_KEY}`, "content-type": "application/json", ...extra }, body: JSON.stringify(body) });
+  app.request(path, { method, headers: { authorization: `Bearer ${API_KEY}`, "content-type": "application/json", ...extra }, body: JSON.stringify(body) });
 
 const kinds: [string, () => Promise<Response>][] = [
   ["POST …/quantity", () => call("POST", `/v1/subscriptions/${pick().id}/quantity`, { quantity: 1 + (i % 3), channel: "web" })],
@@ -132,7 +159,7 @@ for (const [name, send] of kinds) {
     writeFileSync(profileTo!.replace(/(\.cpuprofile)?$/, `.${report.length}.cpuprofile`), JSON.stringify(profile));
   }
   const per = (x: number) => (x / tally.requests).toFixed(2);
-  const kindsText = [...tally.byKind.entries()].sort((a, b) => b[1].ms - a[1].ms).map(([k, v]) => `${k} ${per(v.n)}× ${per(v.ms)} ms`).join("; ");
+  const kindsText = [...tally.byKind.entries()].sort((a, b) => b[1].ms - a[1].ms).map(([k, v]) => `${k} ${per(v.n)}× ${per(v.ms)} ms (CPU ${per(v.cpuMs)})`).join("; ");
   const line = `| ${name} | ${per(tally.wallMs)} | ${per((cpu.user + cpu.system) / 1000)} | ${per(tally.statements)} | ${per(tally.sqlMs)} | ${per(tally.commitMs)} | ${failed} | ${kindsText} |`;
   console.log(line);
   report.push(line);
@@ -141,7 +168,7 @@ console.log(
   [
     "",
     `Per request, mean of ${N}, one at a time, in process:`,
-    "| request | ms | CPU ms | statements in the write | ms in them | ms in COMMIT | non-2xx | by statement (count, ms per request) |",
+    "| request | ms | CPU ms | statements in the write | ms in them | ms in COMMIT | non-2xx | by statement (count, ms and CPU ms per request) |",
     "|---|---:|---:|---:|---:|---:|---:|---|",
     ...report,
   ].join("\n"),

@@ -35,6 +35,18 @@ export type Database = {
   readRows(sql: string, args: InValue[]): Promise<Record<string, unknown>[]>;
   /** The first row of such a read as values in column order (no object per row), or undefined. */
   readFirst(sql: string, args: InValue[]): Promise<unknown[] | undefined>;
+  /**
+   * Statements of a write run on its transaction's connection (`tx`: the client's transaction)
+   * without the client's per-statement work, where the driver allows it (the embedded file on
+   * Node, db/node.ts); otherwise through `tx.execute`. Same rows and counts.
+   */
+  inWrite?: WriteStatements;
+};
+
+/** How `TenantStore` runs a built statement inside a write (see `Database.inWrite`). */
+export type WriteStatements = {
+  all(tx: Pick<Client, "execute">, sql: string, args: InValue[]): Promise<Record<string, unknown>[]>;
+  run(tx: Pick<Client, "execute">, sql: string, args: InValue[]): Promise<number>;
 };
 
 /**
@@ -52,11 +64,12 @@ export type GroupCommit = { maxWrites?: number; maxMs?: number };
 type Queued = { fn: (tx: Tx) => Promise<unknown>; resolve: (v: unknown) => void; reject: (e: unknown) => void };
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
-export function createDatabase(client: Client, reads?: Pick<Database, "readRows" | "readFirst">, group?: GroupCommit): Database {
+export function createDatabase(client: Client, reads?: Pick<Database, "readRows" | "readFirst">, group?: GroupCommit, inWrite?: WriteStatements): Database {
   const orm = drizzle(client, { schema });
   return {
     orm,
     client,
+    inWrite,
     write: group ? groupedWrites(orm, group) : serialWrites(orm),
     readRows: reads?.readRows ?? (async (sql, args) => (await client.execute({ sql, args })).rows),
     readFirst:

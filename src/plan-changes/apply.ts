@@ -3,7 +3,7 @@ import { planChanges, subscriptions } from "../db/schema";
 import { newId } from "../platform/crypto";
 import { localDate } from "../platform/dates";
 import { ApiError } from "../platform/errors";
-import { preparedInsert, preparedUpdate, type TenantStore } from "../platform/tenancy";
+import { changedKeys, preparedInsert, preparedUpdates, type TenantStore } from "../platform/tenancy";
 import { checkIfMatch } from "../platform/versioning";
 import type { TenantSettings } from "../settings/schemas";
 import { toSubscription, type SubscriptionRow } from "../subscriptions/repository";
@@ -57,12 +57,10 @@ export function toChange(row: typeof planChanges.$inferSelect) {
   };
 }
 
+/** The plan's columns a change may move; each change writes those it moved, its version and time (platform/tenancy preparedUpdates). */
+const PLAN_COLUMNS = ["status", "quantity", "intervalDays", "nextDeliveryOn", "pausedUntil", "consecutiveSkips"] as const;
 /** The statements of every plan change, built once (platform/tenancy prepared). */
-const UPDATE_PLAN = preparedUpdate(
-  subscriptions,
-  ["status", "quantity", "intervalDays", "nextDeliveryOn", "pausedUntil", "consecutiveSkips", "version", "updatedAt"],
-  ["id", "version"],
-);
+const updatePlan = preparedUpdates(subscriptions, ["id", "version"]);
 const INSERT_CHANGE = preparedInsert(planChanges, ["id", "subscriptionId", "type", "channel", "actor", "keyId", "before", "after", "source", "createdAt"]);
 
 /**
@@ -85,15 +83,9 @@ export async function applyPlanChange(store: TenantStore, subscriptionId: string
     const after = decision.plan;
     const at = ctx.now.toISOString();
     const updated: SubscriptionRow = { ...row, ...after, version: row.version + 1, updatedAt: at };
-    await s.run(UPDATE_PLAN, {
-      status: after.status,
-      quantity: after.quantity,
-      intervalDays: after.intervalDays,
-      nextDeliveryOn: after.nextDeliveryOn,
-      pausedUntil: after.pausedUntil,
-      consecutiveSkips: after.consecutiveSkips,
-      version: updated.version,
-      updatedAt: at,
+    // Only the columns that moved (a quantity change leaves the pause index's entry alone).
+    await s.run(updatePlan([...changedKeys(row, after, PLAN_COLUMNS), "version", "updatedAt"]), {
+      ...updated,
       "where.id": subscriptionId,
       "where.version": row.version, // belt and braces: never overwrite a newer version
     });

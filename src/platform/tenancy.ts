@@ -133,6 +133,29 @@ export function preparedUpdate<T extends TenantTable, S extends Key<T>, W extend
 }
 
 /**
+ * `preparedUpdate` of only the columns a write changes, one statement built per set of columns:
+ * `updateOf(set)` for `store.run(updateOf(set), values)`. SQLite rewrites the entry of every
+ * index that holds a column named in SET, whether its value changed or not (a plan change that
+ * named `status` and `paused_until` rewrote its row's entry in `subscriptions_pause_ends`, and
+ * a risk refresh that named `customer_id` its entry in `risk_features_customer`: a seek and one
+ * more page to the log each). Pick the columns with `changedKeys`.
+ */
+export function preparedUpdates<T extends TenantTable, S extends Key<T>, W extends Key<T>>(table: T, where: readonly W[]): (set: readonly S[]) => Prepared<S | `where.${W}`> {
+  const built = new Map<string, Prepared<S | `where.${W}`>>();
+  return (set) => {
+    const signature = set.join(",");
+    let statement = built.get(signature);
+    if (!statement) built.set(signature, (statement = preparedUpdate(table, set, where)));
+    return statement;
+  };
+}
+
+/** The keys among `keys` whose values differ (`!==`) between `before` and `after`. */
+export function changedKeys<K extends string>(before: { readonly [k in K]?: unknown }, after: { readonly [k in K]?: unknown }, keys: readonly K[]): K[] {
+  return keys.filter((k) => before[k] !== after[k]);
+}
+
+/**
  * `SELECT <every column of table> WHERE <the store's scope> AND <each of keys = value> LIMIT 1`,
  * as a `prepared` statement: run with `store.findWith(table, statement, values)`.
  */
@@ -295,6 +318,7 @@ export class TenantStore {
   async all<V extends string>(statement: Prepared<V>, values: Record<V, unknown>): Promise<Record<string, unknown>[]> {
     const { text, args } = this.fill(statement, values);
     if (this.q === this.db.orm) return this.db.readRows(text, args);
+    if (this.db.inWrite) return this.db.inWrite.all(this.driver(), text, args);
     return (await this.driver().execute({ sql: text, args })).rows as unknown as Record<string, unknown>[];
   }
 
@@ -307,6 +331,7 @@ export class TenantStore {
   /** Runs a `prepared` write with `values` (in this store's transaction, if any); resolves with the rows it changed. */
   async run<V extends string>(statement: Prepared<V>, values: Record<V, unknown>): Promise<number> {
     const { text, args } = this.fill(statement, values);
+    if (this.db.inWrite && this.q !== this.db.orm) return this.db.inWrite.run(this.driver(), text, args);
     return (await this.driver().execute({ sql: text, args })).rowsAffected;
   }
 

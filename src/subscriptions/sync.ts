@@ -2,7 +2,7 @@ import type { z } from "@hono/zod-openapi";
 import { findCustomer } from "../customers/repository";
 import { subscriptions } from "../db/schema";
 import { ApiError } from "../platform/errors";
-import { preparedInsert, preparedUpdate, type TenantStore } from "../platform/tenancy";
+import { changedKeys, preparedInsert, preparedUpdates, type TenantStore } from "../platform/tenancy";
 import { checkIfMatch } from "../platform/versioning";
 import { localDate } from "../platform/dates";
 import { recordAutoResume } from "../plan-changes/auto-resume";
@@ -22,8 +22,8 @@ const SYNCED = [
 /** The columns a sync writes over a stored subscription: the synced ones, the run of skips, the version. */
 export const SUBSCRIPTION_SYNCED = [...SYNCED, "consecutiveSkips", "version", "updatedAt"] as const;
 
-/** A sync's two writes, built once (platform/tenancy prepared): every synced column, or the whole new row. */
-const UPDATE_SYNCED = preparedUpdate(subscriptions, SUBSCRIPTION_SYNCED, ["id"]);
+/** A sync's two writes, built once (platform/tenancy prepared): the synced columns that moved, or the whole new row. */
+const updateSynced = preparedUpdates(subscriptions, ["id"]);
 const INSERT_SUBSCRIPTION = preparedInsert(subscriptions, [
   ...SYNCED, "id", "version", "consecutiveSkips", "createdAt", "updatedAt", "activeDiscount", "cancellation",
 ]);
@@ -131,9 +131,9 @@ export async function syncSubscription(
   checkIfMatch(ifMatch, existing?.version);
   const plan = planSubscriptionSync(s.tenantId, subscriptionId, b, existing, ctx);
   if (!plan.write) return plan;
-  // The columns a sync did not change are written with the values they have: one statement text for every sync.
+  // Only the columns that moved: SQLite rewrites the index entries of every column named (platform/tenancy preparedUpdates).
   if (plan.created) await s.run(INSERT_SUBSCRIPTION, plan.row);
-  else await s.run(UPDATE_SYNCED, { ...plan.row, "where.id": subscriptionId });
+  else await s.run(updateSynced(changedKeys(existing!, plan.row, SUBSCRIPTION_SYNCED)), { ...plan.row, "where.id": subscriptionId });
   if (plan.resume) await recordAutoResume(s, plan.resume.before, plan.row, plan.resume.note, now);
   if (plan.created || !found) await refreshRisk(s, subscriptionId, at, undefined, { person: true, customer });
   else await refreshRisk(s, subscriptionId, at, undefined, { person: true, customer, known: { sub: plan.row, risk: found.risk, timeZone: settings.timeZone, endpoints: found.endpoints } });

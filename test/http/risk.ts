@@ -111,6 +111,23 @@ export function riskSuite(h: () => Harness) {
       expect((await risk(await newSubscription(customerId, { deliveriesCompleted: 0 }))).body.flags).toEqual([]);
     });
 
+    it("a change rewrites the risk it moved: a sync that leaves the score as it was keeps it (and its computedAt); a quantity change moves revenue at risk, in the list too", async () => {
+      const id = await newSubscription(customerId, { deliveriesCompleted: 0 });
+      const before = (await risk(id)).body;
+      expect(before.revenueAtRisk.amount).toBeGreaterThan(0);
+      await new Promise((r) => setTimeout(r, 5));
+      // A new product name: nothing risk reads.
+      const renamed = subscriptionBody(customerId, { nextDeliveryOn: addDays(today(), 10), deliveriesCompleted: 0, product: { sku: "AOJIRU-30", name: "青汁 30包（新パッケージ）", category: "health_food" } });
+      expect((await h().request("PUT", `/v1/subscriptions/${id}`, { key: t.key, body: renamed })).status).toBe(200);
+      expect((await risk(id)).body).toEqual(before);
+      expect((await h().request("POST", `/v1/subscriptions/${id}/quantity`, { key: t.key, body: { quantity: 3, channel: "web" } })).status).toBe(200);
+      const after = (await risk(id)).body;
+      expect(after.revenueAtRisk.amount).toBeGreaterThan(2 * before.revenueAtRisk.amount);
+      expect(after.computedAt > before.computedAt).toBe(true);
+      const listed = (await h().request("GET", "/v1/risk/at-risk?limit=100", { key: t.key })).body.data.find((r: { subscriptionId: string }) => r.subscriptionId === id);
+      expect(listed).toEqual(after);
+    });
+
     it("at-risk list: ordered by revenue at risk, paged with cursors, filtered by band", async () => {
       const u = await h().tenant();
       const cid = uid("C");
