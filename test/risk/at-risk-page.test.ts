@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { labelDrivers as labelledBytes } from "../../src/risk/repository";
+import { atRiskPageJson, labelDrivers as labelledBytes } from "../../src/risk/repository";
+import { decodeCursor } from "../../src/platform/pagination";
 import { localizeDrivers, type Driver } from "../../src/risk/model";
 
 // Rows as the at-risk statement writes them: drivers spliced as stored. The page's rows, labelled, as text.
@@ -42,6 +43,17 @@ describe("at-risk page text", () => {
     const old = fresh.map((d) => ({ code: d.code, label: { ja: "古い]", en: "old]" }, contribution: d.contribution, value: d.value }));
     const parsed = JSON.parse(`[${labelDrivers([row("S-1", old), row("S-2", fresh)], "ja")}]`);
     expect(parsed.map((r: { drivers: unknown }) => r.drivers)).toEqual([localizeDrivers(fresh, "ja"), localizeDrivers(fresh, "ja")]);
+  });
+
+  it("keeps a merchant's non-ASCII ids intact beside Japanese labels, sorted as SQLite orders them, with a cursor that names the id", async () => {
+    // Records as the statement writes them (revenue␟id␟row, joined by ␞), in no set order.
+    const record = (revenue: number, id: string) => `${revenue}\x1f${id}\x1f${JSON.stringify({ subscriptionId: id, customerId: `顧客-${id}`, drivers: fresh, flags: [] })}`;
+    const doc = [record(500, "S-Ä"), record(900, "定期-b"), record(500, "S-a"), record(100, "x")].join("\x1e");
+    const body = JSON.parse(Buffer.from(await atRiskPageJson({} as never, undefined, 3, undefined, "ja", doc)).toString("utf8"));
+    expect(body.data.map((r: { subscriptionId: string }) => r.subscriptionId)).toEqual(["定期-b", "S-a", "S-Ä"]);
+    expect(body.data[0]).toEqual({ subscriptionId: "定期-b", customerId: "顧客-定期-b", drivers: localizeDrivers(fresh, "ja"), flags: [] });
+    expect(body.data[2].customerId).toBe("顧客-S-Ä");
+    expect(decodeCursor(body.nextCursor)).toEqual([500, "S-Ä"]);
   });
 
   it("leaves an empty page empty", () => {
