@@ -18,7 +18,8 @@
  *   today's (the maintenance job re-renders those) — so a changed catalogue or a new day is never
  *   answered from what was stored.
  */
-import { sql, type SQL } from "drizzle-orm";
+import { inArray, sql, type SQL } from "drizzle-orm";
+import { winbacks } from "../db/schema";
 import type { Placeholder } from "drizzle-orm";
 import type { Lang } from "../cancel-flows/reasons";
 import { maxDate } from "../platform/dates";
@@ -148,23 +149,36 @@ function labelledDrivers(stored: string, lang: Lang): Uint8Array {
  */
 const shownTexts = { ja: new Map<string, Uint8Array>(), en: new Map<string, Uint8Array>() };
 
-/** The comebacks of `rows` not remembered yet, read by id (one statement); false if a row's key moved since (a write in between). */
-async function rememberShown(store: TenantStore, lang: Lang, rows: readonly { id: string; key: string }[]): Promise<boolean> {
-  const read = await store.rows(
-    sql`SELECT w.id, w.comeback_key AS key, ${sql.raw(lang === "en" ? "w.comeback_en" : "w.comeback_ja")} AS shown FROM winbacks w
-      WHERE w.tenant_id = ${store.tenantId} AND w.id IN (${sql.join(
-        rows.map((r) => sql`${r.id}`),
-        sql`, `,
-      )})`,
-  );
-  const found = new Map(read.map((r) => [String(r.id), r]));
+/**
+ * Each row's comeback bytes in `lang`, by key: remembered ones, the rest read by id in one
+ * statement (scoped by the store) and remembered. Null when a row's key moved since SQL handed it
+ * (a write in between): nothing is ever remembered under a key that is not the text's.
+ */
+async function shownFor(store: TenantStore, lang: Lang, rows: readonly { id: string; key: string }[]): Promise<Map<string, Uint8Array> | null> {
+  const memo = shownTexts[lang];
+  const out = new Map<string, Uint8Array>();
+  const missing: { id: string; key: string }[] = [];
   for (const r of rows) {
-    const row = found.get(r.id);
-    if (!row || row.key !== r.key || typeof row.shown !== "string") return false;
-    if (shownTexts[lang].size >= 2_000) shownTexts[lang].clear();
-    shownTexts[lang].set(r.key, utf8Bytes(row.shown));
+    const bytes = memo.get(r.key);
+    if (bytes) out.set(r.key, bytes);
+    else missing.push(r);
   }
-  return true;
+  if (missing.length === 0) return out;
+  const column = lang === "en" ? winbacks.comebackEn : winbacks.comebackJa;
+  const read = await store.q
+    .select({ id: winbacks.id, key: winbacks.comebackKey, shown: column })
+    .from(winbacks)
+    .where(store.owns(winbacks, inArray(winbacks.id, missing.map((r) => r.id))));
+  const found = new Map(read.map((r) => [r.id, r]));
+  for (const r of missing) {
+    const row = found.get(r.id);
+    if (!row || row.key !== r.key || row.shown === null) return null;
+    const bytes = utf8Bytes(row.shown);
+    out.set(r.key, bytes);
+    if (memo.size >= 2_000) memo.clear();
+    memo.set(r.key, bytes);
+  }
+  return out;
 }
 
 type PageQuery = { limit: number; after: [number, string] | null; lang: Lang; settings: TenantSettings; now: Date };
@@ -190,15 +204,13 @@ export async function candidatesPageJson(store: TenantStore, q: PageQuery, doc?:
   rows.sort((x, y) => y.value - x.value || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
   const page = toPage(rows, q.limit, (r) => [r.value, r.id]);
   const earliest = restartOnFor(null, q.now, q.settings);
-  const shown = shownTexts[q.lang];
-  const missing: { id: string; key: string }[] = [];
   for (const r of page.data) {
     if (r.fresh !== "1") return null;
     // restartOnFor, with the day's earliest date computed once.
     if (r.restartOn !== "*" && r.restartOn !== (r.returnOn ? maxDate(r.returnOn, earliest) : earliest)) return null;
-    if (!shown.has(r.key)) missing.push(r);
   }
-  if (missing.length > 0 && !(await rememberShown(store, q.lang, missing))) return null;
+  const shown = await shownFor(store, q.lang, page.data);
+  if (!shown) return null;
   const parts: (string | Uint8Array)[] = ['{"data":['];
   page.data.forEach((r, i) => {
     parts.push(i === 0 ? r.head : `,${r.head}`, labelledDrivers(r.drivers, q.lang), r.tail, shown.get(r.key)!, "}");
