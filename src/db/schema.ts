@@ -679,6 +679,12 @@ export const winbacks = sqliteTable(
      */
     comebackJa: text("comeback_ja"),
     comebackEn: text("comeback_en"),
+    /**
+     * What `comebackJa` and `comebackEn` hold, as a content hash (winback/decide `shownComeback`):
+     * the list reads this key from its index and splices the text it remembers for it, so a page's
+     * statement carries no comeback text. Null: not rendered since migration 0022 (the maintenance job renders it).
+     */
+    comebackKey: text("comeback_key"),
     /** The restart date the shown comeback was rendered for; null: no offer (nothing to move); '': not rendered yet. */
     comebackRestartOn: text("comeback_restart_on").default(""),
     /**
@@ -696,9 +702,26 @@ export const winbacks = sqliteTable(
     // The win-back metrics read every column they count from here (no table row): one pass over
     // a range of cancellation days. Also the list of a shop's cancellations by day.
     index("winbacks_metrics").on(t.tenantId, t.canceledOn, t.reason, t.currency, t.reactivatedAt, t.canceledAt, t.contactedAt, t.contactable, t.holdout, t.recoveredAmount),
-    // The candidates list: one walk down this index, best first.
+    // The candidates list: one walk down this index, best first, reading every column the page
+    // shows from the entry itself (covering: the table row, ~5 kB with overflow pages, is never read).
     index("winbacks_candidates")
-      .on(t.tenantId, sql`${t.expectedValue} desc`, t.id)
+      .on(
+        t.tenantId,
+        sql`${t.expectedValue} desc`,
+        t.id,
+        t.contactable,
+        t.holdout,
+        t.reactivatedAt,
+        t.customerId,
+        t.subscriptionId,
+        t.returnOn,
+        t.drivers,
+        t.comebackStamp,
+        t.comebackRestartOn,
+        t.comebackKey,
+        t.listedHead,
+        t.listedTail,
+      )
       .where(sql`contactable = 1 AND holdout = 0 AND reactivated_at IS NULL`),
     // The maintenance job's cross-tenant question: whose win-back date has come?
     index("winbacks_due").on(t.dueStatus, t.dueOn, t.tenantId),

@@ -26,7 +26,7 @@ import { addDays, localDate, maxDate } from "../platform/dates";
 import { TenantStore } from "../platform/tenancy";
 import { resolveSettings, type TenantSettings } from "../settings/schemas";
 import { toSubscription } from "../subscriptions/repository";
-import { asciiJson } from "../platform/json-text";
+import { sha256Hex } from "../platform/crypto";
 import { comebackOffer, presentComeback, rerenderComeback, type ComebackOffer } from "./comeback";
 
 /** What `winbacks.comeback` holds: the decided offer (null: nothing suits a restart) and the plan it was made for. */
@@ -106,16 +106,17 @@ function snapshotOf(sub: SubscriptionSnapshot): SubscriptionSnapshot {
 }
 
 /**
- * What the candidates list splices for a comeback (winback/candidates): `presentComeback` per
- * language as JSON text ('null': no offer) in ASCII (`asciiJson`), and the restart date it was
- * rendered for (null: no offer, nothing moves with the date).
+ * What the candidates list shows of a comeback (winback/candidates): `presentComeback` per language
+ * as JSON text ('null': no offer), its Japanese written as UTF-8, not escaped (\uXXXX is ~1.7× the
+ * bytes on the wire); the content key of the two texts (SHA-256, 128 bits, hex), which the list's
+ * index carries so a page's statement reads the key and the text is spliced from memory; and the
+ * restart date it was rendered for (null: no offer, nothing moves with the date).
  */
-export function shownComeback(offer: ComebackOffer | null) {
-  return {
-    comebackJa: offer ? asciiJson(presentComeback(offer, "ja")) : "null",
-    comebackEn: offer ? asciiJson(presentComeback(offer, "en")) : "null",
-    comebackRestartOn: offer ? offer.restartOn : null,
-  };
+export async function shownComeback(offer: ComebackOffer | null) {
+  const comebackJa = offer ? JSON.stringify(presentComeback(offer, "ja")) : "null";
+  const comebackEn = offer ? JSON.stringify(presentComeback(offer, "en")) : "null";
+  const comebackKey = (await sha256Hex(`${comebackJa}\u0000${comebackEn}`)).slice(0, 32);
+  return { comebackJa, comebackEn, comebackKey, comebackRestartOn: offer ? offer.restartOn : null };
 }
 
 /** The tenant's catalogue stamp through its store (the same value as `catalogueStamp`). */
@@ -132,7 +133,7 @@ async function storeComebacks(s: TenantStore, rows: readonly { id: string }[], c
     // A record whose plan is gone is stamped all the same (never listed: the list joins the plan), so no run picks it again.
     await s.update(
       winbacks,
-      { comeback: comeback as unknown as Record<string, unknown> | null, comebackStamp: stamp, ...shownComeback(comeback?.offer ?? null) },
+      { comeback: comeback as unknown as Record<string, unknown> | null, comebackStamp: stamp, ...(await shownComeback(comeback?.offer ?? null)) },
       eq(winbacks.id, r.id),
     );
   }

@@ -158,8 +158,8 @@ export const winbackRouter = domainRouter()
       const { limit, cursor } = c.req.valid("query");
       const q = { limit, after: candidatesCursor(cursor), lang: language(c), settings: c.get("caller").settings, now: c.get("services").now() };
       // As SQL wrote it when every row of the page is current; else the long way (the same answer).
-      const text = await candidatesPageJson(c.get("store"), q, c.get("prefetched"));
-      return jsonText(c, CandidatePage, utf8Bytes(text ?? JSON.stringify(await candidatesPage(c.get("store"), q))));
+      const bytes = await candidatesPageJson(c.get("store"), q, c.get("prefetched"));
+      return jsonText(c, CandidatePage, bytes ?? utf8Bytes(JSON.stringify(await candidatesPage(c.get("store"), q))));
     },
   )
   .openapi(

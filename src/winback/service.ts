@@ -174,6 +174,7 @@ export async function recordCancellation(
     comebackStamp: "",
     comebackJa: null,
     comebackEn: null,
+    comebackKey: null,
     comebackRestartOn: "",
     // Written by SQLite on insert (migration 0020's trigger).
     listedHead: null,

@@ -44,6 +44,8 @@ export function winbackSuite(h: () => Harness) {
       const res = await h().request("GET", `/v1/winback/candidates?${query}`, { key: t.key, headers: { "accept-language": lang } });
       expect(res.status).toBe(200);
       conforms(CandidatePage, res.body);
+      // The copy as written, in UTF-8: no \uXXXX escapes (≈ 1.7× the bytes of Japanese text), nothing but the JSON.
+      expect(res.text).toBe(JSON.stringify(res.body));
       return res.body as { data: { customerId: string; subscriptionId: string; expectedValue: { amount: number }; offer: any; drivers: any[]; probability: number }[]; nextCursor: string | null };
     };
 
