@@ -5,7 +5,10 @@ import { ApiError } from "./errors";
  * every page an index seek however deep the caller goes.
  */
 export function encodeCursor(key: readonly (string | number)[]): string {
-  return btoa(JSON.stringify(key)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  // btoa takes Latin-1 only: a key with other text (a Japanese id, say) goes as JSON \u escapes,
+  // which JSON.parse reads back — so the cursor stays ASCII and older cursors still decode.
+  const json = JSON.stringify(key).replace(/[\u0080-\uffff]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return btoa(json).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
 export function decodeCursor(cursor: string | undefined): (string | number)[] | undefined {

@@ -31,7 +31,11 @@ export const Risk = z
       .object({ amount: z.number().int(), currency: z.string() })
       .openapi({ description: "probability × the value of the next year of deliveries (0 once cancelled)." }),
     modelVersion: z.string().openapi({ example: "default-2025.1" }),
-    computedAt: z.string().openapi({ example: "2026-11-23T04:15:00Z" }),
+    computedAt: z.string().openapi({
+      description:
+        "When this score was computed (UTC). A refresh after a change that leaves score, band, drivers, flags and revenue at risk as they were keeps the earlier time; the maintenance run re-scores rows older than a day.",
+      example: "2026-11-23T04:15:00Z",
+    }),
   })
   .openapi("Risk");
 
