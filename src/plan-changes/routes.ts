@@ -12,7 +12,7 @@ import { applyPlanChange, planOf, toChange } from "./apply";
 import { planOptions, type PlanRequest } from "./rules";
 import { Change, ChangeResult, IntervalBody, NextDeliveryBody, PauseBody, PlanOptions, QuantityBody, ResumeBody, SkipBody } from "./schemas";
 import { localDate } from "../platform/dates";
-import { claimsInWrite, rememberWithin } from "../platform/idempotency";
+import { rememberWithin } from "../platform/idempotency";
 
 const tags = ["Plan changes"];
 const COMMON_ERRORS: ErrorCode[] = ["subscription_not_found", "version_conflict", "subscription_canceled"];
@@ -27,8 +27,6 @@ function planRoute<B extends Parameters<typeof jsonBody>[0]>(
   example: Parameters<typeof jsonBody<B>>[1],
   errors: ErrorCode[],
 ) {
-  // The change records its answer in its own write (change() below), which claims the key too.
-  claimsInWrite(`POST /v1/subscriptions/{subscriptionId}/${action}`);
   return apiRoute({
     method: "post",
     path: `/v1/subscriptions/{subscriptionId}/${action}`,
@@ -36,6 +34,8 @@ function planRoute<B extends Parameters<typeof jsonBody>[0]>(
     tags,
     customer: true,
     scope: "write",
+    // The change records its answer in its own write (change() below), which claims the key too.
+    claimsKeyInWrite: true,
     summary,
     description: `${description} Send \`If-Match\` with the version you showed the customer to refuse the change if the plan moved meanwhile. Recorded in the change history and sent as \`subscription.changed\`.`,
     request: { params: SubscriptionIdParam, headers: IdempotencyHeaders.merge(IfMatchHeaders), body: jsonBody(body, example) },

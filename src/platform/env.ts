@@ -78,7 +78,7 @@ export type AppEnv = {
     /**
      * Set by the idempotency layer once it holds this request's key: the key row's condition, and
      * the status of the answer the route recorded in its own write (platform/idempotency rememberWithin);
-     * `claim` when the route's write claims the key itself (platform/idempotency claimsInWrite).
+     * `claim` when the route's write claims the key itself (apiRoute claimsKeyInWrite, platform/idempotency).
      */
     idempotency?: { where: SQL; recordedStatus?: number; claim?: { key: string; requestHash: string } };
   };

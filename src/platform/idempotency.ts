@@ -102,12 +102,13 @@ function storedJson(json: unknown, extra: Readonly<{ [field: string]: string }> 
 /**
  * Routes that record their answer in their own write (rememberWithin) whenever they change
  * anything — the plan changes, the subscription sync — and so claim their key there too: by the
- * same INSERT that records the answer, in the change's transaction (see `idempotency`). Written as
- * the route's method and OpenAPI path (`POST /v1/subscriptions/{subscriptionId}/skip`).
+ * same INSERT that records the answer, in the change's transaction (see `idempotency`). Declared
+ * with `apiRoute({ claimsKeyInWrite: true })` (platform/openapi); kept as Hono matches the route
+ * (`POST /v1/subscriptions/:subscriptionId/skip`).
  */
 const claimedInWrite = new Set<string>();
-export function claimsInWrite(route: `${"POST" | "PUT"} /${string}`) {
-  claimedInWrite.add(route.replace(/\{(\w+)\}/g, ":$1"));
+export function claimsInWrite(method: "post" | "put", path: string) {
+  claimedInWrite.add(`${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ":$1")}`);
 }
 
 /** Thrown from the route's write when another request with this key recorded its answer first: the write rolls back, and the layer answers as that one did. */
@@ -162,7 +163,7 @@ async function recordAnswer(s: TenantStore, claim: Claim, record: Answer, at: Da
  * Most routes: the key is claimed with its own write (the row `in_progress`), so of two racing
  * requests exactly one runs; the other waits for its result and replays it.
  *
- * Routes declared with `claimsInWrite` (a plan change, the subscription sync): a plain read finds
+ * Routes declared with `claimsKeyInWrite` (a plan change, the subscription sync): a plain read finds
  * no live row, and the route's own write claims the key by inserting its answer (rememberWithin),
  * so a keyed change costs no transaction more than an unkeyed one. Writes are serialised (one
  * writer per file), so of two racing requests the second's INSERT finds the first's row: its
@@ -315,7 +316,7 @@ async function recordOf(c: Context<AppEnv>, res: Response) {
  * Records the JSON answer the route is about to send (`c.json(json, status)` with `headers`) as
  * this request's remembered answer, inside the route's own write transaction `s`: the change and
  * its answer commit together, so no crash can fall between a change and its record (its retry
- * would run the change again). For a route declared with `claimsInWrite` this also claims the key
+ * would run the change again). For a route declared with `claimsKeyInWrite` this also claims the key
  * — it must then be called on every path where the write changes something — and throws (rolling
  * the write back) when another request with the key recorded first. Call it last in the write.
  * Does nothing without an Idempotency-Key; an answer that is not remembered is left to the layer.

@@ -1,11 +1,36 @@
+/**
+ * Response bodies put together in JavaScript as UTF-8 bytes — the one place for it (the at-risk
+ * and win-back pages). A string body would be measured (`Buffer.byteLength`) and transcoded again
+ * by the socket write; bytes go out as they are.
+ *
+ * Bodies are cut from a shared slab, as Node pools small Buffers: one 256 KiB allocation per
+ * ≈ 10–20 pages rather than one 12–30 kB ArrayBuffer per page (each with its own backing store,
+ * ≈ 5–20 µs and external memory the GC accounts for). Cuts never overlap, and a slab is freed when
+ * no body cut from it is still referenced, so a body the server still holds is never written over.
+ */
+const SLAB_BYTES = 256 * 1024;
+let slab = Buffer.allocUnsafeSlow(0);
+let slabUsed = 0;
+
+/** `n` bytes for a new body: a cut of the current slab (a body over an eighth of it gets its own). */
+function freshBody(n: number): Buffer {
+  if (n > SLAB_BYTES / 8) return Buffer.allocUnsafeSlow(n);
+  if (slabUsed + n > slab.length) {
+    slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
+    slabUsed = 0;
+  }
+  const body = slab.subarray(slabUsed, slabUsed + n);
+  slabUsed = (slabUsed + n + 7) & ~7;
+  return body;
+}
+
 const encoder = new TextEncoder();
 let scratch = new Uint8Array(new ArrayBuffer(256 * 1024));
 
 /**
- * Strings (written as UTF-8) and byte arrays, one after the other, as one new array: a response
- * body put together from text and remembered bytes (the win-back list splices its comebacks so).
- * A string body would be measured (`Buffer.byteLength`) and then transcoded again by the socket
- * write; `encodeInto` does it once, vectorised: for a ≈ 45 kB page ≈ 70 → 20 µs (Node 24).
+ * Strings (written as UTF-8) and byte arrays, one after the other, as one body: a response put
+ * together from text and remembered bytes (the win-back list splices its comebacks so).
+ * `encodeInto` transcodes once, vectorised: for a ≈ 45 kB page ≈ 70 → 20 µs (Node 24).
  */
 export function utf8Join(parts: readonly (string | Uint8Array)[]): Uint8Array<ArrayBuffer> {
   // UTF-8 takes at most 3 bytes per UTF-16 code unit.
@@ -20,10 +45,32 @@ export function utf8Join(parts: readonly (string | Uint8Array)[]): Uint8Array<Ar
       at += p.length;
     }
   }
-  return scratch.slice(0, at);
+  const body = freshBody(at);
+  body.set(scratch.subarray(0, at));
+  return body as Uint8Array<ArrayBuffer>;
 }
 
 /** JSON text as the UTF-8 bytes of a response body (see `utf8Join`). */
 export function utf8Bytes(text: string): Uint8Array<ArrayBuffer> {
   return utf8Join([text]);
+}
+
+/**
+ * "Byte text": a string whose every character is one byte of UTF-8 (Latin-1 code units). Pieces of
+ * it join into a one-byte string that becomes the body in one Latin-1 copy (`byteTextBody`), where
+ * a page holding Japanese text as an ordinary two-byte string cost 25–60 µs to encode as UTF-8
+ * against ≈ 1 µs for the copy (the at-risk page, BENCHMARKS.md branch atrisk6). Text that is all
+ * ASCII is already byte text.
+ */
+export const asByteText = (text: string): string => Buffer.from(text, "utf8").toString("latin1");
+/** The text a byte text holds. */
+export const fromByteText = (bytes: string): string => Buffer.from(bytes, "latin1").toString("utf8");
+/** True when `text` is all ASCII (its UTF-8 bytes are its characters: already byte text). */
+export const isAscii = (text: string): boolean => Buffer.byteLength(text, "utf8") === text.length;
+
+/** A byte text as the response body it spells. */
+export function byteTextBody(byteText: string): Uint8Array<ArrayBuffer> {
+  const body = freshBody(byteText.length);
+  body.write(byteText, 0, byteText.length, "latin1");
+  return body as Uint8Array<ArrayBuffer>;
 }

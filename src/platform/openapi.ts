@@ -5,6 +5,7 @@ import { authorize } from "./auth";
 import { utcInstant } from "./dates";
 import type { AppEnv, Scope } from "./env";
 import { ApiError, ERROR_STATUS, errorDoc, fieldErrors, problemSchemaFor, type ErrorCode } from "./errors";
+import { claimsInWrite } from "./idempotency";
 import { errorLanguage } from "./language";
 
 /** Codes any authenticated route can answer, whatever it does. */
@@ -85,6 +86,11 @@ type ApiRouteConfig = RouteConfig & {
    * `session_not_allowed` everywhere else.
    */
   customer?: boolean;
+  /**
+   * The route records its answer in its own write (platform/idempotency `rememberWithin`) on every
+   * path that changes something, so its Idempotency-Key is claimed there too (`claimsInWrite`).
+   */
+  claimsKeyInWrite?: boolean;
 };
 
 /**
@@ -93,7 +99,8 @@ type ApiRouteConfig = RouteConfig & {
  * runtime cannot drift apart.
  */
 export function apiRoute<const R extends ApiRouteConfig>(config: R) {
-  const { scope, errors = [], customer = false, ...route } = config;
+  const { scope, errors = [], customer = false, claimsKeyInWrite = false, ...route } = config;
+  if (claimsKeyInWrite && (route.method === "post" || route.method === "put")) claimsInWrite(route.method, route.path);
   const hasInput = Boolean(route.request?.params || route.request?.query || route.request?.body || route.request?.headers);
   const hasBody = Boolean(route.request?.body);
   const mutating = route.method !== "get" && route.method !== "head";
@@ -106,7 +113,7 @@ export function apiRoute<const R extends ApiRouteConfig>(config: R) {
     security: customer ? [{ bearerAuth: [] }, { customerSession: [] }] : [{ bearerAuth: [] }],
     middleware: [authorize(scope, customer)] as const,
     responses: { ...route.responses, ...errorResponses(codes) },
-  } as Omit<R, "scope" | "errors" | "customer">);
+  } as Omit<R, "scope" | "errors" | "customer" | "claimsKeyInWrite">);
 }
 
 /** A router for one capability. Validation failures become 422 problem+json with every field named. */

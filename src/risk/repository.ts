@@ -4,6 +4,7 @@ import { localDate } from "../platform/dates";
 import { newId } from "../platform/crypto";
 import { ApiError } from "../platform/errors";
 import type { Language } from "../platform/language";
+import { asByteText, byteTextBody, fromByteText, isAscii } from "../platform/json-text";
 import { toPage } from "../platform/pagination";
 import type { TenantStore } from "../platform/tenancy";
 import { emptyFeatures } from "./features";
@@ -105,7 +106,7 @@ const RECORD = sql.raw(AT_RISK_RECORD);
 /**
  * A keyset page of the at-risk list as text: at most `take` records, each `revenue␟id␟row`
  * (db/schema AT_RISK_RECORD: the row as {@link toRisk} shows it, drivers without labels —
- * {@link labelDrivers} adds them), joined by ␞ ('' when none), in no set order — sqld's parser
+ * {@link appendLabelled} adds them), joined by ␞ ('' when none), in no set order — sqld's parser
  * takes no ORDER BY inside group_concat, and the keys let the caller sort without parsing.
  * Control characters never appear raw in JSON text or in ids. Order: revenue at risk, highest
  * first, then subscription id. Each band's list, and the list of every band, is one index walk
@@ -133,17 +134,8 @@ export function atRiskDocument(tenant: SQL, band: RiskBand | undefined, take: nu
   return sql`SELECT coalesce(group_concat(record, char(30)), '') FROM (${page})`;
 }
 
-/**
- * The page is assembled as "byte text": a string whose every character is one byte of the UTF-8
- * body (Latin-1 code units), so the pieces join into a one-byte string and become the body in one
- * Latin-1 copy. SQL's text is ASCII (then it is already byte text) save what a merchant's ids hold;
- * a Japanese label as an ordinary string would make the whole page two-byte, and encoding that
- * as UTF-8 cost 25–60 µs a page on the bench machine against ≈ 1 µs for the copy.
- */
-const bytesAsText = (text: string) => Buffer.from(text, "utf8").toString("latin1");
-const textOfBytes = (bytes: string) => Buffer.from(bytes, "latin1").toString("utf8");
-/** True when `text` is all ASCII (its UTF-8 bytes are its characters). */
-const isAscii = (text: string) => Buffer.byteLength(text, "utf8") === text.length;
+// The page is assembled as byte text (platform/json-text): SQL's text is ASCII save what a
+// merchant's ids hold, and the labels are kept as byte text, so the page becomes its body in one copy.
 
 /**
  * A stored driver's label, by language, code and value as stored, as the piece the page inserts
@@ -163,7 +155,7 @@ function labelPiece(code: string, value: string, lang: Language): string | undef
   if (piece === undefined) {
     if (!FEATURES.has(code)) return undefined;
     const label = driverLabel({ code: code as Driver["code"], value: value === "null" ? null : Number(value) }, lang);
-    piece = `"label":${bytesAsText(JSON.stringify(label))},`;
+    piece = `"label":${asByteText(JSON.stringify(label))},`;
     if (labelCount >= 4_096) {
       labels.ja.clear();
       labels.en.clear();
@@ -175,28 +167,6 @@ function labelPiece(code: string, value: string, lang: Language): string | undef
     labelCount++;
   }
   return piece;
-}
-
-/**
- * Bodies are cut from a shared slab, as Node pools small Buffers: one 256 KiB allocation per
- * ≈ 20 pages rather than a 12 kB one per page (each an ArrayBuffer with its own backing store,
- * ≈ 5–20 µs and external memory the GC accounts for). A slab is freed when no body cut from it
- * is still referenced.
- */
-const SLAB_BYTES = 256 * 1024;
-let slab = Buffer.allocUnsafeSlow(0);
-let slabUsed = 0;
-function bodyOf(byteText: string): Uint8Array<ArrayBuffer> {
-  const n = byteText.length;
-  if (n > SLAB_BYTES / 8) return Buffer.from(byteText, "latin1") as Uint8Array<ArrayBuffer>;
-  if (slabUsed + n > slab.length) {
-    slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
-    slabUsed = 0;
-  }
-  const body = slab.subarray(slabUsed, slabUsed + n);
-  body.write(byteText, 0, n, "latin1");
-  slabUsed = (slabUsed + n + 7) & ~7;
-  return body as Uint8Array<ArrayBuffer>;
 }
 
 const DRIVERS_KEY = '"drivers":[';
@@ -247,18 +217,18 @@ function appendLabelled(out: string[], row: string, lang: Language): void {
 }
 
 function appendLongWay(out: string[], row: string, lang: Language): void {
-  const parsed = JSON.parse(textOfBytes(row)) as { drivers: Driver[] };
-  out.push(bytesAsText(JSON.stringify({ ...parsed, drivers: localizeDrivers(parsed.drivers, lang) })));
+  const parsed = JSON.parse(fromByteText(row)) as { drivers: Driver[] };
+  out.push(asByteText(JSON.stringify({ ...parsed, drivers: localizeDrivers(parsed.drivers, lang) })));
 }
 
 /** `rows` (each the JSON part of an AT_RISK_RECORD) labelled in `lang` (see appendLabelled), comma-joined, as UTF-8. */
-export function labelDrivers(rows: string[], lang: Language): Buffer {
+export function labelDrivers(rows: string[], lang: Language): Uint8Array<ArrayBuffer> {
   const out: string[] = [];
   rows.forEach((row, i) => {
     if (i > 0) out.push(",");
-    appendLabelled(out, bytesAsText(row), lang);
+    appendLabelled(out, asByteText(row), lang);
   });
-  return Buffer.from(out.join(""), "latin1");
+  return byteTextBody(out.join(""));
 }
 
 /**
@@ -270,7 +240,7 @@ export function labelDrivers(rows: string[], lang: Language): Buffer {
  */
 export async function atRiskPageJson(store: TenantStore, band: RiskBand | undefined, limit: number, after: (string | number)[] | undefined, lang: Language, doc?: string | null): Promise<Uint8Array<ArrayBuffer>> {
   const read = doc !== undefined ? doc : await store.scalar((t) => atRiskDocument(t, band, limit + 1, atRiskCursor(after)));
-  const text = typeof read === "string" && read !== "" ? (isAscii(read) ? read : bytesAsText(read)) : "";
+  const text = typeof read === "string" && read !== "" ? (isAscii(read) ? read : asByteText(read)) : "";
   // Ids compare as UTF-8 bytes here, as SQLite orders them.
   const rows = (text !== "" ? text.split("\x1e") : []).map((record) => {
     const a = record.indexOf("\x1f");
@@ -278,14 +248,14 @@ export async function atRiskPageJson(store: TenantStore, band: RiskBand | undefi
     return { revenue: Number(record.slice(0, a)), id: record.slice(a + 1, b), json: record.slice(b + 1) };
   });
   rows.sort((x, y) => y.revenue - x.revenue || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
-  const page = toPage(rows, limit, (r) => [r.revenue, textOfBytes(r.id)]);
+  const page = toPage(rows, limit, (r) => [r.revenue, fromByteText(r.id)]);
   const out = ['{"data":['];
   page.data.forEach((r, i) => {
     if (i > 0) out.push(",");
     appendLabelled(out, r.json, lang);
   });
   out.push(`],"nextCursor":${JSON.stringify(page.nextCursor)}}`);
-  return bodyOf(out.join(""));
+  return byteTextBody(out.join(""));
 }
 
 export function modelView(model: RiskModel, lang: Language) {

@@ -3,7 +3,7 @@ import { subscriptions } from "../db/schema";
 import { getCustomer } from "../customers/repository";
 import { CustomerIdParam } from "../customers/schemas";
 import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse, page, PageQuery } from "../platform/openapi";
-import { claimsInWrite, rememberWithin } from "../platform/idempotency";
+import { rememberWithin } from "../platform/idempotency";
 import { decodeCursor, toPage } from "../platform/pagination";
 import { etag, IfMatchHeaders } from "../platform/versioning";
 import { getSubscription, toSubscription } from "./repository";
@@ -11,9 +11,6 @@ import { Subscription, SubscriptionIdParam, SUBSCRIPTION_EXAMPLE, UpsertSubscrip
 import { syncSubscription } from "./sync";
 
 const tags = ["Subscriptions"];
-
-// The sync records its answer in its own write (below), which claims the key too.
-claimsInWrite("PUT /v1/subscriptions/{subscriptionId}");
 
 
 export const subscriptionsRouter = domainRouter()
@@ -24,6 +21,8 @@ export const subscriptionsRouter = domainRouter()
       operationId: "upsertSubscription",
       tags,
       scope: "write",
+      // The sync records its answer in its own write (below), which claims the key too.
+      claimsKeyInWrite: true,
       summary: "Create or replace a subscription",
       description:
         "Syncs a 定期 subscription from the merchant's cart system. The customer must exist. Send `If-Match` with the version you last read to refuse the write if Tsuzuku changed it meanwhile. Answers 201 when new, 200 otherwise.",

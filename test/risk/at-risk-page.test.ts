@@ -4,7 +4,7 @@ import { decodeCursor } from "../../src/platform/pagination";
 import { localizeDrivers, type Driver } from "../../src/risk/model";
 
 // Rows as the at-risk statement writes them: drivers spliced as stored. The page's rows, labelled, as text.
-const labelDrivers = (rows: string | string[], lang: "ja" | "en") => labelledBytes(typeof rows === "string" ? [rows] : rows, lang).toString("utf8");
+const labelDrivers = (rows: string | string[], lang: "ja" | "en") => Buffer.from(labelledBytes(typeof rows === "string" ? [rows] : rows, lang)).toString("utf8");
 const row = (id: string, drivers: unknown[]) => JSON.stringify({ subscriptionId: id, score: 56, drivers, flags: [] });
 const fresh: Driver[] = [
   { code: "early_life", contribution: 1.9, value: 1 },
