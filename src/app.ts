@@ -1,6 +1,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
+import { requestId } from "hono/request-id";
 import { customersRouter } from "./customers/routes";
 import { EventInput } from "./events/schemas";
 import { eventsRouter } from "./events/routes";
@@ -110,7 +111,7 @@ export const OPENAPI_INFO: Parameters<OpenAPIHono["getOpenAPI31Document"]>[0] = 
 export function createApp(services: (c: Context<AppEnv>) => Services, options: { docs?: DocsOptions } = {}) {
   const app = new OpenAPIHono<AppEnv>();
 
-  app.use(requestId);
+  app.use(requestId({ headerName: "X-Request-Id" }));
   app.use((c, next) => (c.req.method === "GET" || c.req.method === "HEAD" ? next() : closeAfterUnreadBody(c, next)));
   // Plain (not async) where nothing follows `next()`: each async layer adds a frame and a promise to every request.
   app.use((c, next) => {
@@ -206,19 +207,6 @@ function executionContext(c: Context<AppEnv>) {
   } catch {
     return undefined;
   }
-}
-
-/**
- * `X-Request-Id`: the caller's own (1–255 characters of A–Z, a–z, 0–9, _ - =) or a new UUID, on
- * the answer and in `c.get("requestId")` for logs. As hono/request-id does, without its async
- * frame (nothing happens after `next()`).
- */
-function requestId(c: Context<AppEnv>, next: () => Promise<void>) {
-  let id = c.req.header("x-request-id");
-  if (!id || id.length > 255 || /[^\w\-=]/.test(id)) id = crypto.randomUUID();
-  c.set("requestId", id);
-  c.header("X-Request-Id", id);
-  return next();
 }
 
 /**
