@@ -56,6 +56,21 @@ describe("long reads off the request path (Node)", () => {
     expect(jobs.at(-1)).toBe("exportCustomer");
   });
 
+  it("training fits in the thread: its refusal is the request's own (422 insufficient_history), and nothing is stored", async () => {
+    const fresh = await h.tenant();
+    for (const [path, job] of [
+      ["/v1/risk/model/train", "fitRiskModel"],
+      ["/v1/winback/model/train", "fitWinbackModel"],
+    ] as const) {
+      const res = await h.request("POST", path, { key: fresh.key });
+      expect(res.status, res.text).toBe(422);
+      expect(res.body.code).toBe("insufficient_history");
+      expect(res.body.required).toBeTruthy();
+      expect(jobs.at(-1)).toBe(job);
+    }
+    expect((await h.request("GET", "/v1/risk/model", { key: fresh.key })).body.source).toBe("default");
+  });
+
   it("the retention and win-back metrics are computed in the thread, as the request would have", async () => {
     const c = uid("C");
     const s = uid("S");
