@@ -5,9 +5,10 @@ import { SLICE_BATCHES, startMaintenance } from "../../src/maintenance";
 import { customerBody, subscriptionBody, TEST_SECRETS_KEY, uid, type TestTenant } from "../support/harness";
 import { nodeHarness, type NodeHarness } from "../support/node-harness";
 
-// The background job as `npm start` runs it, in the process that answers requests: a backlog is
-// worked off in slices, and the event loop turns between them.
-describe("maintenance in the serving process (startMaintenance)", () => {
+// Long work in the process that answers requests (Node, the synchronous embedded driver): the
+// background job as `npm start` runs it, and a bulk sync, are worked in slices, and the event loop
+// turns between them, so the IVR's data dip is answered meanwhile.
+describe("long work in the serving process yields the event loop", () => {
   let h: NodeHarness;
   let t: TestTenant;
   let customerId: string;
@@ -77,5 +78,25 @@ describe("maintenance in the serving process (startMaintenance)", () => {
     expect(answeredWhileDraining).toBe(true);
     // stop() waited for the pass under way; none ran after it.
     expect(passes.length).toBe(after);
+  });
+
+  it("a bulk sync of 300 subscriptions is applied whole, with turns of the event loop between its slices", async () => {
+    const items = Array.from({ length: 300 }, () => ({ id: uid("S"), ...subscriptionBody(customerId) }));
+    let turns = 0;
+    let counting = true;
+    const count = () => {
+      turns++;
+      if (counting) setImmediate(count);
+    };
+    setImmediate(count);
+    const res = await h.request("POST", "/v1/sync", { key: t.key, body: { subscriptions: items } });
+    counting = false;
+    expect(res.status, res.text).toBe(200);
+    expect(res.body.applied).toBe(items.length);
+    // 300 items checked and decided 50 at a time, written 50 rows a statement, reads one at a time:
+    // the loop turned at least a dozen times while one request ran.
+    expect(turns).toBeGreaterThanOrEqual(12);
+    const stored = await h.request("GET", `/v1/customers/${customerId}/subscriptions?limit=100`, { key: t.key });
+    expect(stored.status).toBe(200);
   });
 });
