@@ -6,6 +6,7 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { exportCustomer } from "./data-rights/export";
+import { reasonInsightsFor } from "./insights/routes";
 import { openDatabase } from "./db/node";
 import { retentionFor, winbackFor } from "./metrics/routes";
 import { ApiError } from "./platform/errors";
@@ -19,6 +20,7 @@ const jobs: { [K in OffThreadJob]: (input: OffThreadJobs[K]["input"]) => Promise
   exportCustomer: (i) => exportCustomer(new TenantStore(db, i.tenantId), i.customerId, new Date(i.now)),
   retentionMetrics: (i) => retentionFor(new TenantStore(db, i.tenantId), i.settings, new Date(i.now), i.query),
   winbackMetrics: (i) => winbackFor(new TenantStore(db, i.tenantId), i.settings, new Date(i.now), i.query),
+  reasonInsights: (i) => reasonInsightsFor(new TenantStore(db, i.tenantId), i.settings, new Date(i.now), i.query),
   fitRiskModel: (i) => fitTenantModel(new TenantStore(db, i.tenantId), new Date(i.now), i.timeZone),
   fitWinbackModel: (i) => fitTenantWinbackModel(new TenantStore(db, i.tenantId), new Date(i.now), i.timeZone),
 };

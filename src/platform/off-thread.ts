@@ -18,6 +18,8 @@ export type OffThreadJobs = {
   retentionMetrics: { input: { tenantId: string; settings: TenantSettings; now: string; query: MetricsRange & { groupBy?: "reason" | "offer" | "channel" | "day" | "week" } }; output: unknown };
   /** GET /v1/metrics/winback (metrics/routes winbackFor). */
   winbackMetrics: { input: { tenantId: string; settings: TenantSettings; now: string; query: MetricsRange }; output: unknown };
+  /** GET /v1/insights/reasons (insights/routes reasonInsightsFor): aggregates and the themes of up to 5,000 comments. */
+  reasonInsights: { input: { tenantId: string; settings: TenantSettings; now: string; query: MetricsRange }; output: unknown };
   /** POST /v1/risk/model/train: the fit (risk/repository fitTenantModel); the route stores it. */
   fitRiskModel: { input: { tenantId: string; now: string; timeZone: string }; output: FittedRiskModel };
   /** POST /v1/winback/model/train: the fit (winback/train fitTenantWinbackModel); the route stores it. */
