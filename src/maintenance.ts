@@ -18,20 +18,118 @@ export type MaintenanceServices = {
   allowLoopbackWebhooks?: boolean;
 };
 
-/** Background work both runtimes run: Node on a timer, Workers from cron. */
-export async function runMaintenance(services: MaintenanceServices) {
+/**
+ * How many rows each step may take in one pass: the size of its write transactions, and — on the
+ * embedded file, where the driver is synchronous — of the stretches during which the event loop
+ * answers nothing else.
+ */
+export type MaintenanceBatches = {
+  /** Pauses ending, per tenant (each resumed subscription: its plan change and risk refresh). */
+  resume: number;
+  /** Open cancel flows past their expiry, per tenant (each: a step and a risk refresh). */
+  expire: number;
+  /** Risk rows re-scored (older than a day, or than the tenant's newest model). */
+  rescore: number;
+  /** Win-back records fallen due (sent or skipped), per tenant. */
+  winbacksDue: number;
+  /** Win-back comebacks decided again on a newer catalogue, per tenant. */
+  decide: number;
+  /** Listed comebacks rendered for today's restart date, per tenant. */
+  render: number;
+  /** Webhook deliveries attempted. */
+  webhooks: number;
+  /** Rows the retention settings delete or scrub. */
+  retention: number;
+};
+
+/** One pass per cron invocation (Workers): as much as fits an invocation's budget. */
+export const CRON_BATCHES: MaintenanceBatches = { resume: 200, expire: 200, rescore: 500, winbacksDue: 200, decide: 500, render: 2_000, webhooks: 50, retention: 500 };
+
+/**
+ * Slices for a process that also answers requests (Node): each a few milliseconds of synchronous
+ * work on the 1,000,000-subscription bench tenant, where a risk row re-scored costs ≈ 150–250 µs
+ * and a comeback decided or rendered ≈ 300–350 µs — at the cron's sizes one pass held the loop
+ * 110–200 ms (re-scoring 500 rows) and 85–150 ms (rendering 2,000 comebacks) every second for as
+ * long as a day's backlog lasted (BENCHMARKS.md, "Maintenance beside the data dip").
+ */
+export const SLICE_BATCHES: MaintenanceBatches = { resume: 10, expire: 10, rescore: 25, winbacksDue: 25, decide: 15, render: 15, webhooks: 10, retention: 50 };
+
+/**
+ * Background work both runtimes run: Workers once per cron invocation, Node in slices
+ * (`startMaintenance`). `pause` runs between steps (Node: a turn of the event loop, so requests
+ * are answered between them).
+ */
+export async function runMaintenance(services: MaintenanceServices, opts: { batches?: MaintenanceBatches; pause?: () => Promise<void> } = {}) {
   const { db } = services;
   const now = services.now ?? (() => new Date());
-  const resumed = await resumeDuePauses(db, now());
-  const abandoned = await expireDueFlows(db, now());
-  // A chunk per run: risk rows older than a day or than the tenant's newest model.
-  const rescored = await rescoreStale(db, now());
+  const b = opts.batches ?? CRON_BATCHES;
+  const pause = opts.pause ?? (async () => {});
+  const resumed = await resumeDuePauses(db, now(), b.resume);
+  await pause();
+  const abandoned = await expireDueFlows(db, now(), b.expire);
+  await pause();
+  // Risk rows older than a day or than the tenant's newest model.
+  const rescored = await rescoreStale(db, now(), b.rescore);
+  await pause();
   // Before dispatching, so a win-back that fell due goes out in the same run.
-  const winbacksDue = await sendDueWinbacks(db, now());
-  // Win-back comebacks decided on an older offer catalogue (or never), a chunk per tenant per run.
-  const comebacks = await decideStaleComebacks(db, now());
-  const webhooks = await dispatchDueWebhooks(db, { now, secretsKey: services.secretsKey, fetch: services.fetch, allowLoopback: services.allowLoopbackWebhooks });
-  // The shops' retention settings, a bounded chunk per run.
-  const retention = await applyRetention(db, now());
+  const winbacksDue = await sendDueWinbacks(db, now(), b.winbacksDue);
+  await pause();
+  // Win-back comebacks decided on an older offer catalogue (or never), then rendered for today.
+  const comebacks = await decideStaleComebacks(db, now(), b.decide, b.render, pause);
+  await pause();
+  const webhooks = await dispatchDueWebhooks(db, { now, secretsKey: services.secretsKey, fetch: services.fetch, allowLoopback: services.allowLoopbackWebhooks, limit: b.webhooks });
+  await pause();
+  // The shops' retention settings.
+  const retention = await applyRetention(db, now(), b.retention);
   return { resumed, abandoned, rescored, winbacksDue, comebacks, webhooks, retention };
+}
+
+/** Rows a pass handled, whatever the step: more than zero means a backlog may remain. */
+function handled(r: Awaited<ReturnType<typeof runMaintenance>>): number {
+  return r.resumed + r.abandoned + r.rescored + r.winbacksDue + r.comebacks + r.webhooks.attempted + r.retention.events + r.retention.flowTexts + r.retention.surveyTexts;
+}
+
+/**
+ * Node: maintenance in the serving process. Every `everyMs` a run of passes in slices
+ * (`SLICE_BATCHES`), a turn of the event loop between steps and between passes, repeated while a
+ * pass finds work, until `budgetMs` of the tick is spent — so a backlog (a day of stale risk rows
+ * on a large shop) drains at up to that share of the process's time, and no slice holds the loop
+ * the data dip answers on for more than a few milliseconds. `stop` ends the ticks and waits for the
+ * pass under way. Errors are reported (`onError`) and the next tick tries again.
+ */
+export function startMaintenance(
+  services: MaintenanceServices,
+  opts: { everyMs?: number; budgetMs?: number; batches?: MaintenanceBatches; onError?: (e: unknown) => void; onPass?: (r: Awaited<ReturnType<typeof runMaintenance>>) => void } = {},
+): { stop: () => Promise<void> } {
+  const everyMs = opts.everyMs ?? 1_000;
+  const budgetMs = opts.budgetMs ?? 250;
+  const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+  let running: Promise<void> | null = null;
+  let stopped = false;
+  const tick = async () => {
+    const started = performance.now();
+    try {
+      for (;;) {
+        const r = await runMaintenance(services, { batches: opts.batches ?? SLICE_BATCHES, pause: turn });
+        opts.onPass?.(r);
+        if (stopped || handled(r) === 0 || performance.now() - started >= budgetMs) return;
+        await turn();
+      }
+    } catch (e) {
+      (opts.onError ?? ((err) => console.error("maintenance failed", err)))(e);
+    }
+  };
+  const timer = setInterval(() => {
+    if (running || stopped) return;
+    running = tick().finally(() => {
+      running = null;
+    });
+  }, everyMs);
+  return {
+    stop: async () => {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
 }

@@ -5,7 +5,7 @@ import { migrateDatabase, openDatabase } from "./db/node";
 import { tenants } from "./db/schema";
 import { DEMO_API_KEY, seedDemo } from "./demo/seed";
 import { findTenant } from "./tenants/keys";
-import { runMaintenance } from "./maintenance";
+import { startMaintenance } from "./maintenance";
 import { nodeDocsViewer } from "./meta/viewer-node";
 import { DEMO_TENANT_ID } from "./demo/seed";
 import { createConsoleSession } from "./console/sessions";
@@ -75,24 +75,13 @@ server.on("error", (err: NodeJS.ErrnoException) => {
   process.exit(1);
 });
 
-// Webhook delivery and automatic resumes, in-process on Node.
-let maintaining = false;
-const maintenance = setInterval(async () => {
-  if (maintaining) return;
-  maintaining = true;
-  try {
-    await runMaintenance({ db, secretsKey: services.secretsKey, fetch: services.webhookFetch, allowLoopbackWebhooks: services.allowLoopbackWebhooks });
-  } catch (e) {
-    console.error("maintenance failed", e);
-  } finally {
-    maintaining = false;
-  }
-}, 1000);
+// Webhook delivery, automatic resumes, re-scoring, win-back dates: in this process, in slices.
+const maintenance = startMaintenance({ db, secretsKey: services.secretsKey, fetch: services.webhookFetch, allowLoopbackWebhooks: services.allowLoopbackWebhooks });
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, () => {
-    clearInterval(maintenance);
+  process.on(signal, async () => {
     server.close();
+    await maintenance.stop();
     db.client.close();
     process.exit(0);
   });

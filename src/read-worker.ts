@@ -6,17 +6,23 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { exportCustomer } from "./data-rights/export";
+import { reasonInsightsFor } from "./insights/routes";
 import { openDatabase } from "./db/node";
 import { retentionFor, winbackFor } from "./metrics/routes";
 import { ApiError } from "./platform/errors";
 import type { OffThreadJob, OffThreadJobs } from "./platform/off-thread";
 import { TenantStore } from "./platform/tenancy";
+import { fitTenantModel } from "./risk/repository";
+import { fitTenantWinbackModel } from "./winback/train";
 
 const db = await openDatabase(String(workerData.databaseUrl));
 const jobs: { [K in OffThreadJob]: (input: OffThreadJobs[K]["input"]) => Promise<OffThreadJobs[K]["output"]> } = {
   exportCustomer: (i) => exportCustomer(new TenantStore(db, i.tenantId), i.customerId, new Date(i.now)),
   retentionMetrics: (i) => retentionFor(new TenantStore(db, i.tenantId), i.settings, new Date(i.now), i.query),
   winbackMetrics: (i) => winbackFor(new TenantStore(db, i.tenantId), i.settings, new Date(i.now), i.query),
+  reasonInsights: (i) => reasonInsightsFor(new TenantStore(db, i.tenantId), i.settings, new Date(i.now), i.query),
+  fitRiskModel: (i) => fitTenantModel(new TenantStore(db, i.tenantId), new Date(i.now), i.timeZone),
+  fitWinbackModel: (i) => fitTenantWinbackModel(new TenantStore(db, i.tenantId), new Date(i.now), i.timeZone),
 };
 
 parentPort!.on("message", async (m: { id: number; job: OffThreadJob; input: never }) => {

@@ -41,6 +41,12 @@ export type Database = {
    * Node, db/node.ts); otherwise through `tx.execute`. Same rows and counts.
    */
   inWrite?: WriteStatements;
+  /**
+   * Where every statement holds the event loop (the embedded file on Node: a synchronous
+   * driver), a turn of the loop, so requests are answered between the slices of a long piece of
+   * work (a bulk sync's 1,000 rows; maintenance). Absent where statements are network I/O.
+   */
+  turn?: () => Promise<void>;
 };
 
 /** How `TenantStore` runs a built statement inside a write (see `Database.inWrite`). */

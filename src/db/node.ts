@@ -37,7 +37,7 @@ export async function openDatabase(url: string, authToken?: string): Promise<Dat
     reader.close();
     close();
   };
-  return createDatabase(client, reader, group, inWrite);
+  return { ...createDatabase(client, reader, group, inWrite), turn: () => new Promise<void>((resolve) => setImmediate(resolve)) };
 }
 
 /**

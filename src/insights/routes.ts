@@ -5,6 +5,9 @@ import { addDays, localDate } from "../platform/dates";
 import { ApiError } from "../platform/errors";
 import { apiRoute, CalendarDate, domainRouter, jsonResponse } from "../platform/openapi";
 import { maskPersonalData } from "../platform/phone";
+import { offTheRequestPath } from "../platform/off-thread";
+import type { TenantStore } from "../platform/tenancy";
+import type { TenantSettings } from "../settings/schemas";
 import { themes } from "./themes";
 
 const tags = ["Insights"];
@@ -40,6 +43,68 @@ function offsetMinutes(timeZone: string, now: Date): number {
   return dayShift + h * 60 + m - (now.getUTCHours() * 60 + now.getUTCMinutes());
 }
 
+/**
+ * The insights of `store`'s shop over tenant-local days `q.from`–`q.to` (default the last 180):
+ * per reason and month, counts and save rates (SQL aggregates), and the themes of up to
+ * MAX_COMMENTS newest comments. Read-only; runs in the read worker on Node (platform/off-thread).
+ * A bad range → ApiError `validation_failed`.
+ */
+export async function reasonInsightsFor(store: TenantStore, settings: TenantSettings, now: Date, q: { from?: string | undefined; to?: string | undefined }) {
+  const to = q.to ?? localDate(now, settings.timeZone);
+  const from = q.from ?? addDays(to, -179);
+  if (from > to) throw new ApiError("validation_failed", "`from` must not be after `to`.", { errors: [{ path: "query.from", message: "Must not be after to" }] });
+  if (addDays(from, 731) < to) throw new ApiError("validation_failed", "The range is limited to two years.", { errors: [{ path: "query.from", message: "At most two years before to" }] });
+  const offset = offsetMinutes(settings.timeZone, now);
+  // Local day bounds as instants, at the zone's current offset.
+  const lo = new Date(Date.parse(`${from}T00:00:00Z`) - offset * 60_000).toISOString();
+  const hi = new Date(Date.parse(`${addDays(to, 1)}T00:00:00Z`) - offset * 60_000).toISOString();
+  const inRange = store.owns(cancelFlows, gte(cancelFlows.startedAt, lo), lt(cancelFlows.startedAt, hi));
+  const reason = sql<string>`coalesce(${cancelFlows.reason}, 'none')`;
+  const month = sql<string>`substr(datetime(${cancelFlows.startedAt}, ${`${offset >= 0 ? "+" : ""}${offset} minutes`}), 1, 7)`;
+  const counts = {
+    flows: sql<number>`count(*)`,
+    saved: sql<number>`coalesce(sum(${cancelFlows.status} = 'saved'), 0)`,
+    canceled: sql<number>`coalesce(sum(${cancelFlows.status} = 'canceled'), 0)`,
+  };
+  const [byReason, byMonth, texts] = await Promise.all([
+    store.q.select({ reason, ...counts }).from(cancelFlows).where(inRange).groupBy(reason).orderBy(reason),
+    store.q.select({ month, reason, ...counts }).from(cancelFlows).where(inRange).groupBy(month, reason).orderBy(month, reason),
+    store.q
+      .select({ reason, type: cancelFlowSteps.type, data: cancelFlowSteps.data, name: customers.name })
+      .from(cancelFlowSteps)
+      .innerJoin(cancelFlows, and(eq(cancelFlows.tenantId, cancelFlowSteps.tenantId), eq(cancelFlows.id, cancelFlowSteps.flowId)))
+      .leftJoin(customers, and(eq(customers.tenantId, cancelFlows.tenantId), eq(customers.id, cancelFlows.customerId)))
+      .where(and(inRange, eq(cancelFlowSteps.tenantId, store.tenantId), inArray(cancelFlowSteps.type, ["reason_given", "cancel_confirmed"])))
+      .orderBy(sql`${cancelFlowSteps.at} desc`)
+      .limit(MAX_COMMENTS),
+  ]);
+  // The texts customers wrote: the reason's comment, and survey answers that are not an option code.
+  const byReasonTexts = new Map<string, string[]>();
+  for (const t of texts) {
+    const names = (t.name ?? "").split(/\s+/u);
+    const raw: unknown[] = t.type === "reason_given" ? [t.data.comment] : Array.isArray(t.data.survey) ? (t.data.survey as { answer?: unknown }[]).map((a) => a.answer) : [];
+    for (const r of raw) {
+      if (typeof r !== "string" || r.trim() === "" || /^[a-z_]+$/.test(r)) continue;
+      const list = byReasonTexts.get(t.reason) ?? byReasonTexts.set(t.reason, []).get(t.reason)!;
+      list.push(maskPersonalData(r, names));
+    }
+  }
+  const all = [...byReasonTexts.values()].flat();
+  const rate = (s: number, x: number) => (s + x > 0 ? Math.round((s / (s + x)) * 10_000) / 10_000 : null);
+  const n = (x: unknown) => Number(x);
+  return {
+    from,
+    to,
+    comments: all.length,
+    reasons: byReason.map((r) => {
+      const comments = byReasonTexts.get(r.reason) ?? [];
+      return { reason: r.reason, flows: n(r.flows), saved: n(r.saved), canceled: n(r.canceled), saveRate: rate(n(r.saved), n(r.canceled)), comments: comments.length, ...themes(comments, 5) };
+    }),
+    months: byMonth.map((r) => ({ month: r.month, reason: r.reason, flows: n(r.flows), saved: n(r.saved), canceled: n(r.canceled), saveRate: rate(n(r.saved), n(r.canceled)) })),
+    overall: themes(all, 10),
+  };
+}
+
 export const insightsRouter = domainRouter().openapi(
   apiRoute({
     method: "get",
@@ -54,63 +119,15 @@ export const insightsRouter = domainRouter().openapi(
     responses: { 200: jsonResponse(ReasonInsights, "Counts, save rates and themes") },
   }),
   async (c) => {
-    const q = c.req.valid("query");
-    const settings = c.get("caller").settings;
+    const query = c.req.valid("query");
+    const { tenantId, settings } = c.get("caller");
     const now = c.get("services").now();
-    const to = q.to ?? localDate(now, settings.timeZone);
-    const from = q.from ?? addDays(to, -179);
-    if (from > to) throw new ApiError("validation_failed", "`from` must not be after `to`.", { errors: [{ path: "query.from", message: "Must not be after to" }] });
-    if (addDays(from, 731) < to) throw new ApiError("validation_failed", "The range is limited to two years.", { errors: [{ path: "query.from", message: "At most two years before to" }] });
-    const store = c.get("store");
-    const offset = offsetMinutes(settings.timeZone, now);
-    // Local day bounds as instants, at the zone's current offset.
-    const lo = new Date(Date.parse(`${from}T00:00:00Z`) - offset * 60_000).toISOString();
-    const hi = new Date(Date.parse(`${addDays(to, 1)}T00:00:00Z`) - offset * 60_000).toISOString();
-    const inRange = store.owns(cancelFlows, gte(cancelFlows.startedAt, lo), lt(cancelFlows.startedAt, hi));
-    const reason = sql<string>`coalesce(${cancelFlows.reason}, 'none')`;
-    const month = sql<string>`substr(datetime(${cancelFlows.startedAt}, ${`${offset >= 0 ? "+" : ""}${offset} minutes`}), 1, 7)`;
-    const counts = {
-      flows: sql<number>`count(*)`,
-      saved: sql<number>`coalesce(sum(${cancelFlows.status} = 'saved'), 0)`,
-      canceled: sql<number>`coalesce(sum(${cancelFlows.status} = 'canceled'), 0)`,
-    };
-    const [byReason, byMonth, texts] = await Promise.all([
-      store.q.select({ reason, ...counts }).from(cancelFlows).where(inRange).groupBy(reason).orderBy(reason),
-      store.q.select({ month, reason, ...counts }).from(cancelFlows).where(inRange).groupBy(month, reason).orderBy(month, reason),
-      store.q
-        .select({ reason, type: cancelFlowSteps.type, data: cancelFlowSteps.data, name: customers.name })
-        .from(cancelFlowSteps)
-        .innerJoin(cancelFlows, and(eq(cancelFlows.tenantId, cancelFlowSteps.tenantId), eq(cancelFlows.id, cancelFlowSteps.flowId)))
-        .leftJoin(customers, and(eq(customers.tenantId, cancelFlows.tenantId), eq(customers.id, cancelFlows.customerId)))
-        .where(and(inRange, eq(cancelFlowSteps.tenantId, store.tenantId), inArray(cancelFlowSteps.type, ["reason_given", "cancel_confirmed"])))
-        .orderBy(sql`${cancelFlowSteps.at} desc`)
-        .limit(MAX_COMMENTS),
-    ]);
-    // The texts customers wrote: the reason's comment, and survey answers that are not an option code.
-    const byReasonTexts = new Map<string, string[]>();
-    for (const t of texts) {
-      const names = (t.name ?? "").split(/\s+/u);
-      const raw: unknown[] = t.type === "reason_given" ? [t.data.comment] : Array.isArray(t.data.survey) ? (t.data.survey as { answer?: unknown }[]).map((a) => a.answer) : [];
-      for (const r of raw) {
-        if (typeof r !== "string" || r.trim() === "" || /^[a-z_]+$/.test(r)) continue;
-        byReasonTexts.set(t.reason, [...(byReasonTexts.get(t.reason) ?? []), maskPersonalData(r, names)]);
-      }
-    }
-    const all = [...byReasonTexts.values()].flat();
-    const rate = (s: number, x: number) => (s + x > 0 ? Math.round((s / (s + x)) * 10_000) / 10_000 : null);
-    const n = (x: unknown) => Number(x);
+    // Off the request path where the runtime has a read worker: the aggregates, masking and
+    // segmenting of up to 5,000 comments hold the synchronous embedded driver and the loop.
     return c.json(
-      {
-        from,
-        to,
-        comments: all.length,
-        reasons: byReason.map((r) => {
-          const comments = byReasonTexts.get(r.reason) ?? [];
-          return { reason: r.reason, flows: n(r.flows), saved: n(r.saved), canceled: n(r.canceled), saveRate: rate(n(r.saved), n(r.canceled)), comments: comments.length, ...themes(comments, 5) };
-        }),
-        months: byMonth.map((r) => ({ month: r.month, reason: r.reason, flows: n(r.flows), saved: n(r.saved), canceled: n(r.canceled), saveRate: rate(n(r.saved), n(r.canceled)) })),
-        overall: themes(all, 10),
-      },
+      (await offTheRequestPath(c.get("services").offThread, "reasonInsights", { tenantId, settings, now: now.toISOString(), query }, () =>
+        reasonInsightsFor(c.get("store"), settings, now, query),
+      )) as z.output<typeof ReasonInsights>,
       200,
     );
   },

@@ -1,12 +1,14 @@
 /**
- * Reads too long for the request path. The embedded libSQL driver is synchronous: a read that
+ * Reads (and fits) too long for the request path. The embedded libSQL driver is synchronous: a read that
  * takes a second on a big shop holds the event loop for that second, and every other request
  * (the IVR's data dip first) waits behind it. On Node such a read runs in a worker thread with its
  * own connection to the file (src/platform/off-thread-node.ts, the thread's entry
  * src/read-worker.ts); where none is wired — the Worker, whose reads are network I/O that does
  * not block, and tests that do not wire one — the route runs it in the request as before.
  */
+import type { FittedRiskModel } from "../risk/repository";
 import type { TenantSettings } from "../settings/schemas";
+import type { FittedWinbackModel } from "../winback/train";
 
 /** Each job: what it is given (structured-clonable) and what it answers. */
 export type OffThreadJobs = {
@@ -16,6 +18,12 @@ export type OffThreadJobs = {
   retentionMetrics: { input: { tenantId: string; settings: TenantSettings; now: string; query: MetricsRange & { groupBy?: "reason" | "offer" | "channel" | "day" | "week" } }; output: unknown };
   /** GET /v1/metrics/winback (metrics/routes winbackFor). */
   winbackMetrics: { input: { tenantId: string; settings: TenantSettings; now: string; query: MetricsRange }; output: unknown };
+  /** GET /v1/insights/reasons (insights/routes reasonInsightsFor): aggregates and the themes of up to 5,000 comments. */
+  reasonInsights: { input: { tenantId: string; settings: TenantSettings; now: string; query: MetricsRange }; output: unknown };
+  /** POST /v1/risk/model/train: the fit (risk/repository fitTenantModel); the route stores it. */
+  fitRiskModel: { input: { tenantId: string; now: string; timeZone: string }; output: FittedRiskModel };
+  /** POST /v1/winback/model/train: the fit (winback/train fitTenantWinbackModel); the route stores it. */
+  fitWinbackModel: { input: { tenantId: string; now: string; timeZone: string }; output: FittedWinbackModel };
 };
 /** Tenant-local days, as the metrics routes take them. */
 type MetricsRange = { from?: string | undefined; to?: string | undefined };

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { audited } from "../platform/audit";
 import { CustomerIdParam } from "../customers/schemas";
 import { prefetchWithKey } from "../platform/auth";
+import { offTheRequestPath } from "../platform/off-thread";
 import { language } from "../platform/language";
 import { apiRoute, domainRouter, IdempotencyHeaders, jsonResponse, jsonText, page } from "../platform/openapi";
 import { decodeCursor } from "../platform/pagination";
@@ -17,7 +18,8 @@ import {
   readSubscriptionRisk,
   subscriptionRiskDocument,
   toRisk,
-  trainTenantModel,
+  fitTenantModel,
+  saveTenantModel,
 } from "./repository";
 import type { RiskBand } from "./model";
 import { AtRiskQuery, CustomerRisk, Risk, RiskModelView, TrainResponse } from "./schemas";
@@ -141,7 +143,10 @@ export const riskRouter = domainRouter()
       responses: { 200: jsonResponse(TrainResponse, "The trained model's hold-out report") },
     }),
     async (c) => {
-      const result = await trainTenantModel(c.get("store"), c.get("services").now(), c.get("caller").settings.timeZone);
+      // The fit reads the whole history: off the request path where the runtime has a read worker.
+      const [store, now, timeZone] = [c.get("store"), c.get("services").now(), c.get("caller").settings.timeZone];
+      const fitted = await offTheRequestPath(c.get("services").offThread, "fitRiskModel", { tenantId: store.tenantId, now: now.toISOString(), timeZone }, () => fitTenantModel(store, now, timeZone));
+      const result = await saveTenantModel(store, fitted, now);
       // Training reads the whole history outside any transaction; its record is written after.
       await audited(c, async () => result, (r) => ({ action: "model.trained", target: { type: "model", id: r.version }, details: { active: r.active, auc: r.auc } }));
       return c.json(result, 200);

@@ -262,12 +262,14 @@ const tenantStamps = (db: Database) => db.orm.select({ id: tenants.id, settings:
  * are decided again — up to `batch` per tenant per run, oldest stamp first; then listed records
  * whose shown comeback is for a restart date that has passed (every record without a return date,
  * each new day) are rendered for today — up to `renderBatch`. Per tenant with nothing to do: one
- * index seek on `winbacks_comeback` and one on `winbacks_shown`.
+ * index seek on `winbacks_comeback` and one on `winbacks_shown`. `pause` runs between the two
+ * (Node: a turn of the event loop).
  */
-export async function decideStaleComebacks(db: Database, now: Date, batch = 500, renderBatch = 2_000): Promise<number> {
+export async function decideStaleComebacks(db: Database, now: Date, batch = 500, renderBatch = 2_000, pause: () => Promise<void> = async () => {}): Promise<number> {
   let n = 0;
   for (const tenant of await tenantStamps(db)) {
     n += await decideStaleOf(db, tenant, now, batch);
+    await pause();
     n += await renderStaleOf(db, tenant, now, renderBatch);
   }
   return n;

@@ -1,4 +1,4 @@
-import { and, eq, lte } from "drizzle-orm";
+import { and, eq, lte, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { customers, subscriptions, winbacks } from "../db/schema";
 import { forTenantsDue } from "../tenants/due";
@@ -12,15 +12,19 @@ import { isContactable } from "./service";
  * webhook is the contact (it counts for attribution); held-out records, customers no longer
  * contactable and subscriptions already back are marked `skipped` and get nothing.
  *
+ * Answers how many records it settled (sent or skipped), at most `batch` per tenant.
+ *
  * Which tenants have something due is one cross-tenant read (an index seek on status and date);
  * only those tenants get a write transaction.
  */
 export async function sendDueWinbacks(db: Database, now: Date, batch = 200): Promise<number> {
+  // Through `winbacks_due` by name: with statistics showing most records pending (they wait
+  // 60 days), SQLite chose to walk another index of the whole table for the DISTINCT — ≈ 30 ms a
+  // run on the 1M bench tenant with nothing due, every second, on the loop that answers requests.
   const dueTenants = (latestToday: string) =>
-    db.orm
-      .selectDistinct({ tenantId: winbacks.tenantId })
-      .from(winbacks)
-      .where(and(eq(winbacks.dueStatus, "pending"), lte(winbacks.dueOn, latestToday)));
+    db.orm.all<{ tenantId: string }>(
+      sql`SELECT DISTINCT tenant_id AS tenantId FROM winbacks INDEXED BY winbacks_due WHERE due_status = 'pending' AND due_on <= ${latestToday}`,
+    );
   return forTenantsDue(db, now, dueTenants, (store, { settings, today }) =>
     store.write(async (s) => {
       const rows = await s.q
@@ -31,7 +35,6 @@ export async function sendDueWinbacks(db: Database, now: Date, batch = 200): Pro
         .where(s.owns(winbacks, eq(winbacks.dueStatus, "pending"), lte(winbacks.dueOn, today)))
         .limit(batch);
       const at = now.toISOString();
-      let n = 0;
       for (const { w, c, status } of rows) {
         const send = !w.holdout && w.reactivatedAt === null && status === "canceled" && c !== null && isContactable(c);
         if (!send) {
@@ -56,9 +59,8 @@ export async function sendDueWinbacks(db: Database, now: Date, batch = 200): Pro
           },
           now,
         );
-        n++;
       }
-      return n;
+      return rows.length;
     }),
   );
 }

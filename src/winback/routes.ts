@@ -3,6 +3,7 @@ import { audited } from "../platform/audit";
 import { ApiError } from "../platform/errors";
 import { sql } from "drizzle-orm";
 import { prefetchWithKey } from "../platform/auth";
+import { offTheRequestPath } from "../platform/off-thread";
 import { language, requestedLanguage } from "../platform/language";
 import { utf8Bytes } from "../platform/json-text";
 import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse, jsonText } from "../platform/openapi";
@@ -12,7 +13,7 @@ import { candidatesCursor, candidatesDocument, candidatesPage, candidatesPageJso
 import { CustomerIdParam } from "../customers/schemas";
 import { getCustomer } from "../customers/repository";
 import { CandidatePage, CandidatesQuery, ExitSurvey, KeepInTouch, PutExitSurveyBody, PutKeepInTouchBody, WinbackModelView, WinbackTrainResult } from "./schemas";
-import { trainTenantWinbackModel, winbackModelView } from "./train";
+import { fitTenantWinbackModel, saveTenantWinbackModel, winbackModelView } from "./train";
 import { loadSurvey, recordKeepInTouch, saveSurvey, type ConsentSource } from "./service";
 import { DEFAULT_EXIT_SURVEY, DEFAULT_KEEP_IN_TOUCH, type ExitSurveyQuestion } from "./survey";
 
@@ -190,7 +191,10 @@ export const winbackRouter = domainRouter()
       responses: { 200: jsonResponse(WinbackTrainResult, "The hold-out report") },
     }),
     async (c) => {
-      const result = await trainTenantWinbackModel(c.get("store"), c.get("services").now(), c.get("caller").settings.timeZone);
+      // The fit reads every cancellation: off the request path where the runtime has a read worker.
+      const [store, now, timeZone] = [c.get("store"), c.get("services").now(), c.get("caller").settings.timeZone];
+      const fitted = await offTheRequestPath(c.get("services").offThread, "fitWinbackModel", { tenantId: store.tenantId, now: now.toISOString(), timeZone }, () => fitTenantWinbackModel(store, now, timeZone));
+      const result = await saveTenantWinbackModel(store, fitted, now, timeZone);
       await audited(c, async () => result, (r) => ({ action: "model.trained", target: { type: "winback_model", id: r.version }, details: { active: r.active, auc: r.auc } }));
       return c.json(result, 200);
     },

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exportCustomer } from "../../src/data-rights/export";
+import { reasonInsightsFor } from "../../src/insights/routes";
 import { retentionFor, winbackFor } from "../../src/metrics/routes";
 import { resolveSettings } from "../../src/settings/schemas";
 import type { OffThread } from "../../src/platform/off-thread";
@@ -56,22 +57,40 @@ describe("long reads off the request path (Node)", () => {
     expect(jobs.at(-1)).toBe("exportCustomer");
   });
 
-  it("the retention and win-back metrics are computed in the thread, as the request would have", async () => {
+  it("training fits in the thread: its refusal is the request's own (422 insufficient_history), and nothing is stored", async () => {
+    const fresh = await h.tenant();
+    for (const [path, job] of [
+      ["/v1/risk/model/train", "fitRiskModel"],
+      ["/v1/winback/model/train", "fitWinbackModel"],
+    ] as const) {
+      const res = await h.request("POST", path, { key: fresh.key });
+      expect(res.status, res.text).toBe(422);
+      expect(res.body.code).toBe("insufficient_history");
+      expect(res.body.required).toBeTruthy();
+      expect(jobs.at(-1)).toBe(job);
+    }
+    expect((await h.request("GET", "/v1/risk/model", { key: fresh.key })).body.source).toBe("default");
+  });
+
+  it("the retention and win-back metrics and the reason insights are computed in the thread, as the request would have", async () => {
     const c = uid("C");
     const s = uid("S");
     await h.request("PUT", `/v1/customers/${c}`, { key: t.key, body: customerBody() });
     await h.request("PUT", `/v1/subscriptions/${s}`, { key: t.key, body: subscriptionBody(c) });
     const flow = await h.request("POST", `/v1/subscriptions/${s}/cancel-flows`, { key: t.key, body: { channel: "web" } });
-    await h.request("POST", `/v1/cancel-flows/${flow.body.flowId}/reason`, { key: t.key, body: { reason: "too_expensive" } });
+    await h.request("POST", `/v1/cancel-flows/${flow.body.flowId}/reason`, { key: t.key, body: { reason: "too_expensive", comment: "値段が高いので続けられません" } });
     await h.request("POST", `/v1/cancel-flows/${flow.body.flowId}/confirm`, { key: t.key, body: { acknowledgeFee: true } });
     const now = new Date();
     h.setNow(now);
     const before = jobs.length;
     const retention = await h.request("GET", "/v1/metrics/retention?groupBy=reason", { key: t.key });
     const winback = await h.request("GET", "/v1/metrics/winback", { key: t.key });
+    const insights = await h.request("GET", "/v1/insights/reasons", { key: t.key });
     h.setNow(null);
-    expect([retention.status, winback.status]).toEqual([200, 200]);
-    expect(jobs.slice(before)).toEqual(["retentionMetrics", "winbackMetrics"]);
+    expect([retention.status, winback.status, insights.status]).toEqual([200, 200, 200]);
+    expect(jobs.slice(before)).toEqual(["retentionMetrics", "winbackMetrics", "reasonInsights"]);
+    expect(insights.body.comments).toBe(1);
+    expect(insights.body).toEqual(JSON.parse(JSON.stringify(await reasonInsightsFor(new TenantStore(h.db, t.id), resolveSettings({}), now, {}))));
     expect(retention.body.started).toBe(1);
     expect(retention.body.groups).toEqual([expect.objectContaining({ key: "too_expensive", started: 1 })]);
     const settings = resolveSettings({});
