@@ -82,9 +82,9 @@ export type Checkpoints = {
  */
 export function startCheckpoints(
   path: string,
-  options: { busyMs?: number; idleMs?: number; restartFrames?: number; askMs?: number; report?: (r: { log: number; done: number }) => void } = {},
+  options: { busyMs?: number; idleMs?: number; restartFrames?: number; askMs?: number; retryMs?: number; report?: (r: { log: number; done: number }) => void } = {},
 ): Checkpoints {
-  const { busyMs = 50, idleMs = 250, restartFrames = RESTART_FRAMES, askMs = 200, report } = options;
+  const { busyMs = 50, idleMs = 250, restartFrames = RESTART_FRAMES, askMs = 200, retryMs = 1_000, report } = options;
   const libsql = createRequire(import.meta.url).resolve("libsql");
   const worker = new Worker(THREAD, { eval: true, workerData: { path, libsql, busyMs, idleMs } });
   worker.unref();
@@ -93,6 +93,7 @@ export function startCheckpoints(
   // "catching up": a checkpoint asked for while writes go on; "ready": it answered, the next pause asks for the last one.
   let restart: "no" | "catching up" | "ready" = "no";
   let asked: (() => void) | null = null;
+  let lastPause = 0;
   worker.on("message", (m: { log: number; done: number; asked: boolean }) => {
     report?.(m);
     log = m.log;
@@ -110,7 +111,9 @@ export function startCheckpoints(
     pause() {
       if (!alive || asked) return null;
       if (restart === "no") {
-        if (log >= restartFrames) {
+        // A log that did not start again (a long read in another thread still needs its pages) is
+        // tried again after `retryMs`, not before every transaction.
+        if (log >= restartFrames && Date.now() - lastPause >= retryMs) {
           restart = "catching up";
           worker.postMessage("now");
         }
@@ -118,6 +121,7 @@ export function startCheckpoints(
       }
       if (restart !== "ready") return null;
       restart = "no";
+      lastPause = Date.now();
       // The log starts again with the next write; its length is news only after that.
       log = 0;
       return new Promise<void>((resolve) => {

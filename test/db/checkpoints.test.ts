@@ -60,7 +60,7 @@ it("under writes that never pause, the log starts again from the top instead of 
   await client.execute(`PRAGMA wal_autocheckpoint = ${WAL_BOUND_PAGES}`);
   await client.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL)");
   const logs: number[] = [];
-  const checkpoints = startCheckpoints(file, { busyMs: 2, restartFrames: 300, report: (r) => logs.push(r.log) });
+  const checkpoints = startCheckpoints(file, { busyMs: 2, restartFrames: 300, retryMs: 0, report: (r) => logs.push(r.log) });
   const db = createDatabase(client, undefined, { pause: checkpoints.pause });
   // 3,000 writes of about two pages each, always one queued behind the other.
   let written = 0;
