@@ -15,7 +15,8 @@ import { TenantStore } from "./platform/tenancy";
 import { fitTenantModel } from "./risk/repository";
 import { fitTenantWinbackModel } from "./winback/train";
 
-const db = await openDatabase(String(workerData.databaseUrl));
+// Reads only: the checkpoints are the opening thread's (db/checkpoints.ts).
+const db = await openDatabase(String(workerData.databaseUrl), undefined, { checkpoints: false });
 const jobs: { [K in OffThreadJob]: (input: OffThreadJobs[K]["input"]) => Promise<OffThreadJobs[K]["output"]> } = {
   exportCustomer: (i) => exportCustomer(new TenantStore(db, i.tenantId), i.customerId, new Date(i.now)),
   retentionMetrics: (i) => retentionFor(new TenantStore(db, i.tenantId), i.settings, new Date(i.now), i.query),

@@ -65,7 +65,12 @@ export type WriteStatements = {
  * `maxMs` of its start (default 4 ms), so the first never waits long behind later ones. The technique is the classic one of
  * database logs (Gray & Reuter, *Transaction Processing*, §9.4.7, "group commit").
  */
-export type GroupCommit = { maxWrites?: number; maxMs?: number };
+export type GroupCommit = {
+  maxWrites?: number;
+  maxMs?: number;
+  /** Null, or a wait before the next transaction begins (the log's checkpoint thread: db/checkpoints.ts). */
+  pause?: () => Promise<void> | null;
+};
 
 type Queued = { fn: (tx: Tx) => Promise<unknown>; resolve: (v: unknown) => void; reject: (e: unknown) => void };
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
@@ -99,7 +104,7 @@ function serialWrites(orm: Orm): Database["write"] {
 }
 
 /** Writes queued while a transaction runs share the next one (see `GroupCommit`). */
-function groupedWrites(orm: Orm, { maxWrites = 32, maxMs = 4 }: GroupCommit): Database["write"] {
+function groupedWrites(orm: Orm, { maxWrites = 32, maxMs = 4, pause }: GroupCommit): Database["write"] {
   const pending: Queued[] = [];
   let draining = false;
 
@@ -173,6 +178,8 @@ function groupedWrites(orm: Orm, { maxWrites = 32, maxMs = 4 }: GroupCommit): Da
   const drain = async () => {
     try {
       while (pending.length > 0) {
+        const wait = pause?.();
+        if (wait) await wait;
         await runGroup();
         // The driver is synchronous: nothing can queue while a group runs and commits. One turn
         // of the event loop after it lets requests already under way queue their writes, which

@@ -5,6 +5,7 @@ import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import Sqlite, { type Statement } from "libsql";
+import { startCheckpoints, WAL_BOUND_PAGES } from "./checkpoints";
 import { createDatabase, type Database, type GroupCommit, type WriteStatements } from "./client";
 
 export const DEFAULT_DATABASE_URL = "file:./data/tsuzuku.db";
@@ -14,12 +15,16 @@ export const MIGRATIONS_FOLDER = resolve(dirname(fileURLToPath(import.meta.url))
  * Opens the database at `url` from Node: an embedded libSQL file (`file:`) or a libSQL server
  * (`libsql://`, `http(s)://`, e.g. Turso) with `authToken`.
  */
-export async function openDatabase(url: string, authToken?: string): Promise<Database> {
+export async function openDatabase(url: string, authToken?: string, options: { checkpoints?: boolean } = {}): Promise<Database> {
   const isFile = url.startsWith("file:");
+  const path = url.slice("file:".length);
   if (isFile) {
-    const path = url.slice("file:".length);
     if (path && path !== ":memory:") mkdirSync(dirname(resolve(path)), { recursive: true });
   }
+  const onDisk = isFile && path !== "" && path !== ":memory:" && !path.includes("?");
+  // Checkpoints in a thread of their own (db/checkpoints.ts); the client's connections opened
+  // from now on leave them to it (cacheClientStatements). A reading thread passes checkpoints: false.
+  if (onDisk && options.checkpoints !== false) checkpointsOffTheLoop = true;
   if (isFile) cacheClientStatements();
   const client = createClient({ url, authToken });
   if (!isFile) return createDatabase(client);
@@ -27,15 +32,16 @@ export async function openDatabase(url: string, authToken?: string): Promise<Dat
   await client.execute("PRAGMA journal_mode = WAL");
   // One writer in this process (the driver is synchronous): writes that queue up behind a COMMIT
   // share the next one (see GroupCommit). synchronous stays FULL: an answer still waits for its fsync.
-  const group: GroupCommit = {};
-  const path = url.slice("file:".length);
-  if (!path || path === ":memory:" || path.includes("?")) return createDatabase(client, undefined, group);
+  if (!onDisk) return createDatabase(client, undefined, {});
   const reader = statementCache(path);
   const inWrite = writeStatements();
+  const checkpoints = options.checkpoints !== false ? startCheckpoints(path) : null;
+  const group: GroupCommit = { pause: checkpoints ? checkpoints.pause : undefined };
   const close = client.close.bind(client);
   client.close = () => {
     reader.close();
     close();
+    checkpoints?.close();
   };
   return { ...createDatabase(client, reader, group, inWrite), turn: () => new Promise<void>((resolve) => setImmediate(resolve)) };
 }
@@ -135,6 +141,14 @@ function writeStatements(): WriteStatements {
 /** The connection of the client's latest prepare (see writeStatements). */
 let lastClientConnection: Sqlite.Database | null = null;
 
+/**
+ * Whether this process checkpoints its files from a thread (openDatabase): then each connection of
+ * the client lets the log grow to WAL_BOUND_PAGES before its COMMIT checkpoints on the event loop.
+ * Set per connection, on its first statement (the pool opens connections as it needs them). The
+ * reader (statementCache) never writes, so never checkpoints automatically.
+ */
+let checkpointsOffTheLoop = false;
+
 /** Connections whose statements are prepared afresh (the reader keeps its own cache: statementCache). */
 const preparedAfresh = new WeakSet<Sqlite.Database>();
 let cachingStatements = false;
@@ -201,6 +215,7 @@ function cacheClientStatements() {
     if (preparedAfresh.has(this)) return prepare.call(this, sql);
     lastClientConnection = this;
     let own = kept.get(this);
+    if (!own && checkpointsOffTheLoop) this.exec(`PRAGMA wal_autocheckpoint = ${WAL_BOUND_PAGES}`);
     if (!own || own.epoch !== schemaEpoch) kept.set(this, (own = { epoch: schemaEpoch, statements: new Map() }));
     const statements = own.statements;
     let stmt = statements.get(sql);

@@ -1,0 +1,97 @@
+import { createClient } from "@libsql/client";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { sql } from "drizzle-orm";
+import { afterEach, beforeEach, expect, it } from "vitest";
+import { startCheckpoints, WAL_BOUND_PAGES } from "../../src/db/checkpoints";
+import { createDatabase } from "../../src/db/client";
+import { openDatabase } from "../../src/db/node";
+
+/**
+ * The embedded file's WAL is checkpointed from a thread of its own (src/db/checkpoints.ts), not in
+ * the COMMIT of a request: what a user would notice if it went wrong is a lost write, a log that
+ * grows without end, or a process that keeps threads (and files) after closing its database.
+ */
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "tsuzuku-checkpoints-"));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const until = async (done: () => boolean, ms = 5_000) => {
+  for (const end = Date.now() + ms; !done() && Date.now() < end; ) await new Promise((r) => setTimeout(r, 10));
+};
+/** Rows of `t` as a fresh process sees them, through the driver alone. */
+const countInFreshProcess = (file: string) =>
+  Number(
+    execFileSync(process.execPath, ["-e", `const D = require("libsql"); const d = new D(${JSON.stringify(file)}); process.stdout.write(String(d.prepare("SELECT count(*) AS n FROM t").get().n)); d.close();`], {
+      cwd: process.cwd(),
+    }).toString(),
+  );
+
+it("every committed write is in the file a fresh process opens, with the checkpoints made by the thread", async () => {
+  const file = join(dir, "c.db");
+  const db = await openDatabase(`file:${file}`);
+  await db.client.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL)");
+  // The app's connections leave the checkpoints to the thread (up to the bound).
+  expect((await db.client.execute("PRAGMA wal_autocheckpoint")).rows[0]![0]).toBe(WAL_BOUND_PAGES);
+  // Concurrent writes (group commit), each a few pages of log.
+  for (let round = 0; round < 20; round++) {
+    await Promise.all(Array.from({ length: 50 }, () => db.write((tx) => tx.run(sql`INSERT INTO t (body) VALUES (${"x".repeat(3000)})`))));
+  }
+  // The thread copies the log into the file while the database is open: the file grows.
+  await until(() => statSync(file).size > 1000 * 3000);
+  expect(statSync(file).size).toBeGreaterThan(1000 * 3000);
+  // Seen from another process while this one still has it open (the log included)…
+  expect(countInFreshProcess(file)).toBe(1000);
+  db.client.close();
+  // …and after it closed.
+  expect(countInFreshProcess(file)).toBe(1000);
+});
+
+it("under writes that never pause, the log starts again from the top instead of growing", async () => {
+  const file = join(dir, "r.db");
+  const client = createClient({ url: `file:${file}` });
+  await client.execute("PRAGMA journal_mode = WAL");
+  await client.execute(`PRAGMA wal_autocheckpoint = ${WAL_BOUND_PAGES}`);
+  await client.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL)");
+  const logs: number[] = [];
+  const checkpoints = startCheckpoints(file, { busyMs: 2, restartFrames: 300, retryMs: 0, report: (r) => logs.push(r.log) });
+  const db = createDatabase(client, undefined, { pause: checkpoints.pause });
+  // 3,000 writes of about two pages each, always one queued behind the other.
+  let written = 0;
+  const writer = async () => {
+    while (written < 3000) {
+      written++;
+      await db.write((tx) => tx.run(sql`INSERT INTO t (body) VALUES (${"y".repeat(5000)})`));
+    }
+  };
+  await Promise.all([writer(), writer(), writer(), writer()]);
+  const restarts = logs.filter((log, i) => i > 0 && log < logs[i - 1]!).length;
+  expect(restarts).toBeGreaterThan(3);
+  expect(Math.max(...logs)).toBeLessThan(3000);
+  expect(Number((await client.execute("SELECT count(*) FROM t")).rows[0]![0])).toBe(3000);
+  checkpoints.close();
+  client.close();
+  expect(countInFreshProcess(file)).toBe(3000);
+});
+
+it("databases opened and closed leave no thread behind", async () => {
+  const threads = () => readdirSync("/proc/self/task").length;
+  if (!existsSync("/proc/self/task")) return;
+  const file = join(dir, "l.db");
+  (await openDatabase(`file:${file}`)).client.close();
+  await new Promise((r) => setTimeout(r, 300));
+  const before = threads();
+  for (let i = 0; i < 10; i++) {
+    const db = await openDatabase(`file:${file}`);
+    await db.client.execute("SELECT 1");
+    db.client.close();
+  }
+  await until(() => threads() <= before, 10_000);
+  expect(threads()).toBeLessThanOrEqual(before);
+});
