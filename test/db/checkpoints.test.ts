@@ -73,7 +73,9 @@ it("under writes that never pause, the log starts again from the top instead of 
   await Promise.all([writer(), writer(), writer(), writer()]);
   const restarts = logs.filter((log, i) => i > 0 && log < logs[i - 1]!).length;
   expect(restarts).toBeGreaterThan(3);
-  expect(Math.max(...logs)).toBeLessThan(3000);
+  // Never restarted, the log would hold every frame of the 3,000 writes (≥ 6,000: two pages each);
+  // a loaded machine lets it run past the 300-frame mark for a while (3,439 seen at load 10).
+  expect(Math.max(...logs)).toBeLessThan(4500);
   expect(Number((await client.execute("SELECT count(*) FROM t")).rows[0]![0])).toBe(3000);
   checkpoints.close();
   client.close();
