@@ -695,6 +695,13 @@ export const winbacks = sqliteTable(
      */
     listedHead: text("listed_head"),
     listedTail: text("listed_tail"),
+    /**
+     * The row as the list's statement hands it (winback/candidates `candidatesDocument`): its sort
+     * key, comeback stamp, dates, comeback key, listed text and stored drivers, ␟-separated, written
+     * by SQLite (migration 0024's trigger) whenever one of them changes. Null while `listed_head`
+     * or `listed_tail` is.
+     */
+    listedRecord: text("listed_record"),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
@@ -714,13 +721,7 @@ export const winbacks = sqliteTable(
         t.holdout,
         t.reactivatedAt,
         t.planCanceled,
-        t.returnOn,
-        t.drivers,
-        t.comebackStamp,
-        t.comebackRestartOn,
-        t.comebackKey,
-        t.listedHead,
-        t.listedTail,
+        t.listedRecord,
       )
       .where(sql`contactable = 1 AND plan_canceled = 1 AND holdout = 0 AND reactivated_at IS NULL`),
     // The maintenance job's cross-tenant question: whose win-back date has come?

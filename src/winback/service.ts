@@ -172,9 +172,10 @@ export async function recordCancellation(
     comebackEn: null,
     comebackKey: null,
     comebackRestartOn: "",
-    // Written by SQLite on insert (migration 0020's trigger).
+    // Written by SQLite on insert (migrations 0020 and 0024: triggers).
     listedHead: null,
     listedTail: null,
+    listedRecord: null,
   };
   const { tenantId: _, ...values } = row;
   await s.insert(winbacks, values);
