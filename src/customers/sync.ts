@@ -5,7 +5,7 @@ import { ApiError } from "../platform/errors";
 import { foldAddress, normalizePostalCode } from "../platform/address";
 import { normalizeEmail, parsePhone, type ParsedPhone } from "../platform/phone";
 import type { TenantStore } from "../platform/tenancy";
-import { recordKeepInTouch, syncContactable } from "../winback/service";
+import { recordKeepInTouch } from "../winback/service";
 import { findCustomer, type CustomerRow } from "./repository";
 import type { UpsertCustomerBody } from "./schemas";
 
@@ -76,12 +76,11 @@ export function syncedCustomerRow(
 
 /**
  * After a customer's columns are written: records a changed keep-in-touch answer as evidence
- * (withdrawing is always possible), or else, for a customer who existed, brings the contactability
- * of their win-back rows up to date. Returns the row as stored.
+ * (withdrawing is always possible). Returns the row as stored. (Their win-back rows' contactability
+ * follows in SQLite: migration 0023's trigger.)
  */
-export async function afterCustomerSync(s: TenantStore, row: CustomerRow, newKeepInTouch: boolean | null, existed: boolean, at: string): Promise<CustomerRow> {
+export async function afterCustomerSync(s: TenantStore, row: CustomerRow, newKeepInTouch: boolean | null, at: string): Promise<CustomerRow> {
   if (newKeepInTouch !== null) return recordKeepInTouch(s, row, newKeepInTouch, { source: "customer_sync", at });
-  if (existed) await syncContactable(s, row);
   return row;
 }
 
@@ -102,5 +101,5 @@ export async function syncCustomer(
   if (existing) await s.update(customers, values, eq(customers.id, customerId));
   else await s.insert(customers, { id: customerId, ...values });
   const { row, newKeepInTouch } = syncedCustomerRow(s.tenantId, customerId, values, existing, body.keepInTouch);
-  return { row: await afterCustomerSync(s, row, newKeepInTouch, !!existing, at), created: !existing };
+  return { row: await afterCustomerSync(s, row, newKeepInTouch, at), created: !existing };
 }

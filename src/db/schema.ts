@@ -100,10 +100,6 @@ export const customers = sqliteTable(
     index("customers_postal").on(t.tenantId, t.postalCode, t.addressKey),
     index("customers_phone_fingerprint").on(t.tenantId, t.phoneFingerprint).where(sql`phone_fingerprint IS NOT NULL`),
     index("customers_email_fingerprint").on(t.tenantId, t.emailFingerprint).where(sql`email_fingerprint IS NOT NULL`),
-    // The win-back candidates' contact check (winback/candidates), its terms verbatim: one seek in a narrow index.
-    index("customers_contactable")
-      .on(t.tenantId, t.id)
-      .where(sql`coalesce(keep_in_touch, marketing_consent) = 1 AND (email IS NOT NULL OR phone IS NOT NULL) AND erased_at IS NULL`),
   ],
 );
 
@@ -164,7 +160,6 @@ export const subscriptions = sqliteTable(
     // The maintenance job's one cross-tenant question: whose pauses end by this date?
     index("subscriptions_pause_ends").on(t.status, t.pausedUntil, t.tenantId),
     // The win-back candidates' plan check (winback/candidates): covering, 8 % of the rows on the bench tenant.
-    index("subscriptions_canceled").on(t.tenantId, t.id).where(sql`status = 'canceled'`),
   ],
 );
 
@@ -643,8 +638,14 @@ export const winbacks = sqliteTable(
     dueSentAt: text("due_sent_at"),
     /** Drawn at cancellation (`winbackHoldoutPercent`): never listed, never sent `winback.due`. */
     holdout: integer("holdout", { mode: "boolean" }).notNull().default(false),
-    /** Copy of the customer's keep-in-touch (kept in step by the customer sync): the list's index filter. */
+    /**
+     * Whether the customer may be contacted now (winback/service `isContactable`: keep-in-touch, else
+     * marketing consent; a way to reach them; not erased): the list's index filter. Written by SQLite
+     * (migration 0023's triggers on customers and on this table), so no write path leaves it stale.
+     */
     contactable: integer("contactable", { mode: "boolean" }).notNull().default(false),
+    /** Whether the subscription is still `canceled`: the list's other index filter, written by SQLite like `contactable` (migration 0023). */
+    planCanceled: integer("plan_canceled", { mode: "boolean" }).notNull().default(false),
     survey: text("survey", { mode: "json" }).$type<{ questionId: string; answer: string }[]>(),
     /** `WinbackFeatures` as of the cancellation (winback/model). */
     features: text("features", { mode: "json" }).notNull().$type<Record<string, unknown>>(),
@@ -694,6 +695,13 @@ export const winbacks = sqliteTable(
      */
     listedHead: text("listed_head"),
     listedTail: text("listed_tail"),
+    /**
+     * The row as the list's statement hands it (winback/candidates `candidatesDocument`): its sort
+     * key, comeback stamp, dates, comeback key, listed text and stored drivers, ␟-separated, written
+     * by SQLite (migration 0024's trigger) whenever one of them changes. Null while `listed_head`
+     * or `listed_tail` is.
+     */
+    listedRecord: text("listed_record"),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
@@ -704,7 +712,7 @@ export const winbacks = sqliteTable(
     index("winbacks_metrics").on(t.tenantId, t.canceledOn, t.reason, t.currency, t.reactivatedAt, t.canceledAt, t.contactedAt, t.contactable, t.holdout, t.recoveredAmount),
     // The candidates list: one walk down this index, best first, reading every column the page
     // shows from the entry itself (covering: the table row, ~5 kB with overflow pages, is never read).
-    index("winbacks_candidates")
+    index("winbacks_listable")
       .on(
         t.tenantId,
         sql`${t.expectedValue} desc`,
@@ -712,17 +720,10 @@ export const winbacks = sqliteTable(
         t.contactable,
         t.holdout,
         t.reactivatedAt,
-        t.customerId,
-        t.subscriptionId,
-        t.returnOn,
-        t.drivers,
-        t.comebackStamp,
-        t.comebackRestartOn,
-        t.comebackKey,
-        t.listedHead,
-        t.listedTail,
+        t.planCanceled,
+        t.listedRecord,
       )
-      .where(sql`contactable = 1 AND holdout = 0 AND reactivated_at IS NULL`),
+      .where(sql`contactable = 1 AND plan_canceled = 1 AND holdout = 0 AND reactivated_at IS NULL`),
     // The maintenance job's cross-tenant question: whose win-back date has come?
     index("winbacks_due").on(t.dueStatus, t.dueOn, t.tenantId),
     // The maintenance job's question: whose comeback was decided on an older catalogue (or never)?

@@ -2,7 +2,7 @@ import type { z } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
 import { afterCustomerSync, syncedCustomer, syncedCustomerRow, type SyncedCustomer } from "../customers/sync";
 import type { CustomerRow } from "../customers/repository";
-import { customers, riskFeatures, subscriptions, winbacks } from "../db/schema";
+import { customers, riskFeatures, subscriptions } from "../db/schema";
 import { recordAutoResume } from "../plan-changes/auto-resume";
 import { ApiError, ERROR_STATUS, fieldErrors, type ErrorCode, type FieldError } from "../platform/errors";
 import { inList, type TenantStore } from "../platform/tenancy";
@@ -143,12 +143,6 @@ async function syncCustomers(
   const ids = [...new Set(parsed.flatMap((p) => (p.success ? [p.data.id] : [])))];
   const stored = new Map<string, CustomerRow>();
   for (const row of await s.q.select().from(customers).where(s.owns(customers, inList(customers.id, ids)))) stored.set(row.id, row);
-  // Only a customer with win-back rows has a contactability to bring up to date.
-  const withWinbacks = new Set<string>();
-  if (stored.size > 0) {
-    const rows = await s.q.selectDistinct({ id: winbacks.customerId }).from(winbacks).where(s.owns(winbacks, inList(winbacks.customerId, [...stored.keys()])));
-    for (const r of rows) withWinbacks.add(r.id);
-  }
 
   const current = new Map(stored);
   const written = new Map<string, CustomerRow>();
@@ -169,7 +163,7 @@ async function syncCustomers(
       continue;
     }
     const { row, newKeepInTouch } = syncedCustomerRow(s.tenantId, id, values, existing, body.keepInTouch);
-    if (newKeepInTouch !== null || (existing && withWinbacks.has(id))) after.push(() => afterCustomerSync(s, row, newKeepInTouch, !!existing, at));
+    if (newKeepInTouch !== null) after.push(() => afterCustomerSync(s, row, newKeepInTouch, at));
     // What the next item with this id sees: the answer recorded, as afterCustomerSync stores it.
     current.set(id, newKeepInTouch === null ? row : { ...row, keepInTouch: newKeepInTouch, keepInTouchAt: at });
     written.set(id, row);

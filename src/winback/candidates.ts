@@ -2,10 +2,12 @@
  * `GET /v1/winback/candidates`: canceled subscriptions whose customer may be contacted, best
  * expected recovered value first, one keyset page at a time, each with its comeback offer.
  *
- * The page is one walk down the partial index `winbacks_candidates` (contactable, not held out,
- * not reactivated; expected value desc, id), checking each row's customer and subscription (one
- * seek each, in partial indexes of only the rows that pass): the customer's current answer is the truth (the index flag is a copy), and an
- * erased customer (`erased_at`; no e-mail, no phone either) is never listed.
+ * The page is one walk down the partial index `winbacks_listable` (contactable, plan still
+ * canceled, not held out, not reactivated; expected value desc, id). `contactable` and
+ * `plan_canceled` are the customer's current answer and the plan's current status, written by
+ * SQLite in the transaction that changes either (migration 0023's triggers), so an erased customer
+ * (`erased_at`; no e-mail, no phone either), a withdrawn answer or a restarted plan leaves the list
+ * with the write that says so, and the walk checks nothing per row.
  *
  * Two ways to the same answer:
  * - the short way (`candidatesDocument` → `candidatesPageJson`): SQL writes each row's JSON text
@@ -66,19 +68,14 @@ export function candidatesCursor(cursor: string | undefined): [number, string] |
 type After = { value: number | Placeholder; id: number | string | Placeholder } | null;
 
 /**
- * The page's walk (alias `w`), each check one seek in an index that holds only the rows that pass
- * it (migration 0020: `customers_contactable`, whose WHERE is the customer terms below verbatim,
- * and `subscriptions_canceled`, covering): named, since the planner prefers the primary keys, two
- * seeks each. After a cursor the walk starts at the cursor's value (the `<=` is the index's range;
+ * The page's walk (alias `w`): the partial index's own terms, nothing joined (see the module's
+ * note; the customer and plan checks were two b-tree seeks per row, ~40 % of the statement in a
+ * server). After a cursor the walk starts at the cursor's value (the `<=` is the index's range;
  * the OR alone made SQLite walk every row before it).
  */
 function candidatesFrom(tenant: SQL, after: After) {
-  return sql`FROM winbacks w INDEXED BY winbacks_candidates
-    JOIN customers c INDEXED BY customers_contactable ON c.tenant_id = w.tenant_id AND c.id = w.customer_id
-    JOIN subscriptions s INDEXED BY subscriptions_canceled ON s.tenant_id = w.tenant_id AND s.id = w.subscription_id
-    WHERE w.tenant_id = ${tenant} AND w.contactable = 1 AND w.holdout = 0 AND w.reactivated_at IS NULL
-      AND coalesce(c.keep_in_touch, c.marketing_consent) = 1 AND (c.email IS NOT NULL OR c.phone IS NOT NULL) AND c.erased_at IS NULL
-      AND s.status = 'canceled'
+  return sql`FROM winbacks w INDEXED BY winbacks_listable
+    WHERE w.tenant_id = ${tenant} AND w.contactable = 1 AND w.plan_canceled = 1 AND w.holdout = 0 AND w.reactivated_at IS NULL
       ${after ? sql`AND w.expected_value <= ${after.value} AND (w.expected_value < ${after.value} OR (w.expected_value = ${after.value} AND w.id > ${after.id}))` : sql``}
     ORDER BY w.expected_value DESC, w.id`;
 }
@@ -95,35 +92,28 @@ export function candidatesQuery(tenantId: string, limit: number, after: [number,
 export type CandidatesLang = Lang | "tenant";
 
 /**
- * The short way's statement: one text, `lang␝records`, where `lang` is the language the caller
- * will be answered in and records are joined by ␞ ('' when none), in no set order (sqld's parser
- * takes no ORDER BY inside group_concat; the keys let the caller sort), each
- * `expectedValue␟id␟fresh␟returnOn␟restartOn␟comebackKey␟head␟drivers␟tail`: `fresh` 1 when the
- * comeback was decided on the tenant's current catalogue and the row's listed text and key are
- * written, `restartOn` the date the shown comeback was rendered for ('*': no offer; '': not
- * rendered), `comebackKey` the content key of the shown comeback (its text is spliced by the
- * caller, see `shownTexts`), `head`/`tail` the row's JSON text around its stored drivers (labelled
- * by the caller). Control characters never appear raw in JSON text, ids or hex keys.
- * One walk of `winbacks_candidates`, which covers every column read (no table row), one seek per
- * row in each of two narrow partial indexes. Rides with the key check.
+ * The short way's statement: one text, `lang␝stamp␝records`, where `lang` is the language the
+ * caller will be answered in, `stamp` the tenant's catalogue stamp now, and records are joined by
+ * ␞ ('' when none), in no set order (sqld's parser takes no ORDER BY inside group_concat; the keys
+ * let the caller sort), each the row's `listed_record` as SQLite keeps it (migration 0024):
+ * `expectedValue␟id␟comebackStamp␟returnOn␟restartOn␟comebackKey␟head␟drivers␟tail` —
+ * `restartOn` the date the shown comeback was rendered for ('*': no offer; '': not rendered),
+ * `comebackKey` the content key of the shown comeback ('' none; its text is spliced by the caller,
+ * see `shownTexts`), `head`/`tail` the row's JSON text around its stored drivers (labelled by the
+ * caller); '-' for a row without a record (the long way; not '': one such row alone would read as
+ * an empty page). Control characters never appear raw in JSON text, ids, stamps or hex keys. One
+ * walk of `winbacks_listable`, which covers every column read (no table row), and nothing built
+ * per row. Rides with the key check.
  */
 export function candidatesDocument(tenant: SQL, lang: CandidatesLang, take: number | Placeholder, after: After): SQL {
   const chosen =
     lang === "tenant"
       ? sql`(SELECT CASE WHEN json_extract(t.settings, '$.locale') = 'en' THEN 'en' ELSE 'ja' END FROM tenants t WHERE t.id = ${tenant})`
       : sql.raw(`'${lang === "en" ? "en" : "ja"}'`);
-  // One format() per record (each || copied the record so far again), the row's own JSON text
-  // as SQLite wrote it with the row (`listed_head`/`listed_tail`, migration 0020's triggers): a
-  // row without it, or without a comeback key (migration 0022), goes the long way.
-  const record = sql`format('%d%s%s%s%d%s%s%s%s%s%s%s%s%s%s%s%s',
-      r.expected_value, char(31), r.id, char(31),
-      (r.comeback_stamp = x.stamp AND r.comeback_key IS NOT NULL AND r.listed_head IS NOT NULL AND r.listed_tail IS NOT NULL), char(31),
-      coalesce(r.return_on, ''), char(31), coalesce(r.comeback_restart_on, '*'), char(31), r.comeback_key, char(31), r.listed_head, char(31), r.drivers, char(31), r.listed_tail)`;
   // x: one row, so the language and the stamp are read once; the page is a subquery of it (a
   // co-routine: rows flow into group_concat, nothing is materialised), '' when empty.
-  return sql`SELECT x.lang || char(29) || coalesce((SELECT group_concat(${record}, char(30))
-      FROM (SELECT w.expected_value, w.id, w.return_on, w.drivers, w.comeback_stamp, w.comeback_restart_on, w.comeback_key, w.listed_head, w.listed_tail
-        ${candidatesFrom(tenant, after)} LIMIT ${take}) r), '')
+  return sql`SELECT x.lang || char(29) || x.stamp || char(29) || coalesce((SELECT group_concat(coalesce(r.listed_record, '-'), char(30))
+      FROM (SELECT w.listed_record ${candidatesFrom(tenant, after)} LIMIT ${take}) r), '')
     FROM (SELECT ${chosen} AS lang, ${catalogueStamp(tenant)} AS stamp) x`;
 }
 
@@ -194,18 +184,21 @@ export async function candidatesPageJson(store: TenantStore, q: PageQuery, doc?:
   const after = q.after ? { value: q.after[0], id: q.after[1] } : null;
   const text = doc !== undefined ? doc : await store.scalar((t) => candidatesDocument(t, q.lang, q.limit + 1, after));
   if (typeof text !== "string") return null;
-  const sep = text.indexOf("\x1d");
-  if (text.slice(0, sep) !== q.lang) return null;
-  const body = text.slice(sep + 1);
-  const rows = (body === "" ? [] : body.split("\x1e")).map((record) => {
-    const [value, id, fresh, returnOn, restartOn, key, head, drivers, tail] = record.split("\x1f") as [string, string, string, string, string, string, string, string, string];
-    return { value: Number(value), id, fresh, returnOn, restartOn, key, head, drivers, tail };
-  });
+  const [lang, stamp, body] = text.split("\x1d") as [string, string, string];
+  if (lang !== q.lang) return null;
+  const rows = [];
+  for (const record of body === "" ? [] : body.split("\x1e")) {
+    const parts = record.split("\x1f");
+    if (parts.length !== 9) return null; // no record written (see `listed_record`)
+    const [value, id, decidedOn, returnOn, restartOn, key, head, drivers, tail] = parts as [string, string, string, string, string, string, string, string, string];
+    rows.push({ value: Number(value), id, decidedOn, returnOn, restartOn, key, head, drivers, tail });
+  }
   rows.sort((x, y) => y.value - x.value || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
   const page = toPage(rows, q.limit, (r) => [r.value, r.id]);
   const earliest = restartOnFor(null, q.now, q.settings);
   for (const r of page.data) {
-    if (r.fresh !== "1") return null;
+    // Decided on the tenant's catalogue now, and its shown comeback keyed (migration 0022).
+    if (r.decidedOn !== stamp || r.key === "") return null;
     // restartOnFor, with the day's earliest date computed once.
     if (r.restartOn !== "*" && r.restartOn !== (r.returnOn ? maxDate(r.returnOn, earliest) : earliest)) return null;
   }

@@ -41,11 +41,6 @@ export function isContactable(c: Pick<CustomerRow, "keepInTouch" | "marketingCon
   return (c.keepInTouch ?? c.marketingConsent) === true && (c.email !== null || c.phone !== null) && c.erasedAt === null;
 }
 
-/** Keeps the win-back rows' copy of the customer's contactability in step (the candidates index filters on it). */
-export async function syncContactable(s: TenantStore, customer: Pick<CustomerRow, "id" | "keepInTouch" | "marketingConsent" | "email" | "phone" | "erasedAt">) {
-  await s.update(winbacks, { contactable: isContactable(customer) }, eq(winbacks.customerId, customer.id));
-}
-
 /** Where an answer came from: the cancel flow, the shop's customer sync, the customer's portal, an operator in the console, or another API call. */
 export type ConsentSource = "cancel_flow" | "customer_sync" | "portal" | "console" | "api";
 
@@ -70,9 +65,8 @@ export async function recordKeepInTouch(
     flowId: evidence.flowId ?? null,
     at: evidence.at,
   });
-  const updated = { ...customer, keepInTouch: granted, keepInTouchAt: evidence.at };
-  await syncContactable(s, updated);
-  return updated;
+  // The customer's win-back rows follow in SQLite (`winbacks.contactable`, migration 0023's trigger).
+  return { ...customer, keepInTouch: granted, keepInTouchAt: evidence.at };
 }
 
 export async function activeWinbackModel(store: TenantStore): Promise<WinbackModel> {
@@ -157,7 +151,9 @@ export async function recordCancellation(
     dueStatus: "pending",
     dueSentAt: null,
     holdout: input.settings.winbackHoldoutPercent > 0 && secureRandom() * 100 < input.settings.winbackHoldoutPercent,
+    // Both as SQLite keeps them (migration 0023's triggers check them against the customer and the plan).
     contactable: isContactable(input.customer),
+    planCanceled: true,
     survey: input.survey,
     features: features as unknown as Record<string, unknown>,
     probability: scored.probability,
@@ -176,9 +172,10 @@ export async function recordCancellation(
     comebackEn: null,
     comebackKey: null,
     comebackRestartOn: "",
-    // Written by SQLite on insert (migration 0020's trigger).
+    // Written by SQLite on insert (migrations 0020 and 0024: triggers).
     listedHead: null,
     listedTail: null,
+    listedRecord: null,
   };
   const { tenantId: _, ...values } = row;
   await s.insert(winbacks, values);

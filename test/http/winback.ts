@@ -241,6 +241,25 @@ export function winbackSuite(h: () => Harness) {
       expect((await h().request("GET", `/v1/customers/${c}`, { key: t.key })).body).toMatchObject({ keepInTouch: false });
     });
 
+    it("the list follows the cart system's sync: a plan restarted there, or a customer left with no e-mail or phone, leaves it; back when canceled and reachable again", async () => {
+      const c = await customer({ marketingConsent: true });
+      const s = await subscription(c);
+      await cancel(s, "moving", {});
+      const listed = async () => (await candidates()).data.map((d) => d.subscriptionId).includes(s);
+      expect(await listed()).toBe(true);
+      const plan = (over: Record<string, unknown>) => h().request("PUT", `/v1/subscriptions/${s}`, { key: t.key, body: subscriptionBody(c, { nextDeliveryOn: addDays(today(), 12), ...over }) });
+      // Restarted by the cart system (no reactivation through this API): not a candidate while it runs.
+      expect((await plan({ status: "active" })).status).toBe(200);
+      expect(await listed()).toBe(false);
+      expect((await plan({ status: "canceled", nextDeliveryOn: null })).status).toBe(200);
+      expect(await listed()).toBe(true);
+      // Nothing left to reach them by: off the list; an e-mail again: back.
+      expect((await h().request("PUT", `/v1/customers/${c}`, { key: t.key, body: customerBody({ email: null, phone: null }) })).status).toBe(200);
+      expect(await listed()).toBe(false);
+      expect((await h().request("PUT", `/v1/customers/${c}`, { key: t.key, body: customerBody({ phone: null }) })).status).toBe(200);
+      expect(await listed()).toBe(true);
+    });
+
     it("the export holds keep-in-touch with its evidence and the survey; erasure takes the person's words and off the list; the survey's change is audited", async () => {
       const c = await customer({ marketingConsent: false, name: "消去 太郎" });
       const s = await subscription(c);

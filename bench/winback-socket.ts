@@ -1,0 +1,76 @@
+/**
+ * The server's own main-thread CPU per request over a socket, for the win-back candidates list on
+ * the 1M-subscription bench file: `npx tsx bench/winback-socket.ts` (WINBACK_SOCKET_SECONDS,
+ * WINBACK_SOCKET_ROUNDS, WINBACK_SOCKET_CONNECTIONS). The app and the raw-query floor listen as in
+ * `npm run bench:winback`; autocannon drives them from its own process (bench/load.ts), and
+ * `process.threadCpuUsage` of this process's main thread over each run ÷ the requests answered
+ * is what a request costs the server (the in-process harness also counts undici's Request and
+ * Response, which a socket does not build). Scenarios alternate round by round; medians.
+ * Not a throughput figure: `npm run bench:winback` is. Run it once first (it prepares the file).
+ */
+import { Hono } from "hono";
+import { createApp } from "../src/app";
+import { BIG_API_KEY, BIG_TENANT_ID, bigSubscriptionId, listen, openBigTenant } from "./big-tenant";
+import { runLoad, stopLoad, type LoadRequest } from "./load";
+
+const BIG = Number(process.env.BENCH_SUBSCRIPTIONS ?? 1_000_000);
+const SECONDS = Number(process.env.WINBACK_SOCKET_SECONDS ?? 3);
+const ROUNDS = Number(process.env.WINBACK_SOCKET_ROUNDS ?? 3);
+const CONNECTIONS = Number(process.env.WINBACK_SOCKET_CONNECTIONS ?? 8);
+
+const big = await openBigTenant(`data/bench-${BIG}.db`, BIG);
+const api = createApp(() => ({ db: big.db, now: () => new Date(), secretsKey: "bench-secrets-key-0123456789abcdef-012345" }));
+const floors = new Hono();
+floors.get("/floor/query/:id", async (c) => {
+  const rs = await big.db.client.execute({ sql: "SELECT id, status, next_delivery_on FROM subscriptions WHERE tenant_id = ? AND id = ?", args: [BIG_TENANT_ID, c.req.param("id")] });
+  return c.json(rs.rows[0] ?? null);
+});
+const [apiServer, floorServer] = await Promise.all([listen(api.fetch), listen(floors.fetch)]);
+const headers = { authorization: `Bearer ${BIG_API_KEY}` };
+
+let cursor: string | null = null;
+for (let i = 0; i < 50; i++) {
+  const res: Response = await fetch(`${apiServer.url}/v1/winback/candidates?limit=20${cursor ? `&cursor=${cursor}` : ""}`, { headers });
+  const next = ((await res.json()) as { nextCursor: string | null }).nextCursor;
+  if (!next) break;
+  cursor = next;
+}
+let k = 0;
+const spread = () => Math.floor((((k++ * 2_654_435_761) % 4_294_967_296) / 4_294_967_296) * BIG);
+const scenarios: [string, string, LoadRequest[]][] = [
+  ["floor: one raw indexed query", floorServer.url, Array.from({ length: 5_000 }, () => ["GET", `/floor/query/${bigSubscriptionId(spread())}`] as LoadRequest)],
+  ["candidates limit=1", apiServer.url, [["GET", "/v1/winback/candidates?limit=1"]]],
+  ["candidates first page", apiServer.url, [["GET", "/v1/winback/candidates?limit=20"]]],
+  ["candidates page 51", apiServer.url, [["GET", `/v1/winback/candidates?limit=20${cursor ? `&cursor=${cursor}` : ""}`]]],
+];
+const wanted = process.env.WINBACK_SOCKET_SCENARIOS?.split(",");
+// WINBACK_SOCKET_SCENARIOS=first,51 (the floor always runs unless WINBACK_SOCKET_NO_FLOOR, e.g. for a --cpu-prof of the list alone)
+const run = wanted ? scenarios.filter(([name]) => (name.startsWith("floor") && !process.env.WINBACK_SOCKET_NO_FLOOR) || wanted.some((w) => name.includes(w))) : scenarios;
+const results = new Map<string, { cpu: number[]; rps: number[] }>();
+for (let round = 0; round <= ROUNDS; round++) {
+  for (const [name, url, requests] of run) {
+    const g = globalThis as unknown as { __rf?: { n: number; cpu: number; wall: number } };
+    g.__rf = { n: 0, cpu: 0, wall: 0 };
+    const c0 = process.threadCpuUsage();
+    const r = await runLoad({ url, headers, connections: CONNECTIONS, seconds: round === 0 ? 1 : SECONDS, requests });
+    const c = process.threadCpuUsage(c0);
+    if (r.non2xx > 0 || r.errors > 0) throw new Error(`${name}: ${r.non2xx} non-2xx, ${r.errors} errors`);
+    if (round === 0) continue; // warm-up
+    if (g.__rf.n) console.log(name, "readFirst", g.__rf.n, "cpu/call", (g.__rf.cpu / g.__rf.n).toFixed(1), "wall/call", (g.__rf.wall / g.__rf.n).toFixed(1));
+    const answered = r.sent; // requests handed to the connections (a few still in flight at the end)
+    const x = results.get(name) ?? { cpu: [], rps: [] };
+    x.cpu.push((c.user + c.system) / answered);
+    x.rps.push(r.rps);
+    results.set(name, x);
+  }
+}
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const floorCpu = median(results.get(scenarios[0]![0])?.cpu ?? [NaN]);
+console.log(`\n${CONNECTIONS} connections, ${ROUNDS} rounds × ${SECONDS} s (medians); server main-thread CPU µs per request`);
+for (const [name, r] of results) {
+  const cpu = median(r.cpu);
+  console.log(`${name.padEnd(30)} cpu ${cpu.toFixed(0).padStart(6)} µs  ${median(r.rps).toFixed(0).padStart(6)} req/s  floor/cpu ${(floorCpu / cpu).toFixed(2)}`);
+}
+await Promise.all([apiServer.server, floorServer.server].map((s) => new Promise((r) => s.close(r))));
+stopLoad();
+big.db.client.close();
