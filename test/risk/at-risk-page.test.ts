@@ -56,6 +56,18 @@ describe("at-risk page text", () => {
     expect(decodeCursor(body.nextCursor)).toEqual([500, "S-Ä"]);
   });
 
+  it("shows a re-scored row on the next read of the same page, and each language its own labels", async () => {
+    const record = (revenue: number, id: string, score: number) => `${revenue}\x1f${id}\x1f${JSON.stringify({ subscriptionId: id, score, drivers: fresh, flags: [] })}`;
+    const read = async (doc: string, lang: "ja" | "en") => JSON.parse(Buffer.from(await atRiskPageJson({} as never, "high", 2, undefined, lang, doc)).toString("utf8"));
+    const before = [record(900, "S-1", 80), record(500, "S-2", 70)].join("\x1e");
+    const after = [record(900, "S-1", 81), record(500, "S-2", 70)].join("\x1e");
+    expect((await read(before, "ja")).data[0].score).toBe(80);
+    expect((await read(before, "ja")).data[0].score).toBe(80);
+    expect((await read(after, "ja")).data[0].score).toBe(81);
+    expect((await read(after, "en")).data[0].drivers).toEqual(localizeDrivers(fresh, "en"));
+    expect((await read("", "ja")).data).toEqual([]);
+  });
+
   it("leaves an empty page empty", () => {
     expect(labelDrivers([], "ja")).toBe("");
   });
