@@ -4,6 +4,7 @@
  * is kept between runs and rebuilt only when the seed version or size changes.
  */
 import { serve } from "@hono/node-server";
+import { Hono } from "hono";
 import type { InValue } from "@libsql/client";
 import { closeSync, existsSync, openSync, readSync, rmSync } from "node:fs";
 import type { Database } from "../src/db/client";
@@ -195,4 +196,19 @@ export async function listen(fetch: (req: Request) => Response | Promise<Respons
   await new Promise((r) => server.once("listening", r));
   const address = server.address();
   return { server, url: `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}` };
+}
+
+/**
+ * The floors every bench compares with, served apart from the API: `/floor/json`, a bare Hono JSON
+ * route (what any request through `fetch` costs at least), and `/floor/query/:id`, one raw indexed
+ * libSQL query through the client (a subscription of `tenantId` by id) — the raw-query floor.
+ */
+export function benchFloors(db: Database, tenantId: string): Hono {
+  const floors = new Hono();
+  floors.get("/floor/json", (c) => c.json({ ok: true }));
+  floors.get("/floor/query/:id", async (c) => {
+    const rs = await db.client.execute({ sql: "SELECT id, status, next_delivery_on FROM subscriptions WHERE tenant_id = ? AND id = ?", args: [tenantId, c.req.param("id")] });
+    return c.json(rs.rows[0] ?? null);
+  });
+  return floors;
 }

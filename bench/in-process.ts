@@ -5,10 +5,9 @@
  * machine shared with other work this moves far less than req/s under load, so it says where a
  * change helps. Not a throughput figure: those are `npm run bench`'s.
  */
-import { Hono } from "hono";
 import { createApp } from "../src/app";
 import { rateLimitConfigFromEnv } from "../src/platform/rate-limit";
-import { BIG_API_KEY, BIG_TENANT_ID, bigSubscriptionId, openBigTenant } from "./big-tenant";
+import { BIG_API_KEY, benchFloors, BIG_TENANT_ID, bigSubscriptionId, openBigTenant } from "./big-tenant";
 
 type Fetcher = { fetch: (r: Request, env?: unknown) => Response | Promise<Response> };
 /** What the Node adapter hands the app as `env`: the client's address, so the failed-auth limiter runs as it does behind a socket. */
@@ -20,12 +19,7 @@ export async function inProcess(big: number) {
   const tenant = await openBigTenant(`data/bench-${big}.db`, big);
   const services = { db: tenant.db, now: () => new Date(), secretsKey: "bench-secrets-key-0123456789abcdef-012345", rateLimits: rateLimitConfigFromEnv({ RATE_LIMIT_STANDARD: "1000000000" }) };
   const api = createApp(() => services);
-  const floors = new Hono();
-  floors.get("/floor/json", (c) => c.json({ ok: true }));
-  floors.get("/floor/query/:id", async (c) => {
-    const rs = await tenant.db.client.execute({ sql: "SELECT id, status, next_delivery_on FROM subscriptions WHERE tenant_id = ? AND id = ?", args: [BIG_TENANT_ID, c.req.param("id")] });
-    return c.json(rs.rows[0] ?? null);
-  });
+  const floors = benchFloors(tenant.db, BIG_TENANT_ID);
   const headers = { authorization: `Bearer ${BIG_API_KEY}` };
   /** A GET through `app`'s fetch with the bench key, its body read; answers the status. */
   const get = async (app: Fetcher, path: string) => {

@@ -1,7 +1,6 @@
 import { createClient as createWebClient } from "@libsql/client/web";
 import { spawn } from "node:child_process";
 import { and, eq, gt, sql } from "drizzle-orm";
-import { Hono } from "hono";
 import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir, totalmem, type } from "node:os";
 import { monitorEventLoopDelay } from "node:perf_hooks";
@@ -15,7 +14,7 @@ import { RESCORE_CHUNK, rescoreTenant } from "../src/risk/rescore";
 import { DEFAULT_MODEL } from "../src/risk/model";
 import { startMaintenance } from "../src/maintenance";
 import { createTenant, issueKey } from "../src/tenants/keys";
-import { BIG_API_KEY, BIG_TENANT_ID, bigCustomerId, bigPhone, bigSubscriptionId, listen, openBigTenant, progressLine } from "./big-tenant";
+import { BIG_API_KEY, benchFloors, BIG_TENANT_ID, bigCustomerId, bigPhone, bigSubscriptionId, listen, openBigTenant, progressLine } from "./big-tenant";
 import { migrateDatabase, openDatabase } from "../src/db/node";
 import { subscriptions } from "../src/db/schema";
 import { DEMO_API_KEY, DEMO_TENANT_ID, seedDemo } from "../src/demo/seed";
@@ -49,15 +48,7 @@ async function serveWithFloors(database: Database, tenantId: string, databaseUrl
   watchStatements(database);
   watchWrites(database);
   const api = createApp(() => services);
-  const floors = new Hono();
-  floors.get("/floor/json", (c) => c.json({ ok: true }));
-  floors.get("/floor/query/:id", async (c) => {
-    const rs = await database.client.execute({
-      sql: "SELECT id, status, next_delivery_on FROM subscriptions WHERE tenant_id = ? AND id = ?",
-      args: [tenantId, c.req.param("id")],
-    });
-    return c.json(rs.rows[0] ?? null);
-  });
+  const floors = benchFloors(database, tenantId);
   // The write floor: one row in its own transaction, its own COMMIT (and fsync) per request,
   // one after the other — what a single-row durable write costs on this file. The second runs the
   // same write through the app's write queue, where writes queued together share a COMMIT.

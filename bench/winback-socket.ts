@@ -8,9 +8,8 @@
  * Response, which a socket does not build). Scenarios alternate round by round; medians.
  * Not a throughput figure: `npm run bench:winback` is. Run it once first (it prepares the file).
  */
-import { Hono } from "hono";
 import { createApp } from "../src/app";
-import { BIG_API_KEY, BIG_TENANT_ID, bigSubscriptionId, listen, openBigTenant } from "./big-tenant";
+import { BIG_API_KEY, benchFloors, BIG_TENANT_ID, bigSubscriptionId, listen, openBigTenant } from "./big-tenant";
 import { runLoad, stopLoad, type LoadRequest } from "./load";
 
 const BIG = Number(process.env.BENCH_SUBSCRIPTIONS ?? 1_000_000);
@@ -20,11 +19,7 @@ const CONNECTIONS = Number(process.env.WINBACK_SOCKET_CONNECTIONS ?? 8);
 
 const big = await openBigTenant(`data/bench-${BIG}.db`, BIG);
 const api = createApp(() => ({ db: big.db, now: () => new Date(), secretsKey: "bench-secrets-key-0123456789abcdef-012345" }));
-const floors = new Hono();
-floors.get("/floor/query/:id", async (c) => {
-  const rs = await big.db.client.execute({ sql: "SELECT id, status, next_delivery_on FROM subscriptions WHERE tenant_id = ? AND id = ?", args: [BIG_TENANT_ID, c.req.param("id")] });
-  return c.json(rs.rows[0] ?? null);
-});
+const floors = benchFloors(big.db, BIG_TENANT_ID);
 const [apiServer, floorServer] = await Promise.all([listen(api.fetch), listen(floors.fetch)]);
 const headers = { authorization: `Bearer ${BIG_API_KEY}` };
 

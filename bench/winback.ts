@@ -9,11 +9,10 @@
  * keep-in-touch. Their comeback offers are decided once too (as the maintenance job decides rows
  * older than the column), so the list reads them as it would in a shop.
  */
-import { Hono } from "hono";
 import { createApp } from "../src/app";
 import { decideAllComebacks } from "../src/winback/decide";
 import type { Database } from "../src/db/client";
-import { BIG_API_KEY, BIG_TENANT_ID, bigSubscriptionId, listen, openBigTenant } from "./big-tenant";
+import { BIG_API_KEY, benchFloors, BIG_TENANT_ID, bigSubscriptionId, listen, openBigTenant } from "./big-tenant";
 import { runLoad, stopLoad, type LoadRequest } from "./load";
 
 const BIG = Number(process.env.BENCH_SUBSCRIPTIONS ?? 1_000_000);
@@ -66,11 +65,7 @@ const records = await prepareWinbacks(big.db);
   if (decided + rendered > 0) console.log(`comeback offers decided: ${decided.toLocaleString("en-US")}, rendered for today: ${rendered.toLocaleString("en-US")} in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 }
 const api = createApp(() => ({ db: big.db, now: () => new Date(), secretsKey: "bench-secrets-key-0123456789abcdef-012345" }));
-const floors = new Hono();
-floors.get("/floor/query/:id", async (c) => {
-  const rs = await big.db.client.execute({ sql: "SELECT id, status, next_delivery_on FROM subscriptions WHERE tenant_id = ? AND id = ?", args: [BIG_TENANT_ID, c.req.param("id")] });
-  return c.json(rs.rows[0] ?? null);
-});
+const floors = benchFloors(big.db, BIG_TENANT_ID);
 const [apiServer, floorServer] = await Promise.all([listen(api.fetch), listen(floors.fetch)]);
 const headers = { authorization: `Bearer ${BIG_API_KEY}` };
 

@@ -5,6 +5,18 @@ import { SLICE_BATCHES, startMaintenance } from "../../src/maintenance";
 import { customerBody, subscriptionBody, TEST_SECRETS_KEY, uid, type TestTenant } from "../support/harness";
 import { nodeHarness, type NodeHarness } from "../support/node-harness";
 
+/** Turns of the event loop, counted by a callback that reschedules itself each turn until `stop`. */
+function countTurns() {
+  let counting = true;
+  const state = { turns: 0, stop: () => void (counting = false) };
+  const count = () => {
+    state.turns++;
+    if (counting) setImmediate(count);
+  };
+  setImmediate(count);
+  return state;
+}
+
 // Long work in the process that answers requests (Node, the synchronous embedded driver): the
 // background job as `npm start` runs it, and a bulk sync, are worked in slices, and the event loop
 // turns between them, so the IVR's data dip is answered meanwhile.
@@ -35,14 +47,7 @@ describe("long work in the serving process yields the event loop", () => {
     ).length;
 
   it("drains a re-scoring backlog in slices, answering requests between them, and stops cleanly", async () => {
-    // Turns of the event loop, counted by a callback that reschedules itself each turn.
-    let turns = 0;
-    let counting = true;
-    const count = () => {
-      turns++;
-      if (counting) setImmediate(count);
-    };
-    setImmediate(count);
+    const loop = countTurns();
 
     const passes: { rescored: number; turns: number }[] = [];
     let answeredWhileDraining: boolean | null = null;
@@ -52,7 +57,7 @@ describe("long work in the serving process yields the event loop", () => {
         everyMs: 5,
         batches: { ...SLICE_BATCHES, rescore: 4 },
         onPass: (r) => {
-          passes.push({ rescored: r.rescored, turns });
+          passes.push({ rescored: r.rescored, turns: loop.turns });
           // A customer's data dip sent once the backlog is under way.
           if (passes.length === 1) {
             void h.request("GET", `/v1/customers/${customerId}/subscriptions`, { key: t.key }).then(async (res) => {
@@ -67,7 +72,7 @@ describe("long work in the serving process yields the event loop", () => {
     await maintenance.stop();
     const after = passes.length;
     await new Promise((r) => setTimeout(r, 50));
-    counting = false;
+    loop.stop();
 
     expect(await rescoredRows()).toBe(ids.length);
     // No pass took more than its slice; the 30 rows took several passes.
@@ -82,20 +87,14 @@ describe("long work in the serving process yields the event loop", () => {
 
   it("a bulk sync of 300 subscriptions is applied whole, with turns of the event loop between its slices", async () => {
     const items = Array.from({ length: 300 }, () => ({ id: uid("S"), ...subscriptionBody(customerId) }));
-    let turns = 0;
-    let counting = true;
-    const count = () => {
-      turns++;
-      if (counting) setImmediate(count);
-    };
-    setImmediate(count);
+    const loop = countTurns();
     const res = await h.request("POST", "/v1/sync", { key: t.key, body: { subscriptions: items } });
-    counting = false;
+    loop.stop();
     expect(res.status, res.text).toBe(200);
     expect(res.body.applied).toBe(items.length);
     // 300 items checked and decided 50 at a time, written 50 rows a statement, reads one at a time:
     // the loop turned at least a dozen times while one request ran.
-    expect(turns).toBeGreaterThanOrEqual(12);
+    expect(loop.turns).toBeGreaterThanOrEqual(12);
     const stored = await h.request("GET", `/v1/customers/${customerId}/subscriptions?limit=100`, { key: t.key });
     expect(stored.status).toBe(200);
   });
