@@ -159,7 +159,6 @@ export const subscriptions = sqliteTable(
     index("subscriptions_customer").on(t.tenantId, t.customerId, t.id),
     // The maintenance job's one cross-tenant question: whose pauses end by this date?
     index("subscriptions_pause_ends").on(t.status, t.pausedUntil, t.tenantId),
-    // The win-back candidates' plan check (winback/candidates): covering, 8 % of the rows on the bench tenant.
   ],
 );
 
