@@ -9,6 +9,8 @@ import { startCheckpoints, WAL_BOUND_PAGES } from "./checkpoints";
 import { createDatabase, type Database, type GroupCommit, type WriteStatements } from "./client";
 
 export const DEFAULT_DATABASE_URL = "file:./data/tsuzuku.db";
+/** How long a statement on the embedded file waits for another process's lock before SQLITE_BUSY. */
+export const BUSY_TIMEOUT_MS = 5_000;
 export const MIGRATIONS_FOLDER = resolve(dirname(fileURLToPath(import.meta.url)), "../../drizzle");
 
 /**
@@ -26,7 +28,12 @@ export async function openDatabase(url: string, authToken?: string, options: { c
   // from now on leave them to it (cacheClientStatements). A reading thread passes checkpoints: false.
   if (onDisk && options.checkpoints !== false) checkpointsOffTheLoop = true;
   if (isFile) cacheClientStatements();
-  const client = createClient({ url, authToken });
+  // Another process writing the same file (a CLI import, a second `npm start`) holds its lock for a
+  // transaction's milliseconds: wait for it, as SQLite applications usually do, rather than fail
+  // at once with SQLITE_BUSY (the driver's default). Within this process writes are queued
+  // (db/client), so only another process makes a statement wait — and, the driver being
+  // synchronous, hold the event loop while it does.
+  const client = createClient({ url, authToken, ...(isFile ? { timeout: BUSY_TIMEOUT_MS } : {}) });
   if (!isFile) return createDatabase(client);
   // WAL lets readers run while a write transaction is open on another pooled connection.
   await client.execute("PRAGMA journal_mode = WAL");
