@@ -67,6 +67,8 @@ async function open(customerId: string, params: Record<string, string> = {}): Pr
   await page.goto(url.href);
   await page.locator("tsuzuku-portal h3, tsuzuku-portal .message:not(:empty)").first().waitFor();
   expect(await page.locator("tsuzuku-portal .message:not(:empty)").allTextContents(), "the list loads").toEqual([]);
+  // Nothing left unrendered shows as text (a keep-in-touch card not given was written as "null").
+  expect(await page.locator("tsuzuku-portal").evaluate((el) => el.shadowRoot?.textContent ?? "")).not.toMatch(/\bnull\b|undefined/);
   await axeClean(page, "the list");
   return page;
 }

@@ -219,7 +219,8 @@ export class TsuzukuPortal extends HTMLElement {
     return [
       h("h2", { id: "title", tabindex: -1 }, this.#t("title")),
       subs.length === 0 ? h("p", {}, this.#t("none")) : subs.map((s) => this.#card(s)),
-      this.#keepInTouchCard(),
+      // No card until keep-in-touch is given: replaceChildren would write a null as the text "null".
+      ...[this.#keepInTouchCard()].filter((card) => card !== null),
     ];
   }
 
