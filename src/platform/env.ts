@@ -80,6 +80,6 @@ export type AppEnv = {
      * the status of the answer the route recorded in its own write (platform/idempotency rememberWithin);
      * `claim` when the route's write claims the key itself (apiRoute claimsKeyInWrite, platform/idempotency).
      */
-    idempotency?: { where: SQL; recordedStatus?: number; claim?: { key: string; requestHash: string } };
+    idempotency?: { where: SQL; recordedStatus?: number; claim?: { key: string; requestHash: string }; notRemembered?: true };
   };
 };

@@ -241,7 +241,7 @@ async function claimed(c: Context<AppEnv>, next: () => Promise<void>): Promise<R
     if (c.get("idempotency")?.recordedStatus === c.res.status) return;
     // The route did not record its answer: it changed nothing (a refusal, a failure), or another
     // request with this key recorded first and this write rolled back (KeyTaken).
-    if (!(c.error instanceof KeyTaken)) {
+    if (!(c.error instanceof KeyTaken) && !c.get("idempotency")?.notRemembered) {
       const record = await recordOf(c, c.res);
       if (record && (await store.write((s) => recordAnswer(s, claim, record, now())))) return;
     }
@@ -284,7 +284,7 @@ async function claimed(c: Context<AppEnv>, next: () => Promise<void>): Promise<R
       remembered = true;
       return;
     }
-    const record = await recordOf(c, res);
+    const record = c.get("idempotency")?.notRemembered ? null : await recordOf(c, res);
     remembered = record !== null;
     if (record) await db.write((tx) => tx.update(idempotencyKeys).set(record).where(where));
   } finally {
@@ -320,10 +320,22 @@ async function recordOf(c: Context<AppEnv>, res: Response) {
  * — it must then be called on every path where the write changes something — and throws (rolling
  * the write back) when another request with the key recorded first. Call it last in the write.
  * Does nothing without an Idempotency-Key; an answer that is not remembered is left to the layer.
+ * `refusals`: the codes of items refused inside a bulk answer (see NOT_REMEMBERED).
  */
-export async function rememberWithin(c: Context<AppEnv>, s: TenantStore, answer: { status: number; json: unknown; headers?: { [name: string]: string } }): Promise<void> {
+export async function rememberWithin(
+  c: Context<AppEnv>,
+  s: TenantStore,
+  answer: { status: number; json: unknown; headers?: { [name: string]: string }; refusals?: readonly string[] },
+): Promise<void> {
   const held = c.get("idempotency");
   if (!held) return;
+  // A bulk answer with an item refused for a reason that is not remembered (a subscription synced
+  // before its customer) is not remembered either: the same batch, retried with the same key once
+  // the customer is synced, runs again, as the single PUT's retry does (applied items are upserts).
+  if (answer.refusals?.some((code) => NOT_REMEMBERED.has(code as ErrorCode))) {
+    c.set("idempotency", { ...held, notRemembered: true });
+    return;
+  }
   // The same bytes and headers as c.json(json, status) with these headers sends, without building the response.
   const headers: { [name: string]: string | undefined } = { "content-type": "application/json", ...answer.headers };
   const record = answerColumns(answer.status, undefined, storedJson(answer.json, c.get("secretFields")), (h) => headers[h]);

@@ -1,3 +1,4 @@
+import type { z } from "@hono/zod-openapi";
 import { SUBSCRIPTION_EXAMPLE } from "../subscriptions/schemas";
 import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse } from "../platform/openapi";
 import { BulkSyncBody, BulkSyncResponse, MAX_SYNC_BODY_BYTES, MAX_SYNC_ITEMS, SyncCustomer, SyncSubscription } from "./schemas";
@@ -19,7 +20,7 @@ export const syncRouter = router.openapi(
     tags: ["Customers"],
     scope: "write",
     summary: "Sync many customers and subscriptions at once",
-    description: `Up to ${MAX_SYNC_ITEMS} customers and subscriptions together (body up to ${MAX_SYNC_BODY_BYTES / 1024 / 1024} MiB), applied as the single-item \`PUT\`s would apply them: customers first, then subscriptions, so a batch may bring a customer and their subscriptions together. Every item gets its own result, in order; a refused item changes nothing and does not fail the others. The applied items of one request are committed together. Retrying with the same \`Idempotency-Key\` replays the answer; resending the items is safe too (they are upserts by id).`,
+    description: `Up to ${MAX_SYNC_ITEMS} customers and subscriptions together (body up to ${MAX_SYNC_BODY_BYTES / 1024 / 1024} MiB), applied as the single-item \`PUT\`s would apply them: customers first, then subscriptions, so a batch may bring a customer and their subscriptions together. Every item gets its own result, in order; a refused item changes nothing and does not fail the others. The applied items of one request are committed together. Retrying with the same \`Idempotency-Key\` replays the answer — unless an item was refused because its customer was not synced yet (\`unknown_customer\`): that answer is not remembered, so the same batch sent again once the customer is synced runs; resending the items is safe too (they are upserts by id).`,
     request: {
       headers: IdempotencyHeaders,
       body: jsonBody(BulkSyncBody, {
@@ -35,7 +36,8 @@ export const syncRouter = router.openapi(
     const body = c.req.valid("json");
     // The answer is recorded for an Idempotency-Key in the batch's own transaction: a crash cannot
     // fall between the upserts and their record.
-    const last = (s: TenantStore, answer: unknown) => rememberWithin(c, s, { status: 200, json: answer });
+    const last = (s: TenantStore, answer: z.infer<typeof BulkSyncResponse>) =>
+      rememberWithin(c, s, { status: 200, json: answer, refusals: answer.results.flatMap((r) => (r.result === "refused" && r.error ? [r.error.code] : [])) });
     return c.json(await syncBatch(c.get("store"), body, { now: c.get("services").now(), settings: c.get("caller").settings, last }), 200);
   },
 );

@@ -151,6 +151,26 @@ export function syncSuite(h: () => Harness) {
       expect((await h().request("GET", `/v1/subscriptions/${sid}`, { key: t.key })).body.version).toBe(1);
     });
 
+    it("a subscription refused because its customer is not synced yet is not remembered: the same batch and key, sent again once the customer is, applies it", async () => {
+      const [cid, sid, other] = [uid("C"), uid("S"), uid("C")];
+      const key = uid("idem");
+      await h().request("PUT", `/v1/customers/${other}`, { key: t.key, body: customerBody() });
+      const body = { subscriptions: [{ id: sid, ...subscriptionBody(cid) }, { id: uid("S"), ...subscriptionBody(other) }] };
+      const first = await h().request("POST", "/v1/sync", { key: t.key, body, headers: { "idempotency-key": key } });
+      expect(first.status).toBe(200);
+      expect(first.body.results.map((r: { result: string; error?: { code: string } }) => [r.result, r.error?.code])).toEqual([["refused", "unknown_customer"], ["applied", undefined]]);
+      await h().request("PUT", `/v1/customers/${cid}`, { key: t.key, body: customerBody() });
+      const retry = await h().request("POST", "/v1/sync", { key: t.key, body, headers: { "idempotency-key": key } });
+      expect(retry.status).toBe(200);
+      expect(retry.headers.get("idempotent-replayed")).toBeNull();
+      expect(retry.body.results.map((r: { result: string; status: number }) => [r.result, r.status])).toEqual([["applied", 201], ["applied", 200]]);
+      expect((await h().request("GET", `/v1/subscriptions/${sid}`, { key: t.key })).status).toBe(200);
+      // Once every item is applied, the answer is remembered as usual.
+      const again = await h().request("POST", "/v1/sync", { key: t.key, body, headers: { "idempotency-key": key } });
+      expect(again.headers.get("idempotent-replayed")).toBe("true");
+      expect(again.body).toEqual(retry.body);
+    });
+
     it("takes up to 1,000 items and up to 4 MiB, and refuses more", async () => {
       const customers = Array.from({ length: 1000 }, (_, i) => ({ id: `${uid("C")}-${i}`, ...customerBody({ name: "佐".repeat(200) }) }));
       // ≈ 2 MB with white space between members: over the 1 MiB of other requests, under 4 MiB.
