@@ -76,9 +76,11 @@ export async function syncBatch(
     status: ERROR_STATUS[code],
     error: { code, detail, ...(errors ? { errors } : {}) },
   });
+  // Field paths start at the item, as validation's do (`subscriptions.2.quantity`).
   const refused = (kind: Result["kind"], index: number, id: string, e: unknown) => {
     if (!(e instanceof ApiError)) throw e; // a bug, not the item: the whole batch rolls back
-    return refuse(kind, index, id, e.code, e.message, e.extra.errors);
+    const errors = e.extra.errors as FieldError[] | undefined;
+    return refuse(kind, index, id, e.code, e.message, errors?.map((f) => ({ ...f, path: `${kind}s.${index}.${f.path}` })));
   };
 
   const count = (r: Result["result"]) => results.filter((x) => x.result === r).length;
@@ -89,7 +91,7 @@ export async function syncBatch(
       invalid: (index, item, issues) => {
         const id = idOf(item);
         if (id) refusedCustomers.add(id);
-        results.push(refuse("customer", index, id, "validation_failed", "The customer is not valid.", fieldErrors(issues, `customers.${index}`)));
+        results.push(refuse("customer", index, id, "validation_failed", "The customer is not valid.", fieldErrors(issues, `customers.${index}`, item)));
       },
       refused: (index, id, e) => {
         results.push(refused("customer", index, id, e));
@@ -99,7 +101,7 @@ export async function syncBatch(
     });
     await syncSubscriptions(s, batch.subscriptions ?? [], ctx, {
       invalid: (index, item, issues) =>
-        results.push(refuse("subscription", index, idOf(item), "validation_failed", "The subscription is not valid.", fieldErrors(issues, `subscriptions.${index}`))),
+        results.push(refuse("subscription", index, idOf(item), "validation_failed", "The subscription is not valid.", fieldErrors(issues, `subscriptions.${index}`, item))),
       skip: (index, id, customerId) => {
         if (!refusedCustomers.has(customerId)) return false;
         results.push({

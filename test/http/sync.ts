@@ -50,11 +50,12 @@ export function syncSuite(h: () => Harness) {
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ applied: 2, refused: 4, notProcessed: 1 });
       const [, badCustomer, noId, , orphan, badSub, unknown] = res.body.results;
-      expect(badCustomer).toMatchObject({ kind: "customer", id: bad, result: "refused", status: 422, error: { code: "validation_failed" } });
+      expect(badCustomer).toMatchObject({ kind: "customer", id: bad, result: "refused", status: 422, error: { code: "validation_failed", errors: [{ path: "customers.1.phone" }] } });
       expect(noId).toMatchObject({ id: null, result: "refused", error: { errors: [{ path: "customers.2.id" }] } });
       expect(orphan).toMatchObject({ id: sOrphan, result: "not_processed", status: 424 });
-      expect(badSub.error.errors[0].path).toBe("subscriptions.2.intervalDays");
-      expect(unknown).toMatchObject({ result: "refused", status: 422, error: { code: "unknown_customer" } });
+      // The message says what was sent, as the single PUT's does.
+      expect(badSub.error.errors[0]).toEqual({ path: "subscriptions.2.intervalDays", message: expect.stringMatching(/^0: /) });
+      expect(unknown).toMatchObject({ result: "refused", status: 422, error: { code: "unknown_customer", errors: [{ path: "subscriptions.3.customerId" }] } });
       expect((await h().request("GET", `/v1/customers/${bad}`, { key: t.key })).status).toBe(404);
       expect((await h().request("GET", `/v1/subscriptions/${sOrphan}`, { key: t.key })).status).toBe(404);
       expect((await h().request("GET", `/v1/subscriptions/${sGood}`, { key: t.key })).status).toBe(200);
