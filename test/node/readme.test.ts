@@ -77,6 +77,11 @@ describe("README walk-through on a fresh npm start", () => {
     for (const { code } of announced) expect(run.stdout).toContain(`"code":"${code}"`);
     expect(run.stdout).toContain('"outcome":"saved"');
     expect(run.stdout).toContain('"outcome":"canceled"');
+    // The stock story the walk-through tells, on whatever day it runs (its dates are relative to today).
+    expect(run.stdout).toContain('"band":"medium"');
+    expect(run.stdout).toContain("商品が余っている（在庫 3か月分ほど）");
+    expect(run.stdout).toContain("お手元の量（あと約60包、3か月分ほど）に合わせたご提案です。");
+    expect(run.stdout).toContain("お届け間隔を30日ごとから45日ごとに変更");
   }, 150_000);
 
   it("a second start on the same port says which port and how to pick another, without a stack", () => {
