@@ -225,12 +225,20 @@ export async function eraseCustomer(
 /**
  * After an erasure on an embedded file: copies the WAL into the database and truncates it, so the
  * old versions of the pages (with the person in them) are gone from the WAL too. A libSQL server
- * (Turso, sqld) manages its own storage.
+ * (Turso, sqld) manages its own storage. While another connection checkpoints (the log's own
+ * thread, db/checkpoints.ts, every 50 ms under writes) SQLite answers busy at once, without its
+ * busy handler, and truncates nothing: tried again every 20 ms, for up to 5 s, then an error.
  */
 export async function purgeOldPages(db: Database): Promise<void> {
   if (db.client.protocol !== "file") return;
   await db.write(async () => undefined); // after every queued write
-  await db.client.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+  for (let attempt = 0; ; attempt++) {
+    // [busy, frames in the log, frames copied]: busy 0 once the log is copied and truncated.
+    const [row] = (await db.client.execute("PRAGMA wal_checkpoint(TRUNCATE)")).rows;
+    if (Number(row?.[0] ?? 0) === 0) return;
+    if (attempt >= 250) throw new Error("The write-ahead log could not be truncated after the erasure: another connection kept it busy for 5 s.");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 /** +819012345678 → 09012345678: the form a person (and a stored request body) most often writes. */
