@@ -561,7 +561,7 @@ export const auditLog = sqliteTable(
   "audit_log",
   {
     tenantId: text("tenant_id").notNull().references(() => tenants.id),
-    /** `aud_…`, ordered as written within a process (platform/audit `auditId`); the log's order is (at, id). */
+    /** `aud_…`, ordered as written within a process (platform/crypto `newId`); the log's order is (at, id). */
     id: text("id").notNull(),
     at: text("at").notNull(),
     actorType: text("actor_type", { enum: ["key", "operator", "customer", "system"] }).notNull(),

@@ -44,20 +44,6 @@ export type AuditEntry = {
   at: Date;
 };
 
-/** The last sequence number `auditId` gave (microseconds since the epoch, or one more). */
-let lastSequence = 0;
-
-/**
- * An entry's id, `aud_` then a sequence that never repeats or goes back in this process
- * (microseconds of the clock, or one more than the last) then randomness: the log reads newest
- * first by (at, id), and two entries written in the same millisecond — common on a fast machine —
- * must still read in the order they were written.
- */
-function auditId(): string {
-  lastSequence = Math.max(lastSequence + 1, Date.now() * 1000);
-  return `aud_${lastSequence.toString(36).padStart(11, "0")}${newId("aud").slice(-9)}`;
-}
-
 /**
  * Appends one entry to the tenant's audit log. Call it inside the same `store.write` as the
  * action, so the entry exists exactly when the action happened (a failed action leaves none).
@@ -65,7 +51,7 @@ function auditId(): string {
  */
 export async function audit(store: TenantStore, entry: AuditEntry): Promise<void> {
   await store.insert(auditLog, {
-    id: auditId(),
+    id: newId("aud"),
     at: entry.at.toISOString(),
     actorType: entry.actor.type,
     actorId: entry.actor.id,
