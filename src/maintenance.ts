@@ -1,8 +1,8 @@
 import type { Database } from "./db/client";
 import { expireDueFlows } from "./cancel-flows/expiry";
-import { applyRetention } from "./data-rights/retention";
+import { applyRetention, RETENTION_CHUNK } from "./data-rights/retention";
 import { resumeDuePauses } from "./plan-changes/auto-resume";
-import { rescoreStale } from "./risk/rescore";
+import { RESCORE_CHUNK, rescoreStale } from "./risk/rescore";
 import { dispatchDueWebhooks } from "./webhooks/dispatcher";
 import { decideStaleComebacks } from "./winback/decide";
 import { sendDueWinbacks } from "./winback/due";
@@ -43,7 +43,7 @@ export type MaintenanceBatches = {
 };
 
 /** One pass per cron invocation (Workers): as much as fits an invocation's budget. */
-export const CRON_BATCHES: MaintenanceBatches = { resume: 200, expire: 200, rescore: 500, winbacksDue: 200, decide: 500, render: 2_000, webhooks: 50, retention: 500 };
+export const CRON_BATCHES: MaintenanceBatches = { resume: 200, expire: 200, rescore: RESCORE_CHUNK, winbacksDue: 200, decide: 500, render: 2_000, webhooks: 50, retention: RETENTION_CHUNK };
 
 /**
  * Slices for a process that also answers requests (Node): each a few milliseconds of synchronous
