@@ -30,7 +30,21 @@ export type LinearModel<N extends string> = {
   trainedAt: string | null;
   /** Hold-out AUC when the model was trained on data. */
   auc?: number;
+  /**
+   * Each feature's span in the training part, [lowest, highest] as the model reads it (before
+   * standardising), widened to include 0 (the neutral value, which must keep contributing
+   * nothing). Scoring clamps a feature into its span ({@link clampToRange}): a shop's model says
+   * nothing past what its history showed. Without it, the demo shop's model (5.7 log-odds per
+   * cycle of surplus stock, fitted where surplus was rare and small) met four cycles and put 26
+   * subscriptions at probability 1.0. Absent from hand-set models and from models trained before.
+   */
+  ranges?: Record<N, readonly [number, number]>;
 };
+
+/** `x` clamped into `range` (no range: as is). */
+export function clampToRange(x: number, range: readonly [number, number] | undefined): number {
+  return range === undefined ? x : x < range[0] ? range[0] : x > range[1] ? range[1] : x;
+}
 
 export const MIN_SAMPLES = 200;
 export const MIN_POSITIVES = 20;
@@ -266,8 +280,20 @@ export function fitModel<N extends string>(
   const { beta, iterations } = fitLogistic(rows, labels, opts.l2, opts.maxIterations);
   const r = (x: number) => (opts.exact ? x : Math.round(x * 1e6) / 1e6);
   const record = (arr: Float64Array, offset = 0) => Object.fromEntries(names.map((n, j) => [n, r(arr[j + offset] as number)])) as Record<N, number>;
+  const ranges = Object.fromEntries(
+    names.map((n, j) => {
+      let lo = 0;
+      let hi = 0;
+      for (const v of raw) {
+        const x = v[j] as number;
+        if (x < lo) lo = x;
+        else if (x > hi) hi = x;
+      }
+      return [n, [lo, hi] as const];
+    }),
+  ) as Record<N, readonly [number, number]>;
   return {
-    model: { version: opts.version, intercept: r(beta[0] as number), coefficients: record(beta, 1), means: record(means), scales: record(scales), trainedAt: opts.trainedAt },
+    model: { version: opts.version, intercept: r(beta[0] as number), coefficients: record(beta, 1), means: record(means), scales: record(scales), trainedAt: opts.trainedAt, ranges },
     iterations,
   };
 }

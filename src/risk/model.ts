@@ -240,7 +240,8 @@ export const MAX_DRIVERS = 5;
 export type Driver = { code: FeatureName; contribution: number; value: number | null };
 export type RiskScore = { probability: number; score: number; band: RiskBand; drivers: Driver[]; modelVersion: string };
 
-type Compiled = { base: number; weights: Float64Array };
+/** `weights`: coef/scale per feature; `lo`/`hi`: the model's training span per feature (±∞ when it has none). */
+type Compiled = { base: number; weights: Float64Array; lo: Float64Array; hi: Float64Array };
 const compiledModels = new WeakMap<RiskModel, Compiled>();
 
 /** Per-model constants: the base log-odds and coef/scale per feature. */
@@ -248,14 +249,18 @@ function compile(model: RiskModel): Compiled {
   let c = compiledModels.get(model);
   if (c) return c;
   const weights = new Float64Array(FEATURE_NAMES.length);
+  const lo = new Float64Array(FEATURE_NAMES.length).fill(-Infinity);
+  const hi = new Float64Array(FEATURE_NAMES.length).fill(Infinity);
   let base = model.intercept;
   FEATURE_NAMES.forEach((name, i) => {
     const scale = model.scales[name] || 1;
     const w = (model.coefficients[name] ?? 0) / scale;
     weights[i] = w;
     base -= w * (model.means[name] ?? 0);
+    const range = model.ranges?.[name];
+    if (range) [lo[i], hi[i]] = range;
   });
-  c = { base, weights };
+  c = { base, weights, lo, hi };
   compiledModels.set(model, c);
   return c;
 }
@@ -269,11 +274,11 @@ export { sigmoid };
 
 /** Just the log-odds — the fast path for ranking and training. */
 export function logit(model: RiskModel, features: RiskFeatures): number {
-  const { base, weights } = compile(model);
+  const { base, weights, lo, hi } = compile(model);
   let z = base;
   for (let i = 0; i < FEATURE_NAMES.length; i++) {
     const w = weights[i] as number;
-    if (w !== 0) z += w * (TRANSFORM_LIST[i] as (f: RiskFeatures) => number)(features);
+    if (w !== 0) z += w * Math.min(Math.max((TRANSFORM_LIST[i] as (f: RiskFeatures) => number)(features), lo[i] as number), hi[i] as number);
   }
   return z;
 }
@@ -288,7 +293,7 @@ export function probability(model: RiskModel, features: RiskFeatures): number {
  * contributions raise the risk, negative ones lower it.
  */
 export function score(model: RiskModel, features: RiskFeatures): RiskScore {
-  const { base, weights } = compile(model);
+  const { base, weights, lo, hi } = compile(model);
   let z = base;
   // Meaningful contributions, kept as parallel lists (few per row; cheaper than objects).
   const idx: number[] = [];
@@ -296,7 +301,8 @@ export function score(model: RiskModel, features: RiskFeatures): RiskScore {
   for (let i = 0; i < FEATURE_NAMES.length; i++) {
     const w = weights[i] as number;
     if (w === 0) continue;
-    const x = (TRANSFORM_LIST[i] as (f: RiskFeatures) => number)(features);
+    // Within the span the model was trained on (a trained model's `ranges`; see LinearModel).
+    const x = Math.min(Math.max((TRANSFORM_LIST[i] as (f: RiskFeatures) => number)(features), lo[i] as number), hi[i] as number);
     if (x === 0) continue;
     const c = w * x;
     z += c;

@@ -19,7 +19,7 @@
 import type { Lang, Localized } from "../cancel-flows/reasons";
 import { addDays, daysBetween } from "../platform/dates";
 import { groupThousands } from "../platform/numbers";
-import { sigmoid, type LinearModel } from "../platform/logistic";
+import { clampToRange, sigmoid, type LinearModel } from "../platform/logistic";
 
 export const WINBACK_HORIZON_DAYS = 180;
 
@@ -165,7 +165,7 @@ export function winbackLogit(model: WinbackModel, f: WinbackFeatures, on: string
   let z = model.intercept;
   for (const name of WINBACK_FEATURE_NAMES) {
     const w = (model.coefficients[name] ?? 0) / (model.scales[name] || 1);
-    if (w !== 0) z += w * (WINBACK_TRANSFORMS[name](f, on) - (model.means[name] ?? 0));
+    if (w !== 0) z += w * (clampToRange(WINBACK_TRANSFORMS[name](f, on), model.ranges?.[name]) - (model.means[name] ?? 0));
   }
   return z;
 }
@@ -178,7 +178,8 @@ export function scoreWinback(model: WinbackModel, f: WinbackFeatures, on: string
     const scale = model.scales[name] || 1;
     const w = (model.coefficients[name] ?? 0) / scale;
     z -= w * (model.means[name] ?? 0);
-    const x = WINBACK_TRANSFORMS[name](f, on);
+    // Within the span the model was trained on (a trained model's `ranges`; see LinearModel).
+    const x = clampToRange(WINBACK_TRANSFORMS[name](f, on), model.ranges?.[name]);
     if (x === 0 || w === 0) continue;
     const c = w * x;
     z += c;

@@ -166,3 +166,51 @@ describe("training a tenant's model", () => {
     expect(mean).toBeLessThan(0.5);
   });
 });
+
+describe("a trained model within what it was trained on", () => {
+  it("scores stock far beyond any in the shop's history as the most it saw, not as certainty", () => {
+    // History where surplus stock is rare, never above 45 days on a 30-day cycle, and a strong sign.
+    const r = rng(7);
+    const samples: TrainingSample[] = Array.from({ length: 1200 }, (_, i) => {
+      const piling = r.chance(0.15);
+      const days = piling ? 30 + r.int(0, 15) : 0;
+      return {
+        features: features({ stockOnHandDays: piling ? days : null, deliveriesCompleted: r.int(0, 20) }),
+        label: (r.chance(piling ? 0.7 : 0.1) ? 1 : 0) as 0 | 1,
+        at: `2025-${String(1 + (i % 12)).padStart(2, "0")}-01`,
+      };
+    });
+    const result = train(samples, { now: NOW });
+    if (!result.ok) throw new Error(result.detail);
+    const model = result.model;
+    expect(model.ranges?.surplus_stock?.[0]).toBe(0);
+    const mostSeen = model.ranges!.surplus_stock[1];
+    expect(mostSeen).toBeGreaterThan(0.5);
+    expect(mostSeen).toBeLessThan(0.76);
+    // 120 days of stock on a 30-day cycle: 3.25 cycles of surplus, four times the most in the history.
+    const far = score(model, features({ stockOnHandDays: 120, deliveriesCompleted: 5 }));
+    const edge = score(model, features({ stockOnHandDays: 30 * (mostSeen + 0.75), deliveriesCompleted: 5 }));
+    expect(far.probability).toBe(edge.probability);
+    expect(far.drivers.find((d) => d.code === "surplus_stock")).toMatchObject({ contribution: edge.drivers.find((d) => d.code === "surplus_stock")!.contribution, value: 120 });
+    expect(far.probability).toBeLessThan(0.95);
+    // The hand-set default has no span: it still reads the transform's own cap.
+    expect(score(DEFAULT_MODEL, features({ stockOnHandDays: 120 })).probability).toBeGreaterThan(score(DEFAULT_MODEL, features({ stockOnHandDays: 45 })).probability);
+  });
+});
+
+describe("a trained win-back model within what it was trained on", () => {
+  it("scores a spend beyond the history's as the most it saw", async () => {
+    const { DEFAULT_WINBACK_MODEL, scoreWinback, winbackLogit } = await import("../../src/winback/model");
+    // As the trainer leaves it: past spend (log10 of ¥ / 10,000) seen up to 0.5 (≈ ¥31,600).
+    const model = { ...DEFAULT_WINBACK_MODEL, ranges: { ...Object.fromEntries(Object.keys(DEFAULT_WINBACK_MODEL.coefficients).map((n) => [n, [-1, 2] as const])), past_spend: [-1, 0.5] as const } } as typeof DEFAULT_WINBACK_MODEL;
+    const lapsed = (pastSpendYen: number) => ({ reason: "too_expensive", returnOn: null, acquisitionSource: null, complaints: 0, complaintsResolved: 0, deliveriesCompleted: 6, pastSpendYen, startMonth: 4, canceledOn: "2026-09-01", namedComeback: false });
+    const on = "2026-11-01";
+    const far = scoreWinback(model, lapsed(900_000), on);
+    const edge = scoreWinback(model, lapsed(31_623), on);
+    expect(far.probability).toBe(edge.probability);
+    expect(far.drivers.map((d) => [d.code, d.contribution])).toEqual(edge.drivers.map((d) => [d.code, d.contribution]));
+    expect(winbackLogit(model, lapsed(900_000), on)).toBeCloseTo(winbackLogit(model, lapsed(31_623), on), 4);
+    // Without a span (the documented default), the larger spend still counts for more.
+    expect(scoreWinback(DEFAULT_WINBACK_MODEL, lapsed(900_000), on).probability).toBeGreaterThan(scoreWinback(DEFAULT_WINBACK_MODEL, lapsed(31_623), on).probability);
+  });
+});
