@@ -26,7 +26,7 @@ import {
   Saved,
   StartFlowBody,
 } from "./schemas";
-import { acceptOffer, confirmCancellation, flowEvidence, giveReason, reactivate, startFlow } from "./service";
+import { acceptOffer, confirmCancellation, flowEvidence, giveReason, reactivate, startFlow, unusableSurveyParts } from "./service";
 import { cancellationTerms, cutoffRule } from "./terms";
 
 const tags = ["Cancellation"];
@@ -202,7 +202,9 @@ export const cancelFlowsRouter = domainRouter()
       const ctx = ctxOf(c, b.channel); // the clock is read first: the receipt time is the arrival time
       const shopName = (await c.get("store").tenant()).name;
       const { channel: _, ...input } = b;
-      return c.json(await confirmCancellation(c.get("store"), flowId, input, { ...ctx, shopName }), 200);
+      // The validated body has the survey's unusable parts caught; the body as sent names them.
+      const unusable = unusableSurveyParts(await c.req.json(), input);
+      return c.json(await confirmCancellation(c.get("store"), flowId, { ...input, unusable }, { ...ctx, shopName }), 200);
     },
   )
   .openapi(

@@ -55,20 +55,25 @@ export const ReasonBody = z
   })
   .openapi("GiveCancelReason");
 export const AcceptBody = z.strictObject({ offerId: z.string().min(1).max(64).openapi({ example: "off_match_interval" }), channel: Channel.optional() }).openapi("AcceptOffer");
+const SurveyAnswerItem = z.strictObject({ questionId: z.string().min(1).max(64), answer: z.string().max(2000) });
 export const ConfirmBody = z
   .strictObject({
     acknowledgeFee: z.boolean().optional().openapi({ description: "Required (true) when a disclosed early-cancellation fee applies." }),
     channel: Channel.optional(),
+    // The survey's parts never block leaving: a part that does not fit its shape is caught here
+    // (null / absent) and the route lists it in `exitSurvey.ignored` (`unusableSurveyParts`).
     survey: z
-      .array(z.strictObject({ questionId: z.string().min(1).max(64), answer: z.string().max(2000) }))
+      .array(SurveyAnswerItem.catch(null as unknown as z.infer<typeof SurveyAnswerItem>))
       .max(20)
       .optional()
+      .catch(undefined)
       .openapi({ description: "Answers to the exit survey shown at start (all optional). Answers it cannot use are left out and listed in `exitSurvey.ignored`; they never block the cancellation." }),
     keepInTouch: z
       .boolean()
       .optional()
+      .catch(undefined)
       .openapi({ description: "The customer's answer to the keep-in-touch question (shown unchecked): recorded with its wording and time as evidence. `false` overrides an earlier marketing consent for win-back contact." }),
-    returnOn: CalendarDate.optional().openapi({ description: "When the customer said they would be back (a break, a season): `winback.due` fires that day. Out of range (not after today, or more than two years ahead) → left out and listed in `exitSurvey.ignored`." }),
+    returnOn: CalendarDate.optional().catch(undefined).openapi({ description: "When the customer said they would be back (a break, a season): `winback.due` fires that day. Out of range (not after today, or more than two years ahead) → left out and listed in `exitSurvey.ignored`." }),
   })
   .openapi("ConfirmCancellation");
 export const ReactivateBody = z

@@ -298,7 +298,34 @@ export async function acceptOffer(store: TenantStore, flowId: string, offerId: s
 
 // ── 3b. confirm ─────────────────────────────────────────────────────────────────────────────────
 
-export type ConfirmInput = { acknowledgeFee?: boolean; survey?: SurveyAnswer[]; keepInTouch?: boolean; returnOn?: string };
+export type ConfirmInput = {
+  acknowledgeFee?: boolean;
+  survey?: (SurveyAnswer | null)[];
+  keepInTouch?: boolean;
+  returnOn?: string;
+  /** Parts of the survey the body's shape could not carry (see unusableSurveyParts): listed, never blocking. */
+  unusable?: { path: string; message: string }[];
+};
+
+type Ignored = { path: string; message: string };
+
+/**
+ * The exit survey's parts a confirmation body sent (`raw`, the JSON as received) but could not
+ * use (`parsed`, after ConfirmBody's catches): a keep-in-touch answer that is not true/false, a
+ * return date not written YYYY-MM-DD, a survey that is not a list of answers, an answer not
+ * `{ questionId, answer }`. Each is left out and named; the cancellation goes through.
+ */
+export function unusableSurveyParts(raw: unknown, parsed: Pick<ConfirmInput, "survey" | "keepInTouch" | "returnOn">): Ignored[] {
+  const body = (raw && typeof raw === "object" ? raw : {}) as Record<string, unknown>;
+  const out: Ignored[] = [];
+  if (body.keepInTouch !== undefined && parsed.keepInTouch === undefined) out.push({ path: "keepInTouch", message: "Must be true or false: not recorded" });
+  if (body.returnOn !== undefined && parsed.returnOn === undefined) out.push({ path: "returnOn", message: "Must be a date written YYYY-MM-DD: not recorded" });
+  if (body.survey !== undefined && parsed.survey === undefined) out.push({ path: "survey", message: "Must be a list of at most 20 answers: not recorded" });
+  parsed.survey?.forEach((a, i) => {
+    if (a === null) out.push({ path: `survey.${i}`, message: "Must be { questionId, answer } with a text answer of at most 2,000 characters: not recorded" });
+  });
+  return out;
+}
 
 /** Confirms from any state but saved or canceled — including a flow that expired meanwhile. */
 export async function confirmCancellation(store: TenantStore, flowId: string, input: ConfirmInput, ctx: CallContext & { shopName: string }) {
@@ -325,8 +352,8 @@ export async function confirmCancellation(store: TenantStore, flowId: string, in
     // The exit survey and keep-in-touch never block leaving: answers the survey cannot use and a
     // return date out of range are left out and named in the answer, and the cancellation proceeds.
     const exitSurvey = await loadSurvey(s);
-    const answers = checkAnswers(exitSurvey, input.survey ?? []);
-    const ignored = answers.ignored.map((x) => ({ path: `survey.${x.questionId}`, message: x.message }));
+    const answers = checkAnswers(exitSurvey, (input.survey ?? []).filter((a) => a !== null));
+    const ignored = [...(input.unusable ?? []), ...answers.ignored.map((x) => ({ path: `survey.${x.questionId}`, message: x.message }))];
     const today = localDate(receivedAt, ctx.settings.timeZone);
     let returnOn: string | null = null;
     if (input.returnOn !== undefined) {

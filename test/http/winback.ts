@@ -120,6 +120,18 @@ export function winbackSuite(h: () => Harness) {
       const { done: done2 } = await cancel(s2, null, { survey: [{ questionId: "bring_back", answer: "a pony" }], returnOn: "2001-01-01" });
       expect(done2.exitSurvey.recorded).toBe(0);
       expect(done2.exitSurvey.ignored.map((x: { path: string }) => x.path)).toEqual(["survey.bring_back", "returnOn"]);
+
+      // Answers of the wrong shape (a date written with slashes, "yes" for keep-in-touch, an answer
+      // that is not text) are named and left out too: the cancellation goes through, nothing recorded from them.
+      const s3 = await subscription(c);
+      const { done: done3 } = await cancel(s3, null, { survey: [{ questionId: "why_stopped", answer: "引っ越し" }, { questionId: "bring_back", answer: 3 }], keepInTouch: "yes", returnOn: "2027/05/01" });
+      expect(done3).toMatchObject({ outcome: "canceled", subscription: { status: "canceled" }, exitSurvey: { recorded: 1, keepInTouch: null, returnOn: null } });
+      expect(done3.exitSurvey.ignored.map((x: { path: string }) => x.path)).toEqual(["keepInTouch", "returnOn", "survey.1"]);
+      const s4 = await subscription(c);
+      const { done: done4 } = await cancel(s4, null, { survey: "moving" });
+      expect(done4).toMatchObject({ outcome: "canceled", exitSurvey: { recorded: 0, ignored: [{ path: "survey" }] } });
+      // Still a customer who answered yes before: a bad answer changed nothing.
+      expect((await h().request("GET", `/v1/customers/${c}`, { key: t.key })).body).toMatchObject({ keepInTouch: true });
     });
 
     it("candidates: only who may be contacted, by expected value, with drivers and a linted comeback offer", async () => {
