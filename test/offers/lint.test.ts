@@ -98,6 +98,33 @@ describe("phrase lint", () => {
   });
 });
 
+describe("phrase lint: fear, sunk cost and judging the choice (fresh-user trial)", () => {
+  it("refuses a relapse scare, sunk-cost guilt and 'what a pity you quit'", () => {
+    for (const [text, rule] of [
+      ["やめると肌荒れが再発するおそれがあります。", "harm_if_stopped"],
+      ["解約すると症状がぶり返す心配があります", "harm_if_stopped"],
+      ["せっかく続けてきたのにもったいないですよ。", "harm_if_stopped"],
+      ["これまでの努力がもったいないです", "harm_if_stopped"],
+      ["ここまで続けてこられたのに残念です", "harm_if_stopped"],
+      ["途中でやめるなんて残念です。", "confirmshaming"],
+      ["解約されるなんて悲しいです", "confirmshaming"],
+    ] as const) {
+      expect(rules(text), text).toContain(rule);
+    }
+  });
+
+  it("still lets an honest remedy for stock piling up through", () => {
+    for (const text of [
+      "お手元に余っていて、もったいないと感じていませんか。お届け間隔を60日ごとにできます。",
+      "ご不安な点があれば、いつでもご相談ください。",
+      "休止中もいつでも再開できます。",
+      "これまでのご愛顧に感謝いたします。",
+    ]) {
+      expect(lintCopy(text), text).toEqual([]);
+    }
+  });
+});
+
 describe("phrase lint: no false alarms on fair wording", () => {
   it("allows 'right now' in a question and 今すぐ when it is about cancelling", () => {
     expect(lintCopy("How many packs do you have left right now?")).toEqual([]);
