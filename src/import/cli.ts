@@ -23,15 +23,27 @@ import { Mapping, readRow, resolveColumns } from "./mapping";
  * row with its line number.
  */
 const usage = "usage: npm run import -- FILE.csv --mapping generic|FILE.json [--tenant ID] [--dry-run] [--from-line N]";
-const { values, positionals } = parseArgs({
-  allowPositionals: true,
-  options: {
-    mapping: { type: "string", default: "generic" },
-    tenant: { type: "string" },
-    "dry-run": { type: "boolean", default: false },
-    "from-line": { type: "string" },
-  },
-});
+const args = (() => {
+  try {
+    return parseArgs({
+      allowPositionals: true,
+      options: {
+        mapping: { type: "string", default: "generic" },
+        tenant: { type: "string" },
+        "dry-run": { type: "boolean", default: false },
+        "from-line": { type: "string" },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    });
+  } catch (e) {
+    return fail(`${(e as Error).message}\n${usage}`);
+  }
+})();
+const { values, positionals } = args;
+if (values.help) {
+  console.log(usage);
+  process.exit(0);
+}
 const file = positionals[0];
 if (!file || !existsSync(file)) fail(file ? `no file ${file}` : usage);
 
@@ -67,9 +79,18 @@ const totals = { created: 0, changed: 0, unchanged: 0, refused: 0 };
 const refusals: string[] = [];
 let lastCommitted = 0;
 let stopping = false;
+let stoppingSince = 0;
 process.on("SIGINT", () => {
-  if (stopping) process.exit(130);
+  // One Ctrl-C in a terminal reaches this process twice (from the terminal, and relayed by the
+  // npm/tsx wrappers around it): only a second press, a moment later, stops at once.
+  if (stopping && Date.now() - stoppingSince > 1_000) {
+    console.error(`\nstopped at once. Everything up to line ${lastCommitted} is ${values["dry-run"] ? "checked" : "committed"}; run again (rows are upserts) or add --from-line ${lastCommitted + 1}.`);
+    process.exit(130);
+  }
+  if (stopping) return;
   stopping = true; // finish the batch under way, then stop
+  stoppingSince = Date.now();
+  console.error("\nstopping after the batch under way (Ctrl-C again to stop at once)…");
 });
 
 try {

@@ -146,13 +146,18 @@ export function readRow(
     const { id: customerId, ...customer } = build(columns.customer, false);
     if (typeof customerId !== "string" && typeof customerId !== "number") return { line, refused: "no customer id" };
     const c = UpsertCustomerBody.safeParse(customer);
-    if (!c.success) return { line, refused: describe(c.error.issues, "customer") };
+    if (!c.success) return { line, refused: describe(c.error.issues, "customer", customer) };
     let subscription: SubscriptionItem | null = null;
     if (columns.subscription.length) {
       const { id: subscriptionId, ...sub } = build(columns.subscription, true);
       if (subscriptionId !== undefined) {
         const parsed = UpsertSubscriptionBody.safeParse({ ...sub, customerId: String(customerId) });
-        if (!parsed.success) return { line, refused: describe(parsed.error.issues, "subscription") };
+        if (!parsed.success) return { line, refused: describe(parsed.error.issues, "subscription", sub) };
+        // An export's cancellation is history: without its date the API would take it as today's
+        // (the sync stamps canceledAt with its own clock) and the shop's churn would spike on import day.
+        if (parsed.data.status === "canceled" && parsed.data.canceledAt === undefined) {
+          return { line, refused: "subscription.canceledAt: a canceled subscription needs the day it was canceled (解約日); without it the import would count it as canceled today" };
+        }
         subscription = { id: String(subscriptionId), body: { ...sub, customerId: String(customerId) } as SubscriptionItem["body"] };
       }
     }
@@ -162,8 +167,8 @@ export function readRow(
   }
 }
 
-function describe(issues: z.core.$ZodIssue[], what: string): string {
-  return fieldErrors(issues, what)
+function describe(issues: z.core.$ZodIssue[], what: string, input: unknown): string {
+  return fieldErrors(issues, what, input)
     .map((e) => `${e.path}: ${e.message}`)
     .join("; ");
 }

@@ -97,7 +97,7 @@ export async function syncBatch(
         results.push(refused("customer", index, id, e));
         refusedCustomers.add(id);
       },
-      applied: (index, id, created) => results.push({ kind: "customer", index, id, result: "applied", status: created ? 201 : 200, changed: true }),
+      applied: (index, id, created, changed) => results.push({ kind: "customer", index, id, result: "applied", status: created ? 201 : 200, changed }),
     });
     await syncSubscriptions(s, batch.subscriptions ?? [], ctx, {
       invalid: (index, item, issues) =>
@@ -137,7 +137,7 @@ async function syncCustomers(
   report: {
     invalid: (index: number, item: unknown, issues: Issues) => void;
     refused: (index: number, id: string, e: unknown) => void;
-    applied: (index: number, id: string, created: boolean) => void;
+    applied: (index: number, id: string, created: boolean, changed: boolean) => void;
   },
 ) {
   if (items.length === 0) return;
@@ -165,11 +165,17 @@ async function syncCustomers(
       continue;
     }
     const { row, newKeepInTouch } = syncedCustomerRow(s.tenantId, id, values, existing, body.keepInTouch);
+    // The same customer sent again (a re-run import, a nightly full sync) writes nothing and
+    // keeps its updatedAt: it is reported applied and unchanged.
+    if (existing && newKeepInTouch === null && CUSTOMER_SYNCED.every((k) => k === "updatedAt" || sameValue(row[k], existing[k]))) {
+      report.applied(index, id, false, false);
+      continue;
+    }
     if (newKeepInTouch !== null) after.push(() => afterCustomerSync(s, row, newKeepInTouch, at));
     // What the next item with this id sees: the answer recorded, as afterCustomerSync stores it.
     current.set(id, newKeepInTouch === null ? row : { ...row, keepInTouch: newKeepInTouch, keepInTouchAt: at });
     written.set(id, row);
-    report.applied(index, id, !existing);
+    report.applied(index, id, !existing, true);
   }
 
   // One upsert: a new customer is inserted as the single PUT inserts it; an existing one gets the
@@ -178,6 +184,9 @@ async function syncCustomers(
   await s.upsertMany(customers, rows, [customers.tenantId, customers.id], CUSTOMER_SYNCED);
   for (const step of after) await step();
 }
+
+/** Column values as stored: scalars by value, JSON columns (an address) by their text. */
+const sameValue = (a: unknown, b: unknown) => a === b || (a !== null && b !== null && typeof a === "object" && typeof b === "object" && JSON.stringify(a) === JSON.stringify(b));
 
 /** A subscription as the batch knows it: the row and its risk state (null features when it has no risk row). */
 type Known = { row: SubscriptionRow; features: unknown; band: RiskBand | null; flags: string[] | null };

@@ -31,6 +31,11 @@ export function syncSuite(h: () => Harness) {
       expect(read.body).toMatchObject({ customerId: c2, quantity: 2, version: 1 });
       const again = await h().request("POST", "/v1/sync", { key: t.key, body: { subscriptions: [{ id: s2, ...subscriptionBody(c2, { quantity: 2 }) }] } });
       expect(again.body.results[0]).toMatchObject({ result: "applied", status: 200, changed: false });
+      // A customer sent again as stored is unchanged too, and keeps its updatedAt; one that moved is changed.
+      const before = (await h().request("GET", `/v1/customers/${c2}`, { key: t.key })).body;
+      const resent = await h().request("POST", "/v1/sync", { key: t.key, body: { customers: [{ id: c2, ...customerBody({ phone: "03-1234-5678" }) }, { id: c1, ...customerBody({ name: "別の名前" }) }] } });
+      expect(resent.body.results.map((r: { id: string; changed: boolean }) => [r.id, r.changed])).toEqual([[c2, false], [c1, true]]);
+      expect((await h().request("GET", `/v1/customers/${c2}`, { key: t.key })).body.updatedAt).toBe(before.updatedAt);
     });
 
     it("refuses a bad item alone, with its path; its subscriptions are not processed; the rest is applied", async () => {
