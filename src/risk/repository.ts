@@ -292,7 +292,12 @@ export function modelView(model: RiskModel, lang: Language) {
   };
 }
 
-/** At most this many subscriptions feed one training run (a deterministic, id-ordered sample). */
+/**
+ * At most this many subscriptions feed one training run: a larger shop is sampled every k-th row
+ * in the order they were stored (deterministic, spread over the whole history). The first 20,000
+ * by id were a poor sample: a shop's imported ids (`BT-…`) sort before its own, so a shop that
+ * imported 680,000 rows trained on none of its cancellations (422 "0 positive outcomes").
+ */
 export const MAX_TRAINING_SUBSCRIPTIONS = 20_000;
 const CHUNK = 100;
 
@@ -321,8 +326,10 @@ export async function trainTenantModel(store: TenantStore, now: Date, timeZone: 
  * stretch on the synchronous embedded driver), so on Node the route runs it in the read worker
  * (platform/off-thread). Too little history → ApiError `insufficient_history`.
  */
-export async function fitTenantModel(store: TenantStore, now: Date, timeZone: string, onProgress?: TrainProgress): Promise<FittedRiskModel> {
+export async function fitTenantModel(store: TenantStore, now: Date, timeZone: string, onProgress?: TrainProgress, maxSubscriptions = MAX_TRAINING_SUBSCRIPTIONS): Promise<FittedRiskModel> {
   onProgress?.("loading", "subscriptions");
+  const n = (await store.q.select({ n: sql<number>`count(*)` }).from(subscriptions).where(store.owns(subscriptions)))[0]?.n ?? 0;
+  const every = Math.max(1, Math.ceil(n / maxSubscriptions));
   const subs = await store.q
     .select({
       id: subscriptions.id,
@@ -336,9 +343,9 @@ export async function fitTenantModel(store: TenantStore, now: Date, timeZone: st
       deliveriesCompleted: subscriptions.deliveriesCompleted,
     })
     .from(subscriptions)
-    .where(store.owns(subscriptions))
+    .where(store.owns(subscriptions, every > 1 ? sql`${subscriptions}.rowid % ${every} = 0` : undefined))
     .orderBy(asc(subscriptions.id))
-    .limit(MAX_TRAINING_SUBSCRIPTIONS);
+    .limit(maxSubscriptions);
   const subIds = subs.map((s) => s.id);
   const customerIds = [...new Set(subs.map((s) => s.customerId))];
   onProgress?.("loading", `${subs.length} subscriptions; events and changes`);
