@@ -157,7 +157,7 @@ export function createApp(services: (c: Context<AppEnv>) => Services, options: {
   app.notFound((c) => {
     const allowed = methodsFor(app, c.req.path);
     if (allowed.length > 0) {
-      const res = problemResponse(c, new ApiError("method_not_allowed", `${c.req.method} is not allowed here; use ${allowed.join(", ")}.`));
+      const res = problemResponse(c, new ApiError("method_not_allowed", { en: `${c.req.method} is not allowed here; use ${allowed.join(", ")}.`, ja: `このパスでは ${c.req.method} は使えません。${allowed.join(", ")} を使ってください。` }));
       res.headers.set("Allow", allowed.join(", "));
       return res;
     }
@@ -185,14 +185,14 @@ export function createApp(services: (c: Context<AppEnv>) => Services, options: {
       return res;
     }
     if (isDatabaseTimeout(err)) {
-      return problemResponse(c, new ApiError("database_unavailable", "The database did not answer in time. Try again; a write sent with an Idempotency-Key is applied at most once."));
+      return problemResponse(c, new ApiError("database_unavailable", { en: "The database did not answer in time. Try again; a write sent with an Idempotency-Key is applied at most once.", ja: "データベースが時間内に応答しませんでした。もう一度お試しください。Idempotency-Key を付けた書き込みが重複して反映されることはありません。" }));
     }
     if (err instanceof HTTPException && err.status === 400) {
-      return problemResponse(c, new ApiError("invalid_json", "The request body could not be parsed as JSON."));
+      return problemResponse(c, new ApiError("invalid_json", { en: "The request body could not be parsed as JSON.", ja: "リクエスト本文を JSON として読み取れませんでした。" }));
     }
     // Unexpected: log it with the request id, tell the caller nothing internal.
     console.error(`[${c.get("requestId")}] ${c.req.method} ${c.req.path}`, err);
-    return problemResponse(c, new ApiError("internal_error", `Something went wrong on our side. Quote request id ${c.get("requestId")} to support.`));
+    return problemResponse(c, new ApiError("internal_error", { en: `Something went wrong on our side. Quote request id ${c.get("requestId")} to support.`, ja: `サーバー側で問題が発生しました。サポートにはリクエスト ID ${c.get("requestId")} をお伝えください。` }));
   });
 
   return app;
@@ -227,7 +227,7 @@ function requireJsonBody(c: Context<AppEnv>, next: () => Promise<void>) {
     const type = c.req.header("content-type");
     const hasBody = (c.req.header("content-length") ?? "0") !== "0" || c.req.header("transfer-encoding") !== undefined;
     if ((type !== undefined || hasBody) && !/^application\/([\w.-]+\+)?json\s*(;|$)/i.test(type ?? "")) {
-      throw new ApiError("unsupported_media_type", "Send the body as application/json.");
+      throw new ApiError("unsupported_media_type", { en: "Send the body as application/json.", ja: "本文は application/json で送信してください。" });
     }
   }
   return next();

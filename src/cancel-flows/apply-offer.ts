@@ -21,7 +21,7 @@ export type AcceptContext = { channel: string; actor: Actor; settings: TenantSet
 export async function applyOffer(s: TenantStore, subscriptionId: string, apply: OfferApplication, ctx: AcceptContext) {
   if (apply.kind === "plan_change") return applyPlanChange(s, subscriptionId, apply.request, ctx);
   const row = await getSubscription(s, subscriptionId);
-  if (row.status === "canceled") throw new ApiError("subscription_canceled", "The subscription is canceled; the offer can no longer be applied.");
+  if (row.status === "canceled") throw new ApiError("subscription_canceled", { en: "The subscription is canceled; the offer can no longer be applied.", ja: "この定期コースは解約済みのため、この特典は適用できません。" });
   if (apply.kind === "none") return { subscription: toSubscription(row), change: null };
   const at = ctx.now.toISOString();
   let set: Partial<SubscriptionRow>;

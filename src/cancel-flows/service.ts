@@ -73,14 +73,14 @@ export function effectiveStatus(row: Pick<FlowRow, "status" | "expiresAt">, now:
 
 function assertOpen(row: FlowRow, now: Date) {
   const status = effectiveStatus(row, now);
-  if (status === "saved") throw new ApiError("cancel_flow_saved", "This flow ended with an accepted offer. To cancel now, start a new cancel flow and confirm it.", { flowStatus: status });
-  if (status === "canceled") throw new ApiError("cancel_flow_canceled", `This flow already ended with cancellation ${row.confirmationNumber}.`, { flowStatus: status, confirmationNumber: row.confirmationNumber });
-  if (status === "abandoned") throw new ApiError("cancel_flow_expired", "This flow expired, so it shows no more offers. Confirming it still cancels; or start a new cancel flow.", { flowStatus: status, expiresAt: row.expiresAt });
+  if (status === "saved") throw new ApiError("cancel_flow_saved", { en: "This flow ended with an accepted offer. To cancel now, start a new cancel flow and confirm it.", ja: "この解約手続きは、特典をお選びいただいたため終了しています。解約する場合は、新しく解約手続きを始めて確定してください。" }, { flowStatus: status });
+  if (status === "canceled") throw new ApiError("cancel_flow_canceled", { en: `This flow already ended with cancellation ${row.confirmationNumber}.`, ja: `この解約手続きは、解約（受付番号 ${row.confirmationNumber}）で終了しています。` }, { flowStatus: status, confirmationNumber: row.confirmationNumber });
+  if (status === "abandoned") throw new ApiError("cancel_flow_expired", { en: "This flow expired, so it shows no more offers. Confirming it still cancels; or start a new cancel flow.", ja: "この解約手続きは有効期限が切れたため、特典はこれ以上表示されません。このまま確定すると解約できます。または、新しく解約手続きを始めてください。" }, { flowStatus: status, expiresAt: row.expiresAt });
 }
 
 export async function getFlow(store: TenantStore, flowId: string): Promise<FlowRow> {
   const row = await store.find(cancelFlows, eq(cancelFlows.id, flowId));
-  if (!row) throw new ApiError("cancel_flow_not_found", `No cancel flow ${flowId}.`);
+  if (!row) throw new ApiError("cancel_flow_not_found", { en: `No cancel flow ${flowId}.`, ja: `解約手続き ${flowId} は見つかりません。` });
   return row;
 }
 
@@ -118,7 +118,7 @@ export async function startFlow(store: TenantStore, subscriptionId: string, ctx:
   const at = ctx.now.toISOString();
   return store.write(async (s) => {
     const sub = await getSubscription(s, subscriptionId);
-    if (sub.status === "canceled") throw new ApiError("subscription_canceled", "The subscription is already canceled.", { canceledAt: sub.canceledAt });
+    if (sub.status === "canceled") throw new ApiError("subscription_canceled", { en: "The subscription is already canceled.", ja: "この定期コースはすでに解約済みです。" }, { canceledAt: sub.canceledAt });
     checkIfMatch(ctx.ifMatch, sub.version);
     // A new flow replaces one left open (e.g. started on the web, continued by phone).
     const open = await s.q.select().from(cancelFlows).where(s.owns(cancelFlows, eq(cancelFlows.subscriptionId, subscriptionId), inArray(cancelFlows.status, ["open", "offered"])));
@@ -207,16 +207,16 @@ export async function giveReason(store: TenantStore, flowId: string, input: { re
   return store.write(async (s) => {
     const flow = await getFlow(s, flowId);
     assertOpen(flow, ctx.now);
-    if (flow.reason !== null) throw new ApiError("reason_already_given", `The reason ${flow.reason} was already given; accept the offer or confirm the cancellation.`, { reason: flow.reason });
+    if (flow.reason !== null) throw new ApiError("reason_already_given", { en: `The reason ${flow.reason} was already given; accept the offer or confirm the cancellation.`, ja: `解約理由（${flow.reason}）はすでに選択されています。特典をお選びいただくか、解約を確定してください。` }, { reason: flow.reason });
     const reasons = await tenantReasons(s);
     if (!reasons.some((r) => r.code === input.reason)) {
-      throw new ApiError("unknown_reason", `Unknown reason ${input.reason}; see GET /v1/cancellation-reasons.`, { errors: [{ path: "reason", message: "Unknown reason" }] });
+      throw new ApiError("unknown_reason", { en: `Unknown reason ${input.reason}; see GET /v1/cancellation-reasons.`, ja: `解約理由 ${input.reason} は登録されていません。GET /v1/cancellation-reasons をご確認ください。` }, { errors: [{ path: "reason", message: "Unknown reason" }] });
     }
     const channel = ctx.channel ?? flow.channel;
     // An operator on a call presents one of the ranked offers; the flow records that one as shown
     // (so its accept counts for it), where a self-service flow lets the bandit choose.
     if (input.offerId !== undefined && (flow.channel !== "operator" || channel !== "operator")) {
-      throw new ApiError("validation_failed", "Only an operator flow (channel operator) names the offer it presents.", { errors: [{ path: "offerId", message: "Only for channel operator" }] });
+      throw new ApiError("validation_failed", { en: "Only an operator flow (channel operator) names the offer it presents.", ja: "提示する特典を指定できるのは、オペレーターの解約手続き（channel operator）だけです。" }, { errors: [{ path: "offerId", message: "Only for channel operator" }] });
     }
     const policy = ctx.settings.retentionPolicy;
     let noOfferBecause: string | null = null;
@@ -231,7 +231,7 @@ export async function giveReason(store: TenantStore, flowId: string, input: { re
       const ranked = await suggestOffersFor(s, flow.subscriptionId, { reason: input.reason, channel: "operator", now: at, limit: 100, settings: ctx.settings });
       const presented = ranked.find((o) => o.offerId === input.offerId);
       if (!presented) {
-        throw new ApiError("validation_failed", `Offer ${input.offerId} is not eligible for this subscription and reason now; see GET /v1/subscriptions/${flow.subscriptionId}/offers?reason=${input.reason}&channel=operator.`, {
+        throw new ApiError("validation_failed", { en: `Offer ${input.offerId} is not eligible for this subscription and reason now; see GET /v1/subscriptions/${flow.subscriptionId}/offers?reason=${input.reason}&channel=operator.`, ja: `特典 ${input.offerId} は、現在この定期コースとこの解約理由には提示できません。GET /v1/subscriptions/${flow.subscriptionId}/offers?reason=${input.reason}&channel=operator をご確認ください。` }, {
           errors: [{ path: "offerId", message: "Not an eligible offer for this subscription and reason" }],
         });
       }
@@ -275,9 +275,9 @@ export async function acceptOffer(store: TenantStore, flowId: string, offerId: s
     const flow = await getFlow(s, flowId);
     assertOpen(flow, ctx.now);
     const shown = (flow.offersShown ?? []) as unknown as ShownOffer[];
-    if (flow.status !== "offered" || shown.length === 0) throw new ApiError("no_offer_shown", "No offer was shown in this flow; give a reason first, or confirm the cancellation.");
+    if (flow.status !== "offered" || shown.length === 0) throw new ApiError("no_offer_shown", { en: "No offer was shown in this flow; give a reason first, or confirm the cancellation.", ja: "この解約手続きでは特典が表示されていません。先に解約理由を選択するか、解約を確定してください。" });
     const offer = shown.find((o) => o.offerId === offerId);
-    if (!offer) throw new ApiError("offer_not_shown", `Offer ${offerId} was not shown in this flow; shown: ${shown.map((o) => o.offerId).join(", ")}.`, { shownOfferIds: shown.map((o) => o.offerId) });
+    if (!offer) throw new ApiError("offer_not_shown", { en: `Offer ${offerId} was not shown in this flow; shown: ${shown.map((o) => o.offerId).join(", ")}.`, ja: `特典 ${offerId} はこの解約手続きで表示されていません。表示された特典: ${shown.map((o) => o.offerId).join(", ")}。` }, { shownOfferIds: shown.map((o) => o.offerId) });
     if (ctx.ifMatch !== undefined) checkIfMatch(ctx.ifMatch, (await getSubscription(s, flow.subscriptionId)).version);
     const channel = ctx.channel ?? flow.channel;
     const result = await applyOffer(s, flow.subscriptionId, offer.apply, {
@@ -304,10 +304,10 @@ export type ConfirmInput = {
   keepInTouch?: boolean;
   returnOn?: string;
   /** Parts of the survey the body's shape could not carry (see unusableSurveyParts): listed, never blocking. */
-  unusable?: { path: string; message: string }[];
+  unusable?: Ignored[];
 };
 
-type Ignored = { path: string; message: string };
+type Ignored = { path: string; message: Localized };
 
 /**
  * The exit survey's parts a confirmation body sent (`raw`, the JSON as received) but could not
@@ -318,11 +318,19 @@ type Ignored = { path: string; message: string };
 export function unusableSurveyParts(raw: unknown, parsed: Pick<ConfirmInput, "survey" | "keepInTouch" | "returnOn">): Ignored[] {
   const body = (raw && typeof raw === "object" ? raw : {}) as Record<string, unknown>;
   const out: Ignored[] = [];
-  if (body.keepInTouch !== undefined && parsed.keepInTouch === undefined) out.push({ path: "keepInTouch", message: "Must be true or false: not recorded" });
-  if (body.returnOn !== undefined && parsed.returnOn === undefined) out.push({ path: "returnOn", message: "Must be a date written YYYY-MM-DD: not recorded" });
-  if (body.survey !== undefined && parsed.survey === undefined) out.push({ path: "survey", message: "Must be a list of at most 20 answers: not recorded" });
+  if (body.keepInTouch !== undefined && parsed.keepInTouch === undefined) {
+    out.push({ path: "keepInTouch", message: { en: "Must be true or false: not recorded", ja: "true か false で指定してください（記録していません）" } });
+  }
+  if (body.returnOn !== undefined && parsed.returnOn === undefined) {
+    out.push({ path: "returnOn", message: { en: "Must be a date written YYYY-MM-DD: not recorded", ja: "日付は YYYY-MM-DD の形で指定してください（記録していません）" } });
+  }
+  if (body.survey !== undefined && parsed.survey === undefined) {
+    out.push({ path: "survey", message: { en: "Must be a list of at most 20 answers: not recorded", ja: "回答は20件までのリストで指定してください（記録していません）" } });
+  }
   parsed.survey?.forEach((a, i) => {
-    if (a === null) out.push({ path: `survey.${i}`, message: "Must be { questionId, answer } with a text answer of at most 2,000 characters: not recorded" });
+    if (a === null) {
+      out.push({ path: `survey.${i}`, message: { en: "Must be { questionId, answer } with a text answer of at most 2,000 characters: not recorded", ja: "{ questionId, answer } の形で、回答は2,000文字以内の文字列にしてください（記録していません）" } });
+    }
   });
   return out;
 }
@@ -338,11 +346,11 @@ export async function confirmCancellation(store: TenantStore, flowId: string, in
     if (flow.status === "saved" || flow.status === "canceled") assertOpen(flow, receivedAt);
     const wasAbandoned = effectiveStatus(flow, receivedAt) === "abandoned";
     const sub = await getSubscription(s, flow.subscriptionId);
-    if (sub.status === "canceled") throw new ApiError("subscription_canceled", "The subscription was canceled meanwhile (e.g. by the shop's system).", { canceledAt: sub.canceledAt });
+    if (sub.status === "canceled") throw new ApiError("subscription_canceled", { en: "The subscription was canceled meanwhile (e.g. by the shop's system).", ja: "この定期コースは、お手続きの間に（ショップのシステムなどで）解約されました。" }, { canceledAt: sub.canceledAt });
     const terms = cancellationTerms(sub, ctx.settings, receivedAt, ctx.lang);
     if (terms.fee && input.acknowledgeFee !== true) {
       const basis = terms.charges.find((c) => c.type === "early_cancellation_fee")!.basis;
-      throw new ApiError("fee_acknowledgement_required", `An early-cancellation fee of ${terms.fee.amount} ${terms.fee.currency} applies (${basis}). Send acknowledgeFee: true to cancel.`, {
+      throw new ApiError("fee_acknowledgement_required", { en: `An early-cancellation fee of ${terms.fee.amount} ${terms.fee.currency} applies (${basis}). Send acknowledgeFee: true to cancel.`, ja: `解約手数料 ${terms.fee.amount} ${terms.fee.currency} がかかります（${basis}）。解約するには acknowledgeFee: true を送信してください。` }, {
         fee: terms.fee,
         basis,
         errors: [{ path: "acknowledgeFee", message: "Must be true: the disclosed fee applies" }],
@@ -353,13 +361,15 @@ export async function confirmCancellation(store: TenantStore, flowId: string, in
     // return date out of range are left out and named in the answer, and the cancellation proceeds.
     const exitSurvey = await loadSurvey(s);
     const answers = checkAnswers(exitSurvey, (input.survey ?? []).filter((a) => a !== null));
-    const ignored = [...(input.unusable ?? []), ...answers.ignored.map((x) => ({ path: `survey.${x.questionId}`, message: x.message }))];
+    const ignoredBoth: { path: string; message: Localized }[] = [...(input.unusable ?? []), ...answers.ignored.map((x) => ({ path: `survey.${x.questionId}`, message: x.message }))];
     const today = localDate(receivedAt, ctx.settings.timeZone);
     let returnOn: string | null = null;
     if (input.returnOn !== undefined) {
       if (input.returnOn > today && input.returnOn <= addDays(today, 730)) returnOn = input.returnOn;
-      else ignored.push({ path: "returnOn", message: `Must be after ${today} and within two years` });
+      else ignoredBoth.push({ path: "returnOn", message: { en: `Must be after ${today} and within two years`, ja: `${today} より後で、2年以内の日付を指定してください` } });
     }
+    // The answer speaks the caller's language; the flow's record keeps the English, as it always has.
+    const ignored = ignoredBoth.map((x) => ({ path: x.path, message: x.message[ctx.lang] }));
     let customer = await getCustomer(s, sub.customerId);
     const keepInTouchWording = exitSurvey.keepInTouchWording[ctx.lang];
     if (input.keepInTouch !== undefined) {
@@ -399,7 +409,7 @@ export async function confirmCancellation(store: TenantStore, flowId: string, in
       survey: answers.kept,
       keepInTouch: input.keepInTouch === undefined ? null : { answer: input.keepInTouch, wording: keepInTouchWording, displayedIn: ctx.lang },
       returnOn,
-      ...(ignored.length ? { ignored } : {}),
+      ...(ignoredBoth.length ? { ignored: ignoredBoth.map((x) => ({ path: x.path, message: x.message.en })) } : {}),
     }, ctx.actor);
     await recordCancellation(s, { sub: updated, customer, flowId, reason: flow.reason, effectiveOn: terms.effectiveOn, returnOn, survey: answers.kept.length ? answers.kept : null, at, settings: ctx.settings });
     await refreshRisk(s, sub.id, at);
@@ -465,7 +475,7 @@ async function shownWinBack(s: TenantStore, subscriptionId: string, flowId: stri
     .limit(1);
   const offer = step?.data.winBackOffer as ShownOffer | null | undefined;
   if (flow.subscriptionId !== subscriptionId || !offer || offer.offerId !== offerId) {
-    throw new ApiError("offer_not_shown", `Offer ${offerId} was not shown as a win-back offer on flow ${flowId} of this subscription.`, { shownOfferIds: offer ? [offer.offerId] : [] });
+    throw new ApiError("offer_not_shown", { en: `Offer ${offerId} was not shown as a win-back offer on flow ${flowId} of this subscription.`, ja: `特典 ${offerId} は、この定期コースの解約手続き ${flowId} で再開のご案内として表示されていません。` }, { shownOfferIds: offer ? [offer.offerId] : [] });
   }
   return offer;
 }
@@ -474,7 +484,7 @@ export async function reactivate(store: TenantStore, subscriptionId: string, inp
   const at = ctx.now.toISOString();
   return store.write(async (s) => {
     const sub = await getSubscription(s, subscriptionId);
-    if (sub.status !== "canceled") throw new ApiError("subscription_not_canceled", "Only a canceled subscription can be reactivated.", { subscriptionStatus: sub.status });
+    if (sub.status !== "canceled") throw new ApiError("subscription_not_canceled", { en: "Only a canceled subscription can be reactivated.", ja: "再開できるのは解約済みの定期コースだけです。" }, { subscriptionStatus: sub.status });
     const winBack = input.flowId && input.offerId ? await shownWinBack(s, subscriptionId, input.flowId, input.offerId) : null;
     const today = localDate(ctx.now, ctx.settings.timeZone);
     const finalDeliveryOn = sub.cancellation?.finalDeliveryOn ?? null;

@@ -39,7 +39,7 @@ export const checkoutChecksRouter = domainRouter().openapi(
     const addressKey = body.address ? foldAddress(body.address) : null;
     if (body.address && !body.postalCode) errors.push({ path: "postalCode", message: "An address is matched together with its postal code" });
     if (!body.phone && !body.email && !body.postalCode) errors.push({ path: "", message: "Send at least one of phone, email, or postalCode with address" });
-    if (errors.length > 0) throw new ApiError("validation_failed", "One or more fields are invalid.", { errors });
+    if (errors.length > 0) throw new ApiError("validation_failed", { en: "One or more fields are invalid.", ja: "正しくない項目があります。" }, { errors });
 
     // An erased person is matched by the HMAC fingerprints erasure kept (fraud prevention, data-rights/erase).
     const secretsKey = c.get("services").secretsKey;

@@ -429,7 +429,7 @@ export function consolePages(app: Fetcher) {
   // session is audited like any other.
   pages.get("/demo/console", async (c) => {
     const { db } = c.get("services");
-    if (!(await findTenant(db.orm, DEMO_TENANT_ID))) throw new ApiError("route_not_found", "No demo shop in this database.");
+    if (!(await findTenant(db.orm, DEMO_TENANT_ID))) throw new ApiError("route_not_found", { en: "No demo shop in this database.", ja: "このデータベースにはデモショップがありません。" });
     const role = c.req.query("role") === "operator" ? "operator" : "supervisor";
     const res = await app.request(
       "/v1/console-sessions",

@@ -46,12 +46,12 @@ export const customerSessionsRouter = domainRouter()
       // Minting a session is recorded in the audit log (by its id: the log keeps no customer data).
       const row = await audited(c, async (s) => {
         if (!(await s.find(customers, eq(customers.id, body.customerId)))) {
-          throw new ApiError("unknown_customer", `No customer ${body.customerId}.`, { errors: [{ path: "customerId", message: "Unknown customer" }] });
+          throw new ApiError("unknown_customer", { en: `No customer ${body.customerId}.`, ja: `顧客 ${body.customerId} は見つかりません。` }, { errors: [{ path: "customerId", message: "Unknown customer" }] });
         }
         if (body.subscriptionId !== undefined) {
           const sub = await s.find(subscriptions, and(eq(subscriptions.id, body.subscriptionId), eq(subscriptions.customerId, body.customerId)));
           if (!sub) {
-            throw new ApiError("unknown_subscription", `Customer ${body.customerId} has no subscription ${body.subscriptionId}.`, {
+            throw new ApiError("unknown_subscription", { en: `Customer ${body.customerId} has no subscription ${body.subscriptionId}.`, ja: `顧客 ${body.customerId} に定期コース ${body.subscriptionId} はありません。` }, {
               errors: [{ path: "subscriptionId", message: "Not a subscription of this customer" }],
             });
           }
@@ -95,7 +95,7 @@ export const customerSessionsRouter = domainRouter()
         c,
         async (s) => {
           const existing = await s.find(customerSessions, eq(customerSessions.id, sessionId));
-          if (!existing) throw new ApiError("customer_session_not_found", `No customer session ${sessionId}.`);
+          if (!existing) throw new ApiError("customer_session_not_found", { en: `No customer session ${sessionId}.`, ja: `顧客セッション ${sessionId} は見つかりません。` });
           if (existing.revokedAt) return { row: existing, revoked: false };
           await s.update(customerSessions, { revokedAt: at }, eq(customerSessions.id, sessionId));
           return { row: { ...existing, revokedAt: at }, revoked: true };
@@ -121,9 +121,9 @@ export const customerSessionsRouter = domainRouter()
     }),
     async (c) => {
       const principal = c.get("caller").principal;
-      if (principal.kind !== "customer") throw new ApiError("customer_session_not_found", "Only a customer-session token has a current session; an API key is not one.");
+      if (principal.kind !== "customer") throw new ApiError("customer_session_not_found", { en: "Only a customer-session token has a current session; an API key is not one.", ja: "現在のセッションがあるのは顧客セッションのトークンだけです。API キーはセッションではありません。" });
       const row = await c.get("store").find(customerSessions, eq(customerSessions.id, principal.sessionId));
-      if (!row) throw new ApiError("customer_session_not_found", "The session no longer exists.");
+      if (!row) throw new ApiError("customer_session_not_found", { en: "The session no longer exists.", ja: "このセッションはすでに存在しません。" });
       return c.json(publicSession(row), 200);
     },
   );

@@ -31,6 +31,6 @@ export function findCustomer(store: TenantStore, id: string) {
 
 export async function getCustomer(store: TenantStore, id: string): Promise<CustomerRow> {
   const row = await findCustomer(store, id);
-  if (!row) throw new ApiError("customer_not_found", `No customer ${id}.`);
+  if (!row) throw new ApiError("customer_not_found", { en: `No customer ${id}.`, ja: `顧客 ${id} は見つかりません。` });
   return row;
 }

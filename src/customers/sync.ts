@@ -24,7 +24,7 @@ export function syncedCustomer(body: z.output<typeof UpsertCustomerBody>, existi
   if (body.phone) {
     phone = parsePhone(body.phone);
     if (!phone) {
-      throw new ApiError("validation_failed", "The phone number is not a valid number.", {
+      throw new ApiError("validation_failed", { en: "The phone number is not a valid number.", ja: "電話番号が正しくありません。" }, {
         errors: [{ path: "phone", message: `Not a valid phone number: ${body.phone}` }],
       });
     }
@@ -33,7 +33,7 @@ export function syncedCustomer(body: z.output<typeof UpsertCustomerBody>, existi
   if (body.postalCode) {
     postalCode = normalizePostalCode(body.postalCode);
     if (!postalCode) {
-      throw new ApiError("validation_failed", "The postal code is not seven digits.", {
+      throw new ApiError("validation_failed", { en: "The postal code is not seven digits.", ja: "郵便番号が7桁ではありません。" }, {
         errors: [{ path: "postalCode", message: `Not a Japanese postal code: ${body.postalCode}` }],
       });
     }

@@ -74,13 +74,13 @@ export async function eraseCustomer(
     // An embedded file keeps what a row held in freed space until reused: zero it as it is freed.
     if (options.embedded) await s.q.run(sql`PRAGMA secure_delete = ON`);
     const person = await s.find(customers, eq(customers.id, customerId));
-    if (!person || person.erasedAt) throw new ApiError("customer_not_found", `No customer ${customerId}.`);
+    if (!person || person.erasedAt) throw new ApiError("customer_not_found", { en: `No customer ${customerId}.`, ja: `顧客 ${customerId} は見つかりません。` });
     const live = await s.q
       .select({ id: subscriptions.id })
       .from(subscriptions)
       .where(s.owns(subscriptions, eq(subscriptions.customerId, customerId), inArray(subscriptions.status, ["active", "paused"])));
     if (live.length > 0) {
-      throw new ApiError("customer_has_live_subscriptions", "Cancel the customer's live subscriptions first; erasure keeps only what the law requires of closed ones.", {
+      throw new ApiError("customer_has_live_subscriptions", { en: "Cancel the customer's live subscriptions first; erasure keeps only what the law requires of closed ones.", ja: "先にこの顧客の有効な定期コースを解約してください。消去後も、解約済みの定期コースについては法令で保管が必要な情報だけを残します。" }, {
         subscriptionIds: live.map((l) => l.id),
       });
     }

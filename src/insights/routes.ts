@@ -52,8 +52,8 @@ function offsetMinutes(timeZone: string, now: Date): number {
 export async function reasonInsightsFor(store: TenantStore, settings: TenantSettings, now: Date, q: { from?: string | undefined; to?: string | undefined }) {
   const to = q.to ?? localDate(now, settings.timeZone);
   const from = q.from ?? addDays(to, -179);
-  if (from > to) throw new ApiError("validation_failed", "`from` must not be after `to`.", { errors: [{ path: "query.from", message: "Must not be after to" }] });
-  if (addDays(from, 731) < to) throw new ApiError("validation_failed", "The range is limited to two years.", { errors: [{ path: "query.from", message: "At most two years before to" }] });
+  if (from > to) throw new ApiError("validation_failed", { en: "`from` must not be after `to`.", ja: "`from` には `to` 以前の日付を指定してください。" }, { errors: [{ path: "query.from", message: "Must not be after to" }] });
+  if (addDays(from, 731) < to) throw new ApiError("validation_failed", { en: "The range is limited to two years.", ja: "期間は2年以内で指定してください。" }, { errors: [{ path: "query.from", message: "At most two years before to" }] });
   const offset = offsetMinutes(settings.timeZone, now);
   // Local day bounds as instants, at the zone's current offset.
   const lo = new Date(Date.parse(`${from}T00:00:00Z`) - offset * 60_000).toISOString();

@@ -42,7 +42,7 @@ export const knowledgeRouter = domainRouter()
     async (c) => {
       const { entryId } = c.req.valid("param");
       const row = await findEntry(c.get("store"), entryId);
-      if (!row) throw new ApiError("knowledge_entry_not_found", `No knowledge entry ${entryId}.`);
+      if (!row) throw new ApiError("knowledge_entry_not_found", { en: `No knowledge entry ${entryId}.`, ja: `ナレッジ ${entryId} は見つかりません。` });
       return c.json(toEntry(row, c.get("services").now()), 200);
     },
   )
@@ -96,7 +96,7 @@ export const knowledgeRouter = domainRouter()
       await audited(
         c,
         async (s) => {
-          if (!(await deleteEntry(s, entryId))) throw new ApiError("knowledge_entry_not_found", `No knowledge entry ${entryId}.`);
+          if (!(await deleteEntry(s, entryId))) throw new ApiError("knowledge_entry_not_found", { en: `No knowledge entry ${entryId}.`, ja: `ナレッジ ${entryId} は見つかりません。` });
         },
         () => ({ action: "knowledge.deleted", target: { type: "knowledge_entry", id: entryId } }),
       );
@@ -120,7 +120,7 @@ export const knowledgeRouter = domainRouter()
       const { entryId } = c.req.valid("param");
       const now = c.get("services").now();
       const row = await recordUse(c.get("store"), entryId, now.toISOString());
-      if (!row) throw new ApiError("knowledge_entry_not_found", `No knowledge entry ${entryId}.`);
+      if (!row) throw new ApiError("knowledge_entry_not_found", { en: `No knowledge entry ${entryId}.`, ja: `ナレッジ ${entryId} は見つかりません。` });
       return c.json(toEntry(row, now), 200);
     },
   );

@@ -160,23 +160,23 @@ export const lookupRouter = domainRouter().openapi(
   async (c) => {
     const q = c.req.valid("query");
     if ((q.phone === undefined) === (q.email === undefined)) {
-      throw new ApiError("validation_failed", "Give exactly one of `phone` and `email`.", {
+      throw new ApiError("validation_failed", { en: "Give exactly one of `phone` and `email`.", ja: "`phone` と `email` のどちらか一方だけを指定してください。" }, {
         errors: [{ path: "query.phone", message: "Give exactly one of phone and email" }],
       });
     }
     const by = parseLookup(q);
     if (!by) {
       throw q.phone !== undefined
-        ? new ApiError("validation_failed", "Not a phone number we can read.", { errors: [{ path: "query.phone", message: "Invalid phone number" }] })
-        : new ApiError("validation_failed", "Not an e-mail address.", { errors: [{ path: "query.email", message: "Invalid e-mail address" }] });
+        ? new ApiError("validation_failed", { en: "Not a phone number we can read.", ja: "電話番号として読み取れません。" }, { errors: [{ path: "query.phone", message: "Invalid phone number" }] })
+        : new ApiError("validation_failed", { en: "Not an e-mail address.", ja: "メールアドレスではありません。" }, { errors: [{ path: "query.email", message: "Invalid e-mail address" }] });
     }
 
     const store = c.get("store");
     const doc = c.get("prefetched") !== undefined ? c.get("prefetched") : await store.scalar((tenant) => lookupDocument(tenant, by, heldOfferEngine(c.get("caller").tenantId) ?? undefined));
     const { customers: found, offerEngine } = JSON.parse(String(doc)) as LookupDoc;
-    if (found.length === 0) throw new ApiError("customer_not_found", "No customer with this phone number or email.");
+    if (found.length === 0) throw new ApiError("customer_not_found", { en: "No customer with this phone number or email.", ja: "この電話番号またはメールアドレスの顧客は見つかりません。" });
     if (found.length > 1) {
-      throw new ApiError("ambiguous_customer", "Several customers share this phone number or email; ask the caller for their customer number.", {
+      throw new ApiError("ambiguous_customer", { en: "Several customers share this phone number or email; ask the caller for their customer number.", ja: "この電話番号またはメールアドレスの顧客が複数います。お客様に顧客番号をお尋ねください。" }, {
         candidates: found.slice(0, MAX_CANDIDATES).map((f) => f.id).sort(),
       });
     }

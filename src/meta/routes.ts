@@ -25,7 +25,7 @@ export function metaRouter(openapi: () => unknown, docs: DocsOptions = {}) {
         try {
           await c.get("services").db.orm.run(sql`select 1`);
         } catch {
-          throw new ApiError("database_unavailable", "The database did not answer.");
+          throw new ApiError("database_unavailable", { en: "The database did not answer.", ja: "データベースが応答しませんでした。" });
         }
         return c.json({ status: "ok" as const, database: "ok" as const, time: c.get("services").now().toISOString() }, 200);
       },
@@ -34,7 +34,7 @@ export function metaRouter(openapi: () => unknown, docs: DocsOptions = {}) {
     .get("/docs", (c) => c.html(DOCS_PAGE, 200, { "cache-control": "no-cache" }))
     .get("/docs/init.js", (c) => c.body(init, 200, { "content-type": "text/javascript; charset=utf-8", "cache-control": "no-cache" }))
     .get("/docs/viewer.js", async (c) => {
-      if (!docs.viewer) throw new ApiError("route_not_found", "This runtime serves no docs viewer.");
+      if (!docs.viewer) throw new ApiError("route_not_found", { en: "This runtime serves no docs viewer.", ja: "この実行環境ではドキュメントビューアーを提供していません。" });
       return docs.viewer(c);
     });
 }

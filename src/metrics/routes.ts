@@ -163,8 +163,8 @@ function rangeOf(q: { from?: string | undefined; to?: string | undefined }, sett
   const today = localDate(now, settings.timeZone);
   const to = q.to ?? today;
   const from = q.from ?? addDays(to, -(days - 1));
-  if (from > to) throw new ApiError("validation_failed", "`from` must not be after `to`.", { errors: [{ path: "query.from", message: "Must not be after to" }] });
-  if (addDays(from, 731) < to) throw new ApiError("validation_failed", "The range is limited to two years.", { errors: [{ path: "query.from", message: "At most two years before to" }] });
+  if (from > to) throw new ApiError("validation_failed", { en: "`from` must not be after `to`.", ja: "`from` には `to` 以前の日付を指定してください。" }, { errors: [{ path: "query.from", message: "Must not be after to" }] });
+  if (addDays(from, 731) < to) throw new ApiError("validation_failed", { en: "The range is limited to two years.", ja: "期間は2年以内で指定してください。" }, { errors: [{ path: "query.from", message: "At most two years before to" }] });
   return { from, to, today };
 }
 

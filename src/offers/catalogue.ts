@@ -130,7 +130,8 @@ export function templatePlaceholders(template: string): string[] {
   return [...template.matchAll(/\{(\w+)\}/gu)].map((m) => m[1]!);
 }
 
-export type CatalogueProblem = { path: string; code: string; message: string; finding?: LintFinding };
+/** `message` in both languages: the route answers the caller's. */
+export type CatalogueProblem = { path: string; code: string; message: Localized; finding?: LintFinding };
 
 const isInt = (n: unknown, min: number, max: number) => typeof n === "number" && Number.isInteger(n) && n >= min && n <= max;
 
@@ -140,81 +141,87 @@ const isInt = (n: unknown, min: number, max: number) => typeof n === "number" &&
  */
 export function validateCatalogueOffer(offer: CatalogueOffer): CatalogueProblem[] {
   const problems: CatalogueProblem[] = [];
-  const add = (path: string, code: string, message: string, finding?: LintFinding) => problems.push({ path, code, message, ...(finding ? { finding } : {}) });
+  const add = (path: string, code: string, message: Localized, finding?: LintFinding) => problems.push({ path, code, message, ...(finding ? { finding } : {}) });
 
-  if (!/^off_[A-Za-z0-9_-]{1,60}$/u.test(offer.id)) add("id", "invalid_offer_id", "Offer ids look like off_… (letters, digits, _ and -).");
-  if (!(offer.priorAlpha > 0) || !(offer.priorBeta > 0)) add("priorAlpha", "invalid_prior", "priorAlpha and priorBeta must be positive.");
-  if (!(offer.costYen >= 0) || !Number.isInteger(offer.costYen)) add("costYen", "invalid_cost", "costYen is a non-negative integer.");
-  if (!isInt(offer.templateVersion, 1, Number.MAX_SAFE_INTEGER)) add("templateVersion", "invalid_template_version", "templateVersion is a positive integer.");
+  if (!/^off_[A-Za-z0-9_-]{1,60}$/u.test(offer.id)) add("id", "invalid_offer_id", { en: "Offer ids look like off_… (letters, digits, _ and -).", ja: "特典の ID は off_… の形式で指定してください（英数字、_ と -）。" });
+  if (!(offer.priorAlpha > 0) || !(offer.priorBeta > 0)) add("priorAlpha", "invalid_prior", { en: "priorAlpha and priorBeta must be positive.", ja: "priorAlpha と priorBeta は正の数で指定してください。" });
+  if (!(offer.costYen >= 0) || !Number.isInteger(offer.costYen)) add("costYen", "invalid_cost", { en: "costYen is a non-negative integer.", ja: "costYen は0以上の整数で指定してください。" });
+  if (!isInt(offer.templateVersion, 1, Number.MAX_SAFE_INTEGER)) add("templateVersion", "invalid_template_version", { en: "templateVersion is a positive integer.", ja: "templateVersion は正の整数で指定してください。" });
 
   const p = offer.parameters as Record<string, unknown>;
   switch (offer.type) {
     case "skip":
-      if (offer.parameters.mode === "skip" && !isInt(p.count, 1, 12)) add("parameters.count", "invalid_parameter", "count is 1–12.");
-      if (offer.parameters.mode === "move_next_delivery" && !isInt(p.maxDays, 1, 365)) add("parameters.maxDays", "invalid_parameter", "maxDays is 1–365.");
+      if (offer.parameters.mode === "skip" && !isInt(p.count, 1, 12)) add("parameters.count", "invalid_parameter", { en: "count is 1–12.", ja: "count は1〜12で指定してください。" });
+      if (offer.parameters.mode === "move_next_delivery" && !isInt(p.maxDays, 1, 365)) add("parameters.maxDays", "invalid_parameter", { en: "maxDays is 1–365.", ja: "maxDays は1〜365で指定してください。" });
       break;
     case "pause":
-      if (!isInt(p.maxCycles, 1, 24)) add("parameters.maxCycles", "invalid_parameter", "maxCycles is 1–24.");
+      if (!isInt(p.maxCycles, 1, 24)) add("parameters.maxCycles", "invalid_parameter", { en: "maxCycles is 1–24.", ja: "maxCycles は1〜24で指定してください。" });
       break;
     case "change_interval":
-      if (offer.parameters.strategy === "fixed" && !isInt(p.intervalDays, 1, 365)) add("parameters.intervalDays", "invalid_parameter", "intervalDays is 1–365.");
+      if (offer.parameters.strategy === "fixed" && !isInt(p.intervalDays, 1, 365)) add("parameters.intervalDays", "invalid_parameter", { en: "intervalDays is 1–365.", ja: "intervalDays は1〜365で指定してください。" });
       break;
     case "change_quantity":
       if ("delta" in offer.parameters) {
-        if (!isInt(p.delta, -999, 999) || p.delta === 0) add("parameters.delta", "invalid_parameter", "delta is a non-zero integer.");
-      } else if (!isInt(p.to, 1, 999)) add("parameters.to", "invalid_parameter", "to is 1–999.");
+        if (!isInt(p.delta, -999, 999) || p.delta === 0) add("parameters.delta", "invalid_parameter", { en: "delta is a non-zero integer.", ja: "delta は0以外の整数で指定してください。" });
+      } else if (!isInt(p.to, 1, 999)) add("parameters.to", "invalid_parameter", { en: "to is 1–999.", ja: "to は1〜999で指定してください。" });
       break;
     case "discount":
-      if ("percentOff" in offer.parameters && !isInt(p.percentOff, 1, 90)) add("parameters.percentOff", "invalid_parameter", "percentOff is an integer 1–90.");
-      if ("amountOff" in offer.parameters && !isInt(p.amountOff, 1, Number.MAX_SAFE_INTEGER)) add("parameters.amountOff", "invalid_parameter", "amountOff is a positive integer (minor units).");
-      if (!isInt(p.cycles, 1, 12)) add("parameters.cycles", "invalid_parameter", "cycles is 1–12: a discount always has a real end.");
+      if ("percentOff" in offer.parameters && !isInt(p.percentOff, 1, 90)) add("parameters.percentOff", "invalid_parameter", { en: "percentOff is an integer 1–90.", ja: "percentOff は1〜90の整数で指定してください。" });
+      if ("amountOff" in offer.parameters && !isInt(p.amountOff, 1, Number.MAX_SAFE_INTEGER)) add("parameters.amountOff", "invalid_parameter", { en: "amountOff is a positive integer (minor units).", ja: "amountOff は正の整数（最小通貨単位）で指定してください。" });
+      if (!isInt(p.cycles, 1, 12)) add("parameters.cycles", "invalid_parameter", { en: "cycles is 1–12: a discount always has a real end.", ja: "cycles は1〜12で指定してください。割引には必ず終わりがあります。" });
       break;
     case "product_swap":
-      if (offer.active && (typeof p.toSku !== "string" || p.toSku.length === 0)) add("parameters.toSku", "invalid_parameter", "An active product swap needs toSku.");
-      if (offer.active && (typeof p.toName !== "string" || p.toName.length === 0)) add("parameters.toName", "invalid_parameter", "An active product swap needs toName.");
-      if (p.toUnitPrice !== null && !isInt(p.toUnitPrice, 0, Number.MAX_SAFE_INTEGER)) add("parameters.toUnitPrice", "invalid_parameter", "toUnitPrice is a non-negative integer or null.");
+      if (offer.active && (typeof p.toSku !== "string" || p.toSku.length === 0)) add("parameters.toSku", "invalid_parameter", { en: "An active product swap needs toSku.", ja: "有効な商品変更の特典には toSku が必要です。" });
+      if (offer.active && (typeof p.toName !== "string" || p.toName.length === 0)) add("parameters.toName", "invalid_parameter", { en: "An active product swap needs toName.", ja: "有効な商品変更の特典には toName が必要です。" });
+      if (p.toUnitPrice !== null && !isInt(p.toUnitPrice, 0, Number.MAX_SAFE_INTEGER)) add("parameters.toUnitPrice", "invalid_parameter", { en: "toUnitPrice is a non-negative integer or null.", ja: "toUnitPrice は0以上の整数か null で指定してください。" });
       break;
     case "free_gift":
-      if (!isInt(p.value, 0, Number.MAX_SAFE_INTEGER)) add("parameters.value", "invalid_parameter", "value is a non-negative integer (minor units).");
+      if (!isInt(p.value, 0, Number.MAX_SAFE_INTEGER)) add("parameters.value", "invalid_parameter", { en: "value is a non-negative integer (minor units).", ja: "value は0以上の整数（最小通貨単位）で指定してください。" });
       for (const lang of ["ja", "en"] as const) {
-        for (const f of lintCopy(offer.parameters.gift[lang])) add(`parameters.gift.${lang}`, `copy_${f.rule}`, f.reason.en, f);
+        for (const f of lintCopy(offer.parameters.gift[lang])) add(`parameters.gift.${lang}`, `copy_${f.rule}`, f.reason, f);
       }
       break;
     case "usage_advice":
       offer.parameters.tips.forEach((tip, i) => {
         for (const lang of ["ja", "en"] as const) {
-          for (const f of lintCopy(tip[lang])) add(`parameters.tips.${i}.${lang}`, `copy_${f.rule}`, f.reason.en, f);
+          for (const f of lintCopy(tip[lang])) add(`parameters.tips.${i}.${lang}`, `copy_${f.rule}`, f.reason, f);
         }
       });
       break;
   }
 
   const e = offer.eligibility;
-  if (e.reasons.length === 0) add("eligibility.reasons", "invalid_eligibility", "List at least one reason.");
-  if (e.channels.length === 0) add("eligibility.channels", "invalid_eligibility", "List at least one channel.");
-  if (e.riskBands.length === 0) add("eligibility.riskBands", "invalid_eligibility", "List at least one risk band.");
-  if (!isInt(e.minDeliveries, 0, 999)) add("eligibility.minDeliveries", "invalid_eligibility", "minDeliveries is 0–999.");
+  if (e.reasons.length === 0) add("eligibility.reasons", "invalid_eligibility", { en: "List at least one reason.", ja: "解約理由を1つ以上指定してください。" });
+  if (e.channels.length === 0) add("eligibility.channels", "invalid_eligibility", { en: "List at least one channel.", ja: "チャネルを1つ以上指定してください。" });
+  if (e.riskBands.length === 0) add("eligibility.riskBands", "invalid_eligibility", { en: "List at least one risk band.", ja: "リスク帯を1つ以上指定してください。" });
+  if (!isInt(e.minDeliveries, 0, 999)) add("eligibility.minDeliveries", "invalid_eligibility", { en: "minDeliveries is 0–999.", ja: "minDeliveries は0〜999で指定してください。" });
   if (e.maxAcceptedSavesPerCustomer !== null && !isInt(e.maxAcceptedSavesPerCustomer, 0, 999))
-    add("eligibility.maxAcceptedSavesPerCustomer", "invalid_eligibility", "maxAcceptedSavesPerCustomer is 0–999 or null.");
-  if (!isInt(e.periodDays, 1, 3650)) add("eligibility.periodDays", "invalid_eligibility", "periodDays is 1–3650.");
+    add("eligibility.maxAcceptedSavesPerCustomer", "invalid_eligibility", { en: "maxAcceptedSavesPerCustomer is 0–999 or null.", ja: "maxAcceptedSavesPerCustomer は0〜999か null で指定してください。" });
+  if (!isInt(e.periodDays, 1, 3650)) add("eligibility.periodDays", "invalid_eligibility", { en: "periodDays is 1–3650.", ja: "periodDays は1〜3650で指定してください。" });
 
   const allowed = new Set(placeholdersFor(offer));
   for (const field of ["title", "description"] as const) {
     for (const lang of ["ja", "en"] as const) {
       const text = offer.copy[field][lang];
       const path = `copy.${field}.${lang}`;
-      if (text.trim().length === 0) add(path, "empty_copy", "Copy must not be empty.");
+      if (text.trim().length === 0) add(path, "empty_copy", { en: "Copy must not be empty.", ja: "文言を入力してください。" });
       for (const name of templatePlaceholders(text)) {
-        if (!allowed.has(name)) add(path, "unknown_placeholder", `{${name}} is not available for a ${offer.type} offer; use one of ${[...allowed].map((x) => `{${x}}`).join(", ")}.`);
+        if (!allowed.has(name)) add(path, "unknown_placeholder", {
+          en: `{${name}} is not available for a ${offer.type} offer; use one of ${[...allowed].map((x) => `{${x}}`).join(", ")}.`,
+          ja: `{${name}} は ${offer.type} の特典では使えません。次のいずれかを使ってください: ${[...allowed].map((x) => `{${x}}`).join(", ")}。`,
+        });
       }
-      for (const f of lintCopy(text, { dateSource: "placeholder" })) add(path, `copy_${f.rule}`, `${f.reason.en} Phrase: “${f.phrase}”.`, f);
+      for (const f of lintCopy(text, { dateSource: "placeholder" })) add(path, `copy_${f.rule}`, { en: `${f.reason.en} Phrase: “${f.phrase}”.`, ja: `${f.reason.ja}該当箇所:「${f.phrase}」` }, f);
     }
   }
   for (const lang of ["ja", "en"] as const) {
     const used = new Set(templatePlaceholders(offer.copy.description[lang]));
     for (const group of requiredInDescription(offer)) {
       if (!group.some((g) => used.has(g))) {
-        add(`copy.description.${lang}`, "missing_disclosure", `The description must state ${group.map((g) => `{${g}}`).join(" or ")} so the customer sees the real terms.`);
+        add(`copy.description.${lang}`, "missing_disclosure", {
+          en: `The description must state ${group.map((g) => `{${g}}`).join(" or ")} so the customer sees the real terms.`,
+          ja: `お客様に実際の条件が伝わるよう、説明文に ${group.map((g) => `{${g}}`).join(" または ")} を含めてください。`,
+        });
       }
     }
   }

@@ -1,6 +1,6 @@
 import type { z } from "@hono/zod-openapi";
 import { audited } from "../platform/audit";
-import { language } from "../platform/language";
+import { errorLanguage, language, type Language } from "../platform/language";
 import { tenantReasons } from "../cancel-flows/reasons-repository";
 import { ApiError } from "../platform/errors";
 import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse } from "../platform/openapi";
@@ -72,7 +72,7 @@ export const offersRouter = domainRouter()
     async (c) => {
       const { offerId } = c.req.valid("param");
       const row = await findOffer(c.get("store"), offerId, c.get("services").now().toISOString());
-      if (!row) throw new ApiError("offer_not_found", `No offer ${offerId}.`);
+      if (!row) throw new ApiError("offer_not_found", { en: `No offer ${offerId}.`, ja: `特典 ${offerId} は見つかりません。` });
       return c.json(toOffer(row, await loadOutcomes(c.get("store"))), 200);
     },
   )
@@ -117,9 +117,13 @@ export const offersRouter = domainRouter()
       const problems = validateCatalogueOffer(offer);
       if (problems.length > 0) {
         const copy = problems.filter((p) => p.code.startsWith("copy_") || p.code === "missing_disclosure" || p.code === "unknown_placeholder" || p.code === "empty_copy");
-        const errors = problems.map((p) => ({ path: p.path, message: p.message, code: p.code, ...(p.finding ? { phrase: p.finding.phrase, rule: p.finding.rule } : {}) }));
-        if (copy.length > 0) throw new ApiError("offer_copy_rejected", `The copy breaks ${copy.length} rule(s): ${copy.map((p) => `${p.path}: ${p.message}`).join(" ")}`, { errors });
-        throw new ApiError("invalid_offer", problems.map((p) => `${p.path}: ${p.message}`).join(" "), { errors });
+        const lang = errorLanguage(c);
+        const errors = problems.map((p) => ({ path: p.path, message: p.message[lang], code: p.code, ...(p.finding ? { phrase: p.finding.phrase, rule: p.finding.rule } : {}) }));
+        const listed = (ps: typeof problems, l: Language) => ps.map((p) => `${p.path}: ${p.message[l]}`).join(" ");
+        if (copy.length > 0) {
+          throw new ApiError("offer_copy_rejected", { en: `The copy breaks ${copy.length} rule(s): ${listed(copy, "en")}`, ja: `文言が${copy.length}件のルールに反しています: ${listed(copy, "ja")}` }, { errors });
+        }
+        throw new ApiError("invalid_offer", { en: listed(problems, "en"), ja: listed(problems, "ja") }, { errors });
       }
       const { row, created } = await audited(
         c,
@@ -149,7 +153,7 @@ export const offersRouter = domainRouter()
         (s) => deleteOffer(s, offerId, c.get("services").now().toISOString()),
         (done) => (done ? { action: "offer.deleted", target: { type: "offer", id: offerId } } : null),
       );
-      if (!deleted) throw new ApiError("offer_not_found", `No offer ${offerId}.`);
+      if (!deleted) throw new ApiError("offer_not_found", { en: `No offer ${offerId}.`, ja: `特典 ${offerId} は見つかりません。` });
       return c.body(null, 204);
     },
   )
@@ -174,7 +178,7 @@ export const offersRouter = domainRouter()
       await getSubscription(c.get("store"), subscriptionId);
       if (q.reason !== undefined) {
         if (!(await tenantReasons(c.get("store"))).some((r) => r.code === q.reason)) {
-          throw new ApiError("unknown_reason", `Unknown reason ${q.reason}; see GET /v1/cancellation-reasons.`, { errors: [{ path: "query.reason", message: "Unknown reason" }] });
+          throw new ApiError("unknown_reason", { en: `Unknown reason ${q.reason}; see GET /v1/cancellation-reasons.`, ja: `解約理由 ${q.reason} は登録されていません。GET /v1/cancellation-reasons をご確認ください。` }, { errors: [{ path: "query.reason", message: "Unknown reason" }] });
         }
       }
       const lang = language(c);

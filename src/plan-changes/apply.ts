@@ -71,7 +71,7 @@ export async function applyPlanChange(store: TenantStore, subscriptionId: string
   return store.write(async (s) => {
     // The subscription with its risk state, read once: the risk refresh below reuses it.
     const found = await findWithRiskState(s, subscriptionId);
-    if (!found) throw new ApiError("subscription_not_found", `No subscription ${subscriptionId}.`);
+    if (!found) throw new ApiError("subscription_not_found", { en: `No subscription ${subscriptionId}.`, ja: `定期コース ${subscriptionId} は見つかりません。` });
     const row = found.row;
     checkIfMatch(ctx.ifMatch, row.version);
     const today = localDate(ctx.now, ctx.settings.timeZone);

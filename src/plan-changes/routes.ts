@@ -13,6 +13,7 @@ import { planOptions, type PlanRequest } from "./rules";
 import { Change, ChangeResult, IntervalBody, NextDeliveryBody, PauseBody, PlanOptions, QuantityBody, ResumeBody, SkipBody } from "./schemas";
 import { localDate } from "../platform/dates";
 import { rememberWithin } from "../platform/idempotency";
+import { errorLanguage } from "../platform/language";
 
 const tags = ["Plan changes"];
 const COMMON_ERRORS: ErrorCode[] = ["subscription_not_found", "version_conflict", "subscription_canceled"];
@@ -79,7 +80,8 @@ export const planChangesRouter = domainRouter()
       const { subscriptionId } = c.req.valid("param");
       const row = await getSubscription(c.get("store"), subscriptionId);
       const settings = c.get("caller").settings;
-      const options = planOptions(planOf(row), settings, localDate(c.get("services").now(), settings.timeZone));
+      // The refusal details read like the problem a request would get, so in the same language.
+      const options = planOptions(planOf(row), settings, localDate(c.get("services").now(), settings.timeZone), errorLanguage(c));
       c.header("ETag", etag(row.version));
       return c.json({ subscriptionId, version: row.version, ...options }, 200);
     },

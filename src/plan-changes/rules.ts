@@ -1,5 +1,6 @@
 import { addDays, daysBetween, maxDate } from "../platform/dates";
 import type { ErrorCode } from "../platform/errors";
+import type { Language, Localized } from "../platform/language";
 import type { TenantSettings } from "../settings/schemas";
 
 /**
@@ -28,10 +29,10 @@ export type PlanRequest =
 
 export type ChangeType = PlanRequest["type"];
 
-export type Violation = { code: ErrorCode; detail: string; extra?: Record<string, unknown> };
+export type Violation = { code: ErrorCode; detail: Localized; extra?: Record<string, unknown> };
 export type Decision = { ok: true; plan: Plan } | { ok: false; violation: Violation };
 
-const fail = (code: ErrorCode, detail: string, extra?: Record<string, unknown>): Decision => ({ ok: false, violation: { code, detail, extra } });
+const fail = (code: ErrorCode, detail: Localized, extra?: Record<string, unknown>): Decision => ({ ok: false, violation: { code, detail, extra } });
 
 /** The earliest delivery date that can still be changed today. */
 export function firstChangeableDate(today: string, settings: Pick<TenantSettings, "changeCutoffDays">): string {
@@ -130,7 +131,10 @@ export function reactivationStart(
         ok: false,
         violation: {
           code: "change_window_closed",
-          detail: `The final delivery on ${final} is already being prepared and stays the next one; reactivate without nextDeliveryOn, then move the one after it.`,
+          detail: {
+            en: `The final delivery on ${final} is already being prepared and stays the next one; reactivate without nextDeliveryOn, then move the one after it.`,
+            ja: `${final} の最終お届けはすでに準備中のため、次回のお届けのまま変更できません。nextDeliveryOn を指定せずに再開し、その次のお届けを変更してください。`,
+          },
           extra: { firstChangeableDate: earliest, nextDeliveryOn: final },
         },
       };
@@ -139,11 +143,11 @@ export function reactivationStart(
   }
   const next = requested ?? earliest;
   if (next < earliest) {
-    return { ok: false, violation: { code: "change_window_closed", detail: `The first delivery can be on ${earliest} at the earliest.`, extra: { firstChangeableDate: earliest } } };
+    return { ok: false, violation: { code: "change_window_closed", detail: { en: `The first delivery can be on ${earliest} at the earliest.`, ja: `最初のお届け日は ${earliest} 以降の日付を指定してください。` }, extra: { firstChangeableDate: earliest } } };
   }
   const reach = Math.max(settings.maxPauseDays, canceled.intervalDays * 2);
   if (daysBetween(today, next) > reach) {
-    return { ok: false, violation: { code: "date_out_of_range", detail: "The first delivery is too far away.", extra: { latestDate: addDays(today, reach) } } };
+    return { ok: false, violation: { code: "date_out_of_range", detail: { en: "The first delivery is too far away.", ja: "最初のお届け日が先すぎます。" }, extra: { latestDate: addDays(today, reach) } } };
   }
   return { ok: true, nextDeliveryOn: next, asIfNeverCanceled: false };
 }
@@ -151,29 +155,35 @@ export function reactivationStart(
 export function decide(current: Plan, request: PlanRequest, settings: TenantSettings, today: string): Decision {
   const plan = settle(current, today, settings);
   if (plan.status === "canceled") {
-    return fail("subscription_canceled", "The subscription is canceled; reactivate it before changing the plan.");
+    return fail("subscription_canceled", { en: "The subscription is canceled; reactivate it before changing the plan.", ja: "この定期コースは解約済みです。内容を変更するには、先に再開してください。" });
   }
   const firstChangeable = firstChangeableDate(today, settings);
   /** The next delivery is already being prepared: changing it is refused. */
   const nextIsLocked = plan.nextDeliveryOn !== null && plan.nextDeliveryOn < firstChangeable;
-  const windowClosed = (what: string) =>
+  const windowClosed = (what: Localized) =>
     fail(
       "change_window_closed",
-      `The next delivery on ${plan.nextDeliveryOn} is within ${settings.changeCutoffDays} days and can no longer be changed; ${what}`,
+      {
+        en: `The next delivery on ${plan.nextDeliveryOn} is within ${settings.changeCutoffDays} days and can no longer be changed; ${what.en}`,
+        ja: `${plan.nextDeliveryOn} の次回お届けは${settings.changeCutoffDays}日以内のため、変更できません。${what.ja}`,
+      },
       { firstChangeableDate: firstChangeable, nextDeliveryOn: plan.nextDeliveryOn },
     );
 
   switch (request.type) {
     case "skip": {
       if (plan.status !== "active" || plan.nextDeliveryOn === null) {
-        return fail("subscription_not_active", "Only an active subscription with a next delivery can skip.");
+        return fail("subscription_not_active", { en: "Only an active subscription with a next delivery can skip.", ja: "スキップできるのは、次回のお届けが決まっているお届け中の定期コースだけです。" });
       }
-      if (nextIsLocked) return windowClosed("the delivery after it can be skipped once it has shipped.");
+      if (nextIsLocked) return windowClosed({ en: "the delivery after it can be skipped once it has shipped.", ja: "発送後に、その次のお届けをスキップできます。" });
       const allowed = settings.maxConsecutiveSkips - plan.consecutiveSkips;
       if (request.count > allowed) {
         return fail(
           "skip_limit_exceeded",
-          `At most ${settings.maxConsecutiveSkips} deliveries in a row can be skipped; ${Math.max(allowed, 0)} more can be skipped now.`,
+          {
+            en: `At most ${settings.maxConsecutiveSkips} deliveries in a row can be skipped; ${Math.max(allowed, 0)} more can be skipped now.`,
+            ja: `続けてスキップできるのは${settings.maxConsecutiveSkips}回までです。現在あと${Math.max(allowed, 0)}回スキップできます。`,
+          },
           { maxConsecutiveSkips: settings.maxConsecutiveSkips, remainingSkips: Math.max(allowed, 0) },
         );
       }
@@ -187,11 +197,11 @@ export function decide(current: Plan, request: PlanRequest, settings: TenantSett
       };
     }
     case "pause": {
-      if (nextIsLocked && plan.status === "active") return windowClosed("the pause can start after it.");
+      if (nextIsLocked && plan.status === "active") return windowClosed({ en: "the pause can start after it.", ja: "お届けの休止は、このお届けの後から始められます。" });
       const from = plan.nextDeliveryOn ?? firstChangeable;
       const resumeOn = "cycles" in request ? addDays(from, request.cycles * plan.intervalDays) : request.resumeOn;
       if (resumeOn < firstChangeable) {
-        return fail("change_window_closed", `Deliveries can resume on ${firstChangeable} at the earliest.`, { firstChangeableDate: firstChangeable });
+        return fail("change_window_closed", { en: `Deliveries can resume on ${firstChangeable} at the earliest.`, ja: `お届けの再開日は ${firstChangeable} 以降の日付を指定してください。` }, { firstChangeableDate: firstChangeable });
       }
       const pausedFromOn = pauseStartsOn(plan, today, settings);
       const pauseDays = daysBetween(pausedFromOn, resumeOn);
@@ -199,36 +209,39 @@ export function decide(current: Plan, request: PlanRequest, settings: TenantSett
         const latest = latestResumeOn(plan, today, settings);
         return fail(
           "pause_too_long",
-          `A pause may hold deliveries back at most ${settings.maxPauseDays} days beyond the normal schedule, counted from the next delivery (${pausedFromOn}) to the resume date; this one is ${pauseDays} days. Resume on ${latest} at the latest.`,
+          {
+            en: `A pause may hold deliveries back at most ${settings.maxPauseDays} days beyond the normal schedule, counted from the next delivery (${pausedFromOn}) to the resume date; this one is ${pauseDays} days. Resume on ${latest} at the latest.`,
+            ja: `お届けを休止できるのは、次回お届け日（${pausedFromOn}）から再開日まで最長${settings.maxPauseDays}日です。ご指定の休止は${pauseDays}日のため、再開日は ${latest} までの日付を指定してください。`,
+          },
           { maxPauseDays: settings.maxPauseDays, pauseDays, pausedFromOn, latestResumeOn: latest },
         );
       }
       return { ok: true, plan: { ...plan, status: "paused", pausedUntil: resumeOn, nextDeliveryOn: resumeOn, consecutiveSkips: 0 } };
     }
     case "resume": {
-      if (plan.status !== "paused") return fail("subscription_not_paused", "The subscription is not paused.");
+      if (plan.status !== "paused") return fail("subscription_not_paused", { en: "The subscription is not paused.", ja: "この定期コースは休止中ではありません。" });
       const next = request.nextDeliveryOn ?? maxDate(firstChangeable, today);
       if (next < firstChangeable) {
-        return fail("change_window_closed", `The first delivery can be on ${firstChangeable} at the earliest.`, { firstChangeableDate: firstChangeable });
+        return fail("change_window_closed", { en: `The first delivery can be on ${firstChangeable} at the earliest.`, ja: `最初のお届け日は ${firstChangeable} 以降の日付を指定してください。` }, { firstChangeableDate: firstChangeable });
       }
       if (daysBetween(today, next) > Math.max(settings.maxPauseDays, plan.intervalDays * 2)) {
-        return fail("date_out_of_range", "The first delivery after resuming is too far away; pause instead.");
+        return fail("date_out_of_range", { en: "The first delivery after resuming is too far away; pause instead.", ja: "再開後の最初のお届け日が先すぎます。しばらくお届けが不要な場合は、休止をご利用ください。" });
       }
       return { ok: true, plan: { ...plan, status: "active", pausedUntil: null, nextDeliveryOn: next } };
     }
     case "quantity": {
       if (request.quantity < settings.quantityMin || request.quantity > settings.quantityMax) {
-        return fail("quantity_out_of_range", `Quantity must be between ${settings.quantityMin} and ${settings.quantityMax}.`, {
+        return fail("quantity_out_of_range", { en: `Quantity must be between ${settings.quantityMin} and ${settings.quantityMax}.`, ja: `数量は${settings.quantityMin}〜${settings.quantityMax}の範囲で指定してください。` }, {
           quantityMin: settings.quantityMin,
           quantityMax: settings.quantityMax,
         });
       }
-      if (nextIsLocked && request.quantity !== plan.quantity) return windowClosed("change the quantity after it has shipped.");
+      if (nextIsLocked && request.quantity !== plan.quantity) return windowClosed({ en: "change the quantity after it has shipped.", ja: "数量の変更は、このお届けの発送後にお願いします。" });
       return { ok: true, plan: { ...plan, quantity: request.quantity } };
     }
     case "interval": {
       if (!settings.allowedIntervalDays.includes(request.intervalDays)) {
-        return fail("interval_not_allowed", `Delivery intervals offered are ${settings.allowedIntervalDays.join(", ")} days.`, {
+        return fail("interval_not_allowed", { en: `Delivery intervals offered are ${settings.allowedIntervalDays.join(", ")} days.`, ja: `お選びいただけるお届け間隔は ${settings.allowedIntervalDays.join("、")} 日です。` }, {
           allowedIntervalDays: settings.allowedIntervalDays,
         });
       }
@@ -237,15 +250,15 @@ export function decide(current: Plan, request: PlanRequest, settings: TenantSett
     }
     case "next_delivery": {
       if (plan.status !== "active" || plan.nextDeliveryOn === null) {
-        return fail("subscription_not_active", "Only an active subscription's next delivery can be moved; resume a paused one instead.");
+        return fail("subscription_not_active", { en: "Only an active subscription's next delivery can be moved; resume a paused one instead.", ja: "次回お届け日を変更できるのは、お届け中の定期コースだけです。休止中の場合は、先に再開してください。" });
       }
-      if (nextIsLocked) return windowClosed("move the one after it once it has shipped.");
+      if (nextIsLocked) return windowClosed({ en: "move the one after it once it has shipped.", ja: "発送後に、その次のお届け日を変更してください。" });
       if (request.date < firstChangeable) {
-        return fail("change_window_closed", `The next delivery can be moved to ${firstChangeable} at the earliest.`, { firstChangeableDate: firstChangeable });
+        return fail("change_window_closed", { en: `The next delivery can be moved to ${firstChangeable} at the earliest.`, ja: `次回お届け日は ${firstChangeable} 以降の日付に変更できます。` }, { firstChangeableDate: firstChangeable });
       }
       const latest = addDays(today, Math.max(plan.intervalDays * 2, settings.changeCutoffDays + 1));
       if (request.date > latest) {
-        return fail("date_out_of_range", `The next delivery can be moved to ${latest} at the latest; for a longer break, pause.`, { latestDate: latest });
+        return fail("date_out_of_range", { en: `The next delivery can be moved to ${latest} at the latest; for a longer break, pause.`, ja: `次回お届け日は ${latest} までの日付に変更できます。それより長くお届けを空ける場合は、休止をご利用ください。` }, { latestDate: latest });
       }
       return { ok: true, plan: { ...plan, nextDeliveryOn: request.date } };
     }
@@ -261,13 +274,13 @@ export type ActionOption = { available: boolean; refusal: { code: ErrorCode; det
  * pause one day past the next delivery, …), so the options and the answers to real requests
  * cannot disagree.
  */
-export function planOptions(current: Plan, settings: TenantSettings, today: string) {
+export function planOptions(current: Plan, settings: TenantSettings, today: string, lang: Language = "en") {
   const plan = settle(current, today, settings);
   const firstChangeable = firstChangeableDate(today, settings);
   const probe = (request: PlanRequest | null): ActionOption => {
     if (request === null) return { available: false, refusal: null };
     const d = decide(current, request, settings, today);
-    return d.ok ? { available: true, refusal: null } : { available: false, refusal: { code: d.violation.code, detail: d.violation.detail } };
+    return d.ok ? { available: true, refusal: null } : { available: false, refusal: { code: d.violation.code, detail: d.violation.detail[lang] } };
   };
   const latestNextDelivery = addDays(today, Math.max(plan.intervalDays * 2, settings.changeCutoffDays + 1));
   const latestResumeOn = addDays(today, settings.maxPauseDays);

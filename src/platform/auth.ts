@@ -126,7 +126,7 @@ const apiKeyPrincipal: PrincipalResolver = {
     if (isForeignOrigin(c)) {
       throw new ApiError(
         "api_key_in_browser",
-        "API keys are secrets of your whole shop and must stay on your server. Mint a customer session on your server (POST /v1/customer-sessions) and use its token in the browser.",
+        { en: "API keys are secrets of your whole shop and must stay on your server. Mint a customer session on your server (POST /v1/customer-sessions) and use its token in the browser.", ja: "API キーはショップ全体の秘密情報のため、サーバーの外で使わないでください。サーバーで顧客セッションを発行し（POST /v1/customer-sessions）、そのトークンをブラウザで使ってください。" },
       );
     }
     const hash = await hashOf(secret!);
@@ -136,7 +136,7 @@ const apiKeyPrincipal: PrincipalResolver = {
     const key = await db.readFirst(query.sql, fillPlaceholders(query.params, values) as InValue[]);
     // Columns as the statement lists them: id, tenant_id, scopes, secret_hash, last_used_at, settings, plan[, prefetch].
     if (!key || !timingSafeEqual(String(key[3]), hash)) {
-      throw new ApiError("invalid_api_key", "The API key is unknown or has been revoked.");
+      throw new ApiError("invalid_api_key", { en: "The API key is unknown or has been revoked.", ja: "API キーが存在しないか、無効化されています。" });
     }
     const [id, keyTenant, scopes, , lastUsed, settings, plan, prefetched] = key;
     const tenantId = String(keyTenant);
@@ -186,14 +186,14 @@ const customerSessionPrincipal: PrincipalResolver = {
     const at = now();
     const verified = await verifySessionToken(secretsKey, "customer", token!, at);
     if (!verified.ok) {
-      if (verified.reason === "expired") throw new ApiError("session_expired", "The customer session has expired; mint a new one on your server.");
-      throw new ApiError("invalid_session", "The session token is not valid.");
+      if (verified.reason === "expired") throw new ApiError("session_expired", { en: "The customer session has expired; mint a new one on your server.", ja: "顧客セッションの有効期限が切れています。サーバーで新しいセッションを発行してください。" });
+      throw new ApiError("invalid_session", { en: "The session token is not valid.", ja: "セッショントークンが無効です。" });
     }
     const row = await db.readFirst(sessionStatement.sql, fillPlaceholders(sessionStatement.params, { tenant: verified.tenantId, id: verified.sessionId }) as InValue[]);
-    if (!row) throw new ApiError("invalid_session", "The session token is not valid.");
+    if (!row) throw new ApiError("invalid_session", { en: "The session token is not valid.", ja: "セッショントークンが無効です。" });
     const [customerId, subscriptionId, locale, expiresAt, revokedAt, settings, plan] = row;
-    if (revokedAt !== null && revokedAt !== undefined) throw new ApiError("session_expired", "The customer session was ended; mint a new one on your server.");
-    if (Date.parse(String(expiresAt)) <= at.getTime()) throw new ApiError("session_expired", "The customer session has expired; mint a new one on your server.");
+    if (revokedAt !== null && revokedAt !== undefined) throw new ApiError("session_expired", { en: "The customer session was ended; mint a new one on your server.", ja: "顧客セッションは終了しています。サーバーで新しいセッションを発行してください。" });
+    if (Date.parse(String(expiresAt)) <= at.getTime()) throw new ApiError("session_expired", { en: "The customer session has expired; mint a new one on your server.", ja: "顧客セッションの有効期限が切れています。サーバーで新しいセッションを発行してください。" });
     const principal = {
       kind: "customer" as const,
       sessionId: verified.sessionId,
@@ -247,14 +247,14 @@ export async function resolveConsole(c: Context<AppEnv>, formToken?: string): Pr
   const row = token ? await db.readFirst(CONSOLE_SESSION, [await sha256Hex(token)]) : undefined;
   const [id, tenant, operatorId, operatorName, role, expiresAt, revokedAt, settings, plan] = row ?? [];
   if (!row || (revokedAt !== null && revokedAt !== undefined) || Date.parse(String(expiresAt)) <= now().getTime()) {
-    throw new ApiError("session_expired", "The console session has ended. Open a new console URL from your admin tool.");
+    throw new ApiError("session_expired", { en: "The console session has ended. Open a new console URL from your admin tool.", ja: "コンソールのセッションは終了しています。管理ツールから新しいコンソール URL を開いてください。" });
   }
   const sessionId = String(id);
   if (c.req.method !== "GET" && c.req.method !== "HEAD" && c.req.method !== "OPTIONS") {
     const origin = c.req.header("origin");
     const sent = formToken ?? c.req.header("x-csrf-token") ?? "";
     if ((origin !== undefined && origin !== new URL(c.req.url).origin) || !timingSafeEqual(sent, await consoleCsrfToken(secretsKey, sessionId))) {
-      throw new ApiError("csrf_rejected", "This request did not come from a console page of this shop; reload the console and try again.");
+      throw new ApiError("csrf_rejected", { en: "This request did not come from a console page of this shop; reload the console and try again.", ja: "このリクエストは、このショップのコンソール画面から送られていません。コンソールを再読み込みして、もう一度お試しください。" });
     }
   }
   const principal = { kind: "console" as const, sessionId, operatorId: String(operatorId), operatorName: String(operatorName), role: role === "supervisor" ? ("supervisor" as const) : ("operator" as const) };
@@ -304,13 +304,13 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   let bearer: string | null = null;
   if (header !== undefined) {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (!match) throw new ApiError("invalid_api_key", "The Authorization header must be `Bearer <key>`.");
+    if (!match) throw new ApiError("invalid_api_key", { en: "The Authorization header must be `Bearer <key>`.", ja: "Authorization ヘッダーは `Bearer <key>` の形式で指定してください。" });
     bearer = match[1]!;
   }
   const resolver = PRINCIPALS.find((p) => p.accepts(c, bearer));
   if (!resolver) {
-    if (bearer === null) throw new ApiError("missing_api_key", "Send your API key as `Authorization: Bearer <key>`.");
-    throw new ApiError("invalid_api_key", "The API key is unknown or has been revoked.");
+    if (bearer === null) throw new ApiError("missing_api_key", { en: "Send your API key as `Authorization: Bearer <key>`.", ja: "API キーを `Authorization: Bearer <key>` の形式で送信してください。" });
+    throw new ApiError("invalid_api_key", { en: "The API key is unknown or has been revoked.", ja: "API キーが存在しないか、無効化されています。" });
   }
   const caller = await resolver.resolve(c, bearer);
   c.set("caller", caller);
@@ -328,10 +328,10 @@ export function authorize(scope: Scope, customer: boolean): MiddlewareHandler<Ap
   return (c, next) => {
     const caller = c.get("caller");
     if (caller.principal.kind === "customer" && !customer) {
-      throw new ApiError("session_not_allowed", "A customer session cannot call this operation; call it from your server with an API key.");
+      throw new ApiError("session_not_allowed", { en: "A customer session cannot call this operation; call it from your server with an API key.", ja: "顧客セッションではこの操作を呼び出せません。サーバーから API キーで呼び出してください。" });
     }
     if (!caller.scopes.includes(scope)) {
-      throw new ApiError("insufficient_scope", `This operation needs an API key with the \`${scope}\` scope.`, {
+      throw new ApiError("insufficient_scope", { en: `This operation needs an API key with the \`${scope}\` scope.`, ja: `この操作には \`${scope}\` スコープを持つ API キーが必要です。` }, {
         requiredScope: scope,
       });
     }

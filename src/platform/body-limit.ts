@@ -22,6 +22,6 @@ export function limitBody(maxSize: number): MiddlewareHandler<AppEnv> {
 }
 
 function tooLarge(maxSize: number): never {
-  throw new ApiError("payload_too_large", `Request bodies are limited to ${maxSize} bytes here.`);
+  throw new ApiError("payload_too_large", { en: `Request bodies are limited to ${maxSize} bytes here.`, ja: `リクエスト本文は ${maxSize} バイトまでです。` });
 }
 

@@ -280,7 +280,7 @@ export class ApiError extends Error {
   readonly status: ErrorStatus;
   constructor(
     readonly code: ErrorCode,
-    /** English, or both languages; the caller's Accept-Language picks. */
+    /** Both languages, picked by the caller's Accept-Language (a scan, test/platform/error-details, keeps literals out); a plain string is English-only, for text from elsewhere. */
     readonly detail?: string | Localized,
     readonly extra: { errors?: FieldError[] } & Reserved & Record<string, unknown> = {},
   ) {

@@ -178,7 +178,7 @@ async function claimed(c: Context<AppEnv>, next: () => Promise<void>): Promise<R
   const sent = c.req.header("idempotency-key");
   if (sent === undefined || exempt.has(`${c.req.method} ${c.req.path}`)) return next();
   if (sent.length < 1 || sent.length > 255) {
-    throw new ApiError("validation_failed", "Idempotency-Key must be 1–255 characters.", {
+    throw new ApiError("validation_failed", { en: "Idempotency-Key must be 1–255 characters.", ja: "Idempotency-Key は1〜255文字で指定してください。" }, {
       errors: [{ path: "header.idempotency-key", message: "Must be 1–255 characters" }],
     });
   }
@@ -215,7 +215,7 @@ async function claimed(c: Context<AppEnv>, next: () => Promise<void>): Promise<R
   const answerHeld = async (existing: typeof idempotencyKeys.$inferSelect | null, take: () => Promise<typeof existing>): Promise<Response | null> => {
     while (existing !== null) {
       if (existing.requestHash !== requestHash) {
-        throw new ApiError("idempotency_key_reused", "This Idempotency-Key was already used with a different request body or path.");
+        throw new ApiError("idempotency_key_reused", { en: "This Idempotency-Key was already used with a different request body or path.", ja: "この Idempotency-Key は、別のリクエスト本文またはパスですでに使われています。" });
       }
       if (existing.state === "done") {
         const headers = new Headers(existing.responseHeaders ?? {});
@@ -223,7 +223,7 @@ async function claimed(c: Context<AppEnv>, next: () => Promise<void>): Promise<R
         return new Response(existing.responseBody, { status: existing.responseStatus ?? 200, headers });
       }
       if (Date.now() > deadline) {
-        throw new ApiError("idempotency_key_in_use", "The first request with this Idempotency-Key is still running; retry shortly.");
+        throw new ApiError("idempotency_key_in_use", { en: "The first request with this Idempotency-Key is still running; retry shortly.", ja: "この Idempotency-Key の最初のリクエストがまだ処理中です。少し待ってから再試行してください。" });
       }
       await new Promise((r) => setTimeout(r, POLL_MS));
       existing = (await live()) ?? (await take());

@@ -16,6 +16,8 @@
  *   200 samples, fewer than 20 positives or 20 negatives, or either side of the split lacks 5 of
  *   either class (its AUC would be meaningless).
  */
+import type { Localized } from "./localized-text";
+
 /** σ(z), computed without overflow on either side. */
 export const sigmoid = (z: number) => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
 
@@ -70,7 +72,8 @@ export type InsufficientHistory = {
   ok: false;
   code: "insufficient_history";
   reason: "too_few_samples" | "too_few_positives" | "too_few_negatives" | "holdout_too_small";
-  detail: string;
+  /** The problem's detail, in both languages. */
+  detail: Localized;
   samples: number;
   positives: number;
   required: { samples: number; positives: number; negatives: number };
@@ -243,7 +246,7 @@ export function fitLogistic(rows: readonly Float64Array[], labels: readonly (0 |
   return { beta, iterations };
 }
 
-function insufficient(reason: InsufficientHistory["reason"], detail: string, samples: number, positives: number): InsufficientHistory {
+function insufficient(reason: InsufficientHistory["reason"], detail: Localized, samples: number, positives: number): InsufficientHistory {
   return {
     ok: false,
     code: "insufficient_history",
@@ -329,9 +332,9 @@ export type TrainSpec<S extends { label: 0 | 1; at: string }, N extends string, 
 export function trainLogistic<S extends { label: 0 | 1; at: string }, N extends string, M extends LinearModel<N>>(usable: readonly S[], spec: TrainSpec<S, N, M>): TrainSuccess<M> | InsufficientHistory {
   const positives = usable.filter((s) => s.label === 1).length;
   const negatives = usable.length - positives;
-  if (usable.length < MIN_SAMPLES) return insufficient("too_few_samples", `${usable.length} usable samples; at least ${MIN_SAMPLES} are needed.`, usable.length, positives);
-  if (positives < MIN_POSITIVES) return insufficient("too_few_positives", `${positives} positive outcomes in the history; at least ${MIN_POSITIVES} are needed.`, usable.length, positives);
-  if (negatives < MIN_NEGATIVES) return insufficient("too_few_negatives", `${negatives} negative outcomes in the history; at least ${MIN_NEGATIVES} are needed.`, usable.length, positives);
+  if (usable.length < MIN_SAMPLES) return insufficient("too_few_samples", { en: `${usable.length} usable samples; at least ${MIN_SAMPLES} are needed.`, ja: `学習に使える事例が${usable.length}件です。${MIN_SAMPLES}件以上必要です。` }, usable.length, positives);
+  if (positives < MIN_POSITIVES) return insufficient("too_few_positives", { en: `${positives} positive outcomes in the history; at least ${MIN_POSITIVES} are needed.`, ja: `履歴にある陽性の事例が${positives}件です。${MIN_POSITIVES}件以上必要です。` }, usable.length, positives);
+  if (negatives < MIN_NEGATIVES) return insufficient("too_few_negatives", { en: `${negatives} negative outcomes in the history; at least ${MIN_NEGATIVES} are needed.`, ja: `履歴にある陰性の事例が${negatives}件です。${MIN_NEGATIVES}件以上必要です。` }, usable.length, positives);
 
   const { train: trainSet, holdout, holdoutFrom } = splitByTime(usable, spec.holdoutFraction ?? 0.25);
   const holdoutPositives = holdout.filter((s) => s.label === 1).length;
@@ -344,7 +347,10 @@ export function trainLogistic<S extends { label: 0 | 1; at: string }, N extends 
   )
     return insufficient(
       "holdout_too_small",
-      `The time split leaves too few positives or negatives on one side (train ${trainPositives}/${trainSet.length}, hold-out ${holdoutPositives}/${holdout.length}).`,
+      {
+        en: `The time split leaves too few positives or negatives on one side (train ${trainPositives}/${trainSet.length}, hold-out ${holdoutPositives}/${holdout.length}).`,
+        ja: `期間で学習用と検証用に分けると、どちらかで陽性または陰性の事例が少なすぎます（学習用 ${trainPositives}/${trainSet.length}、検証用 ${holdoutPositives}/${holdout.length}）。`,
+      },
       usable.length,
       positives,
     );

@@ -1,6 +1,7 @@
 import { Worker } from "node:worker_threads";
 import { ApiError, type ErrorCode } from "./errors";
 import type { OffThread } from "./off-thread";
+import type { Localized } from "./language";
 
 /**
  * Node's {@link OffThread}: one worker thread (src/read-worker.ts) with its own connection to the
@@ -19,7 +20,7 @@ export function startReadWorker(databaseUrl: string): OffThread & { close(): Pro
     // The thread runs TypeScript like this process: through tsx, whichever way this process was started.
     const w = new Worker(new URL("../read-worker.ts", import.meta.url), { workerData: { databaseUrl }, execArgv: ["--import", "tsx"] });
     w.unref();
-    w.on("message", (m: { id?: number; ok?: boolean; value?: unknown; refusal?: { code: ErrorCode; detail?: string; extra?: Record<string, unknown> } | null; message?: string }) => {
+    w.on("message", (m: { id?: number; ok?: boolean; value?: unknown; refusal?: { code: ErrorCode; detail?: string | Localized; extra?: Record<string, unknown> } | null; message?: string }) => {
       if (m.id === undefined) return;
       const job = pending.get(m.id);
       if (!job) return;

@@ -20,7 +20,7 @@ export function decodeCursor(cursor: string | undefined): (string | number)[] | 
   } catch {
     // fall through
   }
-  throw new ApiError("validation_failed", "The cursor is not one this API issued.", {
+  throw new ApiError("validation_failed", { en: "The cursor is not one this API issued.", ja: "このカーソルは、この API が発行したものではありません。" }, {
     errors: [{ path: "query.cursor", message: "Invalid cursor" }],
   });
 }

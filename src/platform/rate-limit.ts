@@ -86,7 +86,7 @@ function refuse(c: Context<AppEnv>, policy: string, limit: number, windowS: numb
   c.header("Retry-After", String(Math.max(1, retryAfterS)));
   c.header("RateLimit-Policy", `"${policy}";q=${limit};w=${windowS}`);
   if (remaining !== undefined) c.header("RateLimit", `"${policy}";r=${remaining};t=${Math.max(1, retryAfterS)}`);
-  throw new ApiError("rate_limited", `Too many requests: the limit is ${limit} per ${windowS} s (${policy}). Retry after ${Math.max(1, retryAfterS)} s.`, {
+  throw new ApiError("rate_limited", { en: `Too many requests: the limit is ${limit} per ${windowS} s (${policy}). Retry after ${Math.max(1, retryAfterS)} s.`, ja: `リクエストが多すぎます。上限は${windowS}秒あたり${limit}件です（${policy}）。${Math.max(1, retryAfterS)}秒後に再試行してください。` }, {
     limit,
     windowSeconds: windowS,
     retryAfterSeconds: Math.max(1, retryAfterS),

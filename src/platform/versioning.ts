@@ -27,8 +27,8 @@ export function checkIfMatch(header: string | undefined, current: number | undef
     throw new ApiError(
       "version_conflict",
       current === undefined
-        ? "If-Match was sent but the resource does not exist yet."
-        : `The resource is at version ${current}; re-read it and retry.`,
+        ? { en: "If-Match was sent but the resource does not exist yet.", ja: "If-Match が送信されましたが、対象はまだ存在しません。" }
+        : { en: `The resource is at version ${current}; re-read it and retry.`, ja: `対象は現在バージョン ${current} です。読み直してから、もう一度お試しください。` },
       { currentVersion: current ?? null },
     );
   }

@@ -104,7 +104,7 @@ function loadEmbed() {
  */
 async function demoCustomer(c: Context<AppEnv>, requested: string | undefined): Promise<string> {
   const db = c.get("services").db;
-  if (!(await findTenant(db.orm, DEMO_TENANT_ID))) throw new ApiError("route_not_found", "The demo my-page exists only while the demo tenant is seeded (npm start on a new database).");
+  if (!(await findTenant(db.orm, DEMO_TENANT_ID))) throw new ApiError("route_not_found", { en: "The demo my-page exists only while the demo tenant is seeded (npm start on a new database).", ja: "デモのマイページは、デモ用テナントが登録されている間だけ表示できます（新しいデータベースで npm start）。" });
   const store = new TenantStore(db, DEMO_TENANT_ID);
   const pick = (condition: ReturnType<typeof and>) =>
     store.q.select({ customerId: subscriptions.customerId }).from(subscriptions).where(store.owns(subscriptions, condition)).orderBy(asc(subscriptions.customerId)).limit(1);
@@ -115,7 +115,7 @@ async function demoCustomer(c: Context<AppEnv>, requested: string | undefined): 
   const active = eq(subscriptions.status, "active");
   const [withFee] = await pick(and(active, isNotNull(subscriptions.commitmentFeeAmount)));
   const row = withFee ?? (await pick(and(active)))[0];
-  if (!row) throw new ApiError("route_not_found", "The demo tenant has no active subscription to show.");
+  if (!row) throw new ApiError("route_not_found", { en: "The demo tenant has no active subscription to show.", ja: "デモ用テナントに、表示できるお届け中の定期コースがありません。" });
   return row.customerId;
 }
 

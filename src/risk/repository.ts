@@ -79,7 +79,7 @@ type RiskDoc = Omit<RiskRow, "tenantId">;
  */
 export async function readSubscriptionRisk(store: TenantStore, subscriptionId: string, at: Date, timeZone: string, doc?: string | null) {
   const text = doc !== undefined ? doc : await store.scalar((t) => subscriptionRiskDocument(t, subscriptionId));
-  if (typeof text !== "string") throw new ApiError("subscription_not_found", `No subscription ${subscriptionId}.`);
+  if (typeof text !== "string") throw new ApiError("subscription_not_found", { en: `No subscription ${subscriptionId}.`, ja: `定期コース ${subscriptionId} は見つかりません。` });
   const found = JSON.parse(text) as { sub: SubDoc; risk: RiskDoc | null };
   if (found.risk) return { sub: found.sub, risk: found.risk };
   const { row } = scoreSubscription(emptyFeatures(), found.sub, await activeModel(store), localDate(at, timeZone), at.toISOString(), []);
@@ -89,7 +89,7 @@ export async function readSubscriptionRisk(store: TenantStore, subscriptionId: s
 export async function readCustomerRisks(store: TenantStore, customerId: string, doc?: string | null) {
   const text = doc !== undefined ? doc : await store.scalar((t) => customerRiskDocument(t, customerId));
   const found = JSON.parse(typeof text === "string" ? text : '{"exists":0,"rows":[]}') as { exists: number; rows: { status: "active" | "paused" | "canceled"; risk: RiskDoc }[] };
-  if (!found.exists) throw new ApiError("customer_not_found", `No customer ${customerId}.`);
+  if (!found.exists) throw new ApiError("customer_not_found", { en: `No customer ${customerId}.`, ja: `顧客 ${customerId} は見つかりません。` });
   return found.rows;
 }
 

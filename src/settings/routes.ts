@@ -42,7 +42,7 @@ export const settingsRouter = domainRouter()
         const next = { ...stored, ...patch };
         const resolved = resolveSettings(next);
         if (resolved.quantityMin > resolved.quantityMax) {
-          throw new ApiError("invalid_settings", "quantityMin must not exceed quantityMax.", {
+          throw new ApiError("invalid_settings", { en: "quantityMin must not exceed quantityMax.", ja: "quantityMin は quantityMax 以下にしてください。" }, {
             errors: [{ path: "quantityMin", message: `Must be ≤ quantityMax (${resolved.quantityMax})` }],
           });
         }

@@ -61,6 +61,6 @@ export function findSubscription(store: TenantStore, id: string) {
 
 export async function getSubscription(store: TenantStore, id: string): Promise<SubscriptionRow> {
   const row = await findSubscription(store, id);
-  if (!row) throw new ApiError("subscription_not_found", `No subscription ${id}.`);
+  if (!row) throw new ApiError("subscription_not_found", { en: `No subscription ${id}.`, ja: `定期コース ${id} は見つかりません。` });
   return row;
 }

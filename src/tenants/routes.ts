@@ -88,7 +88,7 @@ export const keysRouter = domainRouter()
         c,
         async (s) => {
           const existing = await s.find(apiKeys, eq(apiKeys.id, keyId));
-          if (!existing) throw new ApiError("key_not_found", `No API key ${keyId}.`);
+          if (!existing) throw new ApiError("key_not_found", { en: `No API key ${keyId}.`, ja: `API キー ${keyId} は見つかりません。` });
           if (existing.revokedAt) return { key: existing, revoked: false };
           await s.update(apiKeys, { revokedAt: at }, and(eq(apiKeys.id, keyId)));
           return { key: { ...existing, revokedAt: at }, revoked: true };

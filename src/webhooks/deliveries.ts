@@ -93,7 +93,7 @@ export const webhookDeliveriesRouter = domainRouter()
       const { webhookId } = c.req.valid("param");
       const { limit, cursor, status } = c.req.valid("query");
       const store = c.get("store");
-      if (!(await store.find(webhooks, eq(webhooks.id, webhookId)))) throw new ApiError("webhook_not_found", `No webhook ${webhookId}.`);
+      if (!(await store.find(webhooks, eq(webhooks.id, webhookId)))) throw new ApiError("webhook_not_found", { en: `No webhook ${webhookId}.`, ja: `Webhook ${webhookId} は見つかりません。` });
       const after = decodeCursor(cursor);
       const rows = await store.q
         .select()
@@ -133,10 +133,10 @@ export const webhookDeliveriesRouter = domainRouter()
       const row = await audited(
         c,
         async (s) => {
-          if (!(await s.find(webhooks, eq(webhooks.id, webhookId)))) throw new ApiError("webhook_not_found", `No webhook ${webhookId}.`);
+          if (!(await s.find(webhooks, eq(webhooks.id, webhookId)))) throw new ApiError("webhook_not_found", { en: `No webhook ${webhookId}.`, ja: `Webhook ${webhookId} は見つかりません。` });
           const d = await s.find(webhookDeliveries, eq(webhookDeliveries.webhookId, webhookId), eq(webhookDeliveries.id, deliveryId));
-          if (!d) throw new ApiError("delivery_not_found", `No delivery ${deliveryId} for webhook ${webhookId}.`);
-          if (d.status !== "failed") throw new ApiError("delivery_not_failed", `Delivery ${deliveryId} is ${d.status}; only a failed delivery can be retried.`, { deliveryStatus: d.status });
+          if (!d) throw new ApiError("delivery_not_found", { en: `No delivery ${deliveryId} for webhook ${webhookId}.`, ja: `Webhook ${webhookId} に配信 ${deliveryId} はありません。` });
+          if (d.status !== "failed") throw new ApiError("delivery_not_failed", { en: `Delivery ${deliveryId} is ${d.status}; only a failed delivery can be retried.`, ja: `配信 ${deliveryId} の状態は ${d.status} です。再試行できるのは失敗した配信だけです。` }, { deliveryStatus: d.status });
           await s.update(webhookDeliveries, { status: "pending", nextAttemptAt: at }, eq(webhookDeliveries.id, deliveryId));
           return { ...d, status: "pending" as const, nextAttemptAt: at };
         },
@@ -173,7 +173,7 @@ export const webhookDeliveriesRouter = domainRouter()
         c,
         async (s) => {
           const existing = await s.find(webhooks, eq(webhooks.id, webhookId));
-          if (!existing) throw new ApiError("webhook_not_found", `No webhook ${webhookId}.`);
+          if (!existing) throw new ApiError("webhook_not_found", { en: `No webhook ${webhookId}.`, ja: `Webhook ${webhookId} は見つかりません。` });
           // The current secret is already sealed, unless the row predates encryption (then seal it now).
           const previous = !previousSecretExpiresAt
             ? null

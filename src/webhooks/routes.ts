@@ -59,7 +59,7 @@ export const webhooksRouter = domainRouter()
       const services = c.get("services");
       const destination = checkWebhookUrl(body.url, { allowLoopback: services.allowLoopbackWebhooks });
       if (!destination.ok) {
-        throw new ApiError("validation_failed", `The webhook URL is not allowed: ${destination.reason}.`, {
+        throw new ApiError("validation_failed", { en: `The webhook URL is not allowed: ${destination.reason}.`, ja: `この Webhook の URL は使えません（${destination.reason}）。` }, {
           errors: [{ path: "url", message: `Not allowed: ${destination.reason}` }],
         });
       }
@@ -103,7 +103,7 @@ export const webhooksRouter = domainRouter()
     async (c) => {
       const { webhookId } = c.req.valid("param");
       const row = await c.get("store").find(webhooks, eq(webhooks.id, webhookId));
-      if (!row) throw new ApiError("webhook_not_found", `No webhook ${webhookId}.`);
+      if (!row) throw new ApiError("webhook_not_found", { en: `No webhook ${webhookId}.`, ja: `Webhook ${webhookId} は見つかりません。` });
       return c.json(await present(c.get("store"), c.get("services"), row), 200);
     },
   )
@@ -126,7 +126,7 @@ export const webhooksRouter = domainRouter()
         c,
         async (s) => {
           const existing = await s.find(webhooks, eq(webhooks.id, webhookId));
-          if (!existing) throw new ApiError("webhook_not_found", `No webhook ${webhookId}.`);
+          if (!existing) throw new ApiError("webhook_not_found", { en: `No webhook ${webhookId}.`, ja: `Webhook ${webhookId} は見つかりません。` });
           await s.delete(webhookDeliveries, and(eq(webhookDeliveries.webhookId, webhookId), eq(webhookDeliveries.status, "pending")));
           await s.delete(webhooks, eq(webhooks.id, webhookId));
         },

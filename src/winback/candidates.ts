@@ -60,7 +60,7 @@ export function candidatesCursor(cursor: string | undefined): [number, string] |
   const key = decodeCursor(cursor);
   if (key === undefined) return null;
   if (key.length !== 2 || typeof key[0] !== "number" || typeof key[1] !== "string") {
-    throw new ApiError("validation_failed", "The cursor is not one this API issued.", { errors: [{ path: "query.cursor", message: "Invalid cursor" }] });
+    throw new ApiError("validation_failed", { en: "The cursor is not one this API issued.", ja: "このカーソルは、この API が発行したものではありません。" }, { errors: [{ path: "query.cursor", message: "Invalid cursor" }] });
   }
   return [key[0], key[1]];
 }

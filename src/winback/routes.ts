@@ -83,7 +83,7 @@ export const winbackRouter = domainRouter()
       });
       const findings = lintFields(fields);
       if (findings.length > 0) {
-        throw new ApiError("survey_copy_rejected", `${findings[0]!.field}: 「${findings[0]!.phrase}」 — ${findings[0]!.reason.en}`, {
+        throw new ApiError("survey_copy_rejected", { en: `${findings[0]!.field}: 「${findings[0]!.phrase}」 — ${findings[0]!.reason.en}`, ja: `${findings[0]!.field}: 「${findings[0]!.phrase}」 — ${findings[0]!.reason.ja}` }, {
           errors: findings.map((f) => ({ path: f.field, message: `${f.rule}: ${f.phrase}` })),
         });
       }

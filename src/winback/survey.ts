@@ -75,17 +75,17 @@ export const MAX_TEXT_ANSWER = 1000;
  * repeated question), each with why. The survey never blocks a cancellation: the caller records
  * the usable answers, reports the rest and confirms anyway.
  */
-export function checkAnswers(survey: ExitSurvey, answers: readonly SurveyAnswer[]): { kept: SurveyAnswer[]; ignored: { questionId: string; message: string }[] } {
+export function checkAnswers(survey: ExitSurvey, answers: readonly SurveyAnswer[]): { kept: SurveyAnswer[]; ignored: { questionId: string; message: Localized }[] } {
   const kept: SurveyAnswer[] = [];
-  const ignored: { questionId: string; message: string }[] = [];
+  const ignored: { questionId: string; message: Localized }[] = [];
   const seen = new Set<string>();
   for (const a of answers) {
     const q = survey.questions.find((x) => x.id === a.questionId);
     const answer = a.answer.trim();
-    if (!q) ignored.push({ questionId: a.questionId, message: "Not a question of this survey" });
-    else if (seen.has(q.id)) ignored.push({ questionId: a.questionId, message: "Answered twice; the first answer is kept" });
-    else if (answer === "") ignored.push({ questionId: a.questionId, message: "Empty answer" });
-    else if (q.kind === "choice" && !q.options?.some((o) => o.code === answer)) ignored.push({ questionId: a.questionId, message: `Not one of the options: ${q.options?.map((o) => o.code).join(", ")}` });
+    if (!q) ignored.push({ questionId: a.questionId, message: { en: "Not a question of this survey", ja: "このアンケートにない質問です" } });
+    else if (seen.has(q.id)) ignored.push({ questionId: a.questionId, message: { en: "Answered twice; the first answer is kept", ja: "同じ質問に2回回答されています。最初の回答を記録しました" } });
+    else if (answer === "") ignored.push({ questionId: a.questionId, message: { en: "Empty answer", ja: "回答が空です" } });
+    else if (q.kind === "choice" && !q.options?.some((o) => o.code === answer)) ignored.push({ questionId: a.questionId, message: { en: `Not one of the options: ${q.options?.map((o) => o.code).join(", ")}`, ja: `選択肢にない回答です（選択肢: ${q.options?.map((o) => o.code).join(", ")}）` } });
     else {
       seen.add(q.id);
       kept.push({ questionId: q.id, answer: answer.slice(0, MAX_TEXT_ANSWER) });

@@ -117,6 +117,39 @@ export function planChangesSuite(h: () => Harness) {
       expect(res.body.code).toBe("subscription_canceled");
     });
 
+    it("error details are Japanese under Accept-Language: ja, and the same English otherwise", async () => {
+      const ja = { "accept-language": "ja" };
+      const en = { "accept-language": "en" };
+      /** Asks twice, in Japanese and with no language, and checks both details. */
+      const both = async (ask: (headers?: Record<string, string>) => Promise<{ body: any }>, code: string, english: string, japanese: string) => {
+        const [j, plain] = [await ask(ja), await ask()];
+        expect(j.body).toMatchObject({ code, detail: japanese });
+        expect(plain.body).toMatchObject({ code, detail: english });
+      };
+      const limit = await newSubscription(10);
+      expect((await post(limit, "skip", { count: 2 })).status).toBe(200);
+      await both((hd) => post(limit, "skip", { count: 1 }, hd), "skip_limit_exceeded",
+        "At most 2 deliveries in a row can be skipped; 0 more can be skipped now.",
+        "続けてスキップできるのは2回までです。現在あと0回スキップできます。");
+      // What the my-page shows before the customer tries: the plan options' refusal, in the same words.
+      const options = (hd?: Record<string, string>) => h().request("GET", `/v1/subscriptions/${limit}/plan-options`, { key: t.key, headers: hd });
+      expect((await options(ja)).body.skip.refusal.detail).toBe("続けてスキップできるのは2回までです。現在あと0回スキップできます。");
+      expect((await options()).body.skip.refusal.detail).toBe("At most 2 deliveries in a row can be skipped; 0 more can be skipped now.");
+      const id = await newSubscription(10);
+      await both((hd) => post(id, "quantity", { quantity: 50 }, hd), "quantity_out_of_range", "Quantity must be between 1 and 10.", "数量は1〜10の範囲で指定してください。");
+      await both((hd) => post("S-none", "skip", { count: 1 }, hd), "subscription_not_found", "No subscription S-none.", "定期コース S-none は見つかりません。");
+      const close = await newSubscription(2);
+      const next = addDays(today(), 2);
+      await both((hd) => post(close, "skip", { count: 1 }, hd), "change_window_closed",
+        `The next delivery on ${next} is within 3 days and can no longer be changed; the delivery after it can be skipped once it has shipped.`,
+        `${next} の次回お届けは3日以内のため、変更できません。発送後に、その次のお届けをスキップできます。`);
+      await both((hd) => post(id, "skip", { count: "two" }, hd), "validation_failed", "One or more fields are invalid.", "正しくない項目があります。");
+      await both((hd) => h().request("GET", `/v1/subscriptions/${id}`, { key: "tsk_not_a_key", headers: hd }), "invalid_api_key",
+        "The API key is unknown or has been revoked.", "API キーが存在しないか、無効化されています。");
+      // Explicit English is the English as before.
+      expect((await post(id, "quantity", { quantity: 50 }, en)).body.detail).toBe("Quantity must be between 1 and 10.");
+    });
+
     it("a delivery that ships ends the run of skips: a sync with one more delivery, or delivery.completed (#14.1)", async () => {
       const viaSync = await newSubscription(10);
       expect((await post(viaSync, "skip", { count: 2 })).status).toBe(200);

@@ -62,7 +62,7 @@ describe("default catalogue", () => {
     const hidden = withCopy(discount, "description", "ja", "次の{cycles}回のお届けが{discountLabel}の{discountedPrice}になります。");
     expect(codes(hidden)).toEqual(["copy.description.ja:missing_disclosure", "copy.description.ja:missing_disclosure"]);
     const problems = validateCatalogueOffer(hidden);
-    expect(problems.map((p) => p.message).join(" ")).toMatch(/\{priceAfter\}.*\{firstFullPriceOn\} or \{lastDiscountedOn\}/su);
+    expect(problems.map((p) => p.message.en).join(" ")).toMatch(/\{priceAfter\}.*\{firstFullPriceOn\} or \{lastDiscountedOn\}/su);
   });
 
   it("rejects unknown placeholders and unbounded discounts", () => {

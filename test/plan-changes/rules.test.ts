@@ -93,7 +93,7 @@ describe("pause", () => {
       ok: false,
       violation: { code: "pause_too_long", extra: { latestResumeOn: "2027-03-10", pauseDays: 91, pausedFromOn: "2026-12-10", maxPauseDays: 90 } },
     });
-    expect(d.ok || d.violation.detail).toMatch(/beyond the normal schedule.*2027-03-10/);
+    expect(d.ok || d.violation.detail.en).toMatch(/beyond the normal schedule.*2027-03-10/);
     expect(decide(plan(), { type: "pause", resumeOn: "2027-03-10" }, S, "2026-12-01").ok).toBe(true);
   });
   it("a pause of one delivery every 60 days is 60 days long, whatever the wait for the next one (#14.4)", () => {

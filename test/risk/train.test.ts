@@ -68,7 +68,7 @@ describe("training a tenant's model", () => {
 
   it("recovers a known signal and beats the default model on the hold-out", () => {
     const result = train(history, { now: NOW });
-    if (!result.ok) throw new Error(result.detail);
+    if (!result.ok) throw new Error(result.detail.en);
     const { model, holdout, defaultHoldout } = result;
     expect(holdout.auc).toBeGreaterThan(defaultHoldout.auc);
     expect(holdout.auc).toBeGreaterThan(0.7);
@@ -90,7 +90,7 @@ describe("training a tenant's model", () => {
 
   it("is calibrated on the hold-out: predicted and observed rates agree where there is data", () => {
     const result = train(history, { now: NOW });
-    if (!result.ok) throw new Error(result.detail);
+    if (!result.ok) throw new Error(result.detail.en);
     const total = result.holdout.calibration.reduce((s, b) => s + b.count, 0);
     expect(total).toBe(result.samples.holdout);
     for (const b of result.holdout.calibration.filter((b) => b.count >= 60)) expect(Math.abs(b.predicted - b.observed)).toBeLessThan(0.1);
@@ -100,7 +100,7 @@ describe("training a tenant's model", () => {
 
   it("produces a model the scorer uses like the default one", () => {
     const result = train(history, { now: NOW, version: "tenant-a-1" });
-    if (!result.ok) throw new Error(result.detail);
+    if (!result.ok) throw new Error(result.detail.en);
     const cheap = score(result.model, features({ deliveriesCompleted: 10, unitPriceYen: 980 }));
     const dear = score(result.model, features({ deliveriesCompleted: 10, unitPriceYen: 15800, discountEndingWithinDays: 3 }));
     expect(dear.probability).toBeGreaterThan(cheap.probability);
@@ -126,7 +126,7 @@ describe("training a tenant's model", () => {
       samples.push({ features: features({ cancelRequestsLast90d: asked ? 1 : 0, deliveriesCompleted: 8 }), label: churn ? 1 : 0, at: `2025-${String(month).padStart(2, "0")}-15` });
     }
     const result = train(samples.reverse(), { now: NOW });
-    if (!result.ok) throw new Error(result.detail);
+    if (!result.ok) throw new Error(result.detail.en);
     expect(result.model.coefficients.cancel_requests).toBeGreaterThan(0); // learned from the early part
     expect(result.holdout.auc).toBeLessThan(0.5); // judged on the late part, where it is wrong
     expect(result.split.holdoutFrom >= "2025-10-01").toBe(true);
@@ -136,7 +136,7 @@ describe("training a tenant's model", () => {
 
   it("leaves out snapshots whose 60-day outcome is not known yet", () => {
     const result = train(history, { now: NOW, asOf: "2025-12-31" });
-    if (!result.ok) throw new Error(result.detail);
+    if (!result.ok) throw new Error(result.detail.en);
     expect(result.samples.excludedCensored).toBe(history.filter((s) => s.at > "2025-11-01").length);
     expect(result.samples.excludedCensored).toBeGreaterThan(0);
     expect(result.split.holdoutTo <= "2025-11-01").toBe(true);
@@ -181,7 +181,7 @@ describe("a trained model within what it was trained on", () => {
       };
     });
     const result = train(samples, { now: NOW });
-    if (!result.ok) throw new Error(result.detail);
+    if (!result.ok) throw new Error(result.detail.en);
     const model = result.model;
     expect(model.ranges?.surplus_stock?.[0]).toBe(0);
     const mostSeen = model.ranges!.surplus_stock[1];

@@ -1,0 +1,42 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+
+/**
+ * Every error detail is given in both languages (`{ en, ja }`), so a problem answers Japanese
+ * under `Accept-Language: ja` (README: "details in Japanese when asked for"). A string literal
+ * as the detail of `new ApiError(` would be English-only; this scan finds any.
+ */
+const ALLOWED: string[] = [
+  // file:line entries that must stay English, each with its reason. None today.
+];
+
+function sources(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) return e.name === "generated" ? [] : sources(path);
+    return /\.tsx?$/.test(e.name) ? [path] : [];
+  });
+}
+
+describe("error details", () => {
+  it("no new ApiError( in src/ passes a plain string literal as its detail", () => {
+    const found: string[] = [];
+    for (const file of sources("src")) {
+      const text = readFileSync(file, "utf8");
+      // The code argument, then the detail argument: a quote or backtick opens a literal.
+      for (const m of text.matchAll(/new ApiError\(\s*[^,()]+,\s*(["'`])/g)) {
+        const line = text.slice(0, m.index).split("\n").length;
+        const where = `${file}:${line}`;
+        if (!ALLOWED.includes(where)) found.push(where);
+      }
+    }
+    expect(found).toEqual([]);
+  });
+
+  it("the scan would see one (it is not vacuous)", () => {
+    const sample = 'throw new ApiError(\n  "subscription_not_found",\n  `No subscription ${id}.`,\n);';
+    expect([...sample.matchAll(/new ApiError\(\s*[^,()]+,\s*(["'`])/g)]).toHaveLength(1);
+    expect([...readFileSync("src/plan-changes/apply.ts", "utf8").matchAll(/new ApiError\(/g)].length).toBeGreaterThan(0);
+  });
+});
