@@ -62,18 +62,26 @@ export const ConfirmBody = z
     channel: Channel.optional(),
     // The survey's parts never block leaving: a part that does not fit its shape is caught here
     // (null / absent) and the route lists it in `exitSurvey.ignored` (`unusableSurveyParts`).
+    // (The generator cannot read a caught schema: each states its documented shape itself.)
     survey: z
       .array(SurveyAnswerItem.catch(null as unknown as z.infer<typeof SurveyAnswerItem>))
       .max(20)
-      .optional()
       .catch(undefined)
-      .openapi({ description: "Answers to the exit survey shown at start (all optional). Answers it cannot use are left out and listed in `exitSurvey.ignored`; they never block the cancellation." }),
+      .optional()
+      .openapi({
+        type: "array",
+        items: { type: "object", properties: { questionId: { type: "string", minLength: 1, maxLength: 64 }, answer: { type: "string", maxLength: 2000 } }, required: ["questionId", "answer"], additionalProperties: false },
+        maxItems: 20,
+        description: "Answers to the exit survey shown at start (all optional). Answers it cannot use are left out and listed in `exitSurvey.ignored`; they never block the cancellation.",
+      }),
     keepInTouch: z
       .boolean()
+      .catch(undefined as unknown as boolean)
       .optional()
-      .catch(undefined)
-      .openapi({ description: "The customer's answer to the keep-in-touch question (shown unchecked): recorded with its wording and time as evidence. `false` overrides an earlier marketing consent for win-back contact." }),
-    returnOn: CalendarDate.optional().catch(undefined).openapi({ description: "When the customer said they would be back (a break, a season): `winback.due` fires that day. Out of range (not after today, or more than two years ahead) → left out and listed in `exitSurvey.ignored`." }),
+      .openapi({ type: "boolean", description: "The customer's answer to the keep-in-touch question (shown unchecked): recorded with its wording and time as evidence. `false` overrides an earlier marketing consent for win-back contact." }),
+    returnOn: CalendarDate.catch(undefined as unknown as string)
+      .optional()
+      .openapi({ type: "string", format: "date", example: "2026-12-05", description: "When the customer said they would be back (a break, a season): `winback.due` fires that day. Out of range (not after today, or more than two years ahead) → left out and listed in `exitSurvey.ignored`." }),
   })
   .openapi("ConfirmCancellation");
 export const ReactivateBody = z
