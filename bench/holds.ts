@@ -152,12 +152,21 @@ const gcKinds: Record<number, string> = {
   [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: "gc incremental",
   [constants.NODE_PERFORMANCE_GC_WEAKCB]: "gc weak callbacks",
 };
-/** Every GC pause of the scenario, however short: count and total ms. */
+/** Every GC pause of the scenario, however short: count and total ms; by kind, also the longest and those ≥ 10 ms. */
 const gc = { n: 0, ms: 0 };
+type GcKind = { n: number; ms: number; maxMs: number; over10: number };
+let gcByKind = new Map<string, GcKind>();
 new PerformanceObserver((list) => {
   for (const e of list.getEntries()) {
     gc.n++;
     gc.ms += e.duration;
+    const kind = gcKinds[((e as { detail?: unknown }).detail as { kind?: number } | undefined)?.kind ?? -1] ?? "gc";
+    const k = gcByKind.get(kind) ?? { n: 0, ms: 0, maxMs: 0, over10: 0 };
+    k.n++;
+    k.ms += e.duration;
+    k.maxMs = Math.max(k.maxMs, e.duration);
+    if (e.duration >= 10) k.over10++;
+    gcByKind.set(kind, k);
     if (e.duration >= 5) gcSpans.push({ at: e.startTime, ms: e.duration, kind: gcKinds[((e as { detail?: unknown }).detail as { kind?: number } | undefined)?.kind ?? -1] ?? "gc" });
     note(gcKinds[((e as { detail?: unknown }).detail as { kind?: number } | undefined)?.kind ?? -1] ?? "gc", e.duration);
   }
@@ -195,6 +204,7 @@ export function watchLoop() {
   stallSpans = [];
   let usageBefore = usage();
   Object.assign(gc, { n: 0, ms: 0 });
+  gcByKind = new Map();
   const loop = monitorEventLoopDelay({ resolution: 1 });
   loop.enable();
   const stalls = { n: 0, ms: 0, waitingMs: 0, onCpuMs: 0, maxMs: 0, maxWaitingMs: 0, maxOnCpuMs: 0, ownMaxMs: 0 };
@@ -250,6 +260,8 @@ export function watchLoop() {
         ownMaxMs: r(stalls.ownMaxMs),
         heapMb: Math.round(process.memoryUsage().heapUsed / 2 ** 20),
         gc: `${gc.n} GCs, ${Math.round(gc.ms)} ms`,
+        /** The scenario's GC pauses by kind ("gc minor": scavenges), for per-request rates. */
+        gcByKind: new Map(gcByKind),
       };
     },
   };

@@ -31,6 +31,8 @@ const BENCH_SECRETS_KEY = "bench-secrets-key-0123456789abcdef-012345";
  * autocannon on loopback, beside two floors measured in the same run — a bare Hono JSON route and
  * a route doing one raw indexed libSQL query — so the ratios stay meaningful on a busy machine.
  */
+/** The server's own V8 and Node flags (package.json passes `npm start`'s to the bench too), not tsx's loader. */
+const serverFlags = process.execArgv.filter((a) => a.startsWith("--") && !/^--(require|import)\b/.test(a));
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
 
@@ -96,22 +98,30 @@ async function load(
   target: { url: string; headers: Record<string, string>; connections: number; seconds?: number },
 ): Promise<Row> {
   const seconds = target.seconds ?? DURATION_S;
-  const list: LoadRequest[] = Array.from({ length: Math.ceil(seconds * REQUESTS_PER_SECOND) }, () => {
-    const r = requests();
-    return [r.method, r.path, r.body, r.headers];
-  });
+  const drawn = Math.ceil(seconds * REQUESTS_PER_SECOND);
+  // Drawn, sent and dropped (bench/load.ts runLoad): not on this heap while the scenario is measured.
+  const list = (): LoadRequest[] =>
+    Array.from({ length: drawn }, () => {
+      const r = requests();
+      return [r.method, r.path, r.body, r.headers];
+    });
+  // runLoad draws and sends the list before its first await; the watch starts after that.
+  const running = runLoad({ url: target.url, headers: target.headers, connections: target.connections, seconds, requests: list });
   const watch = watchLoop();
   const cpu0 = process.cpuUsage();
-  const result = await runLoad({ url: target.url, headers: target.headers, connections: target.connections, seconds, requests: list });
+  const result = await running;
   const cpu = process.cpuUsage(cpu0);
-  const { loopMaxMs, loopP99Ms, held: statements, stalls, ownMaxMs, heapMb, gc } = watch.stop();
+  const { loopMaxMs, loopP99Ms, held: statements, stalls, ownMaxMs, heapMb, gc, gcByKind } = watch.stop();
   // What held the loop, then how long its stalls waited for a core (bench/holds.ts watchLoop).
   const held = [statements, stalls].filter(Boolean).join("; ");
   const cpuMs = Math.round(((cpu.user + cpu.system) / 1000 / Math.max(1, result.rps * seconds)) * 100) / 100;
   const phases = writePhases();
   const row = { name, rps: result.rps, p50: result.p50, p99: result.p99, errors: result.errors, non2xx: result.non2xx, loopMaxMs, loopP99Ms, held, cpuMs };
-  const wrapped = result.sent > list.length ? `  (request list of ${list.length} reused: ${result.sent} sent)` : "";
-  console.log(`${name.padEnd(34)} ${row.rps.toFixed(0).padStart(7)} req/s  p50 ${row.p50} ms  p99 ${row.p99} ms  non-2xx ${row.non2xx}  cpu ${cpuMs} ms/req  loop p99 ${loopP99Ms} max ${loopMaxMs} ms (not waiting for a core ${ownMaxMs})  heap ${heapMb} MB, ${gc}${held ? `  held by ${held}` : ""}${wrapped}`);
+  // GC pauses per 10,000 requests answered: count, ms in all, the longest, how many ≥ 10 ms.
+  const answered = Math.max(1, result.rps * seconds);
+  const gcRates = [...gcByKind].map(([kind, g]) => `${kind} ${((g.n * 10_000) / answered).toFixed(1)}/10k req, ${((g.ms * 10_000) / answered).toFixed(0)} ms/10k, max ${g.maxMs.toFixed(1)}, ≥10 ms ×${g.over10}`).join("; ");
+  const wrapped = result.sent > drawn ? `  (request list of ${drawn} reused: ${result.sent} sent)` : "";
+  console.log(`${name.padEnd(34)} ${row.rps.toFixed(0).padStart(7)} req/s  p50 ${row.p50} ms  p99 ${row.p99} ms  non-2xx ${row.non2xx}  cpu ${cpuMs} ms/req  loop p99 ${loopP99Ms} max ${loopMaxMs} ms (not waiting for a core ${ownMaxMs})  heap ${heapMb} MB, ${gc}${gcRates ? ` (${gcRates})` : ""}${held ? `  held by ${held}` : ""}${wrapped}`);
   if (phases && process.env.BENCH_WRITE_PHASES) console.log(`  phases (ms): ${phases}`);
   for (const line of await explainSlow()) console.log(`  slow statement: ${line}`);
   return row;
@@ -514,7 +524,7 @@ if (runs("trips")) notes.push(`- Round trips to the libSQL server per request on
 if (notes.length) parts.push(notes.join("\n"));
 const report = `# Benchmarks
 
-\`npm run bench\` — ${new Date().toISOString().slice(0, 10)}, ${type()} on ${cpu} (${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB), Node ${process.version}.
+\`npm run bench\` — ${new Date().toISOString().slice(0, 10)}, ${type()} on ${cpu} (${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB), Node ${process.version}${serverFlags.length ? ` with ${serverFlags.join(" ")}` : ""}.
 Load from autocannon on loopback, in a process of its own (\`bench/load.ts\`: the server's event loop carries only
 the server; at niceness 19, so when both want a core the scheduler favours the server; both share the ${cpus().length} cores); each section below runs in a fresh process. Floors — a bare Hono JSON route and a route doing one raw indexed libSQL query — are
 measured in the same run, against the same database as the rows below them.
