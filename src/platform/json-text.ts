@@ -74,3 +74,30 @@ export function byteTextBody(byteText: string): Uint8Array<ArrayBuffer> {
   body.write(byteText, 0, byteText.length, "latin1");
   return body as Uint8Array<ArrayBuffer>;
 }
+
+/**
+ * Page bodies remembered by the statement text each was built from, per slot (what a page asks
+ * for: language, limit, filter, cursor…). A list's page is a function of its statement's text and
+ * its slot alone, so a page read again whose statement returned the same text is the same bytes:
+ * the body is handed out again (bodies are never written after they are made, see `freshBody`)
+ * instead of being split, labelled and joined again. The statement still runs on every read, so a
+ * changed row is never missed: it changes the text. Bounded: emptied when full (`kept` pages; a
+ * body pins at most its slab).
+ */
+export class RememberedPages {
+  private readonly pages = new Map<string, { doc: string; body: Uint8Array<ArrayBuffer> }>();
+  constructor(private readonly kept: number) {}
+
+  /** The body built for `slot` from this same `doc`, if it is still remembered. */
+  get(slot: string, doc: string): Uint8Array<ArrayBuffer> | undefined {
+    const seen = this.pages.get(slot);
+    return seen !== undefined && seen.doc === doc ? seen.body : undefined;
+  }
+
+  /** Remembers `body` as `slot`'s page built from `doc`; answers it. */
+  set(slot: string, doc: string, body: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> {
+    if (this.pages.size >= this.kept) this.pages.clear();
+    this.pages.set(slot, { doc, body });
+    return body;
+  }
+}
