@@ -8,7 +8,7 @@
  * rounds after a warm-up: unlike the in-process harness this counts what the Node adapter does
  * with a body (no undici `Response` read in the server). Before measuring, each scenario's body
  * and headers are compared between the trees (the date, request id and rate-limit count aside).
- * SOCKET_SCENARIOS=at-risk keeps the floor and the scenarios whose names contain one of them.
+ * SOCKET_SCENARIOS=at-risk (or winback, chain) keeps the floor and the scenarios whose names contain one of them.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { Agent, request } from "node:http";
@@ -87,6 +87,18 @@ if (process.argv[2] === "serve") {
     const cursor = (JSON.parse(first) as { nextCursor: string }).nextCursor;
     scenarios.push({ name: `at-risk ${band || "all"}`, path: () => `/v1/risk/at-risk?${query}` });
     scenarios.push({ name: `at-risk ${band || "all"} page 2`, path: () => `/v1/risk/at-risk?${query}&cursor=${encodeURIComponent(cursor)}` });
+  }
+  {
+    // The win-back candidates list (`npm run bench:winback`'s pages): its first page and page 51.
+    let cursor: string | null = null;
+    for (let i = 0; i < 50; i++) {
+      const next: string | null = (JSON.parse((await get(`${servers[0]!.api}/v1/winback/candidates?limit=20${cursor ? `&cursor=${cursor}` : ""}`)).body.toString()) as { nextCursor: string | null }).nextCursor;
+      if (!next) break;
+      cursor = next;
+    }
+    scenarios.push({ name: "winback limit=1", path: () => "/v1/winback/candidates?limit=1" });
+    scenarios.push({ name: "winback first page", path: () => "/v1/winback/candidates?limit=20" });
+    scenarios.push({ name: "winback page 51", path: () => `/v1/winback/candidates?limit=20${cursor ? `&cursor=${cursor}` : ""}` });
   }
   const wanted = process.env.SOCKET_SCENARIOS?.split(",");
   const run = wanted ? scenarios.filter((s) => s.floor || wanted.some((w) => s.name.includes(w))) : scenarios;

@@ -4,7 +4,7 @@ import { localDate } from "../platform/dates";
 import { newId } from "../platform/crypto";
 import { ApiError } from "../platform/errors";
 import type { Language } from "../platform/language";
-import { asByteText, byteTextBody, fromByteText, isAscii } from "../platform/json-text";
+import { asByteText, byteTextBody, fromByteText, isAscii, RememberedPages } from "../platform/json-text";
 import { toPage } from "../platform/pagination";
 import type { TenantStore } from "../platform/tenancy";
 import { emptyFeatures } from "./features";
@@ -243,20 +243,13 @@ export async function atRiskPageJson(store: TenantStore, band: RiskBand | undefi
   const found = typeof read === "string" ? read : "";
   // The page is a function of the statement's text, the limit and the language alone: a page read
   // again with the same text (the first pages of each band, re-read until the rows are re-scored)
-  // reuses its byte text. The statement still runs every time, so a changed row is never missed.
+  // is the same body. The statement still runs every time, so a changed row is never missed.
   const slot = `${lang} ${limit} ${band ?? ""} ${after === undefined ? "" : JSON.stringify(after)}`;
-  const seen = pages.get(slot);
-  if (seen !== undefined && seen.doc === found) return byteTextBody(seen.page);
-  const page = atRiskPageText(found, limit, lang);
-  if (pages.size >= PAGES_KEPT) pages.clear();
-  pages.set(slot, { doc: found, page });
-  return byteTextBody(page);
+  return pages.get(slot, found) ?? pages.set(slot, found, byteTextBody(atRiskPageText(found, limit, lang)));
 }
 
-/** Pages built lately, by language, limit, band and cursor, with the statement text each was built from. */
-const pages = new Map<string, { doc: string; page: string }>();
-/** At most this many (≈ 10 kB of statement text and ≈ 15 kB of page each: ≈ 3 MB in all). */
-const PAGES_KEPT = 128;
+/** Pages built lately, by language, limit, band and cursor (see RememberedPages): ≈ 10 kB of statement text and ≈ 15 kB of body each. */
+const pages = new RememberedPages(128);
 
 /** The page as byte text from the statement's text (see atRiskPageJson). */
 function atRiskPageText(read: string, limit: number, lang: Language): string {

@@ -26,7 +26,7 @@ import type { Placeholder } from "drizzle-orm";
 import type { Lang } from "../cancel-flows/reasons";
 import { maxDate } from "../platform/dates";
 import { ApiError } from "../platform/errors";
-import { utf8Bytes, utf8Join } from "../platform/json-text";
+import { RememberedPages, utf8Bytes, utf8Join } from "../platform/json-text";
 import { decodeCursor, toPage } from "../platform/pagination";
 import type { TenantStore } from "../platform/tenancy";
 import type { TenantSettings } from "../settings/schemas";
@@ -184,6 +184,13 @@ export async function candidatesPageJson(store: TenantStore, q: PageQuery, doc?:
   const after = q.after ? { value: q.after[0], id: q.after[1] } : null;
   const text = doc !== undefined ? doc : await store.scalar((t) => candidatesDocument(t, q.lang, q.limit + 1, after));
   if (typeof text !== "string") return null;
+  // The page is a function of the text (rows, language, catalogue stamp), the limit and the day's
+  // earliest restart date (a row shown for another is declined): the same text on the same day is
+  // the same bytes. A page that went the long way is not remembered (it is built anew each time).
+  const earliest = restartOnFor(null, q.now, q.settings);
+  const slot = `${q.lang} ${q.limit} ${earliest} ${after ? `${after.value} ${after.id}` : ""}`;
+  const seen = pages.get(slot, text);
+  if (seen !== undefined) return seen;
   const [lang, stamp, body] = text.split("\x1d") as [string, string, string];
   if (lang !== q.lang) return null;
   const rows = [];
@@ -195,7 +202,6 @@ export async function candidatesPageJson(store: TenantStore, q: PageQuery, doc?:
   }
   rows.sort((x, y) => y.value - x.value || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
   const page = toPage(rows, q.limit, (r) => [r.value, r.id]);
-  const earliest = restartOnFor(null, q.now, q.settings);
   for (const r of page.data) {
     // Decided on the tenant's catalogue now, and its shown comeback keyed (migration 0022).
     if (r.decidedOn !== stamp || r.key === "") return null;
@@ -209,8 +215,11 @@ export async function candidatesPageJson(store: TenantStore, q: PageQuery, doc?:
     parts.push(i === 0 ? r.head : `,${r.head}`, labelledDrivers(r.drivers, q.lang), r.tail, shown.get(r.key)!, "}");
   });
   parts.push(`],"nextCursor":${JSON.stringify(page.nextCursor)}}`);
-  return utf8Join(parts);
+  return pages.set(slot, text, utf8Join(parts));
 }
+
+/** Short-way pages built lately (see RememberedPages): ≈ 9 kB of statement text and ≈ 30 kB of body each. */
+const pages = new RememberedPages(64);
 
 /** The long way: each row's comeback made current for today (winback/decide `comebacksForToday`). */
 export async function candidatesPage(store: TenantStore, q: PageQuery) {

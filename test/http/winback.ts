@@ -272,6 +272,26 @@ export function winbackSuite(h: () => Harness) {
       expect(await listed()).toBe(true);
     });
 
+    it("a page read again is the same answer until a row of it changes, then the new one at once", async () => {
+      const c = await customer({ marketingConsent: true });
+      const s = await subscription(c, { unitPrice: { amount: 900_000, currency: "JPY" } });
+      await cancel(s, "too_expensive", { keepInTouch: true });
+      const page = async (lang: string) => (await h().request("GET", "/v1/winback/candidates?limit=3", { key: t.key, headers: { "accept-language": lang } })).text;
+      const first = await page("ja");
+      expect(first).toContain(s);
+      // Read again (the server may answer from the page it built: the same bytes, every time), and in the other language.
+      expect(await page("ja")).toBe(first);
+      expect(await page("ja")).toBe(first);
+      expect(await page("en")).not.toBe(first);
+      expect(await page("ja")).toBe(first);
+      // The customer withdraws: the very next read leaves them out.
+      expect((await h().request("PUT", `/v1/customers/${c}/keep-in-touch`, { key: t.key, body: { keepInTouch: false } })).status).toBe(200);
+      const after = await page("ja");
+      expect(after).not.toContain(s);
+      expect((await h().request("PUT", `/v1/customers/${c}/keep-in-touch`, { key: t.key, body: { keepInTouch: true } })).status).toBe(200);
+      expect(await page("ja")).toBe(first);
+    });
+
     it("the export holds keep-in-touch with its evidence and the survey; erasure takes the person's words and off the list; the survey's change is audited", async () => {
       const c = await customer({ marketingConsent: false, name: "消去 太郎" });
       const s = await subscription(c);
