@@ -45,9 +45,12 @@ const FlowCounts = {
 const Kept = z.object({ flows: z.number().int(), closed: z.number().int(), canceled: z.number().int(), keptRate: z.number().nullable() });
 
 const Rates = {
-  canceled: z.number().int(),
-  reactivated: z.number().int(),
-  reactivationRate: z.number().nullable().openapi({ description: "再加入率: reactivated / canceled (whenever the reactivation came)." }),
+  canceled: z.number().int().openapi({ description: "Cancellations confirmed on the range's days (shop-local)." }),
+  reactivated: z.number().int().openapi({ description: "Of those, the ones whose plan has been reactivated since." }),
+  reactivationRate: z.number().nullable().openapi({
+    description:
+      "再加入率, a cohort share: of the cancellations confirmed on the range's days (`canceled`, one per cancellation), those whose plan has since been reactivated (`reactivated`, whenever the restart came, up to now). Each cancellation counts once, so it is at most 1; recent cancellations have had less time (see `rate180`). Not `reactivations.reactivationRate`, which divides the range's restarts of any plan by its cancellations.",
+  }),
   matured: z.number().int().openapi({ description: "Cancellations at least 180 days old." }),
   reactivatedWithin180: z.number().int(),
   rate180: z.number().nullable().openapi({ description: "Of the matured cancellations, the share reactivated within 180 days: comparable between months." }),
@@ -79,8 +82,20 @@ export const RetentionMetrics = z
     from: CalendarDate,
     to: CalendarDate,
     ...FlowCounts,
-    churn: z.object({ activeAtStart: z.number().int(), canceled: z.number().int(), churnRate: z.number().nullable() }),
-    reactivations: z.object({ count: z.number().int(), reactivationRate: z.number().nullable().openapi({ description: "Reactivations / cancellations in the range." }) }),
+    churn: z.object({
+      activeAtStart: z.number().int(),
+      canceled: z.number().int().openapi({ description: "Subscriptions canceled on the range's days and still canceled now: a restart removes its plan from the day it was canceled." }),
+      churnRate: z.number().nullable(),
+    }),
+    reactivations: z
+      .object({
+        count: z.number().int().openapi({ description: "Reactivations (plan restarts) made on the range's days, of any plan, whenever it was canceled; a plan restarted twice counts twice." }),
+        reactivationRate: z.number().nullable().openapi({
+          description:
+            "A ratio of two counts of the range, not a cohort: `count` / `churn.canceled`. The restarts need not be of those cancellations (a plan canceled last year and restarted this month counts here), and a plan canceled in the range and restarted since is no longer in `churn.canceled`, so it can exceed 1. For the share of this range's cancellations that came back, read `winback.reactivationRate`.",
+        }),
+      })
+      .openapi({ description: "Restarts made in the range, from the subscription rollups." }),
     holdout: z
       .object({ withOffers: Kept, holdout: Kept, lift: z.number().nullable() })
       .nullable()

@@ -2,6 +2,8 @@
  * The comeback offer for a canceled subscription: chosen by the same offer engine as the cancel
  * flow (src/offers: eligibility → personalise → rank, for the cancellation's reason), on the plan
  * as it would restart, and kept only when its copy passes the same phrase lint (src/offers/lint).
+ * Its copy is a comeback's own (`restartCopy`), not the catalogue's cancel-flow templates: the
+ * customer has no plan, so nothing about cancelling or what they pay now.
  *
  * Only offers that make sense on a restart are considered: a longer interval (surplus stock), a
  * smaller quantity or a discount (price), a product swap, a gift, usage advice. Skips and pauses
@@ -12,7 +14,7 @@
 import type { Lang, Localized } from "../cancel-flows/reasons";
 import { lintCopy } from "../offers/lint";
 import type { CatalogueOffer } from "../offers/catalogue";
-import { formatDate, personalise, type PersonalisedOffer, type SubscriptionSnapshot } from "../offers/personalise";
+import { formatDate, formatMoney, personalise, type ConcreteParameters, type Money, type PersonalisedOffer, type SubscriptionSnapshot } from "../offers/personalise";
 import { rankOffers, type OfferInputs } from "../offers/service";
 import type { TenantSettings } from "../settings/schemas";
 
@@ -25,7 +27,7 @@ export type ComebackOffer = {
   parameters: Record<string, unknown>;
   title: Localized;
   description: Localized;
-  /** The message to send, built from the title and description; passed the phrase lint. */
+  /** The message to send (an invitation to restart, the description, a closing; the title is its subject); passed the phrase lint. */
   message: Localized;
   /** The first delivery if the customer restarts: the return date they named, else the earliest possible. */
   restartOn: string;
@@ -48,11 +50,106 @@ function clean(texts: Localized[]): boolean {
   return texts.every((t) => passes(t.ja) && passes(t.en));
 }
 
-function messageFor(productName: string, title: Localized, description: Localized): Localized {
+/**
+ * The message to send: an invitation to restart, the offer in a comeback's words, and a closing
+ * that leaves the choice to the customer. Title and body stay separate fields; the message reads
+ * as one letter (no 「title：description」).
+ */
+function messageFor(productName: string, description: Localized): Localized {
   return {
-    ja: `${productName}のお届けは、いつでも再開できます。${title.ja}：${description.ja}`,
-    en: `Your ${productName} deliveries can restart whenever you like. ${title.en}: ${description.en}`,
+    ja: `${productName}のお届け再開のご案内です。${description.ja}再開をご希望の際は、いつでもお手続きいただけます。`,
+    en: `A note about restarting your ${productName} deliveries. ${description.en} If you would like to restart, you can do so whenever it suits you.`,
   };
+}
+
+const both = (ja: string, en: string): Localized => ({ ja, en });
+const capitalised = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+const day = (date: string): Localized => both(formatDate(date, "ja"), formatDate(date, "en"));
+const price = (m: Money): Localized => both(formatMoney(m, "ja"), formatMoney(m, "en"));
+
+/**
+ * A comeback's title and description from the offer's computed terms. The catalogue's templates
+ * are written for a cancel flow (a running plan: 「このまま解約…」, 「お支払い金額は変わりません」),
+ * so a customer with no plan reads copy written for a restart instead: what restarting with this
+ * remedy means, its real terms and dates, nothing about cancelling or what they pay now. Only
+ * names (product, gift, tips) come from the catalogue. Null for an offer type with no restart copy.
+ */
+function restartCopy(p: ConcreteParameters, sub: SubscriptionSnapshot, restartOn: string): { title: Localized; description: Localized } | null {
+  const name = sub.product.name;
+  const first = day(restartOn);
+  switch (p.type) {
+    case "change_interval": {
+      const longer = p.intervalDays > p.fromIntervalDays;
+      const next = day(p.followingDeliveryOn);
+      return {
+        title: both(`${p.intervalDays}日ごとのお届けで再開できます`, `Restart with a delivery every ${p.intervalDays} days`),
+        description: both(
+          `お届け間隔を以前の${p.fromIntervalDays}日ごとから${p.intervalDays}日ごとに${longer ? "延ばして" : "変えて"}再開できます。${longer ? "お手元に商品が余りにくくなります。" : ""}1回のお届け内容は以前と同じで、初回は${first.ja}、その次は${next.ja}です。`,
+          `You can restart with a delivery every ${p.intervalDays} days instead of every ${p.fromIntervalDays}${longer ? ", so less builds up at home" : ""}. Each delivery is the same as before: the first on ${first.en}, the next on ${next.en}.`,
+        ),
+      };
+    }
+    case "change_quantity": {
+      const each = price(p.pricePerDelivery);
+      return {
+        title: both(`1回${p.quantity}個のお届けで再開できます`, `Restart with ${p.quantity} per delivery`),
+        description: both(
+          `1回のお届けを以前の${p.fromQuantity}個から${p.quantity}個に減らして再開できます。1回あたり${each.ja}、${sub.intervalDays}日ごとのお届けで、初回は${first.ja}です。`,
+          `You can restart with ${p.quantity} per delivery instead of ${p.fromQuantity}, at ${each.en} per delivery every ${sub.intervalDays} days. The first delivery would be on ${first.en}.`,
+        ),
+      };
+    }
+    case "discount": {
+      const label = p.percentOff !== null ? both(`${p.percentOff}%オフ`, `${p.percentOff}% off`) : both(`${formatMoney({ amount: p.amountOff ?? 0, currency: p.regularPrice.currency }, "ja")}引き`, `${formatMoney({ amount: p.amountOff ?? 0, currency: p.regularPrice.currency }, "en")} off`);
+      const discounted = price(p.discountedPrice);
+      const after = price(p.priceAfter);
+      const full = day(p.firstFullPriceOn);
+      const last = day(p.lastDiscountedOn);
+      return p.cycles === 1
+        ? {
+            title: both(`再開後はじめてのお届けが${label.ja}`, `${label.en} your first delivery back`),
+            description: both(
+              `再開後はじめてのお届け（${first.ja}）が${label.ja}の${discounted.ja}になります。${full.ja}のお届けからは通常価格の${after.ja}です。この割引に継続回数の条件はありません。`,
+              `Your first delivery after restarting (${first.en}) costs ${discounted.en} (${label.en}). From the delivery on ${full.en}, the regular price of ${after.en} applies. The discount comes with no minimum number of deliveries.`,
+            ),
+          }
+        : {
+            title: both(`再開後${p.cycles}回のお届けが${label.ja}`, `${label.en} your first ${p.cycles} deliveries back`),
+            description: both(
+              `再開後のお届け${p.cycles}回分（${first.ja}から${last.ja}まで）が${label.ja}の${discounted.ja}になります。${full.ja}のお届けからは通常価格の${after.ja}です。この割引に継続回数の条件はありません。`,
+              `Your first ${p.cycles} deliveries after restarting (${first.en} to ${last.en}) cost ${discounted.en} each (${label.en}). From the delivery on ${full.en}, the regular price of ${after.en} applies. The discount comes with no minimum number of deliveries.`,
+            ),
+          };
+    }
+    case "product_swap": {
+      const each = price(p.pricePerDelivery);
+      return {
+        title: both(`${p.toName}でお届けを再開できます`, `Restart with ${p.toName}`),
+        description: both(
+          `${name}の代わりに、${p.toName}でお届けを再開できます。1回あたり${each.ja}、${sub.intervalDays}日ごとのお届けで、初回は${first.ja}です。`,
+          `You can restart with ${p.toName} instead of ${name}, at ${each.en} per delivery every ${sub.intervalDays} days. The first delivery would be on ${first.en}.`,
+        ),
+      };
+    }
+    case "free_gift":
+      return {
+        title: both(`再開後はじめてのお届けに${p.gift.ja}をお付けします`, `${capitalised(p.gift.en)} with your first delivery back, free`),
+        description: both(
+          `以前はご不便をおかけし、申し訳ありませんでした。再開された場合、はじめてのお届け（${first.ja}）に${p.gift.ja}を無料でお付けします。`,
+          `We are sorry for the trouble you had before. If you restart, we will add ${p.gift.en} to your first delivery (${first.en}) free of charge.`,
+        ),
+      };
+    case "usage_advice":
+      return {
+        title: both(`${name}の使い方のご案内`, `Tips on using ${name}`),
+        description: both(
+          `よくあるご質問をもとに、${name}の使い方をまとめました。${p.tips.map((t) => `・${t.ja}`).join("")}`,
+          `Based on common questions, here are some tips on using ${name}. ${p.tips.map((t) => `• ${t.en}`).join(" ")}`,
+        ),
+      };
+    default:
+      return null;
+  }
 }
 
 /** The plan as it would restart: active, its first delivery on the restart date. */
@@ -61,11 +158,13 @@ function restarted(sub: SubscriptionSnapshot, restartOn: string): SubscriptionSn
 }
 
 /** An engine offer as a comeback, when it applies to a restart and all its copy passes the lint. */
-function asComeback(o: Pick<PersonalisedOffer, "offerId" | "type" | "parameters" | "title" | "description">, productName: string, restartOn: string): ComebackOffer | null {
+function asComeback(o: Pick<PersonalisedOffer, "offerId" | "type" | "parameters">, sub: SubscriptionSnapshot, restartOn: string): ComebackOffer | null {
   if (!RESTART_TYPES.has(o.type)) return null;
-  const message = messageFor(productName, o.title, o.description);
-  if (!clean([o.title, o.description, message])) return null;
-  return { kind: "offer", offerId: o.offerId, type: o.type, parameters: o.parameters as unknown as Record<string, unknown>, title: o.title, description: o.description, message, restartOn };
+  const copy = restartCopy(o.parameters, sub, restartOn);
+  if (!copy) return null;
+  const message = messageFor(sub.product.name, copy.description);
+  if (!clean([copy.title, copy.description, message])) return null;
+  return { kind: "offer", offerId: o.offerId, type: o.type, parameters: o.parameters as unknown as Record<string, unknown>, title: copy.title, description: copy.description, message, restartOn };
 }
 
 /**
@@ -85,7 +184,7 @@ function reminderFor(returnOn: string, restartOn: string, productName: string): 
           ja: `お伝えいただいた${formatDate(returnOn, "ja")}を過ぎました。${formatDate(restartOn, "ja")}から、以前と同じ内容でお届けを再開できます。`,
           en: `The date you gave us, ${formatDate(returnOn, "en")}, has passed. From ${formatDate(restartOn, "en")}, your deliveries can restart as before.`,
         };
-  const message = messageFor(productName, title, description);
+  const message = messageFor(productName, description);
   return clean([title, description, message]) ? { kind: "reminder", offerId: null, type: "reminder", parameters: { restartOn: returnOn }, title, description, message, restartOn } : null;
 }
 
@@ -93,7 +192,7 @@ export function comebackOffer(inputs: OfferInputs, c: { reason: string | null; r
   const restart: OfferInputs = { ...inputs, sub: restarted(inputs.sub, c.restartOn), consecutiveSkips: 0 };
   const ranked = rankOffers(restart, { ...(c.reason ? { reason: c.reason } : {}), channel: "web", now: c.now, mode: "mean" });
   for (const o of ranked) {
-    const comeback = asComeback(o, inputs.sub.product.name, c.restartOn);
+    const comeback = asComeback(o, inputs.sub, c.restartOn);
     if (comeback) return comeback;
   }
   if (c.returnOn) {
@@ -119,7 +218,7 @@ export function rerenderComeback(
   if (decided.kind === "reminder") return reminderFor(String(decided.parameters.restartOn), c.restartOn, sub.product.name);
   if (!offer || offer.id !== decided.offerId) return null;
   const concrete = personalise(offer, restarted(sub, c.restartOn), { today: c.today, settings: c.settings, stockOnHand: null, consecutiveSkips: 0 });
-  return concrete ? asComeback(concrete, sub.product.name, c.restartOn) : null;
+  return concrete ? asComeback(concrete, sub, c.restartOn) : null;
 }
 
 export function presentComeback(o: ComebackOffer, lang: Lang) {

@@ -33,12 +33,20 @@ import { comebackOffer, presentComeback, rerenderComeback, type ComebackOffer } 
 export type StoredComeback = { offer: ComebackOffer | null; sub: SubscriptionSnapshot };
 
 /**
- * The tenant's catalogue stamp, SQL: `c:` + the later of the latest `updated_at` of its offer rows
- * and its last settings change (`c:` alone before either). `decideComebacks` reads the same
+ * The edition of the comeback copy (winback/comeback): part of every stamp, so records decided
+ * with older copy are stale — decided again by the maintenance job, the long way on the list until
+ * then — as after a catalogue change. Change it with the copy; each edition must sort after the
+ * last (`c:` + `copy <date>|`; the first stamps were `c:` + a timestamp, which digits sort before).
+ */
+const STAMP_PREFIX = "c:copy 2026-12-01|";
+
+/**
+ * The tenant's catalogue stamp, SQL: `STAMP_PREFIX` + the later of the latest `updated_at` of its offer rows
+ * and its last settings change (the prefix alone before either). `decideComebacks` reads the same
  * through its store (a customer's too).
  */
 export function catalogueStamp(tenant: SQL): SQL {
-  return sql`(SELECT 'c:' || max(coalesce(max(o.updated_at), ''), (SELECT t.settings_changed_at FROM tenants t WHERE t.id = ${tenant})) FROM offers o WHERE o.tenant_id = ${tenant})`;
+  return sql`(SELECT ${sql.raw(`'${STAMP_PREFIX}'`)} || max(coalesce(max(o.updated_at), ''), (SELECT t.settings_changed_at FROM tenants t WHERE t.id = ${tenant})) FROM offers o WHERE o.tenant_id = ${tenant})`;
 }
 
 /** The first delivery if the customer restarts: the date they named, but never before the earliest changeable delivery. */
@@ -123,7 +131,7 @@ export async function shownComeback(offer: ComebackOffer | null) {
 async function storeStamp(s: TenantStore): Promise<string> {
   // The catalogue and the settings are the tenant's, never a customer's: the store's tenant scopes them.
   const row = await s.q.get<{ stamp: string }>(sql`SELECT ${catalogueStamp(sql`${s.tenantId}`)} AS stamp`);
-  return row?.stamp ?? "c:";
+  return row?.stamp ?? STAMP_PREFIX;
 }
 
 /** Stores each record's comeback (decided or re-rendered) with what the list shows of it, stamped `stamp`. Call inside a write. */

@@ -17,6 +17,7 @@
  * months pass; a seasonal buyer is likelier back in the season they first started.
  */
 import type { Lang, Localized } from "../cancel-flows/reasons";
+import { formatDate } from "../offers/personalise";
 import { addDays, daysBetween } from "../platform/dates";
 import { groupThousands } from "../platform/numbers";
 import { clampToRange, sigmoid, type LinearModel } from "../platform/logistic";
@@ -191,7 +192,7 @@ export function scoreWinback(model: WinbackModel, f: WinbackFeatures, on: string
 
 const yen = (n: number) => groupThousands(Math.round(n));
 const REASON_WORDS: Record<string, Localized> = {
-  temporary_break: { ja: "一時的に不要", en: "a break" },
+  temporary_break: { ja: "しばらく不要", en: "a break" },
   moving: { ja: "引っ越し", en: "a move" },
   health_or_life_change: { ja: "生活の変化", en: "a change in life" },
   surplus_stock: { ja: "商品の余り", en: "surplus stock" },
@@ -201,23 +202,25 @@ const REASON_WORDS: Record<string, Localized> = {
   dissatisfied_service: { ja: "サービスへの不満", en: "the service" },
   delivery_problem: { ja: "配送の問題", en: "delivery problems" },
 };
+/** A stored ISO date as the offers write dates (2026年12月5日 / 5 Dec 2026); anything else as it is. */
+const shownDate = (v: unknown, lang: Lang) => (typeof v === "string" && /^\d{4}-\d{2}-\d{2}$/.test(v) ? formatDate(v, lang) : String(v));
 const reasonWord = (v: unknown, lang: Lang) => (typeof v === "string" ? (REASON_WORDS[v]?.[lang] ?? v) : "");
 
 const DRIVER_LABEL: Record<WinbackFeatureName, (v: number | string | null, lang: Lang) => string> = {
-  reason_break: (v, l) => (l === "ja" ? `解約理由が一時的（${reasonWord(v, l)}）` : `Left for ${reasonWord(v, l)}, not over the product`),
+  reason_break: (v, l) => (l === "ja" ? `一時的な事情での解約（${reasonWord(v, l)}）` : `Left for ${reasonWord(v, l)}, not over the product`),
   reason_surplus: (_, l) => (l === "ja" ? "解約理由が商品の余り（製品への不満ではない）" : "Left over surplus stock, not the product"),
   reason_price: (_, l) => (l === "ja" ? "解約理由が価格" : "Left over the price"),
   reason_no_effect: (_, l) => (l === "ja" ? "解約理由が「効果を感じない」" : "Left because it did not feel worth it"),
   reason_competitor: (_, l) => (l === "ja" ? "他社に切り替え" : "Switched to another brand"),
   reason_service: (v, l) => (l === "ja" ? `解約理由が${reasonWord(v, l)}` : `Left over ${reasonWord(v, l)}`),
-  return_date_named: (v, l) => (l === "ja" ? `再開の目安日を伝えている（${v}）` : `Named a date to come back (${v})`),
+  return_date_named: (v, l) => (l === "ja" ? `再開の目安日を伝えている（${shownDate(v, l)}）` : `Named a date to come back (${shownDate(v, l)})`),
   referral: (_, l) => (l === "ja" ? "ご紹介で入会" : "Joined through a friend's referral"),
   ad_acquired: (_, l) => (l === "ja" ? "広告経由で入会" : "Joined through an ad"),
   complaints_unresolved: (v, l) => (l === "ja" ? `未解決のご不満（${v}件）` : `Unresolved complaints (${v})`),
   complaint_resolved: (v, l) => (l === "ja" ? `ご不満が解決済み（${v}件）` : `Complaints resolved (${v})`),
-  tenure: (v, l) => (l === "ja" ? `お届け${v}回のご利用歴` : `${v} deliveries received`),
+  tenure: (v, l) => (l === "ja" ? `お届け${v}回のご利用歴` : `${v} ${Number(v) === 1 ? "delivery" : "deliveries"} received`),
   past_spend: (v, l) => (l === "ja" ? `これまでのご購入額 ${yen(Number(v))}円` : `Past spend ¥${yen(Number(v))}`),
-  months_since_cancel: (v, l) => (l === "ja" ? `解約から約${v}か月` : `About ${v} months since cancelling`),
+  months_since_cancel: (v, l) => (l === "ja" ? `解約から約${v}か月` : `About ${v} ${Number(v) === 1 ? "month" : "months"} since cancelling`),
   in_season: (v, l) => (l === "ja" ? `最初に始めた季節（${v}月）が近い` : `The season they first started (month ${v}) is near`),
   named_comeback: (_, l) => (l === "ja" ? "アンケートで再開のきっかけを回答" : "Said in the survey what would bring them back"),
 };

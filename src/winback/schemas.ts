@@ -62,7 +62,7 @@ export const ExitSurvey = z
 export const WinbackDriver = z
   .object({
     code: z.enum(WINBACK_FEATURE_NAMES),
-    label: z.string().openapi({ description: "In the caller's language.", example: "解約理由が一時的（一時的に不要）" }),
+    label: z.string().openapi({ description: "In the caller's language.", example: "一時的な事情での解約（しばらく不要）" }),
     contribution: z.number().openapi({ description: "Log-odds this driver adds (positive: likelier to come back)." }),
     value: z.union([z.number(), z.string()]).nullable(),
   })
@@ -74,9 +74,9 @@ export const ComebackOffer = z
     offerId: z.string().nullable(),
     type: z.string(),
     parameters: z.record(z.string(), z.unknown()),
-    title: z.string(),
-    description: z.string(),
-    message: z.string().openapi({ description: "Message copy to send, in the caller's language; it passed the phrase lint." }),
+    title: z.string().openapi({ description: "The message's subject: the restart and its remedy, in the caller's language." }),
+    description: z.string().openapi({ description: "The restart's terms (dates, price per delivery, what changes), in the caller's language; never about cancelling or current payments." }),
+    message: z.string().openapi({ description: "Message copy to send, in the caller's language: an invitation to restart, `description`, and a closing that leaves the choice to the customer. It passed the phrase lint." }),
     restartOn: CalendarDate.openapi({ description: "First delivery if they restart: the date they named, else the earliest possible." }),
   })
   .openapi("ComebackOffer");

@@ -167,11 +167,13 @@ export function winbackSuite(h: () => Harness) {
       // Price: a smaller quantity or a discount, from the shop's own catalogue, with its message.
       expect(price.offer).toMatchObject({ kind: "offer", offerId: expect.stringMatching(/^off_/) });
       expect(["change_quantity", "discount"]).toContain(price.offer.type);
-      expect(price.offer.message).toContain(price.offer.title);
+      // A letter to someone with no plan: the remedy's terms, no 「title：description」, nothing about cancelling or what they pay now.
+      expect(price.offer.message).toContain(price.offer.description);
+      expect(price.offer.message).not.toMatch(/：|解約|お支払い/);
       // The same row read in English right after: its copy and driver labels in English, not the Japanese the list just answered.
       const en = (await candidates("limit=100", "en")).data.find((d) => d.subscriptionId === yesSub)!;
       expect(en.offer).toMatchObject({ offerId: price.offer.offerId, type: price.offer.type, restartOn: price.offer.restartOn });
-      expect(en.offer.message).toMatch(/^Your /);
+      expect(en.offer.message).toMatch(/^A note about restarting your /);
       expect(en.offer.title).not.toEqual(price.offer.title);
       expect(en.drivers[0].label).not.toEqual(price.drivers[0].label);
 

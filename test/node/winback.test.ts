@@ -129,7 +129,7 @@ describe("win-back over time", () => {
         expect(p.fast).toEqual(p.slow);
         expect(p.http).toEqual(p.slow);
       }
-      expect(JSON.stringify(now.map((p) => p.slow))).toContain(lang === "ja" ? "いつでも再開できます" : "can restart whenever you like");
+      expect(JSON.stringify(now.map((p) => p.slow))).toContain(lang === "ja" ? "お届け再開のご案内です。" : "A note about restarting your");
     }
     // No Accept-Language: the shop's locale (ja), from the same statement.
     const plain = (await h.request("GET", "/v1/winback/candidates?limit=2", { key: own.key })).body;
@@ -189,5 +189,39 @@ describe("win-back over time", () => {
     } finally {
       h.setNow(null);
     }
+  });
+
+  it("a comeback stored with an older edition of the copy is never shown: the list writes it afresh, and the maintenance job stores the new copy", async () => {
+    const own = await h.tenant();
+    const c = uid("C");
+    const s = uid("S");
+    await h.request("PUT", `/v1/customers/${c}`, { key: own.key, body: customerBody({ marketingConsent: false }) });
+    await h.request("PUT", `/v1/subscriptions/${s}`, { key: own.key, body: subscriptionBody(c, { nextDeliveryOn: addDays(today(), 12) }) });
+    const flow = (await h.request("POST", `/v1/subscriptions/${s}/cancel-flows`, { key: own.key, body: {} })).body;
+    await h.request("POST", `/v1/cancel-flows/${flow.flowId}/reason`, { key: own.key, body: { reason: "no_effect" } });
+    await h.request("POST", `/v1/cancel-flows/${flow.flowId}/confirm`, { key: own.key, body: { keepInTouch: true } });
+    const fresh = (await h.request("GET", "/v1/winback/candidates", { key: own.key })).body.data[0].offer;
+    expect(fresh.message).not.toContain("解約");
+
+    // As a record decided before this edition holds it: cancel-flow copy, stamped `c:` + the catalogue's time.
+    const old = "青汁のお届けは、いつでも再開できます。使い方のご案内：このまま解約のお手続きに進むこともできます。";
+    await h.db.client.execute({
+      sql: `UPDATE winbacks SET comeback = json_set(comeback, '$.offer.message.ja', ?), comeback_ja = json_set(comeback_ja, '$.message', ?),
+              comeback_key = 'f' || substr(comeback_key, 2), comeback_stamp = 'c:' || substr(comeback_stamp, instr(comeback_stamp, '|') + 1) WHERE tenant_id = ?`,
+      args: [old, old, own.id],
+    });
+    const store = new TenantStore(h.db, own.id);
+    const settings = resolveSettings((await h.request("GET", "/v1/settings", { key: own.key })).body);
+    const q = { limit: 20, after: null, lang: "ja" as const, settings, now: new Date() };
+    expect(await candidatesPageJson(store, q)).toBeNull();
+    expect((await h.request("GET", "/v1/winback/candidates", { key: own.key })).body.data[0].offer).toEqual(fresh);
+
+    await h.maintain(() => new Date());
+    const [row] = await h.db.orm.select().from(winbacks).where(eq(winbacks.subscriptionId, s));
+    expect(row!.comebackStamp.startsWith("c:copy ")).toBe(true);
+    expect(JSON.stringify(row!.comeback)).not.toContain("解約");
+    const stored = await candidatesPageJson(store, { ...q, now: new Date() });
+    expect(stored).not.toBeNull();
+    expect(JSON.parse(new TextDecoder().decode(stored!)).data[0].offer).toEqual(fresh);
   });
 });

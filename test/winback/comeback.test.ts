@@ -1,8 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { SubscriptionSnapshot } from "../../src/offers/personalise";
 import { OutcomeTable } from "../../src/offers/bandit";
+import { DEFAULT_CATALOGUE } from "../../src/offers/catalogue";
+import { lintCopy } from "../../src/offers/lint";
 import { comebackOffer, rerenderComeback } from "../../src/winback/comeback";
 import { resolveSettings } from "../../src/settings/schemas";
+import { localizeWinbackDrivers, type WinbackDriver } from "../../src/winback/model";
 
 const settings = resolveSettings({});
 const sub: SubscriptionSnapshot = {
@@ -44,5 +47,106 @@ describe("the reminder for a customer who named a return date", () => {
     expect(later.title.ja).toBe("2026年12月8日からの再開のご案内");
     expect(later.description.ja).toContain("2026年12月3日を過ぎました");
     expect(later.message.ja).not.toContain("2026年12月3日から");
+  });
+});
+
+describe("the comeback copy a customer who has left reads, per reason", () => {
+  const offer = (reason: string | null, catalogue = DEFAULT_CATALOGUE, returnOn: string | null = null, restartOn = "2026-12-05") =>
+    comebackOffer(
+      { sub: { ...sub, quantity: 2 }, consecutiveSkips: 0, catalogue, stats: new OutcomeTable(), riskBand: null, stockOnHand: null, acceptedSaves: [], settings },
+      { reason, returnOn, restartOn, now: "2026-12-01T03:00:00.000Z" },
+    )!;
+  const only = (type: string) => DEFAULT_CATALOGUE.filter((o) => o.type === type);
+
+  /** What every comeback must be: an invitation to restart, nothing about cancelling or what they pay now, lint-clean, title apart from the body. */
+  function expectComebackCopy(o: ReturnType<typeof offer>) {
+    for (const text of [o.title.ja, o.description.ja, o.message.ja]) {
+      expect(text).not.toMatch(/解約|お支払い|現在|変わりません/);
+      expect(lintCopy(text)).toEqual([]);
+    }
+    for (const text of [o.title.en, o.description.en, o.message.en]) {
+      expect(text).not.toMatch(/cancel|you pay|your price|payment|stay the same/i);
+      expect(lintCopy(text)).toEqual([]);
+    }
+    expect(o.message.ja).toBe(`青汁のお届け再開のご案内です。${o.description.ja}再開をご希望の際は、いつでもお手続きいただけます。`);
+    expect(o.message.en).toBe(`A note about restarting your 青汁 deliveries. ${o.description.en} If you would like to restart, you can do so whenever it suits you.`);
+    expect(o.message.ja).not.toContain("：");
+    expect(o.message.en).not.toContain(`${o.title.en}:`);
+  }
+
+  it("surplus stock: a longer interval, with its first two dates", () => {
+    const o = offer("surplus_stock");
+    expect(o.type).toBe("change_interval");
+    expect(o.title).toEqual({ ja: "45日ごとのお届けで再開できます", en: "Restart with a delivery every 45 days" });
+    expect(o.description.ja).toBe(
+      "お届け間隔を以前の30日ごとから45日ごとに延ばして再開できます。お手元に商品が余りにくくなります。1回のお届け内容は以前と同じで、初回は2026年12月5日、その次は2027年1月19日です。",
+    );
+    expectComebackCopy(o);
+  });
+
+  it("price: a discount on the first deliveries back, with when it ends and the price after", () => {
+    const o = offer("too_expensive");
+    expect(o.type).toBe("discount");
+    expect(o.title).toEqual({ ja: "再開後2回のお届けが20%オフ", en: "20% off your first 2 deliveries back" });
+    expect(o.description.ja).toBe(
+      "再開後のお届け2回分（2026年12月5日から2027年1月4日まで）が20%オフの6,368円になります。2027年2月3日のお届けからは通常価格の7,960円です。この割引に継続回数の条件はありません。",
+    );
+    expectComebackCopy(o);
+  });
+
+  it("price: or a smaller size, at its price per delivery", () => {
+    const o = offer("too_expensive", only("change_quantity"));
+    expect(o.title).toEqual({ ja: "1回1個のお届けで再開できます", en: "Restart with 1 per delivery" });
+    expect(o.description.en).toBe("You can restart with 1 per delivery instead of 2, at ¥3,980 per delivery every 30 days. The first delivery would be on 5 Dec 2026.");
+    expectComebackCopy(o);
+  });
+
+  it("a delivery problem: an apology and a gift with the first delivery back, if they restart (no word of a price that does not exist)", () => {
+    const o = offer("delivery_problem");
+    expect(o.type).toBe("free_gift");
+    expect(o.title.en).toBe("A trial-size sample with your first delivery back, free");
+    expect(o.description.ja).toBe("以前はご不便をおかけし、申し訳ありませんでした。再開された場合、はじめてのお届け（2026年12月5日）にお試しサイズのサンプル1点を無料でお付けします。");
+    expectComebackCopy(o);
+  });
+
+  it("no effect: usage advice, without the cancel flow's way out", () => {
+    const o = offer("no_effect");
+    expect(o.type).toBe("usage_advice");
+    expect(o.title.ja).toBe("青汁の使い方のご案内");
+    expect(o.description.ja).toMatch(/^よくあるご質問をもとに、青汁の使い方をまとめました。・/);
+    expectComebackCopy(o);
+  });
+
+  it("no effect: or another product, once the shop names one", () => {
+    const swap = only("product_swap").map((o) => ({ ...o, active: true, parameters: { toSku: "AOJIRU-MILD", toName: "まろやか青汁", toUnitPrice: 3480 } }) as typeof o);
+    const o = offer("no_effect", swap);
+    expect(o.type).toBe("product_swap");
+    expect(o.title).toEqual({ ja: "まろやか青汁でお届けを再開できます", en: "Restart with まろやか青汁" });
+    expect(o.description.ja).toBe("青汁の代わりに、まろやか青汁でお届けを再開できます。1回あたり6,960円、30日ごとのお届けで、初回は2026年12月5日です。");
+    expectComebackCopy(o);
+  });
+
+  it("another brand: a discount to come back to", () => {
+    expectComebackCopy(offer("switching_competitor"));
+  });
+
+  it("a break with a date named: a reminder that day, in the same voice", () => {
+    const o = offer("temporary_break", [], "2027-01-10", "2027-01-10");
+    expect(o.kind).toBe("reminder");
+    expectComebackCopy(o);
+  });
+});
+
+describe("win-back driver labels", () => {
+  const label = (code: WinbackDriver["code"], value: number | string | null, lang: "ja" | "en") => localizeWinbackDrivers([{ code, contribution: 1, value }], lang)[0]!.label;
+
+  it("say a break once, a named date as a date, and count deliveries and months in English grammar", () => {
+    expect(label("reason_break", "temporary_break", "ja")).toBe("一時的な事情での解約（しばらく不要）");
+    expect(label("reason_break", "moving", "ja")).toBe("一時的な事情での解約（引っ越し）");
+    expect(label("return_date_named", "2026-12-05", "ja")).toBe("再開の目安日を伝えている（2026年12月5日）");
+    expect(label("return_date_named", "2026-12-05", "en")).toBe("Named a date to come back (5 Dec 2026)");
+    expect(label("tenure", 1, "en")).toBe("1 delivery received");
+    expect(label("tenure", 6, "en")).toBe("6 deliveries received");
+    expect(label("months_since_cancel", 1, "en")).toBe("About 1 month since cancelling");
   });
 });
