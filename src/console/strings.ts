@@ -198,7 +198,7 @@ export const EVENT_LABELS: Record<string, Record<Lang, string>> = {
 };
 export const CHANGE_LABELS: Record<string, Record<Lang, string>> = {
   skip: { ja: "スキップ", en: "Skip" },
-  pause: { ja: "お休み（一時停止）", en: "Pause" },
+  pause: { ja: "一時停止", en: "Pause" },
   resume: { ja: "お届け再開", en: "Resume" },
   quantity: { ja: "数量の変更", en: "Quantity changed" },
   interval: { ja: "お届け間隔の変更", en: "Interval changed" },
