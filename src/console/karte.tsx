@@ -1,6 +1,26 @@
 import { Layout, type PageContext } from "./layout";
 import { planCallFor } from "./plan";
-import { FLAG_LABELS, ROUTE_LABELS, SENTIMENT_LABELS, SENTIMENTS, STATUS_LABELS, t, TOPIC_LABELS, CONTACT_TOPICS, type Lang } from "./strings";
+import { channelName, day, money, when } from "./format";
+import { localDate } from "../platform/dates";
+import { displayPhone } from "../platform/phone";
+import {
+  BAND_LABELS,
+  CHANGE_LABELS,
+  CONTACT_TOPICS,
+  EVENT_LABELS,
+  FLAG_LABELS,
+  FLOW_LABELS,
+  PAYMENT_FAILURE_LABELS,
+  PLAN_FIELD_LABELS,
+  ROUTE_LABELS,
+  SENTIMENT_LABELS,
+  SENTIMENTS,
+  STATUS_LABELS,
+  t,
+  tf,
+  TOPIC_LABELS,
+  type Lang,
+} from "./strings";
 
 // Shapes as the API answers them (only the fields the karte shows).
 type Money = { amount: number; currency: string };
@@ -27,7 +47,7 @@ export type Offer = {
   talkTrack: TalkTrack | null;
   observedSaveRate?: { accepted: number; declined: number; rate: number | null };
 };
-type TimelineItem = { at: string; kind: string; id: string; type: string; subscriptionId: string | null; channel: string | null; data: Record<string, unknown> };
+export type TimelineItem = { at: string; kind: string; id: string; type: string; subscriptionId: string | null; channel: string | null; data: Record<string, unknown> };
 export type KnowledgeEntry = { id: string; title: { ja: string; en: string }; body: { ja: string; en: string }; uses: number; new: boolean; topic: string };
 type CancellationInfo = {
   commitment: { acknowledgeFeeRequired: boolean; basis: string | null } | null;
@@ -84,8 +104,7 @@ export type KarteData = {
   error: string | null;
 };
 
-const yen = (m: Money, lang: Lang) => new Intl.NumberFormat(lang === "ja" ? "ja-JP" : "en-US", { style: "currency", currency: m.currency }).format(m.amount);
-const when = (iso: string, lang: Lang) => new Date(iso).toLocaleString(lang === "ja" ? "ja-JP" : "en-US", { timeZone: "Asia/Tokyo", dateStyle: "medium", timeStyle: "short" });
+const yen = money;
 const percent = (r: number | null) => (r === null ? "—" : `${Math.round(r * 1000) / 10}%`);
 
 /**
@@ -134,24 +153,87 @@ function SurveyFields(props: { lang: Lang; survey: ConsoleSurvey }) {
   );
 }
 
-/** One line of the timeline in the operator's words. */
-function describe(i: TimelineItem, lang: Lang): string {
-  const d = i.data;
-  if (i.kind === "event" && i.type === "contact.logged") {
-    const topic = TOPIC_LABELS[String(d.topic)]?.[lang] ?? String(d.topic);
-    return `${topic}${d.sentiment ? ` · ${SENTIMENT_LABELS[String(d.sentiment)]?.[lang] ?? d.sentiment}` : ""}${d.note ? ` · ${d.note}` : ""}`;
-  }
-  if (i.kind === "event" && i.type === "survey.answered") return `NPS ${d.nps ?? "—"}${d.comment ? ` · ${d.comment}` : ""}`;
-  if (i.kind === "cancel_flow") return [d.reason, d.confirmationNumber].filter(Boolean).join(" · ");
-  if (i.kind === "change") {
-    const after = (d.after ?? {}) as Record<string, unknown>;
-    return Object.entries(after)
-      .filter(([k]) => ["status", "intervalDays", "quantity", "nextDeliveryOn", "pausedUntil"].includes(k))
-      .map(([k, v]) => `${k}: ${v}`)
-      .join(", ");
-  }
-  return "";
+/** What the timeline's words need besides the item: the page's language and dates, the shop's reasons. */
+type Words = { lang: Lang; today: string; timeZone: string; reasons: KarteData["reasons"] };
+
+const reasonLabel = (code: unknown, w: Words) => w.reasons.find((r) => r.code === code)?.label ?? String(code);
+
+/** A plan field's value in words: a date, 「30日ごと」, 「継続中」; null is 「なし」. */
+function fieldValue(field: keyof typeof PLAN_FIELD_LABELS, v: unknown, w: Words): string {
+  if (v === null || v === undefined) return t(w.lang, "none");
+  if (field === "status") return STATUS_LABELS[String(v)]?.[w.lang] ?? String(v);
+  if (field === "intervalDays") return tf(w.lang, "intervalDays", { n: String(v) });
+  if (field === "quantity") return tf(w.lang, "quantityN", { n: String(v) });
+  return day(String(v), w.lang, w.today);
 }
+
+/** A timeline entry's name, with its channel: 「解約（Web）」, 「再加入のご案内（メール）」. */
+export function entryTitle(i: TimelineItem, lang: Lang): string {
+  const names = i.kind === "event" ? EVENT_LABELS : i.kind === "change" ? CHANGE_LABELS : FLOW_LABELS;
+  const name = names[i.type]?.[lang] ?? i.type;
+  if (!i.channel) return name;
+  return lang === "ja" ? `${name}（${channelName(i.channel, lang)}）` : `${name} (${channelName(i.channel, lang)})`;
+}
+
+/** One line of the timeline in the operator's words: what changed (「次回お届け 12月5日 → なし」), labels for codes, never `null`. */
+export function describe(i: TimelineItem, w: Words): string {
+  const { lang } = w;
+  const d = i.data;
+  const sep = lang === "ja" ? "、" : ", ";
+  const parts: string[] = [];
+  if (i.kind === "event") {
+    switch (i.type) {
+      case "contact.logged":
+        parts.push(TOPIC_LABELS[String(d.topic)]?.[lang] ?? String(d.topic));
+        if (d.sentiment) parts.push(SENTIMENT_LABELS[String(d.sentiment)]?.[lang] ?? String(d.sentiment));
+        if (d.note) parts.push(String(d.note));
+        break;
+      case "survey.answered":
+        parts.push(`NPS ${d.nps ?? "—"}`);
+        if (d.comment) parts.push(String(d.comment));
+        break;
+      case "delivery.completed":
+        // The delivery date only when it is not the day the entry is dated (a late report).
+        if (d.deliveredOn && d.deliveredOn !== localDate(new Date(i.at), w.timeZone)) parts.push(tf(lang, "delivered", { date: day(String(d.deliveredOn), lang, w.today) }));
+        if (d.quantity) parts.push(tf(lang, "quantityN", { n: String(d.quantity) }));
+        break;
+      case "delivery.skipped":
+        if (d.scheduledOn) parts.push(tf(lang, "scheduledOn", { date: day(String(d.scheduledOn), lang, w.today) }));
+        if (d.requestedBy) parts.push(t(lang, d.requestedBy === "merchant" ? "byMerchant" : "byCustomer"));
+        break;
+      case "payment.succeeded":
+      case "payment.failed": {
+        const amount = d.amount as { amount: number; currency: string } | undefined;
+        if (amount) parts.push(money(amount, lang));
+        if (d.reason) parts.push(PAYMENT_FAILURE_LABELS[String(d.reason)]?.[lang] ?? String(d.reason));
+        break;
+      }
+      case "usage.reported":
+        if (typeof d.remainingUnits === "number") parts.push(tf(lang, "remaining", { n: d.remainingUnits }));
+        if (typeof d.remainingPackages === "number") parts.push(tf(lang, "remainingPackages", { n: d.remainingPackages }));
+        break;
+    }
+  } else if (i.kind === "cancel_flow") {
+    parts.push(d.reason ? reasonLabel(d.reason, w) : t(lang, "noReasonGiven"));
+    if (d.confirmationNumber) parts.push(tf(lang, "confirmationNo", { n: String(d.confirmationNumber) }));
+  } else {
+    const before = (d.before ?? {}) as Record<string, unknown>;
+    const after = (d.after ?? {}) as Record<string, unknown>;
+    for (const f of Object.keys(PLAN_FIELD_LABELS) as (keyof typeof PLAN_FIELD_LABELS)[]) {
+      if (!(f in after) || before[f] === after[f]) continue;
+      parts.push(`${PLAN_FIELD_LABELS[f][lang]} ${f in before ? `${fieldValue(f, before[f], w)} → ` : ""}${fieldValue(f, after[f], w)}`);
+    }
+    const source = (d.source ?? {}) as Record<string, unknown>;
+    const previous = source.previousCancellation as { reason?: string | null } | undefined;
+    if (previous?.reason) parts.push(tf(lang, "previously", { reason: reasonLabel(previous.reason, w) }));
+    if (source.confirmationNumber) parts.push(tf(lang, "confirmationNo", { n: String(source.confirmationNumber) }));
+  }
+  return parts.join(sep);
+}
+
+const bandName = (band: string, lang: Lang) => BAND_LABELS[band]?.[lang] ?? band;
+/** 「36（中）」 / "36 (medium)". */
+const scoreWithBand = (r: { score: number; band: string }, lang: Lang) => (lang === "ja" ? `${r.score}（${bandName(r.band, lang)}）` : `${r.score} (${bandName(r.band, lang)})`);
 
 export function KartePage(props: { page: PageContext; data: KarteData; search: string }) {
   const { page, data } = props;
@@ -159,6 +241,7 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
   const { customer, focus } = data;
   const riskOf = (id: string) => data.risk?.subscriptions.find((r) => r.subscriptionId === id) ?? null;
   const focusRisk = focus ? riskOf(focus.id) : null;
+  const words: Words = { lang, today: page.today, timeZone: page.timeZone, reasons: data.reasons };
   const back = `/console?customer=${encodeURIComponent(customer.id)}${focus ? `&sub=${encodeURIComponent(focus.id)}` : ""}${data.reason ? `&reason=${encodeURIComponent(data.reason)}` : ""}`;
   const hidden = (
     <>
@@ -188,7 +271,7 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
           <dl>
             <dt>{t(lang, "contact")}</dt>
             <dd>
-              {customer.phone ?? "—"} / {customer.email ?? "—"}
+              {customer.phone ? displayPhone(customer.phone) : "—"} / {customer.email ?? "—"}
             </dd>
             {data.lookup ? (
               <>
@@ -228,14 +311,14 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
                       {s.intervalDays} {t(lang, "days")}
                     </td>
                     <td>{s.quantity}</td>
-                    <td>{s.nextDeliveryOn ?? "—"}</td>
+                    <td>{s.nextDeliveryOn ? day(s.nextDeliveryOn, lang, page.today) : "—"}</td>
                     <td>{STATUS_LABELS[s.status]?.[lang] ?? s.status}</td>
                     <td>
                       {s.commitment
                         ? `${s.deliveriesCompleted}/${s.commitment.minDeliveries}${s.commitment.earlyCancellationFee ? ` · ${yen(s.commitment.earlyCancellationFee, lang)}` : ""}`
                         : "—"}
                     </td>
-                    <td>{r && s.status !== "canceled" ? `${r.score} (${r.band})` : "—"}</td>
+                    <td>{r && s.status !== "canceled" ? scoreWithBand(r, lang) : "—"}</td>
                   </tr>
                 );
               })}
@@ -244,7 +327,7 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
           {focusRisk ? (
             <>
               <h2>
-                {t(lang, "risk")}: {focusRisk.score} <span class={`band ${focusRisk.band}`}>{focusRisk.band}</span>
+                {t(lang, "risk")}: {focusRisk.score} <span class={`band ${focusRisk.band}`}>{bandName(focusRisk.band, lang)}</span>
               </h2>
               <h3>{t(lang, "drivers")}</h3>
               <ul>
@@ -418,8 +501,7 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
           <ol class="timeline">
             {data.timeline.map((i) => (
               <li>
-                <time datetime={i.at}>{when(i.at, lang)}</time> <span class="kind">{i.type}</span>
-                {i.channel ? <span class="channel"> · {i.channel}</span> : null} <span>{describe(i, lang)}</span>
+                <time datetime={i.at}>{when(i.at, lang, page.timeZone)}</time> <span class="kind">{entryTitle(i, lang)}</span> <span>{describe(i, words)}</span>
               </li>
             ))}
           </ol>
@@ -446,8 +528,8 @@ export function KnowledgeList(props: { lang: Lang; csrf: string; entries: Knowle
             <button type="submit" aria-label={`${t(lang, "markUsed")}: ${e.title[lang]}`}>
               {t(lang, "markUsed")}
             </button>{" "}
-            <span class="uses">
-              {e.uses} {t(lang, "uses")}
+            <span class="uses" data-uses={String(e.uses)}>
+              {tf(lang, "uses", { n: e.uses })}
             </span>
           </form>
         </li>

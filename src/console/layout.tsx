@@ -6,6 +6,9 @@ export type PageContext = {
   csrf: string;
   operatorName: string;
   supervisor: boolean;
+  /** The shop's time zone (settings) and today's date in it: dates and times are shown in it. */
+  timeZone: string;
+  today: string;
 };
 
 /**

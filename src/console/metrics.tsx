@@ -1,6 +1,7 @@
 import type { retentionFor, winbackFor } from "../metrics/routes";
 import { Layout, type PageContext } from "./layout";
-import { t, type Lang, type StringKey } from "./strings";
+import { channelName, day, month, money, offerName, type CatalogueEntry } from "./format";
+import { t, tf, type Lang, type StringKey } from "./strings";
 
 type Metrics = Awaited<ReturnType<typeof retentionFor>>;
 type Group = NonNullable<Metrics["groups"]>[number];
@@ -13,14 +14,14 @@ const pct = (r: number | null) => (r === null ? "—" : `${Math.round(r * 1000) 
 type Column<G> = { label: StringKey; cell: (g: G) => string | number; rate?: (g: G) => number | null };
 
 /** A chart's accessible form: one row per group key, the same figures as the API's groups. */
-function FigureTable<G extends { key: string }>(props: { lang: Lang; id: string; caption: StringKey; groups: G[]; columns: Column<G>[] }) {
+function FigureTable<G extends { key: string }>(props: { lang: Lang; id: string; caption: StringKey; keyLabel: StringKey; groups: G[]; columns: Column<G>[]; name: (key: string) => string }) {
   const { lang, columns } = props;
   return (
     <table id={props.id}>
       <caption>{t(lang, props.caption)}</caption>
       <thead>
         <tr>
-          <th scope="col">{t(lang, "key")}</th>
+          <th scope="col">{t(lang, props.keyLabel)}</th>
           {columns.map((col) => (
             <th scope="col">{t(lang, col.label)}</th>
           ))}
@@ -29,7 +30,9 @@ function FigureTable<G extends { key: string }>(props: { lang: Lang; id: string;
       <tbody>
         {props.groups.map((g) => (
           <tr>
-            <th scope="row">{g.key}</th>
+            <th scope="row" data-key={g.key}>
+              {props.name(g.key)}
+            </th>
             {columns.map((col) => {
               const rate = col.rate?.(g);
               return rate === undefined ? <td>{col.cell(g)}</td> : <td data-rate={rate === null ? "" : String(rate)}>{col.cell(g)}</td>;
@@ -66,24 +69,50 @@ const WINBACK_COLUMNS: Column<WinbackGroup>[] = [
  * (client/metrics.ts) drawn from the same JSON as the tables, which are the accessible form of
  * every chart.
  */
-export function MetricsPage(props: { page: PageContext; overall: Metrics; groups: Record<"week" | "reason" | "offer" | "channel", Metrics>; winback: Winback }) {
+export function MetricsPage(props: {
+  page: PageContext;
+  overall: Metrics;
+  groups: Record<"week" | "reason" | "offer" | "channel", Metrics>;
+  winback: Winback;
+  /** The shop's reason catalogue in the page's language (GET /v1/cancellation-reasons) and its offers: row names. */
+  reasons: { code: string; label: string }[];
+  offers: CatalogueEntry[];
+}) {
   const { page, overall, groups, winback } = props;
   const lang = page.lang;
-  const saveRate = (gs: Group[] | null) => ({ label: t(lang, "saveRate"), points: (gs ?? []).map((g) => ({ key: g.key, rate: g.saveRate })) });
-  const reactivation = (gs: WinbackGroup[]) => ({ label: t(lang, "reactivationRate"), points: gs.map((g) => ({ key: g.key, rate: g.reactivationRate })) });
+  const date = (d: string) => day(d, lang, page.today);
+  // A span across a new year names both years (「2025年12月2日 – 2026年12月1日」).
+  const span = (from: string, to: string) => (from.slice(0, 4) === to.slice(0, 4) ? `${date(from)} – ${date(to)}` : `${day(from, lang, "")} – ${day(to, lang, "")}`);
+  // Each grouping's rows by name: 「11月2日の週」, a reason's label, an offer's name, 電話（IVR）, 「2026年11月」.
+  const reasonName = (k: string) => (k === "none" ? t(lang, "noReasonGiven") : (props.reasons.find((r) => r.code === k)?.label ?? k));
+  const names = {
+    week: (k: string) => tf(lang, "weekOf", { date: date(k) }),
+    reason: reasonName,
+    offer: (k: string) => (k === "none" ? t(lang, "noOfferShown") : offerName(k, props.offers, lang)),
+    channel: (k: string) => channelName(k, lang),
+    winbackReason: reasonName,
+    winbackMonth: (k: string) => month(k, lang),
+  } satisfies Record<string, (k: string) => string>;
+  const keyLabels = { week: "week", reason: "reason", offer: "offer", channel: "channel", winbackReason: "reason", winbackMonth: "month" } satisfies Record<keyof typeof names, StringKey>;
+  const series = (k: keyof typeof names, rate: StringKey, points: { key: string; rate: number | null }[]) => ({
+    x: t(lang, keyLabels[k]),
+    label: t(lang, rate),
+    points: points.map((p) => ({ ...p, name: names[k](p.key) })),
+  });
+  const saveRate = (k: keyof typeof names, gs: Group[] | null) => series(k, "saveRate", (gs ?? []).map((g) => ({ key: g.key, rate: g.saveRate })));
+  const reactivation = (k: keyof typeof names, gs: WinbackGroup[]) => series(k, "reactivationRate", gs.map((g) => ({ key: g.key, rate: g.reactivationRate })));
   const chartData = {
-    week: saveRate(groups.week.groups),
-    reason: saveRate(groups.reason.groups),
-    offer: saveRate(groups.offer.groups),
-    channel: saveRate(groups.channel.groups),
-    winbackReason: reactivation(winback.byReason),
-    winbackMonth: reactivation(winback.byMonth),
+    week: saveRate("week", groups.week.groups),
+    reason: saveRate("reason", groups.reason.groups),
+    offer: saveRate("offer", groups.offer.groups),
+    channel: saveRate("channel", groups.channel.groups),
+    winbackReason: reactivation("winbackReason", winback.byReason),
+    winbackMonth: reactivation("winbackMonth", winback.byMonth),
   };
-  const money = (m: { amount: number; currency: string }) => new Intl.NumberFormat(lang === "ja" ? "ja-JP" : "en-US", { style: "currency", currency: m.currency }).format(m.amount);
   return (
     <Layout page={page} title={t(lang, "metrics")} scripts={["/console/assets/uplot.js", "/console/assets/metrics.js"]} styles={["/console/assets/uplot.css"]}>
       <h1>
-        {t(lang, "metrics")} <small>{overall.from} – {overall.to}</small>
+        {t(lang, "metrics")} <small>{span(overall.from, overall.to)}</small>
       </h1>
       <table id="summary">
         <caption>{t(lang, "summary")}</caption>
@@ -107,13 +136,13 @@ export function MetricsPage(props: { page: PageContext; overall: Metrics; groups
           <section aria-labelledby={`h-${k}`} class="chart-block">
             <h2 id={`h-${k}`}>{t(lang, caption)}</h2>
             <div class="chart" id={`chart-${k}`} data-group={k} role="img" aria-label={`${t(lang, caption)}: ${t(lang, "saveRate")}`}></div>
-            <FigureTable lang={lang} id={`table-${k}`} caption={caption} groups={groups[k].groups ?? []} columns={SAVE_COLUMNS} />
+            <FigureTable lang={lang} id={`table-${k}`} caption={caption} keyLabel={keyLabels[k]} name={names[k]} groups={groups[k].groups ?? []} columns={SAVE_COLUMNS} />
           </section>
         );
       })}
       <section aria-labelledby="h-winback" class="chart-block">
         <h2 id="h-winback">
-          {t(lang, "winback")} <small>{winback.from} – {winback.to}</small>
+          {t(lang, "winback")} <small>{span(winback.from, winback.to)}</small>
         </h2>
         <table id="winback-summary">
           <caption>{t(lang, "summary")}</caption>
@@ -124,7 +153,7 @@ export function MetricsPage(props: { page: PageContext; overall: Metrics; groups
             <tr><th scope="row">{t(lang, "rate180")}</th><td>{pct(winback.rate180)}</td></tr>
             <tr><th scope="row">{t(lang, "afterContactShare")}</th><td>{pct(winback.contacts.afterContactShare)}</td></tr>
             <tr><th scope="row">{t(lang, "winbackLift")}</th><td>{winback.holdout ? pct(winback.holdout.lift) : "—"}</td></tr>
-            <tr><th scope="row">{t(lang, "revenueRecovered")}</th><td>{winback.revenueRecovered.length ? winback.revenueRecovered.map(money).join(" / ") : "—"}</td></tr>
+            <tr><th scope="row">{t(lang, "revenueRecovered")}</th><td>{winback.revenueRecovered.length ? winback.revenueRecovered.map((m) => money(m, lang)).join(" / ") : "—"}</td></tr>
           </tbody>
         </table>
         {(["winbackReason", "winbackMonth"] as const).map((k) => {
@@ -133,7 +162,7 @@ export function MetricsPage(props: { page: PageContext; overall: Metrics; groups
             <>
               <h3 id={`h-${k}`}>{t(lang, caption)}</h3>
               <div class="chart" id={`chart-${k}`} data-group={k} role="img" aria-label={`${t(lang, caption)}: ${t(lang, "reactivationRate")}`}></div>
-              <FigureTable lang={lang} id={`table-${k}`} caption={caption} groups={k === "winbackReason" ? winback.byReason : winback.byMonth} columns={WINBACK_COLUMNS} />
+              <FigureTable lang={lang} id={`table-${k}`} caption={caption} keyLabel={keyLabels[k]} name={names[k]} groups={k === "winbackReason" ? winback.byReason : winback.byMonth} columns={WINBACK_COLUMNS} />
             </>
           );
         })}

@@ -2,9 +2,11 @@ import { Hono, type Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { DEMO_API_KEY, DEMO_TENANT_ID } from "../demo/seed";
 import { retentionMetricsOf, winbackMetricsOf } from "../metrics/routes";
+import { loadCatalogue } from "../offers/repository";
 import { CONSOLE_COOKIE, consoleCsrfToken, resolveConsole } from "../platform/auth";
 import type { AppEnv } from "../platform/env";
 import { ApiError } from "../platform/errors";
+import { localDate } from "../platform/dates";
 import { normalizeEmail, normalizePhone } from "../platform/phone";
 import { TenantStore } from "../platform/tenancy";
 import { findTenant } from "../tenants/keys";
@@ -87,7 +89,9 @@ export function consolePages(app: Fetcher) {
       const text = await res.text();
       return { status: res.status, body: text ? JSON.parse(text) : null };
     };
-    return { page: { lang, csrf, operatorName: principal.operatorName, supervisor: principal.role === "supervisor" }, api };
+    const timeZone = c.get("caller").settings.timeZone;
+    const page = { lang, csrf, operatorName: principal.operatorName, supervisor: principal.role === "supervisor", timeZone, today: localDate(c.get("services").now(), timeZone) };
+    return { page, api };
   }
 
   async function formOf(c: Context<AppEnv>): Promise<Record<string, string>> {
@@ -393,7 +397,7 @@ export function consolePages(app: Fetcher) {
     // can be: a supervisor reads it here without an admin key.
     const q = { from: c.req.query("from"), to: c.req.query("to") };
     const range = { ...(q.from ? { from: q.from } : {}), ...(q.to ? { to: q.to } : {}) };
-    const [overall, week, reason, offer, channel, winback] = await Promise.all([
+    const [overall, week, reason, offer, channel, winback, reasons, offers] = await Promise.all([
       retentionMetricsOf(c, range),
       retentionMetricsOf(c, { ...range, groupBy: "week" }),
       retentionMetricsOf(c, { ...range, groupBy: "reason" }),
@@ -401,8 +405,13 @@ export function consolePages(app: Fetcher) {
       retentionMetricsOf(c, { ...range, groupBy: "channel" }),
       // The same computation as GET /v1/metrics/winback (default: the last 365 days).
       winbackMetricsOf(c, range),
+      // Row names: the shop's reasons in the page's language, its offers' kinds and parameters.
+      who.api("GET", "/v1/cancellation-reasons"),
+      loadCatalogue(c.get("store"), c.get("services").now().toISOString()),
     ]);
-    return c.html(<MetricsPage page={page} overall={overall} groups={{ week, reason, offer, channel }} winback={winback} />);
+    return c.html(
+      <MetricsPage page={page} overall={overall} groups={{ week, reason, offer, channel }} winback={winback} reasons={reasons.body?.data ?? []} offers={offers.catalogue} />,
+    );
   });
 
   pages.post("/console/language", async (c) => {

@@ -62,8 +62,8 @@ const T = {
   note: { ja: "メモ", en: "Note" },
   save: { ja: "記録する", en: "Save" },
   knowledgeFor: { ja: "この理由・商品のナレッジ（よく使われる順）", en: "Knowledge for this reason and product, most used first" },
-  markUsed: { ja: "使った", en: "Used it" },
-  uses: { ja: "利用", en: "uses" },
+  markUsed: { ja: "利用を記録", en: "Mark as used" },
+  uses: { ja: "これまでの利用 {n}回", en: "Used {n} times so far" },
   newEntry: { ja: "新着", en: "New" },
   done_saved: { ja: "プランを変更しました（継続）。", en: "Plan changed: the customer stays." },
   done_kept: { ja: "ご提案を受けて継続となりました。", en: "Offer accepted: the customer stays." },
@@ -101,10 +101,30 @@ const T = {
   medianSeconds: { ja: "解約にかかった時間（中央値・秒）", en: "Time to cancel (median, s)" },
   maxCalls: { ja: "解約にかかった操作回数（最大）", en: "Calls to cancel (worst)" },
   key: { ja: "区分", en: "Key" },
+  week: { ja: "週", en: "Week" },
+  weekOf: { ja: "{date}の週", en: "Week of {date}" },
+  month: { ja: "解約月", en: "Month" },
+  channel: { ja: "チャネル", en: "Channel" },
+  offer: { ja: "提案", en: "Offer" },
+  noReasonGiven: { ja: "理由の回答なし", en: "No reason given" },
+  noOfferShown: { ja: "提案なし", en: "No offer shown" },
+  confirmationNo: { ja: "受付番号 {n}", en: "confirmation {n}" },
+  remaining: { ja: "残り {n}", en: "{n} left" },
+  remainingPackages: { ja: "残り {n} 個", en: "{n} packages left" },
+  delivered: { ja: "{date}お届け", en: "delivered {date}" },
+  scheduledOn: { ja: "{date}のお届け分", en: "the delivery of {date}" },
+  byMerchant: { ja: "ショップ都合", en: "by the shop" },
+  byCustomer: { ja: "お客様のご希望", en: "at the customer's request" },
+  offerNamed: { ja: "提案: {offer}", en: "offer: {offer}" },
+  previously: { ja: "前回の解約理由: {reason}", en: "previous reason: {reason}" },
+  intervalDays: { ja: "{n}日ごと", en: "every {n} days" },
+  quantityN: { ja: "{n}個", en: "{n}" },
 } satisfies Record<string, Record<Lang, string>>;
 
 export type StringKey = keyof typeof T;
 export const t = (lang: Lang, key: StringKey) => T[key][lang];
+/** {@link t} with `{name}` placeholders filled. */
+export const tf = (lang: Lang, key: StringKey, vars: Record<string, string | number>) => T[key][lang].replace(/\{(\w+)\}/g, (m, k: string) => (k in vars ? String(vars[k]) : m));
 
 /** Named risk patterns (`flags`), as operators call them. */
 export const FLAG_LABELS: Record<string, Record<Lang, string>> = {
@@ -136,4 +156,86 @@ export const ROUTE_LABELS: Record<string, Record<Lang, string>> = {
   self_service: { ja: "セルフサービス", en: "Self-service" },
   retention_specialist: { ja: "解約防止担当", en: "Retention specialist" },
   standard_queue: { ja: "通常窓口", en: "Standard queue" },
+};
+
+/** Risk bands (`band` of GET /v1/customers/{id}/risk). */
+export const BAND_LABELS: Record<string, Record<Lang, string>> = {
+  low: { ja: "低", en: "low" },
+  medium: { ja: "中", en: "medium" },
+  high: { ja: "高", en: "high" },
+};
+
+/**
+ * Channels by their names: who or what made a write (platform/openapi `Channel`), and the
+ * channels of contacts and win-back contacts (events/schemas).
+ */
+export const CHANNEL_LABELS: Record<string, Record<Lang, string>> = {
+  web: { ja: "Web", en: "Web" },
+  checkout: { ja: "購入手続き", en: "Checkout" },
+  ivr: { ja: "電話（IVR）", en: "Phone (IVR)" },
+  operator: { ja: "オペレーター", en: "Operator" },
+  api: { ja: "システム連携", en: "Integration (API)" },
+  system: { ja: "自動処理", en: "Automatic" },
+  phone: { ja: "電話", en: "Phone" },
+  email: { ja: "メール", en: "E-mail" },
+  chat: { ja: "チャット", en: "Chat" },
+  letter: { ja: "郵送", en: "Letter" },
+  sms: { ja: "SMS", en: "SMS" },
+  line: { ja: "LINE", en: "LINE" },
+  other: { ja: "その他", en: "Other" },
+};
+
+/** Timeline entries by kind and type: events (events/schemas), plan changes (plan-changes/schemas), cancel flows by outcome. */
+export const EVENT_LABELS: Record<string, Record<Lang, string>> = {
+  "delivery.completed": { ja: "お届け完了", en: "Delivered" },
+  "delivery.skipped": { ja: "お届けスキップ", en: "Delivery skipped" },
+  "payment.failed": { ja: "決済エラー", en: "Payment failed" },
+  "payment.succeeded": { ja: "決済完了", en: "Payment received" },
+  "contact.logged": { ja: "応対記録", en: "Contact" },
+  "usage.reported": { ja: "残量のご報告", en: "Stock on hand reported" },
+  "winback.contacted": { ja: "再加入のご案内", en: "Win-back contact" },
+  "survey.answered": { ja: "アンケート回答", en: "Survey answered" },
+};
+export const CHANGE_LABELS: Record<string, Record<Lang, string>> = {
+  skip: { ja: "スキップ", en: "Skip" },
+  pause: { ja: "一時停止", en: "Pause" },
+  resume: { ja: "お届け再開", en: "Resume" },
+  quantity: { ja: "数量の変更", en: "Quantity changed" },
+  interval: { ja: "お届け間隔の変更", en: "Interval changed" },
+  next_delivery: { ja: "お届け日の変更", en: "Delivery date moved" },
+  discount: { ja: "割引", en: "Discount" },
+  product_swap: { ja: "商品の変更", en: "Product changed" },
+  free_gift: { ja: "プレゼント同梱", en: "Free gift" },
+  cancel: { ja: "解約", en: "Canceled" },
+  reactivate: { ja: "再開（再加入）", en: "Re-subscribed" },
+};
+export const FLOW_LABELS: Record<string, Record<Lang, string>> = {
+  open: { ja: "解約のご相談（手続き中）", en: "Cancel flow (open)" },
+  offered: { ja: "解約のご相談（ご提案中）", en: "Cancel flow (offer shown)" },
+  saved: { ja: "解約のご相談 → 継続", en: "Cancel flow: stayed" },
+  canceled: { ja: "解約のご相談 → 解約", en: "Cancel flow: canceled" },
+  abandoned: { ja: "解約のご相談 → 中断", en: "Cancel flow: left unfinished" },
+};
+
+/** The plan fields a change's before/after shows, in the order the timeline reads them. */
+export const PLAN_FIELD_LABELS: Record<"status" | "quantity" | "intervalDays" | "nextDeliveryOn" | "pausedUntil", Record<Lang, string>> = {
+  status: { ja: "状態", en: "status" },
+  quantity: { ja: "数量", en: "quantity" },
+  intervalDays: { ja: "お届け間隔", en: "interval" },
+  nextDeliveryOn: { ja: "次回お届け", en: "next delivery" },
+  pausedUntil: { ja: "再開日", en: "resumes" },
+};
+
+/**
+ * `payment.failed` reasons a payment provider commonly sends (Stripe's decline codes, the demo's);
+ * the reason is the shop's free text, so any other is shown as sent.
+ */
+export const PAYMENT_FAILURE_LABELS: Record<string, Record<Lang, string>> = {
+  card_declined: { ja: "カードが承認されませんでした", en: "Card declined" },
+  insufficient_funds: { ja: "残高・利用枠の不足", en: "Insufficient funds" },
+  card_expired: { ja: "カードの有効期限切れ", en: "Card expired" },
+  expired_card: { ja: "カードの有効期限切れ", en: "Card expired" },
+  incorrect_cvc: { ja: "セキュリティコードの誤り", en: "Incorrect security code" },
+  processing_error: { ja: "決済処理のエラー", en: "Processing error" },
+  convenience_store_payment_overdue: { ja: "コンビニ払いの期限切れ", en: "Convenience-store payment overdue" },
 };

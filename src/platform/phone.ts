@@ -41,6 +41,21 @@ export function normalizePhone(input: string): string | null {
   return parsePhone(input)?.e164 ?? null;
 }
 
+/**
+ * A stored number as people read it: a Japanese number in its national form (`+819012345678` →
+ * `090-1234-5678`, `+81120123456` → `0120-123-456`), any other in the international form
+ * (`+1 212 555 1234`); an extension after 「内線」. Input as stored (E.164, or anything
+ * {@link parsePhone} reads); what it cannot read is answered unchanged.
+ */
+export function displayPhone(stored: string): string {
+  const parsed = parsePhone(stored);
+  if (!parsed) return stored;
+  const phone = parsePhoneNumberFromString(parsed.e164);
+  if (!phone) return stored;
+  const shown = phone.countryCallingCode === "81" ? phone.formatNational() : phone.formatInternational();
+  return parsed.extension ? `${shown} 内線${parsed.extension}` : shown;
+}
+
 const MEMO_MAX = 10_000;
 const memo = new Map<string, ParsedPhone | null>();
 

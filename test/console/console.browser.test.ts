@@ -22,6 +22,9 @@ const ids = {
   feeSub: uid("S"),
   other: uid("C"),
   shopBCustomer: uid("C"),
+  wordsCustomer: uid("C"),
+  wordsKept: uid("S"),
+  wordsCanceled: uid("S"),
 };
 const contexts: BrowserContext[] = [];
 
@@ -67,6 +70,9 @@ beforeAll(async () => {
     topic: "plan_options",
     reasons: ["surplus_stock"],
   });
+  await put(shopA, `/v1/customers/${ids.wordsCustomer}`, customerBody({ name: "鈴木 一郎", phone: "+819087654321", email: "ichiro@example.jp" }));
+  await put(shopA, `/v1/subscriptions/${ids.wordsKept}`, subscriptionBody(ids.wordsCustomer, { nextDeliveryOn: next }));
+  await put(shopA, `/v1/subscriptions/${ids.wordsCanceled}`, subscriptionBody(ids.wordsCustomer, { nextDeliveryOn: next }));
   await put(shopB, `/v1/customers/${ids.shopBCustomer}`, customerBody({ name: "他店 三郎", phone: "090-9999-0000" }));
 }, 60_000);
 
@@ -193,6 +199,39 @@ describe("the operator console in a browser", () => {
     expect((await h.request("GET", `/v1/customers/${ids.customer}`, { key: shopA.key })).body.keepInTouch).toBe(true);
   });
 
+  it("reads the karte in words: the cancellation and its reason, dates, the risk band and the phone as people write them", async () => {
+    // The customer cancels one subscription on the web, giving a reason.
+    const flow = await h.request("POST", `/v1/subscriptions/${ids.wordsCanceled}/cancel-flows`, { key: shopA.key, body: { channel: "web" } });
+    expect(flow.status).toBe(201);
+    expect((await h.request("POST", `/v1/cancel-flows/${flow.body.flowId}/reason`, { key: shopA.key, body: { reason: "too_expensive" } })).status).toBe(200);
+    expect((await h.request("POST", `/v1/cancel-flows/${flow.body.flowId}/confirm`, { key: shopA.key, body: {} })).status).toBe(200);
+
+    const page = await as(shopA);
+    await page.goto(`${api.url}/console?customer=${ids.wordsCustomer}&sub=${ids.wordsKept}`);
+    const who = (await page.locator("section[aria-labelledby=who] dl").textContent())!;
+    expect(who).toContain("090-8765-4321");
+    expect(who).not.toContain("+81");
+    const subs = (await page.locator("section[aria-labelledby=who] table").textContent())!;
+    expect(subs).toMatch(/\d+月\d+日/); // the next delivery
+    expect(subs).toMatch(/\d+（[低中高]）/); // the risk score and band
+    expect(subs).not.toMatch(/\d{4}-\d{2}-\d{2}|low|medium|high/);
+    const text = (await page.locator("ol.timeline li").allTextContents()).join("\n");
+    // The change, what it changed, and the flow with its reason's label.
+    expect(text).toContain("解約（Web）");
+    expect(text).toMatch(/状態 継続中 → 解約済み、次回お届け \d+月\d+日 → なし/);
+    expect(text).toContain("解約のご相談 → 解約（Web）");
+    expect(text).toContain("料金が高い");
+    for (const raw of ["null", "undefined", "too_expensive", "web ", "nextDeliveryOn", "status:", "cancel ·"]) expect(text).not.toContain(raw);
+
+    await page.getByRole("button", { name: "English" }).click();
+    const en = (await page.locator("ol.timeline").textContent())!;
+    expect(en).toContain("Canceled (Web)");
+    expect(en).toMatch(/next delivery [A-Z][a-z]{2} \d+(, \d{4})? → none/);
+    expect(en).toContain("It is too expensive");
+    expect((await page.locator("section[aria-labelledby=who] table").textContent())!).toMatch(/\d+ \((low|medium|high)\)/);
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+
   it("logs a contact that then shows on the timeline", async () => {
     const page = await as(shopA);
     await page.goto(`${api.url}/console?customer=${ids.customer}`);
@@ -210,8 +249,9 @@ describe("the operator console in a browser", () => {
     const entry = page.locator('li.entry[data-entry="kb-surplus"]');
     await expect(entry.locator("h3").textContent()).resolves.toContain("商品が余っているとき");
     await expect(entry.locator(".new").isVisible()).resolves.toBe(true);
-    await entry.getByRole("button", { name: /使った/ }).click();
-    await expect(page.locator('li.entry[data-entry="kb-surplus"] .uses').textContent()).resolves.toContain("1");
+    await expect(entry.locator(".uses").textContent()).resolves.toBe("これまでの利用 0回");
+    await entry.getByRole("button", { name: /利用を記録/ }).click();
+    await expect(page.locator('li.entry[data-entry="kb-surplus"] .uses').textContent()).resolves.toBe("これまでの利用 1回");
     expect((await h.request("GET", "/v1/knowledge/kb-surplus", { key: shopA.key })).body.uses).toBe(1);
   });
 
@@ -276,7 +316,7 @@ describe("the operator console in a browser", () => {
       const expected = (await h.request("GET", `/v1/metrics/retention?groupBy=${group}`, { key: shopA.key })).body;
       expect(expected.groups.filter((g: any) => g.saved > 0).length).toBeGreaterThan(0);
       const rows = await page.locator(`#table-${group} tbody tr`).evaluateAll((trs) =>
-        trs.map((tr) => ({ key: tr.querySelector("th")!.textContent, started: Number(tr.children[1]!.textContent), saved: Number(tr.children[2]!.textContent), canceled: Number(tr.children[3]!.textContent), rate: tr.children[4]!.getAttribute("data-rate") })),
+        trs.map((tr) => ({ key: tr.querySelector("th")!.dataset.key, started: Number(tr.children[1]!.textContent), saved: Number(tr.children[2]!.textContent), canceled: Number(tr.children[3]!.textContent), rate: tr.children[4]!.getAttribute("data-rate") })),
       );
       expect(rows).toEqual(expected.groups.map((g: any) => ({ key: g.key, started: g.started, saved: g.saved, canceled: g.canceled, rate: g.saveRate === null ? "" : String(g.saveRate) })));
     }
@@ -288,10 +328,27 @@ describe("the operator console in a browser", () => {
     const winback = (await h.request("GET", "/v1/metrics/winback", { key: shopA.key })).body;
     expect(winback.byReason.length).toBeGreaterThan(0);
     const wRows = await page.locator("#table-winbackReason tbody tr").evaluateAll((trs) =>
-      trs.map((tr) => ({ key: tr.querySelector("th")!.textContent, canceled: Number(tr.children[1]!.textContent), reactivated: Number(tr.children[2]!.textContent), rate: tr.children[3]!.getAttribute("data-rate") })),
+      trs.map((tr) => ({ key: tr.querySelector("th")!.dataset.key, canceled: Number(tr.children[1]!.textContent), reactivated: Number(tr.children[2]!.textContent), rate: tr.children[3]!.getAttribute("data-rate") })),
     );
     expect(wRows).toEqual(winback.byReason.map((g: any) => ({ key: g.key, canceled: g.canceled, reactivated: g.reactivated, rate: g.reactivationRate === null ? "" : String(g.reactivationRate) })));
     await expect(page.locator("#winback-summary td[data-rate]").getAttribute("data-rate")).resolves.toBe(String(winback.reactivationRate ?? ""));
+    // Rows and legends by name: reasons' labels, offers' names, channels, weeks — no code names.
+    const reasonRows = await page.locator("#table-reason tbody th").allTextContents();
+    expect(reasonRows).toContain("商品が余っている");
+    expect(await page.locator("#table-channel tbody th").allTextContents()).toContain("オペレーター");
+    // Every offer row by its name (「次回のお届けをスキップ」), none by its id.
+    const offerRows = await page.locator("#table-offer tbody th").evaluateAll((ths) => ths.map((th) => [th.getAttribute("data-key"), th.textContent]));
+    expect(offerRows.length).toBeGreaterThan(0);
+    for (const [key, name] of offerRows) expect(name).not.toBe(key);
+    expect((await page.locator("#table-week tbody th").first().textContent())!).toMatch(/^\d+月\d+日の週$/);
+    for (const id of ["reason", "offer", "channel", "winbackReason"]) {
+      const names = (await page.locator(`#table-${id} tbody th`).allTextContents()).join(" ");
+      expect(names).not.toMatch(/[a-z]+_[a-z_]+|^none$|\bnone\b|\bivr\b|\boperator\b/);
+    }
+    const legends = (await page.locator(".u-legend").allTextContents()).join(" ");
+    expect(legends).toContain("週");
+    expect(legends).toContain("阻止率");
+    expect(legends).not.toMatch(/Time|Value/);
     expect(await seriousViolations(page)).toEqual([]);
 
     const operator = await as(shopA, "operator");

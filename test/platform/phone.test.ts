@@ -1,6 +1,6 @@
 import { parsePhoneNumberFromString } from "libphonenumber-js/max";
 import { describe, expect, it } from "vitest";
-import { normalizeEmail, normalizePhone, parsePhone } from "../../src/platform/phone";
+import { displayPhone, normalizeEmail, normalizePhone, parsePhone } from "../../src/platform/phone";
 
 /** Forms people, operators and caller-IDs write (issue #14): national, international, width, carriers, extensions. */
 const CORPUS = [
@@ -33,6 +33,17 @@ describe("the one phone normaliser", () => {
     expect(normalizePhone("00 1 212 555 0123")).toBeNull(); // 00 is not Japan's international prefix
     expect(normalizePhone("6633812345")).toBeNull();
     expect(parsePhone("03-1234-5678 ext. 123")).toEqual({ e164: "+81312345678", extension: "123" });
+  });
+});
+
+describe("a stored number as people read it", () => {
+  it("shows Japanese numbers in the national form, others in the international form, and keeps what it cannot read", () => {
+    expect(displayPhone("+819012345678")).toBe("090-1234-5678");
+    expect(displayPhone("+81312345678")).toBe("03-1234-5678");
+    expect(displayPhone("+81120123456")).toBe("0120-123-456");
+    expect(displayPhone("+12125551234")).toBe("+1 212 555 1234");
+    expect(displayPhone("03-1234-5678 内線123")).toBe("03-1234-5678 内線123");
+    expect(displayPhone("not a number")).toBe("not a number");
   });
 });
 

@@ -1,0 +1,87 @@
+import type { Lang } from "./strings";
+import { CHANNEL_LABELS } from "./strings";
+
+/**
+ * How the console writes dates, times, money and names for people: in the page's language and
+ * the shop's time zone, never an ISO string, a code or `null`.
+ */
+
+const locale = (lang: Lang) => (lang === "ja" ? "ja-JP" : "en-US");
+
+/**
+ * A calendar date (`YYYY-MM-DD`, already the shop's local date) as people write it: 「12月5日」 /
+ * "Dec 5", with the year when it is not `today`'s year (「2027年1月2日」 / "Jan 2, 2027").
+ * A value that is not a date is answered unchanged.
+ */
+export function day(date: string, lang: Lang, today: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  if (!m) return date;
+  const at = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  const withYear = m[1] !== today.slice(0, 4);
+  return at.toLocaleDateString(locale(lang), { timeZone: "UTC", month: lang === "ja" ? "long" : "short", day: "numeric", ...(withYear ? { year: "numeric" } : {}) });
+}
+
+/** A month (`YYYY-MM`): 「2026年11月」 / "Nov 2026". */
+export function month(value: string, lang: Lang): string {
+  const m = /^(\d{4})-(\d{2})$/.exec(value);
+  if (!m) return value;
+  return new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, 1)).toLocaleDateString(locale(lang), { timeZone: "UTC", year: "numeric", month: lang === "ja" ? "long" : "short" });
+}
+
+/** An instant in the shop's time zone: 「2026/11/13 19:55」 / "Nov 13, 2026, 7:55 PM". */
+export function when(iso: string, lang: Lang, timeZone: string): string {
+  return new Date(iso).toLocaleString(locale(lang), { timeZone, dateStyle: "medium", timeStyle: "short" });
+}
+
+/** Money (`amount` in the currency's major unit, as the API answers it): 「￥3,240」. */
+export function money(m: { amount: number; currency: string }, lang: Lang): string {
+  return new Intl.NumberFormat(locale(lang), { style: "currency", currency: m.currency }).format(m.amount);
+}
+
+/** A channel's name (Web, 電話（IVR）, オペレーター…); an unknown one as sent. */
+export function channelName(channel: string, lang: Lang): string {
+  return CHANNEL_LABELS[channel]?.[lang] ?? channel;
+}
+
+/** An offer as the catalogue holds it (GET /v1/offers): its kind and parameters. */
+export type CatalogueEntry = { id: string; type: string; parameters: Record<string, unknown> };
+
+/**
+ * An offer's name for figures across customers: its title depends on each subscription (「お届け
+ * 間隔を{newIntervalDays}日ごとに変更」), so the name says what the offer does from its parameters
+ * alone (「20%オフ × 2回」, 「次回スキップ」). An offer not in the catalogue keeps its id.
+ */
+export function offerName(id: string, catalogue: readonly CatalogueEntry[], lang: Lang): string {
+  const o = catalogue.find((x) => x.id === id);
+  if (!o) return id;
+  const p = o.parameters;
+  const ja = lang === "ja";
+  switch (o.type) {
+    case "skip":
+      if (p.mode === "move_next_delivery") return ja ? `お届け日の変更（最大${p.maxDays}日後）` : `Move the next delivery (up to ${p.maxDays} days)`;
+      return ja ? (p.count === 1 ? "次回のお届けをスキップ" : `${p.count}回分スキップ`) : p.count === 1 ? "Skip the next delivery" : `Skip ${p.count} deliveries`;
+    case "pause":
+      return ja ? `お休み（最大${p.maxCycles}回分）` : `Pause (up to ${p.maxCycles} cycles)`;
+    case "change_interval":
+      if (p.strategy === "fixed") return ja ? `お届け間隔を${p.intervalDays}日ごとに` : `Every ${p.intervalDays} days`;
+      return ja ? "お届け間隔を使うペースに合わせる" : "Interval matched to use";
+    case "change_quantity":
+      if (typeof p.to === "number") return ja ? `数量を${p.to}個に` : `Quantity to ${p.to}`;
+      return ja ? `数量を${Math.abs(Number(p.delta))}個${Number(p.delta) < 0 ? "減らす" : "増やす"}` : `Quantity ${Number(p.delta) < 0 ? "down" : "up"} by ${Math.abs(Number(p.delta))}`;
+    case "discount": {
+      const off = typeof p.percentOff === "number" ? `${p.percentOff}%` : money({ amount: Number(p.amountOff), currency: "JPY" }, lang);
+      return ja ? `${off}オフ × ${p.cycles}回` : `${off} off × ${p.cycles} deliveries`;
+    }
+    case "product_swap":
+      return ja ? `${String(p.toName || "別の商品")}への変更` : `Switch to ${String(p.toName || "another product")}`;
+    case "free_gift": {
+      const gift = (p.gift as Record<Lang, string> | undefined)?.[lang];
+      return ja ? `プレゼント（${gift ?? "同梱"}）` : `Free gift (${gift ?? "with the delivery"})`;
+    }
+    case "usage_advice":
+      return ja ? "使い方のご案内" : "Usage tips";
+    default:
+      return id;
+  }
+}
+

@@ -1,0 +1,63 @@
+import { describe, expect, it } from "vitest";
+import { describe as describeEntry, entryTitle, type TimelineItem } from "../../src/console/karte";
+import { day, month, offerName } from "../../src/console/format";
+import { DEFAULT_CATALOGUE } from "../../src/offers/catalogue";
+import { localizeReasons } from "../../src/cancel-flows/reasons";
+
+// What an operator reads on the karte's timeline and the metrics rows: words, never codes or null.
+const item = (kind: TimelineItem["kind"], type: string, channel: string | null, data: Record<string, unknown>): TimelineItem => ({ at: "2026-11-30T03:00:00.000Z", kind, id: "x", type, subscriptionId: "S-1", channel, data });
+const words = (lang: "ja" | "en") => ({ lang, today: "2026-12-01", timeZone: "Asia/Tokyo", reasons: localizeReasons(lang) });
+
+describe("the timeline in the operator's words", () => {
+  const cancel = item("change", "cancel", "web", {
+    before: { status: "active", quantity: 1, intervalDays: 30, nextDeliveryOn: "2026-12-05", pausedUntil: null },
+    after: { status: "canceled", quantity: 1, intervalDays: 30, nextDeliveryOn: null, pausedUntil: null },
+    source: { cancelFlowId: "cf_1", confirmationNumber: "CN-20261130-ABCDEF" },
+  });
+
+  it("names a change with its channel and says what changed", () => {
+    expect(entryTitle(cancel, "ja")).toBe("解約（Web）");
+    expect(describeEntry(cancel, words("ja"))).toBe("状態 継続中 → 解約済み、次回お届け 12月5日 → なし、受付番号 CN-20261130-ABCDEF");
+    expect(entryTitle(cancel, "en")).toBe("Canceled (Web)");
+    expect(describeEntry(cancel, words("en"))).toBe("status Active → Canceled, next delivery Dec 5 → none, confirmation CN-20261130-ABCDEF");
+    const pause = item("change", "pause", "ivr", { before: { status: "active", nextDeliveryOn: "2026-12-13", pausedUntil: null }, after: { status: "paused", nextDeliveryOn: "2027-03-13", pausedUntil: "2027-03-13" }, source: {} });
+    expect(entryTitle(pause, "ja")).toBe("一時停止（電話（IVR））");
+    expect(describeEntry(pause, words("ja"))).toBe("状態 継続中 → 休止中、次回お届け 12月13日 → 2027年3月13日、再開日 なし → 2027年3月13日");
+  });
+
+  it("gives a cancel flow's outcome and reason by their labels", () => {
+    const saved = item("cancel_flow", "saved", "web", { reason: "surplus_stock", offerId: "off_skip_next", closedAt: null, confirmationNumber: null });
+    expect(entryTitle(saved, "ja")).toBe("解約のご相談 → 継続（Web）");
+    expect(describeEntry(saved, words("ja"))).toBe("商品が余っている");
+    expect(describeEntry(item("cancel_flow", "canceled", "operator", { reason: null, confirmationNumber: null }), words("en"))).toBe("No reason given");
+  });
+
+  it("names events and their channels, never null or a code", () => {
+    const winback = item("event", "winback.contacted", "email", { channel: "email", campaign: "spring" });
+    expect(entryTitle(winback, "ja")).toBe("再加入のご案内（メール）");
+    const failed = item("event", "payment.failed", null, { amount: { amount: 5980, currency: "JPY" }, reason: "card_expired" });
+    expect(`${entryTitle(failed, "ja")} ${describeEntry(failed, words("ja"))}`).toBe("決済エラー ￥5,980、カードの有効期限切れ");
+    const usage = item("event", "usage.reported", null, { remainingUnits: 12 });
+    expect(describeEntry(usage, words("ja"))).toBe("残り 12");
+    for (const i of [cancel, winback, failed, usage]) {
+      for (const lang of ["ja", "en"] as const) expect(`${entryTitle(i, lang)} ${describeEntry(i, words(lang))}`).not.toMatch(/null|undefined|_|\.[a-z]/);
+    }
+  });
+});
+
+describe("dates and offers by name", () => {
+  it("writes dates in the page's language, with the year only when it is not this year's", () => {
+    expect(day("2026-12-05", "ja", "2026-12-01")).toBe("12月5日");
+    expect(day("2027-01-02", "ja", "2026-12-01")).toBe("2027年1月2日");
+    expect(day("2026-12-05", "en", "2026-12-01")).toBe("Dec 5");
+    expect(month("2026-11", "ja")).toBe("2026年11月");
+  });
+
+  it("names an offer by what it does, the same for every subscription", () => {
+    const names = DEFAULT_CATALOGUE.map((o) => offerName(o.id, DEFAULT_CATALOGUE, "ja"));
+    expect(names).toContain("20%オフ × 2回");
+    expect(names).toContain("次回のお届けをスキップ");
+    for (const n of names) expect(n).not.toMatch(/off_|\{|undefined/);
+    expect(offerName("off_gone", DEFAULT_CATALOGUE, "ja")).toBe("off_gone");
+  });
+});
