@@ -66,7 +66,7 @@ export const ConfirmBody = z
     survey: z
       .array(SurveyAnswerItem.catch(null as unknown as z.infer<typeof SurveyAnswerItem>))
       .max(20)
-      .catch(undefined)
+      .catch(undefined as unknown as z.infer<typeof SurveyAnswerItem>[])
       .optional()
       .openapi({
         type: "array",
