@@ -135,8 +135,10 @@ function clauses(text: string): string[][] {
   return out;
 }
 
+export type Terms = { words: Set<string>; phrases: Set<string> };
+
 /** Terms (nouns, whole words) and phrases of one comment, each once. */
-export function termsOf(text: string): { words: Set<string>; phrases: Set<string> } {
+export function termsOf(text: string): Terms {
   const words = new Set<string>();
   const phrases = new Set<string>();
   for (const clause of clauses(text)) {
@@ -166,9 +168,11 @@ const CANDIDATES = 6;
 /**
  * The `top` words and phrases by the number of comments they appear in (ties: alphabetical), with
  * up to two example quotes each: distinct, and where the comments allow, not a quote a theme
- * ranked above it (terms, then phrases) already shows.
+ * ranked above it (terms, then phrases) already shows. `analysed`: each comment's terms, shared
+ * between calls over the same comments (the route's per-reason and overall lists) so a text
+ * is segmented once.
  */
-export function themes(comments: readonly string[], top = 10): { terms: Theme[]; phrases: Theme[] } {
+export function themes(comments: readonly string[], top = 10, analysed: Map<string, Terms> = new Map()): { terms: Theme[]; phrases: Theme[] } {
   const words = new Map<string, Theme>();
   const phrases = new Map<string, Theme>();
   const add = (m: Map<string, Theme>, key: string, q: string) => {
@@ -177,7 +181,7 @@ export function themes(comments: readonly string[], top = 10): { terms: Theme[];
     if (t.examples.length < CANDIDATES && !t.examples.includes(q)) t.examples.push(q);
   };
   for (const c of comments) {
-    const { words: w, phrases: p } = termsOf(c);
+    const { words: w, phrases: p } = analysed.get(c) ?? analysed.set(c, termsOf(c)).get(c)!;
     if (w.size === 0 && p.size === 0) continue;
     const q = quote(c);
     for (const x of w) add(words, x, q);
