@@ -8,7 +8,7 @@ import { maskPersonalData } from "../platform/phone";
 import { offTheRequestPath } from "../platform/off-thread";
 import type { TenantStore } from "../platform/tenancy";
 import type { TenantSettings } from "../settings/schemas";
-import { themes } from "./themes";
+import { type Terms, themes } from "./themes";
 
 const tags = ["Insights"];
 /** Comments analysed per request, newest first: enough for themes, bounded for the request. */
@@ -92,16 +92,18 @@ export async function reasonInsightsFor(store: TenantStore, settings: TenantSett
   const all = [...byReasonTexts.values()].flat();
   const rate = (s: number, x: number) => (s + x > 0 ? Math.round((s / (s + x)) * 10_000) / 10_000 : null);
   const n = (x: unknown) => Number(x);
+  // Each text segmented once, for its reason's themes and the overall ones.
+  const analysed = new Map<string, Terms>();
   return {
     from,
     to,
     comments: all.length,
     reasons: byReason.map((r) => {
       const comments = byReasonTexts.get(r.reason) ?? [];
-      return { reason: r.reason, flows: n(r.flows), saved: n(r.saved), canceled: n(r.canceled), saveRate: rate(n(r.saved), n(r.canceled)), comments: comments.length, ...themes(comments, 5) };
+      return { reason: r.reason, flows: n(r.flows), saved: n(r.saved), canceled: n(r.canceled), saveRate: rate(n(r.saved), n(r.canceled)), comments: comments.length, ...themes(comments, 5, analysed) };
     }),
     months: byMonth.map((r) => ({ month: r.month, reason: r.reason, flows: n(r.flows), saved: n(r.saved), canceled: n(r.canceled), saveRate: rate(n(r.saved), n(r.canceled)) })),
-    overall: themes(all, 10),
+    overall: themes(all, 10, analysed),
   };
 }
 

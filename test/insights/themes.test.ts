@@ -17,3 +17,54 @@ describe("what leaving customers wrote", () => {
     expect(t.terms.map((x) => x.text)).not.toContain("電話番号");
   });
 });
+
+/** The demo's comments (demo/winback-history) as the route gets them, masked, and some a shop would see too. */
+const DEMO = [
+  "まだ2袋残っています", "飲みきれずに在庫がたまってしまう", "在庫がたまってしまうので一度止めたい", "毎月だと多すぎて余ってしまう",
+  "毎月の支払いが負担です", "値段が高いと感じる", "家計の見直しで定期便をやめます", "送料込みだと値段が高い",
+  "効果を実感できなかった", "続けても変化がわからない", "味が苦手で続かなかった", "他社の方が安いので乗り換えます",
+  "ドラッグストアで買うことにしました", "夏の間は使わないので", "海外出張で3か月不在にします", "入院するためしばらく不要です",
+  "引っ越しで住所が変わります。新住所は後で連絡します 〔電話番号〕", "転勤のため", "妊娠したので一旦やめます", "生活リズムが変わった",
+  "配達の時間が合わない", "箱が潰れて届いた", "電話がつながらない", "問い合わせの返事が遅い 〔メール〕", "特になし", "しばらく様子を見たい",
+];
+const MORE = [
+  "箱が潰れていた", "肌荒れしてしまったのでやめます", "肌が荒れた", "飲み忘れが多くて溜まる一方です", "カスタマーサポートの対応が悪かった",
+  "ボトルの蓋が開けにくい", "価格が上がったので解約します", "配達員の態度が悪い", "賞味期限が短すぎる", "解約の手続きがわかりにくい",
+];
+
+describe("themes a merchant can read", () => {
+  // Every comment twice, as several customers write the same.
+  const t = themes([...DEMO, ...MORE, ...DEMO, ...MORE], 100);
+  const phrases = t.phrases.map((p) => p.text);
+  const terms = t.terms.map((p) => p.text);
+
+  it("phrases are whole words: a noun with its particle and the whole next word, or nouns written together", () => {
+    for (const p of ["時間が合わない", "箱が潰れていた", "箱が潰れて", "苦手で続かなかった", "味が苦手", "値段が高い", "在庫がたまってしまう", "効果を実感できなかった", "配達の時間", "毎月の支払い", "定期便", "生活リズム", "海外出張", "電話がつながらない", "価格が上がった", "カスタマーサポートの対応"]) {
+      expect(phrases).toContain(p);
+    }
+    for (const w of ["在庫", "値段", "肌荒れ", "飲み忘れ", "カスタマーサポート", "高い", "支払い", "見直し"]) expect(terms).toContain(w);
+  });
+
+  it("no fragment: no verb cut from its ending, no phrase across a sentence end, no counter glued to a word", () => {
+    for (const f of ["時間が合", "箱が潰", "苦手で続", "袋残", "変わります新", "月不在", "住所は後で", "カス"]) {
+      expect(phrases).not.toContain(f);
+      expect(terms).not.toContain(f);
+    }
+    // A phrase ending in a kanji is a noun; these are stems that need their okurigana (合う, 潰れる, 続く, 残る, 変わる, 使う, 荒れる, 忘れる).
+    for (const x of [...phrases, ...terms]) expect(x).not.toMatch(/[合潰続残変使荒忘届]$/u);
+    for (const x of [...phrases, ...terms]) expect(x).not.toMatch(/[。、\s]/u);
+    expect(terms).not.toContain("止め");
+    expect(terms).not.toContain("変わり");
+  });
+
+  it("example quotes are distinct, and a theme shows quotes no theme above it shows where its comments allow", () => {
+    const all = [...t.terms, ...t.phrases];
+    for (const x of all) expect(new Set(x.examples).size).toBe(x.examples.length);
+    const again = themes(["在庫がたまってしまう", " 在庫がたまってしまう", "在庫がたまってしまう ", "在庫が余る"]);
+    expect(again.terms).toContainEqual({ text: "在庫", count: 4, examples: ["在庫がたまってしまう", "在庫が余る"] });
+    const price = themes(["値段が高いと感じる", "送料込みだと値段が高い", "値段が高い", "毎月の値段が高い"]);
+    // 値段 and 高い are in the same four comments: between them they quote all four.
+    expect(price.terms.slice(0, 2).map((x) => [x.text, x.count])).toEqual([["値段", 4], ["高い", 4]]);
+    expect(new Set(price.terms.slice(0, 2).flatMap((x) => x.examples)).size).toBe(4);
+  });
+});
