@@ -8,20 +8,14 @@
  */
 import { Session } from "node:inspector/promises";
 import { inProcess, type Scenario } from "./in-process";
-import { bigCustomerId, bigPhone, bigSubscriptionId } from "./big-tenant";
+import { PHONE_FORMS, bigCustomerId, bigPhone, bigSubscriptionId } from "./big-tenant";
 
 const BIG = Number(process.env.BENCH_SUBSCRIPTIONS ?? 1_000_000);
 const N = Number(process.env.ALLOC_REQUESTS ?? 2000);
 const TOP = Number(process.env.ALLOC_TOP ?? 12);
 const { get, json, spread, floor, bare, api, close } = await inProcess(BIG);
 const customers = Math.round(BIG * 0.8);
-const forms = [
-  (p: string) => p,
-  (p: string) => `${p.slice(0, 3)}-${p.slice(3, 7)}-${p.slice(7)}`,
-  (p: string) => `+81 ${p.slice(1, 3)} ${p.slice(3, 7)} ${p.slice(7)}`,
-  (p: string) => p.slice(1),
-  (p: string) => p.replace(/[0-9]/g, (d) => String.fromCharCode(0xff10 + Number(d))),
-];
+const forms = PHONE_FORMS;
 let form = 0;
 const page2 = async (query: string) => `/v1/risk/at-risk?${query}&cursor=${encodeURIComponent((await json<{ nextCursor: string | null }>(`/v1/risk/at-risk?${query}`)).nextCursor ?? "")}`;
 const scenarios: Scenario[] = [

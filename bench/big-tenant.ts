@@ -27,6 +27,15 @@ export const bigPhone = (i: number) => `090${10_000_000 + i}`;
 export const bigCustomerId = (i: number) => `C-${String(i).padStart(7, "0")}`;
 export const bigSubscriptionId = (i: number) => `S-${String(i).padStart(7, "0")}`;
 
+/** The five ways a caller's number reaches the data dip (the lookup scenarios cycle through them). */
+export const PHONE_FORMS: readonly ((p: string) => string)[] = [
+  (p) => p, // 0901xxxxxxx
+  (p) => `${p.slice(0, 3)}-${p.slice(3, 7)}-${p.slice(7)}`,
+  (p) => `+81 ${p.slice(1, 3)} ${p.slice(3, 7)} ${p.slice(7)}`,
+  (p) => p.slice(1), // caller-ID without the trunk 0
+  (p) => p.replace(/[0-9]/g, (d) => String.fromCharCode(0xff10 + Number(d))), // full-width
+];
+
 const printedDecile = new Map<string, number>();
 
 export function progressLine(label: string, done: number, total: number, startedMs: number) {

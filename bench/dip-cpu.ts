@@ -9,18 +9,12 @@
  * `npm run bench`'s.
  */
 import { inProcess, measureCpu, type Scenario } from "./in-process";
-import { bigCustomerId, bigPhone } from "./big-tenant";
+import { PHONE_FORMS, bigCustomerId, bigPhone } from "./big-tenant";
 
 const BIG = Number(process.env.BENCH_SUBSCRIPTIONS ?? 1_000_000);
 const { get, json, spread, floor, bare, api, close } = await inProcess(BIG);
 const customers = Math.round(BIG * 0.8);
-const forms = [
-  (p: string) => p,
-  (p: string) => `${p.slice(0, 3)}-${p.slice(3, 7)}-${p.slice(7)}`,
-  (p: string) => `+81 ${p.slice(1, 3)} ${p.slice(3, 7)} ${p.slice(7)}`,
-  (p: string) => p.slice(1),
-  (p: string) => p.replace(/[0-9]/g, (d) => String.fromCharCode(0xff10 + Number(d))),
-];
+const forms = PHONE_FORMS;
 let form = 0;
 async function secondPage(query: string) {
   const body = await json<{ nextCursor: string | null }>(`/v1/risk/at-risk?${query}`);

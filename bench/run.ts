@@ -14,7 +14,7 @@ import { RESCORE_CHUNK, rescoreTenant } from "../src/risk/rescore";
 import { DEFAULT_MODEL } from "../src/risk/model";
 import { startMaintenance } from "../src/maintenance";
 import { createTenant, issueKey } from "../src/tenants/keys";
-import { BIG_API_KEY, benchFloors, BIG_TENANT_ID, bigCustomerId, bigPhone, bigSubscriptionId, listen, openBigTenant, progressLine } from "./big-tenant";
+import { BIG_API_KEY, benchFloors, BIG_TENANT_ID, bigCustomerId, bigPhone, bigSubscriptionId, listen, openBigTenant, PHONE_FORMS, progressLine } from "./big-tenant";
 import { migrateDatabase, openDatabase } from "../src/db/node";
 import { subscriptions } from "../src/db/schema";
 import { DEMO_API_KEY, DEMO_TENANT_ID, seedDemo } from "../src/demo/seed";
@@ -240,13 +240,7 @@ const bigFloors = { ...bigTarget, url: bigServers.floorsUrl };
 let k = 0;
 const spread = (n: number) => Math.floor(((k++ * 2_654_435_761) % 4_294_967_296) / 4_294_967_296 * n);
 const customers = Math.round(BIG * 0.8);
-const phoneForms = [
-  (p: string) => p, // 0901xxxxxxx
-  (p: string) => `${p.slice(0, 3)}-${p.slice(3, 7)}-${p.slice(7)}`,
-  (p: string) => `+81 ${p.slice(1, 3)} ${p.slice(3, 7)} ${p.slice(7)}`,
-  (p: string) => p.slice(1), // caller-ID without the trunk 0
-  (p: string) => p.replace(/[0-9]/g, (d) => String.fromCharCode(0xff10 + Number(d))), // full-width
-];
+const phoneForms = PHONE_FORMS;
 /** The second page of an at-risk list (its cursor read once), so later pages are measured too. */
 async function secondPage(query: string): Promise<string> {
   const res = await fetch(`${bigServers.apiUrl}/v1/risk/at-risk?${query}`, { headers: bigTarget.headers });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { themes } from "../../src/insights/themes";
 import { maskPersonalData } from "../../src/platform/phone";
+import { DEMO_COMMENTS } from "../fixtures/cancel-comments";
 
 describe("what leaving customers wrote", () => {
   it("masks contact data and the customer's own name", () => {
@@ -18,15 +19,7 @@ describe("what leaving customers wrote", () => {
   });
 });
 
-/** The demo's comments (demo/winback-history) as the route gets them, masked, and some a shop would see too. */
-const DEMO = [
-  "まだ2袋残っています", "飲みきれずに在庫がたまってしまう", "在庫がたまってしまうので一度止めたい", "毎月だと多すぎて余ってしまう",
-  "毎月の支払いが負担です", "値段が高いと感じる", "家計の見直しで定期便をやめます", "送料込みだと値段が高い",
-  "効果を実感できなかった", "続けても変化がわからない", "味が苦手で続かなかった", "他社の方が安いので乗り換えます",
-  "ドラッグストアで買うことにしました", "夏の間は使わないので", "海外出張で3か月不在にします", "入院するためしばらく不要です",
-  "引っ越しで住所が変わります。新住所は後で連絡します 〔電話番号〕", "転勤のため", "妊娠したので一旦やめます", "生活リズムが変わった",
-  "配達の時間が合わない", "箱が潰れて届いた", "電話がつながらない", "問い合わせの返事が遅い 〔メール〕", "特になし", "しばらく様子を見たい",
-];
+const DEMO = DEMO_COMMENTS;
 const MORE = [
   "箱が潰れていた", "肌荒れしてしまったのでやめます", "肌が荒れた", "飲み忘れが多くて溜まる一方です", "カスタマーサポートの対応が悪かった",
   "ボトルの蓋が開けにくい", "価格が上がったので解約します", "配達員の態度が悪い", "賞味期限が短すぎる", "解約の手続きがわかりにくい",
