@@ -221,7 +221,9 @@ async function decideStaleOf(db: Database, tenant: { id: string; settings: unkno
     .select({ id: winbacks.id, subscriptionId: winbacks.subscriptionId, customerId: winbacks.customerId, reason: winbacks.reason, returnOn: winbacks.returnOn })
     .from(winbacks)
     .where(store.owns(winbacks, isNull(winbacks.reactivatedAt), lt(winbacks.comebackStamp, tenant.stamp)))
-    .orderBy(winbacks.comebackStamp)
+    // In no particular order: every stale record is reached in time (the stamp only grows), and
+    // ordering by stamp sorted all of them each pass — 41–57 ms on the loop per pass on the 1M
+    // bench tenant after the copy edition changed (80,235 stale), where the first 25 found take 0.2–1.1 ms.
     .limit(batch);
   if (stale.length === 0) return 0;
   const settings = resolveSettings(tenant.settings);
@@ -267,7 +269,7 @@ const tenantStamps = (db: Database) => db.orm.select({ id: tenants.id, settings:
 
 /**
  * Maintenance: open win-back records decided on an older catalogue than the tenant's, or never,
- * are decided again — up to `batch` per tenant per run, oldest stamp first; then listed records
+ * are decided again — up to `batch` per tenant per run; then listed records
  * whose shown comeback is for a restart date that has passed (every record without a return date,
  * each new day) are rendered for today — up to `renderBatch`. Per tenant with nothing to do: one
  * index seek on `winbacks_comeback` and one on `winbacks_shown`. `pause` runs between the two
