@@ -150,9 +150,14 @@ export function preparedUpdates<T extends TenantTable, S extends Key<T>, W exten
   };
 }
 
-/** The keys among `keys` whose values differ (`!==`) between `before` and `after`. */
+/** The keys among `keys` whose values differ between `before` and `after` (JSON columns compared by their text). */
 export function changedKeys<K extends string>(before: { readonly [k in K]?: unknown }, after: { readonly [k in K]?: unknown }, keys: readonly K[]): K[] {
-  return keys.filter((k) => before[k] !== after[k]);
+  return keys.filter((k) => !sameColumnValue(before[k], after[k]));
+}
+
+/** Column values as stored: scalars by value, JSON columns (an address, a discount) by their text. */
+function sameColumnValue(a: unknown, b: unknown): boolean {
+  return a === b || (a !== null && b !== null && typeof a === "object" && typeof b === "object" && JSON.stringify(a) === JSON.stringify(b));
 }
 
 /**

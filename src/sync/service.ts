@@ -5,7 +5,7 @@ import type { CustomerRow } from "../customers/repository";
 import { customers, riskFeatures, subscriptions } from "../db/schema";
 import { recordAutoResume } from "../plan-changes/auto-resume";
 import { ApiError, ERROR_STATUS, fieldErrors, type ErrorCode, type FieldError } from "../platform/errors";
-import { inList, type TenantStore } from "../platform/tenancy";
+import { changedKeys, inList, type TenantStore } from "../platform/tenancy";
 import { featuresFrom } from "../risk/features";
 import type { PastSubscription } from "../risk/flags";
 import { rescored, upsertRiskRows, type RiskRow } from "../risk/maintain";
@@ -35,6 +35,8 @@ async function checkItems<T extends z.ZodType>(s: TenantStore, items: readonly u
 
 /** What a sync writes over a stored customer (`syncedCustomer`'s columns). */
 const CUSTOMER_SYNCED = ["acquisitionSource", "name", "email", "emailNormalized", "phone", "phoneExtension", "locale", "marketingConsent", "postalCode", "address", "addressKey", "createdAt", "updatedAt"] as const satisfies (keyof SyncedCustomer)[];
+/** What tells a re-sent customer from the stored one: every synced column but the write time. */
+const CUSTOMER_COMPARED = CUSTOMER_SYNCED.filter((k) => k !== "updatedAt");
 
 
 /**
@@ -167,7 +169,7 @@ async function syncCustomers(
     const { row, newKeepInTouch } = syncedCustomerRow(s.tenantId, id, values, existing, body.keepInTouch);
     // The same customer sent again (a re-run import, a nightly full sync) writes nothing and
     // keeps its updatedAt: it is reported applied and unchanged.
-    if (existing && newKeepInTouch === null && CUSTOMER_SYNCED.every((k) => k === "updatedAt" || sameValue(row[k], existing[k]))) {
+    if (existing && newKeepInTouch === null && changedKeys(existing, row, CUSTOMER_COMPARED).length === 0) {
       report.applied(index, id, false, false);
       continue;
     }
@@ -184,9 +186,6 @@ async function syncCustomers(
   await s.upsertMany(customers, rows, [customers.tenantId, customers.id], CUSTOMER_SYNCED);
   for (const step of after) await step();
 }
-
-/** Column values as stored: scalars by value, JSON columns (an address) by their text. */
-const sameValue = (a: unknown, b: unknown) => a === b || (a !== null && b !== null && typeof a === "object" && typeof b === "object" && JSON.stringify(a) === JSON.stringify(b));
 
 /** A subscription as the batch knows it: the row and its risk state (null features when it has no risk row). */
 type Known = { row: SubscriptionRow; features: unknown; band: RiskBand | null; flags: string[] | null };
