@@ -1,4 +1,5 @@
 import { and, eq, sql } from "drizzle-orm";
+import type { StatusCode } from "hono/utils/http-status";
 import type { Context, MiddlewareHandler } from "hono";
 import { matchedRoutes } from "hono/route";
 import { principalTag } from "./auth";
@@ -44,7 +45,7 @@ const NOT_REMEMBERED = new Set<ErrorCode>([
   "database_unavailable",
 ]);
 
-const REPLAYED_HEADERS = ["content-type", "etag", "location"];
+const REPLAYED_HEADERS = ["content-type", "content-language", "etag", "location"];
 
 const exempt = new Set<string>();
 
@@ -218,9 +219,8 @@ async function claimed(c: Context<AppEnv>, next: () => Promise<void>): Promise<R
         throw new ApiError("idempotency_key_reused", { en: "This Idempotency-Key was already used with a different request body or path.", ja: "この Idempotency-Key は、別のリクエスト本文またはパスですでに使われています。" });
       }
       if (existing.state === "done") {
-        const headers = new Headers(existing.responseHeaders ?? {});
-        headers.set("idempotent-replayed", "true");
-        return new Response(existing.responseBody, { status: existing.responseStatus ?? 200, headers });
+        // Through the context, so what this request's middleware set (X-Request-Id, RateLimit) is sent too.
+        return c.newResponse(existing.responseBody, (existing.responseStatus ?? 200) as StatusCode, { ...existing.responseHeaders, "idempotent-replayed": "true" });
       }
       if (Date.now() > deadline) {
         throw new ApiError("idempotency_key_in_use", { en: "The first request with this Idempotency-Key is still running; retry shortly.", ja: "この Idempotency-Key の最初のリクエストがまだ処理中です。少し待ってから再試行してください。" });

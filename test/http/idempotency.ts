@@ -25,6 +25,27 @@ export function idempotencySuite(h: () => Harness) {
       expect(list.body.data.filter((k: { name: string }) => k.name === "IVR key")).toHaveLength(1);
     });
 
+    it("a replay carries this request's own X-Request-Id (and so what else middleware set), and a replayed refusal its Content-Language", async () => {
+      const key = uid("idem");
+      const body = { name: "replayed headers", scopes: ["read"] };
+      const first = await h().request("POST", "/v1/keys", { key: t.key, body, headers: { "idempotency-key": key } });
+      const second = await h().request("POST", "/v1/keys", { key: t.key, body, headers: { "idempotency-key": key } });
+      expect(second.headers.get("idempotent-replayed")).toBe("true");
+      expect(second.headers.get("x-request-id")).toMatch(/\S/);
+      expect(second.headers.get("x-request-id")).not.toBe(first.headers.get("x-request-id"));
+
+      const refusedKey = uid("idem");
+      const path = `/v1/subscriptions/${uid("S-missing")}/skip`;
+      const headers = { "idempotency-key": refusedKey, "accept-language": "ja" };
+      const refused = await h().request("POST", path, { key: t.key, body: {}, headers });
+      const again = await h().request("POST", path, { key: t.key, body: {}, headers });
+      expect(refused.status).toBe(404);
+      expect(refused.headers.get("content-language")).toBe("ja");
+      expect(again.headers.get("idempotent-replayed")).toBe("true");
+      expect(again.headers.get("content-language")).toBe("ja");
+      expect(again.body).toEqual(refused.body);
+    });
+
     it("answers 422 idempotency_key_reused for the same key with another body", async () => {
       const key = uid("idem");
       await h().request("POST", "/v1/keys", { key: t.key, body: { name: "a", scopes: ["read"] }, headers: { "idempotency-key": key } });
