@@ -325,6 +325,16 @@ const FORMS: Record<string, Localized> = {
   url: { en: "use an absolute URL such as https://shop.example.jp/hooks", ja: "https://shop.example.jp/hooks のような絶対 URL を指定してください" },
 };
 
+/** zod's names for the expected type, as a reader says them. */
+const KINDS: Partial<Record<string, { en: string; ja: string }>> = {
+  int: { en: "a whole number", ja: "整数" },
+  number: { en: "a number", ja: "数値" },
+  string: { en: "text", ja: "文字列" },
+  boolean: { en: "true or false", ja: "true または false" },
+  array: { en: "a list", ja: "リスト" },
+  object: { en: "an object", ja: "オブジェクト" },
+};
+
 const show = (v: unknown) => (v === undefined ? "nothing" : JSON.stringify(v)?.slice(0, 80));
 
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
@@ -338,9 +348,11 @@ function issueMessage(i: z.core.$ZodIssue, value: unknown, lang: Language): stri
   const ja = lang === "ja";
   const custom = DEFAULT_MESSAGE.test(i.message) ? undefined : i.message;
   switch (i.code) {
-    case "invalid_type":
-      if (value === undefined) return ja ? `必須です（${i.expected}）` : `Required: a ${i.expected}`;
-      return ja ? `${show(value)} は ${i.expected} ではありません` : `${show(value)} is not a ${i.expected}`;
+    case "invalid_type": {
+      const kind = KINDS[i.expected] ?? { en: `a ${i.expected}`, ja: i.expected };
+      if (value === undefined) return ja ? `必須です（${kind.ja}）` : `Required: ${kind.en}`;
+      return ja ? `${show(value)} は${kind.ja}ではありません` : `${show(value)} is not ${kind.en}`;
+    }
     case "invalid_format": {
       const form = FORMS[i.format];
       if (form) return ja ? `${show(value)} は正しい形式ではありません。${form.ja}` : `${show(value)} is not ${i.format === "email" ? "an" : "a"} ${i.format}; ${form.en}`;

@@ -90,6 +90,13 @@ export function errorsSuite(h: () => Harness) {
       expect(byPath.nextDeliveryOn).toBe('"2026/12/05" is not a date; use YYYY-MM-DD');
       expect(byPath.quantity).toMatch(/^0: must be at least 1/);
       expect(byPath.colour).toBe('Unknown field "colour"; remove it');
+      // Types are named as a reader says them, in both languages.
+      const typed = await h().request("PUT", `/v1/subscriptions/${uid("S")}`, { key: t.key, body: { customerId: 7, quantity: 1.5 } });
+      const typedByPath = Object.fromEntries(typed.body.errors.map((e: { path: string; message: string }) => [e.path, e.message]));
+      expect(typedByPath.quantity).toBe("1.5 is not a whole number");
+      expect(typedByPath.customerId).toBe("7 is not text");
+      const typedJa = await h().request("PUT", `/v1/subscriptions/${uid("S")}`, { key: t.key, body: { customerId: 7, quantity: 1.5 }, headers: { "accept-language": "ja" } });
+      expect(typedJa.body.errors.find((e: { path: string }) => e.path === "quantity").message).toBe("1.5 は整数ではありません");
     });
 
     it("titles and details follow Accept-Language (ja, en) with Content-Language and Vary", async () => {
