@@ -11,7 +11,7 @@ import worker from "../../src/worker";
 import { httpSuite } from "../http";
 import { cfworkerCheck } from "../support/cfworker";
 import { contractViolations } from "../support/contract";
-import { buildRequest, customerBody, RECEIVER_SECRET, subscriptionBody, toRes, uid, type Harness, type TestTenant } from "../support/harness";
+import { buildRequest, customerBody, RECEIVER_SECRET, rowsOf, subscriptionBody, toRes, uid, type Harness, type TestTenant } from "../support/harness";
 
 /**
  * The shared HTTP suite inside workerd: every request goes through the Worker's own `fetch`
@@ -30,6 +30,8 @@ async function keyFor(tenantId: string, scopes: Scope[]) {
 const check = cfworkerCheck();
 const h: Harness = {
   origin: "http://tsuzuku.test",
+  receiverUrl: inject("receiverUrl"),
+  sql: async (statement, args = []) => rowsOf(await client.execute({ sql: statement, args })),
   async request(method, path, options) {
     const res = await toRes(await exports.default.fetch(buildRequest("http://tsuzuku.test", method, path, options)));
     // Every answer is held to openapi.json itself, as a partner's validating client would.
