@@ -10,7 +10,8 @@ export default defineConfig({
           include: ["test/**/*.test.ts"],
           exclude: ["test/workers/**"],
           environment: "node",
-          globalSetup: ["test/support/embed.global.ts"],
+          // The webhook receiver: the shared HTTP suite delivers to it on both runtimes.
+          globalSetup: ["test/support/embed.global.ts", "test/support/receiver.global.ts"],
           testTimeout: 20_000,
         },
       },
@@ -27,7 +28,7 @@ export default defineConfig({
         test: {
           name: "workers",
           include: ["test/workers/**/*.test.ts"],
-          globalSetup: ["test/support/embed.global.ts", "test/workers/sqld.global.ts", "test/workers/receiver.global.ts"],
+          globalSetup: ["test/support/embed.global.ts", "test/workers/sqld.global.ts", "test/support/receiver.global.ts"],
           testTimeout: 30_000,
           // beforeAll in http.test.ts warms the Worker up: loading src/ inside workerd takes seconds.
           hookTimeout: 30_000,

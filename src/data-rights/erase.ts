@@ -1,5 +1,7 @@
 import { and, eq, inArray, or, sql } from "drizzle-orm";
 import {
+  auditLog,
+  auditLogRekeys,
   cancelFlows,
   cancelFlowSteps,
   customerSessions,
@@ -63,13 +65,19 @@ const pseudonym = () => `erased_${randomToken(20)}`;
  *   normalised phone and e-mail are kept for the 初回だけ解約 (first-delivery-only) fraud match;
  * - win-back records and keep-in-touch evidence move to the pseudonym too (the wording shown is
  *   the shop's and stays), free-text exit survey answers go, and the person is never a candidate;
- * - a `customer.erased` webhook carries the merchant's id so its own systems can follow.
+ * - audit entries naming the person (a customer target, a customer actor) move to the pseudonym
+ *   too: the one edit the audit log's triggers allow (migration 0025);
+ * - a `customer.erased` webhook carries the merchant's id so its own systems can follow; its
+ *   stored copy drops the id once delivered (webhooks/dispatcher).
+ *
+ * Answers what the route sends (`answer`, which names the merchant's id: never stored, see the
+ * route) and the pseudonym, for the erasure's own audit entry.
  */
 export async function eraseCustomer(
   store: TenantStore,
   customerId: string,
   options: { at: Date; secretsKey: string; keepFingerprints: boolean; embedded: boolean },
-): Promise<ErasureResult> {
+): Promise<{ answer: ErasureResult; pseudonym: string }> {
   return store.write(async (s) => {
     // An embedded file keeps what a row held in freed space until reused: zero it as it is freed.
     if (options.embedded) await s.q.run(sql`PRAGMA secure_delete = ON`);
@@ -202,8 +210,16 @@ export async function eraseCustomer(
     // Win-back: records and keep-in-touch evidence under the pseudonym, survey free text gone, never contactable.
     const winback = await pseudonymiseWinbacks(s, customerId, alias);
 
+    // The audit log: entries naming the person (exports, anything a customer session did) keep what
+    // was done, under the pseudonym. Its triggers allow this one edit while the re-key row exists;
+    // the row goes before the commit, so no original → pseudonym pair is ever committed.
+    await s.insert(auditLogRekeys, { fromId: customerId, toId: alias });
+    await s.update(auditLog, { actorId: alias }, eq(auditLog.actorType, "customer"), eq(auditLog.actorId, customerId));
+    await s.update(auditLog, { targetId: alias }, eq(auditLog.targetType, "customer"), eq(auditLog.targetId, customerId));
+    await s.delete(auditLogRekeys, eq(auditLogRekeys.fromId, customerId));
+
     await enqueueWebhookEvent(s, "customer.erased", { customerId, erasedAt: at }, options.at);
-    return {
+    const answer: ErasureResult = {
       customerId,
       erasedAt: at,
       scrubbed: {
@@ -219,6 +235,7 @@ export async function eraseCustomer(
       },
       fingerprintsKept: phoneFingerprint !== null || emailFingerprint !== null,
     };
+    return { answer, pseudonym: alias };
   });
 }
 

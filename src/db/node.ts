@@ -223,6 +223,9 @@ function cacheClientStatements() {
     lastClientConnection = this;
     let own = kept.get(this);
     if (!own && checkpointsOffTheLoop) this.exec(`PRAGMA wal_autocheckpoint = ${WAL_BOUND_PAGES}`);
+    // What a write frees inside a page (an old index entry, a row's previous text) is zeroed, at
+    // no extra I/O (FAST): otherwise a person's data freed before their erasure stays in the file.
+    if (!own) this.exec("PRAGMA secure_delete = FAST");
     if (!own || own.epoch !== schemaEpoch) kept.set(this, (own = { epoch: schemaEpoch, statements: new Map() }));
     const statements = own.statements;
     let stmt = statements.get(sql);

@@ -554,8 +554,9 @@ export const knowledgeEntries = sqliteTable(
 
 /**
  * Who did what, when, for every admin and data-rights action (platform/audit). Append-only:
- * triggers (migration) refuse UPDATE and DELETE. Holds ids, never personal data, so erasure has
- * nothing to scrub here.
+ * triggers refuse DELETE and every UPDATE but one — an erasure moving a customer id (`actor_id`
+ * of a `customer` actor, `target_id` of a `customer` target) to the erased customer's pseudonym,
+ * allowed by a row of `audit_log_rekeys` (migration 0025). Holds ids, never personal data.
  */
 export const auditLog = sqliteTable(
   "audit_log",
@@ -574,7 +575,33 @@ export const auditLog = sqliteTable(
     /** What changed, without personal data or secrets (e.g. the settings fields sent). */
     details: text("details", { mode: "json" }).$type<Record<string, unknown>>(),
   },
-  (t) => [primaryKey({ columns: [t.tenantId, t.id] }), index("audit_log_at").on(t.tenantId, t.at, t.id)],
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    index("audit_log_at").on(t.tenantId, t.at, t.id),
+    // An erasure finds the person's entries by these: partial, so the entries most writes add
+    // (keys, sessions minted, settings) cost no index entry.
+    index("audit_log_customer_actor").on(t.tenantId, t.actorId).where(sql`actor_type = 'customer'`),
+    index("audit_log_customer_target").on(t.tenantId, t.targetId).where(sql`target_type = 'customer'`),
+  ],
+);
+
+/**
+ * The erasure's permission to re-key audit entries (data-rights/erase): a row exists only inside
+ * the erasure's transaction, written before its UPDATE of `audit_log` and deleted after it, so the
+ * committed database never pairs an original customer id with its pseudonym. The triggers of
+ * migration 0025 allow a row only from an id no customer has any more to an erased customer's id,
+ * and allow an audit entry's UPDATE only as such a row says.
+ */
+export const auditLogRekeys = sqliteTable(
+  "audit_log_rekeys",
+  {
+    tenantId: text("tenant_id").notNull().references(() => tenants.id),
+    /** The merchant's customer id, being erased. */
+    fromId: text("from_id").notNull(),
+    /** Its pseudonym (`erased_…`). */
+    toId: text("to_id").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.fromId] })],
 );
 
 // ---------------------------------------------------------------------------------------------

@@ -39,7 +39,10 @@ export type AuditEntry = {
   action: AuditAction;
   /** What it was done to, e.g. `{ type: "customer", id: "C-1" }`. */
   target?: { type: string; id: string };
-  /** What changed, by name. Never personal data or secrets: this log is kept and never scrubbed. */
+  /**
+   * What changed, by name. Never personal data, secrets or a customer id: this log is kept and
+   * never scrubbed (an erasure moves only `actor` and `target` ids of type `customer` to the pseudonym).
+   */
   details?: Record<string, unknown>;
   at: Date;
 };
@@ -47,7 +50,8 @@ export type AuditEntry = {
 /**
  * Appends one entry to the tenant's audit log. Call it inside the same `store.write` as the
  * action, so the entry exists exactly when the action happened (a failed action leaves none).
- * The table refuses UPDATE and DELETE (triggers in the migration).
+ * The table refuses DELETE, and every UPDATE but an erasure's move of a customer id to its
+ * pseudonym (triggers, migrations 0012 and 0025).
  */
 export async function audit(store: TenantStore, entry: AuditEntry): Promise<void> {
   await store.insert(auditLog, {

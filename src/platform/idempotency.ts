@@ -48,14 +48,22 @@ const NOT_REMEMBERED = new Set<ErrorCode>([
 const REPLAYED_HEADERS = ["content-type", "content-language", "etag", "location"];
 
 const exempt = new Set<string>();
+/** Routes with path parameters declared with neverRemembered, as Hono matches them (`DELETE /v1/customers/:customerId`). */
+const exemptRoutes = new Set<string>();
 
 /**
- * Declares `METHOD /path` a read sent as POST (e.g. contact details kept out of URLs): its answers
- * are never stored, whatever `Idempotency-Key` says — repeating a read changes nothing anyway.
+ * Declares `METHOD /path` a route whose answers are never stored, whatever `Idempotency-Key`
+ * says, and which claims no key: a read sent as POST (contact details kept out of URLs; repeating
+ * a read changes nothing anyway), or an erasure (its answer names the person it erased, and a
+ * repeat finds nobody to erase). A path may name parameters (`/v1/customers/{customerId}`).
  */
-export function neverRemembered(route: `POST /${string}`) {
-  exempt.add(route);
+export function neverRemembered(route: `${"POST" | "DELETE"} /${string}`) {
+  if (route.includes("{")) exemptRoutes.add(route.replace(/\{(\w+)\}/g, ":$1"));
+  else exempt.add(route);
 }
+
+const isExempt = (c: Context<AppEnv>) =>
+  exempt.has(`${c.req.method} ${c.req.path}`) || (exemptRoutes.size > 0 && matchedRoutes(c).some((r) => r.method === c.req.method && exemptRoutes.has(`${r.method} ${r.path}`)));
 
 /**
  * Top-level answer fields that carry a secret (a new API key's `secret`, a webhook's signing
@@ -177,7 +185,7 @@ export const idempotency: MiddlewareHandler<AppEnv> = (c, next) =>
 
 async function claimed(c: Context<AppEnv>, next: () => Promise<void>): Promise<Response | void> {
   const sent = c.req.header("idempotency-key");
-  if (sent === undefined || exempt.has(`${c.req.method} ${c.req.path}`)) return next();
+  if (sent === undefined || isExempt(c)) return next();
   if (sent.length < 1 || sent.length > 255) {
     throw new ApiError("validation_failed", { en: "Idempotency-Key must be 1–255 characters.", ja: "Idempotency-Key は1〜255文字で指定してください。" }, {
       errors: [{ path: "header.idempotency-key", message: "Must be 1–255 characters" }],

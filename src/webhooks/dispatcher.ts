@@ -1,5 +1,6 @@
 import { and, asc, eq, lte } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
+import { purgeOldPages } from "../data-rights/erase";
 import type { Database } from "../db/client";
 import { webhookDeliveries, webhooks } from "../db/schema";
 import { appendAttempt } from "./deliveries";
@@ -13,6 +14,22 @@ const LEASE_S = 60;
 const TIMEOUT_MS = 10_000;
 
 export type DispatchResult = { attempted: number; delivered: number; failed: number };
+
+/**
+ * Fields of `data` that a delivered event's stored copy drops. `customer.erased` names the
+ * merchant's id so their systems can follow the erasure; once it has reached them, the database
+ * keeps no copy of that id (a delivered event is never sent again).
+ */
+const DROPPED_ONCE_DELIVERED: Readonly<Record<string, readonly string[]>> = { "customer.erased": ["customerId"] };
+
+/** The payload as stored once delivered: DROPPED_ONCE_DELIVERED's fields null; undefined when it keeps everything. */
+function deliveredPayload(eventType: string, payload: string): string | undefined {
+  const dropped = DROPPED_ONCE_DELIVERED[eventType];
+  if (!dropped) return undefined;
+  const event = JSON.parse(payload) as { data?: Record<string, unknown> };
+  for (const field of dropped) if (event.data && field in event.data) event.data[field] = null;
+  return JSON.stringify(event);
+}
 
 export type DispatchOptions = {
   /** The root secret: signing secrets are stored encrypted under a key derived from it. */
@@ -70,6 +87,7 @@ export async function dispatchDueWebhooks(db: Database, options: DispatchOptions
   });
 
   const result: DispatchResult = { attempted: claimed.length, delivered: 0, failed: 0 };
+  let forgotten = 0;
   await Promise.all(
     claimed.map(async ({ delivery, url, secret, previousSecret, previousSecretExpiresAt }) => {
       let error: string | null = null;
@@ -109,9 +127,15 @@ export async function dispatchDueWebhooks(db: Database, options: DispatchOptions
       const attemptLog = appendAttempt({ at: sentAt.toISOString(), statusCode, error });
       if (error === null) {
         result.delivered++;
+        // The embedded file zeroes the old text where it is freed (db/node: secure_delete FAST).
+        const payload = deliveredPayload(delivery.eventType, delivery.payload);
         await db.write((tx) =>
-          tx.update(webhookDeliveries).set({ status: "delivered", attempts, deliveredAt: done.toISOString(), lastError: null, attemptLog }).where(eq(webhookDeliveries.id, delivery.id)),
+          tx
+            .update(webhookDeliveries)
+            .set({ status: "delivered", attempts, deliveredAt: done.toISOString(), lastError: null, attemptLog, payload })
+            .where(eq(webhookDeliveries.id, delivery.id)),
         );
+        if (payload !== undefined) forgotten++;
         return;
       }
       const wait = RETRY_SCHEDULE_S[attempts - 1];
@@ -133,5 +157,9 @@ export async function dispatchDueWebhooks(db: Database, options: DispatchOptions
       );
     }),
   );
+  // A payload that dropped an erased person's id: its old page versions leave the WAL too.
+  if (forgotten > 0) {
+    await purgeOldPages(db).catch((e: unknown) => console.warn(`[webhooks] after dropping an erased customer's id from ${forgotten} delivered event(s): ${e instanceof Error ? e.message : e}`));
+  }
   return result;
 }

@@ -1,4 +1,4 @@
-import { and, count, eq } from "drizzle-orm";
+import { and, count, eq, ne } from "drizzle-orm";
 import { webhookDeliveries, webhooks } from "../db/schema";
 import { audited } from "../platform/audit";
 import type { Services } from "../platform/env";
@@ -127,7 +127,9 @@ export const webhooksRouter = domainRouter()
         async (s) => {
           const existing = await s.find(webhooks, eq(webhooks.id, webhookId));
           if (!existing) throw new ApiError("webhook_not_found", { en: `No webhook ${webhookId}.`, ja: `Webhook ${webhookId} は見つかりません。` });
-          await s.delete(webhookDeliveries, and(eq(webhookDeliveries.webhookId, webhookId), eq(webhookDeliveries.status, "pending")));
+          // Pending and failed alike: nothing could send or retry them any more (a failed
+          // customer.erased event would keep the merchant's id of an erased person for good).
+          await s.delete(webhookDeliveries, and(eq(webhookDeliveries.webhookId, webhookId), ne(webhookDeliveries.status, "delivered")));
           await s.delete(webhooks, eq(webhooks.id, webhookId));
         },
         () => ({ action: "webhook.deleted", target: { type: "webhook", id: webhookId } }),

@@ -135,8 +135,10 @@ export function dataRightsSuite(h: () => Harness) {
 
       const log = await h().request("GET", "/v1/audit-log?action=customer.erased", { key: t.key });
       expect(AuditEntry.safeParse(log.body.data[0]).success).toBe(true);
-      expect(log.body.data[0]).toMatchObject({ action: "customer.erased", target: { id: ids.customerId } });
+      // The erasure's own entry names the pseudonym: the log keeps that it happened, not whose.
+      expect(log.body.data[0]).toMatchObject({ action: "customer.erased", target: { type: "customer", id: evidence.body.customerId } });
       expect(JSON.stringify(log.body)).not.toContain(p.email);
+      expect(JSON.stringify(log.body)).not.toContain(ids.customerId);
       const hook = await h().request("GET", "/v1/webhooks/erasures", { key: t.key });
       expect(hook.body.deliveries.pending + hook.body.deliveries.failed + hook.body.deliveries.delivered).toBeGreaterThan(0);
       // Twice: the person is gone.

@@ -19,6 +19,7 @@ import { stockSuite } from "./stock";
 import { checkoutChecksSuite } from "./checkout-checks";
 import { winbackSuite } from "./winback";
 import { dataRightsSuite } from "./data-rights";
+import { erasureSuite } from "./erasure";
 import { syncSuite } from "./sync";
 import { consoleSuite } from "./console";
 import { metricsSuite } from "./metrics";
@@ -48,4 +49,5 @@ export function httpSuite(h: () => Harness) {
   checkoutChecksSuite(h);
   consoleSuite(h);
   dataRightsSuite(h);
+  erasureSuite(h);
 }

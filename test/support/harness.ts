@@ -29,7 +29,18 @@ export interface Harness {
   tenant(): Promise<TestTenant>;
   /** One run of the runtime's maintenance job (src/maintenance.ts), on the clock `now` gives (default: the real one). */
   maintain(now?: () => Date): ReturnType<typeof runMaintenance>;
+  /**
+   * One statement straight against the database the runtime uses (Node: the embedded file;
+   * workerd: sqld), bypassing the API: for tests that look at what is stored. Rows by column name.
+   */
+  sql(statement: string, args?: (string | number | null)[]): Promise<Record<string, unknown>[]>;
+  /** A webhook receiver on loopback (receiver.global.ts): POST /hook verifies with RECEIVER_SECRET, GET /received lists what came. */
+  receiverUrl: string;
 }
+
+/** A result set's rows as plain objects by column name. */
+export const rowsOf = (rs: { columns: string[]; rows: ArrayLike<unknown>[] }): Record<string, unknown>[] =>
+  rs.rows.map((r) => Object.fromEntries(rs.columns.map((c, i) => [c, r[i]])));
 
 export async function toRes(response: Response): Promise<Res> {
   const text = await response.text();
@@ -84,5 +95,5 @@ export const subscriptionBody = (customerId: string, overrides: Record<string, u
   ...overrides,
 });
 
-/** The signing secret the workers suite registers its webhook endpoint with (receiver.global.ts verifies it). */
+/** The signing secret test webhook endpoints are registered with (receiver.global.ts verifies it). */
 export const RECEIVER_SECRET = "whsec_dHN1enVrdS13b3JrZXJzLXJlY2VpdmVyLTAx";

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { inject } from "vitest";
 import { createApp } from "../../src/app";
 import { runMaintenance } from "../../src/maintenance";
 import { nodeWebhookFetch } from "../../src/webhooks/node-fetch";
@@ -12,7 +13,7 @@ import type { Scope, Services } from "../../src/platform/env";
 import { createTenant, issueKey } from "../../src/tenants/keys";
 import { ajvCheck } from "./ajv";
 import { contractViolations } from "./contract";
-import { buildRequest, TEST_SECRETS_KEY, toRes, type Harness, type TestTenant } from "./harness";
+import { buildRequest, rowsOf, TEST_SECRETS_KEY, toRes, type Harness, type TestTenant } from "./harness";
 
 export type Seen = { method: string; path: string; status: number; code?: string };
 
@@ -64,6 +65,8 @@ export async function nodeHarness(overrides: Partial<Services> = {}): Promise<No
     app,
     seen,
     origin: "http://localhost",
+    receiverUrl: inject("receiverUrl"),
+    sql: async (statement, args = []) => rowsOf(await db.client.execute({ sql: statement, args })),
     setNow: (d) => {
       pinned = d;
     },

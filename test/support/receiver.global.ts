@@ -2,7 +2,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Webhook } from "standardwebhooks";
 import type { TestProject } from "vitest/node";
-import { RECEIVER_SECRET } from "../support/harness";
+import { RECEIVER_SECRET } from "./harness";
 
 declare module "vitest" {
   export interface ProvidedContext {

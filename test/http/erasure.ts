@@ -1,0 +1,202 @@
+import { describe, expect, it } from "vitest";
+import { addDays, localDate } from "../../src/platform/dates";
+import { RECEIVER_SECRET, subscriptionBody, uid, type Harness, type TestTenant } from "../support/harness";
+import { person } from "./data-rights";
+
+/**
+ * Columns the README says erasure keeps about the person: the keyed HMAC fingerprints of the
+ * normalised phone and e-mail (`keepContactFingerprints`). Nothing else may hold a needle.
+ */
+const KEPT = new Set(["customers.phone_fingerprint", "customers.email_fingerprint"]);
+
+/**
+ * Where the database still holds any of `needles`: every column of every table sqlite_master lists
+ * (so a table added later is scanned without being named here), each value read as text, as
+ * `table.column: needle`.
+ */
+async function survivors(h: Harness, needles: readonly string[]): Promise<string[]> {
+  const tables = await h.sql("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name");
+  const hits: string[] = [];
+  for (const { name: table } of tables) {
+    for (const { name: column } of await h.sql("SELECT name FROM pragma_table_info(?)", [String(table)])) {
+      if (KEPT.has(`${table}.${column}`)) continue;
+      const found = await h.sql(`SELECT DISTINCT n.value AS needle FROM "${table}" AS t, json_each(?) AS n WHERE instr(CAST(t."${column}" AS TEXT), n.value) > 0`, [
+        JSON.stringify(needles),
+      ]);
+      for (const f of found) hits.push(`${table}.${column}: ${f.needle}`);
+    }
+  }
+  return hits;
+}
+
+/**
+ * The right to erasure as a user would check it: a customer with everything a shop accumulates
+ * about them, erased, then the whole database searched for them — and every read that could
+ * answer from memory (remembered pages, memo maps) asked by the old id, phone and e-mail.
+ */
+export function erasureSuite(h: () => Harness) {
+  describe("erasure: the person survives nowhere", () => {
+    const today = () => localDate(new Date(), "Asia/Tokyo");
+    const keyed = () => ({ "idempotency-key": uid("k") });
+
+    /** Runs the maintenance job until the endpoint has nothing pending (deliveries go to the test receiver). */
+    async function deliverAll(t: TestTenant, webhookId: string) {
+      for (let pass = 0; pass < 30; pass++) {
+        const counts = (await h().request("GET", `/v1/webhooks/${webhookId}`, { key: t.key })).body.deliveries;
+        if (counts.pending === 0) return counts as { pending: number; failed: number; delivered: number };
+        await h().maintain();
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error(`webhook ${webhookId}: deliveries still pending`);
+    }
+
+    it("a customer with a rich history, erased: no table holds their id, name, e-mail or phone, and no read answers by them", async () => {
+      const t = await h().tenant();
+      const p = person();
+      const why = `引っ越し${uid("w")}`;
+      const c = uid("C");
+      const s = uid("S");
+      const hook = await h().request("PUT", "/v1/webhooks/rights", {
+        key: t.key,
+        body: { url: `${h().receiverUrl}/hook`, events: ["subscription.changed", "subscription.canceled", "customer.erased"], secret: RECEIVER_SECRET },
+      });
+      expect(hook.status).toBe(201);
+      const survey = await h().request("PUT", "/v1/exit-survey", {
+        key: t.key,
+        body: {
+          questions: [
+            { id: "why_stopped", kind: "text", prompt: { ja: "やめた決め手は？", en: "What made you stop?" } },
+            {
+              id: "bring_back",
+              kind: "choice",
+              prompt: { ja: "どうなれば再開しますか？", en: "What would bring you back?" },
+              options: [
+                { code: "season", label: { ja: "季節が来たら", en: "When the season comes" } },
+                { code: "nothing", label: { ja: "特になし", en: "Nothing" } },
+              ],
+            },
+          ],
+          keepInTouchWording: { ja: "再開のご案内をお送りしてもよいですか？（任意）", en: "May we write to you about restarting? (optional)" },
+        },
+      });
+      expect(survey.status, survey.text).toBe(200);
+
+      // The shop's sync, then the customer again by PUT, each with an Idempotency-Key (their answers are stored).
+      const customer = { name: p.name, email: p.email, phone: p.phone, postalCode: p.postalCode, address: p.address, marketingConsent: true, acquisitionSource: "referral" };
+      const sync = await h().request("POST", "/v1/sync", {
+        key: t.key,
+        headers: keyed(),
+        body: { customers: [{ id: c, ...customer }], subscriptions: [{ id: s, ...subscriptionBody(c, { nextDeliveryOn: addDays(today(), 12), deliveriesCompleted: 1 }) }] },
+      });
+      expect(sync.body).toMatchObject({ applied: 2, refused: 0 });
+      expect((await h().request("PUT", `/v1/customers/${c}`, { key: t.key, headers: keyed(), body: { ...customer, locale: "ja" } })).status).toBe(200);
+      const events = await h().request("POST", "/v1/events", {
+        key: t.key,
+        body: {
+          events: [
+            { id: uid("e"), type: "contact.logged", customerId: c, subscriptionId: s, occurredAt: new Date().toISOString(), data: { channel: "phone", topic: "inquiry", note: p.note } },
+            { id: uid("e"), type: "usage.reported", customerId: c, subscriptionId: s, occurredAt: new Date().toISOString(), data: { remainingUnits: 3 } },
+          ],
+        },
+      });
+      expect(events.status).toBe(200);
+      expect((await h().request("POST", `/v1/subscriptions/${s}/quantity`, { key: t.key, headers: keyed(), body: { quantity: 2 } })).status).toBe(200);
+
+      // The customer on my-page: a session (minted with a key), a skip and a keep-in-touch answer as themselves.
+      const session = await h().request("POST", "/v1/customer-sessions", { key: t.key, headers: keyed(), body: { customerId: c } });
+      expect(session.status).toBe(201);
+      const token = session.body.token as string;
+      expect((await h().request("POST", `/v1/subscriptions/${s}/skip`, { key: token, headers: keyed(), body: { count: 1 } })).status).toBe(200);
+      expect((await h().request("PUT", `/v1/customers/${c}/keep-in-touch`, { key: token, headers: keyed(), body: { keepInTouch: true } })).status).toBe(200);
+      // A disclosure request: the audit log names the customer.
+      expect((await h().request("GET", `/v1/customers/${c}/export`, { key: t.key })).status).toBe(200);
+
+      // Reads that remember what they built (pages by statement text, answers by inputs): asked now, while the person is live.
+      for (const q of [`phone=${encodeURIComponent(p.phone)}`, `email=${encodeURIComponent(p.email)}`]) {
+        expect((await h().request("GET", `/v1/lookup?${q}`, { key: t.key })).body.customer.id, q).toBe(c);
+      }
+      expect((await h().request("GET", `/v1/customers/${c}/risk`, { key: t.key })).status).toBe(200);
+      const atRisk = () => h().request("GET", "/v1/risk/at-risk?limit=100", { key: t.key });
+      expect((await atRisk()).text).toContain(c);
+
+      // Cancelling: a reason with a comment, the exit survey in words, keep-in-touch and a return date (a win-back record).
+      const flow = await h().request("POST", `/v1/subscriptions/${s}/cancel-flows`, { key: t.key, headers: keyed(), body: { channel: "web" } });
+      expect(flow.status).toBe(201);
+      await h().request("POST", `/v1/cancel-flows/${flow.body.flowId}/reason`, { key: t.key, headers: keyed(), body: { reason: "other", comment: p.comment } });
+      const confirmed = await h().request("POST", `/v1/cancel-flows/${flow.body.flowId}/confirm`, {
+        key: t.key,
+        headers: keyed(),
+        body: { acknowledgeFee: true, survey: [{ questionId: "why_stopped", answer: why }, { questionId: "bring_back", answer: "season" }], keepInTouch: true, returnOn: addDays(today(), 200) },
+      });
+      expect(confirmed.body).toMatchObject({ outcome: "canceled", exitSurvey: { recorded: 2, keepInTouch: true } });
+      const candidates = () => h().request("GET", "/v1/winback/candidates?limit=100", { key: t.key });
+      expect((await candidates()).text).toContain(c);
+      const delivered = await deliverAll(t, "rights");
+      expect(delivered.delivered).toBeGreaterThan(0);
+
+      const needles = [c, p.name, p.email, p.phone, p.e164, p.e164.replace("+81", "0"), p.e164.replace("+81", ""), p.address, p.comment, p.note, why, token];
+      // The scan sees the person while they are there.
+      const before = await survivors(h(), needles);
+      for (const where of [`customers.id: ${c}`, `customers.name: ${p.name}`, `customers.phone: ${p.e164}`, `audit_log.target_id: ${c}`]) expect(before).toContain(where);
+
+      const erased = await h().request("DELETE", `/v1/customers/${c}`, { key: t.key, headers: { "idempotency-key": "erase-once" } });
+      expect(erased.status).toBe(200);
+      expect(erased.body.customerId).toBe(c);
+      await deliverAll(t, "rights");
+      // The shop's systems were told, by the id they know.
+      const received = (await (await fetch(`${h().receiverUrl}/received`)).json()) as { verified: { type: string; data: { customerId: string } } | null }[];
+      expect(received.some((r) => r.verified?.type === "customer.erased" && r.verified.data.customerId === c)).toBe(true);
+
+      expect(await survivors(h(), needles)).toEqual([]);
+      expect(await h().sql("SELECT count(*) AS n FROM audit_log_rekeys")).toEqual([{ n: 0 }]);
+
+      // No read answers by the old id, phone or e-mail, from the database or from memory.
+      for (const q of [p.phone, p.e164, p.e164.replace("+81", "0"), p.e164.replace("+81", "")].map((v) => `phone=${encodeURIComponent(v)}`).concat(`email=${encodeURIComponent(p.email)}`)) {
+        const found = await h().request("GET", `/v1/lookup?${q}`, { key: t.key });
+        expect(found.status, q).toBe(404);
+      }
+      for (const path of [`/v1/customers/${c}`, `/v1/customers/${c}/risk`, `/v1/customers/${c}/timeline`, `/v1/customers/${c}/keep-in-touch`, `/v1/customers/${c}/export`]) {
+        expect((await h().request("GET", path, { key: t.key })).status, path).toBe(404);
+      }
+      expect((await h().request("GET", `/v1/subscriptions/${s}/risk`, { key: t.key })).text).not.toContain(c);
+      expect((await atRisk()).text).not.toContain(c);
+      expect((await candidates()).text).not.toContain(c);
+      // The erasure's answer was not kept for a replay: the same key again finds nobody.
+      const replay = await h().request("DELETE", `/v1/customers/${c}`, { key: t.key, headers: { "idempotency-key": "erase-once" } });
+      expect(replay.status).toBe(404);
+      expect(replay.headers.get("idempotent-replayed")).toBeNull();
+
+      // The audit log still says what was done, under the pseudonym the evidence reads under.
+      const pseudonym = (await h().request("GET", `/v1/subscriptions/${s}`, { key: t.key })).body.customerId as string;
+      expect(pseudonym).toMatch(/^erased_/);
+      const log = await h().request("GET", "/v1/audit-log?limit=100", { key: t.key });
+      expect(log.text).not.toContain(c);
+      const about = (action: string) => log.body.data.filter((e: { action: string }) => e.action === action).map((e: { target: unknown }) => e.target);
+      expect(about("customer.exported")).toEqual([{ type: "customer", id: pseudonym }]);
+      expect(about("customer.erased")).toEqual([{ type: "customer", id: pseudonym }]);
+    }, 90_000);
+
+    it("the audit log refuses every change but an erasure's move of a customer id to its pseudonym", async () => {
+      const t = await h().tenant();
+      const c = uid("C");
+      await h().request("PUT", `/v1/customers/${c}`, { key: t.key, body: { name: "監査 太郎" } });
+      expect((await h().request("GET", `/v1/customers/${c}/export`, { key: t.key })).status).toBe(200);
+      const [entry] = await h().sql("SELECT id FROM audit_log WHERE tenant_id = ? AND action = 'customer.exported'", [t.id]);
+      const id = String(entry!.id);
+      const refused = async (statement: string, args: (string | number | null)[], message: RegExp) => {
+        await expect(h().sql(statement, args)).rejects.toThrow(message);
+      };
+      await refused("UPDATE audit_log SET details = '{}' WHERE tenant_id = ? AND id = ?", [t.id, id], /append-only/);
+      await refused("UPDATE audit_log SET target_id = 'erased_x' WHERE tenant_id = ? AND id = ?", [t.id, id], /append-only/);
+      await refused("DELETE FROM audit_log WHERE tenant_id = ? AND id = ?", [t.id, id], /append-only/);
+      // A re-key is allowed only from an id no customer has to an erased customer's id.
+      await refused("INSERT INTO audit_log_rekeys (tenant_id, from_id, to_id) VALUES (?, ?, 'erased_x')", [t.id, c], /only an erasure/);
+      await refused("INSERT INTO audit_log_rekeys (tenant_id, from_id, to_id) VALUES (?, 'gone', ?)", [t.id, c], /only an erasure/);
+      expect(await h().sql("SELECT target_id FROM audit_log WHERE tenant_id = ? AND id = ?", [t.id, id])).toEqual([{ target_id: c }]);
+      // The erasure itself moves it.
+      expect((await h().request("DELETE", `/v1/customers/${c}`, { key: t.key })).status).toBe(200);
+      const [moved] = await h().sql("SELECT target_id FROM audit_log WHERE tenant_id = ? AND id = ?", [t.id, id]);
+      expect(String(moved!.target_id)).toMatch(/^erased_/);
+    });
+  });
+}
