@@ -8,6 +8,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createApp } from "../src/app";
 import { startReadWorker } from "../src/platform/off-thread-node";
+import { collectStartupGarbage } from "../src/node-server";
 import { rateLimitConfigFromEnv } from "../src/platform/rate-limit";
 import { createDatabase, type Database, type Tx } from "../src/db/client";
 import { RESCORE_CHUNK, rescoreTenant } from "../src/risk/rescore";
@@ -64,6 +65,8 @@ async function serveWithFloors(database: Database, tenantId: string, databaseUrl
     await database.write(touch(c.req.param("id")));
     return c.json({ ok: true });
   });
+  // As src/node.ts does before it listens: the garbage of setting up collected now (with --expose-gc).
+  collectStartupGarbage();
   const [apiServer, floorServer] = await Promise.all([listen(timeRequests(api.fetch)), listen(timeRequests(floors.fetch))]);
   return {
     apiUrl: apiServer.url,

@@ -10,7 +10,7 @@ import { nodeDocsViewer } from "./meta/viewer-node";
 import { DEMO_TENANT_ID } from "./demo/seed";
 import { createConsoleSession } from "./console/sessions";
 import { TenantStore } from "./platform/tenancy";
-import { listen } from "./node-server";
+import { collectStartupGarbage, listen } from "./node-server";
 import { startReadWorker } from "./platform/off-thread-node";
 import { nodeWebhookFetch } from "./webhooks/node-fetch";
 import { encryptStoredWebhookSecrets } from "./webhooks/secret";
@@ -55,6 +55,8 @@ const app = createApp(() => services, { docs: { viewer: nodeDocsViewer(), demoAp
 const consoleLogin = demo
   ? (await createConsoleSession(new TenantStore(db, DEMO_TENANT_ID), { operatorId: "demo-operator", operatorName: "デモ オペレーター", role: "supervisor", expiresInSeconds: 28_800 }, new Date())).loginToken
   : null;
+// Startup's garbage collected now, not on the first requests' clock.
+collectStartupGarbage();
 const server = listen(app.fetch, { ...config, port: config.port, hostname: config.host }, (info) => {
   const base = `http://${info.address === "::1" ? "[::1]" : info.address}:${info.port}`;
   console.log(`Tsuzuku API on ${base}  (database ${config.databaseUrl})`);
