@@ -1,7 +1,9 @@
 /**
  * Calendar dates (YYYY-MM-DD) in the tenant's time zone. Delivery dates are local dates, so all
- * arithmetic is on whole days in UTC, where no day has 23 or 25 hours.
+ * arithmetic is on whole days in UTC, where no day has 23 or 25 hours. {@link writeDate} is the
+ * one way a date is written for people.
  */
+import type { Language } from "./localized-text";
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
@@ -119,4 +121,57 @@ export function zonedInstant(date: string, time: string, timeZone: string): stri
   const guess = wall - offsetAt(wall);
   const exact = wall - offsetAt(guess);
   return new Date(exact).toISOString().replace(".000Z", "Z");
+}
+
+// ── writing dates for people ──
+
+/**
+ * How a date is written for people (see {@link writeDate}):
+ * - `full`: text that is kept or quoted later (offer copy, cancellation terms and receipts, win-back
+ *   letters): always with the year.
+ * - `short`: a page read now (the console): the year only when it is not this year's.
+ * - `spoken`: a line for text-to-speech (the IVR): today and tomorrow said as such, never a year.
+ */
+export type DateStyle = "full" | "short" | "spoken";
+
+const MONTHS_SHORT_EN = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const MONTHS_LONG_EN = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+
+const isDigit = (c: number) => c >= 48 && c <= 57;
+
+/** `YYYY-MM-DD` with a month 01–12, checked by character: cheaper than a regular expression here. */
+function isCalendarDate(s: string): boolean {
+  if (s.length !== 10 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return false;
+  for (let i = 0; i < 10; i++) if (i !== 4 && i !== 7 && !isDigit(s.charCodeAt(i))) return false;
+  const m = (s.charCodeAt(5) - 48) * 10 + s.charCodeAt(6) - 48;
+  return m >= 1 && m <= 12;
+}
+
+/**
+ * A local calendar date (`YYYY-MM-DD`, already the shop's date) as people write or say it, in
+ * Japanese or English. By `style`:
+ * - `full`: 「2026年12月5日」 / "5 Dec 2026".
+ * - `short`: 「12月5日」 / "Dec 5" when the year is `today`'s, else 「2027年1月2日」 / "Jan 2, 2027"
+ *   (without `today`, always with the year).
+ * - `spoken`: 「本日」 / "today" and 「明日」 / "tomorrow" when `today` is given and the date is
+ *   that day or the next, else 「12月5日」 / "December 5".
+ * No weekday in any form: none of the surfaces writes one. String arithmetic, no Intl: offer copy
+ * writes several dates per offer per request. A value that is not such a date (a month outside
+ * 01–12 included) is answered unchanged.
+ */
+export function writeDate(date: string, lang: Language, style: DateStyle, today?: string): string {
+  if (!isCalendarDate(date)) return date;
+  if (style === "spoken" && today) {
+    const ahead = daysBetween(today, date);
+    if (ahead === 0) return lang === "ja" ? "本日" : "today";
+    if (ahead === 1) return lang === "ja" ? "明日" : "tomorrow";
+  }
+  const y = Number(date.slice(0, 4));
+  const m = Number(date.slice(5, 7));
+  const d = Number(date.slice(8, 10));
+  const withYear = style === "full" || (style === "short" && !(today !== undefined && today.startsWith(date.slice(0, 4))));
+  if (lang === "ja") return withYear ? `${y}年${m}月${d}日` : `${m}月${d}日`;
+  if (style === "full") return `${d} ${MONTHS_SHORT_EN[m - 1]} ${y}`;
+  if (style === "spoken") return `${MONTHS_LONG_EN[m - 1]} ${d}`;
+  return withYear ? `${MONTHS_SHORT_EN[m - 1]} ${d}, ${y}` : `${MONTHS_SHORT_EN[m - 1]} ${d}`;
 }
