@@ -156,7 +156,7 @@ const sameYear = (date: string, today: string | undefined): boolean =>
  * - `spoken`: 「本日」 / "today" and 「明日」 / "tomorrow" when `today` is given and the date is
  *   that day or the next, else 「12月5日」 / "December 5".
  * No weekday in any form: none of the surfaces writes one. No Intl (the console's
- * toLocaleDateString took ~75 µs a date). A value that is not such a date (a month outside 01–12
+ * toLocaleDateString took about 70 µs a date). A value that is not such a date (a month outside 01–12
  * included) is answered unchanged.
  */
 export function writeDate(date: string, lang: Language, style: DateStyle, today?: string): string {
