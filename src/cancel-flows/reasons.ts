@@ -37,7 +37,7 @@ export const DEFAULT_CANCELLATION_REASONS: readonly CancellationReason[] = [
     code: "surplus_stock",
     label: { ja: "商品が余っている", en: "I have too much product left" },
     followUpHint: {
-      ja: "お手元に何個（何袋）残っているかを伺い、実際の使用ペースに合わせたお届け間隔への変更か、次回のスキップをご案内します。",
+      ja: "お手元にあといくつ残っているかを伺い、実際の使用ペースに合わせたお届け間隔への変更か、次回のスキップをご案内します。",
       en: "Ask how many units are left; suggest a delivery interval that matches how fast they actually use it, or skipping the next delivery.",
     },
   },

@@ -4,9 +4,9 @@
  * date the subscription ends, any final charge or disclosed early-cancellation fee with its basis,
  * and the receipt text the customer keeps. No I/O, so every rule is tested without HTTP.
  */
-import { addDays, localDate } from "../platform/dates";
+import { addDays, localDate, writeDate } from "../platform/dates";
 import { settle } from "../plan-changes/rules";
-import { formatDate, formatMoney, type Money } from "../offers/personalise";
+import { formatMoney, type Money } from "../offers/personalise";
 import type { Lang, Localized } from "./reasons";
 
 export type TermsSubscription = {
@@ -73,8 +73,8 @@ export function cancellationTerms(sub: TermsSubscription, settings: { changeCuto
       amount: money(amount),
       basis:
         lang === "ja"
-          ? `${formatDate(next, lang)}のお届けは受付時点で締め切り（${settings.changeCutoffDays}日前）を過ぎており準備済みのため、最後のお届けとして発送・請求されます（${formatMoney(money(amount), lang)}）。`
-          : `The delivery on ${formatDate(next, lang)} was already inside the ${settings.changeCutoffDays}-day cut-off when the request was received, so it ships and is charged as the last one (${formatMoney(money(amount), lang)}).`,
+          ? `${writeDate(next, lang, "full")}のお届けは受付時点で締め切り（${settings.changeCutoffDays}日前）を過ぎており準備済みのため、最後のお届けとして発送・請求されます（${formatMoney(money(amount), lang)}）。`
+          : `The delivery on ${writeDate(next, lang, "full")} was already inside the ${settings.changeCutoffDays}-day cut-off when the request was received, so it ships and is charged as the last one (${formatMoney(money(amount), lang)}).`,
     });
   }
   let commitment: CancellationTerms["commitment"] = null;
@@ -116,7 +116,7 @@ export function formatInstant(instant: string, timeZone: string, lang: Lang): st
   const date = localDate(d, timeZone);
   const time = new Intl.DateTimeFormat("en-GB", { timeZone, hour: "2-digit", minute: "2-digit", hour12: false }).format(d);
   const zone = timeZone === "Asia/Tokyo" ? (lang === "ja" ? "日本時間" : "JST") : timeZone;
-  return `${formatDate(date, lang)} ${time}（${zone}）`.replace("（", lang === "ja" ? "（" : " (").replace("）", lang === "ja" ? "）" : ")");
+  return `${writeDate(date, lang, "full")} ${time}（${zone}）`.replace("（", lang === "ja" ? "（" : " (").replace("）", lang === "ja" ? "）" : ")");
 }
 
 /** The receipt the customer keeps: receipt number, date and time received, end date, charges. */
@@ -132,8 +132,8 @@ export function receiptText(
     lines.push(`受付番号：${input.confirmationNumber}`);
     lines.push(`受付日時：${received}`);
     lines.push(`ご契約：${input.productName}（定期番号 ${input.subscriptionId}）`);
-    lines.push(`解約日：${formatDate(t.effectiveOn, lang)}`);
-    if (t.nextDelivery) lines.push(t.nextDelivery.stopped ? `次回お届け（${formatDate(t.nextDelivery.on, lang)}）：停止しました` : `次回お届け（${formatDate(t.nextDelivery.on, lang)}）：締め切り後の受付のため、最後のお届けとして発送されます`);
+    lines.push(`解約日：${writeDate(t.effectiveOn, lang, "full")}`);
+    if (t.nextDelivery) lines.push(t.nextDelivery.stopped ? `次回お届け（${writeDate(t.nextDelivery.on, lang, "full")}）：停止しました` : `次回お届け（${writeDate(t.nextDelivery.on, lang, "full")}）：締め切り後の受付のため、最後のお届けとして発送されます`);
     lines.push(t.charges.length === 0 ? "今後のご請求：ありません" : `今後のご請求：合計${formatMoney(t.total, lang)}`);
     for (const c of t.charges) lines.push(`・${c.basis}`);
     lines.push("この受付票は解約手続きの控えとして保存してください。");
@@ -142,8 +142,8 @@ export function receiptText(
     lines.push(`Confirmation number: ${input.confirmationNumber}`);
     lines.push(`Received: ${received}`);
     lines.push(`Subscription: ${input.productName} (${input.subscriptionId})`);
-    lines.push(`Ends on: ${formatDate(t.effectiveOn, lang)}`);
-    if (t.nextDelivery) lines.push(t.nextDelivery.stopped ? `Next delivery (${formatDate(t.nextDelivery.on, lang)}): stopped` : `Next delivery (${formatDate(t.nextDelivery.on, lang)}): inside the cut-off, ships as the last one`);
+    lines.push(`Ends on: ${writeDate(t.effectiveOn, lang, "full")}`);
+    if (t.nextDelivery) lines.push(t.nextDelivery.stopped ? `Next delivery (${writeDate(t.nextDelivery.on, lang, "full")}): stopped` : `Next delivery (${writeDate(t.nextDelivery.on, lang, "full")}): inside the cut-off, ships as the last one`);
     lines.push(t.charges.length === 0 ? "Further charges: none" : `Further charges: ${formatMoney(t.total, lang)} in total`);
     for (const c of t.charges) lines.push(`- ${c.basis}`);
     lines.push("Keep this receipt as your record of the cancellation.");

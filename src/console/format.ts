@@ -2,24 +2,12 @@ import type { Lang } from "./strings";
 import { CHANNEL_LABELS } from "./strings";
 
 /**
- * How the console writes dates, times, money and names for people: in the page's language and
- * the shop's time zone, never an ISO string, a code or `null`.
+ * How the console writes times, money and names for people: in the page's language and the
+ * shop's time zone, never an ISO string, a code or `null`. Dates: platform/dates `writeDate`
+ * (`short`: 「12月5日」, the year only when it is not this year's).
  */
 
 const locale = (lang: Lang) => (lang === "ja" ? "ja-JP" : "en-US");
-
-/**
- * A calendar date (`YYYY-MM-DD`, already the shop's local date) as people write it: 「12月5日」 /
- * "Dec 5", with the year when it is not `today`'s year (「2027年1月2日」 / "Jan 2, 2027").
- * A value that is not a date is answered unchanged.
- */
-export function day(date: string, lang: Lang, today: string): string {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
-  if (!m) return date;
-  const at = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  const withYear = m[1] !== today.slice(0, 4);
-  return at.toLocaleDateString(locale(lang), { timeZone: "UTC", month: lang === "ja" ? "long" : "short", day: "numeric", ...(withYear ? { year: "numeric" } : {}) });
-}
 
 /** A month (`YYYY-MM`): 「2026年11月」 / "Nov 2026". */
 export function month(value: string, lang: Lang): string {

@@ -1,7 +1,7 @@
 import { Layout, type PageContext } from "./layout";
 import { planCallFor } from "./plan";
-import { channelName, day, money, when } from "./format";
-import { localDate } from "../platform/dates";
+import { channelName, money, when } from "./format";
+import { localDate, writeDate } from "../platform/dates";
 import { displayPhone } from "../platform/phone";
 import {
   BAND_LABELS,
@@ -164,7 +164,7 @@ function fieldValue(field: keyof typeof PLAN_FIELD_LABELS, v: unknown, w: Words)
   if (field === "status") return STATUS_LABELS[String(v)]?.[w.lang] ?? String(v);
   if (field === "intervalDays") return tf(w.lang, "intervalDays", { n: String(v) });
   if (field === "quantity") return tf(w.lang, "quantityN", { n: String(v) });
-  return day(String(v), w.lang, w.today);
+  return writeDate(String(v), w.lang, "short", w.today);
 }
 
 /** A timeline entry's name, with its channel: 「解約（Web）」, 「再加入のご案内（メール）」. */
@@ -194,11 +194,11 @@ export function describe(i: TimelineItem, w: Words): string {
         break;
       case "delivery.completed":
         // The delivery date only when it is not the day the entry is dated (a late report).
-        if (d.deliveredOn && d.deliveredOn !== localDate(new Date(i.at), w.timeZone)) parts.push(tf(lang, "delivered", { date: day(String(d.deliveredOn), lang, w.today) }));
+        if (d.deliveredOn && d.deliveredOn !== localDate(new Date(i.at), w.timeZone)) parts.push(tf(lang, "delivered", { date: writeDate(String(d.deliveredOn), lang, "short", w.today) }));
         if (d.quantity) parts.push(tf(lang, "quantityN", { n: String(d.quantity) }));
         break;
       case "delivery.skipped":
-        if (d.scheduledOn) parts.push(tf(lang, "scheduledOn", { date: day(String(d.scheduledOn), lang, w.today) }));
+        if (d.scheduledOn) parts.push(tf(lang, "scheduledOn", { date: writeDate(String(d.scheduledOn), lang, "short", w.today) }));
         if (d.requestedBy) parts.push(t(lang, d.requestedBy === "merchant" ? "byMerchant" : "byCustomer"));
         break;
       case "payment.succeeded":
@@ -311,7 +311,7 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
                       {s.intervalDays} {t(lang, "days")}
                     </td>
                     <td>{s.quantity}</td>
-                    <td>{s.nextDeliveryOn ? day(s.nextDeliveryOn, lang, page.today) : "—"}</td>
+                    <td>{s.nextDeliveryOn ? writeDate(s.nextDeliveryOn, lang, "short", page.today) : "—"}</td>
                     <td>{STATUS_LABELS[s.status]?.[lang] ?? s.status}</td>
                     <td>
                       {s.commitment

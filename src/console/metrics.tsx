@@ -1,6 +1,7 @@
 import type { retentionFor, winbackFor } from "../metrics/routes";
 import { Layout, type PageContext } from "./layout";
-import { channelName, day, month, money, offerName, type CatalogueEntry } from "./format";
+import { writeDate } from "../platform/dates";
+import { channelName, month, money, offerName, type CatalogueEntry } from "./format";
 import { t, tf, type Lang, type StringKey } from "./strings";
 
 type Metrics = Awaited<ReturnType<typeof retentionFor>>;
@@ -80,9 +81,9 @@ export function MetricsPage(props: {
 }) {
   const { page, overall, groups, winback } = props;
   const lang = page.lang;
-  const date = (d: string) => day(d, lang, page.today);
+  const date = (d: string) => writeDate(d, lang, "short", page.today);
   // A span across a new year names both years (「2025年12月2日 – 2026年12月1日」).
-  const span = (from: string, to: string) => (from.slice(0, 4) === to.slice(0, 4) ? `${date(from)} – ${date(to)}` : `${day(from, lang, "")} – ${day(to, lang, "")}`);
+  const span = (from: string, to: string) => (from.slice(0, 4) === to.slice(0, 4) ? `${date(from)} – ${date(to)}` : `${writeDate(from, lang, "short")} – ${writeDate(to, lang, "short")}`);
   // Each grouping's rows by name: 「11月2日の週」, a reason's label, an offer's name, 電話（IVR）, 「2026年11月」.
   const reasonName = (k: string) => (k === "none" ? t(lang, "noReasonGiven") : (props.reasons.find((r) => r.code === k)?.label ?? k));
   const names = {

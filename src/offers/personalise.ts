@@ -17,7 +17,7 @@
  * - `today` is the tenant-local calendar date.
  */
 import type { Lang, Localized } from "../cancel-flows/reasons";
-import { addDays, daysBetween } from "../platform/dates";
+import { addDays, daysBetween, writeDate } from "../platform/dates";
 import { groupThousands } from "../platform/numbers";
 import { decide, type Plan, type PlanRequest } from "../plan-changes/rules";
 import { describeStock, intervalForRate, surplusDeliveries, unitsPerPackage, type StockEstimate } from "../risk/stock";
@@ -164,15 +164,6 @@ export function matchConsumptionInterval(
 
 // ── formatting ──
 
-const MONTHS_EN = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-
-export function formatDate(date: string, lang: Lang): string {
-  const y = Number(date.slice(0, 4));
-  const m = Number(date.slice(5, 7));
-  const d = Number(date.slice(8, 10));
-  return lang === "ja" ? `${y}年${m}月${d}日` : `${d} ${MONTHS_EN[m - 1]} ${y}`;
-}
-
 export function formatMoney(money: Money, lang: Lang): string {
   if (money.currency === "JPY") {
     const n = groupThousands(money.amount);
@@ -256,9 +247,9 @@ export function personaliseTerms(offer: CatalogueOffer, sub: SubscriptionSnapsho
     quantity: String(sub.quantity),
     intervalDays: String(sub.intervalDays),
     price: formatMoney(money(priceNow, currency), lang),
-    ...(next ? { nextDeliveryOn: formatDate(next, lang) } : {}),
+    ...(next ? { nextDeliveryOn: writeDate(next, lang, "full") } : {}),
   }));
-  const dates = unnamed((values: Record<string, string>) => (lang: Lang) => Object.fromEntries(Object.entries(values).map(([k, v]) => [k, formatDate(v, lang)])));
+  const dates = unnamed((values: Record<string, string>) => (lang: Lang) => Object.fromEntries(Object.entries(values).map(([k, v]) => [k, writeDate(v, lang, "full")])));
 
   let parameters: ConcreteParameters;
   let apply: OfferApplication;

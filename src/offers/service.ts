@@ -159,7 +159,7 @@ function rankByMean(inputs: OfferInputs, ctx: Omit<SuggestContext, "reason">, re
       rankingSaveProbability: s.mean,
       valueIfSaved: s.valueIfSaved,
       score: s.score,
-      talkTrack: ctx.channel === "operator" ? buildTalkTrack(offer, s.reason, { stock: ctx.stockOnHand ?? null, unitLabel: sub.product.unitLabel ?? null }) : null,
+      talkTrack: ctx.channel === "operator" ? buildTalkTrack(offer, s.reason, { stock: ctx.stockOnHand ?? null, unitLabel: sub.product.unitLabel ?? null, unitsPerPackage: sub.product.unitsPerPackage ?? null }) : null,
       reason: s.reason,
     });
   }

@@ -55,5 +55,5 @@ export function suggestOffers(catalogue: readonly CatalogueOffer[], sub: Subscri
     ...(ctx.expectedMonthsRetained !== undefined ? { expectedMonthsRetained: ctx.expectedMonthsRetained } : {}),
     ...(ctx.objective ? { objective: ctx.objective } : {}),
   });
-  return ranked.slice(0, ctx.limit ?? ranked.length).map((o) => ({ ...o, talkTrack: ctx.channel === "operator" ? buildTalkTrack(o, ctx.reason, { stock: ctx.stockOnHand ?? null, unitLabel: sub.product.unitLabel ?? null }) : null }));
+  return ranked.slice(0, ctx.limit ?? ranked.length).map((o) => ({ ...o, talkTrack: ctx.channel === "operator" ? buildTalkTrack(o, ctx.reason, { stock: ctx.stockOnHand ?? null, unitLabel: sub.product.unitLabel ?? null, unitsPerPackage: sub.product.unitsPerPackage ?? null }) : null }));
 }

@@ -4,11 +4,14 @@
  * continue cancelling is part of the script), and lint-clean (tested).
  */
 import { isCancellationReasonCode, type CancellationReasonCode, type Lang } from "../cancel-flows/reasons";
-import { describeStock, type StockEstimate } from "../risk/stock";
+import { describeStock, unitWord, type StockEstimate } from "../risk/stock";
 import type { PersonalisedOffer } from "./personalise";
 
-/** What is known of the customer's stock (risk/stock) and what the product's unit is called. */
-export type TalkTrackStock = { stock: StockEstimate | null; unitLabel: string | null };
+/**
+ * What is known of the customer's stock (risk/stock), what the product's unit is called
+ * (`unitLabel`: 包, 粒…; null when the package is the unit) and how many one package holds.
+ */
+export type TalkTrackStock = { stock: StockEstimate | null; unitLabel: string | null; unitsPerPackage?: number | null };
 
 export type TalkTrack = {
   /** Acknowledge the reason first. */
@@ -30,7 +33,8 @@ export const REASON_QUESTIONS: Record<CancellationReasonCode, Localized2<{ openi
   surplus_stock: {
     ja: {
       opening: "お手元に商品が余っているとのこと、教えていただきありがとうございます。",
-      questions: ["今お手元に何袋（何個）ほど残っていますか？", "1袋（1個）をだいたい何日くらいで使い切っていますか？"],
+      // Said in the product's own unit by surplusQuestions; these are for a product not known.
+      questions: ["今お手元に何個ほど残っていますか？", "1個をだいたい何日くらいで使い切っていますか？"],
     },
     en: {
       opening: "Thank you for letting us know you have product left over.",
@@ -181,6 +185,24 @@ function offerNotes(offer: PersonalisedOffer, lang: Lang): string[] {
 }
 
 /**
+ * The surplus questions in the product's own unit, written once with its counter: how many are
+ * left (「何包」, 「何粒」; the package, 「何個」, when the product has no unit), and the pace of use
+ * — per day for a unit that comes many to a package (「1日に何粒ほど」), else how long one lasts
+ * (「1袋をだいたい何日くらいで」). The answers are what the stock count (`usage.reported`) takes.
+ */
+function surplusQuestions(unit: TalkTrackStock | undefined, lang: Lang): string[] {
+  const label = unit?.unitLabel ?? null;
+  const perDay = (unit?.unitsPerPackage ?? 1) > 1;
+  if (lang === "ja") {
+    const u = unitWord(label, 1, "ja");
+    return [`今お手元に何${u}ほど残っていますか？`, perDay ? `1日に何${u}ほどお使いですか？` : `1${u}をだいたい何日くらいで使い切っていますか？`];
+  }
+  const one = unitWord(label, 1, "en", ["pack", "packs"]);
+  const many = unitWord(label, 2, "en", ["pack", "packs"]);
+  return [`How many ${many} do you have left right now?`, perDay ? `About how many ${many} do you use a day?` : `Roughly how many days does one ${one} last you?`];
+}
+
+/**
  * With a known stock, the agent confirms it instead of asking from scratch, and a stock-based
  * offer says what it is based on — in the words of risk/stock (「あと約60包、2か月分ほど」).
  */
@@ -207,7 +229,7 @@ function stockLines(offer: PersonalisedOffer, code: CancellationReasonCode, know
 export function buildTalkTrack(offer: PersonalisedOffer, reason: string, stock?: TalkTrackStock): Localized2<TalkTrack> {
   const code: CancellationReasonCode = isCancellationReasonCode(reason) ? reason : "other";
   const build = (lang: Lang): TalkTrack => {
-    const r = REASON_QUESTIONS[code][lang];
+    const r = code === "surplus_stock" ? { ...REASON_QUESTIONS[code][lang], questions: surplusQuestions(stock, lang) } : REASON_QUESTIONS[code][lang];
     const c = CLOSING[lang];
     const known = stockLines(offer, code, stock, lang);
     return {

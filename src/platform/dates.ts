@@ -1,7 +1,9 @@
 /**
  * Calendar dates (YYYY-MM-DD) in the tenant's time zone. Delivery dates are local dates, so all
- * arithmetic is on whole days in UTC, where no day has 23 or 25 hours.
+ * arithmetic is on whole days in UTC, where no day has 23 or 25 hours. {@link writeDate} is the
+ * one way a date is written for people.
  */
+import type { Language } from "./localized-text";
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
@@ -119,4 +121,60 @@ export function zonedInstant(date: string, time: string, timeZone: string): stri
   const guess = wall - offsetAt(wall);
   const exact = wall - offsetAt(guess);
   return new Date(exact).toISOString().replace(".000Z", "Z");
+}
+
+// ── writing dates for people ──
+
+/**
+ * How a date is written for people (see {@link writeDate}):
+ * - `full`: text that is kept or quoted later (offer copy, cancellation terms and receipts, win-back
+ *   letters): always with the year.
+ * - `short`: a page read now (the console): the year only when it is not this year's.
+ * - `spoken`: a line for text-to-speech (the IVR): today and tomorrow said as such, never a year.
+ */
+export type DateStyle = "full" | "short" | "spoken";
+
+const MONTHS_SHORT_EN = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const MONTHS_LONG_EN = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+
+/** The digit at `i` of `s`, or NaN. */
+const digitAt = (s: string, i: number): number => {
+  const c = s.charCodeAt(i) - 48;
+  return c >= 0 && c <= 9 ? c : Number.NaN;
+};
+
+/** Whether `today` (YYYY-MM-DD) is in the year of `date`. */
+const sameYear = (date: string, today: string | undefined): boolean =>
+  today !== undefined && today.length >= 4 && today.charCodeAt(0) === date.charCodeAt(0) && today.charCodeAt(1) === date.charCodeAt(1) && today.charCodeAt(2) === date.charCodeAt(2) && today.charCodeAt(3) === date.charCodeAt(3);
+
+/**
+ * A local calendar date (`YYYY-MM-DD`, already the shop's date) as people write or say it, in
+ * Japanese or English. By `style`:
+ * - `full`: 「2026年12月5日」 / "5 Dec 2026".
+ * - `short`: 「12月5日」 / "Dec 5" when the year is `today`'s, else 「2027年1月2日」 / "Jan 2, 2027"
+ *   (without `today`, always with the year).
+ * - `spoken`: 「本日」 / "today" and 「明日」 / "tomorrow" when `today` is given and the date is
+ *   that day or the next, else 「12月5日」 / "December 5".
+ * No weekday in any form: none of the surfaces writes one. No Intl (the console's
+ * toLocaleDateString took about 70 µs a date). A value that is not such a date (a month outside 01–12
+ * included) is answered unchanged.
+ */
+export function writeDate(date: string, lang: Language, style: DateStyle, today?: string): string {
+  // Read by character, not a regular expression or substrings: offer copy writes several dates
+  // per offer per request.
+  if (date.length !== 10 || date.charCodeAt(4) !== 45 || date.charCodeAt(7) !== 45) return date;
+  const y = digitAt(date, 0) * 1000 + digitAt(date, 1) * 100 + digitAt(date, 2) * 10 + digitAt(date, 3);
+  const m = digitAt(date, 5) * 10 + digitAt(date, 6);
+  const d = digitAt(date, 8) * 10 + digitAt(date, 9);
+  if (!(m >= 1 && m <= 12) || Number.isNaN(y) || Number.isNaN(d)) return date;
+  if (style === "spoken" && today) {
+    const ahead = daysBetween(today, date);
+    if (ahead === 0) return lang === "ja" ? "本日" : "today";
+    if (ahead === 1) return lang === "ja" ? "明日" : "tomorrow";
+  }
+  const withYear = style === "full" || (style === "short" && !sameYear(date, today));
+  if (lang === "ja") return withYear ? `${y}年${m}月${d}日` : `${m}月${d}日`;
+  if (style === "full") return `${d} ${MONTHS_SHORT_EN[m - 1]} ${y}`;
+  if (style === "spoken") return `${MONTHS_LONG_EN[m - 1]} ${d}`;
+  return withYear ? `${MONTHS_SHORT_EN[m - 1]} ${d}, ${y}` : `${MONTHS_SHORT_EN[m - 1]} ${d}`;
 }

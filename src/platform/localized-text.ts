@@ -65,7 +65,10 @@ export const PORTAL_TEXT = {
   acceptOffer: { ja: "こちらにする", en: "Choose this" },
   continueCancel: { ja: "解約の手続きを続ける", en: "Continue cancelling" },
   confirmTitle: { ja: "解約内容のご確認", en: "Check and confirm the cancellation" },
-  effectiveOn: { ja: "最終日", en: "Last day" },
+  // The day the cancellation takes effect, named as the receipt names it (cancel-flows/terms):
+  // received inside the cut-off, that is the day of the last delivery, which is named apart.
+  effectiveOn: { ja: "解約日", en: "Ends on" },
+  lastDelivery: { ja: "最後のお届け", en: "Last delivery" },
   nextStopped: { ja: "次回のお届け（{date}）は停止します。", en: "The next delivery ({date}) is stopped." },
   nextShips: { ja: "次回のお届け（{date}）は最後のお届けとして発送されます。", en: "The next delivery ({date}) ships as the last one." },
   charges: { ja: "解約に伴うご請求", en: "Charges on cancelling" },

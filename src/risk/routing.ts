@@ -4,7 +4,7 @@
  * Routing never changes what a caller can do: every queue, including self-service, must let the
  * caller cancel (see API.md, "Self-service cancellation"). It only picks who answers.
  */
-import { daysBetween } from "../platform/dates";
+import { writeDate } from "../platform/dates";
 import type { RiskBand } from "./model";
 
 export type Route = "retention_specialist" | "self_service" | "standard_queue";
@@ -90,21 +90,8 @@ const ACTION_TEXT: Record<NextBestAction, { ja: string; en: string }> = {
 };
 const GENERIC_HELP = { ja: "お届けの変更も承れます。", en: "You can also change your deliveries." };
 
-const EN_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
-
 function clean(s: string | null | undefined): string {
   return (s ?? "").replace(/[【】]/g, " ").replace(/\s+/g, " ").trim();
-}
-
-function spokenDate(date: string, locale: "ja" | "en", today?: string): string {
-  if (today) {
-    const diff = daysBetween(today, date);
-    if (diff === 0) return locale === "ja" ? "本日" : "today";
-    if (diff === 1) return locale === "ja" ? "明日" : "tomorrow";
-  }
-  const month = Number(date.slice(5, 7));
-  const day = Number(date.slice(8, 10));
-  return locale === "ja" ? `${month}月${day}日` : `${EN_MONTHS[month - 1] ?? ""} ${day}`.trim();
 }
 
 /**
@@ -121,7 +108,7 @@ export function speech(input: SpeechInput, locale: "ja" | "en"): string {
   const lines: string[] = [];
   if (locale === "ja") {
     const greet = name ? `${name}様、` : "お客様、";
-    const when = input.nextDeliveryOn ? spokenDate(input.nextDeliveryOn, "ja", input.today) : null;
+    const when = input.nextDeliveryOn ? writeDate(input.nextDeliveryOn, "ja", "spoken", input.today) : null;
     const deliveries = when
       ? [product ? `次回の${product}のお届けは${when}の予定です。` : null, `次回のお届けは${when}の予定です。`]
       : [input.status === "canceled" ? "定期便はご解約済みです。" : "現在、次回のお届け予定はございません。"];
@@ -135,7 +122,7 @@ export function speech(input: SpeechInput, locale: "ja" | "en"): string {
   }
 
   const greet = name ? `Hello ${name}. ` : "Hello. ";
-  const when = input.nextDeliveryOn ? spokenDate(input.nextDeliveryOn, "en", input.today) : null;
+  const when = input.nextDeliveryOn ? writeDate(input.nextDeliveryOn, "en", "spoken", input.today) : null;
   const on = when === "today" || when === "tomorrow" ? when : `on ${when}`;
   const deliveries = when
     ? [product ? `Your next ${product} delivery is ${on}.` : null, `Your next delivery is ${on}.`]

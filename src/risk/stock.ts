@@ -159,14 +159,26 @@ export function spanOfDays(days: number, lang: "ja" | "en"): string {
 }
 
 /**
+ * What `n` of the product's unit is called, written once: in Japanese the counter after the number
+ * (`unitLabel`: 包, 粒, 本, 袋…; without one, 個 — the package counted as a piece); in English
+ * the counter's word in the number's form (包 → "sachet"/"sachets"), a label in ASCII as the shop
+ * wrote it, else `fallback` ("unit"/"units").
+ */
+export function unitWord(unitLabel: string | null, n: number, lang: "ja" | "en", fallback: [string, string] = ["unit", "units"]): string {
+  if (lang === "ja") return unitLabel ?? "個";
+  const counter = unitLabel ? COUNTER_EN[unitLabel] : undefined;
+  if (counter) return counter[n === 1 ? 0 : 1];
+  if (unitLabel && /^[\x20-\x7e]+$/u.test(unitLabel)) return unitLabel;
+  return fallback[n === 1 ? 0 : 1];
+}
+
+/**
  * The stock in one phrase: 「あと約20包、3週間分ほど」 / "about 20 sachets left, about three weeks".
  * `unitLabel` is the product's (包); without one, 個 / "units".
  */
 export function describeStock(stock: Pick<StockEstimate, "unitsOnHand" | "daysOnHand">, unitLabel: string | null, lang: "ja" | "en"): string {
   const n = aboutCount(stock.unitsOnHand);
   const span = spanOfDays(stock.daysOnHand, lang);
-  if (lang === "ja") return `あと約${n}${unitLabel ?? "個"}、${span}`;
-  const counter = unitLabel ? COUNTER_EN[unitLabel] : undefined;
-  const word = counter ? counter[n === 1 ? 0 : 1] : unitLabel && /^[\x20-\x7e]+$/u.test(unitLabel) ? unitLabel : n === 1 ? "unit" : "units";
-  return `about ${n} ${word} left, ${span}`;
+  if (lang === "ja") return `あと約${n}${unitWord(unitLabel, n, lang)}、${span}`;
+  return `about ${n} ${unitWord(unitLabel, n, lang)} left, ${span}`;
 }

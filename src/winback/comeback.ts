@@ -14,7 +14,8 @@
 import type { Lang, Localized } from "../cancel-flows/reasons";
 import { lintCopy } from "../offers/lint";
 import type { CatalogueOffer } from "../offers/catalogue";
-import { formatDate, formatMoney, personalise, type ConcreteParameters, type Money, type PersonalisedOffer, type SubscriptionSnapshot } from "../offers/personalise";
+import { writeDate } from "../platform/dates";
+import { formatMoney, personalise, type ConcreteParameters, type Money, type PersonalisedOffer, type SubscriptionSnapshot } from "../offers/personalise";
 import { rankOffers, type OfferInputs } from "../offers/service";
 import type { TenantSettings } from "../settings/schemas";
 
@@ -64,7 +65,7 @@ function messageFor(productName: string, description: Localized): Localized {
 
 const both = (ja: string, en: string): Localized => ({ ja, en });
 const capitalised = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
-const day = (date: string): Localized => both(formatDate(date, "ja"), formatDate(date, "en"));
+const day = (date: string): Localized => both(writeDate(date, "ja", "full"), writeDate(date, "en", "full"));
 const price = (m: Money): Localized => both(formatMoney(m, "ja"), formatMoney(m, "en"));
 
 /**
@@ -173,16 +174,16 @@ function asComeback(o: Pick<PersonalisedOffer, "offerId" | "type" | "parameters"
  * changeable delivery, saying that their date has come. Null when the copy fails the lint.
  */
 function reminderFor(returnOn: string, restartOn: string, productName: string): ComebackOffer | null {
-  const title = { ja: `${formatDate(restartOn, "ja")}からの再開のご案内`, en: `Restarting from ${formatDate(restartOn, "en")}` };
+  const title = { ja: `${writeDate(restartOn, "ja", "full")}からの再開のご案内`, en: `Restarting from ${writeDate(restartOn, "en", "full")}` };
   const description =
     returnOn >= restartOn
       ? {
-          ja: `お伝えいただいた${formatDate(returnOn, "ja")}から、以前と同じ内容でお届けを再開できます。`,
-          en: `From ${formatDate(returnOn, "en")}, the date you gave us, your deliveries can restart as before.`,
+          ja: `お伝えいただいた${writeDate(returnOn, "ja", "full")}から、以前と同じ内容でお届けを再開できます。`,
+          en: `From ${writeDate(returnOn, "en", "full")}, the date you gave us, your deliveries can restart as before.`,
         }
       : {
-          ja: `お伝えいただいた${formatDate(returnOn, "ja")}を過ぎました。${formatDate(restartOn, "ja")}から、以前と同じ内容でお届けを再開できます。`,
-          en: `The date you gave us, ${formatDate(returnOn, "en")}, has passed. From ${formatDate(restartOn, "en")}, your deliveries can restart as before.`,
+          ja: `お伝えいただいた${writeDate(returnOn, "ja", "full")}を過ぎました。${writeDate(restartOn, "ja", "full")}から、以前と同じ内容でお届けを再開できます。`,
+          en: `The date you gave us, ${writeDate(returnOn, "en", "full")}, has passed. From ${writeDate(restartOn, "en", "full")}, your deliveries can restart as before.`,
         };
   const message = messageFor(productName, description);
   return clean([title, description, message]) ? { kind: "reminder", offerId: null, type: "reminder", parameters: { restartOn: returnOn }, title, description, message, restartOn } : null;

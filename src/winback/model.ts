@@ -17,8 +17,7 @@
  * months pass; a seasonal buyer is likelier back in the season they first started.
  */
 import type { Lang, Localized } from "../cancel-flows/reasons";
-import { formatDate } from "../offers/personalise";
-import { addDays, daysBetween } from "../platform/dates";
+import { addDays, daysBetween, writeDate } from "../platform/dates";
 import { groupThousands } from "../platform/numbers";
 import { clampToRange, sigmoid, type LinearModel } from "../platform/logistic";
 
@@ -203,7 +202,7 @@ const REASON_WORDS: Record<string, Localized> = {
   delivery_problem: { ja: "配送の問題", en: "delivery problems" },
 };
 /** A stored ISO date as the offers write dates (2026年12月5日 / 5 Dec 2026); anything else as it is. */
-const shownDate = (v: unknown, lang: Lang) => (typeof v === "string" && /^\d{4}-\d{2}-\d{2}$/.test(v) ? formatDate(v, lang) : String(v));
+const shownDate = (v: unknown, lang: Lang) => (typeof v === "string" ? writeDate(v, lang, "full") : String(v));
 const reasonWord = (v: unknown, lang: Lang) => (typeof v === "string" ? (REASON_WORDS[v]?.[lang] ?? v) : "");
 
 const DRIVER_LABEL: Record<WinbackFeatureName, (v: number | string | null, lang: Lang) => string> = {

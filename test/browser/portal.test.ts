@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addDays, localDate } from "../../src/platform/dates";
+import { addDays, localDate, writeDate } from "../../src/platform/dates";
 import { say } from "../../src/platform/localized-text";
 import { launchBrowser, serveOnLoopback, type Served } from "../support/browser";
 import { customerBody, subscriptionBody, uid, type TestTenant } from "../support/harness";
@@ -154,6 +154,33 @@ describe("<tsuzuku-portal> in Chromium", () => {
     expect((await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key })).body.status).toBe("canceled");
     // The survey left alone: no keep-in-touch answer was given for the customer.
     expect((await h.request("GET", `/v1/customers/${customerId}`, { key: t.key })).body.keepInTouch).toBeNull();
+    await page.close();
+  });
+
+  it("a cancellation inside the cut-off: the day it takes effect is 解約日 everywhere, and the last delivery is named apart", async () => {
+    const last = addDays(today(), 1);
+    const { customerId, ids } = await customerWith([{ nextDeliveryOn: last }]);
+    const page = await open(customerId);
+    const shown = (d: string) => new Intl.DateTimeFormat("ja-JP", { dateStyle: "long", timeZone: "UTC" }).format(new Date(`${d}T00:00:00Z`));
+    await part(page, "cancel-button").click();
+    await part(page, "skip-reason").click();
+    await part(page, "confirm-cancel").waitFor();
+    const confirm = await page.locator("tsuzuku-portal section").textContent();
+    expect(confirm).toContain(`${say("effectiveOn", "ja")}${shown(last)}`);
+    expect(confirm).toContain(say("nextShips", "ja", { date: shown(last) }));
+    await part(page, "confirm-cancel").click();
+    await part(page, "receipt").waitFor();
+    const receipt = await part(page, "receipt").textContent();
+    // The page's line and the receipt text the customer keeps use the same name for the same day.
+    expect(receipt).toContain(`${say("effectiveOn", "ja")}: ${shown(last)}`);
+    expect(receipt).toContain(`解約日：${writeDate(last, "ja", "full")}`);
+    expect(receipt).toContain("最後のお届けとして発送されます");
+    expect(receipt).not.toContain("最終日");
+    await part(page, "back").click();
+    const card = page.locator(`tsuzuku-portal [data-subscription="${ids[0]}"]`);
+    await card.waitFor();
+    expect(await card.textContent()).toContain(`${say("effectiveOn", "ja")}${shown(last)}${say("lastDelivery", "ja")}${shown(last)}`);
+    await axeClean(page, "the canceled subscription");
     await page.close();
   });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { describe as describeEntry, entryTitle, type TimelineItem } from "../../src/console/karte";
-import { day, month, offerName } from "../../src/console/format";
+import { month, offerName } from "../../src/console/format";
+import { writeDate } from "../../src/platform/dates";
 import { DEFAULT_CATALOGUE } from "../../src/offers/catalogue";
 import { localizeReasons } from "../../src/cancel-flows/reasons";
 
@@ -47,9 +48,9 @@ describe("the timeline in the operator's words", () => {
 
 describe("dates and offers by name", () => {
   it("writes dates in the page's language, with the year only when it is not this year's", () => {
-    expect(day("2026-12-05", "ja", "2026-12-01")).toBe("12月5日");
-    expect(day("2027-01-02", "ja", "2026-12-01")).toBe("2027年1月2日");
-    expect(day("2026-12-05", "en", "2026-12-01")).toBe("Dec 5");
+    expect(writeDate("2026-12-05", "ja", "short", "2026-12-01")).toBe("12月5日");
+    expect(writeDate("2027-01-02", "ja", "short", "2026-12-01")).toBe("2027年1月2日");
+    expect(writeDate("2026-12-05", "en", "short", "2026-12-01")).toBe("Dec 5");
     expect(month("2026-11", "ja")).toBe("2026年11月");
   });
 

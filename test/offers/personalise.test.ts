@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_CATALOGUE, findCatalogueOffer, type CatalogueOffer } from "../../src/offers/catalogue";
-import { formatDate, matchConsumptionInterval, personalise } from "../../src/offers/personalise";
+import { matchConsumptionInterval, personalise } from "../../src/offers/personalise";
 import { consumptionRate, type StockEstimate } from "../../src/risk/stock";
 import { sub, TODAY } from "./fixtures";
 
@@ -148,8 +148,4 @@ describe("other offers get concrete terms", () => {
     for (const o of DEFAULT_CATALOGUE) expect(personalise(o, sub({ status: "canceled" }), { today: TODAY })).toBeNull();
   });
 
-  it("formats dates per language", () => {
-    expect(formatDate("2026-08-10", "ja")).toBe("2026年8月10日");
-    expect(formatDate("2026-08-10", "en")).toBe("10 Aug 2026");
-  });
 });

@@ -63,10 +63,37 @@ describe("offer suggestion", () => {
     const [web] = suggestOffers(DEFAULT_CATALOGUE, sub(), { reason: "surplus_stock", channel: "web", now: NOW, today: TODAY, limit: 1 });
     expect(web).toMatchObject({ offerId: "off_match_interval", expectedSaveProbability: 0.4, talkTrack: null });
     const [op] = suggestOffers(DEFAULT_CATALOGUE, sub(), { reason: "surplus_stock", channel: "operator", now: NOW, today: TODAY, limit: 1 });
-    expect(op!.talkTrack!.ja.questions).toContain("今お手元に何袋（何個）ほど残っていますか？");
+    expect(op!.talkTrack!.ja.questions).toContain("今お手元に何個ほど残っていますか？");
     expect(op!.talkTrack!.ja.pitch).toContain(op!.description.ja);
     expect(op!.talkTrack!.ja.ifDeclined).toBe("承知しました。それでは解約のお手続きを進めます。");
     expect(op!.talkTrack!.en.notes.join(" ")).toMatch(/recalculated/);
+  });
+
+  it("asks about the surplus in the product's own unit, written once (袋, 包, 粒, 本, 個)", () => {
+    const [offer] = suggestOffers(DEFAULT_CATALOGUE, sub(), { reason: "surplus_stock", channel: "web", now: NOW, today: TODAY, limit: 1 });
+    const asked = (unitLabel: string | null, unitsPerPackage: number | null) => buildTalkTrack(offer!, "surplus_stock", { stock: null, unitLabel, unitsPerPackage });
+    // Many to a package: how many are left, and how many a day.
+    expect(asked("包", 30).ja.questions).toEqual(["今お手元に何包ほど残っていますか？", "1日に何包ほどお使いですか？"]);
+    expect(asked("包", 30).en.questions).toEqual(["How many sachets do you have left right now?", "About how many sachets do you use a day?"]);
+    expect(asked("粒", 60).ja.questions).toEqual(["今お手元に何粒ほど残っていますか？", "1日に何粒ほどお使いですか？"]);
+    expect(asked("粒", 60).en.questions[1]).toBe("About how many tablets do you use a day?");
+    expect(asked("本", 10).ja.questions).toEqual(["今お手元に何本ほど残っていますか？", "1日に何本ほどお使いですか？"]);
+    // The package is the unit: how long one lasts.
+    expect(asked("袋", null).ja.questions).toEqual(["今お手元に何袋ほど残っていますか？", "1袋をだいたい何日くらいで使い切っていますか？"]);
+    expect(asked("袋", null).en.questions).toEqual(["How many bags do you have left right now?", "Roughly how many days does one bag last you?"]);
+    expect(asked("本", 1).ja.questions[1]).toBe("1本をだいたい何日くらいで使い切っていますか？");
+    expect(asked("個", null).ja.questions).toEqual(["今お手元に何個ほど残っていますか？", "1個をだいたい何日くらいで使い切っていますか？"]);
+    expect(asked(null, null).ja.questions).toEqual(["今お手元に何個ほど残っていますか？", "1個をだいたい何日くらいで使い切っていますか？"]);
+    expect(asked(null, null).en.questions).toEqual(["How many packs do you have left right now?", "Roughly how many days does one pack last you?"]);
+    for (const [label, pack] of [["袋", null], ["包", 30], ["粒", 60], ["本", 10], ["個", null], [null, null]] as const) {
+      for (const q of [...asked(label, pack).ja.questions, ...asked(label, pack).en.questions]) {
+        expect(q).not.toMatch(/（/u); // one unit, not 「1袋（1個）」
+        expect(lintCopy(q), q).toEqual([]);
+      }
+    }
+    // With a known stock the agent confirms it, in the same unit, and asks the pace in it.
+    const known = buildTalkTrack(offer!, "surplus_stock", { stock: LEFT_OVER(20), unitLabel: "粒", unitsPerPackage: 60 });
+    expect(known.ja.questions).toEqual([expect.stringMatching(/^記録では、お手元にあと約20粒、/u), "1日に何粒ほどお使いですか？"]);
   });
 
   it("Thompson mode is reproducible with a seed", () => {

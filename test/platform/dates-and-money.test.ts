@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addDays, daysBetween } from "../../src/platform/dates";
+import { addDays, daysBetween, writeDate } from "../../src/platform/dates";
 import { formatMoney, renderTemplate } from "../../src/offers/personalise";
 
 const DAY_MS = 86_400_000;
@@ -42,5 +42,45 @@ describe("offer copy", () => {
     expect(renderTemplate("no placeholders", {})).toBe("no placeholders");
     expect(renderTemplate("{price} off", {})).toBeNull();
     expect(renderTemplate("{a and {} stay", { a: "1" })).toBe("{a and {} stay");
+  });
+});
+
+describe("dates written for people", () => {
+  it("full, for kept text (offer copy, receipts): always the year", () => {
+    expect(writeDate("2026-12-05", "ja", "full")).toBe("2026年12月5日");
+    expect(writeDate("2026-12-05", "en", "full")).toBe("5 Dec 2026");
+    expect(writeDate("2026-08-10", "ja", "full", "2026-08-10")).toBe("2026年8月10日");
+    expect(writeDate("2026-08-10", "en", "full", "2026-08-10")).toBe("10 Aug 2026");
+  });
+
+  it("short, for a page read now (the console): the year only when it is not this year's", () => {
+    expect(writeDate("2026-12-05", "ja", "short", "2026-12-01")).toBe("12月5日");
+    expect(writeDate("2026-12-05", "en", "short", "2026-12-01")).toBe("Dec 5");
+    expect(writeDate("2027-01-02", "ja", "short", "2026-12-01")).toBe("2027年1月2日");
+    expect(writeDate("2027-01-02", "en", "short", "2026-12-01")).toBe("Jan 2, 2027");
+    expect(writeDate("2025-12-31", "en", "short", "2026-12-01")).toBe("Dec 31, 2025");
+    // No today: the year is always named.
+    expect(writeDate("2026-12-05", "en", "short")).toBe("Dec 5, 2026");
+  });
+
+  it("spoken, for the IVR: today and tomorrow by name, else month and day without a year", () => {
+    expect(writeDate("2026-12-01", "ja", "spoken", "2026-12-01")).toBe("本日");
+    expect(writeDate("2026-12-02", "ja", "spoken", "2026-12-01")).toBe("明日");
+    expect(writeDate("2026-12-01", "en", "spoken", "2026-12-01")).toBe("today");
+    expect(writeDate("2027-01-01", "en", "spoken", "2026-12-31")).toBe("tomorrow");
+    expect(writeDate("2026-12-05", "ja", "spoken", "2026-12-01")).toBe("12月5日");
+    expect(writeDate("2026-12-05", "en", "spoken", "2026-12-01")).toBe("December 5");
+    expect(writeDate("2027-01-02", "ja", "spoken", "2026-12-01")).toBe("1月2日");
+    expect(writeDate("2026-11-30", "en", "spoken", "2026-12-01")).toBe("November 30");
+    expect(writeDate("2026-12-05", "en", "spoken")).toBe("December 5");
+  });
+
+  it("writes no weekday, and answers a value that is not a date unchanged", () => {
+    for (const style of ["full", "short", "spoken"] as const) {
+      for (const lang of ["ja", "en"] as const) {
+        expect(writeDate("2026-12-05", lang, style, "2026-12-01")).not.toMatch(/[（(]|Sat/);
+        for (const v of ["", "2026-13-01", "2026-00-10", "2026-1-5", "2026/12/05", "2026-12-05T00:00:00Z", "—"]) expect(writeDate(v, lang, style, "2026-12-01")).toBe(v);
+      }
+    }
   });
 });

@@ -9,6 +9,11 @@ describe("stock said as a person would", () => {
     expect(describeStock({ unitsOnHand: 20.4, daysOnHand: 14 }, "包", "en")).toBe("about 20 sachets left, about two weeks");
     expect(describeStock({ unitsOnHand: 2, daysOnHand: 90 }, null, "ja")).toBe("あと約2個、3か月分ほど");
     expect(describeStock({ unitsOnHand: 148, daysOnHand: 75 }, "粒", "en")).toBe("about 150 tablets left, about two and a half months");
+    // Each counter once, in its own word: 袋, 包, 粒, 本, 個 (and the package, without a label).
+    const said = (label: string | null, lang: "ja" | "en", units = 12) => describeStock({ unitsOnHand: units, daysOnHand: 30 }, label, lang);
+    expect(["袋", "包", "粒", "本", "個", null].map((l) => said(l, "ja"))).toEqual(["袋", "包", "粒", "本", "個", "個"].map((c) => `あと約12${c}、4週間分ほど`));
+    expect(["袋", "包", "粒", "本", "個", null].map((l) => said(l, "en"))).toEqual(["bags", "sachets", "tablets", "bottles", "pieces", "units"].map((w) => `about 12 ${w} left, about four weeks`));
+    expect(said("本", "en", 1)).toBe("about 1 bottle left, about four weeks");
     expect(spanOfDays(3.4, "ja")).toBe("3日分ほど");
     expect(spanOfDays(1, "en")).toBe("about a day");
     expect(spanOfDays(400, "ja")).toBe("1年分以上");

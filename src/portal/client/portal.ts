@@ -261,6 +261,8 @@ export class TsuzukuPortal extends HTMLElement {
         {},
         sub.status === "paused" && sub.pausedUntil ? [h("dt", {}, this.#t("pausedUntil")), h("dd", {}, this.#date(sub.pausedUntil))] : null,
         sub.status !== "canceled" && sub.nextDeliveryOn ? [h("dt", {}, this.#t("nextDelivery")), h("dd", {}, this.#date(sub.nextDeliveryOn))] : null,
+        sub.status === "canceled" && sub.cancellation?.effectiveOn ? [h("dt", {}, this.#t("effectiveOn")), h("dd", {}, this.#date(sub.cancellation.effectiveOn))] : null,
+        sub.status === "canceled" && sub.cancellation?.finalDeliveryOn ? [h("dt", {}, this.#t("lastDelivery")), h("dd", {}, this.#date(sub.cancellation.finalDeliveryOn))] : null,
         h("dt", {}, this.#t("interval")),
         h("dd", {}, this.#t("everyDays", { n: sub.intervalDays })),
         h("dt", {}, this.#t("quantity")),
