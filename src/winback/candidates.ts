@@ -220,6 +220,8 @@ export async function candidatesPageJson(store: TenantStore, q: PageQuery, doc?:
 
 /** Short-way pages built lately (see RememberedPages): ≈ 9 kB of statement text and ≈ 30 kB of body each. */
 const pages = new RememberedPages(64);
+/** How many short-way reads were answered from a remembered page and how many built one (benches report it). */
+export const candidatesPageReads = pages.reads;
 
 /** The long way: each row's comeback made current for today (winback/decide `comebacksForToday`). */
 export async function candidatesPage(store: TenantStore, q: PageQuery) {
