@@ -40,21 +40,25 @@ const body = asBytes(await candidatesPageJson(store, q, doc));
 if (!body) throw new Error("the page went the long way: run npm run bench:winback first (it renders the comebacks)");
 console.log(`statement text ${doc.length.toLocaleString("en-US")} chars, body ${body.length.toLocaleString("en-US")} bytes`);
 // Pages 1–100 with their statements' texts: built in turn, each is a first read (the list remembers 64).
-const turns: { q: typeof q; doc: string }[] = [{ q, doc }];
+const turns: { q: typeof q; doc: string; params?: unknown[] }[] = [{ q, doc }];
 for (let i = 1; i < 100; i++) {
   const prior = turns[i - 1]!;
   const cursor = (JSON.parse(Buffer.from((await candidatesPageJson(store, prior.q, prior.doc))!).toString()) as { nextCursor: string | null }).nextCursor;
   if (!cursor) break;
   const after = candidatesCursor(cursor)!;
   const query = dialect.sqlToQuery(candidatesDocument(sql`${BIG_TENANT_ID}`, "ja", 21, { value: after[0], id: after[1] }));
-  turns.push({ q: { ...q, after }, doc: String(first(conn.prepare(query.sql).raw(true).get(query.params))) });
+  turns.push({ q: { ...q, after }, doc: String(first(conn.prepare(query.sql).raw(true).get(query.params))), params: query.params });
 }
+// Every page after the first runs one statement (the key check's, with the cursor's values).
+const afterStatement = conn.prepare(dialect.sqlToQuery(candidatesDocument(sql`${BIG_TENANT_ID}`, "ja", 21, { value: 0, id: "" })).sql);
+afterStatement.raw(true);
 let turn = 0;
 
 let k = 0;
 const parts: [string, () => unknown][] = [
   ["floor statement (1 row by id)", () => floorStatement.get([BIG_TENANT_ID, bigSubscriptionId((k++ * 7919) % 1_000_000)])],
-  ["page statement", () => pageStatement.get(page.params)],
+  ["page statement, first page again", () => pageStatement.get(page.params)],
+  [`page statement, pages 2–${turns.length} in turn`, () => { const t = turns[1 + (turn++ % (turns.length - 1))]!; return afterStatement.get(t.params); }],
   ["text → body bytes (JS), re-read", () => candidatesPageJson(store, q, doc).then(asBytes)],
   [`text → body bytes (JS), pages 1–${turns.length} in turn`, () => { const t = turns[turn++ % turns.length]!; return candidatesPageJson(store, t.q, t.doc).then(asBytes); }],
   ["Response of the bytes, read back", () => new Response(body, { headers: { "content-type": "application/json" } }).arrayBuffer()],

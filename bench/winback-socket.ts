@@ -8,6 +8,7 @@
  * Response, which a socket does not build). Scenarios alternate round by round; medians.
  * Not a throughput figure: `npm run bench:winback` is. Run it once first (it prepares the file).
  */
+import { constants, PerformanceObserver } from "node:perf_hooks";
 import { createApp } from "../src/app";
 import { candidatesPageReads } from "../src/winback/candidates";
 import { BIG_API_KEY, benchFloors, BIG_TENANT_ID, bigSubscriptionId, listen, openBigTenant } from "./big-tenant";
@@ -45,20 +46,31 @@ const scenarios: [string, string, LoadRequest[]][] = [
 const wanted = process.env.WINBACK_SOCKET_SCENARIOS?.split(",");
 // WINBACK_SOCKET_SCENARIOS=first,51,turn (the floor always runs unless WINBACK_SOCKET_NO_FLOOR, e.g. for a --cpu-prof of the list alone)
 const run = wanted ? scenarios.filter(([name]) => (name.startsWith("floor") && !process.env.WINBACK_SOCKET_NO_FLOOR) || wanted.some((w) => name.includes(w))) : scenarios;
-const results = new Map<string, { cpu: number[]; rps: number[]; remembered: number; built: number }>();
+// The server's garbage collections (this process), to say what a scenario's CPU includes.
+const gcs: { at: number; major: boolean; ms: number }[] = [];
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) gcs.push({ at: e.startTime, major: (e as PerformanceEntry & { detail: { kind: number } }).detail.kind === constants.NODE_PERFORMANCE_GC_MAJOR, ms: e.duration });
+}).observe({ entryTypes: ["gc"] });
+const results = new Map<string, { cpu: number[]; rps: number[]; remembered: number; built: number; sent: number; majors: number; gcMs: number }>();
 for (let round = 0; round <= ROUNDS; round++) {
   for (const [name, url, requests] of run) {
     const g = globalThis as unknown as { __rf?: { n: number; cpu: number; wall: number } };
     g.__rf = { n: 0, cpu: 0, wall: 0 };
     const reads = { ...candidatesPageReads };
+    const t0 = performance.now();
     const c0 = process.threadCpuUsage();
     const r = await runLoad({ url, headers, connections: CONNECTIONS, seconds: round === 0 ? 1 : SECONDS, requests });
     const c = process.threadCpuUsage(c0);
+    const during = gcs.filter((g) => g.at >= t0);
+    gcs.length = 0;
     if (r.non2xx > 0 || r.errors > 0) throw new Error(`${name}: ${r.non2xx} non-2xx, ${r.errors} errors`);
     if (round === 0) continue; // warm-up
     if (g.__rf.n) console.log(name, "readFirst", g.__rf.n, "cpu/call", (g.__rf.cpu / g.__rf.n).toFixed(1), "wall/call", (g.__rf.wall / g.__rf.n).toFixed(1));
     const answered = r.sent; // requests handed to the connections (a few still in flight at the end)
-    const x = results.get(name) ?? { cpu: [], rps: [], remembered: 0, built: 0 };
+    const x = results.get(name) ?? { cpu: [], rps: [], remembered: 0, built: 0, sent: 0, majors: 0, gcMs: 0 };
+    x.sent += answered;
+    x.majors += during.filter((g) => g.major).length;
+    x.gcMs += during.reduce((sum, g) => sum + g.ms, 0);
     x.cpu.push((c.user + c.system) / answered);
     x.rps.push(r.rps);
     x.remembered += candidatesPageReads.remembered - reads.remembered;
@@ -72,7 +84,8 @@ console.log(`\n${CONNECTIONS} connections, ${ROUNDS} rounds × ${SECONDS} s (med
 for (const [name, r] of results) {
   const cpu = median(r.cpu);
   const memo = r.remembered + r.built > 0 ? `  pages remembered ${r.remembered}, built ${r.built}` : "";
-  console.log(`${name.padEnd(30)} cpu ${cpu.toFixed(0).padStart(6)} µs  ${median(r.rps).toFixed(0).padStart(6)} req/s  floor/cpu ${(floorCpu / cpu).toFixed(2)}${memo}`);
+  const gc = `  GC ${((1000 * r.gcMs) / r.sent).toFixed(0)} µs/req, ${((1000 * r.majors) / r.sent).toFixed(2)} major per 1,000`;
+  console.log(`${name.padEnd(30)} cpu ${cpu.toFixed(0).padStart(6)} µs  ${median(r.rps).toFixed(0).padStart(6)} req/s  floor/cpu ${(floorCpu / cpu).toFixed(2)}${gc}${memo}`);
 }
 await Promise.all([apiServer.server, floorServer.server].map((s) => new Promise((r) => s.close(r))));
 stopLoad();
