@@ -89,16 +89,20 @@ if (process.argv[2] === "serve") {
     scenarios.push({ name: `at-risk ${band || "all"} page 2`, path: () => `/v1/risk/at-risk?${query}&cursor=${encodeURIComponent(cursor)}` });
   }
   {
-    // The win-back candidates list (`npm run bench:winback`'s pages): its first page and page 51.
-    let cursor: string | null = null;
-    for (let i = 0; i < 50; i++) {
-      const next: string | null = (JSON.parse((await get(`${servers[0]!.api}/v1/winback/candidates?limit=20${cursor ? `&cursor=${cursor}` : ""}`)).body.toString()) as { nextCursor: string | null }).nextCursor;
+    // The win-back candidates list (`npm run bench:winback`'s pages): its first page and page 51
+    // read again and again (answered from the remembered page), and pages 1–100 in turn (more than
+    // the 64 it remembers: each built, as a first read is).
+    const pages = ["/v1/winback/candidates?limit=20"];
+    for (let i = 1; i < 100; i++) {
+      const next: string | null = (JSON.parse((await get(`${servers[0]!.api}${pages[i - 1]}`)).body.toString()) as { nextCursor: string | null }).nextCursor;
       if (!next) break;
-      cursor = next;
+      pages.push(`/v1/winback/candidates?limit=20&cursor=${next}`);
     }
+    let turn = 0;
     scenarios.push({ name: "winback limit=1", path: () => "/v1/winback/candidates?limit=1" });
-    scenarios.push({ name: "winback first page", path: () => "/v1/winback/candidates?limit=20" });
-    scenarios.push({ name: "winback page 51", path: () => `/v1/winback/candidates?limit=20${cursor ? `&cursor=${cursor}` : ""}` });
+    scenarios.push({ name: "winback first page", path: () => pages[0]! });
+    scenarios.push({ name: `winback page ${Math.min(51, pages.length)}`, path: () => pages[Math.min(50, pages.length - 1)]! });
+    scenarios.push({ name: `winback pages 1–${pages.length} in turn`, path: () => pages[turn++ % pages.length]! });
   }
   const wanted = process.env.SOCKET_SCENARIOS?.split(",");
   const run = wanted ? scenarios.filter((s) => s.floor || wanted.some((w) => s.name.includes(w))) : scenarios;

@@ -6,7 +6,8 @@
  * - the page's statement as the key check runs it (prepared, raw, one value back), beside the
  *   raw-query floor's statement (one subscription by primary key);
  * - turning the statement's text into the body's bytes (`candidatesPageJson` with the text given,
- *   and its UTF-8 encoding);
+ *   and its UTF-8 encoding): the same page again (a re-read, answered from the remembered body)
+ *   and pages 1–100 in turn (each built, as a first read is);
  * - a `Response` of those bytes read back as bytes (what the app hands the adapter).
  * The socket write is not here: see a CPU profile of `npm run bench:winback`. Not a throughput figure.
  */
@@ -17,7 +18,7 @@ import { openDatabase } from "../src/db/node";
 import { TenantStore } from "../src/platform/tenancy";
 import { resolveSettings } from "../src/settings/schemas";
 import { utf8Bytes } from "../src/platform/json-text";
-import { candidatesDocument, candidatesPageJson } from "../src/winback/candidates";
+import { candidatesCursor, candidatesDocument, candidatesPageJson } from "../src/winback/candidates";
 import { BIG_TENANT_ID, bigSubscriptionId } from "./big-tenant";
 
 const file = `data/bench-${Number(process.env.BENCH_SUBSCRIPTIONS ?? 1_000_000)}.db`;
@@ -33,17 +34,33 @@ const store = new TenantStore(db, BIG_TENANT_ID);
 const first = (row: unknown) => (row as unknown[] | undefined)?.[0];
 const settings = resolveSettings(JSON.parse(String(first(conn.prepare("SELECT settings FROM tenants WHERE id = ?").raw(true).get([BIG_TENANT_ID])) ?? "{}")));
 const doc = String(first(pageStatement.get(page.params)));
-const q = { limit: 20, after: null, lang: "ja" as const, settings, now: new Date() };
+const q = { limit: 20, after: null as [number, string] | null, lang: "ja" as const, settings, now: new Date() };
 const asBytes = (out: unknown) => (typeof out === "string" ? utf8Bytes(out) : (out as Uint8Array<ArrayBuffer>));
 const body = asBytes(await candidatesPageJson(store, q, doc));
 if (!body) throw new Error("the page went the long way: run npm run bench:winback first (it renders the comebacks)");
 console.log(`statement text ${doc.length.toLocaleString("en-US")} chars, body ${body.length.toLocaleString("en-US")} bytes`);
+// Pages 1–100 with their statements' texts: built in turn, each is a first read (the list remembers 64).
+const turns: { q: typeof q; doc: string; params?: unknown[] }[] = [{ q, doc }];
+for (let i = 1; i < 100; i++) {
+  const prior = turns[i - 1]!;
+  const cursor = (JSON.parse(Buffer.from((await candidatesPageJson(store, prior.q, prior.doc))!).toString()) as { nextCursor: string | null }).nextCursor;
+  if (!cursor) break;
+  const after = candidatesCursor(cursor)!;
+  const query = dialect.sqlToQuery(candidatesDocument(sql`${BIG_TENANT_ID}`, "ja", 21, { value: after[0], id: after[1] }));
+  turns.push({ q: { ...q, after }, doc: String(first(conn.prepare(query.sql).raw(true).get(query.params))), params: query.params });
+}
+// Every page after the first runs one statement (the key check's, with the cursor's values).
+const afterStatement = conn.prepare(dialect.sqlToQuery(candidatesDocument(sql`${BIG_TENANT_ID}`, "ja", 21, { value: 0, id: "" })).sql);
+afterStatement.raw(true);
+let turn = 0;
 
 let k = 0;
 const parts: [string, () => unknown][] = [
   ["floor statement (1 row by id)", () => floorStatement.get([BIG_TENANT_ID, bigSubscriptionId((k++ * 7919) % 1_000_000)])],
-  ["page statement", () => pageStatement.get(page.params)],
-  ["text → body bytes (JS)", () => candidatesPageJson(store, q, doc).then(asBytes)],
+  ["page statement, first page again", () => pageStatement.get(page.params)],
+  [`page statement, pages 2–${turns.length} in turn`, () => { const t = turns[1 + (turn++ % (turns.length - 1))]!; return afterStatement.get(t.params); }],
+  ["text → body bytes (JS), re-read", () => candidatesPageJson(store, q, doc).then(asBytes)],
+  [`text → body bytes (JS), pages 1–${turns.length} in turn`, () => { const t = turns[turn++ % turns.length]!; return candidatesPageJson(store, t.q, t.doc).then(asBytes); }],
   ["Response of the bytes, read back", () => new Response(body, { headers: { "content-type": "application/json" } }).arrayBuffer()],
 ];
 const times = new Map<string, number[]>();

@@ -8,7 +8,9 @@
  * Response, which a socket does not build). Scenarios alternate round by round; medians.
  * Not a throughput figure: `npm run bench:winback` is. Run it once first (it prepares the file).
  */
+import { constants, PerformanceObserver } from "node:perf_hooks";
 import { createApp } from "../src/app";
+import { candidatesPageReads } from "../src/winback/candidates";
 import { BIG_API_KEY, benchFloors, BIG_TENANT_ID, bigSubscriptionId, listen, openBigTenant } from "./big-tenant";
 import { runLoad, stopLoad, type LoadRequest } from "./load";
 
@@ -23,39 +25,56 @@ const floors = benchFloors(big.db, BIG_TENANT_ID);
 const [apiServer, floorServer] = await Promise.all([listen(api.fetch), listen(floors.fetch)]);
 const headers = { authorization: `Bearer ${BIG_API_KEY}` };
 
-let cursor: string | null = null;
-for (let i = 0; i < 50; i++) {
-  const res: Response = await fetch(`${apiServer.url}/v1/winback/candidates?limit=20${cursor ? `&cursor=${cursor}` : ""}`, { headers });
+// Pages 1–100: the first and page 51 read again and again (answered from the remembered page), and
+// all in turn (more than the 64 the list remembers: each built, as a first read is).
+const pages = ["/v1/winback/candidates?limit=20"];
+for (let i = 1; i < 100; i++) {
+  const res: Response = await fetch(`${apiServer.url}${pages[i - 1]}`, { headers });
   const next = ((await res.json()) as { nextCursor: string | null }).nextCursor;
   if (!next) break;
-  cursor = next;
+  pages.push(`/v1/winback/candidates?limit=20&cursor=${next}`);
 }
 let k = 0;
 const spread = () => Math.floor((((k++ * 2_654_435_761) % 4_294_967_296) / 4_294_967_296) * BIG);
 const scenarios: [string, string, LoadRequest[]][] = [
   ["floor: one raw indexed query", floorServer.url, Array.from({ length: 5_000 }, () => ["GET", `/floor/query/${bigSubscriptionId(spread())}`] as LoadRequest)],
   ["candidates limit=1", apiServer.url, [["GET", "/v1/winback/candidates?limit=1"]]],
-  ["candidates first page", apiServer.url, [["GET", "/v1/winback/candidates?limit=20"]]],
-  ["candidates page 51", apiServer.url, [["GET", `/v1/winback/candidates?limit=20${cursor ? `&cursor=${cursor}` : ""}`]]],
+  ["candidates first page", apiServer.url, [["GET", pages[0]!]]],
+  [`candidates page ${Math.min(51, pages.length)}`, apiServer.url, [["GET", pages[Math.min(50, pages.length - 1)]!]]],
+  [`candidates pages 1–${pages.length} in turn`, apiServer.url, pages.map((p): LoadRequest => ["GET", p])],
 ];
 const wanted = process.env.WINBACK_SOCKET_SCENARIOS?.split(",");
-// WINBACK_SOCKET_SCENARIOS=first,51 (the floor always runs unless WINBACK_SOCKET_NO_FLOOR, e.g. for a --cpu-prof of the list alone)
+// WINBACK_SOCKET_SCENARIOS=first,51,turn (the floor always runs unless WINBACK_SOCKET_NO_FLOOR, e.g. for a --cpu-prof of the list alone)
 const run = wanted ? scenarios.filter(([name]) => (name.startsWith("floor") && !process.env.WINBACK_SOCKET_NO_FLOOR) || wanted.some((w) => name.includes(w))) : scenarios;
-const results = new Map<string, { cpu: number[]; rps: number[] }>();
+// The server's garbage collections (this process), to say what a scenario's CPU includes.
+const gcs: { at: number; major: boolean; ms: number }[] = [];
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) gcs.push({ at: e.startTime, major: (e as PerformanceEntry & { detail: { kind: number } }).detail.kind === constants.NODE_PERFORMANCE_GC_MAJOR, ms: e.duration });
+}).observe({ entryTypes: ["gc"] });
+const results = new Map<string, { cpu: number[]; rps: number[]; remembered: number; built: number; sent: number; majors: number; gcMs: number }>();
 for (let round = 0; round <= ROUNDS; round++) {
   for (const [name, url, requests] of run) {
     const g = globalThis as unknown as { __rf?: { n: number; cpu: number; wall: number } };
     g.__rf = { n: 0, cpu: 0, wall: 0 };
+    const reads = { ...candidatesPageReads };
+    const t0 = performance.now();
     const c0 = process.threadCpuUsage();
     const r = await runLoad({ url, headers, connections: CONNECTIONS, seconds: round === 0 ? 1 : SECONDS, requests });
     const c = process.threadCpuUsage(c0);
+    const during = gcs.filter((g) => g.at >= t0);
+    gcs.length = 0;
     if (r.non2xx > 0 || r.errors > 0) throw new Error(`${name}: ${r.non2xx} non-2xx, ${r.errors} errors`);
     if (round === 0) continue; // warm-up
     if (g.__rf.n) console.log(name, "readFirst", g.__rf.n, "cpu/call", (g.__rf.cpu / g.__rf.n).toFixed(1), "wall/call", (g.__rf.wall / g.__rf.n).toFixed(1));
     const answered = r.sent; // requests handed to the connections (a few still in flight at the end)
-    const x = results.get(name) ?? { cpu: [], rps: [] };
+    const x = results.get(name) ?? { cpu: [], rps: [], remembered: 0, built: 0, sent: 0, majors: 0, gcMs: 0 };
+    x.sent += answered;
+    x.majors += during.filter((g) => g.major).length;
+    x.gcMs += during.reduce((sum, g) => sum + g.ms, 0);
     x.cpu.push((c.user + c.system) / answered);
     x.rps.push(r.rps);
+    x.remembered += candidatesPageReads.remembered - reads.remembered;
+    x.built += candidatesPageReads.built - reads.built;
     results.set(name, x);
   }
 }
@@ -64,7 +83,9 @@ const floorCpu = median(results.get(scenarios[0]![0])?.cpu ?? [NaN]);
 console.log(`\n${CONNECTIONS} connections, ${ROUNDS} rounds × ${SECONDS} s (medians); server main-thread CPU µs per request`);
 for (const [name, r] of results) {
   const cpu = median(r.cpu);
-  console.log(`${name.padEnd(30)} cpu ${cpu.toFixed(0).padStart(6)} µs  ${median(r.rps).toFixed(0).padStart(6)} req/s  floor/cpu ${(floorCpu / cpu).toFixed(2)}`);
+  const memo = r.remembered + r.built > 0 ? `  pages remembered ${r.remembered}, built ${r.built}` : "";
+  const gc = `  GC ${((1000 * r.gcMs) / r.sent).toFixed(0)} µs/req, ${((1000 * r.majors) / r.sent).toFixed(2)} major per 1,000`;
+  console.log(`${name.padEnd(30)} cpu ${cpu.toFixed(0).padStart(6)} µs  ${median(r.rps).toFixed(0).padStart(6)} req/s  floor/cpu ${(floorCpu / cpu).toFixed(2)}${gc}${memo}`);
 }
 await Promise.all([apiServer.server, floorServer.server].map((s) => new Promise((r) => s.close(r))));
 stopLoad();

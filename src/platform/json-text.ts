@@ -82,21 +82,30 @@ export function byteTextBody(byteText: string): Uint8Array<ArrayBuffer> {
  * its slot alone, so a page read again whose statement returned the same text is the same bytes:
  * the body is handed out again (bodies are never written after they are made, see `freshBody`)
  * instead of being split, labelled and joined again. The statement still runs on every read, so a
- * changed row is never missed: it changes the text. Bounded: emptied when full (`kept` pages; a
- * body pins at most its slab).
+ * changed row is never missed: it changes the text. A slot may also be remembered with no body
+ * (null: read once with this text, see the win-back list). Bounded: emptied when full (`kept`
+ * pages; a body pins at most its slab).
  */
 export class RememberedPages {
-  private readonly pages = new Map<string, { doc: string; body: Uint8Array<ArrayBuffer> }>();
+  private readonly pages = new Map<string, { doc: string; body: Uint8Array<ArrayBuffer> | null }>();
+  /** Reads answered with a remembered body, and reads that had to build one: the benches say which they measured. */
+  readonly reads = { remembered: 0, built: 0 };
   constructor(private readonly kept: number) {}
 
-  /** The body built for `slot` from this same `doc`, if it is still remembered. */
-  get(slot: string, doc: string): Uint8Array<ArrayBuffer> | undefined {
+  /** The body built for `slot` from this same `doc` if it is still remembered; null if the slot was read with this `doc` but kept no body. */
+  get(slot: string, doc: string): Uint8Array<ArrayBuffer> | null | undefined {
     const seen = this.pages.get(slot);
-    return seen !== undefined && seen.doc === doc ? seen.body : undefined;
+    if (seen === undefined || seen.doc !== doc) {
+      this.reads.built++;
+      return undefined;
+    }
+    if (seen.body === null) this.reads.built++;
+    else this.reads.remembered++;
+    return seen.body;
   }
 
-  /** Remembers `body` as `slot`'s page built from `doc`; answers it. */
-  set(slot: string, doc: string, body: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> {
+  /** Remembers `body` (or that the slot was read, null) as `slot`'s page built from `doc`; answers it. */
+  set<B extends Uint8Array<ArrayBuffer> | null>(slot: string, doc: string, body: B): B {
     if (this.pages.size >= this.kept) this.pages.clear();
     this.pages.set(slot, { doc, body });
     return body;

@@ -12,7 +12,7 @@
  * Two ways to the same answer:
  * - the short way (`candidatesDocument` → `candidatesPageJson`): SQL writes each row's JSON text
  *   from the covering index, riding with the key check; JavaScript labels the drivers, sorts, and
- *   splices each row's comeback as remembered bytes by its content key (`comeback_key`: the
+ *   splices each row's comeback, remembered by its content key (`comeback_key`: the
  *   `comeback_ja`/`comeback_en` texts written by winback/decide, read once per key).
  * - the long way (`candidatesPage`): rows read, each comeback made current by
  *   `comebacksForToday`, the page built as objects. Taken when any row of the page is stale
@@ -118,35 +118,39 @@ export function candidatesDocument(tenant: SQL, lang: CandidatesLang, take: numb
 }
 
 
-/** A row's stored drivers (array text) → labelled in a language, as UTF-8 JSON (lists repeat across rows). */
-const labelled = { ja: new Map<string, Uint8Array>(), en: new Map<string, Uint8Array>() };
-function labelledDrivers(stored: string, lang: Lang): Uint8Array {
+/** A piece of a page as JSON text and as its UTF-8 bytes (see `candidatesPageJson` for which is used). */
+type Piece = { text: string; bytes: Uint8Array };
+const piece = (text: string): Piece => ({ text, bytes: utf8Bytes(text) });
+
+/** A row's stored drivers (array text) → labelled in a language, as JSON (lists repeat across rows). */
+const labelled = { ja: new Map<string, Piece>(), en: new Map<string, Piece>() };
+function labelledDrivers(stored: string, lang: Lang): Piece {
   const cache = labelled[lang];
-  let bytes = cache.get(stored);
-  if (bytes === undefined) {
-    bytes = utf8Bytes(JSON.stringify(localizeWinbackDrivers(JSON.parse(stored) as WinbackDriver[], lang)));
+  let out = cache.get(stored);
+  if (out === undefined) {
+    out = piece(JSON.stringify(localizeWinbackDrivers(JSON.parse(stored) as WinbackDriver[], lang)));
     if (cache.size >= 10_000) cache.clear();
-    cache.set(stored, bytes);
+    cache.set(stored, out);
   }
-  return bytes;
+  return out;
 }
 
 /**
- * Shown comebacks as UTF-8 JSON, by content key (`winbacks.comeback_key`, a hash of both
+ * Shown comebacks as JSON, by content key (`winbacks.comeback_key`, a hash of both
  * languages' texts: a key names one text for ever, so nothing here goes stale) and language. The
  * same few offers and plans recur down the list (6 distinct among the bench's first 200 rows), so a
  * page's statement carries keys, not ~1.8 kB of copy per row. Bounded (cleared when full).
  */
-const shownTexts = { ja: new Map<string, Uint8Array>(), en: new Map<string, Uint8Array>() };
+const shownTexts = { ja: new Map<string, Piece>(), en: new Map<string, Piece>() };
 
 /**
- * Each row's comeback bytes in `lang`, by key: remembered ones, the rest read by id in one
+ * Each row's comeback in `lang`, by key: remembered ones, the rest read by id in one
  * statement (scoped by the store) and remembered. Null when a row's key moved since SQL handed it
  * (a write in between): nothing is ever remembered under a key that is not the text's.
  */
-async function shownFor(store: TenantStore, lang: Lang, rows: readonly { id: string; key: string }[]): Promise<Map<string, Uint8Array> | null> {
+async function shownFor(store: TenantStore, lang: Lang, rows: readonly { id: string; key: string }[]): Promise<Map<string, Piece> | null> {
   const memo = shownTexts[lang];
-  const out = new Map<string, Uint8Array>();
+  const out = new Map<string, Piece>();
   const missing: { id: string; key: string }[] = [];
   for (const r of rows) {
     const bytes = memo.get(r.key);
@@ -163,10 +167,10 @@ async function shownFor(store: TenantStore, lang: Lang, rows: readonly { id: str
   for (const r of missing) {
     const row = found.get(r.id);
     if (!row || row.key !== r.key || row.shown === null) return null;
-    const bytes = utf8Bytes(row.shown);
-    out.set(r.key, bytes);
+    const shown = piece(row.shown);
+    out.set(r.key, shown);
     if (memo.size >= 2_000) memo.clear();
-    memo.set(r.key, bytes);
+    memo.set(r.key, shown);
   }
   return out;
 }
@@ -174,13 +178,18 @@ async function shownFor(store: TenantStore, lang: Lang, rows: readonly { id: str
 type PageQuery = { limit: number; after: [number, string] | null; lang: Lang; settings: TenantSettings; now: Date };
 
 /**
- * The short way: the page as the response body's UTF-8 bytes (`{ data, nextCursor }`) from
- * `candidatesDocument` (read now unless it came with the key check): each row's JSON text as SQL
- * wrote it, its labelled drivers and its comeback spliced as bytes (no JSON built, no 30 kB string
- * encoded). Null when a row of the page must go the long way (stale, see the module's note) or the
- * statement read another language than `q.lang`.
+ * The short way: the page as the response body (`{ data, nextCursor }`) from `candidatesDocument`
+ * (read now unless it came with the key check): each row's JSON text as SQL wrote it, its labelled
+ * drivers and its comeback spliced in (no JSON built). Null when a row of the page must go the long
+ * way (stale, see the module's note) or the statement read another language than `q.lang`.
+ *
+ * A page read for the first time (with this text) is answered as a string, kept nowhere; read again,
+ * as UTF-8 bytes, remembered and handed out while the text stays the same. Fresh bytes for every
+ * first read were ≈ 29 kB of new ArrayBuffer each, which V8 counts as external memory: pages read
+ * in turn drew a full mark-compact every ≈ 2,200 (its 64 MB external limit), ≈ 100 µs a page on
+ * the bench server; a string is encoded into the socket write with no such allocation.
  */
-export async function candidatesPageJson(store: TenantStore, q: PageQuery, doc?: string | null): Promise<Uint8Array<ArrayBuffer> | null> {
+export async function candidatesPageJson(store: TenantStore, q: PageQuery, doc?: string | null): Promise<Uint8Array<ArrayBuffer> | string | null> {
   const after = q.after ? { value: q.after[0], id: q.after[1] } : null;
   const text = doc !== undefined ? doc : await store.scalar((t) => candidatesDocument(t, q.lang, q.limit + 1, after));
   if (typeof text !== "string") return null;
@@ -190,7 +199,7 @@ export async function candidatesPageJson(store: TenantStore, q: PageQuery, doc?:
   const earliest = restartOnFor(null, q.now, q.settings);
   const slot = `${q.lang} ${q.limit} ${earliest} ${after ? `${after.value} ${after.id}` : ""}`;
   const seen = pages.get(slot, text);
-  if (seen !== undefined) return seen;
+  if (seen) return seen;
   const [lang, stamp, body] = text.split("\x1d") as [string, string, string];
   if (lang !== q.lang) return null;
   const rows = [];
@@ -210,16 +219,28 @@ export async function candidatesPageJson(store: TenantStore, q: PageQuery, doc?:
   }
   const shown = await shownFor(store, q.lang, page.data);
   if (!shown) return null;
+  const end = `],"nextCursor":${JSON.stringify(page.nextCursor)}}`;
+  if (seen === undefined) {
+    pages.set(slot, text, null);
+    const out = ['{"data":['];
+    page.data.forEach((r, i) => {
+      out.push(i === 0 ? r.head : `,${r.head}`, labelledDrivers(r.drivers, q.lang).text, r.tail, shown.get(r.key)!.text, "}");
+    });
+    out.push(end);
+    return out.join("");
+  }
   const parts: (string | Uint8Array)[] = ['{"data":['];
   page.data.forEach((r, i) => {
-    parts.push(i === 0 ? r.head : `,${r.head}`, labelledDrivers(r.drivers, q.lang), r.tail, shown.get(r.key)!, "}");
+    parts.push(i === 0 ? r.head : `,${r.head}`, labelledDrivers(r.drivers, q.lang).bytes, r.tail, shown.get(r.key)!.bytes, "}");
   });
-  parts.push(`],"nextCursor":${JSON.stringify(page.nextCursor)}}`);
+  parts.push(end);
   return pages.set(slot, text, utf8Join(parts));
 }
 
-/** Short-way pages built lately (see RememberedPages): ≈ 9 kB of statement text and ≈ 30 kB of body each. */
+/** Short-way pages read lately (see RememberedPages): ≈ 9 kB of statement text each, and ≈ 30 kB of body once read twice. */
 const pages = new RememberedPages(64);
+/** How many short-way reads were answered from a remembered page and how many built one (benches report it). */
+export const candidatesPageReads = pages.reads;
 
 /** The long way: each row's comeback made current for today (winback/decide `comebacksForToday`). */
 export async function candidatesPage(store: TenantStore, q: PageQuery) {

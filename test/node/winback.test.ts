@@ -114,7 +114,7 @@ describe("win-back over time", () => {
         const fast = await candidatesPageJson(store, q);
         const slow = JSON.parse(JSON.stringify(await candidatesPage(store, q))) as { data: { expectedValue: { amount: number } }[]; nextCursor: string | null };
         const http = (await h.request("GET", `/v1/winback/candidates?limit=2${cursor ? `&cursor=${cursor}` : ""}`, { key: own.key, headers: { "accept-language": lang } })).body;
-        out.push({ fast: fast === null ? null : JSON.parse(new TextDecoder().decode(fast)), slow, http });
+        out.push({ fast: fast === null ? null : JSON.parse(typeof fast === "string" ? fast : new TextDecoder().decode(fast)), slow, http });
         cursor = slow.nextCursor;
         after = cursor ? (JSON.parse(atob(cursor.replace(/-/g, "+").replace(/_/g, "/"))) as [number, string]) : null;
       } while (cursor);
@@ -222,6 +222,6 @@ describe("win-back over time", () => {
     expect(JSON.stringify(row!.comeback)).not.toContain("解約");
     const stored = await candidatesPageJson(store, { ...q, now: new Date() });
     expect(stored).not.toBeNull();
-    expect(JSON.parse(new TextDecoder().decode(stored!)).data[0].offer).toEqual(fresh);
+    expect(JSON.parse(typeof stored === "string" ? stored : new TextDecoder().decode(stored!)).data[0].offer).toEqual(fresh);
   });
 });
