@@ -206,7 +206,7 @@ const DOCS: Record<ErrorCode, ErrorDoc> = {
   customer_not_found: { ja: "顧客が見つかりません", help: "No customer with this id (or phone/email) in your tenant. Sync it first with `PUT /v1/customers/{customerId}`.", example: "No customer C-100001." },
   subscription_not_found: { ja: "定期購入が見つかりません", help: "No subscription with this id in your tenant. Sync it first with `PUT /v1/subscriptions/{subscriptionId}`.", example: "No subscription S-900001." },
   key_not_found: { ja: "API キーが見つかりません", help: "No API key with this id in your tenant; `GET /v1/keys` lists them." },
-  webhook_not_found: { ja: "Webhook が見つかりません", help: "No webhook endpoint (or delivery) with this id in your tenant. Endpoint ids are the ones you chose in `PUT /v1/webhooks/{webhookId}`; `GET /v1/webhooks/{webhookId}` reads one back." },
+  webhook_not_found: { ja: "Webhook が見つかりません", help: "No webhook endpoint (or delivery) with this id in your tenant; `GET /v1/webhooks` lists them." },
   delivery_not_found: { ja: "Webhook の配信が見つかりません", help: "No delivery with this id for this endpoint; `GET /v1/webhooks/{webhookId}/deliveries` lists them." },
   delivery_not_failed: { ja: "再送できるのは失敗した配信だけです", help: "The delivery is still pending (retries are scheduled; see `nextAttemptAt`) or was delivered. Only a `failed` one can be sent again.", members: ["deliveryStatus"] },
   cancel_flow_not_found: { ja: "解約フローが見つかりません", help: "No cancel flow with this id in your tenant. Start one with `POST /v1/subscriptions/{subscriptionId}/cancel-flows`." },

@@ -22,6 +22,7 @@ import { dataRightsSuite } from "./data-rights";
 import { syncSuite } from "./sync";
 import { consoleSuite } from "./console";
 import { metricsSuite } from "./metrics";
+import { webhooksSuite } from "./webhooks";
 
 /** The HTTP suite both runtimes run: Node on an embedded file, workerd on sqld. */
 export function httpSuite(h: () => Harness) {
@@ -48,4 +49,5 @@ export function httpSuite(h: () => Harness) {
   checkoutChecksSuite(h);
   consoleSuite(h);
   dataRightsSuite(h);
+  webhooksSuite(h);
 }
