@@ -64,7 +64,7 @@ export const winbackRouter = domainRouter()
       scope: "admin",
       summary: "Set the exit survey",
       description:
-        "Replaces the survey: up to 10 questions (`choice` with option codes, or `text`) and the keep-in-touch wording. Every prompt, option and the wording pass the phrase lint the offer catalogue uses (no pressure, no shaming): 422 `survey_copy_rejected` names the field and phrase. Starting a cancel flow shows it; answering never blocks confirming.",
+        "Replaces the survey: up to 10 questions (`choice` with option codes, or `text`) and the keep-in-touch wording. Takes back what `GET /v1/exit-survey` answers, so a survey can be read, edited and sent back whole (its read-only `custom` is ignored). Every prompt, option and the wording pass the phrase lint the offer catalogue uses (no pressure, no shaming): 422 `survey_copy_rejected` names the field and phrase. Starting a cancel flow shows it; answering never blocks confirming.",
       request: {
         headers: IdempotencyHeaders,
         body: jsonBody(PutExitSurveyBody, { questions: DEFAULT_EXIT_SURVEY.slice(0, 2) as ExitSurveyQuestion[] as never, keepInTouchWording: DEFAULT_KEEP_IN_TOUCH }),

@@ -84,6 +84,31 @@ export function winbackSuite(h: () => Harness) {
       expect((await h().request("GET", "/v1/exit-survey", { key: t.key })).body).toMatchObject({ ...survey, custom: true });
     });
 
+    it("takes back what GET answers: a partner's GET-modify-PUT of the survey works, default or custom", async () => {
+      const own = await h().tenant();
+      const first = await h().request("GET", "/v1/exit-survey", { key: own.key });
+      expect(first.body.custom).toBe(false);
+      const same = await h().request("PUT", "/v1/exit-survey", { key: own.key, body: first.body });
+      expect(same.status).toBe(200);
+      // `custom` is read-only: what was sent is ignored, a PUT makes the survey the shop's own.
+      expect(same.body).toEqual({ ...first.body, custom: true });
+
+      const edited = structuredClone(same.body);
+      edited.questions = edited.questions.filter((q: { id: string }) => q.id !== "liked");
+      edited.questions[0].prompt.en = "What got you started?";
+      const put = await h().request("PUT", "/v1/exit-survey", { key: own.key, body: edited });
+      expect(put.status).toBe(200);
+      const after = await h().request("GET", "/v1/exit-survey", { key: own.key });
+      expect(after.body).toEqual(edited);
+      expect((await h().request("PUT", "/v1/exit-survey", { key: own.key, body: after.body })).body).toEqual(edited);
+
+      // Still refused: a field GET never answers, or a read-only one of the wrong type.
+      const unknown = await h().request("PUT", "/v1/exit-survey", { key: own.key, body: { ...after.body, version: 3 } });
+      expect(unknown.body).toMatchObject({ code: "validation_failed", errors: [{ path: "version" }] });
+      const wrongType = await h().request("PUT", "/v1/exit-survey", { key: own.key, body: { ...after.body, custom: "yes" } });
+      expect(wrongType.body).toMatchObject({ code: "validation_failed", errors: [{ path: "custom" }] });
+    });
+
     it("a cancellation records the survey and keep-in-touch as evidence, never blocking", async () => {
       const c = await customer({ acquisitionSource: "referral", marketingConsent: false });
       const s = await subscription(c);
