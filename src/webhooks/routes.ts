@@ -78,13 +78,13 @@ export const webhooksRouter = domainRouter()
     }),
     async (c) => {
       const { limit, cursor } = c.req.valid("query");
-      const after = decodeCursor(cursor);
+      const after = decodeCursor(cursor, ["string"]);
       const store = c.get("store");
       // The secret columns are not even read: a list is copied into logs and tickets.
       const rows = await store.q
         .select({ tenantId: webhooks.tenantId, id: webhooks.id, url: webhooks.url, events: webhooks.events, createdAt: webhooks.createdAt, updatedAt: webhooks.updatedAt })
         .from(webhooks)
-        .where(store.owns(webhooks, after ? gt(webhooks.id, String(after[0])) : undefined))
+        .where(store.owns(webhooks, after ? gt(webhooks.id, after[0]) : undefined))
         .orderBy(asc(webhooks.id))
         .limit(limit + 1);
       const p = toPage(rows, limit, (w) => [w.id]);

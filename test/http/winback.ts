@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { encodeCursor } from "../../src/platform/pagination";
 import { Canceled, FlowStarted } from "../../src/cancel-flows/schemas";
 import { RetentionMetrics, WinbackMetrics } from "../../src/metrics/routes";
 import { addDays, localDate } from "../../src/platform/dates";
@@ -208,6 +209,20 @@ export function winbackSuite(h: () => Harness) {
       expect(first.nextCursor).not.toBeNull();
       const second = await candidates(`limit=1&cursor=${first.nextCursor}`);
       expect(second.data[0]!.subscriptionId).toBe(page.data[1]!.subscriptionId);
+      // A cursor it did not issue, or another list's, gets the one parser's problem, as every list answers it.
+      const refused = async (path: string) => {
+        const res = await h().request("GET", path, { key: t.key, headers: { "accept-language": "ja" } });
+        expect(res.status).toBe(422);
+        expect(res.headers.get("content-type")).toContain("application/problem+json");
+        const { instance, ...problem } = res.body;
+        expect(instance).toBe(path.split("?")[0]);
+        return problem;
+      };
+      const keys = await refused("/v1/keys?cursor=not-a-cursor");
+      expect(keys).toMatchObject({ code: "validation_failed", errors: [{ path: "query.cursor" }] });
+      for (const cursor of ["not-a-cursor", encodeCursor(["S-1", "C-1"]), encodeCursor([100]), encodeCursor(["a", "b", "c"])]) {
+        expect(await refused(`/v1/winback/candidates?cursor=${cursor}`), cursor).toEqual(keys);
+      }
 
       // Withdrawing through the customer sync takes them off the list at once.
       const withdrawn = await h().request("PUT", `/v1/customers/${consent}`, { key: t.key, body: customerBody({ marketingConsent: true, keepInTouch: false }) });
