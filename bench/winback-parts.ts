@@ -18,7 +18,8 @@ import { openDatabase } from "../src/db/node";
 import { TenantStore } from "../src/platform/tenancy";
 import { resolveSettings } from "../src/settings/schemas";
 import { utf8Bytes } from "../src/platform/json-text";
-import { candidatesCursor, candidatesDocument, candidatesPageJson } from "../src/winback/candidates";
+import { CANDIDATES_CURSOR, candidatesDocument, candidatesPageJson } from "../src/winback/candidates";
+import { decodeCursor } from "../src/platform/pagination";
 import { BIG_TENANT_ID, bigSubscriptionId } from "./big-tenant";
 
 const file = `data/bench-${Number(process.env.BENCH_SUBSCRIPTIONS ?? 1_000_000)}.db`;
@@ -45,7 +46,7 @@ for (let i = 1; i < 100; i++) {
   const prior = turns[i - 1]!;
   const cursor = (JSON.parse(Buffer.from((await candidatesPageJson(store, prior.q, prior.doc))!).toString()) as { nextCursor: string | null }).nextCursor;
   if (!cursor) break;
-  const after = candidatesCursor(cursor)!;
+  const after = decodeCursor(cursor, CANDIDATES_CURSOR)!;
   const query = dialect.sqlToQuery(candidatesDocument(sql`${BIG_TENANT_ID}`, "ja", 21, { value: after[0], id: after[1] }));
   turns.push({ q: { ...q, after }, doc: String(first(conn.prepare(query.sql).raw(true).get(query.params))), params: query.params });
 }

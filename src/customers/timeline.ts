@@ -26,7 +26,7 @@ type Item = z.infer<typeof TimelineItem>;
  * (at, kind, id) — each part is read from its own customer-ordered index.
  */
 export async function customerTimeline(store: TenantStore, customerId: string, limit: number, cursor?: string) {
-  const after = decodeCursor(cursor) as [string, string, string] | undefined;
+  const after = decodeCursor(cursor, ["string", "string", "string"]);
   const tenant = store.tenantId;
   const before = after ? sql`WHERE (at, kind, id) < (${after[0]}, ${after[1]}, ${after[2]})` : sql``;
   const rows = await store.rows(sql`SELECT at, kind, id, type, subscription_id, channel, data FROM (

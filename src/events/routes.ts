@@ -1,6 +1,8 @@
+import type { z } from "@hono/zod-openapi";
 import { and, inArray, ne } from "drizzle-orm";
 import { customers, events, subscriptions } from "../db/schema";
-import { fieldErrors, type ErrorCode, type FieldError } from "../platform/errors";
+import { fieldErrors, itemProblem, type ItemProblem, type ItemRefusal } from "../platform/errors";
+import { errorLanguage, type Language } from "../platform/language";
 import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse } from "../platform/openapi";
 import type { TenantStore } from "../platform/tenancy";
 import type { RiskEvent } from "../risk/features";
@@ -14,35 +16,49 @@ type Result = {
   index: number;
   result: "accepted" | "duplicate" | "rejected";
   status: number;
-  error?: { code: ErrorCode; detail: string; errors?: FieldError[] };
+  error?: z.infer<typeof ItemProblem>;
 };
 
-const reject = (index: number, id: string | null, code: ErrorCode, detail: string, errors?: FieldError[]): Result => ({
+const reject = (index: number, id: string | null, refusal: ItemRefusal, lang: Language): Result => ({
   id,
   index,
   result: "rejected",
   status: 422,
-  error: { code, detail, ...(errors ? { errors } : {}) },
+  error: itemProblem(refusal, lang),
 });
 
 /** SQLite caps bound parameters per statement; stay well under it. */
 const CHUNK = 100;
 
-export async function ingestEvents(store: TenantStore, items: unknown[], receivedAt: string): Promise<Result[]> {
+/** `lang`: the language of the rejected items' details (and validation messages), as for a problem. */
+export async function ingestEvents(store: TenantStore, items: unknown[], receivedAt: string, lang: Language = "en"): Promise<Result[]> {
   const results: Result[] = new Array(items.length);
   const valid: { index: number; event: EventInput }[] = [];
   items.forEach((item, index) => {
     const id = typeof (item as { id?: unknown })?.id === "string" ? (item as { id: string }).id : null;
     const type = (item as { type?: unknown })?.type;
     if (typeof type === "string" && !EVENT_TYPES.includes(type as never)) {
-      results[index] = reject(index, id, "unknown_event_type", `Unknown event type "${type}". Known types: ${EVENT_TYPES.join(", ")}.`, [
-        { path: `events.${index}.type`, message: "Unknown event type" },
-      ]);
+      const known = EVENT_TYPES.join(", ");
+      results[index] = reject(
+        index,
+        id,
+        {
+          code: "unknown_event_type",
+          detail: { en: `Unknown event type "${type}". Known types: ${known}.`, ja: `不明なイベント種別 "${type}" です。使える種別: ${known}。` },
+          errors: [{ path: `events.${index}.type`, message: "Unknown event type" }],
+        },
+        lang,
+      );
       return;
     }
     const parsed = EventInput.safeParse(item);
     if (!parsed.success) {
-      results[index] = reject(index, id, "validation_failed", "The event is not valid.", fieldErrors(parsed.error.issues, `events.${index}`, item));
+      results[index] = reject(
+        index,
+        id,
+        { code: "validation_failed", detail: { en: "The event is not valid.", ja: "イベントの内容が正しくありません。" }, errors: fieldErrors(parsed.error.issues, `events.${index}`, item, lang) },
+        lang,
+      );
       return;
     }
     valid.push({ index, event: parsed.data });
@@ -72,15 +88,29 @@ export async function ingestEvents(store: TenantStore, items: unknown[], receive
         continue;
       }
       if (!customerSet.has(event.customerId)) {
-        results[index] = reject(index, event.id, "unknown_customer", `No customer ${event.customerId}.`, [
-          { path: `events.${index}.customerId`, message: "Unknown customer" },
-        ]);
+        results[index] = reject(
+          index,
+          event.id,
+          {
+            code: "unknown_customer",
+            detail: { en: `No customer ${event.customerId}.`, ja: `顧客 ${event.customerId} は見つかりません。` },
+            errors: [{ path: `events.${index}.customerId`, message: "Unknown customer" }],
+          },
+          lang,
+        );
         continue;
       }
       if (event.subscriptionId && subscriptionOwner.get(event.subscriptionId) !== event.customerId) {
-        results[index] = reject(index, event.id, "unknown_subscription", `No subscription ${event.subscriptionId} for customer ${event.customerId}.`, [
-          { path: `events.${index}.subscriptionId`, message: "Unknown subscription for this customer" },
-        ]);
+        results[index] = reject(
+          index,
+          event.id,
+          {
+            code: "unknown_subscription",
+            detail: { en: `No subscription ${event.subscriptionId} for customer ${event.customerId}.`, ja: `顧客 ${event.customerId} に定期購入 ${event.subscriptionId} はありません。` },
+            errors: [{ path: `events.${index}.subscriptionId`, message: "Unknown subscription for this customer" }],
+          },
+          lang,
+        );
         continue;
       }
       seen.add(event.id);
@@ -151,7 +181,7 @@ export const eventsRouter = domainRouter().openapi(
     scope: "write",
     summary: "Send a batch of customer signals",
     description:
-      "Deliveries, skips, payments, contacts, reported stock and survey answers from the merchant's systems. Idempotent by event `id`: a resent event is reported as `duplicate` and stored once. Each item is validated on its own; the response reports every item's result in order.",
+      "Deliveries, skips, payments, contacts, reported stock and survey answers from the merchant's systems. Idempotent by event `id`: a resent event is reported as `duplicate` and stored once. Each item is validated on its own; the response reports every item's result in order, a rejected item's `error.detail` and validation messages in the language of `Accept-Language` (ja or en; default en) as in a problem.",
     request: { headers: IdempotencyHeaders, body: jsonBody(IngestEventsBody, {
         events: [
           { id: "evt-20261120-000123", type: "delivery.completed", customerId: "C-100245", subscriptionId: "S-2024-000981", occurredAt: "2026-11-20T01:00:00Z", data: { deliveredOn: "2026-11-20" } },
@@ -164,7 +194,7 @@ export const eventsRouter = domainRouter().openapi(
   }),
   async (c) => {
     const { events: items } = c.req.valid("json");
-    const results = await ingestEvents(c.get("store"), items, c.get("services").now().toISOString());
+    const results = await ingestEvents(c.get("store"), items, c.get("services").now().toISOString(), errorLanguage(c));
     const count = (r: Result["result"]) => results.filter((x) => x.result === r).length;
     return c.json({ accepted: count("accepted"), duplicates: count("duplicate"), rejected: count("rejected"), results }, 200);
   },

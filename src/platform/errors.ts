@@ -206,7 +206,7 @@ const DOCS: Record<ErrorCode, ErrorDoc> = {
   customer_not_found: { ja: "顧客が見つかりません", help: "No customer with this id (or phone/email) in your tenant. Sync it first with `PUT /v1/customers/{customerId}`.", example: "No customer C-100001." },
   subscription_not_found: { ja: "定期購入が見つかりません", help: "No subscription with this id in your tenant. Sync it first with `PUT /v1/subscriptions/{subscriptionId}`.", example: "No subscription S-900001." },
   key_not_found: { ja: "API キーが見つかりません", help: "No API key with this id in your tenant; `GET /v1/keys` lists them." },
-  webhook_not_found: { ja: "Webhook が見つかりません", help: "No webhook endpoint (or delivery) with this id in your tenant. Endpoint ids are the ones you chose in `PUT /v1/webhooks/{webhookId}`; `GET /v1/webhooks/{webhookId}` reads one back." },
+  webhook_not_found: { ja: "Webhook が見つかりません", help: "No webhook endpoint (or delivery) with this id in your tenant; `GET /v1/webhooks` lists them." },
   delivery_not_found: { ja: "Webhook の配信が見つかりません", help: "No delivery with this id for this endpoint; `GET /v1/webhooks/{webhookId}/deliveries` lists them." },
   delivery_not_failed: { ja: "再送できるのは失敗した配信だけです", help: "The delivery is still pending (retries are scheduled; see `nextAttemptAt`) or was delivered. Only a `failed` one can be sent again.", members: ["deliveryStatus"] },
   cancel_flow_not_found: { ja: "解約フローが見つかりません", help: "No cancel flow with this id in your tenant. Start one with `POST /v1/subscriptions/{subscriptionId}/cancel-flows`." },
@@ -291,8 +291,13 @@ export class ApiError extends Error {
 
 export const PROBLEM_BASE = "https://tsuzuku.dev/errors/";
 
+/** An error's detail in `lang`: its own text in that language, its English-only text, or the code's title. */
+function detailIn(err: ApiError, lang: Language): string {
+  return err.detail === undefined ? errorTitle(err.code, lang) : typeof err.detail === "string" ? err.detail : err.detail[lang];
+}
+
 export function problemBody(err: ApiError, instance?: string, lang: Language = "en") {
-  const detail = err.detail === undefined ? errorTitle(err.code, lang) : typeof err.detail === "string" ? err.detail : err.detail[lang];
+  const detail = detailIn(err, lang);
   // Extra members first, so none can replace a member RFC 9457 or the contract defines.
   return {
     ...err.extra,
@@ -410,8 +415,31 @@ export const ProblemSchema = z.looseObject(ProblemBase).openapi("Problem", { des
 
 /** Why one item of a batch (`POST /v1/events`, `POST /v1/sync`) was refused: its problem's code, detail and fields. */
 export const ItemProblem = z
-  .object({ code: z.string(), detail: z.string(), errors: z.array(z.object({ path: z.string(), message: z.string() })).optional() })
+  .object({
+    code: z.string(),
+    detail: z.string().openapi({ description: "What is wrong with this item: Japanese under `Accept-Language: ja`, else English (as a problem's `detail`)." }),
+    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  })
   .openapi("ItemProblem");
+
+/** Why a batch refuses an item: a thrown ApiError, or the batch's own finding with its detail in ja and en. */
+export type ItemRefusal = ApiError | { code: ErrorCode; detail: Localized; errors?: FieldError[] };
+
+/**
+ * A refused batch item's `ItemProblem` in the language a problem would be (platform/language
+ * `errorLanguage`): from the ApiError a single-item write threw, or from a refusal the batch made
+ * itself — plain data with its detail in both languages (a batch refuses hundreds of items: no
+ * Error, no stack, per item). `prefix` places an ApiError's field paths at the item (`subscriptions.2`).
+ */
+export function itemProblem(refusal: ItemRefusal, lang: Language, prefix?: string): z.infer<typeof ItemProblem> {
+  if (!(refusal instanceof ApiError)) return { code: refusal.code, detail: refusal.detail[lang], ...(refusal.errors ? { errors: refusal.errors } : {}) };
+  const errors = refusal.extra.errors;
+  return {
+    code: refusal.code,
+    detail: detailIn(refusal, lang),
+    ...(errors ? { errors: prefix ? errors.map((f) => ({ ...f, path: `${prefix}.${f.path}` })) : errors } : {}),
+  };
+}
 
 /**
  * The problem a response with these codes sends: `code` is one of them (so a generated client can

@@ -11,12 +11,23 @@ export function encodeCursor(key: readonly (string | number)[]): string {
   return btoa(json).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
-export function decodeCursor(cursor: string | undefined): (string | number)[] | undefined {
+/** What each position of a keyset cursor holds. */
+export type CursorShape = readonly ("string" | "number")[];
+type KeyOf<S extends CursorShape> = { -readonly [I in keyof S]: S[I] extends "number" ? number : string };
+
+/**
+ * The key a cursor carries, undefined without one. With `shape`, the key must have exactly that
+ * many parts of those types (a keyset query binds them as they are). A cursor this API did not
+ * issue → 422 `validation_failed` on `query.cursor`, the same problem for every list.
+ */
+export function decodeCursor(cursor: string | undefined): (string | number)[] | undefined;
+export function decodeCursor<const S extends CursorShape>(cursor: string | undefined, shape: S): KeyOf<S> | undefined;
+export function decodeCursor(cursor: string | undefined, shape?: CursorShape): (string | number)[] | undefined {
   if (cursor === undefined) return undefined;
   try {
     const json = atob(cursor.replace(/-/g, "+").replace(/_/g, "/"));
     const key = JSON.parse(json);
-    if (Array.isArray(key) && key.every((k) => typeof k === "string" || typeof k === "number")) return key;
+    if (Array.isArray(key) && key.every((k) => typeof k === "string" || typeof k === "number") && (!shape || (key.length === shape.length && shape.every((t, i) => typeof key[i] === t)))) return key;
   } catch {
     // fall through
   }

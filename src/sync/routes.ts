@@ -3,6 +3,7 @@ import { SUBSCRIPTION_EXAMPLE } from "../subscriptions/schemas";
 import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse } from "../platform/openapi";
 import { BulkSyncBody, BulkSyncResponse, MAX_SYNC_BODY_BYTES, MAX_SYNC_ITEMS, SyncCustomer, SyncSubscription } from "./schemas";
 import { rememberWithin } from "../platform/idempotency";
+import { errorLanguage } from "../platform/language";
 import type { TenantStore } from "../platform/tenancy";
 import { syncBatch } from "./service";
 
@@ -20,7 +21,7 @@ export const syncRouter = router.openapi(
     tags: ["Customers"],
     scope: "write",
     summary: "Sync many customers and subscriptions at once",
-    description: `Up to ${MAX_SYNC_ITEMS} customers and subscriptions together (body up to ${MAX_SYNC_BODY_BYTES / 1024 / 1024} MiB), applied as the single-item \`PUT\`s would apply them: customers first, then subscriptions, so a batch may bring a customer and their subscriptions together. Every item gets its own result, in order; a refused item changes nothing and does not fail the others. The applied items of one request are committed together. Retrying with the same \`Idempotency-Key\` replays the answer — unless an item was refused because its customer was not synced yet (\`unknown_customer\`): that answer is not remembered, so the same batch sent again once the customer is synced runs; resending the items is safe too (they are upserts by id).`,
+    description: `Up to ${MAX_SYNC_ITEMS} customers and subscriptions together (body up to ${MAX_SYNC_BODY_BYTES / 1024 / 1024} MiB), applied as the single-item \`PUT\`s would apply them: customers first, then subscriptions, so a batch may bring a customer and their subscriptions together. Every item gets its own result, in order (a refused item's \`error.detail\` and validation messages in the language of \`Accept-Language\`, ja or en, default en, as in a problem); a refused item changes nothing and does not fail the others. The applied items of one request are committed together. Retrying with the same \`Idempotency-Key\` replays the answer — unless an item was refused because its customer was not synced yet (\`unknown_customer\`): that answer is not remembered, so the same batch sent again once the customer is synced runs; resending the items is safe too (they are upserts by id).`,
     request: {
       headers: IdempotencyHeaders,
       body: jsonBody(BulkSyncBody, {
@@ -38,6 +39,6 @@ export const syncRouter = router.openapi(
     // fall between the upserts and their record.
     const last = (s: TenantStore, answer: z.infer<typeof BulkSyncResponse>) =>
       rememberWithin(c, s, { status: 200, json: answer, refusals: answer.results.flatMap((r) => (r.result === "refused" && r.error ? [r.error.code] : [])) });
-    return c.json(await syncBatch(c.get("store"), body, { now: c.get("services").now(), settings: c.get("caller").settings, last }), 200);
+    return c.json(await syncBatch(c.get("store"), body, { now: c.get("services").now(), settings: c.get("caller").settings, lang: errorLanguage(c), last }), 200);
   },
 );

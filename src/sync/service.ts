@@ -4,7 +4,8 @@ import { afterCustomerSync, syncedCustomer, syncedCustomerRow, type SyncedCustom
 import type { CustomerRow } from "../customers/repository";
 import { customers, riskFeatures, subscriptions } from "../db/schema";
 import { recordAutoResume } from "../plan-changes/auto-resume";
-import { ApiError, ERROR_STATUS, fieldErrors, type ErrorCode, type FieldError } from "../platform/errors";
+import { ApiError, ERROR_STATUS, fieldErrors, itemProblem, type ItemRefusal } from "../platform/errors";
+import type { Language } from "../platform/language";
 import { changedKeys, inList, type TenantStore } from "../platform/tenancy";
 import { featuresFrom } from "../risk/features";
 import type { PastSubscription } from "../risk/flags";
@@ -62,6 +63,8 @@ export async function syncBatch(
     now: Date;
     settings: TenantSettings;
     dryRun?: boolean;
+    /** The language of refused items' details and validation messages, as for a problem (default en). */
+    lang?: Language;
     /** Runs last in the batch's transaction, with its answer (the route records it there: platform/idempotency rememberWithin). */
     last?: (s: TenantStore, answer: z.infer<typeof BulkSyncResponse>) => Promise<void>;
   },
@@ -70,20 +73,26 @@ export async function syncBatch(
   const results: Result[] = [];
   const refusedCustomers = new Set<string>();
   const idOf = (item: unknown) => (typeof (item as { id?: unknown })?.id === "string" ? (item as { id: string }).id : null);
-  const refuse = (kind: Result["kind"], index: number, id: string | null, code: ErrorCode, detail: string, errors?: FieldError[]): Result => ({
+  const lang = ctx.lang ?? "en";
+  const refuse = (kind: Result["kind"], index: number, id: string | null, refusal: ItemRefusal, prefix?: string): Result => ({
     kind,
     index,
     id,
     result: "refused",
-    status: ERROR_STATUS[code],
-    error: { code, detail, ...(errors ? { errors } : {}) },
+    status: ERROR_STATUS[refusal.code],
+    error: itemProblem(refusal, lang, prefix),
   });
   // Field paths start at the item, as validation's do (`subscriptions.2.quantity`).
   const refused = (kind: Result["kind"], index: number, id: string, e: unknown) => {
     if (!(e instanceof ApiError)) throw e; // a bug, not the item: the whole batch rolls back
-    const errors = e.extra.errors as FieldError[] | undefined;
-    return refuse(kind, index, id, e.code, e.message, errors?.map((f) => ({ ...f, path: `${kind}s.${index}.${f.path}` })));
+    return refuse(kind, index, id, e, `${kind}s.${index}`);
   };
+  const invalid = (kind: Result["kind"], index: number, item: unknown, issues: Issues) =>
+    refuse(kind, index, idOf(item), {
+      code: "validation_failed",
+      detail: kind === "customer" ? { en: "The customer is not valid.", ja: "顧客の内容が正しくありません。" } : { en: "The subscription is not valid.", ja: "定期購入の内容が正しくありません。" },
+      errors: fieldErrors(issues, `${kind}s.${index}`, item, lang),
+    });
 
   const count = (r: Result["result"]) => results.filter((x) => x.result === r).length;
   const answer = () => ({ applied: count("applied"), refused: count("refused"), notProcessed: count("not_processed"), results });
@@ -93,7 +102,7 @@ export async function syncBatch(
       invalid: (index, item, issues) => {
         const id = idOf(item);
         if (id) refusedCustomers.add(id);
-        results.push(refuse("customer", index, id, "validation_failed", "The customer is not valid.", fieldErrors(issues, `customers.${index}`, item)));
+        results.push(invalid("customer", index, item, issues));
       },
       refused: (index, id, e) => {
         results.push(refused("customer", index, id, e));
@@ -102,8 +111,7 @@ export async function syncBatch(
       applied: (index, id, created, changed) => results.push({ kind: "customer", index, id, result: "applied", status: created ? 201 : 200, changed }),
     });
     await syncSubscriptions(s, batch.subscriptions ?? [], ctx, {
-      invalid: (index, item, issues) =>
-        results.push(refuse("subscription", index, idOf(item), "validation_failed", "The subscription is not valid.", fieldErrors(issues, `subscriptions.${index}`, item))),
+      invalid: (index, item, issues) => results.push(invalid("subscription", index, item, issues)),
       skip: (index, id, customerId) => {
         if (!refusedCustomers.has(customerId)) return false;
         results.push({
@@ -112,7 +120,16 @@ export async function syncBatch(
           id,
           result: "not_processed",
           status: 424,
-          error: { code: "unknown_customer", detail: `Its customer ${customerId} was refused in this request; send both again once the customer is fixed.` },
+          error: itemProblem(
+            {
+              code: "unknown_customer",
+              detail: {
+                en: `Its customer ${customerId} was refused in this request; send both again once the customer is fixed.`,
+                ja: `顧客 ${customerId} がこのリクエストで受け付けられなかったため、処理していません。顧客を直してから両方を送り直してください。`,
+              },
+            },
+            lang,
+          ),
         });
         return true;
       },

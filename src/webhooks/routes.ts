@@ -1,12 +1,13 @@
-import { and, count, eq, ne } from "drizzle-orm";
+import { and, asc, count, eq, gt, inArray, ne } from "drizzle-orm";
 import { webhookDeliveries, webhooks } from "../db/schema";
 import { audited } from "../platform/audit";
 import type { Services } from "../platform/env";
 import { ApiError } from "../platform/errors";
-import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse } from "../platform/openapi";
+import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse, PageQuery } from "../platform/openapi";
+import { decodeCursor, toPage } from "../platform/pagination";
 import type { TenantStore } from "../platform/tenancy";
 import { checkWebhookUrl } from "./destination";
-import { PutWebhookBody, Webhook, WebhookIdParam, type WebhookEventType } from "./schemas";
+import { PutWebhookBody, Webhook, WebhookIdParam, WebhookPage, type WebhookEventType } from "./schemas";
 import { openWebhookSecret, sealWebhookSecret } from "./secret";
 
 const tags = ["Webhooks"];
@@ -17,13 +18,39 @@ export function newSecret(): string {
   return "whsec_" + btoa(String.fromCharCode(...bytes));
 }
 
-async function present(store: TenantStore, services: Services, row: Omit<typeof webhooks.$inferSelect, "previousSecret" | "previousSecretExpiresAt">) {
-  const counts = await store.q
-    .select({ status: webhookDeliveries.status, n: count() })
+type WebhookRow = Omit<typeof webhooks.$inferSelect, "previousSecret" | "previousSecretExpiresAt">;
+type DeliveryCounts = { pending: number; delivered: number; failed: number };
+
+/** Outbox counts by endpoint for these endpoint ids, in one grouped read; an endpoint without deliveries is absent. */
+async function deliveryCounts(store: TenantStore, ids: readonly string[]): Promise<Map<string, DeliveryCounts>> {
+  const out = new Map<string, DeliveryCounts>();
+  if (ids.length === 0) return out;
+  const rows = await store.q
+    .select({ webhookId: webhookDeliveries.webhookId, status: webhookDeliveries.status, n: count() })
     .from(webhookDeliveries)
-    .where(store.owns(webhookDeliveries, eq(webhookDeliveries.webhookId, row.id)))
-    .groupBy(webhookDeliveries.status);
-  const by = Object.fromEntries(counts.map((r) => [r.status, r.n]));
+    .where(store.owns(webhookDeliveries, inArray(webhookDeliveries.webhookId, [...ids])))
+    .groupBy(webhookDeliveries.webhookId, webhookDeliveries.status);
+  for (const r of rows) {
+    const counts = out.get(r.webhookId) ?? { pending: 0, delivered: 0, failed: 0 };
+    counts[r.status] = r.n;
+    out.set(r.webhookId, counts);
+  }
+  return out;
+}
+
+/** An endpoint without its secret: what the list shows (WebhookSummary). */
+const summary = (row: Omit<WebhookRow, "secret">, counts: Map<string, DeliveryCounts>) => ({
+  id: row.id,
+  url: row.url,
+  events: row.events as WebhookEventType[],
+  createdAt: row.createdAt,
+  updatedAt: row.updatedAt,
+  deliveries: counts.get(row.id) ?? { pending: 0, delivered: 0, failed: 0 },
+});
+
+/** One endpoint with its signing secret (Webhook): the answer of its PUT and GET only. */
+async function present(store: TenantStore, services: Services, row: WebhookRow) {
+  const counts = await deliveryCounts(store, [row.id]);
   return {
     id: row.id,
     url: row.url,
@@ -31,11 +58,40 @@ async function present(store: TenantStore, services: Services, row: Omit<typeof 
     secret: await openWebhookSecret(services.secretsKey, row.tenantId, row.id, row.secret),
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
-    deliveries: { pending: by.pending ?? 0, delivered: by.delivered ?? 0, failed: by.failed ?? 0 },
+    deliveries: counts.get(row.id) ?? { pending: 0, delivered: 0, failed: 0 },
   };
 }
 
 export const webhooksRouter = domainRouter()
+  .openapi(
+    apiRoute({
+      method: "get",
+      path: "/v1/webhooks",
+      operationId: "listWebhooks",
+      tags,
+      scope: "admin",
+      summary: "List webhook endpoints",
+      description:
+        "The tenant's endpoints in id order, each with its URL, events and outbox counts. Signing secrets are not listed: `GET /v1/webhooks/{webhookId}` shows an endpoint's secret.",
+      request: { query: PageQuery },
+      responses: { 200: jsonResponse(WebhookPage, "A page of endpoints") },
+    }),
+    async (c) => {
+      const { limit, cursor } = c.req.valid("query");
+      const after = decodeCursor(cursor, ["string"]);
+      const store = c.get("store");
+      // The secret columns are not even read: a list is copied into logs and tickets.
+      const rows = await store.q
+        .select({ tenantId: webhooks.tenantId, id: webhooks.id, url: webhooks.url, events: webhooks.events, createdAt: webhooks.createdAt, updatedAt: webhooks.updatedAt })
+        .from(webhooks)
+        .where(store.owns(webhooks, after ? gt(webhooks.id, after[0]) : undefined))
+        .orderBy(asc(webhooks.id))
+        .limit(limit + 1);
+      const p = toPage(rows, limit, (w) => [w.id]);
+      const counts = await deliveryCounts(store, p.data.map((w) => w.id));
+      return c.json({ data: p.data.map((w) => summary(w, counts)), nextCursor: p.nextCursor }, 200);
+    },
+  )
   .openapi(
     apiRoute({
       method: "put",

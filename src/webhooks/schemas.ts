@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { Instant } from "../platform/openapi";
+import { Instant, page } from "../platform/openapi";
 
 export const WEBHOOK_EVENT_TYPES = [
   "subscription.changed",
@@ -56,3 +56,7 @@ export const Webhook = z
       .openapi({ description: "Outbox counts for this endpoint." }),
   })
   .openapi("Webhook");
+
+/** An endpoint as `GET /v1/webhooks` lists it: the `Webhook` without its signing secret, which only the endpoint's own GET shows. */
+export const WebhookSummary = Webhook.omit({ secret: true }).openapi("WebhookSummary");
+export const WebhookPage = page(WebhookSummary).openapi("WebhookPage");

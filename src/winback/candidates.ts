@@ -25,9 +25,8 @@ import { winbacks } from "../db/schema";
 import type { Placeholder } from "drizzle-orm";
 import type { Lang } from "../cancel-flows/reasons";
 import { maxDate } from "../platform/dates";
-import { ApiError } from "../platform/errors";
 import { RememberedPages, utf8Bytes, utf8Join } from "../platform/json-text";
-import { decodeCursor, toPage } from "../platform/pagination";
+import { toPage } from "../platform/pagination";
 import type { TenantStore } from "../platform/tenancy";
 import type { TenantSettings } from "../settings/schemas";
 import { presentComeback } from "./comeback";
@@ -55,15 +54,8 @@ export type CandidateRow = {
   catalogue_stamp: string;
 };
 
-/** Where a page starts: the cursor's `[expectedValue, id]`, null for the first page; 422 `validation_failed` for a cursor this API did not issue. */
-export function candidatesCursor(cursor: string | undefined): [number, string] | null {
-  const key = decodeCursor(cursor);
-  if (key === undefined) return null;
-  if (key.length !== 2 || typeof key[0] !== "number" || typeof key[1] !== "string") {
-    throw new ApiError("validation_failed", { en: "The cursor is not one this API issued.", ja: "このカーソルは、この API が発行したものではありません。" }, { errors: [{ path: "query.cursor", message: "Invalid cursor" }] });
-  }
-  return [key[0], key[1]];
-}
+/** The cursor's key, `[expectedValue, id]` of the last row shown: pass to the one parser (platform/pagination `decodeCursor`). */
+export const CANDIDATES_CURSOR = ["number", "string"] as const;
 
 type After = { value: number | Placeholder; id: number | string | Placeholder } | null;
 

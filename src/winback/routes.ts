@@ -6,10 +6,11 @@ import { prefetchWithKey } from "../platform/auth";
 import { offTheRequestPath } from "../platform/off-thread";
 import { language, requestedLanguage } from "../platform/language";
 import { utf8Bytes } from "../platform/json-text";
+import { decodeCursor } from "../platform/pagination";
 import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse, jsonText } from "../platform/openapi";
 import type { Principal } from "../platform/env";
 import type { TenantStore } from "../platform/tenancy";
-import { candidatesCursor, candidatesDocument, candidatesPage, candidatesPageJson, type CandidatesLang } from "./candidates";
+import { CANDIDATES_CURSOR, candidatesDocument, candidatesPage, candidatesPageJson, type CandidatesLang } from "./candidates";
 import { CustomerIdParam } from "../customers/schemas";
 import { getCustomer } from "../customers/repository";
 import { CandidatePage, CandidatesQuery, ExitSurvey, KeepInTouch, PutExitSurveyBody, PutKeepInTouchBody, WinbackModelView, WinbackTrainResult } from "./schemas";
@@ -32,7 +33,7 @@ prefetchWithKey("GET /v1/winback/candidates", {
     const q = CandidatesQuery.safeParse(c.req.query());
     // An invalid query or cursor reads nothing here: the route validates and answers.
     if (!q.success) return null;
-    const after = candidatesCursor(q.data.cursor);
+    const after = decodeCursor(q.data.cursor, CANDIDATES_CURSOR);
     return { shape: `${requestedLanguage(c) ?? "tenant"} ${after ? "after" : "first"}`, values: { take: q.data.limit + 1, ...(after ? { value: after[0], id: after[1] } : {}) } };
   },
   statement: (tenant, shape) => {
@@ -64,7 +65,7 @@ export const winbackRouter = domainRouter()
       scope: "admin",
       summary: "Set the exit survey",
       description:
-        "Replaces the survey: up to 10 questions (`choice` with option codes, or `text`) and the keep-in-touch wording. Every prompt, option and the wording pass the phrase lint the offer catalogue uses (no pressure, no shaming): 422 `survey_copy_rejected` names the field and phrase. Starting a cancel flow shows it; answering never blocks confirming.",
+        "Replaces the survey: up to 10 questions (`choice` with option codes, or `text`) and the keep-in-touch wording. Takes back what `GET /v1/exit-survey` answers, so a survey can be read, edited and sent back whole (its read-only `custom` is ignored). Every prompt, option and the wording pass the phrase lint the offer catalogue uses (no pressure, no shaming): 422 `survey_copy_rejected` names the field and phrase. Starting a cancel flow shows it; answering never blocks confirming.",
       request: {
         headers: IdempotencyHeaders,
         body: jsonBody(PutExitSurveyBody, { questions: DEFAULT_EXIT_SURVEY.slice(0, 2) as ExitSurveyQuestion[] as never, keepInTouchWording: DEFAULT_KEEP_IN_TOUCH }),
@@ -157,7 +158,7 @@ export const winbackRouter = domainRouter()
     }),
     async (c) => {
       const { limit, cursor } = c.req.valid("query");
-      const q = { limit, after: candidatesCursor(cursor), lang: language(c), settings: c.get("caller").settings, now: c.get("services").now() };
+      const q = { limit, after: decodeCursor(cursor, CANDIDATES_CURSOR) ?? null, lang: language(c), settings: c.get("caller").settings, now: c.get("services").now() };
       // As SQL wrote it when every row of the page is current; else the long way (the same answer).
       const bytes = await candidatesPageJson(c.get("store"), q, c.get("prefetched"));
       return jsonText(c, CandidatePage, bytes ?? utf8Bytes(JSON.stringify(await candidatesPage(c.get("store"), q))));

@@ -28,6 +28,11 @@ export const PutExitSurveyBody = z
       .refine((qs) => new Set(qs.map((q) => q.id)).size === qs.length, "Question ids must be unique")
       .openapi({ description: "At most 10; keep it short. `bring_back` (a choice with a `nothing` option) feeds the win-back model." }),
     keepInTouchWording: Localized.openapi({ description: "The keep-in-touch question as the customer sees it, in ja and en (shown unchecked)." }),
+    // Read-only, accepted so that what GET answers can be sent back as it is (GET, modify, PUT).
+    custom: z
+      .boolean()
+      .optional()
+      .openapi({ description: "Read-only, as `GET` answers it; ignored here (a `PUT` always makes the survey the shop's own: `custom: true`)." }),
   })
   .openapi("PutExitSurvey");
 

@@ -92,6 +92,26 @@ export function eventsSuite(h: () => Harness) {
       expect(d).toMatchObject({ result: "rejected", error: { code: "unknown_customer", errors: [{ path: "events.3.customerId" }] } });
     });
 
+    it("a rejected item's detail and messages follow Accept-Language as a problem's do: Japanese under ja, the same English otherwise", async () => {
+      const batch = [ev("delivery.teleported", {}), ev("survey.answered", { nps: 11 }), ev("payment.failed", {}, { customerId: "C-ghost", subscriptionId: undefined }), ev("payment.failed", {}, { subscriptionId: "S-ghost" })];
+      const send = (headers?: Record<string, string>) => h().request("POST", "/v1/events", { key: t.key, headers, body: { events: batch } });
+      const [plain, en, ja] = [await send(), await send({ "accept-language": "en-US,en;q=0.9" }), await send({ "accept-language": "ja,en;q=0.8" })];
+      expect(en.text).toBe(plain.text);
+      const errors = (r: { body: { results: { error: unknown }[] } }) => r.body.results.map((x) => x.error);
+      expect(errors(plain)).toEqual([
+        { code: "unknown_event_type", detail: expect.stringMatching(/^Unknown event type "delivery.teleported". Known types: delivery.completed, /), errors: [{ path: "events.0.type", message: "Unknown event type" }] },
+        { code: "validation_failed", detail: "The event is not valid.", errors: [{ path: "events.1.data.nps", message: "11: must be at most 10" }] },
+        { code: "unknown_customer", detail: "No customer C-ghost.", errors: [{ path: "events.2.customerId", message: "Unknown customer" }] },
+        { code: "unknown_subscription", detail: `No subscription S-ghost for customer ${customerId}.`, errors: [{ path: "events.3.subscriptionId", message: "Unknown subscription for this customer" }] },
+      ]);
+      expect(errors(ja)).toEqual([
+        expect.objectContaining({ code: "unknown_event_type", detail: expect.stringMatching(/^不明なイベント種別 "delivery.teleported" です。/) }),
+        { code: "validation_failed", detail: "イベントの内容が正しくありません。", errors: [{ path: "events.1.data.nps", message: "11: 10以下にしてください" }] },
+        expect.objectContaining({ code: "unknown_customer", detail: "顧客 C-ghost は見つかりません。" }),
+        expect.objectContaining({ code: "unknown_subscription", detail: `顧客 ${customerId} に定期購入 S-ghost はありません。` }),
+      ]);
+    });
+
     it("is idempotent by event id, within a batch and across batches", async () => {
       const e = ev("delivery.completed", {});
       const first = await h().request("POST", "/v1/events", { key: t.key, body: { events: [e, e] } });

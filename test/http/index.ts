@@ -23,6 +23,7 @@ import { erasureSuite } from "./erasure";
 import { syncSuite } from "./sync";
 import { consoleSuite } from "./console";
 import { metricsSuite } from "./metrics";
+import { webhooksSuite } from "./webhooks";
 
 /** The HTTP suite both runtimes run: Node on an embedded file, workerd on sqld. */
 export function httpSuite(h: () => Harness) {
@@ -50,4 +51,5 @@ export function httpSuite(h: () => Harness) {
   consoleSuite(h);
   dataRightsSuite(h);
   erasureSuite(h);
+  webhooksSuite(h);
 }

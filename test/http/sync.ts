@@ -66,6 +66,31 @@ export function syncSuite(h: () => Harness) {
       expect((await h().request("GET", `/v1/subscriptions/${sGood}`, { key: t.key })).status).toBe(200);
     });
 
+    it("a refused item's detail and messages follow Accept-Language, as the single PUT's problem does", async () => {
+      const [bad, orphanOf, ghost] = [uid("C"), uid("C"), uid("C-unknown")];
+      const body = {
+        customers: [{ id: bad, ...customerBody({ phone: "12", email: "not an address" }) }, { id: orphanOf, ...customerBody({ createdAt: "yesterday" }) }],
+        subscriptions: [{ id: uid("S"), ...subscriptionBody(ghost) }, { id: uid("S"), ...subscriptionBody(orphanOf) }],
+      };
+      const send = (headers?: Record<string, string>) => h().request("POST", "/v1/sync", { key: t.key, headers, body });
+      const [plain, ja] = [await send(), await send({ "accept-language": "ja" })];
+      expect(plain.body.results.map((r: { error: { detail: string } }) => r.error.detail)).toEqual([
+        "The customer is not valid.",
+        "The customer is not valid.",
+        `No customer ${ghost}; sync the customer first.`,
+        `Its customer ${orphanOf} was refused in this request; send both again once the customer is fixed.`,
+      ]);
+      const [badCustomer, , unknown, orphan] = ja.body.results;
+      expect(orphan).toMatchObject({ result: "not_processed", error: { code: "unknown_customer", detail: expect.stringContaining(`顧客 ${orphanOf} がこのリクエストで受け付けられなかった`) } });
+      // What the single PUTs answer under ja, item for item, with the item's place in the paths.
+      const single = await h().request("PUT", `/v1/customers/${bad}`, { key: t.key, headers: { "accept-language": "ja" }, body: customerBody({ phone: "12", email: "not an address" }) });
+      expect(badCustomer.error).toEqual({ code: "validation_failed", detail: "顧客の内容が正しくありません。", errors: single.body.errors.map((e: { path: string }) => ({ ...e, path: `customers.0.${e.path}` })) });
+      expect(badCustomer.error.errors.map((e: { message: string }) => e.message).join(" ")).toMatch(/[ぁ-んァ-ン]/);
+      const put = await h().request("PUT", `/v1/subscriptions/${uid("S")}`, { key: t.key, headers: { "accept-language": "ja" }, body: subscriptionBody(ghost) });
+      expect(put.body.code).toBe("unknown_customer");
+      expect(unknown.error).toEqual({ code: "unknown_customer", detail: put.body.detail, errors: put.body.errors.map((e: { path: string }) => ({ ...e, path: `subscriptions.0.${e.path}` })) });
+    });
+
     it("answers and stores exactly what the same items sent as single PUTs would: risk, flags, the at-risk list", async () => {
       // The same ids in two shops: one gets the items one PUT at a time, the other in one POST.
       const [one, bulk] = [await h().tenant(), await h().tenant()];

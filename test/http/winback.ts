@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { encodeCursor } from "../../src/platform/pagination";
 import { Canceled, FlowStarted } from "../../src/cancel-flows/schemas";
 import { RetentionMetrics, WinbackMetrics } from "../../src/metrics/routes";
 import { addDays, localDate } from "../../src/platform/dates";
@@ -82,6 +83,31 @@ export function winbackSuite(h: () => Harness) {
       expect(put.status).toBe(200);
       conforms(ExitSurvey, put.body);
       expect((await h().request("GET", "/v1/exit-survey", { key: t.key })).body).toMatchObject({ ...survey, custom: true });
+    });
+
+    it("takes back what GET answers: a partner's GET-modify-PUT of the survey works, default or custom", async () => {
+      const own = await h().tenant();
+      const first = await h().request("GET", "/v1/exit-survey", { key: own.key });
+      expect(first.body.custom).toBe(false);
+      const same = await h().request("PUT", "/v1/exit-survey", { key: own.key, body: first.body });
+      expect(same.status).toBe(200);
+      // `custom` is read-only: what was sent is ignored, a PUT makes the survey the shop's own.
+      expect(same.body).toEqual({ ...first.body, custom: true });
+
+      const edited = structuredClone(same.body);
+      edited.questions = edited.questions.filter((q: { id: string }) => q.id !== "liked");
+      edited.questions[0].prompt.en = "What got you started?";
+      const put = await h().request("PUT", "/v1/exit-survey", { key: own.key, body: edited });
+      expect(put.status).toBe(200);
+      const after = await h().request("GET", "/v1/exit-survey", { key: own.key });
+      expect(after.body).toEqual(edited);
+      expect((await h().request("PUT", "/v1/exit-survey", { key: own.key, body: after.body })).body).toEqual(edited);
+
+      // Still refused: a field GET never answers, or a read-only one of the wrong type.
+      const unknown = await h().request("PUT", "/v1/exit-survey", { key: own.key, body: { ...after.body, version: 3 } });
+      expect(unknown.body).toMatchObject({ code: "validation_failed", errors: [{ path: "version" }] });
+      const wrongType = await h().request("PUT", "/v1/exit-survey", { key: own.key, body: { ...after.body, custom: "yes" } });
+      expect(wrongType.body).toMatchObject({ code: "validation_failed", errors: [{ path: "custom" }] });
     });
 
     it("a cancellation records the survey and keep-in-touch as evidence, never blocking", async () => {
@@ -183,6 +209,20 @@ export function winbackSuite(h: () => Harness) {
       expect(first.nextCursor).not.toBeNull();
       const second = await candidates(`limit=1&cursor=${first.nextCursor}`);
       expect(second.data[0]!.subscriptionId).toBe(page.data[1]!.subscriptionId);
+      // A cursor it did not issue, or another list's, gets the one parser's problem, as every list answers it.
+      const refused = async (path: string) => {
+        const res = await h().request("GET", path, { key: t.key, headers: { "accept-language": "ja" } });
+        expect(res.status).toBe(422);
+        expect(res.headers.get("content-type")).toContain("application/problem+json");
+        const { instance, ...problem } = res.body;
+        expect(instance).toBe(path.split("?")[0]);
+        return problem;
+      };
+      const keys = await refused("/v1/keys?cursor=not-a-cursor");
+      expect(keys).toMatchObject({ code: "validation_failed", errors: [{ path: "query.cursor" }] });
+      for (const cursor of ["not-a-cursor", encodeCursor(["S-1", "C-1"]), encodeCursor([100]), encodeCursor(["a", "b", "c"])]) {
+        expect(await refused(`/v1/winback/candidates?cursor=${cursor}`), cursor).toEqual(keys);
+      }
 
       // Withdrawing through the customer sync takes them off the list at once.
       const withdrawn = await h().request("PUT", `/v1/customers/${consent}`, { key: t.key, body: customerBody({ marketingConsent: true, keepInTouch: false }) });

@@ -22,4 +22,15 @@ describe("cursors", () => {
   it("refuse what this API did not issue with 422 validation_failed", () => {
     expect(() => decodeCursor("not a cursor!")).toThrow(expect.objectContaining({ code: "validation_failed" }));
   });
+
+  it("with a keyset's shape, give the key typed, and refuse a key of another arity or type with the same 422", () => {
+    const shape = ["number", "string"] as const;
+    const key: [number, string] | undefined = decodeCursor(encodeCursor([4980, "wb_1"]), shape);
+    expect(key).toEqual([4980, "wb_1"]);
+    expect(decodeCursor(undefined, shape)).toBeUndefined();
+    for (const other of [["4980", "wb_1"], [4980], [4980, "wb_1", 1], [4980, 1], []]) {
+      expect(decodeCursor(encodeCursor(other))).toEqual(other); // a key, but not this list's
+      expect(() => decodeCursor(encodeCursor(other), shape)).toThrow(expect.objectContaining({ code: "validation_failed", extra: { errors: [{ path: "query.cursor", message: "Invalid cursor" }] } }));
+    }
+  });
 });

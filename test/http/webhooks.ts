@@ -1,0 +1,80 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { WebhookPage } from "../../src/webhooks/schemas";
+import { customerBody, subscriptionBody, uid, type Harness, type TestTenant } from "../support/harness";
+
+/** `GET /v1/webhooks`: a partner finds the endpoints a shop has, page by page, without their secrets. */
+export function webhooksSuite(h: () => Harness) {
+  describe("listing webhook endpoints", () => {
+    let t: TestTenant;
+    const secrets: string[] = [];
+    const hook = (id: string, events: string[], secret?: string) =>
+      h().request("PUT", `/v1/webhooks/${id}`, { key: t.key, body: { url: `https://shop.example.jp/hooks/${id}`, events, ...(secret ? { secret } : {}) } });
+
+    beforeAll(async () => {
+      t = await h().tenant();
+      // Out of id order, one with the merchant's own secret.
+      for (const [id, secret] of [["erp", undefined], ["crm", "whsec_bWVyY2hhbnQtY2hvc2VuLXNpZ25pbmctc2VjcmV0"], ["mail", undefined]] as const) {
+        const put = await hook(id, ["subscription.changed"], secret);
+        expect(put.status).toBe(201);
+        secrets.push(put.body.secret);
+      }
+    });
+
+    it("lists every endpoint in id order, a page at a time, as GET shows it but without the secret", async () => {
+      const first = await h().request("GET", "/v1/webhooks?limit=2", { key: t.key });
+      expect(first.status).toBe(200);
+      expect(WebhookPage.safeParse(first.body).success).toBe(true);
+      expect(first.body.data.map((w: { id: string }) => w.id)).toEqual(["crm", "erp"]);
+      expect(first.body.nextCursor).toEqual(expect.any(String));
+      const second = await h().request("GET", `/v1/webhooks?limit=2&cursor=${first.body.nextCursor}`, { key: t.key });
+      expect(second.body).toMatchObject({ data: [{ id: "mail" }], nextCursor: null });
+
+      const one = await h().request("GET", "/v1/webhooks/crm", { key: t.key });
+      const { secret, ...withoutSecret } = one.body;
+      expect(secret).toBe(secrets[1]);
+      expect(first.body.data[0]).toEqual(withoutSecret);
+      for (const page of [first, second]) {
+        expect(page.text).not.toContain("secret");
+        expect(page.text).not.toContain("whsec_");
+        for (const s of secrets) expect(page.text).not.toContain(s);
+      }
+    });
+
+    it("shows each endpoint's outbox counts", async () => {
+      const c = uid("C");
+      const s = uid("S");
+      await h().request("PUT", `/v1/customers/${c}`, { key: t.key, body: customerBody() });
+      await h().request("PUT", `/v1/subscriptions/${s}`, { key: t.key, body: subscriptionBody(c) });
+      await hook("zz-risk-only", ["risk.band_changed"]);
+      expect((await h().request("POST", `/v1/subscriptions/${s}/quantity`, { key: t.key, body: { quantity: 2 } })).status).toBe(200);
+      const list = await h().request("GET", "/v1/webhooks", { key: t.key });
+      const total = (id: string) => {
+        const d = list.body.data.find((w: { id: string }) => w.id === id).deliveries;
+        return d.pending + d.delivered + d.failed;
+      };
+      // The change queued one delivery per endpoint that takes subscription.changed.
+      expect([total("crm"), total("erp"), total("mail"), total("zz-risk-only")]).toEqual([1, 1, 1, 0]);
+    });
+
+    it("drops a deleted endpoint and shows no other tenant's", async () => {
+      const other = await h().tenant();
+      await h().request("PUT", "/v1/webhooks/gone", { key: other.key, body: { url: "https://other.example.jp/hook", events: ["subscription.changed"] } });
+      await h().request("PUT", "/v1/webhooks/kept", { key: other.key, body: { url: "https://other.example.jp/kept", events: ["subscription.changed"] } });
+      expect((await h().request("DELETE", "/v1/webhooks/gone", { key: other.key })).status).toBe(204);
+      const theirs = await h().request("GET", "/v1/webhooks", { key: other.key });
+      expect(theirs.body).toEqual({ data: [expect.objectContaining({ id: "kept" })], nextCursor: null });
+      const ours = await h().request("GET", "/v1/webhooks?limit=100", { key: t.key });
+      expect(ours.text).not.toContain("other.example.jp");
+    });
+
+    it("needs admin, and refuses a cursor it did not issue as every list does", async () => {
+      const read = await h().request("GET", "/v1/webhooks", { key: await t.keyWith(["read"]) });
+      expect(read.status).toBe(403);
+      expect(read.body).toMatchObject({ code: "insufficient_scope", requiredScope: "admin" });
+      const bad = await h().request("GET", "/v1/webhooks?cursor=not-a-cursor", { key: t.key });
+      expect(bad.status).toBe(422);
+      expect(bad.headers.get("content-type")).toContain("application/problem+json");
+      expect(bad.body).toMatchObject({ code: "validation_failed", errors: [{ path: "query.cursor" }] });
+    });
+  });
+}
