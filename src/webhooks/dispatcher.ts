@@ -120,7 +120,7 @@ export async function dispatchDueWebhooks(db: Database, options: DispatchOptions
         else if (!res.ok) error = `HTTP ${res.status}`;
         await res.body?.cancel().catch(() => undefined);
       } catch (e) {
-        error = e instanceof Error ? e.message.slice(0, 200) : "request failed";
+        error = attemptError(e);
       }
       const attempts = delivery.attempts + 1;
       const done = now();
@@ -162,4 +162,18 @@ export async function dispatchDueWebhooks(db: Database, options: DispatchOptions
     await purgeOldPages(db).catch((e: unknown) => console.warn(`[webhooks] after dropping an erased customer's id from ${forgotten} delivered event(s): ${e instanceof Error ? e.message : e}`));
   }
   return result;
+}
+
+/**
+ * What a failed attempt's log says. undici's fetch reports every network failure as "fetch failed"
+ * and puts what happened in `cause` (ENOTFOUND for a name that does not resolve, ECONNREFUSED,
+ * a certificate's reason): the merchant needs that part to fix their endpoint. At most 200 characters.
+ */
+export function attemptError(e: unknown): string {
+  if (!(e instanceof Error)) return "request failed";
+  if (e.name === "TimeoutError") return `timed out after ${TIMEOUT_MS / 1000} s`;
+  const cause = e.cause as { code?: unknown; message?: unknown } | undefined;
+  const why = cause && typeof cause === "object" ? [cause.code, cause.message].filter((x): x is string => typeof x === "string" && x !== "") : [];
+  const because = why.length > 0 && !e.message.includes(why.at(-1)!) ? `${e.message}: ${[...new Set(why)].join(" ")}` : e.message;
+  return because.slice(0, 200);
 }

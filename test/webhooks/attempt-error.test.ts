@@ -1,0 +1,26 @@
+import { createServer } from "node:net";
+import { describe, expect, it } from "vitest";
+import { attemptError } from "../../src/webhooks/dispatcher";
+
+/** A loopback port nobody listens on. */
+async function closedPort(): Promise<number> {
+  const probe = createServer().listen(0, "127.0.0.1");
+  await new Promise((r) => probe.once("listening", r));
+  const port = (probe.address() as { port: number }).port;
+  await new Promise((r) => probe.close(r));
+  return port;
+}
+
+describe("a failed webhook attempt's log", () => {
+  it("says why the request failed, not only undici's 'fetch failed'", async () => {
+    const failure = await fetch(`http://127.0.0.1:${await closedPort()}/hooks`).catch((e: unknown) => e);
+    expect((failure as Error).message).toBe("fetch failed");
+    expect(attemptError(failure)).toMatch(/^fetch failed: ECONNREFUSED/);
+  });
+
+  it("names a timeout as one, and never runs over 200 characters", () => {
+    expect(attemptError(new DOMException("The operation was aborted due to timeout", "TimeoutError"))).toBe("timed out after 10 s");
+    expect(attemptError(Object.assign(new Error("fetch failed"), { cause: { code: "E", message: "x".repeat(400) } }))).toHaveLength(200);
+    expect(attemptError("not an error")).toBe("request failed");
+  });
+});
