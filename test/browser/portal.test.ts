@@ -309,6 +309,25 @@ describe("<tsuzuku-portal> in Chromium", () => {
     await page.close();
   });
 
+  it("a pause on a 90-day plan whose next delivery is 95 days off: the date field offers up to next delivery + 90 days, and that date is accepted", async () => {
+    const next = addDays(today(), 95);
+    const { customerId, ids } = await customerWith([{ intervalDays: 90, nextDeliveryOn: next }]);
+    const page = await open(customerId, { lang: "en" });
+    const card = page.locator("tsuzuku-portal section.card");
+    await card.getByText(say("pause", "en")).click();
+    const field = card.getByLabel(say("resumeOn", "en"));
+    const [min, max] = [await field.getAttribute("min"), await field.getAttribute("max")];
+    // Before, max was today + 90: earlier than min (the day after the next delivery), so no date could be chosen.
+    expect({ min, max }).toEqual({ min: addDays(next, 1), max: addDays(next, 90) });
+    await field.fill(max!);
+    expect(await field.evaluate((el) => (el as HTMLInputElement).validity.valid)).toBe(true);
+    await card.locator('[part~="pause-apply"]').click();
+    await expect.poll(async () => (await events(page)).map((e) => e.type)).toContain("tsuzuku:changed");
+    expect((await events(page)).map((e) => e.detail?.code)).not.toContain("pause_too_long");
+    expect((await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key })).body).toMatchObject({ status: "paused", pausedUntil: max });
+    await page.close();
+  });
+
   it("a session that runs out: tsuzuku:error session_expired, then the same action resumes with the new session", async () => {
     const { customerId, ids } = await customerWith([{}]);
     const page = await open(customerId);
