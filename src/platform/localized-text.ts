@@ -69,6 +69,7 @@ export const PORTAL_TEXT = {
   // received inside the cut-off, that is the day of the last delivery, which is named apart.
   effectiveOn: { ja: "解約日", en: "Ends on" },
   lastDelivery: { ja: "最後のお届け", en: "Last delivery" },
+  lastDeliveryCharge: { ja: "最後のお届けのご請求", en: "Charged for the last delivery" },
   nextStopped: { ja: "次回のお届け（{date}）は停止します。", en: "The next delivery ({date}) is stopped." },
   nextShips: { ja: "次回のお届け（{date}）は最後のお届けとして発送されます。", en: "The next delivery ({date}) ships as the last one." },
   charges: { ja: "解約に伴うご請求", en: "Charges on cancelling" },

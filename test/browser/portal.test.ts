@@ -159,7 +159,7 @@ describe("<tsuzuku-portal> in Chromium", () => {
 
   it("a cancellation inside the cut-off: the day it takes effect is 解約日 everywhere, and the last delivery is named apart", async () => {
     const last = addDays(today(), 1);
-    const { customerId, ids } = await customerWith([{ nextDeliveryOn: last }]);
+    const { customerId, ids } = await customerWith([{ nextDeliveryOn: last, quantity: 2 }]);
     const page = await open(customerId);
     const shown = (d: string) => new Intl.DateTimeFormat("ja-JP", { dateStyle: "long", timeZone: "UTC" }).format(new Date(`${d}T00:00:00Z`));
     await part(page, "cancel-button").click();
@@ -181,8 +181,20 @@ describe("<tsuzuku-portal> in Chromium", () => {
     await card.waitFor();
     expect(await card.textContent()).toContain(`${say("effectiveOn", "ja")}${shown(last)}${say("lastDelivery", "ja")}${shown(last)}`);
     await axeClean(page, "the canceled subscription");
+    const canceled = (await events(page)).find((e) => e.type === "tsuzuku:canceled")!.detail;
     await page.close();
-  });
+
+    // Opened again later: the card still shows what the receipt said — the last delivery still
+    // shipping, what it is charged (3,980 × 2, the confirmation's own charge) and the number.
+    expect(canceled.charges).toEqual([expect.objectContaining({ type: "final_delivery", amount: { amount: 7960, currency: "JPY" } })]);
+    const later = await open(customerId);
+    const text = await later.locator(`tsuzuku-portal [data-subscription="${ids[0]}"]`).textContent();
+    expect(text).toContain(say("statusCanceled", "ja"));
+    expect(text).toContain(`${say("effectiveOn", "ja")}${shown(last)}`);
+    expect(text).toContain(`${say("lastDelivery", "ja")}${shown(last)}${say("lastDeliveryCharge", "ja")}￥7,960`);
+    expect(text).toContain(`${say("confirmationNumber", "ja")}${canceled.confirmationNumber}`);
+    await later.close();
+  }, 60_000);
 
   it("the exit survey: optional and unticked; answers, keep-in-touch and a return date go with the confirmation, and keep-in-touch is withdrawn from the list", async () => {
     const { customerId, ids } = await customerWith([{}]);

@@ -262,7 +262,17 @@ export class TsuzukuPortal extends HTMLElement {
         sub.status === "paused" && sub.pausedUntil ? [h("dt", {}, this.#t("pausedUntil")), h("dd", {}, this.#date(sub.pausedUntil))] : null,
         sub.status !== "canceled" && sub.nextDeliveryOn ? [h("dt", {}, this.#t("nextDelivery")), h("dd", {}, this.#date(sub.nextDeliveryOn))] : null,
         sub.status === "canceled" && sub.cancellation?.effectiveOn ? [h("dt", {}, this.#t("effectiveOn")), h("dd", {}, this.#date(sub.cancellation.effectiveOn))] : null,
-        sub.status === "canceled" && sub.cancellation?.finalDeliveryOn ? [h("dt", {}, this.#t("lastDelivery")), h("dd", {}, this.#date(sub.cancellation.finalDeliveryOn))] : null,
+        sub.status === "canceled" && sub.cancellation?.finalDeliveryOn
+          ? [
+              h("dt", {}, this.#t("lastDelivery")),
+              h("dd", {}, this.#date(sub.cancellation.finalDeliveryOn)),
+              h("dt", {}, this.#t("lastDeliveryCharge")),
+              h("dd", {}, this.#money(perDelivery(sub))),
+            ]
+          : null,
+        sub.status === "canceled" && sub.cancellation?.confirmationNumber
+          ? [h("dt", {}, this.#t("confirmationNumber")), h("dd", {}, h("span", { class: "number", "data-confirmation-number": "" }, sub.cancellation.confirmationNumber))]
+          : null,
         h("dt", {}, this.#t("interval")),
         h("dd", {}, this.#t("everyDays", { n: sub.intervalDays })),
         h("dt", {}, this.#t("quantity")),
@@ -629,6 +639,14 @@ export class TsuzukuPortal extends HTMLElement {
     const format = new Intl.NumberFormat(this.#lang === "ja" ? "ja-JP" : "en-US", { style: "currency", currency: m.currency });
     return format.format(m.amount / 10 ** (format.resolvedOptions().maximumFractionDigits ?? 0));
   }
+}
+
+/**
+ * What one delivery costs: unit price × quantity, in the currency's minor units — the amount the
+ * API charges for a final delivery shipped after a cancellation (cancel-flows/terms).
+ */
+function perDelivery(sub: Subscription): Money {
+  return { amount: sub.unitPrice.amount * sub.quantity, currency: sub.unitPrice.currency };
 }
 
 function value(form: HTMLFormElement, name: string): string {
