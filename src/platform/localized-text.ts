@@ -36,7 +36,9 @@ export const PORTAL_TEXT = {
   interval: { ja: "お届け間隔", en: "Delivery interval" },
   everyDays: { ja: "{n}日ごと", en: "Every {n} days" },
   quantity: { ja: "数量", en: "Quantity" },
-  unitPrice: { ja: "1回あたりの価格", en: "Price per delivery" },
+  // What one delivery costs (unit price × quantity), with the sum written out when there are several.
+  pricePerDelivery: { ja: "1回のお届けの価格", en: "Price per delivery" },
+  priceTimesQuantity: { ja: "{total}（{unit} × {quantity}）", en: "{total} ({unit} × {quantity})" },
   skip: { ja: "次回のお届けをスキップ", en: "Skip the next delivery" },
   remainingSkips: { ja: "続けてあと{n}回スキップできます。", en: "You can skip {n} more in a row." },
   firstChangeable: { ja: "{date}以降のお届けを変更できます。", en: "Deliveries from {date} can be changed." },

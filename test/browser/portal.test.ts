@@ -340,6 +340,21 @@ describe("<tsuzuku-portal> in Chromium", () => {
     await page.close();
   });
 
+  it("the price per delivery is what one delivery costs: unit price × quantity, the sum written out", async () => {
+    const { customerId, ids } = await customerWith([{ quantity: 2, unitPrice: { amount: 3240, currency: "JPY" } }, { unitPrice: { amount: 3240, currency: "JPY" } }]);
+    const page = await open(customerId);
+    const price = (id: string) => page.locator(`tsuzuku-portal [data-subscription="${id}"] dt`, { hasText: say("pricePerDelivery", "ja") }).locator("xpath=following-sibling::dd[1]").textContent();
+    expect(await price(ids[0]!)).toBe(say("priceTimesQuantity", "ja", { total: "￥6,480", unit: "￥3,240", quantity: 2 }));
+    expect(await price(ids[1]!)).toBe("￥3,240");
+    // Changing the quantity changes what a delivery costs.
+    const card = page.locator(`tsuzuku-portal [data-subscription="${ids[1]}"]`);
+    await card.getByText(say("changeQuantity", "ja")).click();
+    await card.getByLabel(say("newQuantity", "ja", { min: 1, max: 10 })).fill("3");
+    await card.locator('[part~="quantity-apply"]').click();
+    await expect.poll(() => price(ids[1]!)).toBe(say("priceTimesQuantity", "ja", { total: "￥9,720", unit: "￥3,240", quantity: 3 }));
+    await page.close();
+  }, 60_000);
+
   it("a session that runs out: tsuzuku:error session_expired, then the same action resumes with the new session", async () => {
     const { customerId, ids } = await customerWith([{}]);
     const page = await open(customerId);

@@ -277,8 +277,14 @@ export class TsuzukuPortal extends HTMLElement {
         h("dd", {}, this.#t("everyDays", { n: sub.intervalDays })),
         h("dt", {}, this.#t("quantity")),
         h("dd", {}, String(sub.quantity)),
-        h("dt", {}, this.#t("unitPrice")),
-        h("dd", {}, this.#money(sub.unitPrice)),
+        h("dt", {}, this.#t("pricePerDelivery")),
+        h(
+          "dd",
+          {},
+          sub.quantity === 1
+            ? this.#money(sub.unitPrice)
+            : this.#t("priceTimesQuantity", { total: this.#money(perDelivery(sub)), unit: this.#money(sub.unitPrice), quantity: sub.quantity }),
+        ),
       ),
       sub.status === "active" && opts?.skip.available ? h("p", { class: "note" }, this.#t("remainingSkips", { n: opts.skip.remainingSkips })) : null,
       sub.status !== "canceled" && opts?.firstChangeableDate ? h("p", { class: "note" }, this.#t("firstChangeable", { date: this.#date(opts.firstChangeableDate) })) : null,
