@@ -253,6 +253,28 @@ describe("<tsuzuku-portal> in Chromium", () => {
     await page.close();
   });
 
+  it("a skip refused by the skip limit after a saved change: the status no longer says saved, the refusal shows once, as an alert", async () => {
+    const { customerId, ids } = await customerWith([{}]);
+    expect((await h.request("POST", `/v1/subscriptions/${ids[0]}/skip`, { key: t.key, body: { count: 1 } })).status).toBe(200);
+    const page = await open(customerId);
+    const status = page.locator("tsuzuku-portal [role=status]");
+    await part(page, "skip-button").click();
+    await expect.poll(() => status.textContent()).toContain(say("changed", "ja"));
+    await part(page, "skip-button").click();
+    await expect.poll(async () => (await events(page)).map((e) => e.detail?.code)).toContain("skip_limit_exceeded");
+    const refusal = (await events(page)).find((e) => e.type === "tsuzuku:error")!.detail.detail as string;
+    const card = page.locator(`tsuzuku-portal [data-subscription="${ids[0]}"]`);
+    await expect.poll(() => card.locator(".message").textContent()).toBe(refusal);
+    expect(await card.locator(".message").getAttribute("role")).toBe("alert");
+    expect(await status.textContent()).toBe("");
+    // What a sighted customer reads: the refusal once (the rule's note with the same words is hidden).
+    expect((await card.innerText()).split(refusal).length - 1).toBe(1);
+    expect(await page.locator("tsuzuku-portal").innerText()).not.toContain(say("changed", "ja"));
+    await axeClean(page, "the skip-limit refusal");
+    expect((await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key })).body.version).toBe(3);
+    await page.close();
+  }, 60_000);
+
   it("a cancellation with the keyboard alone, focus always visible", async () => {
     const { customerId, ids } = await customerWith([{ deliveriesCompleted: 1, commitment: { minDeliveries: 3, earlyCancellationFee: { amount: 5000, currency: "JPY" } } }]);
     const page = await open(customerId);

@@ -124,9 +124,14 @@ export class TsuzukuPortal extends HTMLElement {
         this.#pending = action;
         text = this.#t("sessionExpired");
       }
+      // A refusal reads as one, once: the status line no longer says an earlier change was saved,
+      // and a rule the card already states with the same words is not stated a second time.
+      this.#status.textContent = "";
       const message = this.#main.querySelector<HTMLElement>("[data-active] .message") ?? this.#main.querySelector<HTMLElement>(".message");
-      if (message) message.textContent = text;
-      else this.#main.replaceChildren(h("p", { class: "message", role: "alert", part: "message" }, text));
+      if (message) {
+        message.textContent = text;
+        for (const note of message.parentElement?.querySelectorAll<HTMLElement>(".note") ?? []) note.hidden = note.textContent === text;
+      } else this.#main.replaceChildren(h("p", { class: "message", role: "alert", part: "message" }, text));
     } finally {
       this.#busy = false;
       this.#main.removeAttribute("aria-busy");
