@@ -28,6 +28,8 @@ export const PORTAL_TEXT = {
   title: { ja: "定期コースの管理", en: "Your subscriptions" },
   loading: { ja: "読み込み中です…", en: "Loading…" },
   none: { ja: "ご利用中の定期コースはありません。", en: "You have no subscriptions." },
+  // Beside the product name, it tells apart two subscriptions of one product (and is what the shop's desk asks for).
+  subscriptionNumber: { ja: "ご契約番号 {id}", en: "Subscription {id}" },
   statusActive: { ja: "お届け中", en: "Active" },
   statusPaused: { ja: "お休み中", en: "Paused" },
   statusCanceled: { ja: "解約済み", en: "Canceled" },

@@ -73,13 +73,19 @@ async function open(customerId: string, params: Record<string, string> = {}): Pr
   return page;
 }
 
-/** axe-core over the whole page, the portal's shadow DOM included: no serious or critical violation. */
+/**
+ * axe-core over the whole page, the portal's shadow DOM included: no serious or critical violation,
+ * and no two landmarks of one kind with the same name (a moderate best practice: a screen reader's
+ * landmark list would show two cards it cannot tell apart).
+ */
 async function axeClean(page: Page, step: string) {
   if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ content: AXE });
   const violations = await page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: { id: string; impact: string; nodes: { target: unknown }[] }[] }> } }).axe;
-    const result = await axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] } });
-    return result.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${JSON.stringify(v.nodes.map((n) => n.target))}`);
+    const result = await axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] }, rules: { "landmark-unique": { enabled: true } } });
+    return result.violations
+      .filter((v) => v.impact === "serious" || v.impact === "critical" || v.id === "landmark-unique")
+      .map((v) => `${v.id}: ${JSON.stringify(v.nodes.map((n) => n.target))}`);
   });
   expect(violations, `axe on ${step}`).toEqual([]);
 }
@@ -410,8 +416,16 @@ describe("<tsuzuku-portal> in Chromium", () => {
     expect(layout.overflow).toBeLessThanOrEqual(0);
     expect(layout.fontSize).toBeGreaterThanOrEqual(16);
     await axeClean(page, "320 px at 200 %");
+    // Two subscriptions of one product: each card's region has its own name.
+    const names = await page.locator("tsuzuku-portal").evaluate((el) =>
+      [...el.shadowRoot!.querySelectorAll("section[data-subscription]")].map((s) =>
+        s.getAttribute("aria-labelledby")!.split(" ").map((id) => el.shadowRoot!.getElementById(id)!.textContent).join(" "),
+      ),
+    );
+    expect(names).toHaveLength(2);
+    expect(new Set(names).size).toBe(2);
     await page.close();
-  });
+  }, 60_000);
 
   it("customer A's session cannot read or change customer B, tried from the page", async () => {
     const a = await customerWith([{}]);

@@ -258,8 +258,11 @@ export class TsuzukuPortal extends HTMLElement {
     const status = sub.status === "active" ? "statusActive" : sub.status === "paused" ? "statusPaused" : "statusCanceled";
     return h(
       "section",
-      { class: "card", part: "subscription", "aria-labelledby": headingId, "data-subscription": sub.id },
+      // Named by product and subscription number: two subscriptions of one product are two
+      // distinct regions in a screen reader's landmark list (axe landmark-unique).
+      { class: "card", part: "subscription", "aria-labelledby": `${headingId} ${headingId}-number`, "data-subscription": sub.id },
       h("h3", { id: headingId, tabindex: -1 }, sub.product.name),
+      h("p", { class: "note", id: `${headingId}-number` }, this.#t("subscriptionNumber", { id: sub.id })),
       h("p", { class: "state" }, this.#t(status)),
       h(
         "dl",
