@@ -203,10 +203,11 @@ export function decide(current: Plan, request: PlanRequest, settings: TenantSett
       if (resumeOn < firstChangeable) {
         return fail("change_window_closed", { en: `Deliveries can resume on ${firstChangeable} at the earliest.`, ja: `お届けの再開日は ${firstChangeable} 以降の日付を指定してください。` }, { firstChangeableDate: firstChangeable });
       }
-      const pausedFromOn = pauseStartsOn(plan, today, settings);
-      const pauseDays = daysBetween(pausedFromOn, resumeOn);
-      if (pauseDays > settings.maxPauseDays) {
-        const latest = latestResumeOn(plan, today, settings);
+      // The same date plan-options offers as the latest: one computation for both.
+      const latest = latestResumeOn(plan, today, settings);
+      if (resumeOn > latest) {
+        const pausedFromOn = pauseStartsOn(plan, today, settings);
+        const pauseDays = daysBetween(pausedFromOn, resumeOn);
         return fail(
           "pause_too_long",
           {
@@ -283,7 +284,6 @@ export function planOptions(current: Plan, settings: TenantSettings, today: stri
     return d.ok ? { available: true, refusal: null } : { available: false, refusal: { code: d.violation.code, detail: d.violation.detail[lang] } };
   };
   const latestNextDelivery = addDays(today, Math.max(plan.intervalDays * 2, settings.changeCutoffDays + 1));
-  const latestResumeOn = addDays(today, settings.maxPauseDays);
   const earliestResumeOn = addDays(maxDate(firstChangeable, plan.nextDeliveryOn ?? firstChangeable), 1);
   const otherQuantity = [plan.quantity + 1, plan.quantity - 1].find((q) => q >= settings.quantityMin && q <= settings.quantityMax);
   const otherInterval = settings.allowedIntervalDays.find((d) => d !== plan.intervalDays);
@@ -297,7 +297,9 @@ export function planOptions(current: Plan, settings: TenantSettings, today: stri
     nextDelivery: { ...probe({ type: "next_delivery", date: firstChangeable }), earliest: firstChangeable, latest: latestNextDelivery },
     interval: { ...probe(otherInterval === undefined ? null : { type: "interval", intervalDays: otherInterval }), current: plan.intervalDays, allowedIntervalDays: settings.allowedIntervalDays },
     quantity: { ...probe(otherQuantity === undefined ? null : { type: "quantity", quantity: otherQuantity }), current: plan.quantity, min: settings.quantityMin, max: settings.quantityMax },
-    pause: { ...probe({ type: "pause", resumeOn: earliestResumeOn }), maxPauseDays: settings.maxPauseDays, earliestResumeOn, latestResumeOn },
+    // The pause rule's own latest date: today + maxPauseDays was shorter than the rule for every
+    // plan whose next delivery is a while off, and empty once it is more than maxPauseDays away.
+    pause: { ...probe({ type: "pause", resumeOn: earliestResumeOn }), maxPauseDays: settings.maxPauseDays, earliestResumeOn, latestResumeOn: latestResumeOn(plan, today, settings) },
     resume: probe({ type: "resume" }),
   };
 }

@@ -72,7 +72,11 @@ export const PlanOptions = z
     nextDelivery: z.object({ ...ActionFields, earliest: CalendarDate, latest: CalendarDate }),
     interval: z.object({ ...ActionFields, current: z.number().int(), allowedIntervalDays: z.array(z.number().int()) }),
     quantity: z.object({ ...ActionFields, current: z.number().int(), min: z.number().int(), max: z.number().int() }),
-    pause: z.object({ ...ActionFields, maxPauseDays: z.number().int(), earliestResumeOn: CalendarDate, latestResumeOn: CalendarDate }),
+    pause: z.object({ ...ActionFields, maxPauseDays: z.number().int(), earliestResumeOn: CalendarDate, latestResumeOn: CalendarDate.openapi({
+        description:
+          "The latest resume date a pause is accepted with today, as the pause rule counts it: the next delivery (for a paused subscription, today + `changeCutoffDays`) + `maxPauseDays`; the date a `pause_too_long` refusal names.",
+      }),
+    }),
     resume: z.object(ActionFields),
   })
   .openapi("PlanOptions");

@@ -28,6 +28,8 @@ export const PORTAL_TEXT = {
   title: { ja: "定期コースの管理", en: "Your subscriptions" },
   loading: { ja: "読み込み中です…", en: "Loading…" },
   none: { ja: "ご利用中の定期コースはありません。", en: "You have no subscriptions." },
+  // Beside the product name, it tells apart two subscriptions of one product (and is what the shop's desk asks for).
+  subscriptionNumber: { ja: "ご契約番号 {id}", en: "Subscription {id}" },
   statusActive: { ja: "お届け中", en: "Active" },
   statusPaused: { ja: "お休み中", en: "Paused" },
   statusCanceled: { ja: "解約済み", en: "Canceled" },
@@ -36,7 +38,9 @@ export const PORTAL_TEXT = {
   interval: { ja: "お届け間隔", en: "Delivery interval" },
   everyDays: { ja: "{n}日ごと", en: "Every {n} days" },
   quantity: { ja: "数量", en: "Quantity" },
-  unitPrice: { ja: "1回あたりの価格", en: "Price per delivery" },
+  // What one delivery costs (unit price × quantity), with the sum written out when there are several.
+  pricePerDelivery: { ja: "1回のお届けの価格", en: "Price per delivery" },
+  priceTimesQuantity: { ja: "{total}（{unit} × {quantity}）", en: "{total} ({unit} × {quantity})" },
   skip: { ja: "次回のお届けをスキップ", en: "Skip the next delivery" },
   remainingSkips: { ja: "続けてあと{n}回スキップできます。", en: "You can skip {n} more in a row." },
   firstChangeable: { ja: "{date}以降のお届けを変更できます。", en: "Deliveries from {date} can be changed." },
@@ -69,6 +73,7 @@ export const PORTAL_TEXT = {
   // received inside the cut-off, that is the day of the last delivery, which is named apart.
   effectiveOn: { ja: "解約日", en: "Ends on" },
   lastDelivery: { ja: "最後のお届け", en: "Last delivery" },
+  lastDeliveryCharge: { ja: "最後のお届けのご請求", en: "Charged for the last delivery" },
   nextStopped: { ja: "次回のお届け（{date}）は停止します。", en: "The next delivery ({date}) is stopped." },
   nextShips: { ja: "次回のお届け（{date}）は最後のお届けとして発送されます。", en: "The next delivery ({date}) ships as the last one." },
   charges: { ja: "解約に伴うご請求", en: "Charges on cancelling" },

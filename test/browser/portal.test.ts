@@ -73,13 +73,19 @@ async function open(customerId: string, params: Record<string, string> = {}): Pr
   return page;
 }
 
-/** axe-core over the whole page, the portal's shadow DOM included: no serious or critical violation. */
+/**
+ * axe-core over the whole page, the portal's shadow DOM included: no serious or critical violation,
+ * and no two landmarks of one kind with the same name (a moderate best practice: a screen reader's
+ * landmark list would show two cards it cannot tell apart).
+ */
 async function axeClean(page: Page, step: string) {
   if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ content: AXE });
   const violations = await page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: { id: string; impact: string; nodes: { target: unknown }[] }[] }> } }).axe;
-    const result = await axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] } });
-    return result.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${JSON.stringify(v.nodes.map((n) => n.target))}`);
+    const result = await axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] }, rules: { "landmark-unique": { enabled: true } } });
+    return result.violations
+      .filter((v) => v.impact === "serious" || v.impact === "critical" || v.id === "landmark-unique")
+      .map((v) => `${v.id}: ${JSON.stringify(v.nodes.map((n) => n.target))}`);
   });
   expect(violations, `axe on ${step}`).toEqual([]);
 }
@@ -159,7 +165,7 @@ describe("<tsuzuku-portal> in Chromium", () => {
 
   it("a cancellation inside the cut-off: the day it takes effect is 解約日 everywhere, and the last delivery is named apart", async () => {
     const last = addDays(today(), 1);
-    const { customerId, ids } = await customerWith([{ nextDeliveryOn: last }]);
+    const { customerId, ids } = await customerWith([{ nextDeliveryOn: last, quantity: 2 }]);
     const page = await open(customerId);
     const shown = (d: string) => new Intl.DateTimeFormat("ja-JP", { dateStyle: "long", timeZone: "UTC" }).format(new Date(`${d}T00:00:00Z`));
     await part(page, "cancel-button").click();
@@ -181,8 +187,20 @@ describe("<tsuzuku-portal> in Chromium", () => {
     await card.waitFor();
     expect(await card.textContent()).toContain(`${say("effectiveOn", "ja")}${shown(last)}${say("lastDelivery", "ja")}${shown(last)}`);
     await axeClean(page, "the canceled subscription");
+    const canceled = (await events(page)).find((e) => e.type === "tsuzuku:canceled")!.detail;
     await page.close();
-  });
+
+    // Opened again later: the card still shows what the receipt said — the last delivery still
+    // shipping, what it is charged (3,980 × 2, the confirmation's own charge) and the number.
+    expect(canceled.charges).toEqual([expect.objectContaining({ type: "final_delivery", amount: { amount: 7960, currency: "JPY" } })]);
+    const later = await open(customerId);
+    const text = await later.locator(`tsuzuku-portal [data-subscription="${ids[0]}"]`).textContent();
+    expect(text).toContain(say("statusCanceled", "ja"));
+    expect(text).toContain(`${say("effectiveOn", "ja")}${shown(last)}`);
+    expect(text).toContain(`${say("lastDelivery", "ja")}${shown(last)}${say("lastDeliveryCharge", "ja")}￥7,960`);
+    expect(text).toContain(`${say("confirmationNumber", "ja")}${canceled.confirmationNumber}`);
+    await later.close();
+  }, 60_000);
 
   it("the exit survey: optional and unticked; answers, keep-in-touch and a return date go with the confirmation, and keep-in-touch is withdrawn from the list", async () => {
     const { customerId, ids } = await customerWith([{}]);
@@ -240,6 +258,28 @@ describe("<tsuzuku-portal> in Chromium", () => {
     expect((await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key })).body.nextDeliveryOn).toBe(addDays(today(), 1));
     await page.close();
   });
+
+  it("a skip refused by the skip limit after a saved change: the status no longer says saved, the refusal shows once, as an alert", async () => {
+    const { customerId, ids } = await customerWith([{}]);
+    expect((await h.request("POST", `/v1/subscriptions/${ids[0]}/skip`, { key: t.key, body: { count: 1 } })).status).toBe(200);
+    const page = await open(customerId);
+    const status = page.locator("tsuzuku-portal [role=status]");
+    await part(page, "skip-button").click();
+    await expect.poll(() => status.textContent()).toContain(say("changed", "ja"));
+    await part(page, "skip-button").click();
+    await expect.poll(async () => (await events(page)).map((e) => e.detail?.code)).toContain("skip_limit_exceeded");
+    const refusal = (await events(page)).find((e) => e.type === "tsuzuku:error")!.detail.detail as string;
+    const card = page.locator(`tsuzuku-portal [data-subscription="${ids[0]}"]`);
+    await expect.poll(() => card.locator(".message").textContent()).toBe(refusal);
+    expect(await card.locator(".message").getAttribute("role")).toBe("alert");
+    expect(await status.textContent()).toBe("");
+    // What a sighted customer reads: the refusal once (the rule's note with the same words is hidden).
+    expect((await card.innerText()).split(refusal).length - 1).toBe(1);
+    expect(await page.locator("tsuzuku-portal").innerText()).not.toContain(say("changed", "ja"));
+    await axeClean(page, "the skip-limit refusal");
+    expect((await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key })).body.version).toBe(3);
+    await page.close();
+  }, 60_000);
 
   it("a cancellation with the keyboard alone, focus always visible", async () => {
     const { customerId, ids } = await customerWith([{ deliveriesCompleted: 1, commitment: { minDeliveries: 3, earlyCancellationFee: { amount: 5000, currency: "JPY" } } }]);
@@ -309,6 +349,40 @@ describe("<tsuzuku-portal> in Chromium", () => {
     await page.close();
   });
 
+  it("a pause on a 90-day plan whose next delivery is 95 days off: the date field offers up to next delivery + 90 days, and that date is accepted", async () => {
+    const next = addDays(today(), 95);
+    const { customerId, ids } = await customerWith([{ intervalDays: 90, nextDeliveryOn: next }]);
+    const page = await open(customerId, { lang: "en" });
+    const card = page.locator("tsuzuku-portal section.card");
+    await card.getByText(say("pause", "en")).click();
+    const field = card.getByLabel(say("resumeOn", "en"));
+    const [min, max] = [await field.getAttribute("min"), await field.getAttribute("max")];
+    // Before, max was today + 90: earlier than min (the day after the next delivery), so no date could be chosen.
+    expect({ min, max }).toEqual({ min: addDays(next, 1), max: addDays(next, 90) });
+    await field.fill(max!);
+    expect(await field.evaluate((el) => (el as HTMLInputElement).validity.valid)).toBe(true);
+    await card.locator('[part~="pause-apply"]').click();
+    await expect.poll(async () => (await events(page)).map((e) => e.type)).toContain("tsuzuku:changed");
+    expect((await events(page)).map((e) => e.detail?.code)).not.toContain("pause_too_long");
+    expect((await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key })).body).toMatchObject({ status: "paused", pausedUntil: max });
+    await page.close();
+  });
+
+  it("the price per delivery is what one delivery costs: unit price × quantity, the sum written out", async () => {
+    const { customerId, ids } = await customerWith([{ quantity: 2, unitPrice: { amount: 3240, currency: "JPY" } }, { unitPrice: { amount: 3240, currency: "JPY" } }]);
+    const page = await open(customerId);
+    const price = (id: string) => page.locator(`tsuzuku-portal [data-subscription="${id}"] dt`, { hasText: say("pricePerDelivery", "ja") }).locator("xpath=following-sibling::dd[1]").textContent();
+    expect(await price(ids[0]!)).toBe(say("priceTimesQuantity", "ja", { total: "￥6,480", unit: "￥3,240", quantity: 2 }));
+    expect(await price(ids[1]!)).toBe("￥3,240");
+    // Changing the quantity changes what a delivery costs.
+    const card = page.locator(`tsuzuku-portal [data-subscription="${ids[1]}"]`);
+    await card.getByText(say("changeQuantity", "ja")).click();
+    await card.getByLabel(say("newQuantity", "ja", { min: 1, max: 10 })).fill("3");
+    await card.locator('[part~="quantity-apply"]').click();
+    await expect.poll(() => price(ids[1]!)).toBe(say("priceTimesQuantity", "ja", { total: "￥9,720", unit: "￥3,240", quantity: 3 }));
+    await page.close();
+  }, 60_000);
+
   it("a session that runs out: tsuzuku:error session_expired, then the same action resumes with the new session", async () => {
     const { customerId, ids } = await customerWith([{}]);
     const page = await open(customerId);
@@ -342,8 +416,16 @@ describe("<tsuzuku-portal> in Chromium", () => {
     expect(layout.overflow).toBeLessThanOrEqual(0);
     expect(layout.fontSize).toBeGreaterThanOrEqual(16);
     await axeClean(page, "320 px at 200 %");
+    // Two subscriptions of one product: each card's region has its own name.
+    const names = await page.locator("tsuzuku-portal").evaluate((el) =>
+      [...el.shadowRoot!.querySelectorAll("section[data-subscription]")].map((s) =>
+        s.getAttribute("aria-labelledby")!.split(" ").map((id) => el.shadowRoot!.getElementById(id)!.textContent).join(" "),
+      ),
+    );
+    expect(names).toHaveLength(2);
+    expect(new Set(names).size).toBe(2);
     await page.close();
-  });
+  }, 60_000);
 
   it("customer A's session cannot read or change customer B, tried from the page", async () => {
     const a = await customerWith([{}]);

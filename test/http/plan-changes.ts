@@ -66,6 +66,19 @@ export function planChangesSuite(h: () => Harness) {
       expect(longer.body.detail).toContain("beyond the normal schedule");
     });
 
+    it("plan-options' latestResumeOn is the date the pause rule accepts, the day after refused: a 90-day plan 95 days off can pause", async () => {
+      const id = await newSubscription(95, { intervalDays: 90 });
+      const options = await h().request("GET", `/v1/subscriptions/${id}/plan-options`, { key: t.key });
+      expect(options.status).toBe(200);
+      expect(options.body.pause).toMatchObject({ available: true, earliestResumeOn: addDays(today(), 96), latestResumeOn: addDays(today(), 185) });
+      const tooLong = await post(id, "pause", { resumeOn: addDays(today(), 186) });
+      expect(tooLong.status).toBe(422);
+      expect(tooLong.body).toMatchObject({ code: "pause_too_long", latestResumeOn: options.body.pause.latestResumeOn });
+      const atLatest = await post(id, "pause", { resumeOn: options.body.pause.latestResumeOn });
+      expect(atLatest.status).toBe(200);
+      expect(atLatest.body.subscription).toMatchObject({ status: "paused", pausedUntil: addDays(today(), 185) });
+    });
+
     it("a sync of a pause whose date has passed resumes it with the first delivery at today + the cut-off, and says why (#14.2)", async () => {
       const resumeOn = addDays(today(), -5);
       const id = await newSubscription(-5, { status: "paused", pausedUntil: resumeOn });

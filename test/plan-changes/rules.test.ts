@@ -216,7 +216,7 @@ describe("plan options (what a my-page may offer)", () => {
       nextDelivery: { available: true, earliest: "2026-12-03", latest: "2027-01-29" },
       interval: { available: true, allowedIntervalDays: [14, 21, 30, 45, 60, 90], current: 30 },
       quantity: { available: true, min: 1, max: 10, current: 1 },
-      pause: { available: true, maxPauseDays: 90, latestResumeOn: "2027-02-28", earliestResumeOn: "2026-12-11" },
+      pause: { available: true, maxPauseDays: 90, latestResumeOn: "2027-03-10", earliestResumeOn: "2026-12-11" },
       resume: { available: false, refusal: { code: "subscription_not_paused" } },
     });
   });
@@ -234,6 +234,17 @@ describe("plan options (what a my-page may offer)", () => {
     const canceled = planOptions(plan({ status: "canceled", nextDeliveryOn: null }), S, today);
     for (const action of [canceled.skip, canceled.nextDelivery, canceled.interval, canceled.quantity, canceled.pause, canceled.resume]) {
       expect(action.available).toBe(false);
+    }
+  });
+
+  it("offers the pause rule's own latest resume date: next delivery + maxPauseDays, one day more refused", () => {
+    // A 90-day plan whose next delivery is 95 days off: today + 90 would be before the delivery itself.
+    for (const p of [plan(), plan({ intervalDays: 90, nextDeliveryOn: addDays(today, 95) }), plan({ status: "paused", pausedUntil: "2027-01-10", nextDeliveryOn: "2027-01-10" })]) {
+      const o = planOptions(p, S, today);
+      expect(o.pause.latestResumeOn).toBe(latestResumeOn(p, today, S));
+      expect(o.pause.earliestResumeOn <= o.pause.latestResumeOn).toBe(true);
+      expect(decide(p, { type: "pause", resumeOn: o.pause.latestResumeOn }, S, today).ok).toBe(true);
+      expect(decide(p, { type: "pause", resumeOn: addDays(o.pause.latestResumeOn, 1) }, S, today)).toMatchObject({ ok: false, violation: { code: "pause_too_long", extra: { latestResumeOn: o.pause.latestResumeOn } } });
     }
   });
 

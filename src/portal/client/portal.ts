@@ -124,9 +124,14 @@ export class TsuzukuPortal extends HTMLElement {
         this.#pending = action;
         text = this.#t("sessionExpired");
       }
+      // A refusal reads as one, once: the status line no longer says an earlier change was saved,
+      // and a rule the card already states with the same words is not stated a second time.
+      this.#status.textContent = "";
       const message = this.#main.querySelector<HTMLElement>("[data-active] .message") ?? this.#main.querySelector<HTMLElement>(".message");
-      if (message) message.textContent = text;
-      else this.#main.replaceChildren(h("p", { class: "message", role: "alert", part: "message" }, text));
+      if (message) {
+        message.textContent = text;
+        for (const note of message.parentElement?.querySelectorAll<HTMLElement>(".note") ?? []) note.hidden = note.textContent === text;
+      } else this.#main.replaceChildren(h("p", { class: "message", role: "alert", part: "message" }, text));
     } finally {
       this.#busy = false;
       this.#main.removeAttribute("aria-busy");
@@ -253,8 +258,11 @@ export class TsuzukuPortal extends HTMLElement {
     const status = sub.status === "active" ? "statusActive" : sub.status === "paused" ? "statusPaused" : "statusCanceled";
     return h(
       "section",
-      { class: "card", part: "subscription", "aria-labelledby": headingId, "data-subscription": sub.id },
+      // Named by product and subscription number: two subscriptions of one product are two
+      // distinct regions in a screen reader's landmark list (axe landmark-unique).
+      { class: "card", part: "subscription", "aria-labelledby": `${headingId} ${headingId}-number`, "data-subscription": sub.id },
       h("h3", { id: headingId, tabindex: -1 }, sub.product.name),
+      h("p", { class: "note", id: `${headingId}-number` }, this.#t("subscriptionNumber", { id: sub.id })),
       h("p", { class: "state" }, this.#t(status)),
       h(
         "dl",
@@ -262,13 +270,29 @@ export class TsuzukuPortal extends HTMLElement {
         sub.status === "paused" && sub.pausedUntil ? [h("dt", {}, this.#t("pausedUntil")), h("dd", {}, this.#date(sub.pausedUntil))] : null,
         sub.status !== "canceled" && sub.nextDeliveryOn ? [h("dt", {}, this.#t("nextDelivery")), h("dd", {}, this.#date(sub.nextDeliveryOn))] : null,
         sub.status === "canceled" && sub.cancellation?.effectiveOn ? [h("dt", {}, this.#t("effectiveOn")), h("dd", {}, this.#date(sub.cancellation.effectiveOn))] : null,
-        sub.status === "canceled" && sub.cancellation?.finalDeliveryOn ? [h("dt", {}, this.#t("lastDelivery")), h("dd", {}, this.#date(sub.cancellation.finalDeliveryOn))] : null,
+        sub.status === "canceled" && sub.cancellation?.finalDeliveryOn
+          ? [
+              h("dt", {}, this.#t("lastDelivery")),
+              h("dd", {}, this.#date(sub.cancellation.finalDeliveryOn)),
+              h("dt", {}, this.#t("lastDeliveryCharge")),
+              h("dd", {}, this.#money(perDelivery(sub))),
+            ]
+          : null,
+        sub.status === "canceled" && sub.cancellation?.confirmationNumber
+          ? [h("dt", {}, this.#t("confirmationNumber")), h("dd", {}, h("span", { class: "number", "data-confirmation-number": "" }, sub.cancellation.confirmationNumber))]
+          : null,
         h("dt", {}, this.#t("interval")),
         h("dd", {}, this.#t("everyDays", { n: sub.intervalDays })),
         h("dt", {}, this.#t("quantity")),
         h("dd", {}, String(sub.quantity)),
-        h("dt", {}, this.#t("unitPrice")),
-        h("dd", {}, this.#money(sub.unitPrice)),
+        h("dt", {}, this.#t("pricePerDelivery")),
+        h(
+          "dd",
+          {},
+          sub.quantity === 1
+            ? this.#money(sub.unitPrice)
+            : this.#t("priceTimesQuantity", { total: this.#money(perDelivery(sub)), unit: this.#money(sub.unitPrice), quantity: sub.quantity }),
+        ),
       ),
       sub.status === "active" && opts?.skip.available ? h("p", { class: "note" }, this.#t("remainingSkips", { n: opts.skip.remainingSkips })) : null,
       sub.status !== "canceled" && opts?.firstChangeableDate ? h("p", { class: "note" }, this.#t("firstChangeable", { date: this.#date(opts.firstChangeableDate) })) : null,
@@ -629,6 +653,14 @@ export class TsuzukuPortal extends HTMLElement {
     const format = new Intl.NumberFormat(this.#lang === "ja" ? "ja-JP" : "en-US", { style: "currency", currency: m.currency });
     return format.format(m.amount / 10 ** (format.resolvedOptions().maximumFractionDigits ?? 0));
   }
+}
+
+/**
+ * What one delivery costs: unit price × quantity, in the currency's minor units — the amount the
+ * API charges for a final delivery shipped after a cancellation (cancel-flows/terms).
+ */
+function perDelivery(sub: Subscription): Money {
+  return { amount: sub.unitPrice.amount * sub.quantity, currency: sub.unitPrice.currency };
 }
 
 function value(form: HTMLFormElement, name: string): string {

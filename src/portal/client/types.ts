@@ -16,8 +16,8 @@ export type Subscription = {
   status: "active" | "paused" | "canceled";
   version: number;
   pausedUntil: string | null;
-  /** Once canceled: the day it took effect, and the delivery that still ships after it, if one does. */
-  cancellation?: { effectiveOn: string | null; finalDeliveryOn: string | null } | null;
+  /** Once canceled: the day it took effect, the delivery that still ships after it (if one does) and the receipt's number. */
+  cancellation?: { effectiveOn: string | null; finalDeliveryOn: string | null; confirmationNumber: string | null } | null;
 };
 
 /** Why an action is closed, as a request would be refused: the API's code and detail. */
