@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { EXIT_SURVEY } from "../fixtures/exit-survey";
 import { addDays, localDate } from "../../src/platform/dates";
 import { RECEIVER_SECRET, subscriptionBody, uid, type Harness, type TestTenant } from "../support/harness";
 import { person } from "./data-rights";
@@ -63,21 +64,7 @@ export function erasureSuite(h: () => Harness) {
       expect(hook.status).toBe(201);
       const survey = await h().request("PUT", "/v1/exit-survey", {
         key: t.key,
-        body: {
-          questions: [
-            { id: "why_stopped", kind: "text", prompt: { ja: "やめた決め手は？", en: "What made you stop?" } },
-            {
-              id: "bring_back",
-              kind: "choice",
-              prompt: { ja: "どうなれば再開しますか？", en: "What would bring you back?" },
-              options: [
-                { code: "season", label: { ja: "季節が来たら", en: "When the season comes" } },
-                { code: "nothing", label: { ja: "特になし", en: "Nothing" } },
-              ],
-            },
-          ],
-          keepInTouchWording: { ja: "再開のご案内をお送りしてもよいですか？（任意）", en: "May we write to you about restarting? (optional)" },
-        },
+        body: EXIT_SURVEY,
       });
       expect(survey.status, survey.text).toBe(200);
 

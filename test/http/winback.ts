@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { EXIT_SURVEY } from "../fixtures/exit-survey";
 import { encodeCursor } from "../../src/platform/pagination";
 import { Canceled, FlowStarted } from "../../src/cancel-flows/schemas";
 import { RetentionMetrics, WinbackMetrics } from "../../src/metrics/routes";
@@ -64,21 +65,7 @@ export function winbackSuite(h: () => Harness) {
       expect(shaming.body.errors.map((e: { path: string }) => e.path)).toContain("keepInTouchWording.en");
       expect((await h().request("GET", "/v1/exit-survey", { key: t.key })).body.custom).toBe(false);
 
-      const survey = {
-        questions: [
-          { id: "why_stopped", kind: "text", prompt: { ja: "やめた決め手は？", en: "What made you stop?" } },
-          {
-            id: "bring_back",
-            kind: "choice",
-            prompt: { ja: "どうなれば再開しますか？", en: "What would bring you back?" },
-            options: [
-              { code: "season", label: { ja: "季節が来たら", en: "When the season comes" } },
-              { code: "nothing", label: { ja: "特になし", en: "Nothing" } },
-            ],
-          },
-        ],
-        keepInTouchWording: { ja: "再開のご案内をお送りしてもよいですか？（任意）", en: "May we write to you about restarting? (optional)" },
-      };
+      const survey = EXIT_SURVEY;
       const put = await h().request("PUT", "/v1/exit-survey", { key: t.key, body: survey });
       expect(put.status).toBe(200);
       conforms(ExitSurvey, put.body);
