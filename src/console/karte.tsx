@@ -1,3 +1,4 @@
+import type { Child } from "hono/jsx";
 import { Layout, type PageContext } from "./layout";
 import { planCallFor } from "./plan";
 import { channelName, money, when } from "./format";
@@ -56,6 +57,20 @@ type CancellationInfo = {
   status: string;
 };
 
+type Action = { available: boolean; refusal: { code: string; detail: string } | null };
+/** GET /v1/subscriptions/{id}/plan-options as the API answers it: what the shop's rules allow today. */
+export type PlanOptions = {
+  version: number;
+  status: string;
+  nextDeliveryOn: string | null;
+  skip: Action & { remainingSkips: number };
+  nextDelivery: Action & { earliest: string; latest: string };
+  interval: Action & { current: number; allowedIntervalDays: number[] };
+  quantity: Action & { current: number; min: number; max: number };
+  pause: Action & { earliestResumeOn: string; latestResumeOn: string };
+  resume: Action;
+};
+
 /** GET /v1/exit-survey as the API answers it (both languages). */
 export type ExitSurveyAnswer = {
   questions: { id: string; kind: "choice" | "text"; prompt: Record<Lang, string>; options?: { code: string; label: Record<Lang, string> }[] }[];
@@ -99,6 +114,7 @@ export type KarteData = {
   offers: Offer[];
   knowledge: KnowledgeEntry[];
   cancellation: CancellationInfo | null;
+  planOptions: PlanOptions | null;
   exitSurvey: ConsoleSurvey | null;
   notice: string | null;
   error: string | null;
@@ -150,6 +166,97 @@ function SurveyFields(props: { lang: Lang; survey: ConsoleSurvey }) {
         <label for="return-on">{t(lang, "returnOn")}</label> <input type="date" id="return-on" name="returnOn" />
       </p>
     </fieldset>
+  );
+}
+
+/**
+ * A caller who just wants a change (a skip, another interval…): each plan change the shop's rules
+ * allow today (plan-options), posted to /console/change and applied directly on channel operator —
+ * no reason asked, no cancel flow, so it is never counted as a cancellation request. An action the
+ * rules close shows why, in the API's words.
+ */
+function PlanChanges(props: { page: PageContext; sub: Sub; options: PlanOptions; customerId: string; reason: string | null }) {
+  const { page, sub, options: o } = props;
+  const lang = page.lang;
+  const form = (action: string, body: Child) => (
+    <form method="post" action="/console/change" class="row">
+      <input type="hidden" name="csrf" value={page.csrf} />
+      <input type="hidden" name="customer" value={props.customerId} />
+      <input type="hidden" name="sub" value={sub.id} />
+      {props.reason ? <input type="hidden" name="reason" value={props.reason} /> : null}
+      <input type="hidden" name="version" value={String(o.version)} />
+      <input type="hidden" name="attempt" value={crypto.randomUUID()} />
+      <input type="hidden" name="action" value={action} />
+      {body}
+    </form>
+  );
+  const closed = (label: string, a: Action) => (a.refusal ? <p class="refusal">{label}: {a.refusal.detail}</p> : null);
+  return (
+    <section aria-labelledby="plan" class="panel plan">
+      <h2 id="plan">
+        {t(lang, "planChanges")}: {sub.product.name}
+      </h2>
+      <p>{t(lang, "planChangesNote")}</p>
+      {o.skip.available
+        ? form(
+            "skip",
+            <>
+              <button type="submit">
+                {t(lang, "skipNext")}
+                {o.nextDeliveryOn ? (lang === "ja" ? `（${writeDate(o.nextDeliveryOn, lang, "short", page.today)}）` : ` (${writeDate(o.nextDeliveryOn, lang, "short", page.today)})`) : ""}
+              </button>{" "}
+              <small>{tf(lang, "skipsLeft", { n: o.skip.remainingSkips })}</small>
+            </>,
+          )
+        : closed(t(lang, "skipNext"), o.skip)}
+      {o.nextDelivery.available
+        ? form(
+            "next-delivery",
+            <>
+              <label for="pc-date">{t(lang, "moveTo")}</label>
+              <input type="date" id="pc-date" name="date" required min={o.nextDelivery.earliest} max={o.nextDelivery.latest} value={o.nextDeliveryOn ?? o.nextDelivery.earliest} />
+              <button type="submit">{t(lang, "moveDelivery")}</button>
+            </>,
+          )
+        : closed(t(lang, "moveDelivery"), o.nextDelivery)}
+      {o.interval.available
+        ? form(
+            "interval",
+            <>
+              <label for="pc-interval">{t(lang, "interval")}</label>
+              <select id="pc-interval" name="intervalDays">
+                {o.interval.allowedIntervalDays.map((d) => (
+                  <option value={String(d)} selected={d === o.interval.current}>
+                    {tf(lang, "intervalDays", { n: d })}
+                  </option>
+                ))}
+              </select>
+              <button type="submit">{t(lang, "changeInterval")}</button>
+            </>,
+          )
+        : closed(t(lang, "changeInterval"), o.interval)}
+      {o.quantity.available
+        ? form(
+            "quantity",
+            <>
+              <label for="pc-quantity">{t(lang, "quantity")}</label>
+              <input type="number" id="pc-quantity" name="quantity" required min={o.quantity.min} max={o.quantity.max} value={String(o.quantity.current)} />
+              <button type="submit">{t(lang, "changeQuantity")}</button>
+            </>,
+          )
+        : closed(t(lang, "changeQuantity"), o.quantity)}
+      {o.pause.available
+        ? form(
+            "pause",
+            <>
+              <label for="pc-resume-on">{t(lang, "resumeOn")}</label>
+              <input type="date" id="pc-resume-on" name="resumeOn" required min={o.pause.earliestResumeOn} max={o.pause.latestResumeOn} />
+              <button type="submit">{t(lang, "pause")}</button>
+            </>,
+          )
+        : closed(t(lang, "pause"), o.pause)}
+      {o.resume.available ? form("resume", <button type="submit">{t(lang, "resumeNow")}</button>) : sub.status === "paused" ? closed(t(lang, "resumeNow"), o.resume) : null}
+    </section>
   );
 }
 
@@ -346,6 +453,8 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
             </>
           ) : null}
         </section>
+
+        {focus && data.planOptions && focus.status !== "canceled" ? <PlanChanges page={page} sub={focus} options={data.planOptions} customerId={customer.id} reason={data.reason} /> : null}
 
         {focus ? (
           <section aria-labelledby="retention" class="panel">

@@ -11,10 +11,10 @@ import { normalizeEmail, normalizePhone } from "../platform/phone";
 import { TenantStore } from "../platform/tenancy";
 import { findTenant } from "../tenants/keys";
 import { ASSETS } from "./assets.generated";
-import { KartePage, KnowledgeList, localSurvey, surveyAnswersOf, type ExitSurveyAnswer, type KarteData, type KnowledgeEntry, type Offer, type Sub } from "./karte";
+import { KartePage, KnowledgeList, localSurvey, surveyAnswersOf, type ExitSurveyAnswer, type KarteData, type KnowledgeEntry, type Offer, type PlanOptions, type Sub } from "./karte";
 import { Bare, Layout, type PageContext } from "./layout";
 import { MetricsPage } from "./metrics";
-import { planCallFor } from "./plan";
+import { changeCallOf } from "./plan";
 import { endConsoleSession, redeemLogin } from "./sessions";
 import { t, type Lang } from "./strings";
 
@@ -215,13 +215,14 @@ export function consolePages(app: Fetcher) {
     if (reason) kq.set("reason", reason);
     if (focus?.product.category) kq.set("category", focus.product.category);
     const cancellable = focus !== null && focus.status !== "canceled";
-    const [offers, knowledge, cancellation, survey] = await Promise.all([
+    const [offers, knowledge, cancellation, survey, planOptions] = await Promise.all([
       focus && reason ? api("GET", `/v1/subscriptions/${encodeURIComponent(focus.id)}/offers?reason=${reason}&channel=operator&limit=3`) : null,
       api("GET", `/v1/knowledge?${kq}`),
       cancellable ? api("GET", `/v1/subscriptions/${encodeURIComponent(focus.id)}/cancellation-info`) : null,
       cancellable ? api("GET", "/v1/exit-survey") : null,
+      cancellable ? api("GET", `/v1/subscriptions/${encodeURIComponent(focus.id)}/plan-options`) : null,
     ]);
-    const done = q.done && ["saved", "kept", "contact", "used"].includes(q.done) ? t(lang, `done_${q.done}` as "done_saved") : null;
+    const done = q.done && ["saved", "changed", "kept", "contact", "used"].includes(q.done) ? t(lang, `done_${q.done}` as "done_saved") : null;
     const data: KarteData = {
       customer: customer.body,
       subscriptions,
@@ -234,12 +235,19 @@ export function consolePages(app: Fetcher) {
       offers: (offers?.body?.data ?? []) as Offer[],
       knowledge: (knowledge.body?.data ?? []) as KnowledgeEntry[],
       cancellation: cancellation?.status === 200 ? cancellation.body : null,
+      planOptions: planOptions?.status === 200 ? (planOptions.body as PlanOptions) : null,
       exitSurvey: survey?.status === 200 ? localSurvey(survey.body as ExitSurveyAnswer, lang) : null,
       notice: done,
       error: q.error ?? null,
     };
     return c.html(<KartePage page={page} data={data} search={search} />);
   });
+
+  /** One click, several calls: a double submit replays them (same keys) instead of writing twice. */
+  const attemptKey = (form: Record<string, string>) => {
+    const attempt = (form.attempt ?? "").slice(0, 64) || crypto.randomUUID();
+    return (step: string) => ({ "idempotency-key": `console-${attempt}-${step}` });
+  };
 
   pages.post("/console/apply", async (c) => {
     const form = await formOf(c);
@@ -248,31 +256,37 @@ export function consolePages(app: Fetcher) {
     const { api } = who;
     const sub = encodeURIComponent(form.sub ?? "");
     const ifMatch = { "if-match": `"${form.version ?? ""}"` };
-    // One click, three calls: a double submit replays them (same keys) instead of saving twice.
-    const key = (step: string) => ({ "idempotency-key": `console-${(form.attempt ?? "").slice(0, 64) || crypto.randomUUID()}-${step}` });
+    const key = attemptKey(form);
     const failed = (res: { status: number; body: any }) => backTo(c, form, { error: res.body?.detail ?? String(res.status) });
-    if (form.reason) {
-      // The caller gave a reason: the save runs through the cancel flow on channel operator, so it
-      // counts in 解約阻止率 and in the offer's observed save rate, with the operator as actor.
-      const started = await api("POST", `/v1/subscriptions/${sub}/cancel-flows`, { channel: "operator" }, { ...ifMatch, ...key("start") });
-      if (started.status !== 201) return failed(started);
-      const flow = encodeURIComponent(started.body.flowId);
-      const given = await api("POST", `/v1/cancel-flows/${flow}/reason`, { reason: form.reason, offerId: form.offerId ?? "" }, key("reason"));
-      if (given.status !== 200) return failed(given);
-      if (!given.body.offer) return backTo(c, form, { error: `${t(who.page.lang, "noOfferInFlow")} (${given.body.noOfferBecause})` });
-      const accepted = await api("POST", `/v1/cancel-flows/${flow}/accept`, { offerId: form.offerId ?? "" }, { ...ifMatch, ...key("accept") });
-      if (accepted.status !== 200) return failed(accepted);
-      return backTo(c, form, { done: accepted.body.change && accepted.body.change.type !== "discount" && accepted.body.change.type !== "free_gift" ? "saved" : "kept" });
-    }
-    // No reason: a caller who just wants a change (a skip, say) gets it directly, as on the web.
-    // The offer's terms are read again here, never taken from the form.
-    const offers = await api("GET", `/v1/subscriptions/${sub}/offers?channel=operator&limit=20`);
-    const offer = ((offers.body?.data ?? []) as Offer[]).find((o) => o.offerId === form.offerId);
-    const call = offer ? planCallFor(offer) : null;
-    if (!call) return backTo(c, form, { error: offers.body?.detail ?? "offer_not_found" });
-    const res = await api("POST", `/v1/subscriptions/${sub}/${call.path}`, { ...call.body, channel: "operator" }, { ...ifMatch, ...key("change") });
-    if (res.status !== 200) return failed(res);
-    return backTo(c, form, { done: "saved" });
+    // Offers are shown for a reason only; a change without one is /console/change.
+    if (!form.reason) return backTo(c, form, { error: "offer_not_found" });
+    // The caller gave a reason: the save runs through the cancel flow on channel operator, so it
+    // counts in 解約阻止率 and in the offer's observed save rate, with the operator as actor.
+    const started = await api("POST", `/v1/subscriptions/${sub}/cancel-flows`, { channel: "operator" }, { ...ifMatch, ...key("start") });
+    if (started.status !== 201) return failed(started);
+    const flow = encodeURIComponent(started.body.flowId);
+    const given = await api("POST", `/v1/cancel-flows/${flow}/reason`, { reason: form.reason, offerId: form.offerId ?? "" }, key("reason"));
+    if (given.status !== 200) return failed(given);
+    if (!given.body.offer) return backTo(c, form, { error: `${t(who.page.lang, "noOfferInFlow")} (${given.body.noOfferBecause})` });
+    const accepted = await api("POST", `/v1/cancel-flows/${flow}/accept`, { offerId: form.offerId ?? "" }, { ...ifMatch, ...key("accept") });
+    if (accepted.status !== 200) return failed(accepted);
+    return backTo(c, form, { done: accepted.body.change && accepted.body.change.type !== "discount" && accepted.body.change.type !== "free_gift" ? "saved" : "kept" });
+  });
+
+  /**
+   * A plan change the caller asked for, without a reason (a skip, another interval…): the API's
+   * plan-change call on channel operator with `If-Match` on the version on screen. No cancel flow,
+   * so it is not a cancellation request; the shop's rules answer as on the web.
+   */
+  pages.post("/console/change", async (c) => {
+    const form = await formOf(c);
+    const who = await operator(c, form);
+    if (who instanceof Response) return who;
+    const call = changeCallOf(form);
+    if (!call) return backTo(c, form, { error: "validation_failed" });
+    const res = await who.api("POST", `/v1/subscriptions/${encodeURIComponent(form.sub ?? "")}/${call.path}`, { ...call.body, channel: "operator" }, { "if-match": `"${form.version ?? ""}"`, ...attemptKey(form)("change") });
+    if (res.status !== 200) return backTo(c, form, { error: res.body?.detail ?? String(res.status) });
+    return backTo(c, form, { done: "changed" });
   });
 
   pages.post("/console/cancel", async (c) => {

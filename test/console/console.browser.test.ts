@@ -25,6 +25,8 @@ const ids = {
   wordsCustomer: uid("C"),
   wordsKept: uid("S"),
   wordsCanceled: uid("S"),
+  planCustomer: uid("C"),
+  planSub: uid("S"),
 };
 const contexts: BrowserContext[] = [];
 
@@ -73,6 +75,8 @@ beforeAll(async () => {
   await put(shopA, `/v1/customers/${ids.wordsCustomer}`, customerBody({ name: "鈴木 一郎", phone: "+819087654321", email: "ichiro@example.jp" }));
   await put(shopA, `/v1/subscriptions/${ids.wordsKept}`, subscriptionBody(ids.wordsCustomer, { nextDeliveryOn: next }));
   await put(shopA, `/v1/subscriptions/${ids.wordsCanceled}`, subscriptionBody(ids.wordsCustomer, { nextDeliveryOn: next }));
+  await put(shopA, `/v1/customers/${ids.planCustomer}`, customerBody({ name: "変更 三子", phone: "090-2222-3333" }));
+  await put(shopA, `/v1/subscriptions/${ids.planSub}`, subscriptionBody(ids.planCustomer, { intervalDays: 30, nextDeliveryOn: next }));
   await put(shopB, `/v1/customers/${ids.shopBCustomer}`, customerBody({ name: "他店 三郎", phone: "090-9999-0000" }));
 }, 60_000);
 
@@ -116,6 +120,33 @@ describe("the operator console in a browser", () => {
     expect(changes[0].channel).toBe("operator");
     expect(changes[0].actor).toMatchObject({ type: "operator", id: "op-operator" });
     expect(changes[0].source.cancelFlowId).toMatch(/^cf_/);
+  });
+
+  it("changes a plan for a caller who just wants a skip or another interval: no reason asked, no cancel flow", async () => {
+    const page = await as(shopA);
+    await page.goto(`${api.url}/console?customer=${ids.planCustomer}`);
+    // No reason picked: the plan changes are on screen, the offers are not.
+    const plan = page.locator("section[aria-labelledby=plan]");
+    await expect(plan.locator("h2").textContent()).resolves.toContain("プランの変更");
+    expect(await page.locator("li.offer").count()).toBe(0);
+    expect(await seriousViolations(page)).toEqual([]);
+    const before = (await h.request("GET", `/v1/subscriptions/${ids.planSub}`, { key: shopA.key })).body;
+    await plan.getByRole("button", { name: /次回のお届けをスキップ/ }).click();
+    await expect(page.locator(".notice").textContent()).resolves.toBe("プランを変更しました。");
+    const skipped = (await h.request("GET", `/v1/subscriptions/${ids.planSub}`, { key: shopA.key })).body;
+    expect(skipped.nextDeliveryOn).toBe(addDays(before.nextDeliveryOn, 30));
+
+    await page.locator("section[aria-labelledby=plan]").getByLabel("お届け間隔").selectOption("45");
+    await page.getByRole("button", { name: "お届け間隔を変更" }).click();
+    await expect(page.locator(".notice").textContent()).resolves.toBe("プランを変更しました。");
+    expect((await h.request("GET", `/v1/subscriptions/${ids.planSub}`, { key: shopA.key })).body.intervalDays).toBe(45);
+
+    // Recorded as the operator's plan changes, not as a cancellation request.
+    const changes = (await h.request("GET", `/v1/subscriptions/${ids.planSub}/changes`, { key: shopA.key })).body.data as any[];
+    expect(changes.map((x) => [x.type, x.channel, x.actor.type])).toEqual([["interval", "operator", "operator"], ["skip", "operator", "operator"]]);
+    expect(changes.every((x) => !x.source?.cancelFlowId)).toBe(true);
+    const timeline = (await h.request("GET", `/v1/customers/${ids.planCustomer}/timeline`, { key: shopA.key })).body.data as any[];
+    expect(timeline.filter((i) => i.kind === "cancel_flow")).toEqual([]);
   });
 
   it("an operator's save of an offer that changes no plan counts in 解約阻止率 and in the offer's observed save rate", async () => {
