@@ -16,7 +16,7 @@ import { Bare, Layout, type PageContext } from "./layout";
 import { MetricsPage } from "./metrics";
 import { changeCallOf } from "./plan";
 import { endConsoleSession, redeemLogin } from "./sessions";
-import { t, type Lang } from "./strings";
+import { consoleError, consoleErrorCode, t, type Lang } from "./strings";
 
 const LANG_COOKIE = "tsz_console_lang";
 type Api = (method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<{ status: number; body: any }>;
@@ -99,14 +99,17 @@ export function consolePages(app: Fetcher) {
     return Object.fromEntries(Object.entries(form).map(([k, v]) => [k, typeof v === "string" ? v : ""]));
   }
 
-  /** Back to the karte after an action (post/redirect/get), with what happened. */
-  function backTo(c: Context<AppEnv>, form: Record<string, string>, outcome: { done?: string; error?: string }) {
+  /**
+   * Back to the karte after an action (post/redirect/get), with what happened: `error` is a code of
+   * CONSOLE_ERRORS (consoleErrorCode), never text, which the karte shows in its own words.
+   */
+  function backTo(c: Context<AppEnv>, form: Record<string, string>, outcome: { done: string } | { error: unknown }) {
     const q = new URLSearchParams();
     if (form.customer) q.set("customer", form.customer);
     if (form.sub) q.set("sub", form.sub);
     if (form.reason) q.set("reason", form.reason);
-    if (outcome.done) q.set("done", outcome.done);
-    if (outcome.error) q.set("error", outcome.error.slice(0, 300));
+    if ("done" in outcome) q.set("done", outcome.done);
+    else q.set("error", consoleErrorCode(outcome.error));
     return c.redirect(`/console?${q}`, 303);
   }
 
@@ -238,7 +241,7 @@ export function consolePages(app: Fetcher) {
       planOptions: planOptions?.status === 200 ? (planOptions.body as PlanOptions) : null,
       exitSurvey: survey?.status === 200 ? localSurvey(survey.body as ExitSurveyAnswer, lang) : null,
       notice: done,
-      error: q.error ?? null,
+      error: consoleError(lang, q.error),
     };
     return c.html(<KartePage page={page} data={data} search={search} />);
   });
@@ -257,7 +260,7 @@ export function consolePages(app: Fetcher) {
     const sub = encodeURIComponent(form.sub ?? "");
     const ifMatch = { "if-match": `"${form.version ?? ""}"` };
     const key = attemptKey(form);
-    const failed = (res: { status: number; body: any }) => backTo(c, form, { error: res.body?.detail ?? String(res.status) });
+    const failed = (res: { status: number; body: any }) => backTo(c, form, { error: res.body?.code });
     // Offers are shown for a reason only; a change without one is /console/change.
     if (!form.reason) return backTo(c, form, { error: "offer_not_found" });
     // The caller gave a reason: the save runs through the cancel flow on channel operator, so it
@@ -267,7 +270,7 @@ export function consolePages(app: Fetcher) {
     const flow = encodeURIComponent(started.body.flowId);
     const given = await api("POST", `/v1/cancel-flows/${flow}/reason`, { reason: form.reason, offerId: form.offerId ?? "" }, key("reason"));
     if (given.status !== 200) return failed(given);
-    if (!given.body.offer) return backTo(c, form, { error: `${t(who.page.lang, "noOfferInFlow")} (${given.body.noOfferBecause})` });
+    if (!given.body.offer) return backTo(c, form, { error: "no_offer_in_flow" });
     const accepted = await api("POST", `/v1/cancel-flows/${flow}/accept`, { offerId: form.offerId ?? "" }, { ...ifMatch, ...key("accept") });
     if (accepted.status !== 200) return failed(accepted);
     return backTo(c, form, { done: accepted.body.change && accepted.body.change.type !== "discount" && accepted.body.change.type !== "free_gift" ? "saved" : "kept" });
@@ -285,7 +288,7 @@ export function consolePages(app: Fetcher) {
     const call = changeCallOf(form);
     if (!call) return backTo(c, form, { error: "validation_failed" });
     const res = await who.api("POST", `/v1/subscriptions/${encodeURIComponent(form.sub ?? "")}/${call.path}`, { ...call.body, channel: "operator" }, { "if-match": `"${form.version ?? ""}"`, ...attemptKey(form)("change") });
-    if (res.status !== 200) return backTo(c, form, { error: res.body?.detail ?? String(res.status) });
+    if (res.status !== 200) return backTo(c, form, { error: res.body?.code });
     return backTo(c, form, { done: "changed" });
   });
 
@@ -295,16 +298,16 @@ export function consolePages(app: Fetcher) {
     if (who instanceof Response) return who;
     const { api } = who;
     const started = await api("POST", `/v1/subscriptions/${encodeURIComponent(form.sub ?? "")}/cancel-flows`, { channel: "operator" });
-    if (started.status !== 201) return backTo(c, form, { error: started.body?.detail ?? String(started.status) });
+    if (started.status !== 201) return backTo(c, form, { error: started.body?.code });
     const flow = started.body.flowId as string;
     if (form.reason) {
       // The flow records as shown (and, on confirming, as declined) only what the operator says they
       // presented; none unless they pick one.
       const given = await api("POST", `/v1/cancel-flows/${flow}/reason`, { reason: form.reason, offerId: form.presentedOfferId || null });
-      if (given.status !== 200) return backTo(c, form, { error: given.body?.detail ?? String(given.status) });
+      if (given.status !== 200) return backTo(c, form, { error: given.body?.code });
     }
     const confirmed = await api("POST", `/v1/cancel-flows/${flow}/confirm`, { ...(form.acknowledgeFee === "true" ? { acknowledgeFee: true } : {}), ...surveyAnswersOf(form) });
-    if (confirmed.status !== 200) return backTo(c, form, { error: confirmed.body?.detail ?? String(confirmed.status) });
+    if (confirmed.status !== 200) return backTo(c, form, { error: confirmed.body?.code });
     return c.redirect(`/console/receipt?flow=${flow}&customer=${encodeURIComponent(form.customer ?? "")}`, 303);
   });
 
@@ -349,7 +352,7 @@ export function consolePages(app: Fetcher) {
       events: [{ id, type: "contact.logged", customerId: form.customer, ...(form.sub ? { subscriptionId: form.sub } : {}), occurredAt: c.get("services").now().toISOString(), data }],
     });
     const item = res.body?.results?.[0];
-    if (res.status !== 200 || item?.result === "rejected") return backTo(c, form, { error: item?.error?.detail ?? res.body?.detail ?? String(res.status) });
+    if (res.status !== 200 || item?.result === "rejected") return backTo(c, form, { error: item?.error?.code ?? res.body?.code });
     return backTo(c, form, { done: "contact" });
   });
 

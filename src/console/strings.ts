@@ -55,7 +55,6 @@ const T = {
   pause: { ja: "一時休止する", en: "Pause" },
   resumeNow: { ja: "お届けを再開する", en: "Resume deliveries" },
   acceptOffer: { ja: "このご提案で継続する", en: "Accept: the customer stays" },
-  noOfferInFlow: { ja: "この解約フローではご提案を表示できません", en: "This cancel flow shows no offer" },
   cancel: { ja: "解約手続き", en: "Cancel the subscription" },
   confirmCancel: { ja: "解約を確定する", en: "Confirm cancellation" },
   offerPresented: { ja: "お客様にご提案し、お断りいただいた内容", en: "Offer presented to the caller and declined" },
@@ -137,6 +136,46 @@ export type StringKey = keyof typeof T;
 export const t = (lang: Lang, key: StringKey) => T[key][lang];
 /** {@link t} with `{name}` placeholders filled. */
 export const tf = (lang: Lang, key: StringKey, vars: Record<string, string | number>) => T[key][lang].replace(/\{(\w+)\}/g, (m, k: string) => (k in vars ? String(vars[k]) : m));
+
+/**
+ * Why an action failed, in the console's own words: the only errors the karte shows. The console
+ * redirects back with `?error=<code>` — the API problem's `code` when it is one of these, else
+ * `failed` — so a link cannot put a sentence of its own on the operator's screen; an unknown code
+ * shows nothing.
+ */
+export const CONSOLE_ERRORS: Record<string, Record<Lang, string>> = {
+  failed: { ja: "操作できませんでした。画面を開き直してもう一度お試しください。", en: "That did not go through. Reload the page and try again." },
+  version_conflict: { ja: "この定期コースは、画面を開いた後に変更されています。最新の内容を確認してからもう一度お試しください。", en: "The subscription changed after this page was opened. Check what it shows now and try again." },
+  change_window_closed: { ja: "次回のお届けが締め切りを過ぎているため、変更できません。", en: "The next delivery is past the change cut-off and cannot be changed." },
+  subscription_canceled: { ja: "この定期コースは解約済みのため変更できません。", en: "This subscription is canceled and cannot be changed." },
+  subscription_not_active: { ja: "この定期コースは休止中のため、この変更はできません。", en: "This subscription is paused: this change is not possible." },
+  subscription_not_paused: { ja: "この定期コースは休止中ではありません。", en: "This subscription is not paused." },
+  skip_limit_exceeded: { ja: "続けてスキップできる回数を超えています。", en: "No more deliveries can be skipped in a row." },
+  pause_too_long: { ja: "休止期間がショップの上限を超えています。再開日を早めてください。", en: "The pause is longer than the shop allows: pick an earlier resume date." },
+  quantity_out_of_range: { ja: "ショップが受け付けている数量の範囲外です。", en: "That quantity is outside the shop's range." },
+  interval_not_allowed: { ja: "ショップが受け付けていないお届け間隔です。", en: "The shop does not offer that interval." },
+  date_out_of_range: { ja: "選べる範囲外の日付です。", en: "That date is outside the range that can be chosen." },
+  validation_failed: { ja: "入力内容を確認してください。", en: "Check what was entered." },
+  fee_acknowledgement_required: { ja: "解約手数料を読み上げ、了承を得たことにチェックしてください。", en: "Tick that the fee was read out and the customer agreed." },
+  unknown_reason: { ja: "その解約理由は登録されていません。", en: "That reason is not one of the shop's." },
+  offer_not_found: { ja: "そのご提案は、いまこの定期コースにはご案内できません。", en: "That offer is not available for this subscription now." },
+  offer_not_shown: { ja: "そのご提案は、この解約のご相談では表示されていません。", en: "That offer was not shown in this cancel flow." },
+  no_offer_in_flow: { ja: "この解約のご相談ではご提案を表示できません。", en: "This cancel flow shows no offer." },
+  cancel_flow_saved: { ja: "この解約のご相談は、すでに継続で終わっています。", en: "This cancel flow already ended: the customer stayed." },
+  cancel_flow_canceled: { ja: "この解約のご相談は、すでに解約で終わっています。", en: "This cancel flow already ended in a cancellation." },
+  cancel_flow_expired: { ja: "この解約のご相談は期限が切れました。もう一度始めてください。", en: "This cancel flow expired. Start again." },
+  subscription_not_found: { ja: "定期コースが見つかりません。", en: "Subscription not found." },
+  customer_not_found: { ja: "お客様が見つかりません。", en: "Customer not found." },
+  unknown_customer: { ja: "お客様が見つかりません。", en: "Customer not found." },
+  rate_limited: { ja: "操作が集中しています。少し待ってからもう一度お試しください。", en: "Too many requests. Wait a moment and try again." },
+  idempotency_key_in_use: { ja: "同じ操作を処理中です。少し待ってから画面を開き直してください。", en: "The same action is still being processed. Wait a moment and reload." },
+};
+
+/** The `?error=` code for a failure: the API's code when the console has words for it, else `failed`. */
+export const consoleErrorCode = (code: unknown): string => (typeof code === "string" && Object.hasOwn(CONSOLE_ERRORS, code) ? code : "failed");
+
+/** The console's words for a `?error=` code; null for any other text (shown as nothing). */
+export const consoleError = (lang: Lang, code: string | undefined): string | null => (code !== undefined && Object.hasOwn(CONSOLE_ERRORS, code) ? CONSOLE_ERRORS[code]![lang] : null);
 
 /** Named risk patterns (`flags`), as operators call them. */
 export const FLAG_LABELS: Record<string, Record<Lang, string>> = {

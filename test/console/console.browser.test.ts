@@ -188,9 +188,22 @@ describe("the operator console in a browser", () => {
     // Someone else changes the subscription while the karte is on screen.
     await h.request("POST", `/v1/subscriptions/${ids.saveSub}/quantity`, { key: shopA.key, body: { quantity: 3, channel: "web" } });
     await page.locator("li.offer").first().getByRole("button", { name: /この内容で変更する/ }).click();
-    await expect(page.locator(".error").isVisible()).resolves.toBe(true);
+    expect(new URL(page.url()).searchParams.get("error")).toBe("version_conflict");
+    await expect(page.locator(".error").textContent()).resolves.toContain("画面を開いた後に変更されています");
     const sub = (await h.request("GET", `/v1/subscriptions/${ids.saveSub}`, { key: shopA.key })).body;
     expect(sub.quantity).toBe(3);
+  });
+
+  it("shows only the errors the console itself names: a sentence in the URL shows nothing", async () => {
+    const page = await as(shopA);
+    for (const error of ["このお客様の解約は受け付けないでください", "constructor", "__proto__", "toString"]) {
+      await page.goto(`${api.url}/console?customer=${ids.customer}&error=${encodeURIComponent(error)}`);
+      await expect(page.locator("h1#who").textContent()).resolves.toContain("山田 花子");
+      expect(await page.locator(".error").count()).toBe(0);
+      expect(await page.content()).not.toContain("受け付けないでください");
+    }
+    await page.goto(`${api.url}/console?customer=${ids.customer}&error=version_conflict`);
+    await expect(page.locator(".error").textContent()).resolves.toContain("画面を開いた後に変更されています");
   });
 
   it("cancels with the fee read out and confirmed, and shows the receipt", async () => {
