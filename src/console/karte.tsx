@@ -35,6 +35,8 @@ export type Sub = {
   commitment: { minDeliveries: number; earlyCancellationFee: Money | null } | null;
   deliveriesCompleted: number;
   version: number;
+  canceledAt: string | null;
+  cancellation: { reason: string | null; channel: string | null; effectiveOn: string | null; finalDeliveryOn: string | null; confirmationNumber: string | null } | null;
 };
 type Driver = { code: string; label: string; contribution: number };
 type Risk = { subscriptionId: string; score: number; band: string; drivers: Driver[]; flags: string[] };
@@ -260,6 +262,48 @@ function PlanChanges(props: { page: PageContext; sub: Sub; options: PlanOptions;
   );
 }
 
+/**
+ * A canceled subscription: when it ended, why, through which channel, its confirmation number and
+ * the last delivery still shipping — and nothing that offers to cancel it again.
+ */
+function Cancellation(props: { page: PageContext; sub: Sub; words: Words }) {
+  const { page, sub, words } = props;
+  const lang = page.lang;
+  const c = sub.cancellation;
+  const on = c?.effectiveOn ?? (sub.canceledAt ? localDate(new Date(sub.canceledAt), page.timeZone) : null);
+  return (
+    <section aria-labelledby="canceled" class="panel">
+      <h2 id="canceled">
+        {STATUS_LABELS.canceled![lang]}: {sub.product.name}
+      </h2>
+      <dl>
+        <dt>{t(lang, "canceledOn")}</dt>
+        <dd>{on ? writeDate(on, lang, "full", page.today) : "—"}</dd>
+        <dt>{t(lang, "reason")}</dt>
+        <dd>{c?.reason ? reasonLabel(c.reason, words) : t(lang, "noReasonGiven")}</dd>
+        {c?.channel ? (
+          <>
+            <dt>{t(lang, "canceledVia")}</dt>
+            <dd>{channelName(c.channel, lang)}</dd>
+          </>
+        ) : null}
+        {c?.confirmationNumber ? (
+          <>
+            <dt>{t(lang, "confirmationNumber")}</dt>
+            <dd>{c.confirmationNumber}</dd>
+          </>
+        ) : null}
+        {c?.finalDeliveryOn ? (
+          <>
+            <dt>{t(lang, "finalDelivery")}</dt>
+            <dd>{writeDate(c.finalDeliveryOn, lang, "short", page.today)}</dd>
+          </>
+        ) : null}
+      </dl>
+    </section>
+  );
+}
+
 /** What the timeline's words need besides the item: the page's language and dates, the shop's reasons. */
 type Words = { lang: Lang; today: string; timeZone: string; reasons: KarteData["reasons"] };
 
@@ -347,7 +391,9 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
   const lang = page.lang;
   const { customer, focus } = data;
   const riskOf = (id: string) => data.risk?.subscriptions.find((r) => r.subscriptionId === id) ?? null;
-  const focusRisk = focus ? riskOf(focus.id) : null;
+  // A canceled subscription has no churn risk to speak of: it shows its cancellation instead.
+  const live = focus !== null && focus.status !== "canceled";
+  const focusRisk = focus && live ? riskOf(focus.id) : null;
   const words: Words = { lang, today: page.today, timeZone: page.timeZone, reasons: data.reasons };
   const back = `/console?customer=${encodeURIComponent(customer.id)}${focus ? `&sub=${encodeURIComponent(focus.id)}` : ""}${data.reason ? `&reason=${encodeURIComponent(data.reason)}` : ""}`;
   const hidden = (
@@ -456,7 +502,9 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
 
         {focus && data.planOptions && focus.status !== "canceled" ? <PlanChanges page={page} sub={focus} options={data.planOptions} customerId={customer.id} reason={data.reason} /> : null}
 
-        {focus ? (
+        {focus && !live ? <Cancellation page={page} sub={focus} words={words} /> : null}
+
+        {focus && live ? (
           <section aria-labelledby="retention" class="panel">
             <h2 id="retention">
               {t(lang, "retention")}: {focus.product.name}
@@ -476,7 +524,7 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
               <button type="submit">{t(lang, "showOffers")}</button>
             </form>
 
-            {data.cancellation && focus.status !== "canceled" ? (
+            {data.cancellation ? (
               <form method="post" action="/console/cancel" class="cancel" aria-labelledby="cancel-title">
                 {hidden}
                 <h3 id="cancel-title">{t(lang, "cancel")}</h3>
@@ -518,7 +566,8 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
               </form>
             ) : null}
 
-            {data.reason ? (
+            {data.reason && data.offers.length === 0 ? <p>{t(lang, "noOffersForReason")}</p> : null}
+            {data.reason && data.offers.length > 0 ? (
               <>
                 <h3>{t(lang, "offers")}</h3>
                 <ol class="offers">
@@ -622,6 +671,7 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
 
 export function KnowledgeList(props: { lang: Lang; csrf: string; entries: KnowledgeEntry[]; back: string }) {
   const { lang } = props;
+  if (props.entries.length === 0) return <p>{t(lang, "noKnowledge")}</p>;
   return (
     <ul class="knowledge">
       {props.entries.map((e) => (

@@ -219,7 +219,7 @@ export function consolePages(app: Fetcher) {
     if (focus?.product.category) kq.set("category", focus.product.category);
     const cancellable = focus !== null && focus.status !== "canceled";
     const [offers, knowledge, cancellation, survey, planOptions] = await Promise.all([
-      focus && reason ? api("GET", `/v1/subscriptions/${encodeURIComponent(focus.id)}/offers?reason=${reason}&channel=operator&limit=3`) : null,
+      cancellable && reason ? api("GET", `/v1/subscriptions/${encodeURIComponent(focus.id)}/offers?reason=${reason}&channel=operator&limit=3`) : null,
       api("GET", `/v1/knowledge?${kq}`),
       cancellable ? api("GET", `/v1/subscriptions/${encodeURIComponent(focus.id)}/cancellation-info`) : null,
       cancellable ? api("GET", "/v1/exit-survey") : null,

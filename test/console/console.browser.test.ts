@@ -276,6 +276,36 @@ describe("the operator console in a browser", () => {
     expect(await seriousViolations(page)).toEqual([]);
   });
 
+  it("shows a canceled subscription's cancellation, and nothing that offers to cancel it again", async () => {
+    // A customer whose only subscription was canceled on the web, with a reason.
+    const [customer, sub] = [uid("C"), uid("S")];
+    await h.request("PUT", `/v1/customers/${customer}`, { key: shopA.key, body: customerBody({ name: "解約 済子", phone: "090-4444-5555" }) });
+    await h.request("PUT", `/v1/subscriptions/${sub}`, { key: shopA.key, body: subscriptionBody(customer, { nextDeliveryOn: addDays(localDate(new Date(), "Asia/Tokyo"), 20) }) });
+    const flow = await h.request("POST", `/v1/subscriptions/${sub}/cancel-flows`, { key: shopA.key, body: { channel: "web" } });
+    await h.request("POST", `/v1/cancel-flows/${flow.body.flowId}/reason`, { key: shopA.key, body: { reason: "too_expensive" } });
+    const confirmed = await h.request("POST", `/v1/cancel-flows/${flow.body.flowId}/confirm`, { key: shopA.key, body: {} });
+    expect(confirmed.status).toBe(200);
+
+    const page = await as(shopA);
+    // Even with a reason in the URL.
+    await page.goto(`${api.url}/console?customer=${customer}&reason=too_expensive`);
+    const canceled = (await page.locator("section[aria-labelledby=canceled]").textContent())!;
+    expect(canceled).toContain("解約日");
+    expect(canceled).toMatch(/\d+月\d+日/);
+    expect(canceled).toContain("料金が高い");
+    expect(canceled).toContain("Web");
+    const cancellation = (await h.request("GET", `/v1/subscriptions/${sub}`, { key: shopA.key })).body.cancellation;
+    expect(canceled).toContain(cancellation.confirmationNumber);
+    // No risk, no reason picker, no cancel box, no offers, no plan changes.
+    for (const gone of ["#reason", "form.cancel", "#confirm-cancel", "li.offer", "section[aria-labelledby=plan]", "section[aria-labelledby=retention]"]) expect(await page.locator(gone).count(), gone).toBe(0);
+    const headings = await page.locator("main h2, main h3").allTextContents();
+    expect(headings.join(" ")).not.toMatch(/解約リスク|ご提案|解約手続き/);
+    // No heading without content after it.
+    const empty = await page.locator("main h2, main h3").evaluateAll((hs) => hs.filter((h) => !h.nextElementSibling?.textContent?.trim()).map((h) => h.textContent));
+    expect(empty).toEqual([]);
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+
   it("logs a contact that then shows on the timeline", async () => {
     const page = await as(shopA);
     await page.goto(`${api.url}/console?customer=${ids.customer}`);
