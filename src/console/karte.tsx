@@ -627,7 +627,7 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
 
         <section aria-labelledby="kb" class="panel">
           <h2 id="kb">{t(lang, "knowledgeFor")}</h2>
-          <KnowledgeList lang={lang} csrf={page.csrf} entries={data.knowledge} back={back} />
+          <KnowledgeList lang={lang} csrf={page.csrf} entries={data.knowledge} back={back} level={3} />
         </section>
 
         <section aria-labelledby="log" class="panel">
@@ -669,16 +669,23 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
   );
 }
 
-export function KnowledgeList(props: { lang: Lang; csrf: string; entries: KnowledgeEntry[]; back: string }) {
+/** The shop's knowledge entries; each titled one heading level below the section it sits in (`level`: 2 under the page's h1, 3 under a karte panel's h2). */
+export function KnowledgeList(props: { lang: Lang; csrf: string; entries: KnowledgeEntry[]; back: string; level: 2 | 3 }) {
   const { lang } = props;
   if (props.entries.length === 0) return <p>{t(lang, "noKnowledge")}</p>;
   return (
     <ul class="knowledge">
       {props.entries.map((e) => (
         <li class="entry" data-entry={e.id}>
-          <h3>
-            {e.title[lang]} {e.new ? <span class="new">{t(lang, "newEntry")}</span> : null}
-          </h3>
+          {props.level === 2 ? (
+            <h2>
+              {e.title[lang]} {e.new ? <span class="new">{t(lang, "newEntry")}</span> : null}
+            </h2>
+          ) : (
+            <h3>
+              {e.title[lang]} {e.new ? <span class="new">{t(lang, "newEntry")}</span> : null}
+            </h3>
+          )}
           <p>{e.body[lang]}</p>
           <form method="post" action="/console/knowledge/use" class="use">
             <input type="hidden" name="csrf" value={props.csrf} />

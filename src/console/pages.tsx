@@ -378,7 +378,7 @@ export function consolePages(app: Fetcher) {
       <Layout page={page} title={t(lang, "knowledge")}>
         <h1>{t(lang, "knowledge")}</h1>
         {q.done === "used" ? <p class="notice" role="status">{t(lang, "done_used")}</p> : null}
-        <form method="get" action="/console/knowledge" class="row" role="search">
+        <form method="get" action="/console/knowledge" class="row" role="search" aria-label={t(lang, "knowledgeSearch")}>
           <label for="kq">{t(lang, "searchButton")}</label>
           <input id="kq" name="q" type="search" value={q.q ?? ""} />
           <label for="kreason">{t(lang, "reason")}</label>
@@ -392,7 +392,7 @@ export function consolePages(app: Fetcher) {
           </select>
           <button type="submit">{t(lang, "searchButton")}</button>
         </form>
-        <KnowledgeList lang={lang} csrf={page.csrf} entries={list.body?.data ?? []} back={`/console/knowledge?${kq}`} />
+        <KnowledgeList lang={lang} csrf={page.csrf} entries={list.body?.data ?? []} back={`/console/knowledge?${kq}`} level={2} />
       </Layout>,
     );
   });

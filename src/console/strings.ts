@@ -8,6 +8,7 @@ const T = {
   searchLabel: { ja: "電話番号・メールアドレス・顧客ID", en: "Phone, e-mail or customer id" },
   searchButton: { ja: "検索", en: "Search" },
   knowledge: { ja: "ナレッジ", en: "Knowledge" },
+  knowledgeSearch: { ja: "ナレッジ検索", en: "Search the knowledge" },
   metrics: { ja: "指標", en: "Metrics" },
   logout: { ja: "ログアウト", en: "Log out" },
   language: { ja: "English", en: "日本語" },

@@ -49,6 +49,13 @@ async function seriousViolations(page: Page): Promise<string[]> {
   return result.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id} (${v.nodes.length})`);
 }
 
+/** Every axe violation, whatever its impact (heading order, unlabelled landmarks are "moderate"). */
+async function allViolations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE);
+  const result = (await page.evaluate(`axe.run(document, { resultTypes: ["violations"] })`)) as { violations: { id: string; nodes: unknown[] }[] };
+  return result.violations.map((v) => `${v.id} (${v.nodes.length})`);
+}
+
 beforeAll(async () => {
   h = await nodeHarness();
   [browser, api] = await Promise.all([launchBrowser(), serveOnLoopback((r) => h.app.fetch(r))]);
@@ -327,6 +334,12 @@ describe("the operator console in a browser", () => {
     await entry.getByRole("button", { name: /利用を記録/ }).click();
     await expect(page.locator('li.entry[data-entry="kb-surplus"] .uses').textContent()).resolves.toBe("これまでの利用 1回");
     expect((await h.request("GET", "/v1/knowledge/kb-surplus", { key: shopA.key })).body.uses).toBe(1);
+
+    // The knowledge page: headings in order under its h1, each search landmark named.
+    await page.goto(`${api.url}/console/knowledge?reason=surplus_stock`);
+    await expect(page.locator('li.entry[data-entry="kb-surplus"] h2').textContent()).resolves.toContain("商品が余っているとき");
+    expect(await page.locator("[role=search]").evaluateAll((fs) => fs.map((f) => f.getAttribute("aria-label")))).toEqual(["お客様検索", "ナレッジ検索"]);
+    expect(await allViolations(page)).toEqual([]);
   });
 
   it("works with the keyboard alone: search, pick a reason, see the offers", async () => {
