@@ -1,3 +1,4 @@
+import type { Child } from "hono/jsx";
 import { Layout, type PageContext } from "./layout";
 import { planCallFor } from "./plan";
 import { channelName, money, when } from "./format";
@@ -34,6 +35,8 @@ export type Sub = {
   commitment: { minDeliveries: number; earlyCancellationFee: Money | null } | null;
   deliveriesCompleted: number;
   version: number;
+  canceledAt: string | null;
+  cancellation: { reason: string | null; channel: string | null; effectiveOn: string | null; finalDeliveryOn: string | null; confirmationNumber: string | null } | null;
 };
 type Driver = { code: string; label: string; contribution: number };
 type Risk = { subscriptionId: string; score: number; band: string; drivers: Driver[]; flags: string[] };
@@ -54,6 +57,20 @@ type CancellationInfo = {
   chargesIfCanceledNow: { type: string; amount: Money; basis: string }[];
   cutoff: { rule: string };
   status: string;
+};
+
+type Action = { available: boolean; refusal: { code: string; detail: string } | null };
+/** GET /v1/subscriptions/{id}/plan-options as the API answers it: what the shop's rules allow today. */
+export type PlanOptions = {
+  version: number;
+  status: string;
+  nextDeliveryOn: string | null;
+  skip: Action & { remainingSkips: number };
+  nextDelivery: Action & { earliest: string; latest: string };
+  interval: Action & { current: number; allowedIntervalDays: number[] };
+  quantity: Action & { current: number; min: number; max: number };
+  pause: Action & { earliestResumeOn: string; latestResumeOn: string };
+  resume: Action;
 };
 
 /** GET /v1/exit-survey as the API answers it (both languages). */
@@ -99,6 +116,7 @@ export type KarteData = {
   offers: Offer[];
   knowledge: KnowledgeEntry[];
   cancellation: CancellationInfo | null;
+  planOptions: PlanOptions | null;
   exitSurvey: ConsoleSurvey | null;
   notice: string | null;
   error: string | null;
@@ -150,6 +168,139 @@ function SurveyFields(props: { lang: Lang; survey: ConsoleSurvey }) {
         <label for="return-on">{t(lang, "returnOn")}</label> <input type="date" id="return-on" name="returnOn" />
       </p>
     </fieldset>
+  );
+}
+
+/**
+ * A caller who just wants a change (a skip, another interval…): each plan change the shop's rules
+ * allow today (plan-options), posted to /console/change and applied directly on channel operator —
+ * no reason asked, no cancel flow, so it is never counted as a cancellation request. An action the
+ * rules close shows why, in the API's words.
+ */
+function PlanChanges(props: { page: PageContext; sub: Sub; options: PlanOptions; customerId: string; reason: string | null }) {
+  const { page, sub, options: o } = props;
+  const lang = page.lang;
+  const form = (action: string, body: Child) => (
+    <form method="post" action="/console/change" class="row">
+      <input type="hidden" name="csrf" value={page.csrf} />
+      <input type="hidden" name="customer" value={props.customerId} />
+      <input type="hidden" name="sub" value={sub.id} />
+      {props.reason ? <input type="hidden" name="reason" value={props.reason} /> : null}
+      <input type="hidden" name="version" value={String(o.version)} />
+      <input type="hidden" name="attempt" value={crypto.randomUUID()} />
+      <input type="hidden" name="action" value={action} />
+      {body}
+    </form>
+  );
+  const closed = (label: string, a: Action) => (a.refusal ? <p class="refusal">{label}: {a.refusal.detail}</p> : null);
+  return (
+    <section aria-labelledby="plan" class="panel plan">
+      <h2 id="plan">
+        {t(lang, "planChanges")}: {sub.product.name}
+      </h2>
+      <p>{t(lang, "planChangesNote")}</p>
+      {o.skip.available
+        ? form(
+            "skip",
+            <>
+              <button type="submit">
+                {t(lang, "skipNext")}
+                {o.nextDeliveryOn ? (lang === "ja" ? `（${writeDate(o.nextDeliveryOn, lang, "short", page.today)}）` : ` (${writeDate(o.nextDeliveryOn, lang, "short", page.today)})`) : ""}
+              </button>{" "}
+              <small>{tf(lang, "skipsLeft", { n: o.skip.remainingSkips })}</small>
+            </>,
+          )
+        : closed(t(lang, "skipNext"), o.skip)}
+      {o.nextDelivery.available
+        ? form(
+            "next-delivery",
+            <>
+              <label for="pc-date">{t(lang, "moveTo")}</label>
+              <input type="date" id="pc-date" name="date" required min={o.nextDelivery.earliest} max={o.nextDelivery.latest} value={o.nextDeliveryOn ?? o.nextDelivery.earliest} />
+              <button type="submit">{t(lang, "moveDelivery")}</button>
+            </>,
+          )
+        : closed(t(lang, "moveDelivery"), o.nextDelivery)}
+      {o.interval.available
+        ? form(
+            "interval",
+            <>
+              <label for="pc-interval">{t(lang, "interval")}</label>
+              <select id="pc-interval" name="intervalDays">
+                {o.interval.allowedIntervalDays.map((d) => (
+                  <option value={String(d)} selected={d === o.interval.current}>
+                    {tf(lang, "intervalDays", { n: d })}
+                  </option>
+                ))}
+              </select>
+              <button type="submit">{t(lang, "changeInterval")}</button>
+            </>,
+          )
+        : closed(t(lang, "changeInterval"), o.interval)}
+      {o.quantity.available
+        ? form(
+            "quantity",
+            <>
+              <label for="pc-quantity">{t(lang, "quantity")}</label>
+              <input type="number" id="pc-quantity" name="quantity" required min={o.quantity.min} max={o.quantity.max} value={String(o.quantity.current)} />
+              <button type="submit">{t(lang, "changeQuantity")}</button>
+            </>,
+          )
+        : closed(t(lang, "changeQuantity"), o.quantity)}
+      {o.pause.available
+        ? form(
+            "pause",
+            <>
+              <label for="pc-resume-on">{t(lang, "resumeOn")}</label>
+              <input type="date" id="pc-resume-on" name="resumeOn" required min={o.pause.earliestResumeOn} max={o.pause.latestResumeOn} />
+              <button type="submit">{t(lang, "pause")}</button>
+            </>,
+          )
+        : closed(t(lang, "pause"), o.pause)}
+      {o.resume.available ? form("resume", <button type="submit">{t(lang, "resumeNow")}</button>) : sub.status === "paused" ? closed(t(lang, "resumeNow"), o.resume) : null}
+    </section>
+  );
+}
+
+/**
+ * A canceled subscription: when it ended, why, through which channel, its confirmation number and
+ * the last delivery still shipping — and nothing that offers to cancel it again.
+ */
+function Cancellation(props: { page: PageContext; sub: Sub; words: Words }) {
+  const { page, sub, words } = props;
+  const lang = page.lang;
+  const c = sub.cancellation;
+  const on = c?.effectiveOn ?? (sub.canceledAt ? localDate(new Date(sub.canceledAt), page.timeZone) : null);
+  return (
+    <section aria-labelledby="canceled" class="panel">
+      <h2 id="canceled">
+        {STATUS_LABELS.canceled![lang]}: {sub.product.name}
+      </h2>
+      <dl>
+        <dt>{t(lang, "canceledOn")}</dt>
+        <dd>{on ? writeDate(on, lang, "full", page.today) : "—"}</dd>
+        <dt>{t(lang, "reason")}</dt>
+        <dd>{c?.reason ? reasonLabel(c.reason, words) : t(lang, "noReasonGiven")}</dd>
+        {c?.channel ? (
+          <>
+            <dt>{t(lang, "canceledVia")}</dt>
+            <dd>{channelName(c.channel, lang)}</dd>
+          </>
+        ) : null}
+        {c?.confirmationNumber ? (
+          <>
+            <dt>{t(lang, "confirmationNumber")}</dt>
+            <dd>{c.confirmationNumber}</dd>
+          </>
+        ) : null}
+        {c?.finalDeliveryOn ? (
+          <>
+            <dt>{t(lang, "finalDelivery")}</dt>
+            <dd>{writeDate(c.finalDeliveryOn, lang, "short", page.today)}</dd>
+          </>
+        ) : null}
+      </dl>
+    </section>
   );
 }
 
@@ -240,7 +391,9 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
   const lang = page.lang;
   const { customer, focus } = data;
   const riskOf = (id: string) => data.risk?.subscriptions.find((r) => r.subscriptionId === id) ?? null;
-  const focusRisk = focus ? riskOf(focus.id) : null;
+  // A canceled subscription has no churn risk to speak of: it shows its cancellation instead.
+  const live = focus !== null && focus.status !== "canceled";
+  const focusRisk = focus && live ? riskOf(focus.id) : null;
   const words: Words = { lang, today: page.today, timeZone: page.timeZone, reasons: data.reasons };
   const back = `/console?customer=${encodeURIComponent(customer.id)}${focus ? `&sub=${encodeURIComponent(focus.id)}` : ""}${data.reason ? `&reason=${encodeURIComponent(data.reason)}` : ""}`;
   const hidden = (
@@ -347,7 +500,11 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
           ) : null}
         </section>
 
-        {focus ? (
+        {focus && data.planOptions && focus.status !== "canceled" ? <PlanChanges page={page} sub={focus} options={data.planOptions} customerId={customer.id} reason={data.reason} /> : null}
+
+        {focus && !live ? <Cancellation page={page} sub={focus} words={words} /> : null}
+
+        {focus && live ? (
           <section aria-labelledby="retention" class="panel">
             <h2 id="retention">
               {t(lang, "retention")}: {focus.product.name}
@@ -367,7 +524,7 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
               <button type="submit">{t(lang, "showOffers")}</button>
             </form>
 
-            {data.cancellation && focus.status !== "canceled" ? (
+            {data.cancellation ? (
               <form method="post" action="/console/cancel" class="cancel" aria-labelledby="cancel-title">
                 {hidden}
                 <h3 id="cancel-title">{t(lang, "cancel")}</h3>
@@ -409,7 +566,8 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
               </form>
             ) : null}
 
-            {data.reason ? (
+            {data.reason && data.offers.length === 0 ? <p>{t(lang, "noOffersForReason")}</p> : null}
+            {data.reason && data.offers.length > 0 ? (
               <>
                 <h3>{t(lang, "offers")}</h3>
                 <ol class="offers">
@@ -469,7 +627,7 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
 
         <section aria-labelledby="kb" class="panel">
           <h2 id="kb">{t(lang, "knowledgeFor")}</h2>
-          <KnowledgeList lang={lang} csrf={page.csrf} entries={data.knowledge} back={back} />
+          <KnowledgeList lang={lang} csrf={page.csrf} entries={data.knowledge} back={back} level={3} />
         </section>
 
         <section aria-labelledby="log" class="panel">
@@ -511,15 +669,23 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
   );
 }
 
-export function KnowledgeList(props: { lang: Lang; csrf: string; entries: KnowledgeEntry[]; back: string }) {
+/** The shop's knowledge entries; each titled one heading level below the section it sits in (`level`: 2 under the page's h1, 3 under a karte panel's h2). */
+export function KnowledgeList(props: { lang: Lang; csrf: string; entries: KnowledgeEntry[]; back: string; level: 2 | 3 }) {
   const { lang } = props;
+  if (props.entries.length === 0) return <p>{t(lang, "noKnowledge")}</p>;
   return (
     <ul class="knowledge">
       {props.entries.map((e) => (
         <li class="entry" data-entry={e.id}>
-          <h3>
-            {e.title[lang]} {e.new ? <span class="new">{t(lang, "newEntry")}</span> : null}
-          </h3>
+          {props.level === 2 ? (
+            <h2>
+              {e.title[lang]} {e.new ? <span class="new">{t(lang, "newEntry")}</span> : null}
+            </h2>
+          ) : (
+            <h3>
+              {e.title[lang]} {e.new ? <span class="new">{t(lang, "newEntry")}</span> : null}
+            </h3>
+          )}
           <p>{e.body[lang]}</p>
           <form method="post" action="/console/knowledge/use" class="use">
             <input type="hidden" name="csrf" value={props.csrf} />

@@ -45,7 +45,7 @@ export function Layout(props: { page: PageContext; title: string; children: Chil
             <a href="/console/knowledge">{t(lang, "knowledge")}</a>
             {supervisor ? <a href="/console/metrics">{t(lang, "metrics")}</a> : null}
           </nav>
-          <form method="get" action="/console" role="search" class="search">
+          <form method="get" action="/console" role="search" class="search" aria-label={t(lang, "search")}>
             <label for="q">{t(lang, "searchLabel")}</label>
             <input id="q" name="q" type="search" autocomplete="off" value={props.search ?? ""} />
             <button type="submit">{t(lang, "searchButton")}</button>

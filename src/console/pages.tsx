@@ -11,12 +11,12 @@ import { normalizeEmail, normalizePhone } from "../platform/phone";
 import { TenantStore } from "../platform/tenancy";
 import { findTenant } from "../tenants/keys";
 import { ASSETS } from "./assets.generated";
-import { KartePage, KnowledgeList, localSurvey, surveyAnswersOf, type ExitSurveyAnswer, type KarteData, type KnowledgeEntry, type Offer, type Sub } from "./karte";
+import { KartePage, KnowledgeList, localSurvey, surveyAnswersOf, type ExitSurveyAnswer, type KarteData, type KnowledgeEntry, type Offer, type PlanOptions, type Sub } from "./karte";
 import { Bare, Layout, type PageContext } from "./layout";
 import { MetricsPage } from "./metrics";
-import { planCallFor } from "./plan";
+import { changeCallOf } from "./plan";
 import { endConsoleSession, redeemLogin } from "./sessions";
-import { t, type Lang } from "./strings";
+import { consoleError, consoleErrorCode, t, type Lang } from "./strings";
 
 const LANG_COOKIE = "tsz_console_lang";
 type Api = (method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<{ status: number; body: any }>;
@@ -99,14 +99,17 @@ export function consolePages(app: Fetcher) {
     return Object.fromEntries(Object.entries(form).map(([k, v]) => [k, typeof v === "string" ? v : ""]));
   }
 
-  /** Back to the karte after an action (post/redirect/get), with what happened. */
-  function backTo(c: Context<AppEnv>, form: Record<string, string>, outcome: { done?: string; error?: string }) {
+  /**
+   * Back to the karte after an action (post/redirect/get), with what happened: `error` is a code of
+   * CONSOLE_ERRORS (consoleErrorCode), never text, which the karte shows in its own words.
+   */
+  function backTo(c: Context<AppEnv>, form: Record<string, string>, outcome: { done: string } | { error: unknown }) {
     const q = new URLSearchParams();
     if (form.customer) q.set("customer", form.customer);
     if (form.sub) q.set("sub", form.sub);
     if (form.reason) q.set("reason", form.reason);
-    if (outcome.done) q.set("done", outcome.done);
-    if (outcome.error) q.set("error", outcome.error.slice(0, 300));
+    if ("done" in outcome) q.set("done", outcome.done);
+    else q.set("error", consoleErrorCode(outcome.error));
     return c.redirect(`/console?${q}`, 303);
   }
 
@@ -215,13 +218,14 @@ export function consolePages(app: Fetcher) {
     if (reason) kq.set("reason", reason);
     if (focus?.product.category) kq.set("category", focus.product.category);
     const cancellable = focus !== null && focus.status !== "canceled";
-    const [offers, knowledge, cancellation, survey] = await Promise.all([
-      focus && reason ? api("GET", `/v1/subscriptions/${encodeURIComponent(focus.id)}/offers?reason=${reason}&channel=operator&limit=3`) : null,
+    const [offers, knowledge, cancellation, survey, planOptions] = await Promise.all([
+      cancellable && reason ? api("GET", `/v1/subscriptions/${encodeURIComponent(focus.id)}/offers?reason=${reason}&channel=operator&limit=3`) : null,
       api("GET", `/v1/knowledge?${kq}`),
       cancellable ? api("GET", `/v1/subscriptions/${encodeURIComponent(focus.id)}/cancellation-info`) : null,
       cancellable ? api("GET", "/v1/exit-survey") : null,
+      cancellable ? api("GET", `/v1/subscriptions/${encodeURIComponent(focus.id)}/plan-options`) : null,
     ]);
-    const done = q.done && ["saved", "kept", "contact", "used"].includes(q.done) ? t(lang, `done_${q.done}` as "done_saved") : null;
+    const done = q.done && ["saved", "changed", "kept", "contact", "used"].includes(q.done) ? t(lang, `done_${q.done}` as "done_saved") : null;
     const data: KarteData = {
       customer: customer.body,
       subscriptions,
@@ -234,12 +238,19 @@ export function consolePages(app: Fetcher) {
       offers: (offers?.body?.data ?? []) as Offer[],
       knowledge: (knowledge.body?.data ?? []) as KnowledgeEntry[],
       cancellation: cancellation?.status === 200 ? cancellation.body : null,
+      planOptions: planOptions?.status === 200 ? (planOptions.body as PlanOptions) : null,
       exitSurvey: survey?.status === 200 ? localSurvey(survey.body as ExitSurveyAnswer, lang) : null,
       notice: done,
-      error: q.error ?? null,
+      error: consoleError(lang, q.error),
     };
     return c.html(<KartePage page={page} data={data} search={search} />);
   });
+
+  /** One click, several calls: a double submit replays them (same keys) instead of writing twice. */
+  const attemptKey = (form: Record<string, string>) => {
+    const attempt = (form.attempt ?? "").slice(0, 64) || crypto.randomUUID();
+    return (step: string) => ({ "idempotency-key": `console-${attempt}-${step}` });
+  };
 
   pages.post("/console/apply", async (c) => {
     const form = await formOf(c);
@@ -248,31 +259,37 @@ export function consolePages(app: Fetcher) {
     const { api } = who;
     const sub = encodeURIComponent(form.sub ?? "");
     const ifMatch = { "if-match": `"${form.version ?? ""}"` };
-    // One click, three calls: a double submit replays them (same keys) instead of saving twice.
-    const key = (step: string) => ({ "idempotency-key": `console-${(form.attempt ?? "").slice(0, 64) || crypto.randomUUID()}-${step}` });
-    const failed = (res: { status: number; body: any }) => backTo(c, form, { error: res.body?.detail ?? String(res.status) });
-    if (form.reason) {
-      // The caller gave a reason: the save runs through the cancel flow on channel operator, so it
-      // counts in 解約阻止率 and in the offer's observed save rate, with the operator as actor.
-      const started = await api("POST", `/v1/subscriptions/${sub}/cancel-flows`, { channel: "operator" }, { ...ifMatch, ...key("start") });
-      if (started.status !== 201) return failed(started);
-      const flow = encodeURIComponent(started.body.flowId);
-      const given = await api("POST", `/v1/cancel-flows/${flow}/reason`, { reason: form.reason, offerId: form.offerId ?? "" }, key("reason"));
-      if (given.status !== 200) return failed(given);
-      if (!given.body.offer) return backTo(c, form, { error: `${t(who.page.lang, "noOfferInFlow")} (${given.body.noOfferBecause})` });
-      const accepted = await api("POST", `/v1/cancel-flows/${flow}/accept`, { offerId: form.offerId ?? "" }, { ...ifMatch, ...key("accept") });
-      if (accepted.status !== 200) return failed(accepted);
-      return backTo(c, form, { done: accepted.body.change && accepted.body.change.type !== "discount" && accepted.body.change.type !== "free_gift" ? "saved" : "kept" });
-    }
-    // No reason: a caller who just wants a change (a skip, say) gets it directly, as on the web.
-    // The offer's terms are read again here, never taken from the form.
-    const offers = await api("GET", `/v1/subscriptions/${sub}/offers?channel=operator&limit=20`);
-    const offer = ((offers.body?.data ?? []) as Offer[]).find((o) => o.offerId === form.offerId);
-    const call = offer ? planCallFor(offer) : null;
-    if (!call) return backTo(c, form, { error: offers.body?.detail ?? "offer_not_found" });
-    const res = await api("POST", `/v1/subscriptions/${sub}/${call.path}`, { ...call.body, channel: "operator" }, { ...ifMatch, ...key("change") });
-    if (res.status !== 200) return failed(res);
-    return backTo(c, form, { done: "saved" });
+    const key = attemptKey(form);
+    const failed = (res: { status: number; body: any }) => backTo(c, form, { error: res.body?.code });
+    // Offers are shown for a reason only; a change without one is /console/change.
+    if (!form.reason) return backTo(c, form, { error: "offer_not_found" });
+    // The caller gave a reason: the save runs through the cancel flow on channel operator, so it
+    // counts in 解約阻止率 and in the offer's observed save rate, with the operator as actor.
+    const started = await api("POST", `/v1/subscriptions/${sub}/cancel-flows`, { channel: "operator" }, { ...ifMatch, ...key("start") });
+    if (started.status !== 201) return failed(started);
+    const flow = encodeURIComponent(started.body.flowId);
+    const given = await api("POST", `/v1/cancel-flows/${flow}/reason`, { reason: form.reason, offerId: form.offerId ?? "" }, key("reason"));
+    if (given.status !== 200) return failed(given);
+    if (!given.body.offer) return backTo(c, form, { error: "no_offer_in_flow" });
+    const accepted = await api("POST", `/v1/cancel-flows/${flow}/accept`, { offerId: form.offerId ?? "" }, { ...ifMatch, ...key("accept") });
+    if (accepted.status !== 200) return failed(accepted);
+    return backTo(c, form, { done: accepted.body.change && accepted.body.change.type !== "discount" && accepted.body.change.type !== "free_gift" ? "saved" : "kept" });
+  });
+
+  /**
+   * A plan change the caller asked for, without a reason (a skip, another interval…): the API's
+   * plan-change call on channel operator with `If-Match` on the version on screen. No cancel flow,
+   * so it is not a cancellation request; the shop's rules answer as on the web.
+   */
+  pages.post("/console/change", async (c) => {
+    const form = await formOf(c);
+    const who = await operator(c, form);
+    if (who instanceof Response) return who;
+    const call = changeCallOf(form);
+    if (!call) return backTo(c, form, { error: "validation_failed" });
+    const res = await who.api("POST", `/v1/subscriptions/${encodeURIComponent(form.sub ?? "")}/${call.path}`, { ...call.body, channel: "operator" }, { "if-match": `"${form.version ?? ""}"`, ...attemptKey(form)("change") });
+    if (res.status !== 200) return backTo(c, form, { error: res.body?.code });
+    return backTo(c, form, { done: "changed" });
   });
 
   pages.post("/console/cancel", async (c) => {
@@ -281,16 +298,16 @@ export function consolePages(app: Fetcher) {
     if (who instanceof Response) return who;
     const { api } = who;
     const started = await api("POST", `/v1/subscriptions/${encodeURIComponent(form.sub ?? "")}/cancel-flows`, { channel: "operator" });
-    if (started.status !== 201) return backTo(c, form, { error: started.body?.detail ?? String(started.status) });
+    if (started.status !== 201) return backTo(c, form, { error: started.body?.code });
     const flow = started.body.flowId as string;
     if (form.reason) {
       // The flow records as shown (and, on confirming, as declined) only what the operator says they
       // presented; none unless they pick one.
       const given = await api("POST", `/v1/cancel-flows/${flow}/reason`, { reason: form.reason, offerId: form.presentedOfferId || null });
-      if (given.status !== 200) return backTo(c, form, { error: given.body?.detail ?? String(given.status) });
+      if (given.status !== 200) return backTo(c, form, { error: given.body?.code });
     }
     const confirmed = await api("POST", `/v1/cancel-flows/${flow}/confirm`, { ...(form.acknowledgeFee === "true" ? { acknowledgeFee: true } : {}), ...surveyAnswersOf(form) });
-    if (confirmed.status !== 200) return backTo(c, form, { error: confirmed.body?.detail ?? String(confirmed.status) });
+    if (confirmed.status !== 200) return backTo(c, form, { error: confirmed.body?.code });
     return c.redirect(`/console/receipt?flow=${flow}&customer=${encodeURIComponent(form.customer ?? "")}`, 303);
   });
 
@@ -335,7 +352,7 @@ export function consolePages(app: Fetcher) {
       events: [{ id, type: "contact.logged", customerId: form.customer, ...(form.sub ? { subscriptionId: form.sub } : {}), occurredAt: c.get("services").now().toISOString(), data }],
     });
     const item = res.body?.results?.[0];
-    if (res.status !== 200 || item?.result === "rejected") return backTo(c, form, { error: item?.error?.detail ?? res.body?.detail ?? String(res.status) });
+    if (res.status !== 200 || item?.result === "rejected") return backTo(c, form, { error: item?.error?.code ?? res.body?.code });
     return backTo(c, form, { done: "contact" });
   });
 
@@ -361,7 +378,7 @@ export function consolePages(app: Fetcher) {
       <Layout page={page} title={t(lang, "knowledge")}>
         <h1>{t(lang, "knowledge")}</h1>
         {q.done === "used" ? <p class="notice" role="status">{t(lang, "done_used")}</p> : null}
-        <form method="get" action="/console/knowledge" class="row" role="search">
+        <form method="get" action="/console/knowledge" class="row" role="search" aria-label={t(lang, "knowledgeSearch")}>
           <label for="kq">{t(lang, "searchButton")}</label>
           <input id="kq" name="q" type="search" value={q.q ?? ""} />
           <label for="kreason">{t(lang, "reason")}</label>
@@ -375,7 +392,7 @@ export function consolePages(app: Fetcher) {
           </select>
           <button type="submit">{t(lang, "searchButton")}</button>
         </form>
-        <KnowledgeList lang={lang} csrf={page.csrf} entries={list.body?.data ?? []} back={`/console/knowledge?${kq}`} />
+        <KnowledgeList lang={lang} csrf={page.csrf} entries={list.body?.data ?? []} back={`/console/knowledge?${kq}`} level={2} />
       </Layout>,
     );
   });

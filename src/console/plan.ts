@@ -1,12 +1,12 @@
-/**
- * What the console's one click does with an offer when the caller gave no cancel reason (a caller
- * who just wants a skip): the plan-change call that applies its concrete terms for this
- * subscription (as GET /v1/subscriptions/{id}/offers computed them). Pure. With a reason, every
- * offer — a discount, a gift, usage advice too — is accepted through the cancel flow instead, so
- * the save counts; offers that change no plan return null here.
- */
-export type PlanCall = { path: "skip" | "next-delivery" | "pause" | "interval" | "quantity"; body: Record<string, unknown> };
+/** A plan-change call of the API: `POST /v1/subscriptions/{id}/{path}` with `body` (plus the channel). */
+export type PlanCall = { path: "skip" | "next-delivery" | "pause" | "resume" | "interval" | "quantity"; body: Record<string, unknown> };
 
+/**
+ * The plan change an offer's concrete terms make (as GET /v1/subscriptions/{id}/offers computed
+ * them for this subscription), or null for an offer that changes no plan (a discount, a gift,
+ * usage advice). Pure. The karte labels an offer's button by it (「この内容で変更する」 or
+ * 「このご提案で継続する」); either way the offer is accepted through the cancel flow.
+ */
 export function planCallFor(offer: { type: string; parameters: Record<string, unknown> }): PlanCall | null {
   const p = offer.parameters;
   switch (offer.type) {
@@ -20,6 +20,36 @@ export function planCallFor(offer: { type: string; parameters: Record<string, un
       return typeof p.intervalDays === "number" ? { path: "interval", body: { intervalDays: p.intervalDays } } : null;
     case "change_quantity":
       return typeof p.quantity === "number" ? { path: "quantity", body: { quantity: p.quantity } } : null;
+    default:
+      return null;
+  }
+}
+
+const whole = (v: string | undefined) => (v !== undefined && /^\d{1,4}$/.test(v) ? Number(v) : null);
+
+/**
+ * The karte's plan-change form (`action` and its one field) as the API call it asks for; null when
+ * the form names no action or its field is not a whole number / is missing. Pure. The API judges
+ * the values against the shop's rules (a date out of range, an interval not offered…).
+ */
+export function changeCallOf(form: Record<string, string | undefined>): PlanCall | null {
+  switch (form.action) {
+    case "skip":
+      return { path: "skip", body: { count: 1 } };
+    case "resume":
+      return { path: "resume", body: {} };
+    case "next-delivery":
+      return form.date ? { path: "next-delivery", body: { date: form.date } } : null;
+    case "pause":
+      return form.resumeOn ? { path: "pause", body: { resumeOn: form.resumeOn } } : null;
+    case "interval": {
+      const n = whole(form.intervalDays);
+      return n === null ? null : { path: "interval", body: { intervalDays: n } };
+    }
+    case "quantity": {
+      const n = whole(form.quantity);
+      return n === null ? null : { path: "quantity", body: { quantity: n } };
+    }
     default:
       return null;
   }

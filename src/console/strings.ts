@@ -8,6 +8,7 @@ const T = {
   searchLabel: { ja: "電話番号・メールアドレス・顧客ID", en: "Phone, e-mail or customer id" },
   searchButton: { ja: "検索", en: "Search" },
   knowledge: { ja: "ナレッジ", en: "Knowledge" },
+  knowledgeSearch: { ja: "ナレッジ検索", en: "Search the knowledge" },
   metrics: { ja: "指標", en: "Metrics" },
   logout: { ja: "ログアウト", en: "Log out" },
   language: { ja: "English", en: "日本語" },
@@ -36,6 +37,10 @@ const T = {
   reason: { ja: "解約理由", en: "Reason" },
   showOffers: { ja: "提案を表示", en: "Show offers" },
   offers: { ja: "ご提案（おすすめ順）", en: "Offers, best first" },
+  noOffersForReason: { ja: "この理由でご案内できるご提案はありません。", en: "No offer for this reason." },
+  canceledOn: { ja: "解約日", en: "Ends on" },
+  canceledVia: { ja: "受付", en: "Received via" },
+  finalDelivery: { ja: "最後のお届け（解約後もお届けします）", en: "Last delivery (still shipping)" },
   talkTrack: { ja: "トーク", en: "Talk track" },
   ask: { ja: "確認すること", en: "Ask" },
   say: { ja: "伝えること", en: "Say" },
@@ -43,8 +48,18 @@ const T = {
   observedSaveRate: { ja: "当店の実績阻止率", en: "Observed save rate" },
   noAnswersYet: { ja: "実績なし", en: "no answers yet" },
   apply: { ja: "この内容で変更する", en: "Apply this change" },
+  planChanges: { ja: "プランの変更", en: "Change the plan" },
+  planChangesNote: { ja: "理由を伺わずにそのまま変更します（解約のご相談には記録されません）。", en: "Applied directly: no reason asked, not recorded as a cancellation request." },
+  skipNext: { ja: "次回のお届けをスキップ", en: "Skip the next delivery" },
+  skipsLeft: { ja: "続けてあと{n}回スキップできます", en: "{n} more in a row allowed" },
+  moveTo: { ja: "次回お届け日", en: "Next delivery on" },
+  moveDelivery: { ja: "お届け日を変更", en: "Move the delivery" },
+  changeInterval: { ja: "お届け間隔を変更", en: "Change the interval" },
+  changeQuantity: { ja: "数量を変更", en: "Change the quantity" },
+  resumeOn: { ja: "お届け再開日", en: "Deliveries resume on" },
+  pause: { ja: "一時休止する", en: "Pause" },
+  resumeNow: { ja: "お届けを再開する", en: "Resume deliveries" },
   acceptOffer: { ja: "このご提案で継続する", en: "Accept: the customer stays" },
-  noOfferInFlow: { ja: "この解約フローではご提案を表示できません", en: "This cancel flow shows no offer" },
   cancel: { ja: "解約手続き", en: "Cancel the subscription" },
   confirmCancel: { ja: "解約を確定する", en: "Confirm cancellation" },
   offerPresented: { ja: "お客様にご提案し、お断りいただいた内容", en: "Offer presented to the caller and declined" },
@@ -62,10 +77,12 @@ const T = {
   note: { ja: "メモ", en: "Note" },
   save: { ja: "記録する", en: "Save" },
   knowledgeFor: { ja: "この理由・商品のナレッジ（よく使われる順）", en: "Knowledge for this reason and product, most used first" },
+  noKnowledge: { ja: "該当するナレッジはありません。", en: "No knowledge entry matches." },
   markUsed: { ja: "利用を記録", en: "Mark as used" },
   uses: { ja: "これまでの利用 {n}回", en: "Used {n} times so far" },
   newEntry: { ja: "新着", en: "New" },
   done_saved: { ja: "プランを変更しました（継続）。", en: "Plan changed: the customer stays." },
+  done_changed: { ja: "プランを変更しました。", en: "Plan changed." },
   done_kept: { ja: "ご提案を受けて継続となりました。", en: "Offer accepted: the customer stays." },
   done_contact: { ja: "応対を記録しました。", en: "Contact logged." },
   done_used: { ja: "ナレッジの利用を記録しました。", en: "Marked as used." },
@@ -125,6 +142,46 @@ export type StringKey = keyof typeof T;
 export const t = (lang: Lang, key: StringKey) => T[key][lang];
 /** {@link t} with `{name}` placeholders filled. */
 export const tf = (lang: Lang, key: StringKey, vars: Record<string, string | number>) => T[key][lang].replace(/\{(\w+)\}/g, (m, k: string) => (k in vars ? String(vars[k]) : m));
+
+/**
+ * Why an action failed, in the console's own words: the only errors the karte shows. The console
+ * redirects back with `?error=<code>` — the API problem's `code` when it is one of these, else
+ * `failed` — so a link cannot put a sentence of its own on the operator's screen; an unknown code
+ * shows nothing.
+ */
+export const CONSOLE_ERRORS: Record<string, Record<Lang, string>> = {
+  failed: { ja: "操作できませんでした。画面を開き直してもう一度お試しください。", en: "That did not go through. Reload the page and try again." },
+  version_conflict: { ja: "この定期コースは、画面を開いた後に変更されています。最新の内容を確認してからもう一度お試しください。", en: "The subscription changed after this page was opened. Check what it shows now and try again." },
+  change_window_closed: { ja: "次回のお届けが締め切りを過ぎているため、変更できません。", en: "The next delivery is past the change cut-off and cannot be changed." },
+  subscription_canceled: { ja: "この定期コースは解約済みのため変更できません。", en: "This subscription is canceled and cannot be changed." },
+  subscription_not_active: { ja: "この定期コースは休止中のため、この変更はできません。", en: "This subscription is paused: this change is not possible." },
+  subscription_not_paused: { ja: "この定期コースは休止中ではありません。", en: "This subscription is not paused." },
+  skip_limit_exceeded: { ja: "続けてスキップできる回数を超えています。", en: "No more deliveries can be skipped in a row." },
+  pause_too_long: { ja: "休止期間がショップの上限を超えています。再開日を早めてください。", en: "The pause is longer than the shop allows: pick an earlier resume date." },
+  quantity_out_of_range: { ja: "ショップが受け付けている数量の範囲外です。", en: "That quantity is outside the shop's range." },
+  interval_not_allowed: { ja: "ショップが受け付けていないお届け間隔です。", en: "The shop does not offer that interval." },
+  date_out_of_range: { ja: "選べる範囲外の日付です。", en: "That date is outside the range that can be chosen." },
+  validation_failed: { ja: "入力内容を確認してください。", en: "Check what was entered." },
+  fee_acknowledgement_required: { ja: "解約手数料を読み上げ、了承を得たことにチェックしてください。", en: "Tick that the fee was read out and the customer agreed." },
+  unknown_reason: { ja: "その解約理由は登録されていません。", en: "That reason is not one of the shop's." },
+  offer_not_found: { ja: "そのご提案は、いまこの定期コースにはご案内できません。", en: "That offer is not available for this subscription now." },
+  offer_not_shown: { ja: "そのご提案は、この解約のご相談では表示されていません。", en: "That offer was not shown in this cancel flow." },
+  no_offer_in_flow: { ja: "この解約のご相談ではご提案を表示できません。", en: "This cancel flow shows no offer." },
+  cancel_flow_saved: { ja: "この解約のご相談は、すでに継続で終わっています。", en: "This cancel flow already ended: the customer stayed." },
+  cancel_flow_canceled: { ja: "この解約のご相談は、すでに解約で終わっています。", en: "This cancel flow already ended in a cancellation." },
+  cancel_flow_expired: { ja: "この解約のご相談は期限が切れました。もう一度始めてください。", en: "This cancel flow expired. Start again." },
+  subscription_not_found: { ja: "定期コースが見つかりません。", en: "Subscription not found." },
+  customer_not_found: { ja: "お客様が見つかりません。", en: "Customer not found." },
+  unknown_customer: { ja: "お客様が見つかりません。", en: "Customer not found." },
+  rate_limited: { ja: "操作が集中しています。少し待ってからもう一度お試しください。", en: "Too many requests. Wait a moment and try again." },
+  idempotency_key_in_use: { ja: "同じ操作を処理中です。少し待ってから画面を開き直してください。", en: "The same action is still being processed. Wait a moment and reload." },
+};
+
+/** The `?error=` code for a failure: the API's code when the console has words for it, else `failed`. */
+export const consoleErrorCode = (code: unknown): string => (typeof code === "string" && Object.hasOwn(CONSOLE_ERRORS, code) ? code : "failed");
+
+/** The console's words for a `?error=` code; null for any other text (shown as nothing). */
+export const consoleError = (lang: Lang, code: string | undefined): string | null => (code !== undefined && Object.hasOwn(CONSOLE_ERRORS, code) ? CONSOLE_ERRORS[code]![lang] : null);
 
 /** Named risk patterns (`flags`), as operators call them. */
 export const FLAG_LABELS: Record<string, Record<Lang, string>> = {

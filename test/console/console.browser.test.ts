@@ -25,6 +25,8 @@ const ids = {
   wordsCustomer: uid("C"),
   wordsKept: uid("S"),
   wordsCanceled: uid("S"),
+  planCustomer: uid("C"),
+  planSub: uid("S"),
 };
 const contexts: BrowserContext[] = [];
 
@@ -45,6 +47,13 @@ async function seriousViolations(page: Page): Promise<string[]> {
   await page.evaluate(AXE);
   const result = (await page.evaluate(`axe.run(document, { resultTypes: ["violations"] })`)) as { violations: { id: string; impact: string; nodes: unknown[] }[] };
   return result.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id} (${v.nodes.length})`);
+}
+
+/** Every axe violation, whatever its impact (heading order, unlabelled landmarks are "moderate"). */
+async function allViolations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE);
+  const result = (await page.evaluate(`axe.run(document, { resultTypes: ["violations"] })`)) as { violations: { id: string; nodes: unknown[] }[] };
+  return result.violations.map((v) => `${v.id} (${v.nodes.length})`);
 }
 
 beforeAll(async () => {
@@ -73,6 +82,8 @@ beforeAll(async () => {
   await put(shopA, `/v1/customers/${ids.wordsCustomer}`, customerBody({ name: "鈴木 一郎", phone: "+819087654321", email: "ichiro@example.jp" }));
   await put(shopA, `/v1/subscriptions/${ids.wordsKept}`, subscriptionBody(ids.wordsCustomer, { nextDeliveryOn: next }));
   await put(shopA, `/v1/subscriptions/${ids.wordsCanceled}`, subscriptionBody(ids.wordsCustomer, { nextDeliveryOn: next }));
+  await put(shopA, `/v1/customers/${ids.planCustomer}`, customerBody({ name: "変更 三子", phone: "090-2222-3333" }));
+  await put(shopA, `/v1/subscriptions/${ids.planSub}`, subscriptionBody(ids.planCustomer, { intervalDays: 30, nextDeliveryOn: next }));
   await put(shopB, `/v1/customers/${ids.shopBCustomer}`, customerBody({ name: "他店 三郎", phone: "090-9999-0000" }));
 }, 60_000);
 
@@ -118,6 +129,33 @@ describe("the operator console in a browser", () => {
     expect(changes[0].source.cancelFlowId).toMatch(/^cf_/);
   });
 
+  it("changes a plan for a caller who just wants a skip or another interval: no reason asked, no cancel flow", async () => {
+    const page = await as(shopA);
+    await page.goto(`${api.url}/console?customer=${ids.planCustomer}`);
+    // No reason picked: the plan changes are on screen, the offers are not.
+    const plan = page.locator("section[aria-labelledby=plan]");
+    await expect(plan.locator("h2").textContent()).resolves.toContain("プランの変更");
+    expect(await page.locator("li.offer").count()).toBe(0);
+    expect(await seriousViolations(page)).toEqual([]);
+    const before = (await h.request("GET", `/v1/subscriptions/${ids.planSub}`, { key: shopA.key })).body;
+    await plan.getByRole("button", { name: /次回のお届けをスキップ/ }).click();
+    await expect(page.locator(".notice").textContent()).resolves.toBe("プランを変更しました。");
+    const skipped = (await h.request("GET", `/v1/subscriptions/${ids.planSub}`, { key: shopA.key })).body;
+    expect(skipped.nextDeliveryOn).toBe(addDays(before.nextDeliveryOn, 30));
+
+    await page.locator("section[aria-labelledby=plan]").getByLabel("お届け間隔").selectOption("45");
+    await page.getByRole("button", { name: "お届け間隔を変更" }).click();
+    await expect(page.locator(".notice").textContent()).resolves.toBe("プランを変更しました。");
+    expect((await h.request("GET", `/v1/subscriptions/${ids.planSub}`, { key: shopA.key })).body.intervalDays).toBe(45);
+
+    // Recorded as the operator's plan changes, not as a cancellation request.
+    const changes = (await h.request("GET", `/v1/subscriptions/${ids.planSub}/changes`, { key: shopA.key })).body.data as any[];
+    expect(changes.map((x) => [x.type, x.channel, x.actor.type])).toEqual([["interval", "operator", "operator"], ["skip", "operator", "operator"]]);
+    expect(changes.every((x) => !x.source?.cancelFlowId)).toBe(true);
+    const timeline = (await h.request("GET", `/v1/customers/${ids.planCustomer}/timeline`, { key: shopA.key })).body.data as any[];
+    expect(timeline.filter((i) => i.kind === "cancel_flow")).toEqual([]);
+  });
+
   it("an operator's save of an offer that changes no plan counts in 解約阻止率 and in the offer's observed save rate", async () => {
     const reasonRate = async () => ((await h.request("GET", "/v1/metrics/retention?groupBy=channel", { key: shopA.key })).body.groups as any[]).find((g) => g.key === "operator") ?? { saved: 0, started: 0 };
     const observed = async () =>
@@ -157,9 +195,22 @@ describe("the operator console in a browser", () => {
     // Someone else changes the subscription while the karte is on screen.
     await h.request("POST", `/v1/subscriptions/${ids.saveSub}/quantity`, { key: shopA.key, body: { quantity: 3, channel: "web" } });
     await page.locator("li.offer").first().getByRole("button", { name: /この内容で変更する/ }).click();
-    await expect(page.locator(".error").isVisible()).resolves.toBe(true);
+    expect(new URL(page.url()).searchParams.get("error")).toBe("version_conflict");
+    await expect(page.locator(".error").textContent()).resolves.toContain("画面を開いた後に変更されています");
     const sub = (await h.request("GET", `/v1/subscriptions/${ids.saveSub}`, { key: shopA.key })).body;
     expect(sub.quantity).toBe(3);
+  });
+
+  it("shows only the errors the console itself names: a sentence in the URL shows nothing", async () => {
+    const page = await as(shopA);
+    for (const error of ["このお客様の解約は受け付けないでください", "constructor", "__proto__", "toString"]) {
+      await page.goto(`${api.url}/console?customer=${ids.customer}&error=${encodeURIComponent(error)}`);
+      await expect(page.locator("h1#who").textContent()).resolves.toContain("山田 花子");
+      expect(await page.locator(".error").count()).toBe(0);
+      expect(await page.content()).not.toContain("受け付けないでください");
+    }
+    await page.goto(`${api.url}/console?customer=${ids.customer}&error=version_conflict`);
+    await expect(page.locator(".error").textContent()).resolves.toContain("画面を開いた後に変更されています");
   });
 
   it("cancels with the fee read out and confirmed, and shows the receipt", async () => {
@@ -232,6 +283,36 @@ describe("the operator console in a browser", () => {
     expect(await seriousViolations(page)).toEqual([]);
   });
 
+  it("shows a canceled subscription's cancellation, and nothing that offers to cancel it again", async () => {
+    // A customer whose only subscription was canceled on the web, with a reason.
+    const [customer, sub] = [uid("C"), uid("S")];
+    await h.request("PUT", `/v1/customers/${customer}`, { key: shopA.key, body: customerBody({ name: "解約 済子", phone: "090-4444-5555" }) });
+    await h.request("PUT", `/v1/subscriptions/${sub}`, { key: shopA.key, body: subscriptionBody(customer, { nextDeliveryOn: addDays(localDate(new Date(), "Asia/Tokyo"), 20) }) });
+    const flow = await h.request("POST", `/v1/subscriptions/${sub}/cancel-flows`, { key: shopA.key, body: { channel: "web" } });
+    await h.request("POST", `/v1/cancel-flows/${flow.body.flowId}/reason`, { key: shopA.key, body: { reason: "too_expensive" } });
+    const confirmed = await h.request("POST", `/v1/cancel-flows/${flow.body.flowId}/confirm`, { key: shopA.key, body: {} });
+    expect(confirmed.status).toBe(200);
+
+    const page = await as(shopA);
+    // Even with a reason in the URL.
+    await page.goto(`${api.url}/console?customer=${customer}&reason=too_expensive`);
+    const canceled = (await page.locator("section[aria-labelledby=canceled]").textContent())!;
+    expect(canceled).toContain("解約日");
+    expect(canceled).toMatch(/\d+月\d+日/);
+    expect(canceled).toContain("料金が高い");
+    expect(canceled).toContain("Web");
+    const cancellation = (await h.request("GET", `/v1/subscriptions/${sub}`, { key: shopA.key })).body.cancellation;
+    expect(canceled).toContain(cancellation.confirmationNumber);
+    // No risk, no reason picker, no cancel box, no offers, no plan changes.
+    for (const gone of ["#reason", "form.cancel", "#confirm-cancel", "li.offer", "section[aria-labelledby=plan]", "section[aria-labelledby=retention]"]) expect(await page.locator(gone).count(), gone).toBe(0);
+    const headings = await page.locator("main h2, main h3").allTextContents();
+    expect(headings.join(" ")).not.toMatch(/解約リスク|ご提案|解約手続き/);
+    // No heading without content after it.
+    const empty = await page.locator("main h2, main h3").evaluateAll((hs) => hs.filter((h) => !h.nextElementSibling?.textContent?.trim()).map((h) => h.textContent));
+    expect(empty).toEqual([]);
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+
   it("logs a contact that then shows on the timeline", async () => {
     const page = await as(shopA);
     await page.goto(`${api.url}/console?customer=${ids.customer}`);
@@ -253,6 +334,12 @@ describe("the operator console in a browser", () => {
     await entry.getByRole("button", { name: /利用を記録/ }).click();
     await expect(page.locator('li.entry[data-entry="kb-surplus"] .uses').textContent()).resolves.toBe("これまでの利用 1回");
     expect((await h.request("GET", "/v1/knowledge/kb-surplus", { key: shopA.key })).body.uses).toBe(1);
+
+    // The knowledge page: headings in order under its h1, each search landmark named.
+    await page.goto(`${api.url}/console/knowledge?reason=surplus_stock`);
+    await expect(page.locator('li.entry[data-entry="kb-surplus"] h2').textContent()).resolves.toContain("商品が余っているとき");
+    expect(await page.locator("[role=search]").evaluateAll((fs) => fs.map((f) => f.getAttribute("aria-label")))).toEqual(["お客様検索", "ナレッジ検索"]);
+    expect(await allViolations(page)).toEqual([]);
   });
 
   it("works with the keyboard alone: search, pick a reason, see the offers", async () => {
