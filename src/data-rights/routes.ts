@@ -83,7 +83,7 @@ export const dataRightsRouter = domainRouter()
     }),
     async (c) => {
       const { limit, cursor, action } = c.req.valid("query");
-      const after = decodeCursor(cursor);
+      const after = decodeCursor(cursor, ["string", "string"]);
       const store = c.get("store");
       const rows = await store.q
         .select()

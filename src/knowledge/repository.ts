@@ -49,7 +49,7 @@ export async function listKnowledge(store: TenantStore, f: KnowledgeFilter) {
     f.topic !== undefined ? eq(t.topic, f.topic) : undefined,
     ...(f.q !== undefined ? searchWords(f.q).map((w) => sql`${text} LIKE ${"%" + escapeLike(w) + "%"} ESCAPE '\\'`) : []),
   ];
-  const after = decodeCursor(f.cursor);
+  const after = decodeCursor(f.cursor, ["number", "string"]);
   if (after) {
     const [uses, id] = after as [number, string];
     conditions.push(or(lt(t.uses, uses), and(eq(t.uses, uses), sql`${t.id} > ${id}`)));

@@ -183,7 +183,7 @@ export const planChangesRouter = domainRouter()
     async (c) => {
       const { subscriptionId } = c.req.valid("param");
       const { limit, cursor } = c.req.valid("query");
-      const after = decodeCursor(cursor);
+      const after = decodeCursor(cursor, ["string", "string"]);
       const store = c.get("store");
       await getSubscription(store, subscriptionId);
       const older = after

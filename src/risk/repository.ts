@@ -94,6 +94,9 @@ export async function readCustomerRisks(store: TenantStore, customerId: string, 
 }
 
 /** Where a page of the at-risk list starts, from its cursor (`[revenueAtRisk, subscriptionId]`). */
+/** The at-risk list's cursor: revenue at risk, then subscription id. */
+export const AT_RISK_CURSOR = ["number", "string"] as const;
+
 export function atRiskCursor(after: (string | number)[] | undefined): { revenue: number; id: string } | undefined {
   return after ? { revenue: Number(after[0]), id: String(after[1]) } : undefined;
 }

@@ -90,7 +90,7 @@ export const subscriptionsRouter = domainRouter()
     async (c) => {
       const { customerId } = c.req.valid("param");
       const { limit, cursor } = c.req.valid("query");
-      const after = decodeCursor(cursor);
+      const after = decodeCursor(cursor, ["string"]);
       const store = c.get("store");
       await getCustomer(store, customerId);
       const rows = await store.q

@@ -34,7 +34,7 @@ export const keysRouter = domainRouter()
     }),
     async (c) => {
       const { limit, cursor } = c.req.valid("query");
-      const after = decodeCursor(cursor);
+      const after = decodeCursor(cursor, ["string"]);
       const store = c.get("store");
       const rows = await store.q
         .select()

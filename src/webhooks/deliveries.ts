@@ -94,7 +94,7 @@ export const webhookDeliveriesRouter = domainRouter()
       const { limit, cursor, status } = c.req.valid("query");
       const store = c.get("store");
       if (!(await store.find(webhooks, eq(webhooks.id, webhookId)))) throw new ApiError("webhook_not_found", { en: `No webhook ${webhookId}.`, ja: `Webhook ${webhookId} は見つかりません。` });
-      const after = decodeCursor(cursor);
+      const after = decodeCursor(cursor, ["string", "string"]);
       const rows = await store.q
         .select()
         .from(webhookDeliveries)

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import openapi from "../../openapi.json";
+import { encodeCursor } from "../../src/platform/pagination";
 import { customerBody, uid, type Harness, type TestTenant } from "../support/harness";
 
 export function errorsSuite(h: () => Harness) {
@@ -97,6 +98,17 @@ export function errorsSuite(h: () => Harness) {
       expect(typedByPath.customerId).toBe("7 is not text");
       const typedJa = await h().request("PUT", `/v1/subscriptions/${uid("S")}`, { key: t.key, body: { customerId: 7, quantity: 1.5 }, headers: { "accept-language": "ja" } });
       expect(typedJa.body.errors.find((e: { path: string }) => e.path === "quantity").message).toBe("1.5 は整数ではありません");
+    });
+
+    it("a cursor another list issued is refused with 422, not answered with an empty page", async () => {
+      const auditLogCursor = encodeCursor(["2026-12-01T00:00:00.000Z", "aud_0000"]); // the audit log's key: time, id
+      for (const path of ["/v1/risk/at-risk", "/v1/risk/at-risk?band=high", `/v1/customers/${uid("C")}/subscriptions`, "/v1/keys", "/v1/knowledge"]) {
+        const cursor = path === "/v1/keys" || path.endsWith("/subscriptions") ? encodeCursor([120, "S-1"]) : auditLogCursor;
+        const res = await h().request("GET", `${path}${path.includes("?") ? "&" : "?"}cursor=${cursor}`, { key: t.key });
+        expectProblem(res, 422, "validation_failed");
+        expect(res.body.errors[0].path, path).toBe("query.cursor");
+      }
+      expect((await h().request("GET", `/v1/audit-log?cursor=${auditLogCursor}`, { key: t.key })).status).toBe(200);
     });
 
     it("titles and details follow Accept-Language (ja, en) with Content-Language and Vary", async () => {
