@@ -47,9 +47,8 @@ const NOT_REMEMBERED = new Set<ErrorCode>([
 
 const REPLAYED_HEADERS = ["content-type", "content-language", "etag", "location"];
 
+/** Routes declared with neverRemembered, as Hono matches them (`POST /v1/lookup`, `DELETE /v1/customers/:customerId`). */
 const exempt = new Set<string>();
-/** Routes with path parameters declared with neverRemembered, as Hono matches them (`DELETE /v1/customers/:customerId`). */
-const exemptRoutes = new Set<string>();
 
 /**
  * Declares `METHOD /path` a route whose answers are never stored, whatever `Idempotency-Key`
@@ -58,12 +57,10 @@ const exemptRoutes = new Set<string>();
  * repeat finds nobody to erase). A path may name parameters (`/v1/customers/{customerId}`).
  */
 export function neverRemembered(route: `${"POST" | "DELETE"} /${string}`) {
-  if (route.includes("{")) exemptRoutes.add(route.replace(/\{(\w+)\}/g, ":$1"));
-  else exempt.add(route);
+  exempt.add(route.replace(/\{(\w+)\}/g, ":$1"));
 }
 
-const isExempt = (c: Context<AppEnv>) =>
-  exempt.has(`${c.req.method} ${c.req.path}`) || (exemptRoutes.size > 0 && matchedRoutes(c).some((r) => r.method === c.req.method && exemptRoutes.has(`${r.method} ${r.path}`)));
+const isExempt = (c: Context<AppEnv>) => matchedRoutes(c).some((r) => r.method === c.req.method && exempt.has(`${r.method} ${r.path}`));
 
 /**
  * Top-level answer fields that carry a secret (a new API key's `secret`, a webhook's signing

@@ -6,6 +6,7 @@ import { subscriptions } from "../db/schema";
 import { DEMO_API_KEY, DEMO_TENANT_ID } from "../demo/seed";
 import type { AppEnv } from "../platform/env";
 import { ApiError } from "../platform/errors";
+import { requestedLanguage } from "../platform/language";
 import { langOf, say } from "../platform/localized-text";
 import { TenantStore } from "../platform/tenancy";
 import { findTenant } from "../tenants/keys";
@@ -82,7 +83,7 @@ export function portalRouter(dispatch: Dispatch) {
     })
     .post("/demo/my-page/session", async (c) => {
       const customerId = await demoCustomer(c, c.req.query("customer"));
-      const token = await mintDemoSession(c, dispatch, customerId, langOf(c.req.header("accept-language")));
+      const token = await mintDemoSession(c, dispatch, customerId, requestedLanguage(c) ?? "ja");
       c.header("Cache-Control", "no-store");
       return c.json({ token }, 200);
     });
