@@ -72,7 +72,8 @@ it("under writes that never pause, the log starts again from the top instead of 
   };
   await Promise.all([writer(), writer(), writer(), writer()]);
   const restarts = logs.filter((log, i) => i > 0 && log < logs[i - 1]!).length;
-  expect(restarts).toBeGreaterThan(3);
+  // Never restarted, 0 here; restarted, 4–16 on an idle machine and 3 once under a full CI run.
+  expect(restarts).toBeGreaterThanOrEqual(2);
   // Never restarted (no pause), the log reached 5,233 frames here; restarted, a loaded machine
   // still lets it run past the 300-frame mark for a while (3,439 at load 10).
   expect(Math.max(...logs)).toBeLessThan(4500);
