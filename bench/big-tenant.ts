@@ -10,6 +10,7 @@ import { closeSync, existsSync, openSync, readSync, rmSync } from "node:fs";
 import type { Database } from "../src/db/client";
 import { migrateDatabase, openDatabase } from "../src/db/node";
 import { addDays, localDate } from "../src/platform/dates";
+import { progressOn, type Progress } from "../src/platform/progress";
 import { seededRng } from "../src/platform/random";
 import { emptyFeatures, type RiskFeatures } from "../src/risk/features";
 import { scoreSubscription } from "../src/risk/maintain";
@@ -36,24 +37,20 @@ export const PHONE_FORMS: readonly ((p: string) => string)[] = [
   (p) => p.replace(/[0-9]/g, (d) => String.fromCharCode(0xff10 + Number(d))), // full-width
 ];
 
-const printedDecile = new Map<string, number>();
+const progressByLabel = new Map<string, Progress>();
 
 export function progressLine(label: string, done: number, total: number, startedMs: number) {
   const pct = ((100 * done) / total).toFixed(1);
   const s = (Date.now() - startedMs) / 1000;
   const eta = done > 0 ? ((s / done) * (total - done)).toFixed(0) : "?";
-  const line = `${label}: ${done.toLocaleString("en-US")}/${total.toLocaleString("en-US")} (${pct} %) ${s.toFixed(0)} s, ~${eta} s left`;
-  if (process.stdout.isTTY) process.stdout.write(`\r${line.padEnd(90)}`);
-  else {
-    // Not a terminal (CI, a pipe): a line per tenth.
-    const decile = Math.floor((10 * done) / total);
-    if (decile > (printedDecile.get(label) ?? -1)) {
-      printedDecile.set(label, decile);
-      console.log(line);
-    }
+  const progress = progressByLabel.get(label) ?? progressOn(process.stdout);
+  progressByLabel.set(label, progress);
+  progress.update(`${label}: ${done.toLocaleString("en-US")}/${total.toLocaleString("en-US")} (${pct} %) ${s.toFixed(0)} s, ~${eta} s left`, done, total);
+  if (done >= total) {
+    progress.end();
+    progressByLabel.delete(label);
   }
 }
-const endProgress = () => process.stdout.isTTY && process.stdout.write("\n");
 
 /**
  * Reads the kept file (and its WAL) once, so the rounds start on a warm page cache as a serving
@@ -112,7 +109,6 @@ export async function openBigTenant(path: string, subscriptionCount = 1_000_000)
       await tx.commit();
       progressLine(what, i, total, t0);
     }
-    endProgress();
   };
 
   await db.write(async (tx) => {

@@ -9,6 +9,7 @@ import { startMaintenance } from "./maintenance";
 import { nodeDocsViewer } from "./meta/viewer-node";
 import { DEMO_TENANT_ID } from "./demo/seed";
 import { createConsoleSession } from "./console/sessions";
+import { progressOn } from "./platform/progress";
 import { TenantStore } from "./platform/tenancy";
 import { collectStartupGarbage, listen } from "./node-server";
 import { startReadWorker } from "./platform/off-thread-node";
@@ -25,13 +26,12 @@ if (config.seedDemo) {
   const [row] = await db.orm.select({ n: count() }).from(tenants);
   if (row?.n === 0) {
     const started = Date.now();
+    const progress = progressOn(process.stdout);
     const seeded = await seedDemo(db, {
       now: new Date(),
-      onProgress: (done, total) => process.stdout.write(`\rSeeding demo tenant… ${done}/${total}`),
+      onProgress: (done, total) => progress.update(`Seeding demo tenant… ${done}/${total}`, done, total),
     });
-    process.stdout.write(
-      `\rSeeded demo tenant: ${seeded.customers} customers, ${seeded.subscriptions} subscriptions, ${seeded.events} events in ${Date.now() - started} ms\n`,
-    );
+    progress.end(`Seeded demo tenant: ${seeded.customers} customers, ${seeded.subscriptions} subscriptions, ${seeded.events} events in ${Date.now() - started} ms`);
     demo = seeded;
   } else if (await findTenant(db.orm, DEMO_TENANT_ID)) {
     demo = { apiKey: DEMO_API_KEY };

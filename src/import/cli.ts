@@ -6,6 +6,7 @@ import { nodeConfig } from "../config";
 import { migrateDatabase, openDatabase } from "../db/node";
 import { tenants } from "../db/schema";
 import { resolveSettings } from "../settings/schemas";
+import { progressOn } from "../platform/progress";
 import { TenantStore } from "../platform/tenancy";
 import { MAX_SYNC_ITEMS } from "../sync/schemas";
 import { syncBatch } from "../sync/service";
@@ -78,6 +79,7 @@ const store = new TenantStore(db, shop.id);
 const totals = { created: 0, changed: 0, unchanged: 0, refused: 0 };
 const refusals: string[] = [];
 let lastCommitted = 0;
+const progress = progressOn(process.stderr);
 let stopping = false;
 let stoppingSince = 0;
 process.on("SIGINT", () => {
@@ -104,7 +106,8 @@ try {
       else refusals.push(`line ${batch.lines[r.kind][r.index]}: ${r.kind} ${r.id ?? ""} ${r.error?.detail ?? ""} ${(r.error?.errors ?? []).map((e) => `${e.path}: ${e.message}`).join("; ")}`.trim());
     }
     lastCommitted = batch.lastLine;
-    process.stderr.write(`\r  line ${lastCommitted} of ${exported.records.at(-1)?.line ?? 0} · ${totals.created} new · ${totals.changed} changed · ${totals.unchanged} unchanged · ${refusals.length} refused`);
+    const lastLine = exported.records.at(-1)?.line ?? 0;
+    progress.update(`  line ${lastCommitted} of ${lastLine} · ${totals.created} new · ${totals.changed} changed · ${totals.unchanged} unchanged · ${refusals.length} refused`, lastCommitted, lastLine);
   }
 } catch (e) {
   console.error(`\nstopped by an error after line ${lastCommitted}: ${(e as Error).message}`);
@@ -114,7 +117,7 @@ try {
 }
 
 const refusedRows = new Set(refusals.map((r) => r.split(":")[0]));
-console.error("");
+progress.end();
 for (const r of refusals) console.log(`refused ${r}`);
 console.log(
   JSON.stringify({

@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { nodeConfig } from "../config";
 import { migrateDatabase, openDatabase } from "../db/node";
+import { progressOn } from "../platform/progress";
 import { ApiError } from "../platform/errors";
 import { TenantStore } from "../platform/tenancy";
 import { resolveSettings } from "../settings/schemas";
@@ -22,10 +23,9 @@ const db = await openDatabase(config.databaseUrl, config.databaseAuthToken);
 await migrateDatabase(db);
 const store = new TenantStore(db, values.tenant);
 const started = Date.now();
-const progress = (label: string) => (done: number) => {
-  const line = `${label}: ${done.toLocaleString("en-US")} subscriptions, ${((Date.now() - started) / 1000).toFixed(1)} s`;
-  if (process.stderr.isTTY) process.stderr.write(`\r${line}`);
-};
+const progressLine = progressOn(process.stderr);
+const progress = (label: string) => (done: number, total?: number | null) =>
+  progressLine.update(`${label}: ${done.toLocaleString("en-US")} subscriptions, ${((Date.now() - started) / 1000).toFixed(1)} s`, done, total ?? undefined);
 try {
   if (command === "train") {
     const settings = resolveSettings((await store.tenant())?.settings);
@@ -33,14 +33,17 @@ try {
     console.log(`trained ${r.version}: hold-out AUC ${r.auc} (default ${r.defaultAuc}), ${r.samples.train}+${r.samples.holdout} snapshots, ${r.active ? "now active" : "not better than the default: not activated"}`);
     if (r.active) {
       const s = await rescoreTenant(db, values.tenant, new Date(), { onProgress: progress("re-scoring") });
-      console.log(`\nre-scored ${s.rescored} subscriptions, ${s.bandChanges} band changes`);
+      progressLine.end();
+      console.log(`re-scored ${s.rescored} subscriptions, ${s.bandChanges} band changes`);
     }
   } else if (command === "rescore") {
     const s = await rescoreTenant(db, values.tenant, new Date(), { onProgress: progress("re-scoring") });
-    console.log(`\nre-scored ${s.rescored} subscriptions in ${((Date.now() - started) / 1000).toFixed(1)} s, ${s.bandChanges} band changes`);
+    progressLine.end();
+    console.log(`re-scored ${s.rescored} subscriptions in ${((Date.now() - started) / 1000).toFixed(1)} s, ${s.bandChanges} band changes`);
   } else {
     const s = await rebuildTenantRisk(db, values.tenant, new Date(), { onProgress: progress("rebuilding") });
-    console.log(`\nrebuilt ${s.rebuilt} risk rows from history in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    progressLine.end();
+    console.log(`rebuilt ${s.rebuilt} risk rows from history in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
 } catch (e) {
   if (e instanceof ApiError) {
