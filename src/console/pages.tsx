@@ -198,13 +198,16 @@ export function consolePages(app: Fetcher) {
       api("GET", `/v1/customers/${id}/timeline?limit=30`),
       reasonsP,
     ]);
-    if (customer.status === 404) {
+    // 404, or 422 for text no customer id can be (a name typed into the search): the same answer,
+    // with what the search does read.
+    if (customer.status === 404 || customer.status === 422) {
       return c.html(
         <Layout page={page} title={t(lang, "noCustomer")} search={search}>
           <h1>{t(lang, "noCustomer")}</h1>
           <p>
             <code>{customerId}</code>
           </p>
+          <p>{t(lang, "searchHint")}</p>
         </Layout>,
         404,
       );

@@ -13,6 +13,7 @@ const T = {
   logout: { ja: "ログアウト", en: "Log out" },
   language: { ja: "English", en: "日本語" },
   noCustomer: { ja: "該当するお客様はいません", en: "No customer found" },
+  searchHint: { ja: "お名前では検索できません。電話番号・メールアドレス・顧客IDで検索してください。", en: "Names are not searched: search by phone, e-mail or customer id." },
   normalisedAs: { ja: "正規化した番号", en: "Number as normalised" },
   notAPhone: { ja: "電話番号として読めません", en: "Not a phone number we can read" },
   severalMatches: { ja: "複数のお客様が該当します。お客様を選んでください。", en: "Several customers match. Pick one." },

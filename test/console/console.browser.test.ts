@@ -107,6 +107,16 @@ describe("the operator console in a browser", () => {
     await expect(page.locator(".normalised").textContent()).resolves.toBe("+818000001111");
   });
 
+  it("a name typed into the search finds no one and says what the search reads, not an empty karte", async () => {
+    const page = await as(shopA);
+    const res = await page.goto(`${api.url}/console?q=${encodeURIComponent("佐藤")}`);
+    expect(res!.status()).toBe(404);
+    expect(await page.title()).not.toContain("undefined");
+    await expect(page.locator("h1").textContent()).resolves.toBe("該当するお客様はいません");
+    expect(await page.locator("main").textContent()).toContain("電話番号・メールアドレス・顧客IDで検索してください");
+    expect(await page.locator("form[action*='contact']").count()).toBe(0);
+  });
+
   it("saves a caller through the cancel flow as the operator, the talk track and observed save rate on screen", async () => {
     const page = await as(shopA);
     await page.goto(`${api.url}/console?customer=${ids.customer}&sub=${ids.saveSub}`);
