@@ -10,6 +10,11 @@ type Winback = Awaited<ReturnType<typeof winbackFor>>;
 type WinbackGroup = Winback["byReason"][number];
 
 const pct = (r: number | null) => (r === null ? "—" : `${Math.round(r * 1000) / 10}%`);
+/**
+ * A rate from its counts: the API rounds rates to 4 decimals, and rounding that again to 0.1 % can
+ * land on the wrong side (7 / 13 = 53.846… answered 0.5385, shown 53.9 %): the counts never do.
+ */
+const share = (n: number, d: number) => pct(d > 0 ? n / d : null);
 
 /** One column of a figures table; `rate` marks the cell whose raw rate the browser test and the chart read. */
 type Column<G> = { label: StringKey; cell: (g: G) => string | number; rate?: (g: G) => number | null };
@@ -50,7 +55,7 @@ const SAVE_COLUMNS: Column<Group>[] = [
   { label: "started", cell: (g) => g.started },
   { label: "savedN", cell: (g) => g.saved },
   { label: "canceledN", cell: (g) => g.canceled },
-  { label: "saveRate", cell: (g) => pct(g.saveRate), rate: (g) => g.saveRate },
+  { label: "saveRate", cell: (g) => share(g.saved, g.saved + g.canceled), rate: (g) => g.saveRate },
   { label: "durableSaveRate", cell: (g) => pct(g.durableSaveRate) },
   { label: "medianSeconds", cell: (g) => g.timeToCancel.medianSeconds ?? "—" },
 ];
@@ -59,8 +64,8 @@ const SAVE_COLUMNS: Column<Group>[] = [
 const WINBACK_COLUMNS: Column<WinbackGroup>[] = [
   { label: "canceledN", cell: (g) => g.canceled },
   { label: "reactivatedN", cell: (g) => g.reactivated },
-  { label: "reactivationRate", cell: (g) => pct(g.reactivationRate), rate: (g) => g.reactivationRate },
-  { label: "rate180", cell: (g) => pct(g.rate180) },
+  { label: "reactivationRate", cell: (g) => share(g.reactivated, g.canceled), rate: (g) => g.reactivationRate },
+  { label: "rate180", cell: (g) => share(g.reactivatedWithin180, g.matured) },
 ];
 
 /**
@@ -121,11 +126,10 @@ export function MetricsPage(props: {
           <tr><th scope="row">{t(lang, "started")}</th><td>{overall.started}</td></tr>
           <tr><th scope="row">{t(lang, "savedN")}</th><td>{overall.saved}</td></tr>
           <tr><th scope="row">{t(lang, "canceledN")}</th><td>{overall.canceled}</td></tr>
-          <tr><th scope="row">{t(lang, "saveRate")}</th><td data-rate={String(overall.saveRate ?? "")}>{pct(overall.saveRate)}</td></tr>
+          <tr><th scope="row">{t(lang, "saveRate")}</th><td data-rate={String(overall.saveRate ?? "")}>{share(overall.saved, overall.saved + overall.canceled)}</td></tr>
           <tr><th scope="row">{t(lang, "durableSaveRate")}</th><td>{pct(overall.durableSaveRate)}</td></tr>
           <tr><th scope="row">{t(lang, "holdoutLift")}</th><td>{overall.holdout ? pct(overall.holdout.lift) : "—"}</td></tr>
-          <tr><th scope="row">{t(lang, "churnRate")}</th><td>{pct(overall.churn.churnRate)}</td></tr>
-          <tr><th scope="row">{t(lang, "reactivationRate")}</th><td data-rate={String(overall.winback.reactivationRate ?? "")}>{pct(overall.winback.reactivationRate)}</td></tr>
+          <tr><th scope="row">{t(lang, "churnRate")}</th><td>{share(overall.churn.canceled, overall.churn.activeAtStart)}</td></tr>
           <tr><th scope="row">{t(lang, "medianSeconds")}</th><td>{overall.timeToCancel.medianSeconds ?? "—"}</td></tr>
           <tr><th scope="row">{t(lang, "maxCalls")}</th><td>{overall.timeToCancel.maxCalls ?? "—"}</td></tr>
         </tbody>
@@ -150,8 +154,8 @@ export function MetricsPage(props: {
           <tbody>
             <tr><th scope="row">{t(lang, "canceledN")}</th><td>{winback.canceled}</td></tr>
             <tr><th scope="row">{t(lang, "reactivatedN")}</th><td>{winback.reactivated}</td></tr>
-            <tr><th scope="row">{t(lang, "reactivationRate")}</th><td data-rate={String(winback.reactivationRate ?? "")}>{pct(winback.reactivationRate)}</td></tr>
-            <tr><th scope="row">{t(lang, "rate180")}</th><td>{pct(winback.rate180)}</td></tr>
+            <tr><th scope="row">{t(lang, "reactivationRate")}</th><td data-rate={String(winback.reactivationRate ?? "")}>{share(winback.reactivated, winback.canceled)}</td></tr>
+            <tr><th scope="row">{t(lang, "rate180")}</th><td>{share(winback.reactivatedWithin180, winback.matured)}</td></tr>
             <tr><th scope="row">{t(lang, "afterContactShare")}</th><td>{pct(winback.contacts.afterContactShare)}</td></tr>
             <tr><th scope="row">{t(lang, "winbackLift")}</th><td>{winback.holdout ? pct(winback.holdout.lift) : "—"}</td></tr>
             <tr><th scope="row">{t(lang, "revenueRecovered")}</th><td>{winback.revenueRecovered.length ? winback.revenueRecovered.map((m) => money(m, lang)).join(" / ") : "—"}</td></tr>

@@ -17,8 +17,8 @@ import { and, gte, lte, sql, type SQL } from "drizzle-orm";
 import { winbacks } from "../db/schema";
 import type { TenantStore } from "../platform/tenancy";
 import { addDays } from "../platform/dates";
+import { ratio } from "./retention";
 
-const ratio = (n: number, d: number) => (d > 0 ? Math.round((n / d) * 10_000) / 10_000 : null);
 
 const counts = (matureBy: string) => ({
   canceled: sql<number>`count(*)`,

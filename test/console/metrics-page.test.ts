@@ -1,0 +1,62 @@
+import { expect, it } from "vitest";
+import { MetricsPage } from "../../src/console/metrics";
+
+// The supervisor's figures as a person reads them: one 再加入率 per range, and percentages that
+// agree with the counts beside them (the API's rates are rounded to 4 decimals: rounding those again
+// to 0.1 % showed 7 of 13 as 53.9 %, where 7 / 13 = 53.846… %).
+const group = { key: "2026-11-23", started: 13, saved: 7, canceled: 6, saveRate: 0.5385, durableSaveRate: null, timeToCancel: { medianSeconds: null, maxCalls: null } };
+const retention = {
+  from: "2026-11-01",
+  to: "2026-11-30",
+  started: 13,
+  saved: 7,
+  canceled: 6,
+  saveRate: 0.5385,
+  durableSaveRate: null,
+  holdout: null,
+  churn: { activeAtStart: 11, canceled: 6, churnRate: 0.5455 },
+  winback: { reactivationRate: 0.2 },
+  timeToCancel: { medianSeconds: null, maxCalls: null },
+  groups: [group],
+};
+const winbackGroup = { key: "too_expensive", canceled: 68, reactivated: 29, reactivationRate: 0.4265, matured: 68, reactivatedWithin180: 29, rate180: 0.4265 };
+const winback = {
+  from: "2025-12-01",
+  to: "2026-11-30",
+  canceled: 68,
+  reactivated: 29,
+  reactivationRate: 0.4265,
+  matured: 68,
+  reactivatedWithin180: 29,
+  rate180: 0.4265,
+  contacts: { afterContactShare: null },
+  holdout: null,
+  revenueRecovered: [],
+  byReason: [winbackGroup],
+  byMonth: [{ ...winbackGroup, key: "2026-06" }],
+};
+
+it("shows each rate as its counts give it, and 再加入率 once, in the win-back section with its own range", async () => {
+  const html = String(
+    await (
+      MetricsPage({
+        page: { lang: "ja", csrf: "x", operatorName: "主任", supervisor: true, timeZone: "Asia/Tokyo", today: "2026-12-01" },
+        overall: retention as never,
+        groups: { week: retention, reason: retention, offer: retention, channel: retention } as never,
+        winback: winback as never,
+        reasons: [],
+        offers: [],
+      })
+    ),
+  );
+  const cells = (id: string) => [...html.slice(html.indexOf(`id="${id}"`)).split("</table>")[0]!.matchAll(/<td[^>]*>([^<]*)<\/td>/g)].map((m) => m[1]);
+  // 7 saved of 13 decided: 53.8 %, in the summary and in the week's row.
+  expect(cells("summary")).toContain("53.8%");
+  expect(cells("summary")).not.toContain("53.9%");
+  expect(cells("table-week")).toContain("53.8%");
+  // churn 6 of 11 = 54.5 % (0.5455 rounded again was 54.6 %); 29 of 68 came back = 42.6 % (was 42.7 %).
+  expect(cells("summary")).toContain("54.5%");
+  expect(cells("winback-summary")).toContain("42.6%");
+  expect(cells("table-winbackReason")).toContain("42.6%");
+  expect(html.split(`<th scope="row">再加入率</th>`).length - 1).toBe(1);
+});
