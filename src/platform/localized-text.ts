@@ -90,6 +90,10 @@ export const PORTAL_TEXT = {
   returnOn: { ja: "再開のご予定があれば、その日付（任意）", en: "If you plan to come back, the date (optional)" },
   keepInTouchTitle: { ja: "ショップからのお知らせ", en: "Messages from the shop" },
   keepInTouchOn: { ja: "解約後のお知らせを受け取る設定です。いつでも停止できます。", en: "You have asked to hear from the shop after cancelling. You can stop it at any time." },
+  keepInTouchByConsent: {
+    ja: "メールマガジン等の受け取りにご同意いただいているため、解約後もショップからご案内をお送りすることがあります。いつでも停止できます。",
+    en: "You agreed to receive the shop's news, so the shop may write to you after you cancel. You can stop it at any time.",
+  },
   keepInTouchStop: { ja: "お知らせの受け取りを停止する", en: "Stop these messages" },
   keepInTouchStopped: { ja: "お知らせの受け取りを停止しました。", en: "You will no longer receive these messages." },
   sessionExpired: {

@@ -15,7 +15,7 @@ import { CustomerIdParam } from "../customers/schemas";
 import { getCustomer } from "../customers/repository";
 import { CandidatePage, CandidatesQuery, ExitSurvey, KeepInTouch, PutExitSurveyBody, PutKeepInTouchBody, WinbackModelView, WinbackTrainResult } from "./schemas";
 import { fitTenantWinbackModel, saveTenantWinbackModel, winbackModelView } from "./train";
-import { loadSurvey, recordKeepInTouch, saveSurvey, type ConsentSource } from "./service";
+import { isContactable, loadSurvey, recordKeepInTouch, saveSurvey, type ConsentSource } from "./service";
 import { DEFAULT_EXIT_SURVEY, DEFAULT_KEEP_IN_TOUCH, type ExitSurveyQuestion } from "./survey";
 
 const tags = ["Win-back"];
@@ -24,7 +24,7 @@ const SOURCE: Record<Principal["kind"], ConsentSource> = { customer: "portal", c
 
 async function keepInTouchView(store: TenantStore, customerId: string, lang: "ja" | "en") {
   const [customer, survey] = await Promise.all([getCustomer(store, customerId), loadSurvey(store)]);
-  return { customerId: customer.id, keepInTouch: customer.keepInTouch, keepInTouchAt: customer.keepInTouchAt, wording: survey.keepInTouchWording[lang] };
+  return { customerId: customer.id, keepInTouch: customer.keepInTouch, keepInTouchAt: customer.keepInTouchAt, contactable: isContactable(customer), wording: survey.keepInTouchWording[lang] };
 }
 
 // The list is read page after page by a shop's tooling: its page rides with the key check.

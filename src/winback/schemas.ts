@@ -41,6 +41,10 @@ export const KeepInTouch = z
     customerId: z.string(),
     keepInTouch: z.boolean().nullable().openapi({ description: "The customer's current answer; null: never answered (their marketing consent decides)." }),
     keepInTouchAt: Instant.nullable().openapi({ description: "When it was last answered or withdrawn." }),
+    contactable: z.boolean().openapi({
+      description:
+        "Whether the shop may contact the customer about coming back now, by the rule the win-back candidates use: their keep-in-touch answer, or without one their marketing consent, and a way to reach them. While true, a my-page should offer a way to stop (`PUT` with `keepInTouch: false`, which also overrides the marketing consent for win-back).",
+    }),
     wording: z.string().openapi({ description: "The shop's keep-in-touch question in the caller's language: what a page shows beside the choice." }),
   })
   .openapi("KeepInTouch");

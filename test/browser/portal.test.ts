@@ -202,6 +202,33 @@ describe("<tsuzuku-portal> in Chromium", () => {
     await later.close();
   }, 60_000);
 
+  it("a cancelled customer who never answered keep-in-touch but gave marketing consent is told so and can stop it", async () => {
+    const { customerId, ids } = await customerWith([{}]);
+    const page = await open(customerId);
+    // Still subscribed: nothing about win-back messages.
+    await part(page, "cancel-button").waitFor();
+    expect(await part(page, "keep-in-touch").count()).toBe(0);
+    await part(page, "cancel-button").click();
+    await part(page, "skip-reason").click();
+    await part(page, "confirm-cancel").click(); // keep-in-touch left unticked: no answer
+    await part(page, "receipt").waitFor();
+    expect((await h.request("GET", `/v1/customers/${customerId}`, { key: t.key })).body.keepInTouch).toBeNull();
+    const listed = await h.request("GET", "/v1/winback/candidates?limit=100", { key: t.key });
+    expect(listed.body.data.map((c: { subscriptionId: string }) => c.subscriptionId)).toContain(ids[0]);
+    await part(page, "back").click();
+    await part(page, "keep-in-touch").waitFor();
+    await expect(part(page, "keep-in-touch").textContent()).resolves.toContain(say("keepInTouchByConsent", "ja"));
+    await axeClean(page, "the list with consent-based messages");
+    await part(page, "stop-keep-in-touch").click();
+    await expect.poll(() => page.locator("tsuzuku-portal [role=status]").textContent()).toBe(say("keepInTouchStopped", "ja"));
+    expect(await part(page, "keep-in-touch").count()).toBe(0);
+    const keep = await h.request("GET", `/v1/customers/${customerId}/keep-in-touch`, { key: t.key });
+    expect(keep.body).toMatchObject({ keepInTouch: false, contactable: false });
+    const after = await h.request("GET", "/v1/winback/candidates?limit=100", { key: t.key });
+    expect(after.body.data.map((c: { subscriptionId: string }) => c.subscriptionId)).not.toContain(ids[0]);
+    await page.close();
+  });
+
   it("the exit survey: optional and unticked; answers, keep-in-touch and a return date go with the confirmation, and keep-in-touch is withdrawn from the list", async () => {
     const { customerId, ids } = await customerWith([{}]);
     const page = await open(customerId);

@@ -229,16 +229,22 @@ export class TsuzukuPortal extends HTMLElement {
     ];
   }
 
-  /** Keep-in-touch, once given, can be withdrawn here at any time (特定電子メール法: opt-out always possible). */
+  /**
+   * While the shop may contact the customer about coming back (keep-in-touch given, or never
+   * answered and marketing consent given, with a plan cancelled), they can stop it here at any
+   * time (特定電子メール法: opt-out always possible).
+   */
   #keepInTouchCard(): HTMLElement | null {
     const keep = this.#keep;
-    if (keep?.keepInTouch !== true) return null;
+    if (keep?.contactable !== true) return null;
+    // On marketing consent alone it only concerns a customer who has cancelled something.
+    if (keep.keepInTouch !== true && !this.#subs.some((s) => s.status === "canceled")) return null;
     return h(
       "section",
       { class: "card", part: "keep-in-touch", "aria-labelledby": "keep-title", "data-keep-in-touch": "" },
       h("h3", { id: "keep-title", tabindex: -1 }, this.#t("keepInTouchTitle")),
-      h("p", {}, this.#t("keepInTouchOn")),
-      h("p", { class: "note" }, keep.wording),
+      h("p", {}, this.#t(keep.keepInTouch === true ? "keepInTouchOn" : "keepInTouchByConsent")),
+      keep.keepInTouch === true ? h("p", { class: "note" }, keep.wording) : null,
       h("p", { class: "message", role: "alert", part: "message" }),
       h("div", { class: "actions" }, h("button", { type: "button", part: "stop-keep-in-touch", onclick: () => this.#stopKeepInTouch(keep.customerId) }, this.#t("keepInTouchStop"))),
     );
@@ -607,8 +613,8 @@ export class TsuzukuPortal extends HTMLElement {
       const canceled = await this.#api<Canceled>({ method: "POST", path: `/v1/cancel-flows/${flow.flowId}/confirm`, body, idempotencyKey: key });
       this.#replace(canceled.subscription);
       this.#options.set(sub.id, null);
-      const kept = canceled.exitSurvey?.keepInTouch;
-      if (this.#keep && typeof kept === "boolean") this.#keep = { ...this.#keep, keepInTouch: kept };
+      // The answer just given (or marketing consent, without one) decides the keep-in-touch card: read it again.
+      if (typeof canceled.exitSurvey?.keepInTouch === "boolean") await this.#loadKeepInTouch(canceled.subscription.customerId);
       this.#emit("tsuzuku:canceled", canceled);
       this.#go({ name: "receipt", canceled }, "h2", `${this.#t("receiptTitle")}: ${this.#t("confirmationNumber")} ${canceled.confirmationNumber}`);
     });

@@ -56,7 +56,7 @@ export type ExitSurvey = {
 };
 
 /** GET/PUT /v1/customers/{customerId}/keep-in-touch. */
-export type KeepInTouch = { customerId: string; keepInTouch: boolean | null; keepInTouchAt: string | null; wording: string };
+export type KeepInTouch = { customerId: string; keepInTouch: boolean | null; keepInTouchAt: string | null; contactable: boolean; wording: string };
 
 export type Offer = { offerId: string; type: string; title: string; description: string };
 
