@@ -24,7 +24,8 @@ import { refreshRisk } from "../risk/maintain";
 import type { TenantSettings } from "../settings/schemas";
 import { getSubscription, toSubscription, type SubscriptionRow } from "../subscriptions/repository";
 import { enqueueWebhookEvent } from "../webhooks/outbox";
-import { getCustomer } from "../customers/repository";
+import { findCustomer, getCustomer } from "../customers/repository";
+import { refuseErased } from "../data-rights/erased";
 import { loadSurvey, recordCancellation, recordKeepInTouch, recordReactivation } from "../winback/service";
 import { checkAnswers, localizeSurvey, type SurveyAnswer } from "../winback/survey";
 import { applyOffer } from "./apply-offer";
@@ -485,6 +486,8 @@ export async function reactivate(store: TenantStore, subscriptionId: string, inp
   return store.write(async (s) => {
     const sub = await getSubscription(s, subscriptionId);
     if (sub.status !== "canceled") throw new ApiError("subscription_not_canceled", { en: "Only a canceled subscription can be reactivated.", ja: "再開できるのは解約済みの定期コースだけです。" }, { subscriptionStatus: sub.status });
+    // An erased person's plan stays closed (data-rights/erased).
+    refuseErased(await findCustomer(s, sub.customerId), "path.subscriptionId");
     const winBack = input.flowId && input.offerId ? await shownWinBack(s, subscriptionId, input.flowId, input.offerId) : null;
     const today = localDate(ctx.now, ctx.settings.timeZone);
     const finalDeliveryOn = sub.cancellation?.finalDeliveryOn ?? null;

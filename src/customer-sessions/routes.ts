@@ -2,6 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { customerSessions, customers, subscriptions } from "../db/schema";
 import { audited } from "../platform/audit";
 import { newId } from "../platform/crypto";
+import { refuseErased } from "../data-rights/erased";
 import { ApiError } from "../platform/errors";
 import { rememberWithout } from "../platform/idempotency";
 import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse } from "../platform/openapi";
@@ -35,7 +36,7 @@ export const customerSessionsRouter = domainRouter()
         headers: IdempotencyHeaders,
         body: jsonBody(CreateCustomerSessionBody, { customerId: "C-100245", subscriptionId: "S-2024-000981", locale: "ja", expiresInSeconds: 1800 }),
       },
-      errors: ["unknown_customer", "unknown_subscription"],
+      errors: ["unknown_customer", "customer_erased", "unknown_subscription"],
       responses: { 201: jsonResponse(NewCustomerSession, "The session and its token (shown once)") },
     }),
     async (c) => {
@@ -45,9 +46,11 @@ export const customerSessionsRouter = domainRouter()
       const at = now();
       // Minting a session is recorded in the audit log (by its id: the log keeps no customer data).
       const row = await audited(c, async (s) => {
-        if (!(await s.find(customers, eq(customers.id, body.customerId)))) {
+        const customer = await s.find(customers, eq(customers.id, body.customerId));
+        if (!customer) {
           throw new ApiError("unknown_customer", { en: `No customer ${body.customerId}.`, ja: `顧客 ${body.customerId} は見つかりません。` }, { errors: [{ path: "customerId", message: "Unknown customer" }] });
         }
+        refuseErased(customer);
         if (body.subscriptionId !== undefined) {
           const sub = await s.find(subscriptions, and(eq(subscriptions.id, body.subscriptionId), eq(subscriptions.customerId, body.customerId)));
           if (!sub) {

@@ -15,7 +15,7 @@ export const customersRouter = domainRouter()
       scope: "write",
       summary: "Create or replace a customer",
       description:
-        "Syncs a customer from the merchant's cart system under the merchant's own id. The body replaces the stored customer; phone numbers in any Japanese or international form are stored as E.164. Answers 201 when the customer is new, 200 otherwise.",
+        "Syncs a customer from the merchant's cart system under the merchant's own id. The body replaces the stored customer; phone numbers in any Japanese or international form are stored as E.164. Answers 201 when the customer is new, 200 otherwise. An erased customer's pseudonym (`erased_…`) takes no writes: 409 `customer_erased`. The merchant's own id of an erased customer names nothing any more: syncing it creates a new customer that inherits nothing of the erased one.",
       request: { params: CustomerIdParam, headers: IdempotencyHeaders, body: jsonBody(UpsertCustomerBody, {
           name: "佐藤 花子",
           email: "hanako.sato@example.jp",
@@ -26,6 +26,7 @@ export const customersRouter = domainRouter()
           acquisitionSource: "referral",
         }),
       },
+      errors: ["customer_erased"],
       responses: { 200: jsonResponse(Customer, "The updated customer"), 201: jsonResponse(Customer, "The new customer") },
     }),
     async (c) => {

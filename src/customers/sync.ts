@@ -5,6 +5,7 @@ import { ApiError } from "../platform/errors";
 import { foldAddress, normalizePostalCode } from "../platform/address";
 import { normalizeEmail, parsePhone, type ParsedPhone } from "../platform/phone";
 import type { TenantStore } from "../platform/tenancy";
+import { refuseErased } from "../data-rights/erased";
 import { recordKeepInTouch } from "../winback/service";
 import { findCustomer, type CustomerRow } from "./repository";
 import type { UpsertCustomerBody } from "./schemas";
@@ -14,12 +15,14 @@ export type SyncedCustomer = Omit<CustomerRow, "id" | "tenantId" | "erasedAt" | 
 
 /**
  * Pure: the columns a customer sync stores, given the customer as stored before (`existing`,
- * undefined when new). Throws `validation_failed` (ApiError, 422) for a phone number that is not
+ * undefined when new). Throws `customer_erased` (409) when `existing` is an erased person's
+ * pseudonymised row (data-rights/erased), `validation_failed` (422) for a phone number that is not
  * one or a postal code that is not seven digits. The phone is E.164 with its extension apart, the
  * e-mail in its normalised form (platform/phone). One function for `PUT /v1/customers/{id}`, the
  * bulk `POST /v1/sync` and `npm run import`.
  */
-export function syncedCustomer(body: z.output<typeof UpsertCustomerBody>, existing: Pick<CustomerRow, "acquisitionSource" | "createdAt"> | undefined, at: string): SyncedCustomer {
+export function syncedCustomer(body: z.output<typeof UpsertCustomerBody>, existing: Pick<CustomerRow, "id" | "erasedAt" | "acquisitionSource" | "createdAt"> | undefined, at: string): SyncedCustomer {
+  refuseErased(existing, "id");
   let phone: ParsedPhone | null = null;
   if (body.phone) {
     phone = parsePhone(body.phone);
@@ -87,8 +90,8 @@ export async function afterCustomerSync(s: TenantStore, row: CustomerRow, newKee
 /**
  * Creates or replaces one customer from the merchant's cart system, inside the caller's
  * transaction (`PUT /v1/customers/{id}`; the bulk `POST /v1/sync` calls the same pure steps for a
- * whole batch). Refuses before writing anything: `validation_failed` for a phone number that is
- * not one (see `syncedCustomer`).
+ * whole batch). Refuses before writing anything: `customer_erased` for an erased person's
+ * pseudonym, `validation_failed` for a phone number that is not one (see `syncedCustomer`).
  */
 export async function syncCustomer(
   s: TenantStore,
@@ -97,6 +100,7 @@ export async function syncCustomer(
   at: string,
 ): Promise<{ row: CustomerRow; created: boolean }> {
   const existing = await findCustomer(s, customerId);
+  refuseErased(existing, "path.customerId");
   const values = syncedCustomer(body, existing, at);
   if (existing) await s.update(customers, values, eq(customers.id, customerId));
   else await s.insert(customers, { id: customerId, ...values });

@@ -59,8 +59,11 @@ const pseudonym = () => `erased_${randomToken(20)}`;
  *   shown, outcome) still reads under the pseudonym: erasure is the one permitted edit of it;
  * - the person's customer sessions are deleted, so a token still in a browser stops working;
  * - free text (comments, operators' contact notes) and any copy of the person's contact data is
- *   removed from event data, evidence steps, flows' offers, plan changes, stored idempotent
- *   answers and webhook payloads (delivered or not);
+ *   removed from event data, evidence steps, flows' offers, plan changes and webhook payloads
+ *   (delivered or not); stored idempotent answers that mention the person are deleted, so a
+ *   replay of an old request runs afresh instead of answering the pseudonym (linking it to the id);
+ * - marketing consent and keep-in-touch become false (never contactable again);
+ * - from then on the pseudonym's record takes no writes (data-rights/erased);
  * - with the shop setting `keepContactFingerprints` (default true), keyed HMAC fingerprints of the
  *   normalised phone and e-mail are kept for the 初回だけ解約 (first-delivery-only) fraud match;
  * - win-back records and keep-in-touch evidence move to the pseudonym too (the wording shown is
@@ -120,6 +123,9 @@ export async function eraseCustomer(
         addressKey: null,
         locale: null,
         marketingConsent: false,
+        // Erasure withdraws keep-in-touch too (its evidence stays, under the pseudonym).
+        keepInTouch: false,
+        keepInTouchAt: at,
         erasedAt: at,
         updatedAt: at,
         phoneFingerprint,
@@ -183,7 +189,10 @@ export async function eraseCustomer(
       }
     }
 
-    // Stored answers (idempotent replays) and webhook payloads that mention the person.
+    // Stored answers (idempotent replays) that mention the person are deleted, not renamed: a replay
+    // of one would answer the pseudonym to a request naming the old id, linking the two. Without it
+    // the same request runs afresh, as the merchant asked (a customer sync then creates a new
+    // customer). Webhook payloads that mention the person are scrubbed (deliveries keep their record).
     const mention = (column: typeof idempotencyKeys.responseBody | typeof webhookDeliveries.payload) =>
       or(...needles.map((n) => sql`instr(${column}, ${n}) > 0`));
     const answers = await s.q
@@ -194,7 +203,7 @@ export async function eraseCustomer(
     for (const a of answers) {
       if (!a.body || !mentions(a.body, needles)) continue;
       storedAnswers++;
-      await s.update(idempotencyKeys, { responseBody: scrubText(a.body, personal, rename) ?? JSON.stringify({ erased: true }) }, eq(idempotencyKeys.key, a.key));
+      await s.delete(idempotencyKeys, eq(idempotencyKeys.key, a.key));
     }
     const deliveries = await s.q
       .select({ id: webhookDeliveries.id, payload: webhookDeliveries.payload })

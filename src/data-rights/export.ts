@@ -9,7 +9,8 @@ import { winbackDataOf } from "../winback/service";
 
 /**
  * Everything the shop holds about one person, for a disclosure request (個人情報保護法 §33 開示請求 /
- * GDPR Art. 15): profile and consents (keep-in-touch with its evidence), exit survey answers, subscriptions with their history of changes, events, cancel
+ * GDPR Art. 15): profile and consents (keep-in-touch with its evidence), exit survey answers, the
+ * win-back profiling of each cancellation (score, drivers, due date, offer, contact), subscriptions with their history of changes, events, cancel
  * flows with their evidence, risk with its drivers, and the person's customer sessions. Read in one snapshot-free pass; a person
  * with thousands of events gets them all (this is rare and admin-only).
  */
@@ -30,6 +31,7 @@ export async function exportCustomer(store: TenantStore, customerId: string, now
     customer: toCustomer(person),
     consents: { marketingConsent: person.marketingConsent, keepInTouch: person.keepInTouch, keepInTouchHistory: winback.keepInTouchHistory },
     exitSurveys: winback.exitSurveys,
+    winbacks: winback.winbacks,
     subscriptions: subs.map(toSubscription),
     changes: changes.map(toChange),
     events: eventRows.map((e) => ({ id: e.id, type: e.type, subscriptionId: e.subscriptionId, occurredAt: e.occurredAt, receivedAt: e.receivedAt, data: e.data })),

@@ -14,7 +14,7 @@ export const Erasure = z
         evidenceSteps: z.number().int(),
         planChanges: z.number().int(),
         customerSessions: z.number().int().openapi({ description: "Customer sessions deleted (their tokens stop working)." }),
-        storedAnswers: z.number().int(),
+        storedAnswers: z.number().int().openapi({ description: "Stored `Idempotency-Key` answers that mentioned the person, deleted (a replay runs afresh)." }),
         webhookPayloads: z.number().int(),
         winbacks: z.number().int().openapi({ description: "Win-back records (one per cancellation): pseudonymised, free-text exit survey answers removed." }),
         keepInTouchAnswers: z.number().int().openapi({ description: "Keep-in-touch answers (evidence) pseudonymised." }),
@@ -49,6 +49,27 @@ export const CustomerExport = z
         }),
       )
       .openapi({ description: "The exit survey answered at each cancellation, and the return date the person named." }),
+    winbacks: z
+      .array(
+        z.object({
+          subscriptionId: z.string(),
+          flowId: z.string().nullable(),
+          canceledAt: Instant,
+          probability: z.number().openapi({ description: "Estimated probability (0–1) of coming back within 180 days." }),
+          expectedValue: z.object({ amount: z.number().int(), currency: z.string() }).openapi({ description: "probability × a year of the plan's deliveries, minor units." }),
+          drivers: z.array(Json).openapi({ description: "What moved the estimate: `code`, `contribution` (log-odds), `value`." }),
+          modelVersion: z.string(),
+          scoredOn: z.string().openapi({ description: "Local date (YYYY-MM-DD) of the estimate." }),
+          dueOn: z.string().openapi({ description: "Local date (YYYY-MM-DD) a win-back contact is due (`winback.due`)." }),
+          dueStatus: z.enum(["pending", "sent", "skipped"]),
+          holdout: z.boolean().openapi({ description: "Drawn into the shop's control group: never contacted for win-back." }),
+          contactable: z.boolean().openapi({ description: "Whether the shop may contact the person about it now." }),
+          offer: Json.nullable().openapi({ description: "The comeback offer decided for the person, as stored (null: none)." }),
+          contactedAt: Instant.nullable(),
+          reactivatedAt: Instant.nullable(),
+        }),
+      )
+      .openapi({ description: "The win-back record of each cancellation: the profiling done about the person (score, drivers, due date, offer) and whether and when they were contacted." }),
     subscriptions: z.array(Json).openapi({ description: "Every subscription, as `GET /v1/subscriptions/{id}` shows it." }),
     changes: z.array(Json).openapi({ description: "Every plan change of those subscriptions, oldest first." }),
     events: z.array(Json).openapi({ description: "Every event about the person, oldest first." }),

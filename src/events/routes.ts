@@ -1,7 +1,8 @@
 import type { z } from "@hono/zod-openapi";
 import { and, inArray, ne } from "drizzle-orm";
 import { customers, events, subscriptions } from "../db/schema";
-import { fieldErrors, itemProblem, type ItemProblem, type ItemRefusal } from "../platform/errors";
+import { refuseErased } from "../data-rights/erased";
+import { ApiError, ERROR_STATUS, fieldErrors, itemProblem, type ItemProblem, type ItemRefusal } from "../platform/errors";
 import { errorLanguage, type Language } from "../platform/language";
 import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse } from "../platform/openapi";
 import type { TenantStore } from "../platform/tenancy";
@@ -23,7 +24,7 @@ const reject = (index: number, id: string | null, refusal: ItemRefusal, lang: La
   id,
   index,
   result: "rejected",
-  status: 422,
+  status: ERROR_STATUS[refusal.code],
   error: itemProblem(refusal, lang),
 });
 
@@ -70,7 +71,7 @@ export async function ingestEvents(store: TenantStore, items: unknown[], receive
     const subscriptionIds = [...new Set(valid.flatMap((v) => (v.event.subscriptionId ? [v.event.subscriptionId] : [])))];
     const [stored, knownCustomers, knownSubscriptions] = await Promise.all([
       selectIn(ids, (chunk) => s.q.select({ id: events.id }).from(events).where(s.owns(events, inArray(events.id, chunk)))),
-      selectIn(customerIds, (chunk) => s.q.select({ id: customers.id }).from(customers).where(s.owns(customers, inArray(customers.id, chunk)))),
+      selectIn(customerIds, (chunk) => s.q.select({ id: customers.id, erasedAt: customers.erasedAt }).from(customers).where(s.owns(customers, inArray(customers.id, chunk)))),
       selectIn(subscriptionIds, (chunk) =>
         s.q
           .select({ id: subscriptions.id, customerId: subscriptions.customerId })
@@ -79,7 +80,7 @@ export async function ingestEvents(store: TenantStore, items: unknown[], receive
       ),
     ]);
     const seen = new Set(stored.map((r) => r.id));
-    const customerSet = new Set(knownCustomers.map((r) => r.id));
+    const customerSet = new Map(knownCustomers.map((r) => [r.id, r]));
     const subscriptionOwner = new Map(knownSubscriptions.map((r) => [r.id, r.customerId]));
     const rows: (typeof events.$inferInsert & {})[] = [];
     for (const { index, event } of valid) {
@@ -98,6 +99,13 @@ export async function ingestEvents(store: TenantStore, items: unknown[], receive
           },
           lang,
         );
+        continue;
+      }
+      try {
+        refuseErased(customerSet.get(event.customerId), `events.${index}.customerId`);
+      } catch (e) {
+        if (!(e instanceof ApiError)) throw e;
+        results[index] = reject(index, event.id, e, lang);
         continue;
       }
       if (event.subscriptionId && subscriptionOwner.get(event.subscriptionId) !== event.customerId) {

@@ -14,7 +14,7 @@ const tags = ["Insights"];
 /** Comments analysed per request, newest first: enough for themes, bounded for the request. */
 const MAX_COMMENTS = 5000;
 
-const Theme = z.object({ text: z.string(), count: z.number().int().openapi({ description: "Comments it appears in." }), examples: z.array(z.string()).openapi({ description: "Up to two quotes, personal data masked." }) });
+const Theme = z.object({ text: z.string(), count: z.number().int().openapi({ description: "Comments it appears in." }), examples: z.array(z.string()).openapi({ description: "Up to two quotes, personal data (contact data, names) masked." }) });
 const Counts = {
   flows: z.number().int(),
   saved: z.number().int(),
@@ -116,7 +116,7 @@ export const insightsRouter = domainRouter().openapi(
     scope: "admin",
     summary: "Why they leave, in their words",
     description:
-      "Over cancel flows started on tenant-local days `from`–`to` (default: the last 180 days): per reason and month, flows, saves, cancellations and the save rate (SQL aggregates); and the recurring themes in the free-text comments and exit-survey answers — top words and two-word phrases (Japanese word segmentation with Intl.Segmenter), each with up to two example quotes with e-mail addresses, phone numbers, postal codes, URLs and the customer's own name masked.",
+      "Over cancel flows started on tenant-local days `from`–`to` (default: the last 180 days): per reason and month, flows, saves, cancellations and the save rate (SQL aggregates); and the recurring themes in the free-text comments and exit-survey answers — top words and two-word phrases (Japanese word segmentation with Intl.Segmenter), each with up to two example quotes with e-mail addresses, phone numbers, postal codes, URLs, the customer's own name and anyone's name where it is written as names are (before 様, さん, 先生…; 〜と申します; 〜です。 opening a sentence) masked as 〔氏名〕.",
     request: { query: z.object({ from: CalendarDate.optional(), to: CalendarDate.optional() }) },
     responses: { 200: jsonResponse(ReasonInsights, "Counts, save rates and themes") },
   }),

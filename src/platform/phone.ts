@@ -4,6 +4,7 @@
  * is stored, searched and matched in exactly one form.
  */
 import { z } from "@hono/zod-openapi";
+import { maskNames } from "./person-names";
 import { findPhoneNumbersInText, parsePhoneNumberFromString } from "libphonenumber-js/max";
 
 /** A phone number as stored: E.164, and the extension apart (digits), if one was given. */
@@ -109,12 +110,13 @@ const POSTAL_CODE = /〒?\s*\d{3}[-‐－ー]\d{4}/gu;
 /**
  * Free text with the contact data a customer may have typed masked: e-mail addresses, URLs, phone
  * numbers (found by libphonenumber, any Japanese form, full-width included) and postal codes, each
- * replaced by 〔…〕; and any of `names` (e.g. the customer's own family and given names).
+ * replaced by 〔…〕; any of `names` (e.g. the customer's own family and given names); and anyone's
+ * name written as names are written (山田です。, 鈴木様, 〜と申します: platform/person-names).
  */
 export function maskPersonalData(text: string, names: readonly string[] = []): string {
   let s = text.normalize("NFKC").replace(EMAIL_IN_TEXT, "〔メール〕").replace(URL_IN_TEXT, "〔URL〕");
   for (const found of findPhoneNumbersInText(s, "JP").reverse()) s = s.slice(0, found.startsAt) + "〔電話番号〕" + s.slice(found.endsAt);
   s = s.replace(POSTAL_CODE, "〔郵便番号〕");
   for (const n of names) if (n.trim().length >= 2) s = s.split(n.trim()).join("〔氏名〕");
-  return s;
+  return maskNames(s);
 }

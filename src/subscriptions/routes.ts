@@ -25,13 +25,13 @@ export const subscriptionsRouter = domainRouter()
       claimsKeyInWrite: true,
       summary: "Create or replace a subscription",
       description:
-        "Syncs a 定期 subscription from the merchant's cart system. The customer must exist. Send `If-Match` with the version you last read to refuse the write if Tsuzuku changed it meanwhile. Answers 201 when new, 200 otherwise.",
+        "Syncs a 定期 subscription from the merchant's cart system. The customer must exist and not be erased, nor may an erased customer's subscription be synced (moved to another customer included): 409 `customer_erased`. Send `If-Match` with the version you last read to refuse the write if Tsuzuku changed it meanwhile. Answers 201 when new, 200 otherwise.",
       request: {
         params: SubscriptionIdParam,
         headers: IdempotencyHeaders.merge(IfMatchHeaders),
         body: jsonBody(UpsertSubscriptionBody, SUBSCRIPTION_EXAMPLE),
       },
-      errors: ["unknown_customer", "version_conflict"],
+      errors: ["unknown_customer", "customer_erased", "version_conflict"],
       responses: {
         200: jsonResponse(Subscription, "The updated subscription"),
         201: jsonResponse(Subscription, "The new subscription"),

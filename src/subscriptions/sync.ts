@@ -1,5 +1,6 @@
 import type { z } from "@hono/zod-openapi";
 import { findCustomer } from "../customers/repository";
+import { refuseErased } from "../data-rights/erased";
 import { subscriptions } from "../db/schema";
 import { ApiError } from "../platform/errors";
 import { changedKeys, preparedInsert, preparedUpdates, type TenantStore } from "../platform/tenancy";
@@ -111,8 +112,9 @@ export function planSubscriptionSync(
 /**
  * Creates or replaces one subscription from the merchant's cart system, inside the caller's
  * transaction (`PUT /v1/subscriptions/{id}`; the bulk `POST /v1/sync` calls the same pure steps
- * for a whole batch). Refuses before writing anything: `unknown_customer` (404), `version_conflict`
- * (412, when `ifMatch` names another version). Keeps the subscription's risk row current.
+ * for a whole batch). Refuses before writing anything: `unknown_customer` (422), `customer_erased`
+ * (409: the customer named, or the one the subscription is stored under, was erased;
+ * data-rights/erased), `version_conflict` (412, when `ifMatch` names another version). Keeps the subscription's risk row current.
  */
 export async function syncSubscription(
   s: TenantStore,
@@ -125,9 +127,12 @@ export async function syncSubscription(
   const at = now.toISOString();
   const customer = await findCustomer(s, b.customerId);
   if (!customer) throw unknownCustomer(b.customerId);
+  refuseErased(customer);
   // The subscription with its risk state in one read: the risk refresh below reuses both.
   const found = await findWithRiskState(s, subscriptionId);
   const existing = found?.row;
+  // An erased person's plan stays theirs: not moved to another customer (say, a new one under their old id).
+  if (existing && existing.customerId !== b.customerId) refuseErased(await findCustomer(s, existing.customerId), "path.subscriptionId");
   checkIfMatch(ifMatch, existing?.version);
   const plan = planSubscriptionSync(s.tenantId, subscriptionId, b, existing, ctx);
   if (!plan.write) return plan;

@@ -15,6 +15,7 @@ import { activeModel } from "../risk/repository";
 import type { TenantSettings } from "../settings/schemas";
 import type { SubscriptionRow } from "../subscriptions/repository";
 import { planSubscriptionSync, SUBSCRIPTION_SYNCED, unknownCustomer } from "../subscriptions/sync";
+import { refuseErased } from "../data-rights/erased";
 import { enqueueWebhookEvent } from "../webhooks/outbox";
 import { SyncCustomer, SyncSubscription, type BulkSyncResponse, type SyncItemResult } from "./schemas";
 
@@ -206,7 +207,7 @@ async function syncCustomers(
 
 /** A subscription as the batch knows it: the row and its risk state (null features when it has no risk row). */
 type Known = { row: SubscriptionRow; features: unknown; band: RiskBand | null; flags: string[] | null };
-type Person = Pick<CustomerRow, "id" | "phone" | "emailNormalized">;
+type Person = Pick<CustomerRow, "id" | "phone" | "emailNormalized" | "erasedAt">;
 
 /**
  * The subscriptions of the batch, decided in order against an in-memory picture of what the batch
@@ -274,7 +275,7 @@ async function syncSubscriptions(
     if (keys.length === 0) return;
     await s.turn();
     const rows = await s.q
-      .select({ id: customers.id, phone: customers.phone, emailNormalized: customers.emailNormalized })
+      .select({ id: customers.id, phone: customers.phone, emailNormalized: customers.emailNormalized, erasedAt: customers.erasedAt })
       .from(customers)
       .where(s.owns(customers, inList(column, keys)));
     rows.forEach(addPerson);
@@ -313,6 +314,9 @@ async function syncSubscriptions(
 
   await readSubs(subscriptions.id, [...new Set(valid.map((b) => b.id))]);
   await loadPersons([...new Set(valid.map((b) => b.customerId))]);
+  // The stored customers of subscriptions an item moves to another customer (rare: usually none),
+  // for data-rights/erased: an erased person's plan is not moved.
+  await readPeople(customers.id, [...new Set(valid.flatMap((b) => subs.get(b.id)?.row.customerId ?? []))].filter((id) => !people.has(id)));
   const model = await activeModel(s);
 
   // --- Decisions, in order --------------------------------------------------------------------
@@ -342,6 +346,13 @@ async function syncSubscriptions(
       continue;
     }
     const known = subs.get(id);
+    try {
+      refuseErased(people.get(b.customerId));
+      if (known && known.row.customerId !== b.customerId) refuseErased(people.get(known.row.customerId), "id");
+    } catch (e) {
+      report.refused(i, id, e);
+      continue;
+    }
     const plan = planSubscriptionSync(s.tenantId, id, b, known?.row, ctx);
     if (!plan.write) {
       report.applied(i, id, false, false);

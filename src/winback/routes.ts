@@ -13,6 +13,7 @@ import type { TenantStore } from "../platform/tenancy";
 import { CANDIDATES_CURSOR, candidatesDocument, candidatesPage, candidatesPageJson, type CandidatesLang } from "./candidates";
 import { CustomerIdParam } from "../customers/schemas";
 import { getCustomer } from "../customers/repository";
+import { refuseErased } from "../data-rights/erased";
 import { CandidatePage, CandidatesQuery, ExitSurvey, KeepInTouch, PutExitSurveyBody, PutKeepInTouchBody, WinbackModelView, WinbackTrainResult } from "./schemas";
 import { fitTenantWinbackModel, saveTenantWinbackModel, winbackModelView } from "./train";
 import { isContactable, loadSurvey, recordKeepInTouch, saveSurvey, type ConsentSource } from "./service";
@@ -124,7 +125,7 @@ export const winbackRouter = domainRouter()
       description:
         "Records the customer's answer with its evidence (the wording in the caller's language, the time, and where: `portal` for a customer session, `console` for an operator, `api` for a key); `false` withdraws at any time and takes the customer off the win-back candidates at once. The same answer again records nothing new.",
       request: { params: CustomerIdParam, headers: IdempotencyHeaders, body: jsonBody(PutKeepInTouchBody, { keepInTouch: false }) },
-      errors: ["customer_not_found"],
+      errors: ["customer_not_found", "customer_erased"],
       responses: { 200: jsonResponse(KeepInTouch, "The answer now in force") },
     }),
     async (c) => {
@@ -136,6 +137,7 @@ export const winbackRouter = domainRouter()
       const store = c.get("store");
       await store.write(async (s) => {
         const customer = await getCustomer(s, customerId);
+        refuseErased(customer, "path.customerId");
         if (customer.keepInTouch === keepInTouch) return;
         const survey = await loadSurvey(s);
         await recordKeepInTouch(s, customer, keepInTouch, { source, at, wording: survey.keepInTouchWording[lang], language: lang });

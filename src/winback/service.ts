@@ -232,6 +232,24 @@ export async function winbackDataOf(s: TenantStore, customerId: string) {
   return {
     keepInTouchHistory: consents.map((c) => ({ granted: c.granted, wording: c.wording, language: c.language, source: c.source, flowId: c.flowId, at: c.at })),
     exitSurveys: rows.map((r) => ({ subscriptionId: r.subscriptionId, flowId: r.flowId, canceledAt: r.canceledAt, reason: r.reason, answers: r.survey ?? [], returnOn: r.returnOn })),
+    // The profiling about the person (data-rights/export): score, its drivers, when and whether to contact, the offer decided.
+    winbacks: rows.map((r) => ({
+      subscriptionId: r.subscriptionId,
+      flowId: r.flowId,
+      canceledAt: r.canceledAt,
+      probability: r.probability,
+      expectedValue: { amount: r.expectedValue, currency: r.currency },
+      drivers: r.drivers as Record<string, unknown>[],
+      modelVersion: r.modelVersion,
+      scoredOn: r.scoredOn,
+      dueOn: r.dueOn,
+      dueStatus: r.dueStatus,
+      holdout: r.holdout,
+      contactable: r.contactable,
+      offer: ((r.comeback as { offer?: Record<string, unknown> | null } | null)?.offer ?? null),
+      contactedAt: r.contactedAt,
+      reactivatedAt: r.reactivatedAt,
+    })),
   };
 }
 

@@ -163,6 +163,122 @@ export function erasureSuite(h: () => Harness) {
       expect(about("customer.erased")).toEqual([{ type: "customer", id: pseudonym }]);
     }, 90_000);
 
+    /** A customer with an active and a canceled subscription, the active one cancelled through a flow (keep-in-touch, a return date), erased. */
+    async function erasedPerson(t: TestTenant) {
+      const p = person();
+      const c = uid("C");
+      const [s1, s2] = [uid("S"), uid("S")];
+      expect((await h().request("PUT", `/v1/customers/${c}`, { key: t.key, body: { name: p.name, email: p.email, phone: p.phone, marketingConsent: true } })).status).toBe(201);
+      expect((await h().request("PUT", `/v1/subscriptions/${s1}`, { key: t.key, body: subscriptionBody(c, { nextDeliveryOn: addDays(today(), 12) }) })).status).toBe(201);
+      expect((await h().request("PUT", `/v1/subscriptions/${s2}`, { key: t.key, body: subscriptionBody(c, { status: "canceled", canceledAt: "2026-06-01T00:00:00Z" }) })).status).toBe(201);
+      const flow = await h().request("POST", `/v1/subscriptions/${s1}/cancel-flows`, { key: t.key, body: { channel: "web" } });
+      const confirmed = await h().request("POST", `/v1/cancel-flows/${flow.body.flowId}/confirm`, { key: t.key, body: { keepInTouch: true, returnOn: addDays(today(), 40) } });
+      expect(confirmed.status).toBe(200);
+      return { p, c, s1, s2, flowId: flow.body.flowId as string, confirmationNumber: confirmed.body.confirmationNumber as string };
+    }
+    const erase = async (t: TestTenant, c: string) => expect((await h().request("DELETE", `/v1/customers/${c}`, { key: t.key })).status).toBe(200);
+    const pseudonymOf = async (t: TestTenant, s: string) => (await h().request("GET", `/v1/subscriptions/${s}`, { key: t.key })).body.customerId as string;
+
+    it("an erased customer stays erased: the pseudonym takes no writes, its plans stay closed and stay theirs, the old id starts afresh", async () => {
+      const t = await h().tenant();
+      const hook = await h().request("PUT", "/v1/webhooks/back", { key: t.key, body: { url: `${h().receiverUrl}/hook`, events: ["subscription.reactivated"], secret: RECEIVER_SECRET } });
+      expect(hook.status).toBe(201);
+      const { p, c, s1, s2, flowId } = await erasedPerson(t);
+      await erase(t, c);
+      const alias = await pseudonymOf(t, s1);
+      expect(alias).toMatch(/^erased_/);
+      const refused = (res: { status: number; body: { code?: string } }) => {
+        expect(res.status).toBe(409);
+        expect(res.body.code).toBe("customer_erased");
+      };
+
+      // The pseudonym cannot be given a name (nor found by it) again.
+      refused(await h().request("PUT", `/v1/customers/${alias}`, { key: t.key, body: { name: p.name, email: p.email } }));
+      expect((await h().request("GET", `/v1/customers/${alias}`, { key: t.key })).body).toMatchObject({ name: null, email: null, marketingConsent: false, keepInTouch: false });
+      expect((await h().request("GET", `/v1/lookup?email=${encodeURIComponent(p.email)}`, { key: t.key })).status).toBe(404);
+      // Nor reactivated, nor given a session, a keep-in-touch answer or events.
+      refused(await h().request("POST", `/v1/subscriptions/${s1}/reactivate`, { key: t.key, body: {} }));
+      expect((await h().request("GET", `/v1/subscriptions/${s1}`, { key: t.key })).body.status).toBe("canceled");
+      refused(await h().request("POST", "/v1/customer-sessions", { key: t.key, body: { customerId: alias } }));
+      refused(await h().request("PUT", `/v1/customers/${alias}/keep-in-touch`, { key: t.key, body: { keepInTouch: true } }));
+      const events = await h().request("POST", "/v1/events", {
+        key: t.key,
+        body: { events: [{ id: uid("e"), type: "contact.logged", customerId: alias, occurredAt: new Date().toISOString(), data: { channel: "phone", topic: "inquiry" } }] },
+      });
+      expect(events.body.results[0]).toMatchObject({ result: "rejected", status: 409, error: { code: "customer_erased" } });
+      refused(await h().request("PUT", `/v1/subscriptions/${uid("S")}`, { key: t.key, body: subscriptionBody(alias) }));
+      refused(await h().request("PUT", `/v1/subscriptions/${s1}`, { key: t.key, body: subscriptionBody(alias, { nextDeliveryOn: addDays(today(), 12) }) }));
+
+      // The merchant's old id is a new customer that inherits nothing: the erased plan is not moved to it.
+      expect((await h().request("PUT", `/v1/customers/${c}`, { key: t.key, body: { name: "新規 次郎" } })).status).toBe(201);
+      refused(await h().request("PUT", `/v1/subscriptions/${s2}`, { key: t.key, body: subscriptionBody(c, { nextDeliveryOn: addDays(today(), 12) }) }));
+      const moved = await h().request("GET", `/v1/subscriptions/${s2}`, { key: t.key });
+      expect(moved.body).toMatchObject({ customerId: alias, status: "canceled" });
+      expect((await h().request("GET", `/v1/customers/${c}/subscriptions`, { key: t.key })).body.data).toEqual([]);
+      const fresh = await h().request("GET", `/v1/customers/${c}/export`, { key: t.key });
+      expect(fresh.body).toMatchObject({ subscriptions: [], cancelFlows: [], exitSurveys: [], winbacks: [], consents: { keepInTouchHistory: [] } });
+      expect((await h().request("GET", `/v1/cancel-flows/${flowId}`, { key: t.key })).body.customerId).toBe(alias);
+
+      // The bulk sync (and so the importer, which runs it) follows the same rule, item by item.
+      const bulk = await h().request("POST", "/v1/sync", {
+        key: t.key,
+        body: {
+          customers: [{ id: alias, name: p.name }],
+          subscriptions: [
+            { id: s2, ...subscriptionBody(c, { nextDeliveryOn: addDays(today(), 12) }) },
+            { id: uid("S"), ...subscriptionBody(alias) },
+          ],
+        },
+      });
+      expect(bulk.status).toBe(200);
+      expect(bulk.body.results.map((r: { status: number; error?: { code: string } }) => [r.status, r.error?.code])).toEqual([
+        [409, "customer_erased"],
+        [409, "customer_erased"],
+        [424, "unknown_customer"],
+      ]);
+      expect((await h().request("GET", `/v1/subscriptions/${s2}`, { key: t.key })).body.customerId).toBe(alias);
+      expect((await h().request("GET", `/v1/customers/${alias}`, { key: t.key })).body.name).toBeNull();
+      // No webhook told anyone the erased plan was live again.
+      expect((await h().request("GET", "/v1/webhooks/back", { key: t.key })).body.deliveries).toMatchObject({ pending: 0, delivered: 0, failed: 0 });
+    }, 60_000);
+
+    it("replaying an old request after the erasure runs it afresh: it never answers the pseudonym", async () => {
+      const t = await h().tenant();
+      const c = uid("C");
+      const body = { name: "再送 花子", email: `${uid("r").toLowerCase()}@example.jp` };
+      const first = await h().request("PUT", `/v1/customers/${c}`, { key: t.key, headers: { "idempotency-key": "k-before" }, body });
+      expect(first.status).toBe(201);
+      await erase(t, c);
+      const again = await h().request("PUT", `/v1/customers/${c}`, { key: t.key, headers: { "idempotency-key": "k-before" }, body });
+      expect(again.status).toBe(201);
+      expect(again.headers.get("idempotent-replayed")).toBeNull();
+      expect(again.text).not.toContain("erased_");
+      expect(again.body).toMatchObject({ id: c, name: body.name, keepInTouch: null });
+    });
+
+    it("the export holds the win-back profiling; after the erasure nothing of it is contactable and no winback.due fires", async () => {
+      const t = await h().tenant();
+      const hook = await h().request("PUT", "/v1/webhooks/due", { key: t.key, body: { url: "http://127.0.0.1:9/hook", events: ["winback.due"] } });
+      expect(hook.status).toBe(201);
+      const { c, s1, flowId } = await erasedPerson(t);
+      const exported = await h().request("GET", `/v1/customers/${c}/export`, { key: t.key });
+      expect(exported.status).toBe(200);
+      const [record] = exported.body.winbacks;
+      expect(record).toMatchObject({ subscriptionId: s1, flowId, dueOn: addDays(today(), 40), dueStatus: "pending", contactable: true, contactedAt: null });
+      expect(record.probability).toBeGreaterThan(0);
+      expect(record.drivers.map((d: { code: string }) => d.code)).toContain("return_date_named");
+      expect(record).toHaveProperty("offer");
+      expect(record.expectedValue.currency).toBe("JPY");
+
+      await erase(t, c);
+      const alias = await pseudonymOf(t, s1);
+      expect((await h().request("GET", `/v1/customers/${alias}`, { key: t.key })).body).toMatchObject({ keepInTouch: false, marketingConsent: false });
+      // The return date comes: nothing is sent about an erased person.
+      await h().maintain(() => new Date(`${addDays(today(), 40)}T03:00:00Z`));
+      const d = (await h().request("GET", "/v1/webhooks/due", { key: t.key })).body.deliveries;
+      expect(d.pending + d.delivered + d.failed).toBe(0);
+    }, 60_000);
+
     it("the audit log refuses every change but an erasure's move of a customer id to its pseudonym", async () => {
       const t = await h().tenant();
       const c = uid("C");

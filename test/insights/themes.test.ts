@@ -10,6 +10,17 @@ describe("what leaving customers wrote", () => {
     );
   });
 
+  it("masks anyone's name where it is written as a name, not only the customer's own", () => {
+    const masked = (t: string) => maskPersonalData(t, ["佐藤", "一郎"]);
+    expect(masked("山田です。電話は090-1234-5678にお願いします")).toBe("〔氏名〕です。電話は〔電話番号〕にお願いします");
+    expect(masked("担当の鈴木様には感謝しています")).toBe("担当の〔氏名〕様には感謝しています");
+    expect(masked("田中 花子と申します。解約します")).toBe("〔氏名〕と申します。解約します");
+    expect(masked("私は高橋です")).toBe("私は〔氏名〕です");
+    expect(masked("ヤマダさんの説明がわかりやすかった")).toBe("〔氏名〕さんの説明がわかりやすかった");
+    // Roles before an honorific and words that open a sentence as 〜です are left as written.
+    for (const kept of ["お客様センターにつながらない", "配達員さんの態度が悪い", "皆様お世話になりました", "奥さんに止められた", "残念です。また使います", "不要です", "値段が高いです。"]) expect(masked(kept)).toBe(kept);
+  });
+
   it("finds recurring words and two-word phrases, counted once per comment, with quotes", () => {
     const t = themes(["在庫が多すぎる", "在庫が多すぎて余る 在庫", "値段が高いと感じる", "送料込みだと値段が高い", "〔電話番号〕 まで連絡ください"]);
     expect(t.terms).toContainEqual({ text: "在庫", count: 2, examples: ["在庫が多すぎる", "在庫が多すぎて余る 在庫"] });
