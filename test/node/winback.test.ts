@@ -84,8 +84,9 @@ describe("win-back over time", () => {
       const back = await take();
       expect(back.status).toBe(200);
       expect(back.body.subscription.activeDiscount).toMatchObject({ percentOff: 20, offerId: data.offer.offerId });
-      const m = (await h.request("GET", "/v1/metrics/winback", { key: own.key })).body;
-      expect(m.contacts).toMatchObject({ contacted: 1, reactivatedAfterContact: 1 });
+      expect(back.body.change.source.comeback).toEqual({ winbackId: expect.any(String), offerId: data.offer.offerId });
+      const evidence = (await h.request("GET", `/v1/cancel-flows/${flow.flowId}`, { key: own.key })).body;
+      expect(evidence.steps.at(-1)).toMatchObject({ type: "win_back_accepted", data: { offerId: data.offer.offerId, comeback: "sent" } });
     } finally {
       h.setNow(null);
     }
