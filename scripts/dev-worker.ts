@@ -41,7 +41,9 @@ if (row?.n === 0) await seedDemo(db, { now: new Date() });
 db.client.close();
 console.log(`sqld on ${url}; demo key: ${DEMO_API_KEY}`);
 
-const wrangler = spawn(resolve("node_modules/.bin/wrangler"), ["dev", "--var", `DATABASE_URL:${url}`, "--var", `SECRETS_KEY:${devSecretsKey()}`, "--port", process.env.PORT ?? "8787", "--ip", "127.0.0.1"], {
+// As `npm start` reads it (src/config.ts): a loopback receiver (a local test endpoint) is refused on workerd otherwise.
+const loopback = process.env.WEBHOOKS_ALLOW_LOOPBACK === "1" ? ["--var", "WEBHOOKS_ALLOW_LOOPBACK:1"] : [];
+const wrangler = spawn(resolve("node_modules/.bin/wrangler"), ["dev", "--var", `DATABASE_URL:${url}`, "--var", `SECRETS_KEY:${devSecretsKey()}`, ...loopback, "--port", process.env.PORT ?? "8787", "--ip", "127.0.0.1"], {
   stdio: "inherit",
   env: { ...process.env, WRANGLER_SEND_METRICS: "false" }, // no network here for telemetry
 });

@@ -292,9 +292,9 @@ export const cancelFlowsRouter = domainRouter()
       tags,
       scope: "write",
       summary: "Reactivate a canceled subscription (win-back)",
-      description: "Restores a canceled subscription with a new next delivery (default: the earliest possible date), recorded as a `reactivate` change for the re-subscription KPI and sent as `subscription.reactivated`. With `flowId` and `offerId`, also applies the win-back offer shown on that flow's confirmation (`retentionPolicy: afterCancellation`), in the same transaction. An erased customer's subscription stays closed: 409 `customer_erased`.",
+      description: "Restores a canceled subscription with a new next delivery (default: the earliest possible date), recorded as a `reactivate` change for the re-subscription KPI and sent as `subscription.reactivated`. With `offerId`, also applies that offer in the same transaction: the win-back offer shown on the flow's confirmation (`flowId`, `retentionPolicy: afterCancellation`), or a comeback offer — the one the candidates list suggests for the subscription now, or the one `winback.due` carried, for 30 days after it was sent — its terms computed again for the restart date (a discount counts its deliveries from the first one back) and attributed in the change's `source.comeback`. An offer never suggested for the subscription → 409 `offer_not_shown`; one past its time, gone from the catalogue or no longer allowed by the shop's rules → 409 `offer_expired`. An erased customer's subscription stays closed: 409 `customer_erased`.",
       request: { params: SubscriptionIdParam, headers: IdempotencyHeaders, body: jsonBody(ReactivateBody, { channel: "web" }) },
-      errors: ["subscription_not_found", "subscription_not_canceled", "customer_erased", "change_window_closed", "date_out_of_range", "cancel_flow_not_found", "offer_not_shown"],
+      errors: ["subscription_not_found", "subscription_not_canceled", "customer_erased", "change_window_closed", "date_out_of_range", "cancel_flow_not_found", "offer_not_shown", "offer_expired"],
       responses: { 200: jsonResponse(ChangeResult, "The active subscription and the change") },
     }),
     async (c) => {

@@ -81,17 +81,23 @@ export const ConfirmBody = z
       .openapi({ type: "boolean", description: "The customer's answer to the keep-in-touch question (shown unchecked): recorded with its wording and time as evidence. `false` overrides an earlier marketing consent for win-back contact." }),
     returnOn: CalendarDate.catch(undefined as unknown as string)
       .optional()
-      .openapi({ type: "string", format: "date", example: "2026-12-05", description: "When the customer said they would be back (a break, a season): `winback.due` fires that day. Out of range (not after today, or more than two years ahead) → left out and listed in `exitSurvey.ignored`." }),
+      .openapi({ type: "string", format: "date", example: "2026-12-05", description: "When the customer said they would be back (a break, a season): `winback.due` fires that day (today: at the next maintenance run). Out of range (before today, or more than two years ahead) → left out and listed in `exitSurvey.ignored`." }),
   })
   .openapi("ConfirmCancellation");
 export const ReactivateBody = z
   .strictObject({
     nextDeliveryOn: CalendarDate.optional().openapi({ description: "First delivery; defaults to the earliest possible date." }),
-    flowId: z.string().optional().openapi({ description: "The cancel flow whose win-back offer the customer takes (with `offerId`)." }),
-    offerId: z.string().optional().openapi({ description: "The win-back offer shown on that flow's confirmation; applied on reactivation." }),
+    flowId: z.string().optional().openapi({ description: "The cancel flow whose win-back offer the customer takes (with `offerId`); not needed for a comeback offer." }),
+    offerId: z
+      .string()
+      .optional()
+      .openapi({
+        description:
+          "The offer the customer takes, applied on reactivation: the win-back offer shown on the flow's confirmation (with `flowId`), or the comeback offer suggested for this subscription (the candidates list's `offer.offerId`, or `winback.due`'s, for 30 days after it was sent).",
+      }),
     channel: Channel.default("api"),
   })
-  .refine((b) => (b.flowId === undefined) === (b.offerId === undefined), { message: "Send flowId and offerId together", path: ["offerId"] })
+  .refine((b) => b.flowId === undefined || b.offerId !== undefined, { message: "Send offerId with flowId", path: ["offerId"] })
   .openapi("ReactivateSubscription");
 
 const Charge = z.object({ type: z.enum(["final_delivery", "early_cancellation_fee"]), amount: Money, basis: z.string() }).openapi("CancellationCharge");

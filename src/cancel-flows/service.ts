@@ -9,7 +9,6 @@
  */
 import { and, asc, eq, inArray, lte, max } from "drizzle-orm";
 import { cancelFlows, cancelFlowSteps, planChanges, subscriptions, type CancellationRecord } from "../db/schema";
-import type { OfferApplication } from "../offers/personalise";
 import { recordOutcome } from "../offers/repository";
 import { suggestOffersFor, type ReasonedOffer } from "../offers/service";
 import { actorColumns, planOf, snapshot, SYSTEM_ACTOR, toChange } from "../plan-changes/apply";
@@ -28,6 +27,8 @@ import { findCustomer, getCustomer } from "../customers/repository";
 import { refuseErased } from "../data-rights/erased";
 import { loadSurvey, recordCancellation, recordKeepInTouch, recordReactivation } from "../winback/service";
 import { checkAnswers, localizeSurvey, type SurveyAnswer } from "../winback/survey";
+import { comebackToRedeem, notApplicable } from "../winback/redeem";
+import { personaliseTerms, type OfferApplication } from "../offers/personalise";
 import { applyOffer } from "./apply-offer";
 import type { Lang, Localized } from "./reasons";
 import { tenantReasons } from "./reasons-repository";
@@ -366,8 +367,9 @@ export async function confirmCancellation(store: TenantStore, flowId: string, in
     const today = localDate(receivedAt, ctx.settings.timeZone);
     let returnOn: string | null = null;
     if (input.returnOn !== undefined) {
-      if (input.returnOn > today && input.returnOn <= addDays(today, 730)) returnOn = input.returnOn;
-      else ignoredBoth.push({ path: "returnOn", message: { en: `Must be after ${today} and within two years`, ja: `${today} より後で、2年以内の日付を指定してください` } });
+      // Today is a date too (back at once: winback.due at the next maintenance run).
+      if (input.returnOn >= today && input.returnOn <= addDays(today, 730)) returnOn = input.returnOn;
+      else ignoredBoth.push({ path: "returnOn", message: { en: `Must be ${today} or later, within two years`, ja: `${today} 以降、2年以内の日付を指定してください` } });
     }
     // The answer speaks the caller's language; the flow's record keeps the English, as it always has.
     const ignored = ignoredBoth.map((x) => ({ path: x.path, message: x.message[ctx.lang] }));
@@ -466,8 +468,11 @@ export async function flowEvidence(store: TenantStore, flowId: string, now: Date
 
 // ── win-back ────────────────────────────────────────────────────────────────────────────────────
 
-/** The win-back offer shown on a flow's confirmation, for `reactivate { flowId, offerId }`. */
-async function shownWinBack(s: TenantStore, subscriptionId: string, flowId: string, offerId: string): Promise<ShownOffer> {
+/**
+ * The win-back offer shown on a flow's confirmation, for `reactivate { flowId, offerId }`; null when
+ * the flow is this subscription's but showed another (then a comeback offer is looked for).
+ */
+async function shownWinBack(s: TenantStore, subscriptionId: string, flowId: string, offerId: string): Promise<ShownOffer | null> {
   const flow = await getFlow(s, flowId);
   const [step] = await s.q
     .select({ data: cancelFlowSteps.data })
@@ -475,7 +480,8 @@ async function shownWinBack(s: TenantStore, subscriptionId: string, flowId: stri
     .where(s.owns(cancelFlowSteps, eq(cancelFlowSteps.flowId, flowId), eq(cancelFlowSteps.type, "cancel_confirmed")))
     .limit(1);
   const offer = step?.data.winBackOffer as ShownOffer | null | undefined;
-  if (flow.subscriptionId !== subscriptionId || !offer || offer.offerId !== offerId) {
+  if (flow.subscriptionId === subscriptionId && offer?.offerId !== offerId) return null;
+  if (flow.subscriptionId !== subscriptionId || !offer) {
     throw new ApiError("offer_not_shown", { en: `Offer ${offerId} was not shown as a win-back offer on flow ${flowId} of this subscription.`, ja: `特典 ${offerId} は、この定期コースの解約手続き ${flowId} で再開のご案内として表示されていません。` }, { shownOfferIds: offer ? [offer.offerId] : [] });
   }
   return offer;
@@ -488,7 +494,10 @@ export async function reactivate(store: TenantStore, subscriptionId: string, inp
     if (sub.status !== "canceled") throw new ApiError("subscription_not_canceled", { en: "Only a canceled subscription can be reactivated.", ja: "再開できるのは解約済みの定期コースだけです。" }, { subscriptionStatus: sub.status });
     // An erased person's plan stays closed (data-rights/erased).
     refuseErased(await findCustomer(s, sub.customerId), "path.subscriptionId");
+    // The offer taken: the one a flow's confirmation showed (afterCancellation), else a comeback
+    // offer suggested for this subscription (the candidates list, winback.due: winback/redeem).
     const winBack = input.flowId && input.offerId ? await shownWinBack(s, subscriptionId, input.flowId, input.offerId) : null;
+    const comeback = input.offerId && !winBack ? await comebackToRedeem(s, subscriptionId, input.offerId, ctx.now, ctx.settings) : null;
     const today = localDate(ctx.now, ctx.settings.timeZone);
     const finalDeliveryOn = sub.cancellation?.finalDeliveryOn ?? null;
     const start = reactivationStart({ intervalDays: sub.intervalDays, finalDeliveryOn }, today, ctx.settings, input.nextDeliveryOn);
@@ -505,14 +514,39 @@ export async function reactivate(store: TenantStore, subscriptionId: string, inp
       activeDiscount: kept ? sub.activeDiscount : null,
     };
     const updated: SubscriptionRow = { ...sub, ...restored, version: sub.version + 1, updatedAt: at };
+    // A comeback offer's terms on the plan as it restarts (its discount from the first delivery back,
+    // its interval or size under the shop's rules now): the same engine as when it was suggested.
+    const terms = comeback ? personaliseTerms(comeback.offer, toSubscription(updated), { today, settings: ctx.settings, stockOnHand: null, consecutiveSkips: updated.consecutiveSkips }) : null;
+    if (comeback && !terms) notApplicable(comeback.offer.id);
     await s.update(subscriptions, { ...restored, version: updated.version, updatedAt: at }, eq(subscriptions.id, subscriptionId), eq(subscriptions.version, sub.version));
-    const source = { previousCancellation: sub.cancellation ?? null, canceledAt: sub.canceledAt, ...(kept ? { asIfNeverCanceled: true, finalDeliveryOn } : {}) };
+    const source = {
+      previousCancellation: sub.cancellation ?? null,
+      canceledAt: sub.canceledAt,
+      ...(kept ? { asIfNeverCanceled: true, finalDeliveryOn } : {}),
+      ...(comeback ? { comeback: { winbackId: comeback.winbackId, offerId: comeback.offer.id } } : {}),
+    };
     const change = { id: newId("chg"), subscriptionId, type: "reactivate", channel: ctx.channel, ...actorColumns(ctx.actor), before: snapshot(planOf(sub)), after: snapshot(planOf(updated)), source, createdAt: at };
     await s.insert(planChanges, change);
     const result = { subscription: toSubscription(updated), change: toChange({ ...change, tenantId: s.tenantId }) };
     await enqueueWebhookEvent(s, "subscription.reactivated", result, ctx.now);
     await recordReactivation(s, updated, at);
     await refreshRisk(s, subscriptionId, at, "reactivated");
+    if (comeback && terms) {
+      // Applied like any accepted offer, in the same transaction: both or neither. Not counted as a
+      // cancel-flow save (the bandit learns saves of flows it showed offers in); the change's source,
+      // the reactivation's `comeback` and the flow's evidence attribute it.
+      const applied = await applyOffer(s, subscriptionId, terms.apply, {
+        channel: ctx.channel,
+        actor: ctx.actor,
+        settings: ctx.settings,
+        now: ctx.now,
+        source: { offerId: comeback.offer.id, comeback: true, winbackId: comeback.winbackId, ...(comeback.flowId ? { cancelFlowId: comeback.flowId } : {}) },
+      });
+      if (comeback.flowId) {
+        await addStep(s, comeback.flowId, "win_back_accepted", ctx.channel, at, { offerId: comeback.offer.id, templateVersion: comeback.offer.templateVersion, comeback: comeback.via, changeId: applied.change?.id ?? null }, ctx.actor);
+      }
+      return { subscription: applied.subscription, change: result.change };
+    }
     if (!winBack) return result;
     // The offer applies to the restored plan in the same transaction: both or neither.
     const applied = await applyOffer(s, subscriptionId, winBack.apply, { channel: ctx.channel, actor: ctx.actor, settings: ctx.settings, now: ctx.now, source: { cancelFlowId: input.flowId, offerId: winBack.offerId, winBack: true } });

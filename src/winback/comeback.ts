@@ -171,7 +171,8 @@ function asComeback(o: Pick<PersonalisedOffer, "offerId" | "type" | "parameters"
 /**
  * The reminder for a customer who named a return date: its copy names the date deliveries can
  * restart — theirs, or, once that is too close or past (it is before `restartOn`), the earliest
- * changeable delivery, saying that their date has come. Null when the copy fails the lint.
+ * changeable delivery, recalling their date as what they told us (not as a date they missed: a
+ * reminder thanks, it never reproaches). Null when the copy fails the lint.
  */
 function reminderFor(returnOn: string, restartOn: string, productName: string): ComebackOffer | null {
   const title = { ja: `${writeDate(restartOn, "ja", "full")}からの再開のご案内`, en: `Restarting from ${writeDate(restartOn, "en", "full")}` };
@@ -182,8 +183,8 @@ function reminderFor(returnOn: string, restartOn: string, productName: string): 
           en: `From ${writeDate(returnOn, "en", "full")}, the date you gave us, your deliveries can restart as before.`,
         }
       : {
-          ja: `お伝えいただいた${writeDate(returnOn, "ja", "full")}を過ぎました。${writeDate(restartOn, "ja", "full")}から、以前と同じ内容でお届けを再開できます。`,
-          en: `The date you gave us, ${writeDate(returnOn, "en", "full")}, has passed. From ${writeDate(restartOn, "en", "full")}, your deliveries can restart as before.`,
+          ja: `${writeDate(returnOn, "ja", "full")}ごろの再開をお考えと伺っておりました。${writeDate(restartOn, "ja", "full")}から、以前と同じ内容でお届けを再開できます。`,
+          en: `You mentioned you might restart around ${writeDate(returnOn, "en", "full")}. Your deliveries can restart as before from ${writeDate(restartOn, "en", "full")}.`,
         };
   const message = messageFor(productName, description);
   return clean([title, description, message]) ? { kind: "reminder", offerId: null, type: "reminder", parameters: { restartOn: returnOn }, title, description, message, restartOn } : null;

@@ -29,8 +29,15 @@ import { toSubscription } from "../subscriptions/repository";
 import { sha256Hex } from "../platform/crypto";
 import { comebackOffer, presentComeback, rerenderComeback, type ComebackOffer } from "./comeback";
 
-/** What `winbacks.comeback` holds: the decided offer (null: nothing suits a restart) and the plan it was made for. */
-export type StoredComeback = { offer: ComebackOffer | null; sub: SubscriptionSnapshot };
+/**
+ * What `winbacks.comeback` holds: the decided offer (null: nothing suits a restart), the plan it was
+ * made for, and the offer `winback.due` carried (`sent`, written by winback/due; kept when the
+ * record is decided again, so a customer can still take what they were sent: winback/redeem).
+ */
+export type StoredComeback = { offer: ComebackOffer | null; sub: SubscriptionSnapshot; sent?: SentComeback | null };
+
+/** The comeback offer a `winback.due` carried, and the tenant-local day it was sent. */
+export type SentComeback = { kind: ComebackOffer["kind"]; offerId: string | null; type: string; sentOn: string };
 
 /**
  * The edition of the comeback copy (winback/comeback): part of every stamp, so records decided
@@ -38,7 +45,7 @@ export type StoredComeback = { offer: ComebackOffer | null; sub: SubscriptionSna
  * then — as after a catalogue change. Change it with the copy; each edition must sort after the
  * last (`c:` + `copy <date>|`; the first stamps were `c:` + a timestamp, which digits sort before).
  */
-const STAMP_PREFIX = "c:copy 2026-12-01|";
+const STAMP_PREFIX = "c:copy 2026-12-02|";
 
 /**
  * The tenant's catalogue stamp, SQL: `STAMP_PREFIX` + the later of the latest `updated_at` of its offer rows
@@ -128,7 +135,7 @@ export async function shownComeback(offer: ComebackOffer | null) {
 }
 
 /** The tenant's catalogue stamp through its store (the same value as `catalogueStamp`). */
-async function storeStamp(s: TenantStore): Promise<string> {
+export async function storeStamp(s: TenantStore): Promise<string> {
   // The catalogue and the settings are the tenant's, never a customer's: the store's tenant scopes them.
   const row = await s.q.get<{ stamp: string }>(sql`SELECT ${catalogueStamp(sql`${s.tenantId}`)} AS stamp`);
   return row?.stamp ?? STAMP_PREFIX;
@@ -139,11 +146,9 @@ async function storeComebacks(s: TenantStore, rows: readonly { id: string }[], c
   for (const r of rows) {
     const comeback = comebacks.get(r.id) ?? null;
     // A record whose plan is gone is stamped all the same (never listed: the list joins the plan), so no run picks it again.
-    await s.update(
-      winbacks,
-      { comeback: comeback as unknown as Record<string, unknown> | null, comebackStamp: stamp, ...(await shownComeback(comeback?.offer ?? null)) },
-      eq(winbacks.id, r.id),
-    );
+    // What `winback.due` sent stays with the record, whatever is decided now (SQL keeps it: the rows read here may not carry it).
+    const decided = comeback === null ? null : sql`json_set(${JSON.stringify({ offer: comeback.offer, sub: comeback.sub })}, '$.sent', json(json_extract(${winbacks.comeback}, '$.sent')))`;
+    await s.update(winbacks, { comeback: decided as unknown as Record<string, unknown> | null, comebackStamp: stamp, ...(await shownComeback(comeback?.offer ?? null)) }, eq(winbacks.id, r.id));
   }
 }
 

@@ -3,14 +3,20 @@ import type { Database } from "../db/client";
 import { customers, subscriptions, winbacks } from "../db/schema";
 import { forTenantsDue } from "../tenants/due";
 import { enqueueWebhookEvent } from "../webhooks/outbox";
+import { presentComeback } from "./comeback";
+import { comebacksForToday, storeStamp, type SentComeback, type StoredComeback } from "./decide";
 import { localizeWinbackDrivers, type WinbackDriver } from "./model";
+import { sentOfferValidUntil } from "./redeem";
 import { isContactable } from "./service";
 
 /**
  * Maintenance: `winback.due` on the day a canceled customer said they would be back (or
  * `winbackDelayDays` after their cancellation took effect), in the tenant's own time zone. The
  * webhook is the contact (it counts for attribution); held-out records, customers no longer
- * contactable and subscriptions already back are marked `skipped` and get nothing.
+ * contactable and subscriptions already back are marked `skipped` and get nothing. The payload
+ * carries the comeback offer the list shows for the customer today (`offer`, in the shop's locale,
+ * its copy passed by the phrase lint), and the record keeps which one was sent: the customer can
+ * take it on reactivation for `SENT_OFFER_VALID_DAYS` (winback/redeem) even if the suggestion moves.
  *
  * Answers how many records it settled (sent or skipped), at most `batch` per tenant.
  *
@@ -35,13 +41,31 @@ export async function sendDueWinbacks(db: Database, now: Date, batch = 200): Pro
         .where(s.owns(winbacks, eq(winbacks.dueStatus, "pending"), lte(winbacks.dueOn, today)))
         .limit(batch);
       const at = now.toISOString();
-      for (const { w, c, status } of rows) {
-        const send = !w.holdout && w.reactivatedAt === null && status === "canceled" && c !== null && isContactable(c);
-        if (!send) {
+      const sending = rows.filter(({ w, c, status }) => !w.holdout && w.reactivatedAt === null && status === "canceled" && c !== null && isContactable(c));
+      // The offer as the list shows it today: the stored decision, made current (decided afresh if stale).
+      const comebacks =
+        sending.length === 0
+          ? new Map<string, StoredComeback | null>()
+          : await comebacksForToday(
+              s,
+              sending.map(({ w }) => ({ id: w.id, subscriptionId: w.subscriptionId, customerId: w.customerId, reason: w.reason, returnOn: w.returnOn, comeback: w.comeback as unknown as StoredComeback | null, comebackStamp: w.comebackStamp })),
+              await storeStamp(s),
+              now,
+              settings,
+            );
+      for (const { w } of rows) {
+        if (!sending.some((x) => x.w.id === w.id)) {
           await s.update(winbacks, { dueStatus: "skipped" }, eq(winbacks.id, w.id));
           continue;
         }
-        await s.update(winbacks, { dueStatus: "sent", dueSentAt: at, contactedAt: w.contactedAt ?? at }, eq(winbacks.id, w.id));
+        const offer = comebacks.get(w.id)?.offer ?? null;
+        const sent: SentComeback | null = offer ? { kind: offer.kind, offerId: offer.offerId, type: offer.type, sentOn: today } : null;
+        await s.update(
+          winbacks,
+          // `sent` inside the stored decision (a record never decided yet has none to keep it in: decided by the next maintenance run, without it).
+          { dueStatus: "sent", dueSentAt: at, contactedAt: w.contactedAt ?? at, ...(sent ? { comeback: sql`json_set(${winbacks.comeback}, '$.sent', json(${JSON.stringify(sent)}))` as unknown as Record<string, unknown> } : {}) },
+          eq(winbacks.id, w.id),
+        );
         await enqueueWebhookEvent(
           s,
           "winback.due",
@@ -55,7 +79,8 @@ export async function sendDueWinbacks(db: Database, now: Date, batch = 200): Pro
             probability: w.probability,
             expectedValue: { amount: w.expectedValue, currency: w.currency },
             drivers: localizeWinbackDrivers(w.drivers as WinbackDriver[], settings.locale),
-            candidates: "/v1/winback/candidates",
+            offer: offer ? { ...presentComeback(offer, settings.locale), validUntil: offer.kind === "offer" ? sentOfferValidUntil(today) : null } : null,
+            candidates: `/v1/winback/candidates?customerId=${encodeURIComponent(w.customerId)}`,
           },
           now,
         );

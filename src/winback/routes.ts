@@ -154,15 +154,16 @@ export const winbackRouter = domainRouter()
       scope: "read",
       summary: "Whom to contact first to win back",
       description:
-        "Canceled subscriptions whose customer may be contacted (their keep-in-touch answer, or without one their marketing consent; a \"no\" at cancellation wins; never an erased customer, never the holdout), ordered by expected recovered value — probability of reactivating within 180 days × a year of their deliveries — highest first. Each comes with drivers in the caller's language and the comeback offer the shop's offer engine suggests for the reason, its copy passed through the phrase lint.",
+        "Canceled subscriptions whose customer may be contacted (their keep-in-touch answer, or without one their marketing consent; a \"no\" at cancellation wins; never an erased customer, never the holdout), ordered by expected recovered value — probability of reactivating within 180 days × a year of their deliveries — highest first. Each comes with drivers in the caller's language and the comeback offer the shop's offer engine suggests for the reason, its copy passed through the phrase lint; the customer takes it with `POST /v1/subscriptions/{subscriptionId}/reactivate { offerId }`. `customerId` narrows the list to one customer (what a `winback.due` receiver reads).",
       request: { query: CandidatesQuery },
       responses: { 200: jsonResponse(CandidatePage, "A page of candidates") },
     }),
     async (c) => {
-      const { limit, cursor } = c.req.valid("query");
-      const q = { limit, after: decodeCursor(cursor, CANDIDATES_CURSOR) ?? null, lang: language(c), settings: c.get("caller").settings, now: c.get("services").now() };
+      const { limit, cursor, customerId } = c.req.valid("query");
+      const q = { limit, after: decodeCursor(cursor, CANDIDATES_CURSOR) ?? null, lang: language(c), settings: c.get("caller").settings, now: c.get("services").now(), ...(customerId !== undefined ? { customerId } : {}) };
       // As SQL wrote it when every row of the page is current; else the long way (the same answer).
-      const bytes = await candidatesPageJson(c.get("store"), q, c.get("prefetched"));
+      // One customer's few rows: the long way through their own index.
+      const bytes = customerId === undefined ? await candidatesPageJson(c.get("store"), q, c.get("prefetched")) : null;
       return jsonText(c, CandidatePage, bytes ?? utf8Bytes(JSON.stringify(await candidatesPage(c.get("store"), q))));
     },
   )

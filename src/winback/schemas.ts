@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { CalendarDate, Instant, Money, PageQuery, page } from "../platform/openapi";
+import { CalendarDate, Instant, MerchantId, Money, PageQuery, page } from "../platform/openapi";
 import { WINBACK_FEATURE_NAMES } from "./model";
 
 const Localized = z.strictObject({ ja: z.string().min(1).max(500), en: z.string().min(1).max(500) });
@@ -132,4 +132,6 @@ export const WinbackTrainResult = z
   .openapi("WinbackTrainResult");
 
 export const CandidatePage = page(Candidate).openapi("WinbackCandidatePage");
-export const CandidatesQuery = PageQuery;
+export const CandidatesQuery = PageQuery.extend({
+  customerId: MerchantId.optional().openapi({ description: "Only this customer's candidates (e.g. the one a `winback.due` names); an unknown id answers an empty page." }),
+});

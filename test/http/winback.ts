@@ -229,8 +229,69 @@ export function winbackSuite(h: () => Harness) {
       expect((await h().request("POST", `/v1/cancel-flows/${f.body.flowId}/confirm`, { key: own.key, body: { keepInTouch: true } })).status).toBe(200);
       const list = async () =>
         (await h().request("GET", "/v1/winback/candidates", { key: own.key, headers: lang ? { "accept-language": lang } : {} })).body.data.find((d: { subscriptionId: string }) => d.subscriptionId === s);
-      return { own, list };
+      return { own, list, c, s, flowId: f.body.flowId as string };
     };
+
+    it("a comeback offer the list suggests is taken on reactivation: its discount on the restarted plan, attributed to the offer; one never suggested is refused", async () => {
+      const { own, list, c, s, flowId } = await keptInTouch("too_expensive");
+      const row = await list();
+      const offer = row.offer;
+      expect(offer).toMatchObject({ kind: "offer", type: "discount", offerId: expect.stringMatching(/^off_/), parameters: { cycles: 2 } });
+      // One customer's candidates, as a winback.due receiver reads them: the same row, nobody else's.
+      const mine = await h().request("GET", `/v1/winback/candidates?customerId=${c}`, { key: own.key });
+      expect(mine.status).toBe(200);
+      conforms(CandidatePage, mine.body);
+      expect(mine.body).toEqual({ data: [row], nextCursor: null });
+      expect((await h().request("GET", "/v1/winback/candidates?customerId=C-nobody", { key: own.key })).body).toEqual({ data: [], nextCursor: null });
+
+      // An offer never suggested for this plan: refused, and the plan stays canceled.
+      const other = await h().request("POST", `/v1/subscriptions/${s}/reactivate`, { key: own.key, body: { flowId, offerId: "off_skip_next", channel: "web" } });
+      expect(other.status).toBe(409);
+      expect(other.body).toMatchObject({ code: "offer_not_shown", shownOfferIds: [offer.offerId] });
+      expect((await h().request("GET", `/v1/subscriptions/${s}`, { key: own.key })).body.status).toBe("canceled");
+
+      // The one shown, sent as the trial sent it (the cancellation's flow and the offer).
+      const back = await h().request("POST", `/v1/subscriptions/${s}/reactivate`, { key: own.key, body: { flowId, offerId: offer.offerId, channel: "web" } });
+      expect(back.status).toBe(200);
+      const first = back.body.subscription.nextDeliveryOn as string;
+      expect(first).toBe(offer.restartOn);
+      // Two deliveries at 20 % off: the first back and the one after.
+      expect(back.body.subscription.activeDiscount).toEqual({ percentOff: 20, amountOff: null, endsOn: addDays(first, back.body.subscription.intervalDays), offerId: offer.offerId });
+      expect(back.body.change).toMatchObject({ type: "reactivate", source: { comeback: { winbackId: expect.any(String), offerId: offer.offerId } } });
+      const history = (await h().request("GET", `/v1/subscriptions/${s}/changes`, { key: own.key })).body.data;
+      expect(history.find((x: { type: string }) => x.type === "discount")).toMatchObject({ source: { offerId: offer.offerId, comeback: true, cancelFlowId: flowId } });
+      const evidence = await h().request("GET", `/v1/cancel-flows/${flowId}`, { key: own.key });
+      expect(evidence.body.steps.at(-1)).toMatchObject({ type: "win_back_accepted", data: { offerId: offer.offerId, comeback: "suggested" } });
+      // Back: off the list, counted as a reactivation.
+      expect(await list()).toBeUndefined();
+      expect((await h().request("GET", "/v1/metrics/winback", { key: own.key })).body).toMatchObject({ reactivated: 1 });
+    });
+
+    it("a comeback offer of a longer interval is taken with its id alone", async () => {
+      const { own, list, s } = await keptInTouch("surplus_stock");
+      const offer = (await list()).offer;
+      expect(offer).toMatchObject({ kind: "offer", type: "change_interval" });
+      const back = await h().request("POST", `/v1/subscriptions/${s}/reactivate`, { key: own.key, body: { offerId: offer.offerId } });
+      expect(back.status).toBe(200);
+      expect(back.body.subscription).toMatchObject({ status: "active", intervalDays: offer.parameters.intervalDays, nextDeliveryOn: offer.restartOn });
+    });
+
+    it("a customer back today (returnOn = today) is due at once: winback.due at the next maintenance run", async () => {
+      const own = await h().tenant();
+      expect((await h().request("PUT", "/v1/webhooks/wb", { key: own.key, body: { url: "http://127.0.0.1:9/hook", events: ["winback.due"] } })).status).toBe(201);
+      const c = uid("C");
+      await h().request("PUT", `/v1/customers/${c}`, { key: own.key, body: customerBody({ marketingConsent: false }) });
+      const s = uid("S");
+      await h().request("PUT", `/v1/subscriptions/${s}`, { key: own.key, body: subscriptionBody(c, { nextDeliveryOn: addDays(today(), 12) }) });
+      const f = await h().request("POST", `/v1/subscriptions/${s}/cancel-flows`, { key: own.key, body: {} });
+      const done = await h().request("POST", `/v1/cancel-flows/${f.body.flowId}/confirm`, { key: own.key, body: { keepInTouch: true, returnOn: today() } });
+      expect(done.body.exitSurvey).toMatchObject({ returnOn: today(), ignored: [] });
+      const listed = (await h().request("GET", `/v1/winback/candidates?customerId=${c}`, { key: own.key })).body.data;
+      expect(listed).toMatchObject([{ subscriptionId: s, returnOn: today(), dueOn: today() }]);
+      await h().maintain(() => new Date());
+      const d = (await h().request("GET", "/v1/webhooks/wb", { key: own.key })).body.deliveries;
+      expect(d.pending + d.delivered + d.failed).toBe(1);
+    });
 
     it("a comeback offer the shop deletes from its catalogue after the cancellation is not suggested any more", async () => {
       const { own, list } = await keptInTouch("too_expensive", "en");

@@ -48,6 +48,50 @@ describe("win-back over time", () => {
     }
   });
 
+  it("winback.due carries the comeback offer the list shows; the customer can take what they were sent for 30 days, even once the list suggests another", async () => {
+    const own = await h.tenant();
+    await h.request("PUT", "/v1/webhooks/wb", { key: own.key, body: { url: "http://127.0.0.1:9/hook", events: ["winback.due"] } });
+    const c = uid("C");
+    const s = uid("S");
+    await h.request("PUT", `/v1/customers/${c}`, { key: own.key, body: customerBody({ marketingConsent: false }) });
+    await h.request("PUT", `/v1/subscriptions/${s}`, { key: own.key, body: subscriptionBody(c, { nextDeliveryOn: addDays(today(), 12), unitPrice: { amount: 9800, currency: "JPY" }, quantity: 2 }) });
+    const flow = (await h.request("POST", `/v1/subscriptions/${s}/cancel-flows`, { key: own.key, body: {} })).body;
+    await h.request("POST", `/v1/cancel-flows/${flow.flowId}/reason`, { key: own.key, body: { reason: "too_expensive" } });
+    await h.request("POST", `/v1/cancel-flows/${flow.flowId}/confirm`, { key: own.key, body: { keepInTouch: true, returnOn: today() } });
+
+    await h.maintain(() => new Date());
+    const [delivery] = await h.db.orm.select().from(webhookDeliveries).where(eq(webhookDeliveries.tenantId, own.id));
+    const data = JSON.parse(delivery!.payload).data;
+    // One customer's row, by the link the payload gives: the offer it carries is the list's, with how long it holds.
+    expect(data.candidates).toBe(`/v1/winback/candidates?customerId=${c}`);
+    const listed = (await h.request("GET", data.candidates, { key: own.key })).body.data[0].offer;
+    const sentOn = today();
+    expect(data.offer).toEqual({ ...listed, validUntil: addDays(sentOn, 30) });
+    expect(data.offer).toMatchObject({ kind: "offer", type: "discount", title: "再開後2回のお届けが20%オフ", message: expect.stringContaining("再開をご希望の際は") });
+
+    // The suggestion moves on (as after a catalogue edit that ranks another offer first): the list shows another offer.
+    const quantity = (await h.request("GET", "/v1/offers", { key: own.key })).body.data.find((o: { type: string }) => o.type === "change_quantity").id as string;
+    await h.db.client.execute({ sql: "UPDATE winbacks SET comeback = json_set(comeback, '$.offer.offerId', ?, '$.offer.type', 'change_quantity') WHERE tenant_id = ? AND subscription_id = ?", args: [quantity, own.id, s] });
+    const take = () => h.request("POST", `/v1/subscriptions/${s}/reactivate`, { key: own.key, body: { offerId: data.offer.offerId } });
+    try {
+      // Day 31 after sending: expired, nothing changed.
+      h.setNow(new Date(`${addDays(sentOn, 31)}T03:00:00Z`));
+      const late = await take();
+      expect(late.status).toBe(409);
+      expect(late.body).toMatchObject({ code: "offer_expired", validUntil: addDays(sentOn, 30) });
+      // Day 30: still the customer's to take, discount and all.
+      h.setNow(new Date(`${addDays(sentOn, 30)}T03:00:00Z`));
+      const back = await take();
+      expect(back.status).toBe(200);
+      expect(back.body.subscription.activeDiscount).toMatchObject({ percentOff: 20, offerId: data.offer.offerId });
+      expect(back.body.change.source.comeback).toEqual({ winbackId: expect.any(String), offerId: data.offer.offerId });
+      const evidence = (await h.request("GET", `/v1/cancel-flows/${flow.flowId}`, { key: own.key })).body;
+      expect(evidence.steps.at(-1)).toMatchObject({ type: "win_back_accepted", data: { offerId: data.offer.offerId, comeback: "sent" } });
+    } finally {
+      h.setNow(null);
+    }
+  });
+
   it("the comeback offer decided at the cancellation follows the restart date days later, as the engine would decide it then; a catalogue change is re-decided by the maintenance job", async () => {
     const own = await h.tenant();
     const c = uid("C");

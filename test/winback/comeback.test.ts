@@ -32,12 +32,19 @@ describe("the reminder for a customer who named a return date", () => {
     expect(r.description.ja).toBe("お伝えいただいた2027年1月10日から、以前と同じ内容でお届けを再開できます。");
   });
 
-  it("never offers a restart on a date already past: it names the earliest delivery and says their date has passed", () => {
+  it("never offers a restart on a date already past: it names the earliest delivery and recalls their date warmly, never as one they missed", () => {
     const r = reminder("2026-10-01", "2026-12-05")!;
     expect(r.restartOn).toBe("2026-12-05");
     expect(r.title).toEqual({ ja: "2026年12月5日からの再開のご案内", en: "Restarting from 5 Dec 2026" });
-    expect(r.description.ja).toBe("お伝えいただいた2026年10月1日を過ぎました。2026年12月5日から、以前と同じ内容でお届けを再開できます。");
-    expect(r.message.en).toContain("From 5 Dec 2026");
+    expect(r.description).toEqual({
+      ja: "2026年10月1日ごろの再開をお考えと伺っておりました。2026年12月5日から、以前と同じ内容でお届けを再開できます。",
+      en: "You mentioned you might restart around 1 Oct 2026. Your deliveries can restart as before from 5 Dec 2026.",
+    });
+    // Not a reproach (「…を過ぎました」, "has passed"), and through the phrase lint like all copy.
+    for (const text of [r.description.ja, r.description.en, r.message.ja, r.message.en]) {
+      expect(text).not.toMatch(/過ぎ|passed/);
+      expect(lintCopy(text)).toEqual([]);
+    }
   });
 
   it("is written again when its restart date moves (a list read days later)", () => {
@@ -45,7 +52,7 @@ describe("the reminder for a customer who named a return date", () => {
     const later = rerenderComeback(decided, undefined, sub, { restartOn: "2026-12-08", today: "2026-12-03", settings })!;
     expect(later.restartOn).toBe("2026-12-08");
     expect(later.title.ja).toBe("2026年12月8日からの再開のご案内");
-    expect(later.description.ja).toContain("2026年12月3日を過ぎました");
+    expect(later.description.ja).toContain("2026年12月3日ごろの再開をお考えと伺っておりました");
     expect(later.message.ja).not.toContain("2026年12月3日から");
   });
 });

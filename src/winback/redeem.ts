@@ -1,0 +1,86 @@
+/**
+ * Taking a comeback offer on reactivation (`POST /v1/subscriptions/{id}/reactivate { offerId }`):
+ * which offers a customer may take, and how long.
+ *
+ * Validity: an offer may be taken while the subscription's win-back record is open (canceled, not
+ * reactivated since) and either
+ * - it is the comeback the engine suggests for the record today — what the candidates list shows
+ *   now (its terms follow the restart date, so it never goes stale by itself); or
+ * - it is the one `winback.due` carried, for `SENT_OFFER_VALID_DAYS` tenant-local days after it was
+ *   sent (its `validUntil`), even if the suggestion has moved since (learned outcomes, a catalogue
+ *   edit elsewhere) — a customer answering the message is never told it changed under them.
+ * Either way the offer must still be in the shop's catalogue and apply to the restarted plan under
+ * the shop's rules now: it is personalised again on that plan (its discount counted from the first
+ * delivery back, its interval or size checked by the plan-change rules), and applied by the same
+ * `applyOffer` as an offer accepted in a cancel flow. A reminder is not an offer: a plain
+ * reactivation takes it.
+ *
+ * Refused: 409 `offer_not_shown` for an offer never suggested for this subscription (or no open
+ * record); 409 `offer_expired` for one sent more than `SENT_OFFER_VALID_DAYS` ago and not
+ * suggested now, or no longer in the catalogue or applicable to the plan.
+ */
+import { desc, eq, isNull } from "drizzle-orm";
+import { winbacks } from "../db/schema";
+import type { CatalogueOffer } from "../offers/catalogue";
+import { loadCatalogue } from "../offers/repository";
+import { addDays, localDate } from "../platform/dates";
+import { ApiError } from "../platform/errors";
+import type { TenantStore } from "../platform/tenancy";
+import type { TenantSettings } from "../settings/schemas";
+import { comebacksForToday, storeStamp, type StoredComeback } from "./decide";
+
+/** Days after `winback.due` was sent during which the offer it carried can be taken, whatever is suggested since. */
+export const SENT_OFFER_VALID_DAYS = 30;
+
+/** The last tenant-local day the offer sent on `sentOn` can be taken (at least: longer while it is still suggested). */
+export const sentOfferValidUntil = (sentOn: string) => addDays(sentOn, SENT_OFFER_VALID_DAYS);
+
+export type ComebackToRedeem = { winbackId: string; flowId: string | null; offer: CatalogueOffer; via: "suggested" | "sent" };
+
+function notShown(subscriptionId: string, offerId: string, shown: (string | null)[]): never {
+  throw new ApiError(
+    "offer_not_shown",
+    {
+      en: `Offer ${offerId} was not suggested as a comeback offer for subscription ${subscriptionId}; see GET /v1/winback/candidates?customerId=….`,
+      ja: `特典 ${offerId} は、定期コース ${subscriptionId} の再開のご案内として提示されていません。GET /v1/winback/candidates?customerId=… をご確認ください。`,
+    },
+    { shownOfferIds: [...new Set(shown.filter((x): x is string => x !== null))] },
+  );
+}
+
+function expired(offerId: string, why: { en: string; ja: string }, validUntil: string | null): never {
+  throw new ApiError("offer_expired", { en: `Offer ${offerId} can no longer be taken: ${why.en}`, ja: `特典 ${offerId} は現在ご利用いただけません。${why.ja}` }, { validUntil });
+}
+
+/**
+ * The comeback offer `offerId` the customer may take on reactivating `subscriptionId` now (see the
+ * module's note), or an `ApiError`. Read-only; call inside the reactivation's write, before it.
+ */
+export async function comebackToRedeem(s: TenantStore, subscriptionId: string, offerId: string, now: Date, settings: TenantSettings): Promise<ComebackToRedeem> {
+  const [row] = await s.q
+    .select({ id: winbacks.id, subscriptionId: winbacks.subscriptionId, customerId: winbacks.customerId, flowId: winbacks.flowId, reason: winbacks.reason, returnOn: winbacks.returnOn, comeback: winbacks.comeback, comebackStamp: winbacks.comebackStamp })
+    .from(winbacks)
+    .where(s.owns(winbacks, eq(winbacks.subscriptionId, subscriptionId), isNull(winbacks.reactivatedAt)))
+    .orderBy(desc(winbacks.canceledAt))
+    .limit(1);
+  if (!row) notShown(subscriptionId, offerId, []);
+  const stored = row.comeback as unknown as StoredComeback | null;
+  const today = localDate(now, settings.timeZone);
+  const current = (await comebacksForToday(s, [{ ...row, comeback: stored }], await storeStamp(s), now, settings)).get(row.id)?.offer ?? null;
+  const sent = stored?.sent ?? null;
+  const suggested = current?.kind === "offer" && current.offerId === offerId;
+  const wasSent = sent?.kind === "offer" && sent.offerId === offerId;
+  if (!suggested && !wasSent) notShown(subscriptionId, offerId, [current?.offerId ?? null, sent?.offerId ?? null]);
+  const validUntil = wasSent ? sentOfferValidUntil(sent!.sentOn) : null;
+  if (!suggested && today > validUntil!) {
+    expired(offerId, { en: `it was sent on ${sent!.sentOn} and could be taken until ${validUntil}.`, ja: `${sent!.sentOn} にお送りした特典で、ご利用期限は ${validUntil} でした。` }, validUntil);
+  }
+  const offer = (await loadCatalogue(s, now.toISOString())).catalogue.find((o) => o.id === offerId && o.active);
+  if (!offer) expired(offerId, { en: "the shop no longer offers it.", ja: "ショップがこの特典の提供を終了しました。" }, validUntil);
+  return { winbackId: row.id, flowId: row.flowId, offer, via: suggested ? "suggested" : "sent" };
+}
+
+/** `offerId` no longer applies to the restarted plan under the shop's rules (personalise found no terms). */
+export function notApplicable(offerId: string): never {
+  expired(offerId, { en: "it does not apply to the restarted plan under the shop's current rules.", ja: "現在のショップの条件では、再開後の定期コースに適用できません。" }, null);
+}
