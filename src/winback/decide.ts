@@ -37,8 +37,9 @@ export type StoredComeback = { offer: ComebackOffer | null; sub: SubscriptionSna
  * with older copy are stale — decided again by the maintenance job, the long way on the list until
  * then — as after a catalogue change. Change it with the copy; each edition must sort after the
  * last (`c:` + `copy <date>|`; the first stamps were `c:` + a timestamp, which digits sort before).
+ * The date only orders editions: 12-02 is the second of 1 December (usage tips a line each).
  */
-const STAMP_PREFIX = "c:copy 2026-12-01|";
+const STAMP_PREFIX = "c:copy 2026-12-02|";
 
 /**
  * The tenant's catalogue stamp, SQL: `STAMP_PREFIX` + the later of the latest `updated_at` of its offer rows
