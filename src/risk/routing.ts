@@ -117,18 +117,41 @@ function clean(s: string | null | undefined): string {
   return (s ?? "").replace(/[【】]/g, " ").replace(/\s+/g, " ").trim();
 }
 
-/** Whether an English voice can read `s` as written: Latin letters, digits and plain punctuation only. */
-function readableInEnglish(s: string): boolean {
-  return /\p{Script=Latin}/u.test(s) && /^[\p{Script=Latin}\p{Nd}\s.,'’&()+\/%-]+$/u.test(s);
+/**
+ * `s` as an English voice can read it — Latin letters (full-width ones folded), digits and plain
+ * punctuation only — or "" when it cannot (kanji, kana…). Scanned by character first: names and
+ * products are mostly Japanese, and a Unicode-property pattern on every call tripled the speech's cost.
+ */
+function inEnglish(s: string): string {
+  let letters = false;
+  let plain = true;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x3000 && c < 0xff00) return ""; // CJK punctuation, kana, kanji
+    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) letters = true;
+    else if (c >= 0x80) plain = false;
+  }
+  if (plain) return letters && /^[A-Za-z0-9\s.,'&()+\/%-]+$/.test(s) ? s : "";
+  const folded = s.normalize("NFKC");
+  return /\p{Script=Latin}/u.test(folded) && /^[\p{Script=Latin}\p{Nd}\s.,'’&()+\/%-]+$/u.test(folded) ? folded : "";
 }
 
 /** What English calls the product: its name when English can read it, else its category's word, else nothing. */
 function productInEnglish(name: string, category: string | null | undefined): string {
-  const folded = name.normalize("NFKC");
-  if (readableInEnglish(folded)) return folded;
+  const readable = inEnglish(name);
+  if (readable) return readable;
   const c = clean(category).toLowerCase();
-  const word = CATEGORY_EN[c] ?? c.replace(/[_-]+/g, " ");
-  return readableInEnglish(word) ? word : "";
+  return inEnglish(CATEGORY_EN[c] ?? c.replace(/[_-]+/g, " "));
+}
+
+/** Characters (code points) of a line, as its length limit counts them. */
+function charCount(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) n--;
+  }
+  return n;
 }
 
 /**
@@ -143,7 +166,7 @@ function productInEnglish(name: string, category: string | null | undefined): st
  */
 export function speech(input: SpeechInput, locale: "ja" | "en"): string {
   const name = clean(input.customerName).replace(/(様|さま|さん)$/u, "");
-  const nameEn = readableInEnglish(name.normalize("NFKC")) ? name.normalize("NFKC") : "";
+  const nameEn = inEnglish(name);
   const product = clean(input.productName);
   const productEn = product ? productInEnglish(product, input.productCategory) : "";
   const paused = input.status === "paused";
@@ -186,7 +209,7 @@ export function speech(input: SpeechInput, locale: "ja" | "en"): string {
   for (const [p, s, e] of steps) {
     if ((p && !product) || (s && !stock) || (e && !extra)) continue;
     const line = render(p, s, e);
-    if ([...line.ja].length <= JA_MAX_CHARS && line.en.length <= EN_MAX_CHARS) return line[locale];
+    if (charCount(line.ja) <= JA_MAX_CHARS && line.en.length <= EN_MAX_CHARS) return line[locale];
   }
   // A name too long for any line: the plan's state alone.
   return lead(false)[locale];
