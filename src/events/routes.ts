@@ -114,7 +114,7 @@ export async function ingestEvents(store: TenantStore, items: unknown[], receive
           event.id,
           {
             code: "unknown_subscription",
-            detail: { en: `No subscription ${event.subscriptionId} for customer ${event.customerId}.`, ja: `顧客 ${event.customerId} に定期購入 ${event.subscriptionId} はありません。` },
+            detail: { en: `No subscription ${event.subscriptionId} for customer ${event.customerId}.`, ja: `顧客 ${event.customerId} に定期コース ${event.subscriptionId} はありません。` },
             errors: [{ path: `events.${index}.subscriptionId`, message: "Unknown subscription for this customer" }],
           },
           lang,

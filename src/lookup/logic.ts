@@ -18,14 +18,29 @@ export type LookupSubscription = {
   /** The stock stored with the risk features (risk/stock), and what the product's unit is called. */
   stock?: StockEstimate | null;
   unitLabel?: string | null;
+  /** For `paused`: the date deliveries resume. */
+  pausedUntil?: string | null;
+  productCategory?: string | null;
+  /**
+   * For `canceled`: the win-back probability (reactivating within 180 days) when the customer is a
+   * win-back candidate (contactable, not held out) with a comeback offer decided; else null.
+   */
+  comeback?: number | null;
 };
 
-/** The live subscription most at risk; else the next to deliver; cancelled ones only if nothing else. */
+/**
+ * The live subscription most at risk; else the next to deliver. Cancelled ones only if nothing
+ * else: the one a comeback offer awaits, most likely to come back first (their cancel risk is moot).
+ */
 export function focusSubscription<T extends LookupSubscription>(subs: readonly T[]): T | null {
   const live = subs.filter((s) => s.status !== "canceled");
-  const pool = live.length > 0 ? live : subs;
+  if (live.length === 0) {
+    let best: T | null = null;
+    for (const s of subs) if (!best || (s.comeback ?? -1) > (best.comeback ?? -1)) best = s;
+    return best;
+  }
   let best: T | null = null;
-  for (const s of pool) {
+  for (const s of live) {
     if (!best) best = s;
     else {
       const p = s.risk?.probability ?? 0;
@@ -68,25 +83,37 @@ export function fallbackAction(band: RiskBand, drivers: readonly Driver[]): Next
   return "skip";
 }
 
+/**
+ * The call's route. A caller with no live subscription goes to the standard queue: the menu
+ * (skip, change date, cancel) has nothing for a former customer, and a person can restart a plan.
+ */
 export function routeFor(band: RiskBand, subs: readonly LookupSubscription[]): Route {
-  const monthly = subs.filter((s) => s.status !== "canceled").reduce((sum, s) => sum + monthlyValueYen(s), 0);
-  return route({ band, monthlyValueYen: monthly });
+  const live = subs.filter((s) => s.status !== "canceled");
+  if (live.length === 0) return "standard_queue";
+  return route({ band, monthlyValueYen: live.reduce((sum, s) => sum + monthlyValueYen(s), 0) });
 }
 
 export function speechFor(
   input: { customerName: string | null; focus: LookupSubscription | null; band: RiskBand; action: NextBestAction | null; today: string },
   lang: "ja" | "en",
 ): string {
+  const focus = input.focus;
+  const live = focus !== null && focus.status !== "canceled";
+  // Both languages' stock phrases: the line keeps or drops the stock in both alike (risk/routing speech).
+  const stock = live && focus.stock && input.action && input.band !== "low" ? { ja: describeStock(focus.stock, focus.unitLabel ?? null, "ja"), en: describeStock(focus.stock, focus.unitLabel ?? null, "en") } : null;
   return speech(
     {
       customerName: input.customerName,
-      nextDeliveryOn: input.focus?.status === "canceled" ? null : (input.focus?.nextDeliveryOn ?? null),
-      productName: input.focus?.productName ?? null,
+      nextDeliveryOn: live ? focus.nextDeliveryOn : null,
+      productName: focus?.productName ?? null,
+      productCategory: focus?.productCategory ?? null,
       band: input.band,
       nextBestAction: input.action,
       today: input.today,
-      status: input.focus?.status,
-      stock: input.focus?.stock && input.focus.status !== "canceled" ? describeStock(input.focus.stock, input.focus.unitLabel ?? null, lang) : null,
+      status: focus?.status,
+      pausedUntil: focus?.pausedUntil ?? null,
+      stock,
+      restart: focus?.status === "canceled" && focus.comeback != null,
     },
     lang,
   );

@@ -67,11 +67,18 @@ export function lookupDocument(tenant: SQL, by: { phone: string | Placeholder } 
         'unitPriceAmount', s.unit_price_amount, 'currency', s.currency,
         'deliveriesCompleted', s.deliveries_completed, 'consecutiveSkips', s.consecutive_skips,
         'pausedUntil', s.paused_until, 'activeDiscount', json(s.active_discount),
-        'unitLabel', s.product_unit_label, 'unitsPerPackage', s.product_units_per_package,
+        'unitLabel', s.product_unit_label, 'unitsPerPackage', s.product_units_per_package, 'productCategory', s.product_category,
         -- The text test first: most rows store no stock, and each ->> in RISK_STOCK_JSON reads the
         -- features' JSON (≈ 15–20 µs of the statement on the 1M bench file, where none has stock).
         'stock', CASE WHEN s.status <> 'canceled' AND instr(r.features, '"stockOnHandUnits"') > 0 THEN json(${RISK_STOCK_JSON}) END,
-        'riskRow', ${RISK_ROW_JSON}))
+        'riskRow', ${RISK_ROW_JSON},
+        -- A cancelled plan only: its latest win-back record, when the customer is a candidate
+        -- (contactable, not held out) and a comeback offer was decided (comeback_restart_on: NULL
+        -- no offer, '' not rendered yet, so the stored decision says). One seek of
+        -- winbacks_subscription per cancelled plan; nothing for a live one.
+        'comeback', CASE WHEN s.status = 'canceled' THEN (SELECT CASE WHEN w.contactable = 1 AND w.holdout = 0 AND w.reactivated_at IS NULL
+            AND (w.comeback_restart_on <> '' OR (w.comeback_restart_on = '' AND w.comeback ->> '$.offer' IS NOT NULL)) THEN w.probability END
+          FROM winbacks w WHERE w.tenant_id = s.tenant_id AND w.subscription_id = s.id ORDER BY w.canceled_at DESC LIMIT 1) END))
         FROM subscriptions s LEFT JOIN risk_features r ON r.tenant_id = s.tenant_id AND r.subscription_id = s.id
         WHERE s.tenant_id = c.tenant_id AND s.customer_id = c.id),
       -- Read for every caller (one probe of cancel_flows_customer, usually finding nothing): guarding
@@ -167,8 +174,12 @@ export const lookupRouter = domainRouter().openapi(
     const by = parseLookup(q);
     if (!by) {
       throw q.phone !== undefined
-        ? new ApiError("validation_failed", { en: "Not a phone number we can read.", ja: "電話番号として読み取れません。" }, { errors: [{ path: "query.phone", message: "Invalid phone number" }] })
-        : new ApiError("validation_failed", { en: "Not an e-mail address.", ja: "メールアドレスではありません。" }, { errors: [{ path: "query.email", message: "Invalid e-mail address" }] });
+        ? new ApiError("validation_failed", { en: `${JSON.stringify(q.phone)} is not a phone number we can read.`, ja: `${JSON.stringify(q.phone)} は電話番号として読み取れません。` }, {
+            errors: [{ path: "query.phone", message: `${JSON.stringify(q.phone)} is not a phone number; use a Japanese or international number such as 090-1234-5678` }],
+          })
+        : new ApiError("validation_failed", { en: `${JSON.stringify(q.email)} is not an e-mail address.`, ja: `${JSON.stringify(q.email)} はメールアドレスではありません。` }, {
+            errors: [{ path: "query.email", message: `${JSON.stringify(q.email)} is not an email; use an email address such as name@example.jp` }],
+          });
     }
 
     const store = c.get("store");
@@ -187,7 +198,9 @@ export const lookupRouter = domainRouter().openapi(
       .map((s) => ({ ...s, risk: s.riskRow ? { probability: s.riskRow.probability, band: s.riskRow.band, drivers: s.riskRow.drivers as Driver[] } : null }))
       .sort((a, b) => (a.id < b.id ? -1 : 1));
     const focus = focusSubscription(subs);
-    const band: RiskBand = focus?.risk?.band ?? "low";
+    // A cancelled plan has no cancel risk: its stored score is from before it ended.
+    const live = focus !== null && focus.status !== "canceled";
+    const band: RiskBand = (live && focus.risk?.band) || "low";
 
     let nextBestAction: {
       type: NextBestAction;
@@ -196,7 +209,7 @@ export const lookupRouter = domainRouter().openapi(
       title: string | null;
       source: "offers" | "risk_drivers";
     } | null = null;
-    if (focus && focus.status !== "canceled" && band !== "low") {
+    if (live && band !== "low") {
       // Offers only for callers at some risk; their inputs came with the lookup's own statement.
       const request = { channel: q.channel === "operator" ? ("operator" as const) : ("ivr" as const), now: now.toISOString(), settings: c.get("caller").settings, riskBand: band };
       const engine = offerEngine ? offerEngineFrom(c.get("caller").tenantId, offerEngine) : null;
@@ -228,7 +241,7 @@ export const lookupRouter = domainRouter().openapi(
           // A canceled subscription has already left: no churn risk to show.
           risk: s.riskRow && s.status !== "canceled" ? { score: s.riskRow.score, probability: s.riskRow.probability, band: s.riskRow.band } : null,
         })),
-        risk: focus?.riskRow ? toRisk(focus.riskRow, lang) : null,
+        risk: live && focus.riskRow ? toRisk(focus.riskRow, lang) : null,
         nextBestAction,
         route: routeFor(band, subs),
         speech: speechFor({ customerName: customer.name, focus, band, action: nextBestAction?.type ?? null, today }, lang),

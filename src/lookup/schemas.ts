@@ -35,7 +35,7 @@ export const LookupResponse = z
         risk: z.object({ score: z.number().int(), probability: z.number(), band: RiskBand }).nullable(),
       }),
     ),
-    risk: Risk.nullable().openapi({ description: "The risk of the subscription the call is most likely about (the live one most at risk)." }),
+    risk: Risk.nullable().openapi({ description: "The risk of the subscription the call is most likely about (the live one most at risk); null when none is live (a cancelled plan has no cancel risk)." }),
     nextBestAction: z
       .object({
         type: z.enum(NEXT_ACTIONS),
@@ -46,7 +46,11 @@ export const LookupResponse = z
       })
       .nullable(),
     route: z.enum(["retention_specialist", "self_service", "standard_queue"]),
-    speech: z.string().openapi({ description: "One short line for text-to-speech, in the requested language.", example: "佐藤 花子様、次回のお届けは12月5日の予定です。" }),
+    speech: z.string().openapi({
+      description:
+        "One short line for text-to-speech, in the requested language: the plan's state (the next delivery; a pause and the day it restarts; a cancellation, and that restarting is possible when a comeback offer awaits the customer) and, at some risk, one option. Japanese and English say the same facts; English leaves out a name or product name an English voice cannot read (the product's category instead).",
+      example: "佐藤 花子様、次回のお届けは12月5日の予定です。",
+    }),
     language: z.enum(["ja", "en"]),
   })
   .openapi("Lookup");

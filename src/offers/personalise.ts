@@ -417,7 +417,9 @@ export function personaliseTerms(offer: CatalogueOffer, sub: SubscriptionSnapsho
       const tips = offer.parameters.tips;
       parameters = { type: "usage_advice", tips };
       apply = { kind: "none" };
-      vars = unnamed((lang) => ({ tips: tips.map((t) => (lang === "ja" ? `・${t.ja}` : `• ${t.en}`)).join(lang === "ja" ? "" : " ") }));
+      // A list, one tip a line (offerCopy trims the spaces a template puts around it); a talk
+      // track says it without the bullets (talk-track `spoken`).
+      vars = unnamed((lang) => ({ tips: `\n${tips.map((t) => (lang === "ja" ? `・${t.ja}` : `• ${t.en}`)).join("\n")}\n` }));
       break;
     }
   }
@@ -453,8 +455,13 @@ export function offerCopy(offer: CatalogueOffer, terms: OfferTerms, lang: Lang):
   if (!fills(offer.copy.title[other], vars) || !fills(offer.copy.description[other], vars)) return null;
   const title = renderTemplate(offer.copy.title[lang], vars);
   const description = renderTemplate(offer.copy.description[lang], vars);
-  return title === null || description === null ? null : { title, description };
+  return title === null || description === null ? null : { title: oneLine(title), description: lines(description) };
 }
+
+/** A list placed in a title is run on (a title is one line). */
+const oneLine = (text: string) => (text.includes("\n") ? text.replace(/\s*\n\s*/g, " ").trim() : text);
+/** A list in a description keeps its lines, without the spaces a template wrote around its placeholder. */
+const lines = (text: string) => (text.includes("\n") ? text.replace(/[ \t\u3000]*\n[ \t\u3000]*/g, "\n").replace(/\n{2,}/g, "\n").trim() : text);
 
 /** Whether `vars` has a value for every placeholder of `template`. */
 function fills(template: string, vars: Record<string, string>): boolean {

@@ -225,6 +225,21 @@ function stockLines(offer: PersonalisedOffer, code: CancellationReasonCode, know
   return { question, before, after };
 }
 
+/**
+ * Copy as an agent says it: a list's lines (usage tips: 「・…」, "• …") become sentences of the
+ * pitch, without bullets or line breaks.
+ */
+export function spoken(text: string, lang: Lang): string {
+  if (!text.includes("\n")) return text;
+  const end = lang === "ja" ? /[。！？!?]$/u : /[.!?]$/u;
+  const sentences = text
+    .split("\n")
+    .map((l) => l.replace(/^\s*[・•]\s*/u, "").trim())
+    .filter((l) => l !== "")
+    .map((l) => (end.test(l) ? l : `${l}${lang === "ja" ? "。" : "."}`));
+  return sentences.join(lang === "ja" ? "" : " ");
+}
+
 /** Talk track in both languages for one personalised offer and the customer's reason (and stock, when known). */
 export function buildTalkTrack(offer: PersonalisedOffer, reason: string, stock?: TalkTrackStock): Localized2<TalkTrack> {
   const code: CancellationReasonCode = isCancellationReasonCode(reason) ? reason : "other";
@@ -235,7 +250,7 @@ export function buildTalkTrack(offer: PersonalisedOffer, reason: string, stock?:
     return {
       opening: r.opening,
       questions: known.question ? [known.question, ...r.questions.slice(1)] : [...r.questions],
-      pitch: [known.before, offer.description[lang], known.after, c.invite].filter(Boolean).join(lang === "ja" ? "" : " "),
+      pitch: [known.before, spoken(offer.description[lang], lang), known.after, c.invite].filter(Boolean).join(lang === "ja" ? "" : " "),
       ifAccepted: c.accepted.replace("{title}", offer.title[lang]),
       ifDeclined: c.declined,
       notes: [...NOTES[lang], ...offerNotes(offer, lang)],

@@ -115,6 +115,9 @@ export const FEATURE_INFO: Record<FeatureName, Localized> = {
   reactivations: { ja: "再開・再加入の履歴", en: "Earlier reactivations" },
 };
 
+/** Deliveries from which the tenure driver says "long-standing": a year of monthly deliveries. */
+export const LONG_STANDING_DELIVERIES = 12;
+
 /** 12800 → "12,800" (no Intl: this runs on the scoring hot path). */
 const yen = (n: number) => groupThousands(Math.round(n));
 const times = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
@@ -152,7 +155,12 @@ const DRIVER_LABEL: Record<FeatureName, (v: number, lang: "ja" | "en") => string
     d === 0
       ? lang === "ja" ? "ご利用初期（初回お届け前）" : "Early in the subscription (before the first delivery)"
       : lang === "ja" ? `ご利用初期（お届け${d}回）` : `Early in the subscription (${times(d, "delivery", "deliveries")} so far)`,
-  tenure: (d, lang) => (lang === "ja" ? `長くご利用中（お届け${d}回）` : `Long-standing customer (${d} deliveries)`),
+  // Tenure counts from the 3rd delivery, while early life fades out through it: "long-standing"
+  // only from LONG_STANDING_DELIVERIES, so one plan is never both early and long-standing.
+  tenure: (d, lang) =>
+    d >= LONG_STANDING_DELIVERIES
+      ? lang === "ja" ? `長くご利用中（お届け${d}回）` : `Long-standing customer (${d} deliveries)`
+      : lang === "ja" ? `ご利用継続中（お届け${d}回）` : `Still subscribed after ${times(d, "delivery", "deliveries")}`,
   skips: (n, lang) => (lang === "ja" ? `直近90日にスキップ${n}回` : `Skipped ${times(n, "delivery", "deliveries")} in the last 90 days`),
   pauses: (n, lang) => (lang === "ja" ? `直近90日に休止${n}回` : `Paused ${times(n, "time", "times")} in the last 90 days`),
   payment_failures: (n, lang) =>

@@ -60,13 +60,19 @@ export type SpeechInput = {
   /** Local date YYYY-MM-DD; null when nothing is scheduled. */
   nextDeliveryOn?: string | null;
   productName?: string | null;
+  /** The product's category as the shop syncs it (`supplement`, `health_food`…): what English says when the name is not in Latin letters. */
+  productCategory?: string | null;
   band: RiskBand;
   nextBestAction?: NextBestAction | null;
   /** Local date today; lets the line say 本日 / 明日 ("today" / "tomorrow"). */
   today?: string;
   status?: "active" | "paused" | "canceled";
-  /** The stock as risk/stock describes it (「あと約60包、2か月分ほど」), said with a stock-related option. */
-  stock?: string | null;
+  /** For `paused`: the date deliveries resume (else the next delivery is taken as it). */
+  pausedUntil?: string | null;
+  /** The stock as risk/stock describes it in each language (「あと約60包、2か月分ほど」), said with a stock-related option. */
+  stock?: { ja: string; en: string } | null;
+  /** For `canceled`: a comeback offer awaits this customer (winback), so the line may say restarting is possible. */
+  restart?: boolean;
 };
 
 /** Options a caller's stock on hand explains. */
@@ -86,51 +92,125 @@ const ACTION_TEXT: Record<NextBestAction, { ja: string; en: string }> = {
   discount: { ja: "割引のご案内がございます。", en: "There is a discount available to you." },
   product_swap: { ja: "別の商品への変更も承れます。", en: "You can also switch to another product." },
   free_gift: { ja: "プレゼントのご案内がございます。", en: "There is a gift offer available to you." },
-  usage_advice: { ja: "お使い方のご案内もできます。", en: "We can also share tips on using it." },
+  usage_advice: { ja: "使い方のご案内もできます。", en: "We can also share tips on using it." },
 };
 const GENERIC_HELP = { ja: "お届けの変更も承れます。", en: "You can also change your deliveries." };
+/** A pause offered to a plan already paused is a longer pause. */
+const EXTEND_PAUSE = { ja: "お休みの延長も承れます。", en: "You can also extend the pause." };
+/** Said once, as an option, to a former customer a comeback offer awaits (winback). */
+const RESTART = { ja: "再開のご案内もできます。", en: "We can also help you restart it if you like." };
+
+/** English words for the product categories shops use, for a product whose name English cannot read. */
+const CATEGORY_EN: Record<string, string> = {
+  supplement: "supplement",
+  supplements: "supplement",
+  health_food: "health food",
+  beauty_food: "beauty food",
+  food: "food",
+  beverage: "drink",
+  drink: "drink",
+  cosmetics: "skincare",
+  skincare: "skincare",
+};
 
 function clean(s: string | null | undefined): string {
   return (s ?? "").replace(/[【】]/g, " ").replace(/\s+/g, " ").trim();
 }
 
 /**
- * One short line for an IVR text-to-speech prompt: who, what arrives when, and — for medium or
- * high risk — one option the caller has, with the stock on hand when it explains the option. Polite, no health claims, no pressure, no mention of
- * risk. Japanese aims at ≤ 60 characters: if the full line is longer, the product name, then the
- * stock, then the option are dropped.
+ * `s` as an English voice can read it — Latin letters (full-width ones folded), digits and plain
+ * punctuation only — or "" when it cannot (kanji, kana…). Scanned by character first: names and
+ * products are mostly Japanese, and a Unicode-property pattern on every call tripled the speech's cost.
+ */
+function inEnglish(s: string): string {
+  let letters = false;
+  let plain = true;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x3000 && c < 0xff00) return ""; // CJK punctuation, kana, kanji
+    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) letters = true;
+    else if (c >= 0x80) plain = false;
+  }
+  if (plain) return letters && /^[A-Za-z0-9\s.,'&()+\/%-]+$/.test(s) ? s : "";
+  const folded = s.normalize("NFKC");
+  return /\p{Script=Latin}/u.test(folded) && /^[\p{Script=Latin}\p{Nd}\s.,'’&()+\/%-]+$/u.test(folded) ? folded : "";
+}
+
+/** What English calls the product: its name when English can read it, else its category's word, else nothing. */
+function productInEnglish(name: string, category: string | null | undefined): string {
+  const readable = inEnglish(name);
+  if (readable) return readable;
+  const c = clean(category).toLowerCase();
+  return inEnglish(CATEGORY_EN[c] ?? c.replace(/[_-]+/g, " "));
+}
+
+/** Characters (code points) of a line, as its length limit counts them. */
+function charCount(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) n--;
+  }
+  return n;
+}
+
+/**
+ * One short line for an IVR text-to-speech prompt: who, the plan's state (the next delivery; a
+ * pause and the date it ends; a cancellation), and — for medium or high risk — one option the
+ * caller has, with the stock on hand when it explains the option; for a former customer a comeback
+ * offer awaits, that restarting is possible. Polite, no health claims, no pressure, no mention of
+ * risk. Japanese aims at ≤ 60 characters, English at ≤ 140: if either line is longer, the product
+ * name, then the stock, then the option are dropped — from both, so the two languages always say
+ * the same things. English leaves out what an English voice cannot read: a name in kanji or kana
+ * is left out, and a product named so is called by its category ("your next supplement delivery").
  */
 export function speech(input: SpeechInput, locale: "ja" | "en"): string {
   const name = clean(input.customerName).replace(/(様|さま|さん)$/u, "");
+  const nameEn = inEnglish(name);
   const product = clean(input.productName);
-  const action = input.band === "low" ? null : input.nextBestAction ? ACTION_TEXT[input.nextBestAction] : input.band === "high" ? GENERIC_HELP : null;
+  const productEn = product ? productInEnglish(product, input.productCategory) : "";
+  const paused = input.status === "paused";
+  const canceled = input.status === "canceled";
+  const date = canceled ? null : paused ? (input.pausedUntil ?? input.nextDeliveryOn ?? null) : (input.nextDeliveryOn ?? null);
+  const when = date ? { ja: writeDate(date, "ja", "spoken", input.today), en: writeDate(date, "en", "spoken", input.today) } : null;
+  const on = when ? (when.en === "today" || when.en === "tomorrow" ? when.en : `on ${when.en}`) : "";
 
-  const lines: string[] = [];
-  if (locale === "ja") {
-    const greet = name ? `${name}様、` : "お客様、";
-    const when = input.nextDeliveryOn ? writeDate(input.nextDeliveryOn, "ja", "spoken", input.today) : null;
-    const deliveries = when
-      ? [product ? `次回の${product}のお届けは${when}の予定です。` : null, `次回のお届けは${when}の予定です。`]
-      : [input.status === "canceled" ? "定期便はご解約済みです。" : "現在、次回のお届け予定はございません。"];
-    const withAction = when && action ? action.ja : "";
-    const stock = withAction && input.stock && input.nextBestAction && STOCK_ACTIONS.has(input.nextBestAction) ? `${input.stock}あります。` : "";
-    for (const d of deliveries) if (d && stock) lines.push(greet + d + stock + withAction);
-    for (const d of deliveries) if (d && withAction) lines.push(greet + d + withAction);
-    for (const d of deliveries) if (d) lines.push(greet + d);
-    const fit = lines.find((l) => [...l].length <= JA_MAX_CHARS);
-    return fit ?? (deliveries[deliveries.length - 1] as string);
+  const option = input.band === "low" ? null : input.nextBestAction ? (paused && input.nextBestAction === "pause" ? EXTEND_PAUSE : ACTION_TEXT[input.nextBestAction]) : input.band === "high" ? GENERIC_HELP : null;
+  // An option is said with a date to anchor it; restarting, to a former customer only.
+  const extra = canceled ? (input.restart ? RESTART : null) : when ? option : null;
+  const stock = extra && !canceled && input.stock && input.nextBestAction && STOCK_ACTIONS.has(input.nextBestAction) ? input.stock : null;
+
+  const lead = (withProduct: boolean): { ja: string; en: string } => {
+    const p = withProduct ? product : "";
+    const pEn = withProduct && productEn ? `${productEn} ` : "";
+    if (canceled) return { ja: `${p ? `${p}の` : ""}定期便はご解約済みです。`, en: `Your ${pEn}subscription has been cancelled.` };
+    if (paused && when) return { ja: `${p ? `${p}の` : ""}お届けはお休み中で、${when.ja}から再開の予定です。`, en: `Your ${pEn}deliveries are paused and restart ${on}.` };
+    if (paused) return { ja: `${p ? `${p}の` : ""}お届けは現在お休み中です。`, en: `Your ${pEn}deliveries are paused for now.` };
+    if (when) return { ja: `次回の${p ? `${p}の` : ""}お届けは${when.ja}の予定です。`, en: `Your next ${pEn}delivery is ${on}.` };
+    return { ja: "現在、次回のお届け予定はございません。", en: "You have no upcoming delivery scheduled." };
+  };
+  const render = (withProduct: boolean, withStock: boolean, withExtra: boolean) => {
+    const l = lead(withProduct);
+    return {
+      ja: `${name ? `${name}様、` : "お客様、"}${l.ja}${withStock && stock ? `${stock.ja}あります。` : ""}${withExtra && extra ? extra.ja : ""}`,
+      en: `${nameEn ? `Hello ${nameEn}.` : "Hello."} ${l.en}${withStock && stock ? ` You have ${stock.en}.` : ""}${withExtra && extra ? ` ${extra.en}` : ""}`,
+    };
+  };
+
+  // Most said first; each step drops one fact from both languages.
+  const steps: [product: boolean, stock: boolean, extra: boolean][] = [
+    [true, true, true],
+    [false, true, true],
+    [true, false, true],
+    [false, false, true],
+    [true, false, false],
+    [false, false, false],
+  ];
+  for (const [p, s, e] of steps) {
+    if ((p && !product) || (s && !stock) || (e && !extra)) continue;
+    const line = render(p, s, e);
+    if (charCount(line.ja) <= JA_MAX_CHARS && line.en.length <= EN_MAX_CHARS) return line[locale];
   }
-
-  const greet = name ? `Hello ${name}. ` : "Hello. ";
-  const when = input.nextDeliveryOn ? writeDate(input.nextDeliveryOn, "en", "spoken", input.today) : null;
-  const on = when === "today" || when === "tomorrow" ? when : `on ${when}`;
-  const deliveries = when
-    ? [product ? `Your next ${product} delivery is ${on}.` : null, `Your next delivery is ${on}.`]
-    : [input.status === "canceled" ? "Your subscription has been cancelled." : "You have no upcoming delivery scheduled."];
-  const withAction = when && action ? ` ${action.en}` : "";
-  const stock = withAction && input.stock && input.nextBestAction && STOCK_ACTIONS.has(input.nextBestAction) ? ` You have ${input.stock}.` : "";
-  for (const d of deliveries) if (d && stock) lines.push(greet + d + stock + withAction);
-  for (const d of deliveries) if (d && withAction) lines.push(greet + d + withAction);
-  for (const d of deliveries) if (d) lines.push(greet + d);
-  return lines.find((l) => l.length <= EN_MAX_CHARS) ?? (deliveries[deliveries.length - 1] as string);
+  // A name too long for any line: the plan's state alone.
+  return lead(false)[locale];
 }

@@ -91,7 +91,7 @@ export async function syncBatch(
   const invalid = (kind: Result["kind"], index: number, item: unknown, issues: Issues) =>
     refuse(kind, index, idOf(item), {
       code: "validation_failed",
-      detail: kind === "customer" ? { en: "The customer is not valid.", ja: "顧客の内容が正しくありません。" } : { en: "The subscription is not valid.", ja: "定期購入の内容が正しくありません。" },
+      detail: kind === "customer" ? { en: "The customer is not valid.", ja: "顧客の内容が正しくありません。" } : { en: "The subscription is not valid.", ja: "定期コースの内容が正しくありません。" },
       errors: fieldErrors(issues, `${kind}s.${index}`, item, lang),
     });
 

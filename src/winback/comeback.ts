@@ -57,9 +57,11 @@ function clean(texts: Localized[]): boolean {
  * as one letter (no 「title：description」).
  */
 function messageFor(productName: string, description: Localized): Localized {
+  // A description with a list (usage tips, a line each) is set off by line breaks.
+  const list = description.ja.includes("\n") || description.en.includes("\n");
   return {
-    ja: `${productName}のお届け再開のご案内です。${description.ja}再開をご希望の際は、いつでもお手続きいただけます。`,
-    en: `A note about restarting your ${productName} deliveries. ${description.en} If you would like to restart, you can do so whenever it suits you.`,
+    ja: `${productName}のお届け再開のご案内です。${list ? "\n" : ""}${description.ja}${list ? "\n" : ""}再開をご希望の際は、いつでもお手続きいただけます。`,
+    en: `A note about restarting your ${productName} deliveries.${list ? "\n" : " "}${description.en}${list ? "\n" : " "}If you would like to restart, you can do so whenever it suits you.`,
   };
 }
 
@@ -144,8 +146,8 @@ function restartCopy(p: ConcreteParameters, sub: SubscriptionSnapshot, restartOn
       return {
         title: both(`${name}の使い方のご案内`, `Tips on using ${name}`),
         description: both(
-          `よくあるご質問をもとに、${name}の使い方をまとめました。${p.tips.map((t) => `・${t.ja}`).join("")}`,
-          `Based on common questions, here are some tips on using ${name}. ${p.tips.map((t) => `• ${t.en}`).join(" ")}`,
+          `よくあるご質問をもとに、${name}の使い方をまとめました。${p.tips.map((t) => `\n・${t.ja}`).join("")}`,
+          `Based on common questions, here are some tips on using ${name}.${p.tips.map((t) => `\n• ${t.en}`).join("")}`,
         ),
       };
     default:

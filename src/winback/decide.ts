@@ -44,6 +44,8 @@ export type SentComeback = { kind: ComebackOffer["kind"]; offerId: string | null
  * with older copy are stale — decided again by the maintenance job, the long way on the list until
  * then — as after a catalogue change. Change it with the copy; each edition must sort after the
  * last (`c:` + `copy <date>|`; the first stamps were `c:` + a timestamp, which digits sort before).
+ * The date only orders editions: 2026-12-02 is 1 December's second edition (usage tips a line
+ * each; the reminder for a named date reworded).
  */
 const STAMP_PREFIX = "c:copy 2026-12-02|";
 

@@ -108,7 +108,7 @@ export function eventsSuite(h: () => Harness) {
         expect.objectContaining({ code: "unknown_event_type", detail: expect.stringMatching(/^不明なイベント種別 "delivery.teleported" です。/) }),
         { code: "validation_failed", detail: "イベントの内容が正しくありません。", errors: [{ path: "events.1.data.nps", message: "11: 10以下にしてください" }] },
         expect.objectContaining({ code: "unknown_customer", detail: "顧客 C-ghost は見つかりません。" }),
-        expect.objectContaining({ code: "unknown_subscription", detail: `顧客 ${customerId} に定期購入 S-ghost はありません。` }),
+        expect.objectContaining({ code: "unknown_subscription", detail: `顧客 ${customerId} に定期コース S-ghost はありません。` }),
       ]);
     });
 

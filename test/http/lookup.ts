@@ -41,7 +41,8 @@ export function lookupSuite(h: () => Harness) {
       expect(res.body.speech).toBe("佐藤 花子様、次回の国産大麦若葉の青汁 30包のお届けは明日の予定です。");
       const en = await lookup("phone=09012345678", { "accept-language": "en-US,en;q=0.9" });
       expect(en.body.language).toBe("en");
-      expect(en.body.speech).toMatch(/^Hello 佐藤 花子\. Your next .*delivery is tomorrow\.$/);
+      // An English voice cannot read the kanji name or the product's Japanese name: left out, the product said by its category.
+      expect(en.body.speech).toBe("Hello. Your next health food delivery is tomorrow.");
       expect(en.body.speech.length).toBeLessThanOrEqual(140);
     });
 
@@ -93,6 +94,55 @@ export function lookupSuite(h: () => Harness) {
         expect(res.status, q).toBe(422);
         expect(res.body.code, q).toBe("validation_failed");
       }
+      // The problem shows the value as sent.
+      const bad = await lookup(`phone=${encodeURIComponent("090-12")}`);
+      expect(bad.body.errors).toEqual([{ path: "query.phone", message: '"090-12" is not a phone number; use a Japanese or international number such as 090-1234-5678' }]);
+      expect(bad.body.detail).toBe('"090-12" is not a phone number we can read.');
+      const mail = await lookup("email=not-an-address");
+      expect(mail.body.errors).toEqual([{ path: "query.email", message: '"not-an-address" is not an email; use an email address such as name@example.jp' }]);
+    });
+
+    it("a paused plan is said as paused, with the day it restarts, in both languages", async () => {
+      const cid = uid("C");
+      const sid = uid("S");
+      await h().request("PUT", `/v1/customers/${cid}`, { key: t.key, body: customerBody({ name: "小野 美穂", phone: "080-4444-5555", email: null }) });
+      await h().request("PUT", `/v1/subscriptions/${sid}`, { key: t.key, body: subscriptionBody(cid, { deliveriesCompleted: 12, nextDeliveryOn: addDays(today(), 12) }) });
+      const resumeOn = addDays(today(), 40);
+      expect((await h().request("POST", `/v1/subscriptions/${sid}/pause`, { key: t.key, body: { resumeOn } })).status).toBe(200);
+      const ja = await lookup("phone=08044445555", { "accept-language": "ja" });
+      const [, m, d] = resumeOn.split("-").map(Number);
+      expect(ja.body.speech).toMatch(new RegExp(`^小野 美穂様、(国産大麦若葉の青汁 30包の)?お届けはお休み中で、${m}月${d}日から再開の予定です。`));
+      const en = await lookup("phone=08044445555", { "accept-language": "en" });
+      expect(en.body.speech).toMatch(/^Hello\. Your (health food )?deliveries are paused and restart on [A-Z][a-z]+ \d+\./);
+    });
+
+    it("a caller whose plans are all cancelled: no cancel risk, and restarting mentioned only when a comeback offer awaits them", async () => {
+      const gone = async (phone: string, keepInTouch: boolean) => {
+        const cid = uid("C");
+        const sid = uid("S");
+        await h().request("PUT", `/v1/customers/${cid}`, { key: t.key, body: customerBody({ name: "元 顧客", phone, email: null, marketingConsent: false }) });
+        await h().request("PUT", `/v1/subscriptions/${sid}`, { key: t.key, body: subscriptionBody(cid, { deliveriesCompleted: 1, nextDeliveryOn: addDays(today(), 12) }) });
+        const started = await h().request("POST", `/v1/subscriptions/${sid}/cancel-flows`, { key: t.key, body: { channel: "web" } });
+        await h().request("POST", `/v1/cancel-flows/${started.body.flowId}/reason`, { key: t.key, body: { reason: "too_expensive" } });
+        expect((await h().request("POST", `/v1/cancel-flows/${started.body.flowId}/confirm`, { key: t.key, body: { keepInTouch } })).status).toBe(200);
+        return sid;
+      };
+      const sid = await gone("080-6666-7777", true);
+      const ja = await lookup("phone=08066667777", { "accept-language": "ja" });
+      expect(LookupResponse.safeParse(ja.body).success).toBe(true);
+      expect(ja.body.subscriptions).toEqual([expect.objectContaining({ id: sid, status: "canceled", risk: null })]);
+      expect(ja.body.risk).toBeNull();
+      expect(ja.body.nextBestAction).toBeNull();
+      expect(ja.body.route).toBe("standard_queue");
+      expect(ja.body.speech).toBe("元 顧客様、国産大麦若葉の青汁 30包の定期便はご解約済みです。再開のご案内もできます。");
+      const en = await lookup("phone=08066667777", { "accept-language": "en" });
+      expect(en.body.speech).toBe("Hello. Your health food subscription has been cancelled. We can also help you restart it if you like.");
+
+      // Not to be written to (no keep-in-touch, no consent): not a win-back candidate, nothing offered.
+      await gone("080-8888-9999", false);
+      const quiet = await lookup("phone=08088889999", { "accept-language": "ja" });
+      expect(quiet.body.risk).toBeNull();
+      expect(quiet.body.speech).toBe("元 顧客様、国産大麦若葉の青汁 30包の定期便はご解約済みです。");
     });
 
     it("needs a key; a read key is enough", async () => {

@@ -51,6 +51,23 @@ describe("offer suggestion", () => {
     expect(top("dissatisfied_service")).toBe("off_apology_gift");
   });
 
+  it("usage tips: a list a line each in the copy; said as sentences, without bullets, in the talk track", () => {
+    const [o] = suggestOffers(DEFAULT_CATALOGUE, sub(), { reason: "no_effect", channel: "operator", now: NOW, today: TODAY, limit: 1 });
+    expect(o!.offerId).toBe("off_usage_advice");
+    const lines = o!.description.ja.split("\n");
+    expect(lines[0]).toMatch(/ご案内します。$/);
+    expect(lines.slice(1, -1).every((l) => l.startsWith("・"))).toBe(true);
+    expect(lines.at(-1)).toMatch(/^ご案内をご覧になったうえで/);
+    expect(o!.description.en.split("\n").slice(1, -1).every((l) => l.startsWith("• "))).toBe(true);
+    expect(o!.title.ja).not.toContain("\n");
+    for (const lang of ["ja", "en"] as const) {
+      const pitch = o!.talkTrack![lang].pitch;
+      expect(pitch).not.toMatch(/[・•\n]/);
+    }
+    expect(o!.talkTrack!.ja.pitch).toContain("ご案内します。パッケージに記載の目安量と使い方をあらためてご確認ください。毎日同じタイミング");
+    expect(o!.talkTrack!.en.pitch).toContain("how to use すっきり青汁. Check the recommended amount");
+  });
+
   it("falls back to what can still be honoured (quantity 1 → no 'fewer units'; locked delivery → no skip)", () => {
     const types = (reason: CancellationReasonCode, s = sub()) => suggestOffers(DEFAULT_CATALOGUE, s, { reason, channel: "web", now: NOW, today: TODAY }).map((o) => o.offerId);
     expect(types("too_expensive", sub({ quantity: 1 }))).toEqual(["off_discount_20x2"]);

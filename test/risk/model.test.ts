@@ -46,6 +46,21 @@ describe("risk score with the default model", () => {
     expect(s.drivers[1]?.label).toEqual({ ja: "満足度が高い（NPS 9）", en: "High satisfaction score (NPS 9)" });
   });
 
+  it("never calls one plan both early and long-standing: the deliveries count reads the same in every driver it explains", () => {
+    for (let n = 0; n <= 30; n++) {
+      const s = labelled(score(DEFAULT_MODEL, features({ deliveriesCompleted: n })));
+      const labels = s.drivers.filter((d) => d.code === "early_life" || d.code === "tenure").map((d) => d.label);
+      const early = labels.some((l) => l.ja.startsWith("ご利用初期"));
+      const long = labels.some((l) => l.ja.startsWith("長く") || l.en.startsWith("Long-standing"));
+      expect(early && long, `${n} deliveries: ${JSON.stringify(labels)}`).toBe(false);
+    }
+    const three = labelled(score(DEFAULT_MODEL, features({ deliveriesCompleted: 3 })));
+    expect(three.drivers.filter((d) => d.code === "early_life" || d.code === "tenure").map((d) => d.label)).toEqual([
+      { ja: "ご利用初期（お届け3回）", en: "Early in the subscription (3 deliveries so far)" },
+      { ja: "ご利用継続中（お届け3回）", en: "Still subscribed after 3 deliveries" },
+    ]);
+  });
+
   it("puts a new subscriber with no signals in the medium band", () => {
     expect(score(DEFAULT_MODEL, features({ deliveriesCompleted: 0 })).band).toBe("medium");
   });

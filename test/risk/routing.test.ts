@@ -46,16 +46,14 @@ describe("speech", () => {
 
   it("mentions one option for medium or high risk, none for low", () => {
     expect(speech({ ...base, band: "high", nextBestAction: "skip" }, "ja")).toBe("山田様、次回の青汁のお届けは12月5日の予定です。次回分のスキップも承れます。");
-    expect(speech({ ...base, band: "medium", nextBestAction: "change_interval" }, "en")).toBe(
-      "Hello 山田. Your next 青汁 delivery is on December 5. You can also change how often it arrives.",
-    );
+    expect(speech({ ...base, band: "medium", nextBestAction: "change_interval" }, "en")).toBe("Hello. Your next delivery is on December 5. You can also change how often it arrives.");
     expect(speech({ ...base, band: "low", nextBestAction: "skip" }, "ja")).not.toContain("スキップ");
     expect(speech({ ...base, band: "high" }, "ja")).toBe("山田様、次回の青汁のお届けは12月5日の予定です。お届けの変更も承れます。");
   });
 
   it("says 本日 / 明日 when the delivery is today or tomorrow", () => {
     expect(speech({ ...base, today: "2025-12-04" }, "ja")).toBe("山田様、次回の青汁のお届けは明日の予定です。");
-    expect(speech({ ...base, today: "2025-12-05" }, "en")).toBe("Hello 山田. Your next 青汁 delivery is today.");
+    expect(speech({ ...base, today: "2025-12-05" }, "en")).toBe("Hello. Your next delivery is today.");
   });
 
   it("addresses an unknown caller as お客様 and does not double the honorific", () => {
@@ -72,20 +70,77 @@ describe("speech", () => {
   });
 
   it("handles no scheduled delivery and a cancelled subscription", () => {
-    expect(speech({ ...base, nextDeliveryOn: null, status: "paused", band: "high", nextBestAction: "skip" }, "ja")).toBe("山田様、現在、次回のお届け予定はございません。");
-    expect(speech({ ...base, nextDeliveryOn: null, status: "canceled" }, "en")).toBe("Hello 山田. Your subscription has been cancelled.");
+    expect(speech({ ...base, nextDeliveryOn: null, status: "active", band: "high", nextBestAction: "skip" }, "ja")).toBe("山田様、現在、次回のお届け予定はございません。");
+    expect(speech({ ...base, nextDeliveryOn: null, status: "canceled" }, "en")).toBe("Hello. Your subscription has been cancelled.");
+  });
+
+  it("says a paused plan is paused and the day it restarts, not a next delivery as if nothing had changed", () => {
+    const paused = { ...base, status: "paused" as const, pausedUntil: "2025-12-09", nextDeliveryOn: "2025-12-09", productCategory: "health_food" };
+    expect(speech(paused, "ja")).toBe("山田様、青汁のお届けはお休み中で、12月9日から再開の予定です。");
+    expect(speech(paused, "en")).toBe("Hello. Your health food deliveries are paused and restart on December 9.");
+    expect(speech({ ...paused, today: "2025-12-08" }, "ja")).toContain("明日から再開の予定です。");
+    // Paused with no date given: paused, no date made up.
+    expect(speech({ ...paused, pausedUntil: null, nextDeliveryOn: null }, "ja")).toBe("山田様、青汁のお届けは現在お休み中です。");
+    expect(speech({ ...paused, pausedUntil: null, nextDeliveryOn: null }, "en")).toBe("Hello. Your health food deliveries are paused for now.");
+    // A pause offered to a paused plan is a longer one.
+    expect(speech({ ...paused, band: "high", nextBestAction: "pause" }, "ja")).toBe("山田様、青汁のお届けはお休み中で、12月9日から再開の予定です。お休みの延長も承れます。");
+    expect(speech({ ...paused, band: "high", nextBestAction: "pause" }, "en")).toContain("You can also extend the pause.");
+  });
+
+  it("tells a former customer a comeback offer awaits that restarting is possible, once and calmly", () => {
+    const gone = { ...base, status: "canceled" as const, nextDeliveryOn: null, productCategory: "supplement" };
+    expect(speech({ ...gone, restart: true }, "ja")).toBe("山田様、青汁の定期便はご解約済みです。再開のご案内もできます。");
+    expect(speech({ ...gone, restart: true }, "en")).toBe("Hello. Your supplement subscription has been cancelled. We can also help you restart it if you like.");
+    // No comeback (not a candidate, or nothing suits a restart): just the fact; never an option
+    // from a cancel-risk band.
+    expect(speech({ ...gone, band: "high", nextBestAction: "skip" }, "ja")).toBe("山田様、青汁の定期便はご解約済みです。");
+  });
+
+  it("in English, leaves out what an English voice cannot read: a name in kanji, a product named in Japanese (its category instead)", () => {
+    const caller = { customerName: "小野 美穂", nextDeliveryOn: "2025-12-09", productName: "乳酸菌サプリ 60粒", productCategory: "supplement", band: "low" as const };
+    expect(speech(caller, "en")).toBe("Hello. Your next supplement delivery is on December 9.");
+    expect(speech({ ...caller, productCategory: null }, "en")).toBe("Hello. Your next delivery is on December 9.");
+    expect(speech({ ...caller, customerName: "Miho Ono", productName: "Lactic Acid 60" }, "en")).toBe("Hello Miho Ono. Your next Lactic Acid 60 delivery is on December 9.");
+    // Full-width Latin is read as Latin.
+    expect(speech({ ...caller, customerName: "Ｍｉｈｏ Ｏｎｏ" }, "en")).toMatch(/^Hello Miho Ono\. /);
+  });
+
+  it("says the same facts in Japanese and English: what one leaves out to stay short, the other does too", () => {
+    const caller: SpeechInput = {
+      customerName: "小野 美穂",
+      nextDeliveryOn: "2025-12-09",
+      productName: "乳酸菌サプリ 60粒",
+      productCategory: "supplement",
+      band: "high",
+      nextBestAction: "skip",
+      stock: { ja: "あと約39粒、1年分以上", en: "about 39 tablets left, more than a year" },
+    };
+    const ja = speech(caller, "ja");
+    const en = speech(caller, "en");
+    expect(ja).toBe("小野 美穂様、次回のお届けは12月9日の予定です。あと約39粒、1年分以上あります。次回分のスキップも承れます。");
+    expect(en).toBe("Hello. Your next delivery is on December 9. You have about 39 tablets left, more than a year. You can skip the next delivery if you like.");
+    // With room for it, both name the product.
+    const short = { ...caller, customerName: "山田", stock: null };
+    expect(speech(short, "ja")).toContain("次回の乳酸菌サプリ 60粒のお届け");
+    expect(speech(short, "en")).toContain("Your next supplement delivery");
+  });
+
+  it("offers usage tips in plain polite Japanese (no お before 使い方)", () => {
+    expect(speech({ ...base, band: "medium", nextBestAction: "usage_advice" }, "ja")).toBe("山田様、次回の青汁のお届けは12月5日の予定です。使い方のご案内もできます。");
   });
 
   it("never makes health claims or pressures the caller, in any combination", () => {
     const actions: (NextBestAction | null)[] = [null, "skip", "pause", "change_interval", "change_quantity", "discount", "product_swap", "free_gift", "usage_advice"];
     for (const band of ["low", "medium", "high"] as const)
       for (const nextBestAction of actions)
+        for (const status of ["active", "paused", "canceled"] as const)
         for (const locale of ["ja", "en"] as const) {
-          const line = speech({ ...base, band, nextBestAction }, locale);
+          const line = speech({ ...base, band, nextBestAction, status, pausedUntil: status === "paused" ? "2025-12-05" : null, restart: status === "canceled" }, locale);
           expect(line).not.toMatch(/効果|効く|健康|治|改善|今やめると|損|もったいない|今だけ|限定|リスク|解約しないで/);
           expect(line).not.toMatch(/health|effect|cure|lose|miss out|only today|last chance|risk|don't cancel/i);
           if (locale === "ja") expect([...line].length).toBeLessThanOrEqual(JA_MAX_CHARS);
           expect(line).not.toMatch(/\n/);
+          if (locale === "en") expect(line).not.toMatch(/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u);
         }
   });
 });

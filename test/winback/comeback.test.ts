@@ -75,8 +75,10 @@ describe("the comeback copy a customer who has left reads, per reason", () => {
       expect(text).not.toMatch(/cancel|you pay|your price|payment|stay the same/i);
       expect(lintCopy(text)).toEqual([]);
     }
-    expect(o.message.ja).toBe(`青汁のお届け再開のご案内です。${o.description.ja}再開をご希望の際は、いつでもお手続きいただけます。`);
-    expect(o.message.en).toBe(`A note about restarting your 青汁 deliveries. ${o.description.en} If you would like to restart, you can do so whenever it suits you.`);
+    // A description with a list (usage tips) is set off by line breaks.
+    const [ja, en] = o.description.ja.includes("\n") ? ["\n", "\n"] : ["", " "];
+    expect(o.message.ja).toBe(`青汁のお届け再開のご案内です。${ja}${o.description.ja}${ja}再開をご希望の際は、いつでもお手続きいただけます。`);
+    expect(o.message.en).toBe(`A note about restarting your 青汁 deliveries.${en}${o.description.en}${en}If you would like to restart, you can do so whenever it suits you.`);
     expect(o.message.ja).not.toContain("：");
     expect(o.message.en).not.toContain(`${o.title.en}:`);
   }
@@ -120,7 +122,8 @@ describe("the comeback copy a customer who has left reads, per reason", () => {
     const o = offer("no_effect");
     expect(o.type).toBe("usage_advice");
     expect(o.title.ja).toBe("青汁の使い方のご案内");
-    expect(o.description.ja).toMatch(/^よくあるご質問をもとに、青汁の使い方をまとめました。・/);
+    expect(o.description.ja).toMatch(/^よくあるご質問をもとに、青汁の使い方をまとめました。\n・[^\n]+\n・/);
+    expect(o.message.ja).toMatch(/まとめました。\n・.*\n再開をご希望の際は/s);
     expectComebackCopy(o);
   });
 
