@@ -48,7 +48,7 @@ if (process.argv[2] === "serve") {
   const headers = { authorization: "Bearer tsz_bench_OneMillionSubscriptions2026" };
   const agent = new Agent({ keepAlive: true, maxSockets: C });
   type Answer = { status: number; headers: Record<string, string | string[] | undefined>; body: Buffer };
-  const get = (url: string) =>
+  const get = (url: string, retry = true): Promise<Answer> =>
     new Promise<Answer>((resolve, reject) => {
       const req = request(url, { agent, headers }, (res) => {
         const chunks: Buffer[] = [];
@@ -56,7 +56,9 @@ if (process.argv[2] === "serve") {
         res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
         res.on("error", reject);
       });
-      req.on("error", reject);
+      // A kept-alive socket the server closed as it was reused (idle past its keep-alive timeout
+      // between blocks on a loaded machine): ask again once on a new one.
+      req.on("error", (e: NodeJS.ErrnoException) => (retry && req.reusedSocket && e.code === "ECONNRESET" ? get(url, false).then(resolve, reject) : reject(e)));
       req.end();
     });
 

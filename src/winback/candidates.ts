@@ -25,7 +25,7 @@ import { winbacks } from "../db/schema";
 import type { Placeholder } from "drizzle-orm";
 import type { Lang } from "../cancel-flows/reasons";
 import { maxDate } from "../platform/dates";
-import { RememberedPages, utf8Bytes, utf8Join } from "../platform/json-text";
+import { lentUtf8Join, RememberedPages, utf8Bytes, utf8Join, type Written } from "../platform/json-text";
 import { toPage } from "../platform/pagination";
 import type { TenantStore } from "../platform/tenancy";
 import type { TenantSettings } from "../settings/schemas";
@@ -177,13 +177,14 @@ type PageQuery = { limit: number; after: [number, string] | null; lang: Lang; se
  * drivers and its comeback spliced in (no JSON built). Null when a row of the page must go the long
  * way (stale, see the module's note) or the statement read another language than `q.lang`.
  *
- * A page read for the first time (with this text) is answered as a string, kept nowhere; read again,
- * as UTF-8 bytes, remembered and handed out while the text stays the same. Fresh bytes for every
- * first read were ≈ 29 kB of new ArrayBuffer each, which V8 counts as external memory: pages read
- * in turn drew a full mark-compact every ≈ 2,200 (its 64 MB external limit), ≈ 100 µs a page on
- * the bench server; a string is encoded into the socket write with no such allocation.
+ * A page read for the first time (with this text) is answered in bytes lent until the response is
+ * written (`written`: on Node, see platform/json-text `lentUtf8Join`), else as a string; kept
+ * nowhere. Read again, as UTF-8 bytes, remembered and handed out while the text stays the same.
+ * Fresh bytes for every first read were ≈ 29 kB of new ArrayBuffer each, which V8 counts as
+ * external memory: pages read in turn drew a full mark-compact every ≈ 2,200 (its 64 MB external
+ * limit), ≈ 100 µs a page on the bench server.
  */
-export async function candidatesPageJson(store: TenantStore, q: PageQuery, doc?: string | null): Promise<Uint8Array<ArrayBuffer> | string | null> {
+export async function candidatesPageJson(store: TenantStore, q: PageQuery, doc?: string | null, written?: Written): Promise<Uint8Array<ArrayBuffer> | string | null> {
   const after = q.after ? { value: q.after[0], id: q.after[1] } : null;
   const text = doc !== undefined ? doc : await store.scalar((t) => candidatesDocument(t, q.lang, q.limit + 1, after));
   if (typeof text !== "string") return null;
@@ -214,6 +215,15 @@ export async function candidatesPageJson(store: TenantStore, q: PageQuery, doc?:
   const shown = await shownFor(store, q.lang, page.data);
   if (!shown) return null;
   const end = `],"nextCursor":${JSON.stringify(page.nextCursor)}}`;
+  if (seen === undefined && written) {
+    pages.set(slot, text, null);
+    const parts: (string | Uint8Array)[] = ['{"data":['];
+    page.data.forEach((r, i) => {
+      parts.push(i === 0 ? r.head : `,${r.head}`, labelledDrivers(r.drivers, q.lang).bytes, r.tail, shown.get(r.key)!.bytes, "}");
+    });
+    parts.push(end);
+    return lentUtf8Join(parts, written);
+  }
   if (seen === undefined) {
     pages.set(slot, text, null);
     const out = ['{"data":['];

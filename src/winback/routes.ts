@@ -5,7 +5,7 @@ import { sql } from "drizzle-orm";
 import { prefetchWithKey } from "../platform/auth";
 import { offTheRequestPath } from "../platform/off-thread";
 import { language, requestedLanguage } from "../platform/language";
-import { utf8Bytes } from "../platform/json-text";
+import { utf8Bytes, whenWritten } from "../platform/json-text";
 import { decodeCursor } from "../platform/pagination";
 import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse, jsonText } from "../platform/openapi";
 import type { Principal } from "../platform/env";
@@ -162,8 +162,12 @@ export const winbackRouter = domainRouter()
       const { limit, cursor, customerId } = c.req.valid("query");
       const q = { limit, after: decodeCursor(cursor, CANDIDATES_CURSOR) ?? null, lang: language(c), settings: c.get("caller").settings, now: c.get("services").now(), ...(customerId !== undefined ? { customerId } : {}) };
       // As SQL wrote it when every row of the page is current; else the long way (the same answer).
+<<<<<<< HEAD
       // One customer's few rows: the long way through their own index.
       const bytes = customerId === undefined ? await candidatesPageJson(c.get("store"), q, c.get("prefetched")) : null;
+=======
+      const bytes = await candidatesPageJson(c.get("store"), q, c.get("prefetched"), whenWritten(c.env));
+>>>>>>> winbackfirst2
       return jsonText(c, CandidatePage, bytes ?? utf8Bytes(JSON.stringify(await candidatesPage(c.get("store"), q))));
     },
   )
