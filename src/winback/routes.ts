@@ -162,12 +162,8 @@ export const winbackRouter = domainRouter()
       const { limit, cursor, customerId } = c.req.valid("query");
       const q = { limit, after: decodeCursor(cursor, CANDIDATES_CURSOR) ?? null, lang: language(c), settings: c.get("caller").settings, now: c.get("services").now(), ...(customerId !== undefined ? { customerId } : {}) };
       // As SQL wrote it when every row of the page is current; else the long way (the same answer).
-<<<<<<< HEAD
       // One customer's few rows: the long way through their own index.
-      const bytes = customerId === undefined ? await candidatesPageJson(c.get("store"), q, c.get("prefetched")) : null;
-=======
-      const bytes = await candidatesPageJson(c.get("store"), q, c.get("prefetched"), whenWritten(c.env));
->>>>>>> winbackfirst2
+      const bytes = customerId === undefined ? await candidatesPageJson(c.get("store"), q, c.get("prefetched"), whenWritten(c.env)) : null;
       return jsonText(c, CandidatePage, bytes ?? utf8Bytes(JSON.stringify(await candidatesPage(c.get("store"), q))));
     },
   )
