@@ -342,7 +342,13 @@ async function syncSubscriptions(
       continue;
     }
     const known = subs.get(id);
-    const plan = planSubscriptionSync(s.tenantId, id, b, known?.row, ctx);
+    let plan;
+    try {
+      plan = planSubscriptionSync(s.tenantId, id, b, known?.row, ctx);
+    } catch (e) {
+      report.refused(i, id, e);
+      continue;
+    }
     if (!plan.write) {
       report.applied(i, id, false, false);
       continue;
