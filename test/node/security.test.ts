@@ -341,17 +341,17 @@ describe("retention: the shop's settings, applied by the background job in bound
     await h.request("POST", "/v1/events", { key: t.key, body: { events: [event("new-1", new Date())] } });
 
     // Nothing is due without a setting.
-    expect((await h.maintain()).retention).toEqual({ events: 0, flowTexts: 0, surveyTexts: 0 });
+    expect((await h.maintain()).retention).toEqual({ events: 0, flowTexts: 0, surveyTexts: 0, erasedIds: 0 });
     const surveyOf = async () => (await h.request("GET", `/v1/customers/${c}/export`, { key: t.key })).body.exitSurveys[0].answers;
     expect(await surveyOf()).toEqual(survey);
     const patch = await h.request("PATCH", "/v1/settings", { key: t.key, body: { eventRetentionDays: 30, flowTextRetentionDays: 30 } });
     expect(patch.body).toMatchObject({ eventRetentionDays: 30, flowTextRetentionDays: 30, keepContactFingerprints: true });
 
     const { applyRetention } = await import("../../src/data-rights/retention");
-    expect(await applyRetention(h.db, new Date(), 1)).toEqual({ events: 1, flowTexts: 0, surveyTexts: 0 }); // a chunk of one
+    expect(await applyRetention(h.db, new Date(), 1)).toEqual({ events: 1, flowTexts: 0, surveyTexts: 0, erasedIds: 0 }); // a chunk of one
     // The reason's comment and the confirmation's survey copy (flow steps), the win-back record's survey.
-    expect((await h.maintain()).retention).toEqual({ events: 1, flowTexts: 2, surveyTexts: 1 });
-    expect((await h.maintain()).retention).toEqual({ events: 0, flowTexts: 0, surveyTexts: 0 });
+    expect((await h.maintain()).retention).toEqual({ events: 1, flowTexts: 2, surveyTexts: 1, erasedIds: 0 });
+    expect((await h.maintain()).retention).toEqual({ events: 0, flowTexts: 0, surveyTexts: 0, erasedIds: 0 });
     // The customer's own words are gone from the win-back record; the option code stays.
     expect(await surveyOf()).toEqual([{ questionId: "bring_back", answer: "season" }]);
 
