@@ -1,7 +1,7 @@
 import type { z } from "@hono/zod-openapi";
 import { and, inArray, ne } from "drizzle-orm";
 import { customers, events, subscriptions } from "../db/schema";
-import { addDays, isAheadOfClock } from "../platform/dates";
+import { addDays, latestAcceptedInstant } from "../platform/dates";
 import { aheadMessage, fieldErrors, itemProblem, type AheadOfTime, type ItemProblem, type ItemRefusal } from "../platform/errors";
 import { errorLanguage, type Language } from "../platform/language";
 import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse } from "../platform/openapi";
@@ -34,13 +34,14 @@ const reject = (index: number, id: string | null, refusal: ItemRefusal, lang: La
  * date + 1: the shop's time zone is at most 14 hours ahead). A delivery that is reported done
  * cannot be dated tomorrow; `delivery.skipped`'s `scheduledOn` may be (a skip is of a coming delivery).
  */
-function aheadOfTime(event: EventInput, index: number, now: Date): AheadOfTime[] {
+function aheadOfTime(event: EventInput, index: number, now: Date, latest: { instant: string; deliveredOn: string }): AheadOfTime[] | null {
+  // occurredAt is in the stored form (the schema's utcInstant): text order is time order.
+  const late = event.occurredAt > latest.instant;
+  const shippedLater = event.type === "delivery.completed" && event.data.deliveredOn !== undefined && event.data.deliveredOn > latest.deliveredOn;
+  if (!late && !shippedLater) return null; // the usual case: nothing built
   const out: AheadOfTime[] = [];
-  if (isAheadOfClock(event.occurredAt, now)) out.push({ path: `events.${index}.occurredAt`, value: event.occurredAt, now: now.toISOString() });
-  if (event.type === "delivery.completed" && event.data.deliveredOn) {
-    const latest = addDays(now.toISOString().slice(0, 10), 1);
-    if (event.data.deliveredOn > latest) out.push({ path: `events.${index}.data.deliveredOn`, value: event.data.deliveredOn, latest });
-  }
+  if (late) out.push({ path: `events.${index}.occurredAt`, value: event.occurredAt, now: now.toISOString() });
+  if (shippedLater) out.push({ path: `events.${index}.data.deliveredOn`, value: (event.data as { deliveredOn: string }).deliveredOn, latest: latest.deliveredOn });
   return out;
 }
 
@@ -51,6 +52,7 @@ const CHUNK = 100;
 export async function ingestEvents(store: TenantStore, items: unknown[], receivedAt: string, lang: Language = "en"): Promise<Result[]> {
   const results: Result[] = new Array(items.length);
   const now = new Date(receivedAt);
+  const latest = { instant: latestAcceptedInstant(now), deliveredOn: addDays(receivedAt.slice(0, 10), 1) };
   const valid: { index: number; event: EventInput }[] = [];
   items.forEach((item, index) => {
     const id = typeof (item as { id?: unknown })?.id === "string" ? (item as { id: string }).id : null;
@@ -79,8 +81,8 @@ export async function ingestEvents(store: TenantStore, items: unknown[], receive
       );
       return;
     }
-    const ahead = aheadOfTime(parsed.data, index, now);
-    if (ahead.length > 0) {
+    const ahead = aheadOfTime(parsed.data, index, now, latest);
+    if (ahead) {
       results[index] = reject(
         index,
         id,

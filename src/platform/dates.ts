@@ -117,6 +117,15 @@ export function isAheadOfClock(instant: string, now: Date): boolean {
 }
 
 /**
+ * The latest instant accepted at `now` (now + FUTURE_SKEW_MS), in the stored form (`utcInstant`):
+ * an instant in that form is ahead of the clock exactly when it sorts after this as text — no
+ * Date.parse per item for a batch of hundreds.
+ */
+export function latestAcceptedInstant(now: Date): string {
+  return new Date(now.getTime() + FUTURE_SKEW_MS).toISOString();
+}
+
+/**
  * How far ahead of the shop's today a synced plan date (`nextDeliveryOn`, `pausedUntil`) may be:
  * 1,095 days (three years). That is the furthest the plan rules themselves reach — a yearly
  * plan's next delivery (an interval is at most 365 days) paused for the longest `maxPauseDays`
