@@ -88,7 +88,7 @@ export async function runMaintenance(services: MaintenanceServices, opts: { batc
 
 /** Rows a pass handled, whatever the step: more than zero means a backlog may remain. */
 function handled(r: Awaited<ReturnType<typeof runMaintenance>>): number {
-  return r.resumed + r.abandoned + r.rescored + r.winbacksDue + r.comebacks + r.webhooks.attempted + r.retention.events + r.retention.flowTexts + r.retention.surveyTexts;
+  return r.resumed + r.abandoned + r.rescored + r.winbacksDue + r.comebacks + r.webhooks.attempted + r.retention.events + r.retention.flowTexts + r.retention.surveyTexts + r.retention.erasedIds;
 }
 
 /**

@@ -58,7 +58,7 @@ export const UpsertCustomerBody = z
       .nullish()
       .openapi({ description: "The extension, when not written in `phone` (an extension in `phone` wins).", example: "123" }),
     locale: Locale.nullish(),
-    createdAt: Instant.optional().openapi({ description: "When the customer joined the shop. Defaults to the first sync." }),
+    createdAt: Instant.optional().openapi({ description: "When the customer joined the shop. Defaults to the first sync. At most 5 minutes ahead of the server's clock; later → `validation_failed`." }),
     marketingConsent: z.boolean().optional().default(false),
     postalCode: z
       .string()

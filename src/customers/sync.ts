@@ -1,7 +1,8 @@
 import type { z } from "@hono/zod-openapi";
 import { eq } from "drizzle-orm";
 import { customers } from "../db/schema";
-import { ApiError } from "../platform/errors";
+import { aheadOfTimeError, ApiError } from "../platform/errors";
+import { isAheadOfClock } from "../platform/dates";
 import { foldAddress, normalizePostalCode } from "../platform/address";
 import { normalizeEmail, parsePhone, type ParsedPhone } from "../platform/phone";
 import type { TenantStore } from "../platform/tenancy";
@@ -17,7 +18,7 @@ export type SyncedCustomer = Omit<CustomerRow, "id" | "tenantId" | "erasedAt" | 
  * Pure: the columns a customer sync stores, given the customer as stored before (`existing`,
  * undefined when new). Throws `customer_erased` (409) when `existing` is an erased person's
  * pseudonymised row (data-rights/erased), `validation_failed` (422) for a phone number that is not
- * one or a postal code that is not seven digits. The phone is E.164 with its extension apart, the
+ * one, a postal code that is not seven digits, or a `createdAt` more than 5 minutes ahead of `at`. The phone is E.164 with its extension apart, the
  * e-mail in its normalised form (platform/phone). One function for `PUT /v1/customers/{id}`, the
  * bulk `POST /v1/sync` and `npm run import`.
  */
@@ -41,6 +42,8 @@ export function syncedCustomer(body: z.output<typeof UpsertCustomerBody>, existi
       });
     }
   }
+  // A join date ahead of the clock is a wrong clock or year upstream (platform/dates FUTURE_SKEW_MS).
+  if (body.createdAt && isAheadOfClock(body.createdAt, new Date(at))) throw aheadOfTimeError([{ path: "createdAt", value: body.createdAt, now: at }]);
   const address = body.address ? body.address : null;
   // The schema has checked that the e-mail address normalises.
   const email = body.email ? normalizeEmail(body.email) : null;

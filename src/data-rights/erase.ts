@@ -70,8 +70,9 @@ const pseudonym = () => `erased_${randomToken(20)}`;
  *   the shop's and stays), free-text exit survey answers go, and the person is never a candidate;
  * - audit entries naming the person (a customer target, a customer actor) move to the pseudonym
  *   too: the one edit the audit log's triggers allow (migration 0025);
- * - a `customer.erased` webhook carries the merchant's id so its own systems can follow; its
- *   stored copy drops the id once delivered (webhooks/dispatcher).
+ * - a `customer.erased` webhook carries the merchant's id (and the time, nothing else) so its own
+ *   systems can follow; its stored copy drops the id once delivered (webhooks/dispatcher), or 30
+ *   days after its retries ran out (data-rights/retention `forgetAbandonedErasures`).
  *
  * Answers what the route sends (`answer`, which names the merchant's id: never stored, see the
  * route) and the pseudonym, for the erasure's own audit entry.

@@ -1,11 +1,50 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { addDays } from "../platform/dates";
+import { deliveredPayload } from "../webhooks/dispatcher";
+import { purgeOldPages } from "./erase";
 import { resolveSettings } from "../settings/schemas";
 import { withoutFreeText, type SurveyAnswer } from "../winback/survey";
 
 /** Rows one maintenance run may delete or rewrite, across tenants: a run never holds the write lock for long. */
 export const RETENTION_CHUNK = 500;
+
+/**
+ * How long a `customer.erased` webhook delivery that finally failed (its retries ran out, about
+ * 28 hours) keeps the merchant's customer id, counted from its last attempt: 30 days. The id is
+ * the one thing the event carries beside the time (no name, contact or pseudonym), and the merchant
+ * needs it to erase the person on their side: the failure shows in `GET …/deliveries` and the
+ * delivery can be sent again (`POST …/retry`) once their endpoint is fixed. A month is the time
+ * GDPR Art. 12(3) gives to act on an erasure request; after it the sweep drops the id, as a
+ * successful delivery does at once (webhooks/dispatcher), and a retry sends `customerId: null`.
+ */
+export const ERASED_ID_KEPT_AFTER_FAILURE_DAYS = 30;
+
+/**
+ * Drops the merchant's customer id from `customer.erased` deliveries that failed for good more than
+ * ERASED_ID_KEPT_AFTER_FAILURE_DAYS ago, across tenants, at most `limit` a run; then, on an
+ * embedded file, the old page versions leave the WAL (data-rights/erase `purgeOldPages`). A
+ * failed delivery's `next_attempt_at` is its last attempt's lease, a minute after it. Reads first,
+ * through a partial index of exactly these rows (migration 0026; named, since the planner takes
+ * `webhook_deliveries_due` for `status =` and would walk every failed delivery), so a run with
+ * nothing due writes nothing.
+ */
+export async function forgetAbandonedErasures(db: Database, now: Date, limit: number): Promise<number> {
+  const cutoff = new Date(now.getTime() - ERASED_ID_KEPT_AFTER_FAILURE_DAYS * 86_400_000).toISOString();
+  const due = await db.orm.all<{ id: string; payload: string }>(
+    sql`SELECT id, payload FROM webhook_deliveries INDEXED BY webhook_deliveries_erased_failed WHERE event_type = 'customer.erased' AND status = 'failed' AND json_extract(payload, '$.data.customerId') IS NOT NULL AND next_attempt_at < ${cutoff} LIMIT ${limit}`,
+  );
+  if (due.length === 0) return 0;
+  await db.write(async (tx) => {
+    for (const d of due) {
+      const payload = deliveredPayload("customer.erased", d.payload)!;
+      // Still failed: a retry sent in the meantime (pending again) keeps its id until it is delivered.
+      await tx.run(sql`UPDATE webhook_deliveries SET payload = ${payload} WHERE id = ${d.id} AND status = 'failed'`);
+    }
+  });
+  await purgeOldPages(db).catch((e: unknown) => console.warn(`[retention] after dropping an erased customer's id from ${due.length} failed delivery(ies): ${e instanceof Error ? e.message : e}`));
+  return due.length;
+}
 
 /**
  * Whether a JSON array of exit-survey answers (`[{ questionId, answer }]`, or NULL) holds free text:
@@ -23,15 +62,18 @@ function hasFreeText(answers: SQL): SQL {
  * closed longer ago than `flowTextRetentionDays` is removed (the steps, times, offers shown and
  * outcome stay, and the step records when its text was removed), and so are the free-text answers
  * of the exit survey on win-back records of cancellations that long ago (the option codes stay, as
- * on erasure: winback/survey `withoutFreeText`). At most `chunk` rows a run; the rest follows on
- * the next runs. Asks with reads first, so a run with nothing due writes nothing.
+ * on erasure: winback/survey `withoutFreeText`). For every shop, whatever its settings, an erased
+ * customer's id leaves `customer.erased` deliveries that failed for good 30 days ago
+ * (`forgetAbandonedErasures`). At most `chunk` rows a run; the rest follows on the next runs.
+ * Asks with reads first, so a run with nothing due writes nothing.
  */
-export async function applyRetention(db: Database, now: Date, chunk = RETENTION_CHUNK): Promise<{ events: number; flowTexts: number; surveyTexts: number }> {
+export async function applyRetention(db: Database, now: Date, chunk = RETENTION_CHUNK): Promise<{ events: number; flowTexts: number; surveyTexts: number; erasedIds: number }> {
   const shops = await db.orm.all<{ id: string; settings: string }>(
     sql`SELECT id, settings FROM tenants WHERE json_extract(settings, '$.eventRetentionDays') IS NOT NULL OR json_extract(settings, '$.flowTextRetentionDays') IS NOT NULL`,
   );
-  let budget = chunk;
-  const done = { events: 0, flowTexts: 0, surveyTexts: 0 };
+  const erasedIds = await forgetAbandonedErasures(db, now, chunk);
+  let budget = chunk - erasedIds;
+  const done = { events: 0, flowTexts: 0, surveyTexts: 0, erasedIds };
   const today = now.toISOString().slice(0, 10);
   for (const shop of shops) {
     if (budget <= 0) break;

@@ -281,7 +281,15 @@ export const webhookDeliveries = sqliteTable(
     createdAt: text("created_at").notNull(),
     deliveredAt: text("delivered_at"),
   },
-  (t) => [index("webhook_deliveries_due").on(t.status, t.nextAttemptAt), index("webhook_deliveries_tenant").on(t.tenantId, t.webhookId, t.createdAt)],
+  (t) => [
+    index("webhook_deliveries_due").on(t.status, t.nextAttemptAt),
+    index("webhook_deliveries_tenant").on(t.tenantId, t.webhookId, t.createdAt),
+    // Failed customer.erased deliveries that still name the merchant's id: the few rows the
+    // retention sweep looks at (webhooks/dispatcher `forgetAbandonedErasures`), never the rest of the failed ones.
+    index("webhook_deliveries_erased_failed")
+      .on(t.nextAttemptAt)
+      .where(sql`event_type = 'customer.erased' AND status = 'failed' AND json_extract(payload, '$.data.customerId') IS NOT NULL`),
+  ],
 );
 
 // ---------------------------------------------------------------------------------------------

@@ -2,7 +2,8 @@ import type { z } from "@hono/zod-openapi";
 import { and, inArray, ne } from "drizzle-orm";
 import { customers, events, subscriptions } from "../db/schema";
 import { refuseErased } from "../data-rights/erased";
-import { ApiError, ERROR_STATUS, fieldErrors, itemProblem, type ItemProblem, type ItemRefusal } from "../platform/errors";
+import { addDays, latestAcceptedInstant } from "../platform/dates";
+import { aheadMessage, ApiError, ERROR_STATUS, fieldErrors, itemProblem, type AheadOfTime, type ItemProblem, type ItemRefusal } from "../platform/errors";
 import { errorLanguage, type Language } from "../platform/language";
 import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse } from "../platform/openapi";
 import type { TenantStore } from "../platform/tenancy";
@@ -28,12 +29,31 @@ const reject = (index: number, id: string | null, refusal: ItemRefusal, lang: La
   error: itemProblem(refusal, lang),
 });
 
+/**
+ * An event's fields dated after it arrived: `occurredAt` more than FUTURE_SKEW_MS (5 minutes)
+ * ahead of `now`, and a delivery's `deliveredOn` after the day `now` is anywhere on Earth (UTC
+ * date + 1: the shop's time zone is at most 14 hours ahead). A delivery that is reported done
+ * cannot be dated tomorrow; `delivery.skipped`'s `scheduledOn` may be (a skip is of a coming delivery).
+ */
+function aheadOfTime(event: EventInput, index: number, now: Date, latest: { instant: string; deliveredOn: string }): AheadOfTime[] | null {
+  // occurredAt is in the stored form (the schema's utcInstant): text order is time order.
+  const late = event.occurredAt > latest.instant;
+  const shippedLater = event.type === "delivery.completed" && event.data.deliveredOn !== undefined && event.data.deliveredOn > latest.deliveredOn;
+  if (!late && !shippedLater) return null; // the usual case: nothing built
+  const out: AheadOfTime[] = [];
+  if (late) out.push({ path: `events.${index}.occurredAt`, value: event.occurredAt, now: now.toISOString() });
+  if (shippedLater) out.push({ path: `events.${index}.data.deliveredOn`, value: (event.data as { deliveredOn: string }).deliveredOn, latest: latest.deliveredOn });
+  return out;
+}
+
 /** SQLite caps bound parameters per statement; stay well under it. */
 const CHUNK = 100;
 
 /** `lang`: the language of the rejected items' details (and validation messages), as for a problem. */
 export async function ingestEvents(store: TenantStore, items: unknown[], receivedAt: string, lang: Language = "en"): Promise<Result[]> {
   const results: Result[] = new Array(items.length);
+  const now = new Date(receivedAt);
+  const latest = { instant: latestAcceptedInstant(now), deliveredOn: addDays(receivedAt.slice(0, 10), 1) };
   const valid: { index: number; event: EventInput }[] = [];
   items.forEach((item, index) => {
     const id = typeof (item as { id?: unknown })?.id === "string" ? (item as { id: string }).id : null;
@@ -58,6 +78,16 @@ export async function ingestEvents(store: TenantStore, items: unknown[], receive
         index,
         id,
         { code: "validation_failed", detail: { en: "The event is not valid.", ja: "イベントの内容が正しくありません。" }, errors: fieldErrors(parsed.error.issues, `events.${index}`, item, lang) },
+        lang,
+      );
+      return;
+    }
+    const ahead = aheadOfTime(parsed.data, index, now, latest);
+    if (ahead) {
+      results[index] = reject(
+        index,
+        id,
+        { code: "validation_failed", detail: { en: "The event is dated in the future: check the sending system's clock and the year.", ja: "イベントの日時が未来になっています。送信元システムの時計と年を確認してください。" }, errors: ahead.map((a) => ({ path: a.path, message: aheadMessage(a, lang) })) },
         lang,
       );
       return;
@@ -189,7 +219,7 @@ export const eventsRouter = domainRouter().openapi(
     scope: "write",
     summary: "Send a batch of customer signals",
     description:
-      "Deliveries, skips, payments, contacts, reported stock and survey answers from the merchant's systems. Idempotent by event `id`: a resent event is reported as `duplicate` and stored once. Each item is validated on its own; the response reports every item's result in order, a rejected item's `error.detail` and validation messages in the language of `Accept-Language` (ja or en; default en) as in a problem.",
+      "Deliveries, skips, payments, contacts, reported stock and survey answers from the merchant's systems. Idempotent by event `id`: a resent event is reported as `duplicate` and stored once. Each item is validated on its own — an `occurredAt` more than 5 minutes ahead of the server's clock, or a `deliveredOn` after today, is refused (`validation_failed`: a clock or year wrong upstream; minutes of clock skew pass); the response reports every item's result in order, a rejected item's `error.detail` and validation messages in the language of `Accept-Language` (ja or en; default en) as in a problem.",
     request: { headers: IdempotencyHeaders, body: jsonBody(IngestEventsBody, {
         events: [
           { id: "evt-20261120-000123", type: "delivery.completed", customerId: "C-100245", subscriptionId: "S-2024-000981", occurredAt: "2026-11-20T01:00:00Z", data: { deliveredOn: "2026-11-20" } },

@@ -11,7 +11,17 @@ import { UpsertSubscriptionBody } from "../subscriptions/schemas";
  *   that holds it (`header`: one name or several a file may use) and how to read it (`as`);
  * - `defaults`: values for target fields no column gives (e.g. `unitPrice.currency`).
  * A row gives a customer when the customer id column is filled, and a subscription when the
- * subscription id column is; its subscription belongs to its customer.
+ * subscription id column is; its subscription belongs to its customer. A field with several
+ * header names reads the first the file has, in the mapping's order (`resolveColumns`).
+ *
+ * Cancellations: in Japanese cart exports 解約日 is usually the day the cancellation took effect
+ * (the contract's end), and the day the customer asked is 解約受付日 / 解約申込日. `canceledAt` is
+ * the latter — what Tsuzuku's own cancel flow records as `canceledAt` (the end is its
+ * `cancellation.effectiveOn`) and what churn is dated by — so `generic` reads the request-date
+ * columns first and 解約日 only when a file has none of them. The sync has no field for the end
+ * date (`cancellation` is written by cancel flows only), so an export's 解約日 beside a request
+ * date is not imported, and a 解約日 still ahead, read as `canceledAt`, is refused by the sync as
+ * dated in the future: export 解約受付日 too.
  */
 export const Transform = z.union([
   z.enum(["text", "date", "instant", "yen", "integer", "days", "boolean"]),
@@ -156,7 +166,7 @@ export function readRow(
         // An export's cancellation is history: without its date the API would take it as today's
         // (the sync stamps canceledAt with its own clock) and the shop's churn would spike on import day.
         if (parsed.data.status === "canceled" && parsed.data.canceledAt === undefined) {
-          return { line, refused: "subscription.canceledAt: a canceled subscription needs the day it was canceled (解約日); without it the import would count it as canceled today" };
+          return { line, refused: "subscription.canceledAt: a canceled subscription needs the day it was canceled (解約受付日, else 解約日); without it the import would count it as canceled today" };
         }
         subscription = { id: String(subscriptionId), body: { ...sub, customerId: String(customerId) } as SubscriptionItem["body"] };
       }

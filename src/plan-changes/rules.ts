@@ -60,10 +60,13 @@ export function skipRunAfterDelivery(consecutiveSkips: number, lastSkipAt: strin
 /**
  * Where a pause's length is measured from: the delivery it holds back (the current next delivery)
  * for an active subscription; for one already paused, the earliest date deliveries could resume
- * today (today + the cut-off), so extending a pause counts from there.
+ * today (today + the cut-off), so extending a pause counts from there. So does an active one whose
+ * next delivery is inside the cut-off or gone by (a shipment the cart system has not reported):
+ * that delivery is not the one a pause would hold back, and counting from it put the limit in the past.
  */
 export function pauseStartsOn(plan: Plan, today: string, settings: TenantSettings): string {
-  return plan.status === "active" && plan.nextDeliveryOn !== null ? plan.nextDeliveryOn : firstChangeableDate(today, settings);
+  const first = firstChangeableDate(today, settings);
+  return plan.status === "active" && plan.nextDeliveryOn !== null ? maxDate(plan.nextDeliveryOn, first) : first;
 }
 
 /**
@@ -284,7 +287,6 @@ export function planOptions(current: Plan, settings: TenantSettings, today: stri
     return d.ok ? { available: true, refusal: null } : { available: false, refusal: { code: d.violation.code, detail: d.violation.detail[lang] } };
   };
   const latestNextDelivery = addDays(today, Math.max(plan.intervalDays * 2, settings.changeCutoffDays + 1));
-  const earliestResumeOn = addDays(maxDate(firstChangeable, plan.nextDeliveryOn ?? firstChangeable), 1);
   const otherQuantity = [plan.quantity + 1, plan.quantity - 1].find((q) => q >= settings.quantityMin && q <= settings.quantityMax);
   const otherInterval = settings.allowedIntervalDays.find((d) => d !== plan.intervalDays);
   return {
@@ -297,9 +299,39 @@ export function planOptions(current: Plan, settings: TenantSettings, today: stri
     nextDelivery: { ...probe({ type: "next_delivery", date: firstChangeable }), earliest: firstChangeable, latest: latestNextDelivery },
     interval: { ...probe(otherInterval === undefined ? null : { type: "interval", intervalDays: otherInterval }), current: plan.intervalDays, allowedIntervalDays: settings.allowedIntervalDays },
     quantity: { ...probe(otherQuantity === undefined ? null : { type: "quantity", quantity: otherQuantity }), current: plan.quantity, min: settings.quantityMin, max: settings.quantityMax },
-    // The pause rule's own latest date: today + maxPauseDays was shorter than the rule for every
-    // plan whose next delivery is a while off, and empty once it is more than maxPauseDays away.
-    pause: { ...probe({ type: "pause", resumeOn: earliestResumeOn }), maxPauseDays: settings.maxPauseDays, earliestResumeOn, latestResumeOn: latestResumeOn(plan, today, settings) },
+    pause: { ...pauseOption(plan, settings, today, firstChangeable, probe, lang), maxPauseDays: settings.maxPauseDays },
     resume: probe({ type: "resume" }),
   };
+}
+
+/**
+ * The pause a my-page may offer: resume dates from the day after the delivery it would hold back
+ * (for a paused plan, after the current resume date: a longer pause) to the pause rule's own
+ * latest date — today + maxPauseDays was shorter than the rule for every plan whose next delivery
+ * is a while off. The range is never empty or inverted: when no longer pause fits the rule (a
+ * pause already at or past the limit — paused for the longest, or under an older, longer
+ * `maxPauseDays` — or a shop that allows none), the pause is closed with a refusal that says so
+ * and that resuming is what remains (only now, from the first changeable date, when the shop
+ * allows no pause), and both dates are the rule's latest.
+ */
+function pauseOption(plan: Plan, settings: TenantSettings, today: string, firstChangeable: string, probe: (r: PlanRequest) => ActionOption, lang: Language) {
+  const latest = latestResumeOn(plan, today, settings);
+  const earliest = addDays(maxDate(firstChangeable, plan.nextDeliveryOn ?? firstChangeable), 1);
+  const option = probe({ type: "pause", resumeOn: earliest });
+  if (earliest <= latest) return { ...option, earliestResumeOn: earliest, latestResumeOn: latest };
+  // A canceled plan or a delivery being prepared keeps its own refusal; the rule's limit gets a clear one.
+  if (option.refusal?.code !== "pause_too_long") return { ...option, earliestResumeOn: latest, latestResumeOn: latest };
+  const detail: Localized =
+    plan.status !== "paused"
+      ? { en: "The shop does not offer pauses.", ja: "このショップではお届けの休止を承っていません。" }
+      : latest <= firstChangeable
+        ? {
+            en: `The pause cannot be extended: the shop allows no longer pause, so deliveries can only resume now, with the first delivery on ${firstChangeable}.`,
+            ja: `休止は延長できません。ショップの規定で休止期間を延ばせないため、選べるのはいますぐの再開のみで、最初のお届けは ${firstChangeable} です。`,
+          }
+        : {
+            en: `The pause already runs until ${plan.pausedUntil}; from today the shop allows resume dates up to ${latest}, so it cannot be extended. To restart sooner, resume: the first delivery can be on ${firstChangeable}.`,
+            ja: `お届けはすでに ${plan.pausedUntil} まで休止中です。本日から選べる再開日は ${latest} までのため、これ以上延長できません。早めに再開する場合は「再開」をお選びください。最初のお届けは ${firstChangeable} から可能です。`,
+          };
+  return { available: false, refusal: { code: "pause_too_long" as const, detail: detail[lang] }, earliestResumeOn: latest, latestResumeOn: latest };
 }

@@ -72,9 +72,12 @@ export const PlanOptions = z
     nextDelivery: z.object({ ...ActionFields, earliest: CalendarDate, latest: CalendarDate }),
     interval: z.object({ ...ActionFields, current: z.number().int(), allowedIntervalDays: z.array(z.number().int()) }),
     quantity: z.object({ ...ActionFields, current: z.number().int(), min: z.number().int(), max: z.number().int() }),
-    pause: z.object({ ...ActionFields, maxPauseDays: z.number().int(), earliestResumeOn: CalendarDate, latestResumeOn: CalendarDate.openapi({
+    pause: z.object({ ...ActionFields, maxPauseDays: z.number().int(), earliestResumeOn: CalendarDate.openapi({
         description:
-          "The latest resume date a pause is accepted with today, as the pause rule counts it: the next delivery (for a paused subscription, today + `changeCutoffDays`) + `maxPauseDays`; the date a `pause_too_long` refusal names.",
+          "The day after the delivery a pause would hold back (for a paused subscription, after its current resume date). Never after `latestResumeOn`: when no longer pause fits the rule (a pause already at or past the limit, or `maxPauseDays` 0), the pause is closed (`available` false, `pause_too_long` saying that resuming is what remains) and both dates are `latestResumeOn`.",
+      }), latestResumeOn: CalendarDate.openapi({
+        description:
+          "The latest resume date a pause is accepted with today, as the pause rule counts it: the next delivery (for a paused subscription, or a next delivery inside the cut-off or gone by, today + `changeCutoffDays`) + `maxPauseDays`; the date a `pause_too_long` refusal names.",
       }),
     }),
     resume: z.object(ActionFields),

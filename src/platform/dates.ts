@@ -102,6 +102,39 @@ export function utcInstant(instant: string): string {
 }
 
 /**
+ * How far ahead of the server's clock an instant a merchant's system sends (an event's
+ * `occurredAt`, a subscription's `startedAt` or `canceledAt`, a customer's `createdAt`) may be:
+ * 5 minutes. Clocks of cart systems, POS terminals and batch hosts drift by seconds to minutes, so
+ * that much passes; an instant further ahead (a year typed wrong, a fixture dated 2030) is a bug
+ * upstream, and stored it would count in metrics, risk and retention as something that has not
+ * happened yet. Refused with `validation_failed` naming the field (`futureInstantError`).
+ */
+export const FUTURE_SKEW_MS = 5 * 60_000;
+
+/** Whether `instant` (RFC 3339) is more than FUTURE_SKEW_MS after `now`. */
+export function isAheadOfClock(instant: string, now: Date): boolean {
+  return Date.parse(instant) > now.getTime() + FUTURE_SKEW_MS;
+}
+
+/**
+ * The latest instant accepted at `now` (now + FUTURE_SKEW_MS), in the stored form (`utcInstant`):
+ * an instant in that form is ahead of the clock exactly when it sorts after this as text — no
+ * Date.parse per item for a batch of hundreds.
+ */
+export function latestAcceptedInstant(now: Date): string {
+  return new Date(now.getTime() + FUTURE_SKEW_MS).toISOString();
+}
+
+/**
+ * How far ahead of the shop's today a synced plan date (`nextDeliveryOn`, `pausedUntil`) may be:
+ * 1,095 days (three years). That is the furthest the plan rules themselves reach — a yearly
+ * plan's next delivery (an interval is at most 365 days) paused for the longest `maxPauseDays`
+ * allows (730), or skipped twice (the default `maxConsecutiveSkips`) — so a later date is a wrong
+ * year, not a plan. Dates in the past are the merchant's history and stay accepted.
+ */
+export const MAX_PLAN_DATE_AHEAD_DAYS = 1_095;
+
+/**
  * The instant at which the wall clock in `timeZone` shows `date` `time` (HH:MM[:SS]), as RFC 3339
  * UTC. Uses the zone's offset at that instant (found by one correction step, exact except inside
  * a DST gap, where it lands an hour later, as most calendars do). For data that names local times

@@ -409,6 +409,35 @@ export function fieldErrors(issues: readonly z.core.$ZodIssue[], prefix = "", in
   );
 }
 
+/**
+ * A field dated further ahead than it can be (platform/dates): an instant more than
+ * FUTURE_SKEW_MS after the server's clock (`now`), or a plan date after `latest`.
+ */
+export type AheadOfTime = { path: string; value: string } & ({ now: string } | { latest: string });
+
+/** What is wrong with an {@link AheadOfTime} field, in `lang`, echoing the value. */
+export function aheadMessage(a: AheadOfTime, lang: Language): string {
+  if ("now" in a) {
+    return lang === "ja"
+      ? `"${a.value}" は未来の日時です（現在 ${a.now}）。時計のずれとして受け付けるのは5分先までです`
+      : `"${a.value}" is in the future (it is ${a.now} now); at most 5 minutes ahead is accepted, for clock skew`;
+  }
+  return lang === "ja" ? `"${a.value}" は先すぎます。${a.latest} までの日付を指定してください` : `"${a.value}" is too far ahead: use ${a.latest} or earlier`;
+}
+
+/**
+ * The `validation_failed` problem for fields dated too far ahead, what a sync throws: the detail
+ * names each field in both languages and says what to check; `errors` has each one.
+ */
+export function aheadOfTimeError(fields: readonly AheadOfTime[]): ApiError {
+  const say = (lang: Language) => fields.map((a) => `${a.path}: ${aheadMessage(a, lang)}`).join(lang === "ja" ? "。" : "; ");
+  return new ApiError(
+    "validation_failed",
+    { en: `${say("en")}. Check the sending system's clock and the year.`, ja: `${say("ja")}。送信元システムの時計と年を確認してください。` },
+    { errors: fields.map((a) => ({ path: a.path, message: aheadMessage(a, "en") })) },
+  );
+}
+
 const ProblemBase = {
   type: z.string().openapi({ example: PROBLEM_BASE + "validation_failed" }),
   title: z.string().openapi({ description: "Short summary of the code, in the language of `Content-Language`." }),

@@ -96,14 +96,14 @@ export const UpsertSubscriptionBody = z
     product: Product,
     quantity: z.number().int().min(1).max(999).openapi({ example: 1 }),
     intervalDays: z.number().int().min(1).max(365).openapi({ example: 30 }),
-    nextDeliveryOn: CalendarDate.nullish(),
+    nextDeliveryOn: CalendarDate.nullish().openapi({ description: "At most three years after the shop's today (the furthest the plan rules reach); later → `validation_failed`." }),
     unitPrice: Money,
     status: SubscriptionStatus,
-    startedAt: Instant,
+    startedAt: Instant.openapi({ description: "At most 5 minutes ahead of the server's clock (clock skew); later → `validation_failed`." }),
     deliveriesCompleted: z.number().int().min(0).default(0),
     commitment: Commitment.nullish(),
-    pausedUntil: CalendarDate.nullish().openapi({ description: "For `paused`: the date deliveries resume." }),
-    canceledAt: Instant.nullish().openapi({ description: "For `canceled`: when; defaults to the time of the sync." }),
+    pausedUntil: CalendarDate.nullish().openapi({ description: "For `paused`: the date deliveries resume. At most three years after the shop's today." }),
+    canceledAt: Instant.nullish().openapi({ description: "For `canceled`: when; defaults to the time of the sync. At most 5 minutes ahead of the server's clock." }),
   })
   .openapi("UpsertSubscription");
 

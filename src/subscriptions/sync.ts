@@ -2,10 +2,10 @@ import type { z } from "@hono/zod-openapi";
 import { findCustomer } from "../customers/repository";
 import { refuseErased } from "../data-rights/erased";
 import { subscriptions } from "../db/schema";
-import { ApiError } from "../platform/errors";
+import { aheadOfTimeError, ApiError, type AheadOfTime } from "../platform/errors";
 import { changedKeys, preparedInsert, preparedUpdates, type TenantStore } from "../platform/tenancy";
 import { checkIfMatch } from "../platform/versioning";
-import { localDate } from "../platform/dates";
+import { addDays, isAheadOfClock, localDate, MAX_PLAN_DATE_AHEAD_DAYS } from "../platform/dates";
 import { recordAutoResume } from "../plan-changes/auto-resume";
 import { autoResume, skipRunAfterSync, type ResumeNote } from "../plan-changes/rules";
 import type { TenantSettings } from "../settings/schemas";
@@ -38,6 +38,25 @@ export function unknownCustomer(customerId: string): ApiError {
   });
 }
 
+/**
+ * The synced fields dated later than they can be: `startedAt` and `canceledAt` more than
+ * FUTURE_SKEW_MS (5 minutes) ahead of the clock; `nextDeliveryOn` and `pausedUntil` more than
+ * MAX_PLAN_DATE_AHEAD_DAYS (three years) after the shop's `today` (platform/dates says why).
+ */
+function aheadOfTime(b: z.output<typeof UpsertSubscriptionBody>, now: Date, today: string): AheadOfTime[] {
+  const out: AheadOfTime[] = [];
+  for (const path of ["startedAt", "canceledAt"] as const) {
+    const value = b[path];
+    if (value && isAheadOfClock(value, now)) out.push({ path, value, now: now.toISOString() });
+  }
+  const latest = addDays(today, MAX_PLAN_DATE_AHEAD_DAYS);
+  for (const path of ["nextDeliveryOn", "pausedUntil"] as const) {
+    const value = b[path];
+    if (value && value > latest) out.push({ path, value, latest });
+  }
+  return out;
+}
+
 /** What one subscription sync decides (see `planSubscriptionSync`). */
 export type SubscriptionSyncPlan = SyncOutcome<SubscriptionRow> & {
   /** The columns to write: the whole new row when created, the changed ones otherwise; null when unchanged. */
@@ -50,6 +69,7 @@ export type SubscriptionSyncPlan = SyncOutcome<SubscriptionRow> & {
 
 /**
  * Pure: what syncing `b` onto the stored subscription (`existing`, undefined when new) stores.
+ * Throws `validation_failed` (ApiError, 422) for a field dated later than it can be (`aheadOfTime`).
  * `version` moves only when a synced field really changes; a pause whose date has already passed
  * is resumed now, as the maintenance job would (never with a first delivery before today + the
  * cut-off); a sync that reports a delivery shipped ends the run of consecutive skips. One function
@@ -64,6 +84,8 @@ export function planSubscriptionSync(
 ): SubscriptionSyncPlan {
   const { now, settings } = ctx;
   const at = now.toISOString();
+  const ahead = aheadOfTime(b, now, localDate(now, settings.timeZone));
+  if (ahead.length > 0) throw aheadOfTimeError(ahead);
   const values = {
     customerId: b.customerId,
     productSku: b.product.sku,

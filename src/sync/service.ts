@@ -346,14 +346,15 @@ async function syncSubscriptions(
       continue;
     }
     const known = subs.get(id);
+    let plan;
     try {
       refuseErased(people.get(b.customerId));
       if (known && known.row.customerId !== b.customerId) refuseErased(people.get(known.row.customerId), "id");
+      plan = planSubscriptionSync(s.tenantId, id, b, known?.row, ctx);
     } catch (e) {
       report.refused(i, id, e);
       continue;
     }
-    const plan = planSubscriptionSync(s.tenantId, id, b, known?.row, ctx);
     if (!plan.write) {
       report.applied(i, id, false, false);
       continue;

@@ -18,12 +18,13 @@ export type DispatchResult = { attempted: number; delivered: number; failed: num
 /**
  * Fields of `data` that a delivered event's stored copy drops. `customer.erased` names the
  * merchant's id so their systems can follow the erasure; once it has reached them, the database
- * keeps no copy of that id (a delivered event is never sent again).
+ * keeps no copy of that id (a delivered event is never sent again). A delivery that finally
+ * failed drops them too, 30 days later (data-rights/retention `forgetAbandonedErasures`).
  */
 const DROPPED_ONCE_DELIVERED: Readonly<Record<string, readonly string[]>> = { "customer.erased": ["customerId"] };
 
-/** The payload as stored once delivered: DROPPED_ONCE_DELIVERED's fields null; undefined when it keeps everything. */
-function deliveredPayload(eventType: string, payload: string): string | undefined {
+/** The payload as stored once delivered (or abandoned): DROPPED_ONCE_DELIVERED's fields null; undefined when it keeps everything. */
+export function deliveredPayload(eventType: string, payload: string): string | undefined {
   const dropped = DROPPED_ONCE_DELIVERED[eventType];
   if (!dropped) return undefined;
   const event = JSON.parse(payload) as { data?: Record<string, unknown> };

@@ -112,6 +112,33 @@ export function eventsSuite(h: () => Harness) {
       ]);
     });
 
+    it("refuses an event dated years ahead (or a delivery reported done tomorrow) per item, in ja and en; minutes of clock skew pass", async () => {
+      const inMinutes = (m: number) => new Date(Date.now() + m * 60_000).toISOString();
+      const dayAfterTomorrow = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
+      const farAhead = ev("contact.logged", { channel: "phone", topic: "complaint" }, { occurredAt: "2030-01-15T01:00:00Z" });
+      const skewed = ev("usage.reported", { remainingUnits: 20 }, { occurredAt: inMinutes(3) });
+      const shippedLater = ev("delivery.completed", { deliveredOn: dayAfterTomorrow });
+      const justAhead = ev("payment.failed", {}, { occurredAt: inMinutes(10) });
+      const send = (lang: string) => h().request("POST", "/v1/events", { key: t.key, headers: { "accept-language": lang }, body: { events: [farAhead, skewed, shippedLater, justAhead] } });
+      const en = await send("en");
+      expect(en.body).toMatchObject({ accepted: 1, rejected: 3 });
+      expect(en.body.results[0]).toMatchObject({
+        id: farAhead.id,
+        result: "rejected",
+        status: 422,
+        error: { code: "validation_failed", detail: expect.stringMatching(/future.*clock/), errors: [{ path: "events.0.occurredAt", message: expect.stringMatching(/^"2030-01-15T01:00:00.000Z" is in the future .*5 minutes/) }] },
+      });
+      expect(en.body.results[1]).toMatchObject({ id: skewed.id, result: "accepted" });
+      expect(en.body.results[2]).toMatchObject({ result: "rejected", error: { errors: [{ path: "events.2.data.deliveredOn", message: expect.stringContaining(dayAfterTomorrow) }] } });
+      expect(en.body.results[3]).toMatchObject({ result: "rejected", error: { errors: [{ path: "events.3.occurredAt" }] } });
+      const ja = await send("ja");
+      expect(ja.body.results[0].error).toMatchObject({ detail: expect.stringContaining("未来"), errors: [{ path: "events.0.occurredAt", message: expect.stringContaining("未来の日時です") }] });
+      expect(ja.body.results[1]).toMatchObject({ result: "duplicate" }); // applied once, the first time
+      // Nothing of the refused ones is stored: the timeline has the accepted event only.
+      const timeline = await h().request("GET", `/v1/customers/${customerId}/timeline?limit=100`, { key: t.key });
+      expect(JSON.stringify(timeline.body)).not.toContain("2030-01-15");
+    });
+
     it("is idempotent by event id, within a batch and across batches", async () => {
       const e = ev("delivery.completed", {});
       const first = await h().request("POST", "/v1/events", { key: t.key, body: { events: [e, e] } });

@@ -57,7 +57,7 @@ export function riskSuite(h: () => Harness) {
       await h().request("PUT", `/v1/customers/${cid}`, { key: t.key, body: customerBody({ phone: null, email: null }) });
       const a = await newSubscription(cid);
       const b = await newSubscription(cid);
-      await send([{ id: uid("e"), type: "contact.logged", customerId: cid, occurredAt: iso(today()), data: { channel: "phone", topic: "complaint", sentiment: "negative" } }]);
+      await send([{ id: uid("e"), type: "contact.logged", customerId: cid, occurredAt: new Date(Date.now() - 60_000).toISOString(), data: { channel: "phone", topic: "complaint", sentiment: "negative" } }]);
       for (const id of [a, b]) expect((await risk(id)).body.drivers.map((d: { code: string }) => d.code)).toContain("complaints");
     });
 

@@ -102,6 +102,25 @@ describe("rows the import refuses with their own words", () => {
   });
 });
 
+describe("cancellation dates: 解約受付日 is when the customer asked, 解約日 most often when it took effect", () => {
+  const read = (header: string, line: string) => {
+    const file = readExport(Buffer.from([`顧客ID,氏名,定期ID,商品コード,商品名,数量,お届け間隔（日）,単価（税込）,定期ステータス,定期申込日,${header}`, `C-1,田中 一郎,S-1,AOJIRU-30,青汁,1,30,3980,解約,2025/05/01,${line}`].join("\n")));
+    const [row] = file.records.map((r) => readRow(resolveColumns(mapping, file.headers), mapping, r.cells, r.line, "Asia/Tokyo"));
+    return row;
+  };
+
+  it("canceledAt is the request date when the file has one, whichever column comes first; 解約日 (the end) is not read as it", () => {
+    const asked = { subscription: { body: { canceledAt: "2025-09-09T15:00:00Z" } } };
+    expect(read("解約日,解約受付日", "2025/09/30,2025/09/10")).toMatchObject(asked);
+    expect(read("解約受付日,解約日", "2025/09/10,2025/09/30")).toMatchObject(asked);
+    expect(read("解約申込日,解約日", "2025/09/10,2025/09/30")).toMatchObject(asked);
+  });
+
+  it("a file with 解約日 only: read as canceledAt (the sync has no end date), as before", () => {
+    expect(read("解約日", "2025/09/30")).toMatchObject({ subscription: { body: { canceledAt: "2025-09-29T15:00:00Z" } } });
+  });
+});
+
 describe("acquisition source (流入経路 / 広告媒体)", () => {
   const read = (header: string, values: string[]) => {
     const file = readExport(Buffer.from([`顧客ID,氏名,${header}`, ...values.map((v, i) => `C-${i + 1},山田 花子,${v}`)].join("\n")));

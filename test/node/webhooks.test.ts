@@ -225,3 +225,51 @@ describe("background maintenance with nothing due", () => {
     h.close();
   });
 });
+
+describe("a customer.erased delivery that never gets through", () => {
+  it("carries the merchant's id and nothing else personal; the id stays 30 days after the last attempt (to retry), then the retention sweep drops it", async () => {
+    const h = await nodeHarness();
+    const t = await h.tenant();
+    const server = createServer((req, res) => req.resume().on("end", () => res.writeHead(503).end()));
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+    await h.request("PUT", "/v1/webhooks/erasures", { key: t.key, body: { url, events: ["customer.erased"] } });
+    const c = uid("C");
+    const person = customerBody({ name: "消去 太郎", email: "taro.shoukyo@example.jp", phone: "090-5555-0123", address: "東京都千代田区1-1" });
+    await h.request("PUT", `/v1/customers/${c}`, { key: t.key, body: person });
+    expect((await h.request("DELETE", `/v1/customers/${c}`, { key: t.key })).status).toBe(200);
+    const row = async () => (await h.db.client.execute("SELECT * FROM webhook_deliveries WHERE event_type = 'customer.erased'")).rows[0]!;
+    const pseudonym = String((await h.db.client.execute("SELECT id FROM customers WHERE erased_at IS NOT NULL")).rows[0]!.id);
+    const { data } = JSON.parse(String((await row()).payload));
+    expect(Object.keys(data).sort()).toEqual(["customerId", "erasedAt"]);
+    expect(data.customerId).toBe(c);
+    const personal = ["消去 太郎", "taro.shoukyo@example.jp", "+819055550123", "09055550123", "東京都千代田区", pseudonym];
+    const stored = JSON.stringify(await row());
+    expect(personal.filter((p) => stored.includes(p))).toEqual([]);
+
+    // Every retry fails: the delivery is failed for good after about 28 hours.
+    let clock = Date.now();
+    const at = () => new Date(clock);
+    await h.maintain(at);
+    for (const wait of [5, 5 * 60, 30 * 60, 2 * 3600, 5 * 3600, 10 * 3600, 10 * 3600]) {
+      clock += wait * 1000 + 61_000;
+      await h.maintain(at);
+    }
+    expect(await row()).toMatchObject({ status: "failed", attempts: 8 });
+    // 29 days on it still names the id: the merchant can fix the endpoint and send it again.
+    clock += 29 * 86_400_000;
+    expect((await h.maintain(at)).retention.erasedIds).toBe(0);
+    expect(JSON.parse(String((await row()).payload)).data.customerId).toBe(c);
+    const failed = (await h.request("GET", "/v1/webhooks/erasures/deliveries?status=failed", { key: t.key })).body.data[0];
+    expect(failed).toMatchObject({ eventType: "customer.erased", status: "failed" });
+    // A day later it is abandoned: the sweep drops the id, once.
+    clock += 2 * 86_400_000;
+    expect((await h.maintain(at)).retention.erasedIds).toBe(1);
+    expect((await h.maintain(at)).retention.erasedIds).toBe(0);
+    expect(JSON.parse(String((await row()).payload)).data).toEqual({ customerId: null, erasedAt: data.erasedAt });
+    const dump = JSON.stringify((await h.db.client.execute("SELECT * FROM webhook_deliveries")).rows);
+    expect([c, ...personal].filter((p) => dump.includes(p))).toEqual([]);
+    server.close();
+    h.close();
+  });
+});

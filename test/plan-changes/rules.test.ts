@@ -248,6 +248,45 @@ describe("plan options (what a my-page may offer)", () => {
     }
   });
 
+  it("never offers an empty or inverted pause range: a pause already at (or past) the rule's limit, a lowered limit, a next delivery gone by, no pauses at all", () => {
+    // today 2026-11-30: the first changeable date is 2026-12-03, a paused plan's limit 2026-12-03 + 90 = 2027-03-03.
+    const atLimit = plan({ status: "paused", pausedUntil: "2027-03-03", nextDeliveryOn: "2027-03-03" });
+    const pastLimit = plan({ status: "paused", pausedUntil: "2027-05-01", nextDeliveryOn: "2027-05-01" }); // paused under an older, longer limit
+    const lowered = { ...S, maxPauseDays: 30 };
+    const stale = plan({ nextDeliveryOn: "2026-07-01" }); // the cart system never reported the delivery
+    const noPauses = { ...S, maxPauseDays: 0 };
+    const cases: [Plan, typeof S][] = [
+      [atLimit, S],
+      [pastLimit, S],
+      [plan({ status: "paused", pausedUntil: "2027-01-10", nextDeliveryOn: "2027-01-10" }), lowered],
+      [stale, S],
+      [plan(), noPauses],
+      [plan({ status: "paused", pausedUntil: "2027-01-10", nextDeliveryOn: "2027-01-10" }), noPauses],
+    ];
+    for (const [p, settings] of cases) {
+      const o = planOptions(p, settings, today);
+      const label = JSON.stringify([p, settings.maxPauseDays]);
+      expect(o.pause.earliestResumeOn <= o.pause.latestResumeOn, label).toBe(true);
+      expect(o.pause.earliestResumeOn >= o.firstChangeableDate, label).toBe(true);
+      if (o.pause.available) {
+        for (const d of [o.pause.earliestResumeOn, o.pause.latestResumeOn]) expect(decide(p, { type: "pause", resumeOn: d }, settings, today).ok, label).toBe(true);
+      } else {
+        expect(o.pause.refusal, label).not.toBeNull();
+      }
+    }
+    // A pause at its limit: it cannot be extended, and the customer is told so and how to restart sooner.
+    const o = planOptions(atLimit, S, today, "en");
+    expect(o.pause).toMatchObject({ available: false, earliestResumeOn: "2027-03-03", latestResumeOn: "2027-03-03", refusal: { code: "pause_too_long" } });
+    expect(o.pause.refusal!.detail).toMatch(/until 2027-03-03.*cannot be extended.*resume/i);
+    expect(o.resume.available).toBe(true);
+    expect(planOptions(pastLimit, S, today, "ja").pause.refusal!.detail).toContain("2027-05-01");
+    // No pauses at all while paused: resuming is only possible now, from the first changeable date.
+    const onlyNow = planOptions(plan({ status: "paused", pausedUntil: "2027-01-10", nextDeliveryOn: "2027-01-10" }), noPauses, today, "en");
+    expect(onlyNow.pause).toMatchObject({ available: false, earliestResumeOn: "2026-12-03", latestResumeOn: "2026-12-03" });
+    expect(onlyNow.pause.refusal!.detail).toMatch(/only .*now.*2026-12-03/);
+    expect(planOptions(plan(), noPauses, today, "en").pause.refusal!.detail).toMatch(/does not offer pauses/);
+  });
+
   it("agrees with decide for every action it calls open", () => {
     for (const p of [plan(), plan({ nextDeliveryOn: "2026-12-02" }), plan({ status: "paused", pausedUntil: "2027-01-10", nextDeliveryOn: "2027-01-10" }), plan({ intervalDays: 90 })]) {
       const o = planOptions(p, S, today);
