@@ -11,7 +11,8 @@ export const DOCUMENT_ID = "https://tsuzuku.dev/openapi.json";
 /** Validates `data` against the schema at `pointer` (a JSON pointer into openapi.json); the errors, or []. */
 export type SchemaCheck = (pointer: string, data: unknown) => string[];
 
-type Operation = { responses: Record<string, { content?: Record<string, { schema?: unknown }> }> };
+type Header = { required?: boolean; schema?: unknown; $ref?: string };
+type Operation = { responses: Record<string, { headers?: Record<string, Header>; content?: Record<string, { schema?: unknown }> }> };
 const routes = Object.entries(openapi.paths as Record<string, Record<string, Operation>>).flatMap(([path, item]) =>
   Object.entries(item).map(([method, op]) => ({
     method: method.toUpperCase(),
@@ -31,9 +32,17 @@ export function documentWithId(): Record<string, unknown> {
 }
 
 /**
+ * Headers a response may carry without the document declaring them: `Content-Type` (the
+ * document's `content` says it), the transport's own, `Vary` (for caches) and the CORS protocol's
+ * (for browsers). Every other header an answer carries must be declared on its response.
+ */
+const UNDECLARED = /^(content-type|content-length|date|connection|keep-alive|transfer-encoding|vary|access-control-.+)$/;
+
+/**
  * What is wrong with one answer, judged by the document: an operation that does not list the
- * status, a content type it does not declare, or a body its schema refuses. Routes the document
- * does not describe (/docs, unknown paths) are not checked here.
+ * status, a header it does not declare, a declared required header missing or a header value its
+ * schema refuses, a content type it does not declare, or a body its schema refuses. Routes the
+ * document does not describe (/docs, unknown paths) are not checked here.
  */
 export function contractViolations(check: SchemaCheck, method: string, url: string, res: { status: number; headers: Headers; body: unknown; text: string }): string[] {
   const path = url.split("?")[0]!;
@@ -42,12 +51,13 @@ export function contractViolations(check: SchemaCheck, method: string, url: stri
   const at = `${method} ${route.path} → ${res.status}`;
   const response = route.op.responses[String(res.status)];
   if (!response) return [`${at}: status not documented`];
-  if (!response.content) return res.text === "" ? [] : [`${at}: a body where the document declares none`];
+  const pointer = `#/paths/${escape(route.path)}/${method.toLowerCase()}/responses/${res.status}`;
+  const wrong = headerViolations(check, at, pointer, response.headers ?? {}, res.headers);
+  if (!response.content) return res.text === "" ? wrong : [...wrong, `${at}: a body where the document declares none`];
   const type = (res.headers.get("content-type") ?? "").split(";")[0]!.trim();
-  if (!(type in response.content)) return [`${at}: content type ${type} not documented (${Object.keys(response.content).join(", ")})`];
-  if (!type.endsWith("json")) return [];
-  const pointer = `#/paths/${escape(route.path)}/${method.toLowerCase()}/responses/${res.status}/content/${escape(type)}/schema`;
-  const wrong = check(pointer, res.body).map((e) => `${at}: ${e}`);
+  if (!(type in response.content)) return [...wrong, `${at}: content type ${type} not documented (${Object.keys(response.content).join(", ")})`];
+  if (!type.endsWith("json")) return wrong;
+  wrong.push(...check(`${pointer}/content/${escape(type)}/schema`, res.body).map((e) => `${at}: ${e}`));
   // A problem's schema is open (RFC 9457 allows extensions), so an extra member the document does
   // not name would pass the validator unseen: name them here.
   if (type === "application/problem+json" && res.body && typeof res.body === "object") {
@@ -55,6 +65,35 @@ export function contractViolations(check: SchemaCheck, method: string, url: stri
     for (const key of Object.keys(res.body)) if (!known.has(key)) wrong.push(`${at}: problem member \`${key}\` is not documented`);
   }
   return wrong;
+}
+
+/**
+ * The headers of one answer against its response's `headers` (names case-insensitive, through
+ * `$ref`). A value is read as OpenAPI's `simple` style reads it for its schema's type (`42` is
+ * the integer 42), as a partner's validating client would, then validated against that schema.
+ */
+function headerViolations(check: SchemaCheck, at: string, pointer: string, declared: Record<string, Header>, sent: Headers): string[] {
+  const wrong: string[] = [];
+  const byName = new Map(Object.entries(declared).map(([name, header]) => [name.toLowerCase(), { name, header }]));
+  for (const [name, value] of sent) {
+    if (UNDECLARED.test(name)) continue;
+    const found = byName.get(name);
+    if (!found) {
+      wrong.push(`${at}: header ${name} is not documented (${Object.keys(declared).join(", ") || "none declared"})`);
+      continue;
+    }
+    const schemaAt = typeof found.header.$ref === "string" ? `${found.header.$ref}/schema` : `${pointer}/headers/${escape(found.name)}/schema`;
+    wrong.push(...check(schemaAt, simpleStyle(value, resolve(resolve(found.header).schema).type)).map((e) => `${at}: header ${found.name}: ${e}`));
+  }
+  for (const [name, { header }] of byName) if (resolve(header).required === true && !sent.has(name)) wrong.push(`${at}: required header ${header.$ref ? header.$ref.split("/").pop() : name} is missing`);
+  return wrong;
+}
+
+/** A header's text as the value its schema's type reads (`simple` style): a number or boolean where that is what it says. */
+function simpleStyle(value: string, type: unknown): unknown {
+  if ((type === "integer" || type === "number") && /^-?[0-9]+(\.[0-9]+)?$/.test(value)) return Number(value);
+  if (type === "boolean" && (value === "true" || value === "false")) return value === "true";
+  return value;
 }
 
 function resolve(schema: unknown): Record<string, unknown> {
