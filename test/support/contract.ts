@@ -24,6 +24,7 @@ const routes = Object.entries(openapi.paths as Record<string, Record<string, Ope
   })),
 ).sort((a, b) => a.params - b.params);
 
+const NONE: Record<string, Header> = {};
 const escape = (s: string) => s.replace(/~/g, "~0").replace(/\//g, "~1");
 
 /** The document with an `$id`, for validators that resolve `#/components/…` against it. */
@@ -52,7 +53,7 @@ export function contractViolations(check: SchemaCheck, method: string, url: stri
   const response = route.op.responses[String(res.status)];
   if (!response) return [`${at}: status not documented`];
   const pointer = `#/paths/${escape(route.path)}/${method.toLowerCase()}/responses/${res.status}`;
-  const wrong = headerViolations(check, at, pointer, response.headers ?? {}, res.headers);
+  const wrong = headerViolations(check, at, pointer, response.headers ?? NONE, res.headers);
   if (!response.content) return res.text === "" ? wrong : [...wrong, `${at}: a body where the document declares none`];
   const type = (res.headers.get("content-type") ?? "").split(";")[0]!.trim();
   if (!(type in response.content)) return [...wrong, `${at}: content type ${type} not documented (${Object.keys(response.content).join(", ")})`];
@@ -67,25 +68,43 @@ export function contractViolations(check: SchemaCheck, method: string, url: stri
   return wrong;
 }
 
+/** One response's declared headers by lower-case name: where each one's schema is, its type, whether it is required. */
+type Declared = Map<string, { name: string; schemaAt: string; type: unknown; required: boolean }>;
+const declaredOf = new WeakMap<object, Declared>();
+
+function declared(pointer: string, headers: Record<string, Header>): Declared {
+  let found = declaredOf.get(headers);
+  if (!found) {
+    found = new Map(
+      Object.entries(headers).map(([name, header]) => {
+        const resolved = resolve(header);
+        const schemaAt = typeof header.$ref === "string" ? `${header.$ref}/schema` : `${pointer}/headers/${escape(name)}/schema`;
+        return [name.toLowerCase(), { name, schemaAt, type: resolve(resolved.schema).type, required: resolved.required === true }];
+      }),
+    );
+    declaredOf.set(headers, found);
+  }
+  return found;
+}
+
 /**
  * The headers of one answer against its response's `headers` (names case-insensitive, through
  * `$ref`). A value is read as OpenAPI's `simple` style reads it for its schema's type (`42` is
  * the integer 42), as a partner's validating client would, then validated against that schema.
  */
-function headerViolations(check: SchemaCheck, at: string, pointer: string, declared: Record<string, Header>, sent: Headers): string[] {
+function headerViolations(check: SchemaCheck, at: string, pointer: string, headers: Record<string, Header>, sent: Headers): string[] {
   const wrong: string[] = [];
-  const byName = new Map(Object.entries(declared).map(([name, header]) => [name.toLowerCase(), { name, header }]));
+  const byName = declared(pointer, headers);
   for (const [name, value] of sent) {
     if (UNDECLARED.test(name)) continue;
     const found = byName.get(name);
     if (!found) {
-      wrong.push(`${at}: header ${name} is not documented (${Object.keys(declared).join(", ") || "none declared"})`);
+      wrong.push(`${at}: header ${name} is not documented (${[...byName.values()].map((d) => d.name).join(", ") || "none declared"})`);
       continue;
     }
-    const schemaAt = typeof found.header.$ref === "string" ? `${found.header.$ref}/schema` : `${pointer}/headers/${escape(found.name)}/schema`;
-    wrong.push(...check(schemaAt, simpleStyle(value, resolve(resolve(found.header).schema).type)).map((e) => `${at}: header ${found.name}: ${e}`));
+    wrong.push(...check(found.schemaAt, simpleStyle(value, found.type)).map((e) => `${at}: header ${found.name}: ${e}`));
   }
-  for (const [name, { header }] of byName) if (resolve(header).required === true && !sent.has(name)) wrong.push(`${at}: required header ${header.$ref ? header.$ref.split("/").pop() : name} is missing`);
+  for (const [name, d] of byName) if (d.required && !sent.has(name)) wrong.push(`${at}: required header ${d.name} is missing`);
   return wrong;
 }
 
