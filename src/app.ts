@@ -16,7 +16,7 @@ import { ApiError, problemResponse } from "./platform/errors";
 import { idempotency } from "./platform/idempotency";
 import { limitFailedAuth, limitPerKey } from "./platform/rate-limit";
 import { consoleSecurityHeaders, docsSecurityHeaders } from "./platform/csp";
-import { normaliseDocument } from "./platform/openapi";
+import { normaliseDocument, registerResponseHeaders } from "./platform/openapi";
 import { subscriptionsRouter } from "./subscriptions/routes";
 import { keysRouter } from "./tenants/routes";
 import { planChangesRouter } from "./plan-changes/routes";
@@ -147,6 +147,7 @@ export function createApp(services: (c: Context<AppEnv>) => Services, options: {
     bearerFormat: "JWT",
     description: "A customer session token from `POST /v1/customer-sessions`, used from the customer's browser. Reaches only the operations that list this scheme, on that customer's own data, on channel `web`.",
   });
+  registerResponseHeaders(app.openAPIRegistry);
   app.openAPIRegistry.register("EventInput", EventInput);
   let built: unknown;
   const document = () => (built ??= normaliseDocument(app.getOpenAPI31Document(OPENAPI_INFO)));

@@ -2,7 +2,6 @@ import { and, eq, or, sql, type SQL } from "drizzle-orm";
 import { customers, subscriptions } from "../db/schema";
 import { foldAddress, normalizePostalCode } from "../platform/address";
 import { ApiError, type FieldError } from "../platform/errors";
-import { neverRemembered } from "../platform/idempotency";
 import { language } from "../platform/language";
 import { apiRoute, domainRouter, jsonBody, jsonResponse } from "../platform/openapi";
 import { normalizeEmail, normalizePhone } from "../platform/phone";
@@ -11,8 +10,6 @@ import { checkoutDecision, type EarlierSubscription, type MatchKey } from "./log
 import { CheckoutCheck, CheckoutCheckBody } from "./schemas";
 
 const PATH = "/v1/checkout-checks";
-// A read sent as POST (contact details stay out of URLs and logs): nothing is stored for it.
-neverRemembered(`POST ${PATH}`);
 
 export const checkoutChecksRouter = domainRouter().openapi(
   apiRoute({
@@ -21,6 +18,8 @@ export const checkoutChecksRouter = domainRouter().openapi(
     operationId: "checkCheckout",
     tags: ["Risk"],
     scope: "read",
+    // A read sent as POST (contact details stay out of URLs and logs): nothing is stored for it.
+    neverRemembered: true,
     summary: "Check a shopper at checkout, before the order exists",
     description:
       "Call from your server at checkout. Matches the shop's earlier customers on the normalised phone and e-mail (erased customers too, by the keyed fingerprints erasure keeps unless the setting `keepContactFingerprints` is false) and, where you sync them, the postal code plus the address line folded for width, kanji/arabic numerals and 丁目/番/号 forms. Answers the 初回だけ解約 flag (`first_delivery_canceller`: an earlier subscription of the same person was canceled after at most one delivery) with its evidence — counts and dates, never another customer's id — and a suggested action, e.g. no first-order discount. Writes nothing.",

@@ -2,7 +2,6 @@ import { and, desc, eq, lt, or } from "drizzle-orm";
 import { auditLog } from "../db/schema";
 import { CustomerIdParam } from "../customers/schemas";
 import { audited } from "../platform/audit";
-import { neverRemembered } from "../platform/idempotency";
 import { offTheRequestPath } from "../platform/off-thread";
 import { apiRoute, domainRouter, jsonResponse, page } from "../platform/openapi";
 import { decodeCursor, toPage } from "../platform/pagination";
@@ -12,10 +11,6 @@ import { AuditEntry, AuditQuery, CustomerExport, Erasure } from "./schemas";
 
 const tags = ["Data rights"];
 
-// The erasure's answer names the merchant's id beside the erasure's time: stored for a replay, it
-// would pair the person with their pseudonym. A repeat finds nobody to erase (404) anyway.
-neverRemembered("DELETE /v1/customers/{customerId}");
-
 export const dataRightsRouter = domainRouter()
   .openapi(
     apiRoute({
@@ -24,6 +19,9 @@ export const dataRightsRouter = domainRouter()
       operationId: "eraseCustomer",
       tags,
       scope: "admin",
+      // The erasure's answer names the merchant's id beside the erasure's time: stored for a replay, it
+      // would pair the person with their pseudonym. A repeat finds nobody to erase (404) anyway.
+      neverRemembered: true,
       summary: "Erase a customer (right to erasure)",
       description:
         "Removes the person's name, e-mail, phone, address and free text (comments, operators' contact notes) everywhere they are held: the customer record, event data, cancel-flow evidence, plan changes and webhook payloads (delivered or not). Stored `Idempotency-Key` answers that mention the person are deleted: a replay of such a request runs afresh (a customer sync then creates a new customer) instead of answering the pseudonym. Marketing consent and keep-in-touch become false. The person's customer sessions are deleted (their tokens stop working). The cancellation evidence the law requires the shop to keep (steps, times, offers shown, outcome) stays, under a random pseudonym that replaces the customer id everywhere; erasure is the one edit of that evidence, and each changed step records `erasedAt`. Afterwards a lookup by the old phone, e-mail or id finds nothing, and the pseudonym's record takes no writes (409 `customer_erased`): no sync, event, session, keep-in-touch answer, reactivation or move of its subscriptions; your old id syncs as a new customer that inherits nothing. With the setting `keepContactFingerprints` (default true) keyed HMAC fingerprints of the normalised phone and e-mail are kept for fraud prevention (the 初回だけ解約 match). Cancel live subscriptions first: 409 `customer_has_live_subscriptions` lists them. Audit log entries that named the customer (exports) name the pseudonym instead, and so does the erasure's own entry. Sends a `customer.erased` webhook with your customer id (dropped from the stored delivery once delivered). The answer is not kept for an `Idempotency-Key` replay: a repeat answers 404, as for any erased customer.",

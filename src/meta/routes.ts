@@ -19,7 +19,7 @@ export function metaRouter(openapi: () => unknown, docs: DocsOptions = {}) {
         tags: ["Meta"],
         summary: "Health check",
         description: "Answers 200 when the service can query its database, 503 otherwise. No API key needed.",
-        responses: { 200: jsonResponse(Health, "Healthy"), ...errorResponses(["database_unavailable"]) },
+        responses: { 200: jsonResponse(Health, "Healthy", ["X-Request-Id"]), ...errorResponses(["database_unavailable"]) },
       }),
       async (c) => {
         try {

@@ -41,7 +41,7 @@ function planRoute<B extends Parameters<typeof jsonBody>[0]>(
     description: `${description} Send \`If-Match\` with the version you showed the customer to refuse the change if the plan moved meanwhile. Recorded in the change history and sent as \`subscription.changed\`.`,
     request: { params: SubscriptionIdParam, headers: IdempotencyHeaders.merge(IfMatchHeaders), body: jsonBody(body, example) },
     errors: [...COMMON_ERRORS, ...errors],
-    responses: { 200: jsonResponse(ChangeResult, "The subscription after the change, and the change") },
+    responses: { 200: jsonResponse(ChangeResult, "The subscription after the change, and the change", ["ETag"]) },
   });
 }
 
@@ -74,7 +74,7 @@ export const planChangesRouter = domainRouter()
         "For a my-page that offers only what will be accepted: the allowed intervals, the quantity range, the skips remaining, the first changeable date (cut-off), the dates the next delivery can move to and the pause limit — and for each action whether it is open now or the rule (code and detail) that closes it, exactly as a request would be answered.",
       request: { params: SubscriptionIdParam },
       errors: ["subscription_not_found"],
-      responses: { 200: jsonResponse(PlanOptions, "The options") },
+      responses: { 200: jsonResponse(PlanOptions, "The options", ["ETag"]) },
     }),
     async (c) => {
       const { subscriptionId } = c.req.valid("param");

@@ -11,6 +11,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { cors } from "hono/cors";
 import { resolveSettings } from "../settings/schemas";
 import type { AppEnv } from "./env";
+import { EXPOSED_HEADERS } from "./response-headers";
 import { looksLikeJwt } from "./session-tokens";
 
 const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1"]);
@@ -38,8 +39,6 @@ export function isForeignOrigin(c: Context<AppEnv>): boolean {
   return origin !== new URL(c.req.url).origin;
 }
 
-/** Headers a storefront's script may read from an answer. */
-const EXPOSED = ["X-Request-Id", "Retry-After", "RateLimit", "RateLimit-Policy", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "ETag", "Idempotent-Replayed", "Location"];
 const ALLOWED_REQUEST_HEADERS = ["Authorization", "Content-Type", "Idempotency-Key", "If-Match", "Accept-Language", "X-Request-Id"];
 
 // Any shop's list: a preflight names no shop. One statement over the tenants' settings.
@@ -55,9 +54,12 @@ export const preflight: MiddlewareHandler<AppEnv> = cors({
   },
   allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE"],
   allowHeaders: ALLOWED_REQUEST_HEADERS,
-  exposeHeaders: EXPOSED,
+  exposeHeaders: EXPOSED_HEADERS,
   maxAge: 600,
 });
+
+/** Headers a storefront's script may read from an answer: those openapi.json declares (platform/response-headers). */
+const EXPOSED = EXPOSED_HEADERS.join(", ");
 
 /**
  * After the request ran: CORS headers on the answer to a customer session whose shop allows the
@@ -95,5 +97,5 @@ async function withCorsHeaders(c: Context<AppEnv>, next: () => Promise<void>, or
   if (!allowed) return;
   c.res.headers.set("Access-Control-Allow-Origin", origin);
   c.res.headers.append("Vary", "Origin");
-  c.res.headers.set("Access-Control-Expose-Headers", EXPOSED.join(", "));
+  c.res.headers.set("Access-Control-Expose-Headers", EXPOSED);
 }

@@ -25,7 +25,7 @@ const POLL_MS = 15;
  * fail forever. `version_conflict` is the 412 of `If-Match`; `unknown_customer` is the sync's
  * equivalent — a subscription synced before its customer, retried once the customer is synced.
  */
-const NOT_REMEMBERED = new Set<ErrorCode>([
+export const NOT_REMEMBERED: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   "version_conflict",
   "unknown_customer",
   "invalid_json",
@@ -45,7 +45,8 @@ const NOT_REMEMBERED = new Set<ErrorCode>([
   "database_unavailable",
 ]);
 
-const REPLAYED_HEADERS = ["content-type", "content-language", "etag", "location"];
+/** Headers a stored answer keeps for its replays; a problem's `vary` (Accept-Language) goes with its `content-language`. */
+const REPLAYED_HEADERS = ["content-type", "content-language", "etag", "location", "vary"];
 
 /** Routes declared with neverRemembered, as Hono matches them (`POST /v1/lookup`, `DELETE /v1/customers/:customerId`). */
 const exempt = new Set<string>();
@@ -55,6 +56,8 @@ const exempt = new Set<string>();
  * says, and which claims no key: a read sent as POST (contact details kept out of URLs; repeating
  * a read changes nothing anyway), or an erasure (its answer names the person it erased, and a
  * repeat finds nobody to erase). A path may name parameters (`/v1/customers/{customerId}`).
+ * Routes say so with `apiRoute({ neverRemembered: true })` (platform/openapi), which calls this
+ * and leaves `Idempotent-Replayed` out of their documented answers.
  */
 export function neverRemembered(route: `${"POST" | "DELETE"} /${string}`) {
   exempt.add(route.replace(/\{(\w+)\}/g, ":$1"));
@@ -225,7 +228,11 @@ async function claimed(c: Context<AppEnv>, next: () => Promise<void>): Promise<R
       }
       if (existing.state === "done") {
         // Through the context, so what this request's middleware set (X-Request-Id, RateLimit) is sent too.
-        return c.newResponse(existing.responseBody, (existing.responseStatus ?? 200) as StatusCode, { ...existing.responseHeaders, "idempotent-replayed": "true" });
+        const replay = c.newResponse(existing.responseBody, (existing.responseStatus ?? 200) as StatusCode, { ...existing.responseHeaders, "idempotent-replayed": "true" });
+        // The context also holds this request's own answer when it was refused before replaying
+        // (a stale If-Match): its problem headers (Content-Language, Vary) are not the replay's.
+        for (const name of REPLAYED_HEADERS) if (!(name in (existing.responseHeaders ?? {}))) replay.headers.delete(name);
+        return replay;
       }
       if (Date.now() > deadline) {
         throw new ApiError("idempotency_key_in_use", { en: "The first request with this Idempotency-Key is still running; retry shortly.", ja: "この Idempotency-Key の最初のリクエストがまだ処理中です。少し待ってから再試行してください。" });

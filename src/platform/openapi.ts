@@ -5,8 +5,9 @@ import { authorize } from "./auth";
 import { utcInstant } from "./dates";
 import type { AppEnv, Scope } from "./env";
 import { ApiError, ERROR_STATUS, errorDoc, fieldErrors, problemSchemaFor, type ErrorCode } from "./errors";
-import { claimsInWrite } from "./idempotency";
+import { claimsInWrite, neverRemembered as rememberNever, NOT_REMEMBERED } from "./idempotency";
 import { errorLanguage } from "./language";
+import { RESPONSE_HEADERS, type ResponseHeader } from "./response-headers";
 
 /** Codes any authenticated route can answer, whatever it does. */
 const ALWAYS: ErrorCode[] = [
@@ -25,11 +26,55 @@ const WITH_BODY: ErrorCode[] = ["invalid_json", "unsupported_media_type", "paylo
 const MUTATING: ErrorCode[] = ["idempotency_key_reused", "idempotency_key_in_use", "csrf_rejected"];
 
 /**
- * Documents problem responses from error codes, grouped by status: each code with what happened
- * and what to do, the extra members the codes carry (typed), and one example body per code. This
- * is the one place a 4xx/5xx enters the document, so listing a code is all a route does.
+ * Codes answered before the caller is known (app.ts: the JSON content-type check, then
+ * authentication): such an answer has not been counted against a key's rate limit and cannot be
+ * an idempotent replay, so a status made only of these codes declares neither header.
  */
-export function errorResponses(codes: readonly ErrorCode[]) {
+const BEFORE_THE_CALLER = new Set<ErrorCode>(["unsupported_media_type", "missing_api_key", "invalid_api_key", "invalid_session", "session_expired", "api_key_in_browser", "csrf_rejected"]);
+
+/** What an operation's answers carry beyond `X-Request-Id`, by how it is reached. */
+type Answering = {
+  /** Behind the per-key rate limit (every authenticated operation): `RateLimit-Policy`, `RateLimit`. */
+  limited: boolean;
+  /** A write whose answers are stored for `Idempotency-Key` replays: `Idempotent-Replayed`. */
+  replays: boolean;
+};
+
+/** `{ name: { $ref } }` for each header, in the order given. */
+export function headerRefs(names: readonly ResponseHeader[]) {
+  return Object.fromEntries(names.map((name) => [name, { $ref: `#/components/headers/${name}` }])) as Record<string, { $ref: string }>;
+}
+
+/** Registers the headers of platform/response-headers as `components/headers`, for headerRefs to point at. */
+export function registerResponseHeaders(registry: OpenAPIHono["openAPIRegistry"]) {
+  for (const [name, header] of Object.entries(RESPONSE_HEADERS)) registry.registerComponent("headers", name, structuredClone(header) as never);
+}
+
+/**
+ * The headers one problem status sends, from its codes: `X-Request-Id` and `Content-Language`
+ * always; `Retry-After` on 429; `WWW-Authenticate` where a code refuses the API key; the rate-limit
+ * headers and the replay marker where a code can come after the caller is counted (and, for the
+ * marker, is stored: platform/idempotency NOT_REMEMBERED).
+ */
+function problemHeaders(status: number, codes: readonly ErrorCode[], answering: Answering): ResponseHeader[] {
+  const afterCaller = codes.filter((code) => !BEFORE_THE_CALLER.has(code));
+  return [
+    "X-Request-Id",
+    "Content-Language",
+    ...(status === 429 ? (["Retry-After"] as const) : []),
+    ...(codes.includes("missing_api_key") || codes.includes("invalid_api_key") ? (["WWW-Authenticate"] as const) : []),
+    ...(answering.limited && afterCaller.length > 0 ? (["RateLimit-Policy", "RateLimit"] as const) : []),
+    ...(answering.replays && status < 500 && afterCaller.some((code) => !NOT_REMEMBERED.has(code)) ? (["Idempotent-Replayed"] as const) : []),
+  ];
+}
+
+/**
+ * Documents problem responses from error codes, grouped by status: each code with what happened
+ * and what to do, the extra members the codes carry (typed), one example body per code, and the
+ * headers the status sends (see problemHeaders). This is the one place a 4xx/5xx enters the
+ * document, so listing a code is all a route does.
+ */
+export function errorResponses(codes: readonly ErrorCode[], answering: Answering = { limited: false, replays: false }) {
   const byStatus = new Map<number, ErrorCode[]>();
   for (const code of new Set(codes)) {
     const status = ERROR_STATUS[code];
@@ -39,7 +84,7 @@ export function errorResponses(codes: readonly ErrorCode[]) {
     number,
     {
       description: string;
-      headers: { "Content-Language": { description: string; schema: { type: "string"; enum: string[] } } };
+      headers: Record<string, { $ref: string }>;
       content: { "application/problem+json": { schema: ReturnType<typeof problemSchemaFor>; examples: Record<string, { summary: string; value: unknown }> } };
     }
   > = {};
@@ -49,7 +94,7 @@ export function errorResponses(codes: readonly ErrorCode[]) {
       description:
         `Problem details (RFC 9457). \`code\` is one of: ${list.map((c) => `\`${c}\``).join(", ")}.\n\n` +
         docs.map((d) => `- \`${d.code}\`: ${d.help}${d.members.length ? ` Members: ${d.members.map((m) => `\`${m}\``).join(", ")}.` : ""}`).join("\n"),
-      headers: { "Content-Language": { description: "`ja` or `en`, from `Accept-Language` (default `en`).", schema: { type: "string", enum: ["ja", "en"] } } },
+      headers: headerRefs(problemHeaders(status, list, answering)),
       content: {
         "application/problem+json": {
           schema: problemSchemaFor(list),
@@ -91,20 +136,43 @@ type ApiRouteConfig = RouteConfig & {
    * path that changes something, so its Idempotency-Key is claimed there too (`claimsInWrite`).
    */
   claimsKeyInWrite?: boolean;
+  /**
+   * The operation's answers are never stored for an Idempotency-Key replay, and it claims no key
+   * (platform/idempotency `neverRemembered`): a read sent as POST, or an erasure.
+   */
+  neverRemembered?: boolean;
 };
 
 /**
  * The one way to declare an API operation: adds the scope check, the bearer security
- * requirement and every error response the operation can send, so the document and the
- * runtime cannot drift apart.
+ * requirement, every error response the operation can send and the headers each response
+ * carries, so the document and the runtime cannot drift apart.
  */
 export function apiRoute<const R extends ApiRouteConfig>(config: R) {
-  const { scope, errors = [], customer = false, claimsKeyInWrite = false, ...route } = config;
+  const { scope, errors = [], customer = false, claimsKeyInWrite = false, neverRemembered = false, ...route } = config;
   if (claimsKeyInWrite && (route.method === "post" || route.method === "put")) claimsInWrite(route.method, route.path);
+  if (neverRemembered && (route.method === "post" || route.method === "delete")) rememberNever(`${route.method.toUpperCase() as "POST" | "DELETE"} ${route.path as `/${string}`}`);
   const hasInput = Boolean(route.request?.params || route.request?.query || route.request?.body || route.request?.headers);
   const hasBody = Boolean(route.request?.body);
   const mutating = route.method !== "get" && route.method !== "head";
   const codes = [...ALWAYS, ...(customer ? [] : ["session_not_allowed" as const]), ...(hasInput ? WITH_INPUT : []), ...(hasBody ? WITH_BODY : []), ...(mutating ? MUTATING : []), ...errors];
+  const answering: Answering = { limited: true, replays: mutating && !neverRemembered };
+  // Success: the route's own headers (an ETag) between the request id and the rate limit.
+  const successes = Object.fromEntries(
+    Object.entries(route.responses).map(([status, response]) => [
+      status,
+      "$ref" in response
+        ? response
+        : {
+            ...response,
+            headers: {
+              ...headerRefs(["X-Request-Id"]),
+              ...(response.headers as Record<string, { $ref: string }> | undefined),
+              ...headerRefs(["RateLimit-Policy", "RateLimit", ...(answering.replays ? (["Idempotent-Replayed"] as const) : [])]),
+            },
+          },
+    ]),
+  );
   return createRoute({
     ...route,
     description: `${route.description ? route.description + "\n\n" : ""}Requires an API key with the \`${scope}\` scope${
@@ -112,8 +180,8 @@ export function apiRoute<const R extends ApiRouteConfig>(config: R) {
     }.`,
     security: customer ? [{ bearerAuth: [] }, { customerSession: [] }] : [{ bearerAuth: [] }],
     middleware: [authorize(scope, customer)] as const,
-    responses: { ...route.responses, ...errorResponses(codes) },
-  } as Omit<R, "scope" | "errors" | "customer" | "claimsKeyInWrite">);
+    responses: { ...successes, ...errorResponses(codes, answering) },
+  } as Omit<R, "scope" | "errors" | "customer" | "claimsKeyInWrite" | "neverRemembered">);
 }
 
 /** A router for one capability. Validation failures become 422 problem+json with every field named. */
@@ -188,8 +256,9 @@ export function jsonBody<T extends z.ZodType>(schema: T, example: z.input<T>) {
   return { required: true, content: { "application/json": { schema, example } } } as const;
 }
 
-export function jsonResponse<T extends z.ZodType>(schema: T, description: string) {
-  return { description, content: { "application/json": { schema } } } as const;
+/** A JSON success answer; `headers`: what the route itself sends beside it (an `ETag`), beyond what apiRoute adds. */
+export function jsonResponse<T extends z.ZodType>(schema: T, description: string, headers?: readonly ResponseHeader[]) {
+  return { description, ...(headers ? { headers: headerRefs(headers) } : {}), content: { "application/json": { schema } } } as const;
 }
 
 /**

@@ -135,6 +135,9 @@ async function failedAuthOnWorkers(c: Context<AppEnv>, next: () => Promise<void>
   const address = clientAddress(c);
   if (c.res.status === 401 && address && !(await binding.limit({ key: address })).success) {
     const { limit, period } = BINDINGS.failed_auth;
+    // The 429 replaces the 401, whose headers Hono carries over: its `WWW-Authenticate` is not the
+    // 429's (Node's 429, sent before the key is read, has none either).
+    c.res.headers.delete("WWW-Authenticate");
     refuse(c, "failed_auth", limit, period, period);
   }
 }

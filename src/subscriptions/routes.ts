@@ -33,8 +33,8 @@ export const subscriptionsRouter = domainRouter()
       },
       errors: ["unknown_customer", "customer_erased", "version_conflict"],
       responses: {
-        200: jsonResponse(Subscription, "The updated subscription"),
-        201: jsonResponse(Subscription, "The new subscription"),
+        200: jsonResponse(Subscription, "The updated subscription", ["ETag"]),
+        201: jsonResponse(Subscription, "The new subscription", ["ETag"]),
       },
     }),
     async (c) => {
@@ -64,7 +64,7 @@ export const subscriptionsRouter = domainRouter()
       description: "With its `version` (also sent as `ETag`), pause, discount and cancellation state.",
       request: { params: SubscriptionIdParam },
       errors: ["subscription_not_found"],
-      responses: { 200: jsonResponse(Subscription, "The subscription") },
+      responses: { 200: jsonResponse(Subscription, "The subscription", ["ETag"]) },
     }),
     async (c) => {
       const { subscriptionId } = c.req.valid("param");

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import openapi from "../../openapi.json";
 import { signSessionToken } from "../../src/platform/session-tokens";
 import { customerBody, subscriptionBody, TEST_SECRETS_KEY, uid, type Harness, type TestTenant } from "../support/harness";
 
@@ -53,12 +54,17 @@ export function corsSuite(h: () => Harness) {
       expect(stranger.headers.get("access-control-allow-origin")).toBeNull();
     });
 
-    it("puts CORS headers on a session's answers to an allowed origin only, exposing the request id and rate-limit headers", async () => {
+    it("puts CORS headers on a session's answers to an allowed origin only, exposing every header openapi.json declares", async () => {
       const res = await h().request("GET", `/v1/subscriptions/${subscriptionId}`, { key: token, headers: { origin: shop } });
       expect(res.status).toBe(200);
       expect(res.headers.get("access-control-allow-origin")).toBe(shop);
-      const exposed = res.headers.get("access-control-expose-headers") ?? "";
-      for (const name of ["X-Request-Id", "Retry-After", "RateLimit"]) expect(exposed).toContain(name);
+      const exposed = (res.headers.get("access-control-expose-headers") ?? "").split(",").map((name) => name.trim().toLowerCase());
+      // All but Content-Language, which is CORS-safelisted: a page reads it anyway.
+      const declared = Object.keys(openapi.components.headers).filter((name) => name !== "Content-Language");
+      expect(exposed.sort()).toEqual(declared.map((name) => name.toLowerCase()).sort());
+      // And what this answer carries (the request id, the ETag, the rate limit), the page can read.
+      for (const [name] of res.headers) if (!/^(content-(type|length|language)|date|vary|access-control-.+)$/.test(name)) expect(exposed, name).toContain(name);
+      expect(res.headers.get("etag")).toMatch(/^"\d+"$/);
       const local = await h().request("GET", `/v1/subscriptions/${subscriptionId}`, { key: token, headers: { origin: "http://localhost:5173" } });
       expect(local.headers.get("access-control-allow-origin")).toBe("http://localhost:5173");
       const stranger = await h().request("GET", `/v1/subscriptions/${subscriptionId}`, { key: token, headers: { origin: "https://evil.example.com" } });

@@ -25,6 +25,7 @@ function examples(): { at: string; schema: string; value: unknown }[] {
     for (const [name, ex] of Object.entries<any>(node.examples ?? {})) out.push({ at: `${ptr}/examples/${name}`, schema: `${ptr}/schema`, value: ex.value });
   };
   for (const [name, schema] of Object.entries(doc.components.schemas)) schemaWalk(schema, `#/components/schemas/${escape(name)}`);
+  for (const [name, header] of Object.entries<any>(doc.components.headers)) withSchema(header, `#/components/headers/${escape(name)}`);
   for (const [path, item] of Object.entries<any>(doc.paths)) {
     for (const [method, op] of Object.entries<any>(item)) {
       const base = `#/paths/${escape(path)}/${method}`;
@@ -88,7 +89,8 @@ describe("openapi.json as third-party tools read it", () => {
 
 describe("the answer check itself", () => {
   const problem = { type: "https://tsuzuku.dev/errors/subscription_not_canceled", title: "t", status: 409, detail: "d", code: "subscription_not_canceled", instance: "/v1/subscriptions/S-1/reactivate" };
-  const res = (body: unknown, status = 409) => ({ status, headers: new Headers({ "content-type": "application/problem+json" }), body, text: JSON.stringify(body) });
+  const problemHeaders = { "content-type": "application/problem+json", "x-request-id": "req-1", "content-language": "en" };
+  const res = (body: unknown, status = 409) => ({ status, headers: new Headers(problemHeaders), body, text: JSON.stringify(body) });
   for (const [name, check] of [
     ["Ajv", ajvCheck()],
     ["@cfworker/json-schema", cfworkerCheck()],
@@ -102,6 +104,26 @@ describe("the answer check itself", () => {
       const sub = { ...doc.components.schemas.Subscription };
       const wrong = contractViolations(check, "GET", "/v1/subscriptions/S-1", { status: 200, headers: new Headers({ "content-type": "application/json" }), body: { id: null }, text: "{}" });
       expect(wrong.length, JSON.stringify(sub).slice(0, 10)).toBeGreaterThan(0);
+    });
+
+    it(`${name}: holds headers to the response that sends them — undeclared, required and missing, or a value its schema refuses`, () => {
+      const customer = { id: "C-1", name: "佐藤 花子", email: null, phone: null, locale: "ja", marketingConsent: false, createdAt: "2026-11-23T04:15:00.000Z", updatedAt: "2026-11-23T04:15:00.000Z" };
+      const answer = (status: number, headers: Record<string, string>, body: unknown = customer) => ({ status, headers: new Headers(headers), body, text: JSON.stringify(body) });
+      const ok = { "content-type": "application/json", "x-request-id": "0b6b1c52-8c5e-4f0e-9a43-3f7f2f4d9e21" };
+      const get = (headers: Record<string, string>) => contractViolations(check, "GET", "/v1/customers/C-1", answer(200, headers)).filter((e) => /header/.test(e));
+      expect(get({ ...ok, "ratelimit-policy": '"standard";q=1200;w=60', ratelimit: '"standard";r=17;t=42', vary: "Origin", "access-control-allow-origin": "https://shop.example.jp" })).toEqual([]);
+      expect(get({ "content-type": "application/json" }).join()).toMatch(/required header X-Request-Id is missing/);
+      expect(get({ ...ok, "x-request-id": "two words" }).join()).toMatch(/X-Request-Id/);
+      expect(get({ ...ok, etag: '"3"' }).join()).toMatch(/header etag is not documented/); // only subscriptions send one
+      expect(get({ ...ok, "idempotent-replayed": "true" }).join()).toMatch(/not documented/); // a read is never replayed
+      expect(get({ ...ok, "x-powered-by": "Hono" }).join()).toMatch(/x-powered-by is not documented/);
+      expect(get({ ...ok, ratelimit: "17" }).join()).toMatch(/RateLimit/);
+      const limited = (retryAfter: string) =>
+        contractViolations(check, "GET", "/v1/customers/C-1", answer(429, { ...problemHeaders, "retry-after": retryAfter }, { type: "https://tsuzuku.dev/errors/rate_limited", title: "t", status: 429, detail: "d", code: "rate_limited", limit: 5, windowSeconds: 60, retryAfterSeconds: 42 }));
+      expect(limited("42")).toEqual([]);
+      expect(limited("soon").join()).toMatch(/Retry-After/);
+      expect(limited("0").join()).toMatch(/Retry-After/);
+      expect(contractViolations(check, "GET", "/v1/customers/C-1", answer(429, problemHeaders, { type: "https://tsuzuku.dev/errors/rate_limited", title: "t", status: 429, detail: "d", code: "rate_limited" })).join()).toMatch(/required header Retry-After is missing/);
     });
   }
 });

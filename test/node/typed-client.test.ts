@@ -38,6 +38,13 @@ export async function flow(): Promise<string> {
     params: { path: { subscriptionId: "S-900001" } },
     body: { channel: "web" },
   });
+  // The documented headers are typed per answer: the seconds a 429 says to wait, the ETag to send back as If-Match.
+  type SkipAnswers = paths["/v1/subscriptions/{subscriptionId}/skip"]["post"]["responses"];
+  if (skipped.response.status === 429) {
+    const wait: SkipAnswers[429]["headers"]["Retry-After"] = Number(skipped.response.headers.get("Retry-After"));
+    const seconds: number = wait;
+    return \`retry in \${seconds} s\`;
+  }
   if (skipped.error) {
     // The code narrows the problem; its documented members are typed.
     const e = skipped.error;
@@ -52,6 +59,8 @@ export async function flow(): Promise<string> {
     return e.detail;
   }
   const nextDelivery: string | null = skipped.data.subscription.nextDeliveryOn;
+  const etag: SkipAnswers[200]["headers"]["ETag"] | null = skipped.response.headers.get("ETag");
+  const ifMatch: string | null = etag;
 
   const started = await api.POST("/v1/subscriptions/{subscriptionId}/cancel-flows", {
     params: { path: { subscriptionId: "S-900001" } },
@@ -80,7 +89,7 @@ export async function flow(): Promise<string> {
   const amount: number | undefined = fee === null ? 0 : fee?.amount;
   const risk = await api.GET("/v1/customers/{customerId}/risk", { params: { path: { customerId: "C-900001" } } });
   const highest: number | undefined = risk.data?.highest === null ? undefined : risk.data?.highest.probability;
-  return \`\${version} \${nextDelivery} \${confirmed.data.outcome} \${amount} \${highest}\`;
+  return \`\${version} \${ifMatch} \${nextDelivery} \${confirmed.data.outcome} \${amount} \${highest}\`;
 }
 `;
 

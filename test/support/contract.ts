@@ -11,7 +11,8 @@ export const DOCUMENT_ID = "https://tsuzuku.dev/openapi.json";
 /** Validates `data` against the schema at `pointer` (a JSON pointer into openapi.json); the errors, or []. */
 export type SchemaCheck = (pointer: string, data: unknown) => string[];
 
-type Operation = { responses: Record<string, { content?: Record<string, { schema?: unknown }> }> };
+type Header = { required?: boolean; schema?: unknown; $ref?: string };
+type Operation = { responses: Record<string, { headers?: Record<string, Header>; content?: Record<string, { schema?: unknown }> }> };
 const routes = Object.entries(openapi.paths as Record<string, Record<string, Operation>>).flatMap(([path, item]) =>
   Object.entries(item).map(([method, op]) => ({
     method: method.toUpperCase(),
@@ -23,6 +24,7 @@ const routes = Object.entries(openapi.paths as Record<string, Record<string, Ope
   })),
 ).sort((a, b) => a.params - b.params);
 
+const NONE: Record<string, Header> = {};
 const escape = (s: string) => s.replace(/~/g, "~0").replace(/\//g, "~1");
 
 /** The document with an `$id`, for validators that resolve `#/components/…` against it. */
@@ -31,9 +33,17 @@ export function documentWithId(): Record<string, unknown> {
 }
 
 /**
+ * Headers a response may carry without the document declaring them: `Content-Type` (the
+ * document's `content` says it), the transport's own, `Vary` (for caches) and the CORS protocol's
+ * (for browsers). Every other header an answer carries must be declared on its response.
+ */
+const UNDECLARED = /^(content-type|content-length|date|connection|keep-alive|transfer-encoding|vary|access-control-.+)$/;
+
+/**
  * What is wrong with one answer, judged by the document: an operation that does not list the
- * status, a content type it does not declare, or a body its schema refuses. Routes the document
- * does not describe (/docs, unknown paths) are not checked here.
+ * status, a header it does not declare, a declared required header missing or a header value its
+ * schema refuses, a content type it does not declare, or a body its schema refuses. Routes the
+ * document does not describe (/docs, unknown paths) are not checked here.
  */
 export function contractViolations(check: SchemaCheck, method: string, url: string, res: { status: number; headers: Headers; body: unknown; text: string }): string[] {
   const path = url.split("?")[0]!;
@@ -42,12 +52,13 @@ export function contractViolations(check: SchemaCheck, method: string, url: stri
   const at = `${method} ${route.path} → ${res.status}`;
   const response = route.op.responses[String(res.status)];
   if (!response) return [`${at}: status not documented`];
-  if (!response.content) return res.text === "" ? [] : [`${at}: a body where the document declares none`];
+  const pointer = `#/paths/${escape(route.path)}/${method.toLowerCase()}/responses/${res.status}`;
+  const wrong = headerViolations(check, at, pointer, response.headers ?? NONE, res.headers);
+  if (!response.content) return res.text === "" ? wrong : [...wrong, `${at}: a body where the document declares none`];
   const type = (res.headers.get("content-type") ?? "").split(";")[0]!.trim();
-  if (!(type in response.content)) return [`${at}: content type ${type} not documented (${Object.keys(response.content).join(", ")})`];
-  if (!type.endsWith("json")) return [];
-  const pointer = `#/paths/${escape(route.path)}/${method.toLowerCase()}/responses/${res.status}/content/${escape(type)}/schema`;
-  const wrong = check(pointer, res.body).map((e) => `${at}: ${e}`);
+  if (!(type in response.content)) return [...wrong, `${at}: content type ${type} not documented (${Object.keys(response.content).join(", ")})`];
+  if (!type.endsWith("json")) return wrong;
+  wrong.push(...check(`${pointer}/content/${escape(type)}/schema`, res.body).map((e) => `${at}: ${e}`));
   // A problem's schema is open (RFC 9457 allows extensions), so an extra member the document does
   // not name would pass the validator unseen: name them here.
   if (type === "application/problem+json" && res.body && typeof res.body === "object") {
@@ -55,6 +66,53 @@ export function contractViolations(check: SchemaCheck, method: string, url: stri
     for (const key of Object.keys(res.body)) if (!known.has(key)) wrong.push(`${at}: problem member \`${key}\` is not documented`);
   }
   return wrong;
+}
+
+/** One response's declared headers by lower-case name: where each one's schema is, its type, whether it is required. */
+type Declared = Map<string, { name: string; schemaAt: string; type: unknown; required: boolean }>;
+const declaredOf = new WeakMap<object, Declared>();
+
+function declared(pointer: string, headers: Record<string, Header>): Declared {
+  let found = declaredOf.get(headers);
+  if (!found) {
+    found = new Map(
+      Object.entries(headers).map(([name, header]) => {
+        const resolved = resolve(header);
+        const schemaAt = typeof header.$ref === "string" ? `${header.$ref}/schema` : `${pointer}/headers/${escape(name)}/schema`;
+        return [name.toLowerCase(), { name, schemaAt, type: resolve(resolved.schema).type, required: resolved.required === true }];
+      }),
+    );
+    declaredOf.set(headers, found);
+  }
+  return found;
+}
+
+/**
+ * The headers of one answer against its response's `headers` (names case-insensitive, through
+ * `$ref`). A value is read as OpenAPI's `simple` style reads it for its schema's type (`42` is
+ * the integer 42), as a partner's validating client would, then validated against that schema.
+ */
+function headerViolations(check: SchemaCheck, at: string, pointer: string, headers: Record<string, Header>, sent: Headers): string[] {
+  const wrong: string[] = [];
+  const byName = declared(pointer, headers);
+  for (const [name, value] of sent) {
+    if (UNDECLARED.test(name)) continue;
+    const found = byName.get(name);
+    if (!found) {
+      wrong.push(`${at}: header ${name} is not documented (${[...byName.values()].map((d) => d.name).join(", ") || "none declared"})`);
+      continue;
+    }
+    wrong.push(...check(found.schemaAt, simpleStyle(value, found.type)).map((e) => `${at}: header ${found.name}: ${e}`));
+  }
+  for (const [name, d] of byName) if (d.required && !sent.has(name)) wrong.push(`${at}: required header ${d.name} is missing`);
+  return wrong;
+}
+
+/** A header's text as the value its schema's type reads (`simple` style): a number or boolean where that is what it says. */
+function simpleStyle(value: string, type: unknown): unknown {
+  if ((type === "integer" || type === "number") && /^-?[0-9]+(\.[0-9]+)?$/.test(value)) return Number(value);
+  if (type === "boolean" && (value === "true" || value === "false")) return value === "true";
+  return value;
 }
 
 function resolve(schema: unknown): Record<string, unknown> {

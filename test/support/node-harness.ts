@@ -11,11 +11,18 @@ import { migrateDatabase, openDatabase } from "../../src/db/node";
 import { startReadWorker } from "../../src/platform/off-thread-node";
 import type { Scope, Services } from "../../src/platform/env";
 import { createTenant, issueKey } from "../../src/tenants/keys";
+import type { RateLimitConfig } from "../../src/platform/rate-limit";
 import { ajvCheck } from "./ajv";
 import { contractViolations } from "./contract";
-import { buildRequest, rowsOf, TEST_SECRETS_KEY, toRes, type Harness, type TestTenant } from "./harness";
+import { buildRequest, rowsOf, TEST_SECRETS_KEY, toRes, type Harness, type Res, type TestTenant } from "./harness";
 
 export type Seen = { method: string; path: string; status: number; code?: string };
+
+/**
+ * Rate limits on, as `npm start` runs (src/config.ts), so answers carry `RateLimit-Policy` and
+ * `RateLimit` for the contract check to see; set so high that no test reaches them.
+ */
+const UNREACHED_LIMITS: RateLimitConfig = { perKey: { standard: 1_000_000, business: 1_000_000, enterprise: 1_000_000 }, failedAuth: 1_000_000, windowMs: 60_000 };
 
 export type NodeHarness = Harness & {
   db: Database;
@@ -25,6 +32,8 @@ export type NodeHarness = Harness & {
   /** Every answer the suite received, for checking the OpenAPI document covers it. */
   seen: Seen[];
   setNow(date: Date | null): void;
+  /** An answer that came another way (a real socket), read and held to openapi.json as `request` holds its own. */
+  held(method: string, path: string, response: Response): Promise<Res>;
   /** One run of the background job (src/maintenance) with this app's services. */
   maintain(now?: () => Date): ReturnType<typeof runMaintenance>;
   close(): void;
@@ -48,11 +57,20 @@ export async function nodeHarness(overrides: Partial<Services> = {}): Promise<No
     webhookFetch: nodeWebhookFetch({ allowLoopback: allowLoopbackWebhooks }),
     // As src/node.ts wires it: the customer export runs in a worker thread on its own connection.
     offThread: readWorker,
+    rateLimits: UNREACHED_LIMITS,
     ...overrides,
   };
   const app = createApp(() => services, { docs: { viewer: nodeDocsViewer() } });
   const seen: Seen[] = [];
   const check = ajvCheck();
+
+  async function held(method: string, path: string, response: Response): Promise<Res> {
+    const res = await toRes(response);
+    seen.push({ method, path, status: res.status, code: res.body?.code });
+    const wrong = contractViolations(check, method, path, res);
+    if (wrong.length > 0) throw new Error(`The answer breaks openapi.json:\n${wrong.join("\n")}\n${res.text.slice(0, 2000)}`);
+    return res;
+  }
 
   async function keyFor(tenantId: string, scopes: Scope[]) {
     const key = await db.write((tx) => issueKey(tx, { tenantId, name: `test ${scopes.join(",")}`, scopes, at: new Date() }));
@@ -72,13 +90,8 @@ export async function nodeHarness(overrides: Partial<Services> = {}): Promise<No
     },
     maintain: (now) =>
       runMaintenance({ db, secretsKey: services.secretsKey, now: now ?? services.now, fetch: services.webhookFetch, allowLoopbackWebhooks: services.allowLoopbackWebhooks }),
-    async request(method, path, options) {
-      const res = await toRes(await app.request(buildRequest("http://localhost", method, path, options)));
-      seen.push({ method, path, status: res.status, code: res.body?.code });
-      const wrong = contractViolations(check, method, path, res);
-      if (wrong.length > 0) throw new Error(`The answer breaks openapi.json:\n${wrong.join("\n")}\n${res.text.slice(0, 2000)}`);
-      return res;
-    },
+    request: async (method, path, options) => held(method, path, await app.request(buildRequest("http://localhost", method, path, options))),
+    held,
     async tenant(): Promise<TestTenant> {
       const tenant = await db.write((tx) => createTenant(tx, { name: "テスト店", at: new Date() }));
       return { id: tenant.id, key: await keyFor(tenant.id, ["read", "write", "admin"]), keyWith: (scopes) => keyFor(tenant.id, scopes) };
