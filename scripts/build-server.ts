@@ -15,21 +15,28 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 
 const root = join(import.meta.dirname, "..");
-/** Two levels below the project, as src/db/ is: src/db/node.ts finds drizzle/ at "../../drizzle" from either. */
-export const SERVER_DIR = join(root, "dist", "server");
+/**
+ * `--bench`: bench/run.ts and its load generator into dist/bench/ instead, so `npm run bench` serves
+ * the app from the same kind of bundle `npm start` runs (a bench under tsx measured tsx's heap).
+ * Both directories sit two levels below the project, as src/db/ does: src/db/node.ts finds
+ * drizzle/ at "../../drizzle" from either.
+ */
+const bench = process.argv.includes("--bench");
+const outdir = join(root, "dist", bench ? "bench" : "server");
 
-rmSync(SERVER_DIR, { recursive: true, force: true });
+rmSync(outdir, { recursive: true, force: true });
 const result = await build({
   absWorkingDir: root,
-  entryPoints: { node: "src/node.ts", "read-worker": "src/read-worker.ts" },
-  outdir: SERVER_DIR,
+  entryPoints: bench ? { run: "bench/run.ts", "load-child": "bench/load-child.ts" } : { node: "src/node.ts", "read-worker": "src/read-worker.ts" },
+  outdir,
   bundle: true,
   splitting: true,
   chunkNames: "[name]-[hash]",
   platform: "node",
   format: "esm",
   target: "node22",
-  external: ["libsql"],
+  // The native driver stays in node_modules; the bench's own tools (a bundler, a browser driver, the load generator) too.
+  external: bench ? ["libsql", "esbuild", "playwright-core", "autocannon"] : ["libsql"],
   minifyWhitespace: true,
   legalComments: "none",
   // CommonJS dependencies call require() for Node's modules; ESM output has none of its own.
@@ -37,7 +44,7 @@ const result = await build({
   write: false,
   logLevel: "warning",
 });
-for (const file of result.outputFiles) {
+for (const file of result.outputFiles ?? []) {
   // esbuild escapes strings and templates (charset ascii) but leaves regular expression literals as
   // written; \uXXXX (UTF-16 units) means the same in a regex, with or without the u flag, as in a string.
   const text = file.text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
