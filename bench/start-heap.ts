@@ -134,6 +134,8 @@ if (existsSync(SEEDED + "-wal")) copyFileSync(SEEDED + "-wal", DB + "-wal");
 
 console.log(`${new Date().toISOString()} load ${loadavg().map((l) => l.toFixed(1)).join(" ")}; server: ${CMD.join(" ")}`);
 const server = await start(DB);
+// A failure below must not leave the server holding the port.
+process.on("exit", () => server.child.kill("SIGTERM"));
 const { evaluate, close } = await connect(server.inspector);
 console.log(`started in ${server.startMs} ms (to "Tsuzuku API on"), Node ${await evaluate<string>("process.version")}`);
 const heap = `(() => { const v8 = process.getBuiltinModule("node:v8"); const h = v8.getHeapStatistics(); return { used: h.used_heap_size, total: h.total_heap_size, external: h.external_memory, spaces: v8.getHeapSpaceStatistics().map((s) => [s.space_name, s.space_used_size]) }; })()`;
@@ -148,7 +150,7 @@ show("after warm-up", await evaluate<Heap>(heap));
 const timed = await evaluate<string[]>(`(() => { const out = []; const cpu = () => { const u = process.threadCpuUsage(); return (u.user + u.system) / 1000; }; for (let i = 0; i < ${GCS}; i++) { const t0 = performance.now(), c0 = cpu(); gc(); out.push((performance.now() - t0).toFixed(1) + "/" + (cpu() - c0).toFixed(1)); } return out; })()`);
 console.log(`full GC pauses (ms wall/CPU): ${timed.join(", ")}`);
 if (process.env.START_HEAP_SNAPSHOT) {
-  const file = await evaluate<string>(`process.getBuiltinModule("node:v8").writeHeapSnapshot()`);
+  const file = resolve(CWD, await evaluate<string>(`process.getBuiltinModule("node:v8").writeHeapSnapshot()`));
   type Snap = { snapshot: { meta: { node_fields: string[]; node_types: [string[]] } }; nodes: number[]; strings: string[] };
   const snap = JSON.parse(readFileSync(file, "utf8")) as Snap;
   const f = snap.snapshot.meta.node_fields;
