@@ -26,7 +26,9 @@ const waiting = new Map<number, (reply: LoadReply) => void>();
 
 function loadProcess(): ChildProcess {
   if (child) return child;
-  child = spawn(process.execPath, [...process.execArgv, fileURLToPath(new URL("./load-child.ts", import.meta.url))], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  // Beside this file: load-child.ts under tsx, load-child.js in the bundle (scripts/build-server.ts --bench).
+  const script = new URL(import.meta.url.endsWith(".ts") ? "./load-child.ts" : "./load-child.js", import.meta.url);
+  child = spawn(process.execPath, [...process.execArgv, fileURLToPath(script)], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
   // The load generator stands for clients on other machines: it yields the cores to the server
   // (niceness 19; BENCH_LOAD_NICE=0 runs it as the server runs). See BENCHMARKS.md, branch atrisk4.
   if (LOAD_NICE) setPriority(child.pid!, LOAD_NICE);

@@ -34,6 +34,8 @@ const BENCH_SECRETS_KEY = "bench-secrets-key-0123456789abcdef-012345";
  */
 /** The server's own V8 and Node flags (package.json passes `npm start`'s to the bench too), not tsx's loader. */
 const serverFlags = process.execArgv.filter((a) => a.startsWith("--") && !/^--(require|import)\b/.test(a));
+/** The project's root, from bench/ (tsx) or dist/bench/ (the bundle `npm run bench` runs, scripts/build-server.ts). */
+const ROOT = fileURLToPath(new URL(import.meta.url.endsWith(".ts") ? "../" : "../../", import.meta.url));
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
 
@@ -199,7 +201,10 @@ async function demoSectionInChild(): Promise<{ rows: Row[]; subscriptions: numbe
 
 if (process.env.BENCH_PART === "portal") {
   // The my-page portal's load time alone (bench/portal.ts); it rewrites only its own section.
-  await (await import("./portal")).runPortalBench();
+  // It times a browser's page load, not this server, and builds the embed from src/portal/: from
+  // the sources, through tsx, when `npm run bench` runs the bundle (dist/bench).
+  if (import.meta.url.endsWith(".ts")) await (await import("./portal")).runPortalBench();
+  else await new Promise((done) => spawn(process.execPath, [...serverFlags, "--import", "tsx", join(ROOT, "bench/run.ts")], { stdio: "inherit" }).once("exit", done));
   process.exit(0);
 }
 // `BENCH_PART=console npm run bench`: the console's screen pop alone (bench/console.ts).
@@ -530,9 +535,9 @@ ${parts.join("\n\n")}
 `;
 if (ALL_SECTIONS.every(runs)) {
   // The write-cost analysis (bench/write-cost.ts) is written by hand: kept from the previous file.
-  const previous = readFileSync(new URL("../BENCHMARKS.md", import.meta.url), "utf8");
+  const previous = readFileSync(join(ROOT, "BENCHMARKS.md"), "utf8");
   const kept = previous.indexOf(WRITE_COST_HEADING);
-  writeFileSync(new URL("../BENCHMARKS.md", import.meta.url), kept === -1 ? report : `${report}\n${previous.slice(kept)}`);
+  writeFileSync(join(ROOT, "BENCHMARKS.md"), kept === -1 ? report : `${report}\n${previous.slice(kept)}`);
   console.log("\nBENCHMARKS.md written");
   // The portal's section, in a fresh process like the others (it appends itself to BENCHMARKS.md).
   await new Promise((done) => spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url)], { stdio: "inherit", env: { ...process.env, BENCH_PART: "portal" } }).once("exit", done));
@@ -664,9 +669,9 @@ async function workersSection(): Promise<{ node: Row[]; worker: Row[] }> {
 
 /** wrangler.toml without `[assets]` and `[observability]`, in a temporary file (its `main` made absolute). */
 function leanWranglerConfig(): string {
-  const toml = readFileSync(new URL("../wrangler.toml", import.meta.url), "utf8")
+  const toml = readFileSync(join(ROOT, "wrangler.toml"), "utf8")
     .replace(/^\[(assets|observability)\][\s\S]*?(?=^\[|(?![\s\S]))/gm, "")
-    .replace(/^main = "(.*)"$/m, (_, main: string) => `main = ${JSON.stringify(fileURLToPath(new URL(`../${main}`, import.meta.url)))}`);
+    .replace(/^main = "(.*)"$/m, (_, main: string) => `main = ${JSON.stringify(join(ROOT, main))}`);
   const file = join(mkdtempSync(join(tmpdir(), "tsuzuku-bench-wrangler-")), "wrangler.toml");
   writeFileSync(file, toml);
   return file;

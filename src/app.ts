@@ -149,8 +149,10 @@ export function createApp(services: (c: Context<AppEnv>) => Services, options: {
   });
   registerResponseHeaders(app.openAPIRegistry);
   app.openAPIRegistry.register("EventInput", EventInput);
-  let built: unknown;
-  const document = () => (built ??= normaliseDocument(app.getOpenAPI31Document(OPENAPI_INFO)));
+  // Built at the first request and kept as its JSON's UTF-8 bytes (outside V8's heap), not as the
+  // object tree, which every major GC would otherwise mark (≈ 5.5 MB of objects for 1.3 MB of JSON).
+  let built: Uint8Array<ArrayBuffer> | undefined;
+  const document = () => (built ??= new TextEncoder().encode(JSON.stringify(normaliseDocument(app.getOpenAPI31Document(OPENAPI_INFO)))));
   app.route("/", metaRouter(document, options.docs));
   app.route("/", portalRouter((request, c) => app.fetch(request, c.env, executionContext(c))));
   app.route("/", consolePages(app));

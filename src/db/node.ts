@@ -1,4 +1,5 @@
-import { createClient, type InValue } from "@libsql/client";
+import type { InValue } from "@libsql/client";
+import { createClient as createFileClient } from "@libsql/client/sqlite3";
 import { drizzle } from "drizzle-orm/libsql";
 import { migrate } from "drizzle-orm/libsql/migrator";
 import { mkdirSync } from "node:fs";
@@ -11,6 +12,7 @@ import { createDatabase, type Database, type GroupCommit, type WriteStatements }
 export const DEFAULT_DATABASE_URL = "file:./data/tsuzuku.db";
 /** How long a statement on the embedded file waits for another process's lock before SQLITE_BUSY. */
 export const BUSY_TIMEOUT_MS = 5_000;
+// From src/db/ or from the bundles in dist/server/ and dist/bench/ (scripts/build-server.ts): two levels down either way.
 export const MIGRATIONS_FOLDER = resolve(dirname(fileURLToPath(import.meta.url)), "../../drizzle");
 
 /**
@@ -33,7 +35,9 @@ export async function openDatabase(url: string, authToken?: string, options: { c
   // at once with SQLITE_BUSY (the driver's default). Within this process writes are queued
   // (db/client), so only another process makes a statement wait — and, the driver being
   // synchronous, hold the event loop while it does.
-  const client = createClient({ url, authToken, ...(isFile ? { timeout: BUSY_TIMEOUT_MS } : {}) });
+  // The client for a libSQL server (WebSockets and HTTP, ≈ 0.3 MB of source with `ws`) is loaded only
+  // for one: everything a module loads stays on the heap every major GC marks.
+  const client = isFile ? createFileClient({ url, timeout: BUSY_TIMEOUT_MS }) : (await import("@libsql/client")).createClient({ url, authToken });
   if (!isFile) return createDatabase(client);
   // WAL lets readers run while a write transaction is open on another pooled connection.
   await client.execute("PRAGMA journal_mode = WAL");

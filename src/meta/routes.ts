@@ -7,8 +7,8 @@ import { DOCS_PAGE, docsInit, type DocsOptions } from "./docs";
 
 const Health = z.object({ status: z.literal("ok"), database: z.literal("ok"), time: z.string() }).openapi("Health");
 
-/** Health and documentation: public, no API key. `openapi` is the document the app generates. */
-export function metaRouter(openapi: () => unknown, docs: DocsOptions = {}) {
+/** Health and documentation: public, no API key. `openapi` is the document the app generates, as JSON in UTF-8. */
+export function metaRouter(openapi: () => Uint8Array<ArrayBuffer>, docs: DocsOptions = {}) {
   const init = docsInit(docs.demoApiKey);
   return new OpenAPIHono<AppEnv>()
     .openapi(
@@ -30,7 +30,7 @@ export function metaRouter(openapi: () => unknown, docs: DocsOptions = {}) {
         return c.json({ status: "ok" as const, database: "ok" as const, time: c.get("services").now().toISOString() }, 200);
       },
     )
-    .get("/openapi.json", (c) => c.json(openapi()))
+    .get("/openapi.json", (c) => c.body(openapi(), 200, { "content-type": "application/json" }))
     .get("/docs", (c) => c.html(DOCS_PAGE, 200, { "cache-control": "no-cache" }))
     .get("/docs/init.js", (c) => c.body(init, 200, { "content-type": "text/javascript; charset=utf-8", "cache-control": "no-cache" }))
     .get("/docs/viewer.js", async (c) => {

@@ -17,8 +17,11 @@ export function startReadWorker(databaseUrl: string): OffThread & { close(): Pro
 
   const thread = () => {
     if (worker) return worker;
-    // The thread runs TypeScript like this process: through tsx, whichever way this process was started.
-    const w = new Worker(new URL("../read-worker.ts", import.meta.url), { workerData: { databaseUrl }, execArgv: ["--import", "tsx"] });
+    // Bundled (scripts/build-server.ts, `npm start`), the worker is read-worker.js beside this file;
+    // from source (tests, tsx), it runs TypeScript through tsx, whichever way this process was started.
+    const w = import.meta.url.endsWith(".ts")
+      ? new Worker(new URL("../read-worker.ts", import.meta.url), { workerData: { databaseUrl }, execArgv: ["--import", "tsx"] })
+      : new Worker(new URL("./read-worker.js", import.meta.url), { workerData: { databaseUrl } });
     w.unref();
     w.on("message", (m: { id?: number; ok?: boolean; value?: unknown; refusal?: { code: ErrorCode; detail?: string | Localized; extra?: Record<string, unknown> } | null; message?: string }) => {
       if (m.id === undefined) return;

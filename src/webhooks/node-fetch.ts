@@ -1,6 +1,6 @@
 import { lookup } from "node:dns";
 import type { LookupAddress, LookupOptions } from "node:dns";
-import { Agent, fetch as undiciFetch } from "undici";
+import type { Agent } from "undici";
 import { refusedAddress } from "./destination";
 
 /**
@@ -10,24 +10,33 @@ import { refusedAddress } from "./destination";
  * between check and connection (DNS rebinding). Redirects are the dispatcher's to refuse.
  */
 export function nodeWebhookFetch(options: { allowLoopback?: boolean } = {}): typeof fetch {
-  const agent = new Agent({
-    connect: {
-      lookup(hostname: string, opts: LookupOptions, callback: (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void) {
-        lookup(hostname, { ...opts, all: true }, (err, addresses) => {
-          if (err) return callback(err, "");
-          const list = addresses as LookupAddress[];
-          const refused = list.map((a) => refusedAddress(a.address, options)).find((r) => r !== null);
-          if (refused || list.length === 0) {
-            const e = new Error(`refused to connect to ${hostname}: ${refused ?? "no address"}`) as NodeJS.ErrnoException;
-            e.code = "ECONNREFUSED";
-            return callback(e, "");
-          }
-          if (opts.all) callback(null, list);
-          else callback(null, list[0]!.address, list[0]!.family);
-        });
-      },
-    },
-  });
-  return ((input: string | URL | Request, init?: RequestInit) =>
-    undiciFetch(input as Parameters<typeof undiciFetch>[0], { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher: agent })) as unknown as typeof fetch;
+  // undici loaded at the first delivery, not at start: most servers have no webhook, and its
+  // ≈ 1 MB of source and the objects its modules build would sit on every major GC's heap.
+  let client: Promise<{ agent: Agent; fetch: typeof import("undici").fetch }> | undefined;
+  const load = () =>
+    (client ??= import("undici").then(({ Agent, fetch }) => ({
+      fetch,
+      agent: new Agent({
+        connect: {
+          lookup(hostname: string, opts: LookupOptions, callback: (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void) {
+            lookup(hostname, { ...opts, all: true }, (err, addresses) => {
+              if (err) return callback(err, "");
+              const list = addresses as LookupAddress[];
+              const refused = list.map((a) => refusedAddress(a.address, options)).find((r) => r !== null);
+              if (refused || list.length === 0) {
+                const e = new Error(`refused to connect to ${hostname}: ${refused ?? "no address"}`) as NodeJS.ErrnoException;
+                e.code = "ECONNREFUSED";
+                return callback(e, "");
+              }
+              if (opts.all) callback(null, list);
+              else callback(null, list[0]!.address, list[0]!.family);
+            });
+          },
+        },
+      }),
+    })));
+  return (async (input: string | URL | Request, init?: RequestInit) => {
+    const { agent, fetch } = await load();
+    return fetch(input as Parameters<typeof fetch>[0], { ...(init as Parameters<typeof fetch>[1]), dispatcher: agent });
+  }) as unknown as typeof fetch;
 }
