@@ -252,6 +252,12 @@ export function consolePages(app: Fetcher) {
     return c.html(<KartePage page={page} data={data} search={search} />);
   });
 
+  /** One click, several calls: a double submit replays them (same keys) instead of writing twice. */
+  const attemptKey = (form: Record<string, string>) => {
+    const attempt = (form.attempt ?? "").slice(0, 64) || crypto.randomUUID();
+    return (step: string) => ({ "idempotency-key": `console-${attempt}-${step}` });
+  };
+
   /**
    * A reactivation's confirmation: the subscription as the API has it, still canceled, and the first
    * delivery the reactivation would bring (the date chosen on the karte, within the shop's rules).
@@ -292,12 +298,6 @@ export function consolePages(app: Fetcher) {
     if (res.status !== 200) return backTo(c, form, { error: res.body?.code });
     return backTo(c, form, { done: "reactivated" });
   });
-
-  /** One click, several calls: a double submit replays them (same keys) instead of writing twice. */
-  const attemptKey = (form: Record<string, string>) => {
-    const attempt = (form.attempt ?? "").slice(0, 64) || crypto.randomUUID();
-    return (step: string) => ({ "idempotency-key": `console-${attempt}-${step}` });
-  };
 
   pages.post("/console/apply", async (c) => {
     const form = await formOf(c);
