@@ -6,8 +6,11 @@
  *   open ──reason──▶ offered ──accept──▶ saved
  *     │                 │
  *     └─────confirm─────┴──────confirm──▶ canceled        (open|offered past expiresAt = abandoned)
+ *
+ * A plan change made through the API while a flow is open or offered also ends it as saved
+ * (./saved-by-change, applied by plan-changes/apply).
  */
-import { and, asc, eq, inArray, lte, max } from "drizzle-orm";
+import { and, asc, eq, inArray, lte } from "drizzle-orm";
 import { cancelFlows, cancelFlowSteps, planChanges, subscriptions, type CancellationRecord } from "../db/schema";
 import { recordOutcome } from "../offers/repository";
 import { suggestOffersFor, type ReasonedOffer } from "../offers/service";
@@ -32,11 +35,10 @@ import { personaliseTerms, type OfferApplication } from "../offers/personalise";
 import { applyOffer } from "./apply-offer";
 import type { Lang, Localized } from "./reasons";
 import { tenantReasons } from "./reasons-repository";
+import { addStep, effectiveStatus, type FlowRow } from "./state";
 import { cancellationTerms, confirmationNumber, receiptText } from "./terms";
 
 type ChannelName = "web" | "checkout" | "ivr" | "operator" | "api" | "system";
-export type FlowRow = typeof cancelFlows.$inferSelect;
-export type FlowStatus = FlowRow["status"];
 
 /** An offer as it was displayed in a flow: the evidence, and what accepting it applies. */
 export type ShownOffer = {
@@ -67,14 +69,10 @@ export type CallContext = {
   ifMatch?: string;
 };
 
-/** Open flows past their expiry are abandoned, whether or not maintenance has marked them yet. */
-export function effectiveStatus(row: Pick<FlowRow, "status" | "expiresAt">, now: Date): FlowStatus {
-  if ((row.status === "open" || row.status === "offered") && row.expiresAt <= now.toISOString()) return "abandoned";
-  return row.status;
-}
 
 function assertOpen(row: FlowRow, now: Date) {
   const status = effectiveStatus(row, now);
+  if (status === "saved" && row.offerId === null) throw new ApiError("cancel_flow_saved", { en: "This flow ended with a plan change made while it was open. To cancel now, start a new cancel flow and confirm it.", ja: "この解約手続きは、お手続き中にプランを変更されたため終了しています。解約する場合は、新しく解約手続きを始めて確定してください。" }, { flowStatus: status });
   if (status === "saved") throw new ApiError("cancel_flow_saved", { en: "This flow ended with an accepted offer. To cancel now, start a new cancel flow and confirm it.", ja: "この解約手続きは、特典をお選びいただいたため終了しています。解約する場合は、新しく解約手続きを始めて確定してください。" }, { flowStatus: status });
   if (status === "canceled") throw new ApiError("cancel_flow_canceled", { en: `This flow already ended with cancellation ${row.confirmationNumber}.`, ja: `この解約手続きは、解約（受付番号 ${row.confirmationNumber}）で終了しています。` }, { flowStatus: status, confirmationNumber: row.confirmationNumber });
   if (status === "abandoned") throw new ApiError("cancel_flow_expired", { en: "This flow expired, so it shows no more offers. Confirming it still cancels; or start a new cancel flow.", ja: "この解約手続きは有効期限が切れたため、特典はこれ以上表示されません。このまま確定すると解約できます。または、新しく解約手続きを始めてください。" }, { flowStatus: status, expiresAt: row.expiresAt });
@@ -84,11 +82,6 @@ export async function getFlow(store: TenantStore, flowId: string): Promise<FlowR
   const row = await store.find(cancelFlows, eq(cancelFlows.id, flowId));
   if (!row) throw new ApiError("cancel_flow_not_found", { en: `No cancel flow ${flowId}.`, ja: `解約手続き ${flowId} は見つかりません。` });
   return row;
-}
-
-async function addStep(s: TenantStore, flowId: string, type: string, channel: string, at: string, data: Record<string, unknown>, actor: Actor) {
-  const [row] = await s.q.select({ seq: max(cancelFlowSteps.seq) }).from(cancelFlowSteps).where(s.owns(cancelFlowSteps, eq(cancelFlowSteps.flowId, flowId)));
-  await s.insert(cancelFlowSteps, { flowId, seq: (row?.seq ?? 0) + 1, type, channel, at, data, actor });
 }
 
 function secureRandom(): number {

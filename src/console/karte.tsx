@@ -2,6 +2,7 @@ import type { Child } from "hono/jsx";
 import { Layout, type PageContext } from "./layout";
 import { planCallFor } from "./plan";
 import { channelName, money, when } from "./format";
+import type { ReactivationWindow } from "../plan-changes/rules";
 import { localDate, writeDate } from "../platform/dates";
 import { displayPhone } from "../platform/phone";
 import {
@@ -117,6 +118,8 @@ export type KarteData = {
   knowledge: KnowledgeEntry[];
   cancellation: CancellationInfo | null;
   planOptions: PlanOptions | null;
+  /** For a canceled focus: the first deliveries a reactivation today may start on (plan-changes/rules reactivationWindow). */
+  reactivation: ReactivationWindow | null;
   exitSurvey: ConsoleSurvey | null;
   notice: string | null;
   error: string | null;
@@ -172,10 +175,11 @@ function SurveyFields(props: { lang: Lang; survey: ConsoleSurvey }) {
 }
 
 /**
- * A caller who just wants a change (a skip, another interval…): each plan change the shop's rules
- * allow today (plan-options), posted to /console/change and applied directly on channel operator —
- * no reason asked, no cancel flow, so it is never counted as a cancellation request. An action the
- * rules close shows why, in the API's words.
+ * Each plan change the shop's rules allow today (plan-options), posted to /console/change on
+ * channel operator; an action the rules close shows why, in the API's words. A caller who just
+ * wants a change (no reason picked): applied directly, no cancel flow, never counted as a
+ * cancellation request. A caller who gave a reason to cancel: the change is their save — it ends
+ * the cancel flow as saved (the note says so).
  */
 function PlanChanges(props: { page: PageContext; sub: Sub; options: PlanOptions; customerId: string; reason: string | null }) {
   const { page, sub, options: o } = props;
@@ -198,7 +202,7 @@ function PlanChanges(props: { page: PageContext; sub: Sub; options: PlanOptions;
       <h2 id="plan">
         {t(lang, "planChanges")}: {sub.product.name}
       </h2>
-      <p>{t(lang, "planChangesNote")}</p>
+      <p>{t(lang, props.reason ? "planChangesSaveNote" : "planChangesNote")}</p>
       {o.skip.available
         ? form(
             "skip",
@@ -301,6 +305,75 @@ function Cancellation(props: { page: PageContext; sub: Sub; words: Words }) {
         ) : null}
       </dl>
     </section>
+  );
+}
+
+/**
+ * A canceled subscription the customer asks to restart: the first delivery to choose within what
+ * the shop's rules accept (or, when the last delivery is still coming, the plan continuing from
+ * it), then a confirmation page (GET /console/reactivate) before anything is written.
+ */
+function Reactivate(props: { page: PageContext; sub: Sub; window: ReactivationWindow; customerId: string }) {
+  const { page, sub, window: w } = props;
+  const lang = page.lang;
+  return (
+    <section aria-labelledby="reactivate" class="panel">
+      <h2 id="reactivate">
+        {t(lang, "reactivate")}: {sub.product.name}
+      </h2>
+      <p>{t(lang, "reactivateNote")}</p>
+      <form method="get" action="/console/reactivate" class="row">
+        <input type="hidden" name="customer" value={props.customerId} />
+        <input type="hidden" name="sub" value={sub.id} />
+        {"continuesOn" in w ? (
+          <p>{tf(lang, "continuesFrom", { date: writeDate(w.continuesOn, lang, "short", page.today) })}</p>
+        ) : (
+          <>
+            <label for="reactivate-on">{t(lang, "firstDeliveryOn")}</label>
+            <input type="date" id="reactivate-on" name="nextDeliveryOn" required min={w.earliest} max={w.latest} value={w.earliest} />
+          </>
+        )}
+        <button type="submit">{t(lang, "reviewReactivation")}</button>
+      </form>
+    </section>
+  );
+}
+
+/**
+ * The confirmation of a reactivation: what restarts and when, read out to the customer, then the
+ * one form that writes (POST /console/reactivate, CSRF token, one attempt key against a double
+ * submit) — or back to the karte with nothing done.
+ */
+export function ReactivationPage(props: { page: PageContext; sub: Sub; customerId: string; firstDelivery: string; nextDeliveryOn: string | null }) {
+  const { page, sub } = props;
+  const lang = page.lang;
+  const karte = `/console?customer=${encodeURIComponent(props.customerId)}&sub=${encodeURIComponent(sub.id)}`;
+  return (
+    <Layout page={page} title={t(lang, "confirmReactivationTitle")}>
+      <h1>{t(lang, "confirmReactivationTitle")}</h1>
+      <p>{t(lang, "confirmReactivationNote")}</p>
+      <dl class="review">
+        <dt>{t(lang, "product")}</dt>
+        <dd>{sub.product.name}</dd>
+        <dt>{t(lang, "quantity")}</dt>
+        <dd>{tf(lang, "quantityN", { n: sub.quantity })}</dd>
+        <dt>{t(lang, "interval")}</dt>
+        <dd>{tf(lang, "intervalDays", { n: sub.intervalDays })}</dd>
+        <dt>{t(lang, "firstDeliveryOn")}</dt>
+        <dd class="first-delivery">{writeDate(props.firstDelivery, lang, "full", page.today)}</dd>
+      </dl>
+      <form method="post" action="/console/reactivate" class="row">
+        <input type="hidden" name="csrf" value={page.csrf} />
+        <input type="hidden" name="customer" value={props.customerId} />
+        <input type="hidden" name="sub" value={sub.id} />
+        {props.nextDeliveryOn ? <input type="hidden" name="nextDeliveryOn" value={props.nextDeliveryOn} /> : null}
+        <input type="hidden" name="attempt" value={crypto.randomUUID()} />
+        <button type="submit" class="primary" id="confirm-reactivate">
+          {t(lang, "confirmReactivation")}
+        </button>
+        <a href={karte}>{t(lang, "back")}</a>
+      </form>
+    </Layout>
   );
 }
 
@@ -503,6 +576,8 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
         {focus && data.planOptions && focus.status !== "canceled" ? <PlanChanges page={page} sub={focus} options={data.planOptions} customerId={customer.id} reason={data.reason} /> : null}
 
         {focus && !live ? <Cancellation page={page} sub={focus} words={words} /> : null}
+
+        {focus && !live && data.reactivation ? <Reactivate page={page} sub={focus} window={data.reactivation} customerId={customer.id} /> : null}
 
         {focus && live ? (
           <section aria-labelledby="retention" class="panel">

@@ -11,7 +11,8 @@ import { normalizeEmail, normalizePhone } from "../platform/phone";
 import { TenantStore } from "../platform/tenancy";
 import { findTenant } from "../tenants/keys";
 import { ASSETS } from "./assets.generated";
-import { KartePage, KnowledgeList, localSurvey, surveyAnswersOf, type ExitSurveyAnswer, type KarteData, type KnowledgeEntry, type Offer, type PlanOptions, type Sub } from "./karte";
+import { reactivationWindow } from "../plan-changes/rules";
+import { KartePage, KnowledgeList, localSurvey, ReactivationPage, surveyAnswersOf, type ExitSurveyAnswer, type KarteData, type KnowledgeEntry, type Offer, type PlanOptions, type Sub } from "./karte";
 import { Bare, Layout, type PageContext } from "./layout";
 import { MetricsPage } from "./metrics";
 import { changeCallOf } from "./plan";
@@ -26,6 +27,10 @@ type Fetcher = { request: (input: string, init: RequestInit, env?: unknown) => R
 const isLoopback = (host: string) => /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/.test(host);
 
 const langOf = (c: Context<AppEnv>): Lang => (getCookie(c, LANG_COOKIE) === "en" ? "en" : "ja");
+
+/** A canceled subscription's reactivation dates under the operator's shop's rules (the API applies the same rule). */
+const reactivationOf = (c: Context<AppEnv>, sub: Sub, today: string) =>
+  reactivationWindow({ intervalDays: sub.intervalDays, finalDeliveryOn: sub.cancellation?.finalDeliveryOn ?? null }, today, c.get("caller").settings);
 
 /**
  * The operator console's pages under /console: server-rendered with Hono's JSX. Every figure on
@@ -228,7 +233,7 @@ export function consolePages(app: Fetcher) {
       cancellable ? api("GET", "/v1/exit-survey") : null,
       cancellable ? api("GET", `/v1/subscriptions/${encodeURIComponent(focus.id)}/plan-options`) : null,
     ]);
-    const done = q.done && ["saved", "changed", "kept", "contact", "used"].includes(q.done) ? t(lang, `done_${q.done}` as "done_saved") : null;
+    const done = q.done && ["saved", "changed", "kept", "contact", "used", "reactivated"].includes(q.done) ? t(lang, `done_${q.done}` as "done_saved") : null;
     const data: KarteData = {
       customer: customer.body,
       subscriptions,
@@ -242,6 +247,7 @@ export function consolePages(app: Fetcher) {
       knowledge: (knowledge.body?.data ?? []) as KnowledgeEntry[],
       cancellation: cancellation?.status === 200 ? cancellation.body : null,
       planOptions: planOptions?.status === 200 ? (planOptions.body as PlanOptions) : null,
+      reactivation: focus?.status === "canceled" ? reactivationOf(c, focus, page.today) : null,
       exitSurvey: survey?.status === 200 ? localSurvey(survey.body as ExitSurveyAnswer, lang) : null,
       notice: done,
       error: consoleError(lang, q.error),
@@ -254,6 +260,47 @@ export function consolePages(app: Fetcher) {
     const attempt = (form.attempt ?? "").slice(0, 64) || crypto.randomUUID();
     return (step: string) => ({ "idempotency-key": `console-${attempt}-${step}` });
   };
+
+  /**
+   * A reactivation's confirmation: the subscription as the API has it, still canceled, and the first
+   * delivery the reactivation would bring (the date chosen on the karte, within the shop's rules).
+   * Writes nothing; a subscription no longer canceled or a date out of range goes back to the karte
+   * saying so.
+   */
+  pages.get("/console/reactivate", async (c) => {
+    const who = await operator(c);
+    if (who instanceof Response) return who;
+    const { page, api } = who;
+    const form = { customer: c.req.query("customer") ?? "", sub: c.req.query("sub") ?? "" };
+    const res = await api("GET", `/v1/subscriptions/${encodeURIComponent(form.sub)}`);
+    if (res.status !== 200) return backTo(c, form, { error: res.body?.code });
+    const sub = res.body as Sub;
+    if (sub.status !== "canceled") return backTo(c, form, { error: "subscription_not_canceled" });
+    const w = reactivationOf(c, sub, page.today);
+    const asked = c.req.query("nextDeliveryOn") ?? "";
+    let first: string;
+    let nextDeliveryOn: string | null = null;
+    if ("continuesOn" in w) first = w.continuesOn;
+    else if (/^\d{4}-\d{2}-\d{2}$/.test(asked) && asked >= w.earliest && asked <= w.latest) first = nextDeliveryOn = asked;
+    else return backTo(c, form, { error: "date_out_of_range" });
+    return c.html(<ReactivationPage page={page} sub={sub} customerId={form.customer} firstDelivery={first} nextDeliveryOn={nextDeliveryOn} />);
+  });
+
+  /**
+   * The confirmed reactivation: the API's own `POST /v1/subscriptions/{id}/reactivate` on channel
+   * operator, so it is recorded exactly as any reactivation — the `reactivate` change with the
+   * operator as actor, `subscription.reactivated`, the win-back record closed (再加入率) and, after
+   * a win-back contact, counted as following it.
+   */
+  pages.post("/console/reactivate", async (c) => {
+    const form = await formOf(c);
+    const who = await operator(c, form);
+    if (who instanceof Response) return who;
+    const body = { channel: "operator", ...(form.nextDeliveryOn ? { nextDeliveryOn: form.nextDeliveryOn } : {}) };
+    const res = await who.api("POST", `/v1/subscriptions/${encodeURIComponent(form.sub ?? "")}/reactivate`, body, attemptKey(form)("reactivate"));
+    if (res.status !== 200) return backTo(c, form, { error: res.body?.code });
+    return backTo(c, form, { done: "reactivated" });
+  });
 
   pages.post("/console/apply", async (c) => {
     const form = await formOf(c);
@@ -280,19 +327,34 @@ export function consolePages(app: Fetcher) {
   });
 
   /**
-   * A plan change the caller asked for, without a reason (a skip, another interval…): the API's
-   * plan-change call on channel operator with `If-Match` on the version on screen. No cancel flow,
-   * so it is not a cancellation request; the shop's rules answer as on the web.
+   * A plan change the caller asked for (a skip, another interval…): the API's plan-change call on
+   * channel operator with `If-Match` on the version on screen; the shop's rules answer as on the
+   * web. Without a reason it is just a change: no cancel flow, not a cancellation request. With
+   * the reason the caller gave to cancel, it is their save: a cancel flow is opened with that
+   * reason first (no offer presented), and the API ends it as saved by the change
+   * (cancel-flows/saved-by-change), so it counts in 解約阻止率 like a save through an offer.
    */
   pages.post("/console/change", async (c) => {
     const form = await formOf(c);
     const who = await operator(c, form);
     if (who instanceof Response) return who;
+    const { api } = who;
     const call = changeCallOf(form);
     if (!call) return backTo(c, form, { error: "validation_failed" });
-    const res = await who.api("POST", `/v1/subscriptions/${encodeURIComponent(form.sub ?? "")}/${call.path}`, { ...call.body, channel: "operator" }, { "if-match": `"${form.version ?? ""}"`, ...attemptKey(form)("change") });
+    const sub = encodeURIComponent(form.sub ?? "");
+    const ifMatch = { "if-match": `"${form.version ?? ""}"` };
+    const key = attemptKey(form);
+    if (form.reason) {
+      // A change the rules then refuse (rare: the form offers only what plan-options allows)
+      // leaves this flow open; the operator's next save or cancellation supersedes it.
+      const started = await api("POST", `/v1/subscriptions/${sub}/cancel-flows`, { channel: "operator" }, { ...ifMatch, ...key("start") });
+      if (started.status !== 201) return backTo(c, form, { error: started.body?.code });
+      const given = await api("POST", `/v1/cancel-flows/${encodeURIComponent(started.body.flowId)}/reason`, { reason: form.reason, offerId: null }, key("reason"));
+      if (given.status !== 200) return backTo(c, form, { error: given.body?.code });
+    }
+    const res = await api("POST", `/v1/subscriptions/${sub}/${call.path}`, { ...call.body, channel: "operator" }, { ...ifMatch, ...key("change") });
     if (res.status !== 200) return backTo(c, form, { error: res.body?.code });
-    return backTo(c, form, { done: "changed" });
+    return backTo(c, form, { done: form.reason ? "saved" : "changed" });
   });
 
   pages.post("/console/cancel", async (c) => {

@@ -91,9 +91,13 @@ export async function suggestOffersFor(store: TenantStore, subscriptionId: strin
   );
 }
 
-/** A customer's saved cancel flows as the save limits count them (a save without a close time is not one yet). */
+/**
+ * A customer's saved cancel flows as the save limits count them: a save without a close time is
+ * not one yet, and a save by a plan change that took no offer (offerId null:
+ * cancel-flows/saved-by-change) accepted none, so it counts toward no offer's limit.
+ */
 export function acceptedSavesFrom(flows: readonly { at: string | null; offerId: string | null }[]): AcceptedSave[] {
-  return flows.flatMap((f) => (f.at === null ? [] : [{ at: f.at, ...(f.offerId ? { offerId: f.offerId } : {}) }]));
+  return flows.flatMap((f) => (f.at === null || !f.offerId ? [] : [{ at: f.at, offerId: f.offerId }]));
 }
 
 /** What suggestOffers and the ranking read besides the offer, from the inputs and the request. */

@@ -11,6 +11,7 @@ import { findWithRiskState, refreshRisk } from "../risk/maintain";
 import { enqueueWebhookEvent } from "../webhooks/outbox";
 import type { Actor } from "../platform/env";
 import { autoResume, decide, skipRunAfterDelivery, type Plan, type PlanRequest } from "./rules";
+import { saveOpenFlowsByChange } from "../cancel-flows/saved-by-change";
 
 /** The history row's columns for `actor`; `key_id` stays filled for readers of the old column. */
 export const actorColumns = (actor: Actor) => ({ actor, keyId: actor.type === "key" ? actor.id : null });
@@ -65,7 +66,8 @@ const INSERT_CHANGE = preparedInsert(planChanges, ["id", "subscriptionId", "type
 
 /**
  * Applies one plan change in the caller's transaction: checks the version and the merchant's
- * rules, writes the subscription, the history row and the webhook event — all or nothing.
+ * rules, writes the subscription, the history row and the webhook event — all or nothing. A cancel
+ * flow of the subscription left open ends as saved by the change (cancel-flows/saved-by-change).
  */
 export async function applyPlanChange(store: TenantStore, subscriptionId: string, request: PlanRequest, ctx: ChangeContext) {
   return store.write(async (s) => {
@@ -107,6 +109,11 @@ export async function applyPlanChange(store: TenantStore, subscriptionId: string
     await refreshRisk(s, subscriptionId, at, request.type === "skip" || request.type === "pause" ? request.type : undefined, {
       known: { sub: updated, risk: found.risk, timeZone: ctx.settings.timeZone, endpoints: found.endpoints },
     });
+    // A change the customer chose while their cancel flow is open saves it; a change the flow
+    // makes itself (an accepted offer, `source.cancelFlowId`) is closed by the flow.
+    if (found.openCancelFlow && ctx.source?.cancelFlowId === undefined) {
+      await saveOpenFlowsByChange(s, subscriptionId, request, result, { channel: ctx.channel, actor: ctx.actor, now: ctx.now, endpoints: found.endpoints });
+    }
     await ctx.last?.(s, result);
     return result;
   });

@@ -38,7 +38,7 @@ function planRoute<B extends Parameters<typeof jsonBody>[0]>(
     // The change records its answer in its own write (change() below), which claims the key too.
     claimsKeyInWrite: true,
     summary,
-    description: `${description} Send \`If-Match\` with the version you showed the customer to refuse the change if the plan moved meanwhile. Recorded in the change history and sent as \`subscription.changed\`.`,
+    description: `${description} Send \`If-Match\` with the version you showed the customer to refuse the change if the plan moved meanwhile. Recorded in the change history and sent as \`subscription.changed\`. Made while a cancel flow of the subscription is open (started, not confirmed, not expired), the change is the customer's save: the flow ends as \`saved\` (evidence step \`saved_by_plan_change\`; the offer shown counts as accepted when the change is exactly its plan change) and \`cancel_flow.saved\` is sent, so 解約阻止率 counts it.`,
     request: { params: SubscriptionIdParam, headers: IdempotencyHeaders.merge(IfMatchHeaders), body: jsonBody(body, example) },
     errors: [...COMMON_ERRORS, ...errors],
     responses: { 200: jsonResponse(ChangeResult, "The subscription after the change, and the change", ["ETag"]) },

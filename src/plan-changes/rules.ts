@@ -126,9 +126,10 @@ export function reactivationStart(
   settings: Pick<TenantSettings, "changeCutoffDays" | "maxPauseDays">,
   requested?: string,
 ): { ok: true; nextDeliveryOn: string; asIfNeverCanceled: boolean } | { ok: false; violation: Violation } {
+  const window = reactivationWindow(canceled, today, settings);
   const earliest = firstChangeableDate(today, settings);
-  const final = canceled.finalDeliveryOn;
-  if (final !== null && final >= today) {
+  if ("continuesOn" in window) {
+    const final = window.continuesOn;
     if (requested !== undefined && requested !== final) {
       return {
         ok: false,
@@ -148,11 +149,28 @@ export function reactivationStart(
   if (next < earliest) {
     return { ok: false, violation: { code: "change_window_closed", detail: { en: `The first delivery can be on ${earliest} at the earliest.`, ja: `最初のお届け日は ${earliest} 以降の日付を指定してください。` }, extra: { firstChangeableDate: earliest } } };
   }
-  const reach = Math.max(settings.maxPauseDays, canceled.intervalDays * 2);
-  if (daysBetween(today, next) > reach) {
-    return { ok: false, violation: { code: "date_out_of_range", detail: { en: "The first delivery is too far away.", ja: "最初のお届け日が先すぎます。" }, extra: { latestDate: addDays(today, reach) } } };
+  if (next > window.latest) {
+    return { ok: false, violation: { code: "date_out_of_range", detail: { en: "The first delivery is too far away.", ja: "最初のお届け日が先すぎます。" }, extra: { latestDate: window.latest } } };
   }
   return { ok: true, nextDeliveryOn: next, asIfNeverCanceled: false };
+}
+
+export type ReactivationWindow = { continuesOn: string } | { earliest: string; latest: string };
+
+/**
+ * The first deliveries a reactivation today may start on (the dates {@link reactivationStart}
+ * accepts), for a form that offers only those: `continuesOn` when the final delivery is still
+ * coming (the plan continues from it, no date to choose), else `earliest`–`latest` inclusive
+ * (the first changeable date; max(maxPauseDays, 2 × interval) days from today). Pure.
+ */
+export function reactivationWindow(
+  canceled: { intervalDays: number; finalDeliveryOn: string | null },
+  today: string,
+  settings: Pick<TenantSettings, "changeCutoffDays" | "maxPauseDays">,
+): ReactivationWindow {
+  const final = canceled.finalDeliveryOn;
+  if (final !== null && final >= today) return { continuesOn: final };
+  return { earliest: firstChangeableDate(today, settings), latest: addDays(today, Math.max(settings.maxPauseDays, canceled.intervalDays * 2)) };
 }
 
 export function decide(current: Plan, request: PlanRequest, settings: TenantSettings, today: string): Decision {

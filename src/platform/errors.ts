@@ -223,7 +223,7 @@ const DOCS: Record<ErrorCode, ErrorDoc> = {
   subscription_not_active: { ja: "定期コースが有効ではありません", help: "Only an active subscription (with a next delivery) can do this; resume a paused one first." },
   subscription_not_paused: { ja: "定期コースは休止中ではありません", help: "Only a paused subscription can be resumed. Read its `status` first." },
   subscription_not_canceled: { ja: "定期コースは解約されていません", help: "Only a canceled subscription can be reactivated; this one is `subscriptionStatus`.", members: ["subscriptionStatus"], example: "Only a canceled subscription can be reactivated." },
-  cancel_flow_saved: { ja: "この解約フローはオファー受諾で終了しています", help: "The flow ended with an accepted offer. To cancel now, start a new cancel flow and confirm it.", members: ["flowStatus"] },
+  cancel_flow_saved: { ja: "この解約フローは継続で終了しています", help: "The flow ended with a save: an accepted offer, or a plan change made while it was open. To cancel now, start a new cancel flow and confirm it.", members: ["flowStatus"] },
   cancel_flow_canceled: { ja: "この解約フローは解約確定済みです", help: "The flow already ended with a confirmed cancellation (`confirmationNumber`); nothing more to do.", members: ["flowStatus", "confirmationNumber"] },
   cancel_flow_expired: { ja: "解約フローの有効期限が切れています", help: "The flow was left open longer than the shop's `cancelFlowTtlHours`. It shows no more offers; confirming still cancels, or start a new flow.", members: ["flowStatus", "expiresAt"] },
   reason_already_given: { ja: "この解約フローでは理由がすでに指定されています", help: "A flow takes one reason. Accept the offer shown or confirm the cancellation.", members: ["reason"] },

@@ -224,11 +224,15 @@ export async function writeRiskRow(store: TenantStore, row: Omit<RiskRow, "tenan
   await upsertRiskRows(store, [row]);
 }
 
-/** The subscription, its risk row, the tenant's active model and webhook endpoints: one statement, built once (platform/tenancy prepared). */
+/**
+ * The subscription, its risk row, the tenant's active model, webhook endpoints and whether a
+ * cancel flow of it is still open: one statement, built once (platform/tenancy prepared).
+ */
 const WITH_RISK_STATE = prepared<"id">(
   (s, value) => sql`SELECT ${columnsOf(subscriptions)}, ${STORED_RISK},
     (SELECT m.model FROM risk_models m WHERE m.tenant_id = ${subscriptions.tenantId} AND m.active = 1 LIMIT 1) AS active_model,
-    ${endpointsOf(sql`${subscriptions.tenantId}`)} AS webhook_endpoints
+    ${endpointsOf(sql`${subscriptions.tenantId}`)} AS webhook_endpoints,
+    EXISTS (SELECT 1 FROM cancel_flows f WHERE f.tenant_id = ${subscriptions.tenantId} AND f.subscription_id = ${subscriptions.id} AND f.status IN ('open', 'offered')) AS open_cancel_flow
     FROM ${JOINED} WHERE ${s.owns(subscriptions, eq(subscriptions.id, value("id")))} LIMIT 1`,
 );
 
@@ -236,12 +240,14 @@ const WITH_RISK_STATE = prepared<"id">(
  * A subscription row (the ORM's shape, as `findSubscription` returns it) with its risk state and
  * the tenant's webhook endpoints, in one read: for a write that changes the subscription, queues
  * its webhook event (`enqueueWebhookEvent(…, endpoints)`) and then refreshes its risk
- * (`refreshRisk(…, { known })`), so each is read once per change.
+ * (`refreshRisk(…, { known })`), so each is read once per change. `openCancelFlow`: a flow of it
+ * is `open` or `offered` (perhaps past its expiry), which a plan change may end as saved
+ * (cancel-flows/saved-by-change); false spares the change that read.
  */
 export async function findWithRiskState(
   store: TenantStore,
   subscriptionId: string,
-): Promise<{ row: typeof subscriptions.$inferSelect; risk: RiskState; endpoints: WebhookEndpoint[] } | undefined> {
+): Promise<{ row: typeof subscriptions.$inferSelect; risk: RiskState; endpoints: WebhookEndpoint[]; openCancelFlow: boolean } | undefined> {
   const [raw] = await store.all(WITH_RISK_STATE, { id: subscriptionId });
   if (!raw) return undefined;
   const json = (v: unknown) => (typeof v === "string" ? JSON.parse(v) : null);
@@ -256,6 +262,7 @@ export async function findWithRiskState(
       stored: storedRisk(raw),
     },
     endpoints: endpointsFrom(raw.webhook_endpoints),
+    openCancelFlow: Number(raw.open_cancel_flow) === 1,
   };
 }
 

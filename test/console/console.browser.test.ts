@@ -87,12 +87,13 @@ beforeAll(async () => {
   await put(shopB, `/v1/customers/${ids.shopBCustomer}`, customerBody({ name: "他店 三郎", phone: "090-9999-0000" }));
 }, 60_000);
 
+// One context per operator, twenty-odd of them: closing them took over 10 s at load 19.
 afterAll(async () => {
   for (const c of contexts) await c.close();
   await browser?.close();
   await api?.close();
   h?.close();
-});
+}, 60_000);
 
 describe("the operator console in a browser", () => {
   it("pops the caller's karte from a caller-ID without the leading 0, with no serious accessibility violations", async () => {
@@ -321,6 +322,122 @@ describe("the operator console in a browser", () => {
     const empty = await page.locator("main h2, main h3").evaluateAll((hs) => hs.filter((h) => !h.nextElementSibling?.textContent?.trim()).map((h) => h.textContent));
     expect(empty).toEqual([]);
     expect(await seriousViolations(page)).toEqual([]);
+  });
+
+  /** A customer whose one subscription was canceled on the web (reason too_expensive), the next delivery 20 days off. */
+  async function canceledCustomer(name: string, phone: string) {
+    const [customer, sub] = [uid("C"), uid("S")];
+    await h.request("PUT", `/v1/customers/${customer}`, { key: shopA.key, body: customerBody({ name, phone }) });
+    await h.request("PUT", `/v1/subscriptions/${sub}`, { key: shopA.key, body: subscriptionBody(customer, { nextDeliveryOn: addDays(localDate(new Date(), "Asia/Tokyo"), 20) }) });
+    const flow = await h.request("POST", `/v1/subscriptions/${sub}/cancel-flows`, { key: shopA.key, body: { channel: "web" } });
+    await h.request("POST", `/v1/cancel-flows/${flow.body.flowId}/reason`, { key: shopA.key, body: { reason: "too_expensive" } });
+    expect((await h.request("POST", `/v1/cancel-flows/${flow.body.flowId}/confirm`, { key: shopA.key, body: {} })).status).toBe(200);
+    return { customer, sub };
+  }
+
+  it("reactivates a canceled subscription when the customer calls to come back: a date chosen, a confirmation, counted as a re-subscription after the win-back contact", async () => {
+    const { customer, sub } = await canceledCustomer("再開 希子", "090-6666-7777");
+    // The shop's win-back mail went out before the call.
+    const contact = { id: uid("evt"), type: "winback.contacted", customerId: customer, subscriptionId: sub, occurredAt: new Date(Date.now() - 60_000).toISOString(), data: { channel: "email" } };
+    expect((await h.request("POST", "/v1/events", { key: shopA.key, body: { events: [contact] } })).status).toBe(200);
+    const winback = async () => (await h.request("GET", "/v1/metrics/winback", { key: shopA.key })).body as { canceled: number; reactivated: number; contacts: { reactivatedAfterContact: number } };
+    const before = await winback();
+
+    const page = await as(shopA);
+    await page.goto(`${api.url}/console?customer=${customer}`);
+    const panel = page.locator("section[aria-labelledby=reactivate]");
+    await expect(panel.locator("h2").textContent()).resolves.toContain("定期コースの再開");
+    const date = panel.getByLabel("最初のお届け日");
+    const [min, max] = [await date.getAttribute("min"), await date.getAttribute("max")];
+    expect(min! < max!).toBe(true);
+    expect(await date.inputValue()).toBe(min);
+    expect(await allViolations(page)).toEqual([]);
+    const chosen = addDays(min!, 5);
+    await date.fill(chosen);
+    await panel.getByRole("button", { name: "再開の内容を確認する" }).click();
+
+    // The confirmation: what restarts and when, and nothing written yet.
+    await expect(page.locator("h1").textContent()).resolves.toBe("定期コースの再開の確認");
+    const first = (await page.locator(".first-delivery").textContent())!;
+    expect(first).toMatch(/\d+月\d+日/);
+    expect(first).not.toContain(chosen);
+    expect(await allViolations(page)).toEqual([]);
+    expect((await h.request("GET", `/v1/subscriptions/${sub}`, { key: shopA.key })).body.status).toBe("canceled");
+    await page.getByRole("button", { name: "再開を確定する" }).click();
+
+    await expect(page.locator(".notice").textContent()).resolves.toBe("定期コースを再開しました（再加入）。");
+    expect(await allViolations(page)).toEqual([]);
+    const restarted = (await h.request("GET", `/v1/subscriptions/${sub}`, { key: shopA.key })).body;
+    expect(restarted).toMatchObject({ status: "active", nextDeliveryOn: chosen, cancellation: null });
+    // Recorded as any reactivation: the change with the operator as actor, 再加入率, after the contact.
+    const [change] = (await h.request("GET", `/v1/subscriptions/${sub}/changes`, { key: shopA.key })).body.data;
+    expect(change).toMatchObject({ type: "reactivate", channel: "operator", actor: { type: "operator", id: "op-operator", name: "佐々木 美咲" } });
+    const after = await winback();
+    expect([after.canceled - before.canceled, after.reactivated - before.reactivated, after.contacts.reactivatedAfterContact - before.contacts.reactivatedAfterContact]).toEqual([0, 1, 1]);
+    await expect(page.locator("ol.timeline li").first().textContent()).resolves.toContain("再開（再加入）（オペレーター）");
+
+    // The confirmation page of an already active subscription writes nothing and says why.
+    await page.goto(`${api.url}/console/reactivate?customer=${customer}&sub=${sub}&nextDeliveryOn=${chosen}`);
+    await expect(page.locator(".error").textContent()).resolves.toContain("解約されていない");
+  });
+
+  it("reactivates with the keyboard alone, and going back from the confirmation changes nothing", async () => {
+    const { customer, sub } = await canceledCustomer("鍵盤 操子", "090-7777-8888");
+    const page = await as(shopA);
+    await page.goto(`${api.url}/console?customer=${customer}`);
+    const focused = () => page.evaluate(() => (document.activeElement as HTMLElement | null)?.id || document.activeElement?.textContent?.trim() || "");
+    const tabTo = async (want: string) => {
+      for (let i = 0; i < 80 && (await focused()) !== want; i++) await page.keyboard.press("Tab");
+      expect(await focused()).toBe(want);
+    };
+    await tabTo("reactivate-on");
+    const earliest = await page.locator("#reactivate-on").inputValue();
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Enter");
+    await page.waitForURL(/\/console\/reactivate\?/);
+    // Back first: nothing written.
+    await tabTo("戻る（再開しない）");
+    await page.keyboard.press("Enter");
+    await page.waitForURL(/\/console\?customer=/);
+    expect((await h.request("GET", `/v1/subscriptions/${sub}`, { key: shopA.key })).body.status).toBe("canceled");
+    await tabTo("reactivate-on");
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Enter");
+    await page.waitForURL(/\/console\/reactivate\?/);
+    await tabTo("confirm-reactivate");
+    await page.keyboard.press("Enter");
+    await page.waitForURL(/done=reactivated/);
+    // The notice takes the focus, so a screen reader reads what happened first.
+    expect(await page.evaluate(() => document.activeElement?.className)).toBe("notice");
+    expect((await h.request("GET", `/v1/subscriptions/${sub}`, { key: shopA.key })).body).toMatchObject({ status: "active", nextDeliveryOn: earliest });
+  });
+
+  it("a plan change after the caller gave a reason to cancel is their save: the flow ends as saved and counts in 解約阻止率", async () => {
+    const [customer, sub] = [uid("C"), uid("S")];
+    await h.request("PUT", `/v1/customers/${customer}`, { key: shopA.key, body: customerBody({ name: "継続 保子", phone: "090-8888-9999" }) });
+    await h.request("PUT", `/v1/subscriptions/${sub}`, { key: shopA.key, body: subscriptionBody(customer, { intervalDays: 30, nextDeliveryOn: addDays(localDate(new Date(), "Asia/Tokyo"), 20) }) });
+    const operatorFlows = async () => ((await h.request("GET", "/v1/metrics/retention?groupBy=channel", { key: shopA.key })).body.groups as any[]).find((g) => g.key === "operator") ?? { started: 0, saved: 0, canceled: 0 };
+    const before = await operatorFlows();
+
+    const page = await as(shopA);
+    await page.goto(`${api.url}/console?customer=${customer}&sub=${sub}&reason=surplus_stock`);
+    const plan = page.locator("section[aria-labelledby=plan]");
+    await expect(plan.locator("p").first().textContent()).resolves.toContain("「継続」（解約阻止）として記録されます");
+    expect(await allViolations(page)).toEqual([]);
+    // The caller would rather have deliveries further apart than cancel.
+    await plan.getByLabel("お届け間隔").selectOption("60");
+    await plan.getByRole("button", { name: "お届け間隔を変更" }).click();
+    await expect(page.locator(".notice").textContent()).resolves.toBe("プランを変更しました（継続）。");
+    expect((await h.request("GET", `/v1/subscriptions/${sub}`, { key: shopA.key })).body.intervalDays).toBe(60);
+
+    const after = await operatorFlows();
+    expect([after.started - before.started, after.saved - before.saved, after.canceled - before.canceled]).toEqual([1, 1, 0]);
+    const item = ((await h.request("GET", `/v1/customers/${customer}/timeline`, { key: shopA.key })).body.data as any[]).find((i) => i.kind === "cancel_flow");
+    const evidence = (await h.request("GET", `/v1/cancel-flows/${item.id}`, { key: shopA.key })).body;
+    expect(evidence).toMatchObject({ channel: "operator", status: "saved", reason: "surplus_stock", acceptedOfferId: null });
+    expect(evidence.steps.map((x: any) => [x.type, x.actor?.type])).toEqual([["started", "operator"], ["reason_given", "operator"], ["saved_by_plan_change", "operator"]]);
+    expect(evidence.steps[2].data).toMatchObject({ change: "interval", offerId: null });
+    await expect(page.locator("ol.timeline").textContent()).resolves.toContain("解約のご相談 → 継続（オペレーター）");
   });
 
   it("logs a contact that then shows on the timeline", async () => {

@@ -107,6 +107,54 @@ export function cancelFlowsSuite(h: () => Harness) {
       expect((await h().request("GET", `/v1/subscriptions/${id2}`, { key: t.key })).body.status).toBe("canceled");
     });
 
+    it("a plan change made while the flow is open ends it as saved, on whatever channel; the offer it matches is the one taken", async () => {
+      const retention = async () => (await h().request("GET", "/v1/metrics/retention", { key: t.key })).body as { started: number; saved: number; canceled: number };
+      const before = await retention();
+      // On the my-page: the customer starts cancelling, gives a reason, sees the offer, goes back
+      // and changes the interval instead — with their own session, as the portal does.
+      const id = await newSubscription();
+      const token = (await h().request("POST", "/v1/customer-sessions", { key: t.key, body: { customerId } })).body.token as string;
+      const { body: flow } = await start(id, token);
+      const { body: reason } = await post(flow.flowId, "reason", { reason: "moving" }, token);
+      expect(reason.offer.offerId).toBe("off_move_delivery");
+      const changed = await h().request("POST", `/v1/subscriptions/${id}/interval`, { key: token, body: { intervalDays: 60 } });
+      expect(changed.status).toBe(200);
+      conforms(Subscription, changed.body.subscription);
+      const evidence = (await h().request("GET", `/v1/cancel-flows/${flow.flowId}`, { key: t.key })).body;
+      conforms(Evidence, evidence);
+      expect(evidence).toMatchObject({ status: "saved", outcome: "saved", acceptedOfferId: null, calls: 3 });
+      expect(evidence.steps.map((x: { type: string }) => x.type)).toEqual(["started", "reason_given", "saved_by_plan_change"]);
+      expect(evidence.steps[2]).toMatchObject({ channel: "web", actor: { type: "customer" }, data: { changeId: changed.body.change.id, change: "interval", offerId: null } });
+      // It ended: confirming now is refused, saying why; a new flow still cancels.
+      const late = await post(flow.flowId, "confirm", {}, token, { "accept-language": "en" });
+      expect(late.status).toBe(409);
+      expect(late.body).toMatchObject({ code: "cancel_flow_saved", flowStatus: "saved" });
+      expect(late.body.detail).toContain("plan change");
+      const after = await retention();
+      expect([after.started - before.started, after.saved - before.saved, after.canceled - before.canceled]).toEqual([1, 1, 0]);
+
+      // Through the shop's API, the change the offer shown proposed (its date): that offer taken.
+      const id2 = await newSubscription();
+      const { body: flow2 } = await start(id2);
+      const { body: reason2 } = await post(flow2.flowId, "reason", { reason: "moving" });
+      const moved = await h().request("POST", `/v1/subscriptions/${id2}/next-delivery`, { key: t.key, body: { date: reason2.offer.parameters.suggestedDeliveryOn, channel: "api" } });
+      expect(moved.status).toBe(200);
+      const evidence2 = (await h().request("GET", `/v1/cancel-flows/${flow2.flowId}`, { key: t.key })).body;
+      expect(evidence2).toMatchObject({ status: "saved", acceptedOfferId: "off_move_delivery" });
+      expect(evidence2.steps.at(-1)).toMatchObject({ type: "saved_by_plan_change", channel: "api", data: { change: "next_delivery", offerId: "off_move_delivery" } });
+
+      // An offer accepted in the flow closes it once, as before: no second step from its own change.
+      const id3 = await newSubscription();
+      const { body: flow3 } = await start(id3);
+      const { body: reason3 } = await post(flow3.flowId, "reason", { reason: "moving" });
+      expect((await post(flow3.flowId, "accept", { offerId: reason3.offer.offerId })).status).toBe(200);
+      const evidence3 = (await h().request("GET", `/v1/cancel-flows/${flow3.flowId}`, { key: t.key })).body;
+      expect(evidence3.steps.map((x: { type: string }) => x.type)).toEqual(["started", "reason_given", "offer_accepted"]);
+      // A change with no flow open touches no flow.
+      expect((await h().request("POST", `/v1/subscriptions/${id3}/quantity`, { key: t.key, body: { quantity: 2 } })).status).toBe(200);
+      expect((await h().request("GET", `/v1/cancel-flows/${flow3.flowId}`, { key: t.key })).body.steps).toHaveLength(3);
+    });
+
     it("a fee is disclosed before confirming and needs acknowledging — never a refusal", async () => {
       const id = await newSubscription({ deliveriesCompleted: 1, commitment: { minDeliveries: 3, earlyCancellationFee: { amount: 5000, currency: "JPY" } } });
       const info = await h().request("GET", `/v1/subscriptions/${id}/cancellation-info`, { key: t.key });
@@ -195,8 +243,10 @@ export function cancelFlowsSuite(h: () => Harness) {
       conforms(ReasonAnswer, reason.body);
       expect(reason.body.offers.map((o: { offerId: string }) => o.offerId)).toEqual([presented.offerId]);
       expect(reason.body.offer.talkTrack).toBeDefined();
-      // Someone changes the plan meanwhile: the save on the version the operator saw is refused.
-      await h().request("POST", `/v1/subscriptions/${id}/quantity`, { key: t.key, body: { quantity: 2, channel: "web" } });
+      // The shop's system changes the plan meanwhile (a sync: a plan change through the API would
+      // itself end the flow as saved): the save on the version the operator saw is refused.
+      const synced = await h().request("PUT", `/v1/subscriptions/${id}`, { key: t.key, body: subscriptionBody(customerId, { nextDeliveryOn: addDays(today(), 12), deliveriesCompleted: 3, quantity: 2 }) });
+      expect(synced.status).toBe(200);
       const refused = await post(flow.flowId, "accept", { offerId: presented.offerId }, t.key, { "if-match": `"${version}"` });
       expect(refused.status).toBe(412);
       expect((await h().request("GET", `/v1/subscriptions/${id}`, { key: t.key })).body).toMatchObject({ version: version + 1, quantity: 2 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { addDays, daysBetween, localDate } from "../../src/platform/dates";
-import { autoResume, decide, latestResumeOn, planOptions, reactivationStart, settle, skipRunAfterDelivery, skipRunAfterSync, type Plan } from "../../src/plan-changes/rules";
+import { autoResume, decide, latestResumeOn, planOptions, reactivationStart, reactivationWindow, settle, skipRunAfterDelivery, skipRunAfterSync, type Plan } from "../../src/plan-changes/rules";
 import { DEFAULT_SETTINGS } from "../../src/settings/schemas";
 
 const plan = (over: Partial<Plan> = {}): Plan => ({
@@ -166,6 +166,20 @@ describe("reactivation (#14.3)", () => {
     expect(reactivationStart({ ...monthly, finalDeliveryOn: null }, "2027-01-25", S)).toEqual({ ok: true, nextDeliveryOn: "2027-01-28", asIfNeverCanceled: false });
     expect(reactivationStart({ ...monthly, finalDeliveryOn: null }, "2027-01-25", S, "2027-01-26")).toMatchObject({ ok: false, violation: { code: "change_window_closed" } });
     expect(reactivationStart({ ...monthly, finalDeliveryOn: null }, "2027-01-25", S, "2027-06-01")).toMatchObject({ ok: false, violation: { code: "date_out_of_range" } });
+  });
+  it("the window a form offers is exactly the dates a reactivation accepts", () => {
+    // The console's date picker is bounded by it: its ends are accepted, a day beyond either refused.
+    for (const [canceled, today] of [[{ ...monthly, finalDeliveryOn: null }, "2027-01-25"], [{ intervalDays: 90, finalDeliveryOn: "2027-01-20" }, "2027-01-25"]] as const) {
+      const w = reactivationWindow(canceled, today, S);
+      if ("continuesOn" in w) throw new Error("a new start expected");
+      expect(reactivationStart(canceled, today, S, w.earliest)).toMatchObject({ ok: true, nextDeliveryOn: w.earliest, asIfNeverCanceled: false });
+      expect(reactivationStart(canceled, today, S, w.latest)).toMatchObject({ ok: true, nextDeliveryOn: w.latest });
+      expect(reactivationStart(canceled, today, S, addDays(w.earliest, -1)).ok).toBe(false);
+      expect(reactivationStart(canceled, today, S, addDays(w.latest, 1)).ok).toBe(false);
+    }
+    expect(reactivationWindow({ ...monthly, finalDeliveryOn: null }, "2027-01-25", S)).toEqual({ earliest: "2027-01-28", latest: addDays("2027-01-25", Math.max(S.maxPauseDays, 60)) });
+    // The final delivery still coming: no date to choose, the plan continues from it.
+    expect(reactivationWindow({ ...monthly, finalDeliveryOn: "2027-01-27" }, "2027-01-25", S)).toEqual({ continuesOn: "2027-01-27" });
   });
 });
 
