@@ -27,7 +27,8 @@ const outdir = join(root, "dist", bench ? "bench" : "server");
 rmSync(outdir, { recursive: true, force: true });
 const result = await build({
   absWorkingDir: root,
-  entryPoints: bench ? { run: "bench/run.ts", "load-child": "bench/load-child.ts" } : { node: "src/node.ts", "read-worker": "src/read-worker.ts" },
+  // The read worker beside either entry: src/platform/off-thread-node.ts starts ./read-worker.js from the bundle's directory.
+  entryPoints: bench ? { run: "bench/run.ts", "load-child": "bench/load-child.ts", "read-worker": "src/read-worker.ts" } : { node: "src/node.ts", "read-worker": "src/read-worker.ts" },
   outdir,
   bundle: true,
   splitting: true,
