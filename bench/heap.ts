@@ -9,7 +9,7 @@
  * live heap it marks and moves: this says what that heap is.
  */
 import { writeHeapSnapshot, getHeapSpaceStatistics, getHeapStatistics } from "node:v8";
-import { readFileSync } from "node:fs";
+import { printHeapSnapshot } from "./heap-snapshot";
 import { inProcess, type Scenario } from "./in-process";
 import { PHONE_FORMS, bigCustomerId, bigPhone, bigSubscriptionId } from "./big-tenant";
 
@@ -63,23 +63,7 @@ if (GCS) console.log(`full GC pauses (ms wall/CPU): ${pauses.join(", ")}`);
 
 if (process.env.HEAP_SNAPSHOT) {
   const file = writeHeapSnapshot();
-  type Snap = { snapshot: { meta: { node_fields: string[]; node_types: [string[]] } }; nodes: number[]; strings: string[] };
-  const snap = JSON.parse(readFileSync(file, "utf8")) as Snap;
-  const f = snap.snapshot.meta.node_fields;
-  const [typeAt, nameAt, sizeAt] = [f.indexOf("type"), f.indexOf("name"), f.indexOf("self_size")];
-  const types = snap.snapshot.meta.node_types[0];
-  const by = new Map<string, { n: number; bytes: number }>();
-  for (let i = 0; i < snap.nodes.length; i += f.length) {
-    const type = types[snap.nodes[i + typeAt]!]!;
-    const name = snap.strings[snap.nodes[i + nameAt]!]!;
-    const key = type === "object" || type === "native" || type === "hidden" || type === "array" ? `${type} ${name.slice(0, 60)}` : type;
-    const b = by.get(key) ?? { n: 0, bytes: 0 };
-    b.n++;
-    b.bytes += snap.nodes[i + sizeAt]!;
-    by.set(key, b);
-  }
-  console.log(`snapshot ${file}; largest kinds by self size:`);
-  for (const [key, b] of [...by].sort((a, b) => b[1].bytes - a[1].bytes).slice(0, Number(process.env.HEAP_TOP ?? 40))) console.log(`  ${mb(b.bytes).padStart(7)} MB  ${String(b.n).padStart(8)}  ${key}`);
+  printHeapSnapshot(file, Number(process.env.HEAP_TOP ?? 40));
 }
 close();
 process.exit(0);

@@ -14,6 +14,18 @@ import { nodeHarness, type NodeHarness } from "../support/node-harness";
 describe("win-back over time", () => {
   let h: NodeHarness;
   let t: TestTenant;
+
+  /** A customer without marketing consent whose ￥9,800 × 2 plan is cancelled for its price, with `confirm`'s answers. */
+  async function cancelledForPrice(own: TestTenant, confirm: Record<string, unknown>) {
+    const c = uid("C");
+    const s = uid("S");
+    await h.request("PUT", `/v1/customers/${c}`, { key: own.key, body: customerBody({ marketingConsent: false }) });
+    await h.request("PUT", `/v1/subscriptions/${s}`, { key: own.key, body: subscriptionBody(c, { nextDeliveryOn: addDays(today(), 12), unitPrice: { amount: 9800, currency: "JPY" }, quantity: 2 }) });
+    const flow = (await h.request("POST", `/v1/subscriptions/${s}/cancel-flows`, { key: own.key, body: {} })).body;
+    await h.request("POST", `/v1/cancel-flows/${flow.flowId}/reason`, { key: own.key, body: { reason: "too_expensive" } });
+    await h.request("POST", `/v1/cancel-flows/${flow.flowId}/confirm`, { key: own.key, body: confirm });
+    return { c, s, flowId: flow.flowId as string };
+  }
   const today = () => localDate(new Date(), "Asia/Tokyo");
 
   beforeAll(async () => {
@@ -51,13 +63,7 @@ describe("win-back over time", () => {
   it("winback.due carries the comeback offer the list shows; the customer can take what they were sent for 30 days, even once the list suggests another", async () => {
     const own = await h.tenant();
     await h.request("PUT", "/v1/webhooks/wb", { key: own.key, body: { url: "http://127.0.0.1:9/hook", events: ["winback.due"] } });
-    const c = uid("C");
-    const s = uid("S");
-    await h.request("PUT", `/v1/customers/${c}`, { key: own.key, body: customerBody({ marketingConsent: false }) });
-    await h.request("PUT", `/v1/subscriptions/${s}`, { key: own.key, body: subscriptionBody(c, { nextDeliveryOn: addDays(today(), 12), unitPrice: { amount: 9800, currency: "JPY" }, quantity: 2 }) });
-    const flow = (await h.request("POST", `/v1/subscriptions/${s}/cancel-flows`, { key: own.key, body: {} })).body;
-    await h.request("POST", `/v1/cancel-flows/${flow.flowId}/reason`, { key: own.key, body: { reason: "too_expensive" } });
-    await h.request("POST", `/v1/cancel-flows/${flow.flowId}/confirm`, { key: own.key, body: { keepInTouch: true, returnOn: today() } });
+    const { c, s, flowId } = await cancelledForPrice(own, { keepInTouch: true, returnOn: today() });
 
     await h.maintain(() => new Date());
     const [delivery] = await h.db.orm.select().from(webhookDeliveries).where(eq(webhookDeliveries.tenantId, own.id));
@@ -85,7 +91,7 @@ describe("win-back over time", () => {
       expect(back.status).toBe(200);
       expect(back.body.subscription.activeDiscount).toMatchObject({ percentOff: 20, offerId: data.offer.offerId });
       expect(back.body.change.source.comeback).toEqual({ winbackId: expect.any(String), offerId: data.offer.offerId });
-      const evidence = (await h.request("GET", `/v1/cancel-flows/${flow.flowId}`, { key: own.key })).body;
+      const evidence = (await h.request("GET", `/v1/cancel-flows/${flowId}`, { key: own.key })).body;
       expect(evidence.steps.at(-1)).toMatchObject({ type: "win_back_accepted", data: { offerId: data.offer.offerId, comeback: "sent" } });
     } finally {
       h.setNow(null);
@@ -94,13 +100,7 @@ describe("win-back over time", () => {
 
   it("the comeback offer decided at the cancellation follows the restart date days later, as the engine would decide it then; a catalogue change is re-decided by the maintenance job", async () => {
     const own = await h.tenant();
-    const c = uid("C");
-    const s = uid("S");
-    await h.request("PUT", `/v1/customers/${c}`, { key: own.key, body: customerBody({ marketingConsent: false }) });
-    await h.request("PUT", `/v1/subscriptions/${s}`, { key: own.key, body: subscriptionBody(c, { nextDeliveryOn: addDays(today(), 12), unitPrice: { amount: 9800, currency: "JPY" }, quantity: 2 }) });
-    const flow = (await h.request("POST", `/v1/subscriptions/${s}/cancel-flows`, { key: own.key, body: {} })).body;
-    await h.request("POST", `/v1/cancel-flows/${flow.flowId}/reason`, { key: own.key, body: { reason: "too_expensive" } });
-    await h.request("POST", `/v1/cancel-flows/${flow.flowId}/confirm`, { key: own.key, body: { keepInTouch: true } });
+    const { c, s } = await cancelledForPrice(own, { keepInTouch: true });
     const [row] = await h.db.orm.select().from(winbacks).where(eq(winbacks.subscriptionId, s));
     expect(row!.comeback).toMatchObject({ offer: { kind: "offer" } });
     const listed = async () => (await h.request("GET", "/v1/winback/candidates", { key: own.key })).body.data[0].offer;
