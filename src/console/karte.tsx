@@ -651,7 +651,7 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
                     return (
                       <li class="offer">
                         <h4>{o.title}</h4>
-                        <p>{o.description}</p>
+                        <p class="description">{o.description}</p>
                         <p class="rate">
                           {t(lang, "observedSaveRate")}:{" "}
                           <strong>

@@ -120,6 +120,8 @@ describe("<tsuzuku-portal> in Chromium", () => {
     await page.locator('tsuzuku-portal [part~="reason"][data-reason="moving"]').click();
     await part(page, "offer").waitFor();
     await axeClean(page, "the offer");
+    // Its copy keeps its line breaks (usage tips come a line each).
+    expect(await part(page, "offer").locator(".description").evaluate((p) => getComputedStyle(p).whiteSpace)).toBe("pre-line");
     // The offer and the way on to cancelling are the same kind of control, the same size.
     const [accept, go] = [await part(page, "accept-offer").boundingBox(), await part(page, "continue-cancel").boundingBox()];
     expect(go!.height).toBeGreaterThanOrEqual(accept!.height);

@@ -502,7 +502,7 @@ export class TsuzukuPortal extends HTMLElement {
           "div",
           { class: "offer", part: "offer", "aria-labelledby": `offer-${i}` },
           h("h3", { id: `offer-${i}` }, offer.title),
-          h("p", {}, offer.description),
+          h("p", { class: "description" }, offer.description),
           h(
             "div",
             { class: "actions" },
@@ -641,7 +641,7 @@ export class TsuzukuPortal extends HTMLElement {
         { class: "card", "aria-labelledby": "saved-title" },
         h("h2", { id: "saved-title", tabindex: -1 }, this.#t("savedTitle")),
         h("p", {}, saved.offer.title),
-        h("p", {}, saved.offer.description),
+        h("p", { class: "description" }, saved.offer.description),
         h("div", { class: "actions" }, h("button", { type: "button", part: "back", onclick: () => this.#back(saved.subscription) }, this.#t("back"))),
       ),
     ];

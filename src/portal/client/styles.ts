@@ -65,6 +65,8 @@ summary { cursor: pointer; min-height: 44px; display: flex; align-items: center;
 summary:focus-visible { outline: 3px solid var(--_focus); outline-offset: 2px; }
 details > form { padding: 0 0 .5em 1em; }
 .offer { border: 2px solid var(--_brand); border-radius: var(--_radius); padding: 1em; margin: 0 0 1em; }
+/* An offer's copy may list usage tips a line each. */
+.description { white-space: pre-line; }
 .note { color: var(--_muted); }
 .message:empty { display: none; }
 .message { border-left: 4px solid var(--_error); padding: .5em .75em; margin: .5em 0; background: color-mix(in srgb, var(--_error) 6%, var(--_surface)); }
