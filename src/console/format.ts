@@ -73,3 +73,12 @@ export function offerName(id: string, catalogue: readonly CatalogueEntry[], lang
   }
 }
 
+/**
+ * A share of two counts (null with nothing to divide by). The API's rates are rounded to 4 decimals,
+ * and rounding one again to 0.1 % can land on the wrong side (7 / 13 = 53.846… is answered 0.5385,
+ * which showed as 53.9 %): where the counts are at hand, a figure shown is taken from them.
+ */
+export const shareOf = (n: number, d: number): number | null => (d > 0 ? n / d : null);
+
+/** A rate as the console writes it: 53.8%, or — when there is none. */
+export const percent = (r: number | null) => (r === null ? "—" : `${Math.round(r * 1000) / 10}%`);

@@ -1,7 +1,7 @@
 import type { Child } from "hono/jsx";
 import { Layout, type PageContext } from "./layout";
 import { planCallFor } from "./plan";
-import { channelName, money, when } from "./format";
+import { channelName, money, percent, shareOf, when } from "./format";
 import type { ReactivationWindow } from "../plan-changes/rules";
 import { localDate, writeDate } from "../platform/dates";
 import { displayPhone } from "../platform/phone";
@@ -126,7 +126,6 @@ export type KarteData = {
 };
 
 const yen = money;
-const percent = (r: number | null) => (r === null ? "—" : `${Math.round(r * 1000) / 10}%`);
 
 /**
  * The exit survey inside the cancel form: every question optional (nothing chosen), the
@@ -656,7 +655,7 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
                           {t(lang, "observedSaveRate")}:{" "}
                           <strong>
                             {o.observedSaveRate && o.observedSaveRate.rate !== null
-                              ? `${percent(o.observedSaveRate.rate)} (${o.observedSaveRate.accepted}/${o.observedSaveRate.accepted + o.observedSaveRate.declined})`
+                              ? `${percent(shareOf(o.observedSaveRate.accepted, o.observedSaveRate.accepted + o.observedSaveRate.declined))} (${o.observedSaveRate.accepted}/${o.observedSaveRate.accepted + o.observedSaveRate.declined})`
                               : t(lang, "noAnswersYet")}
                           </strong>
                         </p>

@@ -1,7 +1,7 @@
 import type { retentionFor, winbackFor } from "../metrics/routes";
 import { Layout, type PageContext } from "./layout";
 import { writeDate } from "../platform/dates";
-import { channelName, month, money, offerName, type CatalogueEntry } from "./format";
+import { channelName, month, money, offerName, percent, shareOf, type CatalogueEntry } from "./format";
 import { t, tf, type Lang, type StringKey } from "./strings";
 
 type Metrics = Awaited<ReturnType<typeof retentionFor>>;
@@ -9,12 +9,7 @@ type Group = NonNullable<Metrics["groups"]>[number];
 type Winback = Awaited<ReturnType<typeof winbackFor>>;
 type WinbackGroup = Winback["byReason"][number];
 
-const pct = (r: number | null) => (r === null ? "—" : `${Math.round(r * 1000) / 10}%`);
-/**
- * A rate from its counts: the API rounds rates to 4 decimals, and rounding that again to 0.1 % can
- * land on the wrong side (7 / 13 = 53.846… answered 0.5385, shown 53.9 %): the counts never do.
- */
-const share = (n: number, d: number) => pct(d > 0 ? n / d : null);
+const share = (n: number, d: number) => percent(shareOf(n, d));
 
 /** One column of a figures table; `rate` marks the cell whose raw rate the browser test and the chart read. */
 type Column<G> = { label: StringKey; cell: (g: G) => string | number; rate?: (g: G) => number | null };
@@ -56,7 +51,7 @@ const SAVE_COLUMNS: Column<Group>[] = [
   { label: "savedN", cell: (g) => g.saved },
   { label: "canceledN", cell: (g) => g.canceled },
   { label: "saveRate", cell: (g) => share(g.saved, g.saved + g.canceled), rate: (g) => g.saveRate },
-  { label: "durableSaveRate", cell: (g) => pct(g.durableSaveRate) },
+  { label: "durableSaveRate", cell: (g) => percent(g.durableSaveRate) },
   { label: "medianSeconds", cell: (g) => g.timeToCancel.medianSeconds ?? "—" },
 ];
 
@@ -105,8 +100,8 @@ export function MetricsPage(props: {
     label: t(lang, rate),
     points: points.map((p) => ({ ...p, name: names[k](p.key) })),
   });
-  const saveRate = (k: keyof typeof names, gs: Group[] | null) => series(k, "saveRate", (gs ?? []).map((g) => ({ key: g.key, rate: g.saveRate })));
-  const reactivation = (k: keyof typeof names, gs: WinbackGroup[]) => series(k, "reactivationRate", gs.map((g) => ({ key: g.key, rate: g.reactivationRate })));
+  const saveRate = (k: keyof typeof names, gs: Group[] | null) => series(k, "saveRate", (gs ?? []).map((g) => ({ key: g.key, rate: shareOf(g.saved, g.saved + g.canceled) })));
+  const reactivation = (k: keyof typeof names, gs: WinbackGroup[]) => series(k, "reactivationRate", gs.map((g) => ({ key: g.key, rate: shareOf(g.reactivated, g.canceled) })));
   const chartData = {
     week: saveRate("week", groups.week.groups),
     reason: saveRate("reason", groups.reason.groups),
@@ -127,8 +122,8 @@ export function MetricsPage(props: {
           <tr><th scope="row">{t(lang, "savedN")}</th><td>{overall.saved}</td></tr>
           <tr><th scope="row">{t(lang, "canceledN")}</th><td>{overall.canceled}</td></tr>
           <tr><th scope="row">{t(lang, "saveRate")}</th><td data-rate={String(overall.saveRate ?? "")}>{share(overall.saved, overall.saved + overall.canceled)}</td></tr>
-          <tr><th scope="row">{t(lang, "durableSaveRate")}</th><td>{pct(overall.durableSaveRate)}</td></tr>
-          <tr><th scope="row">{t(lang, "holdoutLift")}</th><td>{overall.holdout ? pct(overall.holdout.lift) : "—"}</td></tr>
+          <tr><th scope="row">{t(lang, "durableSaveRate")}</th><td>{percent(overall.durableSaveRate)}</td></tr>
+          <tr><th scope="row">{t(lang, "holdoutLift")}</th><td>{overall.holdout ? percent(overall.holdout.lift) : "—"}</td></tr>
           <tr><th scope="row">{t(lang, "churnRate")}</th><td>{share(overall.churn.canceled, overall.churn.activeAtStart)}</td></tr>
           <tr><th scope="row">{t(lang, "medianSeconds")}</th><td>{overall.timeToCancel.medianSeconds ?? "—"}</td></tr>
           <tr><th scope="row">{t(lang, "maxCalls")}</th><td>{overall.timeToCancel.maxCalls ?? "—"}</td></tr>
@@ -156,8 +151,8 @@ export function MetricsPage(props: {
             <tr><th scope="row">{t(lang, "reactivatedN")}</th><td>{winback.reactivated}</td></tr>
             <tr><th scope="row">{t(lang, "reactivationRate")}</th><td data-rate={String(winback.reactivationRate ?? "")}>{share(winback.reactivated, winback.canceled)}</td></tr>
             <tr><th scope="row">{t(lang, "rate180")}</th><td>{share(winback.reactivatedWithin180, winback.matured)}</td></tr>
-            <tr><th scope="row">{t(lang, "afterContactShare")}</th><td>{pct(winback.contacts.afterContactShare)}</td></tr>
-            <tr><th scope="row">{t(lang, "winbackLift")}</th><td>{winback.holdout ? pct(winback.holdout.lift) : "—"}</td></tr>
+            <tr><th scope="row">{t(lang, "afterContactShare")}</th><td>{percent(winback.contacts.afterContactShare)}</td></tr>
+            <tr><th scope="row">{t(lang, "winbackLift")}</th><td>{winback.holdout ? percent(winback.holdout.lift) : "—"}</td></tr>
             <tr><th scope="row">{t(lang, "revenueRecovered")}</th><td>{winback.revenueRecovered.length ? winback.revenueRecovered.map((m) => money(m, lang)).join(" / ") : "—"}</td></tr>
           </tbody>
         </table>

@@ -8,6 +8,7 @@ import { maskPersonalData } from "../platform/phone";
 import { offTheRequestPath } from "../platform/off-thread";
 import type { TenantStore } from "../platform/tenancy";
 import type { TenantSettings } from "../settings/schemas";
+import { ratio } from "../metrics/retention";
 import { type Terms, themes } from "./themes";
 
 const tags = ["Insights"];
@@ -90,7 +91,8 @@ export async function reasonInsightsFor(store: TenantStore, settings: TenantSett
     }
   }
   const all = [...byReasonTexts.values()].flat();
-  const rate = (s: number, x: number) => (s + x > 0 ? Math.round((s / (s + x)) * 10_000) / 10_000 : null);
+  // A save rate: saved / (saved + canceled), as metrics/retention writes it.
+  const rate = (s: number, x: number) => ratio(s, s + x);
   const n = (x: unknown) => Number(x);
   // Each text segmented once, for its reason's themes and the overall ones.
   const analysed = new Map<string, Terms>();

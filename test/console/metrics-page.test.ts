@@ -59,4 +59,8 @@ it("shows each rate as its counts give it, and 再加入率 once, in the win-bac
   expect(cells("winback-summary")).toContain("42.6%");
   expect(cells("table-winbackReason")).toContain("42.6%");
   expect(html.split(`<th scope="row">再加入率</th>`).length - 1).toBe(1);
+  // The charts are drawn from the same counts as the tables (the chart rounds 7 / 13 itself: 53.8).
+  const charts = JSON.parse(html.match(/<script type="application\/json" id="metrics-data">(.*?)<\/script>/)![1]!);
+  expect(charts.week.points[0].rate).toBe(7 / 13);
+  expect(charts.winbackReason.points[0].rate).toBe(29 / 68);
 });
