@@ -86,10 +86,16 @@ export async function deleteEntry(store: TenantStore, id: string): Promise<boole
   return gone.length > 0;
 }
 
-/** One use by an operator: the count goes up in SQL, so two operators at once both count. */
+/**
+ * One use by an operator: the count goes up in SQL, so two operators at once both count. Through the
+ * write queue like every write: run on the shared connection beside a queued transaction (the
+ * maintenance job's, say), it failed now and then with a 500.
+ */
 export async function recordUse(store: TenantStore, id: string, at: string): Promise<KnowledgeRow | undefined> {
-  const [row] = await store
-    .update(knowledgeEntries, { uses: sql`${knowledgeEntries.uses} + 1` as unknown as number, lastUsedAt: at }, eq(knowledgeEntries.id, id))
-    .returning();
-  return row;
+  return store.write(async (s) => {
+    const [row] = await s
+      .update(knowledgeEntries, { uses: sql`${knowledgeEntries.uses} + 1` as unknown as number, lastUsedAt: at }, eq(knowledgeEntries.id, id))
+      .returning();
+    return row;
+  });
 }
