@@ -224,6 +224,21 @@ export function decide(current: Plan, request: PlanRequest, settings: TenantSett
       if (resumeOn < firstChangeable) {
         return fail("change_window_closed", { en: `Deliveries can resume on ${firstChangeable} at the earliest.`, ja: `お届けの再開日は ${firstChangeable} 以降の日付を指定してください。` }, { firstChangeableDate: firstChangeable });
       }
+      // A pause holds back the next delivery: resuming on or before it would hold back nothing (or
+      // bring the delivery forward) while the customer is told deliveries are paused. The earliest
+      // date is the one plan-options offers.
+      const heldBack = pauseStartsOn(plan, today, settings);
+      if (plan.status === "active" && resumeOn <= heldBack) {
+        const earliest = addDays(heldBack, 1);
+        return fail(
+          "date_out_of_range",
+          {
+            en: `A pause holds back the next delivery (${heldBack}): the resume date must be after it, ${earliest} at the earliest.`,
+            ja: `休止は次回のお届け（${heldBack}）から始まります。再開日は ${earliest} 以降の日付を指定してください。`,
+          },
+          { earliestDate: earliest },
+        );
+      }
       // The same date plan-options offers as the latest: one computation for both.
       const latest = latestResumeOn(plan, today, settings);
       if (resumeOn > latest) {

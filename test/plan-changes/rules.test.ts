@@ -111,6 +111,15 @@ describe("pause", () => {
     });
     expect(latestResumeOn(quarterly, "2026-12-01", S)).toBe(addDays("2026-12-01", 170));
   });
+  it("must end after the delivery it holds back: a pause to that day or before is refused, with the earliest date", () => {
+    for (const resumeOn of ["2026-12-10", "2026-12-05"]) {
+      expect(decide(plan(), { type: "pause", resumeOn }, S, "2026-12-01")).toMatchObject({
+        ok: false,
+        violation: { code: "date_out_of_range", extra: { earliestDate: "2026-12-11" } },
+      });
+    }
+    expect(decide(plan(), { type: "pause", resumeOn: "2026-12-11" }, S, "2026-12-01")).toMatchObject({ ok: true, plan: { nextDeliveryOn: "2026-12-11" } });
+  });
   it("extending a pause counts from the earliest date deliveries could resume today", () => {
     const paused = plan({ status: "paused", pausedUntil: "2027-01-15", nextDeliveryOn: "2027-01-15" });
     expect(decide(paused, { type: "pause", resumeOn: "2027-03-01" }, S, "2026-12-01").ok).toBe(true); // 12-04 + 87
