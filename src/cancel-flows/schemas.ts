@@ -209,7 +209,7 @@ export const Canceled = z
         recorded: z.number().int().openapi({ description: "Survey answers kept." }),
         keepInTouch: z.boolean().nullable(),
         returnOn: CalendarDate.nullable(),
-        ignored: z.array(z.object({ path: z.string(), message: z.string() })).openapi({ description: "Answers left out, and why (the cancellation went through)." }),
+        ignored: z.array(z.object({ path: z.string(), message: z.string() })).openapi({ description: "Answers left out, and why (the cancellation went through). `path` names the field as validation errors do: `keepInTouch`, `returnOn`, `survey`, or `survey.2` for the third answer sent." }),
       })
       .openapi({ description: "What was recorded from the exit survey." }),
   })

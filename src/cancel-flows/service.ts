@@ -330,6 +330,9 @@ export function unusableSurveyParts(raw: unknown, parsed: Pick<ConfirmInput, "su
   return out;
 }
 
+/** Ignored parts in the order of the body: keepInTouch, returnOn, survey, then its answers by index. */
+const surveyOrder = (path: string) => (path.startsWith("survey.") ? 3 + Number(path.slice(7)) : ["keepInTouch", "returnOn", "survey"].indexOf(path));
+
 /** Confirms from any state but saved or canceled — including a flow that expired meanwhile. */
 export async function confirmCancellation(store: TenantStore, flowId: string, input: ConfirmInput, ctx: CallContext & { shopName: string }) {
   const receivedAt = ctx.now;
@@ -355,8 +358,9 @@ export async function confirmCancellation(store: TenantStore, flowId: string, in
     // The exit survey and keep-in-touch never block leaving: answers the survey cannot use and a
     // return date out of range are left out and named in the answer, and the cancellation proceeds.
     const exitSurvey = await loadSurvey(s);
-    const answers = checkAnswers(exitSurvey, (input.survey ?? []).filter((a) => a !== null));
-    const ignoredBoth: { path: string; message: Localized }[] = [...(input.unusable ?? []), ...answers.ignored.map((x) => ({ path: `survey.${x.questionId}`, message: x.message }))];
+    const answers = checkAnswers(exitSurvey, input.survey ?? []);
+    const ignoredBoth: { path: string; message: Localized }[] = [...(input.unusable ?? []), ...answers.ignored.map((x) => ({ path: `survey.${x.index}`, message: x.message }))]
+      .sort((a, b) => surveyOrder(a.path) - surveyOrder(b.path));
     const today = localDate(receivedAt, ctx.settings.timeZone);
     let returnOn: string | null = null;
     if (input.returnOn !== undefined) {

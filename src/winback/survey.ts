@@ -75,17 +75,20 @@ export const MAX_TEXT_ANSWER = 1000;
  * repeated question), each with why. The survey never blocks a cancellation: the caller records
  * the usable answers, reports the rest and confirms anyway.
  */
-export function checkAnswers(survey: ExitSurvey, answers: readonly SurveyAnswer[]): { kept: SurveyAnswer[]; ignored: { questionId: string; message: Localized }[] } {
+export function checkAnswers(survey: ExitSurvey, answers: readonly (SurveyAnswer | null)[]): { kept: SurveyAnswer[]; ignored: { index: number; message: Localized }[] } {
   const kept: SurveyAnswer[] = [];
-  const ignored: { questionId: string; message: Localized }[] = [];
+  // `index` is the answer's place in the list sent, as validation errors' paths name it (`survey.3`);
+  // entries of the wrong shape (null) are reported by the caller under the same paths.
+  const ignored: { index: number; message: Localized }[] = [];
   const seen = new Set<string>();
-  for (const a of answers) {
+  for (const [index, a] of answers.entries()) {
+    if (a === null) continue;
     const q = survey.questions.find((x) => x.id === a.questionId);
     const answer = a.answer.trim();
-    if (!q) ignored.push({ questionId: a.questionId, message: { en: "Not a question of this survey", ja: "このアンケートにない質問です" } });
-    else if (seen.has(q.id)) ignored.push({ questionId: a.questionId, message: { en: "Answered twice; the first answer is kept", ja: "同じ質問に2回回答されています。最初の回答を記録しました" } });
-    else if (answer === "") ignored.push({ questionId: a.questionId, message: { en: "Empty answer", ja: "回答が空です" } });
-    else if (q.kind === "choice" && !q.options?.some((o) => o.code === answer)) ignored.push({ questionId: a.questionId, message: { en: `Not one of the options: ${q.options?.map((o) => o.code).join(", ")}`, ja: `選択肢にない回答です（選択肢: ${q.options?.map((o) => o.code).join(", ")}）` } });
+    if (!q) ignored.push({ index, message: { en: `"${a.questionId}" is not a question of this survey`, ja: `「${a.questionId}」はこのアンケートにない質問です` } });
+    else if (seen.has(q.id)) ignored.push({ index, message: { en: "Answered twice; the first answer is kept", ja: "同じ質問に2回回答されています。最初の回答を記録しました" } });
+    else if (answer === "") ignored.push({ index, message: { en: "Empty answer", ja: "回答が空です" } });
+    else if (q.kind === "choice" && !q.options?.some((o) => o.code === answer)) ignored.push({ index, message: { en: `Not one of the options: ${q.options?.map((o) => o.code).join(", ")}`, ja: `選択肢にない回答です（選択肢: ${q.options?.map((o) => o.code).join(", ")}）` } });
     else {
       seen.add(q.id);
       kept.push({ questionId: q.id, answer: answer.slice(0, MAX_TEXT_ANSWER) });

@@ -120,7 +120,7 @@ export function winbackSuite(h: () => Harness) {
       });
       expect(done.status).toBe(200);
       conforms(Canceled, done.body);
-      expect(done.body).toMatchObject({ outcome: "canceled", exitSurvey: { recorded: 2, keepInTouch: true, returnOn, ignored: [{ path: "survey.no_such_question" }] } });
+      expect(done.body).toMatchObject({ outcome: "canceled", exitSurvey: { recorded: 2, keepInTouch: true, returnOn, ignored: [{ path: "survey.2" }] } });
       const evidence = await h().request("GET", `/v1/cancel-flows/${started.body.flowId}`, { key: t.key });
       const confirmed = evidence.body.steps.find((x: { type: string }) => x.type === "cancel_confirmed");
       expect(confirmed.data).toMatchObject({ keepInTouch: { answer: true, wording: "May we write to you about restarting? (optional)", displayedIn: "en" }, returnOn });
@@ -132,14 +132,16 @@ export function winbackSuite(h: () => Harness) {
       const s2 = await subscription(c);
       const { done: done2 } = await cancel(s2, null, { survey: [{ questionId: "bring_back", answer: "a pony" }], returnOn: "2001-01-01" });
       expect(done2.exitSurvey.recorded).toBe(0);
-      expect(done2.exitSurvey.ignored.map((x: { path: string }) => x.path)).toEqual(["survey.bring_back", "returnOn"]);
+      expect(done2.exitSurvey.ignored.map((x: { path: string }) => x.path)).toEqual(["survey.0", "returnOn"]);
 
       // Answers of the wrong shape (a date written with slashes, "yes" for keep-in-touch, an answer
       // that is not text) are named and left out too: the cancellation goes through, nothing recorded from them.
       const s3 = await subscription(c);
-      const { done: done3 } = await cancel(s3, null, { survey: [{ questionId: "why_stopped", answer: "引っ越し" }, { questionId: "bring_back", answer: 3 }], keepInTouch: "yes", returnOn: "2027/05/01" });
+      const { done: done3 } = await cancel(s3, null, { survey: [{ questionId: "why_stopped", answer: "引っ越し" }, { questionId: "bring_back", answer: 3 }, { questionId: "pony", answer: "yes" }], keepInTouch: "yes", returnOn: "2027/05/01" });
       expect(done3).toMatchObject({ outcome: "canceled", subscription: { status: "canceled" }, exitSurvey: { recorded: 1, keepInTouch: null, returnOn: null } });
-      expect(done3.exitSurvey.ignored.map((x: { path: string }) => x.path)).toEqual(["keepInTouch", "returnOn", "survey.1"]);
+      expect(done3.exitSurvey.ignored.map((x: { path: string }) => x.path)).toEqual(["keepInTouch", "returnOn", "survey.1", "survey.2"]);
+      // Every answer is named by its place in the list, as validation errors name fields.
+      expect(done3.exitSurvey.ignored[3].message).toBe("「pony」はこのアンケートにない質問です");
       const s4 = await subscription(c);
       const { done: done4 } = await cancel(s4, null, { survey: "moving" });
       expect(done4).toMatchObject({ outcome: "canceled", exitSurvey: { recorded: 0, ignored: [{ path: "survey" }] } });
