@@ -14,7 +14,8 @@ export function nodeWebhookFetch(options: { allowLoopback?: boolean } = {}): typ
   // ≈ 1 MB of source and the objects its modules build would sit on every major GC's heap.
   let client: Promise<{ agent: Agent; fetch: typeof import("undici").fetch }> | undefined;
   const load = () =>
-    (client ??= import("undici").then(({ Agent, fetch }) => ({
+    // undici is CommonJS: bundled (npm start runs dist/), its namespace holds only `default`.
+    (client ??= import("undici").then((m) => ("Agent" in m ? m : (m as unknown as { default: typeof m }).default)).then(({ Agent, fetch }) => ({
       fetch,
       agent: new Agent({
         connect: {

@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer as createHttpServer, type IncomingHttpHeaders } from "node:http";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -42,7 +43,9 @@ function freePort(): Promise<number> {
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "tsuzuku-readme-"));
   port = await freePort();
-  server = spawn("npm", ["start"], { cwd: root, env: { ...process.env, PORT: String(port), DATABASE_URL: `file:${join(dir, "readme.db")}` }, detached: true });
+  // Loopback webhooks allowed, as the README says to read a payload on your machine (its own
+  // endpoints are public addresses, so the walk-through is the same either way).
+  server = spawn("npm", ["start"], { cwd: root, env: { ...process.env, PORT: String(port), DATABASE_URL: `file:${join(dir, "readme.db")}`, WEBHOOKS_ALLOW_LOOPBACK: "1" }, detached: true });
   server.stdout!.on("data", (d) => (output += d));
   server.stderr!.on("data", (d) => (output += d));
   await new Promise<void>((resolve, reject) => {
@@ -83,6 +86,34 @@ describe("README walk-through on a fresh npm start", () => {
     expect(run.stdout).toContain("お手元の量（あと約60包、3か月分ほど）に合わせたご提案です。");
     expect(run.stdout).toContain("お届け間隔を30日ごとから45日ごとに変更");
   }, 150_000);
+
+  it("delivers a signed webhook to a receiver on this machine (npm start runs the bundle, which loads undici at the first delivery)", async () => {
+    const received: { headers: IncomingHttpHeaders; body: string }[] = [];
+    const receiver = createHttpServer((req, res) => {
+      let body = "";
+      req.on("data", (d) => (body += d)).on("end", () => (received.push({ headers: req.headers, body }), res.end("ok")));
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+    try {
+      const api = `http://127.0.0.1:${port}`;
+      const call = (method: string, path: string, body?: unknown) =>
+        fetch(api + path, { method, headers: { authorization: "Bearer tsz_demo_KeepCustomersFairly2026", "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+      const hook = await call("PUT", "/v1/webhooks/local", { url: `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hook`, events: ["subscription.changed"] });
+      expect(hook.status, await hook.clone().text()).toBeLessThan(300);
+      expect((await call("PUT", "/v1/customers/C-README-HOOK", { name: "受信 確認", email: "hook@example.jp" })).status).toBeLessThan(300);
+      const next = new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10);
+      const sync = await call("PUT", "/v1/subscriptions/S-README-HOOK", { customerId: "C-README-HOOK", product: { sku: "AOJIRU-30", name: "青汁 30包", category: "health_food" }, quantity: 1, intervalDays: 30, nextDeliveryOn: next, unitPrice: { amount: 3980, currency: "JPY" }, status: "active", startedAt: "2026-01-05T01:00:00Z", deliveriesCompleted: 3 });
+      expect(sync.status, await sync.clone().text()).toBeLessThan(300);
+      expect((await call("POST", "/v1/subscriptions/S-README-HOOK/skip", { count: 1 })).status).toBe(200);
+      // The maintenance job sends the outbox every second.
+      for (let i = 0; i < 100 && received.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(received, output.slice(-2000)).toHaveLength(1);
+      expect(received[0]!.headers["webhook-signature"]).toMatch(/^v1,/);
+      expect(JSON.parse(received[0]!.body)).toMatchObject({ type: "subscription.changed", data: { change: { type: "skip", subscriptionId: "S-README-HOOK" } } });
+    } finally {
+      receiver.close();
+    }
+  }, 30_000);
 
   it("a second start on the same port says which port and how to pick another, without a stack", () => {
     const second = spawnSync("npm", ["start"], {
