@@ -694,7 +694,7 @@ export const winbacks = sqliteTable(
     modelVersion: text("model_version").notNull(),
     /** Tenant-local date the probability was computed (re-scored as time since cancelling grows). */
     scoredOn: text("scored_on").notNull(),
-    /** First win-back contact: the `winback.due` webhook or a `winback.contacted` event. */
+    /** First win-back contact: a `winback.due` webhook when an endpoint accepted it, or a `winback.contacted` event. */
     contactedAt: text("contacted_at"),
     reactivatedAt: text("reactivated_at"),
     /** A year of deliveries of the reactivated plan (revenue recovered), minor units. */

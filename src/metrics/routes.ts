@@ -63,7 +63,7 @@ export const WinbackMetrics = z
     to: CalendarDate,
     ...Rates,
     contacts: z.object({
-      contacted: z.number().int().openapi({ description: "Cancellations with a win-back contact (`winback.due` sent or a `winback.contacted` event)." }),
+      contacted: z.number().int().openapi({ description: "Cancellations with a win-back contact: a `winback.due` webhook an endpoint accepted (2xx; one never delivered is no contact) or a `winback.contacted` event." }),
       reactivatedAfterContact: z.number().int(),
       afterContactShare: z.number().nullable().openapi({ description: "Reactivations that followed a win-back contact / reactivations." }),
     }),

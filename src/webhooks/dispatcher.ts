@@ -3,9 +3,11 @@ import { Webhook } from "standardwebhooks";
 import { purgeOldPages } from "../data-rights/erase";
 import type { Database } from "../db/client";
 import { webhookDeliveries, webhooks } from "../db/schema";
-import { appendAttempt } from "./deliveries";
+import { appendAttempt, type Attempt } from "./deliveries";
 import { checkWebhookUrl } from "./destination";
 import { openWebhookSecret } from "./secret";
+import { TenantStore } from "../platform/tenancy";
+import { recordContact } from "../winback/service";
 
 /** Seconds to wait after the n-th failed attempt (Standard Webhooks' suggested schedule, shortened at the end). */
 export const RETRY_SCHEDULE_S = [5, 5 * 60, 30 * 60, 2 * 3600, 5 * 3600, 10 * 3600, 10 * 3600];
@@ -130,12 +132,15 @@ export async function dispatchDueWebhooks(db: Database, options: DispatchOptions
         result.delivered++;
         // The embedded file zeroes the old text where it is freed (db/node: secure_delete FAST).
         const payload = deliveredPayload(delivery.eventType, delivery.payload);
-        await db.write((tx) =>
-          tx
-            .update(webhookDeliveries)
-            .set({ status: "delivered", attempts, deliveredAt: done.toISOString(), lastError: null, attemptLog, payload })
-            .where(eq(webhookDeliveries.id, delivery.id)),
-        );
+        await new TenantStore(db, delivery.tenantId).write(async (s) => {
+          await s.update(webhookDeliveries, { status: "delivered", attempts, deliveredAt: done.toISOString(), lastError: null, attemptLog: attemptLog as unknown as Attempt[], payload }, eq(webhookDeliveries.id, delivery.id));
+          // A `winback.due` that reached the shop's systems is the win-back contact (attribution in
+          // metrics/winback); one never delivered (no endpoint, or every attempt failed) is none.
+          if (delivery.eventType === "winback.due") {
+            const { data } = JSON.parse(delivery.payload) as { data: { customerId: string; subscriptionId: string } };
+            await recordContact(s, { customerId: data.customerId, subscriptionId: data.subscriptionId, at: done.toISOString() });
+          }
+        });
         if (payload !== undefined) forgotten++;
         return;
       }

@@ -12,7 +12,8 @@ import { isContactable } from "./service";
 /**
  * Maintenance: `winback.due` on the day a canceled customer said they would be back (or
  * `winbackDelayDays` after their cancellation took effect), in the tenant's own time zone. The
- * webhook is the contact (it counts for attribution); held-out records, customers no longer
+ * webhook is the contact once an endpoint took it (the dispatcher records it then: attribution
+ * counts no contact that never reached the shop); held-out records, customers no longer
  * contactable and subscriptions already back are marked `skipped` and get nothing. The payload
  * carries the comeback offer the list shows for the customer today (`offer`, in the shop's locale,
  * its copy passed by the phrase lint), and the record keeps which one was sent: the customer can
@@ -63,7 +64,7 @@ export async function sendDueWinbacks(db: Database, now: Date, batch = 200): Pro
         await s.update(
           winbacks,
           // `sent` inside the stored decision (a record never decided yet has none to keep it in: decided by the next maintenance run, without it).
-          { dueStatus: "sent", dueSentAt: at, contactedAt: w.contactedAt ?? at, ...(sent ? { comeback: sql`json_set(${winbacks.comeback}, '$.sent', json(${JSON.stringify(sent)}))` as unknown as Record<string, unknown> } : {}) },
+          { dueStatus: "sent", dueSentAt: at, ...(sent ? { comeback: sql`json_set(${winbacks.comeback}, '$.sent', json(${JSON.stringify(sent)}))` as unknown as Record<string, unknown> } : {}) },
           eq(winbacks.id, w.id),
         );
         await enqueueWebhookEvent(

@@ -7,7 +7,7 @@ import { presentComeback } from "../../src/winback/comeback";
 import { candidatesDocument, candidatesPage, candidatesPageJson } from "../../src/winback/candidates";
 import { computeComebacks } from "../../src/winback/decide";
 import { addDays, localDate } from "../../src/platform/dates";
-import { customerBody, subscriptionBody, uid, type TestTenant } from "../support/harness";
+import { customerBody, RECEIVER_SECRET, subscriptionBody, uid, type TestTenant } from "../support/harness";
 import { nodeHarness, type NodeHarness } from "../support/node-harness";
 
 /** Win-back over time (Node only: the clock in hand). */
@@ -34,20 +34,21 @@ describe("win-back over time", () => {
   });
   afterAll(() => h.close());
 
-  it("winback.due at the named date is the contact a later reactivation is credited to", async () => {
-    await h.request("PUT", "/v1/webhooks/wb", { key: t.key, body: { url: "http://127.0.0.1:9/hook", events: ["winback.due"] } });
+  it("winback.due at the named date, once delivered, is the contact a later reactivation is credited to", async () => {
+    await h.request("PUT", "/v1/webhooks/wb", { key: t.key, body: { url: `${h.receiverUrl}/hook`, events: ["winback.due"], secret: RECEIVER_SECRET } });
     const c = uid("C");
     const s = uid("S");
     await h.request("PUT", `/v1/customers/${c}`, { key: t.key, body: customerBody({ marketingConsent: false }) });
     await h.request("PUT", `/v1/subscriptions/${s}`, { key: t.key, body: subscriptionBody(c, { nextDeliveryOn: addDays(today(), 12) }) });
-    const returnOn = addDays(today(), 30);
+    // Back today: due at once (the receiver checks the signature's time, so the clock stays real until it has it).
+    const returnOn = today();
     const flow = (await h.request("POST", `/v1/subscriptions/${s}/cancel-flows`, { key: t.key, body: {} })).body;
     await h.request("POST", `/v1/cancel-flows/${flow.flowId}/confirm`, { key: t.key, body: { keepInTouch: true, returnOn } });
 
-    const due = new Date(`${returnOn}T01:00:00Z`);
+    const due = new Date();
     await h.maintain(() => due);
     const [delivery] = await h.db.orm.select().from(webhookDeliveries).where(eq(webhookDeliveries.tenantId, t.id));
-    expect(delivery).toMatchObject({ eventType: "winback.due" });
+    expect(delivery).toMatchObject({ eventType: "winback.due", status: "delivered" });
     expect(JSON.parse(delivery!.payload).data).toMatchObject({ customerId: c, subscriptionId: s, returnOn, reason: null });
 
     h.setNow(new Date(due.getTime() + 2 * 86_400_000));
@@ -57,6 +58,20 @@ describe("win-back over time", () => {
       expect(m).toMatchObject({ canceled: 1, reactivated: 1, reactivationRate: 1, contacts: { contacted: 1, reactivatedAfterContact: 1, afterContactShare: 1 } });
     } finally {
       h.setNow(null);
+    }
+  });
+
+  it("a winback.due that reached nobody (no endpoint, or every attempt refused) is no contact", async () => {
+    for (const url of [null, "http://127.0.0.1:9/hook"]) {
+      const own = await h.tenant();
+      if (url) await h.request("PUT", "/v1/webhooks/wb", { key: own.key, body: { url, events: ["winback.due"] } });
+      const { s } = await cancelledForPrice(own, { keepInTouch: true, returnOn: today() });
+      await h.maintain(() => new Date());
+      const [record] = await h.db.orm.select().from(winbacks).where(eq(winbacks.tenantId, own.id));
+      expect(record).toMatchObject({ dueStatus: "sent", contactedAt: null });
+      expect((await h.request("POST", `/v1/subscriptions/${s}/reactivate`, { key: own.key, body: {} })).status).toBe(200);
+      const m = (await h.request("GET", "/v1/metrics/winback", { key: own.key })).body;
+      expect(m).toMatchObject({ reactivated: 1, contacts: { contacted: 0, reactivatedAfterContact: 0, afterContactShare: 0 } });
     }
   });
 
