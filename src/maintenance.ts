@@ -6,6 +6,7 @@ import { RESCORE_CHUNK, rescoreStale } from "./risk/rescore";
 import { dispatchDueWebhooks } from "./webhooks/dispatcher";
 import { decideStaleComebacks } from "./winback/decide";
 import { sendDueWinbacks } from "./winback/due";
+import { rescoreListedWinbacks } from "./winback/train";
 
 /** What the background job needs: the database, the root secret (webhook signing), and the runtime's webhook fetch. */
 export type MaintenanceServices = {
@@ -36,6 +37,8 @@ export type MaintenanceBatches = {
   decide: number;
   /** Listed comebacks rendered for today's restart date, per tenant. */
   render: number;
+  /** Listed win-back records scored again as of today, per tenant. */
+  winbackRescore: number;
   /** Webhook deliveries attempted. */
   webhooks: number;
   /** Rows the retention settings delete or scrub. */
@@ -43,7 +46,7 @@ export type MaintenanceBatches = {
 };
 
 /** One pass per cron invocation (Workers): as much as fits an invocation's budget. */
-export const CRON_BATCHES: MaintenanceBatches = { resume: 200, expire: 200, rescore: RESCORE_CHUNK, winbacksDue: 200, decide: 500, render: 2_000, webhooks: 50, retention: RETENTION_CHUNK };
+export const CRON_BATCHES: MaintenanceBatches = { resume: 200, expire: 200, rescore: RESCORE_CHUNK, winbacksDue: 200, decide: 500, render: 2_000, winbackRescore: 2_000, webhooks: 50, retention: RETENTION_CHUNK };
 
 /**
  * Slices for a process that also answers requests (Node): each a few milliseconds of synchronous
@@ -54,7 +57,7 @@ export const CRON_BATCHES: MaintenanceBatches = { resume: 200, expire: 200, resc
  * delivery is network I/O that does not hold the loop, and a pass waits for its slowest receiver,
  * so a smaller batch would only cut deliveries a second.
  */
-export const SLICE_BATCHES: MaintenanceBatches = { resume: 10, expire: 10, rescore: 25, winbacksDue: 25, decide: 15, render: 15, webhooks: 50, retention: 50 };
+export const SLICE_BATCHES: MaintenanceBatches = { resume: 10, expire: 10, rescore: 25, winbacksDue: 25, decide: 15, render: 15, winbackRescore: 25, webhooks: 50, retention: 50 };
 
 /**
  * Background work both runtimes run: Workers once per cron invocation, Node in slices
@@ -79,16 +82,19 @@ export async function runMaintenance(services: MaintenanceServices, opts: { batc
   // Win-back comebacks decided on an older offer catalogue (or never), then rendered for today.
   const comebacks = await decideStaleComebacks(db, now(), b.decide, b.render, pause);
   await pause();
+  // Listed win-back records scored on an earlier day: their chance moves with time since cancelling.
+  const winbacksRescored = await rescoreListedWinbacks(db, now(), b.winbackRescore);
+  await pause();
   const webhooks = await dispatchDueWebhooks(db, { now, secretsKey: services.secretsKey, fetch: services.fetch, allowLoopback: services.allowLoopbackWebhooks, limit: b.webhooks });
   await pause();
   // The shops' retention settings.
   const retention = await applyRetention(db, now(), b.retention);
-  return { resumed, abandoned, rescored, winbacksDue, comebacks, webhooks, retention };
+  return { resumed, abandoned, rescored, winbacksDue, comebacks, winbacksRescored, webhooks, retention };
 }
 
 /** Rows a pass handled, whatever the step: more than zero means a backlog may remain. */
 function handled(r: Awaited<ReturnType<typeof runMaintenance>>): number {
-  return r.resumed + r.abandoned + r.rescored + r.winbacksDue + r.comebacks + r.webhooks.attempted + r.retention.events + r.retention.flowTexts + r.retention.surveyTexts + r.retention.erasedIds;
+  return r.resumed + r.abandoned + r.rescored + r.winbacksDue + r.comebacks + r.winbacksRescored + r.webhooks.attempted + r.retention.events + r.retention.flowTexts + r.retention.surveyTexts + r.retention.erasedIds;
 }
 
 /**

@@ -766,6 +766,10 @@ export const winbacks = sqliteTable(
     index("winbacks_shown")
       .on(t.tenantId, t.comebackRestartOn)
       .where(sql`contactable = 1 AND holdout = 0 AND reactivated_at IS NULL`),
+    // And which listed rows were scored before today (winback/train `rescoreListedWinbacks`)?
+    index("winbacks_scored")
+      .on(t.tenantId, t.scoredOn)
+      .where(sql`contactable = 1 AND holdout = 0 AND reactivated_at IS NULL`),
   ],
 );
 

@@ -121,7 +121,6 @@ export function buildWinbackHistory(subs: Sub[], customerRows: Customer[], event
       canceledOn,
       namedComeback: survey !== null && survey[2]!.answer !== "nothing",
     };
-    const scored = scoreWinback(DEFAULT_WINBACK_MODEL, features, canceledOn);
     const annual = annualValue(sub.unitPriceAmount, sub.quantity, sub.intervalDays);
     const holdout = chance(DEMO_WINBACK_HOLDOUT_PERCENT / 100);
     const dueOn = returnOn ?? addDays(canceledOn, DELAY_DAYS);
@@ -158,6 +157,9 @@ export function buildWinbackHistory(subs: Sub[], customerRows: Customer[], event
       }
     }
 
+    // Open records as the maintenance job keeps them (scored as of today); those back, as of their cancellation.
+    const scoredOn = reactivatedAt ? canceledOn : today;
+    const scored = scoreWinback(DEFAULT_WINBACK_MODEL, features, scoredOn);
     out.winbacks.push({
       tenantId,
       id: `wb_demo${String(++serial).padStart(6, "0")}`,
@@ -182,7 +184,7 @@ export function buildWinbackHistory(subs: Sub[], customerRows: Customer[], event
       currency: sub.currency,
       drivers: scored.drivers,
       modelVersion: scored.modelVersion,
-      scoredOn: canceledOn,
+      scoredOn,
       contactedAt,
       reactivatedAt,
       recoveredAmount: reactivatedAt ? annual : null,

@@ -9,12 +9,14 @@
  * the model becomes active only when its hold-out AUC beats the default model's on the same
  * snapshots, and the tenant's open win-back records are then re-scored with it.
  */
-import { and, eq, isNull } from "drizzle-orm";
-import { winbackModels, winbacks } from "../db/schema";
+import { and, eq, isNull, lt, sql } from "drizzle-orm";
+import type { Database } from "../db/client";
+import { tenants, winbackModels, winbacks } from "../db/schema";
 import { addDays, daysBetween, localDate } from "../platform/dates";
 import { ApiError } from "../platform/errors";
 import { trainLogistic } from "../platform/logistic";
-import { preparedUpdate, type TenantStore } from "../platform/tenancy";
+import { preparedUpdate, TenantStore } from "../platform/tenancy";
+import { resolveSettings } from "../settings/schemas";
 import { DEFAULT_WINBACK_MODEL, scoreWinback, WINBACK_FEATURE_NAMES, WINBACK_HORIZON_DAYS, winbackLogit, winbackVector, type WinbackFeatures, type WinbackModel } from "./model";
 import { activeWinbackModel } from "./service";
 
@@ -66,6 +68,11 @@ export async function rescoreWinbacks(s: TenantStore, model: WinbackModel, today
     .select({ id: winbacks.id, features: winbacks.features, annualValue: winbacks.annualValue })
     .from(winbacks)
     .where(s.owns(winbacks, isNull(winbacks.reactivatedAt)));
+  return storeScores(s, model, open, today);
+}
+
+/** `rows` scored with `model` as of `today` and stored, a turn of the event loop every RESCORE_SLICE. */
+async function storeScores(s: TenantStore, model: WinbackModel, open: readonly { id: string; features: unknown; annualValue: number }[], today: string): Promise<number> {
   for (const [i, r] of open.entries()) {
     if (i > 0 && i % RESCORE_SLICE === 0) await s.turn();
     const scored = scoreWinback(model, r.features as unknown as WinbackFeatures, today);
@@ -79,6 +86,29 @@ export async function rescoreWinbacks(s: TenantStore, model: WinbackModel, today
     });
   }
   return open.length;
+}
+
+/**
+ * Maintenance: a probability is "within 180 days of the moment it is scored", and time since
+ * cancelling and the season both move, so the records the candidates list shows (contactable, not
+ * held out, not back) are scored again each day as of the shop's today — up to `batch` per shop per
+ * run, in no particular order (every stale one is reached in time). Per shop with
+ * nothing stale: one seek on `winbacks_scored` and no write transaction. Records not listed keep
+ * their score until listed or re-scored by a new model (attribution and metrics never read it).
+ */
+export async function rescoreListedWinbacks(db: Database, now: Date, batch = 500): Promise<number> {
+  let n = 0;
+  for (const shop of await db.orm.select({ id: tenants.id, settings: tenants.settings }).from(tenants)) {
+    const today = localDate(now, resolveSettings(shop.settings).timeZone);
+    const store = new TenantStore(db, shop.id);
+    const stale = (s: TenantStore) => s.owns(winbacks, sql`${winbacks.contactable} = 1 AND ${winbacks.holdout} = 0 AND ${winbacks.reactivatedAt} IS NULL`, lt(winbacks.scoredOn, today));
+    if ((await store.q.select({ id: winbacks.id }).from(winbacks).where(stale(store)).limit(1)).length === 0) continue;
+    n += await store.write(async (s) => {
+      const rows = await s.q.select({ id: winbacks.id, features: winbacks.features, annualValue: winbacks.annualValue }).from(winbacks).where(stale(s)).limit(batch);
+      return storeScores(s, await activeWinbackModel(s), rows, today);
+    });
+  }
+  return n;
 }
 
 /** A win-back model fitted on a tenant's history, not stored yet: plain data, so it can cross threads. */

@@ -6,6 +6,7 @@ import { resolveSettings } from "../../src/settings/schemas";
 import { presentComeback } from "../../src/winback/comeback";
 import { candidatesDocument, candidatesPage, candidatesPageJson } from "../../src/winback/candidates";
 import { computeComebacks } from "../../src/winback/decide";
+import { DEFAULT_WINBACK_MODEL, scoreWinback, type WinbackFeatures } from "../../src/winback/model";
 import { addDays, localDate } from "../../src/platform/dates";
 import { customerBody, RECEIVER_SECRET, subscriptionBody, uid, type TestTenant } from "../support/harness";
 import { nodeHarness, type NodeHarness } from "../support/node-harness";
@@ -73,6 +74,28 @@ describe("win-back over time", () => {
       const m = (await h.request("GET", "/v1/metrics/winback", { key: own.key })).body;
       expect(m).toMatchObject({ reactivated: 1, contacts: { contacted: 0, reactivatedAfterContact: 0, afterContactShare: 0 } });
     }
+  });
+
+  it("the list's chance is as of today: the maintenance job scores listed records again each day; a named date long gone by stops counting", async () => {
+    const own = await h.tenant();
+    const returnOn = addDays(today(), 20);
+    const { c } = await cancelledForPrice(own, { keepInTouch: true, returnOn });
+    const listed = async () => (await h.request("GET", `/v1/winback/candidates?customerId=${c}`, { key: own.key, headers: { "accept-language": "en" } })).body.data[0];
+    const atCancel = await listed();
+    expect(atCancel.drivers.map((d: { code: string }) => d.code)).toContain("return_date_named");
+    const record = async () => (await h.db.orm.select().from(winbacks).where(eq(winbacks.tenantId, own.id)))[0]!;
+    const features = (await record()).features as unknown as WinbackFeatures;
+
+    // 120 days on (100 past the date named): scored again as of that day, by the same model.
+    const later = addDays(today(), 120);
+    await h.maintain(() => new Date(`${later}T03:00:00Z`));
+    const want = scoreWinback(DEFAULT_WINBACK_MODEL, features, later);
+    expect(await record()).toMatchObject({ scoredOn: later, probability: want.probability, drivers: want.drivers });
+    expect(want.probability).toBeLessThan(atCancel.probability);
+    expect(want.drivers.map((d) => d.code)).toContain("months_since_cancel");
+    expect(want.drivers.map((d) => d.code)).not.toContain("return_date_named");
+    // A second run the same day has nothing to do.
+    expect((await h.maintain(() => new Date(`${later}T03:00:01Z`))).winbacksRescored).toBe(0);
   });
 
   it("winback.due carries the comeback offer the list shows; the customer can take what they were sent for 30 days, even once the list suggests another", async () => {
@@ -237,14 +260,18 @@ describe("win-back over time", () => {
       const moved = await pages(later, "ja");
       expect(moved.some((p) => p.fast === null)).toBe(true);
       for (const p of moved) expect(p.http).toEqual(p.slow);
-      // The maintenance run of that day re-renders them: SQL's text again, the same answer.
+      // The maintenance run of that day re-renders them (and scores them as of that day): SQL's
+      // text again, the same offers.
       await h.maintain(() => later);
       const rendered = await pages(later, "ja");
-      for (const [i, p] of rendered.entries()) {
+      for (const p of rendered) {
         expect(p.fast).not.toBeNull();
         expect(p.fast).toEqual(p.slow);
-        expect(p.http).toEqual(moved[i]!.http);
+        expect(p.http).toEqual(p.slow);
       }
+      type Listed = { data: { subscriptionId: string; offer: unknown }[] };
+      const offers = (ps: { http: unknown }[]) => Object.fromEntries(ps.flatMap((p) => (p.http as Listed).data.map((d) => [d.subscriptionId, d.offer])));
+      expect(offers(rendered)).toEqual(offers(moved));
     } finally {
       h.setNow(null);
     }
