@@ -88,8 +88,11 @@ function readPlain(text: string): ParsedPhone | null {
   return new PhoneNumber(e164, metadata).isValid() ? { e164, extension: null } : null;
 }
 
+/** Outside ASCII: only such text has anything to fold (NFKC leaves ASCII as it is; DASHES and 内線 are not ASCII). */
+const NOT_ASCII = /[^\x00-\x7f]/;
+
 function readPhone(input: string): ParsedPhone | null {
-  const text = input.normalize("NFKC").replace(DASHES, "-").replaceAll("内線", " ext. ");
+  const text = NOT_ASCII.test(input) ? input.normalize("NFKC").replace(DASHES, "-").replaceAll("内線", " ext. ") : input;
   const plain = readPlain(text);
   if (plain) return plain;
   const parsed = parsePhoneNumberFromString(text, "JP");
