@@ -75,14 +75,18 @@ function statementCache(path: string) {
     if (!conn) {
       conn = new Sqlite(path);
       preparedAfresh.add(conn);
-      // Neither memory-mapped nor given a large page cache: in WAL mode a read that finds the file
-      // changed (any commit since this connection's last read) drops both, on this, the event
+      // Not memory-mapped, and a page cache of 8 MB, not more: in WAL mode a read that finds the
+      // file changed (any commit since this connection's last read) drops both, on this, the event
       // loop's, thread (SQLite pager.c pagerBeginReadTransaction: pager_reset, then
       // sqlite3OsUnfetch(fd, 0, 0) unmaps the whole file), at a cost that grows with what was
       // read since. On the 1M-subscription bench file, the first lookup after a write took
       // 56–192 ms mapped (1.1 GB of the file mapped after 5,000 lookups; 31–47 ms of it the
       // kernel's unmapping), ≈ 10 ms CPU with a 64 MB cache alone, 1–4 ms with the default 2 MB
-      // (bench/reader-remap.ts; BENCHMARKS.md, branch loop5). The OS page cache keeps the file.
+      // (bench/reader-remap.ts; BENCHMARKS.md, branch loop5). 8 MB holds the inner pages of the
+      // indexes a lookup walks there, which 2 MB did not (13 → 7 page reads from the OS a lookup,
+      // ≈ 20 µs of system time, between writes; a reset costs ≈ 1 ms more: BENCHMARKS.md, dipcpu).
+      // The OS page cache keeps the file.
+      conn.exec("PRAGMA cache_size = -8192");
     }
     const kept = raw ? rawStatements : statements;
     let stmt = kept.get(sql);

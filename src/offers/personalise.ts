@@ -200,6 +200,26 @@ export function renderTemplate(template: string, vars: Record<string, string>): 
 
 // ── personalisation ──
 
+type Resolved = { settings: OfferSettings; decideSettings: TenantSettings };
+/**
+ * The offer settings and what `decide` reads, per settings object: a tenant's settings are one
+ * object shared by its requests (platform/auth), and ranking personalises every offer of the
+ * catalogue with them, so they are resolved once, not once per offer. Frozen: shared.
+ */
+const resolvedSettings = new WeakMap<object, Resolved>();
+let resolvedDefaults: Resolved | undefined;
+function resolvedFor(partial: Partial<OfferSettings> | undefined): Resolved {
+  if (!partial) return (resolvedDefaults ??= resolveBoth({}));
+  let resolved = resolvedSettings.get(partial);
+  if (!resolved) resolvedSettings.set(partial, (resolved = resolveBoth(partial)));
+  return resolved;
+}
+function resolveBoth(partial: Partial<OfferSettings>): Resolved {
+  const settings = resolveOfferSettings(partial);
+  Object.freeze(settings.allowedIntervalDays);
+  return Object.freeze({ settings: Object.freeze(settings), decideSettings: Object.freeze({ ...DEFAULT_SETTINGS, ...settings }) });
+}
+
 /**
  * `f` itself. The closures {@link personaliseTerms} makes for every offer it ranks are passed
  * through this: a function given as an argument has no inferred name, so esbuild's `keepNames`
@@ -218,8 +238,7 @@ const monthly = (pricePerDelivery: number, intervalDays: number) => Math.round((
  */
 export function personaliseTerms(offer: CatalogueOffer, sub: SubscriptionSnapshot, ctx: PersonaliseContext): OfferTerms | null {
   if (!offer.active || sub.status === "canceled") return null;
-  const settings = resolveOfferSettings(ctx.settings);
-  const decideSettings: TenantSettings = { ...DEFAULT_SETTINGS, ...settings };
+  const { settings, decideSettings } = resolvedFor(ctx.settings);
   const plan: Plan = {
     status: sub.status,
     quantity: sub.quantity,

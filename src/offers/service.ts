@@ -41,6 +41,17 @@ export type OfferRequest = {
   riskBand?: RiskBand | null;
 };
 
+/** Every reason some offer of the catalogue serves, in catalogue order; worked out once for a frozen catalogue (a held engine's, shared by requests). */
+const catalogueReasons = new WeakMap<readonly CatalogueOffer[], readonly string[]>();
+function reasonsOf(catalogue: readonly CatalogueOffer[]): readonly string[] {
+  let reasons = catalogueReasons.get(catalogue);
+  if (!reasons) {
+    reasons = [...new Set(catalogue.flatMap((o) => o.eligibility.reasons))];
+    if (Object.isFrozen(catalogue)) catalogueReasons.set(catalogue, Object.freeze(reasons));
+  }
+  return reasons;
+}
+
 /** A suggestion says which reason it was ranked for (matters when no reason was given). */
 export type ReasonedOffer = SuggestedOffer & { reason: string };
 
@@ -125,7 +136,7 @@ export function rankOffers(inputs: OfferInputs, request: OfferRequest): Reasoned
   if (inputs.sub.status === "canceled") return [];
   const ctx = contextOf(inputs, request);
   const { catalogue, sub } = inputs;
-  const reasons = request.reason !== undefined ? [request.reason] : [...new Set(catalogue.flatMap((o) => o.eligibility.reasons))];
+  const reasons = request.reason !== undefined ? [request.reason] : reasonsOf(catalogue);
   if (ctx.mode === "mean") return rankByMean(inputs, ctx, reasons, request.limit);
   const best = new Map<string, ReasonedOffer>();
   const memo: PersonalisedMemo = new Map();
@@ -204,8 +215,7 @@ function scoreByMean(inputs: OfferInputs, ctx: Omit<SuggestContext, "reason">, r
 export function nextBestOffer(inputs: OfferInputs, request: Omit<OfferRequest, "reason" | "mode" | "rng" | "limit">, lang: Lang): { offerId: string; type: OfferType; parameters: ConcreteParameters; title: string } | null {
   if (inputs.sub.status === "canceled") return null;
   const ctx = contextOf(inputs, { ...request, mode: "mean" });
-  const reasons = [...new Set(inputs.catalogue.flatMap((o) => o.eligibility.reasons))];
-  for (const s of scoreByMean(inputs, ctx, reasons)) {
+  for (const s of scoreByMean(inputs, ctx, reasonsOf(inputs.catalogue))) {
     const copy = offerCopy(s.offer, s.terms, lang);
     if (copy) return { offerId: s.terms.offerId, type: s.terms.type, parameters: s.terms.parameters, title: copy.title };
   }

