@@ -7,7 +7,8 @@
  * the inspector: full GCs, V8's heap statistics, `START_HEAP_GCS` timed full GCs (wall and the main
  * thread's CPU), and with `START_HEAP_SNAPSHOT=1` a heap snapshot's largest kinds by self size.
  * Then `START_HEAP_LOAD` seconds of the lookup (autocannon, 8 connections, in this process) with a
- * full GC forced every 2 s, reporting every GC pause ≥ 1 ms (`--trace-gc`: the forced ones and any
+ * full GC forced every `START_HEAP_FORCE_MS` (2000; 0 forces none, so only the collections V8 starts
+ * itself are counted), reporting every GC pause ≥ 1 ms (`--trace-gc`: the forced ones and any
  * V8 started itself) and the loop's max delay (monitorEventLoopDelay in the server).
  */
 import { spawn } from "node:child_process";
@@ -27,6 +28,7 @@ const CMD = (process.env.START_HEAP_CMD ?? "node_modules/.bin/tsx --single-threa
 const WARM = Number(process.env.START_HEAP_WARM ?? 3);
 const GCS = Number(process.env.START_HEAP_GCS ?? 5);
 const LOAD = Number(process.env.START_HEAP_LOAD ?? 20);
+const FORCE_MS = Number(process.env.START_HEAP_FORCE_MS ?? 2000);
 const KEY = "tsz_demo_KeepCustomersFairly2026";
 const mb = (n: number) => (n / 2 ** 20).toFixed(1);
 
@@ -160,7 +162,7 @@ if (LOAD > 0) {
   const before = server.lines.length;
   // Forced full GCs under the load: timed in the server (wall and its main thread's CPU).
   const forced: string[] = [];
-  const forcing = setInterval(() => void evaluate<string>(`(() => { const u0 = process.threadCpuUsage(), t0 = performance.now(); gc(); const u = process.threadCpuUsage(u0); return (performance.now() - t0).toFixed(1) + "/" + ((u.user + u.system) / 1000).toFixed(1); })()`).then((p) => forced.push(p)), 2000);
+  const forcing = FORCE_MS > 0 ? setInterval(() => void evaluate<string>(`(() => { const u0 = process.threadCpuUsage(), t0 = performance.now(); gc(); const u = process.threadCpuUsage(u0); return (performance.now() - t0).toFixed(1) + "/" + ((u.user + u.system) / 1000).toFixed(1); })()`).then((p) => forced.push(p)), FORCE_MS) : undefined;
   const { createClient } = await import("@libsql/client");
   const sqlite = createClient({ url: `file:${SEEDED}` });
   const phones = (await sqlite.execute("select phone from customers where tenant_id = 'ten_demo' and phone is not null limit 200")).rows.map((r) => String(r.phone));
