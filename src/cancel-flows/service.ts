@@ -526,8 +526,9 @@ export async function reactivate(store: TenantStore, subscriptionId: string, inp
     await s.insert(planChanges, change);
     const result = { subscription: toSubscription(updated), change: toChange({ ...change, tenantId: s.tenantId }) };
     await enqueueWebhookEvent(s, "subscription.reactivated", result, ctx.now);
-    await recordReactivation(s, updated, at);
     await refreshRisk(s, subscriptionId, at, "reactivated");
+    // Revenue recovered: the plan as it restarts, with the offer taken (its discount, its size).
+    const recovered = async () => recordReactivation(s, await getSubscription(s, subscriptionId), at);
     if (comeback && terms) {
       // Applied like any accepted offer, in the same transaction: both or neither. Not counted as a
       // cancel-flow save (the bandit learns saves of flows it showed offers in); the change's source,
@@ -542,13 +543,18 @@ export async function reactivate(store: TenantStore, subscriptionId: string, inp
       if (comeback.flowId) {
         await addStep(s, comeback.flowId, "win_back_accepted", ctx.channel, at, { offerId: comeback.offer.id, templateVersion: comeback.offer.templateVersion, comeback: comeback.via, changeId: applied.change?.id ?? null }, ctx.actor);
       }
+      await recovered();
       return { subscription: applied.subscription, change: result.change };
     }
-    if (!winBack) return result;
+    if (!winBack) {
+      await recovered();
+      return result;
+    }
     // The offer applies to the restored plan in the same transaction: both or neither.
     const applied = await applyOffer(s, subscriptionId, winBack.apply, { channel: ctx.channel, actor: ctx.actor, settings: ctx.settings, now: ctx.now, source: { cancelFlowId: input.flowId, offerId: winBack.offerId, winBack: true } });
     await addStep(s, input.flowId!, "win_back_accepted", ctx.channel, at, { offerId: winBack.offerId, templateVersion: winBack.templateVersion, changeId: applied.change?.id ?? null }, ctx.actor);
     await recordOutcome(s, winBack.reason, winBack.offerId, true);
+    await recovered();
     return { subscription: applied.subscription, change: result.change };
   });
 }

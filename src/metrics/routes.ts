@@ -71,7 +71,7 @@ export const WinbackMetrics = z
       .object({ contactable: Group, holdout: Group, lift: z.number().nullable().openapi({ description: "Reactivation rate of contactable cancellations minus the holdout's (intent to treat)." }) })
       .nullable()
       .openapi({ description: "With a win-back holdout (`winbackHoldoutPercent`); null when none was drawn in the range." }),
-    revenueRecovered: z.array(Money).openapi({ description: "A year of deliveries of each reactivated plan, per currency." }),
+    revenueRecovered: z.array(Money).openapi({ description: "A year of deliveries of each reactivated plan as it restarted, less the discount of the offer taken with it (its discounted deliveries in that year), per currency." }),
     byReason: z.array(z.object({ key: z.string(), ...Rates })),
     byMonth: z.array(z.object({ key: z.string().openapi({ example: "2026-09" }), ...Rates })),
   })

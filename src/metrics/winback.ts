@@ -11,7 +11,7 @@
  * - holdout lift: among cancellations the customer may be contacted about, the reactivation rate
  *   of those not held out minus that of the holdout drawn at cancellation (`winbackHoldoutPercent`)
  *   — an intent-to-treat comparison, so it counts whether or not a contact was actually made.
- * - revenueRecovered: a year of deliveries of each reactivated plan, per currency.
+ * - revenueRecovered: a year of deliveries of each reactivated plan as it restarted, less its offer's discount (winback/model `recoveredValue`), per currency.
  */
 import { and, gte, lte, sql, type SQL } from "drizzle-orm";
 import { winbacks } from "../db/schema";

@@ -236,3 +236,27 @@ export function localizeWinbackDrivers(drivers: readonly WinbackDriver[], lang: 
 export function annualValue(unitPrice: number, quantity: number, intervalDays: number): number {
   return Math.round((unitPrice * quantity * 365) / Math.max(1, intervalDays));
 }
+
+/**
+ * A year of a restarted plan's deliveries less the discount it carries over them, minor units: the
+ * revenue a reactivation recovers. Discounted deliveries are those from `nextDeliveryOn` every
+ * `intervalDays` up to the discount's `endsOn` (inclusive; none: the whole year), at most a year's;
+ * each loses `percentOff` % of its price, or `amountOff` (at most the price).
+ */
+export function recoveredValue(plan: {
+  unitPriceAmount: number;
+  quantity: number;
+  intervalDays: number;
+  nextDeliveryOn: string | null;
+  activeDiscount: { percentOff?: number; amountOff?: number; endsOn: string | null } | null;
+}): number {
+  const annual = annualValue(plan.unitPriceAmount, plan.quantity, plan.intervalDays);
+  const d = plan.activeDiscount;
+  if (!d || plan.nextDeliveryOn === null) return annual;
+  const interval = Math.max(1, plan.intervalDays);
+  const perYear = 365 / interval;
+  const discounted = d.endsOn === null ? perYear : d.endsOn < plan.nextDeliveryOn ? 0 : Math.min(perYear, Math.floor(daysBetween(plan.nextDeliveryOn, d.endsOn) / interval) + 1);
+  const price = plan.unitPriceAmount * plan.quantity;
+  const off = d.percentOff !== undefined ? (price * d.percentOff) / 100 : Math.min(d.amountOff ?? 0, price);
+  return Math.max(0, Math.round(annual - discounted * off));
+}

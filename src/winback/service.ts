@@ -12,7 +12,7 @@ import type { TenantStore } from "../platform/tenancy";
 import type { TenantSettings } from "../settings/schemas";
 import type { SubscriptionRow } from "../subscriptions/repository";
 import { decideComebacks } from "./decide";
-import { annualValue, DEFAULT_WINBACK_MODEL, scoreWinback, type WinbackFeatures, type WinbackModel } from "./model";
+import { annualValue, DEFAULT_WINBACK_MODEL, recoveredValue, scoreWinback, type WinbackFeatures, type WinbackModel } from "./model";
 import { DEFAULT_EXIT_SURVEY, DEFAULT_KEEP_IN_TOUCH, namedComeback, withoutFreeText, type ExitSurvey, type ExitSurveyQuestion, type SurveyAnswer } from "./survey";
 
 export type WinbackRow = typeof winbacks.$inferSelect;
@@ -195,11 +195,14 @@ async function openWinback(s: TenantStore, subscriptionId: string): Promise<Winb
   return row;
 }
 
-/** A reactivation closes the open win-back record with the plan's year of deliveries as revenue recovered. */
-export async function recordReactivation(s: TenantStore, sub: Pick<SubscriptionRow, "id" | "unitPriceAmount" | "quantity" | "intervalDays">, at: string) {
+/**
+ * A reactivation closes the open win-back record with revenue recovered: a year of the plan as it
+ * restarted, less the discount it carries (a comeback or win-back offer's: `recoveredValue`).
+ */
+export async function recordReactivation(s: TenantStore, sub: Pick<SubscriptionRow, "id" | "unitPriceAmount" | "quantity" | "intervalDays" | "nextDeliveryOn" | "activeDiscount">, at: string) {
   const open = await openWinback(s, sub.id);
   if (!open) return;
-  await s.update(winbacks, { reactivatedAt: at, recoveredAmount: annualValue(sub.unitPriceAmount, sub.quantity, sub.intervalDays) }, eq(winbacks.id, open.id));
+  await s.update(winbacks, { reactivatedAt: at, recoveredAmount: recoveredValue(sub) }, eq(winbacks.id, open.id));
 }
 
 /** A win-back contact (a `winback.contacted` event): the first one counts, on the subscription's open record or the customer's latest. */

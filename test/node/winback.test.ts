@@ -129,6 +129,10 @@ describe("win-back over time", () => {
       expect(back.status).toBe(200);
       expect(back.body.subscription.activeDiscount).toMatchObject({ percentOff: 20, offerId: data.offer.offerId });
       expect(back.body.change.source.comeback).toEqual({ winbackId: expect.any(String), offerId: data.offer.offerId });
+      // Revenue recovered is the year of the plan as it restarted, less the two discounted deliveries (20 % of ￥19,600 each).
+      const { intervalDays } = back.body.subscription;
+      const metrics = (await h.request("GET", "/v1/metrics/winback", { key: own.key })).body;
+      expect(metrics.revenueRecovered).toEqual([{ amount: Math.round((19_600 * 365) / intervalDays) - 2 * 3_920, currency: "JPY" }]);
       const evidence = (await h.request("GET", `/v1/cancel-flows/${flowId}`, { key: own.key })).body;
       expect(evidence.steps.at(-1)).toMatchObject({ type: "win_back_accepted", data: { offerId: data.offer.offerId, comeback: "sent" } });
     } finally {
