@@ -8,7 +8,8 @@
  * Only offers that make sense on a restart are considered: a longer interval (surplus stock), a
  * smaller quantity or a discount (price), a product swap, a gift, usage advice. Skips and pauses
  * do not apply to a plan that is not running. A customer who named a return date is instead
- * reminded that day (the `reminder` kind), when the engine has nothing better for their reason.
+ * reminded that day (the `reminder` kind), when the engine has nothing better for their reason —
+ * or when they gave no reason: then the date is all they said.
  * Pure.
  */
 import type { Lang, Localized } from "../cancel-flows/reasons";
@@ -193,6 +194,12 @@ function reminderFor(returnOn: string, restartOn: string, productName: string): 
 }
 
 export function comebackOffer(inputs: OfferInputs, c: { reason: string | null; returnOn: string | null; restartOn: string; now: string }): ComebackOffer | null {
+  // A date named and no reason given: all the customer said is when they will be back, so that day
+  // they are reminded, not sold to (the engine, with no reason, would rank any offer first).
+  if (c.returnOn && c.reason === null) {
+    const reminder = reminderFor(c.returnOn, c.restartOn, inputs.sub.product.name);
+    if (reminder) return reminder;
+  }
   const restart: OfferInputs = { ...inputs, sub: restarted(inputs.sub, c.restartOn), consecutiveSkips: 0 };
   const ranked = rankOffers(restart, { ...(c.reason ? { reason: c.reason } : {}), channel: "web", now: c.now, mode: "mean" });
   for (const o of ranked) {

@@ -145,6 +145,11 @@ describe("the comeback copy a customer who has left reads, per reason", () => {
     expect(o.kind).toBe("reminder");
     expectComebackCopy(o);
   });
+
+  it("a date named and no reason: a reminder, not the catalogue's first offer (without the date: an offer)", () => {
+    expect(offer(null, DEFAULT_CATALOGUE, "2027-01-10", "2027-01-10")).toMatchObject({ kind: "reminder", restartOn: "2027-01-10" });
+    expect(offer(null, DEFAULT_CATALOGUE).kind).toBe("offer");
+  });
 });
 
 describe("win-back driver labels", () => {
