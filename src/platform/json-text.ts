@@ -24,6 +24,33 @@ function freshBody(n: number): Buffer {
   return body;
 }
 
+let scratch = Buffer.allocUnsafeSlow(256 * 1024);
+
+/**
+ * Strings (written as UTF-8) and byte arrays, one after the other, as one body: a response put
+ * together from text and remembered bytes (the win-back list splices its comebacks so).
+ * Each string is transcoded once, in place (`Buffer#write` at an offset): a win-back page of
+ * 20 rows (≈ 100 parts, 27 kB) 10–16 → 5 µs against `encodeInto`, whose view per part cost more
+ * than the copying (Node 24).
+ */
+export function utf8Join(parts: readonly (string | Uint8Array)[], body: (n: number) => Buffer = freshBody): Uint8Array<ArrayBuffer> {
+  // UTF-8 takes at most 3 bytes per UTF-16 code unit.
+  let most = 0;
+  for (const p of parts) most += typeof p === "string" ? p.length * 3 : p.length;
+  if (most > scratch.length) scratch = Buffer.allocUnsafeSlow(most);
+  let at = 0;
+  for (const p of parts) {
+    if (typeof p === "string") at += scratch.write(p, at);
+    else {
+      scratch.set(p, at);
+      at += p.length;
+    }
+  }
+  const out = body(at);
+  out.set(scratch.subarray(0, at));
+  return out as Uint8Array<ArrayBuffer>;
+}
+
 /**
  * Calls `done` once the response has been written (Node: @hono/node-server hands the app its
  * `ServerResponse` as `env.outgoing`; its 'finish' comes after the last write's callback, when the
@@ -72,6 +99,16 @@ function lentBody(n: number, written: Written): Buffer {
   return body;
 }
 
+/** As `utf8Join`, into a body lent until `written` says the response is out (see `lentBody`): never remember it. */
+export function lentUtf8Join(parts: readonly (string | Uint8Array)[], written: Written): Uint8Array<ArrayBuffer> {
+  return utf8Join(parts, (n) => lentBody(n, written));
+}
+
+/** JSON text as the UTF-8 bytes of a response body (see `utf8Join`). */
+export function utf8Bytes(text: string): Uint8Array<ArrayBuffer> {
+  return utf8Join([text]);
+}
+
 /**
  * "Byte text": a string whose every character is one byte of UTF-8 (Latin-1 code units). Pieces of
  * it join into a one-byte string that becomes the body in one Latin-1 copy (`byteTextBody`), where
@@ -89,39 +126,6 @@ export const isAscii = (text: string): boolean => Buffer.byteLength(text, "utf8"
 export function byteTextBody(byteText: string): Uint8Array<ArrayBuffer> {
   const body = freshBody(byteText.length);
   body.write(byteText, 0, byteText.length, "latin1");
-  return body as Uint8Array<ArrayBuffer>;
-}
-
-/**
- * Pieces of byte text and UTF-8 bytes, one after the other, as one body of exactly their length:
- * each piece is copied once into the body (a string as Latin-1, its characters being bytes), no
- * text is joined or transcoded on the way (the win-back list splices its remembered comebacks so).
- */
-export function byteTextJoin(parts: readonly (string | Uint8Array)[], body: (n: number) => Buffer = freshBody): Uint8Array<ArrayBuffer> {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = body(n);
-  let at = 0;
-  for (const p of parts) {
-    if (typeof p === "string") at += out.write(p, at, "latin1");
-    else {
-      out.set(p, at);
-      at += p.length;
-    }
-  }
-  return out as Uint8Array<ArrayBuffer>;
-}
-
-/** As `byteTextJoin`, into a body lent until `written` says the response is out (see `lentBody`): never remember it. */
-export function lentByteTextJoin(parts: readonly (string | Uint8Array)[], written: Written): Uint8Array<ArrayBuffer> {
-  return byteTextJoin(parts, (n) => lentBody(n, written));
-}
-
-/** JSON text as the UTF-8 bytes of a response body. */
-export function utf8Bytes(text: string): Uint8Array<ArrayBuffer> {
-  const n = Buffer.byteLength(text);
-  const body = freshBody(n);
-  body.write(text, 0, n);
   return body as Uint8Array<ArrayBuffer>;
 }
 

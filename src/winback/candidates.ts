@@ -25,7 +25,7 @@ import { winbacks } from "../db/schema";
 import type { Placeholder } from "drizzle-orm";
 import type { Lang } from "../cancel-flows/reasons";
 import { maxDate } from "../platform/dates";
-import { asByteText, byteTextJoin, fromByteText, isAscii, lentByteTextJoin, RememberedPages, utf8Bytes, type Written } from "../platform/json-text";
+import { lentUtf8Join, RememberedPages, utf8Bytes, utf8Join, type Written } from "../platform/json-text";
 import { toPage } from "../platform/pagination";
 import type { TenantStore } from "../platform/tenancy";
 import type { TenantSettings } from "../settings/schemas";
@@ -138,18 +138,20 @@ function labelledDrivers(stored: string, lang: Lang): Piece {
 const shownTexts = { ja: new Map<string, Piece>(), en: new Map<string, Piece>() };
 
 /**
- * The page's comebacks in `lang` by key when some are not remembered (`missing`): the remembered
- * ones, and the missing ones read by id in one statement (scoped by the store) and remembered.
- * Null when a row's key moved since SQL handed it (a write in between): nothing is ever
- * remembered under a key that is not the text's.
+ * Each row's comeback in `lang`, by key: remembered ones, the rest read by id in one
+ * statement (scoped by the store) and remembered. Null when a row's key moved since SQL handed it
+ * (a write in between): nothing is ever remembered under a key that is not the text's.
  */
-async function readShown(store: TenantStore, lang: Lang, keys: readonly string[], missing: readonly { id: string; key: string }[]): Promise<Map<string, Piece> | null> {
+async function shownFor(store: TenantStore, lang: Lang, rows: readonly { id: string; key: string }[]): Promise<Map<string, Piece> | null> {
   const memo = shownTexts[lang];
   const out = new Map<string, Piece>();
-  for (const key of keys) {
-    const known = memo.get(key);
-    if (known) out.set(key, known);
+  const missing: { id: string; key: string }[] = [];
+  for (const r of rows) {
+    const bytes = memo.get(r.key);
+    if (bytes) out.set(r.key, bytes);
+    else missing.push(r);
   }
+  if (missing.length === 0) return out;
   const column = lang === "en" ? winbacks.comebackEn : winbacks.comebackJa;
   const read = await store.q
     .select({ id: winbacks.id, key: winbacks.comebackKey, shown: column })
@@ -175,32 +177,25 @@ type PageQuery = { limit: number; after: [number, string] | null; lang: Lang; se
  * drivers and its comeback spliced in (no JSON built). Null when a row of the page must go the long
  * way (stale, see the module's note) or the statement read another language than `q.lang`.
  *
- * The page's bytes are its pieces copied once each into the body (platform/json-text
- * `byteTextJoin`): SQL's text as byte text (ASCII save what a merchant's ids hold: then converted
- * once), the remembered labels and comebacks as their bytes; no piece is transcoded and no
- * intermediate text or scratch is joined (a UTF-8 write per piece into a scratch, then a copy, cost
- * ≈ 2× the copies alone). A page read for the first time (with this text) is answered in bytes lent
- * until the response is written (`written`: on Node, see platform/json-text `lentByteTextJoin`),
- * else as a string; kept nowhere. Read again, as UTF-8 bytes, remembered and
- * handed out while the text stays the same. Fresh bytes for every first read were ≈ 29 kB of new
- * ArrayBuffer each, which V8 counts as external memory: pages read in turn drew a full
- * mark-compact every ≈ 2,200 (its 64 MB external limit), ≈ 100 µs a page on the bench server.
+ * A page read for the first time (with this text) is answered in bytes lent until the response is
+ * written (`written`: on Node, see platform/json-text `lentUtf8Join`), else as a string; kept
+ * nowhere. Read again, as UTF-8 bytes, remembered and handed out while the text stays the same.
+ * Fresh bytes for every first read were ≈ 29 kB of new ArrayBuffer each, which V8 counts as
+ * external memory: pages read in turn drew a full mark-compact every ≈ 2,200 (its 64 MB external
+ * limit), ≈ 100 µs a page on the bench server.
  */
 export async function candidatesPageJson(store: TenantStore, q: PageQuery, doc?: string | null, written?: Written): Promise<Uint8Array<ArrayBuffer> | string | null> {
   const after = q.after ? { value: q.after[0], id: q.after[1] } : null;
-  const read = doc !== undefined ? doc : await store.scalar((t) => candidatesDocument(t, q.lang, q.limit + 1, after));
-  if (typeof read !== "string") return null;
+  const text = doc !== undefined ? doc : await store.scalar((t) => candidatesDocument(t, q.lang, q.limit + 1, after));
+  if (typeof text !== "string") return null;
   // The page is a function of the text (rows, language, catalogue stamp), the limit and the day's
   // earliest restart date (a row shown for another is declined): the same text on the same day is
   // the same bytes. A page that went the long way is not remembered (it is built anew each time).
   const earliest = restartOnFor(null, q.now, q.settings);
   const slot = `${q.lang} ${q.limit} ${earliest} ${after ? `${after.value} ${after.id}` : ""}`;
-  const seen = pages.get(slot, read);
+  const seen = pages.get(slot, text);
   if (seen) return seen;
-  const ascii = isAscii(read);
-  // Ids as text again (a cursor, a statement's argument); in byte text they sort as SQLite orders them.
-  const textOf = (byteText: string) => (ascii ? byteText : fromByteText(byteText));
-  const [lang, stamp, body] = (ascii ? read : asByteText(read)).split("\x1d") as [string, string, string];
+  const [lang, stamp, body] = text.split("\x1d") as [string, string, string];
   if (lang !== q.lang) return null;
   const rows = [];
   for (const record of body === "" ? [] : body.split("\x1e")) {
@@ -210,41 +205,40 @@ export async function candidatesPageJson(store: TenantStore, q: PageQuery, doc?:
     rows.push({ value: Number(value), id, decidedOn, returnOn, restartOn, key, head, drivers, tail });
   }
   rows.sort((x, y) => y.value - x.value || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
-  const page = toPage(rows, q.limit, (r) => [r.value, textOf(r.id)]);
-  const memo = shownTexts[q.lang];
-  let missing: { id: string; key: string }[] | null = null;
+  const page = toPage(rows, q.limit, (r) => [r.value, r.id]);
   for (const r of page.data) {
     // Decided on the tenant's catalogue now, and its shown comeback keyed (migration 0022).
     if (r.decidedOn !== stamp || r.key === "") return null;
     // restartOnFor, with the day's earliest date computed once.
     if (r.restartOn !== "*" && r.restartOn !== (r.returnOn ? maxDate(r.returnOn, earliest) : earliest)) return null;
-    if (!memo.has(r.key)) (missing ??= []).push({ id: textOf(r.id), key: r.key });
   }
-  // Usually all remembered: the memo itself answers.
-  const shown = missing ? await readShown(store, q.lang, page.data.map((r) => r.key), missing) : memo;
+  const shown = await shownFor(store, q.lang, page.data);
   if (!shown) return null;
   const end = `],"nextCursor":${JSON.stringify(page.nextCursor)}}`;
-  if (seen === undefined && !written) {
-    pages.set(slot, read, null);
+  if (seen === undefined && written) {
+    pages.set(slot, text, null);
+    const parts: (string | Uint8Array)[] = ['{"data":['];
+    page.data.forEach((r, i) => {
+      parts.push(i === 0 ? r.head : `,${r.head}`, labelledDrivers(r.drivers, q.lang).bytes, r.tail, shown.get(r.key)!.bytes, "}");
+    });
+    parts.push(end);
+    return lentUtf8Join(parts, written);
+  }
+  if (seen === undefined) {
+    pages.set(slot, text, null);
     const out = ['{"data":['];
     page.data.forEach((r, i) => {
-      if (i > 0) out.push(",");
-      out.push(textOf(r.head), labelledDrivers(r.drivers, q.lang).text, textOf(r.tail), shown.get(r.key)!.text, "}");
+      out.push(i === 0 ? r.head : `,${r.head}`, labelledDrivers(r.drivers, q.lang).text, r.tail, shown.get(r.key)!.text, "}");
     });
     out.push(end);
     return out.join("");
   }
   const parts: (string | Uint8Array)[] = ['{"data":['];
   page.data.forEach((r, i) => {
-    if (i > 0) parts.push(",");
-    parts.push(r.head, labelledDrivers(r.drivers, q.lang).bytes, r.tail, shown.get(r.key)!.bytes, "}");
+    parts.push(i === 0 ? r.head : `,${r.head}`, labelledDrivers(r.drivers, q.lang).bytes, r.tail, shown.get(r.key)!.bytes, "}");
   });
   parts.push(end);
-  if (seen === undefined) {
-    pages.set(slot, read, null);
-    return lentByteTextJoin(parts, written!);
-  }
-  return pages.set(slot, read, byteTextJoin(parts));
+  return pages.set(slot, text, utf8Join(parts));
 }
 
 /** Short-way pages read lately (see RememberedPages): ≈ 9 kB of statement text each, and ≈ 30 kB of body once read twice. */
