@@ -8,6 +8,7 @@
  * - turning the statement's text into the body's bytes (`candidatesPageJson` with the text given,
  *   and its UTF-8 encoding): the same page again (a re-read, answered from the remembered body)
  *   and pages 1–100 in turn (each built, as a first read is);
+ *   and as the Node server builds a first read (bytes lent until the response is written);
  * - a `Response` of those bytes read back as bytes (what the app hands the adapter).
  * The socket write is not here: see a CPU profile of `npm run bench:winback`. Not a throughput figure.
  */
@@ -54,6 +55,7 @@ for (let i = 1; i < 100; i++) {
 const afterStatement = conn.prepare(dialect.sqlToQuery(candidatesDocument(sql`${BIG_TENANT_ID}`, "ja", 21, { value: 0, id: "" })).sql);
 afterStatement.raw(true);
 let turn = 0;
+const written = (done: () => void) => queueMicrotask(done);
 
 let k = 0;
 const parts: [string, () => unknown][] = [
@@ -62,17 +64,32 @@ const parts: [string, () => unknown][] = [
   [`page statement, pages 2–${turns.length} in turn`, () => { const t = turns[1 + (turn++ % (turns.length - 1))]!; return afterStatement.get(t.params); }],
   ["text → body bytes (JS), re-read", () => candidatesPageJson(store, q, doc).then(asBytes)],
   [`text → body bytes (JS), pages 1–${turns.length} in turn`, () => { const t = turns[turn++ % turns.length]!; return candidatesPageJson(store, t.q, t.doc).then(asBytes); }],
+  // As the Node server reads a first page: into bytes lent until the response is written (here, at once).
+  [`text → lent body (JS, Node), pages 1–${turns.length} in turn`, () => { const t = turns[turn++ % turns.length]!; return candidatesPageJson(store, t.q, t.doc, written); }],
   ["Response of the bytes, read back", () => new Response(body, { headers: { "content-type": "application/json" } }).arrayBuffer()],
 ];
+// PARTS_ONLY=statement,lent: the parts whose names contain one of these.
+const only = process.env.PARTS_ONLY?.split(",");
+const chosen = only ? parts.filter(([name]) => only.some((o) => name.includes(o))) : parts;
+// PARTS_PROFILE=out.cpuprofile: a CPU profile of the chosen parts' rounds.
+const { Session } = await import("node:inspector/promises");
+const session = process.env.PARTS_PROFILE ? new Session() : null;
+if (session) {
+  session.connect();
+  await session.post("Profiler.enable");
+  await session.post("Profiler.setSamplingInterval", { interval: 50 });
+  await session.post("Profiler.start");
+}
 const times = new Map<string, number[]>();
 for (let round = 0; round < Number(process.env.PARTS_ROUNDS ?? 80); round++) {
-  for (const [name, run] of parts) {
+  for (const [name, run] of chosen) {
     const c0 = process.cpuUsage();
     for (let i = 0; i < 100; i++) await run();
     const c = process.cpuUsage(c0);
     if (round >= 5) times.set(name, [...(times.get(name) ?? []), (c.user + c.system) / 100]);
   }
 }
+if (session) (await import("node:fs")).writeFileSync(process.env.PARTS_PROFILE!, JSON.stringify((await session.post("Profiler.stop")).profile));
 for (const [name, ts] of times) {
   ts.sort((a, b) => a - b);
   const at = (f: number) => ts[Math.floor(ts.length * f)]!.toFixed(0).padStart(5);

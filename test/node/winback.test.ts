@@ -231,6 +231,25 @@ describe("win-back over time", () => {
       expect(p.fast).not.toBeNull();
       expect(p.fast).toEqual(p.slow);
     }
+    // Records that are not all ASCII (a model named in Japanese): the same bytes whichever way the
+    // page is put together — a string (no adapter), bytes lent until written (a first read on
+    // Node), bytes built to keep (a second), the kept bytes (a third).
+    await h.db.client.execute({ sql: "UPDATE winbacks SET model_version = '再学習・冬' WHERE tenant_id = ?", args: [own.id] });
+    for (const after of [null, ...rescored.slice(0, -1).map((p) => (p.slow as { nextCursor: string }).nextCursor)]) {
+      const key = after ? (JSON.parse(atob(after.replace(/-/g, "+").replace(/_/g, "/"))) as [number, string]) : null;
+      const q = { limit: 2, after: key, lang: "ja" as const, settings, now: new Date() };
+      const slow = JSON.stringify(await candidatesPage(store, q));
+      expect(slow).toContain("再学習・冬");
+      expect(await candidatesPageJson(store, q)).toBe(slow);
+      const finished: (() => void)[] = [];
+      for (const limit of [3, 3, 3]) {
+        const bytes = await candidatesPageJson(store, { ...q, limit }, undefined, (done) => finished.push(done));
+        expect(bytes).toBeInstanceOf(Uint8Array);
+        expect(new TextDecoder().decode(bytes as Uint8Array)).toBe(JSON.stringify(await candidatesPage(store, { ...q, limit })));
+      }
+      expect(finished).toHaveLength(1);
+      finished.forEach((done) => done());
+    }
     // A row whose listed text is missing (written around the triggers) is answered the long way.
     await h.db.client.execute({ sql: "UPDATE winbacks SET listed_head = NULL WHERE tenant_id = ?", args: [own.id] });
     const bare = await pages(new Date(), "ja");
