@@ -85,7 +85,16 @@ export const PORTAL_TEXT = {
   receiptTitle: { ja: "解約を受け付けました", en: "Your cancellation is received" },
   confirmationNumber: { ja: "受付番号", en: "Confirmation number" },
   savedTitle: { ja: "お手続きが完了しました", en: "Done" },
-  keepInTouch: { ja: "今後のお知らせを受け取る（任意）", en: "Keep me informed about the shop (optional)" },
+  // The keep-in-touch question (the shop's wording) is answered by one of two equal choices, neither
+  // chosen: a real yes and a real no. Choosing neither sends no answer.
+  keepInTouchYes: { ja: "はい、ご案内を受け取る", en: "Yes, send me messages" },
+  keepInTouchNo: { ja: "いいえ、受け取らない", en: "No, don't send me messages" },
+  // Shown to a customer the shop may already write to (marketing consent, or an earlier yes): with no
+  // answer that consent stays in force, so the page says so, and where to stop it.
+  keepInTouchNeither: {
+    ja: "どちらも選ばない場合は、これまでのご同意にもとづきショップからご案内をお送りすることがあります。マイページでいつでも停止できます。",
+    en: "If you choose neither, the shop may write to you under the consent you gave before. You can stop it on this page at any time.",
+  },
   survey: { ja: "アンケート（任意）", en: "Survey (optional)" },
   returnOn: { ja: "再開のご予定があれば、その日付（任意）", en: "If you plan to come back, the date (optional)" },
   keepInTouchTitle: { ja: "ショップからのお知らせ", en: "Messages from the shop" },

@@ -212,9 +212,16 @@ describe("<tsuzuku-portal> in Chromium", () => {
     expect(await part(page, "keep-in-touch").count()).toBe(0);
     await part(page, "cancel-button").click();
     await part(page, "skip-reason").click();
-    await part(page, "confirm-cancel").click(); // keep-in-touch left unticked: no answer
+    await part(page, "confirm-cancel").waitFor();
+    // Choosing neither yes nor no keeps their marketing consent in force: the question says so, in one line.
+    const question = page.locator("tsuzuku-portal [data-keep-in-touch-question]");
+    await expect(question.locator("#keep-in-touch-neither").textContent()).resolves.toBe(say("keepInTouchNeither", "ja"));
+    expect(await question.getAttribute("aria-describedby")).toBe("keep-in-touch-neither");
+    expect(await question.locator("input:checked").count()).toBe(0);
+    await part(page, "confirm-cancel").click(); // neither chosen: no answer
     await part(page, "receipt").waitFor();
     expect((await h.request("GET", `/v1/customers/${customerId}`, { key: t.key })).body.keepInTouch).toBeNull();
+    expect((await h.request("GET", `/v1/customers/${customerId}/keep-in-touch`, { key: t.key })).body).toMatchObject({ keepInTouch: null, contactable: true });
     const listed = await h.request("GET", "/v1/winback/candidates?limit=100", { key: t.key });
     expect(listed.body.data.map((c: { subscriptionId: string }) => c.subscriptionId)).toContain(ids[0]);
     await part(page, "back").click();
@@ -231,6 +238,37 @@ describe("<tsuzuku-portal> in Chromium", () => {
     await page.close();
   });
 
+  it("a customer with marketing consent who answers no to keep-in-touch (by keyboard, in English) is not contacted: the no overrides the consent", async () => {
+    const { customerId, ids } = await customerWith([{}]);
+    const page = await open(customerId, { lang: "en" });
+    await part(page, "cancel-button").click();
+    await part(page, "skip-reason").click();
+    await part(page, "confirm-cancel").waitFor();
+    const question = page.locator("tsuzuku-portal [data-keep-in-touch-question]");
+    const wording = (await h.request("GET", `/v1/customers/${customerId}/keep-in-touch`, { key: t.key, headers: { "Accept-Language": "en" } })).body.wording;
+    await expect(question.locator("legend").textContent()).resolves.toBe(wording);
+    await expect(question.locator("#keep-in-touch-neither").textContent()).resolves.toBe(say("keepInTouchNeither", "en"));
+    // A radio group with nothing chosen: Tab reaches its first choice, an arrow key moves to and chooses the other.
+    await page.getByLabel(say("keepInTouchYes", "en")).focus();
+    await page.keyboard.press("ArrowDown");
+    expect(await page.getByLabel(say("keepInTouchNo", "en")).isChecked()).toBe(true);
+    expect(await page.getByLabel(say("keepInTouchYes", "en")).isChecked()).toBe(false);
+    await axeClean(page, "keep-in-touch answered no");
+    await part(page, "confirm-cancel").click();
+    await part(page, "receipt").waitFor();
+    const canceled = (await events(page)).find((e) => e.type === "tsuzuku:canceled")!.detail;
+    expect(canceled.exitSurvey).toMatchObject({ keepInTouch: false });
+    const keep = await h.request("GET", `/v1/customers/${customerId}/keep-in-touch`, { key: t.key });
+    expect(keep.body).toMatchObject({ keepInTouch: false, contactable: false });
+    const candidates = await h.request("GET", "/v1/winback/candidates?limit=100", { key: t.key });
+    expect(candidates.body.data.map((c: { subscriptionId: string }) => c.subscriptionId)).not.toContain(ids[0]);
+    // Back on the list: nothing to stop, so no keep-in-touch card.
+    await part(page, "back").click();
+    await page.locator(`tsuzuku-portal [data-subscription="${ids[0]}"]`).waitFor();
+    expect(await part(page, "keep-in-touch").count()).toBe(0);
+    await page.close();
+  }, 60_000);
+
   it("the exit survey: optional and unticked; answers, keep-in-touch and a return date go with the confirmation, and keep-in-touch is withdrawn from the list", async () => {
     const { customerId, ids } = await customerWith([{}]);
     const page = await open(customerId);
@@ -241,13 +279,16 @@ describe("<tsuzuku-portal> in Chromium", () => {
     await expect(survey.locator("legend").first().textContent()).resolves.toBe(say("survey", "ja"));
     // Nothing chosen, nothing ticked, no date: the customer may confirm without touching it.
     expect(await survey.locator("input:checked").count()).toBe(0);
-    expect(await page.locator("tsuzuku-portal #keep-in-touch").isChecked()).toBe(false);
+    const question = survey.locator("[data-keep-in-touch-question]");
+    expect(await question.locator('input[type="radio"]').count()).toBe(2);
+    expect(await question.locator("input:checked").count()).toBe(0);
+    const wording = await question.locator("legend").textContent();
     expect(await page.locator("tsuzuku-portal #return-on").inputValue()).toBe("");
     await axeClean(page, "the exit survey");
     const returnOn = addDays(today(), 120);
     await survey.locator('[data-question="why_stopped"] textarea').fill("夏の間だけ使いたかった");
     await survey.locator('[data-question="bring_back"] input[value="season"]').check();
-    await page.locator("tsuzuku-portal #keep-in-touch").check();
+    await page.getByLabel(say("keepInTouchYes", "ja")).check();
     await page.locator("tsuzuku-portal #return-on").fill(returnOn);
     await part(page, "confirm-cancel").click();
     await part(page, "receipt").waitFor();
@@ -256,7 +297,10 @@ describe("<tsuzuku-portal> in Chromium", () => {
     const flow = await h.request("GET", `/v1/cancel-flows/${canceled.flowId}`, { key: t.key });
     const step = flow.body.steps.find((x: { type: string }) => x.type === "cancel_confirmed");
     expect(step.data.survey).toEqual([{ questionId: "why_stopped", answer: "夏の間だけ使いたかった" }, { questionId: "bring_back", answer: "season" }]);
-    expect(step.data.keepInTouch).toMatchObject({ answer: true, displayedIn: "ja" });
+    // The evidence is the question exactly as the customer read it.
+    expect(step.data.keepInTouch).toEqual({ answer: true, wording, displayedIn: "ja" });
+    const history = (await h.request("GET", `/v1/customers/${customerId}/export`, { key: t.key })).body.consents.keepInTouchHistory;
+    expect(history).toEqual([expect.objectContaining({ granted: true, wording, language: "ja", source: "cancel_flow", flowId: canceled.flowId })]);
     const candidates = await h.request("GET", "/v1/winback/candidates?limit=100", { key: t.key });
     expect(candidates.body.data.map((c: { subscriptionId: string }) => c.subscriptionId)).toContain(ids[0]);
 
@@ -271,7 +315,7 @@ describe("<tsuzuku-portal> in Chromium", () => {
     const after = await h.request("GET", "/v1/winback/candidates?limit=100", { key: t.key });
     expect(after.body.data.map((c: { subscriptionId: string }) => c.subscriptionId)).not.toContain(ids[0]);
     await page.close();
-  });
+  }, 60_000);
 
   it("a skip refused by the cut-off shows the rule's own message, in English when the page is", async () => {
     const { customerId, ids } = await customerWith([{ nextDeliveryOn: addDays(today(), 1) }]);

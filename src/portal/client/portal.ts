@@ -566,8 +566,8 @@ export class TsuzukuPortal extends HTMLElement {
   }
 
   /**
-   * The exit survey in the confirm step: every question optional, nothing chosen and the
-   * keep-in-touch box unticked until the customer acts; confirming never waits on it.
+   * The exit survey in the confirm step: every question optional, nothing chosen (keep-in-touch
+   * neither yes nor no) until the customer acts; confirming never waits on it.
    */
   #survey(survey: ExitSurvey): Node | null {
     if (survey.questions.length === 0 && !survey.keepInTouch) return null;
@@ -585,13 +585,32 @@ export class TsuzukuPortal extends HTMLElement {
             )
           : h("div", { class: "field", "data-question": q.id }, h("label", { for: `survey-${i}` }, q.prompt), h("textarea", { id: `survey-${i}`, name: `survey-${i}`, rows: 3, maxlength: 2000 })),
       ),
-      survey.keepInTouch ? h("label", { class: "check" }, h("input", { type: "checkbox", id: "keep-in-touch" }), survey.keepInTouch.wording) : null,
+      survey.keepInTouch ? this.#keepInTouchQuestion(survey.keepInTouch.wording) : null,
       h("div", { class: "field" }, h("label", { for: "return-on" }, this.#t("returnOn")), h("input", { id: "return-on", name: "returnOn", type: "date" })),
     );
   }
 
-  /** What the customer answered: only questions they answered; keep-in-touch only when ticked; a return date only when given. */
-  #surveyAnswers(): { survey?: { questionId: string; answer: string }[]; keepInTouch?: true; returnOn?: string } {
+  /**
+   * The keep-in-touch question (特定電子メール法: contact after cancelling needs an opt-in) as a
+   * real yes and a real no, neither chosen; the legend is the shop's wording, which the API keeps
+   * as the evidence of the answer. Choosing neither sends no answer, which leaves the customer
+   * where they were: one the shop may already write to (marketing consent or an earlier yes) is
+   * told so in one line — an unticked box used to leave them contactable without saying it.
+   */
+  #keepInTouchQuestion(wording: string): HTMLElement {
+    const stays = this.#keep?.contactable === true;
+    return h(
+      "fieldset",
+      { "data-keep-in-touch-question": "", "aria-describedby": stays ? "keep-in-touch-neither" : undefined },
+      h("legend", {}, wording),
+      h("label", { class: "radio" }, h("input", { type: "radio", name: "keep-in-touch", value: "yes" }), this.#t("keepInTouchYes")),
+      h("label", { class: "radio" }, h("input", { type: "radio", name: "keep-in-touch", value: "no" }), this.#t("keepInTouchNo")),
+      stays ? h("p", { class: "note", id: "keep-in-touch-neither" }, this.#t("keepInTouchNeither")) : null,
+    );
+  }
+
+  /** What the customer answered: only questions they answered; keep-in-touch only when yes or no was chosen; a return date only when given. */
+  #surveyAnswers(): { survey?: { questionId: string; answer: string }[]; keepInTouch?: boolean; returnOn?: string } {
     const form = this.#main.querySelector("[data-survey]");
     if (!form) return {};
     const survey: { questionId: string; answer: string }[] = [];
@@ -600,9 +619,9 @@ export class TsuzukuPortal extends HTMLElement {
       const answer = picked?.value.trim();
       if (answer) survey.push({ questionId: q.dataset.question!, answer });
     }
-    const keep = form.querySelector<HTMLInputElement>("#keep-in-touch")?.checked === true;
+    const keep = form.querySelector<HTMLInputElement>('[name="keep-in-touch"]:checked')?.value;
     const returnOn = form.querySelector<HTMLInputElement>("#return-on")?.value;
-    return { ...(survey.length > 0 ? { survey } : {}), ...(keep ? { keepInTouch: true as const } : {}), ...(returnOn ? { returnOn } : {}) };
+    return { ...(survey.length > 0 ? { survey } : {}), ...(keep ? { keepInTouch: keep === "yes" } : {}), ...(returnOn ? { returnOn } : {}) };
   }
 
   #confirm(sub: Subscription, flow: FlowStarted, body: Record<string, unknown>) {
