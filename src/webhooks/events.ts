@@ -131,6 +131,8 @@ export function registerWebhookEvents(registry: OpenAPIHono["openAPIRegistry"]) 
       operationId: `${pascal(type).replace(/^./, (c) => c.toLowerCase())}Webhook`,
       tags: ["Webhooks"],
       summary: SUMMARIES[type],
+      // No scheme: the receiver authenticates Tsuzuku by `webhook-signature` (below).
+      security: [],
       description:
         `Sent to every endpoint registered with \`${type}\` in its \`events\` (\`PUT /v1/webhooks/{webhookId}\`), as JSON, from a transactional outbox: the event exists exactly when the change does. ` +
         `Delivered at least once, not necessarily in order: dedupe on \`webhook-id\`, order by \`timestamp\`.`,
