@@ -23,6 +23,7 @@ import { planChangesRouter } from "./plan-changes/routes";
 import { settingsRouter } from "./settings/routes";
 import { webhooksRouter } from "./webhooks/routes";
 import { webhookDeliveriesRouter } from "./webhooks/deliveries";
+import { registerWebhookEvents } from "./webhooks/events";
 import { cancelFlowsRouter } from "./cancel-flows/routes";
 import { offersRouter } from "./offers/routes";
 import { metricsRouter } from "./metrics/routes";
@@ -149,6 +150,7 @@ export function createApp(services: (c: Context<AppEnv>) => Services, options: {
   });
   registerResponseHeaders(app.openAPIRegistry);
   app.openAPIRegistry.register("EventInput", EventInput);
+  registerWebhookEvents(app.openAPIRegistry);
   // Built at the first request and kept as its JSON's UTF-8 bytes (outside V8's heap), not as the
   // object tree, which every major GC would otherwise mark (≈ 5.5 MB of objects for 1.3 MB of JSON).
   let built: Uint8Array<ArrayBuffer> | undefined;

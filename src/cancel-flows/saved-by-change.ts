@@ -18,6 +18,7 @@ import type { OfferApplication } from "../offers/personalise";
 import type { PlanRequest } from "../plan-changes/rules";
 import type { Actor } from "../platform/env";
 import type { TenantStore } from "../platform/tenancy";
+import type { WebhookEventData } from "../webhooks/events";
 import { enqueueWebhookEvent, type WebhookEndpoint } from "../webhooks/outbox";
 import { addStep, effectiveStatus, type FlowRow } from "./state";
 
@@ -46,7 +47,8 @@ function sameRequest(a: PlanRequest, b: PlanRequest): boolean {
   return [...new Set([...Object.keys(x), ...Object.keys(y)])].every((k) => x[k] === y[k]);
 }
 
-type ChangeResult = { subscription: { id: string }; change: { id: string } };
+/** The plan change made, as `subscription.changed` carries it. */
+type ChangeResult = WebhookEventData<"subscription.changed">;
 
 /**
  * Applies {@link saveByChange} to the subscription's open flows (normally one: a new flow
@@ -73,7 +75,7 @@ export async function saveOpenFlowsByChange(
     await enqueueWebhookEvent(
       s,
       "cancel_flow.saved",
-      { flowId: flow.id, subscriptionId, customerId: flow.customerId, reason: flow.reason, offerId: save.offerId, channel: ctx.channel, subscription: result.subscription, change: result.change },
+      { flowId: flow.id, subscriptionId, customerId: flow.customerId, reason: flow.reason, offerId: save.offerId, channel: ctx.channel as WebhookEventData<"cancel_flow.saved">["channel"], subscription: result.subscription, change: result.change },
       ctx.now,
       ctx.endpoints,
     );

@@ -286,7 +286,7 @@ export async function acceptOffer(store: TenantStore, flowId: string, offerId: s
     await addStep(s, flowId, "offer_accepted", channel, at, { offerId, templateVersion: offer.templateVersion, changeId: result.change?.id ?? null }, ctx.actor);
     for (const o of shown) await recordOutcome(s, offer.reason, o.offerId, o.offerId === offerId);
     const saved = { outcome: "saved" as const, flowId, offer: presentShown(offer, ctx.lang), subscription: result.subscription, change: result.change };
-    await enqueueWebhookEvent(s, "cancel_flow.saved", { flowId, subscriptionId: flow.subscriptionId, customerId: flow.customerId, reason: flow.reason, offerId, channel, subscription: result.subscription, change: result.change }, ctx.now);
+    await enqueueWebhookEvent(s, "cancel_flow.saved", { flowId, subscriptionId: flow.subscriptionId, customerId: flow.customerId, reason: flow.reason, offerId, channel: channel as ChannelName, subscription: result.subscription, change: result.change }, ctx.now);
     return saved;
   });
 }
@@ -431,7 +431,9 @@ export async function confirmCancellation(store: TenantStore, flowId: string, in
       winBackOffer: winBackOffer ? presentShown(winBackOffer, ctx.lang) : null,
       exitSurvey: { recorded: answers.kept.length, keepInTouch: input.keepInTouch ?? null, returnOn, ignored },
     };
-    await enqueueWebhookEvent(s, "subscription.canceled", { ...confirmation, receipt: undefined, winBackOffer: undefined, exitSurvey: undefined, change: toChange({ ...change, tenantId: s.tenantId }) }, receivedAt);
+    // The caller's own parts (in their language, or for them to act on) stay out of the event.
+    const { receipt: _receipt, winBackOffer: _winBackOffer, exitSurvey: _exitSurvey, ...canceled } = confirmation;
+    await enqueueWebhookEvent(s, "subscription.canceled", { ...canceled, change: toChange({ ...change, tenantId: s.tenantId }) }, receivedAt);
     return confirmation;
   });
 }

@@ -3,7 +3,7 @@ import { and, eq, gte, inArray, lt, sql } from "drizzle-orm";
 import { cancelFlows, cancelFlowSteps, customers } from "../db/schema";
 import { addDays, localDate } from "../platform/dates";
 import { ApiError } from "../platform/errors";
-import { apiRoute, CalendarDate, domainRouter, jsonResponse } from "../platform/openapi";
+import { apiRoute, CalendarDate, dayRangeQuery, domainRouter, jsonResponse } from "../platform/openapi";
 import { maskPersonalData } from "../platform/phone";
 import { offTheRequestPath } from "../platform/off-thread";
 import type { TenantStore } from "../platform/tenancy";
@@ -52,7 +52,7 @@ function offsetMinutes(timeZone: string, now: Date): number {
  */
 export async function reasonInsightsFor(store: TenantStore, settings: TenantSettings, now: Date, q: { from?: string | undefined; to?: string | undefined }) {
   const to = q.to ?? localDate(now, settings.timeZone);
-  const from = q.from ?? addDays(to, -179);
+  const from = q.from ?? addDays(to, -(INSIGHTS_DAYS - 1));
   if (from > to) throw new ApiError("validation_failed", { en: "`from` must not be after `to`.", ja: "`from` には `to` 以前の日付を指定してください。" }, { errors: [{ path: "query.from", message: "Must not be after to" }] });
   if (addDays(from, 731) < to) throw new ApiError("validation_failed", { en: "The range is limited to two years.", ja: "期間は2年以内で指定してください。" }, { errors: [{ path: "query.from", message: "At most two years before to" }] });
   const offset = offsetMinutes(settings.timeZone, now);
@@ -109,6 +109,10 @@ export async function reasonInsightsFor(store: TenantStore, settings: TenantSett
   };
 }
 
+/** The default range: the last 180 days, enough comments to see themes in. */
+const INSIGHTS_DAYS = 180;
+const InsightsQuery = dayRangeQuery(INSIGHTS_DAYS);
+
 export const insightsRouter = domainRouter().openapi(
   apiRoute({
     method: "get",
@@ -119,7 +123,7 @@ export const insightsRouter = domainRouter().openapi(
     summary: "Why they leave, in their words",
     description:
       "Over cancel flows started on tenant-local days `from`–`to` (default: the last 180 days): per reason and month, flows, saves, cancellations and the save rate (SQL aggregates); and the recurring themes in the free-text comments and exit-survey answers — top words and two-word phrases (Japanese word segmentation with Intl.Segmenter), each with up to two example quotes with e-mail addresses, phone numbers, postal codes, URLs, the customer's own name and anyone's name where it is written as names are (before 様, さん, 先生…; 〜と申します; 〜です。 opening a sentence) masked as 〔氏名〕.",
-    request: { query: z.object({ from: CalendarDate.optional(), to: CalendarDate.optional() }) },
+    request: { query: InsightsQuery },
     responses: { 200: jsonResponse(ReasonInsights, "Counts, save rates and themes") },
   }),
   async (c) => {

@@ -4,7 +4,7 @@ import type { AppEnv } from "../platform/env";
 import { offTheRequestPath } from "../platform/off-thread";
 import { addDays, localDate } from "../platform/dates";
 import { ApiError } from "../platform/errors";
-import { apiRoute, CalendarDate, domainRouter, jsonResponse, Money } from "../platform/openapi";
+import { apiRoute, CalendarDate, dayRangeQuery, domainRouter, jsonResponse, Money } from "../platform/openapi";
 import type { TenantStore } from "../platform/tenancy";
 import type { TenantSettings } from "../settings/schemas";
 import { populationCounts } from "./population";
@@ -15,14 +15,18 @@ import { dayBounds, weekBounds } from "./weekly";
 
 const tags = ["Metrics"];
 
-export const RetentionQuery = z.object({
-  from: CalendarDate.optional().openapi({ description: "First tenant-local day (default: 29 days before `to`)." }),
-  to: CalendarDate.optional().openapi({ description: "Last tenant-local day, inclusive (default: today)." }),
+/** Default ranges, in days up to `to`: retention's month, win-back's year (cancellations take long to come back). */
+const RETENTION_DAYS = 30;
+const WINBACK_DAYS = 365;
+
+export const RetentionQuery = dayRangeQuery(RETENTION_DAYS).extend({
   groupBy: z
     .enum(["reason", "offer", "channel", "day", "week"])
     .optional()
     .openapi({ description: "`day`: shop-local days with flows. `week`: every shop-local week (Monday to Sunday, keyed by its Monday) of the range, empty ones too; the first and last weeks count only the days within `from`–`to`." }),
 });
+
+export const WinbackMetricsQuery = dayRangeQuery(WINBACK_DAYS);
 
 const TimeToCancel = z.object({
   cancellations: z.number().int(),
@@ -111,7 +115,7 @@ export const RetentionMetrics = z
  * answers; the supervisor's console page shows the same figures from here.
  */
 export async function retentionFor(store: TenantStore, settings: TenantSettings, now: Date, q: z.output<typeof RetentionQuery>) {
-  const { from, to, today } = rangeOf(q, settings, now, 30);
+  const { from, to, today } = rangeOf(q, settings, now, RETENTION_DAYS);
   const tz = settings.timeZone;
   // Flows by the shop-local day they started: the days' bounds are instants computed here, so SQL
   // counts over the start-time index and no flow row is read into JS.
@@ -152,7 +156,7 @@ export async function retentionFor(store: TenantStore, settings: TenantSettings,
  * `GET /v1/metrics/winback` answers; the supervisor's console page shows the same figures.
  */
 export async function winbackFor(store: TenantStore, settings: TenantSettings, now: Date, q: { from?: string | undefined; to?: string | undefined }) {
-  return winbackMetrics(store, rangeOf(q, settings, now, 365));
+  return winbackMetrics(store, rangeOf(q, settings, now, WINBACK_DAYS));
 }
 
 /**
@@ -209,7 +213,7 @@ export const metricsRouter = domainRouter().openapi(
     summary: "Re-subscription rate (再加入率), measured honestly",
     description:
       "Over the cancellations confirmed on tenant-local days `from`–`to` (default: the last 365 days): reactivation rate, and within 180 days for cancellations old enough to judge; by cancel reason and by month of cancellation; the share of reactivations that followed a win-back contact; the lift over the random holdout (`winbackHoldoutPercent`); revenue recovered. Computed by SQL aggregates.",
-    request: { query: z.object({ from: RetentionQuery.shape.from, to: RetentionQuery.shape.to }) },
+    request: { query: WinbackMetricsQuery },
     responses: { 200: jsonResponse(WinbackMetrics, "The win-back metrics") },
   }),
   async (c) => c.json(await winbackMetricsOf(c, c.req.valid("query")), 200),

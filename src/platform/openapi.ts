@@ -227,6 +227,17 @@ export const Instant = z.iso
   .overwrite(utcInstant)
   .openapi({ description: "RFC 3339 instant. Sent with any offset; stored and answered in UTC (`2026-11-23T04:15:00.000Z`).", example: "2026-11-23T04:15:00.000Z" });
 
+/**
+ * The `from`/`to` query of a report over tenant-local days, its default range `days` long up to
+ * today: the parameters' text states the default the operation applies (give it the same `days`).
+ */
+export function dayRangeQuery(days: number) {
+  return z.object({
+    from: CalendarDate.optional().openapi({ description: `First tenant-local day (default: ${days - 1} days before \`to\`).` }),
+    to: CalendarDate.optional().openapi({ description: "Last tenant-local day, inclusive (default: today)." }),
+  });
+}
+
 export const Channel = z.enum(["web", "checkout", "ivr", "operator", "api", "system"]).openapi("Channel", {
   description: "Who or what made the write.",
 });

@@ -13,7 +13,8 @@ import { recordContact } from "../winback/service";
 export const RETRY_SCHEDULE_S = [5, 5 * 60, 30 * 60, 2 * 3600, 5 * 3600, 10 * 3600, 10 * 3600];
 /** A claimed delivery is retried after this if the dispatcher died while sending it. */
 const LEASE_S = 60;
-const TIMEOUT_MS = 10_000;
+/** An attempt not answered within this is a failed one. */
+export const TIMEOUT_MS = 10_000;
 
 export type DispatchResult = { attempted: number; delivered: number; failed: number };
 

@@ -2,6 +2,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { webhookDeliveries, webhooks } from "../db/schema";
 import { newId } from "../platform/crypto";
 import type { TenantStore } from "../platform/tenancy";
+import type { WebhookEventData } from "./events";
 import type { WebhookEventType } from "./schemas";
 
 /** A shop's webhook endpoint as the outbox needs it: which events it wants. */
@@ -26,10 +27,17 @@ export function endpointsFrom(json: unknown): WebhookEndpoint[] {
 /**
  * Records an event for every endpoint that wants it. Call it inside the same `store.write` as the
  * change itself: the event exists exactly when the change does (the transactional outbox).
+ * `data` is typed from the event's documented schema (webhooks/events, openapi.json `webhooks`).
  * `known` is the tenant's endpoints when the write read them already in this transaction
  * (`endpointsOf`); without it they are read here.
  */
-export async function enqueueWebhookEvent(store: TenantStore, type: WebhookEventType, data: unknown, at: Date, known?: readonly WebhookEndpoint[]): Promise<void> {
+export async function enqueueWebhookEvent<T extends WebhookEventType>(
+  store: TenantStore,
+  type: T,
+  data: WebhookEventData<T>,
+  at: Date,
+  known?: readonly WebhookEndpoint[],
+): Promise<void> {
   const endpoints = known ?? (await store.q.select({ id: webhooks.id, events: webhooks.events }).from(webhooks).where(store.owns(webhooks)));
   const targets = endpoints.filter((w) => w.events.includes(type));
   if (targets.length === 0) return;
