@@ -344,14 +344,14 @@ function Reactivate(props: { page: PageContext; sub: Sub; window: ReactivationWi
           </>
         )}
         {comeback ? (
-          // The operator reads the offer out and the customer chooses: with it (checked, as suggested) or without.
+          // The operator reads the offer out and the customer chooses; nothing is applied unless they take it.
           <fieldset class="comeback-choice">
             <legend>{t(lang, "comebackOffer")}</legend>
             <label>
-              <input type="radio" name="offerId" value={comeback.offerId} checked /> {tf(lang, "reactivateWith", { title: comeback.title })}
+              <input type="radio" name="offerId" value={comeback.offerId} /> {tf(lang, "reactivateWith", { title: comeback.title })}
             </label>{" "}
             <label>
-              <input type="radio" name="offerId" value="" /> {t(lang, "reactivateWithout")}
+              <input type="radio" name="offerId" value="" checked /> {t(lang, "reactivateWithout")}
             </label>
           </fieldset>
         ) : null}

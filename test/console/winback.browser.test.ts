@@ -135,10 +135,11 @@ describe("the console's win-back view", () => {
     await expect(panel.locator(".comeback .description").textContent()).resolves.toBe(candidate.offer.message);
     expect(await violations(page)).toEqual([]);
 
-    // With the offer, by keyboard: the choice is the suggested offer, read out again before confirming.
+    // With the offer, by keyboard (none is applied unless chosen), read out again before confirming.
     const reactivate = page.locator("section[aria-labelledby=reactivate]");
     const withOffer = reactivate.getByLabel(`特典を付けて再開: ${candidate.offer.title}`);
-    expect(await withOffer.isChecked()).toBe(true);
+    expect(await withOffer.isChecked()).toBe(false);
+    expect(await reactivate.getByLabel("特典なしで再開").isChecked()).toBe(true);
     await reactivate.getByLabel("特典なしで再開").focus();
     await page.keyboard.press("ArrowUp");
     expect(await withOffer.isChecked()).toBe(true);
@@ -161,7 +162,7 @@ describe("the console's win-back view", () => {
     const { customer, sub } = await lapsed(t, "特典 不要子", 9_800);
     const page = await as(t);
     await page.goto(`${api.url}/console?customer=${customer}&sub=${sub}`);
-    await page.locator("section[aria-labelledby=reactivate]").getByLabel("特典なしで再開").check();
+    // Nothing to choose: without is where the form starts.
     await page.getByRole("button", { name: "再開の内容を確認する" }).click();
     await expect(page.locator("dd.comeback").textContent()).resolves.toBe("特典なし");
     await page.getByRole("button", { name: "再開を確定する" }).click();
@@ -179,6 +180,7 @@ describe("the console's win-back view", () => {
     await h.maintain(() => new Date());
     const page = await as(t);
     await page.goto(`${api.url}/console?customer=${customer}&sub=${sub}`);
+    await page.locator("section[aria-labelledby=reactivate]").getByLabel("特典を付けて再開: ").check();
     await page.getByRole("button", { name: "再開の内容を確認する" }).click();
     const offerId = new URL(page.url()).searchParams.get("offerId")!;
     expect(offerId).toBeTruthy();
