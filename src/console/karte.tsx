@@ -2,6 +2,7 @@ import type { Child } from "hono/jsx";
 import { Layout, type PageContext } from "./layout";
 import { planCallFor } from "./plan";
 import { channelName, money, percent, shareOf, when } from "./format";
+import { WinbackPanel, type KarteWinback } from "./winback";
 import type { ReactivationWindow } from "../plan-changes/rules";
 import { localDate, writeDate } from "../platform/dates";
 import { displayPhone } from "../platform/phone";
@@ -28,6 +29,7 @@ import {
 type Money = { amount: number; currency: string };
 export type Sub = {
   id: string;
+  customerId: string;
   product: { sku: string; name: string; category: string | null };
   quantity: number;
   intervalDays: number;
@@ -121,11 +123,20 @@ export type KarteData = {
   /** For a canceled focus: the first deliveries a reactivation today may start on (plan-changes/rules reactivationWindow). */
   reactivation: ReactivationWindow | null;
   exitSurvey: ConsoleSurvey | null;
+  /** For a canceled focus: its win-back facts (keep-in-touch, return date, its row of the candidates list). */
+  winback: KarteWinback | null;
   notice: string | null;
   error: string | null;
 };
 
 const yen = money;
+
+/** A comeback offer the customer may take on reactivating (not a reminder: a plain reactivation takes that). */
+export type ComebackChoice = { offerId: string; title: string };
+const comebackChoice = (w: KarteWinback | null): ComebackChoice | null => {
+  const o = w?.candidate?.offer;
+  return o && o.kind === "offer" && o.offerId ? { offerId: o.offerId, title: o.title } : null;
+};
 
 /**
  * The exit survey inside the cancel form: every question optional (nothing chosen), the
@@ -312,8 +323,8 @@ function Cancellation(props: { page: PageContext; sub: Sub; words: Words }) {
  * the shop's rules accept (or, when the last delivery is still coming, the plan continuing from
  * it), then a confirmation page (GET /console/reactivate) before anything is written.
  */
-function Reactivate(props: { page: PageContext; sub: Sub; window: ReactivationWindow; customerId: string }) {
-  const { page, sub, window: w } = props;
+function Reactivate(props: { page: PageContext; sub: Sub; window: ReactivationWindow; customerId: string; comeback: ComebackChoice | null }) {
+  const { page, sub, window: w, comeback } = props;
   const lang = page.lang;
   return (
     <section aria-labelledby="reactivate" class="panel">
@@ -332,6 +343,18 @@ function Reactivate(props: { page: PageContext; sub: Sub; window: ReactivationWi
             <input type="date" id="reactivate-on" name="nextDeliveryOn" required min={w.earliest} max={w.latest} value={w.earliest} />
           </>
         )}
+        {comeback ? (
+          // The operator reads the offer out and the customer chooses; nothing is applied unless they take it.
+          <fieldset class="comeback-choice">
+            <legend>{t(lang, "comebackOffer")}</legend>
+            <label>
+              <input type="radio" name="offerId" value={comeback.offerId} /> {tf(lang, "reactivateWith", { title: comeback.title })}
+            </label>{" "}
+            <label>
+              <input type="radio" name="offerId" value="" checked /> {t(lang, "reactivateWithout")}
+            </label>
+          </fieldset>
+        ) : null}
         <button type="submit">{t(lang, "reviewReactivation")}</button>
       </form>
     </section>
@@ -343,7 +366,7 @@ function Reactivate(props: { page: PageContext; sub: Sub; window: ReactivationWi
  * one form that writes (POST /console/reactivate, CSRF token, one attempt key against a double
  * submit) — or back to the karte with nothing done.
  */
-export function ReactivationPage(props: { page: PageContext; sub: Sub; customerId: string; firstDelivery: string; nextDeliveryOn: string | null }) {
+export function ReactivationPage(props: { page: PageContext; sub: Sub; customerId: string; firstDelivery: string; nextDeliveryOn: string | null; comeback: (ComebackChoice & { description: string }) | null }) {
   const { page, sub } = props;
   const lang = page.lang;
   const karte = `/console?customer=${encodeURIComponent(props.customerId)}&sub=${encodeURIComponent(sub.id)}`;
@@ -360,12 +383,22 @@ export function ReactivationPage(props: { page: PageContext; sub: Sub; customerI
         <dd>{tf(lang, "intervalDays", { n: sub.intervalDays })}</dd>
         <dt>{t(lang, "firstDeliveryOn")}</dt>
         <dd class="first-delivery">{writeDate(props.firstDelivery, lang, "full", page.today)}</dd>
+        <dt>{t(lang, "comebackOffer")}</dt>
+        {props.comeback ? (
+          <dd class="comeback">
+            <strong>{props.comeback.title}</strong>
+            <p class="description">{props.comeback.description}</p>
+          </dd>
+        ) : (
+          <dd class="comeback">{t(lang, "noComeback")}</dd>
+        )}
       </dl>
       <form method="post" action="/console/reactivate" class="row">
         <input type="hidden" name="csrf" value={page.csrf} />
         <input type="hidden" name="customer" value={props.customerId} />
         <input type="hidden" name="sub" value={sub.id} />
         {props.nextDeliveryOn ? <input type="hidden" name="nextDeliveryOn" value={props.nextDeliveryOn} /> : null}
+        {props.comeback ? <input type="hidden" name="offerId" value={props.comeback.offerId} /> : null}
         <input type="hidden" name="attempt" value={crypto.randomUUID()} />
         <button type="submit" class="primary" id="confirm-reactivate">
           {t(lang, "confirmReactivation")}
@@ -576,7 +609,9 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
 
         {focus && !live ? <Cancellation page={page} sub={focus} words={words} /> : null}
 
-        {focus && !live && data.reactivation ? <Reactivate page={page} sub={focus} window={data.reactivation} customerId={customer.id} /> : null}
+        {focus && !live && data.winback ? <WinbackPanel page={page} product={focus.product.name} winback={data.winback} /> : null}
+
+        {focus && !live && data.reactivation ? <Reactivate page={page} sub={focus} window={data.reactivation} customerId={customer.id} comeback={comebackChoice(data.winback)} /> : null}
 
         {focus && live ? (
           <section aria-labelledby="retention" class="panel">

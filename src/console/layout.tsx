@@ -42,6 +42,7 @@ export function Layout(props: { page: PageContext; title: string; children: Chil
             <a href="/console" class="brand">
               続く · {t(lang, "console")}
             </a>
+            <a href="/console/winback">{t(lang, "winbackList")}</a>
             <a href="/console/knowledge">{t(lang, "knowledge")}</a>
             {supervisor ? <a href="/console/metrics">{t(lang, "metrics")}</a> : null}
           </nav>

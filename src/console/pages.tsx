@@ -17,6 +17,13 @@ import { Bare, Layout, type PageContext } from "./layout";
 import { MetricsPage } from "./metrics";
 import { changeCallOf } from "./plan";
 import { endConsoleSession, redeemLogin } from "./sessions";
+import { inArray } from "drizzle-orm";
+import { customers } from "../db/schema";
+import { decodeCursor } from "../platform/pagination";
+import { CANDIDATES_CURSOR, candidatesPage } from "../winback/candidates";
+import { CandidatesQuery } from "../winback/schemas";
+import { winbackDataOf } from "../winback/service";
+import { keepInTouchState, WinbackPage, type Candidate, type KarteWinback } from "./winback";
 import { consoleError, consoleErrorCode, t, type Lang } from "./strings";
 
 const LANG_COOKIE = "tsz_console_lang";
@@ -31,6 +38,37 @@ const langOf = (c: Context<AppEnv>): Lang => (getCookie(c, LANG_COOKIE) === "en"
 /** A canceled subscription's reactivation dates under the operator's shop's rules (the API applies the same rule). */
 const reactivationOf = (c: Context<AppEnv>, sub: Sub, today: string) =>
   reactivationWindow({ intervalDays: sub.intervalDays, finalDeliveryOn: sub.cancellation?.finalDeliveryOn ?? null }, today, c.get("caller").settings);
+
+/**
+ * Candidates as GET /v1/winback/candidates answers them — the same service (winback/candidates
+ * `candidatesPage`), in the page's language and the shop's settings — called in-process: a page of
+ * the list, or (`customerId`) one customer's rows.
+ */
+const candidatesFor = async (c: Context<AppEnv>, lang: Lang, q: { limit: number; after: [number, string] | null; customerId?: string }) =>
+  // An empty page comes back as the rows read (none): typed as the list's rows.
+  (await candidatesPage(c.get("store"), { ...q, lang, settings: c.get("caller").settings, now: c.get("services").now() })) as { data: Candidate[]; nextCursor: string | null };
+
+/**
+ * A canceled subscription's win-back facts for the karte: the keep-in-touch answer as the API
+ * answers it (with its evidence, to tell a withdrawal from a "no"), the return date the customer
+ * named, and the plan's row of the candidates list — or why it is not on it.
+ */
+async function winbackOf(c: Context<AppEnv>, api: Api, lang: Lang, customerId: string, subscriptionId: string): Promise<KarteWinback | null> {
+  const [current, held, listed] = await Promise.all([
+    api("GET", `/v1/customers/${encodeURIComponent(customerId)}/keep-in-touch`),
+    winbackDataOf(c.get("store"), customerId),
+    candidatesFor(c, lang, { limit: 100, after: null, customerId }),
+  ]);
+  if (current.status !== 200) return null;
+  const record = held.winbacks.filter((w) => w.subscriptionId === subscriptionId && w.reactivatedAt === null).at(-1);
+  const candidate = listed.data.find((r) => r.subscriptionId === subscriptionId) ?? null;
+  return {
+    keepInTouch: keepInTouchState(current.body, held.keepInTouchHistory),
+    returnOn: held.exitSurveys.filter((x) => x.subscriptionId === subscriptionId).at(-1)?.returnOn ?? null,
+    candidate,
+    notListed: candidate ? null : !record ? "no_record" : record.holdout ? "holdout" : "not_contactable",
+  };
+}
 
 /**
  * The operator console's pages under /console: server-rendered with Hono's JSX. Every figure on
@@ -226,12 +264,13 @@ export function consolePages(app: Fetcher) {
     if (reason) kq.set("reason", reason);
     if (focus?.product.category) kq.set("category", focus.product.category);
     const cancellable = focus !== null && focus.status !== "canceled";
-    const [offers, knowledge, cancellation, survey, planOptions] = await Promise.all([
+    const [offers, knowledge, cancellation, survey, planOptions, winback] = await Promise.all([
       cancellable && reason ? api("GET", `/v1/subscriptions/${encodeURIComponent(focus.id)}/offers?reason=${reason}&channel=operator&limit=3`) : null,
       api("GET", `/v1/knowledge?${kq}`),
       cancellable ? api("GET", `/v1/subscriptions/${encodeURIComponent(focus.id)}/cancellation-info`) : null,
       cancellable ? api("GET", "/v1/exit-survey") : null,
       cancellable ? api("GET", `/v1/subscriptions/${encodeURIComponent(focus.id)}/plan-options`) : null,
+      focus?.status === "canceled" ? winbackOf(c, api, lang, customerId!, focus.id) : null,
     ]);
     const done = q.done && ["saved", "changed", "kept", "contact", "used", "reactivated"].includes(q.done) ? t(lang, `done_${q.done}` as "done_saved") : null;
     const data: KarteData = {
@@ -249,6 +288,7 @@ export function consolePages(app: Fetcher) {
       planOptions: planOptions?.status === 200 ? (planOptions.body as PlanOptions) : null,
       reactivation: focus?.status === "canceled" ? reactivationOf(c, focus, page.today) : null,
       exitSurvey: survey?.status === 200 ? localSurvey(survey.body as ExitSurveyAnswer, lang) : null,
+      winback,
       notice: done,
       error: consoleError(lang, q.error),
     };
@@ -283,7 +323,17 @@ export function consolePages(app: Fetcher) {
     if ("continuesOn" in w) first = w.continuesOn;
     else if (/^\d{4}-\d{2}-\d{2}$/.test(asked) && asked >= w.earliest && asked <= w.latest) first = nextDeliveryOn = asked;
     else return backTo(c, form, { error: "date_out_of_range" });
-    return c.html(<ReactivationPage page={page} sub={sub} customerId={form.customer} firstDelivery={first} nextDeliveryOn={nextDeliveryOn} />);
+    // With the comeback offer: its terms as the candidates list shows them now, read out before
+    // confirming; one no longer suggested goes back to the karte saying it cannot be taken.
+    const offerId = c.req.query("offerId") ?? "";
+    let comeback = null;
+    if (offerId) {
+      const listed = await candidatesFor(c, page.lang, { limit: 100, after: null, customerId: sub.customerId });
+      const offer = listed.data.find((r) => r.subscriptionId === sub.id)?.offer;
+      if (!offer || offer.kind !== "offer" || offer.offerId !== offerId) return backTo(c, form, { error: "offer_expired" });
+      comeback = { offerId, title: offer.title, description: offer.description };
+    }
+    return c.html(<ReactivationPage page={page} sub={sub} customerId={form.customer} firstDelivery={first} nextDeliveryOn={nextDeliveryOn} comeback={comeback} />);
   });
 
   /**
@@ -296,9 +346,10 @@ export function consolePages(app: Fetcher) {
     const form = await formOf(c);
     const who = await operator(c, form);
     if (who instanceof Response) return who;
-    const body = { channel: "operator", ...(form.nextDeliveryOn ? { nextDeliveryOn: form.nextDeliveryOn } : {}) };
+    const body = { channel: "operator", ...(form.nextDeliveryOn ? { nextDeliveryOn: form.nextDeliveryOn } : {}), ...(form.offerId ? { offerId: form.offerId } : {}) };
     const res = await who.api("POST", `/v1/subscriptions/${encodeURIComponent(form.sub ?? "")}/reactivate`, body, attemptKey(form)("reactivate"));
-    if (res.status !== 200) return backTo(c, form, { error: res.body?.code });
+    // offer_not_shown here is about a comeback, not a cancel flow: the console's words for it differ.
+    if (res.status !== 200) return backTo(c, form, { error: res.body?.code === "offer_not_shown" ? "comeback_not_shown" : res.body?.code });
     return backTo(c, form, { done: "reactivated" });
   });
 
@@ -460,6 +511,27 @@ export function consolePages(app: Fetcher) {
         <KnowledgeList lang={lang} csrf={page.csrf} entries={list.body?.data ?? []} back={`/console/knowledge?${kq}`} level={2} />
       </Layout>,
     );
+  });
+
+  /**
+   * 再開のご案内: whom to call first — GET /v1/winback/candidates' rows (the same service, its order
+   * and cursor), with the customers' names and the shop's reasons in the page's words. Every
+   * operator may read it, as the karte (the list is what an operator calling lapsed customers works from).
+   */
+  pages.get("/console/winback", async (c) => {
+    const who = await operator(c);
+    if (who instanceof Response) return who;
+    const { page, api } = who;
+    // The API's own query: `limit` (1–100, default 20) and `cursor`; anything else reads the first page.
+    const q = CandidatesQuery.safeParse(c.req.query());
+    const limit = q.success ? q.data.limit : 20;
+    const after = (q.success ? decodeCursor(q.data.cursor, CANDIDATES_CURSOR) : null) ?? null;
+    const [list, reasons] = await Promise.all([candidatesFor(c, page.lang, { limit, after }), api("GET", "/v1/cancellation-reasons")]);
+    const ids = [...new Set(list.data.map((r) => r.customerId))];
+    const store = c.get("store");
+    const people = ids.length === 0 ? [] : await store.q.select({ id: customers.id, name: customers.name }).from(customers).where(store.owns(customers, inArray(customers.id, ids)));
+    const names = new Map(people.map((p) => [p.id, p.name]));
+    return c.html(<WinbackPage page={page} rows={list.data} names={names} reasons={reasons.body?.data ?? []} nextCursor={list.nextCursor} limit={limit} first={after === null} />);
   });
 
   pages.get("/console/metrics", async (c) => {

@@ -151,6 +151,43 @@ const T = {
   previously: { ja: "前回の解約理由: {reason}", en: "previous reason: {reason}" },
   intervalDays: { ja: "{n}日ごと", en: "every {n} days" },
   quantityN: { ja: "{n}個", en: "{n}" },
+  winbackList: { ja: "再開のご案内", en: "Win-back candidates" },
+  winbackListNote: {
+    ja: "解約されたお客様のうち、こちらからご連絡してよい方です。再開の見込み額（1年分のお届け × 再開の見込み）が大きい順に並んでいます。",
+    en: "Canceled customers the shop may contact, highest expected recovered value (a year of deliveries × the chance) first.",
+  },
+  noCandidates: { ja: "いまご案内できるお客様はいません。", en: "No one to contact now." },
+  customer: { ja: "お客様", en: "Customer" },
+  canceledOnShort: { ja: "解約受付日", en: "Canceled on" },
+  returnOnShort: { ja: "再開のご予定日", en: "Means to come back on" },
+  returnOnNotNamed: { ja: "伺っていません", en: "Not named" },
+  winbackChance: { ja: "再開の見込み（180日以内）", en: "Chance of coming back (180 days)" },
+  expectedValue: { ja: "見込み額", en: "Expected value" },
+  expectedValueOf: { ja: "見込み額 {amount}", en: "expected {amount}" },
+  comebackOffer: { ja: "再開時の特典", en: "Comeback offer" },
+  noComeback: { ja: "特典なし", en: "No offer" },
+  driverUp: { ja: "{label}（見込みを上げる）", en: "{label} (raises the chance)" },
+  driverDown: { ja: "{label}（見込みを下げる）", en: "{label} (lowers the chance)" },
+  pages: { ja: "ページ", en: "Pages" },
+  firstPage: { ja: "最初のページへ", en: "First page" },
+  nextPage: { ja: "次のページへ", en: "Next page" },
+  winbackPanel: { ja: "再開のご案内", en: "Win-back" },
+  keepInTouch: { ja: "解約後のご連絡", en: "Keep in touch" },
+  keepInTouch_yes: { ja: "希望する", en: "Yes" },
+  keepInTouch_no: { ja: "希望しない", en: "No" },
+  keepInTouch_withdrawn: { ja: "希望を取り消し", en: "Withdrawn" },
+  keepInTouch_unanswered: { ja: "未回答（メール配信の同意に従います）", en: "Not answered (their marketing consent decides)" },
+  notListedHoldout: {
+    ja: "効果測定の対照群（無作為に選ばれたお客様）のため、こちらから再開のご案内はしません。お客様からのお申し出があれば再開できます。",
+    en: "Held out at random to measure the win-back's effect: the shop does not reach out. The customer can still come back on their own.",
+  },
+  notListedContact: {
+    ja: "ご連絡の希望がない（または連絡先がない）ため、こちらから再開のご案内はしません。お客様からのお申し出があれば再開できます。",
+    en: "The customer may not be contacted (no keep-in-touch, or no way to reach them): the shop does not reach out. They can still come back on their own.",
+  },
+  notListedNoRecord: { ja: "この解約には再開のご案内の記録がありません。", en: "This cancellation has no win-back record." },
+  reactivateWith: { ja: "特典を付けて再開: {title}", en: "With the comeback offer: {title}" },
+  reactivateWithout: { ja: "特典なしで再開", en: "Without an offer" },
 } satisfies Record<string, Record<Lang, string>>;
 
 export type StringKey = keyof typeof T;
@@ -190,6 +227,14 @@ export const CONSOLE_ERRORS: Record<string, Record<Lang, string>> = {
   customer_not_found: { ja: "お客様が見つかりません。", en: "Customer not found." },
   unknown_customer: { ja: "お客様が見つかりません。", en: "Customer not found." },
   rate_limited: { ja: "操作が集中しています。少し待ってからもう一度お試しください。", en: "Too many requests. Wait a moment and try again." },
+  offer_expired: {
+    ja: "この特典は、ご利用期限が過ぎたか提供が終わったため、お付けできません。再開はしていません。特典なしで再開するか、カルテに表示されている特典をご案内してください。",
+    en: "This offer can no longer be taken (its time ran out, or the shop no longer offers it). Nothing was reactivated: reactivate without it, or offer what the karte shows now.",
+  },
+  comeback_not_shown: {
+    ja: "この特典は、この定期コースの再開時の特典としてご案内されていません。再開はしていません。",
+    en: "This offer was not suggested for this subscription's comeback. Nothing was reactivated.",
+  },
   idempotency_key_in_use: { ja: "同じ操作を処理中です。少し待ってから画面を開き直してください。", en: "The same action is still being processed. Wait a moment and reload." },
 };
 

@@ -4,6 +4,8 @@ import { month, offerName } from "../../src/console/format";
 import { writeDate } from "../../src/platform/dates";
 import { DEFAULT_CATALOGUE } from "../../src/offers/catalogue";
 import { localizeReasons } from "../../src/cancel-flows/reasons";
+import { consoleError } from "../../src/console/strings";
+import { keepInTouchState } from "../../src/console/winback";
 
 // What an operator reads on the karte's timeline and the metrics rows: words, never codes or null.
 const item = (kind: TimelineItem["kind"], type: string, channel: string | null, data: Record<string, unknown>): TimelineItem => ({ at: "2026-11-30T03:00:00.000Z", kind, id: "x", type, subscriptionId: "S-1", channel, data });
@@ -60,5 +62,22 @@ describe("dates and offers by name", () => {
     expect(names).toContain("次回のお届けをスキップ");
     for (const n of names) expect(n).not.toMatch(/off_|\{|undefined/);
     expect(offerName("off_gone", DEFAULT_CATALOGUE, "ja")).toBe("off_gone");
+  });
+});
+
+describe("win-back in the operator's words", () => {
+  it("tells a withdrawal from a plain no by the answers before it", () => {
+    const at = "2026-11-30T03:00:00.000Z";
+    expect(keepInTouchState({ keepInTouch: true, keepInTouchAt: at, contactable: true }, [{ granted: true }]).state).toBe("yes");
+    expect(keepInTouchState({ keepInTouch: false, keepInTouchAt: at, contactable: false }, [{ granted: false }]).state).toBe("no");
+    expect(keepInTouchState({ keepInTouch: false, keepInTouchAt: at, contactable: false }, [{ granted: true }, { granted: false }]).state).toBe("withdrawn");
+    expect(keepInTouchState({ keepInTouch: null, keepInTouchAt: null, contactable: true }, []).state).toBe("unanswered");
+  });
+
+  it("says why an offer cannot be taken on reactivation, never a code", () => {
+    for (const code of ["offer_expired", "comeback_not_shown"]) {
+      expect(consoleError("ja", code)).toContain("再開はしていません");
+      for (const lang of ["ja", "en"] as const) expect(consoleError(lang, code)).not.toMatch(/_|null|undefined/);
+    }
   });
 });

@@ -1,0 +1,156 @@
+import { Layout, type PageContext } from "./layout";
+import { money, percent, when } from "./format";
+import { localDate, writeDate } from "../platform/dates";
+import { t, tf, type Lang } from "./strings";
+import type { z } from "@hono/zod-openapi";
+import type { Candidate as CandidateSchema } from "../winback/schemas";
+
+/** One candidate as winback/candidates `candidatesPage` answers it (a row of GET /v1/winback/candidates). */
+export type Candidate = z.infer<typeof CandidateSchema>;
+type Driver = Candidate["drivers"][number];
+
+/** The customer's keep-in-touch answer as the karte reads it out. */
+export type KeepInTouchState = { state: "yes" | "no" | "withdrawn" | "unanswered"; at: string | null; contactable: boolean };
+
+/**
+ * yes / no / withdrawn from the current answer (GET /v1/customers/{id}/keep-in-touch) and its
+ * evidence, oldest first (winback/service `winbackDataOf`): a "no" after a "yes" is a withdrawal.
+ */
+export function keepInTouchState(current: { keepInTouch: boolean | null; keepInTouchAt: string | null; contactable: boolean }, history: readonly { granted: boolean }[]): KeepInTouchState {
+  const state = current.keepInTouch === true ? "yes" : current.keepInTouch === false ? (history.some((h) => h.granted) ? "withdrawn" : "no") : "unanswered";
+  return { state, at: current.keepInTouchAt, contactable: current.contactable };
+}
+
+/** Why a canceled plan is not on the list, when it is not: held out (the lift's baseline), or the customer may not be contacted. */
+export type NotListed = "holdout" | "not_contactable" | "no_record" | null;
+
+/** The win-back facts of one canceled subscription the karte shows. */
+export type KarteWinback = {
+  keepInTouch: KeepInTouchState;
+  returnOn: string | null;
+  /** Its row of the candidates list, when it is on it (same code as GET /v1/winback/candidates?customerId=…). */
+  candidate: Candidate | null;
+  notListed: NotListed;
+};
+
+/** A driver in words, with which way it moves the chance: 「一時的な事情での解約（見込みを上げる）」. */
+const driverWords = (d: Driver, lang: Lang) => tf(lang, d.contribution > 0 ? "driverUp" : "driverDown", { label: d.label });
+
+const canceledOn = (c: Candidate, page: PageContext) => writeDate(localDate(new Date(c.canceledAt), page.timeZone), page.lang, "short", page.today);
+
+/**
+ * 再開のご案内: whom to call first. The rows of GET /v1/winback/candidates (the same service, in
+ * its order: expected recovered value first), one page at a time with its cursor.
+ */
+export function WinbackPage(props: { page: PageContext; rows: Candidate[]; names: Map<string, string | null>; reasons: { code: string; label: string }[]; nextCursor: string | null; limit: number; first: boolean }) {
+  const { page, rows } = props;
+  const lang = page.lang;
+  const reason = (code: string | null) => (code ? (props.reasons.find((r) => r.code === code)?.label ?? code) : t(lang, "noReasonGiven"));
+  return (
+    <Layout page={page} title={t(lang, "winbackList")}>
+      <h1>{t(lang, "winbackList")}</h1>
+      <p>{t(lang, "winbackListNote")}</p>
+      {rows.length === 0 ? (
+        <p>{t(lang, "noCandidates")}</p>
+      ) : (
+        <table class="winback-list">
+          <thead>
+            <tr>
+              <th scope="col">{t(lang, "customer")}</th>
+              <th scope="col">{t(lang, "reason")}</th>
+              <th scope="col">{t(lang, "canceledOnShort")}</th>
+              <th scope="col">{t(lang, "returnOnShort")}</th>
+              <th scope="col">{t(lang, "winbackChance")}</th>
+              <th scope="col">{t(lang, "expectedValue")}</th>
+              <th scope="col">{t(lang, "drivers")}</th>
+              <th scope="col">{t(lang, "comebackOffer")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr data-subscription={r.subscriptionId}>
+                <th scope="row">
+                  <a href={`/console?customer=${encodeURIComponent(r.customerId)}&sub=${encodeURIComponent(r.subscriptionId)}`}>{props.names.get(r.customerId) ?? r.customerId}</a>
+                </th>
+                <td>{reason(r.reason)}</td>
+                <td>{canceledOn(r, page)}</td>
+                <td>{r.returnOn ? writeDate(r.returnOn, lang, "short", page.today) : "—"}</td>
+                <td class="chance">{percent(r.probability)}</td>
+                <td>{money(r.expectedValue, lang)}</td>
+                <td>
+                  <ul class="drivers">
+                    {r.drivers.slice(0, 3).map((d) => (
+                      <li>{driverWords(d, lang)}</li>
+                    ))}
+                  </ul>
+                </td>
+                <td>{r.offer ? r.offer.title : t(lang, "noComeback")}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {props.first && !props.nextCursor ? null : (
+      <nav aria-label={t(lang, "pages")} class="row">
+        {props.first ? null : <a href={`/console/winback?limit=${props.limit}`}>{t(lang, "firstPage")}</a>}
+        {props.nextCursor ? <a href={`/console/winback?limit=${props.limit}&cursor=${encodeURIComponent(props.nextCursor)}`} rel="next">{t(lang, "nextPage")}</a> : null}
+      </nav>
+      )}
+    </Layout>
+  );
+}
+
+/**
+ * The karte's win-back panel for a canceled subscription: the customer's keep-in-touch answer and
+ * when, the return date they named, and — only while the plan is on the candidates list — the
+ * chance of coming back, its drivers and the comeback offer with its copy.
+ */
+export function WinbackPanel(props: { page: PageContext; product: string; winback: KarteWinback }) {
+  const { page, winback: w } = props;
+  const lang = page.lang;
+  const c = w.candidate;
+  const k = w.keepInTouch;
+  return (
+    <section aria-labelledby="winback" class="panel winback">
+      <h2 id="winback">
+        {t(lang, "winbackPanel")}: {props.product}
+      </h2>
+      <dl>
+        <dt>{t(lang, "keepInTouch")}</dt>
+        <dd class="keep-in-touch" data-state={k.state}>
+          {t(lang, `keepInTouch_${k.state}`)}
+          {k.at ? (lang === "ja" ? `（${when(k.at, lang, page.timeZone)}）` : ` (${when(k.at, lang, page.timeZone)})`) : ""}
+        </dd>
+        <dt>{t(lang, "returnOnShort")}</dt>
+        <dd class="return-on">{w.returnOn ? writeDate(w.returnOn, lang, "full", page.today) : t(lang, "returnOnNotNamed")}</dd>
+        {c ? (
+          <>
+            <dt>{t(lang, "winbackChance")}</dt>
+            <dd class="chance">
+              {percent(c.probability)} <small>{tf(lang, "expectedValueOf", { amount: money(c.expectedValue, lang) })}</small>
+            </dd>
+          </>
+        ) : null}
+      </dl>
+      {c && c.drivers.length > 0 ? (
+        <>
+          <h3>{t(lang, "drivers")}</h3>
+          <ul class="drivers">
+            {c.drivers.slice(0, 3).map((d) => (
+              <li>{driverWords(d, lang)}</li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+      {c?.offer ? (
+        <div class="comeback">
+          <h3>
+            {t(lang, "comebackOffer")}: {c.offer.title}
+          </h3>
+          <p class="description">{c.offer.message}</p>
+        </div>
+      ) : null}
+      {c === null ? <p class="not-listed">{t(lang, w.notListed === "holdout" ? "notListedHoldout" : w.notListed === "no_record" ? "notListedNoRecord" : "notListedContact")}</p> : null}
+    </section>
+  );
+}

@@ -1,0 +1,233 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { percent } from "../../src/console/format";
+import { addDays, localDate } from "../../src/platform/dates";
+import { launchBrowser, serveOnLoopback, type Served } from "../support/browser";
+import { customerBody, subscriptionBody, uid, type TestTenant } from "../support/harness";
+import { nodeHarness, type NodeHarness } from "../support/node-harness";
+
+// The console's win-back view in real Chromium: whom to call first (再開のご案内), the karte of a
+// canceled plan, and a reactivation that takes the comeback offer. Each test has its own shop.
+const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+let h: NodeHarness;
+let browser: Browser;
+let api: Served;
+const contexts: BrowserContext[] = [];
+const today = () => localDate(new Date(), "Asia/Tokyo");
+
+async function as(tenant: TestTenant, role: "operator" | "supervisor" = "operator"): Promise<Page> {
+  const res = await h.request("POST", "/v1/console-sessions", { key: tenant.key, body: { operatorId: "op-wb", operatorName: "佐々木 美咲", role } });
+  expect(res.status).toBe(201);
+  const login = new URL(res.body.url);
+  const context = await browser.newContext({ locale: "ja-JP" });
+  contexts.push(context);
+  const page = await context.newPage();
+  await page.goto(api.url + login.pathname + login.search);
+  return page;
+}
+
+async function violations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE);
+  const result = (await page.evaluate(`axe.run(document, { resultTypes: ["violations"] })`)) as { violations: { id: string; nodes: unknown[] }[] };
+  return result.violations.map((v) => `${v.id} (${v.nodes.length})`);
+}
+
+/** A customer whose plan (￥`price` × 2) was canceled for its price, with the confirmation's answers (keep-in-touch, return date). */
+async function lapsed(t: TestTenant, name: string, price: number, confirm: Record<string, unknown> = { keepInTouch: true }) {
+  const [customer, sub] = [uid("C"), uid("S")];
+  await h.request("PUT", `/v1/customers/${customer}`, { key: t.key, body: customerBody({ name, email: `${customer.toLowerCase()}@example.jp`, marketingConsent: false }) });
+  await h.request("PUT", `/v1/subscriptions/${sub}`, { key: t.key, body: subscriptionBody(customer, { nextDeliveryOn: addDays(today(), 12), unitPrice: { amount: price, currency: "JPY" }, quantity: 2 }) });
+  const flow = (await h.request("POST", `/v1/subscriptions/${sub}/cancel-flows`, { key: t.key, body: { channel: "web" } })).body;
+  await h.request("POST", `/v1/cancel-flows/${flow.flowId}/reason`, { key: t.key, body: { reason: "too_expensive" } });
+  expect((await h.request("POST", `/v1/cancel-flows/${flow.flowId}/confirm`, { key: t.key, body: confirm })).status).toBe(200);
+  return { customer, sub };
+}
+
+beforeAll(async () => {
+  h = await nodeHarness();
+  [browser, api] = await Promise.all([launchBrowser(), serveOnLoopback((r) => h.app.fetch(r))]);
+}, 60_000);
+
+afterAll(async () => {
+  for (const c of contexts) await c.close();
+  await browser?.close();
+  await api?.close();
+  h?.close();
+}, 60_000);
+
+// Timeouts: each test sets up its own shop through the API (about 5 requests a customer), slow on a loaded machine.
+describe("the console's win-back view", () => {
+  it("lists whom to call first as GET /v1/winback/candidates ranks them, page by page, in Japanese; never an erased customer, a withdrawn keep-in-touch or a held-out record", async () => {
+    const t = await h.tenant();
+    const listed = [await lapsed(t, "一番 高子", 12_000), await lapsed(t, "二番 中子", 8_000, { keepInTouch: true, returnOn: addDays(today(), 40) }), await lapsed(t, "三番 安子", 3_000)];
+    const erased = await lapsed(t, "消去 済子", 20_000);
+    const withdrawn = await lapsed(t, "撤回 済子", 20_000);
+    const heldOut = await lapsed(t, "対照 群子", 20_000);
+    expect((await h.request("DELETE", `/v1/customers/${erased.customer}`, { key: t.key })).status).toBeLessThan(300);
+    expect((await h.request("PUT", `/v1/customers/${withdrawn.customer}/keep-in-touch`, { key: t.key, body: { keepInTouch: false } })).status).toBe(200);
+    await h.sql("UPDATE winbacks SET holdout = 1 WHERE tenant_id = ? AND subscription_id = ?", [t.id, heldOut.sub]);
+
+    const page = await as(t);
+    // From the navigation, with the keyboard.
+    await page.goto(`${api.url}/console`);
+    const link = page.locator("header nav").getByRole("link", { name: "再開のご案内" });
+    await link.focus();
+    await page.keyboard.press("Enter");
+    await page.waitForURL(/\/console\/winback$/);
+    await expect(page.locator("h1").textContent()).resolves.toBe("再開のご案内");
+    const all = (await h.request("GET", "/v1/winback/candidates", { key: t.key, headers: { "accept-language": "ja" } })).body.data as any[];
+    expect(all.map((r) => r.subscriptionId).sort()).toEqual(listed.map((r) => r.sub).sort());
+    const rows = page.locator("table.winback-list tbody tr");
+    expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-subscription")))).toEqual(all.map((r) => r.subscriptionId));
+    const text = (await page.locator("main").textContent())!;
+    for (const gone of ["消去", "撤回", "対照"]) expect(text).not.toContain(gone);
+    expect(await violations(page)).toEqual([]);
+
+    // Each row in words: name (to the karte), reason, dates, the chance, the value in yen, drivers, the offer.
+    const first = rows.first();
+    const cells = await first.locator("th, td").allTextContents();
+    const top = listed.find((r) => r.sub === all[0].subscriptionId)!;
+    expect(cells[0]).toBe({ [listed[0]!.sub]: "一番 高子", [listed[1]!.sub]: "二番 中子", [listed[2]!.sub]: "三番 安子" }[top.sub]);
+    expect(cells[1]).toBe("料金が高い");
+    expect(cells[2]).toMatch(/^\d+月\d+日$/);
+    expect(cells[3]).toMatch(top === listed[1] ? /\d+月\d+日/ : /^—$/);
+    expect(cells[4]).toBe(percent(all[0].probability));
+    expect(cells[5]).toBe(`￥${all[0].expectedValue.amount.toLocaleString("ja-JP")}`);
+    expect(cells[6]).toContain(all[0].drivers[0].label);
+    expect(cells[6]).toMatch(/見込みを(上げる|下げる)/);
+    expect(cells[7]).toBe(all[0].offer.title);
+    expect(cells.join(" ")).not.toMatch(/null|undefined|_|reason_|\d\.\d{3}/);
+    await first.getByRole("link", { name: cells[0]! }).click();
+    await page.waitForURL(/\/console\?customer=/);
+    expect(new URL(page.url()).searchParams.get("sub")).toBe(top.sub);
+    await expect(page.locator("section[aria-labelledby=winback]").isVisible()).resolves.toBe(true);
+
+    // Page by page with the API's cursor: the same rows as the API's pages.
+    await page.goto(`${api.url}/console/winback?limit=2`);
+    const apiFirst = (await h.request("GET", "/v1/winback/candidates?limit=2", { key: t.key })).body;
+    expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-subscription")))).toEqual(apiFirst.data.map((r: any) => r.subscriptionId));
+    await page.getByRole("link", { name: "次のページへ" }).click();
+    const apiNext = (await h.request("GET", `/v1/winback/candidates?limit=2&cursor=${apiFirst.nextCursor}`, { key: t.key })).body;
+    expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-subscription")))).toEqual(apiNext.data.map((r: any) => r.subscriptionId));
+    expect(await page.getByRole("link", { name: "次のページへ" }).count()).toBe(0);
+    expect(await violations(page)).toEqual([]);
+  }, 60_000);
+
+  it("the karte of a canceled plan reads out keep-in-touch and when, the return date, the chance and its drivers, and the comeback offer; the reactivation takes the offer", async () => {
+    const t = await h.tenant();
+    const returnOn = addDays(today(), 40);
+    const { customer, sub } = await lapsed(t, "再開 希子", 9_800, { keepInTouch: true, returnOn });
+    const [candidate] = (await h.request("GET", `/v1/winback/candidates?customerId=${customer}`, { key: t.key, headers: { "accept-language": "ja" } })).body.data;
+    expect(candidate.offer).toMatchObject({ kind: "offer", type: "discount" });
+
+    const page = await as(t);
+    await page.goto(`${api.url}/console?customer=${customer}&sub=${sub}`);
+    const panel = page.locator("section[aria-labelledby=winback]");
+    await expect(panel.locator("h2").textContent()).resolves.toContain("再開のご案内");
+    await expect(panel.locator(".keep-in-touch").textContent()).resolves.toMatch(/^希望する（\d{4}\/\d{2}\/\d{2} \d{1,2}:\d{2}）$/);
+    await expect(panel.locator(".return-on").textContent()).resolves.toMatch(/\d+月\d+日/);
+    await expect(panel.locator(".chance").textContent()).resolves.toContain(percent(candidate.probability));
+    await expect(panel.locator("ul.drivers").textContent()).resolves.toContain(candidate.drivers[0].label);
+    await expect(panel.locator(".comeback h3").textContent()).resolves.toBe(`再開時の特典: ${candidate.offer.title}`);
+    await expect(panel.locator(".comeback .description").textContent()).resolves.toBe(candidate.offer.message);
+    expect(await violations(page)).toEqual([]);
+
+    // With the offer, by keyboard (none is applied unless chosen), read out again before confirming.
+    const reactivate = page.locator("section[aria-labelledby=reactivate]");
+    const withOffer = reactivate.getByLabel(`特典を付けて再開: ${candidate.offer.title}`);
+    expect(await withOffer.isChecked()).toBe(false);
+    expect(await reactivate.getByLabel("特典なしで再開").isChecked()).toBe(true);
+    await reactivate.getByLabel("特典なしで再開").focus();
+    await page.keyboard.press("ArrowUp");
+    expect(await withOffer.isChecked()).toBe(true);
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Enter");
+    await page.waitForURL(/\/console\/reactivate\?/);
+    expect(new URL(page.url()).searchParams.get("offerId")).toBe(candidate.offer.offerId);
+    await expect(page.locator("dd.comeback strong").textContent()).resolves.toBe(candidate.offer.title);
+    expect(await violations(page)).toEqual([]);
+    await page.getByRole("button", { name: "再開を確定する" }).click();
+    await expect(page.locator(".notice").textContent()).resolves.toBe("定期コースを再開しました（再加入）。");
+    const restarted = (await h.request("GET", `/v1/subscriptions/${sub}`, { key: t.key })).body;
+    expect(restarted).toMatchObject({ status: "active", activeDiscount: { offerId: candidate.offer.offerId } });
+    const changes = (await h.request("GET", `/v1/subscriptions/${sub}/changes`, { key: t.key })).body.data as any[];
+    expect(changes.find((x) => x.type === "reactivate")).toMatchObject({ channel: "operator", actor: { type: "operator" }, source: { comeback: { offerId: candidate.offer.offerId } } });
+  }, 60_000);
+
+  it("reactivates without the offer when the customer says so", async () => {
+    const t = await h.tenant();
+    const { customer, sub } = await lapsed(t, "特典 不要子", 9_800);
+    const page = await as(t);
+    await page.goto(`${api.url}/console?customer=${customer}&sub=${sub}`);
+    // Nothing to choose: without is where the form starts.
+    await page.getByRole("button", { name: "再開の内容を確認する" }).click();
+    await expect(page.locator("dd.comeback").textContent()).resolves.toBe("特典なし");
+    await page.getByRole("button", { name: "再開を確定する" }).click();
+    await expect(page.locator(".notice").textContent()).resolves.toBe("定期コースを再開しました（再加入）。");
+    const restarted = (await h.request("GET", `/v1/subscriptions/${sub}`, { key: t.key })).body;
+    expect(restarted.status).toBe("active");
+    expect(restarted.activeDiscount ?? null).toBeNull();
+  }, 60_000);
+
+  it("an offer that ran out between the karte and the confirmation is refused in words (409 offer_expired) and nothing is reactivated", async () => {
+    const t = await h.tenant();
+    await h.request("PUT", "/v1/webhooks/wb", { key: t.key, body: { url: "http://127.0.0.1:9/hook", events: ["winback.due"] } });
+    // Back today: winback.due goes out with the comeback offer.
+    const { customer, sub } = await lapsed(t, "期限 切子", 9_800, { keepInTouch: true, returnOn: today() });
+    await h.maintain(() => new Date());
+    const page = await as(t);
+    await page.goto(`${api.url}/console?customer=${customer}&sub=${sub}`);
+    await page.locator("section[aria-labelledby=reactivate]").getByLabel("特典を付けて再開: ").check();
+    await page.getByRole("button", { name: "再開の内容を確認する" }).click();
+    const offerId = new URL(page.url()).searchParams.get("offerId")!;
+    expect(offerId).toBeTruthy();
+    // The shop withdraws the offer while the operator reads the confirmation out.
+    expect((await h.request("DELETE", `/v1/offers/${offerId}`, { key: t.key })).status).toBe(204);
+    await page.getByRole("button", { name: "再開を確定する" }).click();
+    expect(new URL(page.url()).searchParams.get("error")).toBe("offer_expired");
+    await expect(page.locator(".error").textContent()).resolves.toContain("この特典は、ご利用期限が過ぎたか提供が終わったため、お付けできません。再開はしていません。");
+    expect(await page.evaluate(() => document.activeElement?.className)).toBe("error");
+    expect((await h.request("GET", `/v1/subscriptions/${sub}`, { key: t.key })).body.status).toBe("canceled");
+  }, 60_000);
+
+  it("a withdrawn keep-in-touch and a held-out record show why there is no win-back call, and offer no comeback", async () => {
+    const t = await h.tenant();
+    const withdrawn = await lapsed(t, "撤回 済子", 9_800);
+    expect((await h.request("PUT", `/v1/customers/${withdrawn.customer}/keep-in-touch`, { key: t.key, body: { keepInTouch: false } })).status).toBe(200);
+    const heldOut = await lapsed(t, "対照 群子", 9_800);
+    await h.sql("UPDATE winbacks SET holdout = 1 WHERE tenant_id = ? AND subscription_id = ?", [t.id, heldOut.sub]);
+    const never = await lapsed(t, "不要 伝子", 9_800, { keepInTouch: false });
+
+    const page = await as(t);
+    for (const [who, state, why] of [
+      [withdrawn, /^希望を取り消し（\d{4}\/\d{2}\/\d{2} \d{1,2}:\d{2}）$/, "ご連絡の希望がない"],
+      [heldOut, /^希望する（/, "効果測定の対照群"],
+      [never, /^希望しない（/, "ご連絡の希望がない"],
+    ] as const) {
+      await page.goto(`${api.url}/console?customer=${who.customer}&sub=${who.sub}`);
+      const panel = page.locator("section[aria-labelledby=winback]");
+      await expect(panel.locator(".keep-in-touch").textContent()).resolves.toMatch(state);
+      await expect(panel.locator(".not-listed").textContent()).resolves.toContain(why);
+      expect(await panel.locator(".chance, .comeback").count()).toBe(0);
+      expect(await page.locator("section[aria-labelledby=reactivate] input[name=offerId]").count()).toBe(0);
+      expect(await violations(page)).toEqual([]);
+    }
+  }, 60_000);
+
+  it("speaks English when asked, with the same figures", async () => {
+    const t = await h.tenant();
+    const { sub } = await lapsed(t, "英語 話子", 9_800);
+    const page = await as(t);
+    await page.goto(`${api.url}/console/winback`);
+    await page.getByRole("button", { name: "English" }).click();
+    await expect(page.locator("h1").textContent()).resolves.toBe("Win-back candidates");
+    const [row] = (await h.request("GET", "/v1/winback/candidates", { key: t.key, headers: { "accept-language": "en" } })).body.data;
+    expect(row.subscriptionId).toBe(sub);
+    const cells = await page.locator("table.winback-list tbody tr").first().locator("th, td").allTextContents();
+    expect(cells[7]).toBe(row.offer.title);
+    expect(cells[6]).toContain(row.drivers[0].label);
+  }, 60_000);
+});
