@@ -12,7 +12,7 @@ export const PERSONAL_KEYS = new Set(["name", "email", "phone", "phoneExtension"
  * (the customer's id → its pseudonym). Numbers, booleans, codes and dates stay: the evidence still
  * reads (steps, times, offers shown, outcome).
  */
-export function scrub(value: unknown, personal: ReadonlySet<string>, rename: ReadonlyMap<string, string> = new Map()): unknown {
+export function scrub(value: unknown, personal: ReadonlySet<string>, rename: ReadonlyMap<string, string> = new Map(), under?: string): unknown {
   if (typeof value === "string") {
     if (personal.has(value)) return null;
     return rename.get(value) ?? value;
@@ -20,7 +20,10 @@ export function scrub(value: unknown, personal: ReadonlySet<string>, rename: Rea
   if (Array.isArray(value)) return value.map((v) => scrub(v, personal, rename));
   if (value !== null && typeof value === "object") {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = PERSONAL_KEYS.has(k) && v !== null ? null : scrub(v, personal, rename);
+    // A product's `name` is the shop's catalogue, not the person (a subscription in a webhook
+    // payload or a plan change keeps it, as its documented schema requires).
+    const keep = under === "product" ? "name" : null;
+    for (const [k, v] of Object.entries(value)) out[k] = PERSONAL_KEYS.has(k) && k !== keep && v !== null ? null : scrub(v, personal, rename, k);
     return out;
   }
   return value;
