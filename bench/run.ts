@@ -745,11 +745,16 @@ async function countRoundTrips(): Promise<{ name: string; roundTrips: number }[]
     const app = createApp(() => ({ db: remote, now: () => new Date(), secretsKey: BENCH_SECRETS_KEY }));
     const call = (method: string, path: string, body?: unknown) =>
       app.request(path, { method, headers: { authorization: `Bearer ${key.secret}`, "content-type": "application/json" }, body: body ? JSON.stringify(body) : undefined });
-    await call("PUT", "/v1/customers/RT-1", { name: "往復 計測", phone: "090-7777-0001" });
-    await call("PUT", "/v1/subscriptions/RT-S1", {
-      customerId: "RT-1", product: { sku: "X", name: "定期便" }, quantity: 1, intervalDays: 30, nextDeliveryOn: "2099-01-01",
+    const synced = async (res: Response | Promise<Response>) => {
+      const r = await res;
+      if (r.status >= 300) throw new Error(`setting up the round-trip tenant: ${r.status} ${await r.text()}`);
+    };
+    await synced(call("PUT", "/v1/customers/RT-1", { name: "往復 計測", phone: "090-7777-0001" }));
+    // A date inside the range a sync takes (two years ahead at most).
+    await synced(call("PUT", "/v1/subscriptions/RT-S1", {
+      customerId: "RT-1", product: { sku: "X", name: "定期便" }, quantity: 1, intervalDays: 30, nextDeliveryOn: new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10),
       unitPrice: { amount: 3980, currency: "JPY" }, status: "active", startedAt: "2026-01-01T00:00:00Z", deliveriesCompleted: 3,
-    });
+    }));
     await call("GET", "/v1/lookup?phone=9077770001"); // records the key's first use, in the background
     await new Promise((r) => setTimeout(r, 300));
     const measure = async (name: string, path: string, method = "GET", body?: unknown) => {
