@@ -93,7 +93,7 @@ export const WINBACK_TRANSFORMS: Record<WinbackFeatureName, (f: WinbackFeatures,
   reason_competitor: (f) => (f.reason === "switching_competitor" ? 1 : 0),
   reason_service: (f) => (f.reason !== null && SERVICE_REASONS.has(f.reason) ? 1 : 0),
   /** Until 30 days past the date named: a date long gone by without a return says no more than no date. */
-  return_date_named: (f, on) => (f.returnOn !== null && daysBetween(f.returnOn, on) <= RETURN_DATE_GRACE_DAYS ? 1 : 0),
+  return_date_named: (f, on) => (f.returnOn != null && daysBetween(f.returnOn, on) <= RETURN_DATE_GRACE_DAYS ? 1 : 0),
   referral: (f) => (f.acquisitionSource === "referral" ? 1 : 0),
   ad_acquired: (f) => (f.acquisitionSource === "ad" ? 1 : 0),
   complaints_unresolved: (f) => Math.min(Math.max(0, f.complaints - f.complaintsResolved), 3),

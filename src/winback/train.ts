@@ -9,7 +9,7 @@
  * the model becomes active only when its hold-out AUC beats the default model's on the same
  * snapshots, and the tenant's open win-back records are then re-scored with it.
  */
-import { and, eq, isNull, lt, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, lt, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { tenants, winbackModels, winbacks } from "../db/schema";
 import { addDays, daysBetween, localDate } from "../platform/dates";
@@ -101,10 +101,14 @@ export async function rescoreListedWinbacks(db: Database, now: Date, batch = 500
   for (const shop of await db.orm.select({ id: tenants.id, settings: tenants.settings }).from(tenants)) {
     const today = localDate(now, resolveSettings(shop.settings).timeZone);
     const store = new TenantStore(db, shop.id);
-    const stale = (s: TenantStore) => s.owns(winbacks, sql`${winbacks.contactable} = 1 AND ${winbacks.holdout} = 0 AND ${winbacks.reactivatedAt} IS NULL`, lt(winbacks.scoredOn, today));
-    if ((await store.q.select({ id: winbacks.id }).from(winbacks).where(stale(store)).limit(1)).length === 0) continue;
+    // By name: winbacks_shown has the same partial condition, and SQLite may pick it (and walk it) for want of statistics.
+    const staleIds = (s: TenantStore, limit: number) =>
+      s.q.all<{ id: string }>(sql`SELECT id FROM winbacks INDEXED BY winbacks_scored WHERE ${s.owns(winbacks, sql`${winbacks.contactable} = 1 AND ${winbacks.holdout} = 0 AND ${winbacks.reactivatedAt} IS NULL`, lt(winbacks.scoredOn, today))} LIMIT ${limit}`);
+    if ((await staleIds(store, 1)).length === 0) continue;
     n += await store.write(async (s) => {
-      const rows = await s.q.select({ id: winbacks.id, features: winbacks.features, annualValue: winbacks.annualValue }).from(winbacks).where(stale(s)).limit(batch);
+      const ids = (await staleIds(s, batch)).map((r) => r.id);
+      if (ids.length === 0) return 0;
+      const rows = await s.q.select({ id: winbacks.id, features: winbacks.features, annualValue: winbacks.annualValue }).from(winbacks).where(s.owns(winbacks, inArray(winbacks.id, ids)));
       return storeScores(s, await activeWinbackModel(s), rows, today);
     });
   }
