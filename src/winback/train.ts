@@ -75,7 +75,14 @@ export async function rescoreWinbacks(s: TenantStore, model: WinbackModel, today
 async function storeScores(s: TenantStore, model: WinbackModel, open: readonly { id: string; features: unknown; annualValue: number }[], today: string): Promise<number> {
   for (const [i, r] of open.entries()) {
     if (i > 0 && i % RESCORE_SLICE === 0) await s.turn();
-    const scored = scoreWinback(model, r.features as unknown as WinbackFeatures, today);
+    const features = r.features as Partial<WinbackFeatures> | null;
+    if (typeof features?.canceledOn !== "string") {
+      // Written without its features (imported, or by a hand): kept as it was scored, marked as
+      // seen today so a daily pass moves on to the others rather than stopping on it every run.
+      await s.update(winbacks, { scoredOn: today }, eq(winbacks.id, r.id));
+      continue;
+    }
+    const scored = scoreWinback(model, features as WinbackFeatures, today);
     await s.run(RESCORED, {
       probability: scored.probability,
       expectedValue: Math.round(scored.probability * r.annualValue),

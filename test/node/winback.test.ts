@@ -96,6 +96,14 @@ describe("win-back over time", () => {
     expect(want.drivers.map((d) => d.code)).not.toContain("return_date_named");
     // A second run the same day has nothing to do.
     expect((await h.maintain(() => new Date(`${later}T03:00:01Z`))).winbacksRescored).toBe(0);
+
+    // A record written without its features (by hand, an import) keeps its score and does not stop the pass.
+    await h.db.client.execute({ sql: "UPDATE winbacks SET features = '{}' WHERE tenant_id = ?", args: [own.id] });
+    const kept = await record();
+    const dayAfter = addDays(later, 1);
+    const run = await h.maintain(() => new Date(`${dayAfter}T03:00:00Z`));
+    expect(run.winbacksRescored).toBe(1);
+    expect(await record()).toMatchObject({ scoredOn: dayAfter, probability: kept.probability, drivers: kept.drivers });
   });
 
   it("winback.due carries the comeback offer the list shows; the customer can take what they were sent for 30 days, even once the list suggests another", async () => {
