@@ -20,9 +20,9 @@ export function scrub(value: unknown, personal: ReadonlySet<string>, rename: Rea
   if (Array.isArray(value)) return value.map((v) => scrub(v, personal, rename));
   if (value !== null && typeof value === "object") {
     const out: Record<string, unknown> = {};
-    // A product's `name` is the shop's catalogue, not the person (a subscription in a webhook
-    // payload or a plan change keeps it, as its documented schema requires).
-    const keep = under === "product" ? "name" : null;
+    // A product's `name` is the shop's catalogue and an actor's the operator's, not the person's:
+    // kept, as the documented schemas of a subscription and a change require (a string, never null).
+    const keep = under === "product" || under === "actor" ? "name" : null;
     for (const [k, v] of Object.entries(value)) out[k] = PERSONAL_KEYS.has(k) && k !== keep && v !== null ? null : scrub(v, personal, rename, k);
     return out;
   }

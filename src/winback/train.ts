@@ -18,6 +18,7 @@ import { trainLogistic } from "../platform/logistic";
 import { preparedUpdate, TenantStore } from "../platform/tenancy";
 import { resolveSettings } from "../settings/schemas";
 import { DEFAULT_WINBACK_MODEL, scoreWinback, WINBACK_FEATURE_NAMES, WINBACK_HORIZON_DAYS, winbackLogit, winbackVector, type WinbackFeatures, type WinbackModel } from "./model";
+import { listedIdsThrough } from "./decide";
 import { activeWinbackModel } from "./service";
 
 /** Fewer samples than the risk model sees; a penalty of 10 keeps a small shop's fit from chasing noise. */
@@ -108,12 +109,10 @@ export async function rescoreListedWinbacks(db: Database, now: Date, batch = 500
   for (const shop of await db.orm.select({ id: tenants.id, settings: tenants.settings }).from(tenants)) {
     const today = localDate(now, resolveSettings(shop.settings).timeZone);
     const store = new TenantStore(db, shop.id);
-    // By name: winbacks_shown has the same partial condition, and SQLite may pick it (and walk it) for want of statistics.
-    const staleIds = (s: TenantStore, limit: number) =>
-      s.q.all<{ id: string }>(sql`SELECT id FROM winbacks INDEXED BY winbacks_scored WHERE ${s.owns(winbacks, sql`${winbacks.contactable} = 1 AND ${winbacks.holdout} = 0 AND ${winbacks.reactivatedAt} IS NULL`, lt(winbacks.scoredOn, today))} LIMIT ${limit}`);
-    if ((await staleIds(store, 1)).length === 0) continue;
+    const stale = (s: TenantStore) => s.owns(winbacks, sql`${winbacks.contactable} = 1 AND ${winbacks.holdout} = 0 AND ${winbacks.reactivatedAt} IS NULL`, lt(winbacks.scoredOn, today));
+    if ((await listedIdsThrough(store, "winbacks_scored", stale(store), 1)).length === 0) continue;
     n += await store.write(async (s) => {
-      const ids = (await staleIds(s, batch)).map((r) => r.id);
+      const ids = await listedIdsThrough(s, "winbacks_scored", stale(s), batch);
       if (ids.length === 0) return 0;
       const rows = await s.q.select({ id: winbacks.id, features: winbacks.features, annualValue: winbacks.annualValue }).from(winbacks).where(s.owns(winbacks, inArray(winbacks.id, ids)));
       return storeScores(s, await activeWinbackModel(s), rows, today);

@@ -2,11 +2,12 @@ import { describe, expect, it } from "vitest";
 import { scrub } from "../../src/data-rights/scrub";
 
 describe("erasure's scrub", () => {
-  it("removes the person's name and contact data, keeps the product's name (a subscription in a webhook payload stays valid)", () => {
+  it("removes the person's name and contact data, keeps the product's and the operator's names (a subscription and a change in a webhook payload stay valid)", () => {
     const payload = {
       type: "subscription.canceled",
       data: {
         subscription: { id: "S-1", customerId: "C-1", product: { sku: "AOJIRU-30", name: "青汁 30包" } },
+        change: { actor: { type: "operator", id: "op-7", name: "佐々木 オペ" } },
         customer: { name: "山田 花子", email: "hanako@example.jp" },
         comment: "山田です。量が多くて",
       },
@@ -15,6 +16,7 @@ describe("erasure's scrub", () => {
       type: "subscription.canceled",
       data: {
         subscription: { id: "S-1", customerId: "erased_x", product: { sku: "AOJIRU-30", name: "青汁 30包" } },
+        change: { actor: { type: "operator", id: "op-7", name: "佐々木 オペ" } },
         customer: { name: null, email: null },
         comment: null,
       },
