@@ -1,10 +1,10 @@
 import { createClient as createWebClient } from "@libsql/client/web";
 import { spawn } from "node:child_process";
 import { and, eq, gt, sql } from "drizzle-orm";
-import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { fsyncSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir, totalmem, type } from "node:os";
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createApp } from "../src/app";
 import { startReadWorker } from "../src/platform/off-thread-node";
@@ -54,13 +54,18 @@ async function serveWithFloors(database: Database, tenantId: string, databaseUrl
   watchWrites(database);
   const api = createApp(() => services);
   const floors = benchFloors(database, tenantId);
-  // The write floor: one row in its own transaction, its own COMMIT (and fsync) per request,
-  // one after the other — what a single-row durable write costs on this file. The second runs the
-  // same write through the app's write queue, where writes queued together share a COMMIT.
+  // The write floor: one row in its own transaction, its own COMMIT and fsync per request, one
+  // after the other, on the event loop — what a single-row durable write costs on this file done
+  // the plain way (synchronous = FULL). The app's connections commit without syncing and sync the
+  // log off the loop (src/db/wal-sync.ts), so the floor syncs the log itself, as FULL's COMMIT
+  // does (an fsync of the -wal file). The second runs the same write through the app's write
+  // queue, where writes queued together share a COMMIT and a sync.
   const ownCommit = createDatabase(database.client);
   const touch = (id: string) => (tx: Tx) => tx.run(sql`UPDATE subscriptions SET updated_at = ${new Date().toISOString()} WHERE tenant_id = ${tenantId} AND id = ${id}`);
+  let walFd: number | undefined;
   floors.post("/floor/write/:id", async (c) => {
     await ownCommit.write(touch(c.req.param("id")));
+    if (databaseUrl) fsyncSync((walFd ??= openSync(`${resolve(databaseUrl.slice("file:".length))}-wal`, "r+")));
     return c.json({ ok: true });
   });
   floors.post("/floor/write-grouped/:id", async (c) => {

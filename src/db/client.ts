@@ -58,7 +58,7 @@ export type WriteStatements = {
 /**
  * Group commit (the embedded file on Node): writes that queued while the previous transaction ran
  * and committed run together in one transaction, each inside its own SAVEPOINT, so one COMMIT —
- * one fsync of the WAL with `synchronous = FULL` — serves them all. A write that throws rolls back
+ * one sync of the WAL (db/wal-sync.ts) — serves them all. A write that throws rolls back
  * to its savepoint only; if the transaction itself is lost or its COMMIT fails, every write of the
  * group fails (none of them happened). Callers' promises settle only after the COMMIT, in order.
  * `maxWrites` bounds a group (default 32); writes that arrive while it runs join it only within
@@ -70,6 +70,12 @@ export type GroupCommit = {
   maxMs?: number;
   /** Null, or a wait before the next transaction begins (the log's checkpoint thread: db/checkpoints.ts). */
   pause?: () => Promise<void> | null;
+  /**
+   * Where the COMMIT itself does not wait for the disk (db/wal-sync.ts): resolves once what was
+   * committed before the call is durable. The group's writers are answered only then, while the
+   * next group already runs; rejecting fails every write of the group.
+   */
+  durable?: () => Promise<void>;
 };
 
 type Queued = { fn: (tx: Tx) => Promise<unknown>; resolve: (v: unknown) => void; reject: (e: unknown) => void };
@@ -104,9 +110,11 @@ function serialWrites(orm: Orm): Database["write"] {
 }
 
 /** Writes queued while a transaction runs share the next one (see `GroupCommit`). */
-function groupedWrites(orm: Orm, { maxWrites = 32, maxMs = 4, pause }: GroupCommit): Database["write"] {
+function groupedWrites(orm: Orm, { maxWrites = 32, maxMs = 4, pause, durable }: GroupCommit): Database["write"] {
   const pending: Queued[] = [];
   let draining = false;
+  // Groups are answered in the order they committed, each once its sync is done (see `durable`).
+  let answered: Promise<void> = Promise.resolve();
 
   /** Runs one queued write inside the open transaction, behind a savepoint; false if the transaction is lost. */
   const runBehindSavepoint = async (tx: Tx, item: Queued, outcomes: Outcome[]): Promise<boolean> => {
@@ -166,13 +174,25 @@ function groupedWrites(orm: Orm, { maxWrites = 32, maxMs = 4, pause }: GroupComm
       // fails with that error, as it would have alone, and the queue goes on.
       if (group.length === 0) group.push(pending.shift()!);
     }
-    // Settle in queue order, only now that the COMMIT (or its failure) is known.
-    group.forEach((item, i) => {
-      const outcome = outcomes[i];
-      if (outcome && !outcome.ok) item.reject(outcome.error);
-      else if (committed !== null) item.reject(committed);
-      else item.resolve(outcome!.value);
-    });
+    // Settle in queue order, only now that the COMMIT (or its failure) is known — and, where the
+    // COMMIT did not wait for the disk, once the disk has what it wrote.
+    const settle = (failed: unknown) =>
+      group.forEach((item, i) => {
+        const outcome = outcomes[i];
+        if (outcome && !outcome.ok) item.reject(outcome.error);
+        else if (failed !== null) item.reject(failed);
+        else item.resolve(outcome!.value);
+      });
+    if (!durable) return settle(committed);
+    if (committed !== null) {
+      answered = answered.then(() => settle(committed));
+      return;
+    }
+    const synced = durable().then(
+      () => null,
+      (error: unknown) => new Error("The write was committed, but the disk did not confirm it (fdatasync of the write-ahead log failed); it may be lost.", { cause: error }),
+    );
+    answered = answered.then(() => synced).then(settle);
   };
 
   const drain = async () => {

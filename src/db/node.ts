@@ -7,6 +7,7 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import Sqlite, { type Statement } from "libsql";
 import { startCheckpoints, WAL_BOUND_PAGES } from "./checkpoints";
+import { walSync } from "./wal-sync";
 import { createDatabase, type Database, type GroupCommit, type WriteStatements } from "./client";
 
 export const DEFAULT_DATABASE_URL = "file:./data/tsuzuku.db";
@@ -29,6 +30,9 @@ export async function openDatabase(url: string, authToken?: string, options: { c
   // Checkpoints in a thread of their own (db/checkpoints.ts); the client's connections opened
   // from now on leave them to it (cacheClientStatements). A reading thread passes checkpoints: false.
   if (onDisk && options.checkpoints !== false) checkpointsOffTheLoop = true;
+  // Commits made durable off the loop (db/wal-sync.ts): the client's connections opened from now
+  // on run synchronous = NORMAL, and this database's write queue syncs the log after each COMMIT.
+  if (onDisk) syncsOffTheLoop = true;
   if (isFile) cacheClientStatements();
   // Another process writing the same file (a CLI import, a second `npm start`) holds its lock for a
   // transaction's milliseconds: wait for it, as SQLite applications usually do, rather than fail
@@ -42,12 +46,12 @@ export async function openDatabase(url: string, authToken?: string, options: { c
   // WAL lets readers run while a write transaction is open on another pooled connection.
   await client.execute("PRAGMA journal_mode = WAL");
   // One writer in this process (the driver is synchronous): writes that queue up behind a COMMIT
-  // share the next one (see GroupCommit). synchronous stays FULL: an answer still waits for its fsync.
+  // share the next one (see GroupCommit). An answer still waits for its fsync, now off the loop.
   if (!onDisk) return createDatabase(client, undefined, {});
   const reader = statementCache(path);
   const inWrite = writeStatements();
   const checkpoints = options.checkpoints !== false ? startCheckpoints(path) : null;
-  const group: GroupCommit = { pause: checkpoints ? checkpoints.pause : undefined };
+  const group: GroupCommit = { pause: checkpoints ? checkpoints.pause : undefined, durable: walSync(`${resolve(path)}-wal`) };
   const close = client.close.bind(client);
   client.close = () => {
     reader.close();
@@ -163,6 +167,8 @@ let lastClientConnection: Sqlite.Database | null = null;
  * reader (statementCache) never writes, so never checkpoints automatically.
  */
 let checkpointsOffTheLoop = false;
+/** Whether this process syncs its files' logs itself after each COMMIT (openDatabase, db/wal-sync.ts). */
+let syncsOffTheLoop = false;
 
 /** Connections whose statements are prepared afresh (the reader keeps its own cache: statementCache). */
 const preparedAfresh = new WeakSet<Sqlite.Database>();
@@ -234,6 +240,8 @@ function cacheClientStatements() {
     // What a write frees inside a page (an old index entry, a row's previous text) is zeroed, at
     // no extra I/O (FAST): otherwise a person's data freed before their erasure stays in the file.
     if (!own) this.exec("PRAGMA secure_delete = FAST");
+    // The COMMIT writes the log without waiting for the disk; the write queue's sync does (db/wal-sync.ts).
+    if (!own && syncsOffTheLoop) this.exec("PRAGMA synchronous = NORMAL");
     if (!own || own.epoch !== schemaEpoch) kept.set(this, (own = { epoch: schemaEpoch, statements: new Map() }));
     const statements = own.statements;
     let stmt = statements.get(sql);
