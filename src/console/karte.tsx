@@ -132,11 +132,22 @@ export type KarteData = {
 const yen = money;
 
 /** A comeback offer the customer may take on reactivating (not a reminder: a plain reactivation takes that). */
-export type ComebackChoice = { offerId: string; title: string };
-const comebackChoice = (w: KarteWinback | null): ComebackChoice | null => {
+export type ComebackChoice = { offerId: string; title: string; sent?: { sentOn: string; validUntil: string } };
+
+/**
+ * The comeback offers the customer may take on reactivating, in the order the operator reads them
+ * out: the one suggested today, then the one `winback.due` carried while it can still be taken —
+ * once, when they are the same offer (then marked as sent, so the operator knows the caller has
+ * read it). Pure.
+ */
+export function comebackChoices(w: KarteWinback | null): ComebackChoice[] {
   const o = w?.candidate?.offer;
-  return o && o.kind === "offer" && o.offerId ? { offerId: o.offerId, title: o.title } : null;
-};
+  const sent = w?.sent ?? null;
+  const choices: ComebackChoice[] = [];
+  if (o && o.kind === "offer" && o.offerId) choices.push({ offerId: o.offerId, title: o.title, ...(sent?.offerId === o.offerId ? { sent } : {}) });
+  if (sent && !choices.some((c) => c.offerId === sent.offerId)) choices.push({ offerId: sent.offerId, title: sent.title, sent });
+  return choices;
+}
 
 /**
  * The exit survey inside the cancel form: every question optional (nothing chosen), the
@@ -323,8 +334,8 @@ function Cancellation(props: { page: PageContext; sub: Sub; words: Words }) {
  * the shop's rules accept (or, when the last delivery is still coming, the plan continuing from
  * it), then a confirmation page (GET /console/reactivate) before anything is written.
  */
-function Reactivate(props: { page: PageContext; sub: Sub; window: ReactivationWindow; customerId: string; comeback: ComebackChoice | null }) {
-  const { page, sub, window: w, comeback } = props;
+function Reactivate(props: { page: PageContext; sub: Sub; window: ReactivationWindow; customerId: string; comebacks: ComebackChoice[] }) {
+  const { page, sub, window: w, comebacks } = props;
   const lang = page.lang;
   return (
     <section aria-labelledby="reactivate" class="panel">
@@ -343,13 +354,23 @@ function Reactivate(props: { page: PageContext; sub: Sub; window: ReactivationWi
             <input type="date" id="reactivate-on" name="nextDeliveryOn" required min={w.earliest} max={w.latest} value={w.earliest} />
           </>
         )}
-        {comeback ? (
-          // The operator reads the offer out and the customer chooses; nothing is applied unless they take it.
+        {comebacks.length > 0 ? (
+          // The operator reads the offers out and the customer chooses; nothing is applied unless they take one.
           <fieldset class="comeback-choice">
             <legend>{t(lang, "comebackOffer")}</legend>
-            <label>
-              <input type="radio" name="offerId" value={comeback.offerId} /> {tf(lang, "reactivateWith", { title: comeback.title })}
-            </label>{" "}
+            {comebacks.map((comeback) => (
+              <>
+                <label>
+                  <input type="radio" name="offerId" value={comeback.offerId} /> {tf(lang, "reactivateWith", { title: comeback.title })}
+                  {comeback.sent ? (
+                    <span class="sent">
+                      {" "}
+                      {tf(lang, "comebackSent", { sentOn: writeDate(comeback.sent.sentOn, lang, "short", page.today), validUntil: writeDate(comeback.sent.validUntil, lang, "short", page.today) })}
+                    </span>
+                  ) : null}
+                </label>{" "}
+              </>
+            ))}
             <label>
               <input type="radio" name="offerId" value="" checked /> {t(lang, "reactivateWithout")}
             </label>
@@ -611,7 +632,7 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
 
         {focus && !live && data.winback ? <WinbackPanel page={page} product={focus.product.name} winback={data.winback} /> : null}
 
-        {focus && !live && data.reactivation ? <Reactivate page={page} sub={focus} window={data.reactivation} customerId={customer.id} comeback={comebackChoice(data.winback)} /> : null}
+        {focus && !live && data.reactivation ? <Reactivate page={page} sub={focus} window={data.reactivation} customerId={customer.id} comebacks={comebackChoices(data.winback)} /> : null}
 
         {focus && live ? (
           <section aria-labelledby="retention" class="panel">

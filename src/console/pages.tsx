@@ -23,6 +23,7 @@ import { decodeCursor } from "../platform/pagination";
 import { CANDIDATES_CURSOR, candidatesPage } from "../winback/candidates";
 import { CandidatesQuery } from "../winback/schemas";
 import { winbackDataOf } from "../winback/service";
+import { takeableSentComeback } from "../winback/redeem";
 import { keepInTouchState, WinbackPage, type Candidate, type KarteWinback } from "./winback";
 import { consoleError, consoleErrorCode, t, type Lang } from "./strings";
 
@@ -54,10 +55,11 @@ const candidatesFor = async (c: Context<AppEnv>, lang: Lang, q: { limit: number;
  * named, and the plan's row of the candidates list — or why it is not on it.
  */
 async function winbackOf(c: Context<AppEnv>, api: Api, lang: Lang, customerId: string, subscriptionId: string): Promise<KarteWinback | null> {
-  const [current, held, listed] = await Promise.all([
+  const [current, held, listed, sent] = await Promise.all([
     api("GET", `/v1/customers/${encodeURIComponent(customerId)}/keep-in-touch`),
     winbackDataOf(c.get("store"), customerId),
     candidatesFor(c, lang, { limit: 100, after: null, customerId }),
+    sentComebackFor(c, lang, subscriptionId),
   ]);
   if (current.status !== 200) return null;
   const record = held.winbacks.filter((w) => w.subscriptionId === subscriptionId && w.reactivatedAt === null).at(-1);
@@ -67,7 +69,15 @@ async function winbackOf(c: Context<AppEnv>, api: Api, lang: Lang, customerId: s
     returnOn: held.exitSurveys.filter((x) => x.subscriptionId === subscriptionId).at(-1)?.returnOn ?? null,
     candidate,
     notListed: candidate ? null : !record ? "no_record" : record.holdout ? "holdout" : "not_contactable",
+    sent,
   };
+}
+
+/** The offer `winback.due` carried for the plan, in the page's language, while it can be taken (see KarteWinback.sent). */
+async function sentComebackFor(c: Context<AppEnv>, lang: Lang, subscriptionId: string): Promise<KarteWinback["sent"]> {
+  const sent = await takeableSentComeback(c.get("store"), subscriptionId, c.get("services").now(), c.get("caller").settings);
+  if (!sent || !sent.offer.offerId) return null;
+  return { offerId: sent.offer.offerId, title: sent.offer.title[lang], description: sent.offer.description[lang], sentOn: sent.sentOn, validUntil: sent.validUntil };
 }
 
 /**
@@ -325,13 +335,16 @@ export function consolePages(app: Fetcher) {
     else return backTo(c, form, { error: "date_out_of_range" });
     // With the comeback offer: its terms as the candidates list shows them now, read out before
     // confirming; one no longer suggested goes back to the karte saying it cannot be taken.
+    // The offer winback.due carried is taken too while it can be (redeem.ts: the API takes either).
     const offerId = c.req.query("offerId") ?? "";
     let comeback = null;
     if (offerId) {
       const listed = await candidatesFor(c, page.lang, { limit: 100, after: null, customerId: sub.customerId });
       const offer = listed.data.find((r) => r.subscriptionId === sub.id)?.offer;
-      if (!offer || offer.kind !== "offer" || offer.offerId !== offerId) return backTo(c, form, { error: "offer_expired" });
-      comeback = { offerId, title: offer.title, description: offer.description };
+      const sent = offer?.kind === "offer" && offer.offerId === offerId ? null : await sentComebackFor(c, page.lang, sub.id);
+      if (offer?.kind === "offer" && offer.offerId === offerId) comeback = { offerId, title: offer.title, description: offer.description };
+      else if (sent?.offerId === offerId) comeback = { offerId, title: sent.title, description: sent.description };
+      else return backTo(c, form, { error: "offer_expired" });
     }
     return c.html(<ReactivationPage page={page} sub={sub} customerId={form.customer} firstDelivery={first} nextDeliveryOn={nextDeliveryOn} comeback={comeback} />);
   });

@@ -188,6 +188,7 @@ const T = {
   notListedNoRecord: { ja: "この解約には再開のご案内の記録がありません。", en: "This cancellation has no win-back record." },
   reactivateWith: { ja: "特典を付けて再開: {title}", en: "With the comeback offer: {title}" },
   reactivateWithout: { ja: "特典なしで再開", en: "Without an offer" },
+  comebackSent: { ja: "（{sentOn}にご案内済み、{validUntil}までご利用可）", en: "(sent on {sentOn}; can be taken until {validUntil})" },
 } satisfies Record<string, Record<Lang, string>>;
 
 export type StringKey = keyof typeof T;

@@ -31,6 +31,12 @@ export type KarteWinback = {
   /** Its row of the candidates list, when it is on it (same code as GET /v1/winback/candidates?customerId=…). */
   candidate: Candidate | null;
   notListed: NotListed;
+  /**
+   * The offer `winback.due` carried, while the customer may still take it (winback/redeem
+   * `takeableSentComeback`): a caller answering the message is offered what it said, even after the
+   * suggestion moved on.
+   */
+  sent: { offerId: string; title: string; description: string; sentOn: string; validUntil: string } | null;
 };
 
 /** A driver in words, with which way it moves the chance: 「一時的な事情での解約（見込みを上げる）」. */

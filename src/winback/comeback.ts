@@ -228,6 +228,15 @@ export function rerenderComeback(
   // A reminder's copy names the restart date: written again for the new one.
   if (decided.kind === "reminder") return reminderFor(String(decided.parameters.restartOn), c.restartOn, sub.product.name);
   if (!offer || offer.id !== decided.offerId) return null;
+  return comebackOf(offer, sub, c);
+}
+
+/**
+ * The catalogue offer `offer` as a comeback for `sub` restarting on `c.restartOn`: personalised on
+ * the restarted plan, its copy written for the restart. Null when it does not apply or its copy
+ * fails the lint. Pure.
+ */
+export function comebackOf(offer: CatalogueOffer, sub: SubscriptionSnapshot, c: { restartOn: string; today: string; settings: TenantSettings }): ComebackOffer | null {
   const concrete = personalise(offer, restarted(sub, c.restartOn), { today: c.today, settings: c.settings, stockOnHand: null, consecutiveSkips: 0 });
   return concrete ? asComeback(concrete, sub, c.restartOn) : null;
 }

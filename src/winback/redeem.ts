@@ -27,7 +27,8 @@ import { addDays, localDate } from "../platform/dates";
 import { ApiError } from "../platform/errors";
 import type { TenantStore } from "../platform/tenancy";
 import type { TenantSettings } from "../settings/schemas";
-import { comebacksForToday, storeStamp, type StoredComeback } from "./decide";
+import { comebackOf, type ComebackOffer } from "./comeback";
+import { comebacksForToday, restartOnFor, storeStamp, type StoredComeback } from "./decide";
 
 /** Days after `winback.due` was sent during which the offer it carried can be taken, whatever is suggested since. */
 export const SENT_OFFER_VALID_DAYS = 30;
@@ -57,12 +58,7 @@ function expired(offerId: string, why: { en: string; ja: string }, validUntil: s
  * module's note), or an `ApiError`. Read-only; call inside the reactivation's write, before it.
  */
 export async function comebackToRedeem(s: TenantStore, subscriptionId: string, offerId: string, now: Date, settings: TenantSettings): Promise<ComebackToRedeem> {
-  const [row] = await s.q
-    .select({ id: winbacks.id, subscriptionId: winbacks.subscriptionId, customerId: winbacks.customerId, flowId: winbacks.flowId, reason: winbacks.reason, returnOn: winbacks.returnOn, comeback: winbacks.comeback, comebackStamp: winbacks.comebackStamp })
-    .from(winbacks)
-    .where(s.owns(winbacks, eq(winbacks.subscriptionId, subscriptionId), isNull(winbacks.reactivatedAt)))
-    .orderBy(desc(winbacks.canceledAt))
-    .limit(1);
+  const row = await openRecordOf(s, subscriptionId);
   if (!row) notShown(subscriptionId, offerId, []);
   const stored = row.comeback as unknown as StoredComeback | null;
   const today = localDate(now, settings.timeZone);
@@ -83,4 +79,35 @@ export async function comebackToRedeem(s: TenantStore, subscriptionId: string, o
 /** `offerId` no longer applies to the restarted plan under the shop's rules (personalise found no terms). */
 export function notApplicable(offerId: string): never {
   expired(offerId, { en: "it does not apply to the restarted plan under the shop's current rules.", ja: "現在のショップの条件では、再開後の定期コースに適用できません。" }, null);
+}
+
+/** The open win-back record of `subscriptionId` (canceled, not reactivated since), its latest. */
+async function openRecordOf(s: TenantStore, subscriptionId: string) {
+  const [row] = await s.q
+    .select({ id: winbacks.id, subscriptionId: winbacks.subscriptionId, customerId: winbacks.customerId, flowId: winbacks.flowId, reason: winbacks.reason, returnOn: winbacks.returnOn, comeback: winbacks.comeback, comebackStamp: winbacks.comebackStamp })
+    .from(winbacks)
+    .where(s.owns(winbacks, eq(winbacks.subscriptionId, subscriptionId), isNull(winbacks.reactivatedAt)))
+    .orderBy(desc(winbacks.canceledAt))
+    .limit(1);
+  return row;
+}
+
+/**
+ * The offer `winback.due` carried for the open record of `subscriptionId`, while the customer may
+ * still take it by its date (today ≤ `validUntil`, tenant-local), made concrete for a restart today
+ * as `comebackToRedeem` would apply it; null when none was sent, it ran out, it left the catalogue
+ * or no longer applies to the plan. Read-only. For an operator whose caller answers the message
+ * after the suggestion moved on (the console's reactivation).
+ */
+export async function takeableSentComeback(s: TenantStore, subscriptionId: string, now: Date, settings: TenantSettings): Promise<{ offer: ComebackOffer; sentOn: string; validUntil: string } | null> {
+  const row = await openRecordOf(s, subscriptionId);
+  const stored = (row?.comeback ?? null) as unknown as StoredComeback | null;
+  const sent = stored?.sent;
+  if (!row || !stored || sent?.kind !== "offer" || !sent.offerId) return null;
+  const validUntil = sentOfferValidUntil(sent.sentOn);
+  const today = localDate(now, settings.timeZone);
+  if (today > validUntil) return null;
+  const entry = (await loadCatalogue(s, now.toISOString())).catalogue.find((o) => o.id === sent.offerId && o.active);
+  const offer = entry ? comebackOf(entry, stored.sub, { restartOn: restartOnFor(row.returnOn, now, settings), today, settings }) : null;
+  return offer ? { offer, sentOn: sent.sentOn, validUntil } : null;
 }

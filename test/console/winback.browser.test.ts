@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { percent } from "../../src/console/format";
-import { addDays, localDate } from "../../src/platform/dates";
+import { addDays, localDate, writeDate } from "../../src/platform/dates";
 import { launchBrowser, serveOnLoopback, type Served } from "../support/browser";
 import { customerBody, subscriptionBody, uid, type TestTenant } from "../support/harness";
 import { nodeHarness, type NodeHarness } from "../support/node-harness";
@@ -156,6 +156,59 @@ describe("the console's win-back view", () => {
     const changes = (await h.request("GET", `/v1/subscriptions/${sub}/changes`, { key: t.key })).body.data as any[];
     expect(changes.find((x) => x.type === "reactivate")).toMatchObject({ channel: "operator", actor: { type: "operator" }, source: { comeback: { offerId: candidate.offer.offerId } } });
   }, 60_000);
+
+  it("a caller answering winback.due is offered what it carried beside today's suggestion, until it runs out; taking it reactivates with it", async () => {
+    const t = await h.tenant();
+    await h.request("PUT", "/v1/webhooks/wb", { key: t.key, body: { url: "http://127.0.0.1:9/hook", events: ["winback.due"] } });
+    const { customer, sub } = await lapsed(t, "案内 受子", 9_800, { keepInTouch: true, returnOn: today() });
+    await h.maintain(() => new Date());
+    const [{ offer: sent }] = (await h.request("GET", `/v1/winback/candidates?customerId=${customer}`, { key: t.key, headers: { "accept-language": "ja" } })).body.data;
+    expect(sent).toMatchObject({ kind: "offer", type: "discount" });
+    // The suggestion moves on after the message went out (as after a catalogue edit that ranks another offer first).
+    const other = (await h.request("GET", "/v1/offers", { key: t.key })).body.data.find((o: { type: string }) => o.type === "change_quantity").id as string;
+    await h.sql("UPDATE winbacks SET comeback = json_set(comeback, '$.offer.offerId', ?, '$.offer.type', 'change_quantity', '$.offer.title.ja', '数を減らして再開') WHERE tenant_id = ? AND subscription_id = ?", [other, t.id, sub]);
+
+    const page = await as(t);
+    const karte = `${api.url}/console?customer=${customer}&sub=${sub}`;
+    await page.goto(karte);
+    const reactivate = page.locator("section[aria-labelledby=reactivate]");
+    const radios = reactivate.locator("input[name=offerId]");
+    expect(await radios.evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value))).toEqual([other, sent.offerId, ""]);
+    const day = (d: string) => writeDate(d, "ja", "short", today());
+    const takeSent = reactivate.locator(`input[value="${sent.offerId}"]`);
+    await expect(reactivate.locator("label", { has: page.locator(`input[value="${sent.offerId}"]`) }).textContent()).resolves.toBe(` 特典を付けて再開: ${sent.title} （${day(today())}にご案内済み、${day(addDays(today(), 30))}までご利用可）`);
+    expect(await violations(page)).toEqual([]);
+    await takeSent.check();
+    await page.getByRole("button", { name: "再開の内容を確認する" }).click();
+    await page.waitForURL(/\/console\/reactivate\?/);
+    await expect(page.locator("dd.comeback strong").textContent()).resolves.toBe(sent.title);
+
+    const confirmation = page.url();
+
+    // Day 31 after sending (an operator signed in that day): no longer offered, and its confirmation refuses it in words.
+    try {
+      h.setNow(new Date(`${addDays(today(), 31)}T03:00:00Z`));
+      const later = await as(t);
+      await later.goto(karte);
+      const offered = await later.locator("section[aria-labelledby=reactivate] input[name=offerId]").evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value));
+      expect(offered).not.toContain(sent.offerId);
+      await later.goto(confirmation.replace(/nextDeliveryOn=[^&]*/, `nextDeliveryOn=${addDays(today(), 45)}`));
+      expect(new URL(later.url()).searchParams.get("error")).toBe("offer_expired");
+    } finally {
+      h.setNow(null);
+    }
+
+    // Back within the 30 days: taking it reactivates with the discount it carried.
+    await page.goto(karte);
+    await takeSent.check();
+    await page.getByRole("button", { name: "再開の内容を確認する" }).click();
+    await page.getByRole("button", { name: "再開を確定する" }).click();
+    await expect(page.locator(".notice").textContent()).resolves.toBe("定期コースを再開しました（再加入）。");
+    const restarted = (await h.request("GET", `/v1/subscriptions/${sub}`, { key: t.key })).body;
+    expect(restarted).toMatchObject({ status: "active", activeDiscount: { offerId: sent.offerId } });
+    const changes = (await h.request("GET", `/v1/subscriptions/${sub}/changes`, { key: t.key })).body.data as any[];
+    expect(changes.find((x) => x.type === "reactivate")).toMatchObject({ channel: "operator", source: { comeback: { offerId: sent.offerId } } });
+  }, 90_000);
 
   it("reactivates without the offer when the customer says so", async () => {
     const t = await h.tenant();

@@ -1,0 +1,33 @@
+import { describe, expect, it } from "vitest";
+import { comebackChoices } from "../../src/console/karte";
+import type { KarteWinback } from "../../src/console/winback";
+
+// The reactivation form's offers, in the order the operator reads them out: today's suggestion,
+// then what winback.due carried while it can still be taken, never the same offer twice.
+const sent = { offerId: "of_discount", title: "再開後2回のお届けが20%オフ", description: "…", sentOn: "2026-11-20", validUntil: "2026-12-20" };
+const winback = (offer: { kind: "offer" | "reminder"; offerId: string | null; title: string } | null, s: KarteWinback["sent"]): KarteWinback =>
+  ({ keepInTouch: { state: "yes", at: null, contactable: true }, returnOn: null, candidate: offer ? ({ offer } as KarteWinback["candidate"]) : null, notListed: null, sent: s }) as KarteWinback;
+
+describe("comeback offers on reactivation", () => {
+  it("today's suggestion alone when nothing was sent", () => {
+    expect(comebackChoices(winback({ kind: "offer", offerId: "of_interval", title: "60日ごとで再開" }, null))).toEqual([{ offerId: "of_interval", title: "60日ごとで再開" }]);
+  });
+
+  it("the suggestion, then the offer sent when the suggestion has moved on", () => {
+    expect(comebackChoices(winback({ kind: "offer", offerId: "of_interval", title: "60日ごとで再開" }, sent))).toEqual([
+      { offerId: "of_interval", title: "60日ごとで再開" },
+      { offerId: "of_discount", title: sent.title, sent },
+    ]);
+  });
+
+  it("one offer, marked as sent, when the suggestion is what was sent", () => {
+    expect(comebackChoices(winback({ kind: "offer", offerId: "of_discount", title: "再開後2回のお届けが20%オフ" }, sent))).toEqual([{ offerId: "of_discount", title: "再開後2回のお届けが20%オフ", sent }]);
+  });
+
+  it("the offer sent, for a plan no longer listed or whose suggestion is now a reminder; nothing when neither", () => {
+    expect(comebackChoices(winback(null, sent))).toEqual([{ offerId: "of_discount", title: sent.title, sent }]);
+    expect(comebackChoices(winback({ kind: "reminder", offerId: null, title: "12月5日からの再開のご案内" }, sent))).toEqual([{ offerId: "of_discount", title: sent.title, sent }]);
+    expect(comebackChoices(winback({ kind: "reminder", offerId: null, title: "12月5日からの再開のご案内" }, null))).toEqual([]);
+    expect(comebackChoices(null)).toEqual([]);
+  });
+});
