@@ -3,14 +3,12 @@ import { sql } from "drizzle-orm";
 import type { AppEnv } from "../platform/env";
 import { ApiError } from "../platform/errors";
 import { errorResponses, jsonResponse } from "../platform/openapi";
-import type { StepName } from "../platform/step-faults";
+import { STEP_NAMES } from "../platform/step-faults";
 import { DOCS_PAGE, docsInit, type DocsOptions } from "./docs";
-
-const STEPS = ["secrets", "resume", "expire", "rescore", "winbacksDue", "decide", "winbackRescore", "webhooks", "retention"] as const satisfies readonly StepName[];
 
 const FailingStep = z
   .object({
-    step: z.enum(STEPS).openapi({ description: "The background job's step: `resume` (pauses ending), `expire` (cancel flows), `rescore` (risk), `winbacksDue`, `decide` (comebacks), `winbackRescore`, `webhooks` (delivery), `retention` (purges), `secrets` (Workers only)." }),
+    step: z.enum(STEP_NAMES).openapi({ description: "The background job's step: `resume` (pauses ending), `expire` (cancel flows), `rescore` (risk), `winbacksDue`, `decide` (comebacks), `winbackRescore`, `webhooks` (delivery), `retention` (purges), `secrets` (Workers only)." }),
     tenants: z.number().int().nullable().openapi({ description: "Shops whose share of the step keeps failing; null when the step fails as a whole." }),
     failures: z.number().int().openapi({ description: "Failures in a row, summed over those shops." }),
     since: z.string().openapi({ description: "The first of these failures (UTC).", example: "2026-12-01T21:40:00.000Z" }),

@@ -9,8 +9,9 @@
  * for the isolate that runs the cron (src/worker), so there a cold isolate starts afresh.
  */
 
-/** The job's steps, in the order a pass runs them (src/maintenance `runMaintenance`). */
-export type StepName = "secrets" | "resume" | "expire" | "rescore" | "winbacksDue" | "decide" | "winbackRescore" | "webhooks" | "retention";
+/** The job's steps, in the order a pass runs them (src/maintenance `runMaintenance`; `secrets` the Worker's cron only, before them). */
+export const STEP_NAMES = ["secrets", "resume", "expire", "rescore", "winbacksDue", "decide", "winbackRescore", "webhooks", "retention"] as const;
+export type StepName = (typeof STEP_NAMES)[number];
 
 /** First rest after a failure; doubles with each failure in a row. */
 export const FIRST_REST_MS = 1_000;
