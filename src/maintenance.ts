@@ -7,6 +7,7 @@ import { dispatchDueWebhooks } from "./webhooks/dispatcher";
 import { decideStaleComebacks } from "./winback/decide";
 import { sendDueWinbacks } from "./winback/due";
 import { rescoreListedWinbacks } from "./winback/train";
+import { StepFaults } from "./platform/step-faults";
 
 /** What the background job needs: the database, the root secret (webhook signing), and the runtime's webhook fetch. */
 export type MaintenanceServices = {
@@ -63,33 +64,42 @@ export const SLICE_BATCHES: MaintenanceBatches = { resume: 10, expire: 10, resco
  * Background work both runtimes run: Workers once per cron invocation, Node in slices
  * (`startMaintenance`). `pause` runs between steps (Node: a turn of the event loop, so requests
  * are answered between them).
+ *
+ * Each step — and within it each tenant's share — runs apart (platform/step-faults): one that
+ * throws has its own write transaction rolled back, is logged and listed in `failed`, counts 0, and
+ * the pass goes on with the other tenants and the later steps (a bad win-back record must not stop
+ * every shop's webhooks and retention purges). `faults` keeps failures between passes, so a unit
+ * that keeps failing rests between tries and is not logged every pass; without it, a fresh one.
  */
-export async function runMaintenance(services: MaintenanceServices, opts: { batches?: MaintenanceBatches; pause?: () => Promise<void> } = {}) {
+export async function runMaintenance(services: MaintenanceServices, opts: { batches?: MaintenanceBatches; pause?: () => Promise<void>; faults?: StepFaults } = {}) {
   const { db } = services;
   const now = services.now ?? (() => new Date());
   const b = opts.batches ?? CRON_BATCHES;
   const pause = opts.pause ?? (async () => {});
-  const resumed = await resumeDuePauses(db, now(), b.resume);
+  const pass = (opts.faults ?? new StepFaults()).pass();
+  const resumed = await pass.step("resume", 0, (tenants) => resumeDuePauses(db, now(), b.resume, tenants));
   await pause();
-  const abandoned = await expireDueFlows(db, now(), b.expire);
+  const abandoned = await pass.step("expire", 0, (tenants) => expireDueFlows(db, now(), b.expire, tenants));
   await pause();
   // Risk rows older than a day or than the tenant's newest model.
-  const rescored = await rescoreStale(db, now(), b.rescore);
+  const rescored = await pass.step("rescore", 0, (tenants) => rescoreStale(db, now(), b.rescore, tenants));
   await pause();
   // Before dispatching, so a win-back that fell due goes out in the same run.
-  const winbacksDue = await sendDueWinbacks(db, now(), b.winbacksDue);
+  const winbacksDue = await pass.step("winbacksDue", 0, (tenants) => sendDueWinbacks(db, now(), b.winbacksDue, tenants));
   await pause();
   // Win-back comebacks decided on an older offer catalogue (or never), then rendered for today.
-  const comebacks = await decideStaleComebacks(db, now(), b.decide, b.render, pause);
+  const comebacks = await pass.step("decide", 0, (tenants) => decideStaleComebacks(db, now(), b.decide, b.render, pause, tenants));
   await pause();
   // Listed win-back records scored on an earlier day: their chance moves with time since cancelling.
-  const winbacksRescored = await rescoreListedWinbacks(db, now(), b.winbackRescore);
+  const winbacksRescored = await pass.step("winbackRescore", 0, (tenants) => rescoreListedWinbacks(db, now(), b.winbackRescore, tenants));
   await pause();
-  const webhooks = await dispatchDueWebhooks(db, { now, secretsKey: services.secretsKey, fetch: services.fetch, allowLoopback: services.allowLoopbackWebhooks, limit: b.webhooks });
+  const webhooks = await pass.step("webhooks", { attempted: 0, delivered: 0, failed: 0 }, (tenants) =>
+    dispatchDueWebhooks(db, { now, secretsKey: services.secretsKey, fetch: services.fetch, allowLoopback: services.allowLoopbackWebhooks, limit: b.webhooks, tenants }),
+  );
   await pause();
   // The shops' retention settings.
-  const retention = await applyRetention(db, now(), b.retention);
-  return { resumed, abandoned, rescored, winbacksDue, comebacks, winbacksRescored, webhooks, retention };
+  const retention = await pass.step("retention", { events: 0, flowTexts: 0, surveyTexts: 0, erasedIds: 0 }, (tenants) => applyRetention(db, now(), b.retention, tenants));
+  return { resumed, abandoned, rescored, winbacksDue, comebacks, winbacksRescored, webhooks, retention, failed: pass.failed };
 }
 
 /** Rows a pass handled, whatever the step: more than zero means a backlog may remain. */
@@ -103,23 +113,33 @@ function handled(r: Awaited<ReturnType<typeof runMaintenance>>): number {
  * pass finds work, until `budgetMs` of the tick is spent — so a backlog (a day of stale risk rows
  * on a large shop) drains at up to that share of the process's time, and no slice holds the loop
  * the data dip answers on for more than a few milliseconds. `stop` ends the ticks and waits for the
- * pass under way. Errors are reported (`onError`) and the next tick tries again.
+ * pass under way. A failing step or tenant is kept in `faults` (give one to read it elsewhere, as
+ * GET /health does) and rests between tries; anything else that throws is reported (`onError`) and
+ * the next tick tries again.
  */
 export function startMaintenance(
   services: MaintenanceServices,
-  opts: { everyMs?: number; budgetMs?: number; batches?: MaintenanceBatches; onError?: (e: unknown) => void; onPass?: (r: Awaited<ReturnType<typeof runMaintenance>>) => void } = {},
+  opts: {
+    everyMs?: number;
+    budgetMs?: number;
+    batches?: MaintenanceBatches;
+    faults?: StepFaults;
+    onError?: (e: unknown) => void;
+    onPass?: (r: Awaited<ReturnType<typeof runMaintenance>>) => void;
+  } = {},
 ): { stop: () => Promise<void> } {
   const everyMs = opts.everyMs ?? 1_000;
   const budgetMs = opts.budgetMs ?? 250;
   // The database's own turn of the event loop (the embedded file); nothing to wait for elsewhere.
   const turn = services.db.turn ?? (async () => {});
+  const faults = opts.faults ?? new StepFaults();
   let running: Promise<void> | null = null;
   let stopped = false;
   const tick = async () => {
     const started = performance.now();
     try {
       for (;;) {
-        const r = await runMaintenance(services, { batches: opts.batches ?? SLICE_BATCHES, pause: turn });
+        const r = await runMaintenance(services, { batches: opts.batches ?? SLICE_BATCHES, pause: turn, faults });
         opts.onPass?.(r);
         if (stopped || handled(r) === 0 || performance.now() - started >= budgetMs) return;
         await turn();

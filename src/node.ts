@@ -6,6 +6,7 @@ import { tenants } from "./db/schema";
 import { DEMO_API_KEY, seedDemo } from "./demo/seed";
 import { findTenant } from "./tenants/keys";
 import { startMaintenance } from "./maintenance";
+import { StepFaults } from "./platform/step-faults";
 import { nodeDocsViewer } from "./meta/viewer-node";
 import { DEMO_TENANT_ID } from "./demo/seed";
 import { createConsoleSession } from "./console/sessions";
@@ -38,6 +39,8 @@ if (config.seedDemo) {
   }
 }
 
+// The background job's failing steps, kept by it and shown by GET /health.
+const maintenanceFaults = new StepFaults();
 const services = {
   db,
   now: () => new Date(),
@@ -47,6 +50,7 @@ const services = {
   rateLimits: config.rateLimits,
   // The customer export reads in a worker thread with its own connection (embedded file only).
   offThread: config.databaseUrl.startsWith("file:") && !config.databaseUrl.includes(":memory:") ? startReadWorker(config.databaseUrl) : undefined,
+  maintenanceFailing: () => maintenanceFaults.failing(),
 };
 // Signing secrets stored before they were encrypted at rest: encrypted now (needs SECRETS_KEY, so not in SQL).
 await encryptStoredWebhookSecrets(db, services.secretsKey);
@@ -78,7 +82,7 @@ server.on("error", (err: NodeJS.ErrnoException) => {
 });
 
 // Webhook delivery, automatic resumes, re-scoring, win-back dates: in this process, in slices.
-const maintenance = startMaintenance({ db, secretsKey: services.secretsKey, fetch: services.webhookFetch, allowLoopbackWebhooks: services.allowLoopbackWebhooks });
+const maintenance = startMaintenance({ db, secretsKey: services.secretsKey, fetch: services.webhookFetch, allowLoopbackWebhooks: services.allowLoopbackWebhooks }, { faults: maintenanceFaults });
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, async () => {

@@ -3,6 +3,7 @@ import type { Database } from "../db/client";
 import { addDays } from "../platform/dates";
 import { deliveredPayload } from "../webhooks/dispatcher";
 import { purgeOldPages } from "./erase";
+import { TOGETHER, type TenantShares } from "../platform/step-faults";
 import { resolveSettings } from "../settings/schemas";
 import { withoutFreeText, type SurveyAnswer } from "../winback/survey";
 
@@ -65,9 +66,15 @@ function hasFreeText(answers: SQL): SQL {
  * on erasure: winback/survey `withoutFreeText`). For every shop, whatever its settings, an erased
  * customer's id leaves `customer.erased` deliveries that failed for good 30 days ago
  * (`forgetAbandonedErasures`). At most `chunk` rows a run; the rest follows on the next runs.
- * Asks with reads first, so a run with nothing due writes nothing.
+ * Asks with reads first, so a run with nothing due writes nothing. `tenants`: each shop's share
+ * run apart (src/maintenance); what a failing shop purged before it failed is counted.
  */
-export async function applyRetention(db: Database, now: Date, chunk = RETENTION_CHUNK): Promise<{ events: number; flowTexts: number; surveyTexts: number; erasedIds: number }> {
+export async function applyRetention(
+  db: Database,
+  now: Date,
+  chunk = RETENTION_CHUNK,
+  tenants: TenantShares = TOGETHER,
+): Promise<{ events: number; flowTexts: number; surveyTexts: number; erasedIds: number }> {
   const shops = await db.orm.all<{ id: string; settings: string }>(
     sql`SELECT id, settings FROM tenants WHERE json_extract(settings, '$.eventRetentionDays') IS NOT NULL OR json_extract(settings, '$.flowTextRetentionDays') IS NOT NULL`,
   );
@@ -75,8 +82,8 @@ export async function applyRetention(db: Database, now: Date, chunk = RETENTION_
   let budget = chunk - erasedIds;
   const done = { events: 0, flowTexts: 0, surveyTexts: 0, erasedIds };
   const today = now.toISOString().slice(0, 10);
-  for (const shop of shops) {
-    if (budget <= 0) break;
+  /** One shop's share: its events, then its flows' texts, then its win-back records' texts. */
+  const retainOf = async (shop: { id: string; settings: string }): Promise<void> => {
     const settings = resolveSettings(typeof shop.settings === "string" ? JSON.parse(shop.settings) : shop.settings);
     if (settings.eventRetentionDays !== null) {
       const cutoff = `${addDays(today, -settings.eventRetentionDays)}T00:00:00.000Z`;
@@ -124,6 +131,10 @@ export async function applyRetention(db: Database, now: Date, chunk = RETENTION_
         budget -= due.length;
       }
     }
+  };
+  for (const shop of shops) {
+    if (budget <= 0) break;
+    await tenants.run(shop.id, undefined, () => retainOf(shop));
   }
   return done;
 }

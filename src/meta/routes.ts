@@ -3,9 +3,33 @@ import { sql } from "drizzle-orm";
 import type { AppEnv } from "../platform/env";
 import { ApiError } from "../platform/errors";
 import { errorResponses, jsonResponse } from "../platform/openapi";
+import { STEP_NAMES } from "../platform/step-faults";
 import { DOCS_PAGE, docsInit, type DocsOptions } from "./docs";
 
-const Health = z.object({ status: z.literal("ok"), database: z.literal("ok"), time: z.string() }).openapi("Health");
+const FailingStep = z
+  .object({
+    step: z.enum(STEP_NAMES).openapi({ description: "The background job's step: `resume` (pauses ending), `expire` (cancel flows), `rescore` (risk), `winbacksDue`, `decide` (comebacks), `winbackRescore`, `webhooks` (delivery), `retention` (purges), `secrets` (Workers only)." }),
+    tenants: z.number().int().nullable().openapi({ description: "Shops whose share of the step keeps failing; null when the step fails as a whole." }),
+    failures: z.number().int().openapi({ description: "Failures in a row, summed over those shops." }),
+    since: z.string().openapi({ description: "The first of these failures (UTC).", example: "2026-12-01T21:40:00.000Z" }),
+    lastFailedAt: z.string().openapi({ description: "The latest one (UTC).", example: "2026-12-01T21:45:02.000Z" }),
+  })
+  .openapi("MaintenanceFailingStep");
+
+const Health = z
+  .object({
+    status: z.literal("ok"),
+    database: z.literal("ok"),
+    time: z.string(),
+    maintenance: z
+      .object({ failing: z.array(FailingStep) })
+      .optional()
+      .openapi({
+        description:
+          "Present only while a step of the background job keeps failing (Node, where the job runs in the serving process; on Workers the cron's failures are in the Worker's logs). The other steps and shops still run; a failing one is tried again after a rest (1 s, doubling, at most 5 min) and logged with its shop and error when it first fails, at most every 10 min while it keeps failing, and when it recovers. The service itself is healthy: the status stays 200.",
+      }),
+  })
+  .openapi("Health");
 
 /** Health and documentation: public, no API key. `openapi` is the document the app generates, as JSON in UTF-8. */
 export function metaRouter(openapi: () => Uint8Array<ArrayBuffer>, docs: DocsOptions = {}) {
@@ -18,7 +42,7 @@ export function metaRouter(openapi: () => Uint8Array<ArrayBuffer>, docs: DocsOpt
         operationId: "health",
         tags: ["Meta"],
         summary: "Health check",
-        description: "Answers 200 when the service can query its database, 503 otherwise. No API key needed.",
+        description: "Answers 200 when the service can query its database, 503 otherwise. No API key needed. `maintenance` appears only while a background step keeps failing.",
         responses: { 200: jsonResponse(Health, "Healthy", ["X-Request-Id"]), ...errorResponses(["database_unavailable"]) },
       }),
       async (c) => {
@@ -27,7 +51,9 @@ export function metaRouter(openapi: () => Uint8Array<ArrayBuffer>, docs: DocsOpt
         } catch {
           throw new ApiError("database_unavailable", { en: "The database did not answer.", ja: "データベースが応答しませんでした。" });
         }
-        return c.json({ status: "ok" as const, database: "ok" as const, time: c.get("services").now().toISOString() }, 200);
+        const services = c.get("services");
+        const failing = services.maintenanceFailing?.() ?? [];
+        return c.json({ status: "ok" as const, database: "ok" as const, time: services.now().toISOString(), ...(failing.length > 0 ? { maintenance: { failing } } : {}) }, 200);
       },
     )
     .get("/openapi.json", (c) => c.body(openapi(), 200, { "content-type": "application/json" }))

@@ -4,6 +4,7 @@ import { planChanges, subscriptions } from "../db/schema";
 import { newId } from "../platform/crypto";
 import type { TenantStore } from "../platform/tenancy";
 import { forTenantsDue } from "../tenants/due";
+import type { TenantShares } from "../platform/step-faults";
 import { refreshRisk } from "../risk/maintain";
 import { toSubscription, type SubscriptionRow } from "../subscriptions/repository";
 import { enqueueWebhookEvent } from "../webhooks/outbox";
@@ -38,9 +39,9 @@ export async function recordAutoResume(s: TenantStore, before: SubscriptionRow, 
  *
  * Which tenants have a pause ending is one cross-tenant read (an index seek on status and resume
  * date); only those tenants get a write transaction, so a run with nothing to resume takes no
- * write lock at all.
+ * write lock at all. `tenants`: each tenant's share run apart (src/maintenance); default, together.
  */
-export async function resumeDuePauses(db: Database, now: Date, batch = 200): Promise<number> {
+export async function resumeDuePauses(db: Database, now: Date, batch = 200, tenants?: TenantShares): Promise<number> {
   // Through its index by name, whatever the statistics say (see winback/due: a DISTINCT chose to walk another index).
   const dueTenants = (latestToday: string) =>
     db.orm.all<{ tenantId: string }>(
@@ -68,5 +69,6 @@ export async function resumeDuePauses(db: Database, now: Date, batch = 200): Pro
       }
       return due.length;
     }),
+    tenants,
   );
 }

@@ -3,6 +3,7 @@ import type { Database } from "../db/client";
 import type { TenantSettings } from "../settings/schemas";
 import type { RateLimitConfig } from "./rate-limit";
 import type { OffThread } from "./off-thread";
+import type { FailingStep } from "./step-faults";
 import type { TenantStore } from "./tenancy";
 
 export const SCOPES = ["read", "write", "admin"] as const;
@@ -59,6 +60,8 @@ export type Services = {
   rateLimits?: RateLimitConfig;
   /** Long reads run off the request path (Node with an embedded file: a worker thread; see platform/off-thread); absent: in the request. */
   offThread?: OffThread;
+  /** The background job's steps failing now (Node: the process's `startMaintenance`; GET /health shows them); absent on Workers, whose cron runs elsewhere. */
+  maintenanceFailing?: () => FailingStep[];
 };
 
 /** Read these with `c.get(name)`: Hono's `c.var` copies every variable into a new object on each access. */

@@ -10,6 +10,7 @@ import { and, asc, eq, gt, inArray, isNull, sql, type SQL } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { customers, events, planChanges, riskFeatures, riskModels, subscriptions, tenants, webhooks } from "../db/schema";
 import { localDate } from "../platform/dates";
+import { TOGETHER, type TenantShares } from "../platform/step-faults";
 import { preparedUpdate, TenantStore } from "../platform/tenancy";
 import { resolveSettings } from "../settings/schemas";
 import { enqueueWebhookEvent } from "../webhooks/outbox";
@@ -207,18 +208,23 @@ async function personIndex(store: TenantStore): Promise<(row: Row) => PastSubscr
 /**
  * The periodic job: re-scores, stalest first, the rows computed before their tenant's active
  * model was trained, then rows older than a day — at most `maxRows` in all per call. A couple of
- * indexed queries when there is nothing to do, whatever the number of tenants.
+ * indexed queries when there is nothing to do, whatever the number of tenants. `tenants`: each
+ * tenant's rows scored and stored apart (src/maintenance); tenants resting after failures are left
+ * out of the reads, so their rows — stalest of all, since they are never re-scored — do not take
+ * the whole batch every pass.
  */
-export async function rescoreStale(db: Database, now: Date, maxRows = RESCORE_CHUNK): Promise<number> {
+export async function rescoreStale(db: Database, now: Date, maxRows = RESCORE_CHUNK, tenants: TenantShares = TOGETHER): Promise<number> {
   const dayAgo = new Date(now.getTime() - RESCORE_MAX_AGE_MS).toISOString();
+  const resting = tenants.resting();
+  const notResting = resting.length === 0 ? sql`` : sql` AND r.tenant_id NOT IN (${sql.join(resting.map((t) => sql`${t}`), sql`, `)})`;
   const read = async (where: SQL, limit: number) =>
-    ((await db.orm.all(sql`SELECT ${SCORED_COLUMNS} FROM ${JOINED} WHERE ${where} ORDER BY r.computed_at LIMIT ${limit}`)) as Record<string, unknown>[]).map(toRow);
+    (await db.orm.all(sql`SELECT ${SCORED_COLUMNS} FROM ${JOINED} WHERE ${where}${notResting} ORDER BY r.computed_at LIMIT ${limit}`)) as Record<string, unknown>[];
   // New models (rare): their tenant's rows computed before the model.
   const fresh = await db.orm
     .select({ tenantId: riskModels.tenantId, trainedAt: riskModels.trainedAt })
     .from(riskModels)
     .where(and(eq(riskModels.active, true), gt(riskModels.trainedAt, dayAgo)));
-  const batches: (Row & { tenantId: string | null })[][] = [];
+  const batches: Record<string, unknown>[][] = [];
   let budget = maxRows;
   for (const m of fresh) {
     if (budget <= 0) break;
@@ -228,16 +234,26 @@ export async function rescoreStale(db: Database, now: Date, maxRows = RESCORE_CH
   }
   // Then anything older than a day, across tenants (index on computed_at).
   if (budget > 0) batches.push(await read(sql`r.computed_at < ${dayAgo}`, budget));
-  const byTenant = new Map<string, Row[]>();
-  for (const rows of batches) for (const r of rows) if (r.tenantId) byTenant.set(r.tenantId, [...(byTenant.get(r.tenantId) ?? []), r]);
+  // Rows stay as read until their tenant's share: a row that cannot be read back (bad JSON) fails that tenant only.
+  const byTenant = new Map<string, Record<string, unknown>[]>();
+  for (const rows of batches)
+    for (const r of rows) {
+      const tenantId = r.risk_tenant_id as string | null;
+      if (!tenantId) continue;
+      const list = byTenant.get(tenantId);
+      if (list) list.push(r);
+      else byTenant.set(tenantId, [r]);
+    }
   let rescored = 0;
-  for (const [tenantId, rows] of byTenant) {
-    const store = new TenantStore(db, tenantId);
-    const tc = await tenantContext(store);
-    const seen = new Set<string>();
-    const unique = rows.filter((r) => !seen.has(r.sub.id) && seen.add(r.sub.id));
-    await scoreChunk(store, unique, { ...tc, today: localDate(now, tc.timeZone), at: now });
-    rescored += unique.length;
+  for (const [tenantId, raw] of byTenant) {
+    rescored += await tenants.run(tenantId, 0, async () => {
+      const store = new TenantStore(db, tenantId);
+      const tc = await tenantContext(store);
+      const seen = new Set<string>();
+      const unique = raw.map(toRow).filter((r) => !seen.has(r.sub.id) && seen.add(r.sub.id));
+      await scoreChunk(store, unique, { ...tc, today: localDate(now, tc.timeZone), at: now });
+      return unique.length;
+    });
   }
   return rescored;
 }

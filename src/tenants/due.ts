@@ -3,6 +3,7 @@ import type { Database } from "../db/client";
 import { tenants } from "../db/schema";
 import { addDays, localDate } from "../platform/dates";
 import { TenantStore } from "../platform/tenancy";
+import { TOGETHER, type TenantShares } from "../platform/step-faults";
 import { resolveSettings, type TenantSettings } from "../settings/schemas";
 
 /**
@@ -10,13 +11,15 @@ import { resolveSettings, type TenantSettings } from "../settings/schemas";
  * ending, a win-back date come). `dueTenants` is the job's one cross-tenant read, given the
  * latest local date anywhere — tomorrow in UTC, since no time zone is more than 14 hours ahead —
  * so a run with nothing due takes no write lock at all; `run` then gets each such shop's store,
- * settings and local today. Answers the sum of what `run` returns.
+ * settings and local today, each shop's share apart from the others' (`shares`: one that throws
+ * counts 0). Answers the sum of what `run` returns.
  */
 export async function forTenantsDue(
   db: Database,
   now: Date,
   dueTenants: (latestToday: string) => Promise<{ tenantId: string }[]>,
   run: (store: TenantStore, shop: { settings: TenantSettings; today: string }) => Promise<number>,
+  shares: TenantShares = TOGETHER,
 ): Promise<number> {
   const candidates = await dueTenants(addDays(now.toISOString().slice(0, 10), 1));
   if (candidates.length === 0) return 0;
@@ -26,8 +29,10 @@ export async function forTenantsDue(
     .where(inArray(tenants.id, candidates.map((c) => c.tenantId)));
   let total = 0;
   for (const shop of shops) {
-    const settings = resolveSettings(shop.settings);
-    total += await run(new TenantStore(db, shop.id), { settings, today: localDate(now, settings.timeZone) });
+    total += await shares.run(shop.id, 0, () => {
+      const settings = resolveSettings(shop.settings);
+      return run(new TenantStore(db, shop.id), { settings, today: localDate(now, settings.timeZone) });
+    });
   }
   return total;
 }

@@ -1,4 +1,4 @@
-import { and, asc, eq, lte } from "drizzle-orm";
+import { and, asc, eq, lte, notInArray } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
 import { purgeOldPages } from "../data-rights/erase";
 import type { Database } from "../db/client";
@@ -6,6 +6,7 @@ import { webhookDeliveries, webhooks } from "../db/schema";
 import { appendAttempt, type Attempt } from "./deliveries";
 import { checkWebhookUrl } from "./destination";
 import { openWebhookSecret } from "./secret";
+import { TOGETHER, type TenantShares } from "../platform/step-faults";
 import { TenantStore } from "../platform/tenancy";
 import { recordContact } from "../winback/service";
 
@@ -44,6 +45,12 @@ export type DispatchOptions = {
   /** WEBHOOKS_ALLOW_LOOPBACK=1: local development and tests only. */
   allowLoopback?: boolean;
   limit?: number;
+  /**
+   * The background job (src/maintenance): each delivery sent and recorded as its tenant's share, so
+   * one tenant whose recording fails does not stop the others'; a tenant resting after failures is
+   * not claimed (its deliveries wait, rather than go out again each lease without being recorded).
+   */
+  tenants?: TenantShares;
 };
 
 /**
@@ -69,6 +76,7 @@ export async function dispatchDueWebhooks(db: Database, options: DispatchOptions
     .where(and(eq(webhookDeliveries.status, "pending"), lte(webhookDeliveries.nextAttemptAt, at.toISOString())))
     .limit(1);
   if (!anyDue) return { attempted: 0, delivered: 0, failed: 0 };
+  const resting = options.tenants?.resting() ?? [];
   const claimed = await db.write(async (tx) => {
     const due = await tx
       .select({
@@ -80,7 +88,7 @@ export async function dispatchDueWebhooks(db: Database, options: DispatchOptions
       })
       .from(webhookDeliveries)
       .innerJoin(webhooks, and(eq(webhooks.tenantId, webhookDeliveries.tenantId), eq(webhooks.id, webhookDeliveries.webhookId)))
-      .where(and(eq(webhookDeliveries.status, "pending"), lte(webhookDeliveries.nextAttemptAt, at.toISOString())))
+      .where(and(eq(webhookDeliveries.status, "pending"), lte(webhookDeliveries.nextAttemptAt, at.toISOString()), resting.length > 0 ? notInArray(webhookDeliveries.tenantId, resting) : undefined))
       .orderBy(asc(webhookDeliveries.nextAttemptAt))
       .limit(options.limit ?? 50);
     const lease = new Date(at.getTime() + LEASE_S * 1000).toISOString();
@@ -92,8 +100,9 @@ export async function dispatchDueWebhooks(db: Database, options: DispatchOptions
 
   const result: DispatchResult = { attempted: claimed.length, delivered: 0, failed: 0 };
   let forgotten = 0;
+  const apart = options.tenants ?? TOGETHER;
   await Promise.all(
-    claimed.map(async ({ delivery, url, secret, previousSecret, previousSecretExpiresAt }) => {
+    claimed.map(({ delivery, url, secret, previousSecret, previousSecretExpiresAt }) => apart.run(delivery.tenantId, undefined, async () => {
       let error: string | null = null;
       let statusCode: number | null = null;
       let sentAt = now();
@@ -162,7 +171,7 @@ export async function dispatchDueWebhooks(db: Database, options: DispatchOptions
           )
           .where(eq(webhookDeliveries.id, delivery.id)),
       );
-    }),
+    })),
   );
   // A payload that dropped an erased person's id: its old page versions leave the WAL too.
   if (forgotten > 0) {

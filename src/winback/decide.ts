@@ -23,6 +23,7 @@ import { loadCatalogue, loadOutcomes } from "../offers/repository";
 import type { SubscriptionSnapshot } from "../offers/personalise";
 import { acceptedSavesFrom } from "../offers/service";
 import { addDays, localDate, maxDate } from "../platform/dates";
+import { TOGETHER, type TenantShares } from "../platform/step-faults";
 import { TenantStore } from "../platform/tenancy";
 import { resolveSettings, type TenantSettings } from "../settings/schemas";
 import { toSubscription } from "../subscriptions/repository";
@@ -291,14 +292,23 @@ const tenantStamps = (db: Database) => db.orm.select({ id: tenants.id, settings:
  * whose shown comeback is for a restart date that has passed (every record without a return date,
  * each new day) are rendered for today — up to `renderBatch`. Per tenant with nothing to do: one
  * index seek on `winbacks_comeback` and one on `winbacks_shown`. `pause` runs between the two
- * (Node: a turn of the event loop).
+ * (Node: a turn of the event loop). `tenants`: each tenant's share run apart (src/maintenance).
  */
-export async function decideStaleComebacks(db: Database, now: Date, batch = 500, renderBatch = 2_000, pause: () => Promise<void> = async () => {}): Promise<number> {
+export async function decideStaleComebacks(
+  db: Database,
+  now: Date,
+  batch = 500,
+  renderBatch = 2_000,
+  pause: () => Promise<void> = async () => {},
+  tenants: TenantShares = TOGETHER,
+): Promise<number> {
   let n = 0;
   for (const tenant of await tenantStamps(db)) {
-    n += await decideStaleOf(db, tenant, now, batch);
-    await pause();
-    n += await renderStaleOf(db, tenant, now, renderBatch);
+    n += await tenants.run(tenant.id, 0, async () => {
+      const decided = await decideStaleOf(db, tenant, now, batch);
+      await pause();
+      return decided + (await renderStaleOf(db, tenant, now, renderBatch));
+    });
   }
   return n;
 }

@@ -15,6 +15,7 @@ import { tenants, winbackModels, winbacks } from "../db/schema";
 import { addDays, daysBetween, localDate } from "../platform/dates";
 import { ApiError } from "../platform/errors";
 import { trainLogistic } from "../platform/logistic";
+import { TOGETHER, type TenantShares } from "../platform/step-faults";
 import { preparedUpdate, TenantStore } from "../platform/tenancy";
 import { resolveSettings } from "../settings/schemas";
 import { DEFAULT_WINBACK_MODEL, scoreWinback, WINBACK_FEATURE_NAMES, WINBACK_HORIZON_DAYS, winbackLogit, winbackVector, type WinbackFeatures, type WinbackModel } from "./model";
@@ -103,22 +104,26 @@ async function storeScores(s: TenantStore, model: WinbackModel, open: readonly {
  * run, in no particular order (every stale one is reached in time). Per shop with
  * nothing stale: one seek on `winbacks_scored` and no write transaction. Records not listed keep
  * their score until listed or re-scored by a new model (attribution and metrics never read it).
+ * `tenants`: each shop's share run apart (src/maintenance).
  */
-export async function rescoreListedWinbacks(db: Database, now: Date, batch = 500): Promise<number> {
+export async function rescoreListedWinbacks(db: Database, now: Date, batch = 500, shares: TenantShares = TOGETHER): Promise<number> {
   let n = 0;
-  for (const shop of await db.orm.select({ id: tenants.id, settings: tenants.settings }).from(tenants)) {
-    const today = localDate(now, resolveSettings(shop.settings).timeZone);
-    const store = new TenantStore(db, shop.id);
-    const stale = (s: TenantStore) => s.owns(winbacks, sql`${winbacks.contactable} = 1 AND ${winbacks.holdout} = 0 AND ${winbacks.reactivatedAt} IS NULL`, lt(winbacks.scoredOn, today));
-    if ((await listedIdsThrough(store, "winbacks_scored", stale(store), 1)).length === 0) continue;
-    n += await store.write(async (s) => {
-      const ids = await listedIdsThrough(s, "winbacks_scored", stale(s), batch);
-      if (ids.length === 0) return 0;
-      const rows = await s.q.select({ id: winbacks.id, features: winbacks.features, annualValue: winbacks.annualValue }).from(winbacks).where(s.owns(winbacks, inArray(winbacks.id, ids)));
-      return storeScores(s, await activeWinbackModel(s), rows, today);
-    });
-  }
+  for (const shop of await db.orm.select({ id: tenants.id, settings: tenants.settings }).from(tenants)) n += await shares.run(shop.id, 0, () => rescoreListedOf(db, shop, now, batch));
   return n;
+}
+
+/** One shop's share of `rescoreListedWinbacks`. */
+async function rescoreListedOf(db: Database, shop: { id: string; settings: unknown }, now: Date, batch: number): Promise<number> {
+  const today = localDate(now, resolveSettings(shop.settings).timeZone);
+  const store = new TenantStore(db, shop.id);
+  const stale = (s: TenantStore) => s.owns(winbacks, sql`${winbacks.contactable} = 1 AND ${winbacks.holdout} = 0 AND ${winbacks.reactivatedAt} IS NULL`, lt(winbacks.scoredOn, today));
+  if ((await listedIdsThrough(store, "winbacks_scored", stale(store), 1)).length === 0) return 0;
+  return store.write(async (s) => {
+    const ids = await listedIdsThrough(s, "winbacks_scored", stale(s), batch);
+    if (ids.length === 0) return 0;
+    const rows = await s.q.select({ id: winbacks.id, features: winbacks.features, annualValue: winbacks.annualValue }).from(winbacks).where(s.owns(winbacks, inArray(winbacks.id, ids)));
+    return storeScores(s, await activeWinbackModel(s), rows, today);
+  });
 }
 
 /** A win-back model fitted on a tenant's history, not stored yet: plain data, so it can cross threads. */

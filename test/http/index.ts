@@ -24,6 +24,7 @@ import { syncSuite } from "./sync";
 import { consoleSuite } from "./console";
 import { metricsSuite } from "./metrics";
 import { webhooksSuite } from "./webhooks";
+import { maintenanceSuite } from "./maintenance";
 
 /** The HTTP suite both runtimes run: Node on an embedded file, workerd on sqld. */
 export function httpSuite(h: () => Harness) {
@@ -52,4 +53,5 @@ export function httpSuite(h: () => Harness) {
   dataRightsSuite(h);
   erasureSuite(h);
   webhooksSuite(h);
+  maintenanceSuite(h);
 }

@@ -27,8 +27,18 @@ export interface Harness {
   origin: string;
   request(method: string, path: string, options?: RequestOptions): Promise<Res>;
   tenant(): Promise<TestTenant>;
-  /** One run of the runtime's maintenance job (src/maintenance.ts), on the clock `now` gives (default: the real one). */
+  /**
+   * One run of the runtime's maintenance job (src/maintenance.ts), on the clock `now` gives
+   * (default: the real one). Throws if a step failed (`strictly`): the job itself goes on past a
+   * failing step, and a test should not.
+   */
   maintain(now?: () => Date): ReturnType<typeof runMaintenance>;
+  /**
+   * The job as the runtime runs it unattended, going on past a failing step: Node, a pass of
+   * `startMaintenance` (its failures kept for GET /health); workerd, the Worker's `scheduled`
+   * handler, its `waitUntil` promises awaited.
+   */
+  cron(): Promise<void>;
   /**
    * One statement straight against the database the runtime uses (Node: the embedded file;
    * workerd: sqld), bypassing the API: for tests that look at what is stored. Rows by column name.
@@ -36,6 +46,12 @@ export interface Harness {
   sql(statement: string, args?: (string | number | null)[]): Promise<Record<string, unknown>[]>;
   /** A webhook receiver on loopback (receiver.global.ts): POST /hook verifies with RECEIVER_SECRET, GET /received lists what came. */
   receiverUrl: string;
+}
+
+/** A maintenance run's result, or an error naming every step that failed in it. */
+export function strictly<R extends { failed: { step: string; tenantId: string | null; error: string }[] }>(r: R): R {
+  if (r.failed.length > 0) throw new Error(`maintenance steps failed: ${r.failed.map((f) => `${f.step}${f.tenantId ? ` (${f.tenantId})` : ""}: ${f.error}`).join("; ")}`);
+  return r;
 }
 
 /** A result set's rows as plain objects by column name. */

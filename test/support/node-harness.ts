@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inject } from "vitest";
 import { createApp } from "../../src/app";
-import { runMaintenance } from "../../src/maintenance";
+import { runMaintenance, SLICE_BATCHES } from "../../src/maintenance";
+import { StepFaults } from "../../src/platform/step-faults";
 import { nodeWebhookFetch } from "../../src/webhooks/node-fetch";
 import { nodeDocsViewer } from "../../src/meta/viewer-node";
 import type { Database } from "../../src/db/client";
@@ -14,7 +15,7 @@ import { createTenant, issueKey } from "../../src/tenants/keys";
 import type { RateLimitConfig } from "../../src/platform/rate-limit";
 import { ajvCheck } from "./ajv";
 import { contractViolations } from "./contract";
-import { buildRequest, rowsOf, TEST_SECRETS_KEY, toRes, type Harness, type Res, type TestTenant } from "./harness";
+import { buildRequest, rowsOf, strictly, TEST_SECRETS_KEY, toRes, type Harness, type Res, type TestTenant } from "./harness";
 
 export type Seen = { method: string; path: string; status: number; code?: string };
 
@@ -36,11 +37,13 @@ export type NodeHarness = Harness & {
   held(method: string, path: string, response: Response): Promise<Res>;
   /** One run of the background job (src/maintenance) with this app's services. */
   maintain(now?: () => Date): ReturnType<typeof runMaintenance>;
+  /** What `cron` keeps between passes (its failing steps: GET /health shows them). */
+  faults: StepFaults;
   close(): void;
 };
 
 /** The app on Node against a fresh embedded libSQL file in a temporary directory. */
-export async function nodeHarness(overrides: Partial<Services> = {}): Promise<NodeHarness> {
+export async function nodeHarness(overrides: Partial<Services> = {}, opts: { faults?: StepFaults } = {}): Promise<NodeHarness> {
   const dir = mkdtempSync(join(tmpdir(), "tsuzuku-test-"));
   const dbPath = join(dir, "test.db");
   const db = await openDatabase(`file:${dbPath}`);
@@ -49,6 +52,7 @@ export async function nodeHarness(overrides: Partial<Services> = {}): Promise<No
   const readWorker = startReadWorker(`file:${dbPath}`);
   // Test receivers listen on loopback: allowed here, as WEBHOOKS_ALLOW_LOOPBACK=1 allows it.
   const allowLoopbackWebhooks = overrides.allowLoopbackWebhooks ?? true;
+  const faults = opts.faults ?? new StepFaults();
   const services: Services = {
     db,
     now: () => pinned ?? new Date(),
@@ -58,6 +62,7 @@ export async function nodeHarness(overrides: Partial<Services> = {}): Promise<No
     // As src/node.ts wires it: the customer export runs in a worker thread on its own connection.
     offThread: readWorker,
     rateLimits: UNREACHED_LIMITS,
+    maintenanceFailing: () => faults.failing(),
     ...overrides,
   };
   const app = createApp(() => services, { docs: { viewer: nodeDocsViewer() } });
@@ -88,8 +93,16 @@ export async function nodeHarness(overrides: Partial<Services> = {}): Promise<No
     setNow: (d) => {
       pinned = d;
     },
-    maintain: (now) =>
-      runMaintenance({ db, secretsKey: services.secretsKey, now: now ?? services.now, fetch: services.webhookFetch, allowLoopbackWebhooks: services.allowLoopbackWebhooks }),
+    maintain: async (now) =>
+      strictly(await runMaintenance({ db, secretsKey: services.secretsKey, now: now ?? services.now, fetch: services.webhookFetch, allowLoopbackWebhooks: services.allowLoopbackWebhooks })),
+    faults,
+    // What one pass of src/node.ts's startMaintenance does.
+    cron: async () => {
+      await runMaintenance(
+        { db, secretsKey: services.secretsKey, now: services.now, fetch: services.webhookFetch, allowLoopbackWebhooks: services.allowLoopbackWebhooks },
+        { batches: SLICE_BATCHES, pause: db.turn, faults },
+      );
+    },
     request: async (method, path, options) => held(method, path, await app.request(buildRequest("http://localhost", method, path, options))),
     held,
     async tenant(): Promise<TestTenant> {

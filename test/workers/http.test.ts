@@ -11,7 +11,7 @@ import worker from "../../src/worker";
 import { httpSuite } from "../http";
 import { cfworkerCheck } from "../support/cfworker";
 import { contractViolations } from "../support/contract";
-import { buildRequest, customerBody, RECEIVER_SECRET, rowsOf, subscriptionBody, toRes, uid, type Harness, type TestTenant } from "../support/harness";
+import { buildRequest, customerBody, RECEIVER_SECRET, rowsOf, strictly, subscriptionBody, toRes, uid, type Harness, type TestTenant } from "../support/harness";
 
 /**
  * The shared HTTP suite inside workerd: every request goes through the Worker's own `fetch`
@@ -44,8 +44,18 @@ const h: Harness = {
     return { id: tenant.id, key: await keyFor(tenant.id, ["read", "write", "admin"]), keyWith: (scopes) => keyFor(tenant.id, scopes) };
   },
   // The same job the Worker's cron runs, inside workerd against sqld, with the clock given.
-  maintain: (now) => runMaintenance({ db, secretsKey: env.SECRETS_KEY, ...(now ? { now } : {}), fetch: (input, init) => fetch(input, init), allowLoopbackWebhooks: env.WEBHOOKS_ALLOW_LOOPBACK === "1" }),
+  maintain: async (now) =>
+    strictly(await runMaintenance({ db, secretsKey: env.SECRETS_KEY, ...(now ? { now } : {}), fetch: (input, init) => fetch(input, init), allowLoopbackWebhooks: env.WEBHOOKS_ALLOW_LOOPBACK === "1" })),
+  cron: () => cron(),
 };
+
+/** The Worker's own scheduled handler, its `waitUntil` promises awaited (a rejected one fails the caller). */
+async function cron() {
+  const pending: Promise<unknown>[] = [];
+  const ctx = { waitUntil: (p: Promise<unknown>) => void pending.push(p), passThroughOnException() {}, props: {} };
+  await worker.scheduled({}, env, ctx as unknown as ExecutionContext);
+  await Promise.all(pending);
+}
 
 beforeAll(async () => {
   client = createClient({ url: sqldUrl });
@@ -120,10 +130,7 @@ describe("the Worker's cron", () => {
     const yesterday = new Date(Date.now() - 2 * 86_400_000).toISOString().slice(0, 10);
     await client.execute({ sql: "UPDATE subscriptions SET status = 'paused', paused_until = ?, next_delivery_on = ? WHERE tenant_id = ? AND id = ?", args: [yesterday, yesterday, t.id, s] });
 
-    const pending: Promise<unknown>[] = [];
-    const ctx = { waitUntil: (p: Promise<unknown>) => void pending.push(p), passThroughOnException() {}, props: {} };
-    await worker.scheduled({}, env, ctx as unknown as ExecutionContext);
-    await Promise.all(pending);
+    await cron();
 
     // Run late (its date has passed), the first delivery is at today + the cut-off, never in the past (#14.2).
     const firstChangeable = addDays(localDate(new Date(), "Asia/Tokyo"), 3);
