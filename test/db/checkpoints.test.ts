@@ -8,6 +8,7 @@ import { afterEach, beforeEach, expect, it } from "vitest";
 import { startCheckpoints, WAL_BOUND_PAGES } from "../../src/db/checkpoints";
 import { createDatabase } from "../../src/db/client";
 import { openDatabase } from "../../src/db/node";
+import { walSync } from "../../src/db/wal-sync";
 
 /**
  * The embedded file's WAL is checkpointed from a thread of its own (src/db/checkpoints.ts), not in
@@ -61,7 +62,8 @@ it("under writes that never pause, the log starts again from the top instead of 
   await client.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL)");
   const logs: number[] = [];
   const checkpoints = startCheckpoints(file, { busyMs: 2, restartFrames: 300, retryMs: 0, report: (r) => logs.push(r.log) });
-  const db = createDatabase(client, undefined, { pause: checkpoints.pause });
+  // As the server's write queue runs: each group's commit synced off the loop (db/wal-sync.ts).
+  const db = createDatabase(client, undefined, { pause: checkpoints.pause, durable: walSync(`${file}-wal`) });
   // 3,000 writes of about two pages each, always one queued behind the other.
   let written = 0;
   const writer = async () => {
