@@ -7,6 +7,7 @@
  */
 import type { Client, InStatement, InValue, Transaction } from "@libsql/client";
 import { monitorEventLoopDelay, PerformanceObserver, constants } from "node:perf_hooks";
+import { getHeapSpaceStatistics } from "node:v8";
 import { AsyncLocalStorage } from "node:async_hooks";
 import { readFileSync } from "node:fs";
 import type { Database } from "../src/db/client";
@@ -152,20 +153,38 @@ const gcKinds: Record<number, string> = {
   [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: "gc incremental",
   [constants.NODE_PERFORMANCE_GC_WEAKCB]: "gc weak callbacks",
 };
-/** Every GC pause of the scenario, however short: count and total ms; by kind, also the longest and those ≥ 10 ms. */
+/**
+ * What V8 says started a collection (its GC callback flags, perf_hooks `detail.flags`): an
+ * incremental major V8 scheduled itself reports none or "scheduled"; "forced" is a `gc()` call or
+ * another embedder request, "external memory" the pressure of ArrayBuffers and other memory held
+ * outside the heap — atomic collections, which mark the whole heap in the pause.
+ */
+const gcFlagNames: [number, string][] = [
+  [constants.NODE_PERFORMANCE_GC_FLAGS_FORCED, "forced"],
+  [constants.NODE_PERFORMANCE_GC_FLAGS_ALL_EXTERNAL_MEMORY, "external memory"],
+  [constants.NODE_PERFORMANCE_GC_FLAGS_ALL_AVAILABLE_GARBAGE, "all available garbage"],
+  [constants.NODE_PERFORMANCE_GC_FLAGS_SYNCHRONOUS_PHANTOM_PROCESSING, "weak callbacks in the pause"],
+  [constants.NODE_PERFORMANCE_GC_FLAGS_CONSTRUCT_RETAINED, "retained"],
+  [constants.NODE_PERFORMANCE_GC_FLAGS_SCHEDULE_IDLE, "scheduled"],
+];
+const flagText = (flags: number) => gcFlagNames.filter(([bit]) => flags & bit).map(([, name]) => name).join("+") || "none";
+/** Every GC pause of the scenario, however short: count and total ms; by kind, also the longest and those ≥ 10 ms (with their flags). */
 const gc = { n: 0, ms: 0 };
-type GcKind = { n: number; ms: number; maxMs: number; over10: number };
+type GcKind = { n: number; ms: number; maxMs: number; over10: number; flags: Set<string> };
 let gcByKind = new Map<string, GcKind>();
 new PerformanceObserver((list) => {
   for (const e of list.getEntries()) {
     gc.n++;
     gc.ms += e.duration;
     const kind = gcKinds[((e as { detail?: unknown }).detail as { kind?: number } | undefined)?.kind ?? -1] ?? "gc";
-    const k = gcByKind.get(kind) ?? { n: 0, ms: 0, maxMs: 0, over10: 0 };
+    const k = gcByKind.get(kind) ?? { n: 0, ms: 0, maxMs: 0, over10: 0, flags: new Set<string>() };
     k.n++;
     k.ms += e.duration;
     k.maxMs = Math.max(k.maxMs, e.duration);
-    if (e.duration >= 10) k.over10++;
+    if (e.duration >= 10) {
+      k.over10++;
+      k.flags.add(flagText(((e as { detail?: unknown }).detail as { flags?: number } | undefined)?.flags ?? 0));
+    }
     gcByKind.set(kind, k);
     if (e.duration >= 5) gcSpans.push({ at: e.startTime, ms: e.duration, kind: gcKinds[((e as { detail?: unknown }).detail as { kind?: number } | undefined)?.kind ?? -1] ?? "gc" });
     note(gcKinds[((e as { detail?: unknown }).detail as { kind?: number } | undefined)?.kind ?? -1] ?? "gc", e.duration);
@@ -259,6 +278,8 @@ export function watchLoop() {
         stalls: stallText,
         ownMaxMs: r(stalls.ownMaxMs),
         heapMb: Math.round(process.memoryUsage().heapUsed / 2 ** 20),
+        /** Of it, the young generation's share: up to 64 MB when allocation runs fast, so the total says little about what lives. */
+        youngMb: Math.round(getHeapSpaceStatistics().filter((x) => x.space_name.startsWith("new")).reduce((n, x) => n + x.space_used_size, 0) / 2 ** 20),
         gc: `${gc.n} GCs, ${Math.round(gc.ms)} ms`,
         /** The scenario's GC pauses by kind ("gc minor": scavenges), for per-request rates. */
         gcByKind: new Map(gcByKind),

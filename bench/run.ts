@@ -121,7 +121,7 @@ async function load(
   const cpu0 = process.cpuUsage();
   const result = await running;
   const cpu = process.cpuUsage(cpu0);
-  const { loopMaxMs, loopP99Ms, held: statements, stalls, ownMaxMs, heapMb, gc, gcByKind } = watch.stop();
+  const { loopMaxMs, loopP99Ms, held: statements, stalls, ownMaxMs, heapMb, youngMb, gc, gcByKind } = watch.stop();
   // What held the loop, then how long its stalls waited for a core (bench/holds.ts watchLoop).
   const held = [statements, stalls].filter(Boolean).join("; ");
   const cpuMs = Math.round(((cpu.user + cpu.system) / 1000 / Math.max(1, result.rps * seconds)) * 100) / 100;
@@ -129,9 +129,9 @@ async function load(
   const row = { name, rps: result.rps, p50: result.p50, p99: result.p99, errors: result.errors, non2xx: result.non2xx, loopMaxMs, loopP99Ms, held, cpuMs };
   // GC pauses per 10,000 requests answered: count, ms in all, the longest, how many ≥ 10 ms.
   const answered = Math.max(1, result.rps * seconds);
-  const gcRates = [...gcByKind].map(([kind, g]) => `${kind} ${((g.n * 10_000) / answered).toFixed(1)}/10k req, ${((g.ms * 10_000) / answered).toFixed(0)} ms/10k, max ${g.maxMs.toFixed(1)}, ≥10 ms ×${g.over10}`).join("; ");
+  const gcRates = [...gcByKind].map(([kind, g]) => `${kind} ${((g.n * 10_000) / answered).toFixed(1)}/10k req, ${((g.ms * 10_000) / answered).toFixed(0)} ms/10k, max ${g.maxMs.toFixed(1)}, ≥10 ms ×${g.over10}${[...g.flags].some((f) => f !== "none") ? ` (${[...g.flags].join(", ")})` : ""}`).join("; ");
   const wrapped = result.sent > drawn ? `  (request list of ${drawn} reused: ${result.sent} sent)` : "";
-  console.log(`${name.padEnd(34)} ${row.rps.toFixed(0).padStart(7)} req/s  p50 ${row.p50} ms  p99 ${row.p99} ms  non-2xx ${row.non2xx}  cpu ${cpuMs} ms/req  loop p99 ${loopP99Ms} max ${loopMaxMs} ms (not waiting for a core ${ownMaxMs})  heap ${heapMb} MB, ${gc}${gcRates ? ` (${gcRates})` : ""}${held ? `  held by ${held}` : ""}${wrapped}`);
+  console.log(`${name.padEnd(34)} ${row.rps.toFixed(0).padStart(7)} req/s  p50 ${row.p50} ms  p99 ${row.p99} ms  non-2xx ${row.non2xx}  cpu ${cpuMs} ms/req  loop p99 ${loopP99Ms} max ${loopMaxMs} ms (not waiting for a core ${ownMaxMs})  heap ${heapMb} MB (young ${youngMb}), ${gc}${gcRates ? ` (${gcRates})` : ""}${held ? `  held by ${held}` : ""}${wrapped}`);
   if (phases && process.env.BENCH_WRITE_PHASES) console.log(`  phases (ms): ${phases}`);
   for (const line of await explainSlow()) console.log(`  slow statement: ${line}`);
   return row;
