@@ -226,10 +226,10 @@ type NextBestOffer = ReturnType<typeof nextBestOffer>;
 /** Answers per stats table, catalogue and settings object (all shared, frozen per offers_version), then by the key below. */
 const remembered = new WeakMap<object, WeakMap<object, WeakMap<object, Map<string, NextBestOffer>>>>();
 /**
- * Few, on purpose: an answer kept longer than two scavenges (≈ 1,000–2,000 requests, whatever the
- * traffic) is promoted and dies old, bringing the next mark-compact closer. 20,000 answers (≈ 500
- * bytes each, most of it the key) hit on 2.4 % of at-risk callers spread over the 1M bench tenant
- * and were most of what its lookups promoted (bench/promoted.ts; BENCHMARKS.md, branch promote).
+ * Few, on purpose: an answer kept past two scavenges (≈ 1,000–2,000 requests, whatever the traffic)
+ * ends in the old generation and dies there. 20,000 answers (≈ 280 bytes a lookup held, most of it
+ * the key) hit on 2.4 % of at-risk callers spread over the 1M bench tenant and piled up in the live
+ * heap: 1–6 MB more after each serving mark-compact (bench/promoted.ts; BENCHMARKS.md, branch promote).
  */
 const MAX_REMEMBERED = 256;
 

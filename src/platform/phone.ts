@@ -61,9 +61,9 @@ export function displayPhone(stored: string): string {
 }
 
 /**
- * Few, on purpose: an answer kept longer than two scavenges (≈ 1,000–2,000 requests, whatever the
- * traffic) is promoted and dies old, bringing the next mark-compact closer. 10,000 answers, keyed by
- * callers spread over a shop, hit nearly only within one request and promoted ≈ 150 bytes a lookup
+ * Few, on purpose: an answer kept past two scavenges (≈ 1,000–2,000 requests, whatever the traffic)
+ * ends in the old generation and dies there. 10,000 answers, keyed by callers spread over a shop,
+ * hit only on a request's own second parse and held ≈ 170 bytes a lookup until emptied
  * (bench/promoted.ts; BENCHMARKS.md, branch promote).
  */
 const MEMO_MAX = 256;
