@@ -488,8 +488,9 @@ if (runs("writes")) parts.push(`### Writes on the same file
 
 ${RISK_CONNECTIONS} connections, ${WRITE_SECONDS} s each, every request on another active subscription. The floor is a
 route that runs one \`UPDATE\` of one subscription row in its own write transaction, its own \`COMMIT\`
-(and fsync) per request, on the same file; "group commit" runs the same write through the app's write
-queue, where writes queued together share a \`COMMIT\`.
+and fsync of the log per request on the event loop (as \`synchronous = FULL\` does), on the same file; "group commit" runs
+the same write through the app's write queue, where writes queued together share a \`COMMIT\` and the log's
+\`fdatasync\` runs off the event loop before they are answered (src/db/wal-sync.ts).
 
 | scenario | req/s | p50 ms | p99 ms | non-2xx | server CPU ms/req | loop p99 ms | loop max ms | × write floor |
 |---|---:|---:|---:|---:|---:|---:|---:|---:|

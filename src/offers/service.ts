@@ -225,7 +225,13 @@ export function nextBestOffer(inputs: OfferInputs, request: Omit<OfferRequest, "
 type NextBestOffer = ReturnType<typeof nextBestOffer>;
 /** Answers per stats table, catalogue and settings object (all shared, frozen per offers_version), then by the key below. */
 const remembered = new WeakMap<object, WeakMap<object, WeakMap<object, Map<string, NextBestOffer>>>>();
-const MAX_REMEMBERED = 20_000;
+/**
+ * Few, on purpose: an answer kept past two scavenges (≈ 1,000–2,000 requests, whatever the traffic)
+ * ends in the old generation and dies there. 20,000 answers (≈ 280 bytes a lookup held, most of it
+ * the key) hit on 2.4 % of at-risk callers spread over the 1M bench tenant and piled up in the live
+ * heap: 1–6 MB more after each serving mark-compact (bench/promoted.ts; BENCHMARKS.md, branch promote).
+ */
+const MAX_REMEMBERED = 256;
 
 function rememberedFor(inputs: OfferInputs): Map<string, NextBestOffer> {
   const chain = [inputs.stats, inputs.catalogue, inputs.settings] as const;
@@ -239,9 +245,10 @@ function rememberedFor(inputs: OfferInputs): Map<string, NextBestOffer> {
 }
 
 /**
- * {@link nextBestOffer}, remembered: it is a pure function of its inputs, so a caller who rings
- * again the same day — or any subscription alike in every field the ranking reads — costs a map
- * lookup instead of ranking the catalogue. Answers are kept per stats table, catalogue and
+ * {@link nextBestOffer}, remembered: it is a pure function of its inputs, so a caller's dips
+ * repeated within one call (the IVR, then the operator's screen) — or any subscription alike in every
+ * field the ranking reads — cost a map lookup instead of ranking the catalogue (the last few hundred
+ * answers: see MAX_REMEMBERED). Answers are kept per stats table, catalogue and
  * settings object (the data dip shares one of each per tenant and `offers_version`: a changed
  * catalogue or outcome table brings new objects, and the old answers are dropped with them), and
  * keyed by every other field the ranking reads, with the shop-local `today` for `now`: `now` only

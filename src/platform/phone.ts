@@ -27,8 +27,9 @@ export type ParsedPhone = { e164: string; extension: string | null };
  * `0066-33-812345` is a Japanese toll-free number (+81 0066 33 812345). `010 …` is Japan's own
  * international prefix, which the library reads itself (`010 81…` = +81, `010 1 …` = +1).
  *
- * Returns null when the library finds no valid number. Answers are memoised (the data dip reads
- * the same caller-IDs over and over; a parse costs ≈ 50–70 µs).
+ * Returns null when the library finds no valid number. The last few hundred answers are memoised:
+ * a lookup reads its number twice (the key check's prefetch, then the handler), and a caller's
+ * dips in one call repeat it; a parse costs ≈ 6–40 µs (see readPlain).
  */
 export function parsePhone(input: string): ParsedPhone | null {
   const hit = memo.get(input);
@@ -59,7 +60,13 @@ export function displayPhone(stored: string): string {
   return parsed.extension ? `${shown} 内線${parsed.extension}` : shown;
 }
 
-const MEMO_MAX = 10_000;
+/**
+ * Few, on purpose: an answer kept past two scavenges (≈ 1,000–2,000 requests, whatever the traffic)
+ * ends in the old generation and dies there. 10,000 answers, keyed by callers spread over a shop,
+ * hit only on a request's own second parse and held ≈ 170 bytes a lookup until emptied
+ * (bench/promoted.ts; BENCHMARKS.md, branch promote).
+ */
+const MEMO_MAX = 256;
 const memo = new Map<string, ParsedPhone | null>();
 
 /** Characters people type for a hyphen that NFKC leaves alone. */
