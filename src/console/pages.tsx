@@ -341,10 +341,10 @@ export function consolePages(app: Fetcher) {
     if (offerId) {
       const listed = await candidatesFor(c, page.lang, { limit: 100, after: null, customerId: sub.customerId });
       const offer = listed.data.find((r) => r.subscriptionId === sub.id)?.offer;
-      const sent = offer?.kind === "offer" && offer.offerId === offerId ? null : await sentComebackFor(c, page.lang, sub.id);
-      if (offer?.kind === "offer" && offer.offerId === offerId) comeback = { offerId, title: offer.title, description: offer.description };
-      else if (sent?.offerId === offerId) comeback = { offerId, title: sent.title, description: sent.description };
-      else return backTo(c, form, { error: "offer_expired" });
+      const suggested = offer?.kind === "offer" && offer.offerId === offerId ? offer : null;
+      const taken = suggested ?? (await sentComebackFor(c, page.lang, sub.id));
+      if (!taken || taken.offerId !== offerId) return backTo(c, form, { error: "offer_expired" });
+      comeback = { offerId, title: taken.title, description: taken.description };
     }
     return c.html(<ReactivationPage page={page} sub={sub} customerId={form.customer} firstDelivery={first} nextDeliveryOn={nextDeliveryOn} comeback={comeback} />);
   });
