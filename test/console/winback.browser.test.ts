@@ -46,6 +46,14 @@ async function lapsed(t: TestTenant, name: string, price: number, confirm: Recor
   return { customer, sub };
 }
 
+/** A lapsed customer back today (returnOn = today): the maintenance run sends winback.due with the comeback offer. */
+async function sentWinbackDue(t: TestTenant, name: string) {
+  await h.request("PUT", "/v1/webhooks/wb", { key: t.key, body: { url: "http://127.0.0.1:9/hook", events: ["winback.due"] } });
+  const lapsedToday = await lapsed(t, name, 9_800, { keepInTouch: true, returnOn: today() });
+  await h.maintain(() => new Date());
+  return lapsedToday;
+}
+
 beforeAll(async () => {
   h = await nodeHarness();
   [browser, api] = await Promise.all([launchBrowser(), serveOnLoopback((r) => h.app.fetch(r))]);
@@ -159,9 +167,7 @@ describe("the console's win-back view", () => {
 
   it("a caller answering winback.due is offered what it carried beside today's suggestion, until it runs out; taking it reactivates with it", async () => {
     const t = await h.tenant();
-    await h.request("PUT", "/v1/webhooks/wb", { key: t.key, body: { url: "http://127.0.0.1:9/hook", events: ["winback.due"] } });
-    const { customer, sub } = await lapsed(t, "案内 受子", 9_800, { keepInTouch: true, returnOn: today() });
-    await h.maintain(() => new Date());
+    const { customer, sub } = await sentWinbackDue(t, "案内 受子");
     const [{ offer: sent }] = (await h.request("GET", `/v1/winback/candidates?customerId=${customer}`, { key: t.key, headers: { "accept-language": "ja" } })).body.data;
     expect(sent).toMatchObject({ kind: "offer", type: "discount" });
     // The suggestion moves on after the message went out (as after a catalogue edit that ranks another offer first).
@@ -227,10 +233,7 @@ describe("the console's win-back view", () => {
 
   it("an offer that ran out between the karte and the confirmation is refused in words (409 offer_expired) and nothing is reactivated", async () => {
     const t = await h.tenant();
-    await h.request("PUT", "/v1/webhooks/wb", { key: t.key, body: { url: "http://127.0.0.1:9/hook", events: ["winback.due"] } });
-    // Back today: winback.due goes out with the comeback offer.
-    const { customer, sub } = await lapsed(t, "期限 切子", 9_800, { keepInTouch: true, returnOn: today() });
-    await h.maintain(() => new Date());
+    const { customer, sub } = await sentWinbackDue(t, "期限 切子");
     const page = await as(t);
     await page.goto(`${api.url}/console?customer=${customer}&sub=${sub}`);
     await page.locator("section[aria-labelledby=reactivate]").getByLabel("特典を付けて再開: ").check();

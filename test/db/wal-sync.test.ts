@@ -32,7 +32,11 @@ function heldDisk() {
         fail: (e) => (running--, reject(e)),
       });
     });
-  return { fdatasync, calls, most: () => most };
+  /** Turns of the event loop until `n` syncs have begun (the queue starts one after its COMMIT). */
+  const started = async (n: number) => {
+    for (let i = 0; i < 10 && calls.length < n; i++) await tick();
+  };
+  return { fdatasync, calls, most: () => most, started };
 }
 const tick = () => new Promise((r) => setImmediate(r));
 
@@ -96,7 +100,7 @@ describe("a write queue whose COMMIT does not wait for the disk", () => {
     await open(walSync("q.db-wal", disk.fdatasync));
     let answered = false;
     const write = db.write(add("skip 12/05")).then(() => (answered = true));
-    for (let i = 0; i < 5 && disk.calls.length === 0; i++) await tick();
+    await disk.started(1);
     expect(disk.calls.length).toBe(1);
     expect(await notes()).toEqual(["skip 12/05"]);
     expect(answered).toBe(false);
@@ -110,7 +114,7 @@ describe("a write queue whose COMMIT does not wait for the disk", () => {
     await open(walSync("q.db-wal", disk.fdatasync));
     const order: string[] = [];
     const a = db.write(add("a")).then(() => order.push("a"));
-    for (let i = 0; i < 5 && disk.calls.length === 0; i++) await tick();
+    await disk.started(1);
     const b = db.write(add("b")).then(() => order.push("b"));
     const c = db.write(add("c")).then(() => order.push("c"));
     for (let i = 0; i < 10 && (await notes()).length < 3; i++) await tick();
@@ -119,7 +123,7 @@ describe("a write queue whose COMMIT does not wait for the disk", () => {
     expect(order).toEqual([]);
     disk.calls[0]!.done();
     await a;
-    for (let i = 0; i < 5 && disk.calls.length < 2; i++) await tick();
+    await disk.started(2);
     expect(order).toEqual(["a"]);
     disk.calls[1]!.done();
     await Promise.all([b, c]);
@@ -131,11 +135,11 @@ describe("a write queue whose COMMIT does not wait for the disk", () => {
     const disk = heldDisk();
     await open(walSync("q.db-wal", disk.fdatasync));
     const lost = db.write(add("maybe"));
-    for (let i = 0; i < 5 && disk.calls.length === 0; i++) await tick();
+    await disk.started(1);
     disk.calls[0]!.fail(new Error("EIO: i/o error, fdatasync"));
     await expect(lost).rejects.toThrow(/disk did not confirm/);
     const next = db.write(add("next"));
-    for (let i = 0; i < 5 && disk.calls.length < 2; i++) await tick();
+    await disk.started(2);
     disk.calls[1]!.done();
     await expect(next).resolves.toBeDefined();
   });
@@ -145,7 +149,7 @@ describe("a write queue whose COMMIT does not wait for the disk", () => {
     await open(walSync("q.db-wal", disk.fdatasync));
     const order: string[] = [];
     const a = db.write(add("a")).then(() => order.push("a"));
-    for (let i = 0; i < 5 && disk.calls.length === 0; i++) await tick();
+    await disk.started(1);
     const refused = db
       .write(async () => {
         throw new Error("rule refused");
