@@ -1,10 +1,12 @@
-import { sql, type SQL } from "drizzle-orm";
+import { and, eq, lt, sql, type SQL } from "drizzle-orm";
+import { cancelFlows, cancelFlowSteps, events, winbacks } from "../db/schema";
 import type { Database } from "../db/client";
 import { addDays } from "../platform/dates";
 import { deliveredPayload } from "../webhooks/dispatcher";
 import { purgeOldPages } from "./erase";
 import { TOGETHER, type TenantShares } from "../platform/step-faults";
 import { resolveSettings } from "../settings/schemas";
+import { inList, TenantStore } from "../platform/tenancy";
 import { withoutFreeText, type SurveyAnswer } from "../winback/survey";
 
 /** Rows one maintenance run may delete or rewrite, across tenants: a run never holds the write lock for long. */
@@ -82,16 +84,15 @@ export async function applyRetention(
   let budget = chunk - erasedIds;
   const done = { events: 0, flowTexts: 0, surveyTexts: 0, erasedIds };
   const today = now.toISOString().slice(0, 10);
-  /** One shop's share: its events, then its flows' texts, then its win-back records' texts. */
+  /** One shop's share: its events, then its flows' texts, then its win-back records' texts; every read and write scoped by its store. */
   const retainOf = async (shop: { id: string; settings: string }): Promise<void> => {
     const settings = resolveSettings(typeof shop.settings === "string" ? JSON.parse(shop.settings) : shop.settings);
+    const store = new TenantStore(db, shop.id);
     if (settings.eventRetentionDays !== null) {
       const cutoff = `${addDays(today, -settings.eventRetentionDays)}T00:00:00.000Z`;
-      const due = await db.orm.all<{ id: string }>(sql`SELECT id FROM events WHERE tenant_id = ${shop.id} AND occurred_at < ${cutoff} LIMIT ${budget}`);
+      const due = await store.q.select({ id: events.id }).from(events).where(store.owns(events, lt(events.occurredAt, cutoff))).limit(budget);
       if (due.length > 0) {
-        await db.write((tx) =>
-          tx.run(sql`DELETE FROM events WHERE tenant_id = ${shop.id} AND id IN (SELECT id FROM events WHERE tenant_id = ${shop.id} AND occurred_at < ${cutoff} LIMIT ${budget})`),
-        );
+        await store.write((s) => s.delete(events, inList(events.id, due.map((d) => d.id))));
         done.events += due.length;
         budget -= due.length;
       }
@@ -99,16 +100,24 @@ export async function applyRetention(
     if (settings.flowTextRetentionDays !== null && budget > 0) {
       const cutoff = `${addDays(today, -settings.flowTextRetentionDays)}T00:00:00.000Z`;
       // A reason's comment, or the exit survey's free-text answers as the confirmation step recorded them.
-      const steps = sql`SELECT s.flow_id, s.seq, s.data FROM cancel_flow_steps s JOIN cancel_flows f ON f.tenant_id = s.tenant_id AND f.id = s.flow_id
-        WHERE s.tenant_id = ${shop.id} AND f.closed_at IS NOT NULL AND f.closed_at < ${cutoff}
-          AND (json_extract(s.data, '$.comment') IS NOT NULL OR ${hasFreeText(sql`json_extract(s.data, '$.survey')`)}) LIMIT ${budget}`;
-      const due = await db.orm.all<{ flow_id: string; seq: number; data: string }>(steps);
+      const due = await store.q
+        .select({ flowId: cancelFlowSteps.flowId, seq: cancelFlowSteps.seq, data: cancelFlowSteps.data })
+        .from(cancelFlowSteps)
+        .innerJoin(cancelFlows, and(eq(cancelFlows.tenantId, cancelFlowSteps.tenantId), eq(cancelFlows.id, cancelFlowSteps.flowId)))
+        .where(
+          store.owns(
+            cancelFlowSteps,
+            lt(cancelFlows.closedAt, cutoff),
+            sql`(json_extract(${cancelFlowSteps.data}, '$.comment') IS NOT NULL OR ${hasFreeText(sql`json_extract(${cancelFlowSteps.data}, '$.survey')`)})`,
+          ),
+        )
+        .limit(budget);
       if (due.length > 0) {
-        await db.write(async (tx) => {
+        await store.write(async (s) => {
           for (const d of due) {
-            const data = JSON.parse(d.data) as Record<string, unknown>;
+            const data = d.data;
             const kept = { ...data, comment: null, ...(Array.isArray(data.survey) ? { survey: withoutFreeText(data.survey as SurveyAnswer[]) } : {}), textRemovedAt: now.toISOString() };
-            await tx.run(sql`UPDATE cancel_flow_steps SET data = ${JSON.stringify(kept)} WHERE tenant_id = ${shop.id} AND flow_id = ${d.flow_id} AND seq = ${d.seq}`);
+            await s.update(cancelFlowSteps, { data: kept }, eq(cancelFlowSteps.flowId, d.flowId), eq(cancelFlowSteps.seq, d.seq));
           }
         });
         done.flowTexts += due.length;
@@ -117,15 +126,14 @@ export async function applyRetention(
     }
     if (settings.flowTextRetentionDays !== null && budget > 0) {
       const cutoff = `${addDays(today, -settings.flowTextRetentionDays)}T00:00:00.000Z`;
-      const due = await db.orm.all<{ id: string; survey: string }>(
-        sql`SELECT w.id, w.survey FROM winbacks w WHERE w.tenant_id = ${shop.id} AND w.canceled_at < ${cutoff} AND ${hasFreeText(sql`w.survey`)} LIMIT ${budget}`,
-      );
+      const due = await store.q
+        .select({ id: winbacks.id, survey: winbacks.survey })
+        .from(winbacks)
+        .where(store.owns(winbacks, lt(winbacks.canceledAt, cutoff), hasFreeText(sql`${winbacks.survey}`)))
+        .limit(budget);
       if (due.length > 0) {
-        await db.write(async (tx) => {
-          for (const d of due) {
-            const kept = withoutFreeText(JSON.parse(d.survey) as SurveyAnswer[]);
-            await tx.run(sql`UPDATE winbacks SET survey = ${JSON.stringify(kept)} WHERE tenant_id = ${shop.id} AND id = ${d.id}`);
-          }
+        await store.write(async (s) => {
+          for (const d of due) await s.update(winbacks, { survey: withoutFreeText(d.survey ?? []) }, eq(winbacks.id, d.id));
         });
         done.surveyTexts += due.length;
         budget -= due.length;
