@@ -95,6 +95,8 @@ export const PORTAL_TEXT = {
     ja: "どちらも選ばない場合は、これまでのご同意にもとづきショップからご案内をお送りすることがあります。マイページでいつでも停止できます。",
     en: "If you choose neither, the shop may write to you under the consent you gave before. You can stop it on this page at any time.",
   },
+  // An optional radio question, once answered, can be taken back to "not answered".
+  clearChoice: { ja: "選択を取り消す", en: "Clear this answer" },
   survey: { ja: "アンケート（任意）", en: "Survey (optional)" },
   returnOn: { ja: "再開のご予定があれば、その日付（任意）", en: "If you plan to come back, the date (optional)" },
   keepInTouchTitle: { ja: "ショップからのお知らせ", en: "Messages from the shop" },

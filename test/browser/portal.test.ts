@@ -317,6 +317,39 @@ describe("<tsuzuku-portal> in Chromium", () => {
     await page.close();
   }, 60_000);
 
+  it("an optional answer chosen by mistake can be taken back to not answered before confirming (by keyboard)", async () => {
+    const { customerId } = await customerWith([{}]);
+    const page = await open(customerId);
+    await part(page, "cancel-button").click();
+    await part(page, "skip-reason").click();
+    await part(page, "confirm-cancel").waitFor();
+    const survey = page.locator("tsuzuku-portal [data-survey]");
+    const question = survey.locator("[data-keep-in-touch-question]");
+    const clearKeep = question.locator('[part="clear-choice"]');
+    // Nothing chosen: nothing to clear.
+    expect(await survey.locator('[part="clear-choice"]:visible').count()).toBe(0);
+    await page.getByLabel(say("keepInTouchYes", "ja")).check();
+    await survey.locator('[data-question="bring_back"] input[value="season"]').check();
+    await expect(clearKeep.textContent()).resolves.toBe(say("clearChoice", "ja"));
+    expect(await survey.locator('[part="clear-choice"]:visible').count()).toBe(2);
+    await axeClean(page, "the survey with answers to clear");
+    await clearKeep.focus();
+    await page.keyboard.press("Enter");
+    expect(await question.locator("input:checked").count()).toBe(0);
+    expect(await clearKeep.isVisible()).toBe(false);
+    // Focus is back on the question's first choice, not lost with the hidden button.
+    expect(await page.evaluate(() => (document.querySelector("tsuzuku-portal")!.shadowRoot!.activeElement as HTMLInputElement | null)?.value)).toBe("yes");
+    await survey.locator('[data-question="bring_back"] [part="clear-choice"]').click();
+    await part(page, "confirm-cancel").click();
+    await part(page, "receipt").waitFor();
+    const canceled = (await events(page)).find((e) => e.type === "tsuzuku:canceled")!.detail;
+    // Neither answer was sent: no survey recorded, keep-in-touch left where it was.
+    expect(canceled.exitSurvey ?? { recorded: 0 }).toMatchObject({ recorded: 0 });
+    expect(canceled.exitSurvey?.keepInTouch ?? null).toBeNull();
+    expect((await h.request("GET", `/v1/customers/${customerId}/keep-in-touch`, { key: t.key })).body).toMatchObject({ keepInTouch: null });
+    await page.close();
+  }, 60_000);
+
   it("a skip refused by the cut-off shows the rule's own message, in English when the page is", async () => {
     const { customerId, ids } = await customerWith([{ nextDeliveryOn: addDays(today(), 1) }]);
     const page = await open(customerId, { lang: "en" });

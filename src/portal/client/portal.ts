@@ -577,10 +577,9 @@ export class TsuzukuPortal extends HTMLElement {
       h("legend", {}, this.#t("survey")),
       survey.questions.map((q, i) =>
         q.kind === "choice" && q.options
-          ? h(
-              "fieldset",
+          ? this.#optionalChoice(
               { "data-question": q.id },
-              h("legend", {}, q.prompt),
+              q.prompt,
               q.options.map((o) => h("label", { class: "radio" }, h("input", { type: "radio", name: `survey-${i}`, value: o.code }), o.label)),
             )
           : h("div", { class: "field", "data-question": q.id }, h("label", { for: `survey-${i}` }, q.prompt), h("textarea", { id: `survey-${i}`, name: `survey-${i}`, rows: 3, maxlength: 2000 })),
@@ -599,14 +598,40 @@ export class TsuzukuPortal extends HTMLElement {
    */
   #keepInTouchQuestion(wording: string): HTMLElement {
     const stays = this.#keep?.contactable === true;
-    return h(
-      "fieldset",
+    return this.#optionalChoice(
       { "data-keep-in-touch-question": "", "aria-describedby": stays ? "keep-in-touch-neither" : undefined },
-      h("legend", {}, wording),
-      h("label", { class: "radio" }, h("input", { type: "radio", name: "keep-in-touch", value: "yes" }), this.#t("keepInTouchYes")),
-      h("label", { class: "radio" }, h("input", { type: "radio", name: "keep-in-touch", value: "no" }), this.#t("keepInTouchNo")),
+      wording,
+      [
+        h("label", { class: "radio" }, h("input", { type: "radio", name: "keep-in-touch", value: "yes" }), this.#t("keepInTouchYes")),
+        h("label", { class: "radio" }, h("input", { type: "radio", name: "keep-in-touch", value: "no" }), this.#t("keepInTouchNo")),
+      ],
       stays ? h("p", { class: "note", id: "keep-in-touch-neither" }, this.#t("keepInTouchNeither")) : null,
     );
+  }
+
+  /**
+   * An optional question answered with radios. A radio group cannot be unchosen by itself, so once
+   * one is chosen a button takes the answer back to "not answered" (a choice made by mistake must not
+   * become an answer the customer cannot withdraw before confirming); focus returns to the first choice.
+   */
+  #optionalChoice(attrs: Record<string, string | undefined>, legend: string, radios: HTMLElement[], note: HTMLElement | null = null): HTMLElement {
+    const clear = h(
+      "button",
+      {
+        type: "button",
+        part: "clear-choice",
+        hidden: true,
+        onclick: () => {
+          const inputs = [...set.querySelectorAll<HTMLInputElement>('input[type="radio"]')];
+          for (const input of inputs) input.checked = false;
+          clear.hidden = true;
+          inputs[0]?.focus();
+        },
+      },
+      this.#t("clearChoice"),
+    );
+    const set = h("fieldset", { ...attrs, onchange: () => (clear.hidden = set.querySelector("input:checked") === null) }, h("legend", {}, legend), radios, note, clear);
+    return set;
   }
 
   /** What the customer answered: only questions they answered; keep-in-touch only when yes or no was chosen; a return date only when given. */
