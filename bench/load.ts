@@ -30,7 +30,7 @@ function loadProcess(): ChildProcess {
   const script = new URL(import.meta.url.endsWith(".ts") ? "./load-child.ts" : "./load-child.js", import.meta.url);
   child = spawn(process.execPath, [...process.execArgv, fileURLToPath(script)], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
   // The load generator stands for clients on other machines: it yields the cores to the server
-  // (niceness 19; BENCH_LOAD_NICE=0 runs it as the server runs). See BENCHMARKS.md, branch atrisk4.
+  // (niceness 19; BENCH_LOAD_NICE=0 runs it as the server runs). See bench/HISTORY.md, branch atrisk4.
   if (LOAD_NICE) setPriority(child.pid!, LOAD_NICE);
   child.on("message", (reply: LoadReply) => {
     waiting.get(reply.id)?.(reply);

@@ -4,7 +4,7 @@
  * node_modules. `npm start` runs dist/server/node.js; `npm run build` (so start, test, bench) writes it.
  *
  * Why: under tsx every module was transformed at start and both texts kept on the heap; the live heap
- * after a warm-up was ≈ 60 MB, and a major GC's pause grows with it (issue #18, BENCHMARKS.md
+ * after a warm-up was ≈ 60 MB, and a major GC's pause grows with it (issue #18, bench/HISTORY.md,
  * "Branch bundlestart"). Comments and indentation go (`minifyWhitespace`): V8 keeps every script's
  * source for lazy compilation, and one non-Latin-1 character in a comment makes the whole text
  * two bytes a character. Names are kept, so stack traces still name functions. Modules reached only

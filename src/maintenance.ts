@@ -54,7 +54,7 @@ export const CRON_BATCHES: MaintenanceBatches = { resume: 200, expire: 200, resc
  * work on the 1,000,000-subscription bench tenant, where a risk row re-scored costs ≈ 150–250 µs
  * and a comeback decided or rendered ≈ 300–350 µs — at the cron's sizes one pass held the loop
  * 110–200 ms (re-scoring 500 rows) and 85–150 ms (rendering 2,000 comebacks) every second for as
- * long as a day's backlog lasted (BENCHMARKS.md, "Branch dip7"). Webhooks keep the cron's 50: a
+ * long as a day's backlog lasted (bench/HISTORY.md, "Branch dip7"). Webhooks keep the cron's 50: a
  * delivery is network I/O that does not hold the loop, and a pass waits for its slowest receiver,
  * so a smaller batch would only cut deliveries a second.
  */

@@ -39,7 +39,7 @@ export function listen(
  * Node runs with `--expose-gc` (`npm start` passes it), nothing otherwise. Loading the modules and
  * building the app leave 20–180 MB of garbage on a live heap of 35–50 MB; V8 otherwise collected it
  * a few seconds after the server began answering, in one mark-compact of 136–358 ms (and marking
- * steps of up to 60 ms) on the event loop (BENCHMARKS.md, branch gcpause).
+ * steps of up to 60 ms) on the event loop (bench/HISTORY.md, branch gcpause).
  */
 export function collectStartupGarbage(): void {
   (globalThis as { gc?: () => void }).gc?.();

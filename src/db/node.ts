@@ -86,9 +86,9 @@ function statementCache(path: string) {
       // read since. On the 1M-subscription bench file, the first lookup after a write took
       // 56–192 ms mapped (1.1 GB of the file mapped after 5,000 lookups; 31–47 ms of it the
       // kernel's unmapping), ≈ 10 ms CPU with a 64 MB cache alone, 1–4 ms with the default 2 MB
-      // (bench/reader-remap.ts; BENCHMARKS.md, branch loop5). 8 MB holds the inner pages of the
+      // (bench/reader-remap.ts; bench/HISTORY.md, branch loop5). 8 MB holds the inner pages of the
       // indexes a lookup walks there, which 2 MB did not (13 → 7 page reads from the OS a lookup,
-      // ≈ 20 µs of system time, between writes; a reset costs ≈ 1 ms more: BENCHMARKS.md, dipcpu).
+      // ≈ 20 µs of system time, between writes; a reset costs ≈ 1 ms more: bench/HISTORY.md, branch dipcpu).
       // The OS page cache keeps the file.
       conn.exec("PRAGMA cache_size = -8192");
     }

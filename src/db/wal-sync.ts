@@ -5,7 +5,7 @@ import { open } from "node:fs/promises";
  *
  * With `synchronous = FULL` SQLite fsyncs the write-ahead log inside every COMMIT, and the driver
  * being synchronous, the event loop waits for the disk: ≈ 0.5 ms a commit on this machine's disk,
- * 20–360 ms in its tail (BENCHMARKS.md, "Writes on the same file": "commit ×3 (max 359 ms)"), with
+ * 20–360 ms in its tail (bench/HISTORY.md, the run of 2026-12-01 22:56: "commit ×3 (max 359 ms)" at load 6), with
  * every request in the server held meanwhile. The app's connections run `synchronous = NORMAL`
  * instead, where a COMMIT only writes the log's frames (SQLite, "PRAGMA synchronous": in WAL mode
  * NORMAL syncs the log before each checkpoint and when it starts again, not at each commit), and

@@ -229,7 +229,7 @@ const remembered = new WeakMap<object, WeakMap<object, WeakMap<object, Map<strin
  * Few, on purpose: an answer kept past two scavenges (≈ 1,000–2,000 requests, whatever the traffic)
  * ends in the old generation and dies there. 20,000 answers (≈ 280 bytes a lookup held, most of it
  * the key) hit on 2.4 % of at-risk callers spread over the 1M bench tenant and piled up in the live
- * heap: 1–6 MB more after each serving mark-compact (bench/promoted.ts; BENCHMARKS.md, branch promote).
+ * heap: 1–6 MB more after each serving mark-compact (bench/promoted.ts; bench/HISTORY.md, branch promote).
  */
 const MAX_REMEMBERED = 256;
 

@@ -113,7 +113,7 @@ export function utf8Bytes(text: string): Uint8Array<ArrayBuffer> {
  * "Byte text": a string whose every character is one byte of UTF-8 (Latin-1 code units). Pieces of
  * it join into a one-byte string that becomes the body in one Latin-1 copy (`byteTextBody`), where
  * a page holding Japanese text as an ordinary two-byte string cost 25–60 µs to encode as UTF-8
- * against ≈ 1 µs for the copy (the at-risk page, BENCHMARKS.md branch atrisk6). Text that is all
+ * against ≈ 1 µs for the copy (the at-risk page, bench/HISTORY.md, branch atrisk6). Text that is all
  * ASCII is already byte text.
  */
 export const asByteText = (text: string): string => Buffer.from(text, "utf8").toString("latin1");

@@ -64,7 +64,7 @@ export function displayPhone(stored: string): string {
  * Few, on purpose: an answer kept past two scavenges (≈ 1,000–2,000 requests, whatever the traffic)
  * ends in the old generation and dies there. 10,000 answers, keyed by callers spread over a shop,
  * hit only on a request's own second parse and held ≈ 170 bytes a lookup until emptied
- * (bench/promoted.ts; BENCHMARKS.md, branch promote).
+ * (bench/promoted.ts; bench/HISTORY.md, branch promote).
  */
 const MEMO_MAX = 256;
 const memo = new Map<string, ParsedPhone | null>();

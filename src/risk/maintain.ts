@@ -203,7 +203,7 @@ const updateRisk = preparedUpdates(riskFeatures, ["subscriptionId"]);
  * columns whose stored value differs, and nothing when none does. Every entry of the two at-risk
  * indexes holds the row's record, `computed_at` included (schema AT_RISK_RECORD), so naming any
  * record column rewrites both entries and the `computed_at` entry — ≈ 150–200 µs of CPU a row on
- * the 1M-subscription file, against ≈ 20 µs for the features alone (BENCHMARKS.md, branch writes6).
+ * the 1M-subscription file, against ≈ 20 µs for the features alone (bench/HISTORY.md, branch writes6).
  * Hence `computedAt` moves only with the record: a refresh whose score, band, drivers, flags and
  * revenue at risk come out as stored stores its features only, and the stored record — computed
  * earlier, identical to this one — stands. Without a stored row (or when it is out of this store's
