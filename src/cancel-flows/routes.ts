@@ -27,7 +27,8 @@ import {
   StartFlowBody,
 } from "./schemas";
 import { acceptOffer, confirmCancellation, flowEvidence, giveReason, reactivate, startFlow, unusableSurveyParts } from "./service";
-import { cancellationTerms, cutoffRule } from "./terms";
+import { cancellationTerms, cutoffRule, type CancellationTerms } from "./terms";
+import { formatMoney } from "../offers/personalise";
 
 const tags = ["Cancellation"];
 const FLOW_STATE_ERRORS = ["cancel_flow_not_found", "cancel_flow_saved", "cancel_flow_canceled", "cancel_flow_expired"] as const;
@@ -247,19 +248,19 @@ export const cancelFlowsRouter = domainRouter()
       const settings = c.get("caller").settings;
       const terms = cancellationTerms(sub, settings, c.get("services").now(), lang);
       const ja = lang === "ja";
-      const fee = terms.commitment?.earlyCancellationFee;
       const next = terms.nextDelivery;
       const lastDay = next ? addDays(next.on, -settings.changeCutoffDays) : null;
       const summary = ja
-        ? `いつでも解約できます。マイページ・電話（自動音声）・オペレーターのいずれからでも、解約の開始と確定の2ステップで完了します。お届け予定日の${settings.changeCutoffDays}日前までの受付で、そのお届けから停止します。${terms.commitment ? `このご契約には${terms.commitment.minDeliveries}回のお受け取りのお約束があり${fee ? `、それより前の解約には${fee.amount.toLocaleString("en-US")}円の解約手数料がかかります（お申込み時にご案内済み）` : "ますが、解約手数料はかかりません"}。` : "解約手数料はかかりません。"}`
-        : `You can cancel at any time, on the web (my page), by phone (automated) or with an operator: starting and confirming takes two steps. A cancellation received at least ${settings.changeCutoffDays} days before a delivery stops that delivery. ${terms.commitment ? `This plan has a commitment of ${terms.commitment.minDeliveries} deliveries${fee ? `; cancelling earlier brings the early-cancellation fee of ${fee.amount} ${fee.currency} disclosed at sign-up.` : ", with no fee."}` : "There is no cancellation fee."}`;
+        ? `いつでも解約できます。マイページ・電話（自動音声）・オペレーターのいずれからでも、解約の開始と確定の2ステップで完了します。お届け予定日の${settings.changeCutoffDays}日前までの受付で、そのお届けから停止します。${commitmentLine(terms, lang)}`
+        : `You can cancel at any time, on the web (my page), by phone (automated) or with an operator: starting and confirming takes two steps. A cancellation received at least ${settings.changeCutoffDays} days before a delivery stops that delivery. ${commitmentLine(terms, lang)}`;
       return c.json(
         {
           subscriptionId,
           summary,
+          // Read by customers: the steps as they take them, no API paths.
           howToCancel: ja
-            ? ["解約を開始します（POST /v1/subscriptions/{id}/cancel-flows）。", "理由の入力は任意です。ご提案が表示されても、そのまま解約に進めます。", "解約を確定します（POST /v1/cancel-flows/{flowId}/confirm）。受付番号と受付票をお渡しします。"]
-            : ["Start cancelling (POST /v1/subscriptions/{id}/cancel-flows).", "Giving a reason is optional; if an offer is shown, you can still continue cancelling.", "Confirm (POST /v1/cancel-flows/{flowId}/confirm): you get a confirmation number and a receipt."],
+            ? ["解約を開始します。", "理由の入力は任意です。ご提案が表示されても、そのまま解約に進めます。", "解約を確定します。受付番号と受付票をお渡しします。"]
+            : ["Start cancelling.", "Giving a reason is optional; if an offer is shown, you can still continue cancelling.", "Confirm: you get a confirmation number and a receipt."],
           channels: [
             { channel: "web" as const, description: ja ? "マイページの「解約する」から（24時間）" : "\"Cancel\" on your my page (24 hours)" },
             { channel: "ivr" as const, description: ja ? "お電話の自動音声で（24時間）" : "Automated phone line (24 hours)" },
@@ -304,3 +305,24 @@ export const cancelFlowsRouter = domainRouter()
       return c.json(await reactivate(c.get("store"), subscriptionId, input, { ...ctxOf(c), channel: c.get("caller").channel ?? channel }), 200);
     },
   );
+
+/**
+ * The summary's sentence on commitment and fee. The fee is named only when it applies to a
+ * cancellation now — `terms.fee`, the same decision the confirm charges and asks to acknowledge —
+ * never from the commitment alone (a commitment met long ago brings no fee).
+ */
+function commitmentLine(terms: CancellationTerms, lang: "ja" | "en"): string {
+  const c = terms.commitment;
+  if (!c) return lang === "ja" ? "解約手数料はかかりません。" : "There is no cancellation fee.";
+  if (terms.fee) {
+    return lang === "ja"
+      ? `このご契約には${c.minDeliveries}回のお受け取りのお約束があり、いま解約すると、お申込み時にご案内した解約手数料${formatMoney(terms.fee, lang)}がかかります。`
+      : `This plan has a commitment of ${c.minDeliveries} deliveries; cancelling now brings the early-cancellation fee of ${formatMoney(terms.fee, lang)} disclosed at sign-up.`;
+  }
+  if (c.met) {
+    return lang === "ja"
+      ? `このご契約の${c.minDeliveries}回のお受け取りのお約束はすでに満たされているため、解約手数料はかかりません。`
+      : `This plan's commitment of ${c.minDeliveries} deliveries has been met: there is no cancellation fee.`;
+  }
+  return lang === "ja" ? `このご契約には${c.minDeliveries}回のお受け取りのお約束がありますが、解約手数料はかかりません。` : `This plan has a commitment of ${c.minDeliveries} deliveries, with no fee.`;
+}

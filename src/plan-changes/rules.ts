@@ -1,4 +1,4 @@
-import { addDays, daysBetween, maxDate } from "../platform/dates";
+import { addDays, daysBetween, maxDate, writeDate } from "../platform/dates";
 import type { ErrorCode } from "../platform/errors";
 import type { Language, Localized } from "../platform/language";
 import type { TenantSettings } from "../settings/schemas";
@@ -8,6 +8,9 @@ import type { TenantSettings } from "../settings/schemas";
  * today's local date and a request, either the new plan or the rule it breaks. No I/O here, so
  * every rule is tested without HTTP.
  */
+
+/** A date in a refusal, as people write it (the dates are already the shop's local dates). */
+const day = (date: string | null, lang: Language): string => (date === null ? "" : writeDate(date, lang, "full"));
 
 export type Plan = {
   status: "active" | "paused" | "canceled";
@@ -136,8 +139,8 @@ export function reactivationStart(
         violation: {
           code: "change_window_closed",
           detail: {
-            en: `The final delivery on ${final} is already being prepared and stays the next one; reactivate without nextDeliveryOn, then move the one after it.`,
-            ja: `${final} の最終お届けはすでに準備中のため、次回のお届けのまま変更できません。nextDeliveryOn を指定せずに再開し、その次のお届けを変更してください。`,
+            en: `The final delivery on ${day(final, "en")} is already being prepared and stays the next one; reactivate without nextDeliveryOn, then move the one after it.`,
+            ja: `${day(final, "ja")}の最終お届けはすでに準備中のため、次回のお届けのまま変更できません。nextDeliveryOn を指定せずに再開し、その次のお届けを変更してください。`,
           },
           extra: { firstChangeableDate: earliest, nextDeliveryOn: final },
         },
@@ -147,7 +150,7 @@ export function reactivationStart(
   }
   const next = requested ?? earliest;
   if (next < earliest) {
-    return { ok: false, violation: { code: "change_window_closed", detail: { en: `The first delivery can be on ${earliest} at the earliest.`, ja: `最初のお届け日は ${earliest} 以降の日付を指定してください。` }, extra: { firstChangeableDate: earliest } } };
+    return { ok: false, violation: { code: "change_window_closed", detail: { en: `The first delivery can be on ${day(earliest, "en")} at the earliest.`, ja: `最初のお届け日は${day(earliest, "ja")}以降の日付を指定してください。` }, extra: { firstChangeableDate: earliest } } };
   }
   if (next > window.latest) {
     return { ok: false, violation: { code: "date_out_of_range", detail: { en: "The first delivery is too far away.", ja: "最初のお届け日が先すぎます。" }, extra: { latestDate: window.latest } } };
@@ -185,8 +188,8 @@ export function decide(current: Plan, request: PlanRequest, settings: TenantSett
     fail(
       "change_window_closed",
       {
-        en: `The next delivery on ${plan.nextDeliveryOn} is within ${settings.changeCutoffDays} days and can no longer be changed; ${what.en}`,
-        ja: `${plan.nextDeliveryOn} の次回お届けは${settings.changeCutoffDays}日以内のため、変更できません。${what.ja}`,
+        en: `The next delivery on ${day(plan.nextDeliveryOn, "en")} is within ${settings.changeCutoffDays} days and can no longer be changed; ${what.en}`,
+        ja: `${day(plan.nextDeliveryOn, "ja")}の次回お届けは${settings.changeCutoffDays}日以内のため、変更できません。${what.ja}`,
       },
       { firstChangeableDate: firstChangeable, nextDeliveryOn: plan.nextDeliveryOn },
     );
@@ -222,7 +225,7 @@ export function decide(current: Plan, request: PlanRequest, settings: TenantSett
       const from = plan.nextDeliveryOn ?? firstChangeable;
       const resumeOn = "cycles" in request ? addDays(from, request.cycles * plan.intervalDays) : request.resumeOn;
       if (resumeOn < firstChangeable) {
-        return fail("change_window_closed", { en: `Deliveries can resume on ${firstChangeable} at the earliest.`, ja: `お届けの再開日は ${firstChangeable} 以降の日付を指定してください。` }, { firstChangeableDate: firstChangeable });
+        return fail("change_window_closed", { en: `Deliveries can resume on ${day(firstChangeable, "en")} at the earliest.`, ja: `お届けの再開日は${day(firstChangeable, "ja")}以降の日付を指定してください。` }, { firstChangeableDate: firstChangeable });
       }
       // A pause holds back the next delivery: resuming on or before it would hold back nothing (or
       // bring the delivery forward) while the customer is told deliveries are paused. The earliest
@@ -233,8 +236,8 @@ export function decide(current: Plan, request: PlanRequest, settings: TenantSett
         return fail(
           "date_out_of_range",
           {
-            en: `A pause holds back the next delivery (${heldBack}): the resume date must be after it, ${earliest} at the earliest.`,
-            ja: `休止は次回のお届け（${heldBack}）から始まります。再開日は ${earliest} 以降の日付を指定してください。`,
+            en: `A pause holds back the next delivery (${day(heldBack, "en")}): the resume date must be after it, ${day(earliest, "en")} at the earliest.`,
+            ja: `休止は次回のお届け（${day(heldBack, "ja")}）から始まります。再開日は${day(earliest, "ja")}以降の日付を指定してください。`,
           },
           { earliestDate: earliest },
         );
@@ -247,8 +250,8 @@ export function decide(current: Plan, request: PlanRequest, settings: TenantSett
         return fail(
           "pause_too_long",
           {
-            en: `A pause may hold deliveries back at most ${settings.maxPauseDays} days beyond the normal schedule, counted from the next delivery (${pausedFromOn}) to the resume date; this one is ${pauseDays} days. Resume on ${latest} at the latest.`,
-            ja: `お届けを休止できるのは、次回お届け日（${pausedFromOn}）から再開日まで最長${settings.maxPauseDays}日です。ご指定の休止は${pauseDays}日のため、再開日は ${latest} までの日付を指定してください。`,
+            en: `A pause may hold deliveries back at most ${settings.maxPauseDays} days beyond the normal schedule, counted from the next delivery (${day(pausedFromOn, "en")}) to the resume date; this one is ${pauseDays} days. Resume on ${day(latest, "en")} at the latest.`,
+            ja: `お届けを休止できるのは、次回お届け日（${day(pausedFromOn, "ja")}）から再開日まで最長${settings.maxPauseDays}日です。ご指定の休止は${pauseDays}日のため、再開日は${day(latest, "ja")}までの日付を指定してください。`,
           },
           { maxPauseDays: settings.maxPauseDays, pauseDays, pausedFromOn, latestResumeOn: latest },
         );
@@ -259,7 +262,7 @@ export function decide(current: Plan, request: PlanRequest, settings: TenantSett
       if (plan.status !== "paused") return fail("subscription_not_paused", { en: "The subscription is not paused.", ja: "この定期コースは休止中ではありません。" });
       const next = request.nextDeliveryOn ?? maxDate(firstChangeable, today);
       if (next < firstChangeable) {
-        return fail("change_window_closed", { en: `The first delivery can be on ${firstChangeable} at the earliest.`, ja: `最初のお届け日は ${firstChangeable} 以降の日付を指定してください。` }, { firstChangeableDate: firstChangeable });
+        return fail("change_window_closed", { en: `The first delivery can be on ${day(firstChangeable, "en")} at the earliest.`, ja: `最初のお届け日は${day(firstChangeable, "ja")}以降の日付を指定してください。` }, { firstChangeableDate: firstChangeable });
       }
       if (daysBetween(today, next) > Math.max(settings.maxPauseDays, plan.intervalDays * 2)) {
         return fail("date_out_of_range", { en: "The first delivery after resuming is too far away; pause instead.", ja: "再開後の最初のお届け日が先すぎます。しばらくお届けが不要な場合は、休止をご利用ください。" });
@@ -291,11 +294,11 @@ export function decide(current: Plan, request: PlanRequest, settings: TenantSett
       }
       if (nextIsLocked) return windowClosed({ en: "move the one after it once it has shipped.", ja: "発送後に、その次のお届け日を変更してください。" });
       if (request.date < firstChangeable) {
-        return fail("change_window_closed", { en: `The next delivery can be moved to ${firstChangeable} at the earliest.`, ja: `次回お届け日は ${firstChangeable} 以降の日付に変更できます。` }, { firstChangeableDate: firstChangeable });
+        return fail("change_window_closed", { en: `The next delivery can be moved to ${day(firstChangeable, "en")} at the earliest.`, ja: `次回お届け日は${day(firstChangeable, "ja")}以降の日付に変更できます。` }, { firstChangeableDate: firstChangeable });
       }
       const latest = addDays(today, Math.max(plan.intervalDays * 2, settings.changeCutoffDays + 1));
       if (request.date > latest) {
-        return fail("date_out_of_range", { en: `The next delivery can be moved to ${latest} at the latest; for a longer break, pause.`, ja: `次回お届け日は ${latest} までの日付に変更できます。それより長くお届けを空ける場合は、休止をご利用ください。` }, { latestDate: latest });
+        return fail("date_out_of_range", { en: `The next delivery can be moved to ${day(latest, "en")} at the latest; for a longer break, pause.`, ja: `次回お届け日は${day(latest, "ja")}までの日付に変更できます。それより長くお届けを空ける場合は、休止をご利用ください。` }, { latestDate: latest });
       }
       return { ok: true, plan: { ...plan, nextDeliveryOn: request.date } };
     }
@@ -359,12 +362,12 @@ function pauseOption(plan: Plan, settings: TenantSettings, today: string, firstC
       ? { en: "The shop does not offer pauses.", ja: "このショップではお届けの休止を承っていません。" }
       : latest <= firstChangeable
         ? {
-            en: `The pause cannot be extended: the shop allows no longer pause, so deliveries can only resume now, with the first delivery on ${firstChangeable}.`,
-            ja: `休止は延長できません。ショップの規定で休止期間を延ばせないため、選べるのはいますぐの再開のみで、最初のお届けは ${firstChangeable} です。`,
+            en: `The pause cannot be extended: the shop allows no longer pause, so deliveries can only resume now, with the first delivery on ${day(firstChangeable, "en")}.`,
+            ja: `休止は延長できません。ショップの規定で休止期間を延ばせないため、選べるのはいますぐの再開のみで、最初のお届けは${day(firstChangeable, "ja")}です。`,
           }
         : {
-            en: `The pause already runs until ${plan.pausedUntil}; from today the shop allows resume dates up to ${latest}, so it cannot be extended. To restart sooner, resume: the first delivery can be on ${firstChangeable}.`,
-            ja: `お届けはすでに ${plan.pausedUntil} まで休止中です。本日から選べる再開日は ${latest} までのため、これ以上延長できません。早めに再開する場合は「再開」をお選びください。最初のお届けは ${firstChangeable} から可能です。`,
+            en: `The pause already runs until ${day(plan.pausedUntil, "en")}; from today the shop allows resume dates up to ${day(latest, "en")}, so it cannot be extended. To restart sooner, resume: the first delivery can be on ${day(firstChangeable, "en")}.`,
+            ja: `お届けはすでに${day(plan.pausedUntil, "ja")}まで休止中です。本日から選べる再開日は${day(latest, "ja")}までのため、これ以上延長できません。早めに再開する場合は「再開」をお選びください。最初のお届けは${day(firstChangeable, "ja")}から可能です。`,
           };
   return { available: false, refusal: { code: "pause_too_long" as const, detail: detail[lang] }, earliestResumeOn: latest, latestResumeOn: latest };
 }

@@ -55,6 +55,15 @@ export const PORTAL_TEXT = {
   resume: { ja: "お届けを再開", en: "Resume deliveries" },
   apply: { ja: "この内容で変更", en: "Apply" },
   changed: { ja: "変更しました。", en: "Your change is saved." },
+  // After a change: which plan (product and number: two plans of one product read apart), what
+  // changed and what happens next, dates as the API's own texts write them (platform/dates writeDate).
+  changedOn: { ja: "{product}（ご契約番号 {id}）：{what}", en: "{product} (subscription {id}): {what}" },
+  changedSkip: { ja: "次回のお届けを1回スキップしました。次回のお届けは{date}です。", en: "The next delivery is skipped. Your next delivery is on {date}." },
+  changedNextDelivery: { ja: "次回のお届け日を{date}に変更しました。", en: "Your next delivery is moved to {date}." },
+  changedInterval: { ja: "お届け間隔を{n}日ごとに変更しました。次回のお届けは{date}で、その後は{n}日ごとにお届けします。", en: "Deliveries now come every {n} days: the next on {date}, then every {n} days." },
+  changedQuantity: { ja: "数量を{n}に変更しました。{date}のお届けから、1回のお届けは{price}です。", en: "The quantity is now {n}. From the delivery on {date}, each delivery costs {price}." },
+  changedPause: { ja: "お届けをお休みにしました。{date}のお届けから再開します。", en: "Deliveries are paused. They resume with the delivery on {date}." },
+  changedResume: { ja: "お届けを再開しました。次回のお届けは{date}です。", en: "Deliveries are resumed. Your next delivery is on {date}." },
   cancel: { ja: "解約する", en: "Cancel this subscription" },
   cancelTitle: { ja: "解約の手続き", en: "Cancel your subscription" },
   reasonQuestion: {
@@ -112,6 +121,31 @@ export const PORTAL_TEXT = {
     en: "The connection has expired. Reload the page to continue; nothing you entered is lost.",
   },
   failed: { ja: "通信に失敗しました。もう一度お試しください。", en: "Something went wrong. Please try again." },
+  // Refusals in the customer's words (portal/client/refusals.ts maps the API's codes to these); the
+  // API's own detail is written for the shop's developers and is never shown, but a rule's refusal is.
+  feeNotAcknowledged: {
+    ja: "解約を確定するには、解約手数料{amount}のお支払いについて確認のチェックを入れてください。",
+    en: "To confirm, tick the box to acknowledge the early cancellation fee of {amount}.",
+  },
+  feeNotAcknowledgedNoAmount: {
+    ja: "解約を確定するには、解約手数料のお支払いについて確認のチェックを入れてください。",
+    en: "To confirm, tick the box to acknowledge the early cancellation fee.",
+  },
+  refusedNotFound: { ja: "この定期コースが見つかりません。ページを再読み込みしてください。", en: "We could not find this subscription. Please reload the page." },
+  refusedAlreadyCanceled: { ja: "この定期コースはすでに解約されています。ページを再読み込みすると最新の状態を表示します。", en: "This subscription has already been canceled. Reload the page to see it as it is now." },
+  refusedChangedMeanwhile: { ja: "お手続きの間に内容が変わりました。ページを再読み込みして、最新の内容でもう一度お試しください。", en: "Something changed while you were here. Reload the page and try again with what it shows now." },
+  refusedFlowEnded: { ja: "この解約のお手続きはすでに終了しています。一覧に戻って、最新の状態をご確認ください。", en: "This cancellation has already been completed or closed. Go back to your subscriptions to see where things stand." },
+  refusedFlowExpired: { ja: "お手続きの有効期限が切れました。お手数ですが、もう一度「解約する」からお進みください。", en: "This step has expired. Please start again with \"Cancel this subscription\"." },
+  refusedOfferUnavailable: { ja: "このご提案は現在お選びいただけません。解約の手続きを続けるか、一覧に戻ってください。", en: "This offer is no longer available. You can continue cancelling or go back to your subscriptions." },
+  refusedBusy: { ja: "前のお手続きを処理しています。少し待ってから、もう一度お試しください。", en: "Your previous request is still being processed. Please wait a moment and try again." },
+  refusedTooMany: { ja: "ただいま混み合っています。少し時間をおいて、もう一度お試しください。", en: "We are receiving too many requests. Please wait a little and try again." },
+  refusedSignIn: { ja: "ログインの状態を確認できませんでした。ページを再読み込みしてください。", en: "We could not confirm that you are signed in. Please reload the page." },
+  refusedInput: { ja: "入力内容を確認して、もう一度お試しください。", en: "Please check what you entered and try again." },
+  refusedAccount: { ja: "このアカウントではお手続きできません。ショップにお問い合わせください。", en: "This can't be done for your account. Please contact the shop." },
+  refused: {
+    ja: "お手続きを完了できませんでした。ページを再読み込みして、もう一度お試しください。解決しない場合はショップにお問い合わせください。",
+    en: "We could not complete this. Please reload the page and try again; if it still does not work, contact the shop.",
+  },
   demoTitle: { ja: "マイページ（デモ）", en: "My page (demo)" },
   demoIntro: {
     ja: "デモショップの顧客 {customer} としてログインしている想定のマイページです。下の枠が <tsuzuku-portal> です。",

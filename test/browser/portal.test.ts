@@ -145,14 +145,22 @@ describe("<tsuzuku-portal> in Chromium", () => {
     await part(page, "confirm-cancel").waitFor();
     await axeClean(page, "the confirmation");
     expect(await page.locator("tsuzuku-portal section").textContent()).toContain("￥5,000");
-    // Confirming without ticking the fee: the API's own refusal is shown, nothing is canceled.
+    // Confirming without ticking the fee: nothing is sent; the box says why, in the customer's
+    // words with the amount, is marked invalid and takes the focus.
     await part(page, "confirm-cancel").click();
-    const refusal = page.locator("tsuzuku-portal .message");
-    await expect.poll(() => refusal.textContent()).not.toBe("");
-    expect((await events(page)).at(-1)).toMatchObject({ type: "tsuzuku:error", detail: { code: "fee_acknowledgement_required" } });
-    expect(await refusal.textContent()).toBe((await events(page)).at(-1)!.detail.detail);
-    await axeClean(page, "the fee refusal");
+    const box = page.locator("tsuzuku-portal #acknowledge-fee");
+    const error = page.locator("tsuzuku-portal #acknowledge-fee-error");
+    await expect.poll(() => error.textContent()).toBe(say("feeNotAcknowledged", "ja", { amount: "￥5,000" }));
+    expect(await error.isVisible()).toBe(true);
+    expect(await box.getAttribute("aria-invalid")).toBe("true");
+    expect(await box.getAttribute("aria-describedby")).toBe("acknowledge-fee-error");
+    expect(await page.evaluate(() => document.querySelector("tsuzuku-portal")!.shadowRoot!.activeElement?.id)).toBe("acknowledge-fee");
+    expect((await events(page)).map((e) => e.type)).not.toContain("tsuzuku:error");
+    expect(await page.locator("tsuzuku-portal").innerText()).not.toMatch(/acknowledgeFee|JPY|\/v1\//);
+    await axeClean(page, "the fee not ticked");
     await page.getByLabel(say("acknowledgeFee", "ja", { amount: "￥5,000" })).check();
+    expect(await error.isVisible()).toBe(false);
+    expect(await box.getAttribute("aria-invalid")).toBeNull();
     await part(page, "confirm-cancel").click();
     await part(page, "receipt").waitFor();
     await axeClean(page, "the receipt");
@@ -371,7 +379,10 @@ describe("<tsuzuku-portal> in Chromium", () => {
     const page = await open(customerId);
     const status = page.locator("tsuzuku-portal [role=status]");
     await part(page, "skip-button").click();
-    await expect.poll(() => status.textContent()).toContain(say("changed", "ja"));
+    await expect.poll(() => status.textContent()).toMatch(/スキップしました/);
+    // Which plan (product and number), what changed and the next delivery, its date written for people.
+    const next = (await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key })).body.nextDeliveryOn as string;
+    expect(await status.textContent()).toBe(`国産大麦若葉の青汁 30包（ご契約番号 ${ids[0]}）：次回のお届けを1回スキップしました。次回のお届けは${writeDate(next, "ja", "full")}です。`);
     await part(page, "skip-button").click();
     await expect.poll(async () => (await events(page)).map((e) => e.detail?.code)).toContain("skip_limit_exceeded");
     const refusal = (await events(page)).find((e) => e.type === "tsuzuku:error")!.detail.detail as string;
@@ -381,7 +392,7 @@ describe("<tsuzuku-portal> in Chromium", () => {
     expect(await status.textContent()).toBe("");
     // What a sighted customer reads: the refusal once (the rule's note with the same words is hidden).
     expect((await card.innerText()).split(refusal).length - 1).toBe(1);
-    expect(await page.locator("tsuzuku-portal").innerText()).not.toContain(say("changed", "ja"));
+    expect(await page.locator("tsuzuku-portal").innerText()).not.toContain("スキップしました");
     await axeClean(page, "the skip-limit refusal");
     expect((await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key })).body.version).toBe(3);
     await page.close();
@@ -432,18 +443,22 @@ describe("<tsuzuku-portal> in Chromium", () => {
     await card.getByLabel(say("everyDays", "en", { n: 45 })).check();
     await card.locator('[part~="interval-apply"]').click();
     await changed(1);
-    expect(await page.locator("tsuzuku-portal [role=status]").textContent()).toContain(say("changed", "en"));
+    const status = () => page.locator("tsuzuku-portal [role=status]").textContent();
+    const next = writeDate((await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key })).body.nextDeliveryOn, "en", "full");
+    expect(await status()).toBe(`国産大麦若葉の青汁 30包 (subscription ${ids[0]}): Deliveries now come every 45 days: the next on ${next}, then every 45 days.`);
     await axeClean(page, "after an interval change");
 
     await card.getByText(say("changeQuantity", "en")).click();
     await card.getByLabel(say("newQuantity", "en", { min: 1, max: 10 })).fill("2");
     await card.locator('[part~="quantity-apply"]').click();
     await changed(2);
+    expect(await status()).toBe(`国産大麦若葉の青汁 30包 (subscription ${ids[0]}): The quantity is now 2. From the delivery on ${next}, each delivery costs ¥7,960.`);
 
     await card.getByText(say("pause", "en")).click();
     await card.getByLabel(say("resumeOn", "en")).fill(addDays(today(), 40));
     await card.locator('[part~="pause-apply"]').click();
     await changed(3);
+    expect(await status()).toBe(`国産大麦若葉の青汁 30包 (subscription ${ids[0]}): Deliveries are paused. They resume with the delivery on ${writeDate(addDays(today(), 40), "en", "full")}.`);
     await part(page, "resume-button").click();
     await changed(4);
     await axeClean(page, "after resuming deliveries");

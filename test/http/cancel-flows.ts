@@ -159,6 +159,7 @@ export function cancelFlowsSuite(h: () => Harness) {
       const id = await newSubscription({ deliveriesCompleted: 1, commitment: { minDeliveries: 3, earlyCancellationFee: { amount: 5000, currency: "JPY" } } });
       const info = await h().request("GET", `/v1/subscriptions/${id}/cancellation-info`, { key: t.key });
       expect(info.body.commitment).toMatchObject({ minDeliveries: 3, feeAppliesIfCanceledNow: true, earlyCancellationFee: { amount: 5000 } });
+      expect(info.body.summary).toContain("解約手数料5,000円がかかります");
       const { body: flow } = await start(id);
       expect(flow.commitment).toMatchObject({ minDeliveries: 3, earlyCancellationFee: { amount: 5000, currency: "JPY" }, acknowledgeFeeRequired: true });
       const refused = await post(flow.flowId, "confirm", {});
@@ -168,6 +169,23 @@ export function cancelFlowsSuite(h: () => Harness) {
       const done = await post(flow.flowId, "confirm", { acknowledgeFee: true });
       expect(done.status).toBe(200);
       expect(done.body.charges).toEqual([expect.objectContaining({ type: "early_cancellation_fee", amount: { amount: 5000, currency: "JPY" } })]);
+    });
+
+    it("cancellation-info names the fee only when it applies now, and speaks to customers without API paths", async () => {
+      const fee = { minDeliveries: 4, earlyCancellationFee: { amount: 5000, currency: "JPY" } };
+      const met = await newSubscription({ deliveriesCompleted: 23, commitment: fee });
+      const ask = async (id: string, lang: string) => (await h().request("GET", `/v1/subscriptions/${id}/cancellation-info`, { key: t.key, headers: { "accept-language": lang } })).body;
+      const [metJa, metEn] = [await ask(met, "ja"), await ask(met, "en")];
+      // The same decision as the confirm's: no fee to acknowledge, none in the summary.
+      expect(metJa.commitment).toMatchObject({ feeAppliesIfCanceledNow: false, earlyCancellationFee: { amount: 5000 } });
+      expect(metJa.summary).toContain("4回のお受け取りのお約束はすでに満たされているため、解約手数料はかかりません。");
+      expect(metJa.summary).not.toMatch(/5,000|5000/);
+      expect(metEn.summary).not.toMatch(/5,000|5000/);
+      const { body: flow } = await start(met);
+      expect(flow.commitment.acknowledgeFeeRequired).toBe(false);
+      const early = await ask(await newSubscription({ deliveriesCompleted: 1, commitment: fee }), "ja");
+      expect(early.summary).toContain("解約手数料5,000円がかかります");
+      for (const body of [metJa, metEn, early]) expect(body.howToCancel.join(" ")).not.toMatch(/\/v1\/|POST|\{/);
     });
 
     it("inside the cut-off the next delivery still ships and is charged, said plainly", async () => {

@@ -1,6 +1,8 @@
 import { langOf, say, type Language, type PortalTextKey } from "../../platform/localized-text";
 import { actionKey, ApiProblem, callApi, type Call, type Problem } from "./api";
+import { writeDate } from "../../platform/dates";
 import { h } from "./dom";
+import { refusalText } from "./refusals";
 import { STYLES } from "./styles";
 import type { Canceled, ChangeResult, ExitSurvey, FlowStarted, KeepInTouch, Money, Page, PlanOptions, ReasonAnswer, Saved, Subscription } from "./types";
 
@@ -119,7 +121,8 @@ export class TsuzukuPortal extends HTMLElement {
     } catch (e) {
       const problem: Problem = e instanceof ApiProblem ? e.problem : { title: String(e), status: 0, code: "client_error" };
       this.#emit("tsuzuku:error", problem);
-      let text = problem.status === 0 || problem.status >= 500 ? this.#t("failed") : (problem.detail ?? problem.title);
+      // The customer reads their own words, never the API's developer-facing detail (refusals.ts).
+      let text = refusalText(problem, this.#lang, (m) => this.#money(m));
       if (problem.code === "session_expired") {
         this.#pending = action;
         text = this.#t("sessionExpired");
@@ -414,8 +417,31 @@ export class TsuzukuPortal extends HTMLElement {
       this.#replace(result.subscription);
       await this.#loadOptions(result.subscription);
       this.#emit("tsuzuku:changed", result);
-      this.#go({ name: "list" }, `#sub-${cssId(sub.id)}`, `${result.subscription.product.name}: ${this.#t("changed")}`);
+      const changed = result.subscription;
+      this.#go({ name: "list" }, `#sub-${cssId(sub.id)}`, this.#t("changedOn", { product: changed.product.name, id: changed.id, what: this.#changedText(action, changed) }));
     });
+  }
+
+  /** What a change did and what happens next, from the subscription the API answered with. */
+  #changedText(action: string, sub: Subscription): string {
+    const next = sub.nextDeliveryOn ? this.#date(sub.nextDeliveryOn) : null;
+    if (next === null) return this.#t("changed");
+    switch (action) {
+      case "skip":
+        return this.#t("changedSkip", { date: next });
+      case "next-delivery":
+        return this.#t("changedNextDelivery", { date: next });
+      case "interval":
+        return this.#t("changedInterval", { n: sub.intervalDays, date: next });
+      case "quantity":
+        return this.#t("changedQuantity", { n: sub.quantity, date: next, price: this.#money(perDelivery(sub)) });
+      case "pause":
+        return this.#t("changedPause", { date: sub.pausedUntil ? this.#date(sub.pausedUntil) : next });
+      case "resume":
+        return this.#t("changedResume", { date: next });
+      default:
+        return this.#t("changed");
+    }
   }
 
   /** Marks the card an action started from, so its refusal is shown right there. */
@@ -543,9 +569,7 @@ export class TsuzukuPortal extends HTMLElement {
             h("p", {}, `${this.#t("total")}: ${this.#money(now.total)}`),
           ],
       flow.exitSurvey ? this.#survey(flow.exitSurvey) : null,
-      feeRequired
-        ? h("label", { class: "check" }, h("input", { type: "checkbox", id: "acknowledge-fee", name: "acknowledgeFee" }), this.#t("acknowledgeFee", { amount: fee ? this.#money(fee) : "" }))
-        : null,
+      feeRequired ? this.#feeCheck(fee) : null,
       h(
         "div",
         { class: "actions" },
@@ -556,13 +580,47 @@ export class TsuzukuPortal extends HTMLElement {
             part: "confirm-cancel",
             onclick: () => {
               const box = this.#main.querySelector<HTMLInputElement>("#acknowledge-fee");
-              this.#confirm(sub, flow, { ...(box ? { acknowledgeFee: box.checked } : {}), ...this.#surveyAnswers() });
+              // The disclosed fee must be acknowledged: say so at the box, and send nothing until it is.
+              if (box && !box.checked) return this.#feeNotTicked(box, fee);
+              this.#confirm(sub, flow, { ...(box ? { acknowledgeFee: true } : {}), ...this.#surveyAnswers() });
             },
           },
           this.#t("confirmCancel"),
         ),
       ),
     );
+  }
+
+  /**
+   * The fee's acknowledgement: a real checkbox with the amount in its label, and the place its
+   * inline error appears (described by it, so a screen reader reads the error with the box).
+   */
+  #feeCheck(fee: Money | undefined): Node[] {
+    const error = h("p", { class: "field-error", id: "acknowledge-fee-error", hidden: true });
+    const box = h("input", {
+      type: "checkbox",
+      id: "acknowledge-fee",
+      name: "acknowledgeFee",
+      "aria-describedby": "acknowledge-fee-error",
+      onchange: () => {
+        if (!(box as HTMLInputElement).checked) return;
+        box.removeAttribute("aria-invalid");
+        error.hidden = true;
+        error.textContent = "";
+      },
+    });
+    return [h("label", { class: "check" }, box, this.#t("acknowledgeFee", { amount: fee ? this.#money(fee) : "" })), error];
+  }
+
+  /** Confirm clicked with the fee box unticked: the error beside the box, focus on it; no call. */
+  #feeNotTicked(box: HTMLInputElement, fee: Money | undefined) {
+    const error = this.#main.querySelector<HTMLElement>("#acknowledge-fee-error");
+    if (error) {
+      error.textContent = fee ? this.#t("feeNotAcknowledged", { amount: this.#money(fee) }) : this.#t("feeNotAcknowledgedNoAmount");
+      error.hidden = false;
+    }
+    box.setAttribute("aria-invalid", "true");
+    box.focus();
   }
 
   /**
@@ -693,10 +751,9 @@ export class TsuzukuPortal extends HTMLElement {
 
   // ---- formatting ----
 
+  /** A date from the API (already the shop's local date) written as the API's own texts write it. */
   #date(date: string): string {
-    const d = new Date(`${date}T00:00:00Z`);
-    if (Number.isNaN(d.getTime())) return date;
-    return new Intl.DateTimeFormat(this.#lang === "ja" ? "ja-JP" : "en-GB", { dateStyle: "long", timeZone: "UTC" }).format(d);
+    return writeDate(date, this.#lang, "full");
   }
 
   #money(m: Money): string {

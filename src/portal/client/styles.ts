@@ -60,6 +60,8 @@ label { display: inline-block; }
 fieldset { border: 1px solid var(--_border); border-radius: var(--_radius); padding: .5em 1em; margin: .5em 0; min-width: 0; }
 legend { padding: 0 .25em; }
 .radio, .check { display: flex; align-items: center; min-height: 44px; }
+.field-error { color: var(--_error); font-weight: 600; margin: 0 0 .5em; }
+input[aria-invalid="true"] { box-shadow: 0 0 0 2px var(--_error); }
 details { margin: .5em 0; }
 summary { cursor: pointer; min-height: 44px; display: flex; align-items: center; color: var(--_brand); font-weight: 600; }
 summary:focus-visible { outline: 3px solid var(--_focus); outline-offset: 2px; }

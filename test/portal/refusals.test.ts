@@ -1,0 +1,54 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { say } from "../../src/platform/localized-text";
+import { REFUSAL_TEXT, refusalText, RULE_REFUSALS } from "../../src/portal/client/refusals";
+
+const yen = (m: { amount: number; currency: string }) => `￥${m.amount.toLocaleString("en-US")}`;
+
+/** Every call <tsuzuku-portal> makes (src/portal/client/portal.ts). */
+const PORTAL_CALLS: [string, string][] = [
+  ["get", "/v1/customer-sessions/current"],
+  ["get", "/v1/subscriptions/{subscriptionId}"],
+  ["get", "/v1/customers/{customerId}/subscriptions"],
+  ["get", "/v1/subscriptions/{subscriptionId}/plan-options"],
+  ["get", "/v1/customers/{customerId}/keep-in-touch"],
+  ["put", "/v1/customers/{customerId}/keep-in-touch"],
+  ...["skip", "next-delivery", "interval", "quantity", "pause", "resume", "cancel-flows"].map((a): [string, string] => ["post", `/v1/subscriptions/{subscriptionId}/${a}`]),
+  ...["reason", "accept", "confirm"].map((a): [string, string] => ["post", `/v1/cancel-flows/{flowId}/${a}`]),
+];
+
+describe("the portal's refusals, in the customer's words", () => {
+  it("every code the portal's calls can get (openapi.json) has customer wording", () => {
+    const spec = JSON.parse(readFileSync("openapi.json", "utf8"));
+    const codes = new Set<string>();
+    for (const [method, path] of PORTAL_CALLS) {
+      const op = spec.paths[path]?.[method];
+      expect(op, `${method} ${path}`).toBeDefined();
+      for (const r of Object.values(op.responses) as { content?: Record<string, { examples?: Record<string, unknown> }> }[]) {
+        for (const code of Object.keys(r.content?.["application/problem+json"]?.examples ?? {})) codes.add(code);
+      }
+    }
+    // Worded apart: the fee (with its amount), an expired session (the portal resumes), a failure (5xx).
+    const apart = new Set(["fee_acknowledgement_required", "session_expired", "internal_error", "database_unavailable"]);
+    const unworded = [...codes].filter((c) => !RULE_REFUSALS.has(c) && !(c in REFUSAL_TEXT) && !apart.has(c));
+    expect(unworded).toEqual([]);
+  });
+
+  it("the fee refusal asks to tick the box, with the amount as money, never the API's field", () => {
+    const problem = { code: "fee_acknowledgement_required", status: 422, title: "t", fee: { amount: 5000, currency: "JPY" }, detail: "An early-cancellation fee of 5000 JPY applies (…). Send acknowledgeFee: true to cancel." };
+    expect(refusalText(problem, "ja", yen)).toBe("解約を確定するには、解約手数料￥5,000のお支払いについて確認のチェックを入れてください。");
+    expect(refusalText(problem, "en", yen)).toBe("To confirm, tick the box to acknowledge the early cancellation fee of ￥5,000.");
+  });
+
+  it("a rule's refusal is shown as the API words it; anything else never shows the API's detail", () => {
+    const rule = { code: "skip_limit_exceeded", status: 422, title: "t", detail: "続けてスキップできるのは2回までです。" };
+    expect(refusalText(rule, "ja", yen)).toBe(rule.detail);
+    const unknown = { code: "something_new", status: 409, title: "Something new", detail: "Send fooBar: true (POST /v1/x)." };
+    expect(refusalText(unknown, "ja", yen)).toBe(say("refused", "ja"));
+    expect(refusalText({ ...unknown, code: "validation_failed" }, "en", yen)).toBe(say("refusedInput", "en"));
+    expect(refusalText({ ...unknown, status: 503 }, "en", yen)).toBe(say("failed", "en"));
+    for (const key of new Set(Object.values(REFUSAL_TEXT))) {
+      for (const lang of ["ja", "en"] as const) expect(say(key, lang)).not.toMatch(/\/v1\/|[a-z]+[A-Z][a-z]+|_|\{/);
+    }
+  });
+});
