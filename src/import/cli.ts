@@ -138,7 +138,8 @@ try {
 
 progress.end();
 refusals.sort((a, b) => a.line - b.line);
-for (const r of refusals) console.log(`refused line ${r.line}: ${r.problems.map(problemText).join("; ")}`);
+// One output line per problem (messages may hold "; " themselves), each naming its row.
+for (const r of refusals) for (const p of r.problems) console.log(`refused line ${r.line}: ${problemText(p)}`);
 console.log(
   JSON.stringify({
     dryRun,

@@ -244,6 +244,7 @@ describe("npm run import", { timeout: 90_000 }, () => {
       `K-0010,解約 太郎,KS-10,AOJIRU-30,青汁,1,30,3980,解約,2025/05/01,${ahead}`,
       "K-0011,二行 花子,KS-11,AOJIRU-30,青汁,1,30,3980,継続,2025/05/01,",
       `K-0011,二行 改名,KS-12,AOJIRU-30,青汁,1,30,3980,解約,2025/05/01,${ahead}`,
+      "K-0012,三つ 誤り,KS-13,AOJIRU-30,青汁,-1,30,abc円,継続,2025/13/40,",
     ].join("\n"));
     // (the clock each run names aside)
     const refusedLines = (stdout: string) => stdout.split("\n").filter((l) => l.startsWith("refused ")).map((l) => l.replace(/\(it is \S+ now\)/, "(it is … now)"));
@@ -253,8 +254,12 @@ describe("npm run import", { timeout: 90_000 }, () => {
     expect(refusedLines(real.stdout)).toEqual([
       expect.stringMatching(/^refused line 2: 解約日 \(canceledAt\): ".*" is in the future/),
       expect.stringMatching(/^refused line 4: 解約日 \(canceledAt\): ".*" is in the future/),
+      // Every problem of a row, one output line each, in the file's column order.
+      "refused line 5: 数量 (quantity): -1: must be at least 1",
+      'refused line 5: 単価（税込） (unitPrice.amount): "abc円" is not an amount in yen (e.g. 3,980 or ¥3,980)',
+      'refused line 5: 定期申込日 (startedAt): "2025/13/40" is not a day of the calendar',
     ]);
-    expect(JSON.parse(real.stdout.trim().split("\n").at(-1)!)).toMatchObject({ refused: 2, created: 2, changed: 0, unchanged: 0 }); // K-0011 and KS-11; K-0010 untouched
+    expect(JSON.parse(real.stdout.trim().split("\n").at(-1)!)).toMatchObject({ refused: 3, problems: 5, created: 2, changed: 0, unchanged: 0 }); // K-0011 and KS-11; K-0010 untouched
     const db = await openDatabase(url);
     const people = await db.orm.select().from(customers);
     const plans = await db.orm.select().from(subscriptions);
@@ -262,6 +267,7 @@ describe("npm run import", { timeout: 90_000 }, () => {
     expect(people.find((c) => c.id === "K-0010")?.name).toBe("継続 太郎");
     expect(plans.find((p) => p.id === "KS-10")?.status).toBe("active");
     expect(people.find((c) => c.id === "K-0011")?.name).toBe("二行 花子");
+    expect(people.map((c) => c.id)).not.toContain("K-0012");
     expect(plans.map((p) => p.id)).toContain("KS-11");
     expect(plans.map((p) => p.id)).not.toContain("KS-12");
   });
