@@ -1,7 +1,8 @@
+import type { z } from "@hono/zod-openapi";
 import type { TenantStore } from "../platform/tenancy";
+import type { TenantSettings } from "../settings/schemas";
 import type { SyncItemResult } from "../sync/schemas";
 import { syncBatch } from "../sync/service";
-import type { z } from "@hono/zod-openapi";
 import type { AcceptedRow, ImportRow, Problem } from "./mapping";
 
 export type ImportBatch = {
@@ -83,7 +84,7 @@ class PartlyRefused {
 export async function syncWholeRows(
   store: TenantStore,
   batch: ImportBatch,
-  ctx: { now: () => Date; settings: Parameters<typeof syncBatch>[2]["settings"]; dryRun: boolean },
+  ctx: { now: () => Date; settings: TenantSettings; dryRun: boolean },
   problemOf: (kind: "customer" | "subscription", field: string | null, message: string) => Problem,
 ): Promise<{ answer: Answer | null; refused: { line: number; problems: Problem[] }[] }> {
   const refused: { line: number; problems: Problem[] }[] = [];
