@@ -1,4 +1,9 @@
-import type { ImportRow } from "./mapping";
+import type { z } from "@hono/zod-openapi";
+import type { TenantStore } from "../platform/tenancy";
+import type { TenantSettings } from "../settings/schemas";
+import type { SyncItemResult } from "../sync/schemas";
+import { syncBatch } from "../sync/service";
+import type { AcceptedRow, ImportRow, Problem } from "./mapping";
 
 export type ImportBatch = {
   customers: ({ id: string } & Record<string, unknown>)[];
@@ -7,6 +12,8 @@ export type ImportBatch = {
   lines: { customer: number[]; subscription: number[] };
   /** The last line this batch covers: when it is committed, every line up to here is done. */
   lastLine: number;
+  /** The rows it was made of. */
+  rows: AcceptedRow[];
 };
 
 /**
@@ -15,20 +22,36 @@ export type ImportBatch = {
  * subscription) is sent once per batch, as its latest row has it. Refused rows carry nothing.
  */
 export function* importBatches(rows: ImportRow[], max: number): Generator<ImportBatch> {
-  let batch = empty();
+  let chunk: AcceptedRow[] = [];
+  let ids = new Set<string>();
+  let items = 0;
   for (const row of rows) {
     if ("refused" in row) continue;
-    let at = batch.customers.findIndex((c) => c.id === row.customer.id);
-    if (batch.customers.length + batch.subscriptions.length + (at >= 0 ? 0 : 1) + (row.subscription ? 1 : 0) > max) {
-      yield batch;
-      batch = empty();
-      at = -1;
+    let added = (ids.has(row.customer.id) ? 0 : 1) + (row.subscription ? 1 : 0);
+    if (items + added > max && chunk.length) {
+      yield batchOf(chunk);
+      [chunk, ids, items] = [[], new Set(), 0];
+      added = 1 + (row.subscription ? 1 : 0);
     }
+    chunk.push(row);
+    ids.add(row.customer.id);
+    items += added;
+  }
+  if (chunk.length) yield batchOf(chunk);
+}
+
+/** The sync batch of these rows, in file order (a customer on several rows as its latest row has it). */
+export function batchOf(rows: AcceptedRow[]): ImportBatch {
+  const batch: ImportBatch = { customers: [], subscriptions: [], lines: { customer: [], subscription: [] }, lastLine: 0, rows };
+  const at = new Map<string, number>();
+  for (const row of rows) {
     const customer = { id: row.customer.id, ...row.customer.body };
-    if (at >= 0) {
-      batch.customers[at] = customer;
-      batch.lines.customer[at] = row.line;
+    const i = at.get(row.customer.id);
+    if (i !== undefined) {
+      batch.customers[i] = customer;
+      batch.lines.customer[i] = row.line;
     } else {
+      at.set(row.customer.id, batch.customers.length);
       batch.customers.push(customer);
       batch.lines.customer.push(row.line);
     }
@@ -38,9 +61,69 @@ export function* importBatches(rows: ImportRow[], max: number): Generator<Import
     }
     batch.lastLine = row.line;
   }
-  if (batch.customers.length) yield batch;
+  return batch;
 }
 
-function empty(): ImportBatch {
-  return { customers: [], subscriptions: [], lines: { customer: [], subscription: [] }, lastLine: 0 };
+type Answer = Awaited<ReturnType<typeof syncBatch>>;
+/** Thrown from inside the batch's transaction to roll it back when some row of it was refused. */
+class PartlyRefused {
+  constructor(readonly answer: Answer) {}
+}
+
+/**
+ * Syncs a batch row by row whole: a row whose customer or subscription the sync refuses writes
+ * neither. The batch runs in its one transaction; when the sync refuses an item, the transaction
+ * is rolled back and the batch runs again without the rows refused, until one run refuses nothing
+ * and commits (a dry run rolls that one back too). A batch with no refusal runs once, as before.
+ * A subscription left unprocessed because its customer was refused on another row (a customer is
+ * sent as its latest row has it) is not refused: the next run tries its row with its own customer.
+ *
+ * Returns the sync's answer of the run that was kept (null when every row was refused) and each
+ * refused row's problems; `problemOf` turns an item's field error into a problem (with its column).
+ */
+export async function syncWholeRows(
+  store: TenantStore,
+  batch: ImportBatch,
+  ctx: { now: () => Date; settings: TenantSettings; dryRun: boolean },
+  problemOf: (kind: "customer" | "subscription", field: string | null, message: string) => Problem,
+): Promise<{ answer: Answer | null; refused: { line: number; problems: Problem[] }[] }> {
+  const refused: { line: number; problems: Problem[] }[] = [];
+  for (;;) {
+    const answer = await syncBatch(store, batch, {
+      now: ctx.now(),
+      settings: ctx.settings,
+      dryRun: ctx.dryRun,
+      last: async (_s, a) => {
+        if (a.refused || a.notProcessed) throw new PartlyRefused(a);
+      },
+    }).catch((e) => {
+      if (e instanceof PartlyRefused) return e.answer;
+      throw e;
+    });
+    const bad = refusedLines(answer.results, batch, problemOf);
+    if (bad.size === 0) return { answer, refused };
+    for (const [line, problems] of bad) refused.push({ line, problems });
+    const rest = batch.rows.filter((r) => !bad.has(r.line));
+    if (rest.length === 0) return { answer: null, refused };
+    batch = batchOf(rest);
+  }
+}
+
+/** The lines the sync refused an item of, with what it said (field by field when it names fields). */
+function refusedLines(
+  results: z.infer<typeof SyncItemResult>[],
+  batch: ImportBatch,
+  problemOf: (kind: "customer" | "subscription", field: string | null, message: string) => Problem,
+): Map<number, Problem[]> {
+  const bad = new Map<number, Problem[]>();
+  for (const r of results) {
+    if (r.result !== "refused") continue;
+    const line = batch.lines[r.kind][r.index]!;
+    const prefix = `${r.kind}s.${r.index}.`;
+    const problems = r.error?.errors?.length
+      ? r.error.errors.map((e) => problemOf(r.kind, e.path.startsWith(prefix) ? e.path.slice(prefix.length) : e.path, e.message))
+      : [problemOf(r.kind, null, `${r.kind} ${r.id ?? ""}: ${r.error?.detail ?? "refused"}`)];
+    bad.set(line, [...(bad.get(line) ?? []), ...problems]);
+  }
+  return bad;
 }

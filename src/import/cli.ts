@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -9,19 +10,20 @@ import { resolveSettings } from "../settings/schemas";
 import { progressOn } from "../platform/progress";
 import { TenantStore } from "../platform/tenancy";
 import { MAX_SYNC_ITEMS } from "../sync/schemas";
-import { syncBatch } from "../sync/service";
 import { readExport } from "./file";
-import { importBatches } from "./batches";
-import { Mapping, readRow, resolveColumns } from "./mapping";
+import { importBatches, syncWholeRows } from "./batches";
+import { columnOf, Mapping, problemText, readRow, resolveColumns, type ImportRow, type Problem } from "./mapping";
 
 /**
  * `npm run import -- FILE.csv --mapping NAME|FILE.json [--tenant ID] [--dry-run] [--from-line N]`
  *
  * Brings a cart system's customer / 定期 export into a shop, through the same code as
- * `POST /v1/sync` (one transaction per batch of up to 1,000 items). Rows are upserts by id, so an
- * interrupted import is safe to run again; it says the last line it committed. `--dry-run`
- * applies every batch and rolls it back, so it shows exactly what would change and every refused
- * row with its line number.
+ * `POST /v1/sync` (one transaction per batch of up to 1,000 items). A row is taken whole or not at
+ * all: a refused row writes neither its customer nor its subscription (`syncWholeRows`), and every
+ * problem it has is listed with its line and column. Rows are upserts by id, so an interrupted
+ * import is safe to run again; it says what it committed (nothing, or up to line N) and where to
+ * resume. `--dry-run` runs every batch the same way and rolls it back, so it shows exactly what
+ * would change and refuses exactly the rows a run would.
  */
 const usage = "usage: npm run import -- FILE.csv --mapping generic|FILE.json [--tenant ID] [--dry-run] [--from-line N]";
 const args = (() => {
@@ -54,6 +56,30 @@ if (!existsSync(mappingPath)) fail(`no mapping "${values.mapping}" (built in: ge
 const mapping = Mapping.safeParse(JSON.parse(readFileSync(mappingPath, "utf8")));
 if (!mapping.success) fail(`mapping ${mappingPath}: ${mapping.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
 const fromLine = Number(values["from-line"] ?? 0);
+const dryRun = values["dry-run"]!;
+
+// Installed before anything is opened or read, so that Ctrl-C at any point says what it left.
+let lastCommitted = 0;
+let writing = false; // from the first batch on
+let stopping = false;
+let stoppingSince = 0;
+process.on("SIGINT", () => {
+  // Nothing is written yet: stop now.
+  if (!writing) {
+    console.error(`\nstopped. ${whereStopped()}`);
+    process.exit(130);
+  }
+  // One Ctrl-C in a terminal reaches this process twice (from the terminal, and relayed by the
+  // npm/tsx wrappers around it): only a second press, a moment later, stops at once.
+  if (stopping && Date.now() - stoppingSince > 1_000) {
+    console.error(`\nstopped at once. ${whereStopped()}`);
+    process.exit(130);
+  }
+  if (stopping) return;
+  stopping = true; // finish the batch under way, then stop
+  stoppingSince = Date.now();
+  console.error("\nstopping after the batch under way (Ctrl-C again to stop at once)…");
+});
 
 const config = nodeConfig();
 const db = await openDatabase(config.databaseUrl, config.databaseAuthToken);
@@ -64,73 +90,85 @@ if (!shop) fail(values.tenant ? `no tenant ${values.tenant}` : `name the shop wi
 const settings = resolveSettings((shop.settings ?? {}) as Record<string, unknown>);
 const timeZone = settings.timeZone;
 
-const exported = readExport(readFileSync(file));
+const exported = readExport(await readFile(file));
+await turn(); // a Ctrl-C during the (synchronous) parse is handled here
 const columns = resolveColumns(mapping.data, exported.headers);
 if (columns.missing.length) fail(`${file} has no column for ${columns.missing.join(", ")}; its headers: ${exported.headers.join(", ")}`);
 const unused = exported.headers.filter((_, i) => ![...columns.customer, ...columns.subscription].some((c) => c.at === i));
 const records = exported.records.filter((r) => r.line >= fromLine);
 console.error(
-  `${values["dry-run"] ? "Dry run: " : ""}${file} (${exported.encoding}, ${exported.records.length} rows) → ${shop.name} (${shop.id}) with mapping ${mapping.data.name}` +
+  `${dryRun ? "Dry run: " : ""}${file} (${exported.encoding}, ${exported.records.length} rows) → ${shop.name} (${shop.id}) with mapping ${mapping.data.name}` +
     (unused.length ? `\n  columns not used: ${unused.join(", ")}` : "") +
     (fromLine ? `\n  from line ${fromLine}` : ""),
 );
 
 const store = new TenantStore(db, shop.id);
-const totals = { created: 0, changed: 0, unchanged: 0, refused: 0 };
-const refusals: string[] = [];
-let lastCommitted = 0;
+const totals = { created: 0, changed: 0, unchanged: 0 };
+const refusals: { line: number; problems: Problem[] }[] = [];
 const progress = progressOn(process.stderr);
-let stopping = false;
-let stoppingSince = 0;
-process.on("SIGINT", () => {
-  // One Ctrl-C in a terminal reaches this process twice (from the terminal, and relayed by the
-  // npm/tsx wrappers around it): only a second press, a moment later, stops at once.
-  if (stopping && Date.now() - stoppingSince > 1_000) {
-    console.error(`\nstopped at once. Everything up to line ${lastCommitted} is ${values["dry-run"] ? "checked" : "committed"}; run again (rows are upserts) or add --from-line ${lastCommitted + 1}.`);
-    process.exit(130);
-  }
-  if (stopping) return;
-  stopping = true; // finish the batch under way, then stop
-  stoppingSince = Date.now();
-  console.error("\nstopping after the batch under way (Ctrl-C again to stop at once)…");
+const problemOf = (kind: "customer" | "subscription", field: string | null, message: string): Problem => ({
+  column: field ? columnOf(columns[kind], field) : null,
+  field,
+  message,
 });
 
 try {
-  const rows = records.map((r) => readRow(columns, mapping.data, r.cells, r.line, timeZone));
-  for (const row of rows) if ("refused" in row) refusals.push(`line ${row.line}: ${row.refused}`);
+  const rows: ImportRow[] = [];
+  for (const r of records) {
+    if (rows.length % 1_000 === 999) await turn(); // Ctrl-C while the rows are read stops at once
+    rows.push(readRow(columns, mapping.data, r.cells, r.line, timeZone));
+  }
+  for (const row of rows) if ("refused" in row) refusals.push({ line: row.line, problems: row.refused });
+  writing = true;
+  const lastLine = exported.records.at(-1)?.line ?? 0;
   for (const batch of importBatches(rows, MAX_SYNC_ITEMS)) {
     if (stopping) break;
-    const result = await syncBatch(store, batch, { now: new Date(), settings, dryRun: values["dry-run"] });
-    for (const r of result.results) {
-      if (r.result === "applied") totals[r.status === 201 ? "created" : r.changed ? "changed" : "unchanged"] += 1;
-      else refusals.push(`line ${batch.lines[r.kind][r.index]}: ${r.kind} ${r.id ?? ""} ${r.error?.detail ?? ""} ${(r.error?.errors ?? []).map((e) => `${e.path}: ${e.message}`).join("; ")}`.trim());
-    }
+    const { answer, refused } = await syncWholeRows(store, batch, { now: () => new Date(), settings, dryRun }, problemOf);
+    refusals.push(...refused);
+    for (const r of answer?.results ?? []) totals[r.status === 201 ? "created" : r.changed ? "changed" : "unchanged"] += 1;
     lastCommitted = batch.lastLine;
-    const lastLine = exported.records.at(-1)?.line ?? 0;
     progress.update(`  line ${lastCommitted} of ${lastLine} · ${totals.created} new · ${totals.changed} changed · ${totals.unchanged} unchanged · ${refusals.length} refused`, lastCommitted, lastLine);
   }
 } catch (e) {
   console.error(`\nstopped by an error after line ${lastCommitted}: ${(e as Error).message}`);
-  console.error(`Everything up to line ${lastCommitted} is ${values["dry-run"] ? "checked" : "committed"}; run again (rows are upserts) or add --from-line ${lastCommitted + 1}.`);
+  console.error(whereStopped());
   db.client.close();
   process.exit(1);
 }
 
-const refusedRows = new Set(refusals.map((r) => r.split(":")[0]));
 progress.end();
-for (const r of refusals) console.log(`refused ${r}`);
+refusals.sort((a, b) => a.line - b.line);
+// One output line per problem (messages may hold "; " themselves), each naming its row.
+for (const r of refusals) for (const p of r.problems) console.log(`refused line ${r.line}: ${problemText(p)}`);
 console.log(
   JSON.stringify({
-    dryRun: values["dry-run"],
+    dryRun,
     lastLine: lastCommitted,
     ...totals,
     refused: refusals.length,
-    refusedRows: refusedRows.size,
-    ...(stopping ? { interrupted: true, resume: `--from-line ${lastCommitted + 1}` } : {}),
+    problems: refusals.reduce((n, r) => n + r.problems.length, 0),
+    ...(stopping ? { interrupted: true, resume: `--from-line ${resumeAt()}` } : {}),
   }),
 );
 db.client.close();
 if (stopping) process.exit(130);
+
+/** The line to resume from: after the last committed, else where this run began. */
+function resumeAt() {
+  return lastCommitted ? lastCommitted + 1 : Math.max(fromLine, 2);
+}
+
+/** What an interrupted run leaves, and how to go on. */
+function whereStopped() {
+  if (dryRun) return `Dry run: nothing was written${lastCommitted ? `; checked up to line ${lastCommitted}` : ""}.`;
+  if (!lastCommitted) return `Nothing was written; run the same command again${fromLine ? ` (it starts from line ${fromLine})` : ""}.`;
+  return `Everything up to line ${lastCommitted} is committed; run again (rows are upserts) or add --from-line ${resumeAt()}.`;
+}
+
+/** Lets the event loop run (a pending Ctrl-C is handled here). */
+function turn() {
+  return new Promise((resolve) => setImmediate(resolve));
+}
 
 function fail(message: string): never {
   console.error(message);

@@ -43,10 +43,24 @@ export type Mapping = z.infer<typeof Mapping>;
 
 export type CustomerItem = { id: string; body: z.input<typeof UpsertCustomerBody> };
 export type SubscriptionItem = { id: string; body: z.input<typeof UpsertSubscriptionBody> };
-/** One line of the file, read: what it syncs, or why it is refused (line numbers count the header as 1). */
-export type ImportRow =
-  | { line: number; customer: CustomerItem; subscription: SubscriptionItem | null }
-  | { line: number; refused: string };
+/**
+ * One thing wrong with a row: the file's column (null when no column holds it), the target field
+ * (null when it is about the whole item) and what is wrong, echoing the value as written.
+ */
+export type Problem = { column: string | null; field: string | null; message: string };
+/** A row that syncs: its customer, and its subscription when it has one. */
+export type AcceptedRow = { line: number; customer: CustomerItem; subscription: SubscriptionItem | null };
+/**
+ * One line of the file, read: what it syncs, or every problem that refuses it (line numbers count
+ * the header as 1). A refused row writes nothing, neither its customer nor its subscription.
+ */
+export type ImportRow = AcceptedRow | { line: number; refused: Problem[] };
+
+/** `次回お届け予定日 (nextDeliveryOn): "2026/13/01" is not a day of the calendar` — how a problem is printed. */
+export function problemText(p: Problem): string {
+  const where = p.column && p.field && p.column !== p.field ? `${p.column} (${p.field})` : (p.column ?? p.field);
+  return where ? `${where}: ${p.message}` : p.message;
+}
 
 /** Full-width digits and letters, ideographic spaces and the like become their plain forms (NFKC). */
 const fold = (s: string) => s.normalize("NFKC").trim();
@@ -68,14 +82,16 @@ export function readCell(raw: string, as: Transform = "text", timeZone = "Asia/T
       return raw.trim();
     case "integer":
     case "days": {
-      const m = /^([0-9][0-9,]*)(?:日|日ごと|日毎)?$/.exec(text);
+      // A sign is read (full-width － folds to -, and − is taken too) so that -1 is refused by the
+      // field's own rule ("must be at least 1"), not as "not a whole number".
+      const m = /^([-−]?)([0-9][0-9,]*)(?:日|日ごと|日毎)?$/.exec(text);
       if (!m || (as === "integer" && text.endsWith("日"))) throw new Error(`"${raw}" is not a whole number`);
-      return Number(m[1]!.replace(/,/g, ""));
+      return (m[1] ? -1 : 1) * Number(m[2]!.replace(/,/g, ""));
     }
     case "yen": {
-      const m = /^[¥\\]?\s*([0-9][0-9,]*)\s*(?:円)?$/.exec(text);
+      const m = /^([-−]?)[¥\\]?\s*([0-9][0-9,]*)\s*(?:円)?$/.exec(text);
       if (!m) throw new Error(`"${raw}" is not an amount in yen (e.g. 3,980 or ¥3,980)`);
-      return Number(m[1]!.replace(/,/g, ""));
+      return (m[1] ? -1 : 1) * Number(m[2]!.replace(/,/g, ""));
     }
     case "boolean": {
       if (/^(1|true|yes|y|はい|する|希望する|購読|購読する|許可|○|◯)$/i.test(text)) return true;
@@ -117,7 +133,7 @@ export function resolveColumns(mapping: Mapping, headers: string[]) {
     Object.entries(target ?? {}).flatMap(([field, col]) => {
       const names = Array.isArray(col.header) ? col.header : [col.header];
       const at = names.map((n) => index.get(fold(n))).find((i) => i !== undefined);
-      return at === undefined ? [] : [{ field, at, as: col.as }];
+      return at === undefined ? [] : [{ field, at, header: headers[at]!, as: col.as }];
     });
   const customer = pick(mapping.customer);
   const subscription = pick(mapping.subscription);
@@ -126,10 +142,16 @@ export function resolveColumns(mapping: Mapping, headers: string[]) {
   return { customer, subscription, missing };
 }
 
+/** The file's column for a target field, or for the first field under a parent (`unitPrice` → 単価（税込）). */
+export function columnOf(cols: ReturnType<typeof resolveColumns>["customer"], field: string): string | null {
+  return (cols.find((c) => c.field === field) ?? cols.find((c) => c.field.startsWith(`${field}.`)))?.header ?? null;
+}
+
 /**
  * Reads one record (cells in file order) into the customer and subscription it syncs, validated
  * with the same schemas as `PUT /v1/customers/{id}` and `PUT /v1/subscriptions/{id}`: a row the
- * API would refuse is refused here, with the reason.
+ * API would refuse is refused here, with every problem it has (each cell that does not read, then
+ * each field the schemas refuse), so the merchant can fix them all in one go.
  */
 export function readRow(
   columns: ReturnType<typeof resolveColumns>,
@@ -138,47 +160,63 @@ export function readRow(
   line: number,
   timeZone: string,
 ): ImportRow {
+  const problems: Problem[] = [];
   const build = (cols: typeof columns.customer, defaults: boolean) => {
     const out: Record<string, unknown> = {};
+    const unread = new Set<string>();
     if (defaults) for (const [k, v] of Object.entries(mapping.defaults ?? {})) set(out, k, v);
-    for (const { field, at, as } of cols) {
-      let value: ReturnType<typeof readCell>;
+    for (const { field, at, header, as } of cols) {
       try {
-        value = readCell(cells[at] ?? "", as, timeZone);
+        const value = readCell(cells[at] ?? "", as, timeZone);
+        if (value !== undefined) set(out, field, value);
       } catch (e) {
-        throw new Error(`${field}: ${(e as Error).message}`);
+        problems.push({ column: header, field, message: (e as Error).message });
+        unread.add(field);
       }
-      if (value !== undefined) set(out, field, value);
     }
-    return out;
+    return { out, unread };
   };
-  try {
-    const { id: customerId, ...customer } = build(columns.customer, false);
-    if (typeof customerId !== "string" && typeof customerId !== "number") return { line, refused: "no customer id" };
-    const c = UpsertCustomerBody.safeParse(customer);
-    if (!c.success) return { line, refused: describe(c.error.issues, "customer", customer) };
-    let subscription: SubscriptionItem | null = null;
-    if (columns.subscription.length) {
-      const { id: subscriptionId, ...sub } = build(columns.subscription, true);
-      if (subscriptionId !== undefined) {
-        const parsed = UpsertSubscriptionBody.safeParse({ ...sub, customerId: String(customerId) });
-        if (!parsed.success) return { line, refused: describe(parsed.error.issues, "subscription", sub) };
-        // An export's cancellation is history: without its date the API would take it as today's
-        // (the sync stamps canceledAt with its own clock) and the shop's churn would spike on import day.
-        if (parsed.data.status === "canceled" && parsed.data.canceledAt === undefined) {
-          return { line, refused: "subscription.canceledAt: a canceled subscription needs the day it was canceled (解約受付日, else 解約日); without it the import would count it as canceled today" };
-        }
-        subscription = { id: String(subscriptionId), body: { ...sub, customerId: String(customerId) } as SubscriptionItem["body"] };
-      }
+  // A field whose cell did not read is already reported: the schema's "required" for it (or for
+  // its parent) would say the same thing again.
+  const refuse = (issues: z.core.$ZodIssue[], cols: typeof columns.customer, unread: Set<string>, input: unknown) => {
+    for (const e of fieldErrors(issues, "", input)) {
+      if (e.path === "customerId" || [...unread].some((f) => f === e.path || f.startsWith(`${e.path}.`))) continue;
+      problems.push({ column: columnOf(cols, e.path), field: e.path || null, message: e.message });
     }
-    return { line, customer: { id: String(customerId), body: customer as CustomerItem["body"] }, subscription };
-  } catch (e) {
-    return { line, refused: (e as Error).message };
-  }
-}
+  };
 
-function describe(issues: z.core.$ZodIssue[], what: string, input: unknown): string {
-  return fieldErrors(issues, what, input)
-    .map((e) => `${e.path}: ${e.message}`)
-    .join("; ");
+  const { out: customerFields, unread: customerUnread } = build(columns.customer, false);
+  const { id: customerId, ...customer } = customerFields;
+  if (typeof customerId !== "string" && typeof customerId !== "number") {
+    problems.push({ column: columnOf(columns.customer, "id"), field: "id", message: "empty: every row needs its customer's id" });
+  }
+  const c = UpsertCustomerBody.safeParse(customer);
+  if (!c.success) refuse(c.error.issues, columns.customer, customerUnread, customer);
+
+  let subscription: SubscriptionItem | null = null;
+  if (columns.subscription.length) {
+    const { out, unread } = build(columns.subscription, true);
+    const { id: subscriptionId, ...sub } = out;
+    if (subscriptionId !== undefined) {
+      const body = { ...sub, customerId: String(customerId ?? "") };
+      const parsed = UpsertSubscriptionBody.safeParse(body);
+      if (!parsed.success) refuse(parsed.error.issues, columns.subscription, unread, sub);
+      // An export's cancellation is history: without its date the API would take it as today's
+      // (the sync stamps canceledAt with its own clock) and the shop's churn would spike on import day.
+      if (sub.status === "canceled" && sub.canceledAt === undefined && !unread.has("canceledAt")) {
+        problems.push({
+          column: columnOf(columns.subscription, "canceledAt"),
+          field: "canceledAt",
+          message: "a canceled subscription needs the day it was canceled (解約受付日, else 解約日); without it the import would count it as canceled today",
+        });
+      }
+      subscription = { id: String(subscriptionId), body: body as SubscriptionItem["body"] };
+    }
+  }
+  if (problems.length) {
+    // In the file's column order, left to right as the merchant reads the row.
+    const at = new Map([...columns.customer, ...columns.subscription].map((c) => [c.header, c.at]));
+    return { line, refused: problems.sort((x, y) => (at.get(x.column ?? "") ?? Infinity) - (at.get(y.column ?? "") ?? Infinity)) };
+  }
+  return { line, customer: { id: String(customerId), body: customer as CustomerItem["body"] }, subscription };
 }

@@ -9,12 +9,14 @@ import { migrateDatabase, openDatabase } from "../../src/db/node";
 import { customers, subscriptions } from "../../src/db/schema";
 import { importBatches } from "../../src/import/batches";
 import { readExport } from "../../src/import/file";
-import { Mapping, readCell, readRow, resolveColumns } from "../../src/import/mapping";
+import { Mapping, problemText, readCell, readRow, resolveColumns, type ImportRow } from "../../src/import/mapping";
 import generic from "../../src/import/mappings/generic.json";
 import { createTenant } from "../../src/tenants/keys";
 
 const run = promisify(execFile);
 const mapping = Mapping.parse(generic);
+/** A refused row's problems as the CLI prints them (the empty string for a row that syncs). */
+const refusal = (row: ImportRow) => ("refused" in row ? row.refused.map(problemText).join("; ") : "");
 
 const HEADER = "顧客ID,氏名,メールアドレス,電話番号,メルマガ,定期ID,商品コード,商品名,数量,お届け間隔（日）,次回お届け予定日,単価（税込）,定期ステータス,定期申込日,お届け回数,備考";
 const LINES = [
@@ -75,7 +77,7 @@ describe("reading a cart export", () => {
       },
     });
     expect(rows[1]).toMatchObject({ subscription: { body: { quantity: 2, status: "paused", unitPrice: { amount: 4500 } } } });
-    expect(rows[2]).toEqual({ line: 5, refused: expect.stringContaining('nextDeliveryOn: "2026/13/01" is not a day of the calendar') });
+    expect(rows[2]).toEqual({ line: 5, refused: [{ column: "次回お届け予定日", field: "nextDeliveryOn", message: '"2026/13/01" is not a day of the calendar' }] });
     const batches = [...importBatches(rows, 1000)];
     expect(batches).toHaveLength(1);
     expect(batches[0]!.customers.map((c) => c.id)).toEqual(["C-1", "C-3"]); // C-1 once, from its latest row
@@ -96,9 +98,46 @@ describe("rows the import refuses with their own words", () => {
     ].join("\n")));
     const columns = resolveColumns(mapping, file.headers);
     const [noDate, dated, badEmail] = file.records.map((r) => readRow(columns, mapping, r.cells, r.line, "Asia/Tokyo"));
-    expect(noDate).toEqual({ line: 2, refused: expect.stringContaining("解約日") });
+    expect(refusal(noDate!)).toContain("解約日");
     expect(dated).toMatchObject({ subscription: { body: { status: "canceled", canceledAt: "2025-09-29T15:00:00Z" } } });
-    expect(badEmail).toEqual({ line: 4, refused: expect.stringContaining("jiro＠example") });
+    expect(badEmail).toMatchObject({ line: 4 });
+    expect(refusal(badEmail!)).toContain("メールアドレス (email): ");
+    expect(refusal(badEmail!)).toContain("jiro＠example");
+  });
+});
+
+describe("a refused row lists every problem it has, with its column", () => {
+  const header = "顧客ID,氏名,メールアドレス,定期ID,商品コード,商品名,数量,お届け間隔（日）,次回お届け予定日,単価（税込）,定期ステータス,定期申込日,お届け回数";
+  const read = (line: string) => {
+    const file = readExport(Buffer.from([header, line].join("\n")));
+    return readRow(resolveColumns(mapping, file.headers), mapping, file.records[0]!.cells, 2, "Asia/Tokyo");
+  };
+
+  it("a bad e-mail, an impossible date and a price that is not yen: all three, in the file's column order", () => {
+    const row = read("C-1,山田 花子,hanako＠example,S-1,AOJIRU-30,青汁,1,30,2026/13/40,abc円,継続,2025/05/01,0");
+    expect(row).toMatchObject({ line: 2 });
+    expect("refused" in row && row.refused.map((p) => [p.column, p.field])).toEqual([
+      ["メールアドレス", "email"],
+      ["次回お届け予定日", "nextDeliveryOn"],
+      ["単価（税込）", "unitPrice.amount"],
+    ]);
+    const text = refusal(row);
+    expect(text).toContain('次回お届け予定日 (nextDeliveryOn): "2026/13/40" is not a day of the calendar');
+    expect(text).toContain('単価（税込） (unitPrice.amount): "abc円" is not an amount in yen');
+    expect(text).toContain("hanako＠example");
+  });
+
+  it("a negative count is refused by the field's own rule, not as 'not a whole number'", () => {
+    const text = refusal(read("C-1,山田 花子,hanako@example.jp,S-1,AOJIRU-30,青汁,-1,30,2026/12/20,3980,継続,2025/05/01,－１"));
+    expect(text).toContain("数量 (quantity): -1: must be at least 1");
+    expect(text).toContain("お届け回数 (deliveriesCompleted): -1: must be at least 0");
+    expect(text).not.toContain("not a whole number");
+  });
+
+  it("a row without its customer id says so, beside its other problems", () => {
+    const text = refusal(read(",山田 花子,hanako@example.jp,S-1,AOJIRU-30,青汁,1,30,2026/12/20,3980円,継続,2025/05/01,たくさん"));
+    expect(text).toContain("顧客ID (id): empty: every row needs its customer's id");
+    expect(text).toContain('お届け回数 (deliveriesCompleted): "たくさん" is not a whole number');
   });
 });
 
@@ -130,7 +169,7 @@ describe("acquisition source (流入経路 / 広告媒体)", () => {
 
   it("maps the shop's words to the sync's codes the win-back model reads; an empty cell leaves it as stored", () => {
     const rows = read("流入経路", ["友人紹介", "Instagram広告", "ＳＮＳ", "店頭", "", "search"]);
-    const sources = rows.map((r) => ("customer" in r ? r.customer.body.acquisitionSource : r.refused));
+    const sources = rows.map((r) => ("customer" in r ? r.customer.body.acquisitionSource : refusal(r)));
     expect(sources).toEqual(["referral", "ad", "social", "store", undefined, "search"]);
     expect(read("広告媒体", ["Google広告"])[0]).toMatchObject({ customer: { body: { acquisitionSource: "ad" } } });
   });
@@ -138,7 +177,8 @@ describe("acquisition source (流入経路 / 広告媒体)", () => {
   it("refuses a word the mapping does not know, with its line (what the dry run prints)", () => {
     const rows = read("流入経路", ["紹介", "ポスティング"]);
     expect(rows[0]).toMatchObject({ line: 2, customer: { body: { acquisitionSource: "referral" } } });
-    expect(rows[1]).toEqual({ line: 3, refused: expect.stringMatching(/^acquisitionSource: "ポスティング" is not one of 紹介, /) });
+    expect(rows[1]).toMatchObject({ line: 3 });
+    expect(refusal(rows[1]!)).toMatch(/^流入経路 \(acquisitionSource\): "ポスティング" is not one of 紹介, /);
   });
 });
 
@@ -159,10 +199,11 @@ describe("npm run import", { timeout: 90_000 }, () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  const cli = (...args: string[]) =>
-    run(process.execPath, ["--import", "tsx", "src/import/cli.ts", csv, "--mapping", "generic", "--tenant", tenantId, ...args], {
+  const cliOn = (path: string, ...args: string[]) =>
+    run(process.execPath, ["--import", "tsx", "src/import/cli.ts", path, "--mapping", "generic", "--tenant", tenantId, ...args], {
       env: { ...process.env, DATABASE_URL: url, SEED_DEMO: "0" },
     });
+  const cli = (...args: string[]) => cliOn(csv, ...args);
   const counts = async () => {
     const db = await openDatabase(url);
     const out = [(await db.orm.select().from(customers)).length, (await db.orm.select().from(subscriptions)).length];
@@ -174,19 +215,82 @@ describe("npm run import", { timeout: 90_000 }, () => {
     const { stdout, stderr } = await cli("--dry-run");
     expect(stderr).toContain("shift_jis, 4 rows");
     expect(stderr).toContain("columns not used: 備考");
-    expect(stdout).toContain('refused line 5: nextDeliveryOn: "2026/13/01" is not a day of the calendar');
-    expect(stdout).toMatch(/refused line 6: customer C-3 .*phone/);
-    expect(JSON.parse(stdout.trim().split("\n").at(-1)!)).toMatchObject({ dryRun: true, created: 3, refused: 3, refusedRows: 2 });
+    expect(stdout).toContain('refused line 5: 次回お届け予定日 (nextDeliveryOn): "2026/13/01" is not a day of the calendar\n');
+    expect(stdout).toContain("refused line 6: 電話番号 (phone): Not a valid phone number: 12\n");
+    expect(JSON.parse(stdout.trim().split("\n").at(-1)!)).toMatchObject({ dryRun: true, created: 3, refused: 2, problems: 2 });
     expect(await counts()).toEqual([0, 0]);
   });
 
   it("imports, and a second run changes nothing", async () => {
     const first = JSON.parse((await cli()).stdout.trim().split("\n").at(-1)!);
-    expect(first).toMatchObject({ dryRun: false, created: 3, refusedRows: 2, lastLine: 6 });
+    expect(first).toMatchObject({ dryRun: false, created: 3, refused: 2, lastLine: 6 });
     expect(await counts()).toEqual([1, 2]);
     const again = JSON.parse((await cli()).stdout.trim().split("\n").at(-1)!);
     // The customer and both subscriptions as stored: nothing reported changed.
     expect(again).toMatchObject({ created: 0, changed: 0, unchanged: 3 });
+  });
+
+  it("a row the sync refuses writes neither its customer nor its subscription, and the dry run refuses the same rows", async () => {
+    const header = "顧客ID,氏名,定期ID,商品コード,商品名,数量,お届け間隔（日）,単価（税込）,定期ステータス,定期申込日,解約日";
+    const ahead = new Date(Date.now() + 40 * 864e5).toISOString().slice(0, 10).replaceAll("-", "/");
+    const start = join(dir, "start.csv");
+    writeFileSync(start, [header, "K-0010,継続 太郎,KS-10,AOJIRU-30,青汁,1,30,3980,継続,2025/05/01,"].join("\n"));
+    await cliOn(start);
+    // Line 2: a 解約日 still ahead (refused by the sync as dated in the future). Lines 3–4: one
+    // customer on two rows, the second refused: the customer is written as line 3 has it.
+    const cancel = join(dir, "cancel.csv");
+    writeFileSync(cancel, [
+      header,
+      `K-0010,解約 太郎,KS-10,AOJIRU-30,青汁,1,30,3980,解約,2025/05/01,${ahead}`,
+      "K-0011,二行 花子,KS-11,AOJIRU-30,青汁,1,30,3980,継続,2025/05/01,",
+      `K-0011,二行 改名,KS-12,AOJIRU-30,青汁,1,30,3980,解約,2025/05/01,${ahead}`,
+      "K-0012,三つ 誤り,KS-13,AOJIRU-30,青汁,-1,30,abc円,継続,2025/13/40,",
+    ].join("\n"));
+    // (the clock each run names aside)
+    const refusedLines = (stdout: string) => stdout.split("\n").filter((l) => l.startsWith("refused ")).map((l) => l.replace(/\(it is \S+ now\)/, "(it is … now)"));
+    const dry = await cliOn(cancel, "--dry-run");
+    const real = await cliOn(cancel);
+    expect(refusedLines(real.stdout)).toEqual(refusedLines(dry.stdout));
+    expect(refusedLines(real.stdout)).toEqual([
+      expect.stringMatching(/^refused line 2: 解約日 \(canceledAt\): ".*" is in the future/),
+      expect.stringMatching(/^refused line 4: 解約日 \(canceledAt\): ".*" is in the future/),
+      // Every problem of a row, one output line each, in the file's column order.
+      "refused line 5: 数量 (quantity): -1: must be at least 1",
+      'refused line 5: 単価（税込） (unitPrice.amount): "abc円" is not an amount in yen (e.g. 3,980 or ¥3,980)',
+      'refused line 5: 定期申込日 (startedAt): "2025/13/40" is not a day of the calendar',
+    ]);
+    expect(JSON.parse(real.stdout.trim().split("\n").at(-1)!)).toMatchObject({ refused: 3, problems: 5, created: 2, changed: 0, unchanged: 0 }); // K-0011 and KS-11; K-0010 untouched
+    const db = await openDatabase(url);
+    const people = await db.orm.select().from(customers);
+    const plans = await db.orm.select().from(subscriptions);
+    db.client.close();
+    expect(people.find((c) => c.id === "K-0010")?.name).toBe("継続 太郎");
+    expect(plans.find((p) => p.id === "KS-10")?.status).toBe("active");
+    expect(people.find((c) => c.id === "K-0011")?.name).toBe("二行 花子");
+    expect(people.map((c) => c.id)).not.toContain("K-0012");
+    expect(plans.map((p) => p.id)).toContain("KS-11");
+    expect(plans.map((p) => p.id)).not.toContain("KS-12");
+  });
+
+  it("Ctrl-C while the file is still being read stops at once and says nothing was written", async () => {
+    const big = join(dir, "reading.csv");
+    const rows = Array.from({ length: 40_000 }, (_, i) => `R-${i},客 ${i},r${i}@example.jp,,しない,RS-${i},AOJIRU-30,青汁,1,30,2026/12/20,3980,継続,2026/05/01,1,`);
+    writeFileSync(big, [HEADER, ...rows].join("\n"));
+    const child = spawn(process.execPath, ["--import", "tsx", "src/import/cli.ts", big, "--mapping", "generic", "--tenant", tenantId], { env: { ...process.env, DATABASE_URL: url, SEED_DEMO: "0" } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    // The file is parsed: its rows are being read into customers and subscriptions, nothing is written yet.
+    await new Promise<void>((resolve) => child.stderr.on("data", (d) => ((stderr += d), /with mapping generic/.test(stderr) && resolve())));
+    child.kill("SIGINT");
+    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+    expect(code).toBe(130);
+    expect(stderr).toContain("stopped. Nothing was written; run the same command again.");
+    expect(stdout).toBe("");
+    const db = await openDatabase(url);
+    const imported = (await db.orm.select().from(subscriptions)).filter((s) => s.id.startsWith("RS-")).length;
+    db.client.close();
+    expect(imported).toBe(0);
   });
 
   it("Ctrl-C stops after the batch under way and says where to resume, even when the signal arrives twice", async () => {
