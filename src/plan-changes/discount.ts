@@ -65,3 +65,19 @@ export function discountedPrice(perDelivery: number, d: { percentOff?: number | 
   if (d.percentOff !== null && d.percentOff !== undefined) return Math.floor((perDelivery * (100 - d.percentOff)) / 100);
   return Math.max(0, perDelivery - (d.amountOff ?? 0));
 }
+
+/**
+ * The discounted deliveries still to come on `schedule`, as the portal and the console show them:
+ * the first and last (dates), how many, and the first delivery back at the regular price. Null
+ * when none is left (used up, or no next delivery); `last` and `firstFullPriceOn` null for a
+ * discount without an end.
+ */
+export function upcomingDiscount(d: DiscountDates, schedule: Schedule): { first: string; last: string | null; left: number | null; firstFullPriceOn: string | null } | null {
+  if (schedule.nextDeliveryOn === null) return null;
+  if (d.endsOn === null) return { first: d.startsOn !== undefined && d.startsOn > schedule.nextDeliveryOn ? d.startsOn : schedule.nextDeliveryOn, last: null, left: null, firstFullPriceOn: null };
+  const ahead = discountedAhead(d, schedule);
+  if (ahead === null || ahead.left === 0) return null;
+  const first = addDays(schedule.nextDeliveryOn, ahead.lead * schedule.intervalDays);
+  const last = addDays(first, (ahead.left - 1) * schedule.intervalDays);
+  return { first, last, left: ahead.left, firstFullPriceOn: addDays(last, schedule.intervalDays) };
+}

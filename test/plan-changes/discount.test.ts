@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { discountedAhead, discountedPrice, discountMoved, followSchedule } from "../../src/plan-changes/discount";
+import { discountedAhead, discountedPrice, discountMoved, followSchedule, upcomingDiscount } from "../../src/plan-changes/discount";
 
 // The brief's case: 20% off 2 deliveries from 12-22, every 30 days (the last on 2027-01-21).
 const promised = { percentOff: 20, startsOn: "2026-12-22", endsOn: "2027-01-21", offerId: "off_discount_20x2" };
@@ -60,5 +60,17 @@ describe("an accepted discount follows the schedule (plan-changes/discount)", ()
     expect(discountedPrice(3240, { percentOff: 20 })).toBe(2592);
     expect(discountedPrice(999, { percentOff: 15, amountOff: null })).toBe(849);
     expect(discountedPrice(500, { amountOff: 800 })).toBe(0);
+  });
+});
+
+describe("the discounted deliveries the portal and console show (upcomingDiscount)", () => {
+  it("names the first, the last, how many and the first at the regular price", () => {
+    expect(upcomingDiscount(promised, every30)).toEqual({ first: "2026-12-22", last: "2027-01-21", left: 2, firstFullPriceOn: "2027-02-20" });
+    expect(upcomingDiscount(promised, { nextDeliveryOn: "2027-01-21", intervalDays: 30 })).toEqual({ first: "2027-01-21", last: "2027-01-21", left: 1, firstFullPriceOn: "2027-02-20" });
+  });
+
+  it("after the discounted deliveries, or without a next delivery, there is none", () => {
+    expect(upcomingDiscount(promised, { nextDeliveryOn: "2027-02-20", intervalDays: 30 })).toBeNull();
+    expect(upcomingDiscount(promised, { nextDeliveryOn: null, intervalDays: 30 })).toBeNull();
   });
 });
