@@ -556,6 +556,9 @@ export function describe(i: TimelineItem, w: Words): string {
     const previous = source.previousCancellation as { reason?: string | null } | undefined;
     if (previous?.reason) parts.push(tf(lang, "previously", { reason: reasonLabel(previous.reason, w) }));
     if (source.confirmationNumber) parts.push(tf(lang, "confirmationNo", { n: String(source.confirmationNumber) }));
+    // A discount the change moved (plan-changes/discount): its last discounted delivery, before and after.
+    const moved = source.discountMoved as { endsOn?: { from?: string | null; to?: string | null } } | undefined;
+    if (moved?.endsOn?.from && moved.endsOn.to) parts.push(tf(lang, "discountMovedTo", { from: writeDate(moved.endsOn.from, lang, "short", w.today), to: writeDate(moved.endsOn.to, lang, "short", w.today) }));
   }
   return parts.join(sep);
 }

@@ -159,6 +159,7 @@ const T = {
   discountDeliveries: { ja: "{label}: {first}〜{last}のお届け（あと{n}回、各{price}）", en: "{label}: the deliveries of {first} to {last} ({n} left, {price} each)" },
   discountLast: { ja: "{label}: {first}のお届け（最終回、{price}）", en: "{label}: the delivery of {first} (the last one, {price})" },
   discountOpen: { ja: "{label}: {first}のお届けから", en: "{label} from the delivery of {first}" },
+  discountMovedTo: { ja: "割引の最終回 {from} → {to}", en: "last discounted delivery {from} → {to}" },
   comebackPrice: { ja: "{price}（{label}、再開後{n}回分）、その後は通常価格の{regular}", en: "{price} ({label}, the first {n} deliveries back), then the regular price of {regular}" },
   winbackList: { ja: "再開のご案内", en: "Win-back candidates" },
   winbackListNote: {
