@@ -16,11 +16,21 @@ const SUBS = Number(process.env.AB_SUBS ?? 100);
 const BLOCKS = Number(process.env.AB_BLOCKS ?? 30);
 const trees: Tree[] = [];
 for (const tree of paths) {
-  const { nodeHarness } = (await import(`${tree}/test/support/node-harness.ts`)) as typeof import("../test/support/node-harness");
-  const { buildRequest, customerBody, subscriptionBody, uid } = (await import(`${tree}/test/support/harness.ts`)) as typeof import("../test/support/harness");
+  // The test harness's app without its vitest hooks: a temporary file, migrated, one tenant and key.
+  const { mkdtempSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const { join } = await import("node:path");
+  const { createApp } = (await import(`${tree}/src/app.ts`)) as typeof import("../src/app");
+  const { migrateDatabase, openDatabase } = (await import(`${tree}/src/db/node.ts`)) as typeof import("../src/db/node");
+  const { createTenant, issueKey } = (await import(`${tree}/src/tenants/keys.ts`)) as typeof import("../src/tenants/keys");
+  const { buildRequest, customerBody, subscriptionBody, uid, TEST_SECRETS_KEY } = (await import(`${tree}/test/support/harness.ts`)) as typeof import("../test/support/harness");
   const { addDays, localDate } = (await import(`${tree}/src/platform/dates.ts`)) as typeof import("../src/platform/dates");
-  const h = await nodeHarness();
-  const t = await h.tenant();
+  const db = await openDatabase(`file:${join(mkdtempSync(join(tmpdir(), "tsuzuku-bench-")), "bench.db")}`);
+  await migrateDatabase(db);
+  const app = createApp(() => ({ db, now: () => new Date(), secretsKey: TEST_SECRETS_KEY }));
+  const tenant = await db.write((tx) => createTenant(tx, { name: "ベンチ店", at: new Date() }));
+  const t = { key: (await db.write((tx) => issueKey(tx, { tenantId: tenant.id, name: "bench", scopes: ["read", "write", "admin"], at: new Date() }))).secret };
+  const h = { app, close: () => db.client.close() };
   const send = async (method: string, path: string, body?: unknown) => {
     const res = await h.app.request(buildRequest("http://localhost", method, path, { key: t.key, body }));
     return { status: res.status, body: await res.json() };
