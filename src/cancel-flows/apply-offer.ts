@@ -27,7 +27,7 @@ export async function applyOffer(s: TenantStore, subscriptionId: string, apply: 
   let set: Partial<SubscriptionRow>;
   let type: string;
   if (apply.kind === "discount") {
-    const discount: DiscountRecord = { endsOn: apply.endsOn, ...(apply.percentOff !== null ? { percentOff: apply.percentOff } : {}), ...(apply.amountOff !== null ? { amountOff: apply.amountOff } : {}), ...(typeof ctx.source.offerId === "string" ? { offerId: ctx.source.offerId } : {}) };
+    const discount: DiscountRecord = { startsOn: apply.startsOn, endsOn: apply.endsOn, ...(apply.percentOff !== null ? { percentOff: apply.percentOff } : {}), ...(apply.amountOff !== null ? { amountOff: apply.amountOff } : {}), ...(typeof ctx.source.offerId === "string" ? { offerId: ctx.source.offerId } : {}) };
     set = { activeDiscount: discount };
     type = "discount";
   } else if (apply.kind === "product_swap") {

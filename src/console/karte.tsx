@@ -4,6 +4,7 @@ import { planCallFor } from "./plan";
 import { channelName, money, percent, shareOf, when } from "./format";
 import { WinbackPanel, type KarteWinback } from "./winback";
 import type { ReactivationWindow } from "../plan-changes/rules";
+import { discountedPrice, upcomingDiscount } from "../plan-changes/discount";
 import { localDate, writeDate } from "../platform/dates";
 import { displayPhone } from "../platform/phone";
 import {
@@ -34,6 +35,8 @@ export type Sub = {
   quantity: number;
   intervalDays: number;
   nextDeliveryOn: string | null;
+  unitPrice: Money;
+  activeDiscount?: { percentOff: number | null; amountOff: number | null; startsOn?: string; endsOn: string | null } | null;
   status: string;
   commitment: { minDeliveries: number; earlyCancellationFee: Money | null } | null;
   deliveriesCompleted: number;
@@ -382,12 +385,57 @@ function Reactivate(props: { page: PageContext; sub: Sub; window: ReactivationWi
   );
 }
 
+/** What one delivery costs: unit price × quantity (the same figure the portal and a final delivery's charge use). */
+const perDelivery = (sub: Sub): Money => ({ amount: sub.unitPrice.amount * sub.quantity, currency: sub.unitPrice.currency });
+
+const discountLabel = (d: { percentOff: number | null; amountOff: number | null }, currency: string, lang: Lang) =>
+  d.percentOff !== null ? tf(lang, "percentOff", { n: d.percentOff }) : tf(lang, "amountOff", { amount: yen({ amount: d.amountOff ?? 0, currency }, lang) });
+
+/**
+ * The price of the next delivery (discounted when it is) and an accepted discount's deliveries
+ * still to come, as plan-changes/discount keeps them: the operator reads out what the customer pays.
+ */
+function DeliveryPrice(props: { sub: Sub; lang: Lang; today: string }) {
+  const { sub, lang } = props;
+  const regular = perDelivery(sub);
+  const d = sub.status === "canceled" ? null : (sub.activeDiscount ?? null);
+  const ahead = d ? upcomingDiscount({ endsOn: d.endsOn, ...(d.startsOn ? { startsOn: d.startsOn } : {}) }, sub) : null;
+  if (!d || !ahead) return <>{yen(regular, lang)}</>;
+  const price = yen({ amount: discountedPrice(regular.amount, d), currency: regular.currency }, lang);
+  const date = (x: string) => writeDate(x, lang, "short", props.today);
+  const vars = { label: discountLabel(d, regular.currency, lang), price, first: date(ahead.first), last: ahead.last ? date(ahead.last) : "", n: ahead.left ?? 0 };
+  return (
+    <>
+      {ahead.first === sub.nextDeliveryOn ? `${price}${tf(lang, "regularPrice", { price: yen(regular, lang) })}` : yen(regular, lang)}
+      <br />
+      <small class="discount">{tf(lang, ahead.left === null ? "discountOpen" : ahead.left === 1 ? "discountLast" : "discountDeliveries", vars)}</small>
+    </>
+  );
+}
+
+/**
+ * The price per delivery a reactivation restarts at: the plan's own, or what the comeback offer
+ * makes it (a discount for its first deliveries, then the regular price; a new quantity or product).
+ */
+function ReactivationPrice(props: { sub: Sub; lang: Lang; comeback: { type?: string; parameters?: Record<string, unknown> } | null }) {
+  const { sub, lang } = props;
+  const regular = perDelivery(sub);
+  const p = props.comeback?.parameters ?? {};
+  const isMoney = (m: unknown): m is Money => typeof m === "object" && m !== null && typeof (m as Money).amount === "number" && typeof (m as Money).currency === "string";
+  if (props.comeback?.type === "discount" && isMoney(p.discountedPrice) && typeof p.cycles === "number") {
+    const d = { percentOff: typeof p.percentOff === "number" ? p.percentOff : null, amountOff: typeof p.amountOff === "number" ? p.amountOff : null };
+    const after = isMoney(p.priceAfter) ? p.priceAfter : regular;
+    return <>{tf(lang, "comebackPrice", { price: yen(p.discountedPrice, lang), label: discountLabel(d, regular.currency, lang), n: p.cycles, regular: yen(after, lang) })}</>;
+  }
+  return <>{yen(isMoney(p.pricePerDelivery) ? p.pricePerDelivery : regular, lang)}</>;
+}
+
 /**
  * The confirmation of a reactivation: what restarts and when, read out to the customer, then the
  * one form that writes (POST /console/reactivate, CSRF token, one attempt key against a double
  * submit) — or back to the karte with nothing done.
  */
-export function ReactivationPage(props: { page: PageContext; sub: Sub; customerId: string; firstDelivery: string; nextDeliveryOn: string | null; comeback: (ComebackChoice & { description: string }) | null }) {
+export function ReactivationPage(props: { page: PageContext; sub: Sub; customerId: string; firstDelivery: string; nextDeliveryOn: string | null; comeback: (ComebackChoice & { description: string; type?: string; parameters?: Record<string, unknown> }) | null }) {
   const { page, sub } = props;
   const lang = page.lang;
   const karte = `/console?customer=${encodeURIComponent(props.customerId)}&sub=${encodeURIComponent(sub.id)}`;
@@ -402,6 +450,10 @@ export function ReactivationPage(props: { page: PageContext; sub: Sub; customerI
         <dd>{tf(lang, "quantityN", { n: sub.quantity })}</dd>
         <dt>{t(lang, "interval")}</dt>
         <dd>{tf(lang, "intervalDays", { n: sub.intervalDays })}</dd>
+        <dt>{t(lang, "pricePerDelivery")}</dt>
+        <dd class="price">
+          <ReactivationPrice sub={sub} lang={lang} comeback={props.comeback} />
+        </dd>
         <dt>{t(lang, "firstDeliveryOn")}</dt>
         <dd class="first-delivery">{writeDate(props.firstDelivery, lang, "full", page.today)}</dd>
         <dt>{t(lang, "comebackOffer")}</dt>
@@ -504,6 +556,9 @@ export function describe(i: TimelineItem, w: Words): string {
     const previous = source.previousCancellation as { reason?: string | null } | undefined;
     if (previous?.reason) parts.push(tf(lang, "previously", { reason: reasonLabel(previous.reason, w) }));
     if (source.confirmationNumber) parts.push(tf(lang, "confirmationNo", { n: String(source.confirmationNumber) }));
+    // A discount the change moved (plan-changes/discount): its last discounted delivery, before and after.
+    const moved = source.discountMoved as { endsOn?: { from?: string | null; to?: string | null } } | undefined;
+    if (moved?.endsOn?.from && moved.endsOn.to) parts.push(tf(lang, "discountMovedTo", { from: writeDate(moved.endsOn.from, lang, "short", w.today), to: writeDate(moved.endsOn.to, lang, "short", w.today) }));
   }
   return parts.join(sep);
 }
@@ -569,6 +624,7 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
                 <th scope="col">{t(lang, "product")}</th>
                 <th scope="col">{t(lang, "interval")}</th>
                 <th scope="col">{t(lang, "quantity")}</th>
+                <th scope="col">{t(lang, "pricePerDelivery")}</th>
                 <th scope="col">{t(lang, "nextDelivery")}</th>
                 <th scope="col">{t(lang, "status")}</th>
                 <th scope="col">{t(lang, "commitment")}</th>
@@ -590,6 +646,9 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
                       {s.intervalDays} {t(lang, "days")}
                     </td>
                     <td>{s.quantity}</td>
+                    <td class="price">
+                      <DeliveryPrice sub={s} lang={lang} today={page.today} />
+                    </td>
                     <td>{s.nextDeliveryOn ? writeDate(s.nextDeliveryOn, lang, "short", page.today) : "—"}</td>
                     <td>{STATUS_LABELS[s.status]?.[lang] ?? s.status}</td>
                     <td>

@@ -77,7 +77,7 @@ async function winbackOf(c: Context<AppEnv>, api: Api, lang: Lang, customerId: s
 async function sentComebackFor(c: Context<AppEnv>, lang: Lang, subscriptionId: string): Promise<KarteWinback["sent"]> {
   const sent = await takeableSentComeback(c.get("store"), subscriptionId, c.get("services").now(), c.get("caller").settings);
   if (!sent || !sent.offer.offerId) return null;
-  return { offerId: sent.offer.offerId, title: sent.offer.title[lang], description: sent.offer.description[lang], sentOn: sent.sentOn, validUntil: sent.validUntil };
+  return { offerId: sent.offer.offerId, title: sent.offer.title[lang], description: sent.offer.description[lang], sentOn: sent.sentOn, validUntil: sent.validUntil, type: sent.offer.type, parameters: sent.offer.parameters };
 }
 
 /**
@@ -344,7 +344,7 @@ export function consolePages(app: Fetcher) {
       const suggested = offer?.kind === "offer" && offer.offerId === offerId ? offer : null;
       const taken = suggested ?? (await sentComebackFor(c, page.lang, sub.id));
       if (!taken || taken.offerId !== offerId) return backTo(c, form, { error: "offer_expired" });
-      comeback = { offerId, title: taken.title, description: taken.description };
+      comeback = { offerId, title: taken.title, description: taken.description, type: taken.type, parameters: taken.parameters };
     }
     return c.html(<ReactivationPage page={page} sub={sub} customerId={form.customer} firstDelivery={first} nextDeliveryOn={nextDeliveryOn} comeback={comeback} />);
   });

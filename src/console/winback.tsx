@@ -36,7 +36,7 @@ export type KarteWinback = {
    * `takeableSentComeback`): a caller answering the message is offered what it said, even after the
    * suggestion moved on.
    */
-  sent: { offerId: string; title: string; description: string; sentOn: string; validUntil: string } | null;
+  sent: { offerId: string; title: string; description: string; sentOn: string; validUntil: string; type?: string; parameters?: Record<string, unknown> } | null;
 };
 
 /** A driver in words, with which way it moves the chance: 「一時的な事情での解約（見込みを上げる）」. */

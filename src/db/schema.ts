@@ -106,6 +106,9 @@ export const customers = sqliteTable(
 export type DiscountRecord = {
   percentOff?: number;
   amountOff?: number;
+  /** The first discounted delivery; absent on discounts accepted before it was kept. */
+  startsOn?: string;
+  /** The last discounted delivery; plan changes move both dates with the schedule (plan-changes/discount). */
   endsOn: string | null;
   offerId?: string;
 };

@@ -12,6 +12,7 @@ import { enqueueWebhookEvent } from "../webhooks/outbox";
 import type { Actor } from "../platform/env";
 import { autoResume, decide, skipRunAfterDelivery, type Plan, type PlanRequest } from "./rules";
 import { saveOpenFlowsByChange } from "../cancel-flows/saved-by-change";
+import { discountMoved, followSchedule } from "./discount";
 
 /** The history row's columns for `actor`; `key_id` stays filled for readers of the old column. */
 export const actorColumns = (actor: Actor) => ({ actor, keyId: actor.type === "key" ? actor.id : null });
@@ -84,9 +85,12 @@ export async function applyPlanChange(store: TenantStore, subscriptionId: string
     if (!decision.ok) throw new ApiError(decision.violation.code, decision.violation.detail, decision.violation.extra);
     const after = decision.plan;
     const at = ctx.now.toISOString();
-    const updated: SubscriptionRow = { ...row, ...after, version: row.version + 1, updatedAt: at };
+    // An accepted discount keeps its number of deliveries: its dates move with the schedule.
+    const activeDiscount = followSchedule(row.activeDiscount, row, after);
+    const moved = discountMoved(row.activeDiscount, activeDiscount);
+    const updated: SubscriptionRow = { ...row, ...after, activeDiscount, version: row.version + 1, updatedAt: at };
     // Only the columns that moved (a quantity change leaves the pause index's entry alone).
-    await s.run(updatePlan([...changedKeys(row, after, PLAN_COLUMNS), "version", "updatedAt"]), {
+    await s.run(updatePlan([...changedKeys(row, after, PLAN_COLUMNS), ...(moved ? (["activeDiscount"] as const) : []), "version", "updatedAt"]), {
       ...updated,
       "where.id": subscriptionId,
       "where.version": row.version, // belt and braces: never overwrite a newer version
@@ -99,7 +103,7 @@ export async function applyPlanChange(store: TenantStore, subscriptionId: string
       ...actorColumns(ctx.actor),
       before: snapshot(planOf(row)),
       after: snapshot(after),
-      source: resumed ? { ...ctx.source, pauseEnded: resumed.note } : (ctx.source ?? null),
+      source: resumed || moved ? { ...ctx.source, ...(resumed ? { pauseEnded: resumed.note } : {}), ...(moved ? { discountMoved: moved } : {}) } : (ctx.source ?? null),
       createdAt: at,
     };
     await s.run(INSERT_CHANGE, change);

@@ -10,6 +10,7 @@ import { toSubscription, type SubscriptionRow } from "../subscriptions/repositor
 import { enqueueWebhookEvent } from "../webhooks/outbox";
 import { actorColumns, planOf, snapshot, SYSTEM_ACTOR, toChange } from "./apply";
 import { autoResume, type ResumeNote } from "./rules";
+import { discountMoved, followSchedule } from "./discount";
 
 /**
  * Records an automatic resume (see `autoResume`) as a `resume` change by the `system` channel,
@@ -17,6 +18,7 @@ import { autoResume, type ResumeNote } from "./rules";
  * `before` is the paused row, `after` the resumed one; the caller has written `after`.
  */
 export async function recordAutoResume(s: TenantStore, before: SubscriptionRow, after: SubscriptionRow, note: ResumeNote, now: Date) {
+  const moved = discountMoved(before.activeDiscount, after.activeDiscount);
   const change = {
     id: newId("chg"),
     subscriptionId: before.id,
@@ -25,7 +27,7 @@ export async function recordAutoResume(s: TenantStore, before: SubscriptionRow, 
     ...actorColumns(SYSTEM_ACTOR),
     before: snapshot(planOf(before)),
     after: snapshot(planOf(after)),
-    source: note,
+    source: moved ? { ...note, discountMoved: moved } : note,
     createdAt: now.toISOString(),
   };
   await s.insert(planChanges, change);
@@ -58,10 +60,12 @@ export async function resumeDuePauses(db: Database, now: Date, batch = 200, tena
         const resumed = autoResume(planOf(row), today, settings);
         if (!resumed) continue;
         const at = now.toISOString();
-        const updated = { ...row, ...resumed.plan, version: row.version + 1, updatedAt: at };
+        // A discount keeps its number of deliveries: resumed late, its dates move with the first delivery.
+        const activeDiscount = followSchedule(row.activeDiscount, row, resumed.plan);
+        const updated = { ...row, ...resumed.plan, activeDiscount, version: row.version + 1, updatedAt: at };
         await s.update(
           subscriptions,
-          { status: updated.status, pausedUntil: updated.pausedUntil, nextDeliveryOn: updated.nextDeliveryOn, version: updated.version, updatedAt: at },
+          { status: updated.status, pausedUntil: updated.pausedUntil, nextDeliveryOn: updated.nextDeliveryOn, ...(activeDiscount !== row.activeDiscount ? { activeDiscount } : {}), version: updated.version, updatedAt: at },
           and(eq(subscriptions.id, row.id), eq(subscriptions.version, row.version)),
         );
         await recordAutoResume(s, row, updated, resumed.note, now);

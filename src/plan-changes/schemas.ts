@@ -47,7 +47,7 @@ export const Change = z
     actor: ActorSchema,
     before: PlanSnapshot,
     after: PlanSnapshot,
-    source: z.record(z.string(), z.unknown()).nullable().openapi({ description: "What led to the change, e.g. `{ cancelFlowId, offerId }`." }),
+    source: z.record(z.string(), z.unknown()).nullable().openapi({ description: "What led to the change, e.g. `{ cancelFlowId, offerId }`. When the change moved the schedule of an active discount, `discountMoved: { offerId, startsOn: { from, to }, endsOn: { from, to } }` gives its dates before and after (the same number of deliveries stays discounted)." }),
     createdAt: Instant,
   })
   .openapi("Change");

@@ -41,6 +41,19 @@ export const PORTAL_TEXT = {
   // What one delivery costs (unit price × quantity), with the sum written out when there are several.
   pricePerDelivery: { ja: "1回のお届けの価格", en: "Price per delivery" },
   priceTimesQuantity: { ja: "{total}（{unit} × {quantity}）", en: "{total} ({unit} × {quantity})" },
+  // An accepted discount, in the words its offer promised it (offers/catalogue DISCOUNT_COPY).
+  discountedPrice: { ja: "{price}（{label}・通常価格 {regular}）", en: "{price} ({label}; regular price {regular})" },
+  percentOff: { ja: "{n}%オフ", en: "{n}% off" },
+  amountOff: { ja: "{amount}引き", en: "{amount} off" },
+  discount: { ja: "割引", en: "Discount" },
+  discountDeliveries: {
+    ja: "{first}のお届けから{n}回分（最終回は{last}のお届け）が{label}の{price}です。{fullOn}のお届けからは通常価格の{regular}に戻ります。",
+    en: "Your {n} deliveries from {first} (the last one on {last}) cost {price} each ({label}). From the delivery on {fullOn}, the regular price of {regular} applies again.",
+  },
+  discountLast: {
+    ja: "{first}のお届けが割引の最終回で、{label}の{price}です。{fullOn}のお届けからは通常価格の{regular}に戻ります。",
+    en: "The delivery on {first} is the last discounted one, at {price} ({label}). From the delivery on {fullOn}, the regular price of {regular} applies again.",
+  },
   skip: { ja: "次回のお届けをスキップ", en: "Skip the next delivery" },
   remainingSkips: { ja: "続けてあと{n}回スキップできます。", en: "You can skip {n} more in a row." },
   firstChangeable: { ja: "{date}以降のお届けを変更できます。", en: "Deliveries from {date} can be changed." },

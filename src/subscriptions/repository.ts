@@ -35,7 +35,7 @@ export function toSubscription(row: SubscriptionRow) {
     version: row.version,
     pausedUntil: row.pausedUntil,
     activeDiscount: d
-      ? { percentOff: d.percentOff ?? null, amountOff: d.amountOff ?? null, endsOn: d.endsOn ?? null, offerId: d.offerId ?? null }
+      ? { percentOff: d.percentOff ?? null, amountOff: d.amountOff ?? null, endsOn: d.endsOn ?? null, offerId: d.offerId ?? null, ...(d.startsOn ? { startsOn: d.startsOn } : {}) }
       : null,
     canceledAt: row.canceledAt,
     cancellation: x

@@ -40,8 +40,14 @@ export const ActiveDiscount = z
   .object({
     percentOff: z.number().nullable(),
     amountOff: z.number().int().nullable(),
-    endsOn: CalendarDate.nullable(),
+    endsOn: CalendarDate.nullable().openapi({
+      description:
+        "The last discounted delivery (inclusive). A plan change that moves the schedule (skip, interval, pause, resume, next-delivery date) moves it too, so the number of discounted deliveries promised stays the same; the change's `source.discountMoved` shows the dates before and after.",
+    }),
     offerId: z.string().nullable(),
+    startsOn: CalendarDate.optional().openapi({
+      description: "The first discounted delivery; moves with the schedule like `endsOn`. Absent on discounts accepted before it was recorded.",
+    }),
   })
   .openapi("ActiveDiscount");
 

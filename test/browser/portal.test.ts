@@ -504,6 +504,44 @@ describe("<tsuzuku-portal> in Chromium", () => {
     await page.close();
   }, 60_000);
 
+  it("an accepted discount shows in the card: the discounted price, and from which to which delivery; a skip moves both dates, in Japanese and English", async () => {
+    const next = addDays(today(), 20);
+    const { customerId, ids } = await customerWith([{ unitPrice: { amount: 3240, currency: "JPY" }, nextDeliveryOn: next }]);
+    const id = ids[0]!;
+    const flow = (await h.request("POST", `/v1/subscriptions/${id}/cancel-flows`, { key: t.key, body: { channel: "web" } })).body;
+    const reason = (await h.request("POST", `/v1/cancel-flows/${flow.flowId}/reason`, { key: t.key, body: { reason: "too_expensive" } })).body;
+    const offer = reason.offers.find((o: { type: string }) => o.type === "discount");
+    expect((await h.request("POST", `/v1/cancel-flows/${flow.flowId}/accept`, { key: t.key, body: { offerId: offer.offerId } })).status).toBe(200);
+    const shown = (d: string, lang: "ja" | "en") => new Intl.DateTimeFormat(lang === "ja" ? "ja-JP" : "en-GB", { dateStyle: "long", timeZone: "UTC" }).format(new Date(`${d}T00:00:00Z`));
+    const terms = (lang: "ja" | "en", first: string) => ({
+      price: lang === "ja" ? "￥2,592" : "¥2,592",
+      regular: lang === "ja" ? "￥3,240" : "¥3,240",
+      label: say("percentOff", lang, { n: 20 }),
+      first: shown(first, lang),
+      last: shown(addDays(first, 30), lang),
+      fullOn: shown(addDays(first, 60), lang),
+      n: 2,
+    });
+    const card = (page: Page) => page.locator(`tsuzuku-portal [data-subscription="${id}"]`);
+
+    const page = await open(customerId);
+    await expect.poll(() => card(page).locator("[data-price]").textContent()).toBe(say("discountedPrice", "ja", terms("ja", next)));
+    expect(await card(page).locator("[data-discount]").textContent()).toBe(say("discountDeliveries", "ja", terms("ja", next)));
+    expect(await card(page).locator("[data-discount]").textContent()).toContain("2回分");
+    await axeClean(page, "a card with a discount");
+    // Skipped, the two discounted deliveries are the two after the skipped one.
+    await part(page, "skip-button").click();
+    const moved = addDays(next, 30);
+    await expect.poll(() => card(page).locator("[data-discount]").textContent()).toBe(say("discountDeliveries", "ja", terms("ja", moved)));
+    await page.close();
+
+    const en = await open(customerId, { lang: "en" });
+    await expect.poll(() => card(en).locator("[data-price]").textContent()).toBe(say("discountedPrice", "en", terms("en", moved)));
+    expect(await card(en).locator("[data-discount]").textContent()).toBe(say("discountDeliveries", "en", terms("en", moved)));
+    await axeClean(en, "a card with a discount, in English");
+    await en.close();
+  }, 60_000);
+
   it("a session that runs out: tsuzuku:error session_expired, then the same action resumes with the new session", async () => {
     const { customerId, ids } = await customerWith([{}]);
     const page = await open(customerId);

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { percent } from "../../src/console/format";
+import { money, percent } from "../../src/console/format";
 import { addDays, localDate, writeDate } from "../../src/platform/dates";
 import { launchBrowser, serveOnLoopback, type Served } from "../support/browser";
 import { customerBody, subscriptionBody, uid, type TestTenant } from "../support/harness";
@@ -156,9 +156,17 @@ describe("the console's win-back view", () => {
     await page.waitForURL(/\/console\/reactivate\?/);
     expect(new URL(page.url()).searchParams.get("offerId")).toBe(candidate.offer.offerId);
     await expect(page.locator("dd.comeback strong").textContent()).resolves.toBe(candidate.offer.title);
+    // The price per delivery the caller agrees to: the comeback discount's, for how many deliveries, then the regular one.
+    const p = candidate.offer.parameters;
+    expect(p).toMatchObject({ percentOff: 20, cycles: 2 });
+    await expect(page.locator("dd.price").textContent()).resolves.toBe(`${money(p.discountedPrice, "ja")}（20%オフ、再開後2回分）、その後は通常価格の${money(p.priceAfter, "ja")}`);
     expect(await violations(page)).toEqual([]);
     await page.getByRole("button", { name: "再開を確定する" }).click();
     await expect(page.locator(".notice").textContent()).resolves.toBe("定期コースを再開しました（再加入）。");
+    // Back on the karte, the plan shows what its deliveries cost now, and until which delivery.
+    const restartedPrice = page.locator("section[aria-labelledby=who] tr.focus td.price");
+    await expect(restartedPrice.textContent()).resolves.toMatch(new RegExp(`^${money(p.discountedPrice, "ja")}（通常 ${money(p.regularPrice, "ja")}）20%オフ: (\\d{4}年)?\\d+月\\d+日〜(\\d{4}年)?\\d+月\\d+日のお届け（あと2回、各${money(p.discountedPrice, "ja")}）$`));
+    expect(await violations(page)).toEqual([]);
     const restarted = (await h.request("GET", `/v1/subscriptions/${sub}`, { key: t.key })).body;
     expect(restarted).toMatchObject({ status: "active", activeDiscount: { offerId: candidate.offer.offerId } });
     const changes = (await h.request("GET", `/v1/subscriptions/${sub}/changes`, { key: t.key })).body.data as any[];
@@ -285,5 +293,14 @@ describe("the console's win-back view", () => {
     const cells = await page.locator("table.winback-list tbody tr").first().locator("th, td").allTextContents();
     expect(cells[7]).toBe(row.offer.title);
     expect(cells[6]).toContain(row.drivers[0].label);
+
+    // The reactivation's confirmation states the price per delivery with the comeback discount's terms.
+    const { customer } = await lapsed(t, "英語 再子", 9_800);
+    const [candidate] = (await h.request("GET", `/v1/winback/candidates?customerId=${customer}`, { key: t.key, headers: { "accept-language": "en" } })).body.data;
+    const p = candidate.offer.parameters;
+    await page.goto(`${api.url}/console/reactivate?customer=${customer}&sub=${candidate.subscriptionId}&nextDeliveryOn=${candidate.offer.restartOn}&offerId=${candidate.offer.offerId}`);
+    await expect(page.locator("dt").filter({ hasText: "Price per delivery" }).count()).resolves.toBe(1);
+    await expect(page.locator("dd.price").textContent()).resolves.toBe(`${money(p.discountedPrice, "en")} (20% off, the first ${p.cycles} deliveries back), then the regular price of ${money(p.priceAfter, "en")}`);
+    expect(await violations(page)).toEqual([]);
   }, 60_000);
 });

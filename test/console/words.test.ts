@@ -28,6 +28,16 @@ describe("the timeline in the operator's words", () => {
     expect(describeEntry(pause, words("ja"))).toBe("状態 継続中 → 休止中、次回お届け 12月13日 → 2027年3月13日、再開日 なし → 2027年3月13日");
   });
 
+  it("says where a skip moved an accepted discount's last discounted delivery", () => {
+    const skip = item("change", "skip", "web", {
+      before: { status: "active", nextDeliveryOn: "2026-12-22" },
+      after: { status: "active", nextDeliveryOn: "2027-01-21" },
+      source: { discountMoved: { offerId: "off_discount_20x2", startsOn: { from: "2026-12-22", to: "2027-01-21" }, endsOn: { from: "2027-01-21", to: "2027-02-20" } } },
+    });
+    expect(describeEntry(skip, words("ja"))).toBe("次回お届け 12月22日 → 2027年1月21日、割引の最終回 2027年1月21日 → 2027年2月20日");
+    expect(describeEntry(skip, words("en"))).toBe("next delivery Dec 22 → Jan 21, 2027, last discounted delivery Jan 21, 2027 → Feb 20, 2027");
+  });
+
   it("gives a cancel flow's outcome and reason by their labels", () => {
     const saved = item("cancel_flow", "saved", "web", { reason: "surplus_stock", offerId: "off_skip_next", closedAt: null, confirmationNumber: null });
     expect(entryTitle(saved, "ja")).toBe("解約のご相談 → 継続（Web）");

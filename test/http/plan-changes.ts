@@ -205,6 +205,56 @@ export function planChangesSuite(h: () => Harness) {
       expect(stale.body).toMatchObject({ code: "version_conflict", currentVersion: 2 });
     });
 
+    /** A subscription whose customer accepted 20% off 2 deliveries in a cancel flow (too_expensive). */
+    const withDiscount = async (inDays: number) => {
+      // A customer of their own: the shop allows one such discount per customer a year.
+      const c = uid("C");
+      await h().request("PUT", `/v1/customers/${c}`, { key: t.key, body: customerBody() });
+      const id = uid("S");
+      expect((await h().request("PUT", `/v1/subscriptions/${id}`, { key: t.key, body: subscriptionBody(c, { nextDeliveryOn: addDays(today(), inDays) }) })).status).toBe(201);
+      const flow = (await h().request("POST", `/v1/subscriptions/${id}/cancel-flows`, { key: t.key, body: { channel: "web" } })).body;
+      const reason = (await h().request("POST", `/v1/cancel-flows/${flow.flowId}/reason`, { key: t.key, body: { reason: "too_expensive" } })).body;
+      const offer = reason.offers.find((o: { offerId: string }) => o.offerId === "off_discount_20x2");
+      expect(offer.parameters).toMatchObject({ cycles: 2, firstDiscountedOn: addDays(today(), inDays), lastDiscountedOn: addDays(today(), inDays + 30) });
+      const saved = await h().request("POST", `/v1/cancel-flows/${flow.flowId}/accept`, { key: t.key, body: { offerId: offer.offerId } });
+      expect(saved.status).toBe(200);
+      expect(saved.body.subscription.activeDiscount).toEqual({ percentOff: 20, amountOff: null, startsOn: addDays(today(), inDays), endsOn: addDays(today(), inDays + 30), offerId: "off_discount_20x2" });
+      return id;
+    };
+
+    it("an accepted discount keeps its two deliveries through a skip, a longer interval and a pause; the change shows the moved dates", async () => {
+      const skipped = await withDiscount(20);
+      const skip = await post(skipped, "skip", { count: 1 });
+      expect(skip.status).toBe(200);
+      expect(skip.body.subscription.activeDiscount).toMatchObject({ startsOn: addDays(today(), 50), endsOn: addDays(today(), 80) });
+      expect(skip.body.change.source.discountMoved).toEqual({
+        offerId: "off_discount_20x2",
+        startsOn: { from: addDays(today(), 20), to: addDays(today(), 50) },
+        endsOn: { from: addDays(today(), 50), to: addDays(today(), 80) },
+      });
+      const history = await h().request("GET", `/v1/subscriptions/${skipped}/changes?limit=1`, { key: t.key });
+      expect(history.body.data[0]).toMatchObject({ type: "skip", source: { discountMoved: { endsOn: { to: addDays(today(), 80) } } } });
+
+      const longer = await withDiscount(20);
+      const interval = await post(longer, "interval", { intervalDays: 60 });
+      expect(interval.status).toBe(200);
+      expect(interval.body.subscription.activeDiscount).toMatchObject({ startsOn: addDays(today(), 20), endsOn: addDays(today(), 80) });
+
+      // Paused past the old end date: both discounted deliveries come after the pause, and a resume moves them again.
+      const paused = await withDiscount(20);
+      const pause = await post(paused, "pause", { resumeOn: addDays(today(), 75) });
+      expect(pause.status).toBe(200);
+      expect(pause.body.subscription.activeDiscount).toMatchObject({ startsOn: addDays(today(), 75), endsOn: addDays(today(), 105) });
+      const resume = await post(paused, "resume", { nextDeliveryOn: addDays(today(), 40) });
+      expect(resume.status).toBe(200);
+      expect(resume.body.subscription.activeDiscount).toMatchObject({ startsOn: addDays(today(), 40), endsOn: addDays(today(), 70) });
+
+      // A quantity change leaves the schedule, so the discount, alone.
+      const quantity = await post(paused, "quantity", { quantity: 2 });
+      expect(quantity.body.subscription.activeDiscount).toMatchObject({ startsOn: addDays(today(), 40), endsOn: addDays(today(), 70) });
+      expect(quantity.body.change.source).toBeNull();
+    });
+
     it("keeps a history, newest first, paged", async () => {
       const id = await newSubscription(10);
       await post(id, "quantity", { quantity: 2, channel: "operator" });

@@ -258,7 +258,7 @@ export function winbackSuite(h: () => Harness) {
       const first = back.body.subscription.nextDeliveryOn as string;
       expect(first).toBe(offer.restartOn);
       // Two deliveries at 20 % off: the first back and the one after.
-      expect(back.body.subscription.activeDiscount).toEqual({ percentOff: 20, amountOff: null, endsOn: addDays(first, back.body.subscription.intervalDays), offerId: offer.offerId });
+      expect(back.body.subscription.activeDiscount).toEqual({ percentOff: 20, amountOff: null, startsOn: first, endsOn: addDays(first, back.body.subscription.intervalDays), offerId: offer.offerId });
       expect(back.body.change).toMatchObject({ type: "reactivate", source: { comeback: { winbackId: expect.any(String), offerId: offer.offerId } } });
       const history = (await h().request("GET", `/v1/subscriptions/${s}/changes`, { key: own.key })).body.data;
       expect(history.find((x: { type: string }) => x.type === "discount")).toMatchObject({ source: { offerId: offer.offerId, comeback: true, cancelFlowId: flowId } });

@@ -1,6 +1,7 @@
 import { langOf, say, type Language, type PortalTextKey } from "../../platform/localized-text";
 import { actionKey, ApiProblem, callApi, type Call, type Problem } from "./api";
 import { writeDate } from "../../platform/dates";
+import { discountedPrice, upcomingDiscount } from "../../plan-changes/discount";
 import { h } from "./dom";
 import { refusalText } from "./refusals";
 import { STYLES } from "./styles";
@@ -265,6 +266,7 @@ export class TsuzukuPortal extends HTMLElement {
     const opts = this.#options.get(sub.id) ?? null;
     const headingId = `sub-${cssId(sub.id)}`;
     const status = sub.status === "active" ? "statusActive" : sub.status === "paused" ? "statusPaused" : "statusCanceled";
+    const discount = this.#discount(sub);
     return h(
       "section",
       // Named by product and subscription number: two subscriptions of one product are two
@@ -297,11 +299,14 @@ export class TsuzukuPortal extends HTMLElement {
         h("dt", {}, this.#t("pricePerDelivery")),
         h(
           "dd",
-          {},
-          sub.quantity === 1
-            ? this.#money(sub.unitPrice)
-            : this.#t("priceTimesQuantity", { total: this.#money(perDelivery(sub)), unit: this.#money(sub.unitPrice), quantity: sub.quantity }),
+          { "data-price": "" },
+          discount?.nextIsDiscounted
+            ? this.#t("discountedPrice", discount.vars)
+            : sub.quantity === 1
+              ? this.#money(sub.unitPrice)
+              : this.#t("priceTimesQuantity", { total: this.#money(perDelivery(sub)), unit: this.#money(sub.unitPrice), quantity: sub.quantity }),
         ),
+        discount?.text ? [h("dt", {}, this.#t("discount")), h("dd", { "data-discount": "" }, discount.text)] : null,
       ),
       sub.status === "active" && opts?.skip.available ? h("p", { class: "note" }, this.#t("remainingSkips", { n: opts.skip.remainingSkips })) : null,
       sub.status !== "canceled" && opts?.firstChangeableDate ? h("p", { class: "note" }, this.#t("firstChangeable", { date: this.#date(opts.firstChangeableDate) })) : null,
@@ -747,6 +752,31 @@ export class TsuzukuPortal extends HTMLElement {
         h("div", { class: "actions" }, h("button", { type: "button", part: "back", onclick: () => this.#back(saved.subscription) }, this.#t("back"))),
       ),
     ];
+  }
+
+  /**
+   * An accepted discount's deliveries still to come (plan-changes/discount, as the API keeps them),
+   * in the words its offer used; null when none is left or the subscription is canceled.
+   */
+  #discount(sub: Subscription) {
+    const d = sub.activeDiscount;
+    if (!d || sub.status === "canceled") return null;
+    const ahead = upcomingDiscount({ endsOn: d.endsOn, ...(d.startsOn ? { startsOn: d.startsOn } : {}) }, sub);
+    if (!ahead) return null;
+    const regular = perDelivery(sub);
+    const price = { amount: discountedPrice(regular.amount, d), currency: regular.currency };
+    const vars = {
+      price: this.#money(price),
+      regular: this.#money(regular),
+      label: d.percentOff !== null ? this.#t("percentOff", { n: d.percentOff }) : this.#t("amountOff", { amount: this.#money({ amount: d.amountOff ?? 0, currency: regular.currency }) }),
+      first: this.#date(ahead.first),
+      last: ahead.last ? this.#date(ahead.last) : "",
+      fullOn: ahead.firstFullPriceOn ? this.#date(ahead.firstFullPriceOn) : "",
+      n: ahead.left ?? 0,
+    };
+    // A discount without an end (none the catalogue makes) shows in the price alone.
+    const text = ahead.left === null ? null : this.#t(ahead.left === 1 ? "discountLast" : "discountDeliveries", vars);
+    return { nextIsDiscounted: ahead.first === sub.nextDeliveryOn, vars, text };
   }
 
   // ---- formatting ----

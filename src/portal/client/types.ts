@@ -16,6 +16,8 @@ export type Subscription = {
   status: "active" | "paused" | "canceled";
   version: number;
   pausedUntil: string | null;
+  /** An accepted discount: its first and last discounted delivery (`startsOn` absent on older ones). */
+  activeDiscount?: { percentOff: number | null; amountOff: number | null; startsOn?: string; endsOn: string | null } | null;
   /** Once canceled: the day it took effect, the delivery that still ships after it (if one does) and the receipt's number. */
   cancellation?: { effectiveOn: string | null; finalDeliveryOn: string | null; confirmationNumber: string | null } | null;
 };
