@@ -512,7 +512,8 @@ describe("<tsuzuku-portal> in Chromium", () => {
     const reason = (await h.request("POST", `/v1/cancel-flows/${flow.flowId}/reason`, { key: t.key, body: { reason: "too_expensive" } })).body;
     const offer = reason.offers.find((o: { type: string }) => o.type === "discount");
     expect((await h.request("POST", `/v1/cancel-flows/${flow.flowId}/accept`, { key: t.key, body: { offerId: offer.offerId } })).status).toBe(200);
-    const shown = (d: string, lang: "ja" | "en") => new Intl.DateTimeFormat(lang === "ja" ? "ja-JP" : "en-GB", { dateStyle: "long", timeZone: "UTC" }).format(new Date(`${d}T00:00:00Z`));
+    // The portal writes every date with the one date writer.
+    const shown = (d: string, lang: "ja" | "en") => writeDate(d, lang, "full");
     const terms = (lang: "ja" | "en", first: string) => ({
       price: lang === "ja" ? "￥2,592" : "¥2,592",
       regular: lang === "ja" ? "￥3,240" : "¥3,240",
