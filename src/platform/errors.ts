@@ -235,7 +235,7 @@ const DOCS: Record<ErrorCode, ErrorDoc> = {
   version_conflict: { ja: "送信されたバージョン以降にリソースが変更されています", help: "`If-Match` names a version that is no longer current (`currentVersion`). Re-read the resource, check the change still makes sense, and retry with the new version.", members: ["currentVersion"] },
   payload_too_large: { ja: "リクエスト本文が大きすぎます", help: "Request bodies are limited to 1 MiB. Send fewer items per request (e.g. split an event batch).", example: "Request bodies are limited to 1048576 bytes." },
   unsupported_media_type: { ja: "リクエスト本文は application/json で送ってください", help: "The body has another `Content-Type`. Send JSON with `Content-Type: application/json`.", example: "Send the body as application/json." },
-  validation_failed: { ja: "リクエストの内容が正しくありません", help: "A field is missing, of the wrong type or form, or unknown. `errors` names each one with the expected form and what was sent; fix those and resend.", members: ["errors"], example: "One or more fields are invalid." },
+  validation_failed: { ja: "リクエストの内容が正しくありません", help: "A field is missing, of the wrong type or form, or unknown, or text holds a control character (C0 other than tab, CR and LF, or DEL). `errors` names each one with the expected form and what was sent; fix those and resend.", members: ["errors"], example: "One or more fields are invalid." },
   idempotency_key_reused: { ja: "この Idempotency-Key は別のリクエストで使われています", help: "The key was used within 24 h with another body or path. Use a new key for a new request." },
   unknown_customer: { ja: "参照された顧客が存在しません", help: "The body refers to a customer that is not synced. `PUT /v1/customers/{customerId}` first.", members: ["errors"] },
   skip_limit_exceeded: { ja: "連続でスキップできる回数を超えています", help: "The shop allows at most `maxConsecutiveSkips` skips in a row (setting `maxConsecutiveSkips`, default 2); `remainingSkips` more are possible now. Skip fewer, or pause instead.", members: ["maxConsecutiveSkips", "remainingSkips"], example: "At most 2 deliveries in a row can be skipped; 0 more can be skipped now." },
@@ -408,6 +408,39 @@ export function fieldErrors(issues: readonly z.core.$ZodIssue[], prefix = "", in
       ? i.keys.map((key) => ({ path: join([...i.path, key]), message: lang === "ja" ? `不明な項目 "${key}" です。削除してください` : `Unknown field "${key}"; remove it` }))
       : [{ path: join(i.path), message: issueMessage(i, valueAt(input, i.path), lang) }],
   );
+}
+
+/**
+ * Control characters no text field takes: C0 and DEL, but tab and line breaks (CR, LF), which
+ * multi-line text (offer copy, comments, talk tracks) is written with. A NUL or an escape sequence
+ * in a name or a note would end up in a CSV, a terminal or a voice prompt.
+ */
+const CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/u;
+
+/**
+ * Every string in validated input (`value`: a request body, query or path, as zod answered it)
+ * that holds a control character, as `errors` entries naming the field (paths as fieldErrors
+ * writes them) and the character (U+XXXX) with its position (1-based, UTF-16 units). Empty when clean.
+ */
+export function controlCharacterErrors(value: unknown, prefix = "", lang: Language = "en"): FieldError[] {
+  const found: FieldError[] = [];
+  const walk = (v: unknown, path: string[]): void => {
+    if (typeof v === "string") {
+      const m = CONTROL.exec(v);
+      if (!m) return;
+      const code = `U+${m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
+      found.push({
+        path: [prefix, ...path].filter((p) => p !== "").join("."),
+        message: lang === "ja" ? `制御文字 ${code} が含まれています（${m.index + 1}文字目）。削除してください` : `Contains the control character ${code} (at ${m.index + 1}); remove it`,
+      });
+    } else if (Array.isArray(v)) {
+      v.forEach((x, i) => walk(x, [...path, String(i)]));
+    } else if (v !== null && typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype) {
+      for (const [k, x] of Object.entries(v)) walk(x, [...path, k]);
+    }
+  };
+  walk(value, []);
+  return found;
 }
 
 /**

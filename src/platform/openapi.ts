@@ -4,7 +4,7 @@ import type { JSONParsed } from "hono/utils/types";
 import { authorize } from "./auth";
 import { utcInstant } from "./dates";
 import type { AppEnv, Scope } from "./env";
-import { ApiError, ERROR_STATUS, errorDoc, fieldErrors, problemSchemaFor, type ErrorCode } from "./errors";
+import { ApiError, controlCharacterErrors, ERROR_STATUS, errorDoc, fieldErrors, problemSchemaFor, type ErrorCode } from "./errors";
 import { claimsInWrite, neverRemembered as rememberNever, NOT_REMEMBERED } from "./idempotency";
 import { errorLanguage } from "./language";
 import { RESPONSE_HEADERS, type ResponseHeader } from "./response-headers";
@@ -188,12 +188,19 @@ export function apiRoute<const R extends ApiRouteConfig>(config: R) {
 export function domainRouter() {
   return new OpenAPIHono<AppEnv>({
     defaultHook: (result, c) => {
+      const where = result.target === "json" ? "" : result.target === "param" ? "path" : result.target;
       if (!result.success) {
-        const where = result.target === "json" ? "" : result.target === "param" ? "path" : result.target;
         const input = (result as { data?: unknown }).data;
         throw new ApiError("validation_failed", { en: "One or more fields are invalid.", ja: "正しくない項目があります。" }, {
           errors: fieldErrors(result.error.issues, where, input, errorLanguage(c)),
         });
+      }
+      // Every text field of every route, here rather than per schema: a field added later cannot miss it.
+      if (result.target !== "header") {
+        const control = controlCharacterErrors(result.data, where, errorLanguage(c));
+        if (control.length > 0) {
+          throw new ApiError("validation_failed", { en: "A text field holds a control character.", ja: "制御文字を含む項目があります。" }, { errors: control });
+        }
       }
     },
   });
