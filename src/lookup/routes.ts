@@ -195,10 +195,18 @@ export const lookupRouter = domainRouter().openapi(
     if (!by) {
       throw q.phone !== undefined
         ? new ApiError("validation_failed", { en: `${JSON.stringify(q.phone)} is not a phone number we can read.`, ja: `${JSON.stringify(q.phone)} は電話番号として読み取れません。` }, {
-            errors: [{ path: "query.phone", message: `${JSON.stringify(q.phone)} is not a phone number; use a Japanese or international number such as 090-1234-5678` }],
+            errors: [{ path: "query.phone", message: {
+                  en: `${JSON.stringify(q.phone)} is not a phone number; use a Japanese or international number such as 090-1234-5678`,
+                  ja: `${JSON.stringify(q.phone)} は電話番号として読み取れません。090-1234-5678 のような国内または国際形式の番号を指定してください`,
+                },
+              }],
           })
         : new ApiError("validation_failed", { en: `${JSON.stringify(q.email)} is not an e-mail address.`, ja: `${JSON.stringify(q.email)} はメールアドレスではありません。` }, {
-            errors: [{ path: "query.email", message: `${JSON.stringify(q.email)} is not an email; use an email address such as name@example.jp` }],
+            errors: [{ path: "query.email", message: {
+                  en: `${JSON.stringify(q.email)} is not an email; use an email address such as name@example.jp`,
+                  ja: `${JSON.stringify(q.email)} はメールアドレスではありません。name@example.jp のようなメールアドレスを指定してください`,
+                },
+              }],
           });
     }
 

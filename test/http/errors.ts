@@ -142,6 +142,17 @@ export function errorsSuite(h: () => Harness) {
       const jaField = await h().request("PUT", `/v1/customers/${uid("C")}`, { key: t.key, body: { name: "x", email: "nope" }, headers: { "accept-language": "ja" } });
       expect(jaField.body.detail).toBe("正しくない項目があります。");
       expect(jaField.body.errors.find((e: { path: string }) => e.path === "email").message).toMatch(/^"nope" は正しい形式ではありません/);
+      // Every field message follows Accept-Language: zod's issues, a schema's own rule, a route's own check.
+      const missing = await h().request("PUT", `/v1/subscriptions/${uid("S")}`, { key: t.key, body: { customerId: "a b", quantity: 0 }, headers: { "accept-language": "ja" } });
+      const missingByPath = Object.fromEntries(missing.body.errors.map((e: { path: string; message: string }) => [e.path, e.message]));
+      expect(missingByPath).toMatchObject({ intervalDays: "必須です（数値）", quantity: "0: 1以上にしてください", customerId: "\"a b\": A–Z、a–z、0–9 と . _ : - の1〜128文字で指定してください" });
+      expect(JSON.stringify(missing.body.errors)).not.toMatch(/[A-Z][a-z]+ [a-z]+ /); // no English sentence left
+      const phone = await h().request("GET", "/v1/lookup?phone=abc", { key: t.key, headers: { "accept-language": "ja" } });
+      expect(phone.body.errors).toEqual([{ path: "query.phone", message: expect.stringMatching(/^"abc" は電話番号として読み取れません/) }]);
+      const bothEn = await h().request("GET", "/v1/lookup?phone=1&email=a%40b.jp", { key: t.key });
+      expect(bothEn.body.errors).toEqual([{ path: "query.phone", message: "Give exactly one of phone and email" }]);
+      const bothJa = await h().request("GET", "/v1/lookup?phone=1&email=a%40b.jp", { key: t.key, headers: { "accept-language": "ja" } });
+      expect(bothJa.body.errors).toEqual([{ path: "query.phone", message: "phone と email のどちらか一方だけを指定してください" }]);
     });
 
     it("every response carries X-Request-Id, echoing the caller's", async () => {
