@@ -74,10 +74,11 @@ export function syncedCustomerRow(
   customerId: string,
   values: SyncedCustomer,
   existing: Pick<CustomerRow, "keepInTouch" | "keepInTouchAt"> | undefined,
-  keepInTouch: boolean | undefined,
+  /** The body's answer; null (GET's "never answered", sent back) or undefined: kept as stored. */
+  keepInTouch: boolean | null | undefined,
 ): { row: CustomerRow; newKeepInTouch: boolean | null } {
   const row: CustomerRow = { ...values, id: customerId, tenantId, erasedAt: null, phoneFingerprint: null, emailFingerprint: null, keepInTouch: existing?.keepInTouch ?? null, keepInTouchAt: existing?.keepInTouchAt ?? null };
-  return { row, newKeepInTouch: keepInTouch !== undefined && keepInTouch !== row.keepInTouch ? keepInTouch : null };
+  return { row, newKeepInTouch: keepInTouch !== undefined && keepInTouch !== null && keepInTouch !== row.keepInTouch ? keepInTouch : null };
 }
 
 /**

@@ -269,6 +269,35 @@ export function page<T extends z.ZodType>(item: T) {
   });
 }
 
+/**
+ * The fields a resource's GET answers but its PUT does not set (its id, version, counts, times), as
+ * the PUT body takes them back: what GET answered can be sent back as it is (GET, edit, PUT). Each
+ * is optional, `readOnly` in the document and ignored by the write; an `id` among them must name
+ * the path's resource ({@link sameIdAsPath}). Give each the schema GET answers it with.
+ */
+export function readOnlyFields<T extends Record<string, z.ZodType>>(fields: T): { [K in keyof T]: z.ZodOptional<T[K]> } {
+  return Object.fromEntries(
+    Object.entries(fields).map(([name, schema]) => [
+      name,
+      schema.optional().openapi({
+        readOnly: true,
+        description: name === "id" ? "Read-only, as `GET` answers it: if sent, it must be the id in the path (else 422 `validation_failed`)." : "Read-only, as `GET` answers it; ignored here.",
+      }),
+    ]),
+  ) as { [K in keyof T]: z.ZodOptional<T[K]> };
+}
+
+/** Refuses (422 `validation_failed` on `id`) a PUT body whose read-only `id` names another resource than the path. */
+export function sameIdAsPath(sent: string | undefined, path: string): void {
+  if (sent === undefined || sent === path) return;
+  const [s, p] = [JSON.stringify(sent), JSON.stringify(path)];
+  throw new ApiError(
+    "validation_failed",
+    { en: `The body's id ${s} is not the id in the path ${p}: a PUT writes the resource its path names.`, ja: `本文の id ${s} がパスの id ${p} と異なります。PUT はパスの id のリソースを書き込みます。` },
+    { errors: [{ path: "id", message: { en: `${s} is not the path's id ${p}; send the same id or leave it out`, ja: `${s} はパスの id ${p} と異なります。同じ id にするか、省いてください` } }] },
+  );
+}
+
 /** A required JSON body; the example is what the reference shows a partner developer first. */
 export function jsonBody<T extends z.ZodType>(schema: T, example: z.input<T>) {
   return { required: true, content: { "application/json": { schema, example } } } as const;
