@@ -284,7 +284,8 @@ export type FieldError = { path: string; message: string | Localized };
 
 /** Field errors as a problem answers them, in `lang`. */
 function fieldErrorsIn(errors: readonly FieldError[], lang: Language, prefix?: string): { path: string; message: string }[] {
-  return errors.map((f) => ({ path: prefix ? `${prefix}.${f.path}` : f.path, message: typeof f.message === "string" ? fieldMessage(f.message, lang) : f.message[lang] }));
+  // Other members a route adds to an entry (the offer lint's rule and phrase) stay as they are.
+  return errors.map((f) => ({ ...f, path: prefix ? `${prefix}.${f.path}` : f.path, message: typeof f.message === "string" ? fieldMessage(f.message, lang) : f.message[lang] }));
 }
 
 /** Members a problem always has; extra members never replace them. */
