@@ -30,11 +30,11 @@ export const checkoutChecksRouter = domainRouter().openapi(
     const body = c.req.valid("json");
     const errors: FieldError[] = [];
     const phone = body.phone ? normalizePhone(body.phone) : null;
-    if (body.phone && !phone) errors.push({ path: "phone", message: `Not a valid phone number: ${body.phone}` });
+    if (body.phone && !phone) errors.push({ path: "phone", message: { en: `Not a valid phone number: ${body.phone}`, ja: `電話番号として読み取れません: ${body.phone}` } });
     const email = body.email ? (normalizeEmail(body.email)?.key ?? null) : null;
-    if (body.email && !email) errors.push({ path: "email", message: `Not an e-mail address: ${body.email}` });
+    if (body.email && !email) errors.push({ path: "email", message: { en: `Not an e-mail address: ${body.email}`, ja: `メールアドレスではありません: ${body.email}` } });
     const postalCode = body.postalCode ? normalizePostalCode(body.postalCode) : null;
-    if (body.postalCode && !postalCode) errors.push({ path: "postalCode", message: `Not a Japanese postal code: ${body.postalCode}` });
+    if (body.postalCode && !postalCode) errors.push({ path: "postalCode", message: { en: `Not a Japanese postal code: ${body.postalCode}`, ja: `日本の郵便番号ではありません: ${body.postalCode}` } });
     const addressKey = body.address ? foldAddress(body.address) : null;
     if (body.address && !body.postalCode) errors.push({ path: "postalCode", message: "An address is matched together with its postal code" });
     if (!body.phone && !body.email && !body.postalCode) errors.push({ path: "", message: "Send at least one of phone, email, or postalCode with address" });

@@ -1,4 +1,4 @@
-import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse } from "../platform/openapi";
+import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse, sameIdAsPath } from "../platform/openapi";
 import { getCustomer, toCustomer } from "./repository";
 import { Customer, CustomerIdParam, UpsertCustomerBody } from "./schemas";
 import { syncCustomer } from "./sync";
@@ -32,6 +32,7 @@ export const customersRouter = domainRouter()
     async (c) => {
       const { customerId } = c.req.valid("param");
       const body = c.req.valid("json");
+      sameIdAsPath(body.id, customerId);
       const at = c.get("services").now().toISOString();
       const { row, created } = await c.get("store").write((s) => syncCustomer(s, customerId, body, at));
       return c.json(toCustomer(row), created ? 201 : 200);

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { Instant, MerchantId } from "../platform/openapi";
+import { Instant, MerchantId, readOnlyFields } from "../platform/openapi";
 import { normalizeEmail } from "../platform/phone";
 
 export const Locale = z.enum(["ja", "en"]).openapi("Locale");
@@ -74,7 +74,11 @@ export const UpsertCustomerBody = z
     acquisitionSource: AcquisitionSource.nullish().openapi({ description: "Omitted: kept as stored; null clears it." }),
     keepInTouch: z
       .boolean()
-      .optional()
-      .openapi({ description: "The customer's keep-in-touch answer as your my-page records it, e.g. `false` to withdraw: recorded with its time as evidence (source `customer_sync`). Omitted: kept as stored." }),
+      .nullish()
+      .openapi({
+        description:
+          "The customer's keep-in-touch answer as your my-page records it, e.g. `false` to withdraw: recorded with its time as evidence (source `customer_sync`). Omitted or null (as `GET` answers a customer who never answered): kept as stored.",
+      }),
+    ...readOnlyFields({ id: z.string(), keepInTouchAt: Instant.nullable(), updatedAt: Instant }),
   })
   .openapi("UpsertCustomer");

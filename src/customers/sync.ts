@@ -29,7 +29,7 @@ export function syncedCustomer(body: z.output<typeof UpsertCustomerBody>, existi
     phone = parsePhone(body.phone);
     if (!phone) {
       throw new ApiError("validation_failed", { en: "The phone number is not a valid number.", ja: "電話番号が正しくありません。" }, {
-        errors: [{ path: "phone", message: `Not a valid phone number: ${body.phone}` }],
+        errors: [{ path: "phone", message: { en: `Not a valid phone number: ${body.phone}`, ja: `電話番号として読み取れません: ${body.phone}` } }],
       });
     }
   }
@@ -38,7 +38,7 @@ export function syncedCustomer(body: z.output<typeof UpsertCustomerBody>, existi
     postalCode = normalizePostalCode(body.postalCode);
     if (!postalCode) {
       throw new ApiError("validation_failed", { en: "The postal code is not seven digits.", ja: "郵便番号が7桁ではありません。" }, {
-        errors: [{ path: "postalCode", message: `Not a Japanese postal code: ${body.postalCode}` }],
+        errors: [{ path: "postalCode", message: { en: `Not a Japanese postal code: ${body.postalCode}`, ja: `日本の郵便番号ではありません: ${body.postalCode}` } }],
       });
     }
   }
@@ -74,10 +74,11 @@ export function syncedCustomerRow(
   customerId: string,
   values: SyncedCustomer,
   existing: Pick<CustomerRow, "keepInTouch" | "keepInTouchAt"> | undefined,
-  keepInTouch: boolean | undefined,
+  /** The body's answer; null (GET's "never answered", sent back) or undefined: kept as stored. */
+  keepInTouch: boolean | null | undefined,
 ): { row: CustomerRow; newKeepInTouch: boolean | null } {
   const row: CustomerRow = { ...values, id: customerId, tenantId, erasedAt: null, phoneFingerprint: null, emailFingerprint: null, keepInTouch: existing?.keepInTouch ?? null, keepInTouchAt: existing?.keepInTouchAt ?? null };
-  return { row, newKeepInTouch: keepInTouch !== undefined && keepInTouch !== row.keepInTouch ? keepInTouch : null };
+  return { row, newKeepInTouch: keepInTouch !== undefined && keepInTouch !== null && keepInTouch !== row.keepInTouch ? keepInTouch : null };
 }
 
 /**

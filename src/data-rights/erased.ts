@@ -20,6 +20,6 @@ export function refuseErased(customer: { id: string; erasedAt: string | null } |
   throw new ApiError(
     "customer_erased",
     { en: `Customer ${customer.id} was erased; its record takes no writes.`, ja: `顧客 ${customer.id} は消去済みのため、変更できません。` },
-    { errors: [{ path, message: `Erased customer ${customer.id}` }] },
+    { errors: [{ path, message: { en: `Erased customer ${customer.id}`, ja: `消去済みの顧客です: ${customer.id}` } }] },
   );
 }

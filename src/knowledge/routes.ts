@@ -1,6 +1,6 @@
 import { audited } from "../platform/audit";
 import { ApiError } from "../platform/errors";
-import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse } from "../platform/openapi";
+import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse, sameIdAsPath } from "../platform/openapi";
 import { deleteEntry, findEntry, listKnowledge, recordUse, saveEntry, toEntry } from "./repository";
 import { EntryIdParam, KnowledgeEntry, KnowledgeList, KnowledgeQuery, PutKnowledgeBody } from "./schemas";
 
@@ -70,10 +70,13 @@ export const knowledgeRouter = domainRouter()
     }),
     async (c) => {
       const { entryId } = c.req.valid("param");
+      const { id, title, body, category, topic, reasons } = c.req.valid("json");
+      sameIdAsPath(id, entryId);
       const now = c.get("services").now();
       const { row, created } = await audited(
         c,
-        (s) => saveEntry(s, entryId, c.req.valid("json"), now.toISOString()),
+        // The entry's own fields only: the read-only ones GET answered (uses, times) are not written.
+        (s) => saveEntry(s, entryId, { title, body, category, topic, reasons }, now.toISOString()),
         (r) => ({ action: "knowledge.updated", target: { type: "knowledge_entry", id: entryId }, details: { created: r.created } }),
       );
       return c.json(toEntry(row, now), created ? 201 : 200);

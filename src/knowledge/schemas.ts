@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { Instant, MerchantId, PageQuery } from "../platform/openapi";
+import { Instant, MerchantId, PageQuery, readOnlyFields } from "../platform/openapi";
 
 /** Text in both languages the console speaks; the console shows the operator's. */
 const Localized = (max: number) => z.strictObject({ ja: z.string().min(1).max(max), en: z.string().min(1).max(max) });
@@ -16,6 +16,7 @@ export const PutKnowledgeBody = z
     category: Code.nullable().default(null).openapi({ description: "Product category it is about (as on subscriptions' `product.category`); null for every product.", example: "health_food" }),
     topic: Code.openapi({ description: "The second axis: `usage_advice`, `product_knowledge`, `policy`, `plan_options`, …", example: "usage_advice" }),
     reasons: z.array(Code).max(20).default([]).openapi({ description: "Cancellation reason codes the entry answers.", example: ["no_effect"] }),
+    ...readOnlyFields({ id: z.string(), uses: z.number().int(), lastUsedAt: Instant.nullable(), new: z.boolean(), createdAt: Instant, updatedAt: Instant }),
   })
   .openapi("PutKnowledgeEntry");
 

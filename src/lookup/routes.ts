@@ -6,7 +6,7 @@ import { ApiError } from "../platform/errors";
 import { language } from "../platform/language";
 import { prefetchWithKey } from "../platform/auth";
 import { apiRoute, domainRouter, jsonResponse } from "../platform/openapi";
-import { normalizeEmail, normalizePhone } from "../platform/phone";
+import { normalizeEmail, parsePhone } from "../platform/phone";
 import type { Driver, RiskBand } from "../risk/model";
 import { RISK_ROW_JSON, RISK_STOCK_JSON, toRisk } from "../risk/repository";
 import type { StockEstimate } from "../risk/stock";
@@ -55,9 +55,21 @@ type LookupDoc = { customers: Found[]; offerEngine: OfferEngineJson | null };
  * with the key check: a lookup, next best action included, is one statement (one round trip).
  * Nested lists are built as JSONB (SQLite ≥ 3.45, as libSQL and sqld ship): a JSONB value nests
  * as it is, where a nested JSON text had to be parsed again by `json(…)` at every level.
+ * A number given with an extension (`extension`) lists the customers with that extension first, so
+ * they are among the candidates read however many share the number; without one the statement is
+ * as it always was.
  */
-export function lookupDocument(tenant: SQL, by: { phone: string | Placeholder } | { email: string | Placeholder }, known?: KnownOfferEngine): SQL {
-  const match = "phone" in by ? sql`phone = ${by.phone}` : sql`email_normalized = ${by.email}`;
+export function lookupDocument(
+  tenant: SQL,
+  by: { phone: string | Placeholder; extension?: string | Placeholder } | { email: string | Placeholder },
+  known?: KnownOfferEngine,
+): SQL {
+  const match =
+    "phone" in by
+      ? by.extension !== undefined
+        ? sql`phone = ${by.phone} ORDER BY phone_extension IS ${by.extension} DESC`
+        : sql`phone = ${by.phone}`
+      : sql`email_normalized = ${by.email}`;
   return sql`SELECT json_object(
     'customers', (SELECT jsonb_group_array(json_object(
       'id', c.id, 'name', c.name, 'email', c.email, 'phone', c.phone, 'phoneExtension', c.phone_extension, 'locale', c.locale,
@@ -118,12 +130,16 @@ function offerInputsFrom(focus: SubWithRisk, customer: Found, engine: OfferEngin
   };
 }
 
-/** What to look up, from the query; null when the input is not usable (the handler then says why). */
-function parseLookup(q: { phone?: string; email?: string }): { phone: string } | { email: string } | null {
+/**
+ * What to look up, from the query: the number (E.164) and its extension (digits) if it was given
+ * with one (内線, ext., x, #…: platform/phone reads them), or the e-mail key; null when the input
+ * is not usable (the handler then says why).
+ */
+function parseLookup(q: { phone?: string; email?: string }): { phone: string; extension?: string } | { email: string } | null {
   if ((q.phone === undefined) === (q.email === undefined)) return null;
   if (q.phone !== undefined) {
-    const phone = normalizePhone(q.phone);
-    return phone ? { phone } : null;
+    const phone = parsePhone(q.phone);
+    return phone ? (phone.extension ? { phone: phone.e164, extension: phone.extension } : { phone: phone.e164 }) : null;
   }
   const email = normalizeEmail(q.email!);
   return email ? { email: email.key } : null;
@@ -137,14 +153,18 @@ prefetchWithKey("GET /v1/lookup", {
     const by = parseLookup(c.req.query()); // one pass over the query string (a keyed query() scans it per key)
     if (!by) return null;
     const held = heldOfferEngine(keyTenant);
-    const shape = `${"phone" in by ? "phone" : "email"}${held ? " held" : ""}`;
+    const shape = `${"phone" in by ? (by.extension ? "phone+ext" : "phone") : "email"}${held ? " held" : ""}`;
     return { shape, values: { ...by, ...(held ? { heldTenant: held.tenant, heldVersion: held.version } : {}) } };
   },
   statement: (tenant, shape) => {
     const [by, held] = shape.split(" ");
     return lookupDocument(
       tenant,
-      by === "phone" ? { phone: sql.placeholder("phone") } : { email: sql.placeholder("email") },
+      by === "phone"
+        ? { phone: sql.placeholder("phone") }
+        : by === "phone+ext"
+          ? { phone: sql.placeholder("phone"), extension: sql.placeholder("extension") }
+          : { email: sql.placeholder("email") },
       held ? { tenant: sql.placeholder("heldTenant"), version: sql.placeholder("heldVersion") } : undefined,
     );
   },
@@ -159,7 +179,7 @@ export const lookupRouter = domainRouter().openapi(
     scope: "read",
     summary: "The IVR / operator data dip",
     description:
-      "From a phone number (any form: caller-ID without the leading 0, full-width digits, +81…) or an email: the customer, their subscriptions with the next delivery, the risk of the one the call is most likely about, the next best action, a routing hint and one line of speech for text-to-speech in the requested language. Give exactly one of `phone` and `email`. Several customers with the same number → 409 `ambiguous_customer` with their ids only.",
+      "From a phone number (any form: caller-ID without the leading 0, full-width digits, +81…) or an email: the customer, their subscriptions with the next delivery, the risk of the one the call is most likely about, the next best action, a routing hint and one line of speech for text-to-speech in the requested language. Give exactly one of `phone` and `email`. Several customers with the same number → 409 `ambiguous_customer` with their ids only, unless the number is given with an extension (`03-5555-6666 内線34`, `ext. 34`, `x34`, `#34`) that exactly one of them has: then that customer.",
     request: { query: LookupQuery },
     errors: ["customer_not_found", "ambiguous_customer"],
     responses: { 200: jsonResponse(LookupResponse, "What the agent or the IVR needs") },
@@ -175,16 +195,27 @@ export const lookupRouter = domainRouter().openapi(
     if (!by) {
       throw q.phone !== undefined
         ? new ApiError("validation_failed", { en: `${JSON.stringify(q.phone)} is not a phone number we can read.`, ja: `${JSON.stringify(q.phone)} は電話番号として読み取れません。` }, {
-            errors: [{ path: "query.phone", message: `${JSON.stringify(q.phone)} is not a phone number; use a Japanese or international number such as 090-1234-5678` }],
+            errors: [{ path: "query.phone", message: {
+                  en: `${JSON.stringify(q.phone)} is not a phone number; use a Japanese or international number such as 090-1234-5678`,
+                  ja: `${JSON.stringify(q.phone)} は電話番号として読み取れません。090-1234-5678 のような国内または国際形式の番号を指定してください`,
+                },
+              }],
           })
         : new ApiError("validation_failed", { en: `${JSON.stringify(q.email)} is not an e-mail address.`, ja: `${JSON.stringify(q.email)} はメールアドレスではありません。` }, {
-            errors: [{ path: "query.email", message: `${JSON.stringify(q.email)} is not an email; use an email address such as name@example.jp` }],
+            errors: [{ path: "query.email", message: {
+                  en: `${JSON.stringify(q.email)} is not an email; use an email address such as name@example.jp`,
+                  ja: `${JSON.stringify(q.email)} はメールアドレスではありません。name@example.jp のようなメールアドレスを指定してください`,
+                },
+              }],
           });
     }
 
     const store = c.get("store");
     const doc = c.get("prefetched") !== undefined ? c.get("prefetched") : await store.scalar((tenant) => lookupDocument(tenant, by, heldOfferEngine(c.get("caller").tenantId) ?? undefined));
-    const { customers: found, offerEngine } = JSON.parse(String(doc)) as LookupDoc;
+    const { customers: all, offerEngine } = JSON.parse(String(doc)) as LookupDoc;
+    // Several share the number: the extension dialled, if any, picks among them (several with it stay ambiguous).
+    const sameExtension = all.length > 1 && "phone" in by && by.extension ? all.filter((f) => f.phoneExtension === by.extension) : [];
+    const found = sameExtension.length > 0 ? sameExtension : all;
     if (found.length === 0) throw new ApiError("customer_not_found", { en: "No customer with this phone number or email.", ja: "この電話番号またはメールアドレスの顧客は見つかりません。" });
     if (found.length > 1) {
       throw new ApiError("ambiguous_customer", { en: "Several customers share this phone number or email; ask the caller for their customer number.", ja: "この電話番号またはメールアドレスの顧客が複数います。お客様に顧客番号をお尋ねください。" }, {

@@ -216,6 +216,9 @@ const PATTERNS: Pattern[] = [
   ja("harm_if_stopped", "(?:続け|つづけ)(?:ない|なければ|なきゃ)(?:と|ければ)?.{0,8}?(?:意味が|いみが|効果が|戻|もど|悪化|無駄|むだ)"),
   // Fear of a relapse: 「やめると肌荒れが再発するおそれがあります」.
   ja("harm_if_stopped", "(?:やめ|止め|辞め|中止|解約|休止|停止|すとっぷ|中断)(?:る|たら|ては|ちゃ|ると|れば|てしまう|ちゃう)?.{0,16}?(?:再発|さいはつ|ぶり返|ぶりかえ|恐れ|おそれ|りすく)"),
+  // Harm or loss as the price of stopping: 「やめると肌がボロボロに戻ってしまいます」, 「やめたら損しますよ」.
+  // 戻って/損 only as a consequence (戻ってしまう, 損します): 「元のプランに戻せます」「損はありません」 stay fair.
+  ja("harm_if_stopped", "(?:やめ|止め|辞め|中止|解約|休止|停止|すとっぷ|中断)(?:る|たら|ては|ちゃ|ると|れば|てしまう|ちゃう)?.{0,16}?(?:ぼろぼろ|がさがさ|(?:戻|もど)っ(?:てしま|ちゃ)|(?:損|そん)(?:を)?(?:し(?:ます|ちゃ|て)|する|です|だよ|かも))"),
   // Sunk cost: 「せっかく続けてきたのにもったいない」 — what was spent is lost if you leave.
   ja("harm_if_stopped", "(?:せっかく|折角|これまで|今まで|いままで)(?:の)?.{0,16}?(?:のに|けど|けれど|ですが|を)?.{0,8}?(?:もったいな|勿体な|無駄|むだ|水の泡|みずのあわ)"),
   ja("harm_if_stopped", "(?:続け|つづけ)(?:て)?(?:き|こられ|いらっしゃ)(?:た|ました)(?:のに|けど|けれど|ですが).{0,8}?(?:もったいな|勿体な|残念|ざんねん|無駄|むだ)"),
@@ -224,9 +227,11 @@ const PATTERNS: Pattern[] = [
   en("harm_if_stopped", "(?:stop|stopping|quit|quitting|cancel|cancell?ing|pause|pausing)(?: it| this| now| the product)*(?: will| would| could| can| may| might)(?: only)? (?:undo|reverse|harm|hurt|damage|ruin|cost you|make (?:it|things|you|your \\w+) worse|bring back)"),
   en("harm_if_stopped", "(?:dangerous|harmful|risky|unsafe|bad for you) to (?:stop|quit|cancel)|(?:your (?:skin|body|health|hair|symptoms?)|you) (?:will|ll) (?:go back|get worse|suffer|regret)"),
   // ── confirmshaming ──
-  ja("confirmshaming", "(?:健康|綺麗|きれい|美しさ|美容|若さ|お肌|肌|自分|家族|体|からだ|夢|目標)(?:を|は|に)?(?:諦め|あきらめ|捨て|すて|犠牲|見捨|みす|どうでもい|大切にしな|気にしな)"),
+  ja("confirmshaming", "(?:健康|綺麗|きれい|美しさ|美容|若さ|お肌|肌|自分|家族|体|からだ|夢|目標)(?:を|は|に|なんて|なんか|など|とか)?(?:諦め|あきらめ|捨て|すて|犠牲|見捨|みす|どうでもい|大切にしな|気にしな)"),
   ja("confirmshaming", "(?:損|そん)(?:を)?(?:しても|して)(?:いい|かまわな|構わな|平気)|どうなっても(?:いい|かまわな|構わな)|(?:高い|たかい|定価|通常価格)(?:まま|ほう)?(?:で|を)?(?:払い続けても|払っても|でも)(?:いい|かまわな|構わな)"),
   ja("confirmshaming", "(?:健康|きれい|綺麗|若さ|美容|節約|お得|おとく)(?:に|は|な)?(?:興味|関心)(?:が|は)?(?:な|ありません)|(?:お得|おとく|節約|せつやく)(?:は|を)?(?:いらな|要らな|したくな|不要)"),
+  // A decline that belittles what was declined: 「いいえ、健康なんてどうでもいいです」, 「お得なんていらない」.
+  ja("confirmshaming", "(?:なんて|なんか)(?:どうでもい|いらな|要らな|気にしな)|いいえ.{0,16}?(?:どうでもい|どうなっても|(?:損|そん)(?:を)?(?:しても|したい|でいい))"),
   // Judging the choice to leave: 「途中でやめるなんて残念です」.
   ja("confirmshaming", "(?:やめ|止め|辞め|諦め|あきらめ|解約|休止|中断|中止)(?:る|た|られる|される|する)?(?:なんて|とは|だなんて).{0,8}?(?:残念|ざんねん|悲し|かなし|がっかり|寂し|さみし|さびし|信じられ|しんじられ)|途中で(?:やめ|止め|辞め|投げ出|なげだ|諦め|あきらめ)"),
   en("confirmshaming", "i (?:dont|do not) care (?:about|for) (?:my |our )?(?:health|body|skin|looks|family|kids|savings|saving|money|wellbeing|well being)"),

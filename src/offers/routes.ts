@@ -3,7 +3,7 @@ import { audited } from "../platform/audit";
 import { errorLanguage, language, type Language } from "../platform/language";
 import { tenantReasons } from "../cancel-flows/reasons-repository";
 import { ApiError } from "../platform/errors";
-import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse } from "../platform/openapi";
+import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse, sameIdAsPath } from "../platform/openapi";
 import { getSubscription } from "../subscriptions/repository";
 import { DEFAULT_CATALOGUE, validateCatalogueOffer, type CatalogueOffer } from "./catalogue";
 import { presentSuggestion } from "./present";
@@ -98,6 +98,7 @@ export const offersRouter = domainRouter()
     async (c) => {
       const { offerId } = c.req.valid("param");
       const b = c.req.valid("json");
+      sameIdAsPath(b.id, offerId);
       const now = c.get("services").now().toISOString();
       const existing = await findOffer(c.get("store"), offerId, now);
       const previous = existing ? definitionOf(existing) : undefined;

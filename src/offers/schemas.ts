@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { Channel, Instant } from "../platform/openapi";
+import { Channel, Instant, readOnlyFields } from "../platform/openapi";
 import { SubscriptionIdParam } from "../subscriptions/schemas";
 import { CHANNELS, RISK_BANDS } from "./catalogue";
 
@@ -39,6 +39,14 @@ const common = {
     .default({ alpha: 2, beta: 8 })
     .openapi({ description: "Beta prior of the save probability before the shop's own outcomes (pseudo-counts of accepts and declines)." }),
   active: z.boolean().default(true),
+  // What GET answers beyond the definition, so that an offer read can be sent back as it is.
+  ...readOnlyFields({
+    id: z.string(),
+    templateVersion: z.number().int(),
+    outcomes: z.object({ accepted: z.number().int(), declined: z.number().int() }),
+    createdAt: Instant,
+    updatedAt: Instant,
+  }),
 };
 
 const variant = <T extends string, P extends z.ZodType>(type: T, parameters: P) => z.strictObject({ type: z.literal(type), parameters, ...common });

@@ -235,7 +235,7 @@ const DOCS: Record<ErrorCode, ErrorDoc> = {
   version_conflict: { ja: "送信されたバージョン以降にリソースが変更されています", help: "`If-Match` names a version that is no longer current (`currentVersion`). Re-read the resource, check the change still makes sense, and retry with the new version.", members: ["currentVersion"] },
   payload_too_large: { ja: "リクエスト本文が大きすぎます", help: "Request bodies are limited to 1 MiB. Send fewer items per request (e.g. split an event batch).", example: "Request bodies are limited to 1048576 bytes." },
   unsupported_media_type: { ja: "リクエスト本文は application/json で送ってください", help: "The body has another `Content-Type`. Send JSON with `Content-Type: application/json`.", example: "Send the body as application/json." },
-  validation_failed: { ja: "リクエストの内容が正しくありません", help: "A field is missing, of the wrong type or form, or unknown. `errors` names each one with the expected form and what was sent; fix those and resend.", members: ["errors"], example: "One or more fields are invalid." },
+  validation_failed: { ja: "リクエストの内容が正しくありません", help: "A field is missing, of the wrong type or form, or unknown, or text holds a control character (C0 other than tab, CR and LF, or DEL). `errors` names each one with the expected form and what was sent; fix those and resend.", members: ["errors"], example: "One or more fields are invalid." },
   idempotency_key_reused: { ja: "この Idempotency-Key は別のリクエストで使われています", help: "The key was used within 24 h with another body or path. Use a new key for a new request." },
   unknown_customer: { ja: "参照された顧客が存在しません", help: "The body refers to a customer that is not synced. `PUT /v1/customers/{customerId}` first.", members: ["errors"] },
   skip_limit_exceeded: { ja: "連続でスキップできる回数を超えています", help: "The shop allows at most `maxConsecutiveSkips` skips in a row (setting `maxConsecutiveSkips`, default 2); `remainingSkips` more are possible now. Skip fewer, or pause instead.", members: ["maxConsecutiveSkips", "remainingSkips"], example: "At most 2 deliveries in a row can be skipped; 0 more can be skipped now." },
@@ -279,7 +279,14 @@ export function errorDoc(code: ErrorCode) {
   return { help: doc.help, members, example };
 }
 
-export type FieldError = { path: string; message: string };
+/** One field's problem: its message in both languages (picked like the detail), or English-only text from elsewhere. */
+export type FieldError = { path: string; message: string | Localized };
+
+/** Field errors as a problem answers them, in `lang`. */
+function fieldErrorsIn(errors: readonly FieldError[], lang: Language, prefix?: string): { path: string; message: string }[] {
+  // Other members a route adds to an entry (the offer lint's rule and phrase) stay as they are.
+  return errors.map((f) => ({ ...f, path: prefix ? `${prefix}.${f.path}` : f.path, message: typeof f.message === "string" ? fieldMessage(f.message, lang) : f.message[lang] }));
+}
 
 /** Members a problem always has; extra members never replace them. */
 type Reserved = { type?: never; title?: never; status?: never; detail?: never; instance?: never; code?: never };
@@ -309,6 +316,7 @@ export function problemBody(err: ApiError, instance?: string, lang: Language = "
   // Extra members first, so none can replace a member RFC 9457 or the contract defines.
   return {
     ...err.extra,
+    ...(err.extra.errors ? { errors: fieldErrorsIn(err.extra.errors, lang) } : {}),
     type: PROBLEM_BASE + err.code,
     title: errorTitle(err.code, lang),
     status: err.status,
@@ -329,6 +337,63 @@ export function problemResponse(c: Context, err: ApiError): Response {
 }
 
 // ---------- validation messages ----------
+
+/**
+ * Japanese for the fixed English field messages the API writes: a schema's own check
+ * (`.regex(…, "…")`, `.refine(…, { message })`) and a route's `errors: [{ path, message: "…" }]`.
+ * Read wherever a field message is answered under `Accept-Language: ja` (issueMessage, problemBody,
+ * itemProblem), so a message is written once, in English, beside its check; a message with values
+ * in it is written as `{ en, ja }` where it is made. test/platform/field-messages.test.ts finds
+ * every such literal in src and fails on one missing here.
+ */
+const MESSAGES_JA: Record<string, string> = {
+  "A Standard Webhooks secret: whsec_ followed by base64 of 24–64 random bytes": "Standard Webhooks のシークレット（whsec_ の後に 24〜64 バイトの乱数を base64 で）を指定してください",
+  "An exact origin such as https://shop.example.jp: https (http only for localhost or 127.0.0.1), no path, no trailing slash":
+    "https://shop.example.jp のようなオリジンだけを指定してください（https。http は localhost と 127.0.0.1 のみ。パスと末尾のスラッシュは付けません）",
+  "Cancel flow ids look like cf_…": "解約フローの ID は cf_… の形です",
+  "ISO 4217 code, e.g. JPY": "JPY のような ISO 4217 の通貨コードを指定してください",
+  "Keep an `other` reason so every customer has an answer": "どのお客様も答えを選べるよう、`other` の理由を残してください",
+  "Offer ids look like off_… (letters, digits, _ and -)": "特典の ID は off_… の形です（英数字、_ と -）",
+  "Question ids must be unique": "質問の ID が重複しています",
+  "Reason codes must be unique": "理由コードが重複しています",
+  "Unknown IANA time zone": "IANA のタイムゾーン名ではありません",
+  "Use 1–128 characters of A–Z, a–z, 0–9 and . _ : -": "A–Z、a–z、0–9 と . _ : - の1〜128文字で指定してください",
+  "snake_case, 2–64 characters": "2〜64文字の snake_case で指定してください",
+  "Unknown reason": "登録されていない解約理由です",
+  "Only for channel operator": "channel が operator のときだけ指定できます",
+  "snake_case, 2–32 characters, e.g. referral, ad, search, store": "referral, ad, search, store のような snake_case の2〜32文字で指定してください",
+  "`choice` questions need options; `text` questions have none": "`choice` の質問には選択肢が必要です。`text` の質問には選択肢を付けません",
+  "Send offerId with flowId": "flowId を送るときは offerId も指定してください",
+  "Send exactly one of cycles or resumeOn": "cycles と resumeOn のどちらか一方だけを指定してください",
+  "Give exactly one of remainingUnits and remainingPackages": "remainingUnits と remainingPackages のどちらか一方だけを指定してください",
+  "Give exactly one of phone and email": "phone と email のどちらか一方だけを指定してください",
+  "Send at least one customer or subscription": "顧客か定期コースを1件以上送ってください",
+  "Not a valid e-mail address": "メールアドレスではありません",
+  "Not an eligible offer for this subscription and reason": "この定期コースと解約理由には提示できない特典です",
+  "Must be true: the disclosed fee applies": "true にしてください。開示済みの解約手数料がかかります",
+  "Invalid cursor": "正しくないカーソルです",
+  "Must be 1–255 characters": "1〜255文字で指定してください",
+  "An address is matched together with its postal code": "住所は郵便番号と合わせて照合します。postalCode も指定してください",
+  "Send at least one of phone, email, or postalCode with address": "phone、email、または postalCode と address のいずれかを指定してください",
+  "Not a subscription of this customer": "この顧客の定期コースではありません",
+  "Unknown event type": "不明なイベント種別です",
+  "Unknown customer": "登録されていない顧客です",
+  "Unknown subscription for this customer": "この顧客の定期コースとして登録されていません",
+  "Must not be after to": "to 以前の日付を指定してください",
+  "At most two years before to": "to の2年前以降の日付を指定してください",
+};
+
+/** A fixed English field message in `lang` (MESSAGES_JA); as it is when the table has none. */
+export function fieldMessage(message: string, lang: Language): string {
+  return lang === "ja" ? (MESSAGES_JA[message] ?? message) : message;
+}
+
+/** zod's own Japanese messages, for the issues this file does not phrase itself. */
+const ZOD_JA = z.locales.ja().localeError!;
+function zodJapanese(i: z.core.$ZodIssue): string | undefined {
+  const m = (ZOD_JA as (issue: unknown) => string | { message: string } | undefined)(i);
+  return typeof m === "string" ? m : m?.message;
+}
 
 const DEFAULT_MESSAGE = /^(Invalid|Too (small|big)|Unrecognized|Expected|Required)/;
 const FORMS: Record<string, Localized> = {
@@ -359,7 +424,7 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
 /** One zod issue as a message that says the expected form and echoes what was sent. */
 function issueMessage(i: z.core.$ZodIssue, value: unknown, lang: Language): string {
   const ja = lang === "ja";
-  const custom = DEFAULT_MESSAGE.test(i.message) ? undefined : i.message;
+  const custom = DEFAULT_MESSAGE.test(i.message) ? undefined : fieldMessage(i.message, lang);
   switch (i.code) {
     case "invalid_type": {
       const kind = KINDS[i.expected] ?? { en: `a ${i.expected}`, ja: i.expected };
@@ -381,6 +446,10 @@ function issueMessage(i: z.core.$ZodIssue, value: unknown, lang: Language): stri
       return custom ?? `${i.origin === "string" || i.origin === "array" ? (ja ? `${(value as { length?: number })?.length ?? 0}${unit}です` : `got ${(value as { length?: number })?.length ?? 0}${unit}`) : show(value)}: ${rule}`;
     }
     case "invalid_value":
+      if (value === undefined) {
+        const choices = i.values.map((v) => JSON.stringify(v)).join(", ");
+        return ja ? `必須です。次のいずれか: ${choices}` : `Required: one of ${choices}`;
+      }
       return ja ? `${show(value)} は使えません。次のいずれか: ${i.values.map((v) => JSON.stringify(v)).join(", ")}` : `${show(value)} is not one of ${i.values.map((v) => JSON.stringify(v)).join(", ")}`;
     case "unrecognized_keys":
       return ""; // one error per key, below
@@ -392,7 +461,7 @@ function issueMessage(i: z.core.$ZodIssue, value: unknown, lang: Language): stri
       return typeof value === "string" ? `${show(value)}: ${custom ?? i.message}` : (custom ?? i.message);
     }
     default:
-      return custom ?? i.message;
+      return custom ?? (ja ? (zodJapanese(i) ?? i.message) : i.message);
   }
 }
 
@@ -408,6 +477,39 @@ export function fieldErrors(issues: readonly z.core.$ZodIssue[], prefix = "", in
       ? i.keys.map((key) => ({ path: join([...i.path, key]), message: lang === "ja" ? `不明な項目 "${key}" です。削除してください` : `Unknown field "${key}"; remove it` }))
       : [{ path: join(i.path), message: issueMessage(i, valueAt(input, i.path), lang) }],
   );
+}
+
+/**
+ * Control characters no text field takes: C0 and DEL, but tab and line breaks (CR, LF), which
+ * multi-line text (offer copy, comments, talk tracks) is written with. A NUL or an escape sequence
+ * in a name or a note would end up in a CSV, a terminal or a voice prompt.
+ */
+const CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/u;
+
+/**
+ * Every string in validated input (`value`: a request body, query or path, as zod answered it)
+ * that holds a control character, as `errors` entries naming the field (paths as fieldErrors
+ * writes them) and the character (U+XXXX) with its position (1-based, UTF-16 units). Empty when clean.
+ */
+export function controlCharacterErrors(value: unknown, prefix = "", lang: Language = "en"): FieldError[] {
+  const found: FieldError[] = [];
+  const walk = (v: unknown, path: string[]): void => {
+    if (typeof v === "string") {
+      const m = CONTROL.exec(v);
+      if (!m) return;
+      const code = `U+${m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
+      found.push({
+        path: [prefix, ...path].filter((p) => p !== "").join("."),
+        message: lang === "ja" ? `制御文字 ${code} が含まれています（${m.index + 1}文字目）。削除してください` : `Contains the control character ${code} (at ${m.index + 1}); remove it`,
+      });
+    } else if (Array.isArray(v)) {
+      v.forEach((x, i) => walk(x, [...path, String(i)]));
+    } else if (v !== null && typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype) {
+      for (const [k, x] of Object.entries(v)) walk(x, [...path, k]);
+    }
+  };
+  walk(value, []);
+  return found;
 }
 
 /**
@@ -435,7 +537,7 @@ export function aheadOfTimeError(fields: readonly AheadOfTime[]): ApiError {
   return new ApiError(
     "validation_failed",
     { en: `${say("en")}. Check the sending system's clock and the year.`, ja: `${say("ja")}。送信元システムの時計と年を確認してください。` },
-    { errors: fields.map((a) => ({ path: a.path, message: aheadMessage(a, "en") })) },
+    { errors: fields.map((a) => ({ path: a.path, message: { en: aheadMessage(a, "en"), ja: aheadMessage(a, "ja") } })) },
   );
 }
 
@@ -469,12 +571,12 @@ export type ItemRefusal = ApiError | { code: ErrorCode; detail: Localized; error
  * Error, no stack, per item). `prefix` places an ApiError's field paths at the item (`subscriptions.2`).
  */
 export function itemProblem(refusal: ItemRefusal, lang: Language, prefix?: string): z.infer<typeof ItemProblem> {
-  if (!(refusal instanceof ApiError)) return { code: refusal.code, detail: refusal.detail[lang], ...(refusal.errors ? { errors: refusal.errors } : {}) };
+  if (!(refusal instanceof ApiError)) return { code: refusal.code, detail: refusal.detail[lang], ...(refusal.errors ? { errors: fieldErrorsIn(refusal.errors, lang) } : {}) };
   const errors = refusal.extra.errors;
   return {
     code: refusal.code,
     detail: detailIn(refusal, lang),
-    ...(errors ? { errors: prefix ? errors.map((f) => ({ ...f, path: `${prefix}.${f.path}` })) : errors } : {}),
+    ...(errors ? { errors: fieldErrorsIn(errors, lang, prefix) } : {}),
   };
 }
 

@@ -4,7 +4,7 @@ import type { JSONParsed } from "hono/utils/types";
 import { authorize } from "./auth";
 import { utcInstant } from "./dates";
 import type { AppEnv, Scope } from "./env";
-import { ApiError, ERROR_STATUS, errorDoc, fieldErrors, problemSchemaFor, type ErrorCode } from "./errors";
+import { ApiError, controlCharacterErrors, ERROR_STATUS, errorDoc, fieldErrors, problemSchemaFor, type ErrorCode } from "./errors";
 import { claimsInWrite, neverRemembered as rememberNever, NOT_REMEMBERED } from "./idempotency";
 import { errorLanguage } from "./language";
 import { RESPONSE_HEADERS, type ResponseHeader } from "./response-headers";
@@ -188,12 +188,19 @@ export function apiRoute<const R extends ApiRouteConfig>(config: R) {
 export function domainRouter() {
   return new OpenAPIHono<AppEnv>({
     defaultHook: (result, c) => {
+      const where = result.target === "json" ? "" : result.target === "param" ? "path" : result.target;
       if (!result.success) {
-        const where = result.target === "json" ? "" : result.target === "param" ? "path" : result.target;
         const input = (result as { data?: unknown }).data;
         throw new ApiError("validation_failed", { en: "One or more fields are invalid.", ja: "正しくない項目があります。" }, {
           errors: fieldErrors(result.error.issues, where, input, errorLanguage(c)),
         });
+      }
+      // Every text field of every route, here rather than per schema: a field added later cannot miss it.
+      if (result.target !== "header") {
+        const control = controlCharacterErrors(result.data, where, errorLanguage(c));
+        if (control.length > 0) {
+          throw new ApiError("validation_failed", { en: "A text field holds a control character.", ja: "制御文字を含む項目があります。" }, { errors: control });
+        }
       }
     },
   });
@@ -260,6 +267,35 @@ export function page<T extends z.ZodType>(item: T) {
     data: z.array(item),
     nextCursor: z.string().nullable().openapi({ description: "Pass as `cursor` for the next page; null on the last page." }),
   });
+}
+
+/**
+ * The fields a resource's GET answers but its PUT does not set (its id, version, counts, times), as
+ * the PUT body takes them back: what GET answered can be sent back as it is (GET, edit, PUT). Each
+ * is optional, `readOnly` in the document and ignored by the write; an `id` among them must name
+ * the path's resource ({@link sameIdAsPath}). Give each the schema GET answers it with.
+ */
+export function readOnlyFields<T extends Record<string, z.ZodType>>(fields: T): { [K in keyof T]: z.ZodOptional<T[K]> } {
+  return Object.fromEntries(
+    Object.entries(fields).map(([name, schema]) => [
+      name,
+      schema.optional().openapi({
+        readOnly: true,
+        description: name === "id" ? "Read-only, as `GET` answers it: if sent, it must be the id in the path (else 422 `validation_failed`)." : "Read-only, as `GET` answers it; ignored here.",
+      }),
+    ]),
+  ) as { [K in keyof T]: z.ZodOptional<T[K]> };
+}
+
+/** Refuses (422 `validation_failed` on `id`) a PUT body whose read-only `id` names another resource than the path. */
+export function sameIdAsPath(sent: string | undefined, path: string): void {
+  if (sent === undefined || sent === path) return;
+  const [s, p] = [JSON.stringify(sent), JSON.stringify(path)];
+  throw new ApiError(
+    "validation_failed",
+    { en: `The body's id ${s} is not the id in the path ${p}: a PUT writes the resource its path names.`, ja: `本文の id ${s} がパスの id ${p} と異なります。PUT はパスの id のリソースを書き込みます。` },
+    { errors: [{ path: "id", message: { en: `${s} is not the path's id ${p}; send the same id or leave it out`, ja: `${s} はパスの id ${p} と異なります。同じ id にするか、省いてください` } }] },
+  );
 }
 
 /** A required JSON body; the example is what the reference shows a partner developer first. */

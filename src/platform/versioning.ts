@@ -1,7 +1,10 @@
 import { z } from "@hono/zod-openapi";
 import { ApiError } from "./errors";
 
-/** Optimistic concurrency: `If-Match: "<version>"` (also `W/"3"`, `3`, or `*` for "exists"). */
+/**
+ * Optimistic concurrency: `If-Match: "<version>"` (also a bare `3`, or `*` for "exists"). A weak
+ * tag (`W/"3"`) never matches: If-Match uses the strong comparison (RFC 9110 §13.1.1).
+ */
 export const IfMatchHeaders = z.object({
   "if-match": z
     .string()
@@ -20,7 +23,8 @@ export function checkIfMatch(header: string | undefined, current: number | undef
   const tags = header.split(",").map((t) => t.trim());
   const ok = tags.some((t) => {
     if (t === "*") return current !== undefined;
-    const m = /^(?:W\/)?"?(\d+)"?$/.exec(t);
+    // No W/ prefix: a weak tag fails the strong comparison, as a stale version does.
+    const m = /^"?(\d+)"?$/.exec(t);
     return m !== null && current !== undefined && Number(m[1]) === current;
   });
   if (!ok) {

@@ -43,7 +43,7 @@ export const settingsRouter = domainRouter()
         const resolved = resolveSettings(next);
         if (resolved.quantityMin > resolved.quantityMax) {
           throw new ApiError("invalid_settings", { en: "quantityMin must not exceed quantityMax.", ja: "quantityMin は quantityMax 以下にしてください。" }, {
-            errors: [{ path: "quantityMin", message: `Must be ≤ quantityMax (${resolved.quantityMax})` }],
+            errors: [{ path: "quantityMin", message: { en: `Must be ≤ quantityMax (${resolved.quantityMax})`, ja: `quantityMax（${resolved.quantityMax}）以下にしてください` } }],
           });
         }
         await s.updateSettings(next, c.get("services").now());

@@ -2,7 +2,7 @@ import { asc, eq, gt } from "drizzle-orm";
 import { subscriptions } from "../db/schema";
 import { getCustomer } from "../customers/repository";
 import { CustomerIdParam } from "../customers/schemas";
-import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse, page, PageQuery } from "../platform/openapi";
+import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse, page, PageQuery, sameIdAsPath } from "../platform/openapi";
 import { rememberWithin } from "../platform/idempotency";
 import { decodeCursor, toPage } from "../platform/pagination";
 import { etag, IfMatchHeaders } from "../platform/versioning";
@@ -41,6 +41,7 @@ export const subscriptionsRouter = domainRouter()
       const { subscriptionId } = c.req.valid("param");
       const { "if-match": ifMatch } = c.req.valid("header");
       const b = c.req.valid("json");
+      sameIdAsPath(b.id, subscriptionId);
       const ctx = { now: c.get("services").now(), settings: c.get("caller").settings };
       const { row, created } = await c.get("store").write(async (s) => {
         const synced = await syncSubscription(s, subscriptionId, b, ctx, ifMatch);

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { CalendarDate, Instant, MerchantId, Money } from "../platform/openapi";
+import { CalendarDate, Instant, MerchantId, Money, readOnlyFields } from "../platform/openapi";
 
 export const SubscriptionStatus = z.enum(["active", "paused", "canceled"]).openapi("SubscriptionStatus");
 
@@ -110,6 +110,15 @@ export const UpsertSubscriptionBody = z
     commitment: Commitment.nullish(),
     pausedUntil: CalendarDate.nullish().openapi({ description: "For `paused`: the date deliveries resume. At most three years after the shop's today." }),
     canceledAt: Instant.nullish().openapi({ description: "For `canceled`: when; defaults to the time of the sync. At most 5 minutes ahead of the server's clock." }),
+    // What GET answers beyond the sync's fields; `version` is checked only as If-Match.
+    ...readOnlyFields({
+      id: z.string(),
+      version: z.number().int(),
+      activeDiscount: ActiveDiscount.nullable(),
+      cancellation: CancellationSummary.nullable(),
+      createdAt: Instant,
+      updatedAt: Instant,
+    }),
   })
   .openapi("UpsertSubscription");
 

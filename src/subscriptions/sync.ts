@@ -34,7 +34,7 @@ export type SyncOutcome<T> = { row: T; created: boolean; changed: boolean };
 /** A customer id that names no customer: what a subscription sync answers (404). */
 export function unknownCustomer(customerId: string): ApiError {
   return new ApiError("unknown_customer", { en: `No customer ${customerId}; sync the customer first.`, ja: `顧客 ${customerId} は登録されていません。先に顧客を同期してください。` }, {
-    errors: [{ path: "customerId", message: `Unknown customer ${customerId}` }],
+    errors: [{ path: "customerId", message: { en: `Unknown customer ${customerId}`, ja: `登録されていない顧客です: ${customerId}` } }],
   });
 }
 

@@ -11,8 +11,11 @@ export const MAX_SYNC_BODY_BYTES = 4 * 1024 * 1024;
 
 // Own objects with the same fields (not `.extend`, which the document would write as an allOf of a
 // closed object and one more member — a shape no validator accepts).
-export const SyncCustomer = z.strictObject({ id: MerchantId.openapi({ example: "C-100245" }), ...UpsertCustomerBody.shape }).openapi("SyncCustomer");
-export const SyncSubscription = z.strictObject({ id: MerchantId.openapi({ example: "S-2024-000981" }), ...UpsertSubscriptionBody.shape }).openapi("SyncSubscription");
+// A single PUT's read-only `id` (the path names the resource) is the item's own id here.
+const { id: _customerId, ...customerFields } = UpsertCustomerBody.shape;
+const { id: _subscriptionId, ...subscriptionFields } = UpsertSubscriptionBody.shape;
+export const SyncCustomer = z.strictObject({ id: MerchantId.openapi({ example: "C-100245" }), ...customerFields }).openapi("SyncCustomer");
+export const SyncSubscription = z.strictObject({ id: MerchantId.openapi({ example: "S-2024-000981" }), ...subscriptionFields }).openapi("SyncSubscription");
 
 export const BulkSyncBody = z
   .strictObject({

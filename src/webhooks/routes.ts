@@ -3,7 +3,7 @@ import { webhookDeliveries, webhooks } from "../db/schema";
 import { audited } from "../platform/audit";
 import type { Services } from "../platform/env";
 import { ApiError } from "../platform/errors";
-import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse, PageQuery } from "../platform/openapi";
+import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse, PageQuery, sameIdAsPath } from "../platform/openapi";
 import { decodeCursor, toPage } from "../platform/pagination";
 import type { TenantStore } from "../platform/tenancy";
 import { checkWebhookUrl } from "./destination";
@@ -112,6 +112,7 @@ export const webhooksRouter = domainRouter()
     async (c) => {
       const { webhookId } = c.req.valid("param");
       const body = c.req.valid("json");
+      sameIdAsPath(body.id, webhookId);
       const services = c.get("services");
       const destination = checkWebhookUrl(body.url, { allowLoopback: services.allowLoopbackWebhooks });
       if (!destination.ok) {

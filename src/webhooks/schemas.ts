@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { Instant, page } from "../platform/openapi";
+import { Instant, page, readOnlyFields } from "../platform/openapi";
 
 export const WEBHOOK_EVENT_TYPES = [
   "subscription.changed",
@@ -37,6 +37,12 @@ export const PutWebhookBody = z
       }),
     events: z.array(z.enum(WEBHOOK_EVENT_TYPES)).min(1).openapi({ example: ["subscription.changed", "subscription.canceled"] }),
     secret: Secret.optional().openapi({ description: "Your signing secret; one is generated when omitted." }),
+    ...readOnlyFields({
+      id: z.string(),
+      createdAt: Instant,
+      updatedAt: Instant,
+      deliveries: z.object({ pending: z.number().int(), delivered: z.number().int(), failed: z.number().int() }),
+    }),
   })
   .openapi("PutWebhook");
 

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import openapi from "../../openapi.json";
 import { encodeCursor } from "../../src/platform/pagination";
-import { customerBody, uid, type Harness, type TestTenant } from "../support/harness";
+import { customerBody, subscriptionBody, uid, type Harness, type TestTenant } from "../support/harness";
 
 export function errorsSuite(h: () => Harness) {
   describe("error model", () => {
@@ -111,6 +111,25 @@ export function errorsSuite(h: () => Harness) {
       expect((await h().request("GET", `/v1/audit-log?cursor=${auditLogCursor}`, { key: t.key })).status).toBe(200);
     });
 
+    it("refuses control characters in any text field, naming the field, and keeps tab and line breaks", async () => {
+      const id = uid("C");
+      const nul = await h().request("PUT", `/v1/customers/${id}`, { key: t.key, body: customerBody({ name: "\u0000bad" }) });
+      expectProblem(nul, 422, "validation_failed");
+      expect(nul.body.errors).toEqual([{ path: "name", message: "Contains the control character U+0000 (at 1); remove it" }]);
+      expect((await h().request("GET", `/v1/customers/${id}`, { key: t.key })).status).toBe(404);
+      const ja = await h().request("PUT", `/v1/customers/${id}`, { key: t.key, body: customerBody({ address: "東京都\u007f渋谷区" }), headers: { "accept-language": "ja" } });
+      expectProblem(ja, 422, "validation_failed");
+      expect(ja.body.errors).toEqual([{ path: "address", message: "制御文字 U+007F が含まれています（4文字目）。削除してください" }]);
+      const nested = await h().request("PUT", `/v1/subscriptions/${uid("S")}`, { key: t.key, body: subscriptionBody("C-1", { product: { sku: "A", name: "青汁\u001b[31m" } }) });
+      expectProblem(nested, 422, "validation_failed");
+      expect(nested.body.errors.map((e: { path: string }) => e.path)).toEqual(["product.name"]);
+      const query = await h().request("GET", `/v1/lookup?phone=${encodeURIComponent("090-1234-5678\u0001")}`, { key: t.key });
+      expectProblem(query, 422, "validation_failed");
+      expect(query.body.errors).toEqual([{ path: "query.phone", message: expect.stringContaining("U+0001") }]);
+      const lines = await h().request("PUT", `/v1/customers/${id}`, { key: t.key, body: customerBody({ address: "東京都渋谷区\t神南1-2-3\r\nサンハイツ101" }) });
+      expect(lines.status).toBe(201);
+    });
+
     it("titles and details follow Accept-Language (ja, en) with Content-Language and Vary", async () => {
       const ja = await h().request("GET", "/v1/customers/C-1", { key: null, headers: { "accept-language": "ja,en;q=0.8" } });
       expectProblem(ja, 401, "missing_api_key");
@@ -123,6 +142,17 @@ export function errorsSuite(h: () => Harness) {
       const jaField = await h().request("PUT", `/v1/customers/${uid("C")}`, { key: t.key, body: { name: "x", email: "nope" }, headers: { "accept-language": "ja" } });
       expect(jaField.body.detail).toBe("正しくない項目があります。");
       expect(jaField.body.errors.find((e: { path: string }) => e.path === "email").message).toMatch(/^"nope" は正しい形式ではありません/);
+      // Every field message follows Accept-Language: zod's issues, a schema's own rule, a route's own check.
+      const missing = await h().request("PUT", `/v1/subscriptions/${uid("S")}`, { key: t.key, body: { customerId: "a b", quantity: 0 }, headers: { "accept-language": "ja" } });
+      const missingByPath = Object.fromEntries(missing.body.errors.map((e: { path: string; message: string }) => [e.path, e.message]));
+      expect(missingByPath).toMatchObject({ intervalDays: "必須です（数値）", quantity: "0: 1以上にしてください", customerId: "\"a b\": A–Z、a–z、0–9 と . _ : - の1〜128文字で指定してください" });
+      expect(JSON.stringify(missing.body.errors)).not.toMatch(/[A-Z][a-z]+ [a-z]+ /); // no English sentence left
+      const phone = await h().request("GET", "/v1/lookup?phone=abc", { key: t.key, headers: { "accept-language": "ja" } });
+      expect(phone.body.errors).toEqual([{ path: "query.phone", message: expect.stringMatching(/^"abc" は電話番号として読み取れません/) }]);
+      const bothEn = await h().request("GET", "/v1/lookup?phone=1&email=a%40b.jp", { key: t.key });
+      expect(bothEn.body.errors).toEqual([{ path: "query.phone", message: "Give exactly one of phone and email" }]);
+      const bothJa = await h().request("GET", "/v1/lookup?phone=1&email=a%40b.jp", { key: t.key, headers: { "accept-language": "ja" } });
+      expect(bothJa.body.errors).toEqual([{ path: "query.phone", message: "phone と email のどちらか一方だけを指定してください" }]);
     });
 
     it("every response carries X-Request-Id, echoing the caller's", async () => {

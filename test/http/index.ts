@@ -25,6 +25,7 @@ import { consoleSuite } from "./console";
 import { metricsSuite } from "./metrics";
 import { webhooksSuite } from "./webhooks";
 import { maintenanceSuite } from "./maintenance";
+import { roundTripSuite } from "./round-trip";
 
 /** The HTTP suite both runtimes run: Node on an embedded file, workerd on sqld. */
 export function httpSuite(h: () => Harness) {
@@ -54,4 +55,5 @@ export function httpSuite(h: () => Harness) {
   erasureSuite(h);
   webhooksSuite(h);
   maintenanceSuite(h);
+  roundTripSuite(h);
 }

@@ -88,6 +88,41 @@ export function lookupSuite(h: () => Harness) {
       expect(res.text).not.toContain("山田");
     });
 
+    it("a number given with an extension picks the customer with that extension among those sharing the number", async () => {
+      const u = await h().tenant();
+      const [p2, p2b, p2c] = [uid("P-2"), uid("P-2b"), uid("P-2c")];
+      await h().request("PUT", `/v1/customers/${p2}`, { key: u.key, body: customerBody({ name: "代表 一", phone: "03-5555-6666 内線12" }) });
+      await h().request("PUT", `/v1/customers/${p2b}`, { key: u.key, body: customerBody({ name: "代表 二", phone: "03-5555-6666", phoneExtension: "34" }) });
+      for (const phone of ["03-5555-6666 内線34", "03-5555-6666 ext. 34", "0355556666 x34", "03-5555-6666#34"]) {
+        const res = await h().request("GET", `/v1/lookup?phone=${encodeURIComponent(phone)}`, { key: u.key });
+        expect(res.status, phone).toBe(200);
+        expect(res.body.customer, phone).toMatchObject({ id: p2b, phoneExtension: "34" });
+      }
+      expect((await h().request("GET", `/v1/lookup?phone=${encodeURIComponent("03-5555-6666 内線12")}`, { key: u.key })).body.customer.id).toBe(p2);
+      // No extension, or one nobody has: as before, several customers are ambiguous.
+      for (const phone of ["03-5555-6666", "03-5555-6666 内線99"]) {
+        const res = await h().request("GET", `/v1/lookup?phone=${encodeURIComponent(phone)}`, { key: u.key });
+        expect(res.status, phone).toBe(409);
+        expect([...res.body.candidates].sort(), phone).toEqual([p2, p2b].sort());
+      }
+      // Two with the same extension stay ambiguous, between those two.
+      await h().request("PUT", `/v1/customers/${p2c}`, { key: u.key, body: customerBody({ name: "代表 三", phone: "03-5555-6666 内線34" }) });
+      const two = await h().request("GET", `/v1/lookup?phone=${encodeURIComponent("03-5555-6666 内線34")}`, { key: u.key });
+      expect(two.status).toBe(409);
+      expect([...two.body.candidates].sort()).toEqual([p2b, p2c].sort());
+    });
+
+    it("an extension reaches its customer even when more customers share the number than a lookup lists", async () => {
+      const u = await h().tenant();
+      const ids = Array.from({ length: 12 }, () => uid("C"));
+      for (const [n, id] of ids.entries()) {
+        await h().request("PUT", `/v1/customers/${id}`, { key: u.key, body: customerBody({ name: null, phone: `03-5555-7777 内線${100 + n}` }) });
+      }
+      const last = await h().request("GET", `/v1/lookup?phone=${encodeURIComponent("03-5555-7777 内線111")}`, { key: u.key });
+      expect(last.status).toBe(200);
+      expect(last.body.customer.id).toBe(ids[11]);
+    });
+
     it("exactly one of phone and email, and a readable number → otherwise 422", async () => {
       for (const q of ["", "phone=09012345678&email=a%40b.jp", "phone=abc"]) {
         const res = await lookup(q);

@@ -68,6 +68,17 @@ export function subscriptionsSuite(h: () => Harness) {
       expect((await h().request("GET", `/v1/subscriptions/${id}`, { key: t.key })).body.quantity).toBe(2);
     });
 
+    it("refuses a weak If-Match tag even when it names the current version (strong comparison, RFC 9110 §13.1.1)", async () => {
+      const id = uid("S");
+      await h().request("PUT", `/v1/subscriptions/${id}`, { key: t.key, body: subscriptionBody(customerId) });
+      const weak = await h().request("PUT", `/v1/subscriptions/${id}`, { key: t.key, body: subscriptionBody(customerId, { quantity: 2 }), headers: { "if-match": 'W/"1"' } });
+      expect(weak.status).toBe(412);
+      expect(weak.body).toMatchObject({ code: "version_conflict", currentVersion: 1 });
+      const strong = await h().request("PUT", `/v1/subscriptions/${id}`, { key: t.key, body: subscriptionBody(customerId, { quantity: 2 }), headers: { "if-match": 'W/"1", "1"' } });
+      expect(strong.status).toBe(200);
+      expect(strong.body.version).toBe(2);
+    });
+
     it("records a cancellation time for a canceled sync and clears the next delivery", async () => {
       const id = uid("S");
       const res = await h().request("PUT", `/v1/subscriptions/${id}`, {

@@ -83,12 +83,13 @@ export function syncSuite(h: () => Harness) {
         },
       });
       expect(res.body).toMatchObject({ applied: 3, refused: 4 });
+      // Field messages in the language asked for, as the detail (Accept-Language: ja).
       const [, skew, farCustomer, far, canceled, next, ok] = res.body.results;
       expect(skew).toMatchObject({ id: skewed, result: "applied" });
       expect(farCustomer).toMatchObject({ result: "refused", status: 422, error: { code: "validation_failed", detail: expect.stringContaining("未来の日時です"), errors: [{ path: "customers.2.createdAt" }] } });
-      expect(far).toMatchObject({ id: sFar, result: "refused", error: { code: "validation_failed", errors: [{ path: "subscriptions.0.startedAt", message: expect.stringMatching(/^"2030-05-01T01:00:00.000Z" is in the future/) }] } });
+      expect(far).toMatchObject({ id: sFar, result: "refused", error: { code: "validation_failed", errors: [{ path: "subscriptions.0.startedAt", message: expect.stringMatching(/^"2030-05-01T01:00:00.000Z" は未来の日時です/) }] } });
       expect(canceled).toMatchObject({ result: "refused", error: { errors: [{ path: "subscriptions.1.canceledAt" }] } });
-      expect(next).toMatchObject({ result: "refused", error: { errors: [{ path: "subscriptions.2.nextDeliveryOn", message: expect.stringContaining("too far ahead") }] } });
+      expect(next).toMatchObject({ result: "refused", error: { errors: [{ path: "subscriptions.2.nextDeliveryOn", message: expect.stringContaining("先すぎます") }] } });
       expect(ok).toMatchObject({ id: sOk, result: "applied" });
       for (const id of [sFar, sCanceled, sNext]) expect((await h().request("GET", `/v1/subscriptions/${id}`, { key: t.key })).status).toBe(404);
       // The single PUT answers the same problem, in the caller's language.

@@ -155,3 +155,36 @@ describe("phrase lint on readings (issue #14)", () => {
     }
   });
 });
+
+describe("phrase lint: loss on stopping and belittled declines in Japanese (partner trial)", () => {
+  it("refuses what the English lint already refuses", () => {
+    for (const [text, rule] of [
+      ["やめると肌がボロボロに戻ってしまいます", "harm_if_stopped"],
+      ["今やめたら、お肌がぼろぼろになります", "harm_if_stopped"],
+      ["解約すると元の体重にもどっちゃいますよ", "harm_if_stopped"],
+      ["やめたら損しますよ", "harm_if_stopped"],
+      ["ここで解約するのは損ですよ", "harm_if_stopped"],
+      ["いいえ、健康なんてどうでもいいです", "confirmshaming"],
+      ["いいえ、きれいなんてどうでもいい", "confirmshaming"],
+      ["お得なんていらない", "confirmshaming"],
+      ["いいえ、損をしても構いません", "confirmshaming"],
+    ] as const) {
+      expect(rules(text), text).toContain(rule);
+    }
+  });
+
+  it("lets fair copy about stopping, pausing and skipping through", () => {
+    for (const text of [
+      "いつでも解約できます",
+      "お休みしても再開できます",
+      "使い切れない分はスキップできます",
+      "解約後も、いつでも元のプランに戻せます。",
+      "休止しても損はありません。いつでも再開できます。",
+      "いいえ、結構です",
+      "いいえ、解約を続けます",
+      "解約しても、これまでのポイントはそのまま使えます。",
+    ]) {
+      expect(lintCopy(text), text).toEqual([]);
+    }
+  });
+});
