@@ -181,7 +181,8 @@ export function readRow(
   const refuse = (issues: z.core.$ZodIssue[], cols: typeof columns.customer, unread: Set<string>, input: unknown) => {
     for (const e of fieldErrors(issues, "", input)) {
       if (e.path === "customerId" || [...unread].some((f) => f === e.path || f.startsWith(`${e.path}.`))) continue;
-      problems.push({ column: columnOf(cols, e.path), field: e.path || null, message: e.message });
+      // The CLI speaks English, as the rest of its output does.
+      problems.push({ column: columnOf(cols, e.path), field: e.path || null, message: typeof e.message === "string" ? e.message : e.message.en });
     }
   };
 
