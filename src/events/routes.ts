@@ -3,9 +3,9 @@ import { and, inArray, ne } from "drizzle-orm";
 import { customers, events, subscriptions } from "../db/schema";
 import { refuseErased } from "../data-rights/erased";
 import { addDays, latestAcceptedInstant } from "../platform/dates";
-import { aheadMessage, ApiError, ERROR_STATUS, fieldErrors, itemProblem, type AheadOfTime, type ItemProblem, type ItemRefusal } from "../platform/errors";
+import { aheadMessage, ApiError, controlCharacterErrors, ERROR_STATUS, fieldErrors, itemProblem, type AheadOfTime, type ItemProblem, type ItemRefusal } from "../platform/errors";
 import { errorLanguage, type Language } from "../platform/language";
-import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse } from "../platform/openapi";
+import { apiRoute, checksItemsApart, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse } from "../platform/openapi";
 import type { TenantStore } from "../platform/tenancy";
 import type { RiskEvent } from "../risk/features";
 import { noteDeliveryShipped } from "../plan-changes/apply";
@@ -80,6 +80,11 @@ export async function ingestEvents(store: TenantStore, items: unknown[], receive
         { code: "validation_failed", detail: { en: "The event is not valid.", ja: "イベントの内容が正しくありません。" }, errors: fieldErrors(parsed.error.issues, `events.${index}`, item, lang) },
         lang,
       );
+      return;
+    }
+    const control = controlCharacterErrors(parsed.data, `events.${index}`, lang);
+    if (control.length > 0) {
+      results[index] = reject(index, id, { code: "validation_failed", detail: { en: "The event is not valid.", ja: "イベントの内容が正しくありません。" }, errors: control }, lang);
       return;
     }
     const ahead = aheadOfTime(parsed.data, index, now, latest);
@@ -209,6 +214,9 @@ async function selectIn<T>(values: string[], query: (chunk: string[]) => Promise
   for (let i = 0; i < values.length; i += CHUNK) out.push(...(await query(values.slice(i, i + CHUNK))));
   return out;
 }
+
+// Each item is checked on its own, control characters included: one bad item is refused alone.
+checksItemsApart("POST /v1/events", ["events"]);
 
 export const eventsRouter = domainRouter().openapi(
   apiRoute({

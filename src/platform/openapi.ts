@@ -184,6 +184,18 @@ export function apiRoute<const R extends ApiRouteConfig>(config: R) {
   } as Omit<R, "scope" | "errors" | "customer" | "claimsKeyInWrite" | "neverRemembered">);
 }
 
+/** Body fields, by route, whose items the route checks one by one (a bad item refused alone): `POST /v1/sync` → customers, subscriptions. */
+const itemsCheckedApart = new Map<string, readonly string[]>();
+
+/**
+ * Declares that `route`'s body lists items in `fields` that the route validates itself, item by
+ * item, control characters included (`controlCharacterErrors`), answering a refusal per item: the
+ * routers' hook then leaves those lists to it, so one bad item does not fail the whole request.
+ */
+export function checksItemsApart(route: `POST /${string}`, fields: readonly string[]) {
+  itemsCheckedApart.set(route, fields);
+}
+
 /** A router for one capability. Validation failures become 422 problem+json with every field named. */
 export function domainRouter() {
   return new OpenAPIHono<AppEnv>({
@@ -197,7 +209,9 @@ export function domainRouter() {
       }
       // Every text field of every route, here rather than per schema: a field added later cannot miss it.
       if (result.target !== "header") {
-        const control = controlCharacterErrors(result.data, where, errorLanguage(c));
+        const apart = result.target === "json" ? itemsCheckedApart.get(`${c.req.method} ${c.req.routePath}`) : undefined;
+        const scanned = apart && result.data && typeof result.data === "object" ? Object.fromEntries(Object.entries(result.data).filter(([k]) => !apart.includes(k))) : result.data;
+        const control = controlCharacterErrors(scanned, where, errorLanguage(c));
         if (control.length > 0) {
           throw new ApiError("validation_failed", { en: "A text field holds a control character.", ja: "制御文字を含む項目があります。" }, { errors: control });
         }

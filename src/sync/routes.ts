@@ -1,6 +1,6 @@
 import type { z } from "@hono/zod-openapi";
 import { SUBSCRIPTION_EXAMPLE } from "../subscriptions/schemas";
-import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse } from "../platform/openapi";
+import { apiRoute, checksItemsApart, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse } from "../platform/openapi";
 import { BulkSyncBody, BulkSyncResponse, MAX_SYNC_BODY_BYTES, MAX_SYNC_ITEMS, SyncCustomer, SyncSubscription } from "./schemas";
 import { rememberWithin } from "../platform/idempotency";
 import { errorLanguage } from "../platform/language";
@@ -12,6 +12,9 @@ const router = domainRouter();
 // as unknown and names their schemas for the document.
 router.openAPIRegistry.register("SyncCustomer", SyncCustomer);
 router.openAPIRegistry.register("SyncSubscription", SyncSubscription);
+
+// Each item is checked on its own, control characters included: one bad item is refused alone.
+checksItemsApart("POST /v1/sync", ["customers", "subscriptions"]);
 
 export const syncRouter = router.openapi(
   apiRoute({

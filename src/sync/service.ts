@@ -4,7 +4,7 @@ import { afterCustomerSync, syncedCustomer, syncedCustomerRow, type SyncedCustom
 import type { CustomerRow } from "../customers/repository";
 import { customers, riskFeatures, subscriptions } from "../db/schema";
 import { recordAutoResume } from "../plan-changes/auto-resume";
-import { ApiError, ERROR_STATUS, fieldErrors, itemProblem, type ItemRefusal } from "../platform/errors";
+import { ApiError, controlCharacterErrors, ERROR_STATUS, fieldErrors, itemProblem, type ItemRefusal } from "../platform/errors";
 import type { Language } from "../platform/language";
 import { changedKeys, inList, type TenantStore } from "../platform/tenancy";
 import { featuresFrom } from "../risk/features";
@@ -25,12 +25,18 @@ const ITEMS_PER_TURN = 50;
 
 const DRY_RUN = Symbol("dry run");
 
-/** Each item checked against `schema` (a bad item is refused alone), a turn of the event loop every ITEMS_PER_TURN. */
+/**
+ * Each item checked against `schema` and for control characters (a bad item is refused alone; the
+ * routers' hook leaves the lists to this: `checksItemsApart`), a turn of the event loop every
+ * ITEMS_PER_TURN. An item refused for a control character fails with no zod issues: `invalid`
+ * then names the characters (`controlCharacterErrors`).
+ */
 async function checkItems<T extends z.ZodType>(s: TenantStore, items: readonly unknown[], schema: T): Promise<ReturnType<T["safeParse"]>[]> {
   const out: ReturnType<T["safeParse"]>[] = [];
   for (const [i, item] of items.entries()) {
     if (i % ITEMS_PER_TURN === ITEMS_PER_TURN - 1) await s.turn();
-    out.push(schema.safeParse(item) as ReturnType<T["safeParse"]>);
+    const parsed = schema.safeParse(item);
+    out.push((parsed.success && controlCharacterErrors(parsed.data).length > 0 ? { success: false, error: { issues: [] } } : parsed) as ReturnType<T["safeParse"]>);
   }
   return out;
 }
@@ -92,7 +98,7 @@ export async function syncBatch(
     refuse(kind, index, idOf(item), {
       code: "validation_failed",
       detail: kind === "customer" ? { en: "The customer is not valid.", ja: "顧客の内容が正しくありません。" } : { en: "The subscription is not valid.", ja: "定期コースの内容が正しくありません。" },
-      errors: fieldErrors(issues, `${kind}s.${index}`, item, lang),
+      errors: issues.length > 0 ? fieldErrors(issues, `${kind}s.${index}`, item, lang) : controlCharacterErrors(item, `${kind}s.${index}`, lang),
     });
 
   const count = (r: Result["result"]) => results.filter((x) => x.result === r).length;

@@ -128,6 +128,20 @@ export function errorsSuite(h: () => Harness) {
       expect(query.body.errors).toEqual([{ path: "query.phone", message: expect.stringContaining("U+0001") }]);
       const lines = await h().request("PUT", `/v1/customers/${id}`, { key: t.key, body: customerBody({ address: "東京都渋谷区\t神南1-2-3\r\nサンハイツ101" }) });
       expect(lines.status).toBe(201);
+      // In a bulk sync or an event batch, the item with the character is refused alone; the others apply.
+      const [good, bad] = [uid("C"), uid("C")];
+      const sync = await h().request("POST", "/v1/sync", { key: t.key, body: { customers: [{ id: good, ...customerBody() }, { id: bad, ...customerBody({ name: "山田\u0000花子" }) }] } });
+      expect(sync.status).toBe(200);
+      expect(sync.body).toMatchObject({ applied: 1, refused: 1 });
+      const refusedItem = sync.body.results.find((r: { id: string }) => r.id === bad);
+      expect(refusedItem).toMatchObject({ result: "refused", status: 422, error: { code: "validation_failed", errors: [{ path: "customers.1.name", message: expect.stringContaining("U+0000") }] } });
+      expect((await h().request("GET", `/v1/customers/${good}`, { key: t.key })).status).toBe(200);
+      expect((await h().request("GET", `/v1/customers/${bad}`, { key: t.key })).status).toBe(404);
+      const event = (eventId: string, note: string) => ({ id: eventId, type: "contact.logged", customerId: good, occurredAt: new Date(Date.now() - 60_000).toISOString(), data: { channel: "phone", topic: "inquiry", note } });
+      const events = await h().request("POST", "/v1/events", { key: t.key, body: { events: [event(uid("E"), "折り返し希望"), event(uid("E"), "折り返し\u0007希望")] } });
+      expect(events.status).toBe(200);
+      expect(events.body.results.map((r: { result: string }) => r.result)).toEqual(["accepted", "rejected"]);
+      expect(events.body.results[1].error.errors).toEqual([{ path: "events.1.data.note", message: expect.stringContaining("U+0007") }]);
     });
 
     it("titles and details follow Accept-Language (ja, en) with Content-Language and Vary", async () => {
