@@ -1,6 +1,6 @@
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { sources } from "../support/sources";
 
 /**
  * Every error detail is given in both languages (`{ en, ja }`), so a problem answers Japanese
@@ -10,14 +10,6 @@ import { describe, expect, it } from "vitest";
 const ALLOWED: string[] = [
   // file:line entries that must stay English, each with its reason. None today.
 ];
-
-function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const path = join(dir, e.name);
-    if (e.isDirectory()) return e.name === "generated" ? [] : sources(path);
-    return /\.tsx?$/.test(e.name) ? [path] : [];
-  });
-}
 
 describe("error details", () => {
   it("no new ApiError( in src/ passes a plain string literal as its detail", () => {

@@ -1,6 +1,6 @@
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { sources } from "../support/sources";
 import { z } from "@hono/zod-openapi";
 import { fieldErrors, fieldMessage, problemBody, ApiError } from "../../src/platform/errors";
 
@@ -10,14 +10,6 @@ import { fieldErrors, fieldMessage, problemBody, ApiError } from "../../src/plat
  * route's `errors: [{ message: "…" }]`) has its Japanese in MESSAGES_JA (platform/errors).
  */
 const OUTSIDE_THE_API = ["src/console/", "src/portal/", "src/import/"]; // pages with their own strings; the importer's CLI reports in English
-
-function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const path = join(dir, e.name);
-    if (e.isDirectory()) return e.name === "generated" ? [] : sources(path);
-    return /\.tsx?$/.test(e.name) ? [path] : [];
-  });
-}
 
 describe("field messages in Japanese", () => {
   it("every fixed English field message in src/ has its Japanese", () => {
