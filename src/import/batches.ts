@@ -101,6 +101,8 @@ export async function syncWholeRows(
       throw e;
     });
     const bad = refusedLines(answer.results, batch, problemOf);
+    // A run that was rolled back always names a refused line (not_processed comes only with a refused customer).
+    if (bad.size === 0 && (answer.refused || answer.notProcessed)) throw new Error("the sync left items unprocessed without refusing any: nothing of this batch was written");
     if (bad.size === 0) return { answer, refused };
     for (const [line, problems] of bad) refused.push({ line, problems });
     const rest = batch.rows.filter((r) => !bad.has(r.line));
