@@ -7,7 +7,7 @@ import { CONSOLE_COOKIE, consoleCsrfToken, resolveConsole } from "../platform/au
 import type { AppEnv } from "../platform/env";
 import { ApiError } from "../platform/errors";
 import { localDate } from "../platform/dates";
-import { normalizeEmail, normalizePhone } from "../platform/phone";
+import { normalizeEmail, parsePhone } from "../platform/phone";
 import { TenantStore } from "../platform/tenancy";
 import { findTenant } from "../tenants/keys";
 import { ASSETS } from "./assets.generated";
@@ -180,7 +180,8 @@ export function consolePages(app: Fetcher) {
     else if (q.email) by = { email: (raw = q.email) };
     else if (q.q) {
       raw = q.q.trim();
-      by = raw.includes("@") ? { email: raw } : /^[\d\s()+\-－ー０-９＋（）]+$/.test(raw) ? { phone: raw } : { customer: raw };
+      // A number, optionally with an extension (内線34, ext. 34, x34, #34: the lookup picks by it).
+      by = raw.includes("@") ? { email: raw } : /^[\d\s()+\-－ー０-９＋（）]+(?:(?:内線|ext\.?|x|#)\s*[\d０-９]+)?$/i.test(raw) ? { phone: raw } : { customer: raw };
     }
     if (!by) {
       return c.html(
@@ -196,7 +197,9 @@ export function consolePages(app: Fetcher) {
     reasonsP.catch(() => {}); // awaited below, unless no customer answers: never an unhandled rejection
     if ("customer" in by) customerId = by.customer;
     else {
-      const normal = "phone" in by ? normalizePhone(by.phone) : (normalizeEmail(by.email)?.email ?? null);
+      const phone = "phone" in by ? parsePhone(by.phone) : null;
+      // The extension goes with the number: among customers sharing it, the lookup picks the one with that extension.
+      const normal = "phone" in by ? (phone ? (phone.extension ? `${phone.e164} ext. ${phone.extension}` : phone.e164) : null) : (normalizeEmail(by.email)?.email ?? null);
       if (normal === null) {
         return c.html(
           <Layout page={page} title={t(lang, "noCustomer")} search={search}>

@@ -183,6 +183,22 @@ export function consoleSuite(h: () => Harness) {
       expect(skip.body.change.actor).toEqual({ type: "operator", id: "op-7", name: "佐々木 美咲" });
     });
 
+    it("pop the karte of the one customer with the extension dialled, among those sharing the number", async () => {
+      const [first, second] = [uid("C"), uid("C")];
+      await h().request("PUT", `/v1/customers/${first}`, { key: t.key, body: customerBody({ name: "代表 一", phone: "03-5555-7777 内線12" }) });
+      await h().request("PUT", `/v1/customers/${second}`, { key: t.key, body: customerBody({ name: "代表 二", phone: "03-5555-7777", phoneExtension: "34" }) });
+      const { cookie } = await open();
+      const shared = await h().request("GET", `/console?phone=${encodeURIComponent("03-5555-7777")}`, { headers: { cookie } });
+      expect(shared.text).toContain(first);
+      expect(shared.text).toContain(second);
+      for (const query of [`phone=${encodeURIComponent("03-5555-7777 内線34")}`, `q=${encodeURIComponent("03-5555-7777 内線34")}`, `q=${encodeURIComponent("0355557777 ext. 34")}`]) {
+        const karte = await h().request("GET", `/console?${query}`, { headers: { cookie } });
+        expect(karte.status, query).toBe(200);
+        expect(karte.text, query).toContain("代表 二");
+        expect(karte.text, query).not.toContain("代表 一");
+      }
+    });
+
     it("end at logout", async () => {
       const { cookie } = await open();
       const page = await h().request("GET", "/console", { headers: { cookie } });
