@@ -23,7 +23,7 @@ import { desc, eq, isNull } from "drizzle-orm";
 import { winbacks } from "../db/schema";
 import type { CatalogueOffer } from "../offers/catalogue";
 import { loadCatalogue } from "../offers/repository";
-import { addDays, localDate } from "../platform/dates";
+import { addDays, localDate, writeDate } from "../platform/dates";
 import { ApiError } from "../platform/errors";
 import type { TenantStore } from "../platform/tenancy";
 import type { TenantSettings } from "../settings/schemas";
@@ -69,7 +69,9 @@ export async function comebackToRedeem(s: TenantStore, subscriptionId: string, o
   if (!suggested && !wasSent) notShown(subscriptionId, offerId, [current?.offerId ?? null, sent?.offerId ?? null]);
   const validUntil = wasSent ? sentOfferValidUntil(sent!.sentOn) : null;
   if (!suggested && today > validUntil!) {
-    expired(offerId, { en: `it was sent on ${sent!.sentOn} and could be taken until ${validUntil}.`, ja: `${sent!.sentOn} にお送りした特典で、ご利用期限は ${validUntil} でした。` }, validUntil);
+    // Dates as people write them: the operator reads this to the caller.
+    const day = (d: string, lang: "ja" | "en") => writeDate(d, lang, "full");
+    expired(offerId, { en: `it was sent on ${day(sent!.sentOn, "en")} and could be taken until ${day(validUntil!, "en")}.`, ja: `${day(sent!.sentOn, "ja")}にお送りした特典で、ご利用期限は${day(validUntil!, "ja")}でした。` }, validUntil);
   }
   const offer = (await loadCatalogue(s, now.toISOString())).catalogue.find((o) => o.id === offerId && o.active);
   if (!offer) expired(offerId, { en: "the shop no longer offers it.", ja: "ショップがこの特典の提供を終了しました。" }, validUntil);
