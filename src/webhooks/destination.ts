@@ -1,4 +1,5 @@
 import ipaddr from "ipaddr.js";
+import type { Localized } from "../platform/localized-text";
 
 /**
  * Where a webhook may be sent: the SSRF rules, checked when an endpoint is registered and again
@@ -19,39 +20,40 @@ import ipaddr from "ipaddr.js";
  * `allowLoopback` (WEBHOOKS_ALLOW_LOOPBACK=1, for local development and tests) permits loopback
  * addresses and names, over http too. Nothing else.
  */
-export type DestinationCheck = { ok: true; url: URL } | { ok: false; reason: string };
+/** Why a URL is refused, in both languages: it is answered to the developer who registers it (Accept-Language). */
+export type DestinationCheck = { ok: true; url: URL } | { ok: false; reason: Localized };
 
 export function checkWebhookUrl(input: string, options: { allowLoopback?: boolean } = {}): DestinationCheck {
   let url: URL;
   try {
     url = new URL(input);
   } catch {
-    return { ok: false, reason: "not a valid URL" };
+    return { ok: false, reason: { en: "not a valid URL", ja: "URL として読めません" } };
   }
-  if (url.username !== "" || url.password !== "") return { ok: false, reason: "the URL must not carry user-info (user:password@)" };
+  if (url.username !== "" || url.password !== "") return { ok: false, reason: { en: "the URL must not carry user-info (user:password@)", ja: "URL にユーザー情報（user:password@）は含められません" } };
   const host = url.hostname.toLowerCase().replace(/\.$/, "");
   const literal = host.startsWith("[") ? host.slice(1, -1) : host;
   const loopback = ipaddr.isValid(literal) ? addressClass(literal) === "loopback" : isLoopbackName(host);
   if (url.protocol !== "https:" && !(url.protocol === "http:" && loopback && options.allowLoopback)) {
-    return { ok: false, reason: "only https URLs are allowed" };
+    return { ok: false, reason: { en: "only https URLs are allowed", ja: "https の URL だけが使えます" } };
   }
   if (ipaddr.isValid(literal)) {
     const refused = refusedAddress(literal, options);
     return refused ? { ok: false, reason: refused } : { ok: true, url };
   }
-  if (loopback) return options.allowLoopback ? { ok: true, url } : { ok: false, reason: "loopback names are not allowed" };
-  if (!host.includes(".")) return { ok: false, reason: "a single-label host name is not a public name" };
-  if (/\.(local|internal|localdomain|home\.arpa)$/.test(host)) return { ok: false, reason: `${host} is not a public name` };
+  if (loopback) return options.allowLoopback ? { ok: true, url } : { ok: false, reason: { en: "loopback names are not allowed", ja: "ループバックのホスト名は使えません" } };
+  if (!host.includes(".")) return { ok: false, reason: { en: "a single-label host name is not a public name", ja: "ドットのないホスト名は公開された名前ではありません" } };
+  if (/\.(local|internal|localdomain|home\.arpa)$/.test(host)) return { ok: false, reason: { en: `${host} is not a public name`, ja: `${host} は公開された名前ではありません` } };
   return { ok: true, url };
 }
 
 /** Why `address` (an IP in any ipaddr.js-accepted form) may not be connected to, or null when it may. */
-export function refusedAddress(address: string, options: { allowLoopback?: boolean } = {}): string | null {
-  if (!ipaddr.isValid(address)) return "not an IP address";
+export function refusedAddress(address: string, options: { allowLoopback?: boolean } = {}): Localized | null {
+  if (!ipaddr.isValid(address)) return { en: "not an IP address", ja: "IP アドレスではありません" };
   const kind = addressClass(address);
   if (kind === "unicast") return null;
   if (kind === "loopback" && options.allowLoopback) return null;
-  return `${address} is a ${kind} address`;
+  return { en: `${address} is a ${kind} address`, ja: `${address} は ${kind} のアドレスです（公開されたアドレスではありません）` };
 }
 
 /** ipaddr.js's range name; IPv4 inside IPv6 (mapped, NAT64, 6to4, Teredo) is classified as the IPv4 it carries. */

@@ -109,7 +109,7 @@ export async function dispatchDueWebhooks(db: Database, options: DispatchOptions
       try {
         const destination = checkWebhookUrl(url, { allowLoopback: options.allowLoopback });
         // A refused destination is a failed attempt with no status code, kept in the delivery log.
-        if (!destination.ok) throw new Error(`refused destination: ${destination.reason}`);
+        if (!destination.ok) throw new Error(`refused destination: ${destination.reason.en}`);
         const open = (stored: string) => openWebhookSecret(options.secretsKey, delivery.tenantId, delivery.webhookId, stored);
         sentAt = now();
         // During a rotation's overlap the old secret signs too: receivers accept either.

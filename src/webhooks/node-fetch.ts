@@ -25,7 +25,7 @@ export function nodeWebhookFetch(options: { allowLoopback?: boolean } = {}): typ
               const list = addresses as LookupAddress[];
               const refused = list.map((a) => refusedAddress(a.address, options)).find((r) => r !== null);
               if (refused || list.length === 0) {
-                const e = new Error(`refused to connect to ${hostname}: ${refused ?? "no address"}`) as NodeJS.ErrnoException;
+                const e = new Error(`refused to connect to ${hostname}: ${refused?.en ?? "no address"}`) as NodeJS.ErrnoException;
                 e.code = "ECONNREFUSED";
                 return callback(e, "");
               }

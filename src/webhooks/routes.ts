@@ -116,8 +116,9 @@ export const webhooksRouter = domainRouter()
       const services = c.get("services");
       const destination = checkWebhookUrl(body.url, { allowLoopback: services.allowLoopbackWebhooks });
       if (!destination.ok) {
-        throw new ApiError("validation_failed", { en: `The webhook URL is not allowed: ${destination.reason}.`, ja: `この Webhook の URL は使えません（${destination.reason}）。` }, {
-          errors: [{ path: "url", message: `Not allowed: ${destination.reason}` }],
+        const why = destination.reason;
+        throw new ApiError("validation_failed", { en: `The webhook URL is not allowed: ${why.en}.`, ja: `この Webhook の URL は使えません（${why.ja}）。` }, {
+          errors: [{ path: "url", message: { en: `Not allowed: ${why.en}`, ja: `使えません：${why.ja}` } }],
         });
       }
       const at = services.now().toISOString();

@@ -76,5 +76,16 @@ export function webhooksSuite(h: () => Harness) {
       expect(bad.headers.get("content-type")).toContain("application/problem+json");
       expect(bad.body).toMatchObject({ code: "validation_failed", errors: [{ path: "query.cursor" }] });
     });
+
+    it("says why a URL is refused in the caller's language, and stores nothing", async () => {
+      const id = uid("wh");
+      const put = (lang: string) => h().request("PUT", `/v1/webhooks/${id}`, { key: t.key, body: { url: "https://metadata.google.internal/computeMetadata/v1/", events: ["subscription.changed"] }, headers: { "accept-language": lang } });
+      const ja = await put("ja");
+      expect(ja.status).toBe(422);
+      expect(ja.body.errors).toEqual([{ path: "url", message: "使えません：metadata.google.internal は公開された名前ではありません" }]);
+      const en = await put("en");
+      expect(en.body.errors).toEqual([{ path: "url", message: "Not allowed: metadata.google.internal is not a public name" }]);
+      expect((await h().request("GET", `/v1/webhooks/${id}`, { key: t.key })).status).toBe(404);
+    });
   });
 }
