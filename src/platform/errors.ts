@@ -457,6 +457,10 @@ function issueMessage(i: z.core.$ZodIssue, value: unknown, lang: Language): stri
       // A check of our own (`.refine(…, { params: { form: "email" } })`) names its form like a format does.
       const form = FORMS[(i.params as { form?: string } | undefined)?.form ?? ""];
       if (form) return ja ? `${show(value)} は正しい形式ではありません。${form.ja}` : `${show(value)} is not a valid ${i.params!.form}; ${form.en}`;
+      // A check whose message carries a value (a limit from a constant) gives its Japanese beside it:
+      // `.refine(…, { message: \`At most ${N} …\`, params: { ja: \`…${N}件まで…\` } })`; MESSAGES_JA is keyed by fixed text.
+      const own = (i.params as { ja?: unknown } | undefined)?.ja;
+      if (ja && typeof own === "string") return typeof value === "string" ? `${show(value)}: ${own}` : own;
       // A string field's own check echoes what was sent; checks across fields or of a whole list do not.
       return typeof value === "string" ? `${show(value)}: ${custom ?? i.message}` : (custom ?? i.message);
     }

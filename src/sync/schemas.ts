@@ -33,6 +33,7 @@ export const BulkSyncBody = z
   .refine((b) => (b.customers?.length ?? 0) + (b.subscriptions?.length ?? 0) >= 1, { message: "Send at least one customer or subscription" })
   .refine((b) => (b.customers?.length ?? 0) + (b.subscriptions?.length ?? 0) <= MAX_SYNC_ITEMS, {
     message: `At most ${MAX_SYNC_ITEMS} customers and subscriptions together per request`,
+    params: { ja: `顧客と定期コースは合わせて1回に${MAX_SYNC_ITEMS}件までです` },
   })
   .openapi("BulkSync");
 

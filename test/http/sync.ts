@@ -245,6 +245,10 @@ export function syncSuite(h: () => Harness) {
       const over = await h().request("POST", "/v1/sync", { key: t.key, body: { customers, subscriptions: [{ id: uid("S"), ...subscriptionBody(customers[0]!.id) }] } });
       expect(over.status).toBe(422);
       expect(over.body.code).toBe("validation_failed");
+      expect(over.body.errors).toEqual([{ path: "", message: "At most 1000 customers and subscriptions together per request" }]);
+      // The limit is said in the caller's language too, though it is built from a constant.
+      const overJa = await h().request("POST", "/v1/sync", { key: t.key, headers: { "accept-language": "ja" }, body: { customers, subscriptions: [{ id: uid("S"), ...subscriptionBody(customers[0]!.id) }] } });
+      expect(overJa.body.errors).toEqual([{ path: "", message: "顧客と定期コースは合わせて1回に1000件までです" }]);
       const huge = await h().request("POST", "/v1/sync", { key: t.key, headers: { "content-type": "application/json" }, rawBody: JSON.stringify({ customers: [{ id: "C-x", name: "x".repeat(5 * 1024 * 1024) }] }) });
       expect(huge.status).toBe(413);
       const empty = await h().request("POST", "/v1/sync", { key: t.key, body: {} });
