@@ -4,6 +4,7 @@ import { createApp } from "./app";
 import { createDatabase, DEFAULT_DATABASE_TIMEOUT_MS, fetchWithTimeout } from "./db/client";
 import { runMaintenance } from "./maintenance";
 import type { Services } from "./platform/env";
+import { ApiError, problemBody } from "./platform/errors";
 import { checkSecretsKey } from "./platform/secrets";
 import { StepFaults } from "./platform/step-faults";
 import { dispatchDueWebhooks } from "./webhooks/dispatcher";
@@ -64,7 +65,23 @@ const app = createApp((c) => (c.env as RequestEnv).services, {
 
 export default {
   async fetch(request: Request, env: WorkerEnv, ctx: ExecutionContext) {
-    const services = newServices(env);
+    let services: Services;
+    try {
+      services = newServices(env);
+    } catch (e) {
+      // A deploy without its secrets (SECRETS_KEY, DATABASE_URL) answers every path, /health
+      // included, with a problem a pipeline and a person can read, not a stack trace; the log
+      // says which setting is missing.
+      console.error("configuration", e instanceof Error ? e.message : e);
+      const problem = new ApiError("internal_error", {
+        en: "This service is not configured: its operator must set the Worker's secrets (see the logs and README, Cloudflare Workers + Turso).",
+        ja: "このサービスは設定が済んでいません。運用者が Worker のシークレットを設定する必要があります（ログと README の Cloudflare Workers + Turso を参照）。",
+      });
+      return new Response(JSON.stringify(problemBody(problem, new URL(request.url).pathname)), {
+        status: problem.status,
+        headers: { "content-type": "application/problem+json; charset=utf-8" },
+      });
+    }
     const response = await app.fetch(request, { ...env, services } satisfies RequestEnv, ctx);
     // A write may have queued webhook events: deliver them now rather than at the next cron tick.
     // Only that: resuming pauses, expiring flows and re-scoring are the cron's, so a burst of

@@ -1,10 +1,33 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
+import type { Database } from "../db/client";
 import type { AppEnv } from "../platform/env";
 import { ApiError } from "../platform/errors";
 import { errorResponses, jsonResponse } from "../platform/openapi";
 import { STEP_NAMES } from "../platform/step-faults";
+import journal from "../../drizzle/meta/_journal.json";
 import { DOCS_PAGE, docsInit, type DocsOptions } from "./docs";
+
+/**
+ * The migrations this build expects (drizzle/meta/_journal.json, bundled): each entry's `when` is
+ * what drizzle's migrator stores as `created_at` in `__drizzle_migrations` once it is applied.
+ */
+const MIGRATIONS = journal.entries.map((e) => e.when);
+/** How many of this build's migrations the database lacks (all of them without the table); null: no answer. */
+async function pendingMigrations(db: Database): Promise<number | null> {
+  try {
+    const row = await db.orm.get<{ latest: number | null }>(sql`SELECT max(created_at) AS latest FROM __drizzle_migrations`);
+    const latest = Number(row?.latest ?? 0);
+    return MIGRATIONS.filter((when) => when > latest).length;
+  } catch (e) {
+    // A database that answers but was never migrated has no migrations table.
+    // (drizzle wraps the driver's error: its text is in the cause)
+    for (let err: unknown = e; err; err = (err as { cause?: unknown }).cause) {
+      if (/no such table/i.test(String((err as { message?: unknown }).message ?? err))) return MIGRATIONS.length;
+    }
+    return null;
+  }
+}
 
 const FailingStep = z
   .object({
@@ -42,14 +65,19 @@ export function metaRouter(openapi: () => Uint8Array<ArrayBuffer>, docs: DocsOpt
         operationId: "health",
         tags: ["Meta"],
         summary: "Health check",
-        description: "Answers 200 when the service can query its database, 503 otherwise. No API key needed. `maintenance` appears only while a background step keeps failing.",
+        description:
+          "Answers 200 when the service can query its database and the database holds every migration this build expects, 503 `database_unavailable` otherwise (the detail says which: no answer, or how many migrations are not applied — run `npm run db:migrate` against that database). No API key needed, so a deploy pipeline or a load balancer can gate on it. `maintenance` appears only while a background step keeps failing.",
+        security: [],
         responses: { 200: jsonResponse(Health, "Healthy", ["X-Request-Id"]), ...errorResponses(["database_unavailable"]) },
       }),
       async (c) => {
-        try {
-          await c.get("services").db.orm.run(sql`select 1`);
-        } catch {
-          throw new ApiError("database_unavailable", { en: "The database did not answer.", ja: "データベースが応答しませんでした。" });
+        const pending = await pendingMigrations(c.get("services").db);
+        if (pending === null) throw new ApiError("database_unavailable", { en: "The database did not answer.", ja: "データベースが応答しませんでした。" });
+        if (pending > 0) {
+          throw new ApiError("database_unavailable", {
+            en: `The database lacks ${pending} of this build's ${MIGRATIONS.length} migrations: run \`npm run db:migrate\` against it (DATABASE_URL) before serving.`,
+            ja: `データベースに、このビルドの ${MIGRATIONS.length} 件のマイグレーションのうち ${pending} 件が適用されていません。配信の前に、そのデータベース（DATABASE_URL）に対して \`npm run db:migrate\` を実行してください。`,
+          });
         }
         const services = c.get("services");
         const failing = services.maintenanceFailing?.() ?? [];

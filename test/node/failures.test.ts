@@ -50,3 +50,32 @@ describe("when the database server stops answering", () => {
     }
   });
 });
+
+describe("when the database was not migrated for this build", () => {
+  it("GET /health answers 503 database_unavailable saying how many migrations are missing, and 200 once they are applied", async () => {
+    const { mkdtempSync, rmSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { migrateDatabase, openDatabase } = await import("../../src/db/node");
+    const journal = (await import("../../drizzle/meta/_journal.json")).default;
+    const dir = mkdtempSync(join(tmpdir(), "tsuzuku-health-"));
+    const db = await openDatabase(`file:${join(dir, "empty.db")}`, undefined, { checkpoints: false });
+    try {
+      // A deploy that skipped `npm run db:migrate`: the database answers, its schema is missing.
+      const app = createApp(() => ({ db, now: () => new Date(), secretsKey: TEST_SECRETS_KEY }));
+      const before = await app.request("/health");
+      expect(before.status).toBe(503);
+      const problem = (await before.json()) as { code: string; detail: string };
+      expect(problem.code).toBe("database_unavailable");
+      expect(problem.detail).toContain(`lacks ${journal.entries.length} of this build's ${journal.entries.length} migrations`);
+      expect(problem.detail).toContain("npm run db:migrate");
+      await migrateDatabase(db);
+      const after = await app.request("/health");
+      expect(after.status).toBe(200);
+      expect(await after.json()).toMatchObject({ status: "ok", database: "ok" });
+    } finally {
+      db.client.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

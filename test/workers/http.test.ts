@@ -226,3 +226,18 @@ describe("rate limits in workerd (the [[ratelimits]] bindings of wrangler.toml)"
     expect(res.headers.get("ratelimit-policy")).toBe('"standard";q=1200;w=60');
   });
 });
+
+describe("a Worker deployed without its secrets", () => {
+  it("answers every path, /health included, 500 problem+json naming what is missing for its operator, with no stack trace", async () => {
+    const ctx = { waitUntil() {}, passThroughOnException() {}, props: {} } as unknown as ExecutionContext;
+    for (const path of ["/health", "/v1/customers/C-1"]) {
+      const res = await worker.fetch(new Request(`http://tsuzuku.test${path}`, { headers: { authorization: "Bearer tsz_any" } }), { ...env, SECRETS_KEY: undefined }, ctx);
+      expect(res.status).toBe(500);
+      expect(res.headers.get("content-type")).toContain("application/problem+json");
+      const text = await res.text();
+      expect(JSON.parse(text)).toMatchObject({ status: 500, code: "internal_error", instance: path });
+      expect(text).toContain("secrets");
+      expect(text).not.toMatch(/at \w+ \(|\.ts:\d+|checkSecretsKey/);
+    }
+  });
+});
