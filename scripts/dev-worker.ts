@@ -1,6 +1,6 @@
 import { nodeConfig } from "../src/config";
 import { spawn } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { resolve } from "node:path";
 import { migrateDatabase, openDatabase } from "../src/db/node";
@@ -43,7 +43,12 @@ console.log(`sqld on ${url}; demo key: ${DEMO_API_KEY}`);
 
 // As `npm start` reads it (src/config.ts): a loopback receiver (a local test endpoint) is refused on workerd otherwise.
 const loopback = process.env.WEBHOOKS_ALLOW_LOOPBACK === "1" ? ["--var", "WEBHOOKS_ALLOW_LOOPBACK:1"] : [];
-const wrangler = spawn(resolve("node_modules/.bin/wrangler"), ["dev", "--var", `DATABASE_URL:${url}`, "--var", `SECRETS_KEY:${devSecretsKey()}`, ...loopback, "--port", process.env.PORT ?? "8787", "--ip", "127.0.0.1"], {
+// The secret goes to wrangler in an env file readable by this user only, not on its command line
+// (where `ps` shows it to every user of the machine).
+const secrets = resolve(dataDir, "dev-worker.vars");
+writeFileSync(secrets, `SECRETS_KEY=${JSON.stringify(devSecretsKey())}\n`, { mode: 0o600 });
+chmodSync(secrets, 0o600);
+const wrangler = spawn(resolve("node_modules/.bin/wrangler"), ["dev", "--var", `DATABASE_URL:${url}`, "--env-file", secrets, ...loopback, "--port", process.env.PORT ?? "8787", "--ip", "127.0.0.1"], {
   stdio: "inherit",
   env: { ...process.env, WRANGLER_SEND_METRICS: "false" }, // no network here for telemetry
 });

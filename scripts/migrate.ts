@@ -1,9 +1,28 @@
 import { nodeConfig } from "../src/config";
 import { migrateDatabase, openDatabase } from "../src/db/node";
 
-// `npm run db:migrate`: apply drizzle/ to DATABASE_URL (e.g. your Turso database before a deploy).
-const config = nodeConfig();
+/**
+ * `npm run db:migrate`: apply drizzle/ to DATABASE_URL (default: the embedded file).
+ * `npm run db:migrate -- --worker` (what `npm run deploy` runs): the database the Worker is deployed
+ * against — wrangler.toml's `[vars] DATABASE_URL`, read with wrangler's own config reader. A
+ * DATABASE_URL in the environment must then name the same database, so a deploy never migrates
+ * one database and serves from another; an embedded `file:` URL is refused.
+ */
+const worker = process.argv.includes("--worker");
+const fromToml = worker ? String((await import("wrangler")).unstable_readConfig({ config: "wrangler.toml" }).vars?.DATABASE_URL ?? "") : "";
+if (worker) {
+  const fromEnv = process.env.DATABASE_URL;
+  if (!fromToml || fromToml.startsWith("file:")) fail(`wrangler.toml has no libSQL server in [vars] DATABASE_URL (found ${JSON.stringify(fromToml)}): put your Turso database's URL there.`);
+  if (fromEnv && fromEnv !== fromToml) fail(`DATABASE_URL (${fromEnv}) is not the database wrangler.toml deploys against (${fromToml}); unset it or make them the same.`);
+  if (!process.env.DATABASE_AUTH_TOKEN && fromToml.startsWith("libsql:")) fail("DATABASE_AUTH_TOKEN is not set: export the token the Worker uses (`turso db tokens create …`) for the migration.");
+}
+const config = nodeConfig(worker ? { ...process.env, DATABASE_URL: fromToml, SEED_DEMO: "0" } : process.env);
 const db = await openDatabase(config.databaseUrl, config.databaseAuthToken);
 await migrateDatabase(db);
 db.client.close();
 console.log(`migrated ${config.databaseUrl.replace(/\?.*$/, "")}`);
+
+function fail(message: string): never {
+  console.error(`db:migrate --worker: ${message}`);
+  process.exit(2);
+}
