@@ -40,4 +40,13 @@ const pageHeaders = (contentSecurityPolicy: Policy): MiddlewareHandler =>
   secureHeaders({ contentSecurityPolicy, xFrameOptions: "DENY", referrerPolicy: "same-origin" });
 
 export const docsSecurityHeaders = pageHeaders(DOCS_POLICY);
-export const consoleSecurityHeaders = pageHeaders(CONSOLE_POLICY);
+const consoleHeaders = pageHeaders(CONSOLE_POLICY);
+/**
+ * The console's pages show a customer's name, contact and plans: never stored by the browser or a
+ * proxy (`Cache-Control: no-store`), so after logging out the Back button cannot show them again.
+ * Its static assets keep their own caching.
+ */
+export const consoleSecurityHeaders: MiddlewareHandler = async (c, next) => {
+  await consoleHeaders(c, next);
+  if (!c.req.path.startsWith("/console/assets/")) c.res.headers.set("Cache-Control", "no-store");
+};

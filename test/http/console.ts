@@ -172,6 +172,10 @@ export function consoleSuite(h: () => Harness) {
       const page = await h().request("GET", "/console", { headers: { cookie } });
       expect(page.status).toBe(200);
       expect(page.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+      // A customer's page is never kept by the browser: Back after logging out cannot show it.
+      expect(page.headers.get("cache-control")).toBe("no-store");
+      expect((await h().request("GET", `/console?customer=${customerId}`, { headers: { cookie } })).headers.get("cache-control")).toBe("no-store");
+      expect((await h().request("GET", "/console/winback", { headers: { cookie } })).headers.get("cache-control")).toBe("no-store");
       const csrf = /data-csrf="([^"]+)"/.exec(page.text)![1]!;
       const foreign = await h().request("POST", `/v1/subscriptions/${subscriptionId}/skip`, { headers: { cookie, "x-csrf-token": csrf, origin: "https://evil.example" }, body: { count: 1 } });
       expect(foreign.status).toBe(403);
