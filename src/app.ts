@@ -226,7 +226,7 @@ async function closeAfterUnreadBody(c: Context<AppEnv>, next: () => Promise<void
   if (hasBody && (c.res.status === 413 || !c.req.raw.bodyUsed)) c.header("Connection", "close");
 }
 
-/** 415 for a body that is not JSON, before anything parses it. */
+/** 415 for a body that is not JSON, before anything parses it; 400 for one that is not UTF-8. */
 function requireJsonBody(c: Context<AppEnv>, next: () => Promise<void>) {
   if (c.req.method === "POST" || c.req.method === "PUT" || c.req.method === "PATCH") {
     const type = c.req.header("content-type");
@@ -234,7 +234,26 @@ function requireJsonBody(c: Context<AppEnv>, next: () => Promise<void>) {
     if ((type !== undefined || hasBody) && !/^application\/([\w.-]+\+)?json\s*(;|$)/i.test(type ?? "")) {
       throw new ApiError("unsupported_media_type", { en: "Send the body as application/json.", ja: "本文は application/json で送信してください。" });
     }
+    // (a Request built in process has a body but may carry no Content-Length)
+    if (hasBody || c.req.raw.body !== null) return readUtf8Body(c, next);
   }
+  return next();
+}
+
+/** JSON is UTF-8 (RFC 8259 §8.1): a strict decoder, where the request's own would store U+FFFD for every bad byte. */
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
+
+/** Reads the body once as strict UTF-8 and leaves the text where the validators read it (Hono's body cache). */
+async function readUtf8Body(c: Context<AppEnv>, next: () => Promise<void>) {
+  let text: string;
+  try {
+    text = UTF8.decode(await c.req.arrayBuffer());
+  } catch (e) {
+    if (!(e instanceof TypeError)) throw e; // e.g. the body limit's 413
+    throw new ApiError("invalid_json", { en: "The request body is not valid UTF-8; send JSON encoded as UTF-8.", ja: "リクエスト本文が正しい UTF-8 ではありません。JSON は UTF-8 で送信してください。" });
+  }
+  // (typed as the values, held as their promises: what Hono's body cache stores and returns)
+  (c.req.bodyCache as Record<string, unknown>).text = Promise.resolve(text);
   return next();
 }
 

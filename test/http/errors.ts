@@ -28,6 +28,21 @@ export function errorsSuite(h: () => Harness) {
       expect((await h().request("GET", `/v1/customers/${id}`, { key: t.key })).status).toBe(404);
     });
 
+    it("a body that is not UTF-8 → 400 invalid_json, nothing written (not stored as U+FFFD)", async () => {
+      const id = uid("C");
+      // 佐藤 in Shift_JIS (0x8d 0xb2 0x93 0xa1): what a cart system's CP932 export sends as is.
+      const json = new TextEncoder().encode('{"name": "XX"}');
+      const bytes = new Uint8Array([...json.slice(0, 10), 0x8d, 0xb2, 0x93, 0xa1, ...json.slice(12)]);
+      const res = await h().request("PUT", `/v1/customers/${id}`, { key: t.key, rawBody: bytes, headers: { "content-type": "application/json" } });
+      expectProblem(res, 400, "invalid_json");
+      expect(res.body.detail).toContain("UTF-8");
+      expect((await h().request("GET", `/v1/customers/${id}`, { key: t.key })).status).toBe(404);
+      // The same name in UTF-8 is taken.
+      const ok = await h().request("PUT", `/v1/customers/${id}`, { key: t.key, rawBody: new TextEncoder().encode('{"name": "佐藤"}'), headers: { "content-type": "application/json" } });
+      expect(ok.status).toBe(201);
+      expect(ok.body.name).toBe("佐藤");
+    });
+
     it("wrong types and unknown fields → 422 with each path", async () => {
       const res = await h().request("PUT", `/v1/customers/${uid("C")}`, {
         key: t.key,

@@ -10,7 +10,7 @@ export type RequestOptions = {
   key?: string | null;
   body?: unknown;
   /** Sent as is, instead of JSON-encoding `body`. */
-  rawBody?: string;
+  rawBody?: string | Uint8Array;
   headers?: Record<string, string>;
 };
 
@@ -72,8 +72,8 @@ export async function toRes(response: Response): Promise<Res> {
 export function buildRequest(base: string, method: string, path: string, options: RequestOptions = {}): Request {
   const headers = new Headers(options.headers);
   if (options.key !== null && options.key !== undefined) headers.set("authorization", `Bearer ${options.key}`);
-  let body: string | undefined;
-  if (options.rawBody !== undefined) body = options.rawBody;
+  let body: string | Uint8Array<ArrayBuffer> | undefined;
+  if (options.rawBody !== undefined) body = typeof options.rawBody === "string" ? options.rawBody : new Uint8Array(options.rawBody);
   else if (options.body !== undefined) {
     body = JSON.stringify(options.body);
     if (!headers.has("content-type")) headers.set("content-type", "application/json");
