@@ -54,7 +54,7 @@ const services = {
 };
 // Signing secrets stored before they were encrypted at rest: encrypted now (needs SECRETS_KEY, so not in SQL).
 await encryptStoredWebhookSecrets(db, services.secretsKey);
-const app = createApp(() => services, { docs: { viewer: nodeDocsViewer(), demoApiKey: demo?.apiKey } });
+const app = createApp(() => services, { docs: { viewer: nodeDocsViewer(), gzipOpenapi: true, demoApiKey: demo?.apiKey } });
 // A ready console URL for the demo shop (one-time; /demo/console mints a fresh one any time).
 const consoleLogin = demo
   ? (await createConsoleSession(new TenantStore(db, DEMO_TENANT_ID), { operatorId: "demo-operator", operatorName: "デモ オペレーター", role: "supervisor", expiresInSeconds: 28_800 }, new Date())).loginToken

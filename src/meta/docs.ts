@@ -11,6 +11,11 @@ export type DocsOptions = {
   viewer?: (c: Context) => Response | Promise<Response>;
   /** The demo tenant's key, filled into "Try it" when the demo shop was seeded. */
   demoApiKey?: string;
+  /**
+   * Send /openapi.json gzipped to clients that accept it (Node). Not on Workers: there the edge
+   * compresses, and a body given with `Content-Encoding` would be compressed a second time.
+   */
+  gzipOpenapi?: boolean;
 };
 
 export const DOCS_PAGE = `<!doctype html>

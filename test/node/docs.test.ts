@@ -66,3 +66,19 @@ describe("/docs offline", () => {
     expect(await (await fetch(`${served.url}/docs/init.js`)).text()).toContain("tsz_demo_KeepCustomersFairly2026");
   });
 });
+
+describe("GET /openapi.json on Node", () => {
+  it("is sent gzipped to a client that accepts it (≈ 1.5 MB otherwise), the same document once unpacked", async () => {
+    const plain = await h.app.request("/openapi.json");
+    expect(plain.headers.get("content-encoding")).toBeNull();
+    const plainBytes = new Uint8Array(await plain.arrayBuffer());
+    const packed = await h.app.request("/openapi.json", { headers: { "accept-encoding": "gzip, deflate, br" } });
+    expect(packed.status).toBe(200);
+    expect(packed.headers.get("content-encoding")).toBe("gzip");
+    expect(packed.headers.get("vary")).toContain("Accept-Encoding");
+    const packedBytes = new Uint8Array(await packed.arrayBuffer());
+    expect(packedBytes.length * 5).toBeLessThan(plainBytes.length);
+    const { gunzipSync } = await import("node:zlib");
+    expect(Buffer.from(gunzipSync(packedBytes)).equals(Buffer.from(plainBytes))).toBe(true);
+  });
+});

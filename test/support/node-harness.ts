@@ -65,7 +65,7 @@ export async function nodeHarness(overrides: Partial<Services> = {}, opts: { fau
     maintenanceFailing: () => faults.failing(),
     ...overrides,
   };
-  const app = createApp(() => services, { docs: { viewer: nodeDocsViewer() } });
+  const app = createApp(() => services, { docs: { viewer: nodeDocsViewer(), gzipOpenapi: true } });
   const seen: Seen[] = [];
   const check = ajvCheck();
 
