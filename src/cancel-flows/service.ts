@@ -512,7 +512,10 @@ export async function reactivate(store: TenantStore, subscriptionId: string, inp
     const comeback = input.offerId && !winBack ? await comebackToRedeem(s, subscriptionId, input.offerId, ctx.now, ctx.settings) : null;
     const today = localDate(ctx.now, ctx.settings.timeZone);
     const finalDeliveryOn = sub.cancellation?.finalDeliveryOn ?? null;
-    const start = reactivationStart({ intervalDays: sub.intervalDays, finalDeliveryOn, stoppedDeliveryOn: sub.cancellation?.stoppedDeliveryOn ?? null, effectiveOn: sub.cancellation?.effectiveOn ?? null }, today, ctx.settings, input.nextDeliveryOn);
+    // A plain reactivation keeps the delivery the cancellation stopped; an offer taken starts where
+    // its terms were shown (its restart date), as before.
+    const stoppedDeliveryOn = comeback || winBack ? null : (sub.cancellation?.stoppedDeliveryOn ?? null);
+    const start = reactivationStart({ intervalDays: sub.intervalDays, finalDeliveryOn, stoppedDeliveryOn, effectiveOn: sub.cancellation?.effectiveOn ?? null }, today, ctx.settings, input.nextDeliveryOn);
     if (!start.ok) throw new ApiError(start.violation.code, start.violation.detail, start.violation.extra);
     // The fee the cancellation charged: waived when this undoes it, else it stands and settles the
     // commitment (the plan restarts without one, so it can never be charged twice).
