@@ -4,7 +4,6 @@ import { cancellationReasons } from "../db/schema";
 import type { AppEnv } from "../platform/env";
 import { addDays } from "../platform/dates";
 import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse } from "../platform/openapi";
-import { ChangeResult } from "../plan-changes/schemas";
 import { getSubscription } from "../subscriptions/repository";
 import { SubscriptionIdParam } from "../subscriptions/schemas";
 import { language } from "../platform/language";
@@ -20,6 +19,7 @@ import {
   FlowStarted,
   PutReasonsBody,
   ReactivateBody,
+  ReactivationResult,
   ReasonAnswer,
   ReasonBody,
   ReasonList,
@@ -293,10 +293,10 @@ export const cancelFlowsRouter = domainRouter()
       tags,
       scope: "write",
       summary: "Reactivate a canceled subscription (win-back)",
-      description: "Restores a canceled subscription with a new next delivery (default: the earliest possible date), recorded as a `reactivate` change for the re-subscription KPI and sent as `subscription.reactivated`. With `offerId`, also applies that offer in the same transaction: the win-back offer shown on the flow's confirmation (`flowId`, `retentionPolicy: afterCancellation`), or a comeback offer — the one the candidates list suggests for the subscription now, or the one `winback.due` carried, for 30 days after it was sent — its terms computed again for the restart date (a discount counts its deliveries from the first one back) and attributed in the change's `source.comeback`. An offer never suggested for the subscription → 409 `offer_not_shown`; one past its time, gone from the catalogue or no longer allowed by the shop's rules → 409 `offer_expired`. An erased customer's subscription stays closed: 409 `customer_erased`.",
+      description: "Restores a canceled subscription with a new next delivery (default: for a plain reactivation, the delivery the cancellation stopped while it can still be changed, else the earliest possible date; reactivated on or before the cancellation's `effectiveOn` — the same day, tenant-local — the cancellation is undone, as if never cancelled), recorded as a `reactivate` change for the re-subscription KPI and sent as `subscription.reactivated`. After a cancellation that charged an early-cancellation fee, `cancellationFee` says what becomes of it: waived when the cancellation is undone (the commitment continues), else it stands and settles the commitment. With `offerId`, also applies that offer in the same transaction: the win-back offer shown on the flow's confirmation (`flowId`, `retentionPolicy: afterCancellation`), or a comeback offer — the one the candidates list suggests for the subscription now, or the one `winback.due` carried, for 30 days after it was sent — its terms computed again for the restart date (a discount counts its deliveries from the first one back) and attributed in the change's `source.comeback`. An offer never suggested for the subscription → 409 `offer_not_shown`; one past its time, gone from the catalogue or no longer allowed by the shop's rules → 409 `offer_expired`. An erased customer's subscription stays closed: 409 `customer_erased`.",
       request: { params: SubscriptionIdParam, headers: IdempotencyHeaders, body: jsonBody(ReactivateBody, { channel: "web" }) },
       errors: ["subscription_not_found", "subscription_not_canceled", "customer_erased", "change_window_closed", "date_out_of_range", "cancel_flow_not_found", "offer_not_shown", "offer_expired"],
-      responses: { 200: jsonResponse(ChangeResult, "The active subscription and the change") },
+      responses: { 200: jsonResponse(ReactivationResult, "The active subscription, the change and, after a cancellation that charged a fee, what becomes of it") },
     }),
     async (c) => {
       const { subscriptionId } = c.req.valid("param");

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { Change } from "../plan-changes/schemas";
+import { Change, ChangeResult } from "../plan-changes/schemas";
 import { ActorSchema, CalendarDate, Channel, Instant, Money } from "../platform/openapi";
 import { Subscription } from "../subscriptions/schemas";
 
@@ -86,7 +86,7 @@ export const ConfirmBody = z
   .openapi("ConfirmCancellation");
 export const ReactivateBody = z
   .strictObject({
-    nextDeliveryOn: CalendarDate.optional().openapi({ description: "First delivery; defaults to the earliest possible date." }),
+    nextDeliveryOn: CalendarDate.optional().openapi({ description: "First delivery; defaults to the delivery the cancellation stopped while it can still be changed (`cancellation.stoppedDeliveryOn`) when no offer is taken, else the earliest possible date (an offer: its restart date)." }),
     flowId: z.string().optional().openapi({ description: "The cancel flow whose win-back offer the customer takes (with `offerId`); not needed for a comeback offer." }),
     offerId: z
       .string()
@@ -99,6 +99,30 @@ export const ReactivateBody = z
   })
   .refine((b) => b.flowId === undefined || b.offerId !== undefined, { message: "Send offerId with flowId", path: ["offerId"] })
   .openapi("ReactivateSubscription");
+
+export const CancellationFeeOnReactivation = z
+  .object({
+    amount: Money.openapi({ description: "The early-cancellation fee the reversed cancellation charged (its receipt's 解約手数料)." }),
+    waived: z.boolean().openapi({
+      description:
+        "true: reactivated on or before the cancellation's `effectiveOn` (tenant-local; the same day for a cancellation that stopped the next delivery), so the cancellation is undone and the fee is not charged. false: the cancellation took effect and the fee stands.",
+    }),
+    confirmationNumber: z.string().nullable().openapi({ description: "The cancellation's receipt number." }),
+    commitment: z.enum(["continues", "settled"]).openapi({
+      description: "`continues` (fee waived): the same commitment runs on, its deliveries counted as before, so a later cancellation brings the fee once. `settled` (fee stands): the fee settles it and the plan restarts with `commitment: null`.",
+    }),
+    minDeliveries: z.number().int().optional().openapi({ description: "The commitment's deliveries, when the plan had one." }),
+    deliveriesCompleted: z.number().int().optional(),
+    note: z.string().openapi({ description: "What becomes of the fee and the commitment, in the caller's language: for the confirmation read to the customer before they agree (特定商取引法)." }),
+  })
+  .openapi("CancellationFeeOnReactivation");
+
+export const ReactivationResult = ChangeResult.extend({
+  cancellationFee: CancellationFeeOnReactivation.optional().openapi({
+    description:
+      "Present when the reversed cancellation charged an early-cancellation fee: whether it is waived or stands. The change's `source.cancellationFee`, the `subscription.reactivated` event and the cancel flow's evidence (a `cancellation_fee_waived` or `cancellation_fee_stands` step) record the same, without `note`.",
+  }),
+}).openapi("ReactivationResult");
 
 const Charge = z.object({ type: z.enum(["final_delivery", "early_cancellation_fee"]), amount: Money, basis: z.string() }).openapi("CancellationCharge");
 

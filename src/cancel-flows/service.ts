@@ -36,7 +36,7 @@ import { applyOffer } from "./apply-offer";
 import type { Lang, Localized } from "./reasons";
 import { tenantReasons } from "./reasons-repository";
 import { addStep, effectiveStatus, type FlowRow } from "./state";
-import { cancellationTerms, confirmationNumber, receiptText } from "./terms";
+import { cancellationTerms, confirmationNumber, feeOnReactivation, receiptText, type FeeOnReactivation } from "./terms";
 
 type ChannelName = "web" | "checkout" | "ivr" | "operator" | "api" | "system";
 
@@ -386,7 +386,9 @@ export async function confirmCancellation(store: TenantStore, flowId: string, in
     // A delivery inside the cut-off still ships: the subscription shows it as the final delivery
     // (not as nextDeliveryOn) until then, and a reactivation before it continues from it.
     const finalDeliveryOn = terms.nextDelivery && !terms.nextDelivery.stopped ? terms.nextDelivery.on : null;
-    const cancellation: CancellationRecord = { flowId, channel, effectiveOn: terms.effectiveOn, finalDeliveryOn, confirmationNumber: number, ...(flow.reason ? { reason: flow.reason } : {}) };
+    // What a reactivation needs to undo it fairly: the delivery it stopped and the fee it charged.
+    const stoppedDeliveryOn = terms.nextDelivery?.stopped ? terms.nextDelivery.on : null;
+    const cancellation: CancellationRecord = { flowId, channel, effectiveOn: terms.effectiveOn, finalDeliveryOn, stoppedDeliveryOn, earlyCancellationFee: terms.fee, confirmationNumber: number, ...(flow.reason ? { reason: flow.reason } : {}) };
     // The skip run is kept: a reactivation before the final delivery restores the plan as it was.
     const updated: SubscriptionRow = { ...sub, status: "canceled", canceledAt: at, nextDeliveryOn: null, pausedUntil: null, cancellation, version: sub.version + 1, updatedAt: at };
     await s.update(
@@ -486,6 +488,17 @@ async function shownWinBack(s: TenantStore, subscriptionId: string, flowId: stri
   return offer;
 }
 
+/** A fee decision as records keep it (change source, webhook, flow evidence): language-neutral. */
+function feeRecord(fee: FeeOnReactivation, sub: SubscriptionRow) {
+  return {
+    amount: fee.fee,
+    waived: fee.waived,
+    confirmationNumber: fee.confirmationNumber,
+    commitment: fee.commitment,
+    ...(sub.commitmentMinDeliveries !== null ? { minDeliveries: sub.commitmentMinDeliveries, deliveriesCompleted: sub.deliveriesCompleted } : {}),
+  };
+}
+
 export async function reactivate(store: TenantStore, subscriptionId: string, input: { nextDeliveryOn?: string; flowId?: string; offerId?: string }, ctx: CallContext & { channel: string }) {
   const at = ctx.now.toISOString();
   return store.write(async (s) => {
@@ -499,8 +512,15 @@ export async function reactivate(store: TenantStore, subscriptionId: string, inp
     const comeback = input.offerId && !winBack ? await comebackToRedeem(s, subscriptionId, input.offerId, ctx.now, ctx.settings) : null;
     const today = localDate(ctx.now, ctx.settings.timeZone);
     const finalDeliveryOn = sub.cancellation?.finalDeliveryOn ?? null;
-    const start = reactivationStart({ intervalDays: sub.intervalDays, finalDeliveryOn }, today, ctx.settings, input.nextDeliveryOn);
+    // A plain reactivation keeps the delivery the cancellation stopped; an offer taken starts where
+    // its terms were shown (its restart date), as before.
+    const stoppedDeliveryOn = comeback || winBack ? null : (sub.cancellation?.stoppedDeliveryOn ?? null);
+    const start = reactivationStart({ intervalDays: sub.intervalDays, finalDeliveryOn, stoppedDeliveryOn, effectiveOn: sub.cancellation?.effectiveOn ?? null }, today, ctx.settings, input.nextDeliveryOn);
     if (!start.ok) throw new ApiError(start.violation.code, start.violation.detail, start.violation.extra);
+    // The fee the cancellation charged: waived when this undoes it, else it stands and settles the
+    // commitment (the plan restarts without one, so it can never be charged twice).
+    const fee = feeOnReactivation(sub.cancellation, sub, today);
+    const settled = fee !== null && fee.commitment === "settled";
     // As if never cancelled: the plan keeps its skip run and its discount; a new start has neither.
     const kept = start.asIfNeverCanceled;
     const restored = {
@@ -511,6 +531,7 @@ export async function reactivate(store: TenantStore, subscriptionId: string, inp
       pausedUntil: null,
       consecutiveSkips: kept ? sub.consecutiveSkips : 0,
       activeDiscount: kept ? sub.activeDiscount : null,
+      ...(settled ? { commitmentMinDeliveries: null, commitmentFeeAmount: null, commitmentFeeCurrency: null } : {}),
     };
     const updated: SubscriptionRow = { ...sub, ...restored, version: sub.version + 1, updatedAt: at };
     // A comeback offer's terms on the plan as it restarts (its discount from the first delivery back,
@@ -523,11 +544,19 @@ export async function reactivate(store: TenantStore, subscriptionId: string, inp
       canceledAt: sub.canceledAt,
       ...(kept ? { asIfNeverCanceled: true, finalDeliveryOn } : {}),
       ...(comeback ? { comeback: { winbackId: comeback.winbackId, offerId: comeback.offer.id } } : {}),
+      // For the merchant's billing: whether to charge the fee the cancellation's receipt named.
+      ...(fee ? { cancellationFee: feeRecord(fee, sub) } : {}),
     };
     const change = { id: newId("chg"), subscriptionId, type: "reactivate", channel: ctx.channel, ...actorColumns(ctx.actor), before: snapshot(planOf(sub)), after: snapshot(planOf(updated)), source, createdAt: at };
     await s.insert(planChanges, change);
     const result = { subscription: toSubscription(updated), change: toChange({ ...change, tenantId: s.tenantId }) };
     await enqueueWebhookEvent(s, "subscription.reactivated", result, ctx.now);
+    const flowId = sub.cancellation?.flowId;
+    if (fee && flowId) {
+      await addStep(s, flowId, fee.waived ? "cancellation_fee_waived" : "cancellation_fee_stands", ctx.channel, at, { changeId: change.id, ...feeRecord(fee, sub), note: fee.note }, ctx.actor);
+    }
+    // The caller's answer says what became of the fee, in their language (the event keeps the source's record).
+    const feeAnswer = fee ? { cancellationFee: { ...feeRecord(fee, sub), note: fee.note[ctx.lang] } } : {};
     await refreshRisk(s, subscriptionId, at, "reactivated");
     // Revenue recovered: the plan as it restarts, with the offer taken (its discount, its size).
     const recovered = async () => recordReactivation(s, await getSubscription(s, subscriptionId), at);
@@ -546,18 +575,18 @@ export async function reactivate(store: TenantStore, subscriptionId: string, inp
         await addStep(s, comeback.flowId, "win_back_accepted", ctx.channel, at, { offerId: comeback.offer.id, templateVersion: comeback.offer.templateVersion, comeback: comeback.via, changeId: applied.change?.id ?? null }, ctx.actor);
       }
       await recovered();
-      return { subscription: applied.subscription, change: result.change };
+      return { subscription: applied.subscription, change: result.change, ...feeAnswer };
     }
     if (!winBack) {
       await recovered();
-      return result;
+      return { ...result, ...feeAnswer };
     }
     // The offer applies to the restored plan in the same transaction: both or neither.
     const applied = await applyOffer(s, subscriptionId, winBack.apply, { channel: ctx.channel, actor: ctx.actor, settings: ctx.settings, now: ctx.now, source: { cancelFlowId: input.flowId, offerId: winBack.offerId, winBack: true } });
     await addStep(s, input.flowId!, "win_back_accepted", ctx.channel, at, { offerId: winBack.offerId, templateVersion: winBack.templateVersion, changeId: applied.change?.id ?? null }, ctx.actor);
     await recordOutcome(s, winBack.reason, winBack.offerId, true);
     await recovered();
-    return { subscription: applied.subscription, change: result.change };
+    return { subscription: applied.subscription, change: result.change, ...feeAnswer };
   });
 }
 

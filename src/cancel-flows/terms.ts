@@ -5,7 +5,7 @@
  * and the receipt text the customer keeps. No I/O, so every rule is tested without HTTP.
  */
 import { addDays, localDate, writeDate } from "../platform/dates";
-import { settle } from "../plan-changes/rules";
+import { settle, undoesCancellation } from "../plan-changes/rules";
 import { formatMoney, type Money } from "../offers/personalise";
 import type { Lang, Localized } from "./reasons";
 
@@ -157,4 +157,50 @@ export function confirmationNumber(receivedOn: string, random: () => number): st
   let s = "";
   for (let i = 0; i < 6; i++) s += alphabet[Math.floor(random() * alphabet.length)];
   return `CN-${receivedOn.replaceAll("-", "")}-${s}`;
+}
+
+/**
+ * What a reactivation does to the early-cancellation fee the cancellation it reverses charged.
+ * - Undone (today, tenant-local, on or before the cancellation's effective date —
+ *   plan-changes/rules `undoesCancellation`): the fee is waived; the commitment continues, its
+ *   deliveries counted as before, so a later cancellation brings the fee once, not twice.
+ * - Later: the cancellation took effect and its fee stands (the merchant may have charged it); the
+ *   fee paid settles the commitment, so the plan restarts without one and no fee can come again.
+ * `note` says it in the customer's words, for a confirmation read before they agree.
+ */
+export type FeeOnReactivation = {
+  /** The early-cancellation fee the cancellation charged. */
+  fee: Money;
+  waived: boolean;
+  /** The receipt number of the cancellation that charged it. */
+  confirmationNumber: string | null;
+  /** `continues`: the same commitment runs on (fee waived); `settled`: the fee paid ends it. */
+  commitment: "continues" | "settled";
+  note: Localized;
+};
+
+export function feeOnReactivation(
+  cancellation: { effectiveOn?: string | null; earlyCancellationFee?: Money | null; confirmationNumber?: string | null } | null,
+  sub: { commitmentMinDeliveries: number | null; deliveriesCompleted: number },
+  today: string,
+): FeeOnReactivation | null {
+  const fee = cancellation?.earlyCancellationFee ?? null;
+  if (!cancellation || !fee) return null;
+  const waived = undoesCancellation(cancellation, today);
+  const number = cancellation.confirmationNumber ?? null;
+  const on = cancellation.effectiveOn ?? today;
+  const ja = formatMoney(fee, "ja");
+  const en = formatMoney(fee, "en");
+  const receipt = { ja: number ? `（受付番号 ${number}）` : "", en: number ? ` (${number})` : "" };
+  const min = sub.commitmentMinDeliveries;
+  const note: Localized = waived
+    ? {
+        ja: `${writeDate(on, "ja", "full")}までの再開のため解約は取り消しとなり、解約時にご案内した解約手数料${ja}${receipt.ja}はかかりません。${min !== null ? `定期コースのお約束（${min}回のお受け取り）は、これまでの${sub.deliveriesCompleted}回に続けて数えます。お約束の回数に届く前に改めて解約される場合の解約手数料は、その1回分だけです。` : ""}`,
+        en: `Reactivating by ${writeDate(on, "en", "full")} undoes the cancellation: the early-cancellation fee of ${en}${receipt.en} is not charged.${min !== null ? ` The commitment of ${min} deliveries continues, counting the ${sub.deliveriesCompleted} received so far; cancelling again before it is met brings the fee once, not twice.` : ""}`,
+      }
+    : {
+        ja: `解約は${writeDate(on, "ja", "full")}に成立しているため、解約手数料${ja}${receipt.ja}はそのままお支払いいただきます。この手数料で定期コースのお約束は精算済みとなり、再開後のご契約に回数のお約束と解約手数料はありません。`,
+        en: `The cancellation took effect on ${writeDate(on, "en", "full")}, so its early-cancellation fee of ${en}${receipt.en} stands. That fee settles the commitment: the restarted plan has no minimum number of deliveries and no cancellation fee.`,
+      };
+  return { fee, waived, confirmationNumber: number, commitment: waived ? "continues" : "settled", note };
 }

@@ -42,7 +42,15 @@ export type Sub = {
   deliveriesCompleted: number;
   version: number;
   canceledAt: string | null;
-  cancellation: { reason: string | null; channel: string | null; effectiveOn: string | null; finalDeliveryOn: string | null; confirmationNumber: string | null } | null;
+  cancellation: {
+    reason: string | null;
+    channel: string | null;
+    effectiveOn: string | null;
+    finalDeliveryOn: string | null;
+    confirmationNumber: string | null;
+    stoppedDeliveryOn?: string | null;
+    earlyCancellationFee?: Money | null;
+  } | null;
 };
 type Driver = { code: string; label: string; contribution: number };
 type Risk = { subscriptionId: string; score: number; band: string; drivers: Driver[]; flags: string[] };
@@ -354,7 +362,7 @@ function Reactivate(props: { page: PageContext; sub: Sub; window: ReactivationWi
         ) : (
           <>
             <label for="reactivate-on">{t(lang, "firstDeliveryOn")}</label>
-            <input type="date" id="reactivate-on" name="nextDeliveryOn" required min={w.earliest} max={w.latest} value={w.earliest} />
+            <input type="date" id="reactivate-on" name="nextDeliveryOn" required min={w.earliest} max={w.latest} value={w.suggested} />
           </>
         )}
         {comebacks.length > 0 ? (
@@ -435,7 +443,16 @@ function ReactivationPrice(props: { sub: Sub; lang: Lang; comeback: { type?: str
  * one form that writes (POST /console/reactivate, CSRF token, one attempt key against a double
  * submit) — or back to the karte with nothing done.
  */
-export function ReactivationPage(props: { page: PageContext; sub: Sub; customerId: string; firstDelivery: string; nextDeliveryOn: string | null; comeback: (ComebackChoice & { description: string; type?: string; parameters?: Record<string, unknown> }) | null }) {
+export function ReactivationPage(props: {
+  page: PageContext;
+  sub: Sub;
+  customerId: string;
+  firstDelivery: string;
+  nextDeliveryOn: string | null;
+  comeback: (ComebackChoice & { description: string; type?: string; parameters?: Record<string, unknown> }) | null;
+  /** The fee the cancellation charged and what the reactivation does to it (cancel-flows/terms feeOnReactivation), said before agreeing. */
+  fee: { amount: Money; waived: boolean; note: string } | null;
+}) {
   const { page, sub } = props;
   const lang = page.lang;
   const karte = `/console?customer=${encodeURIComponent(props.customerId)}&sub=${encodeURIComponent(sub.id)}`;
@@ -465,6 +482,15 @@ export function ReactivationPage(props: { page: PageContext; sub: Sub; customerI
         ) : (
           <dd class="comeback">{t(lang, "noComeback")}</dd>
         )}
+        {props.fee ? (
+          <>
+            <dt>{t(lang, "cancellationFee")}</dt>
+            <dd class="cancellation-fee">
+              <strong>{tf(lang, props.fee.waived ? "cancellationFeeWaived" : "cancellationFeeStands", { amount: yen(props.fee.amount, lang) })}</strong>
+              <p class="note">{props.fee.note}</p>
+            </dd>
+          </>
+        ) : null}
       </dl>
       <form method="post" action="/console/reactivate" class="row">
         <input type="hidden" name="csrf" value={page.csrf} />

@@ -12,6 +12,7 @@ import { TenantStore } from "../platform/tenancy";
 import { findTenant } from "../tenants/keys";
 import { ASSETS } from "./assets.generated";
 import { reactivationWindow } from "../plan-changes/rules";
+import { feeOnReactivation } from "../cancel-flows/terms";
 import { KartePage, KnowledgeList, localSurvey, ReactivationPage, surveyAnswersOf, type ExitSurveyAnswer, type KarteData, type KnowledgeEntry, type Offer, type PlanOptions, type Sub } from "./karte";
 import { Bare, Layout, type PageContext } from "./layout";
 import { MetricsPage } from "./metrics";
@@ -38,7 +39,11 @@ const langOf = (c: Context<AppEnv>): Lang => (getCookie(c, LANG_COOKIE) === "en"
 
 /** A canceled subscription's reactivation dates under the operator's shop's rules (the API applies the same rule). */
 const reactivationOf = (c: Context<AppEnv>, sub: Sub, today: string) =>
-  reactivationWindow({ intervalDays: sub.intervalDays, finalDeliveryOn: sub.cancellation?.finalDeliveryOn ?? null }, today, c.get("caller").settings);
+  reactivationWindow(
+    { intervalDays: sub.intervalDays, finalDeliveryOn: sub.cancellation?.finalDeliveryOn ?? null, stoppedDeliveryOn: sub.cancellation?.stoppedDeliveryOn ?? null, effectiveOn: sub.cancellation?.effectiveOn ?? null },
+    today,
+    c.get("caller").settings,
+  );
 
 /**
  * Candidates as GET /v1/winback/candidates answers them — the same service (winback/candidates
@@ -349,7 +354,10 @@ export function consolePages(app: Fetcher) {
       if (!taken || taken.offerId !== offerId) return backTo(c, form, { error: "offer_expired" });
       comeback = { offerId, title: taken.title, description: taken.description, type: taken.type, parameters: taken.parameters };
     }
-    return c.html(<ReactivationPage page={page} sub={sub} customerId={form.customer} firstDelivery={first} nextDeliveryOn={nextDeliveryOn} comeback={comeback} />);
+    // The fee the cancellation's receipt named, as the API will decide it (the same pure rule): said before agreeing.
+    const decided = feeOnReactivation(sub.cancellation, { commitmentMinDeliveries: sub.commitment?.minDeliveries ?? null, deliveriesCompleted: sub.deliveriesCompleted }, page.today);
+    const fee = decided ? { amount: decided.fee, waived: decided.waived, note: decided.note[page.lang] } : null;
+    return c.html(<ReactivationPage page={page} sub={sub} customerId={form.customer} firstDelivery={first} nextDeliveryOn={nextDeliveryOn} comeback={comeback} fee={fee} />);
   });
 
   /**

@@ -120,6 +120,10 @@ export type CancellationRecord = {
   effectiveOn?: string;
   /** The delivery that still ships after a cancellation received inside the cut-off. */
   finalDeliveryOn?: string | null;
+  /** The next delivery the cancellation stopped (a reactivation keeps it while it is still ahead). */
+  stoppedDeliveryOn?: string | null;
+  /** The early-cancellation fee the cancellation charged (null: none). */
+  earlyCancellationFee?: { amount: number; currency: string } | null;
   confirmationNumber?: string;
 };
 

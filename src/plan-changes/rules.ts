@@ -115,16 +115,36 @@ export function settle(plan: Plan, today: string, settings: Pick<TenantSettings,
 }
 
 /**
+ * A canceled subscription as a reactivation reads it: its interval and what its cancellation
+ * recorded (`subscriptions.cancellation`). `effectiveOn` and `stoppedDeliveryOn` are absent on
+ * cancellations recorded before they were kept.
+ */
+export type CanceledPlan = { intervalDays: number; finalDeliveryOn: string | null; stoppedDeliveryOn?: string | null; effectiveOn?: string | null };
+
+/**
+ * Whether a reactivation today simply undoes the cancellation: it comes on or before the
+ * cancellation's effective date (tenant-local) — the same day, for a cancellation that stopped the
+ * next delivery; up to the final delivery, for one received inside the cut-off. The plan then
+ * continues as if never cancelled and a fee the cancellation charged is waived. Pure.
+ */
+export function undoesCancellation(canceled: Pick<CanceledPlan, "effectiveOn">, today: string): boolean {
+  return canceled.effectiveOn != null && today <= canceled.effectiveOn;
+}
+
+/**
  * Where a reactivated subscription's deliveries start. Cancelled inside the cut-off, its next
  * delivery still ships and is charged as the final one (`cancellation.finalDeliveryOn`).
  * Reactivated on or before that date, the subscription continues as if never cancelled: that
  * delivery stays the next one, and the one after follows one interval later as usual; a different
  * requested date is refused (that delivery is already being prepared). Otherwise it is a new
- * start: the requested date or the earliest changeable one, at most
- * max(maxPauseDays, 2 × interval) days away.
+ * start: the requested date, else the delivery the cancellation stopped while it can still be
+ * changed (the customer's own schedule, never an earlier date), else the earliest changeable
+ * one, at most max(maxPauseDays, 2 × interval) days away. Reactivated the day the cancellation
+ * was received ({@link undoesCancellation}) on the stopped delivery's date, it is as if never
+ * cancelled too (its skip run and discount kept).
  */
 export function reactivationStart(
-  canceled: { intervalDays: number; finalDeliveryOn: string | null },
+  canceled: CanceledPlan,
   today: string,
   settings: Pick<TenantSettings, "changeCutoffDays" | "maxPauseDays">,
   requested?: string,
@@ -148,32 +168,33 @@ export function reactivationStart(
     }
     return { ok: true, nextDeliveryOn: final, asIfNeverCanceled: true };
   }
-  const next = requested ?? earliest;
+  const next = requested ?? window.suggested;
   if (next < earliest) {
     return { ok: false, violation: { code: "change_window_closed", detail: { en: `The first delivery can be on ${day(earliest, "en")} at the earliest.`, ja: `最初のお届け日は${day(earliest, "ja")}以降の日付を指定してください。` }, extra: { firstChangeableDate: earliest } } };
   }
   if (next > window.latest) {
     return { ok: false, violation: { code: "date_out_of_range", detail: { en: "The first delivery is too far away.", ja: "最初のお届け日が先すぎます。" }, extra: { latestDate: window.latest } } };
   }
-  return { ok: true, nextDeliveryOn: next, asIfNeverCanceled: false };
+  return { ok: true, nextDeliveryOn: next, asIfNeverCanceled: undoesCancellation(canceled, today) && next === canceled.stoppedDeliveryOn };
 }
 
-export type ReactivationWindow = { continuesOn: string } | { earliest: string; latest: string };
+export type ReactivationWindow = { continuesOn: string } | { earliest: string; latest: string; suggested: string };
 
 /**
  * The first deliveries a reactivation today may start on (the dates {@link reactivationStart}
  * accepts), for a form that offers only those: `continuesOn` when the final delivery is still
  * coming (the plan continues from it, no date to choose), else `earliest`–`latest` inclusive
- * (the first changeable date; max(maxPauseDays, 2 × interval) days from today). Pure.
+ * (the first changeable date; max(maxPauseDays, 2 × interval) days from today) and `suggested`,
+ * the date taken when none is asked for: the delivery the cancellation stopped when it is still
+ * in that range, else `earliest`. Pure.
  */
-export function reactivationWindow(
-  canceled: { intervalDays: number; finalDeliveryOn: string | null },
-  today: string,
-  settings: Pick<TenantSettings, "changeCutoffDays" | "maxPauseDays">,
-): ReactivationWindow {
+export function reactivationWindow(canceled: CanceledPlan, today: string, settings: Pick<TenantSettings, "changeCutoffDays" | "maxPauseDays">): ReactivationWindow {
   const final = canceled.finalDeliveryOn;
   if (final !== null && final >= today) return { continuesOn: final };
-  return { earliest: firstChangeableDate(today, settings), latest: addDays(today, Math.max(settings.maxPauseDays, canceled.intervalDays * 2)) };
+  const earliest = firstChangeableDate(today, settings);
+  const latest = addDays(today, Math.max(settings.maxPauseDays, canceled.intervalDays * 2));
+  const stopped = canceled.stoppedDeliveryOn ?? null;
+  return { earliest, latest, suggested: stopped !== null && stopped >= earliest && stopped <= latest ? stopped : earliest };
 }
 
 export function decide(current: Plan, request: PlanRequest, settings: TenantSettings, today: string): Decision {

@@ -46,6 +46,9 @@ export function toSubscription(row: SubscriptionRow) {
           effectiveOn: x.effectiveOn ?? null,
           finalDeliveryOn: x.finalDeliveryOn ?? null,
           confirmationNumber: x.confirmationNumber ?? null,
+          // Recorded since cancellations kept them: absent on older ones, as the schema says.
+          ...(x.stoppedDeliveryOn !== undefined ? { stoppedDeliveryOn: x.stoppedDeliveryOn } : {}),
+          ...(x.earlyCancellationFee !== undefined ? { earlyCancellationFee: x.earlyCancellationFee } : {}),
         }
       : null,
     createdAt: row.createdAt,

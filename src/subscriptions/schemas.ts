@@ -62,6 +62,14 @@ export const CancellationSummary = z
         "The delivery that still ships (and is charged) because the cancellation was received inside the change cut-off; null when the cancellation stopped the next delivery. While it is coming, `nextDeliveryOn` is null; reactivating before it ships continues as if never cancelled, and it becomes `nextDeliveryOn` again.",
     }),
     confirmationNumber: z.string().nullable(),
+    stoppedDeliveryOn: CalendarDate.nullable().optional().openapi({
+      description:
+        "The next delivery the cancellation stopped (null: none was scheduled, or it still ships as `finalDeliveryOn`). A reactivation without `nextDeliveryOn` starts on it while it can still be changed, rather than on an earlier date. Absent on cancellations recorded before it was kept.",
+    }),
+    earlyCancellationFee: Money.nullable().optional().openapi({
+      description:
+        "The early-cancellation fee the cancellation charged (null: none). Reactivated on or before `effectiveOn` (tenant-local), the cancellation is undone and this fee is waived; later, it stands and settles the commitment. See the reactivation's `cancellationFee`. Absent on cancellations recorded before it was kept.",
+    }),
   })
   .openapi("CancellationSummary");
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cancellationTerms, confirmationNumber, receiptText, type TermsSubscription } from "../../src/cancel-flows/terms";
+import { cancellationTerms, confirmationNumber, feeOnReactivation, receiptText, type TermsSubscription } from "../../src/cancel-flows/terms";
 import { lintCopy } from "../../src/offers/lint";
 import { seededRng } from "../../src/platform/random";
 
@@ -71,5 +71,33 @@ describe("cancellation terms", () => {
 
   it("confirmation numbers carry the local date of receipt", () => {
     expect(confirmationNumber("2026-12-02", seededRng(1))).toMatch(/^CN-20261202-[2-9A-HJ-NP-Z]{6}$/);
+  });
+});
+
+describe("the fee on reactivation", () => {
+  const fee = { amount: 5000, currency: "JPY" };
+  const record = { effectiveOn: "2026-12-02", earlyCancellationFee: fee, confirmationNumber: "CN-20261202-7KQ4ZP" };
+  const plan = { commitmentMinDeliveries: 3, deliveriesCompleted: 2 };
+  it("reactivated the day of the cancellation: the fee is waived and the commitment continues, said plainly", () => {
+    const d = feeOnReactivation(record, plan, "2026-12-02")!;
+    expect(d).toMatchObject({ fee, waived: true, commitment: "continues", confirmationNumber: "CN-20261202-7KQ4ZP" });
+    expect(d.note.ja).toContain("解約手数料5,000円");
+    expect(d.note.ja).toContain("かかりません");
+    expect(d.note.ja).toContain("これまでの2回に続けて");
+    expect(d.note.en).toContain("is not charged");
+  });
+  it("after the effective date: the fee stands and settles the commitment", () => {
+    const d = feeOnReactivation(record, plan, "2026-12-03")!;
+    expect(d).toMatchObject({ waived: false, commitment: "settled" });
+    expect(d.note.ja).toContain("そのままお支払いいただきます");
+    expect(d.note.en).toContain("no cancellation fee");
+  });
+  it("a cancellation inside the cut-off is undone up to its final delivery", () => {
+    expect(feeOnReactivation({ ...record, effectiveOn: "2026-12-04" }, plan, "2026-12-04")?.waived).toBe(true);
+  });
+  it("no fee charged (or not recorded): nothing to say", () => {
+    expect(feeOnReactivation({ ...record, earlyCancellationFee: null }, plan, "2026-12-02")).toBeNull();
+    expect(feeOnReactivation({ effectiveOn: "2026-12-02" }, plan, "2026-12-02")).toBeNull();
+    expect(feeOnReactivation(null, plan, "2026-12-02")).toBeNull();
   });
 });

@@ -351,7 +351,8 @@ describe("the operator console in a browser", () => {
     const date = panel.getByLabel("最初のお届け日");
     const [min, max] = [await date.getAttribute("min"), await date.getAttribute("max")];
     expect(min! < max!).toBe(true);
-    expect(await date.inputValue()).toBe(min);
+    // Cancelled today: the customer's own next delivery (20 days off) is offered, not the earliest date.
+    expect(await date.inputValue()).toBe(addDays(localDate(new Date(), "Asia/Tokyo"), 20));
     expect(await allViolations(page)).toEqual([]);
     const chosen = addDays(min!, 5);
     await date.fill(chosen);
@@ -381,6 +382,44 @@ describe("the operator console in a browser", () => {
     await page.goto(`${api.url}/console/reactivate?customer=${customer}&sub=${sub}&nextDeliveryOn=${chosen}`);
     await expect(page.locator(".error").textContent()).resolves.toContain("解約されていない");
   });
+
+  it("reactivating the day a fee was charged: the confirmation says the fee is waived before agreeing (ja, en); the plan keeps its delivery and commitment", async () => {
+    for (const lang of ["ja", "en"] as const) {
+      const [customer, sub] = [uid("C"), uid("S")];
+      const next = addDays(localDate(new Date(), "Asia/Tokyo"), 14);
+      await h.request("PUT", `/v1/customers/${customer}`, { key: shopA.key, body: customerBody({ name: lang === "ja" ? "手数 料子" : "手数 英子", phone: lang === "ja" ? "090-1212-3434" : "090-5656-7878" }) });
+      const commitment = { minDeliveries: 3, earlyCancellationFee: { amount: 5000, currency: "JPY" } };
+      await h.request("PUT", `/v1/subscriptions/${sub}`, { key: shopA.key, body: subscriptionBody(customer, { nextDeliveryOn: next, deliveriesCompleted: 2, commitment }) });
+      const flow = await h.request("POST", `/v1/subscriptions/${sub}/cancel-flows`, { key: shopA.key, body: { channel: "operator" } });
+      const done = await h.request("POST", `/v1/cancel-flows/${flow.body.flowId}/confirm`, { key: shopA.key, body: { acknowledgeFee: true }, headers: { "accept-language": "ja" } });
+      expect(done.body.receipt).toContain("今後のご請求：合計5,000円");
+
+      const page = await as(shopA);
+      await page.goto(`${api.url}/console?customer=${customer}&sub=${sub}`);
+      if (lang === "en") await page.getByRole("button", { name: "English" }).click();
+      const panel = page.locator("section[aria-labelledby=reactivate]");
+      expect(await panel.locator("#reactivate-on").inputValue()).toBe(next);
+      await panel.getByRole("button", { name: lang === "ja" ? "再開の内容を確認する" : "Review the reactivation" }).click();
+      await expect(page.locator("h1").textContent()).resolves.toBe(lang === "ja" ? "定期コースの再開の確認" : "Confirm the reactivation");
+      const fee = page.locator("dd.cancellation-fee");
+      if (lang === "ja") {
+        await expect(page.locator("dl.review").textContent()).resolves.toContain("解約手数料");
+        await expect(fee.locator("strong").textContent()).resolves.toBe("￥5,000：かかりません（解約の取り消し）");
+        await expect(fee.locator(".note").textContent()).resolves.toContain("解約時にご案内した解約手数料5,000円");
+        await expect(fee.locator(".note").textContent()).resolves.toContain("これまでの2回に続けて数えます");
+      } else {
+        await expect(fee.locator("strong").textContent()).resolves.toMatch(/5,000: not charged \(the cancellation is undone\)$/);
+        await expect(fee.locator(".note").textContent()).resolves.toContain("is not charged");
+      }
+      expect(await allViolations(page)).toEqual([]);
+      await page.getByRole("button", { name: lang === "ja" ? "再開を確定する" : "Confirm the reactivation" }).click();
+      await page.waitForURL(/done=reactivated/);
+      const restarted = (await h.request("GET", `/v1/subscriptions/${sub}`, { key: shopA.key })).body;
+      expect(restarted).toMatchObject({ status: "active", nextDeliveryOn: next, deliveriesCompleted: 2, commitment });
+      const [change] = (await h.request("GET", `/v1/subscriptions/${sub}/changes`, { key: shopA.key })).body.data;
+      expect(change.source).toMatchObject({ asIfNeverCanceled: true, cancellationFee: { waived: true, confirmationNumber: done.body.confirmationNumber } });
+    }
+  }, 60_000);
 
   it("reactivates with the keyboard alone, and going back from the confirmation changes nothing", async () => {
     const { customer, sub } = await canceledCustomer("鍵盤 操子", "090-7777-8888");

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { addDays, localDate } from "../../src/platform/dates";
-import { Canceled, Evidence, FlowStarted, ReasonAnswer, Saved } from "../../src/cancel-flows/schemas";
+import { Canceled, Evidence, FlowStarted, ReactivationResult, ReasonAnswer, Saved } from "../../src/cancel-flows/schemas";
 import { RetentionMetrics } from "../../src/metrics/routes";
 import { OfferList, SuggestionList } from "../../src/offers/schemas";
 import { Subscription } from "../../src/subscriptions/schemas";
@@ -169,6 +169,62 @@ export function cancelFlowsSuite(h: () => Harness) {
       const done = await post(flow.flowId, "confirm", { acknowledgeFee: true });
       expect(done.status).toBe(200);
       expect(done.body.charges).toEqual([expect.objectContaining({ type: "early_cancellation_fee", amount: { amount: 5000, currency: "JPY" } })]);
+    });
+
+    it("reactivated the same day, a cancellation with a fee is undone: the fee is waived, said and recorded; the schedule and commitment continue", async () => {
+      const commitment = { minDeliveries: 3, earlyCancellationFee: { amount: 5000, currency: "JPY" } };
+      const id = await newSubscription({ deliveriesCompleted: 2, nextDeliveryOn: addDays(today(), 14), commitment });
+      const { body: flow } = await start(id);
+      const done = await post(flow.flowId, "confirm", { acknowledgeFee: true }, t.key, { "accept-language": "ja" });
+      expect(done.body.receipt).toContain("今後のご請求：合計5,000円");
+      expect(done.body.subscription.cancellation).toMatchObject({ stoppedDeliveryOn: addDays(today(), 14), earlyCancellationFee: { amount: 5000, currency: "JPY" } });
+      const back = await h().request("POST", `/v1/subscriptions/${id}/reactivate`, { key: t.key, body: { channel: "operator" }, headers: { "accept-language": "ja" } });
+      expect(back.status).toBe(200);
+      conforms(ReactivationResult, back.body);
+      // The customer's own next delivery, not the earliest changeable date; the commitment and its count continue.
+      expect(back.body.subscription).toMatchObject({ status: "active", nextDeliveryOn: addDays(today(), 14), deliveriesCompleted: 2, commitment });
+      expect(back.body.cancellationFee).toMatchObject({ amount: { amount: 5000 }, waived: true, commitment: "continues", confirmationNumber: done.body.confirmationNumber });
+      expect(back.body.cancellationFee.note).toContain("解約手数料5,000円");
+      expect(back.body.cancellationFee.note).toContain("かかりません");
+      // The merchant's billing reads it from the change (history, subscription.reactivated) and the flow's evidence.
+      expect(back.body.change.source.cancellationFee).toMatchObject({ waived: true, amount: { amount: 5000, currency: "JPY" } });
+      const changes = await h().request("GET", `/v1/subscriptions/${id}/changes`, { key: t.key });
+      expect(changes.body.data.find((c: { type: string }) => c.type === "reactivate").source.cancellationFee).toMatchObject({ waived: true });
+      const evidence = await h().request("GET", `/v1/cancel-flows/${flow.flowId}`, { key: t.key });
+      expect(evidence.body.steps.at(-1)).toMatchObject({ type: "cancellation_fee_waived", data: { waived: true, changeId: back.body.change.id, amount: { amount: 5000 } } });
+      // The fee was not charged, so a later cancellation brings it once — not twice.
+      const info = await h().request("GET", `/v1/subscriptions/${id}/cancellation-info`, { key: t.key });
+      expect(info.body.commitment).toMatchObject({ deliveriesCompleted: 2, feeAppliesIfCanceledNow: true });
+    });
+
+    it("reactivated after the cancellation took effect, its fee stands and settles the commitment: never charged twice", async () => {
+      const commitment = { minDeliveries: 3, earlyCancellationFee: { amount: 5000, currency: "JPY" } };
+      const id = await newSubscription({ deliveriesCompleted: 2, nextDeliveryOn: addDays(today(), 14), commitment });
+      const { body: flow } = await start(id);
+      await post(flow.flowId, "confirm", { acknowledgeFee: true });
+      // As if cancelled on an earlier day (the clock cannot go back through HTTP): its effective date has passed.
+      await h().sql("UPDATE subscriptions SET cancellation = json_set(cancellation, '$.effectiveOn', ?) WHERE id = ?", [addDays(today(), -1), id]);
+      const back = await h().request("POST", `/v1/subscriptions/${id}/reactivate`, { key: t.key, body: {}, headers: { "accept-language": "en" } });
+      expect(back.status).toBe(200);
+      conforms(ReactivationResult, back.body);
+      expect(back.body.cancellationFee).toMatchObject({ waived: false, commitment: "settled" });
+      expect(back.body.cancellationFee.note).toContain("stands");
+      expect(back.body.subscription).toMatchObject({ commitment: null, nextDeliveryOn: addDays(today(), 14) });
+      const info = await h().request("GET", `/v1/subscriptions/${id}/cancellation-info`, { key: t.key });
+      expect(info.body.commitment).toBeNull();
+      expect(info.body.chargesIfCanceledNow).toEqual([]);
+      const evidence = await h().request("GET", `/v1/cancel-flows/${flow.flowId}`, { key: t.key });
+      expect(evidence.body.steps.at(-1)).toMatchObject({ type: "cancellation_fee_stands", data: { waived: false } });
+    });
+
+    it("a reactivation after a cancellation without a fee says nothing about one", async () => {
+      const id = await newSubscription();
+      const { body: flow } = await start(id);
+      await post(flow.flowId, "confirm", {});
+      const back = await h().request("POST", `/v1/subscriptions/${id}/reactivate`, { key: t.key, body: {} });
+      expect(back.status).toBe(200);
+      expect(back.body).not.toHaveProperty("cancellationFee");
+      expect(back.body.change.source).not.toHaveProperty("cancellationFee");
     });
 
     it("cancellation-info names the fee only when it applies now, and speaks to customers without API paths", async () => {
@@ -342,7 +398,8 @@ export function cancelFlowsSuite(h: () => Harness) {
       await post(flow.flowId, "confirm", {});
       const back = await h().request("POST", `/v1/subscriptions/${id}/reactivate`, { key: t.key, body: { channel: "web" } });
       expect(back.status).toBe(200);
-      expect(back.body).toMatchObject({ subscription: { status: "active", nextDeliveryOn: addDays(today(), 3), canceledAt: null }, change: { type: "reactivate" } });
+      // Reactivated the same day: the customer's own next delivery (in 12 days), not the earliest date.
+      expect(back.body).toMatchObject({ subscription: { status: "active", nextDeliveryOn: addDays(today(), 12), canceledAt: null }, change: { type: "reactivate", source: { asIfNeverCanceled: true } } });
     });
 
     it("reactivating before the final delivery ships: as if never cancelled (#14.3)", async () => {
@@ -364,13 +421,20 @@ export function cancelFlowsSuite(h: () => Harness) {
       expect(back.body.subscription).toMatchObject({ status: "active", nextDeliveryOn: addDays(today(), 2), cancellation: null, canceledAt: null });
       expect(back.body.change).toMatchObject({ type: "reactivate", source: { asIfNeverCanceled: true, finalDeliveryOn: addDays(today(), 2) } });
 
-      // Cancelled in time, nothing more ships: no final delivery, and a reactivation is a new start.
+      // Cancelled in time, nothing more ships: no final delivery. Reactivated the same day, the
+      // stopped delivery is the first one back; an earlier date may still be asked for.
       const stopped = await newSubscription();
       const { body: flow2 } = await start(stopped);
       const c2 = await post(flow2.flowId, "confirm", {});
-      expect(c2.body.subscription.cancellation).toMatchObject({ finalDeliveryOn: null });
+      expect(c2.body.subscription.cancellation).toMatchObject({ finalDeliveryOn: null, stoppedDeliveryOn: addDays(today(), 12) });
       const again = await h().request("POST", `/v1/subscriptions/${stopped}/reactivate`, { key: t.key, body: {} });
-      expect(again.body.subscription.nextDeliveryOn).toBe(addDays(today(), 3));
+      expect(again.body.subscription.nextDeliveryOn).toBe(addDays(today(), 12));
+      const earlier = await newSubscription();
+      const { body: flow3 } = await start(earlier);
+      await post(flow3.flowId, "confirm", {});
+      const asked = await h().request("POST", `/v1/subscriptions/${earlier}/reactivate`, { key: t.key, body: { nextDeliveryOn: addDays(today(), 3) } });
+      expect(asked.body.subscription.nextDeliveryOn).toBe(addDays(today(), 3));
+      expect(asked.body.change.source).not.toHaveProperty("asIfNeverCanceled");
     });
 
     it("reasons are the shop's own and metrics count the flows", async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { addDays, daysBetween, localDate } from "../../src/platform/dates";
-import { autoResume, decide, latestResumeOn, planOptions, reactivationStart, reactivationWindow, settle, skipRunAfterDelivery, skipRunAfterSync, type Plan } from "../../src/plan-changes/rules";
+import { autoResume, decide, latestResumeOn, planOptions, reactivationStart, reactivationWindow, settle, undoesCancellation, skipRunAfterDelivery, skipRunAfterSync, type Plan } from "../../src/plan-changes/rules";
 import { DEFAULT_SETTINGS } from "../../src/settings/schemas";
 
 const plan = (over: Partial<Plan> = {}): Plan => ({
@@ -186,9 +186,32 @@ describe("reactivation (#14.3)", () => {
       expect(reactivationStart(canceled, today, S, addDays(w.earliest, -1)).ok).toBe(false);
       expect(reactivationStart(canceled, today, S, addDays(w.latest, 1)).ok).toBe(false);
     }
-    expect(reactivationWindow({ ...monthly, finalDeliveryOn: null }, "2027-01-25", S)).toEqual({ earliest: "2027-01-28", latest: addDays("2027-01-25", Math.max(S.maxPauseDays, 60)) });
+    expect(reactivationWindow({ ...monthly, finalDeliveryOn: null }, "2027-01-25", S)).toEqual({ earliest: "2027-01-28", latest: addDays("2027-01-25", Math.max(S.maxPauseDays, 60)), suggested: "2027-01-28" });
     // The final delivery still coming: no date to choose, the plan continues from it.
     expect(reactivationWindow({ ...monthly, finalDeliveryOn: "2027-01-27" }, "2027-01-25", S)).toEqual({ continuesOn: "2027-01-27" });
+  });
+});
+
+describe("reactivation after a cancellation that stopped the next delivery", () => {
+  const monthly = { intervalDays: 30, finalDeliveryOn: null };
+  // Cancelled on 12-02 (cut-off 3 days), the 12-16 delivery was stopped.
+  const canceled = { ...monthly, stoppedDeliveryOn: "2026-12-16", effectiveOn: "2026-12-02" };
+  it("the same day: the customer's own next delivery, not the earliest date, and as if never cancelled", () => {
+    expect(reactivationStart(canceled, "2026-12-02", S)).toEqual({ ok: true, nextDeliveryOn: "2026-12-16", asIfNeverCanceled: true });
+    expect(reactivationWindow(canceled, "2026-12-02", S)).toMatchObject({ earliest: "2026-12-05", suggested: "2026-12-16" });
+    // Another date may still be asked for: a new start on it.
+    expect(reactivationStart(canceled, "2026-12-02", S, "2026-12-05")).toEqual({ ok: true, nextDeliveryOn: "2026-12-05", asIfNeverCanceled: false });
+  });
+  it("a later day: the stopped delivery while it can still be changed, as a new start; then the earliest", () => {
+    expect(reactivationStart(canceled, "2026-12-10", S)).toEqual({ ok: true, nextDeliveryOn: "2026-12-16", asIfNeverCanceled: false });
+    expect(reactivationStart(canceled, "2026-12-14", S)).toEqual({ ok: true, nextDeliveryOn: "2026-12-17", asIfNeverCanceled: false });
+    // A cancellation recorded before the stopped date was kept: the earliest date, as before.
+    expect(reactivationStart(monthly, "2026-12-02", S)).toEqual({ ok: true, nextDeliveryOn: "2026-12-05", asIfNeverCanceled: false });
+  });
+  it("undone on or before the effective date, tenant-local; not after", () => {
+    expect(undoesCancellation({ effectiveOn: "2026-12-02" }, "2026-12-02")).toBe(true);
+    expect(undoesCancellation({ effectiveOn: "2026-12-02" }, "2026-12-03")).toBe(false);
+    expect(undoesCancellation({ effectiveOn: null }, "2026-12-02")).toBe(false);
   });
 });
 
