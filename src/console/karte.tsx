@@ -136,6 +136,10 @@ export type KarteData = {
   exitSurvey: ConsoleSurvey | null;
   /** For a canceled focus: its win-back facts (keep-in-touch, return date, its row of the candidates list). */
   winback: KarteWinback | null;
+  /** The focus's cancel flow still open (its timeline item, `type` its status now): a plan change closes it as saved. */
+  openFlow: TimelineItem | null;
+  /** The open flow a refused confirmation left, which the cancel form continues. */
+  retryFlow: string | null;
   notice: string | null;
   error: string | null;
 };
@@ -213,9 +217,16 @@ function SurveyFields(props: { lang: Lang; survey: ConsoleSurvey }) {
  * cancellation request. A caller who gave a reason to cancel: the change is their save — it ends
  * the cancel flow as saved (the note says so).
  */
-function PlanChanges(props: { page: PageContext; sub: Sub; options: PlanOptions; customerId: string; reason: string | null }) {
-  const { page, sub, options: o } = props;
+function PlanChanges(props: { page: PageContext; sub: Sub; options: PlanOptions; customerId: string; reason: string | null; openFlow: TimelineItem | null }) {
+  const { page, sub, options: o, openFlow } = props;
   const lang = page.lang;
+  // What a change here really does to a cancel flow: the note follows the flow, not only the URL's reason.
+  const flowVars = openFlow ? { flow: entryTitle(openFlow, lang), at: when(openFlow.at, lang, page.timeZone) } : null;
+  const note = props.reason
+    ? [t(lang, "planChangesSaveNote"), ...(flowVars ? [tf(lang, "planChangesSupersedesFlow", flowVars)] : [])].join(lang === "ja" ? "" : " ")
+    : flowVars
+      ? tf(lang, "planChangesSavesOpenFlow", flowVars)
+      : t(lang, "planChangesNote");
   const form = (action: string, body: Child) => (
     <form method="post" action="/console/change" class="row">
       <input type="hidden" name="csrf" value={page.csrf} />
@@ -232,9 +243,9 @@ function PlanChanges(props: { page: PageContext; sub: Sub; options: PlanOptions;
   return (
     <section aria-labelledby="plan" class="panel plan">
       <h2 id="plan">
-        {t(lang, "planChanges")}: {sub.product.name}
+        {t(lang, "planChanges")}: <SubName sub={sub} page={page} />
       </h2>
-      <p>{t(lang, props.reason ? "planChangesSaveNote" : "planChangesNote")}</p>
+      <p class={openFlow ? "note open-flow" : "note"}>{note}</p>
       {o.skip.available
         ? form(
             "skip",
@@ -589,6 +600,23 @@ export function describe(i: TimelineItem, w: Words): string {
   return parts.join(sep);
 }
 
+/**
+ * A subscription named in a panel's heading: the product, and what tells two of the same product
+ * apart — its id and next delivery (or its status when none is planned).
+ */
+function SubName(props: { sub: Sub; page: PageContext }) {
+  const { sub, page } = props;
+  const lang = page.lang;
+  const detail = sub.nextDeliveryOn
+    ? tf(lang, "subHeading", { id: sub.id, date: writeDate(sub.nextDeliveryOn, lang, "short", page.today) })
+    : tf(lang, "subHeadingNoDelivery", { id: sub.id, status: STATUS_LABELS[sub.status]?.[lang] ?? sub.status });
+  return (
+    <>
+      {sub.product.name} <small class="sub-id">{lang === "ja" ? `（${detail}）` : `(${detail})`}</small>
+    </>
+  );
+}
+
 const bandName = (band: string, lang: Lang) => BAND_LABELS[band]?.[lang] ?? band;
 /** 「36（中）」 / "36 (medium)". */
 const scoreWithBand = (r: { score: number; band: string }, lang: Lang) => (lang === "ja" ? `${r.score}（${bandName(r.band, lang)}）` : `${r.score} (${bandName(r.band, lang)})`);
@@ -711,7 +739,7 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
           ) : null}
         </section>
 
-        {focus && data.planOptions && focus.status !== "canceled" ? <PlanChanges page={page} sub={focus} options={data.planOptions} customerId={customer.id} reason={data.reason} /> : null}
+        {focus && data.planOptions && focus.status !== "canceled" ? <PlanChanges page={page} sub={focus} options={data.planOptions} customerId={customer.id} reason={data.reason} openFlow={data.openFlow} /> : null}
 
         {focus && !live ? <Cancellation page={page} sub={focus} words={words} /> : null}
 
@@ -722,7 +750,7 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
         {focus && live ? (
           <section aria-labelledby="retention" class="panel">
             <h2 id="retention">
-              {t(lang, "retention")}: {focus.product.name}
+              {t(lang, "retention")}: <SubName sub={focus} page={page} />
             </h2>
             <form method="get" action="/console" class="row">
               <input type="hidden" name="customer" value={customer.id} />
@@ -757,7 +785,7 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
                 )}
                 {data.cancellation.commitment?.acknowledgeFeeRequired ? (
                   <p>
-                    <input type="checkbox" id="ack" name="acknowledgeFee" value="true" required />{" "}
+                    <input type="checkbox" id="ack" name="acknowledgeFee" value="true" required data-required-message={t(lang, "feeRequired")} />{" "}
                     <label for="ack">{t(lang, "feeReadOut")}</label>
                   </p>
                 ) : null}
@@ -775,6 +803,7 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
                 ) : null}
                 {data.exitSurvey ? <SurveyFields lang={lang} survey={data.exitSurvey} /> : null}
                 <input type="hidden" name="version" value={String(focus.version)} />
+                {data.retryFlow ? <input type="hidden" name="flow" value={data.retryFlow} /> : null}
                 <button type="submit" class="danger" id="confirm-cancel">
                   {t(lang, "confirmCancel")}
                 </button>

@@ -13,7 +13,7 @@ import { findTenant } from "../tenants/keys";
 import { ASSETS } from "./assets.generated";
 import { reactivationWindow } from "../plan-changes/rules";
 import { feeOnReactivation } from "../cancel-flows/terms";
-import { KartePage, KnowledgeList, localSurvey, ReactivationPage, surveyAnswersOf, type ExitSurveyAnswer, type KarteData, type KnowledgeEntry, type Offer, type PlanOptions, type Sub } from "./karte";
+import { KartePage, KnowledgeList, localSurvey, ReactivationPage, surveyAnswersOf, type ExitSurveyAnswer, type KarteData, type KnowledgeEntry, type Offer, type PlanOptions, type Sub, type TimelineItem } from "./karte";
 import { Bare, Layout, type PageContext } from "./layout";
 import { MetricsPage } from "./metrics";
 import { changeCallOf } from "./plan";
@@ -161,13 +161,17 @@ export function consolePages(app: Fetcher) {
    * Back to the karte after an action (post/redirect/get), with what happened: `error` is a code of
    * CONSOLE_ERRORS (consoleErrorCode), never text, which the karte shows in its own words.
    */
-  function backTo(c: Context<AppEnv>, form: Record<string, string>, outcome: { done: string } | { error: unknown }) {
+  /** Back to the karte saying what happened; `flow`: the cancel flow a refused confirmation left open, for the retry to reuse. */
+  function backTo(c: Context<AppEnv>, form: Record<string, string>, outcome: { done: string } | { error: unknown; flow?: string }) {
     const q = new URLSearchParams();
     if (form.customer) q.set("customer", form.customer);
     if (form.sub) q.set("sub", form.sub);
     if (form.reason) q.set("reason", form.reason);
     if ("done" in outcome) q.set("done", outcome.done);
-    else q.set("error", consoleErrorCode(outcome.error));
+    else {
+      q.set("error", consoleErrorCode(outcome.error));
+      if (outcome.flow) q.set("flow", outcome.flow);
+    }
     return c.redirect(`/console?${q}`, 303);
   }
 
@@ -282,15 +286,20 @@ export function consolePages(app: Fetcher) {
     if (reason) kq.set("reason", reason);
     if (focus?.product.category) kq.set("category", focus.product.category);
     const cancellable = focus !== null && focus.status !== "canceled";
-    const [offers, knowledge, cancellation, survey, planOptions, winback] = await Promise.all([
+    // The focus's newest cancel flow the timeline shows open, checked against the flow itself (one
+    // past its expiry is no longer open): a plan change made now closes it as saved.
+    const flowItem = cancellable ? ((timeline.body?.data ?? []) as TimelineItem[]).find((i) => i.kind === "cancel_flow" && i.subscriptionId === focus.id && (i.type === "open" || i.type === "offered")) : undefined;
+    const [offers, knowledge, cancellation, survey, planOptions, winback, flow] = await Promise.all([
       cancellable && reason ? api("GET", `/v1/subscriptions/${encodeURIComponent(focus.id)}/offers?reason=${reason}&channel=operator&limit=3`) : null,
       api("GET", `/v1/knowledge?${kq}`),
       cancellable ? api("GET", `/v1/subscriptions/${encodeURIComponent(focus.id)}/cancellation-info`) : null,
       cancellable ? api("GET", "/v1/exit-survey") : null,
       cancellable ? api("GET", `/v1/subscriptions/${encodeURIComponent(focus.id)}/plan-options`) : null,
       focus?.status === "canceled" ? winbackOf(c, api, lang, customerId!, focus.id) : null,
+      flowItem ? api("GET", `/v1/cancel-flows/${encodeURIComponent(flowItem.id)}`) : null,
     ]);
-    const done = q.done && ["saved", "changed", "kept", "contact", "used", "reactivated"].includes(q.done) ? t(lang, `done_${q.done}` as "done_saved") : null;
+    const openFlow = flowItem && flow?.status === 200 && (flow.body.status === "open" || flow.body.status === "offered") ? { ...flowItem, type: flow.body.status as string } : null;
+    const done = q.done && ["saved", "changed", "unchanged", "kept", "contact", "used", "reactivated"].includes(q.done) ? t(lang, `done_${q.done}` as "done_saved") : null;
     const data: KarteData = {
       customer: customer.body,
       subscriptions,
@@ -307,6 +316,9 @@ export function consolePages(app: Fetcher) {
       reactivation: focus?.status === "canceled" ? reactivationOf(c, focus, page.today) : null,
       exitSurvey: survey?.status === 200 ? localSurvey(survey.body as ExitSurveyAnswer, lang) : null,
       winback,
+      openFlow,
+      // A refused confirmation's flow, reused by the retry (only while it is still this focus's open flow).
+      retryFlow: openFlow && q.flow === openFlow.id ? openFlow.id : null,
       notice: done,
       error: consoleError(lang, q.error),
     };
@@ -429,25 +441,50 @@ export function consolePages(app: Fetcher) {
     }
     const res = await api("POST", `/v1/subscriptions/${sub}/${call.path}`, { ...call.body, channel: "operator" }, { ...ifMatch, ...key("change") });
     if (res.status !== 200) return backTo(c, form, { error: res.body?.code });
-    return backTo(c, form, { done: form.reason ? "saved" : "changed" });
+    // A request that moved nothing (the plan already was so) records nothing and saves no flow.
+    return backTo(c, form, { done: res.body?.change === null ? "unchanged" : form.reason ? "saved" : "changed" });
   });
 
+  /**
+   * A cancellation the operator confirms: on the version on screen (`If-Match`: a subscription
+   * changed since — another operator's save — is not cancelled over it), in a cancel flow on
+   * channel operator. A confirmation the API refuses (the fee not acknowledged…) leaves its flow
+   * open and goes back to the karte with it; the retry continues that flow instead of starting
+   * another, which would close the first as abandoned and count one request twice.
+   */
   pages.post("/console/cancel", async (c) => {
     const form = await formOf(c);
     const who = await operator(c, form);
     if (who instanceof Response) return who;
     const { api } = who;
-    const started = await api("POST", `/v1/subscriptions/${encodeURIComponent(form.sub ?? "")}/cancel-flows`, { channel: "operator" });
-    if (started.status !== 201) return backTo(c, form, { error: started.body?.code });
-    const flow = started.body.flowId as string;
-    if (form.reason) {
+    const sub = encodeURIComponent(form.sub ?? "");
+    const ifMatch: Record<string, string> = form.version ? { "if-match": `"${form.version}"` } : {};
+    let flow: string | null = null;
+    let reasonGiven = false;
+    if (form.flow) {
+      const open = await api("GET", `/v1/cancel-flows/${encodeURIComponent(form.flow)}`);
+      if (open.status === 200 && open.body.subscriptionId === form.sub && (open.body.status === "open" || open.body.status === "offered")) {
+        // No new start to carry the If-Match: the version on screen is checked here.
+        const current = await api("GET", `/v1/subscriptions/${sub}`);
+        if (current.status !== 200) return backTo(c, form, { error: current.body?.code });
+        if (form.version && String(current.body.version) !== form.version) return backTo(c, form, { error: "version_conflict" });
+        flow = form.flow;
+        reasonGiven = open.body.reason !== null;
+      }
+    }
+    if (flow === null) {
+      const started = await api("POST", `/v1/subscriptions/${sub}/cancel-flows`, { channel: "operator" }, ifMatch);
+      if (started.status !== 201) return backTo(c, form, { error: started.body?.code });
+      flow = started.body.flowId as string;
+    }
+    if (form.reason && !reasonGiven) {
       // The flow records as shown (and, on confirming, as declined) only what the operator says they
       // presented; none unless they pick one.
       const given = await api("POST", `/v1/cancel-flows/${flow}/reason`, { reason: form.reason, offerId: form.presentedOfferId || null });
       if (given.status !== 200) return backTo(c, form, { error: given.body?.code });
     }
     const confirmed = await api("POST", `/v1/cancel-flows/${flow}/confirm`, { ...(form.acknowledgeFee === "true" ? { acknowledgeFee: true } : {}), ...surveyAnswersOf(form) });
-    if (confirmed.status !== 200) return backTo(c, form, { error: confirmed.body?.code });
+    if (confirmed.status !== 200) return backTo(c, form, { error: confirmed.body?.code, flow });
     return c.redirect(`/console/receipt?flow=${flow}&customer=${encodeURIComponent(form.customer ?? "")}`, 303);
   });
 

@@ -10,7 +10,7 @@ import { toSubscription, type SubscriptionRow } from "../subscriptions/repositor
 import { findWithRiskState, refreshRisk } from "../risk/maintain";
 import { enqueueWebhookEvent } from "../webhooks/outbox";
 import type { Actor } from "../platform/env";
-import { autoResume, decide, skipRunAfterDelivery, type Plan, type PlanRequest } from "./rules";
+import { autoResume, decide, movesNothing, skipRunAfterDelivery, type Plan, type PlanRequest } from "./rules";
 import { saveOpenFlowsByChange } from "../cancel-flows/saved-by-change";
 import { discountMoved, followSchedule } from "./discount";
 
@@ -29,7 +29,7 @@ export type ChangeContext = {
   ifMatch?: string;
   source?: Record<string, unknown>;
   /** Runs last in the change's transaction, with its result (the route records its answer there: platform/idempotency rememberWithin). */
-  last?: (s: TenantStore, result: { subscription: ReturnType<typeof toSubscription>; change: ReturnType<typeof toChange> }) => Promise<void>;
+  last?: (s: TenantStore, result: PlanChangeOutcome) => Promise<void>;
 };
 
 export const planOf = (row: SubscriptionRow): Plan => ({
@@ -59,6 +59,9 @@ export function toChange(row: typeof planChanges.$inferSelect) {
   };
 }
 
+/** A plan change's answer: `change` is null when the request moved nothing (rules movesNothing). */
+export type PlanChangeOutcome = { subscription: ReturnType<typeof toSubscription>; change: ReturnType<typeof toChange> | null };
+
 /** The plan's columns a change may move; each change writes those it moved, its version and time (platform/tenancy preparedUpdates). */
 const PLAN_COLUMNS = ["status", "quantity", "intervalDays", "nextDeliveryOn", "pausedUntil", "consecutiveSkips"] as const;
 /** The statements of every plan change, built once (platform/tenancy prepared). */
@@ -69,8 +72,10 @@ const INSERT_CHANGE = preparedInsert(planChanges, ["id", "subscriptionId", "type
  * Applies one plan change in the caller's transaction: checks the version and the merchant's
  * rules, writes the subscription, the history row and the webhook event — all or nothing. A cancel
  * flow of the subscription left open ends as saved by the change (cancel-flows/saved-by-change).
+ * A request that moves nothing (rules movesNothing) writes nothing: the subscription as it is, with
+ * `change: null` (an Idempotency-Key still records that answer).
  */
-export async function applyPlanChange(store: TenantStore, subscriptionId: string, request: PlanRequest, ctx: ChangeContext) {
+export async function applyPlanChange(store: TenantStore, subscriptionId: string, request: PlanRequest, ctx: ChangeContext): Promise<PlanChangeOutcome> {
   return store.write(async (s) => {
     // The subscription with its risk state, read once: the risk refresh below reuses it.
     const found = await findWithRiskState(s, subscriptionId);
@@ -84,6 +89,11 @@ export async function applyPlanChange(store: TenantStore, subscriptionId: string
     const resumed = autoResume(planOf(row), today, ctx.settings);
     if (!decision.ok) throw new ApiError(decision.violation.code, decision.violation.detail, decision.violation.extra);
     const after = decision.plan;
+    if (movesNothing(planOf(row), after, ctx.settings, today)) {
+      const same: PlanChangeOutcome = { subscription: toSubscription(row), change: null };
+      await ctx.last?.(s, same);
+      return same;
+    }
     const at = ctx.now.toISOString();
     // An accepted discount keeps its number of deliveries: its dates move with the schedule.
     const activeDiscount = followSchedule(row.activeDiscount, row, after);

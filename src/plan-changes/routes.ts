@@ -10,7 +10,7 @@ import { getSubscription } from "../subscriptions/repository";
 import { SubscriptionIdParam } from "../subscriptions/schemas";
 import { applyPlanChange, planOf, toChange } from "./apply";
 import { planOptions, type PlanRequest } from "./rules";
-import { Change, ChangeResult, IntervalBody, NextDeliveryBody, PauseBody, PlanOptions, QuantityBody, ResumeBody, SkipBody } from "./schemas";
+import { Change, PlanChangeResult, IntervalBody, NextDeliveryBody, PauseBody, PlanOptions, QuantityBody, ResumeBody, SkipBody } from "./schemas";
 import { localDate } from "../platform/dates";
 import { rememberWithin } from "../platform/idempotency";
 import { errorLanguage } from "../platform/language";
@@ -38,10 +38,10 @@ function planRoute<B extends Parameters<typeof jsonBody>[0]>(
     // The change records its answer in its own write (change() below), which claims the key too.
     claimsKeyInWrite: true,
     summary,
-    description: `${description} Send \`If-Match\` with the version you showed the customer to refuse the change if the plan moved meanwhile. Recorded in the change history and sent as \`subscription.changed\`. Made while a cancel flow of the subscription is open (started, not confirmed, not expired), the change is the customer's save: the flow ends as \`saved\` (evidence step \`saved_by_plan_change\`; the offer shown counts as accepted when the change is exactly its plan change) and \`cancel_flow.saved\` is sent, so 解約阻止率 counts it.`,
+    description: `${description} Send \`If-Match\` with the version you showed the customer to refuse the change if the plan moved meanwhile. Recorded in the change history and sent as \`subscription.changed\`. Made while a cancel flow of the subscription is open (started, not confirmed, not expired), the change is the customer's save: the flow ends as \`saved\` (evidence step \`saved_by_plan_change\`; the offer shown counts as accepted when the change is exactly its plan change) and \`cancel_flow.saved\` is sent, so 解約阻止率 counts it. A request that moves nothing (the quantity, interval or next delivery it already has, a pause to the resume date it already has) is not a change: 200 with the subscription as it is and \`change: null\` — same version, nothing in the history, no webhook, and an open cancel flow stays open.`,
     request: { params: SubscriptionIdParam, headers: IdempotencyHeaders.merge(IfMatchHeaders), body: jsonBody(body, example) },
     errors: [...COMMON_ERRORS, ...errors],
-    responses: { 200: jsonResponse(ChangeResult, "The subscription after the change, and the change", ["ETag"]) },
+    responses: { 200: jsonResponse(PlanChangeResult, "The subscription after the change, and the change (null when nothing moved)", ["ETag"]) },
   });
 }
 

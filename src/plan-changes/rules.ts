@@ -326,6 +326,19 @@ export function decide(current: Plan, request: PlanRequest, settings: TenantSett
   }
 }
 
+/**
+ * Whether an accepted request moves nothing: the decided plan shows the customer the same status,
+ * quantity, interval, next delivery and resume date as the plan today (quantity 1 → 1, the interval
+ * it already has, the next delivery to its own date, a pause to the date it already resumes on).
+ * Such a request is answered with the subscription as it is: no new version, no history, no
+ * webhook, and an open cancel flow stays open — a change of nothing is not a save (解約阻止率).
+ * `decided` is `decide`'s plan for `current`; the skip counter, internal, is not compared.
+ */
+export function movesNothing(current: Plan, decided: Plan, settings: Pick<TenantSettings, "changeCutoffDays">, today: string): boolean {
+  const now = settle(current, today, settings);
+  return (["status", "quantity", "intervalDays", "nextDeliveryOn", "pausedUntil"] as const).every((k) => now[k] === decided[k]);
+}
+
 /** Whether an action is open now, and if not the rule that closes it (the same code a request would get). */
 export type ActionOption = { available: boolean; refusal: { code: ErrorCode; detail: string } | null };
 

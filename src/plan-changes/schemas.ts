@@ -54,6 +54,14 @@ export const Change = z
 
 export const ChangeResult = z.object({ subscription: Subscription, change: Change }).openapi("ChangeResult");
 
+/** A plan-change operation's answer: as ChangeResult, but nothing is recorded for a request that moves nothing. */
+export const PlanChangeResult = z
+  .object({
+    subscription: Subscription,
+    change: Change.nullable().openapi({ description: "The change recorded; null when the request moved nothing (the plan already was so): nothing is recorded and the version stays." }),
+  })
+  .openapi("PlanChangeResult");
+
 const Refusal = z
   .object({ code: z.string().openapi({ example: "change_window_closed" }), detail: z.string() })
   .nullable()

@@ -480,6 +480,93 @@ describe("the operator console in a browser", () => {
     await expect(page.locator("ol.timeline").textContent()).resolves.toContain("解約のご相談 → 継続（オペレーター）");
   });
 
+  it("with a flow opened by the IVR, the plan panel says a change here closes it as saved; a change to what the plan already is changes nothing and leaves it open", async () => {
+    const [customer, sub, twin] = [uid("C"), uid("S"), uid("S")];
+    const next = addDays(localDate(new Date(), "Asia/Tokyo"), 20);
+    await h.request("PUT", `/v1/customers/${customer}`, { key: shopA.key, body: customerBody({ name: "電話 保子", phone: "090-7777-1111" }) });
+    await h.request("PUT", `/v1/subscriptions/${sub}`, { key: shopA.key, body: subscriptionBody(customer, { quantity: 1, intervalDays: 30, nextDeliveryOn: next }) });
+    await h.request("PUT", `/v1/subscriptions/${twin}`, { key: shopA.key, body: subscriptionBody(customer, { nextDeliveryOn: addDays(next, 7) }) });
+    const flow = (await h.request("POST", `/v1/subscriptions/${sub}/cancel-flows`, { key: shopA.key, body: { channel: "ivr" } })).body;
+
+    const page = await as(shopA);
+    await page.goto(`${api.url}/console?customer=${customer}&sub=${sub}`);
+    const plan = page.locator("section[aria-labelledby=plan]");
+    // Two subscriptions of the same product: the headings say which one (id, next delivery).
+    await expect(plan.locator("h2").textContent()).resolves.toContain(sub);
+    await expect(page.locator("h2#retention").textContent()).resolves.toContain(sub);
+    const note = await plan.locator("p.note").textContent();
+    expect(note).toContain("解約のご相談（手続き中）（電話（IVR））");
+    expect(note).toContain("「継続」（解約阻止）として記録されます");
+    expect(note).not.toContain("記録されません");
+    expect(await allViolations(page)).toEqual([]);
+
+    // The quantity it already has: nothing changes, and the IVR flow stays open.
+    await plan.getByRole("button", { name: "数量を変更" }).click();
+    await expect(page.locator(".notice").textContent()).resolves.toBe("変更はありません（すでにこの内容です）。");
+    expect((await h.request("GET", `/v1/subscriptions/${sub}`, { key: shopA.key })).body.version).toBe(1);
+    expect((await h.request("GET", `/v1/cancel-flows/${flow.flowId}`, { key: shopA.key })).body.status).toBe("open");
+
+    // A real change does what the note said: the IVR flow ends as saved.
+    await page.locator("section[aria-labelledby=plan]").getByRole("button", { name: /次回のお届けをスキップ/ }).click();
+    await expect(page.locator(".notice").textContent()).resolves.toBe("プランを変更しました。");
+    expect((await h.request("GET", `/v1/cancel-flows/${flow.flowId}`, { key: shopA.key })).body.status).toBe("saved");
+    await expect(page.locator("section[aria-labelledby=plan] p.note").textContent()).resolves.toContain("記録されません");
+  });
+
+  it("a cancel from a page the subscription changed after is refused, and the fee checkbox speaks the page's language", async () => {
+    const [customer, sub] = [uid("C"), uid("S")];
+    await h.request("PUT", `/v1/customers/${customer}`, { key: shopA.key, body: customerBody({ name: "古画 面子", phone: "090-7777-2222" }) });
+    await h.request("PUT", `/v1/subscriptions/${sub}`, {
+      key: shopA.key,
+      body: subscriptionBody(customer, { nextDeliveryOn: addDays(localDate(new Date(), "Asia/Tokyo"), 20), deliveriesCompleted: 1, commitment: { minDeliveries: 6, earlyCancellationFee: { amount: 3000, currency: "JPY" } } }),
+    });
+    const page = await as(shopA);
+    await page.goto(`${api.url}/console?customer=${customer}&sub=${sub}`);
+    expect(await page.locator("#ack").evaluate((el) => (el as HTMLInputElement).validationMessage)).toBe("解約手数料を読み上げ、お客様の了承を得てからチェックしてください。");
+    const opened = page.url();
+    await page.locator("#confirm-cancel").click();
+    expect(page.url()).toBe(opened); // not submitted: the browser stopped it
+    // Another operator saves the customer meanwhile.
+    await h.request("POST", `/v1/subscriptions/${sub}/skip`, { key: shopA.key, body: { count: 1, channel: "operator" } });
+    await page.getByLabel("解約手数料を読み上げ、お客様の了承を得ました").check();
+    await page.locator("#confirm-cancel").click();
+    await page.waitForURL(/error=/);
+    expect(new URL(page.url()).searchParams.get("error")).toBe("version_conflict");
+    await expect(page.locator(".error").textContent()).resolves.toContain("画面を開いた後に変更されています");
+    expect((await h.request("GET", `/v1/subscriptions/${sub}`, { key: shopA.key })).body.status).toBe("active");
+    const flows = ((await h.request("GET", `/v1/customers/${customer}/timeline`, { key: shopA.key })).body.data as any[]).filter((i) => i.kind === "cancel_flow");
+    expect(flows).toEqual([]);
+  });
+
+  it("a refused confirmation's retry continues the same cancel flow: one request, not one abandoned and another", async () => {
+    const [customer, sub] = [uid("C"), uid("S")];
+    await h.request("PUT", `/v1/customers/${customer}`, { key: shopA.key, body: customerBody({ name: "再試 行子", phone: "090-7777-3333" }) });
+    await h.request("PUT", `/v1/subscriptions/${sub}`, {
+      key: shopA.key,
+      body: subscriptionBody(customer, { nextDeliveryOn: addDays(localDate(new Date(), "Asia/Tokyo"), 20), deliveriesCompleted: 1, commitment: { minDeliveries: 6, earlyCancellationFee: { amount: 3000, currency: "JPY" } } }),
+    });
+    const page = await as(shopA);
+    await page.goto(`${api.url}/console?customer=${customer}&sub=${sub}&reason=too_expensive`);
+    // The page was opened before the fee had to be acknowledged, say: the API refuses the confirmation.
+    await page.locator("#ack").evaluate((el) => {
+      el.removeAttribute("required");
+      (el as HTMLInputElement).setCustomValidity("");
+    });
+    await page.locator("#confirm-cancel").click();
+    await page.waitForURL(/error=/);
+    expect(new URL(page.url()).searchParams.get("error")).toBe("fee_acknowledgement_required");
+    const first = new URL(page.url()).searchParams.get("flow");
+    expect(first).toMatch(/^cf_/);
+    await page.getByLabel("解約手数料を読み上げ、お客様の了承を得ました").check();
+    await page.locator("#confirm-cancel").click();
+    await expect(page.locator("h1").textContent()).resolves.toBe("解約受付票");
+    expect(new URL(page.url()).searchParams.get("flow")).toBe(first);
+    const flows = ((await h.request("GET", `/v1/customers/${customer}/timeline`, { key: shopA.key })).body.data as any[]).filter((i) => i.kind === "cancel_flow");
+    expect(flows.map((f) => [f.id, f.type])).toEqual([[first, "canceled"]]);
+    const evidence = (await h.request("GET", `/v1/cancel-flows/${first}`, { key: shopA.key })).body;
+    expect(evidence.steps.filter((x: any) => x.type === "reason_given")).toHaveLength(1);
+  });
+
   it("logs a contact that then shows on the timeline", async () => {
     const page = await as(shopA);
     await page.goto(`${api.url}/console?customer=${ids.customer}`);

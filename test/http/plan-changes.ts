@@ -109,6 +109,44 @@ export function planChangesSuite(h: () => Harness) {
       expect(i.body).toMatchObject({ code: "interval_not_allowed", allowedIntervalDays: [14, 21, 30, 45, 60, 90] });
     });
 
+    it("a change that moves nothing is no change: 200 with the subscription as it is, nothing recorded, the open cancel flow stays open", async () => {
+      const id = await newSubscription(10, { quantity: 1, intervalDays: 30 });
+      const flow = (await h().request("POST", `/v1/subscriptions/${id}/cancel-flows`, { key: t.key, body: { channel: "ivr" } })).body;
+      const next = addDays(today(), 10);
+      const pausedId = await newSubscription(10);
+      const paused = (await post(pausedId, "pause", { resumeOn: addDays(today(), 50) })).body.subscription;
+      for (const [sub, action, body, version] of [
+        [id, "quantity", { quantity: 1, channel: "operator" }, 1],
+        [id, "interval", { intervalDays: 30 }, 1],
+        [id, "next-delivery", { date: next }, 1],
+        [pausedId, "pause", { resumeOn: paused.pausedUntil }, paused.version],
+      ] as const) {
+        const res = await post(sub, action, body, { "if-match": `"${version}"` });
+        expect(res.status, action).toBe(200);
+        expect(res.body.change, action).toBeNull();
+        expect(res.body.subscription, action).toMatchObject({ id: sub, version });
+        expect(res.headers.get("etag")).toBe(`"${version}"`);
+      }
+      expect((await h().request("GET", `/v1/subscriptions/${id}`, { key: t.key })).body).toMatchObject({ version: 1, quantity: 1, intervalDays: 30, nextDeliveryOn: next });
+      expect((await h().request("GET", `/v1/subscriptions/${id}/changes`, { key: t.key })).body.data).toEqual([]);
+      expect((await h().request("GET", `/v1/subscriptions/${pausedId}/changes`, { key: t.key })).body.data.map((c: { type: string }) => c.type)).toEqual(["pause"]);
+      // The open flow stays open: nothing the customer chose, so no save in 解約阻止率.
+      const evidence = (await h().request("GET", `/v1/cancel-flows/${flow.flowId}`, { key: t.key })).body;
+      expect(evidence.status).toBe("open");
+      expect(evidence.steps.map((x: { type: string }) => x.type)).toEqual(["started"]);
+
+      // An Idempotency-Key replays the answer as usual; a real change then saves the flow.
+      const key = uid("idem");
+      const first = await post(id, "quantity", { quantity: 1 }, { "idempotency-key": key });
+      const again = await post(id, "quantity", { quantity: 1 }, { "idempotency-key": key });
+      expect([first.status, again.status]).toEqual([200, 200]);
+      expect(again.body).toEqual(first.body);
+      expect(again.headers.get("idempotent-replayed")).toBe("true");
+      const moved = await post(id, "quantity", { quantity: 2 });
+      expect(moved.body.change).toMatchObject({ type: "quantity", before: { quantity: 1 }, after: { quantity: 2 } });
+      expect((await h().request("GET", `/v1/cancel-flows/${flow.flowId}`, { key: t.key })).body.status).toBe("saved");
+    });
+
     it("refuses a change inside the cut-off with 409 and the first changeable date, changing nothing", async () => {
       const id = await newSubscription(2);
       const res = await post(id, "skip", { count: 1 });

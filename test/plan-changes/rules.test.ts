@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { addDays, daysBetween, localDate } from "../../src/platform/dates";
-import { autoResume, decide, latestResumeOn, planOptions, reactivationStart, reactivationWindow, settle, undoesCancellation, skipRunAfterDelivery, skipRunAfterSync, type Plan } from "../../src/plan-changes/rules";
+import { autoResume, decide, latestResumeOn, movesNothing, planOptions, reactivationStart, reactivationWindow, settle, undoesCancellation, skipRunAfterDelivery, skipRunAfterSync, type Plan } from "../../src/plan-changes/rules";
 import { DEFAULT_SETTINGS } from "../../src/settings/schemas";
 
 const plan = (over: Partial<Plan> = {}): Plan => ({
@@ -341,5 +341,36 @@ describe("plan options (what a my-page may offer)", () => {
       if (o.pause.available) expect(decide(p, { type: "pause", resumeOn: o.pause.latestResumeOn }, S, today).ok).toBe(true);
       for (const d of o.interval.allowedIntervalDays) expect(decide(p, { type: "interval", intervalDays: d }, S, today).ok).toBe(o.interval.available || d === p.intervalDays);
     }
+  });
+});
+
+describe("a request that moves nothing", () => {
+  const today = "2026-12-01";
+  const moves = (p: Plan, r: Parameters<typeof decide>[1]) => {
+    const d = decide(p, r, S, today);
+    if (!d.ok) throw new Error(d.violation.code);
+    return !movesNothing(p, d.plan, S, today);
+  };
+  it("is the quantity, interval or next delivery the plan already has, or a pause to its own resume date", () => {
+    expect(moves(plan(), { type: "quantity", quantity: 1 })).toBe(false);
+    expect(moves(plan(), { type: "interval", intervalDays: 30 })).toBe(false);
+    expect(moves(plan(), { type: "next_delivery", date: "2026-12-10" })).toBe(false);
+    const paused = plan({ status: "paused", pausedUntil: "2027-01-20", nextDeliveryOn: "2027-01-20" });
+    expect(moves(paused, { type: "pause", resumeOn: "2027-01-20" })).toBe(false);
+  });
+  it("anything else moves the plan: another value, a skip, a pause or a resume", () => {
+    expect(moves(plan(), { type: "quantity", quantity: 2 })).toBe(true);
+    expect(moves(plan(), { type: "interval", intervalDays: 45 })).toBe(true);
+    expect(moves(plan(), { type: "next_delivery", date: "2026-12-11" })).toBe(true);
+    expect(moves(plan(), { type: "skip", count: 1 })).toBe(true);
+    expect(moves(plan(), { type: "pause", cycles: 1 })).toBe(true);
+    const paused = plan({ status: "paused", pausedUntil: "2027-01-20", nextDeliveryOn: "2027-01-20" });
+    expect(moves(paused, { type: "pause", resumeOn: "2027-01-25" })).toBe(true);
+    expect(moves(paused, { type: "resume" })).toBe(true);
+  });
+  it("is measured against the plan as it stands today: a due pause's resumption is not the request's doing", () => {
+    const due = plan({ status: "paused", pausedUntil: "2026-12-01", nextDeliveryOn: "2026-12-01" });
+    const d = decide(due, { type: "quantity", quantity: 1 }, S, today);
+    expect(d.ok && movesNothing(due, d.plan, S, today)).toBe(true);
   });
 });

@@ -23,3 +23,14 @@ if (notice) {
   notice.tabIndex = -1;
   notice.focus();
 }
+
+// A required field's message in the page's language (data-required-message), not the browser's own
+// ("Please check this box…" on a Japanese console).
+for (const field of document.querySelectorAll<HTMLInputElement>("input[data-required-message]")) {
+  const check = () => {
+    field.setCustomValidity("");
+    if (field.validity.valueMissing) field.setCustomValidity(field.dataset.requiredMessage ?? "");
+  };
+  field.addEventListener("change", check);
+  check();
+}

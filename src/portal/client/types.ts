@@ -76,6 +76,6 @@ export type Canceled = {
   exitSurvey?: { recorded: number; keepInTouch: boolean | null; returnOn: string | null };
 };
 
-export type ChangeResult = { subscription: Subscription; change: { id: string; type: string } };
+export type ChangeResult = { subscription: Subscription; change: { id: string; type: string } | null };
 
 export type Page<T> = { data: T[]; nextCursor: string | null };
