@@ -93,11 +93,23 @@ export function routeFor(band: RiskBand, subs: readonly LookupSubscription[]): R
   return route({ band, monthlyValueYen: live.reduce((sum, s) => sum + monthlyValueYen(s), 0) });
 }
 
+/**
+ * The call's line of speech (risk/routing `speech`) about `focus`; `subs` (all the customer's
+ * plans, focus included) tells it whether another live plan ships first, so that the date it says
+ * as the caller's next delivery is theirs.
+ */
 export function speechFor(
-  input: { customerName: string | null; focus: LookupSubscription | null; band: RiskBand; action: NextBestAction | null; today: string },
+  input: { customerName: string | null; focus: LookupSubscription | null; subs?: readonly LookupSubscription[]; band: RiskBand; action: NextBestAction | null; today: string },
   lang: "ja" | "en",
 ): string {
   const focus = input.focus;
+  let livePlans = 0;
+  let earliest: string | null = null;
+  for (const s of input.subs ?? (focus ? [focus] : [])) {
+    if (s.status === "canceled") continue;
+    livePlans++;
+    if (s.status === "active" && s.nextDeliveryOn && (earliest === null || s.nextDeliveryOn < earliest)) earliest = s.nextDeliveryOn;
+  }
   const live = focus !== null && focus.status !== "canceled";
   // Both languages' stock phrases: the line keeps or drops the stock in both alike (risk/routing speech).
   const stock = live && focus.stock && input.action && input.band !== "low" ? { ja: describeStock(focus.stock, focus.unitLabel ?? null, "ja"), en: describeStock(focus.stock, focus.unitLabel ?? null, "en") } : null;
@@ -114,6 +126,8 @@ export function speechFor(
       pausedUntil: focus?.pausedUntil ?? null,
       stock,
       restart: focus?.status === "canceled" && focus.comeback != null,
+      livePlans,
+      earliestDeliveryOn: earliest,
     },
     lang,
   );

@@ -276,7 +276,7 @@ export const lookupRouter = domainRouter().openapi(
         risk: live && focus.riskRow ? toRisk(focus.riskRow, lang) : null,
         nextBestAction,
         route: routeFor(band, subs),
-        speech: speechFor({ customerName: customer.name, focus, band, action: nextBestAction?.type ?? null, today }, lang),
+        speech: speechFor({ customerName: customer.name, focus, subs, band, action: nextBestAction?.type ?? null, today }, lang),
         language: lang,
       },
       200,
