@@ -132,3 +132,22 @@ export function speechFor(
     lang,
   );
 }
+
+/** Why the lookup found no one customer to speak about: no match, several, a withheld caller ID, an unreadable query. */
+export type NoCustomer = "not_found" | "ambiguous" | "withheld" | "unreadable";
+
+/**
+ * What the IVR can say to the caller when the lookup has no one customer (the problem's `speech`):
+ * addressed to the caller, never to an operator; no codes, quotes or ids; nothing promised about
+ * what happens next, which is the IVR's to decide.
+ */
+const NO_CUSTOMER_SPEECH: Record<NoCustomer, { ja: string; en: string }> = {
+  not_found: { ja: "お電話ありがとうございます。お客様情報を確認できませんでした。", en: "Thank you for calling. We could not find your details." },
+  ambiguous: { ja: "お電話ありがとうございます。お客様情報をおひとりに絞り込めませんでした。", en: "Thank you for calling. We could not tell which of our customers you are from this number alone." },
+  withheld: { ja: "お電話ありがとうございます。番号が通知されていないため、お客様情報を確認できませんでした。", en: "Thank you for calling. Your number was not shown to us, so we could not find your details." },
+  unreadable: { ja: "お電話ありがとうございます。お電話番号を確認できませんでした。", en: "Thank you for calling. We could not read your phone number." },
+};
+
+export function noCustomerSpeech(why: NoCustomer, lang: "ja" | "en"): string {
+  return NO_CUSTOMER_SPEECH[why][lang];
+}
