@@ -186,10 +186,15 @@ export function speech(input: SpeechInput, locale: "ja" | "en"): string {
   const nameEn = inEnglish(name);
   const greet = { ja: name ? `${name}様、` : "お客様、", en: nameEn ? `Hello ${nameEn}. ` : "Hello. " };
   const full = clean(input.productName);
-  const short = full ? shortName(full) : "";
-  // By level: 0 no product, 1 its name without the size, 2 its whole name; spoken forms.
-  const productJa = ["", short === full ? "" : spokenName(short, "ja"), full ? spokenName(full, "ja") : ""];
-  const productEn = ["", short === full ? "" : productInEnglish(spokenName(short, "en"), input.productCategory), full ? productInEnglish(spokenName(full, "en"), input.productCategory) : ""];
+  // By level: 0 no product, 1 its name without the size (filled when first needed), 2 its whole name; spoken forms.
+  const productJa = ["", "", full ? spokenName(full, "ja") : ""];
+  const productEn = ["", "", full ? productInEnglish(spokenName(full, "en"), input.productCategory) : ""];
+  let shortened = false;
+  const shorten = () => {
+    shortened = true;
+    const short = shortName(full);
+    if (short !== full) [productJa[1], productEn[1]] = [spokenName(short, "ja"), productInEnglish(spokenName(short, "en"), input.productCategory)];
+  };
   const paused = input.status === "paused";
   const canceled = input.status === "canceled";
   const date = canceled ? null : paused ? (input.pausedUntil ?? input.nextDeliveryOn ?? null) : (input.nextDeliveryOn ?? null);
@@ -235,6 +240,7 @@ export function speech(input: SpeechInput, locale: "ja" | "en"): string {
   for (const [withStock, withExtra] of STEPS) {
     if ((withStock && !stock) || (withExtra && !extra)) continue;
     for (let level = 2; level >= (mustName ? 1 : 0); level--) {
+      if (level === 1 && !shortened && full) shorten();
       if (level > 0 && !productJa[level]) continue;
       const line = render(level, withStock, withExtra);
       if (charCount(line.ja) <= JA_MAX_CHARS && line.en.length <= EN_MAX_CHARS) return line[locale];

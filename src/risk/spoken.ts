@@ -29,6 +29,22 @@ const FULL_WIDTH = /[\uff01-\uff5e]/;
  * A name with none of these is returned as it is (the common case, no allocation).
  */
 export function spokenName(name: string, lang: "ja" | "en"): string {
+  const memo = lang === "ja" ? memoJa : memoEn;
+  let said = memo.get(name);
+  if (said === undefined) {
+    said = speak(name, lang);
+    // A shop has tens of products, said on every lookup: remembered, within a bound.
+    if (memo.size >= MEMO_MAX) memo.clear();
+    memo.set(name, said);
+  }
+  return said;
+}
+
+const MEMO_MAX = 512;
+const memoJa = new Map<string, string>();
+const memoEn = new Map<string, string>();
+
+function speak(name: string, lang: "ja" | "en"): string {
   let s = FULL_WIDTH.test(name) ? name.normalize("NFKC") : name;
   if (!NEEDS_WORK.test(s)) return s;
   const ja = lang === "ja";
