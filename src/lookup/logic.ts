@@ -93,11 +93,23 @@ export function routeFor(band: RiskBand, subs: readonly LookupSubscription[]): R
   return route({ band, monthlyValueYen: live.reduce((sum, s) => sum + monthlyValueYen(s), 0) });
 }
 
+/**
+ * The call's line of speech (risk/routing `speech`) about `focus`; `subs` (all the customer's
+ * plans, focus included) tells it whether another live plan ships first, so that the date it says
+ * as the caller's next delivery is theirs.
+ */
 export function speechFor(
-  input: { customerName: string | null; focus: LookupSubscription | null; band: RiskBand; action: NextBestAction | null; today: string },
+  input: { customerName: string | null; focus: LookupSubscription | null; subs?: readonly LookupSubscription[]; band: RiskBand; action: NextBestAction | null; today: string },
   lang: "ja" | "en",
 ): string {
   const focus = input.focus;
+  let livePlans = 0;
+  let earliest: string | null = null;
+  for (const s of input.subs ?? (focus ? [focus] : [])) {
+    if (s.status === "canceled") continue;
+    livePlans++;
+    if (s.status === "active" && s.nextDeliveryOn && (earliest === null || s.nextDeliveryOn < earliest)) earliest = s.nextDeliveryOn;
+  }
   const live = focus !== null && focus.status !== "canceled";
   // Both languages' stock phrases: the line keeps or drops the stock in both alike (risk/routing speech).
   const stock = live && focus.stock && input.action && input.band !== "low" ? { ja: describeStock(focus.stock, focus.unitLabel ?? null, "ja"), en: describeStock(focus.stock, focus.unitLabel ?? null, "en") } : null;
@@ -114,7 +126,28 @@ export function speechFor(
       pausedUntil: focus?.pausedUntil ?? null,
       stock,
       restart: focus?.status === "canceled" && focus.comeback != null,
+      livePlans,
+      earliestDeliveryOn: earliest,
     },
     lang,
   );
+}
+
+/** Why the lookup found no one customer to speak about: no match, several, a withheld caller ID, an unreadable query. */
+export type NoCustomer = "not_found" | "ambiguous" | "withheld" | "unreadable";
+
+/**
+ * What the IVR can say to the caller when the lookup has no one customer (the problem's `speech`):
+ * addressed to the caller, never to an operator; no codes, quotes or ids; nothing promised about
+ * what happens next, which is the IVR's to decide.
+ */
+const NO_CUSTOMER_SPEECH: Record<NoCustomer, { ja: string; en: string }> = {
+  not_found: { ja: "お電話ありがとうございます。お客様情報を確認できませんでした。", en: "Thank you for calling. We could not find your details." },
+  ambiguous: { ja: "お電話ありがとうございます。お客様情報をおひとりに絞り込めませんでした。", en: "Thank you for calling. We could not tell which of our customers you are from this number alone." },
+  withheld: { ja: "お電話ありがとうございます。番号が通知されていないため、お客様情報を確認できませんでした。", en: "Thank you for calling. Your number was not shown to us, so we could not find your details." },
+  unreadable: { ja: "お電話ありがとうございます。お電話番号を確認できませんでした。", en: "Thank you for calling. We could not read your phone number." },
+};
+
+export function noCustomerSpeech(why: NoCustomer, lang: "ja" | "en"): string {
+  return NO_CUSTOMER_SPEECH[why][lang];
 }

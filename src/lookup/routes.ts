@@ -6,14 +6,14 @@ import { ApiError } from "../platform/errors";
 import { language } from "../platform/language";
 import { prefetchWithKey } from "../platform/auth";
 import { apiRoute, domainRouter, jsonResponse } from "../platform/openapi";
-import { normalizeEmail, parsePhone } from "../platform/phone";
+import { isWithheldCallerId, normalizeEmail, parsePhone } from "../platform/phone";
 import type { Driver, RiskBand } from "../risk/model";
 import { RISK_ROW_JSON, RISK_STOCK_JSON, toRisk } from "../risk/repository";
 import type { StockEstimate } from "../risk/stock";
 import type { RiskRow } from "../risk/maintain";
 import type { NextBestAction } from "../risk/routing";
 import type { TenantSettings } from "../settings/schemas";
-import { actionOf, fallbackAction, focusSubscription, routeFor, speechFor, type LookupSubscription } from "./logic";
+import { actionOf, fallbackAction, focusSubscription, noCustomerSpeech, routeFor, speechFor, type LookupSubscription } from "./logic";
 import { LookupQuery, LookupResponse } from "./schemas";
 
 /** More matches than this are not listed: the caller has to narrow it down anyway. */
@@ -170,7 +170,8 @@ prefetchWithKey("GET /v1/lookup", {
   },
 });
 
-export const lookupRouter = domainRouter().openapi(
+// A query the schema refuses (a number too long, a control character, an unknown channel) still gets a line for the caller.
+export const lookupRouter = domainRouter({ invalid: (c) => ({ speech: noCustomerSpeech("unreadable", language(c)) }) }).openapi(
   apiRoute({
     method: "get",
     path: "/v1/lookup",
@@ -182,19 +183,35 @@ export const lookupRouter = domainRouter().openapi(
       "From a phone number (any form: caller-ID without the leading 0, full-width digits, +81…) or an email: the customer, their subscriptions with the next delivery, the risk of the one the call is most likely about, the next best action, a routing hint and one line of speech for text-to-speech in the requested language. Give exactly one of `phone` and `email`. Several customers with the same number → 409 `ambiguous_customer` with their ids only, unless the number is given with an extension (`03-5555-6666 内線34`, `ext. 34`, `x34`, `#34`) that exactly one of them has: then that customer.",
     request: { query: LookupQuery },
     errors: ["customer_not_found", "ambiguous_customer"],
+    // The IVR has a line for the caller whatever the answer.
+    members: { customer_not_found: ["speech"], ambiguous_customer: ["speech"], validation_failed: ["speech"] },
     responses: { 200: jsonResponse(LookupResponse, "What the agent or the IVR needs") },
   }),
   async (c) => {
     const q = c.req.valid("query");
     if ((q.phone === undefined) === (q.email === undefined)) {
       throw new ApiError("validation_failed", { en: "Give exactly one of `phone` and `email`.", ja: "`phone` と `email` のどちらか一方だけを指定してください。" }, {
+        speech: noCustomerSpeech("unreadable", language(c)),
         errors: [{ path: "query.phone", message: "Give exactly one of phone and email" }],
       });
     }
     const by = parseLookup(q);
     if (!by) {
+      // A caller ID that says there is no number is not a number misread: the caller withheld it (or the network could not pass it on).
+      if (q.phone !== undefined && isWithheldCallerId(q.phone)) {
+        throw new ApiError("validation_failed", { en: "The caller ID has no number (withheld or unavailable): there is nothing to look up.", ja: "発信者番号が通知されていません（非通知または通知不可能）。照会できる番号がありません。" }, {
+          speech: noCustomerSpeech("withheld", language(c)),
+          errors: [{ path: "query.phone", message: {
+                en: "The caller ID has no number (withheld or unavailable); ask the caller for their phone number or customer number",
+                ja: "発信者番号が通知されていません。お客様に電話番号または顧客番号をお尋ねください",
+              },
+            }],
+        });
+      }
+      const speech = noCustomerSpeech(q.phone !== undefined ? "unreadable" : "not_found", language(c));
       throw q.phone !== undefined
         ? new ApiError("validation_failed", { en: `${JSON.stringify(q.phone)} is not a phone number we can read.`, ja: `${JSON.stringify(q.phone)} は電話番号として読み取れません。` }, {
+            speech,
             errors: [{ path: "query.phone", message: {
                   en: `${JSON.stringify(q.phone)} is not a phone number; use a Japanese or international number such as 090-1234-5678`,
                   ja: `${JSON.stringify(q.phone)} は電話番号として読み取れません。090-1234-5678 のような国内または国際形式の番号を指定してください`,
@@ -202,6 +219,7 @@ export const lookupRouter = domainRouter().openapi(
               }],
           })
         : new ApiError("validation_failed", { en: `${JSON.stringify(q.email)} is not an e-mail address.`, ja: `${JSON.stringify(q.email)} はメールアドレスではありません。` }, {
+            speech,
             errors: [{ path: "query.email", message: {
                   en: `${JSON.stringify(q.email)} is not an email; use an email address such as name@example.jp`,
                   ja: `${JSON.stringify(q.email)} はメールアドレスではありません。name@example.jp のようなメールアドレスを指定してください`,
@@ -216,14 +234,15 @@ export const lookupRouter = domainRouter().openapi(
     // Several share the number: the extension dialled, if any, picks among them (several with it stay ambiguous).
     const sameExtension = all.length > 1 && "phone" in by && by.extension ? all.filter((f) => f.phoneExtension === by.extension) : [];
     const found = sameExtension.length > 0 ? sameExtension : all;
-    if (found.length === 0) throw new ApiError("customer_not_found", { en: "No customer with this phone number or email.", ja: "この電話番号またはメールアドレスの顧客は見つかりません。" });
+    const lang = language(c);
+    if (found.length === 0) throw new ApiError("customer_not_found", { en: "No customer with this phone number or email.", ja: "この電話番号またはメールアドレスの顧客は見つかりません。" }, { speech: noCustomerSpeech("not_found", lang) });
     if (found.length > 1) {
       throw new ApiError("ambiguous_customer", { en: "Several customers share this phone number or email; ask the caller for their customer number.", ja: "この電話番号またはメールアドレスの顧客が複数います。お客様に顧客番号をお尋ねください。" }, {
         candidates: found.slice(0, MAX_CANDIDATES).map((f) => f.id).sort(),
+        speech: noCustomerSpeech("ambiguous", lang),
       });
     }
     const customer = found[0]!;
-    const lang = language(c);
     const now = c.get("services").now();
     // The parsed rows are this request's own: given their risk in place, not copied (≈ 25 fields each).
     const subs: SubWithRisk[] = customer.subs ?? [];
@@ -276,7 +295,7 @@ export const lookupRouter = domainRouter().openapi(
         risk: live && focus.riskRow ? toRisk(focus.riskRow, lang) : null,
         nextBestAction,
         route: routeFor(band, subs),
-        speech: speechFor({ customerName: customer.name, focus, band, action: nextBestAction?.type ?? null, today }, lang),
+        speech: speechFor({ customerName: customer.name, focus, subs, band, action: nextBestAction?.type ?? null, today }, lang),
         language: lang,
       },
       200,

@@ -4,8 +4,9 @@ import { NEXT_ACTIONS } from "../risk/routing";
 import { Risk, RiskBand } from "../risk/schemas";
 
 export const LookupQuery = z.object({
-  phone: z.string().min(1).max(64).optional().openapi({
-    description: "Any form a caller-ID or a person gives: `090-1234-5678`, `０９０１２３４５６７８`, `+81 90 1234 5678`, `9012345678`; an extension is ignored.",
+  phone: z.string().max(64).optional().openapi({
+    description:
+      "Any form a caller-ID or a person gives: `090-1234-5678`, `０９０１２３４５６７８`, `+81 90 1234 5678`, `9012345678`; an extension picks among customers sharing the number. A caller ID with no number (`anonymous`, `非通知`, `Unavailable`, `公衆電話`, `+` alone, empty) → 422 `validation_failed` saying so, with `speech` for a caller whose number was not shown.",
     example: "09012345678",
   }),
   email: z.string().min(3).max(320).optional().openapi({ description: "Normalised as the customer sync stores it (trimmed, width-folded), then matched case-insensitively.", example: "hanako.sato@example.jp" }),

@@ -192,7 +192,20 @@ export const MEMBERS = {
     schema: z.object({ samples: z.number().int(), positives: z.number().int(), negatives: z.number().int() }).openapi({ description: "How many samples, cancellations and non-cancellations are needed." }),
     example: { samples: 200, positives: 20, negatives: 20 },
   },
+  speech: {
+    schema: z.string().openapi({
+      description:
+        "For the IVR: one line for text-to-speech addressed to the caller (not to an operator), in the language the answer's `speech` would be (`Accept-Language`, else the shop's locale) — which may differ from `detail`'s. No codes, quotes or ids in it.",
+    }),
+    example: "お電話ありがとうございます。お客様情報を確認できませんでした。",
+  },
 } as const;
+
+/** A member a problem carries (MEMBERS). */
+export type ProblemMember = keyof typeof MEMBERS;
+
+/** Members one operation adds to some of its codes' problems (`apiRoute`'s `members`), beyond the code's own. */
+export type RouteMembers = Partial<Record<ErrorCode, readonly ProblemMember[]>>;
 
 const DOCS: Record<ErrorCode, ErrorDoc> = {
   invalid_json: { ja: "リクエスト本文が JSON として読めません", help: "The body is not well-formed JSON. Send valid JSON (UTF-8) with `Content-Type: application/json`.", example: "The request body could not be parsed as JSON." },
@@ -264,10 +277,10 @@ export function errorTitle(code: ErrorCode, lang: Language = "en"): string {
   return lang === "ja" ? DOCS[code].ja : TITLES[code];
 }
 
-/** What the document says about a code: its explanation, extra members and example body. */
-export function errorDoc(code: ErrorCode) {
+/** What the document says about a code: its explanation, extra members (the code's own and `more`, the operation's) and example body. */
+export function errorDoc(code: ErrorCode, more: readonly ProblemMember[] = []) {
   const doc = DOCS[code];
-  const members = doc.members ?? [];
+  const members = more.length > 0 ? [...new Set([...(doc.members ?? []), ...more])] : (doc.members ?? []);
   const example: Record<string, unknown> = {
     type: PROBLEM_BASE + code,
     title: TITLES[code],
@@ -588,8 +601,8 @@ export function itemProblem(refusal: ItemRefusal, lang: Language, prefix?: strin
  * The problem a response with these codes sends: `code` is one of them (so a generated client can
  * narrow on it) and the extra members they carry are typed and described.
  */
-export function problemSchemaFor(codes: readonly ErrorCode[]) {
-  const members = [...new Set(codes.flatMap((c) => DOCS[c].members ?? []))].sort();
+export function problemSchemaFor(codes: readonly ErrorCode[], more: RouteMembers = {}) {
+  const members = [...new Set(codes.flatMap((c) => [...(DOCS[c].members ?? []), ...(more[c] ?? [])]))].sort();
   return z
     .looseObject({
       ...ProblemBase,

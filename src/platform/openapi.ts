@@ -4,7 +4,7 @@ import type { JSONParsed } from "hono/utils/types";
 import { authorize } from "./auth";
 import { utcInstant } from "./dates";
 import type { AppEnv, Scope } from "./env";
-import { ApiError, controlCharacterErrors, ERROR_STATUS, errorDoc, fieldErrors, problemSchemaFor, type ErrorCode } from "./errors";
+import { ApiError, controlCharacterErrors, ERROR_STATUS, errorDoc, fieldErrors, problemSchemaFor, type ErrorCode, type RouteMembers } from "./errors";
 import { claimsInWrite, neverRemembered as rememberNever, NOT_REMEMBERED } from "./idempotency";
 import { errorLanguage } from "./language";
 import { RESPONSE_HEADERS, type ResponseHeader } from "./response-headers";
@@ -74,7 +74,7 @@ function problemHeaders(status: number, codes: readonly ErrorCode[], answering: 
  * headers the status sends (see problemHeaders). This is the one place a 4xx/5xx enters the
  * document, so listing a code is all a route does.
  */
-export function errorResponses(codes: readonly ErrorCode[], answering: Answering = { limited: false, replays: false }) {
+export function errorResponses(codes: readonly ErrorCode[], answering: Answering = { limited: false, replays: false }, members: RouteMembers = {}) {
   const byStatus = new Map<number, ErrorCode[]>();
   for (const code of new Set(codes)) {
     const status = ERROR_STATUS[code];
@@ -89,7 +89,7 @@ export function errorResponses(codes: readonly ErrorCode[], answering: Answering
     }
   > = {};
   for (const [status, list] of [...byStatus].sort(([a], [b]) => a - b)) {
-    const docs = list.map((code) => ({ code, ...errorDoc(code) }));
+    const docs = list.map((code) => ({ code, ...errorDoc(code, members[code]) }));
     out[status] = {
       description:
         `Problem details (RFC 9457). \`code\` is one of: ${list.map((c) => `\`${c}\``).join(", ")}.\n\n` +
@@ -97,7 +97,7 @@ export function errorResponses(codes: readonly ErrorCode[], answering: Answering
       headers: headerRefs(problemHeaders(status, list, answering)),
       content: {
         "application/problem+json": {
-          schema: problemSchemaFor(list),
+          schema: problemSchemaFor(list, members),
           examples: Object.fromEntries(docs.map((d) => [d.code, { summary: d.code, value: d.example }])),
         },
       },
@@ -141,6 +141,8 @@ type ApiRouteConfig = RouteConfig & {
    * (platform/idempotency `neverRemembered`): a read sent as POST, or an erasure.
    */
   neverRemembered?: boolean;
+  /** Members this operation adds to some of its codes' problems (errors.ts MEMBERS), documented on those responses only. */
+  members?: RouteMembers;
 };
 
 /**
@@ -149,7 +151,7 @@ type ApiRouteConfig = RouteConfig & {
  * carries, so the document and the runtime cannot drift apart.
  */
 export function apiRoute<const R extends ApiRouteConfig>(config: R) {
-  const { scope, errors = [], customer = false, claimsKeyInWrite = false, neverRemembered = false, ...route } = config;
+  const { scope, errors = [], customer = false, claimsKeyInWrite = false, neverRemembered = false, members = {}, ...route } = config;
   if (claimsKeyInWrite && (route.method === "post" || route.method === "put")) claimsInWrite(route.method, route.path);
   if (neverRemembered && (route.method === "post" || route.method === "delete")) rememberNever(`${route.method.toUpperCase() as "POST" | "DELETE"} ${route.path as `/${string}`}`);
   const hasInput = Boolean(route.request?.params || route.request?.query || route.request?.body || route.request?.headers);
@@ -180,8 +182,8 @@ export function apiRoute<const R extends ApiRouteConfig>(config: R) {
     }.`,
     security: customer ? [{ bearerAuth: [] }, { customerSession: [] }] : [{ bearerAuth: [] }],
     middleware: [authorize(scope, customer)] as const,
-    responses: { ...successes, ...errorResponses(codes, answering) },
-  } as Omit<R, "scope" | "errors" | "customer" | "claimsKeyInWrite" | "neverRemembered">);
+    responses: { ...successes, ...errorResponses(codes, answering, members) },
+  } as Omit<R, "scope" | "errors" | "customer" | "claimsKeyInWrite" | "neverRemembered" | "members">);
 }
 
 /** Body fields, by route, whose items the route checks one by one (a bad item refused alone): `POST /v1/sync` → customers, subscriptions. */
@@ -196,14 +198,18 @@ export function checksItemsApart(route: `POST /${string}`, fields: readonly stri
   itemsCheckedApart.set(route, fields);
 }
 
-/** A router for one capability. Validation failures become 422 problem+json with every field named. */
-export function domainRouter() {
+/**
+ * A router for one capability. Validation failures become 422 problem+json with every field named;
+ * `invalid` adds members of the router's own to those problems (the lookup's `speech`).
+ */
+export function domainRouter(opts: { invalid?: (c: Context<AppEnv>) => Record<string, unknown> } = {}) {
   return new OpenAPIHono<AppEnv>({
     defaultHook: (result, c) => {
       const where = result.target === "json" ? "" : result.target === "param" ? "path" : result.target;
       if (!result.success) {
         const input = (result as { data?: unknown }).data;
         throw new ApiError("validation_failed", { en: "One or more fields are invalid.", ja: "正しくない項目があります。" }, {
+          ...opts.invalid?.(c),
           errors: fieldErrors(result.error.issues, where, input, errorLanguage(c)),
         });
       }
@@ -213,7 +219,7 @@ export function domainRouter() {
         const scanned = apart && result.data && typeof result.data === "object" ? Object.fromEntries(Object.entries(result.data).filter(([k]) => !apart.includes(k))) : result.data;
         const control = controlCharacterErrors(scanned, where, errorLanguage(c));
         if (control.length > 0) {
-          throw new ApiError("validation_failed", { en: "A text field holds a control character.", ja: "制御文字を含む項目があります。" }, { errors: control });
+          throw new ApiError("validation_failed", { en: "A text field holds a control character.", ja: "制御文字を含む項目があります。" }, { ...opts.invalid?.(c), errors: control });
         }
       }
     },

@@ -119,6 +119,21 @@ function readPhone(input: string): ParsedPhone | null {
 // ── e-mail ──
 
 /** An e-mail address as stored (`email`) and as matched between records (`key`). */
+/**
+ * What telephony sends as the caller ID when there is no number: a withheld number (`anonymous`,
+ * `非通知`, `Private`, `Restricted`, a SIP `sip:anonymous@anonymous.invalid`), one the network could
+ * not pass on (`Unavailable`, `Unknown`, `通知不可能`, `表示圏外`), a pay phone (`公衆電話`), or
+ * nothing at all (empty, `+`). Compared width-folded, case- and space-insensitively.
+ */
+const NO_CALLER_ID = new Set(["", "+", "anonymous", "unavailable", "unknown", "private", "privatenumber", "restricted", "withheld", "blocked", "非通知", "通知不可能", "表示圏外", "公衆電話"]);
+const CALLER_ID_NOISE = /[\s\-_'"<>]/g;
+
+/** True when `input` is a caller ID that says there is no number (see NO_CALLER_ID), not a number misread. */
+export function isWithheldCallerId(input: string): boolean {
+  const s = input.normalize("NFKC").toLowerCase().replace(CALLER_ID_NOISE, "");
+  return NO_CALLER_ID.has(s) || s.startsWith("sip:anonymous@") || s.endsWith("anonymous.invalid");
+}
+
 export type NormalizedEmail = { email: string; key: string };
 
 const EMAIL = z.email();

@@ -5,6 +5,7 @@
  * caller cancel (see API.md, "Self-service cancellation"). It only picks who answers.
  */
 import { writeDate } from "../platform/dates";
+import { shortName, spokenName } from "./spoken";
 import type { RiskBand } from "./model";
 
 export type Route = "retention_specialist" | "self_service" | "standard_queue";
@@ -73,6 +74,10 @@ export type SpeechInput = {
   stock?: { ja: string; en: string } | null;
   /** For `canceled`: a comeback offer awaits this customer (winback), so the line may say restarting is possible. */
   restart?: boolean;
+  /** How many live (active or paused) plans the caller has, this one included; default 1. */
+  livePlans?: number;
+  /** The earliest next delivery (YYYY-MM-DD) among the caller's active plans: said when several are live and the line cannot name this one. */
+  earliestDeliveryOn?: string | null;
 };
 
 /** Options a caller's stock on hand explains. */
@@ -100,17 +105,22 @@ const EXTEND_PAUSE = { ja: "お休みの延長も承れます。", en: "You can 
 /** Said once, as an option, to a former customer a comeback offer awaits (winback). */
 const RESTART = { ja: "再開のご案内もできます。", en: "We can also help you restart it if you like." };
 
-/** English words for the product categories shops use, for a product whose name English cannot read. */
+/**
+ * English words for the product categories shops use, for a product whose name English cannot
+ * read: said before "delivery", so only those that read well there ("your next supplement
+ * delivery"); food and drink categories say nothing ("your next food delivery" sounds like a
+ * takeaway), and the line says "your next delivery".
+ */
 const CATEGORY_EN: Record<string, string> = {
   supplement: "supplement",
   supplements: "supplement",
-  health_food: "health food",
-  beauty_food: "beauty food",
-  food: "food",
-  beverage: "drink",
-  drink: "drink",
   cosmetics: "skincare",
   skincare: "skincare",
+  health_food: "",
+  beauty_food: "",
+  food: "",
+  beverage: "",
+  drink: "",
 };
 
 function clean(s: string | null | undefined): string {
@@ -160,57 +170,91 @@ function charCount(s: string): number {
  * caller has, with the stock on hand when it explains the option; for a former customer a comeback
  * offer awaits, that restarting is possible. Polite, no health claims, no pressure, no mention of
  * risk. Japanese aims at ≤ 60 characters, English at ≤ 140: if either line is longer, the product
- * name, then the stock, then the option are dropped — from both, so the two languages always say
- * the same things. English leaves out what an English voice cannot read: a name in kanji or kana
- * is left out, and a product named so is called by its category ("your next supplement delivery").
+ * name's size (「30包」, "1 kilogram"), then the product name, then the stock, then the option are
+ * dropped — from both, so the two languages always say the same things. The product is said in its
+ * spoken form (risk/spoken: 「500ミリリットル、24本入り」).
+ *
+ * A caller with several live plans: the focus plan's date is said as the caller's next delivery
+ * only when no other plan ships earlier; otherwise the line names its product (never dropped),
+ * and if no line can, it says the earliest upcoming delivery (`earliestDeliveryOn`) with no
+ * option. English leaves out what an English voice cannot read: a name in kanji or kana is left
+ * out, and a product named so is called by its category ("your next supplement delivery") where
+ * the category reads well, else not named — where it must be, English says the earliest delivery.
  */
 export function speech(input: SpeechInput, locale: "ja" | "en"): string {
   const name = clean(input.customerName).replace(/(様|さま|さん)$/u, "");
   const nameEn = inEnglish(name);
-  const product = clean(input.productName);
-  const productEn = product ? productInEnglish(product, input.productCategory) : "";
+  const greet = { ja: name ? `${name}様、` : "お客様、", en: nameEn ? `Hello ${nameEn}. ` : "Hello. " };
+  const full = clean(input.productName);
+  // By level: 0 no product, 1 its name without the size (filled when first needed), 2 its whole name; spoken forms.
+  const productJa = ["", "", full ? spokenName(full, "ja") : ""];
+  const productEn = ["", "", full ? productInEnglish(spokenName(full, "en"), input.productCategory) : ""];
+  let shortened = false;
+  const shorten = () => {
+    shortened = true;
+    const short = shortName(full);
+    if (short !== full) [productJa[1], productEn[1]] = [spokenName(short, "ja"), productInEnglish(spokenName(short, "en"), input.productCategory)];
+  };
   const paused = input.status === "paused";
   const canceled = input.status === "canceled";
   const date = canceled ? null : paused ? (input.pausedUntil ?? input.nextDeliveryOn ?? null) : (input.nextDeliveryOn ?? null);
-  const when = date ? { ja: writeDate(date, "ja", "spoken", input.today), en: writeDate(date, "en", "spoken", input.today) } : null;
-  const on = when ? (when.en === "today" || when.en === "tomorrow" ? when.en : `on ${when.en}`) : "";
+  const say = (d: string) => {
+    const en = writeDate(d, "en", "spoken", input.today);
+    return { ja: writeDate(d, "ja", "spoken", input.today), on: en === "today" || en === "tomorrow" ? en : `on ${en}` };
+  };
+  const when = date ? say(date) : null;
+  // Another live plan ships first (or this one is paused, or has no date): "your next delivery" is not this plan's, unless named.
+  const earliest = input.earliestDeliveryOn ?? null;
+  const mustName = !canceled && (input.livePlans ?? 1) > 1 && (paused || date === null || (earliest !== null && earliest < date));
 
   const option = input.band === "low" ? null : input.nextBestAction ? (paused && input.nextBestAction === "pause" ? EXTEND_PAUSE : ACTION_TEXT[input.nextBestAction]) : input.band === "high" ? GENERIC_HELP : null;
   // An option is said with a date to anchor it; restarting, to a former customer only.
   const extra = canceled ? (input.restart ? RESTART : null) : when ? option : null;
   const stock = extra && !canceled && input.stock && input.nextBestAction && STOCK_ACTIONS.has(input.nextBestAction) ? input.stock : null;
 
-  const lead = (withProduct: boolean): { ja: string; en: string } => {
-    const p = withProduct ? product : "";
-    const pEn = withProduct && productEn ? `${productEn} ` : "";
+  /** The caller's next delivery, whichever plan it is: what a line that cannot name the focus plan says. */
+  const next = (): { ja: string; en: string } => {
+    const first = earliest ? say(earliest) : null;
+    return first ? { ja: `次回のお届けは${first.ja}の予定です。`, en: `Your next delivery is ${first.on}.` } : { ja: "現在、次回のお届け予定はございません。", en: "You have no upcoming delivery scheduled." };
+  };
+  const lead = (level: number): { ja: string; en: string } => {
+    const p = productJa[level];
+    const pEn = productEn[level] ? `${productEn[level]} ` : "";
     if (canceled) return { ja: `${p ? `${p}の` : ""}定期便はご解約済みです。`, en: `Your ${pEn}subscription has been cancelled.` };
-    if (paused && when) return { ja: `${p ? `${p}の` : ""}お届けはお休み中で、${when.ja}から再開の予定です。`, en: `Your ${pEn}deliveries are paused and restart ${on}.` };
+    if (paused && when) return { ja: `${p ? `${p}の` : ""}お届けはお休み中で、${when.ja}から再開の予定です。`, en: `Your ${pEn}deliveries are paused and restart ${when.on}.` };
     if (paused) return { ja: `${p ? `${p}の` : ""}お届けは現在お休み中です。`, en: `Your ${pEn}deliveries are paused for now.` };
-    if (when) return { ja: `次回の${p ? `${p}の` : ""}お届けは${when.ja}の予定です。`, en: `Your next ${pEn}delivery is ${on}.` };
+    if (when) return { ja: `次回の${p ? `${p}の` : ""}お届けは${when.ja}の予定です。`, en: `Your next ${pEn}delivery is ${when.on}.` };
+    if (mustName && p) return { ja: `${p}の次回のお届け予定は現在ございません。`, en: `You have no upcoming ${pEn}delivery scheduled.` };
     return { ja: "現在、次回のお届け予定はございません。", en: "You have no upcoming delivery scheduled." };
   };
-  const render = (withProduct: boolean, withStock: boolean, withExtra: boolean) => {
-    const l = lead(withProduct);
-    return {
-      ja: `${name ? `${name}様、` : "お客様、"}${l.ja}${withStock && stock ? `${stock.ja}あります。` : ""}${withExtra && extra ? extra.ja : ""}`,
-      en: `${nameEn ? `Hello ${nameEn}.` : "Hello."} ${l.en}${withStock && stock ? ` You have ${stock.en}.` : ""}${withExtra && extra ? ` ${extra.en}` : ""}`,
-    };
+  const render = (level: number, withStock: boolean, withExtra: boolean) => {
+    const l = lead(level);
+    const s = withStock && stock ? stock : null;
+    const e = withExtra && extra ? extra : null;
+    // English cannot name a plan it must: it says the caller's next delivery, and no option for a plan it did not name.
+    const en = mustName && !productEn[level] ? next().en : `${l.en}${s ? ` You have ${s.en}.` : ""}${e ? ` ${e.en}` : ""}`;
+    return { ja: `${greet.ja}${l.ja}${s ? `${s.ja}あります。` : ""}${e ? e.ja : ""}`, en: `${greet.en}${en}` };
   };
 
-  // Most said first; each step drops one fact from both languages.
-  const steps: [product: boolean, stock: boolean, extra: boolean][] = [
-    [true, true, true],
-    [false, true, true],
-    [true, false, true],
-    [false, false, true],
-    [true, false, false],
-    [false, false, false],
-  ];
-  for (const [p, s, e] of steps) {
-    if ((p && !product) || (s && !stock) || (e && !extra)) continue;
-    const line = render(p, s, e);
-    if (charCount(line.ja) <= JA_MAX_CHARS && line.en.length <= EN_MAX_CHARS) return line[locale];
+  // Most said first; each step drops one fact from both languages: the size, the product, the stock, the option.
+  for (const [withStock, withExtra] of STEPS) {
+    if ((withStock && !stock) || (withExtra && !extra)) continue;
+    for (let level = 2; level >= (mustName ? 1 : 0); level--) {
+      if (level === 1 && !shortened && full) shorten();
+      if (level > 0 && !productJa[level]) continue;
+      const line = render(level, withStock, withExtra);
+      if (charCount(line.ja) <= JA_MAX_CHARS && line.en.length <= EN_MAX_CHARS) return line[locale];
+    }
   }
-  // A name too long for any line: the plan's state alone.
-  return lead(false)[locale];
+  // No line names the plan it must, or a name too long for any line: the caller's next delivery, or the plan's state alone.
+  const last = mustName ? next() : lead(0);
+  const line = { ja: `${greet.ja}${last.ja}`, en: `${greet.en}${last.en}` };
+  return charCount(line.ja) <= JA_MAX_CHARS && line.en.length <= EN_MAX_CHARS ? line[locale] : last[locale];
 }
+
+/** Stock and option kept, then the option alone, then neither. */
+const STEPS: [stock: boolean, extra: boolean][] = [
+  [true, true],
+  [false, true],
+  [false, false],
+];

@@ -179,9 +179,14 @@ export function unitWord(unitLabel: string | null, n: number, lang: "ja" | "en",
 export function describeStock(stock: Pick<StockEstimate, "unitsOnHand" | "daysOnHand">, unitLabel: string | null, lang: "ja" | "en"): string {
   const n = aboutCount(stock.unitsOnHand);
   const span = spanOfDays(stock.daysOnHand, lang);
-  // Less than one unit would round to 「約0本」 beside 「2週間分ほど」: say the part of one instead.
+  // Less than one unit would round to 「約0本」 beside 「2週間分ほど」: say the part of one instead
+  // (「あと1個の半分ほど」 is not how anyone says it: the caller knows what they have open).
   if (stock.unitsOnHand < 0.25) return lang === "ja" ? `残りわずか、${span}` : `almost none left, ${span}`;
-  if (stock.unitsOnHand < 0.75) return lang === "ja" ? `あと1${unitWord(unitLabel, 1, lang)}の半分ほど、${span}` : `about half ${/^[aeio]/i.test(unitWord(unitLabel, 1, lang)) ? "an" : "a"} ${unitWord(unitLabel, 1, lang)} left, ${span}`;
+  if (stock.unitsOnHand < 0.75) {
+    if (lang === "ja") return `あと半分ほど、${span}`;
+    const one = unitWord(unitLabel, 1, lang, ["", ""]);
+    return one ? `about half ${/^[aeio]/i.test(one) ? "an" : "a"} ${one} left, ${span}` : `about half left, ${span}`;
+  }
   if (lang === "ja") return `あと約${n}${unitWord(unitLabel, n, lang)}、${span}`;
   return `about ${n} ${unitWord(unitLabel, n, lang)} left, ${span}`;
 }

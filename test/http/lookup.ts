@@ -41,8 +41,9 @@ export function lookupSuite(h: () => Harness) {
       expect(res.body.speech).toBe("佐藤 花子様、次回の国産大麦若葉の青汁 30包のお届けは明日の予定です。");
       const en = await lookup("phone=09012345678", { "accept-language": "en-US,en;q=0.9" });
       expect(en.body.language).toBe("en");
-      // An English voice cannot read the kanji name or the product's Japanese name: left out, the product said by its category.
-      expect(en.body.speech).toBe("Hello. Your next health food delivery is tomorrow.");
+      // An English voice cannot read the kanji name or the product's Japanese name: left out, and a
+      // health food's category is not said before "delivery" (it reads as a takeaway).
+      expect(en.body.speech).toBe("Hello. Your next delivery is tomorrow.");
       expect(en.body.speech.length).toBeLessThanOrEqual(140);
     });
 
@@ -86,6 +87,49 @@ export function lookupSuite(h: () => Harness) {
       expect(res.body.code).toBe("ambiguous_customer");
       expect([...res.body.candidates].sort()).toEqual([a, b].sort());
       expect(res.text).not.toContain("山田");
+    });
+
+    it("no match, a shared number and unreadable input each carry a line for the caller, in the lookup's language", async () => {
+      const none = await lookup("phone=07099998888", { "accept-language": "ja" });
+      expect(none.status).toBe(404);
+      expect(none.body).toMatchObject({ code: "customer_not_found", detail: "この電話番号またはメールアドレスの顧客は見つかりません。", speech: "お電話ありがとうございます。お客様情報を確認できませんでした。" });
+      expect((await lookup("phone=07099998888", { "accept-language": "en" })).body.speech).toBe("Thank you for calling. We could not find your details.");
+      // No Accept-Language: the detail is English (as every problem's), the speech the shop's language (as the answer's speech).
+      const plain = await lookup("phone=07099998888");
+      expect(plain.body.detail).toBe("No customer with this phone number or email.");
+      expect(plain.body.speech).toBe("お電話ありがとうございます。お客様情報を確認できませんでした。");
+
+      const u = await h().tenant();
+      for (const id of [uid("C"), uid("C")]) await h().request("PUT", `/v1/customers/${id}`, { key: u.key, body: customerBody({ name: "山田 一郎", phone: "03-2222-4444" }) });
+      const shared = await h().request("GET", "/v1/lookup?phone=0322224444", { key: u.key, headers: { "accept-language": "ja" } });
+      expect(shared.status).toBe(409);
+      // The detail is for the operator; the speech for the caller, with no one's name or number.
+      expect(shared.body.detail).toContain("お客様に顧客番号をお尋ねください");
+      expect(shared.body.speech).toBe("お電話ありがとうございます。お客様情報をおひとりに絞り込めませんでした。");
+      expect(shared.body.speech).not.toMatch(/山田|C-|0322224444/);
+
+      const bad = await lookup("phone=abc", { "accept-language": "ja" });
+      expect(bad.status).toBe(422);
+      expect(bad.body.speech).toBe("お電話ありがとうございます。お電話番号を確認できませんでした。");
+      // Refused by the query's schema (a number longer than any), too.
+      const long = await lookup(`phone=${"1".repeat(65)}`, { "accept-language": "en" });
+      expect(long.status).toBe(422);
+      expect(long.body.speech).toBe("Thank you for calling. We could not read your phone number.");
+      for (const res of [none, shared, bad, long]) expect(res.body.speech, res.body.code).not.toMatch(/[`"'「」]|customer_|phone=|顧客番号/);
+    });
+
+    it("a caller ID with no number (withheld, unavailable, empty) is its own case: 422 saying so, and a line that fits it", async () => {
+      for (const id of ["anonymous", "Anonymous", "非通知", "Unavailable", "PRIVATE", "公衆電話", "+", "", "sip:anonymous@anonymous.invalid"]) {
+        const res = await lookup(`phone=${encodeURIComponent(id)}`, { "accept-language": "ja" });
+        expect(res.status, id).toBe(422);
+        expect(res.body.code, id).toBe("validation_failed");
+        expect(res.body.detail, id).toBe("発信者番号が通知されていません（非通知または通知不可能）。照会できる番号がありません。");
+        expect(res.body.errors, id).toEqual([{ path: "query.phone", message: "発信者番号が通知されていません。お客様に電話番号または顧客番号をお尋ねください" }]);
+        expect(res.body.speech, id).toBe("お電話ありがとうございます。番号が通知されていないため、お客様情報を確認できませんでした。");
+      }
+      const en = await lookup("phone=anonymous", { "accept-language": "en" });
+      expect(en.body.detail).toBe("The caller ID has no number (withheld or unavailable): there is nothing to look up.");
+      expect(en.body.speech).toBe("Thank you for calling. Your number was not shown to us, so we could not find your details.");
     });
 
     it("a number given with an extension picks the customer with that extension among those sharing the number", async () => {
@@ -148,7 +192,7 @@ export function lookupSuite(h: () => Harness) {
       const [, m, d] = resumeOn.split("-").map(Number);
       expect(ja.body.speech).toMatch(new RegExp(`^小野 美穂様、(国産大麦若葉の青汁 30包の)?お届けはお休み中で、${m}月${d}日から再開の予定です。`));
       const en = await lookup("phone=08044445555", { "accept-language": "en" });
-      expect(en.body.speech).toMatch(/^Hello\. Your (health food )?deliveries are paused and restart on [A-Z][a-z]+ \d+\./);
+      expect(en.body.speech).toMatch(/^Hello\. Your deliveries are paused and restart on [A-Z][a-z]+ \d+\./);
     });
 
     it("a caller whose plans are all cancelled: no cancel risk, and restarting mentioned only when a comeback offer awaits them", async () => {
@@ -171,7 +215,7 @@ export function lookupSuite(h: () => Harness) {
       expect(ja.body.route).toBe("standard_queue");
       expect(ja.body.speech).toBe("元 顧客様、国産大麦若葉の青汁 30包の定期便はご解約済みです。再開のご案内もできます。");
       const en = await lookup("phone=08066667777", { "accept-language": "en" });
-      expect(en.body.speech).toBe("Hello. Your health food subscription has been cancelled. We can also help you restart it if you like.");
+      expect(en.body.speech).toBe("Hello. Your subscription has been cancelled. We can also help you restart it if you like.");
 
       // Not to be written to (no keep-in-touch, no consent): not a win-back candidate, nothing offered.
       await gone("080-8888-9999", false);

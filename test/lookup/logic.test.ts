@@ -41,3 +41,17 @@ describe("the IVR line with the stock on hand (issue #14)", () => {
     expect(speechFor({ customerName: "山田 花子", focus, band: "low", action: "skip", today: "2026-11-23" }, "ja")).not.toContain("あと約");
   });
 });
+
+describe("the IVR line for a caller with several plans", () => {
+  it("does not say the plan at risk's date as the caller's next delivery when another plan ships first", () => {
+    const sub = (id: string, productName: string, nextDeliveryOn: string, status: "active" | "paused" | "canceled" = "active") => ({ id, status, productName, nextDeliveryOn, quantity: 1, intervalDays: 30, unitPriceAmount: 3000, risk: null, productCategory: "supplement" });
+    const focus = sub("S-2", "ルテインサプリ 30粒", "2026-12-30");
+    const subs = [sub("S-1", "コラーゲンドリンク 50ml×10本", "2026-12-05"), focus, sub("S-3", "青汁", "2026-12-01", "canceled")];
+    const input = { customerName: "竹内 大輔", focus, subs, band: "low" as const, action: null, today: "2026-12-02" };
+    expect(speechFor(input, "ja")).toBe("竹内 大輔様、次回のルテインサプリ 30粒のお届けは12月30日の予定です。");
+    expect(speechFor(input, "en")).toBe("Hello. Your next supplement delivery is on December 30.");
+    // The cancelled plan does not count; with the focus plan first, its date is the caller's next delivery.
+    expect(speechFor({ ...input, subs: [focus, subs[2]!] }, "ja")).toBe("竹内 大輔様、次回のルテインサプリ 30粒のお届けは12月30日の予定です。");
+    expect(speechFor({ ...input, subs: [{ ...subs[0]!, nextDeliveryOn: "2026-12-30" }, focus], band: "medium", action: "skip" }, "ja")).toBe("竹内 大輔様、次回のルテインサプリ 30粒のお届けは12月30日の予定です。次回分のスキップも承れます。");
+  });
+});

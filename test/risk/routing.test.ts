@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { JA_MAX_CHARS, monthlyValueYen, route, speech, type NextBestAction, type SpeechInput } from "../../src/risk/routing";
+import { shortName, spokenName } from "../../src/risk/spoken";
 
 describe("route", () => {
   it("sends high-risk, high-value callers to a retention specialist", () => {
@@ -75,13 +76,13 @@ describe("speech", () => {
   });
 
   it("says a paused plan is paused and the day it restarts, not a next delivery as if nothing had changed", () => {
-    const paused = { ...base, status: "paused" as const, pausedUntil: "2025-12-09", nextDeliveryOn: "2025-12-09", productCategory: "health_food" };
+    const paused = { ...base, status: "paused" as const, pausedUntil: "2025-12-09", nextDeliveryOn: "2025-12-09", productCategory: "supplement" };
     expect(speech(paused, "ja")).toBe("山田様、青汁のお届けはお休み中で、12月9日から再開の予定です。");
-    expect(speech(paused, "en")).toBe("Hello. Your health food deliveries are paused and restart on December 9.");
+    expect(speech(paused, "en")).toBe("Hello. Your supplement deliveries are paused and restart on December 9.");
     expect(speech({ ...paused, today: "2025-12-08" }, "ja")).toContain("明日から再開の予定です。");
     // Paused with no date given: paused, no date made up.
     expect(speech({ ...paused, pausedUntil: null, nextDeliveryOn: null }, "ja")).toBe("山田様、青汁のお届けは現在お休み中です。");
-    expect(speech({ ...paused, pausedUntil: null, nextDeliveryOn: null }, "en")).toBe("Hello. Your health food deliveries are paused for now.");
+    expect(speech({ ...paused, pausedUntil: null, nextDeliveryOn: null }, "en")).toBe("Hello. Your supplement deliveries are paused for now.");
     // A pause offered to a paused plan is a longer one.
     expect(speech({ ...paused, band: "high", nextBestAction: "pause" }, "ja")).toBe("山田様、青汁のお届けはお休み中で、12月9日から再開の予定です。お休みの延長も承れます。");
     expect(speech({ ...paused, band: "high", nextBestAction: "pause" }, "en")).toContain("You can also extend the pause.");
@@ -101,6 +102,11 @@ describe("speech", () => {
     expect(speech(caller, "en")).toBe("Hello. Your next supplement delivery is on December 9.");
     expect(speech({ ...caller, productCategory: null }, "en")).toBe("Hello. Your next delivery is on December 9.");
     expect(speech({ ...caller, customerName: "Miho Ono", productName: "Lactic Acid 60" }, "en")).toBe("Hello Miho Ono. Your next Lactic Acid 60 delivery is on December 9.");
+    // A category English says before "delivery" only where it reads well: never "your next food delivery".
+    for (const productCategory of ["food", "health_food", "beauty_food", "beverage"]) {
+      expect(speech({ ...caller, productCategory }, "en"), productCategory).toBe("Hello. Your next delivery is on December 9.");
+    }
+    expect(speech({ ...caller, productCategory: "cosmetics" }, "en")).toBe("Hello. Your next skincare delivery is on December 9.");
     // Full-width Latin is read as Latin.
     expect(speech({ ...caller, customerName: "Ｍｉｈｏ Ｏｎｏ" }, "en")).toMatch(/^Hello Miho Ono\. /);
   });
@@ -142,5 +148,102 @@ describe("speech", () => {
           expect(line).not.toMatch(/\n/);
           if (locale === "en") expect(line).not.toMatch(/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u);
         }
+  });
+
+  describe("a caller with several live plans (the focus is the one most at risk, not always the next to ship)", () => {
+    // C-100361 in the demo shop: コラーゲンドリンク ships 12/5, the focus グルコサミン on 12/30.
+    const several: SpeechInput = {
+      customerName: "竹内 大輔",
+      nextDeliveryOn: "2026-12-30",
+      productName: "グルコサミン＆コンドロイチン 180粒",
+      productCategory: "supplement",
+      band: "medium",
+      nextBestAction: "move_delivery",
+      stock: { ja: "あと約48粒、3週間分ほど", en: "about 48 tablets left, about three weeks" },
+      today: "2026-12-02",
+      livePlans: 3,
+      earliestDeliveryOn: "2026-12-05",
+    };
+
+    it("names the plan whose date it says when another ships earlier, never the date alone as the caller's next delivery", () => {
+      const ja = speech(several, "ja");
+      expect(ja).toBe("竹内 大輔様、次回のグルコサミンとコンドロイチン 180粒のお届けは12月30日の予定です。お届け日の変更も承れます。");
+      expect([...ja].length).toBeLessThanOrEqual(JA_MAX_CHARS);
+      expect(speech(several, "en")).toBe("Hello. Your next supplement delivery is on December 30. You can also move your next delivery.");
+      expect(speech({ ...several, customerName: "Dai", productName: "Glucosamine & Chondroitin 180" }, "en")).toBe(
+        "Hello Dai. Your next Glucosamine and Chondroitin 180 delivery is on December 30.",
+      );
+    });
+
+    it("says the date without the product when the focus plan is the next to ship (or shares the day)", () => {
+      const first = { ...several, earliestDeliveryOn: "2026-12-30" };
+      expect(speech(first, "ja")).toBe("竹内 大輔様、次回のお届けは12月30日の予定です。あと約48粒、3週間分ほどあります。お届け日の変更も承れます。");
+      expect(speech(first, "en")).toBe("Hello. Your next delivery is on December 30. You have about 48 tablets left, about three weeks. You can also move your next delivery.");
+    });
+
+    it("when English cannot name the plan, says the caller's earliest delivery, with no option for a plan it did not name", () => {
+      const food = { ...several, productName: "国産百花はちみつ 500g", productCategory: "food" };
+      expect(speech(food, "ja")).toBe("竹内 大輔様、次回の国産百花はちみつ 500グラムのお届けは12月30日の予定です。お届け日の変更も承れます。");
+      expect(speech(food, "en")).toBe("Hello. Your next delivery is on December 5.");
+    });
+
+    it("when no line can name the plan, says the caller's earliest delivery in both languages", () => {
+      const long = { ...several, productName: "とても長い商品名でどうしても一行には収まらない特別な定期便セットの詰め合わせです" };
+      expect(speech(long, "ja")).toBe("竹内 大輔様、次回のお届けは12月5日の予定です。");
+      expect(speech(long, "en")).toBe("Hello. Your next delivery is on December 5.");
+      // A name too long even for that: the delivery alone.
+      expect(speech({ ...long, customerName: "長".repeat(50) }, "ja")).toBe("次回のお届けは12月5日の予定です。");
+    });
+
+    it("names a paused plan, or one with no date, when another plan is live", () => {
+      const paused = { ...several, status: "paused" as const, pausedUntil: "2027-01-31", nextBestAction: null, band: "low" as const };
+      expect(speech(paused, "ja")).toBe("竹内 大輔様、グルコサミンとコンドロイチン 180粒のお届けはお休み中で、1月31日から再開の予定です。");
+      expect(speech(paused, "en")).toBe("Hello. Your supplement deliveries are paused and restart on January 31.");
+      const undated = { ...several, nextDeliveryOn: null, band: "low" as const };
+      expect(speech(undated, "ja")).toBe("竹内 大輔様、グルコサミンとコンドロイチン 180粒の次回のお届け予定は現在ございません。");
+      expect(speech(undated, "en")).toBe("Hello. You have no upcoming supplement delivery scheduled.");
+      // With one live plan the line is as it was: its date is the caller's next delivery.
+      expect(speech({ ...several, livePlans: 1 }, "ja")).toBe("竹内 大輔様、次回のお届けは12月30日の予定です。あと約48粒、3週間分ほどあります。お届け日の変更も承れます。");
+    });
+  });
+
+  it("says product names as a voice reads them (units, ×, ＆), in the speech only, and the size first to go when the line is long", () => {
+    expect(speech({ ...base, productName: "水素水 500ml×24本" }, "ja")).toBe("山田様、次回の水素水 500ミリリットル、24本入りのお届けは12月5日の予定です。");
+    expect(speech({ ...base, productName: "ソイプロテイン 抹茶味 1kg", band: "high", nextBestAction: "skip" }, "ja")).toBe(
+      "山田様、次回のソイプロテイン 抹茶味 1キログラムのお届けは12月5日の予定です。次回分のスキップも承れます。",
+    );
+    expect(speech({ ...base, productName: "コラーゲンドリンク 50ml×10本", band: "high", nextBestAction: "skip" }, "ja")).toBe(
+      "山田様、次回のコラーゲンドリンクのお届けは12月5日の予定です。次回分のスキップも承れます。",
+    );
+    expect(speech({ ...base, productName: "Protein 1kg" }, "en")).toBe("Hello. Your next Protein 1 kilogram delivery is on December 5.");
+  });
+});
+
+describe("spoken product names", () => {
+  it("says units, counts and ampersands in words, in each language", () => {
+    expect(spokenName("水素水 500ml×24本", "ja")).toBe("水素水 500ミリリットル、24本入り");
+    expect(spokenName("コラーゲンドリンク 50ml×10本", "ja")).toBe("コラーゲンドリンク 50ミリリットル、10本入り");
+    expect(spokenName("グルコサミン＆コンドロイチン 180粒", "ja")).toBe("グルコサミンとコンドロイチン 180粒");
+    expect(spokenName("ソイプロテイン 抹茶味 1kg", "ja")).toBe("ソイプロテイン 抹茶味 1キログラム");
+    expect(spokenName("オールインワンゲル 80g", "ja")).toBe("オールインワンゲル 80グラム");
+    expect(spokenName("酵素ドリンク 720ml", "ja")).toBe("酵素ドリンク 720ミリリットル");
+    expect(spokenName("ギフトセット×3", "ja")).toBe("ギフトセット、3個入り");
+    expect(spokenName("５００ｍｌ×２４本", "ja")).toBe("500ミリリットル、24本入り");
+    expect(spokenName("Protein 1kg", "en")).toBe("Protein 1 kilogram");
+    expect(spokenName("Green Tea 80g", "en")).toBe("Green Tea 80 grams");
+    expect(spokenName("Water 500mlx24", "en")).toBe("Water 500 millilitres, pack of 24");
+    expect(spokenName("Fish & Chips", "en")).toBe("Fish and Chips");
+  });
+
+  it("leaves alone what is not an amount: names without units, letters after a number that are a word", () => {
+    for (const name of ["国産大麦若葉の青汁 30包", "DHA・EPAサプリ 120粒", "Max 2", "Gel 5gel", "Lactic Acid 60"]) expect(spokenName(name, "ja"), name).toBe(name);
+  });
+
+  it("shortens a name to what it is called without its size", () => {
+    expect(shortName("国産大麦若葉の青汁 30包")).toBe("国産大麦若葉の青汁");
+    expect(shortName("水素水 500ml×24本")).toBe("水素水");
+    expect(shortName("ソイプロテイン 抹茶味 1kg")).toBe("ソイプロテイン 抹茶味");
+    expect(shortName("青汁")).toBe("青汁");
+    expect(shortName("30包")).toBe("30包");
   });
 });

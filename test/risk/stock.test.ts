@@ -10,9 +10,9 @@ describe("stock said as a person would", () => {
     expect(describeStock({ unitsOnHand: 2, daysOnHand: 90 }, null, "ja")).toBe("あと約2個、3か月分ほど");
     expect(describeStock({ unitsOnHand: 148, daysOnHand: 75 }, "粒", "en")).toBe("about 150 tablets left, about two and a half months");
     // Less than one unit is never 「約0本」 beside weeks of use.
-    expect(describeStock({ unitsOnHand: 0.47, daysOnHand: 14 }, "本", "ja")).toBe("あと1本の半分ほど、2週間分ほど");
+    expect(describeStock({ unitsOnHand: 0.47, daysOnHand: 14 }, "本", "ja")).toBe("あと半分ほど、2週間分ほど");
     expect(describeStock({ unitsOnHand: 0.47, daysOnHand: 14 }, "本", "en")).toBe("about half a bottle left, about two weeks");
-    expect(describeStock({ unitsOnHand: 0.4, daysOnHand: 12 }, null, "en")).toBe("about half a unit left, about two weeks");
+    expect(describeStock({ unitsOnHand: 0.4, daysOnHand: 12 }, null, "en")).toBe("about half left, about two weeks");
     expect(describeStock({ unitsOnHand: 0.1, daysOnHand: 3 }, "袋", "ja")).toBe("残りわずか、3日分ほど");
     // Each counter once, in its own word: 袋, 包, 粒, 本, 個 (and the package, without a label).
     const said = (label: string | null, lang: "ja" | "en", units = 12) => describeStock({ unitsOnHand: units, daysOnHand: 30 }, label, lang);
