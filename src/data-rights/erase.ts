@@ -1,4 +1,4 @@
-import { and, eq, inArray, or, sql } from "drizzle-orm";
+import { and, eq, inArray, ne, or, sql } from "drizzle-orm";
 import {
   auditLog,
   auditLogRekeys,
@@ -36,6 +36,8 @@ export type ErasureResult = {
     customerSessions: number;
     storedAnswers: number;
     webhookPayloads: number;
+    /** Webhook events about the person not yet delivered (pending or failed), dropped: never sent. */
+    webhookEventsDropped: number;
     /** Win-back records (exit survey answers, contactability) moved to the pseudonym, free text removed. */
     winbacks: number;
     /** Keep-in-touch answers (their evidence) moved to the pseudonym. */
@@ -62,6 +64,9 @@ const pseudonym = () => `erased_${randomToken(20)}`;
  *   removed from event data, evidence steps, flows' offers, plan changes and webhook payloads
  *   (delivered or not); stored idempotent answers that mention the person are deleted, so a
  *   replay of an old request runs afresh instead of answering the pseudonym (linking it to the id);
+ * - webhook events about the person not yet delivered (pending, held or failed) are dropped: sent
+ *   later they could only name the pseudonym, an id the merchant never saw (or keep the merchant's
+ *   id of an erased person); the `customer.erased` event below is what the merchant's systems get;
  * - marketing consent and keep-in-touch become false (never contactable again);
  * - from then on the pseudonym's record takes no writes (data-rights/erased);
  * - with the shop setting `keepContactFingerprints` (default true), keyed HMAC fingerprints of the
@@ -206,6 +211,12 @@ export async function eraseCustomer(
       storedAnswers++;
       await s.delete(idempotencyKeys, eq(idempotencyKeys.key, a.key));
     }
+    // Undelivered events about the person go (see above): those whose data names the customer id, as
+    // every event about a customer does (`customerId`, at the top or in its subscription).
+    const aboutPerson = `"customerId":${JSON.stringify(customerId)}`;
+    const webhookEventsDropped = (
+      await s.delete(webhookDeliveries, ne(webhookDeliveries.status, "delivered"), sql`instr(${webhookDeliveries.payload}, ${aboutPerson}) > 0`).returning({ id: webhookDeliveries.id })
+    ).length;
     const deliveries = await s.q
       .select({ id: webhookDeliveries.id, payload: webhookDeliveries.payload })
       .from(webhookDeliveries)
@@ -240,6 +251,7 @@ export async function eraseCustomer(
         customerSessions: sessions,
         storedAnswers,
         webhookPayloads,
+        webhookEventsDropped,
         winbacks: winback.winbacks,
         keepInTouchAnswers: winback.consents,
       },

@@ -15,7 +15,11 @@ export const Erasure = z
         planChanges: z.number().int(),
         customerSessions: z.number().int().openapi({ description: "Customer sessions deleted (their tokens stop working)." }),
         storedAnswers: z.number().int().openapi({ description: "Stored `Idempotency-Key` answers that mentioned the person, deleted (a replay runs afresh)." }),
-        webhookPayloads: z.number().int(),
+        webhookPayloads: z.number().int().openapi({ description: "Webhook payloads (delivered ones, kept in the delivery log) with the person's data removed." }),
+        webhookEventsDropped: z.number().int().openapi({
+          description:
+            "Webhook events about the person not yet delivered (pending, held by a paused endpoint, or failed), dropped: sent after the erasure they could only name an id you never saw. The `customer.erased` event, with your id, is queued instead.",
+        }),
         winbacks: z.number().int().openapi({ description: "Win-back records (one per cancellation): pseudonymised, free-text exit survey answers removed." }),
         keepInTouchAnswers: z.number().int().openapi({ description: "Keep-in-touch answers (evidence) pseudonymised." }),
       })

@@ -259,6 +259,8 @@ export const webhooks = sqliteTable(
     /** After a rotation: the old secret (stored like `secret`), which still signs until `previous_secret_expires_at`. */
     previousSecret: text("previous_secret"),
     previousSecretExpiresAt: text("previous_secret_expires_at"),
+    /** Since when deliveries are held (`paused: true`); null: delivering. Held events keep queueing (webhooks/dispatcher HELD). */
+    pausedAt: text("paused_at"),
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
   },
@@ -291,6 +293,8 @@ export const webhookDeliveries = sqliteTable(
   (t) => [
     index("webhook_deliveries_due").on(t.status, t.nextAttemptAt),
     index("webhook_deliveries_tenant").on(t.tenantId, t.webhookId, t.createdAt),
+    // A retry or a list by the id receivers log (`webhook-id`).
+    index("webhook_deliveries_event").on(t.tenantId, t.eventId),
     // Failed customer.erased deliveries that still name the merchant's id: the few rows the
     // retention sweep looks at (webhooks/dispatcher `forgetAbandonedErasures`), never the rest of the failed ones.
     index("webhook_deliveries_erased_failed")

@@ -1,5 +1,6 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { MemoryStore } from "hono-rate-limiter";
+import proxyaddr from "proxy-addr";
 import { principalTag } from "./auth";
 import type { AppEnv } from "./env";
 import { ApiError } from "./errors";
@@ -7,8 +8,10 @@ import { ApiError } from "./errors";
 /**
  * Rate limits, one middleware pair for both runtimes (counted by hono-rate-limiter's MemoryStore on
  * Node, by Workers Rate Limiting bindings on Workers):
- * - `limitFailedAuth`, before authentication: per client address, only 401 answers count; a client
- *   over the limit answers 429 before its key is even checked (wrong-key guessing is throttled).
+ * - `limitFailedAuth`, around authentication: per client address, only 401 answers count; over the
+ *   limit a refused key answers 429 instead of 401 until the window passes (wrong-key guessing is
+ *   throttled), while a valid key from the same address is never refused by it — one client with a
+ *   revoked key behind a load balancer or a shared office address does not shut out the others.
  * - `limitPerKey`, after authentication: per principal (an API key, a customer session, a console
  *   session: each counted on its own id, platform/auth principalTag), the limit of its shop's plan.
  * On Node the counts are in process memory (`Services.rateLimits`, from the environment; absent →
@@ -26,12 +29,43 @@ export type Plan = keyof typeof PLANS;
 export const FAILED_AUTH_PER_MINUTE = 30;
 const WINDOW_MS = 60_000;
 
-export type RateLimitConfig = { perKey: Record<Plan, number>; failedAuth: number; windowMs: number };
+/** Which hops in front of the server may name the client (proxy-addr's trust function: `i` 0 is the socket's peer). */
+export type TrustProxy = (address: string, i: number) => boolean;
+export type RateLimitConfig = {
+  perKey: Record<Plan, number>;
+  failedAuth: number;
+  windowMs: number;
+  /** Node behind a reverse proxy (`TRUST_PROXY`): the client address is read from `X-Forwarded-For` through these hops. Absent: the socket's peer. */
+  trustProxy?: TrustProxy;
+};
+
+/**
+ * `TRUST_PROXY` (Node): absent, empty, `off` or `0` → the socket's peer is the client (default);
+ * a whole number n → the n nearest hops are proxies (`1`: one load balancer in front); otherwise a
+ * comma-separated list of addresses, CIDRs and proxy-addr's names `loopback`, `linklocal`,
+ * `uniquelocal` → hops from those addresses are proxies. The client is then the nearest address in
+ * `X-Forwarded-For` not trusted (proxy-addr, as Express reads it). `true` is refused: trusting
+ * every hop lets any client name its own address.
+ */
+export function trustProxyFromEnv(raw: string | undefined): TrustProxy | undefined {
+  const value = raw?.trim() ?? "";
+  if (value === "" || value === "off" || value === "0" || value === "false") return undefined;
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    return (_address, i) => i < hops;
+  }
+  if (value === "true") throw new Error("TRUST_PROXY=true would let any client name its own address: give the number of proxies in front (e.g. 1) or their addresses/CIDRs");
+  try {
+    return proxyaddr.compile(value.split(",").map((v) => v.trim()).filter((v) => v !== ""));
+  } catch (e) {
+    throw new Error(`TRUST_PROXY must be a number of hops or addresses/CIDRs (loopback, linklocal, uniquelocal allowed), got ${raw}: ${e instanceof Error ? e.message : e}`);
+  }
+}
 
 /**
  * The Node configuration from the environment: `RATE_LIMITS=off` turns limits off; per-minute
  * numbers `RATE_LIMIT_STANDARD`, `RATE_LIMIT_BUSINESS`, `RATE_LIMIT_ENTERPRISE`,
- * `RATE_LIMIT_FAILED_AUTH`; `RATE_LIMIT_WINDOW_MS` (default 60,000).
+ * `RATE_LIMIT_FAILED_AUTH`; `RATE_LIMIT_WINDOW_MS` (default 60,000); `TRUST_PROXY` (trustProxyFromEnv).
  */
 export function rateLimitConfigFromEnv(env: Record<string, string | undefined>): RateLimitConfig | undefined {
   if (env.RATE_LIMITS === "off" || env.RATE_LIMITS === "0") return undefined;
@@ -46,6 +80,7 @@ export function rateLimitConfigFromEnv(env: Record<string, string | undefined>):
     perKey: { standard: n("RATE_LIMIT_STANDARD", PLANS.standard), business: n("RATE_LIMIT_BUSINESS", PLANS.business), enterprise: n("RATE_LIMIT_ENTERPRISE", PLANS.enterprise) },
     failedAuth: n("RATE_LIMIT_FAILED_AUTH", FAILED_AUTH_PER_MINUTE),
     windowMs: n("RATE_LIMIT_WINDOW_MS", WINDOW_MS),
+    trustProxy: trustProxyFromEnv(env.TRUST_PROXY),
   };
 }
 
@@ -72,13 +107,15 @@ function bindingOf(c: Context<AppEnv>, tier: Plan | "failed_auth"): Binding | un
 }
 
 /**
- * The client's address: on Node the socket's peer; on Workers `CF-Connecting-IP`, which Cloudflare
- * sets (a client cannot). Not `X-Forwarded-For`: anyone can send it. Undefined when unknown (an
- * in-process request in tests), and then not limited by address.
+ * The client's address: on Node the socket's peer, or with `TRUST_PROXY` the nearest untrusted
+ * address of `X-Forwarded-For` (proxy-addr); on Workers `CF-Connecting-IP`, which Cloudflare sets
+ * (a client cannot). Never `X-Forwarded-For` unless trusted: anyone can send it. Undefined when
+ * unknown (an in-process request in tests), and then not limited by address.
  */
-function clientAddress(c: Context<AppEnv>): string | undefined {
-  const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
-  if (incoming) return incoming.socket?.remoteAddress;
+type Incoming = Parameters<typeof proxyaddr>[0];
+function clientAddress(c: Context<AppEnv>, trustProxy?: TrustProxy): string | undefined {
+  const incoming = (c.env as { incoming?: Incoming } | undefined)?.incoming;
+  if (incoming) return trustProxy ? proxyaddr(incoming, trustProxy) : incoming.socket?.remoteAddress;
   return c.req.header("cf-connecting-ip");
 }
 
@@ -120,13 +157,18 @@ function memoryLimiters(config: RateLimitConfig): Limiters {
 }
 
 /**
- * Counts a refused credential against `address`: every request is counted when it arrives and
- * gives its hit back once it was not refused (401), so a burst of parallel guesses is counted
- * before any of them is answered.
+ * Node: a refused credential (401) is counted against the client's address once answered; over the
+ * limit that answer becomes 429. The key is always checked first, so a valid key is never refused
+ * here, as on Workers. Parallel guesses are each counted before their answer leaves.
  */
-async function countFailedAuth(c: Context<AppEnv>, next: () => Promise<void>, store: MemoryStore, address: string) {
+async function failedAuthInMemory(c: Context<AppEnv>, next: () => Promise<void>, config: RateLimitConfig) {
   await next();
-  if (c.res.status !== 401) store.decrement(address);
+  if (c.res.status !== 401) return;
+  const address = clientAddress(c, config.trustProxy);
+  if (!address) return;
+  const { failedAuth, windowS } = memoryLimiters(config);
+  const { totalHits, resetTime } = failedAuth.increment(address);
+  if (totalHits > config.failedAuth) overFailedAuth(c, config.failedAuth, windowS, secondsUntil(resetTime, config.windowMs), 0);
 }
 
 /** Workers: the binding only counts, so a failure is counted after it happens; a client over the limit is refused from its next failure on. */
@@ -135,11 +177,17 @@ async function failedAuthOnWorkers(c: Context<AppEnv>, next: () => Promise<void>
   const address = clientAddress(c);
   if (c.res.status === 401 && address && !(await binding.limit({ key: address })).success) {
     const { limit, period } = BINDINGS.failed_auth;
-    // The 429 replaces the 401, whose headers Hono carries over: its `WWW-Authenticate` is not the
-    // 429's (Node's 429, sent before the key is read, has none either).
-    c.res.headers.delete("WWW-Authenticate");
-    refuse(c, "failed_auth", limit, period, period);
+    overFailedAuth(c, limit, period, period);
   }
+}
+
+/**
+ * The 429 that replaces a refused key's 401, whose headers Hono carries over: its
+ * `WWW-Authenticate` is not the 429's.
+ */
+function overFailedAuth(c: Context<AppEnv>, limit: number, windowS: number, retryAfterS: number, remaining?: number): never {
+  c.res.headers.delete("WWW-Authenticate");
+  refuse(c, "failed_auth", limit, windowS, retryAfterS, remaining);
 }
 
 async function perKeyOnWorkers(c: Context<AppEnv>, next: () => Promise<void>, binding: Binding, plan: Plan) {
@@ -149,20 +197,14 @@ async function perKeyOnWorkers(c: Context<AppEnv>, next: () => Promise<void>, bi
   return next();
 }
 
-/** Before authentication: throttles clients that keep sending refused keys. */
+/** Around authentication: throttles clients that keep sending refused keys (never a valid key). */
 export const limitFailedAuth: MiddlewareHandler<AppEnv> = (c, next) => {
   const binding = bindingOf(c, "failed_auth");
   if (binding) return failedAuthOnWorkers(c, next, binding);
   const config = c.get("services").rateLimits;
-  const address = config && clientAddress(c);
-  if (!address) return next();
-  const { failedAuth, windowS } = memoryLimiters(config);
-  const { totalHits, resetTime } = failedAuth.increment(address);
-  if (totalHits > config.failedAuth) {
-    failedAuth.decrement(address); // a refusal here is not a refused credential
-    refuse(c, "failed_auth", config.failedAuth, windowS, secondsUntil(resetTime, config.windowMs), 0);
-  }
-  return countFailedAuth(c, next, failedAuth, address);
+  // In-process requests (tests, the in-process benches) have no address: nothing to count.
+  if (!config || !(c.env as { incoming?: unknown } | undefined)?.incoming) return next();
+  return failedAuthInMemory(c, next, config);
 };
 
 /** After authentication: the caller's key or session against its plan's limit. */

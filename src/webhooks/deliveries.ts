@@ -6,6 +6,7 @@ import { ApiError } from "../platform/errors";
 import { isSealed } from "../platform/secrets";
 import { apiRoute, domainRouter, IdempotencyHeaders, Instant, jsonBody, jsonResponse, page, PageQuery } from "../platform/openapi";
 import { decodeCursor, toPage } from "../platform/pagination";
+import { HELD } from "./outbox";
 import { newSecret } from "./routes";
 import { WEBHOOK_EVENT_TYPES, WebhookIdParam } from "./schemas";
 import { sealWebhookSecret } from "./secret";
@@ -30,23 +31,38 @@ const AttemptSchema = z
 
 export const Delivery = z
   .object({
-    id: z.string().openapi({ example: "evt_WEDY8wxOF8fB7ZWOfpJd" }),
-    eventId: z.string().openapi({ description: "Sent as `webhook-id`; the same for every endpoint and every retry." }),
+    id: z.string().openapi({
+      description: "The delivery's id: one event to one endpoint, with its attempts. Receivers never see it; `deliveryId` in the paths.",
+      example: "evt_0d2xk3vq8h1s2WEDY8wxOF",
+    }),
+    eventId: z.string().openapi({
+      description:
+        "The event's id, sent as `webhook-id` (what a receiver logs and de-duplicates on): the same for every endpoint and every retry. The retry path and `?eventId=` take it too.",
+      example: "evt_0d2xk3vq8h0p9MfKQ9r8GK",
+    }),
     eventType: z.enum(WEBHOOK_EVENT_TYPES),
     status: z.enum(["pending", "delivered", "failed"]).openapi({ description: "`failed`: every retry of the schedule failed; `POST …/retry` sends it again." }),
     createdAt: Instant,
     attempts: z.array(AttemptSchema).openapi({ description: "Every attempt, oldest first." }),
-    nextAttemptAt: Instant.nullable().openapi({ description: "When the next retry is due; null unless pending." }),
+    nextAttemptAt: Instant.nullable().openapi({ description: "When the next attempt is due; null unless pending, and while the endpoint is paused (held: sent when it is resumed)." }),
     deliveredAt: Instant.nullable(),
   })
   .openapi("WebhookDelivery");
 
 const DeliveryParams = WebhookIdParam.extend({
-  deliveryId: z.string().min(1).max(64).openapi({ param: { name: "deliveryId", in: "path" }, example: "evt_WEDY8wxOF8fB7ZWOfpJd" }),
+  deliveryId: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({
+      param: { name: "deliveryId", in: "path", description: "The delivery's `id`, or the `eventId` a receiver logged as `webhook-id` (one delivery per event and endpoint)." },
+      example: "evt_0d2xk3vq8h0p9MfKQ9r8GK",
+    }),
 });
 
 const DeliveriesQuery = PageQuery.extend({
   status: z.enum(["pending", "delivered", "failed"]).optional().openapi({ description: "Only deliveries in this state." }),
+  eventId: z.string().min(1).max(64).optional().openapi({ description: "Only the delivery of this event (the `webhook-id` a receiver logged).", example: "evt_0d2xk3vq8h0p9MfKQ9r8GK" }),
 });
 
 const RotateBody = z
@@ -71,7 +87,7 @@ const present = (r: Row): z.infer<typeof Delivery> => ({
   status: r.status,
   createdAt: r.createdAt,
   attempts: (r.attemptLog ?? []) as Attempt[],
-  nextAttemptAt: r.status === "pending" ? r.nextAttemptAt : null,
+  nextAttemptAt: r.status === "pending" && r.nextAttemptAt !== HELD ? r.nextAttemptAt : null,
   deliveredAt: r.deliveredAt,
 });
 
@@ -84,14 +100,15 @@ export const webhookDeliveriesRouter = domainRouter()
       tags,
       scope: "admin",
       summary: "List an endpoint's deliveries with every attempt",
-      description: "Newest first. Each delivery lists its attempts (time, HTTP status or error) and, while pending, when the next retry is due. Failures are also logged on the server.",
+      description:
+        "Newest first. Each delivery lists its attempts (time, HTTP status or error) and, while pending, when the next attempt is due. `id` is the delivery (one event to this endpoint); `eventId` is what receivers see as `webhook-id`: `?eventId=` finds the delivery of an event a receiver logged. Failures are also logged on the server.",
       request: { params: WebhookIdParam, query: DeliveriesQuery },
       errors: ["webhook_not_found"],
       responses: { 200: jsonResponse(page(Delivery), "A page of deliveries") },
     }),
     async (c) => {
       const { webhookId } = c.req.valid("param");
-      const { limit, cursor, status } = c.req.valid("query");
+      const { limit, cursor, status, eventId } = c.req.valid("query");
       const store = c.get("store");
       if (!(await store.find(webhooks, eq(webhooks.id, webhookId)))) throw new ApiError("webhook_not_found", { en: `No webhook ${webhookId}.`, ja: `Webhook ${webhookId} は見つかりません。` });
       const after = decodeCursor(cursor, ["string", "string"]);
@@ -103,6 +120,7 @@ export const webhookDeliveriesRouter = domainRouter()
             webhookDeliveries,
             eq(webhookDeliveries.webhookId, webhookId),
             status ? eq(webhookDeliveries.status, status) : undefined,
+            eventId ? eq(webhookDeliveries.eventId, eventId) : undefined,
             after
               ? or(lt(webhookDeliveries.createdAt, String(after[0])), and(eq(webhookDeliveries.createdAt, String(after[0])), lt(webhookDeliveries.id, String(after[1]))))
               : undefined,
@@ -122,7 +140,8 @@ export const webhookDeliveriesRouter = domainRouter()
       tags,
       scope: "admin",
       summary: "Send a failed delivery again",
-      description: "Only a `failed` delivery (its retries ran out): it becomes pending and is sent at the dispatcher's next run (Node: within a second; Workers: after this request). One more failure marks it failed again.",
+      description:
+        "Only a `failed` delivery (its retries ran out): it becomes pending and is sent at the dispatcher's next run (Node: within a second; Workers: after this request; held while the endpoint is paused). One more failure marks it failed again. `deliveryId` is the delivery's `id` or its `eventId` (the `webhook-id` your receiver logged).",
       request: { params: DeliveryParams, headers: IdempotencyHeaders },
       errors: ["webhook_not_found", "delivery_not_found", "delivery_not_failed"],
       responses: { 202: jsonResponse(Delivery, "Queued again") },
@@ -134,10 +153,11 @@ export const webhookDeliveriesRouter = domainRouter()
         c,
         async (s) => {
           if (!(await s.find(webhooks, eq(webhooks.id, webhookId)))) throw new ApiError("webhook_not_found", { en: `No webhook ${webhookId}.`, ja: `Webhook ${webhookId} は見つかりません。` });
-          const d = await s.find(webhookDeliveries, eq(webhookDeliveries.webhookId, webhookId), eq(webhookDeliveries.id, deliveryId));
+          // By the delivery's id or by the event's (one delivery per event and endpoint).
+          const d = await s.find(webhookDeliveries, eq(webhookDeliveries.webhookId, webhookId), or(eq(webhookDeliveries.id, deliveryId), eq(webhookDeliveries.eventId, deliveryId)));
           if (!d) throw new ApiError("delivery_not_found", { en: `No delivery ${deliveryId} for webhook ${webhookId}.`, ja: `Webhook ${webhookId} に配信 ${deliveryId} はありません。` });
           if (d.status !== "failed") throw new ApiError("delivery_not_failed", { en: `Delivery ${deliveryId} is ${d.status}; only a failed delivery can be retried.`, ja: `配信 ${deliveryId} の状態は ${d.status} です。再試行できるのは失敗した配信だけです。` }, { deliveryStatus: d.status });
-          await s.update(webhookDeliveries, { status: "pending", nextAttemptAt: at }, eq(webhookDeliveries.id, deliveryId));
+          await s.update(webhookDeliveries, { status: "pending", nextAttemptAt: at }, eq(webhookDeliveries.id, d.id));
           return { ...d, status: "pending" as const, nextAttemptAt: at };
         },
         (d) => ({ action: "webhook.delivery_retried", target: { type: "webhook", id: webhookId }, details: { deliveryId: d.id, eventType: d.eventType } }),

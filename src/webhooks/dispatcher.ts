@@ -4,6 +4,7 @@ import { purgeOldPages } from "../data-rights/erase";
 import type { Database } from "../db/client";
 import { webhookDeliveries, webhooks } from "../db/schema";
 import { appendAttempt, type Attempt } from "./deliveries";
+import { HELD } from "./outbox";
 import { checkWebhookUrl } from "./destination";
 import { openWebhookSecret } from "./secret";
 import { TOGETHER, type TenantShares } from "../platform/step-faults";
@@ -85,17 +86,20 @@ export async function dispatchDueWebhooks(db: Database, options: DispatchOptions
         secret: webhooks.secret,
         previousSecret: webhooks.previousSecret,
         previousSecretExpiresAt: webhooks.previousSecretExpiresAt,
+        pausedAt: webhooks.pausedAt,
       })
       .from(webhookDeliveries)
       .innerJoin(webhooks, and(eq(webhooks.tenantId, webhookDeliveries.tenantId), eq(webhooks.id, webhookDeliveries.webhookId)))
       .where(and(eq(webhookDeliveries.status, "pending"), lte(webhookDeliveries.nextAttemptAt, at.toISOString()), resting.length > 0 ? notInArray(webhookDeliveries.tenantId, resting) : undefined))
-      .orderBy(asc(webhookDeliveries.nextAttemptAt))
+      // Ids grow with time (platform/crypto newId): events due together go out in the order they were queued.
+      .orderBy(asc(webhookDeliveries.nextAttemptAt), asc(webhookDeliveries.id))
       .limit(options.limit ?? 50);
     const lease = new Date(at.getTime() + LEASE_S * 1000).toISOString();
+    // A paused endpoint's deliveries are parked (HELD) instead of sent: they wait without being looked at again.
     for (const d of due) {
-      await tx.update(webhookDeliveries).set({ nextAttemptAt: lease }).where(eq(webhookDeliveries.id, d.delivery.id));
+      await tx.update(webhookDeliveries).set({ nextAttemptAt: d.pausedAt ? HELD : lease }).where(eq(webhookDeliveries.id, d.delivery.id));
     }
-    return due;
+    return due.filter((d) => !d.pausedAt);
   });
 
   const result: DispatchResult = { attempted: claimed.length, delivered: 0, failed: 0 };

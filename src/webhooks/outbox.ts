@@ -5,6 +5,12 @@ import type { TenantStore } from "../platform/tenancy";
 import type { WebhookEventData } from "./events";
 import type { WebhookEventType } from "./schemas";
 
+/**
+ * `next_attempt_at` of a delivery held by its paused endpoint: past every real time, so the due
+ * read never finds it again; resuming the endpoint makes it due at once (webhooks/routes). Held,
+ * it is not attempted, so its retries' schedule does not run down.
+ */
+export const HELD = "9999-12-31T23:59:59.999Z";
 /** A shop's webhook endpoint as the outbox needs it: which events it wants. */
 export type WebhookEndpoint = { id: string; events: string[] };
 

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gt, inArray, ne } from "drizzle-orm";
+import { and, asc, count, eq, gt, inArray } from "drizzle-orm";
 import { webhookDeliveries, webhooks } from "../db/schema";
 import { audited } from "../platform/audit";
 import type { Services } from "../platform/env";
@@ -7,7 +7,8 @@ import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse, Pag
 import { decodeCursor, toPage } from "../platform/pagination";
 import type { TenantStore } from "../platform/tenancy";
 import { checkWebhookUrl } from "./destination";
-import { PutWebhookBody, Webhook, WebhookIdParam, WebhookPage, type WebhookEventType } from "./schemas";
+import { HELD } from "./outbox";
+import { DeletedWebhook, PutWebhookBody, Webhook, WebhookIdParam, WebhookPage, type WebhookEventType } from "./schemas";
 import { openWebhookSecret, sealWebhookSecret } from "./secret";
 
 const tags = ["Webhooks"];
@@ -43,6 +44,7 @@ const summary = (row: Omit<WebhookRow, "secret">, counts: Map<string, DeliveryCo
   id: row.id,
   url: row.url,
   events: row.events as WebhookEventType[],
+  paused: row.pausedAt !== null,
   createdAt: row.createdAt,
   updatedAt: row.updatedAt,
   deliveries: counts.get(row.id) ?? { pending: 0, delivered: 0, failed: 0 },
@@ -56,6 +58,7 @@ async function present(store: TenantStore, services: Services, row: WebhookRow) 
     url: row.url,
     events: row.events as WebhookEventType[],
     secret: await openWebhookSecret(services.secretsKey, row.tenantId, row.id, row.secret),
+    paused: row.pausedAt !== null,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
     deliveries: counts.get(row.id) ?? { pending: 0, delivered: 0, failed: 0 },
@@ -82,7 +85,7 @@ export const webhooksRouter = domainRouter()
       const store = c.get("store");
       // The secret columns are not even read: a list is copied into logs and tickets.
       const rows = await store.q
-        .select({ tenantId: webhooks.tenantId, id: webhooks.id, url: webhooks.url, events: webhooks.events, createdAt: webhooks.createdAt, updatedAt: webhooks.updatedAt })
+        .select({ tenantId: webhooks.tenantId, id: webhooks.id, url: webhooks.url, events: webhooks.events, pausedAt: webhooks.pausedAt, createdAt: webhooks.createdAt, updatedAt: webhooks.updatedAt })
         .from(webhooks)
         .where(store.owns(webhooks, after ? gt(webhooks.id, after[0]) : undefined))
         .orderBy(asc(webhooks.id))
@@ -132,15 +135,21 @@ export const webhooksRouter = domainRouter()
           const existing = await s.find(webhooks, eq(webhooks.id, webhookId));
           // Without a new secret in the body, an existing endpoint keeps its own.
           const secret = body.secret === undefined && existing ? existing.secret : sealed;
-          const values = { url: body.url, events: [...new Set(body.events)], secret, updatedAt: at };
+          const held = existing?.pausedAt ?? null;
+          const pausedAt = body.paused === undefined ? held : body.paused ? (held ?? at) : null;
+          const values = { url: body.url, events: [...new Set(body.events)], secret, pausedAt, updatedAt: at };
           if (existing) await s.update(webhooks, values, eq(webhooks.id, webhookId));
           else await s.insert(webhooks, { id: webhookId, createdAt: at, ...values });
+          // Resumed: what the dispatcher parked while paused is due now (queued order: ids grow with time).
+          if (held && !pausedAt) {
+            await s.update(webhookDeliveries, { nextAttemptAt: at }, eq(webhookDeliveries.webhookId, webhookId), eq(webhookDeliveries.status, "pending"), eq(webhookDeliveries.nextAttemptAt, HELD));
+          }
           return { row: { ...(existing ?? { tenantId: s.tenantId, id: webhookId, createdAt: at }), ...values }, created: !existing };
         },
         (r) => ({
           action: "webhook.updated",
           target: { type: "webhook", id: webhookId },
-          details: { created: r.created, host: destination.url.host, events: r.row.events, secretChanged: body.secret !== undefined || r.created },
+          details: { created: r.created, host: destination.url.host, events: r.row.events, secretChanged: body.secret !== undefined || r.created, paused: r.row.pausedAt !== null },
         }),
       );
       return c.json(await present(c.get("store"), services, row), created ? 201 : 200);
@@ -173,25 +182,28 @@ export const webhooksRouter = domainRouter()
       tags,
       scope: "admin",
       summary: "Delete a webhook endpoint",
-      description: "Stops deliveries at once; undelivered events for it are dropped.",
+      description:
+        "Stops deliveries at once. Events not yet delivered to it — pending (held ones included) and failed — are dropped, never sent, and the answer counts them; to have them delivered first, leave the endpoint until `deliveries.pending` is 0 (or resume it if paused). Its delivery log goes too: an endpoint created again under the same id starts with no history.",
       request: { params: WebhookIdParam },
       errors: ["webhook_not_found"],
-      responses: { 204: { description: "Deleted" } },
+      responses: { 200: jsonResponse(DeletedWebhook, "Deleted, with the undelivered events dropped") },
     }),
     async (c) => {
       const { webhookId } = c.req.valid("param");
-      await audited(
+      const dropped = await audited(
         c,
         async (s) => {
           const existing = await s.find(webhooks, eq(webhooks.id, webhookId));
           if (!existing) throw new ApiError("webhook_not_found", { en: `No webhook ${webhookId}.`, ja: `Webhook ${webhookId} は見つかりません。` });
-          // Pending and failed alike: nothing could send or retry them any more (a failed
-          // customer.erased event would keep the merchant's id of an erased person for good).
-          await s.delete(webhookDeliveries, and(eq(webhookDeliveries.webhookId, webhookId), ne(webhookDeliveries.status, "delivered")));
+          // Every delivery goes, delivered ones too (an endpoint created again under this id must
+          // not inherit them); undelivered ones could never be sent or retried any more (and a
+          // failed customer.erased event would keep the merchant's id of an erased person for good).
+          const gone = await s.delete(webhookDeliveries, eq(webhookDeliveries.webhookId, webhookId)).returning({ status: webhookDeliveries.status });
           await s.delete(webhooks, eq(webhooks.id, webhookId));
+          return { pending: gone.filter((d) => d.status === "pending").length, failed: gone.filter((d) => d.status === "failed").length };
         },
-        () => ({ action: "webhook.deleted", target: { type: "webhook", id: webhookId } }),
+        (d) => ({ action: "webhook.deleted", target: { type: "webhook", id: webhookId }, details: { droppedPending: d.pending, droppedFailed: d.failed } }),
       );
-      return c.body(null, 204);
+      return c.json({ id: webhookId, deleted: true as const, dropped }, 200);
     },
   );

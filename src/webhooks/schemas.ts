@@ -37,6 +37,11 @@ export const PutWebhookBody = z
       }),
     events: z.array(z.enum(WEBHOOK_EVENT_TYPES)).min(1).openapi({ example: ["subscription.changed", "subscription.canceled"] }),
     secret: Secret.optional().openapi({ description: "Your signing secret; one is generated when omitted." }),
+    paused: z.boolean().optional().openapi({
+      description:
+        "`true` holds deliveries (e.g. while your receiver is down for maintenance): events keep queueing for this endpoint and nothing is sent, and a held delivery is not attempted, so its retries do not run out. `false` resumes: every held delivery is sent at once, in the order the events were queued. Omitted: an existing endpoint keeps its state; a new one delivers.",
+      example: false,
+    }),
     ...readOnlyFields({
       id: z.string(),
       createdAt: Instant,
@@ -55,13 +60,28 @@ export const Webhook = z
       description:
         "The signing secret (Standard Webhooks `whsec_…`); verify `webhook-signature` with it. Stored encrypted. In an idempotent replay of a PUT it is replaced by a note that it was shown once: read it with GET.",
     }),
+    paused: z.boolean().openapi({ description: "`true` while deliveries are held (`PUT` with `paused: true`): events queue as `pending` and nothing is sent." }),
     createdAt: Instant,
     updatedAt: Instant,
     deliveries: z
       .object({ pending: z.number().int(), delivered: z.number().int(), failed: z.number().int() })
-      .openapi({ description: "Outbox counts for this endpoint." }),
+      .openapi({ description: "Outbox counts for this endpoint (`pending` includes deliveries held while paused)." }),
   })
   .openapi("Webhook");
+
+/** What `DELETE /v1/webhooks/{webhookId}` answers: the undelivered events it dropped, by state. */
+export const DeletedWebhook = z
+  .object({
+    id: z.string(),
+    deleted: z.literal(true),
+    dropped: z
+      .object({
+        pending: z.number().int().openapi({ description: "Events queued for this endpoint and not yet delivered (held ones included): never sent." }),
+        failed: z.number().int().openapi({ description: "Events whose retries had run out: they can no longer be retried." }),
+      })
+      .openapi({ description: "Undelivered events dropped with the endpoint. Its delivery log goes too: an endpoint created again under this id starts with no history." }),
+  })
+  .openapi("DeletedWebhook");
 
 /** An endpoint as `GET /v1/webhooks` lists it: the `Webhook` without its signing secret, which only the endpoint's own GET shows. */
 export const WebhookSummary = Webhook.omit({ secret: true }).openapi("WebhookSummary");

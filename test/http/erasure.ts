@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { EXIT_SURVEY } from "../fixtures/exit-survey";
 import { addDays, localDate } from "../../src/platform/dates";
-import { RECEIVER_SECRET, subscriptionBody, uid, type Harness, type TestTenant } from "../support/harness";
+import { customerBody, RECEIVER_SECRET, subscriptionBody, uid, type Harness, type TestTenant } from "../support/harness";
 import { person } from "./data-rights";
 
 /**
@@ -241,6 +241,35 @@ export function erasureSuite(h: () => Harness) {
       // No webhook told anyone the erased plan was live again.
       expect((await h().request("GET", "/v1/webhooks/back", { key: t.key })).body.deliveries).toMatchObject({ pending: 0, delivered: 0, failed: 0 });
     }, 60_000);
+
+    it("events about the person still undelivered are dropped at the erasure, never sent under the pseudonym; the shop gets customer.erased", async () => {
+      const t = await h().tenant();
+      // The shared receiver refuses a signature it cannot verify: nothing here is delivered.
+      const hook = await h().request("PUT", "/v1/webhooks/late", {
+        key: t.key,
+        body: { url: `${h().receiverUrl}/hook`, events: ["subscription.changed", "customer.erased"], secret: "whsec_bm90LXRoZS1yZWNlaXZlcnMtc2VjcmV0LWF0LWFsbA==" },
+      });
+      expect(hook.status).toBe(201);
+      const [c, s, other, os] = [uid("C"), uid("S"), uid("C"), uid("S")];
+      for (const [customer, sub] of [[c, s], [other, os]] as const) {
+        await h().request("PUT", `/v1/customers/${customer}`, { key: t.key, body: customerBody() });
+        await h().request("PUT", `/v1/subscriptions/${sub}`, { key: t.key, body: subscriptionBody(customer) });
+        expect((await h().request("POST", `/v1/subscriptions/${sub}/quantity`, { key: t.key, body: { quantity: 2 } })).status).toBe(200);
+      }
+      expect((await h().request("PUT", `/v1/subscriptions/${s}`, { key: t.key, body: subscriptionBody(c, { status: "canceled", canceledAt: new Date().toISOString() }) })).status).toBe(200);
+      const undelivered = () => h().sql("SELECT payload FROM webhook_deliveries WHERE tenant_id = ? AND status <> 'delivered'", [t.id]);
+      const about = (rows: Record<string, unknown>[], id: string) => rows.filter((r) => String(r.payload).includes(`"customerId":"${id}"`));
+      const before = await undelivered();
+      expect(about(before, c).length).toBeGreaterThan(0);
+      const erased = await h().request("DELETE", `/v1/customers/${c}`, { key: t.key });
+      expect(erased.status).toBe(200);
+      expect(erased.body.scrubbed.webhookEventsDropped).toBe(about(before, c).length);
+      const after = await undelivered();
+      expect(after.filter((r) => String(r.payload).includes("erased_"))).toEqual([]);
+      // What is left: the other customer's event, untouched, and customer.erased with the shop's id.
+      expect(about(after, other)).toEqual(about(before, other));
+      expect(about(after, c).map((r) => JSON.parse(String(r.payload)).type)).toEqual(["customer.erased"]);
+    });
 
     it("replaying an old request after the erasure runs it afresh: it never answers the pseudonym", async () => {
       const t = await h().tenant();

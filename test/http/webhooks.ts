@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { WebhookPage } from "../../src/webhooks/schemas";
-import { customerBody, subscriptionBody, uid, type Harness, type TestTenant } from "../support/harness";
+import { customerBody, RECEIVER_SECRET, subscriptionBody, uid, type Harness, type TestTenant } from "../support/harness";
 
 /** `GET /v1/webhooks`: a partner finds the endpoints a shop has, page by page, without their secrets. */
 export function webhooksSuite(h: () => Harness) {
@@ -60,7 +60,7 @@ export function webhooksSuite(h: () => Harness) {
       const other = await h().tenant();
       await h().request("PUT", "/v1/webhooks/gone", { key: other.key, body: { url: "https://other.example.jp/hook", events: ["subscription.changed"] } });
       await h().request("PUT", "/v1/webhooks/kept", { key: other.key, body: { url: "https://other.example.jp/kept", events: ["subscription.changed"] } });
-      expect((await h().request("DELETE", "/v1/webhooks/gone", { key: other.key })).status).toBe(204);
+      expect((await h().request("DELETE", "/v1/webhooks/gone", { key: other.key })).status).toBe(200);
       const theirs = await h().request("GET", "/v1/webhooks", { key: other.key });
       expect(theirs.body).toEqual({ data: [expect.objectContaining({ id: "kept" })], nextCursor: null });
       const ours = await h().request("GET", "/v1/webhooks?limit=100", { key: t.key });
@@ -86,6 +86,34 @@ export function webhooksSuite(h: () => Harness) {
       const en = await put("en");
       expect(en.body.errors).toEqual([{ path: "url", message: "Not allowed: metadata.google.internal is not a public name" }]);
       expect((await h().request("GET", `/v1/webhooks/${id}`, { key: t.key })).status).toBe(404);
+    });
+  });
+
+  describe("deleting an endpoint", () => {
+    it("says how many undelivered events it dropped; one created again under the id starts with no history", async () => {
+      const t = await h().tenant();
+      // The shared receiver refuses a signature it cannot verify (400): the events stay undelivered.
+      const put = () => h().request("PUT", "/v1/webhooks/rx", { key: t.key, body: { url: `${h().receiverUrl}/hook`, events: ["subscription.changed"], secret: "whsec_bm90LXRoZS1yZWNlaXZlcnMtc2VjcmV0LWF0LWFsbA==" } });
+      expect((await put()).status).toBe(201);
+      await h().request("PUT", "/v1/customers/C-1", { key: t.key, body: customerBody() });
+      await h().request("PUT", "/v1/subscriptions/S-1", { key: t.key, body: subscriptionBody("C-1") });
+      for (const quantity of [2, 3]) await h().request("POST", "/v1/subscriptions/S-1/quantity", { key: t.key, body: { quantity } });
+      expect((await h().request("GET", "/v1/webhooks/rx", { key: t.key })).body.deliveries).toMatchObject({ pending: 2 });
+      const gone = await h().request("DELETE", "/v1/webhooks/rx", { key: t.key });
+      expect(gone).toMatchObject({ status: 200, body: { id: "rx", deleted: true, dropped: { pending: 2, failed: 0 } } });
+      const again = await put();
+      expect(again.body.deliveries).toEqual({ pending: 0, delivered: 0, failed: 0 });
+      expect((await h().request("GET", "/v1/webhooks/rx/deliveries", { key: t.key })).body.data).toEqual([]);
+      const audit = await h().request("GET", "/v1/audit-log?limit=5", { key: t.key });
+      expect(audit.body.data.find((e: { action: string }) => e.action === "webhook.deleted")?.details).toEqual({ droppedPending: 2, droppedFailed: 0 });
+    });
+
+    it("a paused endpoint answers paused, in its GET and the list", async () => {
+      const t = await h().tenant();
+      const put = await h().request("PUT", "/v1/webhooks/held", { key: t.key, body: { url: `${h().receiverUrl}/hook`, events: ["subscription.changed"], secret: RECEIVER_SECRET, paused: true } });
+      expect(put).toMatchObject({ status: 201, body: { paused: true } });
+      expect((await h().request("GET", "/v1/webhooks/held", { key: t.key })).body.paused).toBe(true);
+      expect((await h().request("GET", "/v1/webhooks", { key: t.key })).body.data[0]).toMatchObject({ id: "held", paused: true });
     });
   });
 }

@@ -264,7 +264,7 @@ describe("rate limits on Node (a real server)", () => {
     expect((await fetch(`${base}/v1/keys`, { headers: { authorization: `Bearer ${minter}` } })).status).toBe(403);
   });
 
-  it("a client sending wrong keys gets 429 after the failed-auth limit, before its key is checked", async () => {
+  it("a client sending wrong keys gets 429 after the failed-auth limit; a valid key from the same address still passes", async () => {
     const statuses = [];
     for (let i = 0; i < 5; i++) statuses.push((await h.held("GET", "/v1/keys", await fetch(`${base}/v1/keys`, { headers: { authorization: `Bearer tsz_wrong${i}` } }))).status);
     expect(statuses).toEqual([401, 401, 401, 429, 429]);
@@ -272,8 +272,46 @@ describe("rate limits on Node (a real server)", () => {
     expect(res.status).toBe(429);
     expect(res.headers.get("retry-after")).toMatch(/^\d+$/);
     expect(res.headers.get("ratelimit-policy")).toBe('"failed_auth";q=3;w=60');
+    expect(res.headers.get("www-authenticate")).toBeNull();
+    // Everyone else at this address (a load balancer, a call centre's shared address) keeps working, any shop.
+    const other = await h.tenant();
+    expect((await h.held("GET", "/v1/subscriptions/none", await fetch(`${base}/v1/subscriptions/none`, { headers: { authorization: `Bearer ${other.key}` } }))).status).toBe(404);
+    // …and the refused key stays refused with 429 until the window passes.
+    expect((await fetch(`${base}/v1/keys`, { headers: { authorization: "Bearer tsz_wrong" } })).status).toBe(429);
+    // A forged X-Forwarded-For does not escape the count without TRUST_PROXY.
+    expect((await fetch(`${base}/v1/keys`, { headers: { authorization: "Bearer tsz_wrong", "x-forwarded-for": "198.51.100.9" } })).status).toBe(429);
+  });
+});
+
+describe("rate limits behind a reverse proxy (TRUST_PROXY)", () => {
+  it("counts refused keys by the client X-Forwarded-For names through trusted hops", async () => {
+    const h = await nodeHarness({ rateLimits: rateLimitConfigFromEnv({ RATE_LIMIT_FAILED_AUTH: "2", TRUST_PROXY: "loopback" }) });
+    const t = await h.tenant();
+    let server: ReturnType<typeof listen> | undefined;
+    const base = await new Promise<string>((resolve) => {
+      server = listen(h.app.fetch, { port: 0, hostname: "127.0.0.1", headersTimeoutMs: 2000, requestTimeoutMs: 2000, keepAliveTimeoutMs: 1000 }, (info) => resolve(`http://127.0.0.1:${info.port}`));
+    });
+    const from = (client: string, key: string) => fetch(`${base}/v1/keys`, { headers: { authorization: `Bearer ${key}`, "x-forwarded-for": client } }).then((r) => r.status);
+    const one = [];
+    for (let i = 0; i < 4; i++) one.push(await from("203.0.113.5", `tsz_wrong${i}`));
+    expect(one).toEqual([401, 401, 429, 429]);
+    // Another client behind the same proxy has its own count; a valid key is never refused.
+    expect(await from("203.0.113.6", "tsz_wrong")).toBe(401);
+    expect(await from("203.0.113.5", t.key)).toBe(200);
+    server!.close();
+    h.close();
   });
 
+  it("reads TRUST_PROXY as hops or addresses, and refuses what it cannot read", () => {
+    expect(rateLimitConfigFromEnv({})!.trustProxy).toBeUndefined();
+    expect(rateLimitConfigFromEnv({ TRUST_PROXY: "off" })!.trustProxy).toBeUndefined();
+    const hop = rateLimitConfigFromEnv({ TRUST_PROXY: "1" })!.trustProxy!;
+    expect([hop("10.0.0.1", 0), hop("10.0.0.2", 1)]).toEqual([true, false]);
+    const cidr = rateLimitConfigFromEnv({ TRUST_PROXY: "10.0.0.0/8, 192.0.2.1" })!.trustProxy!;
+    expect([cidr("10.1.2.3", 0), cidr("192.0.2.1", 0), cidr("198.51.100.1", 0)]).toEqual([true, true, false]);
+    expect(() => rateLimitConfigFromEnv({ TRUST_PROXY: "true" })).toThrow(/TRUST_PROXY/);
+    expect(() => rateLimitConfigFromEnv({ TRUST_PROXY: "not-an-address" })).toThrow(/TRUST_PROXY/);
+  });
 });
 
 describe("erasure leaves no personal datum in the database file", () => {

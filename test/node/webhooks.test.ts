@@ -12,6 +12,9 @@ import { nodeHarness, type NodeHarness } from "../support/node-harness";
 
 type Received = { headers: IncomingHttpHeaders; body: string; verified: unknown };
 
+/** The waits between attempts (webhooks/dispatcher RETRY_SCHEDULE_S). */
+const RETRY_WAITS = [5, 5 * 60, 30 * 60, 2 * 3600, 5 * 3600, 10 * 3600, 10 * 3600];
+
 describe("webhooks delivered to a real receiver", () => {
   let h: NodeHarness;
   let t: TestTenant;
@@ -88,7 +91,7 @@ describe("webhooks delivered to a real receiver", () => {
     expect((await h.maintain(at)).webhooks.attempted).toBe(0); // not due yet
     clock += 6_000;
     expect((await h.maintain(at)).webhooks.attempted).toBe(1); // 5 s later
-    for (const wait of [5 * 60, 30 * 60, 2 * 3600, 5 * 3600, 10 * 3600, 10 * 3600]) {
+    for (const wait of RETRY_WAITS.slice(1)) {
       clock += wait * 1000 + 1000;
       await h.maintain(at);
     }
@@ -117,6 +120,58 @@ describe("webhooks delivered to a real receiver", () => {
     const done = (await h.request("GET", "/v1/webhooks/receiver/deliveries?limit=1", { key: t.key })).body.data[0];
     expect(done).toMatchObject({ id: failed.id, status: "delivered" });
     expect(done.attempts.at(-1)).toMatchObject({ statusCode: 200, error: null });
+  });
+
+  it("a paused endpoint holds its events without using up their retries; resuming sends them in the order queued", async () => {
+    received.length = 0;
+    answerWith = 200;
+    const put = (paused?: boolean) => h.request("PUT", "/v1/webhooks/receiver", { key: t.key, body: { url, events: ["subscription.changed"], ...(paused === undefined ? {} : { paused }) } });
+    expect((await put(true)).body).toMatchObject({ paused: true, secret });
+    const id = await newSubscription();
+    for (const quantity of [2, 3, 4]) await h.request("POST", `/v1/subscriptions/${id}/quantity`, { key: t.key, body: { quantity } });
+    let clock = Date.now();
+    const at = () => new Date(clock);
+    // Days go by: nothing is sent, nothing is attempted.
+    for (let day = 0; day < 3; day++) {
+      expect((await h.maintain(at)).webhooks.attempted).toBe(0);
+      clock += 86_400_000;
+    }
+    expect(received).toHaveLength(0);
+    const held = (await h.request("GET", "/v1/webhooks/receiver/deliveries?status=pending", { key: t.key })).body.data;
+    expect(held).toHaveLength(3);
+    for (const d of held) expect(d).toMatchObject({ attempts: [], nextAttemptAt: null });
+    // A PUT without `paused` keeps it paused.
+    expect((await put()).body).toMatchObject({ paused: true, deliveries: { pending: 3 } });
+    expect((await h.maintain(at)).webhooks.attempted).toBe(0);
+    expect((await put(false)).body.paused).toBe(false);
+    expect((await h.maintain(at)).webhooks).toMatchObject({ attempted: 3, delivered: 3 });
+    const quantities = received.map((r) => (JSON.parse(r.body) as { data: { subscription: { quantity: number } } }).data.subscription.quantity);
+    expect(quantities).toEqual([2, 3, 4]);
+  });
+
+  it("a delivery is found and retried by the webhook-id the receiver logged", async () => {
+    received.length = 0;
+    answerWith = 500;
+    const id = await newSubscription();
+    await h.request("POST", `/v1/subscriptions/${id}/quantity`, { key: t.key, body: { quantity: 5 } });
+    let clock = Date.now();
+    const at = () => new Date(clock);
+    await h.maintain(at);
+    for (const wait of RETRY_WAITS) {
+      clock += wait * 1000 + 1000;
+      await h.maintain(at);
+    }
+    const logged = String(received[0]!.headers["webhook-id"]);
+    const found = await h.request("GET", `/v1/webhooks/receiver/deliveries?eventId=${logged}`, { key: t.key });
+    expect(found.body.data).toHaveLength(1);
+    expect(found.body.data[0]).toMatchObject({ eventId: logged, status: "failed" });
+    expect(found.body.data[0].id).not.toBe(logged);
+    answerWith = 200;
+    const retried = await h.request("POST", `/v1/webhooks/receiver/deliveries/${logged}/retry`, { key: t.key });
+    expect(retried).toMatchObject({ status: 202, body: { id: found.body.data[0].id, eventId: logged, status: "pending" } });
+    clock += 1000;
+    expect((await h.maintain(at)).webhooks).toMatchObject({ attempted: 1, delivered: 1 });
+    expect(String(received.at(-1)!.headers["webhook-id"])).toBe(logged);
   });
 
   it("a rotated secret signs at once; the old one still verifies during the overlap, not after", async () => {

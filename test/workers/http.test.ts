@@ -217,6 +217,9 @@ describe("rate limits in workerd (the [[ratelimits]] bindings of wrangler.toml)"
     expect(last!.headers.get("ratelimit-policy")).toBe('"failed_auth";q=30;w=60');
     // Another client is not affected.
     expect((await h.request("GET", "/v1/keys", { key: "tsz_wrong", headers: { "cf-connecting-ip": "198.51.100.7" } })).status).toBe(401);
+    // A valid key from the same address is never refused by it (as on Node).
+    const t = await h.tenant();
+    expect((await h.request("GET", "/v1/keys", { key: t.key, headers: { "cf-connecting-ip": client } })).status).toBe(200);
   }, 60_000);
 
   it("answers carry the key's plan policy", async () => {
