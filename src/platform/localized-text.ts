@@ -76,6 +76,8 @@ export const PORTAL_TEXT = {
   changedInterval: { ja: "お届け間隔を{n}日ごとに変更しました。次回のお届けは{date}で、その後は{n}日ごとにお届けします。", en: "Deliveries now come every {n} days: the next on {date}, then every {n} days." },
   changedQuantity: { ja: "数量を{n}に変更しました。{date}のお届けから、1回のお届けは{price}です。", en: "The quantity is now {n}. From the delivery on {date}, each delivery costs {price}." },
   changedPause: { ja: "お届けをお休みにしました。{date}のお届けから再開します。", en: "Deliveries are paused. They resume with the delivery on {date}." },
+  // A request that moved nothing (the API answers `change: null`): said as such, not as a change.
+  unchanged: { ja: "変更はありません。ご契約の内容はそのままです。", en: "Nothing changed: your subscription stays as it was." },
   changedResume: { ja: "お届けを再開しました。次回のお届けは{date}です。", en: "Deliveries are resumed. Your next delivery is on {date}." },
   cancel: { ja: "解約する", en: "Cancel this subscription" },
   cancelTitle: { ja: "解約の手続き", en: "Cancel your subscription" },

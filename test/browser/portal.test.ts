@@ -454,13 +454,20 @@ describe("<tsuzuku-portal> in Chromium", () => {
     await changed(2);
     expect(await status()).toBe(`国産大麦若葉の青汁 30包 (subscription ${ids[0]}): The quantity is now 2. From the delivery on ${next}, each delivery costs ¥7,960.`);
 
+    // The same quantity again moves nothing (the API answers change: null): said so, not "is now 2".
+    await card.getByText(say("changeQuantity", "en")).click();
+    await card.getByLabel(say("newQuantity", "en", { min: 1, max: 10 })).fill("2");
+    await card.locator('[part~="quantity-apply"]').click();
+    await changed(3);
+    expect(await status()).toBe(`国産大麦若葉の青汁 30包 (subscription ${ids[0]}): ${say("unchanged", "en")}`);
+
     await card.getByText(say("pause", "en")).click();
     await card.getByLabel(say("resumeOn", "en")).fill(addDays(today(), 40));
     await card.locator('[part~="pause-apply"]').click();
-    await changed(3);
+    await changed(4);
     expect(await status()).toBe(`国産大麦若葉の青汁 30包 (subscription ${ids[0]}): Deliveries are paused. They resume with the delivery on ${writeDate(addDays(today(), 40), "en", "full")}.`);
     await part(page, "resume-button").click();
-    await changed(4);
+    await changed(5);
     await axeClean(page, "after resuming deliveries");
 
     const changes = await h.request("GET", `/v1/subscriptions/${ids[0]}/changes`, { key: t.key });

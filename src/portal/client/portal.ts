@@ -423,7 +423,8 @@ export class TsuzukuPortal extends HTMLElement {
       await this.#loadOptions(result.subscription);
       this.#emit("tsuzuku:changed", result);
       const changed = result.subscription;
-      this.#go({ name: "list" }, `#sub-${cssId(sub.id)}`, this.#t("changedOn", { product: changed.product.name, id: changed.id, what: this.#changedText(action, changed) }));
+      const what = result.change === null ? this.#t("unchanged") : this.#changedText(action, changed);
+      this.#go({ name: "list" }, `#sub-${cssId(sub.id)}`, this.#t("changedOn", { product: changed.product.name, id: changed.id, what }));
     });
   }
 
