@@ -4,7 +4,7 @@ import { createApp } from "./app";
 import { createDatabase, DEFAULT_DATABASE_TIMEOUT_MS, fetchWithTimeout } from "./db/client";
 import { runMaintenance } from "./maintenance";
 import type { Services } from "./platform/env";
-import { ApiError, problemBody } from "./platform/errors";
+import { ApiError, problemBody, problemHeaders } from "./platform/errors";
 import { checkSecretsKey } from "./platform/secrets";
 import { StepFaults } from "./platform/step-faults";
 import { dispatchDueWebhooks } from "./webhooks/dispatcher";
@@ -77,10 +77,7 @@ export default {
         en: "This service is not configured: its operator must set the Worker's secrets (see the logs and README, Cloudflare Workers + Turso).",
         ja: "このサービスは設定が済んでいません。運用者が Worker のシークレットを設定する必要があります（ログと README の Cloudflare Workers + Turso を参照）。",
       });
-      return new Response(JSON.stringify(problemBody(problem, new URL(request.url).pathname)), {
-        status: problem.status,
-        headers: { "content-type": "application/problem+json; charset=utf-8" },
-      });
+      return new Response(JSON.stringify(problemBody(problem, new URL(request.url).pathname)), { status: problem.status, headers: problemHeaders("en") });
     }
     const response = await app.fetch(request, { ...env, services } satisfies RequestEnv, ctx);
     // A write may have queued webhook events: deliver them now rather than at the next cron tick.

@@ -238,8 +238,18 @@ export function fetchWithTimeout(ms: number, base: typeof fetch = fetch): typeof
 
 /** Whether `err` (or what it wraps) is a database call that gave up waiting (see fetchWithTimeout). */
 export function isDatabaseTimeout(err: unknown): boolean {
+  return someCause(err, (e) => (e as { name?: unknown }).name === "TimeoutError");
+}
+
+/** The database answered that a table does not exist (a database never migrated for this build). */
+export function isMissingTable(err: unknown): boolean {
+  return someCause(err, (e) => /no such table/i.test(String((e as { message?: unknown }).message ?? e)));
+}
+
+/** `err` or one of its causes (drizzle and the clients wrap the driver's error) passes `test`. */
+function someCause(err: unknown, test: (e: unknown) => boolean): boolean {
   for (let e = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    if ((e as { name?: unknown }).name === "TimeoutError") return true;
+    if (test(e)) return true;
   }
   return false;
 }

@@ -1,6 +1,6 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
-import type { Database } from "../db/client";
+import { isMissingTable, type Database } from "../db/client";
 import type { AppEnv } from "../platform/env";
 import { ApiError } from "../platform/errors";
 import { errorResponses, jsonResponse } from "../platform/openapi";
@@ -21,11 +21,7 @@ async function pendingMigrations(db: Database): Promise<number | null> {
     return MIGRATIONS.filter((when) => when > latest).length;
   } catch (e) {
     // A database that answers but was never migrated has no migrations table.
-    // (drizzle wraps the driver's error: its text is in the cause)
-    for (let err: unknown = e; err; err = (err as { cause?: unknown }).cause) {
-      if (/no such table/i.test(String((err as { message?: unknown }).message ?? err))) return MIGRATIONS.length;
-    }
-    return null;
+    return isMissingTable(e) ? MIGRATIONS.length : null;
   }
 }
 

@@ -342,11 +342,12 @@ export function problemBody(err: ApiError, instance?: string, lang: Language = "
 export function problemResponse(c: Context, err: ApiError): Response {
   const lang = errorLanguage(c);
   // c.body keeps headers middleware already set (X-Request-Id).
-  return c.body(JSON.stringify(problemBody(err, c.req.path, lang)), err.status, {
-    "content-type": "application/problem+json; charset=utf-8",
-    "content-language": lang,
-    vary: "Accept-Language",
-  });
+  return c.body(JSON.stringify(problemBody(err, c.req.path, lang)), err.status, problemHeaders(lang));
+}
+
+/** The headers of every problem answer (RFC 9457), in `lang`. */
+export function problemHeaders(lang: Language): Record<string, string> {
+  return { "content-type": "application/problem+json; charset=utf-8", "content-language": lang, vary: "Accept-Language" };
 }
 
 // ---------- validation messages ----------
