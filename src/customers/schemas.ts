@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { Instant, MerchantId, readOnlyFields } from "../platform/openapi";
+import { Instant, MerchantId, readOnlyFields, singleLine } from "../platform/openapi";
 import { normalizeEmail } from "../platform/phone";
 
 export const Locale = z.enum(["ja", "en"]).openapi("Locale");
@@ -34,7 +34,7 @@ export const Customer = z
 
 export const UpsertCustomerBody = z
   .strictObject({
-    name: z.string().trim().min(1).max(200).nullish().openapi({ example: "佐藤 花子" }),
+    name: singleLine(z.string().trim().min(1).max(200)).nullish().openapi({ example: "佐藤 花子" }),
     email: z
       .string()
       .max(320)

@@ -234,6 +234,14 @@ export const MerchantId = z
   .max(128)
   .regex(/^[A-Za-z0-9._:-]+$/, "Use 1–128 characters of A–Z, a–z, 0–9 and . _ : -");
 
+/**
+ * Text that is one line (a person's or product's name, a key's label): a line break — CR, LF, NEL,
+ * U+2028 or U+2029 — is refused. Such a name is printed in a CSV cell, a console heading, a
+ * receipt and the IVR's spoken line, where a break splits a row or a sentence. Multi-line text
+ * (offer copy, comments, notes) keeps its breaks. `singleLine(z.string().min(1).max(200))`.
+ */
+export const singleLine = (text: z.ZodString) => text.regex(/^[^\r\n\u0085\u2028\u2029]*$/, "Write it on one line, without line breaks");
+
 export const Money = z
   .strictObject({
     amount: z.number().int().min(0).openapi({ description: "Integer minor units (yen for JPY).", example: 3980 }),

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { CalendarDate, Instant, MerchantId, Money, readOnlyFields } from "../platform/openapi";
+import { CalendarDate, Instant, MerchantId, Money, readOnlyFields, singleLine } from "../platform/openapi";
 
 export const SubscriptionStatus = z.enum(["active", "paused", "canceled"]).openapi("SubscriptionStatus");
 
@@ -9,9 +9,9 @@ export const SubscriptionIdParam = z.object({
 
 export const Product = z
   .strictObject({
-    sku: z.string().min(1).max(128).openapi({ example: "AOJIRU-30" }),
-    name: z.string().min(1).max(200).openapi({ example: "国産大麦若葉の青汁 30包" }),
-    category: z.string().max(100).nullish().openapi({ example: "health_food" }),
+    sku: singleLine(z.string().min(1).max(128)).openapi({ example: "AOJIRU-30" }),
+    name: singleLine(z.string().min(1).max(200)).openapi({ example: "国産大麦若葉の青汁 30包" }),
+    category: singleLine(z.string().max(100)).nullish().openapi({ example: "health_food" }),
     unitsPerPackage: z
       .number()
       .int()

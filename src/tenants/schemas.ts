@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { SCOPES } from "../platform/env";
-import { Instant } from "../platform/openapi";
+import { Instant, singleLine } from "../platform/openapi";
 
 export const ScopeSchema = z.enum(SCOPES).openapi("Scope");
 
@@ -26,7 +26,7 @@ export const NewApiKey = ApiKey.extend({
 
 export const CreateKeyBody = z
   .strictObject({
-    name: z.string().trim().min(1).max(100).openapi({ example: "IVR production" }),
+    name: singleLine(z.string().trim().min(1).max(100)).openapi({ example: "IVR production" }),
     scopes: z.array(ScopeSchema).min(1).openapi({ example: ["read"] }),
   })
   .openapi("CreateApiKey");

@@ -159,6 +159,23 @@ export function errorsSuite(h: () => Harness) {
       expect(events.body.results[1].error.errors).toEqual([{ path: "events.1.data.note", message: expect.stringContaining("U+0007") }]);
     });
 
+    it("refuses a line break inside a name, a product or a key label, and writes nothing", async () => {
+      const id = uid("C");
+      const name = await h().request("PUT", `/v1/customers/${id}`, { key: t.key, body: customerBody({ name: "山田\n花子" }) });
+      expectProblem(name, 422, "validation_failed");
+      expect(name.body.errors).toEqual([{ path: "name", message: '"山田\\n花子": Write it on one line, without line breaks' }]);
+      expect((await h().request("GET", `/v1/customers/${id}`, { key: t.key })).status).toBe(404);
+      const ja = await h().request("PUT", `/v1/customers/${id}`, { key: t.key, body: customerBody({ name: "山田\u2028花子" }), headers: { "accept-language": "ja" } });
+      expect(ja.body.errors).toEqual([{ path: "name", message: '"山田\u2028花子": 改行を含めず、1行で入力してください' }]);
+      expect((await h().request("PUT", `/v1/customers/${id}`, { key: t.key, body: customerBody() })).status).toBe(201);
+      const product = await h().request("PUT", `/v1/subscriptions/${uid("S")}`, { key: t.key, body: subscriptionBody(id, { product: { sku: "AOJIRU\r30", name: "青汁\r\n30包" } }) });
+      expectProblem(product, 422, "validation_failed");
+      expect(product.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(["product.name", "product.sku"]);
+      const key = await h().request("POST", "/v1/keys", { key: t.key, body: { name: "IVR\nproduction", scopes: ["read"] } });
+      expectProblem(key, 422, "validation_failed");
+      expect(key.body.errors.map((e: { path: string }) => e.path)).toEqual(["name"]);
+    });
+
     it("titles and details follow Accept-Language (ja, en) with Content-Language and Vary", async () => {
       const ja = await h().request("GET", "/v1/customers/C-1", { key: null, headers: { "accept-language": "ja,en;q=0.8" } });
       expectProblem(ja, 401, "missing_api_key");
