@@ -167,7 +167,7 @@ export const cancelFlowsRouter = domainRouter()
       tags,
       scope: "write",
       summary: "Accept the offer (the subscription continues)",
-      description: "Applies the offer shown in this flow — a plan change within the shop's rules, a discount, a product swap or a gift — with the flow's outcome, atomically, recorded in the change history and sent as `subscription.changed` and `cancel_flow.saved`. An accepted offer never cancels.",
+      description: "Applies the offer shown in this flow — a plan change within the shop's rules, a discount, a product swap or a gift — with the flow's outcome, atomically, recorded in the change history and sent as `subscription.changed` and `cancel_flow.saved`. An accepted offer never cancels. An offer shown is honoured for the life of the flow: made inactive, the retention policy turned to `noOffer`, or the shop's limits on what it changes lowered since (skips in a row, pause length, intervals, quantity range), it is still applied as shown; what the calendar decides still refuses (a delivery now inside the cut-off: `change_window_closed`).",
       request: { params: FlowIdParam, headers: IdempotencyHeaders.merge(IfMatchHeaders), body: jsonBody(AcceptBody, { offerId: "off_match_interval" }) },
       errors: [...FLOW_STATE_ERRORS, "no_offer_shown", "offer_not_shown", "version_conflict", "subscription_canceled", "change_window_closed", "skip_limit_exceeded", "pause_too_long", "quantity_out_of_range", "interval_not_allowed", "date_out_of_range", "subscription_not_active", "subscription_not_found"],
       responses: { 200: jsonResponse(Saved, "Saved: the subscription and the change") },

@@ -264,6 +264,23 @@ export function cancelFlowsSuite(h: () => Harness) {
       expect((await post(flow.flowId, "confirm", {}, other.key)).body.outcome).toBe("canceled");
     });
 
+    it("an offer shown is honoured for the flow's life: a skip offer still applies after the shop sets maxConsecutiveSkips 0", async () => {
+      const shop = await h().tenant();
+      await h().request("PUT", `/v1/customers/${customerId}`, { key: shop.key, body: customerBody() });
+      const id = await newSubscription({}, shop);
+      const ranked = (await h().request("GET", `/v1/subscriptions/${id}/offers?reason=surplus_stock&channel=operator`, { key: shop.key })).body.data;
+      const skip = ranked.find((o: { parameters: { type: string; mode?: string } }) => o.parameters.type === "skip" && o.parameters.mode === "skip");
+      expect(skip).toBeDefined();
+      const flow = (await h().request("POST", `/v1/subscriptions/${id}/cancel-flows`, { key: shop.key, body: { channel: "operator" } })).body;
+      expect((await post(flow.flowId, "reason", { reason: "surplus_stock", offerId: skip.offerId }, shop.key)).status).toBe(200);
+      expect((await h().request("PATCH", "/v1/settings", { key: shop.key, body: { maxConsecutiveSkips: 0 } })).status).toBe(200);
+      const accepted = await post(flow.flowId, "accept", { offerId: skip.offerId }, shop.key);
+      expect(accepted.status, accepted.text).toBe(200);
+      expect(accepted.body.subscription.nextDeliveryOn).toBe(skip.parameters.newNextDeliveryOn);
+      // The shop's new limit holds for every change not promised in a flow.
+      expect((await h().request("POST", `/v1/subscriptions/${id}/skip`, { key: shop.key, body: {} })).body.code).toBe("skip_limit_exceeded");
+    });
+
     it("under afterCancellation the offer only follows a completed cancellation, and taking it reactivates", async () => {
       const shop = await h().tenant();
       await h().request("PATCH", "/v1/settings", { key: shop.key, body: { retentionPolicy: "afterCancellation" } });
