@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import { audited } from "../platform/audit";
 import { cancellationReasons } from "../db/schema";
 import type { AppEnv } from "../platform/env";
-import { addDays } from "../platform/dates";
+import { addDays, writeDate } from "../platform/dates";
 import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse } from "../platform/openapi";
 import { getSubscription } from "../subscriptions/repository";
 import { SubscriptionIdParam } from "../subscriptions/schemas";
@@ -318,6 +318,13 @@ function commitmentLine(terms: CancellationTerms, lang: "ja" | "en"): string {
     return lang === "ja"
       ? `このご契約には${c.minDeliveries}回のお受け取りのお約束があり、いま解約すると、お申込み時にご案内した解約手数料${formatMoney(terms.fee, lang)}がかかります。`
       : `This plan has a commitment of ${c.minDeliveries} deliveries; cancelling now brings the early-cancellation fee of ${formatMoney(terms.fee, lang)} disclosed at sign-up.`;
+  }
+  // Met only by counting the final delivery still to ship (inside the cut-off): not met yet, it will be.
+  const finalDelivery = terms.nextDelivery !== null && !terms.nextDelivery.stopped ? terms.nextDelivery.on : null;
+  if (c.met && finalDelivery !== null && c.deliveriesCounted - 1 < c.minDeliveries) {
+    return lang === "ja"
+      ? `このご契約の${c.minDeliveries}回のお受け取りのお約束は、${writeDate(finalDelivery, lang, "full")}に発送するお届け（${c.deliveriesCounted}回目、締め切りを過ぎて準備済みのため解約しても届きます）で満たされるため、解約手数料はかかりません。`
+      : `This plan's commitment of ${c.minDeliveries} deliveries will be met by the delivery shipping on ${writeDate(finalDelivery, lang, "full")} (delivery ${c.deliveriesCounted}, already inside the cut-off, so it ships even if you cancel): there is no cancellation fee.`;
   }
   if (c.met) {
     return lang === "ja"

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { addDays, localDate } from "../../src/platform/dates";
+import { addDays, localDate, writeDate } from "../../src/platform/dates";
 import { Canceled, Evidence, FlowStarted, ReactivationResult, ReasonAnswer, Saved } from "../../src/cancel-flows/schemas";
 import { RetentionMetrics } from "../../src/metrics/routes";
 import { OfferList, SuggestionList } from "../../src/offers/schemas";
@@ -242,6 +242,13 @@ export function cancelFlowsSuite(h: () => Harness) {
       const early = await ask(await newSubscription({ deliveriesCompleted: 1, commitment: fee }), "ja");
       expect(early.summary).toContain("解約手数料5,000円がかかります");
       for (const body of [metJa, metEn, early]) expect(body.howToCancel.join(" ")).not.toMatch(/\/v1\/|POST|\{/);
+      // 5 of 6 received, the 6th inside the cut-off: met by that delivery, not already.
+      const byLast = await newSubscription({ deliveriesCompleted: 5, commitment: { ...fee, minDeliveries: 6 }, nextDeliveryOn: addDays(today(), 2) });
+      const [lastJa, lastEn] = [await ask(byLast, "ja"), await ask(byLast, "en")];
+      expect(lastJa.commitment).toMatchObject({ feeAppliesIfCanceledNow: false });
+      expect(lastJa.summary).not.toContain("すでに満たされている");
+      expect(lastJa.summary).toContain(`6回のお受け取りのお約束は、${writeDate(addDays(today(), 2), "ja", "full")}に発送するお届け（6回目`);
+      expect(lastEn.summary).toContain(`will be met by the delivery shipping on ${writeDate(addDays(today(), 2), "en", "full")}`);
     });
 
     it("inside the cut-off the next delivery still ships and is charged, said plainly", async () => {
