@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import { audited } from "../platform/audit";
 import { cancellationReasons } from "../db/schema";
 import type { AppEnv } from "../platform/env";
-import { addDays } from "../platform/dates";
+import { addDays, writeDate } from "../platform/dates";
 import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse } from "../platform/openapi";
 import { getSubscription } from "../subscriptions/repository";
 import { SubscriptionIdParam } from "../subscriptions/schemas";
@@ -167,7 +167,7 @@ export const cancelFlowsRouter = domainRouter()
       tags,
       scope: "write",
       summary: "Accept the offer (the subscription continues)",
-      description: "Applies the offer shown in this flow — a plan change within the shop's rules, a discount, a product swap or a gift — with the flow's outcome, atomically, recorded in the change history and sent as `subscription.changed` and `cancel_flow.saved`. An accepted offer never cancels.",
+      description: "Applies the offer shown in this flow — a plan change within the shop's rules, a discount, a product swap or a gift — with the flow's outcome, atomically, recorded in the change history and sent as `subscription.changed` and `cancel_flow.saved`. An accepted offer never cancels. An offer shown is honoured for the life of the flow: made inactive, the retention policy turned to `noOffer`, or the shop's limits on what it changes lowered since (skips in a row, pause length, intervals, quantity range), it is still applied as shown; what the calendar decides still refuses (a delivery now inside the cut-off: `change_window_closed`).",
       request: { params: FlowIdParam, headers: IdempotencyHeaders.merge(IfMatchHeaders), body: jsonBody(AcceptBody, { offerId: "off_match_interval" }) },
       errors: [...FLOW_STATE_ERRORS, "no_offer_shown", "offer_not_shown", "version_conflict", "subscription_canceled", "change_window_closed", "skip_limit_exceeded", "pause_too_long", "quantity_out_of_range", "interval_not_allowed", "date_out_of_range", "subscription_not_active", "subscription_not_found"],
       responses: { 200: jsonResponse(Saved, "Saved: the subscription and the change") },
@@ -318,6 +318,13 @@ function commitmentLine(terms: CancellationTerms, lang: "ja" | "en"): string {
     return lang === "ja"
       ? `このご契約には${c.minDeliveries}回のお受け取りのお約束があり、いま解約すると、お申込み時にご案内した解約手数料${formatMoney(terms.fee, lang)}がかかります。`
       : `This plan has a commitment of ${c.minDeliveries} deliveries; cancelling now brings the early-cancellation fee of ${formatMoney(terms.fee, lang)} disclosed at sign-up.`;
+  }
+  // Met only by counting the final delivery still to ship (inside the cut-off): not met yet, it will be.
+  const finalDelivery = terms.nextDelivery !== null && !terms.nextDelivery.stopped ? terms.nextDelivery.on : null;
+  if (c.met && finalDelivery !== null && c.deliveriesCounted - 1 < c.minDeliveries) {
+    return lang === "ja"
+      ? `このご契約の${c.minDeliveries}回のお受け取りのお約束は、${writeDate(finalDelivery, lang, "full")}に発送するお届け（${c.deliveriesCounted}回目、締め切りを過ぎて準備済みのため解約しても届きます）で満たされるため、解約手数料はかかりません。`
+      : `This plan's commitment of ${c.minDeliveries} deliveries will be met by the delivery shipping on ${writeDate(finalDelivery, lang, "full")} (delivery ${c.deliveriesCounted}, already inside the cut-off, so it ships even if you cancel): there is no cancellation fee.`;
   }
   if (c.met) {
     return lang === "ja"

@@ -154,6 +154,8 @@ export const subscriptions = sqliteTable(
     commitmentFeeAmount: integer("commitment_fee_amount"),
     commitmentFeeCurrency: text("commitment_fee_currency"),
     pausedUntil: text("paused_until"),
+    /** While paused: the delivery the pause stopped, where `resume {}` restarts if it can still be changed; null when unknown. */
+    pausedFromOn: text("paused_from_on"),
     activeDiscount: text("active_discount", { mode: "json" }).$type<DiscountRecord>(),
     canceledAt: text("canceled_at"),
     cancellation: text("cancellation", { mode: "json" }).$type<CancellationRecord>(),

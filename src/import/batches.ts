@@ -85,7 +85,7 @@ export async function syncWholeRows(
   store: TenantStore,
   batch: ImportBatch,
   ctx: { now: () => Date; settings: TenantSettings; dryRun: boolean },
-  problemOf: (kind: "customer" | "subscription", field: string | null, message: string) => Problem,
+  problemOf: (kind: "customer" | "subscription", field: string | null, message: string, line: number) => Problem,
 ): Promise<{ answer: Answer | null; refused: { line: number; problems: Problem[] }[] }> {
   const refused: { line: number; problems: Problem[] }[] = [];
   for (;;) {
@@ -115,7 +115,7 @@ export async function syncWholeRows(
 function refusedLines(
   results: z.infer<typeof SyncItemResult>[],
   batch: ImportBatch,
-  problemOf: (kind: "customer" | "subscription", field: string | null, message: string) => Problem,
+  problemOf: (kind: "customer" | "subscription", field: string | null, message: string, line: number) => Problem,
 ): Map<number, Problem[]> {
   const bad = new Map<number, Problem[]>();
   for (const r of results) {
@@ -123,8 +123,8 @@ function refusedLines(
     const line = batch.lines[r.kind][r.index]!;
     const prefix = `${r.kind}s.${r.index}.`;
     const problems = r.error?.errors?.length
-      ? r.error.errors.map((e) => problemOf(r.kind, e.path.startsWith(prefix) ? e.path.slice(prefix.length) : e.path, e.message))
-      : [problemOf(r.kind, null, `${r.kind} ${r.id ?? ""}: ${r.error?.detail ?? "refused"}`)];
+      ? r.error.errors.map((e) => problemOf(r.kind, e.path.startsWith(prefix) ? e.path.slice(prefix.length) : e.path, e.message, line))
+      : [problemOf(r.kind, null, `${r.kind} ${r.id ?? ""}: ${r.error?.detail ?? "refused"}`, line)];
     bad.set(line, [...(bad.get(line) ?? []), ...problems]);
   }
   return bad;

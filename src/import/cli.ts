@@ -106,11 +106,21 @@ const store = new TenantStore(db, shop.id);
 const totals = { created: 0, changed: 0, unchanged: 0 };
 const refusals: { line: number; problems: Problem[] }[] = [];
 const progress = progressOn(process.stderr);
-const problemOf = (kind: "customer" | "subscription", field: string | null, message: string): Problem => ({
-  column: field ? columnOf(columns[kind], field) : null,
-  field,
-  message,
-});
+const cellsByLine = new Map(records.map((r) => [r.line, r.cells]));
+/**
+ * A problem the sync found with a row's field. The sync echoes the value it was sent — a date as
+ * the instant it was read into (`2027-01-04T15:00:00.000Z` for 2027/01/05 in Tokyo) — so a message
+ * that starts with the quoted value quotes the file's cell instead, as the merchant typed it.
+ */
+const problemOf = (kind: "customer" | "subscription", field: string | null, message: string, line: number): Problem => {
+  const at = field ? columns[kind].find((c) => c.field === field)?.at : undefined;
+  const cell = at === undefined ? undefined : cellsByLine.get(line)?.[at];
+  return {
+    column: field ? columnOf(columns[kind], field) : null,
+    field,
+    message: cell !== undefined && cell !== "" && message.startsWith('"') ? message.replace(/^"[^"]*"/, () => JSON.stringify(cell.trim())) : message,
+  };
+};
 
 try {
   const rows: ImportRow[] = [];
@@ -127,7 +137,7 @@ try {
     refusals.push(...refused);
     for (const r of answer?.results ?? []) totals[r.status === 201 ? "created" : r.changed ? "changed" : "unchanged"] += 1;
     lastCommitted = batch.lastLine;
-    progress.update(`  line ${lastCommitted} of ${lastLine} · ${totals.created} new · ${totals.changed} changed · ${totals.unchanged} unchanged · ${refusals.length} refused`, lastCommitted, lastLine);
+    progress.update(`  line ${lastCommitted} of ${lastLine} · ${totals.created} new · ${totals.changed} changed · ${totals.unchanged} unchanged (customers and subscriptions) · ${refusals.length} rows refused`, lastCommitted, lastLine);
   }
 } catch (e) {
   console.error(`\nstopped by an error after line ${lastCommitted}: ${(e as Error).message}`);
@@ -147,6 +157,8 @@ console.log(
     ...totals,
     refused: refusals.length,
     problems: refusals.reduce((n, r) => n + r.problems.length, 0),
+    // A row holds a customer and a subscription: the sync counts each, a refusal refuses the row.
+    units: { created: "items", changed: "items", unchanged: "items", refused: "rows", problems: "problems" },
     ...(stopping ? { interrupted: true, resume: `--from-line ${resumeAt()}` } : {}),
   }),
 );

@@ -5,12 +5,18 @@ import { ratio } from "./retention";
 /** A span of instants [lo, hi) (stored form, `…T15:00:00.000Z`) whose flows are counted under `key`. */
 export type FlowBucket = { key: string; lo: string; hi: string };
 
-/** What flows are grouped by within their bucket: nothing (the bucket's key), or a column (null → `none`). */
+/**
+ * What flows are grouped by within their bucket: nothing (the bucket's key), or a column (null →
+ * `none`). By offer, a flow is counted under every offer it SHOWED (`offers_shown`, `none` when it
+ * showed none) — not under `offer_id`, which a save by the customer's own plan change leaves null
+ * and which names only the first of several offers shown — and `accepted` counts the flows saved
+ * by accepting that offer.
+ */
 export type FlowColumn = "reason" | "offer" | "channel";
 
 const COLUMNS: Record<FlowColumn, SQL> = {
   reason: sql.raw("coalesce(f.reason, 'none')"),
-  offer: sql.raw("coalesce(f.offer_id, 'none')"),
+  offer: sql.raw("coalesce(json_extract(j.value, '$.offerId'), 'none')"),
   channel: sql.raw("f.channel"),
 };
 
@@ -42,12 +48,14 @@ export async function flowFigures(store: TenantStore, q: { buckets: readonly Flo
   // The effective status, as effectiveStatus() decides it.
   const status: SQL = sql`CASE WHEN f.status IN ('open', 'offered') AND f.expires_at <= ${now} THEN 'abandoned' ELSE f.status END`;
   const key = q.by ? COLUMNS[q.by] : sql.raw("w.key");
+  const shown = q.by === "offer" ? sql.raw("LEFT JOIN json_each(f.offers_shown) j") : sql.raw("");
   const rows = await store.rows(sql`
     WITH buckets(key, lo, hi) AS (VALUES ${values}),
     flows AS (
-      SELECT ${key} AS key, ${status} AS st, f.holdout, f.closed_at, f.started_at, f.calls, s.canceled_at AS sub_canceled_at
+      SELECT ${key} AS key, ${status} AS st, f.offer_id, f.holdout, f.closed_at, f.started_at, f.calls, s.canceled_at AS sub_canceled_at
         FROM buckets w
         JOIN cancel_flows f ON f.tenant_id = ${store.tenantId} AND f.started_at >= w.lo AND f.started_at < w.hi
+        ${shown}
         LEFT JOIN subscriptions s ON s.tenant_id = f.tenant_id AND s.id = f.subscription_id
     ),
     cancels AS (
@@ -77,6 +85,7 @@ export async function flowFigures(store: TenantStore, q: { buckets: readonly Flo
           sum(st = 'canceled') AS canceled,
           sum(st = 'abandoned') AS abandoned,
           sum(st IN ('open', 'offered')) AS open,
+          sum(st = 'saved' AND offer_id = key) AS accepted,
           sum(st = 'saved' AND closed_at IS NOT NULL AND ${ms(sql`closed_at`, sql`${now}`)} >= ${window}) AS judged,
           sum(st = 'saved' AND closed_at IS NOT NULL AND ${ms(sql`closed_at`, sql`${now}`)} >= ${window}
               AND (sub_canceled_at IS NULL OR ${ms(sql`closed_at`, sql`sub_canceled_at`)} > ${window})) AS durable,
@@ -90,7 +99,7 @@ export async function flowFigures(store: TenantStore, q: { buckets: readonly Flo
     )
     SELECT c.*, m.cancellations, m.median_calls, m.max_calls, m.median_seconds, m.max_seconds
       FROM counts c LEFT JOIN medians m ON m.key = c.key`);
-  return rows.map((r) => ({ key: String(r.key), figures: figures(r), ...keptCounts(r) }));
+  return rows.map((r) => ({ key: String(r.key), figures: q.by === "offer" ? { ...figures(r), accepted: n(r.accepted) } : figures(r), ...keptCounts(r) }));
 }
 
 type FlowRow = Record<string, unknown>;

@@ -25,7 +25,10 @@ export type FlowFact = {
   id: string;
   channel: string;
   reason: string | null;
+  /** The accepted offer when saved by one, else the first shown (cancel_flows.offer_id). */
   offerId: string | null;
+  /** Every offer shown in the flow; absent or empty: none. */
+  offersShown?: readonly string[];
   /** Effective status (expired open flows already abandoned). */
   status: "open" | "offered" | "saved" | "canceled" | "abandoned";
   holdout: boolean;
@@ -132,21 +135,28 @@ export function retentionMetrics(input: MetricsInput) {
       : [
           ...inRange
             .reduce((m, f) => {
-              const key =
+              // By offer, a flow counts under every offer it showed (none: under `none`).
+              const keys =
                 input.groupBy === "day"
-                  ? localDate(new Date(f.startedAt), input.timeZone)
+                  ? [localDate(new Date(f.startedAt), input.timeZone)]
                   : input.groupBy === "reason"
-                    ? (f.reason ?? "none")
+                    ? [f.reason ?? "none"]
                     : input.groupBy === "offer"
-                      ? (f.offerId ?? "none")
-                      : f.channel;
-              m.set(key, [...(m.get(key) ?? []), f]);
+                      ? f.offersShown?.length
+                        ? f.offersShown
+                        : ["none"]
+                      : [f.channel];
+              for (const key of keys) m.set(key, [...(m.get(key) ?? []), f]);
               return m;
             }, new Map<string, FlowFact[]>())
             .entries(),
         ]
           .sort(([a], [b]) => (a < b ? -1 : 1))
-          .map(([key, fs]) => ({ key, ...flowMetrics(fs, input.now, input.durableSaveDays) }));
+          .map(([key, fs]) => ({
+            key,
+            ...flowMetrics(fs, input.now, input.durableSaveDays),
+            ...(input.groupBy === "offer" ? { accepted: fs.filter((f) => f.status === "saved" && f.offerId === key).length } : {}),
+          }));
   return {
     from: input.from,
     to: input.to,

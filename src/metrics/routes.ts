@@ -105,7 +105,19 @@ export const RetentionMetrics = z
       .nullable()
       .openapi({ description: "With a holdout (`holdoutPercent`): the kept rate (not canceled) with offers and without, and the lift. null without holdout flows." }),
     groupBy: z.enum(["reason", "offer", "channel", "day", "week"]).nullable(),
-    groups: z.array(z.object({ key: z.string(), ...FlowCounts })).nullable(),
+    groups: z
+      .array(
+        z.object({
+          key: z.string(),
+          ...FlowCounts,
+          accepted: z.number().int().optional().openapi({ description: "`groupBy=offer` only: flows saved by accepting this offer (the flow's accepted offer). Not in other groupings." }),
+        }),
+      )
+      .nullable()
+      .openapi({
+        description:
+          "With `groupBy`. By `offer`, each offer's row counts the flows in which it was SHOWN: `started` is flows that showed it, `saved`/`canceled`/`abandoned`/`open` how those flows ended (a save by the customer's own plan change after it was shown counts as `saved`), and `accepted` the saves that took this offer; a flow that showed two offers counts under both, so the rows can add up to more than the totals. `none` is flows that showed no offer.",
+      }),
     winback: WinbackMetrics.openapi({ description: "Re-subscription (再加入) of the cancellations confirmed in the range: by reason and month, after a contact, over the holdout, revenue recovered." }),
   })
   .openapi("RetentionMetrics");

@@ -19,7 +19,7 @@
 import type { Lang, Localized } from "../cancel-flows/reasons";
 import { addDays, daysBetween, writeDate } from "../platform/dates";
 import { groupThousands } from "../platform/numbers";
-import { decide, type Plan, type PlanRequest } from "../plan-changes/rules";
+import { decide, latestNextDelivery, type Plan, type PlanRequest } from "../plan-changes/rules";
 import { describeStock, intervalForRate, surplusDeliveries, unitsPerPackage, type StockEstimate } from "../risk/stock";
 import { DEFAULT_SETTINGS, type TenantSettings } from "../settings/schemas";
 import type { CatalogueOffer, OfferType } from "./catalogue";
@@ -293,7 +293,7 @@ export function personaliseTerms(offer: CatalogueOffer, sub: SubscriptionSnapsho
         const d = dates({ skippedDeliveryOn: next, newNextDeliveryOn: after.nextDeliveryOn });
         vars = unnamed((lang) => ({ count: String(count), ...d(lang) }));
       } else {
-        const latestByRule = addDays(ctx.today, Math.max(sub.intervalDays * 2, settings.changeCutoffDays + 1));
+        const latestByRule = latestNextDelivery(plan, ctx.today, decideSettings);
         const latest = [addDays(next, offer.parameters.maxDays), latestByRule].sort()[0]!;
         if (latest <= next) return null;
         const suggested = ctx.requestedDeliveryOn ?? [addDays(next, sub.intervalDays), latest].sort()[0]!;

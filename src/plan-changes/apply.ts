@@ -39,6 +39,7 @@ export const planOf = (row: SubscriptionRow): Plan => ({
   nextDeliveryOn: row.nextDeliveryOn,
   pausedUntil: row.pausedUntil,
   consecutiveSkips: row.consecutiveSkips,
+  pausedFromOn: row.pausedFromOn,
 });
 
 export const snapshot = ({ status, quantity, intervalDays, nextDeliveryOn, pausedUntil }: Plan) => ({ status, quantity, intervalDays, nextDeliveryOn, pausedUntil });
@@ -63,7 +64,7 @@ export function toChange(row: typeof planChanges.$inferSelect) {
 export type PlanChangeOutcome = { subscription: ReturnType<typeof toSubscription>; change: ReturnType<typeof toChange> | null };
 
 /** The plan's columns a change may move; each change writes those it moved, its version and time (platform/tenancy preparedUpdates). */
-const PLAN_COLUMNS = ["status", "quantity", "intervalDays", "nextDeliveryOn", "pausedUntil", "consecutiveSkips"] as const;
+const PLAN_COLUMNS = ["status", "quantity", "intervalDays", "nextDeliveryOn", "pausedUntil", "consecutiveSkips", "pausedFromOn"] as const;
 /** The statements of every plan change, built once (platform/tenancy prepared). */
 const updatePlan = preparedUpdates(subscriptions, ["id", "version"]);
 const INSERT_CHANGE = preparedInsert(planChanges, ["id", "subscriptionId", "type", "channel", "actor", "keyId", "before", "after", "source", "createdAt"]);

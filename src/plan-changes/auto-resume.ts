@@ -65,7 +65,7 @@ export async function resumeDuePauses(db: Database, now: Date, batch = 200, tena
         const updated = { ...row, ...resumed.plan, activeDiscount, version: row.version + 1, updatedAt: at };
         await s.update(
           subscriptions,
-          { status: updated.status, pausedUntil: updated.pausedUntil, nextDeliveryOn: updated.nextDeliveryOn, ...(activeDiscount !== row.activeDiscount ? { activeDiscount } : {}), version: updated.version, updatedAt: at },
+          { status: updated.status, pausedUntil: updated.pausedUntil, pausedFromOn: null, nextDeliveryOn: updated.nextDeliveryOn, ...(activeDiscount !== row.activeDiscount ? { activeDiscount } : {}), version: updated.version, updatedAt: at },
           and(eq(subscriptions.id, row.id), eq(subscriptions.version, row.version)),
         );
         await recordAutoResume(s, row, updated, resumed.note, now);

@@ -116,7 +116,7 @@ export const planChangesRouter = domainRouter()
     },
   )
   .openapi(
-    planRoute("resume", "resumeSubscription", "Resume deliveries", "Ends a pause now; the first delivery is on `nextDeliveryOn` or the earliest possible date.", ResumeBody, { channel: "web" }, [
+    planRoute("resume", "resumeSubscription", "Resume deliveries", "Ends a pause now. The first delivery is on `nextDeliveryOn` (from the first changeable date to max(`maxPauseDays`, 2 × interval) days ahead); without it, on the delivery the pause stopped when that can still be changed — never earlier than the customer's own schedule, so a delivery a skip avoided is not brought back — else on the first changeable date. plan-options' `resume.nextDeliveryOn` gives that date. The run of skips goes on: a pause ships nothing, so it does not reset the skip limit.", ResumeBody, { channel: "web" }, [
       "subscription_not_paused",
       "change_window_closed",
       "date_out_of_range",
@@ -155,7 +155,7 @@ export const planChangesRouter = domainRouter()
     },
   )
   .openapi(
-    planRoute("next-delivery", "moveNextDelivery", "Move the next delivery", "Moves the next delivery to `date` (not inside the cut-off, at most two intervals ahead).", NextDeliveryBody, { date: "2026-12-12", channel: "operator" }, [
+    planRoute("next-delivery", "moveNextDelivery", "Move the next delivery", "Moves the next delivery to `date`: not inside the cut-off, and at most the later of two intervals from today and as far as the skips still allowed would take the scheduled delivery (so any date skipping reaches can be chosen directly; plan-options' `nextDelivery.latest`).", NextDeliveryBody, { date: "2026-12-12", channel: "operator" }, [
       "change_window_closed",
       "subscription_not_active",
       "date_out_of_range",

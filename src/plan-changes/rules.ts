@@ -19,6 +19,8 @@ export type Plan = {
   nextDeliveryOn: string | null;
   pausedUntil: string | null;
   consecutiveSkips: number;
+  /** While paused: the delivery the pause stopped (see {@link resumeStart}); null or absent when unknown. */
+  pausedFromOn?: string | null;
 };
 
 export type PlanRequest =
@@ -106,7 +108,19 @@ export function autoResume(plan: Plan, today: string, settings: Pick<TenantSetti
   const next = today > plan.pausedUntil ? maxDate(planned, earliest) : planned;
   const note: ResumeNote = { reason: "pause_ended", resumeOn: plan.pausedUntil };
   if (next !== planned) note.moved = { from: planned, to: next, because: "resumed_late", resumedOn: today, firstChangeableDate: earliest };
-  return { plan: { ...plan, status: "active", pausedUntil: null, nextDeliveryOn: next }, note };
+  return { plan: { ...plan, status: "active", pausedUntil: null, nextDeliveryOn: next, pausedFromOn: null }, note };
+}
+
+/**
+ * The first delivery of `resume {}` today: the delivery the pause stopped (`pausedFromOn`, the
+ * customer's own schedule — after a skip, the skipped-to date) while it can still be changed, else
+ * the first changeable date (today + the cut-off). Ending a pause early never brings a delivery
+ * before the one the customer already had, as a reactivation restarts on the delivery its
+ * cancellation stopped. Pure.
+ */
+export function resumeStart(plan: Pick<Plan, "pausedFromOn">, today: string, settings: Pick<TenantSettings, "changeCutoffDays">): string {
+  const first = firstChangeableDate(today, settings);
+  return plan.pausedFromOn != null && plan.pausedFromOn >= first ? plan.pausedFromOn : first;
 }
 
 /** The plan as it stands today: a due pause resumed (see {@link autoResume}). */
@@ -277,18 +291,24 @@ export function decide(current: Plan, request: PlanRequest, settings: TenantSett
           { maxPauseDays: settings.maxPauseDays, pauseDays, pausedFromOn, latestResumeOn: latest },
         );
       }
-      return { ok: true, plan: { ...plan, status: "paused", pausedUntil: resumeOn, nextDeliveryOn: resumeOn, consecutiveSkips: 0 } };
+      // The run of skips goes on: only a delivery that ships ends it, and a pause ships none. An
+      // extended pause keeps the delivery the first one stopped.
+      const pausedFromOn = plan.status === "paused" ? (plan.pausedFromOn ?? null) : heldBack;
+      return { ok: true, plan: { ...plan, status: "paused", pausedUntil: resumeOn, nextDeliveryOn: resumeOn, pausedFromOn } };
     }
     case "resume": {
       if (plan.status !== "paused") return fail("subscription_not_paused", { en: "The subscription is not paused.", ja: "この定期コースは休止中ではありません。" });
-      const next = request.nextDeliveryOn ?? maxDate(firstChangeable, today);
+      // Asked for no date, the customer's own schedule (resumeStart), never the range check below:
+      // that date was the plan's before the pause.
+      if (request.nextDeliveryOn === undefined) return { ok: true, plan: { ...plan, status: "active", pausedUntil: null, nextDeliveryOn: resumeStart(plan, today, settings), pausedFromOn: null } };
+      const next = request.nextDeliveryOn;
       if (next < firstChangeable) {
         return fail("change_window_closed", { en: `The first delivery can be on ${day(firstChangeable, "en")} at the earliest.`, ja: `最初のお届け日は${day(firstChangeable, "ja")}以降の日付を指定してください。` }, { firstChangeableDate: firstChangeable });
       }
       if (daysBetween(today, next) > Math.max(settings.maxPauseDays, plan.intervalDays * 2)) {
         return fail("date_out_of_range", { en: "The first delivery after resuming is too far away; pause instead.", ja: "再開後の最初のお届け日が先すぎます。しばらくお届けが不要な場合は、休止をご利用ください。" });
       }
-      return { ok: true, plan: { ...plan, status: "active", pausedUntil: null, nextDeliveryOn: next } };
+      return { ok: true, plan: { ...plan, status: "active", pausedUntil: null, nextDeliveryOn: next, pausedFromOn: null } };
     }
     case "quantity": {
       if (request.quantity < settings.quantityMin || request.quantity > settings.quantityMax) {
@@ -317,9 +337,17 @@ export function decide(current: Plan, request: PlanRequest, settings: TenantSett
       if (request.date < firstChangeable) {
         return fail("change_window_closed", { en: `The next delivery can be moved to ${day(firstChangeable, "en")} at the earliest.`, ja: `次回お届け日は${day(firstChangeable, "ja")}以降の日付に変更できます。` }, { firstChangeableDate: firstChangeable });
       }
-      const latest = addDays(today, Math.max(plan.intervalDays * 2, settings.changeCutoffDays + 1));
+      const latest = latestNextDelivery(plan, today, settings);
       if (request.date > latest) {
-        return fail("date_out_of_range", { en: `The next delivery can be moved to ${day(latest, "en")} at the latest; for a longer break, pause.`, ja: `次回お届け日は${day(latest, "ja")}までの日付に変更できます。それより長くお届けを空ける場合は、休止をご利用ください。` }, { latestDate: latest });
+        const skips = remainingSkips(plan, settings);
+        return fail(
+          "date_out_of_range",
+          {
+            en: `The next delivery can be moved to ${day(latest, "en")} at the latest: two intervals from today, or as far as the ${skips} skip${skips === 1 ? "" : "s"} still allowed would take the delivery on ${day(plan.nextDeliveryOn, "en")}, whichever is later. For a longer break, pause.`,
+            ja: `次回お届け日は${day(latest, "ja")}までの日付に変更できます（本日からお届け間隔2回分、または${day(plan.nextDeliveryOn, "ja")}のお届けを残り${skips}回のスキップで延ばせる日の、いずれか遅いほう）。それより長くお届けを空ける場合は、休止をご利用ください。`,
+          },
+          { latestDate: latest },
+        );
       }
       return { ok: true, plan: { ...plan, nextDeliveryOn: request.date } };
     }
@@ -339,6 +367,22 @@ export function movesNothing(current: Plan, decided: Plan, settings: Pick<Tenant
   return (["status", "quantity", "intervalDays", "nextDeliveryOn", "pausedUntil"] as const).every((k) => now[k] === decided[k]);
 }
 
+/** Skips the plan may still make in a row (never negative: a lowered limit leaves none). */
+export function remainingSkips(plan: Pick<Plan, "consecutiveSkips">, settings: Pick<TenantSettings, "maxConsecutiveSkips">): number {
+  return Math.max(settings.maxConsecutiveSkips - plan.consecutiveSkips, 0);
+}
+
+/**
+ * The latest date the next delivery can move to today — one rule for moving and skipping, so a
+ * date the skips still allowed reach can also be chosen directly: the later of two intervals from
+ * today (at least the day after the cut-off) and the scheduled next delivery + the remaining skips ×
+ * the interval. Pure; the refusal, plan-options and the move offer (offers/personalise) all read it.
+ */
+export function latestNextDelivery(plan: Pick<Plan, "nextDeliveryOn" | "intervalDays" | "consecutiveSkips">, today: string, settings: Pick<TenantSettings, "changeCutoffDays" | "maxConsecutiveSkips">): string {
+  const fromToday = addDays(today, Math.max(plan.intervalDays * 2, settings.changeCutoffDays + 1));
+  return plan.nextDeliveryOn === null ? fromToday : maxDate(fromToday, addDays(plan.nextDeliveryOn, remainingSkips(plan, settings) * plan.intervalDays));
+}
+
 /** Whether an action is open now, and if not the rule that closes it (the same code a request would get). */
 export type ActionOption = { available: boolean; refusal: { code: ErrorCode; detail: string } | null };
 
@@ -356,7 +400,6 @@ export function planOptions(current: Plan, settings: TenantSettings, today: stri
     const d = decide(current, request, settings, today);
     return d.ok ? { available: true, refusal: null } : { available: false, refusal: { code: d.violation.code, detail: d.violation.detail[lang] } };
   };
-  const latestNextDelivery = addDays(today, Math.max(plan.intervalDays * 2, settings.changeCutoffDays + 1));
   const otherQuantity = [plan.quantity + 1, plan.quantity - 1].find((q) => q >= settings.quantityMin && q <= settings.quantityMax);
   const otherInterval = settings.allowedIntervalDays.find((d) => d !== plan.intervalDays);
   return {
@@ -365,12 +408,12 @@ export function planOptions(current: Plan, settings: TenantSettings, today: stri
     nextDeliveryOn: plan.nextDeliveryOn,
     /** False when the next delivery is inside the cut-off (already being prepared). */
     nextDeliveryChangeable: plan.nextDeliveryOn !== null && plan.nextDeliveryOn >= firstChangeable,
-    skip: { ...probe({ type: "skip", count: 1 }), remainingSkips: Math.max(settings.maxConsecutiveSkips - plan.consecutiveSkips, 0), maxConsecutiveSkips: settings.maxConsecutiveSkips },
-    nextDelivery: { ...probe({ type: "next_delivery", date: firstChangeable }), earliest: firstChangeable, latest: latestNextDelivery },
+    skip: { ...probe({ type: "skip", count: 1 }), remainingSkips: remainingSkips(plan, settings), maxConsecutiveSkips: settings.maxConsecutiveSkips },
+    nextDelivery: { ...probe({ type: "next_delivery", date: firstChangeable }), earliest: firstChangeable, latest: latestNextDelivery(plan, today, settings) },
     interval: { ...probe(otherInterval === undefined ? null : { type: "interval", intervalDays: otherInterval }), current: plan.intervalDays, allowedIntervalDays: settings.allowedIntervalDays },
     quantity: { ...probe(otherQuantity === undefined ? null : { type: "quantity", quantity: otherQuantity }), current: plan.quantity, min: settings.quantityMin, max: settings.quantityMax },
     pause: { ...pauseOption(plan, settings, today, firstChangeable, probe, lang), maxPauseDays: settings.maxPauseDays },
-    resume: probe({ type: "resume" }),
+    resume: { ...probe({ type: "resume" }), nextDeliveryOn: plan.status === "paused" ? resumeStart(plan, today, settings) : null },
   };
 }
 

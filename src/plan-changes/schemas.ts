@@ -19,7 +19,9 @@ export const PauseBody = z
 
 export const ResumeBody = z
   .strictObject({
-    nextDeliveryOn: CalendarDate.optional().openapi({ description: "First delivery after resuming; defaults to the earliest possible date." }),
+    nextDeliveryOn: CalendarDate.optional().openapi({
+      description: "First delivery after resuming. Without it: the delivery the pause stopped (the customer's schedule, after any skip) while it can still be changed, else the first changeable date — plan-options' `resume.nextDeliveryOn`.",
+    }),
     channel,
   })
   .openapi("ResumeSubscription");
@@ -77,7 +79,11 @@ export const PlanOptions = z
     nextDeliveryOn: CalendarDate.nullable(),
     nextDeliveryChangeable: z.boolean().openapi({ description: "False when the next delivery is inside the cut-off." }),
     skip: z.object({ ...ActionFields, remainingSkips: z.number().int(), maxConsecutiveSkips: z.number().int() }),
-    nextDelivery: z.object({ ...ActionFields, earliest: CalendarDate, latest: CalendarDate }),
+    nextDelivery: z.object({
+      ...ActionFields,
+      earliest: CalendarDate,
+      latest: CalendarDate.openapi({ description: "The latest date the next delivery can move to: the later of two intervals from today and the next delivery + the skips still allowed × the interval (a date skipping could reach can also be chosen directly)." }),
+    }),
     interval: z.object({ ...ActionFields, current: z.number().int(), allowedIntervalDays: z.array(z.number().int()) }),
     quantity: z.object({ ...ActionFields, current: z.number().int(), min: z.number().int(), max: z.number().int() }),
     pause: z.object({ ...ActionFields, maxPauseDays: z.number().int(), earliestResumeOn: CalendarDate.openapi({
@@ -88,6 +94,11 @@ export const PlanOptions = z
           "The latest resume date a pause is accepted with today, as the pause rule counts it: the next delivery (for a paused subscription, or a next delivery inside the cut-off or gone by, today + `changeCutoffDays`) + `maxPauseDays`; the date a `pause_too_long` refusal names.",
       }),
     }),
-    resume: z.object(ActionFields),
+    resume: z.object({
+      ...ActionFields,
+      nextDeliveryOn: CalendarDate.nullable().openapi({
+        description: "The first delivery `resume {}` would give today: the delivery the pause stopped while it can still be changed, else the first changeable date. null when not paused.",
+      }),
+    }),
   })
   .openapi("PlanOptions");

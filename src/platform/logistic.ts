@@ -332,9 +332,15 @@ export type TrainSpec<S extends { label: 0 | 1; at: string }, N extends string, 
 export function trainLogistic<S extends { label: 0 | 1; at: string }, N extends string, M extends LinearModel<N>>(usable: readonly S[], spec: TrainSpec<S, N, M>): TrainSuccess<M> | InsufficientHistory {
   const positives = usable.filter((s) => s.label === 1).length;
   const negatives = usable.length - positives;
-  if (usable.length < MIN_SAMPLES) return insufficient("too_few_samples", { en: `${usable.length} usable samples; at least ${MIN_SAMPLES} are needed.`, ja: `学習に使える事例が${usable.length}件です。${MIN_SAMPLES}件以上必要です。` }, usable.length, positives);
-  if (positives < MIN_POSITIVES) return insufficient("too_few_positives", { en: `${positives} positive outcomes in the history; at least ${MIN_POSITIVES} are needed.`, ja: `履歴にある陽性の事例が${positives}件です。${MIN_POSITIVES}件以上必要です。` }, usable.length, positives);
-  if (negatives < MIN_NEGATIVES) return insufficient("too_few_negatives", { en: `${negatives} negative outcomes in the history; at least ${MIN_NEGATIVES} are needed.`, ja: `履歴にある陰性の事例が${negatives}件です。${MIN_NEGATIVES}件以上必要です。` }, usable.length, positives);
+  // Every shortfall at once, each as "have of the needed", so the shop sees what more history must bring.
+  const short = [
+    usable.length < MIN_SAMPLES && { reason: "too_few_samples" as const, en: `${usable.length} usable samples of the ${MIN_SAMPLES} needed`, ja: `学習に使える事例 ${usable.length}件（必要 ${MIN_SAMPLES}件）` },
+    positives < MIN_POSITIVES && { reason: "too_few_positives" as const, en: `${positives} positive outcomes of the ${MIN_POSITIVES} needed`, ja: `陽性の事例 ${positives}件（必要 ${MIN_POSITIVES}件）` },
+    negatives < MIN_NEGATIVES && { reason: "too_few_negatives" as const, en: `${negatives} negative outcomes of the ${MIN_NEGATIVES} needed`, ja: `陰性の事例 ${negatives}件（必要 ${MIN_NEGATIVES}件）` },
+  ].filter((x) => x !== false);
+  if (short.length > 0) {
+    return insufficient(short[0]!.reason, { en: `Too little history: ${short.map((x) => x.en).join("; ")}.`, ja: `学習に使える履歴が足りません：${short.map((x) => x.ja).join("、")}。` }, usable.length, positives);
+  }
 
   const { train: trainSet, holdout, holdoutFrom } = splitByTime(usable, spec.holdoutFraction ?? 0.25);
   const holdoutPositives = holdout.filter((s) => s.label === 1).length;

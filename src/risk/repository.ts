@@ -11,7 +11,7 @@ import { emptyFeatures } from "./features";
 import { modelFrom, scoreSubscription, type RiskRow, type ScoredSubscription } from "./maintain";
 import { DEFAULT_MODEL, coefficientsPerUnit, driverLabel, FEATURE_INFO, FEATURE_NAMES, localizeDrivers, type Driver, type RiskBand, type RiskModel } from "./model";
 import { buildSamples, type HistoryEvent } from "./samples";
-import { train, type TrainSuccess } from "./train";
+import { LABEL_HORIZON_DAYS, train, type TrainSuccess } from "./train";
 
 /** A stored risk row as the API shows it, in one language. */
 export function toRisk(row: Omit<RiskRow, "tenantId" | "features">, lang: Language) {
@@ -376,7 +376,12 @@ export async function fitTenantModel(store: TenantStore, now: Date, timeZone: st
   const version = `tenant-${now.toISOString().slice(0, 10)}-${newId("mdl").slice(-6)}`;
   const result = train(samples, { now: now.toISOString(), asOf, version });
   if (!result.ok) {
-    throw new ApiError("insufficient_history", result.detail, { reason: result.reason, samples: result.samples, positives: result.positives, required: result.required });
+    // A sample is a snapshot (one per subscription every 30 days whose outcome is known): say of how many subscriptions.
+    const detail = {
+      en: `${subs.length} subscription${subs.length === 1 ? "" : "s"}, ${result.samples} snapshots with a known outcome (positive: canceled within ${LABEL_HORIZON_DAYS} days). ${result.detail.en}`,
+      ja: `定期コース${subs.length}件、結果が分かるスナップショット${result.samples}件（陽性：${LABEL_HORIZON_DAYS}日以内の解約）。${result.detail.ja}`,
+    };
+    throw new ApiError("insufficient_history", detail, { reason: result.reason, samples: result.samples, positives: result.positives, subscriptions: subs.length, required: result.required });
   }
   return { version, result, subscriptions: subs.length };
 }

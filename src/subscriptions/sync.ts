@@ -17,7 +17,7 @@ import type { UpsertSubscriptionBody } from "./schemas";
 const SYNCED = [
   "customerId", "productSku", "productName", "productCategory", "productUnitsPerPackage", "productUnitLabel", "quantity", "intervalDays", "nextDeliveryOn",
   "unitPriceAmount", "currency", "status", "startedAt", "deliveriesCompleted", "commitmentMinDeliveries",
-  "commitmentFeeAmount", "commitmentFeeCurrency", "pausedUntil", "canceledAt",
+  "commitmentFeeAmount", "commitmentFeeCurrency", "pausedUntil", "pausedFromOn", "canceledAt",
 ] as const satisfies (keyof SubscriptionRow)[];
 
 /** The columns a sync writes over a stored subscription: the synced ones, the run of skips, the version. */
@@ -57,6 +57,24 @@ function aheadOfTime(b: z.output<typeof UpsertSubscriptionBody>, now: Date, toda
   return out;
 }
 
+/**
+ * A synced pause read as the API's own pause stores it. Cart systems often keep the pre-pause date
+ * as the next delivery (`paused`, `pausedUntil` 2027-02-01, `nextDeliveryOn` 2026-12-20): refusing
+ * that would fail every such cart's sync, and storing both showed 「12月20日 休止中」 while the pause
+ * sends nothing before February. So a next delivery before the resume date is the delivery the
+ * pause stopped (`pausedFromOn`, where `resume {}` restarts), and the next delivery is the resume
+ * date; one on or after it is the first delivery after the pause, kept. A sync that says nothing of
+ * the stopped delivery keeps the one a pause made through the API remembered.
+ */
+function syncedPause(b: z.output<typeof UpsertSubscriptionBody>, existing: SubscriptionRow | undefined): { nextDeliveryOn: string | null; pausedFromOn: string | null } {
+  const next = b.nextDeliveryOn ?? null;
+  if (b.status === "canceled") return { nextDeliveryOn: null, pausedFromOn: null };
+  if (b.status !== "paused") return { nextDeliveryOn: next, pausedFromOn: null };
+  const until = b.pausedUntil ?? null;
+  if (until !== null && next !== null && next < until) return { nextDeliveryOn: until, pausedFromOn: next };
+  return { nextDeliveryOn: next, pausedFromOn: existing?.status === "paused" ? existing.pausedFromOn : null };
+}
+
 /** What one subscription sync decides (see `planSubscriptionSync`). */
 export type SubscriptionSyncPlan = SyncOutcome<SubscriptionRow> & {
   /** The columns to write: the whole new row when created, the changed ones otherwise; null when unchanged. */
@@ -86,6 +104,7 @@ export function planSubscriptionSync(
   const at = now.toISOString();
   const ahead = aheadOfTime(b, now, localDate(now, settings.timeZone));
   if (ahead.length > 0) throw aheadOfTimeError(ahead);
+  const pause = syncedPause(b, existing);
   const values = {
     customerId: b.customerId,
     productSku: b.product.sku,
@@ -95,7 +114,7 @@ export function planSubscriptionSync(
     productUnitLabel: b.product.unitLabel ?? null,
     quantity: b.quantity,
     intervalDays: b.intervalDays,
-    nextDeliveryOn: b.status === "canceled" ? null : (b.nextDeliveryOn ?? null),
+    nextDeliveryOn: pause.nextDeliveryOn,
     unitPriceAmount: b.unitPrice.amount,
     currency: b.unitPrice.currency,
     status: b.status,
@@ -105,6 +124,7 @@ export function planSubscriptionSync(
     commitmentFeeAmount: b.commitment?.earlyCancellationFee?.amount ?? null,
     commitmentFeeCurrency: b.commitment?.earlyCancellationFee?.currency ?? null,
     pausedUntil: b.status === "paused" ? (b.pausedUntil ?? null) : null,
+    pausedFromOn: pause.pausedFromOn,
     canceledAt: b.status === "canceled" ? (b.canceledAt ?? existing?.canceledAt ?? at) : null,
   } satisfies Partial<SubscriptionRow>;
   const synced = { ...values };
@@ -112,7 +132,7 @@ export function planSubscriptionSync(
     values.status === "paused"
       ? autoResume({ ...values, consecutiveSkips: existing?.consecutiveSkips ?? 0 }, localDate(now, settings.timeZone), settings)
       : null;
-  if (resumed) Object.assign(values, { status: "active", pausedUntil: null, nextDeliveryOn: resumed.plan.nextDeliveryOn });
+  if (resumed) Object.assign(values, { status: "active", pausedUntil: null, pausedFromOn: null, nextDeliveryOn: resumed.plan.nextDeliveryOn });
   if (!existing) {
     const row: SubscriptionRow = { ...values, id: subscriptionId, tenantId, version: 1, consecutiveSkips: 0, createdAt: at, updatedAt: at, activeDiscount: null, cancellation: null };
     return { row, created: true, changed: true, write: row, resume: resumed ? { before: { ...row, ...synced }, note: resumed.note } : null, canceledNow: false };

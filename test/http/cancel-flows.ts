@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { addDays, localDate } from "../../src/platform/dates";
+import { addDays, localDate, writeDate } from "../../src/platform/dates";
 import { Canceled, Evidence, FlowStarted, ReactivationResult, ReasonAnswer, Saved } from "../../src/cancel-flows/schemas";
 import { RetentionMetrics } from "../../src/metrics/routes";
 import { OfferList, SuggestionList } from "../../src/offers/schemas";
@@ -242,6 +242,13 @@ export function cancelFlowsSuite(h: () => Harness) {
       const early = await ask(await newSubscription({ deliveriesCompleted: 1, commitment: fee }), "ja");
       expect(early.summary).toContain("解約手数料5,000円がかかります");
       for (const body of [metJa, metEn, early]) expect(body.howToCancel.join(" ")).not.toMatch(/\/v1\/|POST|\{/);
+      // 5 of 6 received, the 6th inside the cut-off: met by that delivery, not already.
+      const byLast = await newSubscription({ deliveriesCompleted: 5, commitment: { ...fee, minDeliveries: 6 }, nextDeliveryOn: addDays(today(), 2) });
+      const [lastJa, lastEn] = [await ask(byLast, "ja"), await ask(byLast, "en")];
+      expect(lastJa.commitment).toMatchObject({ feeAppliesIfCanceledNow: false });
+      expect(lastJa.summary).not.toContain("すでに満たされている");
+      expect(lastJa.summary).toContain(`6回のお受け取りのお約束は、${writeDate(addDays(today(), 2), "ja", "full")}に発送するお届け（6回目`);
+      expect(lastEn.summary).toContain(`will be met by the delivery shipping on ${writeDate(addDays(today(), 2), "en", "full")}`);
     });
 
     it("inside the cut-off the next delivery still ships and is charged, said plainly", async () => {
@@ -262,6 +269,23 @@ export function cancelFlowsSuite(h: () => Harness) {
       expect(reason.body).toMatchObject({ offer: null, offers: [], noOfferBecause: "retention_policy_noOffer" });
       expect((await post(flow.flowId, "accept", { offerId: "off_move_delivery" }, other.key)).body.code).toBe("no_offer_shown");
       expect((await post(flow.flowId, "confirm", {}, other.key)).body.outcome).toBe("canceled");
+    });
+
+    it("an offer shown is honoured for the flow's life: a skip offer still applies after the shop sets maxConsecutiveSkips 0", async () => {
+      const shop = await h().tenant();
+      await h().request("PUT", `/v1/customers/${customerId}`, { key: shop.key, body: customerBody() });
+      const id = await newSubscription({}, shop);
+      const ranked = (await h().request("GET", `/v1/subscriptions/${id}/offers?reason=surplus_stock&channel=operator`, { key: shop.key })).body.data;
+      const skip = ranked.find((o: { parameters: { type: string; mode?: string } }) => o.parameters.type === "skip" && o.parameters.mode === "skip");
+      expect(skip).toBeDefined();
+      const flow = (await h().request("POST", `/v1/subscriptions/${id}/cancel-flows`, { key: shop.key, body: { channel: "operator" } })).body;
+      expect((await post(flow.flowId, "reason", { reason: "surplus_stock", offerId: skip.offerId }, shop.key)).status).toBe(200);
+      expect((await h().request("PATCH", "/v1/settings", { key: shop.key, body: { maxConsecutiveSkips: 0 } })).status).toBe(200);
+      const accepted = await post(flow.flowId, "accept", { offerId: skip.offerId }, shop.key);
+      expect(accepted.status, accepted.text).toBe(200);
+      expect(accepted.body.subscription.nextDeliveryOn).toBe(skip.parameters.newNextDeliveryOn);
+      // The shop's new limit holds for every change not promised in a flow.
+      expect((await h().request("POST", `/v1/subscriptions/${id}/skip`, { key: shop.key, body: {} })).body.code).toBe("skip_limit_exceeded");
     });
 
     it("under afterCancellation the offer only follows a completed cancellation, and taking it reactivates", async () => {

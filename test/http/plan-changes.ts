@@ -50,9 +50,43 @@ export function planChangesSuite(h: () => Harness) {
       const until = await post(id, "pause", { resumeOn: addDays(today(), 60) });
       expect(until.body.subscription.pausedUntil).toBe(addDays(today(), 60));
       const resumed = await post(id, "resume", {});
-      expect(resumed.body.subscription).toMatchObject({ status: "active", pausedUntil: null, nextDeliveryOn: addDays(today(), 3) });
+      // On the delivery the pause stopped (still changeable), not the earliest date.
+      expect(resumed.body.subscription).toMatchObject({ status: "active", pausedUntil: null, nextDeliveryOn: addDays(today(), 10) });
       const both = await post(id, "pause", { cycles: 1, resumeOn: addDays(today(), 30) });
       expect(both.status).toBe(422);
+    });
+
+    it("resume {} restarts on the skipped-to delivery the pause stopped, as plan-options said; a skip run survives the pause", async () => {
+      const id = await newSubscription(18);
+      expect((await post(id, "skip", { count: 1 })).body.subscription.nextDeliveryOn).toBe(addDays(today(), 48));
+      expect((await post(id, "pause", { resumeOn: addDays(today(), 85) })).status).toBe(200);
+      const options = await h().request("GET", `/v1/subscriptions/${id}/plan-options`, { key: t.key });
+      expect(options.body.resume).toEqual({ available: true, refusal: null, nextDeliveryOn: addDays(today(), 48) });
+      const resumed = await post(id, "resume", {});
+      expect(resumed.body.subscription).toMatchObject({ status: "active", nextDeliveryOn: addDays(today(), 48) });
+      expect((await post(id, "skip", { count: 1 })).status).toBe(200);
+      expect((await post(id, "skip", { count: 1 })).body).toMatchObject({ code: "skip_limit_exceeded", remainingSkips: 0 });
+    });
+
+    it("a synced pause whose next delivery is the pre-pause date shows the resume date as next, and resumes on the synced date", async () => {
+      const id = await newSubscription(18, { status: "paused", pausedUntil: addDays(today(), 61) });
+      const sub = await h().request("GET", `/v1/subscriptions/${id}`, { key: t.key });
+      expect(sub.body).toMatchObject({ status: "paused", pausedUntil: addDays(today(), 61), nextDeliveryOn: addDays(today(), 61) });
+      // The same sync again changes nothing.
+      const again = await h().request("PUT", `/v1/subscriptions/${id}`, { key: t.key, body: subscriptionBody(customerId, { nextDeliveryOn: addDays(today(), 18), status: "paused", pausedUntil: addDays(today(), 61) }) });
+      expect(again.body.version).toBe(1);
+      expect((await post(id, "resume", {})).body.subscription).toMatchObject({ status: "active", nextDeliveryOn: addDays(today(), 18) });
+    });
+
+    it("moving the next delivery reaches the date two skips reach (one rule), and the refusal says why", async () => {
+      const id = await newSubscription(18);
+      const options = await h().request("GET", `/v1/subscriptions/${id}/plan-options`, { key: t.key });
+      expect(options.body.nextDelivery.latest).toBe(addDays(today(), 78));
+      const far = await post(id, "next-delivery", { date: addDays(today(), 79) });
+      expect(far.status).toBe(422);
+      expect(far.body).toMatchObject({ code: "date_out_of_range", latestDate: addDays(today(), 78) });
+      expect(far.body.detail).toMatch(/2 skips still allowed/);
+      expect((await post(id, "next-delivery", { date: addDays(today(), 78) })).status).toBe(200);
     });
 
     it("a pause of one delivery every 60 days, next in 51 days, is allowed: it holds deliveries back 60 days (#14.4)", async () => {

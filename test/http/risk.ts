@@ -196,6 +196,9 @@ export function riskSuite(h: () => Harness) {
       const res = await h().request("POST", "/v1/risk/model/train", { key: u.key });
       expect(res.status).toBe(422);
       expect(res.body.code).toBe("insufficient_history");
+      // Says of how many subscriptions, and every shortfall.
+      expect(res.body).toMatchObject({ subscriptions: 0, samples: 0, positives: 0 });
+      expect(res.body.detail).toMatch(/^0 subscriptions, 0 snapshots .*0 usable samples of the 200 needed; 0 positive outcomes of the 20 needed; 0 negative outcomes of the 20 needed\.$/);
       const read = await u.keyWith(["read"]);
       expect((await h().request("POST", "/v1/risk/model/train", { key: read })).status).toBe(403);
     });

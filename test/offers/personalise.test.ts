@@ -120,13 +120,13 @@ describe("other offers get concrete terms", () => {
 
   it("moving: the next delivery can move within the plan rules", () => {
     const o = personalise(offer("off_move_delivery"), sub(), { today: TODAY })!;
-    // latest = min(6/11 + 60, today + 2 × 30) = 7/31
+    // latest = min(6/11 + 60, the move rule: max(today + 2 × 30, 6/11 + 2 skips left × 30)) = 8/10
     expect(o.parameters).toEqual({
       type: "skip",
       mode: "move_next_delivery",
       currentDeliveryOn: "2026-06-11",
       earliestDeliveryOn: "2026-06-04",
-      latestDeliveryOn: "2026-07-31",
+      latestDeliveryOn: "2026-08-10",
       suggestedDeliveryOn: "2026-07-11",
     });
     expect(o.apply).toEqual({ kind: "plan_change", request: { type: "next_delivery", date: "2026-07-11" } });

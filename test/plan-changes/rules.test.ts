@@ -137,7 +137,7 @@ describe("pause", () => {
   it("resumed late, the first delivery is never before today + the cut-off, and the note says why (#14.2)", () => {
     const paused = plan({ status: "paused", pausedUntil: "2027-03-01", nextDeliveryOn: "2027-03-01" });
     expect(autoResume(paused, "2027-03-06", S)).toEqual({
-      plan: { ...paused, status: "active", pausedUntil: null, nextDeliveryOn: "2027-03-09" },
+      plan: { ...paused, status: "active", pausedUntil: null, pausedFromOn: null, nextDeliveryOn: "2027-03-09" },
       note: {
         reason: "pause_ended",
         resumeOn: "2027-03-01",
@@ -259,7 +259,7 @@ describe("plan options (what a my-page may offer)", () => {
       firstChangeableDate: "2026-12-03",
       nextDeliveryChangeable: true,
       skip: { available: true, remainingSkips: 2 },
-      nextDelivery: { available: true, earliest: "2026-12-03", latest: "2027-01-29" },
+      nextDelivery: { available: true, earliest: "2026-12-03", latest: "2027-02-08" },
       interval: { available: true, allowedIntervalDays: [14, 21, 30, 45, 60, 90], current: 30 },
       quantity: { available: true, min: 1, max: 10, current: 1 },
       pause: { available: true, maxPauseDays: 90, latestResumeOn: "2027-03-10", earliestResumeOn: "2026-12-11" },
@@ -372,5 +372,51 @@ describe("a request that moves nothing", () => {
     const due = plan({ status: "paused", pausedUntil: "2026-12-01", nextDeliveryOn: "2026-12-01" });
     const d = decide(due, { type: "quantity", quantity: 1 }, S, today);
     expect(d.ok && movesNothing(due, d.plan, S, today)).toBe(true);
+  });
+});
+
+describe("pause and resume keep the customer's schedule (trial findings)", () => {
+  const today = "2026-12-02"; // first changeable: 12-05
+  const run = (p: Plan, ...requests: Parameters<typeof decide>[1][]) =>
+    requests.reduce((cur, r) => {
+      const d = decide(cur, r, S, today);
+      if (!d.ok) throw new Error(`${r.type}: ${d.violation.code}`);
+      return d.plan;
+    }, p);
+  const trial = plan({ nextDeliveryOn: "2026-12-20" });
+
+  it("resume {} restarts on the delivery the pause stopped, not today + the cut-off", () => {
+    const skipped = run(trial, { type: "skip", count: 1 }, { type: "pause", resumeOn: "2027-02-25" });
+    expect(skipped).toMatchObject({ status: "paused", nextDeliveryOn: "2027-02-25", pausedFromOn: "2027-01-19" });
+    expect(run(skipped, { type: "resume" })).toMatchObject({ status: "active", nextDeliveryOn: "2027-01-19", pausedUntil: null, pausedFromOn: null });
+    const moved = run(trial, { type: "next_delivery", date: "2027-01-20" }, { type: "pause", resumeOn: "2027-03-01" }, { type: "resume" });
+    expect(moved.nextDeliveryOn).toBe("2027-01-20");
+  });
+  it("an extended pause keeps the delivery the first pause stopped; plan-options names the date resume gives", () => {
+    const extended = run(trial, { type: "pause", resumeOn: "2027-02-01" }, { type: "pause", resumeOn: "2027-02-20" });
+    expect(extended.pausedFromOn).toBe("2026-12-20");
+    expect(planOptions(extended, S, today).resume).toMatchObject({ available: true, nextDeliveryOn: "2026-12-20" });
+    expect(planOptions(trial, S, today).resume).toMatchObject({ available: false, nextDeliveryOn: null });
+  });
+  it("the stopped delivery gone into the cut-off (or unknown), resume {} starts on the first changeable date", () => {
+    const paused = plan({ status: "paused", nextDeliveryOn: "2027-02-01", pausedUntil: "2027-02-01", pausedFromOn: "2026-12-04" });
+    expect(run(paused, { type: "resume" }).nextDeliveryOn).toBe("2026-12-05");
+    expect(run({ ...paused, pausedFromOn: null }, { type: "resume" }).nextDeliveryOn).toBe("2026-12-05");
+    expect(run(paused, { type: "resume", nextDeliveryOn: "2026-12-10" }).nextDeliveryOn).toBe("2026-12-10");
+  });
+  it("a pause does not reset the run of skips: skip, pause, resume, skip, skip is refused at the third", () => {
+    const p = run(trial, { type: "skip", count: 1 }, { type: "pause", resumeOn: "2027-02-25" }, { type: "resume" }, { type: "skip", count: 1 });
+    expect(p.consecutiveSkips).toBe(2);
+    expect(decide(p, { type: "skip", count: 1 }, S, today)).toMatchObject({ ok: false, violation: { code: "skip_limit_exceeded", extra: { remainingSkips: 0 } } });
+  });
+  it("moving the next delivery reaches as far as the skips still allowed: one rule for both", () => {
+    expect(run(trial, { type: "skip", count: 2 }).nextDeliveryOn).toBe("2027-02-18");
+    expect(decide(trial, { type: "next_delivery", date: "2027-02-18" }, S, today).ok).toBe(true);
+    const refused = decide(trial, { type: "next_delivery", date: "2027-02-19" }, S, today);
+    expect(refused).toMatchObject({ ok: false, violation: { code: "date_out_of_range", extra: { latestDate: "2027-02-18" } } });
+    expect(!refused.ok && refused.violation.detail.en).toMatch(/18 Feb 2027 at the latest.*2 skips still allowed/);
+    expect(planOptions(trial, S, today).nextDelivery.latest).toBe("2027-02-18");
+    // No skips left: two intervals from today, as before.
+    expect(planOptions({ ...trial, consecutiveSkips: 2 }, S, today).nextDelivery.latest).toBe("2027-01-31");
   });
 });

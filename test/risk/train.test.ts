@@ -150,6 +150,9 @@ describe("training a tenant's model", () => {
     const positives = history.filter((s) => s.label === 1);
     const rare = train([...negatives.slice(0, 500), ...positives.slice(0, MIN_POSITIVES - 1)], { now: NOW });
     expect(rare).toMatchObject({ ok: false, code: "insufficient_history", reason: "too_few_positives", positives: MIN_POSITIVES - 1 });
+    // Every shortfall, each as have of the needed.
+    const both = train([...negatives.slice(0, 66), ...positives.slice(0, 4)], { now: NOW });
+    expect(both).toMatchObject({ ok: false, reason: "too_few_samples", detail: { en: "Too little history: 70 usable samples of the 200 needed; 4 positive outcomes of the 20 needed." } });
 
     const allPositive = train(positives.slice(0, 300), { now: NOW });
     expect(allPositive).toMatchObject({ ok: false, reason: "too_few_negatives" });
