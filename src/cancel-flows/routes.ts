@@ -15,6 +15,7 @@ import {
   Canceled,
   ConfirmBody,
   Evidence,
+  FlowClosed,
   FlowIdParam,
   FlowStarted,
   PutReasonsBody,
@@ -26,7 +27,7 @@ import {
   Saved,
   StartFlowBody,
 } from "./schemas";
-import { acceptOffer, confirmCancellation, flowEvidence, giveReason, reactivate, startFlow, unusableSurveyParts } from "./service";
+import { abandonFlow, acceptOffer, confirmCancellation, flowEvidence, giveReason, reactivate, startFlow, unusableSurveyParts } from "./service";
 import { cancellationTerms, cutoffRule, type CancellationTerms } from "./terms";
 import { formatMoney } from "../offers/personalise";
 
@@ -191,10 +192,10 @@ export const cancelFlowsRouter = domainRouter()
         "Cancels, from any state but saved or canceled (with or without a reason, with an offer shown or not, even after the flow expired). The moment the request is received decides whether the next delivery is stopped (the change cut-off). A disclosed early-cancellation fee needs `acknowledgeFee: true` (422 `fee_acknowledgement_required` otherwise) — never a refusal. Answers the confirmation number, end date, charges with their basis and a receipt in the caller's language; sends `subscription.canceled`. Optional, never blocking: the exit survey's answers, the keep-in-touch answer (evidence: wording, time) and the date the customer means to come back (`winback.due` fires then).",
       request: {
         params: FlowIdParam,
-        headers: IdempotencyHeaders,
+        headers: IdempotencyHeaders.merge(IfMatchHeaders),
         body: jsonBody(ConfirmBody, { acknowledgeFee: true, survey: [{ questionId: "why_stopped", answer: "夏の間だけ使いたかったため" }, { questionId: "bring_back", answer: "season" }], keepInTouch: true, returnOn: "2027-06-01" }),
       },
-      errors: ["cancel_flow_not_found", "cancel_flow_saved", "cancel_flow_canceled", "fee_acknowledgement_required", "subscription_canceled", "subscription_not_found"],
+      errors: ["cancel_flow_not_found", "cancel_flow_saved", "cancel_flow_canceled", "fee_acknowledgement_required", "subscription_canceled", "subscription_not_found", "version_conflict"],
       responses: { 200: jsonResponse(Canceled, "Canceled: the confirmation") },
     }),
     async (c) => {
@@ -205,7 +206,27 @@ export const cancelFlowsRouter = domainRouter()
       const { channel: _, ...input } = b;
       // The validated body has the survey's unusable parts caught; the body as sent names them.
       const unusable = unusableSurveyParts(await c.req.json(), input);
-      return c.json(await confirmCancellation(c.get("store"), flowId, { ...input, unusable }, { ...ctx, shopName }), 200);
+      return c.json(await confirmCancellation(c.get("store"), flowId, { ...input, unusable }, { ...ctx, ...ifMatchOf(c), shopName }), 200);
+    },
+  )
+  .openapi(
+    apiRoute({
+      method: "post",
+      path: "/v1/cancel-flows/{flowId}/abandon",
+      operationId: "abandonCancelFlow",
+      customer: true,
+      tags,
+      scope: "write",
+      summary: "Leave the flow without cancelling",
+      description:
+        "The customer left the flow (went back to their list, closed the page): an open or offered flow ends now as `abandoned` (evidence step `left`), so a plan change made afterwards is not counted as the flow's save. No body; a page may send it with `fetch(…, { keepalive: true })` on `pagehide`. Idempotent: a flow already closed (saved, canceled, abandoned or expired) is not changed and answers its state.",
+      request: { params: FlowIdParam, headers: IdempotencyHeaders },
+      errors: ["cancel_flow_not_found"],
+      responses: { 200: jsonResponse(FlowClosed, "The flow's state now") },
+    }),
+    async (c) => {
+      const { flowId } = c.req.valid("param");
+      return c.json(await abandonFlow(c.get("store"), flowId, ctxOf(c)), 200);
     },
   )
   .openapi(

@@ -239,6 +239,16 @@ export const Canceled = z
   })
   .openapi("CancelFlowCanceled");
 
+export const FlowClosed = z
+  .object({
+    flowId: z.string(),
+    subscriptionId: z.string(),
+    status: z.enum(["open", "offered", "saved", "canceled", "abandoned"]),
+    outcome: z.enum(["saved", "canceled", "abandoned"]).nullable(),
+    closedAt: Instant.nullable(),
+  })
+  .openapi("CancelFlowClosed", { description: "The flow's state after leaving it: abandoned now, or the outcome it already had." });
+
 export const Evidence = z
   .object({
     flowId: z.string(),

@@ -101,10 +101,38 @@ function commitmentOf(row: SubscriptionRow, settings: TenantSettings, now: Date,
   };
 }
 
-async function closeAsAbandoned(s: TenantStore, flow: FlowRow, at: string, why: "expired" | "superseded", channel: string, actor: Actor) {
+async function closeAsAbandoned(s: TenantStore, flow: FlowRow, at: string, why: "expired" | "superseded" | "left", channel: string, actor: Actor) {
   await s.update(cancelFlows, { status: "abandoned", closedAt: why === "expired" ? flow.expiresAt : at }, eq(cancelFlows.id, flow.id));
   await addStep(s, flow.id, why, channel, at, { previousStatus: flow.status, expiresAt: flow.expiresAt }, actor);
   await refreshRisk(s, flow.subscriptionId, at, "cancel_flow_abandoned");
+}
+
+// ── leaving the flow ───────────────────────────────────────────────────────────────────────────
+
+/**
+ * The customer left the flow without an answer (back to their list, or the page closed): the flow
+ * ends as abandoned now (evidence step `left`), so a later plan change is not counted as a save.
+ * Idempotent: a flow already closed (saved, canceled, abandoned or past its expiry) is left as it
+ * is and answered as it stands.
+ */
+export async function abandonFlow(store: TenantStore, flowId: string, ctx: CallContext) {
+  const at = ctx.now.toISOString();
+  return store.write(async (s) => {
+    let flow = await getFlow(s, flowId);
+    const status = effectiveStatus(flow, ctx.now);
+    if (status === "open" || status === "offered") {
+      await closeAsAbandoned(s, flow, at, "left", ctx.channel ?? flow.channel, ctx.actor);
+      flow = { ...flow, status: "abandoned", closedAt: at };
+    }
+    const now = effectiveStatus(flow, ctx.now);
+    return {
+      flowId: flow.id,
+      subscriptionId: flow.subscriptionId,
+      status: now,
+      outcome: now === "saved" || now === "canceled" || now === "abandoned" ? now : null,
+      closedAt: flow.closedAt ?? (now === "abandoned" ? flow.expiresAt : null),
+    };
+  });
 }
 
 // ── 1. start ────────────────────────────────────────────────────────────────────────────────────
@@ -345,6 +373,8 @@ export async function confirmCancellation(store: TenantStore, flowId: string, in
     const wasAbandoned = effectiveStatus(flow, receivedAt) === "abandoned";
     const sub = await getSubscription(s, flow.subscriptionId);
     if (sub.status === "canceled") throw new ApiError("subscription_canceled", { en: "The subscription was canceled meanwhile (e.g. by the shop's system).", ja: "この定期コースは、お手続きの間に（ショップのシステムなどで）解約されました。" }, { canceledAt: sub.canceledAt });
+    // The terms disclosed were for the version the caller saw: a plan changed since is shown again first.
+    checkIfMatch(ctx.ifMatch, sub.version);
     const terms = cancellationTerms(sub, ctx.settings, receivedAt, ctx.lang);
     if (terms.fee && input.acknowledgeFee !== true) {
       const basis = terms.charges.find((c) => c.type === "early_cancellation_fee")!.basis;

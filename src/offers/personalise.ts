@@ -18,7 +18,7 @@
  */
 import type { Lang, Localized } from "../cancel-flows/reasons";
 import { addDays, daysBetween, writeDate } from "../platform/dates";
-import { groupThousands } from "../platform/numbers";
+import { formatMoney } from "../platform/numbers";
 import { decide, latestNextDelivery, type Plan, type PlanRequest } from "../plan-changes/rules";
 import { describeStock, intervalForRate, surplusDeliveries, unitsPerPackage, type StockEstimate } from "../risk/stock";
 import { DEFAULT_SETTINGS, type TenantSettings } from "../settings/schemas";
@@ -164,15 +164,8 @@ export function matchConsumptionInterval(
 
 // ── formatting ──
 
-export function formatMoney(money: Money, lang: Lang): string {
-  if (money.currency === "JPY") {
-    const n = groupThousands(money.amount);
-    return lang === "ja" ? `${n}円` : `¥${n}`;
-  }
-  const nf = new Intl.NumberFormat(lang === "ja" ? "ja-JP" : "en-US", { style: "currency", currency: money.currency });
-  const digits = nf.resolvedOptions().maximumFractionDigits ?? 2;
-  return nf.format(money.amount / 10 ** digits);
-}
+/** The one money writer (platform/numbers), kept importable from here. */
+export { formatMoney };
 
 /** A template split once into text (even indexes) and placeholder names (odd indexes). */
 const compiledTemplates = new Map<string, string[]>();

@@ -241,7 +241,7 @@ export function decide(current: Plan, request: PlanRequest, settings: TenantSett
           "skip_limit_exceeded",
           {
             en: `At most ${settings.maxConsecutiveSkips} deliveries in a row can be skipped; ${Math.max(allowed, 0)} more can be skipped now.`,
-            ja: `続けてスキップできるのは${settings.maxConsecutiveSkips}回までです。現在あと${Math.max(allowed, 0)}回スキップできます。`,
+            ja: `続けてスキップできるのは${settings.maxConsecutiveSkips}回までです。${allowed > 0 ? `現在あと${allowed}回スキップできます。` : "いまはこれ以上スキップできません。"}`,
           },
           { maxConsecutiveSkips: settings.maxConsecutiveSkips, remainingSkips: Math.max(allowed, 0) },
         );

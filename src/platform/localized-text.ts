@@ -66,6 +66,21 @@ export const PORTAL_TEXT = {
   resumeOn: { ja: "再開する日", en: "Resume on" },
   latestResumeOn: { ja: "{date}までの日を選べます。", en: "You can choose a date up to {date}." },
   resume: { ja: "お届けを再開", en: "Resume deliveries" },
+  // Resuming says when the first delivery ships and what it costs before it is confirmed.
+  resumeFirst: { ja: "最初のお届け日", en: "First delivery on" },
+  resumeTerms: { ja: "最初のお届けは{date}、1回のお届けは{price}です。", en: "The first delivery ships on {date}, at {price}." },
+  resumeApply: { ja: "この日で再開する", en: "Resume with this date" },
+  working: { ja: "処理中…", en: "Working…" },
+  versionConflict: {
+    ja: "他の画面で変更されたため、最新の内容を表示しました。もう一度お選びください。",
+    en: "This subscription was changed in another window, so it now shows the latest. Please choose again.",
+  },
+  // A label and its value, with the language's own colon (full-width in Japanese).
+  labelled: { ja: "{label}：{value}", en: "{label}: {value}" },
+  // A quantity with the product's unit (unitLabel; without one 個 / units).
+  quantityUnits: { ja: "{n}{unit}", en: "{n} {unit}" },
+  // A my-page for one subscription names it, so two embeds on a page read apart.
+  titleFor: { ja: "定期コースの管理：{product}", en: "Your subscription: {product}" },
   apply: { ja: "この内容で変更", en: "Apply" },
   changed: { ja: "変更しました。", en: "Your change is saved." },
   // After a change: which plan (product and number: two plans of one product read apart), what
@@ -122,6 +137,8 @@ export const PORTAL_TEXT = {
   // An optional radio question, once answered, can be taken back to "not answered".
   clearChoice: { ja: "選択を取り消す", en: "Clear this answer" },
   survey: { ja: "アンケート（任意）", en: "Survey (optional)" },
+  // The survey stays folded behind this one control: confirming never needs it.
+  surveyToggle: { ja: "アンケートに答える（任意）", en: "Answer a short survey (optional)" },
   returnOn: { ja: "再開のご予定があれば、その日付（任意）", en: "If you plan to come back, the date (optional)" },
   keepInTouchTitle: { ja: "ショップからのお知らせ", en: "Messages from the shop" },
   keepInTouchOn: { ja: "解約後のお知らせを受け取る設定です。いつでも停止できます。", en: "You have asked to hear from the shop after cancelling. You can stop it at any time." },
@@ -132,8 +149,8 @@ export const PORTAL_TEXT = {
   keepInTouchStop: { ja: "お知らせの受け取りを停止する", en: "Stop these messages" },
   keepInTouchStopped: { ja: "お知らせの受け取りを停止しました。", en: "You will no longer receive these messages." },
   sessionExpired: {
-    ja: "接続の有効期限が切れました。ページを再読み込みすると続けられます。入力内容はそのままです。",
-    en: "The connection has expired. Reload the page to continue; nothing you entered is lost.",
+    ja: "接続の有効期限が切れました。ページを再読み込みしてください。再読み込みすると、この手順は最初からになります。",
+    en: "The connection has expired. Reload the page to continue; the step you were on starts again.",
   },
   failed: { ja: "通信に失敗しました。もう一度お試しください。", en: "Something went wrong. Please try again." },
   // Refusals in the customer's words (portal/client/refusals.ts maps the API's codes to these); the

@@ -25,11 +25,24 @@ const today = () => localDate(new Date(), "Asia/Tokyo");
 /** The shop's my-page: the snippet from the README, with the session its server minted. */
 function myPage(url: URL): Response {
   const attr = (name: string) => url.searchParams.get(name) ?? "";
-  const subscription = url.searchParams.get("subscription");
+  // The merchant's own stylesheet: a 62.5 % root, spaced capitals, a tight line and its brand colour.
+  if (url.pathname === "/shop.css") {
+    const css = "html { font-size: 62.5%; } body { letter-spacing: .3em; text-transform: uppercase; line-height: 1; } tsuzuku-portal { --tsuzuku-brand: #7a4b2a; }";
+    return new Response(css, { headers: { "content-type": "text/css" } });
+  }
+  const embed = (subscription: string | null) =>
+    `<tsuzuku-portal session="${attr("session")}" api-base="${api.url}" lang="${attr("lang") || "ja"}"${subscription ? ` subscription="${subscription}"` : ""}></tsuzuku-portal>`;
+  // A strict page: styles from its own origin only, scripts from the embed's origin only (no inline script).
+  if (url.pathname === "/strict") {
+    const body = `<!doctype html><html lang="ja"><head><meta charset="utf-8"><title>マイページ</title><link rel="stylesheet" href="/shop.css"></head>
+<body><main><h1>マイページ</h1>${embed(attr("subscription") || null)}</main><script src="${api.url}/embed/v1/tsuzuku.js"></script></body></html>`;
+    return new Response(body, { headers: { "content-type": "text/html; charset=utf-8", "content-security-policy": `style-src 'self'; script-src ${api.url}` } });
+  }
+  const subscriptions = url.searchParams.get("subscriptions")?.split(",") ?? [url.searchParams.get("subscription")];
   const body = `<!doctype html><html lang="${attr("lang") || "ja"}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>マイページ</title></head>
 <body><main><h1>マイページ</h1>
-<tsuzuku-portal session="${attr("session")}" api-base="${api.url}" lang="${attr("lang") || "ja"}"${subscription ? ` subscription="${subscription}"` : ""}></tsuzuku-portal>
+${subscriptions.map(embed).join("\n")}
 </main>
 <script>
   window.portalEvents = [];
@@ -59,16 +72,16 @@ async function session(customerId: string): Promise<string> {
   return res.body.token;
 }
 
-async function open(customerId: string, params: Record<string, string> = {}): Promise<Page> {
+async function open(customerId: string, params: Record<string, string> = {}, path = "/"): Promise<Page> {
   const page = await browser.newPage();
-  const url = new URL(shop.url);
+  const url = new URL(path, shop.url);
   url.searchParams.set("session", await session(customerId));
   for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
   await page.goto(url.href);
   await page.locator("tsuzuku-portal h3, tsuzuku-portal .message:not(:empty)").first().waitFor();
   expect(await page.locator("tsuzuku-portal .message:not(:empty)").allTextContents(), "the list loads").toEqual([]);
   // Nothing left unrendered shows as text (a keep-in-touch card not given was written as "null").
-  expect(await page.locator("tsuzuku-portal").evaluate((el) => el.shadowRoot?.textContent ?? "")).not.toMatch(/\bnull\b|undefined/);
+  expect(await page.locator("tsuzuku-portal").evaluateAll((els) => els.map((el) => el.shadowRoot?.textContent ?? "").join("\n"))).not.toMatch(/\bnull\b|undefined/);
   await axeClean(page, "the list");
   return page;
 }
@@ -90,8 +103,14 @@ async function axeClean(page: Page, step: string) {
   expect(violations, `axe on ${step}`).toEqual([]);
 }
 
+const saved0 = (list: { type: string; detail: any }[]) => list.find((e) => e.type === "tsuzuku:saved")!.detail.offer.title as string;
 const events = (page: Page) => page.evaluate(() => (window as unknown as { portalEvents: { type: string; detail: any }[] }).portalEvents);
 const part = (page: Page, name: string) => page.locator(`tsuzuku-portal [part~="${name}"]`);
+/** The portal's own status line (above the cards) and the one beside a subscription's card. */
+const topStatus = (page: Page) => page.locator("tsuzuku-portal #status");
+const cardStatus = (page: Page, id: string) => page.locator(`tsuzuku-portal [data-subscription="${id}"] [data-card-status]`);
+/** The exit survey is folded behind one optional control: open it. */
+const openSurvey = (page: Page) => part(page, "survey-toggle").click();
 
 beforeAll(async () => {
   h = await nodeHarness();
@@ -129,8 +148,9 @@ describe("<tsuzuku-portal> in Chromium", () => {
     await part(page, "accept-offer").click();
     await page.locator("tsuzuku-portal h2", { hasText: say("savedTitle", "ja") }).waitFor();
     await axeClean(page, "the saved answer");
-    expect(await page.locator("tsuzuku-portal [role=status]").textContent()).toContain(say("savedTitle", "ja"));
+    expect(await topStatus(page).textContent()).toBe(`${say("savedTitle", "ja")}：${saved0(await events(page))}`);
     const saved = (await events(page)).find((e) => e.type === "tsuzuku:saved");
+    expect(saved?.detail.offer.title).toBeTruthy();
     expect(saved?.detail).toMatchObject({ outcome: "saved", subscription: { id: ids[0], status: "active" } });
     const sub = await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key });
     expect(sub.body.nextDeliveryOn).not.toBe(addDays(today(), 12));
@@ -144,13 +164,13 @@ describe("<tsuzuku-portal> in Chromium", () => {
     await part(page, "skip-reason").click();
     await part(page, "confirm-cancel").waitFor();
     await axeClean(page, "the confirmation");
-    expect(await page.locator("tsuzuku-portal section").textContent()).toContain("￥5,000");
+    expect(await page.locator("tsuzuku-portal section").textContent()).toContain("5,000円");
     // Confirming without ticking the fee: nothing is sent; the box says why, in the customer's
     // words with the amount, is marked invalid and takes the focus.
     await part(page, "confirm-cancel").click();
     const box = page.locator("tsuzuku-portal #acknowledge-fee");
     const error = page.locator("tsuzuku-portal #acknowledge-fee-error");
-    await expect.poll(() => error.textContent()).toBe(say("feeNotAcknowledged", "ja", { amount: "￥5,000" }));
+    await expect.poll(() => error.textContent()).toBe(say("feeNotAcknowledged", "ja", { amount: "5,000円" }));
     expect(await error.isVisible()).toBe(true);
     expect(await box.getAttribute("aria-invalid")).toBe("true");
     expect(await box.getAttribute("aria-describedby")).toBe("acknowledge-fee-error");
@@ -158,7 +178,7 @@ describe("<tsuzuku-portal> in Chromium", () => {
     expect((await events(page)).map((e) => e.type)).not.toContain("tsuzuku:error");
     expect(await page.locator("tsuzuku-portal").innerText()).not.toMatch(/acknowledgeFee|JPY|\/v1\//);
     await axeClean(page, "the fee not ticked");
-    await page.getByLabel(say("acknowledgeFee", "ja", { amount: "￥5,000" })).check();
+    await page.getByLabel(say("acknowledgeFee", "ja", { amount: "5,000円" })).check();
     expect(await error.isVisible()).toBe(false);
     expect(await box.getAttribute("aria-invalid")).toBeNull();
     await part(page, "confirm-cancel").click();
@@ -188,7 +208,7 @@ describe("<tsuzuku-portal> in Chromium", () => {
     await part(page, "receipt").waitFor();
     const receipt = await part(page, "receipt").textContent();
     // The page's line and the receipt text the customer keeps use the same name for the same day.
-    expect(receipt).toContain(`${say("effectiveOn", "ja")}: ${shown(last)}`);
+    expect(receipt).toContain(`${say("effectiveOn", "ja")}：${shown(last)}`);
     expect(receipt).toContain(`解約日：${writeDate(last, "ja", "full")}`);
     expect(receipt).toContain("最後のお届けとして発送されます");
     expect(receipt).not.toContain("最終日");
@@ -207,7 +227,7 @@ describe("<tsuzuku-portal> in Chromium", () => {
     const text = await later.locator(`tsuzuku-portal [data-subscription="${ids[0]}"]`).textContent();
     expect(text).toContain(say("statusCanceled", "ja"));
     expect(text).toContain(`${say("effectiveOn", "ja")}${shown(last)}`);
-    expect(text).toContain(`${say("lastDelivery", "ja")}${shown(last)}${say("lastDeliveryCharge", "ja")}￥7,960`);
+    expect(text).toContain(`${say("lastDelivery", "ja")}${shown(last)}${say("lastDeliveryCharge", "ja")}7,960円`);
     expect(text).toContain(`${say("confirmationNumber", "ja")}${canceled.confirmationNumber}`);
     await later.close();
   }, 60_000);
@@ -237,7 +257,7 @@ describe("<tsuzuku-portal> in Chromium", () => {
     await expect(part(page, "keep-in-touch").textContent()).resolves.toContain(say("keepInTouchByConsent", "ja"));
     await axeClean(page, "the list with consent-based messages");
     await part(page, "stop-keep-in-touch").click();
-    await expect.poll(() => page.locator("tsuzuku-portal [role=status]").textContent()).toBe(say("keepInTouchStopped", "ja"));
+    await expect.poll(() => topStatus(page).textContent()).toBe(say("keepInTouchStopped", "ja"));
     expect(await part(page, "keep-in-touch").count()).toBe(0);
     const keep = await h.request("GET", `/v1/customers/${customerId}/keep-in-touch`, { key: t.key });
     expect(keep.body).toMatchObject({ keepInTouch: false, contactable: false });
@@ -252,6 +272,7 @@ describe("<tsuzuku-portal> in Chromium", () => {
     await part(page, "cancel-button").click();
     await part(page, "skip-reason").click();
     await part(page, "confirm-cancel").waitFor();
+    await openSurvey(page);
     const question = page.locator("tsuzuku-portal [data-keep-in-touch-question]");
     const wording = (await h.request("GET", `/v1/customers/${customerId}/keep-in-touch`, { key: t.key, headers: { "Accept-Language": "en" } })).body.wording;
     await expect(question.locator("legend").textContent()).resolves.toBe(wording);
@@ -284,6 +305,10 @@ describe("<tsuzuku-portal> in Chromium", () => {
     await part(page, "skip-reason").click();
     await part(page, "confirm-cancel").waitFor();
     const survey = page.locator("tsuzuku-portal [data-survey]");
+    // Folded: one control, labelled optional; nothing of it shows until the customer opens it.
+    await expect(part(page, "survey-toggle").textContent()).resolves.toBe(say("surveyToggle", "ja"));
+    expect(await page.locator("tsuzuku-portal #return-on").isVisible()).toBe(false);
+    await openSurvey(page);
     await expect(survey.locator("legend").first().textContent()).resolves.toBe(say("survey", "ja"));
     // Nothing chosen, nothing ticked, no date: the customer may confirm without touching it.
     expect(await survey.locator("input:checked").count()).toBe(0);
@@ -317,7 +342,7 @@ describe("<tsuzuku-portal> in Chromium", () => {
     await part(page, "keep-in-touch").waitFor();
     await axeClean(page, "the list with keep-in-touch");
     await part(page, "stop-keep-in-touch").click();
-    await expect.poll(() => page.locator("tsuzuku-portal [role=status]").textContent()).toBe(say("keepInTouchStopped", "ja"));
+    await expect.poll(() => topStatus(page).textContent()).toBe(say("keepInTouchStopped", "ja"));
     expect(await part(page, "keep-in-touch").count()).toBe(0);
     expect((await h.request("GET", `/v1/customers/${customerId}`, { key: t.key })).body.keepInTouch).toBe(false);
     const after = await h.request("GET", "/v1/winback/candidates?limit=100", { key: t.key });
@@ -331,6 +356,7 @@ describe("<tsuzuku-portal> in Chromium", () => {
     await part(page, "cancel-button").click();
     await part(page, "skip-reason").click();
     await part(page, "confirm-cancel").waitFor();
+    await openSurvey(page);
     const survey = page.locator("tsuzuku-portal [data-survey]");
     const question = survey.locator("[data-keep-in-touch-question]");
     const clearKeep = question.locator('[part="clear-choice"]');
@@ -377,7 +403,7 @@ describe("<tsuzuku-portal> in Chromium", () => {
     const { customerId, ids } = await customerWith([{}]);
     expect((await h.request("POST", `/v1/subscriptions/${ids[0]}/skip`, { key: t.key, body: { count: 1 } })).status).toBe(200);
     const page = await open(customerId);
-    const status = page.locator("tsuzuku-portal [role=status]");
+    const status = cardStatus(page, ids[0]!);
     await part(page, "skip-button").click();
     await expect.poll(() => status.textContent()).toMatch(/スキップしました/);
     // Which plan (product and number), what changed and the next delivery, its date written for people.
@@ -443,7 +469,8 @@ describe("<tsuzuku-portal> in Chromium", () => {
     await card.getByLabel(say("everyDays", "en", { n: 45 })).check();
     await card.locator('[part~="interval-apply"]').click();
     await changed(1);
-    const status = () => page.locator("tsuzuku-portal [role=status]").textContent();
+    // Said beside the card that changed (on a phone the portal's first line may be screens away).
+    const status = () => cardStatus(page, ids[0]!).textContent();
     const next = writeDate((await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key })).body.nextDeliveryOn, "en", "full");
     expect(await status()).toBe(`国産大麦若葉の青汁 30包 (subscription ${ids[0]}): Deliveries now come every 45 days: the next on ${next}, then every 45 days.`);
     await axeClean(page, "after an interval change");
@@ -452,7 +479,7 @@ describe("<tsuzuku-portal> in Chromium", () => {
     await card.getByLabel(say("newQuantity", "en", { min: 1, max: 10 })).fill("2");
     await card.locator('[part~="quantity-apply"]').click();
     await changed(2);
-    expect(await status()).toBe(`国産大麦若葉の青汁 30包 (subscription ${ids[0]}): The quantity is now 2. From the delivery on ${next}, each delivery costs ¥7,960.`);
+    expect(await status()).toBe(`国産大麦若葉の青汁 30包 (subscription ${ids[0]}): The quantity is now 2 units. From the delivery on ${next}, each delivery costs ¥7,960.`);
 
     // The same quantity again moves nothing (the API answers change: null): said so, not "is now 2".
     await card.getByText(say("changeQuantity", "en")).click();
@@ -467,6 +494,7 @@ describe("<tsuzuku-portal> in Chromium", () => {
     await changed(4);
     expect(await status()).toBe(`国産大麦若葉の青汁 30包 (subscription ${ids[0]}): Deliveries are paused. They resume with the delivery on ${writeDate(addDays(today(), 40), "en", "full")}.`);
     await part(page, "resume-button").click();
+    await part(page, "resume-apply").click();
     await changed(5);
     await axeClean(page, "after resuming deliveries");
 
@@ -500,14 +528,17 @@ describe("<tsuzuku-portal> in Chromium", () => {
     const { customerId, ids } = await customerWith([{ quantity: 2, unitPrice: { amount: 3240, currency: "JPY" } }, { unitPrice: { amount: 3240, currency: "JPY" } }]);
     const page = await open(customerId);
     const price = (id: string) => page.locator(`tsuzuku-portal [data-subscription="${id}"] dt`, { hasText: say("pricePerDelivery", "ja") }).locator("xpath=following-sibling::dd[1]").textContent();
-    expect(await price(ids[0]!)).toBe(say("priceTimesQuantity", "ja", { total: "￥6,480", unit: "￥3,240", quantity: 2 }));
-    expect(await price(ids[1]!)).toBe("￥3,240");
+    expect(await price(ids[0]!)).toBe(say("priceTimesQuantity", "ja", { total: "6,480円", unit: "3,240円", quantity: 2 }));
+    expect(await price(ids[1]!)).toBe("3,240円");
+    // A quantity is written with its unit (the product's unitLabel, else 個).
+    const quantity = page.locator(`tsuzuku-portal [data-subscription="${ids[0]}"] dt`, { hasText: say("quantity", "ja") }).locator("xpath=following-sibling::dd[1]");
+    expect(await quantity.textContent()).toBe("2個");
     // Changing the quantity changes what a delivery costs.
     const card = page.locator(`tsuzuku-portal [data-subscription="${ids[1]}"]`);
     await card.getByText(say("changeQuantity", "ja")).click();
     await card.getByLabel(say("newQuantity", "ja", { min: 1, max: 10 })).fill("3");
     await card.locator('[part~="quantity-apply"]').click();
-    await expect.poll(() => price(ids[1]!)).toBe(say("priceTimesQuantity", "ja", { total: "￥9,720", unit: "￥3,240", quantity: 3 }));
+    await expect.poll(() => price(ids[1]!)).toBe(say("priceTimesQuantity", "ja", { total: "9,720円", unit: "3,240円", quantity: 3 }));
     await page.close();
   }, 60_000);
 
@@ -522,8 +553,8 @@ describe("<tsuzuku-portal> in Chromium", () => {
     // The portal writes every date with the one date writer.
     const shown = (d: string, lang: "ja" | "en") => writeDate(d, lang, "full");
     const terms = (lang: "ja" | "en", first: string) => ({
-      price: lang === "ja" ? "￥2,592" : "¥2,592",
-      regular: lang === "ja" ? "￥3,240" : "¥3,240",
+      price: lang === "ja" ? "2,592円" : "¥2,592",
+      regular: lang === "ja" ? "3,240円" : "¥3,240",
       label: say("percentOff", lang, { n: 20 }),
       first: shown(first, lang),
       last: shown(addDays(first, 30), lang),
@@ -631,4 +662,181 @@ describe("<tsuzuku-portal> in Chromium", () => {
     expect(unchanged.body).toMatchObject({ status: "active", nextDeliveryOn: addDays(today(), 12), version: 1 });
     await focused.close();
   });
+
+  it("under a strict CSP (style-src 'self'; script-src the embed's origin): styled all the same, no violation, the page's text styles kept out and its brand let in", async () => {
+    const { customerId } = await customerWith([{}]);
+    const page = await browser.newPage();
+    await page.addInitScript(() => {
+      const seen: string[] = ((window as unknown as { violations: string[] }).violations = []);
+      document.addEventListener("securitypolicyviolation", (e) => seen.push(`${e.violatedDirective} ${e.blockedURI}`));
+    });
+    const url = new URL("/strict", shop.url);
+    url.searchParams.set("session", await session(customerId));
+    await page.goto(url.href);
+    await part(page, "skip-button").waitFor();
+    const look = await page.locator("tsuzuku-portal").evaluate((el) => {
+      const root = el.shadowRoot!;
+      const dd = getComputedStyle(root.querySelector("dd")!);
+      const button = getComputedStyle(root.querySelector("button")!);
+      return { fontSize: parseFloat(dd.fontSize), letterSpacing: dd.letterSpacing, textTransform: dd.textTransform, lineHeight: parseFloat(dd.lineHeight), brand: button.borderTopColor, inlineStyles: root.querySelectorAll("style, [style]").length };
+    });
+    // The page's 62.5 % root would make 10 px text; its spacing and capitals stay on its own text.
+    expect(look.fontSize).toBeGreaterThanOrEqual(16);
+    expect(look.letterSpacing).toBe("normal");
+    expect(look.textTransform).toBe("none");
+    expect(look.lineHeight).toBeGreaterThanOrEqual(look.fontSize * 1.5);
+    expect(look.brand).toBe("rgb(122, 75, 42)");
+    expect(look.inlineStyles).toBe(0);
+    // The focus ring, reached by keyboard.
+    for (let i = 0; i < 40; i++) {
+      await page.keyboard.press("Tab");
+      if (await page.evaluate(() => document.querySelector("tsuzuku-portal")!.shadowRoot!.activeElement?.matches('[part~="skip-button"]'))) break;
+    }
+    const ring = await page.evaluate(() => {
+      const style = getComputedStyle(document.querySelector("tsuzuku-portal")!.shadowRoot!.activeElement!);
+      return { style: style.outlineStyle, width: parseFloat(style.outlineWidth) };
+    });
+    expect(ring).toEqual({ style: "solid", width: 3 });
+    expect(await page.evaluate(() => (window as unknown as { violations: string[] }).violations)).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it("on a phone (360 × 740) the confirm button follows the disclosures within one screen; the survey is one optional control", async () => {
+    const { customerId, ids } = await customerWith([{ deliveriesCompleted: 1, commitment: { minDeliveries: 3, earlyCancellationFee: { amount: 5000, currency: "JPY" } } }]);
+    const page = await open(customerId);
+    await page.setViewportSize({ width: 360, height: 740 });
+    await part(page, "cancel-button").click();
+    await part(page, "skip-reason").click();
+    await part(page, "confirm-cancel").waitFor();
+    const top = (await page.locator("tsuzuku-portal #flow-title").boundingBox())!;
+    const confirm = (await part(page, "confirm-cancel").boundingBox())!;
+    expect(confirm.y + confirm.height - top.y).toBeLessThanOrEqual(740);
+    // Disclosures first, then the fee box, then the one optional control, then the button.
+    const order = await page.locator("tsuzuku-portal").evaluate((el) => {
+      const root = el.shadowRoot!;
+      const at = (sel: string) => [...root.querySelectorAll("*")].indexOf(root.querySelector(sel)!);
+      return [at("dl"), at("#acknowledge-fee"), at('[part~="survey-toggle"]'), at('[part~="confirm-cancel"]')];
+    });
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(await part(page, "survey-toggle").textContent()).toBe(say("surveyToggle", "ja"));
+    expect(await page.locator("tsuzuku-portal [data-survey] textarea").first().isVisible()).toBe(false);
+    await axeClean(page, "the confirmation on a phone");
+    // Never required: confirmed without opening it.
+    await page.getByLabel(say("acknowledgeFee", "ja", { amount: "5,000円" })).check();
+    await part(page, "confirm-cancel").click();
+    await part(page, "receipt").waitFor();
+    expect(await topStatus(page).textContent()).toMatch(/^解約を受け付けました：受付番号 CN-/);
+    expect((await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key })).body.status).toBe("canceled");
+    await page.close();
+  }, 60_000);
+
+  it("resuming says the first delivery's date and price first, and ships on the date the customer picks", async () => {
+    const { customerId, ids } = await customerWith([{ nextDeliveryOn: addDays(today(), 12) }]);
+    expect((await h.request("POST", `/v1/subscriptions/${ids[0]}/pause`, { key: t.key, body: { resumeOn: addDays(today(), 60) } })).status).toBe(200);
+    const options = (await h.request("GET", `/v1/subscriptions/${ids[0]}/plan-options`, { key: t.key })).body;
+    const page = await open(customerId, { lang: "en" });
+    await part(page, "resume-button").click();
+    const field = page.getByLabel(say("resumeFirst", "en"));
+    expect(await field.inputValue()).toBe(options.firstChangeableDate);
+    const terms = page.locator("tsuzuku-portal [data-resume-terms]");
+    expect(await terms.textContent()).toBe(say("resumeTerms", "en", { date: writeDate(options.firstChangeableDate, "en", "full"), price: "¥3,980" }));
+    // Nothing was sent by opening it.
+    expect((await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key })).body.status).toBe("paused");
+    await axeClean(page, "resuming, before confirming");
+    const picked = addDays(options.firstChangeableDate, 7);
+    await field.fill(picked);
+    expect(await terms.textContent()).toBe(say("resumeTerms", "en", { date: writeDate(picked, "en", "full"), price: "¥3,980" }));
+    await part(page, "resume-apply").click();
+    await expect.poll(() => cardStatus(page, ids[0]!).textContent()).toContain(say("changedResume", "en", { date: writeDate(picked, "en", "full") }));
+    expect((await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key })).body).toMatchObject({ status: "active", nextDeliveryOn: picked });
+    await page.close();
+  }, 60_000);
+
+  it("two tabs: the second skip, made on what the first tab already changed, is refused (If-Match) and the card shows the latest, saying so", async () => {
+    const { customerId, ids } = await customerWith([{}]);
+    const [a, b] = [await open(customerId), await open(customerId)];
+    await part(a, "skip-button").click();
+    await expect.poll(async () => (await events(a)).map((e) => e.type)).toContain("tsuzuku:changed");
+    const after = (await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key })).body;
+    await part(b, "skip-button").click();
+    const card = b.locator(`tsuzuku-portal [data-subscription="${ids[0]}"]`);
+    await expect.poll(() => card.locator(".message").textContent()).toBe(say("versionConflict", "ja"));
+    expect((await events(b)).find((e) => e.type === "tsuzuku:error")?.detail.code).toBe("version_conflict");
+    // Reloaded: the card shows the next delivery the first tab's skip made.
+    expect(await card.textContent()).toContain(writeDate(after.nextDeliveryOn, "ja", "full"));
+    const changes = await h.request("GET", `/v1/subscriptions/${ids[0]}/changes`, { key: t.key });
+    expect(changes.body.data.map((c: { type: string }) => c.type)).toEqual(["skip"]);
+    // Chosen again, on what it now shows: applied.
+    await part(b, "skip-button").click();
+    await expect.poll(async () => (await events(b)).map((e) => e.type)).toContain("tsuzuku:changed");
+    await a.close();
+    await b.close();
+  }, 60_000);
+
+  it("backing out of a cancel flow (一覧に戻る, or leaving the page) ends it: a change afterwards is not counted as a save", async () => {
+    const { customerId, ids } = await customerWith([{}]);
+    const page = await open(customerId);
+    const started = page.waitForResponse((r) => r.url().endsWith("/cancel-flows") && r.request().method() === "POST");
+    await part(page, "cancel-button").click();
+    const flowId = (await (await started).json()).flowId as string;
+    await part(page, "back").click();
+    await page.locator(`tsuzuku-portal [data-subscription="${ids[0]}"]`).waitFor();
+    const card = page.locator(`tsuzuku-portal [data-subscription="${ids[0]}"]`);
+    await card.getByText(say("changeQuantity", "ja")).click();
+    await card.getByLabel(say("newQuantity", "ja", { min: 1, max: 10 })).fill("2");
+    await card.locator('[part~="quantity-apply"]').click();
+    await expect.poll(async () => (await events(page)).map((e) => e.type)).toContain("tsuzuku:changed");
+    const flow = (await h.request("GET", `/v1/cancel-flows/${flowId}`, { key: t.key })).body;
+    expect(flow).toMatchObject({ status: "abandoned", outcome: "abandoned" });
+    expect(flow.steps.map((x: { type: string }) => x.type)).toEqual(["started", "left"]);
+
+    // Leaving the page mid-flow (pagehide): the flow ends too.
+    const second = page.waitForResponse((r) => r.url().endsWith("/cancel-flows") && r.request().method() === "POST");
+    await part(page, "cancel-button").click();
+    const flowId2 = (await (await second).json()).flowId as string;
+    await part(page, "skip-reason").waitFor();
+    await page.goto("about:blank");
+    await expect.poll(async () => (await h.request("GET", `/v1/cancel-flows/${flowId2}`, { key: t.key })).body.status).toBe("abandoned");
+    await page.close();
+  }, 60_000);
+
+  it("while a change is under way its card says 処理中… with its buttons disabled; a click on another card says why nothing happened; the result shows beside the card", async () => {
+    const { customerId, ids } = await customerWith([{}, {}]);
+    const page = await open(customerId);
+    let release = () => {};
+    const gate = new Promise<void>((done) => (release = done));
+    await page.route("**/skip", async (route) => {
+      if (route.request().method() === "POST") await gate;
+      await route.continue();
+    });
+    const [first, second] = [page.locator(`tsuzuku-portal [data-subscription="${ids[0]}"]`), page.locator(`tsuzuku-portal [data-subscription="${ids[1]}"]`)];
+    await first.locator('[part~="skip-button"]').click();
+    await expect.poll(() => cardStatus(page, ids[0]!).textContent()).toBe(say("working", "ja"));
+    expect(await first.locator("button").evaluateAll((bs) => bs.map((b) => b.getAttribute("aria-disabled")))).toEqual(expect.arrayContaining(["true"]));
+    expect(new Set(await first.locator("button").evaluateAll((bs) => bs.map((b) => b.getAttribute("aria-disabled"))))).toEqual(new Set(["true"]));
+    await second.locator('[part~="skip-button"]').click();
+    await expect.poll(() => second.locator(".message").textContent()).toBe(say("refusedBusy", "ja"));
+    release();
+    await expect.poll(() => cardStatus(page, ids[0]!).textContent()).toMatch(/スキップしました/);
+    expect(await cardStatus(page, ids[0]!).getAttribute("role")).toBe("status");
+    expect(await topStatus(page).textContent()).toBe("");
+    expect(await first.locator('button[aria-disabled="true"]').count()).toBe(0);
+    // Only the first card's skip was sent.
+    expect((await h.request("GET", `/v1/subscriptions/${ids[1]}/changes`, { key: t.key })).body.data).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it("two embeds on one page: the customer's keep-in-touch card shows once, and each embed is named for its subscription", async () => {
+    const { customerId, ids } = await customerWith([{}, { product: { sku: "KOSO-60", name: "酵素ドリンク 720ml", category: "health_food" } }]);
+    const flow = (await h.request("POST", `/v1/subscriptions/${ids[0]}/cancel-flows`, { key: t.key, body: { channel: "web" } })).body;
+    expect((await h.request("POST", `/v1/cancel-flows/${flow.flowId}/confirm`, { key: t.key, body: { keepInTouch: true } })).status).toBe(200);
+    const page = await open(customerId, { subscriptions: `${ids[0]},${ids[1]}` });
+    await expect.poll(() => page.locator("tsuzuku-portal").evaluateAll((els) => els.filter((el) => el.shadowRoot!.querySelector("[data-subscription]")).length)).toBe(2);
+    const cards = await page.locator("tsuzuku-portal").evaluateAll((els) => els.map((el) => el.shadowRoot!.querySelectorAll("[data-keep-in-touch]").length));
+    expect(cards.reduce((a, b) => a + b, 0)).toBe(1);
+    const titles = await page.locator("tsuzuku-portal").evaluateAll((els) => els.map((el) => el.shadowRoot!.querySelector("h2")!.textContent));
+    expect(new Set(titles).size).toBe(2);
+    await axeClean(page, "two embeds");
+    await page.close();
+  }, 60_000);
 });

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { addDays, localDate, writeDate } from "../../src/platform/dates";
-import { Canceled, Evidence, FlowStarted, ReactivationResult, ReasonAnswer, Saved } from "../../src/cancel-flows/schemas";
+import { Canceled, Evidence, FlowClosed, FlowStarted, ReactivationResult, ReasonAnswer, Saved } from "../../src/cancel-flows/schemas";
 import { RetentionMetrics } from "../../src/metrics/routes";
 import { OfferList, SuggestionList } from "../../src/offers/schemas";
 import { Subscription } from "../../src/subscriptions/schemas";
@@ -153,6 +153,56 @@ export function cancelFlowsSuite(h: () => Harness) {
       // A change with no flow open touches no flow.
       expect((await h().request("POST", `/v1/subscriptions/${id3}/quantity`, { key: t.key, body: { quantity: 2 } })).status).toBe(200);
       expect((await h().request("GET", `/v1/cancel-flows/${flow3.flowId}`, { key: t.key })).body.steps).toHaveLength(3);
+    });
+
+    it("leaving a flow (abandon) ends it: a later plan change is not counted as a save; abandoning again, or a closed flow, answers its state", async () => {
+      const retention = async () => (await h().request("GET", "/v1/metrics/retention", { key: t.key })).body as { started: number; saved: number; canceled: number; abandoned: number };
+      const before = await retention();
+      const id = await newSubscription();
+      const token = (await h().request("POST", "/v1/customer-sessions", { key: t.key, body: { customerId } })).body.token as string;
+      const { body: flow } = await start(id, token);
+      // The customer goes back to their list: the portal says so, with their own session and no body.
+      const left = await h().request("POST", `/v1/cancel-flows/${flow.flowId}/abandon`, { key: token });
+      expect(left.status).toBe(200);
+      conforms(FlowClosed, left.body);
+      expect(left.body).toMatchObject({ flowId: flow.flowId, subscriptionId: id, status: "abandoned", outcome: "abandoned", closedAt: expect.any(String) });
+      // Then raises the quantity: a plain change, not the flow's save.
+      expect((await h().request("POST", `/v1/subscriptions/${id}/quantity`, { key: token, body: { quantity: 2 } })).status).toBe(200);
+      const evidence = (await h().request("GET", `/v1/cancel-flows/${flow.flowId}`, { key: t.key })).body;
+      expect(evidence).toMatchObject({ status: "abandoned", outcome: "abandoned" });
+      expect(evidence.steps.map((x: { type: string }) => x.type)).toEqual(["started", "left"]);
+      expect(evidence.steps[1]).toMatchObject({ channel: "web", actor: { type: "customer" } });
+      const after = await retention();
+      expect([after.started - before.started, after.saved - before.saved, after.abandoned - before.abandoned]).toEqual([1, 0, 1]);
+      // Again (a pagehide after the back button): nothing changes, the same state.
+      const again = await h().request("POST", `/v1/cancel-flows/${flow.flowId}/abandon`, { key: token });
+      expect(again.status).toBe(200);
+      expect(again.body).toEqual(left.body);
+      expect((await h().request("GET", `/v1/cancel-flows/${flow.flowId}`, { key: t.key })).body.steps).toHaveLength(2);
+      // A canceled flow stays canceled.
+      const { body: flow2 } = await start(id, token);
+      expect((await post(flow2.flowId, "confirm", {}, token)).status).toBe(200);
+      const closed = await h().request("POST", `/v1/cancel-flows/${flow2.flowId}/abandon`, { key: token });
+      expect(closed.status).toBe(200);
+      expect(closed.body).toMatchObject({ status: "canceled", outcome: "canceled" });
+      // Another customer's session cannot reach it.
+      const otherCustomer = uid("C");
+      await h().request("PUT", `/v1/customers/${otherCustomer}`, { key: t.key, body: customerBody() });
+      const other = (await h().request("POST", "/v1/customer-sessions", { key: t.key, body: { customerId: otherCustomer } })).body.token as string;
+      const foreign = await h().request("POST", `/v1/cancel-flows/${flow.flowId}/abandon`, { key: other });
+      expect(foreign.status).toBe(404);
+      expect(foreign.body.code).toBe("cancel_flow_not_found");
+    });
+
+    it("confirming with a stale If-Match (the plan changed since the terms were shown) answers 412 and cancels nothing", async () => {
+      const id = await newSubscription();
+      const { body: flow } = await start(id);
+      const stale = await post(flow.flowId, "confirm", {}, t.key, { "if-match": '"0"' });
+      expect(stale.status).toBe(412);
+      expect(stale.body.code).toBe("version_conflict");
+      expect((await h().request("GET", `/v1/subscriptions/${id}`, { key: t.key })).body.status).toBe("active");
+      const version = (await h().request("GET", `/v1/subscriptions/${id}`, { key: t.key })).body.version as number;
+      expect((await post(flow.flowId, "confirm", {}, t.key, { "if-match": `"${version}"` })).status).toBe(200);
     });
 
     it("a fee is disclosed before confirming and needs acknowledging — never a refusal", async () => {

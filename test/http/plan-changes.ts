@@ -215,10 +215,10 @@ export function planChangesSuite(h: () => Harness) {
       expect((await post(limit, "skip", { count: 2 })).status).toBe(200);
       await both((hd) => post(limit, "skip", { count: 1 }, hd), "skip_limit_exceeded",
         "At most 2 deliveries in a row can be skipped; 0 more can be skipped now.",
-        "続けてスキップできるのは2回までです。現在あと0回スキップできます。");
+        "続けてスキップできるのは2回までです。いまはこれ以上スキップできません。");
       // What the my-page shows before the customer tries: the plan options' refusal, in the same words.
       const options = (hd?: Record<string, string>) => h().request("GET", `/v1/subscriptions/${limit}/plan-options`, { key: t.key, headers: hd });
-      expect((await options(ja)).body.skip.refusal.detail).toBe("続けてスキップできるのは2回までです。現在あと0回スキップできます。");
+      expect((await options(ja)).body.skip.refusal.detail).toBe("続けてスキップできるのは2回までです。いまはこれ以上スキップできません。");
       expect((await options()).body.skip.refusal.detail).toBe("At most 2 deliveries in a row can be skipped; 0 more can be skipped now.");
       const id = await newSubscription(10);
       await both((hd) => post(id, "quantity", { quantity: 50 }, hd), "quantity_out_of_range", "Quantity must be between 1 and 10.", "数量は1〜10の範囲で指定してください。");

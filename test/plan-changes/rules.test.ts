@@ -47,7 +47,12 @@ describe("skip", () => {
   it("respects the consecutive skip limit", () => {
     const d = decide(plan({ consecutiveSkips: 2 }), { type: "skip", count: 1 }, S, "2026-12-01");
     expect(d).toMatchObject({ ok: false, violation: { code: "skip_limit_exceeded", extra: { remainingSkips: 0 } } });
-    expect(decide(plan({ consecutiveSkips: 1 }), { type: "skip", count: 2 }, S, "2026-12-01")).toMatchObject({ ok: false });
+    // None left reads as such, not as "0 more".
+    expect(!d.ok && d.violation.detail.ja).not.toContain("0回");
+    expect(!d.ok && d.violation.detail.ja).toContain("これ以上スキップできません");
+    const one = decide(plan({ consecutiveSkips: 1 }), { type: "skip", count: 2 }, S, "2026-12-01");
+    expect(one).toMatchObject({ ok: false });
+    expect(!one.ok && one.violation.detail.ja).toContain("現在あと1回スキップできます");
   });
   it("never changes a canceled subscription", () => {
     expect(decide(plan({ status: "canceled", nextDeliveryOn: null }), { type: "skip", count: 1 }, S, "2026-12-01")).toMatchObject({

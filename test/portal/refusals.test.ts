@@ -14,7 +14,7 @@ const PORTAL_CALLS: [string, string][] = [
   ["get", "/v1/customers/{customerId}/keep-in-touch"],
   ["put", "/v1/customers/{customerId}/keep-in-touch"],
   ...["skip", "next-delivery", "interval", "quantity", "pause", "resume", "cancel-flows"].map((a): [string, string] => ["post", `/v1/subscriptions/{subscriptionId}/${a}`]),
-  ...["reason", "accept", "confirm"].map((a): [string, string] => ["post", `/v1/cancel-flows/{flowId}/${a}`]),
+  ...["reason", "accept", "confirm", "abandon"].map((a): [string, string] => ["post", `/v1/cancel-flows/{flowId}/${a}`]),
 ];
 
 describe("the portal's refusals, in the customer's words", () => {
@@ -50,5 +50,18 @@ describe("the portal's refusals, in the customer's words", () => {
     for (const key of new Set(Object.values(REFUSAL_TEXT))) {
       for (const lang of ["ja", "en"] as const) expect(say(key, lang)).not.toMatch(/\/v1\/|[a-z]+[A-Z][a-z]+|_|\{/);
     }
+  });
+
+  it("an expired session's line promises nothing the portal cannot keep: reloading starts the step again", () => {
+    // A page without a renewal handler reloads, and the portal starts from the list: nothing entered survives.
+    expect(say("sessionExpired", "ja")).not.toContain("そのまま");
+    expect(say("sessionExpired", "ja")).toContain("最初から");
+    expect(say("sessionExpired", "en")).not.toMatch(/not lost|is lost/);
+    expect(say("sessionExpired", "en")).toContain("starts again");
+  });
+
+  it("Japanese copy uses the full-width colon between a label and its value", () => {
+    expect(say("labelled", "ja", { label: "合計", value: "5,000円" })).toBe("合計：5,000円");
+    expect(say("labelled", "en", { label: "Total", value: "¥5,000" })).toBe("Total: ¥5,000");
   });
 });

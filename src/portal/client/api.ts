@@ -16,6 +16,10 @@ export type Call = {
   body?: unknown;
   /** Sent as Idempotency-Key so a retried action (a double click, a resumed session) applies once. */
   idempotencyKey?: string;
+  /** The subscription's version the customer saw, sent as If-Match (412 `version_conflict` when it moved). */
+  ifMatch?: number;
+  /** Sent with fetch's keepalive, so it completes after the page is gone (pagehide). */
+  keepalive?: boolean;
 };
 
 /**
@@ -26,6 +30,7 @@ export async function callApi<T>(base: string, session: string, lang: Language, 
   const headers: Record<string, string> = { Authorization: `Bearer ${session}`, "Accept-Language": lang, Accept: "application/json" };
   if (call.body !== undefined) headers["Content-Type"] = "application/json";
   if (call.idempotencyKey) headers["Idempotency-Key"] = call.idempotencyKey;
+  if (call.ifMatch !== undefined) headers["If-Match"] = `"${call.ifMatch}"`;
   let response: Response;
   try {
     response = await fetch(base.replace(/\/+$/, "") + call.path, {
@@ -34,6 +39,7 @@ export async function callApi<T>(base: string, session: string, lang: Language, 
       body: call.body === undefined ? undefined : JSON.stringify(call.body),
       credentials: "omit",
       mode: "cors",
+      ...(call.keepalive ? { keepalive: true } : {}),
     });
   } catch {
     throw new ApiProblem({ title: "Network error", status: 0, code: "network_error" });

@@ -2,10 +2,28 @@ import { langOf, say, type Language, type PortalTextKey } from "../../platform/l
 import { actionKey, ApiProblem, callApi, type Call, type Problem } from "./api";
 import { writeDate } from "../../platform/dates";
 import { discountedPrice, upcomingDiscount } from "../../plan-changes/discount";
+import { formatMoney } from "../../platform/numbers";
+import { unitWord } from "../../risk/stock";
 import { h } from "./dom";
 import { refusalText } from "./refusals";
 import { STYLES } from "./styles";
 import type { Canceled, ChangeResult, ExitSurvey, FlowStarted, KeepInTouch, Money, Page, PlanOptions, ReasonAnswer, Saved, Subscription } from "./types";
+
+/**
+ * The portal's styles as one constructable stylesheet, shared by every instance: adopted by the
+ * shadow root, it needs no inline `<style>` (a page with `style-src 'self'` blocks those).
+ */
+let sheet: CSSStyleSheet | null = null;
+function styleSheet(): CSSStyleSheet {
+  if (!sheet) {
+    sheet = new CSSStyleSheet();
+    sheet.replaceSync(STYLES);
+  }
+  return sheet;
+}
+
+/** The embeds on this page: a customer-level card is shown by one of them only. */
+const portals = new Set<TsuzukuPortal>();
 
 type Step =
   | { name: "loading" }
@@ -34,7 +52,7 @@ type Step =
  *
  * @csspart cancel-button, skip-button, reason (each choice; `data-reason` is its code), offer,
  *   accept-offer, continue-cancel, confirm-cancel, receipt — and container, subscription,
- *   skip-reason, back, message.
+ *   resume-button, skip-reason, back, message.
  * @cssprop --tsuzuku-brand, --tsuzuku-on-brand, --tsuzuku-font, --tsuzuku-font-size,
  *   --tsuzuku-text, --tsuzuku-muted, --tsuzuku-surface, --tsuzuku-border, --tsuzuku-focus,
  *   --tsuzuku-error, --tsuzuku-radius
@@ -55,6 +73,8 @@ export class TsuzukuPortal extends HTMLElement {
   #status: HTMLElement;
   #step: Step = { name: "loading" };
   #subs: Subscription[] = [];
+  /** Whether this embed shows one subscription (the `subscription` attribute or the session's). */
+  #focused = false;
   #options = new Map<string, PlanOptions | null>();
   /** The customer's keep-in-touch answer (win-back contact), when the API offers it. */
   #keep: KeepInTouch | null = null;
@@ -63,24 +83,34 @@ export class TsuzukuPortal extends HTMLElement {
   #busy = false;
   #connected = false;
   #focus: string | null = null;
+  /**
+   * Each card's status line (a live region), kept across renders so a result is announced and shown
+   * beside the card it concerns — on a phone the portal's first line may be screens away.
+   */
+  #cardStatuses = new Map<string, HTMLElement>();
+  /** Leaving the page in the middle of a cancel flow ends the flow (see #leaveFlow). */
+  #onPageHide = () => void this.#leaveFlow(true);
 
   constructor() {
     super();
     const root = this.attachShadow({ mode: "open" });
-    const style = document.createElement("style");
-    style.textContent = STYLES;
-    this.#status = h("p", { class: "status", role: "status", "aria-live": "polite", "aria-atomic": "true" });
+    root.adoptedStyleSheets = [styleSheet()];
+    this.#status = h("p", { class: "status", id: "status", role: "status", "aria-live": "polite", "aria-atomic": "true" });
     this.#main = h("div");
-    root.append(style, h("div", { class: "portal", part: "container" }, this.#status, this.#main));
+    root.append(h("div", { class: "portal", part: "container" }, this.#status, this.#main));
   }
 
   connectedCallback() {
     this.#connected = true;
+    portals.add(this);
+    addEventListener("pagehide", this.#onPageHide);
     if (this.#step.name === "loading") void this.#load();
   }
 
   disconnectedCallback() {
     this.#connected = false;
+    portals.delete(this);
+    removeEventListener("pagehide", this.#onPageHide);
   }
 
   attributeChangedCallback(name: string, old: string | null, value: string | null) {
@@ -112,11 +142,26 @@ export class TsuzukuPortal extends HTMLElement {
     this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
   }
 
-  /** Runs one customer action; a refusal is shown where they are and announced, never thrown. */
-  async #run(action: () => Promise<void>) {
-    if (this.#busy) return;
+  /**
+   * Runs one customer action; a refusal is shown where they are and announced, never thrown.
+   * `subId` names the subscription it concerns (null: the cancel flow's frame or the keep-in-touch
+   * card); that card's buttons are marked disabled and its status says 「処理中…」 while it runs. A
+   * click while another action runs is answered, where it was made, with why nothing happened.
+   */
+  async #run(action: () => Promise<void>, subId: string | null = null, where: HTMLElement | null = this.#cardOf(subId)) {
+    if (this.#busy) {
+      const message = where?.querySelector<HTMLElement>(".message");
+      if (message) message.textContent = this.#t("refusedBusy");
+      else this.#status.textContent = this.#t("refusedBusy");
+      return;
+    }
     this.#busy = true;
     this.#main.setAttribute("aria-busy", "true");
+    // aria-disabled, not disabled: the focused button keeps the focus, and a click on it is answered.
+    const buttons = [...(where?.querySelectorAll("button") ?? [])];
+    for (const b of buttons) b.setAttribute("aria-disabled", "true");
+    const status = where?.querySelector<HTMLElement>("[data-card-status]");
+    if (status) status.textContent = this.#t("working");
     try {
       await action();
     } catch (e) {
@@ -128,10 +173,17 @@ export class TsuzukuPortal extends HTMLElement {
         this.#pending = action;
         text = this.#t("sessionExpired");
       }
+      if (problem.code === "version_conflict" && subId !== null) {
+        // Changed in another tab or window: show the card as it is now, and say so there.
+        await this.#reloadCard(subId).catch(() => undefined);
+        text = this.#t("versionConflict");
+        where = this.#cardOf(subId);
+      }
       // A refusal reads as one, once: the status line no longer says an earlier change was saved,
       // and a rule the card already states with the same words is not stated a second time.
       this.#status.textContent = "";
-      const message = this.#main.querySelector<HTMLElement>("[data-active] .message") ?? this.#main.querySelector<HTMLElement>(".message");
+      for (const line of this.#cardStatuses.values()) line.textContent = "";
+      const message = (where?.isConnected ? where.querySelector<HTMLElement>(".message") : null) ?? this.#main.querySelector<HTMLElement>("[data-active] .message") ?? this.#main.querySelector<HTMLElement>(".message");
       if (message) {
         message.textContent = text;
         for (const note of message.parentElement?.querySelectorAll<HTMLElement>(".note") ?? []) note.hidden = note.textContent === text;
@@ -139,7 +191,34 @@ export class TsuzukuPortal extends HTMLElement {
     } finally {
       this.#busy = false;
       this.#main.removeAttribute("aria-busy");
+      for (const b of buttons) b.removeAttribute("aria-disabled");
+      if (status?.textContent === this.#t("working")) status.textContent = "";
     }
+  }
+
+  /** The card of subscription `subId` on the list, or (null, or in a cancel flow) the flow's frame. */
+  #cardOf(subId: string | null): HTMLElement | null {
+    const cards = [...this.#main.querySelectorAll<HTMLElement>("[data-subscription]")];
+    return (subId !== null ? cards.find((el) => el.dataset.subscription === subId) : undefined) ?? this.#main.querySelector<HTMLElement>("[data-flow]");
+  }
+
+  /** Reads one subscription and its options again and shows the list with it. */
+  async #reloadCard(subId: string) {
+    void this.#leaveFlow();
+    const sub = await this.#api<Subscription>({ method: "GET", path: `/v1/subscriptions/${encodeURIComponent(subId)}` });
+    this.#replace(sub);
+    await this.#loadOptions(sub);
+    this.#go({ name: "list" }, `#sub-${cssId(subId)}`);
+  }
+
+  /** The status line beside a subscription's card (one element per subscription, see #cardStatuses). */
+  #cardStatus(subId: string): HTMLElement {
+    let line = this.#cardStatuses.get(subId);
+    if (!line) {
+      line = h("p", { class: "status", role: "status", "aria-live": "polite", "aria-atomic": "true", "data-card-status": "" });
+      this.#cardStatuses.set(subId, line);
+    }
+    return line;
   }
 
   async #load() {
@@ -157,6 +236,7 @@ export class TsuzukuPortal extends HTMLElement {
       }
       await Promise.all([...subs.map((s) => this.#loadOptions(s)), this.#loadKeepInTouch(me.customerId)]);
       this.#subs = subs;
+      this.#focused = focused !== null;
       this.#step = { name: "list" };
       this.#render();
     });
@@ -183,11 +263,15 @@ export class TsuzukuPortal extends HTMLElement {
     }
   }
 
-  #go(step: Step, focus: string, announce?: string) {
+  /** Shows `step`, focus on `focus`; `announce` in the status line beside card `subId`, else the portal's. */
+  #go(step: Step, focus: string, announce?: string, subId?: string) {
     this.#step = step;
     this.#focus = focus;
-    this.#status.textContent = announce ?? "";
+    this.#status.textContent = subId === undefined ? (announce ?? "") : "";
+    for (const line of this.#cardStatuses.values()) line.textContent = "";
     this.#render();
+    // Set once the card is in place, so the live region announces it.
+    if (subId !== undefined && announce) this.#cardStatus(subId).textContent = announce;
   }
 
   #render() {
@@ -219,14 +303,17 @@ export class TsuzukuPortal extends HTMLElement {
     this.#main.replaceChildren(...view.flat());
     if (this.#focus) this.#main.querySelector<HTMLElement>(this.#focus)?.focus();
     this.#focus = null;
+    // The customer-level card follows what this embed now knows: another embed showing it (or not) renders again.
+    if (step.name === "list") for (const other of portals) if (other !== this && other.#step.name === "list" && other.#keepShownHere() !== (other.#main.querySelector("[data-keep-in-touch]") !== null)) other.#render();
   }
 
   // ---- the list and plan changes ----
 
   #list(): (Node | Node[])[] {
     const subs = this.#subs;
+    const only = this.#focused && subs.length === 1 ? subs[0] : undefined;
     return [
-      h("h2", { id: "title", tabindex: -1 }, this.#t("title")),
+      h("h2", { id: "title", tabindex: -1 }, only ? this.#t("titleFor", { product: only.product.name }) : this.#t("title")),
       subs.length === 0 ? h("p", {}, this.#t("none")) : subs.map((s) => this.#card(s)),
       // No card until keep-in-touch is given: replaceChildren would write a null as the text "null".
       ...[this.#keepInTouchCard()].filter((card) => card !== null),
@@ -240,9 +327,7 @@ export class TsuzukuPortal extends HTMLElement {
    */
   #keepInTouchCard(): HTMLElement | null {
     const keep = this.#keep;
-    if (keep?.contactable !== true) return null;
-    // On marketing consent alone it only concerns a customer who has cancelled something.
-    if (keep.keepInTouch !== true && !this.#subs.some((s) => s.status === "canceled")) return null;
+    if (!keep || !this.#keepShownHere()) return null;
     return h(
       "section",
       { class: "card", part: "keep-in-touch", "aria-labelledby": "keep-title", "data-keep-in-touch": "" },
@@ -250,16 +335,40 @@ export class TsuzukuPortal extends HTMLElement {
       h("p", {}, this.#t(keep.keepInTouch === true ? "keepInTouchOn" : "keepInTouchByConsent")),
       keep.keepInTouch === true ? h("p", { class: "note" }, keep.wording) : null,
       h("p", { class: "message", role: "alert", part: "message" }),
+      h("p", { class: "status", role: "status", "data-card-status": "" }),
       h("div", { class: "actions" }, h("button", { type: "button", part: "stop-keep-in-touch", onclick: () => this.#stopKeepInTouch(keep.customerId) }, this.#t("keepInTouchStop"))),
     );
+  }
+
+  /** Whether this embed would show the keep-in-touch card by what it knows of the customer. */
+  #keepWanted(): boolean {
+    const keep = this.#keep;
+    if (keep?.contactable !== true) return false;
+    // On marketing consent alone it only concerns a customer who has cancelled something.
+    return keep.keepInTouch === true || this.#subs.some((s) => s.status === "canceled");
+  }
+
+  /**
+   * The card is the customer's, not one subscription's: with several embeds on a page for the same
+   * customer, the first in the page that would show it does (two identical regions otherwise).
+   */
+  #keepShownHere(): boolean {
+    if (!this.#keepWanted()) return false;
+    for (const other of portals) {
+      if (other === this || !other.isConnected || other.#keep?.customerId !== this.#keep?.customerId || !other.#keepWanted()) continue;
+      if (other.compareDocumentPosition(this) & Node.DOCUMENT_POSITION_FOLLOWING) return false;
+    }
+    return true;
   }
 
   #stopKeepInTouch(customerId: string) {
     const key = actionKey();
     void this.#run(async () => {
       this.#keep = await this.#api<KeepInTouch>({ method: "PUT", path: `/v1/customers/${encodeURIComponent(customerId)}/keep-in-touch`, body: { keepInTouch: false }, idempotencyKey: key });
+      // Another embed of the customer shows what is now true too.
+      for (const other of portals) if (other.#keep?.customerId === customerId) other.#keep = this.#keep;
       this.#go({ name: "list" }, "#title", this.#t("keepInTouchStopped"));
-    });
+    }, null, this.#main.querySelector<HTMLElement>("[data-keep-in-touch]"));
   }
 
   #card(sub: Subscription): HTMLElement {
@@ -295,7 +404,7 @@ export class TsuzukuPortal extends HTMLElement {
         h("dt", {}, this.#t("interval")),
         h("dd", {}, this.#t("everyDays", { n: sub.intervalDays })),
         h("dt", {}, this.#t("quantity")),
-        h("dd", {}, String(sub.quantity)),
+        h("dd", {}, this.#quantity(sub, sub.quantity)),
         h("dt", {}, this.#t("pricePerDelivery")),
         h(
           "dd",
@@ -312,6 +421,7 @@ export class TsuzukuPortal extends HTMLElement {
       sub.status !== "canceled" && opts?.firstChangeableDate ? h("p", { class: "note" }, this.#t("firstChangeable", { date: this.#date(opts.firstChangeableDate) })) : null,
       sub.status === "active" && opts?.skip.refusal ? h("p", { class: "note", id: `${cssId(sub.id)}-skip-rule` }, opts.skip.refusal.detail) : null,
       h("p", { class: "message", role: "alert", part: "message" }),
+      this.#cardStatus(sub.id),
       sub.status === "canceled" ? null : this.#actions(sub, opts),
     );
   }
@@ -327,11 +437,9 @@ export class TsuzukuPortal extends HTMLElement {
       const rule = opts?.skip.refusal ? `${id}-skip-rule` : undefined;
       buttons.append(h("button", { type: "button", part: "skip-button", "aria-describedby": rule, onclick: () => change("skip", { count: 1 }) }, this.#t("skip")));
     }
-    if (sub.status === "paused") {
-      buttons.append(h("button", { type: "button", part: "resume-button", onclick: () => change("resume", {}) }, this.#t("resume")));
-    }
     buttons.append(h("button", { type: "button", part: "cancel-button", onclick: () => this.#startCancel(sub) }, this.#t("cancel")));
     out.push(buttons);
+    if (sub.status === "paused") out.push(this.#resumeForm(sub, opts));
     if (sub.status !== "active") return out;
 
     // Only what the rules will accept is offered (plan-options); without them, everything is, and
@@ -394,8 +502,32 @@ export class TsuzukuPortal extends HTMLElement {
     return out;
   }
 
+  /**
+   * Resuming asks first: the first delivery's date (the API's own default, the first changeable
+   * date, or another the customer picks within the rules) and what it costs, then confirms with
+   * that date sent — never a delivery brought forward without the customer seeing it.
+   */
+  #resumeForm(sub: Subscription, opts: PlanOptions | null): HTMLElement {
+    const id = cssId(sub.id);
+    const first = opts?.firstChangeableDate ?? "";
+    const terms = (date: string) => (date ? this.#t("resumeTerms", { date: this.#date(date), price: this.#money(perDelivery(sub)) }) : "");
+    const shows = h("p", { id: `${id}-resume-terms`, class: "note", "data-resume-terms": "" }, terms(first));
+    const input = h("input", {
+      id: `${id}-first`,
+      name: "nextDeliveryOn",
+      type: "date",
+      required: true,
+      min: opts?.firstChangeableDate,
+      max: opts?.nextDelivery.latest,
+      value: first,
+      "aria-describedby": `${id}-resume-terms`,
+      oninput: () => (shows.textContent = terms((input as HTMLInputElement).validity.valid ? (input as HTMLInputElement).value : "")),
+    });
+    return this.#form(id, "resume", "resume", (form) => this.#change(sub, "resume", { nextDeliveryOn: value(form, "nextDeliveryOn") }), [this.#field(`${id}-first`, this.#t("resumeFirst"), input), shows], "resumeApply", "resume-button");
+  }
+
   /** A disclosure with one small form: a real <summary>, labelled inputs and a submit button. */
-  #form(id: string, title: PortalTextKey, name: string, submit: (form: HTMLFormElement) => void, fields: (Node | null)[]): HTMLElement {
+  #form(id: string, title: PortalTextKey, name: string, submit: (form: HTMLFormElement) => void, fields: (Node | null)[], apply: PortalTextKey = "apply", summaryPart?: string): HTMLElement {
     const form = h(
       "form",
       {
@@ -405,9 +537,9 @@ export class TsuzukuPortal extends HTMLElement {
         },
       },
       fields,
-      h("button", { type: "submit", part: `${name}-apply` }, this.#t("apply")),
+      h("button", { type: "submit", part: `${name}-apply` }, this.#t(apply)),
     ) as HTMLFormElement;
-    return h("details", { "data-form": `${id}-${name}` }, h("summary", {}, this.#t(title)), form);
+    return h("details", { "data-form": `${id}-${name}` }, h("summary", { part: summaryPart }, this.#t(title)), form);
   }
 
   #field(id: string, label: string, input: HTMLElement): HTMLElement {
@@ -416,16 +548,17 @@ export class TsuzukuPortal extends HTMLElement {
 
   #change(sub: Subscription, action: string, body: Record<string, unknown>) {
     const key = actionKey();
-    this.#markActive(sub.id);
+    if (!this.#busy) this.#markActive(sub.id);
     void this.#run(async () => {
-      const result = await this.#api<ChangeResult>({ method: "POST", path: `/v1/subscriptions/${encodeURIComponent(sub.id)}/${action}`, body: { ...body, channel: "web" }, idempotencyKey: key });
+      // If-Match: the version this card showed; changed meanwhile (another tab) answers 412.
+      const result = await this.#api<ChangeResult>({ method: "POST", path: `/v1/subscriptions/${encodeURIComponent(sub.id)}/${action}`, body: { ...body, channel: "web" }, idempotencyKey: key, ifMatch: sub.version });
       this.#replace(result.subscription);
       await this.#loadOptions(result.subscription);
       this.#emit("tsuzuku:changed", result);
       const changed = result.subscription;
       const what = result.change === null ? this.#t("unchanged") : this.#changedText(action, changed);
-      this.#go({ name: "list" }, `#sub-${cssId(sub.id)}`, this.#t("changedOn", { product: changed.product.name, id: changed.id, what }));
-    });
+      this.#go({ name: "list" }, `#sub-${cssId(sub.id)}`, this.#t("changedOn", { product: changed.product.name, id: changed.id, what }), sub.id);
+    }, sub.id);
   }
 
   /** What a change did and what happens next, from the subscription the API answered with. */
@@ -440,7 +573,7 @@ export class TsuzukuPortal extends HTMLElement {
       case "interval":
         return this.#t("changedInterval", { n: sub.intervalDays, date: next });
       case "quantity":
-        return this.#t("changedQuantity", { n: sub.quantity, date: next, price: this.#money(perDelivery(sub)) });
+        return this.#t("changedQuantity", { n: this.#quantity(sub, sub.quantity), date: next, price: this.#money(perDelivery(sub)) });
       case "pause":
         return this.#t("changedPause", { date: sub.pausedUntil ? this.#date(sub.pausedUntil) : next });
       case "resume":
@@ -470,29 +603,49 @@ export class TsuzukuPortal extends HTMLElement {
 
   #startCancel(sub: Subscription) {
     const key = actionKey();
-    this.#markActive(sub.id);
+    if (!this.#busy) this.#markActive(sub.id);
     void this.#run(async () => {
-      const flow = await this.#api<FlowStarted>({ method: "POST", path: `/v1/subscriptions/${encodeURIComponent(sub.id)}/cancel-flows`, body: { channel: "web" }, idempotencyKey: key });
+      const flow = await this.#api<FlowStarted>({ method: "POST", path: `/v1/subscriptions/${encodeURIComponent(sub.id)}/cancel-flows`, body: { channel: "web" }, idempotencyKey: key, ifMatch: sub.version });
       this.#go({ name: "reason", sub, flow }, "h2");
-    });
+    }, sub.id);
+  }
+
+  /**
+   * The customer leaves an open cancel flow (back to the list, or the page goes away): the flow
+   * is ended as abandoned, so a change they make afterwards is not counted as the flow's save.
+   * On `pagehide` the request is sent with keepalive (it outlives the page). Failures are ignored:
+   * an unanswered flow expires by itself.
+   */
+  async #leaveFlow(keepalive = false) {
+    const step = this.#step;
+    if (step.name !== "reason" && step.name !== "offers" && step.name !== "confirm") return;
+    await this.#api({ method: "POST", path: `/v1/cancel-flows/${encodeURIComponent(step.flow.flowId)}/abandon`, keepalive }).catch(() => undefined);
   }
 
   #flowFrame(sub: Subscription, title: PortalTextKey, ...body: (Node | Node[] | null)[]): Node[] {
     return [
       h(
         "section",
-        { class: "card", "data-active": "", "aria-labelledby": "flow-title" },
+        { class: "card", "data-active": "", "data-flow": "", "aria-labelledby": "flow-title" },
         h("h2", { id: "flow-title", tabindex: -1 }, this.#t(title)),
         h("p", { class: "note" }, sub.product.name),
         body,
         h("p", { class: "message", role: "alert", part: "message" }),
+        h("p", { class: "status", role: "status", "data-card-status": "" }),
         h("div", { class: "actions" }, h("button", { type: "button", part: "back", onclick: () => this.#back(sub) }, this.#t("back"))),
       ),
     ];
   }
 
   #back(sub: Subscription) {
-    this.#go({ name: "list" }, `#sub-${cssId(sub.id)}`);
+    const step = this.#step;
+    if (step.name === "reason" || step.name === "offers" || step.name === "confirm") {
+      // The flow is ended before the list is back, so a change made next is not taken for its save.
+      void this.#run(async () => {
+        await this.#leaveFlow();
+        this.#go({ name: "list" }, `#sub-${cssId(sub.id)}`);
+      });
+    } else this.#go({ name: "list" }, `#sub-${cssId(sub.id)}`);
   }
 
   #reasonStep(sub: Subscription, flow: FlowStarted): Node[] {
@@ -521,7 +674,7 @@ export class TsuzukuPortal extends HTMLElement {
       const answer = await this.#api<ReasonAnswer>({ method: "POST", path: `/v1/cancel-flows/${flow.flowId}/reason`, body: { reason }, idempotencyKey: key });
       if (answer.offers.length > 0) this.#go({ name: "offers", sub, flow, answer }, "h2");
       else this.#go({ name: "confirm", sub, flow }, "h2");
-    });
+    }, sub.id);
   }
 
   #offersStep(sub: Subscription, flow: FlowStarted, answer: ReasonAnswer): Node[] {
@@ -549,12 +702,12 @@ export class TsuzukuPortal extends HTMLElement {
   #accept(sub: Subscription, flow: FlowStarted, offerId: string) {
     const key = actionKey();
     void this.#run(async () => {
-      const saved = await this.#api<Saved>({ method: "POST", path: `/v1/cancel-flows/${flow.flowId}/accept`, body: { offerId }, idempotencyKey: key });
+      const saved = await this.#api<Saved>({ method: "POST", path: `/v1/cancel-flows/${flow.flowId}/accept`, body: { offerId }, idempotencyKey: key, ifMatch: sub.version });
       this.#replace(saved.subscription);
       await this.#loadOptions(saved.subscription);
       this.#emit("tsuzuku:saved", saved);
-      this.#go({ name: "saved", saved }, "h2", `${this.#t("savedTitle")}: ${saved.offer.title}`);
-    });
+      this.#go({ name: "saved", saved }, "h2", this.#t("labelled", { label: this.#t("savedTitle"), value: saved.offer.title }));
+    }, sub.id);
   }
 
   #confirmStep(sub: Subscription, flow: FlowStarted): Node[] {
@@ -572,10 +725,12 @@ export class TsuzukuPortal extends HTMLElement {
         ? h("p", {}, this.#t("noCharges"))
         : [
             h("ul", {}, now.charges.map((c) => h("li", {}, `${this.#money(c.amount)} — ${c.basis}`))),
-            h("p", {}, `${this.#t("total")}: ${this.#money(now.total)}`),
+            h("p", {}, this.#t("labelled", { label: this.#t("total"), value: this.#money(now.total) })),
           ],
-      flow.exitSurvey ? this.#survey(flow.exitSurvey) : null,
       feeRequired ? this.#feeCheck(fee) : null,
+      // The optional survey folded behind one labelled control: on a phone the confirm button stays
+      // right after what cancelling means, not screens below questions nobody has to answer.
+      flow.exitSurvey ? this.#survey(flow.exitSurvey) : null,
       h(
         "div",
         { class: "actions" },
@@ -633,9 +788,13 @@ export class TsuzukuPortal extends HTMLElement {
    * The exit survey in the confirm step: every question optional, nothing chosen (keep-in-touch
    * neither yes nor no) until the customer acts; confirming never waits on it.
    */
-  #survey(survey: ExitSurvey): Node | null {
+  #survey(survey: ExitSurvey): HTMLElement | null {
     if (survey.questions.length === 0 && !survey.keepInTouch) return null;
     return h(
+      "details",
+      { "data-survey-toggle": "" },
+      h("summary", { part: "survey-toggle" }, this.#t("surveyToggle")),
+      h(
       "fieldset",
       { class: "survey", "data-survey": "" },
       h("legend", {}, this.#t("survey")),
@@ -650,6 +809,7 @@ export class TsuzukuPortal extends HTMLElement {
       ),
       survey.keepInTouch ? this.#keepInTouchQuestion(survey.keepInTouch.wording) : null,
       h("div", { class: "field" }, h("label", { for: "return-on" }, this.#t("returnOn")), h("input", { id: "return-on", name: "returnOn", type: "date" })),
+      ),
     );
   }
 
@@ -718,14 +878,14 @@ export class TsuzukuPortal extends HTMLElement {
     // other answers is a new request.
     const key = actionKey();
     void this.#run(async () => {
-      const canceled = await this.#api<Canceled>({ method: "POST", path: `/v1/cancel-flows/${flow.flowId}/confirm`, body, idempotencyKey: key });
+      const canceled = await this.#api<Canceled>({ method: "POST", path: `/v1/cancel-flows/${flow.flowId}/confirm`, body, idempotencyKey: key, ifMatch: sub.version });
       this.#replace(canceled.subscription);
       this.#options.set(sub.id, null);
       // The answer just given (or marketing consent, without one) decides the keep-in-touch card: read it again.
       if (typeof canceled.exitSurvey?.keepInTouch === "boolean") await this.#loadKeepInTouch(canceled.subscription.customerId);
       this.#emit("tsuzuku:canceled", canceled);
-      this.#go({ name: "receipt", canceled }, "h2", `${this.#t("receiptTitle")}: ${this.#t("confirmationNumber")} ${canceled.confirmationNumber}`);
-    });
+      this.#go({ name: "receipt", canceled }, "h2", this.#t("labelled", { label: this.#t("receiptTitle"), value: `${this.#t("confirmationNumber")} ${canceled.confirmationNumber}` }));
+    }, sub.id);
   }
 
   #receipt(canceled: Canceled): Node[] {
@@ -734,8 +894,8 @@ export class TsuzukuPortal extends HTMLElement {
         "section",
         { class: "card", part: "receipt", "aria-labelledby": "receipt-title" },
         h("h2", { id: "receipt-title", tabindex: -1 }, this.#t("receiptTitle")),
-        h("p", {}, `${this.#t("confirmationNumber")}: `, h("span", { class: "number", "data-confirmation-number": "" }, canceled.confirmationNumber)),
-        h("p", {}, `${this.#t("effectiveOn")}: ${this.#date(canceled.effectiveOn)}`),
+        h("p", {}, this.#t("labelled", { label: this.#t("confirmationNumber"), value: "" }), h("span", { class: "number", "data-confirmation-number": "" }, canceled.confirmationNumber)),
+        h("p", {}, this.#t("labelled", { label: this.#t("effectiveOn"), value: this.#date(canceled.effectiveOn) })),
         h("p", { class: "receipt" }, canceled.receipt),
         h("div", { class: "actions" }, h("button", { type: "button", part: "back", onclick: () => this.#back(canceled.subscription) }, this.#t("back"))),
       ),
@@ -787,9 +947,14 @@ export class TsuzukuPortal extends HTMLElement {
     return writeDate(date, this.#lang, "full");
   }
 
+  /** An amount as the API's own copy writes it (3,980円 in Japanese). */
   #money(m: Money): string {
-    const format = new Intl.NumberFormat(this.#lang === "ja" ? "ja-JP" : "en-US", { style: "currency", currency: m.currency });
-    return format.format(m.amount / 10 ** (format.resolvedOptions().maximumFractionDigits ?? 0));
+    return formatMoney(m, this.#lang);
+  }
+
+  /** `n` of the product with its unit (the product's unitLabel, else 個 / units). */
+  #quantity(sub: Subscription, n: number): string {
+    return this.#t("quantityUnits", { n, unit: unitWord(sub.product.unitLabel ?? null, n, this.#lang) });
   }
 }
 

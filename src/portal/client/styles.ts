@@ -8,7 +8,10 @@
  * that wrap down to 320 px and at 200 % zoom.
  */
 export const STYLES = `
+/* Nothing the host page's text styles set (letter-spacing, text-transform, line-height…) is
+   inherited: all resets them, but not custom properties, so --tsuzuku-* theming still comes in. */
 :host {
+  all: initial;
   display: block;
   --_brand: var(--tsuzuku-brand, #00695c);
   --_on-brand: var(--tsuzuku-on-brand, #ffffff);
@@ -50,6 +53,7 @@ button {
   background: var(--_surface); color: var(--_brand); font-weight: 600; text-align: start;
 }
 button:hover { background: color-mix(in srgb, var(--_brand) 8%, var(--_surface)); }
+button[aria-disabled="true"] { opacity: .6; cursor: progress; }
 button.primary { background: var(--_brand); color: var(--_on-brand); }
 :focus-visible { outline: 3px solid var(--_focus); outline-offset: 2px; }
 textarea { font: inherit; width: 100%; padding: .5em; border: 1px solid var(--_border); border-radius: 4px; color: var(--_text); background: var(--_surface); }

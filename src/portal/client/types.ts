@@ -8,7 +8,7 @@ export type Money = { amount: number; currency: string };
 export type Subscription = {
   id: string;
   customerId: string;
-  product: { sku: string; name: string; category: string | null };
+  product: { sku: string; name: string; category: string | null; unitLabel?: string | null };
   quantity: number;
   intervalDays: number;
   nextDeliveryOn: string | null;
