@@ -737,9 +737,11 @@ describe("<tsuzuku-portal> in Chromium", () => {
     const page = await open(customerId, { lang: "en" });
     await part(page, "resume-button").click();
     const field = page.getByLabel(say("resumeFirst", "en"));
-    expect(await field.inputValue()).toBe(options.firstChangeableDate);
+    // Offered first: the delivery the pause stopped (still changeable), as the API's own resume {} would give.
+    expect(options.resume.nextDeliveryOn).toBe(addDays(today(), 12));
+    expect(await field.inputValue()).toBe(addDays(today(), 12));
     const terms = page.locator("tsuzuku-portal [data-resume-terms]");
-    expect(await terms.textContent()).toBe(say("resumeTerms", "en", { date: writeDate(options.firstChangeableDate, "en", "full"), price: "¥3,980" }));
+    expect(await terms.textContent()).toBe(say("resumeTerms", "en", { date: writeDate(addDays(today(), 12), "en", "full"), price: "¥3,980" }));
     // Nothing was sent by opening it.
     expect((await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key })).body.status).toBe("paused");
     await axeClean(page, "resuming, before confirming");

@@ -509,7 +509,8 @@ export class TsuzukuPortal extends HTMLElement {
    */
   #resumeForm(sub: Subscription, opts: PlanOptions | null): HTMLElement {
     const id = cssId(sub.id);
-    const first = opts?.firstChangeableDate ?? "";
+    // The API restarts on the delivery the pause stopped while it can still be changed (plan-options `resume.nextDeliveryOn`).
+    const first = opts?.resume.nextDeliveryOn ?? opts?.firstChangeableDate ?? "";
     const terms = (date: string) => (date ? this.#t("resumeTerms", { date: this.#date(date), price: this.#money(perDelivery(sub)) }) : "");
     const shows = h("p", { id: `${id}-resume-terms`, class: "note", "data-resume-terms": "" }, terms(first));
     const input = h("input", {

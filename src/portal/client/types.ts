@@ -34,7 +34,7 @@ export type PlanOptions = {
   interval: Action & { allowedIntervalDays: number[] };
   quantity: Action & { min: number; max: number };
   pause: Action & { earliestResumeOn: string; latestResumeOn: string };
-  resume: Action;
+  resume: Action & { nextDeliveryOn: string | null };
 };
 
 export type Reason = { code: string; label: string; followUpHint: string };
