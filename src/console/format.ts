@@ -74,11 +74,11 @@ export function offerName(id: string, catalogue: readonly CatalogueEntry[], lang
 }
 
 /**
- * A share of two counts (null with nothing to divide by). The API's rates are rounded to 4 decimals,
+ * A share of two counts (null with nothing to divide by). The API's rates are rounded to 4 decimals (4 significant digits below 0.1),
  * and rounding one again to 0.1 % can land on the wrong side (7 / 13 = 53.846… is answered 0.5385,
  * which showed as 53.9 %): where the counts are at hand, a figure shown is taken from them.
  */
 export const shareOf = (n: number, d: number): number | null => (d > 0 ? n / d : null);
 
-/** A rate as the console writes it: 53.8%, or — when there is none. */
-export const percent = (r: number | null) => (r === null ? "—" : `${Math.round(r * 1000) / 10}%`);
+/** A rate as the console writes it: 53.8%, <0.1% for a rate above 0 that would round to 0, or — when there is none. */
+export const percent = (r: number | null) => (r === null ? "—" : r > 0 && r < 0.0005 ? "<0.1%" : `${Math.round(r * 1000) / 10}%`);

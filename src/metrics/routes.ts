@@ -15,6 +15,9 @@ import { dayBounds, weekBounds } from "./weekly";
 
 const tags = ["Metrics"];
 
+/** How every rate is rounded (metrics/retention `roundRate`). */
+const RATE_ROUNDING = "Rates (and a holdout's lift) are rounded to 4 decimals, and below 0.1 to 4 significant digits, so a count that is not 0 never reads 0 (1 in 30,035: 0.00003329).";
+
 /** Default ranges, in days up to `to`: retention's month, win-back's year (cancellations take long to come back). */
 const RETENTION_DAYS = 30;
 const WINBACK_DAYS = 365;
@@ -41,7 +44,10 @@ const FlowCounts = {
   canceled: z.number().int(),
   abandoned: z.number().int(),
   open: z.number().int(),
-  saveRate: z.number().nullable().openapi({ description: "解約阻止率: saved / (saved + canceled)." }),
+  saveRate: z.number().nullable().openapi({
+    description:
+      "解約阻止率: saved / (saved + canceled), over the flows started on the range's days that reached a decision. A flow confirmed as a cancellation counts as canceled even when the customer undid it later (reactivated on or before its end date: the fee waived, the plan going on as if never cancelled): the rate judges the flow, and the undo is a reactivation (`reactivations.count`), not a save.",
+  }),
   durableSaves: z.object({ judged: z.number().int(), durable: z.number().int() }),
   durableSaveRate: z.number().nullable().openapi({ description: "Saves still not canceled `durableSaveDays` later / saves at least that old." }),
   timeToCancel: TimeToCancel.openapi({ description: "Fairness: calls and seconds from starting to a confirmed cancellation." }),
@@ -53,7 +59,7 @@ const Rates = {
   reactivated: z.number().int().openapi({ description: "Of those, the ones whose plan has been reactivated since." }),
   reactivationRate: z.number().nullable().openapi({
     description:
-      "再加入率, a cohort share: of the cancellations confirmed on the range's days (`canceled`, one per cancellation), those whose plan has since been reactivated (`reactivated`, whenever the restart came, up to now). Each cancellation counts once, so it is at most 1; recent cancellations have had less time (see `rate180`). Not `reactivations.reactivationRate`, which divides the range's restarts of any plan by its cancellations.",
+      "再加入率, a cohort share: `reactivated` / `canceled` — of the cancellations confirmed on the range's days (one per cancellation, by a cancel flow, a sync or an import), those whose plan has since been reactivated (whenever the restart came, up to now; a cancellation undone on or before its end date counts as reactivated). Each cancellation counts once, so it is at most 1; recent cancellations have had less time (see `rate180`). Not `reactivations.reactivationRate`, which divides the range's restarts of any plan by the range's cancellations still standing (`churn.canceled`).",
   }),
   matured: z.number().int().openapi({ description: "Cancellations at least 180 days old." }),
   reactivatedWithin180: z.number().int(),
@@ -75,11 +81,14 @@ export const WinbackMetrics = z
       .object({ contactable: Group, holdout: Group, lift: z.number().nullable().openapi({ description: "Reactivation rate of contactable cancellations minus the holdout's (intent to treat)." }) })
       .nullable()
       .openapi({ description: "With a win-back holdout (`winbackHoldoutPercent`); null when none was drawn in the range." }),
-    revenueRecovered: z.array(Money).openapi({ description: "A year of deliveries of each reactivated plan as it restarted, less the discount of the offer taken with it (its discounted deliveries in that year), per currency." }),
+    revenueRecovered: z.array(Money).openapi({
+      description:
+        "Per currency, in minor units (yen for JPY), over the reactivations of the range's cancellations. A reactivated plan still active counts a year of its deliveries as it restarted (unit price × quantity × 365 / interval days) less the discount of the offer taken with it (its discounted deliveries in that year): what it is expected to bring, not money received yet. A plan canceled again counts only what it delivered since the restart (deliveries completed since × unit price × quantity, at most that year): cancelled again minutes later, 0.",
+    }),
     byReason: z.array(z.object({ key: z.string(), ...Rates })),
     byMonth: z.array(z.object({ key: z.string().openapi({ example: "2026-09" }), ...Rates })),
   })
-  .openapi("WinbackMetrics");
+  .openapi("WinbackMetrics", { description: RATE_ROUNDING });
 
 export const RetentionMetrics = z
   .object({
@@ -89,14 +98,14 @@ export const RetentionMetrics = z
     churn: z.object({
       activeAtStart: z.number().int(),
       canceled: z.number().int().openapi({ description: "Subscriptions canceled on the range's days and still canceled now: a restart removes its plan from the day it was canceled." }),
-      churnRate: z.number().nullable(),
+      churnRate: z.number().nullable().openapi({ description: `\`canceled\` / \`activeAtStart\`. A cancellation undone since (or any plan restarted since) is not churn: it left \`canceled\`. ${RATE_ROUNDING}` }),
     }),
     reactivations: z
       .object({
         count: z.number().int().openapi({ description: "Reactivations (plan restarts) made on the range's days, of any plan, whenever it was canceled; a plan restarted twice counts twice." }),
         reactivationRate: z.number().nullable().openapi({
           description:
-            "A ratio of two counts of the range, not a cohort: `count` / `churn.canceled`. The restarts need not be of those cancellations (a plan canceled last year and restarted this month counts here), and a plan canceled in the range and restarted since is no longer in `churn.canceled`, so it can exceed 1. For the share of this range's cancellations that came back, read `winback.reactivationRate`.",
+            "A ratio of two counts of the range, not a cohort: `count` (restarts made on the range's days, of any plan) / `churn.canceled` (plans canceled on the range's days and still canceled now). The restarts need not be of those cancellations (a plan canceled last year and restarted this month counts here), and a plan canceled in the range and restarted since is counted above but no longer below — 5 cancellations, one restarted: 1 / 4 = 0.25 here, 1 / 5 = 0.2 in `winback.reactivationRate` — so it can exceed 1. For the share of this range's cancellations that came back, read `winback.reactivationRate`.",
         }),
       })
       .openapi({ description: "Restarts made in the range, from the subscription rollups." }),
@@ -120,7 +129,7 @@ export const RetentionMetrics = z
       }),
     winback: WinbackMetrics.openapi({ description: "Re-subscription (再加入) of the cancellations confirmed in the range: by reason and month, after a contact, over the holdout, revenue recovered." }),
   })
-  .openapi("RetentionMetrics");
+  .openapi("RetentionMetrics", { description: RATE_ROUNDING });
 
 /**
  * The retention metrics of `store`'s shop over `q`'s days — what `GET /v1/metrics/retention`

@@ -11,13 +11,16 @@
  * - holdout lift: among cancellations the customer may be contacted about, the reactivation rate
  *   of those not held out minus that of the holdout drawn at cancellation (`winbackHoldoutPercent`)
  *   — an intent-to-treat comparison, so it counts whether or not a contact was actually made.
- * - revenueRecovered: a year of deliveries of each reactivated plan as it restarted, less its offer's discount (winback/model `recoveredValue`), per currency.
+ * - revenueRecovered, per currency (minor units): for a reactivated plan still active, a year of
+ *   its deliveries as it restarted, less its offer's discount (winback/model `recoveredValue`);
+ *   once it is canceled again, what it delivered since the restart (winback/service
+ *   `endRecoveries`, written by the cancellation): never money that did not come.
  */
 import { and, gte, lte, sql, type SQL } from "drizzle-orm";
 import { winbacks } from "../db/schema";
 import type { TenantStore } from "../platform/tenancy";
 import { addDays } from "../platform/dates";
-import { ratio } from "./retention";
+import { ratio, roundRate } from "./retention";
 
 
 const counts = (matureBy: string) => ({
@@ -113,7 +116,7 @@ export async function winbackMetrics(store: TenantStore, range: { from: string; 
         : {
             contactable: { canceled: t.treated, reactivated: t.treatedReactivated, reactivationRate: treatedRate },
             holdout: { canceled: t.heldOut, reactivated: t.heldOutReactivated, reactivationRate: holdoutRate },
-            lift: treatedRate !== null && holdoutRate !== null ? Math.round((treatedRate - holdoutRate) * 10_000) / 10_000 : null,
+            lift: treatedRate !== null && holdoutRate !== null ? roundRate(treatedRate - holdoutRate) : null,
           },
     // Currencies with a reactivation; reasons, months and currencies in code order.
     revenueRecovered: sorted(revenue)

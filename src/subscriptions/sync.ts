@@ -10,6 +10,7 @@ import { recordAutoResume } from "../plan-changes/auto-resume";
 import { autoResume, skipRunAfterSync, type ResumeNote } from "../plan-changes/rules";
 import type { TenantSettings } from "../settings/schemas";
 import { findWithRiskState, refreshPersonRisk, refreshRisk } from "../risk/maintain";
+import { recordSyncedCancellations } from "../winback/service";
 import type { SubscriptionRow } from "./repository";
 import type { UpsertSubscriptionBody } from "./schemas";
 
@@ -83,6 +84,8 @@ export type SubscriptionSyncPlan = SyncOutcome<SubscriptionRow> & {
   resume: { before: SubscriptionRow; note: ResumeNote } | null;
   /** The sync cancelled it: the same person's other subscriptions now have an earlier cancellation. */
   canceledNow: boolean;
+  /** A cancellation win-back has not heard of: a plan synced `canceled`, new or until now live (winback/service `recordSyncedCancellations`). */
+  newCancellation: boolean;
 };
 
 /**
@@ -90,7 +93,8 @@ export type SubscriptionSyncPlan = SyncOutcome<SubscriptionRow> & {
  * Throws `validation_failed` (ApiError, 422) for a field dated later than it can be (`aheadOfTime`).
  * `version` moves only when a synced field really changes; a pause whose date has already passed
  * is resumed now, as the maintenance job would (never with a first delivery before today + the
- * cut-off); a sync that reports a delivery shipped ends the run of consecutive skips. One function
+ * cut-off); a sync that reports a delivery shipped ends the run of consecutive skips; a plan synced
+ * `canceled`, new or until now live, is a cancellation for win-back (`newCancellation`). One function
  * for `PUT /v1/subscriptions/{id}`, the bulk `POST /v1/sync` and `npm run import`.
  */
 export function planSubscriptionSync(
@@ -135,10 +139,10 @@ export function planSubscriptionSync(
   if (resumed) Object.assign(values, { status: "active", pausedUntil: null, pausedFromOn: null, nextDeliveryOn: resumed.plan.nextDeliveryOn });
   if (!existing) {
     const row: SubscriptionRow = { ...values, id: subscriptionId, tenantId, version: 1, consecutiveSkips: 0, createdAt: at, updatedAt: at, activeDiscount: null, cancellation: null };
-    return { row, created: true, changed: true, write: row, resume: resumed ? { before: { ...row, ...synced }, note: resumed.note } : null, canceledNow: false };
+    return { row, created: true, changed: true, write: row, resume: resumed ? { before: { ...row, ...synced }, note: resumed.note } : null, canceledNow: false, newCancellation: row.status === "canceled" };
   }
   const changed = SYNCED.some((k) => existing[k] !== (values as Record<string, unknown>)[k]);
-  if (!changed) return { row: existing, created: false, changed: false, write: null, resume: null, canceledNow: false };
+  if (!changed) return { row: existing, created: false, changed: false, write: null, resume: null, canceledNow: false, newCancellation: false };
   const consecutiveSkips = skipRunAfterSync(existing.consecutiveSkips, existing.deliveriesCompleted, values.deliveriesCompleted);
   const next = { ...values, consecutiveSkips, version: existing.version + 1, updatedAt: at };
   return {
@@ -148,6 +152,7 @@ export function planSubscriptionSync(
     write: next,
     resume: resumed ? { before: { ...existing, ...synced }, note: resumed.note } : null,
     canceledNow: existing.status !== "canceled" && values.status === "canceled",
+    newCancellation: existing.status !== "canceled" && values.status === "canceled",
   };
 }
 
@@ -185,5 +190,6 @@ export async function syncSubscription(
   if (plan.created || !found) await refreshRisk(s, subscriptionId, at, undefined, { person: true, customer });
   else await refreshRisk(s, subscriptionId, at, undefined, { person: true, customer, known: { sub: plan.row, risk: found.risk, timeZone: settings.timeZone, endpoints: found.endpoints } });
   if (plan.canceledNow) await refreshPersonRisk(s, subscriptionId, b.customerId, at);
+  if (plan.newCancellation) await recordSyncedCancellations(s, [plan.row], now, settings);
   return plan;
 }

@@ -17,6 +17,7 @@ import type { SubscriptionRow } from "../subscriptions/repository";
 import { planSubscriptionSync, SUBSCRIPTION_SYNCED, unknownCustomer } from "../subscriptions/sync";
 import { refuseErased } from "../data-rights/erased";
 import { enqueueWebhookEvent } from "../webhooks/outbox";
+import { recordSyncedCancellations } from "../winback/service";
 import { SyncCustomer, SyncSubscription, type BulkSyncResponse, type SyncItemResult } from "./schemas";
 
 type Result = z.infer<typeof SyncItemResult>;
@@ -60,8 +61,9 @@ const CUSTOMER_COMPARED = CUSTOMER_SYNCED.filter((k) => k !== "updatedAt");
  * subscriptions with their risk rows, the persons sharing a phone or e-mail and their
  * subscriptions, the active model), decides in JavaScript, then writes with multi-row upserts
  * (customers, subscriptions, risk rows) — about a dozen statements per 1,000 items instead of
- * ~8 per item. The rare follow-ups a single `PUT` makes (a keep-in-touch answer, an automatic
- * resume, a `risk.band_changed` webhook) run after them, in item order.
+ * ~8 per item. The batch's cancellations enter win-back together (winback/service
+ * `recordSyncedCancellations`). The rare follow-ups a single `PUT` makes (a keep-in-touch answer,
+ * an automatic resume, a `risk.band_changed` webhook) run after them, in item order.
  */
 export async function syncBatch(
   store: TenantStore,
@@ -329,6 +331,7 @@ async function syncSubscriptions(
   const writtenSubs = new Map<string, SubscriptionRow>();
   const createdSubs = new Set<string>();
   const riskRows = new Map<string, Omit<RiskRow, "tenantId">>();
+  const cancellations: SubscriptionRow[] = [];
   const after: (() => Promise<unknown>)[] = [];
   const refreshRisk = (id: string) => {
     const k = subs.get(id)!;
@@ -375,6 +378,7 @@ async function syncSubscriptions(
       const resumed = plan.row;
       after.push(() => recordAutoResume(s, before, resumed, note, ctx.now));
     }
+    if (plan.newCancellation) cancellations.push(plan.row);
     refreshRisk(id);
     // As refreshPersonRisk: the person's other live subscriptions now have an earlier cancellation.
     if (plan.canceledNow) {
@@ -393,5 +397,7 @@ async function syncSubscriptions(
   const rows = [...writtenSubs.values()].map(({ tenantId: _t, ...r }) => r);
   await s.upsertMany(subscriptions, rows, [subscriptions.tenantId, subscriptions.id], SUBSCRIPTION_SYNCED);
   await upsertRiskRows(s, [...riskRows.values()]);
+  // As the single PUT: each cancellation the batch reported enters win-back, all in one go.
+  await recordSyncedCancellations(s, cancellations, ctx.now, ctx.settings);
   for (const step of after) await step();
 }

@@ -3,16 +3,16 @@
  * with their evidence, one `winbacks` row per cancellation (scored, holdout drawn), contacts and
  * reactivations. Every function takes a TenantStore and runs inside the caller's transaction.
  */
-import { and, desc, eq, gte, isNull } from "drizzle-orm";
+import { and, desc, eq, gte, isNotNull, isNull, sql } from "drizzle-orm";
 import type { Lang } from "../cancel-flows/reasons";
 import { contactConsents, customers, events, exitSurveys, winbackModels, winbacks } from "../db/schema";
 import { newId } from "../platform/crypto";
-import { addDays, localDate } from "../platform/dates";
-import type { TenantStore } from "../platform/tenancy";
+import { addDays, localDate, maxDate } from "../platform/dates";
+import { inList, type TenantStore } from "../platform/tenancy";
 import type { TenantSettings } from "../settings/schemas";
 import type { SubscriptionRow } from "../subscriptions/repository";
 import { decideComebacks } from "./decide";
-import { annualValue, DEFAULT_WINBACK_MODEL, recoveredValue, scoreWinback, type WinbackFeatures, type WinbackModel } from "./model";
+import { annualValue, DEFAULT_WINBACK_MODEL, recoveredValue, scoreWinback, WINBACK_HORIZON_DAYS, type WinbackFeatures, type WinbackModel } from "./model";
 import { DEFAULT_EXIT_SURVEY, DEFAULT_KEEP_IN_TOUCH, namedComeback, withoutFreeText, type ExitSurvey, type ExitSurveyQuestion, type SurveyAnswer } from "./survey";
 
 export type WinbackRow = typeof winbacks.$inferSelect;
@@ -116,28 +116,28 @@ function secureRandom(): number {
   return crypto.getRandomValues(new Uint32Array(1))[0]! / 4_294_967_296;
 }
 
+type Contact = { occurredAt: string; data: Record<string, unknown> };
+
 /**
- * A cancellation becomes a win-back record: features as of now, scored, the holdout drawn, the
- * date `winback.due` fires. Call inside the cancellation's transaction.
+ * A cancellation's win-back record, scored, its holdout drawn; the comeback not decided yet. Pure
+ * but for the holdout's draw. `contacts`: the customer's `contact.logged` events (the 180 days
+ * before are counted); `due`: when `winback.due` fires and whether it still may.
  */
-export async function recordCancellation(
-  s: TenantStore,
+function winbackRecord(
+  tenantId: string,
   input: { sub: SubscriptionRow; customer: CustomerRow; flowId: string | null; reason: string | null; effectiveOn: string; returnOn: string | null; survey: SurveyAnswer[] | null; at: string; settings: TenantSettings },
-): Promise<WinbackRow> {
+  contacts: readonly Contact[],
+  model: WinbackModel,
+  due: { dueOn: string; dueStatus: WinbackRow["dueStatus"] },
+): WinbackRow {
   const canceledOn = localDate(new Date(input.at), input.settings.timeZone);
   const since = new Date(Date.parse(input.at) - 180 * DAY_MS).toISOString();
-  const [contacts, model] = await Promise.all([
-    s.q
-      .select({ occurredAt: events.occurredAt, data: events.data })
-      .from(events)
-      .where(s.owns(events, eq(events.customerId, input.sub.customerId), eq(events.type, "contact.logged"), gte(events.occurredAt, since))),
-    activeWinbackModel(s),
-  ]);
-  const features = winbackFeatures({ sub: input.sub, customer: input.customer, reason: input.reason, returnOn: input.returnOn, survey: input.survey, contacts, canceledOn, timeZone: input.settings.timeZone });
+  const counted = contacts.filter((c) => c.occurredAt >= since);
+  const features = winbackFeatures({ sub: input.sub, customer: input.customer, reason: input.reason, returnOn: input.returnOn, survey: input.survey, contacts: counted, canceledOn, timeZone: input.settings.timeZone });
   const scored = scoreWinback(model, features, canceledOn);
   const annual = annualValue(input.sub.unitPriceAmount, input.sub.quantity, input.sub.intervalDays);
-  const row: WinbackRow = {
-    tenantId: s.tenantId,
+  return {
+    tenantId,
     id: newId("wb"),
     subscriptionId: input.sub.id,
     customerId: input.sub.customerId,
@@ -147,8 +147,8 @@ export async function recordCancellation(
     canceledOn,
     effectiveOn: input.effectiveOn,
     returnOn: input.returnOn,
-    dueOn: input.returnOn ?? addDays(input.effectiveOn, input.settings.winbackDelayDays),
-    dueStatus: "pending",
+    dueOn: due.dueOn,
+    dueStatus: due.dueStatus,
     dueSentAt: null,
     holdout: input.settings.winbackHoldoutPercent > 0 && secureRandom() * 100 < input.settings.winbackHoldoutPercent,
     // Both as SQLite keeps them (migration 0023's triggers check them against the customer and the plan).
@@ -177,11 +177,138 @@ export async function recordCancellation(
     listedTail: null,
     listedRecord: null,
   };
+}
+
+/**
+ * The earlier reactivations of `canceled` plans stop counting a year of revenue: each now recovers
+ * what it delivered, the deliveries completed since it restarted (the plan's `deliveriesCompleted`
+ * now less the count its record kept at the cancellation before) × unit price × quantity as the
+ * plan stands, never more than the year it counted (metrics/winback `revenueRecovered`). One
+ * statement through `winbacks_subscription`, inside the cancellation's write.
+ */
+async function endRecoveries(s: TenantStore, canceled: readonly Pick<SubscriptionRow, "id" | "deliveriesCompleted" | "unitPriceAmount" | "quantity">[]) {
+  if (canceled.length === 0) return;
+  const plans = JSON.stringify(Object.fromEntries(canceled.map((p) => [p.id, [p.deliveriesCompleted, p.unitPriceAmount * p.quantity]])));
+  // The index as SQL text: a bound number reaches SQLite as a REAL, which `->>` does not take as an array index.
+  const plan = (i: 0 | 1) => sql`(SELECT value ->> ${sql.raw(String(i))} FROM json_each(${plans}) WHERE key = ${winbacks.subscriptionId})`;
+  const delivered = sql`max(0, ${plan(0)} - coalesce(json_extract(${winbacks.features}, '$.deliveriesCompleted'), 0))`;
+  await s.update(
+    winbacks,
+    { recoveredAmount: sql`min(${winbacks.recoveredAmount}, ${delivered} * ${plan(1)})` as unknown as number },
+    inList(winbacks.subscriptionId, canceled.map((p) => p.id)),
+    isNotNull(winbacks.reactivatedAt),
+    isNotNull(winbacks.recoveredAmount),
+  );
+}
+
+/**
+ * A cancellation becomes a win-back record: features as of now, scored, the holdout drawn, the
+ * date `winback.due` fires. Call inside the cancellation's transaction.
+ */
+export async function recordCancellation(
+  s: TenantStore,
+  input: { sub: SubscriptionRow; customer: CustomerRow; flowId: string | null; reason: string | null; effectiveOn: string; returnOn: string | null; survey: SurveyAnswer[] | null; at: string; settings: TenantSettings },
+): Promise<WinbackRow> {
+  const since = new Date(Date.parse(input.at) - 180 * DAY_MS).toISOString();
+  const [contacts, model] = await Promise.all([
+    s.q
+      .select({ occurredAt: events.occurredAt, data: events.data })
+      .from(events)
+      .where(s.owns(events, eq(events.customerId, input.sub.customerId), eq(events.type, "contact.logged"), gte(events.occurredAt, since))),
+    activeWinbackModel(s),
+  ]);
+  const row = winbackRecord(s.tenantId, input, contacts, model, { dueOn: input.returnOn ?? addDays(input.effectiveOn, input.settings.winbackDelayDays), dueStatus: "pending" });
   const { tenantId: _, ...values } = row;
+  await endRecoveries(s, [input.sub]);
   await s.insert(winbacks, values);
   // The comeback offer is decided now, so the candidates list only reads it (winback/decide).
   await decideComebacks(s, [row], new Date(input.at), input.settings);
   return row;
+}
+
+/**
+ * How far back a cancellation first heard of by a sync or an import is still one the shop would
+ * contact: the model's horizon (WINBACK_HORIZON_DAYS, 180: its probability is of a return within
+ * that many days of cancelling), or `winbackDelayDays` when the shop waits longer.
+ */
+export function syncedContactHorizonDays(settings: Pick<TenantSettings, "winbackDelayDays">): number {
+  return Math.max(WINBACK_HORIZON_DAYS, settings.winbackDelayDays);
+}
+
+/**
+ * When `winback.due` fires for a cancellation a sync reported: `winbackDelayDays` after the day it
+ * was cancelled (its end date as far as Tsuzuku knows), never before `today`; older than the
+ * horizon (`syncedContactHorizonDays`), `skipped` — recorded for the figures, never sent. Pure.
+ */
+export function syncedDue(canceledOn: string, today: string, settings: Pick<TenantSettings, "winbackDelayDays">): { dueOn: string; dueStatus: WinbackRow["dueStatus"] } {
+  const dueOn = addDays(canceledOn, settings.winbackDelayDays);
+  if (canceledOn < addDays(today, -syncedContactHorizonDays(settings))) return { dueOn, dueStatus: "skipped" };
+  return { dueOn: maxDate(dueOn, today), dueStatus: "pending" };
+}
+
+/**
+ * Cancellations the shop's cart system reported (`PUT /v1/subscriptions/{id}`, `POST /v1/sync`,
+ * `npm run import`: a plan synced `canceled`, new or until then live) become win-back records as a
+ * cancel flow's do (`recordCancellation`): reason, survey and return date unknown, contactable as
+ * the customer's consent stands, dated by the synced `canceledAt`; when due: `syncedDue`. A plan
+ * whose earlier cancellation is still open (restarted by the cart system, not through this API,
+ * and cancelled again) keeps that one record. Set-based
+ * for a bulk sync: the customers, their contacts and the model read once, one insert. The comeback
+ * offer is left to the maintenance job's next pass (winback/decide `decideStaleComebacks`, which
+ * takes every record not decided yet; the candidates list decides such a row itself meanwhile):
+ * deciding it here doubled the CPU of an import with 20 % cancellations. Call inside the sync's
+ * write, after the subscriptions are written.
+ */
+export async function recordSyncedCancellations(s: TenantStore, canceled: readonly SubscriptionRow[], now: Date, settings: TenantSettings): Promise<WinbackRow[]> {
+  if (canceled.length === 0) return [];
+  const customerIds = [...new Set(canceled.map((c) => c.customerId))];
+  const earliest = canceled.reduce((m, c) => ((c.canceledAt ?? "") < m ? (c.canceledAt ?? m) : m), now.toISOString());
+  const since = new Date(Date.parse(earliest) - 180 * DAY_MS).toISOString();
+  const [open, people, contacts, model] = await Promise.all([
+    s.q.select({ subscriptionId: winbacks.subscriptionId }).from(winbacks).where(s.owns(winbacks, inList(winbacks.subscriptionId, canceled.map((c) => c.id)), isNull(winbacks.reactivatedAt))),
+    s.q.select().from(customers).where(s.owns(customers, inList(customers.id, customerIds))),
+    s.q
+      .select({ customerId: events.customerId, occurredAt: events.occurredAt, data: events.data })
+      .from(events)
+      .where(s.owns(events, inList(events.customerId, customerIds), eq(events.type, "contact.logged"), gte(events.occurredAt, since))),
+    activeWinbackModel(s),
+  ]);
+  const byId = new Map(people.map((p) => [p.id, p]));
+  const contactsOf = new Map<string, Contact[]>();
+  for (const c of contacts) if (c.customerId) contactsOf.set(c.customerId, [...(contactsOf.get(c.customerId) ?? []), c]);
+  const today = localDate(now, settings.timeZone);
+  const rows: WinbackRow[] = [];
+  // A plan restarted by the cart system (no reactivation through this API) and cancelled again is
+  // still the cancellation its open record holds: one record, not two on the list.
+  const held = new Set(open.map((o) => o.subscriptionId));
+  for (const sub of canceled) {
+    const customer = byId.get(sub.customerId);
+    if (!customer || held.has(sub.id)) continue; // no customer: the sync refused it already (unknown_customer)
+    held.add(sub.id);
+    const at = sub.canceledAt ?? now.toISOString();
+    const canceledOn = localDate(new Date(at), settings.timeZone);
+    // Cancellations after the moment (a clock a little ahead) count from their own instant.
+    const prior = (contactsOf.get(sub.customerId) ?? []).filter((c) => c.occurredAt <= at);
+    rows.push(winbackRecord(s.tenantId, { sub, customer, flowId: null, reason: null, effectiveOn: canceledOn, returnOn: null, survey: null, at, settings }, prior, model, syncedDue(canceledOn, today, settings)));
+  }
+  await endRecoveries(s, canceled);
+  // One statement for the batch's records (no record has their fresh ids: nothing to update).
+  await s.upsertMany(winbacks, rows.map(({ tenantId: _, ...values }) => values), [winbacks.tenantId, winbacks.id], []);
+  return rows;
+}
+
+/**
+ * A changed `winbackDelayDays` re-dates the records still waiting for their first contact — due
+ * (`pending`), never contacted, not reactivated, no return date the customer named — to their end
+ * date + `delayDays`, never before `today` (such a record is sent by the next maintenance run).
+ * Call inside the settings write. Answers how many records moved.
+ */
+export async function redateWinbacks(s: TenantStore, delayDays: number, today: string): Promise<number> {
+  const dueOn = sql`max(date(${winbacks.effectiveOn}, ${`+${delayDays} days`}), ${today})`;
+  const moved = await s
+    .update(winbacks, { dueOn: dueOn as unknown as string }, eq(winbacks.dueStatus, "pending"), isNull(winbacks.contactedAt), isNull(winbacks.reactivatedAt), isNull(winbacks.returnOn), sql`${winbacks.dueOn} IS NOT ${dueOn}`)
+    .returning({ id: winbacks.id });
+  return moved.length;
 }
 
 /** The subscription's latest open win-back record, if any. */

@@ -289,10 +289,12 @@ export function erasureSuite(h: () => Harness) {
       const t = await h().tenant();
       const hook = await h().request("PUT", "/v1/webhooks/due", { key: t.key, body: { url: "http://127.0.0.1:9/hook", events: ["winback.due"] } });
       expect(hook.status).toBe(201);
-      const { c, s1, flowId } = await erasedPerson(t);
+      const { c, s1, s2, flowId } = await erasedPerson(t);
       const exported = await h().request("GET", `/v1/customers/${c}/export`, { key: t.key });
       expect(exported.status).toBe(200);
-      const [record] = exported.body.winbacks;
+      // s2, synced as canceled in June, is win-back history too: no flow, long past its contact horizon, never due.
+      const [synced, record] = exported.body.winbacks;
+      expect(synced).toMatchObject({ subscriptionId: s2, flowId: null, dueStatus: "skipped" });
       expect(record).toMatchObject({ subscriptionId: s1, flowId, dueOn: addDays(today(), 40), dueStatus: "pending", contactable: true, contactedAt: null });
       expect(record.probability).toBeGreaterThan(0);
       expect(record.drivers.map((d: { code: string }) => d.code)).toContain("return_date_named");

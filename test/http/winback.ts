@@ -513,5 +513,124 @@ export function winbackSuite(h: () => Harness) {
       // Everyone said yes; the holdout drawn at cancellation is left out, whatever the draw.
       expect(listed).toBe(m.holdout ? m.holdout.contactable.canceled - m.holdout.contactable.reactivated : 5);
     });
+
+    /** A shop of its own (settings and figures apart), a customer who consented, and its requests. */
+    const ownShop = async () => {
+      const own = await h().tenant();
+      const c = uid("M");
+      expect((await h().request("PUT", `/v1/customers/${c}`, { key: own.key, body: customerBody({ marketingConsent: true }) })).status).toBe(201);
+      const put = (id: string, over: Record<string, unknown>) => h().request("PUT", `/v1/subscriptions/${id}`, { key: own.key, body: subscriptionBody(c, { nextDeliveryOn: addDays(today(), 12), ...over }) });
+      const flowCancel = async (id: string, confirm: Record<string, unknown> = {}) => {
+        const f = await h().request("POST", `/v1/subscriptions/${id}/cancel-flows`, { key: own.key, body: { channel: "web" } });
+        expect(f.status).toBe(201);
+        expect((await h().request("POST", `/v1/cancel-flows/${f.body.flowId}/confirm`, { key: own.key, body: confirm })).status).toBe(200);
+      };
+      const reactivate = async (id: string) => {
+        const res = await h().request("POST", `/v1/subscriptions/${id}/reactivate`, { key: own.key, body: { channel: "operator" } });
+        expect(res.status, res.text).toBe(200);
+        return res.body;
+      };
+      const winbackMetrics = async (from: string) => {
+        const res = await h().request("GET", `/v1/metrics/winback?from=${from}&to=${today()}`, { key: own.key });
+        expect(res.status).toBe(200);
+        conforms(WinbackMetrics, res.body);
+        return res.body;
+      };
+      const listed = async () => (await h().request("GET", `/v1/winback/candidates?customerId=${c}`, { key: own.key })).body.data as { subscriptionId: string; dueOn: string }[];
+      return { own, c, put, flowCancel, reactivate, winbackMetrics, listed };
+    };
+
+    it("a cancellation the cart system syncs or imports enters win-back as a cancel flow's does: listed, counted, and so is its reactivation", async () => {
+      const { own, c, put, reactivate, winbackMetrics, listed } = await ownShop();
+      // Imported as 解約 twelve days ago (a single PUT; the import takes the same path as the bulk sync).
+      const canceledAt = new Date(Date.now() - 12 * 86_400_000).toISOString();
+      const canceledOn = localDate(new Date(canceledAt), "Asia/Tokyo");
+      const imported = uid("T");
+      expect((await put(imported, { status: "canceled", canceledAt, nextDeliveryOn: null })).status).toBe(201);
+      expect(await listed()).toEqual([expect.objectContaining({ subscriptionId: imported, dueOn: addDays(canceledOn, 60) })]);
+      expect(await winbackMetrics(canceledOn)).toMatchObject({ canceled: 1, reactivated: 0, byReason: [{ key: "none", canceled: 1 }] });
+
+      // Through POST /v1/sync: a live plan the cart system then reports canceled; sent again, still one cancellation.
+      const live = uid("T");
+      const sync = async (over: Record<string, unknown>) => {
+        const res = await h().request("POST", "/v1/sync", { key: own.key, body: { subscriptions: [{ id: live, ...subscriptionBody(c, { nextDeliveryOn: addDays(today(), 12), ...over }) }] } });
+        expect(res.body.applied, res.text).toBe(1);
+      };
+      await sync({});
+      await sync({ status: "canceled", nextDeliveryOn: null });
+      await sync({ status: "canceled", nextDeliveryOn: null });
+      expect((await listed()).map((x) => x.subscriptionId).sort()).toEqual([imported, live].sort());
+      expect(await winbackMetrics(canceledOn)).toMatchObject({ canceled: 2, reactivated: 0 });
+
+      // Old history (a year ago): counted where it belongs, never made due.
+      const oldAt = new Date(Date.now() - 400 * 86_400_000).toISOString();
+      const oldOn = localDate(new Date(oldAt), "Asia/Tokyo");
+      expect((await put(uid("T"), { status: "canceled", canceledAt: oldAt, startedAt: "2024-01-01T00:00:00Z", nextDeliveryOn: null })).status).toBe(201);
+      expect((await h().request("GET", `/v1/metrics/winback?from=${oldOn}&to=${oldOn}`, { key: own.key })).body).toMatchObject({ canceled: 1 });
+
+      // The reactivation closes the imported cancellation: the win-back figures and retention's agree.
+      await reactivate(imported);
+      expect(await winbackMetrics(canceledOn)).toMatchObject({ canceled: 2, reactivated: 1, reactivationRate: 0.5 });
+      const retention = (await h().request("GET", `/v1/metrics/retention?from=${today()}&to=${today()}`, { key: own.key })).body;
+      expect(retention.reactivations.count).toBe(1);
+      expect((await listed()).map((x) => x.subscriptionId)).not.toContain(imported);
+      expect((await listed()).map((x) => x.subscriptionId)).toContain(live);
+    });
+
+    it("a changed winbackDelayDays re-dates the records not yet contacted (never before today); a return date the customer named stays", async () => {
+      const { own, put, flowCancel, listed } = await ownShop();
+      const plain = uid("S");
+      const named = uid("S");
+      await put(plain, {});
+      await put(named, {});
+      const returnOn = addDays(today(), 90);
+      await flowCancel(plain);
+      await flowCancel(named, { returnOn });
+      const dueOf = async (id: string) => (await listed()).find((x) => x.subscriptionId === id)!.dueOn;
+      const endOn = addDays(await dueOf(plain), -60); // the default delay after the cancellation's end date
+      const patch = await h().request("PATCH", "/v1/settings", { key: own.key, body: { winbackDelayDays: 7 } });
+      expect(patch.status).toBe(200);
+      const seven = addDays(endOn, 7);
+      expect(await dueOf(plain)).toBe(seven > today() ? seven : today());
+      expect(await dueOf(named)).toBe(returnOn);
+      expect((await h().request("PATCH", "/v1/settings", { key: own.key, body: { winbackDelayDays: 90 } })).status).toBe(200);
+      expect(await dueOf(plain)).toBe(addDays(endOn, 90));
+    });
+
+    it("revenue recovered: a year of a reactivated plan while it runs; cancelled again, only what it delivered since (by hand: 1,980 × 365 / 30 = 24,090; 2 deliveries = 3,960)", async () => {
+      const { own, put, flowCancel, reactivate, winbackMetrics } = await ownShop();
+      const plan = { unitPrice: { amount: 1980, currency: "JPY" }, intervalDays: 30, quantity: 1 };
+      const s = uid("S");
+      await put(s, plan);
+      await flowCancel(s);
+      await reactivate(s);
+      expect((await winbackMetrics(today())).revenueRecovered).toEqual([{ amount: 24_090, currency: "JPY" }]);
+      // Cancelled again minutes later: nothing came.
+      await flowCancel(s);
+      expect(await winbackMetrics(today())).toMatchObject({ canceled: 2, reactivated: 1, revenueRecovered: [{ amount: 0, currency: "JPY" }] });
+
+      // Another plan delivers twice after its restart (the cart system's sync says so), then is cancelled: 2 × 1,980.
+      const t2 = uid("S");
+      await put(t2, plan);
+      await flowCancel(t2);
+      await reactivate(t2);
+      const got = (await h().request("GET", `/v1/subscriptions/${t2}`, { key: own.key })).body;
+      expect((await put(t2, { ...plan, nextDeliveryOn: got.nextDeliveryOn, deliveriesCompleted: got.deliveriesCompleted + 2 })).status).toBe(200);
+      await flowCancel(t2);
+      expect((await winbackMetrics(today())).revenueRecovered).toEqual([{ amount: 3_960, currency: "JPY" }]);
+    });
+
+    it("a cancellation undone the same day is not churn, but stays a cancelled flow in the save rate and a reactivated cancellation in win-back", async () => {
+      const { own, put, flowCancel, reactivate, winbackMetrics } = await ownShop();
+      const s = uid("S");
+      await put(s, {});
+      await flowCancel(s);
+      const back = await reactivate(s);
+      expect(back.change.source.asIfNeverCanceled).toBe(true);
+      const res = await h().request("GET", `/v1/metrics/retention?from=${today()}&to=${today()}`, { key: own.key });
+      conforms(RetentionMetrics, res.body);
+      expect(res.body).toMatchObject({ started: 1, canceled: 1, saveRate: 0, churn: { canceled: 0, churnRate: 0 }, reactivations: { count: 1, reactivationRate: null } });
+      expect(await winbackMetrics(today())).toMatchObject({ canceled: 1, reactivated: 1, reactivationRate: 1 });
+    });
   });
 }
