@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { ActorSchema, CalendarDate, Channel, Instant } from "../platform/openapi";
-import { Subscription } from "../subscriptions/schemas";
+import { IntervalMonths, Subscription } from "../subscriptions/schemas";
 
 const channel = Channel.default("api");
 
@@ -25,7 +25,16 @@ export const ResumeBody = z
   .openapi("ResumeSubscription");
 
 export const QuantityBody = z.strictObject({ quantity: z.number().int().min(1).max(999), channel }).openapi("ChangeQuantity");
-export const IntervalBody = z.strictObject({ intervalDays: z.number().int().min(1).max(365), channel }).openapi("ChangeInterval");
+export const IntervalBody = z
+  .strictObject({
+    intervalDays: z.number().int().min(1).max(365).optional().openapi({ description: "Every this many days (one of the shop's `allowedIntervalDays`)." }),
+    intervalMonths: IntervalMonths.optional().openapi({
+      description: "Or: every this many calendar months (one of the shop's `allowedIntervalMonths`); the next delivery keeps its date and its day of the month becomes the plan's.",
+    }),
+    channel,
+  })
+  .refine((b) => (b.intervalDays === undefined) !== (b.intervalMonths === undefined), { message: "Send exactly one of intervalDays or intervalMonths", path: ["intervalDays"] })
+  .openapi("ChangeInterval");
 export const NextDeliveryBody = z.strictObject({ date: CalendarDate, channel }).openapi("MoveNextDelivery");
 
 const PlanSnapshot = z
@@ -33,6 +42,7 @@ const PlanSnapshot = z
     status: z.enum(["active", "paused", "canceled"]),
     quantity: z.number().int(),
     intervalDays: z.number().int(),
+    intervalMonths: z.number().int().optional().openapi({ description: "Present when the plan is every N calendar months (see Subscription.intervalMonths)." }),
     nextDeliveryOn: CalendarDate.nullable(),
     pausedUntil: CalendarDate.nullable(),
   })
@@ -78,7 +88,13 @@ export const PlanOptions = z
     nextDeliveryChangeable: z.boolean().openapi({ description: "False when the next delivery is inside the cut-off." }),
     skip: z.object({ ...ActionFields, remainingSkips: z.number().int(), maxConsecutiveSkips: z.number().int() }),
     nextDelivery: z.object({ ...ActionFields, earliest: CalendarDate, latest: CalendarDate }),
-    interval: z.object({ ...ActionFields, current: z.number().int(), allowedIntervalDays: z.array(z.number().int()) }),
+    interval: z.object({
+      ...ActionFields,
+      current: z.number().int().openapi({ description: "The plan's `intervalDays` (a monthly plan's nominal length)." }),
+      allowedIntervalDays: z.array(z.number().int()),
+      currentMonths: z.number().int().nullable().optional().openapi({ description: "The plan's `intervalMonths` (null: a day plan)." }),
+      allowedIntervalMonths: z.array(z.number().int()).optional().openapi({ description: "The month intervals the shop offers (`allowedIntervalMonths`), sent as `intervalMonths`." }),
+    }),
     quantity: z.object({ ...ActionFields, current: z.number().int(), min: z.number().int(), max: z.number().int() }),
     pause: z.object({ ...ActionFields, maxPauseDays: z.number().int(), earliestResumeOn: CalendarDate.openapi({
         description:
