@@ -539,7 +539,7 @@ export async function reactivate(store: TenantStore, subscriptionId: string, inp
     const updated: SubscriptionRow = { ...sub, ...restored, version: sub.version + 1, updatedAt: at };
     // A comeback offer's terms on the plan as it restarts (its discount from the first delivery back,
     // its interval or size under the shop's rules now): the same engine as when it was suggested.
-    const terms = comeback ? personaliseTerms(comeback.offer, toSubscription(updated), { today, settings: ctx.settings, stockOnHand: null, consecutiveSkips: updated.consecutiveSkips }) : null;
+    const terms = comeback ? personaliseTerms(comeback.offer, { ...toSubscription(updated), deliveryDay: updated.deliveryDay }, { today, settings: ctx.settings, stockOnHand: null, consecutiveSkips: updated.consecutiveSkips }) : null;
     if (comeback && !terms) notApplicable(comeback.offer.id);
     await s.update(subscriptions, { ...restored, version: updated.version, updatedAt: at }, eq(subscriptions.id, subscriptionId), eq(subscriptions.version, sub.version));
     const source = {
