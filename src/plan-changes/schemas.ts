@@ -10,7 +10,7 @@ export const SkipBody = z
 
 export const PauseBody = z
   .strictObject({
-    cycles: z.number().int().min(1).max(24).optional().openapi({ description: "Pause for this many delivery cycles from the next delivery." }),
+    cycles: z.number().int().min(1).max(24).optional().openapi({ description: "Pause for this many delivery cycles from the next delivery (a monthly plan: calendar months, keeping its day of the month)." }),
     resumeOn: CalendarDate.optional().openapi({ description: "Or: the date deliveries resume." }),
     channel,
   })

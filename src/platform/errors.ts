@@ -380,6 +380,7 @@ const MESSAGES_JA: Record<string, string> = {
   "`choice` questions need options; `text` questions have none": "`choice` の質問には選択肢が必要です。`text` の質問には選択肢を付けません",
   "Send offerId with flowId": "flowId を送るときは offerId も指定してください",
   "Send exactly one of cycles or resumeOn": "cycles と resumeOn のどちらか一方だけを指定してください",
+  "Send exactly one of intervalDays or intervalMonths": "intervalDays と intervalMonths のどちらか一方だけを指定してください",
   "Give exactly one of remainingUnits and remainingPackages": "remainingUnits と remainingPackages のどちらか一方だけを指定してください",
   "Give exactly one of phone and email": "phone と email のどちらか一方だけを指定してください",
   "Send at least one customer or subscription": "顧客か定期コースを1件以上送ってください",

@@ -1,6 +1,19 @@
 import { z } from "@hono/zod-openapi";
 import { CalendarDate, Instant, MerchantId, Money, readOnlyFields } from "../platform/openapi";
 
+/**
+ * A synced plan names its cadence: `intervalDays`, or `intervalMonths`. Reported as the missing
+ * `intervalDays` beside the body's other problems (it runs even when they fail), so one pass fixes
+ * them all; whether the two agree is the sync's own check (subscriptions/sync syncedCadence).
+ */
+export function requireCadence(b: unknown, ctx: z.RefinementCtx) {
+  if (b === null || typeof b !== "object") return;
+  const { intervalDays, intervalMonths } = b as { intervalDays?: unknown; intervalMonths?: unknown };
+  if (intervalDays === undefined && (intervalMonths === undefined || intervalMonths === null)) {
+    ctx.addIssue({ code: "invalid_type", expected: "number", input: undefined, path: ["intervalDays"] });
+  }
+}
+
 /** Months between deliveries of a monthly plan: 1–12 (platform/cadence). */
 export const IntervalMonths = z.number().int().min(1).max(12);
 
@@ -151,6 +164,7 @@ export const UpsertSubscriptionBody = z
       updatedAt: Instant,
     }),
   })
+  .superRefine(requireCadence, { when: () => true })
   .openapi("UpsertSubscription");
 
 /** A subscription as a cart system syncs it: the example of the single and the bulk sync. */
