@@ -17,7 +17,7 @@ export type AcceptContext = { channel: string; actor: Actor; settings: TenantSet
  * The rule for an offer the shop changed its mind about after it was shown: an offer shown is
  * honoured for the life of its flow. Made inactive, or the retention policy turned to noOffer,
  * it is still accepted; likewise the shop's own limits on what the offer changes, lowered since —
- * skips in a row, pause length, the intervals and quantity range offered — do not refuse it (the
+ * skips in a row, pause length, the day and month intervals and quantity range offered — do not refuse it (the
  * customer was promised that change). What the calendar and the plan decide still refuses: a
  * delivery now inside the cut-off, a canceled subscription. Pure: the settings `applyOffer`
  * decides the offer's plan change with.
@@ -32,6 +32,7 @@ export function honouredSettings(settings: TenantSettings, apply: OfferApplicati
     case "pause":
       return { ...settings, maxPauseDays: Math.max(settings.maxPauseDays, HONOURED_PAUSE_DAYS) };
     case "interval":
+      if ("intervalMonths" in r) return settings.allowedIntervalMonths.includes(r.intervalMonths) ? settings : { ...settings, allowedIntervalMonths: [...settings.allowedIntervalMonths, r.intervalMonths] };
       return settings.allowedIntervalDays.includes(r.intervalDays) ? settings : { ...settings, allowedIntervalDays: [...settings.allowedIntervalDays, r.intervalDays] };
     case "quantity":
       return { ...settings, quantityMin: Math.min(settings.quantityMin, r.quantity), quantityMax: Math.max(settings.quantityMax, r.quantity) };

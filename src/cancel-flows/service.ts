@@ -17,6 +17,7 @@ import { suggestOffersFor, type ReasonedOffer } from "../offers/service";
 import { actorColumns, planOf, snapshot, SYSTEM_ACTOR, toChange } from "../plan-changes/apply";
 import type { Actor } from "../platform/env";
 import { reactivationStart } from "../plan-changes/rules";
+import { anchorFor } from "../platform/cadence";
 import { newId } from "../platform/crypto";
 import { addDays, localDate } from "../platform/dates";
 import { ApiError } from "../platform/errors";
@@ -545,7 +546,7 @@ export async function reactivate(store: TenantStore, subscriptionId: string, inp
     // A plain reactivation keeps the delivery the cancellation stopped; an offer taken starts where
     // its terms were shown (its restart date), as before.
     const stoppedDeliveryOn = comeback || winBack ? null : (sub.cancellation?.stoppedDeliveryOn ?? null);
-    const start = reactivationStart({ intervalDays: sub.intervalDays, finalDeliveryOn, stoppedDeliveryOn, effectiveOn: sub.cancellation?.effectiveOn ?? null }, today, ctx.settings, input.nextDeliveryOn);
+    const start = reactivationStart({ intervalDays: sub.intervalDays, intervalMonths: sub.intervalMonths, finalDeliveryOn, stoppedDeliveryOn, effectiveOn: sub.cancellation?.effectiveOn ?? null }, today, ctx.settings, input.nextDeliveryOn);
     if (!start.ok) throw new ApiError(start.violation.code, start.violation.detail, start.violation.extra);
     // The fee the cancellation charged: waived when this undoes it, else it stands and settles the
     // commitment (the plan restarts without one, so it can never be charged twice).
@@ -556,6 +557,8 @@ export async function reactivate(store: TenantStore, subscriptionId: string, inp
     const restored = {
       status: "active" as const,
       nextDeliveryOn: start.nextDeliveryOn,
+      // A monthly plan restarting on another day of the month keeps that day from now on.
+      ...(sub.intervalMonths ? { deliveryDay: anchorFor(start.nextDeliveryOn, sub) } : {}),
       canceledAt: null,
       cancellation: null,
       pausedUntil: null,
@@ -566,7 +569,7 @@ export async function reactivate(store: TenantStore, subscriptionId: string, inp
     const updated: SubscriptionRow = { ...sub, ...restored, version: sub.version + 1, updatedAt: at };
     // A comeback offer's terms on the plan as it restarts (its discount from the first delivery back,
     // its interval or size under the shop's rules now): the same engine as when it was suggested.
-    const terms = comeback ? personaliseTerms(comeback.offer, toSubscription(updated), { today, settings: ctx.settings, stockOnHand: null, consecutiveSkips: updated.consecutiveSkips }) : null;
+    const terms = comeback ? personaliseTerms(comeback.offer, { ...toSubscription(updated), deliveryDay: updated.deliveryDay }, { today, settings: ctx.settings, stockOnHand: null, consecutiveSkips: updated.consecutiveSkips }) : null;
     if (comeback && !terms) notApplicable(comeback.offer.id);
     await s.update(subscriptions, { ...restored, version: updated.version, updatedAt: at }, eq(subscriptions.id, subscriptionId), eq(subscriptions.version, sub.version));
     const source = {

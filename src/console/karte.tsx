@@ -1,3 +1,4 @@
+import { cadenceText } from "../platform/cadence";
 import type { Child } from "hono/jsx";
 import { Layout, type PageContext } from "./layout";
 import { planCallFor } from "./plan";
@@ -34,6 +35,8 @@ export type Sub = {
   product: { sku: string; name: string; category: string | null };
   quantity: number;
   intervalDays: number;
+  /** Set for a plan every N calendar months (platform/cadence). */
+  intervalMonths?: number | null;
   nextDeliveryOn: string | null;
   unitPrice: Money;
   activeDiscount?: { percentOff: number | null; amountOff: number | null; startsOn?: string; endsOn: string | null } | null;
@@ -81,7 +84,7 @@ export type PlanOptions = {
   nextDeliveryOn: string | null;
   skip: Action & { remainingSkips: number };
   nextDelivery: Action & { earliest: string; latest: string };
-  interval: Action & { current: number; allowedIntervalDays: number[] };
+  interval: Action & { current: number; allowedIntervalDays: number[]; currentMonths?: number | null; allowedIntervalMonths?: number[] };
   quantity: Action & { current: number; min: number; max: number };
   pause: Action & { earliestResumeOn: string; latestResumeOn: string };
   resume: Action;
@@ -274,8 +277,14 @@ function PlanChanges(props: { page: PageContext; sub: Sub; options: PlanOptions;
             <>
               <label for="pc-interval">{t(lang, "interval")}</label>
               <select id="pc-interval" name="intervalDays">
+                {/* Month intervals first (「1ヶ月ごと」), sent as `m<N>` (console/plan changeCallOf). */}
+                {(o.interval.allowedIntervalMonths ?? []).map((m) => (
+                  <option value={`m${m}`} selected={m === o.interval.currentMonths}>
+                    {cadenceText({ intervalDays: 0, intervalMonths: m }, lang)}
+                  </option>
+                ))}
                 {o.interval.allowedIntervalDays.map((d) => (
-                  <option value={String(d)} selected={d === o.interval.current}>
+                  <option value={String(d)} selected={!o.interval.currentMonths && d === o.interval.current}>
                     {tf(lang, "intervalDays", { n: d })}
                   </option>
                 ))}
@@ -477,7 +486,7 @@ export function ReactivationPage(props: {
         <dt>{t(lang, "quantity")}</dt>
         <dd>{tf(lang, "quantityN", { n: sub.quantity })}</dd>
         <dt>{t(lang, "interval")}</dt>
-        <dd>{tf(lang, "intervalDays", { n: sub.intervalDays })}</dd>
+        <dd>{cadenceText(sub, lang)}</dd>
         <dt>{t(lang, "pricePerDelivery")}</dt>
         <dd class="price">
           <ReactivationPrice sub={sub} lang={lang} comeback={props.comeback} />
@@ -586,6 +595,13 @@ export function describe(i: TimelineItem, w: Words): string {
     const before = (d.before ?? {}) as Record<string, unknown>;
     const after = (d.after ?? {}) as Record<string, unknown>;
     for (const f of Object.keys(PLAN_FIELD_LABELS) as (keyof typeof PLAN_FIELD_LABELS)[]) {
+      if (f === "intervalDays") {
+        // The cadence in words: 「30日ごと → 1ヶ月ごと」 (a monthly plan's snapshot has `intervalMonths`).
+        const cadence = (x: Record<string, unknown>) => cadenceText({ intervalDays: Number(x.intervalDays), intervalMonths: typeof x.intervalMonths === "number" ? x.intervalMonths : null }, lang);
+        if (!(f in after) || cadence(before) === cadence(after)) continue;
+        parts.push(`${PLAN_FIELD_LABELS[f][lang]} ${f in before ? `${cadence(before)} → ` : ""}${cadence(after)}`);
+        continue;
+      }
       if (!(f in after) || before[f] === after[f]) continue;
       parts.push(`${PLAN_FIELD_LABELS[f][lang]} ${f in before ? `${fieldValue(f, before[f], w)} → ` : ""}${fieldValue(f, after[f], w)}`);
     }
@@ -696,9 +712,7 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
                       </a>{" "}
                       <small>{s.id}</small>
                     </th>
-                    <td>
-                      {s.intervalDays} {t(lang, "days")}
-                    </td>
+                    <td>{s.intervalMonths ? cadenceText(s, lang) : `${s.intervalDays} ${t(lang, "days")}`}</td>
                     <td>{s.quantity}</td>
                     <td class="price">
                       <DeliveryPrice sub={s} lang={lang} today={page.today} />

@@ -17,6 +17,7 @@ export function planCallFor(offer: { type: string; parameters: Record<string, un
     case "pause":
       return typeof p.resumeOn === "string" ? { path: "pause", body: { resumeOn: p.resumeOn } } : null;
     case "change_interval":
+      if (typeof p.intervalMonths === "number") return { path: "interval", body: { intervalMonths: p.intervalMonths } };
       return typeof p.intervalDays === "number" ? { path: "interval", body: { intervalDays: p.intervalDays } } : null;
     case "change_quantity":
       return typeof p.quantity === "number" ? { path: "quantity", body: { quantity: p.quantity } } : null;
@@ -43,6 +44,9 @@ export function changeCallOf(form: Record<string, string | undefined>): PlanCall
     case "pause":
       return form.resumeOn ? { path: "pause", body: { resumeOn: form.resumeOn } } : null;
     case "interval": {
+      // The select's month choices are `m<N>` (「1ヶ月ごと」: karte), its day choices the days.
+      const months = /^m(\d{1,2})$/.exec(form.intervalDays ?? "");
+      if (months) return { path: "interval", body: { intervalMonths: Number(months[1]) } };
       const n = whole(form.intervalDays);
       return n === null ? null : { path: "interval", body: { intervalDays: n } };
     }

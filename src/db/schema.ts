@@ -141,7 +141,12 @@ export const subscriptions = sqliteTable(
     /** What a unit is called, as the shop writes it (包, 粒, 本…); null when not given. */
     productUnitLabel: text("product_unit_label"),
     quantity: integer("quantity").notNull(),
+    /** Days between deliveries; for a monthly plan its nominal length, round(30.44 × months) (platform/cadence). */
     intervalDays: integer("interval_days").notNull(),
+    /** 1–12: the plan is every N calendar months (「1ヶ月ごと」); null: every `intervalDays` days. */
+    intervalMonths: integer("interval_months"),
+    /** A monthly plan's day of month (1–31), kept when a short month clamps a delivery (1/31 → 2/28 → 3/31); null for day plans. */
+    deliveryDay: integer("delivery_day"),
     nextDeliveryOn: text("next_delivery_on"),
     unitPriceAmount: integer("unit_price_amount").notNull(),
     currency: text("currency").notNull(),

@@ -1,7 +1,8 @@
 import { z } from "@hono/zod-openapi";
 import { UpsertCustomerBody } from "../customers/schemas";
 import { zonedInstant } from "../platform/dates";
-import { fieldErrors } from "../platform/errors";
+import { ApiError, fieldErrors } from "../platform/errors";
+import { syncedCadence } from "../subscriptions/sync";
 import { UpsertSubscriptionBody } from "../subscriptions/schemas";
 
 /**
@@ -23,9 +24,15 @@ import { UpsertSubscriptionBody } from "../subscriptions/schemas";
  * date is not imported, and a 解約日 still ahead, read as `canceledAt`, is refused by the sync as
  * dated in the future: export 解約受付日 too.
  */
+/** A delivery interval read from a cell: calendar months or days (platform/cadence); it sets that field of the subscription. */
+export type Cadence = { intervalMonths: number } | { intervalDays: number };
+const CadenceValue = z.union([z.strictObject({ intervalMonths: z.number().int() }), z.strictObject({ intervalDays: z.number().int() })]);
+
 export const Transform = z.union([
-  z.enum(["text", "date", "instant", "yen", "integer", "days", "boolean"]),
-  z.record(z.string(), z.string()).describe("A fixed table from the file's words to Tsuzuku's values"),
+  z.enum(["text", "date", "instant", "yen", "integer", "days", "interval", "boolean"]),
+  z
+    .record(z.string(), z.union([z.string(), z.number(), CadenceValue]))
+    .describe("A fixed table from the file's words to Tsuzuku's values: text, a number, or an interval ({ intervalMonths } / { intervalDays })"),
 ]);
 export type Transform = z.infer<typeof Transform>;
 
@@ -69,7 +76,7 @@ const fold = (s: string) => s.normalize("NFKC").trim();
  * Reads one cell. Throws a message (shown with the line number) when the text is not of the form
  * the transform expects; an empty cell is `undefined` (the field is left out).
  */
-export function readCell(raw: string, as: Transform = "text", timeZone = "Asia/Tokyo"): string | number | boolean | undefined {
+export function readCell(raw: string, as: Transform = "text", timeZone = "Asia/Tokyo"): string | number | boolean | Cadence | undefined {
   const text = fold(raw);
   if (text === "") return undefined;
   if (typeof as === "object") {
@@ -80,8 +87,10 @@ export function readCell(raw: string, as: Transform = "text", timeZone = "Asia/T
   switch (as) {
     case "text":
       return raw.trim();
-    case "integer":
-    case "days": {
+    case "days":
+    case "interval":
+      return intervalOf(text, raw);
+    case "integer": {
       // A sign is read (full-width － folds to -, and − is taken too) so that -1 is refused by the
       // field's own rule ("must be at least 1"), not as "not a whole number".
       const m = /^([-−]?)([0-9][0-9,]*)(?:日|日ごと|日毎)?$/.exec(text);
@@ -108,6 +117,31 @@ export function readCell(raw: string, as: Transform = "text", timeZone = "Asia/T
     }
   }
 }
+
+/**
+ * A delivery interval as carts write it: 「1ヶ月ごと」「2ヶ月ごと」「3か月毎」「毎月」「毎月20日お届け」「隔月」
+ * → `{ intervalMonths }`, which sets that field (the day of the month comes from the next delivery:
+ * platform/cadence); 「45日ごと」「14日」「30」「2週間ごと」「毎週」「隔週」 → the days (a number, for the
+ * mapped field, `intervalDays`). Text is already NFKC-folded (full-width
+ * digits read). A sign is read so that -1 is refused by the field's own rule ("must be at least 1").
+ * 「1ヶ月おき」 is refused: carts use it for both every month and every other month.
+ */
+function intervalOf(text: string, raw: string): { intervalMonths: number } | number {
+  const t = text.replace(/\s+/g, "");
+  if (/^毎月(?:\d{1,2}日|末日?)?(?:お届け|配送|発送)?$/.test(t)) return { intervalMonths: 1 };
+  if (t === "隔月") return { intervalMonths: 2 };
+  if (t === "毎週") return 7;
+  if (t === "隔週") return 14;
+  const months = /^([-−]?)(\d{1,3})[ヶケかカヵ箇个]?月(?:ごと|毎|に1回|に一回)?$/.exec(t);
+  if (months) return { intervalMonths: (months[1] ? -1 : 1) * Number(months[2]) };
+  const weeks = /^([-−]?)(\d{1,2})週(?:間)?(?:ごと|毎|に1回|に一回)?$/.exec(t);
+  if (weeks) return (weeks[1] ? -1 : 1) * 7 * Number(weeks[2]);
+  const days = /^([-−]?)([0-9][0-9,]*)(?:日|日ごと|日毎)?$/.exec(t);
+  if (days) return (days[1] ? -1 : 1) * Number(days[2]!.replace(/,/g, ""));
+  throw new Error(`"${raw}" is not a delivery interval (e.g. 30, 45日ごと, 2週間ごと, 1ヶ月ごと, 隔月)`);
+}
+
+const isCadence = (v: unknown): v is Cadence => typeof v === "object" && v !== null;
 
 /** 2026/12/05, 2026-12-5, 2026.12.05, 2026年12月5日 → 2026-12-05, checked to be a real day. */
 function dateOf(text: string, raw: string): string {
@@ -168,7 +202,9 @@ export function readRow(
     for (const { field, at, header, as } of cols) {
       try {
         const value = readCell(cells[at] ?? "", as, timeZone);
-        if (value !== undefined) set(out, field, value);
+        // An interval sets the field it names (months or days), whichever field the column is mapped to.
+        if (isCadence(value)) for (const [k, v] of Object.entries(value)) set(out, k, v);
+        else if (value !== undefined) set(out, field, value);
       } catch (e) {
         problems.push({ column: header, field, message: (e as Error).message });
         unread.add(field);
@@ -202,6 +238,15 @@ export function readRow(
       const body = { ...sub, customerId: String(customerId ?? "") };
       const parsed = UpsertSubscriptionBody.safeParse(body);
       if (!parsed.success) refuse(parsed.error.issues, columns.subscription, unread, sub);
+      else if (!unread.has("intervalDays") && !unread.has("intervalMonths")) {
+        // The sync's own cadence rule (one of intervalDays / intervalMonths, agreeing): refused here as the sync would.
+        try {
+          syncedCadence(parsed.data, undefined);
+        } catch (e) {
+          if (!(e instanceof ApiError)) throw e;
+          for (const f of e.extra.errors ?? []) problems.push({ column: columnOf(columns.subscription, "intervalDays"), field: f.path, message: typeof f.message === "string" ? f.message : f.message.en });
+        }
+      }
       // An export's cancellation is history: without its date the API would take it as today's
       // (the sync stamps canceledAt with its own clock) and the shop's churn would spike on import day.
       if (sub.status === "canceled" && sub.canceledAt === undefined && !unread.has("canceledAt")) {

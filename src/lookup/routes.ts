@@ -30,6 +30,9 @@ type SubWithRisk = LookupSubscription & {
   activeDiscount: { endsOn?: string | null } | null;
   unitLabel: string | null;
   unitsPerPackage: number | null;
+  /** A monthly plan's months and day of month (platform/cadence): its dates follow the calendar. */
+  intervalMonths: number | null;
+  deliveryDay: number | null;
   /** The stock stored with the risk features (risk/stock); for a live subscription. */
   stock: StockEstimate | null;
 };
@@ -76,6 +79,7 @@ export function lookupDocument(
       'subs', (SELECT jsonb_group_array(json_object(
         'id', s.id, 'status', s.status, 'productSku', s.product_sku, 'productName', s.product_name,
         'nextDeliveryOn', s.next_delivery_on, 'quantity', s.quantity, 'intervalDays', s.interval_days,
+        'intervalMonths', s.interval_months, 'deliveryDay', s.delivery_day,
         'unitPriceAmount', s.unit_price_amount, 'currency', s.currency,
         'deliveriesCompleted', s.deliveries_completed, 'consecutiveSkips', s.consecutive_skips,
         'pausedUntil', s.paused_until, 'activeDiscount', json(s.active_discount),
@@ -114,6 +118,8 @@ function offerInputsFrom(focus: SubWithRisk, customer: Found, engine: OfferEngin
       product: { sku: focus.productSku, name: focus.productName, unitsPerPackage: focus.unitsPerPackage, unitLabel: focus.unitLabel },
       quantity: focus.quantity,
       intervalDays: focus.intervalDays,
+      intervalMonths: focus.intervalMonths,
+      deliveryDay: focus.deliveryDay,
       nextDeliveryOn: focus.nextDeliveryOn,
       unitPrice: { amount: focus.unitPriceAmount, currency: focus.currency },
       deliveriesCompleted: focus.deliveriesCompleted,
@@ -288,6 +294,7 @@ export const lookupRouter = domainRouter({ invalid: (c) => ({ speech: noCustomer
           nextDeliveryOn: s.nextDeliveryOn,
           quantity: s.quantity,
           intervalDays: s.intervalDays,
+          intervalMonths: s.intervalMonths,
           unitPrice: { amount: s.unitPriceAmount, currency: s.currency },
           // A canceled subscription has already left: no churn risk to show.
           risk: s.riskRow && s.status !== "canceled" ? { score: s.riskRow.score, probability: s.riskRow.probability, band: s.riskRow.band } : null,

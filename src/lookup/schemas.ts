@@ -32,6 +32,7 @@ export const LookupResponse = z
         nextDeliveryOn: z.string().nullable(),
         quantity: z.number().int(),
         intervalDays: z.number().int(),
+        intervalMonths: z.number().int().nullable().openapi({ description: "Set for a plan every N calendar months (see Subscription.intervalMonths); null for a day plan." }),
         unitPrice: Money,
         risk: z.object({ score: z.number().int(), probability: z.number(), band: RiskBand }).nullable(),
       }),

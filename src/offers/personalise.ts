@@ -16,6 +16,7 @@
  *   it is outside the cut-off, else the one after). Its dates are those of the current schedule.
  * - `today` is the tenant-local calendar date.
  */
+import { addCycles, cyclesToReach, nominalIntervalDays } from "../platform/cadence";
 import type { Lang, Localized } from "../cancel-flows/reasons";
 import { addDays, daysBetween, writeDate } from "../platform/dates";
 import { formatMoney } from "../platform/numbers";
@@ -32,6 +33,10 @@ export type SubscriptionSnapshot = {
   product: { sku: string; name: string; unitsPerPackage?: number | null; unitLabel?: string | null };
   quantity: number;
   intervalDays: number;
+  /** Set for a plan every N calendar months: its dates follow the calendar (platform/cadence). */
+  intervalMonths?: number | null;
+  /** A monthly plan's day of month; absent: the next delivery's. */
+  deliveryDay?: number | null;
   nextDeliveryOn: string | null;
   unitPrice: Money;
   deliveriesCompleted: number;
@@ -41,7 +46,7 @@ export type SubscriptionSnapshot = {
 
 export type OfferSettings = Pick<
   TenantSettings,
-  "changeCutoffDays" | "allowedIntervalDays" | "quantityMin" | "quantityMax" | "maxConsecutiveSkips" | "maxPauseDays"
+  "changeCutoffDays" | "allowedIntervalDays" | "allowedIntervalMonths" | "quantityMin" | "quantityMax" | "maxConsecutiveSkips" | "maxPauseDays"
 >;
 
 export type PersonaliseContext = {
@@ -65,6 +70,9 @@ export type ConcreteParameters =
       type: "change_interval";
       fromIntervalDays: number;
       intervalDays: number;
+      /** For a monthly plan: the months before and proposed (`intervalDays` are then their nominal lengths, platform/cadence). */
+      fromIntervalMonths?: number;
+      intervalMonths?: number;
       /** `stock_on_hand`: from the customer's measured use (risk/stock); `next_longer`: stock unknown, the next allowed interval. */
       basis: "stock_on_hand" | "next_longer" | "fixed";
       /** Units on hand today (the product's unit), when known. */
@@ -136,6 +144,7 @@ export function resolveOfferSettings(partial: Partial<OfferSettings> = {}): Offe
   return {
     changeCutoffDays: partial.changeCutoffDays ?? DEFAULT_SETTINGS.changeCutoffDays,
     allowedIntervalDays: [...(partial.allowedIntervalDays ?? DEFAULT_SETTINGS.allowedIntervalDays)].sort((a, b) => a - b),
+    allowedIntervalMonths: [...(partial.allowedIntervalMonths ?? DEFAULT_SETTINGS.allowedIntervalMonths)].sort((a, b) => a - b),
     quantityMin: partial.quantityMin ?? DEFAULT_SETTINGS.quantityMin,
     quantityMax: partial.quantityMax ?? DEFAULT_SETTINGS.quantityMax,
     maxConsecutiveSkips: partial.maxConsecutiveSkips ?? DEFAULT_SETTINGS.maxConsecutiveSkips,
@@ -210,6 +219,7 @@ function resolvedFor(partial: Partial<OfferSettings> | undefined): Resolved {
 function resolveBoth(partial: Partial<OfferSettings>): Resolved {
   const settings = resolveOfferSettings(partial);
   Object.freeze(settings.allowedIntervalDays);
+  Object.freeze(settings.allowedIntervalMonths);
   return Object.freeze({ settings: Object.freeze(settings), decideSettings: Object.freeze({ ...DEFAULT_SETTINGS, ...settings }) });
 }
 
@@ -236,6 +246,8 @@ export function personaliseTerms(offer: CatalogueOffer, sub: SubscriptionSnapsho
     status: sub.status,
     quantity: sub.quantity,
     intervalDays: sub.intervalDays,
+    intervalMonths: sub.intervalMonths ?? null,
+    deliveryDay: sub.deliveryDay ?? null,
     nextDeliveryOn: sub.nextDeliveryOn,
     pausedUntil: sub.pausedUntil ?? null,
     consecutiveSkips: ctx.consecutiveSkips ?? 0,
@@ -251,7 +263,7 @@ export function personaliseTerms(offer: CatalogueOffer, sub: SubscriptionSnapsho
   if (next === null && offer.type !== "usage_advice") return null;
   const firstChangeable = addDays(ctx.today, settings.changeCutoffDays);
   /** The first delivery whose contents or charge can still be changed. */
-  const firstChangedOn = next === null ? null : next >= firstChangeable ? next : addDays(next, sub.intervalDays);
+  const firstChangedOn = next === null ? null : next >= firstChangeable ? next : addCycles(next, plan, 1);
 
   // The copy's shared placeholders, built only for a language the copy is rendered in.
   const common = unnamed((lang: Lang): Record<string, string> => ({
@@ -289,7 +301,7 @@ export function personaliseTerms(offer: CatalogueOffer, sub: SubscriptionSnapsho
         const latestByRule = latestNextDelivery(plan, ctx.today, decideSettings);
         const latest = [addDays(next, offer.parameters.maxDays), latestByRule].sort()[0]!;
         if (latest <= next) return null;
-        const suggested = ctx.requestedDeliveryOn ?? [addDays(next, sub.intervalDays), latest].sort()[0]!;
+        const suggested = ctx.requestedDeliveryOn ?? [addCycles(next, plan, 1), latest].sort()[0]!;
         const request: PlanRequest = { type: "next_delivery", date: suggested };
         if (!feasible(request)) return null;
         parameters = { type: "skip", mode: "move_next_delivery", currentDeliveryOn: next, earliestDeliveryOn: firstChangeable, latestDeliveryOn: latest, suggestedDeliveryOn: suggested };
@@ -301,7 +313,7 @@ export function personaliseTerms(offer: CatalogueOffer, sub: SubscriptionSnapsho
     case "pause": {
       if (next === null) return null;
       // The pause rule (plan-changes/rules): length counts from the delivery it holds back.
-      const latestResumeOn = [addDays(next, offer.parameters.maxCycles * sub.intervalDays), addDays(next, settings.maxPauseDays)].sort()[0]!;
+      const latestResumeOn = [addCycles(next, plan, offer.parameters.maxCycles), addDays(next, settings.maxPauseDays)].sort()[0]!;
       const resumeOn = ctx.requestedResumeOn && ctx.requestedResumeOn <= latestResumeOn ? ctx.requestedResumeOn : latestResumeOn;
       if (resumeOn <= next) return null;
       const request: PlanRequest = { type: "pause", resumeOn };
@@ -309,31 +321,36 @@ export function personaliseTerms(offer: CatalogueOffer, sub: SubscriptionSnapsho
       parameters = { type: "pause", pausedFromOn: next, resumeOn, latestResumeOn };
       apply = { kind: "plan_change", request };
       // Deliveries that would have shipped from `next` up to (not including) `resumeOn`.
-      let missed = 0;
-      for (let d = next; d < resumeOn; d = addDays(d, sub.intervalDays)) missed++;
-      forgone = priceNow * missed;
+      forgone = priceNow * cyclesToReach(next, resumeOn, plan);
       vars = dates({ resumeOn });
       break;
     }
     case "change_interval": {
       if (next === null) return null;
       let chosen: { intervalDays: number; basis: "stock_on_hand" | "next_longer" | "fixed"; consumptionDays: number | null } | null;
+      // A monthly plan is offered months (「2ヶ月ごと」), chosen among the shop's month intervals by
+      // their nominal lengths; a fixed offer's days become the months nearest to them.
+      const fromMonths = plan.intervalMonths ?? null;
+      const monthChoices = fromMonths === null ? null : settings.allowedIntervalMonths.map(nominalIntervalDays);
       if (offer.parameters.strategy === "match_consumption") {
-        chosen = matchConsumptionInterval(sub, ctx.stockOnHand, settings.allowedIntervalDays);
+        chosen = matchConsumptionInterval(sub, ctx.stockOnHand, monthChoices ?? settings.allowedIntervalDays);
       } else {
-        const d = offer.parameters.intervalDays;
+        const d = monthChoices === null ? offer.parameters.intervalDays : nominalIntervalDays(Math.max(1, Math.round(offer.parameters.intervalDays / 30.44)));
         chosen = d !== sub.intervalDays ? { intervalDays: d, basis: "fixed", consumptionDays: null } : null;
       }
       if (!chosen) return null;
-      const request: PlanRequest = { type: "interval", intervalDays: chosen.intervalDays };
-      if (!feasible(request)) return null;
-      const following = addDays(next, chosen.intervalDays);
+      const months = fromMonths === null ? null : (settings.allowedIntervalMonths.find((m) => nominalIntervalDays(m) === chosen.intervalDays) ?? Math.round(chosen.intervalDays / 30.44));
+      const request: PlanRequest = months === null ? { type: "interval", intervalDays: chosen.intervalDays } : { type: "interval", intervalMonths: months };
+      const after = feasible(request);
+      if (!after) return null;
+      const following = addCycles(next, after, 1);
       const stock = ctx.stockOnHand ?? null;
       const perDelivery = sub.quantity * unitsPerPackage(sub.product.unitsPerPackage);
       parameters = {
         type: "change_interval",
         fromIntervalDays: sub.intervalDays,
         intervalDays: chosen.intervalDays,
+        ...(fromMonths !== null && months !== null ? { fromIntervalMonths: fromMonths, intervalMonths: months } : {}),
         basis: chosen.basis,
         stockOnHand: stock?.unitsOnHand ?? null,
         daysOnHand: stock?.daysOnHand ?? null,
@@ -370,8 +387,8 @@ export function personaliseTerms(offer: CatalogueOffer, sub: SubscriptionSnapsho
       const amountOff = "amountOff" in p ? p.amountOff : null;
       const discounted = percentOff !== null ? Math.floor((priceNow * (100 - percentOff)) / 100) : Math.max(0, priceNow - (amountOff ?? 0));
       if (discounted >= priceNow) return null;
-      const lastOn = addDays(firstChangedOn, (p.cycles - 1) * sub.intervalDays);
-      const fullOn = addDays(firstChangedOn, p.cycles * sub.intervalDays);
+      const lastOn = addCycles(firstChangedOn, plan, p.cycles - 1);
+      const fullOn = addCycles(firstChangedOn, plan, p.cycles);
       parameters = {
         type: "discount",
         percentOff,

@@ -36,13 +36,17 @@ export const planOf = (row: SubscriptionRow): Plan => ({
   status: row.status,
   quantity: row.quantity,
   intervalDays: row.intervalDays,
+  intervalMonths: row.intervalMonths,
+  deliveryDay: row.deliveryDay,
   nextDeliveryOn: row.nextDeliveryOn,
   pausedUntil: row.pausedUntil,
   consecutiveSkips: row.consecutiveSkips,
   pausedFromOn: row.pausedFromOn,
 });
 
-export const snapshot = ({ status, quantity, intervalDays, nextDeliveryOn, pausedUntil }: Plan) => ({ status, quantity, intervalDays, nextDeliveryOn, pausedUntil });
+/** The plan as history keeps it; `intervalMonths` only for a monthly plan, so a day plan's history reads as it always did. */
+export const snapshot = ({ status, quantity, intervalDays, intervalMonths, nextDeliveryOn, pausedUntil }: Plan) =>
+  intervalMonths ? { status, quantity, intervalDays, intervalMonths, nextDeliveryOn, pausedUntil } : { status, quantity, intervalDays, nextDeliveryOn, pausedUntil };
 
 export function toChange(row: typeof planChanges.$inferSelect) {
   return {
@@ -64,7 +68,7 @@ export function toChange(row: typeof planChanges.$inferSelect) {
 export type PlanChangeOutcome = { subscription: ReturnType<typeof toSubscription>; change: ReturnType<typeof toChange> | null };
 
 /** The plan's columns a change may move; each change writes those it moved, its version and time (platform/tenancy preparedUpdates). */
-const PLAN_COLUMNS = ["status", "quantity", "intervalDays", "nextDeliveryOn", "pausedUntil", "consecutiveSkips", "pausedFromOn"] as const;
+const PLAN_COLUMNS = ["status", "quantity", "intervalDays", "intervalMonths", "deliveryDay", "nextDeliveryOn", "pausedUntil", "consecutiveSkips", "pausedFromOn"] as const;
 /** The statements of every plan change, built once (platform/tenancy prepared). */
 const updatePlan = preparedUpdates(subscriptions, ["id", "version"]);
 const INSERT_CHANGE = preparedInsert(planChanges, ["id", "subscriptionId", "type", "channel", "actor", "keyId", "before", "after", "source", "createdAt"]);

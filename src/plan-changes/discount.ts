@@ -1,4 +1,4 @@
-import { addDays, daysBetween } from "../platform/dates";
+import { addCycles, cyclesToReach, cyclesUpTo, type CadenceFields } from "../platform/cadence";
 
 /**
  * How an accepted discount follows the delivery schedule. A discount is a promise of N discounted
@@ -11,21 +11,19 @@ import { addDays, daysBetween } from "../platform/dates";
 /** The stored discount's dates (db/schema DiscountRecord): `startsOn` absent on records from before it was kept. */
 export type DiscountDates = { startsOn?: string; endsOn: string | null };
 
-/** A schedule: the next delivery, then one every `intervalDays`. */
-export type Schedule = { nextDeliveryOn: string | null; intervalDays: number };
+/** A schedule: the next delivery, then one per cycle of the plan's cadence (days or calendar months: platform/cadence). */
+export type Schedule = { nextDeliveryOn: string | null } & CadenceFields;
 
 /**
- * The discount's deliveries still to come on `schedule` (those dated `nextDeliveryOn + i ×
- * intervalDays`): `lead` deliveries before the first discounted one (a delivery already being
+ * The discount's deliveries still to come on `schedule` (those dated `nextDeliveryOn` + i cycles): `lead` deliveries before the first discounted one (a delivery already being
  * prepared when the discount was accepted), then `left` discounted ones up to `endsOn` inclusive.
  * Null when the discount has no end or the schedule no next delivery.
  */
 export function discountedAhead(d: DiscountDates, schedule: Schedule): { lead: number; left: number } | null {
   const next = schedule.nextDeliveryOn;
   if (d.endsOn === null || next === null || schedule.intervalDays < 1) return null;
-  const every = schedule.intervalDays;
-  const lead = d.startsOn !== undefined && d.startsOn > next ? Math.ceil(daysBetween(next, d.startsOn) / every) : 0;
-  const upToEnd = d.endsOn >= next ? Math.floor(daysBetween(next, d.endsOn) / every) + 1 : 0;
+  const lead = d.startsOn !== undefined && d.startsOn > next ? cyclesToReach(next, d.startsOn, schedule) : 0;
+  const upToEnd = cyclesUpTo(next, d.endsOn, schedule) + 1;
   return { lead, left: Math.max(0, upToEnd - lead) };
 }
 
@@ -36,11 +34,11 @@ export function discountedAhead(d: DiscountDates, schedule: Schedule): { lead: n
  * up, or either schedule has no next delivery.
  */
 export function followSchedule<D extends DiscountDates>(d: D | null, before: Schedule, after: Schedule): D | null {
-  if (d === null || (before.nextDeliveryOn === after.nextDeliveryOn && before.intervalDays === after.intervalDays)) return d;
+  if (d === null || (before.nextDeliveryOn === after.nextDeliveryOn && before.intervalDays === after.intervalDays && (before.intervalMonths ?? null) === (after.intervalMonths ?? null))) return d;
   const ahead = discountedAhead(d, before);
   if (ahead === null || ahead.left === 0 || after.nextDeliveryOn === null) return d;
-  const startsOn = addDays(after.nextDeliveryOn, ahead.lead * after.intervalDays);
-  const endsOn = addDays(startsOn, (ahead.left - 1) * after.intervalDays);
+  const startsOn = addCycles(after.nextDeliveryOn, after, ahead.lead);
+  const endsOn = addCycles(after.nextDeliveryOn, after, ahead.lead + ahead.left - 1);
   return startsOn === d.startsOn && endsOn === d.endsOn ? d : { ...d, startsOn, endsOn };
 }
 
@@ -77,7 +75,7 @@ export function upcomingDiscount(d: DiscountDates, schedule: Schedule): { first:
   if (d.endsOn === null) return { first: d.startsOn !== undefined && d.startsOn > schedule.nextDeliveryOn ? d.startsOn : schedule.nextDeliveryOn, last: null, left: null, firstFullPriceOn: null };
   const ahead = discountedAhead(d, schedule);
   if (ahead === null || ahead.left === 0) return null;
-  const first = addDays(schedule.nextDeliveryOn, ahead.lead * schedule.intervalDays);
-  const last = addDays(first, (ahead.left - 1) * schedule.intervalDays);
-  return { first, last, left: ahead.left, firstFullPriceOn: addDays(last, schedule.intervalDays) };
+  const first = addCycles(schedule.nextDeliveryOn, schedule, ahead.lead);
+  const last = addCycles(schedule.nextDeliveryOn, schedule, ahead.lead + ahead.left - 1);
+  return { first, last, left: ahead.left, firstFullPriceOn: addCycles(schedule.nextDeliveryOn, schedule, ahead.lead + ahead.left) };
 }

@@ -143,7 +143,7 @@ export const planChangesRouter = domainRouter()
       "interval",
       "changeInterval",
       "Change the delivery interval",
-      "Sets the days between deliveries, from the shop's allowed intervals. The next delivery keeps its date; the new interval counts from it.",
+      "Sets the days between deliveries (`intervalDays`, from the shop's `allowedIntervalDays`) or the calendar months between them (`intervalMonths`, from `allowedIntervalMonths`: the deliveries then keep the next delivery's day of the month, the month's last day when it has none). The next delivery keeps its date; the new interval counts from it.",
       IntervalBody,
       { intervalDays: 45, channel: "web" },
       ["interval_not_allowed"],
@@ -151,7 +151,8 @@ export const planChangesRouter = domainRouter()
     async (c) => {
       const { subscriptionId } = c.req.valid("param");
       const b = c.req.valid("json");
-      return c.json(await change(c, subscriptionId, b.channel, { type: "interval", intervalDays: b.intervalDays }), 200);
+      const request = b.intervalMonths !== undefined ? { type: "interval" as const, intervalMonths: b.intervalMonths } : { type: "interval" as const, intervalDays: b.intervalDays! };
+      return c.json(await change(c, subscriptionId, b.channel, request), 200);
     },
   )
   .openapi(

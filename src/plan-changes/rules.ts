@@ -1,3 +1,4 @@
+import { addCycles, anchorFor, cyclesUpTo, nominalIntervalDays } from "../platform/cadence";
 import { addDays, daysBetween, maxDate, writeDate } from "../platform/dates";
 import type { ErrorCode } from "../platform/errors";
 import type { Language, Localized } from "../platform/language";
@@ -15,7 +16,12 @@ const day = (date: string | null, lang: Language): string => (date === null ? ""
 export type Plan = {
   status: "active" | "paused" | "canceled";
   quantity: number;
+  /** Days between deliveries; a monthly plan's nominal length (platform/cadence). */
   intervalDays: number;
+  /** Set for a plan every N calendar months; the schedule then follows platform/cadence. Absent: null. */
+  intervalMonths?: number | null;
+  /** A monthly plan's day of month (platform/cadence anchorFor). */
+  deliveryDay?: number | null;
   nextDeliveryOn: string | null;
   pausedUntil: string | null;
   consecutiveSkips: number;
@@ -30,6 +36,7 @@ export type PlanRequest =
   | { type: "resume"; nextDeliveryOn?: string }
   | { type: "quantity"; quantity: number }
   | { type: "interval"; intervalDays: number }
+  | { type: "interval"; intervalMonths: number }
   | { type: "next_delivery"; date: string };
 
 export type ChangeType = PlanRequest["type"];
@@ -133,7 +140,7 @@ export function settle(plan: Plan, today: string, settings: Pick<TenantSettings,
  * recorded (`subscriptions.cancellation`). `effectiveOn` and `stoppedDeliveryOn` are absent on
  * cancellations recorded before they were kept.
  */
-export type CanceledPlan = { intervalDays: number; finalDeliveryOn: string | null; stoppedDeliveryOn?: string | null; effectiveOn?: string | null };
+export type CanceledPlan = { intervalDays: number; intervalMonths?: number | null; finalDeliveryOn: string | null; stoppedDeliveryOn?: string | null; effectiveOn?: string | null };
 
 /**
  * Whether a reactivation today simply undoes the cancellation: it comes on or before the
@@ -206,12 +213,25 @@ export function reactivationWindow(canceled: CanceledPlan, today: string, settin
   const final = canceled.finalDeliveryOn;
   if (final !== null && final >= today) return { continuesOn: final };
   const earliest = firstChangeableDate(today, settings);
-  const latest = addDays(today, Math.max(settings.maxPauseDays, canceled.intervalDays * 2));
+  // Two cycles on the plan's calendar (two months, not 60 days, for a monthly plan).
+  const latest = maxDate(addDays(today, settings.maxPauseDays), addCycles(today, canceled, 2));
   const stopped = canceled.stoppedDeliveryOn ?? null;
   return { earliest, latest, suggested: stopped !== null && stopped >= earliest && stopped <= latest ? stopped : earliest };
 }
 
+/**
+ * The plan after `request`, or the rule it breaks. A monthly plan whose next delivery moved keeps
+ * its day of the month when the new date is where that day lands, else takes the new date's day
+ * (platform/cadence anchorFor).
+ */
 export function decide(current: Plan, request: PlanRequest, settings: TenantSettings, today: string): Decision {
+  const d = decidePlan(current, request, settings, today);
+  if (!d.ok || !d.plan.intervalMonths) return d;
+  const deliveryDay = anchorFor(d.plan.nextDeliveryOn, d.plan);
+  return deliveryDay === d.plan.deliveryDay ? d : { ok: true, plan: { ...d.plan, deliveryDay } };
+}
+
+function decidePlan(current: Plan, request: PlanRequest, settings: TenantSettings, today: string): Decision {
   const plan = settle(current, today, settings);
   if (plan.status === "canceled") {
     return fail("subscription_canceled", { en: "The subscription is canceled; reactivate it before changing the plan.", ja: "この定期コースは解約済みです。内容を変更するには、先に再開してください。" });
@@ -250,7 +270,7 @@ export function decide(current: Plan, request: PlanRequest, settings: TenantSett
         ok: true,
         plan: {
           ...plan,
-          nextDeliveryOn: addDays(plan.nextDeliveryOn, request.count * plan.intervalDays),
+          nextDeliveryOn: addCycles(plan.nextDeliveryOn, plan, request.count),
           consecutiveSkips: plan.consecutiveSkips + request.count,
         },
       };
@@ -258,7 +278,7 @@ export function decide(current: Plan, request: PlanRequest, settings: TenantSett
     case "pause": {
       if (nextIsLocked && plan.status === "active") return windowClosed({ en: "the pause can start after it.", ja: "お届けの休止は、このお届けの後から始められます。" });
       const from = plan.nextDeliveryOn ?? firstChangeable;
-      const resumeOn = "cycles" in request ? addDays(from, request.cycles * plan.intervalDays) : request.resumeOn;
+      const resumeOn = "cycles" in request ? addCycles(from, plan, request.cycles) : request.resumeOn;
       if (resumeOn < firstChangeable) {
         return fail("change_window_closed", { en: `Deliveries can resume on ${day(firstChangeable, "en")} at the earliest.`, ja: `お届けの再開日は${day(firstChangeable, "ja")}以降の日付を指定してください。` }, { firstChangeableDate: firstChangeable });
       }
@@ -321,13 +341,25 @@ export function decide(current: Plan, request: PlanRequest, settings: TenantSett
       return { ok: true, plan: { ...plan, quantity: request.quantity } };
     }
     case "interval": {
+      if ("intervalMonths" in request) {
+        const allowed = settings.allowedIntervalMonths;
+        if (!allowed.includes(request.intervalMonths)) {
+          return fail("interval_not_allowed", { en: `Monthly intervals offered are every ${allowed.join(", ")} months.`, ja: `お選びいただけるお届け間隔は ${allowed.map((n) => `${n}ヶ月`).join("、")}ごとです。` }, {
+            allowedIntervalDays: settings.allowedIntervalDays,
+            allowedIntervalMonths: allowed,
+          });
+        }
+        // The next delivery keeps its date, and its day of the month becomes the plan's.
+        const monthly = { intervalDays: nominalIntervalDays(request.intervalMonths), intervalMonths: request.intervalMonths };
+        return { ok: true, plan: { ...plan, ...monthly, deliveryDay: plan.intervalMonths ? plan.deliveryDay : null } };
+      }
       if (!settings.allowedIntervalDays.includes(request.intervalDays)) {
         return fail("interval_not_allowed", { en: `Delivery intervals offered are ${settings.allowedIntervalDays.join(", ")} days.`, ja: `お選びいただけるお届け間隔は ${settings.allowedIntervalDays.join("、")} 日です。` }, {
           allowedIntervalDays: settings.allowedIntervalDays,
         });
       }
       // The next delivery keeps its date; the new interval counts from it.
-      return { ok: true, plan: { ...plan, intervalDays: request.intervalDays } };
+      return { ok: true, plan: { ...plan, intervalDays: request.intervalDays, ...(plan.intervalMonths ? { intervalMonths: null, deliveryDay: null } : {}) } };
     }
     case "next_delivery": {
       if (plan.status !== "active" || plan.nextDeliveryOn === null) {
@@ -349,7 +381,7 @@ export function decide(current: Plan, request: PlanRequest, settings: TenantSett
           { latestDate: latest },
         );
       }
-      return { ok: true, plan: { ...plan, nextDeliveryOn: request.date } };
+      return { ok: true, plan: { ...plan, nextDeliveryOn: request.date, consecutiveSkips: plan.consecutiveSkips + deliveriesPassed(plan.nextDeliveryOn, request.date, plan) } };
     }
   }
 }
@@ -364,7 +396,7 @@ export function decide(current: Plan, request: PlanRequest, settings: TenantSett
  */
 export function movesNothing(current: Plan, decided: Plan, settings: Pick<TenantSettings, "changeCutoffDays">, today: string): boolean {
   const now = settle(current, today, settings);
-  return (["status", "quantity", "intervalDays", "nextDeliveryOn", "pausedUntil"] as const).every((k) => now[k] === decided[k]);
+  return (["status", "quantity", "intervalDays", "nextDeliveryOn", "pausedUntil"] as const).every((k) => now[k] === decided[k]) && (now.intervalMonths ?? null) === (decided.intervalMonths ?? null);
 }
 
 /** Skips the plan may still make in a row (never negative: a lowered limit leaves none). */
@@ -378,9 +410,23 @@ export function remainingSkips(plan: Pick<Plan, "consecutiveSkips">, settings: P
  * today (at least the day after the cut-off) and the scheduled next delivery + the remaining skips ×
  * the interval. Pure; the refusal, plan-options and the move offer (offers/personalise) all read it.
  */
-export function latestNextDelivery(plan: Pick<Plan, "nextDeliveryOn" | "intervalDays" | "consecutiveSkips">, today: string, settings: Pick<TenantSettings, "changeCutoffDays" | "maxConsecutiveSkips">): string {
-  const fromToday = addDays(today, Math.max(plan.intervalDays * 2, settings.changeCutoffDays + 1));
-  return plan.nextDeliveryOn === null ? fromToday : maxDate(fromToday, addDays(plan.nextDeliveryOn, remainingSkips(plan, settings) * plan.intervalDays));
+export function latestNextDelivery(
+  plan: Pick<Plan, "nextDeliveryOn" | "intervalDays" | "intervalMonths" | "deliveryDay" | "consecutiveSkips">,
+  today: string,
+  settings: Pick<TenantSettings, "changeCutoffDays" | "maxConsecutiveSkips">,
+): string {
+  const fromToday = maxDate(addCycles(today, plan, 2), addDays(today, settings.changeCutoffDays + 1));
+  return plan.nextDeliveryOn === null ? fromToday : maxDate(fromToday, addCycles(plan.nextDeliveryOn, plan, remainingSkips(plan, settings)));
+}
+
+/**
+ * Deliveries a move of the next delivery from `from` to `to` passes over: whole cycles of the plan
+ * between them (a move by one interval or more is a skip of the deliveries it passes, 12/20 → 1/19
+ * on a 30-day plan is one). They count in the run of skips, so moving again cannot postpone a
+ * delivery past what the skips allow; a move of less than an interval, or earlier, passes none.
+ */
+export function deliveriesPassed(from: string, to: string, plan: Pick<Plan, "intervalDays" | "intervalMonths" | "deliveryDay">): number {
+  return Math.max(cyclesUpTo(from, to, plan), 0);
 }
 
 /** Whether an action is open now, and if not the rule that closes it (the same code a request would get). */
@@ -401,7 +447,12 @@ export function planOptions(current: Plan, settings: TenantSettings, today: stri
     return d.ok ? { available: true, refusal: null } : { available: false, refusal: { code: d.violation.code, detail: d.violation.detail[lang] } };
   };
   const otherQuantity = [plan.quantity + 1, plan.quantity - 1].find((q) => q >= settings.quantityMin && q <= settings.quantityMax);
-  const otherInterval = settings.allowedIntervalDays.find((d) => d !== plan.intervalDays);
+  // A monthly plan is offered another month interval first (the same kind of plan), a day plan another day interval.
+  const months = plan.intervalMonths ?? null;
+  const otherMonths = settings.allowedIntervalMonths.find((m) => m !== months);
+  const otherDays = settings.allowedIntervalDays.find((d) => months !== null || d !== plan.intervalDays);
+  const otherInterval: PlanRequest | null =
+    months !== null && otherMonths !== undefined ? { type: "interval", intervalMonths: otherMonths } : otherDays !== undefined ? { type: "interval", intervalDays: otherDays } : otherMonths !== undefined ? { type: "interval", intervalMonths: otherMonths } : null;
   return {
     status: plan.status,
     firstChangeableDate: firstChangeable,
@@ -410,7 +461,13 @@ export function planOptions(current: Plan, settings: TenantSettings, today: stri
     nextDeliveryChangeable: plan.nextDeliveryOn !== null && plan.nextDeliveryOn >= firstChangeable,
     skip: { ...probe({ type: "skip", count: 1 }), remainingSkips: remainingSkips(plan, settings), maxConsecutiveSkips: settings.maxConsecutiveSkips },
     nextDelivery: { ...probe({ type: "next_delivery", date: firstChangeable }), earliest: firstChangeable, latest: latestNextDelivery(plan, today, settings) },
-    interval: { ...probe(otherInterval === undefined ? null : { type: "interval", intervalDays: otherInterval }), current: plan.intervalDays, allowedIntervalDays: settings.allowedIntervalDays },
+    interval: {
+      ...probe(otherInterval),
+      current: plan.intervalDays,
+      allowedIntervalDays: settings.allowedIntervalDays,
+      currentMonths: months,
+      allowedIntervalMonths: settings.allowedIntervalMonths,
+    },
     quantity: { ...probe(otherQuantity === undefined ? null : { type: "quantity", quantity: otherQuantity }), current: plan.quantity, min: settings.quantityMin, max: settings.quantityMax },
     pause: { ...pauseOption(plan, settings, today, firstChangeable, probe, lang), maxPauseDays: settings.maxPauseDays },
     resume: { ...probe({ type: "resume" }), nextDeliveryOn: plan.status === "paused" ? resumeStart(plan, today, settings) : null },

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { ActorSchema, CalendarDate, Channel, Instant } from "../platform/openapi";
-import { Subscription } from "../subscriptions/schemas";
+import { IntervalMonths, Subscription } from "../subscriptions/schemas";
 
 const channel = Channel.default("api");
 
@@ -10,7 +10,7 @@ export const SkipBody = z
 
 export const PauseBody = z
   .strictObject({
-    cycles: z.number().int().min(1).max(24).optional().openapi({ description: "Pause for this many delivery cycles from the next delivery." }),
+    cycles: z.number().int().min(1).max(24).optional().openapi({ description: "Pause for this many delivery cycles from the next delivery (a monthly plan: calendar months, keeping its day of the month)." }),
     resumeOn: CalendarDate.optional().openapi({ description: "Or: the date deliveries resume." }),
     channel,
   })
@@ -27,7 +27,16 @@ export const ResumeBody = z
   .openapi("ResumeSubscription");
 
 export const QuantityBody = z.strictObject({ quantity: z.number().int().min(1).max(999), channel }).openapi("ChangeQuantity");
-export const IntervalBody = z.strictObject({ intervalDays: z.number().int().min(1).max(365), channel }).openapi("ChangeInterval");
+export const IntervalBody = z
+  .strictObject({
+    intervalDays: z.number().int().min(1).max(365).optional().openapi({ description: "Every this many days (one of the shop's `allowedIntervalDays`)." }),
+    intervalMonths: IntervalMonths.optional().openapi({
+      description: "Or: every this many calendar months (one of the shop's `allowedIntervalMonths`); the next delivery keeps its date and its day of the month becomes the plan's.",
+    }),
+    channel,
+  })
+  .refine((b) => (b.intervalDays === undefined) !== (b.intervalMonths === undefined), { message: "Send exactly one of intervalDays or intervalMonths", path: ["intervalDays"] })
+  .openapi("ChangeInterval");
 export const NextDeliveryBody = z.strictObject({ date: CalendarDate, channel }).openapi("MoveNextDelivery");
 
 const PlanSnapshot = z
@@ -35,6 +44,7 @@ const PlanSnapshot = z
     status: z.enum(["active", "paused", "canceled"]),
     quantity: z.number().int(),
     intervalDays: z.number().int(),
+    intervalMonths: z.number().int().optional().openapi({ description: "Present when the plan is every N calendar months (see Subscription.intervalMonths)." }),
     nextDeliveryOn: CalendarDate.nullable(),
     pausedUntil: CalendarDate.nullable(),
   })
@@ -82,9 +92,15 @@ export const PlanOptions = z
     nextDelivery: z.object({
       ...ActionFields,
       earliest: CalendarDate,
-      latest: CalendarDate.openapi({ description: "The latest date the next delivery can move to: the later of two intervals from today and the next delivery + the skips still allowed × the interval (a date skipping could reach can also be chosen directly)." }),
+      latest: CalendarDate.openapi({ description: "The latest date the next delivery can move to: the later of two intervals from today and the next delivery + the skips still allowed × the interval (a date skipping could reach can also be chosen directly). A move by one interval or more counts as skipping the deliveries it passes." }),
     }),
-    interval: z.object({ ...ActionFields, current: z.number().int(), allowedIntervalDays: z.array(z.number().int()) }),
+    interval: z.object({
+      ...ActionFields,
+      current: z.number().int().openapi({ description: "The plan's `intervalDays` (a monthly plan's nominal length)." }),
+      allowedIntervalDays: z.array(z.number().int()),
+      currentMonths: z.number().int().nullable().optional().openapi({ description: "The plan's `intervalMonths` (null: a day plan)." }),
+      allowedIntervalMonths: z.array(z.number().int()).optional().openapi({ description: "The month intervals the shop offers (`allowedIntervalMonths`), sent as `intervalMonths`." }),
+    }),
     quantity: z.object({ ...ActionFields, current: z.number().int(), min: z.number().int(), max: z.number().int() }),
     pause: z.object({ ...ActionFields, maxPauseDays: z.number().int(), earliestResumeOn: CalendarDate.openapi({
         description:

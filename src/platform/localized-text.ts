@@ -37,6 +37,9 @@ export const PORTAL_TEXT = {
   pausedUntil: { ja: "再開日", en: "Resumes on" },
   interval: { ja: "お届け間隔", en: "Delivery interval" },
   everyDays: { ja: "{n}日ごと", en: "Every {n} days" },
+  // A plan every N calendar months (platform/cadence): 「1ヶ月ごと」, not 「30日ごと」.
+  everyMonth: { ja: "1ヶ月ごと", en: "Every month" },
+  everyMonths: { ja: "{n}ヶ月ごと", en: "Every {n} months" },
   quantity: { ja: "数量", en: "Quantity" },
   // What one delivery costs (unit price × quantity), with the sum written out when there are several.
   pricePerDelivery: { ja: "1回のお届けの価格", en: "Price per delivery" },
@@ -89,6 +92,8 @@ export const PORTAL_TEXT = {
   changedSkip: { ja: "次回のお届けを1回スキップしました。次回のお届けは{date}です。", en: "The next delivery is skipped. Your next delivery is on {date}." },
   changedNextDelivery: { ja: "次回のお届け日を{date}に変更しました。", en: "Your next delivery is moved to {date}." },
   changedInterval: { ja: "お届け間隔を{n}日ごとに変更しました。次回のお届けは{date}で、その後は{n}日ごとにお届けします。", en: "Deliveries now come every {n} days: the next on {date}, then every {n} days." },
+  changedIntervalMonth: { ja: "お届け間隔を1ヶ月ごとに変更しました。次回のお届けは{date}で、その後は毎月{day}日（月末を超える月は末日）にお届けします。", en: "Deliveries now come every month: the next on {date}, then on day {day} of each month (the last day in shorter months)." },
+  changedIntervalMonths: { ja: "お届け間隔を{n}ヶ月ごとに変更しました。次回のお届けは{date}で、その後は{n}ヶ月ごとの{day}日（月末を超える月は末日）にお届けします。", en: "Deliveries now come every {n} months: the next on {date}, then on day {day} every {n} months (the last day in shorter months)." },
   changedQuantity: { ja: "数量を{n}に変更しました。{date}のお届けから、1回のお届けは{price}です。", en: "The quantity is now {n}. From the delivery on {date}, each delivery costs {price}." },
   changedPause: { ja: "お届けをお休みにしました。{date}のお届けから再開します。", en: "Deliveries are paused. They resume with the delivery on {date}." },
   // A request that moved nothing (the API answers `change: null`): said as such, not as a change.

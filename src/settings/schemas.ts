@@ -19,6 +19,15 @@ export const SettingsFields = {
   locale: z.enum(["ja", "en"]),
   changeCutoffDays: z.number().int().min(0).max(30).openapi({ description: "Days before a delivery ships from which it can no longer be changed." }),
   allowedIntervalDays: IntervalList.openapi({ example: [14, 21, 30, 45, 60, 90] }),
+  allowedIntervalMonths: z
+    .array(z.number().int().min(1).max(12))
+    .min(1)
+    .max(12)
+    .transform((xs) => [...new Set(xs)].sort((a, b) => a - b))
+    .openapi({
+      description: "Calendar-month intervals a customer may change to (`POST …/interval` with `intervalMonths`): 1 is 「1ヶ月ごと」, 2 「隔月」. Checked like `allowedIntervalDays`.",
+      example: [1, 2, 3],
+    }),
   quantityMin: z.number().int().min(1).max(999),
   quantityMax: z.number().int().min(1).max(999),
   maxConsecutiveSkips: z.number().int().min(0).max(12),
@@ -29,7 +38,7 @@ export const SettingsFields = {
     .max(730)
     .openapi({
       description:
-        "Longest pause, in days. A pause's length is the time deliveries are held back beyond the normal schedule: the resume date minus the current next delivery date (for `cycles`: cycles × interval). For a subscription already paused it counts from the earliest date deliveries could resume (today + `changeCutoffDays`). Longer → 422 `pause_too_long` with `latestResumeOn`.",
+        "Longest pause, in days. A pause's length is the time deliveries are held back beyond the normal schedule: the resume date minus the current next delivery date (for `cycles`: that many cycles of the plan's cadence — days, or calendar months for a monthly plan). For a subscription already paused it counts from the earliest date deliveries could resume (today + `changeCutoffDays`). Longer → 422 `pause_too_long` with `latestResumeOn`.",
     }),
   retentionPolicy: RetentionPolicy,
   offersPerFlow: z.number().int().min(0).max(3),
@@ -73,6 +82,7 @@ export const DEFAULT_SETTINGS: TenantSettings = {
   locale: "ja",
   changeCutoffDays: 3,
   allowedIntervalDays: [14, 21, 30, 45, 60, 90],
+  allowedIntervalMonths: [1, 2, 3],
   quantityMin: 1,
   quantityMax: 10,
   maxConsecutiveSkips: 2,
@@ -96,6 +106,7 @@ export const PatchSettingsBody = z
     locale: SettingsFields.locale.optional(),
     changeCutoffDays: SettingsFields.changeCutoffDays.optional(),
     allowedIntervalDays: SettingsFields.allowedIntervalDays.optional(),
+    allowedIntervalMonths: SettingsFields.allowedIntervalMonths.optional(),
     quantityMin: SettingsFields.quantityMin.optional(),
     quantityMax: SettingsFields.quantityMax.optional(),
     maxConsecutiveSkips: SettingsFields.maxConsecutiveSkips.optional(),

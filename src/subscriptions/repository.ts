@@ -19,6 +19,7 @@ export function toSubscription(row: SubscriptionRow) {
     },
     quantity: row.quantity,
     intervalDays: row.intervalDays,
+    intervalMonths: row.intervalMonths,
     nextDeliveryOn: row.nextDeliveryOn,
     unitPrice: { amount: row.unitPriceAmount, currency: row.currency },
     status: row.status,

@@ -1,6 +1,22 @@
 import { z } from "@hono/zod-openapi";
 import { CalendarDate, Instant, MerchantId, Money, readOnlyFields, singleLine } from "../platform/openapi";
 
+/**
+ * A synced plan names its cadence: `intervalDays`, or `intervalMonths`. Reported as the missing
+ * `intervalDays` beside the body's other problems (it runs even when they fail), so one pass fixes
+ * them all; whether the two agree is the sync's own check (subscriptions/sync syncedCadence).
+ */
+export function requireCadence(b: unknown, ctx: z.RefinementCtx) {
+  if (b === null || typeof b !== "object") return;
+  const { intervalDays, intervalMonths } = b as { intervalDays?: unknown; intervalMonths?: unknown };
+  if (intervalDays === undefined && (intervalMonths === undefined || intervalMonths === null)) {
+    ctx.addIssue({ code: "invalid_type", expected: "number", input: undefined, path: ["intervalDays"] });
+  }
+}
+
+/** Months between deliveries of a monthly plan: 1–12 (platform/cadence). */
+export const IntervalMonths = z.number().int().min(1).max(12);
+
 export const SubscriptionStatus = z.enum(["active", "paused", "canceled"]).openapi("SubscriptionStatus");
 
 export const SubscriptionIdParam = z.object({
@@ -85,7 +101,16 @@ export const Subscription = z
       unitLabel: z.string().nullable().openapi({ example: "包" }),
     }),
     quantity: z.number().int().openapi({ example: 1 }),
-    intervalDays: z.number().int().openapi({ example: 30 }),
+    intervalDays: z.number().int().openapi({
+      description:
+        "Days between deliveries. For a monthly plan (`intervalMonths`), its nominal length, round(30.44 × months) (1 → 30, 2 → 61, 3 → 91): what consumption, risk and revenue per year count with; the dates follow the calendar months.",
+      example: 30,
+    }),
+    intervalMonths: IntervalMonths.nullable().openapi({
+      description:
+        "Set for a plan every N calendar months (「1ヶ月ごと」「隔月」「毎月20日」); null for a plan every `intervalDays` days. A monthly plan keeps its day of the month: each delivery is that day N months later, or the month's last day when it has no such day (01-31 → 02-28 → 03-31).",
+      example: null,
+    }),
     nextDeliveryOn: CalendarDate.nullable(),
     unitPrice: Money,
     status: SubscriptionStatus,
@@ -109,7 +134,18 @@ export const UpsertSubscriptionBody = z
     customerId: MerchantId.openapi({ example: "C-100245" }),
     product: Product,
     quantity: z.number().int().min(1).max(999).openapi({ example: 1 }),
-    intervalDays: z.number().int().min(1).max(365).openapi({ example: 30 }),
+    intervalDays: z
+      .number()
+      .int()
+      .min(1)
+      .max(365)
+      .optional()
+      .openapi({ description: "Days between deliveries. Required unless `intervalMonths` is sent; sent with it, it must be the months' nominal length (round(30.44 × months)), else `validation_failed`.", example: 30 }),
+    intervalMonths: IntervalMonths.nullish().openapi({
+      description:
+        "For a plan every N calendar months (1–12): the deliveries keep `nextDeliveryOn`'s day of the month (the month's last day when it has none). `intervalDays` is then answered as the nominal length. Null or absent: a plan every `intervalDays` days.",
+      example: 1,
+    }),
     nextDeliveryOn: CalendarDate.nullish().openapi({ description: "At most three years after the shop's today (the furthest the plan rules reach); later → `validation_failed`." }),
     unitPrice: Money,
     status: SubscriptionStatus,
@@ -128,6 +164,7 @@ export const UpsertSubscriptionBody = z
       updatedAt: Instant,
     }),
   })
+  .superRefine(requireCadence, { when: () => true })
   .openapi("UpsertSubscription");
 
 /** A subscription as a cart system syncs it: the example of the single and the bulk sync. */

@@ -6,6 +6,7 @@ import { aheadOfTimeError, ApiError, type AheadOfTime } from "../platform/errors
 import { changedKeys, preparedInsert, preparedUpdates, type TenantStore } from "../platform/tenancy";
 import { checkIfMatch } from "../platform/versioning";
 import { addDays, isAheadOfClock, localDate, MAX_PLAN_DATE_AHEAD_DAYS } from "../platform/dates";
+import { anchorFor, nominalIntervalDays } from "../platform/cadence";
 import { recordAutoResume } from "../plan-changes/auto-resume";
 import { autoResume, skipRunAfterSync, type ResumeNote } from "../plan-changes/rules";
 import type { TenantSettings } from "../settings/schemas";
@@ -16,7 +17,7 @@ import type { UpsertSubscriptionBody } from "./schemas";
 
 /** Fields a sync may change; `version` moves only when one of them really changes. */
 const SYNCED = [
-  "customerId", "productSku", "productName", "productCategory", "productUnitsPerPackage", "productUnitLabel", "quantity", "intervalDays", "nextDeliveryOn",
+  "customerId", "productSku", "productName", "productCategory", "productUnitsPerPackage", "productUnitLabel", "quantity", "intervalDays", "intervalMonths", "deliveryDay", "nextDeliveryOn",
   "unitPriceAmount", "currency", "status", "startedAt", "deliveriesCompleted", "commitmentMinDeliveries",
   "commitmentFeeAmount", "commitmentFeeCurrency", "pausedUntil", "pausedFromOn", "canceledAt",
 ] as const satisfies (keyof SubscriptionRow)[];
@@ -76,6 +77,39 @@ function syncedPause(b: z.output<typeof UpsertSubscriptionBody>, existing: Subsc
   return { nextDeliveryOn: next, pausedFromOn: existing?.status === "paused" ? existing.pausedFromOn : null };
 }
 
+/**
+ * The cadence a sync stores: `intervalMonths` decides when sent (its nominal `intervalDays`, and the
+ * day of the month `nextDeliveryOn` falls on — the stored one kept when the date is where it
+ * lands, 2/28 for the 31st: platform/cadence anchorFor), else `intervalDays`. Throws
+ * `validation_failed` when neither is sent, or `intervalDays` is not the months' nominal length:
+ * two fields saying different plans, and the API cannot tell which one the cart system meant.
+ */
+export function syncedCadence(
+  b: Pick<z.output<typeof UpsertSubscriptionBody>, "intervalDays" | "intervalMonths" | "nextDeliveryOn" | "status">,
+  existing: Pick<SubscriptionRow, "intervalMonths" | "deliveryDay"> | undefined,
+): Pick<SubscriptionRow, "intervalDays" | "intervalMonths" | "deliveryDay"> {
+  const months = b.intervalMonths ?? null;
+  if (months === null) {
+    if (b.intervalDays === undefined) {
+      throw new ApiError("validation_failed", { en: "Send intervalDays (days between deliveries) or intervalMonths (calendar months).", ja: "intervalDays（お届け間隔の日数）または intervalMonths（月数）を指定してください。" }, {
+        errors: [{ path: "intervalDays", message: { en: "Required unless intervalMonths is sent", ja: "intervalMonths を指定しない場合は必須です" } }],
+      });
+    }
+    return { intervalDays: b.intervalDays, intervalMonths: null, deliveryDay: null };
+  }
+  const nominal = nominalIntervalDays(months);
+  if (b.intervalDays !== undefined && b.intervalDays !== nominal) {
+    const message = {
+      en: `${b.intervalDays} contradicts intervalMonths ${months}, whose length is ${nominal} days: send one of the two`,
+      ja: `${b.intervalDays} は intervalMonths ${months}（${nominal}日相当）と食い違います。どちらか一方を指定してください`,
+    };
+    throw new ApiError("validation_failed", { en: `intervalDays: ${message.en}.`, ja: `intervalDays: ${message.ja}。` }, { errors: [{ path: "intervalDays", message }] });
+  }
+  const next = b.status === "canceled" ? null : (b.nextDeliveryOn ?? null);
+  const kept = existing?.intervalMonths != null ? existing.deliveryDay : null;
+  return { intervalDays: nominal, intervalMonths: months, deliveryDay: anchorFor(next, { intervalDays: nominal, intervalMonths: months, deliveryDay: kept }) };
+}
+
 /** What one subscription sync decides (see `planSubscriptionSync`). */
 export type SubscriptionSyncPlan = SyncOutcome<SubscriptionRow> & {
   /** The columns to write: the whole new row when created, the changed ones otherwise; null when unchanged. */
@@ -117,7 +151,7 @@ export function planSubscriptionSync(
     productUnitsPerPackage: b.product.unitsPerPackage ?? null,
     productUnitLabel: b.product.unitLabel ?? null,
     quantity: b.quantity,
-    intervalDays: b.intervalDays,
+    ...syncedCadence(b, existing),
     nextDeliveryOn: pause.nextDeliveryOn,
     unitPriceAmount: b.unitPrice.amount,
     currency: b.unitPrice.currency,

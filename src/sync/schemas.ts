@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { UpsertCustomerBody } from "../customers/schemas";
 import { MerchantId } from "../platform/openapi";
 import { ItemProblem } from "../platform/errors";
-import { UpsertSubscriptionBody } from "../subscriptions/schemas";
+import { requireCadence, UpsertSubscriptionBody } from "../subscriptions/schemas";
 
 /** Items one `POST /v1/sync` may carry, customers and subscriptions together. */
 export const MAX_SYNC_ITEMS = 1_000;
@@ -15,7 +15,10 @@ export const MAX_SYNC_BODY_BYTES = 4 * 1024 * 1024;
 const { id: _customerId, ...customerFields } = UpsertCustomerBody.shape;
 const { id: _subscriptionId, ...subscriptionFields } = UpsertSubscriptionBody.shape;
 export const SyncCustomer = z.strictObject({ id: MerchantId.openapi({ example: "C-100245" }), ...customerFields }).openapi("SyncCustomer");
-export const SyncSubscription = z.strictObject({ id: MerchantId.openapi({ example: "S-2024-000981" }), ...subscriptionFields }).openapi("SyncSubscription");
+export const SyncSubscription = z
+  .strictObject({ id: MerchantId.openapi({ example: "S-2024-000981" }), ...subscriptionFields })
+  .superRefine(requireCadence, { when: () => true })
+  .openapi("SyncSubscription");
 
 export const BulkSyncBody = z
   .strictObject({

@@ -117,6 +117,7 @@ function snapshotOf(sub: SubscriptionSnapshot): SubscriptionSnapshot {
     product: { sku: sub.product.sku, name: sub.product.name, unitsPerPackage: sub.product.unitsPerPackage ?? null, unitLabel: sub.product.unitLabel ?? null },
     quantity: sub.quantity,
     intervalDays: sub.intervalDays,
+    ...(sub.intervalMonths ? { intervalMonths: sub.intervalMonths } : {}),
     nextDeliveryOn: sub.nextDeliveryOn,
     unitPrice: sub.unitPrice,
     deliveriesCompleted: sub.deliveriesCompleted,

@@ -8,6 +8,7 @@ import { idempotencySuite } from "./idempotency";
 import { metaSuite } from "./meta";
 import { subscriptionsSuite } from "./subscriptions";
 import { planChangesSuite } from "./plan-changes";
+import { monthlySuite } from "./monthly";
 import { cancelFlowsSuite } from "./cancel-flows";
 import { riskSuite } from "./risk";
 import { lookupSuite } from "./lookup";
@@ -35,6 +36,7 @@ export function httpSuite(h: () => Harness) {
   subscriptionsSuite(h);
   syncSuite(h);
   planChangesSuite(h);
+  monthlySuite(h);
   cancelFlowsSuite(h);
   eventsSuite(h);
   riskSuite(h);

@@ -9,7 +9,10 @@ import { migrateDatabase, openDatabase } from "../../src/db/node";
 import { customers, subscriptions } from "../../src/db/schema";
 import { importBatches } from "../../src/import/batches";
 import { readExport } from "../../src/import/file";
-import { Mapping, problemText, readCell, readRow, resolveColumns, type ImportRow } from "../../src/import/mapping";
+import { Mapping, problemText, readCell, readRow, resolveColumns, type AcceptedRow, type ImportRow } from "../../src/import/mapping";
+import { DEFAULT_SETTINGS } from "../../src/settings/schemas";
+import { UpsertSubscriptionBody } from "../../src/subscriptions/schemas";
+import { planSubscriptionSync } from "../../src/subscriptions/sync";
 import generic from "../../src/import/mappings/generic.json";
 import { createTenant } from "../../src/tenants/keys";
 
@@ -157,6 +160,50 @@ describe("cancellation dates: 解約受付日 is when the customer asked, 解約
 
   it("a file with 解約日 only: read as canceledAt (the sync has no end date), as before", () => {
     expect(read("解約日", "2025/09/30")).toMatchObject({ subscription: { body: { canceledAt: "2025-09-29T15:00:00Z" } } });
+  });
+});
+
+describe("delivery intervals: calendar months stay months", () => {
+  const read = (values: string[], m: Mapping = mapping) => {
+    const header = "顧客ID,氏名,定期ID,商品コード,商品名,数量,お届け間隔,次回お届け予定日,単価（税込）,定期ステータス,定期申込日";
+    const file = readExport(Buffer.from([header, ...values.map((v, i) => `C-${i + 1},山田 花子,S-${i + 1},AOJIRU-30,青汁,1,${v},2027/01/31,3980,継続,2026/05/01`)].join("\n")));
+    const columns = resolveColumns(m, file.headers);
+    return file.records.map((r) => readRow(columns, m, r.cells, r.line, "Asia/Tokyo"));
+  };
+  const cadence = (row: ImportRow) => {
+    if ("refused" in row) return refusal(row);
+    const b = row.subscription!.body;
+    return b.intervalMonths !== undefined ? { intervalMonths: b.intervalMonths } : { intervalDays: b.intervalDays };
+  };
+
+  it("reads 1ヶ月ごと, 毎月, 隔月, 3ヶ月ごと as months and 2週間ごと, 45日ごと, 14日 as days, full-width digits too", () => {
+    const words = ["1ヶ月ごと", "２ヶ月ごと", "毎月", "毎月20日お届け", "隔月", "3ヶ月ごと", "3か月毎", "2週間ごと", "45日ごと", "１４日", "30", "隔週"];
+    expect(read(words).map(cadence)).toEqual([
+      { intervalMonths: 1 }, { intervalMonths: 2 }, { intervalMonths: 1 }, { intervalMonths: 1 }, { intervalMonths: 2 }, { intervalMonths: 3 }, { intervalMonths: 3 },
+      { intervalDays: 14 }, { intervalDays: 45 }, { intervalDays: 14 }, { intervalDays: 30 }, { intervalDays: 14 },
+    ]);
+  });
+
+  it("a monthly row syncs as a monthly plan on its day of the month, with the nominal days", () => {
+    const [row] = read(["1ヶ月ごと"]);
+    const body = UpsertSubscriptionBody.parse((row as AcceptedRow).subscription!.body);
+    const plan = planSubscriptionSync("ten_x", "S-1", body, undefined, { now: new Date("2026-12-01T00:00:00Z"), settings: DEFAULT_SETTINGS });
+    expect(plan.row).toMatchObject({ intervalMonths: 1, intervalDays: 30, deliveryDay: 31, nextDeliveryOn: "2027-01-31" });
+  });
+
+  it("refuses what is no interval, and 13ヶ月 by the field's own rule, each with its column", () => {
+    const rows = read(["1ヶ月おき", "そのうち", "13ヶ月ごと"]);
+    expect(refusal(rows[0]!)).toMatch(/^お届け間隔 \(intervalDays\): "1ヶ月おき" is not a delivery interval/);
+    expect(refusal(rows[1]!)).toMatch(/"そのうち" is not a delivery interval/);
+    expect(refusal(rows[2]!)).toMatch(/intervalMonths/);
+  });
+
+  it("a custom mapping's word table may give days as numbers, or months", () => {
+    const custom = Mapping.parse({
+      ...generic,
+      subscription: { ...generic.subscription, intervalDays: { header: "お届け間隔", as: { A: { intervalMonths: 1 }, B: { intervalMonths: 2 }, W: { intervalDays: 14 }, N: 30 } } },
+    });
+    expect(read(["A", "B", "W", "N"], custom).map(cadence)).toEqual([{ intervalMonths: 1 }, { intervalMonths: 2 }, { intervalDays: 14 }, { intervalDays: 30 }]);
   });
 });
 

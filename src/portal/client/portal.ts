@@ -402,7 +402,7 @@ export class TsuzukuPortal extends HTMLElement {
           ? [h("dt", {}, this.#t("confirmationNumber")), h("dd", {}, h("span", { class: "number", "data-confirmation-number": "" }, sub.cancellation.confirmationNumber))]
           : null,
         h("dt", {}, this.#t("interval")),
-        h("dd", {}, this.#t("everyDays", { n: sub.intervalDays })),
+        h("dd", {}, this.#cadence(sub)),
         h("dt", {}, this.#t("quantity")),
         h("dd", {}, this.#quantity(sub, sub.quantity)),
         h("dt", {}, this.#t("pricePerDelivery")),
@@ -457,16 +457,25 @@ export class TsuzukuPortal extends HTMLElement {
       );
     }
     const intervals = opts?.interval.allowedIntervalDays;
+    const months = opts?.interval.allowedIntervalMonths ?? [];
     if (open(opts?.interval)) {
+      // A month choice is sent as `m<N>` (intervalMonths), a day choice as its days.
+      const chosen = (form: HTMLFormElement) => {
+        const v = value(form, "intervalDays");
+        return v.startsWith("m") ? { intervalMonths: Number(v.slice(1)) } : { intervalDays: Number(v) };
+      };
       out.push(
-        this.#form(id, "changeInterval", "interval", (form) => change("interval", { intervalDays: Number(value(form, "intervalDays")) }), [
-          intervals && intervals.length > 0
+        this.#form(id, "changeInterval", "interval", (form) => change("interval", chosen(form)), [
+          (intervals && intervals.length > 0) || months.length > 0
             ? h(
                 "fieldset",
                 {},
                 h("legend", {}, this.#t("interval")),
-                intervals.map((n) =>
-                  h("label", { class: "radio" }, h("input", { type: "radio", name: "intervalDays", value: String(n), checked: n === sub.intervalDays, required: true }), this.#t("everyDays", { n })),
+                months.map((n) =>
+                  h("label", { class: "radio" }, h("input", { type: "radio", name: "intervalDays", value: `m${n}`, checked: n === sub.intervalMonths, required: true }), this.#cadence({ intervalDays: 0, intervalMonths: n })),
+                ),
+                (intervals ?? []).map((n) =>
+                  h("label", { class: "radio" }, h("input", { type: "radio", name: "intervalDays", value: String(n), checked: !sub.intervalMonths && n === sub.intervalDays, required: true }), this.#t("everyDays", { n })),
                 ),
               )
             : this.#field(`${id}-interval`, this.#t("interval"), h("input", { id: `${id}-interval`, name: "intervalDays", type: "number", inputmode: "numeric", min: 1, max: 365, required: true, value: String(sub.intervalDays) })),
@@ -572,6 +581,10 @@ export class TsuzukuPortal extends HTMLElement {
       case "next-delivery":
         return this.#t("changedNextDelivery", { date: next });
       case "interval":
+        if (sub.intervalMonths && sub.nextDeliveryOn) {
+          const vars = { n: sub.intervalMonths, date: next, day: Number(sub.nextDeliveryOn.slice(8, 10)) };
+          return this.#t(sub.intervalMonths === 1 ? "changedIntervalMonth" : "changedIntervalMonths", vars);
+        }
         return this.#t("changedInterval", { n: sub.intervalDays, date: next });
       case "quantity":
         return this.#t("changedQuantity", { n: this.#quantity(sub, sub.quantity), date: next, price: this.#money(perDelivery(sub)) });
@@ -920,6 +933,12 @@ export class TsuzukuPortal extends HTMLElement {
    * An accepted discount's deliveries still to come (plan-changes/discount, as the API keeps them),
    * in the words its offer used; null when none is left or the subscription is canceled.
    */
+  /** The plan's cadence in words: 「1ヶ月ごと」「2ヶ月ごと」「30日ごと」. */
+  #cadence(sub: Pick<Subscription, "intervalDays" | "intervalMonths">): string {
+    if (!sub.intervalMonths) return this.#t("everyDays", { n: sub.intervalDays });
+    return sub.intervalMonths === 1 ? this.#t("everyMonth") : this.#t("everyMonths", { n: sub.intervalMonths });
+  }
+
   #discount(sub: Subscription) {
     const d = sub.activeDiscount;
     if (!d || sub.status === "canceled") return null;

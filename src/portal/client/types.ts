@@ -11,6 +11,8 @@ export type Subscription = {
   product: { sku: string; name: string; category: string | null; unitLabel?: string | null };
   quantity: number;
   intervalDays: number;
+  /** Set for a plan every N calendar months; null for a plan every `intervalDays` days. */
+  intervalMonths?: number | null;
   nextDeliveryOn: string | null;
   unitPrice: Money;
   status: "active" | "paused" | "canceled";
@@ -31,7 +33,7 @@ export type PlanOptions = {
   firstChangeableDate: string;
   skip: Action & { remainingSkips: number };
   nextDelivery: Action & { earliest: string; latest: string };
-  interval: Action & { allowedIntervalDays: number[] };
+  interval: Action & { allowedIntervalDays: number[]; allowedIntervalMonths?: number[] };
   quantity: Action & { min: number; max: number };
   pause: Action & { earliestResumeOn: string; latestResumeOn: string };
   resume: Action & { nextDeliveryOn: string | null };

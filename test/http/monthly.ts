@@ -1,0 +1,117 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { addCycles } from "../../src/platform/cadence";
+import { addDays, localDate } from "../../src/platform/dates";
+import { customerBody, subscriptionBody, uid, type Harness, type TestTenant } from "../support/harness";
+
+/**
+ * Calendar-month plans (定期「1ヶ月ごと」) over HTTP: sync, skip, pause by cycles and the interval
+ * change keep the plan's day of the month, clamped to the month's end. Every answer is also held to
+ * openapi.json by the harness.
+ */
+export function monthlySuite(h: () => Harness) {
+  describe("monthly plans (intervalMonths)", () => {
+    let t: TestTenant;
+    let customerId: string;
+    const today = () => localDate(new Date(), "Asia/Tokyo");
+    /** The first January 31 at least 10 days ahead: its month ends make the clamping visible. */
+    const jan31 = () => {
+      const t0 = addDays(today(), 10);
+      const y = Number(t0.slice(0, 4));
+      return `${t0 <= `${y}-01-31` ? y : y + 1}-01-31`;
+    };
+    const feb = (d: string) => addCycles(d, { intervalDays: 30, intervalMonths: 1, deliveryDay: 31 }, 1); // 02-28 or 02-29
+    const mar31 = (d: string) => `${d.slice(0, 4)}-03-31`;
+    const monthly = (over: Record<string, unknown> = {}) => subscriptionBody(customerId, { intervalDays: undefined, intervalMonths: 1, nextDeliveryOn: jan31(), ...over });
+    const put = (id: string, body: unknown) => h().request("PUT", `/v1/subscriptions/${id}`, { key: t.key, body });
+    const post = (id: string, action: string, body: unknown) => h().request("POST", `/v1/subscriptions/${id}/${action}`, { key: t.key, body });
+
+    beforeAll(async () => {
+      t = await h().tenant();
+      customerId = uid("C");
+      await h().request("PUT", `/v1/customers/${customerId}`, { key: t.key, body: customerBody() });
+    });
+
+    it("syncs with intervalMonths: answered with its nominal intervalDays; a day plan answers intervalMonths null", async () => {
+      const id = uid("S");
+      const created = await put(id, monthly());
+      expect(created.status).toBe(201);
+      expect(created.body).toMatchObject({ intervalMonths: 1, intervalDays: 30, nextDeliveryOn: jan31() });
+      // What GET answers, sent back (both fields, agreeing), changes nothing.
+      const { id: _id, version: _v, activeDiscount: _d, cancellation: _c, createdAt: _ca, updatedAt: _u, ...again } = created.body;
+      const same = await put(id, again);
+      expect(same.status).toBe(200);
+      expect(same.body.version).toBe(1);
+      const day = await put(uid("S"), subscriptionBody(customerId, { nextDeliveryOn: addDays(today(), 10) }));
+      expect(day.body).toMatchObject({ intervalDays: 30, intervalMonths: null });
+      // Members in the order they always had, intervalMonths right after intervalDays.
+      expect(Object.keys(day.body).slice(4, 7)).toEqual(["intervalDays", "intervalMonths", "nextDeliveryOn"]);
+    });
+
+    it("refuses intervalDays that contradicts intervalMonths, and a plan with neither", async () => {
+      const both = await put(uid("S"), monthly({ intervalDays: 45, intervalMonths: 1 }));
+      expect(both.status).toBe(422);
+      expect(both.body).toMatchObject({ code: "validation_failed", errors: [{ path: "intervalDays", message: expect.stringContaining("intervalMonths 1") }] });
+      const neither = await put(uid("S"), monthly({ intervalMonths: undefined }));
+      expect(neither.status).toBe(422);
+      expect(neither.body.errors).toEqual([expect.objectContaining({ path: "intervalDays" })]);
+      expect((await put(uid("S"), monthly({ intervalMonths: 13 }))).status).toBe(422);
+    });
+
+    it("skip keeps the day of the month: 01-31 → 02-28 (02-29) → 03-31, and the change shows the months", async () => {
+      const id = uid("S");
+      await put(id, monthly());
+      const first = await post(id, "skip", { count: 1 });
+      expect(first.status).toBe(200);
+      expect(first.body.subscription.nextDeliveryOn).toBe(feb(jan31()));
+      expect(first.body.change).toMatchObject({ before: { intervalMonths: 1, nextDeliveryOn: jan31() }, after: { intervalMonths: 1, nextDeliveryOn: feb(jan31()) } });
+      const second = await post(id, "skip", { count: 1 });
+      expect(second.body.subscription.nextDeliveryOn).toBe(mar31(jan31()));
+      // A sync of the clamped date the cart shows keeps the plan on the 31st.
+      const id2 = uid("S");
+      await put(id2, monthly());
+      await post(id2, "skip", { count: 1 });
+      await put(id2, monthly({ nextDeliveryOn: feb(jan31()) }));
+      expect((await post(id2, "skip", { count: 1 })).body.subscription.nextDeliveryOn).toBe(mar31(jan31()));
+    });
+
+    it("pause by cycles counts calendar months", async () => {
+      const id = uid("S");
+      await put(id, monthly());
+      const res = await post(id, "pause", { cycles: 2 });
+      expect(res.status).toBe(200);
+      expect(res.body.subscription).toMatchObject({ status: "paused", pausedUntil: mar31(jan31()), nextDeliveryOn: mar31(jan31()), intervalMonths: 1 });
+    });
+
+    it("the interval change takes intervalMonths from the shop's allowed months; plan-options offers them", async () => {
+      const id = uid("S");
+      await put(id, subscriptionBody(customerId, { nextDeliveryOn: jan31() }));
+      const options = await h().request("GET", `/v1/subscriptions/${id}/plan-options`, { key: t.key });
+      expect(options.body.interval).toMatchObject({ available: true, current: 30, currentMonths: null, allowedIntervalMonths: [1, 2, 3] });
+      const toMonths = await post(id, "interval", { intervalMonths: 2 });
+      expect(toMonths.status).toBe(200);
+      expect(toMonths.body.subscription).toMatchObject({ intervalMonths: 2, intervalDays: 61, nextDeliveryOn: jan31() });
+      expect(toMonths.body.change).toMatchObject({ type: "interval", before: { intervalDays: 30 }, after: { intervalDays: 61, intervalMonths: 2 } });
+      expect(toMonths.body.change.before).not.toHaveProperty("intervalMonths");
+      expect((await post(id, "skip", { count: 1 })).body.subscription.nextDeliveryOn).toBe(mar31(jan31()));
+      const refused = await post(id, "interval", { intervalMonths: 6 });
+      expect(refused.status).toBe(422);
+      expect(refused.body).toMatchObject({ code: "interval_not_allowed", allowedIntervalMonths: [1, 2, 3] });
+      expect((await post(id, "interval", { intervalMonths: 1, intervalDays: 30 })).status).toBe(422);
+      // Back to days: the plan is a day plan again.
+      const toDays = await post(id, "interval", { intervalDays: 45 });
+      expect(toDays.body.subscription).toMatchObject({ intervalDays: 45, intervalMonths: null });
+      const patched = await h().request("PATCH", "/v1/settings", { key: t.key, body: { allowedIntervalMonths: [6, 1] } });
+      expect(patched.body.allowedIntervalMonths).toEqual([1, 6]);
+      expect((await post(id, "interval", { intervalMonths: 6 })).body.subscription).toMatchObject({ intervalMonths: 6, intervalDays: 183 });
+    });
+
+    it("the bulk sync takes intervalMonths as the single PUT does", async () => {
+      const id = uid("S");
+      const res = await h().request("POST", "/v1/sync", { key: t.key, body: { subscriptions: [{ id, ...monthly({ intervalMonths: 3 }) }, { id: uid("S"), ...monthly({ intervalDays: 30, intervalMonths: 3 }) }] } });
+      expect(res.status).toBe(200);
+      expect(res.body.results.map((r: { result: string }) => r.result)).toEqual(["applied", "refused"]);
+      expect(res.body.results[1].error).toMatchObject({ code: "validation_failed" });
+      expect((await h().request("GET", `/v1/subscriptions/${id}`, { key: t.key })).body).toMatchObject({ intervalMonths: 3, intervalDays: 91 });
+    });
+  });
+}
