@@ -156,7 +156,7 @@ export const planChangesRouter = domainRouter()
     },
   )
   .openapi(
-    planRoute("next-delivery", "moveNextDelivery", "Move the next delivery", "Moves the next delivery to `date`: not inside the cut-off, and at most the later of two intervals from today and as far as the skips still allowed would take the scheduled delivery (so any date skipping reaches can be chosen directly; plan-options' `nextDelivery.latest`).", NextDeliveryBody, { date: "2026-12-12", channel: "operator" }, [
+    planRoute("next-delivery", "moveNextDelivery", "Move the next delivery", "Moves the next delivery to `date`: not inside the cut-off, and at most the later of two intervals from today and as far as the skips still allowed would take the scheduled delivery (so any date skipping reaches can be chosen directly; plan-options' `nextDelivery.latest`). A move by one interval or more counts as skipping the deliveries it passes (12/20 → 1/19 on a 30-day plan is one skip), so moving again cannot postpone a delivery further than the skips allow.", NextDeliveryBody, { date: "2026-12-12", channel: "operator" }, [
       "change_window_closed",
       "subscription_not_active",
       "date_out_of_range",

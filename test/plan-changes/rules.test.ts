@@ -424,4 +424,18 @@ describe("pause and resume keep the customer's schedule (trial findings)", () =>
     // No skips left: two intervals from today, as before.
     expect(planOptions({ ...trial, consecutiveSkips: 2 }, S, today).nextDelivery.latest).toBe("2027-01-31");
   });
+  it("a move passes over deliveries as skips do, so moving again cannot postpone a delivery past the skips allowed", () => {
+    // 12/20 → 2/18 passes the 12/20 and 1/19 deliveries: the two skips allowed are used.
+    const moved = run(trial, { type: "next_delivery", date: "2027-02-18" });
+    expect(moved).toMatchObject({ nextDeliveryOn: "2027-02-18", consecutiveSkips: 2 });
+    expect(decide(moved, { type: "next_delivery", date: "2027-03-20" }, S, today)).toMatchObject({ ok: false, violation: { code: "date_out_of_range", extra: { latestDate: "2027-02-18" } } });
+    expect(decide(moved, { type: "skip", count: 1 }, S, today)).toMatchObject({ ok: false, violation: { code: "skip_limit_exceeded" } });
+    // Less than an interval later (12/20 → 1/10) is a later delivery, not a skipped one; an earlier date passes none either.
+    expect(run(trial, { type: "next_delivery", date: "2027-01-10" }).consecutiveSkips).toBe(0);
+    expect(run(trial, { type: "next_delivery", date: "2026-12-10" }).consecutiveSkips).toBe(0);
+    // A monthly plan counts calendar months: 1/31 → 3/31 passes two deliveries (1/31, 2/28).
+    const monthly = plan({ intervalDays: 30, intervalMonths: 1, deliveryDay: 31, nextDeliveryOn: "2027-01-31" });
+    expect(run(monthly, { type: "next_delivery", date: "2027-03-31" }).consecutiveSkips).toBe(2);
+    expect(run(monthly, { type: "next_delivery", date: "2027-03-30" }).consecutiveSkips).toBe(1);
+  });
 });
