@@ -145,7 +145,7 @@ describe("the console's win-back view", () => {
 
     // With the offer, by keyboard (none is applied unless chosen), read out again before confirming.
     const reactivate = page.locator("section[aria-labelledby=reactivate]");
-    const withOffer = reactivate.getByLabel(`特典を付けて再開: ${candidate.offer.title}`);
+    const withOffer = reactivate.getByLabel(`特典を付けて再開：${candidate.offer.title}`);
     expect(await withOffer.isChecked()).toBe(false);
     expect(await reactivate.getByLabel("特典なしで再開").isChecked()).toBe(true);
     await reactivate.getByLabel("特典なしで再開").focus();
@@ -165,7 +165,7 @@ describe("the console's win-back view", () => {
     await expect(page.locator(".notice").textContent()).resolves.toBe("定期コースを再開しました（再加入）。");
     // Back on the karte, the plan shows what its deliveries cost now, and until which delivery.
     const restartedPrice = page.locator("section[aria-labelledby=who] tr.focus td.price");
-    await expect(restartedPrice.textContent()).resolves.toMatch(new RegExp(`^${money(p.discountedPrice, "ja")}（通常 ${money(p.regularPrice, "ja")}）20%オフ: (\\d{4}年)?\\d+月\\d+日〜(\\d{4}年)?\\d+月\\d+日のお届け（あと2回、各${money(p.discountedPrice, "ja")}）$`));
+    await expect(restartedPrice.textContent()).resolves.toMatch(new RegExp(`^${money(p.discountedPrice, "ja")}（通常 ${money(p.regularPrice, "ja")}）20%オフ：(\\d{4}年)?\\d+月\\d+日〜(\\d{4}年)?\\d+月\\d+日のお届け（あと2回、各${money(p.discountedPrice, "ja")}）$`));
     expect(await violations(page)).toEqual([]);
     const restarted = (await h.request("GET", `/v1/subscriptions/${sub}`, { key: t.key })).body;
     expect(restarted).toMatchObject({ status: "active", activeDiscount: { offerId: candidate.offer.offerId } });
@@ -190,7 +190,7 @@ describe("the console's win-back view", () => {
     expect(await radios.evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value))).toEqual([other, sent.offerId, ""]);
     const day = (d: string) => writeDate(d, "ja", "short", today());
     const takeSent = reactivate.locator(`input[value="${sent.offerId}"]`);
-    await expect(reactivate.locator("label", { has: page.locator(`input[value="${sent.offerId}"]`) }).textContent()).resolves.toBe(` 特典を付けて再開: ${sent.title} （${day(today())}にご案内済み、${day(addDays(today(), 30))}までご利用可）`);
+    await expect(reactivate.locator("label", { has: page.locator(`input[value="${sent.offerId}"]`) }).textContent()).resolves.toBe(` 特典を付けて再開：${sent.title} （${day(today())}にご案内済み、${day(addDays(today(), 30))}までご利用可）`);
     expect(await violations(page)).toEqual([]);
     await takeSent.check();
     await page.getByRole("button", { name: "再開の内容を確認する" }).click();
@@ -244,7 +244,7 @@ describe("the console's win-back view", () => {
     const { customer, sub } = await sentWinbackDue(t, "期限 切子");
     const page = await as(t);
     await page.goto(`${api.url}/console?customer=${customer}&sub=${sub}`);
-    await page.locator("section[aria-labelledby=reactivate]").getByLabel("特典を付けて再開: ").check();
+    await page.locator("section[aria-labelledby=reactivate]").getByLabel("特典を付けて再開：").check();
     await page.getByRole("button", { name: "再開の内容を確認する" }).click();
     const offerId = new URL(page.url()).searchParams.get("offerId")!;
     expect(offerId).toBeTruthy();
