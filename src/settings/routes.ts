@@ -3,8 +3,6 @@ import { customers } from "../db/schema";
 import { audited } from "../platform/audit";
 import { ApiError } from "../platform/errors";
 import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse } from "../platform/openapi";
-import { localDate } from "../platform/dates";
-import { redateWinbacks } from "../winback/service";
 import { PatchSettingsBody, resolveSettings, Settings } from "./schemas";
 
 const tags = ["Settings"];
@@ -32,7 +30,7 @@ export const settingsRouter = domainRouter()
       scope: "admin",
       summary: "Change some of the shop's rules",
       description:
-        "Only the fields sent change. The result must be consistent (e.g. `quantityMin` ≤ `quantityMax`). Setting `keepContactFingerprints` to false also drops every fingerprint earlier erasures kept. A changed `winbackDelayDays` re-dates, in the same write, the win-back records not yet contacted (pending, no contact, not reactivated, no return date the customer named): `dueOn` becomes their cancellation's end date + the new delay, never before today.",
+        "Only the fields sent change. The result must be consistent (e.g. `quantityMin` ≤ `quantityMax`). Setting `keepContactFingerprints` to false also drops every fingerprint earlier erasures kept. A changed `winbackDelayDays` dates the cancellations that end after it; win-back records already waiting keep their `dueOn`.",
       request: { headers: IdempotencyHeaders, body: jsonBody(PatchSettingsBody, { changeCutoffDays: 4, allowedIntervalDays: [30, 45, 60, 90] }) },
       errors: ["invalid_settings"],
       responses: { 200: jsonResponse(Settings, "The settings now in force") },
@@ -42,7 +40,6 @@ export const settingsRouter = domainRouter()
       const settings = await audited(c, async (s) => {
         const stored = (await s.tenant()).settings as Record<string, unknown>;
         const next = { ...stored, ...patch };
-        const previous = resolveSettings(stored);
         const resolved = resolveSettings(next);
         if (resolved.quantityMin > resolved.quantityMax) {
           throw new ApiError("invalid_settings", { en: "quantityMin must not exceed quantityMax.", ja: "quantityMin は quantityMax 以下にしてください。" }, {
@@ -51,10 +48,6 @@ export const settingsRouter = domainRouter()
         }
         await s.updateSettings(next, c.get("services").now());
         // Turning fingerprints off drops the ones erasures kept, in the same transaction.
-        // Win-back records not yet contacted follow a changed delay (winback/service redateWinbacks), in the same transaction.
-        if (resolved.winbackDelayDays !== previous.winbackDelayDays) {
-          await redateWinbacks(s, resolved.winbackDelayDays, localDate(c.get("services").now(), resolved.timeZone));
-        }
         if (patch.keepContactFingerprints === false) {
           await s.update(customers, { phoneFingerprint: null, emailFingerprint: null }, or(isNotNull(customers.phoneFingerprint), isNotNull(customers.emailFingerprint)));
         }

@@ -56,7 +56,7 @@ export const SettingsFields = {
         "Origins (scheme://host[:port]) whose pages may call the API with a customer session token: the browser gets CORS headers for them only. https only, except http://localhost and http://127.0.0.1 on any port for development.",
       example: ["https://shop.example.jp"],
     }),
-  winbackDelayDays: z.number().int().min(1).max(730).openapi({ description: "Days after a cancellation's end date when `winback.due` fires, unless the customer named a return date. A change applies to the records not yet contacted too: their `dueOn` moves to end date + the new delay, never before today (then the next maintenance run sends it)." }),
+  winbackDelayDays: z.number().int().min(1).max(730).openapi({ description: "Days after a cancellation's end date when `winback.due` fires, unless the customer named a return date. A change dates the cancellations after it; records already waiting keep their `dueOn` (see `GET /v1/winback/candidates`)." }),
   winbackHoldoutPercent: z
     .number()
     .min(0)

@@ -297,20 +297,6 @@ export async function recordSyncedCancellations(s: TenantStore, canceled: readon
   return rows;
 }
 
-/**
- * A changed `winbackDelayDays` re-dates the records still waiting for their first contact — due
- * (`pending`), never contacted, not reactivated, no return date the customer named — to their end
- * date + `delayDays`, never before `today` (such a record is sent by the next maintenance run).
- * Call inside the settings write. Answers how many records moved.
- */
-export async function redateWinbacks(s: TenantStore, delayDays: number, today: string): Promise<number> {
-  const dueOn = sql`max(date(${winbacks.effectiveOn}, ${`+${delayDays} days`}), ${today})`;
-  const moved = await s
-    .update(winbacks, { dueOn: dueOn as unknown as string }, eq(winbacks.dueStatus, "pending"), isNull(winbacks.contactedAt), isNull(winbacks.reactivatedAt), isNull(winbacks.returnOn), sql`${winbacks.dueOn} IS NOT ${dueOn}`)
-    .returning({ id: winbacks.id });
-  return moved.length;
-}
-
 /** The subscription's latest open win-back record, if any. */
 async function openWinback(s: TenantStore, subscriptionId: string): Promise<WinbackRow | undefined> {
   const [row] = await s.q
