@@ -36,10 +36,6 @@ export const PORTAL_TEXT = {
   nextDelivery: { ja: "次回お届け日", en: "Next delivery" },
   pausedUntil: { ja: "再開日", en: "Resumes on" },
   interval: { ja: "お届け間隔", en: "Delivery interval" },
-  everyDays: { ja: "{n}日ごと", en: "Every {n} days" },
-  // A plan every N calendar months (platform/cadence): 「1ヶ月ごと」, not 「30日ごと」.
-  everyMonth: { ja: "1ヶ月ごと", en: "Every month" },
-  everyMonths: { ja: "{n}ヶ月ごと", en: "Every {n} months" },
   quantity: { ja: "数量", en: "Quantity" },
   // What one delivery costs (unit price × quantity), with the sum written out when there are several.
   pricePerDelivery: { ja: "1回のお届けの価格", en: "Price per delivery" },

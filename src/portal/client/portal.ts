@@ -1,5 +1,6 @@
 import { langOf, say, type Language, type PortalTextKey } from "../../platform/localized-text";
 import { actionKey, ApiProblem, callApi, type Call, type Problem } from "./api";
+import { cadenceText } from "../../platform/cadence";
 import { writeDate } from "../../platform/dates";
 import { discountedPrice, upcomingDiscount } from "../../plan-changes/discount";
 import { formatMoney } from "../../platform/numbers";
@@ -475,7 +476,7 @@ export class TsuzukuPortal extends HTMLElement {
                   h("label", { class: "radio" }, h("input", { type: "radio", name: "intervalDays", value: `m${n}`, checked: n === sub.intervalMonths, required: true }), this.#cadence({ intervalDays: 0, intervalMonths: n })),
                 ),
                 (intervals ?? []).map((n) =>
-                  h("label", { class: "radio" }, h("input", { type: "radio", name: "intervalDays", value: String(n), checked: !sub.intervalMonths && n === sub.intervalDays, required: true }), this.#t("everyDays", { n })),
+                  h("label", { class: "radio" }, h("input", { type: "radio", name: "intervalDays", value: String(n), checked: !sub.intervalMonths && n === sub.intervalDays, required: true }), this.#cadence({ intervalDays: n, intervalMonths: null })),
                 ),
               )
             : this.#field(`${id}-interval`, this.#t("interval"), h("input", { id: `${id}-interval`, name: "intervalDays", type: "number", inputmode: "numeric", min: 1, max: 365, required: true, value: String(sub.intervalDays) })),
@@ -929,16 +930,16 @@ export class TsuzukuPortal extends HTMLElement {
     ];
   }
 
+  /** The plan's cadence in words, as the console and the API's texts write it (platform/cadence): 「1ヶ月ごと」「30日ごと」 / "Every month". */
+  #cadence(sub: Pick<Subscription, "intervalDays" | "intervalMonths">): string {
+    const text = cadenceText(sub, this.#lang);
+    return text.charAt(0).toUpperCase() + text.slice(1);
+  }
+
   /**
    * An accepted discount's deliveries still to come (plan-changes/discount, as the API keeps them),
    * in the words its offer used; null when none is left or the subscription is canceled.
    */
-  /** The plan's cadence in words: 「1ヶ月ごと」「2ヶ月ごと」「30日ごと」. */
-  #cadence(sub: Pick<Subscription, "intervalDays" | "intervalMonths">): string {
-    if (!sub.intervalMonths) return this.#t("everyDays", { n: sub.intervalDays });
-    return sub.intervalMonths === 1 ? this.#t("everyMonth") : this.#t("everyMonths", { n: sub.intervalMonths });
-  }
-
   #discount(sub: Subscription) {
     const d = sub.activeDiscount;
     if (!d || sub.status === "canceled") return null;
