@@ -105,8 +105,8 @@ export async function dispatchDueWebhooks(db: Database, options: DispatchOptions
   const result: DispatchResult = { attempted: claimed.length, delivered: 0, failed: 0 };
   let forgotten = 0;
   const apart = options.tenants ?? TOGETHER;
-  await Promise.all(
-    claimed.map(({ delivery, url, secret, previousSecret, previousSecretExpiresAt }) => apart.run(delivery.tenantId, undefined, async () => {
+  const deliver = ({ delivery, url, secret, previousSecret, previousSecretExpiresAt }: (typeof claimed)[number]) =>
+    apart.run(delivery.tenantId, undefined, async () => {
       let error: string | null = null;
       let statusCode: number | null = null;
       let sentAt = now();
@@ -175,8 +175,17 @@ export async function dispatchDueWebhooks(db: Database, options: DispatchOptions
           )
           .where(eq(webhookDeliveries.id, delivery.id)),
       );
-    })),
-  );
+    });
+  // Endpoints are sent to side by side; one endpoint's deliveries one after another, in the order
+  // claimed, so a receiver gets the events of one pass in the order they were queued.
+  const byEndpoint = new Map<string, (typeof claimed)[number][]>();
+  for (const c of claimed) {
+    const key = `${c.delivery.tenantId}/${c.delivery.webhookId}`;
+    byEndpoint.set(key, [...(byEndpoint.get(key) ?? []), c]);
+  }
+  await Promise.all([...byEndpoint.values()].map(async (queue) => {
+    for (const c of queue) await deliver(c);
+  }));
   // A payload that dropped an erased person's id: its old page versions leave the WAL too.
   if (forgotten > 0) {
     await purgeOldPages(db).catch((e: unknown) => console.warn(`[webhooks] after dropping an erased customer's id from ${forgotten} delivered event(s): ${e instanceof Error ? e.message : e}`));
