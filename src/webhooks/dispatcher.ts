@@ -102,11 +102,14 @@ export async function dispatchDueWebhooks(db: Database, options: DispatchOptions
     return due.filter((d) => !d.pausedAt);
   });
 
-  const result: DispatchResult = { attempted: claimed.length, delivered: 0, failed: 0 };
+  const result: DispatchResult = { attempted: 0, delivered: 0, failed: 0 };
+  // Endpoints whose delivery failed in this pass: their later deliveries wait for the next one.
+  const stopped = new Set<string>();
   let forgotten = 0;
   const apart = options.tenants ?? TOGETHER;
   const deliver = ({ delivery, url, secret, previousSecret, previousSecretExpiresAt }: (typeof claimed)[number]) =>
     apart.run(delivery.tenantId, undefined, async () => {
+      result.attempted++;
       let error: string | null = null;
       let statusCode: number | null = null;
       let sentAt = now();
@@ -158,6 +161,7 @@ export async function dispatchDueWebhooks(db: Database, options: DispatchOptions
         if (payload !== undefined) forgotten++;
         return;
       }
+      stopped.add(`${delivery.tenantId}/${delivery.webhookId}`);
       const wait = RETRY_SCHEDULE_S[attempts - 1];
       if (wait === undefined) result.failed++;
       // Failures are logged for the operator too, not only kept for GET …/deliveries.
@@ -177,14 +181,19 @@ export async function dispatchDueWebhooks(db: Database, options: DispatchOptions
       );
     });
   // Endpoints are sent to side by side; one endpoint's deliveries one after another, in the order
-  // claimed, so a receiver gets the events of one pass in the order they were queued.
+  // claimed, so a receiver gets the events of one pass in the order they were queued. After a failed
+  // attempt the endpoint's rest of the pass is left unattempted (no attempt counted): they go again
+  // when their lease ends, so an endpoint that hangs costs a pass one timeout, not one per event.
   const byEndpoint = new Map<string, (typeof claimed)[number][]>();
   for (const c of claimed) {
     const key = `${c.delivery.tenantId}/${c.delivery.webhookId}`;
     byEndpoint.set(key, [...(byEndpoint.get(key) ?? []), c]);
   }
   await Promise.all([...byEndpoint.values()].map(async (queue) => {
-    for (const c of queue) await deliver(c);
+    for (const c of queue) {
+      if (stopped.has(`${c.delivery.tenantId}/${c.delivery.webhookId}`)) break;
+      await deliver(c);
+    }
   }));
   // A payload that dropped an erased person's id: its old page versions leave the WAL too.
   if (forgotten > 0) {
