@@ -113,7 +113,6 @@ export function createApp(services: (c: Context<AppEnv>) => Services, options: {
   const app = new OpenAPIHono<AppEnv>();
 
   app.use(requestId({ headerName: "X-Request-Id" }));
-  app.use((c, next) => (c.req.method === "GET" || c.req.method === "HEAD" ? next() : closeAfterUnreadBody(c, next)));
   // Plain (not async) where nothing follows `next()`: each async layer adds a frame and a promise to every request.
   app.use((c, next) => {
     c.set("services", services(c));
@@ -212,18 +211,6 @@ function executionContext(c: Context<AppEnv>) {
   } catch {
     return undefined;
   }
-}
-
-/**
- * An answer sent before the request body was read to its end (413, and 401/404/415 refused before
- * parsing) would leave the rest of the body on a keep-alive connection, where the client's next
- * request then fails. Say `Connection: close`, so the client opens a fresh connection instead of
- * reading the leftovers as an answer.
- */
-async function closeAfterUnreadBody(c: Context<AppEnv>, next: () => Promise<void>) {
-  await next();
-  const hasBody = (c.req.header("content-length") ?? "0") !== "0" || c.req.header("transfer-encoding") !== undefined;
-  if (hasBody && (c.res.status === 413 || !c.req.raw.bodyUsed)) c.header("Connection", "close");
 }
 
 /** 415 for a body that is not JSON, before anything parses it; 400 for one that is not UTF-8. */

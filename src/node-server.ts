@@ -11,6 +11,10 @@ export type ServerTimeouts = { headersTimeoutMs: number; requestTimeoutMs: numbe
  * `keepAliveTimeoutMs`. Node checks running requests against these every
  * `connectionsCheckingInterval`, set here to a quarter of the shortest so a stalled request is
  * cut close to its deadline.
+ * An answer given before the body was read (413, or 401/404/415 refused before parsing) keeps the
+ * connection: @hono/node-server reads and drops the rest of the body (up to 64 MiB within 500 ms,
+ * else it closes), so the client finishes sending and reads the problem. Saying `Connection: close`
+ * instead made Node's fetch fail with EPIPE whenever the body outgrew the socket buffers (a 5 MB sync).
  */
 export function listen(
   fetch: (request: Request) => Response | Promise<Response>,

@@ -33,6 +33,8 @@ export const CustomerSession = z
 export const NewCustomerSession = z
   .object({
     ...SessionFields,
+    // Always null in a 201; declared because the answer has it (a session's one shape, plus the token).
+    revokedAt: Instant.nullable(),
     token: z.string().openapi({
       description:
         "Send as `Authorization: Bearer <token>` from the customer's browser. A signed JWT (HS256); treat it as a secret of that customer. An idempotent replay carries a note instead: the token is shown once.",

@@ -250,7 +250,7 @@ const DOCS: Record<ErrorCode, ErrorDoc> = {
   version_conflict: { ja: "送信されたバージョン以降にリソースが変更されています", help: "`If-Match` names a version that is no longer current (`currentVersion`). Re-read the resource, check the change still makes sense, and retry with the new version.", members: ["currentVersion"] },
   payload_too_large: { ja: "リクエスト本文が大きすぎます", help: "Request bodies are limited to 1 MiB. Send fewer items per request (e.g. split an event batch).", example: "Request bodies are limited to 1048576 bytes." },
   unsupported_media_type: { ja: "リクエスト本文は application/json で送ってください", help: "The body has another `Content-Type`. Send JSON with `Content-Type: application/json`.", example: "Send the body as application/json." },
-  validation_failed: { ja: "リクエストの内容が正しくありません", help: "A field is missing, of the wrong type or form, or unknown, or text holds a control character (C0 other than tab, CR and LF, or DEL). `errors` names each one with the expected form and what was sent; fix those and resend.", members: ["errors"], example: "One or more fields are invalid." },
+  validation_failed: { ja: "リクエストの内容が正しくありません", help: "A field is missing, of the wrong type or form, or unknown, or text holds a control character (C0 other than tab, CR and LF, or DEL) or an unpaired surrogate (a `\\uD800`–`\\uDFFF` escape alone). `errors` names each one with the expected form and what was sent; fix those and resend.", members: ["errors"], example: "One or more fields are invalid." },
   idempotency_key_reused: { ja: "この Idempotency-Key は別のリクエストで使われています", help: "The key was used within 24 h with another body or path. Use a new key for a new request." },
   unknown_customer: { ja: "参照された顧客が存在しません", help: "The body refers to a customer that is not synced. `PUT /v1/customers/{customerId}` first.", members: ["errors"] },
   skip_limit_exceeded: { ja: "連続でスキップできる回数を超えています", help: "The shop allows at most `maxConsecutiveSkips` skips in a row (setting `maxConsecutiveSkips`, default 2); `remainingSkips` more are possible now. Skip fewer, or pause instead.", members: ["maxConsecutiveSkips", "remainingSkips"], example: "At most 2 deliveries in a row can be skipped; 0 more can be skipped now." },
@@ -505,8 +505,11 @@ export function fieldErrors(issues: readonly z.core.$ZodIssue[], prefix = "", in
  * Control characters no text field takes: C0 and DEL, but tab and line breaks (CR, LF), which
  * multi-line text (offer copy, comments, talk tracks) is written with. A NUL or an escape sequence
  * in a name or a note would end up in a CSV, a terminal or a voice prompt.
+ * And unpaired UTF-16 surrogates (JSON can escape one alone, `"\udc00"`): they are no character,
+ * UTF-8 cannot store them, and the embedded driver aborted the process reading one back.
+ * (With the `u` flag the class matches a surrogate only when it is unpaired.)
  */
-const CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/u;
+const CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\uD800-\uDFFF]/u;
 
 /**
  * Every string in validated input (`value`: a request body, query or path, as zod answered it)
@@ -519,10 +522,18 @@ export function controlCharacterErrors(value: unknown, prefix = "", lang: Langua
     if (typeof v === "string") {
       const m = CONTROL.exec(v);
       if (!m) return;
-      const code = `U+${m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
+      const unit = m[0].charCodeAt(0);
+      const code = `U+${unit.toString(16).toUpperCase().padStart(4, "0")}`;
+      const surrogate = unit >= 0xd800 && unit <= 0xdfff;
       found.push({
         path: [prefix, ...path].filter((p) => p !== "").join("."),
-        message: lang === "ja" ? `制御文字 ${code} が含まれています（${m.index + 1}文字目）。削除してください` : `Contains the control character ${code} (at ${m.index + 1}); remove it`,
+        message: surrogate
+          ? lang === "ja"
+            ? `対になっていないサロゲート ${code} が含まれています（${m.index + 1}文字目）。文字ではないため削除してください`
+            : `Contains an unpaired surrogate ${code} (at ${m.index + 1}), which is not a character; remove it`
+          : lang === "ja"
+            ? `制御文字 ${code} が含まれています（${m.index + 1}文字目）。削除してください`
+            : `Contains the control character ${code} (at ${m.index + 1}); remove it`,
       });
     } else if (Array.isArray(v)) {
       v.forEach((x, i) => walk(x, [...path, String(i)]));

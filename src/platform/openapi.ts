@@ -219,7 +219,7 @@ export function domainRouter(opts: { invalid?: (c: Context<AppEnv>) => Record<st
         const scanned = apart && result.data && typeof result.data === "object" ? Object.fromEntries(Object.entries(result.data).filter(([k]) => !apart.includes(k))) : result.data;
         const control = controlCharacterErrors(scanned, where, errorLanguage(c));
         if (control.length > 0) {
-          throw new ApiError("validation_failed", { en: "A text field holds a control character.", ja: "制御文字を含む項目があります。" }, { ...opts.invalid?.(c), errors: control });
+          throw new ApiError("validation_failed", { en: "A text field holds a control character or an unpaired surrogate.", ja: "制御文字または対になっていないサロゲートを含む項目があります。" }, { ...opts.invalid?.(c), errors: control });
         }
       }
     },

@@ -159,6 +159,25 @@ export function errorsSuite(h: () => Harness) {
       expect(events.body.results[1].error.errors).toEqual([{ path: "events.1.data.note", message: expect.stringContaining("U+0007") }]);
     });
 
+    // JSON can escape half a surrogate pair alone; UTF-8 cannot store it, and reading it back aborted
+    // the Node process (libsql) or failed in sqld.
+    it("refuses an unpaired surrogate in a write and a sync item, and keeps emoji", async () => {
+      const id = uid("C");
+      const lone = await h().request("PUT", `/v1/customers/${id}`, { key: t.key, body: customerBody({ name: "lone \ud800 surrogate" }) });
+      expectProblem(lone, 422, "validation_failed");
+      expect(lone.body.errors).toEqual([{ path: "name", message: "Contains an unpaired surrogate U+D800 (at 6), which is not a character; remove it" }]);
+      expect((await h().request("GET", `/v1/customers/${id}`, { key: t.key })).status).toBe(404);
+      const [good, bad] = [uid("C"), uid("C")];
+      const sync = await h().request("POST", "/v1/sync", { key: t.key, body: { customers: [{ id: good, ...customerBody({ name: "山田 😀" }) }, { id: bad, ...customerBody({ name: "bad \udc00" }) }] } });
+      expect(sync.body).toMatchObject({ applied: 1, refused: 1 });
+      expect(sync.body.results.find((r: { id: string }) => r.id === bad).error.errors).toEqual([{ path: "customers.1.name", message: expect.stringContaining("U+DC00") }]);
+      expect((await h().request("GET", `/v1/customers/${bad}`, { key: t.key })).status).toBe(404);
+      const kept = await h().request("GET", `/v1/customers/${good}`, { key: t.key });
+      expect(kept.body.name).toBe("山田 😀");
+      const sub = await h().request("PUT", `/v1/subscriptions/${uid("S")}`, { key: t.key, body: subscriptionBody(good, { product: { sku: "A", name: "青汁\udfff" } }) });
+      expect(sub.body.errors.map((e: { path: string }) => e.path)).toEqual(["product.name"]);
+    });
+
     it("refuses a line break inside a name, a product or a key label, and writes nothing", async () => {
       const id = uid("C");
       const name = await h().request("PUT", `/v1/customers/${id}`, { key: t.key, body: customerBody({ name: "山田\n花子" }) });

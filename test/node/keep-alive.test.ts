@@ -1,3 +1,4 @@
+import { connect } from "node:net";
 import { Agent, request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serveOnLoopback, type Served } from "../support/browser";
@@ -34,6 +35,9 @@ describe("early answers on a keep-alive connection", () => {
     { kind: "403 read-only key writing with a large body", status: 403, path: "/v1/events", auth: "read", type: "application/json", body: () => big(600_000) },
     { kind: "404 unknown route with a body", status: 404, path: "/v1/nothing-here", auth: "good", type: "application/json", body: () => big(600_000) },
     { kind: "415 body that is not JSON", status: 415, path: "/v1/events", auth: "good", type: "text/plain", body: () => "a".repeat(600_000) },
+    // Larger than the socket buffers: the answer comes while the client is still sending.
+    { kind: "413 bulk sync body over 4 MiB", status: 413, path: "/v1/sync", auth: "good", type: "application/json", body: () => JSON.stringify({ customers: [{ id: "C-1", name: "a".repeat(6_000_000) }] }) },
+    { kind: "401 bad key with a 3 MB body", status: 401, path: "/v1/sync", auth: "bad", type: "application/json", body: () => JSON.stringify({ customers: [{ id: "C-1", name: "a".repeat(3_000_000) }] }) },
   ] as const;
   for (const c of cases) {
     it(`${c.kind}: the client's next two requests succeed`, async () => {
@@ -57,4 +61,44 @@ describe("early answers on a keep-alive connection", () => {
       }
     });
   }
+
+  // What a partner's generated client (openapi-fetch on Node's fetch) sees: the problem, not a network error.
+  it("a body over the limit sent with fetch gets its 413 problem, not a broken pipe, each time", async () => {
+    for (let i = 0; i < 3; i++) {
+    const res = await fetch(`${served.url}/v1/sync`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
+      body: JSON.stringify({ customers: [{ id: "C-1", name: "a".repeat(6_000_000) }] }),
+    });
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as { code: string }).code).toBe("payload_too_large");
+    }
+  });
+
+  // The deterministic form of the above: the answer arrives while the client still has most of the
+  // body to send. The client must be able to finish sending (no reset) and then use the connection.
+  it("after an early 413 the client can finish sending its body, and the connection answers the next request", async () => {
+    const { port } = new URL(served.url);
+    const socket = connect(Number(port), "127.0.0.1");
+    const received: Buffer[] = [];
+    let failed: Error | null = null;
+    socket.on("error", (e) => (failed = e));
+    socket.on("data", (d: Buffer) => received.push(d));
+    const text = () => Buffer.concat(received).toString("latin1");
+    const until = async (pattern: RegExp) => {
+      for (let i = 0; i < 200 && !pattern.test(text()) && !failed; i++) await new Promise((r) => setTimeout(r, 10));
+      return pattern.test(text());
+    };
+    const length = 6_000_000;
+    socket.write(`POST /v1/sync HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${key}\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\n\r\n`);
+    socket.write("a".repeat(65_536));
+    expect(await until(/^HTTP\/1\.1 413 [^]*"payload_too_large"/)).toBe(true);
+    expect(text()).not.toMatch(/connection: close/i);
+    await new Promise<void>((done, fail) => socket.write("a".repeat(length - 65_536), (e) => (e ? fail(e) : done())));
+    received.length = 0;
+    socket.write(`GET /v1/customers/C-1 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${key}\r\n\r\n`);
+    expect(await until(/^HTTP\/1\.1 404 [^]*"customer_not_found"/)).toBe(true);
+    expect(failed).toBeNull();
+    socket.destroy();
+  });
 });

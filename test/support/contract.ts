@@ -64,6 +64,10 @@ export function contractViolations(check: SchemaCheck, method: string, url: stri
   if (type === "application/problem+json" && res.body && typeof res.body === "object") {
     const known = propertiesOf(response.content[type]!.schema);
     for (const key of Object.keys(res.body)) if (!known.has(key)) wrong.push(`${at}: problem member \`${key}\` is not documented`);
+  } else {
+    // Likewise an object the document leaves open (no `additionalProperties`): a member it does not
+    // name passes the validator, and a client generated from the document never sees it.
+    for (const where of undeclaredMembers([response.content[type]!.schema], res.body, "")) wrong.push(`${at}: member ${where} is not documented`);
   }
   return wrong;
 }
@@ -129,4 +133,37 @@ function propertiesOf(schema: unknown): Set<string> {
   const out = new Set(Object.keys((s.properties as object) ?? {}));
   for (const part of (s.allOf as unknown[]) ?? []) for (const k of propertiesOf(part)) out.add(k);
   return out;
+}
+
+/**
+ * Members of `data` that none of `schemas` declares, as JSON pointers, down through objects and
+ * arrays. The schemas are alternatives (through `$ref`, `allOf`, `anyOf`, `oneOf`): a member counts
+ * as declared if any of them names it, so a union never reports one of its branches' fields. An
+ * object with `additionalProperties` (a map) is open: its values are checked against that schema;
+ * one that names no properties at all is free-form, and not looked into.
+ */
+function undeclaredMembers(schemas: unknown[], data: unknown, at: string): string[] {
+  if (data === null || typeof data !== "object") return [];
+  const all = schemas.flatMap(alternatives);
+  if (Array.isArray(data)) {
+    const items = all.map((s) => s.items).filter((i) => i !== undefined);
+    return items.length === 0 ? [] : data.flatMap((d, i) => undeclaredMembers(items, d, `${at}/${i}`));
+  }
+  // A free-form object (no `properties`: an event's `data`, a change's `source`) is open by design.
+  if (!all.some((s) => s.properties !== undefined)) return [];
+  const maps = all.map((s) => s.additionalProperties).filter((a) => a !== undefined && a !== false);
+  const found: string[] = [];
+  for (const [key, value] of Object.entries(data)) {
+    const declared = all.map((s) => (s.properties as Record<string, unknown> | undefined)?.[key]).filter((p) => p !== undefined);
+    if (declared.length === 0 && maps.length === 0) found.push(`${at}/${escape(key)}`);
+    else found.push(...undeclaredMembers(declared.length > 0 ? declared : maps.filter((m) => m !== true), value, `${at}/${escape(key)}`));
+  }
+  return found;
+}
+
+/** A schema and the schemas it is made of (`allOf`, `anyOf`, `oneOf`), resolved. */
+function alternatives(schema: unknown): Record<string, unknown>[] {
+  const s = resolve(schema);
+  const parts = [...((s.allOf as unknown[]) ?? []), ...((s.anyOf as unknown[]) ?? []), ...((s.oneOf as unknown[]) ?? [])];
+  return [s, ...parts.flatMap(alternatives)];
 }
