@@ -6,6 +6,7 @@ import { refreshRisk } from "../../src/risk/maintain";
 import { WEBHOOK_EVENT_TYPES } from "../../src/webhooks/schemas";
 import { httpSuite } from "../http";
 import { ajvCheck } from "../support/ajv";
+import { undeclaredMembers } from "../support/contract";
 import { customerBody, RECEIVER_SECRET, subscriptionBody, uid } from "../support/harness";
 import { nodeHarness, type NodeHarness } from "../support/node-harness";
 
@@ -84,7 +85,11 @@ describe("openapi.json's webhooks describe every event the suite sent", () => {
     // Delivered rows are checked as they were sent (above); their stored copy may drop fields (dispatcher DROPPED_ONCE_DELIVERED).
     const queued = (await h.sql("SELECT payload FROM webhook_deliveries WHERE status <> 'delivered'")).map((r) => JSON.parse(String(r.payload)) as { type: string });
     const payloads = [...received.flatMap((r) => (r.verified ? [r.verified] : [])), ...queued];
-    const wrong = payloads.flatMap((p) => (p.type in webhooks ? check(schemaOf(p.type), p).map((e) => `${p.type}: ${e}`) : [`${p.type}: no webhooks entry`]));
+    const wrong = payloads.flatMap((p) =>
+      p.type in webhooks
+        ? [...check(schemaOf(p.type), p).map((e) => `${p.type}: ${e}`), ...undeclaredMembers([{ $ref: schemaOf(p.type) }], p).map((m) => `${p.type}: member ${m} is not documented`)]
+        : [`${p.type}: no webhooks entry`],
+    );
     expect([...new Set(wrong)]).toEqual([]);
     const seen = new Set(payloads.map((p) => p.type));
     expect(WEBHOOK_EVENT_TYPES.filter((t) => !seen.has(t))).toEqual([]);

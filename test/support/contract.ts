@@ -136,13 +136,13 @@ function propertiesOf(schema: unknown): Set<string> {
 }
 
 /**
- * Members of `data` that none of `schemas` declares, as JSON pointers, down through objects and
+ * Members of `data` that none of `schemas` (schemas or `$ref`s into openapi.json) declares, as JSON pointers, down through objects and
  * arrays. The schemas are alternatives (through `$ref`, `allOf`, `anyOf`, `oneOf`): a member counts
  * as declared if any of them names it, so a union never reports one of its branches' fields. An
  * object with `additionalProperties` (a map) is open: its values are checked against that schema;
  * one that names no properties at all is free-form, and not looked into.
  */
-function undeclaredMembers(schemas: unknown[], data: unknown, at: string): string[] {
+export function undeclaredMembers(schemas: unknown[], data: unknown, at = ""): string[] {
   if (data === null || typeof data !== "object") return [];
   const all = schemas.flatMap(alternatives);
   if (Array.isArray(data)) {
