@@ -1,6 +1,6 @@
 import type { Database } from "./db/client";
 import { expireDueFlows } from "./cancel-flows/expiry";
-import { applyRetention, RETENTION_CHUNK } from "./data-rights/retention";
+import { applyRetention, dropFingerprints, RETENTION_CHUNK } from "./data-rights/retention";
 import { resumeDuePauses } from "./plan-changes/auto-resume";
 import { RESCORE_CHUNK, rescoreStale } from "./risk/rescore";
 import { dispatchDueWebhooks } from "./webhooks/dispatcher";
@@ -42,7 +42,7 @@ export type MaintenanceBatches = {
   winbackRescore: number;
   /** Webhook deliveries attempted. */
   webhooks: number;
-  /** Rows the retention settings delete or scrub. */
+  /** Rows the retention settings delete or scrub; as many customers' dropped fingerprints. */
   retention: number;
 };
 
@@ -99,12 +99,15 @@ export async function runMaintenance(services: MaintenanceServices, opts: { batc
   await pause();
   // The shops' retention settings.
   const retention = await pass.step("retention", { events: 0, flowTexts: 0, surveyTexts: 0, erasedIds: 0 }, (tenants) => applyRetention(db, now(), b.retention, tenants));
-  return { resumed, abandoned, rescored, winbacksDue, comebacks, winbacksRescored, webhooks, retention, failed: pass.failed };
+  await pause();
+  // Fingerprints a shop's `keepContactFingerprints: false` dropped (settings/schemas), in the retention step's batches.
+  const fingerprints = await pass.step("fingerprints", 0, (tenants) => dropFingerprints(db, b.retention, tenants));
+  return { resumed, abandoned, rescored, winbacksDue, comebacks, winbacksRescored, webhooks, retention, fingerprints, failed: pass.failed };
 }
 
 /** Rows a pass handled, whatever the step: more than zero means a backlog may remain. */
 function handled(r: Awaited<ReturnType<typeof runMaintenance>>): number {
-  return r.resumed + r.abandoned + r.rescored + r.winbacksDue + r.comebacks + r.winbacksRescored + r.webhooks.attempted + r.retention.events + r.retention.flowTexts + r.retention.surveyTexts + r.retention.erasedIds;
+  return r.resumed + r.abandoned + r.rescored + r.winbacksDue + r.comebacks + r.winbacksRescored + r.webhooks.attempted + r.retention.events + r.retention.flowTexts + r.retention.surveyTexts + r.retention.erasedIds + r.fingerprints;
 }
 
 /**

@@ -1,4 +1,5 @@
-import { and, eq, or, sql, type SQL } from "drizzle-orm";
+import { and, eq, gt, or, sql, type SQL } from "drizzle-orm";
+import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { customers, subscriptions } from "../db/schema";
 import { foldAddress, normalizePostalCode } from "../platform/address";
 import { ApiError, type FieldError } from "../platform/errors";
@@ -6,6 +7,7 @@ import { language } from "../platform/language";
 import { apiRoute, domainRouter, jsonBody, jsonResponse } from "../platform/openapi";
 import { normalizeEmail, normalizePhone } from "../platform/phone";
 import { fingerprint } from "../platform/secrets";
+import { fingerprintsDroppedAt } from "../settings/schemas";
 import { checkoutDecision, type EarlierSubscription, type MatchKey } from "./logic";
 import { CheckoutCheck, CheckoutCheckBody } from "./schemas";
 
@@ -40,14 +42,20 @@ export const checkoutChecksRouter = domainRouter().openapi(
     if (!body.phone && !body.email && !body.postalCode) errors.push({ path: "", message: "Send at least one of phone, email, or postalCode with address" });
     if (errors.length > 0) throw new ApiError("validation_failed", { en: "One or more fields are invalid.", ja: "正しくない項目があります。" }, { errors });
 
-    // An erased person is matched by the HMAC fingerprints erasure kept (fraud prevention, data-rights/erase).
+    // An erased person is matched by the HMAC fingerprints erasure kept (fraud prevention, data-rights/erase),
+    // while the shop keeps them; those kept before its latest `keepContactFingerprints: false` are
+    // being dropped by the background job and are not read meanwhile (settings/schemas).
+    const store = c.get("store");
     const secretsKey = c.get("services").secretsKey;
-    const byPhone = phone ? or(eq(customers.phone, phone), eq(customers.phoneFingerprint, await fingerprint(secretsKey, "contact-fingerprint", phone))) : undefined;
-    const byEmail = email ? or(eq(customers.emailNormalized, email), eq(customers.emailFingerprint, await fingerprint(secretsKey, "contact-fingerprint", email))) : undefined;
+    const fingerprints = c.get("caller").settings.keepContactFingerprints && (phone || email);
+    const droppedAt = fingerprints ? fingerprintsDroppedAt((await store.tenant()).settings) : null;
+    const byFingerprint = async (column: SQLiteColumn, contact: string) =>
+      fingerprints ? [and(eq(column, await fingerprint(secretsKey, "contact-fingerprint", contact)), droppedAt ? gt(customers.erasedAt, droppedAt) : undefined)] : [];
+    const byPhone = phone ? or(eq(customers.phone, phone), ...(await byFingerprint(customers.phoneFingerprint, phone))) : undefined;
+    const byEmail = email ? or(eq(customers.emailNormalized, email), ...(await byFingerprint(customers.emailFingerprint, email))) : undefined;
     const byAddress = postalCode && addressKey ? and(eq(customers.postalCode, postalCode), eq(customers.addressKey, addressKey)) : undefined;
     const anyOf = or(...[byPhone, byEmail, byAddress].filter((x): x is SQL => x !== undefined));
     const flag = (cond: SQL | undefined) => (cond ? sql`(${cond})` : sql`0`);
-    const store = c.get("store");
     const rows = anyOf
       ? await store.rows(sql`SELECT ${flag(byPhone)} AS by_phone, ${flag(byEmail)} AS by_email, ${flag(byAddress)} AS by_address,
           ${subscriptions.status} AS status, ${subscriptions.deliveriesCompleted} AS deliveries, ${subscriptions.startedAt} AS started_at, ${subscriptions.canceledAt} AS canceled_at

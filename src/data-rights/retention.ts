@@ -1,11 +1,11 @@
-import { and, eq, lt, sql, type SQL } from "drizzle-orm";
-import { cancelFlows, cancelFlowSteps, events, winbacks } from "../db/schema";
+import { and, eq, isNotNull, lt, lte, sql, type SQL } from "drizzle-orm";
+import { cancelFlows, cancelFlowSteps, customers, events, winbacks } from "../db/schema";
 import type { Database } from "../db/client";
 import { addDays } from "../platform/dates";
 import { deliveredPayload } from "../webhooks/dispatcher";
 import { purgeOldPages } from "./erase";
 import { TOGETHER, type TenantShares } from "../platform/step-faults";
-import { resolveSettings } from "../settings/schemas";
+import { FINGERPRINTS_DROPPED_AT, resolveSettings } from "../settings/schemas";
 import { inList, TenantStore } from "../platform/tenancy";
 import { withoutFreeText, type SurveyAnswer } from "../winback/survey";
 
@@ -143,6 +143,40 @@ export async function applyRetention(
   for (const shop of shops) {
     if (budget <= 0) break;
     await tenants.run(shop.id, undefined, () => retainOf(shop));
+  }
+  return done;
+}
+
+/**
+ * Drops the contact fingerprints of people erased up to a shop's `keepContactFingerprints: false`
+ * (settings/schemas FINGERPRINTS_DROPPED_AT), at most `limit` customers a run across shops, each
+ * shop's share run apart (`tenants`); a shop with none left loses its marker. Until then the
+ * checkout check does not read them. Reads first, through the fingerprints' partial indexes, so a
+ * run with nothing due writes nothing. Answers the customers changed.
+ */
+export async function dropFingerprints(db: Database, limit: number, tenants: TenantShares = TOGETHER): Promise<number> {
+  const path = `$.${FINGERPRINTS_DROPPED_AT}`;
+  const shops = await db.orm.all<{ id: string; at: string }>(sql`SELECT id, json_extract(settings, ${path}) AS at FROM tenants WHERE json_extract(settings, ${path}) IS NOT NULL`);
+  let done = 0;
+  for (const shop of shops) {
+    const budget = limit - done;
+    if (budget <= 0) break;
+    await tenants.run(shop.id, undefined, async () => {
+      const store = new TenantStore(db, shop.id);
+      // One column at a time, each through its partial index: with the two ORed, SQLite scans every customer of the shop.
+      const held = (column: typeof customers.phoneFingerprint | typeof customers.emailFingerprint, limit: number) =>
+        store.q.select({ id: customers.id }).from(customers).where(store.owns(customers, isNotNull(column), lte(customers.erasedAt, shop.at))).limit(limit);
+      const phones = await held(customers.phoneFingerprint, budget);
+      const emails = phones.length < budget ? await held(customers.emailFingerprint, budget - phones.length) : null;
+      // A customer with both is in both lists; either list short of its limit means that column has no more.
+      const due = [...new Set([...phones, ...(emails ?? [])].map((d) => d.id))];
+      const last = emails !== null && emails.length < budget - phones.length;
+      await store.write(async (s) => {
+        if (due.length > 0) await s.update(customers, { phoneFingerprint: null, emailFingerprint: null }, inList(customers.id, due));
+        if (last) await s.forgetSettingsMarker(FINGERPRINTS_DROPPED_AT, shop.at);
+      });
+      done += due.length;
+    });
   }
   return done;
 }

@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { UpsertCustomerBody } from "../customers/schemas";
 import { zonedInstant } from "../platform/dates";
 import { ApiError, fieldErrors } from "../platform/errors";
-import { syncedCadence } from "../subscriptions/sync";
+import { syncedCadence, syncedPause } from "../subscriptions/sync";
 import { UpsertSubscriptionBody } from "../subscriptions/schemas";
 
 /**
@@ -241,7 +241,7 @@ export function readRow(
       else if (!unread.has("intervalDays") && !unread.has("intervalMonths")) {
         // The sync's own cadence rule (one of intervalDays / intervalMonths, agreeing): refused here as the sync would.
         try {
-          syncedCadence(parsed.data, undefined);
+          syncedCadence(parsed.data, undefined, syncedPause(parsed.data, undefined));
         } catch (e) {
           if (!(e instanceof ApiError)) throw e;
           for (const f of e.extra.errors ?? []) problems.push({ column: columnOf(columns.subscription, "intervalDays"), field: f.path, message: typeof f.message === "string" ? f.message : f.message.en });

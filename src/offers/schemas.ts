@@ -1,9 +1,11 @@
 import { z } from "@hono/zod-openapi";
-import { Channel, Instant, readOnlyFields } from "../platform/openapi";
+import { Channel, Instant, oneLineLocalized, readOnlyFields } from "../platform/openapi";
 import { SubscriptionIdParam } from "../subscriptions/schemas";
 import { CHANNELS, RISK_BANDS } from "./catalogue";
 
 const Localized = z.strictObject({ ja: z.string().max(2000), en: z.string().max(2000) }).openapi("LocalizedText");
+// A title is a heading (the portal, the console, the IVR reads it as one sentence): one line.
+const Title = oneLineLocalized(z.string().max(2000)).openapi("OneLineLocalizedText");
 
 export const OfferIdParam = z.object({
   offerId: z
@@ -29,7 +31,7 @@ const Eligibility = z
   .openapi("OfferEligibility");
 
 const common = {
-  copy: z.strictObject({ title: Localized, description: Localized }).openapi({
+  copy: z.strictObject({ title: Title, description: Localized }).openapi({
     description: "Templates with `{placeholders}` filled per subscription. Checked by the phrase lint and the disclosure rules.",
   }),
   eligibility: Eligibility,

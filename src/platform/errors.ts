@@ -375,6 +375,7 @@ const MESSAGES_JA: Record<string, string> = {
   "Unknown IANA time zone": "IANA のタイムゾーン名ではありません",
   "Use 1–128 characters of A–Z, a–z, 0–9 and . _ : -": "A–Z、a–z、0–9 と . _ : - の1〜128文字で指定してください",
   "Write it on one line, without line breaks": "改行を含めず、1行で入力してください",
+  "Write it without tabs": "タブを含めずに入力してください",
   "snake_case, 2–64 characters": "2〜64文字の snake_case で指定してください",
   "Unknown reason": "登録されていない解約理由です",
   "Only for channel operator": "channel が operator のときだけ指定できます",

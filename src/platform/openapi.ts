@@ -242,6 +242,17 @@ export const MerchantId = z
  */
 export const singleLine = (text: z.ZodString) => text.regex(/^[^\r\n\u0085\u2028\u2029]*$/, "Write it on one line, without line breaks");
 
+/**
+ * A title in both languages (an offer's, a knowledge entry's): each a heading on one line — line
+ * breaks refused as in {@link singleLine}, and tabs too, which a heading shows as a gap. Bodies and
+ * descriptions beside it stay multi-line. `text` bounds each language: `z.string().min(1).max(200)`.
+ * Refusals name the language's field (`copy.title.ja`).
+ */
+export const oneLineLocalized = (text: z.ZodString) => {
+  const line = singleLine(text).regex(/^[^\t]*$/, "Write it without tabs");
+  return z.strictObject({ ja: line, en: line });
+};
+
 export const Money = z
   .strictObject({
     amount: z.number().int().min(0).openapi({ description: "Integer minor units (yen for JPY).", example: 3980 }),

@@ -10,7 +10,7 @@
  */
 
 /** The job's steps, in the order a pass runs them (src/maintenance `runMaintenance`; `secrets` the Worker's cron only, before them). */
-export const STEP_NAMES = ["secrets", "resume", "expire", "rescore", "winbacksDue", "decide", "winbackRescore", "webhooks", "retention"] as const;
+export const STEP_NAMES = ["secrets", "resume", "expire", "rescore", "winbacksDue", "decide", "winbackRescore", "webhooks", "retention", "fingerprints"] as const;
 export type StepName = (typeof STEP_NAMES)[number];
 
 /** First rest after a failure; doubles with each failure in a row. */

@@ -405,6 +405,16 @@ export class TenantStore {
     return this.q.update(tenants).set({ settings, settingsChangedAt: at.toISOString() }).where(eq(tenants.id, this.tenantId));
   }
 
+  /**
+   * Removes the marker `name` a background job keeps beside the settings (settings/schemas
+   * FINGERPRINTS_DROPPED_AT) if it still holds `value` — a later PATCH's newer one stays. Not a
+   * settings change: `settingsChangedAt` stays.
+   */
+  forgetSettingsMarker(name: string, value: string) {
+    const path = `$.${name}`;
+    return this.q.run(sql`UPDATE ${tenants} SET settings = json_remove(settings, ${path}) WHERE id = ${this.tenantId} AND json_extract(settings, ${path}) = ${value}`);
+  }
+
   /** Runs `fn` in one write transaction with a store bound to it: all or nothing. */
   write<T>(fn: (store: TenantStore) => Promise<T>): Promise<T> {
     if (this.q !== this.db.orm) return fn(this); // already inside a transaction

@@ -1,9 +1,7 @@
-import { isNotNull, or } from "drizzle-orm";
-import { customers } from "../db/schema";
 import { audited } from "../platform/audit";
 import { ApiError } from "../platform/errors";
 import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse } from "../platform/openapi";
-import { PatchSettingsBody, resolveSettings, Settings } from "./schemas";
+import { FINGERPRINTS_DROPPED_AT, PatchSettingsBody, resolveSettings, Settings } from "./schemas";
 
 const tags = ["Settings"];
 
@@ -30,7 +28,7 @@ export const settingsRouter = domainRouter()
       scope: "admin",
       summary: "Change some of the shop's rules",
       description:
-        "Only the fields sent change. The result must be consistent (e.g. `quantityMin` ≤ `quantityMax`). Setting `keepContactFingerprints` to false also drops every fingerprint earlier erasures kept. A changed `winbackDelayDays` dates the cancellations that end after it; win-back records already waiting keep their `dueOn`.",
+        "Only the fields sent change. The result must be consistent (e.g. `quantityMin` ≤ `quantityMax`). Setting `keepContactFingerprints` to false also drops every fingerprint earlier erasures kept: the checkout check stops using them when this answers, and the background job deletes them in batches. A changed `winbackDelayDays` dates the cancellations that end after it; win-back records already waiting keep their `dueOn`.",
       request: { headers: IdempotencyHeaders, body: jsonBody(PatchSettingsBody, { changeCutoffDays: 4, allowedIntervalDays: [30, 45, 60, 90] }) },
       errors: ["invalid_settings"],
       responses: { 200: jsonResponse(Settings, "The settings now in force") },
@@ -39,18 +37,17 @@ export const settingsRouter = domainRouter()
       const patch = c.req.valid("json");
       const settings = await audited(c, async (s) => {
         const stored = (await s.tenant()).settings as Record<string, unknown>;
-        const next = { ...stored, ...patch };
+        const now = c.get("services").now();
+        // Turning fingerprints off marks the ones erasures kept until now: the checkout check stops
+        // reading them at once, and the background job drops them in batches (settings/schemas).
+        const next = { ...stored, ...patch, ...(patch.keepContactFingerprints === false ? { [FINGERPRINTS_DROPPED_AT]: now.toISOString() } : {}) };
         const resolved = resolveSettings(next);
         if (resolved.quantityMin > resolved.quantityMax) {
           throw new ApiError("invalid_settings", { en: "quantityMin must not exceed quantityMax.", ja: "quantityMin は quantityMax 以下にしてください。" }, {
             errors: [{ path: "quantityMin", message: { en: `Must be ≤ quantityMax (${resolved.quantityMax})`, ja: `quantityMax（${resolved.quantityMax}）以下にしてください` } }],
           });
         }
-        await s.updateSettings(next, c.get("services").now());
-        // Turning fingerprints off drops the ones erasures kept, in the same transaction.
-        if (patch.keepContactFingerprints === false) {
-          await s.update(customers, { phoneFingerprint: null, emailFingerprint: null }, or(isNotNull(customers.phoneFingerprint), isNotNull(customers.emailFingerprint)));
-        }
+        await s.updateSettings(next, now);
         return resolved;
       }, () => ({ action: "settings.updated", target: { type: "settings", id: "settings" }, details: { fields: Object.keys(patch).sort(), values: patch } }));
       return c.json(settings, 200);

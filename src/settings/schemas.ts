@@ -125,6 +125,22 @@ export const PatchSettingsBody = z
   })
   .openapi("PatchSettings");
 
+/**
+ * Stored beside the settings (not one of them, so never answered): the instant of the latest
+ * `keepContactFingerprints: false`. Fingerprints of people erased up to then are dropped by the
+ * background job in batches (data-rights/retention `dropFingerprints`) rather than inside the PATCH,
+ * which on a big shop held the event loop for the whole update; until they are gone the checkout
+ * check ignores them (checkout-checks/routes), even if the setting is turned on again meanwhile.
+ * The job removes the marker once none is left.
+ */
+export const FINGERPRINTS_DROPPED_AT = "fingerprintsDroppedAt";
+
+/** The stored settings' {@link FINGERPRINTS_DROPPED_AT} (an ISO instant), or null. */
+export function fingerprintsDroppedAt(stored: unknown): string | null {
+  const at = stored && typeof stored === "object" ? (stored as Record<string, unknown>)[FINGERPRINTS_DROPPED_AT] : undefined;
+  return typeof at === "string" ? at : null;
+}
+
 const resolved = new Map<string, TenantSettings>();
 
 /**

@@ -68,13 +68,21 @@ function aheadOfTime(b: z.output<typeof UpsertSubscriptionBody>, now: Date, toda
  * date; one on or after it is the first delivery after the pause, kept. A sync that says nothing of
  * the stopped delivery keeps the one a pause made through the API remembered.
  */
-function syncedPause(b: z.output<typeof UpsertSubscriptionBody>, existing: SubscriptionRow | undefined): { nextDeliveryOn: string | null; pausedFromOn: string | null } {
-  const next = b.nextDeliveryOn ?? null;
-  if (b.status === "canceled") return { nextDeliveryOn: null, pausedFromOn: null };
-  if (b.status !== "paused") return { nextDeliveryOn: next, pausedFromOn: null };
+export function syncedPause(
+  b: Pick<z.output<typeof UpsertSubscriptionBody>, "nextDeliveryOn" | "status" | "pausedUntil">,
+  existing: Pick<SubscriptionRow, "status" | "pausedFromOn"> | undefined,
+): {
+  nextDeliveryOn: string | null;
+  pausedFromOn: string | null;
+  /** The next delivery as the sync sent it — null once canceled: a canceled plan has none — which `syncedCadence` reads a monthly plan's day from. */
+  sentOn: string | null;
+} {
+  // The one place a canceled sync loses its next delivery.
+  const next = b.status === "canceled" ? null : (b.nextDeliveryOn ?? null);
+  if (b.status !== "paused") return { nextDeliveryOn: next, pausedFromOn: null, sentOn: next };
   const until = b.pausedUntil ?? null;
-  if (until !== null && next !== null && next < until) return { nextDeliveryOn: until, pausedFromOn: next };
-  return { nextDeliveryOn: next, pausedFromOn: existing?.status === "paused" ? existing.pausedFromOn : null };
+  if (until !== null && next !== null && next < until) return { nextDeliveryOn: until, pausedFromOn: next, sentOn: next };
+  return { nextDeliveryOn: next, pausedFromOn: existing?.status === "paused" ? existing.pausedFromOn : null, sentOn: next };
 }
 
 /**
@@ -85,8 +93,9 @@ function syncedPause(b: z.output<typeof UpsertSubscriptionBody>, existing: Subsc
  * two fields saying different plans, and the API cannot tell which one the cart system meant.
  */
 export function syncedCadence(
-  b: Pick<z.output<typeof UpsertSubscriptionBody>, "intervalDays" | "intervalMonths" | "nextDeliveryOn" | "status">,
+  b: Pick<z.output<typeof UpsertSubscriptionBody>, "intervalDays" | "intervalMonths">,
   existing: Pick<SubscriptionRow, "intervalMonths" | "deliveryDay"> | undefined,
+  pause: Pick<ReturnType<typeof syncedPause>, "sentOn">,
 ): Pick<SubscriptionRow, "intervalDays" | "intervalMonths" | "deliveryDay"> {
   const months = b.intervalMonths ?? null;
   if (months === null) {
@@ -105,9 +114,8 @@ export function syncedCadence(
     };
     throw new ApiError("validation_failed", { en: `intervalDays: ${message.en}.`, ja: `intervalDays: ${message.ja}。` }, { errors: [{ path: "intervalDays", message }] });
   }
-  const next = b.status === "canceled" ? null : (b.nextDeliveryOn ?? null);
   const kept = existing?.intervalMonths != null ? existing.deliveryDay : null;
-  return { intervalDays: nominal, intervalMonths: months, deliveryDay: anchorFor(next, { intervalDays: nominal, intervalMonths: months, deliveryDay: kept }) };
+  return { intervalDays: nominal, intervalMonths: months, deliveryDay: anchorFor(pause.sentOn, { intervalDays: nominal, intervalMonths: months, deliveryDay: kept }) };
 }
 
 /** What one subscription sync decides (see `planSubscriptionSync`). */
@@ -151,7 +159,7 @@ export function planSubscriptionSync(
     productUnitsPerPackage: b.product.unitsPerPackage ?? null,
     productUnitLabel: b.product.unitLabel ?? null,
     quantity: b.quantity,
-    ...syncedCadence(b, existing),
+    ...syncedCadence(b, existing, pause),
     nextDeliveryOn: pause.nextDeliveryOn,
     unitPriceAmount: b.unitPrice.amount,
     currency: b.unitPrice.currency,

@@ -187,7 +187,9 @@ export async function dispatchDueWebhooks(db: Database, options: DispatchOptions
   const byEndpoint = new Map<string, (typeof claimed)[number][]>();
   for (const c of claimed) {
     const key = `${c.delivery.tenantId}/${c.delivery.webhookId}`;
-    byEndpoint.set(key, [...(byEndpoint.get(key) ?? []), c]);
+    const queue = byEndpoint.get(key);
+    if (queue) queue.push(c);
+    else byEndpoint.set(key, [c]);
   }
   await Promise.all([...byEndpoint.values()].map(async (queue) => {
     for (const c of queue) {

@@ -195,6 +195,31 @@ export function errorsSuite(h: () => Harness) {
       expect(key.body.errors.map((e: { path: string }) => e.path)).toEqual(["name"]);
     });
 
+    it("refuses a line break or a tab in an offer's or a knowledge entry's title, and keeps them in its body", async () => {
+      const offer = (title: { ja: string; en: string }) => ({
+        type: "skip",
+        parameters: { mode: "skip", count: 1 },
+        copy: { title, description: { ja: "{skippedDeliveryOn}を\nお休みします", en: "We skip\t{skippedDeliveryOn}" } },
+        eligibility: { reasons: ["other"] },
+      });
+      const offerId = `off_${uid("t")}`;
+      const broken = await h().request("PUT", `/v1/offers/${offerId}`, { key: t.key, body: offer({ ja: "次回を\nお休み", en: "Skip\u2028once" }) });
+      expectProblem(broken, 422, "validation_failed");
+      expect(broken.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(["copy.title.en", "copy.title.ja"]);
+      const tab = await h().request("PUT", `/v1/offers/${offerId}`, { key: t.key, body: offer({ ja: "次回を\tお休み", en: "Skip once" }), headers: { "accept-language": "ja" } });
+      expect(tab.body.errors).toEqual([{ path: "copy.title.ja", message: '"次回を\\tお休み": タブを含めずに入力してください' }]);
+      expect((await h().request("GET", `/v1/offers/${offerId}`, { key: t.key })).status).toBe(404);
+      expect((await h().request("PUT", `/v1/offers/${offerId}`, { key: t.key, body: offer({ ja: "次回をお休み", en: "Skip once" }) })).status).toBe(201);
+
+      const entry = (title: { ja: string; en: string }) => ({ title, body: { ja: "1日1包を\n水に溶かして", en: "One sachet a day,\r\nin water" }, category: null, topic: "usage_advice", reasons: [] });
+      const entryId = uid("kb");
+      const knowledge = await h().request("PUT", `/v1/knowledge/${entryId}`, { key: t.key, body: entry({ ja: "青汁の\r\n飲み方", en: "How to take aojiru" }) });
+      expectProblem(knowledge, 422, "validation_failed");
+      expect(knowledge.body.errors).toEqual([{ path: "title.ja", message: '"青汁の\\r\\n飲み方": Write it on one line, without line breaks' }]);
+      expect((await h().request("GET", `/v1/knowledge/${entryId}`, { key: t.key })).status).toBe(404);
+      expect((await h().request("PUT", `/v1/knowledge/${entryId}`, { key: t.key, body: entry({ ja: "青汁の飲み方", en: "How to take aojiru" }) })).status).toBe(201);
+    });
+
     it("titles and details follow Accept-Language (ja, en) with Content-Language and Vary", async () => {
       const ja = await h().request("GET", "/v1/customers/C-1", { key: null, headers: { "accept-language": "ja,en;q=0.8" } });
       expectProblem(ja, 401, "missing_api_key");

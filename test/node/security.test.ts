@@ -348,9 +348,20 @@ describe("erasure leaves no personal datum in the database file", () => {
     expect(Number(await kept())).toBe(1);
     const check = () => h.request("POST", "/v1/checkout-checks", { key: t.key, body: { phone: p.phone } });
     expect((await check()).body.evidence.earlierSubscriptions).toBe(1);
-    await h.request("PATCH", "/v1/settings", { key: t.key, body: { keepContactFingerprints: false } });
+    // The PATCH only records the setting (a big shop's update would hold the loop): the check stops
+    // reading them at once, turning them on again does not bring them back, the background job drops them.
+    const patched = await h.request("PATCH", "/v1/settings", { key: t.key, body: { keepContactFingerprints: false } });
+    expect(patched.body.keepContactFingerprints).toBe(false);
+    expect(Number(await kept())).toBe(1);
+    expect((await check()).body.evidence).toMatchObject({ matchedOn: [], earlierSubscriptions: 0 });
+    expect((await h.request("PATCH", "/v1/settings", { key: t.key, body: { keepContactFingerprints: true } })).body).not.toHaveProperty("fingerprintsDroppedAt");
+    expect((await check()).body.evidence).toMatchObject({ matchedOn: [], earlierSubscriptions: 0 });
+    expect((await h.maintain()).fingerprints).toBe(1);
     expect(Number(await kept())).toBe(0);
     expect((await check()).body.evidence).toMatchObject({ matchedOn: [], earlierSubscriptions: 0 });
+    const settings = (await h.db.client.execute({ sql: "SELECT settings FROM tenants WHERE id = ?", args: [t.id] })).rows[0]!.settings;
+    expect(JSON.parse(String(settings))).not.toHaveProperty("fingerprintsDroppedAt");
+    expect((await h.maintain()).fingerprints).toBe(0);
     h.close();
   });
 });

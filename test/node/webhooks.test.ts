@@ -174,6 +174,28 @@ describe("webhooks delivered to a real receiver", () => {
     expect(String(received.at(-1)!.headers["webhook-id"])).toBe(logged);
   });
 
+  it("after a failed attempt, the endpoint's other events of the pass are not attempted: they wait for their lease", async () => {
+    received.length = 0;
+    answerWith = 500;
+    const id = await newSubscription();
+    for (const quantity of [2, 3, 4]) await h.request("POST", `/v1/subscriptions/${id}/quantity`, { key: t.key, body: { quantity } });
+    let clock = Date.now();
+    const at = () => new Date(clock);
+    expect((await h.maintain(at)).webhooks).toMatchObject({ attempted: 1, delivered: 0 });
+    expect(received).toHaveLength(1);
+    const pending = (await h.request("GET", "/v1/webhooks/receiver/deliveries?status=pending", { key: t.key })).body.data as { attempts: unknown[]; nextAttemptAt: string }[];
+    expect(pending.map((d) => d.attempts.length).sort()).toEqual([0, 0, 1]);
+    const lease = new Date(clock + 60_000).toISOString();
+    for (const d of pending.filter((p) => p.attempts.length === 0)) expect(d.nextAttemptAt).toBe(lease);
+    expect((await h.maintain(at)).webhooks.attempted).toBe(0);
+    // Once the receiver answers again, all three go out, in the order queued.
+    answerWith = 200;
+    clock += 61_000;
+    expect((await h.maintain(at)).webhooks).toMatchObject({ attempted: 3, delivered: 3 });
+    const quantities = received.slice(1).map((r) => (JSON.parse(r.body) as { data: { subscription: { quantity: number } } }).data.subscription.quantity);
+    expect(quantities).toEqual([2, 3, 4]);
+  });
+
   it("a rotated secret signs at once; the old one still verifies during the overlap, not after", async () => {
     received.length = 0;
     const old = secret;
