@@ -567,8 +567,13 @@ export function winbackSuite(h: () => Harness) {
       // Old history (a year ago): counted where it belongs, never made due.
       const oldAt = new Date(Date.now() - 400 * 86_400_000).toISOString();
       const oldOn = localDate(new Date(oldAt), "Asia/Tokyo");
-      expect((await put(uid("T"), { status: "canceled", canceledAt: oldAt, startedAt: "2024-01-01T00:00:00Z", nextDeliveryOn: null })).status).toBe(201);
+      const old = uid("T");
+      expect((await put(old, { status: "canceled", canceledAt: oldAt, startedAt: "2024-01-01T00:00:00Z", nextDeliveryOn: null })).status).toBe(201);
       expect((await h().request("GET", `/v1/metrics/winback?from=${oldOn}&to=${oldOn}`, { key: own.key })).body).toMatchObject({ canceled: 1 });
+      // Nor listed: a merchant importing years of history would see it all as candidates (the whole list, and the customer's).
+      expect((await listed()).map((x) => x.subscriptionId)).not.toContain(old);
+      const all = (await h().request("GET", "/v1/winback/candidates?limit=100", { key: own.key })).body.data as { subscriptionId: string }[];
+      expect(all.map((x) => x.subscriptionId).sort()).toEqual([imported, live].sort());
 
       // The reactivation closes the imported cancellation: the win-back figures and retention's agree.
       await reactivate(imported);
