@@ -29,7 +29,7 @@ import { getSubscription, toSubscription, type SubscriptionRow } from "../subscr
 import { enqueueWebhookEvent } from "../webhooks/outbox";
 import { findCustomer, getCustomer } from "../customers/repository";
 import { refuseErased } from "../data-rights/erased";
-import { loadSurvey, recordCancellation, recordKeepInTouch, recordReactivation } from "../winback/service";
+import { loadSurvey, recordCancellation, recordKeepInTouch, recordReactivations } from "../winback/service";
 import { checkAnswers, localizeSurvey, type SurveyAnswer } from "../winback/survey";
 import { comebackToRedeem, notApplicable } from "../winback/redeem";
 import { personaliseTerms, type OfferApplication } from "../offers/personalise";
@@ -592,7 +592,7 @@ export async function reactivate(store: TenantStore, subscriptionId: string, inp
     const feeAnswer = fee ? { cancellationFee: { ...feeRecord(fee, sub), note: fee.note[ctx.lang] } } : {};
     await refreshRisk(s, subscriptionId, at, "reactivated");
     // Revenue recovered: the plan as it restarts, with the offer taken (its discount, its size).
-    const recovered = async () => recordReactivation(s, await getSubscription(s, subscriptionId), at);
+    const recovered = async () => recordReactivations(s, [await getSubscription(s, subscriptionId)], at);
     if (comeback && terms) {
       // Applied like any accepted offer, in the same transaction: both or neither. Not counted as a
       // cancel-flow save (the bandit learns saves of flows it showed offers in); the change's source,

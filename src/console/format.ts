@@ -1,10 +1,12 @@
 import type { Lang } from "./strings";
 import { CHANNEL_LABELS } from "./strings";
+import { formatMoney } from "../platform/numbers";
 
 /**
  * How the console writes times, money and names for people: in the page's language and the
  * shop's time zone, never an ISO string, a code or `null`. Dates: platform/dates `writeDate`
- * (`short`: 「12月5日」, the year only when it is not this year's).
+ * (`short`: 「12月5日」, the year only when it is not this year's); money: platform/numbers
+ * `formatMoney` (「3,240円」 / "¥3,240"), as the portal and the API's texts write it.
  */
 
 const locale = (lang: Lang) => (lang === "ja" ? "ja-JP" : "en-US");
@@ -19,11 +21,6 @@ export function month(value: string, lang: Lang): string {
 /** An instant in the shop's time zone: 「2026/11/13 19:55」 / "Nov 13, 2026, 7:55 PM". */
 export function when(iso: string, lang: Lang, timeZone: string): string {
   return new Date(iso).toLocaleString(locale(lang), { timeZone, dateStyle: "medium", timeStyle: "short" });
-}
-
-/** Money (`amount` in the currency's major unit, as the API answers it): 「￥3,240」. */
-export function money(m: { amount: number; currency: string }, lang: Lang): string {
-  return new Intl.NumberFormat(locale(lang), { style: "currency", currency: m.currency }).format(m.amount);
 }
 
 /** A channel's name (Web, 電話（IVR）, オペレーター…); an unknown one as sent. */
@@ -57,7 +54,7 @@ export function offerName(id: string, catalogue: readonly CatalogueEntry[], lang
       if (typeof p.to === "number") return ja ? `数量を${p.to}個に` : `Quantity to ${p.to}`;
       return ja ? `数量を${Math.abs(Number(p.delta))}個${Number(p.delta) < 0 ? "減らす" : "増やす"}` : `Quantity ${Number(p.delta) < 0 ? "down" : "up"} by ${Math.abs(Number(p.delta))}`;
     case "discount": {
-      const off = typeof p.percentOff === "number" ? `${p.percentOff}%` : money({ amount: Number(p.amountOff), currency: "JPY" }, lang);
+      const off = typeof p.percentOff === "number" ? `${p.percentOff}%` : formatMoney({ amount: Number(p.amountOff), currency: "JPY" }, lang);
       return ja ? `${off}オフ × ${p.cycles}回` : `${off} off × ${p.cycles} deliveries`;
     }
     case "product_swap":

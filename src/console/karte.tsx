@@ -2,7 +2,8 @@ import { cadenceText } from "../platform/cadence";
 import type { Child } from "hono/jsx";
 import { Layout, type PageContext } from "./layout";
 import { planCallFor } from "./plan";
-import { channelName, money, percent, shareOf, when } from "./format";
+import { channelName, percent, shareOf, when } from "./format";
+import { formatMoney } from "../platform/numbers";
 import { WinbackPanel, type KarteWinback } from "./winback";
 import type { ReactivationWindow } from "../plan-changes/rules";
 import { discountedPrice, upcomingDiscount } from "../plan-changes/discount";
@@ -146,8 +147,6 @@ export type KarteData = {
   notice: string | null;
   error: string | null;
 };
-
-const yen = money;
 
 /** A comeback offer the customer may take on reactivating (not a reminder: a plain reactivation takes that). */
 export type ComebackChoice = { offerId: string; title: string; sent?: { sentOn: string; validUntil: string } };
@@ -417,7 +416,7 @@ function Reactivate(props: { page: PageContext; sub: Sub; window: ReactivationWi
 const perDelivery = (sub: Sub): Money => ({ amount: sub.unitPrice.amount * sub.quantity, currency: sub.unitPrice.currency });
 
 const discountLabel = (d: { percentOff: number | null; amountOff: number | null }, currency: string, lang: Lang) =>
-  d.percentOff !== null ? tf(lang, "percentOff", { n: d.percentOff }) : tf(lang, "amountOff", { amount: yen({ amount: d.amountOff ?? 0, currency }, lang) });
+  d.percentOff !== null ? tf(lang, "percentOff", { n: d.percentOff }) : tf(lang, "amountOff", { amount: formatMoney({ amount: d.amountOff ?? 0, currency }, lang) });
 
 /**
  * The price of the next delivery (discounted when it is) and an accepted discount's deliveries
@@ -428,13 +427,13 @@ function DeliveryPrice(props: { sub: Sub; lang: Lang; today: string }) {
   const regular = perDelivery(sub);
   const d = sub.status === "canceled" ? null : (sub.activeDiscount ?? null);
   const ahead = d ? upcomingDiscount({ endsOn: d.endsOn, ...(d.startsOn ? { startsOn: d.startsOn } : {}) }, sub) : null;
-  if (!d || !ahead) return <>{yen(regular, lang)}</>;
-  const price = yen({ amount: discountedPrice(regular.amount, d), currency: regular.currency }, lang);
+  if (!d || !ahead) return <>{formatMoney(regular, lang)}</>;
+  const price = formatMoney({ amount: discountedPrice(regular.amount, d), currency: regular.currency }, lang);
   const date = (x: string) => writeDate(x, lang, "short", props.today);
   const vars = { label: discountLabel(d, regular.currency, lang), price, first: date(ahead.first), last: ahead.last ? date(ahead.last) : "", n: ahead.left ?? 0 };
   return (
     <>
-      {ahead.first === sub.nextDeliveryOn ? `${price}${tf(lang, "regularPrice", { price: yen(regular, lang) })}` : yen(regular, lang)}
+      {ahead.first === sub.nextDeliveryOn ? `${price}${tf(lang, "regularPrice", { price: formatMoney(regular, lang) })}` : formatMoney(regular, lang)}
       <br />
       <small class="discount">{tf(lang, ahead.left === null ? "discountOpen" : ahead.left === 1 ? "discountLast" : "discountDeliveries", vars)}</small>
     </>
@@ -453,9 +452,9 @@ function ReactivationPrice(props: { sub: Sub; lang: Lang; comeback: { type?: str
   if (props.comeback?.type === "discount" && isMoney(p.discountedPrice) && typeof p.cycles === "number") {
     const d = { percentOff: typeof p.percentOff === "number" ? p.percentOff : null, amountOff: typeof p.amountOff === "number" ? p.amountOff : null };
     const after = isMoney(p.priceAfter) ? p.priceAfter : regular;
-    return <>{tf(lang, "comebackPrice", { price: yen(p.discountedPrice, lang), label: discountLabel(d, regular.currency, lang), n: p.cycles, regular: yen(after, lang) })}</>;
+    return <>{tf(lang, "comebackPrice", { price: formatMoney(p.discountedPrice, lang), label: discountLabel(d, regular.currency, lang), n: p.cycles, regular: formatMoney(after, lang) })}</>;
   }
-  return <>{yen(isMoney(p.pricePerDelivery) ? p.pricePerDelivery : regular, lang)}</>;
+  return <>{formatMoney(isMoney(p.pricePerDelivery) ? p.pricePerDelivery : regular, lang)}</>;
 }
 
 /**
@@ -506,7 +505,7 @@ export function ReactivationPage(props: {
           <>
             <dt>{t(lang, "cancellationFee")}</dt>
             <dd class="cancellation-fee">
-              <strong>{tf(lang, props.fee.waived ? "cancellationFeeWaived" : "cancellationFeeStands", { amount: yen(props.fee.amount, lang) })}</strong>
+              <strong>{tf(lang, props.fee.waived ? "cancellationFeeWaived" : "cancellationFeeStands", { amount: formatMoney(props.fee.amount, lang) })}</strong>
               <p class="note">{props.fee.note}</p>
             </dd>
           </>
@@ -579,7 +578,7 @@ export function describe(i: TimelineItem, w: Words): string {
       case "payment.succeeded":
       case "payment.failed": {
         const amount = d.amount as { amount: number; currency: string } | undefined;
-        if (amount) parts.push(money(amount, lang));
+        if (amount) parts.push(formatMoney(amount, lang));
         if (d.reason) parts.push(PAYMENT_FAILURE_LABELS[String(d.reason)]?.[lang] ?? String(d.reason));
         break;
       }
@@ -721,7 +720,7 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
                     <td>{STATUS_LABELS[s.status]?.[lang] ?? s.status}</td>
                     <td>
                       {s.commitment
-                        ? `${s.deliveriesCompleted}/${s.commitment.minDeliveries}${s.commitment.earlyCancellationFee ? ` · ${yen(s.commitment.earlyCancellationFee, lang)}` : ""}`
+                        ? `${s.deliveriesCompleted}/${s.commitment.minDeliveries}${s.commitment.earlyCancellationFee ? ` · ${formatMoney(s.commitment.earlyCancellationFee, lang)}` : ""}`
                         : "—"}
                     </td>
                     <td>{r && s.status !== "canceled" ? scoreWithBand(r, lang) : "—"}</td>
@@ -790,7 +789,7 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
                   <ul aria-label={t(lang, "charges")}>
                     {data.cancellation.chargesIfCanceledNow.map((ch) => (
                       <li>
-                        <strong>{yen(ch.amount, lang)}</strong> — {ch.basis}
+                        <strong>{formatMoney(ch.amount, lang)}</strong> — {ch.basis}
                       </li>
                     ))}
                   </ul>

@@ -1,7 +1,8 @@
 import type { retentionFor, winbackFor } from "../metrics/routes";
 import { Layout, type PageContext } from "./layout";
 import { writeDate } from "../platform/dates";
-import { channelName, month, money, offerName, percent, shareOf, type CatalogueEntry } from "./format";
+import { channelName, month, offerName, percent, shareOf, type CatalogueEntry } from "./format";
+import { formatMoney } from "../platform/numbers";
 import { t, tf, type Lang, type StringKey } from "./strings";
 
 type Metrics = Awaited<ReturnType<typeof retentionFor>>;
@@ -153,7 +154,7 @@ export function MetricsPage(props: {
             <tr><th scope="row">{t(lang, "rate180")}</th><td>{share(winback.reactivatedWithin180, winback.matured)}</td></tr>
             <tr><th scope="row">{t(lang, "afterContactShare")}</th><td>{percent(winback.contacts.afterContactShare)}</td></tr>
             <tr><th scope="row">{t(lang, "winbackLift")}</th><td>{winback.holdout ? percent(winback.holdout.lift) : "—"}</td></tr>
-            <tr><th scope="row">{t(lang, "revenueRecovered")}</th><td>{winback.revenueRecovered.length ? winback.revenueRecovered.map((m) => money(m, lang)).join(" / ") : "—"}</td></tr>
+            <tr><th scope="row">{t(lang, "revenueRecovered")}</th><td>{winback.revenueRecovered.length ? winback.revenueRecovered.map((m) => formatMoney(m, lang)).join(" / ") : "—"}</td></tr>
           </tbody>
         </table>
         {(["winbackReason", "winbackMonth"] as const).map((k) => {

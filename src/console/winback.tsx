@@ -1,5 +1,6 @@
 import { Layout, type PageContext } from "./layout";
-import { money, percent, when } from "./format";
+import { percent, when } from "./format";
+import { formatMoney } from "../platform/numbers";
 import { localDate, writeDate } from "../platform/dates";
 import { t, tf, type Lang } from "./strings";
 import type { z } from "@hono/zod-openapi";
@@ -82,7 +83,7 @@ export function WinbackPage(props: { page: PageContext; rows: Candidate[]; names
                 <td>{canceledOn(r, page)}</td>
                 <td>{r.returnOn ? writeDate(r.returnOn, lang, "short", page.today) : "—"}</td>
                 <td class="chance">{percent(r.probability)}</td>
-                <td>{money(r.expectedValue, lang)}</td>
+                <td>{formatMoney(r.expectedValue, lang)}</td>
                 <td>
                   <ul class="drivers">
                     {r.drivers.slice(0, 3).map((d) => (
@@ -133,7 +134,7 @@ export function WinbackPanel(props: { page: PageContext; product: string; winbac
           <>
             <dt>{t(lang, "winbackChance")}</dt>
             <dd class="chance">
-              {percent(c.probability)} <small>{tf(lang, "expectedValueOf", { amount: money(c.expectedValue, lang) })}</small>
+              {percent(c.probability)} <small>{tf(lang, "expectedValueOf", { amount: formatMoney(c.expectedValue, lang) })}</small>
             </dd>
           </>
         ) : null}

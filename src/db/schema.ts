@@ -774,8 +774,12 @@ export const winbacks = sqliteTable(
         t.reactivatedAt,
         t.planCanceled,
         t.listedRecord,
+        t.flowId,
+        t.dueStatus,
       )
-      .where(sql`contactable = 1 AND plan_canceled = 1 AND holdout = 0 AND reactivated_at IS NULL`),
+      // A cancellation a sync or an import recorded that will never be contacted (older than the contact
+      // horizon when recorded, or passed over when it fell due: `skipped`, no flow) is history, not a candidate.
+      .where(sql`contactable = 1 AND plan_canceled = 1 AND holdout = 0 AND reactivated_at IS NULL AND (flow_id IS NOT NULL OR due_status <> 'skipped')`),
     // The maintenance job's cross-tenant question: whose win-back date has come?
     index("winbacks_due").on(t.dueStatus, t.dueOn, t.tenantId),
     // The maintenance job's question: whose comeback was decided on an older catalogue (or never)?

@@ -257,14 +257,7 @@ function decidePlan(current: Plan, request: PlanRequest, settings: TenantSetting
       if (nextIsLocked) return windowClosed({ en: "the delivery after it can be skipped once it has shipped.", ja: "発送後に、その次のお届けをスキップできます。" });
       const allowed = settings.maxConsecutiveSkips - plan.consecutiveSkips;
       if (request.count > allowed) {
-        return fail(
-          "skip_limit_exceeded",
-          {
-            en: `At most ${settings.maxConsecutiveSkips} deliveries in a row can be skipped; ${Math.max(allowed, 0)} more can be skipped now.`,
-            ja: `続けてスキップできるのは${settings.maxConsecutiveSkips}回までです。${allowed > 0 ? `現在あと${allowed}回スキップできます。` : "いまはこれ以上スキップできません。"}`,
-          },
-          { maxConsecutiveSkips: settings.maxConsecutiveSkips, remainingSkips: Math.max(allowed, 0) },
-        );
+        return fail("skip_limit_exceeded", skipLimitText(settings, allowed), { maxConsecutiveSkips: settings.maxConsecutiveSkips, remainingSkips: Math.max(allowed, 0) });
       }
       return {
         ok: true,
@@ -397,6 +390,24 @@ function decidePlan(current: Plan, request: PlanRequest, settings: TenantSetting
 export function movesNothing(current: Plan, decided: Plan, settings: Pick<TenantSettings, "changeCutoffDays">, today: string): boolean {
   const now = settle(current, today, settings);
   return (["status", "quantity", "intervalDays", "nextDeliveryOn", "pausedUntil"] as const).every((k) => now[k] === decided[k]) && (now.intervalMonths ?? null) === (decided.intervalMonths ?? null);
+}
+
+/**
+ * Why a skip is refused, in the words a customer (and the operator reading it out) expects: with
+ * some skips left, how many; with none, that the run ends when the next delivery ships (a shipped
+ * delivery resets it, skipRunAfterDelivery) and that a pause is the way to a longer break (when
+ * the shop offers pauses); a shop that allows no skips says so. "0 more can be skipped now" said
+ * none of that.
+ */
+function skipLimitText(settings: Pick<TenantSettings, "maxConsecutiveSkips" | "maxPauseDays">, allowed: number): Localized {
+  const max = settings.maxConsecutiveSkips;
+  if (max === 0) return { en: "The shop does not offer skips.", ja: "このショップではお届けのスキップを承っていません。" };
+  if (allowed > 0) return { en: `At most ${max} deliveries in a row can be skipped; only ${allowed} more can be skipped now.`, ja: `続けてスキップできるのは${max}回までです。現在あと${allowed}回スキップできます。` };
+  const pause = settings.maxPauseDays > 0;
+  return {
+    en: `At most ${max} deliveries in a row can be skipped, so no more can be skipped until the next delivery has shipped.${pause ? " For a longer break, pause deliveries instead." : ""}`,
+    ja: `続けてスキップできるのは${max}回までのため、次回のお届けが発送されるまで、これ以上スキップできません。${pause ? "しばらくお届けが不要な場合は、休止をご利用ください。" : ""}`,
+  };
 }
 
 /** Skips the plan may still make in a row (never negative: a lowered limit leaves none). */

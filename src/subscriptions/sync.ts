@@ -11,7 +11,7 @@ import { recordAutoResume } from "../plan-changes/auto-resume";
 import { autoResume, skipRunAfterSync, type ResumeNote } from "../plan-changes/rules";
 import type { TenantSettings } from "../settings/schemas";
 import { findWithRiskState, refreshPersonRisk, refreshRisk } from "../risk/maintain";
-import { recordSyncedCancellations } from "../winback/service";
+import { recordReactivations, recordSyncedCancellations } from "../winback/service";
 import type { SubscriptionRow } from "./repository";
 import type { UpsertSubscriptionBody } from "./schemas";
 
@@ -128,6 +128,8 @@ export type SubscriptionSyncPlan = SyncOutcome<SubscriptionRow> & {
   canceledNow: boolean;
   /** A cancellation win-back has not heard of: a plan synced `canceled`, new or until now live (winback/service `recordSyncedCancellations`). */
   newCancellation: boolean;
+  /** A canceled plan the sync restarts (active or paused): the customer came back (winback/service `recordReactivations`). */
+  restarted: boolean;
 };
 
 /**
@@ -136,7 +138,8 @@ export type SubscriptionSyncPlan = SyncOutcome<SubscriptionRow> & {
  * `version` moves only when a synced field really changes; a pause whose date has already passed
  * is resumed now, as the maintenance job would (never with a first delivery before today + the
  * cut-off); a sync that reports a delivery shipped ends the run of consecutive skips; a plan synced
- * `canceled`, new or until now live, is a cancellation for win-back (`newCancellation`). One function
+ * `canceled`, new or until now live, is a cancellation for win-back (`newCancellation`), and a
+ * canceled plan synced live again is its reactivation (`restarted`). One function
  * for `PUT /v1/subscriptions/{id}`, the bulk `POST /v1/sync` and `npm run import`.
  */
 export function planSubscriptionSync(
@@ -181,10 +184,10 @@ export function planSubscriptionSync(
   if (resumed) Object.assign(values, { status: "active", pausedUntil: null, pausedFromOn: null, nextDeliveryOn: resumed.plan.nextDeliveryOn });
   if (!existing) {
     const row: SubscriptionRow = { ...values, id: subscriptionId, tenantId, version: 1, consecutiveSkips: 0, createdAt: at, updatedAt: at, activeDiscount: null, cancellation: null };
-    return { row, created: true, changed: true, write: row, resume: resumed ? { before: { ...row, ...synced }, note: resumed.note } : null, canceledNow: false, newCancellation: row.status === "canceled" };
+    return { row, created: true, changed: true, write: row, resume: resumed ? { before: { ...row, ...synced }, note: resumed.note } : null, canceledNow: false, newCancellation: row.status === "canceled", restarted: false };
   }
   const changed = SYNCED.some((k) => existing[k] !== (values as Record<string, unknown>)[k]);
-  if (!changed) return { row: existing, created: false, changed: false, write: null, resume: null, canceledNow: false, newCancellation: false };
+  if (!changed) return { row: existing, created: false, changed: false, write: null, resume: null, canceledNow: false, newCancellation: false, restarted: false };
   const consecutiveSkips = skipRunAfterSync(existing.consecutiveSkips, existing.deliveriesCompleted, values.deliveriesCompleted);
   const next = { ...values, consecutiveSkips, version: existing.version + 1, updatedAt: at };
   return {
@@ -195,6 +198,7 @@ export function planSubscriptionSync(
     resume: resumed ? { before: { ...existing, ...synced }, note: resumed.note } : null,
     canceledNow: existing.status !== "canceled" && values.status === "canceled",
     newCancellation: existing.status !== "canceled" && values.status === "canceled",
+    restarted: existing.status === "canceled" && values.status !== "canceled",
   };
 }
 
@@ -233,5 +237,7 @@ export async function syncSubscription(
   else await refreshRisk(s, subscriptionId, at, undefined, { person: true, customer, known: { sub: plan.row, risk: found.risk, timeZone: settings.timeZone, endpoints: found.endpoints } });
   if (plan.canceledNow) await refreshPersonRisk(s, subscriptionId, b.customerId, at);
   if (plan.newCancellation) await recordSyncedCancellations(s, [plan.row], now, settings);
+  // The customer came back through the cart system: win-back records it as the API's reactivation does.
+  if (plan.restarted) await recordReactivations(s, [plan.row], at);
   return plan;
 }

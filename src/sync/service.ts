@@ -17,7 +17,7 @@ import type { SubscriptionRow } from "../subscriptions/repository";
 import { planSubscriptionSync, SUBSCRIPTION_SYNCED, unknownCustomer } from "../subscriptions/sync";
 import { refuseErased } from "../data-rights/erased";
 import { enqueueWebhookEvent } from "../webhooks/outbox";
-import { recordSyncedCancellations } from "../winback/service";
+import { recordReactivations, recordSyncedCancellations } from "../winback/service";
 import { SyncCustomer, SyncSubscription, type BulkSyncResponse, type SyncItemResult } from "./schemas";
 
 type Result = z.infer<typeof SyncItemResult>;
@@ -332,6 +332,10 @@ async function syncSubscriptions(
   const createdSubs = new Set<string>();
   const riskRows = new Map<string, Omit<RiskRow, "tenantId">>();
   const cancellations: SubscriptionRow[] = [];
+  const canceledIds = new Set<string>();
+  // Restarts close the record open before the batch, or (after a cancellation earlier in it) the one that cancellation opens.
+  const restarts: SubscriptionRow[] = [];
+  const restartsAfterCancel = new Set<string>();
   const after: (() => Promise<unknown>)[] = [];
   const refreshRisk = (id: string) => {
     const k = subs.get(id)!;
@@ -378,7 +382,14 @@ async function syncSubscriptions(
       const resumed = plan.row;
       after.push(() => recordAutoResume(s, before, resumed, note, ctx.now));
     }
-    if (plan.newCancellation) cancellations.push(plan.row);
+    if (plan.newCancellation) {
+      cancellations.push(plan.row);
+      canceledIds.add(id);
+    }
+    if (plan.restarted) {
+      if (canceledIds.has(id)) restartsAfterCancel.add(id);
+      else restarts.push(plan.row);
+    }
     refreshRisk(id);
     // As refreshPersonRisk: the person's other live subscriptions now have an earlier cancellation.
     if (plan.canceledNow) {
@@ -397,7 +408,9 @@ async function syncSubscriptions(
   const rows = [...writtenSubs.values()].map(({ tenantId: _t, ...r }) => r);
   await s.upsertMany(subscriptions, rows, [subscriptions.tenantId, subscriptions.id], SUBSCRIPTION_SYNCED);
   await upsertRiskRows(s, [...riskRows.values()]);
-  // As the single PUT: each cancellation the batch reported enters win-back, all in one go.
+  // As the single PUT: each restart and cancellation the batch reported enters win-back, each kind in one go.
+  await recordReactivations(s, restarts, at);
   await recordSyncedCancellations(s, cancellations, ctx.now, ctx.settings);
+  await recordReactivations(s, [...restartsAfterCancel].flatMap((id) => (writtenSubs.get(id)!.status === "canceled" ? [] : [writtenSubs.get(id)!])), at);
   for (const step of after) await step();
 }

@@ -3,7 +3,9 @@
  * expected recovered value first, one keyset page at a time, each with its comeback offer.
  *
  * The page is one walk down the partial index `winbacks_listable` (contactable, plan still
- * canceled, not held out, not reactivated; expected value desc, id). `contactable` and
+ * canceled, not held out, not reactivated, and not history a sync or an import recorded that will
+ * never be contacted — no flow and `skipped`, see winback/service `syncedDue`; expected value
+ * desc, id). `contactable` and
  * `plan_canceled` are the customer's current answer and the plan's current status, written by
  * SQLite in the transaction that changes either (migration 0023's triggers), so an erased customer
  * (`erased_at`; no e-mail, no phone either), a withdrawn answer or a restarted plan leaves the list
@@ -68,7 +70,7 @@ type After = { value: number | Placeholder; id: number | string | Placeholder } 
 function candidatesFrom(tenant: SQL, after: After, customerId?: string) {
   // One customer's: their few rows through their own index, then sorted (not a walk of the whole list).
   return sql`FROM winbacks w INDEXED BY ${sql.raw(customerId === undefined ? "winbacks_listable" : "winbacks_customer")}
-    WHERE w.tenant_id = ${tenant} AND w.contactable = 1 AND w.plan_canceled = 1 AND w.holdout = 0 AND w.reactivated_at IS NULL
+    WHERE w.tenant_id = ${tenant} AND w.contactable = 1 AND w.plan_canceled = 1 AND w.holdout = 0 AND w.reactivated_at IS NULL AND (w.flow_id IS NOT NULL OR w.due_status <> 'skipped')
       ${customerId === undefined ? sql`` : sql`AND w.customer_id = ${customerId}`}
       ${after ? sql`AND w.expected_value <= ${after.value} AND (w.expected_value < ${after.value} OR (w.expected_value = ${after.value} AND w.id > ${after.id}))` : sql``}
     ORDER BY w.expected_value DESC, w.id`;

@@ -251,8 +251,8 @@ export function syncedDue(canceledOn: string, today: string, settings: Pick<Tena
  * `npm run import`: a plan synced `canceled`, new or until then live) become win-back records as a
  * cancel flow's do (`recordCancellation`): reason, survey and return date unknown, contactable as
  * the customer's consent stands, dated by the synced `canceledAt`; when due: `syncedDue`. A plan
- * whose earlier cancellation is still open (restarted by the cart system, not through this API,
- * and cancelled again) keeps that one record. Set-based
+ * whose earlier cancellation is still open (its restart never recorded, and cancelled again) keeps
+ * that one record; a synced restart closes it (`recordReactivations`). Set-based
  * for a bulk sync: the customers, their contacts and the model read once, one insert. The comeback
  * offer is left to the maintenance job's next pass (winback/decide `decideStaleComebacks`, which
  * takes every record not decided yet; the candidates list decides such a row itself meanwhile):
@@ -278,8 +278,8 @@ export async function recordSyncedCancellations(s: TenantStore, canceled: readon
   for (const c of contacts) if (c.customerId) contactsOf.set(c.customerId, [...(contactsOf.get(c.customerId) ?? []), c]);
   const today = localDate(now, settings.timeZone);
   const rows: WinbackRow[] = [];
-  // A plan restarted by the cart system (no reactivation through this API) and cancelled again is
-  // still the cancellation its open record holds: one record, not two on the list.
+  // A plan whose record is still open while it is canceled again keeps that one record, not two on
+  // the list: a restart synced before restarts closed records, or one the cart system never reported.
   const held = new Set(open.map((o) => o.subscriptionId));
   for (const sub of canceled) {
     const customer = byId.get(sub.customerId);
@@ -297,25 +297,33 @@ export async function recordSyncedCancellations(s: TenantStore, canceled: readon
   return rows;
 }
 
-/** The subscription's latest open win-back record, if any. */
-async function openWinback(s: TenantStore, subscriptionId: string): Promise<WinbackRow | undefined> {
-  const [row] = await s.q
-    .select()
-    .from(winbacks)
-    .where(s.owns(winbacks, eq(winbacks.subscriptionId, subscriptionId), isNull(winbacks.reactivatedAt)))
-    .orderBy(desc(winbacks.canceledAt))
-    .limit(1);
-  return row;
-}
+type Restarted = Pick<SubscriptionRow, "id" | "unitPriceAmount" | "quantity" | "intervalDays" | "nextDeliveryOn" | "activeDiscount">;
 
 /**
- * A reactivation closes the open win-back record with revenue recovered: a year of the plan as it
- * restarted, less the discount it carries (a comeback or win-back offer's: `recoveredValue`).
+ * Reactivations close each plan's latest open win-back record (canceled, not reactivated since) at
+ * `at`, with revenue recovered: a year of the plan as it restarted, less the discount it carries
+ * (a comeback or win-back offer's: `recoveredValue`). Whether it followed a contact is the record's
+ * own `contactedAt` (metrics/winback); which offer was taken, the reactivation's change. The one
+ * writer for `POST /v1/subscriptions/{id}/reactivate` (`recordReactivation`) and a plan the cart
+ * system restarts (`PUT /v1/subscriptions/{id}`, `POST /v1/sync`, `npm run import`): the customer
+ * came back either way. One read and one statement for a batch; inside the caller's write.
  */
-export async function recordReactivation(s: TenantStore, sub: Pick<SubscriptionRow, "id" | "unitPriceAmount" | "quantity" | "intervalDays" | "nextDeliveryOn" | "activeDiscount">, at: string) {
-  const open = await openWinback(s, sub.id);
-  if (!open) return;
-  await s.update(winbacks, { reactivatedAt: at, recoveredAmount: recoveredValue(sub) }, eq(winbacks.id, open.id));
+export async function recordReactivations(s: TenantStore, restarted: readonly Restarted[], at: string) {
+  if (restarted.length === 0) return;
+  const open = await s.q
+    .select({ id: winbacks.id, subscriptionId: winbacks.subscriptionId, canceledAt: winbacks.canceledAt })
+    .from(winbacks)
+    .where(s.owns(winbacks, inList(winbacks.subscriptionId, restarted.map((r) => r.id)), isNull(winbacks.reactivatedAt)));
+  const latest = new Map<string, { id: string; canceledAt: string }>();
+  for (const o of open) if ((latest.get(o.subscriptionId)?.canceledAt ?? "") <= o.canceledAt) latest.set(o.subscriptionId, o);
+  if (latest.size === 0) return;
+  const value = new Map(restarted.map((r) => [r.id, recoveredValue(r)]));
+  const amounts = JSON.stringify(Object.fromEntries([...latest].map(([sub, o]) => [o.id, value.get(sub)!])));
+  await s.update(
+    winbacks,
+    { reactivatedAt: at, recoveredAmount: sql`(SELECT value FROM json_each(${amounts}) WHERE key = ${winbacks.id})` as unknown as number },
+    inList(winbacks.id, [...latest.values()].map((o) => o.id)),
+  );
 }
 
 /** A win-back contact (a `winback.contacted` event): the first one counts, on the subscription's open record or the customer's latest. */

@@ -227,7 +227,7 @@ describe("the operator console in a browser", () => {
   it("cancels with the fee read out and confirmed, and shows the receipt", async () => {
     const page = await as(shopA);
     await page.goto(`${api.url}/console?customer=${ids.customer}&sub=${ids.feeSub}&reason=too_expensive`);
-    await expect(page.locator("form.cancel").textContent()).resolves.toContain("￥5,000");
+    await expect(page.locator("form.cancel").textContent()).resolves.toContain("5,000円");
     // The exit survey is optional: nothing chosen, keep-in-touch unanswered, no return date.
     const survey = page.locator("form.cancel [data-survey]");
     await expect(survey.locator("legend").first().textContent()).resolves.toContain("任意");
@@ -276,7 +276,7 @@ describe("the operator console in a browser", () => {
     const subs = (await page.locator("section[aria-labelledby=who] table").textContent())!;
     expect(subs).toMatch(/\d+月\d+日/); // the next delivery
     expect(subs).toMatch(/\d+（[低中高]）/); // the risk score and band
-    expect(await page.locator("section[aria-labelledby=who] tr.focus td.price").textContent()).toBe("￥3,980"); // the price per delivery, no discount
+    expect(await page.locator("section[aria-labelledby=who] tr.focus td.price").textContent()).toBe("3,980円"); // the price per delivery, no discount, written as the portal and the receipt write it
     expect(subs).not.toMatch(/\d{4}-\d{2}-\d{2}|low|medium|high/);
     const text = (await page.locator("ol.timeline li").allTextContents()).join("\n");
     // The change, what it changed, and the flow with its reason's label.
@@ -404,11 +404,11 @@ describe("the operator console in a browser", () => {
       const fee = page.locator("dd.cancellation-fee");
       if (lang === "ja") {
         await expect(page.locator("dl.review").textContent()).resolves.toContain("解約手数料");
-        await expect(fee.locator("strong").textContent()).resolves.toBe("￥5,000：かかりません（解約の取り消し）");
+        await expect(fee.locator("strong").textContent()).resolves.toBe("5,000円：かかりません（解約の取り消し）"); // as the note under it writes the fee
         await expect(fee.locator(".note").textContent()).resolves.toContain("解約時にご案内した解約手数料5,000円");
         await expect(fee.locator(".note").textContent()).resolves.toContain("これまでの2回に続けて数えます");
       } else {
-        await expect(fee.locator("strong").textContent()).resolves.toMatch(/5,000: not charged \(the cancellation is undone\)$/);
+        await expect(fee.locator("strong").textContent()).resolves.toBe("¥5,000: not charged (the cancellation is undone)");
         await expect(fee.locator(".note").textContent()).resolves.toContain("is not charged");
       }
       expect(await allViolations(page)).toEqual([]);

@@ -2,7 +2,8 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { money, percent } from "../../src/console/format";
+import { percent } from "../../src/console/format";
+import { formatMoney } from "../../src/platform/numbers";
 import { addDays, localDate, writeDate } from "../../src/platform/dates";
 import { launchBrowser, serveOnLoopback, type Served } from "../support/browser";
 import { customerBody, subscriptionBody, uid, type TestTenant } from "../support/harness";
@@ -35,7 +36,7 @@ async function violations(page: Page): Promise<string[]> {
   return result.violations.map((v) => `${v.id} (${v.nodes.length})`);
 }
 
-/** A customer whose plan (￥`price` × 2) was canceled for its price, with the confirmation's answers (keep-in-touch, return date). */
+/** A customer whose plan (`price`円 × 2) was canceled for its price, with the confirmation's answers (keep-in-touch, return date). */
 async function lapsed(t: TestTenant, name: string, price: number, confirm: Record<string, unknown> = { keepInTouch: true }) {
   const [customer, sub] = [uid("C"), uid("S")];
   await h.request("PUT", `/v1/customers/${customer}`, { key: t.key, body: customerBody({ name, email: `${customer.toLowerCase()}@example.jp`, marketingConsent: false }) });
@@ -103,7 +104,7 @@ describe("the console's win-back view", () => {
     expect(cells[2]).toMatch(/^\d+月\d+日$/);
     expect(cells[3]).toMatch(top === listed[1] ? /\d+月\d+日/ : /^—$/);
     expect(cells[4]).toBe(percent(all[0].probability));
-    expect(cells[5]).toBe(`￥${all[0].expectedValue.amount.toLocaleString("ja-JP")}`);
+    expect(cells[5]).toBe(`${all[0].expectedValue.amount.toLocaleString("ja-JP")}円`);
     expect(cells[6]).toContain(all[0].drivers[0].label);
     expect(cells[6]).toMatch(/見込みを(上げる|下げる)/);
     expect(cells[7]).toBe(all[0].offer.title);
@@ -159,13 +160,13 @@ describe("the console's win-back view", () => {
     // The price per delivery the caller agrees to: the comeback discount's, for how many deliveries, then the regular one.
     const p = candidate.offer.parameters;
     expect(p).toMatchObject({ percentOff: 20, cycles: 2 });
-    await expect(page.locator("dd.price").textContent()).resolves.toBe(`${money(p.discountedPrice, "ja")}（20%オフ、再開後2回分）、その後は通常価格の${money(p.priceAfter, "ja")}`);
+    await expect(page.locator("dd.price").textContent()).resolves.toBe(`${formatMoney(p.discountedPrice, "ja")}（20%オフ、再開後2回分）、その後は通常価格の${formatMoney(p.priceAfter, "ja")}`);
     expect(await violations(page)).toEqual([]);
     await page.getByRole("button", { name: "再開を確定する" }).click();
     await expect(page.locator(".notice").textContent()).resolves.toBe("定期コースを再開しました（再加入）。");
     // Back on the karte, the plan shows what its deliveries cost now, and until which delivery.
     const restartedPrice = page.locator("section[aria-labelledby=who] tr.focus td.price");
-    await expect(restartedPrice.textContent()).resolves.toMatch(new RegExp(`^${money(p.discountedPrice, "ja")}（通常 ${money(p.regularPrice, "ja")}）20%オフ：(\\d{4}年)?\\d+月\\d+日〜(\\d{4}年)?\\d+月\\d+日のお届け（あと2回、各${money(p.discountedPrice, "ja")}）$`));
+    await expect(restartedPrice.textContent()).resolves.toMatch(new RegExp(`^${formatMoney(p.discountedPrice, "ja")}（通常 ${formatMoney(p.regularPrice, "ja")}）20%オフ：(\\d{4}年)?\\d+月\\d+日〜(\\d{4}年)?\\d+月\\d+日のお届け（あと2回、各${formatMoney(p.discountedPrice, "ja")}）$`));
     expect(await violations(page)).toEqual([]);
     const restarted = (await h.request("GET", `/v1/subscriptions/${sub}`, { key: t.key })).body;
     expect(restarted).toMatchObject({ status: "active", activeDiscount: { offerId: candidate.offer.offerId } });
@@ -300,7 +301,7 @@ describe("the console's win-back view", () => {
     const p = candidate.offer.parameters;
     await page.goto(`${api.url}/console/reactivate?customer=${customer}&sub=${candidate.subscriptionId}&nextDeliveryOn=${candidate.offer.restartOn}&offerId=${candidate.offer.offerId}`);
     await expect(page.locator("dt").filter({ hasText: "Price per delivery" }).count()).resolves.toBe(1);
-    await expect(page.locator("dd.price").textContent()).resolves.toBe(`${money(p.discountedPrice, "en")} (20% off, the first ${p.cycles} deliveries back), then the regular price of ${money(p.priceAfter, "en")}`);
+    await expect(page.locator("dd.price").textContent()).resolves.toBe(`${formatMoney(p.discountedPrice, "en")} (20% off, the first ${p.cycles} deliveries back), then the regular price of ${formatMoney(p.priceAfter, "en")}`);
     expect(await violations(page)).toEqual([]);
   }, 60_000);
 });

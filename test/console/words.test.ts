@@ -49,7 +49,9 @@ describe("the timeline in the operator's words", () => {
     const winback = item("event", "winback.contacted", "email", { channel: "email", campaign: "spring" });
     expect(entryTitle(winback, "ja")).toBe("再加入のご案内（メール）");
     const failed = item("event", "payment.failed", null, { amount: { amount: 5980, currency: "JPY" }, reason: "card_expired" });
-    expect(`${entryTitle(failed, "ja")} ${describeEntry(failed, words("ja"))}`).toBe("決済エラー ￥5,980、カードの有効期限切れ");
+    expect(`${entryTitle(failed, "ja")} ${describeEntry(failed, words("ja"))}`).toBe("決済エラー 5,980円、カードの有効期限切れ");
+    // Money as the portal and the API's texts write it: 「5,980円」 / "¥5,980".
+    expect(describeEntry(failed, words("en"))).toBe("¥5,980, Card expired");
     const usage = item("event", "usage.reported", null, { remainingUnits: 12 });
     expect(describeEntry(usage, words("ja"))).toBe("残り 12");
     for (const i of [cancel, winback, failed, usage]) {

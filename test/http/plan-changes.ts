@@ -214,12 +214,12 @@ export function planChangesSuite(h: () => Harness) {
       const limit = await newSubscription(10);
       expect((await post(limit, "skip", { count: 2 })).status).toBe(200);
       await both((hd) => post(limit, "skip", { count: 1 }, hd), "skip_limit_exceeded",
-        "At most 2 deliveries in a row can be skipped; 0 more can be skipped now.",
-        "続けてスキップできるのは2回までです。いまはこれ以上スキップできません。");
+        "At most 2 deliveries in a row can be skipped, so no more can be skipped until the next delivery has shipped. For a longer break, pause deliveries instead.",
+        "続けてスキップできるのは2回までのため、次回のお届けが発送されるまで、これ以上スキップできません。しばらくお届けが不要な場合は、休止をご利用ください。");
       // What the my-page shows before the customer tries: the plan options' refusal, in the same words.
       const options = (hd?: Record<string, string>) => h().request("GET", `/v1/subscriptions/${limit}/plan-options`, { key: t.key, headers: hd });
-      expect((await options(ja)).body.skip.refusal.detail).toBe("続けてスキップできるのは2回までです。いまはこれ以上スキップできません。");
-      expect((await options()).body.skip.refusal.detail).toBe("At most 2 deliveries in a row can be skipped; 0 more can be skipped now.");
+      expect((await options(ja)).body.skip.refusal.detail).toBe("続けてスキップできるのは2回までのため、次回のお届けが発送されるまで、これ以上スキップできません。しばらくお届けが不要な場合は、休止をご利用ください。");
+      expect((await options()).body.skip.refusal.detail).toBe("At most 2 deliveries in a row can be skipped, so no more can be skipped until the next delivery has shipped. For a longer break, pause deliveries instead.");
       const id = await newSubscription(10);
       await both((hd) => post(id, "quantity", { quantity: 50 }, hd), "quantity_out_of_range", "Quantity must be between 1 and 10.", "数量は1〜10の範囲で指定してください。");
       await both((hd) => post("S-none", "skip", { count: 1 }, hd), "subscription_not_found", "No subscription S-none.", "定期コース S-none は見つかりません。");

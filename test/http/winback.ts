@@ -443,7 +443,8 @@ export function winbackSuite(h: () => Harness) {
       const metrics = await h().request("GET", "/v1/metrics/winback", { key: t.key });
       expect(metrics.status).toBe(200);
       conforms(WinbackMetrics, metrics.body);
-      expect(metrics.body.reactivated).toBe(1);
+      // This one and the plan the cart system restarted above (the list follows the sync), a reactivation too.
+      expect(metrics.body.reactivated).toBe(2);
       // The webhook is the contact once delivered; this endpoint refuses every attempt, so there was
       // none (test/node/winback.test.ts has one delivered and credited).
       expect(metrics.body.contacts).toMatchObject({ contacted: 0, reactivatedAfterContact: 0 });
@@ -451,11 +452,11 @@ export function winbackSuite(h: () => Harness) {
       const breakRow = metrics.body.byReason.find((r: { key: string }) => r.key === "temporary_break");
       expect(breakRow).toMatchObject({ canceled: 1, reactivated: 1, reactivationRate: 1 });
       expect(metrics.body.byMonth.map((r: { key: string }) => r.key)).toContain(today().slice(0, 7));
-      expect(metrics.body.reactivationRate).toBeCloseTo(1 / metrics.body.canceled, 4);
+      expect(metrics.body.reactivationRate).toBeCloseTo(2 / metrics.body.canceled, 4);
 
       const retention = await h().request("GET", "/v1/metrics/retention", { key: t.key });
       conforms(RetentionMetrics, retention.body);
-      expect(retention.body.winback).toMatchObject({ reactivated: 1, contacts: { contacted: 0 } });
+      expect(retention.body.winback).toMatchObject({ reactivated: 2, contacts: { contacted: 0 } });
     });
 
     it("insights: counts and save rates per reason, recurring themes in the customers' words, personal data masked", async () => {
@@ -566,8 +567,13 @@ export function winbackSuite(h: () => Harness) {
       // Old history (a year ago): counted where it belongs, never made due.
       const oldAt = new Date(Date.now() - 400 * 86_400_000).toISOString();
       const oldOn = localDate(new Date(oldAt), "Asia/Tokyo");
-      expect((await put(uid("T"), { status: "canceled", canceledAt: oldAt, startedAt: "2024-01-01T00:00:00Z", nextDeliveryOn: null })).status).toBe(201);
+      const old = uid("T");
+      expect((await put(old, { status: "canceled", canceledAt: oldAt, startedAt: "2024-01-01T00:00:00Z", nextDeliveryOn: null })).status).toBe(201);
       expect((await h().request("GET", `/v1/metrics/winback?from=${oldOn}&to=${oldOn}`, { key: own.key })).body).toMatchObject({ canceled: 1 });
+      // Nor listed: a merchant importing years of history would see it all as candidates (the whole list, and the customer's).
+      expect((await listed()).map((x) => x.subscriptionId)).not.toContain(old);
+      const all = (await h().request("GET", "/v1/winback/candidates?limit=100", { key: own.key })).body.data as { subscriptionId: string }[];
+      expect(all.map((x) => x.subscriptionId).sort()).toEqual([imported, live].sort());
 
       // The reactivation closes the imported cancellation: the win-back figures and retention's agree.
       await reactivate(imported);
@@ -576,6 +582,53 @@ export function winbackSuite(h: () => Harness) {
       expect(retention.reactivations.count).toBe(1);
       expect((await listed()).map((x) => x.subscriptionId)).not.toContain(imported);
       expect((await listed()).map((x) => x.subscriptionId)).toContain(live);
+    });
+
+    it("a plan the cart system restarts is a reactivation for win-back, as the API's is: by PUT and by POST /v1/sync, with the year recovered and the contact before it (1,980 × 365 / 30 = 24,090)", async () => {
+      const { own, c, put, flowCancel, winbackMetrics, listed } = await ownShop();
+      const plan = { unitPrice: { amount: 1980, currency: "JPY" }, intervalDays: 30, quantity: 1 };
+      // Cancelled through a flow, contacted, then restarted by a single PUT from the cart system.
+      const single = uid("S");
+      await put(single, plan);
+      await flowCancel(single, { keepInTouch: true });
+      const ev = await h().request("POST", "/v1/events", {
+        key: own.key,
+        body: { events: [{ id: uid("e"), type: "winback.contacted", customerId: c, subscriptionId: single, occurredAt: new Date().toISOString(), data: { channel: "email" } }] },
+      });
+      expect(ev.body.accepted).toBe(1);
+      expect((await put(single, { ...plan, status: "active" })).status).toBe(200);
+      expect(await winbackMetrics(today())).toMatchObject({
+        canceled: 1,
+        reactivated: 1,
+        reactivationRate: 1,
+        contacts: { contacted: 1, reactivatedAfterContact: 1, afterContactShare: 1 },
+        revenueRecovered: [{ amount: 24_090, currency: "JPY" }],
+      });
+      // Sent again, nothing more is counted.
+      expect((await put(single, { ...plan, status: "active" })).status).toBe(200);
+      expect(await winbackMetrics(today())).toMatchObject({ canceled: 1, reactivated: 1 });
+
+      // A cancellation the bulk sync reported, restarted by the bulk sync, never contacted.
+      const bulk = uid("S");
+      const sync = async (over: Record<string, unknown>) => {
+        const res = await h().request("POST", "/v1/sync", { key: own.key, body: { subscriptions: [{ id: bulk, ...subscriptionBody(c, { nextDeliveryOn: addDays(today(), 12), ...plan, ...over }) }] } });
+        expect(res.body.applied, res.text).toBe(1);
+      };
+      await sync({});
+      await sync({ status: "canceled", nextDeliveryOn: null });
+      expect((await listed()).map((x) => x.subscriptionId)).toContain(bulk);
+      expect(await winbackMetrics(today())).toMatchObject({ canceled: 2, reactivated: 1 });
+      await sync({ status: "active" });
+      expect(await winbackMetrics(today())).toMatchObject({
+        canceled: 2,
+        reactivated: 2,
+        contacts: { contacted: 1, reactivatedAfterContact: 1, afterContactShare: 0.5 },
+        revenueRecovered: [{ amount: 48_180, currency: "JPY" }],
+      });
+      // Cancelled again by the cart system: a second cancellation, and the restart recovered nothing since (no delivery).
+      await sync({ status: "canceled", nextDeliveryOn: null });
+      expect(await winbackMetrics(today())).toMatchObject({ canceled: 3, reactivated: 2, revenueRecovered: [{ amount: 24_090, currency: "JPY" }] });
+      expect((await listed()).map((x) => x.subscriptionId)).toEqual([bulk]);
     });
 
     it("a changed winbackDelayDays dates the cancellations after it; records already waiting keep their date, as the setting says", async () => {

@@ -47,12 +47,19 @@ describe("skip", () => {
   it("respects the consecutive skip limit", () => {
     const d = decide(plan({ consecutiveSkips: 2 }), { type: "skip", count: 1 }, S, "2026-12-01");
     expect(d).toMatchObject({ ok: false, violation: { code: "skip_limit_exceeded", extra: { remainingSkips: 0 } } });
-    // None left reads as such, not as "0 more".
-    expect(!d.ok && d.violation.detail.ja).not.toContain("0回");
-    expect(!d.ok && d.violation.detail.ja).toContain("これ以上スキップできません");
+    // None left reads as such, not as "0 more": the next delivery has to ship first, or pause.
+    expect(!d.ok && d.violation.detail).toEqual({
+      en: "At most 2 deliveries in a row can be skipped, so no more can be skipped until the next delivery has shipped. For a longer break, pause deliveries instead.",
+      ja: "続けてスキップできるのは2回までのため、次回のお届けが発送されるまで、これ以上スキップできません。しばらくお届けが不要な場合は、休止をご利用ください。",
+    });
     const one = decide(plan({ consecutiveSkips: 1 }), { type: "skip", count: 2 }, S, "2026-12-01");
-    expect(one).toMatchObject({ ok: false });
-    expect(!one.ok && one.violation.detail.ja).toContain("現在あと1回スキップできます");
+    expect(one).toMatchObject({ ok: false, violation: { extra: { remainingSkips: 1 } } });
+    expect(!one.ok && one.violation.detail).toEqual({ en: "At most 2 deliveries in a row can be skipped; only 1 more can be skipped now.", ja: "続けてスキップできるのは2回までです。現在あと1回スキップできます。" });
+    // A shop without pauses is not told to pause; one without skips says so.
+    const noPause = decide(plan({ consecutiveSkips: 2 }), { type: "skip", count: 1 }, { ...S, maxPauseDays: 0 }, "2026-12-01");
+    expect(!noPause.ok && noPause.violation.detail.en).toBe("At most 2 deliveries in a row can be skipped, so no more can be skipped until the next delivery has shipped.");
+    const noSkips = decide(plan(), { type: "skip", count: 1 }, { ...S, maxConsecutiveSkips: 0 }, "2026-12-01");
+    expect(!noSkips.ok && noSkips.violation.detail).toEqual({ en: "The shop does not offer skips.", ja: "このショップではお届けのスキップを承っていません。" });
   });
   it("never changes a canceled subscription", () => {
     expect(decide(plan({ status: "canceled", nextDeliveryOn: null }), { type: "skip", count: 1 }, S, "2026-12-01")).toMatchObject({
