@@ -91,6 +91,11 @@ export function cyclesToReach(from: string, to: string, plan: CadenceFields): nu
   return addCycles(from, plan, n) === to ? n : n + 1;
 }
 
+/** Day `day` (1–31) of `date`'s month, clamped to the month's last day: where a plan on that day delivers that month. */
+export function dayInMonthOf(date: string, day: number): string {
+  return onDay(monthIndexOf(date), day);
+}
+
 /**
  * The first delivery on or after `from` on a monthly plan's schedule: the plan's day
  * (`deliveryDay`, else `scheduledOn`'s day, else `from`'s) in a month whole intervals away from
