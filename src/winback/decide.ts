@@ -54,11 +54,9 @@ export type SentComeback = { kind: ComebackOffer["kind"]; offerId: string | null
  * then — as after a catalogue change. Change it with the copy; each edition must sort after the
  * last (`c:` + `copy <date>|`; the first stamps were `c:` + a timestamp, which digits sort before).
  * The date only orders editions: 2026-12-02 is 1 December's second edition (usage tips a line
- * each; the reminder for a named date reworded); 2026-12-03 its third (a monthly plan restarts on
- * its own day of the month; a reminder's `parameters.restartOn` is the date its copy names, the
- * customer's own date in `parameters.returnOn`).
+ * each; the reminder for a named date reworded).
  */
-const STAMP_PREFIX = "c:copy 2026-12-03|";
+const STAMP_PREFIX = "c:copy 2026-12-02|";
 
 /**
  * The tenant's catalogue stamp, SQL: `STAMP_PREFIX` + the later of the latest `updated_at` of its offer rows
@@ -211,7 +209,10 @@ export async function comebacksForToday(
   const undecided: DecidedSubject[] = [];
   for (const r of rows) {
     const stored = r.comeback;
-    if (stored === null || r.comebackStamp !== stamp) {
+    // A monthly plan's decision kept without its day (decided before `deliveryDay` was stored with
+    // it) is decided again, so its restart date keeps the plan's day; the few such records heal as
+    // they are next read or re-rendered, where a new stamp would have sent every record the long way.
+    if (stored === null || r.comebackStamp !== stamp || (stored.sub.intervalMonths && stored.sub.deliveryDay === undefined)) {
       undecided.push(r);
       continue;
     }
