@@ -546,7 +546,9 @@ export async function reactivate(store: TenantStore, subscriptionId: string, inp
     // A plain reactivation keeps the delivery the cancellation stopped; an offer taken starts where
     // its terms were shown (its restart date), as before.
     const stoppedDeliveryOn = comeback || winBack ? null : (sub.cancellation?.stoppedDeliveryOn ?? null);
-    const start = reactivationStart({ intervalDays: sub.intervalDays, intervalMonths: sub.intervalMonths, finalDeliveryOn, stoppedDeliveryOn, effectiveOn: sub.cancellation?.effectiveOn ?? null }, today, ctx.settings, input.nextDeliveryOn);
+    // Either way a monthly plan restarts on its own schedule: its day, in step with the stopped delivery.
+    const scheduledOn = sub.cancellation?.stoppedDeliveryOn ?? null;
+    const start = reactivationStart({ intervalDays: sub.intervalDays, intervalMonths: sub.intervalMonths, deliveryDay: sub.deliveryDay, finalDeliveryOn, stoppedDeliveryOn, effectiveOn: sub.cancellation?.effectiveOn ?? null, scheduledOn }, today, ctx.settings, input.nextDeliveryOn);
     if (!start.ok) throw new ApiError(start.violation.code, start.violation.detail, start.violation.extra);
     // The fee the cancellation charged: waived when this undoes it, else it stands and settles the
     // commitment (the plan restarts without one, so it can never be charged twice).

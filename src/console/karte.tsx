@@ -38,6 +38,8 @@ export type Sub = {
   intervalDays: number;
   /** Set for a plan every N calendar months (platform/cadence). */
   intervalMonths?: number | null;
+  /** A monthly plan's day of the month; null for a day plan. */
+  deliveryDay?: number | null;
   nextDeliveryOn: string | null;
   unitPrice: Money;
   activeDiscount?: { percentOff: number | null; amountOff: number | null; startsOn?: string; endsOn: string | null } | null;

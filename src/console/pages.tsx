@@ -40,7 +40,7 @@ const langOf = (c: Context<AppEnv>): Lang => (getCookie(c, LANG_COOKIE) === "en"
 /** A canceled subscription's reactivation dates under the operator's shop's rules (the API applies the same rule). */
 const reactivationOf = (c: Context<AppEnv>, sub: Sub, today: string) =>
   reactivationWindow(
-    { intervalDays: sub.intervalDays, intervalMonths: sub.intervalMonths, finalDeliveryOn: sub.cancellation?.finalDeliveryOn ?? null, stoppedDeliveryOn: sub.cancellation?.stoppedDeliveryOn ?? null, effectiveOn: sub.cancellation?.effectiveOn ?? null },
+    { intervalDays: sub.intervalDays, intervalMonths: sub.intervalMonths, deliveryDay: sub.deliveryDay, finalDeliveryOn: sub.cancellation?.finalDeliveryOn ?? null, stoppedDeliveryOn: sub.cancellation?.stoppedDeliveryOn ?? null, effectiveOn: sub.cancellation?.effectiveOn ?? null },
     today,
     c.get("caller").settings,
   );

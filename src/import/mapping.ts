@@ -25,14 +25,14 @@ import { UpsertSubscriptionBody } from "../subscriptions/schemas";
  * dated in the future: export 解約受付日 too.
  */
 /** A delivery interval read from a cell: calendar months or days (platform/cadence); it sets that field of the subscription. */
-export type Cadence = { intervalMonths: number } | { intervalDays: number };
-const CadenceValue = z.union([z.strictObject({ intervalMonths: z.number().int() }), z.strictObject({ intervalDays: z.number().int() })]);
+export type Cadence = { intervalMonths: number; deliveryDay?: number } | { intervalDays: number };
+const CadenceValue = z.union([z.strictObject({ intervalMonths: z.number().int(), deliveryDay: z.number().int().optional() }), z.strictObject({ intervalDays: z.number().int() })]);
 
 export const Transform = z.union([
   z.enum(["text", "date", "instant", "yen", "integer", "days", "interval", "boolean"]),
   z
     .record(z.string(), z.union([z.string(), z.number(), CadenceValue]))
-    .describe("A fixed table from the file's words to Tsuzuku's values: text, a number, or an interval ({ intervalMonths } / { intervalDays })"),
+    .describe("A fixed table from the file's words to Tsuzuku's values: text, a number, or an interval ({ intervalMonths }, with deliveryDay for a day of the month / { intervalDays })"),
 ]);
 export type Transform = z.infer<typeof Transform>;
 
@@ -119,16 +119,19 @@ export function readCell(raw: string, as: Transform = "text", timeZone = "Asia/T
 }
 
 /**
- * A delivery interval as carts write it: 「1ヶ月ごと」「2ヶ月ごと」「3か月毎」「毎月」「毎月20日お届け」「隔月」
+ * A delivery interval as carts write it: 「1ヶ月ごと」「2ヶ月ごと」「3か月毎」「毎月」「隔月」
  * → `{ intervalMonths }`, which sets that field (the day of the month comes from the next delivery:
- * platform/cadence); 「45日ごと」「14日」「30」「2週間ごと」「毎週」「隔週」 → the days (a number, for the
+ * platform/cadence); 「毎月20日お届け」 names the day too (`deliveryDay` 20; 「毎月末」 the last day,
+ * 31), which the next delivery must then fall on (clamped to a shorter month's end), else the row
+ * is refused as the sync would refuse it; 「45日ごと」「14日」「30」「2週間ごと」「毎週」「隔週」 → the days (a number, for the
  * mapped field, `intervalDays`). Text is already NFKC-folded (full-width
  * digits read). A sign is read so that -1 is refused by the field's own rule ("must be at least 1").
  * 「1ヶ月おき」 is refused: carts use it for both every month and every other month.
  */
-function intervalOf(text: string, raw: string): { intervalMonths: number } | number {
+function intervalOf(text: string, raw: string): { intervalMonths: number; deliveryDay?: number } | number {
   const t = text.replace(/\s+/g, "");
-  if (/^毎月(?:\d{1,2}日|末日?)?(?:お届け|配送|発送)?$/.test(t)) return { intervalMonths: 1 };
+  const monthly = /^毎月(?:(\d{1,2})日|(末)日?)?(?:お届け|配送|発送)?$/.exec(t);
+  if (monthly) return monthly[1] ? { intervalMonths: 1, deliveryDay: Number(monthly[1]) } : monthly[2] ? { intervalMonths: 1, deliveryDay: 31 } : { intervalMonths: 1 };
   if (t === "隔月") return { intervalMonths: 2 };
   if (t === "毎週") return 7;
   if (t === "隔週") return 14;

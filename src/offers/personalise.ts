@@ -16,7 +16,7 @@
  *   it is outside the cut-off, else the one after). Its dates are those of the current schedule.
  * - `today` is the tenant-local calendar date.
  */
-import { addCycles, cyclesToReach, nominalIntervalDays } from "../platform/cadence";
+import { addCycles, cyclesToReach, cyclesUpTo, nominalIntervalDays } from "../platform/cadence";
 import type { Lang, Localized } from "../cancel-flows/reasons";
 import { addDays, daysBetween, writeDate } from "../platform/dates";
 import { formatMoney } from "../platform/numbers";
@@ -313,7 +313,11 @@ export function personaliseTerms(offer: CatalogueOffer, sub: SubscriptionSnapsho
     case "pause": {
       if (next === null) return null;
       // The pause rule (plan-changes/rules): length counts from the delivery it holds back.
-      const latestResumeOn = [addCycles(next, plan, offer.parameters.maxCycles), addDays(next, settings.maxPauseDays)].sort()[0]!;
+      // A monthly plan resumes on one of its own deliveries (the latest within the limit), so the
+      // pause never puts it on another day of the month: 2/28 + 90 days is 5/29, the 31st's is 4/30.
+      const cap = addDays(next, settings.maxPauseDays);
+      const cycles = plan.intervalMonths ? Math.min(offer.parameters.maxCycles, cyclesUpTo(next, cap, plan)) : offer.parameters.maxCycles;
+      const latestResumeOn = [addCycles(next, plan, cycles), cap].sort()[0]!;
       const resumeOn = ctx.requestedResumeOn && ctx.requestedResumeOn <= latestResumeOn ? ctx.requestedResumeOn : latestResumeOn;
       if (resumeOn <= next) return null;
       const request: PlanRequest = { type: "pause", resumeOn };

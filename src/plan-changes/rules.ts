@@ -1,4 +1,4 @@
-import { addCycles, anchorFor, cyclesUpTo, nominalIntervalDays } from "../platform/cadence";
+import { addCycles, anchorFor, cyclesUpTo, firstOnSchedule, nominalIntervalDays } from "../platform/cadence";
 import { addDays, daysBetween, maxDate, writeDate } from "../platform/dates";
 import type { ErrorCode } from "../platform/errors";
 import type { Language, Localized } from "../platform/language";
@@ -140,7 +140,17 @@ export function settle(plan: Plan, today: string, settings: Pick<TenantSettings,
  * recorded (`subscriptions.cancellation`). `effectiveOn` and `stoppedDeliveryOn` are absent on
  * cancellations recorded before they were kept.
  */
-export type CanceledPlan = { intervalDays: number; intervalMonths?: number | null; finalDeliveryOn: string | null; stoppedDeliveryOn?: string | null; effectiveOn?: string | null };
+export type CanceledPlan = {
+  intervalDays: number;
+  intervalMonths?: number | null;
+  /** A monthly plan's day of month: a new start keeps it. */
+  deliveryDay?: number | null;
+  finalDeliveryOn: string | null;
+  stoppedDeliveryOn?: string | null;
+  effectiveOn?: string | null;
+  /** A date on the plan's schedule when `stoppedDeliveryOn` is not the start to suggest (an offer taken): a monthly plan's new start stays in step with it. */
+  scheduledOn?: string | null;
+};
 
 /**
  * Whether a reactivation today simply undoes the cancellation: it comes on or before the
@@ -160,7 +170,7 @@ export function undoesCancellation(canceled: Pick<CanceledPlan, "effectiveOn">, 
  * requested date is refused (that delivery is already being prepared). Otherwise it is a new
  * start: the requested date, else the delivery the cancellation stopped while it can still be
  * changed (the customer's own schedule, never an earlier date), else the earliest changeable
- * one, at most max(maxPauseDays, 2 × interval) days away. Reactivated the day the cancellation
+ * one (a monthly plan's: the first on its schedule from then, its day kept), at most max(maxPauseDays, 2 × interval) days away. Reactivated the day the cancellation
  * was received ({@link undoesCancellation}) on the stopped delivery's date, it is as if never
  * cancelled too (its skip run and discount kept).
  */
@@ -207,7 +217,8 @@ export type ReactivationWindow = { continuesOn: string } | { earliest: string; l
  * coming (the plan continues from it, no date to choose), else `earliest`–`latest` inclusive
  * (the first changeable date; max(maxPauseDays, 2 × interval) days from today) and `suggested`,
  * the date taken when none is asked for: the delivery the cancellation stopped when it is still
- * in that range, else `earliest`. Pure.
+ * in that range, else `earliest` — for a monthly plan, the first date from `earliest` on its own
+ * schedule (its day of the month, in step with the stopped delivery or `scheduledOn`). Pure.
  */
 export function reactivationWindow(canceled: CanceledPlan, today: string, settings: Pick<TenantSettings, "changeCutoffDays" | "maxPauseDays">): ReactivationWindow {
   const final = canceled.finalDeliveryOn;
@@ -216,17 +227,23 @@ export function reactivationWindow(canceled: CanceledPlan, today: string, settin
   // Two cycles on the plan's calendar (two months, not 60 days, for a monthly plan).
   const latest = maxDate(addDays(today, settings.maxPauseDays), addCycles(today, canceled, 2));
   const stopped = canceled.stoppedDeliveryOn ?? null;
-  return { earliest, latest, suggested: stopped !== null && stopped >= earliest && stopped <= latest ? stopped : earliest };
+  if (stopped !== null && stopped >= earliest && stopped <= latest) return { earliest, latest, suggested: stopped };
+  // A monthly plan restarts on its own schedule (its day, in step with the stopped delivery), not on a new day.
+  const onSchedule = firstOnSchedule(earliest, canceled, stopped ?? canceled.scheduledOn ?? canceled.finalDeliveryOn);
+  return { earliest, latest, suggested: onSchedule <= latest ? onSchedule : earliest };
 }
 
 /**
- * The plan after `request`, or the rule it breaks. A monthly plan whose next delivery moved keeps
- * its day of the month when the new date is where that day lands, else takes the new date's day
- * (platform/cadence anchorFor).
+ * The plan after `request`, or the rule it breaks. A monthly plan keeps its day of the month
+ * through skips, pauses and resumes (a pause until 5/29 of a plan on the 31st resumes a plan on the
+ * 31st); only the customer moving the next delivery sets a new day: kept when the new date is where
+ * that day lands, else the new date's day (platform/cadence anchorFor). A plan that becomes monthly
+ * takes its next delivery's day.
  */
 export function decide(current: Plan, request: PlanRequest, settings: TenantSettings, today: string): Decision {
   const d = decidePlan(current, request, settings, today);
   if (!d.ok || !d.plan.intervalMonths) return d;
+  if (request.type !== "next_delivery" && d.plan.deliveryDay != null) return d;
   const deliveryDay = anchorFor(d.plan.nextDeliveryOn, d.plan);
   return deliveryDay === d.plan.deliveryDay ? d : { ok: true, plan: { ...d.plan, deliveryDay } };
 }

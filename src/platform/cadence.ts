@@ -91,6 +91,28 @@ export function cyclesToReach(from: string, to: string, plan: CadenceFields): nu
   return addCycles(from, plan, n) === to ? n : n + 1;
 }
 
+/** Day `day` (1–31) of `date`'s month, clamped to the month's last day: where a plan on that day delivers that month. */
+export function dayInMonthOf(date: string, day: number): string {
+  return onDay(monthIndexOf(date), day);
+}
+
+/**
+ * The first delivery on or after `from` on a monthly plan's schedule: the plan's day
+ * (`deliveryDay`, else `scheduledOn`'s day, else `from`'s) in a month whole intervals away from
+ * `scheduledOn`'s month (any date the plan delivers or would have delivered on; absent: `from`'s
+ * month), clamped to the month's end. So a plan on the 31st asked to restart from 12-05 restarts on
+ * 12-31, not on a new day 5. `from` itself for a day plan.
+ */
+export function firstOnSchedule(from: string, plan: CadenceFields, scheduledOn?: string | null): string {
+  if (!isMonthly(plan)) return from;
+  const ref = scheduledOn ?? from;
+  const day = plan.deliveryDay ?? dayOf(ref);
+  const n = plan.intervalMonths;
+  const k = Math.floor((monthIndexOf(from) - monthIndexOf(ref)) / n);
+  const on = onDay(monthIndexOf(ref) + k * n, day);
+  return on >= from ? on : onDay(monthIndexOf(ref) + (k + 1) * n, day);
+}
+
 /**
  * The anchor a monthly plan keeps when its next delivery becomes `date`: the current anchor when
  * `date` is where that anchor lands in its month (2/28 for an anchor of 31: still a plan on the

@@ -20,6 +20,7 @@ export function toSubscription(row: SubscriptionRow) {
     quantity: row.quantity,
     intervalDays: row.intervalDays,
     intervalMonths: row.intervalMonths,
+    deliveryDay: row.intervalMonths === null ? null : row.deliveryDay,
     nextDeliveryOn: row.nextDeliveryOn,
     unitPrice: { amount: row.unitPriceAmount, currency: row.currency },
     status: row.status,

@@ -17,6 +17,9 @@ export function requireCadence(b: unknown, ctx: z.RefinementCtx) {
 /** Months between deliveries of a monthly plan: 1–12 (platform/cadence). */
 export const IntervalMonths = z.number().int().min(1).max(12);
 
+/** A monthly plan's day of the month: 1–31 (platform/cadence). */
+export const DeliveryDay = z.number().int().min(1).max(31);
+
 export const SubscriptionStatus = z.enum(["active", "paused", "canceled"]).openapi("SubscriptionStatus");
 
 export const SubscriptionIdParam = z.object({
@@ -111,6 +114,11 @@ export const Subscription = z
         "Set for a plan every N calendar months (「1ヶ月ごと」「隔月」「毎月20日」); null for a plan every `intervalDays` days. A monthly plan keeps its day of the month: each delivery is that day N months later, or the month's last day when it has no such day (01-31 → 02-28 → 03-31).",
       example: null,
     }),
+    deliveryDay: DeliveryDay.nullable().openapi({
+      description:
+        "A monthly plan's day of the month (1–31): its deliveries fall on that day, or on the month's last day when the month is shorter (31 → 02-28 → 03-31), so `nextDeliveryOn` may be 02-28 on a plan on the 31st. Set by the sync, or by the customer moving the next delivery to another day; kept through skips, pauses, resumes and restarts. Null for a plan every `intervalDays` days.",
+      example: null,
+    }),
     nextDeliveryOn: CalendarDate.nullable(),
     unitPrice: Money,
     status: SubscriptionStatus,
@@ -145,6 +153,11 @@ export const UpsertSubscriptionBody = z
       description:
         "For a plan every N calendar months (1–12): the deliveries keep `nextDeliveryOn`'s day of the month (the month's last day when it has none). `intervalDays` is then answered as the nominal length. Null or absent: a plan every `intervalDays` days.",
       example: 1,
+    }),
+    deliveryDay: DeliveryDay.nullish().openapi({
+      description:
+        "For a monthly plan, its day of the month (1–31) when `nextDeliveryOn` does not show it: `intervalMonths` 1, `nextDeliveryOn` 2027-02-28 and `deliveryDay` 31 is a plan on the 31st (the delivery after is 03-31). `nextDeliveryOn` must be that day of its month, or the month's last day when it is shorter. Absent or null: the stored day while `nextDeliveryOn` is where it lands, else `nextDeliveryOn`'s day. Sent for a plan every `intervalDays` days, or contradicting `nextDeliveryOn` → `validation_failed`.",
+      example: 31,
     }),
     nextDeliveryOn: CalendarDate.nullish().openapi({ description: "At most three years after the shop's today (the furthest the plan rules reach); later → `validation_failed`." }),
     unitPrice: Money,

@@ -6,7 +6,7 @@ import { aheadOfTimeError, ApiError, type AheadOfTime } from "../platform/errors
 import { changedKeys, preparedInsert, preparedUpdates, type TenantStore } from "../platform/tenancy";
 import { checkIfMatch } from "../platform/versioning";
 import { addDays, isAheadOfClock, localDate, MAX_PLAN_DATE_AHEAD_DAYS } from "../platform/dates";
-import { anchorFor, nominalIntervalDays } from "../platform/cadence";
+import { anchorFor, dayInMonthOf, nominalIntervalDays } from "../platform/cadence";
 import { recordAutoResume } from "../plan-changes/auto-resume";
 import { autoResume, skipRunAfterSync, type ResumeNote } from "../plan-changes/rules";
 import type { TenantSettings } from "../settings/schemas";
@@ -85,15 +85,22 @@ export function syncedPause(
   return { nextDeliveryOn: next, pausedFromOn: existing?.status === "paused" ? existing.pausedFromOn : null, sentOn: next };
 }
 
+/** A `validation_failed` naming one field, in both languages. */
+function invalid(path: string, message: { en: string; ja: string }): ApiError {
+  return new ApiError("validation_failed", { en: `${path}: ${message.en}.`, ja: `${path}: ${message.ja}。` }, { errors: [{ path, message }] });
+}
+
 /**
- * The cadence a sync stores: `intervalMonths` decides when sent (its nominal `intervalDays`, and the
- * day of the month `nextDeliveryOn` falls on — the stored one kept when the date is where it
- * lands, 2/28 for the 31st: platform/cadence anchorFor), else `intervalDays`. Throws
- * `validation_failed` when neither is sent, or `intervalDays` is not the months' nominal length:
- * two fields saying different plans, and the API cannot tell which one the cart system meant.
+ * The cadence a sync stores: `intervalMonths` decides when sent (its nominal `intervalDays`, and
+ * its day of the month: `deliveryDay` when sent, else the stored one when `nextDeliveryOn` is where
+ * it lands — 2/28 for the 31st: platform/cadence anchorFor — else the day `nextDeliveryOn` falls
+ * on), else `intervalDays`. Throws `validation_failed` when neither is sent, `intervalDays` is not
+ * the months' nominal length (two fields saying different plans: the API cannot tell which one the
+ * cart system meant), `deliveryDay` is sent for a day plan, or `nextDeliveryOn` is not that day of
+ * its month (clamped to the month's end).
  */
 export function syncedCadence(
-  b: Pick<z.output<typeof UpsertSubscriptionBody>, "intervalDays" | "intervalMonths">,
+  b: Pick<z.output<typeof UpsertSubscriptionBody>, "intervalDays" | "intervalMonths" | "deliveryDay">,
   existing: Pick<SubscriptionRow, "intervalMonths" | "deliveryDay"> | undefined,
   pause: Pick<ReturnType<typeof syncedPause>, "sentOn">,
 ): Pick<SubscriptionRow, "intervalDays" | "intervalMonths" | "deliveryDay"> {
@@ -103,6 +110,9 @@ export function syncedCadence(
       throw new ApiError("validation_failed", { en: "Send intervalDays (days between deliveries) or intervalMonths (calendar months).", ja: "intervalDays（お届け間隔の日数）または intervalMonths（月数）を指定してください。" }, {
         errors: [{ path: "intervalDays", message: { en: "Required unless intervalMonths is sent", ja: "intervalMonths を指定しない場合は必須です" } }],
       });
+    }
+    if (b.deliveryDay != null) {
+      throw invalid("deliveryDay", { en: "a day of the month is for a monthly plan only: send intervalMonths with it, or leave it out", ja: "お届け日（毎月○日）は月単位のプランにだけ指定できます。intervalMonths と合わせて指定するか、省略してください" });
     }
     return { intervalDays: b.intervalDays, intervalMonths: null, deliveryDay: null };
   }
@@ -114,8 +124,17 @@ export function syncedCadence(
     };
     throw new ApiError("validation_failed", { en: `intervalDays: ${message.en}.`, ja: `intervalDays: ${message.ja}。` }, { errors: [{ path: "intervalDays", message }] });
   }
+  const next = pause.sentOn;
+  const day = b.deliveryDay ?? null;
+  if (day !== null) {
+    if (next !== null && dayInMonthOf(next, day) !== next) {
+      const on = dayInMonthOf(next, day);
+      throw invalid("deliveryDay", { en: `${day} contradicts nextDeliveryOn ${next}: a plan on day ${day} delivers on ${on} that month`, ja: `${day}日は nextDeliveryOn ${next} と食い違います。毎月${day}日のプランのその月のお届けは ${on} です` });
+    }
+    return { intervalDays: nominal, intervalMonths: months, deliveryDay: day };
+  }
   const kept = existing?.intervalMonths != null ? existing.deliveryDay : null;
-  return { intervalDays: nominal, intervalMonths: months, deliveryDay: anchorFor(pause.sentOn, { intervalDays: nominal, intervalMonths: months, deliveryDay: kept }) };
+  return { intervalDays: nominal, intervalMonths: months, deliveryDay: anchorFor(next, { intervalDays: nominal, intervalMonths: months, deliveryDay: kept }) };
 }
 
 /** What one subscription sync decides (see `planSubscriptionSync`). */

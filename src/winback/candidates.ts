@@ -211,8 +211,10 @@ export async function candidatesPageJson(store: TenantStore, q: PageQuery, doc?:
   for (const r of page.data) {
     // Decided on the tenant's catalogue now, and its shown comeback keyed (migration 0022).
     if (r.decidedOn !== stamp || r.key === "") return null;
-    // restartOnFor, with the day's earliest date computed once.
-    if (r.restartOn !== "*" && r.restartOn !== (r.returnOn ? maxDate(r.returnOn, earliest) : earliest)) return null;
+    // restartOnFor, with the day's earliest date computed once: a day plan's restart date is that
+    // date, a monthly plan's the first on its schedule from it (not before it: rendered for an
+    // earlier day, it is declined; on or after, it is today's, as the maintenance job reads it).
+    if (r.restartOn !== "*" && r.restartOn < (r.returnOn ? maxDate(r.returnOn, earliest) : earliest)) return null;
   }
   const shown = await shownFor(store, q.lang, page.data);
   if (!shown) return null;

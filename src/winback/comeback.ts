@@ -31,7 +31,7 @@ export type ComebackOffer = {
   description: Localized;
   /** The message to send (an invitation to restart, the description, a closing; the title is its subject); passed the phrase lint. */
   message: Localized;
-  /** The first delivery if the customer restarts: the return date they named, else the earliest possible. */
+  /** The first delivery if the customer restarts: the return date they named, else the earliest possible (a monthly plan's: on its schedule). */
   restartOn: string;
 };
 
@@ -190,7 +190,8 @@ function reminderFor(returnOn: string, restartOn: string, productName: string): 
           en: `You mentioned you might restart around ${writeDate(returnOn, "en", "full")}. Your deliveries can restart as before from ${writeDate(restartOn, "en", "full")}.`,
         };
   const message = messageFor(productName, description);
-  return clean([title, description, message]) ? { kind: "reminder", offerId: null, type: "reminder", parameters: { restartOn: returnOn }, title, description, message, restartOn } : null;
+  // `restartOn` the date the copy names (as the offer's own `restartOn`), `returnOn` the customer's.
+  return clean([title, description, message]) ? { kind: "reminder", offerId: null, type: "reminder", parameters: { restartOn, returnOn }, title, description, message, restartOn } : null;
 }
 
 export function comebackOffer(inputs: OfferInputs, c: { reason: string | null; returnOn: string | null; restartOn: string; now: string }): ComebackOffer | null {
@@ -226,7 +227,8 @@ export function rerenderComeback(
   c: { restartOn: string; today: string; settings: TenantSettings },
 ): ComebackOffer | null {
   // A reminder's copy names the restart date: written again for the new one.
-  if (decided.kind === "reminder") return reminderFor(String(decided.parameters.restartOn), c.restartOn, sub.product.name);
+  // (Reminders decided before `returnOn` was kept carried the customer's date as `restartOn`.)
+  if (decided.kind === "reminder") return reminderFor(String(decided.parameters.returnOn ?? decided.parameters.restartOn), c.restartOn, sub.product.name);
   if (!offer || offer.id !== decided.offerId) return null;
   return comebackOf(offer, sub, c);
 }

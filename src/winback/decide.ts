@@ -26,7 +26,8 @@ import { addDays, localDate, maxDate } from "../platform/dates";
 import { TOGETHER, type TenantShares } from "../platform/step-faults";
 import { TenantStore } from "../platform/tenancy";
 import { resolveSettings, type TenantSettings } from "../settings/schemas";
-import { toSubscription } from "../subscriptions/repository";
+import { firstOnSchedule } from "../platform/cadence";
+import { toSubscription, type SubscriptionRow } from "../subscriptions/repository";
 import { sha256Hex } from "../platform/crypto";
 import { comebackOffer, presentComeback, rerenderComeback, type ComebackOffer } from "./comeback";
 
@@ -35,7 +36,14 @@ import { comebackOffer, presentComeback, rerenderComeback, type ComebackOffer } 
  * made for, and the offer `winback.due` carried (`sent`, written by winback/due; kept when the
  * record is decided again, so a customer can still take what they were sent: winback/redeem).
  */
-export type StoredComeback = { offer: ComebackOffer | null; sub: SubscriptionSnapshot; sent?: SentComeback | null };
+export type StoredComeback = { offer: ComebackOffer | null; sub: StoredPlan; sent?: SentComeback | null };
+
+/**
+ * The plan a comeback was made for: what the offers read, and for a monthly plan the date its
+ * schedule is in step with (`scheduledOn`: the delivery the cancellation stopped, else its final
+ * one), so the restart date keeps its day of the month. Absent on records decided before.
+ */
+export type StoredPlan = SubscriptionSnapshot & { scheduledOn?: string | null };
 
 /** The comeback offer a `winback.due` carried, and the tenant-local day it was sent. */
 export type SentComeback = { kind: ComebackOffer["kind"]; offerId: string | null; type: string; sentOn: string };
@@ -59,10 +67,16 @@ export function catalogueStamp(tenant: SQL): SQL {
   return sql`(SELECT ${sql.raw(`'${STAMP_PREFIX}'`)} || max(coalesce(max(o.updated_at), ''), (SELECT t.settings_changed_at FROM tenants t WHERE t.id = ${tenant})) FROM offers o WHERE o.tenant_id = ${tenant})`;
 }
 
-/** The first delivery if the customer restarts: the date they named, but never before the earliest changeable delivery. */
-export function restartOnFor(returnOn: string | null, now: Date, settings: Pick<TenantSettings, "timeZone" | "changeCutoffDays">): string {
+/**
+ * The first delivery if the customer restarts: the date they named, but never before the earliest
+ * changeable delivery — for a monthly plan (`plan`), the first date from there on its own schedule
+ * (its day of the month, in step with `scheduledOn`), as a reactivation restarts it
+ * (plan-changes/rules reactivationWindow). Without `plan`, the day's earliest date.
+ */
+export function restartOnFor(returnOn: string | null, now: Date, settings: Pick<TenantSettings, "timeZone" | "changeCutoffDays">, plan?: StoredPlan): string {
   const earliest = addDays(localDate(now, settings.timeZone), settings.changeCutoffDays);
-  return returnOn ? maxDate(returnOn, earliest) : earliest;
+  const from = returnOn ? maxDate(returnOn, earliest) : earliest;
+  return plan ? firstOnSchedule(from, plan, plan.scheduledOn) : from;
 }
 
 export type ComebackSubject = { id: string; subscriptionId: string; customerId: string; reason: string | null; returnOn: string | null };
@@ -91,7 +105,8 @@ export async function computeComebacks(store: TenantStore, rows: readonly Comeba
   for (const r of rows) {
     const row = byId.get(r.subscriptionId);
     if (!row) continue;
-    const sub = toSubscription(row);
+    const sub = { ...toSubscription(row), deliveryDay: row.deliveryDay };
+    const plan = snapshotOf(sub, row);
     const offer = comebackOffer(
       {
         sub,
@@ -103,21 +118,22 @@ export async function computeComebacks(store: TenantStore, rows: readonly Comeba
         acceptedSaves: acceptedSavesFrom(saves.filter((x) => x.customerId === r.customerId)),
         settings,
       },
-      { reason: r.reason, returnOn: r.returnOn, restartOn: restartOnFor(r.returnOn, now, settings), now: at },
+      { reason: r.reason, returnOn: r.returnOn, restartOn: restartOnFor(r.returnOn, now, settings, plan), now: at },
     );
-    out.set(r.id, { offer, sub: snapshotOf(sub) });
+    out.set(r.id, { offer, sub: plan });
   }
   return out;
 }
 
-/** Only what the offers read of the plan (personalise's `SubscriptionSnapshot`), to keep the stored JSON small. */
-function snapshotOf(sub: SubscriptionSnapshot): SubscriptionSnapshot {
+/** Only what the offers read of the plan (personalise's `SubscriptionSnapshot`) and a monthly plan's schedule, to keep the stored JSON small. */
+function snapshotOf(sub: SubscriptionSnapshot, row: Pick<SubscriptionRow, "intervalMonths" | "deliveryDay" | "cancellation">): StoredPlan {
+  const scheduledOn = row.cancellation?.stoppedDeliveryOn ?? row.cancellation?.finalDeliveryOn ?? null;
   return {
     status: sub.status,
     product: { sku: sub.product.sku, name: sub.product.name, unitsPerPackage: sub.product.unitsPerPackage ?? null, unitLabel: sub.product.unitLabel ?? null },
     quantity: sub.quantity,
     intervalDays: sub.intervalDays,
-    ...(sub.intervalMonths ? { intervalMonths: sub.intervalMonths } : {}),
+    ...(sub.intervalMonths ? { intervalMonths: sub.intervalMonths, deliveryDay: row.deliveryDay, ...(scheduledOn ? { scheduledOn } : {}) } : {}),
     nextDeliveryOn: sub.nextDeliveryOn,
     unitPrice: sub.unitPrice,
     deliveriesCompleted: sub.deliveriesCompleted,
@@ -193,17 +209,20 @@ export async function comebacksForToday(
   const undecided: DecidedSubject[] = [];
   for (const r of rows) {
     const stored = r.comeback;
-    if (stored === null || r.comebackStamp !== stamp) {
+    // A monthly plan's decision kept without its day (decided before `deliveryDay` was stored with
+    // it) is decided again, so its restart date keeps the plan's day; the few such records heal as
+    // they are next read or re-rendered, where a new stamp would have sent every record the long way.
+    if (stored === null || r.comebackStamp !== stamp || (stored.sub.intervalMonths && stored.sub.deliveryDay === undefined)) {
       undecided.push(r);
       continue;
     }
-    const restartOn = restartOnFor(r.returnOn, now, settings);
+    const restartOn = restartOnFor(r.returnOn, now, settings, stored.sub);
     if (stored.offer === null || stored.offer.restartOn === restartOn) {
       out.set(r.id, stored);
       continue;
     }
     // A reminder has no offer id: its customer's own date tells it apart.
-    const which = stored.offer.kind === "reminder" ? `reminder ${String(stored.offer.parameters.restartOn)}` : stored.offer.offerId;
+    const which = stored.offer.kind === "reminder" ? `reminder ${String(stored.offer.parameters.returnOn ?? stored.offer.parameters.restartOn)}` : stored.offer.offerId;
     const key = [store.tenantId, stamp, settingsKey, today, restartOn, which, JSON.stringify(stored.sub)].join("\n");
     let offer = rerendered.get(key);
     if (offer === undefined) {

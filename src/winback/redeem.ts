@@ -110,6 +110,6 @@ export async function takeableSentComeback(s: TenantStore, subscriptionId: strin
   const today = localDate(now, settings.timeZone);
   if (today > validUntil) return null;
   const entry = (await loadCatalogue(s, now.toISOString())).catalogue.find((o) => o.id === sent.offerId && o.active);
-  const offer = entry ? comebackOf(entry, stored.sub, { restartOn: restartOnFor(row.returnOn, now, settings), today, settings }) : null;
+  const offer = entry ? comebackOf(entry, stored.sub, { restartOn: restartOnFor(row.returnOn, now, settings, stored.sub), today, settings }) : null;
   return offer ? { offer, sentOn: sent.sentOn, validUntil } : null;
 }

@@ -505,6 +505,28 @@ describe("<tsuzuku-portal> in Chromium", () => {
     await page.close();
   });
 
+  it("an interval change on a plan on the 31st whose next delivery is a shorter month's last day names the 31st, not that day", async () => {
+    // The first month-end at least 12 days ahead in a month without a 31st.
+    let next = addDays(today(), 12);
+    for (;;) {
+      const end = new Date(Date.UTC(Number(next.slice(0, 4)), Number(next.slice(5, 7)), 0)).toISOString().slice(0, 10);
+      if (end.slice(8) !== "31") { next = end; break; }
+      next = addDays(end, 1);
+    }
+    const { customerId, ids } = await customerWith([{ intervalDays: undefined, intervalMonths: 1, deliveryDay: 31, nextDeliveryOn: next }]);
+    const page = await open(customerId, { lang: "en" });
+    const card = page.locator("tsuzuku-portal section.card");
+    await card.getByText(say("changeInterval", "en")).click();
+    await card.getByLabel("Every 2 months").check();
+    await card.locator('[part~="interval-apply"]').click();
+    await expect.poll(async () => (await events(page)).filter((e) => e.type === "tsuzuku:changed").length).toBe(1);
+    expect(await cardStatus(page, ids[0]!).textContent()).toBe(
+      `国産大麦若葉の青汁 30包 (subscription ${ids[0]}): Deliveries now come every 2 months: the next on ${writeDate(next, "en", "full")}, then on day 31 every 2 months (the last day in shorter months).`,
+    );
+    expect((await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key })).body).toMatchObject({ intervalMonths: 2, deliveryDay: 31, nextDeliveryOn: next });
+    await page.close();
+  });
+
   it("a pause on a 90-day plan whose next delivery is 95 days off: the date field offers up to next delivery + 90 days, and that date is accepted", async () => {
     const next = addDays(today(), 95);
     const { customerId, ids } = await customerWith([{ intervalDays: 90, nextDeliveryOn: next }]);

@@ -42,9 +42,10 @@ export function monthlySuite(h: () => Harness) {
       expect(same.status).toBe(200);
       expect(same.body.version).toBe(1);
       const day = await put(uid("S"), subscriptionBody(customerId, { nextDeliveryOn: addDays(today(), 10) }));
-      expect(day.body).toMatchObject({ intervalDays: 30, intervalMonths: null });
-      // Members in the order they always had, intervalMonths right after intervalDays.
-      expect(Object.keys(day.body).slice(4, 7)).toEqual(["intervalDays", "intervalMonths", "nextDeliveryOn"]);
+      expect(day.body).toMatchObject({ intervalDays: 30, intervalMonths: null, deliveryDay: null });
+      // Members in the order they always had, intervalMonths and deliveryDay right after intervalDays.
+      expect(Object.keys(day.body).slice(4, 8)).toEqual(["intervalDays", "intervalMonths", "deliveryDay", "nextDeliveryOn"]);
+      expect(created.body.deliveryDay).toBe(31);
     });
 
     it("refuses intervalDays that contradicts intervalMonths, and a plan with neither", async () => {
@@ -72,6 +73,46 @@ export function monthlySuite(h: () => Harness) {
       await post(id2, "skip", { count: 1 });
       await put(id2, monthly({ nextDeliveryOn: feb(jan31()) }));
       expect((await post(id2, "skip", { count: 1 })).body.subscription.nextDeliveryOn).toBe(mar31(jan31()));
+    });
+
+    it("deliveryDay: a cart syncing a plan on the 31st at its clamped 02-28 keeps the 31st; without it the stored day stays on its clamped date, else the date's day", async () => {
+      const id = uid("S");
+      const synced = await put(id, monthly({ nextDeliveryOn: feb(jan31()), deliveryDay: 31 }));
+      expect(synced.status).toBe(201);
+      expect(synced.body).toMatchObject({ intervalMonths: 1, deliveryDay: 31, nextDeliveryOn: feb(jan31()) });
+      expect((await post(id, "skip", { count: 1 })).body.subscription).toMatchObject({ nextDeliveryOn: mar31(jan31()), deliveryDay: 31 });
+      // Without deliveryDay: the stored 31st on its clamped date stays; another date sets its own day.
+      const id2 = uid("S");
+      await put(id2, monthly());
+      expect((await put(id2, monthly({ nextDeliveryOn: feb(jan31()) }))).body.deliveryDay).toBe(31);
+      expect((await put(id2, monthly({ nextDeliveryOn: `${feb(jan31()).slice(0, 8)}20` }))).body.deliveryDay).toBe(20);
+      // The bulk sync reads it as the PUT does.
+      const id3 = uid("S");
+      const bulk = await h().request("POST", "/v1/sync", { key: t.key, body: { subscriptions: [{ id: id3, ...monthly({ nextDeliveryOn: feb(jan31()), deliveryDay: 31 }) }] } });
+      expect(bulk.body.results[0].result).toBe("applied");
+      expect((await h().request("GET", `/v1/subscriptions/${id3}`, { key: t.key })).body).toMatchObject({ deliveryDay: 31, nextDeliveryOn: feb(jan31()) });
+    });
+
+    it("deliveryDay for a day plan, or contradicting nextDeliveryOn, is refused", async () => {
+      const dayPlan = await put(uid("S"), subscriptionBody(customerId, { nextDeliveryOn: jan31(), deliveryDay: 31 }));
+      expect(dayPlan.status).toBe(422);
+      expect(dayPlan.body).toMatchObject({ code: "validation_failed", errors: [{ path: "deliveryDay" }] });
+      const contradicts = await put(uid("S"), monthly({ nextDeliveryOn: feb(jan31()), deliveryDay: 20 }));
+      expect(contradicts.status).toBe(422);
+      expect(contradicts.body).toMatchObject({ code: "validation_failed", errors: [{ path: "deliveryDay", message: expect.stringContaining(`${feb(jan31()).slice(0, 8)}20`) }] });
+      expect((await put(uid("S"), monthly({ deliveryDay: 32 }))).status).toBe(422);
+    });
+
+    it("a pause to any date and a resume keep the plan's day: plan-options' latest move stays on the 31st", async () => {
+      const id = uid("S");
+      await put(id, monthly({ nextDeliveryOn: feb(jan31()), deliveryDay: 31 }));
+      const paused = await post(id, "pause", { resumeOn: addDays(feb(jan31()), 29) }); // 03-29: day 29 before the fix
+      expect(paused.status).toBe(200);
+      expect(paused.body.subscription.deliveryDay).toBe(31);
+      const resumed = await post(id, "resume", {});
+      expect(resumed.body.subscription).toMatchObject({ status: "active", nextDeliveryOn: feb(jan31()), deliveryDay: 31 });
+      const options = await h().request("GET", `/v1/subscriptions/${id}/plan-options`, { key: t.key });
+      expect(options.body.nextDelivery.latest).toBe(`${jan31().slice(0, 4)}-04-30`);
     });
 
     it("pause by cycles counts calendar months", async () => {

@@ -177,7 +177,7 @@ describe("delivery intervals: calendar months stay months", () => {
   };
 
   it("reads 1ヶ月ごと, 毎月, 隔月, 3ヶ月ごと as months and 2週間ごと, 45日ごと, 14日 as days, full-width digits too", () => {
-    const words = ["1ヶ月ごと", "２ヶ月ごと", "毎月", "毎月20日お届け", "隔月", "3ヶ月ごと", "3か月毎", "2週間ごと", "45日ごと", "１４日", "30", "隔週"];
+    const words = ["1ヶ月ごと", "２ヶ月ごと", "毎月", "毎月末お届け", "隔月", "3ヶ月ごと", "3か月毎", "2週間ごと", "45日ごと", "１４日", "30", "隔週"];
     expect(read(words).map(cadence)).toEqual([
       { intervalMonths: 1 }, { intervalMonths: 2 }, { intervalMonths: 1 }, { intervalMonths: 1 }, { intervalMonths: 2 }, { intervalMonths: 3 }, { intervalMonths: 3 },
       { intervalDays: 14 }, { intervalDays: 45 }, { intervalDays: 14 }, { intervalDays: 30 }, { intervalDays: 14 },
@@ -189,6 +189,20 @@ describe("delivery intervals: calendar months stay months", () => {
     const body = UpsertSubscriptionBody.parse((row as AcceptedRow).subscription!.body);
     const plan = planSubscriptionSync("ten_x", "S-1", body, undefined, { now: new Date("2026-12-01T00:00:00Z"), settings: DEFAULT_SETTINGS });
     expect(plan.row).toMatchObject({ intervalMonths: 1, intervalDays: 30, deliveryDay: 31, nextDeliveryOn: "2027-01-31" });
+  });
+
+  it("「毎月20日お届け」 is a plan on the 20th, whatever day the next delivery is read from; 「毎月末」 the 31st; a next delivery on another day is refused", () => {
+    const withNext = (interval: string, next: string) => {
+      const header = "顧客ID,氏名,定期ID,商品コード,商品名,数量,お届け間隔,次回お届け予定日,単価（税込）,定期ステータス,定期申込日";
+      const file = readExport(Buffer.from([header, `C-1,山田 花子,S-1,AOJIRU-30,青汁,1,${interval},${next},3980,継続,2026/05/01`].join("\n")));
+      return file.records.map((r) => readRow(resolveColumns(mapping, file.headers), mapping, r.cells, r.line, "Asia/Tokyo"))[0]!;
+    };
+    const stored = (row: ImportRow) => planSubscriptionSync("ten_x", "S-1", UpsertSubscriptionBody.parse((row as AcceptedRow).subscription!.body), undefined, { now: new Date("2026-12-01T00:00:00Z"), settings: DEFAULT_SETTINGS }).row;
+    expect(stored(withNext("毎月20日お届け", "2026/12/20"))).toMatchObject({ intervalMonths: 1, deliveryDay: 20, nextDeliveryOn: "2026-12-20" });
+    expect(stored(withNext("毎月末", "2027/02/28"))).toMatchObject({ intervalMonths: 1, deliveryDay: 31, nextDeliveryOn: "2027-02-28" });
+    expect(stored(withNext("毎月31日", "2027/02/28"))).toMatchObject({ deliveryDay: 31 });
+    // 次回 2026/12/05 on a plan on the 20th: refused, saying which day the plan delivers that month (it stored the 5th before).
+    expect(refusal(withNext("毎月20日お届け", "2026/12/05"))).toMatch(/^お届け間隔 \(deliveryDay\): 20 contradicts nextDeliveryOn 2026-12-05: a plan on day 20 delivers on 2026-12-20 that month/);
   });
 
   it("refuses what is no interval, and 13ヶ月 by the field's own rule, each with its column", () => {

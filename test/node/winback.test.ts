@@ -51,6 +51,9 @@ describe("win-back over time", () => {
     const [delivery] = await h.db.orm.select().from(webhookDeliveries).where(eq(webhookDeliveries.tenantId, t.id));
     expect(delivery).toMatchObject({ eventType: "winback.due", status: "delivered" });
     expect(JSON.parse(delivery!.payload).data).toMatchObject({ customerId: c, subscriptionId: s, returnOn, reason: null });
+    // A reminder's parameters name the date its title does (the customer's own date apart): today's named date restarts 3 days on.
+    const reminder = JSON.parse(delivery!.payload).data.offer;
+    expect(reminder).toMatchObject({ kind: "reminder", restartOn: addDays(returnOn, 3), parameters: { restartOn: addDays(returnOn, 3), returnOn } });
 
     h.setNow(new Date(due.getTime() + 2 * 86_400_000));
     try {
@@ -146,6 +149,32 @@ describe("win-back over time", () => {
     } finally {
       h.setNow(null);
     }
+  });
+
+  it("a monthly plan on the 31st restarts on its own day: the comeback's restart date and the reactivation taking it (not the earliest date, not a new day)", async () => {
+    const own = await h.tenant();
+    const c = uid("C");
+    const s = uid("S");
+    // The last day of the first month ending at least 12 days ahead with a 31st: the plan's day is 31.
+    let next = addDays(today(), 12);
+    for (;;) {
+      const end = new Date(Date.UTC(Number(next.slice(0, 4)), Number(next.slice(5, 7)), 0)).toISOString().slice(0, 10);
+      if (end.endsWith("-31")) { next = end; break; }
+      next = addDays(end, 1);
+    }
+    await h.request("PUT", `/v1/customers/${c}`, { key: own.key, body: customerBody({ marketingConsent: false }) });
+    await h.request("PUT", `/v1/subscriptions/${s}`, { key: own.key, body: subscriptionBody(c, { intervalDays: undefined, intervalMonths: 1, nextDeliveryOn: next, unitPrice: { amount: 9800, currency: "JPY" } }) });
+    const flow = (await h.request("POST", `/v1/subscriptions/${s}/cancel-flows`, { key: own.key, body: {} })).body;
+    await h.request("POST", `/v1/cancel-flows/${flow.flowId}/reason`, { key: own.key, body: { reason: "too_expensive" } });
+    await h.request("POST", `/v1/cancel-flows/${flow.flowId}/confirm`, { key: own.key, body: { keepInTouch: true } });
+    // The first delivery on the 31st (or a shorter month's last day) from the earliest changeable date.
+    const earliest = addDays(today(), 3);
+    const onSchedule = new Date(Date.UTC(Number(earliest.slice(0, 4)), Number(earliest.slice(5, 7)), 0)).toISOString().slice(0, 10);
+    const listed = (await h.request("GET", "/v1/winback/candidates", { key: own.key })).body.data[0].offer;
+    expect(listed).toMatchObject({ kind: "offer", restartOn: onSchedule });
+    const back = await h.request("POST", `/v1/subscriptions/${s}/reactivate`, { key: own.key, body: { offerId: listed.offerId } });
+    expect(back.status, back.text).toBe(200);
+    expect(back.body.subscription).toMatchObject({ status: "active", nextDeliveryOn: onSchedule, deliveryDay: 31 });
   });
 
   it("the comeback offer decided at the cancellation follows the restart date days later, as the engine would decide it then; a catalogue change is re-decided by the maintenance job", async () => {

@@ -109,6 +109,13 @@ describe("other offers get concrete terms", () => {
     expect(asked.economics.forgoneRevenue).toBe(3980 * 2); // 6/11 and 7/11
   });
 
+  it("a monthly plan's pause resumes on one of its own deliveries, so it keeps its day (S-M1-31: 04-30, not 02-28 + 90 = 05-29)", () => {
+    const m31 = sub({ intervalDays: 61, intervalMonths: 2, deliveryDay: 31, nextDeliveryOn: "2027-02-28" });
+    const o = personalise(offer("off_pause"), m31, { today: "2026-12-02" })!;
+    expect(o.parameters).toEqual({ type: "pause", pausedFromOn: "2027-02-28", resumeOn: "2027-04-30", latestResumeOn: "2027-04-30" });
+    expect(o.apply).toEqual({ kind: "plan_change", request: { type: "pause", resumeOn: "2027-04-30" } });
+  });
+
   it("skip and move are not offered when the next delivery is inside the cut-off", () => {
     const locked = sub({ nextDeliveryOn: "2026-06-02" });
     expect(personalise(offer("off_skip_next"), locked, { today: TODAY })).toBeNull();

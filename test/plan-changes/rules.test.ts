@@ -446,3 +446,44 @@ describe("pause and resume keep the customer's schedule (trial findings)", () =>
     expect(run(monthly, { type: "next_delivery", date: "2027-03-30" }).consecutiveSkips).toBe(1);
   });
 });
+
+describe("a monthly plan keeps its day of the month", () => {
+  const today = "2026-12-02";
+  // S-M1-31: every 2 months on the 31st, next 2027-02-28.
+  const m31 = plan({ intervalDays: 61, intervalMonths: 2, deliveryDay: 31, nextDeliveryOn: "2027-02-28", consecutiveSkips: 1 });
+  const run = (p: Plan, r: Parameters<typeof decide>[1], on = today) => {
+    const d = decide(p, r, S, on);
+    if (!d.ok) throw new Error(d.violation.code);
+    return d.plan;
+  };
+
+  it("through a pause to any date and a resume: day 31 stays, so the latest move is 04-30, not 04-29", () => {
+    const paused = run(m31, { type: "pause", resumeOn: "2027-05-29" });
+    expect(paused).toMatchObject({ status: "paused", nextDeliveryOn: "2027-05-29", deliveryDay: 31 });
+    const resumed = run(paused, { type: "resume" });
+    expect(resumed).toMatchObject({ status: "active", nextDeliveryOn: "2027-02-28", deliveryDay: 31 });
+    expect(planOptions(resumed, S, today).nextDelivery.latest).toBe("2027-04-30");
+    expect(run(resumed, { type: "skip", count: 1 }).nextDeliveryOn).toBe("2027-04-30");
+    // A resume on a date the customer named keeps the day too.
+    expect(run(paused, { type: "resume", nextDeliveryOn: "2027-03-10" })).toMatchObject({ nextDeliveryOn: "2027-03-10", deliveryDay: 31 });
+  });
+
+  it("only the customer moving the next delivery sets a new day", () => {
+    expect(run(m31, { type: "next_delivery", date: "2027-02-20" }).deliveryDay).toBe(20);
+    expect(run({ ...m31, nextDeliveryOn: "2027-01-31" }, { type: "next_delivery", date: "2027-02-28" }).deliveryDay).toBe(31);
+  });
+
+  it("a restart follows the plan's schedule: a plan on the 31st stopped at 12-31 restarts then, not on the 5th", () => {
+    const c3 = { intervalDays: 30, intervalMonths: 1, deliveryDay: 31, finalDeliveryOn: null, effectiveOn: today };
+    // An offer taken (the stopped delivery not suggested as such): in step with it, the first on the 31st from 12-05.
+    expect(reactivationStart({ ...c3, stoppedDeliveryOn: null, scheduledOn: "2026-12-31" }, today, S)).toMatchObject({ ok: true, nextDeliveryOn: "2026-12-31" });
+    expect(reactivationStart({ ...c3, stoppedDeliveryOn: "2026-12-31" }, today, S)).toMatchObject({ ok: true, nextDeliveryOn: "2026-12-31" });
+    // The stopped delivery out of the window (2027-06-30): the first on its schedule from the earliest date, not 12-05.
+    expect(reactivationWindow({ ...c3, deliveryDay: 30, stoppedDeliveryOn: "2027-06-30" }, today, S)).toEqual({ earliest: "2026-12-05", latest: "2027-03-02", suggested: "2026-12-30" });
+    // Every 2 months: in step with the stopped month (Jun → Dec, Feb…), clamped.
+    expect(reactivationWindow({ ...c3, intervalMonths: 2, stoppedDeliveryOn: "2027-06-30" }, today, S)).toMatchObject({ suggested: "2026-12-31" });
+    expect(reactivationWindow({ ...c3, intervalMonths: 2, stoppedDeliveryOn: "2027-07-31" }, today, S)).toMatchObject({ suggested: "2027-01-31" });
+    // A day plan is unchanged: the earliest date.
+    expect(reactivationWindow({ intervalDays: 30, finalDeliveryOn: null, stoppedDeliveryOn: "2027-06-30" }, today, S)).toMatchObject({ suggested: "2026-12-05" });
+  });
+});

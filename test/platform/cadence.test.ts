@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addCycles, anchorFor, cadenceText, cyclesToReach, cyclesUpTo, nominalIntervalDays } from "../../src/platform/cadence";
+import { addCycles, anchorFor, cadenceText, cyclesToReach, cyclesUpTo, firstOnSchedule, nominalIntervalDays } from "../../src/platform/cadence";
 
 const monthly = (intervalMonths: number, deliveryDay: number | null = null) => ({ intervalDays: nominalIntervalDays(intervalMonths), intervalMonths, deliveryDay });
 
@@ -67,5 +67,20 @@ describe("calendar-month cadence", () => {
     expect(cadenceText(monthly(1), "en")).toBe("every month");
     expect(cadenceText(monthly(2), "en")).toBe("every 2 months");
     expect(cadenceText({ intervalDays: 45, intervalMonths: null }, "ja")).toBe("45日ごと");
+  });
+});
+
+describe("firstOnSchedule", () => {
+  it("the first delivery from a date on the plan's own day, in step with its months", () => {
+    const m = (intervalMonths: number, deliveryDay: number | null) => ({ intervalDays: 30, intervalMonths, deliveryDay });
+    expect(firstOnSchedule("2026-12-05", m(1, 31))).toBe("2026-12-31");
+    expect(firstOnSchedule("2027-02-05", m(1, 31))).toBe("2027-02-28");
+    expect(firstOnSchedule("2026-12-31", m(1, 31))).toBe("2026-12-31");
+    expect(firstOnSchedule("2026-12-05", m(1, 3))).toBe("2027-01-03");
+    expect(firstOnSchedule("2026-12-05", m(2, 31), "2027-06-30")).toBe("2026-12-31");
+    expect(firstOnSchedule("2026-12-05", m(3, 10), "2027-06-10")).toBe("2026-12-10");
+    expect(firstOnSchedule("2026-12-11", m(3, 10), "2027-06-10")).toBe("2027-03-10");
+    expect(firstOnSchedule("2026-12-05", m(1, null), "2026-11-20")).toBe("2026-12-20");
+    expect(firstOnSchedule("2026-12-05", { intervalDays: 30 }, "2026-11-20")).toBe("2026-12-05");
   });
 });

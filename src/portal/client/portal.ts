@@ -583,7 +583,8 @@ export class TsuzukuPortal extends HTMLElement {
         return this.#t("changedNextDelivery", { date: next });
       case "interval":
         if (sub.intervalMonths && sub.nextDeliveryOn) {
-          const vars = { n: sub.intervalMonths, date: next, day: Number(sub.nextDeliveryOn.slice(8, 10)) };
+          // The plan's day, not the next delivery's: a plan on the 31st whose next delivery is 02-28 goes on on the 31st.
+          const vars = { n: sub.intervalMonths, date: next, day: sub.deliveryDay ?? Number(sub.nextDeliveryOn.slice(8, 10)) };
           return this.#t(sub.intervalMonths === 1 ? "changedIntervalMonth" : "changedIntervalMonths", vars);
         }
         return this.#t("changedInterval", { n: sub.intervalDays, date: next });

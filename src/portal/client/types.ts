@@ -13,6 +13,8 @@ export type Subscription = {
   intervalDays: number;
   /** Set for a plan every N calendar months; null for a plan every `intervalDays` days. */
   intervalMonths?: number | null;
+  /** A monthly plan's day of the month (1–31; its deliveries fall on it, or on a shorter month's last day); null for a day plan. */
+  deliveryDay?: number | null;
   nextDeliveryOn: string | null;
   unitPrice: Money;
   status: "active" | "paused" | "canceled";
