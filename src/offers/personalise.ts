@@ -16,7 +16,7 @@
  *   it is outside the cut-off, else the one after). Its dates are those of the current schedule.
  * - `today` is the tenant-local calendar date.
  */
-import { addCycles, cyclesToReach, nominalIntervalDays } from "../platform/cadence";
+import { addCycles, cadenceText, cyclesToReach, nominalIntervalDays } from "../platform/cadence";
 import type { Lang, Localized } from "../cancel-flows/reasons";
 import { addDays, daysBetween, writeDate } from "../platform/dates";
 import { formatMoney } from "../platform/numbers";
@@ -270,6 +270,7 @@ export function personaliseTerms(offer: CatalogueOffer, sub: SubscriptionSnapsho
     productName: sub.product.name,
     quantity: String(sub.quantity),
     intervalDays: String(sub.intervalDays),
+    cadence: cadenceText(plan, lang),
     price: formatMoney(money(priceNow, currency), lang),
     ...(next ? { nextDeliveryOn: writeDate(next, lang, "full") } : {}),
   }));
@@ -364,7 +365,7 @@ export function personaliseTerms(offer: CatalogueOffer, sub: SubscriptionSnapsho
       const d = dates({ followingDeliveryOn: following });
       const newIntervalDays = String(chosen.intervalDays);
       // `{stockOnHand}` («あと約20包、3週間分ほど») for shops' own templates; only when known.
-      vars = unnamed((lang) => ({ newIntervalDays, ...d(lang), ...(stock ? { stockOnHand: describeStock(stock, sub.product.unitLabel ?? null, lang) } : {}) }));
+      vars = unnamed((lang) => ({ newIntervalDays, newCadence: cadenceText(after, lang), ...d(lang), ...(stock ? { stockOnHand: describeStock(stock, sub.product.unitLabel ?? null, lang) } : {}) }));
       break;
     }
     case "change_quantity": {
