@@ -20,7 +20,7 @@ import { addCycles, cadenceText, cyclesToReach, nominalIntervalDays } from "../p
 import type { Lang, Localized } from "../cancel-flows/reasons";
 import { addDays, daysBetween, writeDate } from "../platform/dates";
 import { formatMoney } from "../platform/numbers";
-import { decide, latestNextDelivery, type Plan, type PlanRequest } from "../plan-changes/rules";
+import { decide, latestNextDelivery, latestResumeFrom, type Plan, type PlanRequest } from "../plan-changes/rules";
 import { describeStock, intervalForRate, surplusDeliveries, unitsPerPackage, type StockEstimate } from "../risk/stock";
 import { DEFAULT_SETTINGS, type TenantSettings } from "../settings/schemas";
 import type { CatalogueOffer, OfferType } from "./catalogue";
@@ -313,8 +313,9 @@ export function personaliseTerms(offer: CatalogueOffer, sub: SubscriptionSnapsho
     }
     case "pause": {
       if (next === null) return null;
-      // The pause rule (plan-changes/rules): length counts from the delivery it holds back.
-      const latestResumeOn = [addCycles(next, plan, offer.parameters.maxCycles), addDays(next, settings.maxPauseDays)].sort()[0]!;
+      // The pause rule (plan-changes/rules): length counts from the delivery it holds back, up to
+      // maxPauseDays or one cycle, whichever is longer.
+      const latestResumeOn = [addCycles(next, plan, offer.parameters.maxCycles), latestResumeFrom(next, plan, settings)].sort()[0]!;
       const resumeOn = ctx.requestedResumeOn && ctx.requestedResumeOn <= latestResumeOn ? ctx.requestedResumeOn : latestResumeOn;
       if (resumeOn <= next) return null;
       const request: PlanRequest = { type: "pause", resumeOn };

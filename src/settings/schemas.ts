@@ -40,7 +40,7 @@ export const SettingsFields = {
     .max(730)
     .openapi({
       description:
-        "Longest pause, in days. A pause's length is the time deliveries are held back beyond the normal schedule: the resume date minus the current next delivery date (for `cycles`: that many cycles of the plan's cadence — days, or calendar months for a monthly plan). For a subscription already paused it counts from the earliest date deliveries could resume (today + `changeCutoffDays`). Longer → 422 `pause_too_long` with `latestResumeOn`.",
+        "Longest pause, in days. A pause's length is the time deliveries are held back beyond the normal schedule: the resume date minus the delivery the pause holds back — the current next delivery date, or for a subscription already paused the delivery its pause held back, so an extension counts the whole pause (for `cycles`: that many cycles of the plan's cadence — days, or calendar months for a monthly plan). One cycle of the plan can always be paused: the limit is the longer of `maxPauseDays` and one interval (a quarterly plan's 03-31 → 06-30 is 91 days). 0: no pauses. Longer → 422 `pause_too_long` with `latestResumeOn`.",
     }),
   retentionPolicy: RetentionPolicy,
   offersPerFlow: z.number().int().min(0).max(3),

@@ -180,6 +180,12 @@ describe("a monthly plan's copy names its cadence in months (templates' {cadence
     expect(personalise(offer("off_pause"), monthly(1), { today: TODAY })!.description.ja).toContain("1ヶ月ごと・3,980円で自動的に再開します");
   });
 
+  it("a 3-monthly plan's pause offer holds back one whole cycle (longer than maxPauseDays 90)", () => {
+    const o = personalise(offer("off_pause"), sub({ intervalDays: 91, intervalMonths: 3, deliveryDay: 11 }), { today: TODAY })!;
+    expect(o.parameters).toMatchObject({ type: "pause", pausedFromOn: "2026-06-11", resumeOn: "2026-09-11", latestResumeOn: "2026-09-11" });
+    expect(o.description.ja).toContain("2026年9月11日から3ヶ月ごと・3,980円で自動的に再開します");
+  });
+
   it("a day plan's copy is what it was", () => {
     expect(personalise(offer("off_skip_next"), sub(), { today: TODAY })!.description.en).toContain("After that, deliveries continue every 30 days at ¥3,980.");
     expect(personalise(offer("off_pause"), sub(), { today: TODAY })!.description.ja).toContain("から30日ごと・3,980円で自動的に再開します");
