@@ -9,6 +9,7 @@ import type { ReactivationWindow } from "../plan-changes/rules";
 import { discountedPrice, upcomingDiscount } from "../plan-changes/discount";
 import { localDate, writeDate } from "../platform/dates";
 import { displayPhone } from "../platform/phone";
+import { unitWord } from "../risk/stock";
 import {
   BAND_LABELS,
   CHANGE_LABELS,
@@ -33,7 +34,7 @@ type Money = { amount: number; currency: string };
 export type Sub = {
   id: string;
   customerId: string;
-  product: { sku: string; name: string; category: string | null };
+  product: { sku: string; name: string; category: string | null; unitLabel?: string | null };
   quantity: number;
   intervalDays: number;
   /** Set for a plan every N calendar months (platform/cadence). */
@@ -459,6 +460,12 @@ function ReactivationPrice(props: { sub: Sub; lang: Lang; comeback: { type?: str
   return <>{formatMoney(isMoney(p.pricePerDelivery) ? p.pricePerDelivery : regular, lang)}</>;
 }
 
+/** The plan's quantity in the product's unit (「1包」; 「1個」 without one), as the portal writes it. */
+function quantityText(sub: Sub, lang: Lang): string {
+  const label = sub.product.unitLabel ?? null;
+  return label === null ? tf(lang, "quantityN", { n: sub.quantity }) : tf(lang, "quantityUnits", { n: sub.quantity, unit: unitWord(label, sub.quantity, lang) });
+}
+
 /**
  * The confirmation of a reactivation: what restarts and when, read out to the customer, then the
  * one form that writes (POST /console/reactivate, CSRF token, one attempt key against a double
@@ -485,7 +492,7 @@ export function ReactivationPage(props: {
         <dt>{t(lang, "product")}</dt>
         <dd>{sub.product.name}</dd>
         <dt>{t(lang, "quantity")}</dt>
-        <dd>{tf(lang, "quantityN", { n: sub.quantity })}</dd>
+        <dd>{quantityText(sub, lang)}</dd>
         <dt>{t(lang, "interval")}</dt>
         <dd>{cadenceText(sub, lang)}</dd>
         <dt>{t(lang, "pricePerDelivery")}</dt>
@@ -713,7 +720,7 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
                       </a>{" "}
                       <small>{s.id}</small>
                     </th>
-                    <td>{s.intervalMonths ? cadenceText(s, lang) : `${s.intervalDays} ${t(lang, "days")}`}</td>
+                    <td>{cadenceText(s, lang)}</td>
                     <td>{s.quantity}</td>
                     <td class="price">
                       <DeliveryPrice sub={s} lang={lang} today={page.today} />

@@ -26,7 +26,6 @@ const T = {
   nextDelivery: { ja: "次回お届け", en: "Next delivery" },
   status: { ja: "状態", en: "Status" },
   commitment: { ja: "契約条件", en: "Commitment" },
-  days: { ja: "日ごと", en: "days" },
   risk: { ja: "解約リスク", en: "Churn risk" },
   drivers: { ja: "要因", en: "Drivers" },
   flags: { ja: "注意フラグ", en: "Flags" },
@@ -166,6 +165,8 @@ const T = {
   previously: { ja: "前回の解約理由：{reason}", en: "previous reason: {reason}" },
   intervalDays: { ja: "{n}日ごと", en: "every {n} days" },
   quantityN: { ja: "{n}個", en: "{n}" },
+  /** A quantity with the product's unit (risk/stock unitWord), as the portal writes it: 「1包」, "1 sachet". */
+  quantityUnits: { ja: "{n}{unit}", en: "{n} {unit}" },
   // What one delivery costs (unit price × quantity), and an accepted discount's deliveries still to come.
   pricePerDelivery: { ja: "1回のお届けの価格", en: "Price per delivery" },
   regularPrice: { ja: "（通常 {price}）", en: "(regular {price})" },

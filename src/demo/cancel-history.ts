@@ -8,6 +8,7 @@
  * offline simulation uses — scaled by a fixed factor. Holdout: none. Deterministic: a fixed-seed
  * PRNG and `now` decide everything (ids included).
  */
+import { addCycles } from "../platform/cadence";
 import type { Tx } from "../db/client";
 import { cancelFlows, cancelFlowSteps, events, offerOutcomes, offers, planChanges, subscriptions } from "../db/schema";
 import { DEFAULT_CATALOGUE } from "../offers/catalogue";
@@ -193,6 +194,9 @@ export function buildCancelHistory(subs: SubscriptionRow[], eventRows: EventRow[
       productCategory: product.productCategory ?? null,
       quantity: 1,
       intervalDays: product.intervalDays,
+      // A monthly product's plan is monthly too, on the day of its first delivery.
+      intervalMonths: product.intervalMonths ?? null,
+      deliveryDay: product.intervalMonths ? Number(addDays(startOn, 3).slice(8, 10)) : null,
       nextDeliveryOn: null,
       unitPriceAmount: product.unitPriceAmount,
       currency: product.currency,
@@ -212,7 +216,7 @@ export function buildCancelHistory(subs: SubscriptionRow[], eventRows: EventRow[
       updatedAt: canceledAt,
     });
     for (let d = Math.max(0, k - 9); d < k; d++) {
-      const on = addDays(startOn, 3 + d * product.intervalDays);
+      const on = product.intervalMonths ? addCycles(addDays(startOn, 3), product, d) : addDays(startOn, 3 + d * product.intervalDays);
       const at = new Date(Math.min(Date.parse(`${on}T03:00:00Z`) + int(0, 8) * 3_600_000, canceledMs - 3_600_000)).toISOString();
       eventRows.push({ tenantId, id: `evt-${id}-d${d + 1}`, type: "delivery.completed", customerId: owner.customerId, subscriptionId: id, occurredAt: at, data: { deliveredOn: on }, receivedAt: at });
     }

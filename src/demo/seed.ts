@@ -1,4 +1,5 @@
 import { seededRng } from "../platform/random";
+import { addCycles, anchorFor, nominalIntervalDays, type CadenceFields } from "../platform/cadence";
 import type { Database, Tx } from "../db/client";
 import { eq } from "drizzle-orm";
 import { contactConsents, customers, events, subscriptions, tenants, winbacks, type CancellationRecord } from "../db/schema";
@@ -289,10 +290,14 @@ type Plan = {
   product: Product;
   quantity: number;
   interval: number;
+  /** The plan's cadence: every `interval` days, or every N calendar months (毎月・隔月・3ヶ月ごと). */
+  cadence: CadenceFields;
   status: "active" | "paused" | "canceled";
   startedAtMs: number;
   /** Dates of past delivery slots, each either delivered or skipped. */
   slots: { on: string; skipped: boolean }[];
+  /** A monthly plan's slots as the day schedule drew them (the event stream's draws follow them). */
+  daySlots?: { on: string; skipped: boolean }[];
   nextDeliveryOn: string | null;
   pausedUntil: string | null;
   pausedAtMs: number | null;
@@ -352,6 +357,9 @@ export async function seedDemo(db: Database, opts: SeedOptions): Promise<SeedRes
   const n = opts.customers ?? 400;
   if (!Number.isInteger(n) || n < 0) throw new Error("customers must be a non-negative integer");
   const rng = new Rng(SEED);
+  // Which plans run by the calendar month, drawn apart so that the main stream (and with it every
+  // id, date and event of the demo) is what it was before monthly plans.
+  const monthRng = new Rng(SEED + 1);
   const nowMs = opts.now.getTime();
   const today = tokyoDate(nowMs);
 
@@ -414,7 +422,7 @@ export async function seedDemo(db: Database, opts: SeedOptions): Promise<SeedRes
         k === 0
           ? createdAtMs + rng.int(0, 30) * 60_000
           : Math.min(nowMs - 60_000, createdAtMs + Math.floor((rng.float() * (nowMs - createdAtMs) * 0.9) / 1000) * 1000 + 3_600_000);
-      const plan = makePlan(rng, c.id, createdAtMs, startedAtMs, nowMs, today, used, undefined);
+      const plan = makePlan(rng, monthRng, c.id, createdAtMs, startedAtMs, nowMs, today, used, undefined);
       plans.push(plan);
       hadFirstBoxOnly ||= plan.firstBoxOnly;
     }
@@ -422,7 +430,7 @@ export async function seedDemo(db: Database, opts: SeedOptions): Promise<SeedRes
     if (hadFirstBoxOnly && rng.chance(0.4)) {
       const first = plans.filter((p) => p.customerId === c.id && p.firstBoxOnly)[0]!;
       const after = (first.canceledAtMs ?? first.startedAtMs) + rng.int(5, 120) * DAY;
-      if (after < nowMs - 20 * DAY) plans.push(makePlan(rng, c.id, createdAtMs, after, nowMs, today, used, "firstBoxOnly"));
+      if (after < nowMs - 20 * DAY) plans.push(makePlan(rng, monthRng, c.id, createdAtMs, after, nowMs, today, used, "firstBoxOnly"));
     }
   }
   // Running numbers follow the order subscriptions began, as a merchant's order system would.
@@ -448,7 +456,9 @@ export async function seedDemo(db: Database, opts: SeedOptions): Promise<SeedRes
       productUnitsPerPackage: p.product.unitsPerDelivery > 1 ? p.product.unitsPerDelivery : null,
       productUnitLabel: p.product.unitLabel,
       quantity: p.quantity,
-      intervalDays: p.interval,
+      intervalDays: p.cadence.intervalDays,
+      intervalMonths: p.cadence.intervalMonths ?? null,
+      deliveryDay: anchorFor(p.nextDeliveryOn, p.cadence),
       nextDeliveryOn: p.nextDeliveryOn,
       unitPriceAmount: p.product.price,
       currency: "JPY",
@@ -467,7 +477,10 @@ export async function seedDemo(db: Database, opts: SeedOptions): Promise<SeedRes
       createdAt: startedAt,
       updatedAt: iso(lastChangeMs),
     });
-    eventRows.push(...makeEvents(rng, p, id, nowMs));
+    // A monthly plan's events come from monthRng; the main stream still draws what the plan's day
+    // schedule would have, so every other plan's events are what they were.
+    if (p.daySlots) makeEvents(rng, { ...p, slots: p.daySlots }, id, nowMs);
+    eventRows.push(...makeEvents(p.daySlots ? monthRng : rng, p, id, nowMs));
   });
 
   const cancelHistory = buildCancelHistory(subscriptionRows, eventRows, DEMO_TENANT_ID, opts.now);
@@ -547,6 +560,7 @@ function readmeFixtures(nowMs: number, today: string): SubscriptionRow[] {
 
 function makePlan(
   rng: Rng,
+  monthRng: Rng,
   customerId: string,
   createdAtMs: number,
   startedAtMs: number,
@@ -560,6 +574,9 @@ function makePlan(
   used.add(product.sku);
 
   const interval = pickInterval(rng, product.interval);
+  // Most Japanese 定期 run 毎月 or 隔月 (a day of the month): about three in four plans of 30, 60 or
+  // 90 days are monthly instead — half the demo's plans.
+  const monthly = monthRng.chance(0.75) && interval % 30 === 0 && interval <= 90 ? interval / 30 : null;
   const quantity = rng.weighted([[1, 85], [2, 12], [3, 3]] as const);
   const commitment = rng.chance(0.2) ? { min: rng.pick([3, 4]), fee: rng.pick([3000, 5000]) } : null;
   const status = forced ? "canceled" : rng.weighted([["active", 76], ["paused", 8], ["canceled", 16]] as const);
@@ -567,6 +584,7 @@ function makePlan(
   const startDate = tokyoDate(startedAtMs);
   const firstSlot = addDays(startDate, rng.int(2, 5)); // shipping lead time for the first box
   const skipRate = status === "canceled" ? 0.12 : status === "paused" ? 0.1 : 0.03;
+  const cadence: CadenceFields = monthly === null ? { intervalDays: interval } : { intervalDays: nominalIntervalDays(monthly), intervalMonths: monthly, deliveryDay: Number(firstSlot.slice(8, 10)) };
 
   const plan: Plan = {
     customerId,
@@ -574,6 +592,7 @@ function makePlan(
     product,
     quantity,
     interval,
+    cadence,
     status,
     startedAtMs,
     slots: [],
@@ -594,6 +613,19 @@ function makePlan(
     }
     return slots;
   };
+  /**
+   * A monthly plan is drawn on the day schedule (so the main stream, and every id and date of the
+   * demo, is what it was), then its slots move to the calendar: slot k on the anchor's day k × N
+   * months on, up to `until` (the last that fits), each keeping its skip. `daySlots` keeps the day
+   * schedule for the event stream (seedDemo).
+   */
+  const onCalendar = (until: string) => {
+    if (monthly === null) return;
+    plan.daySlots = plan.slots;
+    const slots = plan.slots.map((slot, k) => ({ on: addCycles(firstSlot, cadence, k), skipped: slot.skipped })).filter((slot) => slot.on <= until);
+    while (slots.length > 0 && addCycles(firstSlot, cadence, slots.length) <= until) slots.push({ on: addCycles(firstSlot, cadence, slots.length), skipped: false });
+    plan.slots = slots;
+  };
   /** Those who end up leaving tend to skip the last boxes before they go. */
   const skipBeforeLeaving = (slots: { on: string; skipped: boolean }[]) => {
     slots.forEach((slot, i) => {
@@ -604,8 +636,9 @@ function makePlan(
 
   if (status === "active") {
     plan.slots = slotsUntil(today);
+    onCalendar(today);
     // Next slot after today: always 1..interval days ahead (or the first box, 1..5 days ahead).
-    plan.nextDeliveryOn = addDays(firstSlot, plan.slots.length * interval);
+    plan.nextDeliveryOn = addCycles(firstSlot, cadence, plan.slots.length);
     return plan;
   }
 
@@ -613,6 +646,7 @@ function makePlan(
     const pausedAtMs = startedAtMs + Math.floor(rng.float() * (nowMs - startedAtMs));
     const pausedOn = tokyoDate(pausedAtMs);
     plan.slots = slotsUntil(pausedOn < firstSlot ? addDays(firstSlot, -1) : pausedOn);
+    onCalendar(pausedOn < firstSlot ? addDays(firstSlot, -1) : pausedOn);
     plan.pausedAtMs = pausedAtMs;
     plan.pausedUntil = addDays(today, rng.pick([7, 14, 21, 30, 45, 60, 90]));
     plan.nextDeliveryOn = plan.pausedUntil; // deliveries resume on the pause's end date
@@ -641,6 +675,7 @@ function makePlan(
   plan.slots = cancelOn <= firstSlot ? [] : skipBeforeLeaving(slotsUntil(addDays(cancelOn, -1)));
   plan.canceledAtMs = canceledAtMs;
   const deliveries = plan.slots.filter((s) => !s.skipped).length;
+  onCalendar(addDays(cancelOn, -1));
   plan.firstBoxOnly = deliveries <= 1;
   const reason = plan.firstBoxOnly ? rng.weighted(FIRST_BOX_REASONS) : rng.weighted(CANCEL_REASONS);
   plan.cancellation = {

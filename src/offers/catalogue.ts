@@ -82,7 +82,12 @@ type OfferOf<T extends OfferType> = {
 export type CatalogueOffer = { [T in OfferType]: OfferOf<T> }[OfferType];
 export type CatalogueOfferOf<T extends OfferType> = OfferOf<T>;
 
-const COMMON_PLACEHOLDERS = ["productName", "quantity", "intervalDays", "price", "nextDeliveryOn"] as const;
+/**
+ * `{cadence}` is the plan's cadence in words (platform/cadence cadenceText): 「45日ごと」/"every 45
+ * days", 「1ヶ月ごと」/"every month" — `{intervalDays}日ごと` would call a monthly plan 「30日ごと」.
+ * `{intervalDays}` stays for shops' own copy: the days (a monthly plan's nominal length).
+ */
+const COMMON_PLACEHOLDERS = ["productName", "quantity", "intervalDays", "cadence", "price", "nextDeliveryOn"] as const;
 
 /** The placeholders a template of this offer may use (all filled by personalise.ts). */
 export function placeholdersFor(offer: CatalogueOffer): string[] {
@@ -93,7 +98,7 @@ export function placeholdersFor(offer: CatalogueOffer): string[] {
       case "pause":
         return ["resumeOn"];
       case "change_interval":
-        return ["newIntervalDays", "followingDeliveryOn"];
+        return ["newIntervalDays", "newCadence", "followingDeliveryOn"];
       case "change_quantity":
         return ["newQuantity", "newPrice"];
       case "discount":
@@ -120,7 +125,7 @@ function requiredInDescription(offer: CatalogueOffer): string[][] {
     case "product_swap":
       return [["newPrice"]];
     case "change_interval":
-      return [["newIntervalDays"]];
+      return [["newCadence", "newIntervalDays"]];
     default:
       return [];
   }
@@ -264,13 +269,14 @@ export const DEFAULT_CATALOGUE: readonly CatalogueOffer[] = [
     type: "change_interval",
     parameters: { strategy: "match_consumption" },
     copy: {
-      title: { ja: "お届け間隔を{newIntervalDays}日ごとに変更", en: "Deliver every {newIntervalDays} days instead" },
+      title: { ja: "お届け間隔を{newCadence}に変更", en: "Deliver {newCadence} instead" },
       description: {
-        ja: "お届け間隔を{intervalDays}日ごとから{newIntervalDays}日ごとに変更し、実際のご使用ペースに合わせます。1回のお届け内容と金額（{price}）は変わりません。次回のお届けは{nextDeliveryOn}、その次は{followingDeliveryOn}です。",
-        en: "We change your delivery interval from every {intervalDays} days to every {newIntervalDays} days to match how fast you actually use it. Each delivery and its price ({price}) stay the same. Your next delivery is on {nextDeliveryOn}, the one after on {followingDeliveryOn}.",
+        ja: "お届け間隔を{cadence}から{newCadence}に変更し、実際のご使用ペースに合わせます。1回のお届け内容と金額（{price}）は変わりません。次回のお届けは{nextDeliveryOn}、その次は{followingDeliveryOn}です。",
+        en: "We change your delivery interval from {cadence} to {newCadence} to match how fast you actually use it. Each delivery and its price ({price}) stay the same. Your next delivery is on {nextDeliveryOn}, the one after on {followingDeliveryOn}.",
       },
     },
-    templateVersion: 1,
+    // 2: the cadence in words ({cadence}: 「1ヶ月ごと」 for a monthly plan; unchanged for a day plan).
+    templateVersion: 2,
     eligibility: eligibility({ reasons: ["surplus_stock"], minDeliveries: 1 }),
     costYen: 0,
     priorAlpha: 4,
@@ -284,11 +290,12 @@ export const DEFAULT_CATALOGUE: readonly CatalogueOffer[] = [
     copy: {
       title: { ja: "次回のお届けをスキップ", en: "Skip your next delivery" },
       description: {
-        ja: "{skippedDeliveryOn}のお届けをお休みし、次回は{newNextDeliveryOn}にお届けします。その後はこれまで通り{intervalDays}日ごと・{price}です。スキップした回のお支払いはありません。",
-        en: "We skip the delivery on {skippedDeliveryOn}; your next delivery is on {newNextDeliveryOn}. After that, deliveries continue every {intervalDays} days at {price}. You pay nothing for the skipped delivery.",
+        ja: "{skippedDeliveryOn}のお届けをお休みし、次回は{newNextDeliveryOn}にお届けします。その後はこれまで通り{cadence}・{price}です。スキップした回のお支払いはありません。",
+        en: "We skip the delivery on {skippedDeliveryOn}; your next delivery is on {newNextDeliveryOn}. After that, deliveries continue {cadence} at {price}. You pay nothing for the skipped delivery.",
       },
     },
-    templateVersion: 1,
+    // 2: the cadence in words ({cadence}: 「1ヶ月ごと」 for a monthly plan; unchanged for a day plan).
+    templateVersion: 2,
     eligibility: eligibility({ reasons: ["surplus_stock", "temporary_break", "health_or_life_change", "other"] }),
     costYen: 0,
     priorAlpha: 3,
@@ -302,11 +309,12 @@ export const DEFAULT_CATALOGUE: readonly CatalogueOffer[] = [
     copy: {
       title: { ja: "1回のお届けを{newQuantity}個に減らす", en: "Reduce each delivery to {newQuantity}" },
       description: {
-        ja: "1回のお届けを{quantity}個から{newQuantity}個に減らし、1回あたりのお支払いは{price}から{newPrice}になります。お届け間隔（{intervalDays}日ごと）は変わりません。",
-        en: "Each delivery goes from {quantity} to {newQuantity} and you pay {newPrice} per delivery instead of {price}. The interval (every {intervalDays} days) stays the same.",
+        ja: "1回のお届けを{quantity}個から{newQuantity}個に減らし、1回あたりのお支払いは{price}から{newPrice}になります。お届け間隔（{cadence}）は変わりません。",
+        en: "Each delivery goes from {quantity} to {newQuantity} and you pay {newPrice} per delivery instead of {price}. The interval ({cadence}) stays the same.",
       },
     },
-    templateVersion: 1,
+    // 2: the cadence in words ({cadence}: 「1ヶ月ごと」 for a monthly plan; unchanged for a day plan).
+    templateVersion: 2,
     eligibility: eligibility({ reasons: ["too_expensive", "surplus_stock"] }),
     costYen: 0,
     priorAlpha: 3,
@@ -369,11 +377,12 @@ export const DEFAULT_CATALOGUE: readonly CatalogueOffer[] = [
     copy: {
       title: { ja: "{toName}への変更", en: "Switch to {toName}" },
       description: {
-        ja: "{firstChangedOn}のお届けから、{productName}を{toName}に変更します。1回あたりのお支払いは{newPrice}です（現在は{price}）。お届け間隔は{intervalDays}日ごとのままです。",
-        en: "From your delivery on {firstChangedOn} we send {toName} instead of {productName}, at {newPrice} per delivery (now {price}). The interval stays every {intervalDays} days.",
+        ja: "{firstChangedOn}のお届けから、{productName}を{toName}に変更します。1回あたりのお支払いは{newPrice}です（現在は{price}）。お届け間隔は{cadence}のままです。",
+        en: "From your delivery on {firstChangedOn} we send {toName} instead of {productName}, at {newPrice} per delivery (now {price}). The interval stays {cadence}.",
       },
     },
-    templateVersion: 1,
+    // 2: the cadence in words ({cadence}: 「1ヶ月ごと」 for a monthly plan; unchanged for a day plan).
+    templateVersion: 2,
     eligibility: eligibility({ reasons: ["no_effect"], channels: ["web", "operator", "api"], minDeliveries: 1 }),
     costYen: 0,
     priorAlpha: 3,
@@ -387,11 +396,12 @@ export const DEFAULT_CATALOGUE: readonly CatalogueOffer[] = [
     copy: {
       title: { ja: "{resumeOn}までお休み（一時停止）", en: "Pause until {resumeOn}" },
       description: {
-        ja: "{nextDeliveryOn}以降のお届けを{resumeOn}までお休みし、{resumeOn}から{intervalDays}日ごと・{price}で自動的に再開します。お休み中のお支払いはありません。お休みの途中で再開することもできます。",
-        en: "Deliveries pause from {nextDeliveryOn} and restart automatically on {resumeOn}, every {intervalDays} days at {price}. Nothing is charged while paused, and you can resume earlier.",
+        ja: "{nextDeliveryOn}以降のお届けを{resumeOn}までお休みし、{resumeOn}から{cadence}・{price}で自動的に再開します。お休み中のお支払いはありません。お休みの途中で再開することもできます。",
+        en: "Deliveries pause from {nextDeliveryOn} and restart automatically on {resumeOn}, {cadence} at {price}. Nothing is charged while paused, and you can resume earlier.",
       },
     },
-    templateVersion: 1,
+    // 2: the cadence in words ({cadence}: 「1ヶ月ごと」 for a monthly plan; unchanged for a day plan).
+    templateVersion: 2,
     eligibility: eligibility({ reasons: ["temporary_break", "health_or_life_change", "other"] }),
     costYen: 0,
     priorAlpha: 6,
@@ -405,11 +415,12 @@ export const DEFAULT_CATALOGUE: readonly CatalogueOffer[] = [
     copy: {
       title: { ja: "次回のお届け日を変更（{latestDeliveryOn}まで）", en: "Move your next delivery (up to {latestDeliveryOn})" },
       description: {
-        ja: "{nextDeliveryOn}のお届けを、{earliestDeliveryOn}から{latestDeliveryOn}までのご希望の日に変更できます。お届け先の変更もあわせて承ります。その後は{intervalDays}日ごとのお届けです。",
-        en: "Move the delivery planned for {nextDeliveryOn} to any day from {earliestDeliveryOn} to {latestDeliveryOn}. You can update the delivery address at the same time. Deliveries then continue every {intervalDays} days.",
+        ja: "{nextDeliveryOn}のお届けを、{earliestDeliveryOn}から{latestDeliveryOn}までのご希望の日に変更できます。お届け先の変更もあわせて承ります。その後は{cadence}のお届けです。",
+        en: "Move the delivery planned for {nextDeliveryOn} to any day from {earliestDeliveryOn} to {latestDeliveryOn}. You can update the delivery address at the same time. Deliveries then continue {cadence}.",
       },
     },
-    templateVersion: 1,
+    // 2: the cadence in words ({cadence}: 「1ヶ月ごと」 for a monthly plan; unchanged for a day plan).
+    templateVersion: 2,
     eligibility: eligibility({ reasons: ["moving", "delivery_problem"] }),
     costYen: 0,
     priorAlpha: 5,

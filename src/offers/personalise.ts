@@ -16,11 +16,11 @@
  *   it is outside the cut-off, else the one after). Its dates are those of the current schedule.
  * - `today` is the tenant-local calendar date.
  */
-import { addCycles, cyclesToReach, cyclesUpTo, nominalIntervalDays } from "../platform/cadence";
+import { addCycles, cadenceText, cyclesToReach, cyclesUpTo, nominalIntervalDays } from "../platform/cadence";
 import type { Lang, Localized } from "../cancel-flows/reasons";
 import { addDays, daysBetween, writeDate } from "../platform/dates";
 import { formatMoney } from "../platform/numbers";
-import { decide, latestNextDelivery, type Plan, type PlanRequest } from "../plan-changes/rules";
+import { decide, latestNextDelivery, latestResumeFrom, type Plan, type PlanRequest } from "../plan-changes/rules";
 import { describeStock, intervalForRate, surplusDeliveries, unitsPerPackage, type StockEstimate } from "../risk/stock";
 import { DEFAULT_SETTINGS, type TenantSettings } from "../settings/schemas";
 import type { CatalogueOffer, OfferType } from "./catalogue";
@@ -270,6 +270,7 @@ export function personaliseTerms(offer: CatalogueOffer, sub: SubscriptionSnapsho
     productName: sub.product.name,
     quantity: String(sub.quantity),
     intervalDays: String(sub.intervalDays),
+    cadence: cadenceText(plan, lang),
     price: formatMoney(money(priceNow, currency), lang),
     ...(next ? { nextDeliveryOn: writeDate(next, lang, "full") } : {}),
   }));
@@ -312,10 +313,11 @@ export function personaliseTerms(offer: CatalogueOffer, sub: SubscriptionSnapsho
     }
     case "pause": {
       if (next === null) return null;
-      // The pause rule (plan-changes/rules): length counts from the delivery it holds back.
-      // A monthly plan resumes on one of its own deliveries (the latest within the limit), so the
-      // pause never puts it on another day of the month: 2/28 + 90 days is 5/29, the 31st's is 4/30.
-      const cap = addDays(next, settings.maxPauseDays);
+      // The pause rule (plan-changes/rules): length counts from the delivery it holds back, up to
+      // maxPauseDays or one cycle, whichever is longer. A monthly plan resumes on one of its own
+      // deliveries (the latest within the limit), so the pause never puts it on another day of the
+      // month: 2/28 + 90 days is 5/29, the 31st's is 4/30.
+      const cap = latestResumeFrom(next, plan, settings);
       const cycles = plan.intervalMonths ? Math.min(offer.parameters.maxCycles, cyclesUpTo(next, cap, plan)) : offer.parameters.maxCycles;
       const latestResumeOn = [addCycles(next, plan, cycles), cap].sort()[0]!;
       const resumeOn = ctx.requestedResumeOn && ctx.requestedResumeOn <= latestResumeOn ? ctx.requestedResumeOn : latestResumeOn;
@@ -368,7 +370,7 @@ export function personaliseTerms(offer: CatalogueOffer, sub: SubscriptionSnapsho
       const d = dates({ followingDeliveryOn: following });
       const newIntervalDays = String(chosen.intervalDays);
       // `{stockOnHand}` («あと約20包、3週間分ほど») for shops' own templates; only when known.
-      vars = unnamed((lang) => ({ newIntervalDays, ...d(lang), ...(stock ? { stockOnHand: describeStock(stock, sub.product.unitLabel ?? null, lang) } : {}) }));
+      vars = unnamed((lang) => ({ newIntervalDays, newCadence: cadenceText(after, lang), ...d(lang), ...(stock ? { stockOnHand: describeStock(stock, sub.product.unitLabel ?? null, lang) } : {}) }));
       break;
     }
     case "change_quantity": {

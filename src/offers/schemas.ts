@@ -32,7 +32,8 @@ const Eligibility = z
 
 const common = {
   copy: z.strictObject({ title: Title, description: Localized }).openapi({
-    description: "Templates with `{placeholders}` filled per subscription. Checked by the phrase lint and the disclosure rules.",
+    description:
+      "Templates with `{placeholders}` filled per subscription. Every offer may use `{productName}`, `{quantity}`, `{price}`, `{nextDeliveryOn}`, `{cadence}` — the plan's cadence in words, 「45日ごと」/\"every 45 days\" or 「1ヶ月ごと」/\"every month\"; write it rather than `{intervalDays}日ごと`, which calls a monthly plan 「30日ごと」 — and `{intervalDays}` (days; a monthly plan's nominal length); a `change_interval` offer also `{newCadence}` (the proposed cadence in words), `{newIntervalDays}` and `{followingDeliveryOn}`; each type has its own (a 422 `unknown_placeholder` lists them). Checked by the phrase lint and the disclosure rules.",
   }),
   eligibility: Eligibility,
   cost: int(0, 10_000_000).default(0).openapi({ description: "Fixed cost to the merchant when accepted, minor units (discount totals and gift values are added per subscription)." }),

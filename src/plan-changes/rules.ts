@@ -70,26 +70,38 @@ export function skipRunAfterDelivery(consecutiveSkips: number, lastSkipAt: strin
 }
 
 /**
- * Where a pause's length is measured from: the delivery it holds back (the current next delivery)
- * for an active subscription; for one already paused, the earliest date deliveries could resume
- * today (today + the cut-off), so extending a pause counts from there. So does an active one whose
- * next delivery is inside the cut-off or gone by (a shipment the cart system has not reported):
+ * Where a pause's length is measured from: the delivery it holds back. For an active subscription,
+ * the current next delivery; for one already paused, the delivery its pause held back
+ * (`pausedFromOn`), so extending a pause counts the whole pause, as the rule says — not from today,
+ * which let a pause run past the limit bit by bit and refused an extension the rule allows. A
+ * paused one whose held delivery is unknown (a pause older than migration 0029 with no history), and
+ * an active one whose next delivery is inside the cut-off or gone by (a shipment the cart system has
+ * not reported), count from the earliest date deliveries could resume today (today + the cut-off):
  * that delivery is not the one a pause would hold back, and counting from it put the limit in the past.
  */
-export function pauseStartsOn(plan: Plan, today: string, settings: TenantSettings): string {
+export function pauseStartsOn(plan: Plan, today: string, settings: Pick<TenantSettings, "changeCutoffDays">): string {
   const first = firstChangeableDate(today, settings);
+  if (plan.status === "paused") return plan.pausedFromOn ?? first;
   return plan.status === "active" && plan.nextDeliveryOn !== null ? maxDate(plan.nextDeliveryOn, first) : first;
 }
 
 /**
  * The pause rule. A pause's length is the time deliveries are held back beyond the normal
- * schedule: `resumeOn − the current nextDeliveryOn`, in days (whether asked as `cycles` or as a
- * date), and may not exceed `maxPauseDays`. Measuring from today instead would count the wait for
- * the next delivery — which comes anyway — as pause, so a customer every 60 or 90 days could
- * never pause one delivery. Answers the latest resume date the rule allows.
+ * schedule: `resumeOn − the held delivery` ({@link pauseStartsOn}), in days (whether asked as
+ * `cycles` or as a date), and may not exceed `maxPauseDays` — or one cycle of the plan, when that is
+ * longer: a pause of one delivery is always possible (a quarterly plan's 03-31 → 06-30 is 91 days,
+ * over the default 90). Measuring from today instead would count the wait for the next delivery —
+ * which comes anyway — as pause, so a customer every 60 or 90 days could never pause one delivery.
+ * `maxPauseDays` 0: no pause. Answers the latest resume date the rule allows.
  */
-export function latestResumeOn(plan: Plan, today: string, settings: TenantSettings): string {
-  return addDays(pauseStartsOn(plan, today, settings), settings.maxPauseDays);
+export function latestResumeOn(plan: Plan, today: string, settings: Pick<TenantSettings, "changeCutoffDays" | "maxPauseDays">): string {
+  return latestResumeFrom(pauseStartsOn(plan, today, settings), plan, settings);
+}
+
+/** The latest resume date for a pause that holds back the delivery on `from` (see {@link latestResumeOn}). */
+export function latestResumeFrom(from: string, plan: Pick<Plan, "intervalDays" | "intervalMonths" | "deliveryDay">, settings: Pick<TenantSettings, "maxPauseDays">): string {
+  if (settings.maxPauseDays <= 0) return from;
+  return maxDate(addDays(from, settings.maxPauseDays), addCycles(from, plan, 1));
 }
 
 /** Why an automatic resume put the first delivery where it did: kept in the `resume` change's `source`. */
@@ -312,12 +324,20 @@ function decidePlan(current: Plan, request: PlanRequest, settings: TenantSetting
       if (resumeOn > latest) {
         const pausedFromOn = pauseStartsOn(plan, today, settings);
         const pauseDays = daysBetween(pausedFromOn, resumeOn);
+        // maxPauseDays, or one cycle when that is longer (latestResumeFrom).
+        const maxDays = Math.max(0, daysBetween(pausedFromOn, latest));
+        const held = plan.status === "paused" && plan.pausedFromOn != null;
         return fail(
           "pause_too_long",
-          {
-            en: `A pause may hold deliveries back at most ${settings.maxPauseDays} days beyond the normal schedule, counted from the next delivery (${day(pausedFromOn, "en")}) to the resume date; this one is ${pauseDays} days. Resume on ${day(latest, "en")} at the latest.`,
-            ja: `お届けを休止できるのは、次回お届け日（${day(pausedFromOn, "ja")}）から再開日まで最長${settings.maxPauseDays}日です。ご指定の休止は${pauseDays}日のため、再開日は${day(latest, "ja")}までの日付を指定してください。`,
-          },
+          held
+            ? {
+                en: `A pause may hold deliveries back at most ${maxDays} days beyond the normal schedule, counted from the delivery it held back (${day(pausedFromOn, "en")}) to the resume date; this one would be ${pauseDays} days. Resume on ${day(latest, "en")} at the latest.`,
+                ja: `お届けを休止できるのは、休止で止めたお届け（${day(pausedFromOn, "ja")}）から再開日まで最長${maxDays}日です。ご指定の再開日では${pauseDays}日のため、再開日は${day(latest, "ja")}までの日付を指定してください。`,
+              }
+            : {
+                en: `A pause may hold deliveries back at most ${maxDays} days beyond the normal schedule, counted from the next delivery (${day(pausedFromOn, "en")}) to the resume date; this one is ${pauseDays} days. Resume on ${day(latest, "en")} at the latest.`,
+                ja: `お届けを休止できるのは、次回お届け日（${day(pausedFromOn, "ja")}）から再開日まで最長${maxDays}日です。ご指定の休止は${pauseDays}日のため、再開日は${day(latest, "ja")}までの日付を指定してください。`,
+              },
           { maxPauseDays: settings.maxPauseDays, pauseDays, pausedFromOn, latestResumeOn: latest },
         );
       }

@@ -107,7 +107,7 @@ export const PlanOptions = z
           "The day after the delivery a pause would hold back (for a paused subscription, after its current resume date). Never after `latestResumeOn`: when no longer pause fits the rule (a pause already at or past the limit, or `maxPauseDays` 0), the pause is closed (`available` false, `pause_too_long` saying that resuming is what remains) and both dates are `latestResumeOn`.",
       }), latestResumeOn: CalendarDate.openapi({
         description:
-          "The latest resume date a pause is accepted with today, as the pause rule counts it: the next delivery (for a paused subscription, or a next delivery inside the cut-off or gone by, today + `changeCutoffDays`) + `maxPauseDays`; the date a `pause_too_long` refusal names.",
+          "The latest resume date a pause is accepted with today, as the pause rule counts it: the delivery the pause holds back (the next delivery; for a paused subscription, the delivery its pause held back; when that is unknown, or a next delivery is inside the cut-off or gone by, today + `changeCutoffDays`) + `maxPauseDays`, or one cycle later when that is later; the date a `pause_too_long` refusal names.",
       }),
     }),
     resume: z.object({

@@ -28,7 +28,7 @@ export const settingsRouter = domainRouter()
       scope: "admin",
       summary: "Change some of the shop's rules",
       description:
-        "Only the fields sent change. The result must be consistent (e.g. `quantityMin` ≤ `quantityMax`). Setting `keepContactFingerprints` to false also drops every fingerprint earlier erasures kept: the checkout check stops using them when this answers, and the background job deletes them in batches. A changed `winbackDelayDays` dates the cancellations that end after it; win-back records already waiting keep their `dueOn`.",
+        "Only the fields sent change. The result must be consistent (e.g. `quantityMin` ≤ `quantityMax`; `allowedIntervalDays` and `allowedIntervalMonths` not both empty). Setting `keepContactFingerprints` to false also drops every fingerprint earlier erasures kept: the checkout check stops using them when this answers, and the background job deletes them in batches. A changed `winbackDelayDays` dates the cancellations that end after it; win-back records already waiting keep their `dueOn`.",
       request: { headers: IdempotencyHeaders, body: jsonBody(PatchSettingsBody, { changeCutoffDays: 4, allowedIntervalDays: [30, 45, 60, 90] }) },
       errors: ["invalid_settings"],
       responses: { 200: jsonResponse(Settings, "The settings now in force") },
@@ -45,6 +45,13 @@ export const settingsRouter = domainRouter()
         if (resolved.quantityMin > resolved.quantityMax) {
           throw new ApiError("invalid_settings", { en: "quantityMin must not exceed quantityMax.", ja: "quantityMin は quantityMax 以下にしてください。" }, {
             errors: [{ path: "quantityMin", message: { en: `Must be ≤ quantityMax (${resolved.quantityMax})`, ja: `quantityMax（${resolved.quantityMax}）以下にしてください` } }],
+          });
+        }
+        // A customer must have some interval to change to: one list may be empty, not both.
+        if (resolved.allowedIntervalDays.length === 0 && resolved.allowedIntervalMonths.length === 0) {
+          const message = { en: "allowedIntervalDays and allowedIntervalMonths cannot both be empty", ja: "allowedIntervalDays と allowedIntervalMonths の両方を空にはできません" };
+          throw new ApiError("invalid_settings", { en: "List at least one day or month interval.", ja: "お届け間隔を日数か月数で1つ以上指定してください。" }, {
+            errors: [{ path: patch.allowedIntervalMonths !== undefined ? "allowedIntervalMonths" : "allowedIntervalDays", message }],
           });
         }
         await s.updateSettings(next, now);

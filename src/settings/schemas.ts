@@ -7,9 +7,9 @@ export const RetentionPolicy = z.enum(["oneOffer", "noOffer", "afterCancellation
     "`oneOffer`: at most `offersPerFlow` offers, each shown beside an equally prominent way to continue cancelling. `noOffer`: nothing between the cancel button and the confirmation (e.g. Germany §312k). `afterCancellation`: an offer only after a completed cancellation, as a win-back (e.g. Minnesota).",
 });
 
+// Either list may be empty (a monthly-only shop lists no day intervals), not both: PATCH checks the result.
 const IntervalList = z
   .array(z.number().int().min(1).max(365))
-  .min(1)
   .max(24)
   .transform((xs) => [...new Set(xs)].sort((a, b) => a - b));
 
@@ -18,14 +18,16 @@ export const SettingsFields = {
   timeZone: z.string().refine(isValidTimeZone, "Unknown IANA time zone").openapi({ example: "Asia/Tokyo" }),
   locale: z.enum(["ja", "en"]),
   changeCutoffDays: z.number().int().min(0).max(30).openapi({ description: "Days before a delivery ships from which it can no longer be changed." }),
-  allowedIntervalDays: IntervalList.openapi({ example: [14, 21, 30, 45, 60, 90] }),
+  allowedIntervalDays: IntervalList.openapi({
+    description: "Day intervals a customer may change to (`POST …/interval` with `intervalDays`). May be empty (a shop that delivers by the month only) when `allowedIntervalMonths` is not.",
+    example: [14, 21, 30, 45, 60, 90],
+  }),
   allowedIntervalMonths: z
     .array(z.number().int().min(1).max(12))
-    .min(1)
     .max(12)
     .transform((xs) => [...new Set(xs)].sort((a, b) => a - b))
     .openapi({
-      description: "Calendar-month intervals a customer may change to (`POST …/interval` with `intervalMonths`): 1 is 「1ヶ月ごと」, 2 「隔月」. Checked like `allowedIntervalDays`.",
+      description: "Calendar-month intervals a customer may change to (`POST …/interval` with `intervalMonths`): 1 is 「1ヶ月ごと」, 2 「隔月」. Checked like `allowedIntervalDays`. May be empty (a shop that delivers every N days only) when `allowedIntervalDays` is not.",
       example: [1, 2, 3],
     }),
   quantityMin: z.number().int().min(1).max(999),
@@ -38,7 +40,7 @@ export const SettingsFields = {
     .max(730)
     .openapi({
       description:
-        "Longest pause, in days. A pause's length is the time deliveries are held back beyond the normal schedule: the resume date minus the current next delivery date (for `cycles`: that many cycles of the plan's cadence — days, or calendar months for a monthly plan). For a subscription already paused it counts from the earliest date deliveries could resume (today + `changeCutoffDays`). Longer → 422 `pause_too_long` with `latestResumeOn`.",
+        "Longest pause, in days. A pause's length is the time deliveries are held back beyond the normal schedule: the resume date minus the delivery the pause holds back — the current next delivery date, or for a subscription already paused the delivery its pause held back, so an extension counts the whole pause (for `cycles`: that many cycles of the plan's cadence — days, or calendar months for a monthly plan). One cycle of the plan can always be paused: the limit is the longer of `maxPauseDays` and one interval (a quarterly plan's 03-31 → 06-30 is 91 days). 0: no pauses. Longer → 422 `pause_too_long` with `latestResumeOn`.",
     }),
   retentionPolicy: RetentionPolicy,
   offersPerFlow: z.number().int().min(0).max(3),

@@ -15,6 +15,7 @@
 import type { Lang, Localized } from "../cancel-flows/reasons";
 import { lintCopy } from "../offers/lint";
 import type { CatalogueOffer } from "../offers/catalogue";
+import { cadenceText } from "../platform/cadence";
 import { writeDate } from "../platform/dates";
 import { formatMoney, personalise, type ConcreteParameters, type Money, type PersonalisedOffer, type SubscriptionSnapshot } from "../offers/personalise";
 import { rankOffers, type OfferInputs } from "../offers/service";
@@ -70,6 +71,7 @@ const both = (ja: string, en: string): Localized => ({ ja, en });
 const capitalised = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 const day = (date: string): Localized => both(writeDate(date, "ja", "full"), writeDate(date, "en", "full"));
 const price = (m: Money): Localized => both(formatMoney(m, "ja"), formatMoney(m, "en"));
+const cadence = (plan: Parameters<typeof cadenceText>[0]): Localized => both(cadenceText(plan, "ja"), cadenceText(plan, "en"));
 
 /**
  * A comeback's title and description from the offer's computed terms. The catalogue's templates
@@ -85,11 +87,15 @@ function restartCopy(p: ConcreteParameters, sub: SubscriptionSnapshot, restartOn
     case "change_interval": {
       const longer = p.intervalDays > p.fromIntervalDays;
       const next = day(p.followingDeliveryOn);
+      // The cadences in words (「2ヶ月ごと」, not the nominal 「61日ごと」); a day plan's read as before.
+      const to = cadence({ intervalDays: p.intervalDays, intervalMonths: p.intervalMonths ?? null });
+      const from = cadence({ intervalDays: p.fromIntervalDays, intervalMonths: p.fromIntervalMonths ?? null });
+      const fromEn = p.fromIntervalMonths == null && p.intervalMonths == null ? `every ${p.fromIntervalDays}` : from.en;
       return {
-        title: both(`${p.intervalDays}日ごとのお届けで再開できます`, `Restart with a delivery every ${p.intervalDays} days`),
+        title: both(`${to.ja}のお届けで再開できます`, `Restart with a delivery ${to.en}`),
         description: both(
-          `お届け間隔を以前の${p.fromIntervalDays}日ごとから${p.intervalDays}日ごとに${longer ? "延ばして" : "変えて"}再開できます。${longer ? "お手元に商品が余りにくくなります。" : ""}1回のお届け内容は以前と同じで、初回は${first.ja}、その次は${next.ja}です。`,
-          `You can restart with a delivery every ${p.intervalDays} days instead of every ${p.fromIntervalDays}${longer ? ", so less builds up at home" : ""}. Each delivery is the same as before: the first on ${first.en}, the next on ${next.en}.`,
+          `お届け間隔を以前の${from.ja}から${to.ja}に${longer ? "延ばして" : "変えて"}再開できます。${longer ? "お手元に商品が余りにくくなります。" : ""}1回のお届け内容は以前と同じで、初回は${first.ja}、その次は${next.ja}です。`,
+          `You can restart with a delivery ${to.en} instead of ${fromEn}${longer ? ", so less builds up at home" : ""}. Each delivery is the same as before: the first on ${first.en}, the next on ${next.en}.`,
         ),
       };
     }
@@ -98,8 +104,8 @@ function restartCopy(p: ConcreteParameters, sub: SubscriptionSnapshot, restartOn
       return {
         title: both(`1回${p.quantity}個のお届けで再開できます`, `Restart with ${p.quantity} per delivery`),
         description: both(
-          `1回のお届けを以前の${p.fromQuantity}個から${p.quantity}個に減らして再開できます。1回あたり${each.ja}、${sub.intervalDays}日ごとのお届けで、初回は${first.ja}です。`,
-          `You can restart with ${p.quantity} per delivery instead of ${p.fromQuantity}, at ${each.en} per delivery every ${sub.intervalDays} days. The first delivery would be on ${first.en}.`,
+          `1回のお届けを以前の${p.fromQuantity}個から${p.quantity}個に減らして再開できます。1回あたり${each.ja}、${cadence(sub).ja}のお届けで、初回は${first.ja}です。`,
+          `You can restart with ${p.quantity} per delivery instead of ${p.fromQuantity}, at ${each.en} per delivery ${cadence(sub).en}. The first delivery would be on ${first.en}.`,
         ),
       };
     }
@@ -130,8 +136,8 @@ function restartCopy(p: ConcreteParameters, sub: SubscriptionSnapshot, restartOn
       return {
         title: both(`${p.toName}でお届けを再開できます`, `Restart with ${p.toName}`),
         description: both(
-          `${name}の代わりに、${p.toName}でお届けを再開できます。1回あたり${each.ja}、${sub.intervalDays}日ごとのお届けで、初回は${first.ja}です。`,
-          `You can restart with ${p.toName} instead of ${name}, at ${each.en} per delivery every ${sub.intervalDays} days. The first delivery would be on ${first.en}.`,
+          `${name}の代わりに、${p.toName}でお届けを再開できます。1回あたり${each.ja}、${cadence(sub).ja}のお届けで、初回は${first.ja}です。`,
+          `You can restart with ${p.toName} instead of ${name}, at ${each.en} per delivery ${cadence(sub).en}. The first delivery would be on ${first.en}.`,
         ),
       };
     }

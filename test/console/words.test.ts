@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describe as describeEntry, entryTitle, type TimelineItem } from "../../src/console/karte";
+import { describe as describeEntry, entryTitle, ReactivationPage, type Sub, type TimelineItem } from "../../src/console/karte";
 import { month, offerName } from "../../src/console/format";
 import { writeDate } from "../../src/platform/dates";
 import { DEFAULT_CATALOGUE } from "../../src/offers/catalogue";
@@ -91,5 +91,37 @@ describe("win-back in the operator's words", () => {
       expect(consoleError("ja", code)).toContain("再開はしていません");
       for (const lang of ["ja", "en"] as const) expect(consoleError(lang, code)).not.toMatch(/_|null|undefined/);
     }
+  });
+});
+
+describe("the reactivation confirmation reads the plan as the portal writes it", () => {
+  const page = { lang: "ja" as const, csrf: "x", operatorName: "山田", supervisor: false, timeZone: "Asia/Tokyo", today: "2026-12-02" };
+  const sub = (over: Partial<Sub> = {}): Sub => ({
+    id: "S-1",
+    customerId: "C-1",
+    product: { sku: "AOJIRU-30", name: "青汁 30包", category: null, unitLabel: "包" },
+    quantity: 1,
+    intervalDays: 30,
+    intervalMonths: 1,
+    nextDeliveryOn: null,
+    unitPrice: { amount: 3980, currency: "JPY" },
+    status: "canceled",
+    commitment: null,
+    deliveriesCompleted: 3,
+    version: 4,
+    canceledAt: "2026-11-01T00:00:00.000Z",
+    cancellation: null,
+    ...over,
+  });
+  const render = async (s: Sub, lang: "ja" | "en" = "ja") =>
+    String(await ReactivationPage({ page: { ...page, lang }, sub: s, customerId: "C-1", firstDelivery: "2026-12-10", nextDeliveryOn: "2026-12-10", comeback: null, fee: null }));
+
+  it("says the quantity in the product's unit (「1包」) and the cadence in words (「1ヶ月ごと」)", async () => {
+    const html = await render(sub());
+    expect(html).toContain("<dd>1包</dd>");
+    expect(html).toContain("<dd>1ヶ月ごと</dd>");
+    expect(await render(sub(), "en")).toContain("<dd>1 sachet</dd>");
+    // A product without a unit: 「1個」, as before.
+    expect(await render(sub({ product: { sku: "X", name: "X", category: null } }))).toContain("<dd>1個</dd>");
   });
 });

@@ -174,7 +174,11 @@ export function consoleSuite(h: () => Harness) {
       expect(page.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
       // A customer's page is never kept by the browser: Back after logging out cannot show it.
       expect(page.headers.get("cache-control")).toBe("no-store");
-      expect((await h().request("GET", `/console?customer=${customerId}`, { headers: { cookie } })).headers.get("cache-control")).toBe("no-store");
+      const karte = await h().request("GET", `/console?customer=${customerId}`, { headers: { cookie } });
+      expect(karte.headers.get("cache-control")).toBe("no-store");
+      // The cadence as every other surface writes it (platform/cadence cadenceText): 「30日ごと」.
+      expect(karte.text).toMatch(/<td>\d+日ごと<\/td>/u);
+      expect(karte.text).not.toMatch(/\d+ 日ごと/u);
       expect((await h().request("GET", "/console/winback", { headers: { cookie } })).headers.get("cache-control")).toBe("no-store");
       const csrf = /data-csrf="([^"]+)"/.exec(page.text)![1]!;
       const foreign = await h().request("POST", `/v1/subscriptions/${subscriptionId}/skip`, { headers: { cookie, "x-csrf-token": csrf, origin: "https://evil.example" }, body: { count: 1 } });

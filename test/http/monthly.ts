@@ -146,6 +146,52 @@ export function monthlySuite(h: () => Harness) {
       expect((await post(id, "interval", { intervalMonths: 6 })).body.subscription).toMatchObject({ intervalMonths: 6, intervalDays: 183 });
     });
 
+    it("offers, their talk tracks and the pause offer name a monthly plan's cadence in months, not its nominal days", async () => {
+      // A shop on the default settings (this suite's shop allows 1 and 6 months by now).
+      const shop = await h().tenant();
+      const c = uid("C");
+      await h().request("PUT", `/v1/customers/${c}`, { key: shop.key, body: customerBody() });
+      const id = uid("S");
+      await h().request("PUT", `/v1/subscriptions/${id}`, { key: shop.key, body: subscriptionBody(c, { intervalDays: undefined, intervalMonths: 1, nextDeliveryOn: jan31() }) });
+      const res = await h().request("GET", `/v1/subscriptions/${id}/offers?reason=surplus_stock&channel=operator`, { key: shop.key, headers: { "accept-language": "ja" } });
+      expect(res.status).toBe(200);
+      const text = JSON.stringify(res.body);
+      expect(text).not.toMatch(/\d+日ごと/u);
+      const interval = res.body.data.find((o: { type: string }) => o.type === "change_interval");
+      expect(interval.title).toBe("お届け間隔を2ヶ月ごとに変更");
+      expect(interval.parameters).toMatchObject({ intervalMonths: 2, fromIntervalMonths: 1 });
+      expect(interval.talkTrack.pitch).toContain("1ヶ月ごとから2ヶ月ごとに変更");
+      const skip = res.body.data.find((o: { offerId: string }) => o.offerId === "off_skip_next");
+      expect(skip.description).toContain("その後はこれまで通り1ヶ月ごと・");
+      const en = await h().request("GET", `/v1/subscriptions/${id}/offers?reason=temporary_break&channel=operator`, { key: shop.key, headers: { "accept-language": "en" } });
+      const pause = en.body.data.find((o: { type: string }) => o.type === "pause");
+      expect(pause.description).toMatch(/every month at/u);
+      expect(JSON.stringify(en.body)).not.toMatch(/every \d+ days/u);
+    });
+
+    it("a monthly-only shop lists no day intervals (either list may be empty, not both)", async () => {
+      const shop = await h().tenant();
+      const patch = (body: unknown) => h().request("PATCH", "/v1/settings", { key: shop.key, body });
+      const noDays = await patch({ allowedIntervalDays: [] });
+      expect(noDays.status).toBe(200);
+      expect(noDays.body).toMatchObject({ allowedIntervalDays: [], allowedIntervalMonths: [1, 2, 3] });
+      const neither = await patch({ allowedIntervalMonths: [] });
+      expect(neither.status).toBe(422);
+      expect(neither.body).toMatchObject({ code: "invalid_settings", errors: [{ path: "allowedIntervalMonths" }] });
+      expect((await h().request("GET", "/v1/settings", { key: shop.key })).body).toMatchObject({ allowedIntervalDays: [], allowedIntervalMonths: [1, 2, 3] });
+      // The options a portal or console lists: months only.
+      const c = uid("C");
+      await h().request("PUT", `/v1/customers/${c}`, { key: shop.key, body: customerBody() });
+      const id = uid("S");
+      await h().request("PUT", `/v1/subscriptions/${id}`, { key: shop.key, body: subscriptionBody(c, { intervalDays: undefined, intervalMonths: 1, nextDeliveryOn: jan31() }) });
+      const options = await h().request("GET", `/v1/subscriptions/${id}/plan-options`, { key: shop.key });
+      expect(options.body.interval).toMatchObject({ available: true, allowedIntervalDays: [], allowedIntervalMonths: [1, 2, 3] });
+      expect((await h().request("POST", `/v1/subscriptions/${id}/interval`, { key: shop.key, body: { intervalDays: 45 } })).status).toBe(422);
+      // And a shop by the day only.
+      expect((await patch({ allowedIntervalDays: [30, 60], allowedIntervalMonths: [] })).body).toMatchObject({ allowedIntervalDays: [30, 60], allowedIntervalMonths: [] });
+      expect((await patch({ allowedIntervalDays: [] })).status).toBe(422);
+    });
+
     it("the bulk sync takes intervalMonths as the single PUT does", async () => {
       const id = uid("S");
       const res = await h().request("POST", "/v1/sync", { key: t.key, body: { subscriptions: [{ id, ...monthly({ intervalMonths: 3 }) }, { id: uid("S"), ...monthly({ intervalDays: 30, intervalMonths: 3 }) }] } });

@@ -96,7 +96,8 @@ export function planChangesSuite(h: () => Harness) {
       expect(res.body.subscription).toMatchObject({ status: "paused", pausedUntil: addDays(today(), 111) });
       const longer = await post(id, "pause", { resumeOn: addDays(today(), 200) });
       expect(longer.status).toBe(422);
-      expect(longer.body).toMatchObject({ code: "pause_too_long", maxPauseDays: 90, latestResumeOn: addDays(today(), 93) });
+      // Extending counts from the delivery the pause held back (today + 51), not from today.
+      expect(longer.body).toMatchObject({ code: "pause_too_long", maxPauseDays: 90, pausedFromOn: addDays(today(), 51), latestResumeOn: addDays(today(), 141) });
       expect(longer.body.detail).toContain("beyond the normal schedule");
     });
 

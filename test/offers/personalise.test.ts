@@ -156,3 +156,45 @@ describe("other offers get concrete terms", () => {
   });
 
 });
+
+describe("a monthly plan's copy names its cadence in months (templates' {cadence}, {newCadence})", () => {
+  const monthly = (months: number) => sub({ intervalDays: [0, 30, 61, 91][months]!, intervalMonths: months, deliveryDay: 11 });
+  const all = (o: { title: { ja: string; en: string }; description: { ja: string; en: string } }) => [o.title.ja, o.title.en, o.description.ja, o.description.en].join("\n");
+
+  it("a longer interval proposes months, in months, and accepting it sets intervalMonths", () => {
+    const o = personalise(offer("off_match_interval"), monthly(1), { today: TODAY })!;
+    expect(o.parameters).toMatchObject({ type: "change_interval", fromIntervalMonths: 1, intervalMonths: 2, basis: "next_longer" });
+    expect(o.apply).toEqual({ kind: "plan_change", request: { type: "interval", intervalMonths: 2 } });
+    expect(o.title).toEqual({ ja: "お届け間隔を2ヶ月ごとに変更", en: "Deliver every 2 months instead" });
+    expect(o.description.ja).toContain("お届け間隔を1ヶ月ごとから2ヶ月ごとに変更し");
+    expect(o.description.en).toContain("from every month to every 2 months");
+    // The day after: the same day two months on.
+    expect(o.description.ja).toContain("次回のお届けは2026年6月11日、その次は2026年8月11日");
+    expect(all(o)).not.toMatch(/\d+日ごと|\d+ days/u);
+  });
+
+  it("skip, pause, quantity, move and product swap say 「1ヶ月ごと」 / \"every month\", a 3-monthly plan 「3ヶ月ごと」", () => {
+    const swap: CatalogueOffer = { ...offer("off_product_swap"), active: true, parameters: { toSku: "X", toName: "お試し", toUnitPrice: null } } as CatalogueOffer;
+    for (const o of [offer("off_skip_next"), offer("off_pause"), offer("off_quantity_down"), offer("off_move_delivery"), swap]) {
+      const p = personalise(o, monthly(1), { today: TODAY, settings: { quantityMin: 1 } });
+      const q = o.id === "off_quantity_down" ? personalise(o, { ...monthly(1), quantity: 2 }, { today: TODAY }) : p;
+      expect(q, o.id).not.toBeNull();
+      expect(all(q!), o.id).toMatch(/1ヶ月ごと/u);
+      expect(all(q!), o.id).toMatch(/every month/u);
+      expect(all(q!), o.id).not.toMatch(/\d+日ごと|every \d+ days/u);
+    }
+    expect(personalise(offer("off_skip_next"), monthly(3), { today: TODAY })!.description.ja).toContain("その後はこれまで通り3ヶ月ごと・3,980円です。");
+    expect(personalise(offer("off_pause"), monthly(1), { today: TODAY })!.description.ja).toContain("1ヶ月ごと・3,980円で自動的に再開します");
+  });
+
+  it("a 3-monthly plan's pause offer holds back one whole cycle (longer than maxPauseDays 90)", () => {
+    const o = personalise(offer("off_pause"), sub({ intervalDays: 91, intervalMonths: 3, deliveryDay: 11 }), { today: TODAY })!;
+    expect(o.parameters).toMatchObject({ type: "pause", pausedFromOn: "2026-06-11", resumeOn: "2026-09-11", latestResumeOn: "2026-09-11" });
+    expect(o.description.ja).toContain("2026年9月11日から3ヶ月ごと・3,980円で自動的に再開します");
+  });
+
+  it("a day plan's copy is what it was", () => {
+    expect(personalise(offer("off_skip_next"), sub(), { today: TODAY })!.description.en).toContain("After that, deliveries continue every 30 days at ¥3,980.");
+    expect(personalise(offer("off_pause"), sub(), { today: TODAY })!.description.ja).toContain("から30日ごと・3,980円で自動的に再開します");
+  });
+});

@@ -132,7 +132,30 @@ describe("pause", () => {
     }
     expect(decide(plan(), { type: "pause", resumeOn: "2026-12-11" }, S, "2026-12-01")).toMatchObject({ ok: true, plan: { nextDeliveryOn: "2026-12-11" } });
   });
-  it("extending a pause counts from the earliest date deliveries could resume today", () => {
+  it("extending a pause counts from the delivery it held back (pausedFromOn), as the rule says — not from today", () => {
+    // Paused 12-29 → 01-29 (the next delivery was 12-29): extending to 03-29 holds it back 90 days.
+    const paused = plan({ status: "paused", pausedUntil: "2027-01-29", nextDeliveryOn: "2027-01-29", pausedFromOn: "2026-12-29" });
+    expect(decide(paused, { type: "pause", resumeOn: "2027-03-29" }, S, "2026-12-02")).toMatchObject({ ok: true, plan: { pausedUntil: "2027-03-29", pausedFromOn: "2026-12-29" } });
+    const refused = decide(paused, { type: "pause", resumeOn: "2027-03-30" }, S, "2026-12-02");
+    expect(refused).toMatchObject({ ok: false, violation: { code: "pause_too_long", extra: { pausedFromOn: "2026-12-29", pauseDays: 91, latestResumeOn: "2027-03-29" } } });
+    expect(!refused.ok && refused.violation.detail.en).toContain("counted from the delivery it held back (29 Dec 2026)");
+    // A paused 45-day plan: the latest date plan-options shows counts from its held delivery too.
+    const p45 = plan({ status: "paused", intervalDays: 45, pausedUntil: "2027-01-20", nextDeliveryOn: "2027-01-20", pausedFromOn: "2026-12-20" });
+    expect(latestResumeOn(p45, "2026-12-02", S)).toBe("2027-03-20");
+    expect(planOptions(p45, S, "2026-12-02", "en").pause).toMatchObject({ latestResumeOn: "2027-03-20" });
+  });
+  it("one cycle can always be paused: the limit is maxPauseDays or one interval, whichever is longer", () => {
+    // Quarterly by the calendar: 03-31 → 06-30 is 91 days, over the default 90.
+    const quarterly = plan({ intervalDays: 91, intervalMonths: 3, deliveryDay: 31, nextDeliveryOn: "2027-03-31" });
+    expect(decide(quarterly, { type: "pause", cycles: 1 }, S, "2026-12-02")).toMatchObject({ ok: true, plan: { pausedUntil: "2027-06-30" } });
+    expect(latestResumeOn(quarterly, "2026-12-02", S)).toBe("2027-06-30");
+    expect(decide(quarterly, { type: "pause", resumeOn: "2027-07-01" }, S, "2026-12-02")).toMatchObject({ ok: false, violation: { code: "pause_too_long", extra: { latestResumeOn: "2027-06-30", maxPauseDays: 90 } } });
+    // Every 120 days: one delivery (120 days) may be paused; a shop with no pauses (0) stays closed.
+    const p120 = plan({ intervalDays: 120, nextDeliveryOn: "2026-12-20" });
+    expect(decide(p120, { type: "pause", cycles: 1 }, S, "2026-12-02").ok).toBe(true);
+    expect(decide(p120, { type: "pause", cycles: 1 }, { ...S, maxPauseDays: 0 }, "2026-12-02")).toMatchObject({ ok: false, violation: { code: "pause_too_long" } });
+  });
+  it("extending a pause whose held delivery is unknown counts from the earliest date deliveries could resume today", () => {
     const paused = plan({ status: "paused", pausedUntil: "2027-01-15", nextDeliveryOn: "2027-01-15" });
     expect(decide(paused, { type: "pause", resumeOn: "2027-03-01" }, S, "2026-12-01").ok).toBe(true); // 12-04 + 87
     expect(decide(paused, { type: "pause", resumeOn: "2027-03-05" }, S, "2026-12-01")).toMatchObject({

@@ -93,6 +93,27 @@ describe("the comeback copy a customer who has left reads, per reason", () => {
     expectComebackCopy(o);
   });
 
+  it("surplus stock on a monthly plan: months in words (「1ヶ月ごとから2ヶ月ごと」), not their nominal days", () => {
+    const monthly = { ...sub, quantity: 2, intervalDays: 30, intervalMonths: 1, deliveryDay: 5 };
+    const o = comebackOffer(
+      { sub: monthly, consecutiveSkips: 0, catalogue: DEFAULT_CATALOGUE, stats: new OutcomeTable(), riskBand: null, stockOnHand: null, acceptedSaves: [], settings },
+      { reason: "surplus_stock", returnOn: null, restartOn: "2026-12-05", now: "2026-12-01T03:00:00.000Z" },
+    )!;
+    expect(o.parameters).toMatchObject({ fromIntervalMonths: 1, intervalMonths: 2 });
+    expect(o.title).toEqual({ ja: "2ヶ月ごとのお届けで再開できます", en: "Restart with a delivery every 2 months" });
+    expect(o.description.ja).toBe(
+      "お届け間隔を以前の1ヶ月ごとから2ヶ月ごとに延ばして再開できます。お手元に商品が余りにくくなります。1回のお届け内容は以前と同じで、初回は2026年12月5日、その次は2027年2月5日です。",
+    );
+    expect(o.description.en).toContain("every 2 months instead of every month, so less builds up");
+    expectComebackCopy(o);
+    const fewer = comebackOffer(
+      { sub: monthly, consecutiveSkips: 0, catalogue: only("change_quantity"), stats: new OutcomeTable(), riskBand: null, stockOnHand: null, acceptedSaves: [], settings },
+      { reason: "too_expensive", returnOn: null, restartOn: "2026-12-05", now: "2026-12-01T03:00:00.000Z" },
+    )!;
+    expect(fewer.description.ja).toContain("1ヶ月ごとのお届けで");
+    expect(fewer.description.en).toContain("per delivery every month.");
+  });
+
   it("price: a discount on the first deliveries back, with when it ends and the price after", () => {
     const o = offer("too_expensive");
     expect(o.type).toBe("discount");
