@@ -73,6 +73,15 @@ describe("seedDemo", () => {
     expect(rows.some((c) => c.email === null)).toBe(true);
   });
 
+  // A monthly plan delivers on its day of the month (the month's last day when shorter): the next
+  // delivery the demo stores, reactivated plans' included, is on that day, so a skip keeps the date.
+  it("has monthly plans, each with its next delivery on the plan's day of the month", async () => {
+    const rows = (await db.orm.select().from(subscriptions)).filter((s) => s.intervalMonths !== null);
+    expect(rows.length).toBeGreaterThan(0);
+    const off = rows.filter((s) => s.nextDeliveryOn !== null && s.nextDeliveryOn !== onDay(s.nextDeliveryOn, s.deliveryDay!)).map((s) => `${s.id} ${s.nextDeliveryOn} day ${s.deliveryDay}`);
+    expect(off).toEqual([]);
+  });
+
   it("builds the README's fixtures from the start date: S-DEMO-FEE always has its fee", async () => {
     const rows = await db.orm.select().from(subscriptions);
     const fee = rows.find((s) => s.id === "S-DEMO-FEE");
@@ -143,3 +152,10 @@ describe("seedDemo", () => {
     expect(sb).toEqual(sa);
   });
 });
+
+/** `date`'s month on `day`, or its last day when the month is shorter. */
+function onDay(date: string, day: number): string {
+  const [y, m] = date.split("-").map(Number) as [number, number];
+  const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  return `${date.slice(0, 8)}${String(Math.min(day, last)).padStart(2, "0")}`;
+}

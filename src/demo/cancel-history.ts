@@ -8,7 +8,7 @@
  * offline simulation uses — scaled by a fixed factor. Holdout: none. Deterministic: a fixed-seed
  * PRNG and `now` decide everything (ids included).
  */
-import { addCycles } from "../platform/cadence";
+import { addCycles, anchorFor } from "../platform/cadence";
 import type { Tx } from "../db/client";
 import { cancelFlows, cancelFlowSteps, events, offerOutcomes, offers, planChanges, subscriptions } from "../db/schema";
 import { DEFAULT_CATALOGUE } from "../offers/catalogue";
@@ -245,7 +245,9 @@ export function buildCancelHistory(subs: SubscriptionRow[], eventRows: EventRow[
         const nextOn = addDays(today, int(2, 20));
         const before = { status: "canceled", quantity: sub.quantity, intervalDays: sub.intervalDays, nextDeliveryOn: null, pausedUntil: null };
         out.changes.push({ tenantId, id: id("chg"), subscriptionId: sub.id, type: "reactivate", channel: weighted(CHANNELS), keyId: null, actor: DEMO_ACTOR, before, after: { ...before, status: "active", nextDeliveryOn: nextOn }, source: { previousCancellation: sub.cancellation ?? null, canceledAt: sub.canceledAt }, createdAt: new Date(Math.floor(backMs / 1000) * 1000).toISOString() });
-        Object.assign(sub, { status: "active", canceledAt: null, cancellation: null, nextDeliveryOn: nextOn, pausedUntil: null, updatedAt: new Date(Math.floor(backMs / 1000) * 1000).toISOString() });
+        // The restart date is the customer's choice: a monthly plan delivers on its day from then on.
+        const deliveryDay = anchorFor(nextOn, { intervalDays: sub.intervalDays, intervalMonths: sub.intervalMonths, deliveryDay: null });
+        Object.assign(sub, { status: "active", canceledAt: null, cancellation: null, nextDeliveryOn: nextOn, deliveryDay, pausedUntil: null, updatedAt: new Date(Math.floor(backMs / 1000) * 1000).toISOString() });
       }
       continue;
     }

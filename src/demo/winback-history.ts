@@ -11,6 +11,7 @@
  * Runs after the cancel-flow history, on the same rows, before they are written. Deterministic.
  */
 import type { cancelFlowSteps, contactConsents, customers, events, planChanges, subscriptions, winbacks } from "../db/schema";
+import { anchorFor } from "../platform/cadence";
 import { addDays, localDate } from "../platform/dates";
 import { seededDraws } from "../platform/random";
 import { annualValue, DEFAULT_WINBACK_MODEL, scoreWinback } from "../winback/model";
@@ -153,7 +154,9 @@ export function buildWinbackHistory(subs: Sub[], customerRows: Customer[], event
         // The cancellation itself, so the risk history keeps it, then the comeback.
         history.changes.push({ tenantId, id: `chg_demowb${String(++serial).padStart(6, "0")}`, subscriptionId: sub.id, type: "cancel", channel: sub.cancellation?.channel ?? "web", keyId: null, before: { ...plan, status: "active", nextDeliveryOn: null }, after: { ...plan, status: "canceled", nextDeliveryOn: null }, source: { demo: true }, createdAt: canceledAt } as Change);
         history.changes.push({ tenantId, id: `chg_demowb${String(++serial).padStart(6, "0")}`, subscriptionId: sub.id, type: "reactivate", channel: "web", keyId: null, before: { ...plan, status: "canceled", nextDeliveryOn: null }, after: { ...plan, status: "active", nextDeliveryOn: nextOn }, source: { previousCancellation: sub.cancellation ?? null, canceledAt }, createdAt: reactivatedAt } as Change);
-        Object.assign(sub, { status: "active", canceledAt: null, cancellation: null, nextDeliveryOn: nextOn, pausedUntil: null, updatedAt: reactivatedAt });
+        // The restart date is the customer's choice: a monthly plan delivers on its day from then on.
+        const deliveryDay = anchorFor(nextOn, { intervalDays: sub.intervalDays, intervalMonths: sub.intervalMonths, deliveryDay: null });
+        Object.assign(sub, { status: "active", canceledAt: null, cancellation: null, nextDeliveryOn: nextOn, deliveryDay, pausedUntil: null, updatedAt: reactivatedAt });
       }
     }
 
