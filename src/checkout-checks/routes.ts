@@ -1,13 +1,13 @@
-import { and, eq, gt, or, sql, type SQL } from "drizzle-orm";
+import { and, eq, or, sql, type SQL } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
-import { customers, subscriptions } from "../db/schema";
+import { customers, subscriptions, tenants } from "../db/schema";
 import { foldAddress, normalizePostalCode } from "../platform/address";
 import { ApiError, type FieldError } from "../platform/errors";
 import { language } from "../platform/language";
 import { apiRoute, domainRouter, jsonBody, jsonResponse } from "../platform/openapi";
 import { normalizeEmail, normalizePhone } from "../platform/phone";
 import { fingerprint } from "../platform/secrets";
-import { fingerprintsDroppedAt } from "../settings/schemas";
+import { FINGERPRINTS_DROPPED_AT } from "../settings/schemas";
 import { checkoutDecision, type EarlierSubscription, type MatchKey } from "./logic";
 import { CheckoutCheck, CheckoutCheckBody } from "./schemas";
 
@@ -48,9 +48,10 @@ export const checkoutChecksRouter = domainRouter().openapi(
     const store = c.get("store");
     const secretsKey = c.get("services").secretsKey;
     const fingerprints = c.get("caller").settings.keepContactFingerprints && (phone || email);
-    const droppedAt = fingerprints ? fingerprintsDroppedAt((await store.tenant()).settings) : null;
+    // The marker is read inside the statement (no round trip of its own): erased after it, or none.
+    const droppedAt = sql`(SELECT json_extract(${tenants.settings}, ${`$.${FINGERPRINTS_DROPPED_AT}`}) FROM ${tenants} WHERE ${tenants.id} = ${customers.tenantId})`;
     const byFingerprint = async (column: SQLiteColumn, contact: string) =>
-      fingerprints ? [and(eq(column, await fingerprint(secretsKey, "contact-fingerprint", contact)), droppedAt ? gt(customers.erasedAt, droppedAt) : undefined)] : [];
+      fingerprints ? [and(eq(column, await fingerprint(secretsKey, "contact-fingerprint", contact)), sql`${customers.erasedAt} > coalesce(${droppedAt}, '')`)] : [];
     const byPhone = phone ? or(eq(customers.phone, phone), ...(await byFingerprint(customers.phoneFingerprint, phone))) : undefined;
     const byEmail = email ? or(eq(customers.emailNormalized, email), ...(await byFingerprint(customers.emailFingerprint, email))) : undefined;
     const byAddress = postalCode && addressKey ? and(eq(customers.postalCode, postalCode), eq(customers.addressKey, addressKey)) : undefined;

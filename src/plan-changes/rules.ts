@@ -326,18 +326,15 @@ function decidePlan(current: Plan, request: PlanRequest, settings: TenantSetting
         const pauseDays = daysBetween(pausedFromOn, resumeOn);
         // maxPauseDays, or one cycle when that is longer (latestResumeFrom).
         const maxDays = Math.max(0, daysBetween(pausedFromOn, latest));
+        // An extension counts from the delivery the pause already held back; a new pause from the next one.
         const held = plan.status === "paused" && plan.pausedFromOn != null;
+        const from = held ? { en: "the delivery it held back", ja: "休止で止めたお届け" } : { en: "the next delivery", ja: "次回お届け日" };
         return fail(
           "pause_too_long",
-          held
-            ? {
-                en: `A pause may hold deliveries back at most ${maxDays} days beyond the normal schedule, counted from the delivery it held back (${day(pausedFromOn, "en")}) to the resume date; this one would be ${pauseDays} days. Resume on ${day(latest, "en")} at the latest.`,
-                ja: `お届けを休止できるのは、休止で止めたお届け（${day(pausedFromOn, "ja")}）から再開日まで最長${maxDays}日です。ご指定の再開日では${pauseDays}日のため、再開日は${day(latest, "ja")}までの日付を指定してください。`,
-              }
-            : {
-                en: `A pause may hold deliveries back at most ${maxDays} days beyond the normal schedule, counted from the next delivery (${day(pausedFromOn, "en")}) to the resume date; this one is ${pauseDays} days. Resume on ${day(latest, "en")} at the latest.`,
-                ja: `お届けを休止できるのは、次回お届け日（${day(pausedFromOn, "ja")}）から再開日まで最長${maxDays}日です。ご指定の休止は${pauseDays}日のため、再開日は${day(latest, "ja")}までの日付を指定してください。`,
-              },
+          {
+            en: `A pause may hold deliveries back at most ${maxDays} days beyond the normal schedule, counted from ${from.en} (${day(pausedFromOn, "en")}) to the resume date; this one ${held ? "would be" : "is"} ${pauseDays} days. Resume on ${day(latest, "en")} at the latest.`,
+            ja: `お届けを休止できるのは、${from.ja}（${day(pausedFromOn, "ja")}）から再開日まで最長${maxDays}日です。${held ? "ご指定の再開日では" : "ご指定の休止は"}${pauseDays}日のため、再開日は${day(latest, "ja")}までの日付を指定してください。`,
+          },
           { maxPauseDays: settings.maxPauseDays, pauseDays, pausedFromOn, latestResumeOn: latest },
         );
       }

@@ -137,12 +137,6 @@ export const PatchSettingsBody = z
  */
 export const FINGERPRINTS_DROPPED_AT = "fingerprintsDroppedAt";
 
-/** The stored settings' {@link FINGERPRINTS_DROPPED_AT} (an ISO instant), or null. */
-export function fingerprintsDroppedAt(stored: unknown): string | null {
-  const at = stored && typeof stored === "object" ? (stored as Record<string, unknown>)[FINGERPRINTS_DROPPED_AT] : undefined;
-  return typeof at === "string" ? at : null;
-}
-
 const resolved = new Map<string, TenantSettings>();
 
 /**

@@ -105,7 +105,7 @@ export async function computeComebacks(store: TenantStore, rows: readonly Comeba
   for (const r of rows) {
     const row = byId.get(r.subscriptionId);
     if (!row) continue;
-    const sub = { ...toSubscription(row), deliveryDay: row.deliveryDay };
+    const sub = toSubscription(row);
     const plan = snapshotOf(sub, row);
     const offer = comebackOffer(
       {
