@@ -103,12 +103,11 @@ export async function dispatchDueWebhooks(db: Database, options: DispatchOptions
   });
 
   const result: DispatchResult = { attempted: 0, delivered: 0, failed: 0 };
-  // Endpoints whose delivery failed in this pass: their later deliveries wait for the next one.
-  const stopped = new Set<string>();
   let forgotten = 0;
   const apart = options.tenants ?? TOGETHER;
+  /** One attempt; false when it failed (the endpoint's rest of the pass then waits). */
   const deliver = ({ delivery, url, secret, previousSecret, previousSecretExpiresAt }: (typeof claimed)[number]) =>
-    apart.run(delivery.tenantId, undefined, async () => {
+    apart.run<boolean | undefined>(delivery.tenantId, undefined, async () => {
       result.attempted++;
       let error: string | null = null;
       let statusCode: number | null = null;
@@ -159,9 +158,8 @@ export async function dispatchDueWebhooks(db: Database, options: DispatchOptions
           }
         });
         if (payload !== undefined) forgotten++;
-        return;
+        return true;
       }
-      stopped.add(`${delivery.tenantId}/${delivery.webhookId}`);
       const wait = RETRY_SCHEDULE_S[attempts - 1];
       if (wait === undefined) result.failed++;
       // Failures are logged for the operator too, not only kept for GET …/deliveries.
@@ -179,6 +177,7 @@ export async function dispatchDueWebhooks(db: Database, options: DispatchOptions
           )
           .where(eq(webhookDeliveries.id, delivery.id)),
       );
+      return false;
     });
   // Endpoints are sent to side by side; one endpoint's deliveries one after another, in the order
   // claimed, so a receiver gets the events of one pass in the order they were queued. After a failed
@@ -192,10 +191,7 @@ export async function dispatchDueWebhooks(db: Database, options: DispatchOptions
     else byEndpoint.set(key, [c]);
   }
   await Promise.all([...byEndpoint.values()].map(async (queue) => {
-    for (const c of queue) {
-      if (stopped.has(`${c.delivery.tenantId}/${c.delivery.webhookId}`)) break;
-      await deliver(c);
-    }
+    for (const c of queue) if ((await deliver(c)) === false) break;
   }));
   // A payload that dropped an erased person's id: its old page versions leave the WAL too.
   if (forgotten > 0) {
