@@ -62,21 +62,9 @@ describe("early answers on a keep-alive connection", () => {
     });
   }
 
-  // What a partner's generated client (openapi-fetch on Node's fetch) sees: the problem, not a network error.
-  it("a body over the limit sent with fetch gets its 413 problem, not a broken pipe, each time", async () => {
-    for (let i = 0; i < 3; i++) {
-    const res = await fetch(`${served.url}/v1/sync`, {
-      method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
-      body: JSON.stringify({ customers: [{ id: "C-1", name: "a".repeat(6_000_000) }] }),
-    });
-    expect(res.status).toBe(413);
-    expect(((await res.json()) as { code: string }).code).toBe("payload_too_large");
-    }
-  });
-
-  // The deterministic form of the above: the answer arrives while the client still has most of the
-  // body to send. The client must be able to finish sending (no reset) and then use the connection.
+  // What Node's fetch (a partner's generated client) ran into: the answer arrives while the client
+  // still has most of the body to send. The client must be able to finish sending (no reset, which
+  // fetch reported as EPIPE) and then use the connection. A raw socket makes the timing certain.
   it("after an early 413 the client can finish sending its body, and the connection answers the next request", async () => {
     const { port } = new URL(served.url);
     const socket = connect(Number(port), "127.0.0.1");
