@@ -237,7 +237,9 @@ export const planChanges = sqliteTable(
 /**
  * Subscription starts, cancellations and reactivations per UTC day (`grain` "d", bucket
  * `YYYY-MM-DD`) and per UTC quarter hour (`grain` "q", bucket `YYYY-MM-DDTHH:MM`), kept by triggers
- * (migration 0006) in the transaction of every write, whoever writes. Metrics sum whole days plus
+ * (migration 0006) in the transaction of every write, whoever writes. A reactivation is a canceled
+ * plan written live again, at its `updated_at` (migration 0033): the API's, a sync's or an import's
+ * alike, as win-back closes its record for each. Metrics sum whole days plus
  * the quarter hours at a range's ends instead of reading every subscription: a shop-local day
  * starts on a quarter hour in every time zone, so its bounds are exact, and a change of the shop's
  * time zone needs no rebuild.

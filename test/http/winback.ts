@@ -631,6 +631,52 @@ export function winbackSuite(h: () => Harness) {
       expect((await listed()).map((x) => x.subscriptionId)).toEqual([bulk]);
     });
 
+    it("a restart the cart system syncs is a reactivation in retention's figures as in win-back's, and in the plan's risk, by PUT and by POST /v1/sync as by the API", async () => {
+      const { own, c, put, flowCancel, reactivate, winbackMetrics } = await ownShop();
+      const retention = async () => (await h().request("GET", `/v1/metrics/retention?from=${today()}&to=${today()}`, { key: own.key })).body.reactivations.count as number;
+      /** The plan's risk driver for earlier reactivations: how many it counts (0: not a driver). */
+      const reactivations = async (id: string) => {
+        const res = await h().request("GET", `/v1/subscriptions/${id}/risk`, { key: own.key });
+        expect(res.status, res.text).toBe(200);
+        return (res.body.drivers as { code: string; value: number }[]).find((d) => d.code === "reactivations")?.value ?? 0;
+      };
+      // Restarted by a single PUT from the cart system.
+      const single = uid("S");
+      await put(single, {});
+      await flowCancel(single);
+      expect(await reactivations(single)).toBe(0);
+      expect((await put(single, { status: "active" })).status).toBe(200);
+      expect(await retention()).toBe(1);
+      expect((await winbackMetrics(today())).reactivated).toBe(1);
+      expect(await reactivations(single)).toBe(1);
+      // Sent again: nothing more.
+      expect((await put(single, { status: "active" })).status).toBe(200);
+      expect(await retention()).toBe(1);
+      expect(await reactivations(single)).toBe(1);
+
+      // Cancelled and restarted by the bulk sync (the import's path).
+      const bulk = uid("S");
+      const sync = async (over: Record<string, unknown>) => {
+        const res = await h().request("POST", "/v1/sync", { key: own.key, body: { subscriptions: [{ id: bulk, ...subscriptionBody(c, { nextDeliveryOn: addDays(today(), 12), ...over }) }] } });
+        expect(res.body.applied, res.text).toBe(1);
+      };
+      await sync({});
+      await sync({ status: "canceled", nextDeliveryOn: null });
+      await sync({ status: "active" });
+      expect(await retention()).toBe(2);
+      expect((await winbackMetrics(today())).reactivated).toBe(2);
+      expect(await reactivations(bulk)).toBe(1);
+
+      // And by the API: the same count, once.
+      const api = uid("S");
+      await put(api, {});
+      await flowCancel(api);
+      await reactivate(api);
+      expect(await retention()).toBe(3);
+      expect((await winbackMetrics(today())).reactivated).toBe(3);
+      expect(await reactivations(api)).toBe(1);
+    });
+
     it("a changed winbackDelayDays dates the cancellations after it; records already waiting keep their date, as the setting says", async () => {
       const { own, put, flowCancel, listed } = await ownShop();
       const [before, after] = [uid("S"), uid("S")];
