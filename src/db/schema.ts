@@ -787,9 +787,11 @@ export const winbacks = sqliteTable(
     // The maintenance job's question: whose comeback was decided on an older catalogue (or never)?
     index("winbacks_comeback").on(t.tenantId, t.comebackStamp).where(sql`reactivated_at IS NULL`),
     // The maintenance job's other question: which listed rows show a restart date that has passed (or none yet)?
+    // Not old synced history that will never be contacted (as winbacks_listable: migration 0031), which
+    // the daily re-render would otherwise work over every day (migration 0034).
     index("winbacks_shown")
       .on(t.tenantId, t.comebackRestartOn)
-      .where(sql`contactable = 1 AND holdout = 0 AND reactivated_at IS NULL`),
+      .where(sql`contactable = 1 AND holdout = 0 AND reactivated_at IS NULL AND (flow_id IS NOT NULL OR due_status <> 'skipped')`),
     // And which listed rows were scored before today (winback/train `rescoreListedWinbacks`)?
     index("winbacks_scored")
       .on(t.tenantId, t.scoredOn)
