@@ -23,7 +23,7 @@ describe("migration 0033 (restarts in the rollups)", () => {
     journal.entries = journal.entries.filter((e: { idx: number }) => e.idx <= 32);
     writeFileSync(join(upTo32, "meta/_journal.json"), JSON.stringify(journal));
     const client = createClient({ url: `file:${join(dir, "t.db")}` });
-    const run = (sql: string, args: (string | number)[] = []) => client.execute({ sql, args });
+    const run = (sql: string, args: (string | number | null)[] = []) => client.execute({ sql, args });
     const reactivated = async (grain: string, bucket: string) =>
       Number((await run("SELECT coalesce(sum(reactivated), 0) FROM subscription_rollups WHERE tenant_id = 'ten_a' AND grain = ? AND bucket = ?", [grain, bucket])).rows[0]![0]);
     try {
