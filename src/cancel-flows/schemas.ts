@@ -86,7 +86,7 @@ export const ConfirmBody = z
   .openapi("ConfirmCancellation");
 export const ReactivateBody = z
   .strictObject({
-    nextDeliveryOn: CalendarDate.optional().openapi({ description: "First delivery; defaults to the delivery the cancellation stopped while it can still be changed (`cancellation.stoppedDeliveryOn`) when no offer is taken, else the earliest possible date (an offer: its restart date)." }),
+    nextDeliveryOn: CalendarDate.optional().openapi({ description: "First delivery; defaults to the delivery the cancellation stopped while it can still be changed (`cancellation.stoppedDeliveryOn`) when no offer is taken, else the earliest possible date (an offer: its restart date — for a comeback offer to a customer who named a return date, that date, a monthly plan's first delivery on its day from it; later than a restart can be set today → 422 `date_out_of_range` with `latestDate`)." }),
     flowId: z.string().optional().openapi({ description: "The cancel flow whose win-back offer the customer takes (with `offerId`); not needed for a comeback offer." }),
     offerId: z
       .string()

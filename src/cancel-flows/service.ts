@@ -16,10 +16,10 @@ import { recordOutcome } from "../offers/repository";
 import { suggestOffersFor, type ReasonedOffer } from "../offers/service";
 import { actorColumns, planOf, snapshot, SYSTEM_ACTOR, toChange } from "../plan-changes/apply";
 import type { Actor } from "../platform/env";
-import { reactivationStart } from "../plan-changes/rules";
+import { reactivationStart, reactivationWindow } from "../plan-changes/rules";
 import { anchorFor } from "../platform/cadence";
 import { newId } from "../platform/crypto";
-import { addDays, localDate } from "../platform/dates";
+import { addDays, localDate, writeDate } from "../platform/dates";
 import { ApiError } from "../platform/errors";
 import type { TenantStore } from "../platform/tenancy";
 import { checkIfMatch } from "../platform/versioning";
@@ -530,6 +530,19 @@ function feeRecord(fee: FeeOnReactivation, sub: SubscriptionRow) {
   };
 }
 
+/** 422 `date_out_of_range`: the restart date the customer named is later than a reactivation can start today (`latest`). */
+function namedTooFar(named: string, latest: string, extra: Record<string, unknown> | undefined): ApiError {
+  const day = (d: string, lang: "ja" | "en") => writeDate(d, lang, "full");
+  return new ApiError(
+    "date_out_of_range",
+    {
+      en: `The customer asked to restart on ${day(named, "en")}, later than a restart can be set today (the first delivery on ${day(latest, "en")} at the latest): reactivate with a nextDeliveryOn up to then, or nearer their date.`,
+      ja: `お客様がご希望の再開日（${day(named, "ja")}）は、現在設定できる最初のお届け日（${day(latest, "ja")}まで）より先です。それまでの日付を nextDeliveryOn に指定して再開するか、ご希望の日が近づいてから再開してください。`,
+    },
+    extra,
+  );
+}
+
 export async function reactivate(store: TenantStore, subscriptionId: string, input: { nextDeliveryOn?: string; flowId?: string; offerId?: string }, ctx: CallContext & { channel: string }) {
   const at = ctx.now.toISOString();
   return store.write(async (s) => {
@@ -548,8 +561,17 @@ export async function reactivate(store: TenantStore, subscriptionId: string, inp
     const stoppedDeliveryOn = comeback || winBack ? null : (sub.cancellation?.stoppedDeliveryOn ?? null);
     // Either way a monthly plan restarts on its own schedule: its day, in step with the stopped delivery.
     const scheduledOn = sub.cancellation?.stoppedDeliveryOn ?? null;
-    const start = reactivationStart({ intervalDays: sub.intervalDays, intervalMonths: sub.intervalMonths, deliveryDay: sub.deliveryDay, finalDeliveryOn, stoppedDeliveryOn, effectiveOn: sub.cancellation?.effectiveOn ?? null, scheduledOn }, today, ctx.settings, input.nextDeliveryOn);
-    if (!start.ok) throw new ApiError(start.violation.code, start.violation.detail, start.violation.extra);
+    const canceled = { intervalDays: sub.intervalDays, intervalMonths: sub.intervalMonths, deliveryDay: sub.deliveryDay, finalDeliveryOn, stoppedDeliveryOn, effectiveOn: sub.cancellation?.effectiveOn ?? null, scheduledOn };
+    // A comeback offer taken restarts on the date it was shown for when the customer named one (their
+    // date, a monthly plan's on its day), not the earliest — unless another is asked for, or the
+    // final delivery is still coming (the plan then continues from it, as any reactivation).
+    const named = comeback?.restartOn ?? null;
+    const requested = input.nextDeliveryOn ?? (named !== null && !("continuesOn" in reactivationWindow(canceled, today, ctx.settings)) ? named : undefined);
+    const start = reactivationStart(canceled, today, ctx.settings, requested);
+    if (!start.ok) {
+      if (input.nextDeliveryOn === undefined && named !== null && start.violation.code === "date_out_of_range") throw namedTooFar(named, String(start.violation.extra?.latestDate), start.violation.extra);
+      throw new ApiError(start.violation.code, start.violation.detail, start.violation.extra);
+    }
     // The fee the cancellation charged: waived when this undoes it, else it stands and settles the
     // commitment (the plan restarts without one, so it can never be charged twice).
     const fee = feeOnReactivation(sub.cancellation, sub, today);

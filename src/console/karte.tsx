@@ -1,4 +1,4 @@
-import { cadenceText } from "../platform/cadence";
+import { cadenceText, firstOnSchedule } from "../platform/cadence";
 import type { Child } from "hono/jsx";
 import { Layout, type PageContext } from "./layout";
 import { planCallFor } from "./plan";
@@ -167,6 +167,25 @@ export function comebackChoices(w: KarteWinback | null): ComebackChoice[] {
   if (o && o.kind === "offer" && o.offerId) choices.push({ offerId: o.offerId, title: o.title, ...(sent?.offerId === o.offerId ? { sent } : {}) });
   if (sent && !choices.some((c) => c.offerId === sent.offerId)) choices.push({ offerId: sent.offerId, title: sent.title, sent });
   return choices;
+}
+
+/**
+ * The first delivery the reactivation form proposes: when the customer named a return date later
+ * than the earliest changeable one, that date as the comeback offer shows it (`offer.restartOn`;
+ * without one, a monthly plan's first delivery on its day from it), as the API starts a comeback
+ * taken without a date; else — or when their date is beyond what a restart may be set to today —
+ * the window's own suggestion. Pure.
+ */
+export function proposedFirstDelivery(
+  w: { earliest: string; latest: string; suggested: string },
+  sub: Pick<Sub, "intervalDays" | "intervalMonths" | "deliveryDay" | "cancellation">,
+  winback: Pick<KarteWinback, "returnOn" | "candidate"> | null,
+): string {
+  const returnOn = winback?.returnOn ?? null;
+  if (returnOn === null || returnOn <= w.earliest) return w.suggested;
+  const shown = winback?.candidate?.offer?.restartOn ?? null;
+  const named = shown ?? firstOnSchedule(returnOn, sub, sub.cancellation?.stoppedDeliveryOn ?? sub.cancellation?.finalDeliveryOn ?? null);
+  return named >= w.earliest && named <= w.latest ? named : w.suggested;
 }
 
 /**
@@ -367,7 +386,7 @@ function Cancellation(props: { page: PageContext; sub: Sub; words: Words }) {
  * the shop's rules accept (or, when the last delivery is still coming, the plan continuing from
  * it), then a confirmation page (GET /console/reactivate) before anything is written.
  */
-function Reactivate(props: { page: PageContext; sub: Sub; window: ReactivationWindow; customerId: string; comebacks: ComebackChoice[] }) {
+function Reactivate(props: { page: PageContext; sub: Sub; window: ReactivationWindow; customerId: string; comebacks: ComebackChoice[]; winback: KarteWinback | null }) {
   const { page, sub, window: w, comebacks } = props;
   const lang = page.lang;
   return (
@@ -384,7 +403,7 @@ function Reactivate(props: { page: PageContext; sub: Sub; window: ReactivationWi
         ) : (
           <>
             <label for="reactivate-on">{t(lang, "firstDeliveryOn")}</label>
-            <input type="date" id="reactivate-on" name="nextDeliveryOn" required min={w.earliest} max={w.latest} value={w.suggested} />
+            <input type="date" id="reactivate-on" name="nextDeliveryOn" required min={w.earliest} max={w.latest} value={proposedFirstDelivery(w, sub, props.winback)} />
           </>
         )}
         {comebacks.length > 0 ? (
@@ -767,7 +786,7 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
 
         {focus && !live && data.winback ? <WinbackPanel page={page} product={focus.product.name} winback={data.winback} /> : null}
 
-        {focus && !live && data.reactivation ? <Reactivate page={page} sub={focus} window={data.reactivation} customerId={customer.id} comebacks={comebackChoices(data.winback)} /> : null}
+        {focus && !live && data.reactivation ? <Reactivate page={page} sub={focus} window={data.reactivation} customerId={customer.id} comebacks={comebackChoices(data.winback)} winback={data.winback} /> : null}
 
         {focus && live ? (
           <section aria-labelledby="retention" class="panel">

@@ -237,7 +237,9 @@ export const planChanges = sqliteTable(
 /**
  * Subscription starts, cancellations and reactivations per UTC day (`grain` "d", bucket
  * `YYYY-MM-DD`) and per UTC quarter hour (`grain` "q", bucket `YYYY-MM-DDTHH:MM`), kept by triggers
- * (migration 0006) in the transaction of every write, whoever writes. Metrics sum whole days plus
+ * (migration 0006) in the transaction of every write, whoever writes. A reactivation is a canceled
+ * plan written live again, at its `updated_at` (migration 0033): the API's, a sync's or an import's
+ * alike, as win-back closes its record for each. Metrics sum whole days plus
  * the quarter hours at a range's ends instead of reading every subscription: a shop-local day
  * starts on a quarter hour in every time zone, so its bounds are exact, and a change of the shop's
  * time zone needs no rebuild.
@@ -785,9 +787,11 @@ export const winbacks = sqliteTable(
     // The maintenance job's question: whose comeback was decided on an older catalogue (or never)?
     index("winbacks_comeback").on(t.tenantId, t.comebackStamp).where(sql`reactivated_at IS NULL`),
     // The maintenance job's other question: which listed rows show a restart date that has passed (or none yet)?
+    // Not old synced history that will never be contacted (as winbacks_listable: migration 0031), which
+    // the daily re-render would otherwise work over every day (migration 0034).
     index("winbacks_shown")
       .on(t.tenantId, t.comebackRestartOn)
-      .where(sql`contactable = 1 AND holdout = 0 AND reactivated_at IS NULL`),
+      .where(sql`contactable = 1 AND holdout = 0 AND reactivated_at IS NULL AND (flow_id IS NOT NULL OR due_status <> 'skipped')`),
     // And which listed rows were scored before today (winback/train `rescoreListedWinbacks`)?
     index("winbacks_scored")
       .on(t.tenantId, t.scoredOn)

@@ -1,7 +1,7 @@
 import { seededRng } from "../platform/random";
 import { addCycles, anchorFor, nominalIntervalDays, type CadenceFields } from "../platform/cadence";
 import type { Database, Tx } from "../db/client";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { contactConsents, customers, events, subscriptions, tenants, winbacks, type CancellationRecord } from "../db/schema";
 import { normalizeEmail, normalizePhone } from "../platform/phone";
 import { createTenant, issueKey } from "../tenants/keys";
@@ -507,6 +507,9 @@ export async function seedDemo(db: Database, opts: SeedOptions): Promise<SeedRes
     await insertAll(tx, subscriptionRows, (t, chunk) => t.insert(subscriptions).values(chunk));
     await insertAll(tx, eventRows, (t, chunk) => t.insert(events).values(chunk));
     await insertCancelHistory(tx, DEMO_TENANT_ID, cancelHistory, opts.now);
+    // The history's restarts in the rollups: its plans are inserted as they are now, so the trigger
+    // that counts a restart (a canceled plan written live again, migration 0033) never saw them.
+    await rollupDemoRestarts(tx);
     await insertDemoKnowledge(tx, DEMO_TENANT_ID, opts.now);
     await tx.update(tenants).set({ settings: { winbackHoldoutPercent: DEMO_WINBACK_HOLDOUT_PERCENT } }).where(eq(tenants.id, DEMO_TENANT_ID));
     // Not counted in the progress (it reports customers, subscriptions and events).
@@ -524,6 +527,17 @@ export async function seedDemo(db: Database, opts: SeedOptions): Promise<SeedRes
     subscriptions: subscriptionRows.length,
     events: eventRows.length,
   };
+}
+
+/** Adds the demo history's reactivations (its `reactivate` changes) to the rollups' `reactivated`, per UTC day and quarter hour. */
+async function rollupDemoRestarts(tx: Tx) {
+  const quarter = sql.raw(`strftime('%Y-%m-%dT%H:', created_at) || printf('%02d', (CAST(strftime('%M', created_at) AS INTEGER) / 15) * 15)`);
+  await tx.run(sql`INSERT INTO subscription_rollups (tenant_id, grain, bucket, reactivated)
+    SELECT tenant_id, grain, bucket, count(*) FROM (
+      SELECT tenant_id, 'd' AS grain, strftime('%Y-%m-%d', created_at) AS bucket FROM plan_changes WHERE tenant_id = ${DEMO_TENANT_ID} AND type = 'reactivate'
+      UNION ALL SELECT tenant_id, 'q', ${quarter} FROM plan_changes WHERE tenant_id = ${DEMO_TENANT_ID} AND type = 'reactivate'
+    ) WHERE 1 GROUP BY tenant_id, grain, bucket
+    ON CONFLICT (tenant_id, grain, bucket) DO UPDATE SET reactivated = reactivated + excluded.reactivated`);
 }
 
 function readmeFixtures(nowMs: number, today: string): SubscriptionRow[] {

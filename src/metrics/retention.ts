@@ -11,7 +11,7 @@
  * - durableSaveRate = saves still not canceled `durableSaveDays` after the save / saves at least
  *   that old (younger saves are not judged yet); null without any.
  * - churnRate = subscriptions canceled in the range / subscriptions active or paused at its start.
- * - reactivationRate = reactivations (restarts of any plan) made in the range / subscriptions
+ * - reactivationRate = reactivations (restarts of any plan, by the API or a sync) made in the range / subscriptions
  *   canceled in the range and still canceled (the rollups move a restarted plan's cancellation
  *   out). Two counts of the range, not a cohort: it can exceed 1. The cohort share — of the
  *   range's cancellations, those that came back — is metrics/winback's `reactivationRate`.

@@ -102,7 +102,7 @@ export const RetentionMetrics = z
     }),
     reactivations: z
       .object({
-        count: z.number().int().openapi({ description: "Reactivations (plan restarts) made on the range's days, of any plan, whenever it was canceled; a plan restarted twice counts twice." }),
+        count: z.number().int().openapi({ description: "Reactivations (plan restarts) made on the range's days, of any plan, whenever it was canceled, however the restart came: `POST …/reactivate`, or the cart system syncing a canceled plan live again (`PUT /v1/subscriptions/{id}`, `POST /v1/sync`, `npm run import`) — the same restarts `winback.reactivated` counts by their cancellation's day; a plan restarted twice counts twice." }),
         reactivationRate: z.number().nullable().openapi({
           description:
             "A ratio of two counts of the range, not a cohort: `count` (restarts made on the range's days, of any plan) / `churn.canceled` (plans canceled on the range's days and still canceled now). The restarts need not be of those cancellations (a plan canceled last year and restarted this month counts here), and a plan canceled in the range and restarted since is counted above but no longer below — 5 cancellations, one restarted: 1 / 4 = 0.25 here, 1 / 5 = 0.2 in `winback.reactivationRate` — so it can exceed 1. For the share of this range's cancellations that came back, read `winback.reactivationRate`.",

@@ -252,8 +252,10 @@ export async function syncSubscription(
   if (plan.created) await s.run(INSERT_SUBSCRIPTION, plan.row);
   else await s.run(updateSynced(changedKeys(existing!, plan.row, SUBSCRIPTION_SYNCED)), { ...plan.row, "where.id": subscriptionId });
   if (plan.resume) await recordAutoResume(s, plan.resume.before, plan.row, plan.resume.note, now);
-  if (plan.created || !found) await refreshRisk(s, subscriptionId, at, undefined, { person: true, customer });
-  else await refreshRisk(s, subscriptionId, at, undefined, { person: true, customer, known: { sub: plan.row, risk: found.risk, timeZone: settings.timeZone, endpoints: found.endpoints } });
+  // A restart counts in the plan's history of reactivations (risk/features), as the API's does.
+  const signal = plan.restarted ? ("reactivated" as const) : undefined;
+  if (plan.created || !found) await refreshRisk(s, subscriptionId, at, signal, { person: true, customer });
+  else await refreshRisk(s, subscriptionId, at, signal, { person: true, customer, known: { sub: plan.row, risk: found.risk, timeZone: settings.timeZone, endpoints: found.endpoints } });
   if (plan.canceledNow) await refreshPersonRisk(s, subscriptionId, b.customerId, at);
   if (plan.newCancellation) await recordSyncedCancellations(s, [plan.row], now, settings);
   // The customer came back through the cart system: win-back records it as the API's reactivation does.

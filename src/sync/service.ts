@@ -337,10 +337,11 @@ async function syncSubscriptions(
   const restarts: SubscriptionRow[] = [];
   const restartsAfterCancel = new Set<string>();
   const after: (() => Promise<unknown>)[] = [];
-  const refreshRisk = (id: string) => {
+  // `signal`: a restart counts in the plan's history of reactivations (risk/features), as the API's does.
+  const refreshRisk = (id: string, signal?: "reactivated") => {
     const k = subs.get(id)!;
     const past = pastOf(id, k.row.customerId);
-    const { row, bandChanged } = rescored({ sub: k.row, features: k.features, band: k.band, flags: k.flags, timeZone, model }, at, { past });
+    const { row, bandChanged } = rescored({ sub: k.row, features: k.features, band: k.band, flags: k.flags, timeZone, model }, at, { past, signal });
     subs.set(id, { row: k.row, features: featuresFrom(row.features), band: row.band as RiskBand, flags: row.flags });
     riskRows.set(id, row);
     if (bandChanged) after.push(() => enqueueWebhookEvent(s, "risk.band_changed", bandChanged, ctx.now));
@@ -390,7 +391,7 @@ async function syncSubscriptions(
       if (canceledIds.has(id)) restartsAfterCancel.add(id);
       else restarts.push(plan.row);
     }
-    refreshRisk(id);
+    refreshRisk(id, plan.restarted ? "reactivated" : undefined);
     // As refreshPersonRisk: the person's other live subscriptions now have an earlier cancellation.
     if (plan.canceledNow) {
       for (const other of pastOf(id, b.customerId)) {

@@ -271,15 +271,21 @@ export async function listedIdsThrough(s: TenantStore, index: "winbacks_shown" |
 
 /**
  * One tenant's listed records whose shown comeback was rendered for a restart date before today's
- * earliest one (the date moved on), or not rendered yet, up to `batch`: rendered for today
+ * earliest one (the date moved on), or not rendered yet, up to `batch` — not old synced history
+ * the list leaves out (never contacted: the decision stays as made, for the lookup): rendered for today
  * (`comebacksForToday`) and stored, so the list answers them from SQL. One seek on `winbacks_shown`.
  */
 async function renderStaleOf(db: Database, tenant: { id: string; settings: unknown }, now: Date, batch: number): Promise<number> {
   const settings = resolveSettings(tenant.settings);
   const earliest = restartOnFor(null, now, settings);
   const store = new TenantStore(db, tenant.id);
+  // winbacks_shown's condition: never a record the list leaves out as old synced history (no flow,
+  // `skipped`: it will never be contacted, so no day's restart date is ever shown for it).
   const stale = (s: TenantStore) =>
-    s.owns(winbacks, and(sql`${winbacks.contactable} = 1 AND ${winbacks.holdout} = 0 AND ${winbacks.reactivatedAt} IS NULL`, lt(winbacks.comebackRestartOn, earliest)));
+    s.owns(
+      winbacks,
+      and(sql`${winbacks.contactable} = 1 AND ${winbacks.holdout} = 0 AND ${winbacks.reactivatedAt} IS NULL AND (${winbacks.flowId} IS NOT NULL OR ${winbacks.dueStatus} <> 'skipped')`, lt(winbacks.comebackRestartOn, earliest)),
+    );
   // Nothing to render (most runs): one seek, no write transaction.
   if ((await listedIdsThrough(store, "winbacks_shown", stale(store), 1)).length === 0) return 0;
   return store.write(async (s) => {

@@ -36,7 +36,19 @@ export const SENT_OFFER_VALID_DAYS = 30;
 /** The last tenant-local day the offer sent on `sentOn` can be taken (at least: longer while it is still suggested). */
 export const sentOfferValidUntil = (sentOn: string) => addDays(sentOn, SENT_OFFER_VALID_DAYS);
 
-export type ComebackToRedeem = { winbackId: string; flowId: string | null; offer: CatalogueOffer; via: "suggested" | "sent" };
+export type ComebackToRedeem = {
+  winbackId: string;
+  flowId: string | null;
+  offer: CatalogueOffer;
+  via: "suggested" | "sent";
+  /**
+   * When the customer named a return date (the exit survey's `returnOn`): the restart the offer was
+   * shown for — their date, or the earliest changeable one once it is nearer, a monthly plan's on
+   * its day (`restartOnFor`) — where the reactivation taking it starts unless another is asked for.
+   * Null when they named none (the reactivation's own rule then: the earliest changeable date).
+   */
+  restartOn: string | null;
+};
 
 function notShown(subscriptionId: string, offerId: string, shown: (string | null)[]): never {
   throw new ApiError(
@@ -75,7 +87,9 @@ export async function comebackToRedeem(s: TenantStore, subscriptionId: string, o
   }
   const offer = (await loadCatalogue(s, now.toISOString())).catalogue.find((o) => o.id === offerId && o.active);
   if (!offer) expired(offerId, { en: "the shop no longer offers it.", ja: "ショップがこの特典の提供を終了しました。" }, validUntil);
-  return { winbackId: row.id, flowId: row.flowId, offer, via: suggested ? "suggested" : "sent" };
+  // The date the list shows with the offer (suggested), or the one `takeableSentComeback` shows with what was sent.
+  const restartOn = row.returnOn === null ? null : suggested ? current!.restartOn : restartOnFor(row.returnOn, now, settings, stored!.sub);
+  return { winbackId: row.id, flowId: row.flowId, offer, via: suggested ? "suggested" : "sent", restartOn };
 }
 
 /** `offerId` no longer applies to the restarted plan under the shop's rules (personalise found no terms). */

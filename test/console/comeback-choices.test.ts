@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { comebackChoices } from "../../src/console/karte";
+import { comebackChoices, proposedFirstDelivery } from "../../src/console/karte";
 import type { KarteWinback } from "../../src/console/winback";
 
 // The reactivation form's offers, in the order the operator reads them out: today's suggestion,
@@ -29,5 +29,29 @@ describe("comeback offers on reactivation", () => {
     expect(comebackChoices(winback({ kind: "reminder", offerId: null, title: "12月5日からの再開のご案内" }, sent))).toEqual([{ offerId: "of_discount", title: sent.title, sent }]);
     expect(comebackChoices(winback({ kind: "reminder", offerId: null, title: "12月5日からの再開のご案内" }, null))).toEqual([]);
     expect(comebackChoices(null)).toEqual([]);
+  });
+});
+
+// The reactivation form's first delivery: the date the customer named, as the API starts a comeback taken without one.
+describe("the first delivery the reactivation form proposes", () => {
+  const w = { earliest: "2026-12-05", latest: "2027-03-01", suggested: "2026-12-05" };
+  const day = { intervalDays: 30, intervalMonths: null, deliveryDay: null, cancellation: null } as Parameters<typeof proposedFirstDelivery>[1];
+  const named = (returnOn: string | null, restartOn?: string) => ({ returnOn, candidate: restartOn ? ({ offer: { restartOn } } as KarteWinback["candidate"]) : null });
+
+  it("the customer's date as the comeback offer shows it, not the earliest", () => {
+    expect(proposedFirstDelivery(w, day, named("2027-01-10", "2027-01-10"))).toBe("2027-01-10");
+  });
+
+  it("without a listed offer, their date; a monthly plan's first delivery on its day from it", () => {
+    expect(proposedFirstDelivery(w, day, named("2027-01-10"))).toBe("2027-01-10");
+    const monthly = { intervalDays: 30, intervalMonths: 1, deliveryDay: 25, cancellation: null } as Parameters<typeof proposedFirstDelivery>[1];
+    expect(proposedFirstDelivery(w, monthly, named("2027-01-10"))).toBe("2027-01-25");
+  });
+
+  it("the window's suggestion when no date was named, it has come, or it is beyond what a restart may be set to today", () => {
+    expect(proposedFirstDelivery(w, day, named(null))).toBe("2026-12-05");
+    expect(proposedFirstDelivery(w, day, null)).toBe("2026-12-05");
+    expect(proposedFirstDelivery(w, day, named("2026-11-20", "2026-12-05"))).toBe("2026-12-05");
+    expect(proposedFirstDelivery(w, day, named("2027-05-01", "2027-05-01"))).toBe("2026-12-05");
   });
 });

@@ -279,6 +279,57 @@ export function winbackSuite(h: () => Harness) {
       expect(back.body.subscription).toMatchObject({ status: "active", intervalDays: offer.parameters.intervalDays, nextDeliveryOn: offer.restartOn });
     });
 
+    it("a comeback offer taken restarts on the date the customer named, not the earliest: a day plan, and a monthly plan on its day; a later date given is honoured; beyond the shop's rules 422, nothing changed", async () => {
+      const own = await h().tenant();
+      /** A plan cancelled for its price by a customer who named `returnOn`; its listed comeback offer. */
+      const named = async (returnOn: string, plan: Record<string, unknown> = {}) => {
+        const c = uid("C");
+        await h().request("PUT", `/v1/customers/${c}`, { key: own.key, body: customerBody({ marketingConsent: false }) });
+        const s = uid("S");
+        const put = await h().request("PUT", `/v1/subscriptions/${s}`, { key: own.key, body: subscriptionBody(c, { nextDeliveryOn: addDays(today(), 12), unitPrice: { amount: 9800, currency: "JPY" }, quantity: 2, ...plan }) });
+        expect(put.status, put.text).toBe(201);
+        const f = await h().request("POST", `/v1/subscriptions/${s}/cancel-flows`, { key: own.key, body: {} });
+        await h().request("POST", `/v1/cancel-flows/${f.body.flowId}/reason`, { key: own.key, body: { reason: "too_expensive" } });
+        expect((await h().request("POST", `/v1/cancel-flows/${f.body.flowId}/confirm`, { key: own.key, body: { keepInTouch: true, returnOn } })).status).toBe(200);
+        const offer = (await h().request("GET", `/v1/winback/candidates?customerId=${c}`, { key: own.key })).body.data[0].offer;
+        expect(offer).toMatchObject({ kind: "offer", offerId: expect.stringMatching(/^off_/) });
+        return { s, offer };
+      };
+      const reactivate = (s: string, body: Record<string, unknown>) => h().request("POST", `/v1/subscriptions/${s}/reactivate`, { key: own.key, body: { channel: "operator", ...body } });
+
+      // A day plan: the customer's date, 30 days on (the earliest is 3), with the offer's discount from it.
+      const day = await named(addDays(today(), 30));
+      expect(day.offer.restartOn).toBe(addDays(today(), 30));
+      const back = await reactivate(day.s, { offerId: day.offer.offerId });
+      expect(back.status, back.text).toBe(200);
+      expect(back.body.subscription).toMatchObject({ status: "active", nextDeliveryOn: addDays(today(), 30), activeDiscount: { startsOn: addDays(today(), 30) } });
+
+      // A monthly plan: the first delivery on its day from the customer's date, its day kept.
+      const monthly = await named(addDays(today(), 30), { intervalDays: undefined, intervalMonths: 1 });
+      const planDay = Number(addDays(today(), 12).slice(8, 10));
+      expect(monthly.offer.restartOn >= addDays(today(), 30)).toBe(true);
+      const backMonthly = await reactivate(monthly.s, { offerId: monthly.offer.offerId });
+      expect(backMonthly.status, backMonthly.text).toBe(200);
+      expect(backMonthly.body.subscription).toMatchObject({ nextDeliveryOn: monthly.offer.restartOn, deliveryDay: planDay });
+
+      // A later date the operator gives with the offer is the one taken.
+      const given = await named(addDays(today(), 20));
+      const later = await reactivate(given.s, { offerId: given.offer.offerId, nextDeliveryOn: addDays(today(), 45) });
+      expect(later.status, later.text).toBe(200);
+      expect(later.body.subscription).toMatchObject({ nextDeliveryOn: addDays(today(), 45), activeDiscount: { startsOn: addDays(today(), 45) } });
+
+      // Named further out than a restart may be set today (90 days, the shop's longest pause): refused, saying until when.
+      const far = await named(addDays(today(), 150));
+      const refused = await reactivate(far.s, { offerId: far.offer.offerId });
+      expect(refused.status).toBe(422);
+      expect(refused.body).toMatchObject({ code: "date_out_of_range", latestDate: addDays(today(), 90) });
+      expect(refused.body.detail).toContain(addDays(today(), 150).slice(0, 4));
+      expect((await h().request("GET", `/v1/subscriptions/${far.s}`, { key: own.key })).body.status).toBe("canceled");
+      // Within the rules the operator may set a nearer date with it.
+      const nearer = await reactivate(far.s, { offerId: far.offer.offerId, nextDeliveryOn: addDays(today(), 90) });
+      expect(nearer.status, nearer.text).toBe(200);
+    });
+
     it("a customer back today (returnOn = today) is due at once: winback.due at the next maintenance run", async () => {
       const own = await h().tenant();
       expect((await h().request("PUT", "/v1/webhooks/wb", { key: own.key, body: { url: "http://127.0.0.1:9/hook", events: ["winback.due"] } })).status).toBe(201);
@@ -629,6 +680,52 @@ export function winbackSuite(h: () => Harness) {
       await sync({ status: "canceled", nextDeliveryOn: null });
       expect(await winbackMetrics(today())).toMatchObject({ canceled: 3, reactivated: 2, revenueRecovered: [{ amount: 24_090, currency: "JPY" }] });
       expect((await listed()).map((x) => x.subscriptionId)).toEqual([bulk]);
+    });
+
+    it("a restart the cart system syncs is a reactivation in retention's figures as in win-back's, and in the plan's risk, by PUT and by POST /v1/sync as by the API", async () => {
+      const { own, c, put, flowCancel, reactivate, winbackMetrics } = await ownShop();
+      const retention = async () => (await h().request("GET", `/v1/metrics/retention?from=${today()}&to=${today()}`, { key: own.key })).body.reactivations.count as number;
+      /** The plan's risk driver for earlier reactivations: how many it counts (0: not a driver). */
+      const reactivations = async (id: string) => {
+        const res = await h().request("GET", `/v1/subscriptions/${id}/risk`, { key: own.key });
+        expect(res.status, res.text).toBe(200);
+        return (res.body.drivers as { code: string; value: number }[]).find((d) => d.code === "reactivations")?.value ?? 0;
+      };
+      // Restarted by a single PUT from the cart system.
+      const single = uid("S");
+      await put(single, {});
+      await flowCancel(single);
+      expect(await reactivations(single)).toBe(0);
+      expect((await put(single, { status: "active" })).status).toBe(200);
+      expect(await retention()).toBe(1);
+      expect((await winbackMetrics(today())).reactivated).toBe(1);
+      expect(await reactivations(single)).toBe(1);
+      // Sent again: nothing more.
+      expect((await put(single, { status: "active" })).status).toBe(200);
+      expect(await retention()).toBe(1);
+      expect(await reactivations(single)).toBe(1);
+
+      // Cancelled and restarted by the bulk sync (the import's path).
+      const bulk = uid("S");
+      const sync = async (over: Record<string, unknown>) => {
+        const res = await h().request("POST", "/v1/sync", { key: own.key, body: { subscriptions: [{ id: bulk, ...subscriptionBody(c, { nextDeliveryOn: addDays(today(), 12), ...over }) }] } });
+        expect(res.body.applied, res.text).toBe(1);
+      };
+      await sync({});
+      await sync({ status: "canceled", nextDeliveryOn: null });
+      await sync({ status: "active" });
+      expect(await retention()).toBe(2);
+      expect((await winbackMetrics(today())).reactivated).toBe(2);
+      expect(await reactivations(bulk)).toBe(1);
+
+      // And by the API: the same count, once.
+      const api = uid("S");
+      await put(api, {});
+      await flowCancel(api);
+      await reactivate(api);
+      expect(await retention()).toBe(3);
+      expect((await winbackMetrics(today())).reactivated).toBe(3);
+      expect(await reactivations(api)).toBe(1);
     });
 
     it("a changed winbackDelayDays dates the cancellations after it; records already waiting keep their date, as the setting says", async () => {

@@ -177,6 +177,39 @@ describe("win-back over time", () => {
     expect(back.body.subscription).toMatchObject({ status: "active", nextDeliveryOn: onSchedule, deliveryDay: 31 });
   });
 
+  it("the daily re-render leaves old synced history alone, as the list does (never contacted: migration 0031); a recent synced cancellation follows the date", async () => {
+    const own = await h.tenant();
+    const c = uid("C");
+    await h.request("PUT", `/v1/customers/${c}`, { key: own.key, body: customerBody({ marketingConsent: true }) });
+    const put = async (id: string, canceledAt: string) => {
+      const res = await h.request("PUT", `/v1/subscriptions/${id}`, { key: own.key, body: subscriptionBody(c, { status: "canceled", canceledAt, startedAt: "2024-01-01T00:00:00Z", nextDeliveryOn: null }) });
+      expect(res.status, res.text).toBe(201);
+    };
+    const [old, recent] = [uid("S"), uid("S")];
+    await put(old, new Date(Date.now() - 400 * 86_400_000).toISOString());
+    await put(recent, new Date(Date.now() - 12 * 86_400_000).toISOString());
+    const shownOn = async () => {
+      const rows = await h.db.orm.select({ subscriptionId: winbacks.subscriptionId, on: winbacks.comebackRestartOn }).from(winbacks).where(eq(winbacks.tenantId, own.id));
+      return Object.fromEntries(rows.map((r) => [r.subscriptionId, r.on]));
+    };
+    // Decided once (the catalogue's decision, which the lookup reads), both for today's date.
+    await h.maintain();
+    const first = await shownOn();
+    expect(first[recent]).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(first[old]).toBe(first[recent]);
+    // Days later: the recent one is rendered for the new date; the old one, never listed, is not worked over.
+    const later = new Date(Date.now() + 5 * 86_400_000);
+    h.setNow(later);
+    try {
+      await h.maintain(() => later);
+      const moved = await shownOn();
+      expect(moved[recent]! > first[recent]!).toBe(true);
+      expect(moved[old]).toBe(first[old]);
+    } finally {
+      h.setNow(null);
+    }
+  });
+
   it("the comeback offer decided at the cancellation follows the restart date days later, as the engine would decide it then; a catalogue change is re-decided by the maintenance job", async () => {
     const own = await h.tenant();
     const { c, s } = await cancelledForPrice(own, { keepInTouch: true });
