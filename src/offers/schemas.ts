@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { Channel, Instant, oneLineLocalized, readOnlyFields } from "../platform/openapi";
+import { limitParam } from "../platform/pagination";
 import { SubscriptionIdParam } from "../subscriptions/schemas";
 import { CHANNELS, RISK_BANDS } from "./catalogue";
 
@@ -97,7 +98,7 @@ export const OfferList = z.object({ data: z.array(Offer), nextCursor: z.string()
 export const SuggestionQuery = z.object({
   reason: z.string().min(1).max(64).optional().openapi({ description: "Cancellation reason code; without one, the best offers over all reasons.", example: "surplus_stock" }),
   channel: Channel.default("api").openapi({ description: "Where the offers will be shown: only offers allowed there (`eligibility.channels`) are suggested, and `operator` adds a talk track. Default `api`; a customer session always gets `web`." }),
-  limit: z.coerce.number().int().min(1).max(20).default(5),
+  limit: limitParam({ max: 20, fallback: 5 }),
 });
 
 const TalkTrack = z
