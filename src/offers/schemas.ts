@@ -74,7 +74,10 @@ export const Offer = z
     type: z.enum(["skip", "pause", "change_interval", "change_quantity", "discount", "product_swap", "free_gift", "usage_advice"]),
     parameters: z.record(z.string(), z.unknown()),
     copy: z.object({ title: Localized, description: Localized }),
-    templateVersion: z.number().int().openapi({ description: "Bumped whenever the copy changes; recorded with every display." }),
+    templateVersion: z.number().int().openapi({
+      description:
+        "The version of the offer's copy as stored — its four templates, placeholders included: 1 when created, one more whenever a PUT changes any of them; recorded with every display, so outcomes can be told apart by copy. It counts changes to the templates, not to the words one plan reads: when the built-in copy began naming the plan's cadence (`{cadence}`, `{newCadence}` instead of `{intervalDays}日ごと`), the six built-in offers whose templates changed went to 2 (off_match_interval, off_skip_next, off_quantity_down, off_product_swap, off_pause, off_move_delivery) — a plan every N days reads the same words under 1 and 2, a monthly plan reads its months (「1ヶ月ごと」, not 「30日ごと」) — and the others, unchanged, stayed 1. The words a customer read are the rendered `title` and `description` recorded with the display (a cancel flow's `offersShown`).",
+    }),
     eligibility: z.object({
       reasons: z.array(z.string()),
       channels: z.array(Channel),
