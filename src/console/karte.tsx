@@ -9,7 +9,7 @@ import type { ReactivationWindow } from "../plan-changes/rules";
 import { discountedPrice, upcomingDiscount } from "../plan-changes/discount";
 import { localDate, writeDate } from "../platform/dates";
 import { displayPhone } from "../platform/phone";
-import { unitWord } from "../risk/stock";
+import { writeQuantity } from "../platform/quantity";
 import {
   BAND_LABELS,
   CHANGE_LABELS,
@@ -34,7 +34,7 @@ type Money = { amount: number; currency: string };
 export type Sub = {
   id: string;
   customerId: string;
-  product: { sku: string; name: string; category: string | null; unitLabel?: string | null };
+  product: { sku: string; name: string; category: string | null; unitsPerPackage?: number | null; unitLabel?: string | null };
   quantity: number;
   intervalDays: number;
   /** Set for a plan every N calendar months (platform/cadence). */
@@ -479,11 +479,8 @@ function ReactivationPrice(props: { sub: Sub; lang: Lang; comeback: { type?: str
   return <>{formatMoney(isMoney(p.pricePerDelivery) ? p.pricePerDelivery : regular, lang)}</>;
 }
 
-/** The plan's quantity in the product's unit (「1包」; 「1個」 without one), as the portal writes it. */
-function quantityText(sub: Sub, lang: Lang): string {
-  const label = sub.product.unitLabel ?? null;
-  return label === null ? tf(lang, "quantityN", { n: sub.quantity }) : tf(lang, "quantityUnits", { n: sub.quantity, unit: unitWord(label, sub.quantity, lang) });
-}
+/** The plan's quantity as the portal writes it (platform/quantity): 「1個（30包入り）」 for a box of 30 包, 「2本」. */
+const quantityText = (sub: Sub, lang: Lang): string => writeQuantity(sub.quantity, sub.product, lang);
 
 /**
  * The confirmation of a reactivation: what restarts and when, read out to the customer, then the
@@ -740,7 +737,7 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
                       <small>{s.id}</small>
                     </th>
                     <td>{cadenceText(s, lang)}</td>
-                    <td>{s.quantity}</td>
+                    <td>{quantityText(s, lang)}</td>
                     <td class="price">
                       <DeliveryPrice sub={s} lang={lang} today={page.today} />
                     </td>

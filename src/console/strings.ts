@@ -165,8 +165,6 @@ const T = {
   previously: { ja: "前回の解約理由：{reason}", en: "previous reason: {reason}" },
   intervalDays: { ja: "{n}日ごと", en: "every {n} days" },
   quantityN: { ja: "{n}個", en: "{n}" },
-  /** A quantity with the product's unit (risk/stock unitWord), as the portal writes it: 「1包」, "1 sachet". */
-  quantityUnits: { ja: "{n}{unit}", en: "{n} {unit}" },
   // What one delivery costs (unit price × quantity), and an accepted discount's deliveries still to come.
   pricePerDelivery: { ja: "1回のお届けの価格", en: "Price per delivery" },
   regularPrice: { ja: "（通常 {price}）", en: "(regular {price})" },

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { Instant } from "../platform/openapi";
+import { Instant, PageQuery } from "../platform/openapi";
 import { Customer } from "../customers/schemas";
 import { AUDIT_ACTIONS } from "../platform/audit";
 
@@ -94,8 +94,6 @@ export const AuditEntry = z
   })
   .openapi("AuditEntry");
 
-export const AuditQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ example: 20 }),
-  cursor: z.string().max(512).optional().openapi({ description: "`nextCursor` from the previous page." }),
+export const AuditQuery = PageQuery.extend({
   action: z.enum(AUDIT_ACTIONS).optional().openapi({ description: "Only entries of this action." }),
 });

@@ -295,6 +295,7 @@ export const lookupRouter = domainRouter({ invalid: (c) => ({ speech: noCustomer
           quantity: s.quantity,
           intervalDays: s.intervalDays,
           intervalMonths: s.intervalMonths,
+          deliveryDay: s.deliveryDay,
           unitPrice: { amount: s.unitPriceAmount, currency: s.currency },
           // A canceled subscription has already left: no churn risk to show.
           risk: s.riskRow && s.status !== "canceled" ? { score: s.riskRow.score, probability: s.riskRow.probability, band: s.riskRow.band } : null,

@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { Money } from "../platform/openapi";
 import { NEXT_ACTIONS } from "../risk/routing";
 import { Risk, RiskBand } from "../risk/schemas";
+import { DeliveryDay } from "../subscriptions/schemas";
 
 export const LookupQuery = z.object({
   phone: z.string().max(64).optional().openapi({
@@ -33,6 +34,7 @@ export const LookupResponse = z
         quantity: z.number().int(),
         intervalDays: z.number().int(),
         intervalMonths: z.number().int().nullable().openapi({ description: "Set for a plan every N calendar months (see Subscription.intervalMonths); null for a day plan." }),
+        deliveryDay: DeliveryDay.nullable().openapi({ description: "A monthly plan's day of the month (1–31), as Subscription.deliveryDay: its deliveries fall on that day, or on the month's last day when the month is shorter; null for a day plan.", example: null }),
         unitPrice: Money,
         risk: z.object({ score: z.number().int(), probability: z.number(), band: RiskBand }).nullable(),
       }),

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { Channel, Instant, oneLineLocalized, readOnlyFields } from "../platform/openapi";
+import { limitParam } from "../platform/pagination";
 import { SubscriptionIdParam } from "../subscriptions/schemas";
 import { CHANNELS, RISK_BANDS } from "./catalogue";
 
@@ -73,7 +74,10 @@ export const Offer = z
     type: z.enum(["skip", "pause", "change_interval", "change_quantity", "discount", "product_swap", "free_gift", "usage_advice"]),
     parameters: z.record(z.string(), z.unknown()),
     copy: z.object({ title: Localized, description: Localized }),
-    templateVersion: z.number().int().openapi({ description: "Bumped whenever the copy changes; recorded with every display." }),
+    templateVersion: z.number().int().openapi({
+      description:
+        "The version of the offer's copy as stored — its four templates, placeholders included: 1 when created, one more whenever a PUT changes any of them; recorded with every display, so outcomes can be told apart by copy. It counts changes to the templates, not to the words one plan reads: when the built-in copy began naming the plan's cadence (`{cadence}`, `{newCadence}` instead of `{intervalDays}日ごと`), the six built-in offers whose templates changed went to 2 (off_match_interval, off_skip_next, off_quantity_down, off_product_swap, off_pause, off_move_delivery) — a plan every N days reads the same words under 1 and 2, a monthly plan reads its months (「1ヶ月ごと」, not 「30日ごと」) — and the others, unchanged, stayed 1. The words a customer read are the rendered `title` and `description` recorded with the display (a cancel flow's `offersShown`).",
+    }),
     eligibility: z.object({
       reasons: z.array(z.string()),
       channels: z.array(Channel),
@@ -97,7 +101,7 @@ export const OfferList = z.object({ data: z.array(Offer), nextCursor: z.string()
 export const SuggestionQuery = z.object({
   reason: z.string().min(1).max(64).optional().openapi({ description: "Cancellation reason code; without one, the best offers over all reasons.", example: "surplus_stock" }),
   channel: Channel.default("api").openapi({ description: "Where the offers will be shown: only offers allowed there (`eligibility.channels`) are suggested, and `operator` adds a talk track. Default `api`; a customer session always gets `web`." }),
-  limit: z.coerce.number().int().min(1).max(20).default(5),
+  limit: limitParam({ max: 20, fallback: 5 }),
 });
 
 const TalkTrack = z

@@ -4,7 +4,8 @@
  * continue cancelling is part of the script), and lint-clean (tested).
  */
 import { isCancellationReasonCode, type CancellationReasonCode, type Lang } from "../cancel-flows/reasons";
-import { describeStock, unitWord, type StockEstimate } from "../risk/stock";
+import { unitWord } from "../platform/quantity";
+import { describeStock, type StockEstimate } from "../risk/stock";
 import type { PersonalisedOffer } from "./personalise";
 
 /**

@@ -391,6 +391,7 @@ const MESSAGES_JA: Record<string, string> = {
   "Not an eligible offer for this subscription and reason": "この定期コースと解約理由には提示できない特典です",
   "Must be true: the disclosed fee applies": "true にしてください。開示済みの解約手数料がかかります",
   "Invalid cursor": "正しくないカーソルです",
+  "Use plain decimal digits, such as 20": "20 のように半角数字だけで指定してください",
   "Must be 1–255 characters": "1〜255文字で指定してください",
   "An address is matched together with its postal code": "住所は郵便番号と合わせて照合します。postalCode も指定してください",
   "Send at least one of phone, email, or postalCode with address": "phone、email、または postalCode と address のいずれかを指定してください",

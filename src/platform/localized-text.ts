@@ -76,8 +76,6 @@ export const PORTAL_TEXT = {
   },
   // A label and its value, with the language's own colon (full-width in Japanese).
   labelled: { ja: "{label}：{value}", en: "{label}: {value}" },
-  // A quantity with the product's unit (unitLabel; without one 個 / units).
-  quantityUnits: { ja: "{n}{unit}", en: "{n} {unit}" },
   // A my-page for one subscription names it, so two embeds on a page read apart.
   titleFor: { ja: "定期コースの管理：{product}", en: "Your subscription: {product}" },
   apply: { ja: "この内容で変更", en: "Apply" },

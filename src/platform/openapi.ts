@@ -7,6 +7,7 @@ import type { AppEnv, Scope } from "./env";
 import { ApiError, controlCharacterErrors, ERROR_STATUS, errorDoc, fieldErrors, problemSchemaFor, type ErrorCode, type RouteMembers } from "./errors";
 import { claimsInWrite, neverRemembered as rememberNever, NOT_REMEMBERED } from "./idempotency";
 import { errorLanguage } from "./language";
+import { limitParam } from "./pagination";
 import { RESPONSE_HEADERS, type ResponseHeader } from "./response-headers";
 
 /** Codes any authenticated route can answer, whatever it does. */
@@ -297,7 +298,7 @@ export const ActorSchema = z
   .openapi("Actor", { description: "Who made a change or took a step: an API key, an operator (console), the customer (a customer session), or Tsuzuku itself." });
 
 export const PageQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ example: 20 }),
+  limit: limitParam(),
   cursor: z.string().max(512).optional().openapi({ description: "`nextCursor` from the previous page." }),
 });
 

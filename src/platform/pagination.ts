@@ -1,3 +1,4 @@
+import { z } from "@hono/zod-openapi";
 import { ApiError } from "./errors";
 
 /**
@@ -41,4 +42,32 @@ export function toPage<T>(rows: T[], limit: number, keyOf: (row: T) => (string |
   const data = rows.slice(0, limit);
   const last = data[data.length - 1];
   return { data, nextCursor: rows.length > limit && last ? encodeCursor(keyOf(last)) : null };
+}
+
+/** A page size written as a person writes a count: plain decimal digits, nothing else. */
+const DIGITS = /^[0-9]+$/;
+
+/**
+ * The `limit` query parameter of every list: a page size from 1 to `max` (default `fallback` when
+ * left out), documented as an integer. Only plain decimal digits are read (`limit=100`): what
+ * `Number` also reads — `1e2`, `0x10`, ` 5`, `5.0`, `` (empty) — is refused with 422
+ * `validation_failed` on `query.limit`, since a client sending those means something this API
+ * would only be guessing at. A number too large is one error (at most `max`), however many digits.
+ */
+export function limitParam({ max = 100, fallback = 20 }: { max?: number; fallback?: number } = {}) {
+  return z
+    .string()
+    .regex(DIGITS, { message: "Use plain decimal digits, such as 20" })
+    // Beyond 2^53 (or Infinity, for hundreds of digits) the count is still only "too big": one issue.
+    .transform((digits) => Math.min(Number(digits), Number.MAX_SAFE_INTEGER))
+    .pipe(z.number().int().min(1).max(max))
+    .default(fallback)
+    .openapi({
+      type: "integer",
+      minimum: 1,
+      maximum: max,
+      default: fallback,
+      example: fallback,
+      description: `Items per page, 1–${max}, in plain decimal digits (\`limit=${max}\`); \`1e2\`, \`0x10\`, \`5.0\` or a space → 422 \`validation_failed\` on \`query.limit\`.`,
+    });
 }

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { PageQuery } from "../platform/openapi";
 import { FEATURE_NAMES } from "./model";
 
 export const RiskBand = z.enum(["low", "medium", "high"]).openapi("RiskBand", {
@@ -49,8 +50,7 @@ export const CustomerRisk = z
 
 export const AtRiskQuery = z.object({
   band: RiskBand.optional().openapi({ description: "Only this band; all bands when left out." }),
-  limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ example: 20 }),
-  cursor: z.string().max(512).optional().openapi({ description: "`nextCursor` from the previous page." }),
+  ...PageQuery.shape,
 });
 
 export const ModelCoefficient = z.object({

@@ -23,6 +23,7 @@
  * 4 boxes used in 180 days → one box per 45 days → deliver every 45 days.
  */
 import { daysBetween } from "../platform/dates";
+import { unitWord } from "../platform/quantity";
 
 /** Less history than this says nothing about a rate; the schedule's own rate is used instead. */
 export const MIN_HISTORY_DAYS = 7;
@@ -112,23 +113,6 @@ const round1 = (n: number) => Math.round(n * 10) / 10;
 
 // ── saying it as a person would ──
 
-/** English names for the counters Japanese shops use as unit labels. */
-const COUNTER_EN: Record<string, [string, string]> = {
-  包: ["sachet", "sachets"],
-  袋: ["bag", "bags"],
-  粒: ["tablet", "tablets"],
-  錠: ["tablet", "tablets"],
-  カプセル: ["capsule", "capsules"],
-  本: ["bottle", "bottles"],
-  缶: ["can", "cans"],
-  箱: ["box", "boxes"],
-  個: ["piece", "pieces"],
-  枚: ["sheet", "sheets"],
-  杯: ["serving", "servings"],
-  食: ["meal", "meals"],
-  回: ["serving", "servings"],
-};
-
 const EN_NUMBERS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"];
 const enNumber = (n: number) => EN_NUMBERS[n] ?? String(n);
 
@@ -156,20 +140,6 @@ export function spanOfDays(days: number, lang: "ja" | "en"): string {
   const half = halves % 2 === 1;
   if (lang === "ja") return `${months}か月${half ? "半" : ""}分ほど`;
   return `about ${enNumber(months)}${half ? " and a half" : ""} ${months === 1 && !half ? "month" : "months"}`;
-}
-
-/**
- * What `n` of the product's unit is called, written once: in Japanese the counter after the number
- * (`unitLabel`: 包, 粒, 本, 袋…; without one, 個 — the package counted as a piece); in English
- * the counter's word in the number's form (包 → "sachet"/"sachets"), a label in ASCII as the shop
- * wrote it, else `fallback` ("unit"/"units").
- */
-export function unitWord(unitLabel: string | null, n: number, lang: "ja" | "en", fallback: [string, string] = ["unit", "units"]): string {
-  if (lang === "ja") return unitLabel ?? "個";
-  const counter = unitLabel ? COUNTER_EN[unitLabel] : undefined;
-  if (counter) return counter[n === 1 ? 0 : 1];
-  if (unitLabel && /^[\x20-\x7e]+$/u.test(unitLabel)) return unitLabel;
-  return fallback[n === 1 ? 0 : 1];
 }
 
 /**

@@ -547,14 +547,17 @@ describe("<tsuzuku-portal> in Chromium", () => {
   });
 
   it("the price per delivery is what one delivery costs: unit price × quantity, the sum written out", async () => {
-    const { customerId, ids } = await customerWith([{ quantity: 2, unitPrice: { amount: 3240, currency: "JPY" } }, { unitPrice: { amount: 3240, currency: "JPY" } }]);
+    const box = { sku: "AOJIRU-30", name: "国産大麦若葉の青汁 30包", category: "health_food", unitsPerPackage: 30, unitLabel: "包" };
+    const { customerId, ids } = await customerWith([{ quantity: 2, unitPrice: { amount: 3240, currency: "JPY" } }, { unitPrice: { amount: 3240, currency: "JPY" } }, { product: box }]);
     const page = await open(customerId);
     const price = (id: string) => page.locator(`tsuzuku-portal [data-subscription="${id}"] dt`, { hasText: say("pricePerDelivery", "ja") }).locator("xpath=following-sibling::dd[1]").textContent();
     expect(await price(ids[0]!)).toBe(say("priceTimesQuantity", "ja", { total: "6,480円", unit: "3,240円", quantity: 2 }));
     expect(await price(ids[1]!)).toBe("3,240円");
-    // A quantity is written with its unit (the product's unitLabel, else 個).
-    const quantity = page.locator(`tsuzuku-portal [data-subscription="${ids[0]}"] dt`, { hasText: say("quantity", "ja") }).locator("xpath=following-sibling::dd[1]");
-    expect(await quantity.textContent()).toBe("2個");
+    // A quantity is written with its unit (the product's unitLabel, else 個); a package of several
+    // units is counted in packages, with what one holds: a box of 30 包 is 「1個（30包入り）」, not 「1包」.
+    const quantity = (id: string) => page.locator(`tsuzuku-portal [data-subscription="${id}"] dt`, { hasText: say("quantity", "ja") }).locator("xpath=following-sibling::dd[1]").textContent();
+    expect(await quantity(ids[0]!)).toBe("2個");
+    expect(await quantity(ids[2]!)).toBe("1個（30包入り）");
     // Changing the quantity changes what a delivery costs.
     const card = page.locator(`tsuzuku-portal [data-subscription="${ids[1]}"]`);
     await card.getByText(say("changeQuantity", "ja")).click();

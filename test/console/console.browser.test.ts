@@ -83,7 +83,13 @@ beforeAll(async () => {
   await put(shopA, `/v1/subscriptions/${ids.wordsKept}`, subscriptionBody(ids.wordsCustomer, { nextDeliveryOn: next }));
   await put(shopA, `/v1/subscriptions/${ids.wordsCanceled}`, subscriptionBody(ids.wordsCustomer, { nextDeliveryOn: next }));
   await put(shopA, `/v1/customers/${ids.planCustomer}`, customerBody({ name: "変更 三子", phone: "090-2222-3333" }));
-  await put(shopA, `/v1/subscriptions/${ids.planSub}`, subscriptionBody(ids.planCustomer, { intervalDays: 30, nextDeliveryOn: next }));
+  // A box of 30 sachets, two per delivery: the karte counts the boxes, not the sachets.
+  await put(shopA, `/v1/subscriptions/${ids.planSub}`, subscriptionBody(ids.planCustomer, {
+    product: { sku: "AOJIRU-30", name: "国産大麦若葉の青汁 30包", category: "health_food", unitsPerPackage: 30, unitLabel: "包" },
+    quantity: 2,
+    intervalDays: 30,
+    nextDeliveryOn: next,
+  }));
   await put(shopB, `/v1/customers/${ids.shopBCustomer}`, customerBody({ name: "他店 三郎", phone: "090-9999-0000" }));
 }, 60_000);
 
@@ -147,6 +153,8 @@ describe("the operator console in a browser", () => {
     const plan = page.locator("section[aria-labelledby=plan]");
     await expect(plan.locator("h2").textContent()).resolves.toContain("プランの変更");
     expect(await page.locator("li.offer").count()).toBe(0);
+    // The quantity as a shop writes it: two boxes of 30 包, not 「2包」.
+    await expect(page.locator("tbody tr", { hasText: ids.planSub }).locator("td").nth(1).textContent()).resolves.toBe("2個（30包入り）");
     expect(await seriousViolations(page)).toEqual([]);
     const before = (await h.request("GET", `/v1/subscriptions/${ids.planSub}`, { key: shopA.key })).body;
     await plan.getByRole("button", { name: /次回のお届けをスキップ/ }).click();

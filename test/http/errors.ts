@@ -126,6 +126,32 @@ export function errorsSuite(h: () => Harness) {
       expect((await h().request("GET", `/v1/audit-log?cursor=${auditLogCursor}`, { key: t.key })).status).toBe(200);
     });
 
+    it("limit is plain decimal digits on every list: 1e2, 0x10, a space, 5.0 → 422 on query.limit; a huge count is one error", async () => {
+      const customerId = uid("C");
+      const subscriptionId = uid("S");
+      await h().request("PUT", `/v1/customers/${customerId}`, { key: t.key, body: customerBody() });
+      await h().request("PUT", `/v1/subscriptions/${subscriptionId}`, { key: t.key, body: subscriptionBody(customerId) });
+      const lists = ["/v1/keys", "/v1/risk/at-risk", "/v1/audit-log", "/v1/knowledge", "/v1/winback/candidates", `/v1/customers/${customerId}/subscriptions`, `/v1/subscriptions/${subscriptionId}/offers?reason=surplus_stock`];
+      const get = (path: string, limit: string, lang = "en") => h().request("GET", `${path}${path.includes("?") ? "&" : "?"}limit=${encodeURIComponent(limit)}`, { key: t.key, headers: { "accept-language": lang } });
+      for (const path of lists) {
+        for (const limit of ["1e2", "0x10", " 5", "5 ", "5.0", "+5", "-1", ""]) {
+          const res = await get(path, limit);
+          expectProblem(res, 422, "validation_failed");
+          expect(res.body.errors, `${path} limit=${JSON.stringify(limit)}`).toEqual([{ path: "query.limit", message: `${JSON.stringify(limit)}: Use plain decimal digits, such as 20` }]);
+        }
+        // Digits beyond any page, even beyond 2^53: one error, the bound.
+        const max = path.includes("/offers") ? 20 : 100;
+        const huge = await get(path, "99999999999999999999999");
+        expectProblem(huge, 422, "validation_failed");
+        expect(huge.body.errors).toEqual([{ path: "query.limit", message: `"99999999999999999999999": must be at most ${max}` }]);
+        expect((await get(path, String(max + 1))).body.errors).toEqual([{ path: "query.limit", message: `"${max + 1}": must be at most ${max}` }]);
+        expect((await get(path, String(max))).status, path).toBe(200);
+        expect((await get(path, "007")).status, path).toBe(200);
+      }
+      const ja = await get("/v1/keys", "1e2", "ja");
+      expect(ja.body.errors).toEqual([{ path: "query.limit", message: "\"1e2\": 20 のように半角数字だけで指定してください" }]);
+    });
+
     it("refuses control characters in any text field, naming the field, and keeps tab and line breaks", async () => {
       const id = uid("C");
       const nul = await h().request("PUT", `/v1/customers/${id}`, { key: t.key, body: customerBody({ name: "\u0000bad" }) });

@@ -93,6 +93,21 @@ export function monthlySuite(h: () => Harness) {
       expect((await h().request("GET", `/v1/subscriptions/${id3}`, { key: t.key })).body).toMatchObject({ deliveryDay: 31, nextDeliveryOn: feb(jan31()) });
     });
 
+    it("the data dip answers each plan's deliveryDay as the subscription does: 31 for a plan on the 31st at its clamped date, null for a day plan", async () => {
+      const caller = uid("C");
+      const email = `${caller.toLowerCase()}@example.jp`;
+      await h().request("PUT", `/v1/customers/${caller}`, { key: t.key, body: customerBody({ email, phone: null }) });
+      const onThe31st = uid("S");
+      const dayPlan = uid("S");
+      await put(onThe31st, subscriptionBody(caller, { intervalDays: undefined, intervalMonths: 1, nextDeliveryOn: feb(jan31()), deliveryDay: 31 }));
+      await put(dayPlan, subscriptionBody(caller, { nextDeliveryOn: addDays(today(), 10) }));
+      const dip = await h().request("GET", `/v1/lookup?email=${encodeURIComponent(email)}`, { key: t.key });
+      expect(dip.status).toBe(200);
+      const byId = Object.fromEntries(dip.body.subscriptions.map((s: { id: string }) => [s.id, s]));
+      expect(byId[onThe31st]).toMatchObject({ intervalMonths: 1, deliveryDay: 31, nextDeliveryOn: feb(jan31()) });
+      expect(byId[dayPlan]).toMatchObject({ intervalMonths: null, deliveryDay: null });
+    });
+
     it("deliveryDay for a day plan, or contradicting nextDeliveryOn, is refused", async () => {
       const dayPlan = await put(uid("S"), subscriptionBody(customerId, { nextDeliveryOn: jan31(), deliveryDay: 31 }));
       expect(dayPlan.status).toBe(422);

@@ -2,6 +2,9 @@ import { describe, expect, it } from "vitest";
 import { CANCELLATION_REASON_CODES, DEFAULT_CANCELLATION_REASONS, localizeReasons } from "../../src/cancel-flows/reasons";
 import { DEFAULT_CATALOGUE, OFFER_TYPES, findCatalogueOffer, validateCatalogueOffer, type CatalogueOffer, type CatalogueOfferOf } from "../../src/offers/catalogue";
 import { lintCopy } from "../../src/offers/lint";
+import { personalise } from "../../src/offers/personalise";
+import openapi from "../../openapi.json";
+import { sub, TODAY } from "./fixtures";
 
 const discount = findCatalogueOffer(DEFAULT_CATALOGUE, "off_discount_20x2") as CatalogueOfferOf<"discount">;
 const withCopy = (o: CatalogueOffer, field: "title" | "description", lang: "ja" | "en", text: string): CatalogueOffer => ({
@@ -76,5 +79,34 @@ describe("default catalogue", () => {
     const swap = findCatalogueOffer(DEFAULT_CATALOGUE, "off_product_swap")!;
     expect(codes(swap)).toEqual([]);
     expect(codes({ ...swap, active: true })).toEqual(["parameters.toSku:invalid_parameter", "parameters.toName:invalid_parameter"]);
+  });
+});
+
+describe("templateVersion: the version of the stored templates", () => {
+  /** A built-in template as it was before the copy named the cadence: every {cadence} written in days. */
+  const daysCopy = (o: CatalogueOffer): CatalogueOffer => {
+    const ja = (t: string) => t.replaceAll("{newCadence}", "{newIntervalDays}日ごと").replaceAll("{cadence}", "{intervalDays}日ごと");
+    const en = (t: string) => t.replaceAll("{newCadence}", "every {newIntervalDays} days").replaceAll("{cadence}", "every {intervalDays} days");
+    return { ...o, copy: { title: { ja: ja(o.copy.title.ja), en: en(o.copy.title.en) }, description: { ja: ja(o.copy.description.ja), en: en(o.copy.description.en) } } };
+  };
+  const changed = DEFAULT_CATALOGUE.filter((o) => JSON.stringify(daysCopy(o).copy) !== JSON.stringify(o.copy));
+
+  it("2 for exactly the built-in offers whose templates changed, 1 for the others; a day plan reads the same words under both, as the contract says", () => {
+    expect(changed.map((o) => o.id).sort()).toEqual(["off_match_interval", "off_move_delivery", "off_pause", "off_product_swap", "off_quantity_down", "off_skip_next"]);
+    for (const o of DEFAULT_CATALOGUE) expect(o.templateVersion, o.id).toBe(changed.includes(o) ? 2 : 1);
+    // A plan every 30 days, two per delivery, with stock piling up: every changed offer applies to it.
+    const ctx = { today: TODAY, stockOnHand: { unitsOnHand: 3, perDay: 1 / 40, basis: "history" as const, daysOnHand: 120 } };
+    // The product swap names the shop's alternative product first (the built-in one is inactive until then).
+    const named = (o: CatalogueOffer): CatalogueOffer => (o.type === "product_swap" ? ({ ...o, active: true, parameters: { toSku: "AOJIRU-LIGHT", toName: "すっきり青汁ライト", toUnitPrice: 2980 } } as CatalogueOffer) : o);
+    for (const o of changed.map(named)) {
+      const now = personalise(o, sub({ quantity: 2 }), ctx);
+      expect(now, o.id).not.toBeNull();
+      const was = personalise(daysCopy(o), sub({ quantity: 2 }), ctx)!;
+      expect({ title: now!.title, description: now!.description }, o.id).toEqual({ title: was.title, description: was.description });
+    }
+    // What a partner reads in the contract: the version counts the templates, not the words one plan reads.
+    const described = (openapi as any).components.schemas.Offer.properties.templateVersion.description as string;
+    expect(described).toContain("placeholders included");
+    expect(described).toContain("a plan every N days reads the same words under 1 and 2");
   });
 });

@@ -4,7 +4,7 @@ import { cadenceText } from "../../platform/cadence";
 import { writeDate } from "../../platform/dates";
 import { discountedPrice, upcomingDiscount } from "../../plan-changes/discount";
 import { formatMoney } from "../../platform/numbers";
-import { unitWord } from "../../risk/stock";
+import { writeQuantity } from "../../platform/quantity";
 import { h } from "./dom";
 import { refusalText } from "./refusals";
 import { STYLES } from "./styles";
@@ -974,9 +974,9 @@ export class TsuzukuPortal extends HTMLElement {
     return formatMoney(m, this.#lang);
   }
 
-  /** `n` of the product with its unit (the product's unitLabel, else 個 / units). */
+  /** `n` packages of the product as a shop writes them (platform/quantity): 「1個（30包入り）」, 「2本」. */
   #quantity(sub: Subscription, n: number): string {
-    return this.#t("quantityUnits", { n, unit: unitWord(sub.product.unitLabel ?? null, n, this.#lang) });
+    return writeQuantity(n, sub.product, this.#lang);
   }
 }
 

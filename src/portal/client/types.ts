@@ -8,7 +8,7 @@ export type Money = { amount: number; currency: string };
 export type Subscription = {
   id: string;
   customerId: string;
-  product: { sku: string; name: string; category: string | null; unitLabel?: string | null };
+  product: { sku: string; name: string; category: string | null; unitsPerPackage?: number | null; unitLabel?: string | null };
   quantity: number;
   intervalDays: number;
   /** Set for a plan every N calendar months; null for a plan every `intervalDays` days. */
