@@ -39,7 +39,7 @@ if (whoami.status !== 0) {
   if (!process.env.CLOUDFLARE_API_TOKEN) {
     stop("wrangler has no Cloudflare credentials: CLOUDFLARE_API_TOKEN is not set and `npx wrangler login` was not run. Export an API token that can edit Workers (and CLOUDFLARE_ACCOUNT_ID if it reaches several accounts), or log in, then run `npm run deploy` again.");
   }
-  stop(`wrangler could not sign in with CLOUDFLARE_API_TOKEN (${reason(whoami)}): check the token and its permissions (Workers Scripts: Edit), then run \`npm run deploy\` again.`);
+  stop(`wrangler could not confirm CLOUDFLARE_API_TOKEN (${reason(whoami)}): check the token, its permissions (Workers Scripts: Edit) and the network, then run \`npm run deploy\` again.`);
 }
 
 const dryRun = run(wrangler, ["deploy", "--dry-run"], true);
@@ -56,6 +56,6 @@ if (migrate.status !== 0) {
 
 const deploy = run(wrangler, ["deploy"], false);
 if (deploy.status !== 0) {
-  console.error("deploy: the database is migrated but `wrangler deploy` failed (above); the Worker already running keeps serving (the migrations only add). Run `npm run deploy` again.");
+  console.error("deploy: the database is migrated but `wrangler deploy` failed (above); the Worker already running keeps serving (no migration drops or renames a table or column). Run `npm run deploy` again.");
   process.exit(deploy.status ?? 1);
 }
