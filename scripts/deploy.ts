@@ -20,7 +20,7 @@ const wrangler = join(root, "node_modules", ".bin", "wrangler");
 const tsx = join(root, "node_modules", ".bin", "tsx");
 
 function run(command: string, args: string[], capture: boolean): SpawnSyncReturns<string> {
-  return spawnSync(command, args, { cwd: root, encoding: "utf8", stdio: capture ? ["ignore", "pipe", "pipe"] : "inherit", env: { ...process.env, WRANGLER_SEND_METRICS: "false" } });
+  return spawnSync(command, args, { cwd: root, encoding: "utf8", stdio: capture ? ["ignore", "pipe", "pipe"] : "inherit" });
 }
 
 function stop(message: string): never {
