@@ -1,4 +1,4 @@
-import { nodeConfig } from "../src/config";
+import { nodeConfig, startupProblem } from "../src/config";
 import { migrateDatabase, openDatabase } from "../src/db/node";
 
 /**
@@ -7,6 +7,8 @@ import { migrateDatabase, openDatabase } from "../src/db/node";
  * against — wrangler.toml's `[vars] DATABASE_URL`, read with wrangler's own config reader. A
  * DATABASE_URL in the environment must then name the same database, so a deploy never migrates
  * one database and serves from another; an embedded `file:` URL is refused.
+ * A server that refuses DATABASE_AUTH_TOKEN (or gets none) or cannot be reached is said in one line
+ * (exit 1), without the driver's error chain; the token is never printed.
  */
 const worker = process.argv.includes("--worker");
 const fromToml = worker ? String((await import("wrangler")).unstable_readConfig({ config: "wrangler.toml" }).vars?.DATABASE_URL ?? "") : "";
@@ -18,8 +20,12 @@ if (worker) {
 }
 const config = nodeConfig(worker ? { ...process.env, DATABASE_URL: fromToml, SEED_DEMO: "0" } : process.env);
 const db = await openDatabase(config.databaseUrl, config.databaseAuthToken);
-await migrateDatabase(db);
+const failed = await migrateDatabase(db).then(() => null, (e: unknown) => e ?? "failed");
 db.client.close();
+if (failed) {
+  console.error(`db:migrate: ${startupProblem(failed, { url: config.databaseUrl, authToken: config.databaseAuthToken })}`);
+  process.exit(1);
+}
 console.log(`migrated ${config.databaseUrl.replace(/\?.*$/, "")}`);
 
 function fail(message: string): never {

@@ -2,11 +2,25 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { DEFAULT_DATABASE_URL } from "./db/node";
+import { databaseServerProblem } from "./db/server-problems";
 import { rateLimitConfigFromEnv } from "./platform/rate-limit";
 import { checkSecretsKey } from "./platform/secrets";
 
-/** Node runtime configuration, from the environment ("Operating it" in the API contract). */
+/** A setting in the environment that cannot work: start-up prints its message alone (startupProblem). */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/**
+ * Node runtime configuration, from the environment ("Operating it" in the API contract). Throws
+ * ConfigError (a setting out of range, TRUST_PROXY=true, …); `secretsKey()` too (SECRETS_KEY
+ * missing or short).
+ */
 export function nodeConfig(env: NodeJS.ProcessEnv = process.env) {
+  return asConfigError(() => readNodeConfig(env));
+}
+
+function readNodeConfig(env: NodeJS.ProcessEnv) {
   const port = Number(env.PORT ?? 8787);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got ${env.PORT}`);
   const databaseUrl = env.DATABASE_URL || DEFAULT_DATABASE_URL;
@@ -15,7 +29,7 @@ export function nodeConfig(env: NodeJS.ProcessEnv = process.env) {
     host: env.HOST ?? "127.0.0.1",
     databaseUrl,
     databaseAuthToken: env.DATABASE_AUTH_TOKEN || undefined,
-    secretsKey: () => secretsKeyFor(databaseUrl, env.SECRETS_KEY),
+    secretsKey: () => asConfigError(() => secretsKeyFor(databaseUrl, env.SECRETS_KEY)),
     /** WEBHOOKS_ALLOW_LOOPBACK=1 lets webhook endpoints live on loopback (local development, tests). Off by default. */
     allowLoopbackWebhooks: env.WEBHOOKS_ALLOW_LOOPBACK === "1",
     /** Per-key and failed-auth limits (platform/rate-limit); `RATE_LIMITS=off` turns them off. */
@@ -33,6 +47,29 @@ export function nodeConfig(env: NodeJS.ProcessEnv = process.env) {
     /** Demo data by default only for the embedded file; `SEED_DEMO=1` or `0` decides explicitly. */
     seedDemo: env.SEED_DEMO !== undefined ? env.SEED_DEMO === "1" || env.SEED_DEMO === "true" : databaseUrl.startsWith("file:"),
   };
+}
+
+/** Whatever reading the environment throws is a configuration error (platform/rate-limit and platform/secrets throw plain Errors). */
+function asConfigError<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    throw e instanceof Error && !(e instanceof ConfigError) ? new ConfigError(e.message) : e;
+  }
+}
+
+/**
+ * What a command prints when it fails to start: the message alone for a configuration error, or
+ * for a database server that refuses the credentials or is not there (db/server-problems); the
+ * stack for anything else. Never the source line Node quotes above an uncaught error, which for
+ * dist/server/node.js (whitespace-minified, scripts/build-server.ts) is ≈ 200 KB of the bundle.
+ * `database`: the DATABASE_URL in use and whether a token came with it, once known.
+ */
+export function startupProblem(err: unknown, database?: { url: string; authToken?: string }): string {
+  if (err instanceof ConfigError) return err.message;
+  const server = database ? databaseServerProblem(err, database.url, Boolean(database.authToken)) : undefined;
+  if (server) return server;
+  return err instanceof Error ? (err.stack ?? String(err)) : String(err);
 }
 
 function positiveMs(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

@@ -1,6 +1,6 @@
 import { count } from "drizzle-orm";
 import { createApp } from "./app";
-import { nodeConfig } from "./config";
+import { nodeConfig, startupProblem } from "./config";
 import { migrateDatabase, openDatabase } from "./db/node";
 import { tenants } from "./db/schema";
 import { DEMO_API_KEY, seedDemo } from "./demo/seed";
@@ -18,7 +18,20 @@ import { nodeWebhookFetch } from "./webhooks/node-fetch";
 import { encryptStoredWebhookSecrets } from "./webhooks/secret";
 
 /** Node entry point: configuration, database and the HTTP server. Everything else is the app's. */
+
+// An error nothing caught (start-up's included: a top-level await that throws arrives here) is
+// printed by startupProblem — a setting's or the database's message alone, else the stack — not by
+// Node, which would first quote the failing source line: one line of the minified bundle, ≈ 200 KB.
+let database: { url: string; authToken?: string } | undefined;
+process.on("uncaughtException", (err) => {
+  console.error(startupProblem(err, database));
+  process.exit(1);
+});
+
 const config = nodeConfig();
+database = { url: config.databaseUrl, authToken: config.databaseAuthToken };
+// Before the database is touched: a missing SECRETS_KEY is said first, and nothing was migrated.
+const secretsKey = config.secretsKey();
 const db = await openDatabase(config.databaseUrl, config.databaseAuthToken);
 await migrateDatabase(db);
 
@@ -44,7 +57,7 @@ const maintenanceFaults = new StepFaults();
 const services = {
   db,
   now: () => new Date(),
-  secretsKey: config.secretsKey(),
+  secretsKey,
   allowLoopbackWebhooks: config.allowLoopbackWebhooks,
   webhookFetch: nodeWebhookFetch({ allowLoopback: config.allowLoopbackWebhooks }),
   rateLimits: config.rateLimits,

@@ -1,29 +1,14 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { sql } from "drizzle-orm";
-import { isMissingTable, type Database } from "../db/client";
+import type { Database } from "../db/client";
+import { MIGRATIONS, pendingMigrations } from "../db/migrations";
 import type { AppEnv } from "../platform/env";
 import { ApiError } from "../platform/errors";
 import { errorResponses, jsonResponse } from "../platform/openapi";
 import { STEP_NAMES } from "../platform/step-faults";
-import journal from "../../drizzle/meta/_journal.json";
 import { DOCS_PAGE, docsInit, type DocsOptions } from "./docs";
 
-/**
- * The migrations this build expects (drizzle/meta/_journal.json, bundled): each entry's `when` is
- * what drizzle's migrator stores as `created_at` in `__drizzle_migrations` once it is applied.
- */
-const MIGRATIONS = journal.entries.map((e) => e.when);
-/** How many of this build's migrations the database lacks (all of them without the table); null: no answer. */
-async function pendingMigrations(db: Database): Promise<number | null> {
-  try {
-    const row = await db.orm.get<{ latest: number | null }>(sql`SELECT max(created_at) AS latest FROM __drizzle_migrations`);
-    const latest = Number(row?.latest ?? 0);
-    return MIGRATIONS.filter((when) => when > latest).length;
-  } catch (e) {
-    // A database that answers but was never migrated has no migrations table.
-    return isMissingTable(e) ? MIGRATIONS.length : null;
-  }
-}
+/** How many of this build's migrations the database lacks; null: no answer. */
+const pendingOrNull = (db: Database) => pendingMigrations(db).catch(() => null);
 
 const FailingStep = z
   .object({
@@ -68,7 +53,7 @@ export function metaRouter(openapi: () => Uint8Array<ArrayBuffer>, docs: DocsOpt
         responses: { 200: jsonResponse(Health, "Healthy", ["X-Request-Id"]), ...errorResponses(["database_unavailable"]) },
       }),
       async (c) => {
-        const pending = await pendingMigrations(c.get("services").db);
+        const pending = await pendingOrNull(c.get("services").db);
         if (pending === null) throw new ApiError("database_unavailable", { en: "The database did not answer.", ja: "データベースが応答しませんでした。" });
         if (pending > 0) {
           throw new ApiError("database_unavailable", {

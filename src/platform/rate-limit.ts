@@ -119,18 +119,29 @@ function clientAddress(c: Context<AppEnv>, trustProxy?: TrustProxy): string | un
   return c.req.header("cf-connecting-ip");
 }
 
+/** `retryAfterS`: from secondsUntilReset. */
 function refuse(c: Context<AppEnv>, policy: string, limit: number, windowS: number, retryAfterS: number, remaining?: number): never {
-  c.header("Retry-After", String(Math.max(1, retryAfterS)));
+  c.header("Retry-After", String(retryAfterS));
   c.header("RateLimit-Policy", `"${policy}";q=${limit};w=${windowS}`);
-  if (remaining !== undefined) c.header("RateLimit", `"${policy}";r=${remaining};t=${Math.max(1, retryAfterS)}`);
-  throw new ApiError("rate_limited", { en: `Too many requests: the limit is ${limit} per ${windowS} s (${policy}). Retry after ${Math.max(1, retryAfterS)} s.`, ja: `リクエストが多すぎます。上限は${windowS}秒あたり${limit}件です（${policy}）。${Math.max(1, retryAfterS)}秒後に再試行してください。` }, {
+  if (remaining !== undefined) c.header("RateLimit", `"${policy}";r=${remaining};t=${retryAfterS}`);
+  throw new ApiError("rate_limited", { en: `Too many requests: the limit is ${limit} per ${windowS} s (${policy}). Retry after ${retryAfterS} s.`, ja: `リクエストが多すぎます。上限は${windowS}秒あたり${limit}件です（${policy}）。${retryAfterS}秒後に再試行してください。` }, {
     limit,
     windowSeconds: windowS,
-    retryAfterSeconds: Math.max(1, retryAfterS),
+    retryAfterSeconds: retryAfterS,
   });
 }
 
-const secondsUntil = (reset: Date | undefined, windowMs: number) => Math.ceil(((reset?.getTime() ?? Date.now() + windowMs) - Date.now()) / 1000);
+/**
+ * The one rule for `Retry-After` and `RateLimit`'s `t`, on both runtimes: whole seconds until the
+ * count's window resets, rounded up, between 1 and the window's length. `reset`: when the window
+ * resets (Node's MemoryStore: the window's first count + its length); undefined on Workers, whose
+ * binding answers only yes or no, so the window's length, the latest it can reset, is given there.
+ * A Node answer a second or more into the window is therefore one or more below the Worker's.
+ */
+export function secondsUntilReset(reset: Date | undefined, windowS: number, now = Date.now()): number {
+  if (!reset) return windowS;
+  return Math.min(windowS, Math.max(1, Math.ceil((reset.getTime() - now) / 1000)));
+}
 
 /**
  * The in-memory counts of one configuration (hono-rate-limiter's MemoryStore: fixed windows,
@@ -168,7 +179,7 @@ async function failedAuthInMemory(c: Context<AppEnv>, next: () => Promise<void>,
   if (!address) return;
   const { failedAuth, windowS } = memoryLimiters(config);
   const { totalHits, resetTime } = failedAuth.increment(address);
-  if (totalHits > config.failedAuth) overFailedAuth(c, config.failedAuth, windowS, secondsUntil(resetTime, config.windowMs), 0);
+  if (totalHits > config.failedAuth) overFailedAuth(c, config.failedAuth, windowS, secondsUntilReset(resetTime, windowS), 0);
 }
 
 /** Workers: the binding only counts, so a failure is counted after it happens; a client over the limit is refused from its next failure on. */
@@ -177,7 +188,7 @@ async function failedAuthOnWorkers(c: Context<AppEnv>, next: () => Promise<void>
   const address = clientAddress(c);
   if (c.res.status === 401 && address && !(await binding.limit({ key: address })).success) {
     const { limit, period } = BINDINGS.failed_auth;
-    overFailedAuth(c, limit, period, period);
+    overFailedAuth(c, limit, period, secondsUntilReset(undefined, period));
   }
 }
 
@@ -193,7 +204,7 @@ function overFailedAuth(c: Context<AppEnv>, limit: number, windowS: number, retr
 async function perKeyOnWorkers(c: Context<AppEnv>, next: () => Promise<void>, binding: Binding, plan: Plan) {
   const { limit, period } = BINDINGS[plan];
   c.header("RateLimit-Policy", `"${plan}";q=${limit};w=${period}`);
-  if (!(await binding.limit({ key: principalTag(c.get("caller").principal) })).success) refuse(c, plan, limit, period, period);
+  if (!(await binding.limit({ key: principalTag(c.get("caller").principal) })).success) refuse(c, plan, limit, period, secondsUntilReset(undefined, period));
   return next();
 }
 
@@ -217,7 +228,7 @@ export const limitPerKey: MiddlewareHandler<AppEnv> = (c, next) => {
   const { perKey, windowS, policy } = memoryLimiters(config);
   const limit = config.perKey[plan];
   const { totalHits, resetTime } = perKey.increment(principalTag(c.get("caller").principal));
-  const resetS = Math.max(1, secondsUntil(resetTime, config.windowMs));
+  const resetS = secondsUntilReset(resetTime, windowS);
   c.header("RateLimit-Policy", policy[plan]);
   if (totalHits > limit) refuse(c, plan, limit, windowS, resetS, 0);
   c.header("RateLimit", `"${plan}";r=${limit - totalHits};t=${resetS}`);

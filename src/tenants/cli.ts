@@ -1,30 +1,55 @@
 import { parseArgs } from "node:util";
-import { nodeConfig } from "../config";
+import { nodeConfig, startupProblem } from "../config";
+import { MIGRATIONS, pendingMigrations } from "../db/migrations";
 import { migrateDatabase, openDatabase } from "../db/node";
 import { SCOPES, type Scope } from "../platform/env";
 import { PLANS } from "../platform/rate-limit";
 import { createTenant, issueKey } from "./keys";
 
 /**
- * `npm run --silent tenant:create -- --name NAME --scopes read,write,admin [--plan standard|business|enterprise]`
+ * `npm run --silent tenant:create -- --name NAME --scopes read,write,admin [--plan standard|business|enterprise] [--migrate]`
  * Creates a tenant and its first key in the database at DATABASE_URL and prints one JSON line.
+ * The embedded file (`file:`, the default) is migrated first, as `npm start` does. A libSQL server
+ * (`libsql://`, `http(s)://`: Turso) is migrated only with `--migrate`: otherwise one that lacks any
+ * of this build's migrations is refused (exit 2), so a mistyped DATABASE_URL does not get the whole
+ * schema created in some other database, and the Worker's database is migrated by
+ * `npm run db:migrate -- --worker` (or `npm run deploy`), with the Worker.
  */
-const { values } = parseArgs({ options: { name: { type: "string" }, scopes: { type: "string", default: "read,write,admin" }, plan: { type: "string", default: "standard" } } });
+const { values } = parseArgs({ options: { name: { type: "string" }, scopes: { type: "string", default: "read,write,admin" }, plan: { type: "string", default: "standard" }, migrate: { type: "boolean", default: false } } });
 const plan = values.plan ?? "standard";
 const name = values.name?.trim();
 const scopes = (values.scopes ?? "").split(",").map((s) => s.trim()).filter(Boolean);
 if (!name || scopes.length === 0 || scopes.some((s) => !SCOPES.includes(s as Scope)) || !(plan in PLANS)) {
-  console.error(`usage: npm run --silent tenant:create -- --name NAME --scopes ${SCOPES.join(",")} [--plan ${Object.keys(PLANS).join("|")}]`);
+  console.error(`usage: npm run --silent tenant:create -- --name NAME --scopes ${SCOPES.join(",")} [--plan ${Object.keys(PLANS).join("|")}] [--migrate]`);
   process.exit(2);
 }
 const config = nodeConfig();
+const where = config.databaseUrl.replace(/\?.*$/, "");
 const db = await openDatabase(config.databaseUrl, config.databaseAuthToken);
-await migrateDatabase(db);
-const at = new Date();
-const result = await db.write(async (tx) => {
-  const tenant = await createTenant(tx, { name, at, plan });
-  const key = await issueKey(tx, { tenantId: tenant.id, name: "initial key", scopes: [...new Set(scopes)] as Scope[], at });
-  return { tenantId: tenant.id, apiKey: key.secret };
-});
-db.client.close();
-console.log(JSON.stringify(result));
+try {
+  if (config.databaseUrl.startsWith("file:") || values.migrate) {
+    await migrateDatabase(db);
+  } else {
+    const pending = await pendingMigrations(db);
+    if (pending > 0) {
+      const what = pending === MIGRATIONS.length ? "has no Tsuzuku schema" : `lacks ${pending} of this build's ${MIGRATIONS.length} migrations`;
+      console.error(
+        `tenant:create: the database at ${where} ${what}; nothing was written. Check DATABASE_URL, then migrate it with the Worker: ` +
+          "`npm run db:migrate -- --worker` (or `npm run deploy`), or pass --migrate to migrate it here.",
+      );
+      process.exit(2);
+    }
+  }
+  const at = new Date();
+  const result = await db.write(async (tx) => {
+    const tenant = await createTenant(tx, { name, at, plan });
+    const key = await issueKey(tx, { tenantId: tenant.id, name: "initial key", scopes: [...new Set(scopes)] as Scope[], at });
+    return { tenantId: tenant.id, apiKey: key.secret };
+  });
+  console.log(JSON.stringify(result));
+} catch (e) {
+  console.error(`tenant:create: ${startupProblem(e, { url: config.databaseUrl, authToken: config.databaseAuthToken })}`);
+  process.exitCode = 1;
+} finally {
+  db.client.close();
+}

@@ -71,6 +71,13 @@ export function corsSuite(h: () => Harness) {
       expect(stranger.headers.get("access-control-allow-origin")).toBeNull();
     });
 
+    it("the preflight and the answer expose the same headers, written the same way", async () => {
+      const pre = await h().request("OPTIONS", `/v1/subscriptions/${subscriptionId}`, { headers: { origin: shop, "access-control-request-method": "GET" } });
+      const res = await h().request("GET", `/v1/subscriptions/${subscriptionId}`, { key: token, headers: { origin: shop } });
+      expect(res.headers.get("access-control-expose-headers")).toMatch(/^X-Request-Id, /);
+      expect(pre.headers.get("access-control-expose-headers")).toBe(res.headers.get("access-control-expose-headers"));
+    });
+
     it("another shop's allowed origin is not this shop's", async () => {
       const c = uid("C");
       await h().request("PUT", `/v1/customers/${c}`, { key: other.key, body: customerBody() });

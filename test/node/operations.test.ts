@@ -1,0 +1,163 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer as createHttpServer, type Server } from "node:http";
+import { createServer as createNetServer } from "node:net";
+import { tmpdir } from "node:os";
+import { delimiter, join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+/**
+ * The deploy and operations commands as an operator runs them (README, "Cloudflare Workers +
+ * Turso"), spawned with the environment a fresh deployer has: refusals say what to do in a line
+ * or two and change nothing. A fake libSQL server that answers every request 401 stands in for a
+ * Turso database with the wrong token; a throwaway sqld for an empty remote database.
+ */
+const root = resolve(import.meta.dirname, "../..");
+const bin = join(root, "node_modules", ".bin");
+const TOKEN = "tok-never-printed-3141592653";
+const SECRETS_KEY = "operations-test-secrets-key-0123456789abcdef";
+
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const probe = createNetServer();
+    probe.once("error", fail);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => done(port));
+    });
+  });
+}
+
+/**
+ * A command with the project's binaries on PATH (as npm scripts have) and `env` on top of this
+ * process's, minus `unset`. Asynchronous: the fake server below answers from this process.
+ */
+function command(line: string, env: Record<string, string>, unset: string[] = []): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !unset.includes(k) && !k.startsWith("CLOUDFLARE_"))) as Record<string, string>;
+  const child = spawn("sh", ["-c", line], { cwd: root, env: { ...base, PATH: `${bin}${delimiter}${process.env.PATH}`, ...env } });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  return new Promise((done) =>
+    child.on("close", (status) => done({ status, stdout, stderr: stderr.split("\n").filter((l) => l.trim() !== "" && !l.startsWith("npm notice")).join("\n") })),
+  );
+}
+
+let refusing: Server;
+let refusingUrl = "";
+let closedUrl = "";
+beforeAll(async () => {
+  refusing = createHttpServer((_req, res) => res.writeHead(401, { "content-type": "text/plain" }).end("Unauthorized"));
+  await new Promise<void>((r) => refusing.listen(0, "127.0.0.1", r));
+  refusingUrl = `http://127.0.0.1:${(refusing.address() as { port: number }).port}`;
+  closedUrl = `http://127.0.0.1:${await freePort()}`;
+});
+afterAll(() => refusing.close());
+
+describe("npm run deploy", () => {
+  it("without Cloudflare credentials refuses before it migrates anything, and says how to give them", async () => {
+    const home = mkdtempSync(join(tmpdir(), "tsuzuku-deploy-"));
+    try {
+      // The deploy script as package.json runs it, after its build.
+      const deploy = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).scripts.deploy.replace(/^npm run build && /, "");
+      const run = await command(deploy, { HOME: home, XDG_CONFIG_HOME: home, DATABASE_AUTH_TOKEN: TOKEN, WRANGLER_SEND_METRICS: "false" });
+      expect(run.status).toBe(2);
+      expect(run.stderr).toContain("CLOUDFLARE_API_TOKEN is not set");
+      expect(run.stderr).toContain("Nothing was migrated or deployed.");
+      expect(run.stdout).not.toContain("migrated");
+      expect(run.stderr + run.stdout).not.toContain(TOKEN);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("npm run db:migrate against a libSQL server", () => {
+  it("that refuses the token says so in one line, without the driver's error chain or the token", async () => {
+    const run = await command("tsx scripts/migrate.ts", { DATABASE_URL: refusingUrl, DATABASE_AUTH_TOKEN: TOKEN });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe(`db:migrate: The database at ${refusingUrl} refused DATABASE_AUTH_TOKEN (HTTP 401): set it to a current token for this database (\`turso db tokens create <database>\`).`);
+  });
+
+  it("without a token says to set DATABASE_AUTH_TOKEN", async () => {
+    const run = await command("tsx scripts/migrate.ts", { DATABASE_URL: refusingUrl }, ["DATABASE_AUTH_TOKEN"]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/^db:migrate: The database at \S+ asks for credentials \(HTTP 401\) and DATABASE_AUTH_TOKEN is not set/);
+    expect(run.stderr.split("\n")).toHaveLength(1);
+  });
+
+  it("that is not there says it could not be reached", async () => {
+    const run = await command("tsx scripts/migrate.ts", { DATABASE_URL: closedUrl, DATABASE_AUTH_TOKEN: TOKEN });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe(`db:migrate: Could not reach the database at ${closedUrl} (ECONNREFUSED): check DATABASE_URL and that the server is up.`);
+  });
+});
+
+describe("the Node server's start-up errors (dist/server/node.js, as npm start runs it)", () => {
+  const server = join(root, "dist", "server", "node.js");
+  const start = (env: Record<string, string>, unset: string[] = []) => command(`node ${server}`, env, unset);
+
+  it("a missing SECRETS_KEY prints its message alone (not the bundle's source line) and exits 1", async () => {
+    expect(existsSync(server), "npm run build first").toBe(true);
+    const run = await start({ DATABASE_URL: closedUrl, DATABASE_AUTH_TOKEN: "x" }, ["SECRETS_KEY"]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe("SECRETS_KEY must be set when DATABASE_URL is a libSQL server (e.g. `openssl rand -base64 32`).");
+  });
+
+  it("a bad setting and a refusing database are one line each", async () => {
+    expect((await start({ PORT: "eighty", DATABASE_URL: closedUrl, SECRETS_KEY })).stderr).toBe("PORT must be a port number, got eighty");
+    const refused = await start({ DATABASE_URL: refusingUrl, DATABASE_AUTH_TOKEN: TOKEN, SECRETS_KEY });
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toBe(`The database at ${refusingUrl} refused DATABASE_AUTH_TOKEN (HTTP 401): set it to a current token for this database (\`turso db tokens create <database>\`).`);
+  });
+});
+
+describe("npm run tenant:create", () => {
+  let sqld: ChildProcess;
+  let sqldUrl = "";
+  let dir = "";
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "tsuzuku-ops-"));
+    sqldUrl = `http://127.0.0.1:${await freePort()}`;
+    sqld = spawn(join(bin, "sqld"), ["--db-path", join(dir, "data.sqld"), "--http-listen-addr", sqldUrl.slice("http://".length), "--no-welcome"], { cwd: dir, stdio: "ignore" });
+    for (const deadline = Date.now() + 20_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 50))) {
+      if (await fetch(`${sqldUrl}/health`).then((r) => r.ok, () => false)) return;
+    }
+    throw new Error("sqld did not start");
+  }, 30_000);
+  afterAll(() => {
+    sqld?.kill("SIGTERM");
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const tables = async () => {
+    const { createClient } = await import("@libsql/client");
+    const client = createClient({ url: sqldUrl });
+    try {
+      return Number((await client.execute("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'")).rows[0]?.n);
+    } finally {
+      client.close();
+    }
+  };
+
+  it("refuses a libSQL server without Tsuzuku's schema and creates nothing there; with --migrate it migrates and creates the tenant", async () => {
+    const create = (flags: string) => command(`tsx src/tenants/cli.ts --name "続くショップ" --scopes read ${flags}`, { DATABASE_URL: sqldUrl, SECRETS_KEY }, ["DATABASE_AUTH_TOKEN"]);
+    const refused = await create("");
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain(`the database at ${sqldUrl} has no Tsuzuku schema; nothing was written`);
+    expect(refused.stderr).toContain("npm run db:migrate -- --worker");
+    expect(await tables()).toBe(0);
+
+    const migrated = await create("--migrate");
+    expect(migrated.status).toBe(0);
+    expect(JSON.parse(migrated.stdout)).toMatchObject({ tenantId: expect.stringMatching(/^ten_/), apiKey: expect.stringMatching(/^tsz_/) });
+    // Once migrated, a second shop needs no flag.
+    expect((await create("")).status).toBe(0);
+  });
+
+  it("migrates the embedded file by itself, as the README's command shows", async () => {
+    const run = await command(`tsx src/tenants/cli.ts --name "続くショップ" --scopes read,write,admin`, { DATABASE_URL: `file:${join(dir, "fresh.db")}`, SECRETS_KEY });
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout).apiKey).toMatch(/^tsz_/);
+  });
+});
