@@ -346,6 +346,7 @@ const StepData = documentsRecord(
       previousStatus: z.string().optional().openapi({ description: "`expired`, `superseded`, `left`: the flow's status before it closed." }),
       expiresAt: Instant.optional().openapi({ description: "`expired`, `superseded`, `left`: when the flow expired or would have." }),
       erasedAt: Instant.optional().openapi({ description: "The person was erased: free text removed from this step." }),
+      textRemovedAt: Instant.optional().openapi({ description: "The shop's retention period for free text passed: `comment` and free-text survey answers removed from this step (the rest of the evidence stays)." }),
     })
     .openapi("CancelFlowStepData", { description: "What the step recorded; the step's `type` decides which members appear (each says on which). Dates tenant-local, money in minor units with its currency." }),
 );

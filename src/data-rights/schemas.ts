@@ -136,6 +136,8 @@ const AuditDetails = z
     eventType: z.string().optional().openapi({ description: "`webhook.delivery_retried`: its event type." }),
     overlapHours: z.number().optional().openapi({ description: "`webhook.secret_rotated`: hours the old secret still signs." }),
     expiresAt: Instant.optional().openapi({ description: "`customer_session.created`: when the session expires." }),
+    operatorId: z.string().optional().openapi({ description: "`console_session.created`: the operator's id, as the merchant named them." }),
+    role: z.enum(["operator", "supervisor"]).optional().openapi({ description: "`console_session.created`: the operator's role." }),
     scrubbed: Erasure.shape.scrubbed.optional(),
     fingerprintsKept: z.boolean().optional().openapi({ description: "`customer.erased`: whether contact fingerprints were kept." }),
   })
