@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
-import { Change, ChangeResult } from "../plan-changes/schemas";
-import { ActorSchema, CalendarDate, Channel, Instant, Money } from "../platform/openapi";
+import { OfferTerms, TalkTrack } from "../offers/schemas";
+import { Change, ChangeResult, OfferApplication } from "../plan-changes/schemas";
+import { ActorSchema, CalendarDate, Channel, documentsRecord, Instant, Money } from "../platform/openapi";
 import { Subscription } from "../subscriptions/schemas";
 
 export const FlowIdParam = z.object({
@@ -180,11 +181,11 @@ export const ShownOffer = z
     offerId: z.string(),
     type: z.string(),
     templateVersion: z.number().int(),
-    parameters: z.record(z.string(), z.unknown()),
+    parameters: OfferTerms,
     title: z.string(),
     description: z.string(),
     expectedSaveProbability: z.number(),
-    talkTrack: z.record(z.string(), z.unknown()).optional().openapi({ description: "Operator flows: how the agent presents it and moves on if declined." }),
+    talkTrack: documentsRecord(TalkTrack).optional().openapi({ description: "Operator flows: how the agent presents it and moves on if declined." }),
   })
   .openapi("FlowOffer");
 
@@ -249,6 +250,107 @@ export const FlowClosed = z
   })
   .openapi("CancelFlowClosed", { description: "The flow's state after leaving it: abandoned now, or the outcome it already had." });
 
+const Both = z.object({ ja: z.string(), en: z.string() });
+
+/** Cancellation terms as a step records them (what was disclosed, what the receipt stated). */
+const TermsRecord = z
+  .object({
+    receivedAt: Instant,
+    receivedOn: CalendarDate.openapi({ description: "The tenant-local date of receipt." }),
+    cutoff: z.object({
+      changeCutoffDays: z.number().int(),
+      firstStoppableDate: CalendarDate.openapi({ description: "Deliveries on or after this date are stopped by a cancellation received that day." }),
+      rule: z.string().openapi({ description: "The cut-off rule in words, in the flow's language." }),
+    }),
+    nextDelivery: z.object({ on: CalendarDate, stopped: z.boolean() }).nullable(),
+    effectiveOn: CalendarDate.openapi({ description: "The last day of the subscription, tenant-local." }),
+    commitment: z.object({ minDeliveries: z.number().int(), deliveriesCounted: z.number().int(), met: z.boolean(), earlyCancellationFee: Money.nullable() }).nullable(),
+    charges: z.array(Charge),
+    total: Money,
+    fee: Money.nullable().openapi({ description: "The early-cancellation fee to acknowledge, if one applies." }),
+  })
+  .openapi("CancellationTermsRecord", { description: "The cancellation terms as computed at that moment, in the flow's language: dates tenant-local, money in minor units with its currency." });
+
+/** An offer as a `reason_given` step (or a confirmation's win-back) recorded it: both languages, and what accepting does. */
+const ShownOfferRecord = z.object({
+  offerId: z.string(),
+  type: z.string(),
+  templateVersion: z.number().int(),
+  reason: z.string().openapi({ description: "The reason it was ranked for." }),
+  parameters: OfferTerms,
+  title: Both,
+  description: Both,
+  displayedIn: z.enum(["ja", "en"]),
+  expectedSaveProbability: z.number(),
+  talkTrack: z.object({ ja: TalkTrack, en: TalkTrack }).nullable().optional().openapi({ description: "Operator flows: the talk track as shown to the agent." }),
+  apply: OfferApplication.openapi({ description: "What accepting it does to the plan." }),
+});
+
+/**
+ * A step's evidence: which members appear is decided by the step's `type` (each says on which).
+ * Steps of an erased person's flows carry `erasedAt`, their free text removed.
+ */
+const StepData = documentsRecord(
+  z
+    .object({
+      subscription: z
+        .object({
+          status: z.enum(["active", "paused", "canceled"]),
+          quantity: z.number().int(),
+          intervalDays: z.number().int(),
+          intervalMonths: z.number().int().optional(),
+          nextDeliveryOn: CalendarDate.nullable(),
+          pausedUntil: CalendarDate.nullable(),
+          productName: z.string(),
+          deliveriesCompleted: z.number().int(),
+        })
+        .optional()
+        .openapi({ description: "`started`: the plan when the flow began." }),
+      reasonsShown: z.array(z.string()).optional().openapi({ description: "`started`: the reason codes offered, in order." }),
+      commitmentDisclosed: CommitmentInfo.nullable().optional().openapi({ description: "`started`: the commitment as disclosed (null: none)." }),
+      termsDisclosed: TermsRecord.optional().openapi({ description: "`started`: the terms of cancelling now, as disclosed." }),
+      retentionPolicy: z.enum(["oneOffer", "noOffer", "afterCancellation"]).optional().openapi({ description: "`started`: the shop's policy then." }),
+      holdout: z.boolean().optional().openapi({ description: "`started`: drawn into the control group (no offer)." }),
+      displayedIn: z.enum(["ja", "en"]).optional().openapi({ description: "`started`: the language shown." }),
+      exitSurveyShown: z.object({ questionIds: z.array(z.string()), keepInTouchWording: z.string() }).optional().openapi({ description: "`started`: the exit survey's questions and the keep-in-touch wording as shown." }),
+      reason: z.string().optional().openapi({ description: "`reason_given`: the reason code." }),
+      comment: z.string().nullable().optional().openapi({ description: "`reason_given`: the customer's own words (removed on erasure)." }),
+      offersShown: z.array(ShownOfferRecord).optional().openapi({ description: "`reason_given`: the offers shown, in order." }),
+      noOfferBecause: z.string().nullable().optional().openapi({ description: "`reason_given`: why no offer was shown (as the reason answer's `noOfferBecause`)." }),
+      presentedBy: z.literal("operator").optional().openapi({ description: "`reason_given`: an operator chose the offer (`offerId` in the request)." }),
+      offerId: z.string().nullable().optional().openapi({ description: "`offer_accepted`, `win_back_accepted`: the offer; `saved_by_plan_change`: the offer shown that the change matches (null: none)." }),
+      templateVersion: z.number().int().optional().openapi({ description: "`offer_accepted`, `win_back_accepted`: the copy's version shown." }),
+      changeId: z.string().nullable().optional().openapi({ description: "`offer_accepted`, `win_back_accepted`, `saved_by_plan_change`, the fee steps: the plan change recorded (null: none was needed)." }),
+      comeback: z.enum(["suggested", "sent"]).optional().openapi({ description: "`win_back_accepted` of a comeback offer: taken from the candidates list (`suggested`) or the message sent (`sent`)." }),
+      change: z.string().optional().openapi({ description: "`saved_by_plan_change`: the change type (`skip`, `pause`, …) that saved the flow." }),
+      acknowledgeFee: z.boolean().optional().openapi({ description: "`cancel_confirmed`: the early-cancellation fee was acknowledged." }),
+      confirmationNumber: z.string().nullable().optional().openapi({ description: "`cancel_confirmed` and the fee steps: the cancellation's receipt number." }),
+      terms: TermsRecord.optional().openapi({ description: "`cancel_confirmed`: the terms the cancellation was received under." }),
+      receipt: Both.optional().openapi({ description: "`cancel_confirmed`: the receipt text in both languages." }),
+      afterExpiry: z.literal(true).optional().openapi({ description: "`cancel_confirmed` on a flow that had expired." }),
+      winBackOffer: ShownOfferRecord.nullable().optional().openapi({ description: "`cancel_confirmed`: the win-back offer shown with the confirmation (null: none)." }),
+      survey: z.array(z.object({ questionId: z.string(), answer: z.string() })).optional().openapi({ description: "`cancel_confirmed`: the exit survey answers kept." }),
+      keepInTouch: z
+        .object({ answer: z.boolean(), wording: z.string(), displayedIn: z.enum(["ja", "en"]) })
+        .nullable()
+        .optional()
+        .openapi({ description: "`cancel_confirmed`: the keep-in-touch answer with the wording shown (null: not answered)." }),
+      returnOn: CalendarDate.nullable().optional().openapi({ description: "`cancel_confirmed`: the return date the customer named, tenant-local." }),
+      ignored: z.array(z.object({ path: z.string(), message: z.string() })).optional().openapi({ description: "`cancel_confirmed`: survey answers not kept, and why." }),
+      amount: Money.optional().openapi({ description: "`cancellation_fee_waived`, `cancellation_fee_stands`: the fee." }),
+      waived: z.boolean().optional().openapi({ description: "The fee steps: whether the fee is waived." }),
+      commitment: z.enum(["continues", "settled"]).optional().openapi({ description: "The fee steps: what became of the commitment." }),
+      minDeliveries: z.number().int().optional().openapi({ description: "The fee steps: the commitment's deliveries." }),
+      deliveriesCompleted: z.number().int().optional().openapi({ description: "The fee steps: deliveries completed." }),
+      note: Both.optional().openapi({ description: "The fee steps: what becomes of the fee, in both languages." }),
+      previousStatus: z.string().optional().openapi({ description: "`expired`, `superseded`, `left`: the flow's status before it closed." }),
+      expiresAt: Instant.optional().openapi({ description: "`expired`, `superseded`, `left`: when the flow expired or would have." }),
+      erasedAt: Instant.optional().openapi({ description: "The person was erased: free text removed from this step." }),
+      textRemovedAt: Instant.optional().openapi({ description: "The shop's retention period for free text passed: `comment` and free-text survey answers removed from this step (the rest of the evidence stays)." }),
+    })
+    .openapi("CancelFlowStepData", { description: "What the step recorded; the step's `type` decides which members appear (each says on which). Dates tenant-local, money in minor units with its currency." }),
+);
+
 export const Evidence = z
   .object({
     flowId: z.string(),
@@ -260,7 +362,7 @@ export const Evidence = z
     reason: z.string().nullable(),
     holdout: z.boolean(),
     offersShown: z.array(
-      z.object({ offerId: z.string(), type: z.string(), templateVersion: z.number().int(), title: Localized, description: Localized, parameters: z.record(z.string(), z.unknown()), displayedIn: z.enum(["ja", "en"]) }),
+      z.object({ offerId: z.string(), type: z.string(), templateVersion: z.number().int(), title: Localized, description: Localized, parameters: OfferTerms, displayedIn: z.enum(["ja", "en"]) }),
     ),
     acceptedOfferId: z.string().nullable(),
     confirmationNumber: z.string().nullable(),
@@ -275,7 +377,7 @@ export const Evidence = z
         channel: z.string(),
         actor: ActorSchema.nullable().openapi({ description: "Who took the step; null on steps recorded before actors were kept." }),
         at: Instant,
-        data: z.record(z.string(), z.unknown()),
+        data: StepData,
       }),
     ),
   })

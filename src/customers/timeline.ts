@@ -1,24 +1,46 @@
 import { z } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
-import { apiRoute, domainRouter, Instant, jsonResponse, page, PageQuery } from "../platform/openapi";
+import { ChangeSource, PlanSnapshot } from "../plan-changes/schemas";
+import { apiRoute, domainRouter, Instant, jsonResponse, openObject, page, PageQuery } from "../platform/openapi";
 import { decodeCursor, toPage } from "../platform/pagination";
 import type { TenantStore } from "../platform/tenancy";
 import { getCustomer } from "./repository";
 import { CustomerIdParam } from "./schemas";
 
-export const TimelineItem = z
-  .object({
-    at: Instant.openapi({ description: "When it happened: an event's `occurredAt`, a change's time, a cancel flow's start." }),
-    kind: z.enum(["event", "change", "cancel_flow"]),
-    id: z.string(),
-    type: z.string().openapi({ description: "Event type (`delivery.completed`, `contact.logged`, `survey.answered`, …), change type (`skip`, `interval`, `cancel`, …) or the cancel flow's status.", example: "contact.logged" }),
-    subscriptionId: z.string().nullable(),
-    channel: z.string().nullable(),
-    data: z.record(z.string(), z.unknown()).openapi({ description: "An event's data; a change's before/after/source; a flow's reason, offer, confirmation number." }),
-  })
-  .openapi("TimelineItem");
+const itemFields = {
+  at: Instant.openapi({ description: "When it happened: an event's `occurredAt`, a change's time, a cancel flow's start." }),
+  id: z.string(),
+  type: z.string().openapi({ description: "Event type (`delivery.completed`, `contact.logged`, `survey.answered`, …), change type (`skip`, `interval`, `cancel`, …) or the cancel flow's status.", example: "contact.logged" }),
+  subscriptionId: z.string().nullable(),
+  channel: z.string().nullable(),
+};
+/** The item as the code builds it; the document gives each kind's `data` its own shape (below). */
+const Item = z.object({ ...itemFields, kind: z.enum(["event", "change", "cancel_flow"]), data: z.record(z.string(), z.unknown()) });
 
-type Item = z.infer<typeof TimelineItem>;
+export const TimelineItem = z
+  .union([
+    z.object({ ...itemFields, kind: z.literal("event"), data: openObject("The event's `data` as it was sent (`POST /v1/events`), kept as is.") }),
+    z.object({
+      ...itemFields,
+      kind: z.literal("change"),
+      data: z.object({ before: PlanSnapshot, after: PlanSnapshot, source: ChangeSource.nullable() }).openapi({ description: "The plan before and after, and what led to the change (as the change's history entry)." }),
+    }),
+    z.object({
+      ...itemFields,
+      kind: z.literal("cancel_flow"),
+      data: z
+        .object({
+          reason: z.string().nullable().openapi({ description: "The reason code given (null: none yet)." }),
+          offerId: z.string().nullable().openapi({ description: "The first offer shown (null: none)." }),
+          closedAt: Instant.nullable(),
+          confirmationNumber: z.string().nullable().openapi({ description: "The cancellation's receipt number, when it was confirmed." }),
+        })
+        .openapi({ description: "The flow's reason, offer and outcome." }),
+    }),
+  ])
+  .openapi("TimelineItem", { description: "One thing that happened; `kind` decides the shape of `data`." }) as unknown as typeof Item;
+
+type Item = z.infer<typeof Item>;
 
 /**
  * Everything that happened to a customer, newest first: events (deliveries, payments, contacts,

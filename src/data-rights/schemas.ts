@@ -1,6 +1,13 @@
 import { z } from "@hono/zod-openapi";
-import { Instant, PageQuery } from "../platform/openapi";
+import { Evidence } from "../cancel-flows/schemas";
 import { Customer } from "../customers/schemas";
+import { CustomerSession } from "../customer-sessions/schemas";
+import { Change } from "../plan-changes/schemas";
+import { CalendarDate, Instant, openObject, PageQuery } from "../platform/openapi";
+import { Risk, RiskDriver } from "../risk/schemas";
+import { PatchSettingsBody } from "../settings/schemas";
+import { Subscription } from "../subscriptions/schemas";
+import { ComebackTerms, WinbackDriver } from "../winback/schemas";
 import { AUDIT_ACTIONS } from "../platform/audit";
 
 export const Erasure = z
@@ -28,7 +35,18 @@ export const Erasure = z
   })
   .openapi("Erasure");
 
-const Json = z.record(z.string(), z.unknown());
+const Both = z.object({ ja: z.string(), en: z.string() });
+/** The comeback offer decided for a win-back, as stored: both languages. */
+const StoredComebackOffer = z.object({
+  kind: z.enum(["offer", "reminder"]),
+  offerId: z.string().nullable(),
+  type: z.string(),
+  parameters: ComebackTerms,
+  title: Both,
+  description: Both,
+  message: Both,
+  restartOn: CalendarDate.openapi({ description: "The first delivery if they restart, tenant-local." }),
+});
 
 export const CustomerExport = z
   .object({
@@ -61,27 +79,69 @@ export const CustomerExport = z
           canceledAt: Instant,
           probability: z.number().openapi({ description: "Estimated probability (0–1) of coming back within 180 days." }),
           expectedValue: z.object({ amount: z.number().int(), currency: z.string() }).openapi({ description: "probability × a year of the plan's deliveries, minor units." }),
-          drivers: z.array(Json).openapi({ description: "What moved the estimate: `code`, `contribution` (log-odds), `value`." }),
+          drivers: z.array(WinbackDriver.omit({ label: true })).openapi({ description: "What moved the estimate: `code`, `contribution` (log-odds), `value`." }),
           modelVersion: z.string(),
           scoredOn: z.string().openapi({ description: "Local date (YYYY-MM-DD) of the estimate." }),
           dueOn: z.string().openapi({ description: "Local date (YYYY-MM-DD) a win-back contact is due (`winback.due`)." }),
           dueStatus: z.enum(["pending", "sent", "skipped"]),
           holdout: z.boolean().openapi({ description: "Drawn into the shop's control group: never contacted for win-back." }),
           contactable: z.boolean().openapi({ description: "Whether the shop may contact the person about it now." }),
-          offer: Json.nullable().openapi({ description: "The comeback offer decided for the person, as stored (null: none)." }),
+          offer: StoredComebackOffer.nullable().openapi({ description: "The comeback offer decided for the person, as stored (null: none)." }),
           contactedAt: Instant.nullable(),
           reactivatedAt: Instant.nullable(),
         }),
       )
       .openapi({ description: "The win-back record of each cancellation: the profiling done about the person (score, drivers, due date, offer) and whether and when they were contacted." }),
-    subscriptions: z.array(Json).openapi({ description: "Every subscription, as `GET /v1/subscriptions/{id}` shows it." }),
-    changes: z.array(Json).openapi({ description: "Every plan change of those subscriptions, oldest first." }),
-    events: z.array(Json).openapi({ description: "Every event about the person, oldest first." }),
-    cancelFlows: z.array(Json).openapi({ description: "Every cancel flow with its evidence (`GET /v1/cancel-flows/{flowId}`)." }),
-    risk: z.array(Json).openapi({ description: "Current risk per subscription with its drivers and flags." }),
-    customerSessions: z.array(Json).openapi({ description: "The person's customer sessions (my-page logins): id, subscription, created, expiry, revocation. Tokens are never stored." }),
+    subscriptions: z.array(Subscription).openapi({ description: "Every subscription, as `GET /v1/subscriptions/{id}` shows it." }),
+    changes: z.array(Change).openapi({ description: "Every plan change of those subscriptions, oldest first." }),
+    events: z
+      .array(
+        z.object({
+          id: z.string(),
+          type: z.string(),
+          subscriptionId: z.string().nullable(),
+          occurredAt: Instant,
+          receivedAt: Instant,
+          data: openObject("The event's `data` as it was sent (`POST /v1/events`), kept as is."),
+        }),
+      )
+      .openapi({ description: "Every event about the person, oldest first." }),
+    cancelFlows: z.array(Evidence).openapi({ description: "Every cancel flow with its evidence (`GET /v1/cancel-flows/{flowId}`)." }),
+    risk: z.array(Risk.omit({ customerId: true, revenueAtRisk: true }).extend({ drivers: z.array(RiskDriver.omit({ label: true })).openapi({ description: "Largest effect first (at most five); the stored codes, without labels." }) })).openapi({ description: "Current risk per subscription with its drivers and flags." }),
+    customerSessions: z.array(CustomerSession.omit({ customerId: true })).openapi({ description: "The person's customer sessions (my-page logins): id, subscription, created, expiry, revocation. Tokens are never stored." }),
   })
   .openapi("CustomerExport");
+
+/** An audit entry's details: the members its action records. */
+const AuditDetails = z
+  .object({
+    name: z.string().optional().openapi({ description: "`key.created`: the key's label." }),
+    scopes: z.array(z.string()).optional().openapi({ description: "`key.created`: the key's scopes." }),
+    fields: z.array(z.string()).optional().openapi({ description: "`settings.updated`: the settings changed, by name." }),
+    values: PatchSettingsBody.optional().openapi({ description: "`settings.updated`: the values sent." }),
+    type: z.string().optional().openapi({ description: "`offer.created`, `offer.updated`: the offer's type." }),
+    active: z.boolean().optional().openapi({ description: "`offer.*`: whether the offer is active; `model.trained`: whether the new model became the active one." }),
+    templateVersion: z.number().int().optional().openapi({ description: "`offer.created`, `offer.updated`: the copy's version." }),
+    auc: z.number().nullable().optional().openapi({ description: "`model.trained`: the model's AUC on held-out data." }),
+    codes: z.array(z.string()).optional().openapi({ description: "`reasons.updated`: the reason codes, in order." }),
+    questions: z.array(z.string()).optional().openapi({ description: "`exit_survey.updated`: the question ids, in order." }),
+    created: z.boolean().optional().openapi({ description: "`webhook.updated`, `knowledge.updated`: whether it was new." }),
+    host: z.string().optional().openapi({ description: "`webhook.updated`: the endpoint's host." }),
+    events: z.array(z.string()).optional().openapi({ description: "`webhook.updated`: the event types it receives." }),
+    secretChanged: z.boolean().optional().openapi({ description: "`webhook.updated`: whether the signing secret was set." }),
+    paused: z.boolean().optional().openapi({ description: "`webhook.updated`: whether the endpoint is paused." }),
+    droppedPending: z.number().int().optional().openapi({ description: "`webhook.deleted`: pending deliveries dropped." }),
+    droppedFailed: z.number().int().optional().openapi({ description: "`webhook.deleted`: failed deliveries dropped." }),
+    deliveryId: z.string().optional().openapi({ description: "`webhook.delivery_retried`: the delivery." }),
+    eventType: z.string().optional().openapi({ description: "`webhook.delivery_retried`: its event type." }),
+    overlapHours: z.number().optional().openapi({ description: "`webhook.secret_rotated`: hours the old secret still signs." }),
+    expiresAt: Instant.optional().openapi({ description: "`customer_session.created`: when the session expires." }),
+    operatorId: z.string().optional().openapi({ description: "`console_session.created`: the operator's id, as the merchant named them." }),
+    role: z.enum(["operator", "supervisor"]).optional().openapi({ description: "`console_session.created`: the operator's role." }),
+    scrubbed: Erasure.shape.scrubbed.optional(),
+    fingerprintsKept: z.boolean().optional().openapi({ description: "`customer.erased`: whether contact fingerprints were kept." }),
+  })
+  .openapi("AuditDetails", { description: "What the action changed, by name; never personal data or secrets." });
 
 export const AuditEntry = z
   .object({
@@ -90,7 +150,7 @@ export const AuditEntry = z
     actor: z.object({ type: z.enum(["key", "operator", "customer", "system"]), id: z.string(), name: z.string().optional() }),
     action: z.enum(AUDIT_ACTIONS),
     target: z.object({ type: z.string(), id: z.string() }).nullable(),
-    details: Json.nullable().openapi({ description: "What changed, by name; never personal data or secrets." }),
+    details: AuditDetails.nullable().openapi({ description: "What changed, by name; never personal data or secrets. The `action` decides which members appear (each says for which)." }),
   })
   .openapi("AuditEntry");
 

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { Channel, Instant, oneLineLocalized, readOnlyFields } from "../platform/openapi";
+import { CalendarDate, Channel, documentsRecord, Instant, Money, oneLineLocalized, readOnlyFields } from "../platform/openapi";
 import { limitParam } from "../platform/pagination";
 import { SubscriptionIdParam } from "../subscriptions/schemas";
 import { CHANNELS, RISK_BANDS } from "./catalogue";
@@ -55,24 +55,110 @@ const common = {
 
 const variant = <T extends string, P extends z.ZodType>(type: T, parameters: P) => z.strictObject({ type: z.literal(type), parameters, ...common });
 
+/** Each offer type's catalogue parameters, as PUT and as GET answers them. */
+const PARAMETERS = {
+  skip: z.union([
+    z.strictObject({ mode: z.literal("skip"), count: int(1, 12).openapi({ description: "Deliveries to skip (capped by the shop's `maxConsecutiveSkips`)." }) }),
+    z.strictObject({ mode: z.literal("move_next_delivery"), maxDays: int(1, 365).openapi({ description: "Move the next delivery by at most this many days." }) }),
+  ]),
+  pause: z.strictObject({ maxCycles: int(1, 24).openapi({ description: "Pause for at most this many delivery cycles (and within the shop's `maxPauseDays`)." }) }),
+  change_interval: z.union([
+    z.strictObject({ strategy: z.literal("match_consumption").openapi({ description: "Propose the allowed interval nearest the customer's measured use." }) }),
+    z.strictObject({ strategy: z.literal("fixed"), intervalDays: int(1, 365).openapi({ description: "Propose this interval, days (a monthly plan: the nearest number of months)." }) }),
+  ]),
+  change_quantity: z.union([
+    z.strictObject({ delta: int(-999, 999).openapi({ description: "Units per delivery to add (negative: fewer)." }) }),
+    z.strictObject({ to: int(1, 999).openapi({ description: "Units per delivery to propose." }) }),
+  ]),
+  discount: z.union([
+    z.strictObject({ percentOff: int(1, 90).openapi({ description: "Percent off each discounted delivery." }), cycles: int(1, 12).openapi({ description: "Discounted deliveries." }) }),
+    z.strictObject({ amountOff: int(1, 10_000_000).openapi({ description: "Off each discounted delivery, minor units of the plan's currency." }), cycles: int(1, 12).openapi({ description: "Discounted deliveries." }) }),
+  ]),
+  product_swap: z.strictObject({
+    toSku: z.string().max(128),
+    toName: z.string().max(200),
+    toUnitPrice: int(0, 10_000_000).nullable().openapi({ description: "The new product's unit price, minor units of the plan's currency (null: the current unit price)." }),
+  }),
+  free_gift: z.strictObject({ gift: Localized, value: int(0, 10_000_000).openapi({ description: "The gift's value to the merchant, minor units of the plan's currency (counted as cost)." }) }),
+  usage_advice: z.strictObject({ tips: z.array(Localized).min(1).max(10) }),
+} as const;
+
 export const PutOfferBody = z
   .discriminatedUnion("type", [
-    variant("skip", z.union([z.strictObject({ mode: z.literal("skip"), count: int(1, 12) }), z.strictObject({ mode: z.literal("move_next_delivery"), maxDays: int(1, 365) })])),
-    variant("pause", z.strictObject({ maxCycles: int(1, 24) })),
-    variant("change_interval", z.union([z.strictObject({ strategy: z.literal("match_consumption") }), z.strictObject({ strategy: z.literal("fixed"), intervalDays: int(1, 365) })])),
-    variant("change_quantity", z.union([z.strictObject({ delta: int(-999, 999) }), z.strictObject({ to: int(1, 999) })])),
-    variant("discount", z.union([z.strictObject({ percentOff: int(1, 90), cycles: int(1, 12) }), z.strictObject({ amountOff: int(1, 10_000_000), cycles: int(1, 12) })])),
-    variant("product_swap", z.strictObject({ toSku: z.string().max(128), toName: z.string().max(200), toUnitPrice: int(0, 10_000_000).nullable() })),
-    variant("free_gift", z.strictObject({ gift: Localized, value: int(0, 10_000_000) })),
-    variant("usage_advice", z.strictObject({ tips: z.array(Localized).min(1).max(10) })),
+    variant("skip", PARAMETERS.skip),
+    variant("pause", PARAMETERS.pause),
+    variant("change_interval", PARAMETERS.change_interval),
+    variant("change_quantity", PARAMETERS.change_quantity),
+    variant("discount", PARAMETERS.discount),
+    variant("product_swap", PARAMETERS.product_swap),
+    variant("free_gift", PARAMETERS.free_gift),
+    variant("usage_advice", PARAMETERS.usage_advice),
   ])
   .openapi("PutOffer");
+
+/** A catalogue offer's parameters: the shape its `type` takes (see PutOffer). */
+const OfferParameters = documentsRecord(
+  z
+    .union(Object.values(PARAMETERS))
+    .openapi("OfferParameters", { description: "The offer's parameters, in the shape its `type` takes (as PUT): money in minor units of the plan's currency, intervals in days." }),
+);
+
+const date = (description: string) => CalendarDate.openapi({ description: `${description} Tenant-local \`YYYY-MM-DD\`.` });
+const terms = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) => z.object({ type: z.literal(type).openapi({ description: "The offer's type: it decides the other members." }), ...shape });
+
+/**
+ * An offer's concrete terms for one subscription, as shown (suggestions, a cancel flow's offers,
+ * its evidence, a comeback offer) and as recorded: what the customer is asked to accept.
+ */
+export const OfferTerms = documentsRecord(
+  z
+    .union([
+      terms("skip", { mode: z.literal("skip"), count: z.number().int().openapi({ description: "Deliveries skipped." }), skippedDeliveryOn: date("The first delivery skipped."), newNextDeliveryOn: date("The next delivery after the skip.") }),
+      terms("skip", {
+        mode: z.literal("move_next_delivery"),
+        currentDeliveryOn: date("The next delivery now."),
+        earliestDeliveryOn: date("The earliest date it can move to (the change cut-off)."),
+        latestDeliveryOn: date("The latest date it can move to."),
+        suggestedDeliveryOn: date("The date proposed (the customer's own date, when they gave one)."),
+      }),
+      terms("pause", { pausedFromOn: date("The first delivery held back."), resumeOn: date("The first delivery after the pause."), latestResumeOn: date("The latest resume date the shop's rules allow.") }),
+      terms("change_interval", {
+        fromIntervalDays: z.number().int().openapi({ description: "The interval now, days (a monthly plan: its nominal length)." }),
+        intervalDays: z.number().int().openapi({ description: "The interval proposed, days (a monthly plan: its nominal length)." }),
+        fromIntervalMonths: z.number().int().optional().openapi({ description: "A monthly plan's months now; present with `intervalMonths`." }),
+        intervalMonths: z.number().int().optional().openapi({ description: "A monthly plan's months proposed; present only for a monthly plan." }),
+        basis: z.enum(["stock_on_hand", "next_longer", "fixed"]).openapi({ description: "`stock_on_hand`: from the customer's measured use; `next_longer`: use unknown, the next longer allowed interval; `fixed`: the offer's own interval." }),
+        stockOnHand: z.number().nullable().openapi({ description: "Units on hand today (the product's unit); null when not known." }),
+        daysOnHand: z.number().nullable().openapi({ description: "Days that stock lasts at the customer's pace; null when not known." }),
+        consumptionDays: z.number().nullable().openapi({ description: "Days one delivery lasts at the customer's pace, before snapping to an allowed interval; null when not known." }),
+        surplusDeliveries: z.number().int().nullable().openapi({ description: "Deliveries the stock already covers at the next delivery; null when not known." }),
+        nextDeliveryOn: date("The next delivery (unchanged)."),
+        followingDeliveryOn: date("The delivery after it, on the new interval."),
+      }),
+      terms("change_quantity", { fromQuantity: z.number().int(), quantity: z.number().int().openapi({ description: "Units per delivery proposed." }), pricePerDelivery: Money.openapi({ description: "Price of one delivery at the new quantity." }) }),
+      terms("discount", {
+        percentOff: z.number().int().nullable().openapi({ description: "Percent off each discounted delivery (null: an amount off)." }),
+        amountOff: z.number().int().nullable().openapi({ description: "Off each discounted delivery, minor units (null: a percentage)." }),
+        cycles: z.number().int().openapi({ description: "Discounted deliveries." }),
+        regularPrice: Money.openapi({ description: "One delivery's price now." }),
+        discountedPrice: Money.openapi({ description: "One discounted delivery's price (a percentage rounds down)." }),
+        priceAfter: Money.openapi({ description: "One delivery's price once the discount has ended." }),
+        firstDiscountedOn: date("The first discounted delivery."),
+        lastDiscountedOn: date("The last discounted delivery."),
+        firstFullPriceOn: date("The first delivery back at the regular price."),
+      }),
+      terms("product_swap", { toSku: z.string(), toName: z.string(), unitPrice: Money.openapi({ description: "The new product's unit price." }), pricePerDelivery: Money.openapi({ description: "One delivery's price after the swap." }), firstChangedOn: date("The first delivery of the new product.") }),
+      terms("free_gift", { gift: Localized, value: Money.openapi({ description: "The gift's value to the merchant." }), withDeliveryOn: date("The delivery the gift comes with.") }),
+      terms("usage_advice", { tips: z.array(Localized) }),
+    ])
+    .openapi("OfferTerms", { description: "The offer's concrete terms for this subscription; `type` (and for `skip`, `mode`) decides the members. Money in minor units with its currency (Money); dates tenant-local `YYYY-MM-DD`." }),
+);
 
 export const Offer = z
   .object({
     id: z.string().openapi({ example: "off_skip_next" }),
     type: z.enum(["skip", "pause", "change_interval", "change_quantity", "discount", "product_swap", "free_gift", "usage_advice"]),
-    parameters: z.record(z.string(), z.unknown()),
+    parameters: OfferParameters,
     copy: z.object({ title: Localized, description: Localized }),
     templateVersion: z.number().int().openapi({
       description:
@@ -104,7 +190,7 @@ export const SuggestionQuery = z.object({
   limit: limitParam({ max: 20, fallback: 5 }),
 });
 
-const TalkTrack = z
+export const TalkTrack = z
   .object({ opening: z.string(), questions: z.array(z.string()), pitch: z.string(), ifAccepted: z.string(), ifDeclined: z.string(), notes: z.array(z.string()) })
   .openapi("TalkTrack");
 
@@ -113,7 +199,7 @@ export const SuggestedOffer = z
     offerId: z.string().openapi({ example: "off_match_interval" }),
     type: Offer.shape.type,
     reason: z.string().openapi({ description: "The reason it was ranked for." }),
-    parameters: z.record(z.string(), z.unknown()).openapi({ description: "Concrete terms for this subscription: dates, prices, interval, quantity." }),
+    parameters: OfferTerms,
     title: z.string(),
     description: z.string(),
     templateVersion: z.number().int(),

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { ActorSchema, CalendarDate, Channel, Instant } from "../platform/openapi";
-import { IntervalMonths, Subscription } from "../subscriptions/schemas";
+import { ActorSchema, CalendarDate, Channel, documentsRecord, Instant, Money } from "../platform/openapi";
+import { CancellationSummary, IntervalMonths, Subscription } from "../subscriptions/schemas";
 
 const channel = Channel.default("api");
 
@@ -39,7 +39,7 @@ export const IntervalBody = z
   .openapi("ChangeInterval");
 export const NextDeliveryBody = z.strictObject({ date: CalendarDate, channel }).openapi("MoveNextDelivery");
 
-const PlanSnapshot = z
+export const PlanSnapshot = z
   .object({
     status: z.enum(["active", "paused", "canceled"]),
     quantity: z.number().int(),
@@ -50,6 +50,117 @@ const PlanSnapshot = z
   })
   .openapi("PlanSnapshot");
 
+const LocalDate = (description: string) => CalendarDate.openapi({ description: `${description} Tenant-local \`YYYY-MM-DD\`.` });
+const Moved = z.object({ from: CalendarDate.nullable(), to: CalendarDate.nullable() });
+
+/** Why a pause ended where it did, when Tsuzuku resumed it (its date had come). */
+const ResumeNote = z
+  .object({
+    reason: z.literal("pause_ended"),
+    resumeOn: LocalDate("The pause's resume date."),
+    moved: z
+      .object({
+        from: LocalDate("The first delivery planned."),
+        to: LocalDate("The first delivery it became."),
+        because: z.literal("resumed_late").openapi({ description: "Resumed after its date (maintenance was late, or a sync brought a pause whose date had passed)." }),
+        resumedOn: LocalDate("The day it was resumed."),
+        firstChangeableDate: LocalDate("The earliest delivery that day's change cut-off allowed."),
+      })
+      .optional()
+      .openapi({ description: "Present when the first delivery moved from the planned date." }),
+  })
+  .openapi("PauseEnded");
+
+/** A cancellation fee's decision on reactivation, as records keep it (no language). */
+const CancellationFeeRecord = z.object({
+  amount: Money.openapi({ description: "The early-cancellation fee the cancellation charged." }),
+  waived: z.boolean().openapi({ description: "true: reactivated on or before the cancellation's `effectiveOn`, the fee is not charged; false: it stands." }),
+  confirmationNumber: z.string().nullable().openapi({ description: "The cancellation's receipt number." }),
+  commitment: z.enum(["continues", "settled"]).openapi({ description: "`continues`: the same commitment runs on (fee waived); `settled`: the fee settled it." }),
+  minDeliveries: z.number().int().optional().openapi({ description: "The commitment's deliveries, when the plan had one." }),
+  deliveriesCompleted: z.number().int().optional().openapi({ description: "Deliveries completed, when the plan had a commitment." }),
+});
+
+/** What accepting an offer did to the plan, as the change records it. */
+export const OfferApplication = z
+  .union([
+    z.object({
+      kind: z.literal("plan_change"),
+      request: z
+        .object({
+          type: z.enum(["skip", "pause", "resume", "quantity", "interval", "next_delivery"]),
+          count: z.number().int().optional().openapi({ description: "`skip`: deliveries skipped." }),
+          cycles: z.number().int().optional().openapi({ description: "`pause`: cycles paused." }),
+          resumeOn: CalendarDate.optional().openapi({ description: "`pause`: the resume date, tenant-local." }),
+          nextDeliveryOn: CalendarDate.optional().openapi({ description: "`resume`: the first delivery, tenant-local." }),
+          quantity: z.number().int().optional().openapi({ description: "`quantity`: units per delivery." }),
+          intervalDays: z.number().int().optional().openapi({ description: "`interval`: days." }),
+          intervalMonths: z.number().int().optional().openapi({ description: "`interval`: calendar months (a monthly plan)." }),
+          date: CalendarDate.optional().openapi({ description: "`next_delivery`: the new date, tenant-local." }),
+        })
+        .openapi({ description: "The plan change made, as its own operation's body would say it." }),
+    }),
+    z.object({
+      kind: z.literal("discount"),
+      percentOff: z.number().int().nullable(),
+      amountOff: z.number().int().nullable().openapi({ description: "Minor units of the plan's currency." }),
+      cycles: z.number().int().openapi({ description: "Discounted deliveries." }),
+      startsOn: LocalDate("The first discounted delivery."),
+      endsOn: LocalDate("The last discounted delivery."),
+    }),
+    z.object({ kind: z.literal("product_swap"), sku: z.string(), name: z.string(), unitPrice: Money, fromDeliveryOn: LocalDate("The first delivery of the new product.") }),
+    z.object({
+      kind: z.literal("free_gift"),
+      gift: z.object({ ja: z.string(), en: z.string() }),
+      value: Money.openapi({ description: "The gift's value to the merchant." }),
+      withDeliveryOn: LocalDate("The delivery the gift comes with."),
+    }),
+    z.object({ kind: z.literal("none").openapi({ description: "Advice only: nothing changed on the plan." }) }),
+  ])
+  .openapi("OfferApplication", { description: "What accepting the offer did; `kind` decides the members. Money in minor units with its currency; dates tenant-local." });
+
+/**
+ * Why a change happened, on its history entry and its webhook. Every member is optional: which
+ * appear depends on what led to the change (each member says when).
+ */
+export const ChangeSource = documentsRecord(
+  z
+    .object({
+      cancelFlowId: z.string().optional().openapi({ description: "The cancel flow the change came from: an offer accepted in it, its confirmation (`cancel`), a win-back or comeback offer taken after it." }),
+      offerId: z.string().optional().openapi({ description: "The offer accepted (an offer's change), the discount's offer (with `discountMoved`)." }),
+      confirmationNumber: z.string().optional().openapi({ description: "`cancel`: the cancellation's receipt number." }),
+      application: OfferApplication.optional().openapi({ description: "An accepted offer: what it did to the plan." }),
+      winBack: z.literal(true).optional().openapi({ description: "An offer taken from a cancellation's confirmation (`winBackOffer`), by reactivating." }),
+      comeback: z
+        .union([z.literal(true), z.object({ winbackId: z.string(), offerId: z.string() })])
+        .optional()
+        .openapi({ description: "A comeback offer taken on reactivation: `true` on the offer's change (with `winbackId`), `{ winbackId, offerId }` on the `reactivate` change." }),
+      winbackId: z.string().optional().openapi({ description: "With `comeback: true`: the win-back record the offer was decided for." }),
+      previousCancellation: CancellationSummary
+        .partial({ reason: true })
+        .nullable()
+        .optional()
+        .openapi({ description: "`reactivate`: the cancellation it reversed, as recorded (the subscription's `cancellation`; `reason` absent when the flow had none)." }),
+      canceledAt: Instant.nullable().optional().openapi({ description: "`reactivate`: when the reversed cancellation was made." }),
+      asIfNeverCanceled: z.literal(true).optional().openapi({ description: "`reactivate` before the cancellation took effect: the plan continues as if never cancelled (its skips and discount kept)." }),
+      finalDeliveryOn: CalendarDate.nullable().optional().openapi({ description: "With `asIfNeverCanceled`: the cancellation's final delivery (tenant-local), which stays on the schedule; null when none." }),
+      cancellationFee: CancellationFeeRecord.optional().openapi({ description: "`reactivate` of a cancellation that charged an early-cancellation fee: whether the fee is waived or stands (for the merchant's billing)." }),
+      reason: z.literal("pause_ended").optional().openapi({ description: "A `resume` by Tsuzuku itself (channel `system`): the pause's date came. With `resumeOn`, and `moved` when the first delivery moved." }),
+      resumeOn: CalendarDate.optional().openapi({ description: "With `reason: pause_ended`: the pause's resume date, tenant-local." }),
+      moved: ResumeNote.shape.moved,
+      pauseEnded: ResumeNote.optional().openapi({ description: "A change to a paused plan whose resume date had come: it was resumed first, as Tsuzuku would have." }),
+      discountMoved: z
+        .object({
+          offerId: z.string().nullable().openapi({ description: "The discount's offer (null: not recorded)." }),
+          startsOn: Moved.openapi({ description: "The first discounted delivery before and after (tenant-local; null on discounts recorded without it)." }),
+          endsOn: Moved.openapi({ description: "The last discounted delivery before and after (tenant-local; null: no end)." }),
+        })
+        .optional()
+        .openapi({ description: "The change moved the schedule of an active discount: its dates before and after (the same number of deliveries stays discounted)." }),
+    })
+    .openapi("ChangeSource", { description: "What led to the change; which members appear depends on it (each says when). Dates tenant-local `YYYY-MM-DD`; money in minor units with its currency." }),
+);
+
 export const Change = z
   .object({
     id: z.string().openapi({ example: "chg_8Hq2mZ0bWf1rYp4sKc3N" }),
@@ -59,7 +170,7 @@ export const Change = z
     actor: ActorSchema,
     before: PlanSnapshot,
     after: PlanSnapshot,
-    source: z.record(z.string(), z.unknown()).nullable().openapi({ description: "What led to the change, e.g. `{ cancelFlowId, offerId }`. When the change moved the schedule of an active discount, `discountMoved: { offerId, startsOn: { from, to }, endsOn: { from, to } }` gives its dates before and after (the same number of deliveries stays discounted)." }),
+    source: ChangeSource.nullable().openapi({ description: "What led to the change (null: a plain plan change through the API, the portal or the console)." }),
     createdAt: Instant,
   })
   .openapi("Change");

@@ -264,6 +264,21 @@ export const Money = z
   })
   .openapi("Money");
 
+/**
+ * An object open by design: members the API does not define and passes on as they were given (an
+ * event's `data` a partner sent). It says so in openapi.json (`additionalProperties: true`), which
+ * the HTTP suite's contract check (test/support/contract.ts) reads as "not documented here on
+ * purpose"; every other object must name its members. `description` says whose members they are.
+ */
+export const openObject = (description: string) => z.record(z.string(), z.unknown()).openapi({ additionalProperties: true, description });
+
+/**
+ * A schema that documents a member the code builds and stores as a plain record (an offer's terms,
+ * a change's `source`, a step's `data`): openapi.json gets its shape, the handlers keep their
+ * `Record<string, unknown>` type (the record is read back from JSON columns, not re-parsed).
+ */
+export const documentsRecord = (schema: z.ZodType) => schema as unknown as z.ZodType<Record<string, unknown>>;
+
 export const CalendarDate = z.iso.date().openapi({ description: "Local calendar date in the tenant's time zone.", example: "2026-12-05" });
 /**
  * An RFC 3339 instant. Any offset is accepted and converted to UTC at parse time (utcInstant), so

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { CalendarDate, Instant, MerchantId, Money, PageQuery, page } from "../platform/openapi";
+import { OfferTerms } from "../offers/schemas";
+import { CalendarDate, documentsRecord, Instant, MerchantId, Money, PageQuery, page } from "../platform/openapi";
 import { WINBACK_FEATURE_NAMES } from "./model";
 
 const Localized = z.strictObject({ ja: z.string().min(1).max(500), en: z.string().min(1).max(500) });
@@ -77,12 +78,25 @@ export const WinbackDriver = z
   })
   .openapi("WinbackDriver");
 
+/** A comeback offer's terms: an offer's (OfferTerms, on the plan as it restarts), or a reminder's dates. */
+export const ComebackTerms = documentsRecord(
+  z
+    .union([
+      OfferTerms,
+      z.object({
+        restartOn: CalendarDate.openapi({ description: "The first delivery if they restart, tenant-local." }),
+        returnOn: CalendarDate.openapi({ description: "The return date the customer named, tenant-local." }),
+      }),
+    ])
+    .openapi("ComebackTerms", { description: "`kind: offer`: the offer's terms (OfferTerms). `kind: reminder`: `{ restartOn, returnOn }`." }),
+);
+
 export const ComebackOffer = z
   .object({
     kind: z.enum(["offer", "reminder"]).openapi({ description: "`offer`: from the shop's offer catalogue (same engine as the cancel flow). `reminder`: the customer named a return date; remind them then." }),
     offerId: z.string().nullable(),
     type: z.string(),
-    parameters: z.record(z.string(), z.unknown()),
+    parameters: ComebackTerms,
     title: z.string().openapi({ description: "The message's subject: the restart and its remedy, in the caller's language." }),
     description: z.string().openapi({ description: "The restart's terms (dates, price per delivery, what changes), in the caller's language; never about cancelling or current payments." }),
     message: z.string().openapi({ description: "Message copy to send, in the caller's language: an invitation to restart, `description`, and a closing that leaves the choice to the customer. It passed the phrase lint." }),

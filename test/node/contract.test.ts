@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { ajvCheck, openApiAjv } from "../support/ajv";
 import { cfworkerCheck } from "../support/cfworker";
-import { contractViolations, DOCUMENT_ID } from "../support/contract";
+import { contractViolations, DOCUMENT_ID, undeclaredMembers } from "../support/contract";
 
 const doc = JSON.parse(readFileSync(new URL("../../openapi.json", import.meta.url), "utf8"));
 const escape = (s: string) => s.replace(/~/g, "~0").replace(/\//g, "~1");
@@ -126,4 +126,64 @@ describe("the answer check itself", () => {
       expect(contractViolations(check, "GET", "/v1/customers/C-1", answer(429, problemHeaders, { type: "https://tsuzuku.dev/errors/rate_limited", title: "t", status: 429, detail: "d", code: "rate_limited" })).join()).toMatch(/required header Retry-After is missing/);
     });
   }
+});
+
+describe("every member an answer or a webhook carries is named by openapi.json", () => {
+  const ref = (name: string) => [{ $ref: `#/components/schemas/${name}` }];
+  const snapshot = { status: "active", quantity: 1, intervalDays: 30, nextDeliveryOn: "2026-12-05", pausedUntil: null };
+  const change = (source: unknown) => ({ id: "chg_1", subscriptionId: "S-1", type: "reactivate", channel: "api", actor: { type: "key", id: "key_1" }, before: snapshot, after: snapshot, source, createdAt: "2026-11-23T04:15:00.000Z" });
+  const yen = (amount: number) => ({ amount, currency: "JPY" });
+
+  it("reports a member nobody documented inside a change's source, a step's data or an offer's terms", () => {
+    const fee = { amount: yen(3000), waived: true, confirmationNumber: "CN-1", commitment: "continues" };
+    expect(undeclaredMembers(ref("Change"), change({ cancelFlowId: "cf_1", cancellationFee: fee, comeback: { winbackId: "wb_1", offerId: "off_a" } }))).toEqual([]);
+    expect(undeclaredMembers(ref("Change"), change({ cancelFlowId: "cf_1", internalNote: "x" }))).toEqual(["/source/internalNote"]);
+    expect(undeclaredMembers(ref("Change"), change({ cancellationFee: { ...fee, ledgerRow: 7 } }))).toEqual(["/source/cancellationFee/ledgerRow"]);
+    expect(undeclaredMembers(ref("CancelFlowEvidence"), { steps: [{ seq: 1, type: "cancel_confirmed", data: { receipt: { ja: "…", en: "…" }, debug: true } }] })).toEqual(["/steps/0/data/debug"]);
+    const discount = { type: "discount", percentOff: 10, amountOff: null, cycles: 2, regularPrice: yen(3980), discountedPrice: yen(3582), priceAfter: yen(3980), firstDiscountedOn: "2026-12-05", lastDiscountedOn: "2027-01-04", firstFullPriceOn: "2027-02-03" };
+    expect(undeclaredMembers(ref("OfferTerms"), discount)).toEqual([]);
+    expect(undeclaredMembers(ref("OfferTerms"), { ...discount, regularPrice: { ...yen(3980), taxIncluded: true } })).toEqual(["/regularPrice/taxIncluded"]);
+    // The type decides the branch: a pause's member is not declared on a discount.
+    expect(undeclaredMembers(ref("OfferTerms"), { ...discount, resumeOn: "2027-01-04" })).toEqual(["/resumeOn"]);
+  });
+
+  it("counts an object whose schema says nothing (`{}`, a record of unknowns) as closed, and one marked `additionalProperties: true` as open", () => {
+    expect(undeclaredMembers([{ type: "object", additionalProperties: {} }], { a: 1 })).toEqual(["/a"]);
+    expect(undeclaredMembers([{ type: "object", properties: { x: {} } }], { x: { b: 1 } })).toEqual(["/x/b"]);
+    expect(undeclaredMembers([{ type: "object", additionalProperties: { type: "integer" } }], { a: 1 })).toEqual([]);
+    expect(undeclaredMembers([{ type: "object", additionalProperties: true, description: "as sent" }], { a: { b: 1 } })).toEqual([]);
+  });
+
+  it("does not look into an object open by design, and checks the others of the same union by their kind", () => {
+    const item = { at: "2026-11-23T04:15:00.000Z", id: "x", type: "contact.logged", subscriptionId: null, channel: null };
+    expect(undeclaredMembers(ref("TimelineItem"), { ...item, kind: "event", data: { anything: { the: "partner sent" } } })).toEqual([]);
+    expect(undeclaredMembers(ref("TimelineItem"), { ...item, kind: "change", data: { before: snapshot, after: snapshot, source: null, anything: 1 } })).toEqual(["/data/anything"]);
+  });
+
+  it("leaves no object in an answer or a webhook free-form: each names its members, maps its values, or is marked open by design with a description", () => {
+    const found: string[] = [];
+    const walk = (node: unknown, at: string) => {
+      if (Array.isArray(node)) return node.forEach((v, i) => walk(v, `${at}/${i}`));
+      if (!node || typeof node !== "object") return;
+      const s = node as Record<string, unknown>;
+      const isObject = s.type === "object" || (Array.isArray(s.type) && s.type.includes("object"));
+      if (isObject && s.properties === undefined && !s.anyOf && !s.oneOf && !s.allOf) {
+        const extra = s.additionalProperties;
+        const named = extra && typeof extra === "object" && Object.keys(extra).some((k) => !["description", "example", "title"].includes(k));
+        if (extra === true ? typeof s.description !== "string" || s.description === "" : !named) found.push(at);
+      }
+      for (const [k, v] of Object.entries(s)) if (k !== "example" && k !== "examples") walk(v, `${at}/${k}`);
+    };
+    for (const [name, schema] of Object.entries(doc.components.schemas)) walk(schema, `#/components/schemas/${name}`);
+    for (const [path, item] of Object.entries<any>(doc.paths)) {
+      for (const [method, op] of Object.entries<any>(item)) {
+        for (const [status, res] of Object.entries<any>(op.responses)) {
+          // A problem is open by RFC 9457 (extensions); the check names its members apart.
+          for (const [type, media] of Object.entries<any>(res.content ?? {})) if (type !== "application/problem+json") walk(media.schema, `${method.toUpperCase()} ${path} ${status}`);
+        }
+      }
+    }
+    for (const [type, item] of Object.entries<any>(doc.webhooks)) walk(item.post?.requestBody?.content?.["application/json"]?.schema, `webhook ${type}`);
+    expect(found).toEqual([]);
+  });
 });

@@ -65,8 +65,8 @@ export function contractViolations(check: SchemaCheck, method: string, url: stri
     const known = propertiesOf(response.content[type]!.schema);
     for (const key of Object.keys(res.body)) if (!known.has(key)) wrong.push(`${at}: problem member \`${key}\` is not documented`);
   } else {
-    // Likewise an object the document leaves open (no `additionalProperties`): a member it does not
-    // name passes the validator, and a client generated from the document never sees it.
+    // Likewise an object the document does not close (no `additionalProperties: false`): a member it
+    // does not name passes the validator, and a client generated from the document never sees it.
     for (const where of undeclaredMembers([response.content[type]!.schema], res.body, "")) wrong.push(`${at}: member ${where} is not documented`);
   }
   return wrong;
@@ -138,9 +138,17 @@ function propertiesOf(schema: unknown): Set<string> {
 /**
  * Members of `data` that none of `schemas` (schemas or `$ref`s into openapi.json) declares, as JSON pointers, down through objects and
  * arrays. The schemas are alternatives (through `$ref`, `allOf`, `anyOf`, `oneOf`): a member counts
- * as declared if any of them names it, so a union never reports one of its branches' fields. An
- * object with `additionalProperties` (a map) is open: its values are checked against that schema;
- * one that names no properties at all is free-form, and not looked into.
+ * as declared if any of them names it, so a union never reports one of its branches' fields; an
+ * alternative whose constant member (`kind: {const: "event"}`, a one-value `enum`) differs from the
+ * data's is not the one in use, so a discriminated union is checked by its own branch.
+ *
+ * Every object is closed unless the document says otherwise: a member must be a named property,
+ * or a value of a map (`additionalProperties` with a schema, checked against that schema). An
+ * object the document marks open by design (`additionalProperties: true`, as `openObject` in
+ * src/platform/openapi.ts writes it: an event's `data` a partner sent) is not looked into. A
+ * schema that says nothing (`{}`, `additionalProperties: {}` — a `z.unknown()`, a
+ * `z.record(z.string(), z.unknown())`) does not make an object open: its members are reported, so
+ * a shape nobody documented cannot pass as "free-form".
  */
 export function undeclaredMembers(schemas: unknown[], data: unknown, at = ""): string[] {
   if (data === null || typeof data !== "object") return [];
@@ -149,16 +157,33 @@ export function undeclaredMembers(schemas: unknown[], data: unknown, at = ""): s
     const items = all.map((s) => s.items).filter((i) => i !== undefined);
     return items.length === 0 ? [] : data.flatMap((d, i) => undeclaredMembers(items, d, `${at}/${i}`));
   }
-  // A free-form object (no `properties`: an event's `data`, a change's `source`) is open by design.
-  if (!all.some((s) => s.properties !== undefined)) return [];
-  const maps = all.map((s) => s.additionalProperties).filter((a) => a !== undefined && a !== false);
+  const record = data as Record<string, unknown>;
+  const inUse = all.filter((s) => !constantMismatch(s, record));
+  if (inUse.some((s) => s.additionalProperties === true)) return [];
+  const maps = inUse.map((s) => s.additionalProperties).filter((a): a is Record<string, unknown> => typeof a === "object" && a !== null && !saysNothing(a as Record<string, unknown>));
   const found: string[] = [];
-  for (const [key, value] of Object.entries(data)) {
-    const declared = all.map((s) => (s.properties as Record<string, unknown> | undefined)?.[key]).filter((p) => p !== undefined);
+  for (const [key, value] of Object.entries(record)) {
+    const declared = inUse.map((s) => (s.properties as Record<string, unknown> | undefined)?.[key]).filter((p) => p !== undefined);
     if (declared.length === 0 && maps.length === 0) found.push(`${at}/${escape(key)}`);
-    else found.push(...undeclaredMembers(declared.length > 0 ? declared : maps.filter((m) => m !== true), value, `${at}/${escape(key)}`));
+    else found.push(...undeclaredMembers(declared.length > 0 ? declared : maps, value, `${at}/${escape(key)}`));
   }
   return found;
+}
+
+/** A schema with nothing but annotations (`{}`, `{ description }`): it accepts anything and documents no member. */
+function saysNothing(schema: Record<string, unknown>): boolean {
+  const s = resolve(schema);
+  return Object.keys(s).every((k) => k === "description" || k === "example" || k === "title");
+}
+
+/** Whether `schema` pins a member to a constant (`const`, or an `enum` of one) that `data` has otherwise. */
+function constantMismatch(schema: Record<string, unknown>, data: Record<string, unknown>): boolean {
+  for (const [key, p] of Object.entries((schema.properties as Record<string, unknown>) ?? {})) {
+    const prop = resolve(p);
+    const pinned = "const" in prop ? [prop.const] : Array.isArray(prop.enum) && prop.enum.length === 1 ? prop.enum : null;
+    if (pinned && key in data && !pinned.includes(data[key])) return true;
+  }
+  return false;
 }
 
 /** A schema and the schemas it is made of (`allOf`, `anyOf`, `oneOf`), resolved. */
