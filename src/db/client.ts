@@ -274,8 +274,8 @@ export function databaseFailure(err: unknown): DatabaseFailure | null {
     // The libSQL client's HttpServerError: the server (or a proxy before it) answered this status.
     else if (name === "HttpServerError" && typeof status === "number") found = status === 401 || status === 403 ? "credentials" : status >= 500 ? "unreachable" : null;
     else if (typeof code === "string" && UNREACHABLE_CODES.has(code)) found = "unreachable";
-    // fetch's own failure: undici's "fetch failed" (its cause says why), workerd's "Network connection lost." and the like.
-    else if (name === "TypeError" && typeof message === "string" && /^(fetch failed|network connection lost|.*\bconnect(ion)? (refused|reset))/i.test(message)) found = "unreachable";
+    // fetch's own failure: undici's TypeError "fetch failed" (its cause says why), workerd's "Network connection lost." and the like.
+    else if (typeof message === "string" && /^(fetch failed|network connection lost|.*\bconnect(ion)? (refused|reset))/i.test(message)) found = "unreachable";
     return found !== null;
   });
   return found;

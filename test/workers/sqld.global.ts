@@ -1,11 +1,17 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import type { TestProject } from "vitest/node";
 import { migrateDatabase, openDatabase } from "../../src/db/node";
-import { startSqld } from "../support/sqld";
+import { freeLoopbackPort, startSqld } from "../support/sqld";
 
 declare module "vitest" {
   export interface ProvidedContext {
     /** The HTTP URL of the sqld (libSQL server) the Worker under test talks to. */
     sqldUrl: string;
+    /** A loopback URL where nothing listens: a database server that is down. */
+    downDatabaseUrl: string;
+    /** A loopback server that answers every request 401, as a libSQL server refusing the token does. */
+    refusingDatabaseUrl: string;
   }
 }
 
@@ -31,5 +37,12 @@ export default async function setup(project: TestProject) {
     throw new Error(`could not start sqld for the workers tests: ${reason}`, { cause: e });
   }
   project.provide("sqldUrl", sqld.url);
-  return () => sqld.stop();
+  project.provide("downDatabaseUrl", `http://127.0.0.1:${await freeLoopbackPort()}`);
+  const refusing = createServer((_req, res) => res.writeHead(401, { "content-type": "text/plain" }).end("Unauthorized"));
+  await new Promise<void>((r) => refusing.listen(0, "127.0.0.1", r));
+  project.provide("refusingDatabaseUrl", `http://127.0.0.1:${(refusing.address() as AddressInfo).port}`);
+  return async () => {
+    await new Promise<void>((r) => refusing.close(() => r()));
+    await sqld.stop();
+  };
 }
