@@ -279,7 +279,7 @@ const DOCS: Record<ErrorCode, ErrorDoc> = {
   internal_error: { ja: "内部エラー", help: "Something failed on our side; nothing was changed. Retry; if it persists, quote `X-Request-Id` to support." },
   database_unavailable: {
     ja: "データベースに接続できません",
-    help: "The service could not use its database: it could not be reached (connection refused or lost, or the database server failed), did not answer in time, or refused the service's credentials (its operator must check `DATABASE_AUTH_TOKEN`); on `GET /health` also a database that lacks migrations. The detail says which. Retry after `Retry-After` seconds; a write sent with an `Idempotency-Key` is applied at most once.",
+    help: "The database could not be reached, did not answer in time, or refused the service's credentials; the detail says which. Retry after `Retry-After` seconds; a write with an `Idempotency-Key` is applied at most once.",
     members: ["retryAfterSeconds"],
     example: "The database could not be reached. Retry after 5 s; a write sent with an Idempotency-Key is applied at most once.",
   },

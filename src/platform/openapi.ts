@@ -57,7 +57,10 @@ export function registerResponseHeaders(registry: OpenAPIHono["openAPIRegistry"]
  */
 const RETRIES_AFTER = new Set<ErrorCode>(["rate_limited", "database_unavailable", "idempotency_key_in_use"]);
 
-/** `Retry-After` where only some of a status's codes send it: the same header, not required. */
+/**
+ * `Retry-After` where only some of a status's codes send it (409: `idempotency_key_in_use`): the
+ * same header, not required, written in the response (`components/headers` holds one entry per header name).
+ */
 const RETRY_AFTER_SOMETIMES = (codes: readonly ErrorCode[]) => ({
   ...RESPONSE_HEADERS["Retry-After"],
   description: `${RESPONSE_HEADERS["Retry-After"].description} Sent with ${codes.map((c) => `\`${c}\``).join(", ")}.`,
