@@ -13,6 +13,8 @@ import { prepared, preparedFind, type TenantStore } from "./tenancy";
 const TTL_MS = 24 * 60 * 60 * 1000;
 /** A claim older than this was left by a process that died mid-request; it may be taken over. */
 const ABANDONED_MS = 60_000;
+const WAIT_FOR_FIRST_MS = 10_000;
+const POLL_MS = 15;
 
 /**
  * Claims whose request failed while the database could not take their release (it was down): the
@@ -30,8 +32,6 @@ function rememberInterrupted(tenantId: string, key: string, lockedAt: string, at
   for (const [k, until] of interrupted) if (until <= at || interrupted.size >= MAX_INTERRUPTED) interrupted.delete(k);
   interrupted.set(interruptedKey(tenantId, key, lockedAt), Date.parse(lockedAt) + ABANDONED_MS);
 }
-const WAIT_FOR_FIRST_MS = 10_000;
-const POLL_MS = 15;
 
 /**
  * Outcomes that say the request was not performed: it was not authorised, not valid, the server
@@ -343,8 +343,9 @@ async function claimed(c: Context<AppEnv>, next: () => Promise<void>): Promise<R
  * refusal, or a failure whose write rolled back), so a retry runs the request afresh at once.
  * Best effort, in a write of its own: where the database is down that fails too, and is not this
  * request's answer (the route's failure is); a claim whose answer was an error (`changedNothing`)
- * is then remembered as interrupted (see `interrupted`), and ABANDONED_MS is the fallback elsewhere. Not tried after a database call timed
- * out: a database that hung the request would hold its answer as long again.
+ * is then remembered as interrupted (see `interrupted`), and ABANDONED_MS is the fallback
+ * elsewhere. Not tried after a database call timed out: a database that hung the request would
+ * hold its answer as long again.
  */
 async function release(c: Context<AppEnv>, where: SQL, claimedAt: string, key: string, changedNothing: boolean) {
   const { db } = c.get("services");
