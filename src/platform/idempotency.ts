@@ -141,8 +141,8 @@ export function claimsInWrite(method: "post" | "put", path: string) {
 /** Thrown from the route's write when another request with this key recorded its answer first: the write rolls back, and the layer answers as that one did. */
 class KeyTaken extends ApiError {
   constructor() {
-    // (answered only if that one's answer cannot be read back a moment later: then it is retried at once)
-    super("idempotency_key_in_use", "Another request with this Idempotency-Key finished first.", { retryAfterSeconds: 1 });
+    // No Retry-After: the layer answers with that one's answer (a replay, which must not carry it).
+    super("idempotency_key_in_use", "Another request with this Idempotency-Key finished first.");
   }
 }
 
