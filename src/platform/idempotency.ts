@@ -253,6 +253,8 @@ async function claimed(c: Context<AppEnv>, next: () => Promise<void>): Promise<R
         // The context also holds this request's own answer when it was refused before replaying
         // (a stale If-Match): its problem headers (Content-Language, Vary) are not the replay's.
         for (const name of REPLAYED_HEADERS) if (!(name in (existing.responseHeaders ?? {}))) replay.headers.delete(name);
+        // Nor is its Retry-After (a failure of this one before the replay: errors `problemResponse`).
+        replay.headers.delete("retry-after");
         return replay;
       }
       if (Date.now() > deadline) {
