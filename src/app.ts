@@ -10,9 +10,9 @@ import { metaRouter } from "./meta/routes";
 import { authenticate } from "./platform/auth";
 import { limitBody } from "./platform/body-limit";
 import { corsHeaders, preflight } from "./platform/cors";
-import { isDatabaseTimeout } from "./db/client";
+import { databaseFailure, describeCauses as causes } from "./db/client";
 import type { AppEnv, Services } from "./platform/env";
-import { ApiError, problemResponse } from "./platform/errors";
+import { ApiError, databaseUnavailable, problemResponse } from "./platform/errors";
 import { idempotency } from "./platform/idempotency";
 import { limitFailedAuth, limitPerKey } from "./platform/rate-limit";
 import { consoleSecurityHeaders, docsSecurityHeaders } from "./platform/csp";
@@ -188,8 +188,11 @@ export function createApp(services: (c: Context<AppEnv>) => Services, options: {
       if (err.code === "missing_api_key" || err.code === "invalid_api_key") res.headers.set("WWW-Authenticate", 'Bearer realm="tsuzuku"');
       return res;
     }
-    if (isDatabaseTimeout(err)) {
-      return problemResponse(c, new ApiError("database_unavailable", { en: "The database did not answer in time. Try again; a write sent with an Idempotency-Key is applied at most once.", ja: "データベースが時間内に応答しませんでした。もう一度お試しください。Idempotency-Key を付けた書き込みが重複して反映されることはありません。" }));
+    const failure = databaseFailure(err);
+    if (failure !== null) {
+      // The operator's log says which server failure it was (the client's message: no token in it); the caller gets the kind only.
+      console.error(`[${c.get("requestId")}] ${c.req.method} ${c.req.path}: database ${failure}: ${causes(err)}`);
+      return problemResponse(c, databaseUnavailable(failure));
     }
     if (err instanceof HTTPException && err.status === 400) {
       return problemResponse(c, new ApiError("invalid_json", { en: "The request body could not be parsed as JSON.", ja: "リクエスト本文を JSON として読み取れませんでした。" }));

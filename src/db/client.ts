@@ -236,9 +236,65 @@ export function fetchWithTimeout(ms: number, base: typeof fetch = fetch): typeof
   };
 }
 
-/** Whether `err` (or what it wraps) is a database call that gave up waiting (see fetchWithTimeout). */
-export function isDatabaseTimeout(err: unknown): boolean {
-  return someCause(err, (e) => (e as { name?: unknown }).name === "TimeoutError");
+/**
+ * How a libSQL server (sqld, Turso) failed a call, when it is the server and not the statement:
+ * `timeout`, it did not answer within the call's time (see fetchWithTimeout); `unreachable`, the
+ * connection was refused, reset or lost, or the server answered with a 5xx; `credentials`, it
+ * answered 401 or 403 (DATABASE_AUTH_TOKEN missing, wrong or expired). Null for everything else:
+ * a failed statement, the embedded file's own errors (SQLITE_BUSY, SQLITE_FULL…), a bug.
+ * The one place that decides what a database failure is: app.ts answers these 503
+ * `database_unavailable`, /health says which.
+ */
+export type DatabaseFailure = "timeout" | "unreachable" | "credentials";
+
+/** Error codes of Node's sockets (and undici's) that mean the server could not be reached. */
+const UNREACHABLE_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ECONNABORTED",
+  "EPIPE",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ETIMEDOUT",
+  "UND_ERR_SOCKET",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_CLOSED",
+  // The libSQL client's own, over WebSockets (libsql:// URLs on Node).
+  "HRANA_WEBSOCKET_ERROR",
+]);
+
+/** What `err` (or what it wraps: drizzle and the clients wrap the driver's error) says of the database server; see DatabaseFailure. */
+export function databaseFailure(err: unknown): DatabaseFailure | null {
+  let found: DatabaseFailure | null = null;
+  someCause(err, (e) => {
+    const { name, code, status, message } = e as { name?: unknown; code?: unknown; status?: unknown; message?: unknown };
+    if (name === "TimeoutError") found = "timeout";
+    // The libSQL client's HttpServerError: the server (or a proxy before it) answered this status.
+    else if (name === "HttpServerError" && typeof status === "number") found = status === 401 || status === 403 ? "credentials" : status >= 500 ? "unreachable" : null;
+    else if (typeof code === "string" && UNREACHABLE_CODES.has(code)) found = "unreachable";
+    // fetch's own failure: undici's TypeError "fetch failed" (its cause says why), workerd's "Network connection lost." and the like.
+    else if (typeof message === "string" && /^(fetch failed|network connection lost|.*\bconnect(ion)? (refused|reset))/i.test(message)) found = "unreachable";
+    return found !== null;
+  });
+  return found;
+}
+
+/**
+ * A database failure for the log, one line: each error in the chain as `name (code): message`,
+ * without drizzle's "Failed query" wrapper (its parameters are customers' data) and with any
+ * `authToken=` value (a token in a libsql:// URL) cut out.
+ */
+export function describeCauses(err: unknown): string {
+  const parts: string[] = [];
+  someCause(err, (e) => {
+    const { name, code, message } = e as { name?: unknown; code?: unknown; message?: unknown };
+    const text = String(message ?? e);
+    if (!text.startsWith("Failed query:")) parts.push(`${String(name ?? "Error")}${typeof code === "string" ? ` (${code})` : ""}: ${text}`);
+    return false;
+  });
+  return parts.join(" ← ").replace(/(authToken=)[^&\s]+/gi, "$1…");
 }
 
 /** The database answered that a table does not exist (a database never migrated for this build). */
@@ -248,7 +304,7 @@ export function isMissingTable(err: unknown): boolean {
 
 /** `err` or one of its causes (drizzle and the clients wrap the driver's error) passes `test`. */
 function someCause(err: unknown, test: (e: unknown) => boolean): boolean {
-  for (let e = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+  for (let e = err, depth = 0; e && depth < 6; e = (e as { cause?: unknown }).cause, depth++) {
     if (test(e)) return true;
   }
   return false;

@@ -1,14 +1,27 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import type { Database } from "../db/client";
+import { databaseFailure, describeCauses, type Database } from "../db/client";
 import { MIGRATIONS, pendingMigrations } from "../db/migrations";
 import type { AppEnv } from "../platform/env";
-import { ApiError } from "../platform/errors";
+import { ApiError, DATABASE_FIX_RETRY_AFTER_S, DATABASE_RETRY_AFTER_S, databaseUnavailable } from "../platform/errors";
 import { errorResponses, jsonResponse } from "../platform/openapi";
 import { STEP_NAMES } from "../platform/step-faults";
 import { DOCS_PAGE, docsInit, type DocsOptions } from "./docs";
 
-/** How many of this build's migrations the database lacks; null: no answer. */
-const pendingOrNull = (db: Database) => pendingMigrations(db).catch(() => null);
+/**
+ * How many of this build's migrations the database lacks. Throws 503 `database_unavailable` when
+ * the query fails: the detail says how, as the API's own answers do (db/client `databaseFailure`).
+ */
+async function pendingOrUnavailable(db: Database): Promise<number> {
+  try {
+    return await pendingMigrations(db);
+  } catch (e) {
+    const failure = databaseFailure(e);
+    if (failure !== null) throw databaseUnavailable(failure);
+    // Anything else (the embedded file's own errors): the log has it, the answer says only that it failed.
+    console.error(`GET /health: the database query failed: ${describeCauses(e)}`);
+    throw new ApiError("database_unavailable", { en: "The database failed the health check's query (the server's log says why).", ja: "データベースがヘルスチェックのクエリに失敗しました（理由はサーバーのログにあります）。" }, { retryAfterSeconds: DATABASE_RETRY_AFTER_S });
+  }
+}
 
 const FailingStep = z
   .object({
@@ -48,18 +61,21 @@ export function metaRouter(openapi: () => Uint8Array<ArrayBuffer>, docs: DocsOpt
         tags: ["Meta"],
         summary: "Health check",
         description:
-          "Answers 200 when the service can query its database and the database holds every migration this build expects, 503 `database_unavailable` otherwise (the detail says which: no answer, or how many migrations are not applied — run `npm run db:migrate` against that database). No API key needed, so a deploy pipeline or a load balancer can gate on it. `maintenance` appears only while a background step keeps failing.",
+          "Answers 200 when the service can query its database and the database holds every migration this build expects, 503 `database_unavailable` with `Retry-After` otherwise (the detail says which: the database could not be reached, did not answer in time, refused the service's credentials — check `DATABASE_AUTH_TOKEN` —, failed the query, or lacks how many migrations — run `npm run db:migrate` against that database). No API key needed, so a deploy pipeline or a load balancer can gate on it. `maintenance` appears only while a background step keeps failing.",
         security: [],
         responses: { 200: jsonResponse(Health, "Healthy", ["X-Request-Id"]), ...errorResponses(["database_unavailable"]) },
       }),
       async (c) => {
-        const pending = await pendingOrNull(c.get("services").db);
-        if (pending === null) throw new ApiError("database_unavailable", { en: "The database did not answer.", ja: "データベースが応答しませんでした。" });
+        const pending = await pendingOrUnavailable(c.get("services").db);
         if (pending > 0) {
-          throw new ApiError("database_unavailable", {
-            en: `The database lacks ${pending} of this build's ${MIGRATIONS.length} migrations: run \`npm run db:migrate\` against it (DATABASE_URL) before serving.`,
-            ja: `データベースに、このビルドの ${MIGRATIONS.length} 件のマイグレーションのうち ${pending} 件が適用されていません。配信の前に、そのデータベース（DATABASE_URL）に対して \`npm run db:migrate\` を実行してください。`,
-          });
+          throw new ApiError(
+            "database_unavailable",
+            {
+              en: `The database lacks ${pending} of this build's ${MIGRATIONS.length} migrations: run \`npm run db:migrate\` against it (DATABASE_URL) before serving.`,
+              ja: `データベースに、このビルドの ${MIGRATIONS.length} 件のマイグレーションのうち ${pending} 件が適用されていません。配信の前に、そのデータベース（DATABASE_URL）に対して \`npm run db:migrate\` を実行してください。`,
+            },
+            { retryAfterSeconds: DATABASE_FIX_RETRY_AFTER_S },
+          );
         }
         const services = c.get("services");
         const failing = services.maintenanceFailing?.() ?? [];

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import type { DatabaseFailure } from "../db/client";
 import { errorLanguage, type Language, type Localized } from "./language";
 
 /**
@@ -97,7 +98,7 @@ const TITLES: Record<ErrorCode, string> = {
   offer_not_found: "Offer not found",
   knowledge_entry_not_found: "Knowledge entry not found",
   method_not_allowed: "Method not allowed on this route",
-  idempotency_key_in_use: "A request with this Idempotency-Key is still being processed",
+  idempotency_key_in_use: "A request with this Idempotency-Key has not finished",
   delivery_not_failed: "Only a failed delivery can be retried",
   change_window_closed: "The delivery is too close to be changed",
   subscription_canceled: "The subscription is canceled",
@@ -233,7 +234,12 @@ const DOCS: Record<ErrorCode, ErrorDoc> = {
   cancel_flow_not_found: { ja: "解約フローが見つかりません", help: "No cancel flow with this id in your tenant. Start one with `POST /v1/subscriptions/{subscriptionId}/cancel-flows`." },
   offer_not_found: { ja: "オファーが見つかりません", help: "No offer with this id in the shop's catalogue; `GET /v1/offers` lists them." },
   method_not_allowed: { ja: "このルートではそのメソッドは使えません", help: "The path exists but not with this method; the `Allow` header lists the methods it takes." },
-  idempotency_key_in_use: { ja: "同じ Idempotency-Key のリクエストが処理中です", help: "The first request with this `Idempotency-Key` is still running. Retry shortly with the same key and body: you get its answer." },
+  idempotency_key_in_use: {
+    ja: "同じ Idempotency-Key のリクエストが完了していません",
+    help: "The first request with this `Idempotency-Key` was received and has not finished: it is still running, or it was interrupted (its server stopped) and its claim on the key runs out 60 s after it was received. Retry after `Retry-After` seconds with the same key and body: you get its answer, or the request runs then.",
+    members: ["retryAfterSeconds"],
+    example: "The first request with this Idempotency-Key was received at 2026-12-02T05:15:00.000Z and has not finished, or was interrupted; retry after 42 s.",
+  },
   change_window_closed: { ja: "お届けが近いため変更できません", help: "The delivery is within the shop's `changeCutoffDays` and is already being prepared. Change it from `firstChangeableDate` on, or change the delivery after it.", members: ["firstChangeableDate", "nextDeliveryOn"], example: "The next delivery on 2026-12-06 is within 3 days and can no longer be changed." },
   subscription_canceled: { ja: "定期コースは解約済みです", help: "The subscription is canceled, so it cannot be changed. Reactivate it first (`POST /v1/subscriptions/{subscriptionId}/reactivate`).", members: ["canceledAt"] },
   subscription_not_active: { ja: "定期コースが有効ではありません", help: "Only an active subscription (with a next delivery) can do this; resume a paused one first." },
@@ -271,7 +277,12 @@ const DOCS: Record<ErrorCode, ErrorDoc> = {
   customer_erased: { ja: "この顧客は消去済みです", help: "The id names an erased customer (its pseudonym `erased_…`, or a subscription of one). An erased person's record takes no writes: no sync, event, session, keep-in-touch answer, reactivation or move of their subscriptions. To serve the same person again, sync them as a new customer under a new (or their old) id and a new subscription id: nothing of the erased record carries over. `errors` names the field that named it.", members: ["errors"], example: "Customer erased_4bT9xQm2LcVw8RkZp1Ha was erased; its record takes no writes." },
   insufficient_history: { ja: "モデルを学習するには履歴が不足しています", help: "The shop has too little history to fit a model (`reason`: the first shortfall; `samples` — snapshots with a known outcome, several per subscription —, `positives`, `required`; the risk model's also `subscriptions`, how many it was built from); the detail lists every shortfall as have of the needed. The default model stays in use. Try again when more deliveries and cancellations are synced.", members: ["reason", "samples", "positives", "required", "subscriptions"] },
   internal_error: { ja: "内部エラー", help: "Something failed on our side; nothing was changed. Retry; if it persists, quote `X-Request-Id` to support." },
-  database_unavailable: { ja: "データベースに接続できません", help: "The database did not answer in time. Retry; a write sent with an `Idempotency-Key` is applied at most once." },
+  database_unavailable: {
+    ja: "データベースに接続できません",
+    help: "The database could not be reached, did not answer in time, or refused the service's credentials; the detail says which. Retry after `Retry-After` seconds; a write with an `Idempotency-Key` is applied at most once.",
+    members: ["retryAfterSeconds"],
+    example: "The database could not be reached. Retry after 5 s; a write sent with an Idempotency-Key is applied at most once.",
+  },
 };
 
 /** The title in the caller's language. */
@@ -341,10 +352,46 @@ export function problemBody(err: ApiError, instance?: string, lang: Language = "
   };
 }
 
+/** The problem answer for `err` in the caller's language; `Retry-After` when it carries `retryAfterSeconds`. */
 export function problemResponse(c: Context, err: ApiError): Response {
   const lang = errorLanguage(c);
+  const retryAfter = err.extra.retryAfterSeconds;
+  const headers = typeof retryAfter === "number" ? { ...problemHeaders(lang), "retry-after": String(Math.max(1, Math.ceil(retryAfter))) } : problemHeaders(lang);
   // c.body keeps headers middleware already set (X-Request-Id).
-  return c.body(JSON.stringify(problemBody(err, c.req.path, lang)), err.status, problemHeaders(lang));
+  return c.body(JSON.stringify(problemBody(err, c.req.path, lang)), err.status, headers);
+}
+
+/** Seconds a caller is told to wait after the database could not be reached or did not answer. */
+export const DATABASE_RETRY_AFTER_S = 5;
+/** …after it refused the credentials or lacks migrations: its operator must act first. */
+export const DATABASE_FIX_RETRY_AFTER_S = 60;
+
+/**
+ * The 503 `database_unavailable` for a database server's failure (db/client `databaseFailure`),
+ * with `Retry-After`. The detail says which failure, never the server's own message (it may name
+ * hosts) nor the token.
+ */
+export function databaseUnavailable(failure: DatabaseFailure): ApiError {
+  const idempotent = { en: "a write sent with an Idempotency-Key is applied at most once.", ja: "Idempotency-Key を付けた書き込みが重複して反映されることはありません。" };
+  if (failure === "credentials") {
+    const s = DATABASE_FIX_RETRY_AFTER_S;
+    return new ApiError(
+      "database_unavailable",
+      {
+        en: `The database refused this service's credentials (it answered 401/403): the service's operator must check DATABASE_AUTH_TOKEN. Retry after ${s} s; ${idempotent.en}`,
+        ja: `データベースがこのサービスの認証情報を拒否しました（401/403 の応答）。サービスの運用者が DATABASE_AUTH_TOKEN を確認する必要があります。${s}秒後に再試行してください。${idempotent.ja}`,
+      },
+      { retryAfterSeconds: s },
+    );
+  }
+  const s = DATABASE_RETRY_AFTER_S;
+  return new ApiError(
+    "database_unavailable",
+    failure === "timeout"
+      ? { en: `The database did not answer in time. Retry after ${s} s; ${idempotent.en}`, ja: `データベースが時間内に応答しませんでした。${s}秒後に再試行してください。${idempotent.ja}` }
+      : { en: `The database could not be reached. Retry after ${s} s; ${idempotent.en}`, ja: `データベースに接続できませんでした。${s}秒後に再試行してください。${idempotent.ja}` },
+    { retryAfterSeconds: s },
+  );
 }
 
 /** The headers of every problem answer (RFC 9457), in `lang`. */

@@ -1,4 +1,5 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, sql, type SQL } from "drizzle-orm";
+import { databaseFailure, describeCauses } from "../db/client";
 import type { StatusCode } from "hono/utils/http-status";
 import type { Context, MiddlewareHandler } from "hono";
 import { matchedRoutes } from "hono/route";
@@ -14,6 +15,23 @@ const TTL_MS = 24 * 60 * 60 * 1000;
 const ABANDONED_MS = 60_000;
 const WAIT_FOR_FIRST_MS = 10_000;
 const POLL_MS = 15;
+
+/**
+ * Claims whose request failed while the database could not take their release (it was down): the
+ * row stays `in_progress`, but this process knows nobody holds it. A retry that reaches this
+ * process takes such a claim over at once instead of waiting for ABANDONED_MS; elsewhere (another
+ * process, another isolate) the timeout is the fallback. Keyed by tenant, key and the claim's
+ * `locked_at` (another claim of the same key is not this one); kept until the claim would be
+ * abandoned anyway. Plain strings and numbers: no I/O shared between Worker requests.
+ */
+const interrupted = new Map<string, number>();
+const MAX_INTERRUPTED = 10_000;
+const interruptedKey = (tenantId: string, key: string, lockedAt: string) => `${tenantId}\u0000${key}\u0000${lockedAt}`;
+
+function rememberInterrupted(tenantId: string, key: string, lockedAt: string, at: number) {
+  for (const [k, until] of interrupted) if (until <= at || interrupted.size >= MAX_INTERRUPTED) interrupted.delete(k);
+  interrupted.set(interruptedKey(tenantId, key, lockedAt), Date.parse(lockedAt) + ABANDONED_MS);
+}
 
 /**
  * Outcomes that say the request was not performed: it was not authorised, not valid, the server
@@ -123,6 +141,7 @@ export function claimsInWrite(method: "post" | "put", path: string) {
 /** Thrown from the route's write when another request with this key recorded its answer first: the write rolls back, and the layer answers as that one did. */
 class KeyTaken extends ApiError {
   constructor() {
+    // No Retry-After: the layer answers with that one's answer (a replay, which must not carry it).
     super("idempotency_key_in_use", "Another request with this Idempotency-Key finished first.");
   }
 }
@@ -208,7 +227,9 @@ async function claimed(c: Context<AppEnv>, next: () => Promise<void>): Promise<R
   const deadline = Date.now() + WAIT_FOR_FIRST_MS;
   const isStale = (row: typeof idempotencyKeys.$inferSelect, at: Date) =>
     at.getTime() - Date.parse(row.createdAt) > TTL_MS ||
-    (row.state === "in_progress" && row.requestHash === requestHash && at.getTime() - Date.parse(row.lockedAt) > ABANDONED_MS);
+    (row.state === "in_progress" &&
+      row.requestHash === requestHash &&
+      (at.getTime() - Date.parse(row.lockedAt) > ABANDONED_MS || interrupted.has(interruptedKey(store.tenantId, key, row.lockedAt))));
   /** The live row that holds the key, if any (a plain read). */
   const live = async () => {
     const seen = await store.findWith(idempotencyKeys, FIND_KEY, { key });
@@ -232,10 +253,21 @@ async function claimed(c: Context<AppEnv>, next: () => Promise<void>): Promise<R
         // The context also holds this request's own answer when it was refused before replaying
         // (a stale If-Match): its problem headers (Content-Language, Vary) are not the replay's.
         for (const name of REPLAYED_HEADERS) if (!(name in (existing.responseHeaders ?? {}))) replay.headers.delete(name);
+        // Nor is its Retry-After (a failure of this one before the replay: errors `problemResponse`).
+        replay.headers.delete("retry-after");
         return replay;
       }
       if (Date.now() > deadline) {
-        throw new ApiError("idempotency_key_in_use", { en: "The first request with this Idempotency-Key is still running; retry shortly.", ja: "この Idempotency-Key の最初のリクエストがまだ処理中です。少し待ってから再試行してください。" });
+        // Running still, or its process died before releasing it: nobody can tell from here. Its claim runs out ABANDONED_MS after it was made.
+        const s = Math.max(1, Math.ceil((Date.parse(existing.lockedAt) + ABANDONED_MS - now().getTime()) / 1000));
+        throw new ApiError(
+          "idempotency_key_in_use",
+          {
+            en: `The first request with this Idempotency-Key was received at ${existing.lockedAt} and has not finished, or was interrupted; retry after ${s} s.`,
+            ja: `この Idempotency-Key の最初のリクエストは ${existing.lockedAt} に受け付けましたが、まだ終わっていないか、中断されました。${s}秒後に再試行してください。`,
+          },
+          { retryAfterSeconds: s },
+        );
       }
       await new Promise((r) => setTimeout(r, POLL_MS));
       existing = (await live()) ?? (await take());
@@ -267,9 +299,12 @@ async function claimed(c: Context<AppEnv>, next: () => Promise<void>): Promise<R
     return;
   }
 
+  /** When this request's claim was made (its row's `locked_at`), once it is. */
+  let claimedAt = "";
   /** Inserts the claim, or answers the live row that holds the key. */
   const claim = () => {
     const at = now();
+    claimedAt = at.toISOString();
     return store.write(async (s) => {
       const [row] = await s.q.select().from(idempotencyKeys).where(where).limit(1);
       if (row && !isStale(row, at)) return row;
@@ -300,11 +335,32 @@ async function claimed(c: Context<AppEnv>, next: () => Promise<void>): Promise<R
     remembered = record !== null;
     if (record) await db.write((tx) => tx.update(idempotencyKeys).set(record).where(where));
   } finally {
-    if (!remembered) {
-      // Release the key so a retry can run the request afresh.
-      await db.write((tx) => tx.delete(idempotencyKeys).where(and(where, eq(idempotencyKeys.state, "in_progress"))));
+    // (an error answer changed nothing; a bulk answer that is not remembered may have applied items)
+    if (!remembered) await release(c, where, claimedAt, key, c.res.status >= 400);
+  }
+}
+
+/**
+ * Releases this request's claim after an answer that is not remembered (it changed nothing: a
+ * refusal, or a failure whose write rolled back), so a retry runs the request afresh at once.
+ * Best effort, in a write of its own: where the database is down that fails too, and is not this
+ * request's answer (the route's failure is); a claim whose answer was an error (`changedNothing`)
+ * is then remembered as interrupted (see `interrupted`), and ABANDONED_MS is the fallback
+ * elsewhere. Not tried after a database call timed out: a database that hung the request would
+ * hold its answer as long again.
+ */
+async function release(c: Context<AppEnv>, where: SQL, claimedAt: string, key: string, changedNothing: boolean) {
+  const { db } = c.get("services");
+  const tenantId = c.get("store").tenantId;
+  if (databaseFailure(c.error) !== "timeout") {
+    try {
+      await db.write((tx) => tx.delete(idempotencyKeys).where(and(where, eq(idempotencyKeys.state, "in_progress"), eq(idempotencyKeys.lockedAt, claimedAt))));
+      return;
+    } catch (e) {
+      console.error(`[${c.get("requestId")}] the Idempotency-Key claim could not be released (a retry of it in this process runs at once; elsewhere after ${ABANDONED_MS / 1000} s): ${describeCauses(e)}`);
     }
   }
+  if (changedNothing) rememberInterrupted(tenantId, key, claimedAt, Date.now());
 }
 
 /** The key row's answer columns for this answer (`body` as stored: secrets replaced), or null when it is not remembered (see NOT_REMEMBERED). */

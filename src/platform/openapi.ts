@@ -52,8 +52,25 @@ export function registerResponseHeaders(registry: OpenAPIHono["openAPIRegistry"]
 }
 
 /**
+ * Codes whose problem always carries `retryAfterSeconds`, and so `Retry-After` (errors
+ * `problemResponse`): a status made only of these declares it required; one where they share the
+ * status with others declares it optional (`RETRY_AFTER_SOMETIMES`).
+ */
+const RETRIES_AFTER = new Set<ErrorCode>(["rate_limited", "database_unavailable", "idempotency_key_in_use"]);
+
+/**
+ * `Retry-After` where only some of a status's codes send it (409: `idempotency_key_in_use`): the
+ * same header, not required, written in the response (`components/headers` holds one entry per header name).
+ */
+const RETRY_AFTER_SOMETIMES = (codes: readonly ErrorCode[]) => ({
+  ...RESPONSE_HEADERS["Retry-After"],
+  description: `${RESPONSE_HEADERS["Retry-After"].description} Sent with ${codes.map((c) => `\`${c}\``).join(", ")}.`,
+  required: false,
+});
+
+/**
  * The headers one problem status sends, from its codes: `X-Request-Id` and `Content-Language`
- * always; `Retry-After` on 429; `WWW-Authenticate` where a code refuses the API key; the rate-limit
+ * always; `Retry-After` where every code sends it (429, 503); `WWW-Authenticate` where a code refuses the API key; the rate-limit
  * headers and the replay marker where a code can come after the caller is counted (and, for the
  * marker, is stored: platform/idempotency NOT_REMEMBERED).
  */
@@ -62,7 +79,7 @@ function problemHeaders(status: number, codes: readonly ErrorCode[], answering: 
   return [
     "X-Request-Id",
     "Content-Language",
-    ...(status === 429 ? (["Retry-After"] as const) : []),
+    ...(codes.every((code) => RETRIES_AFTER.has(code)) ? (["Retry-After"] as const) : []),
     ...(codes.includes("missing_api_key") || codes.includes("invalid_api_key") ? (["WWW-Authenticate"] as const) : []),
     ...(answering.limited && afterCaller.length > 0 ? (["RateLimit-Policy", "RateLimit"] as const) : []),
     ...(answering.replays && status < 500 && afterCaller.some((code) => !NOT_REMEMBERED.has(code)) ? (["Idempotent-Replayed"] as const) : []),
@@ -85,7 +102,7 @@ export function errorResponses(codes: readonly ErrorCode[], answering: Answering
     number,
     {
       description: string;
-      headers: Record<string, { $ref: string }>;
+      headers: Record<string, { $ref: string } | ReturnType<typeof RETRY_AFTER_SOMETIMES>>;
       content: { "application/problem+json": { schema: ReturnType<typeof problemSchemaFor>; examples: Record<string, { summary: string; value: unknown }> } };
     }
   > = {};
@@ -95,7 +112,7 @@ export function errorResponses(codes: readonly ErrorCode[], answering: Answering
       description:
         `Problem details (RFC 9457). \`code\` is one of: ${list.map((c) => `\`${c}\``).join(", ")}.\n\n` +
         docs.map((d) => `- \`${d.code}\`: ${d.help}${d.members.length ? ` Members: ${d.members.map((m) => `\`${m}\``).join(", ")}.` : ""}`).join("\n"),
-      headers: headerRefs(problemHeaders(status, list, answering)),
+      headers: { ...headerRefs(problemHeaders(status, list, answering)), ...retryAfterSometimes(list) },
       content: {
         "application/problem+json": {
           schema: problemSchemaFor(list, members),
@@ -105,6 +122,12 @@ export function errorResponses(codes: readonly ErrorCode[], answering: Answering
     };
   }
   return out;
+}
+
+/** The optional `Retry-After` of a status where some codes send it and some do not. */
+function retryAfterSometimes(codes: readonly ErrorCode[]): Record<string, ReturnType<typeof RETRY_AFTER_SOMETIMES>> {
+  const sending = codes.filter((code) => RETRIES_AFTER.has(code));
+  return sending.length > 0 && sending.length < codes.length ? { "Retry-After": RETRY_AFTER_SOMETIMES(sending) } : {};
 }
 
 export const IdempotencyHeaders = z.object({

@@ -244,3 +244,33 @@ describe("a Worker deployed without its secrets", () => {
     }
   });
 });
+
+describe("a Worker whose database server is down or refuses its token", () => {
+  const ctx = { waitUntil() {}, passThroughOnException() {}, props: {} } as unknown as ExecutionContext;
+  const ask = async (path: string, DATABASE_URL: string) => {
+    const res = await toRes(await worker.fetch(new Request(`http://tsuzuku.test${path}`, { headers: { authorization: "Bearer tsz_any" } }), { ...env, DATABASE_URL }, ctx));
+    const wrong = contractViolations(check, "GET", path, res);
+    if (wrong.length > 0) throw new Error(`The answer breaks openapi.json:\n${wrong.join("\n")}\n${res.text.slice(0, 2000)}`);
+    return res;
+  };
+
+  it("down: the API and /health answer 503 database_unavailable with Retry-After, saying it could not be reached", async () => {
+    for (const path of ["/v1/subscriptions/S-1", "/health"]) {
+      const res = await ask(path, inject("downDatabaseUrl"));
+      expect(res.status).toBe(503);
+      expect(res.headers.get("retry-after")).toBe("5");
+      expect(res.body).toMatchObject({ code: "database_unavailable", retryAfterSeconds: 5 });
+      expect(res.body.detail).toContain("The database could not be reached");
+    }
+  });
+
+  it("refusing the token (401): 503 database_unavailable naming the credentials", async () => {
+    for (const path of ["/v1/subscriptions/S-1", "/health"]) {
+      const res = await ask(path, inject("refusingDatabaseUrl"));
+      expect(res.status).toBe(503);
+      expect(res.headers.get("retry-after")).toBe("60");
+      expect(res.body.detail).toContain("The database refused this service's credentials");
+      expect(res.body.detail).toContain("DATABASE_AUTH_TOKEN");
+    }
+  });
+});
