@@ -549,6 +549,9 @@ function readmeFixtures(nowMs: number, today: string): SubscriptionRow[] {
     productSku: aojiru.sku,
     productName: aojiru.name,
     productCategory: aojiru.category,
+    // As every other plan of the product: a box of 30 包 (the portal writes 「1個（30包入り）」).
+    productUnitsPerPackage: aojiru.unitsPerDelivery,
+    productUnitLabel: aojiru.unitLabel,
     quantity: 1,
     intervalDays: 30,
     nextDeliveryOn: addDays(today, 14),

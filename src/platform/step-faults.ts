@@ -1,3 +1,4 @@
+import { databaseFailure, describeCauses } from "../db/client";
 /**
  * Failures of the background job's steps, kept apart: a step (or one tenant's share of it) that
  * throws is recorded and logged, and the job goes on with the next tenant and the next step — one
@@ -59,7 +60,12 @@ export type FailingStep = {
 type Fault = { step: StepName; tenantId: string | null; failures: number; since: number; last: number; restUntil: number; loggedAt: number; error: string };
 
 const keyOf = (step: StepName, tenantId: string | null) => `${step}\u0000${tenantId ?? ""}`;
-const messageOf = (e: unknown) => (e instanceof Error ? `${e.name}: ${e.message}` : String(e)).slice(0, 500);
+// The error chain in one line (db/client describeCauses: the cause a database failure wraps, such as
+// ECONNREFUSED, and never drizzle's "Failed query … params", which holds customers' data).
+const messageOf = (e: unknown) => (describeCauses(e) || (e instanceof Error ? e.name : String(e))).slice(0, 500);
+// Where it was thrown, the frames only: an error's first stack line repeats its message. None for a
+// database that cannot be reached or refuses the token: the cause says all, and every step fails alike.
+const framesOf = (e: unknown) => (e instanceof Error && e.stack && databaseFailure(e) === null ? `\n${e.stack.split("\n").filter((l) => /^\s+at /.test(l)).join("\n")}` : "");
 const where = (step: StepName, tenantId: string | null) => (tenantId === null ? `step ${step}` : `step ${step}, tenant ${tenantId}`);
 
 export class StepFaults {
@@ -117,8 +123,7 @@ export class StepFaults {
     const f = this.faults.get(key);
     if (!f) {
       this.faults.set(key, { step, tenantId, failures: 1, since: now, last: now, restUntil: now + FIRST_REST_MS, loggedAt: now, error });
-      const stack = e instanceof Error && e.stack ? `\n${e.stack}` : "";
-      this.log(`[maintenance] ${where(step, tenantId)} failed; the other steps and tenants go on, this one is tried again after a rest: ${error}${stack}`);
+      this.log(`[maintenance] ${where(step, tenantId)} failed; the other steps and tenants go on, this one is tried again after a rest: ${error}${framesOf(e)}`);
     } else {
       f.failures += 1;
       f.last = now;

@@ -34,8 +34,9 @@ try {
     if (pending > 0) {
       const what = pending === MIGRATIONS.length ? "has no Tsuzuku schema" : `lacks ${pending} of this build's ${MIGRATIONS.length} migrations`;
       console.error(
-        `tenant:create: the database at ${where} ${what}; nothing was written. Check DATABASE_URL, then migrate it with the Worker: ` +
-          "`npm run db:migrate -- --worker` (or `npm run deploy`), or pass --migrate to migrate it here.",
+        `tenant:create: the database at ${where} ${what}; nothing was written. Check DATABASE_URL, then migrate that database: ` +
+          "`npm run db:migrate` with the same DATABASE_URL and DATABASE_AUTH_TOKEN, or pass --migrate to migrate it here " +
+          "(`npm run db:migrate -- --worker` and `npm run deploy` migrate the database wrangler.toml names).",
       );
       process.exit(2);
     }

@@ -117,6 +117,22 @@ describe("StepFaults", () => {
     expect(log[1]).toBe("[maintenance] step webhooks recovered after 2 failure(s) since 1970-01-01T00:00:00.000Z");
   });
 
+  it("a database that cannot be reached is logged as its cause in one line, without the failed query's parameters or a stack", async () => {
+    const log: string[] = [];
+    const faults = new StepFaults({ clock: () => 0, log: (line) => log.push(line) });
+    const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:18611"), { code: "ECONNREFUSED" });
+    // As drizzle wraps the client's error: the query's text and its parameters (customers' data) in the message.
+    const query = new Error("Failed query: select \"id\" from \"customers\" where \"phone\" = ?\nparams: +819012345678", { cause: new TypeError("fetch failed", { cause: refused }) });
+    await faults.pass().step("resume", 0, async () => {
+      throw query;
+    });
+    expect(log).toHaveLength(1);
+    expect(log[0]).toContain("ECONNREFUSED");
+    expect(log[0]).not.toContain("+819012345678");
+    expect(log[0]).not.toContain("Failed query");
+    expect(log[0]!.split("\n")).toHaveLength(1);
+  });
+
   it("tenants' shares: one failing leaves the others' results, is left out while resting, and is forgotten when long untried", async () => {
     let clock = 0;
     const log: string[] = [];
