@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { DEFAULT_DATABASE_URL } from "./db/node";
+import { DEFAULT_DATABASE_TIMEOUT_MS } from "./db/client";
 import { databaseServerProblem } from "./db/server-problems";
 import { rateLimitConfigFromEnv } from "./platform/rate-limit";
 import { checkSecretsKey } from "./platform/secrets";
@@ -44,6 +45,8 @@ function readNodeConfig(env: NodeJS.ProcessEnv) {
     headersTimeoutMs: positiveMs(env, "HEADERS_TIMEOUT_MS", 10_000),
     requestTimeoutMs: positiveMs(env, "REQUEST_TIMEOUT_MS", 30_000),
     keepAliveTimeoutMs: positiveMs(env, "KEEP_ALIVE_TIMEOUT_MS", 5_000),
+    /** `DATABASE_TIMEOUT_MS` (default 10,000): a call to a libSQL server over HTTP that takes longer fails the request with 503, as on Workers. */
+    databaseTimeoutMs: positiveMs(env, "DATABASE_TIMEOUT_MS", DEFAULT_DATABASE_TIMEOUT_MS),
     /** Demo data by default only for the embedded file; `SEED_DEMO=1` or `0` decides explicitly. */
     seedDemo: env.SEED_DEMO !== undefined ? env.SEED_DEMO === "1" || env.SEED_DEMO === "true" : databaseUrl.startsWith("file:"),
   };

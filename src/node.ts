@@ -32,7 +32,7 @@ const config = nodeConfig();
 database = { url: config.databaseUrl, authToken: config.databaseAuthToken };
 // Before the database is touched: a missing SECRETS_KEY is said first, and nothing was migrated.
 const secretsKey = config.secretsKey();
-const db = await openDatabase(config.databaseUrl, config.databaseAuthToken);
+const db = await openDatabase(config.databaseUrl, config.databaseAuthToken, { timeoutMs: config.databaseTimeoutMs });
 await migrateDatabase(db);
 
 let demo: { apiKey: string } | undefined;

@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import Sqlite, { type Statement } from "libsql";
 import { startCheckpoints, WAL_BOUND_PAGES } from "./checkpoints";
 import { walSync } from "./wal-sync";
-import { createDatabase, type Database, type GroupCommit, type WriteStatements } from "./client";
+import { createDatabase, fetchWithTimeout, type Database, type GroupCommit, type WriteStatements } from "./client";
 
 export const DEFAULT_DATABASE_URL = "file:./data/tsuzuku.db";
 /** How long a statement on the embedded file waits for another process's lock before SQLITE_BUSY. */
@@ -20,7 +20,7 @@ export const MIGRATIONS_FOLDER = resolve(dirname(fileURLToPath(import.meta.url))
  * Opens the database at `url` from Node: an embedded libSQL file (`file:`) or a libSQL server
  * (`libsql://`, `http(s)://`, e.g. Turso) with `authToken`.
  */
-export async function openDatabase(url: string, authToken?: string, options: { checkpoints?: boolean } = {}): Promise<Database> {
+export async function openDatabase(url: string, authToken?: string, options: { checkpoints?: boolean; timeoutMs?: number } = {}): Promise<Database> {
   const isFile = url.startsWith("file:");
   const path = url.slice("file:".length);
   if (isFile) {
@@ -41,7 +41,12 @@ export async function openDatabase(url: string, authToken?: string, options: { c
   // synchronous, hold the event loop while it does.
   // The client for a libSQL server (WebSockets and HTTP, ≈ 0.3 MB of source with `ws`) is loaded only
   // for one: everything a module loads stays on the heap every major GC marks.
-  const client = isFile ? createFileClient({ url, timeout: BUSY_TIMEOUT_MS }) : (await import("@libsql/client")).createClient({ url, authToken });
+  // `timeoutMs` (the server: DATABASE_TIMEOUT_MS) bounds each call to a server over HTTP, as on
+  // Workers, so a server that hangs is a 503 rather than a request held open; the commands pass
+  // none (a migration's statement may run long). libsql:// talks WebSockets, where fetch is not used.
+  const client = isFile
+    ? createFileClient({ url, timeout: BUSY_TIMEOUT_MS })
+    : (await import("@libsql/client")).createClient({ url, authToken, ...(options.timeoutMs ? { fetch: fetchWithTimeout(options.timeoutMs) } : {}) });
   if (!isFile) return createDatabase(client);
   // WAL lets readers run while a write transaction is open on another pooled connection.
   await client.execute("PRAGMA journal_mode = WAL");

@@ -4,7 +4,7 @@ import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app";
 import { createDatabase, type Database } from "../../src/db/client";
-import { migrateDatabase } from "../../src/db/node";
+import { migrateDatabase, openDatabase } from "../../src/db/node";
 import { createTenant, issueKey } from "../../src/tenants/keys";
 import { ajvCheck } from "../support/ajv";
 import { contractViolations } from "../support/contract";
@@ -96,6 +96,28 @@ describe("a libSQL server that goes away", () => {
       await sqld.restart();
     }
     expect((await api.request("GET", "/health")).status).toBe(200);
+  });
+
+  it("hung, behind the server's own client (npm start's openDatabase with DATABASE_TIMEOUT_MS): 503 once the timeout passes, not a request held open", async () => {
+    const hung = await openDatabase(sqld.url, undefined, { timeoutMs: 1_000 });
+    const app = createApp(() => ({ db: hung, now: () => new Date(), secretsKey: TEST_SECRETS_KEY }));
+    const get = async () => toRes(await app.request(buildRequest("http://localhost", "GET", "/v1/subscriptions/S-1", { key })));
+    try {
+      expect((await get()).status).toBe(404);
+      sqld.hang();
+      const started = Date.now();
+      const res = await get();
+      expect(res.status).toBe(503);
+      expect(res.headers.get("retry-after")).toBe("5");
+      expect(res.body).toMatchObject({ code: "database_unavailable" });
+      expect(res.body.detail).toContain("did not answer in time");
+      expect(Date.now() - started).toBeLessThan(8_000);
+      sqld.wake();
+      expect((await get()).status).toBe(404);
+    } finally {
+      sqld.wake();
+      hung.client.close();
+    }
   });
 
   it("killed in the middle of a 1,000-item sync: 503, and once it is back the retry with the same Idempotency-Key is applied at once", async () => {

@@ -31,6 +31,9 @@ export type Sqld = {
   restart(): Promise<void>;
   /** Stops it and removes its data. */
   stop(): Promise<void>;
+  /** Freezes it (SIGSTOP): it keeps its port and connections but answers nothing, as a hung server would; `wake` resumes it. */
+  hang(): void;
+  wake(): void;
 };
 
 /**
@@ -105,5 +108,5 @@ export async function startSqld(opts: { jwtPublicKeyPem?: string } = {}): Promis
     await stop();
     throw e;
   }
-  return { url, kill: () => halt("SIGKILL"), restart: start, stop };
+  return { url, kill: () => halt("SIGKILL"), restart: start, stop, hang: () => sqld.kill("SIGSTOP"), wake: () => sqld.kill("SIGCONT") };
 }
