@@ -1,5 +1,6 @@
 import { nodeConfig, startupProblem } from "../src/config";
 import { migrateDatabase, openDatabase } from "../src/db/node";
+import { printableUrl } from "../src/db/server-problems";
 
 /**
  * `npm run db:migrate`: apply drizzle/ to DATABASE_URL (default: the embedded file).
@@ -26,7 +27,7 @@ if (failed) {
   console.error(`db:migrate: ${startupProblem(failed, { url: config.databaseUrl, authToken: config.databaseAuthToken })}`);
   process.exit(1);
 }
-console.log(`migrated ${config.databaseUrl.replace(/\?.*$/, "")}`);
+console.log(`migrated ${printableUrl(config.databaseUrl)}`);
 
 function fail(message: string): never {
   console.error(`db:migrate --worker: ${message}`);

@@ -1,5 +1,8 @@
 import { databaseFailure } from "./client";
 
+/** A DATABASE_URL as it may be printed: without its query, where a libSQL URL may carry `?authToken=`. */
+export const printableUrl = (url: string) => url.replace(/\?.*$/, "");
+
 /**
  * A libSQL server (Turso, sqld) that refuses the credentials or cannot be reached, said in one line
  * for whoever runs a command (`npm start`, `db:migrate`, `tenant:create`), instead of the driver's
@@ -13,7 +16,7 @@ import { databaseFailure } from "./client";
  * embedded file's error): that keeps its stack.
  */
 export function databaseServerProblem(err: unknown, url: string, hasToken: boolean): string | undefined {
-  const at = url.replace(/\?.*$/, "");
+  const at = printableUrl(url);
   const chain: unknown[] = [];
   for (let e: unknown = err; e instanceof Error && chain.length < 8; e = e.cause) chain.push(e);
   // @libsql/hrana-client's HttpServerError carries the server's HTTP status.

@@ -52,11 +52,11 @@ export function registerResponseHeaders(registry: OpenAPIHono["openAPIRegistry"]
 }
 
 /**
- * Codes whose problem always carries `retryAfterSeconds`, and so `Retry-After` (errors
- * `problemResponse`): a status made only of these declares it required; one where they share the
- * status with others declares it optional (`RETRY_AFTER_SOMETIMES`).
+ * Whether a code's problem carries `retryAfterSeconds` (its documented members say so), and so
+ * `Retry-After` (errors `problemResponse`): a status made only of these declares it required; one
+ * where they share the status with others declares it optional (`RETRY_AFTER_SOMETIMES`).
  */
-const RETRIES_AFTER = new Set<ErrorCode>(["rate_limited", "database_unavailable", "idempotency_key_in_use"]);
+const sendsRetryAfter = (code: ErrorCode) => errorDoc(code).members.includes("retryAfterSeconds");
 
 /**
  * `Retry-After` where only some of a status's codes send it (409: `idempotency_key_in_use`): the
@@ -79,7 +79,7 @@ function problemHeaders(status: number, codes: readonly ErrorCode[], answering: 
   return [
     "X-Request-Id",
     "Content-Language",
-    ...(codes.every((code) => RETRIES_AFTER.has(code)) ? (["Retry-After"] as const) : []),
+    ...(codes.every(sendsRetryAfter) ? (["Retry-After"] as const) : []),
     ...(codes.includes("missing_api_key") || codes.includes("invalid_api_key") ? (["WWW-Authenticate"] as const) : []),
     ...(answering.limited && afterCaller.length > 0 ? (["RateLimit-Policy", "RateLimit"] as const) : []),
     ...(answering.replays && status < 500 && afterCaller.some((code) => !NOT_REMEMBERED.has(code)) ? (["Idempotent-Replayed"] as const) : []),
@@ -126,7 +126,7 @@ export function errorResponses(codes: readonly ErrorCode[], answering: Answering
 
 /** The optional `Retry-After` of a status where some codes send it and some do not. */
 function retryAfterSometimes(codes: readonly ErrorCode[]): Record<string, ReturnType<typeof RETRY_AFTER_SOMETIMES>> {
-  const sending = codes.filter((code) => RETRIES_AFTER.has(code));
+  const sending = codes.filter(sendsRetryAfter);
   return sending.length > 0 && sending.length < codes.length ? { "Retry-After": RETRY_AFTER_SOMETIMES(sending) } : {};
 }
 

@@ -119,9 +119,8 @@ function clientAddress(c: Context<AppEnv>, trustProxy?: TrustProxy): string | un
   return c.req.header("cf-connecting-ip");
 }
 
-/** `retryAfterS`: from secondsUntilReset. */
+/** `retryAfterS`: from secondsUntilReset; the problem's `retryAfterSeconds` is also its `Retry-After` (errors `problemResponse`). */
 function refuse(c: Context<AppEnv>, policy: string, limit: number, windowS: number, retryAfterS: number, remaining?: number): never {
-  c.header("Retry-After", String(retryAfterS));
   c.header("RateLimit-Policy", `"${policy}";q=${limit};w=${windowS}`);
   if (remaining !== undefined) c.header("RateLimit", `"${policy}";r=${remaining};t=${retryAfterS}`);
   throw new ApiError("rate_limited", { en: `Too many requests: the limit is ${limit} per ${windowS} s (${policy}). Retry after ${retryAfterS} s.`, ja: `リクエストが多すぎます。上限は${windowS}秒あたり${limit}件です（${policy}）。${retryAfterS}秒後に再試行してください。` }, {

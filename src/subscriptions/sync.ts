@@ -122,7 +122,7 @@ export function syncedCadence(
       en: `${b.intervalDays} contradicts intervalMonths ${months}, whose length is ${nominal} days: send one of the two`,
       ja: `${b.intervalDays} は intervalMonths ${months}（${nominal}日相当）と食い違います。どちらか一方を指定してください`,
     };
-    throw new ApiError("validation_failed", { en: `intervalDays: ${message.en}.`, ja: `intervalDays: ${message.ja}。` }, { errors: [{ path: "intervalDays", message }] });
+    throw invalid("intervalDays", message);
   }
   const next = pause.sentOn;
   const day = b.deliveryDay ?? null;

@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { nodeConfig, startupProblem } from "../config";
 import { MIGRATIONS, pendingMigrations } from "../db/migrations";
 import { migrateDatabase, openDatabase } from "../db/node";
+import { printableUrl } from "../db/server-problems";
 import { SCOPES, type Scope } from "../platform/env";
 import { PLANS } from "../platform/rate-limit";
 import { createTenant, issueKey } from "./keys";
@@ -24,7 +25,7 @@ if (!name || scopes.length === 0 || scopes.some((s) => !SCOPES.includes(s as Sco
   process.exit(2);
 }
 const config = nodeConfig();
-const where = config.databaseUrl.replace(/\?.*$/, "");
+const where = printableUrl(config.databaseUrl);
 const db = await openDatabase(config.databaseUrl, config.databaseAuthToken);
 try {
   if (config.databaseUrl.startsWith("file:") || values.migrate) {
