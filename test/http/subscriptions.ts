@@ -25,7 +25,7 @@ export function subscriptionsSuite(h: () => Harness) {
         product: { sku: "AOJIRU-30", name: "国産大麦若葉の青汁 30包", category: "health_food" },
         quantity: 1,
         intervalDays: 30,
-        nextDeliveryOn: "2026-12-05",
+        nextDeliveryOn: body.nextDeliveryOn,
         unitPrice: { amount: 3980, currency: "JPY" },
         status: "active",
         deliveriesCompleted: 6,

@@ -1,3 +1,4 @@
+import { addDays, localDate } from "../../src/platform/dates";
 import type { Scope } from "../../src/platform/env";
 import type { runMaintenance } from "../../src/maintenance";
 
@@ -103,7 +104,8 @@ export const subscriptionBody = (customerId: string, overrides: Record<string, u
   product: { sku: "AOJIRU-30", name: "国産大麦若葉の青汁 30包", category: "health_food" },
   quantity: 1,
   intervalDays: 30,
-  nextDeliveryOn: "2026-12-05",
+  // Three weeks ahead in the shop's day (Asia/Tokyo), so plan changes are open on whatever day the suite runs.
+  nextDeliveryOn: addDays(localDate(new Date(), "Asia/Tokyo"), 21),
   unitPrice: { amount: 3980, currency: "JPY" },
   status: "active",
   startedAt: "2026-05-01T01:00:00Z",
