@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import ipaddr from "ipaddr.js";
 import { DEFAULT_DATABASE_URL } from "./db/node";
 import { DEFAULT_DATABASE_TIMEOUT_MS } from "./db/client";
 import { databaseServerProblem } from "./db/server-problems";
@@ -25,9 +26,11 @@ function readNodeConfig(env: NodeJS.ProcessEnv) {
   const port = Number(env.PORT ?? 8787);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got ${env.PORT}`);
   const databaseUrl = env.DATABASE_URL || DEFAULT_DATABASE_URL;
+  const host = env.HOST ?? "127.0.0.1";
+  const demoOnPurpose = env.SEED_DEMO === "1" || env.SEED_DEMO === "true";
   return {
     port,
-    host: env.HOST ?? "127.0.0.1",
+    host,
     databaseUrl,
     databaseAuthToken: env.DATABASE_AUTH_TOKEN || undefined,
     secretsKey: () => asConfigError(() => secretsKeyFor(databaseUrl, env.SECRETS_KEY)),
@@ -47,9 +50,21 @@ function readNodeConfig(env: NodeJS.ProcessEnv) {
     keepAliveTimeoutMs: positiveMs(env, "KEEP_ALIVE_TIMEOUT_MS", 5_000),
     /** `DATABASE_TIMEOUT_MS` (default 10,000): a call to a libSQL server over HTTP that takes longer fails the request with 503, as on Workers. */
     databaseTimeoutMs: positiveMs(env, "DATABASE_TIMEOUT_MS", DEFAULT_DATABASE_TIMEOUT_MS),
-    /** Demo data by default only for the embedded file; `SEED_DEMO=1` or `0` decides explicitly. */
-    seedDemo: env.SEED_DEMO !== undefined ? env.SEED_DEMO === "1" || env.SEED_DEMO === "true" : databaseUrl.startsWith("file:"),
+    /**
+     * The demo shop, whose admin key the README publishes: seeded by default only into the embedded
+     * file served on loopback (HOST); `SEED_DEMO=1` or `0` decides explicitly. `demoOnPurpose`:
+     * SEED_DEMO=1 was given, the only way to serve an existing demo shop beyond loopback (node.ts).
+     */
+    seedDemo: env.SEED_DEMO !== undefined ? demoOnPurpose : databaseUrl.startsWith("file:") && loopbackHost(host),
+    demoOnPurpose,
   };
+}
+
+/** Whether an interface name keeps the server on this machine: `localhost`, 127.0.0.0/8, `::1` (not `0.0.0.0` or `::`). */
+export function loopbackHost(host: string): boolean {
+  if (host === "localhost") return true;
+  const bare = host.replace(/^\[(.*)\]$/, "$1");
+  return ipaddr.isValid(bare) && ipaddr.process(bare).range() === "loopback";
 }
 
 /** Whatever reading the environment throws is a configuration error (platform/rate-limit and platform/secrets throw plain Errors). */

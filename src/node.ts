@@ -1,9 +1,10 @@
 import { count } from "drizzle-orm";
 import { createApp } from "./app";
-import { nodeConfig, startupProblem } from "./config";
+import { ConfigError, loopbackHost, nodeConfig, startupProblem } from "./config";
 import { migrateDatabase, openDatabase } from "./db/node";
 import { tenants } from "./db/schema";
-import { DEMO_API_KEY, seedDemo } from "./demo/seed";
+import { DEMO_API_KEY, publishedDemoKeyLive, seedDemo } from "./demo/seed";
+import { printableUrl } from "./db/server-problems";
 import { findTenant } from "./tenants/keys";
 import { startMaintenance } from "./maintenance";
 import { StepFaults } from "./platform/step-faults";
@@ -34,6 +35,14 @@ database = { url: config.databaseUrl, authToken: config.databaseAuthToken };
 const secretsKey = config.secretsKey();
 const db = await openDatabase(config.databaseUrl, config.databaseAuthToken, { timeoutMs: config.databaseTimeoutMs });
 await migrateDatabase(db);
+
+// The demo shop's admin key is public (the README prints it): served beyond this machine only on purpose.
+if (!loopbackHost(config.host) && !config.demoOnPurpose && (await publishedDemoKeyLive(db.orm))) {
+  throw new ConfigError(
+    `The database ${printableUrl(config.databaseUrl)} holds the demo shop, whose admin key the README publishes, and HOST=${config.host} would serve it to anyone who can reach this machine. ` +
+      `Use a database of your own (e.g. DATABASE_URL=file:data/shop.db), revoke the demo key (DELETE /v1/keys/{id}, served on HOST=127.0.0.1), or set SEED_DEMO=1 to serve the demo on purpose.`,
+  );
+}
 
 let demo: { apiKey: string } | undefined;
 if (config.seedDemo) {

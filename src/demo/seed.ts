@@ -1,8 +1,9 @@
 import { seededRng } from "../platform/random";
+import { sha256Hex } from "../platform/crypto";
 import { addCycles, anchorFor, nominalIntervalDays, type CadenceFields } from "../platform/cadence";
-import type { Database, Tx } from "../db/client";
-import { eq, sql } from "drizzle-orm";
-import { contactConsents, customers, events, subscriptions, tenants, winbacks, type CancellationRecord } from "../db/schema";
+import type { Database, Queryable, Tx } from "../db/client";
+import { and, eq, isNull, sql } from "drizzle-orm";
+import { apiKeys, contactConsents, customers, events, subscriptions, tenants, winbacks, type CancellationRecord } from "../db/schema";
 import { normalizeEmail, normalizePhone } from "../platform/phone";
 import { createTenant, issueKey } from "../tenants/keys";
 import { insertDemoKnowledge } from "./knowledge";
@@ -23,6 +24,16 @@ import { seedDemoRisk } from "./risk";
 export const DEMO_API_KEY = "tsz_demo_KeepCustomersFairly2026";
 export const DEMO_TENANT_ID = "ten_demo";
 export const DEMO_TENANT_NAME = "続くショップ（デモ）";
+
+/** Whether this database holds the demo shop with its published key still valid (anyone who read the README holds it). */
+export async function publishedDemoKeyLive(q: Queryable): Promise<boolean> {
+  const [row] = await q
+    .select({ id: apiKeys.id })
+    .from(apiKeys)
+    .where(and(eq(apiKeys.tenantId, DEMO_TENANT_ID), eq(apiKeys.secretHash, await sha256Hex(DEMO_API_KEY)), isNull(apiKeys.revokedAt)))
+    .limit(1);
+  return row !== undefined;
+}
 
 const SEED = 0x7375_7a6b; // "suzk"
 const CHUNK = 100;

@@ -5,6 +5,8 @@ import { createServer as createNetServer } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { migrateDatabase, openDatabase } from "../../src/db/node";
+import { DEMO_API_KEY, seedDemo } from "../../src/demo/seed";
 
 /**
  * The deploy and operations commands as an operator runs them (README, "Cloudflare Workers +
@@ -111,6 +113,60 @@ describe("the Node server's start-up errors (dist/server/node.js, as npm start r
     expect(refused.status).toBe(1);
     expect(refused.stderr).toBe(`The database at ${refusingUrl} refused DATABASE_AUTH_TOKEN (HTTP 401): set it to a current token for this database (\`turso db tokens create <database>\`).`);
   });
+});
+
+describe("the demo shop, whose admin key the README publishes", () => {
+  const server = join(root, "dist", "server", "node.js");
+  /** `npm start`'s server until it says it is up (then stopped) or exits: its status and output. */
+  const serve = (env: Record<string, string>) => {
+    const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== "SEED_DEMO" && k !== "HOST")) as Record<string, string>;
+    const child = spawn(process.execPath, [server], { cwd: root, env: { ...base, ...env } });
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (out += d.toString()));
+    return new Promise<{ up: boolean; status: number | null; out: string }>((done) => {
+      let up = false;
+      const poll = setInterval(() => {
+        if (out.includes("Tsuzuku API on")) {
+          clearInterval(poll);
+          up = true;
+          child.kill("SIGTERM");
+        }
+      }, 50);
+      child.once("close", (status) => (clearInterval(poll), done({ up, status, out })));
+    });
+  };
+  let dir = "";
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "tsuzuku-demo-host-"));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("is seeded into a new file on loopback only: HOST=0.0.0.0 starts without it", async () => {
+    const wide = await serve({ HOST: "0.0.0.0", PORT: String(await freePort()), DATABASE_URL: `file:${join(dir, "wide.db")}` });
+    expect(wide.up, wide.out).toBe(true);
+    expect(wide.out).not.toContain("Demo key");
+    expect(wide.out).not.toContain("Seeded demo tenant");
+  }, 60_000);
+
+  it("in an existing file is not served beyond loopback unless SEED_DEMO=1 says so: a one-line refusal that names the ways out", async () => {
+    const url = `file:${join(dir, "demo.db")}`;
+    const db = await openDatabase(url);
+    await migrateDatabase(db);
+    await seedDemo(db, { now: new Date(), customers: 20 });
+    db.client.close();
+    const refused = await serve({ HOST: "0.0.0.0", PORT: String(await freePort()), DATABASE_URL: url });
+    expect(refused.up).toBe(false);
+    expect(refused.status).toBe(1);
+    expect(refused.out.trim().split("\n")).toHaveLength(1);
+    expect(refused.out).toContain(`The database ${url} holds the demo shop`);
+    expect(refused.out).toContain("SEED_DEMO=1");
+    const onPurpose = await serve({ HOST: "0.0.0.0", PORT: String(await freePort()), DATABASE_URL: url, SEED_DEMO: "1" });
+    expect(onPurpose.up, onPurpose.out).toBe(true);
+    expect(onPurpose.out).toContain(`Demo key: ${DEMO_API_KEY}`);
+    const loopback = await serve({ PORT: String(await freePort()), DATABASE_URL: url });
+    expect(loopback.up, loopback.out).toBe(true);
+  }, 90_000);
 });
 
 describe("npm run tenant:create", () => {
