@@ -15,7 +15,7 @@ const tags = ["Insights"];
 /** Comments analysed per request, newest first: enough for themes, bounded for the request. */
 const MAX_COMMENTS = 5000;
 
-const Theme = z.object({ text: z.string(), count: z.number().int().openapi({ description: "Comments it appears in." }), examples: z.array(z.string()).openapi({ description: "Up to two quotes, personal data (contact data, names) masked." }) });
+const Theme = z.object({ text: z.string(), count: z.number().int().openapi({ description: "Comments it appears in." }), examples: z.array(z.string()).openapi({ description: "Up to two quotes, personal data masked (contact data, card numbers, addresses, names written as names: see the operation)." }) });
 const Counts = {
   flows: z.number().int(),
   saved: z.number().int(),
@@ -122,7 +122,7 @@ export const insightsRouter = domainRouter().openapi(
     scope: "admin",
     summary: "Why they leave, in their words",
     description:
-      "Over cancel flows started on tenant-local days `from`–`to` (default: the last 180 days): per reason and month, flows, saves, cancellations and the save rate (SQL aggregates); and the recurring themes in the free-text comments and exit-survey answers — top words and two-word phrases (Japanese word segmentation with Intl.Segmenter), each with up to two example quotes with e-mail addresses, phone numbers, postal codes, URLs, the customer's own name and anyone's name where it is written as names are (before 様, さん, 先生…; 〜と申します; 〜です。 opening a sentence) masked as 〔氏名〕.",
+      "Over cancel flows started on tenant-local days `from`–`to` (default: the last 180 days): per reason and month, flows, saves, cancellations and the save rate (SQL aggregates); and the recurring themes in the free-text comments and exit-survey answers — top words and two-word phrases (Japanese word segmentation with Intl.Segmenter), each with up to two example quotes with e-mail addresses, URLs, payment card numbers (13–19 digits passing the Luhn check), phone numbers, postal codes and street addresses with block numbers (東京都渋谷区神南一丁目2番3号, 渋谷区神南1-2-3) masked as 〔メール〕, 〔URL〕, 〔カード番号〕, 〔電話番号〕, 〔郵便番号〕, 〔住所〕, and the customer's own name and anyone's name where it is written as names are (before 様, さん, 先生…; 〜と申します; 〜です。 opening a sentence) as 〔氏名〕. A name standing bare, with nothing around it that marks it as one (佐藤花子), is not found. Masked spans are not counted as themes.",
     request: { query: InsightsQuery },
     responses: { 200: jsonResponse(ReasonInsights, "Counts, save rates and themes") },
   }),

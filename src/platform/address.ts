@@ -49,6 +49,28 @@ export function normalizePostalCode(value: string): string | null {
 
 const PREFECTURE = /^(東京都|北海道|京都府|大阪府|.{2,3}県)/u;
 
+/** The 47 prefectures by name, for finding an address inside free text (a line of its own may start with any ..県). */
+const PREFECTURE_NAMES = String.raw`(?:東京都|北海道|京都府|大阪府|(?:青森|岩手|宮城|秋田|山形|福島|茨城|栃木|群馬|埼玉|千葉|神奈川|新潟|富山|石川|福井|山梨|長野|岐阜|静岡|愛知|三重|滋賀|兵庫|奈良|和歌山|鳥取|島根|岡山|広島|山口|徳島|香川|愛媛|高知|福岡|佐賀|長崎|熊本|大分|宮崎|鹿児島|沖縄)県)`;
+/** A block number: 一丁目, 2番, 3番地, 4号, or digits joined by a dash (2-3), the way addresses are written. */
+const BLOCK = String.raw`(?:[0-9〇一二三四五六七八九十百]+(?:丁目|番地|番|号)|[0-9]+(?:[-‐−ー][0-9]+)+)`;
+const PLACE = String.raw`[\p{Script=Han}\p{Script=Katakana}ー々ヶノ]`;
+/**
+ * A street address inside free text, up to its house number: from a prefecture (東京都渋谷区神南
+ * 一丁目2番3号) or from a city, ward, town or village (渋谷区神南1-2-3), and only when block numbers
+ * follow — a place named alone (東京都に住んでいます, 市販の薬) identifies no one. The building and
+ * room after the number are left (a building name alone rarely identifies a person, and where it
+ * ends in free text cannot be told).
+ */
+const ADDRESS_IN_TEXT = new RegExp(
+  String.raw`(?:${PREFECTURE_NAMES}[\p{Script=Han}\p{Script=Katakana}\p{Script=Hiragana}ー々ヶノ]{0,20}?|${PLACE}{1,8}?[市区町村郡]${PLACE}{0,10}?)${BLOCK}(?:[-‐−ーの]?${BLOCK}|[-‐−ーの][0-9]+)*`,
+  "gu",
+);
+
+/** `text` (NFKC-normalised) with the street addresses it holds replaced by 〔住所〕 (see ADDRESS_IN_TEXT). */
+export function maskAddresses(text: string): string {
+  return text.replace(ADDRESS_IN_TEXT, "〔住所〕");
+}
+
 /** The address line folded for matching (see the module comment); null for an empty line. */
 export function foldAddress(value: string): string | null {
   let s = value.normalize("NFKC").replace(/\s+/g, "");

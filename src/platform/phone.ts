@@ -4,6 +4,7 @@
  * is stored, searched and matched in exactly one form.
  */
 import { z } from "@hono/zod-openapi";
+import { maskAddresses } from "./address";
 import { maskNames } from "./person-names";
 import { PhoneNumber, type E164Number } from "libphonenumber-js/core";
 import { findPhoneNumbersInText, parsePhoneNumberFromString } from "libphonenumber-js/max";
@@ -159,16 +160,35 @@ const EMAIL_IN_TEXT = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.[\p{L}]{2,}/gu;
 const URL_IN_TEXT = /https?:\/\/\S+/gu;
 const POSTAL_CODE = /〒?\s*\d{3}[-‐－ー]\d{4}/gu;
 
+/** 13–19 digits, maybe grouped by spaces or hyphens (4111 1111 1111 1111): a payment card's length (ISO/IEC 7812). */
+const CARD_IN_TEXT = /(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])/gu;
+
+/** The Luhn check (ISO/IEC 7812-1 Annex B) every payment card number passes, and 9 in 10 other digit runs fail. */
+function luhn(digits: string): boolean {
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let d = Number(digits[digits.length - 1 - i]);
+    if (i % 2 === 1 && (d *= 2) > 9) d -= 9;
+    sum += d;
+  }
+  return sum % 10 === 0;
+}
+
 /**
- * Free text with the contact data a customer may have typed masked: e-mail addresses, URLs, phone
- * numbers (found by libphonenumber, any Japanese form, full-width included) and postal codes, each
- * replaced by 〔…〕; any of `names` (e.g. the customer's own family and given names); and anyone's
- * name written as names are written (山田です。, 鈴木様, 〜と申します: platform/person-names).
+ * Free text with the personal data a customer may have typed masked, each replaced by 〔…〕:
+ * e-mail addresses, URLs, payment card numbers (13–19 digits passing the Luhn check), phone
+ * numbers (found by libphonenumber, any Japanese form, full-width included), postal codes, street
+ * addresses with their block numbers (platform/address maskAddresses); any of `names` (e.g. the
+ * customer's own family and given names); and anyone's name written as names are written (山田です。,
+ * 鈴木様, 〜と申します: platform/person-names). A name standing bare (佐藤花子) is not found: no name
+ * dictionary loads on Workers.
  */
 export function maskPersonalData(text: string, names: readonly string[] = []): string {
   let s = text.normalize("NFKC").replace(EMAIL_IN_TEXT, "〔メール〕").replace(URL_IN_TEXT, "〔URL〕");
+  // Before the phone numbers: libphonenumber may read part of a card number as one.
+  s = s.replace(CARD_IN_TEXT, (run) => (luhn(run.replace(/\D/g, "")) ? "〔カード番号〕" : run));
   for (const found of findPhoneNumbersInText(s, "JP").reverse()) s = s.slice(0, found.startsAt) + "〔電話番号〕" + s.slice(found.endsAt);
-  s = s.replace(POSTAL_CODE, "〔郵便番号〕");
+  s = maskAddresses(s.replace(POSTAL_CODE, "〔郵便番号〕"));
   for (const n of names) if (n.trim().length >= 2) s = s.split(n.trim()).join("〔氏名〕");
   return maskNames(s);
 }

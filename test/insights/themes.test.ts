@@ -10,6 +10,16 @@ describe("what leaving customers wrote", () => {
     );
   });
 
+  it("masks payment card numbers and street addresses, and leaves places and numbers that identify no one", () => {
+    expect(maskPersonalData("高いです。住所 東京都渋谷区神南一丁目2番3号、カード4111111111111111")).toBe("高いです。住所 〔住所〕、カード〔カード番号〕");
+    expect(maskPersonalData("カード ４１１１－１１１１－１１１１－１１１１ で払った")).toBe("カード 〔カード番号〕 で払った");
+    expect(maskPersonalData("渋谷区神南1-2-3 ハイツ101に住んでいます")).toBe("〔住所〕 ハイツ101に住んでいます");
+    expect(maskPersonalData("埼玉県さいたま市浦和区高砂3-15-1 まで")).toBe("〔住所〕 まで");
+    expect(maskPersonalData("横浜市中区山下町1番地")).toBe("〔住所〕");
+    // No Luhn, no block number: an order number, a prefecture alone, a count.
+    for (const kept of ["注文番号 1234567890123 です", "東京都に住んでいます", "市販の薬で十分です", "2-3個余っています", "5丁目の店で買える"]) expect(maskPersonalData(kept)).toBe(kept);
+  });
+
   it("masks anyone's name where it is written as a name, not only the customer's own", () => {
     const masked = (t: string) => maskPersonalData(t, ["佐藤", "一郎"]);
     expect(masked("山田です。電話は090-1234-5678にお願いします")).toBe("〔氏名〕です。電話は〔電話番号〕にお願いします");
