@@ -400,6 +400,12 @@ describe("an erasure racing the shop turning contact fingerprints off", () => {
     expect(await kept()).toBe(0);
     expect((await h.request("PATCH", "/v1/settings", { key: t.key, body: { keepContactFingerprints: true } })).status).toBe(200);
     for (const p of [before, after]) expect((await check(p)).body.evidence, p.name).toMatchObject({ matchedOn: [], earlierSubscriptions: 0 });
+    // An erasure after that keeps its fingerprints again, and the job leaves them.
+    const later = person();
+    const laterIds = await personWithHistory(h, t, later);
+    expect((await h.request("DELETE", `/v1/customers/${laterIds.customerId}`, { key: t.key })).body.fingerprintsKept).toBe(true);
+    expect((await h.maintain()).fingerprints).toBe(0);
+    expect((await check(later)).body.evidence).toMatchObject({ matchedOn: ["phone", "email"], earlierSubscriptions: 1 });
     h.close();
   });
 });
