@@ -8,7 +8,7 @@ import { eventsRouter } from "./events/routes";
 import type { DocsOptions } from "./meta/docs";
 import { metaRouter } from "./meta/routes";
 import { authenticate } from "./platform/auth";
-import { limitBody } from "./platform/body-limit";
+import { limitBodies } from "./platform/body-limit";
 import { corsHeaders, preflight } from "./platform/cors";
 import { databaseFailure, describeCauses as causes } from "./db/client";
 import type { AppEnv, Services } from "./platform/env";
@@ -35,7 +35,6 @@ import { checkoutChecksRouter } from "./checkout-checks/routes";
 import { winbackRouter } from "./winback/routes";
 import { insightsRouter } from "./insights/routes";
 import { dataRightsRouter } from "./data-rights/routes";
-import { MAX_SYNC_BODY_BYTES } from "./sync/schemas";
 import { syncRouter } from "./sync/routes";
 import { knowledgeRouter } from "./knowledge/routes";
 import { timelineRouter } from "./customers/timeline";
@@ -118,13 +117,14 @@ export function createApp(services: (c: Context<AppEnv>) => Services, options: {
     c.set("services", services(c));
     return next();
   });
-  const limits = { default: limitBody(MAX_BODY_BYTES), sync: limitBody(MAX_SYNC_BODY_BYTES) };
+  const limitBody = limitBodies(MAX_BODY_BYTES);
   // Only for methods with a body: looking at a GET's body makes the Node adapter build a full
-  // Request object, which costs the data dip ~4 % of its time. The bulk sync has its own limit.
+  // Request object, which costs the data dip ~4 % of its time. An operation may have its own limit
+  // (apiRoute `maxBodyBytes`: the bulk sync's 4 MiB).
   // CORS first: preflights are answered without credentials; answers to sessions get headers after.
   app.use("/v1/*", (c, next) => (c.req.method === "OPTIONS" ? preflight(c, next) : corsHeaders(c, next)));
   app.use("/v1/*", (c, next) =>
-    c.req.method === "GET" || c.req.method === "HEAD" ? next() : (c.req.path === "/v1/sync" ? limits.sync : limits.default)(c, next),
+    c.req.method === "GET" || c.req.method === "HEAD" ? next() : limitBody(c, next),
   );
   app.use("/v1/*", requireJsonBody);
   for (const page of ["/docs", "/docs/*"]) app.use(page, docsSecurityHeaders);

@@ -17,6 +17,7 @@ import type { Actor } from "../platform/env";
 import { randomToken } from "../platform/crypto";
 import { ApiError } from "../platform/errors";
 import { fingerprint } from "../platform/secrets";
+import { keepsContactFingerprints } from "../settings/schemas";
 import type { TenantStore } from "../platform/tenancy";
 import type { Database } from "../db/client";
 import { enqueueWebhookEvent } from "../webhooks/outbox";
@@ -70,7 +71,9 @@ const pseudonym = () => `erased_${randomToken(20)}`;
  * - marketing consent and keep-in-touch become false (never contactable again);
  * - from then on the pseudonym's record takes no writes (data-rights/erased);
  * - with the shop setting `keepContactFingerprints` (default true), keyed HMAC fingerprints of the
- *   normalised phone and e-mail are kept for the 初回だけ解約 (first-delivery-only) fraud match;
+ *   normalised phone and e-mail are kept for the 初回だけ解約 (first-delivery-only) fraud match —
+ *   the setting as committed when the erasure's transaction runs (settings/schemas
+ *   `keepsContactFingerprints`), not as the request found it;
  * - win-back records and keep-in-touch evidence move to the pseudonym too (the wording shown is
  *   the shop's and stays), free-text exit survey answers go, and the person is never a candidate;
  * - audit entries naming the person (a customer target, a customer actor) move to the pseudonym
@@ -85,7 +88,7 @@ const pseudonym = () => `erased_${randomToken(20)}`;
 export async function eraseCustomer(
   store: TenantStore,
   customerId: string,
-  options: { at: Date; secretsKey: string; keepFingerprints: boolean; embedded: boolean },
+  options: { at: Date; secretsKey: string; embedded: boolean },
 ): Promise<{ answer: ErasureResult; pseudonym: string }> {
   return store.write(async (s) => {
     // An embedded file keeps what a row held in freed space until reused: zero it as it is freed.
@@ -109,7 +112,10 @@ export async function eraseCustomer(
     const rename = new Map([[customerId, alias]]);
     const needles = [...personal, customerId];
 
-    const [phoneFingerprint, emailFingerprint] = options.keepFingerprints
+    // Decided on the shop's row read in this write transaction: a `keepContactFingerprints: false`
+    // that committed after the request authenticated is seen, and none can commit before this does.
+    const keep = keepsContactFingerprints((await s.tenant()).settings, at);
+    const [phoneFingerprint, emailFingerprint] = keep
       ? await Promise.all([
           person.phone ? fingerprint(options.secretsKey, "contact-fingerprint", person.phone) : null,
           person.emailNormalized ? fingerprint(options.secretsKey, "contact-fingerprint", person.emailNormalized) : null,

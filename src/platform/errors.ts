@@ -209,6 +209,8 @@ export type ProblemMember = keyof typeof MEMBERS;
 
 /** Members one operation adds to some of its codes' problems (`apiRoute`'s `members`), beyond the code's own. */
 export type RouteMembers = Partial<Record<ErrorCode, readonly ProblemMember[]>>;
+/** An operation's own wording of a code's documentation (what to do, the example's detail), where its case differs: the sync's 4 MiB body limit. */
+export type OwnErrorDoc = { help: string; example: string };
 
 const DOCS: Record<ErrorCode, ErrorDoc> = {
   invalid_json: { ja: "リクエスト本文が JSON として読めません", help: "The body is not well-formed JSON. Send valid JSON (UTF-8) with `Content-Type: application/json`.", example: "The request body could not be parsed as JSON." },
@@ -291,8 +293,8 @@ export function errorTitle(code: ErrorCode, lang: Language = "en"): string {
 }
 
 /** What the document says about a code: its explanation, extra members (the code's own and `more`, the operation's) and example body. */
-export function errorDoc(code: ErrorCode, more: readonly ProblemMember[] = []) {
-  const doc = DOCS[code];
+export function errorDoc(code: ErrorCode, more: readonly ProblemMember[] = [], own?: OwnErrorDoc) {
+  const doc = { ...DOCS[code], ...own };
   const members = more.length > 0 ? [...new Set([...(doc.members ?? []), ...more])] : (doc.members ?? []);
   const example: Record<string, unknown> = {
     type: PROBLEM_BASE + code,

@@ -4,7 +4,8 @@ import type { JSONParsed } from "hono/utils/types";
 import { authorize } from "./auth";
 import { utcInstant } from "./dates";
 import type { AppEnv, Scope } from "./env";
-import { ApiError, controlCharacterErrors, ERROR_STATUS, errorDoc, fieldErrors, problemSchemaFor, type ErrorCode, type RouteMembers } from "./errors";
+import { bodyLimitDoc, ownBodyLimit } from "./body-limit";
+import { ApiError, controlCharacterErrors, ERROR_STATUS, errorDoc, fieldErrors, problemSchemaFor, type ErrorCode, type OwnErrorDoc, type RouteMembers } from "./errors";
 import { claimsInWrite, neverRemembered as rememberNever, NOT_REMEMBERED } from "./idempotency";
 import { errorLanguage } from "./language";
 import { limitParam } from "./pagination";
@@ -92,7 +93,12 @@ function problemHeaders(status: number, codes: readonly ErrorCode[], answering: 
  * headers the status sends (see problemHeaders). This is the one place a 4xx/5xx enters the
  * document, so listing a code is all a route does.
  */
-export function errorResponses(codes: readonly ErrorCode[], answering: Answering = { limited: false, replays: false }, members: RouteMembers = {}) {
+export function errorResponses(
+  codes: readonly ErrorCode[],
+  answering: Answering = { limited: false, replays: false },
+  members: RouteMembers = {},
+  own: Partial<Record<ErrorCode, OwnErrorDoc>> = {},
+) {
   const byStatus = new Map<number, ErrorCode[]>();
   for (const code of new Set(codes)) {
     const status = ERROR_STATUS[code];
@@ -107,7 +113,7 @@ export function errorResponses(codes: readonly ErrorCode[], answering: Answering
     }
   > = {};
   for (const [status, list] of [...byStatus].sort(([a], [b]) => a - b)) {
-    const docs = list.map((code) => ({ code, ...errorDoc(code, members[code]) }));
+    const docs = list.map((code) => ({ code, ...errorDoc(code, members[code], own[code]) }));
     out[status] = {
       description:
         `Problem details (RFC 9457). \`code\` is one of: ${list.map((c) => `\`${c}\``).join(", ")}.\n\n` +
@@ -167,6 +173,11 @@ type ApiRouteConfig = RouteConfig & {
   neverRemembered?: boolean;
   /** Members this operation adds to some of its codes' problems (errors.ts MEMBERS), documented on those responses only. */
   members?: RouteMembers;
+  /**
+   * The operation's own body limit in bytes instead of the app's 1 MiB (platform/body-limit
+   * `ownBodyLimit`: applied, and its 413 documented with it). A fixed path only.
+   */
+  maxBodyBytes?: number;
 };
 
 /**
@@ -175,7 +186,8 @@ type ApiRouteConfig = RouteConfig & {
  * carries, so the document and the runtime cannot drift apart.
  */
 export function apiRoute<const R extends ApiRouteConfig>(config: R) {
-  const { scope, errors = [], customer = false, claimsKeyInWrite = false, neverRemembered = false, members = {}, ...route } = config;
+  const { scope, errors = [], customer = false, claimsKeyInWrite = false, neverRemembered = false, members = {}, maxBodyBytes, ...route } = config;
+  if (maxBodyBytes !== undefined) ownBodyLimit(route.method, route.path, maxBodyBytes);
   if (claimsKeyInWrite && (route.method === "post" || route.method === "put")) claimsInWrite(route.method, route.path);
   if (neverRemembered && (route.method === "post" || route.method === "delete")) rememberNever(`${route.method.toUpperCase() as "POST" | "DELETE"} ${route.path as `/${string}`}`);
   const hasInput = Boolean(route.request?.params || route.request?.query || route.request?.body || route.request?.headers);
@@ -206,8 +218,8 @@ export function apiRoute<const R extends ApiRouteConfig>(config: R) {
     }.`,
     security: customer ? [{ bearerAuth: [] }, { customerSession: [] }] : [{ bearerAuth: [] }],
     middleware: [authorize(scope, customer)] as const,
-    responses: { ...successes, ...errorResponses(codes, answering, members) },
-  } as Omit<R, "scope" | "errors" | "customer" | "claimsKeyInWrite" | "neverRemembered" | "members">);
+    responses: { ...successes, ...errorResponses(codes, answering, members, maxBodyBytes === undefined ? {} : { payload_too_large: bodyLimitDoc(maxBodyBytes) }) },
+  } as Omit<R, "scope" | "errors" | "customer" | "claimsKeyInWrite" | "neverRemembered" | "members" | "maxBodyBytes">);
 }
 
 /** Body fields, by route, whose items the route checks one by one (a bad item refused alone): `POST /v1/sync` → customers, subscriptions. */

@@ -137,6 +137,21 @@ export const PatchSettingsBody = z
  */
 export const FINGERPRINTS_DROPPED_AT = "fingerprintsDroppedAt";
 
+/**
+ * Whether an erasure at `at` (ISO instant) keeps the person's contact fingerprints, by the shop's
+ * stored settings (the `tenants.settings` JSON) read inside the erasure's own transaction: the
+ * settings the request authenticated with may predate a `keepContactFingerprints: false` that
+ * committed since, and a fingerprint stored then would outlive the shop's choice (the job drops
+ * only those erased up to its marker). Kept while the setting is on and `at` is after the latest
+ * turn-off (FINGERPRINTS_DROPPED_AT): one dated up to it is ignored by the checkout check and
+ * dropped by the job, so it is not stored at all.
+ */
+export function keepsContactFingerprints(stored: unknown, at: string): boolean {
+  if (!resolveSettings(stored).keepContactFingerprints) return false;
+  const droppedAt = stored && typeof stored === "object" ? (stored as Record<string, unknown>)[FINGERPRINTS_DROPPED_AT] : undefined;
+  return typeof droppedAt !== "string" || at > droppedAt;
+}
+
 const resolved = new Map<string, TenantSettings>();
 
 /**

@@ -4,7 +4,7 @@ import { MerchantId } from "../platform/openapi";
 import { ItemProblem } from "../platform/errors";
 import { requireCadence, UpsertSubscriptionBody } from "../subscriptions/schemas";
 
-/** Items one `POST /v1/sync` may carry, customers and subscriptions together. */
+/** Items one `POST /v1/sync` may carry, customers and subscriptions together (the sum of both arrays). */
 export const MAX_SYNC_ITEMS = 1_000;
 /** The bulk sync's own body limit (other requests: 1 MiB). */
 export const MAX_SYNC_BODY_BYTES = 4 * 1024 * 1024;
@@ -20,18 +20,21 @@ export const SyncSubscription = z
   .superRefine(requireCadence, { when: () => true })
   .openapi("SyncSubscription");
 
+// `maxItems` bounds each array; the bound on their sum, which JSON Schema cannot state, is said in words.
+const TOGETHER = `At most ${MAX_SYNC_ITEMS} items in \`customers\` and \`subscriptions\` together: the two lengths added up (more: 422 \`validation_failed\`).`;
+
 export const BulkSyncBody = z
   .strictObject({
     customers: z
       .array(z.unknown())
       .max(MAX_SYNC_ITEMS)
       .optional()
-      .openapi({ description: "Customers to create or replace, each as `PUT /v1/customers/{id}` takes it plus its `id`.", items: { $ref: "#/components/schemas/SyncCustomer" } }),
+      .openapi({ description: `Customers to create or replace, each as \`PUT /v1/customers/{id}\` takes it plus its \`id\`. ${TOGETHER}`, items: { $ref: "#/components/schemas/SyncCustomer" } }),
     subscriptions: z
       .array(z.unknown())
       .max(MAX_SYNC_ITEMS)
       .optional()
-      .openapi({ description: "Subscriptions to create or replace, each as `PUT /v1/subscriptions/{id}` takes it plus its `id`.", items: { $ref: "#/components/schemas/SyncSubscription" } }),
+      .openapi({ description: `Subscriptions to create or replace, each as \`PUT /v1/subscriptions/{id}\` takes it plus its \`id\`. ${TOGETHER}`, items: { $ref: "#/components/schemas/SyncSubscription" } }),
   })
   .refine((b) => (b.customers?.length ?? 0) + (b.subscriptions?.length ?? 0) >= 1, { message: "Send at least one customer or subscription" })
   .refine((b) => (b.customers?.length ?? 0) + (b.subscriptions?.length ?? 0) <= MAX_SYNC_ITEMS, {

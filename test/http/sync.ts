@@ -1,5 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { addDays, localDate } from "../../src/platform/dates";
+import openapi from "../../openapi.json";
+import { MAX_SYNC_BODY_BYTES } from "../../src/sync/schemas";
 import { customerBody, subscriptionBody, uid, type Harness, type TestTenant } from "../support/harness";
 
 export function syncSuite(h: () => Harness) {
@@ -253,6 +255,42 @@ export function syncSuite(h: () => Harness) {
       expect(huge.status).toBe(413);
       const empty = await h().request("POST", "/v1/sync", { key: t.key, body: {} });
       expect(empty.status).toBe(422);
+    });
+
+    it("states its limits in openapi.json and answers past them as documented there: 422 over the items, 413 over its body limit", async () => {
+      const sync = openapi.paths["/v1/sync"].post;
+      const [tooLarge, invalid] = [sync.responses["413"].content["application/problem+json"], sync.responses["422"].content["application/problem+json"]];
+      const { customers: customersField, subscriptions: subscriptionsField } = openapi.components.schemas.BulkSync.properties;
+      const maxItems = customersField.maxItems;
+      expect([maxItems, subscriptionsField.maxItems]).toEqual([1000, 1000]);
+      const send = (body: unknown) => h().request("POST", "/v1/sync", { key: t.key, body });
+      const customers = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `C-limit-${i}` }));
+
+      // One array over its maxItems, and both within theirs but over the same number together (said in words).
+      const overOne = await send({ customers: customers(maxItems + 1) });
+      const overBoth = await send({ customers: customers(maxItems / 2), subscriptions: customers(maxItems / 2 + 1) });
+      for (const over of [overOne, overBoth]) {
+        expect(over.status).toBe(422);
+        expect(invalid.schema.properties.code.enum).toContain(over.body.code);
+        expect(over.body.code).toBe("validation_failed");
+      }
+      expect(overOne.body.errors.map((e: { path: string }) => e.path)).toEqual(["customers"]);
+      expect(overBoth.body.errors).toEqual([{ path: "", message: `At most ${maxItems} customers and subscriptions together per request` }]);
+      expect(customersField.description).toContain(`At most ${maxItems} items in \`customers\` and \`subscriptions\` together`);
+
+      // The body limit: the operation's 413 names it, and a body one byte over it gets the documented answer.
+      expect(sync.responses["413"].description).toContain(`${MAX_SYNC_BODY_BYTES} bytes`);
+      const documented = tooLarge.examples.payload_too_large.value;
+      const ofSize = (bytes: number) => {
+        const [head, tail] = ['{"customers":[{"id":"C-limit","name":"', '"}]}'];
+        return head + "x".repeat(bytes - head.length - tail.length) + tail;
+      };
+      const atLimit = await h().request("POST", "/v1/sync", { key: t.key, rawBody: ofSize(MAX_SYNC_BODY_BYTES), headers: { "content-type": "application/json" } });
+      expect(atLimit.status).toBe(200); // read, and the item refused for its name
+      expect(atLimit.body.refused).toBe(1);
+      const overLimit = await h().request("POST", "/v1/sync", { key: t.key, rawBody: ofSize(MAX_SYNC_BODY_BYTES + 1), headers: { "content-type": "application/json" } });
+      expect(overLimit.status).toBe(413);
+      expect(overLimit.body).toMatchObject({ code: documented.code, detail: documented.detail });
     });
 
     it("needs the write scope", async () => {

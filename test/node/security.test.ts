@@ -366,6 +366,50 @@ describe("erasure leaves no personal datum in the database file", () => {
   });
 });
 
+describe("an erasure racing the shop turning contact fingerprints off", () => {
+  it("keeps none once keepContactFingerprints: false has committed, though the request authenticated before it; the job then leaves none", async () => {
+    const { person, personWithHistory } = await import("../http/data-rights");
+    const h = await nodeHarness();
+    const t = await h.tenant();
+    const [before, after] = [person(), person()];
+    const beforeIds = await personWithHistory(h, t, before);
+    const afterIds = await personWithHistory(h, t, after);
+    const kept = async () => Number((await h.sql("SELECT count(*) AS n FROM customers WHERE phone_fingerprint IS NOT NULL OR email_fingerprint IS NOT NULL"))[0]!.n);
+    const check = (p: typeof before) => h.request("POST", "/v1/checkout-checks", { key: t.key, body: { phone: p.phone, email: p.email } });
+    expect((await h.request("DELETE", `/v1/customers/${beforeIds.customerId}`, { key: t.key })).body.fingerprintsKept).toBe(true);
+
+    // The second erasure has authenticated (the setting on) when the shop's PATCH commits, just
+    // before the erasure's own transaction begins.
+    const write = h.db.write;
+    let patched = 0;
+    h.db.write = (async (fn: Parameters<typeof write>[0]) => {
+      h.db.write = write;
+      patched = (await h.request("PATCH", "/v1/settings", { key: t.key, body: { keepContactFingerprints: false } })).status;
+      return write(fn);
+    }) as typeof write;
+    const erased = await h.request("DELETE", `/v1/customers/${afterIds.customerId}`, { key: t.key });
+    expect([patched, erased.status]).toEqual([200, 200]);
+    expect(erased.body.fingerprintsKept).toBe(false);
+    expect(await kept()).toBe(1); // the first person's, until the job runs
+    const log = await h.request("GET", "/v1/audit-log?action=customer.erased", { key: t.key });
+    expect(log.body.data[0].details.fingerprintsKept).toBe(false);
+
+    // The job drops the one kept before the PATCH; none is left, and turned on again the setting
+    // brings neither person back to the checkout check.
+    expect((await h.maintain()).fingerprints).toBe(1);
+    expect(await kept()).toBe(0);
+    expect((await h.request("PATCH", "/v1/settings", { key: t.key, body: { keepContactFingerprints: true } })).status).toBe(200);
+    for (const p of [before, after]) expect((await check(p)).body.evidence, p.name).toMatchObject({ matchedOn: [], earlierSubscriptions: 0 });
+    // An erasure after that keeps its fingerprints again, and the job leaves them.
+    const later = person();
+    const laterIds = await personWithHistory(h, t, later);
+    expect((await h.request("DELETE", `/v1/customers/${laterIds.customerId}`, { key: t.key })).body.fingerprintsKept).toBe(true);
+    expect((await h.maintain()).fingerprints).toBe(0);
+    expect((await check(later)).body.evidence).toMatchObject({ matchedOn: ["phone", "email"], earlierSubscriptions: 1 });
+    h.close();
+  });
+});
+
 describe("retention: the shop's settings, applied by the background job in bounded chunks", () => {
   it("deletes old events and removes old closed flows' free text; the evidence stays; nothing newer is touched", async () => {
     const h = await nodeHarness();
