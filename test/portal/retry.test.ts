@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { say } from "../../src/platform/localized-text";
 import { ApiProblem, type Problem } from "../../src/portal/client/api";
 import { refusalText } from "../../src/portal/client/refusals";
-import { MAX_RETRIES, retryDelay, withRetries } from "../../src/portal/client/retry";
+import { MAX_RETRIES, retryDelay } from "../../src/platform/retry";
+import { withRetries } from "../../src/portal/client/retry";
 
 const yen = (m: { amount: number; currency: string }) => `￥${m.amount}`;
 const inUse: Problem = { code: "idempotency_key_in_use", status: 409, title: "t", retryAfterSeconds: 2 };

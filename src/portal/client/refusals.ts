@@ -1,6 +1,6 @@
 import { say, type Language, type PortalTextKey } from "../../platform/localized-text";
 import type { Problem } from "./api";
-import { retryAfterSeconds } from "./retry";
+import { retryAfterSeconds } from "../../platform/retry";
 
 /**
  * The API's refusals whose `detail` is the shop's rule in the customer's words (plan-changes/rules:
