@@ -256,6 +256,10 @@ export function consolePages(app: Fetcher) {
           </Layout>,
         );
       }
+      // The database down or the session over its limit: the page that says when to reload (pages.onError).
+      if ((res.status === 503 || res.status === 429) && (res.body?.code === "database_unavailable" || res.body?.code === "rate_limited")) {
+        throw new ApiError(res.body.code, undefined, { retryAfterSeconds: retryAfterSeconds(res.body) ?? 1 });
+      }
       if (res.status !== 200) throw new Error(`lookup answered ${res.status}`);
       lookup = res.body;
       customerId = lookup.customer.id as string;

@@ -657,6 +657,19 @@ describe("the operator console in a browser", () => {
     expect((await h.request("GET", `/v1/subscriptions/${sub}/changes`, { key: shopA.key })).body.data).toEqual([]);
   });
 
+  it("a screen pop while the operator's session is over its rate limit (429, Retry-After: 30): a page in the operator's words saying when to reload, not JSON", async () => {
+    const page = await as(shopA);
+    const lookup = (path: string) => path.startsWith("/v1/lookup");
+    await withApiAnswering(lookup, () => problem(429, "rate_limited", 30), async () => {
+      const res = await page.goto(`${api.url}/console?phone=09012345678`);
+      expect(res?.status()).toBe(429);
+      expect(res?.headers()["retry-after"]).toBe("30");
+    });
+    await expect(page.locator("p[role=alert]").textContent()).resolves.toBe("操作が集中しています。30秒ほど待ってから、画面を開き直してください。");
+    await expect(page.getByRole("link", { name: "画面を開き直す" }).getAttribute("href")).resolves.toBe("/console?phone=09012345678");
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+
   it("logs a contact that then shows on the timeline", async () => {
     const page = await as(shopA);
     await page.goto(`${api.url}/console?customer=${ids.customer}`);
