@@ -59,7 +59,8 @@ type Step =
  *   --tsuzuku-text, --tsuzuku-muted, --tsuzuku-surface, --tsuzuku-border, --tsuzuku-focus,
  *   --tsuzuku-error, --tsuzuku-radius
  *
- * No timers: nothing here ever hurries the customer or ends their reading.
+ * No timers that hurry the customer or end their reading: the one wait is the API's Retry-After
+ * before sending the customer's own request again (platform/retry), said on its card meanwhile.
  */
 export class TsuzukuPortal extends HTMLElement {
   static observedAttributes = ["session", "api-base", "lang", "subscription"];
@@ -139,7 +140,7 @@ export class TsuzukuPortal extends HTMLElement {
   }
 
   /**
-   * One call; a "not now" answer with Retry-After (retry.ts) is waited out and the same request
+   * One call; a "not now" answer with Retry-After (platform/retry) is waited out and the same request
    * sent again, its Idempotency-Key unchanged, while the action's status line says so.
    */
   #api<T>(call: Call): Promise<T> {
