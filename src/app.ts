@@ -1,6 +1,5 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import { customersRouter } from "./customers/routes";
 import { EventInput } from "./events/schemas";
@@ -10,9 +9,8 @@ import { metaRouter } from "./meta/routes";
 import { authenticate } from "./platform/auth";
 import { limitBodies } from "./platform/body-limit";
 import { corsHeaders, preflight } from "./platform/cors";
-import { databaseFailure, describeCauses as causes } from "./db/client";
 import type { AppEnv, Services } from "./platform/env";
-import { ApiError, databaseUnavailable, problemResponse } from "./platform/errors";
+import { ApiError, asApiError, problemResponse } from "./platform/errors";
 import { idempotency } from "./platform/idempotency";
 import { limitFailedAuth, limitPerKey } from "./platform/rate-limit";
 import { consoleSecurityHeaders, docsSecurityHeaders } from "./platform/csp";
@@ -183,23 +181,10 @@ export function createApp(services: (c: Context<AppEnv>) => Services, options: {
   });
 
   app.onError((err, c) => {
-    if (err instanceof ApiError) {
-      const res = problemResponse(c, err);
-      if (err.code === "missing_api_key" || err.code === "invalid_api_key") res.headers.set("WWW-Authenticate", 'Bearer realm="tsuzuku"');
-      return res;
-    }
-    const failure = databaseFailure(err);
-    if (failure !== null) {
-      // The operator's log says which server failure it was (the client's message: no token in it); the caller gets the kind only.
-      console.error(`[${c.get("requestId")}] ${c.req.method} ${c.req.path}: database ${failure}: ${causes(err)}`);
-      return problemResponse(c, databaseUnavailable(failure));
-    }
-    if (err instanceof HTTPException && err.status === 400) {
-      return problemResponse(c, new ApiError("invalid_json", { en: "The request body could not be parsed as JSON.", ja: "リクエスト本文を JSON として読み取れませんでした。" }));
-    }
-    // Unexpected: log it with the request id, tell the caller nothing internal.
-    console.error(`[${c.get("requestId")}] ${c.req.method} ${c.req.path}`, err);
-    return problemResponse(c, new ApiError("internal_error", { en: `Something went wrong on our side. Quote request id ${c.get("requestId")} to support.`, ja: `サーバー側で問題が発生しました。サポートにはリクエスト ID ${c.get("requestId")} をお伝えください。` }));
+    const problem = asApiError(c, err);
+    const res = problemResponse(c, problem);
+    if (problem.code === "missing_api_key" || problem.code === "invalid_api_key") res.headers.set("WWW-Authenticate", 'Bearer realm="tsuzuku"');
+    return res;
   });
 
   return app;

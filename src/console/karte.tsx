@@ -552,17 +552,29 @@ export function ReactivationPage(props: {
   );
 }
 
-/** What the timeline's words need besides the item: the page's language and dates, the shop's reasons. */
-type Words = { lang: Lang; today: string; timeZone: string; reasons: KarteData["reasons"] };
+/**
+ * What the timeline's words need besides the item: the page's language and dates, the shop's
+ * reasons, and the customer's subscriptions (a quantity is written in its product's package).
+ */
+type Words = { lang: Lang; today: string; timeZone: string; reasons: KarteData["reasons"]; subscriptions: readonly Pick<Sub, "id" | "product">[] };
 
 const reasonLabel = (code: unknown, w: Words) => w.reasons.find((r) => r.code === code)?.label ?? String(code);
 
-/** A plan field's value in words: a date, 「30日ごと」, 「継続中」; null is 「なし」. */
-function fieldValue(field: keyof typeof PLAN_FIELD_LABELS, v: unknown, w: Words): string {
+/**
+ * A quantity on the timeline as the rest of the console and the portal write it (platform/quantity):
+ * 「1個（30包入り）」 in the entry's subscription's package; 「N個」 only where that is not known.
+ */
+function quantityOf(n: unknown, i: TimelineItem, w: Words): string {
+  const product = w.subscriptions.find((s) => s.id === i.subscriptionId)?.product;
+  return product && typeof n === "number" ? writeQuantity(n, product, w.lang) : tf(w.lang, "quantityN", { n: String(n) });
+}
+
+/** A plan field's value in words: a date, 「30日ごと」, 「継続中」, 「1個（30包入り）」; null is 「なし」. */
+function fieldValue(field: keyof typeof PLAN_FIELD_LABELS, v: unknown, i: TimelineItem, w: Words): string {
   if (v === null || v === undefined) return t(w.lang, "none");
   if (field === "status") return STATUS_LABELS[String(v)]?.[w.lang] ?? String(v);
   if (field === "intervalDays") return tf(w.lang, "intervalDays", { n: String(v) });
-  if (field === "quantity") return tf(w.lang, "quantityN", { n: String(v) });
+  if (field === "quantity") return quantityOf(v, i, w);
   return writeDate(String(v), w.lang, "short", w.today);
 }
 
@@ -594,7 +606,7 @@ export function describe(i: TimelineItem, w: Words): string {
       case "delivery.completed":
         // The delivery date only when it is not the day the entry is dated (a late report).
         if (d.deliveredOn && d.deliveredOn !== localDate(new Date(i.at), w.timeZone)) parts.push(tf(lang, "delivered", { date: writeDate(String(d.deliveredOn), lang, "short", w.today) }));
-        if (d.quantity) parts.push(tf(lang, "quantityN", { n: String(d.quantity) }));
+        if (d.quantity) parts.push(quantityOf(d.quantity, i, w));
         break;
       case "delivery.skipped":
         if (d.scheduledOn) parts.push(tf(lang, "scheduledOn", { date: writeDate(String(d.scheduledOn), lang, "short", w.today) }));
@@ -627,7 +639,7 @@ export function describe(i: TimelineItem, w: Words): string {
         continue;
       }
       if (!(f in after) || before[f] === after[f]) continue;
-      parts.push(`${PLAN_FIELD_LABELS[f][lang]} ${f in before ? `${fieldValue(f, before[f], w)} → ` : ""}${fieldValue(f, after[f], w)}`);
+      parts.push(`${PLAN_FIELD_LABELS[f][lang]} ${f in before ? `${fieldValue(f, before[f], i, w)} → ` : ""}${fieldValue(f, after[f], i, w)}`);
     }
     const source = (d.source ?? {}) as Record<string, unknown>;
     const previous = source.previousCancellation as { reason?: string | null } | undefined;
@@ -669,7 +681,7 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
   // A canceled subscription has no churn risk to speak of: it shows its cancellation instead.
   const live = focus !== null && focus.status !== "canceled";
   const focusRisk = focus && live ? riskOf(focus.id) : null;
-  const words: Words = { lang, today: page.today, timeZone: page.timeZone, reasons: data.reasons };
+  const words: Words = { lang, today: page.today, timeZone: page.timeZone, reasons: data.reasons, subscriptions: data.subscriptions };
   const back = `/console?customer=${encodeURIComponent(customer.id)}${focus ? `&sub=${encodeURIComponent(focus.id)}` : ""}${data.reason ? `&reason=${encodeURIComponent(data.reason)}` : ""}`;
   const hidden = (
     <>

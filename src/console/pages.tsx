@@ -5,7 +5,9 @@ import { retentionMetricsOf, winbackMetricsOf } from "../metrics/routes";
 import { loadCatalogue } from "../offers/repository";
 import { CONSOLE_COOKIE, consoleCsrfToken, resolveConsole } from "../platform/auth";
 import type { AppEnv } from "../platform/env";
-import { ApiError } from "../platform/errors";
+import { ApiError, asApiError } from "../platform/errors";
+import { databaseFailure } from "../db/client";
+import { retryAfterSeconds, retryDelay } from "../platform/retry";
 import { localDate } from "../platform/dates";
 import { normalizeEmail, parsePhone } from "../platform/phone";
 import { TenantStore } from "../platform/tenancy";
@@ -26,7 +28,7 @@ import { CandidatesQuery } from "../winback/schemas";
 import { winbackDataOf } from "../winback/service";
 import { takeableSentComeback } from "../winback/redeem";
 import { keepInTouchState, WinbackPage, type Candidate, type KarteWinback } from "./winback";
-import { consoleError, consoleErrorCode, t, type Lang } from "./strings";
+import { consoleError, consoleErrorCode, t, tf, type Lang } from "./strings";
 
 const LANG_COOKIE = "tsz_console_lang";
 type Api = (method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<{ status: number; body: any }>;
@@ -161,8 +163,11 @@ export function consolePages(app: Fetcher) {
    * Back to the karte after an action (post/redirect/get), with what happened: `error` is a code of
    * CONSOLE_ERRORS (consoleErrorCode), never text, which the karte shows in its own words.
    */
-  /** Back to the karte saying what happened; `flow`: the cancel flow a refused confirmation left open, for the retry to reuse. */
-  function backTo(c: Context<AppEnv>, form: Record<string, string>, outcome: { done: string } | { error: unknown; flow?: string }) {
+  /**
+   * Back to the karte saying what happened; `flow`: the cancel flow a refused confirmation left
+   * open, for the retry to reuse; `wait`: the seconds a temporary refusal's Retry-After named.
+   */
+  function backTo(c: Context<AppEnv>, form: Record<string, string>, outcome: { done: string } | { error: unknown; flow?: string; wait?: number | null }) {
     const q = new URLSearchParams();
     if (form.customer) q.set("customer", form.customer);
     if (form.sub) q.set("sub", form.sub);
@@ -171,6 +176,7 @@ export function consolePages(app: Fetcher) {
     else {
       q.set("error", consoleErrorCode(outcome.error));
       if (outcome.flow) q.set("flow", outcome.flow);
+      if (outcome.wait) q.set("wait", String(outcome.wait));
     }
     return c.redirect(`/console?${q}`, 303);
   }
@@ -250,6 +256,10 @@ export function consolePages(app: Fetcher) {
           </Layout>,
         );
       }
+      // The database down or the session over its limit: the page that says when to reload (pages.onError).
+      if ((res.status === 503 || res.status === 429) && (res.body?.code === "database_unavailable" || res.body?.code === "rate_limited")) {
+        throw new ApiError(res.body.code, undefined, { retryAfterSeconds: retryAfterSeconds(res.body) ?? 1 });
+      }
       if (res.status !== 200) throw new Error(`lookup answered ${res.status}`);
       lookup = res.body;
       customerId = lookup.customer.id as string;
@@ -320,7 +330,7 @@ export function consolePages(app: Fetcher) {
       // A refused confirmation's flow, reused by the retry (only while it is still this focus's open flow).
       retryFlow: openFlow && q.flow === openFlow.id ? openFlow.id : null,
       notice: done,
-      error: consoleError(lang, q.error),
+      error: consoleError(lang, q.error, Number(q.wait)),
     };
     return c.html(<KartePage page={page} data={data} search={search} />);
   });
@@ -329,6 +339,23 @@ export function consolePages(app: Fetcher) {
   const attemptKey = (form: Record<string, string>) => {
     const attempt = (form.attempt ?? "").slice(0, 64) || crypto.randomUUID();
     return (step: string) => ({ "idempotency-key": `console-${attempt}-${step}` });
+  };
+
+  /**
+   * An action's refused call, answered. A "not now" (409 `idempotency_key_in_use`, 503, 429 with
+   * Retry-After: platform/retry) on an action whose calls all carry the form's attempt key
+   * (`keyed`) is a page that posts the same form again after Retry-After seconds — the same
+   * attempt, so the same Idempotency-Keys: a change the first send made is answered, not made
+   * again — counting its sends in `retry`; past the rule's bound, or anything else, back to the
+   * karte with the refusal (and the seconds to wait, when the API named them).
+   */
+  const refusalOf = (c: Context<AppEnv>, page: PageContext, form: Record<string, string>, keyed: boolean) => (res: { status: number; body: any }, code: unknown = res.body?.code) => {
+    const problem = (res.body ?? {}) as Record<string, unknown>;
+    const sent = Math.min(Math.max(Number.parseInt(form.retry ?? "0", 10) || 0, 0), 99) + 1;
+    const s = keyed && typeof problem.code === "string" ? retryDelay({ ...problem, code: problem.code }, { method: "POST", idempotencyKey: form.attempt }, sent) : null;
+    if (s === null) return backTo(c, form, { error: code, wait: retryAfterSeconds(problem) });
+    const note = problem.code === "idempotency_key_in_use" ? "retryUnsettled" : problem.code === "rate_limited" ? "retryTooMany" : "retryUnavailable";
+    return c.html(<ResendPage page={page} action={c.req.path} form={{ ...form, retry: String(sent) }} seconds={s} note={tf(page.lang, note, { n: s })} />);
   };
 
   /**
@@ -385,7 +412,7 @@ export function consolePages(app: Fetcher) {
     const body = { channel: "operator", ...(form.nextDeliveryOn ? { nextDeliveryOn: form.nextDeliveryOn } : {}), ...(form.offerId ? { offerId: form.offerId } : {}) };
     const res = await who.api("POST", `/v1/subscriptions/${encodeURIComponent(form.sub ?? "")}/reactivate`, body, attemptKey(form)("reactivate"));
     // offer_not_shown here is about a comeback, not a cancel flow: the console's words for it differ.
-    if (res.status !== 200) return backTo(c, form, { error: res.body?.code === "offer_not_shown" ? "comeback_not_shown" : res.body?.code });
+    if (res.status !== 200) return refusalOf(c, who.page, form, true)(res, res.body?.code === "offer_not_shown" ? "comeback_not_shown" : res.body?.code);
     return backTo(c, form, { done: "reactivated" });
   });
 
@@ -397,7 +424,7 @@ export function consolePages(app: Fetcher) {
     const sub = encodeURIComponent(form.sub ?? "");
     const ifMatch = { "if-match": `"${form.version ?? ""}"` };
     const key = attemptKey(form);
-    const failed = (res: { status: number; body: any }) => backTo(c, form, { error: res.body?.code });
+    const failed = refusalOf(c, who.page, form, true);
     // Offers are shown for a reason only; a change without one is /console/change.
     if (!form.reason) return backTo(c, form, { error: "offer_not_found" });
     // The caller gave a reason: the save runs through the cancel flow on channel operator, so it
@@ -431,16 +458,17 @@ export function consolePages(app: Fetcher) {
     const sub = encodeURIComponent(form.sub ?? "");
     const ifMatch = { "if-match": `"${form.version ?? ""}"` };
     const key = attemptKey(form);
+    const failed = refusalOf(c, who.page, form, true);
     if (form.reason) {
       // A change the rules then refuse (rare: the form offers only what plan-options allows)
       // leaves this flow open; the operator's next save or cancellation supersedes it.
       const started = await api("POST", `/v1/subscriptions/${sub}/cancel-flows`, { channel: "operator" }, { ...ifMatch, ...key("start") });
-      if (started.status !== 201) return backTo(c, form, { error: started.body?.code });
+      if (started.status !== 201) return failed(started);
       const given = await api("POST", `/v1/cancel-flows/${encodeURIComponent(started.body.flowId)}/reason`, { reason: form.reason, offerId: null }, key("reason"));
-      if (given.status !== 200) return backTo(c, form, { error: given.body?.code });
+      if (given.status !== 200) return failed(given);
     }
     const res = await api("POST", `/v1/subscriptions/${sub}/${call.path}`, { ...call.body, channel: "operator" }, { ...ifMatch, ...key("change") });
-    if (res.status !== 200) return backTo(c, form, { error: res.body?.code });
+    if (res.status !== 200) return failed(res);
     // A request that moved nothing (the plan already was so) records nothing and saves no flow.
     return backTo(c, form, { done: res.body?.change === null ? "unchanged" : form.reason ? "saved" : "changed" });
   });
@@ -459,6 +487,8 @@ export function consolePages(app: Fetcher) {
     const { api } = who;
     const sub = encodeURIComponent(form.sub ?? "");
     const ifMatch: Record<string, string> = form.version ? { "if-match": `"${form.version}"` } : {};
+    // Its calls carry no attempt key (the flow is the retry's handle): never sent again by itself.
+    const failed = refusalOf(c, who.page, form, false);
     let flow: string | null = null;
     let reasonGiven = false;
     if (form.flow) {
@@ -466,7 +496,7 @@ export function consolePages(app: Fetcher) {
       if (open.status === 200 && open.body.subscriptionId === form.sub && (open.body.status === "open" || open.body.status === "offered")) {
         // No new start to carry the If-Match: the version on screen is checked here.
         const current = await api("GET", `/v1/subscriptions/${sub}`);
-        if (current.status !== 200) return backTo(c, form, { error: current.body?.code });
+        if (current.status !== 200) return failed(current);
         if (form.version && String(current.body.version) !== form.version) return backTo(c, form, { error: "version_conflict" });
         flow = form.flow;
         reasonGiven = open.body.reason !== null;
@@ -474,17 +504,17 @@ export function consolePages(app: Fetcher) {
     }
     if (flow === null) {
       const started = await api("POST", `/v1/subscriptions/${sub}/cancel-flows`, { channel: "operator" }, ifMatch);
-      if (started.status !== 201) return backTo(c, form, { error: started.body?.code });
+      if (started.status !== 201) return failed(started);
       flow = started.body.flowId as string;
     }
     if (form.reason && !reasonGiven) {
       // The flow records as shown (and, on confirming, as declined) only what the operator says they
       // presented; none unless they pick one.
       const given = await api("POST", `/v1/cancel-flows/${flow}/reason`, { reason: form.reason, offerId: form.presentedOfferId || null });
-      if (given.status !== 200) return backTo(c, form, { error: given.body?.code });
+      if (given.status !== 200) return failed(given);
     }
     const confirmed = await api("POST", `/v1/cancel-flows/${flow}/confirm`, { ...(form.acknowledgeFee === "true" ? { acknowledgeFee: true } : {}), ...surveyAnswersOf(form) });
-    if (confirmed.status !== 200) return backTo(c, form, { error: confirmed.body?.code, flow });
+    if (confirmed.status !== 200) return backTo(c, form, { error: confirmed.body?.code, flow, wait: retryAfterSeconds(confirmed.body ?? {}) });
     return c.redirect(`/console/receipt?flow=${flow}&customer=${encodeURIComponent(form.customer ?? "")}`, 303);
   });
 
@@ -529,7 +559,7 @@ export function consolePages(app: Fetcher) {
       events: [{ id, type: "contact.logged", customerId: form.customer, ...(form.sub ? { subscriptionId: form.sub } : {}), occurredAt: c.get("services").now().toISOString(), data }],
     });
     const item = res.body?.results?.[0];
-    if (res.status !== 200 || item?.result === "rejected") return backTo(c, form, { error: item?.error?.code ?? res.body?.code });
+    if (res.status !== 200 || item?.result === "rejected") return refusalOf(c, who.page, form, false)(res, item?.error?.code ?? res.body?.code);
     return backTo(c, form, { done: "contact" });
   });
 
@@ -670,5 +700,63 @@ export function consolePages(app: Fetcher) {
     return c.redirect(`${new URL(url).pathname}${new URL(url).search}${to ? `&to=${encodeURIComponent(to)}` : ""}`, 303);
   });
 
+  /**
+   * A page that could not be served for a moment (the database down, the session over its rate
+   * limit: thrown before any call, as when the operator's session is read) is a page in the
+   * operator's words saying when to reload, with the API's Retry-After — not the API's JSON
+   * problem. Anything else is the app's to answer.
+   */
+  pages.onError((err, c) => {
+    if (!(err instanceof ApiError) && databaseFailure(err) === null) throw err;
+    const problem = asApiError(c, err);
+    if (problem.code !== "database_unavailable" && problem.code !== "rate_limited") throw err;
+    const lang = langOf(c);
+    const n = retryAfterSeconds(problem.extra) ?? 1;
+    // Reloading a read is safe; a form's post goes back to the page it was sent from.
+    const referer = c.req.header("referer");
+    const here = new URL(c.req.url);
+    const from = referer ? new URL(referer, here) : null;
+    const back = c.req.method === "GET" ? here.pathname + here.search : from && from.origin === here.origin && from.pathname.startsWith("/console") ? from.pathname + from.search : "/console";
+    return c.html(
+      <Bare lang={lang} title={t(lang, "unavailableTitle")}>
+        <p role="alert">{tf(lang, problem.code === "rate_limited" ? "tooManyNote" : "unavailableNote", { n })}</p>
+        <p>
+          <a href={back}>{t(lang, "reloadPage")}</a>
+        </p>
+      </Bare>,
+      problem.status as 429 | 503,
+      { "retry-after": String(n) },
+    );
+  });
+
   return pages;
+}
+
+/**
+ * An action sent again after Retry-After seconds (console/client/console.ts submits the form; the
+ * button does it at once, and works without script): the same fields, the same attempt.
+ */
+function ResendPage(props: { page: PageContext; action: string; form: Record<string, string>; seconds: number; note: string }) {
+  const { page, form } = props;
+  const lang = page.lang;
+  const karte = `/console?${new URLSearchParams({ customer: form.customer ?? "", ...(form.sub ? { sub: form.sub } : {}) })}`;
+  return (
+    <Layout page={page} title={t(lang, "retryTitle")}>
+      <h1>{t(lang, "retryTitle")}</h1>
+      <p class="notice" role="status">
+        {props.note}
+      </p>
+      <form method="post" action={props.action} data-resend-after={String(props.seconds)}>
+        {Object.entries(form).map(([name, value]) => (
+          <input type="hidden" name={name} value={value} />
+        ))}
+        <button type="submit" class="primary">
+          {t(lang, "retryNow")}
+        </button>
+      </form>
+      <p>
+        <a href={karte}>{t(lang, "backToKarte")}</a>
+      </p>
+    </Layout>
+  );
 }

@@ -122,6 +122,25 @@ const T = {
   sessionEnded: { ja: "セッションが終了しました。管理画面から新しいコンソールURLを開いてください。", en: "The session has ended. Open a new console URL from your admin tool." },
   loggedOut: { ja: "ログアウトしました。", en: "You are logged out." },
   error: { ja: "エラー", en: "Error" },
+  // An action the API answered "not now" (platform/retry), sent again by the console with the same keys.
+  retryTitle: { ja: "前回の操作を確認しています…", en: "Checking on the last attempt…" },
+  retryUnsettled: {
+    ja: "この操作の最初の送信が、まだ終わっていません。{n}秒後に同じ操作をもう一度送り、結果を確認します。二重に反映されることはありません。",
+    en: "The first send of this action has not finished. In {n} seconds the same action is sent again to get its result; it is never applied twice.",
+  },
+  retryUnavailable: {
+    ja: "データベースに一時的に接続できません。{n}秒後に同じ操作をもう一度送ります。二重に反映されることはありません。",
+    en: "The database cannot be reached for a moment. In {n} seconds the same action is sent again; it is never applied twice.",
+  },
+  retryTooMany: {
+    ja: "操作が集中しています。{n}秒後に同じ操作をもう一度送ります。二重に反映されることはありません。",
+    en: "Too many requests right now. In {n} seconds the same action is sent again; it is never applied twice.",
+  },
+  retryNow: { ja: "今すぐ確認する", en: "Check now" },
+  unavailableTitle: { ja: "一時的に利用できません", en: "Unavailable for a moment" },
+  unavailableNote: { ja: "データベースに一時的に接続できません。{n}秒ほど待ってから、画面を開き直してください。", en: "The database cannot be reached for a moment. Reload the page in about {n} seconds." },
+  tooManyNote: { ja: "操作が集中しています。{n}秒ほど待ってから、画面を開き直してください。", en: "Too many requests right now. Reload the page in about {n} seconds." },
+  reloadPage: { ja: "画面を開き直す", en: "Reload the page" },
   none: { ja: "なし", en: "none" },
   saveRateByWeek: { ja: "解約阻止率（週別・月曜始まり）", en: "Save rate by week (from Monday)" },
   byReason: { ja: "理由別", en: "By reason" },
@@ -251,7 +270,8 @@ export const CONSOLE_ERRORS: Record<string, Record<Lang, string>> = {
   subscription_not_found: { ja: "定期コースが見つかりません。", en: "Subscription not found." },
   customer_not_found: { ja: "お客様が見つかりません。", en: "Customer not found." },
   unknown_customer: { ja: "お客様が見つかりません。", en: "Customer not found." },
-  rate_limited: { ja: "操作が集中しています。少し待ってからもう一度お試しください。", en: "Too many requests. Wait a moment and try again." },
+  rate_limited: { ja: "操作が集中しているため、操作できませんでした。{wait}待ってからもう一度お試しください。", en: "Too many requests, so that did not go through. Try again {wait}." },
+  database_unavailable: { ja: "データベースに一時的に接続できないため、操作できませんでした。{wait}待ってからもう一度お試しください。", en: "The database could not be reached for a moment, so that did not go through. Try again {wait}." },
   offer_expired: {
     ja: "この特典は、ご利用期限が過ぎたか提供が終わったため、お付けできません。再開はしていません。特典なしで再開するか、カルテに表示されている特典をご案内してください。",
     en: "This offer can no longer be taken (its time ran out, or the shop no longer offers it). Nothing was reactivated: reactivate without it, or offer what the karte shows now.",
@@ -260,14 +280,26 @@ export const CONSOLE_ERRORS: Record<string, Record<Lang, string>> = {
     ja: "この特典は、この定期コースの再開時の特典としてご案内されていません。再開はしていません。",
     en: "This offer was not suggested for this subscription's comeback. Nothing was reactivated.",
   },
-  idempotency_key_in_use: { ja: "同じ操作を処理中です。少し待ってから画面を開き直してください。", en: "The same action is still being processed. Wait a moment and reload." },
+  // The first send of this very action never settled, even after the console sent it again (platform/retry).
+  idempotency_key_in_use: {
+    ja: "変更が反映されたかどうかを確認できませんでした。反映されている場合があります。二重に変更しないよう、1分ほど待ってからカルテを開き直し、現在のご契約内容を確認してから、必要であればもう一度操作してください。",
+    en: "Could not confirm whether the change went through: it may have been applied. So it is not made twice, wait about a minute, reload the karte and check the plan as it is now before trying again.",
+  },
 };
 
 /** The `?error=` code for a failure: the API's code when the console has words for it, else `failed`. */
 export const consoleErrorCode = (code: unknown): string => (typeof code === "string" && Object.hasOwn(CONSOLE_ERRORS, code) ? code : "failed");
 
-/** The console's words for a `?error=` code; null for any other text (shown as nothing). */
-export const consoleError = (lang: Lang, code: string | undefined): string | null => (code !== undefined && Object.hasOwn(CONSOLE_ERRORS, code) ? CONSOLE_ERRORS[code]![lang] : null);
+/**
+ * The console's words for a `?error=` code; null for any other text (shown as nothing). `wait`:
+ * the seconds the API's Retry-After named (`?wait=`), said as 「5秒ほど」 / "in about 5 seconds".
+ */
+export const consoleError = (lang: Lang, code: string | undefined, wait?: number | null): string | null => {
+  if (code === undefined || !Object.hasOwn(CONSOLE_ERRORS, code)) return null;
+  const n = wait && Number.isInteger(wait) && wait > 0 ? wait : null;
+  const when = lang === "ja" ? (n ? `${n}秒ほど` : "少し") : n ? `in about ${n} seconds` : "in a moment";
+  return CONSOLE_ERRORS[code]![lang].replace("{wait}", when);
+};
 
 /** Named risk patterns (`flags`), as operators call them. */
 export const FLAG_LABELS: Record<string, Record<Lang, string>> = {

@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import type { DatabaseFailure } from "../db/client";
+import { HTTPException } from "hono/http-exception";
+import { databaseFailure, describeCauses, type DatabaseFailure } from "../db/client";
 import { errorLanguage, type Language, type Localized } from "./language";
 
 /**
@@ -352,6 +353,28 @@ export function problemBody(err: ApiError, instance?: string, lang: Language = "
     code: err.code,
     ...(instance ? { instance } : {}),
   };
+}
+
+/**
+ * Any thrown error as the ApiError its caller is answered with: an ApiError as it is; a database
+ * server's failure 503 `database_unavailable` (its cause chain logged with the request id); an
+ * unreadable JSON body 422 `invalid_json`; anything else 500 `internal_error`, logged, telling
+ * the caller nothing internal. Used by the API's error handler and the console's pages.
+ */
+export function asApiError(c: Context, err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  const failure = databaseFailure(err);
+  if (failure !== null) {
+    // The operator's log says which server failure it was (the client's message: no token in it); the caller gets the kind only.
+    console.error(`[${c.get("requestId")}] ${c.req.method} ${c.req.path}: database ${failure}: ${describeCauses(err)}`);
+    return databaseUnavailable(failure);
+  }
+  if (err instanceof HTTPException && err.status === 400) {
+    return new ApiError("invalid_json", { en: "The request body could not be parsed as JSON.", ja: "リクエスト本文を JSON として読み取れませんでした。" });
+  }
+  // Unexpected: log it with the request id, tell the caller nothing internal.
+  console.error(`[${c.get("requestId")}] ${c.req.method} ${c.req.path}`, err);
+  return new ApiError("internal_error", { en: `Something went wrong on our side. Quote request id ${c.get("requestId")} to support.`, ja: `サーバー側で問題が発生しました。サポートにはリクエスト ID ${c.get("requestId")} をお伝えください。` });
 }
 
 /** The problem answer for `err` in the caller's language; `Retry-After` when it carries `retryAfterSeconds`. */

@@ -170,6 +170,16 @@ export const PORTAL_TEXT = {
   refusedOfferUnavailable: { ja: "このご提案は現在お選びいただけません。解約の手続きを続けるか、一覧に戻ってください。", en: "This offer is no longer available. You can continue cancelling or go back to your subscriptions." },
   refusedBusy: { ja: "前のお手続きを処理しています。少し待ってから、もう一度お試しください。", en: "Your previous request is still being processed. Please wait a moment and try again." },
   refusedTooMany: { ja: "ただいま混み合っています。少し時間をおいて、もう一度お試しください。", en: "We are receiving too many requests. Please wait a little and try again." },
+  refusedTooManyFor: { ja: "ただいま混み合っています。{n}秒ほど待ってから、もう一度お試しください。", en: "We are receiving too many requests. Please try again in about {n} seconds." },
+  refusedUnavailable: { ja: "ただいま一時的にお手続きができません。{n}秒ほど待ってから、もう一度お試しください。", en: "This is unavailable for a moment. Please try again in about {n} seconds." },
+  // The first send of this very change has not finished (or was cut off): it may yet apply, or not.
+  refusedUnsettled: {
+    ja: "お手続きが完了したかどうかを確認できませんでした。変更が反映されている場合があります。二重のお手続きにならないよう、ページを再読み込みして、現在のご契約内容をご確認ください。",
+    en: "We could not confirm whether your change went through: it may have been applied. So it is not made twice, reload the page and check your subscription as it is now.",
+  },
+  // While the portal waits out a Retry-After and sends the same request again (retry.ts).
+  retryUnsettled: { ja: "前回のお手続きの結果を確認しています…", en: "Checking on your previous request…" },
+  retryBusy: { ja: "ただいま混み合っています。{n}秒後に自動でやり直します…", en: "We are busy right now. Trying again in {n} seconds…" },
   refusedSignIn: { ja: "ログインの状態を確認できませんでした。ページを再読み込みしてください。", en: "We could not confirm that you are signed in. Please reload the page." },
   refusedInput: { ja: "入力内容を確認して、もう一度お試しください。", en: "Please check what you entered and try again." },
   refusedAccount: { ja: "このアカウントではお手続きできません。ショップにお問い合わせください。", en: "This can't be done for your account. Please contact the shop." },

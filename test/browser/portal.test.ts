@@ -853,6 +853,72 @@ describe("<tsuzuku-portal> in Chromium", () => {
     await page.close();
   }, 60_000);
 
+  /** A problem as the API answers it from its own origin (CORS for the shop's page, Retry-After exposed). */
+  const problemAnswer = (status: number, code: string, retryAfterSeconds: number) => ({
+    status,
+    headers: { "content-type": "application/problem+json; charset=utf-8", "retry-after": String(retryAfterSeconds), "access-control-allow-origin": shop.url, "access-control-expose-headers": "Retry-After" },
+    body: JSON.stringify({ type: `https://tsuzuku.dev/problems/${code}`, title: code, status, detail: "…", code, retryAfterSeconds }),
+  });
+
+  it("a skip whose first send has not finished (409, Retry-After: 1): the portal says it is checking, sends the same request with the same key, and shows the skip once", async () => {
+    const { customerId, ids } = await customerWith([{}]);
+    const page = await open(customerId);
+    const keys: string[] = [];
+    await page.route("**/skip", async (route) => {
+      if (route.request().method() !== "POST") return route.continue();
+      keys.push((await route.request().headerValue("idempotency-key")) ?? "");
+      if (keys.length === 1) return route.fulfill(problemAnswer(409, "idempotency_key_in_use", 1));
+      await route.continue();
+    });
+    await part(page, "skip-button").click();
+    await expect.poll(() => cardStatus(page, ids[0]!).textContent()).toBe(say("retryUnsettled", "ja"));
+    await axeClean(page, "checking on the first send");
+    await expect.poll(() => cardStatus(page, ids[0]!).textContent(), { timeout: 10_000 }).toMatch(/スキップしました/);
+    expect(keys).toHaveLength(2);
+    expect(keys[1]).toBe(keys[0]);
+    expect(await page.locator("tsuzuku-portal .message:not(:empty)").count()).toBe(0);
+    expect((await h.request("GET", `/v1/subscriptions/${ids[0]}/changes`, { key: t.key })).body.data).toHaveLength(1);
+    await page.close();
+  }, 60_000);
+
+  it("a change the API cannot settle after a few tries says it may have applied and to reload, and never sends a new key", async () => {
+    const { customerId, ids } = await customerWith([{}]);
+    const page = await open(customerId);
+    const keys: string[] = [];
+    await page.route("**/skip", async (route) => {
+      if (route.request().method() !== "POST") return route.continue();
+      keys.push((await route.request().headerValue("idempotency-key")) ?? "");
+      await route.fulfill(problemAnswer(409, "idempotency_key_in_use", 1));
+    });
+    await part(page, "skip-button").click();
+    const message = page.locator(`tsuzuku-portal [data-subscription="${ids[0]}"] .message`);
+    await expect.poll(() => message.textContent(), { timeout: 15_000 }).toBe(say("refusedUnsettled", "ja"));
+    expect(await message.getAttribute("role")).toBe("alert");
+    expect(keys.length).toBe(4);
+    expect(new Set(keys).size).toBe(1);
+    expect(await cardStatus(page, ids[0]!).textContent()).toBe("");
+    await axeClean(page, "unsettled");
+    await page.close();
+  }, 60_000);
+
+  it("the database down (503, Retry-After: 90): the customer reads that it is temporary and to try again in about 90 seconds, in their language", async () => {
+    const { customerId, ids } = await customerWith([{}]);
+    const page = await open(customerId, { lang: "en" });
+    let sends = 0;
+    await page.route("**/skip", async (route) => {
+      if (route.request().method() !== "POST") return route.continue();
+      sends++;
+      await route.fulfill(problemAnswer(503, "database_unavailable", 90));
+    });
+    await part(page, "skip-button").click();
+    const message = page.locator(`tsuzuku-portal [data-subscription="${ids[0]}"] .message`);
+    await expect.poll(() => message.textContent()).toBe("This is unavailable for a moment. Please try again in about 90 seconds.");
+    // Longer than the portal waits by itself: sent once, the customer decides.
+    expect(sends).toBe(1);
+    await axeClean(page, "the database down");
+    await page.close();
+  }, 60_000);
+
   it("two embeds on one page: the customer's keep-in-touch card shows once, and each embed is named for its subscription", async () => {
     const { customerId, ids } = await customerWith([{}, { product: { sku: "KOSO-60", name: "酵素ドリンク 720ml", category: "health_food" } }]);
     const flow = (await h.request("POST", `/v1/subscriptions/${ids[0]}/cancel-flows`, { key: t.key, body: { channel: "web" } })).body;

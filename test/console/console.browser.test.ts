@@ -575,6 +575,101 @@ describe("the operator console in a browser", () => {
     expect(evidence.steps.filter((x: any) => x.type === "reason_given")).toHaveLength(1);
   });
 
+  /**
+   * The console's pages call the API in-process (`app.request`): while `run` runs, each call
+   * `watched` picks is counted and its Idempotency-Key kept, and `answer(n)` (n: its count) stands
+   * in for the API when it returns a Response. Answers the keys the watched calls carried.
+   */
+  async function withApiAnswering(watched: (path: string, init: RequestInit) => boolean, answer: (n: number) => Response | null, run: () => Promise<void>): Promise<string[]> {
+    const real = h.app.request;
+    const keys: string[] = [];
+    h.app.request = ((input: string | Request | URL, init?: RequestInit, ...rest: unknown[]) => {
+      if (typeof input === "string" && init && watched(input, init)) {
+        keys.push(new Headers(init.headers).get("idempotency-key") ?? "");
+        const reply = answer(keys.length);
+        if (reply) return reply;
+      }
+      return (real as (...a: unknown[]) => Response | Promise<Response>)(input, init, ...rest);
+    }) as typeof real;
+    try {
+      await run();
+    } finally {
+      h.app.request = real;
+    }
+    return keys;
+  }
+  const problem = (status: number, code: string, retryAfterSeconds: number) =>
+    new Response(JSON.stringify({ type: `https://tsuzuku.dev/errors/${code}`, title: code, status, detail: "…", code, retryAfterSeconds }), {
+      status,
+      headers: { "content-type": "application/problem+json", "retry-after": String(retryAfterSeconds) },
+    });
+  /** A fresh caller with one plan (a box of 30 包), its karte open; a phone no other test searches for. */
+  async function planKarte() {
+    const customer = uid("C");
+    const sub = uid("S");
+    expect((await h.request("PUT", `/v1/customers/${customer}`, { key: shopA.key, body: customerBody({ name: "再送 四郎", phone: "090-4444-0000", email: `${customer.toLowerCase()}@example.jp` }) })).status).toBe(201);
+    const body = subscriptionBody(customer, { product: { sku: "AOJIRU-30", name: "国産大麦若葉の青汁 30包", category: "health_food", unitsPerPackage: 30, unitLabel: "包" }, nextDeliveryOn: addDays(localDate(new Date(), "Asia/Tokyo"), 20) });
+    expect((await h.request("PUT", `/v1/subscriptions/${sub}`, { key: shopA.key, body })).status).toBe(201);
+    const page = await as(shopA);
+    await page.goto(`${api.url}/console?customer=${customer}`);
+    return { page, sub, skip: page.locator("section[aria-labelledby=plan]").getByRole("button", { name: /次回のお届けをスキップ/ }) };
+  }
+
+  it("a skip whose first send has not finished (409, Retry-After: 1): the console says it is checking, posts it again with the same key, and the skip is made once", async () => {
+    const { page, sub, skip } = await planKarte();
+    const skipOf = (path: string, init: RequestInit) => path === `/v1/subscriptions/${sub}/skip` && init.method === "POST";
+    const keys = await withApiAnswering(skipOf, (n) => (n === 1 ? problem(409, "idempotency_key_in_use", 1) : null), async () => {
+      await skip.click();
+      await expect(page.locator("h1").textContent()).resolves.toBe("前回の操作を確認しています…");
+      await expect(page.locator(".notice").textContent()).resolves.toContain("1秒後に同じ操作をもう一度送り");
+      expect(await seriousViolations(page)).toEqual([]);
+      await page.waitForURL(/done=changed/, { timeout: 10_000 });
+    });
+    await expect(page.locator(".notice").textContent()).resolves.toBe("プランを変更しました。");
+    expect(keys).toHaveLength(2);
+    expect(keys[1]).toBe(keys[0]);
+    expect((await h.request("GET", `/v1/subscriptions/${sub}/changes`, { key: shopA.key })).body.data).toHaveLength(1);
+  });
+
+  it("a skip the API cannot settle after a few sends: back on the karte, it may have applied, and to reload and check before trying again", async () => {
+    const { page, sub, skip } = await planKarte();
+    const skipOf = (path: string, init: RequestInit) => path === `/v1/subscriptions/${sub}/skip` && init.method === "POST";
+    const keys = await withApiAnswering(skipOf, () => problem(409, "idempotency_key_in_use", 1), async () => {
+      await skip.click();
+      await page.waitForURL(/error=idempotency_key_in_use/, { timeout: 15_000 });
+    });
+    await expect(page.locator(".error").textContent()).resolves.toContain("反映されている場合があります");
+    expect(keys).toHaveLength(4);
+    expect(new Set(keys).size).toBe(1);
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+
+  it("a skip refused while the database is down (503, Retry-After: 120): the karte says it is temporary and to try again in about 120 seconds", async () => {
+    const { page, sub, skip } = await planKarte();
+    const skipOf = (path: string, init: RequestInit) => path === `/v1/subscriptions/${sub}/skip` && init.method === "POST";
+    const keys = await withApiAnswering(skipOf, () => problem(503, "database_unavailable", 120), async () => {
+      await skip.click();
+      await page.waitForURL(/error=database_unavailable/);
+    });
+    // Longer than the console waits by itself: sent once, back to the operator.
+    expect(keys).toHaveLength(1);
+    await expect(page.locator(".error").textContent()).resolves.toContain("データベースに一時的に接続できないため、操作できませんでした。120秒ほど待ってからもう一度お試しください。");
+    expect((await h.request("GET", `/v1/subscriptions/${sub}/changes`, { key: shopA.key })).body.data).toEqual([]);
+  });
+
+  it("a screen pop while the operator's session is over its rate limit (429, Retry-After: 30): a page in the operator's words saying when to reload, not JSON", async () => {
+    const page = await as(shopA);
+    const lookup = (path: string) => path.startsWith("/v1/lookup");
+    await withApiAnswering(lookup, () => problem(429, "rate_limited", 30), async () => {
+      const res = await page.goto(`${api.url}/console?phone=09012345678`);
+      expect(res?.status()).toBe(429);
+      expect(res?.headers()["retry-after"]).toBe("30");
+    });
+    await expect(page.locator("p[role=alert]").textContent()).resolves.toBe("操作が集中しています。30秒ほど待ってから、画面を開き直してください。");
+    await expect(page.getByRole("link", { name: "画面を開き直す" }).getAttribute("href")).resolves.toBe("/console?phone=09012345678");
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+
   it("logs a contact that then shows on the timeline", async () => {
     const page = await as(shopA);
     await page.goto(`${api.url}/console?customer=${ids.customer}`);

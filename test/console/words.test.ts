@@ -9,7 +9,9 @@ import { keepInTouchState } from "../../src/console/winback";
 
 // What an operator reads on the karte's timeline and the metrics rows: words, never codes or null.
 const item = (kind: TimelineItem["kind"], type: string, channel: string | null, data: Record<string, unknown>): TimelineItem => ({ at: "2026-11-30T03:00:00.000Z", kind, id: "x", type, subscriptionId: "S-1", channel, data });
-const words = (lang: "ja" | "en") => ({ lang, today: "2026-12-01", timeZone: "Asia/Tokyo", reasons: localizeReasons(lang) });
+/** The customer's one subscription on the karte: a box of 30 包 of 青汁. */
+const aojiru = { id: "S-1", product: { sku: "AOJIRU-30", name: "国産大麦若葉の青汁 30包", category: "health_food", unitsPerPackage: 30, unitLabel: "包" } };
+const words = (lang: "ja" | "en") => ({ lang, today: "2026-12-01", timeZone: "Asia/Tokyo", reasons: localizeReasons(lang), subscriptions: [aojiru] });
 
 describe("the timeline in the operator's words", () => {
   const cancel = item("change", "cancel", "web", {
@@ -26,6 +28,16 @@ describe("the timeline in the operator's words", () => {
     const pause = item("change", "pause", "ivr", { before: { status: "active", nextDeliveryOn: "2026-12-13", pausedUntil: null }, after: { status: "paused", nextDeliveryOn: "2027-03-13", pausedUntil: "2027-03-13" }, source: {} });
     expect(entryTitle(pause, "ja")).toBe("一時停止（電話（IVR））");
     expect(describeEntry(pause, words("ja"))).toBe("状態 継続中 → 休止中、次回お届け 12月13日 → 2027年3月13日、再開日 なし → 2027年3月13日");
+  });
+
+  it("writes a quantity in the subscription's package, as the plan panel and the portal do (「2個（30包入り）」, not 「2個」)", () => {
+    const quantity = item("change", "quantity", "operator", { before: { status: "active", quantity: 1 }, after: { status: "active", quantity: 2 }, source: {} });
+    expect(describeEntry(quantity, words("ja"))).toBe("数量 1個（30包入り） → 2個（30包入り）");
+    expect(describeEntry(quantity, words("en"))).toBe("quantity 1 pack of 30 sachets → 2 packs of 30 sachets");
+    const delivered = item("event", "delivery.completed", null, { deliveredOn: "2026-11-30", quantity: 2 });
+    expect(describeEntry(delivered, words("ja"))).toBe("2個（30包入り）");
+    // A subscription the karte does not list (its product unknown): the count alone, as before.
+    expect(describeEntry({ ...delivered, subscriptionId: "S-other" }, words("ja"))).toBe("2個");
   });
 
   it("says where a skip moved an accepted discount's last discounted delivery", () => {

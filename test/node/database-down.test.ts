@@ -41,7 +41,7 @@ async function serve(url: string, options: { authToken?: string; fetch?: typeof 
     if (wrong.length > 0) throw new Error(`The answer breaks openapi.json:\n${wrong.join("\n")}\n${res.text.slice(0, 2000)}`);
     return res;
   };
-  return { db, request };
+  return { db, request, app };
 }
 
 async function tenantKey(db: Database) {
@@ -96,6 +96,29 @@ describe("a libSQL server that goes away", () => {
       await sqld.restart();
     }
     expect((await api.request("GET", "/health")).status).toBe(200);
+  });
+
+  it("killed: the operator console's page says in the operator's words that it is temporary and when to reload, not the API's JSON", async () => {
+    const session = await api.request("POST", "/v1/console-sessions", { key, body: { operatorId: "op-1", operatorName: "佐々木 美咲", role: "operator" } });
+    expect(session.status).toBe(201);
+    const login = await api.app.request(new URL(session.body.url).pathname + new URL(session.body.url).search);
+    const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0]!;
+    expect((await api.app.request("/console", { headers: { cookie } })).status).toBe(200);
+    await sqld.kill();
+    try {
+      const res = await api.app.request("/console?customer=C-1", { headers: { cookie } });
+      expect(res.status).toBe(503);
+      expect(res.headers.get("retry-after")).toBe("5");
+      expect(res.headers.get("content-type")).toContain("text/html");
+      const html = await res.text();
+      expect(html).toContain("データベースに一時的に接続できません。5秒ほど待ってから、画面を開き直してください。");
+      // Reloading the page it could not serve is the way back (a read: safe to send again).
+      expect(html).toContain('href="/console?customer=C-1"');
+      expect(html).not.toContain("database_unavailable");
+    } finally {
+      await sqld.restart();
+    }
+    expect((await api.app.request("/console", { headers: { cookie } })).status).toBe(200);
   });
 
   it("hung, behind the server's own client (npm start's openDatabase with DATABASE_TIMEOUT_MS): 503 once the timeout passes, not a request held open", async () => {

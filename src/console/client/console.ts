@@ -34,3 +34,8 @@ for (const field of document.querySelectorAll<HTMLInputElement>("input[data-requ
   field.addEventListener("change", check);
   check();
 }
+
+// An action the API answered "not now" (console/pages refusalOf): its form, the same fields and
+// attempt key, is sent again after the API's Retry-After, so the change is made or answered once.
+const resend = document.querySelector<HTMLFormElement>("form[data-resend-after]");
+if (resend) setTimeout(() => resend.requestSubmit(), Number(resend.dataset.resendAfter) * 1000);

@@ -53,7 +53,10 @@ export async function callApi<T>(base: string, session: string, lang: Language, 
   }
   if (!response.ok) {
     const p = (json ?? {}) as Partial<Problem>;
-    throw new ApiProblem({ ...p, title: p.title ?? response.statusText, status: response.status, code: p.code ?? `http_${response.status}` });
+    // A problem without a body (a proxy's 503) may still say when to come back: Retry-After in seconds (CORS exposes it).
+    const header = Number(response.headers.get("retry-after"));
+    const wait = typeof p.retryAfterSeconds === "number" ? {} : Number.isInteger(header) && header > 0 ? { retryAfterSeconds: header } : {};
+    throw new ApiProblem({ ...p, ...wait, title: p.title ?? response.statusText, status: response.status, code: p.code ?? `http_${response.status}` });
   }
   return json as T;
 }

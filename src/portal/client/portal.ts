@@ -7,6 +7,7 @@ import { formatMoney } from "../../platform/numbers";
 import { writeQuantity } from "../../platform/quantity";
 import { h } from "./dom";
 import { refusalText } from "./refusals";
+import { withRetries } from "./retry";
 import { STYLES } from "./styles";
 import type { Canceled, ChangeResult, ExitSurvey, FlowStarted, KeepInTouch, Money, Page, PlanOptions, ReasonAnswer, Saved, Subscription } from "./types";
 
@@ -58,7 +59,8 @@ type Step =
  *   --tsuzuku-text, --tsuzuku-muted, --tsuzuku-surface, --tsuzuku-border, --tsuzuku-focus,
  *   --tsuzuku-error, --tsuzuku-radius
  *
- * No timers: nothing here ever hurries the customer or ends their reading.
+ * No timers that hurry the customer or end their reading: the one wait is the API's Retry-After
+ * before sending the customer's own request again (platform/retry), said on its card meanwhile.
  */
 export class TsuzukuPortal extends HTMLElement {
   static observedAttributes = ["session", "api-base", "lang", "subscription"];
@@ -82,6 +84,9 @@ export class TsuzukuPortal extends HTMLElement {
   /** The action a session expiry interrupted; run again when `session` changes. */
   #pending: (() => Promise<void>) | null = null;
   #busy = false;
+  /** Where the running action's "trying again" line goes (its card's status, or the portal's). */
+  #waitLine: HTMLElement | null = null;
+  #waitText: string | null = null;
   #connected = false;
   #focus: string | null = null;
   /**
@@ -134,9 +139,17 @@ export class TsuzukuPortal extends HTMLElement {
     return say(key, this.#lang, vars);
   }
 
+  /**
+   * One call; a "not now" answer with Retry-After (platform/retry) is waited out and the same request
+   * sent again, its Idempotency-Key unchanged, while the action's status line says so.
+   */
   #api<T>(call: Call): Promise<T> {
     const base = this.getAttribute("api-base") || TsuzukuPortal.defaultBase || location.origin;
-    return callApi<T>(base, this.getAttribute("session") ?? "", this.#lang, call);
+    return withRetries(call, () => callApi<T>(base, this.getAttribute("session") ?? "", this.#lang, call), (problem, seconds) => {
+      const line = this.#waitLine;
+      this.#waitText = problem.code === "idempotency_key_in_use" ? this.#t("retryUnsettled") : this.#t("retryBusy", { n: seconds });
+      if (line) line.textContent = this.#waitText;
+    });
   }
 
   #emit(type: "tsuzuku:changed" | "tsuzuku:saved" | "tsuzuku:canceled" | "tsuzuku:error", detail: unknown) {
@@ -163,6 +176,8 @@ export class TsuzukuPortal extends HTMLElement {
     for (const b of buttons) b.setAttribute("aria-disabled", "true");
     const status = where?.querySelector<HTMLElement>("[data-card-status]");
     if (status) status.textContent = this.#t("working");
+    const line = (this.#waitLine = status ?? this.#status);
+    const said = line.textContent;
     try {
       await action();
     } catch (e) {
@@ -191,9 +206,13 @@ export class TsuzukuPortal extends HTMLElement {
       } else this.#main.replaceChildren(h("p", { class: "message", role: "alert", part: "message" }, text));
     } finally {
       this.#busy = false;
+      this.#waitLine = null;
       this.#main.removeAttribute("aria-busy");
       for (const b of buttons) b.removeAttribute("aria-disabled");
       if (status?.textContent === this.#t("working")) status.textContent = "";
+      // A "trying again" line the action's own result did not replace.
+      if (this.#waitText !== null && line.textContent === this.#waitText) line.textContent = line === status ? "" : said;
+      this.#waitText = null;
     }
   }
 

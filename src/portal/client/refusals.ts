@@ -1,5 +1,6 @@
 import { say, type Language, type PortalTextKey } from "../../platform/localized-text";
 import type { Problem } from "./api";
+import { retryAfterSeconds } from "../../platform/retry";
 
 /**
  * The API's refusals whose `detail` is the shop's rule in the customer's words (plan-changes/rules:
@@ -37,7 +38,7 @@ export const REFUSAL_TEXT: Readonly<Record<string, PortalTextKey>> = {
   no_offer_shown: "refusedOfferUnavailable",
   offer_not_shown: "refusedOfferUnavailable",
   offer_expired: "refusedOfferUnavailable",
-  idempotency_key_in_use: "refusedBusy",
+  idempotency_key_in_use: "refusedUnsettled",
   rate_limited: "refusedTooMany",
   invalid_session: "refusedSignIn",
   missing_api_key: "refusedSignIn",
@@ -63,6 +64,10 @@ export const REFUSAL_TEXT: Readonly<Record<string, PortalTextKey>> = {
  * shows the API's detail. `money` writes the fee the way the portal writes every amount.
  */
 export function refusalText(problem: Problem, lang: Language, money: (m: { amount: number; currency: string }) => string): string {
+  // Temporary, and the API says for how long (Retry-After): say so, with the seconds.
+  const wait = retryAfterSeconds(problem);
+  if (wait !== null && problem.code === "database_unavailable") return say("refusedUnavailable", lang, { n: wait });
+  if (wait !== null && problem.code === "rate_limited") return say("refusedTooManyFor", lang, { n: wait });
   if (problem.status === 0 || problem.status >= 500) return say("failed", lang);
   if (RULE_REFUSALS.has(problem.code) && typeof problem.detail === "string" && problem.detail) return problem.detail;
   if (problem.code === "fee_acknowledgement_required") {
