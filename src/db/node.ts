@@ -18,7 +18,8 @@ export const MIGRATIONS_FOLDER = resolve(dirname(fileURLToPath(import.meta.url))
 
 /**
  * Opens the database at `url` from Node: an embedded libSQL file (`file:`) or a libSQL server
- * (`libsql://`, `http(s)://`, e.g. Turso) with `authToken`.
+ * (`libsql://`, `http(s)://`, `ws(s)://`, e.g. Turso) with `authToken`, always over HTTP
+ * (serverUrlOverHttp).
  */
 export async function openDatabase(url: string, authToken?: string, options: { checkpoints?: boolean; timeoutMs?: number } = {}): Promise<Database> {
   const isFile = url.startsWith("file:");
@@ -39,14 +40,14 @@ export async function openDatabase(url: string, authToken?: string, options: { c
   // at once with SQLITE_BUSY (the driver's default). Within this process writes are queued
   // (db/client), so only another process makes a statement wait — and, the driver being
   // synchronous, hold the event loop while it does.
-  // The client for a libSQL server (WebSockets and HTTP, ≈ 0.3 MB of source with `ws`) is loaded only
-  // for one: everything a module loads stays on the heap every major GC marks.
-  // `timeoutMs` (the server: DATABASE_TIMEOUT_MS) bounds each call to a server over HTTP, as on
-  // Workers, so a server that hangs is a 503 rather than a request held open; the commands pass
-  // none (a migration's statement may run long). libsql:// talks WebSockets, where fetch is not used.
+  // The client for a libSQL server is loaded only for one: everything a module loads stays on the
+  // heap every major GC marks. Always its HTTP client, as on Workers (see serverUrlOverHttp).
+  // `timeoutMs` (the server: DATABASE_TIMEOUT_MS) bounds each call, as on Workers, so a server that
+  // hangs is a 503 rather than a request held open; the commands pass none (a migration's
+  // statement may run long).
   const client = isFile
     ? createFileClient({ url, timeout: BUSY_TIMEOUT_MS })
-    : (await import("@libsql/client")).createClient({ url, authToken, ...(options.timeoutMs ? { fetch: fetchWithTimeout(options.timeoutMs) } : {}) });
+    : (await import("@libsql/client/http")).createClient({ url: serverUrlOverHttp(url), authToken, ...(options.timeoutMs ? { fetch: fetchWithTimeout(options.timeoutMs) } : {}) });
   if (!isFile) return createDatabase(client);
   // WAL lets readers run while a write transaction is open on another pooled connection.
   await client.execute("PRAGMA journal_mode = WAL");
@@ -64,6 +65,23 @@ export async function openDatabase(url: string, authToken?: string, options: { c
     checkpoints?.close();
   };
   return { ...createDatabase(client, reader, group, inWrite), turn: () => new Promise<void>((resolve) => setImmediate(resolve)) };
+}
+
+/**
+ * The URL of a libSQL server as Node talks to it: over HTTP, whatever the scheme, as the Worker's
+ * client does. `libsql://` stays (the HTTP client reads it as `https://`, `?tls=0` as `http://`);
+ * `wss://` becomes `https://` and `ws://` `http://` (sqld and Turso answer both on the same
+ * address). Not over WebSockets, because @libsql/client's WebSocket client (0.18) can do neither
+ * thing the service needs of a server call:
+ * - bound it: it takes no `fetch` and no signal, so DATABASE_TIMEOUT_MS cannot apply and a hung
+ *   server holds every request open;
+ * - tell a refused token: sqld answers the hello with `hello_error` (AUTH_JWT_INVALID) and closes,
+ *   but against sqld the client reported `HRANA_WEBSOCKET_ERROR: WebSocket was closed with code
+ *   1006` for a wrong, a missing and a malformed token alike — a lost connection's error, so
+ *   `databaseFailure` said "could not be reached" where HTTP's 401 says "credentials".
+ */
+export function serverUrlOverHttp(url: string): string {
+  return url.replace(/^ws(s?):\/\//i, (_, s: string) => `http${s.toLowerCase()}://`);
 }
 
 /**

@@ -5,6 +5,7 @@ import type { RateLimitConfig } from "./rate-limit";
 import type { OffThread } from "./off-thread";
 import type { FailingStep } from "./step-faults";
 import type { TenantStore } from "./tenancy";
+import type { WebhookSend } from "../webhooks/dispatcher";
 
 export const SCOPES = ["read", "write", "admin"] as const;
 export type Scope = (typeof SCOPES)[number];
@@ -55,7 +56,7 @@ export type Services = {
   /** WEBHOOKS_ALLOW_LOOPBACK=1: webhook endpoints on loopback (local development and tests). Off by default. */
   allowLoopbackWebhooks?: boolean;
   /** How webhooks are sent: Node's checks every resolved address (webhooks/node-fetch); Workers use the global fetch. */
-  webhookFetch?: typeof fetch;
+  webhookFetch?: WebhookSend;
   /** In-process rate limits (Node); absent: none, unless the Worker has rate-limit bindings (platform/rate-limit). */
   rateLimits?: RateLimitConfig;
   /** Long reads run off the request path (Node with an embedded file: a worker thread; see platform/off-thread); absent: in the request. */

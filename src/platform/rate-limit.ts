@@ -16,8 +16,9 @@ import { ApiError } from "./errors";
  *   session: each counted on its own id, platform/auth principalTag), the limit of its shop's plan.
  * On Node the counts are in process memory (`Services.rateLimits`, from the environment; absent →
  * no limits, as for the bench). On Workers the Rate Limiting bindings of wrangler.toml count (one
- * binding per plan tier, fixed limits, no remaining count): a 429 there carries `Retry-After` and
- * `RateLimit-Policy`, and `RateLimit` only where the count is known (Node).
+ * binding per plan tier, fixed limits, no remaining count): a 429 carries `Retry-After` (the
+ * window's length on both runtimes, `retryAfterOf`) and `RateLimit-Policy`, and `RateLimit` only
+ * where the count is known (Node).
  * Headers follow the IETF httpapi draft (draft-ietf-httpapi-ratelimit-headers):
  * `RateLimit-Policy: "standard";q=1200;w=60`, `RateLimit: "standard";r=17;t=42`.
  */
@@ -119,10 +120,15 @@ function clientAddress(c: Context<AppEnv>, trustProxy?: TrustProxy): string | un
   return c.req.header("cf-connecting-ip");
 }
 
-/** `retryAfterS`: from secondsUntilReset; the problem's `retryAfterSeconds` is also its `Retry-After` (errors `problemResponse`). */
-function refuse(c: Context<AppEnv>, policy: string, limit: number, windowS: number, retryAfterS: number, remaining?: number): never {
+/**
+ * The 429. Its `Retry-After` (the problem's `retryAfterSeconds`, errors `problemResponse`) is the
+ * window's whole length on both runtimes (`retryAfterOf`); `known`, where the count says what is
+ * left and when it resets (Node), goes into `RateLimit`.
+ */
+function refuse(c: Context<AppEnv>, policy: string, limit: number, windowS: number, known?: { remaining: number; resetS: number }): never {
+  const retryAfterS = retryAfterOf(windowS);
   c.header("RateLimit-Policy", `"${policy}";q=${limit};w=${windowS}`);
-  if (remaining !== undefined) c.header("RateLimit", `"${policy}";r=${remaining};t=${retryAfterS}`);
+  if (known) c.header("RateLimit", `"${policy}";r=${known.remaining};t=${known.resetS}`);
   throw new ApiError("rate_limited", { en: `Too many requests: the limit is ${limit} per ${windowS} s (${policy}). Retry after ${retryAfterS} s.`, ja: `リクエストが多すぎます。上限は${windowS}秒あたり${limit}件です（${policy}）。${retryAfterS}秒後に再試行してください。` }, {
     limit,
     windowSeconds: windowS,
@@ -131,11 +137,22 @@ function refuse(c: Context<AppEnv>, policy: string, limit: number, windowS: numb
 }
 
 /**
- * The one rule for `Retry-After` and `RateLimit`'s `t`, on both runtimes: whole seconds until the
- * count's window resets, rounded up, between 1 and the window's length. `reset`: when the window
- * resets (Node's MemoryStore: the window's first count + its length); undefined on Workers, whose
- * binding answers only yes or no, so the window's length, the latest it can reset, is given there.
- * A Node answer a second or more into the window is therefore one or more below the Worker's.
+ * The one rule for a rate-limit 429's `Retry-After` (and its `retryAfterSeconds`), the same figure
+ * on Node and Workers: the window's length in whole seconds (60 for every limit here). It is never
+ * less than the real wait — a fixed window's count starts afresh within one window of any refusal —
+ * and never more than the window. It is not the exact wait: a Workers Rate Limiting binding answers
+ * only yes or no and does not say when its window began, so only Node could know it, and a client
+ * written against one runtime would then wait differently on the other (Node said 59 where the
+ * Worker said 60). Node still says the exact wait, as `RateLimit`'s `t` (`secondsUntilReset`).
+ */
+export function retryAfterOf(windowS: number): number {
+  return Math.max(1, windowS);
+}
+
+/**
+ * `RateLimit`'s `t` on Node, whose count knows when its window resets (MemoryStore: the window's
+ * first count + its length): whole seconds until then, rounded up, between 1 and the window's
+ * length; the window's length when `reset` is unknown. Workers send no `RateLimit`.
  */
 export function secondsUntilReset(reset: Date | undefined, windowS: number, now = Date.now()): number {
   if (!reset) return windowS;
@@ -178,7 +195,7 @@ async function failedAuthInMemory(c: Context<AppEnv>, next: () => Promise<void>,
   if (!address) return;
   const { failedAuth, windowS } = memoryLimiters(config);
   const { totalHits, resetTime } = failedAuth.increment(address);
-  if (totalHits > config.failedAuth) overFailedAuth(c, config.failedAuth, windowS, secondsUntilReset(resetTime, windowS), 0);
+  if (totalHits > config.failedAuth) overFailedAuth(c, config.failedAuth, windowS, { remaining: 0, resetS: secondsUntilReset(resetTime, windowS) });
 }
 
 /** Workers: the binding only counts, so a failure is counted after it happens; a client over the limit is refused from its next failure on. */
@@ -187,7 +204,7 @@ async function failedAuthOnWorkers(c: Context<AppEnv>, next: () => Promise<void>
   const address = clientAddress(c);
   if (c.res.status === 401 && address && !(await binding.limit({ key: address })).success) {
     const { limit, period } = BINDINGS.failed_auth;
-    overFailedAuth(c, limit, period, secondsUntilReset(undefined, period));
+    overFailedAuth(c, limit, period);
   }
 }
 
@@ -195,15 +212,15 @@ async function failedAuthOnWorkers(c: Context<AppEnv>, next: () => Promise<void>
  * The 429 that replaces a refused key's 401, whose headers Hono carries over: its
  * `WWW-Authenticate` is not the 429's.
  */
-function overFailedAuth(c: Context<AppEnv>, limit: number, windowS: number, retryAfterS: number, remaining?: number): never {
+function overFailedAuth(c: Context<AppEnv>, limit: number, windowS: number, known?: { remaining: number; resetS: number }): never {
   c.res.headers.delete("WWW-Authenticate");
-  refuse(c, "failed_auth", limit, windowS, retryAfterS, remaining);
+  refuse(c, "failed_auth", limit, windowS, known);
 }
 
 async function perKeyOnWorkers(c: Context<AppEnv>, next: () => Promise<void>, binding: Binding, plan: Plan) {
   const { limit, period } = BINDINGS[plan];
   c.header("RateLimit-Policy", `"${plan}";q=${limit};w=${period}`);
-  if (!(await binding.limit({ key: principalTag(c.get("caller").principal) })).success) refuse(c, plan, limit, period, secondsUntilReset(undefined, period));
+  if (!(await binding.limit({ key: principalTag(c.get("caller").principal) })).success) refuse(c, plan, limit, period);
   return next();
 }
 
@@ -229,7 +246,7 @@ export const limitPerKey: MiddlewareHandler<AppEnv> = (c, next) => {
   const { totalHits, resetTime } = perKey.increment(principalTag(c.get("caller").principal));
   const resetS = secondsUntilReset(resetTime, windowS);
   c.header("RateLimit-Policy", policy[plan]);
-  if (totalHits > limit) refuse(c, plan, limit, windowS, resetS, 0);
+  if (totalHits > limit) refuse(c, plan, limit, windowS, { remaining: 0, resetS });
   c.header("RateLimit", `"${plan}";r=${limit - totalHits};t=${resetS}`);
   return next();
 };

@@ -21,6 +21,24 @@ export const TIMEOUT_MS = 10_000;
 export type DispatchResult = { attempted: number; delivered: number; failed: number };
 
 /**
+ * What every attempt sends besides the signature (`webhook-id`, `webhook-timestamp`,
+ * `webhook-signature`), the same from Node and Workers: the payload's type, who sends it (`1`:
+ * this delivery format's version, bumped only if the envelope or signing changes) and that any
+ * answer will do (its body is never read). A receiver sees nothing else but the transport's
+ * `host`, `content-length` and, from Node, `connection: keep-alive` — and, from Workers,
+ * `cf-worker` (the sending zone), which Cloudflare adds to every subrequest and a Worker cannot
+ * remove.
+ */
+export const WEBHOOK_REQUEST_HEADERS = { "content-type": "application/json", "user-agent": "Tsuzuku-Webhooks/1", accept: "*/*" } as const;
+
+/**
+ * How one attempt goes out: Workers, the global fetch; Node, webhooks/node-fetch (undici's
+ * `request`: every resolved address checked, and none of the headers fetch adds for browsers).
+ * Always called with `redirect: "manual"`: a 3xx comes back as the answer, never followed.
+ */
+export type WebhookSend = (url: string, init: { method: "POST"; headers?: Record<string, string>; body?: string; redirect?: "manual"; signal?: AbortSignal }) => Promise<Response>;
+
+/**
  * Fields of `data` that a delivered event's stored copy drops. `customer.erased` names the
  * merchant's id so their systems can follow the erasure; once it has reached them, the database
  * keeps no copy of that id (a delivered event is never sent again). A delivery that finally
@@ -42,7 +60,7 @@ export type DispatchOptions = {
   secretsKey: string;
   now?: () => Date;
   /** Node passes webhooks/node-fetch (checks every resolved address); Workers the global fetch. */
-  fetch?: typeof fetch;
+  fetch?: WebhookSend;
   /** WEBHOOKS_ALLOW_LOOPBACK=1: local development and tests only. */
   allowLoopback?: boolean;
   limit?: number;
@@ -68,7 +86,7 @@ export type DispatchOptions = {
  */
 export async function dispatchDueWebhooks(db: Database, options: DispatchOptions): Promise<DispatchResult> {
   const now = options.now ?? (() => new Date());
-  const send = options.fetch ?? fetch;
+  const send: WebhookSend = options.fetch ?? fetch;
   const at = now();
   // Almost every run finds nothing due: ask with a read (index seek) before taking the write lock.
   const [anyDue] = await db.orm
@@ -124,8 +142,7 @@ export async function dispatchDueWebhooks(db: Database, options: DispatchOptions
         const res = await send(url, {
           method: "POST",
           headers: {
-            "content-type": "application/json",
-            "user-agent": "Tsuzuku-Webhooks/1",
+            ...WEBHOOK_REQUEST_HEADERS,
             "webhook-id": delivery.eventId,
             "webhook-timestamp": String(Math.floor(sentAt.getTime() / 1000)),
             "webhook-signature": signers.map((s) => s.sign(delivery.eventId, sentAt, delivery.payload)).join(" "),

@@ -5,7 +5,7 @@ import { CalendarDate, Channel, Instant, Money } from "../platform/openapi";
 import { RiskBand } from "../risk/schemas";
 import { Subscription } from "../subscriptions/schemas";
 import { ComebackOffer, WinbackDriver } from "../winback/schemas";
-import { RETRY_SCHEDULE_S, TIMEOUT_MS } from "./dispatcher";
+import { RETRY_SCHEDULE_S, TIMEOUT_MS, WEBHOOK_REQUEST_HEADERS } from "./dispatcher";
 import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from "./schemas";
 
 const SentComebackOffer = ComebackOffer.extend({
@@ -95,7 +95,11 @@ const pascal = (type: string) => type.replace(/(^|[._])(\w)/g, (_, __, c: string
 
 const schedule = RETRY_SCHEDULE_S.map((s) => (s < 60 ? `${s} s` : s < 3600 ? `${s / 60} min` : `${s / 3600} h`)).join(", ");
 
-const SignatureHeaders = z.object({
+const DeliveryHeaders = z.object({
+  "user-agent": z.literal(WEBHOOK_REQUEST_HEADERS["user-agent"]).openapi({
+    description: "Who sends it: Tsuzuku's webhooks, this delivery format's version `1` (the same from a Node server and from Cloudflare Workers).",
+    example: WEBHOOK_REQUEST_HEADERS["user-agent"],
+  }),
   "webhook-id": z.string().openapi({
     description: "The event's id, the same on every retry and for every endpoint it goes to: skip an id you have processed (delivery is at least once).",
     example: "evt_3fQk9ZpA2mWc7RtLx0Ny",
@@ -135,8 +139,10 @@ export function registerWebhookEvents(registry: OpenAPIHono["openAPIRegistry"]) 
       security: [],
       description:
         `Sent to every endpoint registered with \`${type}\` in its \`events\` (\`PUT /v1/webhooks/{webhookId}\`), as JSON, from a transactional outbox: the event exists exactly when the change does. ` +
-        `Delivered at least once, not necessarily in order: dedupe on \`webhook-id\`, order by \`timestamp\`.`,
-      request: { headers: SignatureHeaders, body: { required: true, content: { "application/json": { schema: envelope } } } },
+        `Delivered at least once, not necessarily in order: dedupe on \`webhook-id\`, order by \`timestamp\`. ` +
+        `Request headers, the same whether the service runs on Node or on Cloudflare Workers: \`content-type: ${WEBHOOK_REQUEST_HEADERS["content-type"]}\`, \`accept: ${WEBHOOK_REQUEST_HEADERS.accept}\` (the answer's body is not read), \`user-agent: ${WEBHOOK_REQUEST_HEADERS["user-agent"]}\` and the signature's \`webhook-id\`, \`webhook-timestamp\` and \`webhook-signature\`; besides them only the transport's \`host\`, \`content-length\` and (Node) \`connection\`. ` +
+        `From Workers, Cloudflare also adds \`cf-worker\` (the sending zone) to every request a Worker makes; a Worker cannot remove it.`,
+      request: { headers: DeliveryHeaders, body: { required: true, content: { "application/json": { schema: envelope } } } },
       responses: {
         "2XX": { description: `Received: the delivery is marked delivered and never sent again. Answer within ${TIMEOUT_MS / 1000} s; do the work afterwards.` },
         default: {

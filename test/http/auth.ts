@@ -77,4 +77,38 @@ export function authSuite(h: () => Harness) {
       expect((await h().request("DELETE", "/v1/keys/key_doesnotexist", { key: t.key })).body.code).toBe("key_not_found");
     });
   });
+
+  describe("refused keys from one client address (the failed-key limit, 30 a minute)", () => {
+    it("answer 429 from the 31st, with Retry-After the window's 60 s on either runtime; other clients and valid keys pass", async () => {
+      const client = `203.0.113.${Math.floor(Math.random() * 200) + 1}`;
+      // The local Workers binding counts in windows aligned to the wall clock's minute (miniflare's
+      // RateLimiterObject): 31 refusals straddling a minute would start a fresh count halfway.
+      const intoMinute = Date.now() % 60_000;
+      if (intoMinute > 35_000) await new Promise((r) => setTimeout(r, 60_000 - intoMinute + 100));
+      const statuses: number[] = [];
+      const refused = async (i: number) => {
+        const res = await h().request("GET", "/v1/keys", { key: `tsz_wrong_${i}`, clientAddress: client });
+        statuses.push(res.status);
+        return res;
+      };
+      await refused(0);
+      // Over a second into the window, so Node's count knows its reset is under 60 s away: the
+      // answer must still be the Worker's, whose binding cannot say when its window began.
+      await new Promise((r) => setTimeout(r, 1_100));
+      for (let i = 1; i < 30; i++) await refused(i);
+      const over = await refused(30);
+      expect(statuses.slice(0, 30).every((s) => s === 401)).toBe(true);
+      expect(over.status).toBe(429);
+      expect(over.headers.get("content-type")).toContain("application/problem+json");
+      expect(over.body).toMatchObject({ status: 429, code: "rate_limited", limit: 30, windowSeconds: 60, retryAfterSeconds: 60 });
+      expect(over.headers.get("retry-after")).toBe("60");
+      expect(over.headers.get("ratelimit-policy")).toBe('"failed_auth";q=30;w=60');
+      expect(over.headers.get("www-authenticate")).toBeNull();
+      expect((await refused(31)).status).toBe(429);
+      // Another client is not affected, and a valid key from the same address is never refused by it.
+      expect((await h().request("GET", "/v1/keys", { key: "tsz_wrong", clientAddress: "198.51.100.7" })).status).toBe(401);
+      const t = await h().tenant();
+      expect((await h().request("GET", "/v1/keys", { key: t.key, clientAddress: client })).status).toBe(200);
+    }, 60_000);
+  });
 }

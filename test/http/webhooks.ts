@@ -116,4 +116,40 @@ export function webhooksSuite(h: () => Harness) {
       expect((await h().request("GET", "/v1/webhooks", { key: t.key })).body.data[0]).toMatchObject({ id: "held", paused: true });
     });
   });
+
+  describe("what a receiver gets", () => {
+    it("the same request headers from either runtime: the signature's, JSON, Tsuzuku-Webhooks as user-agent, accept, and nothing a browser's fetch adds", async () => {
+      const t = await h().tenant();
+      expect((await h().request("PUT", "/v1/webhooks/rx", { key: t.key, body: { url: `${h().receiverUrl}/hook`, events: ["subscription.changed"], secret: RECEIVER_SECRET } })).status).toBe(201);
+      const c = uid("C");
+      const s = uid("S");
+      await h().request("PUT", `/v1/customers/${c}`, { key: t.key, body: customerBody() });
+      await h().request("PUT", `/v1/subscriptions/${s}`, { key: t.key, body: subscriptionBody(c) });
+      const change = await h().request("POST", `/v1/subscriptions/${s}/quantity`, { key: t.key, body: { quantity: 2 } });
+      expect(change.status).toBe(200);
+      // Node sends it from the dispatcher's next run, the Worker right after the request (waitUntil).
+      type Got = { verified: { data: { change?: { id: string } } } | null; error: string | null; headers: Record<string, string> };
+      let mine: Got | undefined;
+      for (let i = 0; i < 100 && !mine; i++) {
+        if (i === 0) await h().maintain();
+        const got = (await (await fetch(`${h().receiverUrl}/received`)).json()) as Got[];
+        mine = got.find((g) => g.verified?.data.change?.id === change.body.change.id);
+        if (!mine) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(mine?.error).toBeNull();
+      // Transport headers aside (and the `cf-worker` Cloudflare adds to a Worker's every subrequest),
+      // exactly what openapi.json's webhooks say: no `sec-fetch-mode`, `accept-language` or
+      // `accept-encoding` from Node's fetch.
+      const transport = new Set(["host", "content-length", "connection", "cf-worker"]);
+      const sent = Object.fromEntries(Object.entries(mine!.headers).filter(([name]) => !transport.has(name)));
+      expect(sent).toEqual({
+        "content-type": "application/json",
+        "user-agent": "Tsuzuku-Webhooks/1",
+        accept: "*/*",
+        "webhook-id": expect.stringMatching(/^evt_/),
+        "webhook-timestamp": expect.stringMatching(/^\d+$/),
+        "webhook-signature": expect.stringMatching(/^v1,/),
+      });
+    });
+  });
 }

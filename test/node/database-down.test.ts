@@ -121,8 +121,14 @@ describe("a libSQL server that goes away", () => {
     expect((await api.app.request("/console", { headers: { cookie } })).status).toBe(200);
   });
 
-  it("hung, behind the server's own client (npm start's openDatabase with DATABASE_TIMEOUT_MS): 503 once the timeout passes, not a request held open", async () => {
-    const hung = await openDatabase(sqld.url, undefined, { timeoutMs: 1_000 });
+  // Turso's libsql:// (here ?tls=0, sqld being plain HTTP) and a ws:// URL too: Node talks HTTP to
+  // every libSQL server (db/node serverUrlOverHttp); over WebSockets the call hung past the test's time.
+  it.each([
+    ["http://", (u: string) => u],
+    ["ws://", (u: string) => u.replace(/^http/, "ws")],
+    ["libsql://", (u: string) => `${u.replace(/^http/, "libsql")}?tls=0`],
+  ])("hung, behind the server's own client (npm start's openDatabase with DATABASE_TIMEOUT_MS, %s): 503 once the timeout passes, not a request held open", async (_scheme, as) => {
+    const hung = await openDatabase(as(sqld.url), undefined, { timeoutMs: 1_000 });
     const app = createApp(() => ({ db: hung, now: () => new Date(), secretsKey: TEST_SECRETS_KEY }));
     const get = async () => toRes(await app.request(buildRequest("http://localhost", "GET", "/v1/subscriptions/S-1", { key })));
     try {
@@ -218,6 +224,27 @@ describe("a libSQL server that refuses the service's token", () => {
     }
   });
   afterAll(() => sqld?.stop());
+
+  // npm start's own client (openDatabase), with a Turso-style libsql:// URL and a ws:// one: they
+  // used to talk WebSockets, where sqld's refusal reached the client as a closed socket (1006) and
+  // read "could not be reached".
+  it.each([
+    ["ws://", (u: string) => u.replace(/^http/, "ws")],
+    ["libsql://", (u: string) => `${u.replace(/^http/, "libsql")}?tls=0`],
+  ])("a wrong token through openDatabase with a %s URL: 503 naming the credentials, as over HTTP", async (_scheme, as) => {
+    const db = await openDatabase(as(sqld.url), "eyJhbGciOiJFZERTQSJ9.eyJhIjoicncifQ.not-signed-by-this-key", { timeoutMs: 5_000 });
+    const app = createApp(() => ({ db, now: () => new Date(), secretsKey: TEST_SECRETS_KEY }));
+    try {
+      for (const path of ["/v1/subscriptions/S-1", "/health"]) {
+        const res = await toRes(await app.request(buildRequest("http://localhost", "GET", path, { key })));
+        expect(res.status).toBe(503);
+        expect(res.headers.get("retry-after")).toBe("60");
+        expect(res.body.detail).toContain("The database refused this service's credentials");
+      }
+    } finally {
+      db.client.close();
+    }
+  });
 
   for (const [what, authToken] of [
     ["a wrong DATABASE_AUTH_TOKEN", "eyJhbGciOiJFZERTQSJ9.eyJhIjoicncifQ.not-signed-by-this-key"],

@@ -1,7 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { secondsUntilReset } from "../../src/platform/rate-limit";
+import { retryAfterOf, secondsUntilReset } from "../../src/platform/rate-limit";
 
-describe("Retry-After on a 429: seconds until the window resets, rounded up, on Node and Workers alike", () => {
+describe("Retry-After on a 429: the window's length, on Node and Workers alike", () => {
+  it("is the whole window, whatever is left of it, so both runtimes say the same and never less than the wait", () => {
+    expect(retryAfterOf(60)).toBe(60);
+    expect(retryAfterOf(10)).toBe(10);
+  });
+});
+
+describe("RateLimit's t on Node: seconds until the window resets, rounded up", () => {
   const now = Date.parse("2026-12-02T14:00:00.000Z");
   const at = (ms: number) => new Date(now + ms);
 
@@ -16,10 +23,6 @@ describe("Retry-After on a 429: seconds until the window resets, rounded up, on 
     expect(secondsUntilReset(at(0), 60, now)).toBe(1);
     expect(secondsUntilReset(at(-5_000), 60, now)).toBe(1);
     expect(secondsUntilReset(at(61_000), 60, now)).toBe(60);
-  });
-
-  it("gives the whole window where the count does not say when it resets (a Workers binding)", () => {
     expect(secondsUntilReset(undefined, 60, now)).toBe(60);
-    expect(secondsUntilReset(undefined, 10, now)).toBe(10);
   });
 });

@@ -13,6 +13,12 @@ export type RequestOptions = {
   /** Sent as is, instead of JSON-encoding `body`. */
   rawBody?: string | Uint8Array;
   headers?: Record<string, string>;
+  /**
+   * The client's address as the runtime reads it, for the failed-key limit (counted per address):
+   * workerd, `CF-Connecting-IP`; Node, a real socket through a trusted loopback proxy naming it in
+   * `X-Forwarded-For` (`TRUST_PROXY`). Without it a request has no address and is not counted.
+   */
+  clientAddress?: string;
 };
 
 export type TestTenant = {

@@ -12,7 +12,8 @@ import { migrateDatabase, openDatabase } from "../../src/db/node";
 import { startReadWorker } from "../../src/platform/off-thread-node";
 import type { Scope, Services } from "../../src/platform/env";
 import { createTenant, issueKey } from "../../src/tenants/keys";
-import type { RateLimitConfig } from "../../src/platform/rate-limit";
+import { FAILED_AUTH_PER_MINUTE, trustProxyFromEnv, type RateLimitConfig } from "../../src/platform/rate-limit";
+import { listen } from "../../src/node-server";
 import { ajvCheck } from "./ajv";
 import { contractViolations } from "./contract";
 import { buildRequest, rowsOf, strictly, TEST_SECRETS_KEY, toRes, type Harness, type Res, type TestTenant } from "./harness";
@@ -21,9 +22,17 @@ export type Seen = { method: string; path: string; status: number; code?: string
 
 /**
  * Rate limits on, as `npm start` runs (src/config.ts), so answers carry `RateLimit-Policy` and
- * `RateLimit` for the contract check to see; set so high that no test reaches them.
+ * `RateLimit` for the contract check to see. Per key, so high that no test reaches them; refused
+ * keys, the Worker's fixed binding (30 a minute per address), which only requests naming a
+ * `clientAddress` reach (in-process requests have no address). Those come over a socket from
+ * loopback, the trusted proxy that names the client in `X-Forwarded-For`.
  */
-const UNREACHED_LIMITS: RateLimitConfig = { perKey: { standard: 1_000_000, business: 1_000_000, enterprise: 1_000_000 }, failedAuth: 1_000_000, windowMs: 60_000 };
+const HARNESS_LIMITS: RateLimitConfig = {
+  perKey: { standard: 1_000_000, business: 1_000_000, enterprise: 1_000_000 },
+  failedAuth: FAILED_AUTH_PER_MINUTE,
+  windowMs: 60_000,
+  trustProxy: trustProxyFromEnv("loopback"),
+};
 
 export type NodeHarness = Harness & {
   db: Database;
@@ -61,7 +70,7 @@ export async function nodeHarness(overrides: Partial<Services> = {}, opts: { fau
     webhookFetch: nodeWebhookFetch({ allowLoopback: allowLoopbackWebhooks }),
     // As src/node.ts wires it: the customer export runs in a worker thread on its own connection.
     offThread: readWorker,
-    rateLimits: UNREACHED_LIMITS,
+    rateLimits: HARNESS_LIMITS,
     maintenanceFailing: () => faults.failing(),
     ...overrides,
   };
@@ -76,6 +85,14 @@ export async function nodeHarness(overrides: Partial<Services> = {}, opts: { fau
     if (wrong.length > 0) throw new Error(`The answer breaks openapi.json:\n${wrong.join("\n")}\n${res.text.slice(0, 2000)}`);
     return res;
   }
+
+  /** The app on a real socket, started on first use, for requests that name their client's address. */
+  let server: ReturnType<typeof listen> | undefined;
+  let base: Promise<string> | undefined;
+  const socketBase = () =>
+    (base ??= new Promise<string>((resolve) => {
+      server = listen(app.fetch, { port: 0, hostname: "127.0.0.1", headersTimeoutMs: 5_000, requestTimeoutMs: 10_000, keepAliveTimeoutMs: 1_000 }, (info) => resolve(`http://127.0.0.1:${info.port}`));
+    }));
 
   async function keyFor(tenantId: string, scopes: Scope[]) {
     const key = await db.write((tx) => issueKey(tx, { tenantId, name: `test ${scopes.join(",")}`, scopes, at: new Date() }));
@@ -103,13 +120,18 @@ export async function nodeHarness(overrides: Partial<Services> = {}, opts: { fau
         { batches: SLICE_BATCHES, pause: db.turn, faults },
       );
     },
-    request: async (method, path, options) => held(method, path, await app.request(buildRequest("http://localhost", method, path, options))),
+    request: async (method, path, options) => {
+      if (!options?.clientAddress) return held(method, path, await app.request(buildRequest("http://localhost", method, path, options)));
+      const request = buildRequest(await socketBase(), method, path, { ...options, headers: { ...options.headers, "x-forwarded-for": options.clientAddress } });
+      return held(method, path, await fetch(request));
+    },
     held,
     async tenant(): Promise<TestTenant> {
       const tenant = await db.write((tx) => createTenant(tx, { name: "テスト店", at: new Date() }));
       return { id: tenant.id, key: await keyFor(tenant.id, ["read", "write", "admin"]), keyWith: (scopes) => keyFor(tenant.id, scopes) };
     },
     close() {
+      server?.close();
       void readWorker.close();
       db.client.close();
       rmSync(dir, { recursive: true, force: true });

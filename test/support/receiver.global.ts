@@ -13,7 +13,8 @@ declare module "vitest" {
 
 
 export default async function setup(project: TestProject) {
-  const received: { webhookId: string | undefined; verified: unknown; error: string | null }[] = [];
+  // `headers`: every request header as the receiver got it (names lower-cased), for what a receiver sees.
+  const received: { webhookId: string | undefined; verified: unknown; error: string | null; headers: Record<string, string | string[] | undefined> }[] = [];
   const server = createServer((req, res) => {
     if (req.method === "GET" && req.url === "/received") {
       res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(received));
@@ -24,10 +25,10 @@ export default async function setup(project: TestProject) {
     req.on("end", () => {
       try {
         const verified = new Webhook(RECEIVER_SECRET).verify(body, req.headers as Record<string, string>);
-        received.push({ webhookId: req.headers["webhook-id"] as string | undefined, verified, error: null });
+        received.push({ webhookId: req.headers["webhook-id"] as string | undefined, verified, error: null, headers: req.headers });
         res.writeHead(204).end();
       } catch (e) {
-        received.push({ webhookId: undefined, verified: null, error: String(e) });
+        received.push({ webhookId: undefined, verified: null, error: String(e), headers: req.headers });
         res.writeHead(400).end();
       }
     });

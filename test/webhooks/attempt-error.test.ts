@@ -1,6 +1,8 @@
+import { createServer as createHttpServer } from "node:http";
 import { createServer } from "node:net";
 import { describe, expect, it } from "vitest";
 import { attemptError } from "../../src/webhooks/dispatcher";
+import { nodeWebhookFetch } from "../../src/webhooks/node-fetch";
 
 /** A loopback port nobody listens on. */
 async function closedPort(): Promise<number> {
@@ -22,5 +24,22 @@ describe("a failed webhook attempt's log", () => {
     expect(attemptError(new DOMException("The operation was aborted due to timeout", "TimeoutError"))).toBe("timed out after 10 s");
     expect(attemptError(Object.assign(new Error("fetch failed"), { cause: { code: "E", message: "x".repeat(400) } }))).toHaveLength(200);
     expect(attemptError("not an error")).toBe("request failed");
+  });
+
+  it("from Node's sender (undici's request, not fetch), still names the refusal and the timeout", async () => {
+    const send = nodeWebhookFetch({ allowLoopback: true });
+    const refused = await send(`http://127.0.0.1:${await closedPort()}/hooks`, { method: "POST", body: "{}" }).catch((e: unknown) => e);
+    expect(attemptError(refused)).toMatch(/ECONNREFUSED/);
+    // A receiver that never answers: the dispatcher's signal ends the attempt, as a timeout.
+    const silent = createHttpServer(() => undefined).listen(0, "127.0.0.1");
+    await new Promise((r) => silent.once("listening", r));
+    try {
+      const port = (silent.address() as { port: number }).port;
+      const hung = await send(`http://127.0.0.1:${port}/hooks`, { method: "POST", body: "{}", signal: AbortSignal.timeout(200) }).catch((e: unknown) => e);
+      expect(attemptError(hung)).toBe("timed out after 10 s");
+    } finally {
+      silent.closeAllConnections();
+      silent.close();
+    }
   });
 });
