@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { CalendarDate, Instant, MerchantId, Money } from "../platform/openapi";
+import { CalendarDate, Instant, MerchantId, Price } from "../platform/openapi";
 import { ItemProblem } from "../platform/errors";
 
 const base = {
@@ -25,12 +25,12 @@ export const EventInput = z
     z.strictObject({
       ...base,
       type: z.literal("payment.failed"),
-      data: z.strictObject({ amount: Money.optional(), reason: z.string().max(200).optional() }),
+      data: z.strictObject({ amount: Price.optional(), reason: z.string().max(200).optional() }),
     }),
     z.strictObject({
       ...base,
       type: z.literal("payment.succeeded"),
-      data: z.strictObject({ amount: Money.optional() }),
+      data: z.strictObject({ amount: Price.optional() }),
     }),
     z.strictObject({
       ...base,

@@ -288,6 +288,32 @@ export const Money = z
   .openapi("Money");
 
 /**
+ * The most a price or fee a caller sends may be, in minor units: 10,000,000 (¥10,000,000 for one
+ * unit of a subscription, or one fee). No 定期 product costs more; a larger amount is a typo or a
+ * test value (9,007,199,254,740,991), and a year of such deliveries at the largest quantity (999)
+ * would pass 2^53, past which revenue figures are no longer exact integers and stop agreeing.
+ * Bound: 10,000,000 × 999 × 365 ≈ 3.6 × 10^12.
+ */
+export const MAX_PRICE_AMOUNT = 10_000_000;
+
+/**
+ * A price or fee a caller sends (a subscription's `unitPrice`, an early-cancellation fee, a
+ * payment's amount): {@link Money} with `amount` at most {@link MAX_PRICE_AMOUNT}. Answers keep
+ * `Money`, whose sums (revenue, a year of deliveries) may be larger.
+ */
+export const Price = z
+  .strictObject({
+    amount: z
+      .number()
+      .int()
+      .min(0)
+      .max(MAX_PRICE_AMOUNT)
+      .openapi({ description: `Integer minor units (yen for JPY), at most ${MAX_PRICE_AMOUNT.toLocaleString("en")}.`, example: 3980 }),
+    currency: Money.shape.currency,
+  })
+  .openapi("Price");
+
+/**
  * An object open by design: members the API does not define and passes on as they were given (an
  * event's `data` a partner sent). It says so in openapi.json (`additionalProperties: true`), which
  * the HTTP suite's contract check (test/support/contract.ts) reads as "not documented here on
