@@ -13,7 +13,7 @@ import type { AppEnv, Services } from "./platform/env";
 import { ApiError, asApiError, problemResponse } from "./platform/errors";
 import { idempotency } from "./platform/idempotency";
 import { limitFailedAuth, limitPerKey } from "./platform/rate-limit";
-import { consoleSecurityHeaders, docsSecurityHeaders } from "./platform/csp";
+import { apiResponseHeaders, consoleSecurityHeaders, docsSecurityHeaders } from "./platform/csp";
 import { normaliseDocument, registerResponseHeaders } from "./platform/openapi";
 import { subscriptionsRouter } from "./subscriptions/routes";
 import { keysRouter } from "./tenants/routes";
@@ -73,7 +73,7 @@ export const OPENAPI_INFO: Parameters<OpenAPIHono["getOpenAPI31Document"]>[0] = 
     title: "Tsuzuku API",
     version: "1.0.0",
     description:
-      "Tsuzuku (続く) helps subscription (定期購入) merchants keep customers fairly: churn risk, reason-aware offers, self-service plan changes and a cancellation flow that is always two calls at most.\n\nAuthenticate with `Authorization: Bearer <api key>` from your servers; a customer's browser uses a customer session token (`POST /v1/customer-sessions`) instead. Errors are RFC 9457 `application/problem+json` with a stable `code`.\n\nRate limits: each API key or session may make a number of requests per minute set by its shop's plan (standard 1,200, business 6,000, enterprise 30,000), and a client address may send 30 refused credentials (401) per minute. Over a limit: 429 `rate_limited` with `Retry-After` (seconds), `RateLimit-Policy` (`\"standard\";q=1200;w=60`) and, where the count is known, `RateLimit` (`\"standard\";r=0;t=42`), per the IETF httpapi RateLimit header draft. Answers under the limit carry `RateLimit-Policy` (and `RateLimit` when known).",
+      "Tsuzuku (続く) helps subscription (定期購入) merchants keep customers fairly: churn risk, reason-aware offers, self-service plan changes and a cancellation flow that is always two calls at most.\n\nAuthenticate with `Authorization: Bearer <api key>` from your servers; a customer's browser uses a customer session token (`POST /v1/customer-sessions`) instead. Errors are RFC 9457 `application/problem+json` with a stable `code`.\n\nRate limits: each API key or session may make a number of requests per minute set by its shop's plan (standard 1,200, business 6,000, enterprise 30,000), and a client address may send 30 refused credentials (401) per minute. Over a limit: 429 `rate_limited` with `Retry-After` (seconds), `RateLimit-Policy` (`\"standard\";q=1200;w=60`) and, where the count is known, `RateLimit` (`\"standard\";r=0;t=42`), per the IETF httpapi RateLimit header draft. Answers under the limit carry `RateLimit-Policy` (and `RateLimit` when known).\n\nEvery `/v1` answer, problems included, carries `Cache-Control: no-store` (they hold personal data: no browser, proxy or CDN keeps a copy) and `X-Content-Type-Options: nosniff`. A subscription's `ETag` is for `If-Match` on writes; no operation answers a conditional GET.\n\nDates (`YYYY-MM-DD`) and instants (RFC 3339) you send are not before 2000-01-01 (an instant: 2000-01-01T00:00:00Z); an earlier one is refused with 422 `validation_failed` naming the field.",
     license: { name: "MIT", url: "https://opensource.org/licenses/MIT" },
     contact: { name: "Tsuzuku", url: "https://tsuzuku.dev" },
   },
@@ -115,12 +115,14 @@ export function createApp(services: (c: Context<AppEnv>) => Services, options: {
     c.set("services", services(c));
     return next();
   });
-  const limitBody = limitBodies(MAX_BODY_BYTES);
+  // Outermost on /v1, so every answer gets them, a preflight's and a problem's included.
+  app.use("/v1/*", apiResponseHeaders);
+  // CORS first: preflights are answered without credentials; answers to sessions get headers after.
+  app.use("/v1/*", (c, next) => (c.req.method === "OPTIONS" ? preflight(c, next) : corsHeaders(c, next)));
   // Only for methods with a body: looking at a GET's body makes the Node adapter build a full
   // Request object, which costs the data dip ~4 % of its time. An operation may have its own limit
   // (apiRoute `maxBodyBytes`: the bulk sync's 4 MiB).
-  // CORS first: preflights are answered without credentials; answers to sessions get headers after.
-  app.use("/v1/*", (c, next) => (c.req.method === "OPTIONS" ? preflight(c, next) : corsHeaders(c, next)));
+  const limitBody = limitBodies(MAX_BODY_BYTES);
   app.use("/v1/*", (c, next) =>
     c.req.method === "GET" || c.req.method === "HEAD" ? next() : limitBody(c, next),
   );

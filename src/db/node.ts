@@ -2,7 +2,7 @@ import type { InValue } from "@libsql/client";
 import { createClient as createFileClient } from "@libsql/client/sqlite3";
 import { drizzle } from "drizzle-orm/libsql";
 import { migrate } from "drizzle-orm/libsql/migrator";
-import { mkdirSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import Sqlite, { type Statement } from "libsql";
@@ -28,6 +28,7 @@ export async function openDatabase(url: string, authToken?: string, options: { c
     if (path && path !== ":memory:") mkdirSync(dirname(resolve(path)), { recursive: true });
   }
   const onDisk = isFile && path !== "" && path !== ":memory:" && !path.includes("?");
+  if (onDisk) ownerOnlyDatabaseFile(path, { warn: options.checkpoints !== false });
   // Checkpoints in a thread of their own (db/checkpoints.ts); the client's connections opened
   // from now on leave them to it (cacheClientStatements). A reading thread passes checkpoints: false.
   if (onDisk && options.checkpoints !== false) checkpointsOffTheLoop = true;
@@ -82,6 +83,32 @@ export async function openDatabase(url: string, authToken?: string, options: { c
  */
 export function serverUrlOverHttp(url: string): string {
   return url.replace(/^ws(s?):\/\//i, (_, s: string) => `http${s.toLowerCase()}://`);
+}
+
+/**
+ * The embedded file holds every customer's personal data: a new one is created readable and
+ * writable by its owner only (0600), as `secrets.key` beside it is, before SQLite opens it (an
+ * empty file is an empty database). SQLite creates the `-wal` and `-shm` files with the database
+ * file's permissions (os_unix.c findCreateFileMode), so they follow. An existing file is never
+ * chmod-ed behind the operator's back (they may share it with a backup user on purpose): when it
+ * is readable by group or others, one line says so (`warn`: false in a second thread of the same
+ * process, which would only repeat it). Returns whether the file was created.
+ */
+export function ownerOnlyDatabaseFile(path: string, options: { warn: boolean; log?: (line: string) => void }): boolean {
+  const file = resolve(path);
+  try {
+    closeSync(openSync(file, "wx", 0o600));
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+  }
+  const mode = statSync(file).mode & 0o777;
+  if (options.warn && (mode & 0o077) !== 0) {
+    (options.log ?? console.warn)(
+      `Warning: ${file} is readable by other users (mode ${mode.toString(8).padStart(4, "0")}) and holds customers' personal data; run \`chmod 600 ${file}*\` unless that is meant.`,
+    );
+  }
+  return false;
 }
 
 /**

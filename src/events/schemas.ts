@@ -1,12 +1,12 @@
 import { z } from "@hono/zod-openapi";
-import { CalendarDate, Instant, MerchantId, Money } from "../platform/openapi";
+import { CalendarDate, Instant, MerchantId, Price } from "../platform/openapi";
 import { ItemProblem } from "../platform/errors";
 
 const base = {
   id: z.string().min(1).max(128).openapi({ description: "Your id for the event; a second event with the same id is ignored.", example: "evt-20261120-000123" }),
   customerId: MerchantId.openapi({ example: "C-100245" }),
   subscriptionId: MerchantId.optional().openapi({ example: "S-2024-000981" }),
-  occurredAt: Instant.openapi({ description: "When it happened. At most 5 minutes ahead of the server's clock (clock skew); later → the item is refused with `validation_failed`." }),
+  occurredAt: Instant.openapi({ description: "When it happened: not before 2000-01-01T00:00:00Z, and at most 5 minutes ahead of the server's clock (clock skew); otherwise the item is refused with `validation_failed`." }),
 };
 
 /** Each type's own fields live under `data`. */
@@ -25,12 +25,12 @@ export const EventInput = z
     z.strictObject({
       ...base,
       type: z.literal("payment.failed"),
-      data: z.strictObject({ amount: Money.optional(), reason: z.string().max(200).optional() }),
+      data: z.strictObject({ amount: Price.optional(), reason: z.string().max(200).optional() }),
     }),
     z.strictObject({
       ...base,
       type: z.literal("payment.succeeded"),
-      data: z.strictObject({ amount: Money.optional() }),
+      data: z.strictObject({ amount: Price.optional() }),
     }),
     z.strictObject({
       ...base,

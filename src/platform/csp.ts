@@ -50,3 +50,18 @@ export const consoleSecurityHeaders: MiddlewareHandler = async (c, next) => {
   await consoleHeaders(c, next);
   if (!c.req.path.startsWith("/console/assets/")) c.res.headers.set("Cache-Control", "no-store");
 };
+
+/**
+ * Every /v1 answer: `Cache-Control: no-store` and `X-Content-Type-Options: nosniff`. Answers carry
+ * personal data (a customer, their export, the lookup's data dip): no browser, proxy or CDN keeps a
+ * copy, and no browser reads a JSON answer as a script or a page. `no-store` rather than
+ * `no-cache, private`: no /v1 route answers a conditional GET (`If-None-Match` → 304); the
+ * subscription's `ETag` serves `If-Match` on writes, which the client sends from the answer it
+ * just read, not from a cache. Problems (401, 404, 500…) carry them too: set after the handler and
+ * `onError` have answered.
+ */
+export const apiResponseHeaders: MiddlewareHandler = async (c, next) => {
+  await next();
+  c.res.headers.set("Cache-Control", "no-store");
+  c.res.headers.set("X-Content-Type-Options", "nosniff");
+};

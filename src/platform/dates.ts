@@ -27,7 +27,9 @@ function formatDate(instant: Date, timeZone: string): string {
     f = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
     formatters.set(timeZone, f);
   }
-  return f.format(instant); // en-CA formats as YYYY-MM-DD
+  const date = f.format(instant); // en-CA formats as YYYY-MM-DD…
+  // …but a year before 1000 with fewer digits ("1-06-01"), which day arithmetic reads as NaN.
+  return date.length === 10 ? date : date.padStart(10, "0");
 }
 
 const validZones = new Map<string, boolean>();
@@ -99,6 +101,27 @@ export function maxDate(a: string, b: string): string {
 export function utcInstant(instant: string): string {
   const ms = Date.parse(instant);
   return Number.isNaN(ms) ? instant : new Date(ms).toISOString();
+}
+
+/**
+ * The earliest day the API accepts in a date or an instant a caller sends: 2000-01-01 (an instant:
+ * 2000-01-01T00:00:00Z). No shop's subscription, delivery, payment or event is older; a year 0001,
+ * 1000 or 1900 is a placeholder or a typo upstream, and kept it would be counted as decades of
+ * history (a consumption rate over 700,000 days, a tenure of centuries). One rule for every date
+ * and instant schema (platform/openapi `CalendarDate`, `Instant`), not a bound per field; refused
+ * with `validation_failed` naming the field.
+ */
+export const EARLIEST_ACCEPTED_DATE = "2000-01-01";
+const EARLIEST_ACCEPTED_MS = Date.UTC(2000, 0, 1);
+
+/** Whether a YYYY-MM-DD date is on or after {@link EARLIEST_ACCEPTED_DATE} (text order is day order for four-digit years). */
+export function isOnOrAfterEarliestDate(date: string): boolean {
+  return date >= EARLIEST_ACCEPTED_DATE;
+}
+
+/** Whether an RFC 3339 instant is at or after 2000-01-01T00:00:00Z ({@link EARLIEST_ACCEPTED_DATE}). */
+export function isOnOrAfterEarliestInstant(instant: string): boolean {
+  return Date.parse(instant) >= EARLIEST_ACCEPTED_MS;
 }
 
 /**

@@ -460,6 +460,7 @@ const MESSAGES_JA: Record<string, string> = {
   "Give exactly one of phone and email": "phone と email のどちらか一方だけを指定してください",
   "Send at least one customer or subscription": "顧客か定期コースを1件以上送ってください",
   "Not a valid e-mail address": "メールアドレスではありません",
+  "Not a URL": "URL ではありません",
   "Not an eligible offer for this subscription and reason": "この定期コースと解約理由には提示できない特典です",
   "Must be true: the disclosed fee applies": "true にしてください。開示済みの解約手数料がかかります",
   "Invalid cursor": "正しくないカーソルです",

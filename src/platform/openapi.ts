@@ -2,7 +2,7 @@ import { createRoute, OpenAPIHono, z, type RouteConfig } from "@hono/zod-openapi
 import type { Context, TypedResponse } from "hono";
 import type { JSONParsed } from "hono/utils/types";
 import { authorize } from "./auth";
-import { utcInstant } from "./dates";
+import { EARLIEST_ACCEPTED_DATE, isOnOrAfterEarliestDate, isOnOrAfterEarliestInstant, utcInstant } from "./dates";
 import type { AppEnv, Scope } from "./env";
 import { bodyLimitDoc, ownBodyLimit } from "./body-limit";
 import { ApiError, controlCharacterErrors, ERROR_STATUS, errorDoc, fieldErrors, problemSchemaFor, type ErrorCode, type OwnErrorDoc, type RouteMembers } from "./errors";
@@ -300,6 +300,32 @@ export const Money = z
   .openapi("Money");
 
 /**
+ * The most a price or fee a caller sends may be, in minor units: 10,000,000 (¥10,000,000 for one
+ * unit of a subscription, or one fee). No 定期 product costs more; a larger amount is a typo or a
+ * test value (9,007,199,254,740,991), and a year of such deliveries at the largest quantity (999)
+ * would pass 2^53, past which revenue figures are no longer exact integers and stop agreeing.
+ * Bound: 10,000,000 × 999 × 365 ≈ 3.6 × 10^12.
+ */
+export const MAX_PRICE_AMOUNT = 10_000_000;
+
+/**
+ * A price or fee a caller sends (a subscription's `unitPrice`, an early-cancellation fee, a
+ * payment's amount): {@link Money} with `amount` at most {@link MAX_PRICE_AMOUNT}. Answers keep
+ * `Money`, whose sums (revenue, a year of deliveries) may be larger.
+ */
+export const Price = z
+  .strictObject({
+    amount: z
+      .number()
+      .int()
+      .min(0)
+      .max(MAX_PRICE_AMOUNT)
+      .openapi({ description: `Integer minor units (yen for JPY), at most ${MAX_PRICE_AMOUNT.toLocaleString("en")}.`, example: 3980 }),
+    currency: Money.shape.currency,
+  })
+  .openapi("Price");
+
+/**
  * An object open by design: members the API does not define and passes on as they were given (an
  * event's `data` a partner sent). It says so in openapi.json (`additionalProperties: true`), which
  * the HTTP suite's contract check (test/support/contract.ts) reads as "not documented here on
@@ -314,15 +340,29 @@ export const openObject = (description: string) => z.record(z.string(), z.unknow
  */
 export const documentsRecord = (schema: z.ZodType) => schema as unknown as z.ZodType<Record<string, unknown>>;
 
-export const CalendarDate = z.iso.date().openapi({ description: "Local calendar date in the tenant's time zone.", example: "2026-12-05" });
+const EARLIEST = {
+  message: `Not before ${EARLIEST_ACCEPTED_DATE}: no shop's history is older (a placeholder year such as 0001 or 1900?)`,
+  params: { ja: `${EARLIEST_ACCEPTED_DATE} より前の日付・日時は指定できません。0001年や1900年のような仮の値になっていないか確認してください` },
+};
+
+/**
+ * A local calendar date (`YYYY-MM-DD`), not before 2000-01-01 (platform/dates
+ * EARLIEST_ACCEPTED_DATE: one bound for every date and instant a caller sends).
+ */
+export const CalendarDate = z.iso
+  .date()
+  .refine(isOnOrAfterEarliestDate, EARLIEST)
+  .openapi({ description: "Local calendar date in the tenant's time zone (not before 2000-01-01).", example: "2026-12-05" });
 /**
  * An RFC 3339 instant. Any offset is accepted and converted to UTC at parse time (utcInstant), so
- * every instant is stored — and answered — as `…sssZ`, and text order is time order.
+ * every instant is stored — and answered — as `…sssZ`, and text order is time order. Not before
+ * 2000-01-01T00:00:00Z (platform/dates EARLIEST_ACCEPTED_DATE).
  */
 export const Instant = z.iso
   .datetime({ offset: true })
   .overwrite(utcInstant)
-  .openapi({ description: "RFC 3339 instant. Sent with any offset; stored and answered in UTC (`2026-11-23T04:15:00.000Z`).", example: "2026-11-23T04:15:00.000Z" });
+  .refine(isOnOrAfterEarliestInstant, EARLIEST)
+  .openapi({ description: "RFC 3339 instant, not before 2000-01-01T00:00:00Z. Sent with any offset; stored and answered in UTC (`2026-11-23T04:15:00.000Z`).", example: "2026-11-23T04:15:00.000Z" });
 
 /**
  * The `from`/`to` query of a report over tenant-local days, its default range `days` long up to

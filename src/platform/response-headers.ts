@@ -5,8 +5,10 @@
  * read it. Names are canonical case; HTTP header names are case-insensitive.
  *
  * Left out, on purpose: `Content-Type` (the document's `content` says it), the transport's own
- * (`Content-Length`, `Date`, `Connection`), `Vary` (for caches) and the CORS protocol's
- * `Access-Control-*` (for browsers) — test/support/contract.ts lets those pass undeclared.
+ * (`Content-Length`, `Date`, `Connection`), `Vary` (for caches), `Cache-Control: no-store` and
+ * `X-Content-Type-Options: nosniff` (the same on every /v1 answer, said once in openapi.json's
+ * `info.description`; platform/csp apiResponseHeaders) and the CORS protocol's `Access-Control-*`
+ * (for browsers) — test/support/contract.ts lets those pass undeclared.
  */
 export const RESPONSE_HEADERS = {
   "X-Request-Id": {

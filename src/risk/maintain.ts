@@ -26,10 +26,17 @@ export type ScoredSubscription = SubscriptionFacts & { id: string; customerId: s
 /** Deliveries a year ahead are "remaining value": what the merchant loses if this one leaves. */
 export const REMAINING_VALUE_DAYS = 365;
 
-/** Value (minor units) of the deliveries in the next year; nothing for a cancelled subscription. */
+/**
+ * Value (minor units) of the deliveries in the next year; nothing for a cancelled subscription.
+ * At most 2^53 − 1, so it and revenue at risk are exact integers wherever they are read (the
+ * sync's bounds keep it far below: platform/openapi MAX_PRICE_AMOUNT); a row stored before those
+ * bounds with an absurd price would otherwise answer one figure from JavaScript and another from
+ * SQLite's 64-bit integer.
+ */
 export function remainingValue(sub: Pick<ScoredSubscription, "status" | "unitPriceAmount" | "quantity" | "intervalDays">): number {
   if (sub.status === "canceled" || sub.intervalDays <= 0) return 0;
-  return Math.round((sub.unitPriceAmount * sub.quantity * REMAINING_VALUE_DAYS) / sub.intervalDays);
+  const value = Math.round((sub.unitPriceAmount * sub.quantity * REMAINING_VALUE_DAYS) / sub.intervalDays);
+  return Number.isFinite(value) ? Math.min(Number.MAX_SAFE_INTEGER, Math.max(0, value)) : 0;
 }
 
 /** A stored model JSON back to a RiskModel; anything unreadable falls back to the default model. */

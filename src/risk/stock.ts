@@ -37,18 +37,19 @@ export function unitsPerPackage(value: number | null | undefined): number {
 
 /**
  * The consumption rate in units per day from the delivery history and a stock count, or null when
- * the history is too short (< {@link MIN_HISTORY_DAYS}) or the count does not fit it (more on hand
- * than was ever delivered: a count in the wrong unit).
+ * the history is too short (< {@link MIN_HISTORY_DAYS}), the count does not fit it (more on hand
+ * than was ever delivered: a count in the wrong unit) or an input is not a finite number.
  *
  * @param unitsDelivered units delivered from the first delivery up to `countedOn`, the first included
  * @param unitsOnHand units the customer has on `countedOn`
  */
 export function consumptionRate(input: { unitsDelivered: number; unitsOnHand: number; firstDeliveredOn: string; countedOn: string }): number | null {
   const days = daysBetween(input.firstDeliveredOn, input.countedOn);
-  if (!(days >= MIN_HISTORY_DAYS)) return null;
+  if (!(days >= MIN_HISTORY_DAYS)) return null; // NaN (a date that is not a day) included
   const used = input.unitsDelivered - input.unitsOnHand;
-  if (used < 0) return null;
-  return used / days;
+  if (!(used >= 0)) return null;
+  const rate = used / days;
+  return Number.isFinite(rate) ? rate : null;
 }
 
 /** What is known of a customer's stock today. */
@@ -82,6 +83,8 @@ export function estimateStock(input: {
   const age = Math.max(0, daysBetween(input.countedOn, input.today));
   const unitsOnHand = Math.max(0, input.units + input.deliveredSince - perDay * age);
   const daysOnHand = perDay > 0 ? Math.min(MAX_DAYS_ON_HAND, unitsOnHand / perDay) : MAX_DAYS_ON_HAND;
+  // A date that is not a day (NaN age) or a count past floating point says nothing about stock.
+  if (!Number.isFinite(unitsOnHand) || !Number.isFinite(daysOnHand)) return null;
   return { unitsOnHand: round1(unitsOnHand), perDay: Math.round(perDay * 10_000) / 10_000, basis: input.perDay === null ? "schedule" : "history", daysOnHand: round1(daysOnHand) };
 }
 

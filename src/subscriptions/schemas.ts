@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { CalendarDate, Instant, MerchantId, Money, readOnlyFields, singleLine } from "../platform/openapi";
+import { CalendarDate, Instant, MerchantId, Money, Price, readOnlyFields, singleLine } from "../platform/openapi";
 
 /**
  * A synced plan names its cadence: `intervalDays`, or `intervalMonths`. Reported as the missing
@@ -48,10 +48,13 @@ export const Product = z
   })
   .openapi("Product");
 
+/** The most deliveries a synced subscription may have completed: 10,000, a delivery every day for 27 years; more is a wrong field, not a history. */
+export const MAX_DELIVERIES_COMPLETED = 10_000;
+
 export const Commitment = z
   .strictObject({
     minDeliveries: z.number().int().min(1).max(100).openapi({ description: "Deliveries the customer agreed to take (定期縛り).", example: 3 }),
-    earlyCancellationFee: Money.nullish().openapi({ description: "Disclosed fee for cancelling before `minDeliveries`." }),
+    earlyCancellationFee: Price.nullish().openapi({ description: "Disclosed fee for cancelling before `minDeliveries`." }),
   })
   .openapi("Commitment");
 
@@ -160,10 +163,16 @@ export const UpsertSubscriptionBody = z
       example: 31,
     }),
     nextDeliveryOn: CalendarDate.nullish().openapi({ description: "At most three years after the shop's today (the furthest the plan rules reach); later → `validation_failed`." }),
-    unitPrice: Money,
+    unitPrice: Price,
     status: SubscriptionStatus,
-    startedAt: Instant.openapi({ description: "At most 5 minutes ahead of the server's clock (clock skew); later → `validation_failed`." }),
-    deliveriesCompleted: z.number().int().min(0).default(0),
+    startedAt: Instant.openapi({ description: "Not before 2000-01-01T00:00:00Z and at most 5 minutes ahead of the server's clock (clock skew); otherwise `validation_failed`." }),
+    deliveriesCompleted: z
+      .number()
+      .int()
+      .min(0)
+      .max(MAX_DELIVERIES_COMPLETED)
+      .default(0)
+      .openapi({ description: `Deliveries shipped so far, at most ${MAX_DELIVERIES_COMPLETED.toLocaleString("en")} (a delivery a day for 27 years).` }),
     commitment: Commitment.nullish(),
     pausedUntil: CalendarDate.nullish().openapi({ description: "For `paused`: the date deliveries resume. At most three years after the shop's today." }),
     canceledAt: Instant.nullish().openapi({ description: "For `canceled`: when; defaults to the time of the sync. At most 5 minutes ahead of the server's clock." }),

@@ -47,6 +47,59 @@ export function checkWebhookUrl(input: string, options: { allowLoopback?: boolea
   return { ok: true, url };
 }
 
+/**
+ * Whether a URL's text is what it will be read as, checked when an endpoint is registered (the PUT
+ * body's schema, before {@link checkWebhookUrl}): null when it is, else why not, in both languages.
+ *
+ * Refused: any whitespace, control or format character (CR, LF, tab, a space, U+3000, a zero-width
+ * or bidi mark), which the URL parser drops or escapes — `https://shop.example.jp/x\r\nX-Evil: 1`
+ * was stored as `…/xX-Evil: 1`, a URL the merchant never wrote; and any text the parser would
+ * rewrite beyond the trivial (the case of the scheme and host, a default port, the `/` of an empty
+ * path): a full-width host (`ｓｈｏｐ.example.jp` → `shop.example.jp`), a non-ASCII host (sent as its
+ * `xn--` form), `..` segments, characters it percent-encodes. The refusal says what the parser
+ * would read, so the merchant can send that if it is what they meant. Not checked at delivery: an
+ * endpoint stored before this rule keeps working as the parser reads it.
+ */
+export function urlTextProblem(input: string): Localized | null {
+  const odd = /[\s\p{Cc}\p{Cf}]/u.exec(input);
+  if (odd) {
+    const code = `U+${odd[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
+    return {
+      en: `the URL holds a space, control or invisible character (${code} at ${odd.index + 1}); send it without`,
+      ja: `URL に空白・制御文字・見えない文字（${code}、${odd.index + 1}文字目）が含まれています。取り除いてください`,
+    };
+  }
+  let href: string;
+  try {
+    href = new URL(input).href;
+  } catch {
+    return null; // not a URL at all: the schema and checkWebhookUrl say so
+  }
+  return trivialForm(input) === href ? null : { en: `the URL would be read as ${href}; send it written that way`, ja: `URL は ${href} と読み取られます。この形で指定してください` };
+}
+
+/** Whether `text` parses as an absolute http(s) URL (which of the two may be used: {@link checkWebhookUrl}). */
+export function isHttpUrl(text: string): boolean {
+  try {
+    const { protocol } = new URL(text);
+    return protocol === "https:" || protocol === "http:";
+  } catch {
+    return false;
+  }
+}
+
+/** `input` with the rewrites the URL parser makes that change nothing: scheme and host lower-cased, a default port dropped, `/` for an empty path. */
+function trivialForm(input: string): string {
+  const m = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/)([^/?#]*)(.*)$/s.exec(input);
+  if (!m) return input;
+  const scheme = m[1]!.toLowerCase();
+  const defaultPort = scheme === "https://" ? ":443" : scheme === "http://" ? ":80" : null;
+  let authority = m[2]!.toLowerCase();
+  if (defaultPort && authority.endsWith(defaultPort)) authority = authority.slice(0, -defaultPort.length);
+  const rest = m[3]!;
+  return scheme + authority + (rest === "" || rest.startsWith("?") || rest.startsWith("#") ? "/" + rest : rest);
+}
+
 /** Why `address` (an IP in any ipaddr.js-accepted form) may not be connected to, or null when it may. */
 export function refusedAddress(address: string, options: { allowLoopback?: boolean } = {}): Localized | null {
   if (!ipaddr.isValid(address)) return { en: "not an IP address", ja: "IP アドレスではありません" };

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { Instant, page, readOnlyFields } from "../platform/openapi";
+import { isHttpUrl, urlTextProblem } from "./destination";
 
 export const WEBHOOK_EVENT_TYPES = [
   "subscription.changed",
@@ -29,10 +30,18 @@ const Secret = z
 export const PutWebhookBody = z
   .strictObject({
     url: z
-      .url({ protocol: /^https?$/ })
+      .string()
       .max(2000)
+      // Not z.url(): it drops CR, LF and tabs from the text before anything can refuse them (urlTextProblem).
+      .superRefine((url, ctx) => {
+        const problem = urlTextProblem(url);
+        if (problem) ctx.addIssue({ code: "custom", message: problem.en, params: { ja: problem.ja } });
+        else if (!isHttpUrl(url)) ctx.addIssue({ code: "custom", message: "Not a URL", params: { form: "url" } });
+      })
       .openapi({
-        description: "HTTPS endpoint on a public host that receives signed POSTs (no user-info; private, loopback, link-local and metadata addresses are refused).",
+        format: "uri",
+        description:
+          "HTTPS endpoint on a public host that receives signed POSTs (no user-info; private, loopback, link-local and metadata addresses are refused). Written as a URL parser reads it: no spaces, tabs, line breaks or invisible characters, an ASCII host (an IDN in its `xn--` form), no `..` segments, non-ASCII path characters percent-encoded; else 422 `validation_failed` saying how it would be read.",
         example: "https://shop.example.jp/hooks/tsuzuku",
       }),
     events: z.array(z.enum(WEBHOOK_EVENT_TYPES)).min(1).openapi({ example: ["subscription.changed", "subscription.canceled"] }),

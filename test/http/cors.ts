@@ -63,7 +63,8 @@ export function corsSuite(h: () => Harness) {
       const declared = Object.keys(openapi.components.headers).filter((name) => name !== "Content-Language");
       expect(exposed.sort()).toEqual(declared.map((name) => name.toLowerCase()).sort());
       // And what this answer carries (the request id, the ETag, the rate limit), the page can read.
-      for (const [name] of res.headers) if (!/^(content-(type|length|language)|date|vary|access-control-.+)$/.test(name)) expect(exposed, name).toContain(name);
+      // Cache-Control is CORS-safelisted too; X-Content-Type-Options is for the browser itself, not the page.
+      for (const [name] of res.headers) if (!/^(content-(type|length|language)|cache-control|x-content-type-options|date|vary|access-control-.+)$/.test(name)) expect(exposed, name).toContain(name);
       expect(res.headers.get("etag")).toMatch(/^"\d+"$/);
       const local = await h().request("GET", `/v1/subscriptions/${subscriptionId}`, { key: token, headers: { origin: "http://localhost:5173" } });
       expect(local.headers.get("access-control-allow-origin")).toBe("http://localhost:5173");

@@ -82,6 +82,33 @@ export function dataRightsSuite(h: () => Harness) {
       expect((await h().request("GET", `/v1/customers/${ids.customerId}/export`, { key: await t.keyWith(["read", "write"]) })).status).toBe(403);
     });
 
+    it("answers with personal data are never stored by a cache and never sniffed: every /v1 answer, problems included", async () => {
+      const p = person();
+      const c = uid("C");
+      await h().request("PUT", `/v1/customers/${c}`, { key: t.key, body: { name: p.name, email: p.email, phone: p.phone } });
+      const s = uid("S");
+      await h().request("PUT", `/v1/subscriptions/${s}`, { key: t.key, body: subscriptionBody(c) });
+      const answers = [
+        await h().request("GET", `/v1/customers/${c}/export`, { key: t.key }),
+        await h().request("GET", `/v1/customers/${c}`, { key: t.key }),
+        await h().request("GET", `/v1/lookup?phone=${encodeURIComponent(p.phone)}`, { key: t.key }),
+        await h().request("GET", `/v1/subscriptions/${s}`, { key: t.key }),
+        await h().request("GET", `/v1/customers/${uid("C")}`, { key: t.key }), // 404
+        await h().request("GET", `/v1/customers/${c}`), // 401
+        await h().request("GET", "/v1/no-such-route", { key: t.key }), // route_not_found
+      ];
+      expect(answers.map((r) => r.status)).toEqual([200, 200, 200, 200, 404, 401, 404]);
+      for (const r of answers) {
+        expect(r.headers.get("cache-control"), String(r.status)).toBe("no-store");
+        expect(r.headers.get("x-content-type-options"), String(r.status)).toBe("nosniff");
+      }
+      // The subscription's ETag still serves If-Match: a write with the version just read goes through.
+      const etag = answers[3]!.headers.get("etag")!;
+      const skip = await h().request("POST", `/v1/subscriptions/${s}/skip`, { key: t.key, headers: { "if-match": etag }, body: { count: 1 } });
+      expect(skip.status).toBe(200);
+      expect(skip.headers.get("cache-control")).toBe("no-store");
+    });
+
     it("refuses to erase a person with a live subscription (409), changing nothing", async () => {
       const c = uid("C");
       await h().request("PUT", `/v1/customers/${c}`, { key: t.key, body: { name: "生きている 契約", phone: "090-7777-0001" } });

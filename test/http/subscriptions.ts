@@ -38,6 +38,35 @@ export function subscriptionsSuite(h: () => Harness) {
       });
     });
 
+    it("refuses absurd figures (a price past ¥10,000,000, 1,000 boxes, 10,001 deliveries) naming each field, and at the largest accepted ones the risk and the at-risk list answer the same revenue at risk", async () => {
+      const own = await h().tenant(); // its at-risk list holds only this test's subscription
+      const c = uid("C");
+      await h().request("PUT", `/v1/customers/${c}`, { key: own.key, body: customerBody() });
+      const absurd = await h().request("PUT", `/v1/subscriptions/${uid("S")}`, {
+        key: own.key,
+        body: subscriptionBody(c, { quantity: 1000, unitPrice: { amount: 9007199254740991, currency: "JPY" }, deliveriesCompleted: 100000000, commitment: { minDeliveries: 3, earlyCancellationFee: { amount: 10_000_001, currency: "JPY" } } }),
+      });
+      expect(absurd.status).toBe(422);
+      expect(absurd.body.code).toBe("validation_failed");
+      expect(absurd.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(["commitment.earlyCancellationFee.amount", "deliveriesCompleted", "quantity", "unitPrice.amount"]);
+      expect(absurd.body.errors.find((e: { path: string }) => e.path === "unitPrice.amount").message).toBe("9007199254740991: must be at most 10000000");
+
+      const id = uid("S");
+      // Every 1 day, 999 boxes at ¥10,000,000, stock piling up: the largest year there is (≈ 3.6 × 10^12).
+      const put = await h().request("PUT", `/v1/subscriptions/${id}`, {
+        key: own.key,
+        body: subscriptionBody(c, { quantity: 999, intervalDays: 1, unitPrice: { amount: 10_000_000, currency: "JPY" }, deliveriesCompleted: 10_000 }),
+      });
+      expect(put.status).toBe(201);
+      await h().request("POST", "/v1/events", { key: own.key, body: { events: [{ id: uid("evt"), type: "usage.reported", customerId: c, subscriptionId: id, occurredAt: new Date(Date.now() - 3_600_000).toISOString(), data: { remainingUnits: 900_000 } }] } });
+      const risk = await h().request("GET", `/v1/subscriptions/${id}/risk`, { key: own.key });
+      const list = await h().request("GET", "/v1/risk/at-risk?limit=100", { key: own.key });
+      const listed = list.body.data.find((r: { subscriptionId: string }) => r.subscriptionId === id);
+      expect(Number.isSafeInteger(risk.body.revenueAtRisk.amount)).toBe(true);
+      expect(risk.body.revenueAtRisk.amount).toBeGreaterThan(0);
+      expect(listed.revenueAtRisk).toEqual(risk.body.revenueAtRisk);
+    });
+
     it("answers 422 naming customerId when the customer does not exist, and writes nothing", async () => {
       const id = uid("S");
       const res = await h().request("PUT", `/v1/subscriptions/${id}`, { key: t.key, body: subscriptionBody("C-missing") });

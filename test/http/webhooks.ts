@@ -87,6 +87,33 @@ export function webhooksSuite(h: () => Harness) {
       expect(en.body.errors).toEqual([{ path: "url", message: "Not allowed: metadata.google.internal is not a public name" }]);
       expect((await h().request("GET", `/v1/webhooks/${id}`, { key: t.key })).status).toBe(404);
     });
+
+    it("refuses a URL with a line break, a tab, a space or an invisible character, or one the URL parser would rewrite (a full-width host), and stores nothing", async () => {
+      const put = (id: string, url: string, lang = "en") => h().request("PUT", `/v1/webhooks/${id}`, { key: t.key, body: { url, events: ["subscription.changed"] }, headers: { "accept-language": lang } });
+      const refused: [string, RegExp][] = [
+        ["https://shop.example.jp/x\r\nX-Evil: 1", /: the URL holds a space, control or invisible character \(U\+000D at 26\); send it without$/],
+        ["https://shop.example.jp/x\ty", /U\+0009 at 26/],
+        ["https://shop.example.jp/hooks/a b", /U\+0020 at 32/],
+        ["https://shop.example.jp/x\u200b", /U\+200B/],
+        ["https://ｓｈｏｐ.example.jp/x", /: the URL would be read as https:\/\/shop\.example\.jp\/x; send it written that way$/],
+        ["https://shop.example.jp/a/../b", /would be read as https:\/\/shop\.example\.jp\/b;/],
+      ];
+      for (const [url, message] of refused) {
+        const id = uid("wh");
+        const res = await put(id, url);
+        expect(res.status, JSON.stringify(url)).toBe(422);
+        expect(res.body).toMatchObject({ code: "validation_failed", errors: [{ path: "url", message: expect.stringMatching(message) }] });
+        expect((await h().request("GET", `/v1/webhooks/${id}`, { key: t.key })).status).toBe(404);
+      }
+      const ja = await put(uid("wh"), "https://ｓｈｏｐ.example.jp/x", "ja");
+      expect(ja.body.errors).toEqual([{ path: "url", message: '"https://ｓｈｏｐ.example.jp/x": URL は https://shop.example.jp/x と読み取られます。この形で指定してください' }]);
+      // What the parser rewrites trivially passes, stored as sent: the case of the host, a default port, an empty path.
+      for (const url of ["https://Shop.Example.JP:443", "https://shop.example.jp/hooks?from=tsuzuku"]) {
+        const ok = await put(uid("wh"), url);
+        expect(ok.status, url).toBe(201);
+        expect(ok.body.url).toBe(url);
+      }
+    });
   });
 
   describe("deleting an endpoint", () => {

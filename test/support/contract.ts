@@ -34,10 +34,12 @@ export function documentWithId(): Record<string, unknown> {
 
 /**
  * Headers a response may carry without the document declaring them: `Content-Type` (the
- * document's `content` says it), the transport's own, `Vary` (for caches) and the CORS protocol's
- * (for browsers). Every other header an answer carries must be declared on its response.
+ * document's `content` says it), the transport's own, `Vary` (for caches), `Cache-Control: no-store`
+ * and `X-Content-Type-Options: nosniff` (on every /v1 answer alike, said once in the document's
+ * `info.description`: platform/csp apiResponseHeaders) and the CORS protocol's (for browsers).
+ * Every other header an answer carries must be declared on its response.
  */
-const UNDECLARED = /^(content-type|content-length|date|connection|keep-alive|transfer-encoding|vary|access-control-.+)$/;
+const UNDECLARED = /^(content-type|content-length|date|connection|keep-alive|transfer-encoding|vary|cache-control|x-content-type-options|access-control-.+)$/;
 
 /**
  * What is wrong with one answer, judged by the document: an operation that does not list the
