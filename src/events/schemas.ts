@@ -6,7 +6,7 @@ const base = {
   id: z.string().min(1).max(128).openapi({ description: "Your id for the event; a second event with the same id is ignored.", example: "evt-20261120-000123" }),
   customerId: MerchantId.openapi({ example: "C-100245" }),
   subscriptionId: MerchantId.optional().openapi({ example: "S-2024-000981" }),
-  occurredAt: Instant.openapi({ description: "When it happened: not before 2000-01-01T00:00:00Z, and at most 5 minutes ahead of the server's clock (clock skew); otherwise the item is refused with `validation_failed`." }),
+  occurredAt: Instant.openapi({ description: "When it happened: not before 1980-01-01T00:00:00Z, and at most 5 minutes ahead of the server's clock (clock skew); otherwise the item is refused with `validation_failed`." }),
 };
 
 /** Each type's own fields live under `data`. */

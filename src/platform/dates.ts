@@ -104,22 +104,24 @@ export function utcInstant(instant: string): string {
 }
 
 /**
- * The earliest day the API accepts in a date or an instant a caller sends: 2000-01-01 (an instant:
- * 2000-01-01T00:00:00Z). No shop's subscription, delivery, payment or event is older; a year 0001,
- * 1000 or 1900 is a placeholder or a typo upstream, and kept it would be counted as decades of
- * history (a consumption rate over 700,000 days, a tenure of centuries). One rule for every date
+ * The earliest day the API accepts in a date or an instant a caller sends: 1980-01-01 (an instant:
+ * 1980-01-01T00:00:00Z). Japanese mail-order 定期 began in the 1980s, and customers of the
+ * 1990s are still subscribed (a cart system migrated since keeps their first order's date), so the
+ * bound stays below them; a year 0001, 1000 or 1900, or 1970-01-01 (the Unix epoch), is a
+ * placeholder or a typo upstream, and kept it would be counted as decades of history (a
+ * consumption rate over 700,000 days, a tenure of centuries). One rule for every date
  * and instant schema (platform/openapi `CalendarDate`, `Instant`), not a bound per field; refused
  * with `validation_failed` naming the field.
  */
-export const EARLIEST_ACCEPTED_DATE = "2000-01-01";
-const EARLIEST_ACCEPTED_MS = Date.UTC(2000, 0, 1);
+export const EARLIEST_ACCEPTED_DATE = "1980-01-01";
+const EARLIEST_ACCEPTED_MS = Date.UTC(1980, 0, 1);
 
 /** Whether a YYYY-MM-DD date is on or after {@link EARLIEST_ACCEPTED_DATE} (text order is day order for four-digit years). */
 export function isOnOrAfterEarliestDate(date: string): boolean {
   return date >= EARLIEST_ACCEPTED_DATE;
 }
 
-/** Whether an RFC 3339 instant is at or after 2000-01-01T00:00:00Z ({@link EARLIEST_ACCEPTED_DATE}). */
+/** Whether an RFC 3339 instant is at or after 1980-01-01T00:00:00Z ({@link EARLIEST_ACCEPTED_DATE}). */
 export function isOnOrAfterEarliestInstant(instant: string): boolean {
   return Date.parse(instant) >= EARLIEST_ACCEPTED_MS;
 }

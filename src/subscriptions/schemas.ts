@@ -165,7 +165,7 @@ export const UpsertSubscriptionBody = z
     nextDeliveryOn: CalendarDate.nullish().openapi({ description: "At most three years after the shop's today (the furthest the plan rules reach); later → `validation_failed`." }),
     unitPrice: Price,
     status: SubscriptionStatus,
-    startedAt: Instant.openapi({ description: "Not before 2000-01-01T00:00:00Z and at most 5 minutes ahead of the server's clock (clock skew); otherwise `validation_failed`." }),
+    startedAt: Instant.openapi({ description: "Not before 1980-01-01T00:00:00Z and at most 5 minutes ahead of the server's clock (clock skew); otherwise `validation_failed`." }),
     deliveriesCompleted: z
       .number()
       .int()

@@ -139,13 +139,13 @@ export function eventsSuite(h: () => Harness) {
       expect(JSON.stringify(timeline.body)).not.toContain("2030-01-15");
     });
 
-    it("refuses a date or instant before 2000-01-01 per item and applies the rest; a start in year 0001 is refused by the sync too", async () => {
+    it("refuses a date or instant before 1980-01-01 per item and applies the rest; a start in year 0001 is refused by the sync too", async () => {
       // A subscription with no usage report yet: before, the year-0001 report made the whole batch a 500 (a NaN probability).
       const fresh = uid("S");
       await h().request("PUT", `/v1/subscriptions/${fresh}`, { key: t.key, body: subscriptionBody(customerId) });
       const usage = (occurredAt: string) => ev("usage.reported", { remainingUnits: 5 }, { subscriptionId: fresh, occurredAt });
       const good = usage("2026-12-01T00:00:00Z");
-      const batch = [good, usage("0001-06-01T00:00:00Z"), usage("1000-06-01T00:00:00Z"), usage("1999-12-31T23:59:59Z"), ev("delivery.completed", { deliveredOn: "1900-01-01" }, { subscriptionId: fresh })];
+      const batch = [good, usage("0001-06-01T00:00:00Z"), usage("1000-06-01T00:00:00Z"), usage("1979-12-31T23:59:59Z"), ev("delivery.completed", { deliveredOn: "1900-01-01" }, { subscriptionId: fresh })];
       const res = await h().request("POST", "/v1/events", { key: t.key, body: { events: batch } });
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ accepted: 1, rejected: 4 });
@@ -153,19 +153,23 @@ export function eventsSuite(h: () => Harness) {
       const paths = ["events.1.occurredAt", "events.2.occurredAt", "events.3.occurredAt", "events.4.data.deliveredOn"];
       res.body.results.slice(1).forEach((r: { error: { errors: { path: string; message: string }[] } }, i: number) => {
         expect(r).toMatchObject({ result: "rejected", status: 422, error: { code: "validation_failed" } });
-        expect(r.error.errors).toEqual([{ path: paths[i], message: expect.stringMatching(/Not before 2000-01-01/) }]);
+        expect(r.error.errors).toEqual([{ path: paths[i], message: expect.stringMatching(/Not before 1980-01-01/) }]);
       });
       const ja = await h().request("POST", "/v1/events", { key: t.key, headers: { "accept-language": "ja" }, body: { events: [usage("1900-06-01T00:00:00+09:00")] } });
-      expect(ja.body.results[0].error.errors[0].message).toMatch(/2000-01-01 より前の日付・日時は指定できません/);
+      expect(ja.body.results[0].error.errors[0].message).toMatch(/1980-01-01 より前の日付・日時は指定できません/);
       const risk = await h().request("GET", `/v1/subscriptions/${fresh}/risk`, { key: t.key });
       expect(risk.status).toBe(200);
       expect(risk.body.drivers.find((d: { code: string }) => d.code === "surplus_stock")).toBeDefined(); // the good report counted: 5 boxes on hand
 
       const ancient = await h().request("PUT", `/v1/subscriptions/${uid("S")}`, { key: t.key, body: subscriptionBody(customerId, { startedAt: "0001-01-01T00:00:00Z" }) });
       expect(ancient.status).toBe(422);
-      expect(ancient.body).toMatchObject({ code: "validation_failed", errors: [{ path: "startedAt", message: expect.stringMatching(/Not before 2000-01-01/) }] });
-      const since2000 = await h().request("PUT", `/v1/subscriptions/${uid("S")}`, { key: t.key, body: subscriptionBody(customerId, { startedAt: "2000-01-01T09:00:00+09:00" }) });
-      expect(since2000.status).toBe(201);
+      expect(ancient.body).toMatchObject({ code: "validation_failed", errors: [{ path: "startedAt", message: expect.stringMatching(/Not before 1980-01-01/) }] });
+      const since1980 = await h().request("PUT", `/v1/subscriptions/${uid("S")}`, { key: t.key, body: subscriptionBody(customerId, { startedAt: "1980-01-01T09:00:00+09:00" }) });
+      expect(since1980.status).toBe(201);
+      // A customer of the 1990s, still subscribed: accepted.
+      expect((await h().request("PUT", `/v1/subscriptions/${uid("S")}`, { key: t.key, body: subscriptionBody(customerId, { startedAt: "1996-04-01T10:00:00+09:00" }) })).status).toBe(201);
+      // The Unix epoch, a placeholder: refused.
+      expect((await h().request("PUT", `/v1/subscriptions/${uid("S")}`, { key: t.key, body: subscriptionBody(customerId, { startedAt: "1970-01-01T00:00:00Z" }) })).status).toBe(422);
     });
 
     it("is idempotent by event id, within a batch and across batches", async () => {
