@@ -122,6 +122,12 @@ const T = {
   sessionEnded: { ja: "セッションが終了しました。管理画面から新しいコンソールURLを開いてください。", en: "The session has ended. Open a new console URL from your admin tool." },
   loggedOut: { ja: "ログアウトしました。", en: "You are logged out." },
   error: { ja: "エラー", en: "Error" },
+  csrfTitle: { ja: "操作を受け付けられませんでした", en: "The action was not accepted" },
+  csrfRejected: {
+    ja: "この操作は、このショップのコンソール画面から送信されたものと確認できなかったため、実行していません（お客様の情報や契約は変更されていません）。画面を開いたまま時間が経ったか、別のサイトから送信された可能性があります。下のリンクからページを再読み込みし、内容を確認してからもう一度操作してください。",
+    en: "This action was not carried out (nothing was changed): it could not be confirmed as sent from a console page of this shop. The page may be stale, or the request came from another site. Reload the page with the link below, check it, and try again.",
+  },
+  reloadPage: { ja: "ページを再読み込みする", en: "Reload the page" },
   none: { ja: "なし", en: "none" },
   saveRateByWeek: { ja: "解約阻止率（週別・月曜始まり）", en: "Save rate by week (from Monday)" },
   byReason: { ja: "理由別", en: "By reason" },
