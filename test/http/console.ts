@@ -310,8 +310,8 @@ export function consoleSuite(h: () => Harness) {
 
     it("refuse a forged console form with a page that says what happened and to reload", async () => {
       const op = await operatorWith();
-      for (const headers of [{ cookie: op.cookie }, { cookie: op.cookie, origin: "https://evil.example" }]) {
-        const csrf = "origin" in headers ? op.csrf : "";
+      for (const headers of [{ cookie: op.cookie }, { cookie: op.cookie, origin: "https://evil.example" }] as Record<string, string>[]) {
+        const csrf = headers.origin ? op.csrf : "";
         const res = await h().request("POST", "/console/contact", {
           headers: { ...headers, "content-type": "application/x-www-form-urlencoded" },
           rawBody: new URLSearchParams({ csrf, customer: customerId, note: "forged" }).toString(),
