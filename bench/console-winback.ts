@@ -30,7 +30,7 @@ const app = createApp(() => ({ db, now: () => new Date(), secretsKey: "bench-sec
 const canceled = (await db.orm.all(
   sql`SELECT customer_id AS c, id AS s FROM subscriptions WHERE tenant_id = ${DEMO_TENANT_ID} AND status = 'canceled' ORDER BY id LIMIT 20`,
 )) as { c: string; s: string }[];
-const { loginToken } = await createConsoleSession(new TenantStore(db, DEMO_TENANT_ID), { operatorId: "bench", operatorName: "ベンチ", role: "operator", expiresInSeconds: 3600 }, new Date());
+const { loginToken } = await createConsoleSession(new TenantStore(db, DEMO_TENANT_ID), { operatorId: "bench", operatorName: "ベンチ", role: "operator", expiresInSeconds: 3600 }, new Date(), null);
 const login = await app.request(`/console/login?token=${loginToken}`);
 const cookie = login.headers.get("set-cookie")!.split(";")[0]!;
 

@@ -42,7 +42,7 @@ const phones = (
 ).map((r) => r.phone.slice(3)); // +81 90… → 90…: caller-ID without the trunk 0
 
 const login = async () => {
-  const { loginToken } = await createConsoleSession(new TenantStore(db, DEMO_TENANT_ID), { operatorId: "bench", operatorName: "ベンチ", role: "operator", expiresInSeconds: 3600 }, new Date());
+  const { loginToken } = await createConsoleSession(new TenantStore(db, DEMO_TENANT_ID), { operatorId: "bench", operatorName: "ベンチ", role: "operator", expiresInSeconds: 3600 }, new Date(), null);
   return `/console/login?token=${loginToken}`;
 };
 

@@ -5,7 +5,7 @@ import ipaddr from "ipaddr.js";
 import { DEFAULT_DATABASE_URL } from "./db/node";
 import { DEFAULT_DATABASE_TIMEOUT_MS } from "./db/client";
 import { databaseServerProblem } from "./db/server-problems";
-import { rateLimitConfigFromEnv } from "./platform/rate-limit";
+import { rateLimitConfigFromEnv, trustProxyFromEnv } from "./platform/rate-limit";
 import { checkSecretsKey } from "./platform/secrets";
 
 /** A setting in the environment that cannot work: start-up prints its message alone (startupProblem). */
@@ -38,6 +38,8 @@ function readNodeConfig(env: NodeJS.ProcessEnv) {
     allowLoopbackWebhooks: env.WEBHOOKS_ALLOW_LOOPBACK === "1",
     /** Per-key and failed-auth limits (platform/rate-limit); `RATE_LIMITS=off` turns them off. */
     rateLimits: rateLimitConfigFromEnv(env),
+    /** `TRUST_PROXY`: the proxies in front, whose `X-Forwarded-For` names the client (rate limits) and whose `X-Forwarded-Proto`/`-Host` name the public origin (platform/origin). */
+    trustProxy: trustProxyFromEnv(env.TRUST_PROXY),
     /**
      * Server timeouts (ms), so slow or half-sent requests cannot hold connections for minutes:
      * - `HEADERS_TIMEOUT_MS` (default 10,000): all request headers must arrive within this;

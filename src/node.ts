@@ -70,6 +70,7 @@ const services = {
   allowLoopbackWebhooks: config.allowLoopbackWebhooks,
   webhookFetch: nodeWebhookFetch({ allowLoopback: config.allowLoopbackWebhooks }),
   rateLimits: config.rateLimits,
+  trustProxy: config.trustProxy,
   // The customer export reads in a worker thread with its own connection (embedded file only).
   offThread: config.databaseUrl.startsWith("file:") && !config.databaseUrl.includes(":memory:") ? startReadWorker(config.databaseUrl) : undefined,
   maintenanceFailing: () => maintenanceFaults.failing(),
@@ -79,7 +80,7 @@ await encryptStoredWebhookSecrets(db, services.secretsKey);
 const app = createApp(() => services, { docs: { viewer: nodeDocsViewer(), gzipOpenapi: true, demoApiKey: demo?.apiKey } });
 // A ready console URL for the demo shop (one-time; /demo/console mints a fresh one any time).
 const consoleLogin = demo
-  ? (await createConsoleSession(new TenantStore(db, DEMO_TENANT_ID), { operatorId: "demo-operator", operatorName: "デモ オペレーター", role: "supervisor", expiresInSeconds: 28_800 }, new Date())).loginToken
+  ? (await createConsoleSession(new TenantStore(db, DEMO_TENANT_ID), { operatorId: "demo-operator", operatorName: "デモ オペレーター", role: "supervisor", expiresInSeconds: 28_800 }, new Date(), null)).loginToken
   : null;
 // Startup's garbage collected now, not on the first requests' clock.
 collectStartupGarbage();

@@ -1,3 +1,4 @@
+import { actorsForCaller } from "../platform/auth";
 import type { Context } from "hono";
 import { audited } from "../platform/audit";
 import { cancellationReasons } from "../db/schema";
@@ -57,12 +58,15 @@ const ifMatchOf = (c: Context<AppEnv>) => {
   return header !== undefined ? { ifMatch: header } : {};
 };
 
-/** Operator text (`talkTrack`) never reaches a customer's browser, whatever channel a flow began on. */
+/**
+ * Operator text (`talkTrack`) never reaches a customer's browser, whatever channel a flow began on;
+ * nor do staff details of who took a step (actors by type only: platform/auth actorsForCaller).
+ */
 function forCaller<T>(c: Context<AppEnv>, body: T): T {
   if (c.get("caller").principal.kind !== "customer") return body;
   const strip = (v: unknown): unknown =>
     Array.isArray(v) ? v.map(strip) : v !== null && typeof v === "object" ? Object.fromEntries(Object.entries(v).filter(([k]) => k !== "talkTrack").map(([k, x]) => [k, strip(x)])) : v;
-  return strip(body) as T;
+  return actorsForCaller(c.get("caller"), strip(body) as T);
 }
 
 export const cancelFlowsRouter = domainRouter()

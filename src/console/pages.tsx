@@ -29,13 +29,26 @@ import { winbackDataOf } from "../winback/service";
 import { takeableSentComeback } from "../winback/redeem";
 import { keepInTouchState, WinbackPage, type Candidate, type KarteWinback } from "./winback";
 import { consoleError, consoleErrorCode, t, tf, type Lang } from "./strings";
+import { ingestEvents } from "../events/routes";
+import { publicOrigin } from "../platform/origin";
 
 const LANG_COOKIE = "tsz_console_lang";
 type Api = (method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<{ status: number; body: any }>;
 type Fetcher = { request: (input: string, init: RequestInit, env?: unknown) => Response | Promise<Response> };
 
-/** Loopback hosts get a cookie without `Secure` (plain http on a developer's machine). */
-const isLoopback = (host: string) => /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/.test(host);
+/** `Secure` whenever the browser reaches the console over https, and on any host but loopback (plain http on a developer's machine). */
+const isSecureOrigin = (origin: string) => {
+  const url = new URL(origin);
+  return url.protocol === "https:" || !/^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/.test(url.hostname);
+};
+
+/** A URL's path and query when it is a page of this console on this origin (a `Referer`), else `/console`. */
+function sameOriginConsolePath(c: Context<AppEnv>, url: string | undefined): string {
+  if (!url || !URL.canParse(url)) return "/console";
+  const u = new URL(url);
+  const to = u.origin === new URL(c.req.url).origin ? u.pathname + u.search : "/console";
+  return to.startsWith("/console") ? to : "/console";
+}
 
 const langOf = (c: Context<AppEnv>): Lang => (getCookie(c, LANG_COOKIE) === "en" ? "en" : "ja");
 
@@ -112,7 +125,7 @@ export function consolePages(app: Fetcher) {
     setCookie(c, CONSOLE_COOKIE, session.token, {
       httpOnly: true,
       sameSite: "Lax",
-      secure: !isLoopback(new URL(c.req.url).hostname),
+      secure: isSecureOrigin(publicOrigin(c)),
       path: "/",
       expires: new Date(session.expiresAt),
     });
@@ -131,7 +144,15 @@ export function consolePages(app: Fetcher) {
       c.set("store", new TenantStore(c.get("services").db, caller.tenantId));
     } catch (e) {
       if (e instanceof ApiError && e.code === "csrf_rejected") {
-        return c.html(<Bare lang={lang} title={t(lang, "error")}><p>{e.detail}</p></Bare>, 403);
+        // The page the form was on, when it is one of this console's (else the console's start).
+        const back = sameOriginConsolePath(c, c.req.header("referer"));
+        return c.html(
+          <Bare lang={lang} title={t(lang, "csrfTitle")}>
+            <p role="alert">{t(lang, "csrfRejected")}</p>
+            <p><a href={back}>{t(lang, "reloadPage")}</a></p>
+          </Bare>,
+          403,
+        );
       }
       if (e instanceof ApiError && e.code === "session_expired") {
         return c.html(<Bare lang={lang} title={t(lang, "sessionEnded")}><p>{t(lang, "sessionEnded")}</p></Bare>, 401);
@@ -555,11 +576,11 @@ export function consolePages(app: Fetcher) {
     const data: Record<string, string> = { channel: "phone", topic: form.topic ?? "inquiry" };
     if (form.sentiment) data.sentiment = form.sentiment;
     if (form.note) data.note = form.note;
-    const res = await who.api("POST", "/v1/events", {
-      events: [{ id, type: "contact.logged", customerId: form.customer, ...(form.sub ? { subscriptionId: form.sub } : {}), occurredAt: c.get("services").now().toISOString(), data }],
-    });
-    const item = res.body?.results?.[0];
-    if (res.status !== 200 || item?.result === "rejected") return refusalOf(c, who.page, form, false)(res, item?.error?.code ?? res.body?.code);
+    // The events service itself, in-process: a console session may not call POST /v1/events (which
+    // takes any signal from the shop's systems; platform/auth CONSOLE_WRITES), only log a contact.
+    const now = c.get("services").now().toISOString();
+    const [item] = await ingestEvents(c.get("store"), [{ id, type: "contact.logged", customerId: form.customer, ...(form.sub ? { subscriptionId: form.sub } : {}), occurredAt: now, data }], now, who.page.lang);
+    if (!item || item.result === "rejected") return backTo(c, form, { error: item?.error?.code });
     return backTo(c, form, { done: "contact" });
   });
 
@@ -662,9 +683,7 @@ export function consolePages(app: Fetcher) {
   pages.post("/console/language", async (c) => {
     const form = await formOf(c);
     setCookie(c, LANG_COOKIE, form.lang === "en" ? "en" : "ja", { path: "/console", sameSite: "Lax", httpOnly: true, maxAge: 31_536_000 });
-    const back = c.req.header("referer");
-    const to = back && new URL(back).origin === new URL(c.req.url).origin ? new URL(back).pathname + new URL(back).search : "/console";
-    return c.redirect(to.startsWith("/console") ? to : "/console", 303);
+    return c.redirect(sameOriginConsolePath(c, c.req.header("referer")), 303);
   });
 
   pages.post("/console/logout", async (c) => {

@@ -23,11 +23,45 @@ export const ConsoleSessionCreated = z
   })
   .openapi("ConsoleSessionCreated");
 
+/** A console session as `DELETE /v1/console-sessions/{sessionId}` answers it (no token: those are never stored). */
+export const ConsoleSession = z
+  .object({
+    id: z.string().openapi({ example: "cs_4Rk2W9sPq7Lm3Vt8Yx1Z" }),
+    operatorId: z.string().openapi({ example: "op-042" }),
+    operatorName: z.string().openapi({ example: "佐々木 美咲" }),
+    role: z.enum(["operator", "supervisor"]),
+    createdAt: Instant,
+    expiresAt: Instant,
+    revokedAt: Instant.nullable(),
+  })
+  .openapi("ConsoleSession");
+
+export const ConsoleSessionIdParam = z.object({
+  sessionId: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: "sessionId", in: "path" }, example: "cs_4Rk2W9sPq7Lm3Vt8Yx1Z" }),
+});
+
+export const publicConsoleSession = (row: typeof consoleSessions.$inferSelect): z.output<typeof ConsoleSession> => ({
+  id: row.id,
+  operatorId: row.operatorId,
+  operatorName: row.operatorName,
+  role: row.role,
+  createdAt: row.createdAt,
+  expiresAt: row.expiresAt,
+  revokedAt: row.revokedAt,
+});
+
 /** Minutes within which the one-time URL must be opened; the session itself lasts longer. */
 export const LOGIN_URL_MINUTES = 15;
 
-/** A new session; only hashes are stored, the login token goes into the URL once. */
-export async function createConsoleSession(store: TenantStore, input: z.output<typeof CreateConsoleSessionBody>, now: Date) {
+/**
+ * A new session; only hashes are stored, the login token goes into the URL once. `keyId`: the API
+ * key that opened it — revoking that key ends the session (platform/auth reads both in one statement).
+ */
+export async function createConsoleSession(store: TenantStore, input: z.output<typeof CreateConsoleSessionBody>, now: Date, keyId: string | null) {
   const id = `cs_${randomToken(20)}`;
   const loginToken = randomToken(32);
   const expiresAt = new Date(now.getTime() + input.expiresInSeconds * 1000).toISOString();
@@ -37,6 +71,7 @@ export async function createConsoleSession(store: TenantStore, input: z.output<t
     operatorId: input.operatorId,
     operatorName: input.operatorName,
     role: input.role,
+    keyId,
     tokenHash: null,
     loginHash: await sha256Hex(loginToken),
     createdAt: now.toISOString(),
@@ -64,6 +99,20 @@ export async function redeemLogin(db: Database, loginToken: string, now: Date): 
   );
   return row ? { token, expiresAt: row.expiresAt } : null;
 }
+/**
+ * Revokes a session of this shop (`DELETE /v1/console-sessions/{sessionId}`): from its next request
+ * on, the cookie is refused. `revoked`: false when it already was (the row is answered unchanged);
+ * null when there is no such session in this shop.
+ */
+export async function revokeConsoleSession(store: TenantStore, sessionId: string, now: Date): Promise<{ row: typeof consoleSessions.$inferSelect; revoked: boolean } | null> {
+  const existing = await store.find(consoleSessions, eq(consoleSessions.id, sessionId));
+  if (!existing) return null;
+  if (existing.revokedAt) return { row: existing, revoked: false };
+  const at = now.toISOString();
+  await endConsoleSession(store, sessionId, now);
+  return { row: { ...existing, revokedAt: at }, revoked: true };
+}
+
 /** Logout: the session ends at once (every request reads its row). */
 export async function endConsoleSession(store: TenantStore, sessionId: string, now: Date) {
   await store.q

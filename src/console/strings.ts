@@ -141,6 +141,11 @@ const T = {
   unavailableNote: { ja: "データベースに一時的に接続できません。{n}秒ほど待ってから、画面を開き直してください。", en: "The database cannot be reached for a moment. Reload the page in about {n} seconds." },
   tooManyNote: { ja: "操作が集中しています。{n}秒ほど待ってから、画面を開き直してください。", en: "Too many requests right now. Reload the page in about {n} seconds." },
   reloadPage: { ja: "画面を開き直す", en: "Reload the page" },
+  csrfTitle: { ja: "操作を受け付けられませんでした", en: "The action was not accepted" },
+  csrfRejected: {
+    ja: "この操作は、このショップのコンソール画面から送信されたものと確認できなかったため、実行していません（お客様の情報や契約は変更されていません）。画面を開いたまま時間が経ったか、別のサイトから送信された可能性があります。下のリンクからページを再読み込みし、内容を確認してからもう一度操作してください。",
+    en: "This action was not carried out (nothing was changed): it could not be confirmed as sent from a console page of this shop. The page may be stale, or the request came from another site. Reload the page with the link below, check it, and try again.",
+  },
   none: { ja: "なし", en: "none" },
   saveRateByWeek: { ja: "解約阻止率（週別・月曜始まり）", en: "Save rate by week (from Monday)" },
   byReason: { ja: "理由別", en: "By reason" },

@@ -543,6 +543,8 @@ export const consoleSessions = sqliteTable(
     operatorId: text("operator_id").notNull(),
     operatorName: text("operator_name").notNull(),
     role: text("role", { enum: ["operator", "supervisor"] }).notNull(),
+    /** The API key that opened it: revoking that key ends the session (null: opened before this was kept). */
+    keyId: text("key_id"),
     /** Set when the one-time URL is opened: the cookie's token exists only from then on. */
     tokenHash: text("token_hash"),
     loginHash: text("login_hash").notNull(),

@@ -1,3 +1,4 @@
+import { actorsForCaller } from "../platform/auth";
 import { desc, eq, lt, and, or } from "drizzle-orm";
 import type { Context } from "hono";
 import { planChanges } from "../db/schema";
@@ -176,7 +177,7 @@ export const planChangesRouter = domainRouter()
       tags,
       scope: "read",
       summary: "List a subscription's change history",
-      description: "Newest first: who (API key and channel), what, before and after, when.",
+      description: "Newest first: who (the actor and channel), what, before and after, when. A customer session reads the actor's `type` only.",
       request: { params: SubscriptionIdParam, query: PageQuery },
       errors: ["subscription_not_found"],
       responses: { 200: jsonResponse(page(Change), "A page of changes") },
@@ -197,6 +198,7 @@ export const planChangesRouter = domainRouter()
         .orderBy(desc(planChanges.createdAt), desc(planChanges.id))
         .limit(limit + 1);
       const p = toPage(rows, limit, (r) => [r.createdAt, r.id]);
-      return c.json({ data: p.data.map(toChange), nextCursor: p.nextCursor }, 200);
+      // A customer session sees who acted by type only (platform/auth actorsForCaller).
+      return c.json(actorsForCaller(c.get("caller"), { data: p.data.map(toChange), nextCursor: p.nextCursor }), 200);
     },
   );

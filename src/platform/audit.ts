@@ -26,6 +26,7 @@ export const AUDIT_ACTIONS = [
   "customer_session.created",
   "customer_session.revoked",
   "console_session.created",
+  "console_session.revoked",
   "model.trained",
   "knowledge.updated",
   "knowledge.deleted",

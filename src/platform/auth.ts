@@ -6,7 +6,7 @@ import { getCookie } from "hono/cookie";
 import { apiKeys } from "../db/schema";
 import { resolveSettings, type TenantSettings } from "../settings/schemas";
 import { sha256Hex, timingSafeEqual } from "./crypto";
-import type { AppEnv, Caller, Principal, Scope } from "./env";
+import type { Actor, AppEnv, Caller, Principal, Scope } from "./env";
 import { ApiError } from "./errors";
 import { isForeignOrigin } from "./cors";
 import { deriveKey } from "./secrets";
@@ -169,8 +169,15 @@ const apiKeyPrincipal: PrincipalResolver = {
 /** What a customer session may do: read and write, never admin, on its own customer only. */
 export const CUSTOMER_SESSION_SCOPES: readonly Scope[] = ["read", "write"];
 
+/**
+ * A session's row with whether the API key that minted it still stands, in the same statement (a
+ * join, not a second round trip): `key_revoked` is 1 once that key is revoked (or gone), so a
+ * shop that revokes a key ends every session it opened. A row without `key_id` (minted before the
+ * key was kept) follows its expiry alone.
+ */
+const KEY_REVOKED = "(s.key_id IS NOT NULL AND (k.id IS NULL OR k.revoked_at IS NOT NULL))";
 const sessionStatement = dialect.sqlToQuery(
-  sql`SELECT s.customer_id, s.subscription_id, s.locale, s.expires_at, s.revoked_at, t.settings, t.plan FROM customer_sessions s JOIN tenants t ON t.id = s.tenant_id WHERE s.tenant_id = ${sql.placeholder("tenant")} AND s.id = ${sql.placeholder("id")} LIMIT 1`,
+  sql`SELECT s.customer_id, s.subscription_id, s.locale, s.expires_at, s.revoked_at, t.settings, t.plan, ${sql.raw(KEY_REVOKED)} AS key_revoked FROM customer_sessions s JOIN tenants t ON t.id = s.tenant_id LEFT JOIN api_keys k ON k.id = s.key_id AND k.tenant_id = s.tenant_id WHERE s.tenant_id = ${sql.placeholder("tenant")} AND s.id = ${sql.placeholder("id")} LIMIT 1`,
 );
 
 /**
@@ -191,8 +198,8 @@ const customerSessionPrincipal: PrincipalResolver = {
     }
     const row = await db.readFirst(sessionStatement.sql, fillPlaceholders(sessionStatement.params, { tenant: verified.tenantId, id: verified.sessionId }) as InValue[]);
     if (!row) throw new ApiError("invalid_session", { en: "The session token is not valid.", ja: "セッショントークンが無効です。" });
-    const [customerId, subscriptionId, locale, expiresAt, revokedAt, settings, plan] = row;
-    if (revokedAt !== null && revokedAt !== undefined) throw new ApiError("session_expired", { en: "The customer session was ended; mint a new one on your server.", ja: "顧客セッションは終了しています。サーバーで新しいセッションを発行してください。" });
+    const [customerId, subscriptionId, locale, expiresAt, revokedAt, settings, plan, keyRevoked] = row;
+    if ((revokedAt !== null && revokedAt !== undefined) || Number(keyRevoked) === 1) throw new ApiError("session_expired", { en: "The customer session was ended; mint a new one on your server.", ja: "顧客セッションは終了しています。サーバーで新しいセッションを発行してください。" });
     if (Date.parse(String(expiresAt)) <= at.getTime()) throw new ApiError("session_expired", { en: "The customer session has expired; mint a new one on your server.", ja: "顧客セッションの有効期限が切れています。サーバーで新しいセッションを発行してください。" });
     const principal = {
       kind: "customer" as const,
@@ -218,10 +225,35 @@ const customerSessionPrincipal: PrincipalResolver = {
 
 /** The console's cookie: an opaque token whose SHA-256 is the session row's `token_hash`. */
 export const CONSOLE_COOKIE = "tsz_console";
-/** What an operator may do: read and write on their shop, never admin. */
-export const CONSOLE_SCOPES: readonly Scope[] = ["read", "write"];
-const CONSOLE_SESSION = `SELECT s.id, s.tenant_id, s.operator_id, s.operator_name, s.role, s.expires_at, s.revoked_at, t.settings, t.plan
-  FROM console_sessions s JOIN tenants t ON t.id = s.tenant_id WHERE s.token_hash = ? LIMIT 1`;
+/**
+ * What an operator may do: what the console itself does, and nothing else. A console session has
+ * the `read` scope (every read a `read` key makes: the karte, lookups, risk, offers, knowledge,
+ * win-back candidates) and `write` only for the operations in CONSOLE_WRITES — plan changes, the
+ * cancel flow, reactivation (the win-back action it offers) and marking a knowledge entry used —
+ * each recorded with the operator as actor on channel `operator`. Everything else that changes
+ * something (customer and subscription master data, `POST /v1/sync`, events, customer sessions,
+ * keys, webhooks, settings, offers) answers 403 `insufficient_scope`: a console session can never
+ * act as the customer (mint a customer session) nor replace what the shop's cart system owns.
+ * Contact notes are written by the console page itself (src/console/pages), not through
+ * `POST /v1/events`.
+ */
+export const CONSOLE_SCOPES: readonly Scope[] = ["read"];
+export const CONSOLE_WRITES: ReadonlySet<string> = new Set([
+  "POST /v1/subscriptions/{subscriptionId}/skip",
+  "POST /v1/subscriptions/{subscriptionId}/pause",
+  "POST /v1/subscriptions/{subscriptionId}/resume",
+  "POST /v1/subscriptions/{subscriptionId}/quantity",
+  "POST /v1/subscriptions/{subscriptionId}/interval",
+  "POST /v1/subscriptions/{subscriptionId}/next-delivery",
+  "POST /v1/subscriptions/{subscriptionId}/cancel-flows",
+  "POST /v1/cancel-flows/{flowId}/reason",
+  "POST /v1/cancel-flows/{flowId}/accept",
+  "POST /v1/cancel-flows/{flowId}/confirm",
+  "POST /v1/subscriptions/{subscriptionId}/reactivate",
+  "POST /v1/knowledge/{entryId}/uses",
+]);
+const CONSOLE_SESSION = `SELECT s.id, s.tenant_id, s.operator_id, s.operator_name, s.role, s.expires_at, s.revoked_at, t.settings, t.plan, ${KEY_REVOKED} AS key_revoked
+  FROM console_sessions s JOIN tenants t ON t.id = s.tenant_id LEFT JOIN api_keys k ON k.id = s.key_id AND k.tenant_id = s.tenant_id WHERE s.token_hash = ? LIMIT 1`;
 
 /**
  * The CSRF token of a console session: HMAC-SHA-256 of its id under the console key derived from
@@ -245,8 +277,8 @@ export async function resolveConsole(c: Context<AppEnv>, formToken?: string): Pr
   const { db, now, secretsKey } = c.get("services");
   const token = getCookie(c, CONSOLE_COOKIE) ?? "";
   const row = token ? await db.readFirst(CONSOLE_SESSION, [await sha256Hex(token)]) : undefined;
-  const [id, tenant, operatorId, operatorName, role, expiresAt, revokedAt, settings, plan] = row ?? [];
-  if (!row || (revokedAt !== null && revokedAt !== undefined) || Date.parse(String(expiresAt)) <= now().getTime()) {
+  const [id, tenant, operatorId, operatorName, role, expiresAt, revokedAt, settings, plan, keyRevoked] = row ?? [];
+  if (!row || (revokedAt !== null && revokedAt !== undefined) || Number(keyRevoked) === 1 || Date.parse(String(expiresAt)) <= now().getTime()) {
     throw new ApiError("session_expired", { en: "The console session has ended. Open a new console URL from your admin tool.", ja: "コンソールのセッションは終了しています。管理ツールから新しいコンソール URL を開いてください。" });
   }
   const sessionId = String(id);
@@ -280,11 +312,10 @@ const consoleSessionPrincipal: PrincipalResolver = {
  * `accepts` the request resolves it (or refuses it with a 401 problem). `bearer` is the
  * `Authorization: Bearer` credential, or null when the request has none.
  *
- * Extension point: a console session (a cookie) is another entry here, e.g.
- * `{ kind: "console", accepts: (c, bearer) => bearer === null && hasCookie(c), resolve: … }`
- * answering `principal: { kind: "console", … }`, `scopes: ["read", "write"]`,
- * `actor: { type: "operator", id, name }`, `channel: "operator"`. Routes reach a console
- * session like a key of those scopes (see `authorize`); tenancy stays per tenant.
+ * The console session (a cookie) is one entry here, answering `principal: { kind: "console", … }`,
+ * `scopes: CONSOLE_SCOPES`, `actor: { type: "operator", id, name }`, `channel: "operator"`.
+ * Routes reach a console session like a key of those scopes, plus `write` on CONSOLE_WRITES (see
+ * `authorize`); tenancy stays per tenant.
  */
 export type PrincipalResolver = {
   kind: Principal["kind"];
@@ -319,16 +350,31 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
 };
 
+/** Whether a console session may call `operation` (`METHOD /path/{param}`) needing `scope`: the one rule (CONSOLE_SCOPES, CONSOLE_WRITES). */
+export function consoleMay(scope: Scope, operation: string): boolean {
+  return CONSOLE_SCOPES.includes(scope) || (scope === "write" && CONSOLE_WRITES.has(operation));
+}
+
 /**
- * What a route lets through: an API key (and a console session) with `scope`; a customer
- * session only where the route says `customer: true` — any other route answers 403
- * `session_not_allowed`, before anything is read.
+ * What a route lets through: an API key with `scope`; a console session with `scope` among
+ * CONSOLE_SCOPES, or `write` on the console's own operations (CONSOLE_WRITES) — else 403
+ * `insufficient_scope`; a customer session only where the route says `customer: true` — any
+ * other route answers 403 `session_not_allowed`, before anything is read. `operation`: the
+ * route as `METHOD /path/{param}`.
  */
-export function authorize(scope: Scope, customer: boolean): MiddlewareHandler<AppEnv> {
+export function authorize(scope: Scope, customer: boolean, operation: string): MiddlewareHandler<AppEnv> {
   return (c, next) => {
     const caller = c.get("caller");
     if (caller.principal.kind === "customer" && !customer) {
       throw new ApiError("session_not_allowed", { en: "A customer session cannot call this operation; call it from your server with an API key.", ja: "顧客セッションではこの操作を呼び出せません。サーバーから API キーで呼び出してください。" });
+    }
+    if (caller.principal.kind === "console") {
+      if (!consoleMay(scope, operation)) {
+        throw new ApiError("insufficient_scope", { en: `A console session cannot call this operation (it needs the \`${scope}\` scope beyond what the console does); call it from your server with an API key.`, ja: `コンソールのセッションではこの操作を呼び出せません（コンソールの業務を超える \`${scope}\` スコープが必要です）。サーバーから API キーで呼び出してください。` }, {
+          requiredScope: scope,
+        });
+      }
+      return next();
     }
     if (!caller.scopes.includes(scope)) {
       throw new ApiError("insufficient_scope", { en: `This operation needs an API key with the \`${scope}\` scope.`, ja: `この操作には \`${scope}\` スコープを持つ API キーが必要です。` }, {
@@ -337,6 +383,22 @@ export function authorize(scope: Scope, customer: boolean): MiddlewareHandler<Ap
     }
     return next();
   };
+}
+
+/**
+ * What a customer session sees of who acted: the actor's `type` only (`{"type":"operator"}`), never
+ * an operator's id and name nor an API key's id — staff details stay with the shop. Walks `body`
+ * and rewrites every `actor` member; any other caller gets `body` as it is.
+ */
+export function actorsForCaller<T>(caller: Caller, body: T): T {
+  if (caller.principal.kind !== "customer") return body;
+  const walk = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(walk)
+      : v !== null && typeof v === "object"
+        ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, k === "actor" && x !== null && typeof x === "object" && "type" in x ? { type: (x as Actor).type } : walk(x)]))
+        : v;
+  return walk(body) as T;
 }
 
 /** The idempotency scope of a principal: one caller can never replay another's stored answer. */

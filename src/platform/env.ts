@@ -1,7 +1,7 @@
 import type { SQL } from "drizzle-orm";
 import type { Database } from "../db/client";
 import type { TenantSettings } from "../settings/schemas";
-import type { RateLimitConfig } from "./rate-limit";
+import type { RateLimitConfig, TrustProxy } from "./rate-limit";
 import type { OffThread } from "./off-thread";
 import type { FailingStep } from "./step-faults";
 import type { TenantStore } from "./tenancy";
@@ -57,6 +57,8 @@ export type Services = {
   allowLoopbackWebhooks?: boolean;
   /** How webhooks are sent: Node's checks every resolved address (webhooks/node-fetch); Workers use the global fetch. */
   webhookFetch?: WebhookSend;
+  /** Node behind a reverse proxy (`TRUST_PROXY`, platform/rate-limit trustProxyFromEnv): the hops whose `X-Forwarded-*` stand (platform/origin publicOrigin). */
+  trustProxy?: TrustProxy;
   /** In-process rate limits (Node); absent: none, unless the Worker has rate-limit bindings (platform/rate-limit). */
   rateLimits?: RateLimitConfig;
   /** Long reads run off the request path (Node with an embedded file: a worker thread; see platform/off-thread); absent: in the request. */

@@ -217,7 +217,7 @@ export function apiRoute<const R extends ApiRouteConfig>(config: R) {
       customer ? ", or a customer session (for that customer's own data)" : ""
     }.`,
     security: customer ? [{ bearerAuth: [] }, { customerSession: [] }] : [{ bearerAuth: [] }],
-    middleware: [authorize(scope, customer)] as const,
+    middleware: [authorize(scope, customer, `${route.method.toUpperCase()} ${route.path}`)] as const,
     responses: { ...successes, ...errorResponses(codes, answering, members, maxBodyBytes === undefined ? {} : { payload_too_large: bodyLimitDoc(maxBodyBytes) }) },
   } as Omit<R, "scope" | "errors" | "customer" | "claimsKeyInWrite" | "neverRemembered" | "members" | "maxBodyBytes">);
 }
@@ -382,10 +382,13 @@ export const Channel = z.enum(["web", "checkout", "ivr", "operator", "api", "sys
 export const ActorSchema = z
   .object({
     type: z.enum(["key", "operator", "customer", "system"]),
-    id: z.string().openapi({ description: "The API key's id, the operator's id, the customer's id, or the system job's name.", example: "key_2bX9d0QpLr7vT1sYc4Hm" }),
-    name: z.string().optional().openapi({ description: "The operator's name, when an operator acted." }),
+    id: z.string().optional().openapi({ description: "The API key's id, the operator's id, the customer's id, or the system job's name. Absent in answers to a customer session.", example: "key_2bX9d0QpLr7vT1sYc4Hm" }),
+    name: z.string().optional().openapi({ description: "The operator's name, when an operator acted. Absent in answers to a customer session." }),
   })
-  .openapi("Actor", { description: "Who made a change or took a step: an API key, an operator (console), the customer (a customer session), or Tsuzuku itself." });
+  .openapi("Actor", {
+    description:
+      "Who made a change or took a step: an API key, an operator (console), the customer (a customer session), or Tsuzuku itself. A customer session is answered the `type` alone (`{\"type\":\"operator\"}`): staff ids and names, and API key ids, are not shown in the customer's browser.",
+  });
 
 export const PageQuery = z.object({
   limit: limitParam(),

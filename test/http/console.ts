@@ -207,6 +207,124 @@ export function consoleSuite(h: () => Harness) {
       }
     });
 
+    /** An operator's console cookie and the page's CSRF token, opened with `key` (default: the tenant's admin key). */
+    const operatorWith = async (key = t.key) => {
+      const res = await h().request("POST", "/v1/console-sessions", { key, body: { operatorId: "op-2", operatorName: "op2", role: "operator" } });
+      expect(res.status).toBe(201);
+      const url = new URL(res.body.url);
+      const login = await h().request("GET", url.pathname + url.search);
+      const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0]!;
+      const page = await h().request("GET", "/console", { headers: { cookie } });
+      const csrf = /data-csrf="([^"]+)"/.exec(page.text)![1]!;
+      return { id: res.body.id as string, cookie, csrf, headers: { cookie, "x-csrf-token": csrf } };
+    };
+
+    it("may do what the console does and nothing more: never mint a customer session, sync or replace master data, events or keys", async () => {
+      const op = await operatorWith();
+      const refused = [
+        ["POST", "/v1/customer-sessions", { customerId }],
+        ["PUT", `/v1/customers/${customerId}`, { name: "operator edit" }],
+        ["PUT", `/v1/subscriptions/${subscriptionId}`, subscriptionBody(customerId)],
+        ["POST", "/v1/sync", { customers: [{ id: customerId, name: "operator edit" }] }],
+        ["POST", "/v1/events", { events: [{ id: uid("e"), type: "delivery.completed", customerId, occurredAt: new Date().toISOString(), data: {} }] }],
+        ["PUT", `/v1/customers/${customerId}/keep-in-touch`, { keepInTouch: false }],
+        ["POST", "/v1/keys", { name: "x", scopes: ["read"] }],
+        ["PATCH", "/v1/settings", {}],
+        ["PUT", "/v1/webhooks/wh-1", { url: "https://example.jp/hook", events: ["subscription.changed"] }],
+      ] as const;
+      for (const [method, path, body] of refused) {
+        const res = await h().request(method, path, { headers: op.headers, body });
+        expect(res.status, `${method} ${path}`).toBe(403);
+        expect(res.body.code, `${method} ${path}`).toBe("insufficient_scope");
+      }
+      // Nothing changed: the customer keeps their e-mail and phone (a PUT would have replaced them).
+      const customer = await h().request("GET", `/v1/customers/${customerId}`, { key: t.key });
+      expect(customer.body).toMatchObject({ name: customerBody().name, email: customerBody().email });
+      expect(customer.body.phone).not.toBeNull();
+      // What the console does still works, recorded as the operator: reads, a contact note from its page, a skip.
+      expect((await h().request("GET", `/v1/customers/${customerId}/timeline`, { headers: { cookie: op.cookie } })).status).toBe(200);
+      const note = await h().request("POST", "/console/contact", {
+        headers: { cookie: op.cookie, "content-type": "application/x-www-form-urlencoded" },
+        rawBody: new URLSearchParams({ csrf: op.csrf, customer: customerId, sub: subscriptionId, topic: "inquiry", note: "配送日の確認" }).toString(),
+      });
+      expect(note.status).toBe(303);
+      expect(note.headers.get("location")).toContain("done=contact");
+      const timeline = await h().request("GET", `/v1/customers/${customerId}/timeline`, { key: t.key });
+      expect(timeline.body.data.some((i: { type: string; data: { note?: string } }) => i.type === "contact.logged" && i.data.note === "配送日の確認")).toBe(true);
+    });
+
+    it("are revoked by the shop (admin), and end when the key that opened them is revoked, as customer sessions do", async () => {
+      const op = await operatorWith();
+      expect((await h().request("DELETE", `/v1/console-sessions/${op.id}`, { key: await t.keyWith(["read", "write"]) })).status).toBe(403);
+      const unknown = await h().request("DELETE", "/v1/console-sessions/cs_nope", { key: t.key });
+      expect(unknown.status).toBe(404);
+      expect(unknown.body.code).toBe("console_session_not_found");
+      const revoked = await h().request("DELETE", `/v1/console-sessions/${op.id}`, { key: t.key });
+      expect(revoked.status).toBe(200);
+      expect(revoked.body).toMatchObject({ id: op.id, operatorId: "op-2", role: "operator" });
+      expect(revoked.body.revokedAt).not.toBeNull();
+      expect((await h().request("GET", `/v1/customers/${customerId}`, { headers: { cookie: op.cookie } })).body.code).toBe("session_expired");
+      expect((await h().request("GET", "/console", { headers: { cookie: op.cookie } })).status).toBe(401);
+      const again = await h().request("DELETE", `/v1/console-sessions/${op.id}`, { key: t.key });
+      expect(again.body.revokedAt).toBe(revoked.body.revokedAt);
+
+      // A key the shop then revokes: both kinds of session it opened stop at their next request.
+      const created = await h().request("POST", "/v1/keys", { key: t.key, body: { name: "CTI", scopes: ["read", "write", "admin"] } });
+      const cti = await operatorWith(created.body.secret);
+      const minted = await h().request("POST", "/v1/customer-sessions", { key: created.body.secret, body: { customerId } });
+      expect(minted.status).toBe(201);
+      expect((await h().request("GET", `/v1/customers/${customerId}`, { headers: { cookie: cti.cookie } })).status).toBe(200);
+      expect((await h().request("GET", "/v1/customer-sessions/current", { key: minted.body.token })).status).toBe(200);
+      expect((await h().request("DELETE", `/v1/keys/${created.body.id}`, { key: t.key })).status).toBe(200);
+      expect((await h().request("GET", `/v1/customers/${customerId}`, { headers: { cookie: cti.cookie } })).body.code).toBe("session_expired");
+      expect((await h().request("GET", "/console", { headers: { cookie: cti.cookie } })).status).toBe(401);
+      const customer = await h().request("GET", "/v1/customer-sessions/current", { key: minted.body.token });
+      expect(customer.status).toBe(401);
+      expect(customer.body.code).toBe("session_expired");
+    });
+
+    it("show the customer who acted by type only: no operator's id or name, no key id", async () => {
+      const sub = uid("S");
+      await h().request("PUT", `/v1/subscriptions/${sub}`, { key: t.key, body: subscriptionBody(customerId, { nextDeliveryOn: addDays(localDate(new Date(), "Asia/Tokyo"), 30) }) });
+      const op = await operatorWith();
+      expect((await h().request("POST", `/v1/subscriptions/${sub}/skip`, { headers: op.headers, body: { count: 1 } })).status).toBe(200);
+      const flow = await h().request("POST", `/v1/subscriptions/${sub}/cancel-flows`, { headers: op.headers, body: { channel: "operator" } });
+      expect(flow.status).toBe(201);
+      expect((await h().request("POST", `/v1/subscriptions/${sub}/quantity`, { key: t.key, body: { quantity: 2 } })).status).toBe(200);
+      const session = await h().request("POST", "/v1/customer-sessions", { key: t.key, body: { customerId } });
+      const token = session.body.token as string;
+      const changes = await h().request("GET", `/v1/subscriptions/${sub}/changes`, { key: token });
+      expect(changes.status).toBe(200);
+      expect(changes.body.data.map((c: { actor: unknown }) => c.actor)).toEqual([{ type: "key" }, { type: "operator" }]);
+      expect(changes.text).not.toContain("op2");
+      expect(changes.text).not.toContain("op-2");
+      expect(changes.text).not.toMatch(/"key_/);
+      const steps = await h().request("GET", `/v1/cancel-flows/${flow.body.flowId}`, { key: token });
+      expect(steps.status).toBe(200);
+      expect(steps.body.steps[0].actor).toEqual({ type: "operator" });
+      expect(steps.text).not.toContain("op2");
+      // The shop still reads who it was.
+      const staff = await h().request("GET", `/v1/subscriptions/${sub}/changes`, { key: t.key });
+      expect(staff.body.data.map((c: { actor: unknown }) => c.actor)).toContainEqual({ type: "operator", id: "op-2", name: "op2" });
+    });
+
+    it("refuse a forged console form with a page that says what happened and to reload", async () => {
+      const op = await operatorWith();
+      for (const headers of [{ cookie: op.cookie }, { cookie: op.cookie, origin: "https://evil.example" }] as Record<string, string>[]) {
+        const csrf = headers.origin ? op.csrf : "";
+        const res = await h().request("POST", "/console/contact", {
+          headers: { ...headers, "content-type": "application/x-www-form-urlencoded" },
+          rawBody: new URLSearchParams({ csrf, customer: customerId, note: "forged" }).toString(),
+        });
+        expect(res.status).toBe(403);
+        expect(res.text).toContain("操作を受け付けられませんでした");
+        expect(res.text).toContain("再読み込み");
+        expect(res.text).toContain('href="/console"');
+      }
+      const timeline = await h().request("GET", `/v1/customers/${customerId}/timeline`, { key: t.key });
+      expect(timeline.text).not.toContain("forged");
+    });
+
     it("end at logout", async () => {
       const { cookie } = await open();
       const page = await h().request("GET", "/console", { headers: { cookie } });

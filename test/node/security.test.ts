@@ -1,4 +1,4 @@
-import { createServer, type Server } from "node:http";
+import { createServer, request, type Server } from "node:http";
 import { connect } from "node:net";
 import type { AddressInfo } from "node:net";
 import { readFileSync } from "node:fs";
@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { webhookDeliveries } from "../../src/db/schema";
 import { listen } from "../../src/node-server";
-import { rateLimitConfigFromEnv } from "../../src/platform/rate-limit";
+import { rateLimitConfigFromEnv, trustProxyFromEnv } from "../../src/platform/rate-limit";
 import { checkWebhookUrl } from "../../src/webhooks/destination";
 import { nodeWebhookFetch } from "../../src/webhooks/node-fetch";
 import { customerBody, RECEIVER_SECRET, subscriptionBody, uid, type TestTenant } from "../support/harness";
@@ -311,6 +311,62 @@ describe("rate limits behind a reverse proxy (TRUST_PROXY)", () => {
     expect([cidr("10.1.2.3", 0), cidr("192.0.2.1", 0), cidr("198.51.100.1", 0)]).toEqual([true, true, false]);
     expect(() => rateLimitConfigFromEnv({ TRUST_PROXY: "true" })).toThrow(/TRUST_PROXY/);
     expect(() => rateLimitConfigFromEnv({ TRUST_PROXY: "not-an-address" })).toThrow(/TRUST_PROXY/);
+  });
+});
+
+describe("the console login on a real server", () => {
+  /** A request with the headers a reverse proxy sends (`Host` included, which fetch cannot set). */
+  const raw = (base: string, method: string, path: string, headers: Record<string, string>, body?: string) =>
+    new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }>((resolve, reject) => {
+      const url = new URL(path, base);
+      const req = request({ host: url.hostname, port: url.port, method, path: url.pathname + url.search, headers }, (res) => {
+        let text = "";
+        res.on("data", (d) => (text += d));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
+      });
+      req.on("error", reject);
+      req.end(body);
+    });
+  const serve = (h: NodeHarness) =>
+    new Promise<{ base: string; server: ReturnType<typeof listen> }>((resolve) => {
+      const server = listen(h.app.fetch, { port: 0, hostname: "127.0.0.1", headersTimeoutMs: 2000, requestTimeoutMs: 2000, keepAliveTimeoutMs: 1000 }, (info) => resolve({ base: `http://127.0.0.1:${info.port}`, server }));
+    });
+
+  it("counts wrong login tokens as refused credentials: 429 past the failed-auth limit", async () => {
+    const h = await nodeHarness({ rateLimits: rateLimitConfigFromEnv({ RATE_LIMIT_FAILED_AUTH: "3" }) });
+    const { base, server } = await serve(h);
+    const statuses = [];
+    for (let i = 0; i < 5; i++) statuses.push((await fetch(`${base}/console/login?token=wrong${i}`, { redirect: "manual" })).status);
+    expect(statuses).toEqual([401, 401, 401, 429, 429]);
+    const over = await fetch(`${base}/console/login?token=wrong`, { redirect: "manual" });
+    expect(over.headers.get("ratelimit-policy")).toBe('"failed_auth";q=3;w=60');
+    expect(over.headers.get("retry-after")).toMatch(/^\d+$/);
+    server.close();
+    h.close();
+  });
+
+  it("hands out the origin a trusted proxy names (TRUST_PROXY), with a Secure cookie over https; others' X-Forwarded-* are ignored", async () => {
+    const open = async (h: NodeHarness, base: string, key: string) => {
+      const res = await raw(base, "POST", "/v1/console-sessions", { host: "console.shop.example.jp", "x-forwarded-proto": "https", "x-forwarded-host": "console.shop.example.jp", authorization: `Bearer ${key}`, "content-type": "application/json" }, JSON.stringify({ operatorId: "op-1", operatorName: "op1" }));
+      expect(res.status).toBe(201);
+      return JSON.parse(res.text).url as string;
+    };
+    const trusted = await nodeHarness({ trustProxy: trustProxyFromEnv("loopback") });
+    const behind = await serve(trusted);
+    const url = new URL(await open(trusted, behind.base, (await trusted.tenant()).key));
+    expect(url.origin).toBe("https://console.shop.example.jp");
+    const login = await raw(behind.base, "GET", url.pathname + url.search, { host: "127.0.0.1", "x-forwarded-proto": "https" });
+    expect(login.status).toBe(303);
+    expect(String(login.headers["set-cookie"])).toMatch(/; Secure/);
+    behind.server.close();
+    trusted.close();
+
+    // Without TRUST_PROXY anyone can send X-Forwarded-*: the request's own scheme stands.
+    const direct = await nodeHarness();
+    const plain = await serve(direct);
+    expect(new URL(await open(direct, plain.base, (await direct.tenant()).key)).protocol).toBe("http:");
+    plain.server.close();
+    direct.close();
   });
 });
 

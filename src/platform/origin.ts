@@ -1,0 +1,30 @@
+import type { Context } from "hono";
+import proxyaddr from "proxy-addr";
+import type { AppEnv } from "./env";
+
+type Incoming = Parameters<typeof proxyaddr>[0];
+
+/**
+ * The origin a browser reaches this server at (`https://console.shop.example.jp`), for URLs the API
+ * hands out (the console's one-time login) and the console cookie's `Secure`. The request's own
+ * URL, except on Node behind a reverse proxy trusted by `TRUST_PROXY` (platform/rate-limit
+ * trustProxyFromEnv, the same setting that lets `X-Forwarded-For` name the client): when the
+ * connection's peer is such a proxy, its `X-Forwarded-Proto` (http or https) and
+ * `X-Forwarded-Host` (its first value) stand. From anyone else they are ignored, since any client
+ * can send them. On Workers the request's URL is already the one Cloudflare received.
+ */
+export function publicOrigin(c: Context<AppEnv>): string {
+  const url = new URL(c.req.url);
+  const trust = c.get("services").trustProxy;
+  const incoming = (c.env as { incoming?: Incoming } | undefined)?.incoming;
+  const peer = incoming?.socket?.remoteAddress;
+  if (!trust || !peer || !trust(peer, 0)) return url.origin;
+  const proto = first(c.req.header("x-forwarded-proto"))?.toLowerCase();
+  const host = first(c.req.header("x-forwarded-host"));
+  const scheme = proto === "https" || proto === "http" ? proto : url.protocol.slice(0, -1);
+  // A host that does not parse as one (a path, a user part) is not taken.
+  const named = host && /^[A-Za-z0-9.\-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(host) ? host : url.host;
+  return new URL(`${scheme}://${named}`).origin;
+}
+
+const first = (value: string | undefined) => value?.split(",")[0]?.trim() || undefined;
