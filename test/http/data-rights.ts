@@ -96,8 +96,10 @@ export function dataRightsSuite(h: () => Harness) {
         await h().request("GET", `/v1/customers/${uid("C")}`, { key: t.key }), // 404
         await h().request("GET", `/v1/customers/${c}`), // 401
         await h().request("GET", "/v1/no-such-route", { key: t.key }), // route_not_found
+        await h().request("POST", `/v1/subscriptions/${s}/skip`, { key: t.key, headers: { "content-type": "text/plain" }, body: "count=1" }), // 415
+        await h().request("OPTIONS", `/v1/subscriptions/${s}`, { headers: { origin: "https://shop.example.jp", "access-control-request-method": "GET" } }), // preflight
       ];
-      expect(answers.map((r) => r.status)).toEqual([200, 200, 200, 200, 404, 401, 404]);
+      expect(answers.map((r) => r.status)).toEqual([200, 200, 200, 200, 404, 401, 404, 415, 204]);
       for (const r of answers) {
         expect(r.headers.get("cache-control"), String(r.status)).toBe("no-store");
         expect(r.headers.get("x-content-type-options"), String(r.status)).toBe("nosniff");
