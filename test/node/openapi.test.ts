@@ -2,6 +2,7 @@ import { Validator } from "@seriousme/openapi-schema-validator";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { openApiJson } from "../../src/app";
+import { CONSOLE_WRITES } from "../../src/platform/auth";
 
 const committed = readFileSync(new URL("../../openapi.json", import.meta.url), "utf8");
 type Op = { summary?: string; operationId?: string; requestBody?: { content: Record<string, { example?: unknown }> }; responses: Record<string, unknown>; security?: unknown[] };
@@ -9,6 +10,12 @@ type Op = { summary?: string; operationId?: string; requestBody?: { content: Rec
 describe("openapi.json", () => {
   it("is what the routes generate (run `npm run openapi` after changing a route)", () => {
     expect(committed).toBe(openApiJson());
+  });
+
+  it("names every write a console session may make as an operation it documents (platform/auth CONSOLE_WRITES): a renamed route cannot silently leave the console refused", () => {
+    const doc = JSON.parse(committed) as { paths: Record<string, Record<string, unknown>> };
+    const documented = new Set(Object.entries(doc.paths).flatMap(([path, item]) => Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`)));
+    expect([...CONSOLE_WRITES].filter((op) => !documented.has(op))).toEqual([]);
   });
 
   it("validates as OpenAPI 3.1", async () => {
