@@ -117,6 +117,12 @@ export function consolePages(app: Fetcher) {
 
   pages.get("/console/login", async (c) => {
     const lang = langOf(c);
+    // Plain http to a host other than loopback: the browser would drop the Secure cookie and the
+    // operator would read "session ended" with the one-time URL spent. Say so before redeeming it.
+    const origin = publicOrigin(c);
+    if (isSecureOrigin(origin) && new URL(origin).protocol !== "https:") {
+      return c.html(<Bare lang={lang} title={t(lang, "httpsRequiredTitle")}><p>{t(lang, "httpsRequired")}</p></Bare>, 403);
+    }
     const token = c.req.query("token") ?? "";
     const session = token ? await redeemLogin(c.get("services").db, token, c.get("services").now()) : null;
     if (!session) {
@@ -125,7 +131,7 @@ export function consolePages(app: Fetcher) {
     setCookie(c, CONSOLE_COOKIE, session.token, {
       httpOnly: true,
       sameSite: "Lax",
-      secure: isSecureOrigin(publicOrigin(c)),
+      secure: isSecureOrigin(origin),
       path: "/",
       expires: new Date(session.expiresAt),
     });

@@ -119,6 +119,11 @@ const T = {
   confirmationNumber: { ja: "受付番号", en: "Confirmation number" },
   backToKarte: { ja: "カルテに戻る", en: "Back to the karte" },
   supervisorOnly: { ja: "この画面はスーパーバイザー専用です。", en: "This page is for supervisors." },
+  httpsRequiredTitle: { ja: "コンソールは HTTPS で開いてください", en: "Open the console over HTTPS" },
+  httpsRequired: {
+    ja: "このページは暗号化されていない http で開かれました。コンソールのログイン情報（Cookie）は HTTPS の接続でしか保存されないため、このままではログインできません。コンソールURLはまだ使われていません。https:// で始まるURLで開き直すか、サーバーと同じマシンで http://localhost から開いてください（HTTPS を終端するリバースプロキシの内側なら、サーバーに TRUST_PROXY を設定してください）。",
+    en: "This page was opened over plain http. The console's sign-in cookie is only kept over HTTPS, so signing in cannot work this way; the console URL has not been used. Open it again with an https:// URL, or from http://localhost on the server's own machine (behind a reverse proxy that terminates HTTPS, set TRUST_PROXY on the server).",
+  },
   sessionEnded: { ja: "セッションが終了しました。管理画面から新しいコンソールURLを開いてください。", en: "The session has ended. Open a new console URL from your admin tool." },
   loggedOut: { ja: "ログアウトしました。", en: "You are logged out." },
   error: { ja: "エラー", en: "Error" },

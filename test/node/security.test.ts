@@ -368,6 +368,26 @@ describe("the console login on a real server", () => {
     plain.server.close();
     direct.close();
   });
+
+  it("a login over plain http to a host other than loopback says the console needs HTTPS and leaves the one-time URL unspent (the browser would drop the Secure cookie)", async () => {
+    const h = await nodeHarness();
+    const server = await serve(h);
+    const t = await h.tenant();
+    const minted = await raw(server.base, "POST", "/v1/console-sessions", { host: "console.shop.example.jp", authorization: `Bearer ${t.key}`, "content-type": "application/json" }, JSON.stringify({ operatorId: "op-1", operatorName: "op1" }));
+    const url = new URL(JSON.parse(minted.text).url as string);
+    expect(url.origin).toBe("http://console.shop.example.jp");
+    const refused = await raw(server.base, "GET", url.pathname + url.search, { host: "console.shop.example.jp", "accept-language": "ja" });
+    expect(refused.status).toBe(403);
+    expect(refused.headers["set-cookie"]).toBeUndefined();
+    expect(refused.text).toContain("コンソールは HTTPS で開いてください");
+    expect(refused.text).toContain("コンソールURLはまだ使われていません");
+    // The same URL still works where the cookie can be kept (loopback here; https in production).
+    const login = await raw(server.base, "GET", url.pathname + url.search, { host: "127.0.0.1" });
+    expect(login.status).toBe(303);
+    expect(String(login.headers["set-cookie"])).toContain("tsz_console=");
+    server.server.close();
+    h.close();
+  });
 });
 
 describe("erasure leaves no personal datum in the database file", () => {

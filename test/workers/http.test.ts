@@ -28,12 +28,13 @@ async function keyFor(tenantId: string, scopes: Scope[]) {
 }
 
 const check = cfworkerCheck();
+// Over https, as every request reaches a deployed Worker (the console's Secure cookie needs it).
 const h: Harness = {
-  origin: "http://tsuzuku.test",
+  origin: "https://tsuzuku.test",
   receiverUrl: inject("receiverUrl"),
   sql: async (statement, args = []) => rowsOf(await client.execute({ sql: statement, args })),
   async request(method, path, options) {
-    const request = buildRequest("http://tsuzuku.test", method, path, options);
+    const request = buildRequest("https://tsuzuku.test", method, path, options);
     // Cloudflare sets CF-Connecting-IP in front of a deployed Worker; here the test names the client.
     if (options?.clientAddress) request.headers.set("cf-connecting-ip", options.clientAddress);
     const res = await toRes(await exports.default.fetch(request));
