@@ -61,6 +61,9 @@ if (config.seedDemo) {
   }
 }
 
+// A database with no shop yet (a new file beyond loopback, or SEED_DEMO=0): the start-up lines say how to make one.
+const noShopYet = demo === undefined && ((await db.orm.select({ n: count() }).from(tenants))[0]?.n ?? 0) === 0;
+
 // The background job's failing steps, kept by it and shown by GET /health.
 const maintenanceFaults = new StepFaults();
 const services = {
@@ -90,6 +93,7 @@ const server = listen(app.fetch, { ...config, port: config.port, hostname: confi
   console.log(`  Docs:     ${base}/docs`);
   console.log(`  OpenAPI:  ${base}/openapi.json`);
   if (demo) console.log(`  Demo key: ${demo.apiKey}\n  Try:      curl -H "Authorization: Bearer ${demo.apiKey}" ${base}/v1/customers/C-100001\n  My page:  ${base}/demo/my-page  (the <tsuzuku-portal> embed as a customer sees it)`);
+  if (noShopYet) console.log(`  No shop yet: npm run --silent tenant:create -- --name "続くショップ" --scopes read,write,admin  (with this DATABASE_URL; prints the shop's API key once)`);
   if (consoleLogin) console.log(`  Console:  ${base}/console/login?token=${consoleLogin}  (once; ${base}/demo/console opens a fresh one)`);
 });
 

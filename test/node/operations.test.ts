@@ -147,6 +147,7 @@ describe("the demo shop, whose admin key the README publishes", () => {
     expect(wide.up, wide.out).toBe(true);
     expect(wide.out).not.toContain("Demo key");
     expect(wide.out).not.toContain("Seeded demo tenant");
+    expect(wide.out).toContain("No shop yet: npm run --silent tenant:create -- --name");
   }, 60_000);
 
   it("in an existing file is not served beyond loopback unless SEED_DEMO=1 says so: a one-line refusal that names the ways out", async () => {
