@@ -9,7 +9,7 @@ import type { ReactivationWindow } from "../plan-changes/rules";
 import { discountedPrice, upcomingDiscount } from "../plan-changes/discount";
 import { localDate, writeDate } from "../platform/dates";
 import { displayPhone } from "../platform/phone";
-import { writeQuantity } from "../platform/quantity";
+import { unitWord, writeQuantity } from "../platform/quantity";
 import {
   BAND_LABELS,
   CHANGE_LABELS,
@@ -620,7 +620,11 @@ export function describe(i: TimelineItem, w: Words): string {
         break;
       }
       case "usage.reported":
-        if (typeof d.remainingUnits === "number") parts.push(tf(lang, "remaining", { n: d.remainingUnits }));
+        // In the product's unit when the karte lists the subscription (「残り 20包」), as the stock line says it.
+        if (typeof d.remainingUnits === "number") {
+          const label = w.subscriptions.find((s) => s.id === i.subscriptionId)?.product.unitLabel ?? null;
+          parts.push(tf(lang, "remaining", { n: d.remainingUnits, unit: unitWord(label, d.remainingUnits, lang) }));
+        }
         if (typeof d.remainingPackages === "number") parts.push(tf(lang, "remainingPackages", { n: d.remainingPackages }));
         break;
     }

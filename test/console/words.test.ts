@@ -65,7 +65,10 @@ describe("the timeline in the operator's words", () => {
     // Money as the portal and the API's texts write it: 「5,980円」 / "¥5,980".
     expect(describeEntry(failed, words("en"))).toBe("¥5,980, Card expired");
     const usage = item("event", "usage.reported", null, { remainingUnits: 12 });
-    expect(describeEntry(usage, words("ja"))).toBe("残り 12");
+    // In the product's unit, as the stock line says it; a count of boxes says 個.
+    expect(describeEntry(usage, words("ja"))).toBe("残り 12包");
+    expect(describeEntry(usage, words("en"))).toBe("12 sachets left");
+    expect(describeEntry(item("event", "usage.reported", null, { remainingPackages: 2 }), words("ja"))).toBe("残り 2個");
     for (const i of [cancel, winback, failed, usage]) {
       for (const lang of ["ja", "en"] as const) expect(`${entryTitle(i, lang)} ${describeEntry(i, words(lang))}`).not.toMatch(/null|undefined|_|\.[a-z]/);
     }
