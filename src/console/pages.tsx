@@ -198,7 +198,9 @@ export function consolePages(app: Fetcher) {
     const q = new URLSearchParams();
     if (form.customer) q.set("customer", form.customer);
     if (form.sub) q.set("sub", form.sub);
-    if (form.reason) q.set("reason", form.reason);
+    // The reason stays while the cancel flow is open; a save closed it, so the karte no longer asks.
+    const closed = "done" in outcome && (outcome.done === "saved" || outcome.done === "kept");
+    if (form.reason && !closed) q.set("reason", form.reason);
     if ("done" in outcome) q.set("done", outcome.done);
     else {
       q.set("error", consoleErrorCode(outcome.error));

@@ -189,6 +189,8 @@ describe("the operator console in a browser", () => {
     await expect(advice.locator("details.talk").isVisible()).resolves.toBe(true);
     await advice.getByRole("button", { name: /このご提案で継続する/ }).click();
     await expect(page.locator(".notice").textContent()).resolves.toContain("継続となりました");
+    // The flow closed as saved: the karte no longer asks for a reason (a further change is no second save).
+    expect(new URL(page.url()).searchParams.get("reason")).toBeNull();
 
     const metricsAfter = await reasonRate();
     expect(metricsAfter.saved).toBe(metricsBefore.saved + 1);
