@@ -130,6 +130,14 @@ afterAll(async () => {
 });
 
 describe("<tsuzuku-portal> in Chromium", () => {
+  it("lists what the customer can change first: delivering plans, then paused, then cancelled", async () => {
+    const { customerId, ids } = await customerWith([{ status: "canceled", canceledAt: "2026-06-01T00:00:00Z" }, { status: "paused", pausedUntil: addDays(today(), 40) }, {}]);
+    const page = await open(customerId);
+    const order = await page.locator("tsuzuku-portal [data-subscription]").evaluateAll((cards) => cards.map((c) => c.getAttribute("data-subscription")));
+    expect(order).toEqual([ids[2], ids[1], ids[0]]);
+    await page.close();
+  });
+
   it("a save: reason → the one offer → accepted, announced, and the skip applied", async () => {
     const { customerId, ids } = await customerWith([{}]);
     const page = await open(customerId);

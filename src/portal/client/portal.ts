@@ -252,7 +252,9 @@ export class TsuzukuPortal extends HTMLElement {
       if (focused) subs = [await this.#api<Subscription>({ method: "GET", path: `/v1/subscriptions/${encodeURIComponent(focused)}` })];
       else {
         const page = await this.#api<Page<Subscription>>({ method: "GET", path: `/v1/customers/${encodeURIComponent(me.customerId)}/subscriptions?limit=100` });
-        subs = page.data;
+        // What the customer can change first: delivering, then paused, then cancelled (each in the API's order).
+        const rank = (s: Subscription) => (s.status === "active" ? 0 : s.status === "paused" ? 1 : 2);
+        subs = [...page.data].sort((a, b) => rank(a) - rank(b)); // a stable sort
       }
       await Promise.all([...subs.map((s) => this.#loadOptions(s)), this.#loadKeepInTouch(me.customerId)]);
       this.#subs = subs;
