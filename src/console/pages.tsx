@@ -13,9 +13,9 @@ import { normalizeEmail, parsePhone } from "../platform/phone";
 import { TenantStore } from "../platform/tenancy";
 import { findTenant } from "../tenants/keys";
 import { ASSETS } from "./assets.generated";
-import { reactivationWindow } from "../plan-changes/rules";
+import { reactivationWindow, type ReactivationWindow } from "../plan-changes/rules";
 import { feeOnReactivation } from "../cancel-flows/terms";
-import { KartePage, KnowledgeList, localSurvey, ReactivationPage, surveyAnswersOf, type ExitSurveyAnswer, type KarteData, type KnowledgeEntry, type Offer, type PlanOptions, type Sub, type TimelineItem } from "./karte";
+import { KartePage, KnowledgeList, localSurvey, proposedFirstDelivery, ReactivationPage, surveyAnswersOf, type ExitSurveyAnswer, type KarteData, type KnowledgeEntry, type Offer, type PlanOptions, type Sub, type TimelineItem } from "./karte";
 import { Bare, Layout, type PageContext } from "./layout";
 import { MetricsPage } from "./metrics";
 import { changeCallOf } from "./plan";
@@ -26,7 +26,8 @@ import { decodeCursor } from "../platform/pagination";
 import { CANDIDATES_CURSOR, candidatesPage } from "../winback/candidates";
 import { CandidatesQuery } from "../winback/schemas";
 import { winbackDataOf } from "../winback/service";
-import { takeableSentComeback } from "../winback/redeem";
+import { comebackOnRestart, takeableSentComeback } from "../winback/redeem";
+import { presentComeback } from "../winback/comeback";
 import { keepInTouchState, WinbackPage, type Candidate, type KarteWinback } from "./winback";
 import { consoleError, consoleErrorCode, t, tf, type Lang } from "./strings";
 import { ingestEvents } from "../events/routes";
@@ -98,6 +99,36 @@ async function sentComebackFor(c: Context<AppEnv>, lang: Lang, subscriptionId: s
   const sent = await takeableSentComeback(c.get("store"), subscriptionId, c.get("services").now(), c.get("caller").settings);
   if (!sent || !sent.offer.offerId) return null;
   return { offerId: sent.offer.offerId, title: sent.offer.title[lang], description: sent.offer.description[lang], sentOn: sent.sentOn, validUntil: sent.validUntil, type: sent.offer.type, parameters: sent.offer.parameters };
+}
+
+/**
+ * The comeback offer `offerId` for `subscriptionId` restarting on `restartOn` (the first delivery
+ * the operator chose), in the page's language, as `POST …/reactivate` would apply it
+ * (winback/redeem `comebackOnRestart`); null when the customer can no longer take it.
+ */
+async function comebackAt(c: Context<AppEnv>, lang: Lang, subscriptionId: string, offerId: string, restartOn: string) {
+  try {
+    const o = await comebackOnRestart(c.get("store"), subscriptionId, offerId, restartOn, c.get("services").now(), c.get("caller").settings);
+    return o ? presentComeback(o, lang) : null;
+  } catch (e) {
+    if (e instanceof ApiError) return null;
+    throw e;
+  }
+}
+
+/**
+ * The karte's win-back facts with the comeback offer made concrete for the first delivery the
+ * reactivation form proposes (`proposedFirstDelivery`), where the list's `restartOn` is another
+ * date: the operator reads out the deliveries a reactivation from that date would discount. Kept
+ * as listed when the offer does not apply to that restart.
+ */
+async function proposedComeback(c: Context<AppEnv>, lang: Lang, sub: Sub, w: ReactivationWindow, held: KarteWinback): Promise<KarteWinback> {
+  const offer = held.candidate?.offer;
+  if (!held.candidate || !offer || offer.kind !== "offer" || !offer.offerId) return held;
+  const first = "continuesOn" in w ? w.continuesOn : proposedFirstDelivery(w, sub, held);
+  if (first === offer.restartOn) return held;
+  const shown = await comebackAt(c, lang, sub.id, offer.offerId, first);
+  return shown ? { ...held, candidate: { ...held.candidate, offer: shown } } : held;
 }
 
 /**
@@ -328,7 +359,7 @@ export function consolePages(app: Fetcher) {
     // The focus's newest cancel flow the timeline shows open, checked against the flow itself (one
     // past its expiry is no longer open): a plan change made now closes it as saved.
     const flowItem = cancellable ? ((timeline.body?.data ?? []) as TimelineItem[]).find((i) => i.kind === "cancel_flow" && i.subscriptionId === focus.id && (i.type === "open" || i.type === "offered")) : undefined;
-    const [offers, knowledge, cancellation, survey, planOptions, winback, flow] = await Promise.all([
+    const [offers, knowledge, cancellation, survey, planOptions, held, flow] = await Promise.all([
       cancellable && reason ? api("GET", `/v1/subscriptions/${encodeURIComponent(focus.id)}/offers?reason=${reason}&channel=operator&limit=3`) : null,
       api("GET", `/v1/knowledge?${kq}`),
       cancellable ? api("GET", `/v1/subscriptions/${encodeURIComponent(focus.id)}/cancellation-info`) : null,
@@ -338,6 +369,8 @@ export function consolePages(app: Fetcher) {
       flowItem ? api("GET", `/v1/cancel-flows/${encodeURIComponent(flowItem.id)}`) : null,
     ]);
     const openFlow = flowItem && flow?.status === 200 && (flow.body.status === "open" || flow.body.status === "offered") ? { ...flowItem, type: flow.body.status as string } : null;
+    const reactivation = focus?.status === "canceled" ? reactivationOf(c, focus, page.today) : null;
+    const winback = held && focus && reactivation ? await proposedComeback(c, lang, focus, reactivation, held) : held;
     const done = q.done && ["saved", "changed", "unchanged", "kept", "contact", "used", "reactivated"].includes(q.done) ? t(lang, `done_${q.done}` as "done_saved") : null;
     const data: KarteData = {
       customer: customer.body,
@@ -352,7 +385,7 @@ export function consolePages(app: Fetcher) {
       knowledge: (knowledge.body?.data ?? []) as KnowledgeEntry[],
       cancellation: cancellation?.status === 200 ? cancellation.body : null,
       planOptions: planOptions?.status === 200 ? (planOptions.body as PlanOptions) : null,
-      reactivation: focus?.status === "canceled" ? reactivationOf(c, focus, page.today) : null,
+      reactivation,
       exitSurvey: survey?.status === 200 ? localSurvey(survey.body as ExitSurveyAnswer, lang) : null,
       winback,
       openFlow,
@@ -409,17 +442,15 @@ export function consolePages(app: Fetcher) {
     if ("continuesOn" in w) first = w.continuesOn;
     else if (/^\d{4}-\d{2}-\d{2}$/.test(asked) && asked >= w.earliest && asked <= w.latest) first = nextDeliveryOn = asked;
     else return backTo(c, form, { error: "date_out_of_range" });
-    // With the comeback offer: its terms as the candidates list shows them now, read out before
-    // confirming; one no longer suggested goes back to the karte saying it cannot be taken.
-    // The offer winback.due carried is taken too while it can be (redeem.ts: the API takes either).
+    // With the comeback offer: its terms for the first delivery chosen — the offer the API lets the
+    // customer take (suggested now, or the one winback.due carried: winback/redeem), personalised on
+    // the plan restarting that day, as the reactivation applies it — read out before confirming.
+    // One that can no longer be taken goes back to the karte saying so.
     const offerId = c.req.query("offerId") ?? "";
     let comeback = null;
     if (offerId) {
-      const listed = await candidatesFor(c, page.lang, { limit: 100, after: null, customerId: sub.customerId });
-      const offer = listed.data.find((r) => r.subscriptionId === sub.id)?.offer;
-      const suggested = offer?.kind === "offer" && offer.offerId === offerId ? offer : null;
-      const taken = suggested ?? (await sentComebackFor(c, page.lang, sub.id));
-      if (!taken || taken.offerId !== offerId) return backTo(c, form, { error: "offer_expired" });
+      const taken = await comebackAt(c, page.lang, sub.id, offerId, first);
+      if (!taken) return backTo(c, form, { error: "offer_expired" });
       comeback = { offerId, title: taken.title, description: taken.description, type: taken.type, parameters: taken.parameters };
     }
     // The fee the cancellation's receipt named, as the API will decide it (the same pure rule): said before agreeing.

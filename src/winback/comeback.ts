@@ -15,7 +15,7 @@
 import type { Lang, Localized } from "../cancel-flows/reasons";
 import { lintCopy } from "../offers/lint";
 import type { CatalogueOffer } from "../offers/catalogue";
-import { cadenceText } from "../platform/cadence";
+import { anchorFor, cadenceText } from "../platform/cadence";
 import { writeDate } from "../platform/dates";
 import { formatMoney, personalise, type ConcreteParameters, type Money, type PersonalisedOffer, type SubscriptionSnapshot } from "../offers/personalise";
 import { rankOffers, type OfferInputs } from "../offers/service";
@@ -162,9 +162,12 @@ function restartCopy(p: ConcreteParameters, sub: SubscriptionSnapshot, restartOn
   }
 }
 
-/** The plan as it would restart: active, its first delivery on the restart date. */
+/**
+ * The plan as it would restart: active, its first delivery on the restart date — a monthly plan
+ * restarting on another day of the month keeping that day, as the reactivation sets it.
+ */
 function restarted(sub: SubscriptionSnapshot, restartOn: string): SubscriptionSnapshot {
-  return { ...sub, status: "active", nextDeliveryOn: restartOn, pausedUntil: null, activeDiscount: null };
+  return { ...sub, status: "active", nextDeliveryOn: restartOn, pausedUntil: null, activeDiscount: null, ...(sub.intervalMonths ? { deliveryDay: anchorFor(restartOn, sub) } : {}) };
 }
 
 /** An engine offer as a comeback, when it applies to a restart and all its copy passes the lint. */

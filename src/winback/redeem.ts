@@ -28,7 +28,7 @@ import { ApiError } from "../platform/errors";
 import type { TenantStore } from "../platform/tenancy";
 import type { TenantSettings } from "../settings/schemas";
 import { comebackOf, type ComebackOffer } from "./comeback";
-import { comebacksForToday, restartOnFor, storeStamp, type StoredComeback } from "./decide";
+import { comebacksForToday, restartOnFor, storeStamp, type StoredComeback, type StoredPlan } from "./decide";
 
 /** Days after `winback.due` was sent during which the offer it carried can be taken, whatever is suggested since. */
 export const SENT_OFFER_VALID_DAYS = 30;
@@ -48,6 +48,8 @@ export type ComebackToRedeem = {
    * Null when they named none (the reactivation's own rule then: the earliest changeable date).
    */
   restartOn: string | null;
+  /** The plan the comeback was decided for (what the offer is personalised on when it restarts). */
+  plan: StoredPlan;
 };
 
 function notShown(subscriptionId: string, offerId: string, shown: (string | null)[]): never {
@@ -74,7 +76,8 @@ export async function comebackToRedeem(s: TenantStore, subscriptionId: string, o
   if (!row) notShown(subscriptionId, offerId, []);
   const stored = row.comeback as unknown as StoredComeback | null;
   const today = localDate(now, settings.timeZone);
-  const current = (await comebacksForToday(s, [{ ...row, comeback: stored }], await storeStamp(s), now, settings)).get(row.id)?.offer ?? null;
+  const decided = (await comebacksForToday(s, [{ ...row, comeback: stored }], await storeStamp(s), now, settings)).get(row.id) ?? null;
+  const current = decided?.offer ?? null;
   const sent = stored?.sent ?? null;
   const suggested = current?.kind === "offer" && current.offerId === offerId;
   const wasSent = sent?.kind === "offer" && sent.offerId === offerId;
@@ -89,7 +92,21 @@ export async function comebackToRedeem(s: TenantStore, subscriptionId: string, o
   if (!offer) expired(offerId, { en: "the shop no longer offers it.", ja: "ショップがこの特典の提供を終了しました。" }, validUntil);
   // The date the list shows with the offer (suggested), or the one `takeableSentComeback` shows with what was sent.
   const restartOn = row.returnOn === null ? null : suggested ? current!.restartOn : restartOnFor(row.returnOn, now, settings, stored!.sub);
-  return { winbackId: row.id, flowId: row.flowId, offer, via: suggested ? "suggested" : "sent", restartOn };
+  return { winbackId: row.id, flowId: row.flowId, offer, via: suggested ? "suggested" : "sent", restartOn, plan: suggested ? decided!.sub : stored!.sub };
+}
+
+/**
+ * The comeback offer `offerId` as a reactivation of `subscriptionId` starting on `restartOn`
+ * (YYYY-MM-DD, tenant-local: the first delivery chosen) would apply it: the offer
+ * `comebackToRedeem` lets the customer take, personalised on the plan restarting that day — its
+ * discount's deliveries, prices and copy counted from that first delivery, as the reactivation's
+ * `personaliseTerms` counts them. Null when it does not apply to that restart; an `ApiError` as
+ * `comebackToRedeem` (409 `offer_not_shown`, `offer_expired`). Read-only. For the console, whose
+ * operator reads the terms out before confirming a date that may not be the list's `restartOn`.
+ */
+export async function comebackOnRestart(s: TenantStore, subscriptionId: string, offerId: string, restartOn: string, now: Date, settings: TenantSettings): Promise<ComebackOffer | null> {
+  const taken = await comebackToRedeem(s, subscriptionId, offerId, now, settings);
+  return comebackOf(taken.offer, taken.plan, { restartOn, today: localDate(now, settings.timeZone), settings });
 }
 
 /** `offerId` no longer applies to the restarted plan under the shop's rules (personalise found no terms). */

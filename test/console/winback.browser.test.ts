@@ -174,6 +174,44 @@ describe("the console's win-back view", () => {
     expect(changes.find((x) => x.type === "reactivate")).toMatchObject({ channel: "operator", actor: { type: "operator" }, source: { comeback: { offerId: candidate.offer.offerId } } });
   }, 60_000);
 
+  it("the offer read out names the deliveries a reactivation from the chosen first delivery discounts, not those of the list's earliest restart: on the karte, the confirmation and the plan after it", async () => {
+    const t = await h.tenant();
+    // Canceled before its next delivery (in 12 days): the form proposes that delivery, later than the earliest restart the list's offer is written for.
+    const { customer, sub } = await lapsed(t, "日付 合子", 9_800);
+    const [candidate] = (await h.request("GET", `/v1/winback/candidates?customerId=${customer}`, { key: t.key, headers: { "accept-language": "ja" } })).body.data;
+    expect(candidate.offer).toMatchObject({ kind: "offer", type: "discount", parameters: { cycles: 2 } });
+    const page = await as(t);
+    await page.goto(`${api.url}/console?customer=${customer}&sub=${sub}`);
+    const reactivate = page.locator("section[aria-labelledby=reactivate]");
+    const first = await reactivate.locator("#reactivate-on").inputValue();
+    expect(first).toBe(addDays(today(), 12));
+    expect(candidate.offer.restartOn < first).toBe(true);
+    // The plan is every 30 days: the discounted deliveries are the first and the one after it, full price from the third.
+    const [second, third] = [addDays(first, 30), addDays(first, 60)];
+    const full = (d: string) => writeDate(d, "ja", "full");
+    const deliveries = `再開後のお届け2回分（${full(first)}から${full(second)}まで）`;
+    const fullPrice = `${full(third)}のお届けからは通常価格`;
+    const panel = page.locator("section[aria-labelledby=winback]");
+    await expect(panel.locator(".comeback .description").textContent()).resolves.toContain(deliveries);
+    await expect(panel.locator(".comeback .description").textContent()).resolves.toContain(fullPrice);
+    expect(await panel.locator(".comeback .description").textContent()).not.toContain(full(candidate.offer.restartOn));
+
+    await reactivate.getByLabel(`特典を付けて再開：${candidate.offer.title}`).check();
+    await reactivate.getByRole("button", { name: "再開の内容を確認する" }).click();
+    await page.waitForURL(/\/console\/reactivate\?/);
+    expect(new URL(page.url()).searchParams.get("nextDeliveryOn")).toBe(first);
+    await expect(page.locator("dd.first-delivery").textContent()).resolves.toBe(full(first));
+    await expect(page.locator("dd.comeback .description").textContent()).resolves.toContain(deliveries);
+    await expect(page.locator("dd.comeback .description").textContent()).resolves.toContain(fullPrice);
+    await page.getByRole("button", { name: "再開を確定する" }).click();
+    await expect(page.locator(".notice").textContent()).resolves.toBe("定期コースを再開しました（再加入）。");
+    // What was read out is what the reactivation applied.
+    const short = (d: string) => writeDate(d, "ja", "short", today());
+    await expect(page.locator("section[aria-labelledby=who] tr.focus td.price").textContent()).resolves.toContain(`20%オフ：${short(first)}〜${short(second)}のお届け`);
+    const restarted = (await h.request("GET", `/v1/subscriptions/${sub}`, { key: t.key })).body;
+    expect(restarted).toMatchObject({ status: "active", nextDeliveryOn: first, activeDiscount: { offerId: candidate.offer.offerId } });
+  }, 60_000);
+
   it("a caller answering winback.due is offered what it carried beside today's suggestion, until it runs out; taking it reactivates with it", async () => {
     const t = await h.tenant();
     const { customer, sub } = await sentWinbackDue(t, "案内 受子");

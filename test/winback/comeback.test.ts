@@ -3,7 +3,7 @@ import type { SubscriptionSnapshot } from "../../src/offers/personalise";
 import { OutcomeTable } from "../../src/offers/bandit";
 import { DEFAULT_CATALOGUE } from "../../src/offers/catalogue";
 import { lintCopy } from "../../src/offers/lint";
-import { comebackOffer, rerenderComeback } from "../../src/winback/comeback";
+import { comebackOf, comebackOffer, rerenderComeback } from "../../src/winback/comeback";
 import { resolveSettings } from "../../src/settings/schemas";
 import { localizeWinbackDrivers, type WinbackDriver } from "../../src/winback/model";
 
@@ -112,6 +112,14 @@ describe("the comeback copy a customer who has left reads, per reason", () => {
     )!;
     expect(fewer.description.ja).toContain("1ヶ月ごとのお届けで");
     expect(fewer.description.en).toContain("per delivery every month.");
+  });
+
+  it("a monthly plan restarting on another day of the month: the discount's deliveries fall on that day, as the reactivation sets the plan's day", () => {
+    const monthly = { ...sub, intervalDays: 30, intervalMonths: 1, deliveryDay: 5 };
+    const discount = DEFAULT_CATALOGUE.find((o) => o.type === "discount")!;
+    const o = comebackOf(discount, monthly, { restartOn: "2026-12-15", today: "2026-12-01", settings })!;
+    expect(o.parameters).toMatchObject({ firstDiscountedOn: "2026-12-15", lastDiscountedOn: "2027-01-15", firstFullPriceOn: "2027-02-15" });
+    expect(o.description.ja).toContain("（2026年12月15日から2027年1月15日まで）");
   });
 
   it("price: a discount on the first deliveries back, with when it ends and the price after", () => {
