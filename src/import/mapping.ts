@@ -175,9 +175,9 @@ function set(target: Record<string, unknown>, path: string, value: unknown) {
 
 /**
  * A field every row needs (every row with a subscription, for a subscription's) that no column of
- * this file gives and no default fills: `field` is the target path (`startedAt`, or `product` when
- * none of its parts has a column), `headers` the names the mapping would read it from (none when
- * the mapping lists no column for it).
+ * this file gives and no default fills: `field` is the target path (`startedAt`; `product.sku` and
+ * `product.name` when no part of the product has a column), `headers` the names the mapping would
+ * read it from (none when the mapping lists no column for it).
  */
 export type MissingField = { kind: "customer" | "subscription"; field: string; headers: string[] };
 
