@@ -12,7 +12,7 @@ import { TenantStore } from "../platform/tenancy";
 import { MAX_SYNC_ITEMS } from "../sync/schemas";
 import { readExport } from "./file";
 import { importBatches, syncWholeRows } from "./batches";
-import { columnOf, Mapping, problemText, readRow, resolveColumns, type ImportRow, type Problem } from "./mapping";
+import { columnOf, Mapping, missingText, problemText, quotingCell, readRow, resolveColumns, type ImportRow, type Problem } from "./mapping";
 
 /**
  * `npm run import -- FILE.csv --mapping NAME|FILE.json [--tenant ID] [--dry-run] [--from-line N]`
@@ -93,11 +93,12 @@ const timeZone = settings.timeZone;
 const exported = readExport(await readFile(file));
 await turn(); // a Ctrl-C during the (synchronous) parse is handled here
 const columns = resolveColumns(mapping.data, exported.headers);
-if (columns.missing.length) fail(`${file} has no column for ${columns.missing.join(", ")}; its headers: ${exported.headers.join(", ")}`);
 const unused = exported.headers.filter((_, i) => ![...columns.customer, ...columns.subscription].some((c) => c.at === i));
+// Every row would be refused for the same reason: said once, before anything is read or written.
+if (columns.missing.length) fail(missingText(file, columns.missing, unused));
 const records = exported.records.filter((r) => r.line >= fromLine);
 console.error(
-  `${dryRun ? "Dry run: " : ""}${file} (${exported.encoding}, ${exported.records.length} rows) → ${shop.name} (${shop.id}) with mapping ${mapping.data.name}` +
+  `${dryRun ? "Dry run: " : ""}${file} (${exported.encoding}, ${rowCount(exported.records.length)}) → ${shop.name} (${shop.id}) with mapping ${mapping.data.name}` +
     (unused.length ? `\n  columns not used: ${unused.join(", ")}` : "") +
     (fromLine ? `\n  from line ${fromLine}` : ""),
 );
@@ -114,11 +115,10 @@ const cellsByLine = new Map(records.map((r) => [r.line, r.cells]));
  */
 const problemOf = (kind: "customer" | "subscription", field: string | null, message: string, line: number): Problem => {
   const at = field ? columns[kind].find((c) => c.field === field)?.at : undefined;
-  const cell = at === undefined ? undefined : cellsByLine.get(line)?.[at];
   return {
     column: field ? columnOf(columns[kind], field) : null,
     field,
-    message: cell !== undefined && cell !== "" && message.startsWith('"') ? message.replace(/^"[^"]*"/, () => JSON.stringify(cell.trim())) : message,
+    message: quotingCell(message, at === undefined ? undefined : cellsByLine.get(line)?.[at]),
   };
 };
 
@@ -137,7 +137,7 @@ try {
     refusals.push(...refused);
     for (const r of answer?.results ?? []) totals[r.status === 201 ? "created" : r.changed ? "changed" : "unchanged"] += 1;
     lastCommitted = batch.lastLine;
-    progress.update(`  line ${lastCommitted} of ${lastLine} · ${totals.created} new · ${totals.changed} changed · ${totals.unchanged} unchanged (customers and subscriptions) · ${refusals.length} rows refused`, lastCommitted, lastLine);
+    progress.update(`  line ${lastCommitted} of ${lastLine} · ${totals.created} new · ${totals.changed} changed · ${totals.unchanged} unchanged (customers and subscriptions) · ${rowCount(refusals.length)} refused`, lastCommitted, lastLine);
   }
 } catch (e) {
   console.error(`\nstopped by an error after line ${lastCommitted}: ${(e as Error).message}`);
@@ -175,6 +175,11 @@ function whereStopped() {
   if (dryRun) return `Dry run: nothing was written${lastCommitted ? `; checked up to line ${lastCommitted}` : ""}.`;
   if (!lastCommitted) return `Nothing was written; run the same command again${fromLine ? ` (it starts from line ${fromLine})` : ""}.`;
   return `Everything up to line ${lastCommitted} is committed; run again (rows are upserts) or add --from-line ${resumeAt()}.`;
+}
+
+/** "1 row", "2 rows". */
+function rowCount(n: number) {
+  return `${n} row${n === 1 ? "" : "s"}`;
 }
 
 /** Lets the event loop run (a pending Ctrl-C is handled here). */

@@ -1,13 +1,13 @@
 import { z } from "@hono/zod-openapi";
 import { UpsertCustomerBody } from "../customers/schemas";
 import { zonedInstant } from "../platform/dates";
-import { ApiError, fieldErrors } from "../platform/errors";
+import { ApiError, fieldErrors, valueAt } from "../platform/errors";
 import { syncedCadence, syncedPause } from "../subscriptions/sync";
 import { UpsertSubscriptionBody } from "../subscriptions/schemas";
 
 /**
  * How a cart system's CSV export maps onto Tsuzuku's customer and subscription sync. A mapping is
- * a JSON document (see `mappings/generic.json`, and "Importing a shop" in the README):
+ * a JSON document (see `mappings/generic.json`, and "Writing a mapping" under "Bringing a shop in" in the README):
  * - `customer` / `subscription`: target field (dotted for nested, e.g. `product.sku`) → the column
  *   that holds it (`header`: one name or several a file may use) and how to read it (`as`);
  * - `defaults`: values for target fields no column gives (e.g. `unitPrice.currency`).
@@ -67,6 +67,16 @@ export type ImportRow = AcceptedRow | { line: number; refused: Problem[] };
 export function problemText(p: Problem): string {
   const where = p.column && p.field && p.column !== p.field ? `${p.column} (${p.field})` : (p.column ?? p.field);
   return where ? `${where}: ${p.message}` : p.message;
+}
+
+/**
+ * A message about a field's value as it quotes the file's cell: the schemas and the sync echo the
+ * value they were given — a date as the instant it was read into (`"1899-12-31T15:00:00Z"` for
+ * 1900/01/01 in Tokyo) — so a message that starts with a quoted value quotes `cell` instead, as
+ * the merchant typed it. Numbers (`-1: must be at least 1`) and empty cells are left as they are.
+ */
+export function quotingCell(message: string, cell: string | undefined): string {
+  return cell !== undefined && cell.trim() !== "" && message.startsWith('"') ? message.replace(/^"(?:[^"\\]|\\.)*"/, () => JSON.stringify(cell.trim())) : message;
 }
 
 /** Full-width digits and letters, ideographic spaces and the like become their plain forms (NFKC). */
@@ -163,7 +173,20 @@ function set(target: Record<string, unknown>, path: string, value: unknown) {
   node[keys.at(-1)!] = value;
 }
 
-/** Which column of this file each mapped field reads, by header; a field whose column is absent reads nothing. */
+/**
+ * A field every row needs (every row with a subscription, for a subscription's) that no column of
+ * this file gives and no default fills: `field` is the target path (`startedAt`; `product.sku` and
+ * `product.name` when no part of the product has a column), `headers` the names the mapping would
+ * read it from (none when the mapping lists no column for it).
+ */
+export type MissingField = { kind: "customer" | "subscription"; field: string; headers: string[] };
+
+/**
+ * Which column of this file each mapped field reads, by header; a field whose column is absent
+ * reads nothing. `missing`: the fields every row would be refused for, because the file has no
+ * column for them (the customer id; with a subscription id column, what the subscription schema
+ * requires) — a problem of the file, reported once before any row is read.
+ */
 export function resolveColumns(mapping: Mapping, headers: string[]) {
   const index = new Map(headers.map((h, i) => [fold(h), i]));
   const pick = (target: Record<string, z.infer<typeof Column>> | undefined) =>
@@ -174,9 +197,68 @@ export function resolveColumns(mapping: Mapping, headers: string[]) {
     });
   const customer = pick(mapping.customer);
   const subscription = pick(mapping.subscription);
-  const missing: string[] = [];
-  if (!customer.some((c) => c.field === "id")) missing.push(`the customer id (${[mapping.customer.id!.header].flat().join(" / ")})`);
+  const headersOf = (target: Record<string, z.infer<typeof Column>> | undefined, field: string) =>
+    Object.entries(target ?? {}).flatMap(([f, col]) => (f === field || f.startsWith(`${field}.`) ? [col.header].flat() : []));
+  const missing: MissingField[] = [];
+  if (!customer.some((c) => c.field === "id")) missing.push({ kind: "customer", field: "id", headers: headersOf(mapping.customer, "id") });
+  for (const field of requiredWithoutColumn(UpsertCustomerBody, customer, {})) missing.push({ kind: "customer", field, headers: headersOf(mapping.customer, field) });
+  if (subscription.some((c) => c.field === "id")) {
+    for (const field of requiredWithoutColumn(UpsertSubscriptionBody, subscription, { ...mapping.defaults, customerId: "" })) {
+      missing.push({ kind: "subscription", field, headers: headersOf(mapping.subscription, field) });
+    }
+  }
   return { customer, subscription, missing };
+}
+
+/**
+ * The paths `schema` requires that neither a column of the file nor `given` fills: the schema is
+ * run on a probe holding a stand-in for every column the file has (an interval column may fill
+ * `intervalMonths` too, as `readRow` sets it), so its own rules — nested objects, the cadence
+ * rule — say what is required; a path whose probe value is there but wrong is the rows' business.
+ */
+function requiredWithoutColumn(schema: z.ZodType, cols: { field: string; as?: Transform }[], given: Record<string, unknown>): string[] {
+  const probe: Record<string, unknown> = {};
+  const put = (path: string, value: unknown) => {
+    const keys = path.split(".");
+    let node = probe;
+    for (const k of keys.slice(0, -1)) {
+      node[k] ??= {};
+      if (typeof node[k] !== "object" || node[k] === null) return; // a column mapped onto an object's parent: the rows say what is wrong
+      node = node[k] as Record<string, unknown>;
+    }
+    node[keys.at(-1)!] ??= value;
+  };
+  for (const [k, v] of Object.entries(given)) put(k, v);
+  for (const { field, as } of cols) {
+    put(field, "");
+    if (as === "interval" || as === "days" || (typeof as === "object" && Object.values(as).some(isCadence))) put("intervalMonths", 1);
+  }
+  for (;;) {
+    const parsed = schema.safeParse(probe);
+    if (parsed.success) return [];
+    const absent = parsed.error.issues.filter((i) => i.code !== "unrecognized_keys" && valueAt(probe, i.path) === undefined);
+    // A whole object absent (no column for any part of `product`): name the parts it needs.
+    const objects = absent.filter((i) => i.code === "invalid_type" && i.expected === "object");
+    if (objects.length === 0) return [...new Set(absent.map((i) => i.path.join(".")))];
+    for (const i of objects) put(i.path.join("."), {});
+  }
+}
+
+/**
+ * What the import says of a file it cannot read (one line per field, then where to look):
+ * `teiki.csv has no column for startedAt: the mapping reads 定期申込日, 申込日, … or started_at`,
+ * then the file's columns no field reads, which may hold it under another name.
+ */
+export function missingText(file: string, missing: MissingField[], unused: string[]): string {
+  const name = (m: MissingField) => (m.kind === "customer" ? (m.field === "id" ? "the customer id" : `the customer's ${m.field}`) : m.field);
+  const lines = missing.map((m) => `${file} has no column for ${name(m)}, which every ${m.kind === "customer" ? "row" : "subscription"} needs: ${m.headers.length ? `the mapping reads ${m.headers.length > 1 ? `${m.headers.slice(0, -1).join(", ")} or ${m.headers.at(-1)}` : m.headers[0]}` : "the mapping names no column for it"}.`);
+  lines.push(
+    unused.length
+      ? `  columns not used: ${unused.join(", ")} — if one of them holds it, add that header to the field's "header" list in a copy of the mapping and pass it with --mapping ./my-cart.json (README, "Writing a mapping").`
+      : "  every column of the file is read for another field: export the file with that column.",
+  );
+  lines.push("Nothing was written.");
+  return lines.join("\n");
 }
 
 /** The file's column for a target field, or for the first field under a parent (`unitPrice` → 単価（税込）). */
@@ -221,7 +303,9 @@ export function readRow(
     for (const e of fieldErrors(issues, "", input)) {
       if (e.path === "customerId" || [...unread].some((f) => f === e.path || f.startsWith(`${e.path}.`))) continue;
       // The CLI speaks English, as the rest of its output does.
-      problems.push({ column: columnOf(cols, e.path), field: e.path || null, message: typeof e.message === "string" ? e.message : e.message.en });
+      const at = cols.find((c) => c.field === e.path)?.at;
+      const message = typeof e.message === "string" ? e.message : e.message.en;
+      problems.push({ column: columnOf(cols, e.path), field: e.path || null, message: quotingCell(message, at === undefined ? undefined : cells[at]) });
     }
   };
 

@@ -511,7 +511,8 @@ const KINDS: Partial<Record<string, { en: string; ja: string }>> = {
 
 const show = (v: unknown) => (v === undefined ? "nothing" : JSON.stringify(v)?.slice(0, 80));
 
-function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+/** The value at `path` in `input` (a zod issue's path), undefined when any step is missing. */
+export function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   let v = input;
   for (const k of path) v = v !== null && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[k] : undefined;
   return v;

@@ -9,7 +9,7 @@ import { migrateDatabase, openDatabase } from "../../src/db/node";
 import { customers, subscriptions } from "../../src/db/schema";
 import { importBatches } from "../../src/import/batches";
 import { readExport } from "../../src/import/file";
-import { Mapping, problemText, readCell, readRow, resolveColumns, type AcceptedRow, type ImportRow } from "../../src/import/mapping";
+import { Mapping, missingText, problemText, readCell, readRow, resolveColumns, type AcceptedRow, type ImportRow } from "../../src/import/mapping";
 import { DEFAULT_SETTINGS } from "../../src/settings/schemas";
 import { UpsertSubscriptionBody } from "../../src/subscriptions/schemas";
 import { planSubscriptionSync } from "../../src/subscriptions/sync";
@@ -141,6 +141,52 @@ describe("a refused row lists every problem it has, with its column", () => {
     const text = refusal(read(",山田 花子,hanako@example.jp,S-1,AOJIRU-30,青汁,1,30,2026/12/20,3980円,継続,2025/05/01,たくさん"));
     expect(text).toContain("顧客ID (id): empty: every row needs its customer's id");
     expect(text).toContain('お届け回数 (deliveriesCompleted): "たくさん" is not a whole number');
+  });
+});
+
+describe("the subscription's start: the headers carts export it under", () => {
+  const head = "顧客ID,氏名,定期ID,商品コード,商品名,数量,お届け間隔（日）,単価（税込）,定期ステータス";
+  const fileWith = (startHeader: string, start = "2025/05/01") =>
+    readExport(Buffer.from([`${head},${startHeader}`, `C-1,田中 一郎,S-1,AOJIRU-30,青汁,1,30,3980,継続,${start}`].join("\n")));
+
+  it.each(["初回購入日", "初回購入日時", "定期開始日", "定期購入開始日", "初回受注日", "定期申込日時"])("%s is read as startedAt", (header) => {
+    const file = fileWith(header);
+    const columns = resolveColumns(mapping, file.headers);
+    expect(columns.missing).toEqual([]);
+    expect(readRow(columns, mapping, file.records[0]!.cells, 2, "Asia/Tokyo")).toMatchObject({ subscription: { body: { startedAt: "2025-04-30T15:00:00Z" } } });
+  });
+
+  it("no header of the generic mapping is read for two fields", () => {
+    const owners = new Map<string, string[]>();
+    for (const [kind, target] of [["customer", generic.customer], ["subscription", generic.subscription]] as const) {
+      for (const [field, col] of Object.entries(target)) for (const h of [col.header].flat()) owners.set(h, [...(owners.get(h) ?? []), `${kind}.${field}`]);
+    }
+    expect([...owners].filter(([, fields]) => fields.length > 1)).toEqual([]);
+  });
+
+  it("a file with no column for it is refused once, naming the field, the headers the mapping reads and the file's columns no field reads", () => {
+    const file = fileWith("開始年月日");
+    const columns = resolveColumns(mapping, file.headers);
+    expect(columns.missing).toEqual([{ kind: "subscription", field: "startedAt", headers: generic.subscription.startedAt.header }]);
+    const text = missingText("b.csv", columns.missing, ["開始年月日"]);
+    expect(text).toMatch(/^b\.csv has no column for startedAt, which every subscription needs: the mapping reads 定期申込日, 定期申込日時, 申込日, .* or started_at\.\n/);
+    expect(text).toContain("columns not used: 開始年月日");
+    expect(text).toContain('README, "Writing a mapping"');
+  });
+
+  it("a file with no part of the product names each part the subscription needs", () => {
+    const file = readExport(Buffer.from(["顧客ID,定期ID,数量,お届け間隔,単価,定期ステータス,定期申込日", "C-1,S-1,1,30,3980,継続,2025/05/01"].join("\n")));
+    expect(resolveColumns(mapping, file.headers).missing.map((m) => m.field)).toEqual(["product.sku", "product.name"]);
+  });
+
+  it("a customers-only file (no 定期ID) needs no subscription column", () => {
+    expect(resolveColumns(mapping, ["顧客ID", "氏名"]).missing).toEqual([]);
+  });
+
+  it("a start before 1980 is refused quoting the cell, not the instant it was read into", () => {
+    const file = fileWith("初回注文日", "1900/01/01");
+    const row = readRow(resolveColumns(mapping, file.headers), mapping, file.records[0]!.cells, 2, "Asia/Tokyo");
+    expect(refusal(row)).toMatch(/^初回注文日 \(startedAt\): "1900\/01\/01": Not before 1980-01-01/);
   });
 });
 
@@ -332,6 +378,31 @@ describe("npm run import", { timeout: 90_000 }, () => {
     expect(people.map((c) => c.id)).not.toContain("K-0012");
     expect(plans.map((p) => p.id)).toContain("KS-11");
     expect(plans.map((p) => p.id)).not.toContain("KS-12");
+  });
+
+  it("a file without a column every subscription needs stops before any row, saying so once, and writes nothing", async () => {
+    const path = join(dir, "no-start.csv");
+    writeFileSync(path, ["顧客ID,氏名,定期ID,商品コード,商品名,数量,お届け間隔（日）,単価（税込）,定期ステータス,開始年月日", "N-1,無開始 一郎,NS-1,AOJIRU-30,青汁,1,30,3980,継続,2025/05/01", "N-2,無開始 二郎,NS-2,AOJIRU-30,青汁,1,30,3980,継続,2025/05/01"].join("\n"));
+    const failed = await cliOn(path).then(() => null, (e: { code: number; stdout: string; stderr: string }) => e);
+    expect(failed?.code).toBe(2);
+    expect(failed?.stdout).toBe("");
+    expect(failed?.stderr.match(/has no column for startedAt/g)).toHaveLength(1);
+    expect(failed?.stderr).toContain("the mapping reads 定期申込日, 定期申込日時, 申込日");
+    expect(failed?.stderr).toContain("columns not used: 開始年月日");
+    const db = await openDatabase(url);
+    const ids = (await db.orm.select().from(customers)).map((c) => c.id);
+    db.client.close();
+    expect(ids).not.toContain("N-1");
+  });
+
+  it("one refused row is '1 row refused', and a date refused by the schema quotes the file's cell", async () => {
+    const path = join(dir, "one-refused.csv");
+    writeFileSync(path, ["顧客ID,氏名,定期ID,商品コード,商品名,数量,お届け間隔（日）,単価（税込）,定期ステータス,初回注文日", "O-1,一件 一郎,OS-1,AOJIRU-30,青汁,1,30,3980,継続,2025/05/01", "O-2,一件 二郎,OS-2,AOJIRU-30,青汁,1,30,3980,継続,1900/01/01"].join("\n"));
+    const { stdout, stderr } = await cliOn(path, "--dry-run");
+    expect(stderr).toContain("(utf-8, 2 rows)");
+    expect(stderr).toMatch(/· 1 row refused\n/);
+    expect(stdout).toMatch(/^refused line 3: 初回注文日 \(startedAt\): "1900\/01\/01": Not before 1980-01-01/m);
+    expect(stdout).not.toContain("1899");
   });
 
   it("Ctrl-C while the file is still being read stops at once and says nothing was written", async () => {
