@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import ipaddr from "ipaddr.js";
+import { loopbackHost } from "./platform/origin";
 import { DEFAULT_DATABASE_URL } from "./db/node";
 import { DEFAULT_DATABASE_TIMEOUT_MS } from "./db/client";
 import { databaseServerProblem } from "./db/server-problems";
@@ -62,12 +62,6 @@ function readNodeConfig(env: NodeJS.ProcessEnv) {
   };
 }
 
-/** Whether an interface name keeps the server on this machine: `localhost`, 127.0.0.0/8, `::1` (not `0.0.0.0` or `::`). */
-export function loopbackHost(host: string): boolean {
-  if (host === "localhost") return true;
-  const bare = host.replace(/^\[(.*)\]$/, "$1");
-  return ipaddr.isValid(bare) && ipaddr.process(bare).range() === "loopback";
-}
 
 /** Whatever reading the environment throws is a configuration error (platform/rate-limit and platform/secrets throw plain Errors). */
 function asConfigError<T>(read: () => T): T {

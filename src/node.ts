@@ -1,6 +1,7 @@
 import { count } from "drizzle-orm";
 import { createApp } from "./app";
-import { ConfigError, loopbackHost, nodeConfig, startupProblem } from "./config";
+import { ConfigError, nodeConfig, startupProblem } from "./config";
+import { loopbackHost } from "./platform/origin";
 import { migrateDatabase, openDatabase } from "./db/node";
 import { tenants } from "./db/schema";
 import { DEMO_API_KEY, publishedDemoKeyLive, seedDemo } from "./demo/seed";

@@ -31,16 +31,16 @@ import { presentComeback } from "../winback/comeback";
 import { keepInTouchState, WinbackPage, type Candidate, type KarteWinback } from "./winback";
 import { consoleError, consoleErrorCode, t, tf, type Lang } from "./strings";
 import { ingestEvents } from "../events/routes";
-import { publicOrigin } from "../platform/origin";
+import { loopbackHost, publicOrigin } from "../platform/origin";
 
 const LANG_COOKIE = "tsz_console_lang";
 type Api = (method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<{ status: number; body: any }>;
 type Fetcher = { request: (input: string, init: RequestInit, env?: unknown) => Response | Promise<Response> };
 
 /** `Secure` whenever the browser reaches the console over https, and on any host but loopback (plain http on a developer's machine). */
-const isSecureOrigin = (origin: string) => {
+const needsSecureCookie = (origin: string) => {
   const url = new URL(origin);
-  return url.protocol === "https:" || !/^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/.test(url.hostname);
+  return url.protocol === "https:" || !loopbackHost(url.hostname);
 };
 
 /** A URL's path and query when it is a page of this console on this origin (a `Referer`), else `/console`. */
@@ -151,7 +151,7 @@ export function consolePages(app: Fetcher) {
     // Plain http to a host other than loopback: the browser would drop the Secure cookie and the
     // operator would read "session ended" with the one-time URL spent. Say so before redeeming it.
     const origin = publicOrigin(c);
-    if (isSecureOrigin(origin) && new URL(origin).protocol !== "https:") {
+    if (needsSecureCookie(origin) && new URL(origin).protocol !== "https:") {
       return c.html(<Bare lang={lang} title={t(lang, "httpsRequiredTitle")}><p>{t(lang, "httpsRequired")}</p></Bare>, 403);
     }
     const token = c.req.query("token") ?? "";
@@ -162,7 +162,7 @@ export function consolePages(app: Fetcher) {
     setCookie(c, CONSOLE_COOKIE, session.token, {
       httpOnly: true,
       sameSite: "Lax",
-      secure: isSecureOrigin(origin),
+      secure: needsSecureCookie(origin),
       path: "/",
       expires: new Date(session.expiresAt),
     });

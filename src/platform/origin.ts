@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import ipaddr from "ipaddr.js";
 import proxyaddr from "proxy-addr";
 import type { AppEnv } from "./env";
 
@@ -28,3 +29,10 @@ export function publicOrigin(c: Context<AppEnv>): string {
 }
 
 const first = (value: string | undefined) => value?.split(",")[0]?.trim() || undefined;
+
+/** Whether a host name keeps traffic on this machine: `localhost`, 127.0.0.0/8, `::1` (bracketed or not); not `0.0.0.0` or `::`. */
+export function loopbackHost(host: string): boolean {
+  if (host === "localhost") return true;
+  const bare = host.replace(/^\[(.*)\]$/, "$1");
+  return ipaddr.isValid(bare) && ipaddr.process(bare).range() === "loopback";
+}
