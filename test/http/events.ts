@@ -115,7 +115,9 @@ export function eventsSuite(h: () => Harness) {
     it("refuses an event dated years ahead (or a delivery reported done tomorrow) per item, in ja and en; minutes of clock skew pass", async () => {
       const inMinutes = (m: number) => new Date(Date.now() + m * 60_000).toISOString();
       const dayAfterTomorrow = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
-      const farAhead = ev("contact.logged", { channel: "phone", topic: "complaint" }, { occurredAt: "2030-01-15T01:00:00Z" });
+      // Four years ahead of whatever today is: the test holds on any date.
+      const farYear = new Date().getUTCFullYear() + 4;
+      const farAhead = ev("contact.logged", { channel: "phone", topic: "complaint" }, { occurredAt: `${farYear}-01-15T01:00:00Z` });
       const skewed = ev("usage.reported", { remainingUnits: 20 }, { occurredAt: inMinutes(3) });
       const shippedLater = ev("delivery.completed", { deliveredOn: dayAfterTomorrow });
       const justAhead = ev("payment.failed", {}, { occurredAt: inMinutes(10) });
@@ -126,7 +128,7 @@ export function eventsSuite(h: () => Harness) {
         id: farAhead.id,
         result: "rejected",
         status: 422,
-        error: { code: "validation_failed", detail: expect.stringMatching(/future.*clock/), errors: [{ path: "events.0.occurredAt", message: expect.stringMatching(/^"2030-01-15T01:00:00.000Z" is in the future .*5 minutes/) }] },
+        error: { code: "validation_failed", detail: expect.stringMatching(/future.*clock/), errors: [{ path: "events.0.occurredAt", message: expect.stringMatching(new RegExp(`^"${farYear}-01-15T01:00:00.000Z" is in the future .*5 minutes`)) }] },
       });
       expect(en.body.results[1]).toMatchObject({ id: skewed.id, result: "accepted" });
       expect(en.body.results[2]).toMatchObject({ result: "rejected", error: { errors: [{ path: "events.2.data.deliveredOn", message: expect.stringContaining(dayAfterTomorrow) }] } });
@@ -136,7 +138,7 @@ export function eventsSuite(h: () => Harness) {
       expect(ja.body.results[1]).toMatchObject({ result: "duplicate" }); // applied once, the first time
       // Nothing of the refused ones is stored: the timeline has the accepted event only.
       const timeline = await h().request("GET", `/v1/customers/${customerId}/timeline?limit=100`, { key: t.key });
-      expect(JSON.stringify(timeline.body)).not.toContain("2030-01-15");
+      expect(JSON.stringify(timeline.body)).not.toContain(`${farYear}-01-15`);
     });
 
     it("refuses a date or instant before 1980-01-01 per item and applies the rest; a start in year 0001 is refused by the sync too", async () => {
@@ -144,7 +146,8 @@ export function eventsSuite(h: () => Harness) {
       const fresh = uid("S");
       await h().request("PUT", `/v1/subscriptions/${fresh}`, { key: t.key, body: subscriptionBody(customerId) });
       const usage = (occurredAt: string) => ev("usage.reported", { remainingUnits: 5 }, { subscriptionId: fresh, occurredAt });
-      const good = usage("2026-12-01T00:00:00Z");
+      // Yesterday's report (a fixed date would go stale and stop counting as stock on hand).
+      const good = usage(new Date(Date.now() - 86_400_000).toISOString());
       const batch = [good, usage("0001-06-01T00:00:00Z"), usage("1000-06-01T00:00:00Z"), usage("1979-12-31T23:59:59Z"), ev("delivery.completed", { deliveredOn: "1900-01-01" }, { subscriptionId: fresh })];
       const res = await h().request("POST", "/v1/events", { key: t.key, body: { events: batch } });
       expect(res.status).toBe(200);

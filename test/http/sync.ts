@@ -71,15 +71,18 @@ export function syncSuite(h: () => Harness) {
     it("refuses a customer or subscription dated years ahead per item, and a next delivery past the plan rules' reach; minutes of skew pass", async () => {
       const [c, skewed, sFar, sCanceled, sNext, sOk] = [uid("C"), uid("C"), uid("S"), uid("S"), uid("S"), uid("S")];
       const inMinutes = (m: number) => new Date(Date.now() + m * 60_000).toISOString();
+      // Years ahead of whatever today is: the test holds on any date.
+      const year = new Date().getUTCFullYear();
+      const farStart = `${year + 4}-05-01T01:00:00Z`;
       const res = await h().request("POST", "/v1/sync", {
         key: t.key,
         headers: { "accept-language": "ja" },
         body: {
-          customers: [{ id: c, ...customerBody() }, { id: skewed, ...customerBody({ createdAt: inMinutes(2) }) }, { id: uid("C"), ...customerBody({ createdAt: "2031-04-01T00:00:00Z" }) }],
+          customers: [{ id: c, ...customerBody() }, { id: skewed, ...customerBody({ createdAt: inMinutes(2) }) }, { id: uid("C"), ...customerBody({ createdAt: `${year + 5}-04-01T00:00:00Z` }) }],
           subscriptions: [
-            { id: sFar, ...subscriptionBody(c, { startedAt: "2030-05-01T01:00:00Z" }) },
+            { id: sFar, ...subscriptionBody(c, { startedAt: farStart }) },
             { id: sCanceled, ...subscriptionBody(c, { status: "canceled", canceledAt: inMinutes(60) }) },
-            { id: sNext, ...subscriptionBody(c, { nextDeliveryOn: "2062-12-05" }) },
+            { id: sNext, ...subscriptionBody(c, { nextDeliveryOn: `${year + 36}-12-05` }) },
             { id: sOk, ...subscriptionBody(c, { startedAt: inMinutes(4) }) },
           ],
         },
@@ -89,13 +92,13 @@ export function syncSuite(h: () => Harness) {
       const [, skew, farCustomer, far, canceled, next, ok] = res.body.results;
       expect(skew).toMatchObject({ id: skewed, result: "applied" });
       expect(farCustomer).toMatchObject({ result: "refused", status: 422, error: { code: "validation_failed", detail: expect.stringContaining("未来の日時です"), errors: [{ path: "customers.2.createdAt" }] } });
-      expect(far).toMatchObject({ id: sFar, result: "refused", error: { code: "validation_failed", errors: [{ path: "subscriptions.0.startedAt", message: expect.stringMatching(/^"2030-05-01T01:00:00.000Z" は未来の日時です/) }] } });
+      expect(far).toMatchObject({ id: sFar, result: "refused", error: { code: "validation_failed", errors: [{ path: "subscriptions.0.startedAt", message: expect.stringMatching(new RegExp(`^"${year + 4}-05-01T01:00:00.000Z" は未来の日時です`)) }] } });
       expect(canceled).toMatchObject({ result: "refused", error: { errors: [{ path: "subscriptions.1.canceledAt" }] } });
       expect(next).toMatchObject({ result: "refused", error: { errors: [{ path: "subscriptions.2.nextDeliveryOn", message: expect.stringContaining("先すぎます") }] } });
       expect(ok).toMatchObject({ id: sOk, result: "applied" });
       for (const id of [sFar, sCanceled, sNext]) expect((await h().request("GET", `/v1/subscriptions/${id}`, { key: t.key })).status).toBe(404);
       // The single PUT answers the same problem, in the caller's language.
-      const put = await h().request("PUT", `/v1/subscriptions/${sFar}`, { key: t.key, body: subscriptionBody(c, { startedAt: "2030-05-01T01:00:00Z" }) });
+      const put = await h().request("PUT", `/v1/subscriptions/${sFar}`, { key: t.key, body: subscriptionBody(c, { startedAt: farStart }) });
       expect(put.status).toBe(422);
       expect(put.body).toMatchObject({ code: "validation_failed", detail: expect.stringMatching(/^startedAt: .*Check the sending system's clock and the year\.$/), errors: [{ path: "startedAt" }] });
     });
