@@ -1,6 +1,6 @@
 import type { Database } from "./db/client";
 import { expireDueFlows } from "./cancel-flows/expiry";
-import { applyRetention, dropFingerprints, RETENTION_CHUNK } from "./data-rights/retention";
+import { applyRetention, dropFingerprints, forgetExpiredAnswers, RETENTION_CHUNK } from "./data-rights/retention";
 import { resumeDuePauses } from "./plan-changes/auto-resume";
 import { RESCORE_CHUNK, rescoreStale } from "./risk/rescore";
 import { dispatchDueWebhooks, type WebhookSend } from "./webhooks/dispatcher";
@@ -102,12 +102,15 @@ export async function runMaintenance(services: MaintenanceServices, opts: { batc
   await pause();
   // Fingerprints a shop's `keepContactFingerprints: false` dropped (settings/schemas), in the retention step's batches.
   const fingerprints = await pass.step("fingerprints", 0, (tenants) => dropFingerprints(db, b.retention, tenants));
-  return { resumed, abandoned, rescored, winbacksDue, comebacks, winbacksRescored, webhooks, retention, fingerprints, failed: pass.failed };
+  await pause();
+  // Idempotent answers past their 24 h, in the retention step's batches.
+  const expiredAnswers = await pass.step("answers", 0, (tenants) => forgetExpiredAnswers(db, now(), b.retention, tenants));
+  return { resumed, abandoned, rescored, winbacksDue, comebacks, winbacksRescored, webhooks, retention, fingerprints, expiredAnswers, failed: pass.failed };
 }
 
 /** Rows a pass handled, whatever the step: more than zero means a backlog may remain. */
 function handled(r: Awaited<ReturnType<typeof runMaintenance>>): number {
-  return r.resumed + r.abandoned + r.rescored + r.winbacksDue + r.comebacks + r.winbacksRescored + r.webhooks.attempted + r.retention.events + r.retention.flowTexts + r.retention.surveyTexts + r.retention.erasedIds + r.fingerprints;
+  return r.resumed + r.abandoned + r.rescored + r.winbacksDue + r.comebacks + r.winbacksRescored + r.webhooks.attempted + r.retention.events + r.retention.flowTexts + r.retention.surveyTexts + r.retention.erasedIds + r.fingerprints + r.expiredAnswers;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { and, eq, inArray, ne, or, sql } from "drizzle-orm";
+import { and, eq, gte, inArray, lt, ne, or, sql } from "drizzle-orm";
 import {
   auditLog,
   auditLogRekeys,
@@ -16,6 +16,7 @@ import {
 import type { Actor } from "../platform/env";
 import { randomToken } from "../platform/crypto";
 import { ApiError } from "../platform/errors";
+import { IDEMPOTENCY_TTL_MS } from "../platform/idempotency";
 import { fingerprint } from "../platform/secrets";
 import { keepsContactFingerprints } from "../settings/schemas";
 import type { TenantStore } from "../platform/tenancy";
@@ -62,9 +63,12 @@ const pseudonym = () => `erased_${randomToken(20)}`;
  *   shown, outcome) still reads under the pseudonym: erasure is the one permitted edit of it;
  * - the person's customer sessions are deleted, so a token still in a browser stops working;
  * - free text (comments, operators' contact notes) and any copy of the person's contact data is
- *   removed from event data, evidence steps, flows' offers, plan changes and webhook payloads
- *   (delivered or not); stored idempotent answers that mention the person are deleted, so a
- *   replay of an old request runs afresh instead of answering the pseudonym (linking it to the id);
+ *   removed from event data, evidence steps, flows' offers, plan changes and the payloads of
+ *   webhook events about the person (delivered or not; found by the customer each delivery is
+ *   about, migration 0036, not by reading every payload); stored idempotent answers of the last
+ *   24 h that mention the person are deleted, so a replay of a recent request runs afresh instead
+ *   of answering the pseudonym (linking it to the id), and the shop's older answers, which are
+ *   never replayed, are deleted whatever they hold (the retention job deletes them daily too);
  * - webhook events about the person not yet delivered (pending, held or failed) are dropped: sent
  *   later they could only name the pseudonym, an id the merchant never saw (or keep the merchant's
  *   id of an erased person); the `customer.erased` event below is what the merchant's systems get;
@@ -205,33 +209,33 @@ export async function eraseCustomer(
     // of one would answer the pseudonym to a request naming the old id, linking the two. Without it
     // the same request runs afresh, as the merchant asked (a customer sync then creates a new
     // customer). Webhook payloads that mention the person are scrubbed (deliveries keep their record).
-    const mention = (column: typeof idempotencyKeys.responseBody | typeof webhookDeliveries.payload) =>
-      or(...needles.map((n) => sql`instr(${column}, ${n}) > 0`));
+    // Both read through an index, never every answer or payload the shop has: an erasure is a write,
+    // and on the embedded driver a write's statements hold the event loop (issue #18).
+    const mention = (column: typeof idempotencyKeys.responseBody) => or(...needles.map((n) => sql`instr(${column}, ${n}) > 0`));
+    const replayableSince = new Date(options.at.getTime() - IDEMPOTENCY_TTL_MS).toISOString();
     const answers = await s.q
       .select({ key: idempotencyKeys.key, body: idempotencyKeys.responseBody })
       .from(idempotencyKeys)
-      .where(s.owns(idempotencyKeys, mention(idempotencyKeys.responseBody)));
+      .where(s.owns(idempotencyKeys, gte(idempotencyKeys.createdAt, replayableSince), mention(idempotencyKeys.responseBody)));
     let storedAnswers = 0;
     for (const a of answers) {
       if (!a.body || !mentions(a.body, needles)) continue;
       storedAnswers++;
       await s.delete(idempotencyKeys, eq(idempotencyKeys.key, a.key));
     }
-    // Undelivered events about the person go (see above): those whose data names the customer id, as
-    // every event about a customer does (`customerId`, at the top or in its subscription).
-    const aboutPerson = `"customerId":${JSON.stringify(customerId)}`;
-    const webhookEventsDropped = (
-      await s.delete(webhookDeliveries, ne(webhookDeliveries.status, "delivered"), sql`instr(${webhookDeliveries.payload}, ${aboutPerson}) > 0`).returning({ id: webhookDeliveries.id })
-    ).length;
+    // Older answers are never replayed (platform/idempotency): they go, unread, whatever they hold.
+    await s.delete(idempotencyKeys, lt(idempotencyKeys.createdAt, replayableSince));
+    // Undelivered events about the person go (see above); the rest of their deliveries are scrubbed
+    // and move to the pseudonym (deliveries keep their record).
+    const webhookEventsDropped = (await s.delete(webhookDeliveries, eq(webhookDeliveries.customerId, customerId), ne(webhookDeliveries.status, "delivered")).returning({ id: webhookDeliveries.id })).length;
     const deliveries = await s.q
       .select({ id: webhookDeliveries.id, payload: webhookDeliveries.payload })
       .from(webhookDeliveries)
-      .where(s.owns(webhookDeliveries, mention(webhookDeliveries.payload)));
+      .where(s.owns(webhookDeliveries, eq(webhookDeliveries.customerId, customerId)));
     let webhookPayloads = 0;
     for (const d of deliveries) {
-      if (!mentions(d.payload, needles)) continue;
-      webhookPayloads++;
-      await s.update(webhookDeliveries, { payload: scrubText(d.payload, personal, rename) ?? JSON.stringify({ erased: true }) }, eq(webhookDeliveries.id, d.id));
+      const payload = mentions(d.payload, needles) ? (webhookPayloads++, scrubText(d.payload, personal, rename) ?? JSON.stringify({ erased: true })) : d.payload;
+      await s.update(webhookDeliveries, { payload, customerId: alias }, eq(webhookDeliveries.id, d.id));
     }
 
     // Win-back: records and keep-in-touch evidence under the pseudonym, survey free text gone, never contactable.

@@ -1,7 +1,8 @@
 import { and, eq, isNotNull, lt, lte, sql, type SQL } from "drizzle-orm";
-import { cancelFlows, cancelFlowSteps, customers, events, winbacks } from "../db/schema";
+import { cancelFlows, cancelFlowSteps, customers, events, idempotencyKeys, winbacks } from "../db/schema";
 import type { Database } from "../db/client";
 import { addDays } from "../platform/dates";
+import { IDEMPOTENCY_TTL_MS } from "../platform/idempotency";
 import { deliveredPayload } from "../webhooks/dispatcher";
 import { purgeOldPages } from "./erase";
 import { TOGETHER, type TenantShares } from "../platform/step-faults";
@@ -175,6 +176,30 @@ export async function dropFingerprints(db: Database, limit: number, tenants: Ten
         if (due.length > 0) await s.update(customers, { phoneFingerprint: null, emailFingerprint: null }, inList(customers.id, due));
         if (last) await s.forgetSettingsMarker(FINGERPRINTS_DROPPED_AT, shop.at);
       });
+      done += due.length;
+    });
+  }
+  return done;
+}
+
+/**
+ * Deletes stored idempotent answers past their 24 h (platform/idempotency IDEMPOTENCY_TTL_MS): they
+ * are never replayed again, and they can hold what a request sent and got (names, contact data).
+ * At most `limit` a run across shops, each shop's share run apart (`tenants`), through the index
+ * by shop and age (migration 0036). Answers the answers deleted.
+ */
+export async function forgetExpiredAnswers(db: Database, now: Date, limit: number, tenants: TenantShares = TOGETHER): Promise<number> {
+  const cutoff = new Date(now.getTime() - IDEMPOTENCY_TTL_MS).toISOString();
+  const shops = await db.orm.all<{ id: string }>(sql`SELECT id FROM tenants`);
+  let done = 0;
+  for (const shop of shops) {
+    if (done >= limit) break;
+    await tenants.run(shop.id, undefined, async () => {
+      const store = new TenantStore(db, shop.id);
+      const due = await store.q.select({ key: idempotencyKeys.key }).from(idempotencyKeys).where(store.owns(idempotencyKeys, lt(idempotencyKeys.createdAt, cutoff))).limit(limit - done);
+      if (due.length === 0) return;
+      // Still expired when the write runs: a key taken afresh in between (platform/idempotency) stays.
+      await store.write((s) => s.delete(idempotencyKeys, lt(idempotencyKeys.createdAt, cutoff), inList(idempotencyKeys.key, due.map((d) => d.key))));
       done += due.length;
     });
   }

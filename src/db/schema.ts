@@ -209,7 +209,9 @@ export const idempotencyKeys = sqliteTable(
     createdAt: text("created_at").notNull(),
     lockedAt: text("locked_at").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.tenantId, t.key] }), index("idempotency_keys_created").on(t.createdAt)],
+  // By shop and age: an erasure reads only the answers that can still be replayed (the last 24 h)
+  // and the retention job deletes the older ones, so neither walks every answer a shop ever stored.
+  (t) => [primaryKey({ columns: [t.tenantId, t.key] }), index("idempotency_keys_tenant_created").on(t.tenantId, t.createdAt)],
 );
 
 /** Every plan change, as history: who (key, channel), what, before and after. Append-only. */
@@ -290,6 +292,12 @@ export const webhookDeliveries = sqliteTable(
     eventId: text("event_id").notNull(),
     eventType: text("event_type").notNull(),
     payload: text("payload").notNull(),
+    /**
+     * The customer the event is about (its `customerId`, at the top or in its subscription); null
+     * for `customer.erased`. An erasure finds the person's deliveries by it, through an index,
+     * instead of reading every payload the shop was ever sent (migration 0036 filled it in).
+     */
+    customerId: text("customer_id"),
     status: text("status", { enum: ["pending", "delivered", "failed"] }).notNull(),
     attempts: integer("attempts").notNull().default(0),
     nextAttemptAt: text("next_attempt_at").notNull(),
@@ -304,6 +312,7 @@ export const webhookDeliveries = sqliteTable(
     index("webhook_deliveries_tenant").on(t.tenantId, t.webhookId, t.createdAt),
     // A retry or a list by the id receivers log (`webhook-id`).
     index("webhook_deliveries_event").on(t.tenantId, t.eventId),
+    index("webhook_deliveries_customer").on(t.tenantId, t.customerId).where(sql`customer_id IS NOT NULL`),
     // Failed customer.erased deliveries that still name the merchant's id: the few rows the
     // retention sweep looks at (webhooks/dispatcher `forgetAbandonedErasures`), never the rest of the failed ones.
     index("webhook_deliveries_erased_failed")

@@ -25,7 +25,7 @@ async function pendingOrUnavailable(db: Database): Promise<number> {
 
 const FailingStep = z
   .object({
-    step: z.enum(STEP_NAMES).openapi({ description: "The background job's step: `resume` (pauses ending), `expire` (cancel flows), `rescore` (risk), `winbacksDue`, `decide` (comebacks), `winbackRescore`, `webhooks` (delivery), `retention` (purges), `fingerprints` (erased people's contact fingerprints, after `keepContactFingerprints: false`), `secrets` (Workers only)." }),
+    step: z.enum(STEP_NAMES).openapi({ description: "The background job's step: `resume` (pauses ending), `expire` (cancel flows), `rescore` (risk), `winbacksDue`, `decide` (comebacks), `winbackRescore`, `webhooks` (delivery), `retention` (purges), `fingerprints` (erased people's contact fingerprints, after `keepContactFingerprints: false`), `answers` (idempotent answers past their 24 h), `secrets` (Workers only)." }),
     tenants: z.number().int().nullable().openapi({ description: "Shops whose share of the step keeps failing; null when the step fails as a whole." }),
     failures: z.number().int().openapi({ description: "Failures in a row, summed over those shops." }),
     since: z.string().openapi({ description: "The first of these failures (UTC).", example: "2026-12-01T21:40:00.000Z" }),

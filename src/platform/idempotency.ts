@@ -10,7 +10,8 @@ import type { AppEnv } from "./env";
 import { ApiError, type ErrorCode } from "./errors";
 import { prepared, preparedFind, type TenantStore } from "./tenancy";
 
-const TTL_MS = 24 * 60 * 60 * 1000;
+/** How long a stored answer is replayed (24 h): an older key runs its request afresh, and the retention job deletes it. */
+export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 /** A claim older than this was left by a process that died mid-request; it may be taken over. */
 const ABANDONED_MS = 60_000;
 const WAIT_FOR_FIRST_MS = 10_000;
@@ -176,7 +177,7 @@ async function recordAnswer(s: TenantStore, claim: Claim, record: Answer, at: Da
     body: record.responseBody,
     headers: record.responseHeaders,
     at: at.toISOString(),
-    expired: new Date(at.getTime() - TTL_MS).toISOString(),
+    expired: new Date(at.getTime() - IDEMPOTENCY_TTL_MS).toISOString(),
     abandoned: new Date(at.getTime() - ABANDONED_MS).toISOString(),
   });
   return changed > 0;
@@ -226,7 +227,7 @@ async function claimed(c: Context<AppEnv>, next: () => Promise<void>): Promise<R
 
   const deadline = Date.now() + WAIT_FOR_FIRST_MS;
   const isStale = (row: typeof idempotencyKeys.$inferSelect, at: Date) =>
-    at.getTime() - Date.parse(row.createdAt) > TTL_MS ||
+    at.getTime() - Date.parse(row.createdAt) > IDEMPOTENCY_TTL_MS ||
     (row.state === "in_progress" &&
       row.requestHash === requestHash &&
       (at.getTime() - Date.parse(row.lockedAt) > ABANDONED_MS || interrupted.has(interruptedKey(store.tenantId, key, row.lockedAt))));

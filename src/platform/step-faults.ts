@@ -11,7 +11,7 @@ import { databaseFailure, describeCauses } from "../db/client";
  */
 
 /** The job's steps, in the order a pass runs them (src/maintenance `runMaintenance`; `secrets` the Worker's cron only, before them). */
-export const STEP_NAMES = ["secrets", "resume", "expire", "rescore", "winbacksDue", "decide", "winbackRescore", "webhooks", "retention", "fingerprints"] as const;
+export const STEP_NAMES = ["secrets", "resume", "expire", "rescore", "winbacksDue", "decide", "winbackRescore", "webhooks", "retention", "fingerprints", "answers"] as const;
 export type StepName = (typeof STEP_NAMES)[number];
 
 /** First rest after a failure; doubles with each failure in a row. */

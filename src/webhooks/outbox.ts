@@ -50,6 +50,7 @@ export async function enqueueWebhookEvent<T extends WebhookEventType>(
   const eventId = newId("evt");
   const timestamp = at.toISOString();
   const payload = JSON.stringify({ type, timestamp, data });
+  const customerId = aboutCustomer(type, data);
   await store.q.insert(webhookDeliveries).values(
     targets.map((w) => ({
       id: newId("evt"),
@@ -58,9 +59,22 @@ export async function enqueueWebhookEvent<T extends WebhookEventType>(
       eventId,
       eventType: type,
       payload,
+      customerId,
       status: "pending" as const,
       nextAttemptAt: timestamp,
       createdAt: timestamp,
     })),
   );
+}
+
+/**
+ * The customer an event is about, as migration 0036 reads it from stored payloads: `customerId` at
+ * the top of `data`, or its subscription's. None for `customer.erased` (its id is dropped once it is
+ * delivered: webhooks/dispatcher).
+ */
+function aboutCustomer(type: WebhookEventType, data: unknown): string | null {
+  if (type === "customer.erased") return null;
+  const d = data as { customerId?: unknown; subscription?: { customerId?: unknown } };
+  const id = d.customerId ?? d.subscription?.customerId;
+  return typeof id === "string" ? id : null;
 }
