@@ -4,6 +4,7 @@ import { DEMO_API_KEY, DEMO_TENANT_ID } from "../demo/seed";
 import { retentionMetricsOf, winbackMetricsOf } from "../metrics/routes";
 import { loadCatalogue } from "../offers/repository";
 import { CONSOLE_COOKIE, consoleCsrfToken, resolveConsole } from "../platform/auth";
+import { limitFailedAuth, limitPerKey } from "../platform/rate-limit";
 import type { AppEnv } from "../platform/env";
 import { ApiError, asApiError } from "../platform/errors";
 import { databaseFailure } from "../db/client";
@@ -146,6 +147,10 @@ export function consolePages(app: Fetcher) {
     pages.get(`/console/assets/${name}`, (c) => c.body(asset.body, 200, { "content-type": asset.type, "cache-control": "public, max-age=300" }));
   }
 
+  // A wrong login token counts as a refused credential, like a wrong key: past the limit the
+  // address gets 429, answered as a page by pages.onError (here, not in app.ts, for that).
+  pages.use("/console/login", limitFailedAuth);
+
   pages.get("/console/login", async (c) => {
     const lang = langOf(c);
     // Plain http to a host other than loopback: the browser would drop the Secure cookie and the
@@ -157,7 +162,8 @@ export function consolePages(app: Fetcher) {
     const token = c.req.query("token") ?? "";
     const session = token ? await redeemLogin(c.get("services").db, token, c.get("services").now()) : null;
     if (!session) {
-      return c.html(<Bare lang={lang} title={t(lang, "sessionEnded")}><p><a href="/console">{t(lang, "console")}</a></p></Bare>, 401);
+      // (the link: an operator still signed in on this browser goes on where they were)
+      return c.html(<Bare lang={lang} title={t(lang, "sessionEnded")}><p>{t(lang, "sessionEndedNote")}</p><p><a href="/console">{t(lang, "console")}</a></p></Bare>, 401);
     }
     setCookie(c, CONSOLE_COOKIE, session.token, {
       httpOnly: true,
@@ -192,10 +198,14 @@ export function consolePages(app: Fetcher) {
         );
       }
       if (e instanceof ApiError && e.code === "session_expired") {
-        return c.html(<Bare lang={lang} title={t(lang, "sessionEnded")}><p>{t(lang, "sessionEnded")}</p></Bare>, 401);
+        return c.html(<Bare lang={lang} title={t(lang, "sessionEnded")}><p>{t(lang, "sessionEndedNote")}</p></Bare>, 401);
       }
       throw e;
     }
+    // The page itself counts against the session's limit, as each of its /v1 calls does: the one
+    // per-key limiter (platform/rate-limit), here once per page, whatever the page reads in-process
+    // (contact notes, the win-back list, metrics). Over it: the 429 page (pages.onError).
+    await limitPerKey(c, async () => {});
     const principal = c.get("caller").principal;
     if (principal.kind !== "console") throw new Error("console principal expected");
     const csrf = await consoleCsrfToken(c.get("services").secretsKey, principal.sessionId);
@@ -733,7 +743,7 @@ export function consolePages(app: Fetcher) {
     if (principal.kind === "console") await endConsoleSession(c.get("store"), principal.sessionId, c.get("services").now());
     deleteCookie(c, CONSOLE_COOKIE, { path: "/" });
     const lang = who.page.lang;
-    return c.html(<Bare lang={lang} title={t(lang, "loggedOut")}><p>{t(lang, "loggedOut")}</p></Bare>);
+    return c.html(<Bare lang={lang} title={t(lang, "loggedOut")}><p>{t(lang, "loggedOutNote")}</p></Bare>);
   });
 
   // The demo shop only: a fresh one-time console URL each visit (a printed one works once).
@@ -770,6 +780,16 @@ export function consolePages(app: Fetcher) {
     if (problem.code !== "database_unavailable" && problem.code !== "rate_limited") throw err;
     const lang = langOf(c);
     const n = retryAfterSeconds(problem.extra) ?? 1;
+    if (c.req.path === "/console/login" && problem.code === "rate_limited") {
+      // Only refused tokens are counted: this URL did not sign in either; a new one is needed.
+      return c.html(
+        <Bare lang={lang} title={t(lang, "loginPausedTitle")}>
+          <p role="alert">{tf(lang, "loginPaused", { n })}</p>
+        </Bare>,
+        429,
+        { "retry-after": String(n) },
+      );
+    }
     // Reloading a read is safe; a form's post goes back to the page it was sent from.
     const referer = c.req.header("referer");
     const here = new URL(c.req.url);

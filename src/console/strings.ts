@@ -124,8 +124,17 @@ const T = {
     ja: "このページは暗号化されていない http で開かれました。コンソールのログイン情報（Cookie）は HTTPS の接続でしか保存されないため、このままではログインできません。コンソールURLはまだ使われていません。https:// で始まるURLで開き直すか、サーバーと同じマシンで http://localhost から開いてください（HTTPS を終端するリバースプロキシの内側なら、サーバーに TRUST_PROXY を設定してください）。",
     en: "This page was opened over plain http. The console's sign-in cookie is only kept over HTTPS, so signing in cannot work this way; the console URL has not been used. Open it again with an https:// URL, or from http://localhost on the server's own machine (behind a reverse proxy that terminates HTTPS, set TRUST_PROXY on the server).",
   },
-  sessionEnded: { ja: "セッションが終了しました。管理画面から新しいコンソールURLを開いてください。", en: "The session has ended. Open a new console URL from your admin tool." },
+  // The page's heading, and below it what to do (the heading is not said twice).
+  sessionEnded: { ja: "セッションが終了しました", en: "The session has ended" },
+  sessionEndedNote: { ja: "続けるには、管理画面から新しいコンソールURLを開いてください。", en: "To go on, open a new console URL from your admin tool." },
   loggedOut: { ja: "ログアウトしました。", en: "You are logged out." },
+  loggedOutNote: { ja: "このブラウザでのコンソールの利用を終了しました。再び使うときは、管理画面から新しいコンソールURLを開いてください。", en: "The console is closed in this browser. To use it again, open a new console URL from your admin tool." },
+  // A console URL opened after too many that could not sign in from the same address (platform/rate-limit limitFailedAuth).
+  loginPausedTitle: { ja: "しばらく待ってからログインしてください", en: "Wait a moment before signing in" },
+  loginPaused: {
+    ja: "ログインできないコンソールURLが、この接続元から続けて開かれたため、ログインを一時的に受け付けていません。{n}秒ほど待ってから、管理画面で新しいコンソールURLを発行して開いてください。",
+    en: "Too many console URLs that could not sign in were opened from this address, so sign-ins are paused for a moment. Wait about {n} seconds, then open a new console URL from your admin tool.",
+  },
   error: { ja: "エラー", en: "Error" },
   // An action the API answered "not now" (platform/retry), sent again by the console with the same keys.
   retryTitle: { ja: "前回の操作を確認しています…", en: "Checking on the last attempt…" },
