@@ -857,6 +857,8 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
                 ) : null}
                 {data.exitSurvey ? <SurveyFields lang={lang} survey={data.exitSurvey} /> : null}
                 <input type="hidden" name="version" value={String(focus.version)} />
+                {/* One operator action: its calls' Idempotency-Keys, the same when the console sends it again. */}
+                <input type="hidden" name="attempt" value={crypto.randomUUID()} />
                 {data.retryFlow ? <input type="hidden" name="flow" value={data.retryFlow} /> : null}
                 <button type="submit" class="danger" id="confirm-cancel">
                   {t(lang, "confirmCancel")}

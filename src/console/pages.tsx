@@ -8,7 +8,7 @@ import { limitFailedAuth, limitPerKey } from "../platform/rate-limit";
 import type { AppEnv } from "../platform/env";
 import { ApiError, asApiError } from "../platform/errors";
 import { databaseFailure } from "../db/client";
-import { retryAfterSeconds, retryDelay } from "../platform/retry";
+import { mayHaveApplied, retryAfterSeconds, retryDelay } from "../platform/retry";
 import { localDate } from "../platform/dates";
 import { normalizeEmail, parsePhone } from "../platform/phone";
 import { TenantStore } from "../platform/tenancy";
@@ -415,17 +415,24 @@ export function consolePages(app: Fetcher) {
 
   /**
    * An action's refused call, answered. A "not now" (409 `idempotency_key_in_use`, 503, 429 with
-   * Retry-After: platform/retry) on an action whose calls all carry the form's attempt key
-   * (`keyed`) is a page that posts the same form again after Retry-After seconds — the same
-   * attempt, so the same Idempotency-Keys: a change the first send made is answered, not made
-   * again — counting its sends in `retry`; past the rule's bound, or anything else, back to the
-   * karte with the refusal (and the seconds to wait, when the API named them).
+   * Retry-After: platform/retry) on an action whose calls all carry the form's attempt key is a
+   * page that posts the same form again after Retry-After seconds — the same attempt, so the same
+   * Idempotency-Keys: a change the first send made is answered, not made again — counting its
+   * sends in `retry` (a form without an attempt is never sent again: retryDelay). Past the rule's
+   * bound, when the action may have applied (platform/retry mayHaveApplied), back to the karte
+   * saying so in `unsettled`'s words (a CONSOLE_ERRORS code: reload and check before trying
+   * again); anything else, back with the refusal (and the seconds to wait, when the API named
+   * them). `flow`: the cancel flow left open, for the karte's retry to continue.
    */
-  const refusalOf = (c: Context<AppEnv>, page: PageContext, form: Record<string, string>, keyed: boolean) => (res: { status: number; body: any }, code: unknown = res.body?.code) => {
+  const refusalOf = (c: Context<AppEnv>, page: PageContext, form: Record<string, string>, unsettled = "idempotency_key_in_use") => (res: { status: number; body: any }, code: unknown = res.body?.code, flow?: string) => {
     const problem = (res.body ?? {}) as Record<string, unknown>;
     const sent = Math.min(Math.max(Number.parseInt(form.retry ?? "0", 10) || 0, 0), 99) + 1;
-    const s = keyed && typeof problem.code === "string" ? retryDelay({ ...problem, code: problem.code }, { method: "POST", idempotencyKey: form.attempt }, sent) : null;
-    if (s === null) return backTo(c, form, { error: code, wait: retryAfterSeconds(problem) });
+    const later = typeof problem.code === "string" ? { ...problem, code: problem.code } : null;
+    const s = later ? retryDelay(later, { method: "POST", idempotencyKey: form.attempt }, sent) : null;
+    if (s === null) {
+      const error = later && form.attempt && mayHaveApplied(later, sent) ? unsettled : code;
+      return backTo(c, form, { error, wait: retryAfterSeconds(problem), ...(flow ? { flow } : {}) });
+    }
     const note = problem.code === "idempotency_key_in_use" ? "retryUnsettled" : problem.code === "rate_limited" ? "retryTooMany" : "retryUnavailable";
     return c.html(<ResendPage page={page} action={c.req.path} form={{ ...form, retry: String(sent) }} seconds={s} note={tf(page.lang, note, { n: s })} />);
   };
@@ -482,7 +489,7 @@ export function consolePages(app: Fetcher) {
     const body = { channel: "operator", ...(form.nextDeliveryOn ? { nextDeliveryOn: form.nextDeliveryOn } : {}), ...(form.offerId ? { offerId: form.offerId } : {}) };
     const res = await who.api("POST", `/v1/subscriptions/${encodeURIComponent(form.sub ?? "")}/reactivate`, body, attemptKey(form)("reactivate"));
     // offer_not_shown here is about a comeback, not a cancel flow: the console's words for it differ.
-    if (res.status !== 200) return refusalOf(c, who.page, form, true)(res, res.body?.code === "offer_not_shown" ? "comeback_not_shown" : res.body?.code);
+    if (res.status !== 200) return refusalOf(c, who.page, form)(res, res.body?.code === "offer_not_shown" ? "comeback_not_shown" : res.body?.code);
     return backTo(c, form, { done: "reactivated" });
   });
 
@@ -494,7 +501,7 @@ export function consolePages(app: Fetcher) {
     const sub = encodeURIComponent(form.sub ?? "");
     const ifMatch = { "if-match": `"${form.version ?? ""}"` };
     const key = attemptKey(form);
-    const failed = refusalOf(c, who.page, form, true);
+    const failed = refusalOf(c, who.page, form);
     // Offers are shown for a reason only; a change without one is /console/change.
     if (!form.reason) return backTo(c, form, { error: "offer_not_found" });
     // The caller gave a reason: the save runs through the cancel flow on channel operator, so it
@@ -528,7 +535,7 @@ export function consolePages(app: Fetcher) {
     const sub = encodeURIComponent(form.sub ?? "");
     const ifMatch = { "if-match": `"${form.version ?? ""}"` };
     const key = attemptKey(form);
-    const failed = refusalOf(c, who.page, form, true);
+    const failed = refusalOf(c, who.page, form);
     if (form.reason) {
       // A change the rules then refuse (rare: the form offers only what plan-options allows)
       // leaves this flow open; the operator's next save or cancellation supersedes it.
@@ -557,8 +564,12 @@ export function consolePages(app: Fetcher) {
     const { api } = who;
     const sub = encodeURIComponent(form.sub ?? "");
     const ifMatch: Record<string, string> = form.version ? { "if-match": `"${form.version}"` } : {};
-    // Its calls carry no attempt key (the flow is the retry's handle): never sent again by itself.
-    const failed = refusalOf(c, who.page, form, false);
+    // Each call carries the form's attempt key (one per operator action: a new karte, a new
+    // attempt), so a "not now" is sent again as it was: the same flow started, the same
+    // confirmation, never a second flow or a second cancellation. Given up on, the karte says the
+    // cancellation may have gone through and to reload and check.
+    const key = attemptKey(form);
+    const failed = refusalOf(c, who.page, form, "cancel_unsettled");
     let flow: string | null = null;
     let reasonGiven = false;
     if (form.flow) {
@@ -573,18 +584,18 @@ export function consolePages(app: Fetcher) {
       }
     }
     if (flow === null) {
-      const started = await api("POST", `/v1/subscriptions/${sub}/cancel-flows`, { channel: "operator" }, ifMatch);
+      const started = await api("POST", `/v1/subscriptions/${sub}/cancel-flows`, { channel: "operator" }, { ...ifMatch, ...key("start") });
       if (started.status !== 201) return failed(started);
       flow = started.body.flowId as string;
     }
     if (form.reason && !reasonGiven) {
       // The flow records as shown (and, on confirming, as declined) only what the operator says they
       // presented; none unless they pick one.
-      const given = await api("POST", `/v1/cancel-flows/${flow}/reason`, { reason: form.reason, offerId: form.presentedOfferId || null });
-      if (given.status !== 200) return failed(given);
+      const given = await api("POST", `/v1/cancel-flows/${flow}/reason`, { reason: form.reason, offerId: form.presentedOfferId || null }, key("reason"));
+      if (given.status !== 200) return failed(given, undefined, flow);
     }
-    const confirmed = await api("POST", `/v1/cancel-flows/${flow}/confirm`, { ...(form.acknowledgeFee === "true" ? { acknowledgeFee: true } : {}), ...surveyAnswersOf(form) });
-    if (confirmed.status !== 200) return backTo(c, form, { error: confirmed.body?.code, flow, wait: retryAfterSeconds(confirmed.body ?? {}) });
+    const confirmed = await api("POST", `/v1/cancel-flows/${flow}/confirm`, { ...(form.acknowledgeFee === "true" ? { acknowledgeFee: true } : {}), ...surveyAnswersOf(form) }, key("confirm"));
+    if (confirmed.status !== 200) return failed(confirmed, undefined, flow);
     return c.redirect(`/console/receipt?flow=${flow}&customer=${encodeURIComponent(form.customer ?? "")}`, 303);
   });
 

@@ -299,6 +299,11 @@ export const CONSOLE_ERRORS: Record<string, Record<Lang, string>> = {
     ja: "この特典は、この定期コースの再開時の特典としてご案内されていません。再開はしていません。",
     en: "This offer was not suggested for this subscription's comeback. Nothing was reactivated.",
   },
+  // A cancellation the console sent again (same keys) without ever reading its outcome.
+  cancel_unsettled: {
+    ja: "解約の手続きが完了したかどうかを確認できませんでした。解約が確定している場合があります。二重に手続きしないよう、1分ほど待ってからカルテを開き直し、定期コースの状態と履歴を確認してから、必要であればもう一度操作してください。",
+    en: "Could not confirm whether the cancellation went through: it may have been confirmed. So it is not done twice, wait about a minute, reload the karte and check the subscription's status and timeline before trying again.",
+  },
   // The first send of this very action never settled, even after the console sent it again (platform/retry).
   idempotency_key_in_use: {
     ja: "変更が反映されたかどうかを確認できませんでした。反映されている場合があります。二重に変更しないよう、1分ほど待ってからカルテを開き直し、現在のご契約内容を確認してから、必要であればもう一度操作してください。",

@@ -672,6 +672,54 @@ describe("the operator console in a browser", () => {
     expect(await seriousViolations(page)).toEqual([]);
   });
 
+  /** A fresh caller with one plan and no fee, their karte open on the cancel form with a reason given. */
+  async function cancelKarte() {
+    const [customer, sub] = [uid("C"), uid("S")];
+    expect((await h.request("PUT", `/v1/customers/${customer}`, { key: shopA.key, body: customerBody({ name: "解約 五郎", phone: "090-5555-1212" }) })).status).toBe(201);
+    expect((await h.request("PUT", `/v1/subscriptions/${sub}`, { key: shopA.key, body: subscriptionBody(customer, { nextDeliveryOn: addDays(localDate(new Date(), "Asia/Tokyo"), 20) }) })).status).toBe(201);
+    const page = await as(shopA);
+    await page.goto(`${api.url}/console?customer=${customer}&sub=${sub}&reason=too_expensive`);
+    // The cancel flow's calls, in the order one send makes them: start, reason, confirm.
+    const steps = (path: string, init: RequestInit) => init.method === "POST" && (path === `/v1/subscriptions/${sub}/cancel-flows` || /^\/v1\/cancel-flows\/[^/]+\/(reason|confirm)$/.test(path));
+    const flows = async () => ((await h.request("GET", `/v1/customers/${customer}/timeline`, { key: shopA.key })).body.data as any[]).filter((i) => i.kind === "cancel_flow");
+    return { page, sub, steps, flows };
+  }
+
+  it("a cancellation whose confirmation answers 503 (Retry-After: 1): the console sends the same flow again with the same keys, and the caller is canceled once", async () => {
+    const { page, sub, steps, flows } = await cancelKarte();
+    const keys = await withApiAnswering(steps, (n) => (n === 3 ? problem(503, "database_unavailable", 1) : null), async () => {
+      await page.locator("#confirm-cancel").click();
+      await expect(page.locator("h1").textContent()).resolves.toBe("前回の操作を確認しています…");
+      await expect(page.locator(".notice").textContent()).resolves.toContain("1秒後に同じ操作をもう一度送ります。二重に反映されることはありません。");
+      await page.waitForURL(/\/console\/receipt/, { timeout: 10_000 });
+    });
+    await expect(page.locator("h1").textContent()).resolves.toBe("解約受付票");
+    // Start, reason, confirm; then the same three again, each with its own key, the same as before.
+    expect(keys).toHaveLength(6);
+    expect(keys.slice(0, 3).every((k) => k.length > 0)).toBe(true);
+    expect(new Set(keys.slice(0, 3)).size).toBe(3);
+    expect(keys.slice(3)).toEqual(keys.slice(0, 3));
+    expect((await flows()).map((f) => f.type)).toEqual(["canceled"]);
+    expect((await h.request("GET", `/v1/subscriptions/${sub}`, { key: shopA.key })).body.status).toBe("canceled");
+  });
+
+  it("a cancellation the API cannot settle after a few sends: back on the karte, it may have been confirmed, to reload and check; the retry would continue the same flow", async () => {
+    const { page, steps, flows } = await cancelKarte();
+    const confirm = (path: string, init: RequestInit) => steps(path, init) && path.endsWith("/confirm");
+    const keys = await withApiAnswering(confirm, () => problem(409, "idempotency_key_in_use", 1), async () => {
+      await page.locator("#confirm-cancel").click();
+      await page.waitForURL(/error=cancel_unsettled/, { timeout: 15_000 });
+    });
+    await expect(page.locator(".error").textContent()).resolves.toContain("解約が確定している場合があります。二重に手続きしないよう、1分ほど待ってからカルテを開き直し");
+    expect(keys).toHaveLength(4);
+    expect(new Set(keys).size).toBe(1);
+    expect(keys[0]).not.toBe("");
+    const open = await flows();
+    expect(open).toHaveLength(1);
+    expect(new URL(page.url()).searchParams.get("flow")).toBe(open[0].id);
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+
   it("logs a contact that then shows on the timeline", async () => {
     const page = await as(shopA);
     await page.goto(`${api.url}/console?customer=${ids.customer}`);
