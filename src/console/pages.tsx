@@ -16,7 +16,7 @@ import { findTenant } from "../tenants/keys";
 import { ASSETS } from "./assets.generated";
 import { reactivationWindow, type ReactivationWindow } from "../plan-changes/rules";
 import { feeOnReactivation } from "../cancel-flows/terms";
-import { KartePage, KnowledgeList, localSurvey, proposedFirstDelivery, ReactivationPage, surveyAnswersOf, type ExitSurveyAnswer, type KarteData, type KnowledgeEntry, type Offer, type PlanOptions, type Sub, type TimelineItem } from "./karte";
+import { KartePage, KnowledgeList, unreadOf, type Unread, localSurvey, proposedFirstDelivery, ReactivationPage, surveyAnswersOf, type ExitSurveyAnswer, type KarteData, type KnowledgeEntry, type Offer, type PlanOptions, type Sub, type TimelineItem } from "./karte";
 import { Bare, Layout, type PageContext } from "./layout";
 import { MetricsPage } from "./metrics";
 import { changeCallOf } from "./plan";
@@ -63,6 +63,15 @@ const reactivationOf = (c: Context<AppEnv>, sub: Sub, today: string) =>
   );
 
 /**
+ * A read the page cannot do without (the lookup, the customer, their plans) answered "not now"
+ * (karte `unreadOf`): the whole page is the one that says when to reload (pages.onError).
+ */
+function wholePageUnless(res: { status: number; body: any }) {
+  const later = unreadOf(res);
+  if (later) throw new ApiError(later.unread, undefined, { retryAfterSeconds: later.wait });
+}
+
+/**
  * Candidates as GET /v1/winback/candidates answers them — the same service (winback/candidates
  * `candidatesPage`), in the page's language and the shop's settings — called in-process: a page of
  * the list, or (`customerId`) one customer's rows.
@@ -76,14 +85,14 @@ const candidatesFor = async (c: Context<AppEnv>, lang: Lang, q: { limit: number;
  * answers it (with its evidence, to tell a withdrawal from a "no"), the return date the customer
  * named, and the plan's row of the candidates list — or why it is not on it.
  */
-async function winbackOf(c: Context<AppEnv>, api: Api, lang: Lang, customerId: string, subscriptionId: string): Promise<KarteWinback | null> {
+async function winbackOf(c: Context<AppEnv>, api: Api, lang: Lang, customerId: string, subscriptionId: string): Promise<KarteWinback | Unread | null> {
   const [current, held, listed, sent] = await Promise.all([
     api("GET", `/v1/customers/${encodeURIComponent(customerId)}/keep-in-touch`),
     winbackDataOf(c.get("store"), customerId),
     candidatesFor(c, lang, { limit: 100, after: null, customerId }),
     sentComebackFor(c, lang, subscriptionId),
   ]);
-  if (current.status !== 200) return null;
+  if (current.status !== 200) return unreadOf(current);
   const record = held.winbacks.filter((w) => w.subscriptionId === subscriptionId && w.reactivatedAt === null).at(-1);
   const candidate = listed.data.find((r) => r.subscriptionId === subscriptionId) ?? null;
   return {
@@ -326,10 +335,7 @@ export function consolePages(app: Fetcher) {
           </Layout>,
         );
       }
-      // The database down or the session over its limit: the page that says when to reload (pages.onError).
-      if ((res.status === 503 || res.status === 429) && (res.body?.code === "database_unavailable" || res.body?.code === "rate_limited")) {
-        throw new ApiError(res.body.code, undefined, { retryAfterSeconds: retryAfterSeconds(res.body) ?? 1 });
-      }
+      wholePageUnless(res);
       if (res.status !== 200) throw new Error(`lookup answered ${res.status}`);
       lookup = res.body;
       customerId = lookup.customer.id as string;
@@ -343,6 +349,9 @@ export function consolePages(app: Fetcher) {
       api("GET", `/v1/customers/${id}/timeline?limit=30`),
       reasonsP,
     ]);
+    // Without the customer or their plans there is no karte: the whole page says when to reload.
+    wholePageUnless(customer);
+    wholePageUnless(subs);
     // 404, or 422 for text no customer id can be (a name typed into the search): the same answer,
     // with what the search does read.
     if (customer.status === 404 || customer.status === 422) {
@@ -378,9 +387,17 @@ export function consolePages(app: Fetcher) {
       focus?.status === "canceled" ? winbackOf(c, api, lang, customerId!, focus.id) : null,
       flowItem ? api("GET", `/v1/cancel-flows/${encodeURIComponent(flowItem.id)}`) : null,
     ]);
+    // The other parts each say in their place that they could not be read just now (never "none").
+    const unread: KarteData["unread"] = {};
+    const parts = { risk, timeline, reasons, offers, knowledge, cancellation, exitSurvey: survey, planOptions, winback: held && "unread" in held ? held : null } as const;
+    for (const [part, res] of Object.entries(parts)) {
+      const u = res && "unread" in res ? res : unreadOf(res);
+      if (u) unread[part as keyof typeof parts] = u;
+    }
     const openFlow = flowItem && flow?.status === 200 && (flow.body.status === "open" || flow.body.status === "offered") ? { ...flowItem, type: flow.body.status as string } : null;
     const reactivation = focus?.status === "canceled" ? reactivationOf(c, focus, page.today) : null;
-    const winback = held && focus && reactivation ? await proposedComeback(c, lang, focus, reactivation, held) : held;
+    const facts = held && "unread" in held ? null : held;
+    const winback = facts && focus && reactivation ? await proposedComeback(c, lang, focus, reactivation, facts) : facts;
     const done = q.done && ["saved", "changed", "unchanged", "kept", "contact", "used", "reactivated"].includes(q.done) ? t(lang, `done_${q.done}` as "done_saved") : null;
     const data: KarteData = {
       customer: customer.body,
@@ -403,6 +420,7 @@ export function consolePages(app: Fetcher) {
       retryFlow: openFlow && q.flow === openFlow.id ? openFlow.id : null,
       notice: done,
       error: consoleError(lang, q.error, Number(q.wait)),
+      unread,
     };
     return c.html(<KartePage page={page} data={data} search={search} />);
   });

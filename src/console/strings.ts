@@ -136,6 +136,16 @@ const T = {
     en: "Too many console URLs that could not sign in were opened from this address, so sign-ins are paused for a moment. Wait about {n} seconds, then open a new console URL from your admin tool.",
   },
   error: { ja: "エラー", en: "Error" },
+  // A part of the karte the API could not read just now (503 / 429): said in its place, not shown as absent.
+  partUnavailable: { ja: "{part}を今は読み込めません（データベースに一時的に接続できません）。{n}秒ほど待ってから、画面を開き直してください。", en: "{part}: could not be read just now (the database cannot be reached for a moment). Reload the page in about {n} seconds." },
+  partBusy: { ja: "{part}を今は読み込めません（操作が集中しています）。{n}秒ほど待ってから、画面を開き直してください。", en: "{part}: could not be read just now (too many requests). Reload the page in about {n} seconds." },
+  notReadShort: { ja: "読み込めません", en: "not read" },
+  partReasons: { ja: "解約理由の一覧", en: "The list of reasons" },
+  partOffers: { ja: "ご提案", en: "The offers" },
+  partCancellation: { ja: "解約時の条件（手数料・締め切り）", en: "The cancellation terms (fee, cut-off)" },
+  partExitSurvey: { ja: "解約アンケート", en: "The exit survey" },
+  partPlanOptions: { ja: "変更できる内容", en: "What can be changed" },
+  partWinback: { ja: "再開のご案内の情報", en: "The win-back facts" },
   // An action the API answered "not now" (platform/retry), sent again by the console with the same keys.
   retryTitle: { ja: "前回の操作を確認しています…", en: "Checking on the last attempt…" },
   retryUnsettled: {

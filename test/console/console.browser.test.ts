@@ -672,6 +672,51 @@ describe("the operator console in a browser", () => {
     expect(await seriousViolations(page)).toEqual([]);
   });
 
+  it("a karte whose risk, offers and timeline cannot be read just now (503, 429) says so in each place, with when to reload — not as no risk, no offer, no history", async () => {
+    const [customer, sub] = [uid("C"), uid("S")];
+    expect((await h.request("PUT", `/v1/customers/${customer}`, { key: shopA.key, body: customerBody({ name: "読込 六子", phone: "090-6666-1313" }) })).status).toBe(201);
+    expect((await h.request("PUT", `/v1/subscriptions/${sub}`, { key: shopA.key, body: subscriptionBody(customer, { nextDeliveryOn: addDays(localDate(new Date(), "Asia/Tokyo"), 20) }) })).status).toBe(201);
+    const page = await as(shopA);
+    const karte = `${api.url}/console?customer=${customer}&sub=${sub}&reason=too_expensive`;
+    const get = (prefix: string) => (path: string, init: RequestInit) => init.method === "GET" && path.startsWith(prefix);
+    await withApiAnswering(get(`/v1/customers/${customer}/risk`), () => problem(503, "database_unavailable", 30), async () => {
+      await withApiAnswering(get(`/v1/subscriptions/${sub}/offers?`), () => problem(429, "rate_limited", 20), async () => {
+        await withApiAnswering(get(`/v1/customers/${customer}/timeline?`), () => problem(503, "database_unavailable", 5), async () => {
+          const res = await page.goto(karte);
+          expect(res?.status()).toBe(200);
+        });
+      });
+    });
+    expect(await page.locator(".unread").count()).toBe(3);
+    await expect(page.locator(".unread[data-part=risk]").textContent()).resolves.toBe("解約リスクを今は読み込めません（データベースに一時的に接続できません）。30秒ほど待ってから、画面を開き直してください。");
+    await expect(page.locator(".unread[data-part=offers]").textContent()).resolves.toBe("ご提案を今は読み込めません（操作が集中しています）。20秒ほど待ってから、画面を開き直してください。");
+    await expect(page.locator(".unread[data-part=timeline]").textContent()).resolves.toBe("履歴を今は読み込めません（データベースに一時的に接続できません）。5秒ほど待ってから、画面を開き直してください。");
+    await expect(page.locator("tbody tr", { hasText: sub }).locator("td").last().textContent()).resolves.toBe("読み込めません");
+    expect(await page.locator("main").textContent()).not.toContain("この理由でご案内できるご提案はありません");
+    expect(await seriousViolations(page)).toEqual([]);
+    // Read again once the API answers: the parts as they are, nothing said unread.
+    await page.goto(karte);
+    expect(await page.locator(".unread").count()).toBe(0);
+    expect(await page.locator("li.offer").count()).toBeGreaterThan(0);
+  });
+
+  it("the console and its pages have an icon of their own: /favicon.svg linked, /favicon.ico a real 32×32 icon", async () => {
+    const page = await as(shopA);
+    const href = await page.locator("link[rel=icon]").getAttribute("href");
+    expect(href).toBe("/favicon.svg");
+    const sizes = await page.evaluate(async () => {
+      const load = (src: string) => new Promise<number>((done, fail) => {
+        const img = new Image();
+        img.onload = () => done(img.naturalWidth);
+        img.onerror = () => fail(new Error(src));
+        img.src = src;
+      });
+      return [await load("/favicon.svg"), await load("/favicon.ico")];
+    });
+    expect(sizes[1]).toBe(32);
+    expect(sizes[0]).toBeGreaterThan(0);
+  });
+
   /** A fresh caller with one plan and no fee, their karte open on the cancel form with a reason given. */
   async function cancelKarte() {
     const [customer, sub] = [uid("C"), uid("S")];
