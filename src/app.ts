@@ -129,8 +129,7 @@ export function createApp(services: (c: Context<AppEnv>) => Services, options: {
   app.use("/v1/*", requireJsonBody);
   for (const page of ["/docs", "/docs/*"]) app.use(page, docsSecurityHeaders);
   for (const page of ["/console", "/console/*", "/demo/console"]) app.use(page, consoleSecurityHeaders);
-  // A wrong console login token counts as a refused credential, like a wrong key (429 past the limit).
-  app.use("/console/login", limitFailedAuth);
+  // (A wrong console login token counts as a refused credential too: console/pages, whose 429 is a page.)
   app.use("/v1/*", limitFailedAuth);
   app.use("/v1/*", authenticate);
   app.use("/v1/*", limitPerKey);

@@ -27,7 +27,9 @@ import {
   tf,
   TOPIC_LABELS,
   type Lang,
+  type StringKey,
 } from "./strings";
+import { retryAfterSeconds } from "../platform/retry";
 
 // Shapes as the API answers them (only the fields the karte shows).
 type Money = { amount: number; currency: string };
@@ -125,6 +127,45 @@ export function surveyAnswersOf(form: Record<string, string>): { survey?: { ques
   };
 }
 
+/** The karte's parts read apart from the customer and their plans: each can be unread on its own. */
+export type KartePart = "risk" | "reasons" | "offers" | "knowledge" | "cancellation" | "exitSurvey" | "planOptions" | "winback" | "timeline";
+/** A part the API answered "not now" (503 `database_unavailable`, 429 `rate_limited`): why, and the seconds its Retry-After named. */
+export type Unread = { unread: "database_unavailable" | "rate_limited"; wait: number };
+
+/**
+ * A read's answer when it says "not now" — 503 `database_unavailable` or 429 `rate_limited`,
+ * with the seconds to wait (its `retryAfterSeconds`, at least 1) — else null: a part answered,
+ * or truly absent (404, empty), shows as it is. Pure.
+ */
+export function unreadOf(res: { status: number; body: any } | null): Unread | null {
+  if (!res || (res.status !== 503 && res.status !== 429)) return null;
+  const code = res.body?.code;
+  if (code !== "database_unavailable" && code !== "rate_limited") return null;
+  return { unread: code, wait: retryAfterSeconds(res.body ?? {}) ?? 1 };
+}
+
+const PART_NAMES: Record<KartePart, StringKey> = {
+  risk: "risk",
+  reasons: "partReasons",
+  offers: "partOffers",
+  knowledge: "knowledge",
+  cancellation: "partCancellation",
+  exitSurvey: "partExitSurvey",
+  planOptions: "partPlanOptions",
+  winback: "partWinback",
+  timeline: "timeline",
+};
+
+/** In an unread part's place: that it could not be read just now, why, and when to reload — never "none". */
+function UnreadNote(props: { lang: Lang; part: KartePart; unread: Unread }) {
+  const { lang, unread } = props;
+  return (
+    <p class="unread" role="status" data-part={props.part}>
+      {tf(lang, unread.unread === "rate_limited" ? "partBusy" : "partUnavailable", { part: t(lang, PART_NAMES[props.part]), n: unread.wait })}
+    </p>
+  );
+}
+
 export type KarteData = {
   customer: { id: string; name: string | null; email: string | null; phone: string | null };
   subscriptions: Sub[];
@@ -149,6 +190,8 @@ export type KarteData = {
   retryFlow: string | null;
   notice: string | null;
   error: string | null;
+  /** The parts the API could not read just now, shown as such (not as absent). */
+  unread: Partial<Record<KartePart, Unread>>;
 };
 
 /** A comeback offer the customer may take on reactivating (not a reminder: a plain reactivation takes that). */
@@ -680,7 +723,7 @@ const scoreWithBand = (r: { score: number; band: string }, lang: Lang) => (lang 
 export function KartePage(props: { page: PageContext; data: KarteData; search: string }) {
   const { page, data } = props;
   const lang = page.lang;
-  const { customer, focus } = data;
+  const { customer, focus, unread } = data;
   const riskOf = (id: string) => data.risk?.subscriptions.find((r) => r.subscriptionId === id) ?? null;
   // A canceled subscription has no churn risk to speak of: it shows its cancellation instead.
   const live = focus !== null && focus.status !== "canceled";
@@ -764,12 +807,18 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
                         ? `${s.deliveriesCompleted}/${s.commitment.minDeliveries}${s.commitment.earlyCancellationFee ? ` · ${formatMoney(s.commitment.earlyCancellationFee, lang)}` : ""}`
                         : "—"}
                     </td>
-                    <td>{r && s.status !== "canceled" ? scoreWithBand(r, lang) : "—"}</td>
+                    <td>{s.status === "canceled" ? "—" : r ? scoreWithBand(r, lang) : unread.risk ? t(lang, "notReadShort") : "—"}</td>
                   </tr>
                 );
               })}
             </tbody>
           </table>
+          {live && unread.risk ? (
+            <>
+              <h2>{t(lang, "risk")}</h2>
+              <UnreadNote lang={lang} part="risk" unread={unread.risk} />
+            </>
+          ) : null}
           {focusRisk ? (
             <>
               <h2>
@@ -793,10 +842,26 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
           ) : null}
         </section>
 
+        {focus && live && unread.planOptions ? (
+          <section aria-labelledby="plan" class="panel plan">
+            <h2 id="plan">
+              {t(lang, "planChanges")}: <SubName sub={focus} page={page} />
+            </h2>
+            <UnreadNote lang={lang} part="planOptions" unread={unread.planOptions} />
+          </section>
+        ) : null}
         {focus && data.planOptions && focus.status !== "canceled" ? <PlanChanges page={page} sub={focus} options={data.planOptions} customerId={customer.id} reason={data.reason} openFlow={data.openFlow} /> : null}
 
         {focus && !live ? <Cancellation page={page} sub={focus} words={words} /> : null}
 
+        {focus && !live && unread.winback ? (
+          <section aria-labelledby="winback" class="panel winback">
+            <h2 id="winback">
+              {t(lang, "winbackPanel")}: {focus.product.name}
+            </h2>
+            <UnreadNote lang={lang} part="winback" unread={unread.winback} />
+          </section>
+        ) : null}
         {focus && !live && data.winback ? <WinbackPanel page={page} product={focus.product.name} winback={data.winback} /> : null}
 
         {focus && !live && data.reactivation ? <Reactivate page={page} sub={focus} window={data.reactivation} customerId={customer.id} comebacks={comebackChoices(data.winback)} winback={data.winback} /> : null}
@@ -820,6 +885,14 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
               </select>
               <button type="submit">{t(lang, "showOffers")}</button>
             </form>
+            {unread.reasons ? <UnreadNote lang={lang} part="reasons" unread={unread.reasons} /> : null}
+
+            {unread.cancellation ? (
+              <div class="cancel">
+                <h3 id="cancel-title">{t(lang, "cancel")}</h3>
+                <UnreadNote lang={lang} part="cancellation" unread={unread.cancellation} />
+              </div>
+            ) : null}
 
             {data.cancellation ? (
               <form method="post" action="/console/cancel" class="cancel" aria-labelledby="cancel-title">
@@ -855,8 +928,11 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
                     </select>
                   </p>
                 ) : null}
+                {unread.exitSurvey ? <UnreadNote lang={lang} part="exitSurvey" unread={unread.exitSurvey} /> : null}
                 {data.exitSurvey ? <SurveyFields lang={lang} survey={data.exitSurvey} /> : null}
                 <input type="hidden" name="version" value={String(focus.version)} />
+                {/* One operator action: its calls' Idempotency-Keys, the same when the console sends it again. */}
+                <input type="hidden" name="attempt" value={crypto.randomUUID()} />
                 {data.retryFlow ? <input type="hidden" name="flow" value={data.retryFlow} /> : null}
                 <button type="submit" class="danger" id="confirm-cancel">
                   {t(lang, "confirmCancel")}
@@ -864,7 +940,8 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
               </form>
             ) : null}
 
-            {data.reason && data.offers.length === 0 ? <p>{t(lang, "noOffersForReason")}</p> : null}
+            {data.reason && unread.offers ? <UnreadNote lang={lang} part="offers" unread={unread.offers} /> : null}
+            {data.reason && !unread.offers && data.offers.length === 0 ? <p>{t(lang, "noOffersForReason")}</p> : null}
             {data.reason && data.offers.length > 0 ? (
               <>
                 <h3>{t(lang, "offers")}</h3>
@@ -925,7 +1002,7 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
 
         <section aria-labelledby="kb" class="panel">
           <h2 id="kb">{t(lang, "knowledgeFor")}</h2>
-          <KnowledgeList lang={lang} csrf={page.csrf} entries={data.knowledge} back={back} level={3} />
+          {unread.knowledge ? <UnreadNote lang={lang} part="knowledge" unread={unread.knowledge} /> : <KnowledgeList lang={lang} csrf={page.csrf} entries={data.knowledge} back={back} level={3} />}
         </section>
 
         <section aria-labelledby="log" class="panel">
@@ -954,6 +1031,9 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
 
         <section aria-labelledby="tl" class="panel">
           <h2 id="tl">{t(lang, "timeline")}</h2>
+          {unread.timeline ? (
+            <UnreadNote lang={lang} part="timeline" unread={unread.timeline} />
+          ) : (
           <ol class="timeline">
             {data.timeline.map((i) => (
               <li>
@@ -961,6 +1041,7 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
               </li>
             ))}
           </ol>
+          )}
         </section>
       </div>
     </Layout>

@@ -4,10 +4,11 @@ import { DEMO_API_KEY, DEMO_TENANT_ID } from "../demo/seed";
 import { retentionMetricsOf, winbackMetricsOf } from "../metrics/routes";
 import { loadCatalogue } from "../offers/repository";
 import { CONSOLE_COOKIE, consoleCsrfToken, resolveConsole } from "../platform/auth";
+import { limitFailedAuth, limitPerKey } from "../platform/rate-limit";
 import type { AppEnv } from "../platform/env";
 import { ApiError, asApiError } from "../platform/errors";
 import { databaseFailure } from "../db/client";
-import { retryAfterSeconds, retryDelay } from "../platform/retry";
+import { mayHaveApplied, retryAfterSeconds, retryDelay } from "../platform/retry";
 import { localDate } from "../platform/dates";
 import { normalizeEmail, parsePhone } from "../platform/phone";
 import { TenantStore } from "../platform/tenancy";
@@ -15,7 +16,7 @@ import { findTenant } from "../tenants/keys";
 import { ASSETS } from "./assets.generated";
 import { reactivationWindow, type ReactivationWindow } from "../plan-changes/rules";
 import { feeOnReactivation } from "../cancel-flows/terms";
-import { KartePage, KnowledgeList, localSurvey, proposedFirstDelivery, ReactivationPage, surveyAnswersOf, type ExitSurveyAnswer, type KarteData, type KnowledgeEntry, type Offer, type PlanOptions, type Sub, type TimelineItem } from "./karte";
+import { KartePage, KnowledgeList, unreadOf, type Unread, localSurvey, proposedFirstDelivery, ReactivationPage, surveyAnswersOf, type ExitSurveyAnswer, type KarteData, type KnowledgeEntry, type Offer, type PlanOptions, type Sub, type TimelineItem } from "./karte";
 import { Bare, Layout, type PageContext } from "./layout";
 import { MetricsPage } from "./metrics";
 import { changeCallOf } from "./plan";
@@ -62,6 +63,15 @@ const reactivationOf = (c: Context<AppEnv>, sub: Sub, today: string) =>
   );
 
 /**
+ * A read the page cannot do without (the lookup, the customer, their plans) answered "not now"
+ * (karte `unreadOf`): the whole page is the one that says when to reload (pages.onError).
+ */
+function wholePageUnless(res: { status: number; body: any }) {
+  const later = unreadOf(res);
+  if (later) throw new ApiError(later.unread, undefined, { retryAfterSeconds: later.wait });
+}
+
+/**
  * Candidates as GET /v1/winback/candidates answers them — the same service (winback/candidates
  * `candidatesPage`), in the page's language and the shop's settings — called in-process: a page of
  * the list, or (`customerId`) one customer's rows.
@@ -75,14 +85,14 @@ const candidatesFor = async (c: Context<AppEnv>, lang: Lang, q: { limit: number;
  * answers it (with its evidence, to tell a withdrawal from a "no"), the return date the customer
  * named, and the plan's row of the candidates list — or why it is not on it.
  */
-async function winbackOf(c: Context<AppEnv>, api: Api, lang: Lang, customerId: string, subscriptionId: string): Promise<KarteWinback | null> {
+async function winbackOf(c: Context<AppEnv>, api: Api, lang: Lang, customerId: string, subscriptionId: string): Promise<KarteWinback | Unread | null> {
   const [current, held, listed, sent] = await Promise.all([
     api("GET", `/v1/customers/${encodeURIComponent(customerId)}/keep-in-touch`),
     winbackDataOf(c.get("store"), customerId),
     candidatesFor(c, lang, { limit: 100, after: null, customerId }),
     sentComebackFor(c, lang, subscriptionId),
   ]);
-  if (current.status !== 200) return null;
+  if (current.status !== 200) return unreadOf(current);
   const record = held.winbacks.filter((w) => w.subscriptionId === subscriptionId && w.reactivatedAt === null).at(-1);
   const candidate = listed.data.find((r) => r.subscriptionId === subscriptionId) ?? null;
   return {
@@ -146,6 +156,10 @@ export function consolePages(app: Fetcher) {
     pages.get(`/console/assets/${name}`, (c) => c.body(asset.body, 200, { "content-type": asset.type, "cache-control": "public, max-age=300" }));
   }
 
+  // A wrong login token counts as a refused credential, like a wrong key: past the limit the
+  // address gets 429, answered as a page by pages.onError (here, not in app.ts, for that).
+  pages.use("/console/login", limitFailedAuth);
+
   pages.get("/console/login", async (c) => {
     const lang = langOf(c);
     // Plain http to a host other than loopback: the browser would drop the Secure cookie and the
@@ -157,7 +171,8 @@ export function consolePages(app: Fetcher) {
     const token = c.req.query("token") ?? "";
     const session = token ? await redeemLogin(c.get("services").db, token, c.get("services").now()) : null;
     if (!session) {
-      return c.html(<Bare lang={lang} title={t(lang, "sessionEnded")}><p><a href="/console">{t(lang, "console")}</a></p></Bare>, 401);
+      // (the link: an operator still signed in on this browser goes on where they were)
+      return c.html(<Bare lang={lang} title={t(lang, "sessionEnded")}><p>{t(lang, "sessionEndedNote")}</p><p><a href="/console">{t(lang, "console")}</a></p></Bare>, 401);
     }
     setCookie(c, CONSOLE_COOKIE, session.token, {
       httpOnly: true,
@@ -192,10 +207,14 @@ export function consolePages(app: Fetcher) {
         );
       }
       if (e instanceof ApiError && e.code === "session_expired") {
-        return c.html(<Bare lang={lang} title={t(lang, "sessionEnded")}><p>{t(lang, "sessionEnded")}</p></Bare>, 401);
+        return c.html(<Bare lang={lang} title={t(lang, "sessionEnded")}><p>{t(lang, "sessionEndedNote")}</p></Bare>, 401);
       }
       throw e;
     }
+    // The page itself counts against the session's limit, as each of its /v1 calls does: the one
+    // per-key limiter (platform/rate-limit), here once per page, whatever the page reads in-process
+    // (contact notes, the win-back list, metrics). Over it: the 429 page (pages.onError).
+    await limitPerKey(c, async () => {});
     const principal = c.get("caller").principal;
     if (principal.kind !== "console") throw new Error("console principal expected");
     const csrf = await consoleCsrfToken(c.get("services").secretsKey, principal.sessionId);
@@ -316,10 +335,7 @@ export function consolePages(app: Fetcher) {
           </Layout>,
         );
       }
-      // The database down or the session over its limit: the page that says when to reload (pages.onError).
-      if ((res.status === 503 || res.status === 429) && (res.body?.code === "database_unavailable" || res.body?.code === "rate_limited")) {
-        throw new ApiError(res.body.code, undefined, { retryAfterSeconds: retryAfterSeconds(res.body) ?? 1 });
-      }
+      wholePageUnless(res);
       if (res.status !== 200) throw new Error(`lookup answered ${res.status}`);
       lookup = res.body;
       customerId = lookup.customer.id as string;
@@ -333,6 +349,9 @@ export function consolePages(app: Fetcher) {
       api("GET", `/v1/customers/${id}/timeline?limit=30`),
       reasonsP,
     ]);
+    // Without the customer or their plans there is no karte: the whole page says when to reload.
+    wholePageUnless(customer);
+    wholePageUnless(subs);
     // 404, or 422 for text no customer id can be (a name typed into the search): the same answer,
     // with what the search does read.
     if (customer.status === 404 || customer.status === 422) {
@@ -368,9 +387,17 @@ export function consolePages(app: Fetcher) {
       focus?.status === "canceled" ? winbackOf(c, api, lang, customerId!, focus.id) : null,
       flowItem ? api("GET", `/v1/cancel-flows/${encodeURIComponent(flowItem.id)}`) : null,
     ]);
+    // The other parts each say in their place that they could not be read just now (never "none").
+    const unread: KarteData["unread"] = {};
+    const parts = { risk, timeline, reasons, offers, knowledge, cancellation, exitSurvey: survey, planOptions, winback: held && "unread" in held ? held : null } as const;
+    for (const [part, res] of Object.entries(parts)) {
+      const u = res && "unread" in res ? res : unreadOf(res);
+      if (u) unread[part as keyof typeof parts] = u;
+    }
     const openFlow = flowItem && flow?.status === 200 && (flow.body.status === "open" || flow.body.status === "offered") ? { ...flowItem, type: flow.body.status as string } : null;
     const reactivation = focus?.status === "canceled" ? reactivationOf(c, focus, page.today) : null;
-    const winback = held && focus && reactivation ? await proposedComeback(c, lang, focus, reactivation, held) : held;
+    const facts = held && "unread" in held ? null : held;
+    const winback = facts && focus && reactivation ? await proposedComeback(c, lang, focus, reactivation, facts) : facts;
     const done = q.done && ["saved", "changed", "unchanged", "kept", "contact", "used", "reactivated"].includes(q.done) ? t(lang, `done_${q.done}` as "done_saved") : null;
     const data: KarteData = {
       customer: customer.body,
@@ -393,6 +420,7 @@ export function consolePages(app: Fetcher) {
       retryFlow: openFlow && q.flow === openFlow.id ? openFlow.id : null,
       notice: done,
       error: consoleError(lang, q.error, Number(q.wait)),
+      unread,
     };
     return c.html(<KartePage page={page} data={data} search={search} />);
   });
@@ -405,17 +433,24 @@ export function consolePages(app: Fetcher) {
 
   /**
    * An action's refused call, answered. A "not now" (409 `idempotency_key_in_use`, 503, 429 with
-   * Retry-After: platform/retry) on an action whose calls all carry the form's attempt key
-   * (`keyed`) is a page that posts the same form again after Retry-After seconds — the same
-   * attempt, so the same Idempotency-Keys: a change the first send made is answered, not made
-   * again — counting its sends in `retry`; past the rule's bound, or anything else, back to the
-   * karte with the refusal (and the seconds to wait, when the API named them).
+   * Retry-After: platform/retry) on an action whose calls all carry the form's attempt key is a
+   * page that posts the same form again after Retry-After seconds — the same attempt, so the same
+   * Idempotency-Keys: a change the first send made is answered, not made again — counting its
+   * sends in `retry` (a form without an attempt is never sent again: retryDelay). Past the rule's
+   * bound, when the action may have applied (platform/retry mayHaveApplied), back to the karte
+   * saying so in `unsettled`'s words (a CONSOLE_ERRORS code: reload and check before trying
+   * again); anything else, back with the refusal (and the seconds to wait, when the API named
+   * them). `flow`: the cancel flow left open, for the karte's retry to continue.
    */
-  const refusalOf = (c: Context<AppEnv>, page: PageContext, form: Record<string, string>, keyed: boolean) => (res: { status: number; body: any }, code: unknown = res.body?.code) => {
+  const refusalOf = (c: Context<AppEnv>, page: PageContext, form: Record<string, string>, unsettled = "idempotency_key_in_use") => (res: { status: number; body: any }, code: unknown = res.body?.code, flow?: string) => {
     const problem = (res.body ?? {}) as Record<string, unknown>;
     const sent = Math.min(Math.max(Number.parseInt(form.retry ?? "0", 10) || 0, 0), 99) + 1;
-    const s = keyed && typeof problem.code === "string" ? retryDelay({ ...problem, code: problem.code }, { method: "POST", idempotencyKey: form.attempt }, sent) : null;
-    if (s === null) return backTo(c, form, { error: code, wait: retryAfterSeconds(problem) });
+    const later = typeof problem.code === "string" ? { ...problem, code: problem.code } : null;
+    const s = later ? retryDelay(later, { method: "POST", idempotencyKey: form.attempt }, sent) : null;
+    if (s === null) {
+      const error = later && form.attempt && mayHaveApplied(later, sent) ? unsettled : code;
+      return backTo(c, form, { error, wait: retryAfterSeconds(problem), ...(flow ? { flow } : {}) });
+    }
     const note = problem.code === "idempotency_key_in_use" ? "retryUnsettled" : problem.code === "rate_limited" ? "retryTooMany" : "retryUnavailable";
     return c.html(<ResendPage page={page} action={c.req.path} form={{ ...form, retry: String(sent) }} seconds={s} note={tf(page.lang, note, { n: s })} />);
   };
@@ -472,7 +507,7 @@ export function consolePages(app: Fetcher) {
     const body = { channel: "operator", ...(form.nextDeliveryOn ? { nextDeliveryOn: form.nextDeliveryOn } : {}), ...(form.offerId ? { offerId: form.offerId } : {}) };
     const res = await who.api("POST", `/v1/subscriptions/${encodeURIComponent(form.sub ?? "")}/reactivate`, body, attemptKey(form)("reactivate"));
     // offer_not_shown here is about a comeback, not a cancel flow: the console's words for it differ.
-    if (res.status !== 200) return refusalOf(c, who.page, form, true)(res, res.body?.code === "offer_not_shown" ? "comeback_not_shown" : res.body?.code);
+    if (res.status !== 200) return refusalOf(c, who.page, form)(res, res.body?.code === "offer_not_shown" ? "comeback_not_shown" : res.body?.code);
     return backTo(c, form, { done: "reactivated" });
   });
 
@@ -484,7 +519,7 @@ export function consolePages(app: Fetcher) {
     const sub = encodeURIComponent(form.sub ?? "");
     const ifMatch = { "if-match": `"${form.version ?? ""}"` };
     const key = attemptKey(form);
-    const failed = refusalOf(c, who.page, form, true);
+    const failed = refusalOf(c, who.page, form);
     // Offers are shown for a reason only; a change without one is /console/change.
     if (!form.reason) return backTo(c, form, { error: "offer_not_found" });
     // The caller gave a reason: the save runs through the cancel flow on channel operator, so it
@@ -518,7 +553,7 @@ export function consolePages(app: Fetcher) {
     const sub = encodeURIComponent(form.sub ?? "");
     const ifMatch = { "if-match": `"${form.version ?? ""}"` };
     const key = attemptKey(form);
-    const failed = refusalOf(c, who.page, form, true);
+    const failed = refusalOf(c, who.page, form);
     if (form.reason) {
       // A change the rules then refuse (rare: the form offers only what plan-options allows)
       // leaves this flow open; the operator's next save or cancellation supersedes it.
@@ -547,8 +582,12 @@ export function consolePages(app: Fetcher) {
     const { api } = who;
     const sub = encodeURIComponent(form.sub ?? "");
     const ifMatch: Record<string, string> = form.version ? { "if-match": `"${form.version}"` } : {};
-    // Its calls carry no attempt key (the flow is the retry's handle): never sent again by itself.
-    const failed = refusalOf(c, who.page, form, false);
+    // Each call carries the form's attempt key (one per operator action: a new karte, a new
+    // attempt), so a "not now" is sent again as it was: the same flow started, the same
+    // confirmation, never a second flow or a second cancellation. Given up on, the karte says the
+    // cancellation may have gone through and to reload and check.
+    const key = attemptKey(form);
+    const failed = refusalOf(c, who.page, form, "cancel_unsettled");
     let flow: string | null = null;
     let reasonGiven = false;
     if (form.flow) {
@@ -563,18 +602,18 @@ export function consolePages(app: Fetcher) {
       }
     }
     if (flow === null) {
-      const started = await api("POST", `/v1/subscriptions/${sub}/cancel-flows`, { channel: "operator" }, ifMatch);
+      const started = await api("POST", `/v1/subscriptions/${sub}/cancel-flows`, { channel: "operator" }, { ...ifMatch, ...key("start") });
       if (started.status !== 201) return failed(started);
       flow = started.body.flowId as string;
     }
     if (form.reason && !reasonGiven) {
       // The flow records as shown (and, on confirming, as declined) only what the operator says they
       // presented; none unless they pick one.
-      const given = await api("POST", `/v1/cancel-flows/${flow}/reason`, { reason: form.reason, offerId: form.presentedOfferId || null });
-      if (given.status !== 200) return failed(given);
+      const given = await api("POST", `/v1/cancel-flows/${flow}/reason`, { reason: form.reason, offerId: form.presentedOfferId || null }, key("reason"));
+      if (given.status !== 200) return failed(given, undefined, flow);
     }
-    const confirmed = await api("POST", `/v1/cancel-flows/${flow}/confirm`, { ...(form.acknowledgeFee === "true" ? { acknowledgeFee: true } : {}), ...surveyAnswersOf(form) });
-    if (confirmed.status !== 200) return backTo(c, form, { error: confirmed.body?.code, flow, wait: retryAfterSeconds(confirmed.body ?? {}) });
+    const confirmed = await api("POST", `/v1/cancel-flows/${flow}/confirm`, { ...(form.acknowledgeFee === "true" ? { acknowledgeFee: true } : {}), ...surveyAnswersOf(form) }, key("confirm"));
+    if (confirmed.status !== 200) return failed(confirmed, undefined, flow);
     return c.redirect(`/console/receipt?flow=${flow}&customer=${encodeURIComponent(form.customer ?? "")}`, 303);
   });
 
@@ -733,7 +772,7 @@ export function consolePages(app: Fetcher) {
     if (principal.kind === "console") await endConsoleSession(c.get("store"), principal.sessionId, c.get("services").now());
     deleteCookie(c, CONSOLE_COOKIE, { path: "/" });
     const lang = who.page.lang;
-    return c.html(<Bare lang={lang} title={t(lang, "loggedOut")}><p>{t(lang, "loggedOut")}</p></Bare>);
+    return c.html(<Bare lang={lang} title={t(lang, "loggedOut")}><p>{t(lang, "loggedOutNote")}</p></Bare>);
   });
 
   // The demo shop only: a fresh one-time console URL each visit (a printed one works once).
@@ -770,6 +809,16 @@ export function consolePages(app: Fetcher) {
     if (problem.code !== "database_unavailable" && problem.code !== "rate_limited") throw err;
     const lang = langOf(c);
     const n = retryAfterSeconds(problem.extra) ?? 1;
+    if (c.req.path === "/console/login" && problem.code === "rate_limited") {
+      // Only refused tokens are counted: this URL did not sign in either; a new one is needed.
+      return c.html(
+        <Bare lang={lang} title={t(lang, "loginPausedTitle")}>
+          <p role="alert">{tf(lang, "loginPaused", { n })}</p>
+        </Bare>,
+        429,
+        { "retry-after": String(n) },
+      );
+    }
     // Reloading a read is safe; a form's post goes back to the page it was sent from.
     const referer = c.req.header("referer");
     const here = new URL(c.req.url);

@@ -124,9 +124,28 @@ const T = {
     ja: "このページは暗号化されていない http で開かれました。コンソールのログイン情報（Cookie）は HTTPS の接続でしか保存されないため、このままではログインできません。コンソールURLはまだ使われていません。https:// で始まるURLで開き直すか、サーバーと同じマシンで http://localhost から開いてください（HTTPS を終端するリバースプロキシの内側なら、サーバーに TRUST_PROXY を設定してください）。",
     en: "This page was opened over plain http. The console's sign-in cookie is only kept over HTTPS, so signing in cannot work this way; the console URL has not been used. Open it again with an https:// URL, or from http://localhost on the server's own machine (behind a reverse proxy that terminates HTTPS, set TRUST_PROXY on the server).",
   },
-  sessionEnded: { ja: "セッションが終了しました。管理画面から新しいコンソールURLを開いてください。", en: "The session has ended. Open a new console URL from your admin tool." },
+  // The page's heading, and below it what to do (the heading is not said twice).
+  sessionEnded: { ja: "セッションが終了しました", en: "The session has ended" },
+  sessionEndedNote: { ja: "続けるには、管理画面から新しいコンソールURLを開いてください。", en: "To go on, open a new console URL from your admin tool." },
   loggedOut: { ja: "ログアウトしました。", en: "You are logged out." },
+  loggedOutNote: { ja: "このブラウザでのコンソールの利用を終了しました。再び使うときは、管理画面から新しいコンソールURLを開いてください。", en: "The console is closed in this browser. To use it again, open a new console URL from your admin tool." },
+  // A console URL opened after too many that could not sign in from the same address (platform/rate-limit limitFailedAuth).
+  loginPausedTitle: { ja: "しばらく待ってからログインしてください", en: "Wait a moment before signing in" },
+  loginPaused: {
+    ja: "ログインできないコンソールURLが、この接続元から続けて開かれたため、ログインを一時的に受け付けていません。{n}秒ほど待ってから、管理画面で新しいコンソールURLを発行して開いてください。",
+    en: "Too many console URLs that could not sign in were opened from this address, so sign-ins are paused for a moment. Wait about {n} seconds, then open a new console URL from your admin tool.",
+  },
   error: { ja: "エラー", en: "Error" },
+  // A part of the karte the API could not read just now (503 / 429): said in its place, not shown as absent.
+  partUnavailable: { ja: "{part}を今は読み込めません（データベースに一時的に接続できません）。{n}秒ほど待ってから、画面を開き直してください。", en: "{part}: could not be read just now (the database cannot be reached for a moment). Reload the page in about {n} seconds." },
+  partBusy: { ja: "{part}を今は読み込めません（操作が集中しています）。{n}秒ほど待ってから、画面を開き直してください。", en: "{part}: could not be read just now (too many requests). Reload the page in about {n} seconds." },
+  notReadShort: { ja: "読み込めません", en: "not read" },
+  partReasons: { ja: "解約理由の一覧", en: "The list of reasons" },
+  partOffers: { ja: "ご提案", en: "The offers" },
+  partCancellation: { ja: "解約時の条件（手数料・締め切り）", en: "The cancellation terms (fee, cut-off)" },
+  partExitSurvey: { ja: "解約アンケート", en: "The exit survey" },
+  partPlanOptions: { ja: "変更できる内容", en: "What can be changed" },
+  partWinback: { ja: "再開のご案内の情報", en: "The win-back facts" },
   // An action the API answered "not now" (platform/retry), sent again by the console with the same keys.
   retryTitle: { ja: "前回の操作を確認しています…", en: "Checking on the last attempt…" },
   retryUnsettled: {
@@ -289,6 +308,11 @@ export const CONSOLE_ERRORS: Record<string, Record<Lang, string>> = {
   comeback_not_shown: {
     ja: "この特典は、この定期コースの再開時の特典としてご案内されていません。再開はしていません。",
     en: "This offer was not suggested for this subscription's comeback. Nothing was reactivated.",
+  },
+  // A cancellation the console sent again (same keys) without ever reading its outcome.
+  cancel_unsettled: {
+    ja: "解約の手続きが完了したかどうかを確認できませんでした。解約が確定している場合があります。二重に手続きしないよう、1分ほど待ってからカルテを開き直し、定期コースの状態と履歴を確認してから、必要であればもう一度操作してください。",
+    en: "Could not confirm whether the cancellation went through: it may have been confirmed. So it is not done twice, wait about a minute, reload the karte and check the subscription's status and timeline before trying again.",
   },
   // The first send of this very action never settled, even after the console sent it again (platform/retry).
   idempotency_key_in_use: {

@@ -6,6 +6,7 @@ import { ApiError, DATABASE_FIX_RETRY_AFTER_S, DATABASE_RETRY_AFTER_S, databaseU
 import { errorResponses, jsonResponse } from "../platform/openapi";
 import { STEP_NAMES } from "../platform/step-faults";
 import { DOCS_PAGE, docsInit, type DocsOptions } from "./docs";
+import { FAVICON_CACHE, FAVICON_ICO, FAVICON_SVG } from "./favicon";
 
 /**
  * How many of this build's migrations the database lacks. Throws 503 `database_unavailable` when
@@ -89,6 +90,9 @@ export function metaRouter(openapi: () => Uint8Array<ArrayBuffer>, docs: DocsOpt
       gzipped ??= new Response(new Blob([openapi()]).stream().pipeThrough(new CompressionStream("gzip"))).arrayBuffer();
       return c.body(await gzipped, 200, { "content-type": "application/json", "content-encoding": "gzip", vary: "Accept-Encoding" });
     })
+    // The service's icon (meta/favicon): the pages link the SVG; /favicon.ico for those who ask there.
+    .get("/favicon.svg", (c) => c.body(FAVICON_SVG, 200, { "content-type": "image/svg+xml", "cache-control": FAVICON_CACHE }))
+    .get("/favicon.ico", (c) => c.body(FAVICON_ICO, 200, { "content-type": "image/x-icon", "cache-control": FAVICON_CACHE }))
     .get("/docs", (c) => c.html(DOCS_PAGE, 200, { "cache-control": "no-cache" }))
     .get("/docs/init.js", (c) => c.body(init, 200, { "content-type": "text/javascript; charset=utf-8", "cache-control": "no-cache" }))
     .get("/docs/viewer.js", async (c) => {

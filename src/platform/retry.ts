@@ -32,6 +32,17 @@ export function retryDelay(problem: { code: string } & Record<string, unknown>, 
   return s;
 }
 
+/**
+ * Whether a write given up on after `problem` (retryDelay answered null) may still have been
+ * applied, so the person is told to reload and check rather than to try again: the API said its
+ * first send had not finished (409 `idempotency_key_in_use`), or it was sent more than once and
+ * the last answer was another "not now" (what the earlier sends did is not known). `sent`: sends
+ * so far (≥ 1). A first send refused with 503 or 429 did nothing.
+ */
+export function mayHaveApplied(problem: { code: string }, sent: number): boolean {
+  return problem.code === "idempotency_key_in_use" || (sent > 1 && LATER.has(problem.code));
+}
+
 /** The problem's wait in whole seconds (its `retryAfterSeconds`, which is also its `Retry-After`), or null. */
 export function retryAfterSeconds(problem: Record<string, unknown>): number | null {
   const s = problem.retryAfterSeconds;

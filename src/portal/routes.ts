@@ -53,6 +53,7 @@ export function portalRouter(dispatch: Dispatch) {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${say("demoTitle", lang)}</title>
+<link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <style>
   body { margin: 0 auto; padding: 1rem; max-width: 52rem; font: 1rem/1.6 system-ui, sans-serif; color: #1f2933; }
   tsuzuku-portal { --tsuzuku-brand: #00695c; }

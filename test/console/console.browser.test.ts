@@ -672,6 +672,99 @@ describe("the operator console in a browser", () => {
     expect(await seriousViolations(page)).toEqual([]);
   });
 
+  it("a karte whose risk, offers and timeline cannot be read just now (503, 429) says so in each place, with when to reload — not as no risk, no offer, no history", async () => {
+    const [customer, sub] = [uid("C"), uid("S")];
+    expect((await h.request("PUT", `/v1/customers/${customer}`, { key: shopA.key, body: customerBody({ name: "読込 六子", phone: "090-6666-1313" }) })).status).toBe(201);
+    expect((await h.request("PUT", `/v1/subscriptions/${sub}`, { key: shopA.key, body: subscriptionBody(customer, { nextDeliveryOn: addDays(localDate(new Date(), "Asia/Tokyo"), 20) }) })).status).toBe(201);
+    const page = await as(shopA);
+    const karte = `${api.url}/console?customer=${customer}&sub=${sub}&reason=too_expensive`;
+    const get = (prefix: string) => (path: string, init: RequestInit) => init.method === "GET" && path.startsWith(prefix);
+    await withApiAnswering(get(`/v1/customers/${customer}/risk`), () => problem(503, "database_unavailable", 30), async () => {
+      await withApiAnswering(get(`/v1/subscriptions/${sub}/offers?`), () => problem(429, "rate_limited", 20), async () => {
+        await withApiAnswering(get(`/v1/customers/${customer}/timeline?`), () => problem(503, "database_unavailable", 5), async () => {
+          const res = await page.goto(karte);
+          expect(res?.status()).toBe(200);
+        });
+      });
+    });
+    expect(await page.locator(".unread").count()).toBe(3);
+    await expect(page.locator(".unread[data-part=risk]").textContent()).resolves.toBe("解約リスクを今は読み込めません（データベースに一時的に接続できません）。30秒ほど待ってから、画面を開き直してください。");
+    await expect(page.locator(".unread[data-part=offers]").textContent()).resolves.toBe("ご提案を今は読み込めません（操作が集中しています）。20秒ほど待ってから、画面を開き直してください。");
+    await expect(page.locator(".unread[data-part=timeline]").textContent()).resolves.toBe("履歴を今は読み込めません（データベースに一時的に接続できません）。5秒ほど待ってから、画面を開き直してください。");
+    await expect(page.locator("tbody tr", { hasText: sub }).locator("td").last().textContent()).resolves.toBe("読み込めません");
+    expect(await page.locator("main").textContent()).not.toContain("この理由でご案内できるご提案はありません");
+    expect(await seriousViolations(page)).toEqual([]);
+    // Read again once the API answers: the parts as they are, nothing said unread.
+    await page.goto(karte);
+    expect(await page.locator(".unread").count()).toBe(0);
+    expect(await page.locator("li.offer").count()).toBeGreaterThan(0);
+  });
+
+  it("the console and its pages have an icon of their own: /favicon.svg linked, /favicon.ico a real 32×32 icon", async () => {
+    const page = await as(shopA);
+    const href = await page.locator("link[rel=icon]").getAttribute("href");
+    expect(href).toBe("/favicon.svg");
+    const sizes = await page.evaluate(async () => {
+      const load = (src: string) => new Promise<number>((done, fail) => {
+        const img = new Image();
+        img.onload = () => done(img.naturalWidth);
+        img.onerror = () => fail(new Error(src));
+        img.src = src;
+      });
+      return [await load("/favicon.svg"), await load("/favicon.ico")];
+    });
+    expect(sizes[1]).toBe(32);
+    expect(sizes[0]).toBeGreaterThan(0);
+  });
+
+  /** A fresh caller with one plan and no fee, their karte open on the cancel form with a reason given. */
+  async function cancelKarte() {
+    const [customer, sub] = [uid("C"), uid("S")];
+    expect((await h.request("PUT", `/v1/customers/${customer}`, { key: shopA.key, body: customerBody({ name: "解約 五郎", phone: "090-5555-1212" }) })).status).toBe(201);
+    expect((await h.request("PUT", `/v1/subscriptions/${sub}`, { key: shopA.key, body: subscriptionBody(customer, { nextDeliveryOn: addDays(localDate(new Date(), "Asia/Tokyo"), 20) }) })).status).toBe(201);
+    const page = await as(shopA);
+    await page.goto(`${api.url}/console?customer=${customer}&sub=${sub}&reason=too_expensive`);
+    // The cancel flow's calls, in the order one send makes them: start, reason, confirm.
+    const steps = (path: string, init: RequestInit) => init.method === "POST" && (path === `/v1/subscriptions/${sub}/cancel-flows` || /^\/v1\/cancel-flows\/[^/]+\/(reason|confirm)$/.test(path));
+    const flows = async () => ((await h.request("GET", `/v1/customers/${customer}/timeline`, { key: shopA.key })).body.data as any[]).filter((i) => i.kind === "cancel_flow");
+    return { page, sub, steps, flows };
+  }
+
+  it("a cancellation whose confirmation answers 503 (Retry-After: 1): the console sends the same flow again with the same keys, and the caller is canceled once", async () => {
+    const { page, sub, steps, flows } = await cancelKarte();
+    const keys = await withApiAnswering(steps, (n) => (n === 3 ? problem(503, "database_unavailable", 1) : null), async () => {
+      await page.locator("#confirm-cancel").click();
+      await expect(page.locator("h1").textContent()).resolves.toBe("前回の操作を確認しています…");
+      await expect(page.locator(".notice").textContent()).resolves.toContain("1秒後に同じ操作をもう一度送ります。二重に反映されることはありません。");
+      await page.waitForURL(/\/console\/receipt/, { timeout: 10_000 });
+    });
+    await expect(page.locator("h1").textContent()).resolves.toBe("解約受付票");
+    // Start, reason, confirm; then the same three again, each with its own key, the same as before.
+    expect(keys).toHaveLength(6);
+    expect(keys.slice(0, 3).every((k) => k.length > 0)).toBe(true);
+    expect(new Set(keys.slice(0, 3)).size).toBe(3);
+    expect(keys.slice(3)).toEqual(keys.slice(0, 3));
+    expect((await flows()).map((f) => f.type)).toEqual(["canceled"]);
+    expect((await h.request("GET", `/v1/subscriptions/${sub}`, { key: shopA.key })).body.status).toBe("canceled");
+  });
+
+  it("a cancellation the API cannot settle after a few sends: back on the karte, it may have been confirmed, to reload and check; the retry would continue the same flow", async () => {
+    const { page, steps, flows } = await cancelKarte();
+    const confirm = (path: string, init: RequestInit) => steps(path, init) && path.endsWith("/confirm");
+    const keys = await withApiAnswering(confirm, () => problem(409, "idempotency_key_in_use", 1), async () => {
+      await page.locator("#confirm-cancel").click();
+      await page.waitForURL(/error=cancel_unsettled/, { timeout: 15_000 });
+    });
+    await expect(page.locator(".error").textContent()).resolves.toContain("解約が確定している場合があります。二重に手続きしないよう、1分ほど待ってからカルテを開き直し");
+    expect(keys).toHaveLength(4);
+    expect(new Set(keys).size).toBe(1);
+    expect(keys[0]).not.toBe("");
+    const open = await flows();
+    expect(open).toHaveLength(1);
+    expect(new URL(page.url()).searchParams.get("flow")).toBe(open[0].id);
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+
   it("logs a contact that then shows on the timeline", async () => {
     const page = await as(shopA);
     await page.goto(`${api.url}/console?customer=${ids.customer}`);

@@ -335,4 +335,21 @@ export function consoleSuite(h: () => Harness) {
       expect((await h().request("GET", "/console", { headers: { cookie } })).status).toBe(401);
     });
   });
+
+  describe("console URLs that cannot sign in, from one client address", () => {
+    it("past the failed-auth limit (30 a minute), the operator reads a page saying to wait and how long, on either runtime; Retry-After in the header", async () => {
+      const client = `198.51.100.${Math.floor(Math.random() * 200) + 1}`;
+      // The local Workers binding counts in windows aligned to the wall clock's minute (test/http/auth.ts).
+      const intoMinute = Date.now() % 60_000;
+      if (intoMinute > 40_000) await new Promise((r) => setTimeout(r, 60_000 - intoMinute + 100));
+      const open = (i: number) => h().request("GET", `/console/login?token=spent-${i}`, { clientAddress: client, headers: { "accept-language": "ja" } });
+      for (let i = 0; i < 30; i++) expect((await open(i)).status).toBe(401);
+      const over = await open(30);
+      expect(over.status).toBe(429);
+      expect(over.headers.get("retry-after")).toBe("60");
+      expect(over.headers.get("content-type")).toContain("text/html");
+      expect(over.text).toContain("60秒ほど待ってから、管理画面で新しいコンソールURLを発行して開いてください。");
+      expect(over.headers.get("set-cookie")).toBeNull();
+    }, 60_000);
+  });
 }

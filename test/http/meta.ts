@@ -30,6 +30,22 @@ export function metaSuite(h: () => Harness) {
       expect(viewer.text).toContain("createApiReference");
     });
 
+    it("answers /favicon.ico and the pages' /favicon.svg with a small icon, kept a long time", async () => {
+      const ico = await h().request("GET", "/favicon.ico");
+      expect(ico.status).toBe(200);
+      expect(ico.headers.get("content-type")).toBe("image/x-icon");
+      expect(ico.headers.get("cache-control")).toBe("public, max-age=31536000");
+      // An ICO's header: reserved 0, type 1 (icon), one image.
+      expect([...ico.text.slice(0, 6)].map((ch) => ch.charCodeAt(0))).toEqual([0, 0, 1, 0, 1, 0]);
+      const svg = await h().request("GET", "/favicon.svg");
+      expect(svg.status).toBe(200);
+      expect(svg.headers.get("content-type")).toBe("image/svg+xml");
+      expect(svg.headers.get("cache-control")).toBe("public, max-age=31536000");
+      expect(svg.text).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+      expect(svg.text.length).toBeLessThan(1_000);
+      expect((await h().request("GET", "/docs")).text).toContain('<link rel="icon" href="/favicon.svg"');
+    });
+
     it("/docs may not be framed by another site (CSP frame-ancestors)", async () => {
       const docs = await h().request("GET", "/docs");
       expect(docs.headers.get("content-security-policy")).toMatch(/frame-ancestors 'none'/);

@@ -340,7 +340,12 @@ describe("the console login on a real server", () => {
     expect(statuses).toEqual([401, 401, 401, 429, 429]);
     const over = await fetch(`${base}/console/login?token=wrong`, { redirect: "manual" });
     expect(over.headers.get("ratelimit-policy")).toBe('"failed_auth";q=3;w=60');
-    expect(over.headers.get("retry-after")).toMatch(/^\d+$/);
+    expect(over.headers.get("retry-after")).toBe("60");
+    // An operator's browser opened it: a page in their words saying how long to wait, not JSON.
+    expect(over.headers.get("content-type")).toContain("text/html");
+    const page = await over.text();
+    expect(page).toContain('<html lang="ja">');
+    expect(page).toContain("ログインを一時的に受け付けていません。60秒ほど待ってから、管理画面で新しいコンソールURLを発行して開いてください。");
     server.close();
     h.close();
   });
@@ -386,6 +391,52 @@ describe("the console login on a real server", () => {
     expect(login.status).toBe(303);
     expect(String(login.headers["set-cookie"])).toContain("tsz_console=");
     server.server.close();
+    h.close();
+  });
+});
+
+describe("the console's pages and the console session's rate limit", () => {
+  it("every console page counts against the session's per-minute limit, as its /v1 calls do: over it, a contact note is refused with a page saying when to reload, and nothing is logged", async () => {
+    const h = await nodeHarness({ rateLimits: rateLimitConfigFromEnv({ RATE_LIMIT_STANDARD: "3" }) });
+    const t = await h.tenant();
+    const customer = uid("C");
+    expect((await h.request("PUT", `/v1/customers/${customer}`, { key: t.key, body: customerBody() })).status).toBe(201);
+    const minted = await h.request("POST", "/v1/console-sessions", { key: t.key, body: { operatorId: "op-1", operatorName: "佐々木 美咲" } });
+    const login = await h.app.request(new URL(minted.body.url).pathname + new URL(minted.body.url).search);
+    expect(login.status).toBe(303);
+    const cookie = login.headers.get("set-cookie")!.split(";")[0]!;
+    // The search page reads nothing through /v1: before, no page of the console was ever counted.
+    const statuses: number[] = [];
+    let csrf = "";
+    for (let i = 0; i < 3; i++) {
+      const res = await h.app.request("/console", { headers: { cookie } });
+      statuses.push(res.status);
+      csrf = /data-csrf="([^"]+)"/.exec(await res.text())?.[1] ?? csrf;
+    }
+    expect(statuses).toEqual([200, 200, 200]);
+    const note = await h.app.request("/console/contact", {
+      method: "POST",
+      headers: { cookie, "content-type": "application/x-www-form-urlencoded", referer: `http://localhost/console?customer=${customer}` },
+      body: new URLSearchParams({ csrf, customer, topic: "inquiry", note: "数える" }).toString(),
+    });
+    expect(note.status).toBe(429);
+    expect(note.headers.get("retry-after")).toMatch(/^\d+$/);
+    expect(note.headers.get("content-type")).toContain("text/html");
+    const page = await note.text();
+    expect(page).toContain(`操作が集中しています。${note.headers.get("retry-after")}秒ほど待ってから、画面を開き直してください。`);
+    expect(page).toContain(`href="/console?customer=${customer}"`);
+    const timeline = await h.request("GET", `/v1/customers/${customer}/timeline`, { key: t.key });
+    expect(timeline.body.data).toEqual([]);
+    h.close();
+  });
+
+  it("the ended-session page says it once, then what to do", async () => {
+    const h = await nodeHarness();
+    const res = await h.app.request("/console", { headers: { "accept-language": "ja" } });
+    expect(res.status).toBe(401);
+    const text = (await res.text()).replace(/<title>.*?<\/title>/, "");
+    expect(text.split("セッションが終了しました")).toHaveLength(2);
+    expect(text).toContain("管理画面から新しいコンソールURLを開いてください");
     h.close();
   });
 });

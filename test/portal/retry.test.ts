@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { say } from "../../src/platform/localized-text";
 import { ApiProblem, type Problem } from "../../src/portal/client/api";
 import { refusalText } from "../../src/portal/client/refusals";
-import { MAX_RETRIES, retryDelay } from "../../src/platform/retry";
+import { MAX_RETRIES, mayHaveApplied, retryDelay } from "../../src/platform/retry";
 import { withRetries } from "../../src/portal/client/retry";
 
 const yen = (m: { amount: number; currency: string }) => `￥${m.amount}`;
@@ -23,6 +23,14 @@ describe("the portal's retries after a 'not now' answer", () => {
     // Without a wait named, or a wait longer than the portal takes on its own.
     expect(retryDelay({ ...down, retryAfterSeconds: undefined }, keyed, 1)).toBeNull();
     expect(retryDelay({ ...tooMany, retryAfterSeconds: 600 }, keyed, 1)).toBeNull();
+  });
+
+  it("a write given up on may have applied when its first send had not finished, or after it was sent again; a first 503 or 429 did nothing", () => {
+    expect(mayHaveApplied(inUse, 1)).toBe(true);
+    expect(mayHaveApplied(down, 1)).toBe(false);
+    expect(mayHaveApplied(tooMany, 1)).toBe(false);
+    expect(mayHaveApplied(down, MAX_RETRIES + 1)).toBe(true);
+    expect(mayHaveApplied({ code: "version_conflict" }, MAX_RETRIES + 1)).toBe(false);
   });
 
   it("waits Retry-After and sends the same call again, a bounded number of times, then throws the last answer", async () => {
