@@ -77,8 +77,8 @@ export async function applyOffer(s: TenantStore, subscriptionId: string, apply: 
     type,
     channel: ctx.channel,
     ...actorColumns(ctx.actor),
-    before: snapshot(planOf(row)),
-    after: snapshot(planOf(updated)),
+    before: snapshot(planOf(row), row),
+    after: snapshot(planOf(updated), updated),
     source: { ...ctx.source, application: apply },
     createdAt: at,
   };

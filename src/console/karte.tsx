@@ -603,21 +603,32 @@ type Words = { lang: Lang; today: string; timeZone: string; reasons: KarteData["
 
 const reasonLabel = (code: unknown, w: Words) => w.reasons.find((r) => r.code === code)?.label ?? String(code);
 
+type ProductWords = Pick<Sub["product"], "name" | "unitsPerPackage" | "unitLabel"> & { sku?: string };
+
 /**
  * A quantity on the timeline as the rest of the console and the portal write it (platform/quantity):
- * 「1個（30包入り）」 in the entry's subscription's package; 「N個」 only where that is not known.
+ * 「1個（30包入り）」 in the package of the product the entry concerned; 「N個」 only where that is
+ * not known (a change recorded before its history kept the product: never another product's package).
  */
-function quantityOf(n: unknown, i: TimelineItem, w: Words): string {
-  const product = w.subscriptions.find((s) => s.id === i.subscriptionId)?.product;
+function quantityOf(n: unknown, product: ProductWords | null | undefined, w: Words): string {
   return product && typeof n === "number" ? writeQuantity(n, product, w.lang) : tf(w.lang, "quantityN", { n: String(n) });
 }
 
-/** A plan field's value in words: a date, 「30日ごと」, 「継続中」, 「1個（30包入り）」; null is 「なし」. */
-function fieldValue(field: keyof typeof PLAN_FIELD_LABELS, v: unknown, i: TimelineItem, w: Words): string {
+/** The product of the subscription an event concerns, as the karte lists it now (an event does not record one). */
+const currentProduct = (i: TimelineItem, w: Words) => w.subscriptions.find((s) => s.id === i.subscriptionId)?.product;
+
+/** A plan snapshot's product (plan-changes `PlanSnapshot.product`), or null when the change did not record it. */
+function snapshotProduct(x: Record<string, unknown>): ProductWords | null {
+  const p = x.product as Partial<ProductWords> | undefined;
+  return p && typeof p.name === "string" ? { name: p.name, sku: typeof p.sku === "string" ? p.sku : undefined, unitsPerPackage: p.unitsPerPackage ?? null, unitLabel: p.unitLabel ?? null } : null;
+}
+
+/** A plan field's value in words: a date, 「30日ごと」, 「継続中」, 「1個（30包入り）」 (in `product`, the snapshot's); null is 「なし」. */
+function fieldValue(field: keyof typeof PLAN_FIELD_LABELS, v: unknown, product: ProductWords | null, w: Words): string {
   if (v === null || v === undefined) return t(w.lang, "none");
   if (field === "status") return STATUS_LABELS[String(v)]?.[w.lang] ?? String(v);
   if (field === "intervalDays") return tf(w.lang, "intervalDays", { n: String(v) });
-  if (field === "quantity") return quantityOf(v, i, w);
+  if (field === "quantity") return quantityOf(v, product, w);
   return writeDate(String(v), w.lang, "short", w.today);
 }
 
@@ -649,7 +660,7 @@ export function describe(i: TimelineItem, w: Words): string {
       case "delivery.completed":
         // The delivery date only when it is not the day the entry is dated (a late report).
         if (d.deliveredOn && d.deliveredOn !== localDate(new Date(i.at), w.timeZone)) parts.push(tf(lang, "delivered", { date: writeDate(String(d.deliveredOn), lang, "short", w.today) }));
-        if (d.quantity) parts.push(quantityOf(d.quantity, i, w));
+        if (d.quantity) parts.push(quantityOf(d.quantity, currentProduct(i, w), w));
         break;
       case "delivery.skipped":
         if (d.scheduledOn) parts.push(tf(lang, "scheduledOn", { date: writeDate(String(d.scheduledOn), lang, "short", w.today) }));
@@ -665,7 +676,7 @@ export function describe(i: TimelineItem, w: Words): string {
       case "usage.reported":
         // In the product's unit when the karte lists the subscription (「残り 20包」), as the stock line says it.
         if (typeof d.remainingUnits === "number") {
-          const label = w.subscriptions.find((s) => s.id === i.subscriptionId)?.product.unitLabel ?? null;
+          const label = currentProduct(i, w)?.unitLabel ?? null;
           parts.push(tf(lang, "remaining", { n: d.remainingUnits, unit: unitWord(label, d.remainingUnits, lang) }));
         }
         if (typeof d.remainingPackages === "number") parts.push(tf(lang, "remainingPackages", { n: d.remainingPackages }));
@@ -677,6 +688,13 @@ export function describe(i: TimelineItem, w: Words): string {
   } else {
     const before = (d.before ?? {}) as Record<string, unknown>;
     const after = (d.after ?? {}) as Record<string, unknown>;
+    // Each entry in the product it concerned: a swap names both; a change made while the plan
+    // delivered another product than it does now names that one, so its quantities read right.
+    const was = snapshotProduct(before);
+    const became = snapshotProduct(after);
+    const now = currentProduct(i, w);
+    if (was && became && was.name !== became.name) parts.push(`${t(lang, "product")} ${was.name} → ${became.name}`);
+    else if (became && now && (became.name !== now.name || (became.sku !== undefined && became.sku !== now.sku))) parts.push(`${t(lang, "product")} ${became.name}`);
     for (const f of Object.keys(PLAN_FIELD_LABELS) as (keyof typeof PLAN_FIELD_LABELS)[]) {
       if (f === "intervalDays") {
         // The cadence in words: 「30日ごと → 1ヶ月ごと」 (a monthly plan's snapshot has `intervalMonths`).
@@ -686,7 +704,7 @@ export function describe(i: TimelineItem, w: Words): string {
         continue;
       }
       if (!(f in after) || before[f] === after[f]) continue;
-      parts.push(`${PLAN_FIELD_LABELS[f][lang]} ${f in before ? `${fieldValue(f, before[f], i, w)} → ` : ""}${fieldValue(f, after[f], i, w)}`);
+      parts.push(`${PLAN_FIELD_LABELS[f][lang]} ${f in before ? `${fieldValue(f, before[f], was, w)} → ` : ""}${fieldValue(f, after[f], became, w)}`);
     }
     const source = (d.source ?? {}) as Record<string, unknown>;
     const previous = source.previousCancellation as { reason?: string | null } | undefined;

@@ -19,6 +19,7 @@ import { defaultOfferRows } from "../offers/repository";
 import { addDays, localDate } from "../platform/dates";
 import { seededDraws } from "../platform/random";
 import { DEFAULT_SETTINGS } from "../settings/schemas";
+import { productOf } from "../subscriptions/repository";
 
 type SubscriptionRow = typeof subscriptions.$inferInsert;
 type EventRow = typeof events.$inferInsert;
@@ -136,7 +137,7 @@ export function buildCancelHistory(subs: SubscriptionRow[], eventRows: EventRow[
       closedAt: at(closeMs),
       confirmationNumber: null,
     };
-    const plan = { status: "active", quantity: sub.quantity, intervalDays: sub.intervalDays, nextDeliveryOn: offer?.snapshot.nextDeliveryOn ?? null, pausedUntil: null };
+    const plan = { status: "active", quantity: sub.quantity, intervalDays: sub.intervalDays, nextDeliveryOn: offer?.snapshot.nextDeliveryOn ?? null, pausedUntil: null, product: productOf(sub) };
     if (status === "saved" && offer) {
       flow.calls = ++calls;
       const changeId = id("chg");
@@ -243,7 +244,7 @@ export function buildCancelHistory(subs: SubscriptionRow[], eventRows: EventRow[
       const backMs = canceledMs + int(7, 30) * DAY;
       if (chance(REACTIVATION_RATE[sub.cancellation?.reason ?? "other"] ?? 0.15) && backMs < nowMs - DAY) {
         const nextOn = addDays(today, int(2, 20));
-        const before = { status: "canceled", quantity: sub.quantity, intervalDays: sub.intervalDays, nextDeliveryOn: null, pausedUntil: null };
+        const before = { status: "canceled", quantity: sub.quantity, intervalDays: sub.intervalDays, nextDeliveryOn: null, pausedUntil: null, product: productOf(sub) };
         out.changes.push({ tenantId, id: id("chg"), subscriptionId: sub.id, type: "reactivate", channel: weighted(CHANNELS), keyId: null, actor: DEMO_ACTOR, before, after: { ...before, status: "active", nextDeliveryOn: nextOn }, source: { previousCancellation: sub.cancellation ?? null, canceledAt: sub.canceledAt }, createdAt: new Date(Math.floor(backMs / 1000) * 1000).toISOString() });
         // The restart date is the customer's choice: a monthly plan delivers on its day from then on.
         const deliveryDay = anchorFor(nextOn, { intervalDays: sub.intervalDays, intervalMonths: sub.intervalMonths, deliveryDay: null });

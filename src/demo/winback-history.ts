@@ -16,6 +16,7 @@ import { addDays, localDate } from "../platform/dates";
 import { seededDraws } from "../platform/random";
 import { annualValue, DEFAULT_WINBACK_MODEL, scoreWinback } from "../winback/model";
 import { complaintCounts } from "../winback/service";
+import { productOf } from "../subscriptions/repository";
 import { DEFAULT_KEEP_IN_TOUCH, type SurveyAnswer } from "../winback/survey";
 import type { CancelHistory } from "./cancel-history";
 
@@ -150,7 +151,7 @@ export function buildWinbackHistory(subs: Sub[], customerRows: Customer[], event
       if (chance(1 / (1 + Math.exp(-z))) && afterMs < nowMs - DAY) {
         reactivatedAt = iso(afterMs);
         const nextOn = addDays(today, int(2, 20));
-        const plan = { quantity: sub.quantity, intervalDays: sub.intervalDays, pausedUntil: null };
+        const plan = { quantity: sub.quantity, intervalDays: sub.intervalDays, pausedUntil: null, product: productOf(sub) };
         // The cancellation itself, so the risk history keeps it, then the comeback.
         history.changes.push({ tenantId, id: `chg_demowb${String(++serial).padStart(6, "0")}`, subscriptionId: sub.id, type: "cancel", channel: sub.cancellation?.channel ?? "web", keyId: null, before: { ...plan, status: "active", nextDeliveryOn: null }, after: { ...plan, status: "canceled", nextDeliveryOn: null }, source: { demo: true }, createdAt: canceledAt } as Change);
         history.changes.push({ tenantId, id: `chg_demowb${String(++serial).padStart(6, "0")}`, subscriptionId: sub.id, type: "reactivate", channel: "web", keyId: null, before: { ...plan, status: "canceled", nextDeliveryOn: null }, after: { ...plan, status: "active", nextDeliveryOn: nextOn }, source: { previousCancellation: sub.cancellation ?? null, canceledAt }, createdAt: reactivatedAt } as Change);

@@ -6,7 +6,7 @@ import { ApiError } from "../platform/errors";
 import { changedKeys, preparedInsert, preparedUpdates, type TenantStore } from "../platform/tenancy";
 import { checkIfMatch } from "../platform/versioning";
 import type { TenantSettings } from "../settings/schemas";
-import { toSubscription, type SubscriptionRow } from "../subscriptions/repository";
+import { productOf, toSubscription, type SubscriptionRow } from "../subscriptions/repository";
 import { findWithRiskState, refreshRisk } from "../risk/maintain";
 import { enqueueWebhookEvent } from "../webhooks/outbox";
 import type { Actor } from "../platform/env";
@@ -44,9 +44,21 @@ export const planOf = (row: SubscriptionRow): Plan => ({
   pausedFromOn: row.pausedFromOn,
 });
 
-/** The plan as history keeps it; `intervalMonths` only for a monthly plan, so a day plan's history reads as it always did. */
-export const snapshot = ({ status, quantity, intervalDays, intervalMonths, nextDeliveryOn, pausedUntil }: Plan) =>
-  intervalMonths ? { status, quantity, intervalDays, intervalMonths, nextDeliveryOn, pausedUntil } : { status, quantity, intervalDays, nextDeliveryOn, pausedUntil };
+/**
+ * The plan as history keeps it; `intervalMonths` only for a monthly plan, so a day plan's history
+ * reads as it always did. With `product` (the subscription row of that moment): the product the
+ * plan delivered then, so an entry reads in it after a sync or a swap changed the plan's product
+ * (its quantity counts that product's packages). Every plan change records it.
+ */
+export const snapshot = ({ status, quantity, intervalDays, intervalMonths, nextDeliveryOn, pausedUntil }: Plan, product?: Parameters<typeof productOf>[0]) => ({
+  status,
+  quantity,
+  intervalDays,
+  ...(intervalMonths ? { intervalMonths } : {}),
+  nextDeliveryOn,
+  pausedUntil,
+  ...(product ? { product: productOf(product) } : {}),
+});
 
 export function toChange(row: typeof planChanges.$inferSelect) {
   return {
@@ -116,8 +128,8 @@ export async function applyPlanChange(store: TenantStore, subscriptionId: string
       type: request.type,
       channel: ctx.channel,
       ...actorColumns(ctx.actor),
-      before: snapshot(planOf(row)),
-      after: snapshot(after),
+      before: snapshot(planOf(row), row),
+      after: snapshot(after, row),
       source: resumed || moved ? { ...ctx.source, ...(resumed ? { pauseEnded: resumed.note } : {}), ...(moved ? { discountMoved: moved } : {}) } : (ctx.source ?? null),
       createdAt: at,
     };

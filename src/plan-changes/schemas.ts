@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { ActorSchema, CalendarDate, Channel, documentsRecord, Instant, Money } from "../platform/openapi";
-import { CancellationSummary, IntervalMonths, Subscription } from "../subscriptions/schemas";
+import { CancellationSummary, IntervalMonths, Product, Subscription } from "../subscriptions/schemas";
 
 const channel = Channel.default("api");
 
@@ -47,8 +47,13 @@ export const PlanSnapshot = z
     intervalMonths: z.number().int().optional().openapi({ description: "Present when the plan is every N calendar months (see Subscription.intervalMonths)." }),
     nextDeliveryOn: CalendarDate.nullable(),
     pausedUntil: CalendarDate.nullable(),
+    // Described on the snapshot: a description here would be the shared Product component's.
+    product: Product.optional(),
   })
-  .openapi("PlanSnapshot");
+  .openapi("PlanSnapshot", {
+    description:
+      "The plan at one moment. `product`: the product it delivered then (what `quantity` counts), as the subscription had it — a sync or a product swap may have changed it since; absent on changes recorded before Tsuzuku kept it.",
+  });
 
 const LocalDate = (description: string) => CalendarDate.openapi({ description: `${description} Tenant-local \`YYYY-MM-DD\`.` });
 const Moved = z.object({ from: CalendarDate.nullable(), to: CalendarDate.nullable() });

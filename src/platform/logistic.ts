@@ -35,7 +35,7 @@ export type LinearModel<N extends string> = {
   /**
    * Each feature's span in the training part, [lowest, highest] as the model reads it (before
    * standardising), widened to include 0 (the neutral value, which must keep contributing
-   * nothing). Scoring clamps a feature into its span ({@link clampToRange}): a shop's model says
+   * nothing). Scoring clamps a feature into its span ({@link boundedContribution}): a shop's model says
    * nothing past what its history showed. Without it, the demo shop's model (5.7 log-odds per
    * cycle of surplus stock, fitted where surplus was rare and small) met four cycles and put 26
    * subscriptions at probability 1.0. Absent from hand-set models and from models trained before.
@@ -43,9 +43,25 @@ export type LinearModel<N extends string> = {
   ranges?: Record<N, readonly [number, number]>;
 };
 
-/** `x` clamped into `range` (no range: as is). */
-export function clampToRange(x: number, range: readonly [number, number] | undefined): number {
-  return range === undefined ? x : x < range[0] ? range[0] : x > range[1] ? range[1] : x;
+/**
+ * The most one feature moves the log-odds either way. A real driver stays far inside it (the
+ * default model's largest is ≈ 6); past ±50 the probability is 0 or 1 to 20 decimals anyway. It
+ * keeps the sum finite whatever a record holds: an absurd value (a price of 9e15 yen, a tenure
+ * of centuries) saturates its driver instead of overflowing to ±Infinity, where +∞ − ∞ is NaN
+ * and a NaN probability cannot be stored.
+ */
+export const MAX_CONTRIBUTION = 50;
+
+/**
+ * One feature's contribution (log-odds): its value clamped into the model's span [lo, hi], times
+ * the weight, bounded by ±{@link MAX_CONTRIBUTION}; 0 — no evidence — when the value is not a
+ * finite number (NaN from date arithmetic on a corrupt record, ±Infinity from a division by 0, a
+ * feature missing from a stored record). The risk and the win-back model both score with it.
+ */
+export function boundedContribution(w: number, value: number, lo: number, hi: number): number {
+  if (!Number.isFinite(value)) return 0;
+  const c = w * (value < lo ? lo : value > hi ? hi : value);
+  return c > MAX_CONTRIBUTION ? MAX_CONTRIBUTION : c < -MAX_CONTRIBUTION ? -MAX_CONTRIBUTION : c === c ? c : 0;
 }
 
 export const MIN_SAMPLES = 200;

@@ -14,7 +14,7 @@
  *   low < 15 ≤ medium < 40 ≤ high.
  */
 import { spanOfDays } from "./stock";
-import { sigmoid, type LinearModel } from "../platform/logistic";
+import { boundedContribution, sigmoid, type LinearModel } from "../platform/logistic";
 import { groupThousands } from "../platform/numbers";
 import type { RiskFeatures } from "./features";
 
@@ -280,33 +280,13 @@ export function featureVector(features: RiskFeatures): number[] {
 
 export { sigmoid };
 
-/**
- * The most one feature moves the log-odds either way. A real driver stays far inside it (the
- * default model's largest is ≈ 6); past ±50 the probability is 0 or 1 to 20 decimals anyway. It
- * keeps the sum finite whatever a record holds: an absurd value (a price of 9e15 yen, a tenure
- * of centuries) saturates its driver instead of overflowing to ±Infinity, where +∞ − ∞ is NaN
- * and a NaN probability cannot be stored.
- */
-export const MAX_CONTRIBUTION = 50;
-
-/**
- * One feature's contribution (log-odds): its value clamped into the model's span [lo, hi], times
- * the weight, bounded by ±{@link MAX_CONTRIBUTION}; 0 — no evidence — when the value is not a
- * finite number (NaN from date arithmetic on a corrupt record, ±Infinity from a division by 0).
- */
-function contributionOf(w: number, value: number, lo: number, hi: number): number {
-  if (!Number.isFinite(value)) return 0;
-  const c = w * (value < lo ? lo : value > hi ? hi : value);
-  return c > MAX_CONTRIBUTION ? MAX_CONTRIBUTION : c < -MAX_CONTRIBUTION ? -MAX_CONTRIBUTION : c === c ? c : 0;
-}
-
-/** Just the log-odds — the fast path for ranking and training. Always finite (see {@link contributionOf}). */
+/** Just the log-odds — the fast path for ranking and training. Always finite (platform/logistic boundedContribution). */
 export function logit(model: RiskModel, features: RiskFeatures): number {
   const { base, weights, lo, hi } = compile(model);
   let z = base;
   for (let i = 0; i < FEATURE_NAMES.length; i++) {
     const w = weights[i] as number;
-    if (w !== 0) z += contributionOf(w, (TRANSFORM_LIST[i] as (f: RiskFeatures) => number)(features), lo[i] as number, hi[i] as number);
+    if (w !== 0) z += boundedContribution(w, (TRANSFORM_LIST[i] as (f: RiskFeatures) => number)(features), lo[i] as number, hi[i] as number);
   }
   return z;
 }
@@ -330,7 +310,7 @@ export function score(model: RiskModel, features: RiskFeatures): RiskScore {
     const w = weights[i] as number;
     if (w === 0) continue;
     // Within the span the model was trained on (a trained model's `ranges`; see LinearModel), and finite.
-    const c = contributionOf(w, (TRANSFORM_LIST[i] as (f: RiskFeatures) => number)(features), lo[i] as number, hi[i] as number);
+    const c = boundedContribution(w, (TRANSFORM_LIST[i] as (f: RiskFeatures) => number)(features), lo[i] as number, hi[i] as number);
     if (c === 0) continue;
     z += c;
     if (c >= MIN_DRIVER_CONTRIBUTION || c <= -MIN_DRIVER_CONTRIBUTION) {

@@ -4,19 +4,22 @@ import { preparedFind, type TenantStore } from "../platform/tenancy";
 
 export type SubscriptionRow = typeof subscriptions.$inferSelect;
 
+/** The subscription's product as answers write it (`Product`): what names it and what its `quantity` counts. */
+export const productOf = (row: { productSku: string; productName: string; productCategory?: string | null; productUnitsPerPackage?: number | null; productUnitLabel?: string | null }) => ({
+  sku: row.productSku,
+  name: row.productName,
+  category: row.productCategory ?? null,
+  unitsPerPackage: row.productUnitsPerPackage ?? null,
+  unitLabel: row.productUnitLabel ?? null,
+});
+
 export function toSubscription(row: SubscriptionRow) {
   const d = row.activeDiscount;
   const x = row.cancellation;
   return {
     id: row.id,
     customerId: row.customerId,
-    product: {
-      sku: row.productSku,
-      name: row.productName,
-      category: row.productCategory,
-      unitsPerPackage: row.productUnitsPerPackage,
-      unitLabel: row.productUnitLabel,
-    },
+    product: productOf(row),
     quantity: row.quantity,
     intervalDays: row.intervalDays,
     intervalMonths: row.intervalMonths,

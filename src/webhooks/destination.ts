@@ -2,9 +2,9 @@ import ipaddr from "ipaddr.js";
 import type { Localized } from "../platform/localized-text";
 
 /**
- * Where a webhook may be sent: the SSRF rules, checked when an endpoint is registered and again
- * before every delivery (an endpoint stored before these rules, or a rule change, is caught at
- * delivery). Pure and runtime-free; Node additionally checks every address a name resolves to at
+ * Where a webhook may be sent: the URL's text read as written ({@link urlTextProblem}) and the SSRF
+ * rules, checked when an endpoint is registered and again before every delivery (an endpoint
+ * stored before these rules, or a rule change, is caught at delivery: a failed attempt saying why). Pure and runtime-free; Node additionally checks every address a name resolves to at
  * connect time (webhooks/node-fetch), so DNS cannot change between the check and the connection.
  *
  * Refused: any scheme but https; user-info (`https://user:pass@…`); an IP literal that is not
@@ -24,6 +24,10 @@ import type { Localized } from "../platform/localized-text";
 export type DestinationCheck = { ok: true; url: URL } | { ok: false; reason: Localized };
 
 export function checkWebhookUrl(input: string, options: { allowLoopback?: boolean } = {}): DestinationCheck {
+  // First what registration refuses in the text ({@link urlTextProblem}): a URL stored before that
+  // rule, or written to the database directly, is not sent to a place its text does not say.
+  const text = urlTextProblem(input);
+  if (text) return { ok: false, reason: text };
   let url: URL;
   try {
     url = new URL(input);
@@ -57,8 +61,9 @@ export function checkWebhookUrl(input: string, options: { allowLoopback?: boolea
  * rewrite beyond the trivial (the case of the scheme and host, a default port, the `/` of an empty
  * path): a full-width host (`ｓｈｏｐ.example.jp` → `shop.example.jp`), a non-ASCII host (sent as its
  * `xn--` form), `..` segments, characters it percent-encodes. The refusal says what the parser
- * would read, so the merchant can send that if it is what they meant. Not checked at delivery: an
- * endpoint stored before this rule keeps working as the parser reads it.
+ * would read, so the merchant can send that if it is what they meant. Checked again at delivery,
+ * through {@link checkWebhookUrl}: an endpoint stored before this rule is not sent to until it is
+ * registered again as it reads.
  */
 export function urlTextProblem(input: string): Localized | null {
   const odd = /[\s\p{Cc}\p{Cf}]/u.exec(input);

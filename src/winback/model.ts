@@ -19,7 +19,7 @@
 import type { Lang, Localized } from "../cancel-flows/reasons";
 import { addDays, daysBetween, writeDate } from "../platform/dates";
 import { groupThousands } from "../platform/numbers";
-import { clampToRange, sigmoid, type LinearModel } from "../platform/logistic";
+import { boundedContribution, sigmoid, type LinearModel } from "../platform/logistic";
 
 export const WINBACK_HORIZON_DAYS = 180;
 
@@ -107,8 +107,16 @@ export const WINBACK_TRANSFORMS: Record<WinbackFeatureName, (f: WinbackFeatures,
   named_comeback: (f) => (f.namedComeback ? 1 : 0),
 };
 
+/**
+ * The model's inputs, as the trainer reads them: a value that is not a finite number (a feature
+ * missing from a stored record) is 0, no evidence, as scoring counts it (platform/logistic
+ * boundedContribution).
+ */
 export function winbackVector(f: WinbackFeatures, on: string): number[] {
-  return WINBACK_FEATURE_NAMES.map((n) => WINBACK_TRANSFORMS[n](f, on));
+  return WINBACK_FEATURE_NAMES.map((n) => {
+    const x = WINBACK_TRANSFORMS[n](f, on);
+    return Number.isFinite(x) ? x : 0;
+  });
 }
 
 const zeros = () => Object.fromEntries(WINBACK_FEATURE_NAMES.map((n) => [n, 0])) as Record<WinbackFeatureName, number>;
@@ -164,30 +172,51 @@ const DRIVER_VALUE: Record<WinbackFeatureName, (f: WinbackFeatures, on: string) 
   named_comeback: () => 1,
 };
 
-/** Just the log-odds (training and ranking). */
+/** What a feature's mean takes off the log-odds; nothing for a mean of 0 (the hand-set model's), even under a weight that overflowed to ±∞ (∞ × 0 is NaN). */
+const centre = (w: number, mean: number | undefined) => (mean ? w * mean : 0);
+
+/** The span a feature is clamped into (a trained model's `ranges`; none: unbounded). */
+const span = (model: WinbackModel, name: WinbackFeatureName): readonly [number, number] => model.ranges?.[name] ?? [-Infinity, Infinity];
+
+/**
+ * Just the log-odds (training and ranking). Always finite, as the risk model's: each feature's
+ * contribution is clamped into the model's span and bounded, and counts 0 when its value is not a
+ * finite number (platform/logistic boundedContribution) — a record stored without a feature, or
+ * with one no date arithmetic can read, is scored without it instead of as NaN.
+ */
 export function winbackLogit(model: WinbackModel, f: WinbackFeatures, on: string): number {
   let z = model.intercept;
   for (const name of WINBACK_FEATURE_NAMES) {
     const w = (model.coefficients[name] ?? 0) / (model.scales[name] || 1);
-    if (w !== 0) z += w * (clampToRange(WINBACK_TRANSFORMS[name](f, on), model.ranges?.[name]) - (model.means[name] ?? 0));
+    if (w === 0) continue;
+    const [lo, hi] = span(model, name);
+    z += boundedContribution(w, WINBACK_TRANSFORMS[name](f, on), lo, hi) - centre(w, model.means[name]);
   }
   return z;
 }
 
-/** Probability of reactivating within 180 days of `on`, with up to five drivers (|contribution| ≥ 0.1), largest first. */
+/**
+ * Probability of reactivating within 180 days of `on`, with up to five drivers (|contribution| ≥
+ * 0.1), largest first. Finite whatever the record holds (see {@link winbackLogit}); a driver's
+ * value that is not a finite number is null, as the risk model's.
+ */
 export function scoreWinback(model: WinbackModel, f: WinbackFeatures, on: string): WinbackScore {
   let z = model.intercept;
   const drivers: WinbackDriver[] = [];
   for (const name of WINBACK_FEATURE_NAMES) {
     const scale = model.scales[name] || 1;
     const w = (model.coefficients[name] ?? 0) / scale;
-    z -= w * (model.means[name] ?? 0);
-    // Within the span the model was trained on (a trained model's `ranges`; see LinearModel).
-    const x = clampToRange(WINBACK_TRANSFORMS[name](f, on), model.ranges?.[name]);
-    if (x === 0 || w === 0) continue;
-    const c = w * x;
+    if (w === 0) continue;
+    z -= centre(w, model.means[name]);
+    // Within the span the model was trained on (a trained model's `ranges`; see LinearModel), and finite.
+    const [lo, hi] = span(model, name);
+    const c = boundedContribution(w, WINBACK_TRANSFORMS[name](f, on), lo, hi);
+    if (c === 0) continue;
     z += c;
-    if (Math.abs(c) >= 0.1) drivers.push({ code: name, contribution: Math.round(c * 1000) / 1000, value: DRIVER_VALUE[name](f, on) });
+    if (Math.abs(c) >= 0.1) {
+      const value = DRIVER_VALUE[name](f, on);
+      drivers.push({ code: name, contribution: Math.round(c * 1000) / 1000, value: typeof value === "number" && !Number.isFinite(value) ? null : value });
+    }
   }
   drivers.sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution));
   return { probability: Math.round(sigmoid(z) * 10_000) / 10_000, drivers: drivers.slice(0, 5), modelVersion: model.version };

@@ -31,13 +31,27 @@ describe("the timeline in the operator's words", () => {
   });
 
   it("writes a quantity in the subscription's package, as the plan panel and the portal do (「2個（30包入り）」, not 「2個」)", () => {
-    const quantity = item("change", "quantity", "operator", { before: { status: "active", quantity: 1 }, after: { status: "active", quantity: 2 }, source: {} });
+    const quantity = item("change", "quantity", "operator", { before: { status: "active", quantity: 1, product: aojiru.product }, after: { status: "active", quantity: 2, product: aojiru.product }, source: {} });
     expect(describeEntry(quantity, words("ja"))).toBe("数量 1個（30包入り） → 2個（30包入り）");
     expect(describeEntry(quantity, words("en"))).toBe("quantity 1 pack of 30 sachets → 2 packs of 30 sachets");
     const delivered = item("event", "delivery.completed", null, { deliveredOn: "2026-11-30", quantity: 2 });
     expect(describeEntry(delivered, words("ja"))).toBe("2個（30包入り）");
     // A subscription the karte does not list (its product unknown): the count alone, as before.
     expect(describeEntry({ ...delivered, subscriptionId: "S-other" }, words("ja"))).toBe("2個");
+  });
+
+  it("writes a change in the product it was made in, not the one the plan has now; one recorded without it names no product", () => {
+    // Made while the plan delivered 黒酢 (bottles of 62 粒); the karte's plan is 青汁 now.
+    const kurozu = { sku: "KUROZU-62", name: "熟成黒酢にんにく 62粒", category: null, unitsPerPackage: 62, unitLabel: "粒" };
+    const earlier = item("change", "quantity", "web", { before: { status: "active", quantity: 1, product: kurozu }, after: { status: "active", quantity: 2, product: kurozu }, source: null });
+    expect(describeEntry(earlier, words("ja"))).toBe("商品 熟成黒酢にんにく 62粒、数量 1個（62粒入り） → 2個（62粒入り）");
+    expect(describeEntry(earlier, words("en"))).toBe("Product 熟成黒酢にんにく 62粒, quantity 1 pack of 62 tablets → 2 packs of 62 tablets");
+    // Recorded before the history kept the product: the count alone, never the current product's box.
+    const unknown = item("change", "quantity", "web", { before: { status: "active", quantity: 1 }, after: { status: "active", quantity: 2 }, source: null });
+    expect(describeEntry(unknown, words("ja"))).toBe("数量 1個 → 2個");
+    // A swap names both products.
+    const swap = item("change", "product_swap", "operator", { before: { status: "active", quantity: 1, product: kurozu }, after: { status: "active", quantity: 1, product: aojiru.product }, source: null });
+    expect(describeEntry(swap, words("ja"))).toBe("商品 熟成黒酢にんにく 62粒 → 国産大麦若葉の青汁 30包");
   });
 
   it("says where a skip moved an accepted discount's last discounted delivery", () => {

@@ -207,6 +207,35 @@ export function consoleSuite(h: () => Harness) {
       }
     });
 
+    it("write each plan change in the product it concerned, after a sync changed the plan's product", async () => {
+      const c = uid("C");
+      const s = uid("S");
+      const aojiru = { sku: "AOJIRU-30", name: "国産大麦若葉の青汁 30包", category: "health_food", unitsPerPackage: 30, unitLabel: "包" };
+      const kurozu = { sku: "KUROZU-62", name: "熟成黒酢にんにく 62粒", category: "health_food", unitsPerPackage: 62, unitLabel: "粒" };
+      await h().request("PUT", `/v1/customers/${c}`, { key: t.key, body: customerBody() });
+      await h().request("PUT", `/v1/subscriptions/${s}`, { key: t.key, body: subscriptionBody(c, { product: aojiru }) });
+      expect((await h().request("POST", `/v1/subscriptions/${s}/quantity`, { key: t.key, body: { quantity: 2, channel: "operator" } })).status).toBe(200);
+      // The cart system moves the plan to another product; a later change is made in that one.
+      expect((await h().request("PUT", `/v1/subscriptions/${s}`, { key: t.key, body: subscriptionBody(c, { product: kurozu, quantity: 2 }) })).status).toBe(200);
+      expect((await h().request("POST", `/v1/subscriptions/${s}/quantity`, { key: t.key, body: { quantity: 3, channel: "operator" } })).status).toBe(200);
+
+      const history = await h().request("GET", `/v1/subscriptions/${s}/changes`, { key: t.key });
+      expect(history.body.data.map((x: { before: { product?: { sku: string } }; after: { product?: { sku: string } } }) => [x.before.product?.sku, x.after.product?.sku])).toEqual([
+        ["KUROZU-62", "KUROZU-62"],
+        ["AOJIRU-30", "AOJIRU-30"],
+      ]);
+      const timeline = await h().request("GET", `/v1/customers/${c}/timeline`, { key: t.key });
+      expect(timeline.body.data.filter((i: { kind: string }) => i.kind === "change").map((i: { data: { after: { product: { name: string } } } }) => i.data.after.product.name)).toEqual([kurozu.name, aojiru.name]);
+
+      const { cookie } = await open();
+      const karte = await h().request("GET", `/console?customer=${encodeURIComponent(c)}&sub=${encodeURIComponent(s)}`, { headers: { cookie } });
+      expect(karte.status).toBe(200);
+      expect(karte.text).toContain("数量 2個（62粒入り） → 3個（62粒入り）");
+      // The earlier change names the product it was made in, and counts its boxes of 30 包.
+      expect(karte.text).toContain(`商品 ${aojiru.name}、数量 1個（30包入り） → 2個（30包入り）`);
+      expect(karte.text).not.toContain("1個（62粒入り）");
+    });
+
     /** An operator's console cookie and the page's CSRF token, opened with `key` (default: the tenant's admin key). */
     const operatorWith = async (key = t.key) => {
       const res = await h().request("POST", "/v1/console-sessions", { key, body: { operatorId: "op-2", operatorName: "op2", role: "operator" } });

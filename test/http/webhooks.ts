@@ -178,5 +178,30 @@ export function webhooksSuite(h: () => Harness) {
         "webhook-signature": expect.stringMatching(/^v1,/),
       });
     });
+
+    it("nothing to an endpoint stored with a URL registration now refuses (a tab the parser drops): a failed attempt saying why", async () => {
+      const t = await h().tenant();
+      expect((await h().request("PUT", "/v1/webhooks/rx", { key: t.key, body: { url: `${h().receiverUrl}/hook`, events: ["subscription.changed"], secret: RECEIVER_SECRET } })).status).toBe(201);
+      // Stored before the rule, or by a direct write: read as written it is not a URL; the parser drops the tab and reads the receiver's /hook.
+      await h().sql("UPDATE webhooks SET url = ? WHERE tenant_id = ? AND id = 'rx'", [`${h().receiverUrl}/ho\tok`, t.id]);
+      const c = uid("C");
+      const s = uid("S");
+      await h().request("PUT", `/v1/customers/${c}`, { key: t.key, body: customerBody() });
+      await h().request("PUT", `/v1/subscriptions/${s}`, { key: t.key, body: subscriptionBody(c) });
+      const change = await h().request("POST", `/v1/subscriptions/${s}/quantity`, { key: t.key, body: { quantity: 2 } });
+      expect(change.status).toBe(200);
+      // Node attempts it on the dispatcher's next run, the Worker right after the request (waitUntil).
+      type Delivery = { status: string; attempts: { statusCode: number | null; error: string | null }[] };
+      let delivery: Delivery | undefined;
+      for (let i = 0; i < 100 && !delivery?.attempts.length; i++) {
+        if (i === 0) await h().maintain();
+        else await new Promise((r) => setTimeout(r, 100));
+        delivery = (await h().request("GET", "/v1/webhooks/rx/deliveries", { key: t.key })).body.data[0];
+      }
+      const at = `${h().receiverUrl}/ho`.length + 1;
+      expect(delivery).toMatchObject({ status: "pending", attempts: [{ statusCode: null, error: `refused destination: the URL holds a space, control or invisible character (U+0009 at ${at}); send it without` }] });
+      const got = (await (await fetch(`${h().receiverUrl}/received`)).json()) as { verified: { data: { change?: { id: string } } } | null }[];
+      expect(got.some((g) => g.verified?.data.change?.id === change.body.change.id)).toBe(false);
+    });
   });
 }

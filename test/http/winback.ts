@@ -593,6 +593,44 @@ export function winbackSuite(h: () => Harness) {
       return { own, c, put, flowCancel, reactivate, winbackMetrics, listed };
     };
 
+    it("absurd but accepted plans, and a record stored without some features, are scored finite: the daily re-score goes through, the list answers numbers", async () => {
+      const own = await h().tenant();
+      const c = uid("C");
+      expect((await h().request("PUT", `/v1/customers/${c}`, { key: own.key, body: customerBody({ marketingConsent: true }) })).status).toBe(201);
+      const plans: Record<string, unknown>[] = [
+        // The most a sync accepts: ¥10,000,000 × 999 every day, 10,000 deliveries since 1980.
+        { unitPrice: { amount: 10_000_000, currency: "JPY" }, quantity: 999, intervalDays: 1, deliveriesCompleted: 10_000, startedAt: "1980-01-01T00:00:00Z" },
+        // Free, never delivered, once a year.
+        { unitPrice: { amount: 0, currency: "JPY" }, quantity: 1, intervalDays: 365, deliveriesCompleted: 0 },
+        { deliveriesCompleted: 3 },
+      ];
+      const ids: string[] = [];
+      for (const plan of plans) {
+        const s = uid("S");
+        ids.push(s);
+        expect((await h().request("PUT", `/v1/subscriptions/${s}`, { key: own.key, body: subscriptionBody(c, { ...plan, status: "canceled", nextDeliveryOn: null }) })).status).toBe(201);
+      }
+      // A record written without some of its features (by hand, or before they were kept).
+      await h().sql("UPDATE winbacks SET features = json_remove(features, '$.complaints', '$.deliveriesCompleted', '$.pastSpendYen') WHERE tenant_id = ? AND subscription_id = ?", [own.id, ids[2]!]);
+      // The daily re-score of listed records, two days on (maintain throws if a step failed).
+      const later = new Date(Date.now() + 2 * 86_400_000);
+      await h().maintain(() => later);
+      const res = await h().request("GET", "/v1/winback/candidates?limit=100", { key: own.key });
+      expect(res.status).toBe(200);
+      const rows = res.body.data as { subscriptionId: string; probability: number; expectedValue: { amount: number }; annualValue: { amount: number }; drivers: { contribution: number; value: unknown }[] }[];
+      expect(rows.map((r) => r.subscriptionId).sort()).toEqual([...ids].sort());
+      for (const r of rows) {
+        expect(r.probability, r.subscriptionId).toBeGreaterThanOrEqual(0);
+        expect(r.probability, r.subscriptionId).toBeLessThanOrEqual(1);
+        expect(Number.isSafeInteger(r.expectedValue.amount) && Number.isSafeInteger(r.annualValue.amount), r.subscriptionId).toBe(true);
+        for (const d of r.drivers) expect(Number.isFinite(d.contribution)).toBe(true);
+      }
+      // What is stored: a number in every score, re-scored as of that day.
+      const stored = await h().sql("SELECT typeof(probability) AS p, typeof(expected_value) AS e, scored_on FROM winbacks WHERE tenant_id = ?", [own.id]);
+      expect(stored).toHaveLength(ids.length);
+      for (const x of stored) expect([x.p === "real" || x.p === "integer", x.e, x.scored_on]).toEqual([true, "integer", localDate(later, "Asia/Tokyo")]);
+    });
+
     it("a cancellation the cart system syncs or imports enters win-back as a cancel flow's does: listed, counted, and so is its reactivation", async () => {
       const { own, c, put, reactivate, winbackMetrics, listed } = await ownShop();
       // Imported as 解約 twelve days ago (a single PUT; the import takes the same path as the bulk sync).

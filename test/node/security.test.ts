@@ -74,10 +74,17 @@ describe("SSRF: webhook destinations", () => {
     for (const url of [...refusedEverywhere, ...loopback]) expect(checkWebhookUrl(url), url).toMatchObject({ ok: false });
     expect(checkWebhookUrl("https://shop.example.jp/hooks/tsuzuku")).toMatchObject({ ok: true });
     expect(checkWebhookUrl("https://93.184.215.14/hook")).toMatchObject({ ok: true });
+    // What registration refuses in the text is refused here too, so a stored one is refused at delivery.
+    for (const url of ["https://shop.example.jp/ho\tok", "https://shop.example.jp/x\r\nX-Evil: 1", "https://ｓｈｏｐ.example.jp/x"]) expect(checkWebhookUrl(url), JSON.stringify(url)).toMatchObject({ ok: false });
   });
 
-  it("WEBHOOKS_ALLOW_LOOPBACK allows loopback (over http too), and nothing else", () => {
-    for (const url of loopback.filter((u) => !u.includes("@"))) expect(checkWebhookUrl(url, { allowLoopback: true }), url).toMatchObject({ ok: true });
+  it("WEBHOOKS_ALLOW_LOOPBACK allows loopback written as it reads (over http too), and nothing else", () => {
+    const plain = ["http://127.0.0.1/", "https://127.0.0.1/", "https://[::1]/", "https://localhost/", "https://api.localhost./"];
+    for (const url of plain) expect(checkWebhookUrl(url, { allowLoopback: true }), url).toMatchObject({ ok: true });
+    // Another spelling of it (2130706433, 0x7f000001, 127.1…) is refused as registration refuses it: read as 127.0.0.1, not as written.
+    for (const url of loopback.filter((u) => !u.includes("@") && !plain.includes(u))) {
+      expect(checkWebhookUrl(url, { allowLoopback: true }), url).toMatchObject({ ok: false, reason: { en: expect.stringMatching(/^the URL would be read as https:\/\/(127\.0\.0\.1|\[::ffff:7f00:1\])\/;/) } });
+    }
     for (const url of refusedEverywhere) expect(checkWebhookUrl(url, { allowLoopback: true }), url).toMatchObject({ ok: false });
   });
 
