@@ -39,7 +39,7 @@ describe("what an erasure reads", () => {
     h.close();
   });
 
-  it("answers past their 24 h are deleted by the retention job and by an erasure; a recent one that names the person goes at the erasure, another customer's stays", async () => {
+  it("answers past their 24 h are deleted by the retention job; a recent one that names the person goes at the erasure, another customer's stays", async () => {
     const h = await nodeHarness();
     const t = await h.tenant();
     const [a, b] = [uid("C"), uid("C")];
@@ -63,7 +63,30 @@ describe("what an erasure reads", () => {
     expect((await put(b, "old-b2")).status).toBe(200);
     await age("old-b2", 30);
     expect((await h.request("DELETE", `/v1/customers/${a}`, { key: t.key })).status).toBe(200);
+    // The erasure reads the last 24 h only: the old answer waits for the retention job.
+    expect(await keys()).toEqual(["new-b", "old-b2"]);
+    expect((await h.maintain()).expiredAnswers).toBe(1);
     expect(await keys()).toEqual(["new-b"]);
+    h.close();
+  });
+
+  it("reads the last day's answers in slices and misses none: past a slice's end, and among answers stored in the same millisecond", async () => {
+    const h = await nodeHarness();
+    const t = await h.tenant();
+    const c = uid("C");
+    await h.request("PUT", `/v1/customers/${c}`, { key: t.key, body: customerBody({ name: "消去 花子", email: "hanako@example.jp", phone: "090-1111-2222" }) });
+    const tenantId = String((await h.sql("SELECT id FROM tenants")).at(-1)!.id);
+    const base = Date.now() - 3_600_000;
+    // 2,600 answers: ten in one millisecond across the first slice's end (995–1,004), 1,500 in
+    // another (more than a slice of 1,000: 1,005–2,504), the rest one a millisecond.
+    const at = (i: number) => new Date(base + (i < 995 ? i : i < 1_005 ? 995 : i < 2_505 ? 2_000 : 3_000 + i)).toISOString();
+    const naming = new Set([1_003, 1_700, 2_599]); // after the first slice's end in its millisecond, inside the long run, the last of all
+    const rows = Array.from({ length: 2_600 }, (_, i) => [tenantId, `key:k a${i}`, at(i), JSON.stringify({ id: naming.has(i) ? c : `C-other-${i}` })]);
+    await h.db.client.batch(rows.map((args) => ({ sql: "INSERT INTO idempotency_keys (tenant_id, key, request_hash, state, response_status, response_body, created_at, locked_at) VALUES (?, ?, 'h', 'done', 200, ?4, ?3, ?3)", args })), "write");
+    expect((await h.request("DELETE", `/v1/customers/${c}`, { key: t.key })).body.scrubbed.storedAnswers).toBe(3);
+    const left = await h.sql("SELECT key FROM idempotency_keys WHERE key LIKE 'key:k a%'");
+    expect(left.length).toBe(2_597);
+    expect(left.map((r) => r.key)).not.toContain("key:k a1003");
     h.close();
   });
 });
