@@ -4,7 +4,8 @@ import type { Context } from "hono";
  * The interactive reference at /docs, offline: the viewer (Scalar's standalone bundle, several MB)
  * is served from this origin — on Node from the installed `@scalar/api-reference` package, on
  * Workers from Workers Static Assets — never from a CDN. The page runs under a strict CSP
- * (platform/csp): no inline script, no eval, nothing from another origin.
+ * (platform/csp): no inline script, no eval, nothing from another origin. An empty icon, as on the
+ * console: the browser would otherwise ask for /favicon.ico and log its 404 as an error on the page.
  */
 export type DocsOptions = {
   /** Answers GET /docs/viewer.js with the installed viewer bundle (each runtime knows where it is). */
@@ -24,6 +25,7 @@ export const DOCS_PAGE = `<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Tsuzuku API reference</title>
+<link rel="icon" href="data:,">
 </head>
 <body>
 <div id="app"></div>

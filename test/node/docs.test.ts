@@ -38,8 +38,19 @@ describe("/docs offline", () => {
         return route.abort("internetdisconnected");
       });
       const violations: string[] = [];
+      // The viewer checks the document against its own model of OpenAPI and warns of what it
+      // does not accept ("document validation errors", then the list: message and path each);
+      // a resource the page asks for in vain (/favicon.ico) is logged as an error.
+      const warnings: Promise<string>[] = [];
       page.on("console", (m) => {
         if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
+        if (m.type() === "warning" || m.type() === "error") {
+          warnings.push(
+            Promise.all(m.args().map((a) => a.jsonValue().catch(() => a.toString()))).then((args) =>
+              args.map((a) => (Array.isArray(a) ? a.map((e) => (e && typeof e === "object" ? `${e.message} at ${e.path}` : String(e))).join("; ") : String(a))).join(" "),
+            ),
+          );
+        }
       });
       const res = await page.goto(`${served.url}/docs`);
       expect(res?.headers()["content-security-policy"]).toMatch(/script-src 'self'(;|$)/);
@@ -52,6 +63,8 @@ describe("/docs offline", () => {
       await page.screenshot({ path: "node_modules/.cache/docs-offline.png" });
       expect(elsewhere).toEqual([]);
       expect(violations).toEqual([]);
+      // The document is checked once it has loaded, before the operations render.
+      expect(await Promise.all(warnings)).toEqual([]);
     } finally {
       await browser.close();
     }
