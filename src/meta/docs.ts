@@ -4,7 +4,8 @@ import type { Context } from "hono";
  * The interactive reference at /docs, offline: the viewer (Scalar's standalone bundle, several MB)
  * is served from this origin — on Node from the installed `@scalar/api-reference` package, on
  * Workers from Workers Static Assets — never from a CDN. The page runs under a strict CSP
- * (platform/csp): no inline script, no eval, nothing from another origin.
+ * (platform/csp): no inline script, no eval, nothing from another origin. It links the app's own
+ * icon (meta/favicon), as the console does.
  */
 export type DocsOptions = {
   /** Answers GET /docs/viewer.js with the installed viewer bundle (each runtime knows where it is). */

@@ -469,6 +469,10 @@ const ANNOTATIONS = new Set(["description", "example", "examples", "default", "d
  *   sibling annotations (allowed in OpenAPI 3.1) says the same.
  * - a `default` inside a component reached from a request body makes openapi-typescript (default
  *   settings) require the field in requests: the default moves into the description.
+ * - a schema that is only `anyOf`/`oneOf`/`allOf` (a nullable reference, a union by `type` or
+ *   `kind`, an extension of a component) has no `type`: Scalar's viewer at /docs warns of such a
+ *   schema as a "document validation error" (of some: which depends on the order it reads the
+ *   document in), and every tool must work out the type from the branches. It states the type its branches give (`["object", "null"]` for a nullable object).
  */
 export function normaliseDocument<T>(document: T): T {
   const doc = structuredClone(document) as unknown as JsonObject;
@@ -496,7 +500,69 @@ export function normaliseDocument<T>(document: T): T {
   };
   const fixed = rewrite(doc) as JsonObject;
   moveRequestDefaults(fixed);
+  typeCompositions(fixed);
   return fixed as unknown as T;
+}
+
+/** JSON Schema's name for the type of a value (`const`, `enum`); an integral number is a "number" too. */
+const typeOfValue = (v: Json): string => (v === null ? "null" : Array.isArray(v) ? "array" : typeof v === "object" ? "object" : typeof v);
+
+/**
+ * The types a schema admits, as its `type` would list them, through `$ref`, `anyOf`/`oneOf` (any
+ * branch's type) and `allOf` (the types every part allows); undefined when some branch says
+ * nothing (`{}`: any type), which no `type` could state.
+ */
+function schemaTypes(node: Json | undefined, components: JsonObject, seen: ReadonlySet<string> = new Set()): string[] | undefined {
+  if (!isObject(node)) return undefined;
+  if (typeof node.$ref === "string") {
+    const name = node.$ref.slice("#/components/schemas/".length);
+    return seen.has(name) ? undefined : schemaTypes(components[name], components, new Set([...seen, name]));
+  }
+  if (typeof node.type === "string") return [node.type];
+  if (Array.isArray(node.type)) return node.type.filter((t): t is string => typeof t === "string");
+  if ("const" in node) return [typeOfValue(node.const ?? null)];
+  if (Array.isArray(node.enum)) return [...new Set(node.enum.map(typeOfValue))];
+  const branches = Array.isArray(node.anyOf) ? node.anyOf : Array.isArray(node.oneOf) ? node.oneOf : undefined;
+  if (branches) {
+    const each = branches.map((b) => schemaTypes(b, components, seen));
+    return each.every((t) => t !== undefined) ? [...new Set(each.flat())] : undefined;
+  }
+  if (Array.isArray(node.allOf)) {
+    const parts = node.allOf.map((p) => schemaTypes(p, components, seen)).filter((t) => t !== undefined);
+    // An integer is a number: allOf [{type: number}, {type: integer}] admits integers.
+    const admits = (types: string[], t: string) => types.includes(t) || (t === "integer" && types.includes("number"));
+    return parts.length ? parts.reduce((all, t) => all.filter((x) => admits(t, x))) : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * Every composition without a `type` states the type its branches give (normaliseDocument) —
+ * except a union with a literal branch (`true`, an enum of strings): openapi-typescript reads
+ * `type: boolean` beside it as any boolean (`string` as any string), and the literal would be lost
+ * in partners' clients. (Today that is only ChangeSource's `comeback`, which the viewer accepts.)
+ */
+function typeCompositions(doc: JsonObject) {
+  const components = isObject(doc.components) && isObject(doc.components.schemas) ? doc.components.schemas : {};
+  const resolve = (node: Json): Json => (isObject(node) && typeof node.$ref === "string" ? (components[node.$ref.slice("#/components/schemas/".length)] ?? null) : node);
+  const literal = (branch: Json) => {
+    const s = resolve(branch);
+    return isObject(s) && ("const" in s || "enum" in s) && !(schemaTypes(s, components) ?? []).every((t) => t === "object" || t === "array" || t === "null");
+  };
+  const visit = (node: Json) => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (!isObject(node)) return;
+    for (const [k, v] of Object.entries(node)) if (k !== "example" && k !== "examples") visit(v);
+    if (node.type !== undefined || !(node.anyOf || node.oneOf || node.allOf)) return;
+    const union = [node.anyOf, node.oneOf].find(Array.isArray) ?? [];
+    const types = schemaTypes(node, components);
+    if (!types?.length || union.some(literal)) return;
+    // `type` first, where a reader (and every other schema of the document) puts it.
+    const rest = { ...node };
+    for (const k of Object.keys(node)) delete node[k];
+    Object.assign(node, { type: types.length === 1 ? types[0]! : types }, rest);
+  };
+  visit(doc);
 }
 
 /** Component schemas a request body reaches; their properties' defaults become prose. */

@@ -38,8 +38,18 @@ describe("/docs offline", () => {
         return route.abort("internetdisconnected");
       });
       const violations: string[] = [];
+      // The viewer checks the document against its own model of OpenAPI and warns of what it
+      // does not accept ("document validation errors", then the list: message and path each).
+      const warnings: Promise<string>[] = [];
       page.on("console", (m) => {
         if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
+        if (m.type() === "warning" || m.type() === "error") {
+          warnings.push(
+            Promise.all(m.args().map((a) => a.jsonValue().catch(() => a.toString()))).then((args) =>
+              args.map((a) => (Array.isArray(a) ? a.map((e) => (e && typeof e === "object" ? `${e.message} at ${e.path}` : String(e))).join("; ") : String(a))).join(" "),
+            ),
+          );
+        }
       });
       const res = await page.goto(`${served.url}/docs`);
       expect(res?.headers()["content-security-policy"]).toMatch(/script-src 'self'(;|$)/);
@@ -52,6 +62,8 @@ describe("/docs offline", () => {
       await page.screenshot({ path: "node_modules/.cache/docs-offline.png" });
       expect(elsewhere).toEqual([]);
       expect(violations).toEqual([]);
+      // The document is checked once it has loaded, before the operations render.
+      expect(await Promise.all(warnings)).toEqual([]);
     } finally {
       await browser.close();
     }
@@ -60,6 +72,10 @@ describe("/docs offline", () => {
   it("serves the viewer bundle from this origin, not a CDN", async () => {
     const page = await (await fetch(`${served.url}/docs`)).text();
     expect(page).not.toMatch(/https?:\/\//);
+    // An icon of its own, served here (a 404 for it would be logged as an error on the page; the
+    // browser test's request interception keeps Chromium from asking).
+    expect(page).toContain('<link rel="icon" href="/favicon.svg" type="image/svg+xml">');
+    expect((await fetch(`${served.url}/favicon.svg`)).status).toBe(200);
     const viewer = await fetch(`${served.url}/docs/viewer.js`);
     expect(viewer.status).toBe(200);
     expect((await viewer.arrayBuffer()).byteLength).toBeGreaterThan(1_000_000);
