@@ -63,7 +63,9 @@ export async function applyOffer(s: TenantStore, subscriptionId: string, apply: 
     set = { activeDiscount: discount };
     type = "discount";
   } else if (apply.kind === "product_swap") {
-    set = { productSku: apply.sku, productName: apply.name, unitPriceAmount: apply.unitPrice.amount };
+    // The new product's package, or none: the old one's 「30包入り」 would misname every quantity
+    // (an offer shown before swaps carried a package has none in its application).
+    set = { productSku: apply.sku, productName: apply.name, unitPriceAmount: apply.unitPrice.amount, productUnitsPerPackage: apply.unitsPerPackage ?? null, productUnitLabel: apply.unitLabel ?? null };
     type = "product_swap";
   } else {
     set = {};

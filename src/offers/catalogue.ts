@@ -34,8 +34,12 @@ export type OfferParametersByType = {
   change_quantity: { delta: number } | { to: number };
   /** Percent off (1–90) or a fixed amount off per delivery (minor units), for `cycles` deliveries. */
   discount: { percentOff: number; cycles: number } | { amountOff: number; cycles: number };
-  /** `toUnitPrice` in minor units per unit; null = the subscription's current unit price. */
-  product_swap: { toSku: string; toName: string; toUnitPrice: number | null };
+  /**
+   * `toUnitPrice` in minor units per unit; null = the subscription's current unit price. The new
+   * product's package (`toUnitsPerPackage`, `toUnitLabel`) replaces the old one's: left out, the
+   * swapped plan has none (the package is the unit), never the old product's 「30包入り」.
+   */
+  product_swap: { toSku: string; toName: string; toUnitPrice: number | null; toUnitsPerPackage?: number | null; toUnitLabel?: string | null };
   /** A gift added to the next changeable delivery; `value` (minor units) is its cost to the merchant. */
   free_gift: { gift: Localized; value: number };
   usage_advice: { tips: Localized[] };

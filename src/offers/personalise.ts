@@ -108,7 +108,7 @@ export type ConcreteParameters =
 export type OfferApplication =
   | { kind: "plan_change"; request: PlanRequest }
   | { kind: "discount"; percentOff: number | null; amountOff: number | null; cycles: number; startsOn: string; endsOn: string }
-  | { kind: "product_swap"; sku: string; name: string; unitPrice: Money; fromDeliveryOn: string }
+  | { kind: "product_swap"; sku: string; name: string; unitPrice: Money; unitsPerPackage?: number | null; unitLabel?: string | null; fromDeliveryOn: string }
   | { kind: "free_gift"; gift: Localized; value: Money; withDeliveryOn: string }
   | { kind: "none" };
 
@@ -432,7 +432,7 @@ export function personaliseTerms(offer: CatalogueOffer, sub: SubscriptionSnapsho
       const unit = money(p.toUnitPrice ?? sub.unitPrice.amount, currency);
       const perDelivery = money(unit.amount * sub.quantity, currency);
       parameters = { type: "product_swap", toSku: p.toSku, toName: p.toName, unitPrice: unit, pricePerDelivery: perDelivery, firstChangedOn };
-      apply = { kind: "product_swap", sku: p.toSku, name: p.toName, unitPrice: unit, fromDeliveryOn: firstChangedOn };
+      apply = { kind: "product_swap", sku: p.toSku, name: p.toName, unitPrice: unit, unitsPerPackage: p.toUnitsPerPackage ?? null, unitLabel: p.toUnitLabel ?? null, fromDeliveryOn: firstChangedOn };
       priceAfter = perDelivery.amount;
       const d = dates({ firstChangedOn });
       vars = unnamed((lang) => ({ ...d(lang), toName: p.toName, newPrice: formatMoney(perDelivery, lang) }));

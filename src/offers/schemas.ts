@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { CalendarDate, Channel, documentsRecord, Instant, Money, oneLineLocalized, readOnlyFields } from "../platform/openapi";
 import { limitParam } from "../platform/pagination";
-import { SubscriptionIdParam } from "../subscriptions/schemas";
+import { Product, SubscriptionIdParam } from "../subscriptions/schemas";
 import { CHANNELS, RISK_BANDS } from "./catalogue";
 
 const Localized = z.strictObject({ ja: z.string().max(2000), en: z.string().max(2000) }).openapi("LocalizedText");
@@ -78,6 +78,8 @@ const PARAMETERS = {
     toSku: z.string().max(128),
     toName: z.string().max(200),
     toUnitPrice: int(0, 10_000_000).nullable().openapi({ description: "The new product's unit price, minor units of the plan's currency (null: the current unit price)." }),
+    toUnitsPerPackage: int(1, 100_000).nullish().openapi({ description: "Units in one package of the new product (as a subscription's `product.unitsPerPackage`). The swap replaces the plan's package with the new product's: left out, the swapped plan has none (the package is the unit)." }),
+    toUnitLabel: Product.shape.unitLabel.openapi({ description: "What a unit of the new product is called (as `product.unitLabel`: 包, 粒…); left out, none." }),
   }),
   free_gift: z.strictObject({ gift: Localized, value: int(0, 10_000_000).openapi({ description: "The gift's value to the merchant, minor units of the plan's currency (counted as cost)." }) }),
   usage_advice: z.strictObject({ tips: z.array(Localized).min(1).max(10) }),

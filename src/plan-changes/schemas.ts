@@ -113,7 +113,15 @@ export const OfferApplication = z
       startsOn: LocalDate("The first discounted delivery."),
       endsOn: LocalDate("The last discounted delivery."),
     }),
-    z.object({ kind: z.literal("product_swap"), sku: z.string(), name: z.string(), unitPrice: Money, fromDeliveryOn: LocalDate("The first delivery of the new product.") }),
+    z.object({
+      kind: z.literal("product_swap"),
+      sku: z.string(),
+      name: z.string(),
+      unitPrice: Money,
+      unitsPerPackage: z.number().int().nullable().optional().openapi({ description: "The new product's package (units in one); null or absent: none, the package is the unit." }),
+      unitLabel: z.string().nullable().optional().openapi({ description: "What a unit of the new product is called; null or absent: none." }),
+      fromDeliveryOn: LocalDate("The first delivery of the new product."),
+    }),
     z.object({
       kind: z.literal("free_gift"),
       gift: z.object({ ja: z.string(), en: z.string() }),

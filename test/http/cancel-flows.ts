@@ -463,6 +463,38 @@ export function cancelFlowsSuite(h: () => Harness) {
       expect((await h().request("GET", "/v1/offers/off_pause", { key: t.key })).status).toBe(404);
     });
 
+    it("a product swap taken brings the new product's package, or none — never the old product's 「30包入り」", async () => {
+      // A shop of its own: the swap is the one offer for `moving` there (its move-delivery offer deleted).
+      const shop = await h().tenant();
+      const c = uid("C");
+      await h().request("PUT", `/v1/customers/${c}`, { key: shop.key, body: customerBody() });
+      expect((await h().request("DELETE", "/v1/offers/off_move_delivery", { key: shop.key })).status).toBe(204);
+      const template = (await h().request("GET", "/v1/offers/off_product_swap", { key: shop.key })).body;
+      const swapTo = async (parameters: Record<string, unknown>) => {
+        const put = await h().request("PUT", "/v1/offers/off_product_swap", {
+          key: shop.key,
+          body: { type: "product_swap", parameters, copy: template.copy, eligibility: { ...template.eligibility, reasons: ["moving"] }, active: true },
+        });
+        expect(put.status, JSON.stringify(put.body)).toBe(200);
+        const id = uid("S");
+        const boxOf30 = { sku: "AOJIRU-30", name: "国産大麦若葉の青汁 30包", unitsPerPackage: 30, unitLabel: "包" };
+        expect((await h().request("PUT", `/v1/subscriptions/${id}`, { key: shop.key, body: subscriptionBody(c, { product: boxOf30, nextDeliveryOn: addDays(today(), 12) }) })).status).toBe(201);
+        const flow = (await start(id, shop.key)).body;
+        const reason = await post(flow.flowId, "reason", { reason: "moving" }, shop.key);
+        expect(reason.body.offer).toMatchObject({ offerId: "off_product_swap" });
+        const saved = await post(flow.flowId, "accept", { offerId: "off_product_swap" }, shop.key);
+        expect(saved.status).toBe(200);
+        return (await h().request("GET", `/v1/subscriptions/${id}`, { key: shop.key })).body.product;
+      };
+      expect(await swapTo({ toSku: "KUROZU-62", toName: "熟成黒酢にんにく 62粒", toUnitPrice: 2980, toUnitsPerPackage: 62, toUnitLabel: "粒" })).toMatchObject({
+        sku: "KUROZU-62",
+        name: "熟成黒酢にんにく 62粒",
+        unitsPerPackage: 62,
+        unitLabel: "粒",
+      });
+      expect(await swapTo({ toSku: "KUROZU-BOX", toName: "熟成黒酢にんにく", toUnitPrice: null })).toMatchObject({ sku: "KUROZU-BOX", unitsPerPackage: null, unitLabel: null });
+    });
+
     it("win-back reactivates a canceled subscription; an active one answers 409", async () => {
       const id = await newSubscription();
       const active = await h().request("POST", `/v1/subscriptions/${id}/reactivate`, { key: t.key, body: {} });

@@ -146,7 +146,10 @@ describe("other offers get concrete terms", () => {
     expect(personalise(template, sub(), { today: TODAY })).toBeNull(); // inactive sample
     const configured = { ...template, active: true, parameters: { toSku: "AOJIRU-MATCHA", toName: "抹茶青汁", toUnitPrice: 3480 } } as CatalogueOffer;
     const o = personalise(configured, sub(), { today: TODAY })!;
-    expect(o.apply).toEqual({ kind: "product_swap", sku: "AOJIRU-MATCHA", name: "抹茶青汁", unitPrice: { amount: 3480, currency: "JPY" }, fromDeliveryOn: "2026-06-11" });
+    expect(o.apply).toEqual({ kind: "product_swap", sku: "AOJIRU-MATCHA", name: "抹茶青汁", unitPrice: { amount: 3480, currency: "JPY" }, unitsPerPackage: null, unitLabel: null, fromDeliveryOn: "2026-06-11" });
+    // The new product's package goes with the swap, when the shop names it.
+    const boxed = { ...configured, parameters: { ...configured.parameters, toUnitsPerPackage: 60, toUnitLabel: "粒" } } as CatalogueOffer;
+    expect(personalise(boxed, sub(), { today: TODAY })!.apply).toMatchObject({ kind: "product_swap", unitsPerPackage: 60, unitLabel: "粒" });
     expect(o.description.ja).toContain("1回あたりのお支払いは3,480円です（現在は3,980円）");
     expect(personalise(configured, sub({ product: { sku: "AOJIRU-MATCHA", name: "抹茶青汁" } }), { today: TODAY })).toBeNull();
   });
