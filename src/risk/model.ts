@@ -273,9 +273,16 @@ function compile(model: RiskModel): Compiled {
   return c;
 }
 
-/** The transformed feature values, in FEATURE_NAMES order. */
+/**
+ * The transformed feature values, in FEATURE_NAMES order, as the trainer reads them: a value that
+ * is not a finite number is 0, no evidence, as scoring counts it (platform/logistic
+ * boundedContribution) — one NaN would make every fitted coefficient NaN.
+ */
 export function featureVector(features: RiskFeatures): number[] {
-  return FEATURE_NAMES.map((n) => FEATURE_TRANSFORMS[n](features));
+  return FEATURE_NAMES.map((n) => {
+    const x = FEATURE_TRANSFORMS[n](features);
+    return Number.isFinite(x) ? x : 0;
+  });
 }
 
 export { sigmoid };

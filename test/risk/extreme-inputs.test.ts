@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { applyEvent, emptyFeatures, eventContext, stockToday, withSubscription, type RiskFeatures } from "../../src/risk/features";
-import { DEFAULT_MODEL, logit, score } from "../../src/risk/model";
+import { DEFAULT_MODEL, featureVector, logit, score } from "../../src/risk/model";
 import { consumptionRate, estimateStock } from "../../src/risk/stock";
 import { features } from "./synthetic";
 
@@ -59,5 +59,12 @@ describe("risk scoring with extreme inputs", () => {
     expect(consumptionRate({ unitsDelivered: NaN, unitsOnHand: 5, firstDeliveredOn: "2026-01-01", countedOn: "2026-12-01" })).toBeNull();
     expect(estimateStock({ units: 5, countedOn: "1-06-01", deliveredSince: 0, perDay: 1, unitsPerDelivery: 30, intervalDays: 30, today: "2026-12-01" })).toBeNull();
     expect(estimateStock({ units: Infinity, countedOn: "2026-11-01", deliveredSince: 0, perDay: 1, unitsPerDelivery: 30, intervalDays: 30, today: "2026-12-01" })).toBeNull();
+  });
+
+  it("the trainer's inputs are finite whatever a record holds: a feature it cannot read is 0, as scoring counts it", () => {
+    for (const key of new Set(NUMERIC)) for (const x of EXTREMES) {
+      const v = featureVector(features({ deliveriesCompleted: 6, [key]: x }));
+      expect(v.filter((n) => !Number.isFinite(n)), `${key}=${x}`).toEqual([]);
+    }
   });
 });
