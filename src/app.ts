@@ -13,6 +13,7 @@ import type { AppEnv, Services } from "./platform/env";
 import { ApiError, asApiError, problemResponse } from "./platform/errors";
 import { idempotency } from "./platform/idempotency";
 import { limitFailedAuth, limitPerKey } from "./platform/rate-limit";
+import { readJsonBody, refuseAbsentBody } from "./platform/request-body";
 import { apiResponseHeaders, consoleSecurityHeaders, docsSecurityHeaders } from "./platform/csp";
 import { normaliseDocument, registerResponseHeaders } from "./platform/openapi";
 import { subscriptionsRouter } from "./subscriptions/routes";
@@ -126,7 +127,7 @@ export function createApp(services: (c: Context<AppEnv>) => Services, options: {
   app.use("/v1/*", (c, next) =>
     c.req.method === "GET" || c.req.method === "HEAD" ? next() : limitBody(c, next),
   );
-  app.use("/v1/*", requireJsonBody);
+  app.use("/v1/*", readJsonBody);
   for (const page of ["/docs", "/docs/*"]) app.use(page, docsSecurityHeaders);
   for (const page of ["/console", "/console/*", "/demo/console"]) app.use(page, consoleSecurityHeaders);
   // A wrong console login token counts as a refused credential, like a wrong key (429 past the limit).
@@ -134,6 +135,7 @@ export function createApp(services: (c: Context<AppEnv>) => Services, options: {
   app.use("/v1/*", limitFailedAuth);
   app.use("/v1/*", authenticate);
   app.use("/v1/*", limitPerKey);
+  app.use("/v1/*", refuseAbsentBody);
   app.use("/v1/*", idempotency);
 
   for (const domain of domains) app.route("/", domain);
@@ -203,37 +205,6 @@ function executionContext(c: Context<AppEnv>) {
   } catch {
     return undefined;
   }
-}
-
-/** 415 for a body that is not JSON, before anything parses it; 400 for one that is not UTF-8. */
-function requireJsonBody(c: Context<AppEnv>, next: () => Promise<void>) {
-  if (c.req.method === "POST" || c.req.method === "PUT" || c.req.method === "PATCH") {
-    const type = c.req.header("content-type");
-    const hasBody = (c.req.header("content-length") ?? "0") !== "0" || c.req.header("transfer-encoding") !== undefined;
-    if ((type !== undefined || hasBody) && !/^application\/([\w.-]+\+)?json\s*(;|$)/i.test(type ?? "")) {
-      throw new ApiError("unsupported_media_type", { en: "Send the body as application/json.", ja: "本文は application/json で送信してください。" });
-    }
-    // (a Request built in process has a body but may carry no Content-Length)
-    if (hasBody || c.req.raw.body !== null) return readUtf8Body(c, next);
-  }
-  return next();
-}
-
-/** JSON is UTF-8 (RFC 8259 §8.1): a strict decoder, where the request's own would store U+FFFD for every bad byte. */
-const UTF8 = new TextDecoder("utf-8", { fatal: true });
-
-/** Reads the body once as strict UTF-8 and leaves the text where the validators read it (Hono's body cache). */
-async function readUtf8Body(c: Context<AppEnv>, next: () => Promise<void>) {
-  let text: string;
-  try {
-    text = UTF8.decode(await c.req.arrayBuffer());
-  } catch (e) {
-    if (!(e instanceof TypeError)) throw e; // e.g. the body limit's 413
-    throw new ApiError("invalid_json", { en: "The request body is not valid UTF-8; send JSON encoded as UTF-8.", ja: "リクエスト本文が正しい UTF-8 ではありません。JSON は UTF-8 で送信してください。" });
-  }
-  // (typed as the values, held as their promises: what Hono's body cache stores and returns)
-  (c.req.bodyCache as Record<string, unknown>).text = Promise.resolve(text);
-  return next();
 }
 
 /** Each app's routes as (method, path pattern), compiled at its first miss: a miss used to build one RegExp per route (≈ 0.6 ms of CPU a 404). */

@@ -216,7 +216,7 @@ export type RouteMembers = Partial<Record<ErrorCode, readonly ProblemMember[]>>;
 export type OwnErrorDoc = { help: string; example: string };
 
 const DOCS: Record<ErrorCode, ErrorDoc> = {
-  invalid_json: { ja: "リクエスト本文が JSON として読めません", help: "The body is not well-formed JSON. Send valid JSON (UTF-8) with `Content-Type: application/json`.", example: "The request body could not be parsed as JSON." },
+  invalid_json: { ja: "リクエスト本文が JSON として読めません", help: "The body is not well-formed JSON, is not UTF-8, nests arrays or objects more than 64 levels deep, or is missing where the operation's body is required (`requestBody.required`). Send valid JSON (UTF-8) with `Content-Type: application/json`.", example: "The request body could not be parsed as JSON." },
   invalid_request: { ja: "リクエストの形式が正しくありません", help: "The request could not be understood; check the method, path and headers against this document." },
   missing_api_key: { ja: "API キーが必要です", help: "No `Authorization` header. Send `Authorization: Bearer <api key>`.", example: "Send your API key as `Authorization: Bearer <key>`." },
   invalid_api_key: { ja: "API キーが無効です", help: "The key is unknown, revoked, or the header is not `Bearer <key>`. Use an active key of your tenant (`GET /v1/keys` lists them).", example: "The API key is unknown or has been revoked." },
@@ -361,7 +361,7 @@ export function problemBody(err: ApiError, instance?: string, lang: Language = "
 /**
  * Any thrown error as the ApiError its caller is answered with: an ApiError as it is; a database
  * server's failure 503 `database_unavailable` (its cause chain logged with the request id); an
- * unreadable JSON body 422 `invalid_json`; anything else 500 `internal_error`, logged, telling
+ * unreadable JSON body 400 `invalid_json`; anything else 500 `internal_error`, logged, telling
  * the caller nothing internal. Used by the API's error handler and the console's pages.
  */
 export function asApiError(c: Context, err: unknown): ApiError {
