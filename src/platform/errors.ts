@@ -451,6 +451,8 @@ const MESSAGES_JA: Record<string, string> = {
   "Use 1–128 characters of A–Z, a–z, 0–9 and . _ : -": "A–Z、a–z、0–9 と . _ : - の1〜128文字で指定してください",
   "Write it on one line, without line breaks": "改行を含めず、1行で入力してください",
   "Write it without tabs": "タブを含めずに入力してください",
+  "Write some visible text: it is blank or only invisible characters": "空白や見えない文字だけです。表示される文字を入力してください",
+  "Remove the text-direction controls (U+202A–U+202E, U+2066–U+2069)": "文字の表示方向を変える制御文字（U+202A〜U+202E、U+2066〜U+2069）を削除してください",
   "snake_case, 2–64 characters": "2〜64文字の snake_case で指定してください",
   "Unknown reason": "登録されていない解約理由です",
   "Only for channel operator": "channel が operator のときだけ指定できます",

@@ -283,6 +283,34 @@ export const MerchantId = z
 export const singleLine = (text: z.ZodString) => text.regex(/^[^\r\n\u0085\u2028\u2029]*$/, "Write it on one line, without line breaks");
 
 /**
+ * Characters that show nothing: white space (U+0020, U+3000, tabs, breaks…), format characters
+ * (\p{Cf}: U+200B zero-width space, U+2060, U+FEFF, the bidi controls, soft hyphen) and the Hangul
+ * fillers that render blank.
+ */
+const INVISIBLE_ONLY = /^[\s\p{Cf}\u115F\u1160\u3164\uFFA0]*$/u;
+
+/**
+ * Human text that must say something (a name, a title, an entry's body): refused when nothing is
+ * left once white space (U+3000 included) and invisible format characters are removed — `"   "`,
+ * `"\u3000"`, `"\u200b"` would be stored and shown as a blank name or heading. Empty text too, so
+ * no `.min(1)` is needed beside it (whose count would be the sent length, not the visible one).
+ */
+export const visibleText = (text: z.ZodString) =>
+  text.refine((v) => !INVISIBLE_ONLY.test(v), { message: "Write some visible text: it is blank or only invisible characters", abort: true }).openapi({ minLength: 1 });
+
+/** The bidi embedding, override and isolate controls (U+202A–U+202E, U+2066–U+2069). */
+const BIDI_CONTROL = /[\u202A-\u202E\u2066-\u2069]/u;
+
+/**
+ * A name or id operators read (a customer's or operator's name, an operator id, a product, a key's
+ * label): one line ({@link singleLine}), visible ({@link visibleText}) and without bidi controls,
+ * which make text display in another order than it is stored — an operator id recorded as the actor
+ * in cancellation evidence must read as what it is. (Right-to-left letters themselves are kept.)
+ */
+export const shownName = (text: z.ZodString) =>
+  visibleText(singleLine(text)).refine((v) => !BIDI_CONTROL.test(v), { message: "Remove the text-direction controls (U+202A–U+202E, U+2066–U+2069)" });
+
+/**
  * A title in both languages (an offer's, a knowledge entry's): each a heading on one line — line
  * breaks refused as in {@link singleLine}, and tabs too, which a heading shows as a gap. Bodies and
  * descriptions beside it stay multi-line. `text` bounds each language: `z.string().min(1).max(200)`.

@@ -309,6 +309,42 @@ export function errorsSuite(h: () => Harness) {
       expect((await h().request("PUT", `/v1/knowledge/${entryId}`, { key: t.key, body: entry({ ja: "青汁の飲み方", en: "How to take aojiru" }) })).status).toBe(201);
     });
 
+    it("blank or invisible human text is refused with one clear message; bidi controls in names and ids operators read are refused; what is trimmed is what the docs say", async () => {
+      const blank = ["", "   ", "\u3000\u3000", "\u200b", "\u2060\ufeff"];
+      const id = uid("C");
+      expect((await h().request("PUT", `/v1/customers/${id}`, { key: t.key, body: customerBody() })).status).toBe(201);
+      for (const name of [...blank, "\u202e", "佐藤\u202e子花"]) {
+        const res = await h().request("PUT", `/v1/customers/${id}`, { key: t.key, body: customerBody({ name }) });
+        expectProblem(res, 422, "validation_failed");
+        expect(res.body.errors).toHaveLength(1);
+        expect(res.body.errors[0].path).toBe("name");
+        expect(res.body.errors[0].message).toMatch(name.includes("\u202e") && name.length > 1 ? /text-direction/ : /visible text/);
+        expect(res.body.errors[0].message).not.toMatch(/got \d|at least/);
+      }
+      const ja = await h().request("PUT", `/v1/customers/${id}`, { key: t.key, body: customerBody({ name: "\u3000\u3000" }), headers: { "accept-language": "ja" } });
+      expect(ja.body.errors[0].message).toContain("表示される文字を入力してください");
+      expect((await h().request("GET", `/v1/customers/${id}`, { key: t.key })).body.name).toBe("佐藤 花子");
+      // Trimmed at either end (U+3000 and U+FEFF too), as the schema says; the rest as sent, right-to-left letters included.
+      const trimmed = await h().request("PUT", `/v1/customers/${id}`, { key: t.key, body: customerBody({ name: "\u3000佐藤 花子\ufeff" }) });
+      expect(trimmed.body.name).toBe("佐藤 花子");
+      const documented = (openapi as any).components.schemas.UpsertCustomer.properties.name.description as string;
+      expect(documented).toContain("U+FEFF");
+      expect((await h().request("PUT", `/v1/customers/${id}`, { key: t.key, body: customerBody({ name: "Layla ليلى" }) })).body.name).toBe("Layla ليلى");
+
+      const entry = (title: string, body: string) => ({ title: { ja: title, en: "How to take it" }, body: { ja: body, en: "Mix with water." }, topic: "usage_advice" });
+      for (const text of blank) {
+        const res = await h().request("PUT", `/v1/knowledge/${uid("kb")}`, { key: t.key, body: entry(text, text) });
+        expectProblem(res, 422, "validation_failed");
+        expect(res.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(["body.ja", "title.ja"]);
+      }
+      expect((await h().request("PUT", `/v1/knowledge/${uid("kb")}`, { key: t.key, body: entry("\u202e飲み方", "水で") })).status).toBe(422);
+
+      for (const body of [{ operatorId: " ", operatorName: "佐々木 美咲" }, { operatorId: "\u200b", operatorName: "佐々木 美咲" }, { operatorId: "op-1", operatorName: "佐々木\u202e 美咲" }, { operatorId: "op\u2066-1", operatorName: "佐々木 美咲" }]) {
+        const res = await h().request("POST", "/v1/console-sessions", { key: t.key, body });
+        expectProblem(res, 422, "validation_failed");
+      }
+    });
+
     it("titles and details follow Accept-Language (ja, en) with Content-Language and Vary", async () => {
       const ja = await h().request("GET", "/v1/customers/C-1", { key: null, headers: { "accept-language": "ja,en;q=0.8" } });
       expectProblem(ja, 401, "missing_api_key");
