@@ -307,8 +307,10 @@ const BIDI_CONTROL = /[\u202A-\u202E\u2066-\u2069]/u;
  * which make text display in another order than it is stored — an operator id recorded as the actor
  * in cancellation evidence must read as what it is. (Right-to-left letters themselves are kept.)
  */
-export const shownName = (text: z.ZodString) =>
-  visibleText(singleLine(text)).refine((v) => !BIDI_CONTROL.test(v), { message: "Remove the text-direction controls (U+202A–U+202E, U+2066–U+2069)" });
+export const shownName = (text: z.ZodString) => withoutBidiControls(visibleText(singleLine(text)));
+
+/** The bidi part of {@link shownName} alone: for a title, which {@link oneLineLocalized} makes one line itself. */
+export const withoutBidiControls = (text: z.ZodString) => text.refine((v) => !BIDI_CONTROL.test(v), { message: "Remove the text-direction controls (U+202A–U+202E, U+2066–U+2069)" });
 
 /**
  * A title in both languages (an offer's, a knowledge entry's): each a heading on one line — line
