@@ -13,6 +13,7 @@ import type { AppEnv, Services } from "./platform/env";
 import { ApiError, asApiError, problemResponse } from "./platform/errors";
 import { idempotency } from "./platform/idempotency";
 import { limitFailedAuth, limitPerKey } from "./platform/rate-limit";
+import { readJsonBody, refuseAbsentBody } from "./platform/request-body";
 import { apiResponseHeaders, consoleSecurityHeaders, docsSecurityHeaders } from "./platform/csp";
 import { normaliseDocument, registerResponseHeaders } from "./platform/openapi";
 import { subscriptionsRouter } from "./subscriptions/routes";
@@ -73,7 +74,7 @@ export const OPENAPI_INFO: Parameters<OpenAPIHono["getOpenAPI31Document"]>[0] = 
     title: "Tsuzuku API",
     version: "1.0.0",
     description:
-      "Tsuzuku (続く) helps subscription (定期購入) merchants keep customers fairly: churn risk, reason-aware offers, self-service plan changes and a cancellation flow that is always two calls at most.\n\nAuthenticate with `Authorization: Bearer <api key>` from your servers; a customer's browser uses a customer session token (`POST /v1/customer-sessions`) instead. Errors are RFC 9457 `application/problem+json` with a stable `code`.\n\nRate limits: each API key or session may make a number of requests per minute set by its shop's plan (standard 1,200, business 6,000, enterprise 30,000), and a client address may send 30 refused credentials (401) per minute. Over a limit: 429 `rate_limited` with `Retry-After` (seconds), `RateLimit-Policy` (`\"standard\";q=1200;w=60`) and, where the count is known, `RateLimit` (`\"standard\";r=0;t=42`), per the IETF httpapi RateLimit header draft. Answers under the limit carry `RateLimit-Policy` (and `RateLimit` when known).\n\nEvery `/v1` answer, problems included, carries `Cache-Control: no-store` (they hold personal data: no browser, proxy or CDN keeps a copy) and `X-Content-Type-Options: nosniff`. A subscription's `ETag` is for `If-Match` on writes; no operation answers a conditional GET.\n\nDates (`YYYY-MM-DD`) and instants (RFC 3339) you send are not before 1980-01-01 (an instant: 1980-01-01T00:00:00Z); an earlier one is refused with 422 `validation_failed` naming the field.",
+      "Tsuzuku (続く) helps subscription (定期購入) merchants keep customers fairly: churn risk, reason-aware offers, self-service plan changes and a cancellation flow that is always two calls at most.\n\nAuthenticate with `Authorization: Bearer <api key>` from your servers; a customer's browser uses a customer session token (`POST /v1/customer-sessions`) instead. Errors are RFC 9457 `application/problem+json` with a stable `code`.\n\nRate limits: each API key or session may make a number of requests per minute set by its shop's plan (standard 1,200, business 6,000, enterprise 30,000), and a client address may send 30 refused credentials (401) per minute. Over a limit: 429 `rate_limited` with `Retry-After` (seconds), `RateLimit-Policy` (`\"standard\";q=1200;w=60`) and, where the count is known, `RateLimit` (`\"standard\";r=0;t=42`), per the IETF httpapi RateLimit header draft. Answers under the limit carry `RateLimit-Policy` (and `RateLimit` when known).\n\nEvery `/v1` answer, problems included, carries `Cache-Control: no-store` (they hold personal data: no browser, proxy or CDN keeps a copy) and `X-Content-Type-Options: nosniff`. A subscription's `ETag` is for `If-Match` on writes; no operation answers a conditional GET.\n\nDates (`YYYY-MM-DD`) and instants (RFC 3339) you send are not before 1980-01-01 (an instant: 1980-01-01T00:00:00Z); an earlier one is refused with 422 `validation_failed` naming the field.\n\nRequest bodies are JSON in UTF-8 (`Content-Type: application/json`), arrays and objects nested at most 64 levels (deeper → 400 `invalid_json`, nothing changed). An operation whose `requestBody` is `required` refuses a request with no body at all with 400 `invalid_json`; one whose body is optional reads a request with no body (and no `Content-Type`) as `{}`.",
     license: { name: "MIT", url: "https://opensource.org/licenses/MIT" },
     contact: { name: "Tsuzuku", url: "https://tsuzuku.dev" },
   },
@@ -126,13 +127,14 @@ export function createApp(services: (c: Context<AppEnv>) => Services, options: {
   app.use("/v1/*", (c, next) =>
     c.req.method === "GET" || c.req.method === "HEAD" ? next() : limitBody(c, next),
   );
-  app.use("/v1/*", requireJsonBody);
+  app.use("/v1/*", readJsonBody);
   for (const page of ["/docs", "/docs/*"]) app.use(page, docsSecurityHeaders);
   for (const page of ["/console", "/console/*", "/demo/console"]) app.use(page, consoleSecurityHeaders);
   // (A wrong console login token counts as a refused credential too: console/pages, whose 429 is a page.)
   app.use("/v1/*", limitFailedAuth);
   app.use("/v1/*", authenticate);
   app.use("/v1/*", limitPerKey);
+  app.use("/v1/*", refuseAbsentBody);
   app.use("/v1/*", idempotency);
 
   for (const domain of domains) app.route("/", domain);
@@ -202,37 +204,6 @@ function executionContext(c: Context<AppEnv>) {
   } catch {
     return undefined;
   }
-}
-
-/** 415 for a body that is not JSON, before anything parses it; 400 for one that is not UTF-8. */
-function requireJsonBody(c: Context<AppEnv>, next: () => Promise<void>) {
-  if (c.req.method === "POST" || c.req.method === "PUT" || c.req.method === "PATCH") {
-    const type = c.req.header("content-type");
-    const hasBody = (c.req.header("content-length") ?? "0") !== "0" || c.req.header("transfer-encoding") !== undefined;
-    if ((type !== undefined || hasBody) && !/^application\/([\w.-]+\+)?json\s*(;|$)/i.test(type ?? "")) {
-      throw new ApiError("unsupported_media_type", { en: "Send the body as application/json.", ja: "本文は application/json で送信してください。" });
-    }
-    // (a Request built in process has a body but may carry no Content-Length)
-    if (hasBody || c.req.raw.body !== null) return readUtf8Body(c, next);
-  }
-  return next();
-}
-
-/** JSON is UTF-8 (RFC 8259 §8.1): a strict decoder, where the request's own would store U+FFFD for every bad byte. */
-const UTF8 = new TextDecoder("utf-8", { fatal: true });
-
-/** Reads the body once as strict UTF-8 and leaves the text where the validators read it (Hono's body cache). */
-async function readUtf8Body(c: Context<AppEnv>, next: () => Promise<void>) {
-  let text: string;
-  try {
-    text = UTF8.decode(await c.req.arrayBuffer());
-  } catch (e) {
-    if (!(e instanceof TypeError)) throw e; // e.g. the body limit's 413
-    throw new ApiError("invalid_json", { en: "The request body is not valid UTF-8; send JSON encoded as UTF-8.", ja: "リクエスト本文が正しい UTF-8 ではありません。JSON は UTF-8 で送信してください。" });
-  }
-  // (typed as the values, held as their promises: what Hono's body cache stores and returns)
-  (c.req.bodyCache as Record<string, unknown>).text = Promise.resolve(text);
-  return next();
 }
 
 /** Each app's routes as (method, path pattern), compiled at its first miss: a miss used to build one RegExp per route (≈ 0.6 ms of CPU a 404). */

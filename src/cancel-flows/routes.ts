@@ -4,7 +4,8 @@ import { audited } from "../platform/audit";
 import { cancellationReasons } from "../db/schema";
 import type { AppEnv } from "../platform/env";
 import { addDays, writeDate } from "../platform/dates";
-import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse } from "../platform/openapi";
+import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse, optionalJsonBody } from "../platform/openapi";
+import { bodyAsSent } from "../platform/request-body";
 import { getSubscription } from "../subscriptions/repository";
 import { SubscriptionIdParam } from "../subscriptions/schemas";
 import { language } from "../platform/language";
@@ -131,7 +132,7 @@ export const cancelFlowsRouter = domainRouter()
       summary: "Start cancelling",
       description:
         "Opens a cancel flow: the reasons to choose from, any commitment and fee (disclosed before confirming) and what cancelling now would mean. From here, `confirm` cancels — two calls at most, whatever the risk score or customer value. A flow left open expires after `cancelFlowTtlHours` and counts as abandoned; a new flow replaces an open one.",
-      request: { params: SubscriptionIdParam, headers: IdempotencyHeaders.merge(IfMatchHeaders), body: jsonBody(StartFlowBody, { channel: "web" }) },
+      request: { params: SubscriptionIdParam, headers: IdempotencyHeaders.merge(IfMatchHeaders), body: optionalJsonBody(StartFlowBody, { channel: "web" }) },
       errors: ["subscription_not_found", "subscription_canceled", "version_conflict"],
       responses: { 201: jsonResponse(FlowStarted, "The flow, open") },
     }),
@@ -197,7 +198,7 @@ export const cancelFlowsRouter = domainRouter()
       request: {
         params: FlowIdParam,
         headers: IdempotencyHeaders.merge(IfMatchHeaders),
-        body: jsonBody(ConfirmBody, { acknowledgeFee: true, survey: [{ questionId: "why_stopped", answer: "夏の間だけ使いたかったため" }, { questionId: "bring_back", answer: "season" }], keepInTouch: true, returnOn: "2027-06-01" }),
+        body: optionalJsonBody(ConfirmBody, { acknowledgeFee: true, survey: [{ questionId: "why_stopped", answer: "夏の間だけ使いたかったため" }, { questionId: "bring_back", answer: "season" }], keepInTouch: true, returnOn: "2027-06-01" }),
       },
       errors: ["cancel_flow_not_found", "cancel_flow_saved", "cancel_flow_canceled", "fee_acknowledgement_required", "subscription_canceled", "subscription_not_found", "version_conflict"],
       responses: { 200: jsonResponse(Canceled, "Canceled: the confirmation") },
@@ -209,7 +210,7 @@ export const cancelFlowsRouter = domainRouter()
       const shopName = (await c.get("store").tenant()).name;
       const { channel: _, ...input } = b;
       // The validated body has the survey's unusable parts caught; the body as sent names them.
-      const unusable = unusableSurveyParts(await c.req.json(), input);
+      const unusable = unusableSurveyParts(await bodyAsSent(c), input);
       return c.json(await confirmCancellation(c.get("store"), flowId, { ...input, unusable }, { ...ctx, ...ifMatchOf(c), shopName }), 200);
     },
   )
@@ -319,7 +320,7 @@ export const cancelFlowsRouter = domainRouter()
       scope: "write",
       summary: "Reactivate a canceled subscription (win-back)",
       description: "Restores a canceled subscription with a new next delivery (default: for a plain reactivation, the delivery the cancellation stopped while it can still be changed, else the earliest possible date; reactivated on or before the cancellation's `effectiveOn` — the same day, tenant-local — the cancellation is undone, as if never cancelled), recorded as a `reactivate` change for the re-subscription KPI and sent as `subscription.reactivated`. After a cancellation that charged an early-cancellation fee, `cancellationFee` says what becomes of it: waived when the cancellation is undone (the commitment continues), else it stands and settles the commitment. With `offerId`, also applies that offer in the same transaction: the win-back offer shown on the flow's confirmation (`flowId`, `retentionPolicy: afterCancellation`), or a comeback offer — the one the candidates list suggests for the subscription now, or the one `winback.due` carried, for 30 days after it was sent — its terms computed again for the restart date (a discount counts its deliveries from the first one back), which is the date the customer named (`returnOn`, as the candidates list's `offer.restartOn` shows it) unless `nextDeliveryOn` asks for another and attributed in the change's `source.comeback`. An offer never suggested for the subscription → 409 `offer_not_shown`; one past its time, gone from the catalogue or no longer allowed by the shop's rules → 409 `offer_expired`. An erased customer's subscription stays closed: 409 `customer_erased`.",
-      request: { params: SubscriptionIdParam, headers: IdempotencyHeaders, body: jsonBody(ReactivateBody, { channel: "web" }) },
+      request: { params: SubscriptionIdParam, headers: IdempotencyHeaders, body: optionalJsonBody(ReactivateBody, { channel: "web" }) },
       errors: ["subscription_not_found", "subscription_not_canceled", "customer_erased", "change_window_closed", "date_out_of_range", "cancel_flow_not_found", "offer_not_shown", "offer_expired"],
       responses: { 200: jsonResponse(ReactivationResult, "The active subscription, the change and, after a cancellation that charged a fee, what becomes of it") },
     }),

@@ -3,13 +3,13 @@ import { and, eq, gt, isNull } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { consoleSessions } from "../db/schema";
 import { randomToken, sha256Hex } from "../platform/crypto";
-import { Instant, singleLine } from "../platform/openapi";
+import { Instant, shownName } from "../platform/openapi";
 import type { TenantStore } from "../platform/tenancy";
 
 export const CreateConsoleSessionBody = z
   .strictObject({
-    operatorId: singleLine(z.string().min(1).max(128)).openapi({ description: "The operator's id in your systems; changes and evidence name it as the actor.", example: "op-042" }),
-    operatorName: singleLine(z.string().min(1).max(200)).openapi({ example: "佐々木 美咲" }),
+    operatorId: shownName(z.string().max(128)).openapi({ description: "The operator's id in your systems; changes and evidence name it as the actor. Stored as sent (nothing trimmed). Refused: blank or only invisible characters (spaces, U+3000, U+200B…), line breaks, and bidi controls (U+202A–U+202E, U+2066–U+2069).", example: "op-042" }),
+    operatorName: shownName(z.string().max(200)).openapi({ description: "Stored as sent (nothing trimmed). Refused: blank or only invisible characters (spaces, U+3000, U+200B…), line breaks, and bidi controls (U+202A–U+202E, U+2066–U+2069).", example: "佐々木 美咲" }),
     role: z.enum(["operator", "supervisor"]).default("operator").openapi({ description: "A supervisor also opens /console/metrics." }),
     expiresInSeconds: z.number().int().min(60).max(43_200).default(28_800).openapi({ description: "How long the session lasts (a shift: default 8 h, at most 12 h)." }),
   })

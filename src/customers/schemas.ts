@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { Instant, MerchantId, readOnlyFields, singleLine } from "../platform/openapi";
+import { Instant, MerchantId, readOnlyFields, shownName } from "../platform/openapi";
 import { normalizeEmail } from "../platform/phone";
 
 export const Locale = z.enum(["ja", "en"]).openapi("Locale");
@@ -34,7 +34,7 @@ export const Customer = z
 
 export const UpsertCustomerBody = z
   .strictObject({
-    name: singleLine(z.string().trim().min(1).max(200)).nullish().openapi({ example: "佐藤 花子" }),
+    name: shownName(z.string().trim().max(200)).nullish().openapi({ description: "The customer's name as operators see it. White space at either end (U+0020, U+3000, tabs, U+FEFF) is removed and the rest stored as sent. Refused: blank or only invisible characters (U+200B, U+2060…), line breaks, and bidi controls (U+202A–U+202E, U+2066–U+2069).", example: "佐藤 花子" }),
     email: z
       .string()
       .max(320)

@@ -30,10 +30,14 @@ export function toEntry(row: KnowledgeRow, now: Date) {
 /**
  * The words of a search: runs of letters split on spaces and punctuation (Intl.Segmenter, so a
  * Japanese phrase without spaces stays one word, as operators type it). Every word must occur.
+ * A search of punctuation only (`%`, `_`, `?`) is that text as one word, found literally: split
+ * away, it left no condition and `q=%` listed every entry.
  */
 export function searchWords(q: string): string[] {
+  const folded = q.normalize("NFKC").toLowerCase();
   const words: string[] = [];
-  for (const part of q.normalize("NFKC").toLowerCase().split(/[\s\p{P}]+/u)) if (part) words.push(part);
+  for (const part of folded.split(/[\s\p{P}]+/u)) if (part) words.push(part);
+  if (words.length === 0 && folded.trim() !== "") words.push(folded.trim());
   return words.slice(0, 8);
 }
 

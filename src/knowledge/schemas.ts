@@ -1,8 +1,8 @@
 import { z } from "@hono/zod-openapi";
-import { Instant, MerchantId, oneLineLocalized, PageQuery, readOnlyFields } from "../platform/openapi";
+import { Instant, MerchantId, oneLineLocalized, PageQuery, readOnlyFields, visibleText, withoutBidiControls } from "../platform/openapi";
 
 /** Text in both languages the console speaks; the console shows the operator's. */
-const Localized = (max: number) => z.strictObject({ ja: z.string().min(1).max(max), en: z.string().min(1).max(max) });
+const Localized = (max: number) => z.strictObject({ ja: visibleText(z.string().max(max)), en: visibleText(z.string().max(max)) });
 const Code = z.string().regex(/^[a-z][a-z0-9_]{1,63}$/, "snake_case, 2–64 characters");
 
 export const EntryIdParam = z.object({
@@ -11,7 +11,7 @@ export const EntryIdParam = z.object({
 
 export const PutKnowledgeBody = z
   .strictObject({
-    title: oneLineLocalized(z.string().min(1).max(200)).openapi({ example: { ja: "青汁の飲み方", en: "How to take aojiru" } }),
+    title: oneLineLocalized(withoutBidiControls(visibleText(z.string().max(200)))).openapi({ example: { ja: "青汁の飲み方", en: "How to take aojiru" } }),
     body: Localized(4000),
     category: Code.nullable().default(null).openapi({ description: "Product category it is about (as on subscriptions' `product.category`); null for every product.", example: "health_food" }),
     topic: Code.openapi({ description: "The second axis: `usage_advice`, `product_knowledge`, `policy`, `plan_options`, …", example: "usage_advice" }),

@@ -134,7 +134,7 @@ export function speechFor(
 }
 
 /** Why the lookup found no one customer to speak about: no match, several, a withheld caller ID, an unreadable query. */
-export type NoCustomer = "not_found" | "ambiguous" | "withheld" | "unreadable";
+export type NoCustomer = "not_found" | "ambiguous" | "withheld" | "unreadable" | "unreadable_email";
 
 /**
  * What the IVR can say to the caller when the lookup has no one customer (the problem's `speech`):
@@ -146,6 +146,8 @@ const NO_CUSTOMER_SPEECH: Record<NoCustomer, { ja: string; en: string }> = {
   ambiguous: { ja: "お電話ありがとうございます。お客様情報をおひとりに絞り込めませんでした。", en: "Thank you for calling. We could not tell which of our customers you are from this number alone." },
   withheld: { ja: "お電話ありがとうございます。番号が通知されていないため、お客様情報を確認できませんでした。", en: "Thank you for calling. Your number was not shown to us, so we could not find your details." },
   unreadable: { ja: "お電話ありがとうございます。お電話番号を確認できませんでした。", en: "Thank you for calling. We could not read your phone number." },
+  // The lookup was by email (a bot or an operator asked by it): speak of what was asked for.
+  unreadable_email: { ja: "お電話ありがとうございます。メールアドレスを確認できませんでした。", en: "Thank you for calling. We could not read your email address." },
 };
 
 export function noCustomerSpeech(why: NoCustomer, lang: "ja" | "en"): string {

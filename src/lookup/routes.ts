@@ -1,6 +1,8 @@
 import { sql, type Placeholder, type SQL } from "drizzle-orm";
 import { heldOfferEngine, offerEngineFrom, offerEngineJson, type KnownOfferEngine, type OfferEngine, type OfferEngineJson } from "../offers/repository";
 import { acceptedSavesFrom, nextBestOfferRemembered, suggestOffersFor, type OfferInputs } from "../offers/service";
+import type { Context } from "hono";
+import type { AppEnv } from "../platform/env";
 import { localDate } from "../platform/dates";
 import { ApiError } from "../platform/errors";
 import { language } from "../platform/language";
@@ -13,7 +15,7 @@ import type { StockEstimate } from "../risk/stock";
 import type { RiskRow } from "../risk/maintain";
 import type { NextBestAction } from "../risk/routing";
 import type { TenantSettings } from "../settings/schemas";
-import { actionOf, fallbackAction, focusSubscription, noCustomerSpeech, routeFor, speechFor, type LookupSubscription } from "./logic";
+import { actionOf, fallbackAction, focusSubscription, noCustomerSpeech, routeFor, speechFor, type LookupSubscription, type NoCustomer } from "./logic";
 import { LookupQuery, LookupResponse } from "./schemas";
 
 /** More matches than this are not listed: the caller has to narrow it down anyway. */
@@ -176,8 +178,11 @@ prefetchWithKey("GET /v1/lookup", {
   },
 });
 
+/** What could not be read, for the caller's line: the email when the lookup was by email alone, else the phone number. */
+const unreadable = (c: Context<AppEnv>): NoCustomer => (c.req.query("email") !== undefined && c.req.query("phone") === undefined ? "unreadable_email" : "unreadable");
+
 // A query the schema refuses (a number too long, a control character, an unknown channel) still gets a line for the caller.
-export const lookupRouter = domainRouter({ invalid: (c) => ({ speech: noCustomerSpeech("unreadable", language(c)) }) }).openapi(
+export const lookupRouter = domainRouter({ invalid: (c) => ({ speech: noCustomerSpeech(unreadable(c), language(c)) }) }).openapi(
   apiRoute({
     method: "get",
     path: "/v1/lookup",
@@ -214,7 +219,7 @@ export const lookupRouter = domainRouter({ invalid: (c) => ({ speech: noCustomer
             }],
         });
       }
-      const speech = noCustomerSpeech(q.phone !== undefined ? "unreadable" : "not_found", language(c));
+      const speech = noCustomerSpeech(unreadable(c), language(c));
       throw q.phone !== undefined
         ? new ApiError("validation_failed", { en: `${JSON.stringify(q.phone)} is not a phone number we can read.`, ja: `${JSON.stringify(q.phone)} は電話番号として読み取れません。` }, {
             speech,

@@ -4,7 +4,7 @@ import type { Context } from "hono";
 import { planChanges } from "../db/schema";
 import type { AppEnv } from "../platform/env";
 import type { ErrorCode } from "../platform/errors";
-import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse, page, PageQuery } from "../platform/openapi";
+import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse, optionalJsonBody, page, PageQuery } from "../platform/openapi";
 import { decodeCursor, toPage } from "../platform/pagination";
 import { etag, IfMatchHeaders } from "../platform/versioning";
 import { getSubscription } from "../subscriptions/repository";
@@ -28,6 +28,8 @@ function planRoute<B extends Parameters<typeof jsonBody>[0]>(
   body: B,
   example: Parameters<typeof jsonBody<B>>[1],
   errors: ErrorCode[],
+  /** The body may be left out (a skip of one delivery, a resume on the usual date): read as `{}`. */
+  absentIsEmpty = false,
 ) {
   return apiRoute({
     method: "post",
@@ -40,7 +42,7 @@ function planRoute<B extends Parameters<typeof jsonBody>[0]>(
     claimsKeyInWrite: true,
     summary,
     description: `${description} Send \`If-Match\` with the version you showed the customer to refuse the change if the plan moved meanwhile. Recorded in the change history and sent as \`subscription.changed\`. Made while a cancel flow of the subscription is open (started, not confirmed, not expired), the change is the customer's save: the flow ends as \`saved\` (evidence step \`saved_by_plan_change\`; the offer shown counts as accepted when the change is exactly its plan change) and \`cancel_flow.saved\` is sent, so 解約阻止率 counts it. A request that moves nothing (the quantity, interval or next delivery it already has, a pause to the resume date it already has) is not a change: 200 with the subscription as it is and \`change: null\` — same version, nothing in the history, no webhook, and an open cancel flow stays open.`,
-    request: { params: SubscriptionIdParam, headers: IdempotencyHeaders.merge(IfMatchHeaders), body: jsonBody(body, example) },
+    request: { params: SubscriptionIdParam, headers: IdempotencyHeaders.merge(IfMatchHeaders), body: absentIsEmpty ? optionalJsonBody(body, example) : jsonBody(body, example) },
     errors: [...COMMON_ERRORS, ...errors],
     responses: { 200: jsonResponse(PlanChangeResult, "The subscription after the change, and the change (null when nothing moved)", ["ETag"]) },
   });
@@ -92,7 +94,7 @@ export const planChangesRouter = domainRouter()
       "change_window_closed",
       "subscription_not_active",
       "skip_limit_exceeded",
-    ]),
+    ], true),
     async (c) => {
       const { subscriptionId } = c.req.valid("param");
       const b = c.req.valid("json");
@@ -107,7 +109,7 @@ export const planChangesRouter = domainRouter()
       "Pauses for `cycles` delivery cycles or until `resumeOn`; deliveries resume by themselves on that date.",
       PauseBody,
       { resumeOn: "2027-01-15", channel: "ivr" },
-      ["change_window_closed", "pause_too_long"],
+      ["change_window_closed", "pause_too_long", "date_out_of_range"],
     ),
     async (c) => {
       const { subscriptionId } = c.req.valid("param");
@@ -121,7 +123,7 @@ export const planChangesRouter = domainRouter()
       "subscription_not_paused",
       "change_window_closed",
       "date_out_of_range",
-    ]),
+    ], true),
     async (c) => {
       const { subscriptionId } = c.req.valid("param");
       const b = c.req.valid("json");

@@ -216,7 +216,7 @@ export type RouteMembers = Partial<Record<ErrorCode, readonly ProblemMember[]>>;
 export type OwnErrorDoc = { help: string; example: string };
 
 const DOCS: Record<ErrorCode, ErrorDoc> = {
-  invalid_json: { ja: "リクエスト本文が JSON として読めません", help: "The body is not well-formed JSON. Send valid JSON (UTF-8) with `Content-Type: application/json`.", example: "The request body could not be parsed as JSON." },
+  invalid_json: { ja: "リクエスト本文が JSON として読めません", help: "The body is not well-formed JSON, is not UTF-8, nests arrays or objects more than 64 levels deep, or is missing where the operation's body is required (`requestBody.required`). Send valid JSON (UTF-8) with `Content-Type: application/json`.", example: "The request body could not be parsed as JSON." },
   invalid_request: { ja: "リクエストの形式が正しくありません", help: "The request could not be understood; check the method, path and headers against this document." },
   missing_api_key: { ja: "API キーが必要です", help: "No `Authorization` header. Send `Authorization: Bearer <api key>`.", example: "Send your API key as `Authorization: Bearer <key>`." },
   invalid_api_key: { ja: "API キーが無効です", help: "The key is unknown, revoked, or the header is not `Bearer <key>`. Use an active key of your tenant (`GET /v1/keys` lists them).", example: "The API key is unknown or has been revoked." },
@@ -361,7 +361,7 @@ export function problemBody(err: ApiError, instance?: string, lang: Language = "
 /**
  * Any thrown error as the ApiError its caller is answered with: an ApiError as it is; a database
  * server's failure 503 `database_unavailable` (its cause chain logged with the request id); an
- * unreadable JSON body 422 `invalid_json`; anything else 500 `internal_error`, logged, telling
+ * unreadable JSON body 400 `invalid_json`; anything else 500 `internal_error`, logged, telling
  * the caller nothing internal. Used by the API's error handler and the console's pages.
  */
 export function asApiError(c: Context, err: unknown): ApiError {
@@ -451,6 +451,8 @@ const MESSAGES_JA: Record<string, string> = {
   "Use 1–128 characters of A–Z, a–z, 0–9 and . _ : -": "A–Z、a–z、0–9 と . _ : - の1〜128文字で指定してください",
   "Write it on one line, without line breaks": "改行を含めず、1行で入力してください",
   "Write it without tabs": "タブを含めずに入力してください",
+  "Write some visible text: it is blank or only invisible characters": "空白や見えない文字だけです。表示される文字を入力してください",
+  "Remove the text-direction controls (U+202A–U+202E, U+2066–U+2069)": "文字の表示方向を変える制御文字（U+202A〜U+202E、U+2066〜U+2069）を削除してください",
   "snake_case, 2–64 characters": "2〜64文字の snake_case で指定してください",
   "Unknown reason": "登録されていない解約理由です",
   "Only for channel operator": "channel が operator のときだけ指定できます",

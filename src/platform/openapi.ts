@@ -9,6 +9,7 @@ import { ApiError, controlCharacterErrors, ERROR_STATUS, errorDoc, fieldErrors, 
 import { claimsInWrite, neverRemembered as rememberNever, NOT_REMEMBERED } from "./idempotency";
 import { errorLanguage } from "./language";
 import { limitParam } from "./pagination";
+import { requiresBody } from "./request-body";
 import { RESPONSE_HEADERS, type ResponseHeader } from "./response-headers";
 
 /** Codes any authenticated route can answer, whatever it does. */
@@ -189,6 +190,9 @@ export function apiRoute<const R extends ApiRouteConfig>(config: R) {
   const { scope, errors = [], customer = false, claimsKeyInWrite = false, neverRemembered = false, members = {}, maxBodyBytes, ...route } = config;
   if (maxBodyBytes !== undefined) ownBodyLimit(route.method, route.path, maxBodyBytes);
   if (claimsKeyInWrite && (route.method === "post" || route.method === "put")) claimsInWrite(route.method, route.path);
+  const body = route.request?.body;
+  if (body && optionalBodies.has(body)) absentReadsAsEmpty.add(`${route.method} ${route.path}`);
+  else if (body?.required) requiresBody(route.method, route.path);
   if (neverRemembered && (route.method === "post" || route.method === "delete")) rememberNever(`${route.method.toUpperCase() as "POST" | "DELETE"} ${route.path as `/${string}`}`);
   const hasInput = Boolean(route.request?.params || route.request?.query || route.request?.body || route.request?.headers);
   const hasBody = Boolean(route.request?.body);
@@ -277,6 +281,36 @@ export const MerchantId = z
  * (offer copy, comments, notes) keeps its breaks. `singleLine(z.string().min(1).max(200))`.
  */
 export const singleLine = (text: z.ZodString) => text.regex(/^[^\r\n\u0085\u2028\u2029]*$/, "Write it on one line, without line breaks");
+
+/**
+ * Characters that show nothing: white space (U+0020, U+3000, tabs, breaks…), format characters
+ * (\p{Cf}: U+200B zero-width space, U+2060, U+FEFF, the bidi controls, soft hyphen) and the Hangul
+ * fillers that render blank.
+ */
+const INVISIBLE_ONLY = /^[\s\p{Cf}\u115F\u1160\u3164\uFFA0]*$/u;
+
+/**
+ * Human text that must say something (a name, a title, an entry's body): refused when nothing is
+ * left once white space (U+3000 included) and invisible format characters are removed — `"   "`,
+ * `"\u3000"`, `"\u200b"` would be stored and shown as a blank name or heading. Empty text too, so
+ * no `.min(1)` is needed beside it (whose count would be the sent length, not the visible one).
+ */
+export const visibleText = (text: z.ZodString) =>
+  text.refine((v) => !INVISIBLE_ONLY.test(v), { message: "Write some visible text: it is blank or only invisible characters", abort: true }).openapi({ minLength: 1 });
+
+/** The bidi embedding, override and isolate controls (U+202A–U+202E, U+2066–U+2069). */
+const BIDI_CONTROL = /[\u202A-\u202E\u2066-\u2069]/u;
+
+/**
+ * A name or id operators read (a customer's or operator's name, an operator id, a product, a key's
+ * label): one line ({@link singleLine}), visible ({@link visibleText}) and without bidi controls,
+ * which make text display in another order than it is stored — an operator id recorded as the actor
+ * in cancellation evidence must read as what it is. (Right-to-left letters themselves are kept.)
+ */
+export const shownName = (text: z.ZodString) => withoutBidiControls(visibleText(singleLine(text)));
+
+/** The bidi part of {@link shownName} alone: for a title, which {@link oneLineLocalized} makes one line itself. */
+export const withoutBidiControls = (text: z.ZodString) => text.refine((v) => !BIDI_CONTROL.test(v), { message: "Remove the text-direction controls (U+202A–U+202E, U+2066–U+2069)" });
 
 /**
  * A title in both languages (an offer's, a knowledge entry's): each a heading on one line — line
@@ -431,10 +465,32 @@ export function sameIdAsPath(sent: string | undefined, path: string): void {
   );
 }
 
-/** A required JSON body; the example is what the reference shows a partner developer first. */
+/** A required JSON body; the example is what the reference shows a partner developer first. A request with no body at all is refused (platform/request-body: 400 `invalid_json`). */
 export function jsonBody<T extends z.ZodType>(schema: T, example: z.input<T>) {
   return { required: true, content: { "application/json": { schema, example } } } as const;
 }
+
+/**
+ * A JSON body the operation can do without (a skip of one delivery, a cancel flow's start): sent
+ * with no body at all (no `Content-Type`, no bytes) it reads as `{}`; documented `required: false`.
+ * An empty body sent as `application/json` is still malformed JSON (400 `invalid_json`).
+ */
+export function optionalJsonBody<T extends z.ZodType>(schema: T, example: z.input<T>) {
+  // `required: true` for the validators: zod-openapi hands an absent optional body to the route as a
+  // bare `{}` without the schema (no defaults: a bare skip had no `count`, a 500). Required, an
+  // absent body is read as `{}` through the schema; the document says optional (normaliseDocument).
+  const body = {
+    required: true,
+    description: "Optional: a request with no body (no `Content-Type`) is read as `{}`.",
+    content: { "application/json": { schema, example } },
+  } as const;
+  optionalBodies.add(body);
+  return body;
+}
+
+/** Bodies made by optionalJsonBody, and the operations (`post /v1/…`) that take one: documented `required: false`. */
+const optionalBodies = new WeakSet<object>();
+const absentReadsAsEmpty = new Set<string>();
 
 /** A JSON success answer; `headers`: what the route itself sends beside it (an `ETag`), beyond what apiRoute adds. */
 export function jsonResponse<T extends z.ZodType>(schema: T, description: string, headers?: readonly ResponseHeader[]) {
@@ -499,6 +555,11 @@ export function normaliseDocument<T>(document: T): T {
     return out;
   };
   const fixed = rewrite(doc) as JsonObject;
+  for (const operation of absentReadsAsEmpty) {
+    const [method, path] = operation.split(" ") as [string, string];
+    const body = (fixed.paths as Record<string, Record<string, { requestBody?: { required?: boolean } }>>)[path]?.[method]?.requestBody;
+    if (body) body.required = false;
+  }
   moveRequestDefaults(fixed);
   typeCompositions(fixed);
   return fixed as unknown as T;

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { CalendarDate, Instant, MerchantId, Money, Price, readOnlyFields, singleLine } from "../platform/openapi";
+import { CalendarDate, Instant, MerchantId, Money, Price, readOnlyFields, shownName, singleLine } from "../platform/openapi";
 
 /**
  * A synced plan names its cadence: `intervalDays`, or `intervalMonths`. Reported as the missing
@@ -28,8 +28,8 @@ export const SubscriptionIdParam = z.object({
 
 export const Product = z
   .strictObject({
-    sku: singleLine(z.string().min(1).max(128)).openapi({ example: "AOJIRU-30" }),
-    name: singleLine(z.string().min(1).max(200)).openapi({ example: "国産大麦若葉の青汁 30包" }),
+    sku: shownName(z.string().max(128)).openapi({ description: "Stored as sent (nothing trimmed). Refused: blank or only invisible characters (spaces, U+3000, U+200B…), line breaks, and bidi controls (U+202A–U+202E, U+2066–U+2069).", example: "AOJIRU-30" }),
+    name: shownName(z.string().max(200)).openapi({ description: "Stored as sent (nothing trimmed). Refused: blank or only invisible characters (spaces, U+3000, U+200B…), line breaks, and bidi controls (U+202A–U+202E, U+2066–U+2069).", example: "国産大麦若葉の青汁 30包" }),
     category: singleLine(z.string().max(100)).nullish().openapi({ example: "health_food" }),
     unitsPerPackage: z
       .number()

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { SCOPES } from "../platform/env";
-import { Instant, singleLine } from "../platform/openapi";
+import { Instant, shownName } from "../platform/openapi";
 
 export const ScopeSchema = z.enum(SCOPES).openapi("Scope");
 
@@ -26,7 +26,7 @@ export const NewApiKey = ApiKey.extend({
 
 export const CreateKeyBody = z
   .strictObject({
-    name: singleLine(z.string().trim().min(1).max(100)).openapi({ example: "IVR production" }),
+    name: shownName(z.string().trim().max(100)).openapi({ description: "A label for the key. White space at either end (U+0020, U+3000, tabs, U+FEFF) is removed and the rest stored as sent. Refused: blank or only invisible characters (U+200B, U+2060…), line breaks, and bidi controls (U+202A–U+202E, U+2066–U+2069).", example: "IVR production" }),
     scopes: z.array(ScopeSchema).min(1).openapi({ example: ["read"] }),
   })
   .openapi("CreateApiKey");

@@ -4,7 +4,7 @@ import { webhookDeliveries, webhooks } from "../db/schema";
 import { audited } from "../platform/audit";
 import { ApiError } from "../platform/errors";
 import { isSealed } from "../platform/secrets";
-import { apiRoute, domainRouter, IdempotencyHeaders, Instant, jsonBody, jsonResponse, page, PageQuery } from "../platform/openapi";
+import { apiRoute, domainRouter, IdempotencyHeaders, Instant, optionalJsonBody, jsonResponse, page, PageQuery } from "../platform/openapi";
 import { decodeCursor, toPage } from "../platform/pagination";
 import { HELD } from "./outbox";
 import { newSecret } from "./routes";
@@ -175,7 +175,7 @@ export const webhookDeliveriesRouter = domainRouter()
       summary: "Rotate the signing secret, keeping the old one valid for an overlap",
       description:
         "Generates a new secret. For `overlapHours` (default 24) every delivery is signed with both, so receivers can switch at their own pace: Standard Webhooks verifiers accept a `webhook-signature` with several space-separated signatures when one matches. Both secrets are stored encrypted; a replay with the same `Idempotency-Key` does not rotate again and answers with `secret` replaced by a shown-once note (keep the first answer's).",
-      request: { params: WebhookIdParam, headers: IdempotencyHeaders, body: jsonBody(RotateBody, { overlapHours: 24 }) },
+      request: { params: WebhookIdParam, headers: IdempotencyHeaders, body: optionalJsonBody(RotateBody, { overlapHours: 24 }) },
       errors: ["webhook_not_found"],
       responses: { 200: jsonResponse(Rotated, "The new secret and until when the old one still signs") },
     }),

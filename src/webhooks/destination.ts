@@ -34,6 +34,8 @@ export function checkWebhookUrl(input: string, options: { allowLoopback?: boolea
   } catch {
     return { ok: false, reason: { en: "not a valid URL", ja: "URL として読めません" } };
   }
+  // Port 0 names no port: nothing can be delivered there (a connection to it fails, or goes elsewhere).
+  if (url.port === "0") return { ok: false, reason: { en: "port 0 is not a port a request can be sent to", ja: "ポート 0 には送信できません" } };
   if (url.username !== "" || url.password !== "") return { ok: false, reason: { en: "the URL must not carry user-info (user:password@)", ja: "URL にユーザー情報（user:password@）は含められません" } };
   const host = url.hostname.toLowerCase().replace(/\.$/, "");
   const literal = host.startsWith("[") ? host.slice(1, -1) : host;

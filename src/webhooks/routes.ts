@@ -137,7 +137,9 @@ export const webhooksRouter = domainRouter()
           const secret = body.secret === undefined && existing ? existing.secret : sealed;
           const held = existing?.pausedAt ?? null;
           const pausedAt = body.paused === undefined ? held : body.paused ? (held ?? at) : null;
-          const values = { url: body.url, events: [...new Set(body.events)], secret, pausedAt, updatedAt: at };
+          // Stored as the parser reads it: the trivial rewrites urlTextProblem lets through (`HTTPS://`, an
+          // upper-case host, `:443`, no path) are written canonical, as every other spelling must be sent.
+          const values = { url: destination.url.href, events: [...new Set(body.events)], secret, pausedAt, updatedAt: at };
           if (existing) await s.update(webhooks, values, eq(webhooks.id, webhookId));
           else await s.insert(webhooks, { id: webhookId, createdAt: at, ...values });
           // Resumed: what the dispatcher parked while paused is due now (queued order: ids grow with time).

@@ -41,7 +41,7 @@ export const PutWebhookBody = z
       .openapi({
         format: "uri",
         description:
-          "HTTPS endpoint on a public host that receives signed POSTs (no user-info; private, loopback, link-local and metadata addresses are refused). Written as a URL parser reads it: no spaces, tabs, line breaks or invisible characters, an ASCII host (an IDN in its `xn--` form), no `..` segments, non-ASCII path characters percent-encoded; else 422 `validation_failed` saying how it would be read.",
+          "HTTPS endpoint on a public host that receives signed POSTs (no user-info; private, loopback, link-local and metadata addresses are refused). Written as a URL parser reads it: no spaces, tabs, line breaks or invisible characters, an ASCII host (an IDN in its `xn--` form), no `..` segments, non-ASCII path characters percent-encoded; else 422 `validation_failed` saying how it would be read. Only the case of the scheme and host, a default port (`:443`) and the `/` of an empty path may differ: the URL is stored (and answered) as the parser reads it — `HTTPS://Shop.Example.jp:443` as `https://shop.example.jp/`. Port 0 is refused.",
         example: "https://shop.example.jp/hooks/tsuzuku",
       }),
     events: z.array(z.enum(WEBHOOK_EVENT_TYPES)).min(1).openapi({ example: ["subscription.changed", "subscription.canceled"] }),

@@ -55,6 +55,18 @@ export function consoleSuite(h: () => Harness) {
       expect(second.body.nextCursor).toBeNull();
     });
 
+    it("a search of only % or _ finds the entries that contain it, not every entry", async () => {
+      const own = await h().tenant();
+      expect((await h().request("PUT", "/v1/knowledge/kb-plain", { key: own.key, body: entry() })).status).toBe(201);
+      const percent = entry({ body: { ja: "初回は100%オフです。", en: "The first delivery is 100% off." } });
+      expect((await h().request("PUT", "/v1/knowledge/kb-percent", { key: own.key, body: percent })).status).toBe(201);
+      const ids = async (q: string) => (await h().request("GET", `/v1/knowledge?q=${encodeURIComponent(q)}`, { key: own.key })).body.data.map((e: { id: string }) => e.id);
+      expect(await ids("%")).toEqual(["kb-percent"]);
+      expect(await ids("_")).toEqual([]);
+      expect(await ids("100%")).toEqual(["kb-percent"]);
+      expect(await ids("豆乳")).toEqual(["kb-plain"]);
+    });
+
     it("replacing an entry keeps its use count; delete removes it; only admin keys edit", async () => {
       const put = await h().request("PUT", "/v1/knowledge/kb-surplus", { key: t.key, body: entry({ reasons: ["surplus_stock"] }) });
       expect(put.status).toBe(200);

@@ -54,6 +54,69 @@ export function errorsSuite(h: () => Harness) {
       expect(JSON.stringify(res.body.errors)).toContain("favouriteColour");
     });
 
+    it("arrays nested thousands deep → 400 invalid_json on any operation, at any depth, in a field too; nothing changes", async () => {
+      const customerId = uid("C");
+      expect((await h().request("PUT", `/v1/customers/${customerId}`, { key: t.key, body: customerBody() })).status).toBe(201);
+      const subscriptionId = uid("S");
+      expect((await h().request("PUT", `/v1/subscriptions/${subscriptionId}`, { key: t.key, body: subscriptionBody(customerId) })).status).toBe(201);
+      const before = (await h().request("GET", `/v1/subscriptions/${subscriptionId}`, { key: t.key })).body;
+      const deep = (n: number) => "[".repeat(n) + "]".repeat(n);
+      for (const n of [65, 4_500, 100_000]) {
+        const skip = await h().request("POST", `/v1/subscriptions/${subscriptionId}/skip`, { key: t.key, rawBody: deep(n), headers: { "content-type": "application/json" } });
+        expectProblem(skip, 400, "invalid_json");
+        expect(skip.body.detail).toContain("64");
+        const put = await h().request("PUT", `/v1/customers/${customerId}`, { key: t.key, rawBody: `{"name":${deep(n)}}`, headers: { "content-type": "application/json" } });
+        expectProblem(put, 400, "invalid_json");
+      }
+      expect((await h().request("GET", `/v1/subscriptions/${subscriptionId}`, { key: t.key })).body).toEqual(before);
+      expect((await h().request("GET", `/v1/customers/${customerId}`, { key: t.key })).body.name).toBe("佐藤 花子");
+      // Brackets inside text are not nesting, and 64 levels are read as JSON (then refused for their shape).
+      const named = await h().request("PUT", `/v1/customers/${customerId}`, { key: t.key, body: { ...customerBody(), name: "[".repeat(70) + '\\"{ 花子' } });
+      expect(named.status).toBe(200);
+      expect(named.body.name).toBe("[".repeat(70) + '\\"{ 花子');
+      const sixtyFour = await h().request("POST", `/v1/subscriptions/${subscriptionId}/skip`, { key: t.key, rawBody: deep(64), headers: { "content-type": "application/json" } });
+      expectProblem(sixtyFour, 422, "validation_failed");
+    });
+
+    it("a required body that is absent (no Content-Type, no bytes) → 400 invalid_json on every such operation, nothing written", async () => {
+      const customerId = uid("C");
+      expect((await h().request("PUT", `/v1/customers/${customerId}`, { key: t.key, body: customerBody() })).status).toBe(201);
+      const bare = await h().request("PUT", `/v1/customers/${customerId}`, { key: t.key });
+      expectProblem(bare, 400, "invalid_json");
+      expect(bare.body.detail).toContain("needs a JSON body");
+      const kept = (await h().request("GET", `/v1/customers/${customerId}`, { key: t.key })).body;
+      expect(kept).toMatchObject({ name: "佐藤 花子", email: "hanako.sato@example.jp" });
+      // Every operation openapi.json says needs a body, with ids that need not exist: the body is judged first.
+      const required = Object.entries(openapi.paths as Record<string, Record<string, { requestBody?: { required?: boolean } }>>).flatMap(([path, item]) =>
+        Object.entries(item)
+          .filter(([, op]) => op.requestBody?.required === true)
+          .map(([method, op]) => [method.toUpperCase(), path.replace(/\{\w+\}/g, "x-1")] as const),
+      );
+      expect(required.length).toBeGreaterThan(15);
+      for (const [method, path] of required) {
+        const res = await h().request(method, path, { key: t.key });
+        expect(`${method} ${path} → ${res.status} ${res.body?.code}`).toBe(`${method} ${path} → 400 invalid_json`);
+      }
+    });
+
+    it("an optional body left out reads as {}: skip, cancel flow, confirm with no body and no Content-Type", async () => {
+      const customerId = uid("C");
+      expect((await h().request("PUT", `/v1/customers/${customerId}`, { key: t.key, body: customerBody() })).status).toBe(201);
+      const subscriptionId = uid("S");
+      expect((await h().request("PUT", `/v1/subscriptions/${subscriptionId}`, { key: t.key, body: subscriptionBody(customerId) })).status).toBe(201);
+      const skip = await h().request("POST", `/v1/subscriptions/${subscriptionId}/skip`, { key: t.key });
+      expect(skip.status).toBe(200);
+      expect(skip.body.change).toMatchObject({ type: "skip" });
+      const flow = await h().request("POST", `/v1/subscriptions/${subscriptionId}/cancel-flows`, { key: t.key });
+      expect(flow.status).toBe(201);
+      const confirm = await h().request("POST", `/v1/cancel-flows/${flow.body.flowId}/confirm`, { key: t.key });
+      expect(confirm.status).toBe(200);
+      expect((await h().request("GET", `/v1/subscriptions/${subscriptionId}`, { key: t.key })).body.status).toBe("canceled");
+      // Sent as JSON, an empty body is malformed JSON, optional or not.
+      const empty = await h().request("POST", `/v1/subscriptions/${subscriptionId}/reactivate`, { key: t.key, rawBody: "", headers: { "content-type": "application/json" } });
+      expectProblem(empty, 400, "invalid_json");
+    });
+
     it("a body that is not JSON → 415", async () => {
       const res = await h().request("PUT", `/v1/customers/${uid("C")}`, { key: t.key, rawBody: "name=x", headers: { "content-type": "text/plain" } });
       expectProblem(res, 415, "unsupported_media_type");
@@ -244,6 +307,42 @@ export function errorsSuite(h: () => Harness) {
       expect(knowledge.body.errors).toEqual([{ path: "title.ja", message: '"青汁の\\r\\n飲み方": Write it on one line, without line breaks' }]);
       expect((await h().request("GET", `/v1/knowledge/${entryId}`, { key: t.key })).status).toBe(404);
       expect((await h().request("PUT", `/v1/knowledge/${entryId}`, { key: t.key, body: entry({ ja: "青汁の飲み方", en: "How to take aojiru" }) })).status).toBe(201);
+    });
+
+    it("blank or invisible human text is refused with one clear message; bidi controls in names and ids operators read are refused; what is trimmed is what the docs say", async () => {
+      const blank = ["", "   ", "\u3000\u3000", "\u200b", "\u2060\ufeff"];
+      const id = uid("C");
+      expect((await h().request("PUT", `/v1/customers/${id}`, { key: t.key, body: customerBody() })).status).toBe(201);
+      for (const name of [...blank, "\u202e", "佐藤\u202e子花"]) {
+        const res = await h().request("PUT", `/v1/customers/${id}`, { key: t.key, body: customerBody({ name }) });
+        expectProblem(res, 422, "validation_failed");
+        expect(res.body.errors).toHaveLength(1);
+        expect(res.body.errors[0].path).toBe("name");
+        expect(res.body.errors[0].message).toMatch(name.includes("\u202e") && name.length > 1 ? /text-direction/ : /visible text/);
+        expect(res.body.errors[0].message).not.toMatch(/got \d|at least/);
+      }
+      const ja = await h().request("PUT", `/v1/customers/${id}`, { key: t.key, body: customerBody({ name: "\u3000\u3000" }), headers: { "accept-language": "ja" } });
+      expect(ja.body.errors[0].message).toContain("表示される文字を入力してください");
+      expect((await h().request("GET", `/v1/customers/${id}`, { key: t.key })).body.name).toBe("佐藤 花子");
+      // Trimmed at either end (U+3000 and U+FEFF too), as the schema says; the rest as sent, right-to-left letters included.
+      const trimmed = await h().request("PUT", `/v1/customers/${id}`, { key: t.key, body: customerBody({ name: "\u3000佐藤 花子\ufeff" }) });
+      expect(trimmed.body.name).toBe("佐藤 花子");
+      const documented = (openapi as any).components.schemas.UpsertCustomer.properties.name.description as string;
+      expect(documented).toContain("U+FEFF");
+      expect((await h().request("PUT", `/v1/customers/${id}`, { key: t.key, body: customerBody({ name: "Layla ليلى" }) })).body.name).toBe("Layla ليلى");
+
+      const entry = (title: string, body: string) => ({ title: { ja: title, en: "How to take it" }, body: { ja: body, en: "Mix with water." }, topic: "usage_advice" });
+      for (const text of blank) {
+        const res = await h().request("PUT", `/v1/knowledge/${uid("kb")}`, { key: t.key, body: entry(text, text) });
+        expectProblem(res, 422, "validation_failed");
+        expect(res.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(["body.ja", "title.ja"]);
+      }
+      expect((await h().request("PUT", `/v1/knowledge/${uid("kb")}`, { key: t.key, body: entry("\u202e飲み方", "水で") })).status).toBe(422);
+
+      for (const body of [{ operatorId: " ", operatorName: "佐々木 美咲" }, { operatorId: "\u200b", operatorName: "佐々木 美咲" }, { operatorId: "op-1", operatorName: "佐々木\u202e 美咲" }, { operatorId: "op\u2066-1", operatorName: "佐々木 美咲" }]) {
+        const res = await h().request("POST", "/v1/console-sessions", { key: t.key, body });
+        expectProblem(res, 422, "validation_failed");
+      }
     });
 
     it("titles and details follow Accept-Language (ja, en) with Content-Language and Vary", async () => {

@@ -115,7 +115,14 @@ export function lookupSuite(h: () => Harness) {
       const long = await lookup(`phone=${"1".repeat(65)}`, { "accept-language": "en" });
       expect(long.status).toBe(422);
       expect(long.body.speech).toBe("Thank you for calling. We could not read your phone number.");
-      for (const res of [none, shared, bad, long]) expect(res.body.speech, res.body.code).not.toMatch(/[`"'「」]|customer_|phone=|顧客番号/);
+      // Asked by email, the line speaks of the email: refused by the schema (`%`) or not an address.
+      const percent = await lookup("email=%25", { "accept-language": "ja" });
+      expect(percent.status).toBe(422);
+      expect(percent.body.speech).toBe("お電話ありがとうございます。メールアドレスを確認できませんでした。");
+      const notAnAddress = await lookup("email=hanako", { "accept-language": "en" });
+      expect(notAnAddress.status).toBe(422);
+      expect(notAnAddress.body.speech).toBe("Thank you for calling. We could not read your email address.");
+      for (const res of [none, shared, bad, long, percent, notAnAddress]) expect(res.body.speech, res.body.code).not.toMatch(/[`"'「」]|customer_|phone=|顧客番号/);
     });
 
     it("a caller ID with no number (withheld, unavailable, empty) is its own case: 422 saying so, and a line that fits it", async () => {

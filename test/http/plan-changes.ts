@@ -56,6 +56,16 @@ export function planChangesSuite(h: () => Harness) {
       expect(both.status).toBe(422);
     });
 
+    it("a pause that would end on or before the delivery it holds back → 422 date_out_of_range with earliestDate, as documented; nothing changes", async () => {
+      const id = await newSubscription(20);
+      for (const resumeOn of [addDays(today(), 20), addDays(today(), 15)]) {
+        const res = await post(id, "pause", { resumeOn });
+        expect(res.status).toBe(422);
+        expect(res.body).toMatchObject({ code: "date_out_of_range", earliestDate: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
+      }
+      expect((await h().request("GET", `/v1/subscriptions/${id}`, { key: t.key })).body).toMatchObject({ status: "active", version: 1, nextDeliveryOn: addDays(today(), 20) });
+    });
+
     it("resume {} restarts on the skipped-to delivery the pause stopped, as plan-options said; a skip run survives the pause", async () => {
       const id = await newSubscription(18);
       expect((await post(id, "skip", { count: 1 })).body.subscription.nextDeliveryOn).toBe(addDays(today(), 48));

@@ -88,7 +88,7 @@ export function webhooksSuite(h: () => Harness) {
       expect((await h().request("GET", `/v1/webhooks/${id}`, { key: t.key })).status).toBe(404);
     });
 
-    it("refuses a URL with a line break, a tab, a space or an invisible character, or one the URL parser would rewrite (a full-width host), and stores nothing", async () => {
+    it("refuses a URL with a line break, a tab, a space or an invisible character, or one the URL parser would rewrite (a full-width host), or port 0, and stores nothing; a trivial rewrite (HTTPS://, :443) is stored canonical", async () => {
       const put = (id: string, url: string, lang = "en") => h().request("PUT", `/v1/webhooks/${id}`, { key: t.key, body: { url, events: ["subscription.changed"] }, headers: { "accept-language": lang } });
       const refused: [string, RegExp][] = [
         ["https://shop.example.jp/x\r\nX-Evil: 1", /: the URL holds a space, control or invisible character \(U\+000D at 26\); send it without$/],
@@ -107,12 +107,23 @@ export function webhooksSuite(h: () => Harness) {
       }
       const ja = await put(uid("wh"), "https://ｓｈｏｐ.example.jp/x", "ja");
       expect(ja.body.errors).toEqual([{ path: "url", message: '"https://ｓｈｏｐ.example.jp/x": URL は https://shop.example.jp/x と読み取られます。この形で指定してください' }]);
-      // What the parser rewrites trivially passes, stored as sent: the case of the host, a default port, an empty path.
-      for (const url of ["https://Shop.Example.JP:443", "https://shop.example.jp/hooks?from=tsuzuku"]) {
-        const ok = await put(uid("wh"), url);
+      // What the parser rewrites trivially passes, stored as it reads it: the case of the scheme and host, a default port, an empty path.
+      for (const [url, stored] of [
+        ["https://Shop.Example.JP:443", "https://shop.example.jp/"],
+        ["HTTPS://shop.example.jp/hooks", "https://shop.example.jp/hooks"],
+        ["https://shop.example.jp/hooks?from=tsuzuku", "https://shop.example.jp/hooks?from=tsuzuku"],
+      ]) {
+        const id = uid("wh");
+        const ok = await put(id, url!);
         expect(ok.status, url).toBe(201);
-        expect(ok.body.url).toBe(url);
+        expect(ok.body.url).toBe(stored);
+        expect((await h().request("GET", `/v1/webhooks/${id}`, { key: t.key })).body.url).toBe(stored);
       }
+      // Port 0 is no port.
+      const zero = uid("wh");
+      const port0 = await put(zero, "https://shop.example.jp:0/hooks");
+      expect(port0.body).toMatchObject({ code: "validation_failed", errors: [{ path: "url", message: "Not allowed: port 0 is not a port a request can be sent to" }] });
+      expect((await h().request("GET", `/v1/webhooks/${zero}`, { key: t.key })).status).toBe(404);
     });
   });
 
