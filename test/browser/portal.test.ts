@@ -514,6 +514,7 @@ describe("<tsuzuku-portal> in Chromium", () => {
     // The shop's Japanese product name on the English page is marked Japanese (read with a Japanese voice).
     expect(await card.locator("h3").getAttribute("lang")).toBe("ja");
     expect(await card.getByText(say("changeInterval", "en")).getAttribute("lang")).toBeNull();
+    expect(await cardStatus(page, ids[0]!).locator('[lang="ja"]').textContent()).toBe("国産大麦若葉の青汁 30包");
 
     // A disclosure shows whether it is open by a marker's shape: the chevron turns when it opens.
     const summary = card.locator("summary", { hasText: say("changeQuantity", "en") });

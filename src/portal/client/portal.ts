@@ -144,12 +144,16 @@ export class TsuzukuPortal extends HTMLElement {
     return langFor(text, this.#lang);
   }
 
-  /** Text `key` with the shop's own text `data` in place of `{name}`, marked with its language when it differs from the page's. */
-  #withShopText(key: PortalTextKey, name: string, data: string): Node[] {
+  /**
+   * Text `key` filled with `vars`, the shop's own text `vars[name]` marked with its language when it
+   * differs from the page's: 「Your subscription: <span lang="ja">DHA・EPAサプリ</span>」.
+   */
+  #withShopText(key: PortalTextKey, vars: Record<string, string | number>, name: string): (Node | string)[] {
+    const data = String(vars[name] ?? "");
     const lang = this.#ja(data);
-    if (!lang) return [document.createTextNode(this.#t(key, { [name]: data }))];
-    const [before = "", after = ""] = this.#t(key, { [name]: "\u0000" }).split("\u0000");
-    return [document.createTextNode(before), h("span", { lang }, data), document.createTextNode(after)];
+    if (!lang) return [this.#t(key, vars)];
+    const [before = "", after = ""] = this.#t(key, { ...vars, [name]: "\u0000" }).split("\u0000");
+    return [before, h("span", { lang }, data), after];
   }
 
   /**
@@ -302,14 +306,14 @@ export class TsuzukuPortal extends HTMLElement {
   }
 
   /** Shows `step`, focus on `focus`; `announce` in the status line beside card `subId`, else the portal's. */
-  #go(step: Step, focus: string, announce?: string, subId?: string) {
+  #go(step: Step, focus: string, announce?: string | (Node | string)[], subId?: string) {
     this.#step = step;
     this.#focus = focus;
-    this.#status.textContent = subId === undefined ? (announce ?? "") : "";
+    this.#status.replaceChildren(...(subId === undefined && announce ? [announce].flat() : []));
     for (const line of this.#cardStatuses.values()) line.textContent = "";
     this.#render();
     // Set once the card is in place, so the live region announces it.
-    if (subId !== undefined && announce) this.#cardStatus(subId).textContent = announce;
+    if (subId !== undefined && announce) this.#cardStatus(subId).replaceChildren(...[announce].flat());
   }
 
   #render() {
@@ -351,7 +355,7 @@ export class TsuzukuPortal extends HTMLElement {
     const subs = this.#subs;
     const only = this.#focused && subs.length === 1 ? subs[0] : undefined;
     return [
-      h("h2", { id: "title", tabindex: -1 }, only ? this.#withShopText("titleFor", "product", only.product.name) : this.#t("title")),
+      h("h2", { id: "title", tabindex: -1 }, only ? this.#withShopText("titleFor", { product: only.product.name }, "product") : this.#t("title")),
       subs.length === 0 ? h("p", {}, this.#t("none")) : subs.map((s) => this.#card(s)),
       // No card until keep-in-touch is given: replaceChildren would write a null as the text "null".
       ...[this.#keepInTouchCard()].filter((card) => card !== null),
@@ -660,7 +664,7 @@ export class TsuzukuPortal extends HTMLElement {
       this.#emit("tsuzuku:changed", result);
       const changed = result.subscription;
       const what = result.change === null ? this.#t("unchanged") : this.#changedText(action, changed);
-      this.#go({ name: "list" }, `#sub-${cssId(sub.id)}`, this.#t("changedOn", { product: changed.product.name, id: changed.id, what }), sub.id);
+      this.#go({ name: "list" }, `#sub-${cssId(sub.id)}`, this.#withShopText("changedOn", { product: changed.product.name, id: changed.id, what }, "product"), sub.id);
     }, sub.id, undefined, field);
   }
 
