@@ -61,6 +61,12 @@ export const PORTAL_TEXT = {
   changeInterval: { ja: "お届け間隔を変更", en: "Change the delivery interval" },
   changeQuantity: { ja: "数量を変更", en: "Change the quantity" },
   newQuantity: { ja: "新しい数量（{min}〜{max}）", en: "New quantity ({min}–{max})" },
+  // A field the browser would refuse in its own (often English) bubble, said beside the field in the page's language.
+  fieldMissing: { ja: "入力してください。", en: "Please fill this in." },
+  numberRange: { ja: "{min}から{max}までの数字で入力してください。", en: "Enter a whole number from {min} to {max}." },
+  dateFrom: { ja: "{min}以降の日付を選んでください。", en: "Choose a date on or after {min}." },
+  dateUntil: { ja: "{max}までの日付を選んでください。", en: "Choose a date on or before {max}." },
+  dateRange: { ja: "{min}から{max}までの日付を選んでください。", en: "Choose a date from {min} to {max}." },
   pause: { ja: "お届けをお休み", en: "Pause deliveries" },
   resumeOn: { ja: "再開する日", en: "Resume on" },
   latestResumeOn: { ja: "{date}までの日を選べます。", en: "You can choose a date up to {date}." },
@@ -95,6 +101,8 @@ export const PORTAL_TEXT = {
   changedResume: { ja: "お届けを再開しました。次回のお届けは{date}です。", en: "Deliveries are resumed. Your next delivery is on {date}." },
   cancel: { ja: "解約する", en: "Cancel this subscription" },
   cancelTitle: { ja: "解約の手続き", en: "Cancel your subscription" },
+  // The offers step names itself: from the reasons it moves on under a heading that says offers came.
+  offersTitle: { ja: "解約の前に：ご提案（{n}件）", en: "Before you cancel: offers for you ({n})" },
   reasonQuestion: {
     ja: "よろしければ、解約の理由をお選びください（任意です）。",
     en: "If you like, tell us why you are cancelling (optional).",

@@ -24,3 +24,16 @@ function append(el: Node, children: Child[]) {
     else el.appendChild(typeof child === "object" ? child : document.createTextNode(String(child)));
   }
 }
+
+/** Kana or kanji: text the shop wrote in Japanese. */
+const JAPANESE = /[\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Han}ー々]/u;
+
+/**
+ * The `lang` attribute for the shop's own text (product names, offer copy, rules, receipts) on a
+ * page in `pageLang`: "ja" when the page is not Japanese and the text is written in Japanese, so a
+ * screen reader reads 「DHA・EPAサプリ」 with a Japanese voice instead of spelling it in English;
+ * undefined (no attribute, `h` skips it) otherwise.
+ */
+export function langFor(text: string | null | undefined, pageLang: string): "ja" | undefined {
+  return pageLang !== "ja" && text && JAPANESE.test(text) ? "ja" : undefined;
+}

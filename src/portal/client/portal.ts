@@ -5,8 +5,8 @@ import { writeDate } from "../../platform/dates";
 import { discountedPrice, upcomingDiscount } from "../../plan-changes/discount";
 import { formatMoney } from "../../platform/numbers";
 import { writeQuantity } from "../../platform/quantity";
-import { h } from "./dom";
-import { refusalText } from "./refusals";
+import { h, langFor } from "./dom";
+import { RULE_REFUSALS, refusalText } from "./refusals";
 import { withRetries } from "./retry";
 import { STYLES } from "./styles";
 import type { Canceled, ChangeResult, ExitSurvey, FlowStarted, KeepInTouch, Money, Page, PlanOptions, ReasonAnswer, Saved, Subscription } from "./types";
@@ -139,6 +139,23 @@ export class TsuzukuPortal extends HTMLElement {
     return say(key, this.#lang, vars);
   }
 
+  /** `lang="ja"` for the shop's own Japanese text on an English page (dom.ts langFor). */
+  #ja(text: string | null | undefined): "ja" | undefined {
+    return langFor(text, this.#lang);
+  }
+
+  /**
+   * Text `key` filled with `vars`, the shop's own text `vars[name]` marked with its language when it
+   * differs from the page's: 「Your subscription: <span lang="ja">DHA・EPAサプリ</span>」.
+   */
+  #withShopText(key: PortalTextKey, vars: Record<string, string | number>, name: string): (Node | string)[] {
+    const data = String(vars[name] ?? "");
+    const lang = this.#ja(data);
+    if (!lang) return [this.#t(key, vars)];
+    const [before = "", after = ""] = this.#t(key, { ...vars, [name]: "\u0000" }).split("\u0000");
+    return [before, h("span", { lang }, data), after];
+  }
+
   /**
    * One call; a "not now" answer with Retry-After (platform/retry) is waited out and the same request
    * sent again, its Idempotency-Key unchanged, while the action's status line says so.
@@ -162,7 +179,7 @@ export class TsuzukuPortal extends HTMLElement {
    * card); that card's buttons are marked disabled and its status says 「処理中…」 while it runs. A
    * click while another action runs is answered, where it was made, with why nothing happened.
    */
-  async #run(action: () => Promise<void>, subId: string | null = null, where: HTMLElement | null = this.#cardOf(subId)) {
+  async #run(action: () => Promise<void>, subId: string | null = null, where: HTMLElement | null = this.#cardOf(subId), field: HTMLElement | null = null) {
     if (this.#busy) {
       const message = where?.querySelector<HTMLElement>(".message");
       if (message) message.textContent = this.#t("refusedBusy");
@@ -200,7 +217,10 @@ export class TsuzukuPortal extends HTMLElement {
       this.#status.textContent = "";
       for (const line of this.#cardStatuses.values()) line.textContent = "";
       const message = (where?.isConnected ? where.querySelector<HTMLElement>(".message") : null) ?? this.#main.querySelector<HTMLElement>("[data-active] .message") ?? this.#main.querySelector<HTMLElement>(".message");
-      if (message) {
+      // A rule refusing the value the customer typed (a date inside the cut-off, a quantity over the
+      // shop's maximum) is said at that field, as the fee box's error is, not in the card's alert.
+      if (field?.isConnected && RULE_REFUSALS.has(problem.code) && !problem.code.startsWith("subscription_not_")) this.#fieldError(field, text);
+      else if (message) {
         message.textContent = text;
         for (const note of message.parentElement?.querySelectorAll<HTMLElement>(".note") ?? []) note.hidden = note.textContent === text;
       } else this.#main.replaceChildren(h("p", { class: "message", role: "alert", part: "message" }, text));
@@ -286,14 +306,14 @@ export class TsuzukuPortal extends HTMLElement {
   }
 
   /** Shows `step`, focus on `focus`; `announce` in the status line beside card `subId`, else the portal's. */
-  #go(step: Step, focus: string, announce?: string, subId?: string) {
+  #go(step: Step, focus: string, announce?: string | (Node | string)[], subId?: string) {
     this.#step = step;
     this.#focus = focus;
-    this.#status.textContent = subId === undefined ? (announce ?? "") : "";
+    this.#status.replaceChildren(...(subId === undefined && announce ? [announce].flat() : []));
     for (const line of this.#cardStatuses.values()) line.textContent = "";
     this.#render();
     // Set once the card is in place, so the live region announces it.
-    if (subId !== undefined && announce) this.#cardStatus(subId).textContent = announce;
+    if (subId !== undefined && announce) this.#cardStatus(subId).replaceChildren(...[announce].flat());
   }
 
   #render() {
@@ -335,7 +355,7 @@ export class TsuzukuPortal extends HTMLElement {
     const subs = this.#subs;
     const only = this.#focused && subs.length === 1 ? subs[0] : undefined;
     return [
-      h("h2", { id: "title", tabindex: -1 }, only ? this.#t("titleFor", { product: only.product.name }) : this.#t("title")),
+      h("h2", { id: "title", tabindex: -1 }, only ? this.#withShopText("titleFor", { product: only.product.name }, "product") : this.#t("title")),
       subs.length === 0 ? h("p", {}, this.#t("none")) : subs.map((s) => this.#card(s)),
       // No card until keep-in-touch is given: replaceChildren would write a null as the text "null".
       ...[this.#keepInTouchCard()].filter((card) => card !== null),
@@ -355,7 +375,7 @@ export class TsuzukuPortal extends HTMLElement {
       { class: "card", part: "keep-in-touch", "aria-labelledby": "keep-title", "data-keep-in-touch": "" },
       h("h3", { id: "keep-title", tabindex: -1 }, this.#t("keepInTouchTitle")),
       h("p", {}, this.#t(keep.keepInTouch === true ? "keepInTouchOn" : "keepInTouchByConsent")),
-      keep.keepInTouch === true ? h("p", { class: "note" }, keep.wording) : null,
+      keep.keepInTouch === true ? h("p", { class: "note", lang: this.#ja(keep.wording) }, keep.wording) : null,
       h("p", { class: "message", role: "alert", part: "message" }),
       h("p", { class: "status", role: "status", "data-card-status": "" }),
       h("div", { class: "actions" }, h("button", { type: "button", part: "stop-keep-in-touch", onclick: () => this.#stopKeepInTouch(keep.customerId) }, this.#t("keepInTouchStop"))),
@@ -403,7 +423,7 @@ export class TsuzukuPortal extends HTMLElement {
       // Named by product and subscription number: two subscriptions of one product are two
       // distinct regions in a screen reader's landmark list (axe landmark-unique).
       { class: "card", part: "subscription", "aria-labelledby": `${headingId} ${headingId}-number`, "data-subscription": sub.id },
-      h("h3", { id: headingId, tabindex: -1 }, sub.product.name),
+      h("h3", { id: headingId, tabindex: -1, lang: this.#ja(sub.product.name) }, sub.product.name),
       h("p", { class: "note", id: `${headingId}-number` }, this.#t("subscriptionNumber", { id: sub.id })),
       h("p", { class: "state" }, this.#t(status)),
       h(
@@ -450,7 +470,7 @@ export class TsuzukuPortal extends HTMLElement {
 
   #actions(sub: Subscription, opts: PlanOptions | null): Node[] {
     const id = cssId(sub.id);
-    const change = (action: string, body: Record<string, unknown>) => this.#change(sub, action, body);
+    const change = (action: string, body: Record<string, unknown>, field?: HTMLElement | null) => this.#change(sub, action, body, field);
     const out: Node[] = [];
     const buttons = h("div", { class: "actions" });
     if (sub.status === "active") {
@@ -469,7 +489,7 @@ export class TsuzukuPortal extends HTMLElement {
     const open = (action: { available: boolean } | undefined) => action?.available !== false;
     if (open(opts?.nextDelivery)) {
       out.push(
-        this.#form(id, "moveDelivery", "date", (form) => change("next-delivery", { date: value(form, "date") }), [
+        this.#form(id, "moveDelivery", "date", (form) => change("next-delivery", { date: value(form, "date") }, inputOf(form, "date")), [
           this.#field(
             `${id}-date`,
             this.#t("newDate"),
@@ -508,7 +528,7 @@ export class TsuzukuPortal extends HTMLElement {
     const qMax = opts?.quantity.max ?? 999;
     if (open(opts?.quantity)) {
       out.push(
-        this.#form(id, "changeQuantity", "quantity", (form) => change("quantity", { quantity: Number(value(form, "quantity")) }), [
+        this.#form(id, "changeQuantity", "quantity", (form) => change("quantity", { quantity: Number(value(form, "quantity")) }, inputOf(form, "quantity")), [
           this.#field(
             `${id}-quantity`,
             this.#t("newQuantity", { min: qMin, max: qMax }),
@@ -520,7 +540,7 @@ export class TsuzukuPortal extends HTMLElement {
     const latest = opts?.pause.latestResumeOn;
     if (open(opts?.pause)) {
       out.push(
-        this.#form(id, "pause", "pause", (form) => change("pause", { resumeOn: value(form, "resumeOn") }), [
+        this.#form(id, "pause", "pause", (form) => change("pause", { resumeOn: value(form, "resumeOn") }, inputOf(form, "resumeOn")), [
           this.#field(
             `${id}-resume`,
             this.#t("resumeOn"),
@@ -555,7 +575,7 @@ export class TsuzukuPortal extends HTMLElement {
       "aria-describedby": `${id}-resume-terms`,
       oninput: () => (shows.textContent = terms((input as HTMLInputElement).validity.valid ? (input as HTMLInputElement).value : "")),
     });
-    return this.#form(id, "resume", "resume", (form) => this.#change(sub, "resume", { nextDeliveryOn: value(form, "nextDeliveryOn") }), [this.#field(`${id}-first`, this.#t("resumeFirst"), input), shows], "resumeApply", "resume-button");
+    return this.#form(id, "resume", "resume", (form) => this.#change(sub, "resume", { nextDeliveryOn: value(form, "nextDeliveryOn") }, inputOf(form, "nextDeliveryOn")), [this.#field(`${id}-first`, this.#t("resumeFirst"), input), shows], "resumeApply", "resume-button");
   }
 
   /** A disclosure with one small form: a real <summary>, labelled inputs and a submit button. */
@@ -571,14 +591,69 @@ export class TsuzukuPortal extends HTMLElement {
       fields,
       h("button", { type: "submit", part: `${name}-apply` }, this.#t(apply)),
     ) as HTMLFormElement;
+    // The browser's own bubble is in the browser's language and gone in seconds: a value out of the
+    // field's range is said beside it in the page's language instead (radios keep the browser's).
+    form.addEventListener(
+      "invalid",
+      (e) => {
+        const field = e.target as HTMLInputElement;
+        if (field.type === "radio") return;
+        e.preventDefault();
+        // Every invalid control fires; the first one is said and focused.
+        if (form.querySelector("input:invalid:not([type=radio])") === field) this.#fieldError(field, this.#invalidText(field));
+      },
+      true,
+    );
     return h("details", { "data-form": `${id}-${name}` }, h("summary", { part: summaryPart }, this.#t(title)), form);
   }
 
+  /** A labelled input and the place its error appears (see #fieldError); editing the value clears the error. */
   #field(id: string, label: string, input: HTMLElement): HTMLElement {
-    return h("div", { class: "field" }, h("label", { for: id }, label), input);
+    const error = h("p", { class: "field-error", id: `${id}-error`, hidden: true });
+    input.addEventListener("input", () => {
+      if (error.hidden) return;
+      error.hidden = true;
+      error.textContent = "";
+      input.removeAttribute("aria-invalid");
+      const rest = (input.getAttribute("aria-describedby") ?? "").split(" ").filter((t) => t && t !== error.id);
+      if (rest.length > 0) input.setAttribute("aria-describedby", rest.join(" "));
+      else input.removeAttribute("aria-describedby");
+    });
+    return h("div", { class: "field" }, h("label", { for: id }, label), input, error);
   }
 
-  #change(sub: Subscription, action: string, body: Record<string, unknown>) {
+  /**
+   * A value refused (by the field's range, or by the shop's rule from the API): the words beside
+   * the field, the field marked invalid and described by them, and the focus on it — as the fee
+   * box does. A screen reader reads the error when the focus lands.
+   */
+  #fieldError(field: HTMLElement, text: string) {
+    const error = field.parentElement?.querySelector<HTMLElement>(".field-error");
+    if (!error) return;
+    error.textContent = text;
+    error.hidden = false;
+    field.setAttribute("aria-invalid", "true");
+    const others = (field.getAttribute("aria-describedby") ?? "").split(" ").filter((t) => t && t !== error.id);
+    field.setAttribute("aria-describedby", [error.id, ...others].join(" "));
+    field.focus();
+  }
+
+  /** Why the browser finds `field` invalid, in the page's language, with the field's own limits. */
+  #invalidText(field: HTMLInputElement): string {
+    const v = field.validity;
+    if (field.type === "number") {
+      return v.valueMissing && !v.badInput ? this.#t("fieldMissing") : this.#t("numberRange", { min: field.min || 1, max: field.max || 999 });
+    }
+    if (v.valueMissing) return this.#t("fieldMissing");
+    if (field.type === "date" && (v.rangeUnderflow || v.rangeOverflow)) {
+      const [min, max] = [field.min ? this.#date(field.min) : "", field.max ? this.#date(field.max) : ""];
+      return min && max ? this.#t("dateRange", { min, max }) : min ? this.#t("dateFrom", { min }) : this.#t("dateUntil", { max });
+    }
+    return field.validationMessage;
+  }
+
+  /** `field`: the input the value came from, where a rule's refusal of that value is said. */
+  #change(sub: Subscription, action: string, body: Record<string, unknown>, field: HTMLElement | null = null) {
     const key = actionKey();
     if (!this.#busy) this.#markActive(sub.id);
     void this.#run(async () => {
@@ -589,8 +664,8 @@ export class TsuzukuPortal extends HTMLElement {
       this.#emit("tsuzuku:changed", result);
       const changed = result.subscription;
       const what = result.change === null ? this.#t("unchanged") : this.#changedText(action, changed);
-      this.#go({ name: "list" }, `#sub-${cssId(sub.id)}`, this.#t("changedOn", { product: changed.product.name, id: changed.id, what }), sub.id);
-    }, sub.id);
+      this.#go({ name: "list" }, `#sub-${cssId(sub.id)}`, this.#withShopText("changedOn", { product: changed.product.name, id: changed.id, what }, "product"), sub.id);
+    }, sub.id, undefined, field);
   }
 
   /** What a change did and what happens next, from the subscription the API answered with. */
@@ -659,13 +734,13 @@ export class TsuzukuPortal extends HTMLElement {
     await this.#api({ method: "POST", path: `/v1/cancel-flows/${encodeURIComponent(step.flow.flowId)}/abandon`, keepalive }).catch(() => undefined);
   }
 
-  #flowFrame(sub: Subscription, title: PortalTextKey, ...body: (Node | Node[] | null)[]): Node[] {
+  #flowFrame(sub: Subscription, title: string, ...body: (Node | Node[] | null)[]): Node[] {
     return [
       h(
         "section",
         { class: "card", "data-active": "", "data-flow": "", "aria-labelledby": "flow-title" },
-        h("h2", { id: "flow-title", tabindex: -1 }, this.#t(title)),
-        h("p", { class: "note" }, sub.product.name),
+        h("h2", { id: "flow-title", tabindex: -1 }, title),
+        h("p", { class: "note", lang: this.#ja(sub.product.name) }, sub.product.name),
         body,
         h("p", { class: "message", role: "alert", part: "message" }),
         h("p", { class: "status", role: "status", "data-card-status": "" }),
@@ -688,7 +763,7 @@ export class TsuzukuPortal extends HTMLElement {
   #reasonStep(sub: Subscription, flow: FlowStarted): Node[] {
     return this.#flowFrame(
       sub,
-      "cancelTitle",
+      this.#t("cancelTitle"),
       h(
         "div",
         { role: "group", "aria-labelledby": "reason-question" },
@@ -697,7 +772,7 @@ export class TsuzukuPortal extends HTMLElement {
           "div",
           { class: "choices" },
           flow.reasons.map((r) =>
-            h("button", { type: "button", part: "reason", "data-reason": r.code, onclick: () => this.#giveReason(sub, flow, r.code) }, r.label),
+            h("button", { type: "button", part: "reason", "data-reason": r.code, lang: this.#ja(r.label), onclick: () => this.#giveReason(sub, flow, r.code) }, r.label),
           ),
         ),
       ),
@@ -717,14 +792,16 @@ export class TsuzukuPortal extends HTMLElement {
   #offersStep(sub: Subscription, flow: FlowStarted, answer: ReasonAnswer): Node[] {
     return this.#flowFrame(
       sub,
-      "cancelTitle",
+      // Focus moves to this heading from the reasons: it says the offers came, and how many.
+      this.#t("offersTitle", { n: answer.offers.length }),
       h("p", {}, this.#t("offerIntro")),
       answer.offers.map((offer, i) =>
         h(
           "div",
-          { class: "offer", part: "offer", "aria-labelledby": `offer-${i}` },
-          h("h3", { id: `offer-${i}` }, offer.title),
-          h("p", { class: "description" }, offer.description),
+          // A named group: aria-labelledby on a plain div is ignored (axe aria-prohibited-attr).
+          { class: "offer", part: "offer", role: "group", "aria-labelledby": `offer-${i}` },
+          h("h3", { id: `offer-${i}`, lang: this.#ja(offer.title) }, offer.title),
+          h("p", { class: "description", lang: this.#ja(offer.description) }, offer.description),
           h(
             "div",
             { class: "actions" },
@@ -743,7 +820,8 @@ export class TsuzukuPortal extends HTMLElement {
       this.#replace(saved.subscription);
       await this.#loadOptions(saved.subscription);
       this.#emit("tsuzuku:saved", saved);
-      this.#go({ name: "saved", saved }, "h2", this.#t("labelled", { label: this.#t("savedTitle"), value: saved.offer.title }));
+      // Focus goes to the heading 「お手続きが完了しました」, which is read; the status adds only what it does not say.
+      this.#go({ name: "saved", saved }, "h2", saved.offer.title);
     }, sub.id);
   }
 
@@ -753,15 +831,15 @@ export class TsuzukuPortal extends HTMLElement {
     const fee = flow.commitment?.earlyCancellationFee ?? now.charges.find((c) => c.type === "early_cancellation_fee")?.amount;
     return this.#flowFrame(
       sub,
-      "confirmTitle",
+      this.#t("confirmTitle"),
       h("dl", {}, h("dt", {}, this.#t("effectiveOn")), h("dd", {}, this.#date(now.effectiveOn))),
       now.nextDelivery ? h("p", {}, this.#t(now.nextDelivery.stopped ? "nextStopped" : "nextShips", { date: this.#date(now.nextDelivery.on) })) : null,
-      h("p", { class: "note" }, now.cutoffRule),
+      h("p", { class: "note", lang: this.#ja(now.cutoffRule) }, now.cutoffRule),
       h("h3", {}, this.#t("charges")),
       now.charges.length === 0
         ? h("p", {}, this.#t("noCharges"))
         : [
-            h("ul", {}, now.charges.map((c) => h("li", {}, `${this.#money(c.amount)} — ${c.basis}`))),
+            h("ul", {}, now.charges.map((c) => h("li", {}, `${this.#money(c.amount)} — `, h("span", { lang: this.#ja(c.basis) }, c.basis)))),
             h("p", {}, this.#t("labelled", { label: this.#t("total"), value: this.#money(now.total) })),
           ],
       feeRequired ? this.#feeCheck(fee) : null,
@@ -840,9 +918,9 @@ export class TsuzukuPortal extends HTMLElement {
           ? this.#optionalChoice(
               { "data-question": q.id },
               q.prompt,
-              q.options.map((o) => h("label", { class: "radio" }, h("input", { type: "radio", name: `survey-${i}`, value: o.code }), o.label)),
+              q.options.map((o) => h("label", { class: "radio", lang: this.#ja(o.label) }, h("input", { type: "radio", name: `survey-${i}`, value: o.code }), o.label)),
             )
-          : h("div", { class: "field", "data-question": q.id }, h("label", { for: `survey-${i}` }, q.prompt), h("textarea", { id: `survey-${i}`, name: `survey-${i}`, rows: 3, maxlength: 2000 })),
+          : h("div", { class: "field", "data-question": q.id }, h("label", { for: `survey-${i}`, lang: this.#ja(q.prompt) }, q.prompt), h("textarea", { id: `survey-${i}`, name: `survey-${i}`, rows: 3, maxlength: 2000 })),
       ),
       survey.keepInTouch ? this.#keepInTouchQuestion(survey.keepInTouch.wording) : null,
       h("div", { class: "field" }, h("label", { for: "return-on" }, this.#t("returnOn")), h("input", { id: "return-on", name: "returnOn", type: "date" })),
@@ -891,7 +969,7 @@ export class TsuzukuPortal extends HTMLElement {
       },
       this.#t("clearChoice"),
     );
-    const set = h("fieldset", { ...attrs, onchange: () => (clear.hidden = set.querySelector("input:checked") === null) }, h("legend", {}, legend), radios, note, clear);
+    const set = h("fieldset", { ...attrs, onchange: () => (clear.hidden = set.querySelector("input:checked") === null) }, h("legend", { lang: this.#ja(legend) }, legend), radios, note, clear);
     return set;
   }
 
@@ -921,7 +999,8 @@ export class TsuzukuPortal extends HTMLElement {
       // The answer just given (or marketing consent, without one) decides the keep-in-touch card: read it again.
       if (typeof canceled.exitSurvey?.keepInTouch === "boolean") await this.#loadKeepInTouch(canceled.subscription.customerId);
       this.#emit("tsuzuku:canceled", canceled);
-      this.#go({ name: "receipt", canceled }, "h2", this.#t("labelled", { label: this.#t("receiptTitle"), value: `${this.#t("confirmationNumber")} ${canceled.confirmationNumber}` }));
+      // Focus goes to the heading 「解約を受け付けました」, which is read; the status adds only the number.
+      this.#go({ name: "receipt", canceled }, "h2", `${this.#t("confirmationNumber")} ${canceled.confirmationNumber}`);
     }, sub.id);
   }
 
@@ -933,7 +1012,7 @@ export class TsuzukuPortal extends HTMLElement {
         h("h2", { id: "receipt-title", tabindex: -1 }, this.#t("receiptTitle")),
         h("p", {}, this.#t("labelled", { label: this.#t("confirmationNumber"), value: "" }), h("span", { class: "number", "data-confirmation-number": "" }, canceled.confirmationNumber)),
         h("p", {}, this.#t("labelled", { label: this.#t("effectiveOn"), value: this.#date(canceled.effectiveOn) })),
-        h("p", { class: "receipt" }, canceled.receipt),
+        h("p", { class: "receipt", lang: this.#ja(canceled.receipt) }, canceled.receipt),
         h("div", { class: "actions" }, h("button", { type: "button", part: "back", onclick: () => this.#back(canceled.subscription) }, this.#t("back"))),
       ),
     ];
@@ -945,8 +1024,8 @@ export class TsuzukuPortal extends HTMLElement {
         "section",
         { class: "card", "aria-labelledby": "saved-title" },
         h("h2", { id: "saved-title", tabindex: -1 }, this.#t("savedTitle")),
-        h("p", {}, saved.offer.title),
-        h("p", { class: "description" }, saved.offer.description),
+        h("p", { lang: this.#ja(saved.offer.title) }, saved.offer.title),
+        h("p", { class: "description", lang: this.#ja(saved.offer.description) }, saved.offer.description),
         h("div", { class: "actions" }, h("button", { type: "button", part: "back", onclick: () => this.#back(saved.subscription) }, this.#t("back"))),
       ),
     ];
@@ -1011,6 +1090,12 @@ function perDelivery(sub: Subscription): Money {
 
 function value(form: HTMLFormElement, name: string): string {
   return String(new FormData(form).get(name) ?? "");
+}
+
+/** The form's input named `name` (where a refusal of its value is said). */
+function inputOf(form: HTMLFormElement, name: string): HTMLElement | null {
+  const el = form.elements.namedItem(name);
+  return el instanceof HTMLInputElement ? el : null;
 }
 
 /** Merchant ids may hold `.` and `:`; element ids built from them must stay valid selectors. */

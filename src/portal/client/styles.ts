@@ -68,6 +68,11 @@ legend { padding: 0 .25em; }
 input[aria-invalid="true"] { box-shadow: 0 0 0 2px var(--_error); }
 details { margin: .5em 0; }
 summary { cursor: pointer; min-height: 44px; display: flex; align-items: center; color: var(--_brand); font-weight: 600; }
+/* display:flex drops the ▶ marker: a chevron drawn with borders (no text, so nothing is added to the
+   name a screen reader reads) points right when closed and down when open, by shape, not colour. */
+summary::before { content: ""; flex: none; width: .5em; height: .5em; margin: 0 .75em 0 .25em; border-right: .18em solid currentColor; border-bottom: .18em solid currentColor; transform: rotate(-45deg); transition: transform .15s; }
+details[open] > summary::before { transform: rotate(45deg); }
+@media (prefers-reduced-motion: reduce) { summary::before { transition: none; } }
 summary:focus-visible { outline: 3px solid var(--_focus); outline-offset: 2px; }
 details > form { padding: 0 0 .5em 1em; }
 .offer { border: 2px solid var(--_brand); border-radius: var(--_radius); padding: 1em; margin: 0 0 1em; }
