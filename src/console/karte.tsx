@@ -789,6 +789,7 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
           </dl>
           {data.lookup ? <p class="speech">{data.lookup.speech}</p> : null}
           <h2>{t(lang, "subscriptions")}</h2>
+          <div class="scroll">
           <table>
             <thead>
               <tr>
@@ -831,6 +832,7 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
               })}
             </tbody>
           </table>
+          </div>
           {live && unread.risk ? (
             <>
               <h2>{t(lang, "risk")}</h2>

@@ -1,5 +1,9 @@
 import type { Child } from "hono/jsx";
+import { raw } from "hono/html";
 import { t, type Lang } from "./strings";
+
+/** Standards mode: without it Chromium lays the console out in quirks mode. */
+const DOCTYPE = raw("<!DOCTYPE html>");
 
 export type PageContext = {
   lang: Lang;
@@ -18,6 +22,8 @@ export type PageContext = {
 export function Layout(props: { page: PageContext; title: string; children: Child; scripts?: string[]; styles?: string[]; search?: string }) {
   const { lang, csrf, operatorName, supervisor } = props.page;
   return (
+    <>
+      {DOCTYPE}
     <html lang={lang}>
       <head>
         <meta charset="utf-8" />
@@ -69,12 +75,15 @@ export function Layout(props: { page: PageContext; title: string; children: Chil
         </main>
       </body>
     </html>
+    </>
   );
 }
 
 /** A page for a visitor without a session (ended, logged out, bad link). */
 export function Bare(props: { lang: Lang; title: string; children: Child }) {
   return (
+    <>
+      {DOCTYPE}
     <html lang={props.lang}>
       <head>
         <meta charset="utf-8" />
@@ -90,5 +99,6 @@ export function Bare(props: { lang: Lang; title: string; children: Child }) {
         </main>
       </body>
     </html>
+    </>
   );
 }

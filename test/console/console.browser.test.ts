@@ -114,6 +114,68 @@ describe("the operator console in a browser", () => {
     await expect(page.locator(".normalised").textContent()).resolves.toBe("+818000001111");
   });
 
+  it("by keyboard and on a narrow or enlarged screen: standards mode, a focus ring ≥ 3:1 on every background, the date field's own stops ringed, no sideways scroll at 320 px, the user's font size", async () => {
+    const page = await as(shopA);
+    await page.goto(`${api.url}/console?customer=${ids.planCustomer}`);
+    expect.soft(await page.evaluate(() => document.compatMode)).toBe("CSS1Compat");
+    // The ring's colour against what lies either side of it: the halo (box-shadow) when there is one, else the page behind the element.
+    const ringContrast = (selector: string) =>
+      page.evaluate((sel) => {
+        const el = document.querySelector<HTMLElement>(sel)!;
+        const rgb = (c: string) => (c.match(/[\d.]+/g) ?? []).map(Number);
+        const lum = (c: string) => {
+          const [r, g, b] = rgb(c).map((v) => v / 255).map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
+          return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+        };
+        const ratio = (a: string, b: string) => {
+          const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p);
+          return (x! + 0.05) / (y! + 0.05);
+        };
+        let behind = "rgb(255, 255, 255)";
+        for (let p = el.parentElement; p; p = p.parentElement) {
+          const bg = getComputedStyle(p).backgroundColor;
+          if (bg !== "rgba(0, 0, 0, 0)" && bg !== "transparent") {
+            behind = bg;
+            break;
+          }
+        }
+        const style = getComputedStyle(el);
+        const halo = style.boxShadow.match(/rgba?\([^)]*\)/)?.[0];
+        return { style: style.outlineStyle, ratio: ratio(style.outlineColor, halo ?? behind) , behind: ratio(style.outlineColor, behind) };
+      }, selector);
+    // Each failure is reported (soft): one visit checks them all.
+    // Header (#f4f6f9), a white panel, a dark primary button: the ring stands out on each.
+    await page.keyboard.press("Tab"); // the skip link: keyboard focus from here on shows the ring
+    for (const sel of ["header.bar button[type=submit]", "#pc-quantity", "section[aria-labelledby=plan] button"]) {
+      await page.focus(sel);
+      const ring = await ringContrast(sel);
+      expect.soft(ring.style, sel).toBe("solid");
+      expect.soft(ring.ratio, sel).toBeGreaterThanOrEqual(3);
+      expect.soft(ring.behind, sel).toBeGreaterThanOrEqual(3);
+    }
+    // Every stop inside the date field — the calendar button too — keeps a ring on the field.
+    await page.focus("#pc-date");
+    for (let stop = 0; stop < 4; stop++) {
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe("pc-date");
+      expect.soft(await page.evaluate(() => getComputedStyle(document.querySelector("#pc-date")!).outlineStyle), `stop ${stop + 1}`).toBe("solid");
+      await page.keyboard.press("Tab");
+    }
+
+    // 320 CSS px (1280 px at 400 %): nothing scrolls sideways, the search reads on one line.
+    await page.setViewportSize({ width: 320, height: 800 });
+    expect.soft(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
+    const lines = (sel: string) => page.evaluate((s) => { const el = document.querySelector<HTMLElement>(s)!; return Math.round(el.getBoundingClientRect().height / parseFloat(getComputedStyle(el).lineHeight)); }, sel);
+    expect.soft(await lines("label[for=q]")).toBe(1);
+    await page.goto(`${api.url}/console/winback`);
+    expect.soft(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
+
+    // A larger browser default (Chromium's font settings) enlarges the console.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send("Page.setFontSizes", { fontSizes: { standard: 24 } });
+    await page.reload();
+    expect.soft(await page.evaluate(() => getComputedStyle(document.documentElement).fontSize)).toBe("24px");
+  });
+
   it("a name typed into the search finds no one and says what the search reads, not an empty karte", async () => {
     const page = await as(shopA);
     const res = await page.goto(`${api.url}/console?q=${encodeURIComponent("佐藤")}`);
