@@ -545,7 +545,10 @@ export function ReactivationPage(props: {
   const karte = `/console?customer=${encodeURIComponent(props.customerId)}&sub=${encodeURIComponent(sub.id)}`;
   return (
     <Layout page={page} title={t(lang, "confirmReactivationTitle")}>
-      <h1>{t(lang, "confirmReactivationTitle")}</h1>
+      {/* Focused at load (console.ts): 「再開を確定する」 is the next stops, not behind the header's. */}
+      <h1 tabindex={-1} data-autofocus="">
+        {t(lang, "confirmReactivationTitle")}
+      </h1>
       <p>{t(lang, "confirmReactivationNote")}</p>
       <dl class="review">
         <dt>{t(lang, "product")}</dt>
@@ -907,6 +910,68 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
             </form>
             {unread.reasons ? <UnreadNote lang={lang} part="reasons" unread={unread.reasons} /> : null}
 
+            {/* The offers first, then the cancellation (with the record of which one was presented) right after them: never hidden behind. */}
+            {data.reason && unread.offers ? <UnreadNote lang={lang} part="offers" unread={unread.offers} /> : null}
+            {data.reason && !unread.offers && data.offers.length === 0 ? <p>{t(lang, "noOffersForReason")}</p> : null}
+            {data.reason && data.offers.length > 0 ? (
+              <>
+                {/* Focused after 「提案を表示」 (console.ts): the offers are read first, not 40 stops down. */}
+                <h3 id="offers-title" tabindex={-1} data-autofocus="">
+                  {t(lang, "offers")}
+                </h3>
+                <ol class="offers">
+                  {data.offers.map((o) => {
+                    const call = planCallFor(o);
+                    return (
+                      <li class="offer">
+                        <h4>{o.title}</h4>
+                        <p class="description">{o.description}</p>
+                        <p class="rate">
+                          {t(lang, "observedSaveRate")}:{" "}
+                          <strong>
+                            {o.observedSaveRate && o.observedSaveRate.rate !== null
+                              ? `${percent(shareOf(o.observedSaveRate.accepted, o.observedSaveRate.accepted + o.observedSaveRate.declined))} (${o.observedSaveRate.accepted}/${o.observedSaveRate.accepted + o.observedSaveRate.declined})`
+                              : t(lang, "noAnswersYet")}
+                          </strong>
+                        </p>
+                        {o.talkTrack ? (
+                          <details open class="talk">
+                            <summary>{t(lang, "talkTrack")}</summary>
+                            <p>{o.talkTrack.opening}</p>
+                            <h5>{t(lang, "ask")}</h5>
+                            <ul>
+                              {o.talkTrack.questions.map((q) => (
+                                <li>{q}</li>
+                              ))}
+                            </ul>
+                            <h5>{t(lang, "say")}</h5>
+                            <p>{o.talkTrack.pitch}</p>
+                            <h5>{t(lang, "avoid")}</h5>
+                            <ul>
+                              {o.talkTrack.notes.map((n) => (
+                                <li>{n}</li>
+                              ))}
+                            </ul>
+                          </details>
+                        ) : null}
+                        {call || data.reason ? (
+                          <form method="post" action="/console/apply">
+                            {hidden}
+                            <input type="hidden" name="offerId" value={o.offerId} />
+                            <input type="hidden" name="version" value={String(focus.version)} />
+                            <input type="hidden" name="attempt" value={crypto.randomUUID()} />
+                            <button type="submit" class="primary">
+                              {t(lang, call ? "apply" : "acceptOffer")}: {o.title}
+                            </button>
+                          </form>
+                        ) : null}
+                      </li>
+                    );
+                  })}
+                </ol>
+              </>
+            ) : null}
+
             {unread.cancellation ? (
               <div class="cancel">
                 <h3 id="cancel-title">{t(lang, "cancel")}</h3>
@@ -960,63 +1025,6 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
               </form>
             ) : null}
 
-            {data.reason && unread.offers ? <UnreadNote lang={lang} part="offers" unread={unread.offers} /> : null}
-            {data.reason && !unread.offers && data.offers.length === 0 ? <p>{t(lang, "noOffersForReason")}</p> : null}
-            {data.reason && data.offers.length > 0 ? (
-              <>
-                <h3>{t(lang, "offers")}</h3>
-                <ol class="offers">
-                  {data.offers.map((o) => {
-                    const call = planCallFor(o);
-                    return (
-                      <li class="offer">
-                        <h4>{o.title}</h4>
-                        <p class="description">{o.description}</p>
-                        <p class="rate">
-                          {t(lang, "observedSaveRate")}:{" "}
-                          <strong>
-                            {o.observedSaveRate && o.observedSaveRate.rate !== null
-                              ? `${percent(shareOf(o.observedSaveRate.accepted, o.observedSaveRate.accepted + o.observedSaveRate.declined))} (${o.observedSaveRate.accepted}/${o.observedSaveRate.accepted + o.observedSaveRate.declined})`
-                              : t(lang, "noAnswersYet")}
-                          </strong>
-                        </p>
-                        {o.talkTrack ? (
-                          <details open class="talk">
-                            <summary>{t(lang, "talkTrack")}</summary>
-                            <p>{o.talkTrack.opening}</p>
-                            <h5>{t(lang, "ask")}</h5>
-                            <ul>
-                              {o.talkTrack.questions.map((q) => (
-                                <li>{q}</li>
-                              ))}
-                            </ul>
-                            <h5>{t(lang, "say")}</h5>
-                            <p>{o.talkTrack.pitch}</p>
-                            <h5>{t(lang, "avoid")}</h5>
-                            <ul>
-                              {o.talkTrack.notes.map((n) => (
-                                <li>{n}</li>
-                              ))}
-                            </ul>
-                          </details>
-                        ) : null}
-                        {call || data.reason ? (
-                          <form method="post" action="/console/apply">
-                            {hidden}
-                            <input type="hidden" name="offerId" value={o.offerId} />
-                            <input type="hidden" name="version" value={String(focus.version)} />
-                            <input type="hidden" name="attempt" value={crypto.randomUUID()} />
-                            <button type="submit" class="primary">
-                              {t(lang, call ? "apply" : "acceptOffer")}: {o.title}
-                            </button>
-                          </form>
-                        ) : null}
-                      </li>
-                    );
-                  })}
-                </ol>
-              </>
-            ) : null}
           </section>
         ) : null}
 

@@ -630,7 +630,8 @@ export function consolePages(app: Fetcher) {
         <h1>{t(lang, "receipt")}</h1>
         {step ? (
           <>
-            <p role="status">
+            {/* Focused at load (console.ts): a status already there when the page opens is not read out by itself. */}
+            <p role="status" tabindex={-1} data-autofocus="">
               {t(lang, "confirmationNumber")}: <strong class="confirmation">{String(step.data.confirmationNumber)}</strong>
             </p>
             <pre class="receipt">{(step.data.receipt as Record<Lang, string> | undefined)?.[lang] ?? ""}</pre>

@@ -192,6 +192,12 @@ describe("the operator console in a browser", () => {
     await page.selectOption("#reason", "surplus_stock");
     await page.getByRole("button", { name: "提案を表示" }).click();
     const offer = page.locator("li.offer").first();
+    // Focus on 「ご提案」: the next Tab is in the first offer, and the offers come before 「解約を確定する」.
+    await page.waitForURL(/reason=surplus_stock/);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("offers-title");
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => !!document.activeElement?.closest("li.offer"))).toBe(true);
+    expect(await page.evaluate(() => !!(document.querySelector("li.offer")!.compareDocumentPosition(document.querySelector("#confirm-cancel")!) & Node.DOCUMENT_POSITION_FOLLOWING))).toBe(true);
     await expect(offer.locator("details.talk").isVisible()).resolves.toBe(true);
     await expect(offer.locator(".rate").textContent()).resolves.toContain("当店の実績阻止率");
     // The cancel control is there beside the offers, not behind them.
@@ -317,6 +323,8 @@ describe("the operator console in a browser", () => {
     await page.getByLabel("解約手数料を読み上げ、お客様の了承を得ました").check();
     await page.locator("#confirm-cancel").click();
     await expect(page.locator("h1").textContent()).resolves.toBe("解約受付票");
+    // The receipt has the focus, so a screen reader reads the confirmation number first.
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("role"))).toBe("status");
     const number = await page.locator(".confirmation").textContent();
     expect(number).toMatch(/^CN-/);
     await expect(page.locator(".receipt").textContent()).resolves.toContain(number!);
@@ -499,8 +507,10 @@ describe("the operator console in a browser", () => {
     await page.goto(`${api.url}/console?customer=${customer}`);
     const focused = () => page.evaluate(() => (document.activeElement as HTMLElement | null)?.id || document.activeElement?.textContent?.trim() || "");
     const tabTo = async (want: string) => {
-      for (let i = 0; i < 80 && (await focused()) !== want; i++) await page.keyboard.press("Tab");
+      let presses = 0;
+      for (; presses < 80 && (await focused()) !== want; presses++) await page.keyboard.press("Tab");
       expect(await focused()).toBe(want);
+      return presses;
     };
     await tabTo("reactivate-on");
     const earliest = await page.locator("#reactivate-on").inputValue();
@@ -516,7 +526,9 @@ describe("the operator console in a browser", () => {
     await page.keyboard.press("Tab");
     await page.keyboard.press("Enter");
     await page.waitForURL(/\/console\/reactivate\?/);
-    await tabTo("confirm-reactivate");
+    // The confirmation opens on its heading: 「再開を確定する」 is a few stops away, not behind the header's eight.
+    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe("H1");
+    expect(await tabTo("confirm-reactivate")).toBeLessThanOrEqual(3);
     await page.keyboard.press("Enter");
     await page.waitForURL(/done=reactivated/);
     // The notice takes the focus, so a screen reader reads what happened first.

@@ -18,10 +18,14 @@ document.addEventListener("keydown", (e) => {
 });
 
 // After an action the page says what happened; move focus there so a screen reader reads it first.
+// Else the page's own starting point (data-autofocus, tabindex=-1: the offers after 「提案を表示」, the
+// receipt, a confirmation's heading), so the next Tab is there and not in the header.
 const notice = document.querySelector<HTMLElement>(".notice, .error");
 if (notice) {
   notice.tabIndex = -1;
   notice.focus();
+} else {
+  document.querySelector<HTMLElement>("[data-autofocus]")?.focus();
 }
 
 // A required field's message in the page's language (data-required-message), not the browser's own
