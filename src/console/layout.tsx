@@ -57,6 +57,10 @@ export function Layout(props: { page: PageContext; title: string; children: Chil
             <input id="q" name="q" type="search" autocomplete="off" value={props.search ?? ""} />
             <button type="submit">{t(lang, "searchButton")}</button>
           </form>
+          {/* The `/` shortcut can be turned off (WCAG 2.1.4); console.ts reads and keeps the choice (localStorage). */}
+          <button type="button" id="slash-toggle" aria-pressed="true" hidden>
+            {t(lang, "slashShortcut")}
+          </button>
           <span class="who">{operatorName}</span>
           <form method="post" action="/console/language">
             <input type="hidden" name="csrf" value={csrf} />

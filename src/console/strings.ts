@@ -7,6 +7,7 @@ const T = {
   search: { ja: "お客様検索", en: "Find a customer" },
   searchLabel: { ja: "電話番号・メールアドレス・顧客ID", en: "Phone, e-mail or customer id" },
   searchButton: { ja: "検索", en: "Search" },
+  slashShortcut: { ja: "「/」キーで検索へ", en: "“/” key to search" },
   knowledge: { ja: "ナレッジ", en: "Knowledge" },
   knowledgeSearch: { ja: "ナレッジ検索", en: "Search the knowledge" },
   metrics: { ja: "指標", en: "Metrics" },

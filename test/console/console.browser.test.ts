@@ -114,7 +114,7 @@ describe("the operator console in a browser", () => {
     await expect(page.locator(".normalised").textContent()).resolves.toBe("+818000001111");
   });
 
-  it("by keyboard and on a narrow or enlarged screen: standards mode, a focus ring ≥ 3:1 on every background, the date field's own stops ringed, no sideways scroll at 320 px, the user's font size", async () => {
+  it("by keyboard and on a narrow or enlarged screen: standards mode, a focus ring ≥ 3:1 on every background, the date field's own stops ringed, Esc to the part's heading, a / shortcut that can be turned off, no sideways scroll at 320 px, the user's font size", async () => {
     const page = await as(shopA);
     await page.goto(`${api.url}/console?customer=${ids.planCustomer}`);
     expect.soft(await page.evaluate(() => document.compatMode)).toBe("CSS1Compat");
@@ -160,6 +160,22 @@ describe("the operator console in a browser", () => {
       expect.soft(await page.evaluate(() => getComputedStyle(document.querySelector("#pc-date")!).outlineStyle), `stop ${stop + 1}`).toBe("solid");
       await page.keyboard.press("Tab");
     }
+
+    // Esc leaves a field for the heading of its part (the next Tab goes on from there), not for <body>.
+    const active = () => page.evaluate(() => document.activeElement?.id ?? "");
+    await page.focus("#pc-quantity");
+    await page.keyboard.press("Escape");
+    expect(await active()).toBe("plan");
+    // `/` goes to the search from outside a field; the header's toggle turns it off, and the choice is kept.
+    await page.keyboard.press("/");
+    expect(await active()).toBe("q");
+    const toggle = page.getByRole("button", { name: "「/」キーで検索へ" });
+    await toggle.click();
+    await page.reload();
+    await expect(toggle.getAttribute("aria-pressed")).resolves.toBe("false");
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.keyboard.press("/");
+    expect(await active()).not.toBe("q");
 
     // 320 CSS px (1280 px at 400 %): nothing scrolls sideways, the search reads on one line.
     await page.setViewportSize({ width: 320, height: 800 });

@@ -1,11 +1,47 @@
 /**
  * The console's one island on every page: keyboard help for operators on a live call.
- * `/` jumps to the customer search (unless typing in a field); Esc leaves a field.
+ * `/` jumps to the customer search when focus is on no form control, unless the operator turned it
+ * off (the header's 「「/」キーで検索へ」 toggle, kept in localStorage); Esc leaves a field for the
+ * heading of the part it is in, so the next Tab continues from there (not from <body>).
  */
+const SLASH_OFF = "tsuzuku.console.slashOff";
+const slashOn = () => {
+  try {
+    return localStorage.getItem(SLASH_OFF) !== "1";
+  } catch {
+    return true;
+  }
+};
+const toggle = document.getElementById("slash-toggle");
+if (toggle) {
+  toggle.hidden = false;
+  toggle.setAttribute("aria-pressed", String(slashOn()));
+  toggle.addEventListener("click", () => {
+    const on = !slashOn();
+    try {
+      if (on) localStorage.removeItem(SLASH_OFF);
+      else localStorage.setItem(SLASH_OFF, "1");
+    } catch {
+      // Storage refused (private mode): the choice lasts for this page only.
+    }
+    toggle.setAttribute("aria-pressed", String(on));
+  });
+}
+
+/** Where Esc takes the focus from a field: the heading of its section (or form), else the main content. */
+function placeOf(field: HTMLElement): HTMLElement | null {
+  const part = field.closest("section, [role=search]");
+  const heading = part?.querySelector<HTMLElement>("h1, h2, h3") ?? null;
+  const target = heading ?? document.getElementById("main");
+  if (target && !target.hasAttribute("tabindex")) target.tabIndex = -1;
+  return target;
+}
+
 document.addEventListener("keydown", (e) => {
   const target = e.target as HTMLElement | null;
   const typing = !!target && (target.tagName === "INPUT" || target.tagName === "TEXTAREA" || target.tagName === "SELECT" || target.isContentEditable);
-  if (e.key === "/" && !typing && !e.ctrlKey && !e.metaKey && !e.altKey) {
+  const control = typing || target?.tagName === "BUTTON";
+  if (e.key === "/" && !control && slashOn() && !e.ctrlKey && !e.metaKey && !e.altKey) {
     const search = document.getElementById("q") as HTMLInputElement | null;
     if (search) {
       e.preventDefault();
@@ -13,7 +49,7 @@ document.addEventListener("keydown", (e) => {
       search.select();
     }
   } else if (e.key === "Escape" && typing && target) {
-    target.blur();
+    placeOf(target)?.focus();
   }
 });
 
