@@ -44,6 +44,8 @@ export type Sub = {
   /** A monthly plan's day of the month; null for a day plan. */
   deliveryDay?: number | null;
   nextDeliveryOn: string | null;
+  /** A paused plan's first delivery back. */
+  pausedUntil?: string | null;
   unitPrice: Money;
   activeDiscount?: { percentOff: number | null; amountOff: number | null; startsOn?: string; endsOn: string | null } | null;
   status: string;

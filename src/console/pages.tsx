@@ -19,7 +19,7 @@ import { feeOnReactivation } from "../cancel-flows/terms";
 import { KartePage, KnowledgeList, unreadOf, type Unread, localSurvey, proposedFirstDelivery, ReactivationPage, surveyAnswersOf, type ExitSurveyAnswer, type KarteData, type KnowledgeEntry, type Offer, type PlanOptions, type Sub, type TimelineItem } from "./karte";
 import { Bare, Layout, type PageContext } from "./layout";
 import { MetricsPage } from "./metrics";
-import { changeCallOf } from "./plan";
+import { changeCallOf, changedPathOf, changedWords } from "./plan";
 import { endConsoleSession, redeemLogin } from "./sessions";
 import { inArray } from "drizzle-orm";
 import { customers } from "../db/schema";
@@ -244,14 +244,18 @@ export function consolePages(app: Fetcher) {
    * Back to the karte saying what happened; `flow`: the cancel flow a refused confirmation left
    * open, for the retry to reuse; `wait`: the seconds a temporary refusal's Retry-After named.
    */
-  function backTo(c: Context<AppEnv>, form: Record<string, string>, outcome: { done: string } | { error: unknown; flow?: string; wait?: number | null }) {
+  function backTo(c: Context<AppEnv>, form: Record<string, string>, outcome: { done: string; changed?: string } | { error: unknown; flow?: string; wait?: number | null }) {
     const q = new URLSearchParams();
     if (form.customer) q.set("customer", form.customer);
     if (form.sub) q.set("sub", form.sub);
     // The reason stays while the cancel flow is open; a save closed it, so the karte no longer asks.
     const closed = "done" in outcome && (outcome.done === "saved" || outcome.done === "kept");
     if (form.reason && !closed) q.set("reason", form.reason);
-    if ("done" in outcome) q.set("done", outcome.done);
+    if ("done" in outcome) {
+      q.set("done", outcome.done);
+      // Which change, so the karte says what it did (plan changedWords) from the plan as it now is.
+      if (outcome.changed) q.set("changed", outcome.changed);
+    }
     else {
       q.set("error", consoleErrorCode(outcome.error));
       if (outcome.flow) q.set("flow", outcome.flow);
@@ -398,6 +402,7 @@ export function consolePages(app: Fetcher) {
     const reactivation = focus?.status === "canceled" ? reactivationOf(c, focus, page.today) : null;
     const facts = held && "unread" in held ? null : held;
     const winback = facts && focus && reactivation ? await proposedComeback(c, lang, focus, reactivation, facts) : facts;
+    const changedPath = changedPathOf(q.changed);
     const done = q.done && ["saved", "changed", "unchanged", "kept", "contact", "used", "reactivated"].includes(q.done) ? t(lang, `done_${q.done}` as "done_saved") : null;
     const data: KarteData = {
       customer: customer.body,
@@ -418,7 +423,7 @@ export function consolePages(app: Fetcher) {
       openFlow,
       // A refused confirmation's flow, reused by the retry (only while it is still this focus's open flow).
       retryFlow: openFlow && q.flow === openFlow.id ? openFlow.id : null,
-      notice: done,
+      notice: (changedPath && focus && (q.done === "changed" || q.done === "saved") ? changedWords(changedPath, focus, lang, page.today, q.done === "saved") : null) ?? done,
       error: consoleError(lang, q.error, Number(q.wait)),
       unread,
     };
@@ -565,7 +570,7 @@ export function consolePages(app: Fetcher) {
     const res = await api("POST", `/v1/subscriptions/${sub}/${call.path}`, { ...call.body, channel: "operator" }, { ...ifMatch, ...key("change") });
     if (res.status !== 200) return failed(res);
     // A request that moved nothing (the plan already was so) records nothing and saves no flow.
-    return backTo(c, form, { done: res.body?.change === null ? "unchanged" : form.reason ? "saved" : "changed" });
+    return backTo(c, form, res.body?.change === null ? { done: "unchanged" } : { done: form.reason ? "saved" : "changed", changed: call.path });
   });
 
   /**

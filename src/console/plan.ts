@@ -1,3 +1,8 @@
+import { cadenceText, type CadenceFields } from "../platform/cadence";
+import { writeDate } from "../platform/dates";
+import { writeQuantity } from "../platform/quantity";
+import { t, tf, type Lang } from "./strings";
+
 /** A plan-change call of the API: `POST /v1/subscriptions/{id}/{path}` with `body` (plus the channel). */
 export type PlanCall = { path: "skip" | "next-delivery" | "pause" | "resume" | "interval" | "quantity"; body: Record<string, unknown> };
 
@@ -58,3 +63,51 @@ export function changeCallOf(form: Record<string, string | undefined>): PlanCall
       return null;
   }
 }
+
+/** The plan as the API answers it after a change: what `changedWords` reads. */
+type ChangedPlan = Pick<CadenceFields, "intervalDays" | "intervalMonths"> & {
+  quantity: number;
+  nextDeliveryOn: string | null;
+  pausedUntil?: string | null;
+  product: { unitsPerPackage?: number | null; unitLabel?: string | null };
+};
+
+/**
+ * What a plan change did, in the operator's words, from the plan as it now is (as the portal says
+ * it): 「次回のお届けを2027年1月16日に変更しました。」, 「お届け間隔を60日ごとに変更しました。」 — dates
+ * by `writeDate` (relative to `today`), intervals by `cadenceText`, quantities by `writeQuantity`.
+ * `saved`: the change was the caller's save (a reason was given), said too. Null when the plan
+ * lacks what the sentence needs (the karte then says 「プランを変更しました。」). Pure.
+ */
+export function changedWords(path: PlanCall["path"], plan: ChangedPlan, lang: Lang, today: string, saved = false): string | null {
+  const date = (d: string | null | undefined) => (d ? writeDate(d, lang, "full", today) : null);
+  const next = date(plan.nextDeliveryOn);
+  let said: string | null;
+  switch (path) {
+    case "skip":
+      said = next && tf(lang, "changedSkip", { date: next });
+      break;
+    case "next-delivery":
+      said = next && tf(lang, "changedNextDelivery", { date: next });
+      break;
+    case "interval":
+      said = tf(lang, "changedInterval", { cadence: cadenceText(plan, lang) });
+      break;
+    case "quantity":
+      said = tf(lang, "changedQuantity", { quantity: writeQuantity(plan.quantity, plan.product, lang) });
+      break;
+    case "pause": {
+      const on = date(plan.pausedUntil) ?? next;
+      said = on && tf(lang, "changedPause", { date: on });
+      break;
+    }
+    case "resume":
+      said = next && tf(lang, "changedResume", { date: next });
+      break;
+  }
+  return said ? (saved ? said + t(lang, "changedStays") : said) : null;
+}
+
+/** A plan-change path named in a URL (`changed=`), or null. */
+export const changedPathOf = (v: string | undefined): PlanCall["path"] | null =>
+  v === "skip" || v === "next-delivery" || v === "pause" || v === "resume" || v === "interval" || v === "quantity" ? v : null;

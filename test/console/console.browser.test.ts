@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addDays, localDate } from "../../src/platform/dates";
+import { addDays, localDate, writeDate } from "../../src/platform/dates";
 import { launchBrowser, serveOnLoopback, type Served } from "../support/browser";
 import { customerBody, subscriptionBody, uid, type TestTenant } from "../support/harness";
 import { nodeHarness, type NodeHarness } from "../support/node-harness";
@@ -242,13 +242,15 @@ describe("the operator console in a browser", () => {
     expect(await seriousViolations(page)).toEqual([]);
     const before = (await h.request("GET", `/v1/subscriptions/${ids.planSub}`, { key: shopA.key })).body;
     await plan.getByRole("button", { name: /次回のお届けをスキップ/ }).click();
-    await expect(page.locator(".notice").textContent()).resolves.toBe("プランを変更しました。");
     const skipped = (await h.request("GET", `/v1/subscriptions/${ids.planSub}`, { key: shopA.key })).body;
     expect(skipped.nextDeliveryOn).toBe(addDays(before.nextDeliveryOn, 30));
+    // The notice says what changed, in the words the portal uses: the new date, the new interval.
+    const today = localDate(new Date(), "Asia/Tokyo");
+    await expect(page.locator(".notice").textContent()).resolves.toBe(`次回のお届けを1回スキップしました。次回のお届けは${writeDate(skipped.nextDeliveryOn, "ja", "full", today)}です。`);
 
     await page.locator("section[aria-labelledby=plan]").getByLabel("お届け間隔").selectOption("45");
     await page.getByRole("button", { name: "お届け間隔を変更" }).click();
-    await expect(page.locator(".notice").textContent()).resolves.toBe("プランを変更しました。");
+    await expect(page.locator(".notice").textContent()).resolves.toBe("お届け間隔を45日ごとに変更しました。");
     expect((await h.request("GET", `/v1/subscriptions/${ids.planSub}`, { key: shopA.key })).body.intervalDays).toBe(45);
 
     // Recorded as the operator's plan changes, not as a cancellation request.
@@ -567,7 +569,7 @@ describe("the operator console in a browser", () => {
     // The caller would rather have deliveries further apart than cancel.
     await plan.getByLabel("お届け間隔").selectOption("60");
     await plan.getByRole("button", { name: "お届け間隔を変更" }).click();
-    await expect(page.locator(".notice").textContent()).resolves.toBe("プランを変更しました（継続）。");
+    await expect(page.locator(".notice").textContent()).resolves.toBe("お届け間隔を60日ごとに変更しました。お客様は継続されます。");
     expect((await h.request("GET", `/v1/subscriptions/${sub}`, { key: shopA.key })).body.intervalDays).toBe(60);
 
     const after = await operatorFlows();
@@ -608,7 +610,7 @@ describe("the operator console in a browser", () => {
 
     // A real change does what the note said: the IVR flow ends as saved.
     await page.locator("section[aria-labelledby=plan]").getByRole("button", { name: /次回のお届けをスキップ/ }).click();
-    await expect(page.locator(".notice").textContent()).resolves.toBe("プランを変更しました。");
+    await expect(page.locator(".notice").textContent()).resolves.toMatch(/^次回のお届けを1回スキップしました。次回のお届けは.+です。$/);
     expect((await h.request("GET", `/v1/cancel-flows/${flow.flowId}`, { key: shopA.key })).body.status).toBe("saved");
     await expect(page.locator("section[aria-labelledby=plan] p.note").textContent()).resolves.toContain("記録されません");
   });
@@ -717,7 +719,7 @@ describe("the operator console in a browser", () => {
       expect(await seriousViolations(page)).toEqual([]);
       await page.waitForURL(/done=changed/, { timeout: 10_000 });
     });
-    await expect(page.locator(".notice").textContent()).resolves.toBe("プランを変更しました。");
+    await expect(page.locator(".notice").textContent()).resolves.toMatch(/^次回のお届けを1回スキップしました。次回のお届けは.+です。$/);
     expect(keys).toHaveLength(2);
     expect(keys[1]).toBe(keys[0]);
     expect((await h.request("GET", `/v1/subscriptions/${sub}/changes`, { key: shopA.key })).body.data).toHaveLength(1);
