@@ -192,6 +192,8 @@ export type KarteData = {
   retryFlow: string | null;
   notice: string | null;
   error: string | null;
+  /** A date the API refused, said at its field: the plan action, the date entered, the message naming the first (or last) date that can be chosen. */
+  fieldRefusal: { action: "next-delivery" | "pause"; value: string; message: string } | null;
   /** The parts the API could not read just now, shown as such (not as absent). */
   unread: Partial<Record<KartePart, Unread>>;
 };
@@ -286,7 +288,7 @@ function SurveyFields(props: { lang: Lang; survey: ConsoleSurvey }) {
  * cancellation request. A caller who gave a reason to cancel: the change is their save — it ends
  * the cancel flow as saved (the note says so).
  */
-function PlanChanges(props: { page: PageContext; sub: Sub; options: PlanOptions; customerId: string; reason: string | null; openFlow: TimelineItem | null }) {
+function PlanChanges(props: { page: PageContext; sub: Sub; options: PlanOptions; customerId: string; reason: string | null; openFlow: TimelineItem | null; refused?: KarteData["fieldRefusal"] }) {
   const { page, sub, options: o, openFlow } = props;
   const lang = page.lang;
   // What a change here really does to a cancel flow: the note follows the flow, not only the URL's reason.
@@ -308,6 +310,16 @@ function PlanChanges(props: { page: PageContext; sub: Sub; options: PlanOptions;
       {body}
     </form>
   );
+  // A date the API refused: kept as entered, marked invalid, described by a message that names the
+  // field and the first date that can be chosen, and focused at load (console.ts data-autofocus).
+  const refusedAt = (action: "next-delivery" | "pause", id: string) =>
+    props.refused?.action === action ? { value: props.refused.value, "aria-invalid": "true", "aria-describedby": `${id}-error`, "data-autofocus": "" } : {};
+  const refusalNote = (action: "next-delivery" | "pause", id: string) =>
+    props.refused?.action === action ? (
+      <p id={`${id}-error`} class="field-error">
+        {props.refused.message}
+      </p>
+    ) : null;
   const closed = (label: string, a: Action) => (a.refusal ? <p class="refusal">{label}: {a.refusal.detail}</p> : null);
   return (
     <section aria-labelledby="plan" class="panel plan">
@@ -332,8 +344,9 @@ function PlanChanges(props: { page: PageContext; sub: Sub; options: PlanOptions;
             "next-delivery",
             <>
               <label for="pc-date">{t(lang, "moveTo")}</label>
-              <input type="date" id="pc-date" name="date" required min={o.nextDelivery.earliest} max={o.nextDelivery.latest} value={o.nextDeliveryOn ?? o.nextDelivery.earliest} />
+              <input type="date" id="pc-date" name="date" required min={o.nextDelivery.earliest} max={o.nextDelivery.latest} value={o.nextDeliveryOn ?? o.nextDelivery.earliest} {...refusedAt("next-delivery", "pc-date")} />
               <button type="submit">{t(lang, "moveDelivery")}</button>
+              {refusalNote("next-delivery", "pc-date")}
             </>,
           )
         : closed(t(lang, "moveDelivery"), o.nextDelivery)}
@@ -374,8 +387,9 @@ function PlanChanges(props: { page: PageContext; sub: Sub; options: PlanOptions;
             "pause",
             <>
               <label for="pc-resume-on">{t(lang, "resumeOn")}</label>
-              <input type="date" id="pc-resume-on" name="resumeOn" required min={o.pause.earliestResumeOn} max={o.pause.latestResumeOn} />
+              <input type="date" id="pc-resume-on" name="resumeOn" required min={o.pause.earliestResumeOn} max={o.pause.latestResumeOn} {...refusedAt("pause", "pc-resume-on")} />
               <button type="submit">{t(lang, "pause")}</button>
+              {refusalNote("pause", "pc-resume-on")}
             </>,
           )
         : closed(t(lang, "pause"), o.pause)}
@@ -875,7 +889,7 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
             <UnreadNote lang={lang} part="planOptions" unread={unread.planOptions} />
           </section>
         ) : null}
-        {focus && data.planOptions && focus.status !== "canceled" ? <PlanChanges page={page} sub={focus} options={data.planOptions} customerId={customer.id} reason={data.reason} openFlow={data.openFlow} /> : null}
+        {focus && data.planOptions && focus.status !== "canceled" ? <PlanChanges page={page} sub={focus} options={data.planOptions} customerId={customer.id} reason={data.reason} openFlow={data.openFlow} refused={data.fieldRefusal} /> : null}
 
         {focus && !live ? <Cancellation page={page} sub={focus} words={words} /> : null}
 

@@ -253,6 +253,22 @@ describe("the operator console in a browser", () => {
     await expect(page.locator(".notice").textContent()).resolves.toBe("お届け間隔を45日ごとに変更しました。");
     expect((await h.request("GET", `/v1/subscriptions/${ids.planSub}`, { key: shopA.key })).body.intervalDays).toBe(45);
 
+    // A date the API refuses (inside the cut-off: the page's own min taken off, as on a page left open
+    // since yesterday) is said at its field: the date kept, the field invalid and focused, described by
+    // a message naming the field and the first date that can be chosen.
+    const earliest = (await h.request("GET", `/v1/subscriptions/${ids.planSub}/plan-options`, { key: shopA.key })).body.nextDelivery.earliest as string;
+    await page.evaluate(() => document.querySelector("#pc-date")!.removeAttribute("min"));
+    await page.fill("#pc-date", today);
+    await page.getByRole("button", { name: "お届け日を変更" }).click();
+    await page.waitForURL(/field=next-delivery/);
+    const date = page.locator("#pc-date");
+    expect(await date.inputValue()).toBe(today);
+    expect(await date.getAttribute("aria-invalid")).toBe("true");
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("pc-date");
+    const described = await page.locator(`#${await date.getAttribute("aria-describedby")}`).textContent();
+    expect(described).toContain(`次回お届け日は${writeDate(earliest, "ja", "full", today)}以降の日付を選んでください`);
+    expect((await h.request("GET", `/v1/subscriptions/${ids.planSub}`, { key: shopA.key })).body.nextDeliveryOn).toBe(skipped.nextDeliveryOn);
+
     // Recorded as the operator's plan changes, not as a cancellation request.
     const changes = (await h.request("GET", `/v1/subscriptions/${ids.planSub}/changes`, { key: shopA.key })).body.data as any[];
     expect(changes.map((x) => [x.type, x.channel, x.actor.type])).toEqual([["interval", "operator", "operator"], ["skip", "operator", "operator"]]);

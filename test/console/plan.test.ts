@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { changeCallOf, changedWords } from "../../src/console/plan";
+import { changeCallOf, changedWords, fieldRefusalOf, fieldRefusalWords } from "../../src/console/plan";
 
 // The karte's plan-change forms as the API calls they make: what the operator picked, nothing else.
 describe("a plan-change form as an API call", () => {
@@ -35,5 +35,20 @@ describe("a plan change in the operator's words", () => {
   });
   it("says nothing it cannot know: no date, no sentence", () => {
     expect(changedWords("skip", { ...plan, nextDeliveryOn: null }, "ja", "2026-12-02")).toBeNull();
+  });
+});
+
+// A refused date goes back to its field with the bound the API's problem named.
+describe("a refused date at its field", () => {
+  it("keeps the date entered and names the first date that can be chosen", () => {
+    const r = fieldRefusalOf({ path: "next-delivery", body: { date: "2026-12-03" } }, { code: "change_window_closed", firstChangeableDate: "2026-12-06" });
+    expect(r).toEqual({ action: "next-delivery", value: "2026-12-03", earliest: "2026-12-06", latest: null });
+    expect(fieldRefusalWords(r!, "ja", "2026-12-02")).toContain("次回お届け日は");
+    const late = fieldRefusalOf({ path: "pause", body: { resumeOn: "2027-09-01" } }, { code: "date_out_of_range", latestDate: "2027-03-01" });
+    expect(late).toMatchObject({ action: "pause", latest: "2027-03-01", earliest: null });
+  });
+  it("leaves any other refusal page-wide", () => {
+    expect(fieldRefusalOf({ path: "skip", body: { count: 1 } }, { firstChangeableDate: "2026-12-06" })).toBeNull();
+    expect(fieldRefusalOf({ path: "next-delivery", body: { date: "2026-12-03" } }, { code: "version_conflict" })).toBeNull();
   });
 });
