@@ -344,7 +344,7 @@ function PlanChanges(props: { page: PageContext; sub: Sub; options: PlanOptions;
             "next-delivery",
             <>
               <label for="pc-date">{t(lang, "moveTo")}</label>
-              <input type="date" id="pc-date" name="date" required min={o.nextDelivery.earliest} max={o.nextDelivery.latest} value={o.nextDeliveryOn ?? o.nextDelivery.earliest} {...refusedAt("next-delivery", "pc-date")} />
+              <input type="date" id="pc-date" name="date" required min={o.nextDelivery.earliest} max={o.nextDelivery.latest} value={o.nextDeliveryOn ?? o.nextDelivery.earliest} data-range-message={tf(lang, "dateRange", { from: writeDate(o.nextDelivery.earliest, lang, "full", page.today), to: writeDate(o.nextDelivery.latest, lang, "full", page.today) })} {...refusedAt("next-delivery", "pc-date")} />
               <button type="submit">{t(lang, "moveDelivery")}</button>
               {refusalNote("next-delivery", "pc-date")}
             </>,
@@ -377,7 +377,7 @@ function PlanChanges(props: { page: PageContext; sub: Sub; options: PlanOptions;
             "quantity",
             <>
               <label for="pc-quantity">{t(lang, "quantity")}</label>
-              <input type="number" id="pc-quantity" name="quantity" required min={o.quantity.min} max={o.quantity.max} value={String(o.quantity.current)} />
+              <input type="number" id="pc-quantity" name="quantity" required min={o.quantity.min} max={o.quantity.max} value={String(o.quantity.current)} data-range-message={tf(lang, "quantityRange", { min: o.quantity.min, max: o.quantity.max })} />
               <button type="submit">{t(lang, "changeQuantity")}</button>
             </>,
           )
@@ -387,7 +387,7 @@ function PlanChanges(props: { page: PageContext; sub: Sub; options: PlanOptions;
             "pause",
             <>
               <label for="pc-resume-on">{t(lang, "resumeOn")}</label>
-              <input type="date" id="pc-resume-on" name="resumeOn" required min={o.pause.earliestResumeOn} max={o.pause.latestResumeOn} {...refusedAt("pause", "pc-resume-on")} />
+              <input type="date" id="pc-resume-on" name="resumeOn" required min={o.pause.earliestResumeOn} max={o.pause.latestResumeOn} data-range-message={tf(lang, "dateRange", { from: writeDate(o.pause.earliestResumeOn, lang, "full", page.today), to: writeDate(o.pause.latestResumeOn, lang, "full", page.today) })} {...refusedAt("pause", "pc-resume-on")} />
               <button type="submit">{t(lang, "pause")}</button>
               {refusalNote("pause", "pc-resume-on")}
             </>,

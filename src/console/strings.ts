@@ -99,6 +99,8 @@ const T = {
   newEntry: { ja: "新着", en: "New" },
   done_saved: { ja: "プランを変更しました（継続）。", en: "Plan changed: the customer stays." },
   done_changed: { ja: "プランを変更しました。", en: "Plan changed." },
+  quantityRange: { ja: "数量は{min}〜{max}の範囲で入力してください。", en: "Enter a quantity from {min} to {max}." },
+  dateRange: { ja: "{from}から{to}までの日付を選んでください。", en: "Choose a date from {from} to {to}." },
   fieldFrom: { ja: "{field}は{date}以降の日付を選んでください（それより前のお届けは準備中または選べません）。", en: "{field}: choose {date} or later (earlier deliveries are being prepared or cannot be chosen)." },
   fieldUntil: { ja: "{field}は{date}までの日付を選んでください。", en: "{field}: choose {date} or earlier." },
   changedSkip: { ja: "次回のお届けを1回スキップしました。次回のお届けは{date}です。", en: "The next delivery is skipped: the next one is on {date}." },

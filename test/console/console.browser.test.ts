@@ -253,6 +253,12 @@ describe("the operator console in a browser", () => {
     await expect(page.locator(".notice").textContent()).resolves.toBe("お届け間隔を45日ごとに変更しました。");
     expect((await h.request("GET", `/v1/subscriptions/${ids.planSub}`, { key: shopA.key })).body.intervalDays).toBe(45);
 
+    // A quantity out of range is refused on the page in its own words, not the browser's English bubble.
+    await page.fill("#pc-quantity", "0");
+    await page.getByRole("button", { name: "数量を変更" }).click();
+    expect(await page.locator("#pc-quantity").evaluate((el: HTMLInputElement) => el.validationMessage)).toMatch(/^数量は\d+〜\d+の範囲で入力してください。$/);
+    expect(new URL(page.url()).searchParams.get("done")).toBe("changed");
+
     // A date the API refuses (inside the cut-off: the page's own min taken off, as on a page left open
     // since yesterday) is said at its field: the date kept, the field invalid and focused, described by
     // a message naming the field and the first date that can be chosen.

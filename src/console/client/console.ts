@@ -64,13 +64,17 @@ if (notice) {
   document.querySelector<HTMLElement>("[data-autofocus]")?.focus();
 }
 
-// A required field's message in the page's language (data-required-message), not the browser's own
-// ("Please check this box…" on a Japanese console).
-for (const field of document.querySelectorAll<HTMLInputElement>("input[data-required-message]")) {
+// A field's messages in the page's language — missing (data-required-message), out of range or not a
+// number (data-range-message) — not the browser's own ("Please check this box…", "Value must be
+// greater than or equal to 1" on a Japanese console).
+for (const field of document.querySelectorAll<HTMLInputElement>("input[data-required-message], input[data-range-message]")) {
   const check = () => {
     field.setCustomValidity("");
-    if (field.validity.valueMissing) field.setCustomValidity(field.dataset.requiredMessage ?? "");
+    const v = field.validity;
+    if (v.valueMissing && field.dataset.requiredMessage) field.setCustomValidity(field.dataset.requiredMessage);
+    else if ((v.rangeUnderflow || v.rangeOverflow || v.badInput || v.stepMismatch) && field.dataset.rangeMessage) field.setCustomValidity(field.dataset.rangeMessage);
   };
+  field.addEventListener("input", check);
   field.addEventListener("change", check);
   check();
 }
