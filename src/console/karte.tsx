@@ -1068,7 +1068,8 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
               ))}
             </select>
             <label for="note">{t(lang, "note")}</label>
-            <textarea id="note" name="note" rows={2} maxlength={2000}></textarea>
+            {/* Kept as typed (console.ts, sessionStorage per customer) until saved: back after a session ends. */}
+            <textarea id="note" name="note" rows={2} maxlength={2000} data-keep={`note:${customer.id}`}></textarea>
             <button type="submit">{t(lang, "save")}</button>
           </form>
         </section>

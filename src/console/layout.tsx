@@ -13,6 +13,8 @@ export type PageContext = {
   /** The shop's time zone (settings) and today's date in it: dates and times are shown in it. */
   timeZone: string;
   today: string;
+  /** When the operator's session ends (ISO instant): console.ts warns a few minutes before. */
+  sessionEndsAt?: string;
 };
 
 /**
@@ -39,7 +41,7 @@ export function Layout(props: { page: PageContext; title: string; children: Chil
           <script src={src} defer></script>
         ))}
       </head>
-      <body data-csrf={csrf}>
+      <body data-csrf={csrf} data-session-ends={props.page.sessionEndsAt} data-session-warning={t(lang, "sessionEndsSoon")}>
         <a class="skip" href="#main">
           {t(lang, "skipToMain")}
         </a>
@@ -75,6 +77,7 @@ export function Layout(props: { page: PageContext; title: string; children: Chil
           </form>
         </header>
         <main id="main" tabindex={-1}>
+          <p id="session-warning" class="unread" role="alert" hidden></p>
           {props.children}
         </main>
       </body>

@@ -227,7 +227,7 @@ export function consolePages(app: Fetcher) {
       return { status: res.status, body: text ? JSON.parse(text) : null };
     };
     const timeZone = c.get("caller").settings.timeZone;
-    const page = { lang, csrf, operatorName: principal.operatorName, supervisor: principal.role === "supervisor", timeZone, today: localDate(c.get("services").now(), timeZone) };
+    const page = { lang, csrf, operatorName: principal.operatorName, supervisor: principal.role === "supervisor", timeZone, today: localDate(c.get("services").now(), timeZone), sessionEndsAt: principal.expiresAt };
     return { page, api };
   }
 

@@ -879,6 +879,37 @@ describe("the operator console in a browser", () => {
     expect(await seriousViolations(page)).toEqual([]);
   });
 
+  it("warns on the page before the session ends, and a note typed but not saved is back on a new console URL for the same karte", async () => {
+    const customer = uid("C");
+    expect((await h.request("PUT", `/v1/customers/${customer}`, { key: shopA.key, body: customerBody({ name: "時間 切子", phone: "090-4444-1212" }) })).status).toBeLessThan(300);
+    const login = async (expiresInSeconds?: number) => {
+      const res = await h.request("POST", "/v1/console-sessions", { key: shopA.key, body: { operatorId: "op-short", operatorName: "佐々木 美咲", role: "operator", ...(expiresInSeconds ? { expiresInSeconds } : {}) } });
+      expect(res.status).toBe(201);
+      const url = new URL(res.body.url);
+      return api.url + url.pathname + url.search;
+    };
+    const context = await browser.newContext({ locale: "ja-JP" });
+    contexts.push(context);
+    const page = await context.newPage();
+    const karte = `${api.url}/console?customer=${customer}`;
+    await page.goto(await login(120));
+    await page.goto(karte);
+    const warning = page.locator("#session-warning");
+    await expect(warning.isVisible()).resolves.toBe(true);
+    expect(await warning.textContent()).toMatch(/^この画面の接続は.+に切れます（あと約\d+分）。/);
+    await page.fill("#note", "折り返しの電話を希望");
+    // The session ends; the operator opens a new console URL in the same window: the note is back.
+    await page.goto(await login());
+    await page.goto(karte);
+    expect(await page.locator("#note").inputValue()).toBe("折り返しの電話を希望");
+    expect(await warning.isHidden()).toBe(true);
+    // Saved, it is not kept any longer.
+    await page.getByRole("button", { name: "記録する" }).click();
+    await expect(page.locator(".notice").textContent()).resolves.toContain("応対を記録しました");
+    await page.goto(karte);
+    expect(await page.locator("#note").inputValue()).toBe("");
+  });
+
   it("logs a contact that then shows on the timeline", async () => {
     const page = await as(shopA);
     await page.goto(`${api.url}/console?customer=${ids.customer}`);

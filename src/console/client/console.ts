@@ -83,3 +83,36 @@ for (const field of document.querySelectorAll<HTMLInputElement>("input[data-requ
 // attempt key, is sent again after the API's Retry-After, so the change is made or answered once.
 const resend = document.querySelector<HTMLFormElement>("form[data-resend-after]");
 if (resend) setTimeout(() => resend.requestSubmit(), Number(resend.dataset.resendAfter) * 1000);
+
+// The session ends at a known time (data-session-ends): say so on the page five minutes before
+// (WCAG 2.2.1), with the time, so a note being typed is saved first.
+const endsAt = Date.parse(document.body.dataset.sessionEnds ?? "");
+const warning = document.getElementById("session-warning");
+if (Number.isFinite(endsAt) && warning) {
+  const warn = () => {
+    const left = Math.max(0, Math.round((endsAt - Date.now()) / 60_000));
+    const time = new Date(endsAt).toLocaleTimeString(document.documentElement.lang, { hour: "2-digit", minute: "2-digit" });
+    warning.textContent = (document.body.dataset.sessionWarning ?? "").replace("{time}", time).replace("{n}", String(left));
+    warning.hidden = false;
+  };
+  const wait = endsAt - 5 * 60_000 - Date.now();
+  // Past 24.8 days setTimeout fires at once; a session lasts at most 12 h.
+  if (wait <= 0) warn();
+  else setTimeout(warn, wait);
+}
+
+// A contact note being typed (data-keep) is kept in sessionStorage until the karte says it was saved
+// (done=contact) — not merely sent: a send refused because the session ended keeps it — so it is
+// back when the operator opens the same karte again with a new console URL.
+const saved = new URLSearchParams(location.search).get("done") === "contact";
+for (const field of document.querySelectorAll<HTMLTextAreaElement>("textarea[data-keep]")) {
+  const key = `tsuzuku.console.${field.dataset.keep}`;
+  try {
+    if (saved) sessionStorage.removeItem(key);
+    const kept = sessionStorage.getItem(key);
+    if (kept && field.value === "") field.value = kept;
+    field.addEventListener("input", () => (field.value ? sessionStorage.setItem(key, field.value) : sessionStorage.removeItem(key)));
+  } catch {
+    // Storage refused (private mode): the note is not kept.
+  }
+}
