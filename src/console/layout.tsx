@@ -77,7 +77,7 @@ export function Layout(props: { page: PageContext; title: string; children: Chil
           </form>
         </header>
         <main id="main" tabindex={-1}>
-          <p id="session-warning" class="unread" role="alert" hidden></p>
+          <p id="session-warning" class="session-warning" role="alert" hidden></p>
           {props.children}
         </main>
       </body>
