@@ -44,6 +44,8 @@ export type Sub = {
   /** A monthly plan's day of the month; null for a day plan. */
   deliveryDay?: number | null;
   nextDeliveryOn: string | null;
+  /** A paused plan's first delivery back. */
+  pausedUntil?: string | null;
   unitPrice: Money;
   activeDiscount?: { percentOff: number | null; amountOff: number | null; startsOn?: string; endsOn: string | null } | null;
   status: string;
@@ -190,6 +192,8 @@ export type KarteData = {
   retryFlow: string | null;
   notice: string | null;
   error: string | null;
+  /** A date the API refused, said at its field: the plan action, the date entered, the message naming the first (or last) date that can be chosen. */
+  fieldRefusal: { action: "next-delivery" | "pause"; value: string; message: string } | null;
   /** The parts the API could not read just now, shown as such (not as absent). */
   unread: Partial<Record<KartePart, Unread>>;
 };
@@ -284,7 +288,7 @@ function SurveyFields(props: { lang: Lang; survey: ConsoleSurvey }) {
  * cancellation request. A caller who gave a reason to cancel: the change is their save — it ends
  * the cancel flow as saved (the note says so).
  */
-function PlanChanges(props: { page: PageContext; sub: Sub; options: PlanOptions; customerId: string; reason: string | null; openFlow: TimelineItem | null }) {
+function PlanChanges(props: { page: PageContext; sub: Sub; options: PlanOptions; customerId: string; reason: string | null; openFlow: TimelineItem | null; refused?: KarteData["fieldRefusal"] }) {
   const { page, sub, options: o, openFlow } = props;
   const lang = page.lang;
   // What a change here really does to a cancel flow: the note follows the flow, not only the URL's reason.
@@ -306,6 +310,16 @@ function PlanChanges(props: { page: PageContext; sub: Sub; options: PlanOptions;
       {body}
     </form>
   );
+  // A date the API refused: kept as entered, marked invalid, described by a message that names the
+  // field and the first date that can be chosen, and focused at load (console.ts data-autofocus).
+  const refusedAt = (action: "next-delivery" | "pause", id: string) =>
+    props.refused?.action === action ? { value: props.refused.value, "aria-invalid": "true", "aria-describedby": `${id}-error`, "data-autofocus": "" } : {};
+  const refusalNote = (action: "next-delivery" | "pause", id: string) =>
+    props.refused?.action === action ? (
+      <p id={`${id}-error`} class="field-error">
+        {props.refused.message}
+      </p>
+    ) : null;
   const closed = (label: string, a: Action) => (a.refusal ? <p class="refusal">{label}: {a.refusal.detail}</p> : null);
   return (
     <section aria-labelledby="plan" class="panel plan">
@@ -330,8 +344,9 @@ function PlanChanges(props: { page: PageContext; sub: Sub; options: PlanOptions;
             "next-delivery",
             <>
               <label for="pc-date">{t(lang, "moveTo")}</label>
-              <input type="date" id="pc-date" name="date" required min={o.nextDelivery.earliest} max={o.nextDelivery.latest} value={o.nextDeliveryOn ?? o.nextDelivery.earliest} />
+              <input type="date" id="pc-date" name="date" required min={o.nextDelivery.earliest} max={o.nextDelivery.latest} value={o.nextDeliveryOn ?? o.nextDelivery.earliest} data-range-message={tf(lang, "dateRange", { from: writeDate(o.nextDelivery.earliest, lang, "full", page.today), to: writeDate(o.nextDelivery.latest, lang, "full", page.today) })} {...refusedAt("next-delivery", "pc-date")} />
               <button type="submit">{t(lang, "moveDelivery")}</button>
+              {refusalNote("next-delivery", "pc-date")}
             </>,
           )
         : closed(t(lang, "moveDelivery"), o.nextDelivery)}
@@ -362,7 +377,7 @@ function PlanChanges(props: { page: PageContext; sub: Sub; options: PlanOptions;
             "quantity",
             <>
               <label for="pc-quantity">{t(lang, "quantity")}</label>
-              <input type="number" id="pc-quantity" name="quantity" required min={o.quantity.min} max={o.quantity.max} value={String(o.quantity.current)} />
+              <input type="number" id="pc-quantity" name="quantity" required min={o.quantity.min} max={o.quantity.max} value={String(o.quantity.current)} data-range-message={tf(lang, "quantityRange", { min: o.quantity.min, max: o.quantity.max })} />
               <button type="submit">{t(lang, "changeQuantity")}</button>
             </>,
           )
@@ -372,8 +387,9 @@ function PlanChanges(props: { page: PageContext; sub: Sub; options: PlanOptions;
             "pause",
             <>
               <label for="pc-resume-on">{t(lang, "resumeOn")}</label>
-              <input type="date" id="pc-resume-on" name="resumeOn" required min={o.pause.earliestResumeOn} max={o.pause.latestResumeOn} />
+              <input type="date" id="pc-resume-on" name="resumeOn" required min={o.pause.earliestResumeOn} max={o.pause.latestResumeOn} data-range-message={tf(lang, "dateRange", { from: writeDate(o.pause.earliestResumeOn, lang, "full", page.today), to: writeDate(o.pause.latestResumeOn, lang, "full", page.today) })} {...refusedAt("pause", "pc-resume-on")} />
               <button type="submit">{t(lang, "pause")}</button>
+              {refusalNote("pause", "pc-resume-on")}
             </>,
           )
         : closed(t(lang, "pause"), o.pause)}
@@ -545,7 +561,10 @@ export function ReactivationPage(props: {
   const karte = `/console?customer=${encodeURIComponent(props.customerId)}&sub=${encodeURIComponent(sub.id)}`;
   return (
     <Layout page={page} title={t(lang, "confirmReactivationTitle")}>
-      <h1>{t(lang, "confirmReactivationTitle")}</h1>
+      {/* Focused at load (console.ts): 「再開を確定する」 is the next stops, not behind the header's. */}
+      <h1 tabindex={-1} data-autofocus="">
+        {t(lang, "confirmReactivationTitle")}
+      </h1>
       <p>{t(lang, "confirmReactivationNote")}</p>
       <dl class="review">
         <dt>{t(lang, "product")}</dt>
@@ -789,6 +808,7 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
           </dl>
           {data.lookup ? <p class="speech">{data.lookup.speech}</p> : null}
           <h2>{t(lang, "subscriptions")}</h2>
+          <div class="scroll">
           <table>
             <thead>
               <tr>
@@ -831,6 +851,7 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
               })}
             </tbody>
           </table>
+          </div>
           {live && unread.risk ? (
             <>
               <h2>{t(lang, "risk")}</h2>
@@ -868,7 +889,7 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
             <UnreadNote lang={lang} part="planOptions" unread={unread.planOptions} />
           </section>
         ) : null}
-        {focus && data.planOptions && focus.status !== "canceled" ? <PlanChanges page={page} sub={focus} options={data.planOptions} customerId={customer.id} reason={data.reason} openFlow={data.openFlow} /> : null}
+        {focus && data.planOptions && focus.status !== "canceled" ? <PlanChanges page={page} sub={focus} options={data.planOptions} customerId={customer.id} reason={data.reason} openFlow={data.openFlow} refused={data.fieldRefusal} /> : null}
 
         {focus && !live ? <Cancellation page={page} sub={focus} words={words} /> : null}
 
@@ -904,6 +925,68 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
               <button type="submit">{t(lang, "showOffers")}</button>
             </form>
             {unread.reasons ? <UnreadNote lang={lang} part="reasons" unread={unread.reasons} /> : null}
+
+            {/* The offers first, then the cancellation (with the record of which one was presented) right after them: never hidden behind. */}
+            {data.reason && unread.offers ? <UnreadNote lang={lang} part="offers" unread={unread.offers} /> : null}
+            {data.reason && !unread.offers && data.offers.length === 0 ? <p>{t(lang, "noOffersForReason")}</p> : null}
+            {data.reason && data.offers.length > 0 ? (
+              <>
+                {/* Focused after 「提案を表示」 (console.ts): the offers are read first, not 40 stops down. */}
+                <h3 id="offers-title" tabindex={-1} data-autofocus="">
+                  {t(lang, "offers")}
+                </h3>
+                <ol class="offers">
+                  {data.offers.map((o) => {
+                    const call = planCallFor(o);
+                    return (
+                      <li class="offer">
+                        <h4>{o.title}</h4>
+                        <p class="description">{o.description}</p>
+                        <p class="rate">
+                          {t(lang, "observedSaveRate")}:{" "}
+                          <strong>
+                            {o.observedSaveRate && o.observedSaveRate.rate !== null
+                              ? `${percent(shareOf(o.observedSaveRate.accepted, o.observedSaveRate.accepted + o.observedSaveRate.declined))} (${o.observedSaveRate.accepted}/${o.observedSaveRate.accepted + o.observedSaveRate.declined})`
+                              : t(lang, "noAnswersYet")}
+                          </strong>
+                        </p>
+                        {o.talkTrack ? (
+                          <details open class="talk">
+                            <summary>{t(lang, "talkTrack")}</summary>
+                            <p>{o.talkTrack.opening}</p>
+                            <h5>{t(lang, "ask")}</h5>
+                            <ul>
+                              {o.talkTrack.questions.map((q) => (
+                                <li>{q}</li>
+                              ))}
+                            </ul>
+                            <h5>{t(lang, "say")}</h5>
+                            <p>{o.talkTrack.pitch}</p>
+                            <h5>{t(lang, "avoid")}</h5>
+                            <ul>
+                              {o.talkTrack.notes.map((n) => (
+                                <li>{n}</li>
+                              ))}
+                            </ul>
+                          </details>
+                        ) : null}
+                        {call || data.reason ? (
+                          <form method="post" action="/console/apply">
+                            {hidden}
+                            <input type="hidden" name="offerId" value={o.offerId} />
+                            <input type="hidden" name="version" value={String(focus.version)} />
+                            <input type="hidden" name="attempt" value={crypto.randomUUID()} />
+                            <button type="submit" class="primary">
+                              {t(lang, call ? "apply" : "acceptOffer")}: {o.title}
+                            </button>
+                          </form>
+                        ) : null}
+                      </li>
+                    );
+                  })}
+                </ol>
+              </>
+            ) : null}
 
             {unread.cancellation ? (
               <div class="cancel">
@@ -958,63 +1041,6 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
               </form>
             ) : null}
 
-            {data.reason && unread.offers ? <UnreadNote lang={lang} part="offers" unread={unread.offers} /> : null}
-            {data.reason && !unread.offers && data.offers.length === 0 ? <p>{t(lang, "noOffersForReason")}</p> : null}
-            {data.reason && data.offers.length > 0 ? (
-              <>
-                <h3>{t(lang, "offers")}</h3>
-                <ol class="offers">
-                  {data.offers.map((o) => {
-                    const call = planCallFor(o);
-                    return (
-                      <li class="offer">
-                        <h4>{o.title}</h4>
-                        <p class="description">{o.description}</p>
-                        <p class="rate">
-                          {t(lang, "observedSaveRate")}:{" "}
-                          <strong>
-                            {o.observedSaveRate && o.observedSaveRate.rate !== null
-                              ? `${percent(shareOf(o.observedSaveRate.accepted, o.observedSaveRate.accepted + o.observedSaveRate.declined))} (${o.observedSaveRate.accepted}/${o.observedSaveRate.accepted + o.observedSaveRate.declined})`
-                              : t(lang, "noAnswersYet")}
-                          </strong>
-                        </p>
-                        {o.talkTrack ? (
-                          <details open class="talk">
-                            <summary>{t(lang, "talkTrack")}</summary>
-                            <p>{o.talkTrack.opening}</p>
-                            <h5>{t(lang, "ask")}</h5>
-                            <ul>
-                              {o.talkTrack.questions.map((q) => (
-                                <li>{q}</li>
-                              ))}
-                            </ul>
-                            <h5>{t(lang, "say")}</h5>
-                            <p>{o.talkTrack.pitch}</p>
-                            <h5>{t(lang, "avoid")}</h5>
-                            <ul>
-                              {o.talkTrack.notes.map((n) => (
-                                <li>{n}</li>
-                              ))}
-                            </ul>
-                          </details>
-                        ) : null}
-                        {call || data.reason ? (
-                          <form method="post" action="/console/apply">
-                            {hidden}
-                            <input type="hidden" name="offerId" value={o.offerId} />
-                            <input type="hidden" name="version" value={String(focus.version)} />
-                            <input type="hidden" name="attempt" value={crypto.randomUUID()} />
-                            <button type="submit" class="primary">
-                              {t(lang, call ? "apply" : "acceptOffer")}: {o.title}
-                            </button>
-                          </form>
-                        ) : null}
-                      </li>
-                    );
-                  })}
-                </ol>
-              </>
-            ) : null}
           </section>
         ) : null}
 
@@ -1042,7 +1068,8 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
               ))}
             </select>
             <label for="note">{t(lang, "note")}</label>
-            <textarea id="note" name="note" rows={2} maxlength={2000}></textarea>
+            {/* Kept as typed (console.ts, sessionStorage per customer) until saved: back after a session ends. */}
+            <textarea id="note" name="note" rows={2} maxlength={2000} data-keep={`note:${customer.id}`}></textarea>
             <button type="submit">{t(lang, "save")}</button>
           </form>
         </section>

@@ -1,5 +1,9 @@
 import type { Child } from "hono/jsx";
+import { raw } from "hono/html";
 import { t, type Lang } from "./strings";
+
+/** Standards mode: without it Chromium lays the console out in quirks mode. */
+const DOCTYPE = raw("<!DOCTYPE html>");
 
 export type PageContext = {
   lang: Lang;
@@ -9,6 +13,8 @@ export type PageContext = {
   /** The shop's time zone (settings) and today's date in it: dates and times are shown in it. */
   timeZone: string;
   today: string;
+  /** When the operator's session ends (ISO instant): console.ts warns a few minutes before. */
+  sessionEndsAt?: string;
 };
 
 /**
@@ -18,6 +24,8 @@ export type PageContext = {
 export function Layout(props: { page: PageContext; title: string; children: Child; scripts?: string[]; styles?: string[]; search?: string }) {
   const { lang, csrf, operatorName, supervisor } = props.page;
   return (
+    <>
+      {DOCTYPE}
     <html lang={lang}>
       <head>
         <meta charset="utf-8" />
@@ -33,7 +41,7 @@ export function Layout(props: { page: PageContext; title: string; children: Chil
           <script src={src} defer></script>
         ))}
       </head>
-      <body data-csrf={csrf}>
+      <body data-csrf={csrf} data-session-ends={props.page.sessionEndsAt} data-session-warning={t(lang, "sessionEndsSoon")}>
         <a class="skip" href="#main">
           {t(lang, "skipToMain")}
         </a>
@@ -51,6 +59,10 @@ export function Layout(props: { page: PageContext; title: string; children: Chil
             <input id="q" name="q" type="search" autocomplete="off" value={props.search ?? ""} />
             <button type="submit">{t(lang, "searchButton")}</button>
           </form>
+          {/* The `/` shortcut can be turned off (WCAG 2.1.4); console.ts reads and keeps the choice (localStorage). */}
+          <button type="button" id="slash-toggle" aria-pressed="true" hidden>
+            {t(lang, "slashShortcut")}
+          </button>
           <span class="who">{operatorName}</span>
           <form method="post" action="/console/language">
             <input type="hidden" name="csrf" value={csrf} />
@@ -65,16 +77,20 @@ export function Layout(props: { page: PageContext; title: string; children: Chil
           </form>
         </header>
         <main id="main" tabindex={-1}>
+          <p id="session-warning" class="session-warning" role="alert" hidden></p>
           {props.children}
         </main>
       </body>
     </html>
+    </>
   );
 }
 
 /** A page for a visitor without a session (ended, logged out, bad link). */
 export function Bare(props: { lang: Lang; title: string; children: Child }) {
   return (
+    <>
+      {DOCTYPE}
     <html lang={props.lang}>
       <head>
         <meta charset="utf-8" />
@@ -90,5 +106,6 @@ export function Bare(props: { lang: Lang; title: string; children: Child }) {
         </main>
       </body>
     </html>
+    </>
   );
 }

@@ -19,7 +19,7 @@ import { feeOnReactivation } from "../cancel-flows/terms";
 import { KartePage, KnowledgeList, unreadOf, type Unread, localSurvey, proposedFirstDelivery, ReactivationPage, surveyAnswersOf, type ExitSurveyAnswer, type KarteData, type KnowledgeEntry, type Offer, type PlanOptions, type Sub, type TimelineItem } from "./karte";
 import { Bare, Layout, type PageContext } from "./layout";
 import { MetricsPage } from "./metrics";
-import { changeCallOf } from "./plan";
+import { changeCallOf, changedPathOf, changedWords, fieldRefusalOf, fieldRefusalOfQuery, fieldRefusalWords, type FieldRefusal } from "./plan";
 import { endConsoleSession, redeemLogin } from "./sessions";
 import { inArray } from "drizzle-orm";
 import { customers } from "../db/schema";
@@ -227,7 +227,7 @@ export function consolePages(app: Fetcher) {
       return { status: res.status, body: text ? JSON.parse(text) : null };
     };
     const timeZone = c.get("caller").settings.timeZone;
-    const page = { lang, csrf, operatorName: principal.operatorName, supervisor: principal.role === "supervisor", timeZone, today: localDate(c.get("services").now(), timeZone) };
+    const page = { lang, csrf, operatorName: principal.operatorName, supervisor: principal.role === "supervisor", timeZone, today: localDate(c.get("services").now(), timeZone), sessionEndsAt: principal.expiresAt };
     return { page, api };
   }
 
@@ -244,18 +244,29 @@ export function consolePages(app: Fetcher) {
    * Back to the karte saying what happened; `flow`: the cancel flow a refused confirmation left
    * open, for the retry to reuse; `wait`: the seconds a temporary refusal's Retry-After named.
    */
-  function backTo(c: Context<AppEnv>, form: Record<string, string>, outcome: { done: string } | { error: unknown; flow?: string; wait?: number | null }) {
+  function backTo(c: Context<AppEnv>, form: Record<string, string>, outcome: { done: string; changed?: string } | { error: unknown; flow?: string; wait?: number | null; field?: FieldRefusal }) {
     const q = new URLSearchParams();
     if (form.customer) q.set("customer", form.customer);
     if (form.sub) q.set("sub", form.sub);
     // The reason stays while the cancel flow is open; a save closed it, so the karte no longer asks.
     const closed = "done" in outcome && (outcome.done === "saved" || outcome.done === "kept");
     if (form.reason && !closed) q.set("reason", form.reason);
-    if ("done" in outcome) q.set("done", outcome.done);
+    if ("done" in outcome) {
+      q.set("done", outcome.done);
+      // Which change, so the karte says what it did (plan changedWords) from the plan as it now is.
+      if (outcome.changed) q.set("changed", outcome.changed);
+    }
     else {
       q.set("error", consoleErrorCode(outcome.error));
       if (outcome.flow) q.set("flow", outcome.flow);
       if (outcome.wait) q.set("wait", String(outcome.wait));
+      // A refused date goes back to its field: the date entered and the bound the API named (karte PlanChanges).
+      if (outcome.field) {
+        q.set("field", outcome.field.action);
+        q.set("value", outcome.field.value);
+        if (outcome.field.earliest) q.set("earliest", outcome.field.earliest);
+        if (outcome.field.latest) q.set("latest", outcome.field.latest);
+      }
     }
     return c.redirect(`/console?${q}`, 303);
   }
@@ -398,6 +409,10 @@ export function consolePages(app: Fetcher) {
     const reactivation = focus?.status === "canceled" ? reactivationOf(c, focus, page.today) : null;
     const facts = held && "unread" in held ? null : held;
     const winback = facts && focus && reactivation ? await proposedComeback(c, lang, focus, reactivation, facts) : facts;
+    const changedPath = changedPathOf(q.changed);
+    const refusedField = q.error ? fieldRefusalOfQuery(q) : null;
+    const refusedWords = refusedField ? fieldRefusalWords(refusedField, lang, page.today) : null;
+    const fieldRefusal = refusedField && refusedWords ? { action: refusedField.action, value: refusedField.value, message: refusedWords } : null;
     const done = q.done && ["saved", "changed", "unchanged", "kept", "contact", "used", "reactivated"].includes(q.done) ? t(lang, `done_${q.done}` as "done_saved") : null;
     const data: KarteData = {
       customer: customer.body,
@@ -418,8 +433,10 @@ export function consolePages(app: Fetcher) {
       openFlow,
       // A refused confirmation's flow, reused by the retry (only while it is still this focus's open flow).
       retryFlow: openFlow && q.flow === openFlow.id ? openFlow.id : null,
-      notice: done,
-      error: consoleError(lang, q.error, Number(q.wait)),
+      notice: (changedPath && focus && (q.done === "changed" || q.done === "saved") ? changedWords(changedPath, focus, lang, page.today, q.done === "saved") : null) ?? done,
+      // A refused date is said at its field (and focused there), not page-wide.
+      error: fieldRefusal ? null : consoleError(lang, q.error, Number(q.wait)),
+      fieldRefusal,
       unread,
     };
     return c.html(<KartePage page={page} data={data} search={search} />);
@@ -563,9 +580,11 @@ export function consolePages(app: Fetcher) {
       if (given.status !== 200) return failed(given);
     }
     const res = await api("POST", `/v1/subscriptions/${sub}/${call.path}`, { ...call.body, channel: "operator" }, { ...ifMatch, ...key("change") });
+    const field = res.status === 409 || res.status === 422 ? fieldRefusalOf(call, res.body) : null;
+    if (field && (field.earliest || field.latest)) return backTo(c, form, { error: res.body?.code, field });
     if (res.status !== 200) return failed(res);
     // A request that moved nothing (the plan already was so) records nothing and saves no flow.
-    return backTo(c, form, { done: res.body?.change === null ? "unchanged" : form.reason ? "saved" : "changed" });
+    return backTo(c, form, res.body?.change === null ? { done: "unchanged" } : { done: form.reason ? "saved" : "changed", changed: call.path });
   });
 
   /**
@@ -630,7 +649,8 @@ export function consolePages(app: Fetcher) {
         <h1>{t(lang, "receipt")}</h1>
         {step ? (
           <>
-            <p role="status">
+            {/* Focused at load (console.ts): a status already there when the page opens is not read out by itself. */}
+            <p role="status" tabindex={-1} data-autofocus="">
               {t(lang, "confirmationNumber")}: <strong class="confirmation">{String(step.data.confirmationNumber)}</strong>
             </p>
             <pre class="receipt">{(step.data.receipt as Record<Lang, string> | undefined)?.[lang] ?? ""}</pre>

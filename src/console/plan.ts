@@ -1,3 +1,8 @@
+import { cadenceText, type CadenceFields } from "../platform/cadence";
+import { writeDate } from "../platform/dates";
+import { writeQuantity } from "../platform/quantity";
+import { t, tf, type Lang } from "./strings";
+
 /** A plan-change call of the API: `POST /v1/subscriptions/{id}/{path}` with `body` (plus the channel). */
 export type PlanCall = { path: "skip" | "next-delivery" | "pause" | "resume" | "interval" | "quantity"; body: Record<string, unknown> };
 
@@ -57,4 +62,86 @@ export function changeCallOf(form: Record<string, string | undefined>): PlanCall
     default:
       return null;
   }
+}
+
+/** The plan as the API answers it after a change: what `changedWords` reads. */
+type ChangedPlan = Pick<CadenceFields, "intervalDays" | "intervalMonths"> & {
+  quantity: number;
+  nextDeliveryOn: string | null;
+  pausedUntil?: string | null;
+  product: { unitsPerPackage?: number | null; unitLabel?: string | null };
+};
+
+/**
+ * What a plan change did, in the operator's words, from the plan as it now is (as the portal says
+ * it): 「次回のお届けを2027年1月16日に変更しました。」, 「お届け間隔を60日ごとに変更しました。」 — dates
+ * by `writeDate` (relative to `today`), intervals by `cadenceText`, quantities by `writeQuantity`.
+ * `saved`: the change was the caller's save (a reason was given), said too. Null when the plan
+ * lacks what the sentence needs (the karte then says 「プランを変更しました。」). Pure.
+ */
+export function changedWords(path: PlanCall["path"], plan: ChangedPlan, lang: Lang, today: string, saved = false): string | null {
+  const date = (d: string | null | undefined) => (d ? writeDate(d, lang, "full", today) : null);
+  const next = date(plan.nextDeliveryOn);
+  let said: string | null;
+  switch (path) {
+    case "skip":
+      said = next && tf(lang, "changedSkip", { date: next });
+      break;
+    case "next-delivery":
+      said = next && tf(lang, "changedNextDelivery", { date: next });
+      break;
+    case "interval":
+      said = tf(lang, "changedInterval", { cadence: cadenceText(plan, lang) });
+      break;
+    case "quantity":
+      said = tf(lang, "changedQuantity", { quantity: writeQuantity(plan.quantity, plan.product, lang) });
+      break;
+    case "pause": {
+      const on = date(plan.pausedUntil) ?? next;
+      said = on && tf(lang, "changedPause", { date: on });
+      break;
+    }
+    case "resume":
+      said = next && tf(lang, "changedResume", { date: next });
+      break;
+  }
+  return said ? (saved ? said + t(lang, "changedStays") : said) : null;
+}
+
+/** A plan-change path named in a URL (`changed=`), or null. */
+export const changedPathOf = (v: string | undefined): PlanCall["path"] | null =>
+  v === "skip" || v === "next-delivery" || v === "pause" || v === "resume" || v === "interval" || v === "quantity" ? v : null;
+
+/** A date field of the plan panel the API refused: the action, the date entered, the bound it named. */
+export type FieldRefusal = { action: "next-delivery" | "pause"; value: string; earliest: string | null; latest: string | null };
+
+const isoDate = (v: unknown): v is string => typeof v === "string" && /^\d{4}-\d{2}-\d{2}$/.test(v);
+
+/**
+ * The refusal of a date the operator typed (next delivery, resume date), tied to its field: the
+ * date entered and the first (`firstChangeableDate`, `earliestDate`) or last (`latestDate`) date
+ * the API's problem says can be chosen; null for any other refusal (the karte says it page-wide). Pure.
+ */
+export function fieldRefusalOf(call: PlanCall, problem: Record<string, unknown> | null | undefined): FieldRefusal | null {
+  if (call.path !== "next-delivery" && call.path !== "pause") return null;
+  const value = call.path === "next-delivery" ? call.body.date : call.body.resumeOn;
+  const earliest = isoDate(problem?.firstChangeableDate) ? problem.firstChangeableDate : isoDate(problem?.earliestDate) ? problem.earliestDate : null;
+  const latest = isoDate(problem?.latestDate) ? problem.latestDate : null;
+  if (!isoDate(value) || (earliest === null && latest === null)) return null;
+  // The bound the entered date is on the wrong side of (a date both before and after: the first).
+  return { action: call.path, value, earliest: earliest !== null && value < earliest ? earliest : null, latest: latest !== null && value > latest && !(earliest !== null && value < earliest) ? latest : null };
+}
+
+/** The message a refused date field is described by: its name and the first (or last) date that can be chosen. */
+export function fieldRefusalWords(r: FieldRefusal, lang: Lang, today: string): string | null {
+  const field = t(lang, r.action === "next-delivery" ? "moveTo" : "resumeOn");
+  if (r.earliest) return tf(lang, "fieldFrom", { field, date: writeDate(r.earliest, lang, "full", today) });
+  if (r.latest) return tf(lang, "fieldUntil", { field, date: writeDate(r.latest, lang, "full", today) });
+  return null;
+}
+
+/** A FieldRefusal back from the karte's URL (`field`, `value`, `earliest`, `latest`: pages backTo), or null. */
+export function fieldRefusalOfQuery(q: Record<string, string | undefined>): FieldRefusal | null {
+  if ((q.field !== "next-delivery" && q.field !== "pause") || !isoDate(q.value)) return null;
+  return { action: q.field, value: q.value, earliest: isoDate(q.earliest) ? q.earliest : null, latest: isoDate(q.latest) ? q.latest : null };
 }

@@ -60,6 +60,7 @@ export function WinbackPage(props: { page: PageContext; rows: Candidate[]; names
       {rows.length === 0 ? (
         <p>{t(lang, "noCandidates")}</p>
       ) : (
+        <div class="scroll">
         <table class="winback-list">
           <thead>
             <tr>
@@ -96,6 +97,7 @@ export function WinbackPage(props: { page: PageContext; rows: Candidate[]; names
             ))}
           </tbody>
         </table>
+        </div>
       )}
       {props.first && !props.nextCursor ? null : (
       <nav aria-label={t(lang, "pages")} class="row">

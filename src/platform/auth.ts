@@ -289,7 +289,7 @@ export async function resolveConsole(c: Context<AppEnv>, formToken?: string): Pr
       throw new ApiError("csrf_rejected", { en: "This request did not come from a console page of this shop; reload the console and try again.", ja: "このリクエストは、このショップのコンソール画面から送られていません。コンソールを再読み込みして、もう一度お試しください。" });
     }
   }
-  const principal = { kind: "console" as const, sessionId, operatorId: String(operatorId), operatorName: String(operatorName), role: role === "supervisor" ? ("supervisor" as const) : ("operator" as const) };
+  const principal = { kind: "console" as const, sessionId, operatorId: String(operatorId), operatorName: String(operatorName), role: role === "supervisor" ? ("supervisor" as const) : ("operator" as const), expiresAt: new Date(String(expiresAt)).toISOString() };
   return {
     tenantId: String(tenant),
     principal,

@@ -19,7 +19,7 @@ export type Scope = (typeof SCOPES)[number];
 export type Principal =
   | { kind: "key"; keyId: string }
   | { kind: "customer"; sessionId: string; customerId: string; subscriptionId: string | null }
-  | { kind: "console"; sessionId: string; operatorId: string; operatorName: string; role: "operator" | "supervisor" };
+  | { kind: "console"; sessionId: string; operatorId: string; operatorName: string; role: "operator" | "supervisor"; /** When the session ends (ISO instant): the console warns before it. */ expiresAt: string };
 
 /** Who made a change, as history and evidence show it. */
 export type Actor = { type: "key" | "operator" | "customer" | "system"; id: string; name?: string };

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addDays, localDate } from "../../src/platform/dates";
+import { addDays, localDate, writeDate } from "../../src/platform/dates";
 import { launchBrowser, serveOnLoopback, type Served } from "../support/browser";
 import { customerBody, subscriptionBody, uid, type TestTenant } from "../support/harness";
 import { nodeHarness, type NodeHarness } from "../support/node-harness";
@@ -114,6 +114,84 @@ describe("the operator console in a browser", () => {
     await expect(page.locator(".normalised").textContent()).resolves.toBe("+818000001111");
   });
 
+  it("by keyboard and on a narrow or enlarged screen: standards mode, a focus ring ≥ 3:1 on every background, the date field's own stops ringed, Esc to the part's heading, a / shortcut that can be turned off, no sideways scroll at 320 px, the user's font size", async () => {
+    const page = await as(shopA);
+    await page.goto(`${api.url}/console?customer=${ids.planCustomer}`);
+    expect.soft(await page.evaluate(() => document.compatMode)).toBe("CSS1Compat");
+    // The ring's colour against what lies either side of it: the halo (box-shadow) when there is one, else the page behind the element.
+    const ringContrast = (selector: string) =>
+      page.evaluate((sel) => {
+        const el = document.querySelector<HTMLElement>(sel)!;
+        const rgb = (c: string) => (c.match(/[\d.]+/g) ?? []).map(Number);
+        const lum = (c: string) => {
+          const [r, g, b] = rgb(c).map((v) => v / 255).map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
+          return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+        };
+        const ratio = (a: string, b: string) => {
+          const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p);
+          return (x! + 0.05) / (y! + 0.05);
+        };
+        let behind = "rgb(255, 255, 255)";
+        for (let p = el.parentElement; p; p = p.parentElement) {
+          const bg = getComputedStyle(p).backgroundColor;
+          if (bg !== "rgba(0, 0, 0, 0)" && bg !== "transparent") {
+            behind = bg;
+            break;
+          }
+        }
+        const style = getComputedStyle(el);
+        const halo = style.boxShadow.match(/rgba?\([^)]*\)/)?.[0];
+        return { style: style.outlineStyle, ratio: ratio(style.outlineColor, halo ?? behind) , behind: ratio(style.outlineColor, behind) };
+      }, selector);
+    // Each failure is reported (soft): one visit checks them all.
+    // Header (#f4f6f9), a white panel, a dark primary button: the ring stands out on each.
+    await page.keyboard.press("Tab"); // the skip link: keyboard focus from here on shows the ring
+    for (const sel of ["header.bar button[type=submit]", "#pc-quantity", "section[aria-labelledby=plan] button"]) {
+      await page.focus(sel);
+      const ring = await ringContrast(sel);
+      expect.soft(ring.style, sel).toBe("solid");
+      expect.soft(ring.ratio, sel).toBeGreaterThanOrEqual(3);
+      expect.soft(ring.behind, sel).toBeGreaterThanOrEqual(3);
+    }
+    // Every stop inside the date field — the calendar button too — keeps a ring on the field.
+    await page.focus("#pc-date");
+    for (let stop = 0; stop < 4; stop++) {
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe("pc-date");
+      expect.soft(await page.evaluate(() => getComputedStyle(document.querySelector("#pc-date")!).outlineStyle), `stop ${stop + 1}`).toBe("solid");
+      await page.keyboard.press("Tab");
+    }
+
+    // Esc leaves a field for the heading of its part (the next Tab goes on from there), not for <body>.
+    const active = () => page.evaluate(() => document.activeElement?.id ?? "");
+    await page.focus("#pc-quantity");
+    await page.keyboard.press("Escape");
+    expect(await active()).toBe("plan");
+    // `/` goes to the search from outside a field; the header's toggle turns it off, and the choice is kept.
+    await page.keyboard.press("/");
+    expect(await active()).toBe("q");
+    const toggle = page.getByRole("button", { name: "「/」キーで検索へ" });
+    await toggle.click();
+    await page.reload();
+    await expect(toggle.getAttribute("aria-pressed")).resolves.toBe("false");
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.keyboard.press("/");
+    expect(await active()).not.toBe("q");
+
+    // 320 CSS px (1280 px at 400 %): nothing scrolls sideways, the search reads on one line.
+    await page.setViewportSize({ width: 320, height: 800 });
+    expect.soft(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
+    const lines = (sel: string) => page.evaluate((s) => { const el = document.querySelector<HTMLElement>(s)!; return Math.round(el.getBoundingClientRect().height / parseFloat(getComputedStyle(el).lineHeight)); }, sel);
+    expect.soft(await lines("label[for=q]")).toBe(1);
+    await page.goto(`${api.url}/console/winback`);
+    expect.soft(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
+
+    // A larger browser default (Chromium's font settings) enlarges the console.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send("Page.setFontSizes", { fontSizes: { standard: 24 } });
+    await page.reload();
+    expect.soft(await page.evaluate(() => getComputedStyle(document.documentElement).fontSize)).toBe("24px");
+  });
+
   it("a name typed into the search finds no one and says what the search reads, not an empty karte", async () => {
     const page = await as(shopA);
     const res = await page.goto(`${api.url}/console?q=${encodeURIComponent("佐藤")}`);
@@ -130,6 +208,12 @@ describe("the operator console in a browser", () => {
     await page.selectOption("#reason", "surplus_stock");
     await page.getByRole("button", { name: "提案を表示" }).click();
     const offer = page.locator("li.offer").first();
+    // Focus on 「ご提案」: the next Tab is in the first offer, and the offers come before 「解約を確定する」.
+    await page.waitForURL(/reason=surplus_stock/);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("offers-title");
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => !!document.activeElement?.closest("li.offer"))).toBe(true);
+    expect(await page.evaluate(() => !!(document.querySelector("li.offer")!.compareDocumentPosition(document.querySelector("#confirm-cancel")!) & Node.DOCUMENT_POSITION_FOLLOWING))).toBe(true);
     await expect(offer.locator("details.talk").isVisible()).resolves.toBe(true);
     await expect(offer.locator(".rate").textContent()).resolves.toContain("当店の実績阻止率");
     // The cancel control is there beside the offers, not behind them.
@@ -158,14 +242,38 @@ describe("the operator console in a browser", () => {
     expect(await seriousViolations(page)).toEqual([]);
     const before = (await h.request("GET", `/v1/subscriptions/${ids.planSub}`, { key: shopA.key })).body;
     await plan.getByRole("button", { name: /次回のお届けをスキップ/ }).click();
-    await expect(page.locator(".notice").textContent()).resolves.toBe("プランを変更しました。");
     const skipped = (await h.request("GET", `/v1/subscriptions/${ids.planSub}`, { key: shopA.key })).body;
     expect(skipped.nextDeliveryOn).toBe(addDays(before.nextDeliveryOn, 30));
+    // The notice says what changed, in the words the portal uses: the new date, the new interval.
+    const today = localDate(new Date(), "Asia/Tokyo");
+    await expect(page.locator(".notice").textContent()).resolves.toBe(`次回のお届けを1回スキップしました。次回のお届けは${writeDate(skipped.nextDeliveryOn, "ja", "full", today)}です。`);
 
     await page.locator("section[aria-labelledby=plan]").getByLabel("お届け間隔").selectOption("45");
     await page.getByRole("button", { name: "お届け間隔を変更" }).click();
-    await expect(page.locator(".notice").textContent()).resolves.toBe("プランを変更しました。");
+    await expect(page.locator(".notice").textContent()).resolves.toBe("お届け間隔を45日ごとに変更しました。");
     expect((await h.request("GET", `/v1/subscriptions/${ids.planSub}`, { key: shopA.key })).body.intervalDays).toBe(45);
+
+    // A quantity out of range is refused on the page in its own words, not the browser's English bubble.
+    await page.fill("#pc-quantity", "0");
+    await page.getByRole("button", { name: "数量を変更" }).click();
+    expect(await page.locator("#pc-quantity").evaluate((el: HTMLInputElement) => el.validationMessage)).toMatch(/^数量は\d+〜\d+の範囲で入力してください。$/);
+    expect(new URL(page.url()).searchParams.get("done")).toBe("changed");
+
+    // A date the API refuses (inside the cut-off: the page's own min taken off, as on a page left open
+    // since yesterday) is said at its field: the date kept, the field invalid and focused, described by
+    // a message naming the field and the first date that can be chosen.
+    const earliest = (await h.request("GET", `/v1/subscriptions/${ids.planSub}/plan-options`, { key: shopA.key })).body.nextDelivery.earliest as string;
+    await page.evaluate(() => document.querySelector("#pc-date")!.removeAttribute("min"));
+    await page.fill("#pc-date", today);
+    await page.getByRole("button", { name: "お届け日を変更" }).click();
+    await page.waitForURL(/field=next-delivery/);
+    const date = page.locator("#pc-date");
+    expect(await date.inputValue()).toBe(today);
+    expect(await date.getAttribute("aria-invalid")).toBe("true");
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("pc-date");
+    const described = await page.locator(`#${await date.getAttribute("aria-describedby")}`).textContent();
+    expect(described).toContain(`次回お届け日は${writeDate(earliest, "ja", "full", today)}以降の日付を選んでください`);
+    expect((await h.request("GET", `/v1/subscriptions/${ids.planSub}`, { key: shopA.key })).body.nextDeliveryOn).toBe(skipped.nextDeliveryOn);
 
     // Recorded as the operator's plan changes, not as a cancellation request.
     const changes = (await h.request("GET", `/v1/subscriptions/${ids.planSub}/changes`, { key: shopA.key })).body.data as any[];
@@ -255,6 +363,8 @@ describe("the operator console in a browser", () => {
     await page.getByLabel("解約手数料を読み上げ、お客様の了承を得ました").check();
     await page.locator("#confirm-cancel").click();
     await expect(page.locator("h1").textContent()).resolves.toBe("解約受付票");
+    // The receipt has the focus, so a screen reader reads the confirmation number first.
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("role"))).toBe("status");
     const number = await page.locator(".confirmation").textContent();
     expect(number).toMatch(/^CN-/);
     await expect(page.locator(".receipt").textContent()).resolves.toContain(number!);
@@ -437,8 +547,10 @@ describe("the operator console in a browser", () => {
     await page.goto(`${api.url}/console?customer=${customer}`);
     const focused = () => page.evaluate(() => (document.activeElement as HTMLElement | null)?.id || document.activeElement?.textContent?.trim() || "");
     const tabTo = async (want: string) => {
-      for (let i = 0; i < 80 && (await focused()) !== want; i++) await page.keyboard.press("Tab");
+      let presses = 0;
+      for (; presses < 80 && (await focused()) !== want; presses++) await page.keyboard.press("Tab");
       expect(await focused()).toBe(want);
+      return presses;
     };
     await tabTo("reactivate-on");
     const earliest = await page.locator("#reactivate-on").inputValue();
@@ -454,7 +566,9 @@ describe("the operator console in a browser", () => {
     await page.keyboard.press("Tab");
     await page.keyboard.press("Enter");
     await page.waitForURL(/\/console\/reactivate\?/);
-    await tabTo("confirm-reactivate");
+    // The confirmation opens on its heading: 「再開を確定する」 is a few stops away, not behind the header's eight.
+    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe("H1");
+    expect(await tabTo("confirm-reactivate")).toBeLessThanOrEqual(3);
     await page.keyboard.press("Enter");
     await page.waitForURL(/done=reactivated/);
     // The notice takes the focus, so a screen reader reads what happened first.
@@ -477,7 +591,7 @@ describe("the operator console in a browser", () => {
     // The caller would rather have deliveries further apart than cancel.
     await plan.getByLabel("お届け間隔").selectOption("60");
     await plan.getByRole("button", { name: "お届け間隔を変更" }).click();
-    await expect(page.locator(".notice").textContent()).resolves.toBe("プランを変更しました（継続）。");
+    await expect(page.locator(".notice").textContent()).resolves.toBe("お届け間隔を60日ごとに変更しました。お客様は継続されます。");
     expect((await h.request("GET", `/v1/subscriptions/${sub}`, { key: shopA.key })).body.intervalDays).toBe(60);
 
     const after = await operatorFlows();
@@ -518,7 +632,7 @@ describe("the operator console in a browser", () => {
 
     // A real change does what the note said: the IVR flow ends as saved.
     await page.locator("section[aria-labelledby=plan]").getByRole("button", { name: /次回のお届けをスキップ/ }).click();
-    await expect(page.locator(".notice").textContent()).resolves.toBe("プランを変更しました。");
+    await expect(page.locator(".notice").textContent()).resolves.toMatch(/^次回のお届けを1回スキップしました。次回のお届けは.+です。$/);
     expect((await h.request("GET", `/v1/cancel-flows/${flow.flowId}`, { key: shopA.key })).body.status).toBe("saved");
     await expect(page.locator("section[aria-labelledby=plan] p.note").textContent()).resolves.toContain("記録されません");
   });
@@ -627,7 +741,7 @@ describe("the operator console in a browser", () => {
       expect(await seriousViolations(page)).toEqual([]);
       await page.waitForURL(/done=changed/, { timeout: 10_000 });
     });
-    await expect(page.locator(".notice").textContent()).resolves.toBe("プランを変更しました。");
+    await expect(page.locator(".notice").textContent()).resolves.toMatch(/^次回のお届けを1回スキップしました。次回のお届けは.+です。$/);
     expect(keys).toHaveLength(2);
     expect(keys[1]).toBe(keys[0]);
     expect((await h.request("GET", `/v1/subscriptions/${sub}/changes`, { key: shopA.key })).body.data).toHaveLength(1);
@@ -763,6 +877,37 @@ describe("the operator console in a browser", () => {
     expect(open).toHaveLength(1);
     expect(new URL(page.url()).searchParams.get("flow")).toBe(open[0].id);
     expect(await seriousViolations(page)).toEqual([]);
+  });
+
+  it("warns on the page before the session ends, and a note typed but not saved is back on a new console URL for the same karte", async () => {
+    const customer = uid("C");
+    expect((await h.request("PUT", `/v1/customers/${customer}`, { key: shopA.key, body: customerBody({ name: "時間 切子", phone: "090-4444-1212" }) })).status).toBeLessThan(300);
+    const login = async (expiresInSeconds?: number) => {
+      const res = await h.request("POST", "/v1/console-sessions", { key: shopA.key, body: { operatorId: "op-short", operatorName: "佐々木 美咲", role: "operator", ...(expiresInSeconds ? { expiresInSeconds } : {}) } });
+      expect(res.status).toBe(201);
+      const url = new URL(res.body.url);
+      return api.url + url.pathname + url.search;
+    };
+    const context = await browser.newContext({ locale: "ja-JP" });
+    contexts.push(context);
+    const page = await context.newPage();
+    const karte = `${api.url}/console?customer=${customer}`;
+    await page.goto(await login(120));
+    await page.goto(karte);
+    const warning = page.locator("#session-warning");
+    await expect(warning.isVisible()).resolves.toBe(true);
+    expect(await warning.textContent()).toMatch(/^この画面の接続は.+に切れます（あと約\d+分）。/);
+    await page.fill("#note", "折り返しの電話を希望");
+    // The session ends; the operator opens a new console URL in the same window: the note is back.
+    await page.goto(await login());
+    await page.goto(karte);
+    expect(await page.locator("#note").inputValue()).toBe("折り返しの電話を希望");
+    expect(await warning.isHidden()).toBe(true);
+    // Saved, it is not kept any longer.
+    await page.getByRole("button", { name: "記録する" }).click();
+    await expect(page.locator(".notice").textContent()).resolves.toContain("応対を記録しました");
+    await page.goto(karte);
+    expect(await page.locator("#note").inputValue()).toBe("");
   });
 
   it("logs a contact that then shows on the timeline", async () => {

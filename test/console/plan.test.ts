@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { changeCallOf } from "../../src/console/plan";
+import { changeCallOf, changedWords, fieldRefusalOf, fieldRefusalWords } from "../../src/console/plan";
 
 // The karte's plan-change forms as the API calls they make: what the operator picked, nothing else.
 describe("a plan-change form as an API call", () => {
@@ -18,5 +18,37 @@ describe("a plan-change form as an API call", () => {
     expect(changeCallOf({ action: "pause" })).toBeNull();
     expect(changeCallOf({ action: "quantity", quantity: "1.5" })).toBeNull();
     expect(changeCallOf({ action: "interval", intervalDays: "" })).toBeNull();
+  });
+});
+
+// The karte's notice after a change says what it did, from the plan as it now is (as the portal does).
+describe("a plan change in the operator's words", () => {
+  const plan = { intervalDays: 60, intervalMonths: null, quantity: 2, nextDeliveryOn: "2027-01-16", pausedUntil: null, product: { unitsPerPackage: 30, unitLabel: "包" } };
+  it("names the new date, interval or quantity", () => {
+    expect(changedWords("next-delivery", plan, "ja", "2026-12-02")).toBe("次回のお届けを2027年1月16日に変更しました。");
+    expect(changedWords("interval", plan, "ja", "2026-12-02")).toBe("お届け間隔を60日ごとに変更しました。");
+    expect(changedWords("interval", { ...plan, intervalMonths: 2 }, "ja", "2026-12-02")).toBe("お届け間隔を2ヶ月ごとに変更しました。");
+    expect(changedWords("quantity", plan, "ja", "2026-12-02")).toBe("数量を2個（30包入り）に変更しました。");
+    expect(changedWords("pause", { ...plan, pausedUntil: "2027-03-01" }, "ja", "2026-12-02")).toBe("お届けをお休みにしました。2027年3月1日のお届けから再開します。");
+    expect(changedWords("interval", plan, "en", "2026-12-02")).toBe("Deliveries now come every 60 days.");
+    expect(changedWords("skip", plan, "ja", "2026-12-02", true)).toBe("次回のお届けを1回スキップしました。次回のお届けは2027年1月16日です。お客様は継続されます。");
+  });
+  it("says nothing it cannot know: no date, no sentence", () => {
+    expect(changedWords("skip", { ...plan, nextDeliveryOn: null }, "ja", "2026-12-02")).toBeNull();
+  });
+});
+
+// A refused date goes back to its field with the bound the API's problem named.
+describe("a refused date at its field", () => {
+  it("keeps the date entered and names the first date that can be chosen", () => {
+    const r = fieldRefusalOf({ path: "next-delivery", body: { date: "2026-12-03" } }, { code: "change_window_closed", firstChangeableDate: "2026-12-06" });
+    expect(r).toEqual({ action: "next-delivery", value: "2026-12-03", earliest: "2026-12-06", latest: null });
+    expect(fieldRefusalWords(r!, "ja", "2026-12-02")).toContain("次回お届け日は");
+    const late = fieldRefusalOf({ path: "pause", body: { resumeOn: "2027-09-01" } }, { code: "date_out_of_range", latestDate: "2027-03-01" });
+    expect(late).toMatchObject({ action: "pause", latest: "2027-03-01", earliest: null });
+  });
+  it("leaves any other refusal page-wide", () => {
+    expect(fieldRefusalOf({ path: "skip", body: { count: 1 } }, { firstChangeableDate: "2026-12-06" })).toBeNull();
+    expect(fieldRefusalOf({ path: "next-delivery", body: { date: "2026-12-03" } }, { code: "version_conflict" })).toBeNull();
   });
 });
