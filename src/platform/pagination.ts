@@ -17,8 +17,8 @@ import { ApiError } from "./errors";
  * What one position of a keyset cursor holds, checked on the way in:
  * - `instant`: an instant as this API stores them, `2026-11-23T04:15:00.000Z` (a real date and
  *   time, UTC, `Z`);
- * - `id`: an id — the merchant's (`C-100245`, or as an older import wrote it, `定期-1`) or the
- *   API's own (`chg_…`): 1–128 characters, no space or control character;
+ * - `id`: an id, the merchant's (`C-100245`) or the API's own (`chg_…`): 1–128 characters, no
+ *   white space or control character (looser than MerchantId, so no stored id is refused as a position);
  * - `text`: 1–128 characters without control characters (an event's id, which is the merchant's text);
  * - `integer`: a whole number from 0 to 2^53 − 1 (money in minor units, a count);
  * - a list of words: one of them.
@@ -73,7 +73,7 @@ export function encodeCursor<S extends readonly CursorPart[]>(list: CursorList<S
 
 /** An instant as stored: `toISOString()`'s form (milliseconds optional). */
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?Z$/;
-/** An id: no white space or control character (platform/openapi MerchantId is stricter; ids stored before it are not). */
+/** An id: no white space or control character (platform/openapi MerchantId is stricter; a stored id is never refused here). */
 const ID = /^[^\s\u0000-\u001f\u007f-\u009f]{1,128}$/;
 /** C0 controls, DEL, C1 controls. */
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
