@@ -131,7 +131,7 @@ export const cancelFlowsRouter = domainRouter()
       scope: "write",
       summary: "Start cancelling",
       description:
-        "Opens a cancel flow: the reasons to choose from, any commitment and fee (disclosed before confirming) and what cancelling now would mean. From here, `confirm` cancels — two calls at most, whatever the risk score or customer value. A flow left open expires after `cancelFlowTtlHours` and counts as abandoned; a new flow replaces an open one.",
+        "Opens a cancel flow: the reasons to choose from, any commitment and fee (disclosed before confirming) and what cancelling now would mean. From here, `confirm` cancels — two calls at most, whatever the risk score or customer value. A flow left open expires after `cancelFlowTtlHours` and counts as abandoned; a new flow replaces an open one (which closes as abandoned, evidence step `superseded`), and a cancellation of the plan — another flow's `confirm`, or a sync setting `status: canceled` — closes the flows open on it as abandoned (evidence step `subscription_canceled`), so no later plan change counts as their save.",
       request: { params: SubscriptionIdParam, headers: IdempotencyHeaders.merge(IfMatchHeaders), body: optionalJsonBody(StartFlowBody, { channel: "web" }) },
       errors: ["subscription_not_found", "subscription_canceled", "version_conflict"],
       responses: { 201: jsonResponse(FlowStarted, "The flow, open") },
@@ -152,7 +152,7 @@ export const cancelFlowsRouter = domainRouter()
       scope: "write",
       summary: "Give the reason; get at most one offer",
       description:
-        "Records the reason (and comment) and answers the offer chosen for this reason and customer — at most `offersPerFlow` (default 1), none under `retentionPolicy` `noOffer` or `afterCancellation` or in the holdout. Show it beside an equally prominent way to continue cancelling. Optional: `confirm` works without it.",
+        "Records the reason (and comment) and answers the offer chosen for this reason and customer — at most `offersPerFlow` (default 1), none under `retentionPolicy` `noOffer` or `afterCancellation` or in the holdout. Show it beside an equally prominent way to continue cancelling. Optional: `confirm` works without it. On a flow already closed without an answer — expired, replaced by a newer flow, left, or closed when the plan was cancelled — 409 `cancel_flow_expired`: it shows no more offers, while `confirm` on it still cancels.",
       request: { params: FlowIdParam, headers: IdempotencyHeaders, body: jsonBody(ReasonBody, { reason: "surplus_stock", comment: "まだ2袋残っています" }) },
       errors: [...FLOW_STATE_ERRORS, "reason_already_given", "unknown_reason", "validation_failed", "subscription_not_found"],
       responses: { 200: jsonResponse(ReasonAnswer, "The offer to show, or none") },
@@ -194,7 +194,7 @@ export const cancelFlowsRouter = domainRouter()
       scope: "write",
       summary: "Confirm the cancellation",
       description:
-        "Cancels, from any state but saved or canceled (with or without a reason, with an offer shown or not, even after the flow expired). The moment the request is received decides whether the next delivery is stopped (the change cut-off). A disclosed early-cancellation fee needs `acknowledgeFee: true` (422 `fee_acknowledgement_required` otherwise) — never a refusal. Answers the confirmation number, end date, charges with their basis and a receipt in the caller's language; sends `subscription.canceled`. Optional, never blocking: the exit survey's answers, the keep-in-touch answer (evidence: wording, time) and the date the customer means to come back (`winback.due` fires then).",
+        "Cancels, from any state but saved or canceled (with or without a reason, with an offer shown or not, even after the flow expired or was replaced by a newer one): leaving is never refused for lateness. A plan already canceled (by another flow or a sync) answers 409 `subscription_canceled`. The other flows open on the plan close as abandoned (evidence step `subscription_canceled`). The moment the request is received decides whether the next delivery is stopped (the change cut-off). A disclosed early-cancellation fee needs `acknowledgeFee: true` (422 `fee_acknowledgement_required` otherwise) — never a refusal. Answers the confirmation number, end date, charges with their basis and a receipt in the caller's language; sends `subscription.canceled`. Optional, never blocking: the exit survey's answers, the keep-in-touch answer (evidence: wording, time) and the date the customer means to come back (`winback.due` fires then).",
       request: {
         params: FlowIdParam,
         headers: IdempotencyHeaders.merge(IfMatchHeaders),

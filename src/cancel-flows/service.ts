@@ -8,7 +8,8 @@
  *     └─────confirm─────┴──────confirm──▶ canceled        (open|offered past expiresAt = abandoned)
  *
  * A plan change made through the API while a flow is open or offered also ends it as saved
- * (./saved-by-change, applied by plan-changes/apply).
+ * (./saved-by-change, applied by plan-changes/apply); a cancellation of the plan — another flow's
+ * confirm, or a sync — ends it as abandoned (./closed-by-cancellation).
  */
 import { and, asc, eq, inArray, lte } from "drizzle-orm";
 import { cancelFlows, cancelFlowSteps, planChanges, subscriptions, type CancellationRecord } from "../db/schema";
@@ -34,6 +35,7 @@ import { checkAnswers, localizeSurvey, type SurveyAnswer } from "../winback/surv
 import { comebackToRedeem, notApplicable } from "../winback/redeem";
 import { personaliseTerms, type OfferApplication } from "../offers/personalise";
 import { applyOffer } from "./apply-offer";
+import { closeFlowsOnCancellation } from "./closed-by-cancellation";
 import type { Lang, Localized } from "./reasons";
 import { tenantReasons } from "./reasons-repository";
 import { addStep, effectiveStatus, type FlowRow } from "./state";
@@ -76,6 +78,9 @@ function assertOpen(row: FlowRow, now: Date) {
   if (status === "saved" && row.offerId === null) throw new ApiError("cancel_flow_saved", { en: "This flow ended with a plan change made while it was open. To cancel now, start a new cancel flow and confirm it.", ja: "この解約手続きは、お手続き中にプランを変更されたため終了しています。解約する場合は、新しく解約手続きを始めて確定してください。" }, { flowStatus: status });
   if (status === "saved") throw new ApiError("cancel_flow_saved", { en: "This flow ended with an accepted offer. To cancel now, start a new cancel flow and confirm it.", ja: "この解約手続きは、特典をお選びいただいたため終了しています。解約する場合は、新しく解約手続きを始めて確定してください。" }, { flowStatus: status });
   if (status === "canceled") throw new ApiError("cancel_flow_canceled", { en: `This flow already ended with cancellation ${row.confirmationNumber}.`, ja: `この解約手続きは、解約（受付番号 ${row.confirmationNumber}）で終了しています。` }, { flowStatus: status, confirmationNumber: row.confirmationNumber });
+  // Closed before its expiry: replaced by a newer flow, left, or closed when the plan was cancelled
+  // (./closed-by-cancellation). Either way it shows no more offers, and confirm still cancels a live plan.
+  if (status === "abandoned" && row.closedAt !== null && row.closedAt < row.expiresAt) throw new ApiError("cancel_flow_expired", { en: "This flow was closed (replaced by a newer cancel flow, left, or the plan was cancelled), so it shows no more offers. Confirming it still cancels a plan that is not canceled; or start a new cancel flow.", ja: "この解約手続きは終了しています（新しい解約手続きが始まった、画面を離れた、または定期コースが解約されたため）。特典はこれ以上表示されません。解約済みでなければ、このまま確定すると解約できます。または、新しく解約手続きを始めてください。" }, { flowStatus: status, expiresAt: row.expiresAt });
   if (status === "abandoned") throw new ApiError("cancel_flow_expired", { en: "This flow expired, so it shows no more offers. Confirming it still cancels; or start a new cancel flow.", ja: "この解約手続きは有効期限が切れたため、特典はこれ以上表示されません。このまま確定すると解約できます。または、新しく解約手続きを始めてください。" }, { flowStatus: status, expiresAt: row.expiresAt });
 }
 
@@ -362,7 +367,12 @@ export function unusableSurveyParts(raw: unknown, parsed: Pick<ConfirmInput, "su
 /** Ignored parts in the order of the body: keepInTouch, returnOn, survey, then its answers by index. */
 const surveyOrder = (path: string) => (path.startsWith("survey.") ? 3 + Number(path.slice(7)) : ["keepInTouch", "returnOn", "survey"].indexOf(path));
 
-/** Confirms from any state but saved or canceled — including a flow that expired meanwhile. */
+/**
+ * Confirms from any state but saved or canceled — including a flow that expired meanwhile, or was
+ * closed as abandoned (replaced by a newer flow, left): leaving is never refused for lateness. A
+ * plan already canceled answers 409 `subscription_canceled`. Closes the plan's other open flows as
+ * abandoned (./closed-by-cancellation), so none of them is later credited with a save.
+ */
 export async function confirmCancellation(store: TenantStore, flowId: string, input: ConfirmInput, ctx: CallContext & { shopName: string }) {
   const receivedAt = ctx.now;
   const at = receivedAt.toISOString();
@@ -432,6 +442,8 @@ export async function confirmCancellation(store: TenantStore, flowId: string, in
     await s.insert(planChanges, change);
     const receipt = { ja: receiptText({ confirmationNumber: number, subscriptionId: sub.id, productName: sub.productName, terms: cancellationTerms(sub, ctx.settings, receivedAt, "ja"), shopName: ctx.shopName, timeZone: ctx.settings.timeZone }, "ja"), en: receiptText({ confirmationNumber: number, subscriptionId: sub.id, productName: sub.productName, terms: cancellationTerms(sub, ctx.settings, receivedAt, "en"), shopName: ctx.shopName, timeZone: ctx.settings.timeZone }, "en") };
     await s.update(cancelFlows, { status: "canceled", closedAt: at, confirmationNumber: number, calls: flow.calls + 1 }, eq(cancelFlows.id, flowId));
+    // Another flow left open on the plan (a newer one this confirmation overtook) has no answer now.
+    await closeFlowsOnCancellation(s, [sub.id], receivedAt, { channel, actor: ctx.actor, changeId: change.id, confirmationNumber: number });
     await addStep(s, flowId, "cancel_confirmed", channel, at, {
       acknowledgeFee: input.acknowledgeFee ?? false,
       confirmationNumber: number,

@@ -308,7 +308,7 @@ export const CONSOLE_ERRORS: Record<string, Record<Lang, string>> = {
   no_offer_in_flow: { ja: "この解約のご相談ではご提案を表示できません。", en: "This cancel flow shows no offer." },
   cancel_flow_saved: { ja: "この解約のご相談は、すでに継続で終わっています。", en: "This cancel flow already ended: the customer stayed." },
   cancel_flow_canceled: { ja: "この解約のご相談は、すでに解約で終わっています。", en: "This cancel flow already ended in a cancellation." },
-  cancel_flow_expired: { ja: "この解約のご相談は期限が切れました。もう一度始めてください。", en: "This cancel flow expired. Start again." },
+  cancel_flow_expired: { ja: "この解約のご相談はすでに終了しています（期限切れ、または別のご相談の開始・解約のため）。必要であれば、もう一度始めてください。", en: "This cancel flow is closed (it expired, another flow started, or the plan was cancelled). Start again if needed." },
   subscription_not_found: { ja: "定期コースが見つかりません。", en: "Subscription not found." },
   customer_not_found: { ja: "お客様が見つかりません。", en: "Customer not found." },
   unknown_customer: { ja: "お客様が見つかりません。", en: "Customer not found." },

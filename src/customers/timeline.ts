@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
 import { ChangeSource, PlanSnapshot } from "../plan-changes/schemas";
 import { apiRoute, domainRouter, Instant, jsonResponse, openObject, page, PageQuery } from "../platform/openapi";
-import { decodeCursor, toPage } from "../platform/pagination";
+import { cursorList, decodeCursor, toPage } from "../platform/pagination";
 import type { TenantStore } from "../platform/tenancy";
 import { getCustomer } from "./repository";
 import { CustomerIdParam } from "./schemas";
@@ -42,13 +42,16 @@ export const TimelineItem = z
 
 type Item = z.infer<typeof Item>;
 
+/** The timeline's cursor: `(at, kind, id)` of the last item, for one customer (platform/pagination). */
+const TIMELINE_CURSOR = cursorList("tl", ["instant", ["event", "change", "cancel_flow"], "text"]);
+
 /**
  * Everything that happened to a customer, newest first: events (deliveries, payments, contacts,
  * surveys), plan changes of their subscriptions and cancel flows, one keyset page of
  * (at, kind, id) — each part is read from its own customer-ordered index.
  */
 export async function customerTimeline(store: TenantStore, customerId: string, limit: number, cursor?: string) {
-  const after = decodeCursor(cursor, ["string", "string", "string"]);
+  const after = decodeCursor(cursor, TIMELINE_CURSOR, [customerId]);
   const tenant = store.tenantId;
   const before = after ? sql`WHERE (at, kind, id) < (${after[0]}, ${after[1]}, ${after[2]})` : sql``;
   const rows = await store.rows(sql`SELECT at, kind, id, type, subscription_id, channel, data FROM (
@@ -73,7 +76,7 @@ export async function customerTimeline(store: TenantStore, customerId: string, l
     channel: r.channel === null || r.channel === undefined ? null : String(r.channel),
     data: typeof r.data === "string" ? (JSON.parse(r.data) as Record<string, unknown>) : {},
   }));
-  return toPage(items, limit, (i) => [i.at, i.kind, i.id]);
+  return toPage(items, limit, TIMELINE_CURSOR, (i) => [i.at, i.kind, i.id], [customerId]);
 }
 
 export const timelineRouter = domainRouter().openapi(

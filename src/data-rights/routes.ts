@@ -4,7 +4,10 @@ import { CustomerIdParam } from "../customers/schemas";
 import { audited } from "../platform/audit";
 import { offTheRequestPath } from "../platform/off-thread";
 import { apiRoute, domainRouter, jsonResponse, page } from "../platform/openapi";
-import { decodeCursor, toPage } from "../platform/pagination";
+import { cursorList, decodeCursor, toPage } from "../platform/pagination";
+
+/** The audit log, newest first: `(at, id)` of the last entry, under the query's `action` (platform/pagination). */
+const AUDIT_CURSOR = cursorList("aud", ["instant", "id"]);
 import { eraseCustomer, purgeOldPages } from "./erase";
 import { exportCustomer } from "./export";
 import { AuditEntry, AuditQuery, CustomerExport, Erasure } from "./schemas";
@@ -81,7 +84,7 @@ export const dataRightsRouter = domainRouter()
     }),
     async (c) => {
       const { limit, cursor, action } = c.req.valid("query");
-      const after = decodeCursor(cursor, ["string", "string"]);
+      const after = decodeCursor(cursor, AUDIT_CURSOR, [action]);
       const store = c.get("store");
       const rows = await store.q
         .select()
@@ -95,7 +98,7 @@ export const dataRightsRouter = domainRouter()
         )
         .orderBy(desc(auditLog.at), desc(auditLog.id))
         .limit(limit + 1);
-      const p = toPage(rows, limit, (r) => [r.at, r.id]);
+      const p = toPage(rows, limit, AUDIT_CURSOR, (r) => [r.at, r.id], [action]);
       return c.json(
         {
           data: p.data.map((r) => ({

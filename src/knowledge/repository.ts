@@ -1,6 +1,9 @@
 import { and, asc, desc, eq, isNull, lt, or, sql, type SQL } from "drizzle-orm";
 import { knowledgeEntries } from "../db/schema";
-import { decodeCursor, toPage } from "../platform/pagination";
+import { cursorList, decodeCursor, toPage } from "../platform/pagination";
+
+/** The knowledge list: `(uses, id)` of the last entry, under the query's filters (platform/pagination). */
+const KNOWLEDGE_CURSOR = cursorList("kb", ["integer", "id"]);
 import type { TenantStore } from "../platform/tenancy";
 
 export type KnowledgeRow = typeof knowledgeEntries.$inferSelect;
@@ -53,9 +56,10 @@ export async function listKnowledge(store: TenantStore, f: KnowledgeFilter) {
     f.topic !== undefined ? eq(t.topic, f.topic) : undefined,
     ...(f.q !== undefined ? searchWords(f.q).map((w) => sql`${text} LIKE ${"%" + escapeLike(w) + "%"} ESCAPE '\\'`) : []),
   ];
-  const after = decodeCursor(f.cursor, ["number", "string"]);
+  const filter = [f.reason, f.category, f.topic, f.q];
+  const after = decodeCursor(f.cursor, KNOWLEDGE_CURSOR, filter);
   if (after) {
-    const [uses, id] = after as [number, string];
+    const [uses, id] = after;
     conditions.push(or(lt(t.uses, uses), and(eq(t.uses, uses), sql`${t.id} > ${id}`)));
   }
   const rows = await store.q
@@ -64,7 +68,7 @@ export async function listKnowledge(store: TenantStore, f: KnowledgeFilter) {
     .where(store.owns(t, ...conditions))
     .orderBy(desc(t.uses), asc(t.id))
     .limit(f.limit + 1);
-  return toPage(rows, f.limit, (r) => [r.uses, r.id]);
+  return toPage(rows, f.limit, KNOWLEDGE_CURSOR, (r) => [r.uses, r.id], filter);
 }
 
 export function findEntry(store: TenantStore, id: string) {

@@ -5,7 +5,10 @@ import { planChanges } from "../db/schema";
 import type { AppEnv } from "../platform/env";
 import type { ErrorCode } from "../platform/errors";
 import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse, optionalJsonBody, page, PageQuery } from "../platform/openapi";
-import { decodeCursor, toPage } from "../platform/pagination";
+import { cursorList, decodeCursor, toPage } from "../platform/pagination";
+
+/** A subscription's changes: `(createdAt, id)` of the last one, for that subscription (platform/pagination). */
+const CHANGES_CURSOR = cursorList("chg", ["instant", "id"]);
 import { etag, IfMatchHeaders } from "../platform/versioning";
 import { getSubscription } from "../subscriptions/repository";
 import { SubscriptionIdParam } from "../subscriptions/schemas";
@@ -187,7 +190,7 @@ export const planChangesRouter = domainRouter()
     async (c) => {
       const { subscriptionId } = c.req.valid("param");
       const { limit, cursor } = c.req.valid("query");
-      const after = decodeCursor(cursor, ["string", "string"]);
+      const after = decodeCursor(cursor, CHANGES_CURSOR, [subscriptionId]);
       const store = c.get("store");
       await getSubscription(store, subscriptionId);
       const older = after
@@ -199,7 +202,7 @@ export const planChangesRouter = domainRouter()
         .where(store.owns(planChanges, eq(planChanges.subscriptionId, subscriptionId), older))
         .orderBy(desc(planChanges.createdAt), desc(planChanges.id))
         .limit(limit + 1);
-      const p = toPage(rows, limit, (r) => [r.createdAt, r.id]);
+      const p = toPage(rows, limit, CHANGES_CURSOR, (r) => [r.createdAt, r.id], [subscriptionId]);
       // A customer session sees who acted by type only (platform/auth actorsForCaller).
       return c.json(actorsForCaller(c.get("caller"), { data: p.data.map(toChange), nextCursor: p.nextCursor }), 200);
     },

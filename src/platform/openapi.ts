@@ -426,7 +426,7 @@ export const ActorSchema = z
 
 export const PageQuery = z.object({
   limit: limitParam(),
-  cursor: z.string().max(512).optional().openapi({ description: "`nextCursor` from the previous page." }),
+  cursor: z.string().max(512).optional().openapi({ description: "`nextCursor` from the previous page of the same list, with the same filters (the same customer, the same `band`…). Another list's cursor, or one this API did not issue → 422 `validation_failed` on `query.cursor`." }),
 });
 
 export function page<T extends z.ZodType>(item: T) {

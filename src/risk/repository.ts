@@ -5,7 +5,7 @@ import { newId } from "../platform/crypto";
 import { ApiError } from "../platform/errors";
 import type { Language } from "../platform/language";
 import { asByteText, byteTextBody, fromByteText, isAscii, RememberedPages } from "../platform/json-text";
-import { toPage } from "../platform/pagination";
+import { cursorList, toPage } from "../platform/pagination";
 import type { TenantStore } from "../platform/tenancy";
 import { emptyFeatures } from "./features";
 import { modelFrom, scoreSubscription, type RiskRow, type ScoredSubscription } from "./maintain";
@@ -94,11 +94,11 @@ export async function readCustomerRisks(store: TenantStore, customerId: string, 
 }
 
 /** Where a page of the at-risk list starts, from its cursor (`[revenueAtRisk, subscriptionId]`). */
-/** The at-risk list's cursor: revenue at risk, then subscription id. */
-export const AT_RISK_CURSOR = ["number", "string"] as const;
+/** The at-risk list's cursor: revenue at risk (minor units), then subscription id, under the query's `band` (platform/pagination). */
+export const AT_RISK_CURSOR = cursorList("risk", ["integer", "id"]);
 
-export function atRiskCursor(after: (string | number)[] | undefined): { revenue: number; id: string } | undefined {
-  return after ? { revenue: Number(after[0]), id: String(after[1]) } : undefined;
+export function atRiskCursor(after: readonly [number, string] | undefined): { revenue: number; id: string } | undefined {
+  return after ? { revenue: after[0], id: after[1] } : undefined;
 }
 
 const BAND_LITERALS: Record<RiskBand, SQL> = { high: sql.raw("'high'"), medium: sql.raw("'medium'"), low: sql.raw("'low'") };
@@ -241,21 +241,21 @@ export function labelDrivers(rows: string[], lang: Language): Uint8Array<ArrayBu
  * The text is encoded once, whole: the body goes out as bytes (no second transcoding of a string
  * holding Japanese labels on the way out).
  */
-export async function atRiskPageJson(store: TenantStore, band: RiskBand | undefined, limit: number, after: (string | number)[] | undefined, lang: Language, doc?: string | null): Promise<Uint8Array<ArrayBuffer>> {
+export async function atRiskPageJson(store: TenantStore, band: RiskBand | undefined, limit: number, after: readonly [number, string] | undefined, lang: Language, doc?: string | null): Promise<Uint8Array<ArrayBuffer>> {
   const read = doc !== undefined ? doc : await store.scalar((t) => atRiskDocument(t, band, limit + 1, atRiskCursor(after)));
   const found = typeof read === "string" ? read : "";
   // The page is a function of the statement's text, the limit and the language alone: a page read
   // again with the same text (the first pages of each band, re-read until the rows are re-scored)
   // is the same body. The statement still runs every time, so a changed row is never missed.
   const slot = `${lang} ${limit} ${band ?? ""} ${after === undefined ? "" : JSON.stringify(after)}`;
-  return pages.get(slot, found) ?? pages.set(slot, found, byteTextBody(atRiskPageText(found, limit, lang)));
+  return pages.get(slot, found) ?? pages.set(slot, found, byteTextBody(atRiskPageText(found, limit, lang, band)));
 }
 
 /** Pages built lately, by language, limit, band and cursor (see RememberedPages): ≈ 10 kB of statement text and ≈ 15 kB of body each. */
 const pages = new RememberedPages(128);
 
 /** The page as byte text from the statement's text (see atRiskPageJson). */
-function atRiskPageText(read: string, limit: number, lang: Language): string {
+function atRiskPageText(read: string, limit: number, lang: Language, band: RiskBand | undefined): string {
   const text = read !== "" ? (isAscii(read) ? read : asByteText(read)) : "";
   // Ids compare as UTF-8 bytes here, as SQLite orders them.
   const rows = (text !== "" ? text.split("\x1e") : []).map((record) => {
@@ -264,7 +264,7 @@ function atRiskPageText(read: string, limit: number, lang: Language): string {
     return { revenue: Number(record.slice(0, a)), id: record.slice(a + 1, b), json: record.slice(b + 1) };
   });
   rows.sort((x, y) => y.revenue - x.revenue || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
-  const page = toPage(rows, limit, (r) => [r.revenue, fromByteText(r.id)]);
+  const page = toPage(rows, limit, AT_RISK_CURSOR, (r) => [r.revenue, fromByteText(r.id)], [band]);
   const out = ['{"data":['];
   page.data.forEach((r, i) => {
     if (i > 0) out.push(",");

@@ -41,7 +41,7 @@ prefetchWithKey("GET /v1/risk/at-risk", {
     const q = AtRiskQuery.safeParse(c.req.query());
     // An invalid query or cursor reads nothing here: the route validates and answers.
     if (!q.success) return null;
-    const after = atRiskCursor(decodeCursor(q.data.cursor, AT_RISK_CURSOR));
+    const after = atRiskCursor(decodeCursor(q.data.cursor, AT_RISK_CURSOR, [q.data.band]));
     return { shape: `${q.data.band ?? "all"} ${after ? "after" : "first"}`, values: { take: q.data.limit + 1, ...after } };
   },
   statement: (tenant, shape) => {
@@ -110,7 +110,7 @@ export const riskRouter = domainRouter()
     }),
     async (c) => {
       const { band, limit, cursor } = c.req.valid("query");
-      const body = await atRiskPageJson(c.get("store"), band, limit, decodeCursor(cursor, AT_RISK_CURSOR), language(c), c.get("prefetched"));
+      const body = await atRiskPageJson(c.get("store"), band, limit, decodeCursor(cursor, AT_RISK_CURSOR, [band]), language(c), c.get("prefetched"));
       return jsonText(c, AtRiskPage, body);
     },
   )

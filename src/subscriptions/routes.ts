@@ -4,7 +4,10 @@ import { getCustomer } from "../customers/repository";
 import { CustomerIdParam } from "../customers/schemas";
 import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse, page, PageQuery, sameIdAsPath } from "../platform/openapi";
 import { rememberWithin } from "../platform/idempotency";
-import { decodeCursor, toPage } from "../platform/pagination";
+import { cursorList, decodeCursor, toPage } from "../platform/pagination";
+
+/** A customer's subscriptions, in id order: the last one's id, for that customer (platform/pagination). */
+const SUBSCRIPTIONS_CURSOR = cursorList("sub", ["id"]);
 import { etag, IfMatchHeaders } from "../platform/versioning";
 import { getSubscription, toSubscription } from "./repository";
 import { Subscription, SubscriptionIdParam, SUBSCRIPTION_EXAMPLE, UpsertSubscriptionBody } from "./schemas";
@@ -91,7 +94,7 @@ export const subscriptionsRouter = domainRouter()
     async (c) => {
       const { customerId } = c.req.valid("param");
       const { limit, cursor } = c.req.valid("query");
-      const after = decodeCursor(cursor, ["string"]);
+      const after = decodeCursor(cursor, SUBSCRIPTIONS_CURSOR, [customerId]);
       const store = c.get("store");
       await getCustomer(store, customerId);
       const rows = await store.q
@@ -100,7 +103,7 @@ export const subscriptionsRouter = domainRouter()
         .where(store.owns(subscriptions, eq(subscriptions.customerId, customerId), after ? gt(subscriptions.id, String(after[0])) : undefined))
         .orderBy(asc(subscriptions.id))
         .limit(limit + 1);
-      const p = toPage(rows, limit, (r) => [r.id]);
+      const p = toPage(rows, limit, SUBSCRIPTIONS_CURSOR, (r) => [r.id], [customerId]);
       return c.json({ data: p.data.map(toSubscription), nextCursor: p.nextCursor }, 200);
     },
   );

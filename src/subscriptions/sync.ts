@@ -7,6 +7,7 @@ import { changedKeys, preparedInsert, preparedUpdates, type TenantStore } from "
 import { checkIfMatch } from "../platform/versioning";
 import { addDays, isAheadOfClock, localDate, MAX_PLAN_DATE_AHEAD_DAYS } from "../platform/dates";
 import { anchorFor, dayInMonthOf, nominalIntervalDays } from "../platform/cadence";
+import { closeFlowsOnCancellation, SYNC_ACTOR } from "../cancel-flows/closed-by-cancellation";
 import { recordAutoResume } from "../plan-changes/auto-resume";
 import { autoResume, skipRunAfterSync, type ResumeNote } from "../plan-changes/rules";
 import type { TenantSettings } from "../settings/schemas";
@@ -226,7 +227,8 @@ export function planSubscriptionSync(
  * transaction (`PUT /v1/subscriptions/{id}`; the bulk `POST /v1/sync` calls the same pure steps
  * for a whole batch). Refuses before writing anything: `unknown_customer` (422), `customer_erased`
  * (409: the customer named, or the one the subscription is stored under, was erased;
- * data-rights/erased), `version_conflict` (412, when `ifMatch` names another version). Keeps the subscription's risk row current.
+ * data-rights/erased), `version_conflict` (412, when `ifMatch` names another version). Keeps the subscription's risk row current;
+ * a plan it cancels closes the cancel flows left open on it (cancel-flows/closed-by-cancellation).
  */
 export async function syncSubscription(
   s: TenantStore,
@@ -256,7 +258,10 @@ export async function syncSubscription(
   const signal = plan.restarted ? ("reactivated" as const) : undefined;
   if (plan.created || !found) await refreshRisk(s, subscriptionId, at, signal, { person: true, customer });
   else await refreshRisk(s, subscriptionId, at, signal, { person: true, customer, known: { sub: plan.row, risk: found.risk, timeZone: settings.timeZone, endpoints: found.endpoints } });
-  if (plan.canceledNow) await refreshPersonRisk(s, subscriptionId, b.customerId, at);
+  if (plan.canceledNow) {
+    await refreshPersonRisk(s, subscriptionId, b.customerId, at);
+    await closeFlowsOnCancellation(s, [subscriptionId], now, { channel: "api", actor: SYNC_ACTOR, changeId: null, confirmationNumber: null });
+  }
   if (plan.newCancellation) await recordSyncedCancellations(s, [plan.row], now, settings);
   // The customer came back through the cart system: win-back records it as the API's reactivation does.
   if (plan.restarted) await recordReactivations(s, [plan.row], at);

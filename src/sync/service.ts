@@ -3,6 +3,7 @@ import { and, eq } from "drizzle-orm";
 import { afterCustomerSync, syncedCustomer, syncedCustomerRow, type SyncedCustomer } from "../customers/sync";
 import type { CustomerRow } from "../customers/repository";
 import { customers, riskFeatures, subscriptions } from "../db/schema";
+import { closeFlowsOnCancellation, SYNC_ACTOR } from "../cancel-flows/closed-by-cancellation";
 import { recordAutoResume } from "../plan-changes/auto-resume";
 import { ApiError, controlCharacterErrors, ERROR_STATUS, fieldErrors, itemProblem, type ItemRefusal } from "../platform/errors";
 import type { Language } from "../platform/language";
@@ -333,6 +334,8 @@ async function syncSubscriptions(
   const riskRows = new Map<string, Omit<RiskRow, "tenantId">>();
   const cancellations: SubscriptionRow[] = [];
   const canceledIds = new Set<string>();
+  // Plans the batch cancels that were live before it: their open cancel flows close (cancel-flows/closed-by-cancellation).
+  const canceledNow = new Set<string>();
   // Restarts close the record open before the batch, or (after a cancellation earlier in it) the one that cancellation opens.
   const restarts: SubscriptionRow[] = [];
   const restartsAfterCancel = new Set<string>();
@@ -394,6 +397,7 @@ async function syncSubscriptions(
     refreshRisk(id, plan.restarted ? "reactivated" : undefined);
     // As refreshPersonRisk: the person's other live subscriptions now have an earlier cancellation.
     if (plan.canceledNow) {
+      canceledNow.add(id);
       for (const other of pastOf(id, b.customerId)) {
         if (other.status === "canceled") continue;
         await loadPersons([subs.get(other.id)!.row.customerId]);
@@ -414,4 +418,5 @@ async function syncSubscriptions(
   await recordSyncedCancellations(s, cancellations, ctx.now, ctx.settings);
   await recordReactivations(s, [...restartsAfterCancel].flatMap((id) => (writtenSubs.get(id)!.status === "canceled" ? [] : [writtenSubs.get(id)!])), at);
   for (const step of after) await step();
+  if (canceledNow.size > 0) await closeFlowsOnCancellation(s, [...canceledNow], ctx.now, { channel: "api", actor: SYNC_ACTOR, changeId: null, confirmationNumber: null });
 }

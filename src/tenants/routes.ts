@@ -3,7 +3,10 @@ import { apiKeys } from "../db/schema";
 import { audited } from "../platform/audit";
 import { ApiError } from "../platform/errors";
 import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse, page, PageQuery } from "../platform/openapi";
-import { decodeCursor, toPage } from "../platform/pagination";
+import { cursorList, decodeCursor, toPage } from "../platform/pagination";
+
+/** The tenant's keys, newest first: the last key's id (platform/pagination). */
+const KEYS_CURSOR = cursorList("key", ["id"]);
 import { issueKey } from "./keys";
 import { ApiKey, CreateKeyBody, KeyIdParam, NewApiKey } from "./schemas";
 
@@ -34,7 +37,7 @@ export const keysRouter = domainRouter()
     }),
     async (c) => {
       const { limit, cursor } = c.req.valid("query");
-      const after = decodeCursor(cursor, ["string"]);
+      const after = decodeCursor(cursor, KEYS_CURSOR);
       const store = c.get("store");
       const rows = await store.q
         .select()
@@ -42,7 +45,7 @@ export const keysRouter = domainRouter()
         .where(store.owns(apiKeys, after ? lt(apiKeys.id, String(after[0])) : undefined))
         .orderBy(desc(apiKeys.id))
         .limit(limit + 1);
-      const p = toPage(rows, limit, (k) => [k.id]);
+      const p = toPage(rows, limit, KEYS_CURSOR, (k) => [k.id]);
       return c.json({ data: p.data.map(publicKey), nextCursor: p.nextCursor }, 200);
     },
   )

@@ -5,7 +5,10 @@ import { audited } from "../platform/audit";
 import { ApiError } from "../platform/errors";
 import { isSealed } from "../platform/secrets";
 import { apiRoute, domainRouter, IdempotencyHeaders, Instant, optionalJsonBody, jsonResponse, page, PageQuery } from "../platform/openapi";
-import { decodeCursor, toPage } from "../platform/pagination";
+import { cursorList, decodeCursor, toPage } from "../platform/pagination";
+
+/** An endpoint's deliveries: `(createdAt, id)` of the last one, for that endpoint under the query's filters (platform/pagination). */
+const DELIVERIES_CURSOR = cursorList("dlv", ["instant", "id"]);
 import { HELD } from "./outbox";
 import { newSecret } from "./routes";
 import { WEBHOOK_EVENT_TYPES, WebhookIdParam } from "./schemas";
@@ -111,7 +114,8 @@ export const webhookDeliveriesRouter = domainRouter()
       const { limit, cursor, status, eventId } = c.req.valid("query");
       const store = c.get("store");
       if (!(await store.find(webhooks, eq(webhooks.id, webhookId)))) throw new ApiError("webhook_not_found", { en: `No webhook ${webhookId}.`, ja: `Webhook ${webhookId} は見つかりません。` });
-      const after = decodeCursor(cursor, ["string", "string"]);
+      const filter = [webhookId, status, eventId];
+      const after = decodeCursor(cursor, DELIVERIES_CURSOR, filter);
       const rows = await store.q
         .select()
         .from(webhookDeliveries)
@@ -128,7 +132,7 @@ export const webhookDeliveriesRouter = domainRouter()
         )
         .orderBy(desc(webhookDeliveries.createdAt), desc(webhookDeliveries.id))
         .limit(limit + 1);
-      const p = toPage(rows, limit, (r) => [r.createdAt, r.id]);
+      const p = toPage(rows, limit, DELIVERIES_CURSOR, (r) => [r.createdAt, r.id], filter);
       return c.json({ data: p.data.map(present), nextCursor: p.nextCursor }, 200);
     },
   )

@@ -4,7 +4,10 @@ import { audited } from "../platform/audit";
 import type { Services } from "../platform/env";
 import { ApiError } from "../platform/errors";
 import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse, PageQuery, sameIdAsPath } from "../platform/openapi";
-import { decodeCursor, toPage } from "../platform/pagination";
+import { cursorList, decodeCursor, toPage } from "../platform/pagination";
+
+/** The endpoints, in id order: the last one's id (platform/pagination). */
+const WEBHOOKS_CURSOR = cursorList("wh", ["id"]);
 import type { TenantStore } from "../platform/tenancy";
 import { checkWebhookUrl } from "./destination";
 import { HELD } from "./outbox";
@@ -81,7 +84,7 @@ export const webhooksRouter = domainRouter()
     }),
     async (c) => {
       const { limit, cursor } = c.req.valid("query");
-      const after = decodeCursor(cursor, ["string"]);
+      const after = decodeCursor(cursor, WEBHOOKS_CURSOR);
       const store = c.get("store");
       // The secret columns are not even read: a list is copied into logs and tickets.
       const rows = await store.q
@@ -90,7 +93,7 @@ export const webhooksRouter = domainRouter()
         .where(store.owns(webhooks, after ? gt(webhooks.id, after[0]) : undefined))
         .orderBy(asc(webhooks.id))
         .limit(limit + 1);
-      const p = toPage(rows, limit, (w) => [w.id]);
+      const p = toPage(rows, limit, WEBHOOKS_CURSOR, (w) => [w.id]);
       const counts = await deliveryCounts(store, p.data.map((w) => w.id));
       return c.json({ data: p.data.map((w) => summary(w, counts)), nextCursor: p.nextCursor }, 200);
     },

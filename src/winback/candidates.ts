@@ -28,7 +28,7 @@ import type { Placeholder } from "drizzle-orm";
 import type { Lang } from "../cancel-flows/reasons";
 import { maxDate } from "../platform/dates";
 import { lentUtf8Join, RememberedPages, utf8Bytes, utf8Join, type Written } from "../platform/json-text";
-import { toPage } from "../platform/pagination";
+import { cursorList, toPage } from "../platform/pagination";
 import type { TenantStore } from "../platform/tenancy";
 import type { TenantSettings } from "../settings/schemas";
 import { presentComeback } from "./comeback";
@@ -56,8 +56,8 @@ export type CandidateRow = {
   catalogue_stamp: string;
 };
 
-/** The cursor's key, `[expectedValue, id]` of the last row shown: pass to the one parser (platform/pagination `decodeCursor`). */
-export const CANDIDATES_CURSOR = ["number", "string"] as const;
+/** The list's cursor: `[expectedValue, id]` of the last row shown, under the query's `customerId` (platform/pagination). */
+export const CANDIDATES_CURSOR = cursorList("wb", ["integer", "id"]);
 
 type After = { value: number | Placeholder; id: number | string | Placeholder } | null;
 
@@ -207,7 +207,7 @@ export async function candidatesPageJson(store: TenantStore, q: PageQuery, doc?:
     rows.push({ value: Number(value), id, decidedOn, returnOn, restartOn, key, head, drivers, tail });
   }
   rows.sort((x, y) => y.value - x.value || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
-  const page = toPage(rows, q.limit, (r) => [r.value, r.id]);
+  const page = toPage(rows, q.limit, CANDIDATES_CURSOR, (r) => [r.value, r.id], [q.customerId]);
   for (const r of page.data) {
     // Decided on the tenant's catalogue now, and its shown comeback keyed (migration 0022).
     if (r.decidedOn !== stamp || r.key === "") return null;
@@ -253,7 +253,7 @@ export const candidatesPageReads = pages.reads;
 /** The long way: each row's comeback made current for today (winback/decide `comebacksForToday`). */
 export async function candidatesPage(store: TenantStore, q: PageQuery) {
   const rows = (await store.rows(candidatesQuery(store.tenantId, q.limit, q.after, q.customerId))) as unknown as CandidateRow[];
-  const page = toPage(rows, q.limit, (r) => [r.expected_value, r.id]);
+  const page = toPage(rows, q.limit, CANDIDATES_CURSOR, (r) => [r.expected_value, r.id], [q.customerId]);
   if (page.data.length === 0) return page;
   const stamp = page.data[0]!.catalogue_stamp;
   const comebacks = await comebacksForToday(

@@ -34,7 +34,7 @@ prefetchWithKey("GET /v1/winback/candidates", {
     const q = CandidatesQuery.safeParse(c.req.query());
     // An invalid query or cursor reads nothing here: the route validates and answers.
     if (!q.success) return null;
-    const after = decodeCursor(q.data.cursor, CANDIDATES_CURSOR);
+    const after = decodeCursor(q.data.cursor, CANDIDATES_CURSOR, [q.data.customerId]);
     return { shape: `${requestedLanguage(c) ?? "tenant"} ${after ? "after" : "first"}`, values: { take: q.data.limit + 1, ...(after ? { value: after[0], id: after[1] } : {}) } };
   },
   statement: (tenant, shape) => {
@@ -160,7 +160,7 @@ export const winbackRouter = domainRouter()
     }),
     async (c) => {
       const { limit, cursor, customerId } = c.req.valid("query");
-      const q = { limit, after: decodeCursor(cursor, CANDIDATES_CURSOR) ?? null, lang: language(c), settings: c.get("caller").settings, now: c.get("services").now(), ...(customerId !== undefined ? { customerId } : {}) };
+      const q = { limit, after: decodeCursor(cursor, CANDIDATES_CURSOR, [customerId]) ?? null, lang: language(c), settings: c.get("caller").settings, now: c.get("services").now(), ...(customerId !== undefined ? { customerId } : {}) };
       // As SQL wrote it when every row of the page is current; else the long way (the same answer).
       // One customer's few rows: the long way through their own index.
       const bytes = customerId === undefined ? await candidatesPageJson(c.get("store"), q, c.get("prefetched"), whenWritten(c.env)) : null;

@@ -194,6 +194,70 @@ export function cancelFlowsSuite(h: () => Harness) {
       expect(foreign.body.code).toBe("cancel_flow_not_found");
     });
 
+    it("one cancellation is one cancellation: confirming a replaced flow closes the newer one as abandoned, never later credited with a save", async () => {
+      // A shop of its own, so its save rate is this test's alone.
+      const shop = await h().tenant();
+      const person = uid("C");
+      await h().request("PUT", `/v1/customers/${person}`, { key: shop.key, body: customerBody() });
+      const id = uid("S");
+      expect((await h().request("PUT", `/v1/subscriptions/${id}`, { key: shop.key, body: subscriptionBody(person, { nextDeliveryOn: addDays(today(), 12) }) })).status).toBe(201);
+      const { body: a } = await start(id, shop.key);
+      const { body: b } = await start(id, shop.key); // a → abandoned (superseded)
+      // The replaced flow shows no more offers, and says why — yet confirming it still cancels.
+      const reason = await post(a.flowId, "reason", { reason: "moving" }, shop.key, { "accept-language": "en" });
+      expect(reason.status).toBe(409);
+      expect(reason.body).toMatchObject({ code: "cancel_flow_expired", flowStatus: "abandoned" });
+      expect(reason.body.detail).toMatch(/replaced by a newer cancel flow/);
+      const done = await post(a.flowId, "confirm", {}, shop.key);
+      expect(done.status).toBe(200);
+      expect(done.body.outcome).toBe("canceled");
+      // The newer flow closed with the cancellation: abandoned, with the cancellation named.
+      const closed = (await h().request("GET", `/v1/cancel-flows/${b.flowId}`, { key: shop.key })).body;
+      conforms(Evidence, closed);
+      expect(closed).toMatchObject({ status: "abandoned", outcome: "abandoned", closedAt: done.body.canceledAt });
+      expect(closed.steps.at(-1)).toMatchObject({ type: "subscription_canceled", data: { previousStatus: "open", confirmationNumber: done.body.confirmationNumber, changeId: expect.stringMatching(/^chg_/) } });
+      // Reactivated, then skipped: a plain change, not a save of a flow opened before the cancellation.
+      expect((await h().request("POST", `/v1/subscriptions/${id}/reactivate`, { key: shop.key, body: {} })).status).toBe(200);
+      expect((await h().request("POST", `/v1/subscriptions/${id}/skip`, { key: shop.key, body: {} })).status).toBe(200);
+      const after = (await h().request("GET", `/v1/cancel-flows/${b.flowId}`, { key: shop.key })).body;
+      expect(after).toMatchObject({ status: "abandoned", outcome: "abandoned", acceptedOfferId: null });
+      expect(after.steps.map((x: { type: string }) => x.type)).toEqual(["started", "subscription_canceled"]);
+      // 解約阻止率: two flows, one cancellation, no save.
+      const metrics = await h().request("GET", "/v1/metrics/retention", { key: shop.key });
+      conforms(RetentionMetrics, metrics.body);
+      expect(metrics.body).toMatchObject({ started: 2, saved: 0, canceled: 1, abandoned: 1, open: 0, saveRate: 0 });
+    });
+
+    it("a plan cancelled by the shop's sync (PUT or bulk) closes its open flows as abandoned; a later change saves none", async () => {
+      const retention = async () => (await h().request("GET", "/v1/metrics/retention", { key: t.key })).body as { saved: number; abandoned: number };
+      const before = await retention();
+      const byPut = await newSubscription();
+      const byBulk = await newSubscription();
+      const { body: f1 } = await start(byPut);
+      const { body: f2 } = await start(byBulk);
+      expect((await post(f2.flowId, "reason", { reason: "moving" })).body.offer).not.toBeNull();
+      const canceled = { status: "canceled", nextDeliveryOn: null, canceledAt: new Date().toISOString() };
+      expect((await h().request("PUT", `/v1/subscriptions/${byPut}`, { key: t.key, body: subscriptionBody(customerId, canceled) })).status).toBe(200);
+      const bulk = await h().request("POST", "/v1/sync", { key: t.key, body: { subscriptions: [{ id: byBulk, ...subscriptionBody(customerId, canceled) }] } });
+      expect(bulk.body).toMatchObject({ applied: 1, refused: 0 });
+      for (const [flow, previousStatus] of [[f1, "open"], [f2, "offered"]] as const) {
+        const evidence = (await h().request("GET", `/v1/cancel-flows/${flow.flowId}`, { key: t.key })).body;
+        conforms(Evidence, evidence);
+        expect(evidence).toMatchObject({ status: "abandoned", outcome: "abandoned" });
+        expect(evidence.steps.at(-1)).toMatchObject({ type: "subscription_canceled", channel: "api", actor: { type: "system", id: "sync" }, data: { previousStatus, changeId: null, confirmationNumber: null } });
+        // Confirming it now: the plan is already canceled.
+        const late = await post(flow.flowId, "confirm", {});
+        expect(late.status).toBe(409);
+        expect(late.body.code).toBe("subscription_canceled");
+      }
+      // The cart system restarts the plan; the customer skips: no flow is saved by it.
+      expect((await h().request("PUT", `/v1/subscriptions/${byBulk}`, { key: t.key, body: subscriptionBody(customerId, { nextDeliveryOn: addDays(today(), 12) }) })).status).toBe(200);
+      expect((await h().request("POST", `/v1/subscriptions/${byBulk}/skip`, { key: t.key, body: {} })).status).toBe(200);
+      expect((await h().request("GET", `/v1/cancel-flows/${f2.flowId}`, { key: t.key })).body.status).toBe("abandoned");
+      const after = await retention();
+      expect([after.saved - before.saved, after.abandoned - before.abandoned]).toEqual([0, 2]);
+    });
+
     it("confirming with a stale If-Match (the plan changed since the terms were shown) answers 412 and cancels nothing", async () => {
       const id = await newSubscription();
       const { body: flow } = await start(id);

@@ -1,7 +1,11 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import openapi from "../../openapi.json";
-import { encodeCursor } from "../../src/platform/pagination";
 import { customerBody, subscriptionBody, uid, type Harness, type TestTenant } from "../support/harness";
+
+/** A cursor written by hand: base64url JSON, as the API encodes `[list tag, ...key]`. */
+const raw = (parts: unknown[]) => btoa(JSON.stringify(parts)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+/** The list tag an issued cursor carries (its first position). */
+const tagIn = (cursor: string): string => JSON.parse(atob(cursor.replace(/-/g, "+").replace(/_/g, "/")))[0];
 
 export function errorsSuite(h: () => Harness) {
   describe("error model", () => {
@@ -179,14 +183,56 @@ export function errorsSuite(h: () => Harness) {
     });
 
     it("a cursor another list issued is refused with 422, not answered with an empty page", async () => {
-      const auditLogCursor = encodeCursor(["2026-12-01T00:00:00.000Z", "aud_0000"]); // the audit log's key: time, id
-      for (const path of ["/v1/risk/at-risk", "/v1/risk/at-risk?band=high", `/v1/customers/${uid("C")}/subscriptions`, "/v1/keys", "/v1/knowledge"]) {
-        const cursor = path === "/v1/keys" || path.endsWith("/subscriptions") ? encodeCursor([120, "S-1"]) : auditLogCursor;
+      const auditLogCursor = raw(["2026-12-01T00:00:00.000Z", "aud_0000"]); // a bare key, as cursors were before they named their list
+      for (const path of ["/v1/risk/at-risk", "/v1/risk/at-risk?band=high", `/v1/customers/${uid("C")}/subscriptions`, "/v1/keys", "/v1/knowledge", "/v1/audit-log"]) {
+        const cursor = path === "/v1/keys" || path.endsWith("/subscriptions") ? raw([120, "S-1"]) : auditLogCursor;
         const res = await h().request("GET", `${path}${path.includes("?") ? "&" : "?"}cursor=${cursor}`, { key: t.key });
         expectProblem(res, 422, "validation_failed");
         expect(res.body.errors[0].path, path).toBe("query.cursor");
       }
-      expect((await h().request("GET", `/v1/audit-log?cursor=${auditLogCursor}`, { key: t.key })).status).toBe(200);
+    });
+
+    it("a cursor is good only for the list and filter that issued it, its values checked: another customer's timeline, another band, forged positions → the same 422", async () => {
+      const [c1, c2] = [uid("C"), uid("C")];
+      const [s1, s2] = [uid("S"), uid("S")];
+      for (const c of [c1, c2]) await h().request("PUT", `/v1/customers/${c}`, { key: t.key, body: customerBody() });
+      for (const s of [s1, s2]) expect((await h().request("PUT", `/v1/subscriptions/${s}`, { key: t.key, body: subscriptionBody(c1) })).status).toBe(201);
+      for (const s of [s1, s2]) expect((await h().request("POST", `/v1/subscriptions/${s}/skip`, { key: t.key, body: {} })).status).toBe(200);
+      expect((await h().request("POST", `/v1/subscriptions/${s1}/quantity`, { key: t.key, body: { quantity: 2 } })).status).toBe(200);
+      for (let i = 0; i < 2; i++) await h().request("POST", "/v1/customer-sessions", { key: t.key, body: { customerId: c1 } }); // two audit entries
+      const get = (path: string) => h().request("GET", path, { key: t.key });
+      const next = async (path: string) => {
+        const res = await get(path);
+        expect(res.status, path).toBe(200);
+        expect(res.body.nextCursor, path).toEqual(expect.any(String));
+        return res.body.nextCursor as string;
+      };
+      const notIssued = (await get("/v1/keys?cursor=not-a-cursor")).body;
+      const refused = async (path: string) => {
+        const res = await get(path);
+        expectProblem(res, 422, "validation_failed");
+        expect({ detail: res.body.detail, errors: res.body.errors }, path).toEqual({ detail: notIssued.detail, errors: notIssued.errors });
+      };
+      // The list it came from takes it; another filter of the same list does not.
+      const timeline = await next(`/v1/customers/${c1}/timeline?limit=1`);
+      expect((await get(`/v1/customers/${c1}/timeline?limit=1&cursor=${timeline}`)).status).toBe(200);
+      await refused(`/v1/customers/${c2}/timeline?cursor=${timeline}`);
+      const atRisk = await next("/v1/risk/at-risk?limit=1");
+      expect((await get(`/v1/risk/at-risk?limit=1&cursor=${atRisk}`)).status).toBe(200);
+      await refused(`/v1/risk/at-risk?band=low&cursor=${atRisk}`);
+      const changes = await next(`/v1/subscriptions/${s1}/changes?limit=1`);
+      expect((await get(`/v1/subscriptions/${s1}/changes?limit=1&cursor=${changes}`)).status).toBe(200);
+      await refused(`/v1/subscriptions/${s2}/changes?cursor=${changes}`);
+      const audit = await next("/v1/audit-log?limit=1");
+      // Forged, bare or under the list's own tag: a time that is not one, a number no amount reaches.
+      await refused(`/v1/audit-log?cursor=${raw(["x' OR 1=1--", "y"])}`);
+      await refused(`/v1/audit-log?cursor=${raw([tagIn(audit), "x' OR 1=1--", "y"])}`);
+      await refused(`/v1/subscriptions/${s1}/changes?cursor=${raw(["x' OR 1=1--", "y"])}`);
+      await refused(`/v1/subscriptions/${s1}/changes?cursor=${raw([tagIn(changes), "x' OR 1=1--", "y"])}`);
+      await refused(`/v1/customers/${c1}/timeline?cursor=${raw(["9999-99-99T99:99:99Z", "change", "x"])}`);
+      await refused(`/v1/customers/${c1}/timeline?cursor=${raw([tagIn(timeline), "9999-99-99T99:99:99Z", "change", "x"])}`);
+      await refused(`/v1/risk/at-risk?cursor=${raw([1e308, "a"])}`);
+      await refused(`/v1/risk/at-risk?cursor=${raw([tagIn(atRisk), 1e308, "a"])}`);
     });
 
     it("limit is plain decimal digits on every list: 1e2, 0x10, a space, 5.0 → 422 on query.limit; a huge count is one error", async () => {

@@ -4,7 +4,8 @@ import { webhookDeliveries, winbacks } from "../../src/db/schema";
 import { TenantStore } from "../../src/platform/tenancy";
 import { resolveSettings } from "../../src/settings/schemas";
 import { presentComeback } from "../../src/winback/comeback";
-import { candidatesDocument, candidatesPage, candidatesPageJson } from "../../src/winback/candidates";
+import { CANDIDATES_CURSOR, candidatesDocument, candidatesPage, candidatesPageJson } from "../../src/winback/candidates";
+import { decodeCursor } from "../../src/platform/pagination";
 import { computeComebacks } from "../../src/winback/decide";
 import { DEFAULT_WINBACK_MODEL, scoreWinback, type WinbackFeatures } from "../../src/winback/model";
 import { addDays, localDate } from "../../src/platform/dates";
@@ -272,7 +273,7 @@ describe("win-back over time", () => {
         const http = (await h.request("GET", `/v1/winback/candidates?limit=2${cursor ? `&cursor=${cursor}` : ""}`, { key: own.key, headers: { "accept-language": lang } })).body;
         out.push({ fast: fast === null ? null : JSON.parse(typeof fast === "string" ? fast : new TextDecoder().decode(fast)), slow, http });
         cursor = slow.nextCursor;
-        after = cursor ? (JSON.parse(atob(cursor.replace(/-/g, "+").replace(/_/g, "/"))) as [number, string]) : null;
+        after = cursor ? decodeCursor(cursor, CANDIDATES_CURSOR)! : null;
       } while (cursor);
       return out;
     };
@@ -306,7 +307,7 @@ describe("win-back over time", () => {
     // Node), bytes built to keep (a second), the kept bytes (a third).
     await h.db.client.execute({ sql: "UPDATE winbacks SET model_version = '再学習・冬' WHERE tenant_id = ?", args: [own.id] });
     for (const after of [null, ...rescored.slice(0, -1).map((p) => (p.slow as { nextCursor: string }).nextCursor)]) {
-      const key = after ? (JSON.parse(atob(after.replace(/-/g, "+").replace(/_/g, "/"))) as [number, string]) : null;
+      const key = after ? decodeCursor(after, CANDIDATES_CURSOR)! : null;
       const q = { limit: 2, after: key, lang: "ja" as const, settings, now: new Date() };
       const slow = JSON.stringify(await candidatesPage(store, q));
       expect(slow).toContain("再学習・冬");

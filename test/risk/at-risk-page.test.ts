@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { atRiskPageJson, labelDrivers as labelledBytes } from "../../src/risk/repository";
+import { AT_RISK_CURSOR, atRiskPageJson, labelDrivers as labelledBytes } from "../../src/risk/repository";
 import { decodeCursor } from "../../src/platform/pagination";
 import { localizeDrivers, type Driver } from "../../src/risk/model";
 
@@ -53,7 +53,7 @@ describe("at-risk page text", () => {
     expect(body.data.map((r: { subscriptionId: string }) => r.subscriptionId)).toEqual(["定期-b", "S-a", "S-Ä"]);
     expect(body.data[0]).toEqual({ subscriptionId: "定期-b", customerId: "顧客-定期-b", drivers: localizeDrivers(fresh, "ja"), flags: [] });
     expect(body.data[2].customerId).toBe("顧客-S-Ä");
-    expect(decodeCursor(body.nextCursor)).toEqual([500, "S-Ä"]);
+    expect(decodeCursor(body.nextCursor, AT_RISK_CURSOR)).toEqual([500, "S-Ä"]);
   });
 
   it("shows a re-scored row on the next read of the same page, and each language its own labels", async () => {
