@@ -1,31 +1,17 @@
-import { createClient } from "@libsql/client";
-import { drizzle } from "drizzle-orm/libsql";
-import { migrate } from "drizzle-orm/libsql/migrator";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { databaseAt } from "../support/migrations";
 
 /**
  * Migration 0037: flows left open on a plan cancelled since they started (before a cancellation
  * closed them) close as abandoned, with the evidence step `subscription_canceled` — so the first
  * change after a reactivation no longer counts them as saved. Other open flows stay open.
  */
-const dir = mkdtempSync(join(tmpdir(), "close-flows-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
 describe("migration 0037 (flows of cancelled plans)", () => {
   it("closes the open flows of a plan cancelled since they started — canceled now, or reactivated since — and leaves the others", async () => {
-    const upTo36 = join(dir, "drizzle");
-    cpSync("drizzle", upTo36, { recursive: true });
-    const journal = JSON.parse(readFileSync(join(upTo36, "meta/_journal.json"), "utf8"));
-    journal.entries = journal.entries.filter((e: { idx: number }) => e.idx <= 36);
-    writeFileSync(join(upTo36, "meta/_journal.json"), JSON.stringify(journal));
-    const client = createClient({ url: `file:${join(dir, "t.db")}` });
-    const run = (sql: string, args: (string | number | null)[] = []) => client.execute({ sql, args });
+    const db = await databaseAt(36);
+    const { run } = db;
     const later = new Date(Date.now() + 86_400_000).toISOString();
     try {
-      await migrate(drizzle(client), { migrationsFolder: upTo36 });
       await run("INSERT INTO tenants (id, name, created_at) VALUES ('ten_a', 'A', '2026-01-01')");
       const sub = (id: string, status: string) =>
         run(
@@ -51,7 +37,7 @@ describe("migration 0037 (flows of cancelled plans)", () => {
       await cancel("chg_old", "S-live", "2025-12-01T00:00:00.000Z");
       await flow("cf_open", "S-live", "open", "2026-02-01T00:00:00.000Z");
 
-      await migrate(drizzle(client), { migrationsFolder: "drizzle" });
+      await db.upgrade();
       const state = async (id: string) => (await run("SELECT status, closed_at FROM cancel_flows WHERE id = ?", [id])).rows[0]!;
       const steps = async (id: string) => (await run("SELECT seq, type, channel, data, actor FROM cancel_flow_steps WHERE flow_id = ? ORDER BY seq", [id])).rows;
       expect(await state("cf_ghost")).toMatchObject({ status: "abandoned", closed_at: "2026-02-01T00:05:00.000Z" });
@@ -64,7 +50,7 @@ describe("migration 0037 (flows of cancelled plans)", () => {
       expect(await state("cf_open")).toMatchObject({ status: "open", closed_at: null });
       expect(await steps("cf_open")).toHaveLength(1);
     } finally {
-      client.close();
+      db.close();
     }
   });
 });

@@ -1,29 +1,15 @@
-import { createClient } from "@libsql/client";
-import { drizzle } from "drizzle-orm/libsql";
-import { migrate } from "drizzle-orm/libsql/migrator";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { databaseAt } from "../support/migrations";
 
 /**
  * Migration 0036: every stored webhook delivery learns the customer its event is about (an erasure
  * finds the person's deliveries by it), read from the payload as the outbox now writes it.
  */
-const dir = mkdtempSync(join(tmpdir(), "delivery-customer-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
 describe("migration 0036 (the customer of each delivery)", () => {
   it("fills it from data.customerId or data.subscription.customerId, and leaves customer.erased without one", async () => {
-    const upTo35 = join(dir, "drizzle");
-    cpSync("drizzle", upTo35, { recursive: true });
-    const journal = JSON.parse(readFileSync(join(upTo35, "meta/_journal.json"), "utf8"));
-    journal.entries = journal.entries.filter((e: { idx: number }) => e.idx <= 35);
-    writeFileSync(join(upTo35, "meta/_journal.json"), JSON.stringify(journal));
-    const client = createClient({ url: `file:${join(dir, "t.db")}` });
-    const run = (sql: string, args: (string | number | null)[] = []) => client.execute({ sql, args });
+    const db = await databaseAt(35);
+    const { run } = db;
     try {
-      await migrate(drizzle(client), { migrationsFolder: upTo35 });
       await run("INSERT INTO tenants (id, name, created_at) VALUES ('ten_a', 'A', '2026-01-01')");
       const delivery = (id: string, type: string, data: unknown) =>
         run(
@@ -36,7 +22,7 @@ describe("migration 0036 (the customer of each delivery)", () => {
       await delivery("due", "winback.due", { customerId: "C-3", subscriptionId: "S-3" });
       await delivery("erased", "customer.erased", { customerId: "C-4", erasedAt: "2026-01-02T00:00:00Z" });
 
-      await migrate(drizzle(client), { migrationsFolder: "drizzle" });
+      await db.upgrade();
       const rows = (await run("SELECT id, customer_id FROM webhook_deliveries ORDER BY id")).rows.map((r) => [r.id, r.customer_id]);
       expect(rows).toEqual([
         ["changed", "C-1"],
@@ -45,7 +31,7 @@ describe("migration 0036 (the customer of each delivery)", () => {
         ["saved", "C-2"],
       ]);
     } finally {
-      client.close();
+      db.close();
     }
   });
 });

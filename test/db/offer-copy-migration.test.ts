@@ -1,19 +1,11 @@
-import { createClient } from "@libsql/client";
-import { drizzle } from "drizzle-orm/libsql";
-import { migrate } from "drizzle-orm/libsql/migrator";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { databaseAt } from "../support/migrations";
 import { DEFAULT_CATALOGUE, type CatalogueOffer } from "../../src/offers/catalogue";
 
 /**
  * Migration 0031: a tenant's stored built-in offers (seeded from the catalogue as it was) get the
  * copy that names the cadence ({cadence}); an offer whose copy the shop edited keeps its own.
  */
-const dir = mkdtempSync(join(tmpdir(), "offer-copy-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
 /** The catalogue's copy as it was before {cadence}: every {cadence} was written in days. */
 const before = (o: CatalogueOffer): CatalogueOffer => {
   const ja = (t: string) => t.replaceAll("{newCadence}", "{newIntervalDays}日ごと").replaceAll("{cadence}", "{intervalDays}日ごと");
@@ -25,14 +17,9 @@ const before = (o: CatalogueOffer): CatalogueOffer => {
 describe("migration 0031 (offer copy with {cadence})", () => {
   it("rewrites the built-in copy a tenant still has, and nothing a shop wrote", async () => {
     // The migrations up to 0030, then rows as the old catalogue seeded them, then the rest.
-    const upTo30 = join(dir, "drizzle");
-    cpSync("drizzle", upTo30, { recursive: true });
-    const journal = JSON.parse(readFileSync(join(upTo30, "meta/_journal.json"), "utf8"));
-    journal.entries = journal.entries.filter((e: { idx: number }) => e.idx <= 30);
-    writeFileSync(join(upTo30, "meta/_journal.json"), JSON.stringify(journal));
-    const client = createClient({ url: `file:${join(dir, "t.db")}` });
+    const db = await databaseAt(30);
+    const { client } = db;
     try {
-      await migrate(drizzle(client), { migrationsFolder: upTo30 });
       await client.execute({ sql: "INSERT INTO tenants (id, name, created_at) VALUES ('ten_a', 'A', '2026-01-01')", args: [] });
       const edited = { ...before(DEFAULT_CATALOGUE.find((o) => o.id === "off_pause")!), templateVersion: 3 };
       edited.copy = { ...edited.copy, title: { ja: "{resumeOn}までお休み", en: "Pause until {resumeOn}" } };
@@ -43,7 +30,7 @@ describe("migration 0031 (offer copy with {cadence})", () => {
       }
       const versionBefore = (await client.execute("SELECT offers_version FROM tenants")).rows[0]![0];
 
-      await migrate(drizzle(client), { migrationsFolder: "drizzle" });
+      await db.upgrade();
       const stored = new Map((await client.execute("SELECT id, definition FROM offers")).rows.map((r) => [String(r[0]), JSON.parse(String(r[1])) as CatalogueOffer]));
       for (const o of DEFAULT_CATALOGUE) {
         if (o.id === "off_pause") expect(stored.get(o.id)).toEqual(edited);
@@ -51,7 +38,7 @@ describe("migration 0031 (offer copy with {cadence})", () => {
       }
       expect((await client.execute("SELECT offers_version FROM tenants")).rows[0]![0]).not.toBe(versionBefore);
     } finally {
-      client.close();
+      db.close();
     }
   });
 });

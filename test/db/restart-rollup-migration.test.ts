@@ -1,10 +1,5 @@
-import { createClient } from "@libsql/client";
-import { drizzle } from "drizzle-orm/libsql";
-import { migrate } from "drizzle-orm/libsql/migrator";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { databaseAt } from "../support/migrations";
 
 /**
  * Migration 0033: the rollups count a restart however it came. Restarts the cart system synced
@@ -12,22 +7,13 @@ import { afterAll, describe, expect, it } from "vitest";
  * API's (a `reactivate` change) are not counted twice; from then on a canceled plan written live
  * again counts once, with or without a change written after it.
  */
-const dir = mkdtempSync(join(tmpdir(), "restart-rollup-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
 describe("migration 0033 (restarts in the rollups)", () => {
   it("adds the synced restarts of the past, keeps the API's once, and counts every restart after it once", async () => {
-    const upTo32 = join(dir, "drizzle");
-    cpSync("drizzle", upTo32, { recursive: true });
-    const journal = JSON.parse(readFileSync(join(upTo32, "meta/_journal.json"), "utf8"));
-    journal.entries = journal.entries.filter((e: { idx: number }) => e.idx <= 32);
-    writeFileSync(join(upTo32, "meta/_journal.json"), JSON.stringify(journal));
-    const client = createClient({ url: `file:${join(dir, "t.db")}` });
-    const run = (sql: string, args: (string | number | null)[] = []) => client.execute({ sql, args });
+    const db = await databaseAt(32);
+    const { run } = db;
     const reactivated = async (grain: string, bucket: string) =>
       Number((await run("SELECT coalesce(sum(reactivated), 0) FROM subscription_rollups WHERE tenant_id = 'ten_a' AND grain = ? AND bucket = ?", [grain, bucket])).rows[0]![0]);
     try {
-      await migrate(drizzle(client), { migrationsFolder: upTo32 });
       await run("INSERT INTO tenants (id, name, created_at) VALUES ('ten_a', 'A', '2026-01-01')");
       const sub = (id: string, status: string) =>
         run(
@@ -52,7 +38,7 @@ describe("migration 0033 (restarts in the rollups)", () => {
       expect(await reactivated("d", "2026-03-10")).toBe(1);
       expect(await reactivated("d", "2026-03-11")).toBe(0);
 
-      await migrate(drizzle(client), { migrationsFolder: "drizzle" });
+      await db.upgrade();
       expect(await reactivated("d", "2026-03-10")).toBe(1);
       expect(await reactivated("q", "2026-03-10T09:15")).toBe(1);
       expect(await reactivated("d", "2026-03-11")).toBe(1);
@@ -70,7 +56,7 @@ describe("migration 0033 (restarts in the rollups)", () => {
       await run("UPDATE subscriptions SET status = 'paused', updated_at = '2026-04-03T00:00:00.000Z' WHERE id = 'S-new'");
       expect(await reactivated("d", "2026-04-03")).toBe(0);
     } finally {
-      client.close();
+      db.close();
     }
   });
 });
