@@ -156,15 +156,20 @@ export function webhooksSuite(h: () => Harness) {
   });
 
   describe("what a receiver gets", () => {
-    it("the same request headers from either runtime: the signature's, JSON, Tsuzuku-Webhooks as user-agent, accept, and nothing a browser's fetch adds", async () => {
-      const t = await h().tenant();
-      expect((await h().request("PUT", "/v1/webhooks/rx", { key: t.key, body: { url: `${h().receiverUrl}/hook`, events: ["subscription.changed"], secret: RECEIVER_SECRET } })).status).toBe(201);
+    /** A customer, a plan and a quantity change on it: one subscription.changed to send. */
+    const quantityChange = async (t: TestTenant) => {
       const c = uid("C");
       const s = uid("S");
       await h().request("PUT", `/v1/customers/${c}`, { key: t.key, body: customerBody() });
       await h().request("PUT", `/v1/subscriptions/${s}`, { key: t.key, body: subscriptionBody(c) });
       const change = await h().request("POST", `/v1/subscriptions/${s}/quantity`, { key: t.key, body: { quantity: 2 } });
       expect(change.status).toBe(200);
+      return change;
+    };
+    it("the same request headers from either runtime: the signature's, JSON, Tsuzuku-Webhooks as user-agent, accept, and nothing a browser's fetch adds", async () => {
+      const t = await h().tenant();
+      expect((await h().request("PUT", "/v1/webhooks/rx", { key: t.key, body: { url: `${h().receiverUrl}/hook`, events: ["subscription.changed"], secret: RECEIVER_SECRET } })).status).toBe(201);
+      const change = await quantityChange(t);
       // Node sends it from the dispatcher's next run, the Worker right after the request (waitUntil).
       type Got = { verified: { data: { change?: { id: string } } } | null; error: string | null; headers: Record<string, string> };
       let mine: Got | undefined;
@@ -195,12 +200,7 @@ export function webhooksSuite(h: () => Harness) {
       expect((await h().request("PUT", "/v1/webhooks/rx", { key: t.key, body: { url: `${h().receiverUrl}/hook`, events: ["subscription.changed"], secret: RECEIVER_SECRET } })).status).toBe(201);
       // Stored before the rule, or by a direct write: read as written it is not a URL; the parser drops the tab and reads the receiver's /hook.
       await h().sql("UPDATE webhooks SET url = ? WHERE tenant_id = ? AND id = 'rx'", [`${h().receiverUrl}/ho\tok`, t.id]);
-      const c = uid("C");
-      const s = uid("S");
-      await h().request("PUT", `/v1/customers/${c}`, { key: t.key, body: customerBody() });
-      await h().request("PUT", `/v1/subscriptions/${s}`, { key: t.key, body: subscriptionBody(c) });
-      const change = await h().request("POST", `/v1/subscriptions/${s}/quantity`, { key: t.key, body: { quantity: 2 } });
-      expect(change.status).toBe(200);
+      const change = await quantityChange(t);
       // Node attempts it on the dispatcher's next run, the Worker right after the request (waitUntil).
       type Delivery = { status: string; attempts: { statusCode: number | null; error: string | null }[] };
       let delivery: Delivery | undefined;
