@@ -9,16 +9,11 @@ import { databaseAt } from "../support/migrations";
 describe("migration 0037 (flows of cancelled plans)", () => {
   it("closes the open flows of a plan cancelled since they started — canceled now, or reactivated since — and leaves the others", async () => {
     const db = await databaseAt(36);
-    const { run } = db;
+    const { run, shop } = db;
+    const sub = db.plan;
     const later = new Date(Date.now() + 86_400_000).toISOString();
     try {
-      await run("INSERT INTO tenants (id, name, created_at) VALUES ('ten_a', 'A', '2026-01-01')");
-      const sub = (id: string, status: string) =>
-        run(
-          `INSERT INTO subscriptions (tenant_id, id, customer_id, product_sku, product_name, quantity, interval_days, unit_price_amount, currency, status, started_at, created_at, updated_at, canceled_at)
-           VALUES ('ten_a', ?, 'C1', 'SKU', 'P', 1, 30, 1000, 'JPY', ?, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', ?)`,
-          [id, status, status === "canceled" ? "2026-02-01T00:00:00Z" : null],
-        );
+      await shop();
       const flow = async (id: string, subscriptionId: string, status: string, startedAt: string, expiresAt = later) => {
         await run("INSERT INTO cancel_flows (tenant_id, id, subscription_id, customer_id, channel, status, started_at, expires_at) VALUES ('ten_a', ?, ?, 'C1', 'web', ?, ?, ?)", [id, subscriptionId, status, startedAt, expiresAt]);
         await run("INSERT INTO cancel_flow_steps (tenant_id, flow_id, seq, type, channel, at, data) VALUES ('ten_a', ?, 1, 'started', 'web', ?, '{}')", [id, startedAt]);

@@ -8,9 +8,9 @@ import { databaseAt } from "../support/migrations";
 describe("migration 0036 (the customer of each delivery)", () => {
   it("fills it from data.customerId or data.subscription.customerId, and leaves customer.erased without one", async () => {
     const db = await databaseAt(35);
-    const { run } = db;
+    const { run, shop } = db;
     try {
-      await run("INSERT INTO tenants (id, name, created_at) VALUES ('ten_a', 'A', '2026-01-01')");
+      await shop();
       const delivery = (id: string, type: string, data: unknown) =>
         run(
           `INSERT INTO webhook_deliveries (id, tenant_id, webhook_id, event_id, event_type, payload, status, next_attempt_at, created_at)

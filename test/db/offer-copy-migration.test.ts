@@ -18,9 +18,9 @@ describe("migration 0031 (offer copy with {cadence})", () => {
   it("rewrites the built-in copy a tenant still has, and nothing a shop wrote", async () => {
     // The migrations up to 0030, then rows as the old catalogue seeded them, then the rest.
     const db = await databaseAt(30);
-    const { client } = db;
+    const { client, shop } = db;
     try {
-      await client.execute({ sql: "INSERT INTO tenants (id, name, created_at) VALUES ('ten_a', 'A', '2026-01-01')", args: [] });
+      await shop();
       const edited = { ...before(DEFAULT_CATALOGUE.find((o) => o.id === "off_pause")!), templateVersion: 3 };
       edited.copy = { ...edited.copy, title: { ja: "{resumeOn}までお休み", en: "Pause until {resumeOn}" } };
       const rows = DEFAULT_CATALOGUE.map((o) => (o.id === "off_pause" ? edited : before(o)));

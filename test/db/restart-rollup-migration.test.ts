@@ -10,17 +10,12 @@ import { databaseAt } from "../support/migrations";
 describe("migration 0033 (restarts in the rollups)", () => {
   it("adds the synced restarts of the past, keeps the API's once, and counts every restart after it once", async () => {
     const db = await databaseAt(32);
-    const { run } = db;
+    const { run, shop } = db;
+    const sub = db.plan;
     const reactivated = async (grain: string, bucket: string) =>
       Number((await run("SELECT coalesce(sum(reactivated), 0) FROM subscription_rollups WHERE tenant_id = 'ten_a' AND grain = ? AND bucket = ?", [grain, bucket])).rows[0]![0]);
     try {
-      await run("INSERT INTO tenants (id, name, created_at) VALUES ('ten_a', 'A', '2026-01-01')");
-      const sub = (id: string, status: string) =>
-        run(
-          `INSERT INTO subscriptions (tenant_id, id, customer_id, product_sku, product_name, quantity, interval_days, unit_price_amount, currency, status, started_at, created_at, updated_at, canceled_at)
-           VALUES ('ten_a', ?, 'C1', 'SKU', 'P', 1, 30, 1000, 'JPY', ?, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', ?)`,
-          [id, status, status === "canceled" ? "2026-02-01T00:00:00Z" : null],
-        );
+      await shop();
       const record = (id: string, subscriptionId: string, reactivatedAt: string) =>
         run(
           `INSERT INTO winbacks (tenant_id, id, subscription_id, customer_id, canceled_at, canceled_on, effective_on, due_on, features, probability, expected_value, annual_value, currency, drivers, model_version, scored_on, reactivated_at)
