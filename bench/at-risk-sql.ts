@@ -3,7 +3,8 @@
  * floor's statement: `npx tsx bench/at-risk-sql.ts` (AT_RISK_SQL_N statements per case and round,
  * default 2,000; 5 rounds alternating the cases, median CPU µs per statement). Pages 1 and 2 of
  * each band and of all bands, and a later page whose cursor sits in the tenant's largest group of
- * equal revenue (the case a single walk from the cursor's revenue would pay for). Statements are
+ * equal revenue (the case a walk from the cursor's revenue by revenue alone would pay for: the
+ * row-value seek of atRiskDocument goes straight to the cursor's id). Statements are
  * prepared once on a connection set up as the app's reader (src/db/node.ts): no HTTP, no JS around.
  */
 import Sqlite from "libsql";
@@ -42,7 +43,7 @@ for (const band of ["high", "medium", "low", undefined] as const) {
     .split("\x1e")
     .map((r) => r.split("\x1f"))
     .map(([revenue, id]) => ({ revenue: Number(revenue), id: id! }))
-    .sort((x, y) => y.revenue - x.revenue || (x.id < y.id ? -1 : 1));
+    .sort((x, y) => y.revenue - x.revenue || (x.id > y.id ? -1 : 1));
   cases.push([`${band ?? "all bands"}, page 1`, first]);
   cases.push([`${band ?? "all bands"}, page 2`, statement(band, keys[19])]);
   if (band === tie.band || band === undefined) cases.push([`${band ?? "all bands"}, in ${tie.n} equal revenues`, statement(band, { revenue: tie.revenue_at_risk, id: middle.subscription_id })]);

@@ -476,9 +476,11 @@ export const riskFeatures = sqliteTable(
     // index of the raw columns, migration 0017, saved the table seeks only). A write computes
     // the text once per index (≈ 1.2 µs a row), and the statement must spell the expression as
     // the index does for SQLite to read it from the entry (risk/repository atRiskDocument).
-    index("risk_features_at_risk").on(t.tenantId, t.band, sql`${t.revenueAtRisk} desc`, t.subscriptionId, sql.raw(AT_RISK_RECORD)),
+    // Revenue and id both descending: a later page is then one seek of a row value
+    // (`(revenue, id) < cursor`), which SQLite cannot do on an index mixing DESC and ASC.
+    index("risk_features_at_risk").on(t.tenantId, t.band, sql`${t.revenueAtRisk} desc`, sql`${t.subscriptionId} desc`, sql.raw(AT_RISK_RECORD)),
     index("risk_features_all_bands")
-      .on(t.tenantId, sql`${t.revenueAtRisk} desc`, t.subscriptionId, sql.raw(AT_RISK_RECORD))
+      .on(t.tenantId, sql`${t.revenueAtRisk} desc`, sql`${t.subscriptionId} desc`, sql.raw(AT_RISK_RECORD))
       .where(sql`revenue_at_risk > 0`),
     index("risk_features_customer").on(t.tenantId, t.customerId),
     // Periodic re-scoring walks the stalest rows first, across tenants.

@@ -93,9 +93,12 @@ export async function readCustomerRisks(store: TenantStore, customerId: string, 
   return found.rows;
 }
 
-/** Where a page of the at-risk list starts, from its cursor (`[revenueAtRisk, subscriptionId]`). */
-/** The at-risk list's cursor: revenue at risk (minor units), then subscription id, under the query's `band` (platform/pagination). */
-export const AT_RISK_CURSOR = cursorList("risk", ["integer", "id"]);
+/**
+ * The at-risk list's cursor: revenue at risk (minor units), then subscription id, under the query's
+ * `band` (platform/pagination). Named "ar" since ties go by id descending: a cursor of the earlier
+ * order ("risk", ids ascending) is refused, not read in the wrong order.
+ */
+export const AT_RISK_CURSOR = cursorList("ar", ["integer", "id"]);
 
 export function atRiskCursor(after: readonly [number, string] | undefined): { revenue: number; id: string } | undefined {
   return after ? { revenue: after[0], id: after[1] } : undefined;
@@ -112,29 +115,21 @@ const RECORD = sql.raw(AT_RISK_RECORD);
  * {@link appendLabelled} adds them), joined by ␞ ('' when none), in no set order — sqld's parser
  * takes no ORDER BY inside group_concat, and the keys let the caller sort without parsing.
  * Control characters never appear raw in JSON text or in ids. Order: revenue at risk, highest
- * first, then subscription id. Each band's list, and the list of every band, is one index walk
- * (two after a cursor) that reads each record from the index entry. Rides with the key check.
+ * first, then subscription id, last first. Each band's list, and the list of every band, is one
+ * index walk that reads each record from the index entry. Rides with the key check.
  */
 export function atRiskDocument(tenant: SQL, band: RiskBand | undefined, take: number | Placeholder, after: { revenue: number | Placeholder; id: string | Placeholder } | undefined): SQL {
-  // Each part is one ordered walk of an index whose entries hold the record (no table seek, no
-  // JSON built), stopped by its LIMIT: risk_features_at_risk for one band, risk_features_all_bands
-  // for every band. After a cursor the page continues in two walks — the rest of the cursor's
-  // revenue (by id), then lower revenues — because one OR of both would make SQLite collect and
-  // sort the whole list, and a single walk from the cursor's revenue (`<= revenue AND (< revenue
-  // OR id > …)`) steps over every row of that revenue before the cursor's id: up to 1,927 on the
-  // 1M bench tenant, 3× a page's time. A row-value range cannot seek: the index mixes DESC and ASC.
+  // One ordered walk of an index whose entries hold the record (no table seek, no JSON built),
+  // stopped by its LIMIT: risk_features_at_risk for one band, risk_features_all_bands for every
+  // band. Both index revenue and id descending, so a later page is one seek of a row value:
+  // with ids ascending under a descending revenue SQLite cannot seek `(revenue, id)`, and a page
+  // took two walks (the rest of the cursor's revenue, then lower ones) — 15 µs against 8 for a
+  // first page on the 1M bench file (bench/at-risk-sql.ts).
   const inBand = band ? sql`r.band = ${BAND_LITERALS[band]} AND ` : sql``;
-  const part = (where: SQL) =>
-    sql`SELECT * FROM (SELECT ${RECORD} AS record FROM risk_features r WHERE r.tenant_id = ${tenant} AND ${inBand}r.revenue_at_risk > 0 AND ${where}
-      ORDER BY r.revenue_at_risk DESC, r.subscription_id LIMIT ${take})`;
-  // The two walks are already in order, the first before the second, and SQLite runs a UNION
-  // ALL's arms in turn: the compound's LIMIT keeps the page. An outer ORDER BY made SQLite merge
-  // them, sorting each arm's rows again in a temp b-tree (later pages 1.5–2× the statement time
-  // of a first page; without it, within ≈ 10 µs of one). The caller sorts the keys anyway.
-  const page = after
-    ? sql`${part(sql`r.revenue_at_risk = ${after.revenue} AND r.subscription_id > ${after.id}`)} UNION ALL ${part(sql`r.revenue_at_risk < ${after.revenue}`)} LIMIT ${take}`
-    : part(sql`1`);
-  return sql`SELECT coalesce(group_concat(record, char(30)), '') FROM (${page})`;
+  const from = after ? sql` AND (r.revenue_at_risk, r.subscription_id) < (${after.revenue}, ${after.id})` : sql``;
+  return sql`SELECT coalesce(group_concat(record, char(30)), '') FROM (SELECT ${RECORD} AS record FROM risk_features r
+    WHERE r.tenant_id = ${tenant} AND ${inBand}r.revenue_at_risk > 0${from}
+    ORDER BY r.revenue_at_risk DESC, r.subscription_id DESC LIMIT ${take})`;
 }
 
 // The page is assembled as byte text (platform/json-text): SQL's text is ASCII save what a
@@ -257,13 +252,13 @@ const pages = new RememberedPages(128);
 /** The page as byte text from the statement's text (see atRiskPageJson). */
 function atRiskPageText(read: string, limit: number, lang: Language, band: RiskBand | undefined): string {
   const text = read !== "" ? (isAscii(read) ? read : asByteText(read)) : "";
-  // Ids compare as UTF-8 bytes here, as SQLite orders them.
+  // Ids compare as UTF-8 bytes here, as SQLite orders them (descending, as the index).
   const rows = (text !== "" ? text.split("\x1e") : []).map((record) => {
     const a = record.indexOf("\x1f");
     const b = record.indexOf("\x1f", a + 1);
     return { revenue: Number(record.slice(0, a)), id: record.slice(a + 1, b), json: record.slice(b + 1) };
   });
-  rows.sort((x, y) => y.revenue - x.revenue || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+  rows.sort((x, y) => y.revenue - x.revenue || (x.id > y.id ? -1 : x.id < y.id ? 1 : 0));
   const page = toPage(rows, limit, AT_RISK_CURSOR, (r) => [r.revenue, fromByteText(r.id)], [band]);
   const out = ['{"data":['];
   page.data.forEach((r, i) => {
