@@ -123,8 +123,8 @@ export function atRiskDocument(tenant: SQL, band: RiskBand | undefined, take: nu
   // stopped by its LIMIT: risk_features_at_risk for one band, risk_features_all_bands for every
   // band. Both index revenue and id descending, so a later page is one seek of a row value:
   // with ids ascending under a descending revenue SQLite cannot seek `(revenue, id)`, and a page
-  // took two walks (the rest of the cursor's revenue, then lower ones) — 15 µs against 8 for a
-  // first page on the 1M bench file (bench/at-risk-sql.ts).
+  // took two walks (the rest of the cursor's revenue, then lower ones): 12–13 µs of statement
+  // against a first page's 9–10 on the 1M bench file, one walk 9–10 (bench/at-risk-sql.ts).
   const inBand = band ? sql`r.band = ${BAND_LITERALS[band]} AND ` : sql``;
   const from = after ? sql` AND (r.revenue_at_risk, r.subscription_id) < (${after.revenue}, ${after.id})` : sql``;
   return sql`SELECT coalesce(group_concat(record, char(30)), '') FROM (SELECT ${RECORD} AS record FROM risk_features r
