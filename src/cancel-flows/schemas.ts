@@ -196,7 +196,7 @@ export const ReasonAnswer = z
     reason: z.string(),
     offer: ShownOffer.nullable().openapi({ description: "The offer to show beside an equally prominent way to continue cancelling; null when none." }),
     offers: z.array(ShownOffer).openapi({ description: "All offers shown (at most `offersPerFlow`)." }),
-    noOfferBecause: z.string().nullable().openapi({ description: "`retention_policy_noOffer`, `retention_policy_afterCancellation`, `holdout`, `offers_per_flow_zero`, `operator_presented_none` (an operator flow given `offerId: null`) or `no_eligible_offer`." }),
+    noOfferBecause: z.string().nullable().openapi({ description: "`retention_policy_noOffer`, `retention_policy_afterCancellation`, `holdout`, `offers_per_flow_zero`, `operator_presented_none` (an operator flow given `offerId: null`), `offered_lately` (a self-service flow of a plan whose flow in the last 30 days showed an offer the customer did not take: no offer again) or `no_eligible_offer`." }),
     next: z.object({ confirm: z.string(), accept: z.string().optional() }),
   })
   .openapi("CancelReasonAnswer");

@@ -11,7 +11,7 @@
  * (./saved-by-change, applied by plan-changes/apply); a cancellation of the plan — another flow's
  * confirm, or a sync — ends it as abandoned (./closed-by-cancellation).
  */
-import { and, asc, eq, inArray, lte } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, isNotNull, lte, ne } from "drizzle-orm";
 import { cancelFlows, cancelFlowSteps, planChanges, subscriptions, type CancellationRecord } from "../db/schema";
 import { recordOutcome } from "../offers/repository";
 import { suggestOffersFor, type ReasonedOffer } from "../offers/service";
@@ -231,6 +231,26 @@ function asShown(o: ReasonedOffer, reason: string, lang: Lang): ShownOffer {
   };
 }
 
+/**
+ * Days in which a plan's self-service flows show no offer after one of its flows showed an offer
+ * and ended without a save (the customer left, or cancelled and came back): an offer at every
+ * attempt is the nagging click-to-cancel rules were written against (one save attempt per
+ * cancellation: the FTC's 2024 rule, California's ARL as amended in 2024). An operator on a call
+ * still chooses what to present.
+ */
+export const NO_REPEAT_OFFER_DAYS = 30;
+
+/** Whether another flow of `flow`'s plan, started in the last {@link NO_REPEAT_OFFER_DAYS}, showed an offer that was not taken. One probe of cancel_flows_subscription. */
+async function offeredLately(s: TenantStore, flow: FlowRow, at: string): Promise<boolean> {
+  const since = new Date(Date.parse(at) - NO_REPEAT_OFFER_DAYS * 86_400_000).toISOString();
+  const [row] = await s.q
+    .select({ id: cancelFlows.id })
+    .from(cancelFlows)
+    .where(s.owns(cancelFlows, eq(cancelFlows.subscriptionId, flow.subscriptionId), gte(cancelFlows.startedAt, since), ne(cancelFlows.id, flow.id), inArray(cancelFlows.status, ["abandoned", "canceled"]), isNotNull(cancelFlows.offerId)))
+    .limit(1);
+  return row !== undefined;
+}
+
 export async function giveReason(store: TenantStore, flowId: string, input: { reason: string; comment?: string; offerId?: string | null }, ctx: CallContext) {
   const at = ctx.now.toISOString();
   return store.write(async (s) => {
@@ -265,7 +285,8 @@ export async function giveReason(store: TenantStore, flowId: string, input: { re
         });
       }
       shown = [asShown(presented, input.reason, ctx.lang)];
-    } else {
+    } else if (await offeredLately(s, flow, at)) noOfferBecause = "offered_lately";
+    else {
       const offers = await suggestOffersFor(s, flow.subscriptionId, {
         reason: input.reason,
         channel: (ctx.channelFixed ? channel : flow.channel) as "web",

@@ -385,6 +385,24 @@ export function cancelFlowsSuite(h: () => Harness) {
       expect((await post(flow.flowId, "confirm", {}, other.key)).body.outcome).toBe("canceled");
     });
 
+    it("an offer is not shown again at the next attempt: after a flow that showed one and was left, the plan's flows show none for 30 days; another plan still gets one", async () => {
+      const id = await newSubscription();
+      const first = (await start(id)).body;
+      expect((await post(first.flowId, "reason", { reason: "moving" })).body.offer).toMatchObject({ offerId: "off_move_delivery" });
+      // The customer leaves, then starts again (twice): no offer, said why; cancelling is still one call away.
+      expect((await post(first.flowId, "abandon", undefined)).status).toBe(200);
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const again = (await start(id)).body;
+        const reason = await post(again.flowId, "reason", { reason: "moving" });
+        conforms(ReasonAnswer, reason.body);
+        expect(reason.body).toMatchObject({ offer: null, offers: [], noOfferBecause: "offered_lately" });
+        expect(reason.body.next.accept).toBeUndefined();
+      }
+      // A plan that showed none yet gets its offer.
+      const other = await newSubscription();
+      expect((await post((await start(other)).body.flowId, "reason", { reason: "moving" })).body.offer).toMatchObject({ offerId: "off_move_delivery" });
+    });
+
     it("an offer shown is honoured for the flow's life: a skip offer still applies after the shop sets maxConsecutiveSkips 0", async () => {
       const shop = await h().tenant();
       await h().request("PUT", `/v1/customers/${customerId}`, { key: shop.key, body: customerBody() });
