@@ -246,7 +246,7 @@ export const lookupRouter = domainRouter().openapi(
     if (given(q) !== 1) {
       // The IVR's request, not the caller, is at fault: the line (errors problemMembers) blames nothing they said.
       throw new ApiError("validation_failed", { en: "Give exactly one of `phone`, `email` and `customerId`.", ja: "`phone`、`email`、`customerId` のうちひとつだけを指定してください。" }, {
-        errors: [{ path: q.email !== undefined && q.phone === undefined ? "query.email" : "query.phone", message: { en: "Give exactly one of phone, email and customerId", ja: "phone、email、customerId のうちひとつだけを指定してください" } }],
+        errors: [{ path: q.email !== undefined && q.phone === undefined ? "query.email" : "query.phone", message: "Give exactly one of phone, email and customerId" }],
       });
     }
     const by = parseLookup(q);

@@ -485,7 +485,7 @@ const MESSAGES_JA: Record<string, string> = {
   "Send exactly one of cycles or resumeOn": "cycles と resumeOn のどちらか一方だけを指定してください",
   "Send exactly one of intervalDays or intervalMonths": "intervalDays と intervalMonths のどちらか一方だけを指定してください",
   "Give exactly one of remainingUnits and remainingPackages": "remainingUnits と remainingPackages のどちらか一方だけを指定してください",
-  "Give exactly one of phone and email": "phone と email のどちらか一方だけを指定してください",
+  "Give exactly one of phone, email and customerId": "phone、email、customerId のうちひとつだけを指定してください",
   "Send at least one customer or subscription": "顧客か定期コースを1件以上送ってください",
   "Not a valid e-mail address": "メールアドレスではありません",
   "Not a URL": "URL ではありません",
