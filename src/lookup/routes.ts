@@ -288,11 +288,8 @@ export const lookupRouter = domainRouter().openapi(
     const found = sameExtension.length > 0 ? sameExtension : all;
     const lang = language(c);
     if (found.length === 0) {
-      throw new ApiError(
-        "customer_not_found",
-        "customerId" in by ? { en: `No customer ${by.customerId}.`, ja: `顧客 ${by.customerId} は見つかりません。` } : { en: "No customer with this phone number or email.", ja: "この電話番号またはメールアドレスの顧客は見つかりません。" },
-        { speech: noCustomerSpeech("not_found", lang) },
-      );
+      const detail = "customerId" in by ? { en: `No customer ${by.customerId}.`, ja: `顧客 ${by.customerId} は見つかりません。` } : { en: "No customer with this phone number or email.", ja: "この電話番号またはメールアドレスの顧客は見つかりません。" };
+      throw new ApiError("customer_not_found", detail, { speech: noCustomerSpeech("not_found", lang) });
     }
     if (found.length > 1) {
       throw new ApiError("ambiguous_customer", { en: "Several customers share this phone number or email; ask the caller for their customer number.", ja: "この電話番号またはメールアドレスの顧客が複数います。お客様に顧客番号をお尋ねください。" }, {
