@@ -298,8 +298,6 @@ export function consolePages(app: Fetcher) {
     // Needs no customer: asked at once, beside the lookup (on a live call every round trip counts).
     const reasonsP = api("GET", `/v1/cancellation-reasons`);
     reasonsP.catch(() => {}); // awaited below, unless no customer answers: never an unhandled rejection
-    // Every karte comes from the data dip, by id as by number or e-mail: the customer, and the
-    // IVR's route, next best action and line of speech.
     // The number or e-mail as the lookup reads it (null: asked by customer id).
     let normal: string | null = null;
     if ("phone" in by && isWithheldCallerId(by.phone)) {
@@ -328,6 +326,16 @@ export function consolePages(app: Fetcher) {
         );
       }
     }
+    /** The customer's plans, risk and timeline (and the reasons asked above). */
+    const partsOf = (customerId: string) => {
+      const id = encodeURIComponent(customerId);
+      return Promise.all([api("GET", `/v1/customers/${id}/subscriptions?limit=100`), api("GET", `/v1/customers/${id}/risk`), api("GET", `/v1/customers/${id}/timeline?limit=30`), reasonsP]);
+    };
+    // Asked by id, the parts are asked beside the lookup, as they were beside the customer's read.
+    const early = "customer" in by ? partsOf(by.customer) : null;
+    early?.catch(() => {}); // awaited below, unless no customer answers
+    // Every karte comes from the data dip, by id as by number or e-mail: the customer, and the
+    // IVR's route, next best action and line of speech.
     const asked = "customer" in by ? `customerId=${encodeURIComponent(by.customer)}` : `${"phone" in by ? "phone" : "email"}=${encodeURIComponent(normal!)}`;
     const res = await api("GET", `/v1/lookup?${asked}&channel=operator`);
     if ("customer" in by && (res.status === 404 || res.status === 422)) {
@@ -377,13 +385,7 @@ export function consolePages(app: Fetcher) {
     if (res.status !== 200) throw new Error(`lookup answered ${res.status}`);
     const lookup = res.body;
     const customerId = lookup.customer.id as string;
-    const id = encodeURIComponent(customerId);
-    const [subs, risk, timeline, reasons] = await Promise.all([
-      api("GET", `/v1/customers/${id}/subscriptions?limit=100`),
-      api("GET", `/v1/customers/${id}/risk`),
-      api("GET", `/v1/customers/${id}/timeline?limit=30`),
-      reasonsP,
-    ]);
+    const [subs, risk, timeline, reasons] = await (early ?? partsOf(customerId));
     // Without their plans there is no karte either.
     wholePageUnless(subs);
     const subscriptions: Sub[] = subs.body?.data ?? [];
