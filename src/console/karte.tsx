@@ -169,7 +169,8 @@ function UnreadNote(props: { lang: Lang; part: KartePart; unread: Unread }) {
 }
 
 export type KarteData = {
-  customer: { id: string; name: string | null; email: string | null; phone: string | null };
+  /** As the lookup answers it: `phone` in E.164, its extension apart. */
+  customer: { id: string; name: string | null; email: string | null; phone: string | null; phoneExtension: string | null };
   subscriptions: Sub[];
   risk: { highest: Risk | null; subscriptions: Risk[] } | null;
   lookup: { route: string; nextBestAction: { type: string; title: string | null } | null; speech: string } | null;
@@ -795,7 +796,7 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
           <dl>
             <dt>{t(lang, "contact")}</dt>
             <dd>
-              {customer.phone ? displayPhone(customer.phone) : "—"} / {customer.email ?? "—"}
+              {customer.phone ? displayPhone(customer.phoneExtension ? `${customer.phone} ext. ${customer.phoneExtension}` : customer.phone) : "—"} / {customer.email ?? "—"}
             </dd>
             {data.lookup ? (
               <>

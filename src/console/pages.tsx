@@ -10,7 +10,7 @@ import { ApiError, asApiError } from "../platform/errors";
 import { databaseFailure } from "../db/client";
 import { mayHaveApplied, retryAfterSeconds, retryDelay } from "../platform/retry";
 import { localDate } from "../platform/dates";
-import { normalizeEmail, parsePhone } from "../platform/phone";
+import { isWithheldCallerId, normalizeEmail, parsePhone } from "../platform/phone";
 import { TenantStore } from "../platform/tenancy";
 import { findTenant } from "../tenants/keys";
 import { ASSETS } from "./assets.generated";
@@ -295,16 +295,25 @@ export function consolePages(app: Fetcher) {
         </Layout>,
       );
     }
-    let customerId: string | null = null;
-    let lookup: any = null;
     // Needs no customer: asked at once, beside the lookup (on a live call every round trip counts).
     const reasonsP = api("GET", `/v1/cancellation-reasons`);
     reasonsP.catch(() => {}); // awaited below, unless no customer answers: never an unhandled rejection
-    if ("customer" in by) customerId = by.customer;
-    else {
+    // The number or e-mail as the lookup reads it (null: asked by customer id).
+    let normal: string | null = null;
+    if ("phone" in by && isWithheldCallerId(by.phone)) {
+      // A caller ID that says there is no number: the caller withheld it, nothing was misread (as the API's 422 says).
+      return c.html(
+        <Layout page={page} title={t(lang, "noCustomer")} search={search}>
+          <h1>{t(lang, "noCustomer")}</h1>
+          <p>{t(lang, "withheldCaller")}</p>
+        </Layout>,
+        404,
+      );
+    }
+    if (!("customer" in by)) {
       const phone = "phone" in by ? parsePhone(by.phone) : null;
       // The extension goes with the number: among customers sharing it, the lookup picks the one with that extension.
-      const normal = "phone" in by ? (phone ? (phone.extension ? `${phone.e164} ext. ${phone.extension}` : phone.e164) : null) : (normalizeEmail(by.email)?.email ?? null);
+      normal = "phone" in by ? (phone ? (phone.extension ? `${phone.e164} ext. ${phone.extension}` : phone.e164) : null) : (normalizeEmail(by.email)?.email ?? null);
       if (normal === null) {
         return c.html(
           <Layout page={page} title={t(lang, "noCustomer")} search={search}>
@@ -316,67 +325,69 @@ export function consolePages(app: Fetcher) {
           404,
         );
       }
-      const res = await api("GET", `/v1/lookup?${"phone" in by ? "phone" : "email"}=${encodeURIComponent(normal)}&channel=operator`);
-      if (res.status === 404) {
-        return c.html(
-          <Layout page={page} title={t(lang, "noCustomer")} search={search}>
-            <h1>{t(lang, "noCustomer")}</h1>
-            <p>
-              {"phone" in by ? t(lang, "normalisedAs") : "E-mail"}: <strong class="normalised">{normal}</strong>
-            </p>
-          </Layout>,
-          404,
-        );
-      }
-      if (res.status === 409) {
-        const ids: string[] = res.body.candidates ?? [];
-        const people = await Promise.all(ids.map((id) => api("GET", `/v1/customers/${encodeURIComponent(id)}`)));
-        return c.html(
-          <Layout page={page} title={t(lang, "severalMatches")} search={search}>
-            <h1>{t(lang, "severalMatches")}</h1>
-            <ul class="candidates">
-              {people.map((p, i) => (
-                <li>
-                  <a href={`/console?customer=${encodeURIComponent(ids[i]!)}`}>
-                    {p.body?.name ?? ids[i]} ({ids[i]}) {p.body?.email ?? ""}
-                  </a>
-                </li>
-              ))}
-            </ul>
-          </Layout>,
-        );
-      }
-      wholePageUnless(res);
-      if (res.status !== 200) throw new Error(`lookup answered ${res.status}`);
-      lookup = res.body;
-      customerId = lookup.customer.id as string;
     }
-    const id = encodeURIComponent(customerId!);
-    const [customer, subs, risk, timeline, reasons] = await Promise.all([
-      // The lookup already answered the customer's name and contact.
-      lookup ? { status: 200, body: lookup.customer } : api("GET", `/v1/customers/${id}`),
-      api("GET", `/v1/customers/${id}/subscriptions?limit=100`),
-      api("GET", `/v1/customers/${id}/risk`),
-      api("GET", `/v1/customers/${id}/timeline?limit=30`),
-      reasonsP,
-    ]);
-    // Without the customer or their plans there is no karte: the whole page says when to reload.
-    wholePageUnless(customer);
-    wholePageUnless(subs);
-    // 404, or 422 for text no customer id can be (a name typed into the search): the same answer,
-    // with what the search does read.
-    if (customer.status === 404 || customer.status === 422) {
+    /** The customer's plans, risk and timeline (and the reasons asked above). */
+    const partsOf = (customerId: string) => {
+      const id = encodeURIComponent(customerId);
+      return Promise.all([api("GET", `/v1/customers/${id}/subscriptions?limit=100`), api("GET", `/v1/customers/${id}/risk`), api("GET", `/v1/customers/${id}/timeline?limit=30`), reasonsP]);
+    };
+    // Asked by id, the parts are asked beside the lookup, as they were beside the customer's read.
+    const early = "customer" in by ? partsOf(by.customer) : null;
+    early?.catch(() => {}); // awaited below, unless no customer answers
+    // Every karte comes from the data dip, by id as by number or e-mail: the customer, and the
+    // IVR's route, next best action and line of speech.
+    const asked = "customer" in by ? `customerId=${encodeURIComponent(by.customer)}` : `${"phone" in by ? "phone" : "email"}=${encodeURIComponent(normal!)}`;
+    const res = await api("GET", `/v1/lookup?${asked}&channel=operator`);
+    if ("customer" in by && (res.status === 404 || res.status === 422)) {
+      // 404, or 422 for text no customer id can be (a name typed into the search): no karte, with what the search read.
       return c.html(
         <Layout page={page} title={t(lang, "noCustomer")} search={search}>
           <h1>{t(lang, "noCustomer")}</h1>
           <p>
-            <code>{customerId}</code>
+            <code>{by.customer}</code>
           </p>
           <p>{t(lang, "searchHint")}</p>
         </Layout>,
         404,
       );
     }
+    if (res.status === 404) {
+      return c.html(
+        <Layout page={page} title={t(lang, "noCustomer")} search={search}>
+          <h1>{t(lang, "noCustomer")}</h1>
+          <p>
+            {"phone" in by ? t(lang, "normalisedAs") : "E-mail"}: <strong class="normalised">{normal}</strong>
+          </p>
+        </Layout>,
+        404,
+      );
+    }
+    if (res.status === 409) {
+      const ids: string[] = res.body.candidates ?? [];
+      const people = await Promise.all(ids.map((id) => api("GET", `/v1/customers/${encodeURIComponent(id)}`)));
+      return c.html(
+        <Layout page={page} title={t(lang, "severalMatches")} search={search}>
+          <h1>{t(lang, "severalMatches")}</h1>
+          <ul class="candidates">
+            {people.map((p, i) => (
+              <li>
+                <a href={`/console?customer=${encodeURIComponent(ids[i]!)}`}>
+                  {p.body?.name ?? ids[i]} ({ids[i]}) {p.body?.email ?? ""}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </Layout>,
+      );
+    }
+    // Without the customer there is no karte: the whole page says when to reload.
+    wholePageUnless(res);
+    if (res.status !== 200) throw new Error(`lookup answered ${res.status}`);
+    const lookup = res.body;
+    const customerId = lookup.customer.id as string;
+    const [subs, risk, timeline, reasons] = await (early ?? partsOf(customerId));
+    // Without their plans there is no karte either.
+    wholePageUnless(subs);
     const subscriptions: Sub[] = subs.body?.data ?? [];
     const live = subscriptions.filter((s) => s.status !== "canceled");
     const highest = risk.status === 200 ? risk.body.highest?.subscriptionId : null;
@@ -395,7 +406,7 @@ export function consolePages(app: Fetcher) {
       cancellable ? api("GET", `/v1/subscriptions/${encodeURIComponent(focus.id)}/cancellation-info`) : null,
       cancellable ? api("GET", "/v1/exit-survey") : null,
       cancellable ? api("GET", `/v1/subscriptions/${encodeURIComponent(focus.id)}/plan-options`) : null,
-      focus?.status === "canceled" ? winbackOf(c, api, lang, customerId!, focus.id) : null,
+      focus?.status === "canceled" ? winbackOf(c, api, lang, customerId, focus.id) : null,
       flowItem ? api("GET", `/v1/cancel-flows/${encodeURIComponent(flowItem.id)}`) : null,
     ]);
     // The other parts each say in their place that they could not be read just now (never "none").
@@ -415,7 +426,7 @@ export function consolePages(app: Fetcher) {
     const fieldRefusal = refusedField && refusedWords ? { action: refusedField.action, value: refusedField.value, message: refusedWords } : null;
     const done = q.done && ["saved", "changed", "unchanged", "kept", "contact", "used", "reactivated"].includes(q.done) ? t(lang, `done_${q.done}` as "done_saved") : null;
     const data: KarteData = {
-      customer: customer.body,
+      customer: lookup.customer,
       subscriptions,
       risk: risk.status === 200 ? risk.body : null,
       lookup,

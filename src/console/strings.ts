@@ -18,6 +18,7 @@ const T = {
   searchHint: { ja: "お名前では検索できません。電話番号・メールアドレス・顧客IDで検索してください。", en: "Names are not searched: search by phone, e-mail or customer id." },
   normalisedAs: { ja: "正規化した番号", en: "Number as normalised" },
   notAPhone: { ja: "電話番号として読めません", en: "Not a phone number we can read" },
+  withheldCaller: { ja: "発信者番号が通知されていません（非通知または通知不可能）。お客様に電話番号または顧客番号をお尋ねください。", en: "The caller's number was withheld or unavailable: ask the caller for their phone number or customer number." },
   severalMatches: { ja: "複数のお客様が該当します。お客様を選んでください。", en: "Several customers match. Pick one." },
   karte: { ja: "カルテ", en: "Karte" },
   contact: { ja: "連絡先", en: "Contact" },

@@ -133,8 +133,12 @@ export function speechFor(
   );
 }
 
-/** Why the lookup found no one customer to speak about: no match, several, a withheld caller ID, an unreadable query. */
-export type NoCustomer = "not_found" | "ambiguous" | "withheld" | "unreadable" | "unreadable_email";
+/**
+ * Why the lookup found no one customer to speak about: no match, several, a withheld caller ID, an
+ * unreadable number, email or customer number, not exactly one of them asked for, or too many
+ * lookups just now (the rate limit).
+ */
+export type NoCustomer = "not_found" | "ambiguous" | "withheld" | "unreadable" | "unreadable_email" | "unreadable_customer" | "unspecified" | "busy";
 
 /**
  * What the IVR can say to the caller when the lookup has no one customer (the problem's `speech`):
@@ -148,6 +152,12 @@ const NO_CUSTOMER_SPEECH: Record<NoCustomer, { ja: string; en: string }> = {
   unreadable: { ja: "お電話ありがとうございます。お電話番号を確認できませんでした。", en: "Thank you for calling. We could not read your phone number." },
   // The lookup was by email (a bot or an operator asked by it): speak of what was asked for.
   unreadable_email: { ja: "お電話ありがとうございます。メールアドレスを確認できませんでした。", en: "Thank you for calling. We could not read your email address." },
+  // The customer number the caller keyed in (after a shared number was ambiguous).
+  unreadable_customer: { ja: "お電話ありがとうございます。お客様番号を確認できませんでした。", en: "Thank you for calling. We could not read your customer number." },
+  // The IVR asked with none or several of phone, email and customer number: nothing the caller gave is at fault.
+  unspecified: { ja: "お電話ありがとうございます。お客様情報をお調べできませんでした。", en: "Thank you for calling. We could not look up your details." },
+  // Rate-limited: the caller waits on the line or calls again.
+  busy: { ja: "お電話ありがとうございます。ただいま大変混み合っております。このままお待ちいただくか、時間をおいておかけ直しください。", en: "Thank you for calling. We are very busy right now. Please hold, or call back a little later." },
 };
 
 export function noCustomerSpeech(why: NoCustomer, lang: "ja" | "en"): string {

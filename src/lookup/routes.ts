@@ -4,17 +4,17 @@ import { acceptedSavesFrom, nextBestOfferRemembered, suggestOffersFor, type Offe
 import type { Context } from "hono";
 import type { AppEnv } from "../platform/env";
 import { localDate } from "../platform/dates";
-import { ApiError } from "../platform/errors";
-import { language } from "../platform/language";
+import { ApiError, MEMBERS, problemMembers } from "../platform/errors";
+import { language, requestedLanguage, type Language } from "../platform/language";
 import { prefetchWithKey } from "../platform/auth";
-import { apiRoute, domainRouter, jsonResponse } from "../platform/openapi";
+import { apiRoute, domainRouter, jsonResponse, MerchantId } from "../platform/openapi";
 import { isWithheldCallerId, normalizeEmail, parsePhone } from "../platform/phone";
 import type { Driver, RiskBand } from "../risk/model";
 import { RISK_ROW_JSON, RISK_STOCK_JSON, toRisk } from "../risk/repository";
 import type { StockEstimate } from "../risk/stock";
 import type { RiskRow } from "../risk/maintain";
 import type { NextBestAction } from "../risk/routing";
-import type { TenantSettings } from "../settings/schemas";
+import { DEFAULT_SETTINGS, type TenantSettings } from "../settings/schemas";
 import { actionOf, fallbackAction, focusSubscription, noCustomerSpeech, routeFor, speechFor, type LookupSubscription, type NoCustomer } from "./logic";
 import { LookupQuery, LookupResponse } from "./schemas";
 
@@ -62,11 +62,11 @@ type LookupDoc = { customers: Found[]; offerEngine: OfferEngineJson | null };
  * as it is, where a nested JSON text had to be parsed again by `json(…)` at every level.
  * A number given with an extension (`extension`) lists the customers with that extension first, so
  * they are among the candidates read however many share the number; without one the statement is
- * as it always was.
+ * as it always was. A customer id (`customerId`, the caller's customer number) finds at most one.
  */
 export function lookupDocument(
   tenant: SQL,
-  by: { phone: string | Placeholder; extension?: string | Placeholder } | { email: string | Placeholder },
+  by: { phone: string | Placeholder; extension?: string | Placeholder } | { email: string | Placeholder } | { customerId: string | Placeholder },
   known?: KnownOfferEngine,
 ): SQL {
   const match =
@@ -74,7 +74,9 @@ export function lookupDocument(
       ? by.extension !== undefined
         ? sql`phone = ${by.phone} ORDER BY phone_extension IS ${by.extension} DESC`
         : sql`phone = ${by.phone}`
-      : sql`email_normalized = ${by.email}`;
+      : "email" in by
+        ? sql`email_normalized = ${by.email}`
+        : sql`id = ${by.customerId}`;
   return sql`SELECT json_object(
     'customers', (SELECT jsonb_group_array(json_object(
       'id', c.id, 'name', c.name, 'email', c.email, 'phone', c.phone, 'phoneExtension', c.phone_extension, 'locale', c.locale,
@@ -138,19 +140,28 @@ function offerInputsFrom(focus: SubWithRisk, customer: Found, engine: OfferEngin
   };
 }
 
+type LookupBy = { phone: string; extension?: string } | { email: string } | { customerId: string };
+type Asked = { phone?: string; email?: string; customerId?: string };
+
+/** How many of phone, email and customerId the query gives: the lookup takes exactly one. */
+const given = (q: Asked) => Number(q.phone !== undefined) + Number(q.email !== undefined) + Number(q.customerId !== undefined);
+
 /**
  * What to look up, from the query: the number (E.164) and its extension (digits) if it was given
- * with one (内線, ext., x, #…: platform/phone reads them), or the e-mail key; null when the input
- * is not usable (the handler then says why).
+ * with one (内線, ext., x, #…: platform/phone reads them), the e-mail key, or the customer id; null
+ * when the input is not usable (the handler, or the query's schema, then says why).
  */
-function parseLookup(q: { phone?: string; email?: string }): { phone: string; extension?: string } | { email: string } | null {
-  if ((q.phone === undefined) === (q.email === undefined)) return null;
+function parseLookup(q: Asked): LookupBy | null {
+  if (given(q) !== 1) return null;
   if (q.phone !== undefined) {
     const phone = parsePhone(q.phone);
     return phone ? (phone.extension ? { phone: phone.e164, extension: phone.extension } : { phone: phone.e164 }) : null;
   }
-  const email = normalizeEmail(q.email!);
-  return email ? { email: email.key } : null;
+  if (q.email !== undefined) {
+    const email = normalizeEmail(q.email);
+    return email ? { email: email.key } : null;
+  }
+  return MerchantId.safeParse(q.customerId).success ? { customerId: q.customerId! } : null;
 }
 
 // The data dip is the IVR's hot path: its read rides with the key check.
@@ -161,7 +172,7 @@ prefetchWithKey("GET /v1/lookup", {
     const by = parseLookup(c.req.query()); // one pass over the query string (a keyed query() scans it per key)
     if (!by) return null;
     const held = heldOfferEngine(keyTenant);
-    const shape = `${"phone" in by ? (by.extension ? "phone+ext" : "phone") : "email"}${held ? " held" : ""}`;
+    const shape = `${"phone" in by ? (by.extension ? "phone+ext" : "phone") : "email" in by ? "email" : "customer"}${held ? " held" : ""}`;
     return { shape, values: { ...by, ...(held ? { heldTenant: held.tenant, heldVersion: held.version } : {}) } };
   },
   statement: (tenant, shape) => {
@@ -172,17 +183,43 @@ prefetchWithKey("GET /v1/lookup", {
         ? { phone: sql.placeholder("phone") }
         : by === "phone+ext"
           ? { phone: sql.placeholder("phone"), extension: sql.placeholder("extension") }
-          : { email: sql.placeholder("email") },
+          : by === "email"
+            ? { email: sql.placeholder("email") }
+            : { customerId: sql.placeholder("customerId") },
       held ? { tenant: sql.placeholder("heldTenant"), version: sql.placeholder("heldVersion") } : undefined,
     );
   },
 });
 
-/** What could not be read, for the caller's line: the email when the lookup was by email alone, else the phone number. */
-const unreadable = (c: Context<AppEnv>): NoCustomer => (c.req.query("email") !== undefined && c.req.query("phone") === undefined ? "unreadable_email" : "unreadable");
+/**
+ * What could not be read, for the caller's line: the one of phone, email and customer number the
+ * lookup was asked by; neither or several → a line that blames nothing the caller gave.
+ */
+function unreadable(c: Context<AppEnv>): NoCustomer {
+  const q = { phone: c.req.query("phone"), email: c.req.query("email"), customerId: c.req.query("customerId") };
+  if (given(q) !== 1) return "unspecified";
+  return q.email !== undefined ? "unreadable_email" : q.customerId !== undefined ? "unreadable_customer" : "unreadable";
+}
 
-// A query the schema refuses (a number too long, a control character, an unknown channel) still gets a line for the caller.
-export const lookupRouter = domainRouter({ invalid: (c) => ({ speech: noCustomerSpeech(unreadable(c), language(c)) }) }).openapi(
+/**
+ * The language of a problem's `speech`: the answer's (Accept-Language, else the caller's or
+ * shop's locale); for a key refused before the shop is known (the failed-key limit's 429),
+ * Accept-Language, else the shops' default (Japanese).
+ */
+const speechLanguage = (c: Context<AppEnv>): Language => (c.get("caller") ? language(c) : (requestedLanguage(c) ?? DEFAULT_SETTINGS.locale));
+
+// Problems the handler does not raise itself still carry a line for the caller: a query the
+// schema refuses (a number too long, a control character, an unknown channel), and the rate
+// limits' 429, which refuse before this route runs.
+problemMembers("GET /v1/lookup", {
+  validation_failed: (c) => ({ speech: noCustomerSpeech(unreadable(c), speechLanguage(c)) }),
+  rate_limited: (c) => ({ speech: noCustomerSpeech("busy", speechLanguage(c)) }),
+});
+
+/** The lines each problem of the lookup speaks, as documented: what the API sends when asked without Accept-Language in a Japanese shop. */
+const spoken = (why: NoCustomer) => ({ speech: noCustomerSpeech(why, "ja") });
+
+export const lookupRouter = domainRouter().openapi(
   apiRoute({
     method: "get",
     path: "/v1/lookup",
@@ -191,19 +228,25 @@ export const lookupRouter = domainRouter({ invalid: (c) => ({ speech: noCustomer
     scope: "read",
     summary: "The IVR / operator data dip",
     description:
-      "From a phone number (any form: caller-ID without the leading 0, full-width digits, +81…) or an email: the customer, their subscriptions with the next delivery, the risk of the one the call is most likely about, the next best action, a routing hint and one line of speech for text-to-speech in the requested language. Give exactly one of `phone` and `email`. Several customers with the same number → 409 `ambiguous_customer` with their ids only, unless the number is given with an extension (`03-5555-6666 内線34`, `ext. 34`, `x34`, `#34`) that exactly one of them has: then that customer.",
+      "From a phone number (any form: caller-ID without the leading 0, full-width digits, +81…), an email or a customer id: the customer, their subscriptions with the next delivery, the risk of the one the call is most likely about, the next best action, a routing hint and one line of speech for text-to-speech in the requested language. Give exactly one of `phone`, `email` and `customerId`. Several customers with the same number → 409 `ambiguous_customer` with their ids only, unless the number is given with an extension (`03-5555-6666 内線34`, `ext. 34`, `x34`, `#34`) that exactly one of them has: then that customer. After a 409, ask the caller for their customer number and look it up as `customerId`: the same answer, for that customer.\n\n" +
+      "Every problem this operation answers — 404, 409, 422 and the rate limit's 429 — carries `speech`, a line for the caller (on the 429: to hold or call back).",
     request: { query: LookupQuery },
     errors: ["customer_not_found", "ambiguous_customer"],
-    // The IVR has a line for the caller whatever the answer.
-    members: { customer_not_found: ["speech"], ambiguous_customer: ["speech"], validation_failed: ["speech"] },
+    // The IVR has a line for the caller whatever the answer (the examples are the lines sent).
+    members: {
+      customer_not_found: spoken("not_found"),
+      ambiguous_customer: { ...spoken("ambiguous"), candidates: MEMBERS.candidates.example },
+      validation_failed: spoken("unreadable"),
+      rate_limited: spoken("busy"),
+    },
     responses: { 200: jsonResponse(LookupResponse, "What the agent or the IVR needs") },
   }),
   async (c) => {
     const q = c.req.valid("query");
-    if ((q.phone === undefined) === (q.email === undefined)) {
-      throw new ApiError("validation_failed", { en: "Give exactly one of `phone` and `email`.", ja: "`phone` と `email` のどちらか一方だけを指定してください。" }, {
-        speech: noCustomerSpeech("unreadable", language(c)),
-        errors: [{ path: "query.phone", message: "Give exactly one of phone and email" }],
+    if (given(q) !== 1) {
+      // The IVR's request, not the caller, is at fault: the line (errors problemMembers) blames nothing they said.
+      throw new ApiError("validation_failed", { en: "Give exactly one of `phone`, `email` and `customerId`.", ja: "`phone`、`email`、`customerId` のうちひとつだけを指定してください。" }, {
+        errors: [{ path: q.email !== undefined && q.phone === undefined ? "query.email" : "query.phone", message: "Give exactly one of phone, email and customerId" }],
       });
     }
     const by = parseLookup(q);
@@ -219,10 +262,9 @@ export const lookupRouter = domainRouter({ invalid: (c) => ({ speech: noCustomer
             }],
         });
       }
-      const speech = noCustomerSpeech(unreadable(c), language(c));
+      // The caller's line says what could not be read (errors problemMembers).
       throw q.phone !== undefined
         ? new ApiError("validation_failed", { en: `${JSON.stringify(q.phone)} is not a phone number we can read.`, ja: `${JSON.stringify(q.phone)} は電話番号として読み取れません。` }, {
-            speech,
             errors: [{ path: "query.phone", message: {
                   en: `${JSON.stringify(q.phone)} is not a phone number; use a Japanese or international number such as 090-1234-5678`,
                   ja: `${JSON.stringify(q.phone)} は電話番号として読み取れません。090-1234-5678 のような国内または国際形式の番号を指定してください`,
@@ -230,7 +272,6 @@ export const lookupRouter = domainRouter({ invalid: (c) => ({ speech: noCustomer
               }],
           })
         : new ApiError("validation_failed", { en: `${JSON.stringify(q.email)} is not an e-mail address.`, ja: `${JSON.stringify(q.email)} はメールアドレスではありません。` }, {
-            speech,
             errors: [{ path: "query.email", message: {
                   en: `${JSON.stringify(q.email)} is not an email; use an email address such as name@example.jp`,
                   ja: `${JSON.stringify(q.email)} はメールアドレスではありません。name@example.jp のようなメールアドレスを指定してください`,
@@ -246,7 +287,10 @@ export const lookupRouter = domainRouter({ invalid: (c) => ({ speech: noCustomer
     const sameExtension = all.length > 1 && "phone" in by && by.extension ? all.filter((f) => f.phoneExtension === by.extension) : [];
     const found = sameExtension.length > 0 ? sameExtension : all;
     const lang = language(c);
-    if (found.length === 0) throw new ApiError("customer_not_found", { en: "No customer with this phone number or email.", ja: "この電話番号またはメールアドレスの顧客は見つかりません。" }, { speech: noCustomerSpeech("not_found", lang) });
+    if (found.length === 0) {
+      const detail = "customerId" in by ? { en: `No customer ${by.customerId}.`, ja: `顧客 ${by.customerId} は見つかりません。` } : { en: "No customer with this phone number or email.", ja: "この電話番号またはメールアドレスの顧客は見つかりません。" };
+      throw new ApiError("customer_not_found", detail, { speech: noCustomerSpeech("not_found", lang) });
+    }
     if (found.length > 1) {
       throw new ApiError("ambiguous_customer", { en: "Several customers share this phone number or email; ask the caller for their customer number.", ja: "この電話番号またはメールアドレスの顧客が複数います。お客様に顧客番号をお尋ねください。" }, {
         candidates: found.slice(0, MAX_CANDIDATES).map((f) => f.id).sort(),

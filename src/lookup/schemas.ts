@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { Money } from "../platform/openapi";
+import { MerchantId, Money } from "../platform/openapi";
 import { NEXT_ACTIONS } from "../risk/routing";
 import { Risk, RiskBand } from "../risk/schemas";
 import { DeliveryDay } from "../subscriptions/schemas";
@@ -11,6 +11,11 @@ export const LookupQuery = z.object({
     example: "09012345678",
   }),
   email: z.string().min(3).max(320).optional().openapi({ description: "Normalised as the customer sync stores it (trimmed, width-folded), then matched case-insensitively.", example: "hanako.sato@example.jp" }),
+  customerId: MerchantId.optional().openapi({
+    description:
+      "The merchant's customer id (`PUT /v1/customers/{customerId}`), as the caller keys it in after a shared number answered 409 `ambiguous_customer` (one of its `candidates`), or as an operator's screen holds it. Unknown → 404 `customer_not_found` with `speech`.",
+    example: "C-100245",
+  }),
   channel: z.enum(["ivr", "operator"]).default("ivr").openapi({ description: "Who is asking: shapes the next best action." }),
 });
 
@@ -49,7 +54,14 @@ export const LookupResponse = z
         source: z.enum(["offers", "risk_drivers"]).openapi({ description: "`offers`: the offer engine's top suggestion; `risk_drivers`: derived from the risk drivers when it had none." }),
       })
       .nullable(),
-    route: z.enum(["retention_specialist", "self_service", "standard_queue"]),
+    route: z.enum(["retention_specialist", "self_service", "standard_queue"]).openapi({
+      description:
+        "Who should answer the call (risk/routing), from the risk band of the subscription the call is about (`risk`) and the monthly value of the caller's live plans together (price × quantity per delivery, scaled to 30 days):\n" +
+        "- `retention_specialist`: a retention specialist — high risk and worth ≥ ¥5,000 a month, or medium risk and worth ≥ ¥15,000 a month;\n" +
+        "- `self_service`: the IVR's own menu (skip, change the date, cancel), which serves them fastest — low risk;\n" +
+        "- `standard_queue`: the ordinary operator queue — medium or high risk below those values, and a caller with no live plan (a former customer: the menu has nothing for them, and a person can restart a plan).\n" +
+        "A hint only: every route must still let the caller cancel.",
+    }),
     speech: z.string().openapi({
       description:
         "One short line for text-to-speech, in the requested language: the plan's state (the next delivery; a pause and the day it restarts; a cancellation, and that restarting is possible when a comeback offer awaits the customer) and, at some risk, one option. Japanese and English say the same facts; English leaves out a name or product name an English voice cannot read (the product's category instead).",

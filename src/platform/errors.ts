@@ -210,8 +210,14 @@ export const MEMBERS = {
 /** A member a problem carries (MEMBERS). */
 export type ProblemMember = keyof typeof MEMBERS;
 
-/** Members one operation adds to some of its codes' problems (`apiRoute`'s `members`), beyond the code's own. */
-export type RouteMembers = Partial<Record<ErrorCode, readonly ProblemMember[]>>;
+/**
+ * Members one operation adds to some of its codes' problems (`apiRoute`'s `members`), beyond the
+ * code's own, each with the example value the operation documents (what it really sends). The
+ * operation sends them with every problem of that code, so they are required in its schema where
+ * every code of the status has them; a member the code has anyway (`candidates`) named here is
+ * required too.
+ */
+export type RouteMembers = Partial<Record<ErrorCode, Partial<Record<ProblemMember, unknown>>>>;
 /** An operation's own wording of a code's documentation (what to do, the example's detail), where its case differs: the sync's 4 MiB body limit. */
 export type OwnErrorDoc = { help: string; example: string };
 
@@ -258,7 +264,7 @@ const DOCS: Record<ErrorCode, ErrorDoc> = {
   no_offer_shown: { ja: "この解約フローではオファーが表示されていません", help: "Nothing to accept: give a reason first (an offer may follow, per the shop's `retentionPolicy`), or confirm the cancellation." },
   offer_not_shown: { ja: "そのオファーはこのお客様に案内されていません", help: "Only an offer shown in this flow can be accepted; `shownOfferIds` lists them. On reactivation: only the win-back offer of the flow's confirmation, or a comeback offer suggested for this subscription (the candidates list, `winback.due`).", members: ["shownOfferIds"] },
   offer_expired: { ja: "その特典は現在ご利用いただけません", help: "A comeback offer sent with `winback.due` can be taken for 30 days after it was sent (`validUntil`), and longer while the candidates list still suggests it; it must still be in the shop's catalogue and apply to the restarted plan. Reactivate without it, or take the offer the list suggests now.", members: ["validUntil"] },
-  ambiguous_customer: { ja: "複数の顧客が該当します", help: "Several customers share this phone number or email; `candidates` lists their ids only. Ask the caller for their customer number.", members: ["candidates"] },
+  ambiguous_customer: { ja: "複数の顧客が該当します", help: "Several customers share this phone number or email; `candidates` lists their ids only. Ask the caller for their customer number, then look it up by it (`GET /v1/lookup?customerId=…`).", members: ["candidates"] },
   version_conflict: { ja: "送信されたバージョン以降にリソースが変更されています", help: "`If-Match` names a version that is no longer current (`currentVersion`). Re-read the resource, check the change still makes sense, and retry with the new version.", members: ["currentVersion"] },
   payload_too_large: { ja: "リクエスト本文が大きすぎます", help: "Request bodies are limited to 1 MiB. Send fewer items per request (e.g. split an event batch).", example: "Request bodies are limited to 1048576 bytes." },
   unsupported_media_type: { ja: "リクエスト本文は application/json で送ってください", help: "The body has another `Content-Type`. Send JSON with `Content-Type: application/json`.", example: "Send the body as application/json." },
@@ -296,17 +302,18 @@ export function errorTitle(code: ErrorCode, lang: Language = "en"): string {
   return lang === "ja" ? DOCS[code].ja : TITLES[code];
 }
 
-/** What the document says about a code: its explanation, extra members (the code's own and `more`, the operation's) and example body. */
-export function errorDoc(code: ErrorCode, more: readonly ProblemMember[] = [], own?: OwnErrorDoc) {
+/** What the document says about a code: its explanation, extra members (the code's own and `more`, the operation's, with its examples) and example body. */
+export function errorDoc(code: ErrorCode, more: Partial<Record<ProblemMember, unknown>> = {}, own?: OwnErrorDoc) {
   const doc = { ...DOCS[code], ...own };
-  const members = more.length > 0 ? [...new Set([...(doc.members ?? []), ...more])] : (doc.members ?? []);
+  const added = Object.keys(more) as ProblemMember[];
+  const members = added.length > 0 ? [...new Set([...(doc.members ?? []), ...added])] : (doc.members ?? []);
   const example: Record<string, unknown> = {
     type: PROBLEM_BASE + code,
     title: TITLES[code],
     status: ERROR_STATUS[code],
     detail: doc.example ?? TITLES[code],
     code,
-    ...Object.fromEntries(members.map((m) => [m, MEMBERS[m].example])),
+    ...Object.fromEntries(members.map((m) => [m, m in more ? more[m] : MEMBERS[m].example])),
   };
   return { help: doc.help, members, example };
 }
@@ -380,13 +387,29 @@ export function asApiError(c: Context, err: unknown): ApiError {
   return new ApiError("internal_error", { en: `Something went wrong on our side. Quote request id ${c.get("requestId")} to support.`, ja: `サーバー側で問題が発生しました。サポートにはリクエスト ID ${c.get("requestId")} をお伝えください。` });
 }
 
+/** What an operation adds to its problems by code, from the request (`problemMembers`). */
+export type ProblemMembers = Partial<Record<ErrorCode, (c: Context) => Partial<Record<Exclude<ProblemMember, "errors">, unknown>>>>;
+const problemMembersOf = new Map<string, ProblemMembers>();
+
+/**
+ * Members an operation (`GET /v1/lookup`: a fixed path) adds to its problems of these codes
+ * wherever they were raised — in its handler, in its query's validation, or before it ran (the
+ * rate limits' 429) — unless the problem already carries them. Answered by problemResponse, the
+ * one place every problem is written; documented by the route's `members`.
+ */
+export function problemMembers(route: `${"GET" | "POST" | "PUT" | "PATCH" | "DELETE"} /${string}`, add: ProblemMembers) {
+  problemMembersOf.set(route, add);
+}
+
 /** The problem answer for `err` in the caller's language; `Retry-After` when it carries `retryAfterSeconds`. */
 export function problemResponse(c: Context, err: ApiError): Response {
   const lang = errorLanguage(c);
   const retryAfter = err.extra.retryAfterSeconds;
   const headers = typeof retryAfter === "number" ? { ...problemHeaders(lang), "retry-after": String(Math.max(1, Math.ceil(retryAfter))) } : problemHeaders(lang);
+  const add = problemMembersOf.size > 0 ? problemMembersOf.get(`${c.req.method} ${c.req.path}`)?.[err.code] : undefined;
+  const problem = add ? new ApiError(err.code, err.detail, { ...add(c), ...err.extra }) : err;
   // c.body keeps headers middleware already set (X-Request-Id).
-  return c.body(JSON.stringify(problemBody(err, c.req.path, lang)), err.status, headers);
+  return c.body(JSON.stringify(problemBody(problem, c.req.path, lang)), err.status, headers);
 }
 
 /** Seconds a caller is told to wait after the database could not be reached or did not answer. */
@@ -462,7 +485,7 @@ const MESSAGES_JA: Record<string, string> = {
   "Send exactly one of cycles or resumeOn": "cycles と resumeOn のどちらか一方だけを指定してください",
   "Send exactly one of intervalDays or intervalMonths": "intervalDays と intervalMonths のどちらか一方だけを指定してください",
   "Give exactly one of remainingUnits and remainingPackages": "remainingUnits と remainingPackages のどちらか一方だけを指定してください",
-  "Give exactly one of phone and email": "phone と email のどちらか一方だけを指定してください",
+  "Give exactly one of phone, email and customerId": "phone、email、customerId のうちひとつだけを指定してください",
   "Send at least one customer or subscription": "顧客か定期コースを1件以上送ってください",
   "Not a valid e-mail address": "メールアドレスではありません",
   "Not a URL": "URL ではありません",
@@ -699,12 +722,15 @@ export function itemProblem(refusal: ItemRefusal, lang: Language, prefix?: strin
  * narrow on it) and the extra members they carry are typed and described.
  */
 export function problemSchemaFor(codes: readonly ErrorCode[], more: RouteMembers = {}) {
-  const members = [...new Set(codes.flatMap((c) => [...(DOCS[c].members ?? []), ...(more[c] ?? [])]))].sort();
+  const added = (c: ErrorCode) => Object.keys(more[c] ?? {}) as ProblemMember[];
+  const members = [...new Set(codes.flatMap((c) => [...(DOCS[c].members ?? []), ...added(c)]))].sort();
+  // Required where the operation sends it with every code of this status (RouteMembers).
+  const always = (m: ProblemMember) => codes.every((c) => added(c).includes(m));
   return z
     .looseObject({
       ...ProblemBase,
       code: z.enum(codes as [ErrorCode, ...ErrorCode[]]).openapi({ description: "Stable machine-readable error code; see the response's description." }),
-      ...Object.fromEntries(members.map((m) => [m, MEMBERS[m].schema.optional()])),
+      ...Object.fromEntries(members.map((m) => [m, always(m) ? MEMBERS[m].schema : MEMBERS[m].schema.optional()])),
     })
     .openapi({ description: "RFC 9457 problem details (see `Problem`) with the codes and members of this response." });
 }

@@ -239,17 +239,16 @@ export function checksItemsApart(route: `POST /${string}`, fields: readonly stri
 }
 
 /**
- * A router for one capability. Validation failures become 422 problem+json with every field named;
- * `invalid` adds members of the router's own to those problems (the lookup's `speech`).
+ * A router for one capability. Validation failures become 422 problem+json with every field named
+ * (an operation adds members of its own to them with errors `problemMembers`: the lookup's `speech`).
  */
-export function domainRouter(opts: { invalid?: (c: Context<AppEnv>) => Record<string, unknown> } = {}) {
+export function domainRouter() {
   return new OpenAPIHono<AppEnv>({
     defaultHook: (result, c) => {
       const where = result.target === "json" ? "" : result.target === "param" ? "path" : result.target;
       if (!result.success) {
         const input = (result as { data?: unknown }).data;
         throw new ApiError("validation_failed", { en: "One or more fields are invalid.", ja: "正しくない項目があります。" }, {
-          ...opts.invalid?.(c),
           errors: fieldErrors(result.error.issues, where, input, errorLanguage(c)),
         });
       }
@@ -259,7 +258,7 @@ export function domainRouter(opts: { invalid?: (c: Context<AppEnv>) => Record<st
         const scanned = apart && result.data && typeof result.data === "object" ? Object.fromEntries(Object.entries(result.data).filter(([k]) => !apart.includes(k))) : result.data;
         const control = controlCharacterErrors(scanned, where, errorLanguage(c));
         if (control.length > 0) {
-          throw new ApiError("validation_failed", { en: "A text field holds a control character or an unpaired surrogate.", ja: "制御文字または対になっていないサロゲートを含む項目があります。" }, { ...opts.invalid?.(c), errors: control });
+          throw new ApiError("validation_failed", { en: "A text field holds a control character or an unpaired surrogate.", ja: "制御文字または対になっていないサロゲートを含む項目があります。" }, { errors: control });
         }
       }
     },

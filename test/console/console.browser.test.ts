@@ -114,6 +114,23 @@ describe("the operator console in a browser", () => {
     await expect(page.locator(".normalised").textContent()).resolves.toBe("+818000001111");
   });
 
+  it("a household's shared number: the picker's link opens the karte with the IVR's route, next best action and line, as a number does", async () => {
+    const [first, second] = [uid("C"), uid("C")];
+    for (const [id, name] of [[first, "家族 一郎"], [second, "家族 二郎"]] as const) {
+      expect((await h.request("PUT", `/v1/customers/${id}`, { key: shopA.key, body: customerBody({ name, phone: "03-5555-6666", email: null }) })).status).toBe(201);
+    }
+    expect((await h.request("PUT", `/v1/subscriptions/${uid("S")}`, { key: shopA.key, body: subscriptionBody(second, { nextDeliveryOn: addDays(localDate(new Date(), "Asia/Tokyo"), 20) }) })).status).toBe(201);
+    const page = await as(shopA);
+    await page.goto(`${api.url}/console?phone=${encodeURIComponent("03-5555-6666")}`);
+    await page.getByRole("link", { name: new RegExp(`家族 二郎 \\(${second}\\)`) }).click();
+    await page.waitForURL(`**/console?customer=${second}`);
+    await expect(page.locator("h1#who").textContent()).resolves.toContain("家族 二郎");
+    const said = (await h.request("GET", `/v1/lookup?customerId=${second}&channel=operator`, { key: shopA.key, headers: { "accept-language": "ja" } })).body.speech;
+    await expect(page.locator("dt", { hasText: "推奨ルート" }).locator("+ dd").textContent()).resolves.toBe("セルフサービス");
+    await expect(page.locator("dt", { hasText: "次の一手" }).count()).resolves.toBe(1);
+    await expect(page.locator("p.speech").textContent()).resolves.toBe(said);
+  });
+
   it("by keyboard and on a narrow or enlarged screen: standards mode, a focus ring ≥ 3:1 on every background, the date field's own stops ringed, Esc to the part's heading, a / shortcut that can be turned off, no sideways scroll at 320 px, the user's font size", async () => {
     const page = await as(shopA);
     await page.goto(`${api.url}/console?customer=${ids.planCustomer}`);

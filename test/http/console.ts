@@ -219,6 +219,47 @@ export function consoleSuite(h: () => Harness) {
       }
     });
 
+    it("show the IVR's route, next best action and line on a karte opened by customer id (where the household picker links) as by number", async () => {
+      const [first, second] = [uid("C"), uid("C")];
+      for (const [id, name] of [[first, "世帯 一"], [second, "世帯 二"]] as const) {
+        await h().request("PUT", `/v1/customers/${id}`, { key: t.key, body: customerBody({ name, phone: "03-5555-8888", email: null }) });
+      }
+      await h().request("PUT", `/v1/subscriptions/${uid("S")}`, { key: t.key, body: subscriptionBody(second, { nextDeliveryOn: addDays(localDate(new Date(), "Asia/Tokyo"), 20) }) });
+      const { cookie } = await open();
+      const picker = await h().request("GET", `/console?phone=${encodeURIComponent("03-5555-8888")}`, { headers: { cookie, "accept-language": "ja" } });
+      expect(picker.text).toContain(`href="/console?customer=${second}"`);
+      const spoken = (await h().request("GET", `/v1/lookup?customerId=${second}&channel=operator`, { key: t.key, headers: { "accept-language": "ja" } })).body.speech as string;
+      for (const query of [`customer=${second}`, `q=${second}`]) {
+        const karte = await h().request("GET", `/console?${query}`, { headers: { cookie, "accept-language": "ja" } });
+        expect(karte.status, query).toBe(200);
+        expect(karte.text, query).toContain("<dt>推奨ルート</dt><dd>セルフサービス</dd>");
+        expect(karte.text, query).toContain("<dt>次の一手</dt>");
+        expect(karte.text, query).toContain(`<p class="speech">${spoken}</p>`);
+      }
+      // Still no karte for an id nobody has, or a name typed into the search.
+      for (const query of ["customer=C-NOBODY", `q=${encodeURIComponent("世帯 二")}`]) {
+        const none = await h().request("GET", `/console?${query}`, { headers: { cookie, "accept-language": "ja" } });
+        expect(none.status, query).toBe(404);
+        expect(none.text, query).toContain("該当するお客様はいません");
+      }
+    });
+
+    it("show a number's extension on the karte, and say a withheld caller ID was withheld", async () => {
+      const id = uid("C");
+      await h().request("PUT", `/v1/customers/${id}`, { key: t.key, body: customerBody({ name: "内線 四", phone: "03-5555-9999", phoneExtension: "34", email: null }) });
+      const { cookie } = await open();
+      const karte = await h().request("GET", `/console?customer=${id}`, { headers: { cookie, "accept-language": "ja" } });
+      expect(karte.text).toContain("03-5555-9999 内線34 / —");
+      for (const withheld of ["anonymous", "非通知", "公衆電話"]) {
+        const page = await h().request("GET", `/console?phone=${encodeURIComponent(withheld)}`, { headers: { cookie, "accept-language": "ja" } });
+        expect(page.status, withheld).toBe(404);
+        expect(page.text, withheld).toContain("発信者番号が通知されていません（非通知または通知不可能）。お客様に電話番号または顧客番号をお尋ねください。");
+        expect(page.text, withheld).not.toContain("電話番号として読めません");
+      }
+      // A number misread is still said as such.
+      expect((await h().request("GET", "/console?phone=abc", { headers: { cookie, "accept-language": "ja" } })).text).toContain("電話番号として読めません");
+    });
+
     it("write each plan change in the product it concerned, after a sync changed the plan's product", async () => {
       const c = uid("C");
       const s = uid("S");

@@ -411,9 +411,9 @@ export function errorsSuite(h: () => Harness) {
       const phone = await h().request("GET", "/v1/lookup?phone=abc", { key: t.key, headers: { "accept-language": "ja" } });
       expect(phone.body.errors).toEqual([{ path: "query.phone", message: expect.stringMatching(/^"abc" は電話番号として読み取れません/) }]);
       const bothEn = await h().request("GET", "/v1/lookup?phone=1&email=a%40b.jp", { key: t.key });
-      expect(bothEn.body.errors).toEqual([{ path: "query.phone", message: "Give exactly one of phone and email" }]);
+      expect(bothEn.body.errors).toEqual([{ path: "query.phone", message: "Give exactly one of phone, email and customerId" }]);
       const bothJa = await h().request("GET", "/v1/lookup?phone=1&email=a%40b.jp", { key: t.key, headers: { "accept-language": "ja" } });
-      expect(bothJa.body.errors).toEqual([{ path: "query.phone", message: "phone と email のどちらか一方だけを指定してください" }]);
+      expect(bothJa.body.errors).toEqual([{ path: "query.phone", message: "phone、email、customerId のうちひとつだけを指定してください" }]);
     });
 
     it("every response carries X-Request-Id, echoing the caller's", async () => {

@@ -174,6 +174,53 @@ export function lookupSuite(h: () => Harness) {
       expect(last.body.customer.id).toBe(ids[11]);
     });
 
+    it("a household sharing a number: after the 409, the customer number the caller keys in gets that customer's whole answer", async () => {
+      const u = await h().tenant();
+      const [mother, father, daughter] = [uid("C"), uid("C"), uid("C")];
+      const next = addDays(today(), 3);
+      for (const [id, name] of [[mother, "共有 花子"], [father, "共有 太郎"], [daughter, "共有 美咲"]] as const) {
+        await h().request("PUT", `/v1/customers/${id}`, { key: u.key, body: customerBody({ name, phone: "03-5555-6666", email: null }) });
+      }
+      const sub = uid("S");
+      await h().request("PUT", `/v1/subscriptions/${sub}`, { key: u.key, body: subscriptionBody(father, { deliveriesCompleted: 12, nextDeliveryOn: next }) });
+      const shared = await h().request("GET", "/v1/lookup?phone=0355556666", { key: u.key, headers: { "accept-language": "ja" } });
+      expect(shared.status).toBe(409);
+      expect([...shared.body.candidates].sort()).toEqual([mother, father, daughter].sort());
+
+      const res = await h().request("GET", `/v1/lookup?customerId=${encodeURIComponent(father)}`, { key: u.key, headers: { "accept-language": "ja" } });
+      expect(res.status).toBe(200);
+      expect(LookupResponse.safeParse(res.body).success).toBe(true);
+      expect(res.body.customer).toMatchObject({ id: father, name: "共有 太郎", phone: "+81355556666" });
+      expect(res.body.subscriptions).toEqual([expect.objectContaining({ id: sub, nextDeliveryOn: next })]);
+      expect(res.body.route).toBe("self_service");
+      expect(res.body.speech).toMatch(/^共有 太郎様、次回の.+のお届けは/);
+      // The same answer as a lookup by anything else that finds them (here the first suite's customer, by number).
+      const byId = await lookup(`customerId=${encodeURIComponent(customerId)}&channel=operator`, { "accept-language": "en" });
+      const byPhone = await lookup("phone=09012345678&channel=operator", { "accept-language": "en" });
+      expect(byId.body).toEqual(byPhone.body);
+      // Another shop's customer id is not found, as an unknown one: 404 with a line for the caller.
+      for (const other of [father, "C-NOBODY"]) {
+        const none = await lookup(`customerId=${encodeURIComponent(other)}`, { "accept-language": "ja" });
+        expect(none.status, other).toBe(404);
+        expect(none.body, other).toMatchObject({ code: "customer_not_found", detail: `顧客 ${other} は見つかりません。`, speech: "お電話ありがとうございます。お客様情報を確認できませんでした。" });
+      }
+      // A customer number no id can be: 422, and the line speaks of the customer number.
+      const bad = await lookup(`customerId=${encodeURIComponent("12 34")}`, { "accept-language": "ja" });
+      expect(bad.status).toBe(422);
+      expect(bad.body.errors).toEqual([expect.objectContaining({ path: "query.customerId" })]);
+      expect(bad.body.speech).toBe("お電話ありがとうございます。お客様番号を確認できませんでした。");
+    });
+
+    it("none or several of phone, email and customerId: 422 whose line blames nothing the caller gave", async () => {
+      for (const q of ["", "channel=ivr", "phone=09012345678&email=a%40b.jp", `phone=09012345678&customerId=${customerId}`, `email=a%40b.jp&customerId=${customerId}`, `phone=${"1".repeat(65)}&customerId=${customerId}`]) {
+        const ja = await lookup(q, { "accept-language": "ja" });
+        expect(ja.status, q).toBe(422);
+        expect(ja.body.speech, q).toBe("お電話ありがとうございます。お客様情報をお調べできませんでした。");
+        expect((await lookup(q, { "accept-language": "en" })).body.speech, q).toBe("Thank you for calling. We could not look up your details.");
+      }
+      expect((await lookup("")).body.detail).toBe("Give exactly one of `phone`, `email` and `customerId`.");
+    });
+
     it("exactly one of phone and email, and a readable number → otherwise 422", async () => {
       for (const q of ["", "phone=09012345678&email=a%40b.jp", "phone=abc"]) {
         const res = await lookup(q);

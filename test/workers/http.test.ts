@@ -174,6 +174,9 @@ describe("round trips to sqld", () => {
     expect(await roundTrips(async () => (res = await h.request("GET", "/v1/lookup?phone=9055550101", { key: t.key })))).toBe(1);
     expect(res!.status).toBe(200);
     expect(res!.body.customer.id).toBe(c);
+    // By the customer number a caller keys in, as by their phone: the read rides with the key check.
+    expect(await roundTrips(async () => (res = await h.request("GET", `/v1/lookup?customerId=${c}`, { key: t.key })))).toBe(1);
+    expect(res!.body.customer.id).toBe(c);
     expect(await roundTrips(() => h.request("GET", `/v1/subscriptions/${s}/risk`, { key: t.key }))).toBe(1);
     expect(await roundTrips(() => h.request("GET", `/v1/customers/${c}/risk`, { key: t.key }))).toBe(1);
     expect(await roundTrips(() => h.request("GET", "/v1/risk/at-risk?limit=5", { key: t.key }))).toBe(1);
