@@ -106,11 +106,11 @@ export function placeholdersFor(offer: CatalogueOffer): string[] {
       case "change_quantity":
         return ["newQuantity", "newPrice"];
       case "discount":
-        return ["discountLabel", "cycles", "discountedPrice", "priceAfter", "firstDiscountedOn", "lastDiscountedOn", "firstFullPriceOn"];
+        return ["discountLabel", "cycles", "discountedDeliveries", "discountedPrice", "priceAfter", "firstDiscountedOn", "lastDiscountedOn", "firstFullPriceOn"];
       case "product_swap":
-        return ["toName", "newPrice", "firstChangedOn"];
+        return ["toName", "newPrice", "firstChangedOn", "firstChangedDelivery"];
       case "free_gift":
-        return ["giftName", "firstChangedOn"];
+        return ["giftName", "firstChangedOn", "firstChangedDelivery"];
       case "usage_advice":
         return ["tips"];
     }
@@ -249,8 +249,14 @@ const eligibility = (over: Partial<Eligibility> & Pick<Eligibility, "reasons">):
   ...over,
 });
 
+/**
+ * The title names the deliveries as the discount applies them ({discountedDeliveries}): 「次の2回の
+ * お届けが20%オフ」 when the next delivery is the first discounted, 「2027年1月5日のお届けから2回分が
+ * 20%オフ」 when it is inside the cut-off and the discount starts with the one after (personalise).
+ * Written 「次の{cycles}回」, it promised the 12/5 delivery a discount its terms did not give.
+ */
 const DISCOUNT_COPY: CopyTemplates = {
-  title: { ja: "次の{cycles}回のお届けが{discountLabel}", en: "{discountLabel} your next {cycles} deliveries" },
+  title: { ja: "{discountedDeliveries}が{discountLabel}", en: "{discountLabel} {discountedDeliveries}" },
   description: {
     ja: "{firstDiscountedOn}のお届けから{cycles}回分（最終回は{lastDiscountedOn}のお届け）が{discountLabel}の{discountedPrice}になります。{firstFullPriceOn}のお届けからは通常価格の{priceAfter}に戻ります。この割引で継続のお約束が増えることはありません。",
     en: "Your {cycles} deliveries from {firstDiscountedOn} (the last one on {lastDiscountedOn}) cost {discountedPrice} each ({discountLabel}). From the delivery on {firstFullPriceOn}, the regular price of {priceAfter} applies again. This discount adds no commitment.",
@@ -330,7 +336,8 @@ export const DEFAULT_CATALOGUE: readonly CatalogueOffer[] = [
     type: "discount",
     parameters: { percentOff: 20, cycles: 2 },
     copy: DISCOUNT_COPY,
-    templateVersion: 1,
+    // 2: the title names the discounted deliveries ({discountedDeliveries}), not always 「次の…回」.
+    templateVersion: 2,
     eligibility: eligibility({ reasons: ["too_expensive"], minDeliveries: 1, maxAcceptedSavesPerCustomer: 1, periodDays: 365, saveLimitScope: "offer" }),
     costYen: 0,
     priorAlpha: 4,
@@ -342,7 +349,8 @@ export const DEFAULT_CATALOGUE: readonly CatalogueOffer[] = [
     type: "discount",
     parameters: { percentOff: 15, cycles: 3 },
     copy: DISCOUNT_COPY,
-    templateVersion: 1,
+    // 2: the title names the discounted deliveries ({discountedDeliveries}), not always 「次の…回」.
+    templateVersion: 2,
     eligibility: eligibility({ reasons: ["switching_competitor"], minDeliveries: 1, maxAcceptedSavesPerCustomer: 1, periodDays: 365, saveLimitScope: "offer" }),
     costYen: 0,
     priorAlpha: 3,
@@ -436,13 +444,15 @@ export const DEFAULT_CATALOGUE: readonly CatalogueOffer[] = [
     type: "free_gift",
     parameters: { gift: { ja: "お試しサイズのサンプル1点", en: "a trial-size sample" }, value: 500 },
     copy: {
-      title: { ja: "次回のお届けに{giftName}をお付けします", en: "{giftName} with your next delivery, free" },
+      // {firstChangedDelivery}: 「次回のお届け」, or the delivery after it by date when the next is inside the cut-off.
+      title: { ja: "{firstChangedDelivery}に{giftName}をお付けします", en: "{giftName} with {firstChangedDelivery}, free" },
       description: {
         ja: "ご不便をおかけし申し訳ありません。{firstChangedOn}のお届けに{giftName}を無料で同梱します。お支払い金額（{price}）とお届け内容は変わりません。",
         en: "We're sorry for the trouble. We add {giftName} to your delivery on {firstChangedOn} free of charge. Your price ({price}) and regular items stay the same.",
       },
     },
-    templateVersion: 1,
+    // 2: the title names the delivery the gift comes with ({firstChangedDelivery}).
+    templateVersion: 2,
     eligibility: eligibility({
       reasons: ["dissatisfied_service", "delivery_problem"],
       channels: ["web", "operator", "api"],

@@ -14,6 +14,10 @@
  *   tax-inclusive prices, 総額表示). Discounts round the discounted price DOWN to the minor unit.
  * - A discount covers the next `cycles` deliveries that can still be changed (the next delivery if
  *   it is outside the cut-off, else the one after). Its dates are those of the current schedule.
+ *   Its copy names them as applied: 「次の2回のお届け」 only when the first is the next delivery,
+ *   else from which one (`{discountedDeliveries}`: 「2027年1月5日のお届けから2回分」); a gift or a
+ *   product swap the same (`{firstChangedDelivery}`). A shop's own copy that says 「次回」/"next"
+ *   for an offer starting after the next delivery is not shown that day ({@link assumesNextDelivery}).
  * - `today` is the tenant-local calendar date.
  */
 import { addCycles, cadenceText, cyclesToReach, cyclesUpTo, nominalIntervalDays } from "../platform/cadence";
@@ -200,6 +204,50 @@ export function renderTemplate(template: string, vars: Record<string, string>): 
   return out;
 }
 
+// ── the deliveries an offer changes, in words ──
+
+/**
+ * `{discountedDeliveries}`: the deliveries a discount covers, as its terms apply them. `from` null:
+ * the first is the next delivery — 「次の2回のお届け」/"your next 2 deliveries" (one: 「次回のお届け」/
+ * "your next delivery"); else the first discounted delivery's date (YYYY-MM-DD, written by
+ * platform/dates writeDate) — 「2027年1月5日のお届けから2回分」/"2 deliveries from 5 Jan 2027" (one:
+ * 「2027年1月5日のお届け」/"your delivery on 5 Jan 2027"). Read after the label in English, before
+ * 「が…オフ」 in Japanese.
+ */
+export function discountedDeliveries(cycles: number, from: string | null, lang: Lang): string {
+  if (from === null) {
+    if (cycles === 1) return lang === "ja" ? "次回のお届け" : "your next delivery";
+    return lang === "ja" ? `次の${cycles}回のお届け` : `your next ${cycles} deliveries`;
+  }
+  const on = writeDate(from, lang, "full");
+  if (cycles === 1) return lang === "ja" ? `${on}のお届け` : `your delivery on ${on}`;
+  return lang === "ja" ? `${on}のお届けから${cycles}回分` : `${cycles} deliveries from ${on}`;
+}
+
+/** `{firstChangedDelivery}`: the delivery a gift or a product swap starts with — the next one (`from` null) or the one on `from`. */
+export function changedDelivery(from: string | null, lang: Lang): string {
+  return discountedDeliveries(1, from, lang);
+}
+
+/** 「次回」「次の」/"next" in a template's own words (not its placeholders). */
+const NEXT_WORDS = /次回|次の|\bnext\b/iu;
+
+/**
+ * Whether a template's own words promise "the next delivery" — true only when the offer starts
+ * with it. The default copy names the delivery with `{discountedDeliveries}`/`{firstChangedDelivery}`;
+ * a shop's own copy written with 「次の{cycles}回」 is left out on a day its offer starts later.
+ */
+export function assumesNextDelivery(template: string): boolean {
+  const parts = compileTemplate(template);
+  for (let i = 0; i < parts.length; i += 2) if (NEXT_WORDS.test(parts[i]!)) return true;
+  return false;
+}
+
+function copyAssumesNextDelivery(offer: CatalogueOffer): boolean {
+  const c = offer.copy;
+  return [c.title.ja, c.title.en, c.description.ja, c.description.en].some(assumesNextDelivery);
+}
+
 // ── personalisation ──
 
 type Resolved = { settings: OfferSettings; decideSettings: TenantSettings };
@@ -264,6 +312,13 @@ export function personaliseTerms(offer: CatalogueOffer, sub: SubscriptionSnapsho
   const firstChangeable = addDays(ctx.today, settings.changeCutoffDays);
   /** The first delivery whose contents or charge can still be changed. */
   const firstChangedOn = next === null ? null : next >= firstChangeable ? next : addCycles(next, plan, 1);
+  /**
+   * Offers that change a delivery's contents or charge start with `firstChangedOn`: when that is
+   * not the next delivery (inside the cut-off), copy that promises "the next delivery" is false
+   * (有利誤認) — the default copy names the delivery instead, a shop's own saying 「次回」 is not shown.
+   */
+  const startsAfterNext = firstChangedOn !== null && firstChangedOn !== next;
+  if (startsAfterNext && (offer.type === "discount" || offer.type === "free_gift" || offer.type === "product_swap") && copyAssumesNextDelivery(offer)) return null;
 
   // The copy's shared placeholders, built only for a language the copy is rendered in.
   const common = unnamed((lang: Lang): Record<string, string> => ({
@@ -413,6 +468,7 @@ export function personaliseTerms(offer: CatalogueOffer, sub: SubscriptionSnapsho
       vars = unnamed((lang) => ({
         ...d(lang),
         cycles: String(p.cycles),
+        discountedDeliveries: discountedDeliveries(p.cycles, startsAfterNext ? firstChangedOn : null, lang),
         discountLabel:
           percentOff !== null
             ? lang === "ja"
@@ -435,7 +491,7 @@ export function personaliseTerms(offer: CatalogueOffer, sub: SubscriptionSnapsho
       apply = { kind: "product_swap", sku: p.toSku, name: p.toName, unitPrice: unit, unitsPerPackage: p.toUnitsPerPackage ?? null, unitLabel: p.toUnitLabel ?? null, fromDeliveryOn: firstChangedOn };
       priceAfter = perDelivery.amount;
       const d = dates({ firstChangedOn });
-      vars = unnamed((lang) => ({ ...d(lang), toName: p.toName, newPrice: formatMoney(perDelivery, lang) }));
+      vars = unnamed((lang) => ({ ...d(lang), firstChangedDelivery: changedDelivery(startsAfterNext ? firstChangedOn : null, lang), toName: p.toName, newPrice: formatMoney(perDelivery, lang) }));
       break;
     }
     case "free_gift": {
@@ -445,7 +501,7 @@ export function personaliseTerms(offer: CatalogueOffer, sub: SubscriptionSnapsho
       apply = { kind: "free_gift", gift: p.gift, value: money(p.value, currency), withDeliveryOn: firstChangedOn };
       variableCost = p.value;
       const d = dates({ firstChangedOn });
-      vars = unnamed((lang) => ({ ...d(lang), giftName: p.gift[lang] }));
+      vars = unnamed((lang) => ({ ...d(lang), firstChangedDelivery: changedDelivery(startsAfterNext ? firstChangedOn : null, lang), giftName: p.gift[lang] }));
       break;
     }
     case "usage_advice": {
