@@ -139,6 +139,24 @@ export function templatePlaceholders(template: string): string[] {
   return [...template.matchAll(/\{(\w+)\}/gu)].map((m) => m[1]!);
 }
 
+/** 「次回」「次の」/"next" in a template's own words (not its placeholders). */
+const NEXT_WORDS = /次回|次の|\bnext\b/iu;
+
+/** Offer types that start with the first delivery that can still be changed — the next one, or the one after it inside the cut-off. */
+const STARTS_WITH_CHANGEABLE: ReadonlySet<OfferType> = new Set(["discount", "free_gift", "product_swap"]);
+
+/**
+ * Whether a template's own words promise "the next delivery" (「次の{cycles}回」, "your next
+ * delivery"). For a discount, a gift or a product swap that is true only on a day the next
+ * delivery can still be changed: inside the cut-off the offer starts with the one after (有利誤認
+ * otherwise). Such copy is refused by {@link validateCatalogueOffer}, and copy stored before that
+ * is not shown on such a day (personalise); `{discountedDeliveries}` / `{firstChangedDelivery}`
+ * name the deliveries as applied.
+ */
+export function assumesNextDelivery(template: string): boolean {
+  return template.split(/\{\w+\}/u).some((text) => NEXT_WORDS.test(text));
+}
+
 /** `message` in both languages: the route answers the caller's. */
 export type CatalogueProblem = { path: string; code: string; message: Localized; finding?: LintFinding };
 
@@ -221,6 +239,13 @@ export function validateCatalogueOffer(offer: CatalogueOffer): CatalogueProblem[
         });
       }
       for (const f of lintCopy(text, { dateSource: "placeholder" })) add(path, `copy_${f.rule}`, { en: `${f.reason.en} Phrase: “${f.phrase}”.`, ja: `${f.reason.ja}該当箇所:「${f.phrase}」` }, f);
+      if (STARTS_WITH_CHANGEABLE.has(offer.type) && assumesNextDelivery(text)) {
+        const named = offer.type === "discount" ? "{discountedDeliveries}" : "{firstChangedDelivery}";
+        add(path, "copy_assumes_next_delivery", {
+          en: `When the next delivery is inside the change cut-off, this offer starts with the one after it, so “next” would promise a delivery it does not cover. Name the deliveries with ${named} (or a date placeholder) instead.`,
+          ja: `次回のお届けが変更の締め切りを過ぎている場合、この特典はその次のお届けから始まるため、「次回」「次の」では対象でないお届けを約束することになります。${named}（または日付のプレースホルダー）で対象のお届けを示してください。`,
+        });
+      }
     }
   }
   for (const lang of ["ja", "en"] as const) {

@@ -17,7 +17,7 @@
  *   Its copy names them as applied: 「次の2回のお届け」 only when the first is the next delivery,
  *   else from which one (`{discountedDeliveries}`: 「2027年1月5日のお届けから2回分」); a gift or a
  *   product swap the same (`{firstChangedDelivery}`). A shop's own copy that says 「次回」/"next"
- *   for an offer starting after the next delivery is not shown that day ({@link assumesNextDelivery}).
+ *   for an offer starting after the next delivery is not shown that day (catalogue assumesNextDelivery).
  * - `today` is the tenant-local calendar date.
  */
 import { addCycles, cadenceText, cyclesToReach, cyclesUpTo, nominalIntervalDays } from "../platform/cadence";
@@ -27,7 +27,7 @@ import { formatMoney } from "../platform/numbers";
 import { decide, latestNextDelivery, latestResumeFrom, type Plan, type PlanRequest } from "../plan-changes/rules";
 import { describeStock, intervalForRate, surplusDeliveries, unitsPerPackage, type StockEstimate } from "../risk/stock";
 import { DEFAULT_SETTINGS, type TenantSettings } from "../settings/schemas";
-import type { CatalogueOffer, OfferType } from "./catalogue";
+import { assumesNextDelivery, type CatalogueOffer, type OfferType } from "./catalogue";
 
 export type Money = { amount: number; currency: string };
 
@@ -229,20 +229,7 @@ export function changedDelivery(from: string | null, lang: Lang): string {
   return discountedDeliveries(1, from, lang);
 }
 
-/** 「次回」「次の」/"next" in a template's own words (not its placeholders). */
-const NEXT_WORDS = /次回|次の|\bnext\b/iu;
-
-/**
- * Whether a template's own words promise "the next delivery" — true only when the offer starts
- * with it. The default copy names the delivery with `{discountedDeliveries}`/`{firstChangedDelivery}`;
- * a shop's own copy written with 「次の{cycles}回」 is left out on a day its offer starts later.
- */
-export function assumesNextDelivery(template: string): boolean {
-  const parts = compileTemplate(template);
-  for (let i = 0; i < parts.length; i += 2) if (NEXT_WORDS.test(parts[i]!)) return true;
-  return false;
-}
-
+/** Whether any of the offer's four templates promises "the next delivery" in its own words (a shop's copy stored before the PUT check). */
 function copyAssumesNextDelivery(offer: CatalogueOffer): boolean {
   const c = offer.copy;
   return [c.title.ja, c.title.en, c.description.ja, c.description.en].some(assumesNextDelivery);

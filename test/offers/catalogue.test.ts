@@ -61,8 +61,18 @@ describe("default catalogue", () => {
     expect(codes(withCopy(discount, "title", "en", "Keep losing weight: {discountLabel}"))).toContain("copy.title.en:copy_health_claim");
   });
 
+  it("rejects a discount's, a gift's or a swap's copy that promises the next delivery (inside the cut-off it starts with the one after)", () => {
+    expect(codes(withCopy(discount, "title", "ja", "次の{cycles}回のお届けが{discountLabel}"))).toEqual(["copy.title.ja:copy_assumes_next_delivery"]);
+    expect(codes(withCopy(discount, "title", "en", "{discountLabel} your next {cycles} deliveries"))).toEqual(["copy.title.en:copy_assumes_next_delivery"]);
+    expect(codes(withCopy(discount, "title", "en", "{discountLabel} {discountedDeliveries}"))).toEqual([]);
+    const gift = findCatalogueOffer(DEFAULT_CATALOGUE, "off_apology_gift")!;
+    expect(codes(withCopy(gift, "title", "ja", "次回のお届けに{giftName}をお付けします"))).toEqual(["copy.title.ja:copy_assumes_next_delivery"]);
+    // A skip names the next delivery truthfully: it is never offered inside the cut-off.
+    expect(codes(findCatalogueOffer(DEFAULT_CATALOGUE, "off_skip_next")!)).toEqual([]);
+  });
+
   it("rejects a discount description that hides the price after it or its end", () => {
-    const hidden = withCopy(discount, "description", "ja", "次の{cycles}回のお届けが{discountLabel}の{discountedPrice}になります。");
+    const hidden = withCopy(discount, "description", "ja", "{discountedDeliveries}が{discountLabel}の{discountedPrice}になります。");
     expect(codes(hidden)).toEqual(["copy.description.ja:missing_disclosure", "copy.description.ja:missing_disclosure"]);
     const problems = validateCatalogueOffer(hidden);
     expect(problems.map((p) => p.message.en).join(" ")).toMatch(/\{priceAfter\}.*\{firstFullPriceOn\} or \{lastDiscountedOn\}/su);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_CATALOGUE, findCatalogueOffer, type CatalogueOffer } from "../../src/offers/catalogue";
-import { assumesNextDelivery, matchConsumptionInterval, personalise } from "../../src/offers/personalise";
+import { assumesNextDelivery, DEFAULT_CATALOGUE, findCatalogueOffer, type CatalogueOffer } from "../../src/offers/catalogue";
+import { matchConsumptionInterval, personalise } from "../../src/offers/personalise";
 import { buildTalkTrack } from "../../src/offers/talk-track";
 import { consumptionRate, type StockEstimate } from "../../src/risk/stock";
 import { sub, TODAY } from "./fixtures";
