@@ -20,7 +20,7 @@ import { suggestOffers, type PersonalisedMemo, type SuggestContext, type Suggest
 import { expectedSaveProbability, remainingValue } from "./bandit";
 import { checkEligibility } from "./eligibility";
 import { offerCopy, personaliseTerms, withCopy, type ConcreteParameters, type OfferTerms } from "./personalise";
-import { buildTalkTrack } from "./talk-track";
+import { buildTalkTrack, talkTrackStock } from "./talk-track";
 
 export type OfferRequest = {
   /** The cancellation reason when known; without one, the best offer over all reasons. */
@@ -174,7 +174,7 @@ function rankByMean(inputs: OfferInputs, ctx: Omit<SuggestContext, "reason">, re
       rankingSaveProbability: s.mean,
       valueIfSaved: s.valueIfSaved,
       score: s.score,
-      talkTrack: ctx.channel === "operator" ? buildTalkTrack(offer, s.reason, { stock: ctx.stockOnHand ?? null, unitLabel: sub.product.unitLabel ?? null, unitsPerPackage: sub.product.unitsPerPackage ?? null }) : null,
+      talkTrack: ctx.channel === "operator" ? buildTalkTrack(offer, s.reason, talkTrackStock(sub, ctx)) : null,
       reason: s.reason,
     });
   }
