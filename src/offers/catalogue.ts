@@ -154,7 +154,8 @@ const STARTS_WITH_CHANGEABLE: ReadonlySet<OfferType> = new Set(["discount", "fre
  * name the deliveries as applied.
  */
 export function assumesNextDelivery(template: string): boolean {
-  return template.split(/\{\w+\}/u).some((text) => NEXT_WORDS.test(text));
+  // Most copy has no such word at all: only then split off the placeholders ({nextDeliveryOn} is not the word "next").
+  return NEXT_WORDS.test(template) && template.split(/\{\w+\}/u).some((text) => NEXT_WORDS.test(text));
 }
 
 /** `message` in both languages: the route answers the caller's. */
