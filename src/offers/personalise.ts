@@ -207,26 +207,25 @@ export function renderTemplate(template: string, vars: Record<string, string>): 
 // ── the deliveries an offer changes, in words ──
 
 /**
- * `{discountedDeliveries}`: the deliveries a discount covers, as its terms apply them. `from` null:
+ * `{discountedDeliveries}`: the deliveries a discount covers, as its terms apply them. `on` null:
  * the first is the next delivery — 「次の2回のお届け」/"your next 2 deliveries" (one: 「次回のお届け」/
- * "your next delivery"); else the first discounted delivery's date (YYYY-MM-DD, written by
- * platform/dates writeDate) — 「2027年1月5日のお届けから2回分」/"2 deliveries from 5 Jan 2027" (one:
- * 「2027年1月5日のお届け」/"your delivery on 5 Jan 2027"). Read after the label in English, before
- * 「が…オフ」 in Japanese.
+ * "your next delivery"); else the first discounted delivery's date as the copy writes it (platform/
+ * dates writeDate, "full": the copy's own `{firstDiscountedOn}`) — 「2027年1月5日のお届けから2回分」/
+ * "2 deliveries from 5 Jan 2027" (one: 「2027年1月5日のお届け」/"your delivery on 5 Jan 2027"). Read
+ * after the label in English, before 「が…オフ」 in Japanese.
  */
-export function discountedDeliveries(cycles: number, from: string | null, lang: Lang): string {
-  if (from === null) {
+export function discountedDeliveries(cycles: number, on: string | null, lang: Lang): string {
+  if (on === null) {
     if (cycles === 1) return lang === "ja" ? "次回のお届け" : "your next delivery";
     return lang === "ja" ? `次の${cycles}回のお届け` : `your next ${cycles} deliveries`;
   }
-  const on = writeDate(from, lang, "full");
   if (cycles === 1) return lang === "ja" ? `${on}のお届け` : `your delivery on ${on}`;
   return lang === "ja" ? `${on}のお届けから${cycles}回分` : `${cycles} deliveries from ${on}`;
 }
 
-/** `{firstChangedDelivery}`: the delivery a gift or a product swap starts with — the next one (`from` null) or the one on `from`. */
-export function changedDelivery(from: string | null, lang: Lang): string {
-  return discountedDeliveries(1, from, lang);
+/** `{firstChangedDelivery}`: the delivery a gift or a product swap starts with — the next one (`on` null) or the one on `on` (written, as `{firstChangedOn}`). */
+export function changedDelivery(on: string | null, lang: Lang): string {
+  return discountedDeliveries(1, on, lang);
 }
 
 /** Whether any of the offer's four templates promises "the next delivery" in its own words (a shop's copy stored before the PUT check). */
@@ -452,21 +451,24 @@ export function personaliseTerms(offer: CatalogueOffer, sub: SubscriptionSnapsho
       apply = { kind: "discount", percentOff, amountOff, cycles: p.cycles, startsOn: firstChangedOn, endsOn: lastOn };
       variableCost = (priceNow - discounted) * p.cycles;
       const d = dates({ firstDiscountedOn: firstChangedOn, lastDiscountedOn: lastOn, firstFullPriceOn: fullOn });
-      vars = unnamed((lang) => ({
-        ...d(lang),
-        cycles: String(p.cycles),
-        discountedDeliveries: discountedDeliveries(p.cycles, startsAfterNext ? firstChangedOn : null, lang),
-        discountLabel:
-          percentOff !== null
-            ? lang === "ja"
-              ? `${percentOff}%オフ`
-              : `${percentOff}% off`
-            : lang === "ja"
-              ? `${formatMoney(money(amountOff ?? 0, currency), lang)}引き`
-              : `${formatMoney(money(amountOff ?? 0, currency), lang)} off`,
-        discountedPrice: formatMoney(money(discounted, currency), lang),
-        priceAfter: formatMoney(money(priceNow, currency), lang),
-      }));
+      vars = unnamed((lang) => {
+        const written = d(lang);
+        return {
+          ...written,
+          cycles: String(p.cycles),
+          discountedDeliveries: discountedDeliveries(p.cycles, startsAfterNext ? written.firstDiscountedOn! : null, lang),
+          discountLabel:
+            percentOff !== null
+              ? lang === "ja"
+                ? `${percentOff}%オフ`
+                : `${percentOff}% off`
+              : lang === "ja"
+                ? `${formatMoney(money(amountOff ?? 0, currency), lang)}引き`
+                : `${formatMoney(money(amountOff ?? 0, currency), lang)} off`,
+          discountedPrice: formatMoney(money(discounted, currency), lang),
+          priceAfter: formatMoney(money(priceNow, currency), lang),
+        };
+      });
       break;
     }
     case "product_swap": {
@@ -478,7 +480,10 @@ export function personaliseTerms(offer: CatalogueOffer, sub: SubscriptionSnapsho
       apply = { kind: "product_swap", sku: p.toSku, name: p.toName, unitPrice: unit, unitsPerPackage: p.toUnitsPerPackage ?? null, unitLabel: p.toUnitLabel ?? null, fromDeliveryOn: firstChangedOn };
       priceAfter = perDelivery.amount;
       const d = dates({ firstChangedOn });
-      vars = unnamed((lang) => ({ ...d(lang), firstChangedDelivery: changedDelivery(startsAfterNext ? firstChangedOn : null, lang), toName: p.toName, newPrice: formatMoney(perDelivery, lang) }));
+      vars = unnamed((lang) => {
+        const written = d(lang);
+        return { ...written, firstChangedDelivery: changedDelivery(startsAfterNext ? written.firstChangedOn! : null, lang), toName: p.toName, newPrice: formatMoney(perDelivery, lang) };
+      });
       break;
     }
     case "free_gift": {
@@ -488,7 +493,10 @@ export function personaliseTerms(offer: CatalogueOffer, sub: SubscriptionSnapsho
       apply = { kind: "free_gift", gift: p.gift, value: money(p.value, currency), withDeliveryOn: firstChangedOn };
       variableCost = p.value;
       const d = dates({ firstChangedOn });
-      vars = unnamed((lang) => ({ ...d(lang), firstChangedDelivery: changedDelivery(startsAfterNext ? firstChangedOn : null, lang), giftName: p.gift[lang] }));
+      vars = unnamed((lang) => {
+        const written = d(lang);
+        return { ...written, firstChangedDelivery: changedDelivery(startsAfterNext ? written.firstChangedOn! : null, lang), giftName: p.gift[lang] };
+      });
       break;
     }
     case "usage_advice": {

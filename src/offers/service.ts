@@ -164,6 +164,7 @@ type Scored = { offer: CatalogueOffer; terms: OfferTerms; reason: string; mean: 
 function rankByMean(inputs: OfferInputs, ctx: Omit<SuggestContext, "reason">, reasons: readonly string[], limit: number | undefined): ReasonedOffer[] {
   const { sub } = inputs;
   const out: ReasonedOffer[] = [];
+  const known = ctx.channel === "operator" ? talkTrackStock(sub, ctx) : null;
   for (const s of scoreByMean(inputs, ctx, reasons)) {
     if (out.length === (limit ?? Infinity)) break;
     const offer = withCopy(s.offer, s.terms);
@@ -174,7 +175,7 @@ function rankByMean(inputs: OfferInputs, ctx: Omit<SuggestContext, "reason">, re
       rankingSaveProbability: s.mean,
       valueIfSaved: s.valueIfSaved,
       score: s.score,
-      talkTrack: ctx.channel === "operator" ? buildTalkTrack(offer, s.reason, talkTrackStock(sub, ctx)) : null,
+      talkTrack: known ? buildTalkTrack(offer, s.reason, known) : null,
       reason: s.reason,
     });
   }

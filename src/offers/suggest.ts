@@ -55,5 +55,6 @@ export function suggestOffers(catalogue: readonly CatalogueOffer[], sub: Subscri
     ...(ctx.expectedMonthsRetained !== undefined ? { expectedMonthsRetained: ctx.expectedMonthsRetained } : {}),
     ...(ctx.objective ? { objective: ctx.objective } : {}),
   });
-  return ranked.slice(0, ctx.limit ?? ranked.length).map((o) => ({ ...o, talkTrack: ctx.channel === "operator" ? buildTalkTrack(o, ctx.reason, talkTrackStock(sub, ctx)) : null }));
+  const known = ctx.channel === "operator" ? talkTrackStock(sub, ctx) : null;
+  return ranked.slice(0, ctx.limit ?? ranked.length).map((o) => ({ ...o, talkTrack: known ? buildTalkTrack(o, ctx.reason, known) : null }));
 }
