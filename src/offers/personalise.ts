@@ -228,10 +228,17 @@ export function changedDelivery(on: string | null, lang: Lang): string {
   return discountedDeliveries(1, on, lang);
 }
 
+/** Per catalogue offer (a tenant's are shared by its requests, like their settings): the answer of {@link copyAssumesNextDelivery}. */
+const assumesNext = new WeakMap<CatalogueOffer, boolean>();
+
 /** Whether any of the offer's four templates promises "the next delivery" in its own words (a shop's copy stored before the PUT check). */
 function copyAssumesNextDelivery(offer: CatalogueOffer): boolean {
-  const c = offer.copy;
-  return [c.title.ja, c.title.en, c.description.ja, c.description.en].some(assumesNextDelivery);
+  let answer = assumesNext.get(offer);
+  if (answer === undefined) {
+    const c = offer.copy;
+    assumesNext.set(offer, (answer = [c.title.ja, c.title.en, c.description.ja, c.description.en].some(assumesNextDelivery)));
+  }
+  return answer;
 }
 
 // ── personalisation ──

@@ -18,8 +18,9 @@ export type TalkTrackStock = {
   stock: StockEstimate | null;
   unitLabel: string | null;
   unitsPerPackage?: number | null;
-  /** The first delivery date (YYYY-MM-DD) that can still be changed today: a delivery before it cannot be skipped. */
-  firstChangeableDate?: string;
+  /** Today (tenant-local YYYY-MM-DD) and the shop's change cut-off (days): a delivery before today + the cut-off cannot be skipped. */
+  today?: string;
+  changeCutoffDays?: number;
 };
 
 /** What a talk track knows of this subscription and today, from the offer context (`today`, the shop's change cut-off). */
@@ -31,7 +32,8 @@ export function talkTrackStock(
     stock: ctx.stockOnHand ?? null,
     unitLabel: sub.product.unitLabel ?? null,
     unitsPerPackage: sub.product.unitsPerPackage ?? null,
-    firstChangeableDate: firstChangeableDate(ctx.today, { changeCutoffDays: ctx.settings?.changeCutoffDays ?? DEFAULT_SETTINGS.changeCutoffDays }),
+    today: ctx.today,
+    changeCutoffDays: ctx.settings?.changeCutoffDays ?? DEFAULT_SETTINGS.changeCutoffDays,
   };
 }
 
@@ -239,9 +241,9 @@ function stockLines(offer: PersonalisedOffer, code: CancellationReasonCode, know
   if (!stockBased) return { ...none, question };
   const before = lang === "ja" ? `お手元の量（${said}）に合わせたご提案です。` : `This is based on what you have at home (${said}).`;
   // Skipping the next delivery works the surplus off — said only while that delivery can still be skipped.
-  const skippable = p.type === "change_interval" && (known.firstChangeableDate === undefined || p.nextDeliveryOn >= known.firstChangeableDate);
+  const skippable = (on: string) => known.today === undefined || on >= firstChangeableDate(known.today, { changeCutoffDays: known.changeCutoffDays ?? DEFAULT_SETTINGS.changeCutoffDays });
   const after =
-    p.type === "change_interval" && skippable && (p.surplusDeliveries ?? 0) >= 1
+    p.type === "change_interval" && (p.surplusDeliveries ?? 0) >= 1 && skippable(p.nextDeliveryOn)
       ? lang === "ja"
         ? "今ある分は、次回のお届けをスキップして使い切ることもできます。"
         : "You can also skip the next delivery to use up what you have."
