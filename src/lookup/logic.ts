@@ -73,14 +73,27 @@ export function actionOf(offer: { type: string; parameters: { type: string; mode
   return (NEXT_ACTIONS as readonly string[]).includes(type) ? (type as NextBestAction) : null;
 }
 
-export function fallbackAction(band: RiskBand, drivers: readonly Driver[]): NextBestAction | null {
+/**
+ * The drivers' action for a caller at some risk (null for low risk): the first driver's, else a
+ * skip. A skip is said as skipping the next delivery (「次回分のスキップも承れます」), so it is only
+ * suggested when that delivery can still be skipped today (`plan`: active, its next delivery on or
+ * after `firstChangeableDate`, YYYY-MM-DD); otherwise the caller is told what can be done: paused,
+ * a longer pause; inside the change cut-off, a longer interval (it counts from that delivery).
+ */
+export function fallbackAction(band: RiskBand, drivers: readonly Driver[], plan?: { status: string; nextDeliveryOn: string | null; firstChangeableDate: string }): NextBestAction | null {
   if (band === "low") return null;
+  let action: NextBestAction = "skip";
   for (const d of drivers) {
     if (d.contribution <= 0) continue;
     const a = BY_DRIVER[d.code];
-    if (a) return a;
+    if (a) {
+      action = a;
+      break;
+    }
   }
-  return "skip";
+  if (action !== "skip" || !plan) return action;
+  if (plan.status === "paused") return "pause";
+  return plan.nextDeliveryOn !== null && plan.nextDeliveryOn < plan.firstChangeableDate ? "change_interval" : action;
 }
 
 /**

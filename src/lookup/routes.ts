@@ -4,6 +4,7 @@ import { acceptedSavesFrom, nextBestOfferRemembered, suggestOffersFor, type Offe
 import type { Context } from "hono";
 import type { AppEnv } from "../platform/env";
 import { localDate } from "../platform/dates";
+import { firstChangeableDate } from "../plan-changes/rules";
 import { ApiError, MEMBERS, problemMembers } from "../platform/errors";
 import { language, requestedLanguage, type Language } from "../platform/language";
 import { prefetchWithKey } from "../platform/auth";
@@ -327,7 +328,8 @@ export const lookupRouter = domainRouter().openapi(
       if (offer && action) {
         nextBestAction = { type: action, subscriptionId: focus.id, offerId: offer.offerId, title: offer.title, source: "offers" };
       } else {
-        const type = fallbackAction(band, focus.risk?.drivers ?? []);
+        const firstChangeable = firstChangeableDate(localDate(now, c.get("caller").settings.timeZone), c.get("caller").settings);
+        const type = fallbackAction(band, focus.risk?.drivers ?? [], { status: focus.status, nextDeliveryOn: focus.nextDeliveryOn, firstChangeableDate: firstChangeable });
         if (type) nextBestAction = { type, subscriptionId: focus.id, offerId: null, title: null, source: "risk_drivers" };
       }
     }

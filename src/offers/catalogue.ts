@@ -106,11 +106,11 @@ export function placeholdersFor(offer: CatalogueOffer): string[] {
       case "change_quantity":
         return ["newQuantity", "newPrice"];
       case "discount":
-        return ["discountLabel", "cycles", "discountedPrice", "priceAfter", "firstDiscountedOn", "lastDiscountedOn", "firstFullPriceOn"];
+        return ["discountLabel", "cycles", "discountedDeliveries", "discountedPrice", "priceAfter", "firstDiscountedOn", "lastDiscountedOn", "firstFullPriceOn"];
       case "product_swap":
-        return ["toName", "newPrice", "firstChangedOn"];
+        return ["toName", "newPrice", "firstChangedOn", "firstChangedDelivery"];
       case "free_gift":
-        return ["giftName", "firstChangedOn"];
+        return ["giftName", "firstChangedOn", "firstChangedDelivery"];
       case "usage_advice":
         return ["tips"];
     }
@@ -137,6 +137,25 @@ function requiredInDescription(offer: CatalogueOffer): string[][] {
 
 export function templatePlaceholders(template: string): string[] {
   return [...template.matchAll(/\{(\w+)\}/gu)].map((m) => m[1]!);
+}
+
+/** 「次回」「次の」/"next" in a template's own words (not its placeholders). */
+const NEXT_WORDS = /次回|次の|\bnext\b/iu;
+
+/** Offer types that start with the first delivery that can still be changed — the next one, or the one after it inside the cut-off. */
+const STARTS_WITH_CHANGEABLE: ReadonlySet<OfferType> = new Set(["discount", "free_gift", "product_swap"]);
+
+/**
+ * Whether a template's own words promise "the next delivery" (「次の{cycles}回」, "your next
+ * delivery"). For a discount, a gift or a product swap that is true only on a day the next
+ * delivery can still be changed: inside the cut-off the offer starts with the one after (有利誤認
+ * otherwise). Such copy is refused by {@link validateCatalogueOffer}, and copy stored before that
+ * is not shown on such a day (personalise); `{discountedDeliveries}` / `{firstChangedDelivery}`
+ * name the deliveries as applied.
+ */
+export function assumesNextDelivery(template: string): boolean {
+  // Most copy has no such word at all: only then split off the placeholders ({nextDeliveryOn} is not the word "next").
+  return NEXT_WORDS.test(template) && template.split(/\{\w+\}/u).some((text) => NEXT_WORDS.test(text));
 }
 
 /** `message` in both languages: the route answers the caller's. */
@@ -221,6 +240,13 @@ export function validateCatalogueOffer(offer: CatalogueOffer): CatalogueProblem[
         });
       }
       for (const f of lintCopy(text, { dateSource: "placeholder" })) add(path, `copy_${f.rule}`, { en: `${f.reason.en} Phrase: “${f.phrase}”.`, ja: `${f.reason.ja}該当箇所:「${f.phrase}」` }, f);
+      if (STARTS_WITH_CHANGEABLE.has(offer.type) && assumesNextDelivery(text)) {
+        const named = offer.type === "discount" ? "{discountedDeliveries}" : "{firstChangedDelivery}";
+        add(path, "copy_assumes_next_delivery", {
+          en: `When the next delivery is inside the change cut-off, this offer starts with the one after it, so “next” would promise a delivery it does not cover. Name the deliveries with ${named} (or a date placeholder) instead.`,
+          ja: `次回のお届けが変更の締め切りを過ぎている場合、この特典はその次のお届けから始まるため、「次回」「次の」では対象でないお届けを約束することになります。${named}（または日付のプレースホルダー）で対象のお届けを示してください。`,
+        });
+      }
     }
   }
   for (const lang of ["ja", "en"] as const) {
@@ -249,8 +275,14 @@ const eligibility = (over: Partial<Eligibility> & Pick<Eligibility, "reasons">):
   ...over,
 });
 
+/**
+ * The title names the deliveries as the discount applies them ({discountedDeliveries}): 「次の2回の
+ * お届けが20%オフ」 when the next delivery is the first discounted, 「2027年1月5日のお届けから2回分が
+ * 20%オフ」 when it is inside the cut-off and the discount starts with the one after (personalise).
+ * Written 「次の{cycles}回」, it promised the 12/5 delivery a discount its terms did not give.
+ */
 const DISCOUNT_COPY: CopyTemplates = {
-  title: { ja: "次の{cycles}回のお届けが{discountLabel}", en: "{discountLabel} your next {cycles} deliveries" },
+  title: { ja: "{discountedDeliveries}が{discountLabel}", en: "{discountLabel} {discountedDeliveries}" },
   description: {
     ja: "{firstDiscountedOn}のお届けから{cycles}回分（最終回は{lastDiscountedOn}のお届け）が{discountLabel}の{discountedPrice}になります。{firstFullPriceOn}のお届けからは通常価格の{priceAfter}に戻ります。この割引で継続のお約束が増えることはありません。",
     en: "Your {cycles} deliveries from {firstDiscountedOn} (the last one on {lastDiscountedOn}) cost {discountedPrice} each ({discountLabel}). From the delivery on {firstFullPriceOn}, the regular price of {priceAfter} applies again. This discount adds no commitment.",
@@ -330,7 +362,8 @@ export const DEFAULT_CATALOGUE: readonly CatalogueOffer[] = [
     type: "discount",
     parameters: { percentOff: 20, cycles: 2 },
     copy: DISCOUNT_COPY,
-    templateVersion: 1,
+    // 2: the title names the discounted deliveries ({discountedDeliveries}), not always 「次の…回」.
+    templateVersion: 2,
     eligibility: eligibility({ reasons: ["too_expensive"], minDeliveries: 1, maxAcceptedSavesPerCustomer: 1, periodDays: 365, saveLimitScope: "offer" }),
     costYen: 0,
     priorAlpha: 4,
@@ -342,7 +375,8 @@ export const DEFAULT_CATALOGUE: readonly CatalogueOffer[] = [
     type: "discount",
     parameters: { percentOff: 15, cycles: 3 },
     copy: DISCOUNT_COPY,
-    templateVersion: 1,
+    // 2: the title names the discounted deliveries ({discountedDeliveries}), not always 「次の…回」.
+    templateVersion: 2,
     eligibility: eligibility({ reasons: ["switching_competitor"], minDeliveries: 1, maxAcceptedSavesPerCustomer: 1, periodDays: 365, saveLimitScope: "offer" }),
     costYen: 0,
     priorAlpha: 3,
@@ -436,13 +470,15 @@ export const DEFAULT_CATALOGUE: readonly CatalogueOffer[] = [
     type: "free_gift",
     parameters: { gift: { ja: "お試しサイズのサンプル1点", en: "a trial-size sample" }, value: 500 },
     copy: {
-      title: { ja: "次回のお届けに{giftName}をお付けします", en: "{giftName} with your next delivery, free" },
+      // {firstChangedDelivery}: 「次回のお届け」, or the delivery after it by date when the next is inside the cut-off.
+      title: { ja: "{firstChangedDelivery}に{giftName}をお付けします", en: "{giftName} with {firstChangedDelivery}, free" },
       description: {
         ja: "ご不便をおかけし申し訳ありません。{firstChangedOn}のお届けに{giftName}を無料で同梱します。お支払い金額（{price}）とお届け内容は変わりません。",
         en: "We're sorry for the trouble. We add {giftName} to your delivery on {firstChangedOn} free of charge. Your price ({price}) and regular items stay the same.",
       },
     },
-    templateVersion: 1,
+    // 2: the title names the delivery the gift comes with ({firstChangedDelivery}).
+    templateVersion: 2,
     eligibility: eligibility({
       reasons: ["dissatisfied_service", "delivery_problem"],
       channels: ["web", "operator", "api"],

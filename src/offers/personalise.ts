@@ -14,6 +14,10 @@
  *   tax-inclusive prices, 総額表示). Discounts round the discounted price DOWN to the minor unit.
  * - A discount covers the next `cycles` deliveries that can still be changed (the next delivery if
  *   it is outside the cut-off, else the one after). Its dates are those of the current schedule.
+ *   Its copy names them as applied: 「次の2回のお届け」 only when the first is the next delivery,
+ *   else from which one (`{discountedDeliveries}`: 「2027年1月5日のお届けから2回分」); a gift or a
+ *   product swap the same (`{firstChangedDelivery}`). A shop's own copy that says 「次回」/"next"
+ *   for an offer starting after the next delivery is not shown that day (catalogue assumesNextDelivery).
  * - `today` is the tenant-local calendar date.
  */
 import { addCycles, cadenceText, cyclesToReach, cyclesUpTo, nominalIntervalDays } from "../platform/cadence";
@@ -23,7 +27,7 @@ import { formatMoney } from "../platform/numbers";
 import { decide, latestNextDelivery, latestResumeFrom, type Plan, type PlanRequest } from "../plan-changes/rules";
 import { describeStock, intervalForRate, surplusDeliveries, unitsPerPackage, type StockEstimate } from "../risk/stock";
 import { DEFAULT_SETTINGS, type TenantSettings } from "../settings/schemas";
-import type { CatalogueOffer, OfferType } from "./catalogue";
+import { assumesNextDelivery, type CatalogueOffer, type OfferType } from "./catalogue";
 
 export type Money = { amount: number; currency: string };
 
@@ -200,6 +204,43 @@ export function renderTemplate(template: string, vars: Record<string, string>): 
   return out;
 }
 
+// ── the deliveries an offer changes, in words ──
+
+/**
+ * `{discountedDeliveries}`: the deliveries a discount covers, as its terms apply them. `on` null:
+ * the first is the next delivery — 「次の2回のお届け」/"your next 2 deliveries" (one: 「次回のお届け」/
+ * "your next delivery"); else the first discounted delivery's date as the copy writes it (platform/
+ * dates writeDate, "full": the copy's own `{firstDiscountedOn}`) — 「2027年1月5日のお届けから2回分」/
+ * "2 deliveries from 5 Jan 2027" (one: 「2027年1月5日のお届け」/"your delivery on 5 Jan 2027"). Read
+ * after the label in English, before 「が…オフ」 in Japanese.
+ */
+export function discountedDeliveries(cycles: number, on: string | null, lang: Lang): string {
+  if (on === null) {
+    if (cycles === 1) return lang === "ja" ? "次回のお届け" : "your next delivery";
+    return lang === "ja" ? `次の${cycles}回のお届け` : `your next ${cycles} deliveries`;
+  }
+  if (cycles === 1) return lang === "ja" ? `${on}のお届け` : `your delivery on ${on}`;
+  return lang === "ja" ? `${on}のお届けから${cycles}回分` : `${cycles} deliveries from ${on}`;
+}
+
+/** `{firstChangedDelivery}`: the delivery a gift or a product swap starts with — the next one (`on` null) or the one on `on` (written, as `{firstChangedOn}`). */
+export function changedDelivery(on: string | null, lang: Lang): string {
+  return discountedDeliveries(1, on, lang);
+}
+
+/** Per catalogue offer (a tenant's are shared by its requests, like their settings): the answer of {@link copyAssumesNextDelivery}. */
+const assumesNext = new WeakMap<CatalogueOffer, boolean>();
+
+/** Whether any of the offer's four templates promises "the next delivery" in its own words (a shop's copy stored before the PUT check). */
+function copyAssumesNextDelivery(offer: CatalogueOffer): boolean {
+  let answer = assumesNext.get(offer);
+  if (answer === undefined) {
+    const c = offer.copy;
+    assumesNext.set(offer, (answer = [c.title.ja, c.title.en, c.description.ja, c.description.en].some(assumesNextDelivery)));
+  }
+  return answer;
+}
+
 // ── personalisation ──
 
 type Resolved = { settings: OfferSettings; decideSettings: TenantSettings };
@@ -264,6 +305,13 @@ export function personaliseTerms(offer: CatalogueOffer, sub: SubscriptionSnapsho
   const firstChangeable = addDays(ctx.today, settings.changeCutoffDays);
   /** The first delivery whose contents or charge can still be changed. */
   const firstChangedOn = next === null ? null : next >= firstChangeable ? next : addCycles(next, plan, 1);
+  /**
+   * Offers that change a delivery's contents or charge start with `firstChangedOn`: when that is
+   * not the next delivery (inside the cut-off), copy that promises "the next delivery" is false
+   * (有利誤認) — the default copy names the delivery instead, a shop's own saying 「次回」 is not shown.
+   */
+  const startsAfterNext = firstChangedOn !== null && firstChangedOn !== next;
+  if (startsAfterNext && (offer.type === "discount" || offer.type === "free_gift" || offer.type === "product_swap") && copyAssumesNextDelivery(offer)) return null;
 
   // The copy's shared placeholders, built only for a language the copy is rendered in.
   const common = unnamed((lang: Lang): Record<string, string> => ({
@@ -410,20 +458,24 @@ export function personaliseTerms(offer: CatalogueOffer, sub: SubscriptionSnapsho
       apply = { kind: "discount", percentOff, amountOff, cycles: p.cycles, startsOn: firstChangedOn, endsOn: lastOn };
       variableCost = (priceNow - discounted) * p.cycles;
       const d = dates({ firstDiscountedOn: firstChangedOn, lastDiscountedOn: lastOn, firstFullPriceOn: fullOn });
-      vars = unnamed((lang) => ({
-        ...d(lang),
-        cycles: String(p.cycles),
-        discountLabel:
-          percentOff !== null
-            ? lang === "ja"
-              ? `${percentOff}%オフ`
-              : `${percentOff}% off`
-            : lang === "ja"
-              ? `${formatMoney(money(amountOff ?? 0, currency), lang)}引き`
-              : `${formatMoney(money(amountOff ?? 0, currency), lang)} off`,
-        discountedPrice: formatMoney(money(discounted, currency), lang),
-        priceAfter: formatMoney(money(priceNow, currency), lang),
-      }));
+      vars = unnamed((lang) => {
+        const written = d(lang);
+        return {
+          ...written,
+          cycles: String(p.cycles),
+          discountedDeliveries: discountedDeliveries(p.cycles, startsAfterNext ? written.firstDiscountedOn! : null, lang),
+          discountLabel:
+            percentOff !== null
+              ? lang === "ja"
+                ? `${percentOff}%オフ`
+                : `${percentOff}% off`
+              : lang === "ja"
+                ? `${formatMoney(money(amountOff ?? 0, currency), lang)}引き`
+                : `${formatMoney(money(amountOff ?? 0, currency), lang)} off`,
+          discountedPrice: formatMoney(money(discounted, currency), lang),
+          priceAfter: formatMoney(money(priceNow, currency), lang),
+        };
+      });
       break;
     }
     case "product_swap": {
@@ -435,7 +487,10 @@ export function personaliseTerms(offer: CatalogueOffer, sub: SubscriptionSnapsho
       apply = { kind: "product_swap", sku: p.toSku, name: p.toName, unitPrice: unit, unitsPerPackage: p.toUnitsPerPackage ?? null, unitLabel: p.toUnitLabel ?? null, fromDeliveryOn: firstChangedOn };
       priceAfter = perDelivery.amount;
       const d = dates({ firstChangedOn });
-      vars = unnamed((lang) => ({ ...d(lang), toName: p.toName, newPrice: formatMoney(perDelivery, lang) }));
+      vars = unnamed((lang) => {
+        const written = d(lang);
+        return { ...written, firstChangedDelivery: changedDelivery(startsAfterNext ? written.firstChangedOn! : null, lang), toName: p.toName, newPrice: formatMoney(perDelivery, lang) };
+      });
       break;
     }
     case "free_gift": {
@@ -445,7 +500,10 @@ export function personaliseTerms(offer: CatalogueOffer, sub: SubscriptionSnapsho
       apply = { kind: "free_gift", gift: p.gift, value: money(p.value, currency), withDeliveryOn: firstChangedOn };
       variableCost = p.value;
       const d = dates({ firstChangedOn });
-      vars = unnamed((lang) => ({ ...d(lang), giftName: p.gift[lang] }));
+      vars = unnamed((lang) => {
+        const written = d(lang);
+        return { ...written, firstChangedDelivery: changedDelivery(startsAfterNext ? written.firstChangedOn! : null, lang), giftName: p.gift[lang] };
+      });
       break;
     }
     case "usage_advice": {

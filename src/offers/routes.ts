@@ -85,7 +85,7 @@ export const offersRouter = domainRouter()
       scope: "admin",
       summary: "Create or replace an offer",
       description:
-        "Copy is checked before it is stored: every template must pass the phrase lint (no health claims, no \"stopping will harm you\", no confirmshaming, no false urgency) and state the real terms (a discount its price afterwards and its end, a pause its resume date, a quantity or product change its new price) — otherwise 422 `offer_copy_rejected` naming each field and phrase. `templateVersion` goes up whenever the copy changes. Answers 201 when new.",
+        "Copy is checked before it is stored: every template must pass the phrase lint (no health claims, no \"stopping will harm you\", no confirmshaming, no false urgency) and state the real terms (a discount its price afterwards and its end, a pause its resume date, a quantity or product change its new price) and name the deliveries as applied (a discount, a gift or a product swap starts with the first delivery that can still be changed — the one after the next when the next is inside the change cut-off — so its copy names them with `{discountedDeliveries}`/`{firstChangedDelivery}` or a date, never 「次回」「次の」/\"next\": `copy_assumes_next_delivery`) — otherwise 422 `offer_copy_rejected` naming each field and phrase. `templateVersion` goes up whenever the copy changes. Answers 201 when new.",
       request: {
         params: OfferIdParam,
         headers: IdempotencyHeaders,

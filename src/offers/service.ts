@@ -20,7 +20,7 @@ import { suggestOffers, type PersonalisedMemo, type SuggestContext, type Suggest
 import { expectedSaveProbability, remainingValue } from "./bandit";
 import { checkEligibility } from "./eligibility";
 import { offerCopy, personaliseTerms, withCopy, type ConcreteParameters, type OfferTerms } from "./personalise";
-import { buildTalkTrack } from "./talk-track";
+import { buildTalkTrack, talkTrackStock } from "./talk-track";
 
 export type OfferRequest = {
   /** The cancellation reason when known; without one, the best offer over all reasons. */
@@ -164,6 +164,7 @@ type Scored = { offer: CatalogueOffer; terms: OfferTerms; reason: string; mean: 
 function rankByMean(inputs: OfferInputs, ctx: Omit<SuggestContext, "reason">, reasons: readonly string[], limit: number | undefined): ReasonedOffer[] {
   const { sub } = inputs;
   const out: ReasonedOffer[] = [];
+  const known = ctx.channel === "operator" ? talkTrackStock(sub, ctx) : null;
   for (const s of scoreByMean(inputs, ctx, reasons)) {
     if (out.length === (limit ?? Infinity)) break;
     const offer = withCopy(s.offer, s.terms);
@@ -174,7 +175,7 @@ function rankByMean(inputs: OfferInputs, ctx: Omit<SuggestContext, "reason">, re
       rankingSaveProbability: s.mean,
       valueIfSaved: s.valueIfSaved,
       score: s.score,
-      talkTrack: ctx.channel === "operator" ? buildTalkTrack(offer, s.reason, { stock: ctx.stockOnHand ?? null, unitLabel: sub.product.unitLabel ?? null, unitsPerPackage: sub.product.unitsPerPackage ?? null }) : null,
+      talkTrack: known ? buildTalkTrack(offer, s.reason, known) : null,
       reason: s.reason,
     });
   }

@@ -6,7 +6,7 @@ import type { CatalogueOffer, Channel, RiskBand } from "./catalogue";
 import { rank, type OutcomeTable, type Ranked, type Rng } from "./bandit";
 import { eligibleOffers, type AcceptedSave } from "./eligibility";
 import { personalise, personaliseAll, type PersonaliseContext, type PersonalisedOffer, type SubscriptionSnapshot } from "./personalise";
-import { buildTalkTrack, type TalkTrack } from "./talk-track";
+import { buildTalkTrack, talkTrackStock, type TalkTrack } from "./talk-track";
 
 export type SuggestContext = PersonaliseContext & {
   reason: string;
@@ -55,5 +55,6 @@ export function suggestOffers(catalogue: readonly CatalogueOffer[], sub: Subscri
     ...(ctx.expectedMonthsRetained !== undefined ? { expectedMonthsRetained: ctx.expectedMonthsRetained } : {}),
     ...(ctx.objective ? { objective: ctx.objective } : {}),
   });
-  return ranked.slice(0, ctx.limit ?? ranked.length).map((o) => ({ ...o, talkTrack: ctx.channel === "operator" ? buildTalkTrack(o, ctx.reason, { stock: ctx.stockOnHand ?? null, unitLabel: sub.product.unitLabel ?? null, unitsPerPackage: sub.product.unitsPerPackage ?? null }) : null }));
+  const known = ctx.channel === "operator" ? talkTrackStock(sub, ctx) : null;
+  return ranked.slice(0, ctx.limit ?? ranked.length).map((o) => ({ ...o, talkTrack: known ? buildTalkTrack(o, ctx.reason, known) : null }));
 }

@@ -5,14 +5,37 @@
  */
 import { isCancellationReasonCode, type CancellationReasonCode, type Lang } from "../cancel-flows/reasons";
 import { unitWord } from "../platform/quantity";
+import { firstChangeableDate } from "../plan-changes/rules";
 import { describeStock, type StockEstimate } from "../risk/stock";
+import { DEFAULT_SETTINGS } from "../settings/schemas";
 import type { PersonalisedOffer } from "./personalise";
 
 /**
  * What is known of the customer's stock (risk/stock), what the product's unit is called
  * (`unitLabel`: 包, 粒…; null when the package is the unit) and how many one package holds.
  */
-export type TalkTrackStock = { stock: StockEstimate | null; unitLabel: string | null; unitsPerPackage?: number | null };
+export type TalkTrackStock = {
+  stock: StockEstimate | null;
+  unitLabel: string | null;
+  unitsPerPackage?: number | null;
+  /** Today (tenant-local YYYY-MM-DD) and the shop's change cut-off (days): a delivery before today + the cut-off cannot be skipped. */
+  today?: string;
+  changeCutoffDays?: number;
+};
+
+/** What a talk track knows of this subscription and today, from the offer context (`today`, the shop's change cut-off). */
+export function talkTrackStock(
+  sub: { product: { unitLabel?: string | null; unitsPerPackage?: number | null } },
+  ctx: { stockOnHand?: StockEstimate | null; today: string; settings?: { changeCutoffDays?: number } },
+): TalkTrackStock {
+  return {
+    stock: ctx.stockOnHand ?? null,
+    unitLabel: sub.product.unitLabel ?? null,
+    unitsPerPackage: sub.product.unitsPerPackage ?? null,
+    today: ctx.today,
+    changeCutoffDays: ctx.settings?.changeCutoffDays ?? DEFAULT_SETTINGS.changeCutoffDays,
+  };
+}
 
 export type TalkTrack = {
   /** Acknowledge the reason first. */
@@ -217,8 +240,10 @@ function stockLines(offer: PersonalisedOffer, code: CancellationReasonCode, know
     code === "surplus_stock" ? (lang === "ja" ? `記録では、お手元に${said}と伺っています。今もそのくらいでしょうか？` : `Our records say you have ${said}. Is that still about right?`) : null;
   if (!stockBased) return { ...none, question };
   const before = lang === "ja" ? `お手元の量（${said}）に合わせたご提案です。` : `This is based on what you have at home (${said}).`;
+  // Skipping the next delivery works the surplus off — said only while that delivery can still be skipped.
+  const skippable = (on: string) => known.today === undefined || on >= firstChangeableDate(known.today, { changeCutoffDays: known.changeCutoffDays ?? DEFAULT_SETTINGS.changeCutoffDays });
   const after =
-    p.type === "change_interval" && (p.surplusDeliveries ?? 0) >= 1
+    p.type === "change_interval" && (p.surplusDeliveries ?? 0) >= 1 && skippable(p.nextDeliveryOn)
       ? lang === "ja"
         ? "今ある分は、次回のお届けをスキップして使い切ることもできます。"
         : "You can also skip the next delivery to use up what you have."

@@ -305,6 +305,27 @@ export function planChangesSuite(h: () => Harness) {
       return id;
     };
 
+    // An IVR trial: next delivery inside the 3-day cut-off, the title said 「次の2回のお届けが20%オフ」
+    // while the terms started with the delivery after it (有利誤認).
+    it("a discount offered inside the cut-off names the delivery it starts from, as its terms and the accepted discount do", async () => {
+      const c = uid("C");
+      await h().request("PUT", `/v1/customers/${c}`, { key: t.key, body: customerBody() });
+      const id = uid("S");
+      expect((await h().request("PUT", `/v1/subscriptions/${id}`, { key: t.key, body: subscriptionBody(c, { nextDeliveryOn: addDays(today(), 1) }) })).status).toBe(201);
+      const first = addDays(today(), 31);
+      const flow = (await h().request("POST", `/v1/subscriptions/${id}/cancel-flows`, { key: t.key, body: { channel: "ivr" } })).body;
+      const reason = await h().request("POST", `/v1/cancel-flows/${flow.flowId}/reason`, { key: t.key, body: { reason: "too_expensive" }, headers: { "accept-language": "ja" } });
+      expect(reason.status).toBe(200);
+      const offer = reason.body.offers.find((o: { offerId: string }) => o.offerId === "off_discount_20x2");
+      expect(offer.parameters).toMatchObject({ firstDiscountedOn: first, lastDiscountedOn: addDays(today(), 61) });
+      expect(offer.title).toBe(`${writeDate(first, "ja", "full")}のお届けから2回分が20%オフ`);
+      const evidence = (await h().request("GET", `/v1/cancel-flows/${flow.flowId}`, { key: t.key })).body;
+      const shown = evidence.offersShown.find((o: { offerId: string }) => o.offerId === "off_discount_20x2");
+      expect(shown.title).toEqual({ ja: `${writeDate(first, "ja", "full")}のお届けから2回分が20%オフ`, en: `20% off 2 deliveries from ${writeDate(first, "en", "full")}` });
+      const saved = await h().request("POST", `/v1/cancel-flows/${flow.flowId}/accept`, { key: t.key, body: { offerId: offer.offerId } });
+      expect(saved.body.subscription.activeDiscount).toMatchObject({ startsOn: first });
+    });
+
     it("an accepted discount keeps its two deliveries through a skip, a longer interval and a pause; the change shows the moved dates", async () => {
       const skipped = await withDiscount(20);
       const skip = await post(skipped, "skip", { count: 1 });

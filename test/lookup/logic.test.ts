@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { actionOf, speechFor } from "../../src/lookup/logic";
+import { actionOf, fallbackAction, speechFor } from "../../src/lookup/logic";
 
 describe("the action an offer stands for", () => {
   it("says a moved delivery as moving it, a plain skip as a skip, and has no word for other types", () => {
@@ -14,6 +14,23 @@ describe("the action an offer stands for", () => {
     expect(ja).toContain("お届け日の変更");
     expect(ja).not.toContain("スキップ");
     expect(speechFor({ customerName: "Aya Goto", focus, band: "high", action: moved, today: "2026-11-23" }, "en")).toContain("move your next delivery");
+  });
+});
+
+describe("the drivers' action when the offer engine has nothing", () => {
+  // 「次回分のスキップも承れます」 promised a skip of a delivery inside the change cut-off (no skip offer is made then).
+  it("suggests a skip only when the next delivery can still be skipped: inside the cut-off a longer interval, paused a longer pause", () => {
+    const surplus = [{ code: "surplus_stock" as const, contribution: 0.8, value: 2 }];
+    const plan = (status: string, nextDeliveryOn: string | null) => ({ status, nextDeliveryOn, firstChangeableDate: "2026-12-05" });
+    expect(fallbackAction("high", surplus, plan("active", "2026-12-05"))).toBe("skip");
+    expect(fallbackAction("high", surplus, plan("active", "2026-12-04"))).toBe("change_interval");
+    expect(fallbackAction("medium", [], plan("active", "2026-12-03"))).toBe("change_interval");
+    expect(fallbackAction("high", surplus, plan("paused", "2027-01-10"))).toBe("pause");
+    expect(fallbackAction("low", surplus, plan("active", "2026-12-04"))).toBeNull();
+    const focus = { id: "S-1", status: "active" as const, productName: "青汁", nextDeliveryOn: "2026-12-04", quantity: 1, intervalDays: 30, unitPriceAmount: 3000, risk: null };
+    const line = speechFor({ customerName: "後藤 彩", focus, band: "high", action: fallbackAction("high", surplus, plan("active", "2026-12-04")), today: "2026-12-02" }, "ja");
+    expect(line).not.toContain("スキップ");
+    expect(line).toContain("お届け間隔の変更も承れます。");
   });
 });
 

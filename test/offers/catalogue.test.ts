@@ -61,8 +61,18 @@ describe("default catalogue", () => {
     expect(codes(withCopy(discount, "title", "en", "Keep losing weight: {discountLabel}"))).toContain("copy.title.en:copy_health_claim");
   });
 
+  it("rejects a discount's, a gift's or a swap's copy that promises the next delivery (inside the cut-off it starts with the one after)", () => {
+    expect(codes(withCopy(discount, "title", "ja", "次の{cycles}回のお届けが{discountLabel}"))).toEqual(["copy.title.ja:copy_assumes_next_delivery"]);
+    expect(codes(withCopy(discount, "title", "en", "{discountLabel} your next {cycles} deliveries"))).toEqual(["copy.title.en:copy_assumes_next_delivery"]);
+    expect(codes(withCopy(discount, "title", "en", "{discountLabel} {discountedDeliveries}"))).toEqual([]);
+    const gift = findCatalogueOffer(DEFAULT_CATALOGUE, "off_apology_gift")!;
+    expect(codes(withCopy(gift, "title", "ja", "次回のお届けに{giftName}をお付けします"))).toEqual(["copy.title.ja:copy_assumes_next_delivery"]);
+    // A skip names the next delivery truthfully: it is never offered inside the cut-off.
+    expect(codes(findCatalogueOffer(DEFAULT_CATALOGUE, "off_skip_next")!)).toEqual([]);
+  });
+
   it("rejects a discount description that hides the price after it or its end", () => {
-    const hidden = withCopy(discount, "description", "ja", "次の{cycles}回のお届けが{discountLabel}の{discountedPrice}になります。");
+    const hidden = withCopy(discount, "description", "ja", "{discountedDeliveries}が{discountLabel}の{discountedPrice}になります。");
     expect(codes(hidden)).toEqual(["copy.description.ja:missing_disclosure", "copy.description.ja:missing_disclosure"]);
     const problems = validateCatalogueOffer(hidden);
     expect(problems.map((p) => p.message.en).join(" ")).toMatch(/\{priceAfter\}.*\{firstFullPriceOn\} or \{lastDiscountedOn\}/su);
@@ -93,12 +103,14 @@ describe("templateVersion: the version of the stored templates", () => {
 
   it("2 for exactly the built-in offers whose templates changed, 1 for the others; a day plan reads the same words under both, as the contract says", () => {
     expect(changed.map((o) => o.id).sort()).toEqual(["off_match_interval", "off_move_delivery", "off_pause", "off_product_swap", "off_quantity_down", "off_skip_next"]);
-    for (const o of DEFAULT_CATALOGUE) expect(o.templateVersion, o.id).toBe(changed.includes(o) ? 2 : 1);
+    // …and, when the titles began naming the deliveries as applied (migration 0038), the discounts and the gift.
+    const named = ["off_apology_gift", "off_discount_15x3", "off_discount_20x2"];
+    for (const o of DEFAULT_CATALOGUE) expect(o.templateVersion, o.id).toBe(changed.includes(o) || named.includes(o.id) ? 2 : 1);
     // A plan every 30 days, two per delivery, with stock piling up: every changed offer applies to it.
     const ctx = { today: TODAY, stockOnHand: { unitsOnHand: 3, perDay: 1 / 40, basis: "history" as const, daysOnHand: 120 } };
     // The product swap names the shop's alternative product first (the built-in one is inactive until then).
-    const named = (o: CatalogueOffer): CatalogueOffer => (o.type === "product_swap" ? ({ ...o, active: true, parameters: { toSku: "AOJIRU-LIGHT", toName: "すっきり青汁ライト", toUnitPrice: 2980 } } as CatalogueOffer) : o);
-    for (const o of changed.map(named)) {
+    const withProduct = (o: CatalogueOffer): CatalogueOffer => (o.type === "product_swap" ? ({ ...o, active: true, parameters: { toSku: "AOJIRU-LIGHT", toName: "すっきり青汁ライト", toUnitPrice: 2980 } } as CatalogueOffer) : o);
+    for (const o of changed.map(withProduct)) {
       const now = personalise(o, sub({ quantity: 2 }), ctx);
       expect(now, o.id).not.toBeNull();
       const was = personalise(daysCopy(o), sub({ quantity: 2 }), ctx)!;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_CATALOGUE, findCatalogueOffer, type CatalogueOffer } from "../../src/offers/catalogue";
+import { assumesNextDelivery, DEFAULT_CATALOGUE, findCatalogueOffer, type CatalogueOffer } from "../../src/offers/catalogue";
 import { matchConsumptionInterval, personalise } from "../../src/offers/personalise";
+import { buildTalkTrack } from "../../src/offers/talk-track";
 import { consumptionRate, type StockEstimate } from "../../src/risk/stock";
 import { sub, TODAY } from "./fixtures";
 
@@ -80,6 +81,32 @@ describe("discount copy is truthful", () => {
     expect(o.parameters).toMatchObject({ firstDiscountedOn: "2026-07-03", lastDiscountedOn: "2026-08-02", firstFullPriceOn: "2026-09-01" });
   });
 
+  // An IVR trial (C-100255, next delivery 12/5 inside the 3-day cut-off): the title read
+  // 「次の2回のお届けが20%オフ」 while the terms discounted 1/5 and 2/4 — 12/5 is charged in full.
+  it("names the deliveries it covers as applied: from the first discounted one when the next is inside the cut-off", () => {
+    const later = personalise(offer("off_discount_20x2"), sub({ nextDeliveryOn: "2026-06-03" }), { today: TODAY })!;
+    expect(later.title).toEqual({ ja: "2026年7月3日のお届けから2回分が20%オフ", en: "20% off 2 deliveries from 3 Jul 2026" });
+    expect(later.title.ja).not.toContain("次");
+    expect(later.title.en).not.toContain("next");
+    // The talk track's confirmation quotes the title.
+    expect(buildTalkTrack(later, "too_expensive").ja.ifAccepted).toContain("「2026年7月3日のお届けから2回分が20%オフ」");
+    // One delivery, and an amount off.
+    const once = { ...offer("off_discount_20x2"), parameters: { amountOff: 500, cycles: 1 } } as CatalogueOffer;
+    expect(personalise(once, sub({ nextDeliveryOn: "2026-06-03" }), { today: TODAY })!.title).toEqual({ ja: "2026年7月3日のお届けが500円引き", en: "¥500 off your delivery on 3 Jul 2026" });
+    expect(personalise(once, sub(), { today: TODAY })!.title).toEqual({ ja: "次回のお届けが500円引き", en: "¥500 off your next delivery" });
+    // When the next delivery is the first discounted, the title reads as it always did.
+    expect(personalise(offer("off_discount_15x3"), sub(), { today: TODAY })!.title).toEqual({ ja: "次の3回のお届けが15%オフ", en: "15% off your next 3 deliveries" });
+  });
+
+  it("a shop's own copy that says 「次の…回」 is not shown on a day the discount starts after the next delivery", () => {
+    const own = { ...offer("off_discount_20x2"), copy: { ...offer("off_discount_20x2").copy, title: { ja: "次の{cycles}回のお届けが{discountLabel}", en: "{discountLabel} your next {cycles} deliveries" } } } as CatalogueOffer;
+    expect(personalise(own, sub(), { today: TODAY })!.title.ja).toBe("次の2回のお届けが20%オフ");
+    expect(personalise(own, sub({ nextDeliveryOn: "2026-06-03" }), { today: TODAY })).toBeNull();
+    expect(assumesNextDelivery("{discountLabel} your next {cycles} deliveries")).toBe(true);
+    expect(assumesNextDelivery("{discountedDeliveries}が{discountLabel}")).toBe(false);
+    expect(assumesNextDelivery("次回のお届けは{nextDeliveryOn}です")).toBe(true);
+  });
+
   it("rounds in the customer's favour and does not stack on a running discount", () => {
     const o = personalise(offer("off_discount_15x3"), sub({ unitPrice: { amount: 2999, currency: "JPY" } }), { today: TODAY })!;
     expect(o.parameters).toMatchObject({ discountedPrice: { amount: 2549 } }); // 2999 × 0.85 = 2549.15
@@ -152,6 +179,20 @@ describe("other offers get concrete terms", () => {
     expect(personalise(boxed, sub(), { today: TODAY })!.apply).toMatchObject({ kind: "product_swap", unitsPerPackage: 60, unitLabel: "粒" });
     expect(o.description.ja).toContain("1回あたりのお支払いは3,480円です（現在は3,980円）");
     expect(personalise(configured, sub({ product: { sku: "AOJIRU-MATCHA", name: "抹茶青汁" } }), { today: TODAY })).toBeNull();
+  });
+
+  it("inside the cut-off: a gift names the delivery it comes with, a pause is not offered, an interval counts from the delivery already being prepared", () => {
+    const locked = sub({ nextDeliveryOn: "2026-06-03", deliveriesCompleted: 4 });
+    const gift = personalise(offer("off_apology_gift"), locked, { today: TODAY })!;
+    expect(gift.parameters).toMatchObject({ withDeliveryOn: "2026-07-03" });
+    expect(gift.title).toEqual({ ja: "2026年7月3日のお届けにお試しサイズのサンプル1点をお付けします", en: "a trial-size sample with your delivery on 3 Jul 2026, free" });
+    expect(personalise(offer("off_apology_gift"), sub(), { today: TODAY })!.title).toEqual({ ja: "次回のお届けにお試しサイズのサンプル1点をお付けします", en: "a trial-size sample with your next delivery, free" });
+    // A pause would hold back a delivery already being prepared: refused by the plan rules, never offered.
+    expect(personalise(offer("off_pause"), locked, { today: TODAY })).toBeNull();
+    // The 6/3 delivery ships as planned; the new interval counts from it, as the description says.
+    const interval = personalise(offer("off_match_interval"), locked, { today: TODAY })!;
+    expect(interval.description.ja).toContain("次回のお届けは2026年6月3日、その次は2026年7月18日です");
+    expect(interval.description.en).toContain("Your next delivery is on 3 Jun 2026, the one after on 18 Jul 2026");
   });
 
   it("nothing is offered on a canceled subscription", () => {

@@ -113,6 +113,19 @@ describe("offer suggestion", () => {
     expect(known.ja.questions).toEqual([expect.stringMatching(/^記録では、お手元にあと約20粒、/u), "1日に何粒ほどお使いですか？"]);
   });
 
+  it("suggests skipping the next delivery to use up the stock only while it can be skipped (not inside the cut-off)", () => {
+    const said = (nextDeliveryOn: string) => {
+      const [o] = suggestOffers(DEFAULT_CATALOGUE.filter((x) => x.id === "off_match_interval"), sub({ nextDeliveryOn }), { reason: "surplus_stock", channel: "operator", now: NOW, today: TODAY, stockOnHand: LEFT_OVER(3) });
+      expect(o!.parameters).toMatchObject({ type: "change_interval", nextDeliveryOn });
+      return o!.talkTrack!;
+    };
+    expect(said("2026-06-11").ja.pitch).toContain("次回のお届けをスキップして使い切ることもできます");
+    expect(said("2026-06-11").en.pitch).toContain("skip the next delivery");
+    // 6/3 is inside the 3-day cut-off: it ships, so its skip is not offered.
+    expect(said("2026-06-03").ja.pitch).not.toContain("スキップ");
+    expect(said("2026-06-03").en.pitch).not.toContain("skip");
+  });
+
   it("Thompson mode is reproducible with a seed", () => {
     const run = () =>
       Array.from({ length: 20 }, (_, i) => suggestOffers(DEFAULT_CATALOGUE, sub(), { reason: "other", channel: "web", now: NOW, today: TODAY, mode: "thompson", rng: seededRng(i) })[0]!.offerId);
