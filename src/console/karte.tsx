@@ -316,12 +316,17 @@ function SurveyFields(props: { lang: Lang; survey: ConsoleSurvey }) {
  * cancellation request. A caller who gave a reason to cancel: the change is their save — it ends
  * the cancel flow as saved (the note says so).
  */
-function PlanChanges(props: { page: PageContext; sub: Sub; options: PlanOptions; customerId: string; reason: string | null; openFlow: TimelineItem | null; refused?: KarteData["fieldRefusal"] }) {
+function PlanChanges(props: { page: PageContext; sub: Sub; options: PlanOptions; customerId: string; reason: string | null; openFlow: TimelineItem | null; offersFlow: string | null; refused?: KarteData["fieldRefusal"] }) {
   const { page, sub, options: o, openFlow } = props;
   const lang = page.lang;
   // What a change here really does to a cancel flow: the note follows the flow, not only the URL's reason.
   const flowVars = openFlow ? { flow: entryTitle(openFlow, lang), at: when(openFlow.at, lang, page.timeZone) } : null;
-  const note = props.reason
+  // The flow whose offers are on screen is the caller's request: a change here ends that one as saved.
+  const note = props.offersFlow
+    ? flowVars && openFlow!.id === props.offersFlow
+      ? tf(lang, "planChangesSavesOpenFlow", flowVars)
+      : t(lang, "planChangesSaveNote")
+    : props.reason
     ? [t(lang, "planChangesSaveNote"), ...(flowVars ? [tf(lang, "planChangesSupersedesFlow", flowVars)] : [])].join(lang === "ja" ? "" : " ")
     : flowVars
       ? tf(lang, "planChangesSavesOpenFlow", flowVars)
@@ -332,6 +337,7 @@ function PlanChanges(props: { page: PageContext; sub: Sub; options: PlanOptions;
       <input type="hidden" name="customer" value={props.customerId} />
       <input type="hidden" name="sub" value={sub.id} />
       {props.reason ? <input type="hidden" name="reason" value={props.reason} /> : null}
+      {props.offersFlow ? <input type="hidden" name="flow" value={props.offersFlow} /> : null}
       <input type="hidden" name="version" value={String(o.version)} />
       <input type="hidden" name="attempt" value={crypto.randomUUID()} />
       <input type="hidden" name="action" value={action} />
@@ -981,7 +987,7 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
             <UnreadNote lang={lang} part="planOptions" unread={unread.planOptions} />
           </section>
         ) : null}
-        {focus && data.planOptions && focus.status !== "canceled" ? <PlanChanges page={page} sub={focus} options={data.planOptions} customerId={customer.id} reason={data.reason} openFlow={data.openFlow} refused={data.fieldRefusal} /> : null}
+        {focus && data.planOptions && focus.status !== "canceled" ? <PlanChanges page={page} sub={focus} options={data.planOptions} customerId={customer.id} reason={data.reason} openFlow={data.openFlow} offersFlow={data.offersFlow} refused={data.fieldRefusal} /> : null}
 
         {focus && !live ? <Cancellation page={page} sub={focus} words={words} /> : null}
 

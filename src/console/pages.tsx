@@ -605,7 +605,11 @@ export function consolePages(app: Fetcher) {
     const ifMatch = { "if-match": `"${form.version ?? ""}"` };
     const key = attemptKey(form);
     const failed = refusalOf(c, who.page, form);
-    if (form.reason) {
+    // The flow 「提案を表示」 opened for this reason, still open: the change ends it as saved
+    // (cancel-flows/saved-by-change) — one request, not that one superseded and a second opened.
+    const open = form.reason && form.flow ? await api("GET", `/v1/cancel-flows/${encodeURIComponent(form.flow)}`) : null;
+    const continues = open?.status === 200 && open.body.subscriptionId === form.sub && open.body.reason === form.reason && (open.body.status === "open" || open.body.status === "offered");
+    if (form.reason && !continues) {
       // A change the rules then refuse (rare: the form offers only what plan-options allows)
       // leaves this flow open; the operator's next save or cancellation supersedes it.
       const started = await api("POST", `/v1/subscriptions/${sub}/cancel-flows`, { channel: "operator" }, { ...ifMatch, ...key("start") });

@@ -454,6 +454,27 @@ describe("the operator console in a browser", () => {
     expect(reasons[0].data.noOfferBecause).toBeNull();
   });
 
+  it("a plan change after the offers came on screen ends that flow as saved: one request, not a second flow", async () => {
+    const [customer, sub] = [uid("C"), uid("S")];
+    await h.request("PUT", `/v1/customers/${customer}`, { key: shopA.key, body: customerBody({ name: "一件 保子", phone: "090-3232-1212" }) });
+    await h.request("PUT", `/v1/subscriptions/${sub}`, { key: shopA.key, body: subscriptionBody(customer, { quantity: 2, deliveriesCompleted: 2, intervalDays: 30, nextDeliveryOn: addDays(localDate(new Date(), "Asia/Tokyo"), 20) }) });
+    const operatorFlows = async () => ((await h.request("GET", "/v1/metrics/retention?groupBy=channel", { key: shopA.key })).body.groups as any[]).find((g) => g.key === "operator") ?? { started: 0, saved: 0 };
+    const before = await operatorFlows();
+    const page = await as(shopA);
+    const flowId = await giveReason(page, `${api.url}/console?customer=${customer}&sub=${sub}`, "surplus_stock");
+    const plan = page.locator("section[aria-labelledby=plan]");
+    await expect(plan.locator("p.note").textContent()).resolves.toContain("「継続」（解約阻止）として記録されます");
+    expect(await plan.locator("p.note").textContent()).not.toContain("中断");
+    await plan.getByLabel("お届け間隔").selectOption("60");
+    await plan.getByRole("button", { name: "お届け間隔を変更" }).click();
+    await expect(page.locator(".notice").textContent()).resolves.toContain("お客様は継続されます");
+    const after = await operatorFlows();
+    expect([after.started - before.started, after.saved - before.saved]).toEqual([1, 1]);
+    const evidence = (await h.request("GET", `/v1/cancel-flows/${flowId}`, { key: shopA.key })).body;
+    expect(evidence.status).toBe("saved");
+    expect(evidence.steps.map((x: any) => x.type)).toEqual(["started", "reason_given", "saved_by_plan_change"]);
+  });
+
   it("reads the disclosures and the receipt in the caller's language, the operator's one click away, and records the language read in", async () => {
     const [customer, sub] = [uid("C"), uid("S")];
     await h.request("PUT", `/v1/customers/${customer}`, { key: shopA.key, body: customerBody({ name: "Emma Clark", phone: "090-4141-1212", locale: "en" }) });
