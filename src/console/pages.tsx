@@ -555,7 +555,8 @@ export function consolePages(app: Fetcher) {
     const who = await operator(c, form);
     if (who instanceof Response) return who;
     const { api } = who;
-    if (!form.reason) return backTo(c, form, { done: "unchanged" });
+    // No reason picked (「—」): back to the karte as it was, nothing opened.
+    if (!form.reason) return c.redirect(`/console?${new URLSearchParams({ customer: form.customer ?? "", sub: form.sub ?? "" })}`, 303);
     const key = attemptKey(form);
     const failed = refusalOf(c, who.page, form);
     const started = await api("POST", `/v1/subscriptions/${encodeURIComponent(form.sub ?? "")}/cancel-flows`, { channel: "operator" }, { ...(form.version ? { "if-match": `"${form.version}"` } : {}), ...key("start") });
