@@ -293,6 +293,7 @@ export const cancelFlowsRouter = domainRouter()
             { channel: "operator" as const, description: ja ? "お客様窓口のオペレーター" : "Our customer desk" },
           ],
           cutoff: { changeCutoffDays: settings.changeCutoffDays, rule: cutoffRule(settings.changeCutoffDays, lang), nextDeliveryOn: next?.on ?? null, lastDayToStopNextDelivery: lastDay, nextDeliveryStoppedIfCanceledNow: next?.stopped ?? null },
+          effectiveOnIfCanceledNow: sub.status === "canceled" ? null : terms.effectiveOn,
           commitment: terms.commitment
             ? {
                 minDeliveries: terms.commitment.minDeliveries,

@@ -60,6 +60,27 @@ const SurveyAnswerItem = z.strictObject({ questionId: z.string().min(1).max(64),
 export const ConfirmBody = z
   .strictObject({
     acknowledgeFee: z.boolean().optional().openapi({ description: "Required (true) when a disclosed early-cancellation fee applies." }),
+    acknowledgementWording: z
+      .string()
+      .min(1)
+      .max(500)
+      .optional()
+      .openapi({
+        description:
+          "The wording of the fee acknowledgement as it was ticked (the customer's own box, or an operator's 「解約手数料を読み上げ、お客様の了承を得ました」): kept with `acknowledgeFee` in the `cancel_confirmed` step's `feeAcknowledgement`, beside who ticked it.",
+        example: "解約手数料を読み上げ、お客様の了承を得ました",
+      }),
+    disclosedIn: z
+      .enum(["ja", "en"])
+      .optional()
+      .openapi({ description: "The language the cancellation's disclosures (end date, next delivery, charges, fee) were given to the customer in — on a call, the language the operator read them in, which need not be the screen's. Default: the request's language. Recorded as the `cancel_confirmed` step's `disclosedIn`." }),
+    call: z
+      .strictObject({
+        startedAt: Instant.optional().openapi({ description: "When the call began." }),
+        callId: z.string().min(1).max(128).optional().openapi({ description: "The phone system's id for the call.", example: "CALL-20261202-0042" }),
+      })
+      .optional()
+      .openapi({ description: "A cancellation taken on a call: its start and the phone system's id, either or both, kept in the `cancel_confirmed` step's `call` so the recording can be found." }),
     channel: Channel.optional(),
     // The survey's parts never block leaving: a part that does not fit its shape is caught here
     // (null / absent) and the route lists it in `exitSurvey.ignored` (`unusableSurveyParts`).
@@ -324,6 +345,22 @@ const StepData = documentsRecord(
       comeback: z.enum(["suggested", "sent"]).optional().openapi({ description: "`win_back_accepted` of a comeback offer: taken from the candidates list (`suggested`) or the message sent (`sent`)." }),
       change: z.string().optional().openapi({ description: "`saved_by_plan_change`: the change type (`skip`, `pause`, …) that saved the flow." }),
       acknowledgeFee: z.boolean().optional().openapi({ description: "`cancel_confirmed`: the early-cancellation fee was acknowledged." }),
+      feeAcknowledgement: z
+        .object({
+          by: z.enum(["customer", "operator", "key", "system"]).openapi({
+            description: "Who ticked it: `customer` in their own session, `operator` for the caller on their spoken consent (the step's `actor` names the operator), `key` a shop's system with its API key (its site, its IVR).",
+          }),
+          wording: z.string().nullable().openapi({ description: "The wording ticked, as the confirmation sent it (`acknowledgementWording`); null when it was not sent." }),
+        })
+        .nullable()
+        .optional()
+        .openapi({ description: "`cancel_confirmed`: how the early-cancellation fee was acknowledged (null: no fee to acknowledge, or none acknowledged). Absent on steps recorded before it was kept." }),
+      disclosedIn: z.enum(["ja", "en"]).optional().openapi({ description: "`cancel_confirmed`: the language the disclosures were given in (on a call, read out in); `started`'s `displayedIn` is the screen's. Absent on steps recorded before it was kept." }),
+      call: z
+        .object({ startedAt: Instant.nullable(), callId: z.string().nullable() })
+        .nullable()
+        .optional()
+        .openapi({ description: "`cancel_confirmed`: the call the cancellation was taken on, as the confirmation named it (null: none named)." }),
       confirmationNumber: z.string().nullable().optional().openapi({ description: "`cancel_confirmed` and the fee steps: the cancellation's receipt number; `subscription_canceled`: the receipt number of the flow that cancelled the plan (null: cancelled by a sync)." }),
       terms: TermsRecord.optional().openapi({ description: "`cancel_confirmed`: the terms the cancellation was received under." }),
       receipt: Both.optional().openapi({ description: "`cancel_confirmed`: the receipt text in both languages." }),
@@ -396,6 +433,7 @@ export const CancellationInfo = z
       lastDayToStopNextDelivery: CalendarDate.nullable(),
       nextDeliveryStoppedIfCanceledNow: z.boolean().nullable(),
     }),
+    effectiveOnIfCanceledNow: CalendarDate.nullable().openapi({ description: "The subscription's last day (解約日) for a cancellation received now, tenant-local: today, or the date of a delivery already inside the cut-off; null for a canceled subscription." }),
     commitment: CommitmentInfo.nullable(),
     chargesIfCanceledNow: z.array(Charge),
     retentionPolicy: z.enum(["oneOffer", "noOffer", "afterCancellation"]),

@@ -350,6 +350,12 @@ export async function acceptOffer(store: TenantStore, flowId: string, offerId: s
 
 export type ConfirmInput = {
   acknowledgeFee?: boolean;
+  /** The acknowledgement's wording as ticked (kept with who ticked it). */
+  acknowledgementWording?: string;
+  /** The language the disclosures were given in (on a call, read out in); default the request's. */
+  disclosedIn?: Lang;
+  /** A phone cancellation's call: its start and the phone system's id. */
+  call?: { startedAt?: string; callId?: string };
   survey?: (SurveyAnswer | null)[];
   keepInTouch?: boolean;
   returnOn?: string;
@@ -467,6 +473,12 @@ export async function confirmCancellation(store: TenantStore, flowId: string, in
     await closeFlowsOnCancellation(s, [sub.id], receivedAt, { channel, actor: ctx.actor, changeId: change.id, confirmationNumber: number });
     await addStep(s, flowId, "cancel_confirmed", channel, at, {
       acknowledgeFee: input.acknowledgeFee ?? false,
+      // Who ticked the fee box, in which words: an operator's tick on a caller's spoken consent is
+      // not the customer's own (the actor says which operator).
+      feeAcknowledgement: terms.fee && input.acknowledgeFee === true ? { by: ctx.actor.type, wording: input.acknowledgementWording ?? null } : null,
+      // What the customer heard, not the screen's language (`started.displayedIn`).
+      disclosedIn: input.disclosedIn ?? ctx.lang,
+      call: input.call && (input.call.startedAt || input.call.callId) ? { startedAt: input.call.startedAt ?? null, callId: input.call.callId ?? null } : null,
       confirmationNumber: number,
       terms,
       receipt,

@@ -7,7 +7,7 @@ import { formatMoney } from "../platform/numbers";
 import { WinbackPanel, type KarteWinback } from "./winback";
 import type { ReactivationWindow } from "../plan-changes/rules";
 import { discountedPrice, upcomingDiscount } from "../plan-changes/discount";
-import { localDate, writeDate } from "../platform/dates";
+import { addDays, localDate, writeDate, zonedInstant } from "../platform/dates";
 import { displayPhone } from "../platform/phone";
 import { unitWord, writeQuantity } from "../platform/quantity";
 import {
@@ -80,7 +80,9 @@ export type KnowledgeEntry = { id: string; title: { ja: string; en: string }; bo
 type CancellationInfo = {
   commitment: { acknowledgeFeeRequired: boolean; basis: string | null } | null;
   chargesIfCanceledNow: { type: string; amount: Money; basis: string }[];
-  cutoff: { rule: string };
+  cutoff: { rule: string; nextDeliveryOn: string | null; nextDeliveryStoppedIfCanceledNow: boolean | null };
+  /** 解約日 for a cancellation now (null: none to make). */
+  effectiveOnIfCanceledNow: string | null;
   status: string;
 };
 
@@ -126,6 +128,27 @@ export function surveyAnswersOf(form: Record<string, string>): { survey?: { ques
     ...(survey.length > 0 ? { survey } : {}),
     ...(form.keepInTouch === "yes" ? { keepInTouch: true } : form.keepInTouch === "no" ? { keepInTouch: false } : {}),
     ...(form.returnOn ? { returnOn: form.returnOn } : {}),
+  };
+}
+
+/**
+ * What the cancel form adds to the confirmation as the call's evidence: the fee acknowledgement
+ * with the words the operator ticked (their tick on the caller's spoken consent, recorded as the
+ * operator's), the language the disclosures were read in, and the call — its start, a time today
+ * shop-local (one later than now was yesterday's), and the phone system's id — when given. Pure.
+ */
+export function callRecordOf(form: Record<string, string>, page: { lang: Lang; today: string; timeZone: string }, now: Date) {
+  const time = form.callStartedAt ?? "";
+  let startedAt: string | null = null;
+  if (/^\d{2}:\d{2}(:\d{2})?$/.test(time)) {
+    startedAt = zonedInstant(page.today, time, page.timeZone);
+    if (new Date(startedAt) > now) startedAt = zonedInstant(addDays(page.today, -1), time, page.timeZone);
+  }
+  const callId = (form.callId ?? "").trim().slice(0, 128);
+  return {
+    ...(form.acknowledgeFee === "true" ? { acknowledgeFee: true, acknowledgementWording: t(page.lang, "feeReadOut") } : {}),
+    ...(form.disclosedIn === "ja" || form.disclosedIn === "en" ? { disclosedIn: form.disclosedIn } : {}),
+    ...(startedAt || callId ? { call: { ...(startedAt ? { startedAt } : {}), ...(callId ? { callId } : {}) } } : {}),
   };
 }
 
@@ -178,7 +201,12 @@ export type KarteData = {
   reasons: { code: string; label: string; followUpHint: string }[];
   focus: Sub | null;
   reason: string | null;
+  /** The offers the operator flow's reason step showed (at most the shop's `offersPerFlow`), in the page's language. */
   offers: Offer[];
+  /** That flow: the offers' accept and the cancellation continue it, so what was on screen is what it records as shown. */
+  offersFlow: string | null;
+  /** The language the cancellation's disclosures are read to the caller in: their `locale`, else the shop's. */
+  disclosureLang: Lang;
   knowledge: KnowledgeEntry[];
   cancellation: CancellationInfo | null;
   planOptions: PlanOptions | null;
@@ -289,12 +317,17 @@ function SurveyFields(props: { lang: Lang; survey: ConsoleSurvey }) {
  * cancellation request. A caller who gave a reason to cancel: the change is their save — it ends
  * the cancel flow as saved (the note says so).
  */
-function PlanChanges(props: { page: PageContext; sub: Sub; options: PlanOptions; customerId: string; reason: string | null; openFlow: TimelineItem | null; refused?: KarteData["fieldRefusal"] }) {
+function PlanChanges(props: { page: PageContext; sub: Sub; options: PlanOptions; customerId: string; reason: string | null; openFlow: TimelineItem | null; offersFlow: string | null; refused?: KarteData["fieldRefusal"] }) {
   const { page, sub, options: o, openFlow } = props;
   const lang = page.lang;
   // What a change here really does to a cancel flow: the note follows the flow, not only the URL's reason.
   const flowVars = openFlow ? { flow: entryTitle(openFlow, lang), at: when(openFlow.at, lang, page.timeZone) } : null;
-  const note = props.reason
+  // The flow whose offers are on screen is the caller's request: a change here ends that one as saved.
+  const note = props.offersFlow
+    ? flowVars && openFlow!.id === props.offersFlow
+      ? tf(lang, "planChangesSavesOpenFlow", flowVars)
+      : t(lang, "planChangesSaveNote")
+    : props.reason
     ? [t(lang, "planChangesSaveNote"), ...(flowVars ? [tf(lang, "planChangesSupersedesFlow", flowVars)] : [])].join(lang === "ja" ? "" : " ")
     : flowVars
       ? tf(lang, "planChangesSavesOpenFlow", flowVars)
@@ -305,6 +338,7 @@ function PlanChanges(props: { page: PageContext; sub: Sub; options: PlanOptions;
       <input type="hidden" name="customer" value={props.customerId} />
       <input type="hidden" name="sub" value={sub.id} />
       {props.reason ? <input type="hidden" name="reason" value={props.reason} /> : null}
+      {props.offersFlow ? <input type="hidden" name="flow" value={props.offersFlow} /> : null}
       <input type="hidden" name="version" value={String(o.version)} />
       <input type="hidden" name="attempt" value={crypto.randomUUID()} />
       <input type="hidden" name="action" value={action} />
@@ -758,6 +792,70 @@ const bandName = (band: string, lang: Lang) => BAND_LABELS[band]?.[lang] ?? band
 /** 「36（中）」 / "36 (medium)". */
 const scoreWithBand = (r: { score: number; band: string }, lang: Lang) => (lang === "ja" ? `${r.score}（${bandName(r.band, lang)}）` : `${r.score} (${bandName(r.band, lang)})`);
 
+/**
+ * What cancelling now means, as the portal shows it before confirming: the end date (解約日) and
+ * whether the next delivery (with its date) stops or still ships. The cut-off rule and the charges
+ * follow in the cancel box.
+ */
+function Disclosures(props: { lang: Lang; info: CancellationInfo; today: string }) {
+  const { lang, info } = props;
+  const next = info.cutoff.nextDeliveryOn;
+  return (
+    <dl class="disclosures" aria-label={t(lang, "disclosures")}>
+      {info.effectiveOnIfCanceledNow ? (
+        <>
+          <dt>{t(lang, "canceledOn")}</dt>
+          <dd data-disclosure="effective-on">{writeDate(info.effectiveOnIfCanceledNow, lang, "full", props.today)}</dd>
+        </>
+      ) : null}
+      {next ? (
+        <>
+        <dt>{t(lang, "nextDelivery")}</dt>
+        <dd data-disclosure="next-delivery">{tf(lang, info.cutoff.nextDeliveryStoppedIfCanceledNow === false ? "nextDeliveryShips" : "nextDeliveryStops", { date: writeDate(next, lang, "full", props.today) })}</dd>
+        </>
+      ) : null}
+    </dl>
+  );
+}
+
+/** The disclosures as sentences for the caller, in `read` (their language), and the step after. Pure words: no API text. */
+export function readOutScript(read: Lang, info: CancellationInfo, today: string): string[] {
+  const date = (d: string) => writeDate(d, read, "full", today);
+  const lines: string[] = [];
+  if (info.effectiveOnIfCanceledNow) lines.push(tf(read, "scriptEnd", { date: date(info.effectiveOnIfCanceledNow) }));
+  const next = info.cutoff.nextDeliveryOn;
+  if (next) lines.push(tf(read, info.cutoff.nextDeliveryStoppedIfCanceledNow === false ? "scriptShips" : "scriptStops", { date: date(next) }));
+  const charges = info.chargesIfCanceledNow;
+  if (charges.length === 0) lines.push(t(read, "scriptNoCharges"));
+  else {
+    const currency = charges[0]!.amount.currency;
+    lines.push(tf(read, "scriptCharges", { total: formatMoney({ amount: charges.filter((c) => c.amount.currency === currency).reduce((n, c) => n + c.amount.amount, 0), currency }, read) }));
+    const fee = charges.find((c) => c.type === "early_cancellation_fee");
+    if (fee) lines.push(tf(read, "scriptFee", { amount: formatMoney(fee.amount, read) }));
+  }
+  lines.push(t(read, "scriptConfirm"));
+  return lines;
+}
+
+/** The read-out script in the caller's language, and in the operator's when that differs. */
+function ReadOut(props: { lang: Lang; read: Lang; info: CancellationInfo; today: string }) {
+  const { lang, read } = props;
+  return (
+    <div class="talk read-out">
+      <h4>{tf(lang, "readOut", { lang: t(lang, `langName_${read}`) })}</h4>
+      <p lang={read} data-read-out={read}>
+        {readOutScript(read, props.info, props.today).join(read === "ja" ? "" : " ")}
+      </p>
+      {read !== lang ? (
+        <details>
+          <summary>{tf(lang, "readOutIn", { lang: t(lang, `langName_${lang}`) })}</summary>
+          <p lang={lang}>{readOutScript(lang, props.info, props.today).join(lang === "ja" ? "" : " ")}</p>
+        </details>
+      ) : null}
+    </div>
+  );
+}
+
 export function KartePage(props: { page: PageContext; data: KarteData; search: string }) {
   const { page, data } = props;
   const lang = page.lang;
@@ -890,7 +988,7 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
             <UnreadNote lang={lang} part="planOptions" unread={unread.planOptions} />
           </section>
         ) : null}
-        {focus && data.planOptions && focus.status !== "canceled" ? <PlanChanges page={page} sub={focus} options={data.planOptions} customerId={customer.id} reason={data.reason} openFlow={data.openFlow} refused={data.fieldRefusal} /> : null}
+        {focus && data.planOptions && focus.status !== "canceled" ? <PlanChanges page={page} sub={focus} options={data.planOptions} customerId={customer.id} reason={data.reason} openFlow={data.openFlow} offersFlow={data.offersFlow} refused={data.fieldRefusal} /> : null}
 
         {focus && !live ? <Cancellation page={page} sub={focus} words={words} /> : null}
 
@@ -911,9 +1009,13 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
             <h2 id="retention">
               {t(lang, "retention")}: <SubName sub={focus} page={page} />
             </h2>
-            <form method="get" action="/console" class="row">
+            {/* Posted: the API's reason step decides the offers (at most the shop's offersPerFlow) and records them as shown. */}
+            <form method="post" action="/console/reason" class="row">
+              <input type="hidden" name="csrf" value={page.csrf} />
               <input type="hidden" name="customer" value={customer.id} />
               <input type="hidden" name="sub" value={focus.id} />
+              <input type="hidden" name="version" value={String(focus.version)} />
+              <input type="hidden" name="attempt" value={crypto.randomUUID()} />
               <label for="reason">{t(lang, "reason")}</label>
               <select id="reason" name="reason">
                 <option value="">—</option>
@@ -929,7 +1031,8 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
 
             {/* The offers first, then the cancellation (with the record of which one was presented) right after them: never hidden behind. */}
             {data.reason && unread.offers ? <UnreadNote lang={lang} part="offers" unread={unread.offers} /> : null}
-            {data.reason && !unread.offers && data.offers.length === 0 ? <p>{t(lang, "noOffersForReason")}</p> : null}
+            {data.reason && !data.offersFlow && !unread.offers ? <p>{t(lang, "offersAsk")}</p> : null}
+            {data.reason && data.offersFlow && data.offers.length === 0 ? <p>{t(lang, "noOffersForReason")}</p> : null}
             {data.reason && data.offers.length > 0 ? (
               <>
                 {/* Focused after 「提案を表示」 (console.ts): the offers are read first, not 40 stops down. */}
@@ -971,9 +1074,11 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
                             </ul>
                           </details>
                         ) : null}
-                        {call || data.reason ? (
+                        {/* Taking it and cancelling side by side, equally prominent (one save offer, then a way to cancel). */}
+                        <div class="choices">
                           <form method="post" action="/console/apply">
                             {hidden}
+                            <input type="hidden" name="flow" value={data.offersFlow ?? ""} />
                             <input type="hidden" name="offerId" value={o.offerId} />
                             <input type="hidden" name="version" value={String(focus.version)} />
                             <input type="hidden" name="attempt" value={crypto.randomUUID()} />
@@ -981,7 +1086,12 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
                               {t(lang, call ? "apply" : "acceptOffer")}: {o.title}
                             </button>
                           </form>
-                        ) : null}
+                          {data.cancellation ? (
+                            <a href="#cancel-title" class="button primary" data-cancel-instead="">
+                              {t(lang, "cancelInstead")}
+                            </a>
+                          ) : null}
+                        </div>
                       </li>
                     );
                   })}
@@ -999,7 +1109,8 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
             {data.cancellation ? (
               <form method="post" action="/console/cancel" class="cancel" aria-labelledby="cancel-title">
                 {hidden}
-                <h3 id="cancel-title">{t(lang, "cancel")}</h3>
+                <h3 id="cancel-title" tabindex={-1}>{t(lang, "cancel")}</h3>
+                <Disclosures lang={lang} info={data.cancellation} today={page.today} />
                 <p>{data.cancellation.cutoff.rule}</p>
                 {data.cancellation.chargesIfCanceledNow.length > 0 ? (
                   <ul aria-label={t(lang, "charges")}>
@@ -1018,24 +1129,33 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
                     <label for="ack">{t(lang, "feeReadOut")}</label>
                   </p>
                 ) : null}
-                {data.reason && data.offers.length > 0 ? (
-                  // What the operator offered decides what the offer statistics learn: none by default.
-                  <p>
-                    <label for="presented">{t(lang, "offerPresented")}</label>{" "}
-                    <select id="presented" name="presentedOfferId">
-                      <option value="">{t(lang, "noOfferPresented")}</option>
-                      {data.offers.map((o) => (
-                        <option value={o.offerId}>{o.title}</option>
-                      ))}
-                    </select>
-                  </p>
+                <ReadOut lang={lang} read={data.disclosureLang} info={data.cancellation} today={page.today} />
+                <p class="row">
+                  <label for="disclosed-in">{t(lang, "disclosedIn")}</label>
+                  <select id="disclosed-in" name="disclosedIn">
+                    {(["ja", "en"] as const).map((l) => (
+                      <option value={l} selected={l === data.disclosureLang}>
+                        {t(lang, `langName_${l}`)}
+                      </option>
+                    ))}
+                  </select>
+                </p>
+                <p class="row">
+                  <label for="call-started">{t(lang, "callStartedAt")}</label>
+                  <input type="time" id="call-started" name="callStartedAt" />
+                  <label for="call-id">{t(lang, "callId")}</label>
+                  <input type="text" id="call-id" name="callId" maxlength={128} autocomplete="off" />
+                </p>
+                {data.offers.length > 0 ? (
+                  // The flow recorded them as shown when they came on screen; confirming records them declined.
+                  <p>{tf(lang, "offersShownDeclined", { titles: data.offers.map((o) => o.title).join("、") })}</p>
                 ) : null}
                 {unread.exitSurvey ? <UnreadNote lang={lang} part="exitSurvey" unread={unread.exitSurvey} /> : null}
                 {data.exitSurvey ? <SurveyFields lang={lang} survey={data.exitSurvey} /> : null}
                 <input type="hidden" name="version" value={String(focus.version)} />
                 {/* One operator action: its calls' Idempotency-Keys, the same when the console sends it again. */}
                 <input type="hidden" name="attempt" value={crypto.randomUUID()} />
-                {data.retryFlow ? <input type="hidden" name="flow" value={data.retryFlow} /> : null}
+                {data.offersFlow ?? data.retryFlow ? <input type="hidden" name="flow" value={(data.offersFlow ?? data.retryFlow)!} /> : null}
                 <button type="submit" class="danger" id="confirm-cancel">
                   {t(lang, "confirmCancel")}
                 </button>

@@ -9,14 +9,14 @@ import type { AppEnv } from "../platform/env";
 import { ApiError, asApiError } from "../platform/errors";
 import { databaseFailure } from "../db/client";
 import { mayHaveApplied, retryAfterSeconds, retryDelay } from "../platform/retry";
-import { localDate } from "../platform/dates";
+import { localDate, writeDate } from "../platform/dates";
 import { isWithheldCallerId, normalizeEmail, parsePhone } from "../platform/phone";
 import { TenantStore } from "../platform/tenancy";
 import { findTenant } from "../tenants/keys";
 import { ASSETS } from "./assets.generated";
 import { reactivationWindow, type ReactivationWindow } from "../plan-changes/rules";
 import { feeOnReactivation } from "../cancel-flows/terms";
-import { KartePage, KnowledgeList, unreadOf, type Unread, localSurvey, proposedFirstDelivery, ReactivationPage, surveyAnswersOf, type ExitSurveyAnswer, type KarteData, type KnowledgeEntry, type Offer, type PlanOptions, type Sub, type TimelineItem } from "./karte";
+import { callRecordOf, KartePage, KnowledgeList, unreadOf, type Unread, localSurvey, proposedFirstDelivery, ReactivationPage, surveyAnswersOf, type ExitSurveyAnswer, type KarteData, type KnowledgeEntry, type Offer, type PlanOptions, type Sub, type TimelineItem } from "./karte";
 import { Bare, Layout, type PageContext } from "./layout";
 import { MetricsPage } from "./metrics";
 import { changeCallOf, changedPathOf, changedWords, fieldRefusalOf, fieldRefusalOfQuery, fieldRefusalWords, type FieldRefusal } from "./plan";
@@ -401,22 +401,36 @@ export function consolePages(app: Fetcher) {
     // past its expiry is no longer open): a plan change made now closes it as saved.
     const flowItem = cancellable ? ((timeline.body?.data ?? []) as TimelineItem[]).find((i) => i.kind === "cancel_flow" && i.subscriptionId === focus.id && (i.type === "open" || i.type === "offered")) : undefined;
     const [offers, knowledge, cancellation, survey, planOptions, held, flow] = await Promise.all([
-      cancellable && reason ? api("GET", `/v1/subscriptions/${encodeURIComponent(focus.id)}/offers?reason=${reason}&channel=operator&limit=3`) : null,
+      // Only the observed save rates: which offers are on screen is the flow's reason step's to decide.
+      cancellable && reason && (flowItem || q.flow) ? api("GET", `/v1/subscriptions/${encodeURIComponent(focus.id)}/offers?reason=${reason}&channel=operator&limit=20`) : null,
       api("GET", `/v1/knowledge?${kq}`),
       cancellable ? api("GET", `/v1/subscriptions/${encodeURIComponent(focus.id)}/cancellation-info`) : null,
       cancellable ? api("GET", "/v1/exit-survey") : null,
       cancellable ? api("GET", `/v1/subscriptions/${encodeURIComponent(focus.id)}/plan-options`) : null,
       focus?.status === "canceled" ? winbackOf(c, api, lang, customerId, focus.id) : null,
-      flowItem ? api("GET", `/v1/cancel-flows/${encodeURIComponent(flowItem.id)}`) : null,
+      // The newest open flow, or the one /console/reason just opened (named in the URL: read even when the timeline is not).
+      flowItem || (cancellable && reason && q.flow) ? api("GET", `/v1/cancel-flows/${encodeURIComponent(flowItem?.id ?? q.flow!)}`) : null,
     ]);
     // The other parts each say in their place that they could not be read just now (never "none").
     const unread: KarteData["unread"] = {};
-    const parts = { risk, timeline, reasons, offers, knowledge, cancellation, exitSurvey: survey, planOptions, winback: held && "unread" in held ? held : null } as const;
+    // The offers on screen are the open flow's: unread when it could not be read.
+    const parts = { risk, timeline, reasons, offers: reason ? flow : null, knowledge, cancellation, exitSurvey: survey, planOptions, winback: held && "unread" in held ? held : null } as const;
     for (const [part, res] of Object.entries(parts)) {
       const u = res && "unread" in res ? res : unreadOf(res);
       if (u) unread[part as keyof typeof parts] = u;
     }
-    const openFlow = flowItem && flow?.status === 200 && (flow.body.status === "open" || flow.body.status === "offered") ? { ...flowItem, type: flow.body.status as string } : null;
+    const flowOpen = flow?.status === 200 && flow.body.subscriptionId === focus?.id && (flow.body.status === "open" || flow.body.status === "offered");
+    const openFlow = flowItem && flowOpen && flow!.body.flowId === flowItem.id ? { ...flowItem, type: flow!.body.status as string } : null;
+    // The operator's flow for this reason (console /console/reason): its reason step chose the offers
+    // (at most the shop's offersPerFlow) and recorded them as shown; the karte shows exactly those.
+    // (Not a flow the cancel form gave the reason with no offer on screen: that one asked for none.)
+    const reasonStep = flowOpen && reason && flow!.body.channel === "operator" && flow!.body.reason === reason ? (flow!.body.steps as { type: string; data: Record<string, any> }[]).find((x) => x.type === "reason_given") : undefined;
+    const offersFlow = reasonStep && reasonStep.data.noOfferBecause !== "operator_presented_none" ? (flow!.body as { flowId: string }) : null;
+    const rates = new Map(((offers?.status === 200 ? offers.body.data : []) as Offer[]).map((o) => [o.offerId, o.observedSaveRate]));
+    const shown = (offersFlow ? (reasonStep?.data.offersShown ?? []) : []) as { offerId: string; type: string; parameters: Record<string, unknown>; title: Record<Lang, string>; description: Record<Lang, string>; talkTrack?: Record<Lang, Offer["talkTrack"]> | null }[];
+    const flowOffers: Offer[] = shown.map((o) => ({ offerId: o.offerId, type: o.type, parameters: o.parameters, title: o.title[lang], description: o.description[lang], talkTrack: o.talkTrack?.[lang] ?? null, ...(rates.get(o.offerId) ? { observedSaveRate: rates.get(o.offerId)! } : {}) }));
+    // The disclosures are read in the caller's language: theirs when the shop has it, else the shop's.
+    const disclosureLang: Lang = lookup.customer.locale === "en" || lookup.customer.locale === "ja" ? lookup.customer.locale : c.get("caller").settings.locale;
     const reactivation = focus?.status === "canceled" ? reactivationOf(c, focus, page.today) : null;
     const facts = held && "unread" in held ? null : held;
     const winback = facts && focus && reactivation ? await proposedComeback(c, lang, focus, reactivation, facts) : facts;
@@ -434,7 +448,9 @@ export function consolePages(app: Fetcher) {
       reasons: reasons.body?.data ?? [],
       focus,
       reason,
-      offers: (offers?.body?.data ?? []) as Offer[],
+      offers: flowOffers,
+      offersFlow: offersFlow?.flowId ?? null,
+      disclosureLang,
       knowledge: (knowledge.body?.data ?? []) as KnowledgeEntry[],
       cancellation: cancellation?.status === 200 ? cancellation.body : null,
       planOptions: planOptions?.status === 200 ? (planOptions.body as PlanOptions) : null,
@@ -539,25 +555,44 @@ export function consolePages(app: Fetcher) {
     return backTo(c, form, { done: "reactivated" });
   });
 
+  /**
+   * The caller's reason to cancel: a cancel flow on channel operator (`If-Match` on the version on
+   * screen) given that reason, whose step decides the offers — at most the shop's `offersPerFlow`,
+   * none under its policy, holdout or none eligible — and records them as shown. The karte shows
+   * that flow's offers, beside the way to cancel, and its accept or confirm continues it.
+   */
+  pages.post("/console/reason", async (c) => {
+    const form = await formOf(c);
+    const who = await operator(c, form);
+    if (who instanceof Response) return who;
+    const { api } = who;
+    // No reason picked (「—」): back to the karte as it was, nothing opened.
+    if (!form.reason) return c.redirect(`/console?${new URLSearchParams({ customer: form.customer ?? "", sub: form.sub ?? "" })}`, 303);
+    const key = attemptKey(form);
+    const failed = refusalOf(c, who.page, form);
+    const started = await api("POST", `/v1/subscriptions/${encodeURIComponent(form.sub ?? "")}/cancel-flows`, { channel: "operator" }, { ...(form.version ? { "if-match": `"${form.version}"` } : {}), ...key("start") });
+    if (started.status !== 201) return failed(started);
+    const flow = started.body.flowId as string;
+    const given = await api("POST", `/v1/cancel-flows/${encodeURIComponent(flow)}/reason`, { reason: form.reason }, key("reason"));
+    if (given.status !== 200) return failed(given, undefined, flow);
+    const q = new URLSearchParams({ customer: form.customer ?? "", sub: form.sub ?? "", reason: form.reason, flow });
+    return c.redirect(`/console?${q}`, 303);
+  });
+
   pages.post("/console/apply", async (c) => {
     const form = await formOf(c);
     const who = await operator(c, form);
     if (who instanceof Response) return who;
     const { api } = who;
-    const sub = encodeURIComponent(form.sub ?? "");
     const ifMatch = { "if-match": `"${form.version ?? ""}"` };
     const key = attemptKey(form);
     const failed = refusalOf(c, who.page, form);
-    // Offers are shown for a reason only; a change without one is /console/change.
-    if (!form.reason) return backTo(c, form, { error: "offer_not_found" });
-    // The caller gave a reason: the save runs through the cancel flow on channel operator, so it
-    // counts in 解約阻止率 and in the offer's observed save rate, with the operator as actor.
-    const started = await api("POST", `/v1/subscriptions/${sub}/cancel-flows`, { channel: "operator" }, { ...ifMatch, ...key("start") });
-    if (started.status !== 201) return failed(started);
-    const flow = encodeURIComponent(started.body.flowId);
-    const given = await api("POST", `/v1/cancel-flows/${flow}/reason`, { reason: form.reason, offerId: form.offerId ?? "" }, key("reason"));
-    if (given.status !== 200) return failed(given);
-    if (!given.body.offer) return backTo(c, form, { error: "no_offer_in_flow" });
+    // Offers are shown for a reason only, by the flow whose reason step chose them (/console/reason);
+    // a change without one is /console/change.
+    if (!form.reason || !form.flow) return backTo(c, form, { error: "offer_not_found" });
+    // Accepted in that flow on channel operator, so it counts in 解約阻止率 and in the offer's
+    // observed save rate, with the operator as actor (an offer it did not show: 409 offer_not_shown).
+    const flow = encodeURIComponent(form.flow);
     const accepted = await api("POST", `/v1/cancel-flows/${flow}/accept`, { offerId: form.offerId ?? "" }, { ...ifMatch, ...key("accept") });
     if (accepted.status !== 200) return failed(accepted);
     return backTo(c, form, { done: accepted.body.change && accepted.body.change.type !== "discount" && accepted.body.change.type !== "free_gift" ? "saved" : "kept" });
@@ -582,7 +617,11 @@ export function consolePages(app: Fetcher) {
     const ifMatch = { "if-match": `"${form.version ?? ""}"` };
     const key = attemptKey(form);
     const failed = refusalOf(c, who.page, form);
-    if (form.reason) {
+    // The flow 「提案を表示」 opened for this reason, still open: the change ends it as saved
+    // (cancel-flows/saved-by-change) — one request, not that one superseded and a second opened.
+    const open = form.reason && form.flow ? await api("GET", `/v1/cancel-flows/${encodeURIComponent(form.flow)}`) : null;
+    const continues = open?.status === 200 && open.body.subscriptionId === form.sub && open.body.reason === form.reason && (open.body.status === "open" || open.body.status === "offered");
+    if (form.reason && !continues) {
       // A change the rules then refuse (rare: the form offers only what plan-options allows)
       // leaves this flow open; the operator's next save or cancellation supersedes it.
       const started = await api("POST", `/v1/subscriptions/${sub}/cancel-flows`, { channel: "operator" }, { ...ifMatch, ...key("start") });
@@ -637,12 +676,12 @@ export function consolePages(app: Fetcher) {
       flow = started.body.flowId as string;
     }
     if (form.reason && !reasonGiven) {
-      // The flow records as shown (and, on confirming, as declined) only what the operator says they
-      // presented; none unless they pick one.
-      const given = await api("POST", `/v1/cancel-flows/${flow}/reason`, { reason: form.reason, offerId: form.presentedOfferId || null }, key("reason"));
+      // No offer came on screen (the offers are shown by /console/reason's flow, which this one is
+      // not): the flow records none shown and none declined.
+      const given = await api("POST", `/v1/cancel-flows/${flow}/reason`, { reason: form.reason, offerId: null }, key("reason"));
       if (given.status !== 200) return failed(given, undefined, flow);
     }
-    const confirmed = await api("POST", `/v1/cancel-flows/${flow}/confirm`, { ...(form.acknowledgeFee === "true" ? { acknowledgeFee: true } : {}), ...surveyAnswersOf(form) }, key("confirm"));
+    const confirmed = await api("POST", `/v1/cancel-flows/${flow}/confirm`, { ...callRecordOf(form, who.page, c.get("services").now()), ...surveyAnswersOf(form) }, key("confirm"));
     if (confirmed.status !== 200) return failed(confirmed, undefined, flow);
     return c.redirect(`/console/receipt?flow=${flow}&customer=${encodeURIComponent(form.customer ?? "")}`, 303);
   });
@@ -655,6 +694,14 @@ export function consolePages(app: Fetcher) {
     const flow = await api("GET", `/v1/cancel-flows/${encodeURIComponent(c.req.query("flow") ?? "")}`);
     const step = ((flow.body?.steps ?? []) as { type: string; data: Record<string, unknown> }[]).find((s) => s.type === "cancel_confirmed");
     const customer = c.req.query("customer") ?? "";
+    // The receipt the customer is told is in their language (their locale, else the shop's); the
+    // operator's, when it differs, is one click away.
+    const person = step ? await api("GET", `/v1/customers/${encodeURIComponent(String(flow.body.customerId))}`) : null;
+    const locale = person?.status === 200 ? person.body.locale : null;
+    const theirs: Lang = locale === "ja" || locale === "en" ? locale : c.get("caller").settings.locale;
+    const receipt = (step?.data.receipt ?? {}) as Partial<Record<Lang, string>>;
+    const number = String(step?.data.confirmationNumber ?? "");
+    const endsOn = (step?.data.terms as { effectiveOn?: string } | undefined)?.effectiveOn;
     return c.html(
       <Layout page={page} title={t(lang, "receipt")}>
         <h1>{t(lang, "receipt")}</h1>
@@ -662,9 +709,24 @@ export function consolePages(app: Fetcher) {
           <>
             {/* Focused at load (console.ts): a status already there when the page opens is not read out by itself. */}
             <p role="status" tabindex={-1} data-autofocus="">
-              {t(lang, "confirmationNumber")}: <strong class="confirmation">{String(step.data.confirmationNumber)}</strong>
+              {t(lang, "confirmationNumber")}: <strong class="confirmation">{number}</strong>
             </p>
-            <pre class="receipt">{(step.data.receipt as Record<Lang, string> | undefined)?.[lang] ?? ""}</pre>
+            {endsOn ? (
+              <div class="talk read-out">
+                <h2>{tf(lang, "readOut", { lang: t(lang, `langName_${theirs}`) })}</h2>
+                <p lang={theirs} data-read-out={theirs}>
+                  {tf(theirs, "scriptReceipt", { number, date: writeDate(endsOn, theirs, "full", page.today) })}
+                </p>
+              </div>
+            ) : null}
+            <h2>{tf(lang, "receiptFor", { lang: t(lang, `langName_${theirs}`) })}</h2>
+            <pre class="receipt" lang={theirs} data-receipt={theirs}>{receipt[theirs] ?? ""}</pre>
+            {theirs !== lang ? (
+              <details>
+                <summary>{tf(lang, "receiptOther", { lang: t(lang, `langName_${lang}`) })}</summary>
+                <pre class="receipt" lang={lang} data-receipt={lang}>{receipt[lang] ?? ""}</pre>
+              </details>
+            ) : null}
           </>
         ) : (
           <p>{t(lang, "noCustomer")}</p>

@@ -160,12 +160,13 @@ export const REASON_QUESTIONS: Record<CancellationReasonCode, Localized2<{ openi
 const CLOSING = {
   ja: {
     invite: "よろしければ、このお電話でお手続きいたします。もちろん、このまま解約のお手続きを進めることもできます。",
-    accepted: "ありがとうございます。「{title}」で承りました。内容は確認のご案内でもお送りします。",
+    // Only what the product does: nothing is sent by Tsuzuku, so the agent promises no confirmation.
+    accepted: "ありがとうございます。「{title}」で承りました。変更後の内容（次回のお届け日・金額）を画面のとおりにお伝えします。",
     declined: "承知しました。それでは解約のお手続きを進めます。",
   },
   en: {
     invite: "If you like, I can set that up on this call. Or, if you prefer, I'll go ahead with the cancellation.",
-    accepted: "Thank you — I've set up “{title}”. You'll also receive a confirmation with the details.",
+    accepted: "Thank you — I've set up “{title}”. Let me read you the plan as it now stands (next delivery, price).",
     declined: "Understood. I'll go ahead with the cancellation now.",
   },
 } as const;

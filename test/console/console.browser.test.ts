@@ -56,6 +56,19 @@ async function allViolations(page: Page): Promise<string[]> {
   return result.violations.map((v) => `${v.id} (${v.nodes.length})`);
 }
 
+/**
+ * The caller gives a reason: on the karte `url` the operator picks it and asks for the offers. The
+ * API's reason step chooses them (at most the shop's offersPerFlow) in a flow on channel operator;
+ * back on the karte with that flow. Answers the flow's id.
+ */
+async function giveReason(page: Page, url: string, reason: string): Promise<string> {
+  await page.goto(url);
+  await page.selectOption("#reason", reason);
+  await page.getByRole("button", { name: "提案を表示" }).click();
+  await page.waitForURL(/flow=cf_/);
+  return new URL(page.url()).searchParams.get("flow")!;
+}
+
 beforeAll(async () => {
   h = await nodeHarness();
   [browser, api] = await Promise.all([launchBrowser(), serveOnLoopback((r) => h.app.fetch(r))]);
@@ -309,7 +322,7 @@ describe("the operator console in a browser", () => {
     expect(offerBefore).toBeDefined();
 
     const page = await as(shopA);
-    await page.goto(`${api.url}/console?customer=${ids.customer}&sub=${ids.saveSub}&reason=no_effect`);
+    await giveReason(page, `${api.url}/console?customer=${ids.customer}&sub=${ids.saveSub}`, "no_effect");
     const advice = page.locator("li.offer", { has: page.getByRole("heading", { name: offerBefore.title }) });
     await expect(advice.locator("details.talk").isVisible()).resolves.toBe(true);
     await advice.getByRole("button", { name: /このご提案で継続する/ }).click();
@@ -323,28 +336,31 @@ describe("the operator console in a browser", () => {
     const offerAfter = await observed();
     expect(offerAfter.observedSaveRate.accepted).toBe(offerBefore.observedSaveRate.accepted + 1);
     // The screen shows the moved figure too.
-    await page.goto(`${api.url}/console?customer=${ids.customer}&sub=${ids.saveSub}&reason=no_effect`);
+    await giveReason(page, `${api.url}/console?customer=${ids.customer}&sub=${ids.saveSub}`, "no_effect");
     const rate = offerAfter.observedSaveRate;
     await expect(page.locator("li.offer", { has: page.getByRole("heading", { name: offerBefore.title }) }).locator(".rate").textContent()).resolves.toContain(`(${rate.accepted}/${rate.accepted + rate.declined})`);
 
     // The evidence: the offer as the operator presented it, accepted by the operator.
     const flows = (await h.request("GET", `/v1/customers/${ids.customer}/timeline?limit=50`, { key: shopA.key })).body.data as any[];
-    const flowId = flows.find((i) => i.kind === "cancel_flow")!.id;
+    const flowId = flows.find((i) => i.kind === "cancel_flow" && i.type === "saved")!.id;
     const evidence = (await h.request("GET", `/v1/cancel-flows/${flowId}`, { key: shopA.key })).body;
     expect(evidence).toMatchObject({ channel: "operator", status: "saved", reason: "no_effect", acceptedOfferId: offerBefore.offerId });
     expect(evidence.steps.map((x: any) => [x.type, x.actor?.type])).toEqual([["started", "operator"], ["reason_given", "operator"], ["offer_accepted", "operator"]]);
   });
 
   it("refuses a change made on a version the operator no longer sees", async () => {
+    const [customer, sub] = [uid("C"), uid("S")];
+    const next = addDays(localDate(new Date(), "Asia/Tokyo"), 20);
+    await h.request("PUT", `/v1/customers/${customer}`, { key: shopA.key, body: customerBody({ name: "古版 三子", phone: "090-3333-1212" }) });
+    await h.request("PUT", `/v1/subscriptions/${sub}`, { key: shopA.key, body: subscriptionBody(customer, { quantity: 2, nextDeliveryOn: next, deliveriesCompleted: 2 }) });
     const page = await as(shopA);
-    await page.goto(`${api.url}/console?customer=${ids.customer}&sub=${ids.saveSub}&reason=surplus_stock`);
-    // Someone else changes the subscription while the karte is on screen.
-    await h.request("POST", `/v1/subscriptions/${ids.saveSub}/quantity`, { key: shopA.key, body: { quantity: 3, channel: "web" } });
+    await giveReason(page, `${api.url}/console?customer=${customer}&sub=${sub}`, "surplus_stock");
+    // The shop's system changes the subscription while the karte is on screen.
+    await h.request("PUT", `/v1/subscriptions/${sub}`, { key: shopA.key, body: subscriptionBody(customer, { quantity: 3, nextDeliveryOn: next, deliveriesCompleted: 2 }) });
     await page.locator("li.offer").first().getByRole("button", { name: /この内容で変更する/ }).click();
     expect(new URL(page.url()).searchParams.get("error")).toBe("version_conflict");
     await expect(page.locator(".error").textContent()).resolves.toContain("画面を開いた後に変更されています");
-    const sub = (await h.request("GET", `/v1/subscriptions/${ids.saveSub}`, { key: shopA.key })).body;
-    expect(sub.quantity).toBe(3);
+    expect((await h.request("GET", `/v1/subscriptions/${sub}`, { key: shopA.key })).body.quantity).toBe(3);
   });
 
   it("shows only the errors the console itself names: a sentence in the URL shows nothing", async () => {
@@ -369,9 +385,22 @@ describe("the operator console in a browser", () => {
     expect(await survey.locator("input:checked").count()).toBe(0);
     expect(await page.locator("#survey-bring_back").inputValue()).toBe("");
     expect(await page.locator("#return-on").inputValue()).toBe("");
-    // Which offer the operator presented is theirs to say: none unless they pick one.
-    expect(await page.locator("#presented").inputValue()).toBe("");
+    // No offer asked for: none on screen, and the form asks for none to be chosen.
+    expect(await page.locator("li.offer").count()).toBe(0);
+    expect(await page.locator("#presented").count()).toBe(0);
+    // The disclosures the portal gives, and the words to read them in: the end date, the next delivery stopped, the fee.
+    const next = (await h.request("GET", `/v1/subscriptions/${ids.feeSub}`, { key: shopA.key })).body.nextDeliveryOn as string;
+    const today = localDate(new Date(), "Asia/Tokyo");
+    await expect(page.locator("form.cancel [data-disclosure=effective-on]").textContent()).resolves.toBe(writeDate(today, "ja", "full", today));
+    await expect(page.locator("form.cancel [data-disclosure=next-delivery]").textContent()).resolves.toBe(`${writeDate(next, "ja", "full", today)}：停止します`);
+    const script = (await page.locator("form.cancel [data-read-out=ja]").textContent())!;
+    expect(script).toContain(`解約日は${writeDate(today, "ja", "full", today)}です。次回${writeDate(next, "ja", "full", today)}のお届けは停止いたします。`);
+    expect(script).toContain("解約手数料は5,000円です");
+    expect(script).toContain("確定後に受付番号をお伝えします");
+    expect(await page.locator("#disclosed-in").inputValue()).toBe("ja");
     expect(await seriousViolations(page)).toEqual([]);
+    await page.fill("#call-id", "CALL-7781");
+    await page.fill("#call-started", "00:00");
     await page.fill("#survey-why_stopped", "価格が上がったため");
     await page.selectOption("#survey-bring_back", "lower_price");
     await page.getByLabel("希望する", { exact: true }).check();
@@ -392,10 +421,102 @@ describe("the operator console in a browser", () => {
     const flowId = new URL(page.url()).searchParams.get("flow");
     const step = (await h.request("GET", `/v1/cancel-flows/${flowId}`, { key: shopA.key })).body.steps.find((x: { type: string }) => x.type === "cancel_confirmed");
     expect(step.data).toMatchObject({ survey: [{ questionId: "why_stopped", answer: "価格が上がったため" }, { questionId: "bring_back", answer: "lower_price" }], keepInTouch: { answer: true, displayedIn: "ja" }, returnOn });
+    // The operator's tick on the caller's spoken consent, in the words ticked; the language read in; the call.
+    expect(step.data).toMatchObject({ acknowledgeFee: true, feeAcknowledgement: { by: "operator", wording: "解約手数料を読み上げ、お客様の了承を得ました" }, disclosedIn: "ja", call: { callId: "CALL-7781" } });
+    expect(Date.parse(step.data.call.startedAt)).toBe(Date.parse(`${today}T00:00:00+09:00`)); // the time given, today in the shop's zone
+    // The receipt as the customer hears it: their language (the shop's here), the number read out.
+    await expect(page.locator("[data-read-out=ja]").textContent()).resolves.toContain(`受付番号は${number}です。`);
     // No offer was presented, so the flow records none shown (and none declined).
     const evidence = (await h.request("GET", `/v1/cancel-flows/${flowId}`, { key: shopA.key })).body;
     expect(evidence.steps.find((x: { type: string }) => x.type === "reason_given").data).toMatchObject({ reason: "too_expensive", offersShown: [], noOfferBecause: "operator_presented_none" });
     expect((await h.request("GET", `/v1/customers/${ids.customer}`, { key: shopA.key })).body.keepInTouch).toBe(true);
+  });
+
+  it("shows the caller at most the shop's offersPerFlow offers — the flow's own — with the way to cancel as prominent beside each, and records them as shown and declined on cancelling", async () => {
+    const [customer, sub] = [uid("C"), uid("S")];
+    await h.request("PUT", `/v1/customers/${customer}`, { key: shopA.key, body: customerBody({ name: "一案 三恵", phone: "090-3131-1212" }) });
+    // Three offers are eligible for surplus_stock (match the interval, skip, one fewer); the shop shows one per flow (the default).
+    await h.request("PUT", `/v1/subscriptions/${sub}`, { key: shopA.key, body: subscriptionBody(customer, { quantity: 2, deliveriesCompleted: 2, nextDeliveryOn: addDays(localDate(new Date(), "Asia/Tokyo"), 20) }) });
+    expect(((await h.request("GET", `/v1/subscriptions/${sub}/offers?reason=surplus_stock&channel=operator`, { key: shopA.key })).body.data as any[]).length).toBeGreaterThan(1);
+    expect((await h.request("GET", "/v1/settings", { key: shopA.key })).body.offersPerFlow).toBe(1);
+    const page = await as(shopA);
+    const flowId = await giveReason(page, `${api.url}/console?customer=${customer}&sub=${sub}`, "surplus_stock");
+    await expect(page.locator("li.offer").count()).resolves.toBe(1);
+    const title = (await page.locator("li.offer h4").textContent())!;
+    // The flow showed exactly what is on screen, as the operator's reason step decided it.
+    const shown = (await h.request("GET", `/v1/cancel-flows/${flowId}`, { key: shopA.key })).body;
+    expect(shown).toMatchObject({ channel: "operator", status: "offered", reason: "surplus_stock" });
+    expect(shown.offersShown.map((o: any) => o.title.ja)).toEqual([title]);
+    // Taking it and cancelling sit side by side, the same size and weight.
+    const apply = page.locator("li.offer .choices button.primary");
+    const cancel = page.locator("li.offer .choices [data-cancel-instead]");
+    await expect(cancel.textContent()).resolves.toBe("ご提案をお断りの場合：解約の手続きへ");
+    const [a, b] = [(await apply.boundingBox())!, (await cancel.boundingBox())!];
+    expect(Math.abs(a.y - b.y)).toBeLessThan(2);
+    expect(Math.abs(a.height - b.height)).toBeLessThan(2);
+    const look = (el: Element) => { const c = getComputedStyle(el); return [c.fontSize, c.fontWeight, c.backgroundColor, c.color]; };
+    expect(await cancel.evaluate(look)).toEqual(await apply.evaluate(look));
+    expect(await seriousViolations(page)).toEqual([]);
+    await cancel.click();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("cancel-title");
+    await expect(page.locator("form.cancel").textContent()).resolves.toContain(`表示したご提案（${title}）はお断りとして記録されます`);
+    await page.locator("#confirm-cancel").click();
+    await expect(page.locator("h1").textContent()).resolves.toBe("解約受付票");
+    // The same flow, its offer recorded as shown — never "none presented".
+    expect(new URL(page.url()).searchParams.get("flow")).toBe(flowId);
+    const evidence = (await h.request("GET", `/v1/cancel-flows/${flowId}`, { key: shopA.key })).body;
+    expect(evidence).toMatchObject({ status: "canceled", offersShown: [{ offerId: shown.offersShown[0].offerId }] });
+    const reasons = evidence.steps.filter((x: any) => x.type === "reason_given");
+    expect(reasons).toHaveLength(1);
+    expect(reasons[0].data.noOfferBecause).toBeNull();
+  });
+
+  it("a plan change after the offers came on screen ends that flow as saved: one request, not a second flow", async () => {
+    const [customer, sub] = [uid("C"), uid("S")];
+    await h.request("PUT", `/v1/customers/${customer}`, { key: shopA.key, body: customerBody({ name: "一件 保子", phone: "090-3232-1212" }) });
+    await h.request("PUT", `/v1/subscriptions/${sub}`, { key: shopA.key, body: subscriptionBody(customer, { quantity: 2, deliveriesCompleted: 2, intervalDays: 30, nextDeliveryOn: addDays(localDate(new Date(), "Asia/Tokyo"), 20) }) });
+    const operatorFlows = async () => ((await h.request("GET", "/v1/metrics/retention?groupBy=channel", { key: shopA.key })).body.groups as any[]).find((g) => g.key === "operator") ?? { started: 0, saved: 0 };
+    const before = await operatorFlows();
+    const page = await as(shopA);
+    const flowId = await giveReason(page, `${api.url}/console?customer=${customer}&sub=${sub}`, "surplus_stock");
+    const plan = page.locator("section[aria-labelledby=plan]");
+    await expect(plan.locator("p.note").textContent()).resolves.toContain("「継続」（解約阻止）として記録されます");
+    expect(await plan.locator("p.note").textContent()).not.toContain("中断");
+    await plan.getByLabel("お届け間隔").selectOption("60");
+    await plan.getByRole("button", { name: "お届け間隔を変更" }).click();
+    await expect(page.locator(".notice").textContent()).resolves.toContain("お客様は継続されます");
+    const after = await operatorFlows();
+    expect([after.started - before.started, after.saved - before.saved]).toEqual([1, 1]);
+    const evidence = (await h.request("GET", `/v1/cancel-flows/${flowId}`, { key: shopA.key })).body;
+    expect(evidence.status).toBe("saved");
+    expect(evidence.steps.map((x: any) => x.type)).toEqual(["started", "reason_given", "saved_by_plan_change"]);
+  });
+
+  it("reads the disclosures and the receipt in the caller's language, the operator's one click away, and records the language read in", async () => {
+    const [customer, sub] = [uid("C"), uid("S")];
+    await h.request("PUT", `/v1/customers/${customer}`, { key: shopA.key, body: customerBody({ name: "Emma Clark", phone: "090-4141-1212", locale: "en" }) });
+    const next = addDays(localDate(new Date(), "Asia/Tokyo"), 20);
+    await h.request("PUT", `/v1/subscriptions/${sub}`, { key: shopA.key, body: subscriptionBody(customer, { nextDeliveryOn: next }) });
+    const page = await as(shopA);
+    await page.goto(`${api.url}/console?customer=${customer}&sub=${sub}`);
+    const today = localDate(new Date(), "Asia/Tokyo");
+    // The operator's screen is Japanese; the script to read is in English, the Japanese beside it.
+    await expect(page.locator("form.cancel [data-disclosure=effective-on]").textContent()).resolves.toBe(writeDate(today, "ja", "full", today));
+    await expect(page.locator("form.cancel [data-read-out=en]").textContent()).resolves.toContain(`Your subscription ends on ${writeDate(today, "en", "full", today)}. The next delivery, on ${writeDate(next, "en", "full", today)}, will not be sent.`);
+    expect(await page.locator("#disclosed-in").inputValue()).toBe("en");
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.locator("#confirm-cancel").click();
+    await expect(page.locator("h1").textContent()).resolves.toBe("解約受付票");
+    const number = (await page.locator(".confirmation").textContent())!;
+    await expect(page.locator("pre[data-receipt=en]").textContent()).resolves.toContain(`Confirmation number: ${number}`);
+    await expect(page.locator("[data-read-out=en]").textContent()).resolves.toContain(`Your confirmation number is ${number}.`);
+    expect(await page.locator("pre[data-receipt=ja]").isVisible()).toBe(false);
+    await page.locator("details summary").click();
+    await expect(page.locator("pre[data-receipt=ja]").textContent()).resolves.toContain(`受付番号：${number}`);
+    const flowId = new URL(page.url()).searchParams.get("flow");
+    const step = (await h.request("GET", `/v1/cancel-flows/${flowId}`, { key: shopA.key })).body.steps.find((x: { type: string }) => x.type === "cancel_confirmed");
+    expect(step.data).toMatchObject({ disclosedIn: "en", feeAcknowledgement: null, call: null });
+    expect(await seriousViolations(page)).toEqual([]);
   });
 
   it("reads the karte in words: the cancellation and its reason, dates, the risk band and the phone as people write them", async () => {
@@ -808,10 +929,12 @@ describe("the operator console in a browser", () => {
     expect((await h.request("PUT", `/v1/customers/${customer}`, { key: shopA.key, body: customerBody({ name: "読込 六子", phone: "090-6666-1313" }) })).status).toBe(201);
     expect((await h.request("PUT", `/v1/subscriptions/${sub}`, { key: shopA.key, body: subscriptionBody(customer, { nextDeliveryOn: addDays(localDate(new Date(), "Asia/Tokyo"), 20) }) })).status).toBe(201);
     const page = await as(shopA);
-    const karte = `${api.url}/console?customer=${customer}&sub=${sub}&reason=too_expensive`;
+    const flow = await giveReason(page, `${api.url}/console?customer=${customer}&sub=${sub}`, "too_expensive");
+    const karte = page.url();
     const get = (prefix: string) => (path: string, init: RequestInit) => init.method === "GET" && path.startsWith(prefix);
     await withApiAnswering(get(`/v1/customers/${customer}/risk`), () => problem(503, "database_unavailable", 30), async () => {
-      await withApiAnswering(get(`/v1/subscriptions/${sub}/offers?`), () => problem(429, "rate_limited", 20), async () => {
+      // The offers on screen are the flow's: it cannot be read.
+      await withApiAnswering(get(`/v1/cancel-flows/${flow}`), () => problem(429, "rate_limited", 20), async () => {
         await withApiAnswering(get(`/v1/customers/${customer}/timeline?`), () => problem(503, "database_unavailable", 5), async () => {
           const res = await page.goto(karte);
           expect(res?.status()).toBe(200);

@@ -285,6 +285,42 @@ export function cancelFlowsSuite(h: () => Harness) {
       expect(done.body.charges).toEqual([expect.objectContaining({ type: "early_cancellation_fee", amount: { amount: 5000, currency: "JPY" } })]);
     });
 
+    it("the record says who acknowledged the fee and in which words, the language the terms were given in, and the call they were given on", async () => {
+      const id = await newSubscription({ deliveriesCompleted: 1, commitment: { minDeliveries: 3, earlyCancellationFee: { amount: 5000, currency: "JPY" } } });
+      const { body: flow } = await start(id);
+      const startedAt = new Date(Date.now() - 5 * 60_000).toISOString();
+      const wording = "The early-cancellation fee was read out and the customer agreed";
+      const done = await post(flow.flowId, "confirm", { acknowledgeFee: true, acknowledgementWording: wording, disclosedIn: "en", call: { startedAt, callId: "CALL-0042" } }, t.key, { "accept-language": "ja" });
+      expect(done.status).toBe(200);
+      const evidence = (await h().request("GET", `/v1/cancel-flows/${flow.flowId}`, { key: t.key })).body;
+      conforms(Evidence, evidence);
+      const confirmed = evidence.steps.find((x: { type: string }) => x.type === "cancel_confirmed");
+      // The shop's key ticked it (its site, its IVR), not the customer in their own session; the screen was Japanese, the terms were given in English.
+      expect(confirmed.data).toMatchObject({ acknowledgeFee: true, feeAcknowledgement: { by: "key", wording }, disclosedIn: "en", call: { startedAt, callId: "CALL-0042" } });
+      expect(evidence.steps.find((x: { type: string }) => x.type === "started").data.displayedIn).toBe("ja");
+
+      // Without a fee, nothing was acknowledged; without a call, none is named; the language defaults to the request's.
+      const plain = await newSubscription();
+      const { body: other } = await start(plain);
+      expect((await post(other.flowId, "confirm", {}, t.key, { "accept-language": "en" })).status).toBe(200);
+      const data = (await h().request("GET", `/v1/cancel-flows/${other.flowId}`, { key: t.key })).body.steps.find((x: { type: string }) => x.type === "cancel_confirmed").data;
+      expect(data).toMatchObject({ feeAcknowledgement: null, disclosedIn: "en", call: null });
+      // A call id that is not text is refused, and cancels nothing.
+      const third = await newSubscription();
+      const { body: f3 } = await start(third);
+      const bad = await post(f3.flowId, "confirm", { call: { callId: 42 } });
+      expect(bad.status).toBe(422);
+      expect((await h().request("GET", `/v1/subscriptions/${third}`, { key: t.key })).body.status).toBe("active");
+    });
+
+    it("cancellation-info names the end date a cancellation now would have (解約日): today, or a delivery already inside the cut-off", async () => {
+      const later = await newSubscription({ nextDeliveryOn: addDays(today(), 12) });
+      const soon = await newSubscription({ nextDeliveryOn: addDays(today(), 1) });
+      const info = async (id: string) => (await h().request("GET", `/v1/subscriptions/${id}/cancellation-info`, { key: t.key })).body;
+      expect(await info(later)).toMatchObject({ effectiveOnIfCanceledNow: today(), cutoff: { nextDeliveryOn: addDays(today(), 12), nextDeliveryStoppedIfCanceledNow: true } });
+      expect(await info(soon)).toMatchObject({ effectiveOnIfCanceledNow: addDays(today(), 1), cutoff: { nextDeliveryStoppedIfCanceledNow: false } });
+    });
+
     it("reactivated the same day, a cancellation with a fee is undone: the fee is waived, said and recorded; the schedule and commitment continue", async () => {
       const commitment = { minDeliveries: 3, earlyCancellationFee: { amount: 5000, currency: "JPY" } };
       const id = await newSubscription({ deliveriesCompleted: 2, nextDeliveryOn: addDays(today(), 14), commitment });

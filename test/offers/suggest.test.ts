@@ -153,6 +153,18 @@ describe("offer suggestion", () => {
     expect(checked).toBeGreaterThan(1000);
   });
 
+  it("no talk track promises a message Tsuzuku never sends (a confirmation, an e-mail)", () => {
+    const promises = /お送りします|お送りいたします|メールでお知らせ|確認のご案内|receive a confirmation|send you|e-?mail you/i;
+    for (const s of SUBS) {
+      for (const o of personaliseAll(DEFAULT_CATALOGUE, s, { today: TODAY, stockOnHand: null })) {
+        for (const reason of CANCELLATION_REASON_CODES) {
+          const track = buildTalkTrack(o, reason);
+          for (const text of [...talkTrackTexts(track.ja), ...talkTrackTexts(track.en)]) expect(text, `${o.offerId}/${reason}`).not.toMatch(promises);
+        }
+      }
+    }
+  });
+
   it("every channel is known to the catalogue", () => {
     for (const o of DEFAULT_CATALOGUE) for (const c of o.eligibility.channels) expect(CHANNELS).toContain(c);
   });

@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import { callRecordOf, readOutScript } from "../../src/console/karte";
+
+describe("the cancel form's record of the call", () => {
+  const page = { lang: "ja" as const, today: "2026-12-03", timeZone: "Asia/Tokyo" };
+  const now = new Date("2026-12-03T01:00:00Z"); // 10:00 in Tokyo
+
+  it("keeps the operator's tick with the words ticked, the language read in and the call, each only when given", () => {
+    expect(callRecordOf({ acknowledgeFee: "true", disclosedIn: "en", callId: " CALL-1 ", callStartedAt: "09:45" }, page, now)).toEqual({
+      acknowledgeFee: true,
+      acknowledgementWording: "解約手数料を読み上げ、お客様の了承を得ました",
+      disclosedIn: "en",
+      call: { startedAt: "2026-12-03T00:45:00Z", callId: "CALL-1" },
+    });
+    expect(callRecordOf({ disclosedIn: "fr", callStartedAt: "nine", callId: "  " }, page, now)).toEqual({});
+  });
+
+  it("a start later than now was yesterday's call (one that ran past midnight)", () => {
+    expect(callRecordOf({ callStartedAt: "23:50" }, page, now)).toEqual({ call: { startedAt: "2026-12-02T14:50:00Z" } });
+  });
+
+  it("reads the disclosures in the caller's language: the end date, the delivery that still ships, the total and the fee", () => {
+    const info = {
+      commitment: null,
+      chargesIfCanceledNow: [
+        { type: "final_delivery", amount: { amount: 3980, currency: "JPY" }, basis: "…" },
+        { type: "early_cancellation_fee", amount: { amount: 5000, currency: "JPY" }, basis: "…" },
+      ],
+      cutoff: { rule: "…", nextDeliveryOn: "2026-12-05", nextDeliveryStoppedIfCanceledNow: false },
+      effectiveOnIfCanceledNow: "2026-12-05",
+      status: "active",
+    };
+    const en = readOutScript("en", info, page.today).join(" ");
+    expect(en).toContain("ends on");
+    expect(en).toContain("is already being prepared, so it will be sent and charged as the last one");
+    expect(en).toContain("¥8,980");
+    expect(en).toContain("the early-cancellation fee is ¥5,000");
+    expect(readOutScript("ja", info, page.today).join("")).toContain("解約に伴うご請求は、合計8,980円です。このうち解約手数料は5,000円です。");
+  });
+});
