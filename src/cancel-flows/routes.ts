@@ -31,6 +31,7 @@ import {
 } from "./schemas";
 import { abandonFlow, acceptOffer, confirmCancellation, flowEvidence, giveReason, reactivate, startFlow, unusableSurveyParts } from "./service";
 import { cancellationTerms, cutoffRule, type CancellationTerms } from "./terms";
+import { howToCancel } from "./how-to-cancel";
 import { formatMoney } from "../offers/personalise";
 
 const tags = ["Cancellation"];
@@ -276,17 +277,14 @@ export const cancelFlowsRouter = domainRouter()
       const ja = lang === "ja";
       const next = terms.nextDelivery;
       const lastDay = next ? addDays(next.on, -settings.changeCutoffDays) : null;
-      const summary = ja
-        ? `いつでも解約できます。マイページ・電話（自動音声）・オペレーターのいずれからでも、解約の開始と確定の2ステップで完了します。お届け予定日の${settings.changeCutoffDays}日前までの受付で、そのお届けから停止します。${commitmentLine(terms, lang)}`
-        : `You can cancel at any time, on the web (my page), by phone (automated) or with an operator: starting and confirming takes two steps. A cancellation received at least ${settings.changeCutoffDays} days before a delivery stops that delivery. ${commitmentLine(terms, lang)}`;
+      // Read by customers: the steps as the my-page takes them under the shop's policy, no API paths.
+      const canceled = sub.status === "canceled" ? { effectiveOn: sub.cancellation?.effectiveOn ?? null, confirmationNumber: sub.cancellation?.confirmationNumber ?? null } : null;
+      const how = howToCancel({ policy: settings.retentionPolicy, cutoffDays: settings.changeCutoffDays, commitment: commitmentLine(terms, lang), canceled }, lang);
       return c.json(
         {
           subscriptionId,
-          summary,
-          // Read by customers: the steps as they take them, no API paths.
-          howToCancel: ja
-            ? ["解約を開始します。", "理由の入力は任意です。ご提案が表示されても、そのまま解約に進めます。", "解約を確定します。受付番号と受付票をお渡しします。"]
-            : ["Start cancelling.", "Giving a reason is optional; if an offer is shown, you can still continue cancelling.", "Confirm: you get a confirmation number and a receipt."],
+          summary: how.summary,
+          howToCancel: how.steps,
           channels: [
             { channel: "web" as const, description: ja ? "マイページの「解約する」から（24時間）" : "\"Cancel\" on your my page (24 hours)" },
             { channel: "ivr" as const, description: ja ? "お電話の自動音声で（24時間）" : "Automated phone line (24 hours)" },

@@ -423,8 +423,11 @@ export const Evidence = z
 export const CancellationInfo = z
   .object({
     subscriptionId: z.string(),
-    summary: z.string().openapi({ description: "Plain-language summary (消費者契約法 §3(1)(iv))." }),
-    howToCancel: z.array(z.string()),
+    summary: z.string().openapi({
+      description:
+        "Plain-language summary (消費者契約法 §3(1)(iv)): the channels, how many actions the my-page takes under the shop's `retentionPolicy` (`oneOffer`: up to 4 — cancel, an optional reason, continue past an offer, confirm; `noOffer`, `afterCancellation`: 2 — cancel, confirm), the cut-off and the fee. A subscription already canceled: that it is, with its end date and confirmation number.",
+    }),
+    howToCancel: z.array(z.string()).openapi({ description: "The steps as the customer takes them under the shop's policy (no offer mentioned where none is shown). Empty once the subscription is canceled." }),
     channels: z.array(z.object({ channel: Channel, description: z.string() })),
     cutoff: z.object({
       changeCutoffDays: z.number().int(),

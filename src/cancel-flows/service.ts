@@ -285,7 +285,7 @@ export async function giveReason(store: TenantStore, flowId: string, input: { re
         });
       }
       shown = [asShown(presented, input.reason, ctx.lang)];
-    } else if (await offeredLately(s, flow, at)) noOfferBecause = "offered_lately";
+    } else if (flow.channel !== "operator" && (await offeredLately(s, flow, at))) noOfferBecause = "offered_lately";
     else {
       const offers = await suggestOffersFor(s, flow.subscriptionId, {
         reason: input.reason,

@@ -48,16 +48,25 @@ export const planOf = (row: SubscriptionRow): Plan => ({
  * The plan as history keeps it; `intervalMonths` only for a monthly plan, so a day plan's history
  * reads as it always did. With `product` (the subscription row of that moment): the product the
  * plan delivered then, so an entry reads in it after a sync or a swap changed the plan's product
- * (its quantity counts that product's packages). Every plan change records it.
+ * (its quantity counts that product's packages), and the price the customer agreed to — the unit
+ * price and what one delivery costs at this quantity (unit price × quantity, minor units, before
+ * any discount) — so the shop can show what a change committed the customer to pay. Every plan
+ * change records them.
  */
-export const snapshot = ({ status, quantity, intervalDays, intervalMonths, nextDeliveryOn, pausedUntil }: Plan, product?: Parameters<typeof productOf>[0]) => ({
+export const snapshot = ({ status, quantity, intervalDays, intervalMonths, nextDeliveryOn, pausedUntil }: Plan, product?: Parameters<typeof productOf>[0] & { unitPriceAmount: number; currency: string }) => ({
   status,
   quantity,
   intervalDays,
   ...(intervalMonths ? { intervalMonths } : {}),
   nextDeliveryOn,
   pausedUntil,
-  ...(product ? { product: productOf(product) } : {}),
+  ...(product
+    ? {
+        product: productOf(product),
+        unitPrice: { amount: product.unitPriceAmount, currency: product.currency },
+        amountPerDelivery: { amount: product.unitPriceAmount * quantity, currency: product.currency },
+      }
+    : {}),
 });
 
 export function toChange(row: typeof planChanges.$inferSelect) {

@@ -49,10 +49,14 @@ export const PlanSnapshot = z
     pausedUntil: CalendarDate.nullable(),
     // Described on the snapshot: a description here would be the shared Product component's.
     product: Product.optional(),
+    unitPrice: Money.optional().openapi({ description: "The price of one package (what `quantity` counts) at that moment, in the currency's minor units. Absent on changes recorded before Tsuzuku kept it." }),
+    amountPerDelivery: Money.optional().openapi({
+      description: "What one delivery cost at that moment: `unitPrice` × `quantity`, before any discount (an accepted discount is on the subscription's `activeDiscount`). With `after`, the price the customer agreed to pay for each delivery. Absent on changes recorded before Tsuzuku kept it.",
+    }),
   })
   .openapi("PlanSnapshot", {
     description:
-      "The plan at one moment. `product`: the product it delivered then (what `quantity` counts), as the subscription had it — a sync or a product swap may have changed it since; absent on changes recorded before Tsuzuku kept it.",
+      "The plan at one moment. `product`: the product it delivered then (what `quantity` counts), as the subscription had it — a sync or a product swap may have changed it since; absent on changes recorded before Tsuzuku kept it. `unitPrice` and `amountPerDelivery`: its price then.",
   });
 
 const LocalDate = (description: string) => CalendarDate.openapi({ description: `${description} Tenant-local \`YYYY-MM-DD\`.` });

@@ -84,7 +84,21 @@ export const PORTAL_TEXT = {
   labelled: { ja: "{label}：{value}", en: "{label}: {value}" },
   // A my-page for one subscription names it, so two embeds on a page read apart.
   titleFor: { ja: "定期コースの管理：{product}", en: "Your subscription: {product}" },
-  apply: { ja: "この内容で変更", en: "Apply" },
+  // A plan change is never applied from its form: the form leads to the review (特定商取引法 §12-6
+  // final confirmation), whose button says that it commits.
+  apply: { ja: "変更内容を確認する", en: "Review this change" },
+  reviewTitle: { ja: "変更内容のご確認", en: "Check your change" },
+  reviewIntro: {
+    ja: "まだ変更されていません。以下の内容でよろしければ「この内容で変更する」を押してください。",
+    en: "Nothing has changed yet. If this is right, press \"Confirm this change\".",
+  },
+  fromTo: { ja: "{from} → {to}", en: "{from} → {to}" },
+  skippedDelivery: { ja: "スキップするお届け", en: "Delivery skipped" },
+  // The next delivery's charge: what one delivery costs at the new plan (a discount it carries included).
+  nextCharge: { ja: "次回のお届けのご請求額", en: "Charged for the next delivery" },
+  nextChargeValue: { ja: "{price}（{date}のお届け分）", en: "{price} (the delivery on {date})" },
+  confirmChange: { ja: "この内容で変更する", en: "Confirm this change" },
+  cancelChange: { ja: "変更せずに戻る", en: "Go back without changing" },
   changed: { ja: "変更しました。", en: "Your change is saved." },
   // After a change: which plan (product and number: two plans of one product read apart), what
   // changed and what happens next, dates as the API's own texts write them (platform/dates writeDate).
@@ -112,7 +126,8 @@ export const PORTAL_TEXT = {
     ja: "解約の代わりに、こちらもお選びいただけます。どちらでも構いません。",
     en: "Instead of cancelling, you can also choose this. Either is fine.",
   },
-  acceptOffer: { ja: "こちらにする", en: "Choose this" },
+  // Says what it does: the subscription goes on, with the offer (never a bare "choose this").
+  acceptOffer: { ja: "この内容で続ける", en: "Keep my plan with this" },
   continueCancel: { ja: "解約の手続きを続ける", en: "Continue cancelling" },
   confirmTitle: { ja: "解約内容のご確認", en: "Check and confirm the cancellation" },
   // The day the cancellation takes effect, named as the receipt names it (cancel-flows/terms):
@@ -130,7 +145,17 @@ export const PORTAL_TEXT = {
   back: { ja: "一覧に戻る", en: "Back to your subscriptions" },
   receiptTitle: { ja: "解約を受け付けました", en: "Your cancellation is received" },
   confirmationNumber: { ja: "受付番号", en: "Confirmation number" },
-  savedTitle: { ja: "お手続きが完了しました", en: "Done" },
+  // After an accepted offer: plainly that the subscription goes on and was not cancelled, and when
+  // the next delivery and charge are.
+  savedTitle: { ja: "定期コースは解約されず、続きます", en: "Your subscription continues: it was not cancelled" },
+  savedContinues: { ja: "{product}の定期コースは解約されていません。このまま続きます。", en: "Your {product} subscription was not cancelled and goes on." },
+  savedNext: { ja: "次回のお届けは{date}、ご請求額は{price}です。", en: "Your next delivery is on {date}, charged {price}." },
+  savedResumes: { ja: "お届けはお休み中で、{date}のお届けから再開します。そのお届けのご請求額は{price}です。", en: "Deliveries are paused and resume with the delivery on {date}, charged {price}." },
+  savedNoChange: { ja: "ご契約の内容は変わっていません。", en: "Nothing about your plan has changed." },
+  savedStillCancel: {
+    ja: "ご案内をご覧になったうえで解約される場合は、「解約の手続きを続ける」から解約内容の確認に進めます。",
+    en: "If you still want to cancel after reading this, \"Continue cancelling\" takes you to the confirmation.",
+  },
   // The keep-in-touch question (the shop's wording) is answered by one of two equal choices, neither
   // chosen: a real yes and a real no. Choosing neither sends no answer.
   keepInTouchYes: { ja: "はい、ご案内を受け取る", en: "Yes, send me messages" },

@@ -106,6 +106,8 @@ async function axeClean(page: Page, step: string) {
 const saved0 = (list: { type: string; detail: any }[]) => list.find((e) => e.type === "tsuzuku:saved")!.detail.offer.title as string;
 const events = (page: Page) => page.evaluate(() => (window as unknown as { portalEvents: { type: string; detail: any }[] }).portalEvents);
 const part = (page: Page, name: string) => page.locator(`tsuzuku-portal [part~="${name}"]`);
+/** A plan change's final confirmation (特定商取引法 §12-6): 「この内容で変更する」 under what it commits to. */
+const confirmChange = (page: Page) => part(page, "confirm-change").click();
 /** The portal's own status line (above the cards) and the one beside a subscription's card. */
 const topStatus = (page: Page) => page.locator("tsuzuku-portal #status");
 const cardStatus = (page: Page, id: string) => page.locator(`tsuzuku-portal [data-subscription="${id}"] [data-card-status]`);
@@ -158,9 +160,19 @@ describe("<tsuzuku-portal> in Chromium", () => {
     const [accept, go] = [await part(page, "accept-offer").boundingBox(), await part(page, "continue-cancel").boundingBox()];
     expect(go!.height).toBeGreaterThanOrEqual(accept!.height);
     expect(go!.width).toBeGreaterThanOrEqual(accept!.width * 0.8);
+    // The offer's button says what it does: the plan goes on, with this.
+    expect(await part(page, "accept-offer").textContent()).toBe("この内容で続ける");
     await part(page, "accept-offer").click();
     await page.locator("tsuzuku-portal h2", { hasText: say("savedTitle", "ja") }).waitFor();
     await axeClean(page, "the saved answer");
+    // Plainly: not cancelled, it goes on, and when the next delivery and its charge are.
+    const moved = (await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key })).body.nextDeliveryOn as string;
+    const screen = await page.locator("tsuzuku-portal [data-saved]").innerText();
+    expect(screen).toContain("定期コースは解約されず、続きます");
+    expect(screen).toContain("国産大麦若葉の青汁 30包の定期コースは解約されていません。このまま続きます。");
+    expect(screen).toContain(`次回のお届けは${writeDate(moved, "ja", "full")}、ご請求額は3,980円です。`);
+    // A plan change was made: no way on to cancelling is offered here (the list still has one).
+    expect(await part(page, "continue-cancel").count()).toBe(0);
     // Announced once: the focused heading says it is done, the status only what was chosen.
     expect(await page.evaluate(() => document.querySelector("tsuzuku-portal")!.shadowRoot!.activeElement?.textContent)).toBe(say("savedTitle", "ja"));
     expect(await topStatus(page).textContent()).toBe(saved0(await events(page)));
@@ -171,6 +183,125 @@ describe("<tsuzuku-portal> in Chromium", () => {
     expect(sub.body.nextDeliveryOn).not.toBe(addDays(today(), 12));
     await page.close();
   });
+
+  it("usage advice changes nothing: the screen says the plan goes on unchanged, and 「解約の手続きを続ける」 goes on to the confirmation", async () => {
+    const { customerId, ids } = await customerWith([{}]);
+    const page = await open(customerId);
+    await part(page, "cancel-button").click();
+    await page.locator('tsuzuku-portal [part~="reason"][data-reason="no_effect"]').click();
+    await part(page, "accept-offer").click();
+    await page.locator("tsuzuku-portal h2", { hasText: say("savedTitle", "ja") }).waitFor();
+    expect((await events(page)).find((e) => e.type === "tsuzuku:saved")!.detail.offer.offerId).toBe("off_usage_advice");
+    const screen = page.locator("tsuzuku-portal [data-saved]");
+    expect(await screen.innerText()).toContain(say("savedNoChange", "ja"));
+    expect(await screen.innerText()).toContain(`次回のお届けは${writeDate(addDays(today(), 12), "ja", "full")}、ご請求額は3,980円です。`);
+    await axeClean(page, "usage advice accepted");
+    // A visible way on, as prominent as the way back.
+    const [go, back] = [await part(page, "continue-cancel").boundingBox(), await part(page, "back").boundingBox()];
+    expect(go!.height).toBeGreaterThanOrEqual(back!.height);
+    await part(page, "continue-cancel").click();
+    await part(page, "confirm-cancel").waitFor();
+    expect(await part(page, "reason").count()).toBe(0);
+    await part(page, "confirm-cancel").click();
+    await part(page, "receipt").waitFor();
+    expect((await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key })).body.status).toBe("canceled");
+    await page.close();
+  }, 60_000);
+
+  it("under noOffer (Germany §312k) and afterCancellation, 「解約する」 opens the confirmation: no reasons, no offer before it", async () => {
+    for (const policy of ["noOffer", "afterCancellation"] as const) {
+      const shop_ = await h.tenant();
+      expect((await h.request("PATCH", "/v1/settings", { key: shop_.key, body: { allowedOrigins: [shop.url], retentionPolicy: policy } })).status).toBe(200);
+      const customerId = uid("C");
+      expect((await h.request("PUT", `/v1/customers/${customerId}`, { key: shop_.key, body: customerBody() })).status).toBe(201);
+      const id = uid("S");
+      expect((await h.request("PUT", `/v1/subscriptions/${id}`, { key: shop_.key, body: subscriptionBody(customerId, { nextDeliveryOn: addDays(today(), 12) }) })).status).toBe(201);
+      const token = (await h.request("POST", "/v1/customer-sessions", { key: shop_.key, body: { customerId } })).body.token as string;
+      const page = await browser.newPage();
+      const url = new URL("/", shop.url);
+      url.searchParams.set("session", token);
+      await page.goto(url.href);
+      await part(page, "cancel-button").click();
+      await part(page, "confirm-cancel").waitFor();
+      expect(await page.locator("tsuzuku-portal h2").textContent(), policy).toBe(say("confirmTitle", "ja"));
+      expect(await part(page, "reason").count(), policy).toBe(0);
+      expect(await part(page, "offer").count(), policy).toBe(0);
+      await axeClean(page, `the confirmation under ${policy}`);
+      await part(page, "confirm-cancel").click();
+      await part(page, "receipt").waitFor();
+      const canceled = (await events(page)).find((e) => e.type === "tsuzuku:canceled")!.detail;
+      expect(canceled.outcome, policy).toBe("canceled");
+      const flow = (await h.request("GET", `/v1/cancel-flows/${canceled.flowId}`, { key: shop_.key })).body;
+      // Started, then confirmed: no reason step, no offer shown before the confirmation.
+      expect(flow.steps.map((x: { type: string }) => x.type).filter((x: string) => x !== "started" && x !== "cancel_confirmed"), policy).toEqual([]);
+      await page.close();
+    }
+  }, 60_000);
+
+  it("the reason page puts 「理由を選ばずに進む」 first, beside the question: on a phone it is on the first screen", async () => {
+    const { customerId } = await customerWith([{}]);
+    const page = await open(customerId);
+    await page.setViewportSize({ width: 360, height: 740 });
+    await part(page, "cancel-button").click();
+    await part(page, "skip-reason").waitFor();
+    const [skip, first] = [await part(page, "skip-reason").boundingBox(), await part(page, "reason").first().boundingBox()];
+    expect(skip!.y).toBeLessThan(first!.y);
+    await part(page, "skip-reason").scrollIntoViewIfNeeded();
+    expect(await page.evaluate(() => document.querySelector("tsuzuku-portal")!.shadowRoot!.querySelector('[part~="skip-reason"]')!.compareDocumentPosition(document.querySelector("tsuzuku-portal")!.shadowRoot!.querySelector('[part~="reason"]')!) & Node.DOCUMENT_POSITION_FOLLOWING)).toBeTruthy();
+    await page.close();
+  }, 60_000);
+
+  it("a plan change is confirmed before it applies (特定商取引法 §12-6): quantity, price per delivery, next delivery and charge, a button that commits, a way back", async () => {
+    const { customerId, ids } = await customerWith([{ unitPrice: { amount: 3240, currency: "JPY" } }]);
+    const id = ids[0]!;
+    const page = await open(customerId);
+    const card = page.locator(`tsuzuku-portal [data-subscription="${id}"]`);
+    const next = writeDate(addDays(today(), 12), "ja", "full");
+    await card.getByText(say("changeQuantity", "ja")).click();
+    await card.getByLabel(say("newQuantity", "ja", { min: 1, max: 10 })).fill("10");
+    await card.locator('[part~="quantity-apply"]').click();
+    const review = card.locator('[part~="review"]');
+    await review.waitFor();
+    // Nothing applied yet: the plan is as it was, no change event.
+    expect((await h.request("GET", `/v1/subscriptions/${id}`, { key: t.key })).body.quantity).toBe(1);
+    expect((await events(page)).map((e) => e.type)).not.toContain("tsuzuku:changed");
+    const dd = (data: string) => review.locator(`[data-${data}]`).textContent();
+    expect(await dd("quantity")).toBe("1個 → 10個");
+    expect(await dd("price")).toBe(`3,240円 → ${say("priceTimesQuantity", "ja", { total: "32,400円", unit: "3,240円", quantity: 10 })}`);
+    expect(await dd("next")).toBe(next);
+    expect(await dd("charge")).toBe(`32,400円（${next}のお届け分）`);
+    expect(await part(page, "confirm-change").textContent()).toBe("この内容で変更する");
+    expect(await page.evaluate(() => document.querySelector("tsuzuku-portal")!.shadowRoot!.activeElement?.textContent)).toBe(say("reviewTitle", "ja"));
+    await axeClean(page, "the review of a quantity change");
+    // Back: nothing sent, the form as it was.
+    await part(page, "cancel-change").click();
+    expect(await review.count()).toBe(0);
+    expect(await card.getByLabel(say("newQuantity", "ja", { min: 1, max: 10 })).inputValue()).toBe("10");
+    expect((await h.request("GET", `/v1/subscriptions/${id}/changes`, { key: t.key })).body.data).toEqual([]);
+    // Reviewed again and confirmed: applied, and the record keeps the price agreed.
+    await card.locator('[part~="quantity-apply"]').click();
+    await confirmChange(page);
+    await expect.poll(async () => (await events(page)).map((e) => e.type)).toContain("tsuzuku:changed");
+    const [change] = (await h.request("GET", `/v1/subscriptions/${id}/changes`, { key: t.key })).body.data;
+    expect(change).toMatchObject({ type: "quantity", after: { quantity: 10, amountPerDelivery: { amount: 32400, currency: "JPY" } } });
+
+    // An interval change and a skip are reviewed too: the new interval, the skipped delivery and the next one.
+    await card.getByText(say("changeInterval", "ja")).click();
+    await card.getByLabel("45日ごと").check();
+    await card.locator('[part~="interval-apply"]').click();
+    expect(await dd("interval")).toBe("30日ごと → 45日ごと");
+    await confirmChange(page);
+    await expect.poll(async () => (await h.request("GET", `/v1/subscriptions/${id}`, { key: t.key })).body.intervalDays).toBe(45);
+    await part(page, "skip-button").click();
+    expect(await dd("skipped")).toBe(next);
+    const after = writeDate(addDays(today(), 12 + 45), "ja", "full");
+    expect(await dd("next")).toBe(after);
+    expect(await dd("charge")).toBe(`32,400円（${after}のお届け分）`);
+    expect((await h.request("GET", `/v1/subscriptions/${id}`, { key: t.key })).body.nextDeliveryOn).toBe(addDays(today(), 12));
+    await confirmChange(page);
+    await expect.poll(async () => (await h.request("GET", `/v1/subscriptions/${id}`, { key: t.key })).body.nextDeliveryOn).toBe(addDays(today(), 57));
+    await page.close();
+  }, 60_000);
 
   it("a cancellation: no reason, the fee refused until acknowledged, then the receipt with its number", async () => {
     const { customerId, ids } = await customerWith([{ deliveriesCompleted: 1, commitment: { minDeliveries: 3, earlyCancellationFee: { amount: 5000, currency: "JPY" } } }]);
@@ -406,6 +537,7 @@ describe("<tsuzuku-portal> in Chromium", () => {
     const { customerId, ids } = await customerWith([{ nextDeliveryOn: addDays(today(), 1) }]);
     const page = await open(customerId, { lang: "en" });
     await part(page, "skip-button").click();
+    await confirmChange(page);
     const message = page.locator("tsuzuku-portal .message");
     await expect.poll(() => message.textContent()).not.toBe("");
     const error = (await events(page)).find((e) => e.type === "tsuzuku:error")!.detail;
@@ -423,11 +555,13 @@ describe("<tsuzuku-portal> in Chromium", () => {
     const page = await open(customerId);
     const status = cardStatus(page, ids[0]!);
     await part(page, "skip-button").click();
+    await confirmChange(page);
     await expect.poll(() => status.textContent()).toMatch(/スキップしました/);
     // Which plan (product and number), what changed and the next delivery, its date written for people.
     const next = (await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key })).body.nextDeliveryOn as string;
     expect(await status.textContent()).toBe(`国産大麦若葉の青汁 30包（ご契約番号 ${ids[0]}）：次回のお届けを1回スキップしました。次回のお届けは${writeDate(next, "ja", "full")}です。`);
     await part(page, "skip-button").click();
+    await confirmChange(page);
     await expect.poll(async () => (await events(page)).map((e) => e.detail?.code)).toContain("skip_limit_exceeded");
     const refusal = (await events(page)).find((e) => e.type === "tsuzuku:error")!.detail.detail as string;
     const card = page.locator(`tsuzuku-portal [data-subscription="${ids[0]}"]`);
@@ -490,6 +624,7 @@ describe("<tsuzuku-portal> in Chromium", () => {
     await date.evaluate((el) => el.removeAttribute("min"));
     await date.fill(addDays(today(), 1));
     await card.locator('[part~="date-apply"]').click();
+    await card.locator('[part~="confirm-change"]').click();
     await expect.poll(async () => (await events(page)).map((e) => e.detail?.code)).toContain("change_window_closed");
     const refusal = (await events(page)).find((e) => e.type === "tsuzuku:error")!.detail.detail as string;
     const dateError = card.locator(`#${ids[0]}-date-error`);
@@ -504,6 +639,7 @@ describe("<tsuzuku-portal> in Chromium", () => {
     await card.getByText(say("changeInterval", "en")).click();
     await card.getByLabel("Every 45 days").check();
     await card.locator('[part~="interval-apply"]').click();
+    await card.locator('[part~="confirm-change"]').click();
     await changed(1);
     // Said beside the card that changed (on a phone the portal's first line may be screens away).
     const status = () => cardStatus(page, ids[0]!).textContent();
@@ -539,6 +675,7 @@ describe("<tsuzuku-portal> in Chromium", () => {
     expect(await quantityError.isVisible()).toBe(false);
     expect(await quantity.getAttribute("aria-invalid")).toBeNull();
     await card.locator('[part~="quantity-apply"]').click();
+    await card.locator('[part~="confirm-change"]').click();
     await changed(2);
     expect(await status()).toBe(`国産大麦若葉の青汁 30包 (subscription ${ids[0]}): The quantity is now 2 units. From the delivery on ${next}, each delivery costs ¥7,960.`);
 
@@ -546,12 +683,14 @@ describe("<tsuzuku-portal> in Chromium", () => {
     await card.getByText(say("changeQuantity", "en")).click();
     await card.getByLabel(say("newQuantity", "en", { min: 1, max: 10 })).fill("2");
     await card.locator('[part~="quantity-apply"]').click();
+    await card.locator('[part~="confirm-change"]').click();
     await changed(3);
     expect(await status()).toBe(`国産大麦若葉の青汁 30包 (subscription ${ids[0]}): ${say("unchanged", "en")}`);
 
     await card.getByText(say("pause", "en")).click();
     await card.getByLabel(say("resumeOn", "en")).fill(addDays(today(), 40));
     await card.locator('[part~="pause-apply"]').click();
+    await card.locator('[part~="confirm-change"]').click();
     await changed(4);
     expect(await status()).toBe(`国産大麦若葉の青汁 30包 (subscription ${ids[0]}): Deliveries are paused. They resume with the delivery on ${writeDate(addDays(today(), 40), "en", "full")}.`);
     await part(page, "resume-button").click();
@@ -580,6 +719,7 @@ describe("<tsuzuku-portal> in Chromium", () => {
     await card.getByText(say("changeInterval", "en")).click();
     await card.getByLabel("Every 2 months").check();
     await card.locator('[part~="interval-apply"]').click();
+    await card.locator('[part~="confirm-change"]').click();
     await expect.poll(async () => (await events(page)).filter((e) => e.type === "tsuzuku:changed").length).toBe(1);
     expect(await cardStatus(page, ids[0]!).textContent()).toBe(
       `国産大麦若葉の青汁 30包 (subscription ${ids[0]}): Deliveries now come every 2 months: the next on ${writeDate(next, "en", "full")}, then on day 31 every 2 months (the last day in shorter months).`,
@@ -601,6 +741,7 @@ describe("<tsuzuku-portal> in Chromium", () => {
     await field.fill(max!);
     expect(await field.evaluate((el) => (el as HTMLInputElement).validity.valid)).toBe(true);
     await card.locator('[part~="pause-apply"]').click();
+    await card.locator('[part~="confirm-change"]').click();
     await expect.poll(async () => (await events(page)).map((e) => e.type)).toContain("tsuzuku:changed");
     expect((await events(page)).map((e) => e.detail?.code)).not.toContain("pause_too_long");
     expect((await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key })).body).toMatchObject({ status: "paused", pausedUntil: max });
@@ -624,6 +765,7 @@ describe("<tsuzuku-portal> in Chromium", () => {
     await card.getByText(say("changeQuantity", "ja")).click();
     await card.getByLabel(say("newQuantity", "ja", { min: 1, max: 10 })).fill("3");
     await card.locator('[part~="quantity-apply"]').click();
+    await card.locator('[part~="confirm-change"]').click();
     await expect.poll(() => price(ids[1]!)).toBe(say("priceTimesQuantity", "ja", { total: "9,720円", unit: "3,240円", quantity: 3 }));
     await page.close();
   }, 60_000);
@@ -656,6 +798,7 @@ describe("<tsuzuku-portal> in Chromium", () => {
     await axeClean(page, "a card with a discount");
     // Skipped, the two discounted deliveries are the two after the skipped one.
     await part(page, "skip-button").click();
+    await confirmChange(page);
     const moved = addDays(next, 30);
     await expect.poll(() => card(page).locator("[data-discount]").textContent()).toBe(say("discountDeliveries", "ja", terms("ja", moved)));
     await page.close();
@@ -673,6 +816,7 @@ describe("<tsuzuku-portal> in Chromium", () => {
     h.setNow(new Date(Date.now() + 2 * 3600_000)); // past the session's 30 minutes
     try {
       await part(page, "skip-button").click();
+      await confirmChange(page);
       await expect.poll(async () => (await events(page)).map((e) => e.detail?.code)).toContain("session_expired");
       expect(await page.locator("tsuzuku-portal .message").textContent()).toBe(say("sessionExpired", "ja"));
     } finally {
@@ -845,9 +989,11 @@ describe("<tsuzuku-portal> in Chromium", () => {
     const { customerId, ids } = await customerWith([{}]);
     const [a, b] = [await open(customerId), await open(customerId)];
     await part(a, "skip-button").click();
+    await confirmChange(a);
     await expect.poll(async () => (await events(a)).map((e) => e.type)).toContain("tsuzuku:changed");
     const after = (await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key })).body;
     await part(b, "skip-button").click();
+    await confirmChange(b);
     const card = b.locator(`tsuzuku-portal [data-subscription="${ids[0]}"]`);
     await expect.poll(() => card.locator(".message").textContent()).toBe(say("versionConflict", "ja"));
     expect((await events(b)).find((e) => e.type === "tsuzuku:error")?.detail.code).toBe("version_conflict");
@@ -857,6 +1003,7 @@ describe("<tsuzuku-portal> in Chromium", () => {
     expect(changes.body.data.map((c: { type: string }) => c.type)).toEqual(["skip"]);
     // Chosen again, on what it now shows: applied.
     await part(b, "skip-button").click();
+    await confirmChange(b);
     await expect.poll(async () => (await events(b)).map((e) => e.type)).toContain("tsuzuku:changed");
     await a.close();
     await b.close();
@@ -874,6 +1021,7 @@ describe("<tsuzuku-portal> in Chromium", () => {
     await card.getByText(say("changeQuantity", "ja")).click();
     await card.getByLabel(say("newQuantity", "ja", { min: 1, max: 10 })).fill("2");
     await card.locator('[part~="quantity-apply"]').click();
+    await card.locator('[part~="confirm-change"]').click();
     await expect.poll(async () => (await events(page)).map((e) => e.type)).toContain("tsuzuku:changed");
     const flow = (await h.request("GET", `/v1/cancel-flows/${flowId}`, { key: t.key })).body;
     expect(flow).toMatchObject({ status: "abandoned", outcome: "abandoned" });
@@ -900,10 +1048,12 @@ describe("<tsuzuku-portal> in Chromium", () => {
     });
     const [first, second] = [page.locator(`tsuzuku-portal [data-subscription="${ids[0]}"]`), page.locator(`tsuzuku-portal [data-subscription="${ids[1]}"]`)];
     await first.locator('[part~="skip-button"]').click();
+    await first.locator('[part~="confirm-change"]').click();
     await expect.poll(() => cardStatus(page, ids[0]!).textContent()).toBe(say("working", "ja"));
     expect(await first.locator("button").evaluateAll((bs) => bs.map((b) => b.getAttribute("aria-disabled")))).toEqual(expect.arrayContaining(["true"]));
     expect(new Set(await first.locator("button").evaluateAll((bs) => bs.map((b) => b.getAttribute("aria-disabled"))))).toEqual(new Set(["true"]));
     await second.locator('[part~="skip-button"]').click();
+    await second.locator('[part~="confirm-change"]').click();
     await expect.poll(() => second.locator(".message").textContent()).toBe(say("refusedBusy", "ja"));
     release();
     await expect.poll(() => cardStatus(page, ids[0]!).textContent()).toMatch(/スキップしました/);
@@ -942,6 +1092,7 @@ describe("<tsuzuku-portal> in Chromium", () => {
     const page = await open(customerId);
     const keys = await skipsAnswered(page, (n) => (n === 1 ? problemAnswer(409, "idempotency_key_in_use", 1) : null));
     await part(page, "skip-button").click();
+    await confirmChange(page);
     await expect.poll(() => cardStatus(page, ids[0]!).textContent()).toBe(say("retryUnsettled", "ja"));
     await axeClean(page, "checking on the first send");
     await expect.poll(() => cardStatus(page, ids[0]!).textContent(), { timeout: 10_000 }).toMatch(/スキップしました/);
@@ -957,6 +1108,7 @@ describe("<tsuzuku-portal> in Chromium", () => {
     const page = await open(customerId);
     const keys = await skipsAnswered(page, () => problemAnswer(409, "idempotency_key_in_use", 1));
     await part(page, "skip-button").click();
+    await confirmChange(page);
     const message = page.locator(`tsuzuku-portal [data-subscription="${ids[0]}"] .message`);
     await expect.poll(() => message.textContent(), { timeout: 15_000 }).toBe(say("refusedUnsettled", "ja"));
     expect(await message.getAttribute("role")).toBe("alert");
@@ -972,6 +1124,7 @@ describe("<tsuzuku-portal> in Chromium", () => {
     const page = await open(customerId, { lang: "en" });
     const sent = await skipsAnswered(page, () => problemAnswer(503, "database_unavailable", 90));
     await part(page, "skip-button").click();
+    await confirmChange(page);
     const message = page.locator(`tsuzuku-portal [data-subscription="${ids[0]}"] .message`);
     await expect.poll(() => message.textContent()).toBe("This is unavailable for a moment. Please try again in about 90 seconds.");
     // Longer than the portal waits by itself: sent once, the customer decides.

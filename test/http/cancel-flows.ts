@@ -439,6 +439,40 @@ export function cancelFlowsSuite(h: () => Harness) {
       expect((await post((await start(other)).body.flowId, "reason", { reason: "moving" })).body.offer).toMatchObject({ offerId: "off_move_delivery" });
     });
 
+    it("cancellation-info says what the my-page really takes under each policy, and that a cancelled plan is cancelled, with its date", async () => {
+      const info = async (key: string, id: string, lang: string) => (await h().request("GET", `/v1/subscriptions/${id}/cancellation-info`, { key, headers: { "accept-language": lang } })).body;
+      const one = await newSubscription();
+      const [oneJa, oneEn] = [await info(t.key, one, "ja"), await info(t.key, one, "en")];
+      // Up to 4 actions (cancel, optional reason, continue past an offer, confirm), never "2 steps".
+      expect(oneJa.summary).not.toContain("2ステップ");
+      expect(oneJa.summary).toContain("最大4回の操作");
+      expect(oneEn.summary).toContain("at most 4 actions");
+      expect(oneJa.howToCancel.join("")).toContain("ご提案が表示されても");
+      for (const policy of ["noOffer", "afterCancellation"] as const) {
+        const shop = await h().tenant();
+        await h().request("PATCH", "/v1/settings", { key: shop.key, body: { retentionPolicy: policy } });
+        await h().request("PUT", `/v1/customers/${customerId}`, { key: shop.key, body: customerBody() });
+        const id = await newSubscription({}, shop);
+        const [ja, en] = [await info(shop.key, id, "ja"), await info(shop.key, id, "en")];
+        expect(ja.summary, policy).toContain("2回の操作");
+        expect(en.summary, policy).toContain("(2 actions)");
+        // No offer stands before the confirmation: none is promised to be skippable.
+        expect(ja.howToCancel.join(""), policy).not.toContain("ご提案が表示されても");
+        expect(en.howToCancel.join(" "), policy).not.toContain("if an offer is shown");
+        expect(ja.howToCancel[0], policy).toContain("ご提案は表示されず");
+        expect(ja.howToCancel.join("").includes("再開のご案内"), policy).toBe(policy === "afterCancellation");
+      }
+      const { body: flow } = await start(one);
+      const done = await post(flow.flowId, "confirm", {});
+      const [gone, goneEn] = [await info(t.key, one, "ja"), await info(t.key, one, "en")];
+      expect(gone.status).toBe("canceled");
+      expect(gone.summary).not.toContain("いつでも解約できます");
+      expect(gone.summary).toContain(`解約済みです（解約日：${writeDate(done.body.effectiveOn, "ja", "full")}）`);
+      expect(gone.summary).toContain(done.body.confirmationNumber);
+      expect(goneEn.summary).toContain(`already canceled (it ends on ${writeDate(done.body.effectiveOn, "en", "full")})`);
+      expect(gone.howToCancel).toEqual([]);
+    });
+
     it("an offer shown is honoured for the flow's life: a skip offer still applies after the shop sets maxConsecutiveSkips 0", async () => {
       const shop = await h().tenant();
       await h().request("PUT", `/v1/customers/${customerId}`, { key: shop.key, body: customerBody() });

@@ -142,6 +142,21 @@ export function planChangesSuite(h: () => Harness) {
       expect((await post(id, "skip", { count: 1 })).status).toBe(200);
     });
 
+    it("the change record keeps the price agreed: unit price and the amount per delivery before and after, in the history and the answer", async () => {
+      const id = await newSubscription(10, { quantity: 1, unitPrice: { amount: 3240, currency: "JPY" } });
+      const res = await post(id, "quantity", { quantity: 10, channel: "web" });
+      expect(res.status).toBe(200);
+      const price = (amount: number) => ({ amount, currency: "JPY" });
+      const agreed = {
+        before: { quantity: 1, unitPrice: price(3240), amountPerDelivery: price(3240) },
+        after: { quantity: 10, unitPrice: price(3240), amountPerDelivery: price(32400) },
+      };
+      expect(res.body.change).toMatchObject(agreed);
+      const history = await h().request("GET", `/v1/subscriptions/${id}/changes`, { key: t.key });
+      expect(history.status).toBe(200);
+      expect(history.body.data[0]).toMatchObject({ type: "quantity", ...agreed });
+    });
+
     it("quantity, interval and next delivery change within the rules", async () => {
       const id = await newSubscription(10);
       expect((await post(id, "quantity", { quantity: 2 })).body.subscription.quantity).toBe(2);

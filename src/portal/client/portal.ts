@@ -1,6 +1,6 @@
 import { langOf, say, type Language, type PortalTextKey } from "../../platform/localized-text";
 import { actionKey, ApiProblem, callApi, type Call, type Problem } from "./api";
-import { cadenceText } from "../../platform/cadence";
+import { addCycles, cadenceText } from "../../platform/cadence";
 import { writeDate } from "../../platform/dates";
 import { discountedPrice, upcomingDiscount } from "../../plan-changes/discount";
 import { formatMoney } from "../../platform/numbers";
@@ -38,9 +38,11 @@ type Step =
 
 /**
  * `<tsuzuku-portal session="…" api-base="https://api…" lang="ja" subscription="…">` — the
- * customer's my-page for their 定期 subscriptions: plan changes within the shop's rules and the
- * fair cancel flow (optional reason → at most the shop's offers, each beside an equally prominent
- * way to continue → confirm, acknowledging a disclosed fee → receipt with confirmation number).
+ * customer's my-page for their 定期 subscriptions: plan changes within the shop's rules, each
+ * applied only from a final confirmation of what it commits to, and the fair cancel flow (optional
+ * reason → at most the shop's offers, each beside an equally prominent way to continue → confirm,
+ * acknowledging a disclosed fee → receipt with confirmation number; under `noOffer` and
+ * `afterCancellation`, straight to the confirmation).
  *
  * Attributes: `session` (a customer-session token minted by the shop's server), `api-base` (the
  * Tsuzuku API origin; default: where this script was loaded from), `lang` (`ja` | `en`; default
@@ -54,7 +56,8 @@ type Step =
  *
  * @csspart cancel-button, skip-button, reason (each choice; `data-reason` is its code), offer,
  *   accept-offer, continue-cancel, confirm-cancel, receipt — and container, subscription,
- *   resume-button, skip-reason, back, message.
+ *   resume-button, skip-reason, back, message, review (a plan change's final confirmation),
+ *   confirm-change, cancel-change.
  * @cssprop --tsuzuku-brand, --tsuzuku-on-brand, --tsuzuku-font, --tsuzuku-font-size,
  *   --tsuzuku-text, --tsuzuku-muted, --tsuzuku-surface, --tsuzuku-border, --tsuzuku-focus,
  *   --tsuzuku-error, --tsuzuku-radius
@@ -470,14 +473,15 @@ export class TsuzukuPortal extends HTMLElement {
 
   #actions(sub: Subscription, opts: PlanOptions | null): Node[] {
     const id = cssId(sub.id);
-    const change = (action: string, body: Record<string, unknown>, field?: HTMLElement | null) => this.#change(sub, action, body, field);
+    // Every change is reviewed before it is sent (#review): what it commits to, then a button that says so.
+    const change = (action: string, body: Record<string, unknown>, field: HTMLElement | null, from: HTMLElement) => this.#review(sub, action, body, field, from);
     const out: Node[] = [];
     const buttons = h("div", { class: "actions" });
     if (sub.status === "active") {
       // Offered even when the rules close it, with the rule beside it: the customer learns why
       // (the API answers the same refusal), rather than finding the control missing.
       const rule = opts?.skip.refusal ? `${id}-skip-rule` : undefined;
-      buttons.append(h("button", { type: "button", part: "skip-button", "aria-describedby": rule, onclick: () => change("skip", { count: 1 }) }, this.#t("skip")));
+      buttons.append(h("button", { type: "button", part: "skip-button", "aria-describedby": rule, onclick: (e: Event) => change("skip", { count: 1 }, null, (e.currentTarget as HTMLElement).parentElement!) }, this.#t("skip")));
     }
     buttons.append(h("button", { type: "button", part: "cancel-button", onclick: () => this.#startCancel(sub) }, this.#t("cancel")));
     out.push(buttons);
@@ -489,7 +493,7 @@ export class TsuzukuPortal extends HTMLElement {
     const open = (action: { available: boolean } | undefined) => action?.available !== false;
     if (open(opts?.nextDelivery)) {
       out.push(
-        this.#form(id, "moveDelivery", "date", (form) => change("next-delivery", { date: value(form, "date") }, inputOf(form, "date")), [
+        this.#form(id, "moveDelivery", "date", (form) => change("next-delivery", { date: value(form, "date") }, inputOf(form, "date"), form), [
           this.#field(
             `${id}-date`,
             this.#t("newDate"),
@@ -507,7 +511,7 @@ export class TsuzukuPortal extends HTMLElement {
         return v.startsWith("m") ? { intervalMonths: Number(v.slice(1)) } : { intervalDays: Number(v) };
       };
       out.push(
-        this.#form(id, "changeInterval", "interval", (form) => change("interval", chosen(form)), [
+        this.#form(id, "changeInterval", "interval", (form) => change("interval", chosen(form), null, form), [
           (intervals && intervals.length > 0) || months.length > 0
             ? h(
                 "fieldset",
@@ -528,7 +532,7 @@ export class TsuzukuPortal extends HTMLElement {
     const qMax = opts?.quantity.max ?? 999;
     if (open(opts?.quantity)) {
       out.push(
-        this.#form(id, "changeQuantity", "quantity", (form) => change("quantity", { quantity: Number(value(form, "quantity")) }, inputOf(form, "quantity")), [
+        this.#form(id, "changeQuantity", "quantity", (form) => change("quantity", { quantity: Number(value(form, "quantity")) }, inputOf(form, "quantity"), form), [
           this.#field(
             `${id}-quantity`,
             this.#t("newQuantity", { min: qMin, max: qMax }),
@@ -540,7 +544,7 @@ export class TsuzukuPortal extends HTMLElement {
     const latest = opts?.pause.latestResumeOn;
     if (open(opts?.pause)) {
       out.push(
-        this.#form(id, "pause", "pause", (form) => change("pause", { resumeOn: value(form, "resumeOn") }, inputOf(form, "resumeOn")), [
+        this.#form(id, "pause", "pause", (form) => change("pause", { resumeOn: value(form, "resumeOn") }, inputOf(form, "resumeOn"), form), [
           this.#field(
             `${id}-resume`,
             this.#t("resumeOn"),
@@ -652,13 +656,93 @@ export class TsuzukuPortal extends HTMLElement {
     return field.validationMessage;
   }
 
+  /**
+   * The final confirmation of a plan change (特定商取引法 §12-6): nothing is sent yet. Beside the
+   * form (or the skip button) `from`, the card shows what the customer agrees to — quantity, interval,
+   * price per delivery, the next delivery and what it is charged — with 「この内容で変更する」, which
+   * sends it, and a way back that changes nothing. The form stays in place (hidden), so a rule's
+   * refusal of the value is said at its field once the review closes.
+   */
+  #review(sub: Subscription, action: string, body: Record<string, unknown>, field: HTMLElement | null, from: HTMLElement) {
+    const card = from.closest<HTMLElement>("[data-subscription]");
+    if (card) closeReview(card);
+    const id = `${cssId(sub.id)}-review`;
+    const isForm = from instanceof HTMLFormElement;
+    const back = () => {
+      closeReview(card ?? from);
+      (isForm ? from.querySelector<HTMLElement>("input:checked, input") : from.querySelector<HTMLElement>('[part~="skip-button"]'))?.focus();
+    };
+    const panel = h(
+      "div",
+      { class: "review", part: "review", role: "group", "aria-labelledby": `${id}-title`, "data-review": "" },
+      h("h4", { id: `${id}-title`, tabindex: -1 }, this.#t("reviewTitle")),
+      h("p", {}, this.#t("reviewIntro")),
+      this.#reviewTerms(sub, action, body),
+      h(
+        "div",
+        { class: "actions" },
+        h("button", { type: "button", part: "confirm-change", onclick: () => this.#change(sub, action, body, field) }, this.#t("confirmChange")),
+        h("button", { type: "button", part: "cancel-change", onclick: back }, this.#t("cancelChange")),
+      ),
+    );
+    if (isForm) from.hidden = true;
+    from.after(panel);
+    panel.querySelector<HTMLElement>("h4")?.focus();
+  }
+
+  /** What the change commits the customer to, from the plan as it is and the change asked for. */
+  #reviewTerms(sub: Subscription, action: string, body: Record<string, unknown>): HTMLElement {
+    const after: Subscription = { ...sub };
+    if (action === "quantity") after.quantity = Number(body.quantity);
+    if (action === "interval") Object.assign(after, typeof body.intervalMonths === "number" ? { intervalDays: 0, intervalMonths: body.intervalMonths } : { intervalDays: Number(body.intervalDays), intervalMonths: null });
+    if (action === "skip" && sub.nextDeliveryOn) after.nextDeliveryOn = addCycles(sub.nextDeliveryOn, sub, 1);
+    if (action === "next-delivery") after.nextDeliveryOn = String(body.date);
+    // Paused, the first delivery is the one on the resume date.
+    if (action === "pause") Object.assign(after, { pausedUntil: String(body.resumeOn), nextDeliveryOn: String(body.resumeOn) });
+    const row = (label: string, value: string, data: string) => [h("dt", {}, label), h("dd", { [`data-${data}`]: "" }, value)];
+    const fromTo = (before: string, now: string) => (before === now ? now : this.#t("fromTo", { from: before, to: now }));
+    const price = (s: Subscription) => (s.quantity === 1 ? this.#money(s.unitPrice) : this.#t("priceTimesQuantity", { total: this.#money(perDelivery(s)), unit: this.#money(s.unitPrice), quantity: s.quantity }));
+    const next = after.nextDeliveryOn;
+    return h(
+      "dl",
+      {},
+      action === "skip" && sub.nextDeliveryOn ? row(this.#t("skippedDelivery"), this.#date(sub.nextDeliveryOn), "skipped") : null,
+      action === "pause" ? row(this.#t("pausedUntil"), this.#date(String(body.resumeOn)), "resumes") : null,
+      row(this.#t("quantity"), fromTo(this.#quantity(sub, sub.quantity), this.#quantity(after, after.quantity)), "quantity"),
+      row(this.#t("interval"), fromTo(this.#cadence(sub), this.#cadence(after)), "interval"),
+      row(this.#t("pricePerDelivery"), fromTo(price(sub), price(after)), "price"),
+      next ? row(this.#t("nextDelivery"), this.#date(next), "next") : null,
+      next ? row(this.#t("nextCharge"), this.#t("nextChargeValue", { price: this.#money(this.#chargeOf(sub, after)), date: this.#date(next) }), "charge") : null,
+    );
+  }
+
+  /**
+   * What the next delivery of `after` (the plan once changed) is charged: one delivery at its
+   * quantity, discounted when the plan's next delivery is (an accepted discount keeps its number of
+   * deliveries, and moves with a skip or a new date: plan-changes/discount).
+   */
+  #chargeOf(sub: Subscription, after: Subscription): Money {
+    const regular = perDelivery(after);
+    const d = sub.activeDiscount;
+    if (!d || !this.#discount(sub)?.nextIsDiscounted) return regular;
+    return { amount: discountedPrice(regular.amount, d), currency: regular.currency };
+  }
+
   /** `field`: the input the value came from, where a rule's refusal of that value is said. */
   #change(sub: Subscription, action: string, body: Record<string, unknown>, field: HTMLElement | null = null) {
     const key = actionKey();
     if (!this.#busy) this.#markActive(sub.id);
     void this.#run(async () => {
-      // If-Match: the version this card showed; changed meanwhile (another tab) answers 412.
-      const result = await this.#api<ChangeResult>({ method: "POST", path: `/v1/subscriptions/${encodeURIComponent(sub.id)}/${action}`, body: { ...body, channel: "web" }, idempotencyKey: key, ifMatch: sub.version });
+      let result: ChangeResult;
+      try {
+        // If-Match: the version this card showed; changed meanwhile (another tab) answers 412.
+        result = await this.#api<ChangeResult>({ method: "POST", path: `/v1/subscriptions/${encodeURIComponent(sub.id)}/${action}`, body: { ...body, channel: "web" }, idempotencyKey: key, ifMatch: sub.version });
+      } catch (e) {
+        // Refused: the review no longer stands; the form is back, for the refusal to be said at its field.
+        const card = this.#cardOf(sub.id);
+        if (card) closeReview(card);
+        throw e;
+      }
       this.#replace(result.subscription);
       await this.#loadOptions(result.subscription);
       this.#emit("tsuzuku:changed", result);
@@ -713,12 +797,15 @@ export class TsuzukuPortal extends HTMLElement {
 
   // ---- the cancel flow ----
 
-  #startCancel(sub: Subscription) {
+  /** `toConfirm`: straight to the confirmation (the customer already chose to go on cancelling). */
+  #startCancel(sub: Subscription, toConfirm = false) {
     const key = actionKey();
     if (!this.#busy) this.#markActive(sub.id);
     void this.#run(async () => {
       const flow = await this.#api<FlowStarted>({ method: "POST", path: `/v1/subscriptions/${encodeURIComponent(sub.id)}/cancel-flows`, body: { channel: "web" }, idempotencyKey: key, ifMatch: sub.version });
-      this.#go({ name: "reason", sub, flow }, "h2");
+      // `noOffer` (Germany §312k) and `afterCancellation` show no offer before the confirmation:
+      // nothing stands between the cancel button and it, not even the optional reasons.
+      this.#go(flow.retentionPolicy === "oneOffer" && !toConfirm ? { name: "reason", sub, flow } : { name: "confirm", sub, flow }, "h2");
     }, sub.id);
   }
 
@@ -768,6 +855,8 @@ export class TsuzukuPortal extends HTMLElement {
         "div",
         { role: "group", "aria-labelledby": "reason-question" },
         h("p", { id: "reason-question" }, this.#t("reasonQuestion")),
+        // First, beside the question: on a phone the reasons run several screens down.
+        h("div", { class: "actions" }, h("button", { type: "button", part: "skip-reason", onclick: () => this.#go({ name: "confirm", sub, flow }, "h2") }, this.#t("noReason"))),
         h(
           "div",
           { class: "choices" },
@@ -776,7 +865,6 @@ export class TsuzukuPortal extends HTMLElement {
           ),
         ),
       ),
-      h("div", { class: "actions" }, h("button", { type: "button", part: "skip-reason", onclick: () => this.#go({ name: "confirm", sub, flow }, "h2") }, this.#t("noReason"))),
     );
   }
 
@@ -1018,15 +1106,35 @@ export class TsuzukuPortal extends HTMLElement {
     ];
   }
 
+  /**
+   * After an accepted offer: that the subscription goes on and was not cancelled, when the next
+   * delivery comes and what it is charged, then the offer. An offer that changes nothing (usage
+   * advice) leaves the way on to cancelling open: 「解約の手続きを続ける」 starts a new flow (this one
+   * ended as saved) and goes to the confirmation.
+   */
   #saved(saved: Saved): Node[] {
+    const sub = saved.subscription;
+    const next = sub.nextDeliveryOn;
+    const vars = next ? { date: this.#date(next), price: this.#money(this.#chargeOf(sub, sub)) } : null;
     return [
       h(
         "section",
-        { class: "card", "aria-labelledby": "saved-title" },
+        { class: "card", "aria-labelledby": "saved-title", "data-active": "", "data-flow": "", "data-saved": "" },
         h("h2", { id: "saved-title", tabindex: -1 }, this.#t("savedTitle")),
-        h("p", { lang: this.#ja(saved.offer.title) }, saved.offer.title),
+        h("p", {}, ...this.#withShopText("savedContinues", { product: sub.product.name }, "product")),
+        vars ? h("p", { "data-next": "" }, this.#t(sub.status === "paused" ? "savedResumes" : "savedNext", vars)) : null,
+        saved.change === null ? h("p", {}, this.#t("savedNoChange")) : null,
+        h("h3", { lang: this.#ja(saved.offer.title) }, saved.offer.title),
         h("p", { class: "description", lang: this.#ja(saved.offer.description) }, saved.offer.description),
-        h("div", { class: "actions" }, h("button", { type: "button", part: "back", onclick: () => this.#back(saved.subscription) }, this.#t("back"))),
+        saved.change === null ? h("p", {}, this.#t("savedStillCancel")) : null,
+        h("p", { class: "message", role: "alert", part: "message" }),
+        h("p", { class: "status", role: "status", "data-card-status": "" }),
+        h(
+          "div",
+          { class: "actions" },
+          saved.change === null ? h("button", { type: "button", part: "continue-cancel", onclick: () => this.#startCancel(sub, true) }, this.#t("continueCancel")) : null,
+          h("button", { type: "button", part: "back", onclick: () => this.#back(sub) }, this.#t("back")),
+        ),
       ),
     ];
   }
@@ -1096,6 +1204,15 @@ function value(form: HTMLFormElement, name: string): string {
 function inputOf(form: HTMLFormElement, name: string): HTMLElement | null {
   const el = form.elements.namedItem(name);
   return el instanceof HTMLInputElement ? el : null;
+}
+
+/** Closes a plan change's review in `within`: the panel goes, the form it came from is shown again. */
+function closeReview(within: HTMLElement) {
+  for (const panel of within.querySelectorAll("[data-review]")) {
+    const form = panel.previousElementSibling;
+    if (form instanceof HTMLFormElement) form.hidden = false;
+    panel.remove();
+  }
 }
 
 /** Merchant ids may hold `.` and `:`; element ids built from them must stay valid selectors. */

@@ -75,6 +75,9 @@ details[open] > summary::before { transform: rotate(45deg); }
 @media (prefers-reduced-motion: reduce) { summary::before { transition: none; } }
 summary:focus-visible { outline: 3px solid var(--_focus); outline-offset: 2px; }
 details > form { padding: 0 0 .5em 1em; }
+/* A plan change's final confirmation, framed like an offer: what the customer agrees to, then the button that commits. */
+.review { border: 2px solid var(--_brand); border-radius: var(--_radius); padding: 1em; margin: .5em 0 1em; }
+.review h4 { margin: 0 0 .5em; }
 .offer { border: 2px solid var(--_brand); border-radius: var(--_radius); padding: 1em; margin: 0 0 1em; }
 /* An offer's copy may list usage tips a line each. */
 .description { white-space: pre-line; }

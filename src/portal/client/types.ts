@@ -68,7 +68,8 @@ export type Offer = { offerId: string; type: string; title: string; description:
 
 export type ReasonAnswer = { flowId: string; status: "open" | "offered"; reason: string; offers: Offer[] };
 
-export type Saved = { outcome: "saved"; flowId: string; offer: Offer; subscription: Subscription };
+/** `change`: null when the offer changes nothing (usage advice): the customer may still go on and cancel. */
+export type Saved = { outcome: "saved"; flowId: string; offer: Offer; subscription: Subscription; change: { id: string; type: string } | null };
 
 export type Canceled = {
   outcome: "canceled";
