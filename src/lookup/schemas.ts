@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { Money } from "../platform/openapi";
+import { CalendarDate, Money } from "../platform/openapi";
 import { NEXT_ACTIONS } from "../risk/routing";
 import { Risk, RiskBand } from "../risk/schemas";
 import { DeliveryDay } from "../subscriptions/schemas";
@@ -35,6 +35,11 @@ export const LookupResponse = z
         intervalDays: z.number().int(),
         intervalMonths: z.number().int().nullable().openapi({ description: "Set for a plan every N calendar months (see Subscription.intervalMonths); null for a day plan." }),
         deliveryDay: DeliveryDay.nullable().openapi({ description: "A monthly plan's day of the month (1–31), as Subscription.deliveryDay: its deliveries fall on that day, or on the month's last day when the month is shorter; null for a day plan.", example: null }),
+        finalDeliveryOn: CalendarDate.nullable().openapi({
+          description:
+            "A cancelled plan's last delivery, which still ships (and is charged) because the cancellation was received inside the change cut-off, as Subscription `cancellation.finalDeliveryOn` (tenant-local); null otherwise, and for a live plan. `nextDeliveryOn` is then null.",
+          example: null,
+        }),
         unitPrice: Money,
         risk: z.object({ score: z.number().int(), probability: z.number(), band: RiskBand }).nullable(),
       }),
@@ -52,7 +57,7 @@ export const LookupResponse = z
     route: z.enum(["retention_specialist", "self_service", "standard_queue"]),
     speech: z.string().openapi({
       description:
-        "One short line for text-to-speech, in the requested language: the plan's state (the next delivery; a pause and the day it restarts; a cancellation, and that restarting is possible when a comeback offer awaits the customer) and, at some risk, one option. Japanese and English say the same facts; English leaves out a name or product name an English voice cannot read (the product's category instead).",
+        "One short line for text-to-speech, in the requested language: the plan's state (the next delivery, or that its date is being confirmed when the date is past; a pause and the day it restarts; a cancellation, its last delivery while that is still to come, and that restarting is possible when a comeback offer awaits the customer) and, at some risk, one option. Dates are said as month and day, with the year when the date is more than about 11 months ahead (or 60 days back). Japanese and English say the same facts; English leaves out a name or product name an English voice cannot read (the product's category instead).",
       example: "佐藤 花子様、次回のお届けは12月5日の予定です。",
     }),
     language: z.enum(["ja", "en"]),

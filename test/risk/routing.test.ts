@@ -219,6 +219,41 @@ describe("speech", () => {
   });
 });
 
+describe("speech: dates the caller hears right", () => {
+  const base: SpeechInput = { customerName: "山田", nextDeliveryOn: "2026-12-10", productName: "青汁", band: "low", today: "2026-12-03" };
+
+  it("says the year of a delivery a year away, in both languages, for every date it says", () => {
+    expect(speech({ ...base, nextDeliveryOn: "2027-12-10" }, "ja")).toBe("山田様、次回の青汁のお届けは2027年12月10日の予定です。");
+    expect(speech({ ...base, nextDeliveryOn: "2027-12-10", productName: "Green Juice" }, "en")).toBe("Hello. Your next Green Juice delivery is on December 10, 2027.");
+    // A restart date, too; next month's date stays month and day.
+    expect(speech({ ...base, status: "paused", pausedUntil: "2027-12-01" }, "ja")).toBe("山田様、青汁のお届けはお休み中で、2027年12月1日から再開の予定です。");
+    expect(speech({ ...base, status: "paused", pausedUntil: "2027-12-01" }, "en")).toBe("Hello. Your deliveries are paused and restart on December 1, 2027.");
+    expect(speech({ ...base, nextDeliveryOn: "2027-01-05" }, "ja")).toBe("山田様、次回の青汁のお届けは1月5日の予定です。");
+  });
+
+  it("does not say a next delivery already past as upcoming, nor offer to change it", () => {
+    const past = { ...base, nextDeliveryOn: "2026-12-02", band: "high" as const, nextBestAction: "skip" as const };
+    expect(speech(past, "ja")).toBe("山田様、次回の青汁のお届け日は、ただいま確認中です。");
+    expect(speech({ ...past, productName: "Green Juice" }, "en")).toBe("Hello. Your next Green Juice delivery date is being confirmed.");
+    // A restart date gone by is not said either.
+    expect(speech({ ...base, status: "paused", pausedUntil: "2026-12-01" }, "ja")).toBe("山田様、青汁のお届けは現在お休み中です。");
+    // Nor is another plan's past date said as the caller's next delivery: it is being confirmed.
+    expect(speech({ ...base, productName: "", livePlans: 2, status: "paused", earliestDeliveryOn: "2026-12-01" }, "ja")).toBe("山田様、次回のお届け日は、ただいま確認中です。");
+  });
+
+  it("says a cancelled plan's last delivery while it is still to come", () => {
+    const canceled = { ...base, status: "canceled" as const, nextDeliveryOn: null, finalDeliveryOn: "2026-12-04" };
+    expect(speech(canceled, "ja")).toBe("山田様、青汁の定期便はご解約済みです。最後のお届けは明日の予定です。");
+    expect(speech({ ...canceled, finalDeliveryOn: "2026-12-06" }, "en")).toBe("Hello. Your subscription has been cancelled. Your last delivery is on December 6.");
+    // Shipped already: not said.
+    expect(speech({ ...canceled, finalDeliveryOn: "2026-12-02" }, "ja")).toBe("山田様、青汁の定期便はご解約済みです。");
+    // With a comeback offer, still within 60 characters.
+    const line = speech({ ...canceled, productName: "国産大麦若葉の青汁 30包", restart: true }, "ja");
+    expect(line).toBe("山田様、国産大麦若葉の青汁 30包の定期便はご解約済みです。最後のお届けは明日の予定です。再開のご案内もできます。");
+    expect([...line].length).toBeLessThanOrEqual(JA_MAX_CHARS);
+  });
+});
+
 describe("spoken product names", () => {
   it("says units, counts and ampersands in words, in each language", () => {
     expect(spokenName("水素水 500ml×24本", "ja")).toBe("水素水 500ミリリットル、24本入り");
