@@ -270,6 +270,42 @@ describe("spoken product names", () => {
     expect(spokenName("Fish & Chips", "en")).toBe("Fish and Chips");
   });
 
+  it("says no sign a voice reads wrong or stumbles on: emoji, ※, promotional waves, %, #, slashes, brackets", () => {
+    const cases: [name: string, ja: string, en: string][] = [
+      ["黒酢 〜お徳用〜 2本セット", "黒酢 お徳用 2本セット", "黒酢 お徳用 2本セット"],
+      ["黒酢 ～お徳用～ 2本セット", "黒酢 お徳用 2本セット", "黒酢 お徳用 2本セット"],
+      ["黒酢 ~お徳用~ 2本セット", "黒酢 お徳用 2本セット", "黒酢 お徳用 2本セット"],
+      ["黒酢 〜まろやか", "黒酢、まろやか", "黒酢, まろやか"],
+      ["黒酢 ※送料無料", "黒酢", "黒酢"],
+      ["※限定 黒酢", "限定 黒酢", "限定 黒酢"],
+      ["黒酢 🍋", "黒酢", "黒酢"],
+      ["黒酢 50%増量", "黒酢 50パーセント増量", "黒酢 50 percent増量"],
+      ["黒酢 #1", "黒酢 1番", "黒酢 number 1"],
+      ["生酵素 / 60粒", "生酵素、60粒", "生酵素, 60粒"],
+      ["プロテイン(チョコ味)1キログラム", "プロテイン チョコ味 1キログラム", "プロテイン チョコ味 1キログラム"],
+      ["プロテイン（チョコ味）1kg", "プロテイン チョコ味 1キログラム", "プロテイン チョコ味 1 kilogram"],
+      ["黒酢[限定]", "黒酢 限定", "黒酢 限定"],
+      ["~New~ Lemon Tea 🍋 500ml", "New Lemon Tea 500ミリリットル", "New Lemon Tea 500 millilitres"],
+      ["Whey (Chocolate) 1kg", "Whey Chocolate 1キログラム", "Whey Chocolate 1 kilogram"],
+      ["Vitamin C 50% more", "Vitamin C 50パーセント more", "Vitamin C 50 percent more"],
+      ["Blend #2 / 60 tablets", "Blend 2番、60 tablets", "Blend number 2, 60 tablets"],
+      ["👨‍👩‍👧 Family Pack ✨", "Family Pack", "Family Pack"],
+      // Between numbers a wave is a range (read から, rightly) and a slash a fraction: kept.
+      ["1〜2粒 お試し", "1〜2粒 お試し", "1 to 2粒 お試し"],
+      ["1/2サイズ", "1/2サイズ", "1/2サイズ"],
+    ];
+    for (const [name, ja, en] of cases) {
+      expect(spokenName(name, "ja"), name).toBe(ja);
+      expect(spokenName(name, "en"), name).toBe(en);
+    }
+  });
+
+  it("says a product with signs in its name plainly in the line, in both languages", () => {
+    const base: SpeechInput = { customerName: "山田", nextDeliveryOn: "2026-12-10", band: "low", today: "2026-12-03" };
+    expect(speech({ ...base, productName: "生酵素 / 60粒 🍋" }, "ja")).toBe("山田様、次回の生酵素、60粒のお届けは12月10日の予定です。");
+    expect(speech({ ...base, productName: "Lemon Tea 🍋 (Family) #1" }, "en")).toBe("Hello. Your next Lemon Tea Family number 1 delivery is on December 10.");
+  });
+
   it("leaves alone what is not an amount: names without units, letters after a number that are a word", () => {
     for (const name of ["国産大麦若葉の青汁 30包", "DHA・EPAサプリ 120粒", "Max 2", "Gel 5gel", "Lactic Acid 60"]) expect(spokenName(name, "ja"), name).toBe(name);
   });
