@@ -119,12 +119,12 @@ describe("speech", () => {
       productCategory: "supplement",
       band: "high",
       nextBestAction: "skip",
-      stock: { ja: "あと約39粒、1年分以上", en: "about 39 tablets left, more than a year" },
+      stock: { ja: "あと約39粒、1年分以上", en: "about 39 tablets left, over a year's worth" },
     };
     const ja = speech(caller, "ja");
     const en = speech(caller, "en");
     expect(ja).toBe("小野 美穂様、次回のお届けは12月9日の予定です。あと約39粒、1年分以上あります。次回分のスキップも承れます。");
-    expect(en).toBe("Hello. Your next delivery is on December 9. You have about 39 tablets left, more than a year. You can skip the next delivery if you like.");
+    expect(en).toBe("Hello. Your next delivery is on December 9. You have about 39 tablets left, over a year's worth. You can skip the next delivery if you like.");
     // With room for it, both name the product.
     const short = { ...caller, customerName: "山田", stock: null };
     expect(speech(short, "ja")).toContain("次回の乳酸菌サプリ 60粒のお届け");
