@@ -118,7 +118,7 @@ function offerInputsFrom(focus: SubWithRisk, customer: Found, engine: OfferEngin
   return {
     sub: {
       status: focus.status,
-      product: { sku: focus.productSku, name: focus.productName, unitsPerPackage: focus.unitsPerPackage, unitLabel: focus.unitLabel },
+      product: { sku: focus.productSku, name: focus.productName, category: focus.productCategory ?? null, unitsPerPackage: focus.unitsPerPackage, unitLabel: focus.unitLabel },
       quantity: focus.quantity,
       intervalDays: focus.intervalDays,
       intervalMonths: focus.intervalMonths,

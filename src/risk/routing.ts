@@ -5,7 +5,7 @@
  * caller cancel (see API.md, "Self-service cancellation"). It only picks who answers.
  */
 import { writeDate } from "../platform/dates";
-import { shortName, spokenName } from "./spoken";
+import { inEnglish, productInEnglish, shortName, spokenName } from "./spoken";
 import type { RiskBand } from "./model";
 
 export type Route = "retention_specialist" | "self_service" | "standard_queue";
@@ -113,53 +113,8 @@ const RESTART = { ja: "再開のご案内もできます。", en: "We can also h
  */
 const PENDING = { ja: "お届け日は、ただいま確認中です。", en: "delivery date is being confirmed." };
 
-/**
- * English words for the product categories shops use, for a product whose name English cannot
- * read: said before "delivery", so only those that read well there ("your next supplement
- * delivery"); food and drink categories say nothing ("your next food delivery" sounds like a
- * takeaway), and the line says "your next delivery".
- */
-const CATEGORY_EN: Record<string, string> = {
-  supplement: "supplement",
-  supplements: "supplement",
-  cosmetics: "skincare",
-  skincare: "skincare",
-  health_food: "",
-  beauty_food: "",
-  food: "",
-  beverage: "",
-  drink: "",
-};
-
 function clean(s: string | null | undefined): string {
   return (s ?? "").replace(/[【】]/g, " ").replace(/\s+/g, " ").trim();
-}
-
-/**
- * `s` as an English voice can read it — Latin letters (full-width ones folded), digits and plain
- * punctuation only — or "" when it cannot (kanji, kana…). Scanned by character first: names and
- * products are mostly Japanese, and a Unicode-property pattern on every call tripled the speech's cost.
- */
-function inEnglish(s: string): string {
-  let letters = false;
-  let plain = true;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0x3000 && c < 0xff00) return ""; // CJK punctuation, kana, kanji
-    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) letters = true;
-    else if (c >= 0x80) plain = false;
-  }
-  if (plain) return letters && /^[A-Za-z0-9\s.,'&()+\/%-]+$/.test(s) ? s : "";
-  const folded = s.normalize("NFKC");
-  return /\p{Script=Latin}/u.test(folded) && /^[\p{Script=Latin}\p{Nd}\s.,'’&()+\/%-]+$/u.test(folded) ? folded : "";
-}
-
-/** What English calls the product: its name when English can read it, else its category's word, else nothing. */
-function productInEnglish(name: string, category: string | null | undefined): string {
-  const readable = inEnglish(name);
-  if (readable) return readable;
-  const c = clean(category).toLowerCase();
-  return inEnglish(CATEGORY_EN[c] ?? c.replace(/[_-]+/g, " "));
 }
 
 /** Characters (code points) of a line, as its length limit counts them. */

@@ -1,6 +1,7 @@
 /**
  * Product names as a text-to-speech voice should read them, for the IVR's `speech` only (never
- * for the JSON's other fields, which show the name as the shop wrote it). Pure.
+ * for the JSON's other fields, which show the name as the shop wrote it); and what English calls a
+ * product whose name is not in Latin letters, for speech and English copy alike. Pure.
  */
 
 /** A unit after a number, as a voice reads it. Longer units first: `ml` before `l`, `kg` before `g`. */
@@ -96,6 +97,68 @@ function signs(s: string, ja: boolean): string {
   s = s.replace(/\s+/g, " ");
   s = ja ? s.replace(/\s*、[\s、]*/g, "、") : s.replace(/\s*,[\s,]*/g, ", ");
   return s.replace(/^[\s、,]+|[\s、,]+$/g, "");
+}
+
+/**
+ * English words for the product categories shops use, for a product whose name English cannot
+ * read: said before "delivery", so only those that read well there ("your next supplement
+ * delivery"); food and drink categories say nothing ("your next food delivery" sounds like a
+ * takeaway), and the line says "your next delivery".
+ */
+const CATEGORY_EN: Record<string, string> = {
+  supplement: "supplement",
+  supplements: "supplement",
+  cosmetics: "skincare",
+  skincare: "skincare",
+  health_food: "",
+  beauty_food: "",
+  food: "",
+  beverage: "",
+  drink: "",
+};
+
+/**
+ * `s` as an English voice can read it — Latin letters (full-width ones folded), digits and plain
+ * punctuation only — or "" when it cannot (kanji, kana…). Scanned by character first: names and
+ * products are mostly Japanese, and a Unicode-property pattern on every call tripled the speech's cost.
+ */
+export function inEnglish(s: string): string {
+  let letters = false;
+  let plain = true;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x3000 && c < 0xff00) return ""; // CJK punctuation, kana, kanji
+    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) letters = true;
+    else if (c >= 0x80) plain = false;
+  }
+  if (plain) return letters && /^[A-Za-z0-9\s.,'&()+\/%-]+$/.test(s) ? s : "";
+  const folded = s.normalize("NFKC");
+  return /\p{Script=Latin}/u.test(folded) && /^[\p{Script=Latin}\p{Nd}\s.,'’&()+\/%-]+$/u.test(folded) ? folded : "";
+}
+
+/**
+ * What English calls the product: its name when English can read it, else its category's word
+ * ("supplement"), else nothing. The IVR's English speech (risk/routing, with the spoken name) and
+ * English copy ({@link productNameInEnglish}) name a product by this one rule.
+ */
+export function productInEnglish(name: string, category: string | null | undefined): string {
+  const readable = inEnglish(name);
+  if (readable) return readable;
+  const c = (category ?? "").replace(/\s+/g, " ").trim().toLowerCase();
+  return inEnglish(CATEGORY_EN[c] ?? c.replace(/[_-]+/g, " "));
+}
+
+/**
+ * The product as English text for an English reader names it (offer titles and descriptions, the
+ * operator's next step, a comeback offer): its name when English can read it ("Green Juice 1kg", as
+ * written), else "your" and its category's word ("your supplement"), else "your product" — never a
+ * name in kanji or kana an English reader cannot read (「熟成黒酢にんにく 62粒」).
+ */
+export function productNameInEnglish(name: string, category: string | null | undefined): string {
+  const readable = inEnglish(name.trim());
+  if (readable) return readable;
+  const word = productInEnglish("", category);
+  return `your ${word || "product"}`;
 }
 
 /**
