@@ -106,6 +106,7 @@ const GENERIC_HELP = { ja: "お届けの変更も承れます。", en: "You can 
 const EXTEND_PAUSE = { ja: "お休みの延長も承れます。", en: "You can also extend the pause." };
 /** Said once, as an option, to a former customer a comeback offer awaits (winback). */
 const RESTART = { ja: "再開のご案内もできます。", en: "We can also help you restart it if you like." };
+
 /**
  * An active plan whose next delivery is already past (the shop's cart has not synced the shipment
  * yet): that date is neither upcoming nor to be changed, so the line says it is being confirmed,
