@@ -20,6 +20,8 @@ export type LookupSubscription = {
   unitLabel?: string | null;
   /** For `paused`: the date deliveries resume. */
   pausedUntil?: string | null;
+  /** For `canceled`: the last delivery, still shipped because the cancellation came inside the cut-off (Subscription `cancellation.finalDeliveryOn`). */
+  finalDeliveryOn?: string | null;
   productCategory?: string | null;
   /**
    * For `canceled`: the win-back probability (reactivating within 180 days) when the customer is a
@@ -97,13 +99,26 @@ export function fallbackAction(band: RiskBand, drivers: readonly Driver[], plan?
 }
 
 /**
+ * Whether an active plan's next delivery is before `today` (YYYY-MM-DD, the shop's): the shop's
+ * cart has not synced the shipment yet, so that date is neither the next delivery nor one to skip
+ * or move. The lookup then suggests no next best action, does not send the caller to the
+ * self-service menu, and its speech says the date is being confirmed.
+ */
+export function nextDeliveryPending(sub: Pick<LookupSubscription, "status" | "nextDeliveryOn">, today: string): boolean {
+  return sub.status === "active" && sub.nextDeliveryOn !== null && sub.nextDeliveryOn < today;
+}
+
+/**
  * The call's route. A caller with no live subscription goes to the standard queue: the menu
  * (skip, change date, cancel) has nothing for a former customer, and a person can restart a plan.
+ * Nor does a caller whose next delivery is past (`nextDeliveryPending`, given `today`): the menu
+ * would offer to change a date that is gone, and a person can check the shipment.
  */
-export function routeFor(band: RiskBand, subs: readonly LookupSubscription[]): Route {
+export function routeFor(band: RiskBand, subs: readonly LookupSubscription[], today?: string): Route {
   const live = subs.filter((s) => s.status !== "canceled");
   if (live.length === 0) return "standard_queue";
-  return route({ band, monthlyValueYen: live.reduce((sum, s) => sum + monthlyValueYen(s), 0) });
+  const r = route({ band, monthlyValueYen: live.reduce((sum, s) => sum + monthlyValueYen(s), 0) });
+  return r === "self_service" && today !== undefined && live.some((s) => nextDeliveryPending(s, today)) ? "standard_queue" : r;
 }
 
 /**
@@ -121,6 +136,7 @@ export function speechFor(
   for (const s of input.subs ?? (focus ? [focus] : [])) {
     if (s.status === "canceled") continue;
     livePlans++;
+    // A date already past stays the earliest: the caller's next delivery is that one, being confirmed (risk/routing speech).
     if (s.status === "active" && s.nextDeliveryOn && (earliest === null || s.nextDeliveryOn < earliest)) earliest = s.nextDeliveryOn;
   }
   const live = focus !== null && focus.status !== "canceled";
@@ -137,6 +153,7 @@ export function speechFor(
       today: input.today,
       status: focus?.status,
       pausedUntil: focus?.pausedUntil ?? null,
+      finalDeliveryOn: focus?.status === "canceled" ? (focus.finalDeliveryOn ?? null) : null,
       stock,
       restart: focus?.status === "canceled" && focus.comeback != null,
       livePlans,

@@ -16,7 +16,7 @@ import type { StockEstimate } from "../risk/stock";
 import type { RiskRow } from "../risk/maintain";
 import type { NextBestAction } from "../risk/routing";
 import { DEFAULT_SETTINGS, type TenantSettings } from "../settings/schemas";
-import { actionOf, fallbackAction, focusSubscription, noCustomerSpeech, routeFor, speechFor, type LookupSubscription, type NoCustomer } from "./logic";
+import { actionOf, fallbackAction, focusSubscription, nextDeliveryPending, noCustomerSpeech, routeFor, speechFor, type LookupSubscription, type NoCustomer } from "./logic";
 import { LookupQuery, LookupResponse } from "./schemas";
 
 /** More matches than this are not listed: the caller has to narrow it down anyway. */
@@ -88,6 +88,7 @@ export function lookupDocument(
         'unitPriceAmount', s.unit_price_amount, 'currency', s.currency,
         'deliveriesCompleted', s.deliveries_completed, 'consecutiveSkips', s.consecutive_skips,
         'pausedUntil', s.paused_until, 'activeDiscount', json(s.active_discount),
+        'finalDeliveryOn', CASE WHEN s.status = 'canceled' THEN s.cancellation ->> '$.finalDeliveryOn' END,
         'unitLabel', s.product_unit_label, 'unitsPerPackage', s.product_units_per_package, 'productCategory', s.product_category,
         -- The text test first: most rows store no stock, and each ->> in RISK_STOCK_JSON reads the
         -- features' JSON (≈ 15–20 µs of the statement on the 1M bench file, where none has stock).
@@ -120,7 +121,7 @@ function offerInputsFrom(focus: SubWithRisk, customer: Found, engine: OfferEngin
   return {
     sub: {
       status: focus.status,
-      product: { sku: focus.productSku, name: focus.productName, unitsPerPackage: focus.unitsPerPackage, unitLabel: focus.unitLabel },
+      product: { sku: focus.productSku, name: focus.productName, category: focus.productCategory ?? null, unitsPerPackage: focus.unitsPerPackage, unitLabel: focus.unitLabel },
       quantity: focus.quantity,
       intervalDays: focus.intervalDays,
       intervalMonths: focus.intervalMonths,
@@ -308,6 +309,7 @@ export const lookupRouter = domainRouter().openapi(
     // A cancelled plan has no cancel risk: its stored score is from before it ended.
     const live = focus !== null && focus.status !== "canceled";
     const band: RiskBand = (live && focus.risk?.band) || "low";
+    const today = localDate(now, c.get("caller").settings.timeZone);
 
     let nextBestAction: {
       type: NextBestAction;
@@ -316,7 +318,8 @@ export const lookupRouter = domainRouter().openapi(
       title: string | null;
       source: "offers" | "risk_drivers";
     } | null = null;
-    if (live && band !== "low") {
+    // A next delivery already past is no date to change (logic nextDeliveryPending): nothing is suggested.
+    if (live && band !== "low" && !nextDeliveryPending(focus, today)) {
       // Offers only for callers at some risk; their inputs came with the lookup's own statement.
       const request = { channel: q.channel === "operator" ? ("operator" as const) : ("ivr" as const), now: now.toISOString(), settings: c.get("caller").settings, riskBand: band };
       const engine = offerEngine ? offerEngineFrom(c.get("caller").tenantId, offerEngine) : null;
@@ -334,7 +337,6 @@ export const lookupRouter = domainRouter().openapi(
       }
     }
 
-    const today = localDate(now, c.get("caller").settings.timeZone);
     return c.json(
       {
         customer: { id: customer.id, name: customer.name, email: customer.email, phone: customer.phone, phoneExtension: customer.phoneExtension ?? null, locale: customer.locale as "ja" | "en" | null },
@@ -347,13 +349,14 @@ export const lookupRouter = domainRouter().openapi(
           intervalDays: s.intervalDays,
           intervalMonths: s.intervalMonths,
           deliveryDay: s.deliveryDay,
+          finalDeliveryOn: s.finalDeliveryOn ?? null,
           unitPrice: { amount: s.unitPriceAmount, currency: s.currency },
           // A canceled subscription has already left: no churn risk to show.
           risk: s.riskRow && s.status !== "canceled" ? { score: s.riskRow.score, probability: s.riskRow.probability, band: s.riskRow.band } : null,
         })),
         risk: live && focus.riskRow ? toRisk(focus.riskRow, lang) : null,
         nextBestAction,
-        route: routeFor(band, subs),
+        route: routeFor(band, subs, today),
         speech: speechFor({ customerName: customer.name, focus, subs, band, action: nextBestAction?.type ?? null, today }, lang),
         language: lang,
       },

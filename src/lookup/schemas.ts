@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { MerchantId, Money } from "../platform/openapi";
+import { CalendarDate, MerchantId, Money } from "../platform/openapi";
 import { NEXT_ACTIONS } from "../risk/routing";
 import { Risk, RiskBand } from "../risk/schemas";
 import { DeliveryDay } from "../subscriptions/schemas";
@@ -40,6 +40,11 @@ export const LookupResponse = z
         intervalDays: z.number().int(),
         intervalMonths: z.number().int().nullable().openapi({ description: "Set for a plan every N calendar months (see Subscription.intervalMonths); null for a day plan." }),
         deliveryDay: DeliveryDay.nullable().openapi({ description: "A monthly plan's day of the month (1–31), as Subscription.deliveryDay: its deliveries fall on that day, or on the month's last day when the month is shorter; null for a day plan.", example: null }),
+        finalDeliveryOn: CalendarDate.nullable().openapi({
+          description:
+            "A cancelled plan's last delivery, which still ships (and is charged) because the cancellation was received inside the change cut-off, as Subscription `cancellation.finalDeliveryOn` (tenant-local); null otherwise, and for a live plan. `nextDeliveryOn` is then null.",
+          example: null,
+        }),
         unitPrice: Money,
         risk: z.object({ score: z.number().int(), probability: z.number(), band: RiskBand }).nullable(),
       }),
@@ -59,12 +64,12 @@ export const LookupResponse = z
         "Who should answer the call (risk/routing), from the risk band of the subscription the call is about (`risk`) and the monthly value of the caller's live plans together (price × quantity per delivery, scaled to 30 days):\n" +
         "- `retention_specialist`: a retention specialist — high risk and worth ≥ ¥5,000 a month, or medium risk and worth ≥ ¥15,000 a month;\n" +
         "- `self_service`: the IVR's own menu (skip, change the date, cancel), which serves them fastest — low risk;\n" +
-        "- `standard_queue`: the ordinary operator queue — medium or high risk below those values, and a caller with no live plan (a former customer: the menu has nothing for them, and a person can restart a plan).\n" +
+        "- `standard_queue`: the ordinary operator queue — medium or high risk below those values, a caller with no live plan (a former customer: the menu has nothing for them, and a person can restart a plan), and a plan whose next delivery date is past (not yet confirmed by the shop: a person checks it).\n" +
         "A hint only: every route must still let the caller cancel.",
     }),
     speech: z.string().openapi({
       description:
-        "One short line for text-to-speech, in the requested language: the plan's state (the next delivery; a pause and the day it restarts; a cancellation, and that restarting is possible when a comeback offer awaits the customer) and, at some risk, one option. Japanese and English say the same facts; English leaves out a name or product name an English voice cannot read (the product's category instead).",
+        "One short line for text-to-speech, in the requested language: the plan's state (the next delivery, or that its date is being confirmed when the date is past; a pause and the day it restarts; a cancellation, its last delivery while that is still to come, and that restarting is possible when a comeback offer awaits the customer) and, at some risk, one option. Dates are said as month and day, with the year when the date is more than about 11 months ahead (or 60 days back). Japanese and English say the same facts; English leaves out a name or product name an English voice cannot read (the product's category instead).",
       example: "佐藤 花子様、次回のお届けは12月5日の予定です。",
     }),
     language: z.enum(["ja", "en"]),

@@ -26,6 +26,7 @@ import { addDays, daysBetween, writeDate } from "../platform/dates";
 import { formatMoney } from "../platform/numbers";
 import { decide, latestNextDelivery, latestResumeFrom, type Plan, type PlanRequest } from "../plan-changes/rules";
 import { describeStock, intervalForRate, surplusDeliveries, unitsPerPackage, type StockEstimate } from "../risk/stock";
+import { productNameInEnglish } from "../risk/spoken";
 import { DEFAULT_SETTINGS, type TenantSettings } from "../settings/schemas";
 import { assumesNextDelivery, type CatalogueOffer, type OfferType } from "./catalogue";
 
@@ -34,7 +35,8 @@ export type Money = { amount: number; currency: string };
 /** The subset of a subscription (as `toSubscription` returns it) that offers depend on. */
 export type SubscriptionSnapshot = {
   status: "active" | "paused" | "canceled";
-  product: { sku: string; name: string; unitsPerPackage?: number | null; unitLabel?: string | null };
+  /** `category` (`supplement`, `health_food`…) names the product in English copy when its name is not in Latin letters (risk/spoken productNameInEnglish). */
+  product: { sku: string; name: string; category?: string | null; unitsPerPackage?: number | null; unitLabel?: string | null };
   quantity: number;
   intervalDays: number;
   /** Set for a plan every N calendar months: its dates follow the calendar (platform/cadence). */
@@ -315,7 +317,8 @@ export function personaliseTerms(offer: CatalogueOffer, sub: SubscriptionSnapsho
 
   // The copy's shared placeholders, built only for a language the copy is rendered in.
   const common = unnamed((lang: Lang): Record<string, string> => ({
-    productName: sub.product.name,
+    // English copy never carries a name an English reader cannot read: 「熟成黒酢にんにく 62粒」 is "your supplement" there.
+    productName: lang === "en" ? productNameInEnglish(sub.product.name, sub.product.category) : sub.product.name,
     quantity: String(sub.quantity),
     intervalDays: String(sub.intervalDays),
     cadence: cadenceText(plan, lang),

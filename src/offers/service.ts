@@ -261,7 +261,7 @@ export function nextBestOfferRemembered(inputs: OfferInputs, request: Omit<Offer
   const { sub } = inputs;
   const key = [
     request.channel, lang, localDate(new Date(request.now), inputs.settings.timeZone), inputs.riskBand, inputs.consecutiveSkips,
-    sub.status, sub.product.sku, sub.product.name, sub.product.unitsPerPackage, sub.product.unitLabel, sub.quantity, sub.intervalDays, sub.intervalMonths, sub.deliveryDay,
+    sub.status, sub.product.sku, sub.product.name, sub.product.category, sub.product.unitsPerPackage, sub.product.unitLabel, sub.quantity, sub.intervalDays, sub.intervalMonths, sub.deliveryDay,
     sub.nextDeliveryOn, sub.unitPrice.amount, sub.unitPrice.currency, sub.deliveriesCompleted, sub.pausedUntil,
     sub.activeDiscount ? JSON.stringify(sub.activeDiscount) : null, inputs.stockOnHand ? JSON.stringify(inputs.stockOnHand) : null,
   ].join("\u0000");

@@ -188,12 +188,24 @@ export function zonedInstant(date: string, time: string, timeZone: string): stri
  * - `full`: text that is kept or quoted later (offer copy, cancellation terms and receipts, win-back
  *   letters): always with the year.
  * - `short`: a page read now (the console): the year only when it is not this year's.
- * - `spoken`: a line for text-to-speech (the IVR): today and tomorrow said as such, never a year.
+ * - `spoken`: a line for text-to-speech (the IVR): today and tomorrow said as such; the year only
+ *   when the month and day alone would be heard as another date (see {@link SPOKEN_WITHOUT_YEAR}).
  */
 export type DateStyle = "full" | "short" | "spoken";
 
 const MONTHS_SHORT_EN = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 const MONTHS_LONG_EN = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+
+/**
+ * The days around `today` within which a spoken date leaves out its year: from 60 days back to 330
+ * days (about 11 months) ahead. A caller hears 「12月10日」 as the next 12月10日 to come (or one just
+ * past, for a delivery that has gone): right for any date in this window, wrong beyond it — a
+ * delivery 2027-12-10 said on 2026-12-03 as 「12月10日」 sounds like next week. Japanese call
+ * centres say the year for exactly such dates (and not for next month's 「1月5日」 in December); the
+ * window stops short of a full year so that a date 11–12 months away, easy to mishear as this
+ * month's, carries its year too.
+ */
+export const SPOKEN_WITHOUT_YEAR = { daysBack: 60, daysAhead: 330 } as const;
 
 /** The digit at `i` of `s`, or NaN. */
 const digitAt = (s: string, i: number): number => {
@@ -212,7 +224,8 @@ const sameYear = (date: string, today: string | undefined): boolean =>
  * - `short`: 「12月5日」 / "Dec 5" when the year is `today`'s, else 「2027年1月2日」 / "Jan 2, 2027"
  *   (without `today`, always with the year).
  * - `spoken`: 「本日」 / "today" and 「明日」 / "tomorrow" when `today` is given and the date is
- *   that day or the next, else 「12月5日」 / "December 5".
+ *   that day or the next, else 「12月5日」 / "December 5" within {@link SPOKEN_WITHOUT_YEAR} of
+ *   `today`, and 「2027年12月10日」 / "December 10, 2027" outside it (without `today`, no year).
  * No weekday in any form: none of the surfaces writes one. No Intl (the console's
  * toLocaleDateString took about 70 µs a date). A value that is not such a date (a month outside 01–12
  * included) is answered unchanged.
@@ -225,14 +238,16 @@ export function writeDate(date: string, lang: Language, style: DateStyle, today?
   const m = digitAt(date, 5) * 10 + digitAt(date, 6);
   const d = digitAt(date, 8) * 10 + digitAt(date, 9);
   if (!(m >= 1 && m <= 12) || Number.isNaN(y) || Number.isNaN(d)) return date;
+  let spokenYear = false;
   if (style === "spoken" && today) {
     const ahead = daysBetween(today, date);
     if (ahead === 0) return lang === "ja" ? "本日" : "today";
     if (ahead === 1) return lang === "ja" ? "明日" : "tomorrow";
+    spokenYear = ahead > SPOKEN_WITHOUT_YEAR.daysAhead || ahead < -SPOKEN_WITHOUT_YEAR.daysBack;
   }
-  const withYear = style === "full" || (style === "short" && !sameYear(date, today));
+  const withYear = style === "full" || spokenYear || (style === "short" && !sameYear(date, today));
   if (lang === "ja") return withYear ? `${y}年${m}月${d}日` : `${m}月${d}日`;
   if (style === "full") return `${d} ${MONTHS_SHORT_EN[m - 1]} ${y}`;
-  if (style === "spoken") return `${MONTHS_LONG_EN[m - 1]} ${d}`;
+  if (style === "spoken") return withYear ? `${MONTHS_LONG_EN[m - 1]} ${d}, ${y}` : `${MONTHS_LONG_EN[m - 1]} ${d}`;
   return withYear ? `${MONTHS_SHORT_EN[m - 1]} ${d}, ${y}` : `${MONTHS_SHORT_EN[m - 1]} ${d}`;
 }

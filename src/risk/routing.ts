@@ -5,7 +5,7 @@
  * caller cancel (see API.md, "Self-service cancellation"). It only picks who answers.
  */
 import { writeDate } from "../platform/dates";
-import { shortName, spokenName } from "./spoken";
+import { inEnglish, productInEnglish, shortName, spokenName } from "./spoken";
 import type { RiskBand } from "./model";
 
 export type Route = "retention_specialist" | "self_service" | "standard_queue";
@@ -70,13 +70,15 @@ export type SpeechInput = {
   status?: "active" | "paused" | "canceled";
   /** For `paused`: the date deliveries resume (else the next delivery is taken as it). */
   pausedUntil?: string | null;
+  /** For `canceled`: the last delivery, which still ships (Subscription `cancellation.finalDeliveryOn`); said while it is today or later. */
+  finalDeliveryOn?: string | null;
   /** The stock as risk/stock describes it in each language (「あと約60包、2か月分ほど」), said with a stock-related option. */
   stock?: { ja: string; en: string } | null;
   /** For `canceled`: a comeback offer awaits this customer (winback), so the line may say restarting is possible. */
   restart?: boolean;
   /** How many live (active or paused) plans the caller has, this one included; default 1. */
   livePlans?: number;
-  /** The earliest next delivery (YYYY-MM-DD) among the caller's active plans: said when several are live and the line cannot name this one. */
+  /** The earliest next delivery (YYYY-MM-DD) among the caller's active plans: said when several are live and the line cannot name this one (being confirmed, when it is past). */
   earliestDeliveryOn?: string | null;
 };
 
@@ -106,52 +108,14 @@ const EXTEND_PAUSE = { ja: "お休みの延長も承れます。", en: "You can 
 const RESTART = { ja: "再開のご案内もできます。", en: "We can also help you restart it if you like." };
 
 /**
- * English words for the product categories shops use, for a product whose name English cannot
- * read: said before "delivery", so only those that read well there ("your next supplement
- * delivery"); food and drink categories say nothing ("your next food delivery" sounds like a
- * takeaway), and the line says "your next delivery".
+ * An active plan whose next delivery is already past (the shop's cart has not synced the shipment
+ * yet): that date is neither upcoming nor to be changed, so the line says it is being confirmed,
+ * with no option.
  */
-const CATEGORY_EN: Record<string, string> = {
-  supplement: "supplement",
-  supplements: "supplement",
-  cosmetics: "skincare",
-  skincare: "skincare",
-  health_food: "",
-  beauty_food: "",
-  food: "",
-  beverage: "",
-  drink: "",
-};
+const PENDING = { ja: "お届け日は、ただいま確認中です。", en: "delivery date is being confirmed." };
 
 function clean(s: string | null | undefined): string {
   return (s ?? "").replace(/[【】]/g, " ").replace(/\s+/g, " ").trim();
-}
-
-/**
- * `s` as an English voice can read it — Latin letters (full-width ones folded), digits and plain
- * punctuation only — or "" when it cannot (kanji, kana…). Scanned by character first: names and
- * products are mostly Japanese, and a Unicode-property pattern on every call tripled the speech's cost.
- */
-function inEnglish(s: string): string {
-  let letters = false;
-  let plain = true;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0x3000 && c < 0xff00) return ""; // CJK punctuation, kana, kanji
-    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) letters = true;
-    else if (c >= 0x80) plain = false;
-  }
-  if (plain) return letters && /^[A-Za-z0-9\s.,'&()+\/%-]+$/.test(s) ? s : "";
-  const folded = s.normalize("NFKC");
-  return /\p{Script=Latin}/u.test(folded) && /^[\p{Script=Latin}\p{Nd}\s.,'’&()+\/%-]+$/u.test(folded) ? folded : "";
-}
-
-/** What English calls the product: its name when English can read it, else its category's word, else nothing. */
-function productInEnglish(name: string, category: string | null | undefined): string {
-  const readable = inEnglish(name);
-  if (readable) return readable;
-  const c = clean(category).toLowerCase();
-  return inEnglish(CATEGORY_EN[c] ?? c.replace(/[_-]+/g, " "));
 }
 
 /** Characters (code points) of a line, as its length limit counts them. */
@@ -166,13 +130,18 @@ function charCount(s: string): number {
 
 /**
  * One short line for an IVR text-to-speech prompt: who, the plan's state (the next delivery; a
- * pause and the date it ends; a cancellation), and — for medium or high risk — one option the
+ * pause and the date it ends; a cancellation, and its last delivery while that is still to come),
+ * and — for medium or high risk — one option the
  * caller has, with the stock on hand when it explains the option; for a former customer a comeback
  * offer awaits, that restarting is possible. Polite, no health claims, no pressure, no mention of
  * risk. Japanese aims at ≤ 60 characters, English at ≤ 140: if either line is longer, the product
  * name's size (「30包」, "1 kilogram"), then the product name, then the stock, then the option are
  * dropped — from both, so the two languages always say the same things. The product is said in its
- * spoken form (risk/spoken: 「500ミリリットル、24本入り」).
+ * spoken form (risk/spoken: 「500ミリリットル、24本入り」). Dates are said by platform/dates `writeDate`
+ * (`spoken`): 本日 / 明日, month and day, and the year for a date a caller would otherwise hear as
+ * one within the coming months. A date before `today` is never said as to come: a next delivery
+ * already past is said to be being confirmed (with no option: there is no date to change), a
+ * restart date gone by is left out.
  *
  * A caller with several live plans: the focus plan's date is said as the caller's next delivery
  * only when no other plan ships earlier; otherwise the line names its product (never dropped),
@@ -197,12 +166,18 @@ export function speech(input: SpeechInput, locale: "ja" | "en"): string {
   };
   const paused = input.status === "paused";
   const canceled = input.status === "canceled";
-  const date = canceled ? null : paused ? (input.pausedUntil ?? input.nextDeliveryOn ?? null) : (input.nextDeliveryOn ?? null);
+  // A date before today is not said as to come: a restart date gone by is left unsaid, a next delivery gone by is being confirmed.
+  const upcoming = (d: string | null | undefined): string | null => (d && (input.today === undefined || d >= input.today) ? d : null);
+  const planned = canceled ? null : paused ? (input.pausedUntil ?? input.nextDeliveryOn ?? null) : (input.nextDeliveryOn ?? null);
+  const date = upcoming(planned);
+  const pending = !canceled && !paused && planned !== null && date === null;
   const say = (d: string) => {
     const en = writeDate(d, "en", "spoken", input.today);
     return { ja: writeDate(d, "ja", "spoken", input.today), on: en === "today" || en === "tomorrow" ? en : `on ${en}` };
   };
   const when = date ? say(date) : null;
+  const final = canceled ? upcoming(input.finalDeliveryOn) : null;
+  const last = final ? say(final) : null;
   // Another live plan ships first (or this one is paused, or has no date): "your next delivery" is not this plan's, unless named.
   const earliest = input.earliestDeliveryOn ?? null;
   const mustName = !canceled && (input.livePlans ?? 1) > 1 && (paused || date === null || (earliest !== null && earliest < date));
@@ -214,13 +189,16 @@ export function speech(input: SpeechInput, locale: "ja" | "en"): string {
 
   /** The caller's next delivery, whichever plan it is: what a line that cannot name the focus plan says. */
   const next = (): { ja: string; en: string } => {
+    if (earliest && !upcoming(earliest)) return { ja: `次回の${PENDING.ja}`, en: `Your next ${PENDING.en}` };
     const first = earliest ? say(earliest) : null;
     return first ? { ja: `次回のお届けは${first.ja}の予定です。`, en: `Your next delivery is ${first.on}.` } : { ja: "現在、次回のお届け予定はございません。", en: "You have no upcoming delivery scheduled." };
   };
   const lead = (level: number): { ja: string; en: string } => {
     const p = productJa[level];
     const pEn = productEn[level] ? `${productEn[level]} ` : "";
+    if (canceled && last) return { ja: `${p ? `${p}の` : ""}定期便はご解約済みです。最後のお届けは${last.ja}の予定です。`, en: `Your ${pEn}subscription has been cancelled. Your last delivery is ${last.on}.` };
     if (canceled) return { ja: `${p ? `${p}の` : ""}定期便はご解約済みです。`, en: `Your ${pEn}subscription has been cancelled.` };
+    if (pending) return { ja: `次回の${p ? `${p}の` : ""}${PENDING.ja}`, en: `Your next ${pEn}${PENDING.en}` };
     if (paused && when) return { ja: `${p ? `${p}の` : ""}お届けはお休み中で、${when.ja}から再開の予定です。`, en: `Your ${pEn}deliveries are paused and restart ${when.on}.` };
     if (paused) return { ja: `${p ? `${p}の` : ""}お届けは現在お休み中です。`, en: `Your ${pEn}deliveries are paused for now.` };
     if (when) return { ja: `次回の${p ? `${p}の` : ""}お届けは${when.ja}の予定です。`, en: `Your next ${pEn}delivery is ${when.on}.` };
@@ -247,9 +225,9 @@ export function speech(input: SpeechInput, locale: "ja" | "en"): string {
     }
   }
   // No line names the plan it must, or a name too long for any line: the caller's next delivery, or the plan's state alone.
-  const last = mustName ? next() : lead(0);
-  const line = { ja: `${greet.ja}${last.ja}`, en: `${greet.en}${last.en}` };
-  return charCount(line.ja) <= JA_MAX_CHARS && line.en.length <= EN_MAX_CHARS ? line[locale] : last[locale];
+  const bare = mustName ? next() : lead(0);
+  const line = { ja: `${greet.ja}${bare.ja}`, en: `${greet.en}${bare.en}` };
+  return charCount(line.ja) <= JA_MAX_CHARS && line.en.length <= EN_MAX_CHARS ? line[locale] : bare[locale];
 }
 
 /** Stock and option kept, then the option alone, then neither. */

@@ -9,7 +9,7 @@ export const RiskBand = z.enum(["low", "medium", "high"]).openapi("RiskBand", {
 export const RiskDriver = z
   .object({
     code: z.enum(FEATURE_NAMES).openapi({ example: "surplus_stock" }),
-    label: z.string().openapi({ description: "In the caller's language.", example: "商品が余っている（在庫 1か月半分ほど）" }),
+    label: z.string().openapi({ description: "In the caller's language.", example: "商品が余っている（在庫 1か月半ほど）" }),
     contribution: z.number().openapi({ description: "Log-odds this driver adds (positive raises the risk).", example: 0.84 }),
     value: z.number().nullable().openapi({ description: "The underlying value in human units (days, count, yen…).", example: 52 }),
   })

@@ -126,10 +126,14 @@ function aboutCount(n: number): number {
   return Math.round(n / step) * step;
 }
 
-/** Days as a span: days under 10, then weeks under 7 weeks, then (half) months, then "over a year". */
+/**
+ * Days as a span: days under 10, then weeks under 7 weeks, then (half) months, then "over a year".
+ * Worded for a text-to-speech voice too (the IVR says it): one day is 「1日ぶん」, since 「1日分」 is
+ * read ついたち; half months are 「2か月半ほど」, since 「2か月半分」 is heard as half of two months.
+ */
 export function spanOfDays(days: number, lang: "ja" | "en"): string {
   if (days >= MAX_DAYS_ON_HAND) return lang === "ja" ? "1年分以上" : "more than a year";
-  if (days < 1.5) return lang === "ja" ? "1日分ほど" : "about a day";
+  if (days < 1.5) return lang === "ja" ? "1日ぶんほど" : "about a day";
   if (days < 10) {
     const d = Math.round(days);
     return lang === "ja" ? `${d}日分ほど` : `about ${enNumber(d)} days`;
@@ -141,17 +145,18 @@ export function spanOfDays(days: number, lang: "ja" | "en"): string {
   const halves = Math.round(days / 15); // half months of 30 days
   const months = Math.floor(halves / 2);
   const half = halves % 2 === 1;
-  if (lang === "ja") return `${months}か月${half ? "半" : ""}分ほど`;
+  if (lang === "ja") return half ? `${months}か月半ほど` : `${months}か月分ほど`;
   return `about ${enNumber(months)}${half ? " and a half" : ""} ${months === 1 && !half ? "month" : "months"}`;
 }
 
 /**
- * The stock in one phrase: 「あと約20包、3週間分ほど」 / "about 20 sachets left, about three weeks".
- * `unitLabel` is the product's (包); without one, 個 / "units".
+ * The stock in one phrase: 「あと約20包、3週間分ほど」 / "about 20 sachets left, about three weeks";
+ * more than a year is "over a year's worth" ("about 1 unit left, more than a year" reads as if the
+ * unit were a year old; "enough for more than a year" makes the IVR's English line too long to keep it). `unitLabel` is the product's (包); without one, 個 / "units".
  */
 export function describeStock(stock: Pick<StockEstimate, "unitsOnHand" | "daysOnHand">, unitLabel: string | null, lang: "ja" | "en"): string {
   const n = aboutCount(stock.unitsOnHand);
-  const span = spanOfDays(stock.daysOnHand, lang);
+  const span = lang === "en" && stock.daysOnHand >= MAX_DAYS_ON_HAND ? "over a year's worth" : spanOfDays(stock.daysOnHand, lang);
   // Less than one unit would round to 「約0本」 beside 「2週間分ほど」: say the part of one instead
   // (「あと1個の半分ほど」 is not how anyone says it: the caller knows what they have open).
   if (stock.unitsOnHand < 0.25) return lang === "ja" ? `残りわずか、${span}` : `almost none left, ${span}`;

@@ -18,6 +18,7 @@ import type { CatalogueOffer } from "../offers/catalogue";
 import { anchorFor, cadenceText } from "../platform/cadence";
 import { writeDate } from "../platform/dates";
 import { formatMoney, personalise, type ConcreteParameters, type Money, type PersonalisedOffer, type SubscriptionSnapshot } from "../offers/personalise";
+import { productInEnglish, productNameInEnglish } from "../risk/spoken";
 import { rankOffers, type OfferInputs } from "../offers/service";
 import type { TenantSettings } from "../settings/schemas";
 
@@ -58,12 +59,14 @@ function clean(texts: Localized[]): boolean {
  * that leaves the choice to the customer. Title and body stay separate fields; the message reads
  * as one letter (no 「title：description」).
  */
-function messageFor(productName: string, description: Localized): Localized {
+function messageFor(product: SubscriptionSnapshot["product"], description: Localized): Localized {
   // A description with a list (usage tips, a line each) is set off by line breaks.
   const list = description.ja.includes("\n") || description.en.includes("\n");
+  // English names the product only in words an English reader can read (risk/spoken): "your supplement deliveries", else "your deliveries".
+  const en = productInEnglish(product.name, product.category);
   return {
-    ja: `${productName}のお届け再開のご案内です。${list ? "\n" : ""}${description.ja}${list ? "\n" : ""}再開をご希望の際は、いつでもお手続きいただけます。`,
-    en: `A note about restarting your ${productName} deliveries.${list ? "\n" : " "}${description.en}${list ? "\n" : " "}If you would like to restart, you can do so whenever it suits you.`,
+    ja: `${product.name}のお届け再開のご案内です。${list ? "\n" : ""}${description.ja}${list ? "\n" : ""}再開をご希望の際は、いつでもお手続きいただけます。`,
+    en: `A note about restarting your ${en ? `${en} ` : ""}deliveries.${list ? "\n" : " "}${description.en}${list ? "\n" : " "}If you would like to restart, you can do so whenever it suits you.`,
   };
 }
 
@@ -82,6 +85,7 @@ const cadence = (plan: Parameters<typeof cadenceText>[0]): Localized => both(cad
  */
 function restartCopy(p: ConcreteParameters, sub: SubscriptionSnapshot, restartOn: string): { title: Localized; description: Localized } | null {
   const name = sub.product.name;
+  const nameEn = productNameInEnglish(name, sub.product.category);
   const first = day(restartOn);
   switch (p.type) {
     case "change_interval": {
@@ -137,7 +141,7 @@ function restartCopy(p: ConcreteParameters, sub: SubscriptionSnapshot, restartOn
         title: both(`${p.toName}でお届けを再開できます`, `Restart with ${p.toName}`),
         description: both(
           `${name}の代わりに、${p.toName}でお届けを再開できます。1回あたり${each.ja}、${cadence(sub).ja}のお届けで、初回は${first.ja}です。`,
-          `You can restart with ${p.toName} instead of ${name}, at ${each.en} per delivery ${cadence(sub).en}. The first delivery would be on ${first.en}.`,
+          `You can restart with ${p.toName} instead of ${nameEn}, at ${each.en} per delivery ${cadence(sub).en}. The first delivery would be on ${first.en}.`,
         ),
       };
     }
@@ -151,10 +155,10 @@ function restartCopy(p: ConcreteParameters, sub: SubscriptionSnapshot, restartOn
       };
     case "usage_advice":
       return {
-        title: both(`${name}の使い方のご案内`, `Tips on using ${name}`),
+        title: both(`${name}の使い方のご案内`, `Tips on using ${nameEn}`),
         description: both(
           `よくあるご質問をもとに、${name}の使い方をまとめました。${p.tips.map((t) => `\n・${t.ja}`).join("")}`,
-          `Based on common questions, here are some tips on using ${name}.${p.tips.map((t) => `\n• ${t.en}`).join("")}`,
+          `Based on common questions, here are some tips on using ${nameEn}.${p.tips.map((t) => `\n• ${t.en}`).join("")}`,
         ),
       };
     default:
@@ -175,7 +179,7 @@ function asComeback(o: Pick<PersonalisedOffer, "offerId" | "type" | "parameters"
   if (!RESTART_TYPES.has(o.type)) return null;
   const copy = restartCopy(o.parameters, sub, restartOn);
   if (!copy) return null;
-  const message = messageFor(sub.product.name, copy.description);
+  const message = messageFor(sub.product, copy.description);
   if (!clean([copy.title, copy.description, message])) return null;
   return { kind: "offer", offerId: o.offerId, type: o.type, parameters: o.parameters as unknown as Record<string, unknown>, title: copy.title, description: copy.description, message, restartOn };
 }
@@ -186,7 +190,7 @@ function asComeback(o: Pick<PersonalisedOffer, "offerId" | "type" | "parameters"
  * changeable delivery, recalling their date as what they told us (not as a date they missed: a
  * reminder thanks, it never reproaches). Null when the copy fails the lint.
  */
-function reminderFor(returnOn: string, restartOn: string, productName: string): ComebackOffer | null {
+function reminderFor(returnOn: string, restartOn: string, product: SubscriptionSnapshot["product"]): ComebackOffer | null {
   const title = { ja: `${writeDate(restartOn, "ja", "full")}からの再開のご案内`, en: `Restarting from ${writeDate(restartOn, "en", "full")}` };
   const description =
     returnOn >= restartOn
@@ -198,7 +202,7 @@ function reminderFor(returnOn: string, restartOn: string, productName: string): 
           ja: `${writeDate(returnOn, "ja", "full")}ごろの再開をお考えと伺っておりました。${writeDate(restartOn, "ja", "full")}から、以前と同じ内容でお届けを再開できます。`,
           en: `You mentioned you might restart around ${writeDate(returnOn, "en", "full")}. Your deliveries can restart as before from ${writeDate(restartOn, "en", "full")}.`,
         };
-  const message = messageFor(productName, description);
+  const message = messageFor(product, description);
   // `restartOn` the date the copy names (as the offer's own `restartOn`), `returnOn` the customer's.
   return clean([title, description, message]) ? { kind: "reminder", offerId: null, type: "reminder", parameters: { restartOn, returnOn }, title, description, message, restartOn } : null;
 }
@@ -207,7 +211,7 @@ export function comebackOffer(inputs: OfferInputs, c: { reason: string | null; r
   // A date named and no reason given: all the customer said is when they will be back, so that day
   // they are reminded, not sold to (the engine, with no reason, would rank any offer first).
   if (c.returnOn && c.reason === null) {
-    const reminder = reminderFor(c.returnOn, c.restartOn, inputs.sub.product.name);
+    const reminder = reminderFor(c.returnOn, c.restartOn, inputs.sub.product);
     if (reminder) return reminder;
   }
   const restart: OfferInputs = { ...inputs, sub: restarted(inputs.sub, c.restartOn), consecutiveSkips: 0 };
@@ -217,7 +221,7 @@ export function comebackOffer(inputs: OfferInputs, c: { reason: string | null; r
     if (comeback) return comeback;
   }
   if (c.returnOn) {
-    const reminder = reminderFor(c.returnOn, c.restartOn, inputs.sub.product.name);
+    const reminder = reminderFor(c.returnOn, c.restartOn, inputs.sub.product);
     if (reminder) return reminder;
   }
   return null;
@@ -237,7 +241,7 @@ export function rerenderComeback(
 ): ComebackOffer | null {
   // A reminder's copy names the restart date: written again for the new one.
   // (Reminders decided before `returnOn` was kept carried the customer's date as `restartOn`.)
-  if (decided.kind === "reminder") return reminderFor(String(decided.parameters.returnOn ?? decided.parameters.restartOn), c.restartOn, sub.product.name);
+  if (decided.kind === "reminder") return reminderFor(String(decided.parameters.returnOn ?? decided.parameters.restartOn), c.restartOn, sub.product);
   if (!offer || offer.id !== decided.offerId) return null;
   return comebackOf(offer, sub, c);
 }

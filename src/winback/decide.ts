@@ -130,7 +130,7 @@ function snapshotOf(sub: SubscriptionSnapshot, row: Pick<SubscriptionRow, "inter
   const scheduledOn = row.cancellation?.stoppedDeliveryOn ?? row.cancellation?.finalDeliveryOn ?? null;
   return {
     status: sub.status,
-    product: { sku: sub.product.sku, name: sub.product.name, unitsPerPackage: sub.product.unitsPerPackage ?? null, unitLabel: sub.product.unitLabel ?? null },
+    product: { sku: sub.product.sku, name: sub.product.name, category: sub.product.category ?? null, unitsPerPackage: sub.product.unitsPerPackage ?? null, unitLabel: sub.product.unitLabel ?? null },
     quantity: sub.quantity,
     intervalDays: sub.intervalDays,
     ...(sub.intervalMonths ? { intervalMonths: sub.intervalMonths, deliveryDay: row.deliveryDay, ...(scheduledOn ? { scheduledOn } : {}) } : {}),

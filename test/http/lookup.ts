@@ -278,6 +278,44 @@ export function lookupSuite(h: () => Harness) {
       expect(quiet.body.speech).toBe("元 顧客様、国産大麦若葉の青汁 30包の定期便はご解約済みです。");
     });
 
+    it("says the year of a delivery a year away, and a next delivery already past as being confirmed, with nothing to change on it", async () => {
+      const far = addDays(today(), 372);
+      const cid = uid("C");
+      await h().request("PUT", `/v1/customers/${cid}`, { key: t.key, body: customerBody({ name: "遠藤 一", phone: "080-1212-3434", email: null }) });
+      await h().request("PUT", `/v1/subscriptions/${uid("S")}`, { key: t.key, body: subscriptionBody(cid, { deliveriesCompleted: 12, nextDeliveryOn: far }) });
+      const [y, m, d] = far.split("-").map(Number);
+      expect((await lookup("phone=08012123434", { "accept-language": "ja" })).body.speech).toMatch(new RegExp(`のお届けは${y}年${m}月${d}日の予定です。$`));
+      expect((await lookup("phone=08012123434", { "accept-language": "en" })).body.speech).toMatch(new RegExp(` on [A-Z][a-z]+ ${d}, ${y}\\.$`));
+
+      const late = uid("C");
+      await h().request("PUT", `/v1/customers/${late}`, { key: t.key, body: customerBody({ name: "遅延 二郎", phone: "080-5656-7878", email: null }) });
+      await h().request("PUT", `/v1/subscriptions/${uid("S")}`, { key: t.key, body: subscriptionBody(late, { deliveriesCompleted: 12, nextDeliveryOn: addDays(today(), -1) }) });
+      const ja = await lookup("phone=08056567878", { "accept-language": "ja" });
+      expect(ja.status).toBe(200);
+      expect(ja.body.speech).toBe("遅延 二郎様、次回の国産大麦若葉の青汁 30包のお届け日は、ただいま確認中です。");
+      expect(ja.body.nextBestAction).toBeNull();
+      // The self-service menu would offer to skip or move a date that is gone.
+      expect(ja.body.route).toBe("standard_queue");
+      expect((await lookup("phone=08056567878", { "accept-language": "en" })).body.speech).toBe("Hello. Your next delivery date is being confirmed.");
+    });
+
+    it("a plan cancelled inside the cut-off: its last delivery is in the answer and said while it is still to come", async () => {
+      const cid = uid("C");
+      const sid = uid("S");
+      await h().request("PUT", `/v1/customers/${cid}`, { key: t.key, body: customerBody({ name: "最終 便子", phone: "080-9090-1212", email: null, marketingConsent: false }) });
+      await h().request("PUT", `/v1/subscriptions/${sid}`, { key: t.key, body: subscriptionBody(cid, { deliveriesCompleted: 12, nextDeliveryOn: addDays(today(), 1) }) });
+      const started = await h().request("POST", `/v1/subscriptions/${sid}/cancel-flows`, { key: t.key, body: { channel: "web" } });
+      const confirmed = await h().request("POST", `/v1/cancel-flows/${started.body.flowId}/confirm`, { key: t.key, body: { keepInTouch: false } });
+      expect(confirmed.body).toMatchObject({ outcome: "canceled", cutoff: { nextDeliveryStopped: false } });
+      const ja = await lookup("phone=08090901212", { "accept-language": "ja" });
+      expect(LookupResponse.safeParse(ja.body).success).toBe(true);
+      expect(ja.body.subscriptions).toEqual([expect.objectContaining({ id: sid, status: "canceled", nextDeliveryOn: null, finalDeliveryOn: addDays(today(), 1) })]);
+      expect(ja.body.speech).toBe("最終 便子様、国産大麦若葉の青汁 30包の定期便はご解約済みです。最後のお届けは明日の予定です。");
+      expect((await lookup("phone=08090901212", { "accept-language": "en" })).body.speech).toBe("Hello. Your subscription has been cancelled. Your last delivery is tomorrow.");
+      // A live plan has none.
+      expect((await lookup("phone=09012345678")).body.subscriptions[0]).toMatchObject({ finalDeliveryOn: null });
+    });
+
     it("needs a key; a read key is enough", async () => {
       expect((await h().request("GET", "/v1/lookup?phone=09012345678", { key: null })).status).toBe(401);
       expect((await h().request("GET", "/v1/lookup?phone=09012345678", { key: await t.keyWith(["read"]) })).status).toBe(200);

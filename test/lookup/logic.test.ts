@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { actionOf, fallbackAction, speechFor } from "../../src/lookup/logic";
+import { actionOf, fallbackAction, nextDeliveryPending, routeFor, speechFor } from "../../src/lookup/logic";
 
 describe("the action an offer stands for", () => {
   it("says a moved delivery as moving it, a plain skip as a skip, and has no word for other types", () => {
@@ -70,5 +70,36 @@ describe("the IVR line for a caller with several plans", () => {
     // The cancelled plan does not count; with the focus plan first, its date is the caller's next delivery.
     expect(speechFor({ ...input, subs: [focus, subs[2]!] }, "ja")).toBe("竹内 大輔様、次回のルテインサプリ 30粒のお届けは12月30日の予定です。");
     expect(speechFor({ ...input, subs: [{ ...subs[0]!, nextDeliveryOn: "2026-12-30" }, focus], band: "medium", action: "skip" }, "ja")).toBe("竹内 大輔様、次回のルテインサプリ 30粒のお届けは12月30日の予定です。次回分のスキップも承れます。");
+  });
+});
+
+describe("a next delivery already past (the cart has not synced the shipment yet)", () => {
+  const sub = (nextDeliveryOn: string, status: "active" | "paused" | "canceled" = "active") => ({ id: "S-1", status, productName: "青汁", nextDeliveryOn, quantity: 1, intervalDays: 30, unitPriceAmount: 3000, risk: null });
+
+  it("is pending from the day after it, for an active plan only", () => {
+    expect(nextDeliveryPending(sub("2026-12-02"), "2026-12-03")).toBe(true);
+    expect(nextDeliveryPending(sub("2026-12-03"), "2026-12-03")).toBe(false);
+    expect(nextDeliveryPending(sub("2026-12-02", "paused"), "2026-12-03")).toBe(false);
+  });
+
+  it("does not send the caller to the self-service menu, which would offer to change a date that is gone", () => {
+    expect(routeFor("low", [sub("2026-12-10")], "2026-12-03")).toBe("self_service");
+    expect(routeFor("low", [sub("2026-12-02")], "2026-12-03")).toBe("standard_queue");
+  });
+
+  it("is not said as the caller's next delivery when another plan is the one at risk", () => {
+    const focus = { ...sub("2026-12-30"), id: "S-2", productName: "ルテインサプリ 30粒" };
+    const input = { customerName: "竹内 大輔", focus, subs: [sub("2026-12-02"), focus], band: "low" as const, action: null, today: "2026-12-03" };
+    expect(speechFor(input, "ja")).toBe("竹内 大輔様、次回のルテインサプリ 30粒のお届けは12月30日の予定です。");
+    // English cannot name the plan at risk: the caller's next delivery, which is being confirmed.
+    expect(speechFor(input, "en")).toBe("Hello. Your next delivery date is being confirmed.");
+  });
+});
+
+describe("a cancelled plan's last delivery", () => {
+  it("is said while it is still to come", () => {
+    const focus = { id: "S-1", status: "canceled" as const, productName: "青汁", nextDeliveryOn: null, finalDeliveryOn: "2026-12-04", quantity: 1, intervalDays: 30, unitPriceAmount: 3000, risk: null };
+    expect(speechFor({ customerName: "山田 花子", focus, band: "low", action: null, today: "2026-12-03" }, "ja")).toBe("山田 花子様、青汁の定期便はご解約済みです。最後のお届けは明日の予定です。");
+    expect(speechFor({ customerName: "Hanako", focus, band: "low", action: null, today: "2026-12-03" }, "en")).toBe("Hello Hanako. Your subscription has been cancelled. Your last delivery is tomorrow.");
   });
 });

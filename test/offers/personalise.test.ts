@@ -242,3 +242,15 @@ describe("a monthly plan's copy names its cadence in months (templates' {cadence
     expect(personalise(offer("off_pause"), sub(), { today: TODAY })!.description.ja).toContain("から30日ごと・3,980円で自動的に再開します");
   });
 });
+
+describe("English copy for an English reader", () => {
+  it("names a product whose name is in kanji or kana by its category, as the IVR's English speech does; a name English can read, as written", () => {
+    const tips = (product: { sku: string; name: string; category?: string | null }) => personalise(offer("off_usage_advice"), sub({ product }), { today: TODAY })!;
+    const garlic = tips({ sku: "KUROZU-62", name: "熟成黒酢にんにく 62粒", category: "supplement" });
+    expect(garlic.title).toEqual({ ja: "熟成黒酢にんにく 62粒の使い方のご案内", en: "Tips on using your supplement" });
+    expect(garlic.description.en).toContain("here is how to use your supplement.");
+    expect(garlic.description.en).not.toMatch(/[\u3040-\u30ff\u4e00-\u9fff]/u);
+    expect(tips({ sku: "AOJIRU-30", name: "国産大麦若葉の青汁 30包", category: "health_food" }).title.en).toBe("Tips on using your product");
+    expect(tips({ sku: "GT-80", name: "Green Tea 80g", category: "beverage" }).title.en).toBe("Tips on using Green Tea 80g");
+  });
+});

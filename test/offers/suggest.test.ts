@@ -65,7 +65,7 @@ describe("offer suggestion", () => {
       expect(pitch).not.toMatch(/[・•\n]/);
     }
     expect(o!.talkTrack!.ja.pitch).toContain("ご案内します。パッケージに記載の目安量と使い方をあらためてご確認ください。毎日同じタイミング");
-    expect(o!.talkTrack!.en.pitch).toContain("how to use すっきり青汁. Check the recommended amount");
+    expect(o!.talkTrack!.en.pitch).toContain("how to use your product. Check the recommended amount");
   });
 
   it("falls back to what can still be honoured (quantity 1 → no 'fewer units'; locked delivery → no skip)", () => {

@@ -75,6 +75,19 @@ describe("dates written for people", () => {
     expect(writeDate("2026-12-05", "en", "spoken")).toBe("December 5");
   });
 
+  it("spoken: says the year of a date a caller would otherwise hear as one within the coming months", () => {
+    // A delivery a year away is not this month's 12月10日.
+    expect(writeDate("2027-12-10", "ja", "spoken", "2026-12-03")).toBe("2027年12月10日");
+    expect(writeDate("2027-12-10", "en", "spoken", "2026-12-03")).toBe("December 10, 2027");
+    // About 11 months ahead is still said without it; beyond, with it.
+    expect(writeDate("2027-10-29", "ja", "spoken", "2026-12-03")).toBe("10月29日");
+    expect(writeDate("2027-10-30", "ja", "spoken", "2026-12-03")).toBe("2027年10月30日");
+    // Long past: the year too (a recent past date stays month and day).
+    expect(writeDate("2025-12-10", "en", "spoken", "2026-12-03")).toBe("December 10, 2025");
+    expect(writeDate("2026-10-04", "ja", "spoken", "2026-12-03")).toBe("10月4日");
+    expect(writeDate("2026-10-03", "ja", "spoken", "2026-12-03")).toBe("2026年10月3日");
+  });
+
   it("writes no weekday, and answers a value that is not a date unchanged", () => {
     for (const style of ["full", "short", "spoken"] as const) {
       for (const lang of ["ja", "en"] as const) {

@@ -119,12 +119,12 @@ describe("speech", () => {
       productCategory: "supplement",
       band: "high",
       nextBestAction: "skip",
-      stock: { ja: "あと約39粒、1年分以上", en: "about 39 tablets left, more than a year" },
+      stock: { ja: "あと約39粒、1年分以上", en: "about 39 tablets left, over a year's worth" },
     };
     const ja = speech(caller, "ja");
     const en = speech(caller, "en");
     expect(ja).toBe("小野 美穂様、次回のお届けは12月9日の予定です。あと約39粒、1年分以上あります。次回分のスキップも承れます。");
-    expect(en).toBe("Hello. Your next delivery is on December 9. You have about 39 tablets left, more than a year. You can skip the next delivery if you like.");
+    expect(en).toBe("Hello. Your next delivery is on December 9. You have about 39 tablets left, over a year's worth. You can skip the next delivery if you like.");
     // With room for it, both name the product.
     const short = { ...caller, customerName: "山田", stock: null };
     expect(speech(short, "ja")).toContain("次回の乳酸菌サプリ 60粒のお届け");
@@ -219,6 +219,41 @@ describe("speech", () => {
   });
 });
 
+describe("speech: dates the caller hears right", () => {
+  const base: SpeechInput = { customerName: "山田", nextDeliveryOn: "2026-12-10", productName: "青汁", band: "low", today: "2026-12-03" };
+
+  it("says the year of a delivery a year away, in both languages, for every date it says", () => {
+    expect(speech({ ...base, nextDeliveryOn: "2027-12-10" }, "ja")).toBe("山田様、次回の青汁のお届けは2027年12月10日の予定です。");
+    expect(speech({ ...base, nextDeliveryOn: "2027-12-10", productName: "Green Juice" }, "en")).toBe("Hello. Your next Green Juice delivery is on December 10, 2027.");
+    // A restart date, too; next month's date stays month and day.
+    expect(speech({ ...base, status: "paused", pausedUntil: "2027-12-01" }, "ja")).toBe("山田様、青汁のお届けはお休み中で、2027年12月1日から再開の予定です。");
+    expect(speech({ ...base, status: "paused", pausedUntil: "2027-12-01" }, "en")).toBe("Hello. Your deliveries are paused and restart on December 1, 2027.");
+    expect(speech({ ...base, nextDeliveryOn: "2027-01-05" }, "ja")).toBe("山田様、次回の青汁のお届けは1月5日の予定です。");
+  });
+
+  it("does not say a next delivery already past as upcoming, nor offer to change it", () => {
+    const past = { ...base, nextDeliveryOn: "2026-12-02", band: "high" as const, nextBestAction: "skip" as const };
+    expect(speech(past, "ja")).toBe("山田様、次回の青汁のお届け日は、ただいま確認中です。");
+    expect(speech({ ...past, productName: "Green Juice" }, "en")).toBe("Hello. Your next Green Juice delivery date is being confirmed.");
+    // A restart date gone by is not said either.
+    expect(speech({ ...base, status: "paused", pausedUntil: "2026-12-01" }, "ja")).toBe("山田様、青汁のお届けは現在お休み中です。");
+    // Nor is another plan's past date said as the caller's next delivery: it is being confirmed.
+    expect(speech({ ...base, productName: "", livePlans: 2, status: "paused", earliestDeliveryOn: "2026-12-01" }, "ja")).toBe("山田様、次回のお届け日は、ただいま確認中です。");
+  });
+
+  it("says a cancelled plan's last delivery while it is still to come", () => {
+    const canceled = { ...base, status: "canceled" as const, nextDeliveryOn: null, finalDeliveryOn: "2026-12-04" };
+    expect(speech(canceled, "ja")).toBe("山田様、青汁の定期便はご解約済みです。最後のお届けは明日の予定です。");
+    expect(speech({ ...canceled, finalDeliveryOn: "2026-12-06" }, "en")).toBe("Hello. Your subscription has been cancelled. Your last delivery is on December 6.");
+    // Shipped already: not said.
+    expect(speech({ ...canceled, finalDeliveryOn: "2026-12-02" }, "ja")).toBe("山田様、青汁の定期便はご解約済みです。");
+    // With a comeback offer, still within 60 characters.
+    const line = speech({ ...canceled, productName: "国産大麦若葉の青汁 30包", restart: true }, "ja");
+    expect(line).toBe("山田様、国産大麦若葉の青汁 30包の定期便はご解約済みです。最後のお届けは明日の予定です。再開のご案内もできます。");
+    expect([...line].length).toBeLessThanOrEqual(JA_MAX_CHARS);
+  });
+});
+
 describe("spoken product names", () => {
   it("says units, counts and ampersands in words, in each language", () => {
     expect(spokenName("水素水 500ml×24本", "ja")).toBe("水素水 500ミリリットル、24本入り");
@@ -233,6 +268,42 @@ describe("spoken product names", () => {
     expect(spokenName("Green Tea 80g", "en")).toBe("Green Tea 80 grams");
     expect(spokenName("Water 500mlx24", "en")).toBe("Water 500 millilitres, pack of 24");
     expect(spokenName("Fish & Chips", "en")).toBe("Fish and Chips");
+  });
+
+  it("says no sign a voice reads wrong or stumbles on: emoji, ※, promotional waves, %, #, slashes, brackets", () => {
+    const cases: [name: string, ja: string, en: string][] = [
+      ["黒酢 〜お徳用〜 2本セット", "黒酢 お徳用 2本セット", "黒酢 お徳用 2本セット"],
+      ["黒酢 ～お徳用～ 2本セット", "黒酢 お徳用 2本セット", "黒酢 お徳用 2本セット"],
+      ["黒酢 ~お徳用~ 2本セット", "黒酢 お徳用 2本セット", "黒酢 お徳用 2本セット"],
+      ["黒酢 〜まろやか", "黒酢、まろやか", "黒酢, まろやか"],
+      ["黒酢 ※送料無料", "黒酢", "黒酢"],
+      ["※限定 黒酢", "限定 黒酢", "限定 黒酢"],
+      ["黒酢 🍋", "黒酢", "黒酢"],
+      ["黒酢 50%増量", "黒酢 50パーセント増量", "黒酢 50 percent増量"],
+      ["黒酢 #1", "黒酢 1番", "黒酢 number 1"],
+      ["生酵素 / 60粒", "生酵素、60粒", "生酵素, 60粒"],
+      ["プロテイン(チョコ味)1キログラム", "プロテイン チョコ味 1キログラム", "プロテイン チョコ味 1キログラム"],
+      ["プロテイン（チョコ味）1kg", "プロテイン チョコ味 1キログラム", "プロテイン チョコ味 1 kilogram"],
+      ["黒酢[限定]", "黒酢 限定", "黒酢 限定"],
+      ["~New~ Lemon Tea 🍋 500ml", "New Lemon Tea 500ミリリットル", "New Lemon Tea 500 millilitres"],
+      ["Whey (Chocolate) 1kg", "Whey Chocolate 1キログラム", "Whey Chocolate 1 kilogram"],
+      ["Vitamin C 50% more", "Vitamin C 50パーセント more", "Vitamin C 50 percent more"],
+      ["Blend #2 / 60 tablets", "Blend 2番、60 tablets", "Blend number 2, 60 tablets"],
+      ["👨‍👩‍👧 Family Pack ✨", "Family Pack", "Family Pack"],
+      // Between numbers a wave is a range (read から, rightly) and a slash a fraction: kept.
+      ["1〜2粒 お試し", "1〜2粒 お試し", "1 to 2粒 お試し"],
+      ["1/2サイズ", "1/2サイズ", "1/2サイズ"],
+    ];
+    for (const [name, ja, en] of cases) {
+      expect(spokenName(name, "ja"), name).toBe(ja);
+      expect(spokenName(name, "en"), name).toBe(en);
+    }
+  });
+
+  it("says a product with signs in its name plainly in the line, in both languages", () => {
+    const base: SpeechInput = { customerName: "山田", nextDeliveryOn: "2026-12-10", band: "low", today: "2026-12-03" };
+    expect(speech({ ...base, productName: "生酵素 / 60粒 🍋" }, "ja")).toBe("山田様、次回の生酵素、60粒のお届けは12月10日の予定です。");
+    expect(speech({ ...base, productName: "Lemon Tea 🍋 (Family) #1" }, "en")).toBe("Hello. Your next Lemon Tea Family number 1 delivery is on December 10.");
   });
 
   it("leaves alone what is not an amount: names without units, letters after a number that are a word", () => {

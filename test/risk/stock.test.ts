@@ -24,6 +24,13 @@ describe("stock said as a person would", () => {
     expect(spanOfDays(400, "ja")).toBe("1年分以上");
   });
 
+  it("is worded so a text-to-speech voice reads it right: no 「1日分」 (ついたち), no 「か月半分」 (half of the months)", () => {
+    expect(describeStock({ unitsOnHand: 1, daysOnHand: 75 }, null, "ja")).toBe("あと約1個、2か月半ほど");
+    expect(describeStock({ unitsOnHand: 0.1, daysOnHand: 1 }, null, "ja")).toBe("残りわずか、1日ぶんほど");
+    expect(describeStock({ unitsOnHand: 1, daysOnHand: 400 }, null, "en")).toBe("about 1 unit left, over a year's worth");
+    for (let days = 0; days <= 400; days += 0.5) expect(spanOfDays(days, "ja"), String(days)).not.toMatch(/半分|(?<!\d)1日分/);
+  });
+
   it("measures the rate over the history, and knows nothing from too little of it or a count in the wrong unit", () => {
     expect(consumptionRate({ unitsDelivered: 180, unitsOnHand: 60, firstDeliveredOn: "2026-01-01", countedOn: "2026-06-30" })).toBeCloseTo(120 / 180);
     expect(consumptionRate({ unitsDelivered: 30, unitsOnHand: 10, firstDeliveredOn: "2026-06-28", countedOn: "2026-06-30" })).toBeNull();

@@ -78,7 +78,8 @@ describe("the comeback copy a customer who has left reads, per reason", () => {
     // A description with a list (usage tips) is set off by line breaks.
     const [ja, en] = o.description.ja.includes("\n") ? ["\n", "\n"] : ["", " "];
     expect(o.message.ja).toBe(`青汁のお届け再開のご案内です。${ja}${o.description.ja}${ja}再開をご希望の際は、いつでもお手続きいただけます。`);
-    expect(o.message.en).toBe(`A note about restarting your 青汁 deliveries.${en}${o.description.en}${en}If you would like to restart, you can do so whenever it suits you.`);
+    // English copy names no product an English reader cannot read (青汁, with no category: not named).
+    expect(o.message.en).toBe(`A note about restarting your deliveries.${en}${o.description.en}${en}If you would like to restart, you can do so whenever it suits you.`);
     expect(o.message.ja).not.toContain("：");
     expect(o.message.en).not.toContain(`${o.title.en}:`);
   }
@@ -151,9 +152,22 @@ describe("the comeback copy a customer who has left reads, per reason", () => {
     const o = offer("no_effect");
     expect(o.type).toBe("usage_advice");
     expect(o.title.ja).toBe("青汁の使い方のご案内");
+    expect(o.title.en).toBe("Tips on using your product");
     expect(o.description.ja).toMatch(/^よくあるご質問をもとに、青汁の使い方をまとめました。\n・[^\n]+\n・/);
     expect(o.message.ja).toMatch(/まとめました。\n・.*\n再開をご希望の際は/s);
     expectComebackCopy(o);
+  });
+
+  it("in English, names the product by its category when its name is in kanji or kana, by its name when English can read it", () => {
+    const tips = (product: SubscriptionSnapshot["product"]) =>
+      comebackOffer(
+        { sub: { ...sub, product }, consecutiveSkips: 0, catalogue: DEFAULT_CATALOGUE, stats: new OutcomeTable(), riskBand: null, stockOnHand: null, acceptedSaves: [], settings },
+        { reason: "no_effect", returnOn: null, restartOn: "2026-12-05", now: "2026-12-01T03:00:00.000Z" },
+      )!;
+    const garlic = tips({ sku: "KUROZU-62", name: "熟成黒酢にんにく 62粒", category: "supplement" });
+    expect(garlic.title).toEqual({ ja: "熟成黒酢にんにく 62粒の使い方のご案内", en: "Tips on using your supplement" });
+    expect(garlic.message.en).toMatch(/^A note about restarting your supplement deliveries\./);
+    expect(tips({ sku: "GT-80", name: "Green Tea 80g", category: "beverage" }).title.en).toBe("Tips on using Green Tea 80g");
   });
 
   it("no effect: or another product, once the shop names one", () => {
