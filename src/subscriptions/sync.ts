@@ -242,16 +242,19 @@ export function planSubscriptionSync(
   if (!changed) return { row: existing, created: false, changed: false, write: null, resume: null, canceledNow: false, newCancellation: false, restarted: false };
   const consecutiveSkips = skipRunAfterSync(existing.consecutiveSkips, existing.deliveriesCompleted, values.deliveriesCompleted);
   const restarted = existing.status === "canceled" && values.status !== "canceled";
-  // The cart restarts a plan it cancelled: the cancellation summary closes, as `reactivate` closes it.
-  const next = { ...values, consecutiveSkips, version: existing.version + 1, updatedAt: at, ...(restarted ? { cancellation: null } : {}) };
+  const canceledNow = existing.status !== "canceled" && values.status === "canceled";
+  // The cart restarts a plan it cancelled: the cancellation summary closes, as `reactivate` closes
+  // it. The cart cancels a live plan: a summary left on it (a restart synced before restarts closed
+  // it) is not this cancellation's, and would take it for the customer's.
+  const next = { ...values, consecutiveSkips, version: existing.version + 1, updatedAt: at, ...((restarted || canceledNow) && existing.cancellation ? { cancellation: null } : {}) };
   return {
     row: { ...existing, ...next },
     created: false,
     changed: true,
     write: next,
     resume: resumed ? { before: { ...existing, ...synced }, note: resumed.note } : null,
-    canceledNow: existing.status !== "canceled" && values.status === "canceled",
-    newCancellation: existing.status !== "canceled" && values.status === "canceled",
+    canceledNow,
+    newCancellation: canceledNow,
     restarted,
   };
 }
