@@ -11,7 +11,7 @@
  * (./saved-by-change, applied by plan-changes/apply); a cancellation of the plan — another flow's
  * confirm, or a sync — ends it as abandoned (./closed-by-cancellation).
  */
-import { and, asc, eq, gte, inArray, isNotNull, lte, ne } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, isNotNull, lte, ne } from "drizzle-orm";
 import { cancelFlows, cancelFlowSteps, planChanges, subscriptions, type CancellationRecord } from "../db/schema";
 import { recordOutcome } from "../offers/repository";
 import { suggestOffersFor, type ReasonedOffer } from "../offers/service";
@@ -33,13 +33,13 @@ import { refuseErased } from "../data-rights/erased";
 import { loadSurvey, recordCancellation, recordKeepInTouch, recordReactivations } from "../winback/service";
 import { checkAnswers, localizeSurvey, type SurveyAnswer } from "../winback/survey";
 import { comebackToRedeem, notApplicable } from "../winback/redeem";
-import { personaliseTerms, type OfferApplication } from "../offers/personalise";
+import { formatMoney, personaliseTerms, type OfferApplication } from "../offers/personalise";
 import { applyOffer } from "./apply-offer";
 import { closeFlowsOnCancellation } from "./closed-by-cancellation";
 import type { Lang, Localized } from "./reasons";
 import { tenantReasons } from "./reasons-repository";
 import { addStep, effectiveStatus, type FlowRow } from "./state";
-import { cancellationTerms, confirmationNumber, feeOnReactivation, receiptText, type FeeOnReactivation } from "./terms";
+import { cancellationTerms, confirmationNumber, feeOnReactivation, receiptText, termsChanged, type CancellationTerms, type FeeOnReactivation } from "./terms";
 
 type ChannelName = "web" | "checkout" | "ivr" | "operator" | "api" | "system";
 
@@ -105,6 +105,22 @@ function commitmentOf(row: SubscriptionRow, settings: TenantSettings, now: Date,
     acknowledgeFeeRequired: terms.fee !== null,
     basis: terms.charges.find((c) => c.type === "early_cancellation_fee")?.basis ?? null,
   };
+}
+
+/** What cancelling now means, as a flow shows it before confirming (start's `ifCanceledNow`, the 409 `cancellation_terms_changed`). */
+function ifCanceledNowOf(terms: CancellationTerms) {
+  return { effectiveOn: terms.effectiveOn, nextDelivery: terms.nextDelivery, charges: terms.charges, total: terms.total, cutoffRule: terms.cutoff.rule };
+}
+
+/** The terms last disclosed in a flow: its `terms_disclosed` step's, else its start's (null: a flow that recorded none). */
+async function lastDisclosedTerms(s: TenantStore, flowId: string): Promise<CancellationTerms | null> {
+  const [step] = await s.q
+    .select({ data: cancelFlowSteps.data })
+    .from(cancelFlowSteps)
+    .where(s.owns(cancelFlowSteps, eq(cancelFlowSteps.flowId, flowId), inArray(cancelFlowSteps.type, ["started", "terms_disclosed"])))
+    .orderBy(desc(cancelFlowSteps.seq))
+    .limit(1);
+  return (step?.data.termsDisclosed as CancellationTerms | undefined) ?? null;
 }
 
 async function closeAsAbandoned(s: TenantStore, flow: FlowRow, at: string, why: "expired" | "superseded" | "left", channel: string, actor: Actor) {
@@ -189,7 +205,7 @@ export async function startFlow(store: TenantStore, subscriptionId: string, ctx:
       channel: ctx.channel as ChannelName,
       reasons: reasons.map((r) => ({ code: r.code, label: r.label[ctx.lang], followUpHint: r.followUpHint[ctx.lang] })),
       commitment,
-      ifCanceledNow: { effectiveOn: terms.effectiveOn, nextDelivery: terms.nextDelivery, charges: terms.charges, total: terms.total, cutoffRule: terms.cutoff.rule },
+      ifCanceledNow: ifCanceledNowOf(terms),
       retentionPolicy: ctx.settings.retentionPolicy,
       exitSurvey,
       startedAt: at,
@@ -403,7 +419,7 @@ const surveyOrder = (path: string) => (path.startsWith("survey.") ? 3 + Number(p
 export async function confirmCancellation(store: TenantStore, flowId: string, input: ConfirmInput, ctx: CallContext & { shopName: string }) {
   const receivedAt = ctx.now;
   const at = receivedAt.toISOString();
-  return store.write(async (s) => {
+  const answer = await store.write(async (s) => {
     const flow = await getFlow(s, flowId);
     // Leaving is never refused for lateness: a flow past its expiry, or replaced by a newer one,
     // still confirms. Only a flow that already ended (saved or canceled) answers 409.
@@ -414,6 +430,15 @@ export async function confirmCancellation(store: TenantStore, flowId: string, in
     // The terms disclosed were for the version the caller saw: a plan changed since is shown again first.
     checkIfMatch(ctx.ifMatch, sub.version);
     const terms = cancellationTerms(sub, ctx.settings, receivedAt, ctx.lang);
+    // The customer confirms the terms they were shown. Terms that differ now (the clock passed
+    // into the cut-off, the shop changed its rules) are disclosed — recorded as shown in this
+    // flow's evidence, which commits — and refused once; a confirm after that goes through.
+    const disclosed = await lastDisclosedTerms(s, flowId);
+    const changed = disclosed ? termsChanged(disclosed, terms) : [];
+    if (changed.length > 0) {
+      await addStep(s, flowId, "terms_disclosed", ctx.channel ?? flow.channel, at, { termsDisclosed: terms, termsChanged: changed, previousTerms: disclosed, displayedIn: ctx.lang }, ctx.actor);
+      return { refused: termsChangedError(terms, changed) };
+    }
     if (terms.fee && input.acknowledgeFee !== true) {
       const basis = terms.charges.find((c) => c.type === "early_cancellation_fee")!.basis;
       throw new ApiError("fee_acknowledgement_required", { en: `An early-cancellation fee of ${terms.fee.amount} ${terms.fee.currency} applies (${basis}). Send acknowledgeFee: true to cancel.`, ja: `解約手数料 ${terms.fee.amount} ${terms.fee.currency} がかかります（${basis}）。解約するには acknowledgeFee: true を送信してください。` }, {
@@ -509,11 +534,35 @@ export async function confirmCancellation(store: TenantStore, flowId: string, in
       winBackOffer: winBackOffer ? presentShown(winBackOffer, ctx.lang) : null,
       exitSurvey: { recorded: answers.kept.length, keepInTouch: input.keepInTouch ?? null, returnOn, ignored },
     };
-    // The caller's own parts (in their language, or for them to act on) stay out of the event.
+    // The caller's own parts (for them to act on) stay out of the event; the receipt goes in both
+    // languages, so the shop can send the customer the confirmation in text form (§312k(4) BGB).
     const { receipt: _receipt, winBackOffer: _winBackOffer, exitSurvey: _exitSurvey, ...canceled } = confirmation;
-    await enqueueWebhookEvent(s, "subscription.canceled", { ...canceled, change: toChange({ ...change, tenantId: s.tenantId }) }, receivedAt);
-    return confirmation;
+    await enqueueWebhookEvent(s, "subscription.canceled", { ...canceled, receipt, change: toChange({ ...change, tenantId: s.tenantId }) }, receivedAt);
+    return { confirmation };
   });
+  if ("refused" in answer) throw answer.refused;
+  return answer.confirmation;
+}
+
+/**
+ * 409 `cancellation_terms_changed`: what cancelling means now differs from what the flow showed
+ * (`changed`); `ifCanceledNow` and `fee` carry the new terms to show before confirming again.
+ */
+function termsChangedError(terms: CancellationTerms, changed: string[]): ApiError {
+  const charged = terms.charges.length === 0 ? { ja: "今後のご請求はありません", en: "nothing more to pay" } : { ja: `今後のご請求は合計${formatMoney(terms.total, "ja")}`, en: `${formatMoney(terms.total, "en")} to pay in total` };
+  const next = terms.nextDelivery
+    ? terms.nextDelivery.stopped
+      ? { ja: `次回のお届け（${writeDate(terms.nextDelivery.on, "ja", "full")}）は停止され、`, en: `the next delivery (${writeDate(terms.nextDelivery.on, "en", "full")}) is stopped and ` }
+      : { ja: `次回のお届け（${writeDate(terms.nextDelivery.on, "ja", "full")}）は締め切りを過ぎているため最後のお届けとして発送され、`, en: `the next delivery (${writeDate(terms.nextDelivery.on, "en", "full")}) is past the cut-off and ships as the last one, and ` }
+    : { ja: "", en: "" };
+  return new ApiError(
+    "cancellation_terms_changed",
+    {
+      en: `The terms of cancelling changed since they were shown (${changed.join(", ")}): now ${next.en}${charged.en}. Show these terms to the customer and confirm again.`,
+      ja: `お手続きの間に解約の条件が変わりました。現在の条件では、${next.ja}${charged.ja}。この条件をお客様にお示しし、もう一度確定してください。`,
+    },
+    { ifCanceledNow: ifCanceledNowOf(terms), ...(terms.fee ? { fee: terms.fee } : {}), changed },
+  );
 }
 
 // ── evidence ────────────────────────────────────────────────────────────────────────────────────

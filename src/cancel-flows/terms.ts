@@ -4,6 +4,7 @@
  * date the subscription ends, any final charge or disclosed early-cancellation fee with its basis,
  * and the receipt text the customer keeps. No I/O, so every rule is tested without HTTP.
  */
+import { addCycles } from "../platform/cadence";
 import { addDays, localDate, writeDate } from "../platform/dates";
 import { settle, undoesCancellation } from "../plan-changes/rules";
 import { formatMoney, type Money } from "../offers/personalise";
@@ -23,6 +24,10 @@ export type TermsSubscription = {
   commitmentMinDeliveries: number | null;
   commitmentFeeAmount: number | null;
   commitmentFeeCurrency: string | null;
+  /** The cadence, to name the delivery after a final one that still ships (the fee's basis); absent: not named. */
+  intervalDays?: number;
+  intervalMonths?: number | null;
+  deliveryDay?: number | null;
 };
 
 export type Charge = { type: "final_delivery" | "early_cancellation_fee"; amount: Money; basis: string };
@@ -86,13 +91,13 @@ export function cancellationTerms(sub: TermsSubscription, settings: { changeCuto
     commitment = { minDeliveries: sub.commitmentMinDeliveries, deliveriesCounted: counted, met, earlyCancellationFee: feeMoney };
     if (!met && feeMoney) {
       fee = feeMoney;
+      // The delivery the customer would take next by keeping the plan: the stopped one, or the one
+      // after a final delivery that still ships (unnamed when the cadence is not known).
+      const nextKept = next === null ? null : stopped ? next : sub.intervalDays ? addCycles(next, { intervalDays: sub.intervalDays, intervalMonths: sub.intervalMonths ?? null, deliveryDay: sub.deliveryDay ?? null }, 1) : null;
       charges.push({
         type: "early_cancellation_fee",
         amount: feeMoney,
-        basis:
-          lang === "ja"
-            ? `お申込み時にご案内した定期コースのお約束（${sub.commitmentMinDeliveries}回のお受け取り）に対し、${counted}回目までで解約となるため、ご案内済みの解約手数料${formatMoney(feeMoney, lang)}がかかります。`
-            : `The plan was taken with a commitment of ${sub.commitmentMinDeliveries} deliveries, disclosed at sign-up; cancelling after ${counted} brings the disclosed early-cancellation fee of ${formatMoney(feeMoney, lang)}.`,
+        basis: feeBasis({ minDeliveries: sub.commitmentMinDeliveries, counted, finalShipping: next !== null && !stopped, nextKept, fee: feeMoney }, lang),
       });
     }
   }
@@ -108,6 +113,55 @@ export function cancellationTerms(sub: TermsSubscription, settings: { changeCuto
     total,
     fee,
   };
+}
+
+/**
+ * The early-cancellation fee's basis (消費者契約法 §9(2), 2023: the business explains what a
+ * cancellation fee rests on): the commitment promised (`minDeliveries`), the deliveries counted
+ * (received, plus a final one that still ships), those remaining, and that taking the remaining
+ * deliveries — the next one on `nextKept` — avoids the fee. It states the basis; the amount is
+ * the shop's, disclosed at sign-up.
+ */
+export function feeBasis(
+  input: { minDeliveries: number; counted: number; finalShipping: boolean; nextKept: string | null; fee: Money },
+  lang: Lang,
+): string {
+  const remaining = Math.max(0, input.minDeliveries - input.counted);
+  const amount = formatMoney(input.fee, lang);
+  if (lang === "ja") {
+    const done = `これまでのお受け取りは${input.counted}回${input.finalShipping ? "（最後に発送されるお届けを含む）" : ""}で、残りは${remaining}回です。`;
+    const next = input.nextKept ? `（次回は${writeDate(input.nextKept, lang, "full")}のお届け）` : "";
+    return `お申込み時にご案内した定期コースのお約束は${input.minDeliveries}回のお受け取りです。${done}お約束の回数に届く前の解約となるため、ご案内済みの解約手数料${amount}がかかります。解約せずに残り${remaining}回${next}をお受け取りいただくと、解約手数料はかかりません。`;
+  }
+  const done = `${input.counted} ${input.counted === 1 ? "has" : "have"} been received${input.finalShipping ? " (counting the last one, which still ships)" : ""}, so ${remaining} remain${remaining === 1 ? "s" : ""}.`;
+  const next = input.nextKept ? ` (the next one on ${writeDate(input.nextKept, lang, "full")})` : "";
+  return `The plan was taken with a commitment of ${input.minDeliveries} deliveries, disclosed at sign-up; ${done} Cancelling before the commitment is met brings the disclosed early-cancellation fee of ${amount}. Taking the remaining ${remaining} ${remaining === 1 ? "delivery" : "deliveries"}${next} instead of cancelling avoids the fee.`;
+}
+
+/**
+ * What a confirmation would charge differently from the terms last disclosed in its flow: the
+ * charges (type and amount), the next delivery (its date, stopped or not), the end date when it is
+ * a delivery's (a final delivery that ships), and the fee. Language-neutral: the wording of a
+ * basis is not compared. A cancellation that stops the next delivery ends the day it is received,
+ * so that end date moving to the next day, with nothing charged differently, is not a change: the
+ * receipt says the day received, and leaving is never refused for lateness alone.
+ * Empty: the same terms. Each entry names what changed (`charges`, `nextDelivery`, `effectiveOn`, `fee`).
+ */
+export function termsChanged(
+  disclosed: Pick<CancellationTerms, "charges" | "nextDelivery" | "effectiveOn" | "fee" | "receivedOn">,
+  now: Pick<CancellationTerms, "charges" | "nextDelivery" | "effectiveOn" | "fee" | "receivedOn">,
+): ("charges" | "nextDelivery" | "effectiveOn" | "fee")[] {
+  const out: ("charges" | "nextDelivery" | "effectiveOn" | "fee")[] = [];
+  const charges = (t: typeof now) => JSON.stringify(t.charges.map((c) => [c.type, c.amount.amount, c.amount.currency]));
+  if (charges(disclosed) !== charges(now)) out.push("charges");
+  const next = (t: typeof now) => (t.nextDelivery ? `${t.nextDelivery.on}:${t.nextDelivery.stopped}` : "none");
+  if (next(disclosed) !== next(now)) out.push("nextDelivery");
+  // The end date as the day of receipt (nothing ships) moves with the calendar; a delivery's does not.
+  const end = (t: typeof now) => (t.effectiveOn === t.receivedOn ? "received" : t.effectiveOn);
+  if (end(disclosed) !== end(now)) out.push("effectiveOn");
+  const fee = (t: typeof now) => (t.fee ? `${t.fee.amount} ${t.fee.currency}` : "none");
+  if (fee(disclosed) !== fee(now)) out.push("fee");
+  return out;
 }
 
 /** Local date and time of an instant, e.g. 2026年11月23日 16:40 (JST) / 23 Nov 2026 16:40 (Asia/Tokyo). */

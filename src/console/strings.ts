@@ -324,6 +324,10 @@ export const CONSOLE_ERRORS: Record<string, Record<Lang, string>> = {
   date_out_of_range: { ja: "選べる範囲外の日付です。", en: "That date is outside the range that can be chosen." },
   validation_failed: { ja: "入力内容を確認してください。", en: "Check what was entered." },
   fee_acknowledgement_required: { ja: "解約手数料を読み上げ、了承を得たことにチェックしてください。", en: "Tick that the fee was read out and the customer agreed." },
+  cancellation_terms_changed: {
+    ja: "お手続きの間に解約の条件が変わったため（お届けの締め切りを過ぎた場合など）、解約していません。下の解約欄に表示している新しい条件（ご請求・次回のお届け）をお客様にお伝えし、了承を得てからもう一度確定してください。",
+    en: "Not cancelled: the terms of cancelling changed meanwhile (for example, the next delivery passed its cut-off). Read the new terms in the cancellation box below (charges, the next delivery) to the customer and confirm again once they agree.",
+  },
   unknown_reason: { ja: "その解約理由は登録されていません。", en: "That reason is not one of the shop's." },
   offer_not_found: { ja: "そのご提案は、いまこの定期コースにはご案内できません。", en: "That offer is not available for this subscription now." },
   offer_not_shown: { ja: "そのご提案は、この解約のご相談では表示されていません。", en: "That offer was not shown in this cancel flow." },

@@ -198,6 +198,10 @@ export const PORTAL_TEXT = {
   refusedNotFound: { ja: "この定期コースが見つかりません。ページを再読み込みしてください。", en: "We could not find this subscription. Please reload the page." },
   refusedAlreadyCanceled: { ja: "この定期コースはすでに解約されています。ページを再読み込みすると最新の状態を表示します。", en: "This subscription has already been canceled. Reload the page to see it as it is now." },
   refusedChangedMeanwhile: { ja: "お手続きの間に内容が変わりました。ページを再読み込みして、最新の内容でもう一度お試しください。", en: "Something changed while you were here. Reload the page and try again with what it shows now." },
+  refusedTermsChanged: {
+    ja: "お手続きの間に、解約の条件が変わりました（次回のお届けの準備が始まった場合など）。上に表示した新しい条件をご確認のうえ、よろしければもう一度「解約を確定する」を押してください。",
+    en: "The terms of cancelling changed while you were here (for example, the next delivery is now being prepared). Check the new terms shown above and, if you agree, press \"Confirm the cancellation\" again.",
+  },
   refusedFlowEnded: { ja: "この解約のお手続きはすでに終了しています。一覧に戻って、最新の状態をご確認ください。", en: "This cancellation has already been completed or closed. Go back to your subscriptions to see where things stand." },
   refusedFlowExpired: { ja: "お手続きの有効期限が切れました。お手数ですが、もう一度「解約する」からお進みください。", en: "This step has expired. Please start again with \"Cancel this subscription\"." },
   refusedOfferUnavailable: { ja: "このご提案は現在お選びいただけません。解約の手続きを続けるか、一覧に戻ってください。", en: "This offer is no longer available. You can continue cancelling or go back to your subscriptions." },

@@ -3,6 +3,7 @@ import { subscriptions } from "../db/schema";
 import { getCustomer } from "../customers/repository";
 import { CustomerIdParam } from "../customers/schemas";
 import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse, page, PageQuery, sameIdAsPath } from "../platform/openapi";
+import { MEMBERS } from "../platform/errors";
 import { rememberWithin } from "../platform/idempotency";
 import { cursorList, decodeCursor, toPage } from "../platform/pagination";
 
@@ -28,13 +29,14 @@ export const subscriptionsRouter = domainRouter()
       claimsKeyInWrite: true,
       summary: "Create or replace a subscription",
       description:
-        "Syncs a 定期 subscription from the merchant's cart system. The customer must exist and not be erased, nor may an erased customer's subscription be synced (moved to another customer included): 409 `customer_erased`. Send `If-Match` with the version you last read to refuse the write if Tsuzuku changed it meanwhile. Answers 201 when new, 200 otherwise.",
+        "Syncs a 定期 subscription from the merchant's cart system. The customer must exist and not be erased, nor may an erased customer's subscription be synced (moved to another customer included): 409 `customer_erased`. A plan the customer cancelled through a cancel flow (its `cancellation` carries a `confirmationNumber`) is not made active or paused again by a sync: 409 `subscription_canceled`, naming the date and the receipt number — only the customer restarts it, through `POST /v1/subscriptions/{subscriptionId}/reactivate`; synced with `status: canceled`, its other fields still update. A plan the cart cancelled itself may be synced live again: that is recorded as a `reactivate` change (channel `api`, `source.sync`) and closes its `cancellation` summary. Send `If-Match` with the version you last read to refuse the write if Tsuzuku changed it meanwhile. Answers 201 when new, 200 otherwise.",
       request: {
         params: SubscriptionIdParam,
         headers: IdempotencyHeaders.merge(IfMatchHeaders),
         body: jsonBody(UpsertSubscriptionBody, SUBSCRIPTION_EXAMPLE),
       },
-      errors: ["unknown_customer", "customer_erased", "version_conflict"],
+      errors: ["unknown_customer", "customer_erased", "subscription_canceled", "version_conflict"],
+      members: { subscription_canceled: { confirmationNumber: MEMBERS.confirmationNumber.example, errors: [{ path: "status", message: "Cancelled by the customer (confirmation CN-20261120-4F7K2Q): restart with POST /v1/subscriptions/S-2025-000123/reactivate" }] } },
       responses: {
         200: jsonResponse(Subscription, "The updated subscription", ["ETag"]),
         201: jsonResponse(Subscription, "The new subscription", ["ETag"]),

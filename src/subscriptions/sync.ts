@@ -1,11 +1,13 @@
 import type { z } from "@hono/zod-openapi";
 import { findCustomer } from "../customers/repository";
 import { refuseErased } from "../data-rights/erased";
-import { subscriptions } from "../db/schema";
+import { planChanges, subscriptions } from "../db/schema";
+import { actorColumns, planOf, snapshot } from "../plan-changes/apply";
+import { newId } from "../platform/crypto";
 import { aheadOfTimeError, ApiError, type AheadOfTime } from "../platform/errors";
 import { changedKeys, preparedInsert, preparedUpdates, type TenantStore } from "../platform/tenancy";
 import { checkIfMatch } from "../platform/versioning";
-import { addDays, isAheadOfClock, localDate, MAX_PLAN_DATE_AHEAD_DAYS } from "../platform/dates";
+import { addDays, isAheadOfClock, localDate, MAX_PLAN_DATE_AHEAD_DAYS, writeDate } from "../platform/dates";
 import { anchorFor, dayInMonthOf, nominalIntervalDays } from "../platform/cadence";
 import { closeFlowsOnCancellation, SYNC_ACTOR } from "../cancel-flows/closed-by-cancellation";
 import { recordAutoResume } from "../plan-changes/auto-resume";
@@ -23,8 +25,11 @@ const SYNCED = [
   "commitmentFeeAmount", "commitmentFeeCurrency", "pausedUntil", "pausedFromOn", "canceledAt",
 ] as const satisfies (keyof SubscriptionRow)[];
 
-/** The columns a sync writes over a stored subscription: the synced ones, the run of skips, the version. */
-export const SUBSCRIPTION_SYNCED = [...SYNCED, "consecutiveSkips", "version", "updatedAt"] as const;
+/**
+ * The columns a sync writes over a stored subscription: the synced ones, the run of skips, the
+ * version, and the cancellation summary (closed when the cart restarts a plan it had cancelled).
+ */
+export const SUBSCRIPTION_SYNCED = [...SYNCED, "consecutiveSkips", "version", "updatedAt", "cancellation"] as const;
 
 /** A sync's two writes, built once (platform/tenancy prepared): the synced columns that moved, or the whole new row. */
 const updateSynced = preparedUpdates(subscriptions, ["id"]);
@@ -84,6 +89,31 @@ export function syncedPause(
   const until = b.pausedUntil ?? null;
   if (until !== null && next !== null && next < until) return { nextDeliveryOn: until, pausedFromOn: next, sentOn: next };
   return { nextDeliveryOn: next, pausedFromOn: existing?.status === "paused" ? existing.pausedFromOn : null, sentOn: next };
+}
+
+/**
+ * 409 `subscription_canceled`: a sync that would make live again a plan the customer cancelled
+ * through Tsuzuku (a cancel flow's confirmation, with its receipt number). Only the customer
+ * undoes their cancellation: a restart goes through `reactivate`, which records their consent and
+ * channel; a stale cart export must not ship and charge a delivery the receipt said was stopped.
+ */
+export function customerCancellation(subscriptionId: string, existing: Pick<SubscriptionRow, "canceledAt" | "cancellation">, timeZone: string): ApiError {
+  const number = existing.cancellation?.confirmationNumber ?? "";
+  const on = existing.canceledAt ? localDate(new Date(existing.canceledAt), timeZone) : null;
+  const date = (lang: "ja" | "en") => (on ? writeDate(on, lang, "full") : lang === "ja" ? "（日付不明）" : "an unknown date");
+  const reactivate = `POST /v1/subscriptions/${subscriptionId}/reactivate`;
+  return new ApiError(
+    "subscription_canceled",
+    {
+      en: `Subscription ${subscriptionId} was cancelled by the customer on ${date("en")} (confirmation ${number}), so a sync cannot make it active or paused again; its other fields may still be synced with status canceled. A restart goes through ${reactivate}, which records the customer's consent and channel.`,
+      ja: `定期コース ${subscriptionId} は、${date("ja")}にお客様ご自身が解約されています（受付番号 ${number}）。同期で再開（active・paused）することはできません（status を canceled のままにすれば、ほかの項目は同期できます）。再開する場合は、お客様の同意と受付窓口を記録する ${reactivate} で行ってください。`,
+    },
+    {
+      canceledAt: existing.canceledAt,
+      confirmationNumber: number,
+      errors: [{ path: "status", message: { en: `Cancelled by the customer (confirmation ${number}): restart with ${reactivate}`, ja: `お客様ご自身による解約です（受付番号 ${number}）。再開は ${reactivate} で行ってください` } }],
+    },
+  );
 }
 
 /** A `validation_failed` naming one field, in both languages. */
@@ -173,6 +203,8 @@ export function planSubscriptionSync(
   const at = now.toISOString();
   const ahead = aheadOfTime(b, now, localDate(now, settings.timeZone));
   if (ahead.length > 0) throw aheadOfTimeError(ahead);
+  // Cancelled by the customer through a cancel flow (a receipt number): only they restart it.
+  if (existing?.status === "canceled" && existing.cancellation?.confirmationNumber && b.status !== "canceled") throw customerCancellation(subscriptionId, existing, settings.timeZone);
   const pause = syncedPause(b, existing);
   const values = {
     customerId: b.customerId,
@@ -209,17 +241,42 @@ export function planSubscriptionSync(
   const changed = SYNCED.some((k) => existing[k] !== (values as Record<string, unknown>)[k]);
   if (!changed) return { row: existing, created: false, changed: false, write: null, resume: null, canceledNow: false, newCancellation: false, restarted: false };
   const consecutiveSkips = skipRunAfterSync(existing.consecutiveSkips, existing.deliveriesCompleted, values.deliveriesCompleted);
-  const next = { ...values, consecutiveSkips, version: existing.version + 1, updatedAt: at };
+  const restarted = existing.status === "canceled" && values.status !== "canceled";
+  const canceledNow = existing.status !== "canceled" && values.status === "canceled";
+  // The cart restarts a plan it cancelled: the cancellation summary closes, as `reactivate` closes
+  // it. The cart cancels a live plan: a summary left on it (a restart synced before restarts closed
+  // it) is not this cancellation's, and would take it for the customer's.
+  const next = { ...values, consecutiveSkips, version: existing.version + 1, updatedAt: at, ...((restarted || canceledNow) && existing.cancellation ? { cancellation: null } : {}) };
   return {
     row: { ...existing, ...next },
     created: false,
     changed: true,
     write: next,
     resume: resumed ? { before: { ...existing, ...synced }, note: resumed.note } : null,
-    canceledNow: existing.status !== "canceled" && values.status === "canceled",
-    newCancellation: existing.status !== "canceled" && values.status === "canceled",
-    restarted: existing.status === "canceled" && values.status !== "canceled",
+    canceledNow,
+    newCancellation: canceledNow,
+    restarted,
   };
+}
+
+/**
+ * Records a restart by the cart system (a sync set a plan it had cancelled live again: `restarted`)
+ * as a `reactivate` change — channel `api`, actor `system`/`sync`, `source.sync` — so the plan's
+ * history and the customer's timeline show the comeback the cancellation's `cancel` was followed
+ * by. `before` is the canceled row, `after` the restarted one; the caller has written `after`.
+ */
+export async function recordSyncedRestart(s: TenantStore, before: SubscriptionRow, after: SubscriptionRow, now: Date) {
+  await s.insert(planChanges, {
+    id: newId("chg"),
+    subscriptionId: before.id,
+    type: "reactivate",
+    channel: "api",
+    ...actorColumns(SYNC_ACTOR),
+    before: snapshot(planOf(before), before),
+    after: snapshot(planOf(after), after),
+    source: { sync: true, previousCancellation: before.cancellation ?? null, canceledAt: before.canceledAt },
+    createdAt: now.toISOString(),
+  });
 }
 
 /**
@@ -264,6 +321,9 @@ export async function syncSubscription(
   }
   if (plan.newCancellation) await recordSyncedCancellations(s, [plan.row], now, settings);
   // The customer came back through the cart system: win-back records it as the API's reactivation does.
-  if (plan.restarted) await recordReactivations(s, [plan.row], at);
+  if (plan.restarted) {
+    await recordSyncedRestart(s, existing!, plan.row, now);
+    await recordReactivations(s, [plan.row], at);
+  }
   return plan;
 }

@@ -15,7 +15,7 @@ import type { RiskBand } from "../risk/model";
 import { activeModel } from "../risk/repository";
 import type { TenantSettings } from "../settings/schemas";
 import type { SubscriptionRow } from "../subscriptions/repository";
-import { planSubscriptionSync, SUBSCRIPTION_SYNCED, unknownCustomer } from "../subscriptions/sync";
+import { planSubscriptionSync, recordSyncedRestart, SUBSCRIPTION_SYNCED, unknownCustomer } from "../subscriptions/sync";
 import { refuseErased } from "../data-rights/erased";
 import { enqueueWebhookEvent } from "../webhooks/outbox";
 import { recordReactivations, recordSyncedCancellations } from "../winback/service";
@@ -391,6 +391,10 @@ async function syncSubscriptions(
       canceledIds.add(id);
     }
     if (plan.restarted) {
+      // In its history and the customer's timeline, as the single PUT records it (after the writes).
+      const before = known!.row;
+      const restarted = plan.row;
+      after.push(() => recordSyncedRestart(s, before, restarted, ctx.now));
       if (canceledIds.has(id)) restartsAfterCancel.add(id);
       else restarts.push(plan.row);
     }

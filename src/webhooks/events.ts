@@ -20,9 +20,17 @@ const SentComebackOffer = ComebackOffer.extend({
 export const WEBHOOK_EVENT_DATA = {
   "subscription.changed": ChangeResult,
   "subscription.canceled": Canceled.omit({ receipt: true, winBackOffer: true, exitSurvey: true })
-    .extend({ change: Change })
+    .extend({
+      change: Change,
+      receipt: z
+        .object({ ja: z.string(), en: z.string() })
+        .openapi({
+          description:
+            "The receipt the customer was shown on confirming, in both languages, word for word as the confirmation answered it (confirmation number, date and time received, end date, next delivery, charges with their basis). Send it to the customer by e-mail in their language as the durable confirmation of the cancellation (text form: §312k(4) BGB; 特定商取引法 records).",
+        }),
+    })
     .openapi("SubscriptionCanceledEventData", {
-      description: "The cancellation as `POST /v1/cancel-flows/{flowId}/confirm` answered it, without what is for the caller only (`receipt`, `winBackOffer`, `exitSurvey`), with the plan change it recorded.",
+      description: "The cancellation as `POST /v1/cancel-flows/{flowId}/confirm` answered it, with its receipt in both languages (`receipt`, for the shop to e-mail the customer) and the plan change it recorded; without what is for the caller only (`winBackOffer`, `exitSurvey`).",
     }),
   "subscription.reactivated": ChangeResult,
   "cancel_flow.saved": z

@@ -342,6 +342,37 @@ describe("<tsuzuku-portal> in Chromium", () => {
     await page.close();
   });
 
+  it("terms changed before confirming (the cut-off passed meanwhile): the new terms are shown and asked again; the second confirm cancels under them", async () => {
+    const next = addDays(today(), 12);
+    const { customerId, ids } = await customerWith([{ nextDeliveryOn: next, quantity: 3, unitPrice: { amount: 4500, currency: "JPY" } }]);
+    const page = await open(customerId);
+    const shown = (d: string) => new Intl.DateTimeFormat("ja-JP", { dateStyle: "long", timeZone: "UTC" }).format(new Date(`${d}T00:00:00Z`));
+    await part(page, "cancel-button").click();
+    await part(page, "skip-reason").click();
+    await part(page, "confirm-cancel").waitFor();
+    const section = page.locator("tsuzuku-portal section");
+    expect(await section.textContent()).toContain(say("nextStopped", "ja", { date: shown(next) }));
+    // The shop's longer cut-off stands in for the clock passing midnight into it.
+    expect((await h.request("PATCH", "/v1/settings", { key: t.key, body: { changeCutoffDays: 20 } })).status).toBe(200);
+    try {
+      await part(page, "confirm-cancel").click();
+      const message = page.locator("tsuzuku-portal .message");
+      await expect.poll(() => message.textContent()).toBe(say("refusedTermsChanged", "ja"));
+      const text = await section.textContent();
+      expect(text).toContain(say("nextShips", "ja", { date: shown(next) }));
+      expect(text).toContain("13,500円");
+      expect(text).not.toContain(say("nextStopped", "ja", { date: shown(next) }));
+      expect((await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key })).body.status).toBe("active");
+      await axeClean(page, "the new terms");
+      await part(page, "confirm-cancel").click();
+      await part(page, "receipt").waitFor();
+      expect(await part(page, "receipt").textContent()).toContain("今後のご請求：合計13,500円");
+    } finally {
+      expect((await h.request("PATCH", "/v1/settings", { key: t.key, body: { changeCutoffDays: 3 } })).status).toBe(200);
+    }
+    await page.close();
+  }, 60_000);
+
   it("a cancellation inside the cut-off: the day it takes effect is 解約日 everywhere, and the last delivery is named apart", async () => {
     const last = addDays(today(), 1);
     const { customerId, ids } = await customerWith([{ nextDeliveryOn: last, quantity: 2 }]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cancellationTerms, confirmationNumber, feeOnReactivation, receiptText, type TermsSubscription } from "../../src/cancel-flows/terms";
+import { cancellationTerms, confirmationNumber, feeOnReactivation, receiptText, termsChanged, type TermsSubscription } from "../../src/cancel-flows/terms";
 import { lintCopy } from "../../src/offers/lint";
 import { seededRng } from "../../src/platform/random";
 
@@ -67,6 +67,43 @@ describe("cancellation terms", () => {
     expect(en).toContain("Further charges: none");
     expect(lintCopy(ja)).toEqual([]);
     expect(lintCopy(en)).toEqual([]);
+  });
+
+  it("the fee's basis says the commitment: promised, received, remaining, and that taking the rest (the next on its date) avoids the fee — ja and en, in the receipt", () => {
+    const committed = { commitmentMinDeliveries: 6, commitmentFeeAmount: 5000, commitmentFeeCurrency: "JPY", deliveriesCompleted: 2, intervalDays: 30 };
+    const ja = cancellationTerms(sub(committed), settings, lastMinute, "ja");
+    const basis = ja.charges.find((c) => c.type === "early_cancellation_fee")!.basis;
+    expect(basis).toContain("お約束は6回のお受け取り");
+    expect(basis).toContain("これまでのお受け取りは2回");
+    expect(basis).toContain("残りは4回");
+    expect(basis).toContain("残り4回（次回は2026年12月5日のお届け）をお受け取りいただくと、解約手数料はかかりません");
+    expect(basis).toContain("解約手数料5,000円");
+    const en = cancellationTerms(sub(committed), settings, lastMinute, "en").charges.find((c) => c.type === "early_cancellation_fee")!.basis;
+    expect(en).toContain("commitment of 6 deliveries");
+    expect(en).toContain("2 have been received");
+    expect(en).toContain("so 4 remain");
+    expect(en).toContain("Taking the remaining 4 deliveries (the next one on 5 Dec 2026) instead of cancelling avoids the fee");
+    // Inside the cut-off the shipping box counts, and the next one to take is the one after it.
+    const shipping = cancellationTerms(sub(committed), settings, nextMinute, "ja").charges.find((c) => c.type === "early_cancellation_fee")!.basis;
+    expect(shipping).toContain("これまでのお受け取りは3回（最後に発送されるお届けを含む）で、残りは3回");
+    expect(shipping).toContain("（次回は2027年1月4日のお届け）");
+    const receipt = receiptText({ confirmationNumber: "CN-20261202-ABCDEF", subscriptionId: "S-1", productName: "青汁", shopName: "続くショップ", timeZone: "Asia/Tokyo", terms: ja }, "ja");
+    expect(receipt).toContain("残り4回（次回は2026年12月5日のお届け）");
+    expect(lintCopy(basis)).toEqual([]);
+    expect(lintCopy(en)).toEqual([]);
+  });
+
+  it("terms changed: charges, the next delivery stopped or not, a final delivery's end date, the fee — not the day of receipt moving on", () => {
+    const shown = cancellationTerms(sub(), settings, lastMinute, "ja");
+    // Two minutes later, past midnight into the cut-off: the delivery ships and is charged.
+    expect(termsChanged(shown, cancellationTerms(sub(), settings, nextMinute, "en"))).toEqual(["charges", "nextDelivery", "effectiveOn"]);
+    // The same terms in another language are the same terms.
+    expect(termsChanged(shown, cancellationTerms(sub(), settings, lastMinute, "en"))).toEqual([]);
+    // A day later with the delivery further off: still stopped, nothing charged — the end date is the day received.
+    const later = cancellationTerms(sub({ nextDeliveryOn: "2026-12-20" }), settings, lastMinute, "ja");
+    expect(termsChanged(later, cancellationTerms(sub({ nextDeliveryOn: "2026-12-20" }), settings, new Date("2026-12-03T15:01:00Z"), "ja"))).toEqual([]);
+    const committed = { commitmentMinDeliveries: 3, commitmentFeeAmount: 5000, commitmentFeeCurrency: "JPY", deliveriesCompleted: 1 };
+    expect(termsChanged(shown, cancellationTerms(sub(committed), settings, lastMinute, "ja"))).toEqual(["charges", "fee"]);
   });
 
   it("confirmation numbers carry the local date of receipt", () => {

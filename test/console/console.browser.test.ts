@@ -829,6 +829,31 @@ describe("the operator console in a browser", () => {
     expect(evidence.steps.filter((x: any) => x.type === "reason_given")).toHaveLength(1);
   });
 
+  it("a confirmation refused because the terms changed meanwhile (the cut-off passed): the karte says so and shows the new charges; confirmed again, the same flow cancels under them", async () => {
+    const [customer, sub] = [uid("C"), uid("S")];
+    await h.request("PUT", `/v1/customers/${customer}`, { key: shopA.key, body: customerBody({ name: "条件 変子", phone: "090-7777-4444" }) });
+    await h.request("PUT", `/v1/subscriptions/${sub}`, { key: shopA.key, body: subscriptionBody(customer, { nextDeliveryOn: addDays(localDate(new Date(), "Asia/Tokyo"), 12), quantity: 3, unitPrice: { amount: 4500, currency: "JPY" } }) });
+    // The flow began earlier (the terms then: the next delivery stopped, nothing to pay) and is continued here.
+    const flow = (await h.request("POST", `/v1/subscriptions/${sub}/cancel-flows`, { key: shopA.key, body: { channel: "operator" } })).body.flowId as string;
+    const page = await as(shopA);
+    await page.goto(`${api.url}/console?customer=${customer}&sub=${sub}&flow=${flow}`);
+    expect((await h.request("PATCH", "/v1/settings", { key: shopA.key, body: { changeCutoffDays: 20 } })).status).toBe(200);
+    try {
+      await page.locator("#confirm-cancel").click();
+      await page.waitForURL(/error=/);
+      expect(new URL(page.url()).searchParams.get("error")).toBe("cancellation_terms_changed");
+      expect(await page.locator(".error").textContent()).toContain("解約の条件が変わったため");
+      expect(await page.locator("form.cancel").textContent()).toContain("13,500円");
+      expect((await h.request("GET", `/v1/subscriptions/${sub}`, { key: shopA.key })).body.status).toBe("active");
+      await page.locator("#confirm-cancel").click();
+      await expect(page.locator("h1").textContent()).resolves.toBe("解約受付票");
+      expect(new URL(page.url()).searchParams.get("flow")).toBe(flow);
+      expect(await page.locator("pre.receipt").textContent()).toContain("今後のご請求：合計13,500円");
+    } finally {
+      expect((await h.request("PATCH", "/v1/settings", { key: shopA.key, body: { changeCutoffDays: 3 } })).status).toBe(200);
+    }
+  });
+
   /**
    * The console's pages call the API in-process (`app.request`): while `run` runs, each call
    * `watched` picks is counted and its Idempotency-Key kept, and `answer(n)` (n: its count) stands

@@ -4,7 +4,7 @@ import { Canceled, Evidence, FlowClosed, FlowStarted, ReactivationResult, Reason
 import { RetentionMetrics } from "../../src/metrics/routes";
 import { OfferList, SuggestionList } from "../../src/offers/schemas";
 import { Subscription } from "../../src/subscriptions/schemas";
-import { customerBody, subscriptionBody, uid, type Harness, type TestTenant } from "../support/harness";
+import { customerBody, RECEIVER_SECRET, subscriptionBody, uid, type Harness, type TestTenant } from "../support/harness";
 
 /**
  * The cancel flow's fairness rules, as a customer would experience them, through HTTP.
@@ -319,6 +319,73 @@ export function cancelFlowsSuite(h: () => Harness) {
       const info = async (id: string) => (await h().request("GET", `/v1/subscriptions/${id}/cancellation-info`, { key: t.key })).body;
       expect(await info(later)).toMatchObject({ effectiveOnIfCanceledNow: today(), cutoff: { nextDeliveryOn: addDays(today(), 12), nextDeliveryStoppedIfCanceledNow: true } });
       expect(await info(soon)).toMatchObject({ effectiveOnIfCanceledNow: addDays(today(), 1), cutoff: { nextDeliveryStoppedIfCanceledNow: false } });
+    });
+
+    it("the fee's basis explains the commitment — promised, received, remaining, and that taking the rest avoids it — where it is disclosed, refused and receipted", async () => {
+      const next = addDays(today(), 12);
+      const id = await newSubscription({ deliveriesCompleted: 1, nextDeliveryOn: next, commitment: { minDeliveries: 3, earlyCancellationFee: { amount: 5000, currency: "JPY" } } });
+      const says = `お約束は3回のお受け取りです。これまでのお受け取りは1回で、残りは2回です。`;
+      const avoids = `残り2回（次回は${writeDate(next, "ja", "full")}のお届け）をお受け取りいただくと、解約手数料はかかりません。`;
+      const { body: flow } = await h().request("POST", `/v1/subscriptions/${id}/cancel-flows`, { key: t.key, body: { channel: "web" }, headers: { "accept-language": "ja" } });
+      expect(flow.commitment.basis).toContain(says);
+      expect(flow.commitment.basis).toContain(avoids);
+      expect(flow.ifCanceledNow.charges[0].basis).toContain(avoids);
+      const refused = await post(flow.flowId, "confirm", {}, t.key, { "accept-language": "ja" });
+      expect(refused.body.basis).toContain(avoids);
+      const done = await post(flow.flowId, "confirm", { acknowledgeFee: true }, t.key, { "accept-language": "en" });
+      expect(done.body.receipt).toContain(`1 has been received, so 2 remain.`);
+      expect(done.body.receipt).toContain(`Taking the remaining 2 deliveries (the next one on ${writeDate(next, "en", "full")}) instead of cancelling avoids the fee.`);
+    });
+
+    it("confirm never charges terms the customer was not shown: past the cut-off meanwhile, 409 with the new terms, recorded as shown; confirming again goes through", async () => {
+      const shop = await h().tenant();
+      await h().request("PUT", `/v1/customers/${customerId}`, { key: shop.key, body: customerBody() });
+      const next = addDays(today(), 12);
+      const id = await newSubscription({ nextDeliveryOn: next, quantity: 3, unitPrice: { amount: 4500, currency: "JPY" } }, shop);
+      const { body: flow } = await start(id, shop.key);
+      expect(flow.ifCanceledNow).toMatchObject({ nextDelivery: { on: next, stopped: true }, charges: [] });
+      // The clock passing midnight into the cut-off, as the shop's longer cut-off does now.
+      expect((await h().request("PATCH", "/v1/settings", { key: shop.key, body: { changeCutoffDays: 20 } })).status).toBe(200);
+      const refused = await post(flow.flowId, "confirm", {}, shop.key, { "accept-language": "ja" });
+      expect(refused.status).toBe(409);
+      expect(refused.body).toMatchObject({
+        code: "cancellation_terms_changed",
+        changed: ["charges", "nextDelivery", "effectiveOn"],
+        ifCanceledNow: { effectiveOn: next, nextDelivery: { on: next, stopped: false }, charges: [{ type: "final_delivery", amount: { amount: 13500, currency: "JPY" } }], total: { amount: 13500 } },
+      });
+      expect(refused.body.detail).toContain("13,500円");
+      // Nothing was cancelled; the new terms are in the evidence as shown.
+      expect((await h().request("GET", `/v1/subscriptions/${id}`, { key: shop.key })).body).toMatchObject({ status: "active", nextDeliveryOn: next });
+      const evidence = (await h().request("GET", `/v1/cancel-flows/${flow.flowId}`, { key: shop.key })).body;
+      conforms(Evidence, evidence);
+      expect(evidence.status).toBe("open");
+      expect(evidence.steps.map((s: { type: string }) => s.type)).toEqual(["started", "terms_disclosed"]);
+      expect(evidence.steps[1].data).toMatchObject({ termsChanged: ["charges", "nextDelivery", "effectiveOn"], termsDisclosed: { nextDelivery: { stopped: false }, total: { amount: 13500 } } });
+      // Shown, then confirmed: the cancellation goes through under those terms.
+      const done = await post(flow.flowId, "confirm", {}, shop.key, { "accept-language": "ja" });
+      expect(done.status).toBe(200);
+      expect(done.body).toMatchObject({ outcome: "canceled", totalCharge: { amount: 13500 }, cutoff: { nextDeliveryStopped: false } });
+      expect(done.body.receipt).toContain("今後のご請求：合計13,500円");
+    });
+
+    it("subscription.canceled carries the receipt in both languages, as the confirmation showed it, for the shop to e-mail", async () => {
+      const shop = await h().tenant();
+      await h().request("PUT", `/v1/customers/${customerId}`, { key: shop.key, body: customerBody() });
+      expect((await h().request("PUT", "/v1/webhooks/mail", { key: shop.key, body: { url: `${h().receiverUrl}/hook`, events: ["subscription.canceled"], secret: RECEIVER_SECRET } })).status).toBe(201);
+      const id = await newSubscription({}, shop);
+      const { body: flow } = await start(id, shop.key);
+      const done = await post(flow.flowId, "confirm", {}, shop.key, { "accept-language": "ja" });
+      expect(done.status).toBe(200);
+      type Got = { verified: { type: string; data: { confirmationNumber?: string; receipt?: { ja: string; en: string } } } | null };
+      let mine: Got | undefined;
+      for (let i = 0; i < 100 && !mine; i++) {
+        if (i === 0) await h().maintain();
+        const got = (await (await fetch(`${h().receiverUrl}/received`)).json()) as Got[];
+        mine = got.find((g) => g.verified?.type === "subscription.canceled" && g.verified.data.confirmationNumber === done.body.confirmationNumber);
+        if (!mine) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(mine?.verified?.data.receipt?.ja).toBe(done.body.receipt);
+      expect(mine?.verified?.data.receipt?.en).toContain(`Confirmation number: ${done.body.confirmationNumber}`);
     });
 
     it("reactivated the same day, a cancellation with a fee is undone: the fee is waived, said and recorded; the schedule and commitment continue", async () => {

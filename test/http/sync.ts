@@ -296,6 +296,53 @@ export function syncSuite(h: () => Harness) {
       expect(overLimit.body).toMatchObject({ code: documented.code, detail: documented.detail });
     });
 
+    it("a cancellation the customer confirmed is never undone by a sync (PUT or bulk): 409 per item, naming the date and receipt; its other fields still sync", async () => {
+      const [c, s] = [uid("C"), uid("S")];
+      await h().request("PUT", `/v1/customers/${c}`, { key: t.key, body: customerBody() });
+      const next = addDays(localDate(new Date(), "Asia/Tokyo"), 14);
+      const cart = subscriptionBody(c, { nextDeliveryOn: next });
+      expect((await h().request("PUT", `/v1/subscriptions/${s}`, { key: t.key, body: cart })).status).toBe(201);
+      const flow = (await h().request("POST", `/v1/subscriptions/${s}/cancel-flows`, { key: t.key, body: { channel: "web" } })).body;
+      const done = (await h().request("POST", `/v1/cancel-flows/${flow.flowId}/confirm`, { key: t.key, body: {} })).body;
+      expect(done.receipt).toContain("停止しました");
+      // A stale cart export: the plan active with the delivery the receipt said was stopped.
+      const stale = await h().request("PUT", `/v1/subscriptions/${s}`, { key: t.key, body: cart, headers: { "accept-language": "ja" } });
+      expect(stale.status).toBe(409);
+      expect(stale.body).toMatchObject({ code: "subscription_canceled", confirmationNumber: done.confirmationNumber, errors: [{ path: "status" }] });
+      expect(stale.body.detail).toContain(`受付番号 ${done.confirmationNumber}`);
+      expect(stale.body.detail).toContain(`POST /v1/subscriptions/${s}/reactivate`);
+      const bulk = await h().request("POST", "/v1/sync", { key: t.key, body: { subscriptions: [{ id: s, ...subscriptionBody(c, { nextDeliveryOn: next, status: "paused", pausedUntil: addDays(next, 30) }) }] } });
+      expect(bulk.body).toMatchObject({ applied: 0, refused: 1 });
+      expect(bulk.body.results[0]).toMatchObject({ id: s, result: "refused", status: 409, error: { code: "subscription_canceled", errors: [{ path: "subscriptions.0.status" }] } });
+      expect(bulk.body.results[0].error.detail).toContain(done.confirmationNumber);
+      const read = (await h().request("GET", `/v1/subscriptions/${s}`, { key: t.key })).body;
+      expect(read).toMatchObject({ status: "canceled", nextDeliveryOn: null, cancellation: { confirmationNumber: done.confirmationNumber } });
+      const changes = (await h().request("GET", `/v1/subscriptions/${s}/changes`, { key: t.key })).body.data;
+      expect(changes[0].type).toBe("cancel");
+      // Synced as canceled, a new price still updates.
+      const priced = await h().request("PUT", `/v1/subscriptions/${s}`, { key: t.key, body: subscriptionBody(c, { status: "canceled", unitPrice: { amount: 4200, currency: "JPY" } }) });
+      expect(priced.status).toBe(200);
+      expect(priced.body).toMatchObject({ status: "canceled", unitPrice: { amount: 4200 }, cancellation: { confirmationNumber: done.confirmationNumber } });
+    });
+
+    it("a plan the cart cancelled itself may be restarted by the cart: recorded as a reactivate in its changes and the timeline, its stale cancellation closed", async () => {
+      const [c, s] = [uid("C"), uid("S")];
+      await h().request("PUT", `/v1/customers/${c}`, { key: t.key, body: customerBody() });
+      expect((await h().request("PUT", `/v1/subscriptions/${s}`, { key: t.key, body: subscriptionBody(c, { status: "canceled" }) })).status).toBe(201);
+      const restarted = await h().request("POST", "/v1/sync", { key: t.key, body: { subscriptions: [{ id: s, ...subscriptionBody(c) }] } });
+      expect(restarted.body).toMatchObject({ applied: 1, refused: 0 });
+      const changes = (await h().request("GET", `/v1/subscriptions/${s}/changes`, { key: t.key })).body.data;
+      expect(changes[0]).toMatchObject({ type: "reactivate", channel: "api", actor: { type: "system", id: "sync" }, before: { status: "canceled" }, after: { status: "active" }, source: { sync: true } });
+      const timeline = (await h().request("GET", `/v1/customers/${c}/timeline`, { key: t.key })).body.data;
+      expect(timeline[0]).toMatchObject({ kind: "change", type: "reactivate", subscriptionId: s });
+      // Cancelled and restarted again by the single PUT: the same record.
+      expect((await h().request("PUT", `/v1/subscriptions/${s}`, { key: t.key, body: subscriptionBody(c, { status: "canceled" }) })).status).toBe(200);
+      const again = await h().request("PUT", `/v1/subscriptions/${s}`, { key: t.key, body: subscriptionBody(c) });
+      expect(again.status).toBe(200);
+      expect(again.body).toMatchObject({ status: "active", canceledAt: null, cancellation: null });
+      expect((await h().request("GET", `/v1/subscriptions/${s}/changes`, { key: t.key })).body.data.filter((x: { type: string }) => x.type === "reactivate")).toHaveLength(2);
+    });
+
     it("needs the write scope", async () => {
       const res = await h().request("POST", "/v1/sync", { key: await t.keyWith(["read"]), body: { customers: [{ id: uid("C") }] } });
       expect(res.status).toBe(403);

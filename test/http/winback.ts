@@ -400,10 +400,12 @@ export function winbackSuite(h: () => Harness) {
     it("the list follows the cart system's sync: a plan restarted there, or a customer left with no e-mail or phone, leaves it; back when canceled and reachable again", async () => {
       const c = await customer({ marketingConsent: true });
       const s = await subscription(c);
-      await cancel(s, "moving", {});
+      const plan = (over: Record<string, unknown>) => h().request("PUT", `/v1/subscriptions/${s}`, { key: t.key, body: subscriptionBody(c, { nextDeliveryOn: addDays(today(), 12), ...over }) });
+      // Cancelled by the cart system itself (a cancellation the customer confirmed in a cancel flow
+      // is theirs to undo: a sync never restarts it, test/http/sync.ts).
+      expect((await plan({ status: "canceled", nextDeliveryOn: null })).status).toBe(200);
       const listed = async () => (await candidates()).data.map((d) => d.subscriptionId).includes(s);
       expect(await listed()).toBe(true);
-      const plan = (over: Record<string, unknown>) => h().request("PUT", `/v1/subscriptions/${s}`, { key: t.key, body: subscriptionBody(c, { nextDeliveryOn: addDays(today(), 12), ...over }) });
       // Restarted by the cart system (no reactivation through this API): not a candidate while it runs.
       expect((await plan({ status: "active" })).status).toBe(200);
       expect(await listed()).toBe(false);
@@ -674,12 +676,13 @@ export function winbackSuite(h: () => Harness) {
     });
 
     it("a plan the cart system restarts is a reactivation for win-back, as the API's is: by PUT and by POST /v1/sync, with the year recovered and the contact before it (1,980 × 365 / 30 = 24,090)", async () => {
-      const { own, c, put, flowCancel, winbackMetrics, listed } = await ownShop();
+      const { own, c, put, winbackMetrics, listed } = await ownShop();
       const plan = { unitPrice: { amount: 1980, currency: "JPY" }, intervalDays: 30, quantity: 1 };
-      // Cancelled through a flow, contacted, then restarted by a single PUT from the cart system.
+      // Cancelled by the cart system, contacted, then restarted by a single PUT from it (a
+      // cancellation confirmed in a cancel flow is the customer's: no sync restarts it).
       const single = uid("S");
       await put(single, plan);
-      await flowCancel(single, { keepInTouch: true });
+      expect((await put(single, { ...plan, status: "canceled", nextDeliveryOn: null })).status).toBe(200);
       const ev = await h().request("POST", "/v1/events", {
         key: own.key,
         body: { events: [{ id: uid("e"), type: "winback.contacted", customerId: c, subscriptionId: single, occurredAt: new Date().toISOString(), data: { channel: "email" } }] },
@@ -729,10 +732,10 @@ export function winbackSuite(h: () => Harness) {
         expect(res.status, res.text).toBe(200);
         return (res.body.drivers as { code: string; value: number }[]).find((d) => d.code === "reactivations")?.value ?? 0;
       };
-      // Restarted by a single PUT from the cart system.
+      // Cancelled and restarted by single PUTs from the cart system.
       const single = uid("S");
       await put(single, {});
-      await flowCancel(single);
+      expect((await put(single, { status: "canceled", nextDeliveryOn: null })).status).toBe(200);
       expect(await reactivations(single)).toBe(0);
       expect((await put(single, { status: "active" })).status).toBe(200);
       expect(await retention()).toBe(1);

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { and, eq } from "drizzle-orm";
 import iconv from "iconv-lite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrateDatabase, openDatabase } from "../../src/db/node";
@@ -378,6 +379,26 @@ describe("npm run import", { timeout: 90_000 }, () => {
     expect(people.map((c) => c.id)).not.toContain("K-0012");
     expect(plans.map((p) => p.id)).toContain("KS-11");
     expect(plans.map((p) => p.id)).not.toContain("KS-12");
+  });
+
+  it("a plan the customer cancelled through a cancel flow is not restarted by the import: its row refused with the reason and line", async () => {
+    const header = "顧客ID,氏名,定期ID,商品コード,商品名,数量,お届け間隔（日）,単価（税込）,定期ステータス,定期申込日";
+    const path = join(dir, "restart.csv");
+    writeFileSync(path, [header, "Q-0020,戻り 花子,QS-20,AOJIRU-30,青汁,1,30,3980,継続,2025/05/01"].join("\n"));
+    await cliOn(path);
+    // Cancelled by the customer as a flow's confirmation records it (a receipt number).
+    const db = await openDatabase(url);
+    await db.orm
+      .update(subscriptions)
+      .set({ status: "canceled", canceledAt: "2026-11-20T02:00:00.000Z", nextDeliveryOn: null, cancellation: { flowId: "cf_test", channel: "web", effectiveOn: "2026-11-20", confirmationNumber: "CN-20261120-4F7K2Q" } })
+      .where(and(eq(subscriptions.tenantId, tenantId), eq(subscriptions.id, "QS-20")));
+    db.client.close();
+    const again = await cliOn(path);
+    expect(again.stdout).toContain("refused line 2: 定期ステータス (status): Cancelled by the customer (confirmation CN-20261120-4F7K2Q): restart with POST /v1/subscriptions/QS-20/reactivate\n");
+    const after = await openDatabase(url);
+    const plan = (await after.orm.select().from(subscriptions)).find((p) => p.id === "QS-20");
+    after.client.close();
+    expect(plan?.status).toBe("canceled");
   });
 
   it("a file without a column every subscription needs stops before any row, saying so once, and writes nothing", async () => {

@@ -117,6 +117,9 @@ describe("cancel flows, with the clock and the database in hand", () => {
       expect(refused.body.code).toBe("change_window_closed");
       expect((await h.request("GET", `/v1/cancel-flows/${flow.flowId}`, { key: shop.key })).body).toMatchObject({ status: "offered", calls: 2 });
       expect((await h.request("GET", `/v1/subscriptions/${id}`, { key: shop.key })).body.version).toBe(1);
+      // The terms shown at start (the next delivery stopped) no longer hold: shown again first, then confirmed.
+      const shown = await h.request("POST", `/v1/cancel-flows/${flow.flowId}/confirm`, { key: shop.key, body: {} });
+      expect(shown.body).toMatchObject({ code: "cancellation_terms_changed", ifCanceledNow: { nextDelivery: { stopped: false } } });
       const done = await h.request("POST", `/v1/cancel-flows/${flow.flowId}/confirm`, { key: shop.key, body: {} });
       expect(done.body).toMatchObject({ outcome: "canceled", cutoff: { nextDeliveryStopped: false } });
     } finally {

@@ -209,6 +209,13 @@ export class TsuzukuPortal extends HTMLElement {
         this.#pending = action;
         text = this.#t("sessionExpired");
       }
+      if (problem.code === "cancellation_terms_changed" && this.#step.name === "confirm") {
+        // Confirm found other terms than this screen shows (the cut-off passed meanwhile): the
+        // screen shows the new ones (already recorded as shown), and the customer confirms again.
+        this.#step = { ...this.#step, flow: withTermsOf(this.#step.flow, problem) };
+        this.#render();
+        where = this.#cardOf(null);
+      }
       if (problem.code === "version_conflict" && subId !== null) {
         // Changed in another tab or window: show the card as it is now, and say so there.
         await this.#reloadCard(subId).catch(() => undefined);
@@ -1221,3 +1228,20 @@ function cssId(id: string): string {
 }
 
 export type { Problem };
+
+/**
+ * The flow with the terms a 409 `cancellation_terms_changed` carries (`ifCanceledNow`, and `fee`
+ * when one applies now): what the confirm step shows, and whether it asks to acknowledge a fee.
+ */
+function withTermsOf(flow: FlowStarted, problem: Problem): FlowStarted {
+  const now = problem.ifCanceledNow as FlowStarted["ifCanceledNow"] | undefined;
+  if (!now) return flow;
+  const fee = (problem.fee as Money | undefined) ?? null;
+  const basis = now.charges.find((c) => c.type === "early_cancellation_fee")?.basis ?? null;
+  const commitment = flow.commitment ?? (fee ? { earlyCancellationFee: fee, feeAppliesIfCanceledNow: true, acknowledgeFeeRequired: true, basis } : null);
+  return {
+    ...flow,
+    ifCanceledNow: now,
+    commitment: commitment && { ...commitment, earlyCancellationFee: fee ?? commitment.earlyCancellationFee, feeAppliesIfCanceledNow: fee !== null, acknowledgeFeeRequired: fee !== null, basis },
+  };
+}

@@ -30,6 +30,8 @@ export const REFUSAL_TEXT: Readonly<Record<string, PortalTextKey>> = {
   not_found: "refusedNotFound",
   subscription_canceled: "refusedAlreadyCanceled",
   version_conflict: "refusedChangedMeanwhile",
+  // The portal shows the new terms (the problem's ifCanceledNow) above this line and asks again.
+  cancellation_terms_changed: "refusedTermsChanged",
   idempotency_key_reused: "refusedChangedMeanwhile",
   cancel_flow_saved: "refusedFlowEnded",
   cancel_flow_canceled: "refusedFlowEnded",
