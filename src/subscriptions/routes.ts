@@ -36,7 +36,7 @@ export const subscriptionsRouter = domainRouter()
         body: jsonBody(UpsertSubscriptionBody, SUBSCRIPTION_EXAMPLE),
       },
       errors: ["unknown_customer", "customer_erased", "subscription_canceled", "version_conflict"],
-      members: { subscription_canceled: { confirmationNumber: MEMBERS.confirmationNumber.example, errors: [{ path: "status", message: "Cancelled by the customer (confirmation CN-20261120-4F7K2Q): restart with POST /v1/subscriptions/S-2025-000123/reactivate" }] } },
+      members: { subscription_canceled: { confirmationNumber: MEMBERS.confirmationNumber.example } },
       responses: {
         200: jsonResponse(Subscription, "The updated subscription", ["ETag"]),
         201: jsonResponse(Subscription, "The new subscription", ["ETag"]),
