@@ -453,12 +453,13 @@ export const DEFAULT_CATALOGUE: readonly CatalogueOffer[] = [
     copy: {
       title: { ja: "次回のお届け日を変更（{latestDeliveryOn}まで）", en: "Move your next delivery (up to {latestDeliveryOn})" },
       description: {
-        ja: "{nextDeliveryOn}のお届けを、{earliestDeliveryOn}から{latestDeliveryOn}までのご希望の日に変更できます。お届け先の変更もあわせて承ります。その後は{cadence}のお届けです。",
-        en: "Move the delivery planned for {nextDeliveryOn} to any day from {earliestDeliveryOn} to {latestDeliveryOn}. You can update the delivery address at the same time. Deliveries then continue {cadence}.",
+        ja: "{nextDeliveryOn}のお届けを、{earliestDeliveryOn}から{latestDeliveryOn}までのご希望の日に変更できます。その後は{cadence}のお届けです。",
+        en: "Move the delivery planned for {nextDeliveryOn} to any day from {earliestDeliveryOn} to {latestDeliveryOn}. Deliveries then continue {cadence}.",
       },
     },
     // 2: the cadence in words ({cadence}: 「1ヶ月ごと」 for a monthly plan; unchanged for a day plan).
-    templateVersion: 2,
+    // 3: no promise to change the delivery address with it — taking the offer only moves the date.
+    templateVersion: 3,
     eligibility: eligibility({ reasons: ["moving", "delivery_problem"] }),
     costYen: 0,
     priorAlpha: 5,

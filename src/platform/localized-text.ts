@@ -140,7 +140,7 @@ export const PORTAL_TEXT = {
   charges: { ja: "解約に伴うご請求", en: "Charges on cancelling" },
   noCharges: { ja: "解約に伴うご請求はありません。", en: "Cancelling costs nothing extra." },
   total: { ja: "合計", en: "Total" },
-  acknowledgeFee: { ja: "解約手数料 {amount} のお支払いを確認しました", en: "I acknowledge the early cancellation fee of {amount}" },
+  acknowledgeFee: { ja: "解約手数料 {amount} がかかることを確認しました", en: "I acknowledge the early cancellation fee of {amount}" },
   confirmCancel: { ja: "解約を確定する", en: "Confirm the cancellation" },
   back: { ja: "一覧に戻る", en: "Back to your subscriptions" },
   receiptTitle: { ja: "解約を受け付けました", en: "Your cancellation is received" },
