@@ -6,12 +6,18 @@ import { DEFAULT_CATALOGUE, type CatalogueOffer } from "../../src/offers/catalog
  * Migration 0031: a tenant's stored built-in offers (seeded from the catalogue as it was) get the
  * copy that names the cadence ({cadence}); an offer whose copy the shop edited keeps its own.
  */
+/** The move offer's description as it was before 0041, which dropped its promise of an address change. */
+const withAddress = (o: CatalogueOffer): CatalogueOffer =>
+  o.id !== "off_move_delivery"
+    ? o
+    : { ...o, copy: { ...o.copy, description: { ja: o.copy.description.ja.replace("その後は", "お届け先の変更もあわせて承ります。その後は"), en: o.copy.description.en.replace("Deliveries then", "You can update the delivery address at the same time. Deliveries then") } } };
 /** The catalogue's copy as it was before {cadence}: every {cadence} was written in days. */
-const before = (o: CatalogueOffer): CatalogueOffer => {
+const before = (current: CatalogueOffer): CatalogueOffer => {
+  const o = withAddress(current);
   const ja = (t: string) => t.replaceAll("{newCadence}", "{newIntervalDays}日ごと").replaceAll("{cadence}", "{intervalDays}日ごと");
   const en = (t: string) => t.replaceAll("{newCadence}", "every {newIntervalDays} days").replaceAll("{cadence}", "every {intervalDays} days");
   const copy = { title: { ja: ja(o.copy.title.ja), en: en(o.copy.title.en) }, description: { ja: ja(o.copy.description.ja), en: en(o.copy.description.en) } };
-  return { ...o, copy, templateVersion: JSON.stringify(copy) === JSON.stringify(o.copy) ? o.templateVersion : 1 };
+  return { ...o, copy, templateVersion: JSON.stringify(copy) === JSON.stringify(o.copy) ? current.templateVersion : 1 };
 };
 
 describe("migration 0031 (offer copy with {cadence})", () => {

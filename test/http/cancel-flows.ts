@@ -69,7 +69,7 @@ export function cancelFlowsSuite(h: () => Harness) {
       const reason = await post(flow.flowId, "reason", { reason: "moving", comment: "引っ越します" }, t.key, { "accept-language": "en" });
       expect(reason.status).toBe(200);
       conforms(ReasonAnswer, reason.body);
-      expect(reason.body.offer).toMatchObject({ offerId: "off_move_delivery", type: "skip", templateVersion: 2 });
+      expect(reason.body.offer).toMatchObject({ offerId: "off_move_delivery", type: "skip", templateVersion: 3 });
       expect(reason.body.offer.title).toMatch(/Move your next delivery/);
       expect(reason.body.offers).toHaveLength(1);
       const again = await post(flow.flowId, "reason", { reason: "too_expensive" });
@@ -79,7 +79,7 @@ export function cancelFlowsSuite(h: () => Harness) {
       expect(done.body.outcome).toBe("canceled");
       const evidence = (await h().request("GET", `/v1/cancel-flows/${flow.flowId}`, { key: t.key })).body;
       expect(evidence.calls).toBe(3);
-      expect(evidence.offersShown[0]).toMatchObject({ offerId: "off_move_delivery", templateVersion: 2, displayedIn: "en" });
+      expect(evidence.offersShown[0]).toMatchObject({ offerId: "off_move_delivery", templateVersion: 3, displayedIn: "en" });
       expect(evidence.steps[1]).toMatchObject({ type: "reason_given", data: { reason: "moving", comment: "引っ越します" } });
     });
 
