@@ -3,7 +3,7 @@ import type { Context } from "hono";
 import { html, raw } from "hono/html";
 import { and, asc, eq, isNotNull } from "drizzle-orm";
 import { subscriptions } from "../db/schema";
-import { DEMO_API_KEY, DEMO_TENANT_ID } from "../demo/seed";
+import { DEMO_API_KEY, DEMO_FIXTURES, DEMO_TENANT_ID } from "../demo/seed";
 import type { AppEnv } from "../platform/env";
 import { ApiError } from "../platform/errors";
 import { requestedLanguage } from "../platform/language";
@@ -114,6 +114,10 @@ async function demoCustomer(c: Context<AppEnv>, requested: string | undefined): 
     const [row] = await pick(eq(subscriptions.customerId, requested));
     if (row) return row.customerId;
   }
+  // The README's walk-through customer, whatever their plans' state: cancelling S-DEMO-FEE as the
+  // README does must not turn the page into another customer's.
+  const [fixture] = await pick(eq(subscriptions.customerId, DEMO_FIXTURES.customer));
+  if (fixture) return fixture.customerId;
   const active = eq(subscriptions.status, "active");
   const [withFee] = await pick(and(active, isNotNull(subscriptions.commitmentFeeAmount)));
   const row = withFee ?? (await pick(and(active)))[0];

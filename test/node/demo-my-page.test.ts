@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_API_KEY, seedDemo } from "../../src/demo/seed";
+import { DEMO_API_KEY, DEMO_FIXTURES, seedDemo } from "../../src/demo/seed";
 import { nodeHarness, type NodeHarness } from "../support/node-harness";
 
 /** `/demo/my-page` on a database with the demo shop: a session minted server-side, the portal on the page. */
@@ -29,6 +29,18 @@ describe("the demo my-page", () => {
     const english = await (await h.app.request(`/demo/my-page?lang=en&customer=${me.body.customerId}`)).text();
     expect(english).toContain('<html lang="en">');
     expect(english).toContain(`customer ${me.body.customerId}`);
+  });
+
+  it("stays the README's customer after the README's cancellation: never another customer's my-page", async () => {
+    const before = await (await h.app.request("/demo/my-page")).text();
+    expect(before).toContain(DEMO_FIXTURES.customer);
+    for (const id of [DEMO_FIXTURES.fee, DEMO_FIXTURES.save]) {
+      const flow = await h.request("POST", `/v1/subscriptions/${id}/cancel-flows`, { key: DEMO_API_KEY, body: { channel: "web" } });
+      expect((await h.request("POST", `/v1/cancel-flows/${flow.body.flowId}/confirm`, { key: DEMO_API_KEY, body: { acknowledgeFee: true } })).status).toBe(200);
+    }
+    const after = await (await h.app.request("/demo/my-page")).text();
+    const token = /<tsuzuku-portal session="([^"]+)"/.exec(after)?.[1];
+    expect((await h.request("GET", "/v1/customer-sessions/current", { key: token! })).body.customerId).toBe(DEMO_FIXTURES.customer);
   });
 
   it("mints a fresh session for the page when one runs out", async () => {
