@@ -120,10 +120,11 @@ export function cancellationTerms(sub: TermsSubscription, settings: { changeCuto
  * cancellation fee rests on): the commitment promised (`minDeliveries`), the deliveries counted
  * (received, plus a final one that still ships), those remaining, and that taking the remaining
  * deliveries — the next one on `nextKept` — avoids the fee. It states the basis; the amount is
- * the shop's, disclosed at sign-up.
+ * the shop's, disclosed at sign-up. `confirmed`: the basis as the receipt keeps it, once the
+ * customer has cancelled — without the way to avoid the fee, which no longer applies.
  */
 export function feeBasis(
-  input: { minDeliveries: number; counted: number; finalShipping: boolean; nextKept: string | null; fee: Money },
+  input: { minDeliveries: number; counted: number; finalShipping: boolean; nextKept: string | null; fee: Money; confirmed?: boolean },
   lang: Lang,
 ): string {
   const remaining = Math.max(0, input.minDeliveries - input.counted);
@@ -131,11 +132,13 @@ export function feeBasis(
   if (lang === "ja") {
     const done = `これまでのお受け取りは${input.counted}回${input.finalShipping ? "（最後に発送されるお届けを含む）" : ""}で、残りは${remaining}回です。`;
     const next = input.nextKept ? `（次回は${writeDate(input.nextKept, lang, "full")}のお届け）` : "";
-    return `お申込み時にご案内した定期コースのお約束は${input.minDeliveries}回のお受け取りです。${done}お約束の回数に届く前の解約となるため、ご案内済みの解約手数料${amount}がかかります。解約せずに残り${remaining}回${next}をお受け取りいただくと、解約手数料はかかりません。`;
+    const basis = `お申込み時にご案内した定期コースのお約束は${input.minDeliveries}回のお受け取りです。${done}お約束の回数に届く前の解約となるため、ご案内済みの解約手数料${amount}がかかります。`;
+    return input.confirmed ? basis : `${basis}解約せずに残り${remaining}回${next}をお受け取りいただくと、解約手数料はかかりません。`;
   }
   const done = `${input.counted} ${input.counted === 1 ? "has" : "have"} been received${input.finalShipping ? " (counting the last one, which still ships)" : ""}, so ${remaining} remain${remaining === 1 ? "s" : ""}.`;
   const next = input.nextKept ? ` (the next one on ${writeDate(input.nextKept, lang, "full")})` : "";
-  return `The plan was taken with a commitment of ${input.minDeliveries} deliveries, disclosed at sign-up; ${done} Cancelling before the commitment is met brings the disclosed early-cancellation fee of ${amount}. Taking the remaining ${remaining} ${remaining === 1 ? "delivery" : "deliveries"}${next} instead of cancelling avoids the fee.`;
+  const basis = `The plan was taken with a commitment of ${input.minDeliveries} deliveries, disclosed at sign-up; ${done} Cancelling before the commitment is met brings the disclosed early-cancellation fee of ${amount}.`;
+  return input.confirmed ? basis : `${basis} Taking the remaining ${remaining} ${remaining === 1 ? "delivery" : "deliveries"}${next} instead of cancelling avoids the fee.`;
 }
 
 /**
@@ -180,6 +183,11 @@ export function receiptText(
 ): string {
   const t = input.terms;
   const received = formatInstant(t.receivedAt, input.timeZone, lang);
+  // The fee's basis as a record of what was agreed: the way to avoid it was for before cancelling.
+  const basisOf = (c: Charge) =>
+    c.type === "early_cancellation_fee" && t.commitment
+      ? feeBasis({ minDeliveries: t.commitment.minDeliveries, counted: t.commitment.deliveriesCounted, finalShipping: t.nextDelivery !== null && !t.nextDelivery.stopped, nextKept: null, fee: c.amount, confirmed: true }, lang)
+      : c.basis;
   const lines: string[] = [];
   if (lang === "ja") {
     lines.push(`【解約受付票】${input.shopName}`);
@@ -189,7 +197,7 @@ export function receiptText(
     lines.push(`解約日：${writeDate(t.effectiveOn, lang, "full")}`);
     if (t.nextDelivery) lines.push(t.nextDelivery.stopped ? `次回お届け（${writeDate(t.nextDelivery.on, lang, "full")}）：停止しました` : `次回お届け（${writeDate(t.nextDelivery.on, lang, "full")}）：締め切り後の受付のため、最後のお届けとして発送されます`);
     lines.push(t.charges.length === 0 ? "今後のご請求：ありません" : `今後のご請求：合計${formatMoney(t.total, lang)}`);
-    for (const c of t.charges) lines.push(`・${c.basis}`);
+    for (const c of t.charges) lines.push(`・${basisOf(c)}`);
     lines.push("この受付票は解約手続きの控えとして保存してください。");
   } else {
     lines.push(`Cancellation receipt — ${input.shopName}`);
@@ -199,7 +207,7 @@ export function receiptText(
     lines.push(`Ends on: ${writeDate(t.effectiveOn, lang, "full")}`);
     if (t.nextDelivery) lines.push(t.nextDelivery.stopped ? `Next delivery (${writeDate(t.nextDelivery.on, lang, "full")}): stopped` : `Next delivery (${writeDate(t.nextDelivery.on, lang, "full")}): inside the cut-off, ships as the last one`);
     lines.push(t.charges.length === 0 ? "Further charges: none" : `Further charges: ${formatMoney(t.total, lang)} in total`);
-    for (const c of t.charges) lines.push(`- ${c.basis}`);
+    for (const c of t.charges) lines.push(`- ${basisOf(c)}`);
     lines.push("Keep this receipt as your record of the cancellation.");
   }
   return lines.join("\n");

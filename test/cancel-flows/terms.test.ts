@@ -69,7 +69,7 @@ describe("cancellation terms", () => {
     expect(lintCopy(en)).toEqual([]);
   });
 
-  it("the fee's basis says the commitment: promised, received, remaining, and that taking the rest (the next on its date) avoids the fee — ja and en, in the receipt", () => {
+  it("the fee's basis says the commitment: promised, received, remaining, and that taking the rest (the next on its date) avoids the fee — ja and en; the receipt keeps the basis without the way out", () => {
     const committed = { commitmentMinDeliveries: 6, commitmentFeeAmount: 5000, commitmentFeeCurrency: "JPY", deliveriesCompleted: 2, intervalDays: 30 };
     const ja = cancellationTerms(sub(committed), settings, lastMinute, "ja");
     const basis = ja.charges.find((c) => c.type === "early_cancellation_fee")!.basis;
@@ -88,7 +88,10 @@ describe("cancellation terms", () => {
     expect(shipping).toContain("これまでのお受け取りは3回（最後に発送されるお届けを含む）で、残りは3回");
     expect(shipping).toContain("（次回は2027年1月4日のお届け）");
     const receipt = receiptText({ confirmationNumber: "CN-20261202-ABCDEF", subscriptionId: "S-1", productName: "青汁", shopName: "続くショップ", timeZone: "Asia/Tokyo", terms: ja }, "ja");
-    expect(receipt).toContain("残り4回（次回は2026年12月5日のお届け）");
+    // The receipt keeps the basis as a record; the way to avoid the fee was for before cancelling.
+    expect(receipt).toContain("お約束は6回のお受け取りです。これまでのお受け取りは2回で、残りは4回です。");
+    expect(receipt).toContain("解約手数料5,000円がかかります。");
+    expect(receipt).not.toContain("解約手数料はかかりません");
     expect(lintCopy(basis)).toEqual([]);
     expect(lintCopy(en)).toEqual([]);
   });
