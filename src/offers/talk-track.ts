@@ -21,14 +21,17 @@ export type TalkTrackStock = {
   /** Today (tenant-local YYYY-MM-DD) and the shop's change cut-off (days): a delivery before today + the cut-off cannot be skipped. */
   today?: string;
   changeCutoffDays?: number;
+  /** false for a paused plan: it has no next delivery to skip until it resumes. */
+  skippable?: boolean;
 };
 
 /** What a talk track knows of this subscription and today, from the offer context (`today`, the shop's change cut-off). */
 export function talkTrackStock(
-  sub: { product: { unitLabel?: string | null; unitsPerPackage?: number | null } },
+  sub: { status?: string; product: { unitLabel?: string | null; unitsPerPackage?: number | null } },
   ctx: { stockOnHand?: StockEstimate | null; today: string; settings?: { changeCutoffDays?: number } },
 ): TalkTrackStock {
   return {
+    skippable: sub.status !== "paused",
     stock: ctx.stockOnHand ?? null,
     unitLabel: sub.product.unitLabel ?? null,
     unitsPerPackage: sub.product.unitsPerPackage ?? null,
@@ -242,7 +245,7 @@ function stockLines(offer: PersonalisedOffer, code: CancellationReasonCode, know
   if (!stockBased) return { ...none, question };
   const before = lang === "ja" ? `お手元の量（${said}）に合わせたご提案です。` : `This is based on what you have at home (${said}).`;
   // Skipping the next delivery works the surplus off — said only while that delivery can still be skipped.
-  const skippable = (on: string) => known.today === undefined || on >= firstChangeableDate(known.today, { changeCutoffDays: known.changeCutoffDays ?? DEFAULT_SETTINGS.changeCutoffDays });
+  const skippable = (on: string) => known.skippable !== false && (known.today === undefined || on >= firstChangeableDate(known.today, { changeCutoffDays: known.changeCutoffDays ?? DEFAULT_SETTINGS.changeCutoffDays }));
   const after =
     p.type === "change_interval" && (p.surplusDeliveries ?? 0) >= 1 && skippable(p.nextDeliveryOn)
       ? lang === "ja"

@@ -113,9 +113,9 @@ describe("offer suggestion", () => {
     expect(known.ja.questions).toEqual([expect.stringMatching(/^記録では、お手元にあと約20粒、/u), "1日に何粒ほどお使いですか？"]);
   });
 
-  it("suggests skipping the next delivery to use up the stock only while it can be skipped (not inside the cut-off)", () => {
-    const said = (nextDeliveryOn: string) => {
-      const [o] = suggestOffers(DEFAULT_CATALOGUE.filter((x) => x.id === "off_match_interval"), sub({ nextDeliveryOn }), { reason: "surplus_stock", channel: "operator", now: NOW, today: TODAY, stockOnHand: LEFT_OVER(3) });
+  it("suggests skipping the next delivery to use up the stock only while it can be skipped (not inside the cut-off, not while paused)", () => {
+    const said = (nextDeliveryOn: string, status: "active" | "paused" = "active") => {
+      const [o] = suggestOffers(DEFAULT_CATALOGUE.filter((x) => x.id === "off_match_interval"), sub({ nextDeliveryOn, status }), { reason: "surplus_stock", channel: "operator", now: NOW, today: TODAY, stockOnHand: LEFT_OVER(3) });
       expect(o!.parameters).toMatchObject({ type: "change_interval", nextDeliveryOn });
       return o!.talkTrack!;
     };
@@ -124,6 +124,8 @@ describe("offer suggestion", () => {
     // 6/3 is inside the 3-day cut-off: it ships, so its skip is not offered.
     expect(said("2026-06-03").ja.pitch).not.toContain("スキップ");
     expect(said("2026-06-03").en.pitch).not.toContain("skip");
+    // A paused plan has no delivery to skip until it resumes (the console says so beside the offer).
+    expect(said("2026-06-11", "paused").ja.pitch).not.toContain("スキップ");
   });
 
   it("Thompson mode is reproducible with a seed", () => {
