@@ -10,6 +10,7 @@ import { ApiError, asApiError } from "../platform/errors";
 import { databaseFailure } from "../db/client";
 import { mayHaveApplied, retryAfterSeconds, retryDelay } from "../platform/retry";
 import { localDate, writeDate } from "../platform/dates";
+import { formatMoney } from "../platform/numbers";
 import { isWithheldCallerId, normalizeEmail, parsePhone } from "../platform/phone";
 import { TenantStore } from "../platform/tenancy";
 import { findTenant } from "../tenants/keys";
@@ -702,6 +703,8 @@ export function consolePages(app: Fetcher) {
     const receipt = (step?.data.receipt ?? {}) as Partial<Record<Lang, string>>;
     const number = String(step?.data.confirmationNumber ?? "");
     const endsOn = (step?.data.terms as { effectiveOn?: string } | undefined)?.effectiveOn;
+    // What is still charged is read out too, as the written receipt says it (a final delivery, a fee).
+    const total = (step?.data.terms as { total?: { amount: number; currency: string } } | undefined)?.total;
     return c.html(
       <Layout page={page} title={t(lang, "receipt")}>
         <h1>{t(lang, "receipt")}</h1>
@@ -715,7 +718,12 @@ export function consolePages(app: Fetcher) {
               <div class="talk read-out">
                 <h2>{tf(lang, "readOut", { lang: t(lang, `langName_${theirs}`) })}</h2>
                 <p lang={theirs} data-read-out={theirs}>
-                  {tf(theirs, "scriptReceipt", { number, date: writeDate(endsOn, theirs, "full", page.today) })}
+                  {[
+                    tf(theirs, "scriptReceipt", { number, date: writeDate(endsOn, theirs, "full", page.today) }),
+                    total ? (total.amount > 0 ? tf(theirs, "scriptReceiptCharges", { total: formatMoney(total, theirs) }) : t(theirs, "scriptReceiptNoCharges")) : "",
+                  ]
+                    .filter(Boolean)
+                    .join(theirs === "en" ? " " : "")}
                 </p>
               </div>
             ) : null}

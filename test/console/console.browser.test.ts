@@ -426,6 +426,8 @@ describe("the operator console in a browser", () => {
     expect(Date.parse(step.data.call.startedAt)).toBe(Date.parse(`${today}T00:00:00+09:00`)); // the time given, today in the shop's zone
     // The receipt as the customer hears it: their language (the shop's here), the number read out.
     await expect(page.locator("[data-read-out=ja]").textContent()).resolves.toContain(`受付番号は${number}です。`);
+    // …and what is still charged, as the written receipt says it.
+    await expect(page.locator("[data-read-out=ja]").textContent()).resolves.toContain("今後のご請求は合計5,000円です。");
     // No offer was presented, so the flow records none shown (and none declined).
     const evidence = (await h.request("GET", `/v1/cancel-flows/${flowId}`, { key: shopA.key })).body;
     expect(evidence.steps.find((x: { type: string }) => x.type === "reason_given").data).toMatchObject({ reason: "too_expensive", offersShown: [], noOfferBecause: "operator_presented_none" });
@@ -510,6 +512,7 @@ describe("the operator console in a browser", () => {
     const number = (await page.locator(".confirmation").textContent())!;
     await expect(page.locator("pre[data-receipt=en]").textContent()).resolves.toContain(`Confirmation number: ${number}`);
     await expect(page.locator("[data-read-out=en]").textContent()).resolves.toContain(`Your confirmation number is ${number}.`);
+    await expect(page.locator("[data-read-out=en]").textContent()).resolves.toMatch(/\. (There are no further charges\.|Further charges come to .+ in total\.)$/);
     expect(await page.locator("pre[data-receipt=ja]").isVisible()).toBe(false);
     await page.locator("details summary").click();
     await expect(page.locator("pre[data-receipt=ja]").textContent()).resolves.toContain(`受付番号：${number}`);
