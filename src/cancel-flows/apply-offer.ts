@@ -1,9 +1,8 @@
 import { eq } from "drizzle-orm";
 import { planChanges, subscriptions, type DiscountRecord } from "../db/schema";
 import type { OfferApplication } from "../offers/personalise";
-import { actorColumns, applyPlanChange, planOf, snapshot, toChange } from "../plan-changes/apply";
+import { applyPlanChange, changeRow, toChange } from "../plan-changes/apply";
 import type { Actor } from "../platform/env";
-import { newId } from "../platform/crypto";
 import { ApiError } from "../platform/errors";
 import type { TenantStore } from "../platform/tenancy";
 import { refreshRisk } from "../risk/maintain";
@@ -73,17 +72,7 @@ export async function applyOffer(s: TenantStore, subscriptionId: string, apply: 
   }
   const updated: SubscriptionRow = { ...row, ...set, version: row.version + 1, updatedAt: at };
   await s.update(subscriptions, { ...set, version: updated.version, updatedAt: at }, eq(subscriptions.id, subscriptionId), eq(subscriptions.version, row.version));
-  const change = {
-    id: newId("chg"),
-    subscriptionId,
-    type,
-    channel: ctx.channel,
-    ...actorColumns(ctx.actor),
-    before: snapshot(planOf(row), row),
-    after: snapshot(planOf(updated), updated),
-    source: { ...ctx.source, application: apply },
-    createdAt: at,
-  };
+  const change = changeRow(row, updated, { type, channel: ctx.channel, actor: ctx.actor, source: { ...ctx.source, application: apply } }, at);
   await s.insert(planChanges, change);
   await refreshRisk(s, subscriptionId, at);
   const result = { subscription: toSubscription(updated), change: toChange({ ...change, tenantId: s.tenantId }) };

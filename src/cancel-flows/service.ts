@@ -15,7 +15,7 @@ import { and, asc, desc, eq, gte, inArray, isNotNull, lte, ne } from "drizzle-or
 import { cancelFlows, cancelFlowSteps, planChanges, subscriptions, type CancellationRecord } from "../db/schema";
 import { recordOutcome } from "../offers/repository";
 import { suggestOffersFor, type ReasonedOffer } from "../offers/service";
-import { actorColumns, planOf, snapshot, SYSTEM_ACTOR, toChange } from "../plan-changes/apply";
+import { changeRow, planOf, snapshot, SYSTEM_ACTOR, toChange } from "../plan-changes/apply";
 import type { Actor } from "../platform/env";
 import { reactivationStart, reactivationWindow } from "../plan-changes/rules";
 import { anchorFor } from "../platform/cadence";
@@ -490,7 +490,7 @@ export async function confirmCancellation(store: TenantStore, flowId: string, in
       eq(subscriptions.id, sub.id),
       eq(subscriptions.version, sub.version),
     );
-    const change = { id: newId("chg"), subscriptionId: sub.id, type: "cancel", channel, ...actorColumns(ctx.actor), before: snapshot(planOf(sub), sub), after: snapshot(planOf(updated), updated), source: { cancelFlowId: flowId, confirmationNumber: number }, createdAt: at };
+    const change = changeRow(sub, updated, { type: "cancel", channel, actor: ctx.actor, source: { cancelFlowId: flowId, confirmationNumber: number } }, at);
     await s.insert(planChanges, change);
     const receipt = { ja: receiptText({ confirmationNumber: number, subscriptionId: sub.id, productName: sub.productName, terms: cancellationTerms(sub, ctx.settings, receivedAt, "ja"), shopName: ctx.shopName, timeZone: ctx.settings.timeZone }, "ja"), en: receiptText({ confirmationNumber: number, subscriptionId: sub.id, productName: sub.productName, terms: cancellationTerms(sub, ctx.settings, receivedAt, "en"), shopName: ctx.shopName, timeZone: ctx.settings.timeZone }, "en") };
     await s.update(cancelFlows, { status: "canceled", closedAt: at, confirmationNumber: number, calls: flow.calls + 1 }, eq(cancelFlows.id, flowId));
@@ -698,7 +698,7 @@ export async function reactivate(store: TenantStore, subscriptionId: string, inp
       // For the merchant's billing: whether to charge the fee the cancellation's receipt named.
       ...(fee ? { cancellationFee: feeRecord(fee, sub) } : {}),
     };
-    const change = { id: newId("chg"), subscriptionId, type: "reactivate", channel: ctx.channel, ...actorColumns(ctx.actor), before: snapshot(planOf(sub), sub), after: snapshot(planOf(updated), updated), source, createdAt: at };
+    const change = changeRow(sub, updated, { type: "reactivate", channel: ctx.channel, actor: ctx.actor, source }, at);
     await s.insert(planChanges, change);
     const result = { subscription: toSubscription(updated), change: toChange({ ...change, tenantId: s.tenantId }) };
     await enqueueWebhookEvent(s, "subscription.reactivated", result, ctx.now);

@@ -69,6 +69,25 @@ export const snapshot = ({ status, quantity, intervalDays, intervalMonths, nextD
     : {}),
 });
 
+/**
+ * A plan_changes row for a change from the subscription row `before` to `after` (both snapshotted
+ * with their product and price): one id, the actor's columns, `at` as its time. The caller inserts
+ * it in the change's own transaction.
+ */
+export function changeRow(before: SubscriptionRow, after: SubscriptionRow, what: { type: string; channel: string; actor: Actor; source: Record<string, unknown> }, at: string) {
+  return {
+    id: newId("chg"),
+    subscriptionId: before.id,
+    type: what.type,
+    channel: what.channel,
+    ...actorColumns(what.actor),
+    before: snapshot(planOf(before), before),
+    after: snapshot(planOf(after), after),
+    source: what.source,
+    createdAt: at,
+  };
+}
+
 export function toChange(row: typeof planChanges.$inferSelect) {
   return {
     id: row.id,

@@ -1,14 +1,13 @@
 import { and, eq, lte, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { planChanges, subscriptions } from "../db/schema";
-import { newId } from "../platform/crypto";
 import type { TenantStore } from "../platform/tenancy";
 import { forTenantsDue } from "../tenants/due";
 import type { TenantShares } from "../platform/step-faults";
 import { refreshRisk } from "../risk/maintain";
 import { toSubscription, type SubscriptionRow } from "../subscriptions/repository";
 import { enqueueWebhookEvent } from "../webhooks/outbox";
-import { actorColumns, planOf, snapshot, SYSTEM_ACTOR, toChange } from "./apply";
+import { changeRow, planOf, SYSTEM_ACTOR, toChange } from "./apply";
 import { autoResume, type ResumeNote } from "./rules";
 import { discountMoved, followSchedule } from "./discount";
 
@@ -19,17 +18,7 @@ import { discountMoved, followSchedule } from "./discount";
  */
 export async function recordAutoResume(s: TenantStore, before: SubscriptionRow, after: SubscriptionRow, note: ResumeNote, now: Date) {
   const moved = discountMoved(before.activeDiscount, after.activeDiscount);
-  const change = {
-    id: newId("chg"),
-    subscriptionId: before.id,
-    type: "resume",
-    channel: "system",
-    ...actorColumns(SYSTEM_ACTOR),
-    before: snapshot(planOf(before), before),
-    after: snapshot(planOf(after), after),
-    source: moved ? { ...note, discountMoved: moved } : note,
-    createdAt: now.toISOString(),
-  };
+  const change = changeRow(before, after, { type: "resume", channel: "system", actor: SYSTEM_ACTOR, source: moved ? { ...note, discountMoved: moved } : note }, now.toISOString());
   await s.insert(planChanges, change);
   await enqueueWebhookEvent(s, "subscription.changed", { subscription: toSubscription(after), change: toChange({ ...change, tenantId: s.tenantId }) }, now);
 }

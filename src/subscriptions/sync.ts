@@ -2,8 +2,7 @@ import type { z } from "@hono/zod-openapi";
 import { findCustomer } from "../customers/repository";
 import { refuseErased } from "../data-rights/erased";
 import { planChanges, subscriptions } from "../db/schema";
-import { actorColumns, planOf, snapshot } from "../plan-changes/apply";
-import { newId } from "../platform/crypto";
+import { changeRow } from "../plan-changes/apply";
 import { aheadOfTimeError, ApiError, type AheadOfTime } from "../platform/errors";
 import { changedKeys, preparedInsert, preparedUpdates, type TenantStore } from "../platform/tenancy";
 import { checkIfMatch } from "../platform/versioning";
@@ -266,17 +265,7 @@ export function planSubscriptionSync(
  * by. `before` is the canceled row, `after` the restarted one; the caller has written `after`.
  */
 export async function recordSyncedRestart(s: TenantStore, before: SubscriptionRow, after: SubscriptionRow, now: Date) {
-  await s.insert(planChanges, {
-    id: newId("chg"),
-    subscriptionId: before.id,
-    type: "reactivate",
-    channel: "api",
-    ...actorColumns(SYNC_ACTOR),
-    before: snapshot(planOf(before), before),
-    after: snapshot(planOf(after), after),
-    source: { sync: true, previousCancellation: before.cancellation ?? null, canceledAt: before.canceledAt },
-    createdAt: now.toISOString(),
-  });
+  await s.insert(planChanges, changeRow(before, after, { type: "reactivate", channel: "api", actor: SYNC_ACTOR, source: { sync: true, previousCancellation: before.cancellation ?? null, canceledAt: before.canceledAt } }, now.toISOString()));
 }
 
 /**
