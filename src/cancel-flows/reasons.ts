@@ -69,7 +69,7 @@ export const DEFAULT_CANCELLATION_REASONS: readonly CancellationReason[] = [
     code: "temporary_break",
     label: { ja: "しばらく不要（旅行・入院など）", en: "I don't need it for a while (travel, hospital stay)" },
     followUpHint: {
-      ja: "いつ頃まで不要かを伺い、その日までのお休み（一時停止）か、次回のスキップをご案内します。再開日は自動で、事前にお知らせします。",
+      ja: "いつ頃まで不要かを伺い、その日までのお休み（一時停止）か、次回のスキップをご案内します。お約束の日に自動でお届けが再開します。",
       en: "Ask until when they won't need it; offer a pause until that date or skipping the next delivery. Deliveries resume automatically on the date agreed.",
     },
   },

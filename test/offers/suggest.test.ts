@@ -1,6 +1,6 @@
 import type { StockEstimate } from "../../src/risk/stock";
 import { describe, expect, it } from "vitest";
-import { CANCELLATION_REASON_CODES, type CancellationReasonCode } from "../../src/cancel-flows/reasons";
+import { CANCELLATION_REASON_CODES, DEFAULT_CANCELLATION_REASONS, type CancellationReasonCode } from "../../src/cancel-flows/reasons";
 import { seededRng } from "../../src/offers/bandit";
 import { CHANNELS, DEFAULT_CATALOGUE, type OfferType } from "../../src/offers/catalogue";
 import { lintCopy } from "../../src/offers/lint";
@@ -155,8 +155,10 @@ describe("offer suggestion", () => {
     expect(checked).toBeGreaterThan(1000);
   });
 
-  it("no talk track promises a message Tsuzuku never sends (a confirmation, an e-mail)", () => {
-    const promises = /お送りします|お送りいたします|メールでお知らせ|確認のご案内|receive a confirmation|send you|e-?mail you/i;
+  it("no talk track, offer copy or reason hint promises what Tsuzuku never does (a confirmation or notice sent, an address changed)", () => {
+    const promises = /お送りします|お送りいたします|メールでお知らせ|事前にお知らせ|確認のご案内|お届け先の変更|receive a confirmation|send you|e-?mail you|notify you|delivery address/i;
+    for (const o of DEFAULT_CATALOGUE) for (const text of [o.copy.title.ja, o.copy.title.en, o.copy.description.ja, o.copy.description.en]) expect(text, o.id).not.toMatch(promises);
+    for (const r of DEFAULT_CANCELLATION_REASONS) for (const text of [r.followUpHint.ja, r.followUpHint.en]) expect(text, r.code).not.toMatch(promises);
     for (const s of SUBS) {
       for (const o of personaliseAll(DEFAULT_CATALOGUE, s, { today: TODAY, stockOnHand: null })) {
         for (const reason of CANCELLATION_REASON_CODES) {
