@@ -85,6 +85,34 @@ it("under writes that never pause, the log starts again from the top instead of 
   expect(countInFreshProcess(file)).toBe(3000);
 });
 
+it("writes wait for a thread slower than them before the log's bound, rather than a COMMIT copying the log on the event loop", async () => {
+  const file = join(dir, "h.db");
+  const client = createClient({ url: `file:${file}` });
+  await client.execute("PRAGMA journal_mode = WAL");
+  // Nothing but the thread copies the log here (no automatic checkpoint in a COMMIT), and the
+  // thread only when asked: as a thread that never keeps up would.
+  await client.execute("PRAGMA wal_autocheckpoint = 0");
+  await client.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL)");
+  const checkpoints = startCheckpoints(file, { busyMs: 60_000, idleMs: 60_000, restartFrames: 1e9, holdFrames: 400, retryMs: 0 });
+  const db = createDatabase(client, undefined, { pause: checkpoints.pause, durable: walSync(`${file}-wal`) });
+  let written = 0;
+  const writer = async () => {
+    while (written < 2000) {
+      written++;
+      await db.write((tx) => tx.run(sql`INSERT INTO t (body) VALUES (${"z".repeat(5000)})`));
+    }
+  };
+  await Promise.all([writer(), writer(), writer(), writer()]);
+  // The log file is never cut: its size is the most frames it ever held (4,096 + 24 bytes each).
+  // Without the hold, 2,000 writes of two pages leave ≈ 4,300 frames (17.7 MB); held at 400
+  // frames and started again after each hold, it stays near 400 (≈ 1.7 MB).
+  expect(statSync(`${file}-wal`).size).toBeLessThan(800 * 4120);
+  expect(Number((await client.execute("SELECT count(*) FROM t")).rows[0]![0])).toBe(2000);
+  checkpoints.close();
+  client.close();
+  expect(countInFreshProcess(file)).toBe(2000);
+});
+
 it("databases opened and closed leave no thread behind", async () => {
   const threads = () => readdirSync("/proc/self/task").length;
   if (!existsSync("/proc/self/task")) return;
