@@ -185,6 +185,21 @@ export const PORTAL_TEXT = {
     en: "The connection has expired. Reload the page to continue; the step you were on starts again.",
   },
   failed: { ja: "通信に失敗しました。もう一度お試しください。", en: "Something went wrong. Please try again." },
+  // A change sent whose answer was lost (the connection dropped): the portal read the plan again.
+  failedNotApplied: {
+    ja: "通信が途切れたため、お手続きは完了していません。内容は変わっていません。もう一度お試しください。",
+    en: "The connection dropped and nothing was changed. Please try again.",
+  },
+  // …or could not read it either: it may have gone through. The same press again is safe (same Idempotency-Key).
+  failedUnknown: {
+    ja: "通信が途切れたため、お手続きが完了したか確認できませんでした。通信が戻ってから、もう一度同じボタンを押してください。すでに完了していた場合も、二重のお手続きにはなりません。",
+    en: "The connection dropped, so we could not confirm whether this went through. When you are back online, press the same button again: if it already went through, it will not be done twice.",
+  },
+  // Confirm found the flow ended by a plan change or an accepted offer (another window): not cancelled.
+  flowSavedMeanwhile: {
+    ja: "解約はされていません。お手続きの間にプランが変更された（または特典が選ばれた）ため、この解約のお手続きは終了しました。現在のご契約内容を表示しています。解約する場合は、もう一度「解約する」からお進みください。",
+    en: "Your subscription was not canceled: it was changed (or an offer was accepted) while you were here, which ended this cancellation. It now shows as it is. To cancel, start again with \"Cancel this subscription\".",
+  },
   // Refusals in the customer's words (portal/client/refusals.ts maps the API's codes to these); the
   // API's own detail is written for the shop's developers and is never shown, but a rule's refusal is.
   feeNotAcknowledged: {

@@ -84,6 +84,12 @@ export class TsuzukuPortal extends HTMLElement {
   #options = new Map<string, PlanOptions | null>();
   /** The customer's keep-in-touch answer (win-back contact), when the API offers it. */
   #keep: KeepInTouch | null = null;
+  /**
+   * Idempotency-Keys of the writes whose answer never arrived, by what was asked (#write's
+   * `intent`): the customer pressing the same button for the same change sends the same key, so
+   * the API answers with what it already did instead of doing it twice or refusing it as stale.
+   */
+  #unsettled = new Map<string, string>();
   /** The action a session expiry interrupted; run again when `session` changes. */
   #pending: (() => Promise<void>) | null = null;
   #busy = false;
@@ -172,6 +178,55 @@ export class TsuzukuPortal extends HTMLElement {
     });
   }
 
+  /**
+   * A customer's write, sent so that a lost answer never turns into a false failure. Its key is
+   * the one an earlier send of the same `intent` (what is asked, of which version) left without an
+   * answer, else a fresh one. When the answer is lost (`network_error`: sent, maybe applied),
+   * `applied` reads the subscription again: applied, the same request goes again with the same key
+   * and the API replays its first answer (the result shows as done); not applied, or unreadable,
+   * the problem says so in `outcome` (`"not_applied"` | `"unknown"`) for the customer's words.
+   */
+  async #write<T>(intent: string, call: Omit<Call, "idempotencyKey">, applied: () => Promise<boolean>): Promise<T> {
+    const key = this.#unsettled.get(intent) ?? actionKey();
+    this.#unsettled.set(intent, key);
+    const send = async () => {
+      try {
+        const result = await this.#api<T>({ ...call, idempotencyKey: key });
+        this.#unsettled.delete(intent);
+        return result;
+      } catch (e) {
+        // An answer that says what happened ends the key; no answer (or "not settled yet") keeps it for the same press again.
+        const p = e instanceof ApiProblem ? e.problem : null;
+        if (p && p.status !== 0 && p.status < 500 && p.code !== "idempotency_key_in_use" && p.code !== "session_expired") this.#unsettled.delete(intent);
+        throw e;
+      }
+    };
+    try {
+      return await send();
+    } catch (e) {
+      if (!(e instanceof ApiProblem) || e.problem.code !== "network_error") throw e;
+      let done: boolean;
+      try {
+        done = await applied();
+      } catch {
+        throw new ApiProblem({ ...e.problem, outcome: "unknown" });
+      }
+      if (!done) throw new ApiProblem({ ...e.problem, outcome: "not_applied" });
+      try {
+        return await send();
+      } catch (again) {
+        throw again instanceof ApiProblem && again.problem.code === "network_error" ? new ApiProblem({ ...again.problem, outcome: "unknown" }) : again;
+      }
+    }
+  }
+
+  /** Reads subscription `subId` again into the list (what the API has now). */
+  async #reread(subId: string): Promise<Subscription> {
+    const now = await this.#api<Subscription>({ method: "GET", path: `/v1/subscriptions/${encodeURIComponent(subId)}` });
+    this.#replace(now);
+    return now;
+  }
+
   #emit(type: "tsuzuku:changed" | "tsuzuku:saved" | "tsuzuku:canceled" | "tsuzuku:error", detail: unknown) {
     this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
   }
@@ -202,6 +257,9 @@ export class TsuzukuPortal extends HTMLElement {
       await action();
     } catch (e) {
       const problem: Problem = e instanceof ApiProblem ? e.problem : { title: String(e), status: 0, code: "client_error" };
+      // The flow already ended in a cancellation (its answer was lost, another tab confirmed it):
+      // not a failure but the receipt, read from the subscription.
+      if (problem.code === "cancel_flow_canceled" && subId !== null && (await this.#canceledMeanwhile(subId, problem))) return;
       this.#emit("tsuzuku:error", problem);
       // The customer reads their own words, never the API's developer-facing detail (refusals.ts).
       let text = refusalText(problem, this.#lang, (m) => this.#money(m));
@@ -215,6 +273,22 @@ export class TsuzukuPortal extends HTMLElement {
         this.#step = { ...this.#step, flow: withTermsOf(this.#step.flow, problem) };
         this.#render();
         where = this.#cardOf(null);
+      }
+      if (problem.code === "cancel_flow_saved" && subId !== null) {
+        // The plan was changed (or an offer taken) meanwhile, which ended this flow: it is NOT
+        // cancelled. The card shows it as it is now, and its 「解約する」 starts a new flow.
+        await this.#reloadCard(subId).catch(() => undefined);
+        text = this.#t("flowSavedMeanwhile");
+        where = this.#cardOf(subId);
+      }
+      if (problem.code === "network_error" && problem.outcome !== undefined) {
+        // Sent, and its answer lost (#write): say what is known, never "try again" for what may be done.
+        text = this.#t(problem.outcome === "not_applied" ? "failedNotApplied" : "failedUnknown");
+        if (subId !== null && this.#step.name === "list") {
+          // The card shows what the API has now, when it could be read (#write read it).
+          this.#render();
+          where = this.#cardOf(subId);
+        }
       }
       if (problem.code === "version_conflict" && subId !== null) {
         // Changed in another tab or window: show the card as it is now, and say so there.
@@ -244,6 +318,31 @@ export class TsuzukuPortal extends HTMLElement {
       if (this.#waitText !== null && line.textContent === this.#waitText) line.textContent = line === status ? "" : said;
       this.#waitText = null;
     }
+  }
+
+  /**
+   * After 409 `cancel_flow_canceled`: the cancellation is done, so its receipt shows (the
+   * subscription's own record of it: number and end date) and `tsuzuku:canceled` fires, with
+   * `{ outcome, flowId, confirmationNumber, effectiveOn, subscription }` (no `receipt` text: the
+   * API gives that with the confirmation's own answer only). False when it cannot be read.
+   */
+  async #canceledMeanwhile(subId: string, problem: Problem): Promise<boolean> {
+    let sub: Subscription;
+    try {
+      sub = await this.#reread(subId);
+    } catch {
+      return false;
+    }
+    const number = sub.cancellation?.confirmationNumber ?? (typeof problem.confirmationNumber === "string" ? problem.confirmationNumber : null);
+    const effectiveOn = sub.cancellation?.effectiveOn;
+    if (sub.status !== "canceled" || !number || !effectiveOn) return false;
+    const step = this.#step;
+    const flowId = "flow" in step ? step.flow.flowId : "";
+    this.#options.set(subId, null);
+    const canceled: Canceled = { outcome: "canceled", flowId, confirmationNumber: number, effectiveOn, receipt: "", subscription: sub };
+    this.#emit("tsuzuku:canceled", canceled);
+    this.#go({ name: "receipt", canceled }, "h2", `${this.#t("confirmationNumber")} ${number}`);
+    return true;
   }
 
   /** The card of subscription `subId` on the list, or (null, or in a cancel flow) the flow's frame. */
@@ -737,13 +836,15 @@ export class TsuzukuPortal extends HTMLElement {
 
   /** `field`: the input the value came from, where a rule's refusal of that value is said. */
   #change(sub: Subscription, action: string, body: Record<string, unknown>, field: HTMLElement | null = null) {
-    const key = actionKey();
     if (!this.#busy) this.#markActive(sub.id);
     void this.#run(async () => {
       let result: ChangeResult;
       try {
         // If-Match: the version this card showed; changed meanwhile (another tab) answers 412.
-        result = await this.#api<ChangeResult>({ method: "POST", path: `/v1/subscriptions/${encodeURIComponent(sub.id)}/${action}`, body: { ...body, channel: "web" }, idempotencyKey: key, ifMatch: sub.version });
+        // Applied when the version moved: a change bumps it (the same key then replays the answer).
+        const intent = `${action} ${sub.id} ${sub.version} ${JSON.stringify(body)}`;
+        const call: Omit<Call, "idempotencyKey"> = { method: "POST", path: `/v1/subscriptions/${encodeURIComponent(sub.id)}/${action}`, body: { ...body, channel: "web" }, ifMatch: sub.version };
+        result = await this.#write<ChangeResult>(intent, call, async () => (await this.#reread(sub.id)).version !== sub.version);
       } catch (e) {
         // Refused: the review no longer stands; the form is back, for the refusal to be said at its field.
         const card = this.#cardOf(sub.id);
@@ -1084,11 +1185,11 @@ export class TsuzukuPortal extends HTMLElement {
   }
 
   #confirm(sub: Subscription, flow: FlowStarted, body: Record<string, unknown>) {
-    // One key per click: a resumed (session_expired) click sends it again; a new click with
-    // other answers is a new request.
-    const key = actionKey();
+    // One key per confirmation asked: a resumed (session_expired) click, or the same press again
+    // after a lost answer, sends it again; other answers are a new request.
     void this.#run(async () => {
-      const canceled = await this.#api<Canceled>({ method: "POST", path: `/v1/cancel-flows/${flow.flowId}/confirm`, body, idempotencyKey: key, ifMatch: sub.version });
+      const call: Omit<Call, "idempotencyKey"> = { method: "POST", path: `/v1/cancel-flows/${flow.flowId}/confirm`, body, ifMatch: sub.version };
+      const canceled = await this.#write<Canceled>(`confirm ${flow.flowId} ${JSON.stringify(body)}`, call, async () => (await this.#reread(sub.id)).status === "canceled");
       this.#replace(canceled.subscription);
       this.#options.set(sub.id, null);
       // The answer just given (or marketing consent, without one) decides the keep-in-touch card: read it again.
@@ -1107,7 +1208,7 @@ export class TsuzukuPortal extends HTMLElement {
         h("h2", { id: "receipt-title", tabindex: -1 }, this.#t("receiptTitle")),
         h("p", {}, this.#t("labelled", { label: this.#t("confirmationNumber"), value: "" }), h("span", { class: "number", "data-confirmation-number": "" }, canceled.confirmationNumber)),
         h("p", {}, this.#t("labelled", { label: this.#t("effectiveOn"), value: this.#date(canceled.effectiveOn) })),
-        h("p", { class: "receipt", lang: this.#ja(canceled.receipt) }, canceled.receipt),
+        canceled.receipt ? h("p", { class: "receipt", lang: this.#ja(canceled.receipt) }, canceled.receipt) : null,
         h("div", { class: "actions" }, h("button", { type: "button", part: "back", onclick: () => this.#back(canceled.subscription) }, this.#t("back"))),
       ),
     ];
