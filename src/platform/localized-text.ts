@@ -232,6 +232,8 @@ export const PORTAL_TEXT = {
   // While the portal waits out a Retry-After and sends the same request again (retry.ts).
   retryUnsettled: { ja: "前回のお手続きの結果を確認しています…", en: "Checking on your previous request…" },
   retryBusy: { ja: "ただいま混み合っています。{n}秒後に自動でやり直します…", en: "We are busy right now. Trying again in {n} seconds…" },
+  // The embed cannot work as the shop set it up (no session, a mangled one, this page's origin not allowed).
+  refusedSetup: { ja: "マイページを表示できませんでした。お手数ですが、ショップにお問い合わせください。", en: "We could not show your subscriptions here. Please contact the shop." },
   refusedSignIn: { ja: "ログインの状態を確認できませんでした。ページを再読み込みしてください。", en: "We could not confirm that you are signed in. Please reload the page." },
   refusedInput: { ja: "入力内容を確認して、もう一度お試しください。", en: "Please check what you entered and try again." },
   refusedAccount: { ja: "このアカウントではお手続きできません。ショップにお問い合わせください。", en: "This can't be done for your account. Please contact the shop." },

@@ -1293,6 +1293,33 @@ describe("<tsuzuku-portal> in Chromium", () => {
     await page.close();
   }, 60_000);
 
+  it("the embed set up wrongly says so, not 'network failure, try again': no session, not a token, a mangled token, this page's origin not allowed — each its own tsuzuku:error code", async () => {
+    const { customerId } = await customerWith([{}]);
+    const token = await session(customerId);
+    const cases: [string, string, string][] = [
+      [shop.url, "", "session_missing"],
+      [shop.url, "undefined", "session_missing"],
+      [shop.url, "tz_live_not_a_session", "session_invalid"],
+      // Readable now (CORS on the refusal): the API's own code.
+      [shop.url, `${token.slice(0, 12)}.${token.split(".")[1]!.slice(3)}.x`, "invalid_session"],
+      // The same page from an origin the shop did not list: the API answers, the browser hides it.
+      [shop.url.replace("127.0.0.1", "localhost"), token, "origin_not_allowed"],
+    ];
+    for (const [origin, value, code] of cases) {
+      const page = await browser.newPage();
+      const url = new URL("/", origin);
+      url.searchParams.set("session", value);
+      await page.goto(url.href);
+      const message = page.locator("tsuzuku-portal .message");
+      await expect.poll(() => message.textContent(), { timeout: 10_000 }).not.toBe(null);
+      const text = await message.textContent();
+      expect(text, code).not.toBe(say("failed", "ja"));
+      expect(text, code).toBe(code === "invalid_session" ? say("refusedSignIn", "ja") : say("refusedSetup", "ja"));
+      expect((await events(page)).find((e) => e.type === "tsuzuku:error")?.detail.code, value).toBe(code);
+      await page.close();
+    }
+  }, 60_000);
+
   it("two embeds on one page: the customer's keep-in-touch card shows once, and each embed is named for its subscription", async () => {
     const { customerId, ids } = await customerWith([{}, { product: { sku: "KOSO-60", name: "酵素ドリンク 720ml", category: "health_food" } }]);
     const flow = (await h.request("POST", `/v1/subscriptions/${ids[0]}/cancel-flows`, { key: t.key, body: { channel: "web" } })).body;

@@ -1,5 +1,5 @@
 import { langOf, say, type Language, type PortalTextKey } from "../../platform/localized-text";
-import { actionKey, ApiProblem, callApi, type Call, type Problem } from "./api";
+import { actionKey, ApiProblem, callApi, reachable, type Call, type Problem } from "./api";
 import { addCycles, cadenceText } from "../../platform/cadence";
 import { writeDate } from "../../platform/dates";
 import { discountedPrice, upcomingDiscount } from "../../plan-changes/discount";
@@ -170,7 +170,7 @@ export class TsuzukuPortal extends HTMLElement {
    * sent again, its Idempotency-Key unchanged, while the action's status line says so.
    */
   #api<T>(call: Call): Promise<T> {
-    const base = this.getAttribute("api-base") || TsuzukuPortal.defaultBase || location.origin;
+    const base = this.#base;
     return withRetries(call, () => callApi<T>(base, this.getAttribute("session") ?? "", this.#lang, call), (problem, seconds) => {
       const line = this.#waitLine;
       this.#waitText = problem.code === "idempotency_key_in_use" ? this.#t("retryUnsettled") : this.#t("retryBusy", { n: seconds });
@@ -225,6 +225,27 @@ export class TsuzukuPortal extends HTMLElement {
     const now = await this.#api<Subscription>({ method: "GET", path: `/v1/subscriptions/${encodeURIComponent(subId)}` });
     this.#replace(now);
     return now;
+  }
+
+  get #base(): string {
+    return this.getAttribute("api-base") || TsuzukuPortal.defaultBase || location.origin;
+  }
+
+  /**
+   * What stops the embed before any call, or explains its first call's network failure: the shop's
+   * setup, not the customer's connection, so `tsuzuku:error` says which (README "Errors"):
+   * `session_missing` (no `session`, or the text "undefined"/"null" a template left),
+   * `session_invalid` (not a session token's shape: never sent, an API key would be refused),
+   * `origin_not_allowed` (the API answers, but not to this page). Null when none applies.
+   */
+  async #setupProblem(failed: Problem | null): Promise<Problem | null> {
+    const session = (this.getAttribute("session") ?? "").trim();
+    const problem = (code: string, detail: string): Problem => ({ title: "Embed setup", status: 0, code, detail });
+    if (!session || session === "undefined" || session === "null") return problem("session_missing", "The session attribute is empty: mint a customer session on your server (POST /v1/customer-sessions) and set its token.");
+    if (!/^[\w-]+\.[\w-]+\.[\w-]+$/.test(session)) return problem("session_invalid", "The session attribute is not a customer-session token (three dot-separated parts).");
+    if (failed?.code === "network_error" && (await reachable(this.#base)))
+      return problem("origin_not_allowed", `The API answered but the browser hid it: add ${location.origin} to allowedOrigins (PATCH /v1/settings), and the API origin to connect-src.`);
+    return null;
   }
 
   #emit(type: "tsuzuku:changed" | "tsuzuku:saved" | "tsuzuku:canceled" | "tsuzuku:error", detail: unknown) {
@@ -374,8 +395,13 @@ export class TsuzukuPortal extends HTMLElement {
     this.#step = { name: "loading" };
     this.#render();
     await this.#run(async () => {
+      const setup = await this.#setupProblem(null);
+      if (setup) throw new ApiProblem(setup);
       // Whose my-page this is comes from the API, not from reading the token.
-      const me = await this.#api<{ customerId: string; subscriptionId: string | null }>({ method: "GET", path: "/v1/customer-sessions/current" });
+      const me = await this.#api<{ customerId: string; subscriptionId: string | null }>({ method: "GET", path: "/v1/customer-sessions/current" }).catch(async (e: unknown) => {
+        const hidden = e instanceof ApiProblem ? await this.#setupProblem(e.problem) : null;
+        throw hidden ? new ApiProblem(hidden) : e;
+      });
       const focused = this.getAttribute("subscription") ?? me.subscriptionId;
       let subs: Subscription[];
       if (focused) subs = [await this.#api<Subscription>({ method: "GET", path: `/v1/subscriptions/${encodeURIComponent(focused)}` })];
@@ -1010,9 +1036,12 @@ export class TsuzukuPortal extends HTMLElement {
   }
 
   #accept(sub: Subscription, flow: FlowStarted, offerId: string) {
-    const key = actionKey();
     void this.#run(async () => {
-      const saved = await this.#api<Saved>({ method: "POST", path: `/v1/cancel-flows/${flow.flowId}/accept`, body: { offerId }, idempotencyKey: key, ifMatch: sub.version });
+      // The same offer accepted again after a lost answer sends the same key: the API replays the
+      // save. An offer that changes nothing leaves no trace on the plan, so once the plan reads
+      // (online again) the same request goes again either way: applied, replayed; not, applied now.
+      const call: Omit<Call, "idempotencyKey"> = { method: "POST", path: `/v1/cancel-flows/${flow.flowId}/accept`, body: { offerId }, ifMatch: sub.version };
+      const saved = await this.#write<Saved>(`accept ${flow.flowId} ${offerId}`, call, async () => (await this.#reread(sub.id), true));
       this.#replace(saved.subscription);
       await this.#loadOptions(saved.subscription);
       this.#emit("tsuzuku:saved", saved);
