@@ -232,6 +232,12 @@ export const PORTAL_TEXT = {
   // While the portal waits out a Retry-After and sends the same request again (retry.ts).
   retryUnsettled: { ja: "前回のお手続きの結果を確認しています…", en: "Checking on your previous request…" },
   retryBusy: { ja: "ただいま混み合っています。{n}秒後に自動でやり直します…", en: "We are busy right now. Trying again in {n} seconds…" },
+  // A card's plan-options unread (offline): no change is offered on guessed limits until they are.
+  optionsUnavailable: {
+    ja: "変更できる内容（お届け日・間隔・個数・お休みの上限など）を読み込めませんでした。通信の状態をご確認のうえ、読み込み直してください。",
+    en: "We could not load what you can change (delivery dates, intervals, quantities, pause limits). Check your connection and load them again.",
+  },
+  optionsReload: { ja: "読み込み直す", en: "Load again" },
   // The embed cannot work as the shop set it up (no session, a mangled one, this page's origin not allowed).
   refusedSetup: { ja: "マイページを表示できませんでした。お手数ですが、ショップにお問い合わせください。", en: "We could not show your subscriptions here. Please contact the shop." },
   refusedSignIn: { ja: "ログインの状態を確認できませんでした。ページを再読み込みしてください。", en: "We could not confirm that you are signed in. Please reload the page." },

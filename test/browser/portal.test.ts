@@ -1320,6 +1320,29 @@ describe("<tsuzuku-portal> in Chromium", () => {
     }
   }, 60_000);
 
+  it("the shop's limits unread after a change (plan-options fails offline): no change offered on guessed limits, it says so, and 「読み込み直す」 brings them back", async () => {
+    const { customerId, ids } = await customerWith([{}]);
+    const page = await open(customerId);
+    let offline = false;
+    await page.route("**/plan-options", (route) => (offline ? route.abort("internetdisconnected") : route.continue()));
+    const card = page.locator(`tsuzuku-portal [data-subscription="${ids[0]}"]`);
+    expect(await card.locator('[part~="quantity-apply"]').count()).toBe(1);
+    offline = true;
+    await part(page, "skip-button").click();
+    await confirmChange(page);
+    await expect.poll(() => cardStatus(page, ids[0]!).textContent()).toMatch(/スキップしました/);
+    expect(await card.locator("[data-options-unavailable]").textContent()).toBe(say("optionsUnavailable", "ja"));
+    expect(await card.locator('[part~="quantity-apply"], [part~="interval-apply"], [part~="pause-apply"], [part~="skip-button"]').count()).toBe(0);
+    expect(await card.locator('[part~="cancel-button"]').count()).toBe(1);
+    await axeClean(page, "options unavailable");
+    offline = false;
+    await card.locator('[part~="reload-options"]').click();
+    await expect.poll(() => card.locator('[part~="quantity-apply"]').count()).toBe(1);
+    expect(await card.locator("[data-options-unavailable]").count()).toBe(0);
+    expect(await card.getByLabel(say("newQuantity", "ja", { min: 1, max: 10 })).getAttribute("max")).toBe("10");
+    await page.close();
+  }, 60_000);
+
   it("two embeds on one page: the customer's keep-in-touch card shows once, and each embed is named for its subscription", async () => {
     const { customerId, ids } = await customerWith([{}, { product: { sku: "KOSO-60", name: "酵素ドリンク 720ml", category: "health_food" } }]);
     const flow = (await h.request("POST", `/v1/subscriptions/${ids[0]}/cancel-flows`, { key: t.key, body: { channel: "web" } })).body;

@@ -82,6 +82,8 @@ export class TsuzukuPortal extends HTMLElement {
   /** Whether this embed shows one subscription (the `subscription` attribute or the session's). */
   #focused = false;
   #options = new Map<string, PlanOptions | null>();
+  /** Subscriptions whose plan-options could not be read (offline, 5xx): no change is offered on guessed limits. */
+  #optionsFailed = new Set<string>();
   /** The customer's keep-in-touch answer (win-back contact), when the API offers it. */
   #keep: KeepInTouch | null = null;
   /**
@@ -420,6 +422,7 @@ export class TsuzukuPortal extends HTMLElement {
   }
 
   async #loadOptions(sub: Subscription) {
+    this.#optionsFailed.delete(sub.id);
     if (sub.status === "canceled") return void this.#options.set(sub.id, null);
     try {
       this.#options.set(sub.id, await this.#api<PlanOptions>({ method: "GET", path: `/v1/subscriptions/${encodeURIComponent(sub.id)}/plan-options` }));
@@ -427,7 +430,32 @@ export class TsuzukuPortal extends HTMLElement {
       // Without the rules the portal still works: the API refuses what it must, with its message.
       if (e instanceof ApiProblem && e.problem.code === "session_expired") throw e;
       this.#options.set(sub.id, null);
+      // Unread for now (no connection, a server failure): the card says so and reads them again on request.
+      if (e instanceof ApiProblem && (e.problem.status === 0 || e.problem.status >= 500)) this.#optionsFailed.add(sub.id);
     }
+  }
+
+  /**
+   * The card's controls while its plan-options are unread: a form without the shop's limits (any
+   * quantity 1–999, no intervals, no dates) would offer what the shop refuses, so no change is
+   * offered — a line says why, with a button that reads them again; cancelling stays available.
+   */
+  #optionsUnavailable(sub: Subscription): Node[] {
+    const reload = () =>
+      void this.#run(async () => {
+        await this.#loadOptions(sub);
+        if (this.#optionsFailed.has(sub.id)) throw new ApiProblem({ title: "Network error", status: 0, code: "network_error" });
+        this.#go({ name: "list" }, `#sub-${cssId(sub.id)}`);
+      }, sub.id);
+    return [
+      h("p", { class: "note", "data-options-unavailable": "" }, this.#t("optionsUnavailable")),
+      h(
+        "div",
+        { class: "actions" },
+        h("button", { type: "button", part: "reload-options", onclick: reload }, this.#t("optionsReload")),
+        h("button", { type: "button", part: "cancel-button", onclick: () => this.#startCancel(sub) }, this.#t("cancel")),
+      ),
+    ];
   }
 
   async #loadKeepInTouch(customerId: string) {
@@ -604,6 +632,7 @@ export class TsuzukuPortal extends HTMLElement {
   }
 
   #actions(sub: Subscription, opts: PlanOptions | null): Node[] {
+    if (this.#optionsFailed.has(sub.id)) return this.#optionsUnavailable(sub);
     const id = cssId(sub.id);
     // Every change is reviewed before it is sent (#review): what it commits to, then a button that says so.
     const change = (action: string, body: Record<string, unknown>, field: HTMLElement | null, from: HTMLElement) => this.#review(sub, action, body, field, from);
