@@ -1343,6 +1343,29 @@ describe("<tsuzuku-portal> in Chromium", () => {
     await page.close();
   }, 60_000);
 
+  it("two embeds of one plan on a page: a skip in one shows in the other, whose own skip next is not refused as 'another window'", async () => {
+    const { customerId, ids } = await customerWith([{}]);
+    // Not through open(): one plan shown twice is two landmarks of one name, which axe rightly flags.
+    const page = await browser.newPage();
+    const url = new URL("/", shop.url);
+    url.searchParams.set("session", await session(customerId));
+    url.searchParams.set("subscriptions", `${ids[0]},${ids[0]}`);
+    await page.goto(url.href);
+    const portals = page.locator("tsuzuku-portal");
+    await expect.poll(() => portals.evaluateAll((els) => els.filter((el) => el.shadowRoot!.querySelector("[data-subscription]")).length)).toBe(2);
+    await portals.nth(0).locator('[part~="skip-button"]').click();
+    await portals.nth(0).locator('[part~="confirm-change"]').click();
+    await expect.poll(async () => (await events(page)).filter((e) => e.type === "tsuzuku:changed").length).toBe(1);
+    const once = (await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key })).body;
+    await expect.poll(() => portals.nth(1).locator("[data-subscription]").textContent()).toContain(writeDate(once.nextDeliveryOn, "ja", "full"));
+    await portals.nth(1).locator('[part~="skip-button"]').click();
+    await portals.nth(1).locator('[part~="confirm-change"]').click();
+    await expect.poll(async () => (await events(page)).filter((e) => e.type === "tsuzuku:changed").length).toBe(2);
+    expect((await events(page)).map((e) => e.type)).not.toContain("tsuzuku:error");
+    expect((await h.request("GET", `/v1/subscriptions/${ids[0]}/changes`, { key: t.key })).body.data).toHaveLength(2);
+    await page.close();
+  }, 60_000);
+
   it("two embeds on one page: the customer's keep-in-touch card shows once, and each embed is named for its subscription", async () => {
     const { customerId, ids } = await customerWith([{}, { product: { sku: "KOSO-60", name: "酵素ドリンク 720ml", category: "health_food" } }]);
     const flow = (await h.request("POST", `/v1/subscriptions/${ids[0]}/cancel-flows`, { key: t.key, body: { channel: "web" } })).body;

@@ -956,6 +956,20 @@ export class TsuzukuPortal extends HTMLElement {
 
   #replace(sub: Subscription) {
     this.#subs = this.#subs.map((s) => (s.id === sub.id ? sub : s));
+    // Another embed on this page showing the same plan shows it as it is now: its next change
+    // would otherwise be refused (412) as made "in another window".
+    for (const other of portals) if (other !== this) other.#heard(sub);
+  }
+
+  /** `sub` as another embed on this page just read it: shown here too when newer than what this one shows. */
+  #heard(sub: Subscription) {
+    if (!this.#subs.some((s) => s.id === sub.id && s.version < sub.version)) return;
+    this.#subs = this.#subs.map((s) => (s.id === sub.id ? sub : s));
+    void this.#loadOptions(sub)
+      .catch(() => undefined)
+      .then(() => {
+        if (this.#step.name === "list" && !this.#busy) this.#render();
+      });
   }
 
   // ---- the cancel flow ----
