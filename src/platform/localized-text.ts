@@ -218,7 +218,10 @@ export const PORTAL_TEXT = {
     en: "The terms of cancelling changed while you were here (for example, the next delivery is now being prepared). Check the new terms shown above and, if you agree, press \"Confirm the cancellation\" again.",
   },
   refusedFlowEnded: { ja: "この解約のお手続きはすでに終了しています。一覧に戻って、最新の状態をご確認ください。", en: "This cancellation has already been completed or closed. Go back to your subscriptions to see where things stand." },
-  refusedFlowExpired: { ja: "お手続きの有効期限が切れました。お手数ですが、もう一度「解約する」からお進みください。", en: "This step has expired. Please start again with \"Cancel this subscription\"." },
+  refusedFlowExpired: {
+    ja: "このお手続きは終了しました（時間が経ったか、別の画面でお手続きが進んだため）。現在のご契約内容を表示しています。解約する場合は、もう一度「解約する」からお進みください。",
+    en: "This step has ended (time passed, or it went on in another window). Your subscription now shows as it is. To cancel, start again with \"Cancel this subscription\".",
+  },
   refusedOfferUnavailable: { ja: "このご提案は現在お選びいただけません。解約の手続きを続けるか、一覧に戻ってください。", en: "This offer is no longer available. You can continue cancelling or go back to your subscriptions." },
   refusedBusy: { ja: "前のお手続きを処理しています。少し待ってから、もう一度お試しください。", en: "Your previous request is still being processed. Please wait a moment and try again." },
   refusedTooMany: { ja: "ただいま混み合っています。少し時間をおいて、もう一度お試しください。", en: "We are receiving too many requests. Please wait a little and try again." },

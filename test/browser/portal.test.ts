@@ -1366,6 +1366,20 @@ describe("<tsuzuku-portal> in Chromium", () => {
     await page.close();
   }, 60_000);
 
+  it("a cancel flow replaced from another window (409 cancel_flow_expired): the step says it ended, and the card shows the plan as it is with 「解約する」", async () => {
+    const { customerId, ids } = await customerWith([{}]);
+    const page = await open(customerId);
+    await part(page, "cancel-button").click();
+    await part(page, "reason").first().waitFor();
+    expect((await h.request("POST", `/v1/subscriptions/${ids[0]}/cancel-flows`, { key: t.key, body: { channel: "web" } })).status).toBe(201);
+    await part(page, "reason").first().click();
+    const card = page.locator(`tsuzuku-portal [data-subscription="${ids[0]}"]`);
+    await expect.poll(() => card.locator(".message").textContent()).toBe(say("refusedFlowExpired", "ja"));
+    expect(await card.locator('[part~="cancel-button"]').count()).toBe(1);
+    await axeClean(page, "flow replaced");
+    await page.close();
+  }, 60_000);
+
   it("two embeds on one page: the customer's keep-in-touch card shows once, and each embed is named for its subscription", async () => {
     const { customerId, ids } = await customerWith([{}, { product: { sku: "KOSO-60", name: "酵素ドリンク 720ml", category: "health_food" } }]);
     const flow = (await h.request("POST", `/v1/subscriptions/${ids[0]}/cancel-flows`, { key: t.key, body: { channel: "web" } })).body;

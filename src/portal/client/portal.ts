@@ -52,7 +52,9 @@ type Step =
  * @event tsuzuku:saved    an offer was accepted in the cancel flow; `detail` is the API's CancelFlowSaved
  * @event tsuzuku:canceled the cancellation was confirmed; `detail` is the API's CancelFlowCanceled
  * @event tsuzuku:error    a call was refused or failed; `detail` is the API's problem (`code`
- *   `session_expired`: set a fresh `session` attribute and the interrupted action resumes)
+ *   `session_expired`: set a fresh `session` attribute and the interrupted action resumes), or the
+ *   portal's own: `session_missing`, `session_invalid`, `origin_not_allowed` (the embed's setup:
+ *   #setupProblem), `network_error` (with `outcome` "not_applied" | "unknown" after a lost answer)
  *
  * @csspart cancel-button, skip-button, reason (each choice; `data-reason` is its code), offer,
  *   accept-offer, continue-cancel, confirm-cancel, receipt — and container, subscription,
@@ -297,11 +299,12 @@ export class TsuzukuPortal extends HTMLElement {
         this.#render();
         where = this.#cardOf(null);
       }
-      if (problem.code === "cancel_flow_saved" && subId !== null) {
+      if ((problem.code === "cancel_flow_saved" || problem.code === "cancel_flow_expired") && subId !== null) {
         // The plan was changed (or an offer taken) meanwhile, which ended this flow: it is NOT
-        // cancelled. The card shows it as it is now, and its 「解約する」 starts a new flow.
+        // cancelled. Or the flow was closed (expired, replaced by one started in another window).
+        // Either way the card shows the plan as it is now, and its 「解約する」 starts a new flow.
         await this.#reloadCard(subId).catch(() => undefined);
-        text = this.#t("flowSavedMeanwhile");
+        if (problem.code === "cancel_flow_saved") text = this.#t("flowSavedMeanwhile");
         where = this.#cardOf(subId);
       }
       if (problem.code === "network_error" && problem.outcome !== undefined) {
