@@ -185,6 +185,21 @@ export const PORTAL_TEXT = {
     en: "The connection has expired. Reload the page to continue; the step you were on starts again.",
   },
   failed: { ja: "通信に失敗しました。もう一度お試しください。", en: "Something went wrong. Please try again." },
+  // A change sent whose answer was lost (the connection dropped): the portal read the plan again.
+  failedNotApplied: {
+    ja: "通信が途切れたため、お手続きは完了していません。内容は変わっていません。もう一度お試しください。",
+    en: "The connection dropped and nothing was changed. Please try again.",
+  },
+  // …or could not read it either: it may have gone through. The same press again is safe (same Idempotency-Key).
+  failedUnknown: {
+    ja: "通信が途切れたため、お手続きが完了したか確認できませんでした。通信が戻ってから、もう一度同じボタンを押してください。すでに完了していた場合も、二重のお手続きにはなりません。",
+    en: "The connection dropped, so we could not confirm whether this went through. When you are back online, press the same button again: if it already went through, it will not be done twice.",
+  },
+  // Confirm found the flow ended by a plan change or an accepted offer (another window): not cancelled.
+  flowSavedMeanwhile: {
+    ja: "解約はされていません。お手続きの間にプランが変更された（または特典が選ばれた）ため、この解約のお手続きは終了しました。現在のご契約内容を表示しています。解約する場合は、もう一度「解約する」からお進みください。",
+    en: "Your subscription was not canceled: it was changed (or an offer was accepted) while you were here, which ended this cancellation. It now shows as it is. To cancel, start again with \"Cancel this subscription\".",
+  },
   // Refusals in the customer's words (portal/client/refusals.ts maps the API's codes to these); the
   // API's own detail is written for the shop's developers and is never shown, but a rule's refusal is.
   feeNotAcknowledged: {
@@ -203,7 +218,10 @@ export const PORTAL_TEXT = {
     en: "The terms of cancelling changed while you were here (for example, the next delivery is now being prepared). Check the new terms shown above and, if you agree, press \"Confirm the cancellation\" again.",
   },
   refusedFlowEnded: { ja: "この解約のお手続きはすでに終了しています。一覧に戻って、最新の状態をご確認ください。", en: "This cancellation has already been completed or closed. Go back to your subscriptions to see where things stand." },
-  refusedFlowExpired: { ja: "お手続きの有効期限が切れました。お手数ですが、もう一度「解約する」からお進みください。", en: "This step has expired. Please start again with \"Cancel this subscription\"." },
+  refusedFlowExpired: {
+    ja: "このお手続きは終了しました（時間が経ったか、別の画面でお手続きが進んだため）。現在のご契約内容を表示しています。解約する場合は、もう一度「解約する」からお進みください。",
+    en: "This step has ended (time passed, or it went on in another window). Your subscription now shows as it is. To cancel, start again with \"Cancel this subscription\".",
+  },
   refusedOfferUnavailable: { ja: "このご提案は現在お選びいただけません。解約の手続きを続けるか、一覧に戻ってください。", en: "This offer is no longer available. You can continue cancelling or go back to your subscriptions." },
   refusedBusy: { ja: "前のお手続きを処理しています。少し待ってから、もう一度お試しください。", en: "Your previous request is still being processed. Please wait a moment and try again." },
   refusedTooMany: { ja: "ただいま混み合っています。少し時間をおいて、もう一度お試しください。", en: "We are receiving too many requests. Please wait a little and try again." },
@@ -217,6 +235,14 @@ export const PORTAL_TEXT = {
   // While the portal waits out a Retry-After and sends the same request again (retry.ts).
   retryUnsettled: { ja: "前回のお手続きの結果を確認しています…", en: "Checking on your previous request…" },
   retryBusy: { ja: "ただいま混み合っています。{n}秒後に自動でやり直します…", en: "We are busy right now. Trying again in {n} seconds…" },
+  // A card's plan-options unread (offline): no change is offered on guessed limits until they are.
+  optionsUnavailable: {
+    ja: "変更できる内容（お届け日・間隔・個数・お休みの上限など）を読み込めませんでした。通信の状態をご確認のうえ、読み込み直してください。",
+    en: "We could not load what you can change (delivery dates, intervals, quantities, pause limits). Check your connection and load them again.",
+  },
+  optionsReload: { ja: "読み込み直す", en: "Load again" },
+  // The embed cannot work as the shop set it up (no session, a mangled one, this page's origin not allowed).
+  refusedSetup: { ja: "マイページを表示できませんでした。お手数ですが、ショップにお問い合わせください。", en: "We could not show your subscriptions here. Please contact the shop." },
   refusedSignIn: { ja: "ログインの状態を確認できませんでした。ページを再読み込みしてください。", en: "We could not confirm that you are signed in. Please reload the page." },
   refusedInput: { ja: "入力内容を確認して、もう一度お試しください。", en: "Please check what you entered and try again." },
   refusedAccount: { ja: "このアカウントではお手続きできません。ショップにお問い合わせください。", en: "This can't be done for your account. Please contact the shop." },

@@ -1164,6 +1164,222 @@ describe("<tsuzuku-portal> in Chromium", () => {
     await page.close();
   }, 60_000);
 
+  /**
+   * The reply to the first POST to a path ending `suffix` lost on the way back, after the API applied
+   * it (a phone going offline): the request reaches the API, the page gets a network error. Each
+   * such POST's Idempotency-Key is pushed to the list answered.
+   */
+  async function replyLost(page: Page, suffix: string, times = 1): Promise<string[]> {
+    const keys: string[] = [];
+    await page.route(`**${suffix}`, async (route) => {
+      if (route.request().method() !== "POST") return route.continue();
+      keys.push((await route.request().headerValue("idempotency-key")) ?? "");
+      if (keys.length > times) return route.continue();
+      await route.fetch();
+      return route.abort("internetdisconnected");
+    });
+    return keys;
+  }
+
+  /** The page offline for reads of subscription `id` (GET) while `offline()` says so. */
+  async function readsFail(page: Page, id: string, offline: () => boolean) {
+    await page.route(`**/v1/subscriptions/${id}`, (route) => (route.request().method() === "GET" && offline() ? route.abort("internetdisconnected") : route.continue()));
+  }
+
+  it("a skip applied whose answer was lost: the portal reads the plan, sends the same key again and shows the skip as done (tsuzuku:changed), never a failure or 'another window'", async () => {
+    const { customerId, ids } = await customerWith([{}]);
+    const page = await open(customerId);
+    const keys = await replyLost(page, "/skip");
+    await part(page, "skip-button").click();
+    await confirmChange(page);
+    await expect.poll(() => cardStatus(page, ids[0]!).textContent()).toMatch(/スキップしました/);
+    expect(keys).toHaveLength(2);
+    expect(keys[1]).toBe(keys[0]);
+    const types = (await events(page)).map((e) => e.type);
+    expect(types).toContain("tsuzuku:changed");
+    expect(types).not.toContain("tsuzuku:error");
+    expect(await page.locator("tsuzuku-portal .message:not(:empty)").count()).toBe(0);
+    const after = (await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key })).body;
+    expect(await page.locator(`tsuzuku-portal [data-subscription="${ids[0]}"]`).textContent()).toContain(writeDate(after.nextDeliveryOn, "ja", "full"));
+    expect((await h.request("GET", `/v1/subscriptions/${ids[0]}/changes`, { key: t.key })).body.data).toHaveLength(1);
+    await page.close();
+  }, 60_000);
+
+  it("a skip applied while the phone went offline: says it may have gone through (not 'try again'); pressed again once online, the same key shows it done, applied once", async () => {
+    const { customerId, ids } = await customerWith([{}]);
+    const page = await open(customerId);
+    let offline = true;
+    await readsFail(page, ids[0]!, () => offline);
+    const keys = await replyLost(page, "/skip");
+    await part(page, "skip-button").click();
+    await confirmChange(page);
+    const message = page.locator(`tsuzuku-portal [data-subscription="${ids[0]}"] .message`);
+    await expect.poll(() => message.textContent()).toBe(say("failedUnknown", "ja"));
+    expect((await events(page)).find((e) => e.type === "tsuzuku:error")?.detail).toMatchObject({ code: "network_error", outcome: "unknown" });
+    await axeClean(page, "the answer lost");
+    offline = false;
+    await part(page, "skip-button").click();
+    await confirmChange(page);
+    await expect.poll(() => cardStatus(page, ids[0]!).textContent()).toMatch(/スキップしました/);
+    expect(await message.textContent()).toBe("");
+    expect(keys).toHaveLength(2);
+    expect(keys[1]).toBe(keys[0]);
+    expect((await events(page)).map((e) => e.type)).toContain("tsuzuku:changed");
+    expect((await h.request("GET", `/v1/subscriptions/${ids[0]}/changes`, { key: t.key })).body.data).toHaveLength(1);
+    await page.close();
+  }, 60_000);
+
+  it("a cancellation confirmed whose answer was lost offline: pressed again, the receipt with its number shows and tsuzuku:canceled fires", async () => {
+    const { customerId, ids } = await customerWith([{}]);
+    const page = await open(customerId);
+    let offline = true;
+    await readsFail(page, ids[0]!, () => offline);
+    const keys = await replyLost(page, "/confirm");
+    await part(page, "cancel-button").click();
+    await part(page, "skip-reason").click();
+    await part(page, "confirm-cancel").click();
+    await expect.poll(() => page.locator("tsuzuku-portal [data-flow] .message").textContent()).toBe(say("failedUnknown", "ja"));
+    offline = false;
+    await part(page, "confirm-cancel").click();
+    await part(page, "receipt").waitFor();
+    expect(keys[1]).toBe(keys[0]);
+    const canceled = (await events(page)).find((e) => e.type === "tsuzuku:canceled")!.detail;
+    const sub = (await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key })).body;
+    expect(canceled.confirmationNumber).toBe(sub.cancellation.confirmationNumber);
+    expect(await part(page, "receipt").textContent()).toContain(canceled.confirmationNumber);
+    await page.close();
+  }, 60_000);
+
+  it("a cancellation already confirmed (409 cancel_flow_canceled, another window or a lost answer): the receipt with its number and end date, tsuzuku:canceled", async () => {
+    const { customerId, ids } = await customerWith([{}]);
+    const page = await open(customerId);
+    const started = page.waitForResponse((r) => r.url().endsWith("/cancel-flows") && r.request().method() === "POST");
+    await part(page, "cancel-button").click();
+    const flowId = (await (await started).json()).flowId as string;
+    await part(page, "skip-reason").click();
+    // Confirmed elsewhere with another key: the portal's own confirm is refused as already done.
+    expect((await h.request("POST", `/v1/cancel-flows/${flowId}/confirm`, { key: t.key, body: {} })).status).toBe(200);
+    await part(page, "confirm-cancel").click();
+    await part(page, "receipt").waitFor();
+    const sub = (await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key })).body;
+    const receipt = await part(page, "receipt").textContent();
+    expect(receipt).toContain(sub.cancellation.confirmationNumber);
+    expect(receipt).toContain(writeDate(sub.cancellation.effectiveOn, "ja", "full"));
+    expect((await events(page)).find((e) => e.type === "tsuzuku:canceled")!.detail).toMatchObject({ outcome: "canceled", confirmationNumber: sub.cancellation.confirmationNumber });
+    expect(await part(page, "confirm-cancel").count()).toBe(0);
+    await axeClean(page, "the receipt after 409");
+    await page.close();
+  }, 60_000);
+
+  it("two tabs: the interval changed in one while the other confirms the cancellation: told plainly it was NOT cancelled, the card as it is now, 「解約する」 starts a new flow", async () => {
+    const { customerId, ids } = await customerWith([{ intervalDays: 30 }]);
+    const page = await open(customerId);
+    await part(page, "cancel-button").click();
+    await part(page, "skip-reason").click();
+    await part(page, "confirm-cancel").waitFor();
+    const changed = await h.request("POST", `/v1/subscriptions/${ids[0]}/interval`, { key: t.key, body: { intervalDays: 45 } });
+    expect(changed.status).toBe(200);
+    await part(page, "confirm-cancel").click();
+    const card = page.locator(`tsuzuku-portal [data-subscription="${ids[0]}"]`);
+    await expect.poll(() => card.locator(".message").textContent()).toBe(say("flowSavedMeanwhile", "ja"));
+    expect(await card.textContent()).toContain("45日ごと");
+    expect((await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key })).body.status).toBe("active");
+    expect(await part(page, "confirm-cancel").count()).toBe(0);
+    await axeClean(page, "not cancelled");
+    const again = page.waitForResponse((r) => r.url().endsWith("/cancel-flows") && r.request().method() === "POST");
+    await card.locator('[part~="cancel-button"]').click();
+    expect((await again).status()).toBe(201);
+    await part(page, "skip-reason").waitFor();
+    await page.close();
+  }, 60_000);
+
+  it("the embed set up wrongly says so, not 'network failure, try again': no session, not a token, a mangled token, this page's origin not allowed — each its own tsuzuku:error code", async () => {
+    const { customerId } = await customerWith([{}]);
+    const token = await session(customerId);
+    const cases: [string, string, string][] = [
+      [shop.url, "", "session_missing"],
+      [shop.url, "undefined", "session_missing"],
+      [shop.url, "tz_live_not_a_session", "session_invalid"],
+      // Readable now (CORS on the refusal): the API's own code.
+      [shop.url, `${token.slice(0, 12)}.${token.split(".")[1]!.slice(3)}.x`, "invalid_session"],
+      // The same page from an origin the shop did not list: the API answers, the browser hides it.
+      [shop.url.replace("127.0.0.1", "localhost"), token, "origin_not_allowed"],
+    ];
+    for (const [origin, value, code] of cases) {
+      const page = await browser.newPage();
+      const url = new URL("/", origin);
+      url.searchParams.set("session", value);
+      await page.goto(url.href);
+      const message = page.locator("tsuzuku-portal .message");
+      await expect.poll(() => message.textContent(), { timeout: 10_000 }).not.toBe(null);
+      const text = await message.textContent();
+      expect(text, code).not.toBe(say("failed", "ja"));
+      expect(text, code).toBe(code === "invalid_session" ? say("refusedSignIn", "ja") : say("refusedSetup", "ja"));
+      expect((await events(page)).find((e) => e.type === "tsuzuku:error")?.detail.code, value).toBe(code);
+      await page.close();
+    }
+  }, 60_000);
+
+  it("the shop's limits unread after a change (plan-options fails offline): no change offered on guessed limits, it says so, and 「読み込み直す」 brings them back", async () => {
+    const { customerId, ids } = await customerWith([{}]);
+    const page = await open(customerId);
+    let offline = false;
+    await page.route("**/plan-options", (route) => (offline ? route.abort("internetdisconnected") : route.continue()));
+    const card = page.locator(`tsuzuku-portal [data-subscription="${ids[0]}"]`);
+    expect(await card.locator('[part~="quantity-apply"]').count()).toBe(1);
+    offline = true;
+    await part(page, "skip-button").click();
+    await confirmChange(page);
+    await expect.poll(() => cardStatus(page, ids[0]!).textContent()).toMatch(/スキップしました/);
+    expect(await card.locator("[data-options-unavailable]").textContent()).toBe(say("optionsUnavailable", "ja"));
+    expect(await card.locator('[part~="quantity-apply"], [part~="interval-apply"], [part~="pause-apply"], [part~="skip-button"]').count()).toBe(0);
+    expect(await card.locator('[part~="cancel-button"]').count()).toBe(1);
+    await axeClean(page, "options unavailable");
+    offline = false;
+    await card.locator('[part~="reload-options"]').click();
+    await expect.poll(() => card.locator('[part~="quantity-apply"]').count()).toBe(1);
+    expect(await card.locator("[data-options-unavailable]").count()).toBe(0);
+    expect(await card.getByLabel(say("newQuantity", "ja", { min: 1, max: 10 })).getAttribute("max")).toBe("10");
+    await page.close();
+  }, 60_000);
+
+  it("two embeds of one plan on a page: a skip in one shows in the other, whose own skip next is not refused as 'another window'", async () => {
+    const { customerId, ids } = await customerWith([{}]);
+    // Not through open(): one plan shown twice is two landmarks of one name, which axe rightly flags.
+    const page = await browser.newPage();
+    const url = new URL("/", shop.url);
+    url.searchParams.set("session", await session(customerId));
+    url.searchParams.set("subscriptions", `${ids[0]},${ids[0]}`);
+    await page.goto(url.href);
+    const portals = page.locator("tsuzuku-portal");
+    await expect.poll(() => portals.evaluateAll((els) => els.filter((el) => el.shadowRoot!.querySelector("[data-subscription]")).length)).toBe(2);
+    await portals.nth(0).locator('[part~="skip-button"]').click();
+    await portals.nth(0).locator('[part~="confirm-change"]').click();
+    await expect.poll(async () => (await events(page)).filter((e) => e.type === "tsuzuku:changed").length).toBe(1);
+    const once = (await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key })).body;
+    await expect.poll(() => portals.nth(1).locator("[data-subscription]").textContent()).toContain(writeDate(once.nextDeliveryOn, "ja", "full"));
+    await portals.nth(1).locator('[part~="skip-button"]').click();
+    await portals.nth(1).locator('[part~="confirm-change"]').click();
+    await expect.poll(async () => (await events(page)).filter((e) => e.type === "tsuzuku:changed").length).toBe(2);
+    expect((await events(page)).map((e) => e.type)).not.toContain("tsuzuku:error");
+    expect((await h.request("GET", `/v1/subscriptions/${ids[0]}/changes`, { key: t.key })).body.data).toHaveLength(2);
+    await page.close();
+  }, 60_000);
+
+  it("a cancel flow replaced from another window (409 cancel_flow_expired): the step says it ended, and the card shows the plan as it is with 「解約する」", async () => {
+    const { customerId, ids } = await customerWith([{}]);
+    const page = await open(customerId);
+    await part(page, "cancel-button").click();
+    await part(page, "reason").first().waitFor();
+    expect((await h.request("POST", `/v1/subscriptions/${ids[0]}/cancel-flows`, { key: t.key, body: { channel: "web" } })).status).toBe(201);
+    await part(page, "reason").first().click();
+    const card = page.locator(`tsuzuku-portal [data-subscription="${ids[0]}"]`);
+    await expect.poll(() => card.locator(".message").textContent()).toBe(say("refusedFlowExpired", "ja"));
+    expect(await card.locator('[part~="cancel-button"]').count()).toBe(1);
+    await axeClean(page, "flow replaced");
+    await page.close();
+  }, 60_000);
+
   it("two embeds on one page: the customer's keep-in-touch card shows once, and each embed is named for its subscription", async () => {
     const { customerId, ids } = await customerWith([{}, { product: { sku: "KOSO-60", name: "酵素ドリンク 720ml", category: "health_food" } }]);
     const flow = (await h.request("POST", `/v1/subscriptions/${ids[0]}/cancel-flows`, { key: t.key, body: { channel: "web" } })).body;

@@ -97,6 +97,18 @@ export function corsSuite(h: () => Harness) {
       expect(res.headers.get("access-control-allow-origin")).toBe(shop);
     });
 
+    it("lets the page read the refusal of a session token too mangled to name its shop (401 invalid_session), from an allowed origin only", async () => {
+      const mangled = `${token.slice(0, 12)}.${token.split(".")[1]!.slice(3)}.x`;
+      for (const bad of [mangled, "aaa.bbb.ccc"]) {
+        const res = await h().request("GET", `/v1/subscriptions/${subscriptionId}`, { key: bad, headers: { origin: shop } });
+        expect(res.status, bad).toBe(401);
+        expect(res.body.code).toBe("invalid_session");
+        expect(res.headers.get("access-control-allow-origin"), bad).toBe(shop);
+        const stranger = await h().request("GET", `/v1/subscriptions/${subscriptionId}`, { key: bad, headers: { origin: "https://evil.example.com" } });
+        expect(stranger.headers.get("access-control-allow-origin")).toBeNull();
+      }
+    });
+
     it("refuses an API key sent from another origin's page with 403 api_key_in_browser; the API's own origin (the docs' Try it) works", async () => {
       for (const origin of [shop, "https://evil.example.com", "null"]) {
         const res = await h().request("GET", `/v1/subscriptions/${subscriptionId}`, { key: t.key, headers: { origin } });

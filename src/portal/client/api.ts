@@ -65,3 +65,17 @@ export async function callApi<T>(base: string, session: string, lang: Language, 
 export function actionKey(): string {
   return typeof crypto.randomUUID === "function" ? crypto.randomUUID() : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
 }
+
+/**
+ * Whether the API at `base` answers this page at all, read without CORS (an opaque answer): true
+ * when a call just failed as a network error although the API is reachable — the browser hid its
+ * answer, because this page's origin is not in the shop's `allowedOrigins` (or `api-base` is wrong).
+ */
+export async function reachable(base: string): Promise<boolean> {
+  try {
+    await fetch(base.replace(/\/+$/, "") + "/embed/v1/tsuzuku.js", { mode: "no-cors", credentials: "omit", cache: "no-store" });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,5 +1,5 @@
 import { langOf, say, type Language, type PortalTextKey } from "../../platform/localized-text";
-import { actionKey, ApiProblem, callApi, type Call, type Problem } from "./api";
+import { actionKey, ApiProblem, callApi, reachable, type Call, type Problem } from "./api";
 import { addCycles, cadenceText } from "../../platform/cadence";
 import { writeDate } from "../../platform/dates";
 import { discountedPrice, upcomingDiscount } from "../../plan-changes/discount";
@@ -52,7 +52,9 @@ type Step =
  * @event tsuzuku:saved    an offer was accepted in the cancel flow; `detail` is the API's CancelFlowSaved
  * @event tsuzuku:canceled the cancellation was confirmed; `detail` is the API's CancelFlowCanceled
  * @event tsuzuku:error    a call was refused or failed; `detail` is the API's problem (`code`
- *   `session_expired`: set a fresh `session` attribute and the interrupted action resumes)
+ *   `session_expired`: set a fresh `session` attribute and the interrupted action resumes), or the
+ *   portal's own: `session_missing`, `session_invalid`, `origin_not_allowed` (the embed's setup:
+ *   #setupProblem), `network_error` (with `outcome` "not_applied" | "unknown" after a lost answer)
  *
  * @csspart cancel-button, skip-button, reason (each choice; `data-reason` is its code), offer,
  *   accept-offer, continue-cancel, confirm-cancel, receipt — and container, subscription,
@@ -82,8 +84,16 @@ export class TsuzukuPortal extends HTMLElement {
   /** Whether this embed shows one subscription (the `subscription` attribute or the session's). */
   #focused = false;
   #options = new Map<string, PlanOptions | null>();
+  /** Subscriptions whose plan-options could not be read (offline, 5xx): no change is offered on guessed limits. */
+  #optionsFailed = new Set<string>();
   /** The customer's keep-in-touch answer (win-back contact), when the API offers it. */
   #keep: KeepInTouch | null = null;
+  /**
+   * Idempotency-Keys of the writes whose answer never arrived, by what was asked (#write's
+   * `intent`): the customer pressing the same button for the same change sends the same key, so
+   * the API answers with what it already did instead of doing it twice or refusing it as stale.
+   */
+  #unsettled = new Map<string, string>();
   /** The action a session expiry interrupted; run again when `session` changes. */
   #pending: (() => Promise<void>) | null = null;
   #busy = false;
@@ -164,12 +174,82 @@ export class TsuzukuPortal extends HTMLElement {
    * sent again, its Idempotency-Key unchanged, while the action's status line says so.
    */
   #api<T>(call: Call): Promise<T> {
-    const base = this.getAttribute("api-base") || TsuzukuPortal.defaultBase || location.origin;
+    const base = this.#base;
     return withRetries(call, () => callApi<T>(base, this.getAttribute("session") ?? "", this.#lang, call), (problem, seconds) => {
       const line = this.#waitLine;
       this.#waitText = problem.code === "idempotency_key_in_use" ? this.#t("retryUnsettled") : this.#t("retryBusy", { n: seconds });
       if (line) line.textContent = this.#waitText;
     });
+  }
+
+  /**
+   * A customer's write, sent so that a lost answer never turns into a false failure. Its key is
+   * the one an earlier send of the same `intent` (what is asked, of which version) left without an
+   * answer, else a fresh one. When the answer is lost (`network_error`: sent, maybe applied),
+   * `applied` reads the subscription again: applied, the same request goes again with the same key
+   * and the API replays its first answer (the result shows as done); not applied, or unreadable,
+   * the problem says so in `outcome` (`"not_applied"` | `"unknown"`) for the customer's words.
+   */
+  async #write<T>(intent: string, call: Omit<Call, "idempotencyKey">, applied: () => Promise<boolean>): Promise<T> {
+    const key = this.#unsettled.get(intent) ?? actionKey();
+    this.#unsettled.set(intent, key);
+    const send = async () => {
+      try {
+        const result = await this.#api<T>({ ...call, idempotencyKey: key });
+        this.#unsettled.delete(intent);
+        return result;
+      } catch (e) {
+        // An answer that says what happened ends the key; no answer (or "not settled yet") keeps it for the same press again.
+        const p = e instanceof ApiProblem ? e.problem : null;
+        if (p && p.status !== 0 && p.status < 500 && p.code !== "idempotency_key_in_use" && p.code !== "session_expired") this.#unsettled.delete(intent);
+        throw e;
+      }
+    };
+    try {
+      return await send();
+    } catch (e) {
+      if (!(e instanceof ApiProblem) || e.problem.code !== "network_error") throw e;
+      let done: boolean;
+      try {
+        done = await applied();
+      } catch {
+        throw new ApiProblem({ ...e.problem, outcome: "unknown" });
+      }
+      if (!done) throw new ApiProblem({ ...e.problem, outcome: "not_applied" });
+      try {
+        return await send();
+      } catch (again) {
+        throw again instanceof ApiProblem && again.problem.code === "network_error" ? new ApiProblem({ ...again.problem, outcome: "unknown" }) : again;
+      }
+    }
+  }
+
+  /** Reads subscription `subId` again into the list (what the API has now). */
+  async #reread(subId: string): Promise<Subscription> {
+    const now = await this.#api<Subscription>({ method: "GET", path: `/v1/subscriptions/${encodeURIComponent(subId)}` });
+    this.#replace(now);
+    return now;
+  }
+
+  get #base(): string {
+    return this.getAttribute("api-base") || TsuzukuPortal.defaultBase || location.origin;
+  }
+
+  /**
+   * What stops the embed before any call, or explains its first call's network failure: the shop's
+   * setup, not the customer's connection, so `tsuzuku:error` says which (README "Errors"):
+   * `session_missing` (no `session`, or the text "undefined"/"null" a template left),
+   * `session_invalid` (not a session token's shape: never sent, an API key would be refused),
+   * `origin_not_allowed` (the API answers, but not to this page). Null when none applies.
+   */
+  async #setupProblem(failed: Problem | null): Promise<Problem | null> {
+    const session = (this.getAttribute("session") ?? "").trim();
+    const problem = (code: string, detail: string): Problem => ({ title: "Embed setup", status: 0, code, detail });
+    if (!session || session === "undefined" || session === "null") return problem("session_missing", "The session attribute is empty: mint a customer session on your server (POST /v1/customer-sessions) and set its token.");
+    if (!/^[\w-]+\.[\w-]+\.[\w-]+$/.test(session)) return problem("session_invalid", "The session attribute is not a customer-session token (three dot-separated parts).");
+    if (failed?.code === "network_error" && (await reachable(this.#base)))
+      return problem("origin_not_allowed", `The API answered but the browser hid it: add ${location.origin} to allowedOrigins (PATCH /v1/settings), and the API origin to connect-src.`);
+    return null;
   }
 
   #emit(type: "tsuzuku:changed" | "tsuzuku:saved" | "tsuzuku:canceled" | "tsuzuku:error", detail: unknown) {
@@ -202,6 +282,9 @@ export class TsuzukuPortal extends HTMLElement {
       await action();
     } catch (e) {
       const problem: Problem = e instanceof ApiProblem ? e.problem : { title: String(e), status: 0, code: "client_error" };
+      // The flow already ended in a cancellation (its answer was lost, another tab confirmed it):
+      // not a failure but the receipt, read from the subscription.
+      if (problem.code === "cancel_flow_canceled" && subId !== null && (await this.#canceledMeanwhile(subId, problem))) return;
       this.#emit("tsuzuku:error", problem);
       // The customer reads their own words, never the API's developer-facing detail (refusals.ts).
       let text = refusalText(problem, this.#lang, (m) => this.#money(m));
@@ -215,6 +298,23 @@ export class TsuzukuPortal extends HTMLElement {
         this.#step = { ...this.#step, flow: withTermsOf(this.#step.flow, problem) };
         this.#render();
         where = this.#cardOf(null);
+      }
+      if ((problem.code === "cancel_flow_saved" || problem.code === "cancel_flow_expired") && subId !== null) {
+        // The plan was changed (or an offer taken) meanwhile, which ended this flow: it is NOT
+        // cancelled. Or the flow was closed (expired, replaced by one started in another window).
+        // Either way the card shows the plan as it is now, and its 「解約する」 starts a new flow.
+        await this.#reloadCard(subId).catch(() => undefined);
+        if (problem.code === "cancel_flow_saved") text = this.#t("flowSavedMeanwhile");
+        where = this.#cardOf(subId);
+      }
+      if (problem.code === "network_error" && problem.outcome !== undefined) {
+        // Sent, and its answer lost (#write): say what is known, never "try again" for what may be done.
+        text = this.#t(problem.outcome === "not_applied" ? "failedNotApplied" : "failedUnknown");
+        if (subId !== null && this.#step.name === "list") {
+          // The card shows what the API has now, when it could be read (#write read it).
+          this.#render();
+          where = this.#cardOf(subId);
+        }
       }
       if (problem.code === "version_conflict" && subId !== null) {
         // Changed in another tab or window: show the card as it is now, and say so there.
@@ -246,6 +346,31 @@ export class TsuzukuPortal extends HTMLElement {
     }
   }
 
+  /**
+   * After 409 `cancel_flow_canceled`: the cancellation is done, so its receipt shows (the
+   * subscription's own record of it: number and end date) and `tsuzuku:canceled` fires, with
+   * `{ outcome, flowId, confirmationNumber, effectiveOn, subscription }` (no `receipt` text: the
+   * API gives that with the confirmation's own answer only). False when it cannot be read.
+   */
+  async #canceledMeanwhile(subId: string, problem: Problem): Promise<boolean> {
+    let sub: Subscription;
+    try {
+      sub = await this.#reread(subId);
+    } catch {
+      return false;
+    }
+    const number = sub.cancellation?.confirmationNumber ?? (typeof problem.confirmationNumber === "string" ? problem.confirmationNumber : null);
+    const effectiveOn = sub.cancellation?.effectiveOn;
+    if (sub.status !== "canceled" || !number || !effectiveOn) return false;
+    const step = this.#step;
+    const flowId = "flow" in step ? step.flow.flowId : "";
+    this.#options.set(subId, null);
+    const canceled: Canceled = { outcome: "canceled", flowId, confirmationNumber: number, effectiveOn, receipt: "", subscription: sub };
+    this.#emit("tsuzuku:canceled", canceled);
+    this.#go({ name: "receipt", canceled }, "h2", `${this.#t("confirmationNumber")} ${number}`);
+    return true;
+  }
+
   /** The card of subscription `subId` on the list, or (null, or in a cancel flow) the flow's frame. */
   #cardOf(subId: string | null): HTMLElement | null {
     const cards = [...this.#main.querySelectorAll<HTMLElement>("[data-subscription]")];
@@ -275,8 +400,13 @@ export class TsuzukuPortal extends HTMLElement {
     this.#step = { name: "loading" };
     this.#render();
     await this.#run(async () => {
+      const setup = await this.#setupProblem(null);
+      if (setup) throw new ApiProblem(setup);
       // Whose my-page this is comes from the API, not from reading the token.
-      const me = await this.#api<{ customerId: string; subscriptionId: string | null }>({ method: "GET", path: "/v1/customer-sessions/current" });
+      const me = await this.#api<{ customerId: string; subscriptionId: string | null }>({ method: "GET", path: "/v1/customer-sessions/current" }).catch(async (e: unknown) => {
+        const hidden = e instanceof ApiProblem ? await this.#setupProblem(e.problem) : null;
+        throw hidden ? new ApiProblem(hidden) : e;
+      });
       const focused = this.getAttribute("subscription") ?? me.subscriptionId;
       let subs: Subscription[];
       if (focused) subs = [await this.#api<Subscription>({ method: "GET", path: `/v1/subscriptions/${encodeURIComponent(focused)}` })];
@@ -295,6 +425,7 @@ export class TsuzukuPortal extends HTMLElement {
   }
 
   async #loadOptions(sub: Subscription) {
+    this.#optionsFailed.delete(sub.id);
     if (sub.status === "canceled") return void this.#options.set(sub.id, null);
     try {
       this.#options.set(sub.id, await this.#api<PlanOptions>({ method: "GET", path: `/v1/subscriptions/${encodeURIComponent(sub.id)}/plan-options` }));
@@ -302,7 +433,32 @@ export class TsuzukuPortal extends HTMLElement {
       // Without the rules the portal still works: the API refuses what it must, with its message.
       if (e instanceof ApiProblem && e.problem.code === "session_expired") throw e;
       this.#options.set(sub.id, null);
+      // Unread for now (no connection, a server failure): the card says so and reads them again on request.
+      if (e instanceof ApiProblem && (e.problem.status === 0 || e.problem.status >= 500)) this.#optionsFailed.add(sub.id);
     }
+  }
+
+  /**
+   * The card's controls while its plan-options are unread: a form without the shop's limits (any
+   * quantity 1–999, no intervals, no dates) would offer what the shop refuses, so no change is
+   * offered — a line says why, with a button that reads them again; cancelling stays available.
+   */
+  #optionsUnavailable(sub: Subscription): Node[] {
+    const reload = () =>
+      void this.#run(async () => {
+        await this.#loadOptions(sub);
+        if (this.#optionsFailed.has(sub.id)) throw new ApiProblem({ title: "Network error", status: 0, code: "network_error" });
+        this.#go({ name: "list" }, `#sub-${cssId(sub.id)}`);
+      }, sub.id);
+    return [
+      h("p", { class: "note", "data-options-unavailable": "" }, this.#t("optionsUnavailable")),
+      h(
+        "div",
+        { class: "actions" },
+        h("button", { type: "button", part: "reload-options", onclick: reload }, this.#t("optionsReload")),
+        h("button", { type: "button", part: "cancel-button", onclick: () => this.#startCancel(sub) }, this.#t("cancel")),
+      ),
+    ];
   }
 
   async #loadKeepInTouch(customerId: string) {
@@ -479,6 +635,7 @@ export class TsuzukuPortal extends HTMLElement {
   }
 
   #actions(sub: Subscription, opts: PlanOptions | null): Node[] {
+    if (this.#optionsFailed.has(sub.id)) return this.#optionsUnavailable(sub);
     const id = cssId(sub.id);
     // Every change is reviewed before it is sent (#review): what it commits to, then a button that says so.
     const change = (action: string, body: Record<string, unknown>, field: HTMLElement | null, from: HTMLElement) => this.#review(sub, action, body, field, from);
@@ -737,13 +894,15 @@ export class TsuzukuPortal extends HTMLElement {
 
   /** `field`: the input the value came from, where a rule's refusal of that value is said. */
   #change(sub: Subscription, action: string, body: Record<string, unknown>, field: HTMLElement | null = null) {
-    const key = actionKey();
     if (!this.#busy) this.#markActive(sub.id);
     void this.#run(async () => {
       let result: ChangeResult;
       try {
         // If-Match: the version this card showed; changed meanwhile (another tab) answers 412.
-        result = await this.#api<ChangeResult>({ method: "POST", path: `/v1/subscriptions/${encodeURIComponent(sub.id)}/${action}`, body: { ...body, channel: "web" }, idempotencyKey: key, ifMatch: sub.version });
+        // Applied when the version moved: a change bumps it (the same key then replays the answer).
+        const intent = `${action} ${sub.id} ${sub.version} ${JSON.stringify(body)}`;
+        const call: Omit<Call, "idempotencyKey"> = { method: "POST", path: `/v1/subscriptions/${encodeURIComponent(sub.id)}/${action}`, body: { ...body, channel: "web" }, ifMatch: sub.version };
+        result = await this.#write<ChangeResult>(intent, call, async () => (await this.#reread(sub.id)).version !== sub.version);
       } catch (e) {
         // Refused: the review no longer stands; the form is back, for the refusal to be said at its field.
         const card = this.#cardOf(sub.id);
@@ -800,6 +959,20 @@ export class TsuzukuPortal extends HTMLElement {
 
   #replace(sub: Subscription) {
     this.#subs = this.#subs.map((s) => (s.id === sub.id ? sub : s));
+    // Another embed on this page showing the same plan shows it as it is now: its next change
+    // would otherwise be refused (412) as made "in another window".
+    for (const other of portals) if (other !== this) other.#heard(sub);
+  }
+
+  /** `sub` as another embed on this page just read it: shown here too when newer than what this one shows. */
+  #heard(sub: Subscription) {
+    if (!this.#subs.some((s) => s.id === sub.id && s.version < sub.version)) return;
+    this.#subs = this.#subs.map((s) => (s.id === sub.id ? sub : s));
+    void this.#loadOptions(sub)
+      .catch(() => undefined)
+      .then(() => {
+        if (this.#step.name === "list" && !this.#busy) this.#render();
+      });
   }
 
   // ---- the cancel flow ----
@@ -909,9 +1082,12 @@ export class TsuzukuPortal extends HTMLElement {
   }
 
   #accept(sub: Subscription, flow: FlowStarted, offerId: string) {
-    const key = actionKey();
     void this.#run(async () => {
-      const saved = await this.#api<Saved>({ method: "POST", path: `/v1/cancel-flows/${flow.flowId}/accept`, body: { offerId }, idempotencyKey: key, ifMatch: sub.version });
+      // The same offer accepted again after a lost answer sends the same key: the API replays the
+      // save. An offer that changes nothing leaves no trace on the plan, so once the plan reads
+      // (online again) the same request goes again either way: applied, replayed; not, applied now.
+      const call: Omit<Call, "idempotencyKey"> = { method: "POST", path: `/v1/cancel-flows/${flow.flowId}/accept`, body: { offerId }, ifMatch: sub.version };
+      const saved = await this.#write<Saved>(`accept ${flow.flowId} ${offerId}`, call, async () => (await this.#reread(sub.id), true));
       this.#replace(saved.subscription);
       await this.#loadOptions(saved.subscription);
       this.#emit("tsuzuku:saved", saved);
@@ -1084,11 +1260,11 @@ export class TsuzukuPortal extends HTMLElement {
   }
 
   #confirm(sub: Subscription, flow: FlowStarted, body: Record<string, unknown>) {
-    // One key per click: a resumed (session_expired) click sends it again; a new click with
-    // other answers is a new request.
-    const key = actionKey();
+    // One key per confirmation asked: a resumed (session_expired) click, or the same press again
+    // after a lost answer, sends it again; other answers are a new request.
     void this.#run(async () => {
-      const canceled = await this.#api<Canceled>({ method: "POST", path: `/v1/cancel-flows/${flow.flowId}/confirm`, body, idempotencyKey: key, ifMatch: sub.version });
+      const call: Omit<Call, "idempotencyKey"> = { method: "POST", path: `/v1/cancel-flows/${flow.flowId}/confirm`, body, ifMatch: sub.version };
+      const canceled = await this.#write<Canceled>(`confirm ${flow.flowId} ${JSON.stringify(body)}`, call, async () => (await this.#reread(sub.id)).status === "canceled");
       this.#replace(canceled.subscription);
       this.#options.set(sub.id, null);
       // The answer just given (or marketing consent, without one) decides the keep-in-touch card: read it again.
@@ -1107,7 +1283,7 @@ export class TsuzukuPortal extends HTMLElement {
         h("h2", { id: "receipt-title", tabindex: -1 }, this.#t("receiptTitle")),
         h("p", {}, this.#t("labelled", { label: this.#t("confirmationNumber"), value: "" }), h("span", { class: "number", "data-confirmation-number": "" }, canceled.confirmationNumber)),
         h("p", {}, this.#t("labelled", { label: this.#t("effectiveOn"), value: this.#date(canceled.effectiveOn) })),
-        h("p", { class: "receipt", lang: this.#ja(canceled.receipt) }, canceled.receipt),
+        canceled.receipt ? h("p", { class: "receipt", lang: this.#ja(canceled.receipt) }, canceled.receipt) : null,
         h("div", { class: "actions" }, h("button", { type: "button", part: "back", onclick: () => this.#back(canceled.subscription) }, this.#t("back"))),
       ),
     ];

@@ -55,6 +55,10 @@ export const REFUSAL_TEXT: Readonly<Record<string, PortalTextKey>> = {
   customer_erased: "refusedAccount",
   api_key_in_browser: "refusedSignIn",
   unknown_customer: "refusedNotFound",
+  // The embed set up wrongly by the shop (portal.ts #setupProblem): nothing the customer can retry.
+  session_missing: "refusedSetup",
+  session_invalid: "refusedSetup",
+  origin_not_allowed: "refusedSetup",
   // A request the portal itself got wrong: nothing the customer can fix but trying again.
   payload_too_large: "refused",
   unsupported_media_type: "refused",
@@ -70,6 +74,8 @@ export function refusalText(problem: Problem, lang: Language, money: (m: { amoun
   const wait = retryAfterSeconds(problem);
   if (wait !== null && problem.code === "database_unavailable") return say("refusedUnavailable", lang, { n: wait });
   if (wait !== null && problem.code === "rate_limited") return say("refusedTooManyFor", lang, { n: wait });
+  // The portal's own setup codes have no answer behind them (status 0) yet are not a network failure.
+  if (REFUSAL_TEXT[problem.code] === "refusedSetup") return say("refusedSetup", lang);
   if (problem.status === 0 || problem.status >= 500) return say("failed", lang);
   if (RULE_REFUSALS.has(problem.code) && typeof problem.detail === "string" && problem.detail) return problem.detail;
   if (problem.code === "fee_acknowledgement_required") {
