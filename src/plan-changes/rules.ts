@@ -221,6 +221,24 @@ export function reactivationStart(
   return { ok: true, nextDeliveryOn: next, asIfNeverCanceled: undoesCancellation(canceled, today) && next === canceled.stoppedDeliveryOn };
 }
 
+/**
+ * What a my-page may offer to restart a canceled plan today (plan-options `reactivate`), from the
+ * same window a reactivation is decided by ({@link reactivationWindow}): `nextDeliveryOn`, the first
+ * delivery `reactivate {}` would give; `continues` when the final delivery is still coming and the
+ * plan goes on from it as if never cancelled (no date to choose); else the dates a first delivery
+ * may be asked for (`earliest`–`latest`). `canceled` null: the plan is not canceled, closed with
+ * `subscription_not_canceled`. Pure.
+ */
+export function reactivateOption(canceled: CanceledPlan | null, today: string, settings: Pick<TenantSettings, "changeCutoffDays" | "maxPauseDays">, lang: Language = "en") {
+  if (canceled === null) {
+    const detail = { en: "Only a canceled subscription can be reactivated.", ja: "再開できるのは解約済みの定期コースだけです。" };
+    return { available: false, refusal: { code: "subscription_not_canceled" as ErrorCode, detail: detail[lang] }, nextDeliveryOn: null, continues: false, earliest: null, latest: null };
+  }
+  const window = reactivationWindow(canceled, today, settings);
+  if ("continuesOn" in window) return { available: true, refusal: null, nextDeliveryOn: window.continuesOn, continues: true, earliest: window.continuesOn, latest: window.continuesOn };
+  return { available: true, refusal: null, nextDeliveryOn: window.suggested, continues: false, earliest: window.earliest, latest: window.latest };
+}
+
 export type ReactivationWindow = { continuesOn: string } | { earliest: string; latest: string; suggested: string };
 
 /**
