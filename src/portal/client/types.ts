@@ -39,7 +39,12 @@ export type PlanOptions = {
   quantity: Action & { min: number; max: number };
   pause: Action & { earliestResumeOn: string; latestResumeOn: string };
   resume: Action & { nextDeliveryOn: string | null };
+  /** Restarting a canceled plan: the first delivery `reactivate` gives (absent from older APIs). */
+  reactivate?: Action & { nextDeliveryOn: string | null; continues: boolean };
 };
+
+/** POST /v1/subscriptions/{id}/reactivate's answer (ReactivationResult). */
+export type Reactivated = ChangeResult & { cancellationFee?: { amount: Money; waived: boolean; note: string } };
 
 export type Reason = { code: string; label: string; followUpHint: string };
 
