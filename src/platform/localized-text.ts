@@ -126,6 +126,8 @@ export const PORTAL_TEXT = {
   product: { ja: "商品", en: "Product" },
   restartFirst: { ja: "再開後最初のお届け日", en: "First delivery after the restart" },
   restartContinues: { ja: "{date}の最後のお届けがそのまま次回のお届けとなり、解約はなかったものとして続きます。", en: "The last delivery on {date} becomes your next delivery, and the subscription goes on as if never cancelled." },
+  restartFeeWaived: { ja: "本日の再開のため、解約は取り消しとなり、解約手数料{amount}はかかりません。", en: "Restarted today, the cancellation is undone and the early-cancellation fee of {amount} is not charged." },
+  restartFeeStands: { ja: "解約手数料{amount}は、再開後もそのままご請求となります。", en: "The early-cancellation fee of {amount} is still charged after the restart." },
   restartNoOffer: { ja: "再開にあたって適用される割引・特典はありません。", en: "No discount or offer applies to this restart." },
   confirmRestart: { ja: "この内容で定期便を再開する", en: "Restart with these terms" },
   cancelRestart: { ja: "再開せずに戻る", en: "Go back without restarting" },

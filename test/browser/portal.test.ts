@@ -1167,9 +1167,16 @@ describe("<tsuzuku-portal> in Chromium", () => {
   it("a cancelled plan restarts from its card: 「定期便を再開する」, a confirmation of what restarts, a button that commits; tsuzuku:reactivated, channel web", async () => {
     const { customerId, ids } = await customerWith([{ unitPrice: { amount: 3240, currency: "JPY" }, quantity: 2 }]);
     const id = ids[0]!;
+    // A 20 %-off discount accepted earlier, then cancelled today: restarted today it is as if never
+    // cancelled, so the discount goes on and the confirmation prices the delivery with it.
+    const saved = (await h.request("POST", `/v1/subscriptions/${id}/cancel-flows`, { key: t.key, body: { channel: "web" } })).body;
+    const offer = (await h.request("POST", `/v1/cancel-flows/${saved.flowId}/reason`, { key: t.key, body: { reason: "too_expensive" } })).body.offers.find((o: { type: string }) => o.type === "discount");
+    expect((await h.request("POST", `/v1/cancel-flows/${saved.flowId}/accept`, { key: t.key, body: { offerId: offer.offerId } })).status).toBe(200);
     const flow = (await h.request("POST", `/v1/subscriptions/${id}/cancel-flows`, { key: t.key, body: { channel: "web" } })).body;
     expect((await h.request("POST", `/v1/cancel-flows/${flow.flowId}/confirm`, { key: t.key, body: {} })).status).toBe(200);
-    const first = (await h.request("GET", `/v1/subscriptions/${id}/plan-options`, { key: t.key })).body.reactivate.nextDeliveryOn as string;
+    const restart = (await h.request("GET", `/v1/subscriptions/${id}/plan-options`, { key: t.key })).body.reactivate;
+    expect(restart).toMatchObject({ available: true, asIfNeverCanceled: true, undoesCancellation: true });
+    const first = restart.nextDeliveryOn as string;
     const page = await open(customerId);
     const card = page.locator(`tsuzuku-portal [data-subscription="${id}"]`);
     expect(await card.locator(".state").textContent()).toBe(say("statusCanceled", "ja"));
@@ -1180,9 +1187,10 @@ describe("<tsuzuku-portal> in Chromium", () => {
     expect(await dd("product")).toBe("国産大麦若葉の青汁 30包");
     expect(await dd("quantity")).toBe("2個");
     expect(await dd("interval")).toBe("30日ごと");
-    expect(await dd("price")).toBe("6,480円（3,240円 × 2）");
+    expect(await dd("price")).toBe("5,184円（20%オフ・通常価格 6,480円）");
+    expect(await dd("discount")).toContain("2回分");
     expect(await dd("next")).toBe(writeDate(first, "ja", "full"));
-    expect(await dd("charge")).toBe(`6,480円（${writeDate(first, "ja", "full")}のお届け分）`);
+    expect(await dd("charge")).toBe(`5,184円（${writeDate(first, "ja", "full")}のお届け分）`);
     expect(await dd("offer")).toBe(say("restartNoOffer", "ja"));
     expect(await part(page, "confirm-restart").textContent()).toBe("この内容で定期便を再開する");
     await axeClean(page, "the restart's confirmation");
@@ -1196,7 +1204,7 @@ describe("<tsuzuku-portal> in Chromium", () => {
     const restarted = (await events(page)).find((e) => e.type === "tsuzuku:reactivated")!.detail;
     expect(restarted.subscription).toMatchObject({ id, status: "active", nextDeliveryOn: first });
     expect(restarted.change).toMatchObject({ type: "reactivate", channel: "web", actor: { type: "customer" } });
-    expect((await h.request("GET", `/v1/subscriptions/${id}`, { key: t.key })).body).toMatchObject({ status: "active", nextDeliveryOn: first });
+    expect((await h.request("GET", `/v1/subscriptions/${id}`, { key: t.key })).body).toMatchObject({ status: "active", nextDeliveryOn: first, activeDiscount: { percentOff: 20 } });
     // The card is a delivering plan's again: its controls back, no restart.
     expect(await card.locator(".state").textContent()).toBe(say("statusActive", "ja"));
     expect(await part(page, "restart-button").count()).toBe(0);

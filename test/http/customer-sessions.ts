@@ -201,7 +201,8 @@ export function customerSessionsSuite(h: () => Harness) {
       const theirs = await newSubscription(b.customerId, canceled);
       const options = await h().request("GET", `/v1/subscriptions/${mine}/plan-options`, { key: token });
       expect(options.status).toBe(200);
-      expect(options.body.reactivate).toMatchObject({ available: true, refusal: null, continues: false });
+      // Cancelled by the cart (no effective date kept): a new start, no fee to waive.
+      expect(options.body.reactivate).toMatchObject({ available: true, refusal: null, continues: false, asIfNeverCanceled: false, undoesCancellation: false });
       const first = options.body.reactivate.nextDeliveryOn as string;
       expect(first >= options.body.reactivate.earliest && first <= options.body.reactivate.latest).toBe(true);
       const headers = { "idempotency-key": uid("k") };

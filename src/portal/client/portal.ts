@@ -478,9 +478,8 @@ export class TsuzukuPortal extends HTMLElement {
    */
   #restartActions(sub: Subscription, opts: PlanOptions | null): Node[] {
     if (opts?.reactivate?.available !== true || !opts.reactivate.nextDeliveryOn) return [];
-    const first = opts.reactivate.nextDeliveryOn;
-    const continues = opts.reactivate.continues;
-    return [h("div", { class: "actions" }, h("button", { type: "button", part: "restart-button", onclick: (e: Event) => this.#reviewRestart(sub, first, continues, (e.currentTarget as HTMLElement).parentElement!) }, this.#t("restart")))];
+    const restart = opts.reactivate;
+    return [h("div", { class: "actions" }, h("button", { type: "button", part: "restart-button", onclick: (e: Event) => this.#reviewRestart(sub, restart, (e.currentTarget as HTMLElement).parentElement!) }, this.#t("restart")))];
   }
 
   /**
@@ -489,7 +488,12 @@ export class TsuzukuPortal extends HTMLElement {
    * portal sends none) — and 「この内容で定期便を再開する」, which sends that first delivery's date,
    * so the plan restarts on the date shown; a way back changes nothing.
    */
-  #reviewRestart(sub: Subscription, first: string, continues: boolean, from: HTMLElement) {
+  #reviewRestart(sub: Subscription, restart: NonNullable<PlanOptions["reactivate"]>, from: HTMLElement) {
+    const first = restart.nextDeliveryOn!;
+    // As if never cancelled, the plan keeps its accepted discount: priced as the card would price it.
+    const back_ = { ...sub, status: "active" as const, nextDeliveryOn: first, activeDiscount: restart.asIfNeverCanceled ? sub.activeDiscount : null };
+    const discount = this.#discount(back_);
+    const fee = sub.cancellation?.earlyCancellationFee ?? null;
     const card = from.closest<HTMLElement>("[data-subscription]");
     if (card) closeReview(card);
     const id = `${cssId(sub.id)}-restart`;
@@ -509,11 +513,13 @@ export class TsuzukuPortal extends HTMLElement {
         row(this.#t("product"), [h("span", { lang: this.#ja(sub.product.name) }, sub.product.name)], "product"),
         row(this.#t("quantity"), this.#quantity(sub, sub.quantity), "quantity"),
         row(this.#t("interval"), this.#cadence(sub), "interval"),
-        row(this.#t("pricePerDelivery"), this.#price(sub, false), "price"),
+        row(this.#t("pricePerDelivery"), this.#price(back_, discount?.nextIsDiscounted === true), "price"),
+        discount?.text ? row(this.#t("discount"), discount.text, "discount") : null,
         row(this.#t("restartFirst"), this.#date(first), "next"),
-        row(this.#t("nextCharge"), this.#t("nextChargeValue", { price: this.#money(perDelivery(sub)), date: this.#date(first) }), "charge"),
+        row(this.#t("nextCharge"), this.#t("nextChargeValue", { price: this.#money(this.#chargeOf(back_, back_)), date: this.#date(first) }), "charge"),
       ),
-      continues ? h("p", { class: "note" }, this.#t("restartContinues", { date: this.#date(first) })) : null,
+      restart.continues ? h("p", { class: "note" }, this.#t("restartContinues", { date: this.#date(first) })) : null,
+      fee && fee.amount > 0 && restart.undoesCancellation !== undefined ? h("p", { class: "note", "data-fee": "" }, this.#t(restart.undoesCancellation ? "restartFeeWaived" : "restartFeeStands", { amount: this.#money(fee) })) : null,
       h("p", { class: "note", "data-offer": "" }, this.#t("restartNoOffer")),
       h(
         "div",
