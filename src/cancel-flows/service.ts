@@ -15,7 +15,7 @@ import { and, asc, desc, eq, gte, inArray, isNotNull, lte, ne } from "drizzle-or
 import { cancelFlows, cancelFlowSteps, planChanges, subscriptions, type CancellationRecord } from "../db/schema";
 import { recordOutcome } from "../offers/repository";
 import { suggestOffersFor, type ReasonedOffer } from "../offers/service";
-import { changeRow, planOf, snapshot, SYSTEM_ACTOR, toChange } from "../plan-changes/apply";
+import { canceledPlanOf, changeRow, planOf, snapshot, SYSTEM_ACTOR, toChange } from "../plan-changes/apply";
 import type { Actor } from "../platform/env";
 import { reactivationStart, reactivationWindow } from "../plan-changes/rules";
 import { anchorFor } from "../platform/cadence";
@@ -654,8 +654,7 @@ export async function reactivate(store: TenantStore, subscriptionId: string, inp
     // its terms were shown (its restart date), as before.
     const stoppedDeliveryOn = comeback || winBack ? null : (sub.cancellation?.stoppedDeliveryOn ?? null);
     // Either way a monthly plan restarts on its own schedule: its day, in step with the stopped delivery.
-    const scheduledOn = sub.cancellation?.stoppedDeliveryOn ?? null;
-    const canceled = { intervalDays: sub.intervalDays, intervalMonths: sub.intervalMonths, deliveryDay: sub.deliveryDay, finalDeliveryOn, stoppedDeliveryOn, effectiveOn: sub.cancellation?.effectiveOn ?? null, scheduledOn };
+    const canceled = { ...canceledPlanOf(sub), stoppedDeliveryOn };
     // A comeback offer taken restarts on the date it was shown for when the customer named one (their
     // date, a monthly plan's on its day), not the earliest — unless another is asked for, or the
     // final delivery is still coming (the plan then continues from it, as any reactivation).

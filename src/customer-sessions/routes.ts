@@ -31,7 +31,7 @@ export const customerSessionsRouter = domainRouter()
       scope: "write",
       summary: "Mint a customer session for a browser",
       description:
-        "Call from your server when a logged-in customer opens their my-page, and hand the `token` to their browser. The token reaches only that customer's own subscriptions (or the one named), their change history, cancellation information, offers and cancel flows, always on channel `web`; everything else answers 403 `session_not_allowed` or 404. It expires after `expiresInSeconds` (60–3600, default 1800) and can be revoked. Never send an API key to a browser.",
+        "Call from your server when a logged-in customer opens their my-page, and hand the `token` to their browser. The token reaches only that customer's own subscriptions (or the one named), their change history, cancellation information, offers and cancel flows, and restarting a cancelled one (`reactivate`), always on channel `web`; everything else answers 403 `session_not_allowed` or 404. It expires after `expiresInSeconds` (60–3600, default 1800) and can be revoked. Never send an API key to a browser.",
       request: {
         headers: IdempotencyHeaders,
         body: jsonBody(CreateCustomerSessionBody, { customerId: "C-100245", subscriptionId: "S-2024-000981", locale: "ja", expiresInSeconds: 1800 }),

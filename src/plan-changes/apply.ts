@@ -10,7 +10,7 @@ import { productOf, toSubscription, type SubscriptionRow } from "../subscription
 import { findWithRiskState, refreshRisk } from "../risk/maintain";
 import { enqueueWebhookEvent } from "../webhooks/outbox";
 import type { Actor } from "../platform/env";
-import { autoResume, decide, movesNothing, skipRunAfterDelivery, type Plan, type PlanRequest } from "./rules";
+import { autoResume, decide, movesNothing, skipRunAfterDelivery, type CanceledPlan, type Plan, type PlanRequest } from "./rules";
 import { saveOpenFlowsByChange } from "../cancel-flows/saved-by-change";
 import { discountMoved, followSchedule } from "./discount";
 
@@ -42,6 +42,17 @@ export const planOf = (row: SubscriptionRow): Plan => ({
   pausedUntil: row.pausedUntil,
   consecutiveSkips: row.consecutiveSkips,
   pausedFromOn: row.pausedFromOn,
+});
+
+/** A canceled subscription as a reactivation reads it (rules `CanceledPlan`): its interval and what its cancellation recorded. */
+export const canceledPlanOf = (row: SubscriptionRow): CanceledPlan => ({
+  intervalDays: row.intervalDays,
+  intervalMonths: row.intervalMonths,
+  deliveryDay: row.deliveryDay,
+  finalDeliveryOn: row.cancellation?.finalDeliveryOn ?? null,
+  stoppedDeliveryOn: row.cancellation?.stoppedDeliveryOn ?? null,
+  effectiveOn: row.cancellation?.effectiveOn ?? null,
+  scheduledOn: row.cancellation?.stoppedDeliveryOn ?? null,
 });
 
 /**

@@ -12,8 +12,8 @@ const CHANGES_CURSOR = cursorList("chg", ["instant", "id"]);
 import { etag, IfMatchHeaders } from "../platform/versioning";
 import { getSubscription } from "../subscriptions/repository";
 import { SubscriptionIdParam } from "../subscriptions/schemas";
-import { applyPlanChange, planOf, toChange } from "./apply";
-import { planOptions, type PlanRequest } from "./rules";
+import { applyPlanChange, canceledPlanOf, planOf, toChange } from "./apply";
+import { planOptions, reactivateOption, type PlanRequest } from "./rules";
 import { Change, PlanChangeResult, IntervalBody, NextDeliveryBody, PauseBody, PlanOptions, QuantityBody, ResumeBody, SkipBody } from "./schemas";
 import { localDate } from "../platform/dates";
 import { rememberWithin } from "../platform/idempotency";
@@ -77,7 +77,7 @@ export const planChangesRouter = domainRouter()
       scope: "read",
       summary: "What the shop's rules allow for this subscription today",
       description:
-        "For a my-page that offers only what will be accepted: the allowed intervals, the quantity range, the skips remaining, the first changeable date (cut-off), the dates the next delivery can move to and the pause limit — and for each action whether it is open now or the rule (code and detail) that closes it, exactly as a request would be answered.",
+        "For a my-page that offers only what will be accepted: the allowed intervals, the quantity range, the skips remaining, the first changeable date (cut-off), the dates the next delivery can move to and the pause limit, and for a canceled subscription the first delivery a restart would give — and for each action whether it is open now or the rule (code and detail) that closes it, exactly as a request would be answered.",
       request: { params: SubscriptionIdParam },
       errors: ["subscription_not_found"],
       responses: { 200: jsonResponse(PlanOptions, "The options", ["ETag"]) },
@@ -87,9 +87,11 @@ export const planChangesRouter = domainRouter()
       const row = await getSubscription(c.get("store"), subscriptionId);
       const settings = c.get("caller").settings;
       // The refusal details read like the problem a request would get, so in the same language.
-      const options = planOptions(planOf(row), settings, localDate(c.get("services").now(), settings.timeZone), errorLanguage(c));
+      const today = localDate(c.get("services").now(), settings.timeZone);
+      const options = planOptions(planOf(row), settings, today, errorLanguage(c));
+      const reactivate = reactivateOption(row.status === "canceled" ? canceledPlanOf(row) : null, today, settings, errorLanguage(c));
       c.header("ETag", etag(row.version));
-      return c.json({ subscriptionId, version: row.version, ...options }, 200);
+      return c.json({ subscriptionId, version: row.version, ...options, reactivate }, 200);
     },
   )
   .openapi(

@@ -221,6 +221,29 @@ export function reactivationStart(
   return { ok: true, nextDeliveryOn: next, asIfNeverCanceled: undoesCancellation(canceled, today) && next === canceled.stoppedDeliveryOn };
 }
 
+/**
+ * What a my-page may offer to restart a canceled plan today (plan-options `reactivate`), from the
+ * same window a reactivation is decided by ({@link reactivationWindow}): `nextDeliveryOn`, the first
+ * delivery `reactivate {}` would give; `continues` when the final delivery is still coming and the
+ * plan goes on from it as if never cancelled (no date to choose); else the dates a first delivery
+ * may be asked for (`earliest`–`latest`); `asIfNeverCanceled`, whether a restart on `nextDeliveryOn`
+ * keeps the plan as it was (its discount and skip run); `undoesCancellation`, whether a restart today
+ * undoes the cancellation (a fee it charged is waived). `canceled` null: the plan is not canceled, closed with
+ * `subscription_not_canceled`. Pure.
+ */
+export function reactivateOption(canceled: CanceledPlan | null, today: string, settings: Pick<TenantSettings, "changeCutoffDays" | "maxPauseDays">, lang: Language = "en") {
+  if (canceled === null) {
+    const detail = { en: "Only a canceled subscription can be reactivated.", ja: "再開できるのは解約済みの定期コースだけです。" };
+    return { available: false, refusal: { code: "subscription_not_canceled" as ErrorCode, detail: detail[lang] }, nextDeliveryOn: null, continues: false, asIfNeverCanceled: false, undoesCancellation: false, earliest: null, latest: null };
+  }
+  const window = reactivationWindow(canceled, today, settings);
+  const undoes = undoesCancellation(canceled, today);
+  if ("continuesOn" in window) return { available: true, refusal: null, nextDeliveryOn: window.continuesOn, continues: true, asIfNeverCanceled: true, undoesCancellation: undoes, earliest: window.continuesOn, latest: window.continuesOn };
+  const start = reactivationStart(canceled, today, settings);
+  const asIfNeverCanceled = start.ok && start.asIfNeverCanceled;
+  return { available: true, refusal: null, nextDeliveryOn: window.suggested, continues: false, asIfNeverCanceled, undoesCancellation: undoes, earliest: window.earliest, latest: window.latest };
+}
+
 export type ReactivationWindow = { continuesOn: string } | { earliest: string; latest: string; suggested: string };
 
 /**

@@ -245,5 +245,19 @@ export const PlanOptions = z
         description: "The first delivery `resume {}` would give today: the delivery the pause stopped while it can still be changed, else the first changeable date. null when not paused.",
       }),
     }),
+    reactivate: z
+      .object({
+        ...ActionFields,
+        nextDeliveryOn: CalendarDate.nullable().openapi({
+          description:
+            "The first delivery `reactivate {}` would give today (no offer): the final delivery when it is still coming, else the delivery the cancellation stopped while it can still be changed, else the first changeable date (a monthly plan's: the first on its schedule). null when not canceled.",
+        }),
+        continues: z.boolean().openapi({ description: "true: the final delivery is still coming and the plan continues from it as if never cancelled; no other date can be asked for." }),
+        asIfNeverCanceled: z.boolean().openapi({ description: "true: restarted on `nextDeliveryOn`, the plan goes on as if never cancelled, its accepted discount and skip run kept (`activeDiscount` as it was); false: a new start, without them." }),
+        undoesCancellation: z.boolean().openapi({ description: "true: a restart today (on or before the cancellation's `effectiveOn`) undoes the cancellation, so an early-cancellation fee it charged (`cancellation.earlyCancellationFee`) is waived; false: that fee stands." }),
+        earliest: CalendarDate.nullable().openapi({ description: "The earliest first delivery `nextDeliveryOn` may ask for today; null when not canceled." }),
+        latest: CalendarDate.nullable().openapi({ description: "The latest first delivery `nextDeliveryOn` may ask for today (the later of today + `maxPauseDays` and two intervals); null when not canceled." }),
+      })
+      .openapi({ description: "Restarting a canceled subscription (`POST /v1/subscriptions/{subscriptionId}/reactivate`): open only while canceled (else `subscription_not_canceled`)." }),
   })
   .openapi("PlanOptions");

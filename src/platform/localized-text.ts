@@ -113,6 +113,25 @@ export const PORTAL_TEXT = {
   // A request that moved nothing (the API answers `change: null`): said as such, not as a change.
   unchanged: { ja: "変更はありません。ご契約の内容はそのままです。", en: "Nothing changed: your subscription stays as it was." },
   changedResume: { ja: "お届けを再開しました。次回のお届けは{date}です。", en: "Deliveries are resumed. Your next delivery is on {date}." },
+  // The current choice among the intervals offered: picked already, and said so.
+  currentChoice: { ja: "{label}（現在のお届け間隔）", en: "{label} (current)" },
+  // Restarting a cancelled plan (reactivate): its own final confirmation of what restarts, with a
+  // button that says it commits; the customer's words are 「定期便」 for the restarted deliveries.
+  restart: { ja: "定期便を再開する", en: "Restart this subscription" },
+  restartTitle: { ja: "再開内容のご確認", en: "Check your restart" },
+  restartIntro: {
+    ja: "まだ再開されていません。以下の内容でよろしければ「この内容で定期便を再開する」を押してください。",
+    en: "Nothing has restarted yet. If this is right, press \"Restart with these terms\".",
+  },
+  product: { ja: "商品", en: "Product" },
+  restartFirst: { ja: "再開後最初のお届け日", en: "First delivery after the restart" },
+  restartContinues: { ja: "{date}の最後のお届けがそのまま次回のお届けとなり、解約はなかったものとして続きます。", en: "The last delivery on {date} becomes your next delivery, and the subscription goes on as if never cancelled." },
+  restartFeeWaived: { ja: "本日の再開のため、解約は取り消しとなり、解約手数料{amount}はかかりません。", en: "Restarted today, the cancellation is undone and the early-cancellation fee of {amount} is not charged." },
+  restartFeeStands: { ja: "解約手数料{amount}は、再開後もそのままご請求となります。", en: "The early-cancellation fee of {amount} is still charged after the restart." },
+  restartNoOffer: { ja: "再開にあたって適用される割引・特典はありません。", en: "No discount or offer applies to this restart." },
+  confirmRestart: { ja: "この内容で定期便を再開する", en: "Restart with these terms" },
+  cancelRestart: { ja: "再開せずに戻る", en: "Go back without restarting" },
+  restarted: { ja: "定期便を再開しました。次回のお届けは{date}です。", en: "Your subscription is restarted. Your next delivery is on {date}." },
   cancel: { ja: "解約する", en: "Cancel this subscription" },
   cancelTitle: { ja: "解約の手続き", en: "Cancel your subscription" },
   // The offers step names itself: from the reasons it moves on under a heading that says offers came.

@@ -46,7 +46,7 @@ ${subscriptions.map(embed).join("\n")}
 </main>
 <script>
   window.portalEvents = [];
-  for (const type of ["tsuzuku:changed", "tsuzuku:saved", "tsuzuku:canceled", "tsuzuku:error"])
+  for (const type of ["tsuzuku:changed", "tsuzuku:saved", "tsuzuku:canceled", "tsuzuku:reactivated", "tsuzuku:error"])
     document.addEventListener(type, (e) => window.portalEvents.push({ type, detail: e.detail }));
 </script>
 <script src="${api.url}/embed/v1/tsuzuku.js"></script></body></html>`;
@@ -564,23 +564,28 @@ describe("<tsuzuku-portal> in Chromium", () => {
     await page.close();
   }, 60_000);
 
-  it("a skip refused by the cut-off shows the rule's own message, in English when the page is", async () => {
+  it("a skip the cut-off closes is not offered: the card says the rule's own message once, in English when the page is, and no confirmation promises a skip", async () => {
     const { customerId, ids } = await customerWith([{ nextDeliveryOn: addDays(today(), 1) }]);
+    const options = (await h.request("GET", `/v1/subscriptions/${ids[0]}/plan-options`, { key: await session(customerId), headers: { "accept-language": "en" } })).body;
+    expect(options.skip).toMatchObject({ available: false, refusal: { code: "change_window_closed" } });
     const page = await open(customerId, { lang: "en" });
-    await part(page, "skip-button").click();
-    await confirmChange(page);
-    const message = page.locator("tsuzuku-portal .message");
-    await expect.poll(() => message.textContent()).not.toBe("");
-    const error = (await events(page)).find((e) => e.type === "tsuzuku:error")!.detail;
-    expect(error.code).toBe("change_window_closed");
-    expect(await message.textContent()).toBe(error.detail);
-    expect(await message.getAttribute("role")).toBe("alert");
-    await axeClean(page, "the refusal");
+    const card = page.locator(`tsuzuku-portal [data-subscription="${ids[0]}"]`);
+    await card.locator("[data-skip-rule]").waitFor();
+    expect(await part(page, "skip-button").count()).toBe(0);
+    expect(await card.locator("[data-skip-rule]").textContent()).toBe(options.skip.refusal.detail);
+    expect((await card.innerText()).split(options.skip.refusal.detail).length - 1).toBe(1);
+    // What the rules do allow stays: cancelling, and the changes plan-options leaves open.
+    expect(await part(page, "cancel-button").count()).toBe(1);
+    for (const action of ["nextDelivery", "interval", "quantity", "pause"] as const) {
+      const form = card.locator(`[data-form="${ids[0]}-${{ nextDelivery: "date", interval: "interval", quantity: "quantity", pause: "pause" }[action]}"]`);
+      expect(await form.count(), action).toBe(options[action].available ? 1 : 0);
+    }
+    await axeClean(page, "a skip closed by the cut-off");
     expect((await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key })).body.nextDeliveryOn).toBe(addDays(today(), 1));
     await page.close();
   });
 
-  it("a skip refused by the skip limit after a saved change: the status no longer says saved, the refusal shows once, as an alert", async () => {
+  it("a skip that reaches the skip limit: announced, then no longer offered, the rule said once", async () => {
     const { customerId, ids } = await customerWith([{}]);
     expect((await h.request("POST", `/v1/subscriptions/${ids[0]}/skip`, { key: t.key, body: { count: 1 } })).status).toBe(200);
     const page = await open(customerId);
@@ -591,18 +596,13 @@ describe("<tsuzuku-portal> in Chromium", () => {
     // Which plan (product and number), what changed and the next delivery, its date written for people.
     const next = (await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key })).body.nextDeliveryOn as string;
     expect(await status.textContent()).toBe(`国産大麦若葉の青汁 30包（ご契約番号 ${ids[0]}）：次回のお届けを1回スキップしました。次回のお届けは${writeDate(next, "ja", "full")}です。`);
-    await part(page, "skip-button").click();
-    await confirmChange(page);
-    await expect.poll(async () => (await events(page)).map((e) => e.detail?.code)).toContain("skip_limit_exceeded");
-    const refusal = (await events(page)).find((e) => e.type === "tsuzuku:error")!.detail.detail as string;
+    const rule = (await h.request("GET", `/v1/subscriptions/${ids[0]}/plan-options`, { key: t.key, headers: { "accept-language": "ja" } })).body.skip.refusal;
+    expect(rule.code).toBe("skip_limit_exceeded");
     const card = page.locator(`tsuzuku-portal [data-subscription="${ids[0]}"]`);
-    await expect.poll(() => card.locator(".message").textContent()).toBe(refusal);
-    expect(await card.locator(".message").getAttribute("role")).toBe("alert");
-    expect(await status.textContent()).toBe("");
-    // What a sighted customer reads: the refusal once (the rule's note with the same words is hidden).
-    expect((await card.innerText()).split(refusal).length - 1).toBe(1);
-    expect(await page.locator("tsuzuku-portal").innerText()).not.toContain("スキップしました");
-    await axeClean(page, "the skip-limit refusal");
+    await expect.poll(() => card.locator("[data-skip-rule]").textContent()).toBe(rule.detail);
+    expect(await part(page, "skip-button").count()).toBe(0);
+    expect((await card.innerText()).split(rule.detail).length - 1).toBe(1);
+    await axeClean(page, "the skip limit reached");
     expect((await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key })).body.version).toBe(3);
     await page.close();
   }, 60_000);
@@ -1379,6 +1379,97 @@ describe("<tsuzuku-portal> in Chromium", () => {
     await axeClean(page, "flow replaced");
     await page.close();
   }, 60_000);
+
+  it("a cancelled plan restarts from its card: 「定期便を再開する」, a confirmation of what restarts, a button that commits; tsuzuku:reactivated, channel web", async () => {
+    const { customerId, ids } = await customerWith([{ unitPrice: { amount: 3240, currency: "JPY" }, quantity: 2 }]);
+    const id = ids[0]!;
+    // A 20 %-off discount accepted earlier, then cancelled today: restarted today it is as if never
+    // cancelled, so the discount goes on and the confirmation prices the delivery with it.
+    const saved = (await h.request("POST", `/v1/subscriptions/${id}/cancel-flows`, { key: t.key, body: { channel: "web" } })).body;
+    const offer = (await h.request("POST", `/v1/cancel-flows/${saved.flowId}/reason`, { key: t.key, body: { reason: "too_expensive" } })).body.offers.find((o: { type: string }) => o.type === "discount");
+    expect((await h.request("POST", `/v1/cancel-flows/${saved.flowId}/accept`, { key: t.key, body: { offerId: offer.offerId } })).status).toBe(200);
+    const flow = (await h.request("POST", `/v1/subscriptions/${id}/cancel-flows`, { key: t.key, body: { channel: "web" } })).body;
+    expect((await h.request("POST", `/v1/cancel-flows/${flow.flowId}/confirm`, { key: t.key, body: {} })).status).toBe(200);
+    const restart = (await h.request("GET", `/v1/subscriptions/${id}/plan-options`, { key: t.key })).body.reactivate;
+    expect(restart).toMatchObject({ available: true, asIfNeverCanceled: true, undoesCancellation: true });
+    const first = restart.nextDeliveryOn as string;
+    const page = await open(customerId);
+    const card = page.locator(`tsuzuku-portal [data-subscription="${id}"]`);
+    expect(await card.locator(".state").textContent()).toBe(say("statusCanceled", "ja"));
+    expect(await part(page, "restart-button").textContent()).toBe("定期便を再開する");
+    await part(page, "restart-button").click();
+    const review = card.locator("[data-review]");
+    const dd = (name: string) => review.locator(`[data-${name}]`).textContent();
+    expect(await dd("product")).toBe("国産大麦若葉の青汁 30包");
+    expect(await dd("quantity")).toBe("2個");
+    expect(await dd("interval")).toBe("30日ごと");
+    expect(await dd("price")).toBe("5,184円（20%オフ・通常価格 6,480円）");
+    expect(await dd("discount")).toContain("2回分");
+    expect(await dd("next")).toBe(writeDate(first, "ja", "full"));
+    expect(await dd("charge")).toBe(`5,184円（${writeDate(first, "ja", "full")}のお届け分）`);
+    expect(await dd("offer")).toBe(say("restartNoOffer", "ja"));
+    expect(await part(page, "confirm-restart").textContent()).toBe("この内容で定期便を再開する");
+    await axeClean(page, "the restart's confirmation");
+    // Nothing is sent before the button that commits; the way back changes nothing.
+    await part(page, "cancel-restart").click();
+    expect(await review.count()).toBe(0);
+    expect((await h.request("GET", `/v1/subscriptions/${id}`, { key: t.key })).body.status).toBe("canceled");
+    await part(page, "restart-button").click();
+    await part(page, "confirm-restart").click();
+    await expect.poll(() => cardStatus(page, id).textContent()).toContain(`定期便を再開しました。次回のお届けは${writeDate(first, "ja", "full")}です。`);
+    const restarted = (await events(page)).find((e) => e.type === "tsuzuku:reactivated")!.detail;
+    expect(restarted.subscription).toMatchObject({ id, status: "active", nextDeliveryOn: first });
+    expect(restarted.change).toMatchObject({ type: "reactivate", channel: "web", actor: { type: "customer" } });
+    expect((await h.request("GET", `/v1/subscriptions/${id}`, { key: t.key })).body).toMatchObject({ status: "active", nextDeliveryOn: first, activeDiscount: { percentOff: 20 } });
+    // The card is a delivering plan's again: its controls back, no restart.
+    expect(await card.locator(".state").textContent()).toBe(say("statusActive", "ja"));
+    expect(await part(page, "restart-button").count()).toBe(0);
+    expect(await card.locator('[part~="cancel-button"]').count()).toBe(1);
+    await axeClean(page, "after the restart");
+    await page.close();
+  }, 60_000);
+
+  it("the final confirmation's price per delivery is what the customer pays: an accepted discount, until when, agreeing with the card and the charge", async () => {
+    const { customerId, ids } = await customerWith([{ unitPrice: { amount: 7480, currency: "JPY" }, quantity: 2, nextDeliveryOn: addDays(today(), 20) }]);
+    const id = ids[0]!;
+    const flow = (await h.request("POST", `/v1/subscriptions/${id}/cancel-flows`, { key: t.key, body: { channel: "web" } })).body;
+    const reason = (await h.request("POST", `/v1/cancel-flows/${flow.flowId}/reason`, { key: t.key, body: { reason: "too_expensive" } })).body;
+    const offer = reason.offers.find((o: { type: string }) => o.type === "discount");
+    expect((await h.request("POST", `/v1/cancel-flows/${flow.flowId}/accept`, { key: t.key, body: { offerId: offer.offerId } })).status).toBe(200);
+    const page = await open(customerId);
+    const card = page.locator(`tsuzuku-portal [data-subscription="${id}"]`);
+    expect(await card.locator("[data-price]").textContent()).toBe("11,968円（20%オフ・通常価格 14,960円）");
+    const dd = (name: string) => card.locator(`[data-review] [data-${name}]`).textContent();
+    await card.getByText(say("changeQuantity", "ja")).click();
+    await card.locator('input[name="quantity"]').fill("3");
+    await card.locator('[part~="quantity-apply"]').click();
+    expect(await dd("price")).toBe("11,968円（20%オフ・通常価格 14,960円） → 17,952円（20%オフ・通常価格 22,440円）");
+    expect(await dd("charge")).toMatch(/^17,952円（/);
+    // Until when: the discount's run at the new quantity.
+    expect(await dd("discount")).toContain("17,952円");
+    expect(await dd("discount")).toContain("22,440円");
+    await axeClean(page, "a discounted plan's review");
+    await part(page, "cancel-change").click();
+    await card.getByText(say("changeInterval", "ja")).click();
+    await card.getByLabel("45日ごと").check();
+    await card.locator('[part~="interval-apply"]').click();
+    expect(await dd("price")).toBe("11,968円（20%オフ・通常価格 14,960円）");
+    expect(await dd("charge")).toMatch(/^11,968円（/);
+    await page.close();
+  }, 60_000);
+
+  it("the interval choices start on the current one, marked as current", async () => {
+    const { customerId, ids } = await customerWith([{}]);
+    const page = await open(customerId);
+    const card = page.locator(`tsuzuku-portal [data-subscription="${ids[0]}"]`);
+    await card.getByText(say("changeInterval", "ja")).click();
+    const current = card.getByLabel("30日ごと（現在のお届け間隔）");
+    expect(await current.isChecked()).toBe(true);
+    expect(await card.locator('input[name="intervalDays"]:checked').count()).toBe(1);
+    expect(await card.getByLabel("45日ごと", { exact: true }).isChecked()).toBe(false);
+    await axeClean(page, "the interval choices");
+    await page.close();
+  });
 
   it("two embeds on one page: the customer's keep-in-touch card shows once, and each embed is named for its subscription", async () => {
     const { customerId, ids } = await customerWith([{}, { product: { sku: "KOSO-60", name: "酵素ドリンク 720ml", category: "health_food" } }]);

@@ -18,6 +18,7 @@ const BODIES: Record<string, unknown> = {
   acceptCancelOffer: { offerId: "off_skip_next" },
   confirmCancellation: { acknowledgeFee: true },
   putKeepInTouch: { keepInTouch: false },
+  reactivateSubscription: {},
 };
 
 /**
@@ -192,6 +193,38 @@ export function customerSessionsSuite(h: () => Harness) {
       const open = await h().request("GET", `/v1/subscriptions/${a.sub}/plan-options`, { key: token });
       expect(open.body.skip.available).toBe(true);
       expect((await h().request("GET", `/v1/subscriptions/${b.sub}/plan-options`, { key: token })).status).toBe(404);
+    });
+
+    it("restarts the customer's own cancelled plan (reactivate): on the date plan-options gave, channel web, once per Idempotency-Key; another's is 404", async () => {
+      const canceled = { status: "canceled", canceledAt: new Date().toISOString() };
+      const mine = await newSubscription(a.customerId, canceled);
+      const theirs = await newSubscription(b.customerId, canceled);
+      const options = await h().request("GET", `/v1/subscriptions/${mine}/plan-options`, { key: token });
+      expect(options.status).toBe(200);
+      // Cancelled by the cart (no effective date kept): a new start, no fee to waive.
+      expect(options.body.reactivate).toMatchObject({ available: true, refusal: null, continues: false, asIfNeverCanceled: false, undoesCancellation: false });
+      const first = options.body.reactivate.nextDeliveryOn as string;
+      expect(first >= options.body.reactivate.earliest && first <= options.body.reactivate.latest).toBe(true);
+      const headers = { "idempotency-key": uid("k") };
+      const res = await h().request("POST", `/v1/subscriptions/${mine}/reactivate`, { key: token, body: { channel: "ivr" }, headers });
+      expect(res.status, res.text).toBe(200);
+      expect(res.body.subscription).toMatchObject({ id: mine, status: "active", nextDeliveryOn: first });
+      // The customer acted, on their my-page, whatever the body said; the browser sees the actor's type only.
+      expect(res.body.change).toMatchObject({ type: "reactivate", channel: "web", actor: { type: "customer" } });
+      expect(res.body.change.actor.id).toBeUndefined();
+      const again = await h().request("POST", `/v1/subscriptions/${mine}/reactivate`, { key: token, body: { channel: "ivr" }, headers });
+      expect(again.status).toBe(200);
+      expect(again.headers.get("idempotent-replayed")).toBe("true");
+      expect(again.body.change.id).toBe(res.body.change.id);
+      const history = await h().request("GET", `/v1/subscriptions/${mine}/changes`, { key: t.key });
+      expect(history.body.data.filter((c: { type: string }) => c.type === "reactivate")).toHaveLength(1);
+      expect(history.body.data[0]).toMatchObject({ type: "reactivate", channel: "web", actor: { type: "customer", id: a.customerId } });
+      // Restarted, it is no longer restartable; the refusals are today's.
+      expect((await h().request("GET", `/v1/subscriptions/${mine}/plan-options`, { key: token })).body.reactivate).toMatchObject({ available: false, refusal: { code: "subscription_not_canceled" } });
+      expect((await h().request("POST", `/v1/subscriptions/${mine}/reactivate`, { key: token, body: {} })).body.code).toBe("subscription_not_canceled");
+      const before = (await h().request("GET", `/v1/subscriptions/${theirs}`, { key: t.key })).text;
+      expect((await h().request("POST", `/v1/subscriptions/${theirs}/reactivate`, { key: token, body: {} })).status).toBe(404);
+      expect((await h().request("GET", `/v1/subscriptions/${theirs}`, { key: t.key })).text).toBe(before);
     });
 
     it("a session for one subscription reaches only that one", async () => {

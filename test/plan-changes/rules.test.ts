@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { addDays, daysBetween, localDate } from "../../src/platform/dates";
-import { autoResume, decide, latestResumeOn, movesNothing, planOptions, reactivationStart, reactivationWindow, settle, undoesCancellation, skipRunAfterDelivery, skipRunAfterSync, type Plan } from "../../src/plan-changes/rules";
+import { autoResume, decide, latestResumeOn, movesNothing, planOptions, reactivateOption, reactivationStart, reactivationWindow, settle, undoesCancellation, skipRunAfterDelivery, skipRunAfterSync, type Plan } from "../../src/plan-changes/rules";
 import { DEFAULT_SETTINGS } from "../../src/settings/schemas";
 
 const plan = (over: Partial<Plan> = {}): Plan => ({
@@ -236,6 +236,12 @@ describe("reactivation after a cancellation that stopped the next delivery", () 
     expect(reactivationWindow(canceled, "2026-12-02", S)).toMatchObject({ earliest: "2026-12-05", suggested: "2026-12-16" });
     // Another date may still be asked for: a new start on it.
     expect(reactivationStart(canceled, "2026-12-02", S, "2026-12-05")).toEqual({ ok: true, nextDeliveryOn: "2026-12-05", asIfNeverCanceled: false });
+  });
+  it("plan-options' restart says what reactivate {} would do: its first delivery, whether as if never cancelled, whether the fee is waived", () => {
+    expect(reactivateOption(canceled, "2026-12-02", S)).toMatchObject({ available: true, nextDeliveryOn: "2026-12-16", continues: false, asIfNeverCanceled: true, undoesCancellation: true, earliest: "2026-12-05" });
+    expect(reactivateOption(canceled, "2026-12-10", S)).toMatchObject({ available: true, nextDeliveryOn: "2026-12-16", asIfNeverCanceled: false, undoesCancellation: false });
+    expect(reactivateOption({ ...monthly, finalDeliveryOn: "2026-12-04", effectiveOn: "2026-12-04" }, "2026-12-02", S)).toMatchObject({ nextDeliveryOn: "2026-12-04", continues: true, asIfNeverCanceled: true, undoesCancellation: true });
+    expect(reactivateOption(null, "2026-12-02", S)).toMatchObject({ available: false, refusal: { code: "subscription_not_canceled" }, nextDeliveryOn: null });
   });
   it("a later day: the stopped delivery while it can still be changed, as a new start; then the earliest", () => {
     expect(reactivationStart(canceled, "2026-12-10", S)).toEqual({ ok: true, nextDeliveryOn: "2026-12-16", asIfNeverCanceled: false });

@@ -9,7 +9,7 @@ import { h, langFor } from "./dom";
 import { RULE_REFUSALS, refusalText } from "./refusals";
 import { withRetries } from "./retry";
 import { STYLES } from "./styles";
-import type { Canceled, ChangeResult, ExitSurvey, FlowStarted, KeepInTouch, Money, Page, PlanOptions, ReasonAnswer, Saved, Subscription } from "./types";
+import type { Canceled, ChangeResult, ExitSurvey, FlowStarted, KeepInTouch, Money, Page, PlanOptions, Reactivated, ReasonAnswer, Saved, Subscription } from "./types";
 
 /**
  * The portal's styles as one constructable stylesheet, shared by every instance: adopted by the
@@ -51,6 +51,8 @@ type Step =
  * @event tsuzuku:changed  a plan change was applied; `detail` is the API's `{ subscription, change }`
  * @event tsuzuku:saved    an offer was accepted in the cancel flow; `detail` is the API's CancelFlowSaved
  * @event tsuzuku:canceled the cancellation was confirmed; `detail` is the API's CancelFlowCanceled
+ * @event tsuzuku:reactivated a cancelled plan was restarted from its card; `detail` is the API's
+ *   ReactivationResult `{ subscription, change, cancellationFee? }`
  * @event tsuzuku:error    a call was refused or failed; `detail` is the API's problem (`code`
  *   `session_expired`: set a fresh `session` attribute and the interrupted action resumes), or the
  *   portal's own: `session_missing`, `session_invalid`, `origin_not_allowed` (the embed's setup:
@@ -252,7 +254,7 @@ export class TsuzukuPortal extends HTMLElement {
     return null;
   }
 
-  #emit(type: "tsuzuku:changed" | "tsuzuku:saved" | "tsuzuku:canceled" | "tsuzuku:error", detail: unknown) {
+  #emit(type: "tsuzuku:changed" | "tsuzuku:saved" | "tsuzuku:canceled" | "tsuzuku:reactivated" | "tsuzuku:error", detail: unknown) {
     this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
   }
 
@@ -426,7 +428,6 @@ export class TsuzukuPortal extends HTMLElement {
 
   async #loadOptions(sub: Subscription) {
     this.#optionsFailed.delete(sub.id);
-    if (sub.status === "canceled") return void this.#options.set(sub.id, null);
     try {
       this.#options.set(sub.id, await this.#api<PlanOptions>({ method: "GET", path: `/v1/subscriptions/${encodeURIComponent(sub.id)}/plan-options` }));
     } catch (e) {
@@ -614,24 +615,99 @@ export class TsuzukuPortal extends HTMLElement {
         h("dt", {}, this.#t("quantity")),
         h("dd", {}, this.#quantity(sub, sub.quantity)),
         h("dt", {}, this.#t("pricePerDelivery")),
-        h(
-          "dd",
-          { "data-price": "" },
-          discount?.nextIsDiscounted
-            ? this.#t("discountedPrice", discount.vars)
-            : sub.quantity === 1
-              ? this.#money(sub.unitPrice)
-              : this.#t("priceTimesQuantity", { total: this.#money(perDelivery(sub)), unit: this.#money(sub.unitPrice), quantity: sub.quantity }),
-        ),
+        h("dd", { "data-price": "" }, this.#price(sub, discount?.nextIsDiscounted === true)),
         discount?.text ? [h("dt", {}, this.#t("discount")), h("dd", { "data-discount": "" }, discount.text)] : null,
       ),
       sub.status === "active" && opts?.skip.available ? h("p", { class: "note" }, this.#t("remainingSkips", { n: opts.skip.remainingSkips })) : null,
       sub.status !== "canceled" && opts?.firstChangeableDate ? h("p", { class: "note" }, this.#t("firstChangeable", { date: this.#date(opts.firstChangeableDate) })) : null,
-      sub.status === "active" && opts?.skip.refusal ? h("p", { class: "note", id: `${cssId(sub.id)}-skip-rule` }, opts.skip.refusal.detail) : null,
+      sub.status === "active" && opts?.skip.refusal ? h("p", { class: "note", "data-skip-rule": "" }, opts.skip.refusal.detail) : null,
+      sub.status === "paused" && opts?.resume.refusal ? h("p", { class: "note", "data-resume-rule": "" }, opts.resume.refusal.detail) : null,
       h("p", { class: "message", role: "alert", part: "message" }),
       this.#cardStatus(sub.id),
-      sub.status === "canceled" ? null : this.#actions(sub, opts),
+      sub.status === "canceled" ? this.#restartActions(sub, opts) : this.#actions(sub, opts),
     );
+  }
+
+  /**
+   * A cancelled plan's way back (reactivate), offered when plan-options says it is open: a button
+   * that opens the final confirmation of what restarts (#reviewRestart), never a restart at once.
+   */
+  #restartActions(sub: Subscription, opts: PlanOptions | null): Node[] {
+    if (opts?.reactivate?.available !== true || !opts.reactivate.nextDeliveryOn) return [];
+    const restart = opts.reactivate;
+    return [h("div", { class: "actions" }, h("button", { type: "button", part: "restart-button", onclick: (e: Event) => this.#reviewRestart(sub, restart, (e.currentTarget as HTMLElement).parentElement!) }, this.#t("restart")))];
+  }
+
+  /**
+   * The restart's final confirmation (特定商取引法 §12-6): what restarts — product, quantity,
+   * interval, price per delivery, the first delivery and its charge, and that no offer applies (the
+   * portal sends none) — and 「この内容で定期便を再開する」, which sends that first delivery's date,
+   * so the plan restarts on the date shown; a way back changes nothing.
+   */
+  #reviewRestart(sub: Subscription, restart: NonNullable<PlanOptions["reactivate"]>, from: HTMLElement) {
+    const first = restart.nextDeliveryOn!;
+    // As if never cancelled, the plan keeps its accepted discount: priced as the card would price it.
+    const back_ = { ...sub, status: "active" as const, nextDeliveryOn: first, activeDiscount: restart.asIfNeverCanceled ? sub.activeDiscount : null };
+    const discount = this.#discount(back_);
+    const fee = sub.cancellation?.earlyCancellationFee ?? null;
+    const card = from.closest<HTMLElement>("[data-subscription]");
+    if (card) closeReview(card);
+    const id = `${cssId(sub.id)}-restart`;
+    const row = (label: string, value: (Node | string)[] | string, data: string) => [h("dt", {}, label), h("dd", { [`data-${data}`]: "" }, value)];
+    const back = () => {
+      closeReview(card ?? from);
+      from.querySelector<HTMLElement>('[part~="restart-button"]')?.focus();
+    };
+    const panel = h(
+      "div",
+      { class: "review", part: "review", role: "group", "aria-labelledby": `${id}-title`, "data-review": "" },
+      h("h4", { id: `${id}-title`, tabindex: -1 }, this.#t("restartTitle")),
+      h("p", {}, this.#t("restartIntro")),
+      h(
+        "dl",
+        {},
+        row(this.#t("product"), [h("span", { lang: this.#ja(sub.product.name) }, sub.product.name)], "product"),
+        row(this.#t("quantity"), this.#quantity(sub, sub.quantity), "quantity"),
+        row(this.#t("interval"), this.#cadence(sub), "interval"),
+        row(this.#t("pricePerDelivery"), this.#price(back_, discount?.nextIsDiscounted === true), "price"),
+        discount?.text ? row(this.#t("discount"), discount.text, "discount") : null,
+        row(this.#t("restartFirst"), this.#date(first), "next"),
+        row(this.#t("nextCharge"), this.#t("nextChargeValue", { price: this.#money(this.#chargeOf(back_, back_)), date: this.#date(first) }), "charge"),
+      ),
+      restart.continues ? h("p", { class: "note" }, this.#t("restartContinues", { date: this.#date(first) })) : null,
+      fee && fee.amount > 0 && restart.undoesCancellation !== undefined ? h("p", { class: "note", "data-fee": "" }, this.#t(restart.undoesCancellation ? "restartFeeWaived" : "restartFeeStands", { amount: this.#money(fee) })) : null,
+      h("p", { class: "note", "data-offer": "" }, this.#t("restartNoOffer")),
+      h(
+        "div",
+        { class: "actions" },
+        h("button", { type: "button", part: "confirm-restart", onclick: () => this.#restart(sub, first) }, this.#t("confirmRestart")),
+        h("button", { type: "button", part: "cancel-restart", onclick: back }, this.#t("cancelRestart")),
+      ),
+    );
+    from.after(panel);
+    panel.querySelector<HTMLElement>("h4")?.focus();
+  }
+
+  /** Restarts the plan on `first`, the date its confirmation showed; one Idempotency-Key for the click and its retries. */
+  #restart(sub: Subscription, first: string) {
+    const key = actionKey();
+    if (!this.#busy) this.#markActive(sub.id);
+    void this.#run(async () => {
+      let result: Reactivated;
+      try {
+        result = await this.#api<Reactivated>({ method: "POST", path: `/v1/subscriptions/${encodeURIComponent(sub.id)}/reactivate`, body: { nextDeliveryOn: first, channel: "web" }, idempotencyKey: key });
+      } catch (e) {
+        const card = this.#cardOf(sub.id);
+        if (card) closeReview(card);
+        throw e;
+      }
+      this.#replace(result.subscription);
+      await this.#loadOptions(result.subscription);
+      this.#emit("tsuzuku:reactivated", result);
+      const next = result.subscription.nextDeliveryOn ?? first;
+      const what = [this.#t("restarted", { date: this.#date(next) }), result.cancellationFee?.note].filter(Boolean).join(" ");
+      this.#go({ name: "list" }, `#sub-${cssId(sub.id)}`, this.#withShopText("changedOn", { product: result.subscription.product.name, id: sub.id, what }, "product"), sub.id);
+    }, sub.id);
   }
 
   #actions(sub: Subscription, opts: PlanOptions | null): Node[] {
@@ -641,20 +717,18 @@ export class TsuzukuPortal extends HTMLElement {
     const change = (action: string, body: Record<string, unknown>, field: HTMLElement | null, from: HTMLElement) => this.#review(sub, action, body, field, from);
     const out: Node[] = [];
     const buttons = h("div", { class: "actions" });
-    if (sub.status === "active") {
-      // Offered even when the rules close it, with the rule beside it: the customer learns why
-      // (the API answers the same refusal), rather than finding the control missing.
-      const rule = opts?.skip.refusal ? `${id}-skip-rule` : undefined;
-      buttons.append(h("button", { type: "button", part: "skip-button", "aria-describedby": rule, onclick: (e: Event) => change("skip", { count: 1 }, null, (e.currentTarget as HTMLElement).parentElement!) }, this.#t("skip")));
+    // Only what the rules will accept is offered (plan-options), a closed action's rule said on the
+    // card instead (the skip's and the resume's, as the API would refuse them); without the rules,
+    // everything is, and the API's refusal is shown.
+    const open = (action: { available: boolean } | undefined) => action?.available !== false;
+    if (sub.status === "active" && open(opts?.skip)) {
+      buttons.append(h("button", { type: "button", part: "skip-button", onclick: (e: Event) => change("skip", { count: 1 }, null, (e.currentTarget as HTMLElement).parentElement!) }, this.#t("skip")));
     }
     buttons.append(h("button", { type: "button", part: "cancel-button", onclick: () => this.#startCancel(sub) }, this.#t("cancel")));
     out.push(buttons);
-    if (sub.status === "paused") out.push(this.#resumeForm(sub, opts));
+    if (sub.status === "paused" && open(opts?.resume)) out.push(this.#resumeForm(sub, opts));
     if (sub.status !== "active") return out;
 
-    // Only what the rules will accept is offered (plan-options); without them, everything is, and
-    // the API's refusal is shown.
-    const open = (action: { available: boolean } | undefined) => action?.available !== false;
     if (open(opts?.nextDelivery)) {
       out.push(
         this.#form(id, "moveDelivery", "date", (form) => change("next-delivery", { date: value(form, "date") }, inputOf(form, "date"), form), [
@@ -669,6 +743,9 @@ export class TsuzukuPortal extends HTMLElement {
     const intervals = opts?.interval.allowedIntervalDays;
     const months = opts?.interval.allowedIntervalMonths ?? [];
     if (open(opts?.interval)) {
+      // The plan's own interval is chosen already and says so (the attribute too: a form reset keeps it).
+      const choice = (v: string, current: boolean, cadence: Pick<Subscription, "intervalDays" | "intervalMonths">) =>
+        h("label", { class: "radio" }, h("input", { type: "radio", name: "intervalDays", value: v, checked: current, defaultChecked: current, required: true, "data-current": current ? "" : undefined }), current ? this.#t("currentChoice", { label: this.#cadence(cadence) }) : this.#cadence(cadence));
       // A month choice is sent as `m<N>` (intervalMonths), a day choice as its days.
       const chosen = (form: HTMLFormElement) => {
         const v = value(form, "intervalDays");
@@ -681,12 +758,8 @@ export class TsuzukuPortal extends HTMLElement {
                 "fieldset",
                 {},
                 h("legend", {}, this.#t("interval")),
-                months.map((n) =>
-                  h("label", { class: "radio" }, h("input", { type: "radio", name: "intervalDays", value: `m${n}`, checked: n === sub.intervalMonths, required: true }), this.#cadence({ intervalDays: 0, intervalMonths: n })),
-                ),
-                (intervals ?? []).map((n) =>
-                  h("label", { class: "radio" }, h("input", { type: "radio", name: "intervalDays", value: String(n), checked: !sub.intervalMonths && n === sub.intervalDays, required: true }), this.#cadence({ intervalDays: n, intervalMonths: null })),
-                ),
+                months.map((n) => choice(`m${n}`, n === sub.intervalMonths, { intervalDays: 0, intervalMonths: n })),
+                (intervals ?? []).map((n) => choice(String(n), !sub.intervalMonths && n === sub.intervalDays, { intervalDays: n, intervalMonths: null })),
               )
             : this.#field(`${id}-interval`, this.#t("interval"), h("input", { id: `${id}-interval`, name: "intervalDays", type: "number", inputmode: "numeric", min: 1, max: 365, required: true, value: String(sub.intervalDays) })),
         ]),
@@ -865,7 +938,11 @@ export class TsuzukuPortal extends HTMLElement {
     if (action === "pause") Object.assign(after, { pausedUntil: String(body.resumeOn), nextDeliveryOn: String(body.resumeOn) });
     const row = (label: string, value: string, data: string) => [h("dt", {}, label), h("dd", { [`data-${data}`]: "" }, value)];
     const fromTo = (before: string, now: string) => (before === now ? now : this.#t("fromTo", { from: before, to: now }));
-    const price = (s: Subscription) => (s.quantity === 1 ? this.#money(s.unitPrice) : this.#t("priceTimesQuantity", { total: this.#money(perDelivery(s)), unit: this.#money(s.unitPrice), quantity: s.quantity }));
+    // What the customer pays per delivery, as the card says it and the charge line counts it: the
+    // discount on the next delivery included (before: as the card shows it; after: as #chargeOf).
+    const discounted = this.#discount(sub)?.nextIsDiscounted === true;
+    // The discount's run, when the change leaves its deliveries' dates as they are.
+    const runs = (action === "quantity" || action === "interval") && discounted ? this.#discount(after)?.text : null;
     const next = after.nextDeliveryOn;
     return h(
       "dl",
@@ -874,7 +951,8 @@ export class TsuzukuPortal extends HTMLElement {
       action === "pause" ? row(this.#t("pausedUntil"), this.#date(String(body.resumeOn)), "resumes") : null,
       row(this.#t("quantity"), fromTo(this.#quantity(sub, sub.quantity), this.#quantity(after, after.quantity)), "quantity"),
       row(this.#t("interval"), fromTo(this.#cadence(sub), this.#cadence(after)), "interval"),
-      row(this.#t("pricePerDelivery"), fromTo(price(sub), price(after)), "price"),
+      row(this.#t("pricePerDelivery"), fromTo(this.#price(sub, discounted), this.#price(after, discounted)), "price"),
+      runs ? row(this.#t("discount"), runs, "discount") : null,
       next ? row(this.#t("nextDelivery"), this.#date(next), "next") : null,
       next ? row(this.#t("nextCharge"), this.#t("nextChargeValue", { price: this.#money(this.#chargeOf(sub, after)), date: this.#date(next) }), "charge") : null,
     );
@@ -1354,6 +1432,21 @@ export class TsuzukuPortal extends HTMLElement {
   }
 
   // ---- formatting ----
+
+  /**
+   * What one delivery of `sub` costs, as the card, the review and the charge line write it: with
+   * its discount when `discounted` (「11,968円（20%オフ・通常価格 14,960円）」), else the regular
+   * price, its sum written out for several (「14,960円（7,480円 × 2）」).
+   */
+  #price(sub: Subscription, discounted: boolean): string {
+    const regular = perDelivery(sub);
+    const d = sub.activeDiscount;
+    if (discounted && d) {
+      const label = d.percentOff !== null ? this.#t("percentOff", { n: d.percentOff }) : this.#t("amountOff", { amount: this.#money({ amount: d.amountOff ?? 0, currency: regular.currency }) });
+      return this.#t("discountedPrice", { price: this.#money({ amount: discountedPrice(regular.amount, d), currency: regular.currency }), label, regular: this.#money(regular) });
+    }
+    return sub.quantity === 1 ? this.#money(sub.unitPrice) : this.#t("priceTimesQuantity", { total: this.#money(regular), unit: this.#money(sub.unitPrice), quantity: sub.quantity });
+  }
 
   /** A date from the API (already the shop's local date) written as the API's own texts write it. */
   #date(date: string): string {

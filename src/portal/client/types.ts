@@ -23,7 +23,7 @@ export type Subscription = {
   /** An accepted discount: its first and last discounted delivery (`startsOn` absent on older ones). */
   activeDiscount?: { percentOff: number | null; amountOff: number | null; startsOn?: string; endsOn: string | null } | null;
   /** Once canceled: the day it took effect, the delivery that still ships after it (if one does) and the receipt's number. */
-  cancellation?: { effectiveOn: string | null; finalDeliveryOn: string | null; confirmationNumber: string | null } | null;
+  cancellation?: { effectiveOn: string | null; finalDeliveryOn: string | null; confirmationNumber: string | null; earlyCancellationFee?: Money | null } | null;
 };
 
 /** Why an action is closed, as a request would be refused: the API's code and detail. */
@@ -39,7 +39,12 @@ export type PlanOptions = {
   quantity: Action & { min: number; max: number };
   pause: Action & { earliestResumeOn: string; latestResumeOn: string };
   resume: Action & { nextDeliveryOn: string | null };
+  /** Restarting a canceled plan: the first delivery `reactivate` gives (absent from older APIs). */
+  reactivate?: Action & { nextDeliveryOn: string | null; continues: boolean; asIfNeverCanceled?: boolean; undoesCancellation?: boolean };
 };
+
+/** POST /v1/subscriptions/{id}/reactivate's answer (ReactivationResult). */
+export type Reactivated = ChangeResult & { cancellationFee?: { amount: Money; waived: boolean; note: string } };
 
 export type Reason = { code: string; label: string; followUpHint: string };
 
