@@ -1,0 +1,128 @@
+import type { ServerType } from "@hono/node-server";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
+
+/** How long a shutdown lets requests in flight finish before it cuts them (SHUTDOWN_TIMEOUT_MS). */
+export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
+
+/** SHUTDOWN_TIMEOUT_MS: a whole number of milliseconds ≥ 0, else the default; a bad value is said, not guessed at. */
+export function shutdownTimeoutMs(value: string | undefined): number {
+  if (value === undefined || value.trim() === "") return DEFAULT_SHUTDOWN_TIMEOUT_MS;
+  const ms = Number(value);
+  if (!Number.isInteger(ms) || ms < 0) throw new Error(`SHUTDOWN_TIMEOUT_MS must be a whole number of milliseconds (0 or more), got ${value}`);
+  return ms;
+}
+
+/** What a shutdown did with the requests in flight when it began: `drained` were answered in full, `cut` were closed at the deadline. `refused`: requests that arrived meanwhile (503). */
+export type DrainResult = { drained: number; cut: number; refused: number; ms: number };
+
+/**
+ * Graceful shutdown of the Node server (SIGTERM, SIGINT): `fetch` wraps the app's, `attach` follows
+ * the server's requests, `drain` stops serving.
+ *
+ * `drain(timeoutMs)` stops accepting connections and closes the idle keep-alive ones; requests in
+ * flight (a slow upload, an export still streaming, a write waiting for its group's COMMIT and sync)
+ * go on until they are answered, each then closing its connection (`Connection: close`). A request
+ * that arrives meanwhile on a connection still open is answered 503 with `Connection: close` and
+ * `Retry-After: 1` at once, so a load balancer or a client retries elsewhere; `GET /health` answers
+ * 503 `{"status":"draining"}` so a load balancer stops sending. After `timeoutMs` the requests still
+ * running are cut (their sockets destroyed). Resolves once no connection is left.
+ */
+export function gracefulServing(fetch: (request: Request) => Response | Promise<Response>) {
+  let draining = false;
+  let server: Server | undefined;
+  const running = new Set<ServerResponse>();
+  /** The requests in flight when the drain began, and how each ended. */
+  const held = new Set<ServerResponse>();
+  let drained = 0;
+  let refused = 0;
+  let settle: (() => void) | undefined;
+
+  const onRequest = (_req: IncomingMessage, res: ServerResponse) => {
+    running.add(res);
+    res.once("close", () => {
+      running.delete(res);
+      if (held.delete(res) && res.writableFinished) drained++;
+      if (!draining) return;
+      // Its connection is idle now, unless a next request already came on it (answered 503).
+      server?.closeIdleConnections();
+      if (running.size === 0) settle?.();
+    });
+  };
+
+  return {
+    /** The app's fetch, answering 503 while the server drains. */
+    fetch(request: Request): Response | Promise<Response> {
+      if (!draining) return fetch(request);
+      refused++;
+      const headers = { connection: "close", "retry-after": "1", "cache-control": "no-store" };
+      if (new URL(request.url).pathname === "/health") return Response.json({ status: "draining" }, { status: 503, headers });
+      return new Response(
+        JSON.stringify({ type: "about:blank", title: "Service Unavailable", status: 503, detail: "This server is shutting down: retry the request (another instance answers it). Nothing was done." }),
+        { status: 503, headers: { ...headers, "content-type": "application/problem+json; charset=utf-8" } },
+      );
+    },
+    /** Follows `server`'s requests (before the app sees them). */
+    attach(s: ServerType) {
+      server = s as Server;
+      server.prependListener("request", onRequest);
+    },
+    draining: () => draining,
+    async drain(timeoutMs: number): Promise<DrainResult> {
+      const started = performance.now();
+      draining = true;
+      for (const res of running) {
+        held.add(res);
+        // Answered later: its connection closes after it, not left idle.
+        if (!res.headersSent) res.setHeader("connection", "close");
+      }
+      const inFlight = held.size;
+      const closed = new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+      server?.closeIdleConnections();
+      if (running.size > 0) {
+        let timer: NodeJS.Timeout | undefined;
+        await new Promise<void>((resolve) => {
+          settle = resolve;
+          timer = setTimeout(resolve, timeoutMs);
+        });
+        clearTimeout(timer);
+      }
+      const cut = inFlight - drained;
+      // What is still running is cut: its client sees the connection close.
+      server?.closeAllConnections();
+      await closed;
+      return { drained, cut: Math.max(0, cut), refused, ms: Math.round(performance.now() - started) };
+    },
+  };
+}
+
+/**
+ * The server's shutdown after a signal: the requests drain (see `gracefulServing`), then the
+ * background job stops after the pass under way (a webhook delivery in progress is finished and
+ * recorded, so it is not sent again), then the database and its threads close. One line when it
+ * starts, one when it is done; `stopMaintenance` is bounded by what is left of `timeoutMs` (a
+ * delivery cut then stays due and is sent again: receivers dedupe on the event id).
+ */
+export async function shutDown(
+  signal: string,
+  serving: ReturnType<typeof gracefulServing>,
+  timeoutMs: number,
+  steps: { stopMaintenance: () => Promise<void>; close: () => Promise<void> | void },
+  log: (line: string) => void = console.log,
+): Promise<DrainResult> {
+  const started = performance.now();
+  log(`${signal}: shutting down: no new connections, requests in flight have up to ${timeoutMs} ms to finish`);
+  const result = await serving.drain(timeoutMs);
+  const left = Math.max(0, timeoutMs - (performance.now() - started));
+  let timer: NodeJS.Timeout | undefined;
+  const stopped = await Promise.race([
+    steps.stopMaintenance().then(() => true),
+    new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), left))),
+  ]);
+  clearTimeout(timer);
+  await steps.close();
+  log(
+    `Shut down in ${Math.round(performance.now() - started)} ms: ${result.drained} request(s) in flight finished, ${result.cut} cut at the ${timeoutMs} ms limit, ${result.refused} refused meanwhile (503)` +
+      (stopped ? "" : "; the background job's pass was cut (what it had not recorded runs again at the next start)"),
+  );
+  return result;
+}

@@ -1,0 +1,107 @@
+import { connect, type Socket } from "node:net";
+import type { AddressInfo } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { listen } from "../../src/node-server";
+import { gracefulServing, shutdownTimeoutMs, DEFAULT_SHUTDOWN_TIMEOUT_MS } from "../../src/node-shutdown";
+
+/**
+ * SIGTERM's drain (src/node-shutdown.ts) on a real socket: requests in flight — a slow upload, a
+ * write waiting for its commit — are answered in full and their connections closed; an idle
+ * keep-alive connection is closed; /health says draining; what outlives the timeout is cut.
+ */
+const TIMEOUTS = { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000 };
+
+type Raw = { socket: Socket; text: () => string; ended: Promise<void> };
+/** A raw connection, so the test sends a request's bytes when it chooses and sees the connection close. */
+function raw(port: number): Promise<Raw> {
+  return new Promise((resolve) => {
+    let text = "";
+    const socket = connect(port, "127.0.0.1", () => resolve({ socket, text: () => text, ended }));
+    socket.on("data", (d: Buffer) => (text += d.toString()));
+    socket.on("error", () => {});
+    const ended = new Promise<void>((r) => socket.once("close", () => r()));
+  });
+}
+const until = async (check: () => boolean) => {
+  for (let i = 0; i < 400 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
+  expect(check()).toBe(true);
+};
+
+let close: () => void = () => {};
+afterEach(() => close());
+
+async function serve(app: (request: Request) => Promise<Response>) {
+  const serving = gracefulServing(app);
+  const server = listen(serving.fetch, { port: 0, hostname: "127.0.0.1", ...TIMEOUTS });
+  serving.attach(server);
+  await new Promise((r) => server.once("listening", r));
+  close = () => server.close();
+  return { serving, port: (server.address() as AddressInfo).port };
+}
+
+describe("a graceful shutdown", () => {
+  it("answers the requests in flight in full (a slow upload, a write), closes idle connections, says draining, refuses new ones with 503", async () => {
+    let openGate: () => void = () => {};
+    const gate = new Promise<void>((r) => (openGate = r));
+    const { serving, port } = await serve(async (request) => {
+      const path = new URL(request.url).pathname;
+      if (path === "/upload") return new Response(`got ${(await request.text()).length} bytes`);
+      if (path === "/write") {
+        await gate;
+        return new Response("written");
+      }
+      return new Response("ok");
+    });
+
+    const idle = await raw(port);
+    idle.socket.write("GET /ok HTTP/1.1\r\nHost: x\r\n\r\n");
+    await until(() => idle.text().includes("\r\n\r\nok"));
+    const upload = await raw(port);
+    upload.socket.write("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n12345");
+    const write = await raw(port);
+    write.socket.write("POST /write HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
+    await new Promise((r) => setTimeout(r, 50));
+
+    const drain = serving.drain(5_000);
+    // The idle keep-alive connection is closed at once; new connections are refused.
+    await idle.ended;
+    const refused = await new Promise<string>((r) => connect(port, "127.0.0.1").once("error", (e: NodeJS.ErrnoException) => r(e.code ?? "")).once("connect", () => r("connected")));
+    expect(refused).toBe("ECONNREFUSED");
+    const health = await serving.fetch(new Request("http://x/health"));
+    expect(health.status).toBe(503);
+    expect(health.headers.get("connection")).toBe("close");
+    expect(await health.json()).toEqual({ status: "draining" });
+    const other = await serving.fetch(new Request("http://x/v1/customers/C-1"));
+    expect(other.status).toBe(503);
+    expect(other.headers.get("retry-after")).toBe("1");
+
+    // The upload's client sends the rest of its body; the write's commit finishes.
+    upload.socket.write("67890");
+    openGate();
+    await Promise.all([upload.ended, write.ended]);
+    expect(upload.text()).toMatch(/^HTTP\/1\.1 200 /);
+    expect(upload.text()).toMatch(/connection: close/i);
+    expect(upload.text()).toContain("got 10 bytes");
+    expect(write.text()).toMatch(/^HTTP\/1\.1 200 /);
+    expect(write.text()).toContain("written");
+    expect(await drain).toMatchObject({ drained: 2, cut: 0, refused: 2 });
+  });
+
+  it("cuts what is still running at the timeout, and says how many", async () => {
+    const { serving, port } = await serve(() => new Promise<Response>(() => {}));
+    const stuck = await raw(port);
+    stuck.socket.write("GET /forever HTTP/1.1\r\nHost: x\r\n\r\n");
+    await new Promise((r) => setTimeout(r, 50));
+    const result = await serving.drain(100);
+    await stuck.ended;
+    expect(stuck.text()).toBe("");
+    expect(result).toMatchObject({ drained: 0, cut: 1 });
+    expect(result.ms).toBeGreaterThanOrEqual(90);
+  });
+
+  it("SHUTDOWN_TIMEOUT_MS: milliseconds, 10 s when unset, a bad value refused", () => {
+    expect(shutdownTimeoutMs(undefined)).toBe(DEFAULT_SHUTDOWN_TIMEOUT_MS);
+    expect(shutdownTimeoutMs("2500")).toBe(2500);
+    expect(() => shutdownTimeoutMs("ten")).toThrow("SHUTDOWN_TIMEOUT_MS must be");
+  });
+});
