@@ -1,6 +1,13 @@
-import { connect, type Socket } from "node:net";
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { connect, createServer as createNetServer, type Socket } from "node:net";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { migrateDatabase, openDatabase } from "../../src/db/node";
+import { DEMO_API_KEY, seedDemo } from "../../src/demo/seed";
+import { customerBody } from "../support/harness";
 import { listen } from "../../src/node-server";
 import { gracefulServing, shutdownTimeoutMs, DEFAULT_SHUTDOWN_TIMEOUT_MS } from "../../src/node-shutdown";
 
@@ -104,4 +111,58 @@ describe("a graceful shutdown", () => {
     expect(shutdownTimeoutMs("2500")).toBe(2500);
     expect(() => shutdownTimeoutMs("ten")).toThrow("SHUTDOWN_TIMEOUT_MS must be");
   });
+});
+
+describe("npm start's server (dist/server/node.js) on SIGTERM", () => {
+  const root = resolve(import.meta.dirname, "../..");
+  const bundle = join(root, "dist", "server", "node.js");
+  const freePort = () =>
+    new Promise<number>((done) => {
+      const probe = createNetServer().listen(0, "127.0.0.1", () => {
+        const { port } = probe.address() as AddressInfo;
+        probe.close(() => done(port));
+      });
+    });
+
+  it("answers a slow upload under way, then logs, closes and exits 0; the write is in the file", async () => {
+    expect(existsSync(bundle), "npm run build first").toBe(true);
+    const dir = mkdtempSync(join(tmpdir(), "tsuzuku-shutdown-"));
+    try {
+      const url = `file:${join(dir, "shop.db")}`;
+      const db = await openDatabase(url);
+      await migrateDatabase(db);
+      await seedDemo(db, { now: new Date(), customers: 5 });
+      db.client.close();
+      const port = await freePort();
+      const child = spawn(process.execPath, [bundle], { cwd: root, env: { ...process.env, HOST: "127.0.0.1", PORT: String(port), DATABASE_URL: url, SEED_DEMO: "0", SHUTDOWN_TIMEOUT_MS: "5000" } });
+      let out = "";
+      child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+      child.stderr.on("data", (d: Buffer) => (out += d.toString()));
+      const exited = new Promise<number | null>((r) => child.once("close", (code) => r(code)));
+      await until(() => out.includes("Tsuzuku API on"));
+
+      const body = Buffer.from(JSON.stringify(customerBody()));
+      const upload = await raw(port);
+      upload.socket.write(`PUT /v1/customers/C-SHUT-1 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${DEMO_API_KEY}\r\nContent-Type: application/json\r\nIdempotency-Key: shut-1\r\nContent-Length: ${body.length}\r\n\r\n`);
+      upload.socket.write(body.subarray(0, 10));
+      await new Promise((r) => setTimeout(r, 100));
+      child.kill("SIGTERM");
+      // Still serving what it had: the rest of the body arrives a moment later.
+      await new Promise((r) => setTimeout(r, 300));
+      upload.socket.write(body.subarray(10));
+      await upload.ended;
+      expect(upload.text(), out).toMatch(/^HTTP\/1\.1 201 /);
+      expect(upload.text()).toMatch(/connection: close/i);
+      expect(await exited, out).toBe(0);
+      expect(out).toContain("SIGTERM: shutting down");
+      expect(out).toMatch(/Shut down in \d+ ms: 1 request\(s\) in flight finished, 0 cut/);
+
+      const after = await openDatabase(url);
+      const row = await after.client.execute("SELECT count(*) AS n FROM customers WHERE id = 'C-SHUT-1'");
+      after.client.close();
+      expect(row.rows[0]!.n).toBe(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
