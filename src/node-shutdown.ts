@@ -1,5 +1,6 @@
 import type { ServerType } from "@hono/node-server";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import { ConfigError } from "./config";
 
 /** How long a shutdown lets requests in flight finish before it cuts them (SHUTDOWN_TIMEOUT_MS). */
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
@@ -8,7 +9,7 @@ export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
 export function shutdownTimeoutMs(value: string | undefined): number {
   if (value === undefined || value.trim() === "") return DEFAULT_SHUTDOWN_TIMEOUT_MS;
   const ms = Number(value);
-  if (!Number.isInteger(ms) || ms < 0) throw new Error(`SHUTDOWN_TIMEOUT_MS must be a whole number of milliseconds (0 or more), got ${value}`);
+  if (!Number.isInteger(ms) || ms < 0) throw new ConfigError(`SHUTDOWN_TIMEOUT_MS must be a whole number of milliseconds (0 or more), got ${value}`);
   return ms;
 }
 
