@@ -19,6 +19,7 @@ import { startReadWorker } from "./platform/off-thread-node";
 import { nodeWebhookFetch } from "./webhooks/node-fetch";
 import { encryptStoredWebhookSecrets } from "./webhooks/secret";
 import { gracefulServing, shutDown, shutdownTimeoutMs } from "./node-shutdown";
+import { logErrorsAsJson, logSettings } from "./platform/log-format";
 
 /** Node entry point: configuration, database and the HTTP server. Everything else is the app's. */
 
@@ -82,7 +83,13 @@ const services = {
 };
 // Signing secrets stored before they were encrypted at rest: encrypted now (needs SECRETS_KEY, so not in SQL).
 await encryptStoredWebhookSecrets(db, services.secretsKey);
-const app = createApp(() => services, { docs: { viewer: nodeDocsViewer(), gzipOpenapi: true, demoApiKey: demo?.apiKey } });
+// ACCESS_LOG and LOG_FORMAT (platform/log-format): a request log and errors as JSON lines.
+const logs = logSettings(process.env);
+if (logs.json) logErrorsAsJson();
+const app = createApp(() => services, {
+  docs: { viewer: nodeDocsViewer(), gzipOpenapi: true, demoApiKey: demo?.apiKey },
+  accessLog: logs.accessLog ? (line) => void process.stdout.write(line + "\n") : undefined,
+});
 // A ready console URL for the demo shop (one-time; /demo/console mints a fresh one any time).
 const consoleLogin = demo
   ? (await createConsoleSession(new TenantStore(db, DEMO_TENANT_ID), { operatorId: "demo-operator", operatorName: "デモ オペレーター", role: "supervisor", expiresInSeconds: 28_800 }, new Date(), null)).loginToken
