@@ -1,5 +1,6 @@
 import type { ServerType } from "@hono/node-server";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import { Server as NetServer, type Socket } from "node:net";
 import { ConfigError } from "./config";
 
 /** How long a shutdown lets requests in flight finish before it cuts them (SHUTDOWN_TIMEOUT_MS). */
@@ -13,41 +14,65 @@ export function shutdownTimeoutMs(value: string | undefined): number {
   return ms;
 }
 
+/**
+ * How long a connection must have been idle before a drain closes it (see `drain`): a keep-alive
+ * client in a loop sends its next request within a millisecond of its answer, and closing the
+ * connection in that moment resets the request (ECONNRESET, UND_ERR_SOCKET) where a 503 says
+ * "retry elsewhere"; Node's closeIdleConnections cannot tell, since an unread request looks idle.
+ */
+const IDLE_BEFORE_CLOSE_MS = 100;
+
 /** What a shutdown did with the requests in flight when it began: `drained` were answered in full, `cut` were closed at the deadline. `refused`: requests that arrived meanwhile (503). */
 export type DrainResult = { drained: number; cut: number; refused: number; ms: number };
 
 /**
  * Graceful shutdown of the Node server (SIGTERM, SIGINT): `fetch` wraps the app's, `attach` follows
- * the server's requests, `drain` stops serving.
+ * the server's connections and requests, `drain` stops serving.
  *
- * `drain(timeoutMs)` stops accepting connections and closes the idle keep-alive ones; requests in
- * flight (a slow upload, an export still streaming, a write waiting for its group's COMMIT and sync)
- * go on until they are answered, each then closing its connection (`Connection: close`). A request
- * that arrives meanwhile on a connection still open is answered 503 with `Connection: close` and
- * `Retry-After: 1` at once, so a load balancer or a client retries elsewhere; `GET /health` answers
- * 503 `{"status":"draining"}` so a load balancer stops sending. After `timeoutMs` the requests still
- * running are cut (their sockets destroyed). Resolves once no connection is left.
+ * `drain(timeoutMs)` stops accepting connections. Requests in flight (a slow upload, an export
+ * still streaming, a write waiting for its group's COMMIT and sync) go on until they are answered,
+ * each then closing its connection (`Connection: close`). A request that arrives meanwhile on a
+ * connection still open is answered 503 with `Connection: close` and `Retry-After: 1` at once, so a
+ * load balancer or a client retries elsewhere; `GET /health` answers 503 `{"status":"draining"}`.
+ * Connections with no request are closed once idle for IDLE_BEFORE_CLOSE_MS. After `timeoutMs`
+ * whatever still runs is cut (its socket destroyed). Resolves once no connection is left.
  */
 export function gracefulServing(fetch: (request: Request) => Response | Promise<Response>) {
   let draining = false;
   let server: Server | undefined;
+  /** Each open connection: its requests running, and since when it has had none. */
+  const sockets = new Map<Socket, { requests: number; idleSince: number }>();
   const running = new Set<ServerResponse>();
-  /** The requests in flight when the drain began, and how each ended. */
+  /** The requests in flight when the drain began. */
   const held = new Set<ServerResponse>();
   let drained = 0;
   let refused = 0;
-  let settle: (() => void) | undefined;
+  let allClosed: (() => void) | undefined;
 
-  const onRequest = (_req: IncomingMessage, res: ServerResponse) => {
+  const onConnection = (socket: Socket) => {
+    sockets.set(socket, { requests: 0, idleSince: performance.now() });
+    socket.once("close", () => {
+      sockets.delete(socket);
+      if (draining && sockets.size === 0) allClosed?.();
+    });
+  };
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    const conn = sockets.get(req.socket);
+    if (conn) conn.requests++;
     running.add(res);
     res.once("close", () => {
       running.delete(res);
+      if (conn) {
+        conn.requests--;
+        conn.idleSince = performance.now();
+      }
       if (held.delete(res) && res.writableFinished) drained++;
-      if (!draining) return;
-      // Its connection is idle now, unless a next request already came on it (answered 503).
-      server?.closeIdleConnections();
-      if (running.size === 0) settle?.();
     });
+  };
+  /** Closes the connections idle long enough (see IDLE_BEFORE_CLOSE_MS). */
+  const sweep = () => {
+    const now = performance.now();
+    for (const [socket, conn] of sockets) if (conn.requests === 0 && now - conn.idleSince >= IDLE_BEFORE_CLOSE_MS) socket.destroy();
   };
 
   return {
@@ -62,9 +87,10 @@ export function gracefulServing(fetch: (request: Request) => Response | Promise<
         { status: 503, headers: { ...headers, "content-type": "application/problem+json; charset=utf-8" } },
       );
     },
-    /** Follows `server`'s requests (before the app sees them). */
+    /** Follows `server`'s connections and requests (before the app sees them). */
     attach(s: ServerType) {
       server = s as Server;
+      server.prependListener("connection", onConnection);
       server.prependListener("request", onRequest);
     },
     draining: () => draining,
@@ -77,19 +103,22 @@ export function gracefulServing(fetch: (request: Request) => Response | Promise<
         if (!res.headersSent) res.setHeader("connection", "close");
       }
       const inFlight = held.size;
-      const closed = new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-      server?.closeIdleConnections();
-      if (running.size > 0) {
-        let timer: NodeJS.Timeout | undefined;
-        await new Promise<void>((resolve) => {
-          settle = resolve;
-          timer = setTimeout(resolve, timeoutMs);
-        });
-        clearTimeout(timer);
-      }
+      // Stops accepting only: http.Server#close would also close every idle connection at once,
+      // resetting requests already sent on them and not yet read (see IDLE_BEFORE_CLOSE_MS).
+      const closed = new Promise<void>((resolve) => (server ? NetServer.prototype.close.call(server, () => resolve()) : resolve()));
+      const sweeping = setInterval(sweep, IDLE_BEFORE_CLOSE_MS / 4);
+      let timer: NodeJS.Timeout | undefined;
+      await new Promise<void>((resolve) => {
+        allClosed = resolve;
+        timer = setTimeout(resolve, timeoutMs);
+        if (sockets.size === 0) resolve();
+      });
+      clearTimeout(timer);
+      clearInterval(sweeping);
       const cut = inFlight - drained;
       // What is still running is cut: its client sees the connection close.
       server?.closeAllConnections();
+      for (const socket of sockets.keys()) socket.destroy();
       await closed;
       return { drained, cut: Math.max(0, cut), refused, ms: Math.round(performance.now() - started) };
     },
