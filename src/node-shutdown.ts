@@ -27,7 +27,7 @@ export type DrainResult = { drained: number; cut: number; refused: number; ms: n
 
 /**
  * Graceful shutdown of the Node server (SIGTERM, SIGINT): `fetch` wraps the app's, `attach` follows
- * the server's connections and requests, `drain` stops serving.
+ * the server's connections, `drain` stops serving.
  *
  * `drain(timeoutMs)` stops accepting connections. Requests in flight (a slow upload, an export
  * still streaming, a write waiting for its group's COMMIT and sync) go on until they are answered,
@@ -40,9 +40,13 @@ export type DrainResult = { drained: number; cut: number; refused: number; ms: n
 export function gracefulServing(fetch: (request: Request) => Response | Promise<Response>) {
   let draining = false;
   let server: Server | undefined;
-  /** Each open connection: its requests running, and since when it has had none. */
+  /**
+   * Each open connection; while draining, its requests running and since when it has had none.
+   * Until the drain only connections are followed (one entry each, kept across its keep-alive
+   * requests), so serving costs nothing per request: the requests in flight are found when the
+   * drain begins, as each connection's current response.
+   */
   const sockets = new Map<Socket, { requests: number; idleSince: number }>();
-  const running = new Set<ServerResponse>();
   /** The requests in flight when the drain began. */
   const held = new Set<ServerResponse>();
   let drained = 0;
@@ -56,12 +60,11 @@ export function gracefulServing(fetch: (request: Request) => Response | Promise<
       if (draining && sockets.size === 0) allClosed?.();
     });
   };
-  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
-    const conn = sockets.get(req.socket);
+  /** Follows a response while draining: its connection is busy until it closes. */
+  const follow = (socket: Socket, res: ServerResponse) => {
+    const conn = sockets.get(socket);
     if (conn) conn.requests++;
-    running.add(res);
     res.once("close", () => {
-      running.delete(res);
       if (conn) {
         conn.requests--;
         conn.idleSince = performance.now();
@@ -69,6 +72,7 @@ export function gracefulServing(fetch: (request: Request) => Response | Promise<
       if (held.delete(res) && res.writableFinished) drained++;
     });
   };
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => follow(req.socket, res);
   /** Closes the connections idle long enough (see IDLE_BEFORE_CLOSE_MS). */
   const sweep = () => {
     const now = performance.now();
@@ -87,18 +91,23 @@ export function gracefulServing(fetch: (request: Request) => Response | Promise<
         { status: 503, headers: { ...headers, "content-type": "application/problem+json; charset=utf-8" } },
       );
     },
-    /** Follows `server`'s connections and requests (before the app sees them). */
+    /** Follows `server`'s connections. */
     attach(s: ServerType) {
       server = s as Server;
       server.prependListener("connection", onConnection);
-      server.prependListener("request", onRequest);
     },
     draining: () => draining,
     async drain(timeoutMs: number): Promise<DrainResult> {
       const started = performance.now();
       draining = true;
-      for (const res of running) {
+      server?.prependListener("request", onRequest);
+      for (const [socket, conn] of sockets) {
+        // Node's response being written on this connection (http_server assignSocket); none when idle.
+        const res = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
+        conn.idleSince = started;
+        if (!res || res.writableFinished) continue;
         held.add(res);
+        follow(socket, res);
         // Answered later: its connection closes after it, not left idle.
         if (!res.headersSent) res.setHeader("connection", "close");
       }
