@@ -1,4 +1,5 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { sql } from "drizzle-orm";
 import { databaseFailure, describeCauses, type Database, type WriteFailure } from "../db/client";
 import { MIGRATIONS, pendingMigrations } from "../db/migrations";
 import type { AppEnv } from "../platform/env";
@@ -36,11 +37,27 @@ function writesFailing(w: WriteFailure): ApiError {
   return new ApiError(
     "database_unavailable",
     {
-      en: `Writes are failing (${w.kind}): ${what.en}, since ${w.since}, last at ${w.at}. Reads may still work; this clears once a write succeeds (the server's log says why).`,
-      ja: `書き込みが失敗しています（${w.kind}）：${what.ja}。${w.since} から、最後は ${w.at}。読み取りはできる場合があります。書き込みが成功すると解消します（理由はサーバーのログにあります）。`,
+      en: `Writes are failing (${w.kind}): ${what.en}, since ${w.since}, last at ${w.at}. Reads may still work; this clears once a write succeeds (each /health tries one; the server's log says why).`,
+      ja: `書き込みが失敗しています（${w.kind}）：${what.ja}。${w.since} から、最後は ${w.at}。読み取りはできる場合があります。書き込みが成功すると解消します（/health のたびに1件試します。理由はサーバーのログにあります）。`,
     },
     { retryAfterSeconds: DATABASE_RETRY_AFTER_S },
   );
+}
+
+/**
+ * One small real write while writes are failing (the database header's `user_version`, set to
+ * what it is: a page written, committed and synced), so /health recovers when the disk does
+ * without waiting for traffic a load balancer no longer sends. Its failure is kept as any write's.
+ */
+async function probeWrite(db: Database): Promise<void> {
+  try {
+    await db.write(async (tx) => {
+      const [row] = await tx.all<{ user_version: number }>(sql.raw("PRAGMA user_version"));
+      await tx.run(sql.raw(`PRAGMA user_version = ${Number(row?.user_version ?? 0)}`));
+    });
+  } catch {
+    // Kept by the write queue (Database.writesFailing); the answer says it.
+  }
 }
 
 const FailingStep = z
@@ -98,8 +115,11 @@ export function metaRouter(openapi: () => Uint8Array<ArrayBuffer>, docs: DocsOpt
           );
         }
         const services = c.get("services");
-        const writes = services.db.writesFailing();
-        if (writes) throw writesFailing(writes);
+        if (services.db.writesFailing()) {
+          await probeWrite(services.db);
+          const still = services.db.writesFailing();
+          if (still) throw writesFailing(still);
+        }
         const failing = services.maintenanceFailing?.() ?? [];
         return c.json({ status: "ok" as const, database: "ok" as const, time: services.now().toISOString(), ...(failing.length > 0 ? { maintenance: { failing } } : {}) }, 200);
       },
