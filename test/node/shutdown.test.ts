@@ -29,8 +29,9 @@ function raw(port: number): Promise<Raw> {
     const ended = new Promise<void>((r) => socket.once("close", () => r()));
   });
 }
+/** Turns of 5 ms until `check` holds (up to 20 s: a busy machine starts the server slowly). */
 const until = async (check: () => boolean) => {
-  for (let i = 0; i < 400 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
+  for (const end = Date.now() + 20_000; Date.now() < end && !check(); ) await new Promise((r) => setTimeout(r, 5));
   expect(check()).toBe(true);
 };
 
@@ -124,7 +125,7 @@ describe("npm start's server (dist/server/node.js) on SIGTERM", () => {
       });
     });
 
-  it("answers a slow upload under way, then logs, closes and exits 0; the write is in the file", async () => {
+  it("answers a slow upload under way, then logs, closes and exits 0; the write is in the file; a second signal exits at once", async () => {
     expect(existsSync(bundle), "npm run build first").toBe(true);
     const dir = mkdtempSync(join(tmpdir(), "tsuzuku-shutdown-"));
     try {
@@ -143,15 +144,16 @@ describe("npm start's server (dist/server/node.js) on SIGTERM", () => {
 
       const body = Buffer.from(JSON.stringify(customerBody()));
       const upload = await raw(port);
-      upload.socket.write(`PUT /v1/customers/C-SHUT-1 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${DEMO_API_KEY}\r\nContent-Type: application/json\r\nIdempotency-Key: shut-1\r\nContent-Length: ${body.length}\r\n\r\n`);
+      // `Expect: 100-continue`: the server's "100 Continue" says it has read the headers (the request is in flight).
+      upload.socket.write(`PUT /v1/customers/C-SHUT-1 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${DEMO_API_KEY}\r\nContent-Type: application/json\r\nIdempotency-Key: shut-1\r\nExpect: 100-continue\r\nContent-Length: ${body.length}\r\n\r\n`);
+      await until(() => upload.text().startsWith("HTTP/1.1 100 Continue"));
       upload.socket.write(body.subarray(0, 10));
-      await new Promise((r) => setTimeout(r, 100));
       child.kill("SIGTERM");
       // Still serving what it had: the rest of the body arrives a moment later.
       await new Promise((r) => setTimeout(r, 300));
       upload.socket.write(body.subarray(10));
       await upload.ended;
-      expect(upload.text(), out).toMatch(/^HTTP\/1\.1 201 /);
+      expect(upload.text(), out).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 201 /);
       expect(upload.text()).toMatch(/connection: close/i);
       expect(await exited, out).toBe(0);
       expect(out).toContain("SIGTERM: shutting down");
@@ -161,6 +163,24 @@ describe("npm start's server (dist/server/node.js) on SIGTERM", () => {
       const row = await after.client.execute("SELECT count(*) AS n FROM customers WHERE id = 'C-SHUT-1'");
       after.client.close();
       expect(row.rows[0]!.n).toBe(1);
+
+      // A second signal while a request holds the drain: the process exits at once, status 1.
+      const again = spawn(process.execPath, [bundle], { cwd: root, env: { ...process.env, HOST: "127.0.0.1", PORT: String(port), DATABASE_URL: url, SEED_DEMO: "0" } });
+      let said = "";
+      again.stdout.on("data", (d: Buffer) => (said += d.toString()));
+      again.stderr.on("data", (d: Buffer) => (said += d.toString()));
+      const ended = new Promise<number | null>((r) => again.once("close", (code) => r(code)));
+      await until(() => said.includes("Tsuzuku API on"));
+      const stuck = await raw(port);
+      stuck.socket.write(`PUT /v1/customers/C-SHUT-2 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${DEMO_API_KEY}\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: ${body.length}\r\n\r\n`);
+      await until(() => stuck.text().startsWith("HTTP/1.1 100 Continue"));
+      again.kill("SIGTERM");
+      await until(() => said.includes("SIGTERM: shutting down"));
+      const second = performance.now();
+      again.kill("SIGTERM");
+      expect(await ended).toBe(1);
+      expect(performance.now() - second).toBeLessThan(2_000);
+      expect(said).toContain("SIGTERM again: exiting now");
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
