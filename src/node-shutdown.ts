@@ -1,7 +1,10 @@
 import type { ServerType } from "@hono/node-server";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { Server as NetServer, type Socket } from "node:net";
+import type { Context } from "hono";
 import { ConfigError } from "./config";
+import { problemHeaders } from "./platform/errors";
+import { requestedLanguage, type Localized } from "./platform/language";
 
 /** How long a shutdown lets requests in flight finish before it cuts them (SHUTDOWN_TIMEOUT_MS). */
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
@@ -21,6 +24,15 @@ export function shutdownTimeoutMs(value: string | undefined): number {
  * "retry elsewhere"; Node's closeIdleConnections cannot tell, since an unread request looks idle.
  */
 const IDLE_BEFORE_CLOSE_MS = 100;
+
+/** The problem a request gets while the server drains (no code of the API's: no operation ran). */
+const SHUTTING_DOWN: { title: Localized; detail: Localized } = {
+  title: { en: "Service Unavailable", ja: "サービスを一時的に利用できません" },
+  detail: {
+    en: "This server is shutting down: retry the request (another instance answers it). Nothing was done.",
+    ja: "このサーバーは停止処理中です。リクエストを再送してください（別のサーバーが応答します）。何も変更されていません。",
+  },
+};
 
 /** What a shutdown did with the requests in flight when it began: `drained` were answered in full, `cut` were closed at the deadline. `refused`: requests that arrived meanwhile (503). */
 export type DrainResult = { drained: number; cut: number; refused: number; ms: number };
@@ -86,10 +98,12 @@ export function gracefulServing(fetch: (request: Request) => Response | Promise<
       refused++;
       const headers = { connection: "close", "retry-after": "1", "cache-control": "no-store" };
       if (new URL(request.url).pathname === "/health") return Response.json({ status: "draining" }, { status: 503, headers });
-      return new Response(
-        JSON.stringify({ type: "about:blank", title: "Service Unavailable", status: 503, detail: "This server is shutting down: retry the request (another instance answers it). Nothing was done." }),
-        { status: 503, headers: { ...headers, "content-type": "application/problem+json; charset=utf-8" } },
-      );
+      // Accept-Language as the app reads it (platform/language), from the bare request.
+      const lang = requestedLanguage({ req: { header: (name: string) => request.headers.get(name) ?? undefined } } as unknown as Context) ?? "en";
+      return new Response(JSON.stringify({ type: "about:blank", title: SHUTTING_DOWN.title[lang], status: 503, detail: SHUTTING_DOWN.detail[lang] }), {
+        status: 503,
+        headers: { ...headers, ...problemHeaders(lang) },
+      });
     },
     /** Follows `server`'s connections. */
     attach(s: ServerType) {

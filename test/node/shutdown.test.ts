@@ -82,6 +82,10 @@ describe("a graceful shutdown", () => {
     const other = await serving.fetch(new Request("http://x/v1/customers/C-1"));
     expect(other.status).toBe(503);
     expect(other.headers.get("retry-after")).toBe("1");
+    expect(other.headers.get("content-type")).toContain("application/problem+json");
+    const ja = await serving.fetch(new Request("http://x/v1/customers/C-1", { headers: { "accept-language": "ja-JP,ja;q=0.9" } }));
+    expect(((await ja.json()) as { detail: string }).detail).toContain("停止処理中");
+    expect(ja.headers.get("content-language")).toBe("ja");
 
     // The upload's client sends the rest of its body; the write's commit finishes.
     upload.socket.write("67890");
@@ -92,7 +96,7 @@ describe("a graceful shutdown", () => {
     expect(upload.text()).toContain("got 10 bytes");
     expect(write.text()).toMatch(/^HTTP\/1\.1 200 /);
     expect(write.text()).toContain("written");
-    expect(await drain).toMatchObject({ drained: 2, cut: 0, refused: 2 });
+    expect(await drain).toMatchObject({ drained: 2, cut: 0, refused: 3 });
   });
 
   it("cuts what is still running at the timeout, and says how many", async () => {
