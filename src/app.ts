@@ -1,6 +1,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { requestId } from "hono/request-id";
+import { accessLog } from "./platform/access-log";
 import { customersRouter } from "./customers/routes";
 import { EventInput } from "./events/schemas";
 import { eventsRouter } from "./events/routes";
@@ -107,10 +108,12 @@ export const OPENAPI_INFO: Parameters<OpenAPIHono["getOpenAPI31Document"]>[0] = 
  * The whole API as one Hono app. `services` resolves the database and clock per request: Node
  * hands the same ones every time; the Worker builds them from its bindings.
  */
-export function createApp(services: (c: Context<AppEnv>) => Services, options: { docs?: DocsOptions } = {}) {
+export function createApp(services: (c: Context<AppEnv>) => Services, options: { docs?: DocsOptions; accessLog?: (line: string) => void } = {}) {
   const app = new OpenAPIHono<AppEnv>();
 
   app.use(requestId({ headerName: "X-Request-Id" }));
+  // One JSON line per request (platform/access-log; Node's ACCESS_LOG=on). Off: no layer at all.
+  if (options.accessLog) app.use(accessLog(options.accessLog));
   // Plain (not async) where nothing follows `next()`: each async layer adds a frame and a promise to every request.
   app.use((c, next) => {
     c.set("services", services(c));

@@ -18,6 +18,8 @@ import { collectStartupGarbage, listen } from "./node-server";
 import { startReadWorker } from "./platform/off-thread-node";
 import { nodeWebhookFetch } from "./webhooks/node-fetch";
 import { encryptStoredWebhookSecrets } from "./webhooks/secret";
+import { gracefulServing, shutDown, shutdownTimeoutMs } from "./node-shutdown";
+import { logErrorsAsJson, logSettings } from "./platform/log-format";
 
 /** Node entry point: configuration, database and the HTTP server. Everything else is the app's. */
 
@@ -81,14 +83,23 @@ const services = {
 };
 // Signing secrets stored before they were encrypted at rest: encrypted now (needs SECRETS_KEY, so not in SQL).
 await encryptStoredWebhookSecrets(db, services.secretsKey);
-const app = createApp(() => services, { docs: { viewer: nodeDocsViewer(), gzipOpenapi: true, demoApiKey: demo?.apiKey } });
+// ACCESS_LOG and LOG_FORMAT (platform/log-format): a request log and errors as JSON lines.
+const logs = logSettings(process.env);
+if (logs.json) logErrorsAsJson();
+const app = createApp(() => services, {
+  docs: { viewer: nodeDocsViewer(), gzipOpenapi: true, demoApiKey: demo?.apiKey },
+  accessLog: logs.accessLog ? (line) => void process.stdout.write(line + "\n") : undefined,
+});
 // A ready console URL for the demo shop (one-time; /demo/console mints a fresh one any time).
 const consoleLogin = demo
   ? (await createConsoleSession(new TenantStore(db, DEMO_TENANT_ID), { operatorId: "demo-operator", operatorName: "デモ オペレーター", role: "supervisor", expiresInSeconds: 28_800 }, new Date(), null)).loginToken
   : null;
 // Startup's garbage collected now, not on the first requests' clock.
 collectStartupGarbage();
-const server = listen(app.fetch, { ...config, port: config.port, hostname: config.host }, (info) => {
+// SIGTERM drains the requests in flight before the process exits (node-shutdown.ts).
+const shutdownTimeout = shutdownTimeoutMs(process.env.SHUTDOWN_TIMEOUT_MS);
+const serving = gracefulServing(app.fetch);
+const server = listen(serving.fetch, { ...config, port: config.port, hostname: config.host }, (info) => {
   const base = `http://${info.address === "::1" ? "[::1]" : info.address}:${info.port}`;
   console.log(`Tsuzuku API on ${base}  (database ${config.databaseUrl})`);
   console.log(`  Docs:     ${base}/docs`);
@@ -97,6 +108,8 @@ const server = listen(app.fetch, { ...config, port: config.port, hostname: confi
   if (noShopYet) console.log(`  No shop yet: npm run --silent tenant:create -- --name "続くショップ" --scopes read,write,admin  (with this DATABASE_URL; prints the shop's API key once)`);
   if (consoleLogin) console.log(`  Console:  ${base}/console/login?token=${consoleLogin}  (once; ${base}/demo/console opens a fresh one)`);
 });
+
+serving.attach(server);
 
 // A port in use is a setup problem, not a crash: say which port and how to choose another.
 server.on("error", (err: NodeJS.ErrnoException) => {
@@ -112,11 +125,27 @@ server.on("error", (err: NodeJS.ErrnoException) => {
 // Webhook delivery, automatic resumes, re-scoring, win-back dates: in this process, in slices.
 const maintenance = startMaintenance({ db, secretsKey: services.secretsKey, fetch: services.webhookFetch, allowLoopbackWebhooks: services.allowLoopbackWebhooks }, { faults: maintenanceFaults });
 
+// A graceful shutdown (node-shutdown.ts); a second signal meanwhile exits at once.
+let stopping = false;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, async () => {
-    server.close();
-    await maintenance.stop();
-    db.client.close();
-    process.exit(0);
+  process.on(signal, () => {
+    if (stopping) {
+      console.error(`${signal} again: exiting now, without waiting for the shutdown`);
+      process.exit(1);
+    }
+    stopping = true;
+    void shutDown(signal, serving, shutdownTimeout, {
+      stopMaintenance: () => maintenance.stop(),
+      close: async () => {
+        db.client.close();
+        await services.offThread?.close();
+      },
+    }).then(
+      () => process.exit(0),
+      (err: unknown) => {
+        console.error("The shutdown failed:", err);
+        process.exit(1);
+      },
+    );
   });
 }

@@ -47,7 +47,47 @@ export type Database = {
    * work (a bulk sync's 1,000 rows; maintenance). Absent where statements are network I/O.
    */
   turn?: () => Promise<void>;
+  /**
+   * While writes fail for the disk's sake (`disk`, `unconfirmed`: see DatabaseFailure), the last
+   * such failure: its kind, when they began failing (`since`) and the latest (`at`), UTC ISO;
+   * null again once a write is committed and confirmed. GET /health answers 503 meanwhile.
+   */
+  writesFailing(): WriteFailure | null;
 };
+
+/** See `Database.writesFailing`. */
+export type WriteFailure = { kind: "disk" | "unconfirmed"; since: string; at: string };
+
+/**
+ * A COMMIT that went through (the transaction is in the database: this process's readers see it)
+ * but whose sync of the write-ahead log failed: whether the disk keeps it is unknown, and a power
+ * cut may lose it. Its writers are failed with this (db/wal-sync.ts); `cause` is the sync's error.
+ */
+export class UnconfirmedCommit extends Error {
+  constructor(cause: unknown) {
+    super("The transaction was committed, but the disk did not confirm it (fdatasync of the write-ahead log failed): it is in the database and may be lost if the machine stops before the disk writes it.", { cause });
+    this.name = "UnconfirmedCommit";
+  }
+}
+
+/** Follows whether writes are failing for the disk's sake (Database.writesFailing). */
+function writeHealth(now: () => Date = () => new Date()) {
+  let failing: WriteFailure | null = null;
+  return {
+    failing: () => failing,
+    /** A write failed with `error`: kept when it is the disk's failure. */
+    failed(error: unknown) {
+      const kind = databaseFailure(error);
+      if (kind !== "disk" && kind !== "unconfirmed") return;
+      const at = now().toISOString();
+      failing = { kind, since: failing?.since ?? at, at };
+    },
+    /** A write was committed and, where that is this process's job, synced. */
+    ok() {
+      failing = null;
+    },
+  };
+}
 
 /** How `TenantStore` runs a built statement inside a write (see `Database.inWrite`). */
 export type WriteStatements = {
@@ -83,11 +123,13 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 export function createDatabase(client: Client, reads?: Pick<Database, "readRows" | "readFirst">, group?: GroupCommit, inWrite?: WriteStatements): Database {
   const orm = drizzle(client, { schema });
+  const health = writeHealth();
   return {
     orm,
     client,
     inWrite,
-    write: group ? groupedWrites(orm, group) : serialWrites(orm),
+    write: group ? groupedWrites(orm, group, health) : serialWrites(orm, health),
+    writesFailing: health.failing,
     readRows: reads?.readRows ?? (async (sql, args) => (await client.execute({ sql, args })).rows),
     readFirst:
       reads?.readFirst ??
@@ -99,10 +141,11 @@ export function createDatabase(client: Client, reads?: Pick<Database, "readRows"
 }
 
 /** One transaction per write, one after the other (a libSQL server; the Worker). */
-function serialWrites(orm: Orm): Database["write"] {
+function serialWrites(orm: Orm, health: ReturnType<typeof writeHealth>): Database["write"] {
   let queue: Promise<unknown> = Promise.resolve();
   return <T>(fn: (tx: Tx) => Promise<T>): Promise<T> => {
     const run = queue.then(() => orm.transaction(fn));
+    run.then(health.ok, health.failed);
     // The queue continues whether this write succeeded or not.
     queue = run.catch(() => undefined);
     return run;
@@ -110,7 +153,7 @@ function serialWrites(orm: Orm): Database["write"] {
 }
 
 /** Writes queued while a transaction runs share the next one (see `GroupCommit`). */
-function groupedWrites(orm: Orm, { maxWrites = 32, maxMs = 4, pause, durable }: GroupCommit): Database["write"] {
+function groupedWrites(orm: Orm, { maxWrites = 32, maxMs = 4, pause, durable }: GroupCommit, health: ReturnType<typeof writeHealth>): Database["write"] {
   const pending: Queued[] = [];
   let draining = false;
   // Groups are answered in the order they committed, each once its sync is done (see `durable`).
@@ -183,14 +226,20 @@ function groupedWrites(orm: Orm, { maxWrites = 32, maxMs = 4, pause, durable }: 
         else if (failed !== null) item.reject(failed);
         else item.resolve(outcome!.value);
       });
+    if (committed !== null) health.failed(committed);
+    else if (!durable) health.ok();
     if (!durable) return settle(committed);
     if (committed !== null) {
       answered = answered.then(() => settle(committed));
       return;
     }
     const synced = durable().then(
-      () => null,
-      (error: unknown) => new Error("The write was committed, but the disk did not confirm it (fdatasync of the write-ahead log failed); it may be lost.", { cause: error }),
+      () => (health.ok(), null),
+      (error: unknown) => {
+        const unconfirmed = new UnconfirmedCommit(error);
+        health.failed(unconfirmed);
+        return unconfirmed;
+      },
     );
     answered = answered.then(() => synced).then(settle);
   };
@@ -241,11 +290,18 @@ export function fetchWithTimeout(ms: number, base: typeof fetch = fetch): typeof
  * `timeout`, it did not answer within the call's time (see fetchWithTimeout); `unreachable`, the
  * connection was refused, reset or lost, or the server answered with a 5xx; `credentials`, it
  * answered 401 or 403 (DATABASE_AUTH_TOKEN missing, wrong or expired). Null for everything else:
- * a failed statement, the embedded file's own errors (SQLITE_BUSY, SQLITE_FULL…), a bug.
+ * For the embedded file: `disk`, the file refused the write (SQLITE_IOERR, SQLITE_READONLY,
+ * SQLITE_CANTOPEN, SQLITE_FULL: a failing, read-only or full disk; the transaction rolled back and
+ * nothing was written); `unconfirmed`, the COMMIT went through but its sync failed
+ * (UnconfirmedCommit: written, maybe not kept). Null for everything else: a failed statement, a
+ * constraint, SQLITE_BUSY, a bug.
  * The one place that decides what a database failure is: app.ts answers these 503
  * `database_unavailable`, /health says which.
  */
-export type DatabaseFailure = "timeout" | "unreachable" | "credentials";
+export type DatabaseFailure = "timeout" | "unreachable" | "credentials" | "disk" | "unconfirmed";
+
+/** SQLite's result codes (and their extended codes) for a disk that cannot take a write. */
+const DISK_CODES = /^SQLITE_(IOERR|READONLY|CANTOPEN|FULL)/;
 
 /** Error codes of Node's sockets (and undici's) that mean the server could not be reached. */
 const UNREACHABLE_CODES = new Set([
@@ -270,7 +326,9 @@ export function databaseFailure(err: unknown): DatabaseFailure | null {
   let found: DatabaseFailure | null = null;
   someCause(err, (e) => {
     const { name, code, status, message } = e as { name?: unknown; code?: unknown; status?: unknown; message?: unknown };
-    if (name === "TimeoutError") found = "timeout";
+    if (e instanceof UnconfirmedCommit) found = "unconfirmed";
+    else if (typeof code === "string" && DISK_CODES.test(code)) found = "disk";
+    else if (name === "TimeoutError") found = "timeout";
     // The libSQL client's HttpServerError: the server (or a proxy before it) answered this status.
     else if (name === "HttpServerError" && typeof status === "number") found = status === 401 || status === 403 ? "credentials" : status >= 500 ? "unreachable" : null;
     else if (typeof code === "string" && UNREACHABLE_CODES.has(code)) found = "unreachable";

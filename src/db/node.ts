@@ -58,10 +58,12 @@ export async function openDatabase(url: string, authToken?: string, options: { c
   const reader = statementCache(path);
   const inWrite = writeStatements();
   const checkpoints = options.checkpoints !== false ? startCheckpoints(path) : null;
-  const group: GroupCommit = { pause: checkpoints ? checkpoints.pause : undefined, durable: walSync(`${resolve(path)}-wal`) };
+  const durable = walSync(`${resolve(path)}-wal`);
+  const group: GroupCommit = { pause: checkpoints ? checkpoints.pause : undefined, durable };
   const close = client.close.bind(client);
   client.close = () => {
     reader.close();
+    durable.close();
     close();
     checkpoints?.close();
   };

@@ -1,4 +1,4 @@
-import { open } from "node:fs/promises";
+import { open, type FileHandle } from "node:fs/promises";
 
 /**
  * Makes the embedded file's commits durable off the event loop (Node).
@@ -23,10 +23,16 @@ import { open } from "node:fs/promises";
  * answered; if the machine loses power in that window, the write is lost and was never confirmed.
  * A process that stops (crash, kill) loses nothing: the frames are in the OS's page cache.
  *
- * The log is opened for each sync, so a log deleted and created again (the last connection closed)
- * is never the wrong file. `fdatasync` failing rejects: the commit's fate on disk is then unknown.
+ * The log is opened once and kept open, as SQLite keeps its own descriptor: opening it for each
+ * sync made a sync fail (EACCES) when the file or its directory became read-only while the server
+ * ran, although SQLite's COMMIT, through the descriptor it already held, had written the frames —
+ * every write then failed after committing. The log is not deleted while this process holds its
+ * connections (SQLite deletes it when the last one closes; a reset after a checkpoint reuses the
+ * same file), so the descriptor stays the right file; after a failed sync it is closed and the
+ * next sync opens the log afresh. `fdatasync` failing rejects: the commit's fate on disk is then
+ * unknown (db/client: UnconfirmedCommit).
  */
-export function walSync(walPath: string, fdatasync: (path: string) => Promise<void> = syncFile): () => Promise<void> {
+export function walSync(walPath: string, fdatasync: ((path: string) => Promise<void>) & { close?: () => void } = syncFile()): (() => Promise<void>) & { close(): void } {
   let running: Promise<void> | null = null;
   let waiting: Promise<void> | null = null;
   const start = (): Promise<void> => {
@@ -38,7 +44,7 @@ export function walSync(walPath: string, fdatasync: (path: string) => Promise<vo
     run.then(done, done);
     return run;
   };
-  return () => {
+  const sync = () => {
     if (waiting) return waiting;
     if (!running) return start();
     waiting = running.then(
@@ -50,13 +56,27 @@ export function walSync(walPath: string, fdatasync: (path: string) => Promise<vo
     });
     return waiting;
   };
+  /** Closes the kept descriptor (the database's close): a sync after it opens the log again. */
+  return Object.assign(sync, { close: () => fdatasync.close?.() });
 }
 
-async function syncFile(path: string): Promise<void> {
-  const file = await open(path, "r+");
-  try {
-    await file.datasync();
-  } finally {
-    await file.close();
-  }
+/** `fdatasync` of the log through one descriptor kept open (see walSync); a failure closes it so the next sync opens the file again. */
+function syncFile(): ((path: string) => Promise<void>) & { close(): void } {
+  let file: Promise<FileHandle> | null = null;
+  const close = () => {
+    const held = file;
+    file = null;
+    void held?.then((f) => f.close()).catch(() => {});
+  };
+  return Object.assign(async (path: string) => {
+    file ??= open(path, "r+");
+    const opened = file;
+    try {
+      await (await opened).datasync();
+    } catch (e) {
+      if (file === opened) file = null;
+      void opened.then((f) => f.close()).catch(() => {});
+      throw e;
+    }
+  }, { close });
 }

@@ -1,5 +1,6 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { databaseFailure, describeCauses, type Database } from "../db/client";
+import { sql } from "drizzle-orm";
+import { databaseFailure, describeCauses, type Database, type WriteFailure } from "../db/client";
 import { MIGRATIONS, pendingMigrations } from "../db/migrations";
 import type { AppEnv } from "../platform/env";
 import { ApiError, DATABASE_FIX_RETRY_AFTER_S, DATABASE_RETRY_AFTER_S, databaseUnavailable } from "../platform/errors";
@@ -21,6 +22,41 @@ async function pendingOrUnavailable(db: Database): Promise<number> {
     // Anything else (the embedded file's own errors): the log has it, the answer says only that it failed.
     console.error(`GET /health: the database query failed: ${describeCauses(e)}`);
     throw new ApiError("database_unavailable", { en: "The database failed the health check's query (the server's log says why).", ja: "データベースがヘルスチェックのクエリに失敗しました（理由はサーバーのログにあります）。" }, { retryAfterSeconds: DATABASE_RETRY_AFTER_S });
+  }
+}
+
+/**
+ * 503 while writes fail for the disk's sake (db/client `Database.writesFailing`): reads may still
+ * work, so the query above passes, but the service cannot take changes. Until a write succeeds.
+ */
+function writesFailing(w: WriteFailure): ApiError {
+  const what =
+    w.kind === "disk"
+      ? { en: "the database file refuses writes (a failing, read-only or full disk)", ja: "データベースファイルが書き込みを受け付けません（ディスクの故障・読み取り専用・容量不足）" }
+      : { en: "the disk does not confirm the database's writes (fdatasync of the write-ahead log fails)", ja: "データベースの書き込みをディスクが確認できません（ログの fdatasync が失敗しています）" };
+  return new ApiError(
+    "database_unavailable",
+    {
+      en: `Writes are failing (${w.kind}): ${what.en}, since ${w.since}, last at ${w.at}. Reads may still work; this clears once a write succeeds (each /health tries one; the server's log says why).`,
+      ja: `書き込みが失敗しています（${w.kind}）：${what.ja}。${w.since} から、最後は ${w.at}。読み取りはできる場合があります。書き込みが成功すると解消します（/health のたびに1件試します。理由はサーバーのログにあります）。`,
+    },
+    { retryAfterSeconds: DATABASE_RETRY_AFTER_S },
+  );
+}
+
+/**
+ * One small real write while writes are failing (the database header's `user_version`, set to
+ * what it is: a page written, committed and synced), so /health recovers when the disk does
+ * without waiting for traffic a load balancer no longer sends. Its failure is kept as any write's.
+ */
+async function probeWrite(db: Database): Promise<void> {
+  try {
+    await db.write(async (tx) => {
+      const [row] = await tx.all<{ user_version: number }>(sql.raw("PRAGMA user_version"));
+      await tx.run(sql.raw(`PRAGMA user_version = ${Number(row?.user_version ?? 0)}`));
+    });
+  } catch {
+    // Kept by the write queue (Database.writesFailing); the answer says it.
   }
 }
 
@@ -62,7 +98,7 @@ export function metaRouter(openapi: () => Uint8Array<ArrayBuffer>, docs: DocsOpt
         tags: ["Meta"],
         summary: "Health check",
         description:
-          "Answers 200 when the service can query its database and the database holds every migration this build expects, 503 `database_unavailable` with `Retry-After` otherwise (the detail says which: the database could not be reached, did not answer in time, refused the service's credentials — check `DATABASE_AUTH_TOKEN` —, failed the query, or lacks how many migrations — run `npm run db:migrate` against that database). No API key needed, so a deploy pipeline or a load balancer can gate on it. `maintenance` appears only while a background step keeps failing.",
+          "Answers 200 when the service can query its database and the database holds every migration this build expects, 503 `database_unavailable` with `Retry-After` otherwise (the detail says which: the database could not be reached, did not answer in time, refused the service's credentials — check `DATABASE_AUTH_TOKEN` —, failed the query, lacks how many migrations — run `npm run db:migrate` against that database —, or, on the embedded file, writes are failing: the disk refuses them or does not confirm them, with the kind, since when and the latest, until a write succeeds). While `npm start`'s server shuts down (SIGTERM) it answers 503 `{\"status\":\"draining\"}` with `Connection: close`, so a load balancer stops sending. No API key needed, so a deploy pipeline or a load balancer can gate on it. `maintenance` appears only while a background step keeps failing.",
         security: [],
         responses: { 200: jsonResponse(Health, "Healthy", ["X-Request-Id"]), ...errorResponses(["database_unavailable"]) },
       }),
@@ -79,6 +115,11 @@ export function metaRouter(openapi: () => Uint8Array<ArrayBuffer>, docs: DocsOpt
           );
         }
         const services = c.get("services");
+        if (services.db.writesFailing()) {
+          await probeWrite(services.db);
+          const still = services.db.writesFailing();
+          if (still) throw writesFailing(still);
+        }
         const failing = services.maintenanceFailing?.() ?? [];
         return c.json({ status: "ok" as const, database: "ok" as const, time: services.now().toISOString(), ...(failing.length > 0 ? { maintenance: { failing } } : {}) }, 200);
       },

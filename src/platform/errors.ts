@@ -442,8 +442,8 @@ export const DATABASE_RETRY_AFTER_S = 5;
 export const DATABASE_FIX_RETRY_AFTER_S = 60;
 
 /**
- * The 503 `database_unavailable` for a database server's failure (db/client `databaseFailure`),
- * with `Retry-After`. The detail says which failure, never the server's own message (it may name
+ * The 503 `database_unavailable` for a database server's failure or the embedded file's disk
+ * failing (db/client `databaseFailure`), with `Retry-After`. The detail says which failure, never the server's own message (it may name
  * hosts) nor the token.
  */
 export function databaseUnavailable(failure: DatabaseFailure): ApiError {
@@ -460,6 +460,26 @@ export function databaseUnavailable(failure: DatabaseFailure): ApiError {
     );
   }
   const s = DATABASE_RETRY_AFTER_S;
+  if (failure === "disk") {
+    return new ApiError(
+      "database_unavailable",
+      {
+        en: `The database's disk refused the write (it is failing, read-only or full), so nothing was changed. Retry after ${s} s; ${idempotent.en}`,
+        ja: `データベースのディスクが書き込みを受け付けなかったため（故障・読み取り専用・容量不足）、何も変更されていません。${s}秒後に再試行してください。${idempotent.ja}`,
+      },
+      { retryAfterSeconds: s },
+    );
+  }
+  if (failure === "unconfirmed") {
+    return new ApiError(
+      "database_unavailable",
+      {
+        en: `The change was committed, but the database's disk did not confirm it was written: it may or may not be kept if the server's machine stops. Read it back before relying on it, or retry after ${s} s; ${idempotent.en}`,
+        ja: `変更はデータベースに反映されましたが、ディスクへの書き込みが確認できませんでした。サーバーのマシンが停止した場合、残らない可能性があります。結果を読み直して確認するか、${s}秒後に再試行してください。${idempotent.ja}`,
+      },
+      { retryAfterSeconds: s },
+    );
+  }
   return new ApiError(
     "database_unavailable",
     failure === "timeout"

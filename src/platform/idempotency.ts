@@ -7,7 +7,7 @@ import { principalTag } from "./auth";
 import { idempotencyKeys } from "../db/schema";
 import { canonicalJson, sha256Hex } from "./crypto";
 import type { AppEnv } from "./env";
-import { ApiError, type ErrorCode } from "./errors";
+import { ApiError, databaseUnavailable, type ErrorCode } from "./errors";
 import { prepared, preparedFind, type TenantStore } from "./tenancy";
 
 /** How long a stored answer is replayed (24 h): an older key runs its request afresh, and the retention job deletes it. */
@@ -317,7 +317,20 @@ async function claimed(c: Context<AppEnv>, next: () => Promise<void>): Promise<R
 
   // Claim the key in one write transaction; while another request holds it, wait and claim again
   // only if the holder let go.
-  const held = await answerHeld(await claim(), claim);
+  let held: Response | null;
+  try {
+    held = await answerHeld(await claim(), claim);
+  } catch (e) {
+    // The claim was committed but the disk did not confirm it (db/client UnconfirmedCommit): this
+    // request changed nothing else, so the claim must not hold the key — a retry in this process
+    // takes it over at once — and the answer says nothing was done.
+    if (claimedAt !== "" && databaseFailure(e) === "unconfirmed") {
+      rememberInterrupted(store.tenantId, key, claimedAt, Date.now());
+      console.error(`[${c.get("requestId")}] ${c.req.method} ${c.req.path}: the Idempotency-Key claim's write was not confirmed by the disk; the request was not run: ${describeCauses(e)}`);
+      throw databaseUnavailable("disk");
+    }
+    throw e;
+  }
   if (held) return held;
 
   let remembered = false;

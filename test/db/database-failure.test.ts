@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { databaseFailure, describeCauses } from "../../src/db/client";
+import { databaseFailure, describeCauses, UnconfirmedCommit } from "../../src/db/client";
 
 /** An error as the clients build them: a name, maybe a code or status, wrapping its cause. */
 function err(name: string, message: string, more: { code?: string; status?: number; cause?: unknown } = {}) {
@@ -21,6 +21,15 @@ describe("what a database failure is", () => {
     expect(databaseFailure(query(err("LibsqlError", "HRANA_WEBSOCKET_ERROR: WebSocket was closed with code 1006", { code: "HRANA_WEBSOCKET_ERROR" })))).toBe("unreachable");
     expect(databaseFailure(query(server(502)))).toBe("unreachable");
     expect(databaseFailure(server(503))).toBe("unreachable");
+  });
+
+  it("the embedded file's disk: a refused write is disk, a commit whose sync failed unconfirmed; a busy file or a constraint is neither", () => {
+    expect(databaseFailure(query(err("LibsqlError", "SQLITE_READONLY: attempt to write a readonly database", { code: "SQLITE_READONLY" })))).toBe("disk");
+    expect(databaseFailure(err("LibsqlError", "SQLITE_IOERR_WRITE: disk I/O error", { code: "SQLITE_IOERR_WRITE" }))).toBe("disk");
+    expect(databaseFailure(err("LibsqlError", "SQLITE_FULL: database or disk is full", { code: "SQLITE_FULL" }))).toBe("disk");
+    expect(databaseFailure(new UnconfirmedCommit(err("Error", "EIO: i/o error, fdatasync", { code: "EIO" })))).toBe("unconfirmed");
+    expect(databaseFailure(err("LibsqlError", "SQLITE_BUSY: database is locked", { code: "SQLITE_BUSY" }))).toBeNull();
+    expect(databaseFailure(err("LibsqlError", "SQLITE_CONSTRAINT: UNIQUE constraint failed", { code: "SQLITE_CONSTRAINT_UNIQUE" }))).toBeNull();
   });
 
   it("the server's 401 or 403: credentials", () => {

@@ -1,6 +1,6 @@
 import type { Client } from "@libsql/client";
 import { sql } from "drizzle-orm";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -79,6 +79,16 @@ describe("walSync", () => {
     writeFileSync(log, "frames");
     await expect(walSync(log)()).resolves.toBeUndefined();
     await expect(walSync(join(dir, "missing-wal"))()).rejects.toThrow(/ENOENT/);
+  });
+
+  it("keeps the log it opened, as SQLite does: a sync goes on when the file can no longer be opened (made read-only: EACCES; here, renamed)", async () => {
+    const log = join(dir, "k.db-wal");
+    writeFileSync(log, "frames");
+    const sync = walSync(log);
+    await sync();
+    renameSync(log, join(dir, "elsewhere"));
+    await expect(sync()).resolves.toBeUndefined();
+    sync.close();
   });
 });
 
