@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -7,8 +7,10 @@ import { nodeConfig, startupProblem } from "../../src/config";
 import { databaseDirectory, databaseFileProblem } from "../../src/operations/database-file";
 import { applyMigrations, migrationPlan } from "../../src/operations/migrations";
 import { StartupRefusal } from "../../src/operations/refusal";
+import { backupDatabase } from "../../src/operations/backup";
 import { startupSecretsKey } from "../../src/operations/secrets-key";
-import { sealWebhookSecret } from "../../src/webhooks/secret";
+import { openWebhookSecret, sealWebhookSecret } from "../../src/webhooks/secret";
+import { rotateSecretsKey } from "../../src/operations/rotate-key";
 
 /**
  * What start-up decides about the database and its key before serving (src/operations): the
@@ -182,6 +184,55 @@ describe("the secrets key at start", () => {
     await migrateDatabase(db);
     const key = await startupSecretsKey(db, nodeConfig({ DATABASE_URL: url }).secretsKeySource(), url);
     expect(readFileSync(join(dir, "fresh", "secrets.key"), "utf8")).toBe(key);
+    db.client.close();
+  });
+});
+
+describe("backupDatabase (npm run backup)", () => {
+  it("copies the live database and its key, checks the copy, and never overwrites a file", async () => {
+    mkdirSync(join(dir, "live"));
+    const url = `file:${join(dir, "live", "shop.db")}`;
+    const db = await openDatabase(url, undefined, { checkpoints: false });
+    await migrateDatabase(db);
+    await db.client.execute("INSERT INTO tenants (id, name, created_at) VALUES ('ten_a', '続くショップ', '2026-01-01')");
+    const keyFile = join(dir, "live", "secrets.key");
+    writeFileSync(keyFile, KEY, { mode: 0o600 });
+    const target = join(dir, "shop-backup.db");
+    const done = await backupDatabase(db, target, keyFile);
+    expect(done.integrity).toBe("ok");
+    expect(readFileSync(`${target}.secrets.key`, "utf8")).toBe(KEY);
+    expect(statSync(target).mode & 0o777).toBe(0o600);
+    const copy = await openDatabase(`file:${target}`, undefined, { checkpoints: false });
+    expect((await copy.client.execute("SELECT name FROM tenants")).rows.map((r) => r[0])).toEqual(["続くショップ"]);
+    copy.client.close();
+    await expect(backupDatabase(db, target, keyFile)).rejects.toThrow(`${target} already exists: a backup never overwrites a file`);
+    db.client.close();
+  });
+});
+
+describe("rotateSecretsKey (npm run secrets:rotate)", () => {
+  it("re-encrypts every webhook secret under the new key in one go; a key that does not open them changes nothing", async () => {
+    mkdirSync(join(dir, "rotate"));
+    const db = await openDatabase(`file:${join(dir, "rotate", "shop.db")}`, undefined, { checkpoints: false });
+    await migrateDatabase(db);
+    await db.client.execute("INSERT INTO tenants (id, name, created_at) VALUES ('ten_a', 'A', '2026-01-01')");
+    for (const id of ["wh_1", "wh_2"]) {
+      await db.client.execute({
+        sql: "INSERT INTO webhooks (tenant_id, id, url, events, secret, previous_secret, created_at, updated_at) VALUES ('ten_a', ?, 'https://example.com/h', '[]', ?, ?, '2026-01-01', '2026-01-01')",
+        args: [id, await sealWebhookSecret(KEY, "ten_a", id, `whsec_${id}`), id === "wh_2" ? await sealWebhookSecret(KEY, "ten_a", id, "whsec_old") : null],
+      });
+    }
+    const stored = async () => (await db.client.execute("SELECT id, secret, previous_secret FROM webhooks ORDER BY id")).rows.map((r) => [r[0], r[1], r[2]]);
+    const before = await stored();
+    await expect(rotateSecretsKey(db, OTHER_KEY, `${KEY}-new`)).rejects.toThrow("The current key does not open the secret of webhook wh_1 (tenant ten_a): nothing was changed.");
+    expect(await stored()).toEqual(before);
+
+    expect(await rotateSecretsKey(db, KEY, OTHER_KEY)).toBe(2);
+    const after = await stored();
+    expect(await openWebhookSecret(OTHER_KEY, "ten_a", "wh_1", String(after[0]![1]))).toBe("whsec_wh_1");
+    expect(await openWebhookSecret(OTHER_KEY, "ten_a", "wh_2", String(after[1]![2]))).toBe("whsec_old");
+    await expect(startupSecretsKey(db, { env: KEY }, "shop.db")).rejects.toThrow(/^SECRETS_KEY does not open/);
+    expect(await startupSecretsKey(db, { env: OTHER_KEY }, "shop.db")).toBe(OTHER_KEY);
     db.client.close();
   });
 });
