@@ -21,7 +21,7 @@ if (worker) {
 }
 const config = nodeConfig(worker ? { ...process.env, DATABASE_URL: fromToml, SEED_DEMO: "0" } : process.env);
 const db = await openDatabase(config.databaseUrl, config.databaseAuthToken);
-const failed = await migrateDatabase(db).then(() => null, (e: unknown) => e ?? "failed");
+const failed = await migrateDatabase(db, { log: console.log, url: config.databaseUrl }).then(() => null, (e: unknown) => e ?? "failed");
 db.client.close();
 if (failed) {
   console.error(`db:migrate: ${startupProblem(failed, { url: config.databaseUrl, authToken: config.databaseAuthToken })}`);

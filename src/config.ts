@@ -7,9 +7,12 @@ import { DEFAULT_DATABASE_TIMEOUT_MS } from "./db/client";
 import { databaseServerProblem } from "./db/server-problems";
 import { rateLimitConfigFromEnv, trustProxyFromEnv } from "./platform/rate-limit";
 import { checkSecretsKey } from "./platform/secrets";
+import { StartupRefusal } from "./operations/refusal";
+import { databaseFileProblem } from "./operations/database-file";
+import type { SecretsKeySource } from "./operations/secrets-key";
 
 /** A setting in the environment that cannot work: start-up prints its message alone (startupProblem). */
-export class ConfigError extends Error {
+export class ConfigError extends StartupRefusal {
   override name = "ConfigError";
 }
 
@@ -26,6 +29,9 @@ function readNodeConfig(env: NodeJS.ProcessEnv) {
   const port = Number(env.PORT ?? 8787);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got ${env.PORT}`);
   const databaseUrl = env.DATABASE_URL || DEFAULT_DATABASE_URL;
+  if (!DATABASE_URL_SCHEMES.test(databaseUrl)) {
+    throw new Error(`DATABASE_URL must be file:<path> for the embedded database (e.g. file:data/shop.db) or a libSQL server's URL (libsql://…, https://…), got ${JSON.stringify(databaseUrl.replace(/\?.*$/, ""))}`);
+  }
   const host = env.HOST ?? "127.0.0.1";
   const demoOnPurpose = env.SEED_DEMO === "1" || env.SEED_DEMO === "true";
   return {
@@ -34,6 +40,17 @@ function readNodeConfig(env: NodeJS.ProcessEnv) {
     databaseUrl,
     databaseAuthToken: env.DATABASE_AUTH_TOKEN || undefined,
     secretsKey: () => asConfigError(() => secretsKeyFor(databaseUrl, env.SECRETS_KEY)),
+    /**
+     * Where `npm start` takes SECRETS_KEY from, without creating anything: the environment, or the
+     * key file beside the embedded database (operations/secrets-key creates it, for a new database
+     * only, and checks either against what the database holds). Throws ConfigError as `secretsKey()`.
+     */
+    secretsKeySource: (): SecretsKeySource =>
+      asConfigError(() => {
+        if (env.SECRETS_KEY) return { env: checkSecretsKey(env.SECRETS_KEY) };
+        const file = secretsKeyFile(databaseUrl);
+        return file ? { file } : { env: secretsKeyFor(databaseUrl, undefined) };
+      }),
     /** WEBHOOKS_ALLOW_LOOPBACK=1 lets webhook endpoints live on loopback (local development, tests). Off by default. */
     allowLoopbackWebhooks: env.WEBHOOKS_ALLOW_LOOPBACK === "1",
     /** Per-key and failed-auth limits (platform/rate-limit); `RATE_LIMITS=off` turns them off. */
@@ -80,10 +97,19 @@ function asConfigError<T>(read: () => T): T {
  * `database`: the DATABASE_URL in use and whether a token came with it, once known.
  */
 export function startupProblem(err: unknown, database?: { url: string; authToken?: string }): string {
-  if (err instanceof ConfigError) return err.message;
-  const server = database ? databaseServerProblem(err, database.url, Boolean(database.authToken)) : undefined;
+  if (err instanceof StartupRefusal) return err.message;
+  const server = database ? (databaseServerProblem(err, database.url, Boolean(database.authToken)) ?? databaseFileProblem(err, database.url)) : undefined;
   if (server) return server;
   return err instanceof Error ? (err.stack ?? String(err)) : String(err);
+}
+
+/** The URL schemes DATABASE_URL may have: the embedded file, or a libSQL server (db/node openDatabase). */
+const DATABASE_URL_SCHEMES = /^(file:|libsql:\/\/|https?:\/\/|wss?:\/\/)/i;
+
+/** `secrets.key` beside the embedded database of `databaseUrl`; undefined for a server or `:memory:`. */
+export function secretsKeyFile(databaseUrl: string): string | undefined {
+  const path = databaseUrl.startsWith("file:") ? databaseUrl.slice("file:".length).replace(/\?.*$/, "") : "";
+  return path && path !== ":memory:" ? join(dirname(resolve(path)), "secrets.key") : undefined;
 }
 
 function positiveMs(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -101,12 +127,11 @@ function positiveMs(env: NodeJS.ProcessEnv, name: string, fallback: number): num
  */
 function secretsKeyFor(databaseUrl: string, fromEnv: string | undefined): string {
   if (fromEnv) return checkSecretsKey(fromEnv);
-  const path = databaseUrl.startsWith("file:") ? databaseUrl.slice("file:".length).replace(/\?.*$/, "") : "";
-  if (!path || path === ":memory:") {
-    if (path === ":memory:") return randomBytes(32).toString("base64url");
+  const file = secretsKeyFile(databaseUrl);
+  if (!file) {
+    if (databaseUrl.startsWith("file:")) return randomBytes(32).toString("base64url");
     throw new Error("SECRETS_KEY must be set when DATABASE_URL is a libSQL server (e.g. `openssl rand -base64 32`).");
   }
-  const file = join(dirname(resolve(path)), "secrets.key");
   if (!existsSync(file)) {
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, randomBytes(32).toString("base64url"), { mode: 0o600, flag: "wx" });

@@ -20,6 +20,7 @@ import { nodeWebhookFetch } from "./webhooks/node-fetch";
 import { encryptStoredWebhookSecrets } from "./webhooks/secret";
 import { gracefulServing, shutDown, shutdownTimeoutMs } from "./node-shutdown";
 import { logErrorsAsJson, logSettings } from "./platform/log-format";
+import { startupSecretsKey } from "./operations/secrets-key";
 
 /** Node entry point: configuration, database and the HTTP server. Everything else is the app's. */
 
@@ -35,9 +36,12 @@ process.on("uncaughtException", (err) => {
 const config = nodeConfig();
 database = { url: config.databaseUrl, authToken: config.databaseAuthToken };
 // Before the database is touched: a missing SECRETS_KEY is said first, and nothing was migrated.
-const secretsKey = config.secretsKey();
-const db = await openDatabase(config.databaseUrl, config.databaseAuthToken, { timeoutMs: config.databaseTimeoutMs });
-await migrateDatabase(db);
+const secretsKeySource = config.secretsKeySource();
+// A new file is said (a mistyped path shows); each migration applied is said; a database migrated
+// by a newer build, or a key that does not open its secrets, is refused (src/operations).
+const db = await openDatabase(config.databaseUrl, config.databaseAuthToken, { timeoutMs: config.databaseTimeoutMs, log: console.log });
+await migrateDatabase(db, { log: console.log, url: config.databaseUrl });
+const secretsKey = await startupSecretsKey(db, secretsKeySource, printableUrl(config.databaseUrl));
 
 // The demo shop's admin key is public (the README prints it): served beyond this machine only on purpose.
 if (!loopbackHost(config.host) && !config.demoOnPurpose && (await publishedDemoKeyLive(db.orm))) {

@@ -1,14 +1,15 @@
 import type { InValue } from "@libsql/client";
 import { createClient as createFileClient } from "@libsql/client/sqlite3";
-import { drizzle } from "drizzle-orm/libsql";
-import { migrate } from "drizzle-orm/libsql/migrator";
-import { closeSync, mkdirSync, openSync, statSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import Sqlite, { type Statement } from "libsql";
 import { startCheckpoints, WAL_BOUND_PAGES } from "./checkpoints";
 import { walSync } from "./wal-sync";
 import { createDatabase, fetchWithTimeout, type Database, type GroupCommit, type WriteStatements } from "./client";
+import { createdDatabaseLine, databaseDirectory } from "../operations/database-file";
+import { applyMigrations } from "../operations/migrations";
+import { printableUrl } from "./server-problems";
 
 export const DEFAULT_DATABASE_URL = "file:./data/tsuzuku.db";
 /** How long a statement on the embedded file waits for another process's lock before SQLITE_BUSY. */
@@ -20,15 +21,20 @@ export const MIGRATIONS_FOLDER = resolve(dirname(fileURLToPath(import.meta.url))
  * Opens the database at `url` from Node: an embedded libSQL file (`file:`) or a libSQL server
  * (`libsql://`, `http(s)://`, `ws(s)://`, e.g. Turso) with `authToken`, always over HTTP
  * (serverUrlOverHttp).
+ * A file's directory is created only when it is the default one (./data); any other missing
+ * directory is refused (StartupRefusal: operations/database-file). `log`: where the line saying a
+ * new database file was created goes (none by default; `npm start` passes its log).
  */
-export async function openDatabase(url: string, authToken?: string, options: { checkpoints?: boolean; timeoutMs?: number } = {}): Promise<Database> {
+export async function openDatabase(url: string, authToken?: string, options: { checkpoints?: boolean; timeoutMs?: number; log?: (line: string) => void } = {}): Promise<Database> {
   const isFile = url.startsWith("file:");
   const path = url.slice("file:".length);
-  if (isFile) {
-    if (path && path !== ":memory:") mkdirSync(dirname(resolve(path)), { recursive: true });
+  if (isFile && path && path !== ":memory:") {
+    const directory = databaseDirectory(path.replace(/\?.*$/, ""), process.cwd(), existsSync);
+    if (directory instanceof Error) throw directory;
+    if (directory === "create") mkdirSync(dirname(resolve(path)), { recursive: true });
   }
   const onDisk = isFile && path !== "" && path !== ":memory:" && !path.includes("?");
-  if (onDisk) ownerOnlyDatabaseFile(path, { warn: options.checkpoints !== false });
+  if (onDisk && ownerOnlyDatabaseFile(path, { warn: options.checkpoints !== false })) options.log?.(createdDatabaseLine(path));
   // Checkpoints in a thread of their own (db/checkpoints.ts); the client's connections opened
   // from now on leave them to it (cacheClientStatements). A reading thread passes checkpoints: false.
   if (onDisk && options.checkpoints !== false) checkpointsOffTheLoop = true;
@@ -166,8 +172,14 @@ function statementCache(path: string) {
   };
 }
 
-export async function migrateDatabase(db: Database): Promise<void> {
-  await migrate(drizzle(db.client), { migrationsFolder: MIGRATIONS_FOLDER });
+/**
+ * Applies this build's migrations (drizzle/) that the database lacks, in one transaction; refuses a
+ * database migrated by a newer build (operations/migrations). `log` (none by default; `npm start`
+ * and `db:migrate` pass theirs): each migration applied, with its milliseconds, and a summary;
+ * `url` names the database in those lines and in a refusal.
+ */
+export async function migrateDatabase(db: Database, options: { log?: (line: string) => void; url?: string } = {}): Promise<void> {
+  await applyMigrations(db.client, MIGRATIONS_FOLDER, { where: options.url ? printableUrl(options.url) : "the database", log: options.log });
 }
 
 /**

@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
@@ -20,6 +20,7 @@ describe.skipIf(process.platform === "win32")("the embedded database file's mode
     const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
     const previous = process.umask(0o022); // what most shells set: a plain create would be 0644
     try {
+      mkdirSync(join(dir, "data"));
       const file = join(dir, "data", "tsuzuku.db");
       const db = await openDatabase(`file:${file}`);
       await db.client.execute("CREATE TABLE t (x)");

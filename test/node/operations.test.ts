@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer as createHttpServer, type Server } from "node:http";
 import { createServer as createNetServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -7,6 +7,7 @@ import { delimiter, join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrateDatabase, openDatabase } from "../../src/db/node";
 import { DEMO_API_KEY, seedDemo } from "../../src/demo/seed";
+import { sealWebhookSecret } from "../../src/webhooks/secret";
 
 /**
  * The deploy and operations commands as an operator runs them (README, "Cloudflare Workers +
@@ -112,6 +113,63 @@ describe("the Node server's start-up errors (dist/server/node.js, as npm start r
     const refused = await start({ DATABASE_URL: refusingUrl, DATABASE_AUTH_TOKEN: TOKEN, SECRETS_KEY });
     expect(refused.status).toBe(1);
     expect(refused.stderr).toBe(`The database at ${refusingUrl} refused DATABASE_AUTH_TOKEN (HTTP 401): set it to a current token for this database (\`turso db tokens create <database>\`).`);
+  });
+
+  it("a DATABASE_URL that is no URL, a mistyped directory and a file that is not a database are one line each, naming the setting or file, and create nothing", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "tsuzuku-start-"));
+    try {
+      for (const env of [{ DATABASE_URL: "foo" }, { DATABASE_URL: "foo", SECRETS_KEY }] as Record<string, string>[]) {
+        const run = await start(env, ["SECRETS_KEY"]);
+        expect(run.status).toBe(1);
+        expect(run.stderr).toMatch(/^DATABASE_URL must be file:<path> for the embedded database \(e\.g\. file:data\/shop\.db\) or a libSQL server's URL .*got "foo"$/);
+      }
+      const typo = await start({ DATABASE_URL: `file:${join(dir, "typo", "shop.db")}` }, ["SECRETS_KEY"]);
+      expect(typo.status).toBe(1);
+      expect(typo.stderr).toBe(`DATABASE_URL=file:${join(dir, "typo", "shop.db")}: the directory ${join(dir, "typo")} does not exist, so no database is there. Check the path for a typo; for a new database there, create the directory first (mkdir -p ${join(dir, "typo")}).`);
+      expect(existsSync(join(dir, "typo"))).toBe(false);
+      const notes = join(dir, "notes.db");
+      writeFileSync(notes, "these are notes, not a database ".repeat(40), { mode: 0o600 });
+      const notDb = await start({ DATABASE_URL: `file:${notes}` }, ["SECRETS_KEY"]);
+      expect(notDb.status).toBe(1);
+      expect(notDb.stderr).toMatch(new RegExp(`^DATABASE_URL=file:${notes}: ${notes} is not a database \\(SQLITE_NOTADB\\)[^\n]*$`));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("a database restored without its secrets.key, or one a newer build migrated, is refused in one line; no key is created", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "tsuzuku-restore-"));
+    try {
+      const url = `file:${join(dir, "shop.db")}`;
+      const db = await openDatabase(url);
+      await migrateDatabase(db);
+      await db.client.execute("INSERT INTO tenants (id, name, created_at) VALUES ('ten_a', 'A', '2026-01-01')");
+      await db.client.execute({
+        sql: "INSERT INTO webhooks (tenant_id, id, url, events, secret, created_at, updated_at) VALUES ('ten_a', 'wh_1', 'https://example.com/h', '[]', ?, '2026-01-01', '2026-01-01')",
+        args: [await sealWebhookSecret(SECRETS_KEY, "ten_a", "wh_1", "whsec_abc")],
+      });
+      const noKey = await start({ DATABASE_URL: url, SEED_DEMO: "0" }, ["SECRETS_KEY"]);
+      expect(noKey.status).toBe(1);
+      expect(noKey.stderr).toBe(
+        `${join(dir, "secrets.key")} is missing, and ${url} holds secrets encrypted or signed with the key it held (webhook secrets, sessions): restore that secrets.key from the backup taken with this database (or set SECRETS_KEY to it). A new key would leave them unreadable, so none was created.`,
+      );
+      expect(existsSync(join(dir, "secrets.key"))).toBe(false);
+      const wrongKey = await start({ DATABASE_URL: url, SEED_DEMO: "0", SECRETS_KEY: `${SECRETS_KEY}-not-this-one` });
+      expect(wrongKey.status).toBe(1);
+      expect(wrongKey.stderr).toMatch(/^SECRETS_KEY does not open the webhook secrets stored in file:\S+shop\.db: set SECRETS_KEY to the key this database was used with/);
+
+      // A migration this build does not have, recorded by a newer one with its name.
+      await db.client.execute("INSERT INTO __drizzle_migrations (hash, created_at) VALUES ('h', 4102444800000)");
+      await db.client.execute("INSERT INTO migration_names (created_at, name) VALUES (4102444800000, '0099_from_the_future')");
+      db.client.close();
+      const newer = await start({ DATABASE_URL: url, SEED_DEMO: "0", SECRETS_KEY });
+      expect(newer.status).toBe(1);
+      expect(newer.stderr).toBe(
+        `The database ${url} was migrated by a newer Tsuzuku (migration 0099_from_the_future): start that version, or restore the backup taken before upgrading (README, "Upgrading, backups and going back").`,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -1,0 +1,77 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import type { Database } from "../db/client";
+import { checkSecretsKey } from "../platform/secrets";
+import { openWebhookSecret } from "../webhooks/secret";
+import { StartupRefusal } from "./refusal";
+
+/** Where the Node server's SECRETS_KEY comes from (config.ts secretsKeySource). */
+export type SecretsKeySource = { env: string } | { file: string };
+
+/**
+ * What the database holds that only its SECRETS_KEY reads or matches: encrypted webhook signing
+ * secrets (one of them, to try the key on), and whether any session (signed with a key derived
+ * from it) is stored. A few rows read at most. (Erased people's contact fingerprints are keyed
+ * with it too, but finding one would read the whole customers table.)
+ */
+export async function keyBoundData(db: Database): Promise<{ sealed: { tenantId: string; id: string; secret: string } | null; any: boolean }> {
+  const [row] = (await db.client.execute("SELECT tenant_id, id, secret FROM webhooks WHERE secret LIKE 'enc:v1:%' LIMIT 1")).rows;
+  if (row) return { sealed: { tenantId: String(row[0]), id: String(row[1]), secret: String(row[2]) }, any: true };
+  const [other] = (await db.client.execute("SELECT EXISTS (SELECT 1 FROM customer_sessions) OR EXISTS (SELECT 1 FROM console_sessions)")).rows;
+  return { sealed: null, any: Boolean(Number(other?.[0])) };
+}
+
+/**
+ * Whether `key` opens the webhook secret the database holds (the one stored secret tried: a wrong
+ * key fails AES-GCM's tag check). True when there is none to try.
+ */
+export async function keyOpens(key: string, sealed: { tenantId: string; id: string; secret: string } | null): Promise<boolean> {
+  if (!sealed) return true;
+  return openWebhookSecret(key, sealed.tenantId, sealed.id, sealed.secret).then(
+    () => true,
+    () => false,
+  );
+}
+
+/**
+ * The SECRETS_KEY the server starts with, checked against the database it serves: from the
+ * environment, or the key file beside the embedded database, which is created only for a database
+ * that holds nothing bound to a key (a new one) — never for one restored without its key, whose
+ * webhooks would then fail to sign and sessions to verify. Refuses (StartupRefusal, one line) a key
+ * that does not open the stored webhook secrets, and a missing key file for a database that needs one.
+ * `where`: the database as printed.
+ */
+export async function startupSecretsKey(db: Database, source: SecretsKeySource, where: string): Promise<string> {
+  const bound = await keyBoundData(db);
+  if ("env" in source) {
+    if (!(await keyOpens(source.env, bound.sealed))) {
+      throw new StartupRefusal(
+        `SECRETS_KEY does not open the webhook secrets stored in ${where}: set SECRETS_KEY to the key this database was used with (or restore the backup that matches this key). Nothing was changed.`,
+      );
+    }
+    return source.env;
+  }
+  if (!existsSync(source.file)) {
+    if (bound.any) {
+      throw new StartupRefusal(
+        `${source.file} is missing, and ${where} holds secrets encrypted or signed with the key it held (webhook secrets, sessions): restore that secrets.key from the backup taken with this database (or set SECRETS_KEY to it). A new key would leave them unreadable, so none was created.`,
+      );
+    }
+    writeFileSync(source.file, randomBytes(32).toString("base64url"), { mode: 0o600, flag: "wx" });
+  }
+  const key = checkKeyFile(source.file);
+  if (!(await keyOpens(key, bound.sealed))) {
+    throw new StartupRefusal(
+      `${source.file} does not open the webhook secrets stored in ${where}: restore the secrets.key backed up with this database (or set SECRETS_KEY to that key). Nothing was changed.`,
+    );
+  }
+  return key;
+}
+
+function checkKeyFile(file: string): string {
+  try {
+    return checkSecretsKey(readFileSync(file, "utf8").trim());
+  } catch (e) {
+    throw new StartupRefusal(`${file}: ${(e as Error).message.replace(/^SECRETS_KEY must be set to/, "must hold")}`);
+  }
+}
