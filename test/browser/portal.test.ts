@@ -1380,6 +1380,26 @@ describe("<tsuzuku-portal> in Chromium", () => {
     await page.close();
   }, 60_000);
 
+  it("a restart applied whose answer was lost: the portal reads the plan, sends the same key again and shows the restart done (tsuzuku:reactivated), applied once", async () => {
+    const { customerId, ids } = await customerWith([{}]);
+    const id = ids[0]!;
+    const flow = (await h.request("POST", `/v1/subscriptions/${id}/cancel-flows`, { key: t.key, body: { channel: "web" } })).body;
+    expect((await h.request("POST", `/v1/cancel-flows/${flow.flowId}/confirm`, { key: t.key, body: {} })).status).toBe(200);
+    const page = await open(customerId);
+    const keys = await replyLost(page, "/reactivate");
+    await part(page, "restart-button").click();
+    await part(page, "confirm-restart").click();
+    await expect.poll(() => cardStatus(page, id).textContent()).toContain("定期便を再開しました。");
+    expect(keys).toHaveLength(2);
+    expect(keys[1]).toBe(keys[0]);
+    const types = (await events(page)).map((e) => e.type);
+    expect(types).toContain("tsuzuku:reactivated");
+    expect(types).not.toContain("tsuzuku:error");
+    const changes = (await h.request("GET", `/v1/subscriptions/${id}/changes`, { key: t.key })).body.data as { type: string }[];
+    expect(changes.filter((c) => c.type === "reactivate")).toHaveLength(1);
+    await page.close();
+  }, 60_000);
+
   it("a cancelled plan restarts from its card: 「定期便を再開する」, a confirmation of what restarts, a button that commits; tsuzuku:reactivated, channel web", async () => {
     const { customerId, ids } = await customerWith([{ unitPrice: { amount: 3240, currency: "JPY" }, quantity: 2 }]);
     const id = ids[0]!;

@@ -688,14 +688,17 @@ export class TsuzukuPortal extends HTMLElement {
     panel.querySelector<HTMLElement>("h4")?.focus();
   }
 
-  /** Restarts the plan on `first`, the date its confirmation showed; one Idempotency-Key for the click and its retries. */
+  /**
+   * Restarts the plan on `first`, the date its confirmation showed, sent as every write is (#write):
+   * a press again after a lost reply goes with the same key; applied when the plan is live again.
+   */
   #restart(sub: Subscription, first: string) {
-    const key = actionKey();
     if (!this.#busy) this.#markActive(sub.id);
     void this.#run(async () => {
       let result: Reactivated;
       try {
-        result = await this.#api<Reactivated>({ method: "POST", path: `/v1/subscriptions/${encodeURIComponent(sub.id)}/reactivate`, body: { nextDeliveryOn: first, channel: "web" }, idempotencyKey: key });
+        const call: Omit<Call, "idempotencyKey"> = { method: "POST", path: `/v1/subscriptions/${encodeURIComponent(sub.id)}/reactivate`, body: { nextDeliveryOn: first, channel: "web" } };
+        result = await this.#write<Reactivated>(`reactivate ${sub.id} ${sub.version} ${first}`, call, async () => (await this.#reread(sub.id)).status !== "canceled");
       } catch (e) {
         const card = this.#cardOf(sub.id);
         if (card) closeReview(card);
