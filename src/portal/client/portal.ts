@@ -695,17 +695,8 @@ export class TsuzukuPortal extends HTMLElement {
   #restart(sub: Subscription, first: string) {
     if (!this.#busy) this.#markActive(sub.id);
     void this.#run(async () => {
-      let result: Reactivated;
-      try {
-        const call: Omit<Call, "idempotencyKey"> = { method: "POST", path: `/v1/subscriptions/${encodeURIComponent(sub.id)}/reactivate`, body: { nextDeliveryOn: first, channel: "web" } };
-        result = await this.#write<Reactivated>(`reactivate ${sub.id} ${sub.version} ${first}`, call, async () => (await this.#reread(sub.id)).status !== "canceled");
-      } catch (e) {
-        const card = this.#cardOf(sub.id);
-        if (card) closeReview(card);
-        throw e;
-      }
-      this.#replace(result.subscription);
-      await this.#loadOptions(result.subscription);
+      const call: Omit<Call, "idempotencyKey"> = { method: "POST", path: `/v1/subscriptions/${encodeURIComponent(sub.id)}/reactivate`, body: { nextDeliveryOn: first, channel: "web" } };
+      const result = await this.#sendReviewed<Reactivated>(sub, `reactivate ${sub.id} ${sub.version} ${first}`, call, async () => (await this.#reread(sub.id)).status !== "canceled");
       this.#emit("tsuzuku:reactivated", result);
       const next = result.subscription.nextDeliveryOn ?? first;
       const what = [this.#t("restarted", { date: this.#date(next) }), result.cancellationFee?.note].filter(Boolean).join(" ");
@@ -973,25 +964,34 @@ export class TsuzukuPortal extends HTMLElement {
     return { amount: discountedPrice(regular.amount, d), currency: regular.currency };
   }
 
+  /**
+   * A reviewed write of `sub` sent (#write), then the card's plan and options replaced by what the
+   * API answered. Refused: the review no longer stands; the form is back, for the refusal to be said
+   * at its field.
+   */
+  async #sendReviewed<T extends { subscription: Subscription }>(sub: Subscription, intent: string, call: Omit<Call, "idempotencyKey">, applied: () => Promise<boolean>): Promise<T> {
+    let result: T;
+    try {
+      result = await this.#write<T>(intent, call, applied);
+    } catch (e) {
+      const card = this.#cardOf(sub.id);
+      if (card) closeReview(card);
+      throw e;
+    }
+    this.#replace(result.subscription);
+    await this.#loadOptions(result.subscription);
+    return result;
+  }
+
   /** `field`: the input the value came from, where a rule's refusal of that value is said. */
   #change(sub: Subscription, action: string, body: Record<string, unknown>, field: HTMLElement | null = null) {
     if (!this.#busy) this.#markActive(sub.id);
     void this.#run(async () => {
-      let result: ChangeResult;
-      try {
-        // If-Match: the version this card showed; changed meanwhile (another tab) answers 412.
-        // Applied when the version moved: a change bumps it (the same key then replays the answer).
-        const intent = `${action} ${sub.id} ${sub.version} ${JSON.stringify(body)}`;
-        const call: Omit<Call, "idempotencyKey"> = { method: "POST", path: `/v1/subscriptions/${encodeURIComponent(sub.id)}/${action}`, body: { ...body, channel: "web" }, ifMatch: sub.version };
-        result = await this.#write<ChangeResult>(intent, call, async () => (await this.#reread(sub.id)).version !== sub.version);
-      } catch (e) {
-        // Refused: the review no longer stands; the form is back, for the refusal to be said at its field.
-        const card = this.#cardOf(sub.id);
-        if (card) closeReview(card);
-        throw e;
-      }
-      this.#replace(result.subscription);
-      await this.#loadOptions(result.subscription);
+      // If-Match: the version this card showed; changed meanwhile (another tab) answers 412.
+      // Applied when the version moved: a change bumps it (the same key then replays the answer).
+      const intent = `${action} ${sub.id} ${sub.version} ${JSON.stringify(body)}`;
+      const call: Omit<Call, "idempotencyKey"> = { method: "POST", path: `/v1/subscriptions/${encodeURIComponent(sub.id)}/${action}`, body: { ...body, channel: "web" }, ifMatch: sub.version };
+      const result = await this.#sendReviewed<ChangeResult>(sub, intent, call, async () => (await this.#reread(sub.id)).version !== sub.version);
       this.#emit("tsuzuku:changed", result);
       const changed = result.subscription;
       const what = result.change === null ? this.#t("unchanged") : this.#changedText(action, changed);
