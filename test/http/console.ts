@@ -291,7 +291,7 @@ export function consoleSuite(h: () => Harness) {
 
     /** An operator's console cookie and the page's CSRF token, opened with `key` (default: the tenant's admin key). */
     const operatorWith = async (key = t.key) => {
-      const res = await h().request("POST", "/v1/console-sessions", { key, body: { operatorId: "op-2", operatorName: "op2", role: "operator" } });
+      const res = await h().request("POST", "/v1/console-sessions", { key, body: { operatorId: "OP-TWO", operatorName: "応対者二号", role: "operator" } });
       expect(res.status).toBe(201);
       const url = new URL(res.body.url);
       const login = await h().request("GET", url.pathname + url.search);
@@ -343,7 +343,7 @@ export function consoleSuite(h: () => Harness) {
       expect(unknown.body.code).toBe("console_session_not_found");
       const revoked = await h().request("DELETE", `/v1/console-sessions/${op.id}`, { key: t.key });
       expect(revoked.status).toBe(200);
-      expect(revoked.body).toMatchObject({ id: op.id, operatorId: "op-2", role: "operator" });
+      expect(revoked.body).toMatchObject({ id: op.id, operatorId: "OP-TWO", role: "operator" });
       expect(revoked.body.revokedAt).not.toBeNull();
       expect((await h().request("GET", `/v1/customers/${customerId}`, { headers: { cookie: op.cookie } })).body.code).toBe("session_expired");
       expect((await h().request("GET", "/console", { headers: { cookie: op.cookie } })).status).toBe(401);
@@ -378,16 +378,16 @@ export function consoleSuite(h: () => Harness) {
       const changes = await h().request("GET", `/v1/subscriptions/${sub}/changes`, { key: token });
       expect(changes.status).toBe(200);
       expect(changes.body.data.map((c: { actor: unknown }) => c.actor)).toEqual([{ type: "key" }, { type: "operator" }]);
-      expect(changes.text).not.toContain("op2");
-      expect(changes.text).not.toContain("op-2");
+      expect(changes.text).not.toContain("応対者二号");
+      expect(changes.text).not.toContain("OP-TWO");
       expect(changes.text).not.toMatch(/"key_/);
       const steps = await h().request("GET", `/v1/cancel-flows/${flow.body.flowId}`, { key: token });
       expect(steps.status).toBe(200);
       expect(steps.body.steps[0].actor).toEqual({ type: "operator" });
-      expect(steps.text).not.toContain("op2");
+      expect(steps.text).not.toContain("応対者二号");
       // The shop still reads who it was.
       const staff = await h().request("GET", `/v1/subscriptions/${sub}/changes`, { key: t.key });
-      expect(staff.body.data.map((c: { actor: unknown }) => c.actor)).toContainEqual({ type: "operator", id: "op-2", name: "op2" });
+      expect(staff.body.data.map((c: { actor: unknown }) => c.actor)).toContainEqual({ type: "operator", id: "OP-TWO", name: "応対者二号" });
     });
 
     it("refuse a forged console form with a page that says what happened and to reload", async () => {
