@@ -1250,6 +1250,51 @@ describe("<tsuzuku-portal> in Chromium", () => {
     await page.close();
   }, 60_000);
 
+  /** Presses `press`, and once more if the portal showed a failure instead of reaching `next` (what a customer does). */
+  async function pressUntil(page: Page, press: () => Promise<void>, next: string) {
+    await press();
+    const reached = page.locator(`tsuzuku-portal ${next}`);
+    const failed = page.locator("tsuzuku-portal .message:not(:empty)");
+    await expect.poll(async () => (await reached.count()) + (await failed.count())).toBeGreaterThan(0);
+    if ((await reached.count()) === 0) await press();
+    await reached.first().waitFor();
+  }
+
+  it("a cancel flow started whose answer was lost: the same key goes again and the flow the first press started opens; no second flow", async () => {
+    const { customerId, ids } = await customerWith([{}]);
+    const page = await open(customerId);
+    const keys: string[] = [];
+    const flowIds: string[] = [];
+    await page.route("**/cancel-flows", async (route) => {
+      if (route.request().method() !== "POST") return route.continue();
+      keys.push((await route.request().headerValue("idempotency-key")) ?? "");
+      const res = await route.fetch();
+      flowIds.push((await res.json()).flowId);
+      return flowIds.length === 1 ? route.abort("internetdisconnected") : route.fulfill({ response: res });
+    });
+    await pressUntil(page, () => part(page, "cancel-button").click(), '[part~="skip-reason"]');
+    expect(keys).toHaveLength(2);
+    expect(keys[1]).toBe(keys[0]);
+    expect(flowIds[1]).toBe(flowIds[0]);
+    expect((await h.request("GET", `/v1/cancel-flows/${flowIds[0]}`, { key: t.key })).body.status).toBe("open");
+    expect(await page.locator("tsuzuku-portal .message:not(:empty)").count()).toBe(0);
+    expect((await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key })).body.status).toBe("active");
+    await page.close();
+  }, 60_000);
+
+  it("a reason given whose answer was lost: the same key goes again and the next step shows, never 'a reason was already given'", async () => {
+    const { customerId } = await customerWith([{}]);
+    const page = await open(customerId);
+    await part(page, "cancel-button").click();
+    const keys = await replyLost(page, "/reason");
+    await pressUntil(page, () => page.locator('tsuzuku-portal [part~="reason"]').first().click(), '[part~="offer"], [part~="confirm-cancel"]');
+    expect(keys).toHaveLength(2);
+    expect(keys[1]).toBe(keys[0]);
+    expect((await events(page)).filter((e) => e.type === "tsuzuku:error")).toEqual([]);
+    expect(await page.locator("tsuzuku-portal .message:not(:empty)").count()).toBe(0);
+    await page.close();
+  }, 60_000);
+
   it("a cancellation already confirmed (409 cancel_flow_canceled, another window or a lost answer): the receipt with its number and end date, tsuzuku:canceled", async () => {
     const { customerId, ids } = await customerWith([{}]);
     const page = await open(customerId);

@@ -27,6 +27,13 @@ function styleSheet(): CSSStyleSheet {
 /** The embeds on this page: a customer-level card is shown by one of them only. */
 const portals = new Set<TsuzukuPortal>();
 
+/**
+ * #write's `applied` for a write with nothing to read that would say it was done (a flow started,
+ * a reason given, keep-in-touch turned off): its key makes a second send apply at most once, so
+ * after a lost answer it simply goes again, and the API replays the first answer or applies it now.
+ */
+const sendAgain = async () => true;
+
 type Step =
   | { name: "loading" }
   | { name: "list" }
@@ -571,9 +578,8 @@ export class TsuzukuPortal extends HTMLElement {
   }
 
   #stopKeepInTouch(customerId: string) {
-    const key = actionKey();
     void this.#run(async () => {
-      this.#keep = await this.#api<KeepInTouch>({ method: "PUT", path: `/v1/customers/${encodeURIComponent(customerId)}/keep-in-touch`, body: { keepInTouch: false }, idempotencyKey: key });
+      this.#keep = await this.#write<KeepInTouch>(`keep-in-touch ${customerId} off`, { method: "PUT", path: `/v1/customers/${encodeURIComponent(customerId)}/keep-in-touch`, body: { keepInTouch: false } }, sendAgain);
       // Another embed of the customer shows what is now true too.
       for (const other of portals) if (other.#keep?.customerId === customerId) other.#keep = this.#keep;
       this.#go({ name: "list" }, "#title", this.#t("keepInTouchStopped"));
@@ -1060,10 +1066,12 @@ export class TsuzukuPortal extends HTMLElement {
 
   /** `toConfirm`: straight to the confirmation (the customer already chose to go on cancelling). */
   #startCancel(sub: Subscription, toConfirm = false) {
-    const key = actionKey();
     if (!this.#busy) this.#markActive(sub.id);
     void this.#run(async () => {
-      const flow = await this.#api<FlowStarted>({ method: "POST", path: `/v1/subscriptions/${encodeURIComponent(sub.id)}/cancel-flows`, body: { channel: "web" }, idempotencyKey: key, ifMatch: sub.version });
+      // Sent as every write is (#write): a press again after a lost answer gets the flow the first
+      // press started, not a second flow (which would count the first as abandoned).
+      const call: Omit<Call, "idempotencyKey"> = { method: "POST", path: `/v1/subscriptions/${encodeURIComponent(sub.id)}/cancel-flows`, body: { channel: "web" }, ifMatch: sub.version };
+      const flow = await this.#write<FlowStarted>(`start ${sub.id} ${sub.version}`, call, sendAgain);
       // `noOffer` (Germany §312k) and `afterCancellation` show no offer before the confirmation:
       // nothing stands between the cancel button and it, not even the optional reasons.
       this.#go(flow.retentionPolicy === "oneOffer" && !toConfirm ? { name: "reason", sub, flow } : { name: "confirm", sub, flow }, "h2");
@@ -1130,9 +1138,9 @@ export class TsuzukuPortal extends HTMLElement {
   }
 
   #giveReason(sub: Subscription, flow: FlowStarted, reason: string) {
-    const key = actionKey();
     void this.#run(async () => {
-      const answer = await this.#api<ReasonAnswer>({ method: "POST", path: `/v1/cancel-flows/${flow.flowId}/reason`, body: { reason }, idempotencyKey: key });
+      // After a lost answer the same key replays the offers; a new key would be refused 409 reason_already_given.
+      const answer = await this.#write<ReasonAnswer>(`reason ${flow.flowId} ${reason}`, { method: "POST", path: `/v1/cancel-flows/${flow.flowId}/reason`, body: { reason } }, sendAgain);
       if (answer.offers.length > 0) this.#go({ name: "offers", sub, flow, answer }, "h2");
       else this.#go({ name: "confirm", sub, flow }, "h2");
     }, sub.id);
