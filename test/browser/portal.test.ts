@@ -585,6 +585,27 @@ describe("<tsuzuku-portal> in Chromium", () => {
     await page.close();
   });
 
+  it("a shop that offers no pause: the card says so in the rule's own words instead of leaving the customer to look for it; the other changes stay", async () => {
+    const before = (await h.request("GET", "/v1/settings", { key: t.key })).body.maxPauseDays as number;
+    expect((await h.request("PATCH", "/v1/settings", { key: t.key, body: { maxPauseDays: 0 } })).status).toBe(200);
+    try {
+      const { customerId, ids } = await customerWith([{}]);
+      const options = (await h.request("GET", `/v1/subscriptions/${ids[0]}/plan-options`, { key: await session(customerId), headers: { "accept-language": "ja" } })).body;
+      expect(options.pause).toMatchObject({ available: false, refusal: { code: "pause_too_long" } });
+      const page = await open(customerId);
+      const card = page.locator(`tsuzuku-portal [data-subscription="${ids[0]}"]`);
+      expect(await card.locator(`[data-form="${ids[0]}-pause"]`).count()).toBe(0);
+      expect(await card.locator("[data-pause-rule]").textContent()).toBe(options.pause.refusal.detail);
+      expect((await card.innerText()).split(options.pause.refusal.detail).length - 1).toBe(1);
+      expect(await part(page, "skip-button").count()).toBe(1);
+      expect(await card.locator(`[data-form="${ids[0]}-quantity"]`).count()).toBe(1);
+      await axeClean(page, "no pause offered");
+      await page.close();
+    } finally {
+      expect((await h.request("PATCH", "/v1/settings", { key: t.key, body: { maxPauseDays: before } })).status).toBe(200);
+    }
+  }, 60_000);
+
   it("a skip that reaches the skip limit: announced, then no longer offered, the rule said once", async () => {
     const { customerId, ids } = await customerWith([{}]);
     expect((await h.request("POST", `/v1/subscriptions/${ids[0]}/skip`, { key: t.key, body: { count: 1 } })).status).toBe(200);

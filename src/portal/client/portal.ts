@@ -626,12 +626,30 @@ export class TsuzukuPortal extends HTMLElement {
       ),
       sub.status === "active" && opts?.skip.available ? h("p", { class: "note" }, this.#t("remainingSkips", { n: opts.skip.remainingSkips })) : null,
       sub.status !== "canceled" && opts?.firstChangeableDate ? h("p", { class: "note" }, this.#t("firstChangeable", { date: this.#date(opts.firstChangeableDate) })) : null,
-      sub.status === "active" && opts?.skip.refusal ? h("p", { class: "note", "data-skip-rule": "" }, opts.skip.refusal.detail) : null,
-      sub.status === "paused" && opts?.resume.refusal ? h("p", { class: "note", "data-resume-rule": "" }, opts.resume.refusal.detail) : null,
+      this.#ruleNotes(sub, opts),
       h("p", { class: "message", role: "alert", part: "message" }),
       this.#cardStatus(sub.id),
       sub.status === "canceled" ? this.#restartActions(sub, opts) : this.#actions(sub, opts),
     );
+  }
+
+  /**
+   * The rule of each action plan-options closes (`data-skip-rule`, `data-pause-rule`, …), said once
+   * when one rule closes several (the cut-off): a customer looking for a pause reads the shop's
+   * rule instead of finding nothing. A canceled plan's restart says its own (#restartActions).
+   */
+  #ruleNotes(sub: Subscription, opts: PlanOptions | null): Node[] {
+    if (!opts || sub.status === "canceled") return [];
+    const actions = sub.status === "active" ? (["skip", "nextDelivery", "interval", "quantity", "pause"] as const) : (["resume"] as const);
+    const said = new Set<string>();
+    const out: Node[] = [];
+    for (const action of actions) {
+      const detail = opts[action].refusal?.detail;
+      if (!detail || said.has(detail)) continue;
+      said.add(detail);
+      out.push(h("p", { class: "note", [`data-${action === "nextDelivery" ? "next-delivery" : action}-rule`]: "" }, detail));
+    }
+    return out;
   }
 
   /**
