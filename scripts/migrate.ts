@@ -1,6 +1,7 @@
 import { nodeConfig, startupProblem } from "../src/config";
 import { migrateDatabase, openDatabase } from "../src/db/node";
 import { printableUrl } from "../src/db/server-problems";
+import { refuseInOneLine, type CommandDatabase } from "../src/operations/command";
 
 /**
  * `npm run db:migrate`: apply drizzle/ to DATABASE_URL (default: the embedded file).
@@ -11,6 +12,8 @@ import { printableUrl } from "../src/db/server-problems";
  * A server that refuses DATABASE_AUTH_TOKEN (or gets none) or cannot be reached is said in one line
  * (exit 1), without the driver's error chain; the token is never printed.
  */
+let database: CommandDatabase | undefined;
+refuseInOneLine("db:migrate", () => database);
 const worker = process.argv.includes("--worker");
 const fromToml = worker ? String((await import("wrangler")).unstable_readConfig({ config: "wrangler.toml" }).vars?.DATABASE_URL ?? "") : "";
 if (worker) {
@@ -20,6 +23,7 @@ if (worker) {
   if (!process.env.DATABASE_AUTH_TOKEN && fromToml.startsWith("libsql:")) fail("DATABASE_AUTH_TOKEN is not set: export the token the Worker uses (`turso db tokens create …`) for the migration.");
 }
 const config = nodeConfig(worker ? { ...process.env, DATABASE_URL: fromToml, SEED_DEMO: "0" } : process.env);
+database = { url: config.databaseUrl, authToken: config.databaseAuthToken };
 const db = await openDatabase(config.databaseUrl, config.databaseAuthToken);
 const failed = await migrateDatabase(db, { log: console.log, url: config.databaseUrl }).then(() => null, (e: unknown) => e ?? "failed");
 db.client.close();

@@ -1,6 +1,6 @@
 import { count } from "drizzle-orm";
 import { createApp } from "./app";
-import { ConfigError, nodeConfig, startupProblem } from "./config";
+import { ConfigError, nodeConfig } from "./config";
 import { loopbackHost } from "./platform/origin";
 import { migrateDatabase, openDatabase } from "./db/node";
 import { tenants } from "./db/schema";
@@ -21,17 +21,14 @@ import { encryptStoredWebhookSecrets } from "./webhooks/secret";
 import { gracefulServing, shutDown, shutdownTimeoutMs } from "./node-shutdown";
 import { logErrorsAsJson, logSettings } from "./platform/log-format";
 import { startupSecretsKey } from "./operations/secrets-key";
+import { refuseInOneLine, type CommandDatabase } from "./operations/command";
 
 /** Node entry point: configuration, database and the HTTP server. Everything else is the app's. */
 
-// An error nothing caught (start-up's included: a top-level await that throws arrives here) is
-// printed by startupProblem — a setting's or the database's message alone, else the stack — not by
-// Node, which would first quote the failing source line: one line of the minified bundle, ≈ 200 KB.
-let database: { url: string; authToken?: string } | undefined;
-process.on("uncaughtException", (err) => {
-  console.error(startupProblem(err, database));
-  process.exit(1);
-});
+// An error nothing caught (start-up's included) is one line (operations/command): for the bundle,
+// Node would first quote the failing source line, one line of ≈ 200 KB.
+let database: CommandDatabase | undefined;
+refuseInOneLine(null, () => database);
 
 const config = nodeConfig();
 database = { url: config.databaseUrl, authToken: config.databaseAuthToken };

@@ -3,6 +3,7 @@ import { nodeConfig, secretsKeyFile, startupProblem } from "../config";
 import { openDatabase } from "../db/node";
 import { printableUrl } from "../db/server-problems";
 import { backupDatabase } from "./backup";
+import { refuseInOneLine } from "./command";
 
 /**
  * `npm run --silent backup -- FILE`: a consistent copy of the embedded database (DATABASE_URL,
@@ -16,6 +17,7 @@ if (!target || target.startsWith("-")) {
   console.error("usage: npm run --silent backup -- FILE   (e.g. backups/tsuzuku-$(date +%Y%m%d-%H%M).db)");
   process.exit(2);
 }
+refuseInOneLine("backup");
 const config = nodeConfig();
 const database = { url: config.databaseUrl };
 try {

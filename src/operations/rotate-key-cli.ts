@@ -2,6 +2,7 @@ import { existsSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { nodeConfig, startupProblem } from "../config";
 import { openDatabase } from "../db/node";
 import { printableUrl } from "../db/server-problems";
+import { refuseInOneLine } from "./command";
 import { rotateSecretsKey } from "./rotate-key";
 import { startupSecretsKey } from "./secrets-key";
 
@@ -12,6 +13,7 @@ import { startupSecretsKey } from "./secrets-key";
  * written to `secrets.key.new` before the database changes and renamed over `secrets.key` after.
  * One line and exit 1 when it cannot; nothing changed.
  */
+refuseInOneLine("secrets:rotate");
 const config = nodeConfig();
 const database = { url: config.databaseUrl, authToken: config.databaseAuthToken };
 const newKey = process.env.NEW_SECRETS_KEY;

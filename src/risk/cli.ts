@@ -6,6 +6,7 @@ import { ApiError } from "../platform/errors";
 import { TenantStore } from "../platform/tenancy";
 import { resolveSettings } from "../settings/schemas";
 import { trainTenantModel } from "./repository";
+import { refuseInOneLine, type CommandDatabase } from "../operations/command";
 import { rebuildTenantRisk, rescoreTenant } from "./rescore";
 
 /**
@@ -18,7 +19,10 @@ if (!values.tenant || !["train", "rescore", "rebuild"].includes(command ?? "")) 
   console.error("usage: npm run risk -- train|rescore|rebuild --tenant TENANT_ID");
   process.exit(2);
 }
+let database: CommandDatabase | undefined;
+refuseInOneLine("risk", () => database);
 const config = nodeConfig();
+database = { url: config.databaseUrl, authToken: config.databaseAuthToken };
 const db = await openDatabase(config.databaseUrl, config.databaseAuthToken);
 await migrateDatabase(db);
 const store = new TenantStore(db, values.tenant);

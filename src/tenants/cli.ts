@@ -5,6 +5,7 @@ import { migrateDatabase, openDatabase } from "../db/node";
 import { printableUrl } from "../db/server-problems";
 import { SCOPES, type Scope } from "../platform/env";
 import { PLANS } from "../platform/rate-limit";
+import { refuseInOneLine, type CommandDatabase } from "../operations/command";
 import { createTenant, issueKey } from "./keys";
 
 /**
@@ -24,7 +25,10 @@ if (!name || scopes.length === 0 || scopes.some((s) => !SCOPES.includes(s as Sco
   console.error(`usage: npm run --silent tenant:create -- --name NAME --scopes ${SCOPES.join(",")} [--plan ${Object.keys(PLANS).join("|")}] [--migrate]`);
   process.exit(2);
 }
+let database: CommandDatabase | undefined;
+refuseInOneLine("tenant:create", () => database);
 const config = nodeConfig();
+database = { url: config.databaseUrl, authToken: config.databaseAuthToken };
 const where = printableUrl(config.databaseUrl);
 const db = await openDatabase(config.databaseUrl, config.databaseAuthToken);
 try {

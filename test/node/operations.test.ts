@@ -3,11 +3,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { createServer as createHttpServer, type Server } from "node:http";
 import { createServer as createNetServer } from "node:net";
 import { tmpdir } from "node:os";
-import { delimiter, join, resolve } from "node:path";
+import { delimiter, dirname, join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrateDatabase, openDatabase } from "../../src/db/node";
 import { DEMO_API_KEY, seedDemo } from "../../src/demo/seed";
 import { sealWebhookSecret } from "../../src/webhooks/secret";
+import { refusedLoopbackPort } from "../support/ports";
 
 /**
  * The deploy and operations commands as an operator runs them (README, "Cloudflare Workers +
@@ -54,7 +55,7 @@ beforeAll(async () => {
   refusing = createHttpServer((_req, res) => res.writeHead(401, { "content-type": "text/plain" }).end("Unauthorized"));
   await new Promise<void>((r) => refusing.listen(0, "127.0.0.1", r));
   refusingUrl = `http://127.0.0.1:${(refusing.address() as { port: number }).port}`;
-  closedUrl = `http://127.0.0.1:${await freePort()}`;
+  closedUrl = `http://127.0.0.1:${await refusedLoopbackPort()}`;
 });
 afterAll(() => refusing.close());
 
@@ -182,7 +183,7 @@ describe("the demo shop, whose admin key the README publishes", () => {
     let out = "";
     child.stdout.on("data", (d: Buffer) => (out += d.toString()));
     child.stderr.on("data", (d: Buffer) => (out += d.toString()));
-    return new Promise<{ up: boolean; status: number | null; out: string }>((done) => {
+    return new Promise<{ up: boolean; status: number | null; signal: NodeJS.Signals | null; out: string }>((done) => {
       let up = false;
       const poll = setInterval(() => {
         if (out.includes("Tsuzuku API on")) {
@@ -191,7 +192,7 @@ describe("the demo shop, whose admin key the README publishes", () => {
           child.kill("SIGTERM");
         }
       }, 50);
-      child.once("close", (status) => (clearInterval(poll), done({ up, status, out })));
+      child.once("close", (status, signal) => (clearInterval(poll), done({ up, status, signal, out })));
     });
   };
   let dir = "";
@@ -216,7 +217,7 @@ describe("the demo shop, whose admin key the README publishes", () => {
     db.client.close();
     const refused = await serve({ HOST: "0.0.0.0", PORT: String(await freePort()), DATABASE_URL: url });
     expect(refused.up).toBe(false);
-    expect(refused.status).toBe(1);
+    expect(refused.status, `${refused.signal ?? ""} ${refused.out}`).toBe(1);
     expect(refused.out.trim().split("\n")).toHaveLength(1);
     expect(refused.out).toContain(`The database ${url} holds the demo shop`);
     expect(refused.out).toContain("SEED_DEMO=1");
@@ -275,4 +276,35 @@ describe("npm run tenant:create", () => {
     expect(run.status).toBe(0);
     expect(JSON.parse(run.stdout).apiKey).toMatch(/^tsz_/);
   });
+});
+
+describe("the operations commands' refusals (tenant:create, risk, backup, db:migrate, secrets:rotate)", () => {
+  const commands = [
+    ["tenant:create", "tsx src/tenants/cli.ts --name 続くショップ"],
+    ["risk", "tsx src/risk/cli.ts rescore --tenant ten_none"],
+    ["backup", `tsx src/operations/backup-cli.ts ${join(tmpdir(), "tsuzuku-never.db")}`],
+    ["db:migrate", "tsx scripts/migrate.ts"],
+    ["secrets:rotate", "tsx src/operations/rotate-key-cli.ts"],
+  ] as const;
+
+  it("a bad setting, a mistyped directory and a database server not there are one line each, named by the command, exit 1", async () => {
+    const missing = join(tmpdir(), `tsuzuku-no-such-dir-${process.pid}`, "x.db");
+    for (const [name, line] of commands) {
+      const cases: [Record<string, string>, string][] = [
+        [{ PORT: "abc", DATABASE_URL: `file:${missing}` }, "PORT must be a port number, got abc"],
+        [{ DATABASE_URL: `file:${missing}` }, `${dirname(missing)}`],
+        [{ DATABASE_URL: closedUrl }, `${closedUrl}`],
+      ];
+      for (const [env, says] of cases) {
+        const run = await command(line, { SECRETS_KEY, NEW_SECRETS_KEY: SECRETS_KEY, ...env }, ["DATABASE_AUTH_TOKEN"]);
+        const what = `${name} with ${JSON.stringify(env)}`;
+        expect(run.status, what).toBe(1);
+        expect(run.stderr.split("\n"), `${what}: ${run.stderr}`).toHaveLength(1);
+        expect(run.stderr, what).toMatch(new RegExp(`^${name}: `));
+        expect(run.stderr, what).toContain(says);
+        expect(run.stderr, what).not.toMatch(/\n\s+at |\.ts:\d+/);
+      }
+    }
+    expect(existsSync(dirname(missing))).toBe(false);
+  }, 120_000);
 });

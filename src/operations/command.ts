@@ -1,0 +1,20 @@
+import { startupProblem } from "../config";
+
+/** The database a command works on, once its configuration is read: startupProblem names a server's failures by it. */
+export type CommandDatabase = { url: string; authToken?: string };
+
+/**
+ * Makes an error nothing caught in this process — a setting refused (`PORT=abc`), a database
+ * directory that does not exist, a server down or refusing its token, anywhere before or after the
+ * command's own try — one line on stderr and exit 1: startupProblem's message alone (a stack only
+ * for a bug), after `name: ` for an operations command (`tenant:create: …`), alone for `npm start`.
+ * Node would otherwise print the throwing source line and a stack. A top-level await that throws
+ * arrives here too. `database` is read when the error comes.
+ */
+export function refuseInOneLine(name: string | null, database: () => CommandDatabase | undefined = () => undefined): void {
+  process.on("uncaughtException", (err) => {
+    const text = startupProblem(err, database());
+    console.error(name === null || text.startsWith(`${name}:`) ? text : `${name}: ${text}`);
+    process.exit(1);
+  });
+}
