@@ -1,5 +1,8 @@
-import { serve, type ServerType } from "@hono/node-server";
+import { serve, type Http2Bindings, type HttpBindings, type ServerType } from "@hono/node-server";
 import type { AddressInfo } from "node:net";
+
+/** What @hono/node-server calls for each request: the request, and the socket's request and response as the app's `env`. */
+export type NodeFetch = (request: Request, env?: HttpBindings | Http2Bindings) => Response | Promise<Response>;
 
 export type ServerTimeouts = { headersTimeoutMs: number; requestTimeoutMs: number; keepAliveTimeoutMs: number };
 
@@ -17,7 +20,7 @@ export type ServerTimeouts = { headersTimeoutMs: number; requestTimeoutMs: numbe
  * instead made Node's fetch fail with EPIPE whenever the body outgrew the socket buffers (a 5 MB sync).
  */
 export function listen(
-  fetch: (request: Request) => Response | Promise<Response>,
+  fetch: NodeFetch,
   options: { port: number; hostname?: string } & ServerTimeouts,
   onListening?: (info: AddressInfo) => void,
 ): ServerType {

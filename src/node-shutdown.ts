@@ -1,6 +1,7 @@
 import type { ServerType } from "@hono/node-server";
+import { listen, type NodeFetch, type ServerTimeouts } from "./node-server";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
-import { Server as NetServer, type Socket } from "node:net";
+import { Server as NetServer, type AddressInfo, type Socket } from "node:net";
 import type { Context } from "hono";
 import { ConfigError } from "./config";
 import { problemHeaders } from "./platform/errors";
@@ -49,7 +50,7 @@ export type DrainResult = { drained: number; cut: number; refused: number; ms: n
  * Connections with no request are closed once idle for IDLE_BEFORE_CLOSE_MS. After `timeoutMs`
  * whatever still runs is cut (its socket destroyed). Resolves once no connection is left.
  */
-export function gracefulServing(fetch: (request: Request) => Response | Promise<Response>) {
+export function gracefulServing(fetch: NodeFetch) {
   let draining = false;
   let server: Server | undefined;
   /**
@@ -93,8 +94,9 @@ export function gracefulServing(fetch: (request: Request) => Response | Promise<
 
   return {
     /** The app's fetch, answering 503 while the server drains. */
-    fetch(request: Request): Response | Promise<Response> {
-      if (!draining) return fetch(request);
+    // The server's bindings (the socket, `c.env.incoming`) go on to the app: the failed-auth limit counts by the client's address.
+    fetch(request: Request, env?: Parameters<NodeFetch>[1]): Response | Promise<Response> {
+      if (!draining) return fetch(request, env);
       refused++;
       const headers = { connection: "close", "retry-after": "1", "cache-control": "no-store" };
       if (new URL(request.url).pathname === "/health") return Response.json({ status: "draining" }, { status: 503, headers });
@@ -178,4 +180,16 @@ export async function shutDown(
       (stopped ? "" : "; the background job's pass was cut (what it had not recorded runs again at the next start)"),
   );
   return result;
+}
+
+/**
+ * `npm start`'s HTTP server: the app's fetch behind gracefulServing, on listen's timeouts. node.ts
+ * and the tests that need a real server (limits per client address, timeouts, the drain) start it
+ * the same way, so what they test is what the server hands the app.
+ */
+export function serveNode(fetch: NodeFetch, options: { port: number; hostname?: string } & ServerTimeouts, onListening?: (info: AddressInfo) => void) {
+  const serving = gracefulServing(fetch);
+  const server = listen(serving.fetch, options, onListening);
+  serving.attach(server);
+  return { server, serving };
 }

@@ -14,14 +14,15 @@ import { DEMO_TENANT_ID } from "./demo/seed";
 import { createConsoleSession } from "./console/sessions";
 import { progressOn } from "./platform/progress";
 import { TenantStore } from "./platform/tenancy";
-import { collectStartupGarbage, listen } from "./node-server";
+import { collectStartupGarbage } from "./node-server";
 import { startReadWorker } from "./platform/off-thread-node";
 import { nodeWebhookFetch } from "./webhooks/node-fetch";
 import { encryptStoredWebhookSecrets } from "./webhooks/secret";
-import { gracefulServing, shutDown, shutdownTimeoutMs } from "./node-shutdown";
+import { serveNode, shutDown, shutdownTimeoutMs } from "./node-shutdown";
 import { logErrorsAsJson, logSettings } from "./platform/log-format";
 import { startupSecretsKey } from "./operations/secrets-key";
 import { refuseInOneLine, type CommandDatabase } from "./operations/command";
+import { exitProcess } from "./db/threads";
 
 /** Node entry point: configuration, database and the HTTP server. Everything else is the app's. */
 
@@ -99,8 +100,7 @@ const consoleLogin = demo
 collectStartupGarbage();
 // SIGTERM drains the requests in flight before the process exits (node-shutdown.ts).
 const shutdownTimeout = shutdownTimeoutMs(process.env.SHUTDOWN_TIMEOUT_MS);
-const serving = gracefulServing(app.fetch);
-const server = listen(serving.fetch, { ...config, port: config.port, hostname: config.host }, (info) => {
+const { server, serving } = serveNode(app.fetch, { ...config, port: config.port, hostname: config.host }, (info) => {
   const base = `http://${info.address === "::1" ? "[::1]" : info.address}:${info.port}`;
   console.log(`Tsuzuku API on ${base}  (database ${config.databaseUrl})`);
   console.log(`  Docs:     ${base}/docs`);
@@ -110,7 +110,6 @@ const server = listen(serving.fetch, { ...config, port: config.port, hostname: c
   if (consoleLogin) console.log(`  Console:  ${base}/console/login?token=${consoleLogin}  (once; ${base}/demo/console opens a fresh one)`);
 });
 
-serving.attach(server);
 
 // A port in use is a setup problem, not a crash: say which port and how to choose another.
 server.on("error", (err: NodeJS.ErrnoException) => {
@@ -120,7 +119,7 @@ server.on("error", (err: NodeJS.ErrnoException) => {
   } else {
     console.error(`The HTTP server could not start: ${err.message}`);
   }
-  process.exit(1);
+  exitProcess(1);
 });
 
 // Webhook delivery, automatic resumes, re-scoring, win-back dates: in this process, in slices.
@@ -132,7 +131,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {
     if (stopping) {
       console.error(`${signal} again: exiting now, without waiting for the shutdown`);
-      process.exit(1);
+      exitProcess(1);
     }
     stopping = true;
     void shutDown(signal, serving, shutdownTimeout, {
@@ -142,10 +141,10 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
         await services.offThread?.close();
       },
     }).then(
-      () => process.exit(0),
+      () => exitProcess(0),
       (err: unknown) => {
         console.error("The shutdown failed:", err);
-        process.exit(1);
+        exitProcess(1);
       },
     );
   });

@@ -26,7 +26,13 @@ const jobs: { [K in OffThreadJob]: (input: OffThreadJobs[K]["input"]) => Promise
   fitWinbackModel: (i) => fitTenantWinbackModel(new TenantStore(db, i.tenantId), new Date(i.now), i.timeZone),
 };
 
-parentPort!.on("message", async (m: { id: number; job: OffThreadJob; input: never }) => {
+parentPort!.on("message", async (m: { id: number; job: OffThreadJob; input: never } | { close: true }) => {
+  if ("close" in m) {
+    // Asked to end (db/threads): the connection closes between statements, and the thread ends by itself.
+    db.client.close();
+    parentPort!.close();
+    return;
+  }
   try {
     parentPort!.postMessage({ id: m.id, ok: true, value: await jobs[m.job](m.input) });
   } catch (e) {

@@ -2,6 +2,7 @@ import { closeSync, openSync, readSync } from "node:fs";
 import { createRequire } from "node:module";
 import { endianness } from "node:os";
 import { Worker } from "node:worker_threads";
+import { followThread } from "./threads";
 
 /**
  * WAL pages a connection of this process lets the log reach before its own COMMIT checkpoints
@@ -113,6 +114,8 @@ export function startCheckpoints(
   const libsql = createRequire(import.meta.url).resolve("libsql");
   const worker = new Worker(THREAD, { eval: true, workerData: { path, libsql, busyMs, idleMs } });
   worker.unref();
+  // "close" is handled between checkpoints: the thread closes its connection and ends (db/threads).
+  const stop = followThread(worker, () => worker.postMessage("close"));
   let log = 0;
   let alive = true;
   // "catching up": a checkpoint asked for while writes go on; "ready": it answered, the next pause asks for the last one.
@@ -178,7 +181,7 @@ export function startCheckpoints(
     close() {
       alive = false;
       walIndex.close();
-      worker.postMessage("close");
+      void stop();
     },
   };
 }

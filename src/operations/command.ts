@@ -1,4 +1,5 @@
 import { startupProblem } from "../config";
+import { exitProcess } from "../db/threads";
 
 /** The database a command works on, once its configuration is read: startupProblem names a server's failures by it. */
 export type CommandDatabase = { url: string; authToken?: string };
@@ -15,6 +16,6 @@ export function refuseInOneLine(name: string | null, database: () => CommandData
   process.on("uncaughtException", (err) => {
     const text = startupProblem(err, database());
     console.error(name === null || text.startsWith(`${name}:`) ? text : `${name}: ${text}`);
-    process.exit(1);
+    exitProcess(1);
   });
 }

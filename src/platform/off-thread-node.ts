@@ -1,4 +1,5 @@
 import { Worker } from "node:worker_threads";
+import { followThread } from "../db/threads";
 import { ApiError, type ErrorCode } from "./errors";
 import type { OffThread } from "./off-thread";
 import type { Localized } from "./language";
@@ -12,6 +13,7 @@ import type { Localized } from "./language";
  */
 export function startReadWorker(databaseUrl: string): OffThread & { close(): Promise<void> } {
   let worker: Worker | null = null;
+  const stopping = new WeakMap<Worker, () => Promise<void>>();
   let nextId = 1;
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
 
@@ -23,6 +25,8 @@ export function startReadWorker(databaseUrl: string): OffThread & { close(): Pro
       ? new Worker(new URL("../read-worker.ts", import.meta.url), { workerData: { databaseUrl }, execArgv: ["--import", "tsx"] })
       : new Worker(new URL("./read-worker.js", import.meta.url), { workerData: { databaseUrl } });
     w.unref();
+    const stop = followThread(w, () => w.postMessage({ close: true }));
+    stopping.set(w, stop);
     w.on("message", (m: { id?: number; ok?: boolean; value?: unknown; refusal?: { code: ErrorCode; detail?: string | Localized; extra?: Record<string, unknown> } | null; message?: string }) => {
       if (m.id === undefined) return;
       const job = pending.get(m.id);
@@ -55,10 +59,16 @@ export function startReadWorker(databaseUrl: string): OffThread & { close(): Pro
     })) as OffThread;
 
   return Object.assign(run, {
+    // Asked to end between statements (read-worker.ts), not terminated: a thread ended inside a
+    // libSQL call aborts the process (db/threads). One still busy after 2 s is terminated.
     close: async () => {
       const w = worker;
       worker = null;
-      if (w) await w.terminate();
+      if (!w) return;
+      let timer: NodeJS.Timeout | undefined;
+      const ended = await Promise.race([stopping.get(w)!().then(() => true), new Promise<false>((r) => (timer = setTimeout(r, 2_000, false)))]);
+      clearTimeout(timer);
+      if (!ended) await w.terminate();
     },
   });
 }

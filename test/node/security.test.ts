@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { webhookDeliveries } from "../../src/db/schema";
 import { listen } from "../../src/node-server";
+import { serveNode } from "../../src/node-shutdown";
 import { rateLimitConfigFromEnv, trustProxyFromEnv } from "../../src/platform/rate-limit";
 import { checkWebhookUrl } from "../../src/webhooks/destination";
 import { nodeWebhookFetch } from "../../src/webhooks/node-fetch";
@@ -213,10 +214,11 @@ describe("rate limits on Node (a real server)", () => {
     h = await nodeHarness({ rateLimits: rateLimitConfigFromEnv({ RATE_LIMIT_STANDARD: "5", RATE_LIMIT_FAILED_AUTH: "3" }) });
     t = await h.tenant();
     await new Promise<void>((resolve) => {
-      server = listen(h.app.fetch, { port: 0, hostname: "127.0.0.1", headersTimeoutMs: 2000, requestTimeoutMs: 2000, keepAliveTimeoutMs: 1000 }, (info) => {
+      // As npm start serves (node.ts): behind the drain, which must hand the socket on.
+      ({ server } = serveNode(h.app.fetch, { port: 0, hostname: "127.0.0.1", headersTimeoutMs: 2000, requestTimeoutMs: 2000, keepAliveTimeoutMs: 1000 }, (info) => {
         base = `http://127.0.0.1:${info.port}`;
         resolve();
-      });
+      }));
     });
   });
   afterAll(() => {
@@ -296,7 +298,7 @@ describe("rate limits behind a reverse proxy (TRUST_PROXY)", () => {
     const t = await h.tenant();
     let server: ReturnType<typeof listen> | undefined;
     const base = await new Promise<string>((resolve) => {
-      server = listen(h.app.fetch, { port: 0, hostname: "127.0.0.1", headersTimeoutMs: 2000, requestTimeoutMs: 2000, keepAliveTimeoutMs: 1000 }, (info) => resolve(`http://127.0.0.1:${info.port}`));
+      ({ server } = serveNode(h.app.fetch, { port: 0, hostname: "127.0.0.1", headersTimeoutMs: 2000, requestTimeoutMs: 2000, keepAliveTimeoutMs: 1000 }, (info) => resolve(`http://127.0.0.1:${info.port}`)));
     });
     const from = (client: string, key: string) => fetch(`${base}/v1/keys`, { headers: { authorization: `Bearer ${key}`, "x-forwarded-for": client } }).then((r) => r.status);
     const one = [];
@@ -336,7 +338,7 @@ describe("the console login on a real server", () => {
     });
   const serve = (h: NodeHarness) =>
     new Promise<{ base: string; server: ReturnType<typeof listen> }>((resolve) => {
-      const server = listen(h.app.fetch, { port: 0, hostname: "127.0.0.1", headersTimeoutMs: 2000, requestTimeoutMs: 2000, keepAliveTimeoutMs: 1000 }, (info) => resolve({ base: `http://127.0.0.1:${info.port}`, server }));
+      const { server } = serveNode(h.app.fetch, { port: 0, hostname: "127.0.0.1", headersTimeoutMs: 2000, requestTimeoutMs: 2000, keepAliveTimeoutMs: 1000 }, (info) => resolve({ base: `http://127.0.0.1:${info.port}`, server }));
     });
 
   it("counts wrong login tokens as refused credentials: 429 past the failed-auth limit", async () => {
