@@ -1,3 +1,4 @@
+import { parseArgs, type ParseArgsOptionsConfig } from "node:util";
 import { startupProblem } from "../config";
 import { exitProcess } from "../db/threads";
 
@@ -19,3 +20,23 @@ export function refuseInOneLine(name: string | null, database: () => CommandData
     exitProcess(1);
   });
 }
+
+/**
+ * An operations command's arguments (node:util parseArgs, strict): `--help` / `-h` prints `usage` and
+ * exits 0; an option it does not know or a value missing prints what is wrong and `usage`, exit 2.
+ */
+export function commandArgs<const O extends ParseArgsOptionsConfig>(name: string, usage: string, options: O, allowPositionals = false) {
+  let parsed: { values: Record<string, unknown>; positionals: string[] };
+  try {
+    parsed = parseArgs({ options: { ...options, help: { type: "boolean", short: "h" } }, allowPositionals, strict: true });
+  } catch (e) {
+    console.error(`${name}: ${e instanceof Error ? e.message : String(e)}\n${usage}`);
+    process.exit(2);
+  }
+  if (parsed.values.help) {
+    console.log(usage);
+    process.exit(0);
+  }
+  return parsed as unknown as { values: ParsedValues<O>; positionals: string[] };
+}
+type ParsedValues<O extends ParseArgsOptionsConfig> = { [K in keyof O]?: O[K] extends { type: "boolean" } ? boolean : string };

@@ -1,4 +1,3 @@
-import { parseArgs } from "node:util";
 import { nodeConfig } from "../config";
 import { migrateDatabase, openDatabase } from "../db/node";
 import { progressOn } from "../platform/progress";
@@ -6,17 +5,18 @@ import { ApiError } from "../platform/errors";
 import { TenantStore } from "../platform/tenancy";
 import { resolveSettings } from "../settings/schemas";
 import { trainTenantModel } from "./repository";
-import { refuseInOneLine, type CommandDatabase } from "../operations/command";
+import { commandArgs, refuseInOneLine, type CommandDatabase } from "../operations/command";
 import { rebuildTenantRisk, rescoreTenant } from "./rescore";
 
 /**
  * `npm run risk -- train|rescore|rebuild --tenant TENANT_ID` against the database at DATABASE_URL:
  * long work with progress on the terminal and a one-line summary at the end.
  */
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { tenant: { type: "string" } } });
+const USAGE = "usage: npm run risk -- train|rescore|rebuild --tenant TENANT_ID";
+const { values, positionals } = commandArgs("risk", USAGE, { tenant: { type: "string" } }, true);
 const command = positionals[0];
 if (!values.tenant || !["train", "rescore", "rebuild"].includes(command ?? "")) {
-  console.error("usage: npm run risk -- train|rescore|rebuild --tenant TENANT_ID");
+  console.error(USAGE);
   process.exit(2);
 }
 let database: CommandDatabase | undefined;

@@ -1,11 +1,10 @@
-import { parseArgs } from "node:util";
 import { nodeConfig, startupProblem } from "../config";
 import { MIGRATIONS, pendingMigrations } from "../db/migrations";
 import { migrateDatabase, openDatabase } from "../db/node";
 import { printableUrl } from "../db/server-problems";
 import { SCOPES, type Scope } from "../platform/env";
 import { PLANS } from "../platform/rate-limit";
-import { refuseInOneLine, type CommandDatabase } from "../operations/command";
+import { commandArgs, refuseInOneLine, type CommandDatabase } from "../operations/command";
 import { createTenant, issueKey } from "./keys";
 
 /**
@@ -17,12 +16,13 @@ import { createTenant, issueKey } from "./keys";
  * schema created in some other database, and the Worker's database is migrated by
  * `npm run db:migrate -- --worker` (or `npm run deploy`), with the Worker.
  */
-const { values } = parseArgs({ options: { name: { type: "string" }, scopes: { type: "string", default: "read,write,admin" }, plan: { type: "string", default: "standard" }, migrate: { type: "boolean", default: false } } });
+const USAGE = `usage: npm run --silent tenant:create -- --name NAME --scopes ${SCOPES.join(",")} [--plan ${Object.keys(PLANS).join("|")}] [--migrate]`;
+const { values } = commandArgs("tenant:create", USAGE, { name: { type: "string" }, scopes: { type: "string", default: "read,write,admin" }, plan: { type: "string", default: "standard" }, migrate: { type: "boolean", default: false } });
 const plan = values.plan ?? "standard";
 const name = values.name?.trim();
 const scopes = (values.scopes ?? "").split(",").map((s) => s.trim()).filter(Boolean);
 if (!name || scopes.length === 0 || scopes.some((s) => !SCOPES.includes(s as Scope)) || !(plan in PLANS)) {
-  console.error(`usage: npm run --silent tenant:create -- --name NAME --scopes ${SCOPES.join(",")} [--plan ${Object.keys(PLANS).join("|")}] [--migrate]`);
+  console.error(USAGE);
   process.exit(2);
 }
 let database: CommandDatabase | undefined;

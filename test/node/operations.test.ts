@@ -308,3 +308,17 @@ describe("the operations commands' refusals (tenant:create, risk, backup, db:mig
     expect(existsSync(dirname(missing))).toBe(false);
   }, 120_000);
 });
+
+describe("the operations commands' arguments", () => {
+  it("--help prints the usage (exit 0); an option the command does not know says so with the usage (exit 2), never a stack", async () => {
+    for (const [name, line] of [["tenant:create", "tsx src/tenants/cli.ts"], ["risk", "tsx src/risk/cli.ts"]] as const) {
+      const help = await command(`${line} --help`, { SECRETS_KEY });
+      expect(help.status, name).toBe(0);
+      expect(help.stdout, name).toMatch(/^usage: npm run/);
+      const unknown = await command(`${line} --bogus`, { SECRETS_KEY });
+      expect(unknown.status, name).toBe(2);
+      expect(unknown.stderr, name).toMatch(new RegExp(`^${name}: Unknown option '--bogus'`));
+      expect(unknown.stderr.split("\n"), name).toEqual([expect.any(String), help.stdout.trim()]);
+    }
+  }, 60_000);
+});
