@@ -1281,6 +1281,31 @@ describe("<tsuzuku-portal> in Chromium", () => {
     await reached.first().waitFor();
   }
 
+  it("the phone's Back button in the cancel flow goes back to the list (the flow ended as left), not away from the my-page; once the flow is over, Back leaves as usual", async () => {
+    const { customerId, ids } = await customerWith([{}]);
+    const page = await open(customerId);
+    const url = page.url();
+    const started = page.waitForResponse((r) => r.url().endsWith("/cancel-flows") && r.request().method() === "POST");
+    await part(page, "cancel-button").click();
+    const flowId = (await (await started).json()).flowId as string;
+    await part(page, "skip-reason").waitFor();
+    await page.goBack();
+    await part(page, "cancel-button").waitFor();
+    expect(page.url()).toBe(url);
+    expect(await part(page, "skip-reason").count()).toBe(0);
+    await expect.poll(async () => (await h.request("GET", `/v1/cancel-flows/${flowId}`, { key: t.key })).body.status).toBe("abandoned");
+    // The flow's own 「戻る」 takes its history entry back: the next Back leaves the page (to where it came from).
+    await part(page, "cancel-button").click();
+    await part(page, "skip-reason").waitFor();
+    await part(page, "back").click();
+    await part(page, "cancel-button").waitFor();
+    await page.waitForTimeout(100);
+    await page.goBack();
+    await expect.poll(() => page.url()).not.toBe(url);
+    expect((await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key })).body.status).toBe("active");
+    await page.close();
+  }, 60_000);
+
   it("a cancel flow started whose answer was lost: the same key goes again and the flow the first press started opens; no second flow", async () => {
     const { customerId, ids } = await customerWith([{}]);
     const page = await open(customerId);

@@ -34,6 +34,8 @@ const portals = new Set<TsuzukuPortal>();
  */
 const sendAgain = async () => true;
 
+const isFlowStep = (step: Step): step is Extract<Step, { flow: FlowStarted }> => step.name === "reason" || step.name === "offers" || step.name === "confirm";
+
 type Step =
   | { name: "loading" }
   | { name: "list" }
@@ -118,6 +120,24 @@ export class TsuzukuPortal extends HTMLElement {
   #cardStatuses = new Map<string, HTMLElement>();
   /** Leaving the page in the middle of a cancel flow ends the flow (see #leaveFlow). */
   #onPageHide = () => void this.#leaveFlow(true);
+  /**
+   * A cancel flow has a history entry of its own, pushed when it opens (with the page's own state
+   * and URL, so the shop's router sees nothing change): the phone's Back button, pressed in the
+   * flow, goes back to the list as the flow's 「戻る」 does, instead of leaving the my-page. Left by
+   * the portal itself, the flow takes its entry back (`#popOwn`: that popstate is its own).
+   */
+  #flowEntry = false;
+  #popOwn = false;
+  #onPopState = () => {
+    if (this.#popOwn) {
+      this.#popOwn = false;
+      return;
+    }
+    if (!this.#flowEntry) return;
+    this.#flowEntry = false;
+    const step = this.#step;
+    if (isFlowStep(step)) this.#back(step.sub);
+  };
 
   constructor() {
     super();
@@ -132,6 +152,7 @@ export class TsuzukuPortal extends HTMLElement {
     this.#connected = true;
     portals.add(this);
     addEventListener("pagehide", this.#onPageHide);
+    addEventListener("popstate", this.#onPopState);
     if (this.#step.name === "loading") void this.#load();
   }
 
@@ -139,6 +160,7 @@ export class TsuzukuPortal extends HTMLElement {
     this.#connected = false;
     portals.delete(this);
     removeEventListener("pagehide", this.#onPageHide);
+    removeEventListener("popstate", this.#onPopState);
   }
 
   attributeChangedCallback(name: string, old: string | null, value: string | null) {
@@ -481,6 +503,14 @@ export class TsuzukuPortal extends HTMLElement {
 
   /** Shows `step`, focus on `focus`; `announce` in the status line beside card `subId`, else the portal's. */
   #go(step: Step, focus: string, announce?: string | (Node | string)[], subId?: string) {
+    if (isFlowStep(step) && !this.#flowEntry) {
+      history.pushState(history.state, "");
+      this.#flowEntry = true;
+    } else if (!isFlowStep(step) && this.#flowEntry) {
+      this.#flowEntry = false;
+      this.#popOwn = true;
+      history.back();
+    }
     this.#step = step;
     this.#focus = focus;
     this.#status.replaceChildren(...(subId === undefined && announce ? [announce].flat() : []));
