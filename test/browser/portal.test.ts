@@ -31,7 +31,7 @@ function myPage(url: URL): Response {
     return new Response(css, { headers: { "content-type": "text/css" } });
   }
   const embed = (subscription: string | null) =>
-    `<tsuzuku-portal session="${attr("session")}" api-base="${api.url}" lang="${attr("lang") || "ja"}"${subscription ? ` subscription="${subscription}"` : ""}></tsuzuku-portal>`;
+    `<tsuzuku-portal session="${attr("session")}" api-base="${api.url}" lang="${attr("lang") || "ja"}"${subscription ? ` subscription="${subscription}"` : ""}>${url.searchParams.has("fallback") ? "<p data-fallback>定期便の情報を読み込んでいます…</p>" : ""}</tsuzuku-portal>`;
   // A strict page: styles from its own origin only, scripts from the embed's origin only (no inline script).
   if (url.pathname === "/strict") {
     const body = `<!doctype html><html lang="ja"><head><meta charset="utf-8"><title>マイページ</title><link rel="stylesheet" href="/shop.css"></head>
@@ -1280,6 +1280,25 @@ describe("<tsuzuku-portal> in Chromium", () => {
     if ((await reached.count()) === 0) await press();
     await reached.first().waitFor();
   }
+
+  it("what the shop puts inside the element shows while the script loads (a slow connection), and is gone once the portal is there", async () => {
+    const { customerId } = await customerWith([{}]);
+    const page = await browser.newPage();
+    let release: () => void = () => {};
+    const held = new Promise<void>((r) => (release = r));
+    await page.route("**/embed/v1/tsuzuku.js", async (route) => (await held, route.continue()));
+    const url = new URL("/", shop.url);
+    url.searchParams.set("session", await session(customerId));
+    url.searchParams.set("fallback", "1");
+    await page.goto(url.href, { waitUntil: "commit" });
+    const fallback = page.locator("tsuzuku-portal [data-fallback]");
+    await fallback.waitFor();
+    expect(await fallback.isVisible()).toBe(true);
+    release();
+    await page.locator("tsuzuku-portal h3").first().waitFor();
+    expect(await fallback.isVisible()).toBe(false);
+    await page.close();
+  }, 60_000);
 
   it("the phone's Back button in the cancel flow goes back to the list (the flow ended as left), not away from the my-page; once the flow is over, Back leaves as usual", async () => {
     const { customerId, ids } = await customerWith([{}]);
