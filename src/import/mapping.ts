@@ -21,7 +21,7 @@ import { planWarnings } from "./warnings";
  * the latter — what Tsuzuku's own cancel flow records as `canceledAt` (the end is its
  * `cancellation.effectiveOn`) and what churn is dated by — so `generic` reads the request-date
  * columns first and 解約日 only when a file has none of them. The sync has no field for the end
- * date (`cancellation` is written by cancel flows only), so an export's 解約日 beside a request
+ * date (`cancellation.effectiveOn` is written by cancel flows only), so an export's 解約日 beside a request
  * date is not imported, and a 解約日 still ahead, read as `canceledAt`, is refused by the sync as
  * dated in the future: export 解約受付日 too.
  */
@@ -33,7 +33,7 @@ export const Transform = z.union([
   z.enum(["text", "date", "instant", "yen", "integer", "days", "interval", "boolean"]),
   z
     .record(z.string(), z.union([z.string(), z.number(), CadenceValue]))
-    .describe("A fixed table from the file's words to Tsuzuku's values: text, a number, or an interval ({ intervalMonths }, with deliveryDay for a day of the month / { intervalDays })"),
+    .describe('A fixed table from the file\'s words to Tsuzuku\'s values: text, a number, or an interval ({ intervalMonths }, with deliveryDay for a day of the month / { intervalDays }); the key "*" reads every word the table lacks, with a warning, where without it such a word refuses the row'),
 ]);
 export type Transform = z.infer<typeof Transform>;
 
