@@ -188,7 +188,9 @@ export function syncedCancellation(
   const reason = b.cancellationReason === undefined ? (kept?.reason ?? null) : b.cancellationReason;
   if (reason !== null) return { ...kept, reason, channel: kept?.channel ?? "api" };
   const { reason: _old, ...rest } = kept ?? {};
-  return Object.keys(rest).length > 0 ? rest : null;
+  // What is left of a summary a sync wrote (its channel alone) says nothing: none, as before the reason came.
+  const synced = Object.keys(rest).length === 0 || (Object.keys(rest).length === 1 && rest.channel === "api");
+  return synced ? null : rest;
 }
 
 /**
