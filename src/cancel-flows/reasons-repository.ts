@@ -1,5 +1,6 @@
 import { asc } from "drizzle-orm";
 import { cancellationReasons } from "../db/schema";
+import { ApiError } from "../platform/errors";
 import type { TenantStore } from "../platform/tenancy";
 import { DEFAULT_CANCELLATION_REASONS, type Localized } from "./reasons";
 
@@ -11,6 +12,16 @@ export async function tenantReasons(store: TenantStore): Promise<TenantReason[]>
   const rows = await store.q.select().from(cancellationReasons).where(store.owns(cancellationReasons)).orderBy(asc(cancellationReasons.position));
   if (rows.length === 0) return DEFAULT_CANCELLATION_REASONS.map((r) => ({ code: r.code, label: r.label, followUpHint: r.followUpHint }));
   return rows.map((r) => ({ code: r.code, label: r.label, followUpHint: r.followUpHint }));
+}
+
+/**
+ * 422 `unknown_reason`: `code` is not one of the shop's reasons (`tenantReasons`), the field at
+ * `path` named — a cancel flow's `reason`, a synced subscription's `cancellationReason`.
+ */
+export function unknownReason(code: string, path: string): ApiError {
+  return new ApiError("unknown_reason", { en: `Unknown reason ${code}; see GET /v1/cancellation-reasons.`, ja: `解約理由 ${code} は登録されていません。GET /v1/cancellation-reasons をご確認ください。` }, {
+    errors: [{ path, message: { en: "Unknown reason", ja: "登録されていない解約理由です" } }],
+  });
 }
 
 /** Replaces the whole list (order kept) in one transaction. */

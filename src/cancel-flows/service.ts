@@ -37,7 +37,7 @@ import { formatMoney, personaliseTerms, type OfferApplication } from "../offers/
 import { applyOffer } from "./apply-offer";
 import { closeFlowsOnCancellation } from "./closed-by-cancellation";
 import type { Lang, Localized } from "./reasons";
-import { tenantReasons } from "./reasons-repository";
+import { tenantReasons, unknownReason } from "./reasons-repository";
 import { addStep, effectiveStatus, type FlowRow } from "./state";
 import { cancellationTerms, confirmationNumber, feeOnReactivation, receiptText, termsChanged, type CancellationTerms, type FeeOnReactivation } from "./terms";
 
@@ -274,9 +274,7 @@ export async function giveReason(store: TenantStore, flowId: string, input: { re
     assertOpen(flow, ctx.now);
     if (flow.reason !== null) throw new ApiError("reason_already_given", { en: `The reason ${flow.reason} was already given; accept the offer or confirm the cancellation.`, ja: `解約理由（${flow.reason}）はすでに選択されています。特典をお選びいただくか、解約を確定してください。` }, { reason: flow.reason });
     const reasons = await tenantReasons(s);
-    if (!reasons.some((r) => r.code === input.reason)) {
-      throw new ApiError("unknown_reason", { en: `Unknown reason ${input.reason}; see GET /v1/cancellation-reasons.`, ja: `解約理由 ${input.reason} は登録されていません。GET /v1/cancellation-reasons をご確認ください。` }, { errors: [{ path: "reason", message: "Unknown reason" }] });
-    }
+    if (!reasons.some((r) => r.code === input.reason)) throw unknownReason(input.reason, "reason");
     const channel = ctx.channel ?? flow.channel;
     // An operator on a call presents one of the ranked offers; the flow records that one as shown
     // (so its accept counts for it), where a self-service flow lets the bandit choose.

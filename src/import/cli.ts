@@ -7,6 +7,7 @@ import { nodeConfig } from "../config";
 import { migrateDatabase, openDatabase } from "../db/node";
 import { tenants } from "../db/schema";
 import { resolveSettings } from "../settings/schemas";
+import { localDate } from "../platform/dates";
 import { progressOn } from "../platform/progress";
 import { TenantStore } from "../platform/tenancy";
 import { MAX_SYNC_ITEMS } from "../sync/schemas";
@@ -106,6 +107,9 @@ console.error(
 const store = new TenantStore(db, shop.id);
 const totals = { created: 0, changed: 0, unchanged: 0 };
 const refusals: { line: number; problems: Problem[] }[] = [];
+/** Rows taken with something to look at (mapping `AcceptedRow.warnings`), by line and the id the merchant searches their cart for. */
+const warned: { line: number; id: string; warnings: Problem[] }[] = [];
+const today = localDate(new Date(), timeZone);
 const progress = progressOn(process.stderr);
 const cellsByLine = new Map(records.map((r) => [r.line, r.cells]));
 /**
@@ -126,7 +130,9 @@ try {
   const rows: ImportRow[] = [];
   for (const r of records) {
     if (rows.length % 1_000 === 999) await turn(); // Ctrl-C while the rows are read stops at once
-    rows.push(readRow(columns, mapping.data, r.cells, r.line, timeZone));
+    const row = readRow(columns, mapping.data, r.cells, r.line, timeZone, today);
+    if ("warnings" in row && row.warnings.length) warned.push({ line: row.line, id: row.subscription?.id ?? row.customer.id, warnings: row.warnings });
+    rows.push(row);
   }
   for (const row of rows) if ("refused" in row) refusals.push({ line: row.line, problems: row.refused });
   writing = true;
@@ -150,6 +156,10 @@ progress.end();
 refusals.sort((a, b) => a.line - b.line);
 // One output line per problem (messages may hold "; " themselves), each naming its row.
 for (const r of refusals) for (const p of r.problems) console.log(`refused line ${r.line}: ${problemText(p)}`);
+// Warned rows are taken (or, in a dry run, would be): a refused row's warnings would only repeat it, and lines past the last batch were not reached.
+const refusedLines = new Set(refusals.map((r) => r.line));
+const warnings = warned.filter((w) => w.line <= lastCommitted && !refusedLines.has(w.line)).flatMap((w) => w.warnings.map((p) => `warning line ${w.line} (${w.id}): ${problemText(p)}`));
+for (const w of warnings) console.log(w);
 console.log(
   JSON.stringify({
     dryRun,
@@ -157,8 +167,9 @@ console.log(
     ...totals,
     refused: refusals.length,
     problems: refusals.reduce((n, r) => n + r.problems.length, 0),
+    warnings: warnings.length,
     // A row holds a customer and a subscription: the sync counts each, a refusal refuses the row.
-    units: { created: "items", changed: "items", unchanged: "items", refused: "rows", problems: "problems" },
+    units: { created: "items", changed: "items", unchanged: "items", refused: "rows", problems: "problems", warnings: "warnings" },
     ...(stopping ? { interrupted: true, resume: `--from-line ${resumeAt()}` } : {}),
   }),
 );

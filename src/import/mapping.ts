@@ -4,6 +4,7 @@ import { zonedInstant } from "../platform/dates";
 import { ApiError, fieldErrors, valueAt } from "../platform/errors";
 import { syncedCadence, syncedPause } from "../subscriptions/sync";
 import { UpsertSubscriptionBody } from "../subscriptions/schemas";
+import { planWarnings } from "./warnings";
 
 /**
  * How a cart system's CSV export maps onto Tsuzuku's customer and subscription sync. A mapping is
@@ -20,7 +21,7 @@ import { UpsertSubscriptionBody } from "../subscriptions/schemas";
  * the latter — what Tsuzuku's own cancel flow records as `canceledAt` (the end is its
  * `cancellation.effectiveOn`) and what churn is dated by — so `generic` reads the request-date
  * columns first and 解約日 only when a file has none of them. The sync has no field for the end
- * date (`cancellation` is written by cancel flows only), so an export's 解約日 beside a request
+ * date (`cancellation.effectiveOn` is written by cancel flows only), so an export's 解約日 beside a request
  * date is not imported, and a 解約日 still ahead, read as `canceledAt`, is refused by the sync as
  * dated in the future: export 解約受付日 too.
  */
@@ -32,7 +33,7 @@ export const Transform = z.union([
   z.enum(["text", "date", "instant", "yen", "integer", "days", "interval", "boolean"]),
   z
     .record(z.string(), z.union([z.string(), z.number(), CadenceValue]))
-    .describe("A fixed table from the file's words to Tsuzuku's values: text, a number, or an interval ({ intervalMonths }, with deliveryDay for a day of the month / { intervalDays })"),
+    .describe('A fixed table from the file\'s words to Tsuzuku\'s values: text, a number, or an interval ({ intervalMonths }, with deliveryDay for a day of the month / { intervalDays }); the key "*" reads every word the table lacks, with a warning, where without it such a word refuses the row'),
 ]);
 export type Transform = z.infer<typeof Transform>;
 
@@ -55,8 +56,12 @@ export type SubscriptionItem = { id: string; body: z.input<typeof UpsertSubscrip
  * (null when it is about the whole item) and what is wrong, echoing the value as written.
  */
 export type Problem = { column: string | null; field: string | null; message: string };
-/** A row that syncs: its customer, and its subscription when it has one. */
-export type AcceptedRow = { line: number; customer: CustomerItem; subscription: SubscriptionItem | null };
+/**
+ * A row that syncs: its customer, and its subscription when it has one; `warnings`, what it is
+ * taken with that the merchant should look at (a word read through a table's `"*"`, a live plan's
+ * next delivery in the past, a pause with no resume date: warnings.ts), in the file's column order.
+ */
+export type AcceptedRow = { line: number; customer: CustomerItem; subscription: SubscriptionItem | null; warnings: Problem[] };
 /**
  * One line of the file, read: what it syncs, or every problem that refuses it (line numbers count
  * the header as 1). A refused row writes nothing, neither its customer nor its subscription.
@@ -83,6 +88,31 @@ export function quotingCell(message: string, cell: string | undefined): string {
 const fold = (s: string) => s.normalize("NFKC").trim();
 
 /**
+ * In a table of words, the key that stands for every word the table does not list (`"*": "other"`):
+ * such a cell is read as that value and the row is warned about, not refused (`fellBack`). A table
+ * without it refuses a word it lacks.
+ */
+export const OTHER_WORDS = "*";
+
+const tables = new WeakMap<object, Map<string, string | number | Cadence>>();
+/** A table's words folded as cells are (「しばらく不要（旅行・入院など）」 matches the file's half-width brackets too), built once per table. */
+function tableOf(as: Record<string, string | number | Cadence>): Map<string, string | number | Cadence> {
+  let table = tables.get(as);
+  if (!table) {
+    table = new Map(Object.entries(as).flatMap(([k, v]) => (k === OTHER_WORDS ? [] : [[fold(k), v] as const])));
+    tables.set(as, table);
+  }
+  return table;
+}
+
+/** Whether `raw` is a word `as` reads only through its `"*"` key (a word the table does not list). */
+function fellBack(raw: string, as: Transform | undefined): boolean {
+  if (typeof as !== "object" || !(OTHER_WORDS in as)) return false;
+  const text = fold(raw);
+  return text !== "" && !tableOf(as).has(text);
+}
+
+/**
  * Reads one cell. Throws a message (shown with the line number) when the text is not of the form
  * the transform expects; an empty cell is `undefined` (the field is left out).
  */
@@ -90,7 +120,7 @@ export function readCell(raw: string, as: Transform = "text", timeZone = "Asia/T
   const text = fold(raw);
   if (text === "") return undefined;
   if (typeof as === "object") {
-    const value = as[text];
+    const value = tableOf(as).get(text) ?? as[OTHER_WORDS];
     if (value === undefined) throw new Error(`"${raw}" is not one of ${Object.keys(as).join(", ")}`);
     return value;
   }
@@ -270,7 +300,8 @@ export function columnOf(cols: ReturnType<typeof resolveColumns>["customer"], fi
  * Reads one record (cells in file order) into the customer and subscription it syncs, validated
  * with the same schemas as `PUT /v1/customers/{id}` and `PUT /v1/subscriptions/{id}`: a row the
  * API would refuse is refused here, with every problem it has (each cell that does not read, then
- * each field the schemas refuse), so the merchant can fix them all in one go.
+ * each field the schemas refuse), so the merchant can fix them all in one go. A row taken carries
+ * its warnings (`AcceptedRow`); those about dates need `today`, the shop's local date.
  */
 export function readRow(
   columns: ReturnType<typeof resolveColumns>,
@@ -278,8 +309,10 @@ export function readRow(
   cells: string[],
   line: number,
   timeZone: string,
+  today?: string,
 ): ImportRow {
   const problems: Problem[] = [];
+  const warnings: Problem[] = [];
   const build = (cols: typeof columns.customer, defaults: boolean) => {
     const out: Record<string, unknown> = {};
     const unread = new Set<string>();
@@ -287,6 +320,10 @@ export function readRow(
     for (const { field, at, header, as } of cols) {
       try {
         const value = readCell(cells[at] ?? "", as, timeZone);
+        if (fellBack(cells[at] ?? "", as)) {
+          const word = JSON.stringify((cells[at] ?? "").trim());
+          warnings.push({ column: header, field, message: `${word} is not in the mapping's words: read as ${JSON.stringify(value)}; to read it as another, add it to the field's "as" table in a copy of the mapping` });
+        }
         // An interval sets the field it names (months or days), whichever field the column is mapped to.
         if (isCadence(value)) for (const [k, v] of Object.entries(value)) set(out, k, v);
         else if (value !== undefined) set(out, field, value);
@@ -344,6 +381,15 @@ export function readRow(
         });
       }
       subscription = { id: String(subscriptionId), body: body as SubscriptionItem["body"] };
+      if (today !== undefined) {
+        const at = (field: string) => {
+          const col = columns.subscription.find((c) => c.field === field);
+          return { column: col?.header ?? null, cell: col === undefined ? undefined : cells[col.at] };
+        };
+        warnings.push(...planWarnings(subscription.body, today, at));
+      }
+      // A reason on a row that is not 解約 is not synced (the sync reads it for `canceled` only): nothing to say of its word.
+      if (sub.status !== "canceled") warnings.splice(0, warnings.length, ...warnings.filter((w) => w.field !== "cancellationReason"));
     }
   }
   if (problems.length) {
@@ -351,5 +397,7 @@ export function readRow(
     const at = new Map([...columns.customer, ...columns.subscription].map((c) => [c.header, c.at]));
     return { line, refused: problems.sort((x, y) => (at.get(x.column ?? "") ?? Infinity) - (at.get(y.column ?? "") ?? Infinity)) };
   }
-  return { line, customer: { id: String(customerId), body: customer as CustomerItem["body"] }, subscription };
+  const order = new Map([...columns.customer, ...columns.subscription].map((c) => [c.header, c.at]));
+  warnings.sort((x, y) => (order.get(x.column ?? "") ?? Infinity) - (order.get(y.column ?? "") ?? Infinity));
+  return { line, customer: { id: String(customerId), body: customer as CustomerItem["body"] }, subscription, warnings };
 }

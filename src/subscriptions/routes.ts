@@ -29,13 +29,13 @@ export const subscriptionsRouter = domainRouter()
       claimsKeyInWrite: true,
       summary: "Create or replace a subscription",
       description:
-        "Syncs a 定期 subscription from the merchant's cart system. The customer must exist and not be erased, nor may an erased customer's subscription be synced (moved to another customer included): 409 `customer_erased`. A plan the customer cancelled through a cancel flow (its `cancellation` carries a `confirmationNumber`) is not made active or paused again by a sync: 409 `subscription_canceled`, naming the date and the receipt number — only the customer restarts it, through `POST /v1/subscriptions/{subscriptionId}/reactivate`; synced with `status: canceled`, its other fields still update. A plan the cart cancelled itself may be synced live again: that is recorded as a `reactivate` change (channel `api`, `source.sync`) and closes its `cancellation` summary. Send `If-Match` with the version you last read to refuse the write if Tsuzuku changed it meanwhile. Answers 201 when new, 200 otherwise.",
+        "Syncs a 定期 subscription from the merchant's cart system. The customer must exist and not be erased, nor may an erased customer's subscription be synced (moved to another customer included): 409 `customer_erased`. A plan the customer cancelled through a cancel flow (its `cancellation` carries a `confirmationNumber`) is not made active or paused again by a sync: 409 `subscription_canceled`, naming the date and the receipt number — only the customer restarts it, through `POST /v1/subscriptions/{subscriptionId}/reactivate`; synced with `status: canceled`, its other fields still update. A plan the cart cancelled itself may be synced live again: that is recorded as a `reactivate` change (channel `api`, `source.sync`) and closes its `cancellation` summary. A cancellation may carry the cart's reason (`cancellationReason`, one of the shop's codes; another → 422 `unknown_reason`): it is the `cancellation.reason` and the win-back record's. Send `If-Match` with the version you last read to refuse the write if Tsuzuku changed it meanwhile. Answers 201 when new, 200 otherwise.",
       request: {
         params: SubscriptionIdParam,
         headers: IdempotencyHeaders.merge(IfMatchHeaders),
         body: jsonBody(UpsertSubscriptionBody, SUBSCRIPTION_EXAMPLE),
       },
-      errors: ["unknown_customer", "customer_erased", "subscription_canceled", "version_conflict"],
+      errors: ["unknown_customer", "unknown_reason", "customer_erased", "subscription_canceled", "version_conflict"],
       members: { subscription_canceled: { confirmationNumber: MEMBERS.confirmationNumber.example } },
       responses: {
         200: jsonResponse(Subscription, "The updated subscription", ["ETag"]),

@@ -176,6 +176,16 @@ export const UpsertSubscriptionBody = z
     commitment: Commitment.nullish(),
     pausedUntil: CalendarDate.nullish().openapi({ description: "For `paused`: the date deliveries resume. At most three years after the shop's today." }),
     canceledAt: Instant.nullish().openapi({ description: "For `canceled`: when; defaults to the time of the sync. At most 5 minutes ahead of the server's clock." }),
+    cancellationReason: z
+      .string()
+      .min(1)
+      .max(64)
+      .nullish()
+      .openapi({
+        description:
+          "For `canceled`: why the customer left, as the cart system recorded it — one of the shop's reason codes (`GET /v1/cancellation-reasons`: `surplus_stock`, `too_expensive`, …, `other`); another code → 422 `unknown_reason` naming this field. Stored as the subscription's `cancellation.reason` (`channel` `api`) and written on the cancellation's win-back record, so `GET /v1/metrics/winback` counts it under that reason in `byReason` (a cancellation synced without one counts under `none`) and the win-back model scores it with it, as a cancel flow's reason. Sent later for a plan already canceled, it replaces the reason a sync gave (the open win-back record's too, re-scored at the next maintenance pass); null removes it; absent keeps it. Ignored for `active` and `paused`, and on a plan the customer cancelled through a cancel flow (their own answer stands).",
+        example: "too_expensive",
+      }),
     // What GET answers beyond the sync's fields; `version` is checked only as If-Match.
     ...readOnlyFields({
       id: z.string(),

@@ -1,7 +1,7 @@
 import type { z } from "@hono/zod-openapi";
 import { findCustomer } from "../customers/repository";
 import { refuseErased } from "../data-rights/erased";
-import { planChanges, subscriptions } from "../db/schema";
+import { planChanges, subscriptions, type CancellationRecord } from "../db/schema";
 import { changeRow } from "../plan-changes/apply";
 import { aheadOfTimeError, ApiError, type AheadOfTime } from "../platform/errors";
 import { changedKeys, preparedInsert, preparedUpdates, type TenantStore } from "../platform/tenancy";
@@ -9,11 +9,12 @@ import { checkIfMatch } from "../platform/versioning";
 import { addDays, isAheadOfClock, localDate, MAX_PLAN_DATE_AHEAD_DAYS, writeDate } from "../platform/dates";
 import { anchorFor, dayInMonthOf, nominalIntervalDays } from "../platform/cadence";
 import { closeFlowsOnCancellation, SYNC_ACTOR } from "../cancel-flows/closed-by-cancellation";
+import { tenantReasons, unknownReason } from "../cancel-flows/reasons-repository";
 import { recordAutoResume } from "../plan-changes/auto-resume";
 import { autoResume, skipRunAfterSync, type ResumeNote } from "../plan-changes/rules";
 import type { TenantSettings } from "../settings/schemas";
 import { findWithRiskState, refreshPersonRisk, refreshRisk } from "../risk/maintain";
-import { recordReactivations, recordSyncedCancellations } from "../winback/service";
+import { recordReactivations, recordSyncedCancellations, recordSyncedReasons } from "../winback/service";
 import type { SubscriptionRow } from "./repository";
 import type { UpsertSubscriptionBody } from "./schemas";
 
@@ -167,6 +168,42 @@ export function syncedCadence(
   return { intervalDays: nominal, intervalMonths: months, deliveryDay: anchorFor(next, { intervalDays: nominal, intervalMonths: months, deliveryDay: kept }) };
 }
 
+/**
+ * The `cancellation` summary a sync of a canceled plan stores, or `undefined` to leave the stored
+ * one as it is. A reason the cart system gives (`cancellationReason`) is kept as the summary's
+ * `reason`, channel `api` — what a cancel flow records, without its flow, receipt or dates, which a
+ * sync does not know. Sent absent, a reason given earlier stays (a nightly sync that exports no
+ * reason does not erase what an import brought); null removes it. A plan the customer cancelled
+ * through a cancel flow keeps its summary whole: their own answer stands over the cart's.
+ */
+export function syncedCancellation(
+  b: Pick<z.output<typeof UpsertSubscriptionBody>, "status" | "cancellationReason">,
+  existing: Pick<SubscriptionRow, "status" | "cancellation"> | undefined,
+): CancellationRecord | null | undefined {
+  if (b.status !== "canceled") return undefined;
+  const stillCanceled = existing?.status === "canceled";
+  if (stillCanceled && existing.cancellation?.confirmationNumber) return undefined;
+  // A summary left on a plan canceled again is not this cancellation's (see planSubscriptionSync).
+  const kept = stillCanceled ? existing.cancellation : null;
+  const reason = b.cancellationReason === undefined ? (kept?.reason ?? null) : b.cancellationReason;
+  if (reason !== null) return { ...kept, reason, channel: kept?.channel ?? "api" };
+  const { reason: _old, ...rest } = kept ?? {};
+  // What is left of a summary a sync wrote (its channel alone) says nothing: none, as before the reason came.
+  const synced = Object.keys(rest).length === 0 || (Object.keys(rest).length === 1 && rest.channel === "api");
+  return synced ? null : rest;
+}
+
+/**
+ * The shop's reason codes a sync checks `cancellationReason` against (`planSubscriptionSync`), read
+ * only when some item of `items` is canceled with a reason: most syncs send none and read nothing.
+ */
+export async function reasonsFor(s: TenantStore, items: readonly Pick<z.output<typeof UpsertSubscriptionBody>, "status" | "cancellationReason">[]): Promise<ReadonlySet<string> | undefined> {
+  if (!items.some((b) => b.status === "canceled" && b.cancellationReason)) return undefined;
+  return new Set((await tenantReasons(s)).map((r) => r.code));
+}
+
+const sortedJson = (x: object | null) => JSON.stringify(x && Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : 1))));
+
 /** What one subscription sync decides (see `planSubscriptionSync`). */
 export type SubscriptionSyncPlan = SyncOutcome<SubscriptionRow> & {
   /** The columns to write: the whole new row when created, the changed ones otherwise; null when unchanged. */
@@ -179,6 +216,8 @@ export type SubscriptionSyncPlan = SyncOutcome<SubscriptionRow> & {
   newCancellation: boolean;
   /** A canceled plan the sync restarts (active or paused): the customer came back (winback/service `recordReactivations`). */
   restarted: boolean;
+  /** A plan canceled before and still canceled whose synced reason changed: its open win-back record takes the new one (winback/service `recordSyncedReasons`). */
+  reasonChanged: boolean;
 };
 
 /**
@@ -196,12 +235,13 @@ export function planSubscriptionSync(
   subscriptionId: string,
   b: z.output<typeof UpsertSubscriptionBody>,
   existing: SubscriptionRow | undefined,
-  ctx: { now: Date; settings: TenantSettings },
+  ctx: { now: Date; settings: TenantSettings; reasons?: ReadonlySet<string> },
 ): SubscriptionSyncPlan {
   const { now, settings } = ctx;
   const at = now.toISOString();
   const ahead = aheadOfTime(b, now, localDate(now, settings.timeZone));
   if (ahead.length > 0) throw aheadOfTimeError(ahead);
+  if (b.status === "canceled" && b.cancellationReason && ctx.reasons && !ctx.reasons.has(b.cancellationReason)) throw unknownReason(b.cancellationReason, "cancellationReason");
   // Cancelled by the customer through a cancel flow (a receipt number): only they restart it.
   if (existing?.status === "canceled" && existing.cancellation?.confirmationNumber && b.status !== "canceled") throw customerCancellation(subscriptionId, existing, settings.timeZone);
   const pause = syncedPause(b, existing);
@@ -227,6 +267,7 @@ export function planSubscriptionSync(
     pausedFromOn: pause.pausedFromOn,
     canceledAt: b.status === "canceled" ? (b.canceledAt ?? existing?.canceledAt ?? at) : null,
   } satisfies Partial<SubscriptionRow>;
+  const cancellation = syncedCancellation(b, existing);
   const synced = { ...values };
   const resumed =
     values.status === "paused"
@@ -234,18 +275,28 @@ export function planSubscriptionSync(
       : null;
   if (resumed) Object.assign(values, { status: "active", pausedUntil: null, pausedFromOn: null, nextDeliveryOn: resumed.plan.nextDeliveryOn });
   if (!existing) {
-    const row: SubscriptionRow = { ...values, id: subscriptionId, tenantId, version: 1, consecutiveSkips: 0, createdAt: at, updatedAt: at, activeDiscount: null, cancellation: null };
-    return { row, created: true, changed: true, write: row, resume: resumed ? { before: { ...row, ...synced }, note: resumed.note } : null, canceledNow: false, newCancellation: row.status === "canceled", restarted: false };
+    const row: SubscriptionRow = { ...values, id: subscriptionId, tenantId, version: 1, consecutiveSkips: 0, createdAt: at, updatedAt: at, activeDiscount: null, cancellation: cancellation ?? null };
+    return { row, created: true, changed: true, write: row, resume: resumed ? { before: { ...row, ...synced }, note: resumed.note } : null, canceledNow: false, newCancellation: row.status === "canceled", restarted: false, reasonChanged: false };
   }
-  const changed = SYNCED.some((k) => existing[k] !== (values as Record<string, unknown>)[k]);
-  if (!changed) return { row: existing, created: false, changed: false, write: null, resume: null, canceledNow: false, newCancellation: false, restarted: false };
+  const reasonChanged = cancellation !== undefined && existing.status === "canceled" && (cancellation?.reason ?? null) !== (existing.cancellation?.reason ?? null);
+  // Compared key by key: the stored JSON's keys need not come in the order written here.
+  const summaryChanged = cancellation !== undefined && sortedJson(cancellation) !== sortedJson(existing.cancellation ?? null);
+  const changed = summaryChanged || SYNCED.some((k) => existing[k] !== (values as Record<string, unknown>)[k]);
+  if (!changed) return { row: existing, created: false, changed: false, write: null, resume: null, canceledNow: false, newCancellation: false, restarted: false, reasonChanged: false };
   const consecutiveSkips = skipRunAfterSync(existing.consecutiveSkips, existing.deliveriesCompleted, values.deliveriesCompleted);
   const restarted = existing.status === "canceled" && values.status !== "canceled";
   const canceledNow = existing.status !== "canceled" && values.status === "canceled";
   // The cart restarts a plan it cancelled: the cancellation summary closes, as `reactivate` closes
-  // it. The cart cancels a live plan: a summary left on it (a restart synced before restarts closed
-  // it) is not this cancellation's, and would take it for the customer's.
-  const next = { ...values, consecutiveSkips, version: existing.version + 1, updatedAt: at, ...((restarted || canceledNow) && existing.cancellation ? { cancellation: null } : {}) };
+  // it. The cart cancels a live plan: the summary is this cancellation's (`syncedCancellation`: the
+  // cart's reason, or none); one left on it (a restart synced before restarts closed it) is not,
+  // and would take it for the customer's.
+  const next = {
+    ...values,
+    consecutiveSkips,
+    version: existing.version + 1,
+    updatedAt: at,
+    ...(cancellation !== undefined ? { cancellation } : restarted && existing.cancellation ? { cancellation: null } : {}),
+  };
   return {
     row: { ...existing, ...next },
     created: false,
@@ -255,6 +306,7 @@ export function planSubscriptionSync(
     canceledNow,
     newCancellation: canceledNow,
     restarted,
+    reasonChanged,
   };
 }
 
@@ -294,7 +346,7 @@ export async function syncSubscription(
   // An erased person's plan stays theirs: not moved to another customer (say, a new one under their old id).
   if (existing && existing.customerId !== b.customerId) refuseErased(await findCustomer(s, existing.customerId), "path.subscriptionId");
   checkIfMatch(ifMatch, existing?.version);
-  const plan = planSubscriptionSync(s.tenantId, subscriptionId, b, existing, ctx);
+  const plan = planSubscriptionSync(s.tenantId, subscriptionId, b, existing, { ...ctx, reasons: await reasonsFor(s, [b]) });
   if (!plan.write) return plan;
   // Only the columns that moved: SQLite rewrites the index entries of every column named (platform/tenancy preparedUpdates).
   if (plan.created) await s.run(INSERT_SUBSCRIPTION, plan.row);
@@ -309,6 +361,7 @@ export async function syncSubscription(
     await closeFlowsOnCancellation(s, [subscriptionId], now, { channel: "api", actor: SYNC_ACTOR, changeId: null, confirmationNumber: null });
   }
   if (plan.newCancellation) await recordSyncedCancellations(s, [plan.row], now, settings);
+  if (plan.reasonChanged) await recordSyncedReasons(s, [plan.row]);
   // The customer came back through the cart system: win-back records it as the API's reactivation does.
   if (plan.restarted) {
     await recordSyncedRestart(s, existing!, plan.row, now);

@@ -15,10 +15,10 @@ import type { RiskBand } from "../risk/model";
 import { activeModel } from "../risk/repository";
 import type { TenantSettings } from "../settings/schemas";
 import type { SubscriptionRow } from "../subscriptions/repository";
-import { planSubscriptionSync, recordSyncedRestart, SUBSCRIPTION_SYNCED, unknownCustomer } from "../subscriptions/sync";
+import { planSubscriptionSync, reasonsFor, recordSyncedRestart, SUBSCRIPTION_SYNCED, unknownCustomer } from "../subscriptions/sync";
 import { refuseErased } from "../data-rights/erased";
 import { enqueueWebhookEvent } from "../webhooks/outbox";
-import { recordReactivations, recordSyncedCancellations } from "../winback/service";
+import { recordReactivations, recordSyncedCancellations, recordSyncedReasons } from "../winback/service";
 import { SyncCustomer, SyncSubscription, type BulkSyncResponse, type SyncItemResult } from "./schemas";
 
 type Result = z.infer<typeof SyncItemResult>;
@@ -327,6 +327,7 @@ async function syncSubscriptions(
   // for data-rights/erased: an erased person's plan is not moved.
   await readPeople(customers.id, [...new Set(valid.flatMap((b) => subs.get(b.id)?.row.customerId ?? []))].filter((id) => !people.has(id)));
   const model = await activeModel(s);
+  const reasons = await reasonsFor(s, valid);
 
   // --- Decisions, in order --------------------------------------------------------------------
   const writtenSubs = new Map<string, SubscriptionRow>();
@@ -334,6 +335,8 @@ async function syncSubscriptions(
   const riskRows = new Map<string, Omit<RiskRow, "tenantId">>();
   const cancellations: SubscriptionRow[] = [];
   const canceledIds = new Set<string>();
+  // Plans canceled before the batch given another reason (the last one sent wins).
+  const reasonChanges = new Map<string, SubscriptionRow>();
   // Plans the batch cancels that were live before it: their open cancel flows close (cancel-flows/closed-by-cancellation).
   const canceledNow = new Set<string>();
   // Restarts close the record open before the batch, or (after a cancellation earlier in it) the one that cancellation opens.
@@ -367,7 +370,7 @@ async function syncSubscriptions(
     try {
       refuseErased(people.get(b.customerId));
       if (known && known.row.customerId !== b.customerId) refuseErased(people.get(known.row.customerId), "id");
-      plan = planSubscriptionSync(s.tenantId, id, b, known?.row, ctx);
+      plan = planSubscriptionSync(s.tenantId, id, b, known?.row, { ...ctx, reasons });
     } catch (e) {
       report.refused(i, id, e);
       continue;
@@ -390,6 +393,7 @@ async function syncSubscriptions(
       cancellations.push(plan.row);
       canceledIds.add(id);
     }
+    if (plan.reasonChanged) reasonChanges.set(id, plan.row);
     if (plan.restarted) {
       // In its history and the customer's timeline, as the single PUT records it (after the writes).
       const before = known!.row;
@@ -420,6 +424,7 @@ async function syncSubscriptions(
   // As the single PUT: each restart and cancellation the batch reported enters win-back, each kind in one go.
   await recordReactivations(s, restarts, at);
   await recordSyncedCancellations(s, cancellations, ctx.now, ctx.settings);
+  await recordSyncedReasons(s, [...reasonChanges.values()]);
   await recordReactivations(s, [...restartsAfterCancel].flatMap((id) => (writtenSubs.get(id)!.status === "canceled" ? [] : [writtenSubs.get(id)!])), at);
   for (const step of after) await step();
   if (canceledNow.size > 0) await closeFlowsOnCancellation(s, [...canceledNow], ctx.now, { channel: "api", actor: SYNC_ACTOR, changeId: null, confirmationNumber: null });

@@ -249,7 +249,8 @@ export function syncedDue(canceledOn: string, today: string, settings: Pick<Tena
 /**
  * Cancellations the shop's cart system reported (`PUT /v1/subscriptions/{id}`, `POST /v1/sync`,
  * `npm run import`: a plan synced `canceled`, new or until then live) become win-back records as a
- * cancel flow's do (`recordCancellation`): reason, survey and return date unknown, contactable as
+ * cancel flow's do (`recordCancellation`): the reason the cart gave (`cancellationReason`, kept as
+ * the plan's `cancellation.reason`) or none, survey and return date unknown, contactable as
  * the customer's consent stands, dated by the synced `canceledAt`; when due: `syncedDue`. A plan
  * whose earlier cancellation is still open (its restart never recorded, and cancelled again) keeps
  * that one record; a synced restart closes it (`recordReactivations`). Set-based
@@ -289,12 +290,47 @@ export async function recordSyncedCancellations(s: TenantStore, canceled: readon
     const canceledOn = localDate(new Date(at), settings.timeZone);
     // Cancellations after the moment (a clock a little ahead) count from their own instant.
     const prior = (contactsOf.get(sub.customerId) ?? []).filter((c) => c.occurredAt <= at);
-    rows.push(winbackRecord(s.tenantId, { sub, customer, flowId: null, reason: null, effectiveOn: canceledOn, returnOn: null, survey: null, at, settings }, prior, model, syncedDue(canceledOn, today, settings)));
+    rows.push(winbackRecord(s.tenantId, { sub, customer, flowId: null, reason: sub.cancellation?.reason ?? null, effectiveOn: canceledOn, returnOn: null, survey: null, at, settings }, prior, model, syncedDue(canceledOn, today, settings)));
   }
   await endRecoveries(s, canceled);
   // One statement for the batch's records (no record has their fresh ids: nothing to update).
   await s.upsertMany(winbacks, rows.map(({ tenantId: _, ...values }) => values), [winbacks.tenantId, winbacks.id], []);
   return rows;
+}
+
+/**
+ * A reason the cart system gives later for a cancellation already recorded (a plan synced
+ * `canceled` again with another `cancellationReason`: an import run again with a mapping that
+ * reads 解約理由) replaces the reason on its open win-back record — only one a sync recorded (no
+ * cancel flow: the customer's own answer stands) — and in its features, which it is re-scored with
+ * as of the day it was last scored; its comeback offer, chosen for the old reason, is decided again
+ * at the next maintenance pass (winback/decide, a stamp older than any). Inside the sync's write.
+ */
+export async function recordSyncedReasons(s: TenantStore, plans: readonly Pick<SubscriptionRow, "id" | "cancellation">[]) {
+  if (plans.length === 0) return;
+  const reasonOf = new Map(plans.map((p) => [p.id, p.cancellation?.reason ?? null]));
+  const open = await s.q
+    .select({ id: winbacks.id, subscriptionId: winbacks.subscriptionId, features: winbacks.features, annualValue: winbacks.annualValue, scoredOn: winbacks.scoredOn })
+    .from(winbacks)
+    .where(s.owns(winbacks, inList(winbacks.subscriptionId, [...reasonOf.keys()]), isNull(winbacks.reactivatedAt), isNull(winbacks.flowId)));
+  if (open.length === 0) return;
+  const model = await activeWinbackModel(s);
+  for (const r of open) {
+    const reason = reasonOf.get(r.subscriptionId) ?? null;
+    const features = { ...(r.features as Partial<WinbackFeatures>), reason };
+    // A record written without its features (by a hand) keeps its score: there is nothing to score it with.
+    const scored = typeof features.canceledOn === "string" ? scoreWinback(model, features as WinbackFeatures, r.scoredOn) : null;
+    await s.update(
+      winbacks,
+      {
+        reason,
+        features: features as Record<string, unknown>,
+        comebackStamp: "",
+        ...(scored ? { probability: scored.probability, expectedValue: Math.round(scored.probability * r.annualValue), drivers: scored.drivers, modelVersion: scored.modelVersion } : {}),
+      },
+      eq(winbacks.id, r.id),
+    );
+  }
 }
 
 type Restarted = Pick<SubscriptionRow, "id" | "unitPriceAmount" | "quantity" | "intervalDays" | "nextDeliveryOn" | "activeDiscount">;

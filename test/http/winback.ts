@@ -675,6 +675,58 @@ export function winbackSuite(h: () => Harness) {
       expect((await listed()).map((x) => x.subscriptionId)).toContain(live);
     });
 
+    it("a reason the cart system gives with a cancellation (cancellationReason) is the plan's cancellation.reason and counts under it in the win-back figures, by PUT and POST /v1/sync; given later it moves there; an unknown code changes nothing; the customer's own answer stands", async () => {
+      const { own, c, put, flowCancel, winbackMetrics, listed } = await ownShop();
+      const canceledAt = new Date(Date.now() - 5 * 86_400_000).toISOString();
+      const canceledOn = localDate(new Date(canceledAt), "Asia/Tokyo");
+      const get = async (id: string) => (await h().request("GET", `/v1/subscriptions/${id}`, { key: own.key })).body;
+      const sync = async (id: string, over: Record<string, unknown>) => {
+        const res = await h().request("POST", "/v1/sync", { key: own.key, body: { subscriptions: [{ id, ...subscriptionBody(c, { nextDeliveryOn: addDays(today(), 12), ...over }) }] } });
+        expect(res.status, res.text).toBe(200);
+        return res.body.results[0];
+      };
+      const canceled = { status: "canceled", canceledAt, nextDeliveryOn: null };
+
+      const single = uid("R");
+      expect((await put(single, { ...canceled, cancellationReason: "too_expensive" })).status).toBe(201);
+      expect((await get(single)).cancellation).toEqual({ flowId: null, reason: "too_expensive", channel: "api", effectiveOn: null, finalDeliveryOn: null, confirmationNumber: null });
+      const bulk = uid("R");
+      await sync(bulk, {});
+      expect(await sync(bulk, { ...canceled, cancellationReason: "surplus_stock" })).toMatchObject({ result: "applied", changed: true });
+      const later = uid("R");
+      await sync(later, canceled);
+      expect((await winbackMetrics(canceledOn)).byReason).toEqual([
+        expect.objectContaining({ key: "none", canceled: 1 }),
+        expect.objectContaining({ key: "surplus_stock", canceled: 1 }),
+        expect.objectContaining({ key: "too_expensive", canceled: 1 }),
+      ]);
+
+      // The import run again with a mapping that reads 解約理由: the reason moves, still one cancellation.
+      expect(await sync(later, { ...canceled, cancellationReason: "moving" })).toMatchObject({ result: "applied", changed: true });
+      expect((await winbackMetrics(canceledOn)).byReason.map((r: { key: string; canceled: number }) => [r.key, r.canceled])).toEqual([["moving", 1], ["surplus_stock", 1], ["too_expensive", 1]]);
+      // A nightly sync that exports no reason keeps it; null removes it.
+      expect(await sync(later, canceled)).toMatchObject({ result: "applied", changed: false });
+      expect((await get(later)).cancellation).toMatchObject({ reason: "moving" });
+      expect((await listed()).map((x) => x.subscriptionId)).toContain(later);
+
+      // A code the shop does not have: refused naming the field, nothing written.
+      const unknown = uid("R");
+      const refused = await put(unknown, { ...canceled, cancellationReason: "pricey" });
+      expect(refused.status).toBe(422);
+      expect(refused.body).toMatchObject({ code: "unknown_reason", errors: [{ path: "cancellationReason" }] });
+      expect((await h().request("GET", `/v1/subscriptions/${unknown}`, { key: own.key })).status).toBe(404);
+      expect(await sync(unknown, { ...canceled, cancellationReason: "pricey" })).toMatchObject({ result: "refused", error: { code: "unknown_reason", errors: [{ path: "subscriptions.0.cancellationReason" }] } });
+      expect((await h().request("GET", `/v1/subscriptions/${unknown}`, { key: own.key })).status).toBe(404);
+
+      // Cancelled by the customer through a cancel flow: the cart's reason does not replace theirs.
+      const own2 = uid("R");
+      expect((await put(own2, {})).status).toBe(201);
+      await flowCancel(own2);
+      const before = await get(own2);
+      expect(await sync(own2, { status: "canceled", canceledAt: before.canceledAt, nextDeliveryOn: null, cancellationReason: "other" })).toMatchObject({ result: "applied" });
+      expect((await get(own2)).cancellation).toEqual(before.cancellation);
+    });
+
     it("a plan the cart system restarts is a reactivation for win-back, as the API's is: by PUT and by POST /v1/sync, with the year recovered and the contact before it (1,980 × 365 / 30 = 24,090)", async () => {
       const { own, c, put, winbackMetrics, listed } = await ownShop();
       const plan = { unitPrice: { amount: 1980, currency: "JPY" }, intervalDays: 30, quantity: 1 };

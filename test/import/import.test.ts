@@ -3,14 +3,16 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import iconv from "iconv-lite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrateDatabase, openDatabase } from "../../src/db/node";
-import { customers, subscriptions } from "../../src/db/schema";
+import { customers, subscriptions, winbacks } from "../../src/db/schema";
+import { addDays, localDate } from "../../src/platform/dates";
 import { importBatches } from "../../src/import/batches";
 import { readExport } from "../../src/import/file";
 import { Mapping, missingText, problemText, readCell, readRow, resolveColumns, type AcceptedRow, type ImportRow } from "../../src/import/mapping";
+import { DEFAULT_CANCELLATION_REASONS } from "../../src/cancel-flows/reasons";
 import { DEFAULT_SETTINGS } from "../../src/settings/schemas";
 import { UpsertSubscriptionBody } from "../../src/subscriptions/schemas";
 import { planSubscriptionSync } from "../../src/subscriptions/sync";
@@ -290,6 +292,81 @@ describe("acquisition source (流入経路 / 広告媒体)", () => {
   });
 });
 
+describe("解約理由 (the reason for cancelling): the cart's words onto the shop's reasons", () => {
+  const read = (header: string, rows: [status: string, reason: string][], m: Mapping = mapping) => {
+    const file = readExport(Buffer.from([`顧客ID,氏名,定期ID,商品コード,商品名,数量,お届け間隔（日）,単価（税込）,定期ステータス,定期申込日,解約受付日,${header}`, ...rows.map(([status, reason], i) => `C-${i + 1},山田 花子,S-${i + 1},AOJIRU-30,青汁,1,30,3980,${status},2025/05/01,${status === "解約" ? "2026/10/01" : ""},${reason}`)].join("\n")));
+    const columns = resolveColumns(m, file.headers);
+    return file.records.map((r) => readRow(columns, m, r.cells, r.line, "Asia/Tokyo", "2026-12-03"));
+  };
+  const reasonOf = (row: ImportRow) => ("subscription" in row ? row.subscription!.body.cancellationReason : refusal(row));
+  const warningsOf = (row: ImportRow) => ("warnings" in row ? row.warnings.map(problemText) : []);
+
+  it("reads free text and the reason list's own labels as the shop's reason codes, whichever header the cart uses", () => {
+    const words: [string, string][] = [
+      ["商品が余っている", "surplus_stock"], ["在庫過多", "surplus_stock"], ["料金が高い", "too_expensive"], ["価格", "too_expensive"],
+      ["効果を感じない", "no_effect"], ["他社に切り替え", "switching_competitor"], ["引越し", "moving"], ["体調", "health_or_life_change"],
+      ["しばらく不要(旅行・入院など)", "temporary_break"], ["その他", "other"], ["ｔｏｏ_ｅｘｐｅｎｓｉｖｅ", "too_expensive"],
+    ];
+    const rows = read("解約理由", words.map(([w]) => ["解約", w]));
+    expect(rows.map(reasonOf)).toEqual(words.map(([, code]) => code));
+    expect(rows.flatMap(warningsOf)).toEqual([]);
+    // Every label of the default reason list (what a cancel flow shows) reads as its own code.
+    const labels = read("解約事由", DEFAULT_CANCELLATION_REASONS.map((r) => ["解約", r.label.ja]));
+    expect(labels.map(reasonOf)).toEqual(DEFAULT_CANCELLATION_REASONS.map((r) => r.code));
+    expect(read("解約理由コード", [["解約", "moving"]]).map(reasonOf)).toEqual(["moving"]);
+  });
+
+  it("a word the table lacks is read as other and warned about with its line; a copy of the mapping without \"*\" refuses it instead", () => {
+    const [known, unknown, empty, live] = read("解約理由", [["解約", "引越し"], ["解約", "飲み忘れが多い"], ["解約", ""], ["継続", "飲み忘れが多い"]]);
+    expect(reasonOf(known!)).toBe("moving");
+    expect(unknown).toMatchObject({ line: 3, subscription: { body: { status: "canceled", cancellationReason: "other" } } });
+    expect(warningsOf(unknown!)).toEqual(['解約理由 (cancellationReason): "飲み忘れが多い" is not in the mapping\'s words: read as "other"; to read it as another, add it to the field\'s "as" table in a copy of the mapping']);
+    // No reason given: none (the win-back figures' `none`), nothing to warn about.
+    expect(reasonOf(empty!)).toBeUndefined();
+    expect(warningsOf(empty!)).toEqual([]);
+    // A live plan's reason is not synced: its word is not warned about.
+    expect(warningsOf(live!)).toEqual([]);
+
+    const strict = Mapping.parse(structuredClone(generic));
+    delete (strict.subscription!.cancellationReason!.as as Record<string, string>)["*"];
+    const [refused] = read("解約理由", [["解約", "飲み忘れが多い"]], strict);
+    expect(refusal(refused!)).toMatch(/^解約理由 \(cancellationReason\): "飲み忘れが多い" is not one of 商品が余っている, /);
+  });
+});
+
+describe("warnings: rows taken as they are, but most likely not what the shop meant", () => {
+  const header = "顧客ID,氏名,定期ID,商品コード,商品名,数量,お届け間隔（日）,次回お届け予定日,単価（税込）,定期ステータス,定期申込日";
+  const read = (lines: string[], head = header, today = "2026-12-03") => {
+    const file = readExport(Buffer.from([head, ...lines].join("\n")));
+    const columns = resolveColumns(mapping, file.headers);
+    return file.records.map((r) => readRow(columns, mapping, r.cells, r.line, "Asia/Tokyo", today));
+  };
+  const warningsOf = (row: ImportRow) => ("warnings" in row ? row.warnings.map(problemText) : [refusal(row)]);
+
+  it("a live plan whose next delivery is before the shop's today: warned with the cell as written, not refused", () => {
+    const [past, todays, paused] = read([
+      "C-1,山田 花子,S-1002,AOJIRU-30,青汁,1,30,2026/11/02,3980,継続,2026/05/01",
+      "C-2,山田 次郎,S-1003,AOJIRU-30,青汁,1,30,2026/12/03,3980,継続,2026/05/01",
+      "C-3,山田 三郎,S-1004,AOJIRU-30,青汁,1,30,2026/11/02,3980,休止,2026/05/01",
+    ], header, "2026-12-03");
+    expect(past).toMatchObject({ subscription: { body: { status: "active", nextDeliveryOn: "2026-11-02" } } });
+    expect(warningsOf(past!)).toEqual(['次回お届け予定日 (nextDeliveryOn): "2026/11/02" is in the past for a live plan (today is 2026/12/03 in the shop\'s time zone): a stale export or a typo? Imported as it is']);
+    expect(warningsOf(todays!)).toEqual([]);
+    // A paused plan keeps the delivery its pause stopped: a past date there is no stale export.
+    expect(warningsOf(paused!).filter((w) => w.includes("nextDeliveryOn"))).toEqual([]);
+  });
+
+  it("休止 without a resume date is warned about (it stays paused until the cart or an operator resumes it); with 再開日 it is read and nothing is said", () => {
+    const withColumn = `${header},再開日`;
+    const [noDate, dated] = read(["C-1,山田 花子,S-1,AOJIRU-30,青汁,1,30,2026/12/20,3980,休止,2026/05/01,", "C-2,山田 次郎,S-2,AOJIRU-30,青汁,1,30,2026/12/20,3980,休止中,2026/05/01,2027/02/01"], withColumn);
+    expect(warningsOf(noDate!)).toEqual(['再開日 (pausedUntil): empty for a paused plan ("休止" in 定期ステータス): it stays paused until the cart sends it live or an operator or the customer resumes it']);
+    expect(dated).toMatchObject({ subscription: { body: { status: "paused", pausedUntil: "2027-02-01" } } });
+    expect(warningsOf(dated!)).toEqual([]);
+    const [noColumn] = read(["C-1,山田 花子,S-1,AOJIRU-30,青汁,1,30,2026/12/20,3980,一時停止,2026/05/01"]);
+    expect(warningsOf(noColumn!)).toEqual(['pausedUntil: no column of the file gives it (休止終了日, 再開予定日, 再開日…) for a paused plan ("一時停止" in 定期ステータス): it stays paused until the cart sends it live or an operator or the customer resumes it']);
+  });
+});
+
 describe("npm run import", { timeout: 90_000 }, () => {
   let dir: string;
   let url: string;
@@ -399,6 +476,41 @@ describe("npm run import", { timeout: 90_000 }, () => {
     const plan = (await after.orm.select().from(subscriptions)).find((p) => p.id === "QS-20");
     after.client.close();
     expect(plan?.status).toBe("canceled");
+  });
+
+  it("warns, per line and in the count, of a live plan's past next delivery, a pause with no resume date and a reason it reads as other; takes those rows; the 解約理由 is the cancellation's reason in win-back", async () => {
+    const header = "顧客ID,氏名,定期ID,商品コード,商品名,数量,お届け間隔（日）,次回お届け予定日,単価（税込）,定期ステータス,定期申込日,解約受付日,解約理由";
+    const day = (days: number) => addDays(localDate(new Date(), "Asia/Tokyo"), days).replaceAll("-", "/");
+    const path = join(dir, "words.csv");
+    writeFileSync(path, [
+      header,
+      `W-0001,過去 花子,WS-1,AOJIRU-30,青汁,1,30,${day(-30)},3980,継続,2025/05/01,,`,
+      `W-0002,休止 次郎,WS-2,AOJIRU-30,青汁,1,30,${day(20)},3980,休止,2025/05/01,,`,
+      `W-0003,解約 三郎,WS-3,AOJIRU-30,青汁,1,30,,3980,解約,2025/05/01,${day(-10)},料金が高い`,
+      `W-0004,解約 四郎,WS-4,AOJIRU-30,青汁,1,30,,3980,解約,2025/05/01,${day(-10)},飲み忘れが多い`,
+      `W-0005,継続 五郎,WS-5,AOJIRU-30,青汁,1,30,${day(20)},3980,継続,2025/05/01,,`,
+    ].join("\n"));
+    const dry = await cliOn(path, "--dry-run");
+    expect(dry.stdout).toContain(`warning line 2 (WS-1): 次回お届け予定日 (nextDeliveryOn): "${day(-30)}" is in the past for a live plan`);
+    expect(dry.stdout).toContain('warning line 3 (WS-2): pausedUntil: no column of the file gives it (休止終了日, 再開予定日, 再開日…) for a paused plan ("休止" in 定期ステータス)');
+    expect(dry.stdout).toContain('warning line 5 (WS-4): 解約理由 (cancellationReason): "飲み忘れが多い" is not in the mapping\'s words: read as "other"');
+    expect(dry.stdout).not.toContain("warning line 4");
+    expect(dry.stdout).not.toContain("warning line 6");
+    expect(JSON.parse(dry.stdout.trim().split("\n").at(-1)!)).toMatchObject({ dryRun: true, refused: 0, warnings: 3, units: { warnings: "warnings" } });
+
+    const done = JSON.parse((await cliOn(path)).stdout.trim().split("\n").at(-1)!);
+    expect(done).toMatchObject({ dryRun: false, created: 10, refused: 0, warnings: 3 });
+    const db = await openDatabase(url);
+    const plans = await db.orm.select().from(subscriptions).where(and(eq(subscriptions.tenantId, tenantId), inArray(subscriptions.id, ["WS-1", "WS-2", "WS-3", "WS-4"])));
+    const records = await db.orm.select().from(winbacks).where(and(eq(winbacks.tenantId, tenantId), inArray(winbacks.subscriptionId, ["WS-3", "WS-4"])));
+    db.client.close();
+    const plan = (id: string) => plans.find((p) => p.id === id);
+    // Taken as the file has them: the cart may catch up; the pause stays until someone resumes it.
+    expect(plan("WS-1")).toMatchObject({ status: "active", nextDeliveryOn: day(-30).replaceAll("/", "-") });
+    expect(plan("WS-2")).toMatchObject({ status: "paused", pausedUntil: null });
+    expect(plan("WS-3")?.cancellation).toEqual({ reason: "too_expensive", channel: "api" });
+    expect(plan("WS-4")?.cancellation).toEqual({ reason: "other", channel: "api" });
+    expect(Object.fromEntries(records.map((r) => [r.subscriptionId, r.reason]))).toEqual({ "WS-3": "too_expensive", "WS-4": "other" });
   });
 
   it("a file without a column every subscription needs stops before any row, saying so once, and writes nothing", async () => {

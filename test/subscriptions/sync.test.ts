@@ -59,4 +59,21 @@ describe("a sync and a cancellation", () => {
     expect(canceled.row).toMatchObject({ status: "canceled", cancellation: null });
     expect(planSubscriptionSync("ten_x", "S-1", body(), canceled.row, ctx)).toMatchObject({ restarted: true, row: { status: "active" } });
   });
+
+  it("the cart's reason for a cancellation: kept as the summary's reason (channel api); given later it moves; absent keeps it; null removes it; a code the shop lacks is refused; the customer's own summary stands", () => {
+    const reasons = new Set(["too_expensive", "moving", "other"]);
+    const withReasons = { ...ctx, reasons };
+    const canceled = (over: Record<string, unknown> = {}) => body({ status: "canceled", canceledAt: "2026-11-20T00:00:00Z", nextDeliveryOn: null, ...over });
+    const first = planSubscriptionSync("ten_x", "S-1", canceled({ cancellationReason: "too_expensive" }), stored({}), withReasons);
+    expect(first).toMatchObject({ canceledNow: true, newCancellation: true, reasonChanged: false, row: { cancellation: { reason: "too_expensive", channel: "api" } } });
+    const moved = planSubscriptionSync("ten_x", "S-1", canceled({ cancellationReason: "moving" }), first.row, withReasons);
+    expect(moved).toMatchObject({ changed: true, newCancellation: false, reasonChanged: true, row: { cancellation: { reason: "moving", channel: "api" } } });
+    expect(planSubscriptionSync("ten_x", "S-1", canceled(), moved.row, withReasons)).toMatchObject({ changed: false, reasonChanged: false });
+    expect(planSubscriptionSync("ten_x", "S-1", canceled({ cancellationReason: null }), moved.row, withReasons)).toMatchObject({ changed: true, reasonChanged: true, row: { cancellation: null } });
+    // Live plans carry no reason: it is read for a cancellation only.
+    expect(planSubscriptionSync("ten_x", "S-1", body({ cancellationReason: "moving" }), undefined, withReasons).row.cancellation).toBeNull();
+    expect(() => planSubscriptionSync("ten_x", "S-1", canceled({ cancellationReason: "pricey" }), undefined, withReasons)).toThrow(expect.objectContaining({ code: "unknown_reason", extra: expect.objectContaining({ errors: [expect.objectContaining({ path: "cancellationReason" })] }) }));
+    const customers = planSubscriptionSync("ten_x", "S-1", canceled({ cancellationReason: "other" }), byCustomer, withReasons);
+    expect(customers).toMatchObject({ reasonChanged: false, row: { cancellation: byCustomer.cancellation } });
+  });
 });

@@ -1,0 +1,43 @@
+import type { SubscriptionItem } from "./mapping";
+
+/**
+ * What the import says of a row it takes but the merchant should look at: a value the sync accepts
+ * that is most likely not what the shop meant. Pure: the subscription as read, `today` in the
+ * shop's time zone. `column` names the file's column a warning is about (null when the file has
+ * none), echoing the cell as written (`cell`), as a refusal does.
+ *
+ * - A live (`active`) plan whose next delivery is before today: almost always a stale export or a
+ *   typo. The sync takes it as sent (the cart may catch up on its next sync), so it is warned about,
+ *   not refused.
+ * - A paused plan with no resume date: Tsuzuku resumes a pause on its `pausedUntil` (the
+ *   maintenance job, or the sync itself when the date has passed); without one the plan stays
+ *   paused until the cart sends it live or an operator or the customer resumes it
+ *   (`POST /v1/subscriptions/{id}/resume`) — nothing ever ends the pause by itself.
+ */
+export function planWarnings(
+  sub: SubscriptionItem["body"],
+  today: string,
+  at: (field: "nextDeliveryOn" | "pausedUntil" | "status") => { column: string | null; cell: string | undefined },
+): { column: string | null; field: string; message: string }[] {
+  const out: { column: string | null; field: string; message: string }[] = [];
+  const quoted = (cell: string | undefined, value: string) => JSON.stringify(cell?.trim() || value);
+  if (sub.status === "active" && typeof sub.nextDeliveryOn === "string" && sub.nextDeliveryOn < today) {
+    const { column, cell } = at("nextDeliveryOn");
+    out.push({
+      column,
+      field: "nextDeliveryOn",
+      message: `${quoted(cell, sub.nextDeliveryOn)} is in the past for a live plan (today is ${today.replaceAll("-", "/")} in the shop's time zone): a stale export or a typo? Imported as it is`,
+    });
+  }
+  if (sub.status === "paused" && !sub.pausedUntil) {
+    const { column } = at("pausedUntil");
+    const status = at("status");
+    const paused = status.cell?.trim() ? `${JSON.stringify(status.cell.trim())}${status.column ? ` in ${status.column}` : ""}` : "paused";
+    out.push({
+      column,
+      field: "pausedUntil",
+      message: `${column ? "empty" : "no column of the file gives it (休止終了日, 再開予定日, 再開日…)"} for a paused plan (${paused}): it stays paused until the cart sends it live or an operator or the customer resumes it`,
+    });
+  }
+  return out;
+}
