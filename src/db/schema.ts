@@ -255,6 +255,13 @@ export const subscriptionRollups = sqliteTable(
     started: integer("started").notNull().default(0),
     canceled: integer("canceled").notNull().default(0),
     reactivated: integer("reactivated").notNull().default(0),
+    /**
+     * The canceled spells that a restart ended (migration 0043): +1 in the bucket of the
+     * cancellation the restart undid, −1 in the bucket of the restart. The sum over the buckets
+     * before an instant is how many restarted plans were canceled at that instant — plans whose
+     * `canceled_at` the restart cleared, so `started − canceled` alone counts them as live.
+     */
+    lapsed: integer("lapsed").notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.grain, t.bucket] })],
 );

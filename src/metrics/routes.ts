@@ -95,11 +95,21 @@ export const RetentionMetrics = z
     from: CalendarDate,
     to: CalendarDate,
     ...FlowCounts,
-    churn: z.object({
-      activeAtStart: z.number().int(),
-      canceled: z.number().int().openapi({ description: "Subscriptions canceled on the range's days and still canceled now: a restart removes its plan from the day it was canceled." }),
-      churnRate: z.number().nullable().openapi({ description: `\`canceled\` / \`activeAtStart\`. A cancellation undone since (or any plan restarted since) is not churn: it left \`canceled\`. ${RATE_ROUNDING}` }),
-    }),
+    churn: z
+      .object({
+        activeAtStart: z.number().int().openapi({
+          description:
+            "Subscriptions active or paused at the first instant of `from` (00:00 shop-local, in the shop's time zone now): started before it and not canceled at it. A plan canceled before it counts nowhere here even if restarted since (during the range or after it): at that instant it was canceled. A plan canceled after it counts (it was live then). From the subscription rollups (starts, cancellations, and the canceled spells restarts ended), so a subscription's `startedAt`/`canceledAt` as synced is what counts.",
+        }),
+        canceled: z.number().int().openapi({
+          description:
+            "Subscriptions whose cancellation instant (`canceledAt`: confirmed in a cancel flow, or synced/imported from the cart system) falls on the range's shop-local days, `from` 00:00 to the end of `to`, and still canceled now: a restart removes its plan from the day it was canceled.",
+        }),
+        churnRate: z.number().nullable().openapi({
+          description: `解約率: \`canceled\` / \`activeAtStart\`; null when \`activeAtStart\` is 0. A cancellation undone since (or any plan restarted since) is not churn: it left \`canceled\`. A plan started within the range and canceled within it is in \`canceled\` but not in \`activeAtStart\`, so the rate can exceed 1 for a young shop. ${RATE_ROUNDING}`,
+        }),
+      })
+      .openapi({ description: "Churn over the range's shop-local days, from the subscription rollups (starts, cancellations and restarts per UTC quarter hour, kept by database triggers on every write: API, sync, import)." }),
     reactivations: z
       .object({
         count: z.number().int().openapi({ description: "Reactivations (plan restarts) made on the range's days, of any plan, whenever it was canceled, however the restart came: `POST …/reactivate`, or the cart system syncing a canceled plan live again (`PUT /v1/subscriptions/{id}`, `POST /v1/sync`, `npm run import`) — the same restarts `winback.reactivated` counts by their cancellation's day; a plan restarted twice counts twice." }),

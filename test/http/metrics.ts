@@ -45,6 +45,29 @@ export function metricsSuite(h: () => Harness) {
       expect(spanningYears.churn).toMatchObject({ activeAtStart: 0, canceled: 4 }); // C D E J (G is active again; F is November)
     });
 
+    it("does not count as active at the start a plan canceled before the range and restarted since (by the API or a sync): it was canceled then", async () => {
+      const shop = await h().tenant();
+      const c = uid("C");
+      await h().request("PUT", `/v1/customers/${c}`, { key: shop.key, body: customerBody() });
+      const put = async (id: string, over: Record<string, unknown>) => expect((await h().request("PUT", `/v1/subscriptions/${id}`, { key: shop.key, body: subscriptionBody(c, over) })).status).toBeLessThan(300);
+      const canceled = { startedAt: "2026-08-01T00:00:00Z", status: "canceled", canceledAt: "2026-09-20T00:00:00Z" };
+      await put(uid("A"), { startedAt: "2026-08-01T00:00:00Z" }); // live throughout
+      const synced = uid("K");
+      await put(synced, canceled);
+      await put(synced, { startedAt: "2026-08-01T00:00:00Z" }); // the cart restarted it today
+      const api = uid("R");
+      await put(api, canceled);
+      const res = await h().request("POST", `/v1/subscriptions/${api}/reactivate`, { key: shop.key, body: { channel: "operator" } });
+      expect(res.status, res.text).toBe(200);
+      const churnOf = async (q: string) => (await h().request("GET", `/v1/metrics/retention?${q}`, { key: shop.key })).body.churn;
+      // On October 1 (Tokyo) only A was live: K and R were canceled on September 20 and came back today.
+      expect(await churnOf("from=2026-10-01&to=2026-10-31")).toEqual({ activeAtStart: 1, canceled: 0, churnRate: 0 });
+      const today = localDate(new Date(), "Asia/Tokyo");
+      expect((await churnOf(`from=${today}&to=${today}`)).activeAtStart).toBe(1); // restarted after today's first instant
+      const tomorrow = addDays(today, 1);
+      expect((await churnOf(`from=${tomorrow}&to=${tomorrow}`)).activeAtStart).toBe(3); // live again by then
+    });
+
     it("by week: every shop-local week of the range, keyed by its Monday, with the same figures as the totals; by day, reason and channel they add up too", async () => {
       const shop = await h().tenant();
       const c = uid("C");
