@@ -22,7 +22,7 @@ const RATE_ROUNDING = "Rates (and a holdout's lift) are rounded to 4 decimals, a
 const RETENTION_DAYS = 30;
 const WINBACK_DAYS = 365;
 
-export const RetentionQuery = dayRangeQuery(RETENTION_DAYS).extend({
+export const RetentionQuery = dayRangeQuery(RETENTION_DAYS, {
   groupBy: z
     .enum(["reason", "offer", "channel", "day", "week"])
     .optional()

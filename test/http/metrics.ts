@@ -68,6 +68,16 @@ export function metricsSuite(h: () => Harness) {
       expect((await churnOf(`from=${tomorrow}&to=${tomorrow}`)).activeAtStart).toBe(3); // live again by then
     });
 
+    it("refuses an unknown parameter (a typo of from) with 422 naming it and the accepted ones, on both metrics routes, instead of answering the default range", async () => {
+      const retention = await h().request("GET", "/v1/metrics/retention?form=2026-11-01&to=2026-11-30", { key: t.key });
+      expect(retention.status, retention.text).toBe(422);
+      expect(retention.body).toMatchObject({ code: "validation_failed", errors: [{ path: "query.form", message: 'Unknown parameter "form"; the accepted ones are from, to, groupBy' }] });
+      const winback = await h().request("GET", "/v1/metrics/winback?from=2026-01-01&groupBy=reason", { key: t.key, headers: { "accept-language": "ja" } });
+      expect(winback.status, winback.text).toBe(422);
+      expect(winback.body.errors).toEqual([{ path: "query.groupBy", message: '不明なパラメーター "groupBy" です。指定できるのは from, to です' }]);
+      expect((await h().request("GET", "/v1/metrics/retention?from=2026-11-01&to=2026-11-30&groupBy=day", { key: t.key })).status).toBe(200);
+    });
+
     it("by week: every shop-local week of the range, keyed by its Monday, with the same figures as the totals; by day, reason and channel they add up too", async () => {
       const shop = await h().tenant();
       const c = uid("C");
