@@ -78,6 +78,36 @@ export function metricsSuite(h: () => Harness) {
       expect((await h().request("GET", "/v1/metrics/retention?from=2026-11-01&to=2026-11-30&groupBy=day", { key: t.key })).status).toBe(200);
     });
 
+    it("the holdout comparisons count only flows and cancellations drawn while a holdout was in force: one from before is in neither arm", async () => {
+      const shop = await h().tenant();
+      const today = localDate(new Date(), "Asia/Tokyo");
+      const cancel = async () => {
+        const c = uid("C");
+        await h().request("PUT", `/v1/customers/${c}`, { key: shop.key, body: customerBody() });
+        const s = uid("S");
+        await h().request("PUT", `/v1/subscriptions/${s}`, { key: shop.key, body: subscriptionBody(c, { nextDeliveryOn: addDays(today, 20) }) });
+        const flow = (await h().request("POST", `/v1/subscriptions/${s}/cancel-flows`, { key: shop.key, body: { channel: "web" } })).body.flowId as string;
+        expect((await h().request("POST", `/v1/cancel-flows/${flow}/confirm`, { key: shop.key, body: { keepInTouch: true } })).status).toBe(200);
+        return { flow, s };
+      };
+      await cancel(); // no holdout yet: neither treated nor held out
+      await cancel();
+      expect((await h().request("PATCH", "/v1/settings", { key: shop.key, body: { holdoutPercent: 50, winbackHoldoutPercent: 50 } })).status).toBe(200);
+      const held = await cancel();
+      const treated = await cancel();
+      // The draws are random; these two are fixed to one of each arm.
+      for (const [{ flow, s }, arm] of [[held, 1], [treated, 0]] as const) {
+        await h().sql("UPDATE cancel_flows SET holdout = ? WHERE tenant_id = ? AND id = ?", [arm, shop.id, flow]);
+        await h().sql("UPDATE winbacks SET holdout = ? WHERE tenant_id = ? AND subscription_id = ?", [arm, shop.id, s]);
+      }
+      const retention = (await h().request("GET", `/v1/metrics/retention?from=${today}&to=${today}`, { key: shop.key })).body;
+      expect(retention.canceled).toBe(4);
+      expect(retention.holdout).toEqual({ withOffers: { flows: 1, closed: 1, canceled: 1, keptRate: 0 }, holdout: { flows: 1, closed: 1, canceled: 1, keptRate: 0 }, lift: 0 });
+      const winback = (await h().request("GET", `/v1/metrics/winback?from=${today}&to=${today}`, { key: shop.key })).body;
+      expect(winback.canceled).toBe(4);
+      expect(winback.holdout).toMatchObject({ contactable: { canceled: 1, reactivated: 0 }, holdout: { canceled: 1, reactivated: 0 } });
+    });
+
     it("by week: every shop-local week of the range, keyed by its Monday, with the same figures as the totals; by day, reason and channel they add up too", async () => {
       const shop = await h().tenant();
       const c = uid("C");
