@@ -20,7 +20,7 @@ describe("migrations 0043 (canceled spells) and 0044 (holdout in force)", () => 
       await run(
         `INSERT INTO plan_changes (tenant_id, id, subscription_id, type, channel, before, after, source, created_at) VALUES ('ten_a', 'chg_1', 'S-api', 'reactivate', 'web', '{}', '{}', '{"canceledAt":"2026-02-01T00:00:00.000Z"}', '2026-03-10T09:20:00.000Z')`,
       );
-      for (const [id, sub, at] of [["wb_api", "S-api", "2026-03-10T09:20:00.000Z"], ["wb_sync", "S-sync", "2026-03-11T01:05:00.000Z"]]) {
+      for (const [id, sub, at] of [["wb_api", "S-api", "2026-03-10T09:20:00.000Z"], ["wb_sync", "S-sync", "2026-03-11T01:05:00.000Z"]] as const) {
         await run(
           `INSERT INTO winbacks (tenant_id, id, subscription_id, customer_id, canceled_at, canceled_on, effective_on, due_on, features, probability, expected_value, annual_value, currency, drivers, model_version, scored_on, reactivated_at)
            VALUES ('ten_a', ?, ?, 'C1', '2026-02-01T00:00:00.000Z', '2026-02-01', '2026-02-01', '2026-04-01', '{}', 0.1, 100, 1000, 'JPY', '[]', 'v', '2026-02-01', ?)`,
@@ -30,7 +30,7 @@ describe("migrations 0043 (canceled spells) and 0044 (holdout in force)", () => 
       // Holdouts: 20 % from 03-01 (audited); the win-back holdout set without an audit entry (seeded).
       await run(`INSERT INTO audit_log (tenant_id, id, at, actor_type, actor_id, action, details) VALUES ('ten_a', 'aud_1', '2026-03-01T00:00:00.000Z', 'key', 'k', 'settings.updated', '{"fields":["holdoutPercent"],"values":{"holdoutPercent":20}}')`);
       await run(`UPDATE tenants SET settings = '{"holdoutPercent":20,"winbackHoldoutPercent":10}' WHERE id = 'ten_a'`);
-      for (const [id, at] of [["cf_before", "2026-02-15T00:00:00.000Z"], ["cf_after", "2026-03-05T00:00:00.000Z"]]) {
+      for (const [id, at] of [["cf_before", "2026-02-15T00:00:00.000Z"], ["cf_after", "2026-03-05T00:00:00.000Z"]] as const) {
         await run("INSERT INTO cancel_flows (tenant_id, id, subscription_id, customer_id, channel, status, started_at, expires_at) VALUES ('ten_a', ?, 'S-api', 'C1', 'web', 'canceled', ?, ?)", [id, at, at]);
       }
 
