@@ -178,6 +178,8 @@ export async function startFlow(store: TenantStore, subscriptionId: string, ctx:
       channel: ctx.channel,
       status: "open",
       holdout,
+      // Which flows the holdout comparison may count: only those drawn with a holdout in force.
+      holdoutPercent: ctx.settings.holdoutPercent,
       calls: 1,
       startedAt: at,
       expiresAt,

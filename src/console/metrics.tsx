@@ -6,7 +6,8 @@ import { formatMoney } from "../platform/numbers";
 import { t, tf, type Lang, type StringKey } from "./strings";
 
 type Metrics = Awaited<ReturnType<typeof retentionFor>>;
-type Group = NonNullable<Metrics["groups"]>[number];
+/** A group's figures; `accepted` by offer only (the API's `groupBy=offer` rows). */
+type Group = NonNullable<Metrics["groups"]>[number] & { accepted?: number };
 type Winback = Awaited<ReturnType<typeof winbackFor>>;
 type WinbackGroup = Winback["byReason"][number];
 
@@ -54,6 +55,20 @@ const SAVE_COLUMNS: Column<Group>[] = [
   { label: "saveRate", cell: (g) => share(g.saved, g.saved + g.canceled), rate: (g) => g.saveRate },
   { label: "durableSaveRate", cell: (g) => percent(g.durableSaveRate) },
   { label: "medianSeconds", cell: (g) => g.timeToCancel.medianSeconds ?? "—" },
+];
+
+/**
+ * By offer, each row counts the flows that SHOWED the offer (GET /v1/metrics/retention `groupBy=offer`):
+ * `saved` is those flows saved by any means, `accepted` those saved by taking this very offer, and
+ * the save rate it implies — accepted of the decided flows (saved + canceled) that showed it — is
+ * the offer's own, beside the rate of the flows it appeared in.
+ */
+const OFFER_COLUMNS: Column<Group>[] = [
+  ...SAVE_COLUMNS.slice(0, 3),
+  { label: "acceptedN", cell: (g) => g.accepted ?? 0 },
+  SAVE_COLUMNS[3]!,
+  { label: "acceptedSaveRate", cell: (g) => share(g.accepted ?? 0, g.saved + g.canceled) },
+  ...SAVE_COLUMNS.slice(4),
 ];
 
 /** 再加入率 per cancel reason or month of cancellation, as GET /v1/metrics/winback answers it. */
@@ -137,7 +152,7 @@ export function MetricsPage(props: {
           <section aria-labelledby={`h-${k}`} class="chart-block">
             <h2 id={`h-${k}`}>{t(lang, caption)}</h2>
             <div class="chart" id={`chart-${k}`} data-group={k} role="img" aria-label={`${t(lang, caption)}: ${t(lang, "saveRate")}`}></div>
-            <FigureTable lang={lang} id={`table-${k}`} caption={caption} keyLabel={keyLabels[k]} name={names[k]} groups={groups[k].groups ?? []} columns={SAVE_COLUMNS} />
+            <FigureTable lang={lang} id={`table-${k}`} caption={caption} keyLabel={keyLabels[k]} name={names[k]} groups={groups[k].groups ?? []} columns={k === "offer" ? OFFER_COLUMNS : SAVE_COLUMNS} />
           </section>
         );
       })}

@@ -216,6 +216,8 @@ const T = {
   started: { ja: "開始", en: "Started" },
   savedN: { ja: "阻止", en: "Saved" },
   canceledN: { ja: "解約", en: "Canceled" },
+  acceptedN: { ja: "承諾（この提案で阻止）", en: "Accepted (saved by it)" },
+  acceptedSaveRate: { ja: "承諾による阻止率", en: "Save rate by this offer" },
   saveRate: { ja: "阻止率", en: "Save rate" },
   durableSaveRate: { ja: "継続阻止率", en: "Durable save rate" },
   churnRate: { ja: "解約率", en: "Churn rate" },

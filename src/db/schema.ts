@@ -255,6 +255,13 @@ export const subscriptionRollups = sqliteTable(
     started: integer("started").notNull().default(0),
     canceled: integer("canceled").notNull().default(0),
     reactivated: integer("reactivated").notNull().default(0),
+    /**
+     * The canceled spells that a restart ended (migration 0043): +1 in the bucket of the
+     * cancellation the restart undid, −1 in the bucket of the restart. The sum over the buckets
+     * before an instant is how many restarted plans were canceled at that instant — plans whose
+     * `canceled_at` the restart cleared, so `started − canceled` alone counts them as live.
+     */
+    lapsed: integer("lapsed").notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.grain, t.bucket] })],
 );
@@ -397,6 +404,12 @@ export const cancelFlows = sqliteTable(
     offersShown: text("offers_shown", { mode: "json" }).$type<Record<string, unknown>[]>(),
     /** Chosen at random at creation when the tenant has a holdout: shown no offer. */
     holdout: integer("holdout", { mode: "boolean" }).notNull().default(false),
+    /**
+     * `holdoutPercent` in force when the flow started and the holdout was drawn (0: none, the flow is
+     * in neither arm of the holdout comparison). Flows from before it was kept (migration 0044):
+     * the value the audit log's `settings.updated` entries give for that instant.
+     */
+    holdoutPercent: real("holdout_percent").notNull().default(0),
     /** Requests the customer made in this flow (fairness: how many calls cancelling took). */
     calls: integer("calls").notNull().default(1),
     startedAt: text("started_at").notNull(),
@@ -709,6 +722,8 @@ export const winbacks = sqliteTable(
     dueSentAt: text("due_sent_at"),
     /** Drawn at cancellation (`winbackHoldoutPercent`): never listed, never sent `winback.due`. */
     holdout: integer("holdout", { mode: "boolean" }).notNull().default(false),
+    /** `winbackHoldoutPercent` in force at the draw (0: none: in neither arm of the holdout lift); older records as for `cancel_flows.holdout_percent` (migration 0044). */
+    holdoutPercent: real("holdout_percent").notNull().default(0),
     /**
      * Whether the customer may be contacted now (winback/service `isContactable`: keep-in-touch, else
      * marketing consent; a way to reach them; not erased): the list's index filter. Written by SQLite

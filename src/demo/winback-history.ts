@@ -179,6 +179,7 @@ export function buildWinbackHistory(subs: Sub[], customerRows: Customer[], event
       dueStatus: dueOn < today ? (contacted ? "sent" : "skipped") : "pending",
       dueSentAt: contactedAt,
       holdout,
+      holdoutPercent: DEMO_WINBACK_HOLDOUT_PERCENT,
       contactable,
       survey,
       features: features as unknown as Record<string, unknown>,

@@ -34,7 +34,8 @@ const ms = (a: SQL, b: SQL) => sql`CAST(round((julianday(${b}) - julianday(${a})
  * definitions: open flows past their expiry count as abandoned; a save is judged once
  * `durableSaveDays` old and durable if its subscription was not canceled within them; medians of
  * the cancellations' calls and seconds (the mean of the two middle values for an even count),
- * seconds rounded as Math.round does. Each row also carries the holdout's kept-rate counts.
+ * seconds rounded as Math.round does. Each row also carries the holdout's kept-rate counts: flows
+ * with offers only when started under a holdout (`holdout_percent` > 0), as held-out ones are.
  * Rows only for keys with flows, unordered; {@link NO_FLOWS} stands for a key without.
  */
 export async function flowFigures(store: TenantStore, q: { buckets: readonly FlowBucket[]; by?: FlowColumn; now: string; durableSaveDays: number }) {
@@ -52,7 +53,7 @@ export async function flowFigures(store: TenantStore, q: { buckets: readonly Flo
   const rows = await store.rows(sql`
     WITH buckets(key, lo, hi) AS (VALUES ${values}),
     flows AS (
-      SELECT ${key} AS key, ${status} AS st, f.offer_id, f.holdout, f.closed_at, f.started_at, f.calls, s.canceled_at AS sub_canceled_at
+      SELECT ${key} AS key, ${status} AS st, f.offer_id, f.holdout, f.holdout_percent, f.closed_at, f.started_at, f.calls, s.canceled_at AS sub_canceled_at
         FROM buckets w
         JOIN cancel_flows f ON f.tenant_id = ${store.tenantId} AND f.started_at >= w.lo AND f.started_at < w.hi
         ${shown}
@@ -89,9 +90,9 @@ export async function flowFigures(store: TenantStore, q: { buckets: readonly Flo
           sum(st = 'saved' AND closed_at IS NOT NULL AND ${ms(sql`closed_at`, sql`${now}`)} >= ${window}) AS judged,
           sum(st = 'saved' AND closed_at IS NOT NULL AND ${ms(sql`closed_at`, sql`${now}`)} >= ${window}
               AND (sub_canceled_at IS NULL OR ${ms(sql`closed_at`, sql`sub_canceled_at`)} > ${window})) AS durable,
-          sum(holdout = 0) AS offered_flows,
-          sum(holdout = 0 AND st IN ('saved', 'canceled', 'abandoned')) AS offered_closed,
-          sum(holdout = 0 AND st = 'canceled') AS offered_canceled,
+          sum(holdout = 0 AND holdout_percent > 0) AS offered_flows,
+          sum(holdout = 0 AND holdout_percent > 0 AND st IN ('saved', 'canceled', 'abandoned')) AS offered_closed,
+          sum(holdout = 0 AND holdout_percent > 0 AND st = 'canceled') AS offered_canceled,
           sum(holdout = 1) AS holdout_flows,
           sum(holdout = 1 AND st IN ('saved', 'canceled', 'abandoned')) AS holdout_closed,
           sum(holdout = 1 AND st = 'canceled') AS holdout_canceled

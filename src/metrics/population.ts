@@ -31,20 +31,23 @@ async function sums(store: TenantStore, lo: string | null, hi: string) {
       started: sql<number>`coalesce(sum(${t.started}), 0)`,
       canceled: sql<number>`coalesce(sum(${t.canceled}), 0)`,
       reactivated: sql<number>`coalesce(sum(${t.reactivated}), 0)`,
+      lapsed: sql<number>`coalesce(sum(${t.lapsed}), 0)`,
     })
     .from(t)
     .where(store.owns(t, or(...bucketRanges(lo, hi).map((r) => and(eq(t.grain, r.grain), r.from === null ? undefined : gte(t.bucket, r.from), lt(t.bucket, r.to))))));
-  return { started: Number(row?.started ?? 0), canceled: Number(row?.canceled ?? 0), reactivated: Number(row?.reactivated ?? 0) };
+  return { started: Number(row?.started ?? 0), canceled: Number(row?.canceled ?? 0), reactivated: Number(row?.reactivated ?? 0), lapsed: Number(row?.lapsed ?? 0) };
 }
 
 /**
  * Churn and win-back counts for the shop-local days `from`–`to` (inclusive) from the rollups:
- * subscriptions active or paused at the start of `from` (started before it, not canceled before
- * it), canceled within the days, and reactivations within them.
+ * subscriptions active or paused at the start of `from` — started before it, and neither canceled
+ * before it now nor in a canceled spell then (canceled before it and restarted since: the restart
+ * cleared its `canceled_at`, the rollups' `lapsed` remembers the spell) — canceled within the
+ * days, and reactivations within them.
  */
 export async function populationCounts(store: TenantStore, from: string, to: string, timeZone: string): Promise<Population> {
   const start = zonedInstant(from, "00:00", timeZone).slice(0, 16);
   const end = zonedInstant(addDays(to, 1), "00:00", timeZone).slice(0, 16);
   const [before, within] = await Promise.all([sums(store, null, start), sums(store, start, end)]);
-  return { activeAtStart: before.started - before.canceled, canceledInRange: within.canceled, reactivationsInRange: within.reactivated };
+  return { activeAtStart: before.started - before.canceled - before.lapsed, canceledInRange: within.canceled, reactivationsInRange: within.reactivated };
 }

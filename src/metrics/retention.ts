@@ -16,7 +16,9 @@
  *   out). Two counts of the range, not a cohort: it can exceed 1. The cohort share — of the
  *   range's cancellations, those that came back — is metrics/winback's `reactivationRate`.
  * - holdout: save rate by construction is 0 there (no offer), so the comparison is the KEPT rate,
- *   1 − canceled / (saved + canceled + abandoned), with offers minus in the holdout.
+ *   1 − canceled / (saved + canceled + abandoned), with offers minus in the holdout. Only flows
+ *   started while a holdout was in force (`holdoutPercent` > 0 then) are in either arm: one started
+ *   with none was never drawn, so it is neither treated nor held out (intent to treat).
  * - fairness: calls and seconds from start to a confirmed cancellation, median and worst.
  */
 import { localDate } from "../platform/dates";
@@ -32,6 +34,8 @@ export type FlowFact = {
   /** Effective status (expired open flows already abandoned). */
   status: "open" | "offered" | "saved" | "canceled" | "abandoned";
   holdout: boolean;
+  /** `holdoutPercent` in force when the flow started (0: no holdout: in neither arm of the comparison). */
+  holdoutPercent: number;
   startedAt: string;
   closedAt: string | null;
   calls: number;
@@ -137,7 +141,7 @@ export function retentionMetrics(input: MetricsInput) {
   });
   const totals = flowMetrics(inRange, input.now, input.durableSaveDays);
   const p = input.population;
-  const withOffers = keptRate(inRange.filter((f) => !f.holdout));
+  const withOffers = keptRate(inRange.filter((f) => !f.holdout && f.holdoutPercent > 0));
   const holdout = keptRate(inRange.filter((f) => f.holdout));
   const groups =
     input.groupBy === undefined

@@ -22,7 +22,7 @@ const RATE_ROUNDING = "Rates (and a holdout's lift) are rounded to 4 decimals, a
 const RETENTION_DAYS = 30;
 const WINBACK_DAYS = 365;
 
-export const RetentionQuery = dayRangeQuery(RETENTION_DAYS).extend({
+export const RetentionQuery = dayRangeQuery(RETENTION_DAYS, {
   groupBy: z
     .enum(["reason", "offer", "channel", "day", "week"])
     .optional()
@@ -80,7 +80,10 @@ export const WinbackMetrics = z
     holdout: z
       .object({ contactable: Group, holdout: Group, lift: z.number().nullable().openapi({ description: "Reactivation rate of contactable cancellations minus the holdout's (intent to treat)." }) })
       .nullable()
-      .openapi({ description: "With a win-back holdout (`winbackHoldoutPercent`); null when none was drawn in the range." }),
+      .openapi({
+        description:
+          "With a win-back holdout (`winbackHoldoutPercent`): of the range's cancellations the customer may be contacted about, those confirmed while a holdout was in force (`winbackHoldoutPercent` > 0 at the cancellation, when the arm was drawn): `contactable` those not held out, `holdout` those held out (never listed, never sent `winback.due`). A cancellation confirmed while it was 0 was never drawn: it is in neither arm (it still counts in `canceled` and `reactivationRate`). null when none was held out in the range.",
+      }),
     revenueRecovered: z.array(Money).openapi({
       description:
         "Per currency, in minor units (yen for JPY), over the reactivations of the range's cancellations. A reactivated plan still active counts a year of its deliveries as it restarted (unit price × quantity × 365 / interval days) less the discount of the offer taken with it (its discounted deliveries in that year): what it is expected to bring, not money received yet. A plan canceled again counts only what it delivered since the restart (deliveries completed since × unit price × quantity, at most that year): cancelled again minutes later, 0.",
@@ -95,11 +98,21 @@ export const RetentionMetrics = z
     from: CalendarDate,
     to: CalendarDate,
     ...FlowCounts,
-    churn: z.object({
-      activeAtStart: z.number().int(),
-      canceled: z.number().int().openapi({ description: "Subscriptions canceled on the range's days and still canceled now: a restart removes its plan from the day it was canceled." }),
-      churnRate: z.number().nullable().openapi({ description: `\`canceled\` / \`activeAtStart\`. A cancellation undone since (or any plan restarted since) is not churn: it left \`canceled\`. ${RATE_ROUNDING}` }),
-    }),
+    churn: z
+      .object({
+        activeAtStart: z.number().int().openapi({
+          description:
+            "Subscriptions active or paused at the first instant of `from` (00:00 shop-local, in the shop's time zone now): started before it and not canceled at it. A plan canceled before it counts nowhere here even if restarted since (during the range or after it): at that instant it was canceled. A plan canceled after it counts (it was live then). From the subscription rollups (starts, cancellations, and the canceled spells restarts ended), so a subscription's `startedAt`/`canceledAt` as synced is what counts.",
+        }),
+        canceled: z.number().int().openapi({
+          description:
+            "Subscriptions whose cancellation instant (`canceledAt`: confirmed in a cancel flow, or synced/imported from the cart system) falls on the range's shop-local days, `from` 00:00 to the end of `to`, and still canceled now: a restart removes its plan from the day it was canceled.",
+        }),
+        churnRate: z.number().nullable().openapi({
+          description: `解約率: \`canceled\` / \`activeAtStart\`; null when \`activeAtStart\` is 0. A cancellation undone since (or any plan restarted since) is not churn: it left \`canceled\`. A plan started within the range and canceled within it is in \`canceled\` but not in \`activeAtStart\`, so the rate can exceed 1 for a young shop. ${RATE_ROUNDING}`,
+        }),
+      })
+      .openapi({ description: "Churn over the range's shop-local days, from the subscription rollups (starts, cancellations and restarts per UTC quarter hour, kept by database triggers on every write: API, sync, import)." }),
     reactivations: z
       .object({
         count: z.number().int().openapi({ description: "Reactivations (plan restarts) made on the range's days, of any plan, whenever it was canceled, however the restart came: `POST …/reactivate`, or the cart system syncing a canceled plan live again (`PUT /v1/subscriptions/{id}`, `POST /v1/sync`, `npm run import`) — the same restarts `winback.reactivated` counts by their cancellation's day; a plan restarted twice counts twice." }),
@@ -112,7 +125,10 @@ export const RetentionMetrics = z
     holdout: z
       .object({ withOffers: Kept, holdout: Kept, lift: z.number().nullable() })
       .nullable()
-      .openapi({ description: "With a holdout (`holdoutPercent`): the kept rate (not canceled) with offers and without, and the lift. null without holdout flows." }),
+      .openapi({
+        description:
+          "With a holdout (`holdoutPercent`): an intent-to-treat comparison of the flows started on the range's days while a holdout was in force (`holdoutPercent` > 0 when the flow started and its arm was drawn). `withOffers`: those not held out; `holdout`: those held out (shown no offer). A flow started while `holdoutPercent` was 0 was never drawn: it is in neither arm (it still counts in `started`, `saveRate` and the rest). For each arm `flows`, `closed` (saved, canceled or abandoned), `canceled`, and `keptRate` = (`closed` − `canceled`) / `closed` (null with none closed). `lift` = `withOffers.keptRate` − `holdout.keptRate`, in rate points. null when no flow of the range was held out.",
+      }),
     groupBy: z.enum(["reason", "offer", "channel", "day", "week"]).nullable(),
     groups: z
       .array(
@@ -125,7 +141,7 @@ export const RetentionMetrics = z
       .nullable()
       .openapi({
         description:
-          "With `groupBy`. By `offer`, each offer's row counts the flows in which it was SHOWN: `started` is flows that showed it, `saved`/`canceled`/`abandoned`/`open` how those flows ended (a save by the customer's own plan change after it was shown counts as `saved`), and `accepted` the saves that took this offer; a flow that showed two offers counts under both, so the rows can add up to more than the totals. `none` is flows that showed no offer.",
+          "With `groupBy`. By `channel`, a flow counts under the channel it STARTED on (`web`, `ivr`, `operator`, …), whoever finished it: a flow started on the web and confirmed or saved by an operator is `web`'s. Each row is then one population — the flows that came in through that channel — so its `started`, `saved`, `canceled` and `saveRate` are of the same flows and the rows add up to the totals; crediting the finishing channel would mix flows started elsewhere into a row's `saved` (a row could save more than it started). Who took each step, and through which channel, is in the flow's evidence (`GET /v1/cancel-flows/{flowId}`, `steps[].channel`). By `offer`, each offer's row counts the flows in which it was SHOWN: `started` is flows that showed it, `saved`/`canceled`/`abandoned`/`open` how those flows ended (a save by the customer's own plan change after it was shown counts as `saved`), and `accepted` the saves that took this offer; a flow that showed two offers counts under both, so the rows can add up to more than the totals. `none` is flows that showed no offer.",
       }),
     winback: WinbackMetrics.openapi({ description: "Re-subscription (再加入) of the cancellations confirmed in the range: by reason and month, after a contact, over the holdout, revenue recovered." }),
   })

@@ -10,7 +10,9 @@
  *   or a `winback.contacted` event, before the reactivation) / reactivations.
  * - holdout lift: among cancellations the customer may be contacted about, the reactivation rate
  *   of those not held out minus that of the holdout drawn at cancellation (`winbackHoldoutPercent`)
- *   — an intent-to-treat comparison, so it counts whether or not a contact was actually made.
+ *   — an intent-to-treat comparison, so it counts whether or not a contact was actually made, and
+ *   only cancellations drawn while a holdout was in force (`holdout_percent` > 0): one with none
+ *   was never drawn, so it is in neither arm.
  * - revenueRecovered, per currency (minor units): for a reactivated plan still active, a year of
  *   its deliveries as it restarted, less its offer's discount (winback/model `recoveredValue`);
  *   once it is canceled again, what it delivered since the restart (winback/service
@@ -77,8 +79,9 @@ export async function winbackMetrics(store: TenantStore, range: { from: string; 
       ...counts(matureBy),
       afterContact: sql<number>`coalesce(sum(${reactivatedAfterContact}), 0)`,
       contacted: sql<number>`coalesce(sum(${winbacks.contactedAt} IS NOT NULL), 0)`,
-      treated: sql<number>`coalesce(sum(${winbacks.contactable} = 1 AND ${winbacks.holdout} = 0), 0)`,
-      treatedReactivated: sql<number>`coalesce(sum(${winbacks.contactable} = 1 AND ${winbacks.holdout} = 0 AND ${winbacks.reactivatedAt} IS NOT NULL), 0)`,
+      // Treated only when drawn under a holdout: with none in force, a cancellation is in neither arm.
+      treated: sql<number>`coalesce(sum(${winbacks.contactable} = 1 AND ${winbacks.holdout} = 0 AND ${winbacks.holdoutPercent} > 0), 0)`,
+      treatedReactivated: sql<number>`coalesce(sum(${winbacks.contactable} = 1 AND ${winbacks.holdout} = 0 AND ${winbacks.holdoutPercent} > 0 AND ${winbacks.reactivatedAt} IS NOT NULL), 0)`,
       heldOut: sql<number>`coalesce(sum(${winbacks.contactable} = 1 AND ${winbacks.holdout} = 1), 0)`,
       heldOutReactivated: sql<number>`coalesce(sum(${winbacks.contactable} = 1 AND ${winbacks.holdout} = 1 AND ${winbacks.reactivatedAt} IS NOT NULL), 0)`,
       recovered: sql<number>`coalesce(sum(CASE WHEN ${winbacks.reactivatedAt} IS NOT NULL THEN ${winbacks.recoveredAmount} END), 0)`,

@@ -642,11 +642,21 @@ function issueMessage(i: z.core.$ZodIssue, value: unknown, lang: Language): stri
  */
 export function fieldErrors(issues: readonly z.core.$ZodIssue[], prefix = "", input?: unknown, lang: Language = "en"): FieldError[] {
   const join = (path: readonly PropertyKey[]) => [prefix, ...path.map(String)].filter((p) => p !== "").join(".");
-  return issues.flatMap((i) =>
-    i.code === "unrecognized_keys"
-      ? i.keys.map((key) => ({ path: join([...i.path, key]), message: lang === "ja" ? `不明な項目 "${key}" です。削除してください` : `Unknown field "${key}"; remove it` }))
-      : [{ path: join(i.path), message: issueMessage(i, valueAt(input, i.path), lang) }],
-  );
+  return issues.flatMap((i) => (i.code === "unrecognized_keys" ? i.keys.map((key) => ({ path: join([...i.path, key]), message: unknownKeyMessage(key, i.message, prefix === "query", lang) })) : [{ path: join(i.path), message: issueMessage(i, valueAt(input, i.path), lang) }]));
+}
+
+/** How platform/openapi `strictQuery` passes its accepted parameters in an unknown-key issue's message. */
+export const ACCEPTED_PREFIX = "accepted: ";
+
+/** An unknown field or query parameter, with the accepted names when the schema gave them (`strictQuery`). */
+function unknownKeyMessage(key: string, message: string, inQuery: boolean, lang: Language): string {
+  const accepted = message.startsWith(ACCEPTED_PREFIX) ? message.slice(ACCEPTED_PREFIX.length) : null;
+  if (lang === "ja") {
+    const what = inQuery ? "パラメーター" : "項目";
+    return accepted === null ? `不明な${what} "${key}" です。削除してください` : `不明な${what} "${key}" です。指定できるのは ${accepted} です`;
+  }
+  const what = inQuery ? "parameter" : "field";
+  return accepted === null ? `Unknown ${what} "${key}"; remove it` : `Unknown ${what} "${key}"; the accepted ones are ${accepted}`;
 }
 
 /**

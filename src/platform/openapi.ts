@@ -5,7 +5,7 @@ import { authorize } from "./auth";
 import { EARLIEST_ACCEPTED_DATE, isOnOrAfterEarliestDate, isOnOrAfterEarliestInstant, utcInstant } from "./dates";
 import type { AppEnv, Scope } from "./env";
 import { bodyLimitDoc, ownBodyLimit } from "./body-limit";
-import { ApiError, controlCharacterErrors, ERROR_STATUS, errorDoc, fieldErrors, problemSchemaFor, type ErrorCode, type OwnErrorDoc, type RouteMembers } from "./errors";
+import { ACCEPTED_PREFIX, ApiError, controlCharacterErrors, ERROR_STATUS, errorDoc, fieldErrors, problemSchemaFor, type ErrorCode, type OwnErrorDoc, type RouteMembers } from "./errors";
 import { claimsInWrite, neverRemembered as rememberNever, NOT_REMEMBERED } from "./idempotency";
 import { errorLanguage } from "./language";
 import { limitParam } from "./pagination";
@@ -398,13 +398,27 @@ export const Instant = z.iso
   .openapi({ description: "RFC 3339 instant, not before 1980-01-01T00:00:00Z. Sent with any offset; stored and answered in UTC (`2026-11-23T04:15:00.000Z`).", example: "2026-11-23T04:15:00.000Z" });
 
 /**
+ * A query that refuses a parameter it does not know (422 `validation_failed`, one error per unknown
+ * parameter at `query.NAME`, naming the accepted ones): a report asked `?form=2026-11-01` for
+ * `from` would otherwise answer its default range as if that were what was asked. The accepted
+ * names travel as the unknown-key issue's message, which `fieldErrors` words in the caller's
+ * language. Build the whole shape here (no `.extend()`: the list would miss the added names).
+ */
+export function strictQuery<S extends z.ZodRawShape>(shape: S) {
+  const accepted = Object.keys(shape).join(", ");
+  return z.strictObject(shape, { error: (issue) => (issue.code === "unrecognized_keys" ? { message: `${ACCEPTED_PREFIX}${accepted}` } : undefined) });
+}
+
+/**
  * The `from`/`to` query of a report over tenant-local days, its default range `days` long up to
  * today: the parameters' text states the default the operation applies (give it the same `days`).
+ * `more`: the report's other parameters. Unknown parameters are refused ({@link strictQuery}).
  */
-export function dayRangeQuery(days: number) {
-  return z.object({
+export function dayRangeQuery<S extends z.ZodRawShape = {}>(days: number, more?: S) {
+  return strictQuery({
     from: CalendarDate.optional().openapi({ description: `First tenant-local day (default: ${days - 1} days before \`to\`).` }),
     to: CalendarDate.optional().openapi({ description: "Last tenant-local day, inclusive (default: today)." }),
+    ...(more ?? ({} as S)),
   });
 }
 

@@ -151,6 +151,8 @@ function winbackRecord(
     dueStatus: due.dueStatus,
     dueSentAt: null,
     holdout: input.settings.winbackHoldoutPercent > 0 && secureRandom() * 100 < input.settings.winbackHoldoutPercent,
+    // Which cancellations the holdout lift may count: only those drawn with a holdout in force.
+    holdoutPercent: input.settings.winbackHoldoutPercent,
     // Both as SQLite keeps them (migration 0023's triggers check them against the customer and the plan).
     contactable: isContactable(input.customer),
     planCanceled: true,

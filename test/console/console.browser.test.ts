@@ -1172,6 +1172,14 @@ describe("the operator console in a browser", () => {
       );
       expect(rows).toEqual(expected.groups.map((g: any) => ({ key: g.key, started: g.started, saved: g.saved, canceled: g.canceled, rate: g.saveRate === null ? "" : String(g.saveRate) })));
     }
+    // By offer, the flows that took each offer (accepted) beside those it was shown in, as the API counts them.
+    const byOffer = (await h.request("GET", "/v1/metrics/retention?groupBy=offer", { key: shopA.key })).body;
+    expect(byOffer.groups.some((g: any) => g.accepted > 0)).toBe(true);
+    const offerTable = await page.locator("#table-offer tbody tr").evaluateAll((trs) =>
+      trs.map((tr) => ({ key: tr.querySelector("th")!.dataset.key, started: Number(tr.children[1]!.textContent), saved: Number(tr.children[2]!.textContent), canceled: Number(tr.children[3]!.textContent), accepted: Number(tr.children[4]!.textContent), rate: tr.children[5]!.getAttribute("data-rate") })),
+    );
+    expect(offerTable).toEqual(byOffer.groups.map((g: any) => ({ key: g.key, started: g.started, saved: g.saved, canceled: g.canceled, accepted: g.accepted, rate: g.saveRate === null ? "" : String(g.saveRate) })));
+    await expect(page.locator("#table-offer thead th").allTextContents()).resolves.toContain("承諾（この提案で阻止）");
     // The week of today's saves and cancellations has a figure: 30 days reach back into 5 or 6 weeks.
     expect(await page.locator("#table-week tbody tr").count()).toBeGreaterThanOrEqual(5);
     expect(await page.locator("#table-week tbody tr").last().locator("td[data-rate]").getAttribute("data-rate")).not.toBe("");

@@ -64,3 +64,27 @@ it("shows each rate as its counts give it, and 再加入率 once, in the win-bac
   expect(charts.week.points[0].rate).toBe(7 / 13);
   expect(charts.winbackReason.points[0].rate).toBe(29 / 68);
 });
+
+it("the offer table shows how many flows took each offer (accepted) and the save rate that implies, beside the flows it was shown in", async () => {
+  // off_skip_next was shown in 13 flows: 7 saved (3 by taking it, 4 otherwise), 6 canceled.
+  const offer = { ...group, key: "off_skip_next", accepted: 3 };
+  const html = String(
+    await (
+      MetricsPage({
+        page: { lang: "ja", csrf: "x", operatorName: "主任", supervisor: true, timeZone: "Asia/Tokyo", today: "2026-12-01" },
+        overall: retention as never,
+        groups: { week: retention, reason: retention, offer: { ...retention, groups: [offer] }, channel: retention } as never,
+        winback: winback as never,
+        reasons: [],
+        offers: [],
+      })
+    ),
+  );
+  const table = html.slice(html.indexOf(`id="table-offer"`)).split("</table>")[0]!;
+  const heads = [...table.matchAll(/<th scope="col">([^<]*)<\/th>/g)].map((m) => m[1]);
+  expect(heads).toEqual(["提案", "開始", "阻止", "解約", "承諾（この提案で阻止）", "阻止率", "承諾による阻止率", "継続阻止率", "解約にかかった時間（中央値・秒）"]);
+  const cells = [...table.matchAll(/<td[^>]*>([^<]*)<\/td>/g)].map((m) => m[1]);
+  expect(cells.slice(0, 6)).toEqual(["13", "7", "6", "3", "53.8%", "23.1%"]); // 3 of 13 decided
+  // The other tables keep their columns.
+  expect(html.slice(html.indexOf(`id="table-reason"`)).split("</table>")[0]).not.toContain("承諾");
+});

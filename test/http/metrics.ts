@@ -45,6 +45,69 @@ export function metricsSuite(h: () => Harness) {
       expect(spanningYears.churn).toMatchObject({ activeAtStart: 0, canceled: 4 }); // C D E J (G is active again; F is November)
     });
 
+    it("does not count as active at the start a plan canceled before the range and restarted since (by the API or a sync): it was canceled then", async () => {
+      const shop = await h().tenant();
+      const c = uid("C");
+      await h().request("PUT", `/v1/customers/${c}`, { key: shop.key, body: customerBody() });
+      const put = async (id: string, over: Record<string, unknown>) => expect((await h().request("PUT", `/v1/subscriptions/${id}`, { key: shop.key, body: subscriptionBody(c, over) })).status).toBeLessThan(300);
+      const canceled = { startedAt: "2026-08-01T00:00:00Z", status: "canceled", canceledAt: "2026-09-20T00:00:00Z" };
+      await put(uid("A"), { startedAt: "2026-08-01T00:00:00Z" }); // live throughout
+      const synced = uid("K");
+      await put(synced, canceled);
+      await put(synced, { startedAt: "2026-08-01T00:00:00Z" }); // the cart restarted it today
+      const api = uid("R");
+      await put(api, canceled);
+      const res = await h().request("POST", `/v1/subscriptions/${api}/reactivate`, { key: shop.key, body: { channel: "operator" } });
+      expect(res.status, res.text).toBe(200);
+      const churnOf = async (q: string) => (await h().request("GET", `/v1/metrics/retention?${q}`, { key: shop.key })).body.churn;
+      // On October 1 (Tokyo) only A was live: K and R were canceled on September 20 and came back today.
+      expect(await churnOf("from=2026-10-01&to=2026-10-31")).toEqual({ activeAtStart: 1, canceled: 0, churnRate: 0 });
+      const today = localDate(new Date(), "Asia/Tokyo");
+      expect((await churnOf(`from=${today}&to=${today}`)).activeAtStart).toBe(1); // restarted after today's first instant
+      const tomorrow = addDays(today, 1);
+      expect((await churnOf(`from=${tomorrow}&to=${tomorrow}`)).activeAtStart).toBe(3); // live again by then
+    });
+
+    it("refuses an unknown parameter (a typo of from) with 422 naming it and the accepted ones, on both metrics routes, instead of answering the default range", async () => {
+      const retention = await h().request("GET", "/v1/metrics/retention?form=2026-11-01&to=2026-11-30", { key: t.key });
+      expect(retention.status, retention.text).toBe(422);
+      expect(retention.body).toMatchObject({ code: "validation_failed", errors: [{ path: "query.form", message: 'Unknown parameter "form"; the accepted ones are from, to, groupBy' }] });
+      const winback = await h().request("GET", "/v1/metrics/winback?from=2026-01-01&groupBy=reason", { key: t.key, headers: { "accept-language": "ja" } });
+      expect(winback.status, winback.text).toBe(422);
+      expect(winback.body.errors).toEqual([{ path: "query.groupBy", message: '不明なパラメーター "groupBy" です。指定できるのは from, to です' }]);
+      expect((await h().request("GET", "/v1/metrics/retention?from=2026-11-01&to=2026-11-30&groupBy=day", { key: t.key })).status).toBe(200);
+    });
+
+    it("the holdout comparisons count only flows and cancellations drawn while a holdout was in force: one from before is in neither arm", async () => {
+      const shop = await h().tenant();
+      const today = localDate(new Date(), "Asia/Tokyo");
+      const cancel = async () => {
+        const c = uid("C");
+        await h().request("PUT", `/v1/customers/${c}`, { key: shop.key, body: customerBody() });
+        const s = uid("S");
+        await h().request("PUT", `/v1/subscriptions/${s}`, { key: shop.key, body: subscriptionBody(c, { nextDeliveryOn: addDays(today, 20) }) });
+        const flow = (await h().request("POST", `/v1/subscriptions/${s}/cancel-flows`, { key: shop.key, body: { channel: "web" } })).body.flowId as string;
+        expect((await h().request("POST", `/v1/cancel-flows/${flow}/confirm`, { key: shop.key, body: { keepInTouch: true } })).status).toBe(200);
+        return { flow, s };
+      };
+      await cancel(); // no holdout yet: neither treated nor held out
+      await cancel();
+      expect((await h().request("PATCH", "/v1/settings", { key: shop.key, body: { holdoutPercent: 50, winbackHoldoutPercent: 50 } })).status).toBe(200);
+      const held = await cancel();
+      const treated = await cancel();
+      // The draws are random; these two are fixed to one of each arm.
+      for (const [{ flow, s }, arm] of [[held, 1], [treated, 0]] as const) {
+        await h().sql("UPDATE cancel_flows SET holdout = ? WHERE tenant_id = ? AND id = ?", [arm, shop.id, flow]);
+        await h().sql("UPDATE winbacks SET holdout = ? WHERE tenant_id = ? AND subscription_id = ?", [arm, shop.id, s]);
+      }
+      const retention = (await h().request("GET", `/v1/metrics/retention?from=${today}&to=${today}`, { key: shop.key })).body;
+      expect(retention.canceled).toBe(4);
+      expect(retention.holdout).toEqual({ withOffers: { flows: 1, closed: 1, canceled: 1, keptRate: 0 }, holdout: { flows: 1, closed: 1, canceled: 1, keptRate: 0 }, lift: 0 });
+      const winback = (await h().request("GET", `/v1/metrics/winback?from=${today}&to=${today}`, { key: shop.key })).body;
+      expect(winback.canceled).toBe(4);
+      expect(winback.holdout).toMatchObject({ contactable: { canceled: 1, reactivated: 0 }, holdout: { canceled: 1, reactivated: 0 } });
+    });
+
     it("by week: every shop-local week of the range, keyed by its Monday, with the same figures as the totals; by day, reason and channel they add up too", async () => {
       const shop = await h().tenant();
       const c = uid("C");

@@ -58,6 +58,7 @@ describe("retention metrics by offer: the offers shown, not the offer column", (
       offersShown: f.shown,
       status: f.status === "offered" ? "abandoned" : f.status,
       holdout: false,
+      holdoutPercent: 0,
       startedAt: started,
       closedAt: null,
       calls: 2,

@@ -8,6 +8,7 @@ const f = (id: string, over: Partial<FlowFact>): FlowFact => ({
   offerId: null,
   status: "canceled",
   holdout: false,
+  holdoutPercent: 10,
   startedAt: "2026-10-01T01:00:00Z",
   closedAt: "2026-10-01T01:01:00Z",
   calls: 2,
@@ -70,6 +71,13 @@ describe("retention metrics", () => {
       holdout: { flows: 2, closed: 2, canceled: 1, keptRate: 0.5 },
       lift: 0.1667,
     });
+  });
+
+  it("holdout: a flow started while no holdout was in force is in neither arm (it counts in the totals)", () => {
+    const before = [f("i", { status: "canceled", holdoutPercent: 0 }), f("j", { status: "saved", holdoutPercent: 0 }), f("k", { status: "canceled", holdoutPercent: 0 })];
+    const mixed = retentionMetrics({ flows: [...flows, ...before], population: { activeAtStart: 200, canceledInRange: 4, reactivationsInRange: 1 }, from: "2026-10-01", to: "2026-10-02", timeZone: "Asia/Tokyo", now: "2026-11-20T00:00:00Z", durableSaveDays: 30 });
+    expect(mixed.started).toBe(m.started + 3);
+    expect(mixed.holdout).toEqual(m.holdout); // with them: 5/9 kept with offers, a lift of 0.0556 instead of 0.1667
   });
 
   it("groups by reason", () => {

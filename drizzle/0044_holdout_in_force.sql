@@ -1,0 +1,12 @@
+ALTER TABLE `cancel_flows` ADD `holdout_percent` real DEFAULT 0 NOT NULL;--> statement-breakpoint
+ALTER TABLE `winbacks` ADD `holdout_percent` real DEFAULT 0 NOT NULL;--> statement-breakpoint
+-- The holdout comparisons (GET /v1/metrics/retention `holdout`, /v1/metrics/winback `holdout`)
+-- counted every flow or cancellation not held out as treated, also those drawn while no holdout was
+-- in force (0 %): those are in neither arm. Each row now keeps the percent in force at its draw.
+-- For the rows already there, the percent the shop's `settings.updated` audit entries give for that
+-- instant (the latest one sending the setting, at or before it); before the first such entry, 0 (a
+-- shop starts with none); a shop with no such entry at all has had its current setting all along
+-- (never changed through the API: the default, or set when the shop was seeded). A held-out row was
+-- drawn under a holdout whatever this finds; the metrics count it as such (holdout = 1).
+UPDATE `cancel_flows` SET `holdout_percent` = coalesce((SELECT json_extract(a.`details`, '$.values.holdoutPercent') FROM `audit_log` a WHERE a.`tenant_id` = `cancel_flows`.`tenant_id` AND a.`action` = 'settings.updated' AND json_extract(a.`details`, '$.values.holdoutPercent') IS NOT NULL AND a.`at` <= `cancel_flows`.`started_at` ORDER BY a.`at` DESC, a.`id` DESC LIMIT 1), CASE WHEN EXISTS (SELECT 1 FROM `audit_log` a WHERE a.`tenant_id` = `cancel_flows`.`tenant_id` AND a.`action` = 'settings.updated' AND json_extract(a.`details`, '$.values.holdoutPercent') IS NOT NULL) THEN 0 ELSE (SELECT coalesce(json_extract(t.`settings`, '$.holdoutPercent'), 0) FROM `tenants` t WHERE t.`id` = `cancel_flows`.`tenant_id`) END, 0);--> statement-breakpoint
+UPDATE `winbacks` SET `holdout_percent` = coalesce((SELECT json_extract(a.`details`, '$.values.winbackHoldoutPercent') FROM `audit_log` a WHERE a.`tenant_id` = `winbacks`.`tenant_id` AND a.`action` = 'settings.updated' AND json_extract(a.`details`, '$.values.winbackHoldoutPercent') IS NOT NULL AND a.`at` <= `winbacks`.`canceled_at` ORDER BY a.`at` DESC, a.`id` DESC LIMIT 1), CASE WHEN EXISTS (SELECT 1 FROM `audit_log` a WHERE a.`tenant_id` = `winbacks`.`tenant_id` AND a.`action` = 'settings.updated' AND json_extract(a.`details`, '$.values.winbackHoldoutPercent') IS NOT NULL) THEN 0 ELSE (SELECT coalesce(json_extract(t.`settings`, '$.winbackHoldoutPercent'), 0) FROM `tenants` t WHERE t.`id` = `winbacks`.`tenant_id`) END, 0);
