@@ -150,7 +150,7 @@ export async function retentionFor(store: TenantStore, settings: TenantSettings,
       ? null
       : flowFigures(store, groupBy === "day" ? { buckets: range, ...figures } : groupBy === "week" ? { buckets: weekBounds(from, to, tz), ...figures } : { buckets: whole, by: groupBy, ...figures }),
     populationCounts(store, from, to, tz),
-    winbackMetrics(store, { from, to, today }),
+    winbackMetrics(store, { from, to, today, timeZone: tz }),
   ]);
   // Every week of the range is answered, empty ones too; other groups only where flows started.
   const groups =
@@ -177,7 +177,7 @@ export async function retentionFor(store: TenantStore, settings: TenantSettings,
  * `GET /v1/metrics/winback` answers; the supervisor's console page shows the same figures.
  */
 export async function winbackFor(store: TenantStore, settings: TenantSettings, now: Date, q: { from?: string | undefined; to?: string | undefined }) {
-  return winbackMetrics(store, rangeOf(q, settings, now, WINBACK_DAYS));
+  return winbackMetrics(store, { ...rangeOf(q, settings, now, WINBACK_DAYS), timeZone: settings.timeZone });
 }
 
 /**

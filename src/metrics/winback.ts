@@ -1,11 +1,14 @@
 /**
  * 再加入率 (re-subscription rate) and what win-back contact adds, as SQL aggregates over
- * `winbacks` (one row per cancellation). A cancellation belongs to the tenant-local day it was
- * confirmed (`canceled_on`); its outcome is counted whenever it came.
+ * `winbacks` (one row per cancellation). A cancellation belongs to the shop-local day its instant
+ * (`canceled_at`) falls on in the shop's time zone as it is NOW: a change of `timeZone` moves the
+ * figures at once, as retention's do, with no rebuild. (`canceled_on`, the local day stored when it
+ * was recorded, stays what due dates and the model's features were decided on.) Its outcome is
+ * counted whenever it came.
  *
  * - reactivationRate = reactivated / canceled. Young cancellations have had less time to come
- *   back, so `rate180` is reported apart: of the cancellations at least 180 days old (`matured`),
- *   the share reactivated within 180 days — comparable between months.
+ *   back, so `rate180` is reported apart: of the cancellations at least 180 days old (`matured`:
+ *   on or before the shop's today − 180 days), the share reactivated within 180 days — comparable between months.
  * - afterContactShare = reactivations that followed a win-back contact (the `winback.due` webhook
  *   or a `winback.contacted` event, before the reactivation) / reactivations.
  * - holdout lift: among cancellations the customer may be contacted about, the reactivation rate
@@ -16,18 +19,57 @@
  *   once it is canceled again, what it delivered since the restart (winback/service
  *   `endRecoveries`, written by the cancellation): never money that did not come.
  */
-import { and, gte, lte, sql, type SQL } from "drizzle-orm";
+import { and, gte, inArray, lt, lte, notInArray, sql, type SQL } from "drizzle-orm";
 import { winbacks } from "../db/schema";
 import type { TenantStore } from "../platform/tenancy";
-import { addDays } from "../platform/dates";
+import { addDays, localDate, zonedInstant } from "../platform/dates";
 import { ratio, roundRate } from "./retention";
 
+/**
+ * The UTC day of a cancellation's instant (`YYYY-MM-DD`): the expression index `winbacks_metrics`
+ * (migration 0043) is ordered by, written exactly so (literal 1 and 10, not parameters), or SQLite
+ * would not match it to the index.
+ */
+const utcDay = sql<string>`substr(${winbacks.canceledAt}, 1, 10)`;
+/** The UTC quarter hour of a cancellation's instant (`YYYY-MM-DDTHH:MM`, minutes 00/15/30/45), as the subscription rollups key theirs. */
+const utcQuarter = sql<string>`substr(${winbacks.canceledAt}, 1, 14) || printf('%02d', CAST(substr(${winbacks.canceledAt}, 15, 2) AS INTEGER) / 15 * 15)`;
 
-const counts = (matureBy: string) => ({
+/** An instant in the stored form (`….000Z`), so it compares as text with `canceled_at`. */
+const stored = (date: string, timeZone: string) => new Date(zonedInstant(date, "00:00", timeZone)).toISOString();
+
+/**
+ * How the shop-local days `from`–`to` are read from the instants, in `timeZone` as it is now. Pure.
+ * - `lo`–`hi`: the instants [lo, hi) the days cover (stored form).
+ * - Whole UTC days from `firstDay` to `lastDay` are counted by UTC day, except `quarterDays`: the
+ *   UTC days a local month (or the range) starts or ends within, counted by quarter hour. A local
+ *   day starts on a quarter hour in every zone (+05:45, +09:30, −03:30 …), so each slice — a whole
+ *   UTC day or a quarter hour — lies in one local month: {@link sliceMonth} places it. The groups
+ *   are bounded by the range's days (≤ 732 days + 96 quarter hours per local month, per reason
+ *   and currency), never by the number of cancellations.
+ * - `matureBefore`: a cancellation before this instant is on or before the shop's today − 180
+ *   days (`matured`).
+ */
+export function winbackSlices(range: { from: string; to: string; today: string; timeZone: string }) {
+  const { from, to, timeZone } = range;
+  const lo = stored(from, timeZone);
+  const hi = stored(addDays(to, 1), timeZone);
+  const cuts = [lo, hi];
+  for (let month = addDays(`${from.slice(0, 7)}-01`, 32).slice(0, 7); `${month}-01` <= to; month = addDays(`${month}-01`, 32).slice(0, 7)) cuts.push(stored(`${month}-01`, timeZone));
+  // A cut at 00:00 UTC splits no UTC day.
+  const quarterDays = [...new Set(cuts.filter((c) => !c.endsWith("T00:00:00.000Z")).map((c) => c.slice(0, 10)))].sort();
+  return { lo, hi, firstDay: lo.slice(0, 10), lastDay: hi.slice(0, 10), quarterDays, matureBefore: stored(addDays(range.today, -179), timeZone) };
+}
+
+/** The shop-local month (`YYYY-MM`) of a slice of {@link winbackSlices}: a UTC day `YYYY-MM-DD` or a quarter hour `YYYY-MM-DDTHH:MM`, by its first instant. Pure. */
+export function sliceMonth(slice: string, timeZone: string): string {
+  return localDate(new Date(slice.length === 10 ? `${slice}T00:00:00Z` : `${slice}:00Z`), timeZone).slice(0, 7);
+}
+
+const counts = (matureBefore: string) => ({
   canceled: sql<number>`count(*)`,
   reactivated: sql<number>`coalesce(sum(${winbacks.reactivatedAt} IS NOT NULL), 0)`,
-  matured: sql<number>`coalesce(sum(${winbacks.canceledOn} <= ${matureBy}), 0)`,
-  reactivatedWithin180: sql<number>`coalesce(sum(${winbacks.canceledOn} <= ${matureBy} AND ${winbacks.reactivatedAt} IS NOT NULL AND julianday(${winbacks.reactivatedAt}) - julianday(${winbacks.canceledAt}) <= 180), 0)`,
+  matured: sql<number>`coalesce(sum(${winbacks.canceledAt} < ${matureBefore}), 0)`,
+  reactivatedWithin180: sql<number>`coalesce(sum(${winbacks.canceledAt} < ${matureBefore} AND ${winbacks.reactivatedAt} IS NOT NULL AND julianday(${winbacks.reactivatedAt}) - julianday(${winbacks.canceledAt}) <= 180), 0)`,
 });
 
 type Counts = { canceled: number; reactivated: number; matured: number; reactivatedWithin180: number };
@@ -42,7 +84,8 @@ const rates = (c: Counts) => ({
 
 type Group = Counts & {
   reason: string | null;
-  day: string;
+  /** A slice of {@link winbackSlices}: a UTC day or a UTC quarter hour. */
+  slice: string;
   currency: string;
   afterContact: number;
   contacted: number;
@@ -62,38 +105,55 @@ function add(into: Sums, g: Group) {
 
 const sorted = <V>(m: Map<string, V>) => [...m.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
 
-export async function winbackMetrics(store: TenantStore, range: { from: string; to: string; today: string }) {
-  const matureBy = addDays(range.today, -180);
-  const inRange: SQL = store.owns(winbacks, and(gte(winbacks.canceledOn, range.from), lte(winbacks.canceledOn, range.to)));
+/**
+ * The win-back figures of the shop-local days `from`–`to` in `timeZone` (the shop's, as it is
+ * now), `today` the shop's today (for `matured`). What `GET /v1/metrics/winback` answers, and the
+ * `winback` part of `GET /v1/metrics/retention`.
+ */
+export async function winbackMetrics(store: TenantStore, range: { from: string; to: string; today: string; timeZone: string }) {
+  const s = winbackSlices(range);
   const reactivatedAfterContact = sql`${winbacks.reactivatedAt} IS NOT NULL AND ${winbacks.contactedAt} IS NOT NULL AND ${winbacks.contactedAt} <= ${winbacks.reactivatedAt}`;
-  // One pass over the range in the order of index winbacks_metrics, which holds every column read
-  // (no table row visited, no sort): counts per day × reason × currency. The totals, the reasons,
-  // the months and the revenue per currency are sums of those groups, so they add up exactly.
-  const groups: Group[] = await store.q
-    .select({
-      day: winbacks.canceledOn,
-      reason: winbacks.reason,
-      currency: winbacks.currency,
-      ...counts(matureBy),
-      afterContact: sql<number>`coalesce(sum(${reactivatedAfterContact}), 0)`,
-      contacted: sql<number>`coalesce(sum(${winbacks.contactedAt} IS NOT NULL), 0)`,
-      treated: sql<number>`coalesce(sum(${winbacks.contactable} = 1 AND ${winbacks.holdout} = 0), 0)`,
-      treatedReactivated: sql<number>`coalesce(sum(${winbacks.contactable} = 1 AND ${winbacks.holdout} = 0 AND ${winbacks.reactivatedAt} IS NOT NULL), 0)`,
-      heldOut: sql<number>`coalesce(sum(${winbacks.contactable} = 1 AND ${winbacks.holdout} = 1), 0)`,
-      heldOutReactivated: sql<number>`coalesce(sum(${winbacks.contactable} = 1 AND ${winbacks.holdout} = 1 AND ${winbacks.reactivatedAt} IS NOT NULL), 0)`,
-      recovered: sql<number>`coalesce(sum(CASE WHEN ${winbacks.reactivatedAt} IS NOT NULL THEN ${winbacks.recoveredAmount} END), 0)`,
-    })
+  const figures = {
+    reason: winbacks.reason,
+    currency: winbacks.currency,
+    ...counts(s.matureBefore),
+    afterContact: sql<number>`coalesce(sum(${reactivatedAfterContact}), 0)`,
+    contacted: sql<number>`coalesce(sum(${winbacks.contactedAt} IS NOT NULL), 0)`,
+    treated: sql<number>`coalesce(sum(${winbacks.contactable} = 1 AND ${winbacks.holdout} = 0), 0)`,
+    treatedReactivated: sql<number>`coalesce(sum(${winbacks.contactable} = 1 AND ${winbacks.holdout} = 0 AND ${winbacks.reactivatedAt} IS NOT NULL), 0)`,
+    heldOut: sql<number>`coalesce(sum(${winbacks.contactable} = 1 AND ${winbacks.holdout} = 1), 0)`,
+    heldOutReactivated: sql<number>`coalesce(sum(${winbacks.contactable} = 1 AND ${winbacks.holdout} = 1 AND ${winbacks.reactivatedAt} IS NOT NULL), 0)`,
+    recovered: sql<number>`coalesce(sum(CASE WHEN ${winbacks.reactivatedAt} IS NOT NULL THEN ${winbacks.recoveredAmount} END), 0)`,
+  };
+  const inRange = and(gte(winbacks.canceledAt, s.lo), lt(winbacks.canceledAt, s.hi));
+  // Whole UTC days: one pass over the range in the order of index winbacks_metrics, which holds
+  // every column read (no table row visited, no sort), counts per UTC day × reason × currency.
+  const days = store.q
+    .select({ slice: utcDay, ...figures })
     .from(winbacks)
-    .where(inRange)
-    .groupBy(winbacks.canceledOn, winbacks.reason, winbacks.currency);
+    .where(store.owns(winbacks, and(gte(utcDay, s.firstDay), lte(utcDay, s.lastDay), inRange, s.quarterDays.length ? notInArray(utcDay, s.quarterDays) : undefined)))
+    .groupBy(utcDay, winbacks.reason, winbacks.currency);
+  // The few UTC days a local month or the range starts within, by quarter hour: sorted in a
+  // temporary b-tree, but only those days' cancellations.
+  const quarters = s.quarterDays.length
+    ? store.q
+        .select({ slice: utcQuarter, ...figures })
+        .from(winbacks)
+        .where(store.owns(winbacks, and(inArray(utcDay, s.quarterDays), inRange)))
+        .groupBy(utcQuarter, winbacks.reason, winbacks.currency)
+    : [];
+  const groups: Group[] = (await Promise.all([days, quarters])).flat();
+  // The totals, the reasons, the months and the revenue per currency are sums of those groups, so they add up exactly.
   const t = zero();
   const byReason = new Map<string, Sums>();
   const byMonth = new Map<string, Sums>();
   const revenue = new Map<string, { amount: number; reactivated: number }>();
+  const months = new Map<string, string>();
+  const monthOf = (slice: string) => months.get(slice) ?? months.set(slice, sliceMonth(slice, range.timeZone)).get(slice)!;
   for (const g of groups) {
     add(t, g);
     const reason = g.reason ?? "none";
-    const month = g.day.slice(0, 7);
+    const month = monthOf(g.slice);
     byReason.set(reason, add(byReason.get(reason) ?? zero(), g));
     byMonth.set(month, add(byMonth.get(month) ?? zero(), g));
     const r = revenue.get(g.currency) ?? { amount: 0, reactivated: 0 };

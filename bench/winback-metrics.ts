@@ -1,0 +1,42 @@
+/**
+ * `GET /v1/metrics/winback`'s figures timed in process on a copy of the big bench file:
+ * `BENCH_DB=/tmp/copy.db npx tsx bench/winback-metrics.ts` (never the file in data/: the
+ * migrations run on it). The copy needs win-back records spread over time (the seeded bench
+ * tenant cancels every plan at one instant): see BENCHMARKS.md "Branch winbackzone" for the
+ * statement that seeds them. Times `winbackMetrics` (the statements and the placing of their groups
+ * on the shop's months, as the read worker runs them) for a year and for a month, in Asia/Tokyo
+ * and Asia/Kathmandu; milliseconds, median and worst of BENCH_RUNS (default 15) after one warm-up.
+ */
+import { openDatabase, migrateDatabase } from "../src/db/node";
+import { TenantStore } from "../src/platform/tenancy";
+import { winbackMetrics } from "../src/metrics/winback";
+import { BIG_TENANT_ID } from "./big-tenant";
+
+const file = process.env.BENCH_DB;
+if (!file || file.includes("data/bench-")) throw new Error("BENCH_DB=<a copy of data/bench-1000000.db> (the migrations run on it)");
+const runs = Number(process.env.BENCH_RUNS ?? 15);
+const db = await openDatabase(`file:${file}`);
+const t0 = performance.now();
+await migrateDatabase(db, { log: (line) => console.log(line) });
+console.log(`migrations: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+const store = new TenantStore(db, BIG_TENANT_ID);
+const today = "2026-12-02";
+const cases = [
+  { name: "a year", from: "2025-12-03", to: today },
+  { name: "a month", from: "2026-11-01", to: "2026-11-30" },
+];
+for (const timeZone of ["Asia/Tokyo", "Asia/Kathmandu"]) {
+  for (const c of cases) {
+    const range = { from: c.from, to: c.to, today, timeZone };
+    const first = await winbackMetrics(store, range);
+    const ms: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const t = performance.now();
+      await winbackMetrics(store, range);
+      ms.push(performance.now() - t);
+    }
+    ms.sort((a, b) => a - b);
+    const months = first.byMonth.map((m) => `${m.key}:${m.canceled}`).join(" ");
+    console.log(`${timeZone} ${c.name} (${c.from}–${c.to}): canceled ${first.canceled}, median ${ms[Math.floor(runs / 2)]!.toFixed(1)} ms, min ${ms[0]!.toFixed(1)}, max ${ms[runs - 1]!.toFixed(1)}; ${months}`);
+  }
+}
