@@ -22,7 +22,7 @@
 import { and, gte, inArray, lt, lte, notInArray, sql, type SQL } from "drizzle-orm";
 import { winbacks } from "../db/schema";
 import type { TenantStore } from "../platform/tenancy";
-import { addDays, localDate, zonedInstant } from "../platform/dates";
+import { addDays, zonedInstant } from "../platform/dates";
 import { ratio, roundRate } from "./retention";
 
 /**
@@ -31,21 +31,23 @@ import { ratio, roundRate } from "./retention";
  * would not match it to the index.
  */
 const utcDay = sql<string>`substr(${winbacks.canceledAt}, 1, 10)`;
-/** The UTC quarter hour of a cancellation's instant (`YYYY-MM-DDTHH:MM`, minutes 00/15/30/45), as the subscription rollups key theirs. */
-const utcQuarter = sql<string>`substr(${winbacks.canceledAt}, 1, 14) || printf('%02d', CAST(substr(${winbacks.canceledAt}, 15, 2) AS INTEGER) / 15 * 15)`;
 
 /** An instant in the stored form (`….000Z`), so it compares as text with `canceled_at`. */
 const stored = (date: string, timeZone: string) => new Date(zonedInstant(date, "00:00", timeZone)).toISOString();
 
+export type WinbackSlices = ReturnType<typeof winbackSlices>;
+
 /**
- * How the shop-local days `from`–`to` are read from the instants, in `timeZone` as it is now. Pure.
- * - `lo`–`hi`: the instants [lo, hi) the days cover (stored form).
- * - Whole UTC days from `firstDay` to `lastDay` are counted by UTC day, except `quarterDays`: the
- *   UTC days a local month (or the range) starts or ends within, counted by quarter hour. A local
- *   day starts on a quarter hour in every zone (+05:45, +09:30, −03:30 …), so each slice — a whole
- *   UTC day or a quarter hour — lies in one local month: {@link sliceMonth} places it. The groups
- *   are bounded by the range's days (≤ 732 days + 96 quarter hours per local month, per reason
- *   and currency), never by the number of cancellations.
+ * How the shop-local days `from`–`to` are read from the cancellations' instants, in `timeZone` as
+ * it is now (daylight saving included). Pure.
+ * - `lo`–`hi`: the instants [lo, hi) the days cover (stored form, compared as text).
+ * - `monthStarts`: the first instants of the local months that start within the range, in order;
+ *   `months[n]` is the local month (`YYYY-MM`) of an instant with `n` of them at or before it.
+ * - Whole UTC days `firstDay`–`lastDay` lie in [lo, hi) and each in one local month (counted by
+ *   UTC day, placed by {@link monthAt} of their first instant), except `splitDays`: the UTC days
+ *   `lo`, `hi` or a month start falls within (not at 00:00 UTC), counted apart on each side of it.
+ *   So the groups are bounded by the range's days (≤ 732 days + 2 parts per month, per reason and
+ *   currency), never by the number of cancellations.
  * - `matureBefore`: a cancellation before this instant is on or before the shop's today − 180
  *   days (`matured`).
  */
@@ -53,16 +55,32 @@ export function winbackSlices(range: { from: string; to: string; today: string; 
   const { from, to, timeZone } = range;
   const lo = stored(from, timeZone);
   const hi = stored(addDays(to, 1), timeZone);
-  const cuts = [lo, hi];
-  for (let month = addDays(`${from.slice(0, 7)}-01`, 32).slice(0, 7); `${month}-01` <= to; month = addDays(`${month}-01`, 32).slice(0, 7)) cuts.push(stored(`${month}-01`, timeZone));
-  // A cut at 00:00 UTC splits no UTC day.
-  const quarterDays = [...new Set(cuts.filter((c) => !c.endsWith("T00:00:00.000Z")).map((c) => c.slice(0, 10)))].sort();
-  return { lo, hi, firstDay: lo.slice(0, 10), lastDay: hi.slice(0, 10), quarterDays, matureBefore: stored(addDays(range.today, -179), timeZone) };
+  const months = [from.slice(0, 7)];
+  const monthStarts: string[] = [];
+  for (let first = addDays(`${from.slice(0, 7)}-01`, 32).slice(0, 7) + "-01"; first <= to; first = addDays(first, 32).slice(0, 7) + "-01") {
+    months.push(first.slice(0, 7));
+    monthStarts.push(stored(first, timeZone));
+  }
+  const midnight = (instant: string) => instant.endsWith("T00:00:00.000Z");
+  const splitDays = [...new Set([lo, ...monthStarts, hi].filter((c) => !midnight(c)).map((c) => c.slice(0, 10)))];
+  return {
+    lo,
+    hi,
+    monthStarts,
+    months,
+    firstDay: lo.slice(0, 10),
+    // A range ending at 00:00 UTC has none of that day.
+    lastDay: midnight(hi) ? addDays(hi.slice(0, 10), -1) : hi.slice(0, 10),
+    splitDays,
+    matureBefore: stored(addDays(range.today, -179), timeZone),
+  };
 }
 
-/** The shop-local month (`YYYY-MM`) of a slice of {@link winbackSlices}: a UTC day `YYYY-MM-DD` or a quarter hour `YYYY-MM-DDTHH:MM`, by its first instant. Pure. */
-export function sliceMonth(slice: string, timeZone: string): string {
-  return localDate(new Date(slice.length === 10 ? `${slice}T00:00:00Z` : `${slice}:00Z`), timeZone).slice(0, 7);
+/** The shop-local month of `instant` (stored form, within the range's [lo, hi)): `months[n]`, `n` the month starts at or before it. Pure. */
+export function monthAt(s: Pick<WinbackSlices, "monthStarts" | "months">, instant: string): string {
+  let n = 0;
+  while (n < s.monthStarts.length && s.monthStarts[n]! <= instant) n++;
+  return s.months[n]!;
 }
 
 const counts = (matureBefore: string) => ({
@@ -84,8 +102,8 @@ const rates = (c: Counts) => ({
 
 type Group = Counts & {
   reason: string | null;
-  /** A slice of {@link winbackSlices}: a UTC day or a UTC quarter hour. */
-  slice: string;
+  /** The shop-local month (`YYYY-MM`). */
+  month: string;
   currency: string;
   afterContact: number;
   contacted: number;
@@ -125,35 +143,38 @@ export async function winbackMetrics(store: TenantStore, range: { from: string; 
     heldOutReactivated: sql<number>`coalesce(sum(${winbacks.contactable} = 1 AND ${winbacks.holdout} = 1 AND ${winbacks.reactivatedAt} IS NOT NULL), 0)`,
     recovered: sql<number>`coalesce(sum(CASE WHEN ${winbacks.reactivatedAt} IS NOT NULL THEN ${winbacks.recoveredAmount} END), 0)`,
   };
-  const inRange = and(gte(winbacks.canceledAt, s.lo), lt(winbacks.canceledAt, s.hi));
   // Whole UTC days: one pass over the range in the order of index winbacks_metrics, which holds
   // every column read (no table row visited, no sort), counts per UTC day × reason × currency.
   const days = store.q
-    .select({ slice: utcDay, ...figures })
+    .select({ day: utcDay, ...figures })
     .from(winbacks)
-    .where(store.owns(winbacks, and(gte(utcDay, s.firstDay), lte(utcDay, s.lastDay), inRange, s.quarterDays.length ? notInArray(utcDay, s.quarterDays) : undefined)))
+    .where(store.owns(winbacks, and(gte(utcDay, s.firstDay), lte(utcDay, s.lastDay), s.splitDays.length ? notInArray(utcDay, s.splitDays) : undefined)))
     .groupBy(utcDay, winbacks.reason, winbacks.currency);
-  // The few UTC days a local month or the range starts within, by quarter hour: sorted in a
-  // temporary b-tree, but only those days' cancellations.
-  const quarters = s.quarterDays.length
+  // The few UTC days the range or a local month starts within (at most 26 in two years): their
+  // cancellations in the range, by the number of month starts at or before each (its month's
+  // index), sorted in a temporary b-tree — those days' rows only.
+  const part = s.monthStarts.length ? sql<number>`${sql.join(s.monthStarts.map((m) => sql`(${winbacks.canceledAt} >= ${m})`), sql` + `)}` : sql<number>`0`;
+  const parts = s.splitDays.length
     ? store.q
-        .select({ slice: utcQuarter, ...figures })
+        .select({ part, ...figures })
         .from(winbacks)
-        .where(store.owns(winbacks, and(inArray(utcDay, s.quarterDays), inRange)))
-        .groupBy(utcQuarter, winbacks.reason, winbacks.currency)
+        .where(store.owns(winbacks, and(inArray(utcDay, s.splitDays), gte(winbacks.canceledAt, s.lo), lt(winbacks.canceledAt, s.hi))))
+        .groupBy(...(s.monthStarts.length ? [part] : []), winbacks.reason, winbacks.currency) // a constant would read as a column number
     : [];
-  const groups: Group[] = (await Promise.all([days, quarters])).flat();
+  const [byDay, byPart] = await Promise.all([days, parts]);
+  const groups: Group[] = [
+    ...byDay.map(({ day, ...g }) => ({ ...g, month: monthAt(s, `${day}T00:00:00.000Z`) })),
+    ...byPart.map(({ part: n, ...g }) => ({ ...g, month: s.months[Number(n)]! })),
+  ];
   // The totals, the reasons, the months and the revenue per currency are sums of those groups, so they add up exactly.
   const t = zero();
   const byReason = new Map<string, Sums>();
   const byMonth = new Map<string, Sums>();
   const revenue = new Map<string, { amount: number; reactivated: number }>();
-  const months = new Map<string, string>();
-  const monthOf = (slice: string) => months.get(slice) ?? months.set(slice, sliceMonth(slice, range.timeZone)).get(slice)!;
   for (const g of groups) {
     add(t, g);
     const reason = g.reason ?? "none";
-    const month = monthOf(g.slice);
+    const month = g.month;
     byReason.set(reason, add(byReason.get(reason) ?? zero(), g));
     byMonth.set(month, add(byMonth.get(month) ?? zero(), g));
     const r = revenue.get(g.currency) ?? { amount: 0, reactivated: 0 };

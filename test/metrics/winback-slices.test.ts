@@ -1,11 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { sliceMonth, winbackSlices } from "../../src/metrics/winback";
+import { monthAt, winbackSlices, type WinbackSlices } from "../../src/metrics/winback";
 import { addDays, localDate } from "../../src/platform/dates";
 
-/** The slice the SQL of metrics/winback counts an instant in: its UTC day, or on a quarter day its UTC quarter hour (as `utcQuarter` writes it). */
-function sliceOf(iso: string, quarterDays: readonly string[]) {
+/**
+ * The month metrics/winback places an instant of the range in, as its two statements and their
+ * placing do: on a split day, `months[n]`, n the month starts at or before it (the `part`
+ * statement); on a whole day, the month of the day's first instant.
+ */
+function placed(s: WinbackSlices, iso: string) {
   const day = iso.slice(0, 10);
-  return quarterDays.includes(day) ? `${iso.slice(0, 14)}${String(Math.floor(Number(iso.slice(14, 16)) / 15) * 15).padStart(2, "0")}` : day;
+  if (s.splitDays.includes(day)) return s.months[s.monthStarts.filter((m) => m <= iso).length]!;
+  expect(day >= s.firstDay && day <= s.lastDay, `${iso}: a whole day of the range`).toBe(true);
+  return monthAt(s, `${day}T00:00:00.000Z`);
 }
 
 const ZONES = ["Asia/Tokyo", "Pacific/Honolulu", "Asia/Kathmandu", "America/Los_Angeles", "Australia/Adelaide", "America/St_Johns", "Pacific/Chatham", "UTC"];
@@ -22,7 +28,7 @@ describe("win-back figures by instant, placed on the shop's local months (metric
       for (const r of RANGES) {
         const s = winbackSlices({ ...r, today: "2026-12-03", timeZone });
         const instants: number[] = [];
-        const cuts = [s.lo, s.hi, ...s.quarterDays.map((d) => `${d}T00:00:00.000Z`)];
+        const cuts = [s.lo, s.hi, ...s.monthStarts];
         for (let t = Date.parse(s.lo) - 2 * 86_400_000; t < Date.parse(s.hi) + 2 * 86_400_000; t += 10 * 60_000) instants.push(t);
         for (const c of cuts) instants.push(Date.parse(c) - 1, Date.parse(c));
         // Every local month start in the range, and the millisecond before it.
@@ -38,8 +44,7 @@ describe("win-back figures by instant, placed on the shop's local months (metric
           const day = localDate(new Date(t), timeZone);
           if (day >= r.from && day <= r.to) ledger.set(day.slice(0, 7), (ledger.get(day.slice(0, 7)) ?? 0) + 1);
           if (iso >= s.lo && iso < s.hi) {
-            expect(iso.slice(0, 10) >= s.firstDay && iso.slice(0, 10) <= s.lastDay).toBe(true);
-            const month = sliceMonth(sliceOf(iso, s.quarterDays), timeZone);
+            const month = placed(s, iso);
             expect(month, `${iso} in ${timeZone}`).toBe(day.slice(0, 7));
             sliced.set(month, (sliced.get(month) ?? 0) + 1);
           }
@@ -59,9 +64,11 @@ describe("win-back figures by instant, placed on the shop's local months (metric
     }
   });
 
-  it("a two-year range reads its whole UTC days by day and only the UTC days a local month starts within by quarter hour", () => {
+  it("a two-year range reads its whole UTC days by day and splits only the UTC days a local month or the range starts within", () => {
     const s = winbackSlices({ from: "2024-12-03", to: "2026-12-03", today: "2026-12-03", timeZone: "Asia/Kathmandu" });
-    expect(s.quarterDays.length).toBe(26); // 24 month starts and the two ends
-    expect(winbackSlices({ from: "2024-12-03", to: "2026-12-03", today: "2026-12-03", timeZone: "UTC" }).quarterDays).toEqual([]);
+    expect(s.splitDays.length).toBe(26); // 24 month starts and the two ends
+    expect(s.months.length).toBe(25);
+    const utc = winbackSlices({ from: "2024-12-03", to: "2026-12-03", today: "2026-12-03", timeZone: "UTC" });
+    expect([utc.splitDays, utc.firstDay, utc.lastDay]).toEqual([[], "2024-12-03", "2026-12-03"]);
   });
 });
