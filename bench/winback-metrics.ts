@@ -1,9 +1,10 @@
 /**
  * `GET /v1/metrics/winback`'s figures timed in process on a copy of the big bench file:
  * `BENCH_DB=/tmp/copy.db npx tsx bench/winback-metrics.ts` (never the file in data/: the
- * migrations run on it). The copy needs win-back records spread over time (the seeded bench
- * tenant cancels every plan at one instant): see BENCHMARKS.md "Branch winbackzone" for the
- * statement that seeds them. Times `winbackMetrics` (the statements and the placing of their groups
+ * migrations run on it). The bench tenant's canceled plans all cancel at one instant, so a copy
+ * without win-back records is given one per canceled plan first (kept in the copy), its instant
+ * spread deterministically over the 400 days before 2026-12-02, 7 reasons, a quarter reactivated,
+ * a third contacted, a tenth held out. Times `winbackMetrics` (the statements and the placing of their groups
  * on the shop's months, as the read worker runs them) for a year and for a month, in Asia/Tokyo
  * and Asia/Kathmandu; milliseconds of wall clock and of the process's CPU time (steadier
  * on a busy machine), median and least of BENCH_RUNS (default 15) after one warm-up.
@@ -21,6 +22,29 @@ const t0 = performance.now();
 await migrateDatabase(db, { log: (line) => console.log(line) });
 console.log(`migrations: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 const store = new TenantStore(db, BIG_TENANT_ID);
+const have = await db.client.execute({ sql: "SELECT count(*) AS n FROM winbacks WHERE tenant_id = ?", args: [BIG_TENANT_ID] });
+if (Number(have.rows[0]!.n) === 0) {
+  const tx = await db.client.transaction("write");
+  await tx.execute({
+    sql: `INSERT INTO winbacks (tenant_id, id, subscription_id, customer_id, reason, canceled_at, canceled_on, effective_on, due_on, due_status,
+            holdout, contactable, features, probability, expected_value, annual_value, currency, drivers, model_version, scored_on,
+            contacted_at, reactivated_at, recovered_amount)
+          SELECT tenant_id, 'wb_' || id, id, customer_id,
+            CASE r % 7 WHEN 0 THEN NULL WHEN 1 THEN 'too_expensive' WHEN 2 THEN 'too_much_product' WHEN 3 THEN 'moving' WHEN 4 THEN 'not_satisfied' WHEN 5 THEN 'break' ELSE 'other' END,
+            at, date(at, '+9 hours'), date(at, '+9 hours'), date(at, '+69 hours'), 'pending', (r % 10) = 9, (r % 5) <> 0, '{}',
+            ((r * 2654435761) % 3000) / 10000.0, CAST(((r * 2654435761) % 3000) / 10000.0 * unit_price_amount * quantity * 365 / interval_days AS INTEGER),
+            CAST(unit_price_amount * quantity * 365 / interval_days AS INTEGER), currency, '[]', 'bench', date(at, '+9 hours'),
+            CASE WHEN r % 3 = 0 THEN strftime('%Y-%m-%dT%H:%M:%fZ', at, '+60 days') END,
+            CASE WHEN r % 8 IN (0, 3) THEN strftime('%Y-%m-%dT%H:%M:%fZ', at, '+' || (r % 300) || ' days') END,
+            CASE WHEN r % 8 IN (0, 3) THEN CAST(unit_price_amount * quantity * 365 / interval_days AS INTEGER) END
+          FROM (SELECT rowid AS r, *, strftime('%Y-%m-%dT%H:%M:%fZ', '2026-12-02T12:00:00Z', '-' || ((rowid * 2654435761) % 34560000) || ' seconds') AS at
+                FROM subscriptions WHERE tenant_id = ? AND status = 'canceled')`,
+    args: [BIG_TENANT_ID],
+  });
+  await tx.commit();
+  await db.client.execute("ANALYZE winbacks");
+  console.log(`win-back records given to the copy: ${(await db.client.execute({ sql: "SELECT count(*) AS n FROM winbacks WHERE tenant_id = ?", args: [BIG_TENANT_ID] })).rows[0]!.n}`);
+}
 // The statements' query plans, once (BENCH_PLAN=1).
 if (process.env.BENCH_PLAN) {
   const execute = db.client.execute.bind(db.client);
