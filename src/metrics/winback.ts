@@ -19,7 +19,7 @@
  *   once it is canceled again, what it delivered since the restart (winback/service
  *   `endRecoveries`, written by the cancellation): never money that did not come.
  */
-import { and, gte, inArray, lt, lte, notInArray, sql, type SQL } from "drizzle-orm";
+import { and, gte, inArray, lt, lte, notInArray, sql } from "drizzle-orm";
 import { winbacks } from "../db/schema";
 import type { TenantStore } from "../platform/tenancy";
 import { addDays, zonedInstant } from "../platform/dates";
