@@ -710,7 +710,11 @@ export const winbacks = sqliteTable(
     flowId: text("flow_id"),
     reason: text("reason"),
     canceledAt: text("canceled_at").notNull(),
-    /** Tenant-local date of the cancellation (metrics group by its month). */
+    /**
+     * Shop-local date of the cancellation in the time zone of the day it was recorded: what its due
+     * date and the model's features were decided on. The metrics read `canceled_at` instead, in the
+     * shop's time zone as it is now (metrics/winback).
+     */
     canceledOn: text("canceled_on").notNull(),
     effectiveOn: text("effective_on").notNull(),
     /** The date the customer said they would be back, if any. */
@@ -794,8 +798,21 @@ export const winbacks = sqliteTable(
     index("winbacks_subscription").on(t.tenantId, t.subscriptionId, t.canceledAt),
     index("winbacks_customer").on(t.tenantId, t.customerId),
     // The win-back metrics read every column they count from here (no table row): one pass over
-    // a range of cancellation days. Also the list of a shop's cancellations by day.
-    index("winbacks_metrics").on(t.tenantId, t.canceledOn, t.reason, t.currency, t.reactivatedAt, t.canceledAt, t.contactedAt, t.contactable, t.holdout, t.recoveredAmount),
+    // a range of UTC days of the cancellations' instants, grouped in index order (metrics/winback:
+    // by instant, so the figures follow a change of the shop's time zone; migration 0045).
+    index("winbacks_metrics").on(
+      t.tenantId,
+      sql`substr(${t.canceledAt}, 1, 10)`,
+      t.reason,
+      t.currency,
+      t.reactivatedAt,
+      t.canceledAt,
+      t.contactedAt,
+      t.contactable,
+      t.holdout,
+      t.holdoutPercent,
+      t.recoveredAmount,
+    ),
     // The candidates list: one walk down this index, best first, reading every column the page
     // shows from the entry itself (covering: the table row, ~5 kB with overflow pages, is never read).
     index("winbacks_listable")

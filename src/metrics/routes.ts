@@ -55,13 +55,16 @@ const FlowCounts = {
 const Kept = z.object({ flows: z.number().int(), closed: z.number().int(), canceled: z.number().int(), keptRate: z.number().nullable() });
 
 const Rates = {
-  canceled: z.number().int().openapi({ description: "Cancellations confirmed on the range's days (shop-local)." }),
+  canceled: z.number().int().openapi({
+    description:
+      "Cancellations confirmed on the range's days: the shop-local day each one's instant falls on in the shop's time zone as it is now (`timeZone`), so a change of zone moves them between days and months at once; the total over days that cover the same instants stays the same.",
+  }),
   reactivated: z.number().int().openapi({ description: "Of those, the ones whose plan has been reactivated since." }),
   reactivationRate: z.number().nullable().openapi({
     description:
       "再加入率, a cohort share: `reactivated` / `canceled` — of the cancellations confirmed on the range's days (one per cancellation, by a cancel flow, a sync or an import), those whose plan has since been reactivated (whenever the restart came, up to now; a cancellation undone on or before its end date counts as reactivated). Each cancellation counts once, so it is at most 1; recent cancellations have had less time (see `rate180`). Not `reactivations.reactivationRate`, which divides the range's restarts of any plan by the range's cancellations still standing (`churn.canceled`).",
   }),
-  matured: z.number().int().openapi({ description: "Cancellations at least 180 days old." }),
+  matured: z.number().int().openapi({ description: "Cancellations at least 180 days old: on a shop-local day on or before the shop's today − 180 days." }),
   reactivatedWithin180: z.number().int(),
   rate180: z.number().nullable().openapi({ description: "Of the matured cancellations, the share reactivated within 180 days: comparable between months." }),
 };
@@ -89,7 +92,7 @@ export const WinbackMetrics = z
         "Per currency, in minor units (yen for JPY), over the reactivations of the range's cancellations. A reactivated plan still active counts a year of its deliveries as it restarted (unit price × quantity × 365 / interval days) less the discount of the offer taken with it (its discounted deliveries in that year): what it is expected to bring, not money received yet. A plan canceled again counts only what it delivered since the restart (deliveries completed since × unit price × quantity, at most that year): cancelled again minutes later, 0.",
     }),
     byReason: z.array(z.object({ key: z.string(), ...Rates })),
-    byMonth: z.array(z.object({ key: z.string().openapi({ example: "2026-09" }), ...Rates })),
+    byMonth: z.array(z.object({ key: z.string().openapi({ example: "2026-09", description: "The shop-local month of the cancellations (in the shop's time zone as it is now)." }), ...Rates })),
   })
   .openapi("WinbackMetrics", { description: RATE_ROUNDING });
 
@@ -166,7 +169,7 @@ export async function retentionFor(store: TenantStore, settings: TenantSettings,
       ? null
       : flowFigures(store, groupBy === "day" ? { buckets: range, ...figures } : groupBy === "week" ? { buckets: weekBounds(from, to, tz), ...figures } : { buckets: whole, by: groupBy, ...figures }),
     populationCounts(store, from, to, tz),
-    winbackMetrics(store, { from, to, today }),
+    winbackMetrics(store, { from, to, today, timeZone: tz }),
   ]);
   // Every week of the range is answered, empty ones too; other groups only where flows started.
   const groups =
@@ -193,7 +196,7 @@ export async function retentionFor(store: TenantStore, settings: TenantSettings,
  * `GET /v1/metrics/winback` answers; the supervisor's console page shows the same figures.
  */
 export async function winbackFor(store: TenantStore, settings: TenantSettings, now: Date, q: { from?: string | undefined; to?: string | undefined }) {
-  return winbackMetrics(store, rangeOf(q, settings, now, WINBACK_DAYS));
+  return winbackMetrics(store, { ...rangeOf(q, settings, now, WINBACK_DAYS), timeZone: settings.timeZone });
 }
 
 /**
@@ -249,7 +252,7 @@ export const metricsRouter = domainRouter().openapi(
     scope: "admin",
     summary: "Re-subscription rate (再加入率), measured honestly",
     description:
-      "Over the cancellations confirmed on tenant-local days `from`–`to` (default: the last 365 days): reactivation rate, and within 180 days for cancellations old enough to judge; by cancel reason and by month of cancellation; the share of reactivations that followed a win-back contact; the lift over the random holdout (`winbackHoldoutPercent`); revenue recovered. Computed by SQL aggregates.",
+      "Over the cancellations confirmed on tenant-local days `from`–`to` (default: the last 365 days; each cancellation on the day its instant falls on in the shop's time zone as it is now, so a change of `timeZone` moves it at once, as it moves the retention figures): reactivation rate, and within 180 days for cancellations old enough to judge; by cancel reason and by month of cancellation; the share of reactivations that followed a win-back contact; the lift over the random holdout (`winbackHoldoutPercent`); revenue recovered. Computed by SQL aggregates.",
     request: { query: WinbackMetricsQuery },
     responses: { 200: jsonResponse(WinbackMetrics, "The win-back metrics") },
   }),

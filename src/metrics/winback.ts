@@ -1,11 +1,14 @@
 /**
  * 再加入率 (re-subscription rate) and what win-back contact adds, as SQL aggregates over
- * `winbacks` (one row per cancellation). A cancellation belongs to the tenant-local day it was
- * confirmed (`canceled_on`); its outcome is counted whenever it came.
+ * `winbacks` (one row per cancellation). A cancellation belongs to the shop-local day its instant
+ * (`canceled_at`) falls on in the shop's time zone as it is NOW: a change of `timeZone` moves the
+ * figures at once, as retention's do, with no rebuild. (`canceled_on`, the local day stored when it
+ * was recorded, stays what due dates and the model's features were decided on.) Its outcome is
+ * counted whenever it came.
  *
  * - reactivationRate = reactivated / canceled. Young cancellations have had less time to come
- *   back, so `rate180` is reported apart: of the cancellations at least 180 days old (`matured`),
- *   the share reactivated within 180 days — comparable between months.
+ *   back, so `rate180` is reported apart: of the cancellations at least 180 days old (`matured`:
+ *   on or before the shop's today − 180 days), the share reactivated within 180 days — comparable between months.
  * - afterContactShare = reactivations that followed a win-back contact (the `winback.due` webhook
  *   or a `winback.contacted` event, before the reactivation) / reactivations.
  * - holdout lift: among cancellations the customer may be contacted about, the reactivation rate
@@ -18,18 +21,75 @@
  *   once it is canceled again, what it delivered since the restart (winback/service
  *   `endRecoveries`, written by the cancellation): never money that did not come.
  */
-import { and, gte, lte, sql, type SQL } from "drizzle-orm";
+import { and, gte, inArray, lt, lte, notInArray, sql } from "drizzle-orm";
 import { winbacks } from "../db/schema";
 import type { TenantStore } from "../platform/tenancy";
-import { addDays } from "../platform/dates";
+import { addDays, zonedInstant } from "../platform/dates";
 import { ratio, roundRate } from "./retention";
 
+/**
+ * The UTC day of a cancellation's instant (`YYYY-MM-DD`): the expression index `winbacks_metrics`
+ * (migration 0045) is ordered by, written exactly so (literal 1 and 10, not parameters), or SQLite
+ * would not match it to the index.
+ */
+const utcDay = sql<string>`substr(${winbacks.canceledAt}, 1, 10)`;
 
-const counts = (matureBy: string) => ({
+/** An instant in the stored form (`….000Z`), so it compares as text with `canceled_at`. */
+const stored = (date: string, timeZone: string) => new Date(zonedInstant(date, "00:00", timeZone)).toISOString();
+
+export type WinbackSlices = ReturnType<typeof winbackSlices>;
+
+/**
+ * How the shop-local days `from`–`to` are read from the cancellations' instants, in `timeZone` as
+ * it is now (daylight saving included). Pure.
+ * - `lo`–`hi`: the instants [lo, hi) the days cover (stored form, compared as text).
+ * - `monthStarts`: the first instants of the local months that start within the range, in order;
+ *   `months[n]` is the local month (`YYYY-MM`) of an instant with `n` of them at or before it.
+ * - Whole UTC days `firstDay`–`lastDay` lie in [lo, hi) and each in one local month (counted by
+ *   UTC day, placed by {@link monthAt} of their first instant), except `splitDays`: the UTC days
+ *   `lo`, `hi` or a month start falls within (not at 00:00 UTC), counted apart on each side of it.
+ *   So the groups are bounded by the range's days (≤ 732 days + 2 parts per month, per reason and
+ *   currency), never by the number of cancellations.
+ * - `matureBefore`: a cancellation before this instant is on or before the shop's today − 180
+ *   days (`matured`).
+ */
+export function winbackSlices(range: { from: string; to: string; today: string; timeZone: string }) {
+  const { from, to, timeZone } = range;
+  const lo = stored(from, timeZone);
+  const hi = stored(addDays(to, 1), timeZone);
+  const months = [from.slice(0, 7)];
+  const monthStarts: string[] = [];
+  for (let first = addDays(`${from.slice(0, 7)}-01`, 32).slice(0, 7) + "-01"; first <= to; first = addDays(first, 32).slice(0, 7) + "-01") {
+    months.push(first.slice(0, 7));
+    monthStarts.push(stored(first, timeZone));
+  }
+  const midnight = (instant: string) => instant.endsWith("T00:00:00.000Z");
+  const splitDays = [...new Set([lo, ...monthStarts, hi].filter((c) => !midnight(c)).map((c) => c.slice(0, 10)))];
+  return {
+    lo,
+    hi,
+    monthStarts,
+    months,
+    firstDay: lo.slice(0, 10),
+    // A range ending at 00:00 UTC has none of that day.
+    lastDay: midnight(hi) ? addDays(hi.slice(0, 10), -1) : hi.slice(0, 10),
+    splitDays,
+    matureBefore: stored(addDays(range.today, -179), timeZone),
+  };
+}
+
+/** The shop-local month of `instant` (stored form, within the range's [lo, hi)): `months[n]`, `n` the month starts at or before it. Pure. */
+export function monthAt(s: Pick<WinbackSlices, "monthStarts" | "months">, instant: string): string {
+  let n = 0;
+  while (n < s.monthStarts.length && s.monthStarts[n]! <= instant) n++;
+  return s.months[n]!;
+}
+
+const counts = (matureBefore: string) => ({
   canceled: sql<number>`count(*)`,
   reactivated: sql<number>`coalesce(sum(${winbacks.reactivatedAt} IS NOT NULL), 0)`,
-  matured: sql<number>`coalesce(sum(${winbacks.canceledOn} <= ${matureBy}), 0)`,
-  reactivatedWithin180: sql<number>`coalesce(sum(${winbacks.canceledOn} <= ${matureBy} AND ${winbacks.reactivatedAt} IS NOT NULL AND julianday(${winbacks.reactivatedAt}) - julianday(${winbacks.canceledAt}) <= 180), 0)`,
+  matured: sql<number>`coalesce(sum(${winbacks.canceledAt} < ${matureBefore}), 0)`,
+  reactivatedWithin180: sql<number>`coalesce(sum(${winbacks.canceledAt} < ${matureBefore} AND ${winbacks.reactivatedAt} IS NOT NULL AND julianday(${winbacks.reactivatedAt}) - julianday(${winbacks.canceledAt}) <= 180), 0)`,
 });
 
 type Counts = { canceled: number; reactivated: number; matured: number; reactivatedWithin180: number };
@@ -44,7 +104,8 @@ const rates = (c: Counts) => ({
 
 type Group = Counts & {
   reason: string | null;
-  day: string;
+  /** The shop-local month (`YYYY-MM`). */
+  month: string;
   currency: string;
   afterContact: number;
   contacted: number;
@@ -64,31 +125,51 @@ function add(into: Sums, g: Group) {
 
 const sorted = <V>(m: Map<string, V>) => [...m.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
 
-export async function winbackMetrics(store: TenantStore, range: { from: string; to: string; today: string }) {
-  const matureBy = addDays(range.today, -180);
-  const inRange: SQL = store.owns(winbacks, and(gte(winbacks.canceledOn, range.from), lte(winbacks.canceledOn, range.to)));
+/**
+ * The win-back figures of the shop-local days `from`–`to` in `timeZone` (the shop's, as it is
+ * now), `today` the shop's today (for `matured`). What `GET /v1/metrics/winback` answers, and the
+ * `winback` part of `GET /v1/metrics/retention`.
+ */
+export async function winbackMetrics(store: TenantStore, range: { from: string; to: string; today: string; timeZone: string }) {
+  const s = winbackSlices(range);
   const reactivatedAfterContact = sql`${winbacks.reactivatedAt} IS NOT NULL AND ${winbacks.contactedAt} IS NOT NULL AND ${winbacks.contactedAt} <= ${winbacks.reactivatedAt}`;
-  // One pass over the range in the order of index winbacks_metrics, which holds every column read
-  // (no table row visited, no sort): counts per day × reason × currency. The totals, the reasons,
-  // the months and the revenue per currency are sums of those groups, so they add up exactly.
-  const groups: Group[] = await store.q
-    .select({
-      day: winbacks.canceledOn,
-      reason: winbacks.reason,
-      currency: winbacks.currency,
-      ...counts(matureBy),
-      afterContact: sql<number>`coalesce(sum(${reactivatedAfterContact}), 0)`,
-      contacted: sql<number>`coalesce(sum(${winbacks.contactedAt} IS NOT NULL), 0)`,
-      // Treated only when drawn under a holdout: with none in force, a cancellation is in neither arm.
-      treated: sql<number>`coalesce(sum(${winbacks.contactable} = 1 AND ${winbacks.holdout} = 0 AND ${winbacks.holdoutPercent} > 0), 0)`,
-      treatedReactivated: sql<number>`coalesce(sum(${winbacks.contactable} = 1 AND ${winbacks.holdout} = 0 AND ${winbacks.holdoutPercent} > 0 AND ${winbacks.reactivatedAt} IS NOT NULL), 0)`,
-      heldOut: sql<number>`coalesce(sum(${winbacks.contactable} = 1 AND ${winbacks.holdout} = 1), 0)`,
-      heldOutReactivated: sql<number>`coalesce(sum(${winbacks.contactable} = 1 AND ${winbacks.holdout} = 1 AND ${winbacks.reactivatedAt} IS NOT NULL), 0)`,
-      recovered: sql<number>`coalesce(sum(CASE WHEN ${winbacks.reactivatedAt} IS NOT NULL THEN ${winbacks.recoveredAmount} END), 0)`,
-    })
+  const figures = {
+    reason: winbacks.reason,
+    currency: winbacks.currency,
+    ...counts(s.matureBefore),
+    afterContact: sql<number>`coalesce(sum(${reactivatedAfterContact}), 0)`,
+    contacted: sql<number>`coalesce(sum(${winbacks.contactedAt} IS NOT NULL), 0)`,
+    // Treated only when drawn under a holdout: with none in force, a cancellation is in neither arm.
+    treated: sql<number>`coalesce(sum(${winbacks.contactable} = 1 AND ${winbacks.holdout} = 0 AND ${winbacks.holdoutPercent} > 0), 0)`,
+    treatedReactivated: sql<number>`coalesce(sum(${winbacks.contactable} = 1 AND ${winbacks.holdout} = 0 AND ${winbacks.holdoutPercent} > 0 AND ${winbacks.reactivatedAt} IS NOT NULL), 0)`,
+    heldOut: sql<number>`coalesce(sum(${winbacks.contactable} = 1 AND ${winbacks.holdout} = 1), 0)`,
+    heldOutReactivated: sql<number>`coalesce(sum(${winbacks.contactable} = 1 AND ${winbacks.holdout} = 1 AND ${winbacks.reactivatedAt} IS NOT NULL), 0)`,
+    recovered: sql<number>`coalesce(sum(CASE WHEN ${winbacks.reactivatedAt} IS NOT NULL THEN ${winbacks.recoveredAmount} END), 0)`,
+  };
+  // Whole UTC days: one pass over the range in the order of index winbacks_metrics, which holds
+  // every column read (no table row visited, no sort), counts per UTC day × reason × currency.
+  const days = store.q
+    .select({ day: utcDay, ...figures })
     .from(winbacks)
-    .where(inRange)
-    .groupBy(winbacks.canceledOn, winbacks.reason, winbacks.currency);
+    .where(store.owns(winbacks, and(gte(utcDay, s.firstDay), lte(utcDay, s.lastDay), s.splitDays.length ? notInArray(utcDay, s.splitDays) : undefined)))
+    .groupBy(utcDay, winbacks.reason, winbacks.currency);
+  // The few UTC days the range or a local month starts within (at most 26 in two years): their
+  // cancellations in the range, by the number of month starts at or before each (its month's
+  // index), sorted in a temporary b-tree — those days' rows only.
+  const part = s.monthStarts.length ? sql<number>`${sql.join(s.monthStarts.map((m) => sql`(${winbacks.canceledAt} >= ${m})`), sql` + `)}` : sql<number>`0`;
+  const parts = s.splitDays.length
+    ? store.q
+        .select({ part, ...figures })
+        .from(winbacks)
+        .where(store.owns(winbacks, and(inArray(utcDay, s.splitDays), gte(winbacks.canceledAt, s.lo), lt(winbacks.canceledAt, s.hi))))
+        .groupBy(...(s.monthStarts.length ? [part] : []), winbacks.reason, winbacks.currency) // a constant would read as a column number
+    : [];
+  const [byDay, byPart] = await Promise.all([days, parts]);
+  const groups: Group[] = [
+    ...byDay.map(({ day, ...g }) => ({ ...g, month: monthAt(s, `${day}T00:00:00.000Z`) })),
+    ...byPart.map(({ part: n, ...g }) => ({ ...g, month: s.months[Number(n)]! })),
+  ];
+  // The totals, the reasons, the months and the revenue per currency are sums of those groups, so they add up exactly.
   const t = zero();
   const byReason = new Map<string, Sums>();
   const byMonth = new Map<string, Sums>();
@@ -96,7 +177,7 @@ export async function winbackMetrics(store: TenantStore, range: { from: string; 
   for (const g of groups) {
     add(t, g);
     const reason = g.reason ?? "none";
-    const month = g.day.slice(0, 7);
+    const month = g.month;
     byReason.set(reason, add(byReason.get(reason) ?? zero(), g));
     byMonth.set(month, add(byMonth.get(month) ?? zero(), g));
     const r = revenue.get(g.currency) ?? { amount: 0, reactivated: 0 };

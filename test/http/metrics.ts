@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { addDays, localDate } from "../../src/platform/dates";
+import { addDays, localDate, zonedInstant } from "../../src/platform/dates";
 import { customerBody, subscriptionBody, uid, type Harness, type TestTenant } from "../support/harness";
 
 export function metricsSuite(h: () => Harness) {
@@ -157,6 +157,93 @@ export function metricsSuite(h: () => Harness) {
       const res = await h().request("POST", `/v1/subscriptions/${s}/reactivate`, { key: t.key, body: { channel: "operator" } });
       expect(res.status, res.text).toBe(200);
       expect((await churn("")).reactivations.count).toBe(before + 1);
+    });
+  });
+
+  describe("win-back metrics follow the shop's time zone as it is now (issue #18)", () => {
+    it("cancellations near local midnight move between days and months as a ledger kept in the new zone says (Honolulu, Kathmandu +05:45), totals unchanged; back in Tokyo, the same answers as before", async () => {
+      const shop = await h().tenant();
+      const c = uid("C");
+      await h().request("PUT", `/v1/customers/${c}`, { key: shop.key, body: customerBody() });
+      const tokyoToday = localDate(new Date(), "Asia/Tokyo");
+      const canceledAt = [
+        "2026-09-29T15:30:00.000Z", // Tokyo 09-30 00:30; Honolulu 09-29 05:30; Kathmandu 09-29 21:15
+        "2026-09-30T14:59:59.999Z", // Tokyo 09-30 23:59:59.999: its last instant
+        "2026-10-31T14:50:00.000Z", // Tokyo 10-31 23:50
+        "2026-10-31T15:00:00.000Z", // Tokyo 11-01 00:00: its first instant; Honolulu 10-31 05:00; Kathmandu 10-31 20:45
+        "2026-10-31T18:10:00.000Z", // Kathmandu 10-31 23:55; Tokyo 11-01 03:10
+        "2026-10-31T18:15:00.000Z", // Kathmandu 11-01 00:00
+        "2026-11-01T09:55:00.000Z", // Honolulu 10-31 23:55; Tokyo 11-01 18:55
+        "2026-11-01T10:00:00.000Z", // Honolulu 11-01 00:00
+        "2026-11-30T15:00:00.000Z", // Tokyo 12-01 00:00; Honolulu 11-30 05:00; Kathmandu 11-30 20:45
+        "2026-12-01T16:00:00.000Z", // Tokyo 12-02 01:00; Honolulu 12-01 06:00; Kathmandu 12-01 21:45
+        // Around 180 days ago: matured or not by the shop's today in its zone.
+        new Date(zonedInstant(addDays(tokyoToday, -179), "00:30", "Asia/Tokyo")).toISOString(),
+        new Date(zonedInstant(addDays(tokyoToday, -180), "23:30", "Asia/Tokyo")).toISOString(),
+        new Date(zonedInstant(addDays(tokyoToday, -181), "12:00", "Asia/Tokyo")).toISOString(),
+      ];
+      for (const at of canceledAt) {
+        const res = await h().request("PUT", `/v1/subscriptions/${uid("S")}`, { key: shop.key, body: subscriptionBody(c, { status: "canceled", canceledAt: at, startedAt: "2025-01-01T00:00:00Z", nextDeliveryOn: null }) });
+        expect(res.status, res.text).toBe(201);
+      }
+      const matureAround = { from: addDays(tokyoToday, -185), to: addDays(tokyoToday, -175) };
+      const ranges = [
+        { from: "2026-09-01", to: "2026-12-31" }, // every one of them, in every zone
+        { from: "2026-09-30", to: "2026-12-01" },
+        { from: "2026-10-31", to: "2026-10-31" },
+        { from: "2026-11-01", to: "2026-11-01" },
+        { from: "2026-11-30", to: "2026-11-30" },
+        matureAround,
+      ];
+      const figures = async () => {
+        const answers = [];
+        for (const r of ranges) {
+          const res = await h().request("GET", `/v1/metrics/winback?from=${r.from}&to=${r.to}`, { key: shop.key });
+          expect(res.status, res.text).toBe(200);
+          answers.push(res.body);
+        }
+        // The win-back part of the retention figures is the same answer.
+        expect((await h().request("GET", `/v1/metrics/retention?from=${ranges[1]!.from}&to=${ranges[1]!.to}`, { key: shop.key })).body.winback).toEqual(answers[1]);
+        return answers;
+      };
+      // The ledger: each cancellation on the day and month its instant falls on in the zone; matured
+      // when that day is on or before the shop's today there − 180 days.
+      const ledger = (timeZone: string) => {
+        const today = localDate(new Date(), timeZone);
+        return ranges.map((r) => {
+          const days = canceledAt.map((at) => localDate(new Date(at), timeZone)).filter((d) => d >= r.from && d <= r.to);
+          const months = [...new Set(days.map((d) => d.slice(0, 7)))].sort();
+          const matured = days.filter((d) => d <= addDays(today, -180)).length;
+          return {
+            canceled: days.length,
+            matured,
+            byReason: days.length ? [{ key: "none", canceled: days.length, matured }] : [],
+            byMonth: months.map((key) => ({ key, canceled: days.filter((d) => d.startsWith(key)).length, matured: days.filter((d) => d.startsWith(key) && d <= addDays(today, -180)).length })),
+          };
+        });
+      };
+      const zone = async (timeZone: string) => expect((await h().request("PATCH", "/v1/settings", { key: shop.key, body: { timeZone } })).status).toBe(200);
+
+      const tokyo = await figures();
+      expect(tokyo).toMatchObject(ledger("Asia/Tokyo"));
+      expect(tokyo[1]!.byMonth.map((m: { key: string; canceled: number }) => [m.key, m.canceled])).toEqual([["2026-09", 2], ["2026-10", 1], ["2026-11", 5], ["2026-12", 1]]); // by hand
+      expect(tokyo[3]).toMatchObject({ canceled: 5 }); // 11-01 in Tokyo
+
+      await zone("Pacific/Honolulu");
+      const honolulu = await figures();
+      expect(honolulu).toMatchObject(ledger("Pacific/Honolulu"));
+      expect(honolulu[1]!.byMonth.map((m: { key: string; canceled: number }) => [m.key, m.canceled])).toEqual([["2026-09", 1], ["2026-10", 5], ["2026-11", 2], ["2026-12", 1]]); // by hand
+      expect([honolulu[2]!.canceled, honolulu[3]!.canceled]).toEqual([5, 1]); // 10-31 and 11-01 in Honolulu
+      expect(honolulu[0]!.canceled).toBe(tokyo[0]!.canceled); // moved, none lost nor counted twice
+
+      await zone("Asia/Kathmandu");
+      const kathmandu = await figures();
+      expect(kathmandu).toMatchObject(ledger("Asia/Kathmandu"));
+      expect(kathmandu[1]!.byMonth.map((m: { key: string; canceled: number }) => [m.key, m.canceled])).toEqual([["2026-09", 1], ["2026-10", 3], ["2026-11", 4], ["2026-12", 1]]); // by hand
+      expect(kathmandu[0]!.canceled).toBe(tokyo[0]!.canceled);
+
+      await zone("Asia/Tokyo");
+      expect(await figures()).toEqual(tokyo);
     });
   });
 }

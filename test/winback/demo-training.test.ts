@@ -16,7 +16,7 @@ describe("the demo shop's win-back history", () => {
     const now = new Date("2026-11-20T03:00:00Z");
     await seedDemo(h.db, { now });
     const store = new TenantStore(h.db, DEMO_TENANT_ID);
-    const m = await winbackMetrics(store, { from: "2024-11-21", to: "2026-11-20", today: "2026-11-20" });
+    const m = await winbackMetrics(store, { from: "2024-11-21", to: "2026-11-20", today: "2026-11-20", timeZone: "Asia/Tokyo" });
     expect(m.reactivated).toBeGreaterThan(10);
     expect(m.contacts.reactivatedAfterContact).toBeGreaterThan(0);
     expect(m.holdout).not.toBeNull();
