@@ -7,7 +7,7 @@ import { dispatchDueWebhooks, type WebhookSend } from "./webhooks/dispatcher";
 import { decideStaleComebacks } from "./winback/decide";
 import { sendDueWinbacks } from "./winback/due";
 import { rescoreListedWinbacks } from "./winback/train";
-import { StepFaults } from "./platform/step-faults";
+import { MaintenancePass, StepFaults } from "./platform/step-faults";
 
 /** What the background job needs: the database, the root secret (webhook signing), and the runtime's webhook fetch. */
 export type MaintenanceServices = {
@@ -18,6 +18,12 @@ export type MaintenanceServices = {
   fetch?: WebhookSend;
   /** WEBHOOKS_ALLOW_LOOPBACK=1 (local development and tests). */
   allowLoopbackWebhooks?: boolean;
+  /**
+   * Whether `secretsKey` opens the stored webhook secrets (Workers: platform/key-check, once per
+   * isolate). False: no delivery is attempted (nor counted) this pass. Absent: known to (Node
+   * refuses to start with a key that does not).
+   */
+  secretsKeyOpens?: () => Promise<boolean>;
 };
 
 /**
@@ -70,13 +76,17 @@ export const SLICE_BATCHES: MaintenanceBatches = { resume: 10, expire: 10, resco
  * the pass goes on with the other tenants and the later steps (a bad win-back record must not stop
  * every shop's webhooks and retention purges). `faults` keeps failures between passes, so a unit
  * that keeps failing rests between tries and is not logged every pass; without it, a fresh one.
+ * Once a step finds the database server unreachable, slow past its timeout or refusing the
+ * credentials, the pass's later steps are skipped and said so in one line (platform/step-faults),
+ * so a pass against a hung server ends within about one DATABASE_TIMEOUT_MS, not one per step.
+ * `pass`: one the caller already ran steps in (the Worker's `secrets` step), ended here.
  */
-export async function runMaintenance(services: MaintenanceServices, opts: { batches?: MaintenanceBatches; pause?: () => Promise<void>; faults?: StepFaults } = {}) {
+export async function runMaintenance(services: MaintenanceServices, opts: { batches?: MaintenanceBatches; pause?: () => Promise<void>; faults?: StepFaults; pass?: MaintenancePass } = {}) {
   const { db } = services;
   const now = services.now ?? (() => new Date());
   const b = opts.batches ?? CRON_BATCHES;
   const pause = opts.pause ?? (async () => {});
-  const pass = (opts.faults ?? new StepFaults()).pass();
+  const pass = opts.pass ?? (opts.faults ?? new StepFaults()).pass();
   const resumed = await pass.step("resume", 0, (tenants) => resumeDuePauses(db, now(), b.resume, tenants));
   await pause();
   const abandoned = await pass.step("expire", 0, (tenants) => expireDueFlows(db, now(), b.expire, tenants));
@@ -93,8 +103,11 @@ export async function runMaintenance(services: MaintenanceServices, opts: { batc
   // Listed win-back records scored on an earlier day: their chance moves with time since cancelling.
   const winbacksRescored = await pass.step("winbackRescore", 0, (tenants) => rescoreListedWinbacks(db, now(), b.winbackRescore, tenants));
   await pause();
-  const webhooks = await pass.step("webhooks", { attempted: 0, delivered: 0, failed: 0 }, (tenants) =>
-    dispatchDueWebhooks(db, { now, secretsKey: services.secretsKey, fetch: services.fetch, allowLoopback: services.allowLoopbackWebhooks, limit: b.webhooks, tenants }),
+  const webhooks = await pass.step("webhooks", { attempted: 0, delivered: 0, failed: 0 }, async (tenants) =>
+    // A key that cannot sign: deliveries wait, untried and uncounted (/health and the key check's line say why).
+    services.secretsKeyOpens && !(await services.secretsKeyOpens())
+      ? { attempted: 0, delivered: 0, failed: 0 }
+      : dispatchDueWebhooks(db, { now, secretsKey: services.secretsKey, fetch: services.fetch, allowLoopback: services.allowLoopbackWebhooks, limit: b.webhooks, tenants }),
   );
   await pause();
   // The shops' retention settings.
@@ -105,7 +118,8 @@ export async function runMaintenance(services: MaintenanceServices, opts: { batc
   await pause();
   // Idempotent answers past their 24 h, in the retention step's batches.
   const expiredAnswers = await pass.step("answers", 0, (tenants) => forgetExpiredAnswers(db, now(), b.retention, tenants));
-  return { resumed, abandoned, rescored, winbacksDue, comebacks, winbacksRescored, webhooks, retention, fingerprints, expiredAnswers, failed: pass.failed };
+  pass.end();
+  return { resumed, abandoned, rescored, winbacksDue, comebacks, winbacksRescored, webhooks, retention, fingerprints, expiredAnswers, failed: pass.failed, skipped: pass.skipped };
 }
 
 /** Rows a pass handled, whatever the step: more than zero means a backlog may remain. */

@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import { databaseFailure, describeCauses, type Database, type WriteFailure } from "../db/client";
 import { MIGRATIONS, pendingMigrations } from "../db/migrations";
 import type { AppEnv } from "../platform/env";
-import { ApiError, DATABASE_FIX_RETRY_AFTER_S, DATABASE_RETRY_AFTER_S, databaseUnavailable } from "../platform/errors";
+import { ApiError, DATABASE_FIX_RETRY_AFTER_S, DATABASE_RETRY_AFTER_S, databaseUnavailable, secretsKeyMismatch } from "../platform/errors";
 import { errorResponses, jsonResponse } from "../platform/openapi";
 import { STEP_NAMES } from "../platform/step-faults";
 import { DOCS_PAGE, docsInit, type DocsOptions } from "./docs";
@@ -98,9 +98,9 @@ export function metaRouter(openapi: () => Uint8Array<ArrayBuffer>, docs: DocsOpt
         tags: ["Meta"],
         summary: "Health check",
         description:
-          "Answers 200 when the service can query its database and the database holds every migration this build expects, 503 `database_unavailable` with `Retry-After` otherwise (the detail says which: the database could not be reached, did not answer in time, refused the service's credentials — check `DATABASE_AUTH_TOKEN` —, failed the query, lacks how many migrations — run `npm run db:migrate` against that database —, or, on the embedded file, writes are failing: the disk refuses them or does not confirm them, with the kind, since when and the latest, until a write succeeds). While `npm start`'s server shuts down (SIGTERM) it answers 503 `{\"status\":\"draining\"}` with `Connection: close`, so a load balancer stops sending. No API key needed, so a deploy pipeline or a load balancer can gate on it. `maintenance` appears only while a background step keeps failing.",
+          "Answers 200 when the service can query its database and the database holds every migration this build expects, 503 `database_unavailable` with `Retry-After` otherwise (the detail says which: the database could not be reached, did not answer in time, refused the service's credentials — check `DATABASE_AUTH_TOKEN` —, failed the query, lacks how many migrations — run `npm run db:migrate` against that database —, or, on the embedded file, writes are failing: the disk refuses them or does not confirm them, with the kind, since when and the latest, until a write succeeds). While `npm start`'s server shuts down (SIGTERM) it answers 503 `{\"status\":\"draining\"}` with `Connection: close`, so a load balancer stops sending. On Cloudflare Workers, 503 `secrets_key_mismatch` when the Worker's `SECRETS_KEY` does not open the webhook secrets stored in the database (a lost or re-put secret: put back the key, or rotate from it; Node refuses to start instead). No API key needed, so a deploy pipeline or a load balancer can gate on it. `maintenance` appears only while a background step keeps failing.",
         security: [],
-        responses: { 200: jsonResponse(Health, "Healthy", ["X-Request-Id"]), ...errorResponses(["database_unavailable"]) },
+        responses: { 200: jsonResponse(Health, "Healthy", ["X-Request-Id"]), ...errorResponses(["database_unavailable", "secrets_key_mismatch"]) },
       }),
       async (c) => {
         const pending = await pendingOrUnavailable(c.get("services").db);
@@ -115,6 +115,8 @@ export function metaRouter(openapi: () => Uint8Array<ArrayBuffer>, docs: DocsOpt
           );
         }
         const services = c.get("services");
+        // The Worker cannot refuse to start with the wrong key as Node does: a pipeline gating on /health must see it.
+        if (services.secretsKeyOpens && !(await services.secretsKeyOpens())) throw secretsKeyMismatch();
         if (services.db.writesFailing()) {
           await probeWrite(services.db);
           const still = services.db.writesFailing();

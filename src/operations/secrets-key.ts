@@ -2,36 +2,11 @@ import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import type { Database } from "../db/client";
 import { checkSecretsKey } from "../platform/secrets";
-import { openWebhookSecret } from "../webhooks/secret";
+import { keyBoundData, keyOpens } from "../platform/key-check";
 import { StartupRefusal } from "./refusal";
 
 /** Where the Node server's SECRETS_KEY comes from (config.ts secretsKeySource). */
 export type SecretsKeySource = { env: string } | { file: string };
-
-/**
- * What the database holds that only its SECRETS_KEY reads or matches: encrypted webhook signing
- * secrets (one of them, to try the key on), and whether any session (signed with a key derived
- * from it) is stored. A few rows read at most. (Erased people's contact fingerprints are keyed
- * with it too, but finding one would read the whole customers table.)
- */
-export async function keyBoundData(db: Database): Promise<{ sealed: { tenantId: string; id: string; secret: string } | null; any: boolean }> {
-  const [row] = (await db.client.execute("SELECT tenant_id, id, secret FROM webhooks WHERE secret LIKE 'enc:v1:%' LIMIT 1")).rows;
-  if (row) return { sealed: { tenantId: String(row[0]), id: String(row[1]), secret: String(row[2]) }, any: true };
-  const [other] = (await db.client.execute("SELECT EXISTS (SELECT 1 FROM customer_sessions) OR EXISTS (SELECT 1 FROM console_sessions)")).rows;
-  return { sealed: null, any: Boolean(Number(other?.[0])) };
-}
-
-/**
- * Whether `key` opens the webhook secret the database holds (the one stored secret tried: a wrong
- * key fails AES-GCM's tag check). True when there is none to try.
- */
-export async function keyOpens(key: string, sealed: { tenantId: string; id: string; secret: string } | null): Promise<boolean> {
-  if (!sealed) return true;
-  return openWebhookSecret(key, sealed.tenantId, sealed.id, sealed.secret).then(
-    () => true,
-    () => false,
-  );
-}
 
 /**
  * The SECRETS_KEY the server starts with, checked against the database it serves: from the

@@ -7,7 +7,7 @@ import { apiKeys } from "../db/schema";
 import { resolveSettings, type TenantSettings } from "../settings/schemas";
 import { sha256Hex, timingSafeEqual } from "./crypto";
 import type { Actor, AppEnv, Caller, Principal, Scope } from "./env";
-import { ApiError } from "./errors";
+import { ApiError, secretsKeyMismatch } from "./errors";
 import { isForeignOrigin } from "./cors";
 import { deriveKey } from "./secrets";
 import { looksLikeJwt, verifySessionToken } from "./session-tokens";
@@ -189,10 +189,12 @@ const customerSessionPrincipal: PrincipalResolver = {
   kind: "customer",
   accepts: (_c, bearer) => bearer !== null && looksLikeJwt(bearer),
   async resolve(c, token) {
-    const { db, now, secretsKey } = c.get("services");
+    const { db, now, secretsKey, secretsKeyOpens } = c.get("services");
     const at = now();
     const verified = await verifySessionToken(secretsKey, "customer", token!, at);
     if (!verified.ok) {
+      // Not the caller's fault when the service's own key is not the one it signed with (Workers: checked once per isolate, on this failing path only).
+      if (secretsKeyOpens && !(await secretsKeyOpens())) throw secretsKeyMismatch();
       if (verified.reason === "expired") throw new ApiError("session_expired", { en: "The customer session has expired; mint a new one on your server.", ja: "顧客セッションの有効期限が切れています。サーバーで新しいセッションを発行してください。" });
       throw new ApiError("invalid_session", { en: "The session token is not valid.", ja: "セッショントークンが無効です。" });
     }
@@ -274,7 +276,7 @@ export async function consoleCsrfToken(secretsKey: string, sessionId: string): P
  * send the cookie but can neither read nor send the token.
  */
 export async function resolveConsole(c: Context<AppEnv>, formToken?: string): Promise<Caller> {
-  const { db, now, secretsKey } = c.get("services");
+  const { db, now, secretsKey, secretsKeyOpens } = c.get("services");
   const token = getCookie(c, CONSOLE_COOKIE) ?? "";
   const row = token ? await db.readFirst(CONSOLE_SESSION, [await sha256Hex(token)]) : undefined;
   const [id, tenant, operatorId, operatorName, role, expiresAt, revokedAt, settings, plan, keyRevoked] = row ?? [];
@@ -286,6 +288,7 @@ export async function resolveConsole(c: Context<AppEnv>, formToken?: string): Pr
     const origin = c.req.header("origin");
     const sent = formToken ?? c.req.header("x-csrf-token") ?? "";
     if ((origin !== undefined && origin !== new URL(c.req.url).origin) || !timingSafeEqual(sent, await consoleCsrfToken(secretsKey, sessionId))) {
+      if (secretsKeyOpens && !(await secretsKeyOpens())) throw secretsKeyMismatch();
       throw new ApiError("csrf_rejected", { en: "This request did not come from a console page of this shop; reload the console and try again.", ja: "このリクエストは、このショップのコンソール画面から送られていません。コンソールを再読み込みして、もう一度お試しください。" });
     }
   }

@@ -63,6 +63,12 @@ export type Services = {
   rateLimits?: RateLimitConfig;
   /** Long reads run off the request path (Node with an embedded file: a worker thread; see platform/off-thread); absent: in the request. */
   offThread?: OffThread;
+  /**
+   * Whether `secretsKey` opens the secrets stored in the database (Workers: platform/key-check,
+   * once per isolate; GET /health, sessions and deliveries ask). Absent on Node, which refuses to
+   * start with a key that does not (operations/secrets-key).
+   */
+  secretsKeyOpens?: () => Promise<boolean>;
   /** The background job's steps failing now (Node: the process's `startMaintenance`; GET /health shows them); absent on Workers, whose cron runs elsewhere. */
   maintenanceFailing?: () => FailingStep[];
 };

@@ -3,6 +3,7 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { databaseFailure, describeCauses, type DatabaseFailure } from "../db/client";
 import { errorLanguage, type Language, type Localized } from "./language";
+import { SecretsKeyMismatch } from "./secrets";
 
 /**
  * The one error model. Every failure the API reports is an ApiError with a stable `code`; the
@@ -73,6 +74,7 @@ export const ERROR_STATUS = {
   rate_limited: 429,
   internal_error: 500,
   database_unavailable: 503,
+  secrets_key_mismatch: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
@@ -143,6 +145,7 @@ const TITLES: Record<ErrorCode, string> = {
   rate_limited: "Too many requests",
   internal_error: "Internal error",
   database_unavailable: "The database is unavailable",
+  secrets_key_mismatch: "The service's SECRETS_KEY does not open its stored secrets",
 };
 
 /**
@@ -239,6 +242,12 @@ export type RouteMembers = Partial<Record<ErrorCode, Partial<Record<ProblemMembe
 /** An operation's own wording of a code's documentation (what to do, the example's detail), where its case differs: the sync's 4 MiB body limit. */
 export type OwnErrorDoc = { help: string; example: string };
 
+/** What a caller is told while SECRETS_KEY does not open the stored secrets (platform/key-check). */
+const SECRETS_KEY_MISMATCH_DETAIL = {
+  en: "This service's SECRETS_KEY does not open the secrets stored in its database (webhook signing secrets, sessions): its operator must put back the key the database was used with, or rotate from it. Nothing was changed; retry later.",
+  ja: "このサービスの SECRETS_KEY では、データベースに保存されたシークレット（Webhook の署名シークレット、セッション）を開けません。運用者が、このデータベースで使っていたキーに戻すか、そのキーからローテーションする必要があります。何も変更されていません。しばらくしてから再試行してください。",
+};
+
 const DOCS: Record<ErrorCode, ErrorDoc> = {
   invalid_json: { ja: "リクエスト本文が JSON として読めません", help: "The body is not well-formed JSON, is not UTF-8, nests arrays or objects more than 64 levels deep, or is missing where the operation's body is required (`requestBody.required`). Send valid JSON (UTF-8) with `Content-Type: application/json`.", example: "The request body could not be parsed as JSON." },
   invalid_request: { ja: "リクエストの形式が正しくありません", help: "The request could not be understood; check the method, path and headers against this document." },
@@ -319,6 +328,12 @@ const DOCS: Record<ErrorCode, ErrorDoc> = {
     members: ["retryAfterSeconds"],
     example: "The database could not be reached. Retry after 5 s; a write sent with an Idempotency-Key is applied at most once.",
   },
+  secrets_key_mismatch: {
+    ja: "サービスの SECRETS_KEY で保存済みのシークレットを開けません",
+    help: "The service runs with a `SECRETS_KEY` other than the one its database's secrets were sealed with (a lost or re-put Worker secret, a database restored without its key): webhook signing secrets cannot be read, so deliveries wait untried, and sessions cannot be verified. Nothing was changed. The service's operator must put back the key this database was used with, or rotate from it (README, \"Changing SECRETS_KEY\"). Retry after `Retry-After` seconds.",
+    members: ["retryAfterSeconds"],
+    example: SECRETS_KEY_MISMATCH_DETAIL.en,
+  },
 };
 
 /** The title in the caller's language. */
@@ -397,6 +412,11 @@ export function problemBody(err: ApiError, instance?: string, lang: Language = "
  */
 export function asApiError(c: Context, err: unknown): ApiError {
   if (err instanceof ApiError) return err;
+  if (err instanceof SecretsKeyMismatch) {
+    // The operator's setting, not a bug: one line naming it, no stack.
+    console.error(`[${c.get("requestId")}] ${c.req.method} ${c.req.path}: ${err.message}`);
+    return secretsKeyMismatch();
+  }
   const failure = databaseFailure(err);
   if (failure !== null) {
     // The operator's log says which server failure it was (the client's message: no token in it); the caller gets the kind only.
@@ -434,6 +454,11 @@ export function problemResponse(c: Context, err: ApiError): Response {
   const problem = add ? new ApiError(err.code, err.detail, { ...add(c), ...err.extra }) : err;
   // c.body keeps headers middleware already set (X-Request-Id).
   return c.body(JSON.stringify(problemBody(problem, c.req.path, lang)), err.status, headers);
+}
+
+/** 503 `secrets_key_mismatch`, with `Retry-After` (an operator must act first). */
+export function secretsKeyMismatch(): ApiError {
+  return new ApiError("secrets_key_mismatch", SECRETS_KEY_MISMATCH_DETAIL, { retryAfterSeconds: DATABASE_FIX_RETRY_AFTER_S });
 }
 
 /** Seconds a caller is told to wait after the database could not be reached or did not answer. */

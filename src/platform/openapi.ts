@@ -23,6 +23,8 @@ const ALWAYS: ErrorCode[] = [
   "rate_limited",
   "internal_error",
   "database_unavailable",
+  // A session that fails to verify, a webhook secret that does not open, under a SECRETS_KEY not the database's (platform/key-check).
+  "secrets_key_mismatch",
 ];
 const WITH_INPUT: ErrorCode[] = ["validation_failed"];
 const WITH_BODY: ErrorCode[] = ["invalid_json", "unsupported_media_type", "payload_too_large"];

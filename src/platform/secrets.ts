@@ -70,11 +70,29 @@ export async function sealSecret(root: string, purpose: SecretPurpose, plaintext
   return `${SEALED}${b64url(iv)}:${b64url(new Uint8Array(ct))}`;
 }
 
-/** The plaintext of a `sealSecret` value; throws when the key, context or value does not match. */
+/**
+ * A sealed secret that the SECRETS_KEY in use does not open (AES-GCM's tag check failed): the key
+ * is not the one it was sealed with — a lost or re-put Worker secret, a database restored without
+ * its key — or the stored value was altered. Answered 503 `secrets_key_mismatch` (platform/errors).
+ */
+export class SecretsKeyMismatch extends Error {
+  constructor(what: string) {
+    super(`SECRETS_KEY does not open ${what}: it is not the key the secret was sealed with. Put back the key this database was used with, or rotate from it (README, "Changing SECRETS_KEY").`);
+    this.name = "SecretsKeyMismatch";
+  }
+}
+
+/** The plaintext of a `sealSecret` value; throws when the key, context or value does not match (SecretsKeyMismatch). */
 export async function openSecret(root: string, purpose: SecretPurpose, sealed: string, context: string): Promise<string> {
   if (!isSealed(sealed)) throw new Error("not a sealed secret");
   const [iv, ct] = sealed.slice(SEALED.length).split(":") as [string, string];
-  const pt = await crypto.subtle.decrypt({ name: "AES-GCM", iv: fromB64url(iv) as BufferSource, additionalData: encoder.encode(context) }, await aesKey(root, purpose), fromB64url(ct) as BufferSource);
+  let pt: ArrayBuffer;
+  try {
+    pt = await crypto.subtle.decrypt({ name: "AES-GCM", iv: fromB64url(iv) as BufferSource, additionalData: encoder.encode(context) }, await aesKey(root, purpose), fromB64url(ct) as BufferSource);
+  } catch {
+    // WebCrypto's OperationError says only "Decryption failed": say which setting and what to do.
+    throw new SecretsKeyMismatch(`the stored ${context.split(":")[0]} secret`);
+  }
   return new TextDecoder().decode(pt);
 }
 

@@ -1,4 +1,4 @@
-import { databaseFailure, describeCauses } from "../db/client";
+import { databaseFailure, describeCauses, type DatabaseFailure } from "../db/client";
 /**
  * Failures of the background job's steps, kept apart: a step (or one tenant's share of it) that
  * throws is recorded and logged, and the job goes on with the next tenant and the next step — one
@@ -26,6 +26,25 @@ export const LOG_EVERY_MS = 10 * 60_000;
  * tenant only now and then (a shared budget) does not log "recovered" and "failed" by turns.
  */
 export const FORGET_AFTER_MS = 60 * 60_000;
+/**
+ * A database server that cannot be reached, does not answer or refuses the credentials is said in
+ * one line per run (the Worker's cron: one a minute), and on Node, whose passes run every second,
+ * at most this often while it lasts.
+ */
+export const DOWN_LOG_EVERY_MS = 50_000;
+
+/**
+ * Failures of the database server itself (db/client `databaseFailure`), not of a step: every later
+ * step of the run would wait on the same server (a hung one: its whole DATABASE_TIMEOUT_MS each),
+ * so the run's remaining steps are skipped. A disk refusing writes is not one of them: reads may work.
+ */
+const SERVER_DOWN: ReadonlySet<DatabaseFailure> = new Set(["timeout", "unreachable", "credentials"]);
+/** What the operator must look at, per kind: the setting named. */
+const DOWN_TEXT: Record<"timeout" | "unreachable" | "credentials", string> = {
+  timeout: "did not answer in time (DATABASE_TIMEOUT_MS)",
+  unreachable: "could not be reached (DATABASE_URL)",
+  credentials: "refused this service's credentials (401/403): check DATABASE_AUTH_TOKEN",
+};
 
 /**
  * One tenant's share of a step, run apart from the others. Steps take it as a parameter whose
@@ -72,11 +91,18 @@ export class StepFaults {
   private readonly faults = new Map<string, Fault>();
   private readonly clock: () => number;
   private readonly log: (line: string) => void;
+  private readonly info: (line: string) => void;
+  /** The database server found down by the latest pass that found it so, and when that was last logged. */
+  private down: { kind: DatabaseFailure; since: number; runs: number; loggedAt: number } | null = null;
 
-  /** `clock`: milliseconds (real time, not the job's business clock: rests pace retries). `log`: one line per report. */
-  constructor(opts: { clock?: () => number; log?: (line: string) => void } = {}) {
+  /**
+   * `clock`: milliseconds (real time, not the job's business clock: rests pace retries). `log`: one
+   * line per failure report (ERROR); `info`: good news, a unit or the database recovered (INFO).
+   */
+  constructor(opts: { clock?: () => number; log?: (line: string) => void; info?: (line: string) => void } = {}) {
     this.clock = opts.clock ?? Date.now;
     this.log = opts.log ?? ((line) => console.error(line));
+    this.info = opts.info ?? ((line) => console.info(line));
   }
 
   /** One pass of the job: its steps, each run apart; `failed` lists what failed in it. */
@@ -115,21 +141,21 @@ export class StepFaults {
     return out;
   }
 
-  /** @internal a unit failed. */
-  failed(step: StepName, tenantId: string | null, e: unknown): StepFailure {
+  /** @internal a unit failed; `quiet`: recorded, not logged (the pass's one line about the database says it). */
+  failed(step: StepName, tenantId: string | null, e: unknown, quiet = false): StepFailure {
     const now = this.clock();
     const error = messageOf(e);
     const key = keyOf(step, tenantId);
     const f = this.faults.get(key);
     if (!f) {
       this.faults.set(key, { step, tenantId, failures: 1, since: now, last: now, restUntil: now + FIRST_REST_MS, loggedAt: now, error });
-      this.log(`[maintenance] ${where(step, tenantId)} failed; the other steps and tenants go on, this one is tried again after a rest: ${error}${framesOf(e)}`);
+      if (!quiet) this.log(`[maintenance] ${where(step, tenantId)} failed; the other steps and tenants go on, this one is tried again after a rest: ${error}${framesOf(e)}`);
     } else {
       f.failures += 1;
       f.last = now;
       f.error = error;
       f.restUntil = now + Math.min(MAX_REST_MS, FIRST_REST_MS * 2 ** Math.min(f.failures - 1, 30));
-      if (now - f.loggedAt >= LOG_EVERY_MS) {
+      if (!quiet && now - f.loggedAt >= LOG_EVERY_MS) {
         f.loggedAt = now;
         this.log(`[maintenance] ${where(step, tenantId)} still failing: ${f.failures} failures since ${new Date(f.since).toISOString()}, next try in ${Math.round((f.restUntil - now) / 1000)} s: ${error}`);
       }
@@ -143,7 +169,31 @@ export class StepFaults {
     const f = this.faults.get(key);
     if (!f) return;
     this.faults.delete(key);
-    this.log(`[maintenance] ${where(step, tenantId)} recovered after ${f.failures} failure(s) since ${new Date(f.since).toISOString()}`);
+    this.info(`[maintenance] ${where(step, tenantId)} recovered after ${f.failures} failure(s) since ${new Date(f.since).toISOString()}`);
+  }
+
+  /**
+   * @internal a pass ended: `down`, the database failure that stopped it (its step, its error, the
+   * steps skipped after it), in one line, at most once per DOWN_LOG_EVERY_MS while the same kind
+   * lasts; null, it ran through (a line, INFO, if the database had been down).
+   */
+  passEnded(down: { kind: DatabaseFailure; step: StepName; error: string } | null, skipped: StepName[]): void {
+    const now = this.clock();
+    if (down === null) {
+      if (this.down) this.info(`[maintenance] the database answers again, after ${this.down.runs} run(s) stopped by it since ${new Date(this.down.since).toISOString()}`);
+      this.down = null;
+      return;
+    }
+    const same = this.down?.kind === down.kind;
+    const state = same ? this.down! : { kind: down.kind, since: now, runs: 0, loggedAt: -Infinity };
+    state.runs += 1;
+    this.down = state;
+    if (same && now - state.loggedAt < DOWN_LOG_EVERY_MS) return;
+    state.loggedAt = now;
+    const what = DOWN_TEXT[down.kind as keyof typeof DOWN_TEXT];
+    const others = skipped.length > 0 ? `skipped this run: ${skipped.join(", ")}` : "no step left to skip";
+    const runs = state.runs > 1 ? ` (${state.runs} runs since ${new Date(state.since).toISOString()})` : "";
+    this.log(`[maintenance] the database ${what}${runs}; step ${down.step} failed, ${others}: ${down.error}`);
   }
 
   /** @internal a step ran: its tenants' faults left untried long after their rest ended are forgotten. */
@@ -161,8 +211,26 @@ export class StepFaults {
 export class MaintenancePass {
   /** What failed in this pass, in order. */
   readonly failed: StepFailure[] = [];
+  /** Steps not run because the database server was found down earlier in this pass. */
+  readonly skipped: StepName[] = [];
+  /** The database server's failure that stops this pass (SERVER_DOWN), once one was met. */
+  private down: { kind: DatabaseFailure; step: StepName; error: string } | null = null;
 
   constructor(private readonly faults: StepFaults) {}
+
+  /** Records a unit's failure; a database server's failure also stops the pass (see SERVER_DOWN). */
+  private fail(step: StepName, tenantId: string | null, e: unknown): void {
+    const kind = databaseFailure(e);
+    const serverDown = kind !== null && SERVER_DOWN.has(kind);
+    const failure = this.faults.failed(step, tenantId, e, serverDown);
+    this.failed.push(failure);
+    if (serverDown && this.down === null) this.down = { kind, step, error: failure.error };
+  }
+
+  /** Ends the pass: one line if the database stopped it (StepFaults `passEnded`). Call once, after the last step. */
+  end(): void {
+    this.faults.passEnded(this.down, this.skipped);
+  }
 
   /**
    * Runs one step: `work` gets the step's `TenantShares`. A throw out of the step itself (a
@@ -171,16 +239,21 @@ export class MaintenancePass {
    */
   async step<T>(step: StepName, fallback: T, work: (tenants: TenantShares) => Promise<T>): Promise<T> {
     const faults = this.faults;
+    // The database server was found down: each step would wait on it again (a hung one: a whole timeout each).
+    if (this.down !== null) {
+      this.skipped.push(step);
+      return fallback;
+    }
     if (faults.resting(step, null)) return fallback;
     const tenants: TenantShares = {
       run: async (tenantId, tenantFallback, tenantWork) => {
-        if (faults.resting(step, tenantId)) return tenantFallback;
+        if (this.down !== null || faults.resting(step, tenantId)) return tenantFallback;
         try {
           const out = await tenantWork();
           faults.succeeded(step, tenantId);
           return out;
         } catch (e) {
-          this.failed.push(faults.failed(step, tenantId, e));
+          this.fail(step, tenantId, e);
           return tenantFallback;
         }
       },
@@ -192,7 +265,7 @@ export class MaintenancePass {
       faults.sweep(step);
       return out;
     } catch (e) {
-      this.failed.push(faults.failed(step, null, e));
+      this.fail(step, null, e);
       return fallback;
     }
   }

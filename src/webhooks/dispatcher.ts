@@ -7,6 +7,7 @@ import { appendAttempt, type Attempt } from "./deliveries";
 import { HELD } from "./outbox";
 import { checkWebhookUrl } from "./destination";
 import { openWebhookSecret } from "./secret";
+import { SecretsKeyMismatch } from "../platform/secrets";
 import { TOGETHER, type TenantShares } from "../platform/step-faults";
 import { TenantStore } from "../platform/tenancy";
 import { recordContact } from "../winback/service";
@@ -122,6 +123,7 @@ export async function dispatchDueWebhooks(db: Database, options: DispatchOptions
 
   const result: DispatchResult = { attempted: 0, delivered: 0, failed: 0 };
   let forgotten = 0;
+  let keyRefused = false;
   const apart = options.tenants ?? TOGETHER;
   /** One attempt; false when it failed (the endpoint's rest of the pass then waits). */
   const deliver = ({ delivery, url, secret, previousSecret, previousSecretExpiresAt }: (typeof claimed)[number]) =>
@@ -156,6 +158,15 @@ export async function dispatchDueWebhooks(db: Database, options: DispatchOptions
         else if (!res.ok) error = `HTTP ${res.status}`;
         await res.body?.cancel().catch(() => undefined);
       } catch (e) {
+        if (e instanceof SecretsKeyMismatch) {
+          // The service's key, not the endpoint: nothing was sent, so no attempt is counted and the
+          // delivery is due again as it was (platform/key-check says it on /health and in the log).
+          result.attempted--;
+          if (!keyRefused) console.error(`[webhooks] deliveries wait, not attempted: ${e.message}`);
+          keyRefused = true;
+          await db.write((tx) => tx.update(webhookDeliveries).set({ nextAttemptAt: delivery.nextAttemptAt }).where(eq(webhookDeliveries.id, delivery.id)));
+          return false;
+        }
         error = attemptError(e);
       }
       const attempts = delivery.attempts + 1;

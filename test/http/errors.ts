@@ -133,6 +133,16 @@ export function errorsSuite(h: () => Harness) {
       expect((await h().request("GET", `/v1/customers/${id}`, { key: t.key })).status).toBe(404);
     });
 
+    it("an oversize body announced by Content-Length → 413 with X-Request-Id, as every answer has it", async () => {
+      const body = JSON.stringify(customerBody({ name: "あ".repeat(400_000) }));
+      const res = await h().request("PUT", `/v1/customers/${uid("C")}`, { key: t.key, rawBody: body, headers: { "content-type": "application/json", "content-length": String(new TextEncoder().encode(body).byteLength), "x-request-id": "big-body-1" }, clientAddress: "203.0.113.41" });
+      expectProblem(res, 413, "payload_too_large");
+      expect(res.headers.get("x-request-id")).toBe("big-body-1");
+      const generated = await h().request("PUT", `/v1/customers/${uid("C")}`, { key: t.key, rawBody: body, headers: { "content-type": "application/json", "content-length": String(new TextEncoder().encode(body).byteLength) }, clientAddress: "203.0.113.41" });
+      expect(generated.status).toBe(413);
+      expect(generated.headers.get("x-request-id")).toMatch(/^[A-Za-z0-9_=-]+$/);
+    });
+
     it("unknown route → 404 route_not_found; wrong method → 405 with Allow", async () => {
       expectProblem(await h().request("GET", "/v1/nothing-here", { key: t.key }), 404, "route_not_found");
       expectProblem(await h().request("GET", "/nowhere"), 404, "route_not_found");

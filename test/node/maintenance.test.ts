@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addDays } from "../../src/platform/dates";
-import { FIRST_REST_MS, FORGET_AFTER_MS, LOG_EVERY_MS, MAX_REST_MS, StepFaults } from "../../src/platform/step-faults";
+import { DOWN_LOG_EVERY_MS, FIRST_REST_MS, FORGET_AFTER_MS, LOG_EVERY_MS, MAX_REST_MS, StepFaults } from "../../src/platform/step-faults";
 import { customerBody, subscriptionBody, uid, type TestTenant } from "../support/harness";
 import { nodeHarness, type NodeHarness } from "../support/node-harness";
 
@@ -9,9 +9,10 @@ describe("a step that keeps failing, on Node", () => {
   let h: NodeHarness;
   let clock = Date.parse("2026-12-01T00:00:00Z");
   const log: string[] = [];
+  const info: string[] = [];
 
   beforeAll(async () => {
-    h = await nodeHarness({}, { faults: new StepFaults({ clock: () => clock, log: (line) => log.push(line) }) });
+    h = await nodeHarness({}, { faults: new StepFaults({ clock: () => clock, log: (line) => log.push(line), info: (line) => info.push(line) }) });
   });
   afterAll(() => h.close());
 
@@ -65,7 +66,9 @@ describe("a step that keeps failing, on Node", () => {
     clock += MAX_REST_MS;
     await h.cron();
     expect(await statusOf(bad, s)).toBe("active");
-    expect(log.at(-1)).toMatch(new RegExp(`step resume, tenant ${bad.id} recovered after 14 failure\\(s\\)`));
+    // Good news, at INFO: not among the errors.
+    expect(info.at(-1)).toMatch(new RegExp(`step resume, tenant ${bad.id} recovered after 14 failure\\(s\\)`));
+    expect(log.join("\n")).not.toContain("recovered");
     expect(h.faults.failing()).toEqual([]);
     expect(Object.keys((await h.request("GET", "/health")).body)).toEqual(["status", "database", "time"]);
   });
@@ -93,7 +96,8 @@ describe("StepFaults", () => {
   it("a step failing as a whole answers its fallback, rests, and the later steps of the pass still run", async () => {
     let clock = 0;
     const log: string[] = [];
-    const faults = new StepFaults({ clock: () => clock, log: (line) => log.push(line) });
+    const info: string[] = [];
+    const faults = new StepFaults({ clock: () => clock, log: (line) => log.push(line), info: (line) => info.push(line) });
     let tries = 0;
     const failing = async () => {
       tries++;
@@ -113,8 +117,8 @@ describe("StepFaults", () => {
     clock += 2 * FIRST_REST_MS;
     expect(await faults.pass().step("webhooks", null, async () => "sent")).toBe("sent");
     expect(faults.failing()).toEqual([]);
-    expect(log).toHaveLength(2);
-    expect(log[1]).toBe("[maintenance] step webhooks recovered after 2 failure(s) since 1970-01-01T00:00:00.000Z");
+    expect(log).toHaveLength(1);
+    expect(info).toEqual(["[maintenance] step webhooks recovered after 2 failure(s) since 1970-01-01T00:00:00.000Z"]);
   });
 
   it("a database that cannot be reached is logged as its cause in one line, without the failed query's parameters or a stack", async () => {
@@ -123,14 +127,74 @@ describe("StepFaults", () => {
     const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:18611"), { code: "ECONNREFUSED" });
     // As drizzle wraps the client's error: the query's text and its parameters (customers' data) in the message.
     const query = new Error("Failed query: select \"id\" from \"customers\" where \"phone\" = ?\nparams: +819012345678", { cause: new TypeError("fetch failed", { cause: refused }) });
-    await faults.pass().step("resume", 0, async () => {
+    const pass = faults.pass();
+    await pass.step("resume", 0, async () => {
       throw query;
     });
+    pass.end();
     expect(log).toHaveLength(1);
     expect(log[0]).toContain("ECONNREFUSED");
+    expect(log[0]).toContain("could not be reached (DATABASE_URL)");
     expect(log[0]).not.toContain("+819012345678");
     expect(log[0]).not.toContain("Failed query");
     expect(log[0]!.split("\n")).toHaveLength(1);
+  });
+
+  it("a database server down (timeout, unreachable, refused token) ends the pass: later steps and tenants are skipped, said in one line per run, naming the setting", async () => {
+    let clock = 0;
+    const log: string[] = [];
+    const info: string[] = [];
+    const faults = new StepFaults({ clock: () => clock, log: (line) => log.push(line), info: (line) => info.push(line) });
+    const refused = Object.assign(new Error("SERVER_ERROR: Server returned HTTP status 401"), { cause: Object.assign(new Error("Server returned HTTP status 401"), { name: "HttpServerError", status: 401 }) });
+    const timedOut = Object.assign(new Error("The operation was aborted due to timeout"), { name: "TimeoutError" });
+    let ran: string[] = [];
+    const runPass = async (error: Error | null) => {
+      ran = [];
+      const pass = faults.pass();
+      for (const step of ["resume", "expire", "rescore", "webhooks"] as const) {
+        await pass.step(step, 0, async (tenants) => {
+          ran.push(step);
+          for (const tenant of ["ten_a", "ten_b"]) {
+            await tenants.run(tenant, 0, async () => {
+              ran.push(`${step}/${tenant}`);
+              if (error) throw error;
+              return 1;
+            });
+          }
+          return 1;
+        });
+      }
+      pass.end();
+      return pass;
+    };
+    const first = await runPass(refused);
+    // The first tenant's share met the refused token: nothing else waited on the server.
+    expect(ran).toEqual(["resume", "resume/ten_a"]);
+    expect(first.skipped).toEqual(["expire", "rescore", "webhooks"]);
+    expect(log).toHaveLength(1);
+    expect(log[0]).toContain("check DATABASE_AUTH_TOKEN");
+    expect(log[0]).toContain("skipped this run: expire, rescore, webhooks");
+    // Every run is stopped the same way; while it lasts, a line at most every DOWN_LOG_EVERY_MS (the Worker's cron: one a minute).
+    clock += FIRST_REST_MS;
+    await runPass(refused);
+    expect(ran).toEqual(["resume", "resume/ten_a"]);
+    expect(log).toHaveLength(1);
+    clock += DOWN_LOG_EVERY_MS;
+    await runPass(refused);
+    expect(log).toHaveLength(2);
+    expect(log[1]).toMatch(/check DATABASE_AUTH_TOKEN \(3 runs since/);
+    // Another kind is said at once.
+    clock += MAX_REST_MS;
+    await runPass(timedOut);
+    expect(log).toHaveLength(3);
+    expect(log[2]).toContain("did not answer in time (DATABASE_TIMEOUT_MS)");
+    // Back: every step runs, and the news is INFO.
+    clock += 2 * MAX_REST_MS;
+    const back = await runPass(null);
+    expect(back.skipped).toEqual([]);
+    expect(ran).toHaveLength(12);
+    expect(log).toHaveLength(3);
+    expect(info.at(-1)).toMatch(/^\[maintenance\] the database answers again/);
   });
 
   it("tenants' shares: one failing leaves the others' results, is left out while resting, and is forgotten when long untried", async () => {

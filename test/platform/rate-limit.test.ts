@@ -26,3 +26,20 @@ describe("RateLimit's t on Node: seconds until the window resets, rounded up", (
     expect(secondsUntilReset(undefined, 60, now)).toBe(60);
   });
 });
+
+describe("the Worker's stated limits are the ones its bindings enforce", () => {
+  it("wrangler.toml gives each [[ratelimits]] binding the plan table's numbers (a binding cannot tell the Worker its own)", async () => {
+    const { readFileSync } = await import("node:fs");
+    const { PLANS, FAILED_AUTH_PER_MINUTE } = await import("../../src/platform/rate-limit");
+    const toml = readFileSync(new URL("../../wrangler.toml", import.meta.url), "utf8");
+    const bindings = Object.fromEntries(
+      [...toml.matchAll(/\[\[ratelimits\]\]\s*name\s*=\s*"(\w+)"[^[]*?simple\s*=\s*\{\s*limit\s*=\s*(\d+),\s*period\s*=\s*(\d+)\s*\}/g)].map((m) => [m[1], { limit: Number(m[2]), period: Number(m[3]) }]),
+    );
+    expect(bindings).toEqual({
+      RATE_LIMIT_STANDARD: { limit: PLANS.standard, period: 60 },
+      RATE_LIMIT_BUSINESS: { limit: PLANS.business, period: 60 },
+      RATE_LIMIT_ENTERPRISE: { limit: PLANS.enterprise, period: 60 },
+      RATE_LIMIT_FAILED_AUTH: { limit: FAILED_AUTH_PER_MINUTE, period: 60 },
+    });
+  });
+});

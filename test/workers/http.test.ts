@@ -1,7 +1,7 @@
 import { createClient, type Client } from "@libsql/client/web";
 import { env, exports } from "cloudflare:workers";
 import type { ExecutionContext } from "hono";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { createDatabase, type Database } from "../../src/db/client";
 import { addDays, localDate } from "../../src/platform/dates";
 import type { Scope } from "../../src/platform/env";
@@ -221,6 +221,10 @@ describe("a Worker deployed without its secrets", () => {
       expect(res.headers.get("content-type")).toContain("application/problem+json");
       const text = await res.text();
       expect(JSON.parse(text)).toMatchObject({ status: 500, code: "internal_error", instance: path });
+      // The headers every answer carries (API.md), this one's too.
+      expect(res.headers.get("x-request-id")).toMatch(/^[A-Za-z0-9_=-]+$/);
+      expect(res.headers.get("cache-control")).toBe("no-store");
+      expect(res.headers.get("x-content-type-options")).toBe("nosniff");
       expect(text).toContain("secrets");
       expect(text).not.toMatch(/at \w+ \(|\.ts:\d+|checkSecretsKey/);
     }
@@ -254,5 +258,168 @@ describe("a Worker whose database server is down or refuses its token", () => {
       expect(res.body.detail).toContain("The database refused this service's credentials");
       expect(res.body.detail).toContain("DATABASE_AUTH_TOKEN");
     }
+  });
+});
+
+describe("a Worker whose SECRETS_KEY is not the one its database's secrets were sealed with", () => {
+  // A lost or re-put Worker secret: 32+ characters, so the Worker starts, but it opens nothing stored.
+  const wrongEnv = { ...env, SECRETS_KEY: "another-secrets-key-9876543210-abcdefghijklmn" };
+  const pending: Promise<unknown>[] = [];
+  const ctx = { waitUntil: (p: Promise<unknown>) => void pending.push(p), passThroughOnException() {}, props: {} } as unknown as ExecutionContext;
+  const wrong = async (method: string, path: string, options: { key?: string; body?: unknown } = {}) => {
+    const res = await toRes(await worker.fetch(buildRequest("https://tsuzuku.test", method, path, options), wrongEnv, ctx));
+    await Promise.all(pending.splice(0));
+    const violations = contractViolations(check, method, path, res);
+    if (violations.length > 0) throw new Error(`The answer breaks openapi.json:\n${violations.join("\n")}\n${res.text.slice(0, 2000)}`);
+    return res;
+  };
+  afterEach(() => vi.restoreAllMocks());
+
+  it("/health answers 503 naming SECRETS_KEY; webhook reads and sessions answer the same problem, logged in one line without a stack", async () => {
+    const t = await h.tenant();
+    expect((await h.request("PUT", "/v1/webhooks/key-check", { key: t.key, body: { url: "https://shop.example.jp/hook", events: ["subscription.changed"] } })).status).toBe(201);
+    const c = uid("C");
+    await h.request("PUT", `/v1/customers/${c}`, { key: t.key, body: customerBody() });
+    const session = await h.request("POST", "/v1/customer-sessions", { key: t.key, body: { customerId: c } });
+    expect(session.status).toBe(201);
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+
+    const health = await wrong("GET", "/health");
+    expect(health.status).toBe(503);
+    expect(health.body).toMatchObject({ code: "secrets_key_mismatch", status: 503 });
+    expect(health.body.detail).toContain("SECRETS_KEY");
+    expect(health.headers.get("retry-after")).toBe("60");
+
+    const read = await wrong("GET", "/v1/webhooks/key-check", { key: t.key });
+    expect(read.status).toBe(503);
+    expect(read.body).toMatchObject({ code: "secrets_key_mismatch" });
+    const asCustomer = await wrong("GET", `/v1/customers/${c}/subscriptions`, { key: session.body.token });
+    expect(asCustomer.status).toBe(503);
+    expect(asCustomer.body).toMatchObject({ code: "secrets_key_mismatch" });
+
+    const logged = errors.mock.calls.map((args) => args.map(String).join(" "));
+    expect(logged.length).toBeGreaterThan(0);
+    for (const line of logged) {
+      expect(line).toContain("SECRETS_KEY");
+      expect(line).not.toMatch(/\n\s+at |OperationError|Decryption failed/);
+    }
+    // The right key: healthy, the same endpoint readable.
+    expect((await h.request("GET", "/health")).status).toBe(200);
+    expect((await h.request("GET", "/v1/webhooks/key-check", { key: t.key })).status).toBe(200);
+  });
+
+  it("deliveries wait untried, no attempt counted, from the write's waitUntil and from the cron, and go out once the key is put back", async () => {
+    const t = await h.tenant();
+    expect((await h.request("PUT", "/v1/webhooks/receiver", { key: t.key, body: { url: `${inject("receiverUrl")}/hook`, events: ["subscription.changed"], secret: RECEIVER_SECRET } })).status).toBe(201);
+    const c = uid("C");
+    const s = uid("S");
+    await h.request("PUT", `/v1/customers/${c}`, { key: t.key, body: customerBody() });
+    const next = new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10);
+    await h.request("PUT", `/v1/subscriptions/${s}`, { key: t.key, body: subscriptionBody(c, { nextDeliveryOn: next }) });
+    await new Promise((r) => setTimeout(r, 300)); // the waitUntil deliveries of the right-key writes above
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    vi.spyOn(console, "info").mockImplementation(() => {});
+
+    // A write through the Worker with the wrong key: its event is queued; the waitUntil dispatch does not try it.
+    expect((await wrong("POST", `/v1/subscriptions/${s}/quantity`, { key: t.key, body: { quantity: 2 } })).status).toBe(200);
+    const deliveries = () => h.sql("SELECT status, attempts, last_error FROM webhook_deliveries WHERE tenant_id = ? AND event_type = 'subscription.changed'", [t.id]);
+    expect(await deliveries()).toEqual([{ status: "pending", attempts: 0, last_error: null }]);
+    // Nor does the cron, however often it runs.
+    await client.execute({ sql: "UPDATE webhook_deliveries SET next_attempt_at = ? WHERE tenant_id = ?", args: [new Date(Date.now() - 1000).toISOString(), t.id] });
+    const cronPending: Promise<unknown>[] = [];
+    await worker.scheduled({}, wrongEnv, { waitUntil: (p: Promise<unknown>) => void cronPending.push(p), passThroughOnException() {}, props: {} } as unknown as ExecutionContext);
+    await Promise.all(cronPending);
+    expect(await deliveries()).toEqual([{ status: "pending", attempts: 0, last_error: null }]);
+    // The dispatcher's own guard (a job run without the check, as Node's): the secret does not open, so nothing is sent, nothing counted, and the delivery stays due.
+    const dueBefore = (await h.sql("SELECT next_attempt_at FROM webhook_deliveries WHERE tenant_id = ?", [t.id]))[0]!.next_attempt_at;
+    // (The run's own counts cover every shop of the shared sqld, other tests' due deliveries included: this shop's row says it.)
+    await runMaintenance({ db, secretsKey: wrongEnv.SECRETS_KEY, fetch: (input, init) => fetch(input, init), allowLoopbackWebhooks: true });
+    expect(await deliveries()).toEqual([{ status: "pending", attempts: 0, last_error: null }]);
+    expect((await h.sql("SELECT next_attempt_at FROM webhook_deliveries WHERE tenant_id = ?", [t.id]))[0]!.next_attempt_at).toBe(dueBefore);
+
+    // The right key again: the cron delivers it, first attempt.
+    await client.execute({ sql: "UPDATE webhook_deliveries SET next_attempt_at = ? WHERE tenant_id = ?", args: [new Date(Date.now() - 1000).toISOString(), t.id] });
+    await cron();
+    expect(await deliveries()).toEqual([{ status: "delivered", attempts: 1, last_error: null }]);
+  });
+
+  it("the data dip never pays for the check: a lookup is one round trip to sqld and no decryption, as before", async () => {
+    const t = await h.tenant();
+    const c = uid("C");
+    await h.request("PUT", `/v1/customers/${c}`, { key: t.key, body: customerBody({ phone: "090-5555-0303" }) });
+    await h.request("GET", "/v1/lookup?phone=09055550303", { key: t.key });
+    await new Promise((r) => setTimeout(r, 300));
+    const real = globalThis.fetch;
+    let trips = 0;
+    globalThis.fetch = ((input: RequestInfo | URL, init?: RequestInit) => {
+      if ((input instanceof Request ? input.url : String(input)).startsWith(sqldUrl)) trips++;
+      return real(input, init);
+    }) as typeof fetch;
+    const decrypt = vi.spyOn(crypto.subtle, "decrypt");
+    try {
+      // A fresh isolate's first lookups, with the right key and the wrong one.
+      for (const e of [env, wrongEnv]) {
+        const res = await worker.fetch(buildRequest("https://tsuzuku.test", "GET", "/v1/lookup?phone=09055550303", { key: t.key }), e, ctx);
+        expect(res.status).toBe(200);
+      }
+    } finally {
+      globalThis.fetch = real;
+    }
+    expect(trips).toBe(2);
+    expect(decrypt).not.toHaveBeenCalled();
+  });
+});
+
+describe("the Worker's cron when the database or a setting fails", () => {
+  afterEach(() => vi.restoreAllMocks());
+  const runCron = async (over: Partial<typeof env> & { DATABASE_TIMEOUT_MS?: string }) => {
+    const pending: Promise<unknown>[] = [];
+    await worker.scheduled({}, { ...env, ...over } as typeof env, { waitUntil: (p: Promise<unknown>) => void pending.push(p), passThroughOnException() {}, props: {} } as unknown as ExecutionContext);
+    await Promise.all(pending);
+  };
+  /** The Worker's requests to `url` while `fn` runs. */
+  async function callsTo(url: string, fn: () => Promise<unknown>): Promise<number> {
+    const real = globalThis.fetch;
+    let calls = 0;
+    globalThis.fetch = ((input: RequestInfo | URL, init?: RequestInit) => {
+      if ((input instanceof Request ? input.url : String(input)).startsWith(url)) calls++;
+      return real(input, init);
+    }) as typeof fetch;
+    try {
+      await fn();
+    } finally {
+      globalThis.fetch = real;
+    }
+    return calls;
+  }
+
+  it("a hung database: the first step's timeout ends the run, the other steps are skipped and said skipped in one line", async () => {
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    const hung = inject("hungDatabaseUrl");
+    // One call waits its whole DATABASE_TIMEOUT_MS, not one per step (11 steps: ~110 s at the default 10 s).
+    expect(await callsTo(hung, () => runCron({ DATABASE_URL: hung, DATABASE_TIMEOUT_MS: "300" }))).toBe(1);
+    const lines = errors.mock.calls.map((args) => args.map(String).join(" "));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain("DATABASE_TIMEOUT_MS");
+    expect(lines[0]).toMatch(/skipped this run: (\w+, ){8,}\w+/);
+  });
+
+  it("a refused DATABASE_AUTH_TOKEN: one line per run naming it, no raw LibsqlError per step", async () => {
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    const refusing = inject("refusingDatabaseUrl");
+    expect(await callsTo(refusing, () => runCron({ DATABASE_URL: refusing }))).toBe(1);
+    const lines = errors.mock.calls.map((args) => args.map(String).join(" "));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain("DATABASE_AUTH_TOKEN");
+    expect(lines[0]).not.toMatch(/\n\s+at /);
+  });
+
+  it("a missing SECRETS_KEY: the cron does not throw; one line naming the setting, no stack", async () => {
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    await runCron({ SECRETS_KEY: undefined });
+    const lines = errors.mock.calls.map((args) => args.map((a) => (a instanceof Error ? (a.stack ?? a.message) : String(a))).join(" "));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain("SECRETS_KEY must be set");
+    expect(lines[0]).not.toMatch(/\n\s+at /);
   });
 });

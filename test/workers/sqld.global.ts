@@ -13,6 +13,8 @@ declare module "vitest" {
     downDatabaseUrl: string;
     /** A loopback server that answers every request 401, as a libSQL server refusing the token does. */
     refusingDatabaseUrl: string;
+    /** A loopback server that takes every request and never answers, as a frozen sqld (`kill -STOP`) does. */
+    hungDatabaseUrl: string;
   }
 }
 
@@ -42,7 +44,12 @@ export default async function setup(project: TestProject) {
   const refusing = createServer((_req, res) => res.writeHead(401, { "content-type": "text/plain" }).end("Unauthorized"));
   await new Promise<void>((r) => refusing.listen(0, "127.0.0.1", r));
   project.provide("refusingDatabaseUrl", `http://127.0.0.1:${(refusing.address() as AddressInfo).port}`);
+  const hung = createServer(() => {});
+  await new Promise<void>((r) => hung.listen(0, "127.0.0.1", r));
+  project.provide("hungDatabaseUrl", `http://127.0.0.1:${(hung.address() as AddressInfo).port}`);
   return async () => {
+    hung.closeAllConnections();
+    await new Promise<void>((r) => hung.close(() => r()));
     await new Promise<void>((r) => refusing.close(() => r()));
     await sqld.stop();
   };

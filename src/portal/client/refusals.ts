@@ -59,6 +59,8 @@ export const REFUSAL_TEXT: Readonly<Record<string, PortalTextKey>> = {
   session_missing: "refusedSetup",
   session_invalid: "refusedSetup",
   origin_not_allowed: "refusedSetup",
+  // The service runs with a SECRETS_KEY its database's secrets were not sealed with: its operator's to fix, not the customer's.
+  secrets_key_mismatch: "refusedSetup",
   // A request the portal itself got wrong: nothing the customer can fix but trying again.
   payload_too_large: "refused",
   unsupported_media_type: "refused",

@@ -1,0 +1,75 @@
+import type { Database } from "../db/client";
+import { openWebhookSecret } from "../webhooks/secret";
+
+/**
+ * Whether the SECRETS_KEY in use is the one the database's secrets were sealed with. Node checks
+ * it once at start-up and refuses to start otherwise (operations/secrets-key); the Worker cannot
+ * refuse to start, so it checks once per isolate (`KeyCheck`) and says it where it matters:
+ * GET /health (503 `secrets_key_mismatch`), sessions, webhook deliveries. Runtime-neutral (WebCrypto).
+ */
+
+/** One stored sealed webhook secret, with the row it belongs to (its context). */
+export type SealedSample = { tenantId: string; id: string; secret: string };
+
+/**
+ * What the database holds that only its SECRETS_KEY reads or matches: encrypted webhook signing
+ * secrets (one of them, to try the key on), and whether any session (signed with a key derived
+ * from it) is stored. A few rows read at most. (Erased people's contact fingerprints are keyed
+ * with it too, but finding one would read the whole customers table.)
+ */
+export async function keyBoundData(db: Database): Promise<{ sealed: SealedSample | null; any: boolean }> {
+  const [row] = (await db.client.execute("SELECT tenant_id, id, secret FROM webhooks WHERE secret LIKE 'enc:v1:%' LIMIT 1")).rows;
+  if (row) return { sealed: { tenantId: String(row[0]), id: String(row[1]), secret: String(row[2]) }, any: true };
+  const [other] = (await db.client.execute("SELECT EXISTS (SELECT 1 FROM customer_sessions) OR EXISTS (SELECT 1 FROM console_sessions)")).rows;
+  return { sealed: null, any: Boolean(Number(other?.[0])) };
+}
+
+/**
+ * Whether `key` opens the webhook secret the database holds (the one stored secret tried: a wrong
+ * key fails AES-GCM's tag check). True when there is none to try.
+ */
+export async function keyOpens(key: string, sealed: SealedSample | null): Promise<boolean> {
+  if (!sealed) return true;
+  return openWebhookSecret(key, sealed.tenantId, sealed.id, sealed.secret).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** A verdict not known to stay true is looked at again after this long (a key rotated in the database, a first webhook stored). */
+export const KEY_RECHECK_MS = 60_000;
+
+/**
+ * The Worker's check, kept for the isolate's life: one read and one decryption the first time it
+ * is asked (GET /health, a session that fails to verify, webhook deliveries), then a stored
+ * boolean. A key that opened a stored secret is kept for good (the isolate's key never changes);
+ * "does not open" and "nothing to try yet" are looked at again after KEY_RECHECK_MS, so putting
+ * the database's secrets right (`npm run secrets:rotate`) is seen without a redeploy. Plain values
+ * only, never a promise: workerd forbids settling one request's I/O in another. The data dip's
+ * path never asks. A database failure is thrown, not kept.
+ */
+export class KeyCheck {
+  private verdicts = new Map<string, { opens: boolean; final: boolean; at: number }>();
+
+  constructor(
+    private readonly clock: () => number = Date.now,
+    private readonly log: (line: string) => void = (line) => console.error(line),
+  ) {}
+
+  /** Whether `key` opens the secrets stored in `db` (`where`: which database, to keep verdicts apart). */
+  async opens(db: Database, key: string, where: string): Promise<boolean> {
+    const id = `${where}\n${key}`;
+    const known = this.verdicts.get(id);
+    if (known && (known.final || this.clock() - known.at < KEY_RECHECK_MS)) return known.opens;
+    const { sealed } = await keyBoundData(db);
+    const opens = await keyOpens(key, sealed);
+    if (!opens && known?.opens !== false) {
+      this.log(
+        `SECRETS_KEY does not open the webhook secrets stored in the database (webhook ${sealed!.id} of ${sealed!.tenantId}): put back the key this database was used with (\`npx wrangler secret put SECRETS_KEY\`), or rotate from it (\`npm run secrets:rotate\`). Until then GET /health answers 503, webhook deliveries wait untried, and sessions are refused.`,
+      );
+    }
+    if (this.verdicts.size > 100) this.verdicts.clear();
+    this.verdicts.set(id, { opens, final: opens && sealed !== null, at: this.clock() });
+    return opens;
+  }
+}
