@@ -52,7 +52,6 @@ const CUSTOMER_FIELDS: { label: string; of: (r: CustomerRow) => string }[] = [
   { label: "marketing consent", of: (r) => (r.marketingConsent ? "yes" : "no") },
   { label: "acquisition source", of: (r) => shown(r.acquisitionSource) },
   { label: "locale", of: (r) => shown(r.locale) },
-  { label: "created", of: (r) => shown(r.createdAt) },
 ];
 
 /**

@@ -348,7 +348,8 @@ export function syncSuite(h: () => Harness) {
       const today = localDate(new Date(), "Asia/Tokyo");
       const next = addDays(today, 21);
       // The cart's export: the first plan cancelled by the cart, the second active.
-      const canceledInCart = subscriptionBody(c, { status: "canceled", canceledAt: new Date(Date.now() - 10 * 864e5).toISOString(), nextDeliveryOn: next });
+      const canceledAt = new Date(Date.now() - 10 * 864e5).toISOString();
+      const canceledInCart = subscriptionBody(c, { status: "canceled", canceledAt, nextDeliveryOn: next });
       const activeInCart = subscriptionBody(c, { nextDeliveryOn: next });
       await h().request("PUT", `/v1/customers/${c}`, { key: t.key, body: customerBody() });
       await h().request("POST", "/v1/sync", { key: t.key, body: { subscriptions: [{ id: restartedId, ...canceledInCart }, { id: pausedId, ...activeInCart }] } });
@@ -378,7 +379,7 @@ export function syncSuite(h: () => Harness) {
       const fresh = await h().request("POST", "/v1/sync", { key: t.key, body: { exportedAt: new Date().toISOString(), subscriptions: [{ id: restartedId, ...canceledInCart }, { id: pausedId, ...activeInCart }] } });
       expect(fresh.body).toMatchObject({ applied: 2, refused: 0 });
       const sync = { channel: "api", actor: { type: "system", id: "sync" } };
-      expect((await h().request("GET", `/v1/subscriptions/${restartedId}/changes`, { key: t.key })).body.data[0]).toMatchObject({ type: "cancel", ...sync, before: { status: "active" }, after: { status: "canceled" }, source: { sync: true, canceledAt: canceledInCart.canceledAt } });
+      expect((await h().request("GET", `/v1/subscriptions/${restartedId}/changes`, { key: t.key })).body.data[0]).toMatchObject({ type: "cancel", ...sync, before: { status: "active" }, after: { status: "canceled" }, source: { sync: true, canceledAt } });
       expect((await h().request("GET", `/v1/subscriptions/${pausedId}/changes`, { key: t.key })).body.data[0]).toMatchObject({ type: "resume", ...sync, before: { status: "paused" }, after: { status: "active" }, source: { sync: true } });
       // Paused by the single PUT: recorded the same way.
       const pausedByPut = await h().request("PUT", `/v1/subscriptions/${pausedId}`, { key: t.key, body: subscriptionBody(c, { nextDeliveryOn: next, status: "paused", pausedUntil: addDays(next, 30) }) });
