@@ -177,12 +177,12 @@ try {
 progress.end();
 refusals.sort((a, b) => a.line - b.line);
 kept.sort((a, b) => a.line - b.line);
-// What changes (or, in a dry run, would), row by row; then the rows kept as Tsuzuku has them; then the refused ones.
-for (const line of changeLines(changes, timeZone)) console.log(line);
-for (const k of kept) console.log(keptLine(k, timeZone));
-// One output line per problem (messages may hold "; " themselves), each naming its row.
-for (const r of refusals) for (const p of r.problems) console.log(`refused line ${r.line}: ${problemText(p)}`);
-console.log(
+// What changes (or, in a dry run, would), row by row; then the rows kept as Tsuzuku has them; then
+// the refused ones, one output line per problem (messages may hold "; " themselves), each naming its row.
+const report = [
+  ...changeLines(changes, timeZone),
+  ...kept.map((k) => keptLine(k, timeZone)),
+  ...refusals.flatMap((r) => r.problems.map((p) => `refused line ${r.line}: ${problemText(p)}`)),
   JSON.stringify({
     dryRun,
     lastLine: lastCommitted,
@@ -195,7 +195,9 @@ console.log(
     units: { created: "items", changed: "items", unchanged: "items", kept: "rows", refused: "rows", problems: "problems" },
     ...(stopping ? { interrupted: true, resume: `--from-line ${resumeAt()}` } : {}),
   }),
-);
+];
+// Written whole before exiting: a pipe takes output asynchronously, and an exit (Ctrl-C's 130) would cut a long list short.
+await new Promise((resolve) => process.stdout.write(report.join("\n") + "\n", resolve));
 db.client.close();
 if (stopping) process.exit(130);
 
