@@ -1,6 +1,6 @@
 import { Instant } from "../platform/openapi";
 import { cadenceText } from "../platform/cadence";
-import { localDateTime } from "../platform/dates";
+import { localDateTime, utcInstant } from "../platform/dates";
 import { formatMoney } from "../platform/numbers";
 import type { CustomerRow } from "../customers/repository";
 import type { SubscriptionRow } from "../subscriptions/repository";
@@ -18,7 +18,8 @@ export function readExportedAt(raw: string, timeZone: string): string {
   const instant = Instant.safeParse(raw.trim());
   if (instant.success) return instant.data;
   try {
-    return readCell(raw, "instant", timeZone) as string;
+    // In the stored form (`…sssZ`), which the history's times are compared with as text.
+    return utcInstant(readCell(raw, "instant", timeZone) as string);
   } catch {
     throw new Error(`--exported-at "${raw}" is not a date and time: write 2026-12-02 09:00 (the shop's time), 2026-12-02, or 2026-12-02T09:00:00+09:00`);
   }

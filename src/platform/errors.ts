@@ -316,7 +316,7 @@ const DOCS: Record<ErrorCode, ErrorDoc> = {
   changed_after_export: {
     ja: "エクスポートの後に Tsuzuku で変更されています",
     help: "A bulk sync sent with `exportedAt` (when the cart system exported what it sends): the subscription was changed in Tsuzuku after that instant — a plan change, pause or resume, skip, cancellation or restart, by the customer, an operator, the IVR or the my-page, anything but a sync or an import — or the customer answered the keep-in-touch question, and the item would overwrite it with what the cart knew before. Nothing of the item was written; `change` names the latest such change (type, channel, time). Sync it again from an export made after that change (or read the change into the cart system first).",
-    example: "S-1001 was paused in Tsuzuku on 2026-12-02 10:14 (ivr), after the export (2026-12-02 09:00); not overwritten.",
+    example: "Subscription S-1001: paused in Tsuzuku 2026-12-02 10:14 (ivr), after the export (2026-12-02 09:00); not overwritten. Sync it from an export made after that change.",
   },
   insufficient_history: { ja: "モデルを学習するには履歴が不足しています", help: "The shop has too little history to fit a model (`reason`: the first shortfall; `samples` — snapshots with a known outcome, several per subscription —, `positives`, `required`; the risk model's also `subscriptions`, how many it was built from); the detail lists every shortfall as have of the needed. The default model stays in use. Try again when more deliveries and cancellations are synced.", members: ["reason", "samples", "positives", "required", "subscriptions"] },
   internal_error: { ja: "内部エラー", help: "Something failed on our side; nothing was changed. Retry; if it persists, quote `X-Request-Id` to support." },

@@ -27,28 +27,26 @@ export async function changedAfterExport(s: TenantStore, subscriptionIds: string
   return out;
 }
 
-/** What a change did, as the report's sentence says it (`paused`, `restarted`, …). */
+/** What a change did, as the report's sentence says it: `paused` / 「休止されました」. */
 const DONE: Record<string, { en: string; ja: string }> = {
-  skip: { en: "skipped", ja: "スキップ" },
-  pause: { en: "paused", ja: "休止" },
-  resume: { en: "resumed", ja: "再開（休止の終了）" },
-  quantity: { en: "quantity changed", ja: "数量の変更" },
-  interval: { en: "interval changed", ja: "お届け間隔の変更" },
-  next_delivery: { en: "next delivery moved", ja: "次回お届け日の変更" },
-  discount: { en: "discount applied", ja: "割引の適用" },
-  product_swap: { en: "product swapped", ja: "商品の変更" },
-  free_gift: { en: "free gift added", ja: "プレゼントの追加" },
-  cancel: { en: "cancelled", ja: "解約" },
-  reactivate: { en: "restarted", ja: "定期便の再開" },
-  keep_in_touch: { en: "keep-in-touch answer given", ja: "今後のご案内の可否の回答" },
+  skip: { en: "skipped", ja: "スキップされました" },
+  pause: { en: "paused", ja: "休止されました" },
+  resume: { en: "resumed", ja: "休止から再開されました" },
+  quantity: { en: "quantity changed", ja: "数量が変更されました" },
+  interval: { en: "interval changed", ja: "お届け間隔が変更されました" },
+  next_delivery: { en: "next delivery moved", ja: "次回お届け日が変更されました" },
+  discount: { en: "discount applied", ja: "割引が適用されました" },
+  product_swap: { en: "product swapped", ja: "商品が変更されました" },
+  free_gift: { en: "free gift added", ja: "プレゼントが追加されました" },
+  cancel: { en: "cancelled", ja: "解約されました" },
+  reactivate: { en: "restarted", ja: "定期便が再開されました" },
+  keep_in_touch: { en: "keep-in-touch answer given", ja: "今後のご案内についてのご回答がありました" },
 };
 
 /** `paused in Tsuzuku 2026-12-02 10:14 (ivr)`: the change as the import's report line and the item's detail say it (shop-local time). */
-export function changeText(change: TsuzukuChange, timeZone: string, lang: "en" | "ja" = "en"): string {
-  const done = DONE[change.type] ?? { en: `${change.type} changed`, ja: change.type };
-  const at = localDateTime(new Date(change.at), timeZone);
-  const via = change.channel ? ` (${change.channel})` : "";
-  return lang === "ja" ? `Tsuzuku で ${at} に${done.ja}${via}` : `${done.en} in Tsuzuku ${at}${via}`;
+export function changeText(change: TsuzukuChange, timeZone: string): string {
+  const done = DONE[change.type]?.en ?? `${change.type} changed`;
+  return `${done} in Tsuzuku ${localDateTime(new Date(change.at), timeZone)}${change.channel ? ` (${change.channel})` : ""}`;
 }
 
 /**
@@ -61,8 +59,8 @@ export function changedAfterExportRefusal(kind: "customer" | "subscription", id:
   return {
     code: "changed_after_export",
     detail: {
-      en: `${what.en}: ${changeText(change, timeZone, "en")}, after the export (${exported}); not overwritten. Sync it from an export made after that change.`,
-      ja: `${what.ja} は、エクスポート（${exported}）の後に${changeText(change, timeZone, "ja")}が行われているため、上書きしませんでした。その変更より後のエクスポートから同期してください。`,
+      en: `${what.en}: ${changeText(change, timeZone)}, after the export (${exported}); not overwritten. Sync it from an export made after that change.`,
+      ja: `${what.ja} は、エクスポート（${exported}）の後、${localDateTime(new Date(change.at), timeZone)} に Tsuzuku で${DONE[change.type]?.ja ?? `変更されました（${change.type}）`}${change.channel ? `（${change.channel}）` : ""}。エクスポートの内容では上書きしていません。その変更より後のエクスポートから同期してください。`,
     },
     change,
   };

@@ -124,8 +124,8 @@ describe("a stale export does not undo what happened in Tsuzuku after it", { tim
 
   it("reads --exported-at as RFC 3339, or a local date-time or date in the shop's time zone (a date from its first minute)", () => {
     expect(readExportedAt("2026-12-02T09:00:00+09:00", "Asia/Tokyo")).toBe("2026-12-02T00:00:00.000Z");
-    expect(readExportedAt("2026-12-02 09:00", "Asia/Tokyo")).toBe("2026-12-02T00:00:00Z");
-    expect(readExportedAt("2026/12/02", "Asia/Tokyo")).toBe("2026-12-01T15:00:00Z");
+    expect(readExportedAt("2026-12-02 09:00", "Asia/Tokyo")).toBe("2026-12-02T00:00:00.000Z");
+    expect(readExportedAt("2026/12/02", "Asia/Tokyo")).toBe("2026-12-01T15:00:00.000Z");
     expect(() => readExportedAt("yesterday", "Asia/Tokyo")).toThrow('--exported-at "yesterday" is not a date and time');
   });
 
