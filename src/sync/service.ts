@@ -108,8 +108,9 @@ export async function syncBatch(
     error: itemProblem(refusal, lang, prefix),
   });
   // Field paths start at the item, as validation's do (`subscriptions.2.quantity`).
+  // A refusal the batch made itself (changed_after_export) is plain data; anything else not an ApiError is a bug.
   const refused = (kind: Result["kind"], index: number, id: string, e: unknown) => {
-    if (!(e instanceof ApiError)) throw e; // a bug, not the item: the whole batch rolls back
+    if (!(e instanceof ApiError) && !isRefusal(e)) throw e; // a bug, not the item: the whole batch rolls back
     return refuse(kind, index, id, e, `${kind}s.${index}`);
   };
   const invalid = (kind: Result["kind"], index: number, item: unknown, issues: Issues) =>
@@ -130,7 +131,7 @@ export async function syncBatch(
         results.push(invalid("customer", index, item, issues));
       },
       refused: (index, id, e) => {
-        results.push(e instanceof ApiError || !isRefusal(e) ? refused("customer", index, id, e) : refuse("customer", index, id, e));
+        results.push(refused("customer", index, id, e));
         refusedCustomers.add(id);
       },
       applied: (index, id, created, changed) => results.push({ kind: "customer", index, id, result: "applied", status: created ? 201 : 200, changed }),
@@ -158,7 +159,7 @@ export async function syncBatch(
         });
         return true;
       },
-      refused: (index, id, e) => results.push(e instanceof ApiError || !isRefusal(e) ? refused("subscription", index, id, e) : refuse("subscription", index, id, e)),
+      refused: (index, id, e) => results.push(refused("subscription", index, id, e)),
       applied: (index, id, created, changed) => results.push({ kind: "subscription", index, id, result: "applied", status: created ? 201 : 200, changed }),
     });
     // A dry run does all of it, then rolls back: what it reports is exactly what a run would do.
@@ -173,8 +174,8 @@ export async function syncBatch(
 
 type Issues = z.core.$ZodIssue[];
 
-/** A refusal the batch made itself (plain data, no ApiError): `changed_after_export`. */
-const isRefusal = (e: unknown): e is ItemRefusal => typeof e === "object" && e !== null && "code" in e && "detail" in e;
+/** A refusal the batch made itself (plain data, no ApiError: sync/after-export `changedAfterExportRefusal`). */
+const isRefusal = (e: unknown): e is ItemRefusal => typeof e === "object" && e !== null && !(e instanceof Error) && "code" in e && "detail" in e;
 
 /** The customers of the batch: one read of those that exist, decisions in order, one upsert per chunk. */
 async function syncCustomers(
