@@ -2,7 +2,8 @@ import type { z } from "@hono/zod-openapi";
 import type { TenantStore } from "../platform/tenancy";
 import type { TenantSettings } from "../settings/schemas";
 import type { SyncItemResult } from "../sync/schemas";
-import { syncBatch } from "../sync/service";
+import { syncBatch, type ItemChange } from "../sync/service";
+import type { TsuzukuChange } from "../platform/errors";
 import type { AcceptedRow, ImportRow, Problem } from "./mapping";
 
 export type ImportBatch = {
@@ -65,6 +66,10 @@ export function batchOf(rows: AcceptedRow[]): ImportBatch {
 }
 
 type Answer = Awaited<ReturnType<typeof syncBatch>>;
+/** A row not written because Tsuzuku changed its subscription (or customer) after the export (409 `changed_after_export`). */
+export type KeptRow = { line: number; id: string; change: TsuzukuChange };
+/** What a row's customer or subscription changed (`before` null: created), with the row's line. */
+export type RowChange = ItemChange & { line: number };
 /** Thrown from inside the batch's transaction to roll it back when some row of it was refused. */
 class PartlyRefused {
   constructor(readonly answer: Answer) {}
@@ -84,15 +89,20 @@ class PartlyRefused {
 export async function syncWholeRows(
   store: TenantStore,
   batch: ImportBatch,
-  ctx: { now: () => Date; settings: TenantSettings; dryRun: boolean },
+  ctx: { now: () => Date; settings: TenantSettings; dryRun: boolean; exportedAt?: string },
   problemOf: (kind: "customer" | "subscription", field: string | null, message: string, line: number) => Problem,
-): Promise<{ answer: Answer | null; refused: { line: number; problems: Problem[] }[] }> {
+): Promise<{ answer: Answer | null; refused: { line: number; problems: Problem[] }[]; kept: KeptRow[]; changes: RowChange[] }> {
   const refused: { line: number; problems: Problem[] }[] = [];
+  const kept: KeptRow[] = [];
   for (;;) {
+    // What the run that is kept changed (a run rolled back for a refusal starts the list again).
+    const changes: ItemChange[] = [];
     const answer = await syncBatch(store, batch, {
       now: ctx.now(),
       settings: ctx.settings,
       dryRun: ctx.dryRun,
+      exportedAt: ctx.exportedAt,
+      onChange: (c) => changes.push(c),
       last: async (_s, a) => {
         if (a.refused || a.notProcessed) throw new PartlyRefused(a);
       },
@@ -103,12 +113,38 @@ export async function syncWholeRows(
     const bad = refusedLines(answer.results, batch, problemOf);
     // A run that was rolled back always names a refused line (not_processed comes only with a refused customer).
     if (bad.size === 0 && (answer.refused || answer.notProcessed)) throw new Error("the sync left items unprocessed without refusing any: nothing of this batch was written");
-    if (bad.size === 0) return { answer, refused };
-    for (const [line, problems] of bad) refused.push({ line, problems });
+    if (bad.size === 0) {
+      const lines = batch.lines;
+      return { answer, refused, kept, changes: changes.map((c) => ({ ...c, line: lines[c.kind][c.index]! })) };
+    }
+    // A row whose only refusal is a change made in Tsuzuku after the export is kept as Tsuzuku has it, not refused.
+    const keptNow = keptLines(answer.results, batch);
+    for (const [line, problems] of bad) {
+      const k = keptNow.get(line);
+      if (k && k.only) kept.push({ line, id: k.id, change: k.change });
+      else refused.push({ line, problems });
+    }
     const rest = batch.rows.filter((r) => !bad.has(r.line));
-    if (rest.length === 0) return { answer: null, refused };
+    if (rest.length === 0) return { answer: null, refused, kept, changes: [] };
     batch = batchOf(rest);
   }
+}
+
+/** The lines with an item refused as changed in Tsuzuku after the export; `only`: nothing else of the line was refused. */
+function keptLines(results: z.infer<typeof SyncItemResult>[], batch: ImportBatch): Map<number, { id: string; change: TsuzukuChange; only: boolean }> {
+  const out = new Map<number, { id: string; change: TsuzukuChange; only: boolean }>();
+  for (const r of results) {
+    if (r.result !== "refused" || r.error?.code !== "changed_after_export" || !r.error.change) continue;
+    const line = batch.lines[r.kind][r.index]!;
+    // The subscription's id names the row when both are kept.
+    if (!out.has(line) || r.kind === "subscription") out.set(line, { id: r.id ?? "", change: r.error.change, only: true });
+  }
+  for (const r of results) {
+    if (r.result !== "refused" || r.error?.code === "changed_after_export") continue;
+    const k = out.get(batch.lines[r.kind][r.index]!);
+    if (k) k.only = false;
+  }
+  return out;
 }
 
 /** The lines the sync refused an item of, with what it said (field by field when it names fields). */

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -12,11 +12,13 @@ import { progressOn } from "../platform/progress";
 import { TenantStore } from "../platform/tenancy";
 import { MAX_SYNC_ITEMS } from "../sync/schemas";
 import { readExport } from "./file";
-import { importBatches, syncWholeRows } from "./batches";
+import { importBatches, syncWholeRows, type KeptRow, type RowChange } from "./batches";
+import { changeLines, keptLine, readExportedAt } from "./report";
+import { isAheadOfClock, localDateTime } from "../platform/dates";
 import { columnOf, Mapping, missingText, problemText, quotingCell, readRow, resolveColumns, type ImportRow, type Problem } from "./mapping";
 
 /**
- * `npm run import -- FILE.csv --mapping NAME|FILE.json [--tenant ID] [--dry-run] [--from-line N]`
+ * `npm run import -- FILE.csv --mapping NAME|FILE.json [--tenant ID] [--exported-at WHEN] [--dry-run] [--from-line N]`
  *
  * Brings a cart system's customer / 定期 export into a shop, through the same code as
  * `POST /v1/sync` (one transaction per batch of up to 1,000 items). A row is taken whole or not at
@@ -25,8 +27,15 @@ import { columnOf, Mapping, missingText, problemText, quotingCell, readRow, reso
  * import is safe to run again; it says what it committed (nothing, or up to line N) and where to
  * resume. `--dry-run` runs every batch the same way and rolls it back, so it shows exactly what
  * would change and refuses exactly the rows a run would.
+ *
+ * The export's time (`--exported-at`, else the file's modification time, said on the first line)
+ * guards what happened in Tsuzuku after it: a row whose subscription was changed there since (a
+ * pause by the IVR, an operator's restart, …: anything but a sync or an import) is kept as Tsuzuku
+ * has it and listed (`kept line …`), not written (sync/after-export). Every row that creates or
+ * changes something is listed with each field old → new, then the kept and refused rows, then the
+ * counts — in a dry run and a real run alike.
  */
-const usage = "usage: npm run import -- FILE.csv --mapping generic|FILE.json [--tenant ID] [--dry-run] [--from-line N]";
+const usage = "usage: npm run import -- FILE.csv --mapping generic|FILE.json [--tenant ID] [--exported-at WHEN] [--dry-run] [--from-line N]";
 const args = (() => {
   try {
     return parseArgs({
@@ -36,6 +45,7 @@ const args = (() => {
         tenant: { type: "string" },
         "dry-run": { type: "boolean", default: false },
         "from-line": { type: "string" },
+        "exported-at": { type: "string" },
         help: { type: "boolean", short: "h", default: false },
       },
     });
@@ -90,6 +100,19 @@ const shop = values.tenant ? shops.find((t) => t.id === values.tenant) : shops.l
 if (!shop) fail(values.tenant ? `no tenant ${values.tenant}` : `name the shop with --tenant (one of: ${shops.map((t) => `${t.id} ${t.name}`).join(", ")})`);
 const settings = resolveSettings((shop.settings ?? {}) as Record<string, unknown>);
 const timeZone = settings.timeZone;
+// When the cart system exported the file: what Tsuzuku changed after it is not overwritten.
+const exportedAt = (() => {
+  if (values["exported-at"] === undefined) return statSync(file).mtime.toISOString();
+  try {
+    return readExportedAt(values["exported-at"], timeZone);
+  } catch (e) {
+    return fail((e as Error).message);
+  }
+})();
+const exportedFrom = values["exported-at"] === undefined ? "its modification time; --exported-at to set it" : "--exported-at";
+// An export after now protects nothing: a wrong clock (the file copied from a machine ahead of this one) or year.
+if (isAheadOfClock(exportedAt, new Date())) fail(`${file} would be exported at ${localDateTime(new Date(exportedAt), timeZone)} (${exportedFrom}), which is after now: give the export's real time with --exported-at`);
+console.error(`reading ${file} as exported at ${localDateTime(new Date(exportedAt), timeZone)} (${exportedFrom})`);
 
 const exported = readExport(await readFile(file));
 await turn(); // a Ctrl-C during the (synchronous) parse is handled here
@@ -110,6 +133,8 @@ const refusals: { line: number; problems: Problem[] }[] = [];
 /** Rows taken with something to look at (mapping `AcceptedRow.warnings`), by line and the id the merchant searches their cart for. */
 const warned: { line: number; id: string; warnings: Problem[] }[] = [];
 const today = localDate(new Date(), timeZone);
+const kept: KeptRow[] = [];
+const changes: RowChange[] = [];
 const progress = progressOn(process.stderr);
 const cellsByLine = new Map(records.map((r) => [r.line, r.cells]));
 /**
@@ -139,11 +164,14 @@ try {
   const lastLine = exported.records.at(-1)?.line ?? 0;
   for (const batch of importBatches(rows, MAX_SYNC_ITEMS)) {
     if (stopping) break;
-    const { answer, refused } = await syncWholeRows(store, batch, { now: () => new Date(), settings, dryRun }, problemOf);
-    refusals.push(...refused);
+    const done = await syncWholeRows(store, batch, { now: () => new Date(), settings, dryRun, exportedAt }, problemOf);
+    const answer = done.answer;
+    refusals.push(...done.refused);
+    kept.push(...done.kept);
+    changes.push(...done.changes);
     for (const r of answer?.results ?? []) totals[r.status === 201 ? "created" : r.changed ? "changed" : "unchanged"] += 1;
     lastCommitted = batch.lastLine;
-    progress.update(`  line ${lastCommitted} of ${lastLine} · ${totals.created} new · ${totals.changed} changed · ${totals.unchanged} unchanged (customers and subscriptions) · ${rowCount(refusals.length)} refused`, lastCommitted, lastLine);
+    progress.update(`  line ${lastCommitted} of ${lastLine} · ${totals.created} new · ${totals.changed} changed · ${totals.unchanged} unchanged (customers and subscriptions) · ${rowCount(kept.length)} kept · ${rowCount(refusals.length)} refused`, lastCommitted, lastLine);
   }
 } catch (e) {
   console.error(`\nstopped by an error after line ${lastCommitted}: ${(e as Error).message}`);
@@ -154,25 +182,34 @@ try {
 
 progress.end();
 refusals.sort((a, b) => a.line - b.line);
-// One output line per problem (messages may hold "; " themselves), each naming its row.
-for (const r of refusals) for (const p of r.problems) console.log(`refused line ${r.line}: ${problemText(p)}`);
+kept.sort((a, b) => a.line - b.line);
 // Warned rows are taken (or, in a dry run, would be): a refused row's warnings would only repeat it, and lines past the last batch were not reached.
 const refusedLines = new Set(refusals.map((r) => r.line));
 const warnings = warned.filter((w) => w.line <= lastCommitted && !refusedLines.has(w.line)).flatMap((w) => w.warnings.map((p) => `warning line ${w.line} (${w.id}): ${problemText(p)}`));
-for (const w of warnings) console.log(w);
-console.log(
+// What changes (or, in a dry run, would), row by row; then the rows kept as Tsuzuku has them; then
+// the refused ones, one output line per problem (messages may hold "; " themselves), each naming its
+// row; then the warnings of rows taken.
+const report = [
+  ...changeLines(changes, timeZone),
+  ...kept.map((k) => keptLine(k, timeZone)),
+  ...refusals.flatMap((r) => r.problems.map((p) => `refused line ${r.line}: ${problemText(p)}`)),
+  ...warnings,
   JSON.stringify({
     dryRun,
     lastLine: lastCommitted,
+    exportedAt,
     ...totals,
+    kept: kept.length,
     refused: refusals.length,
     problems: refusals.reduce((n, r) => n + r.problems.length, 0),
     warnings: warnings.length,
     // A row holds a customer and a subscription: the sync counts each, a refusal refuses the row.
-    units: { created: "items", changed: "items", unchanged: "items", refused: "rows", problems: "problems", warnings: "warnings" },
+    units: { created: "items", changed: "items", unchanged: "items", kept: "rows", refused: "rows", problems: "problems", warnings: "warnings" },
     ...(stopping ? { interrupted: true, resume: `--from-line ${resumeAt()}` } : {}),
   }),
-);
+];
+// Written whole before exiting: a pipe takes output asynchronously, and an exit (Ctrl-C's 130) would cut a long list short.
+await new Promise((resolve) => process.stdout.write(report.join("\n") + "\n", resolve));
 db.client.close();
 if (stopping) process.exit(130);
 

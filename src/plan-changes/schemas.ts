@@ -158,8 +158,8 @@ export const ChangeSource = documentsRecord(
         .nullable()
         .optional()
         .openapi({ description: "`reactivate`: the cancellation it reversed, as recorded (the subscription's `cancellation`; `reason` absent when the flow had none)." }),
-      canceledAt: Instant.nullable().optional().openapi({ description: "`reactivate`: when the reversed cancellation was made." }),
-      sync: z.literal(true).optional().openapi({ description: "`reactivate` by the shop's cart system: a sync (`PUT /v1/subscriptions/{subscriptionId}`, `POST /v1/sync`, the import) set a plan it had cancelled itself active or paused again (channel `api`, actor `system`/`sync`). A plan the customer cancelled through a cancel flow is never restarted by a sync (409 `subscription_canceled`)." }),
+      canceledAt: Instant.nullable().optional().openapi({ description: "`reactivate`: when the reversed cancellation was made; `cancel` by a sync (`sync`): the cancellation's date as the cart sent it." }),
+      sync: z.literal(true).optional().openapi({ description: "A status the shop's cart system changed: a sync (`PUT /v1/subscriptions/{subscriptionId}`, `POST /v1/sync`, the import) paused the plan (`pause`), made a paused plan active (`resume`), cancelled it (`cancel`, with the `canceledAt` the cart sent), or set a plan it had cancelled itself active or paused again (`reactivate`); channel `api`, actor `system`/`sync`. A plan the customer cancelled through a cancel flow is never restarted by a sync (409 `subscription_canceled`)." }),
       asIfNeverCanceled: z.literal(true).optional().openapi({ description: "`reactivate` before the cancellation took effect: the plan continues as if never cancelled (its skips and discount kept)." }),
       finalDeliveryOn: CalendarDate.nullable().optional().openapi({ description: "With `asIfNeverCanceled`: the cancellation's final delivery (tenant-local), which stays on the schedule; null when none." }),
       cancellationFee: CancellationFeeRecord.optional().openapi({ description: "`reactivate` of a cancellation that charged an early-cancellation fee: whether the fee is waived or stands (for the merchant's billing)." }),

@@ -21,6 +21,22 @@ export function localDate(instant: Date, timeZone: string): string {
   return date;
 }
 
+const clocks = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * The local date and time of `instant` in `timeZone` to the minute, `YYYY-MM-DD HH:MM` (24-hour),
+ * for lines people read in a terminal or a log (the import's report: when a plan was changed).
+ */
+export function localDateTime(instant: Date, timeZone: string): string {
+  let f = clocks.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-US", { timeZone, hourCycle: "h23", hour: "2-digit", minute: "2-digit" });
+    clocks.set(timeZone, f);
+  }
+  const parts = Object.fromEntries(f.formatToParts(instant).map((p) => [p.type, p.value]));
+  return `${formatDate(instant, timeZone)} ${parts.hour}:${parts.minute}`;
+}
+
 function formatDate(instant: Date, timeZone: string): string {
   let f = formatters.get(timeZone);
   if (!f) {

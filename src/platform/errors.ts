@@ -51,6 +51,7 @@ export const ERROR_STATUS = {
   ambiguous_customer: 409,
   customer_has_live_subscriptions: 409,
   customer_erased: 409,
+  changed_after_export: 409,
   version_conflict: 412,
   payload_too_large: 413,
   unsupported_media_type: 415,
@@ -122,6 +123,7 @@ const TITLES: Record<ErrorCode, string> = {
   ambiguous_customer: "Several customers match",
   customer_has_live_subscriptions: "The customer still has live subscriptions",
   customer_erased: "The customer was erased",
+  changed_after_export: "Changed in Tsuzuku after the export the item was read from",
   version_conflict: "The resource has changed since the version you sent",
   payload_too_large: "The request body is too large",
   unsupported_media_type: "The request body must be application/json",
@@ -320,6 +322,11 @@ const DOCS: Record<ErrorCode, ErrorDoc> = {
   rate_limited: { ja: "リクエストが多すぎます", help: "Over a rate limit: the key's plan (`limit` per `windowSeconds`) or, for refused keys, the client's. Wait `Retry-After` seconds: the window's length (`windowSeconds`) on every runtime, never less than the real wait. `RateLimit-Policy` says the policy; `RateLimit`, where sent (Node), what is left and the exact wait (`t`).", members: ["limit", "windowSeconds", "retryAfterSeconds"], example: "Too many requests: the limit is 1200 per 60 s (standard). Retry after 42 s." },
   customer_has_live_subscriptions: { ja: "有効な定期コースが残っています", help: "Erasure keeps only closed subscriptions' evidence: cancel the live ones (`subscriptionIds`) first, then erase.", members: ["subscriptionIds"] },
   customer_erased: { ja: "この顧客は消去済みです", help: "The id names an erased customer (its pseudonym `erased_…`, or a subscription of one). An erased person's record takes no writes: no sync, event, session, keep-in-touch answer, reactivation or move of their subscriptions. To serve the same person again, sync them as a new customer under a new (or their old) id and a new subscription id: nothing of the erased record carries over. `errors` names the field that named it.", members: ["errors"], example: "Customer erased_4bT9xQm2LcVw8RkZp1Ha was erased; its record takes no writes." },
+  changed_after_export: {
+    ja: "エクスポートの後に Tsuzuku で変更されています",
+    help: "A bulk sync sent with `exportedAt` (when the cart system exported what it sends): the subscription was changed in Tsuzuku after that instant — a plan change, pause or resume, skip, cancellation or restart, by the customer, an operator, the IVR or the my-page, anything but a sync or an import — or the customer answered the keep-in-touch question, and the item would overwrite it with what the cart knew before. Nothing of the item was written; `change` names the latest such change (type, channel, time). Sync it again from an export made after that change (or read the change into the cart system first).",
+    example: "Subscription S-1001: paused in Tsuzuku 2026-12-02 10:14 (ivr), after the export (2026-12-02 09:00); not overwritten. Sync it from an export made after that change.",
+  },
   insufficient_history: { ja: "モデルを学習するには履歴が不足しています", help: "The shop has too little history to fit a model (`reason`: the first shortfall; `samples` — snapshots with a known outcome, several per subscription —, `positives`, `required`; the risk model's also `subscriptions`, how many it was built from); the detail lists every shortfall as have of the needed. The default model stays in use. Try again when more deliveries and cancellations are synced.", members: ["reason", "samples", "positives", "required", "subscriptions"] },
   internal_error: { ja: "内部エラー", help: "Something failed on our side; nothing was changed. Retry; if it persists, quote `X-Request-Id` to support." },
   database_unavailable: {
@@ -769,16 +776,28 @@ const ProblemBase = {
 export const ProblemSchema = z.looseObject(ProblemBase).openapi("Problem", { description: "RFC 9457 problem details." });
 
 /** Why one item of a batch (`POST /v1/events`, `POST /v1/sync`) was refused: its problem's code, detail and fields. */
+/** A change made in Tsuzuku that a stale export would undo (`changed_after_export`): what, through which channel, when. */
+export const TsuzukuChange = z
+  .object({
+    id: z.string().nullable().openapi({ description: "The change's id in `GET /v1/subscriptions/{subscriptionId}/changes` (null: a keep-in-touch answer, which is not a plan change)." }),
+    type: z.string().openapi({ description: "The change's type (`pause`, `resume`, `skip`, `cancel`, `reactivate`, `quantity`, …), or `keep_in_touch` for the customer's answer.", example: "pause" }),
+    channel: z.string().nullable().openapi({ description: "Where it was made (`web`, `ivr`, `operator`, `checkout`, `api`, `system`); null when not recorded.", example: "ivr" }),
+    at: z.string().openapi({ description: "When it was made (RFC 3339, UTC).", example: "2026-12-02T01:14:00.000Z" }),
+  })
+  .openapi("TsuzukuChange");
+export type TsuzukuChange = z.infer<typeof TsuzukuChange>;
+
 export const ItemProblem = z
   .object({
-    code: z.string(),
+    code: z.string().openapi({ description: "The code a single request would get (`validation_failed`, `unknown_customer`, `customer_erased`, `subscription_canceled`, …), or `changed_after_export` (409: a bulk sync with `exportedAt` would overwrite a change made in Tsuzuku after the export; see `change`)." }),
     detail: z.string().openapi({ description: "What is wrong with this item: Japanese under `Accept-Language: ja`, else English (as a problem's `detail`)." }),
     errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    change: TsuzukuChange.optional().openapi({ description: "`changed_after_export`: the latest change made in Tsuzuku after the export, which the item would have undone." }),
   })
   .openapi("ItemProblem");
 
 /** Why a batch refuses an item: a thrown ApiError, or the batch's own finding with its detail in ja and en. */
-export type ItemRefusal = ApiError | { code: ErrorCode; detail: Localized; errors?: FieldError[] };
+export type ItemRefusal = ApiError | { code: ErrorCode; detail: Localized; errors?: FieldError[]; change?: TsuzukuChange };
 
 /**
  * A refused batch item's `ItemProblem` in the language a problem would be (platform/language
@@ -787,7 +806,7 @@ export type ItemRefusal = ApiError | { code: ErrorCode; detail: Localized; error
  * Error, no stack, per item). `prefix` places an ApiError's field paths at the item (`subscriptions.2`).
  */
 export function itemProblem(refusal: ItemRefusal, lang: Language, prefix?: string): z.infer<typeof ItemProblem> {
-  if (!(refusal instanceof ApiError)) return { code: refusal.code, detail: refusal.detail[lang], ...(refusal.errors ? { errors: fieldErrorsIn(refusal.errors, lang) } : {}) };
+  if (!(refusal instanceof ApiError)) return { code: refusal.code, detail: refusal.detail[lang], ...(refusal.errors ? { errors: fieldErrorsIn(refusal.errors, lang) } : {}), ...(refusal.change ? { change: refusal.change } : {}) };
   const errors = refusal.extra.errors;
   return {
     code: refusal.code,

@@ -1,3 +1,4 @@
+import { notSyncedStatusChange } from "../subscriptions/sync";
 import { and, asc, eq, inArray, isNotNull, isNull, or, sql, type Placeholder, type SQL } from "drizzle-orm";
 import { AT_RISK_RECORD, cancelFlows, customers, events, planChanges, riskModels, subscriptions } from "../db/schema";
 import { localDate } from "../platform/dates";
@@ -348,7 +349,7 @@ export async function fitTenantModel(store: TenantStore, now: Date, timeZone: st
       store.q
         .select({ subscriptionId: planChanges.subscriptionId, type: planChanges.type, createdAt: planChanges.createdAt })
         .from(planChanges)
-        .where(store.owns(planChanges, inArray(planChanges.subscriptionId, c), inArray(planChanges.type, ["skip", "pause", "cancel", "reactivate"]))),
+        .where(store.owns(planChanges, inArray(planChanges.subscriptionId, c), inArray(planChanges.type, ["skip", "pause", "cancel", "reactivate"]), notSyncedStatusChange())),
     ),
     inChunks(subIds, (c) =>
       store.q

@@ -6,6 +6,7 @@
  * invocation's budget on Workers. Bands that moved queue `risk.band_changed` in the same
  * transaction.
  */
+import { notSyncedStatusChange } from "../subscriptions/sync";
 import { and, asc, eq, gt, inArray, isNull, sql, type SQL } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { customers, events, planChanges, riskFeatures, riskModels, subscriptions, tenants, webhooks } from "../db/schema";
@@ -294,7 +295,7 @@ export async function rebuildTenantRisk(
       for (const c of await store.q
         .select({ subscriptionId: planChanges.subscriptionId, type: planChanges.type, createdAt: planChanges.createdAt })
         .from(planChanges)
-        .where(store.owns(planChanges, inArray(planChanges.subscriptionId, part), inArray(planChanges.type, ["skip", "pause"]))))
+        .where(store.owns(planChanges, inArray(planChanges.subscriptionId, part), inArray(planChanges.type, ["skip", "pause"]), notSyncedStatusChange())))
         history.push({ subscriptionId: c.subscriptionId, customerId: "", at: c.createdAt, signal: c.type as "skip" | "pause" });
     }
     for (let i = 0; i < customerIds.length; i += 100) {

@@ -1,4 +1,5 @@
 import type { z } from "@hono/zod-openapi";
+import { sql, type SQL } from "drizzle-orm";
 import { findCustomer } from "../customers/repository";
 import { refuseErased } from "../data-rights/erased";
 import { planChanges, subscriptions, type CancellationRecord } from "../db/schema";
@@ -321,6 +322,32 @@ export async function recordSyncedRestart(s: TenantStore, before: SubscriptionRo
 }
 
 /**
+ * Pure: the history row of a status a sync changed on a stored plan — live to paused (`pause`),
+ * paused to active (`resume`), live to canceled (`cancel`, with the `canceledAt` the cart sent) —
+ * channel `api`, actor `system`/`sync`, `source.sync`, as a synced restart is recorded
+ * (`recordSyncedRestart`), so the plan's history and the operator's karte say why the plan
+ * changed. Null when the status stayed, for a restart (recorded as `reactivate`), and for a synced
+ * pause whose date had passed (resumed at once and recorded by plan-changes/auto-resume).
+ */
+export function syncedStatusChange(existing: SubscriptionRow | undefined, plan: Pick<SubscriptionSyncPlan, "row" | "restarted" | "resume">, at: string) {
+  if (!existing || plan.restarted || plan.resume || existing.status === plan.row.status) return null;
+  const to = plan.row.status;
+  const type = to === "canceled" ? "cancel" : to === "paused" ? "pause" : "resume";
+  return changeRow(existing, plan.row, { type, channel: "api", actor: SYNC_ACTOR, source: { sync: true, ...(to === "canceled" ? { canceledAt: plan.row.canceledAt } : {}) } }, at);
+}
+
+/**
+ * Leaves out the rows `syncedStatusChange` writes, for the readers that replay a plan's history as
+ * churn signals (risk features, the risk model's samples): a sync's pause was never a pause
+ * signal (the sync rescores without one), and its cancellation is known there from the plan's
+ * `canceledAt` — the row, dated when the import ran, would count a back-dated cancellation twice.
+ * A function: read when a query is built (this module and risk/ import each other).
+ */
+export function notSyncedStatusChange(): SQL {
+  return sql`NOT (${planChanges.type} IN ('pause', 'resume', 'cancel') AND ${planChanges.channel} = 'api' AND json_extract(${planChanges.actor}, '$.type') = ${SYNC_ACTOR.type} AND json_extract(${planChanges.actor}, '$.id') = ${SYNC_ACTOR.id})`;
+}
+
+/**
  * Creates or replaces one subscription from the merchant's cart system, inside the caller's
  * transaction (`PUT /v1/subscriptions/{id}`; the bulk `POST /v1/sync` calls the same pure steps
  * for a whole batch). Refuses before writing anything: `unknown_customer` (422), `customer_erased`
@@ -352,6 +379,8 @@ export async function syncSubscription(
   if (plan.created) await s.run(INSERT_SUBSCRIPTION, plan.row);
   else await s.run(updateSynced(changedKeys(existing!, plan.row, SUBSCRIPTION_SYNCED)), { ...plan.row, "where.id": subscriptionId });
   if (plan.resume) await recordAutoResume(s, plan.resume.before, plan.row, plan.resume.note, now);
+  const statusChange = syncedStatusChange(existing, plan, at);
+  if (statusChange) await s.insert(planChanges, statusChange);
   // A restart counts in the plan's history of reactivations (risk/features), as the API's does.
   const signal = plan.restarted ? ("reactivated" as const) : undefined;
   if (plan.created || !found) await refreshRisk(s, subscriptionId, at, signal, { person: true, customer });

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { UpsertCustomerBody } from "../customers/schemas";
-import { MerchantId } from "../platform/openapi";
+import { Instant, MerchantId } from "../platform/openapi";
 import { ItemProblem } from "../platform/errors";
 import { requireCadence, UpsertSubscriptionBody } from "../subscriptions/schemas";
 
@@ -35,6 +35,11 @@ export const BulkSyncBody = z
       .max(MAX_SYNC_ITEMS)
       .optional()
       .openapi({ description: `Subscriptions to create or replace, each as \`PUT /v1/subscriptions/{id}\` takes it plus its \`id\`. ${TOGETHER}`, items: { $ref: "#/components/schemas/SyncSubscription" } }),
+    exportedAt: Instant.optional().openapi({
+      description:
+        "When the cart system read what this request sends (its export's time; RFC 3339, at most 5 minutes ahead of the clock). With it, an item that would overwrite a subscription changed in Tsuzuku after that instant — a plan change, pause or resume, skip, cancellation or restart, by the customer, an operator, the IVR or the my-page: anything but a sync or an import — or a customer whose keep-in-touch answer was given since, is refused with 409 `changed_after_export` (its `error.change` says what changed and when); an item that changes nothing is applied. Without it, every item is applied as before.",
+      example: "2026-12-02T00:00:00.000Z",
+    }),
   })
   .refine((b) => (b.customers?.length ?? 0) + (b.subscriptions?.length ?? 0) >= 1, { message: "Send at least one customer or subscription" })
   .refine((b) => (b.customers?.length ?? 0) + (b.subscriptions?.length ?? 0) <= MAX_SYNC_ITEMS, {

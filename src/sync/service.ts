@@ -2,7 +2,7 @@ import type { z } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
 import { afterCustomerSync, syncedCustomer, syncedCustomerRow, type SyncedCustomer } from "../customers/sync";
 import type { CustomerRow } from "../customers/repository";
-import { customers, riskFeatures, subscriptions } from "../db/schema";
+import { customers, planChanges, riskFeatures, subscriptions } from "../db/schema";
 import { closeFlowsOnCancellation, SYNC_ACTOR } from "../cancel-flows/closed-by-cancellation";
 import { recordAutoResume } from "../plan-changes/auto-resume";
 import { ApiError, controlCharacterErrors, ERROR_STATUS, fieldErrors, itemProblem, type ItemRefusal } from "../platform/errors";
@@ -15,13 +15,19 @@ import type { RiskBand } from "../risk/model";
 import { activeModel } from "../risk/repository";
 import type { TenantSettings } from "../settings/schemas";
 import type { SubscriptionRow } from "../subscriptions/repository";
-import { planSubscriptionSync, reasonsFor, recordSyncedRestart, SUBSCRIPTION_SYNCED, unknownCustomer } from "../subscriptions/sync";
+import { planSubscriptionSync, reasonsFor, recordSyncedRestart, SUBSCRIPTION_SYNCED, syncedStatusChange, unknownCustomer } from "../subscriptions/sync";
+import { changedAfterExport, changedAfterExportRefusal } from "./after-export";
 import { refuseErased } from "../data-rights/erased";
 import { enqueueWebhookEvent } from "../webhooks/outbox";
 import { recordReactivations, recordSyncedCancellations, recordSyncedReasons } from "../winback/service";
 import { SyncCustomer, SyncSubscription, type BulkSyncResponse, type SyncItemResult } from "./schemas";
 
 type Result = z.infer<typeof SyncItemResult>;
+
+/** What an applied item changed: the stored row before (null: created) and as written — for the import's list of changes. */
+export type ItemChange =
+  | { kind: "customer"; index: number; id: string; before: CustomerRow | null; after: CustomerRow }
+  | { kind: "subscription"; index: number; id: string; before: SubscriptionRow | null; after: SubscriptionRow };
 /** Items handled between turns of the event loop (TenantStore.turn): a bulk sync of 1,000 held the loop 100–360 ms in one stretch. */
 const ITEMS_PER_TURN = 50;
 
@@ -73,6 +79,15 @@ export async function syncBatch(
     now: Date;
     settings: TenantSettings;
     dryRun?: boolean;
+    /**
+     * When the cart system exported what the batch sends (RFC 3339, UTC). With it, an item that
+     * would overwrite a subscription changed in Tsuzuku after that instant — by anything but a
+     * sync (sync/after-export) — or a keep-in-touch answer given since, is refused with 409
+     * `changed_after_export`; without it, every item is applied as before.
+     */
+    exportedAt?: string;
+    /** Told each item that changes something, in the run's order (a dry run's too): the import lists them. */
+    onChange?: (change: ItemChange) => void;
     /** The language of refused items' details and validation messages, as for a problem (default en). */
     lang?: Language;
     /** Runs last in the batch's transaction, with its answer (the route records it there: platform/idempotency rememberWithin). */
@@ -93,8 +108,9 @@ export async function syncBatch(
     error: itemProblem(refusal, lang, prefix),
   });
   // Field paths start at the item, as validation's do (`subscriptions.2.quantity`).
+  // A refusal the batch made itself (changed_after_export) is plain data; anything else not an ApiError is a bug.
   const refused = (kind: Result["kind"], index: number, id: string, e: unknown) => {
-    if (!(e instanceof ApiError)) throw e; // a bug, not the item: the whole batch rolls back
+    if (!(e instanceof ApiError) && !isRefusal(e)) throw e; // a bug, not the item: the whole batch rolls back
     return refuse(kind, index, id, e, `${kind}s.${index}`);
   };
   const invalid = (kind: Result["kind"], index: number, item: unknown, issues: Issues) =>
@@ -108,7 +124,7 @@ export async function syncBatch(
   const answer = () => ({ applied: count("applied"), refused: count("refused"), notProcessed: count("not_processed"), results });
 
   const apply = store.write(async (s) => {
-    await syncCustomers(s, batch.customers ?? [], at, {
+    await syncCustomers(s, batch.customers ?? [], at, ctx, {
       invalid: (index, item, issues) => {
         const id = idOf(item);
         if (id) refusedCustomers.add(id);
@@ -158,11 +174,15 @@ export async function syncBatch(
 
 type Issues = z.core.$ZodIssue[];
 
+/** A refusal the batch made itself (plain data, no ApiError: sync/after-export `changedAfterExportRefusal`). */
+const isRefusal = (e: unknown): e is ItemRefusal => typeof e === "object" && e !== null && !(e instanceof Error) && "code" in e && "detail" in e;
+
 /** The customers of the batch: one read of those that exist, decisions in order, one upsert per chunk. */
 async function syncCustomers(
   s: TenantStore,
   items: unknown[],
   at: string,
+  ctx: { exportedAt?: string; settings: TenantSettings; onChange?: (change: ItemChange) => void },
   report: {
     invalid: (index: number, item: unknown, issues: Issues) => void;
     refused: (index: number, id: string, e: unknown) => void;
@@ -194,6 +214,11 @@ async function syncCustomers(
       continue;
     }
     const { row, newKeepInTouch } = syncedCustomerRow(s.tenantId, id, values, existing, body.keepInTouch);
+    // The customer answered the keep-in-touch question in Tsuzuku after the export: the export's answer is older.
+    if (ctx.exportedAt && newKeepInTouch !== null && existing?.keepInTouchAt && existing.keepInTouchAt > ctx.exportedAt) {
+      report.refused(index, id, changedAfterExportRefusal("customer", id, { id: null, type: "keep_in_touch", channel: null, at: existing.keepInTouchAt }, ctx.exportedAt, ctx.settings.timeZone));
+      continue;
+    }
     // The same customer sent again (a re-run import, a nightly full sync) writes nothing and
     // keeps its updatedAt: it is reported applied and unchanged.
     if (existing && newKeepInTouch === null && changedKeys(existing, row, CUSTOMER_COMPARED).length === 0) {
@@ -204,6 +229,7 @@ async function syncCustomers(
     // What the next item with this id sees: the answer recorded, as afterCustomerSync stores it.
     current.set(id, newKeepInTouch === null ? row : { ...row, keepInTouch: newKeepInTouch, keepInTouchAt: at });
     written.set(id, row);
+    ctx.onChange?.({ kind: "customer", index, id, before: existing ?? null, after: row });
     report.applied(index, id, !existing, true);
   }
 
@@ -227,7 +253,7 @@ type Person = Pick<CustomerRow, "id" | "phone" | "emailNormalized" | "erasedAt">
 async function syncSubscriptions(
   s: TenantStore,
   items: unknown[],
-  ctx: { now: Date; settings: TenantSettings },
+  ctx: { now: Date; settings: TenantSettings; exportedAt?: string; onChange?: (change: ItemChange) => void },
   report: {
     invalid: (index: number, item: unknown, issues: Issues) => void;
     skip: (index: number, id: string, customerId: string) => boolean;
@@ -328,6 +354,8 @@ async function syncSubscriptions(
   await readPeople(customers.id, [...new Set(valid.flatMap((b) => subs.get(b.id)?.row.customerId ?? []))].filter((id) => !people.has(id)));
   const model = await activeModel(s);
   const reasons = await reasonsFor(s, valid);
+  // Changed in Tsuzuku after the export: not overwritten by it (one read, only with exportedAt).
+  const changedSince = ctx.exportedAt ? await changedAfterExport(s, [...new Set(valid.map((b) => b.id))], ctx.exportedAt) : null;
 
   // --- Decisions, in order --------------------------------------------------------------------
   const writtenSubs = new Map<string, SubscriptionRow>();
@@ -343,6 +371,8 @@ async function syncSubscriptions(
   const restarts: SubscriptionRow[] = [];
   const restartsAfterCancel = new Set<string>();
   const after: (() => Promise<unknown>)[] = [];
+  // Statuses the batch changes (pause, resume, cancel), for the plans' history: one insert at the end.
+  const statusChanges: ReturnType<typeof syncedStatusChange>[] = [];
   // `signal`: a restart counts in the plan's history of reactivations (risk/features), as the API's does.
   const refreshRisk = (id: string, signal?: "reactivated") => {
     const k = subs.get(id)!;
@@ -379,10 +409,19 @@ async function syncSubscriptions(
       report.applied(i, id, false, false);
       continue;
     }
+    // Only a change the batch has not made itself (an id sent twice: the second sees the first).
+    const since = changedSince?.get(id);
+    if (since && known && !writtenSubs.has(id)) {
+      report.refused(i, id, changedAfterExportRefusal("subscription", id, since, ctx.exportedAt!, timeZone));
+      continue;
+    }
     if (known && known.row.customerId !== plan.row.customerId) byCustomer.get(known.row.customerId)?.delete(id);
     index(byCustomer, plan.row.customerId, id);
     subs.set(id, { row: plan.row, features: known?.features ?? null, band: known?.band ?? null, flags: known?.flags ?? null });
     writtenSubs.set(id, plan.row);
+    ctx.onChange?.({ kind: "subscription", index: i, id, before: known?.row ?? null, after: plan.row });
+    const statusChange = syncedStatusChange(known?.row, plan, at);
+    if (statusChange) statusChanges.push(statusChange);
     if (plan.created) createdSubs.add(id);
     if (plan.resume) {
       const { before, note } = plan.resume;
@@ -421,6 +460,7 @@ async function syncSubscriptions(
   const rows = [...writtenSubs.values()].map(({ tenantId: _t, ...r }) => r);
   await s.upsertMany(subscriptions, rows, [subscriptions.tenantId, subscriptions.id], SUBSCRIPTION_SYNCED);
   await upsertRiskRows(s, [...riskRows.values()]);
+  await s.upsertMany(planChanges, statusChanges.flatMap((c) => (c ? [c] : [])), [planChanges.tenantId, planChanges.id], []);
   // As the single PUT: each restart and cancellation the batch reported enters win-back, each kind in one go.
   await recordReactivations(s, restarts, at);
   await recordSyncedCancellations(s, cancellations, ctx.now, ctx.settings);

@@ -343,6 +343,50 @@ export function syncSuite(h: () => Harness) {
       expect((await h().request("GET", `/v1/subscriptions/${s}/changes`, { key: t.key })).body.data.filter((x: { type: string }) => x.type === "reactivate")).toHaveLength(2);
     });
 
+    it("with exportedAt, a stale export does not undo a restart or an IVR pause made in Tsuzuku after it (409 changed_after_export per item); a fresh one applies, its status changes recorded as the sync's", async () => {
+      const [c, restartedId, pausedId] = [uid("C"), uid("S"), uid("S")];
+      const today = localDate(new Date(), "Asia/Tokyo");
+      const next = addDays(today, 21);
+      // The cart's export: the first plan cancelled by the cart, the second active.
+      const canceledAt = new Date(Date.now() - 10 * 864e5).toISOString();
+      const canceledInCart = subscriptionBody(c, { status: "canceled", canceledAt, nextDeliveryOn: next });
+      const activeInCart = subscriptionBody(c, { nextDeliveryOn: next });
+      await h().request("PUT", `/v1/customers/${c}`, { key: t.key, body: customerBody() });
+      await h().request("POST", "/v1/sync", { key: t.key, body: { subscriptions: [{ id: restartedId, ...canceledInCart }, { id: pausedId, ...activeInCart }] } });
+      const exportedAt = new Date(Date.now() - 1_000).toISOString();
+      // After the export: an operator restarts the first, the IVR pauses the second.
+      expect((await h().request("POST", `/v1/subscriptions/${restartedId}/reactivate`, { key: t.key, body: { channel: "operator" } })).status).toBe(200);
+      expect((await h().request("POST", `/v1/subscriptions/${pausedId}/pause`, { key: t.key, body: { resumeOn: addDays(next, 30), channel: "ivr" } })).status).toBe(200);
+      const stale = await h().request("POST", "/v1/sync", { key: t.key, body: { exportedAt, subscriptions: [{ id: restartedId, ...canceledInCart }, { id: pausedId, ...activeInCart }] } });
+      expect(stale.status).toBe(200);
+      expect(stale.body).toMatchObject({ applied: 0, refused: 2 });
+      expect(stale.body.results).toMatchObject([
+        { id: restartedId, result: "refused", status: 409, error: { code: "changed_after_export", change: { type: "reactivate", channel: "operator" } } },
+        { id: pausedId, result: "refused", status: 409, error: { code: "changed_after_export", change: { type: "pause", channel: "ivr" } } },
+      ]);
+      expect(stale.body.results[1].error.detail).toMatch(/^Subscription \S+: paused in Tsuzuku \d{4}-\d\d-\d\d \d\d:\d\d \(ivr\), after the export/);
+      expect((await h().request("GET", `/v1/subscriptions/${restartedId}`, { key: t.key })).body.status).toBe("active");
+      expect((await h().request("GET", `/v1/subscriptions/${pausedId}`, { key: t.key })).body.status).toBe("paused");
+      // Nothing recorded for what was refused: the latest changes are still Tsuzuku's own.
+      expect((await h().request("GET", `/v1/subscriptions/${pausedId}/changes`, { key: t.key })).body.data[0]).toMatchObject({ type: "pause", channel: "ivr" });
+
+      // An export dated in the future protects nothing: refused whole, naming the field.
+      const ahead = await h().request("POST", "/v1/sync", { key: t.key, body: { exportedAt: new Date(Date.now() + 864e5).toISOString(), subscriptions: [{ id: pausedId, ...activeInCart }] } });
+      expect(ahead.status).toBe(422);
+      expect(ahead.body).toMatchObject({ code: "validation_failed", errors: [{ path: "exportedAt" }] });
+
+      // A fresh export, made after both changes, still saying so: applied, and each status change is in the plan's changes as the sync's.
+      const fresh = await h().request("POST", "/v1/sync", { key: t.key, body: { exportedAt: new Date().toISOString(), subscriptions: [{ id: restartedId, ...canceledInCart }, { id: pausedId, ...activeInCart }] } });
+      expect(fresh.body).toMatchObject({ applied: 2, refused: 0 });
+      const sync = { channel: "api", actor: { type: "system", id: "sync" } };
+      expect((await h().request("GET", `/v1/subscriptions/${restartedId}/changes`, { key: t.key })).body.data[0]).toMatchObject({ type: "cancel", ...sync, before: { status: "active" }, after: { status: "canceled" }, source: { sync: true, canceledAt } });
+      expect((await h().request("GET", `/v1/subscriptions/${pausedId}/changes`, { key: t.key })).body.data[0]).toMatchObject({ type: "resume", ...sync, before: { status: "paused" }, after: { status: "active" }, source: { sync: true } });
+      // Paused by the single PUT: recorded the same way.
+      const pausedByPut = await h().request("PUT", `/v1/subscriptions/${pausedId}`, { key: t.key, body: subscriptionBody(c, { nextDeliveryOn: next, status: "paused", pausedUntil: addDays(next, 30) }) });
+      expect(pausedByPut.status).toBe(200);
+      expect((await h().request("GET", `/v1/subscriptions/${pausedId}/changes`, { key: t.key })).body.data[0]).toMatchObject({ type: "pause", ...sync, after: { status: "paused" } });
+    });
+
     it("needs the write scope", async () => {
       const res = await h().request("POST", "/v1/sync", { key: await t.keyWith(["read"]), body: { customers: [{ id: uid("C") }] } });
       expect(res.status).toBe(403);
