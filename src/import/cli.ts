@@ -4,6 +4,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { nodeConfig } from "../config";
+import { refuseInOneLine, type CommandDatabase } from "../operations/command";
 import { migrateDatabase, openDatabase } from "../db/node";
 import { tenants } from "../db/schema";
 import { resolveSettings } from "../settings/schemas";
@@ -92,7 +93,10 @@ process.on("SIGINT", () => {
   console.error("\nstopping after the batch under way (Ctrl-C again to stop at once)…");
 });
 
+let database: CommandDatabase | undefined;
+refuseInOneLine("import", () => database);
 const config = nodeConfig();
+database = { url: config.databaseUrl, authToken: config.databaseAuthToken };
 const db = await openDatabase(config.databaseUrl, config.databaseAuthToken);
 await migrateDatabase(db);
 const shops = await db.orm.select({ id: tenants.id, name: tenants.name, settings: tenants.settings }).from(tenants);

@@ -284,6 +284,7 @@ describe("the operations commands' refusals (tenant:create, risk, backup, db:mig
     ["risk", "tsx src/risk/cli.ts rescore --tenant ten_none"],
     ["backup", `tsx src/operations/backup-cli.ts ${join(tmpdir(), "tsuzuku-never.db")}`],
     ["db:migrate", "tsx scripts/migrate.ts"],
+    ["import", `tsx src/import/cli.ts ${join(root, "src/import/mappings/generic.json")} --mapping generic --tenant ten_none`],
     ["secrets:rotate", "tsx src/operations/rotate-key-cli.ts"],
   ] as const;
 
