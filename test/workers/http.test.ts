@@ -19,6 +19,22 @@ import { buildRequest, customerBody, RECEIVER_SECRET, rowsOf, strictly, subscrip
  * keys are written straight into that same sqld over HTTP with the web libSQL client.
  */
 const sqldUrl = inject("sqldUrl");
+
+/** The Worker's HTTP requests to `url` (sqld, a server standing in for it) while `fn` runs. */
+async function callsTo(url: string, fn: () => Promise<unknown>): Promise<number> {
+  const real = globalThis.fetch;
+  let calls = 0;
+  globalThis.fetch = ((input: RequestInfo | URL, init?: RequestInit) => {
+    if ((input instanceof Request ? input.url : String(input)).startsWith(url)) calls++;
+    return real(input, init);
+  }) as typeof fetch;
+  try {
+    await fn();
+  } finally {
+    globalThis.fetch = real;
+  }
+  return calls;
+}
 let client: Client;
 let db: Database;
 
@@ -146,21 +162,7 @@ describe("the Worker's cron", () => {
 
 describe("round trips to sqld", () => {
   /** Counts the Worker's HTTP requests to sqld while `fn` runs. */
-  async function roundTrips(fn: () => Promise<unknown>): Promise<number> {
-    const real = globalThis.fetch;
-    let calls = 0;
-    globalThis.fetch = ((input: RequestInfo | URL, init?: RequestInit) => {
-      const url = input instanceof Request ? input.url : String(input);
-      if (url.startsWith(sqldUrl)) calls++;
-      return real(input, init);
-    }) as typeof fetch;
-    try {
-      await fn();
-    } finally {
-      globalThis.fetch = real;
-    }
-    return calls;
-  }
+  const roundTrips = (fn: () => Promise<unknown>) => callsTo(sqldUrl, fn);
 
   it("a lookup and the risk reads cost one round trip each, key check included", async () => {
     const t = await h.tenant();
@@ -349,22 +351,14 @@ describe("a Worker whose SECRETS_KEY is not the one its database's secrets were 
     await h.request("PUT", `/v1/customers/${c}`, { key: t.key, body: customerBody({ phone: "090-5555-0303" }) });
     await h.request("GET", "/v1/lookup?phone=09055550303", { key: t.key });
     await new Promise((r) => setTimeout(r, 300));
-    const real = globalThis.fetch;
-    let trips = 0;
-    globalThis.fetch = ((input: RequestInfo | URL, init?: RequestInit) => {
-      if ((input instanceof Request ? input.url : String(input)).startsWith(sqldUrl)) trips++;
-      return real(input, init);
-    }) as typeof fetch;
     const decrypt = vi.spyOn(crypto.subtle, "decrypt");
-    try {
-      // A fresh isolate's first lookups, with the right key and the wrong one.
+    // A fresh isolate's first lookups, with the right key and the wrong one.
+    const trips = await callsTo(sqldUrl, async () => {
       for (const e of [env, wrongEnv]) {
         const res = await worker.fetch(buildRequest("https://tsuzuku.test", "GET", "/v1/lookup?phone=09055550303", { key: t.key }), e, ctx);
         expect(res.status).toBe(200);
       }
-    } finally {
-      globalThis.fetch = real;
-    }
+    });
     expect(trips).toBe(2);
     expect(decrypt).not.toHaveBeenCalled();
   });
@@ -377,21 +371,6 @@ describe("the Worker's cron when the database or a setting fails", () => {
     await worker.scheduled({}, { ...env, ...over } as typeof env, { waitUntil: (p: Promise<unknown>) => void pending.push(p), passThroughOnException() {}, props: {} } as unknown as ExecutionContext);
     await Promise.all(pending);
   };
-  /** The Worker's requests to `url` while `fn` runs. */
-  async function callsTo(url: string, fn: () => Promise<unknown>): Promise<number> {
-    const real = globalThis.fetch;
-    let calls = 0;
-    globalThis.fetch = ((input: RequestInfo | URL, init?: RequestInit) => {
-      if ((input instanceof Request ? input.url : String(input)).startsWith(url)) calls++;
-      return real(input, init);
-    }) as typeof fetch;
-    try {
-      await fn();
-    } finally {
-      globalThis.fetch = real;
-    }
-    return calls;
-  }
 
   it("a hung database: the first step's timeout ends the run, the other steps are skipped and said skipped in one line", async () => {
     const errors = vi.spyOn(console, "error").mockImplementation(() => {});
