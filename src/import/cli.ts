@@ -2,9 +2,8 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
 import { nodeConfig } from "../config";
-import { refuseInOneLine, type CommandDatabase } from "../operations/command";
+import { commandArgs, refuseInOneLine, type CommandDatabase } from "../operations/command";
 import { migrateDatabase, openDatabase } from "../db/node";
 import { tenants } from "../db/schema";
 import { resolveSettings } from "../settings/schemas";
@@ -37,28 +36,18 @@ import { columnOf, Mapping, missingText, problemText, quotingCell, readRow, reso
  * counts — in a dry run and a real run alike.
  */
 const usage = "usage: npm run import -- FILE.csv --mapping generic|FILE.json [--tenant ID] [--exported-at WHEN] [--dry-run] [--from-line N]";
-const args = (() => {
-  try {
-    return parseArgs({
-      allowPositionals: true,
-      options: {
-        mapping: { type: "string", default: "generic" },
-        tenant: { type: "string" },
-        "dry-run": { type: "boolean", default: false },
-        "from-line": { type: "string" },
-        "exported-at": { type: "string" },
-        help: { type: "boolean", short: "h", default: false },
-      },
-    });
-  } catch (e) {
-    return fail(`${(e as Error).message}\n${usage}`);
-  }
-})();
-const { values, positionals } = args;
-if (values.help) {
-  console.log(usage);
-  process.exit(0);
-}
+const { values, positionals } = commandArgs(
+  "import",
+  usage,
+  {
+    mapping: { type: "string", default: "generic" },
+    tenant: { type: "string" },
+    "dry-run": { type: "boolean", default: false },
+    "from-line": { type: "string" },
+    "exported-at": { type: "string" },
+  },
+  true,
+);
 const file = positionals[0];
 if (!file || !existsSync(file)) fail(file ? `no file ${file}` : usage);
 

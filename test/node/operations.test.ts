@@ -312,7 +312,7 @@ describe("the operations commands' refusals (tenant:create, risk, backup, db:mig
 
 describe("the operations commands' arguments", () => {
   it("--help prints the usage (exit 0); an option the command does not know says so with the usage (exit 2), never a stack", async () => {
-    for (const [name, line] of [["tenant:create", "tsx src/tenants/cli.ts"], ["risk", "tsx src/risk/cli.ts"]] as const) {
+    for (const [name, line] of [["tenant:create", "tsx src/tenants/cli.ts"], ["risk", "tsx src/risk/cli.ts"], ["import", "tsx src/import/cli.ts"]] as const) {
       const help = await command(`${line} --help`, { SECRETS_KEY });
       expect(help.status, name).toBe(0);
       expect(help.stdout, name).toMatch(/^usage: npm run/);
