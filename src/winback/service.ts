@@ -312,27 +312,26 @@ export async function recordSyncedReasons(s: TenantStore, plans: readonly Pick<S
   if (plans.length === 0) return;
   const reasonOf = new Map(plans.map((p) => [p.id, p.cancellation?.reason ?? null]));
   const open = await s.q
-    .select({ id: winbacks.id, subscriptionId: winbacks.subscriptionId, features: winbacks.features, annualValue: winbacks.annualValue, scoredOn: winbacks.scoredOn })
+    .select()
     .from(winbacks)
     .where(s.owns(winbacks, inList(winbacks.subscriptionId, [...reasonOf.keys()]), isNull(winbacks.reactivatedAt), isNull(winbacks.flowId)));
   if (open.length === 0) return;
   const model = await activeWinbackModel(s);
-  for (const r of open) {
+  const rows = open.map(({ tenantId: _, ...r }) => {
     const reason = reasonOf.get(r.subscriptionId) ?? null;
     const features = { ...(r.features as Partial<WinbackFeatures>), reason };
     // A record written without its features (by a hand) keeps its score: there is nothing to score it with.
     const scored = typeof features.canceledOn === "string" ? scoreWinback(model, features as WinbackFeatures, r.scoredOn) : null;
-    await s.update(
-      winbacks,
-      {
-        reason,
-        features: features as Record<string, unknown>,
-        comebackStamp: "",
-        ...(scored ? { probability: scored.probability, expectedValue: Math.round(scored.probability * r.annualValue), drivers: scored.drivers, modelVersion: scored.modelVersion } : {}),
-      },
-      eq(winbacks.id, r.id),
-    );
-  }
+    return {
+      ...r,
+      reason,
+      features: features as Record<string, unknown>,
+      comebackStamp: "",
+      ...(scored ? { probability: scored.probability, expectedValue: Math.round(scored.probability * r.annualValue), drivers: scored.drivers, modelVersion: scored.modelVersion } : {}),
+    };
+  });
+  // One statement for the batch's records, as their insert is (upsertMany: each row is there, so each is updated).
+  await s.upsertMany(winbacks, rows, [winbacks.tenantId, winbacks.id], ["reason", "features", "comebackStamp", "probability", "expectedValue", "drivers", "modelVersion"]);
 }
 
 type Restarted = Pick<SubscriptionRow, "id" | "unitPriceAmount" | "quantity" | "intervalDays" | "nextDeliveryOn" | "activeDiscount">;
