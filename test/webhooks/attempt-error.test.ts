@@ -1,21 +1,12 @@
 import { createServer as createHttpServer } from "node:http";
-import { createServer } from "node:net";
 import { describe, expect, it } from "vitest";
 import { attemptError } from "../../src/webhooks/dispatcher";
 import { nodeWebhookFetch } from "../../src/webhooks/node-fetch";
-
-/** A loopback port nobody listens on. */
-async function closedPort(): Promise<number> {
-  const probe = createServer().listen(0, "127.0.0.1");
-  await new Promise((r) => probe.once("listening", r));
-  const port = (probe.address() as { port: number }).port;
-  await new Promise((r) => probe.close(r));
-  return port;
-}
+import { refusedLoopbackPort } from "../support/ports";
 
 describe("a failed webhook attempt's log", () => {
   it("says why the request failed, not only undici's 'fetch failed'", async () => {
-    const failure = await fetch(`http://127.0.0.1:${await closedPort()}/hooks`).catch((e: unknown) => e);
+    const failure = await fetch(`http://127.0.0.1:${await refusedLoopbackPort()}/hooks`).catch((e: unknown) => e);
     expect((failure as Error).message).toBe("fetch failed");
     expect(attemptError(failure)).toMatch(/^fetch failed: ECONNREFUSED/);
   });
@@ -28,7 +19,7 @@ describe("a failed webhook attempt's log", () => {
 
   it("from Node's sender (undici's request, not fetch), still names the refusal and the timeout", async () => {
     const send = nodeWebhookFetch({ allowLoopback: true });
-    const refused = await send(`http://127.0.0.1:${await closedPort()}/hooks`, { method: "POST", body: "{}" }).catch((e: unknown) => e);
+    const refused = await send(`http://127.0.0.1:${await refusedLoopbackPort()}/hooks`, { method: "POST", body: "{}" }).catch((e: unknown) => e);
     expect(attemptError(refused)).toMatch(/ECONNREFUSED/);
     // A receiver that never answers: the dispatcher's signal ends the attempt, as a timeout.
     const silent = createHttpServer(() => undefined).listen(0, "127.0.0.1");
