@@ -2,7 +2,7 @@ import { count } from "drizzle-orm";
 import { createApp } from "./app";
 import { ConfigError, nodeConfig } from "./config";
 import { loopbackHost } from "./platform/origin";
-import { migrateDatabase, openDatabase } from "./db/node";
+import { embeddedFile, migrateDatabase, openDatabase } from "./db/node";
 import { tenants } from "./db/schema";
 import { DEMO_API_KEY, publishedDemoKeyLive, seedDemo } from "./demo/seed";
 import { printableUrl } from "./db/server-problems";
@@ -23,6 +23,7 @@ import { logErrorsAsJson, logSettings } from "./platform/log-format";
 import { startupSecretsKey } from "./operations/secrets-key";
 import { refuseInOneLine, type CommandDatabase } from "./operations/command";
 import { exitProcess } from "./db/threads";
+import { watchHost } from "./platform/host-node";
 
 /** Node entry point: configuration, database and the HTTP server. Everything else is the app's. */
 
@@ -82,6 +83,8 @@ const services = {
   // The customer export reads in a worker thread with its own connection (embedded file only).
   offThread: config.databaseUrl.startsWith("file:") && !config.databaseUrl.includes(":memory:") ? startReadWorker(config.databaseUrl) : undefined,
   maintenanceFailing: () => maintenanceFaults.failing(),
+  // The embedded file's disk and the clock: said in /health and logged before a write fails.
+  host: watchHost(embeddedFile(config.databaseUrl), { log: console.log }).state,
 };
 // Signing secrets stored before they were encrypted at rest: encrypted now (needs SECRETS_KEY, so not in SQL).
 await encryptStoredWebhookSecrets(db, services.secretsKey);

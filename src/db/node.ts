@@ -25,6 +25,12 @@ export const MIGRATIONS_FOLDER = resolve(dirname(fileURLToPath(import.meta.url))
  * directory is refused (StartupRefusal: operations/database-file). `log`: where the line saying a
  * new database file was created goes (none by default; `npm start` passes its log).
  */
+/** The path of the database file a `file:` URL names, or null: a libSQL server, `:memory:`, or a URL with options (not a plain file). */
+export function embeddedFile(url: string): string | null {
+  const path = url.startsWith("file:") ? url.slice("file:".length) : "";
+  return path !== "" && path !== ":memory:" && !path.includes("?") ? path : null;
+}
+
 export async function openDatabase(url: string, authToken?: string, options: { checkpoints?: boolean; timeoutMs?: number; log?: (line: string) => void } = {}): Promise<Database> {
   const isFile = url.startsWith("file:");
   const path = url.slice("file:".length);
@@ -33,7 +39,7 @@ export async function openDatabase(url: string, authToken?: string, options: { c
     if (directory instanceof Error) throw directory;
     if (directory === "create") mkdirSync(dirname(resolve(path)), { recursive: true });
   }
-  const onDisk = isFile && path !== "" && path !== ":memory:" && !path.includes("?");
+  const onDisk = embeddedFile(url) !== null;
   if (onDisk && ownerOnlyDatabaseFile(path, { warn: options.checkpoints !== false })) options.log?.(createdDatabaseLine(path));
   // Checkpoints in a thread of their own (db/checkpoints.ts); the client's connections opened
   // from now on leave them to it (cacheClientStatements). A reading thread passes checkpoints: false.

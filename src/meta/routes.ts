@@ -82,6 +82,24 @@ const Health = z
         description:
           "Present only while a step of the background job keeps failing (Node, where the job runs in the serving process; on Workers the cron's failures are in the Worker's logs). The other steps and shops still run; a failing one is tried again after a rest (1 s, doubling, at most 5 min) and logged with its shop and error when it first fails, at most every 10 min while it keeps failing, and when it recovers. The service itself is healthy: the status stays 200.",
       }),
+    disk: z
+      .object({
+        freeBytes: z.number().int().openapi({ description: "Bytes free for this service on the file system that holds the database file.", example: 52_613_349_376 }),
+        databaseBytes: z.number().int().openapi({ description: "Bytes of the database file and its write-ahead log.", example: 3_353_645_056 }),
+        low: z.boolean().openapi({ description: "`true` when the free space would not hold one more copy of the database (a backup to this disk, `VACUUM INTO`) or is under 1 GiB: a full disk is near, and when it comes every write fails. Logged when it becomes low and when there is room again." }),
+      })
+      .optional()
+      .openapi({ description: "Node with the embedded file: the space left where the database lives, checked on each call (and every minute for the log). The status stays 200 while `low`: the service works until the disk is full; a monitor should alert on `low`." }),
+    clock: z
+      .object({
+        steppedSeconds: z.number().int().openapi({ description: "How far the system's wall clock jumped, in seconds; negative: back.", example: -3600 }),
+        detectedAt: z.string().openapi({ description: "When the jump was seen (UTC, by the clock after it).", example: "2026-12-03T01:00:12.000Z" }),
+      })
+      .optional()
+      .openapi({
+        description:
+          "Node: present for 24 h after the wall clock jumped by more than 2 s against the monotonic clock while serving (an operator's `date -s`, NTP stepping rather than slewing, a VM resumed), the latest jump. After a jump back, what is recorded next (changes, events, cancel flows) is dated before some of what was recorded earlier. Logged when seen. The status stays 200.",
+      }),
   })
   .openapi("Health");
 
@@ -98,7 +116,7 @@ export function metaRouter(openapi: () => Uint8Array<ArrayBuffer>, docs: DocsOpt
         tags: ["Meta"],
         summary: "Health check",
         description:
-          "Answers 200 when the service can query its database and the database holds every migration this build expects, 503 `database_unavailable` with `Retry-After` otherwise (the detail says which: the database could not be reached, did not answer in time, refused the service's credentials — check `DATABASE_AUTH_TOKEN` —, failed the query, lacks how many migrations — run `npm run db:migrate` against that database —, or, on the embedded file, writes are failing: the disk refuses them or does not confirm them, with the kind, since when and the latest, until a write succeeds). While `npm start`'s server shuts down (SIGTERM) it answers 503 `{\"status\":\"draining\"}` with `Connection: close`, so a load balancer stops sending. On Cloudflare Workers, 503 `secrets_key_mismatch` when the Worker's `SECRETS_KEY` does not open the webhook secrets stored in the database (a lost or re-put secret: put back the key, or rotate from it; Node refuses to start instead). No API key needed, so a deploy pipeline or a load balancer can gate on it. `maintenance` appears only while a background step keeps failing.",
+          "Answers 200 when the service can query its database and the database holds every migration this build expects, 503 `database_unavailable` with `Retry-After` otherwise (the detail says which: the database could not be reached, did not answer in time, refused the service's credentials — check `DATABASE_AUTH_TOKEN` —, failed the query, lacks how many migrations — run `npm run db:migrate` against that database —, or, on the embedded file, writes are failing: the disk refuses them or does not confirm them, with the kind, since when and the latest, until a write succeeds). While `npm start`'s server shuts down (SIGTERM) it answers 503 `{\"status\":\"draining\"}` with `Connection: close`, so a load balancer stops sending. On Cloudflare Workers, 503 `secrets_key_mismatch` when the Worker's `SECRETS_KEY` does not open the webhook secrets stored in the database (a lost or re-put secret: put back the key, or rotate from it; Node refuses to start instead). No API key needed, so a deploy pipeline or a load balancer can gate on it. `maintenance` appears only while a background step keeps failing; on Node, `disk` says the space left where the embedded file lives (`low` before a full disk fails writes) and `clock` a jump of the system clock in the last 24 h.",
         security: [],
         responses: { 200: jsonResponse(Health, "Healthy", ["X-Request-Id"]), ...errorResponses(["database_unavailable", "secrets_key_mismatch"]) },
       }),
@@ -123,7 +141,8 @@ export function metaRouter(openapi: () => Uint8Array<ArrayBuffer>, docs: DocsOpt
           if (still) throw writesFailing(still);
         }
         const failing = services.maintenanceFailing?.() ?? [];
-        return c.json({ status: "ok" as const, database: "ok" as const, time: services.now().toISOString(), ...(failing.length > 0 ? { maintenance: { failing } } : {}) }, 200);
+        const host = (await services.host?.()) ?? {};
+        return c.json({ status: "ok" as const, database: "ok" as const, time: services.now().toISOString(), ...(failing.length > 0 ? { maintenance: { failing } } : {}), ...host }, 200);
       },
     )
     .get("/openapi.json", async (c) => {

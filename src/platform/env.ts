@@ -4,6 +4,7 @@ import type { TenantSettings } from "../settings/schemas";
 import type { RateLimitConfig, TrustProxy } from "./rate-limit";
 import type { OffThread } from "./off-thread";
 import type { FailingStep } from "./step-faults";
+import type { HostState } from "./host-node";
 import type { TenantStore } from "./tenancy";
 import type { WebhookSend } from "../webhooks/dispatcher";
 
@@ -71,6 +72,8 @@ export type Services = {
   secretsKeyOpens?: () => Promise<boolean>;
   /** The background job's steps failing now (Node: the process's `startMaintenance`; GET /health shows them); absent on Workers, whose cron runs elsewhere. */
   maintenanceFailing?: () => FailingStep[];
+  /** The disk under the embedded file and the wall clock (Node: platform/host-node `watchHost`); GET /health shows what is wrong. Absent on Workers. */
+  host?: () => Promise<HostState>;
 };
 
 /** Read these with `c.get(name)`: Hono's `c.var` copies every variable into a new object on each access. */

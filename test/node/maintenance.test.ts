@@ -32,7 +32,7 @@ describe("a step that keeps failing, on Node", () => {
     const s = await pauseEnded(bad);
     await h.sql("UPDATE subscriptions SET active_discount = '{not json' WHERE tenant_id = ? AND id = ?", [bad.id, s]);
     const healthy = await h.request("GET", "/health");
-    expect(Object.keys(healthy.body)).toEqual(["status", "database", "time"]);
+    expect(Object.keys(healthy.body)).toEqual(["status", "database", "time", "disk"]);
 
     await h.cron();
     expect(log).toHaveLength(1);
@@ -70,7 +70,7 @@ describe("a step that keeps failing, on Node", () => {
     expect(info.at(-1)).toMatch(new RegExp(`step resume, tenant ${bad.id} recovered after 14 failure\\(s\\)`));
     expect(log.join("\n")).not.toContain("recovered");
     expect(h.faults.failing()).toEqual([]);
-    expect(Object.keys((await h.request("GET", "/health")).body)).toEqual(["status", "database", "time"]);
+    expect(Object.keys((await h.request("GET", "/health")).body)).toEqual(["status", "database", "time", "disk"]);
   });
 
   it("risk re-scoring leaves a resting shop's rows out, so they do not take every pass's batch", async () => {

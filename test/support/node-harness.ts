@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inject } from "vitest";
 import { createApp } from "../../src/app";
+import { watchHost } from "../../src/platform/host-node";
 import { runMaintenance, SLICE_BATCHES } from "../../src/maintenance";
 import { StepFaults } from "../../src/platform/step-faults";
 import { nodeWebhookFetch } from "../../src/webhooks/node-fetch";
@@ -72,6 +73,7 @@ export async function nodeHarness(overrides: Partial<Services> = {}, opts: { fau
     offThread: readWorker,
     rateLimits: HARNESS_LIMITS,
     maintenanceFailing: () => faults.failing(),
+    host: watchHost(dbPath).state,
     ...overrides,
   };
   const app = createApp(() => services, { docs: { viewer: nodeDocsViewer(), gzipOpenapi: true } });
