@@ -6,6 +6,7 @@
 import { isCancellationReasonCode, type CancellationReasonCode, type Lang } from "../cancel-flows/reasons";
 import { unitWord } from "../platform/quantity";
 import { firstChangeableDate } from "../plan-changes/rules";
+import { addDays, writeDate } from "../platform/dates";
 import { describeStock, type StockEstimate } from "../risk/stock";
 import { DEFAULT_SETTINGS } from "../settings/schemas";
 import type { PersonalisedOffer } from "./personalise";
@@ -163,12 +164,17 @@ export const REASON_QUESTIONS: Record<CancellationReasonCode, Localized2<{ openi
 const CLOSING = {
   ja: {
     invite: "よろしければ、このお電話でお手続きいたします。もちろん、このまま解約のお手続きを進めることもできます。",
+    // Advice changes nothing on the plan: there is nothing to set up, only to try.
+    tryAdvice: "この使い方で、もうしばらくお続けになってみませんか？もちろん、このまま解約のお手続きを進めることもできます。",
+    adviceAccepted: "ありがとうございます。ご契約は今のまま続きます。使い方でご不明な点があれば、いつでもお問い合わせください。",
     // Only what the product does: nothing is sent by Tsuzuku, so the agent promises no confirmation.
     accepted: "ありがとうございます。「{title}」で承りました。変更後の内容（次回のお届け日・金額）を画面のとおりにお伝えします。",
     declined: "承知しました。それでは解約のお手続きを進めます。",
   },
   en: {
     invite: "If you like, I can set that up on this call. Or, if you prefer, I'll go ahead with the cancellation.",
+    tryAdvice: "Would you like to keep going a little longer, trying it this way? Or, if you prefer, I'll go ahead with the cancellation.",
+    adviceAccepted: "Thank you — your plan stays as it is. If anything about using it is unclear, just get in touch.",
     accepted: "Thank you — I've set up “{title}”. Let me read you the plan as it now stands (next delivery, price).",
     declined: "Understood. I'll go ahead with the cancellation now.",
   },
@@ -234,14 +240,25 @@ function surplusQuestions(unit: TalkTrackStock | undefined, lang: Lang): string[
  * With a known stock, the agent confirms it instead of asking from scratch, and a stock-based
  * offer says what it is based on — in the words of risk/stock (「あと約60包、2か月分ほど」).
  */
-function stockLines(offer: PersonalisedOffer, code: CancellationReasonCode, known: TalkTrackStock | undefined, lang: Lang): { question: string | null; before: string; after: string } {
-  const none = { question: null, before: "", after: "" };
+function stockLines(offer: PersonalisedOffer, code: CancellationReasonCode, known: TalkTrackStock | undefined, lang: Lang): { question: string | null; before: string; after: string; caution: string | null } {
+  const none = { question: null, before: "", after: "", caution: null };
   if (!known?.stock) return none;
   const said = describeStock(known.stock, known.unitLabel, lang);
   const p = offer.parameters;
-  const stockBased = (p.type === "change_interval" && p.basis === "stock_on_hand") || (p.type === "skip" && p.mode === "skip");
   const question =
     code === "surplus_stock" ? (lang === "ja" ? `記録では、お手元に${said}と伺っています。今もそのくらいでしょうか？` : `Our records say you have ${said}. Is that still about right?`) : null;
+  // A skip the recorded stock does not last through: the pitch claims no fit, and the agent is told
+  // what the skip would leave the customer without (a reason given is not a count; the record may be old).
+  const runsOut = p.type === "skip" && p.mode === "skip" && known.today !== undefined ? skipRunsShort(known.stock, known.today, p.newNextDeliveryOn) : null;
+  if (runsOut && p.type === "skip" && p.mode === "skip") {
+    const [from, to, skipped] = [writeDate(runsOut, lang, "full"), writeDate(p.newNextDeliveryOn, lang, "full"), writeDate(p.skippedDeliveryOn, lang, "full")];
+    const caution =
+      lang === "ja"
+        ? `記録では、お手元は${said}です。${skipped}のお届けをスキップすると、${from}ごろから${to}のお届けまで商品が切れます。スキップをご案内する前に、今お手元にある量を伺ってください。`
+        : `Our records say the customer has ${said}. Skipping the delivery on ${skipped} would leave them without from about ${from} until the delivery on ${to}. Ask how much they have now before offering the skip.`;
+    return { ...none, question, caution };
+  }
+  const stockBased = (p.type === "change_interval" && p.basis === "stock_on_hand") || (p.type === "skip" && p.mode === "skip");
   if (!stockBased) return { ...none, question };
   const before = lang === "ja" ? `お手元の量（${said}）に合わせたご提案です。` : `This is based on what you have at home (${said}).`;
   // Skipping the next delivery works the surplus off — said only while that delivery can still be skipped.
@@ -252,7 +269,17 @@ function stockLines(offer: PersonalisedOffer, code: CancellationReasonCode, know
         ? "今ある分は、次回のお届けをスキップして使い切ることもできます。"
         : "You can also skip the next delivery to use up what you have."
       : "";
-  return { question, before, after };
+  return { question, before, after, caution: null };
+}
+
+/**
+ * The day the recorded stock runs out (YYYY-MM-DD, shop-local: `today` + the whole days it lasts at
+ * the customer's pace, risk/stock `daysOnHand`) when that is before `nextDeliveryOn`, the delivery a
+ * skip moves the plan to; null when the stock lasts until then.
+ */
+export function skipRunsShort(stock: StockEstimate, today: string, nextDeliveryOn: string): string | null {
+  const runsOut = addDays(today, Math.floor(stock.daysOnHand));
+  return runsOut < nextDeliveryOn ? runsOut : null;
 }
 
 /**
@@ -270,6 +297,23 @@ export function spoken(text: string, lang: Lang): string {
   return sentences.join(lang === "ja" ? "" : " ");
 }
 
+/**
+ * What the agent says of the offer itself: its description as spoken — but for usage advice, the
+ * tips themselves after one line introducing them. The advice's description is written to be read
+ * on a screen (「ご案内をご覧になったうえで…」, a closing line of its own), and on the phone the agent
+ * is the shop's desk a tip may refer the customer to: that tip is left out.
+ */
+function pitchBody(offer: PersonalisedOffer, lang: Lang): string {
+  const p = offer.parameters;
+  if (p.type !== "usage_advice") return spoken(offer.description[lang], lang);
+  const tips = p.tips.map((t) => t[lang]).filter((t) => !REFERS_TO_DESK[lang].test(t));
+  const intro = lang === "ja" ? `よくあるご質問をもとに、使い方をご案内します。` : "Here are a few tips from common questions.";
+  return [intro, spoken(tips.join("\n"), lang)].filter(Boolean).join(lang === "ja" ? "" : " ");
+}
+
+/** A tip that sends the customer to the shop's desk: on the phone the agent is that desk. */
+const REFERS_TO_DESK = { ja: /お客様窓口|カスタマーセンター|コールセンター|お問い合わせ窓口/u, en: /customer (?:desk|service|centre|center|support)|call cent(?:re|er)/iu } as const;
+
 /** Talk track in both languages for one personalised offer and the customer's reason (and stock, when known). */
 export function buildTalkTrack(offer: PersonalisedOffer, reason: string, stock?: TalkTrackStock): Localized2<TalkTrack> {
   const code: CancellationReasonCode = isCancellationReasonCode(reason) ? reason : "other";
@@ -280,10 +324,10 @@ export function buildTalkTrack(offer: PersonalisedOffer, reason: string, stock?:
     return {
       opening: r.opening,
       questions: known.question ? [known.question, ...r.questions.slice(1)] : [...r.questions],
-      pitch: [known.before, spoken(offer.description[lang], lang), known.after, c.invite].filter(Boolean).join(lang === "ja" ? "" : " "),
-      ifAccepted: c.accepted.replace("{title}", offer.title[lang]),
+      pitch: [known.before, pitchBody(offer, lang), known.after, offer.parameters.type === "usage_advice" ? c.tryAdvice : c.invite].filter(Boolean).join(lang === "ja" ? "" : " "),
+      ifAccepted: offer.parameters.type === "usage_advice" ? c.adviceAccepted : c.accepted.replace("{title}", offer.title[lang]),
       ifDeclined: c.declined,
-      notes: [...NOTES[lang], ...offerNotes(offer, lang)],
+      notes: [...(known.caution ? [known.caution] : []), ...NOTES[lang], ...offerNotes(offer, lang)],
     };
   };
   return { ja: build("ja"), en: build("en") };

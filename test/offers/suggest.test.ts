@@ -65,7 +65,45 @@ describe("offer suggestion", () => {
       expect(pitch).not.toMatch(/[・•\n]/);
     }
     expect(o!.talkTrack!.ja.pitch).toContain("ご案内します。パッケージに記載の目安量と使い方をあらためてご確認ください。毎日同じタイミング");
-    expect(o!.talkTrack!.en.pitch).toContain("how to use your product. Check the recommended amount");
+    expect(o!.talkTrack!.en.pitch).toContain("tips from common questions. Check the recommended amount");
+  });
+
+  it("usage advice on the phone: the tips, then an invitation to try them — not the screen's copy, no 'our desk will help', cancelling offered once", () => {
+    const [o] = suggestOffers(DEFAULT_CATALOGUE, sub(), { reason: "no_effect", channel: "operator", now: NOW, today: TODAY, limit: 1 });
+    const ja = o!.talkTrack!.ja;
+    expect(ja.pitch).toBe(
+      "よくあるご質問をもとに、使い方をご案内します。パッケージに記載の目安量と使い方をあらためてご確認ください。毎日同じタイミング（朝食後など）に決めておくと、習慣にしやすくなります。" +
+        "この使い方で、もうしばらくお続けになってみませんか？もちろん、このまま解約のお手続きを進めることもできます。",
+    );
+    expect(ja.pitch).not.toMatch(/窓口|ご覧|このお電話でお手続き/u);
+    expect(ja.pitch.match(/解約/gu)).toHaveLength(1);
+    // Nothing on the plan changes: no "the plan as it now stands" to read back.
+    expect(ja.ifAccepted).toBe("ありがとうございます。ご契約は今のまま続きます。使い方でご不明な点があれば、いつでもお問い合わせください。");
+    expect(o!.talkTrack!.en.pitch).not.toMatch(/customer desk|set that up/iu);
+    expect(o!.talkTrack!.en.pitch.match(/cancel/giu)).toHaveLength(1);
+    // The screen's copy is unchanged: the customer on the my-page still reads every tip.
+    expect(o!.description.ja).toContain("お客様窓口");
+  });
+
+  it("a skip the recorded stock does not last through: the pitch claims no fit, and the agent is told to ask first, with the dates", () => {
+    const skip = DEFAULT_CATALOGUE.filter((x) => x.type === "skip" && x.parameters.mode === "skip");
+    const told = (stock: StockEstimate) => {
+      const [o] = suggestOffers(skip, sub(), { reason: "surplus_stock", channel: "operator", now: NOW, today: TODAY, stockOnHand: stock });
+      expect(o!.parameters).toMatchObject({ type: "skip", skippedDeliveryOn: "2026-06-11", newNextDeliveryOn: "2026-07-11" });
+      return o!.talkTrack!;
+    };
+    // 4 sachets at 1 a day (the trial's customer): out on 6/5, the next delivery after the skip is 7/11.
+    const short = told({ unitsOnHand: 4, perDay: 1, basis: "history", daysOnHand: 4 });
+    expect(short.ja.pitch).not.toContain("お手元の量");
+    expect(short.ja.notes[0]).toBe(
+      "記録では、お手元はあと約4個、4日分ほどです。2026年6月11日のお届けをスキップすると、2026年6月5日ごろから2026年7月11日のお届けまで商品が切れます。スキップをご案内する前に、今お手元にある量を伺ってください。",
+    );
+    expect(short.en.notes[0]).toMatch(/^Our records say the customer has .*Skipping the delivery on 11 Jun 2026 would leave them without from about 5 Jun 2026 until the delivery on 11 Jul 2026\. Ask how much they have now/u);
+    for (const line of [short.ja.notes[0]!, short.en.notes[0]!, short.ja.pitch, short.en.pitch]) expect(lintCopy(line), line).toEqual([]);
+    // Stock for two months: the skip fits it, and the pitch says so.
+    const ample = told(LEFT_OVER(2));
+    expect(ample.ja.pitch).toMatch(/^お手元の量（/u);
+    expect(ample.ja.notes.join("")).not.toContain("商品が切れます");
   });
 
   it("falls back to what can still be honoured (quantity 1 → no 'fewer units'; locked delivery → no skip)", () => {
