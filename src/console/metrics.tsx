@@ -1,13 +1,13 @@
 import type { retentionFor, winbackFor } from "../metrics/routes";
 import { Layout, type PageContext } from "./layout";
-import { writeDate } from "../platform/dates";
+import { addDays, writeDate } from "../platform/dates";
 import { channelName, month, offerName, percent, shareOf, type CatalogueEntry } from "./format";
 import { formatMoney } from "../platform/numbers";
 import { t, tf, type Lang, type StringKey } from "./strings";
 
 type Metrics = Awaited<ReturnType<typeof retentionFor>>;
 /** A group's figures; `accepted` by offer only (the API's `groupBy=offer` rows). */
-type Group = NonNullable<Metrics["groups"]>[number] & { accepted?: number };
+type Group = NonNullable<Metrics["groups"]>[number] & { accepted?: number; label?: string | null };
 type Winback = Awaited<ReturnType<typeof winbackFor>>;
 type WinbackGroup = Winback["byReason"][number];
 
@@ -80,6 +80,29 @@ const WINBACK_COLUMNS: Column<WinbackGroup>[] = [
 ];
 
 /**
+ * The period's form: two dates (the page's `from` and `to`, a GET so the view can be bookmarked
+ * and shared) and today / the last 7 / 30 days as links.
+ */
+function PeriodForm(props: { lang: Lang; from: string; to: string; today: string }) {
+  const { lang, today } = props;
+  const last = (days: number) => `/console/metrics?from=${addDays(today, -(days - 1))}&to=${today}`;
+  return (
+    <form method="get" action="/console/metrics" class="row period" aria-label={t(lang, "period")}>
+      <label>
+        {t(lang, "periodFrom")} <input type="date" name="from" value={props.from} max={today} required />
+      </label>
+      <label>
+        {t(lang, "periodTo")} <input type="date" name="to" value={props.to} max={today} required />
+      </label>
+      <button type="submit">{t(lang, "showPeriod")}</button>
+      <a href={last(1)}>{t(lang, "periodToday")}</a>
+      <a href={last(7)}>{t(lang, "periodLast7")}</a>
+      <a href={last(30)}>{t(lang, "periodLast30")}</a>
+    </form>
+  );
+}
+
+/**
  * The supervisor's view: 解約阻止率 by week, reason, offer and channel, durable saves, holdout lift,
  * churn, time to cancel, and 再加入率 (the win-back metrics: by reason and month of cancellation,
  * after a contact, over the win-back holdout, revenue recovered). Charts are uPlot
@@ -89,7 +112,9 @@ const WINBACK_COLUMNS: Column<WinbackGroup>[] = [
 export function MetricsPage(props: {
   page: PageContext;
   overall: Metrics;
-  groups: Record<"week" | "reason" | "offer" | "channel", Metrics>;
+  groups: Record<"week" | "reason" | "offer" | "channel" | "operator", Metrics>;
+  /** Why the period asked for could not be shown (the last 30 days are, instead). */
+  periodError?: string;
   winback: Winback;
   /** The shop's reason catalogue in the page's language (GET /v1/cancellation-reasons) and its offers: row names. */
   reasons: { code: string; label: string }[];
@@ -107,10 +132,11 @@ export function MetricsPage(props: {
     reason: reasonName,
     offer: (k: string) => (k === "none" ? t(lang, "noOfferShown") : offerName(k, props.offers, lang)),
     channel: (k: string) => channelName(k, lang),
+    operator: (k: string) => (k === "none" ? t(lang, "noOperator") : ((groups.operator.groups as Group[] | null)?.find((g) => g.key === k)?.label ?? k)),
     winbackReason: reasonName,
     winbackMonth: (k: string) => month(k, lang),
   } satisfies Record<string, (k: string) => string>;
-  const keyLabels = { week: "week", reason: "reason", offer: "offer", channel: "channel", winbackReason: "reason", winbackMonth: "month" } satisfies Record<keyof typeof names, StringKey>;
+  const keyLabels = { week: "week", reason: "reason", offer: "offer", channel: "channel", operator: "operatorColumn", winbackReason: "reason", winbackMonth: "month" } satisfies Record<keyof typeof names, StringKey>;
   const series = (k: keyof typeof names, rate: StringKey, points: { key: string; rate: number | null }[]) => ({
     x: t(lang, keyLabels[k]),
     label: t(lang, rate),
@@ -123,6 +149,7 @@ export function MetricsPage(props: {
     reason: saveRate("reason", groups.reason.groups),
     offer: saveRate("offer", groups.offer.groups),
     channel: saveRate("channel", groups.channel.groups),
+    operator: saveRate("operator", groups.operator.groups),
     winbackReason: reactivation("winbackReason", winback.byReason),
     winbackMonth: reactivation("winbackMonth", winback.byMonth),
   };
@@ -131,6 +158,8 @@ export function MetricsPage(props: {
       <h1>
         {t(lang, "metrics")} <small>{span(overall.from, overall.to)}</small>
       </h1>
+      {props.periodError ? <p class="error" role="alert">{tf(lang, "periodInvalid", { detail: props.periodError })}</p> : null}
+      <PeriodForm lang={lang} from={overall.from} to={overall.to} today={page.today} />
       <table id="summary">
         <caption>{t(lang, "summary")}</caption>
         <tbody>
@@ -146,8 +175,8 @@ export function MetricsPage(props: {
         </tbody>
       </table>
       <script type="application/json" id="metrics-data" dangerouslySetInnerHTML={{ __html: JSON.stringify(chartData).replace(/</g, "\\u003c") }}></script>
-      {(["week", "reason", "offer", "channel"] as const).map((k) => {
-        const caption: StringKey = k === "week" ? "saveRateByWeek" : k === "reason" ? "byReason" : k === "offer" ? "byOffer" : "byChannel";
+      {(["week", "reason", "offer", "channel", "operator"] as const).map((k) => {
+        const caption: StringKey = k === "week" ? "saveRateByWeek" : k === "reason" ? "byReason" : k === "offer" ? "byOffer" : k === "channel" ? "byChannel" : "byOperator";
         return (
           <section aria-labelledby={`h-${k}`} class="chart-block">
             <h2 id={`h-${k}`}>{t(lang, caption)}</h2>

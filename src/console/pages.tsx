@@ -1,12 +1,12 @@
 import { Hono, type Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { DEMO_API_KEY, DEMO_TENANT_ID } from "../demo/seed";
-import { retentionMetricsOf, winbackMetricsOf } from "../metrics/routes";
+import { RetentionQuery, retentionMetricsOf, winbackMetricsOf } from "../metrics/routes";
 import { loadCatalogue } from "../offers/repository";
 import { CONSOLE_COOKIE, consoleCsrfToken, resolveConsole } from "../platform/auth";
 import { limitFailedAuth, limitPerKey } from "../platform/rate-limit";
 import type { AppEnv } from "../platform/env";
-import { ApiError, asApiError } from "../platform/errors";
+import { ApiError, asApiError, problemBody } from "../platform/errors";
 import { databaseFailure } from "../db/client";
 import { mayHaveApplied, retryAfterSeconds, retryDelay } from "../platform/retry";
 import { localDate, writeDate } from "../platform/dates";
@@ -840,22 +840,50 @@ export function consolePages(app: Fetcher) {
     }
     // The same computation as GET /v1/metrics/retention (admin), off the request path where it
     // can be: a supervisor reads it here without an admin key.
-    const q = { from: c.req.query("from"), to: c.req.query("to") };
-    const range = { ...(q.from ? { from: q.from } : {}), ...(q.to ? { to: q.to } : {}) };
-    const [overall, week, reason, offer, channel, winback, reasons, offers] = await Promise.all([
-      retentionMetricsOf(c, range),
-      retentionMetricsOf(c, { ...range, groupBy: "week" }),
-      retentionMetricsOf(c, { ...range, groupBy: "reason" }),
-      retentionMetricsOf(c, { ...range, groupBy: "offer" }),
-      retentionMetricsOf(c, { ...range, groupBy: "channel" }),
-      // The same computation as GET /v1/metrics/winback (default: the last 365 days).
-      winbackMetricsOf(c, range),
+    // The period as the API reads it (a real date, `from` not after `to`, at most two years); one
+    // it refuses is said on the page, over the default period, not answered as the API's JSON.
+    const asked = { from: c.req.query("from") || undefined, to: c.req.query("to") || undefined };
+    const figures = (range: { from?: string; to?: string }) =>
+      Promise.all([
+        retentionMetricsOf(c, range),
+        retentionMetricsOf(c, { ...range, groupBy: "week" }),
+        retentionMetricsOf(c, { ...range, groupBy: "reason" }),
+        retentionMetricsOf(c, { ...range, groupBy: "offer" }),
+        retentionMetricsOf(c, { ...range, groupBy: "channel" }),
+        retentionMetricsOf(c, { ...range, groupBy: "operator" }),
+        // The same computation as GET /v1/metrics/winback (default: the last 365 days).
+        winbackMetricsOf(c, range),
+      ]);
+    let periodError: string | undefined;
+    const parsed = RetentionQuery.safeParse(asked);
+    let shown: Awaited<ReturnType<typeof figures>> | undefined;
+    if (parsed.success) {
+      try {
+        shown = await figures(parsed.data);
+      } catch (e) {
+        if (!(e instanceof ApiError) || e.code !== "validation_failed") throw e;
+        periodError = String(problemBody(e, undefined, page.lang).detail);
+      }
+    } else {
+      periodError = page.lang === "ja" ? "日付は 2026-12-01 のような実在する日付で指定してください。" : "Give real dates, such as 2026-12-01.";
+    }
+    const [[overall, week, reason, offer, channel, operatorRows, winback], reasons, offers] = await Promise.all([
+      shown ?? figures({}),
       // Row names: the shop's reasons in the page's language, its offers' kinds and parameters.
       who.api("GET", "/v1/cancellation-reasons"),
       loadCatalogue(c.get("store"), c.get("services").now().toISOString()),
     ]);
     return c.html(
-      <MetricsPage page={page} overall={overall} groups={{ week, reason, offer, channel }} winback={winback} reasons={reasons.body?.data ?? []} offers={offers.catalogue} />,
+      <MetricsPage
+        page={page}
+        overall={overall}
+        groups={{ week, reason, offer, channel, operator: operatorRows }}
+        winback={winback}
+        reasons={reasons.body?.data ?? []}
+        offers={offers.catalogue}
+        periodError={periodError}
+      />,
+      periodError ? 422 : 200,
     );
   });
 

@@ -12,12 +12,21 @@ export type FlowBucket = { key: string; lo: string; hi: string };
  * and which names only the first of several offers shown — and `accepted` counts the flows saved
  * by accepting that offer.
  */
-export type FlowColumn = "reason" | "offer" | "channel";
+export type FlowColumn = "reason" | "offer" | "channel" | "operator";
+
+/**
+ * The flow's operator: the actor of its latest step taken by an operator (the console's steps carry
+ * the operator, cancel_flow_steps.actor), `none` when no operator took one. One seek of the steps'
+ * primary key per flow, read backwards.
+ */
+const LAST_OPERATOR = (field: "id" | "name") =>
+  sql.raw(`(SELECT json_extract(st.actor, '$.${field}') FROM cancel_flow_steps st WHERE st.tenant_id = f.tenant_id AND st.flow_id = f.id AND json_extract(st.actor, '$.type') = 'operator' ORDER BY st.seq DESC LIMIT 1)`);
 
 const COLUMNS: Record<FlowColumn, SQL> = {
   reason: sql.raw("coalesce(f.reason, 'none')"),
   offer: sql.raw("coalesce(json_extract(j.value, '$.offerId'), 'none')"),
   channel: sql.raw("f.channel"),
+  operator: sql`coalesce(${LAST_OPERATOR("id")}, 'none')`,
 };
 
 const n = (v: unknown) => Number(v ?? 0);
@@ -53,7 +62,7 @@ export async function flowFigures(store: TenantStore, q: { buckets: readonly Flo
   const rows = await store.rows(sql`
     WITH buckets(key, lo, hi) AS (VALUES ${values}),
     flows AS (
-      SELECT ${key} AS key, ${status} AS st, f.offer_id, f.holdout, f.holdout_percent, f.closed_at, f.started_at, f.calls, s.canceled_at AS sub_canceled_at
+      SELECT ${key} AS key, ${q.by === "operator" ? sql`${LAST_OPERATOR("name")} AS label,` : sql``} ${status} AS st, f.offer_id, f.holdout, f.holdout_percent, f.closed_at, f.started_at, f.calls, s.canceled_at AS sub_canceled_at
         FROM buckets w
         JOIN cancel_flows f ON f.tenant_id = ${store.tenantId} AND f.started_at >= w.lo AND f.started_at < w.hi
         ${shown}
@@ -95,12 +104,16 @@ export async function flowFigures(store: TenantStore, q: { buckets: readonly Flo
           sum(holdout = 0 AND holdout_percent > 0 AND st = 'canceled') AS offered_canceled,
           sum(holdout = 1) AS holdout_flows,
           sum(holdout = 1 AND st IN ('saved', 'canceled', 'abandoned')) AS holdout_closed,
-          sum(holdout = 1 AND st = 'canceled') AS holdout_canceled
+          sum(holdout = 1 AND st = 'canceled') AS holdout_canceled${q.by === "operator" ? sql`, max(label) AS label` : sql``}
         FROM flows GROUP BY key
     )
     SELECT c.*, m.cancellations, m.median_calls, m.max_calls, m.median_seconds, m.max_seconds
       FROM counts c LEFT JOIN medians m ON m.key = c.key`);
-  return rows.map((r) => ({ key: String(r.key), figures: q.by === "offer" ? { ...figures(r), accepted: n(r.accepted) } : figures(r), ...keptCounts(r) }));
+  return rows.map((r) => ({
+    key: String(r.key),
+    figures: q.by === "offer" ? { ...figures(r), accepted: n(r.accepted) } : q.by === "operator" ? { label: r.label === null || r.label === undefined ? null : String(r.label), ...figures(r) } : figures(r),
+    ...keptCounts(r),
+  }));
 }
 
 type FlowRow = Record<string, unknown>;

@@ -31,6 +31,8 @@ export type FlowFact = {
   offerId: string | null;
   /** Every offer shown in the flow; absent or empty: none. */
   offersShown?: readonly string[];
+  /** The operator who took the flow's latest step in the console; absent or null: none did. */
+  operator?: { id: string; name: string | null } | null;
   /** Effective status (expired open flows already abandoned). */
   status: "open" | "offered" | "saved" | "canceled" | "abandoned";
   holdout: boolean;
@@ -45,7 +47,7 @@ export type FlowFact = {
 
 export type Population = { activeAtStart: number; canceledInRange: number; reactivationsInRange: number };
 
-export type GroupBy = "reason" | "offer" | "channel" | "day";
+export type GroupBy = "reason" | "offer" | "channel" | "operator" | "day";
 
 export type MetricsInput = {
   flows: readonly FlowFact[];
@@ -159,7 +161,9 @@ export function retentionMetrics(input: MetricsInput) {
                       ? f.offersShown?.length
                         ? f.offersShown
                         : ["none"]
-                      : [f.channel];
+                      : input.groupBy === "operator"
+                        ? [f.operator?.id ?? "none"]
+                        : [f.channel];
               for (const key of keys) m.set(key, [...(m.get(key) ?? []), f]);
               return m;
             }, new Map<string, FlowFact[]>())
@@ -168,6 +172,7 @@ export function retentionMetrics(input: MetricsInput) {
           .sort(([a], [b]) => (a < b ? -1 : 1))
           .map(([key, fs]) => ({
             key,
+            ...(input.groupBy === "operator" ? { label: fs.map((f) => f.operator?.name ?? null).reduce<string | null>((a, b) => (b !== null && (a === null || b > a) ? b : a), null) } : {}),
             ...flowMetrics(fs, input.now, input.durableSaveDays),
             ...(input.groupBy === "offer" ? { accepted: fs.filter((f) => f.status === "saved" && f.offerId === key).length } : {}),
           }));

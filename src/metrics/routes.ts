@@ -24,9 +24,9 @@ const WINBACK_DAYS = 365;
 
 export const RetentionQuery = dayRangeQuery(RETENTION_DAYS, {
   groupBy: z
-    .enum(["reason", "offer", "channel", "day", "week"])
+    .enum(["reason", "offer", "channel", "operator", "day", "week"])
     .optional()
-    .openapi({ description: "`day`: shop-local days with flows. `week`: every shop-local week (Monday to Sunday, keyed by its Monday) of the range, empty ones too; the first and last weeks count only the days within `from`–`to`." }),
+    .openapi({ description: "`day`: shop-local days with flows. `week`: every shop-local week (Monday to Sunday, keyed by its Monday) of the range, empty ones too; the first and last weeks count only the days within `from`–`to`. `operator`: by the operator who last took a step of the flow in the console (`key` their `operatorId`, `label` their name; `none`: flows no operator took a step of)." }),
 });
 
 export const WinbackMetricsQuery = dayRangeQuery(WINBACK_DAYS);
@@ -132,19 +132,20 @@ export const RetentionMetrics = z
         description:
           "With a holdout (`holdoutPercent`): an intent-to-treat comparison of the flows started on the range's days while a holdout was in force (`holdoutPercent` > 0 when the flow started and its arm was drawn). `withOffers`: those not held out; `holdout`: those held out (shown no offer). A flow started while `holdoutPercent` was 0 was never drawn: it is in neither arm (it still counts in `started`, `saveRate` and the rest). For each arm `flows`, `closed` (saved, canceled or abandoned), `canceled`, and `keptRate` = (`closed` − `canceled`) / `closed` (null with none closed). `lift` = `withOffers.keptRate` − `holdout.keptRate`, in rate points. null when no flow of the range was held out.",
       }),
-    groupBy: z.enum(["reason", "offer", "channel", "day", "week"]).nullable(),
+    groupBy: z.enum(["reason", "offer", "channel", "operator", "day", "week"]).nullable(),
     groups: z
       .array(
         z.object({
           key: z.string(),
           ...FlowCounts,
           accepted: z.number().int().optional().openapi({ description: "`groupBy=offer` only: flows saved by accepting this offer (the flow's accepted offer). Not in other groupings." }),
+          label: z.string().nullable().optional().openapi({ description: "`groupBy=operator` only: the operator's name as the console session gave it (`operatorName`); null for `none`. Not in other groupings." }),
         }),
       )
       .nullable()
       .openapi({
         description:
-          "With `groupBy`. By `channel`, a flow counts under the channel it STARTED on (`web`, `ivr`, `operator`, …), whoever finished it: a flow started on the web and confirmed or saved by an operator is `web`'s. Each row is then one population — the flows that came in through that channel — so its `started`, `saved`, `canceled` and `saveRate` are of the same flows and the rows add up to the totals; crediting the finishing channel would mix flows started elsewhere into a row's `saved` (a row could save more than it started). Who took each step, and through which channel, is in the flow's evidence (`GET /v1/cancel-flows/{flowId}`, `steps[].channel`). By `offer`, each offer's row counts the flows in which it was SHOWN: `started` is flows that showed it, `saved`/`canceled`/`abandoned`/`open` how those flows ended (a save by the customer's own plan change after it was shown counts as `saved`), and `accepted` the saves that took this offer; a flow that showed two offers counts under both, so the rows can add up to more than the totals. `none` is flows that showed no offer.",
+          "With `groupBy`. By `channel`, a flow counts under the channel it STARTED on (`web`, `ivr`, `operator`, …), whoever finished it: a flow started on the web and confirmed or saved by an operator is `web`'s. Each row is then one population — the flows that came in through that channel — so its `started`, `saved`, `canceled` and `saveRate` are of the same flows and the rows add up to the totals; crediting the finishing channel would mix flows started elsewhere into a row's `saved` (a row could save more than it started). Who took each step, and through which channel, is in the flow's evidence (`GET /v1/cancel-flows/{flowId}`, `steps[].channel`). By `offer`, each offer's row counts the flows in which it was SHOWN: `started` is flows that showed it, `saved`/`canceled`/`abandoned`/`open` how those flows ended (a save by the customer's own plan change after it was shown counts as `saved`), and `accepted` the saves that took this offer; a flow that showed two offers counts under both, so the rows can add up to more than the totals. `none` is flows that showed no offer. By `operator`, a flow counts under the operator who took its latest step in the console (a flow started on the web and confirmed by an operator is that operator's; one two operators handled, the later one's), so the rows add up to the totals and a row's `saveRate` is of the flows that operator handled last; `none` is the flows no operator touched.",
       }),
     winback: WinbackMetrics.openapi({ description: "Re-subscription (再加入) of the cancellations confirmed in the range: by reason and month, after a contact, over the holdout, revenue recovered." }),
   })

@@ -15,7 +15,7 @@ export type OffThreadJobs = {
   /** GET /v1/customers/{id}/export: `now` as ISO-8601. Answers the export document (data-rights/export). */
   exportCustomer: { input: { tenantId: string; customerId: string; now: string }; output: unknown };
   /** GET /v1/metrics/retention (metrics/routes retentionFor): aggregates over a whole shop's flows and cancellations. */
-  retentionMetrics: { input: { tenantId: string; settings: TenantSettings; now: string; query: MetricsRange & { groupBy?: "reason" | "offer" | "channel" | "day" | "week" } }; output: unknown };
+  retentionMetrics: { input: { tenantId: string; settings: TenantSettings; now: string; query: MetricsRange & { groupBy?: "reason" | "offer" | "channel" | "operator" | "day" | "week" } }; output: unknown };
   /** GET /v1/metrics/winback (metrics/routes winbackFor). */
   winbackMetrics: { input: { tenantId: string; settings: TenantSettings; now: string; query: MetricsRange }; output: unknown };
   /** GET /v1/insights/reasons (insights/routes reasonInsightsFor): aggregates and the themes of up to 5,000 comments. */

@@ -42,7 +42,7 @@ it("shows each rate as its counts give it, and 再加入率 once, in the win-bac
       MetricsPage({
         page: { lang: "ja", csrf: "x", operatorName: "主任", supervisor: true, timeZone: "Asia/Tokyo", today: "2026-12-01" },
         overall: retention as never,
-        groups: { week: retention, reason: retention, offer: retention, channel: retention } as never,
+        groups: { week: retention, reason: retention, offer: retention, channel: retention, operator: retention } as never,
         winback: winback as never,
         reasons: [],
         offers: [],
@@ -73,7 +73,7 @@ it("the offer table shows how many flows took each offer (accepted) and the save
       MetricsPage({
         page: { lang: "ja", csrf: "x", operatorName: "主任", supervisor: true, timeZone: "Asia/Tokyo", today: "2026-12-01" },
         overall: retention as never,
-        groups: { week: retention, reason: retention, offer: { ...retention, groups: [offer] }, channel: retention } as never,
+        groups: { week: retention, reason: retention, offer: { ...retention, groups: [offer] }, channel: retention, operator: retention } as never,
         winback: winback as never,
         reasons: [],
         offers: [],
