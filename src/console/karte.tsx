@@ -75,7 +75,17 @@ export type Offer = {
   talkTrack: TalkTrack | null;
   observedSaveRate?: { accepted: number; declined: number; rate: number | null };
 };
-export type TimelineItem = { at: string; kind: string; id: string; type: string; subscriptionId: string | null; channel: string | null; data: Record<string, unknown> };
+export type TimelineItem = {
+  at: string;
+  kind: string;
+  id: string;
+  type: string;
+  subscriptionId: string | null;
+  channel: string | null;
+  data: Record<string, unknown>;
+  /** Who did it (GET …/timeline `actor`): an operator's name is said on the line, for the next operator. */
+  actor?: { type: string; id?: string; name?: string } | null;
+};
 export type KnowledgeEntry = { id: string; title: { ja: string; en: string }; body: { ja: string; en: string }; uses: number; new: boolean; topic: string };
 type CancellationInfo = {
   commitment: { acknowledgeFeeRequired: boolean; basis: string | null } | null;
@@ -686,12 +696,17 @@ function fieldValue(field: keyof typeof PLAN_FIELD_LABELS, v: unknown, product: 
   return writeDate(String(v), w.lang, "short", w.today);
 }
 
-/** A timeline entry's name, with its channel: 「解約（Web）」, 「再加入のご案内（メール）」. */
+/**
+ * A timeline entry's name, with its channel and, when an operator did it, their name: 「解約（Web）」,
+ * 「応対記録（電話・佐々木 美咲）」, 「解約のご相談 → 継続（Web・田中 健太）」 (a web flow an operator finished).
+ */
 export function entryTitle(i: TimelineItem, lang: Lang): string {
   const names = i.kind === "event" ? EVENT_LABELS : i.kind === "change" ? CHANGE_LABELS : FLOW_LABELS;
   const name = names[i.type]?.[lang] ?? i.type;
-  if (!i.channel) return name;
-  return lang === "ja" ? `${name}（${channelName(i.channel, lang)}）` : `${name} (${channelName(i.channel, lang)})`;
+  const by = i.actor?.type === "operator" && i.actor.name ? i.actor.name : null;
+  const said = [i.channel ? channelName(i.channel, lang) : null, by].filter((x) => x !== null).join(lang === "ja" ? "・" : ", ");
+  if (!said) return name;
+  return lang === "ja" ? `${name}（${said}）` : `${name} (${said})`;
 }
 
 /** One line of the timeline in the operator's words: what changed (「次回お届け 12月5日 → なし」), labels for codes, never `null`. */
@@ -738,6 +753,8 @@ export function describe(i: TimelineItem, w: Words): string {
     }
   } else if (i.kind === "cancel_flow") {
     parts.push(d.reason ? reasonLabel(d.reason, w) : t(lang, "noReasonGiven"));
+    const kept = d.acceptedOffer as { title?: Record<Lang, string> } | null | undefined;
+    if (kept?.title?.[lang]) parts.push(tf(lang, "keptWithOffer", { title: kept.title[lang] }));
     if (d.confirmationNumber) parts.push(tf(lang, "confirmationNo", { n: String(d.confirmationNumber) }));
   } else {
     const before = (d.before ?? {}) as Record<string, unknown>;
@@ -767,7 +784,17 @@ export function describe(i: TimelineItem, w: Words): string {
     // A discount the change moved (plan-changes/discount): its last discounted delivery, before and after.
     const moved = source.discountMoved as { endsOn?: { from?: string | null; to?: string | null } } | undefined;
     if (moved?.endsOn?.from && moved.endsOn.to) parts.push(tf(lang, "discountMovedTo", { from: writeDate(moved.endsOn.from, lang, "short", w.today), to: writeDate(moved.endsOn.to, lang, "short", w.today) }));
+    // A discount taken: how much, on which deliveries (what the operator promised the caller).
+    const applied = source.application as { kind?: string; percentOff?: number | null; amountOff?: number | null; startsOn?: string; endsOn?: string } | undefined;
+    if (applied?.kind === "discount" && applied.startsOn && applied.endsOn) {
+      const currency = (after.unitPrice as { currency?: string } | undefined)?.currency ?? "JPY";
+      const off = discountLabel({ percentOff: applied.percentOff ?? null, amountOff: applied.amountOff ?? null }, currency, lang);
+      parts.push(tf(lang, "discountTerms", { off, from: writeDate(applied.startsOn, lang, "short", w.today), to: writeDate(applied.endsOn, lang, "short", w.today) }));
+    }
   }
+  // A customer with several plans: which one the line is about (「すっきり青汁：」), unless it names its product already.
+  const product = w.subscriptions.length > 1 && i.subscriptionId ? currentProduct(i, w)?.name : undefined;
+  if (product && !parts.some((p) => p.includes(product))) return `${product}${lang === "ja" ? "：" : ": "}${parts.join(sep)}`;
   return parts.join(sep);
 }
 

@@ -752,9 +752,12 @@ export function consolePages(app: Fetcher) {
     const who = await operator(c, form);
     if (who instanceof Response) return who;
     const id = `evt_console_${crypto.randomUUID().replace(/-/g, "")}`;
-    const data: Record<string, string> = { channel: "phone", topic: form.topic ?? "inquiry" };
+    const data: Record<string, unknown> = { channel: "phone", topic: form.topic ?? "inquiry" };
     if (form.sentiment) data.sentiment = form.sentiment;
     if (form.note) data.note = form.note;
+    // Who took it, for the next operator's handover (the timeline's `actor`).
+    const principal = c.get("caller").principal;
+    if (principal.kind === "console") data.operator = { id: principal.operatorId, name: principal.operatorName };
     // The events service itself, in-process: a console session may not call POST /v1/events (which
     // takes any signal from the shop's systems; platform/auth CONSOLE_WRITES), only log a contact.
     const now = c.get("services").now().toISOString();

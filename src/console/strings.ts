@@ -266,12 +266,14 @@ const T = {
   // What one delivery costs (unit price × quantity), and an accepted discount's deliveries still to come.
   pricePerDelivery: { ja: "1回のお届けの価格", en: "Price per delivery" },
   regularPrice: { ja: "（通常 {price}）", en: "(regular {price})" },
-  percentOff: { ja: "{n}%オフ", en: "{n}% off" },
-  amountOff: { ja: "{amount}引き", en: "{amount} off" },
   discountDeliveries: { ja: "{label}：{first}〜{last}のお届け（あと{n}回、各{price}）", en: "{label}: the deliveries of {first} to {last} ({n} left, {price} each)" },
   discountLast: { ja: "{label}：{first}のお届け（最終回、{price}）", en: "{label}: the delivery of {first} (the last one, {price})" },
   discountOpen: { ja: "{label}：{first}のお届けから", en: "{label} from the delivery of {first}" },
   discountMovedTo: { ja: "割引の最終回 {from} → {to}", en: "last discounted delivery {from} → {to}" },
+  keptWithOffer: { ja: "「{title}」で継続", en: "kept with “{title}”" },
+  discountTerms: { ja: "{off}（{from}〜{to}のお届け）", en: "{off} (deliveries {from} to {to})" },
+  percentOff: { ja: "{n}%オフ", en: "{n}% off" },
+  amountOff: { ja: "{amount}引き", en: "{amount} off" },
   comebackPrice: { ja: "{price}（{label}、再開後{n}回分）、その後は通常価格の{regular}", en: "{price} ({label}, the first {n} deliveries back), then the regular price of {regular}" },
   winbackList: { ja: "再開のご案内", en: "Win-back candidates" },
   winbackListNote: {

@@ -40,6 +40,10 @@ export const EventInput = z
         topic: z.enum(["complaint", "inquiry", "cancel_request", "change_request", "praise", "other"]),
         sentiment: z.enum(["negative", "neutral", "positive"]).optional(),
         note: z.string().max(2000).optional(),
+        operator: z
+          .strictObject({ id: z.string().min(1).max(128).optional(), name: z.string().min(1).max(100) })
+          .optional()
+          .openapi({ description: "Who took the contact: the console fills it with the session's operator; a CTI may send its agent. The karte and the timeline (`actor`) name them, so the next operator knows who said what." }),
       }),
     }),
     z.strictObject({

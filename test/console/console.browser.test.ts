@@ -637,7 +637,7 @@ describe("the operator console in a browser", () => {
     expect(change).toMatchObject({ type: "reactivate", channel: "operator", actor: { type: "operator", id: "op-operator", name: "佐々木 美咲" } });
     const after = await winback();
     expect([after.canceled - before.canceled, after.reactivated - before.reactivated, after.contacts.reactivatedAfterContact - before.contacts.reactivatedAfterContact]).toEqual([0, 1, 1]);
-    await expect(page.locator("ol.timeline li").first().textContent()).resolves.toContain("再開（再加入）（オペレーター）");
+    await expect(page.locator("ol.timeline li").first().textContent()).resolves.toContain("再開（再加入）（オペレーター・");
 
     // The confirmation page of an already active subscription writes nothing and says why.
     await page.goto(`${api.url}/console/reactivate?customer=${customer}&sub=${sub}&nextDeliveryOn=${chosen}`);
@@ -742,7 +742,7 @@ describe("the operator console in a browser", () => {
     expect(evidence).toMatchObject({ channel: "operator", status: "saved", reason: "surplus_stock", acceptedOfferId: null });
     expect(evidence.steps.map((x: any) => [x.type, x.actor?.type])).toEqual([["started", "operator"], ["reason_given", "operator"], ["saved_by_plan_change", "operator"]]);
     expect(evidence.steps[2].data).toMatchObject({ change: "interval", offerId: null });
-    await expect(page.locator("ol.timeline").textContent()).resolves.toContain("解約のご相談 → 継続（オペレーター）");
+    await expect(page.locator("ol.timeline").textContent()).resolves.toContain("解約のご相談 → 継続（オペレーター・");
   });
 
   it("with a flow opened by the IVR, the plan panel says a change here closes it as saved; a change to what the plan already is changes nothing and leaves it open", async () => {

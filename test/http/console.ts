@@ -107,6 +107,8 @@ export function consoleSuite(h: () => Harness) {
       expect(res.body.data.map((i: { kind: string; type: string }) => `${i.kind}:${i.type}`)).toEqual(["cancel_flow:open", "change:skip", "event:contact.logged", "event:delivery.completed"]);
       expect(res.body.data[1].channel).toBe("ivr");
       expect(res.body.data[2].data.note).toBe("使い方の質問");
+      // Who did each: the key that skipped and started the flow; the shop's own event names nobody.
+      expect(res.body.data.map((i: { actor: { type: string } | null }) => i.actor?.type ?? null)).toEqual(["key", "key", null, null]);
       const page1 = await h().request("GET", `/v1/customers/${customerId}/timeline?limit=3`, { key: t.key });
       const page2 = await h().request("GET", `/v1/customers/${customerId}/timeline?limit=3&cursor=${page1.body.nextCursor}`, { key: t.key });
       expect([...page1.body.data, ...page2.body.data]).toEqual(res.body.data);
@@ -332,7 +334,10 @@ export function consoleSuite(h: () => Harness) {
       expect(note.status).toBe(303);
       expect(note.headers.get("location")).toContain("done=contact");
       const timeline = await h().request("GET", `/v1/customers/${customerId}/timeline`, { key: t.key });
-      expect(timeline.body.data.some((i: { type: string; data: { note?: string } }) => i.type === "contact.logged" && i.data.note === "配送日の確認")).toBe(true);
+      // The note names who took it, for the next operator (the karte's handover).
+      const logged = timeline.body.data.find((i: { type: string; data: { note?: string } }) => i.type === "contact.logged" && i.data.note === "配送日の確認");
+      expect(logged.data.operator).toEqual({ id: "OP-TWO", name: "応対者二号" });
+      expect(logged.actor).toEqual({ type: "operator", id: "OP-TWO", name: "応対者二号" });
     });
 
     it("are revoked by the shop (admin), and end when the key that opened them is revoked, as customer sessions do", async () => {
