@@ -892,6 +892,8 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
   const live = focus !== null && focus.status !== "canceled";
   const focusRisk = focus && live ? riskOf(focus.id) : null;
   const words: Words = { lang, today: page.today, timeZone: page.timeZone, reasons: data.reasons, subscriptions: data.subscriptions };
+  // The latest contact, for the operator picking up a customer someone else spoke to (the timeline is newest first).
+  const lastContact = data.timeline.find((i) => i.kind === "event" && i.type === "contact.logged") ?? null;
   const back = `/console?customer=${encodeURIComponent(customer.id)}${focus ? `&sub=${encodeURIComponent(focus.id)}` : ""}${data.reason ? `&reason=${encodeURIComponent(data.reason)}` : ""}`;
   const hidden = (
     <>
@@ -933,6 +935,43 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
             ) : null}
           </dl>
           {data.lookup ? <p class="speech">{data.lookup.speech}</p> : null}
+          {lastContact ? (
+            <p class="last-contact">
+              {t(lang, "lastContact")}: <time datetime={lastContact.at}>{when(lastContact.at, lang, page.timeZone)}</time> {entryTitle(lastContact, lang)} {describe(lastContact, words)}
+            </p>
+          ) : null}
+          {/* What the call is likely about, before the plans: read before answering (a laptop's first screen). */}
+          {live && unread.risk ? (
+            <>
+              <h2>{t(lang, "risk")}</h2>
+              <UnreadNote lang={lang} part="risk" unread={unread.risk} />
+            </>
+          ) : null}
+          {focusRisk ? (
+            <>
+              <h2>
+                {t(lang, "risk")}: {focusRisk.score} <span class={`band ${focusRisk.band}`}>{bandName(focusRisk.band, lang)}</span>
+              </h2>
+              {focusRisk.drivers.some((d) => d.contribution > 0) ? (
+                <>
+                  <h3>{t(lang, "drivers")}</h3>
+                  <ul>
+                    {focusRisk.drivers.filter((d) => d.contribution > 0).slice(0, 5).map((d) => (
+                      <li>{d.label}</li>
+                    ))}
+                  </ul>
+                </>
+              ) : null}
+              {focusRisk.flags.length > 0 ? (
+                <p>
+                  {t(lang, "flags")}:{" "}
+                  {focusRisk.flags.map((f) => (
+                    <strong class="flag">{FLAG_LABELS[f]?.[lang] ?? f}</strong>
+                  ))}
+                </p>
+              ) : null}
+            </>
+          ) : null}
           <h2>{t(lang, "subscriptions")}</h2>
           <div class="scroll">
           <table>
@@ -978,33 +1017,6 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
             </tbody>
           </table>
           </div>
-          {live && unread.risk ? (
-            <>
-              <h2>{t(lang, "risk")}</h2>
-              <UnreadNote lang={lang} part="risk" unread={unread.risk} />
-            </>
-          ) : null}
-          {focusRisk ? (
-            <>
-              <h2>
-                {t(lang, "risk")}: {focusRisk.score} <span class={`band ${focusRisk.band}`}>{bandName(focusRisk.band, lang)}</span>
-              </h2>
-              <h3>{t(lang, "drivers")}</h3>
-              <ul>
-                {focusRisk.drivers.filter((d) => d.contribution > 0).slice(0, 5).map((d) => (
-                  <li>{d.label}</li>
-                ))}
-              </ul>
-              {focusRisk.flags.length > 0 ? (
-                <p>
-                  {t(lang, "flags")}:{" "}
-                  {focusRisk.flags.map((f) => (
-                    <strong class="flag">{FLAG_LABELS[f]?.[lang] ?? f}</strong>
-                  ))}
-                </p>
-              ) : null}
-            </>
-          ) : null}
         </section>
 
         {focus && live && unread.planOptions ? (

@@ -270,6 +270,7 @@ const T = {
   discountLast: { ja: "{label}：{first}のお届け（最終回、{price}）", en: "{label}: the delivery of {first} (the last one, {price})" },
   discountOpen: { ja: "{label}：{first}のお届けから", en: "{label} from the delivery of {first}" },
   discountMovedTo: { ja: "割引の最終回 {from} → {to}", en: "last discounted delivery {from} → {to}" },
+  lastContact: { ja: "直近の応対", en: "Last contact" },
   keptWithOffer: { ja: "「{title}」で継続", en: "kept with “{title}”" },
   discountTerms: { ja: "{off}（{from}〜{to}のお届け）", en: "{off} (deliveries {from} to {to})" },
   percentOff: { ja: "{n}%オフ", en: "{n}% off" },

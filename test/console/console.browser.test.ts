@@ -121,6 +121,12 @@ describe("the operator console in a browser", () => {
     await expect(page.locator("h1#who").textContent()).resolves.toContain("山田 花子");
     await expect(page.locator("table").first().textContent()).resolves.toContain("ヒト幹細胞美容液");
     expect(await seriousViolations(page)).toEqual([]);
+    // Before answering, on a laptop's first screen (1366×768): who, and the risk with its drivers —
+    // not below the plans table.
+    await page.setViewportSize({ width: 1366, height: 768 });
+    const risk = page.getByRole("heading", { name: /^解約リスク: / });
+    expect((await risk.boundingBox())!.y + 40).toBeLessThan(768);
+    expect((await risk.boundingBox())!.y).toBeLessThan((await page.locator("h1#who ~ h2", { hasText: "定期コース" }).boundingBox())!.y);
 
     await page.goto(`${api.url}/console?phone=${encodeURIComponent("０８０-００００-１１１１")}`);
     await expect(page.locator("h1").textContent()).resolves.toBe("該当するお客様はいません");
