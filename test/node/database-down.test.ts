@@ -133,7 +133,7 @@ describe("a libSQL server that goes away", () => {
     const get = async () => toRes(await app.request(buildRequest("http://localhost", "GET", "/v1/subscriptions/S-1", { key })));
     try {
       expect((await get()).status).toBe(404);
-      sqld.hang();
+      await sqld.hang();
       const started = Date.now();
       const res = await get();
       expect(res.status).toBe(503);
@@ -141,10 +141,10 @@ describe("a libSQL server that goes away", () => {
       expect(res.body).toMatchObject({ code: "database_unavailable" });
       expect(res.body.detail).toContain("did not answer in time");
       expect(Date.now() - started).toBeLessThan(8_000);
-      sqld.wake();
+      await sqld.wake();
       expect((await get()).status).toBe(404);
     } finally {
-      sqld.wake();
+      await sqld.wake();
       hung.client.close();
     }
   });

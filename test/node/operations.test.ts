@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer as createHttpServer, type Server } from "node:http";
 import { createServer as createNetServer } from "node:net";
@@ -9,6 +9,7 @@ import { migrateDatabase, openDatabase } from "../../src/db/node";
 import { DEMO_API_KEY, seedDemo } from "../../src/demo/seed";
 import { sealWebhookSecret } from "../../src/webhooks/secret";
 import { refusedLoopbackPort } from "../support/ports";
+import { startSqld, type Sqld } from "../support/sqld";
 
 /**
  * The deploy and operations commands as an operator runs them (README, "Cloudflare Workers +
@@ -230,20 +231,17 @@ describe("the demo shop, whose admin key the README publishes", () => {
 });
 
 describe("npm run tenant:create", () => {
-  let sqld: ChildProcess;
+  let sqld: Sqld;
   let sqldUrl = "";
   let dir = "";
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "tsuzuku-ops-"));
-    sqldUrl = `http://127.0.0.1:${await freePort()}`;
-    sqld = spawn(join(bin, "sqld"), ["--db-path", join(dir, "data.sqld"), "--http-listen-addr", sqldUrl.slice("http://".length), "--no-welcome"], { cwd: dir, stdio: "ignore" });
-    for (const deadline = Date.now() + 20_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 50))) {
-      if (await fetch(`${sqldUrl}/health`).then((r) => r.ok, () => false)) return;
-    }
-    throw new Error("sqld did not start");
+    sqld = await startSqld();
+    sqldUrl = sqld.url;
   }, 30_000);
-  afterAll(() => {
-    sqld?.kill("SIGTERM");
+  afterAll(async () => {
+    // stop() removes sqld's data once it has exited, not as the signal is sent.
+    await sqld?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
   const tables = async () => {
