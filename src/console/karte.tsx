@@ -15,7 +15,7 @@ import {
   CHANGE_LABELS,
   CONTACT_TOPICS,
   EVENT_LABELS,
-  FLAG_LABELS,
+  FLAG_GUIDANCE, FLAG_LABELS,
   FLOW_LABELS,
   PAYMENT_FAILURE_LABELS,
   PLAN_FIELD_LABELS,
@@ -970,6 +970,7 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
                   ))}
                 </p>
               ) : null}
+              {focusRisk.flags.map((f) => (FLAG_GUIDANCE[f] ? <p class="flag-guidance">{FLAG_GUIDANCE[f][lang]}</p> : null))}
             </>
           ) : null}
           <h2>{t(lang, "subscriptions")}</h2>

@@ -397,6 +397,14 @@ export const FLAG_LABELS: Record<string, Record<Lang, string>> = {
   first_delivery_canceller: { ja: "初回だけ解約", en: "Cancels after the first delivery" },
 };
 
+/** What a flag asks of the operator on this call (the karte says it under the flag). */
+export const FLAG_GUIDANCE: Record<string, Record<Lang, string>> = {
+  first_delivery_canceller: {
+    ja: "以前の定期コースを初回のお届けのあとに解約されています。割引などの特典は、初回特典の重ね取りにならないか確かめてからご案内してください。解約のお申し出は、ほかのお客様と同じようにお受けしてください。",
+    en: "An earlier plan was cancelled after its first delivery. Before offering a discount or other perk, check it does not repeat a first-order benefit. Take a request to cancel as you would from anyone else.",
+  },
+};
+
 /** The `contact.logged` topics (events/schemas). */
 export const CONTACT_TOPICS = ["inquiry", "cancel_request", "change_request", "complaint", "praise", "other"] as const;
 export const TOPIC_LABELS: Record<string, Record<Lang, string>> = {
