@@ -211,10 +211,11 @@ const Refusal = z
 const ActionFields = { available: z.boolean(), refusal: Refusal };
 
 /** A comeback offer the customer may take by restarting (plan-options `reactivate.comeback`). */
-const RestartComeback = ComebackOffer.extend({
+const RestartComeback = z.object({
+  ...ComebackOffer.shape,
   sentOn: CalendarDate.openapi({ description: "The tenant-local day `winback.due` carried it." }),
   validUntil: CalendarDate.openapi({ description: "The last tenant-local day it can be taken (at least: longer while the candidates list still suggests it), as `winback.due` said." }),
-}).openapi("RestartComeback");
+});
 
 export const PlanOptions = z
   .object({
