@@ -68,7 +68,9 @@ type Step =
  *   #setupProblem), `network_error` (with `outcome` "not_applied" | "unknown" after a lost answer)
  *
  * @csspart cancel-button, skip-button, reason (each choice; `data-reason` is its code), offer,
- *   accept-offer, continue-cancel, confirm-cancel, receipt — and container, subscription,
+ *   accept-offer, continue-cancel, confirm-cancel, receipt — and restart-button, comeback (the
+ *   comeback offer sent, on a cancelled plan's card), restart-with-offer, confirm-restart,
+ *   cancel-restart, container, subscription,
  *   resume-button, skip-reason, back, message, review (a plan change's final confirmation),
  *   confirm-change, cancel-change.
  * @cssprop --tsuzuku-brand, --tsuzuku-on-brand, --tsuzuku-font, --tsuzuku-font-size,
