@@ -266,9 +266,9 @@ export const PlanOptions = z
         earliest: CalendarDate.nullable().openapi({ description: "The earliest first delivery `nextDeliveryOn` may ask for today; null when not canceled." }),
         latest: CalendarDate.nullable().openapi({ description: "The latest first delivery `nextDeliveryOn` may ask for today (the later of today + `maxPauseDays` and two intervals); null when not canceled." }),
         comeback: RestartComeback.nullable().openapi({
-            description:
-              "The comeback offer the customer was sent (`winback.due`, by mail or LINE) and may still take by restarting: `offerId` on `POST /v1/subscriptions/{subscriptionId}/reactivate` with `nextDeliveryOn: restartOn`, its terms computed for that first delivery, in the caller's language. A my-page shows it with a way to restart with it and one without. null when there is none to take: not canceled, never sent, past `validUntil` (and not suggested since), already taken, gone from the catalogue or no longer allowed by the shop's rules.",
-          }),
+          description:
+            "The comeback offer the customer was sent (`winback.due`, by mail or LINE) and may still take by restarting: `offerId` on `POST /v1/subscriptions/{subscriptionId}/reactivate` with `nextDeliveryOn: restartOn`, its terms computed for that first delivery, in the caller's language. A my-page shows it with a way to restart with it and one without. null when there is none to take: not canceled, never sent, past `validUntil`, already taken, gone from the catalogue or no longer allowed by the shop's rules.",
+        }),
       })
       .openapi({ description: "Restarting a canceled subscription (`POST /v1/subscriptions/{subscriptionId}/reactivate`): open only while canceled (else `subscription_not_canceled`)." }),
   })
