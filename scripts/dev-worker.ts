@@ -27,7 +27,8 @@ const loopback = process.env.WEBHOOKS_ALLOW_LOOPBACK === "1" ? ["--var", "WEBHOO
 const secrets = resolve(dataDir, "dev-worker.vars");
 writeFileSync(secrets, `SECRETS_KEY=${JSON.stringify(devSecretsKey())}\n`, { mode: 0o600 });
 chmodSync(secrets, 0o600);
-const wrangler = spawn(resolve("node_modules/.bin/wrangler"), ["dev", "--var", `DATABASE_URL:${url}`, "--env-file", secrets, ...loopback, "--port", process.env.PORT ?? "8787", "--ip", "127.0.0.1"], {
+// Demo mode, as `npm start` on a new local database: the seeded demo shop's my-page and console login are served.
+const wrangler = spawn(resolve("node_modules/.bin/wrangler"), ["dev", "--var", `DATABASE_URL:${url}`, "--var", "SEED_DEMO:1", "--env-file", secrets, ...loopback, "--port", process.env.PORT ?? "8787", "--ip", "127.0.0.1"], {
   stdio: "inherit",
   env: { ...process.env, WRANGLER_SEND_METRICS: "false" }, // no network here for telemetry
 });

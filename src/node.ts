@@ -11,7 +11,7 @@ import { startMaintenance } from "./maintenance";
 import { StepFaults } from "./platform/step-faults";
 import { nodeDocsViewer } from "./meta/viewer-node";
 import { DEMO_TENANT_ID } from "./demo/seed";
-import { createConsoleSession } from "./console/sessions";
+import { createConsoleSession, startupConsoleLines } from "./console/sessions";
 import { progressOn } from "./platform/progress";
 import { TenantStore } from "./platform/tenancy";
 import { collectStartupGarbage } from "./node-server";
@@ -85,6 +85,8 @@ const services = {
   maintenanceFailing: () => maintenanceFaults.failing(),
   // The embedded file's disk and the clock: said in /health and logged before a write fails.
   host: watchHost(embeddedFile(config.databaseUrl), { log: console.log }).state,
+  // Demo mode with the demo shop in the database: its pages (/demo/my-page, /demo/console) are served.
+  demo: demo !== undefined,
 };
 // Signing secrets stored before they were encrypted at rest: encrypted now (needs SECRETS_KEY, so not in SQL).
 await encryptStoredWebhookSecrets(db, services.secretsKey);
@@ -95,7 +97,7 @@ const app = createApp(() => services, {
   docs: { viewer: nodeDocsViewer(), gzipOpenapi: true, demoApiKey: demo?.apiKey },
   accessLog: logs.accessLog ? (line) => void process.stdout.write(line + "\n") : undefined,
 });
-// A ready console URL for the demo shop (one-time; /demo/console mints a fresh one any time).
+// A ready console URL for the demo shop, in demo mode only (one-time; /demo/console mints a fresh one any time).
 const consoleLogin = demo
   ? (await createConsoleSession(new TenantStore(db, DEMO_TENANT_ID), { operatorId: "demo-operator", operatorName: "デモ オペレーター", role: "supervisor", expiresInSeconds: 28_800 }, new Date(), null)).loginToken
   : null;
@@ -110,7 +112,7 @@ const { server, serving } = serveNode(app.fetch, { ...config, port: config.port,
   console.log(`  OpenAPI:  ${base}/openapi.json`);
   if (demo) console.log(`  Demo key: ${demo.apiKey}\n  Try:      curl -H "Authorization: Bearer ${demo.apiKey}" ${base}/v1/customers/C-100001\n  My page:  ${base}/demo/my-page  (the <tsuzuku-portal> embed as a customer sees it)`);
   if (noShopYet) console.log(`  No shop yet: npm run --silent tenant:create -- --name "続くショップ" --scopes read,write,admin  (with this DATABASE_URL; prints the shop's API key once)`);
-  if (consoleLogin) console.log(`  Console:  ${base}/console/login?token=${consoleLogin}  (once; ${base}/demo/console opens a fresh one)`);
+  for (const line of startupConsoleLines(base, consoleLogin)) console.log(line);
 });
 
 

@@ -21,6 +21,8 @@ export type WorkerEnv = {
   SECRETS_KEY?: string;
   /** "1": webhook endpoints on loopback are allowed (local development and tests only). */
   WEBHOOKS_ALLOW_LOOPBACK?: string;
+  /** "1": demo mode, the demo shop's pages (/demo/my-page, /demo/console) served while its tenant is in the database (`npm run dev:worker` sets it); else off. */
+  SEED_DEMO?: string;
   /** "off": the `[[ratelimits]]` bindings are not used (platform/rate-limit), e.g. for a benchmark. */
   RATE_LIMITS?: string;
   /** Workers Static Assets (wrangler.toml `[assets]`): the docs viewer bundle. */
@@ -51,6 +53,7 @@ function newServices(env: WorkerEnv): Services {
     // Workers has no DNS API and does not route to private ranges: the URL check (names and IP
     // literals, webhooks/destination) is the whole SSRF guard here, with the global fetch.
     allowLoopbackWebhooks: env.WEBHOOKS_ALLOW_LOOPBACK === "1",
+    demo: env.SEED_DEMO === "1",
   };
 }
 

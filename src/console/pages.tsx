@@ -1,6 +1,6 @@
 import { Hono, type Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
-import { DEMO_API_KEY, DEMO_TENANT_ID } from "../demo/seed";
+import { DEMO_API_KEY, demoServed } from "../demo/seed";
 import { RetentionQuery, retentionMetricsOf, winbackMetricsOf } from "../metrics/routes";
 import { loadCatalogue } from "../offers/repository";
 import { CONSOLE_COOKIE, consoleCsrfToken, resolveConsole } from "../platform/auth";
@@ -13,7 +13,6 @@ import { localDate, writeDate } from "../platform/dates";
 import { formatMoney } from "../platform/numbers";
 import { isWithheldCallerId, normalizeEmail, parsePhone } from "../platform/phone";
 import { TenantStore } from "../platform/tenancy";
-import { findTenant } from "../tenants/keys";
 import { ASSETS } from "./assets.generated";
 import { reactivationWindow, type ReactivationWindow } from "../plan-changes/rules";
 import { feeOnReactivation } from "../cancel-flows/terms";
@@ -911,8 +910,7 @@ export function consolePages(app: Fetcher) {
   // Minted exactly as a shop's CTI does (POST /v1/console-sessions with the shop's key), so the
   // session is audited like any other.
   pages.get("/demo/console", async (c) => {
-    const { db } = c.get("services");
-    if (!(await findTenant(db.orm, DEMO_TENANT_ID))) throw new ApiError("route_not_found", { en: "No demo shop in this database.", ja: "このデータベースにはデモショップがありません。" });
+    if (!(await demoServed(c.get("services")))) throw new ApiError("route_not_found", { en: "No demo shop is served here (demo mode is off, or the database has no demo tenant).", ja: "ここではデモショップを提供していません（デモモードがオフか、データベースにデモ用テナントがありません）。" });
     const role = c.req.query("role") === "operator" ? "operator" : "supervisor";
     const res = await app.request(
       "/v1/console-sessions",

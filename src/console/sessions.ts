@@ -120,3 +120,19 @@ export async function endConsoleSession(store: TenantStore, sessionId: string, n
     .set({ revokedAt: now.toISOString() })
     .where(and(eq(consoleSessions.id, sessionId), eq(consoleSessions.tenantId, store.tenantId)));
 }
+
+/**
+ * What `npm start` says about the console (src/node.ts): how an operator of the shop running this
+ * gets in — a one-time URL from `POST /v1/console-sessions` with the shop's admin key, as the
+ * README's "The operator console" shows it (a CTI, SSO bridge or admin tool calls it) — and, in demo
+ * mode with the demo shop seeded (`demoLoginToken`), a ready one-time URL for the demo shop, named as
+ * the demo's, with `/demo/console` for a fresh one. Pure.
+ */
+export function startupConsoleLines(base: string, demoLoginToken: string | null): string[] {
+  const lines = [
+    `  Console:  ${base}/console — an operator of your shop opens it with a one-time URL from POST /v1/console-sessions (your shop's admin key):`,
+    `            curl -s -X POST ${base}/v1/console-sessions -H "Authorization: Bearer $KEY" -H "Content-Type: application/json" -d '{"operatorId":"op-001","operatorName":"佐々木 美咲"}'`,
+  ];
+  if (demoLoginToken) lines.push(`  Demo console: ${base}/console/login?token=${demoLoginToken}  (the demo shop's; once; ${base}/demo/console opens a fresh one)`);
+  return lines;
+}

@@ -5,7 +5,7 @@ import type { Database, Queryable, Tx } from "../db/client";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { apiKeys, contactConsents, customers, events, subscriptions, tenants, winbacks, type CancellationRecord } from "../db/schema";
 import { normalizeEmail, normalizePhone } from "../platform/phone";
-import { createTenant, issueKey } from "../tenants/keys";
+import { createTenant, findTenant, issueKey } from "../tenants/keys";
 import { insertDemoKnowledge } from "./knowledge";
 import { buildCancelHistory, insertCancelHistory } from "./cancel-history";
 import { decideAllComebacks } from "../winback/decide";
@@ -33,6 +33,16 @@ export async function publishedDemoKeyLive(q: Queryable): Promise<boolean> {
     .where(and(eq(apiKeys.tenantId, DEMO_TENANT_ID), eq(apiKeys.secretHash, await sha256Hex(DEMO_API_KEY)), isNull(apiKeys.revokedAt)))
     .limit(1);
   return row !== undefined;
+}
+
+/**
+ * Whether the demo shop's own pages (`/demo/my-page`, `/demo/console`, which mint sessions with the
+ * published key) are served: demo mode is on (`Services.demo`: Node's SEED_DEMO, or a new file on
+ * loopback) and the demo tenant exists. A merchant's own deployment — demo mode off, or the demo
+ * tenant gone — answers them 404, as any page it does not have.
+ */
+export async function demoServed(services: { db: Database; demo?: boolean }): Promise<boolean> {
+  return services.demo === true && (await findTenant(services.db.orm, DEMO_TENANT_ID)) !== undefined;
 }
 
 const SEED = 0x7375_7a6b; // "suzk"

@@ -13,11 +13,13 @@ import { etag, IfMatchHeaders } from "../platform/versioning";
 import { getSubscription } from "../subscriptions/repository";
 import { SubscriptionIdParam } from "../subscriptions/schemas";
 import { applyPlanChange, canceledPlanOf, planOf, toChange } from "./apply";
-import { planOptions, reactivateOption, type PlanRequest } from "./rules";
+import { planOptions, reactivateOption, reactivationWindow, type PlanRequest } from "./rules";
+import { comebackForRestart } from "../winback/redeem";
+import { presentComeback } from "../winback/comeback";
 import { Change, PlanChangeResult, IntervalBody, NextDeliveryBody, PauseBody, PlanOptions, QuantityBody, ResumeBody, SkipBody } from "./schemas";
 import { localDate } from "../platform/dates";
 import { rememberWithin } from "../platform/idempotency";
-import { errorLanguage } from "../platform/language";
+import { errorLanguage, language } from "../platform/language";
 
 const tags = ["Plan changes"];
 const COMMON_ERRORS: ErrorCode[] = ["subscription_not_found", "version_conflict", "subscription_canceled"];
@@ -89,9 +91,14 @@ export const planChangesRouter = domainRouter()
       // The refusal details read like the problem a request would get, so in the same language.
       const today = localDate(c.get("services").now(), settings.timeZone);
       const options = planOptions(planOf(row), settings, today, errorLanguage(c));
-      const reactivate = reactivateOption(row.status === "canceled" ? canceledPlanOf(row) : null, today, settings, errorLanguage(c));
+      const canceled = row.status === "canceled" ? canceledPlanOf(row) : null;
+      const reactivate = reactivateOption(canceled, today, settings, errorLanguage(c));
+      // The offer the customer was sent, as a restart with it today would apply it (winback/redeem).
+      // A restart with an offer starts anew, not on the delivery the cancellation stopped (cancel-flows reactivate).
+      const comeback = canceled ? await comebackForRestart(c.get("store"), subscriptionId, reactivationWindow({ ...canceled, stoppedDeliveryOn: null }, today, settings), c.get("services").now(), settings) : null;
+      const shown = comeback ? { ...presentComeback(comeback.offer, language(c)), sentOn: comeback.sentOn, validUntil: comeback.validUntil } : null;
       c.header("ETag", etag(row.version));
-      return c.json({ subscriptionId, version: row.version, ...options, reactivate }, 200);
+      return c.json({ subscriptionId, version: row.version, ...options, reactivate: { ...reactivate, comeback: shown } }, 200);
     },
   )
   .openapi(

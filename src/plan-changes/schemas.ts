@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { ActorSchema, CalendarDate, Channel, documentsRecord, Instant, Money } from "../platform/openapi";
 import { CancellationSummary, IntervalMonths, Product, Subscription } from "../subscriptions/schemas";
+import { ComebackOffer } from "../winback/schemas";
 
 const channel = Channel.default("api");
 
@@ -209,6 +210,13 @@ const Refusal = z
   .openapi({ description: "Why the action is closed: the same code and detail a request would get; null when it is open (or there is nothing to change to)." });
 const ActionFields = { available: z.boolean(), refusal: Refusal };
 
+/** A comeback offer the customer may take by restarting (plan-options `reactivate.comeback`). */
+const RestartComeback = z.object({
+  ...ComebackOffer.shape,
+  sentOn: CalendarDate.openapi({ description: "The tenant-local day `winback.due` carried it." }),
+  validUntil: CalendarDate.openapi({ description: "The last tenant-local day it can be taken (at least: longer while the candidates list still suggests it), as `winback.due` said." }),
+});
+
 export const PlanOptions = z
   .object({
     subscriptionId: z.string(),
@@ -257,6 +265,10 @@ export const PlanOptions = z
         undoesCancellation: z.boolean().openapi({ description: "true: a restart today (on or before the cancellation's `effectiveOn`) undoes the cancellation, so an early-cancellation fee it charged (`cancellation.earlyCancellationFee`) is waived; false: that fee stands." }),
         earliest: CalendarDate.nullable().openapi({ description: "The earliest first delivery `nextDeliveryOn` may ask for today; null when not canceled." }),
         latest: CalendarDate.nullable().openapi({ description: "The latest first delivery `nextDeliveryOn` may ask for today (the later of today + `maxPauseDays` and two intervals); null when not canceled." }),
+        comeback: RestartComeback.nullable().openapi({
+          description:
+            "The comeback offer the customer was sent (`winback.due`, by mail or LINE) and may still take by restarting: `offerId` on `POST /v1/subscriptions/{subscriptionId}/reactivate` with `nextDeliveryOn: restartOn`, its terms computed for that first delivery, in the caller's language. A my-page shows it with a way to restart with it and one without. null when there is none to take: not canceled, never sent, past `validUntil`, already taken, gone from the catalogue or no longer allowed by the shop's rules.",
+        }),
       })
       .openapi({ description: "Restarting a canceled subscription (`POST /v1/subscriptions/{subscriptionId}/reactivate`): open only while canceled (else `subscription_not_canceled`)." }),
   })

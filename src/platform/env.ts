@@ -70,6 +70,12 @@ export type Services = {
    * start with a key that does not (operations/secrets-key).
    */
   secretsKeyOpens?: () => Promise<boolean>;
+  /**
+   * Demo mode (Node: `SEED_DEMO`, or a new `file:` database on loopback — config `seedDemo` — with
+   * the demo tenant in it): the demo shop's pages are served (demo/seed `demoServed`). Absent: off,
+   * as on Workers.
+   */
+  demo?: boolean;
   /** The background job's steps failing now (Node: the process's `startMaintenance`; GET /health shows them); absent on Workers, whose cron runs elsewhere. */
   maintenanceFailing?: () => FailingStep[];
   /** The disk under the embedded file and the wall clock (Node: platform/host-node `watchHost`); GET /health shows what is wrong. Absent on Workers. */

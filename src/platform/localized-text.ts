@@ -132,6 +132,22 @@ export const PORTAL_TEXT = {
   confirmRestart: { ja: "この内容で定期便を再開する", en: "Restart with these terms" },
   cancelRestart: { ja: "再開せずに戻る", en: "Go back without restarting" },
   restarted: { ja: "定期便を再開しました。次回のお届けは{date}です。", en: "Your subscription is restarted. Your next delivery is on {date}." },
+  // The comeback offer the shop sent (winback.due, by mail or LINE) on the cancelled plan's card:
+  // what it gives (the shop's own copy) and until when, then two equal ways: with it, or without.
+  comebackTitle: { ja: "お送りした再開特典", en: "The offer we sent you for restarting" },
+  comebackUntil: { ja: "{date}までに再開のお手続きをされた場合にご利用いただけます。", en: "It applies if you restart by {date}." },
+  restartWithOffer: { ja: "特典を使って再開する", en: "Restart with this offer" },
+  restartWithoutOffer: { ja: "特典を使わずに再開する", en: "Restart without the offer" },
+  restartOffer: { ja: "適用される特典", en: "Offer applied" },
+  // The offer could not be taken after all (its time ran out, the shop withdrew it): nothing restarted.
+  comebackGone: {
+    ja: "お送りした再開特典は、ご利用期限が過ぎたか、ショップが提供を終了したため、ご利用いただけなくなりました。定期便は再開されていません。特典なしで再開する場合は、もう一度「定期便を再開する」からお手続きください。",
+    en: "The offer we sent can no longer be used: its time ran out, or the shop no longer offers it. Your subscription has not restarted. To restart without it, start again with \"Restart this subscription\".",
+  },
+  comebackExpired: {
+    ja: "お送りした再開特典のご利用期限は{date}まででした。定期便は再開されていません。特典なしで再開する場合は、もう一度「定期便を再開する」からお手続きください。",
+    en: "The offer we sent could be used until {date}. Your subscription has not restarted. To restart without it, start again with \"Restart this subscription\".",
+  },
   cancel: { ja: "解約する", en: "Cancel this subscription" },
   cancelTitle: { ja: "解約の手続き", en: "Cancel your subscription" },
   // The offers step names itself: from the reasons it moves on under a heading that says offers came.

@@ -3,13 +3,12 @@ import type { Context } from "hono";
 import { html, raw } from "hono/html";
 import { and, asc, eq, isNotNull } from "drizzle-orm";
 import { subscriptions } from "../db/schema";
-import { DEMO_API_KEY, DEMO_FIXTURES, DEMO_TENANT_ID } from "../demo/seed";
+import { DEMO_API_KEY, DEMO_FIXTURES, DEMO_TENANT_ID, demoServed } from "../demo/seed";
 import type { AppEnv } from "../platform/env";
 import { ApiError } from "../platform/errors";
 import { requestedLanguage } from "../platform/language";
 import { langOf, say } from "../platform/localized-text";
 import { TenantStore } from "../platform/tenancy";
-import { findTenant } from "../tenants/keys";
 
 /** Sends a request through the whole app (auth, idempotency, …) as an outside caller would. */
 export type Dispatch = (request: Request, c: Context<AppEnv>) => Response | Promise<Response>;
@@ -106,7 +105,7 @@ function loadEmbed() {
  */
 async function demoCustomer(c: Context<AppEnv>, requested: string | undefined): Promise<string> {
   const db = c.get("services").db;
-  if (!(await findTenant(db.orm, DEMO_TENANT_ID))) throw new ApiError("route_not_found", { en: "The demo my-page exists only while the demo tenant is seeded (npm start on a new database).", ja: "デモのマイページは、デモ用テナントが登録されている間だけ表示できます（新しいデータベースで npm start）。" });
+  if (!(await demoServed(c.get("services")))) throw new ApiError("route_not_found", { en: "The demo my-page exists only in demo mode while the demo tenant is seeded (npm start on a new database).", ja: "デモのマイページは、デモモードでデモ用テナントが登録されている間だけ表示できます（新しいデータベースで npm start）。" });
   const store = new TenantStore(db, DEMO_TENANT_ID);
   const pick = (condition: ReturnType<typeof and>) =>
     store.q.select({ customerId: subscriptions.customerId }).from(subscriptions).where(store.owns(subscriptions, condition)).orderBy(asc(subscriptions.customerId)).limit(1);

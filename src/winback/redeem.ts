@@ -24,6 +24,7 @@ import { winbacks } from "../db/schema";
 import type { CatalogueOffer } from "../offers/catalogue";
 import { loadCatalogue } from "../offers/repository";
 import { addDays, localDate, writeDate } from "../platform/dates";
+import type { ReactivationWindow } from "../plan-changes/rules";
 import { ApiError } from "../platform/errors";
 import type { TenantStore } from "../platform/tenancy";
 import type { TenantSettings } from "../settings/schemas";
@@ -89,7 +90,8 @@ export async function comebackToRedeem(s: TenantStore, subscriptionId: string, o
     expired(offerId, { en: `it was sent on ${day(sent!.sentOn, "en")} and could be taken until ${day(validUntil!, "en")}.`, ja: `${day(sent!.sentOn, "ja")}にお送りした特典で、ご利用期限は${day(validUntil!, "ja")}でした。` }, validUntil);
   }
   const offer = (await loadCatalogue(s, now.toISOString())).catalogue.find((o) => o.id === offerId && o.active);
-  if (!offer) expired(offerId, { en: "the shop no longer offers it.", ja: "ショップがこの特典の提供を終了しました。" }, validUntil);
+  // Not run out: `validUntil` is null (errors.ts), so a caller does not read it as a date that passed.
+  if (!offer) expired(offerId, { en: "the shop no longer offers it.", ja: "ショップがこの特典の提供を終了しました。" }, null);
   // The date the list shows with the offer (suggested), or the one `takeableSentComeback` shows with what was sent.
   const restartOn = row.returnOn === null ? null : suggested ? current!.restartOn : restartOnFor(row.returnOn, now, settings, stored!.sub);
   return { winbackId: row.id, flowId: row.flowId, offer, via: suggested ? "suggested" : "sent", restartOn, plan: suggested ? decided!.sub : stored!.sub };
@@ -143,4 +145,31 @@ export async function takeableSentComeback(s: TenantStore, subscriptionId: strin
   const entry = (await loadCatalogue(s, now.toISOString())).catalogue.find((o) => o.id === sent.offerId && o.active);
   const offer = entry ? comebackOf(entry, stored.sub, { restartOn: restartOnFor(row.returnOn, now, settings, stored.sub), today, settings }) : null;
   return offer ? { offer, sentOn: sent.sentOn, validUntil } : null;
+}
+
+/**
+ * The comeback offer a customer restarting their own plan may take now (plan-options
+ * `reactivate.comeback`, what the my-page shows on the canceled plan's card): the one `winback.due`
+ * carried, while it can be taken (`takeableSentComeback`: by its `validUntil`, still in the
+ * catalogue, still applicable), its terms for the first delivery a restart with it gives today —
+ * the date it was shown for (`restartOn`), or the final delivery when that is still coming (the
+ * plan continues from it), or the latest first delivery `window` allows when the customer's date is
+ * further — exactly as `POST …/reactivate { offerId, nextDeliveryOn }` on that date applies it.
+ * Null when there is none to take: never sent, run out, taken (the record is closed by the
+ * reactivation), or gone from the catalogue. Only what was sent: a suggestion the customer was never
+ * told of is the shop's to send. Read-only.
+ */
+export async function comebackForRestart(s: TenantStore, subscriptionId: string, window: ReactivationWindow, now: Date, settings: TenantSettings): Promise<{ offer: ComebackOffer; sentOn: string; validUntil: string } | null> {
+  const sent = await takeableSentComeback(s, subscriptionId, now, settings);
+  if (!sent?.offer.offerId) return null;
+  const first = "continuesOn" in window ? window.continuesOn : sent.offer.restartOn <= window.latest ? sent.offer.restartOn : window.latest;
+  if (first === sent.offer.restartOn) return sent;
+  try {
+    const offer = await comebackOnRestart(s, subscriptionId, sent.offer.offerId, first, now, settings);
+    return offer ? { ...sent, offer } : null;
+  } catch (e) {
+    // Not takeable on that date after all (offer_not_shown, offer_expired): nothing to show.
+    if (e instanceof ApiError) return null;
+    throw e;
+  }
 }

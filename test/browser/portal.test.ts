@@ -66,8 +66,8 @@ async function customerWith(subscriptions: Record<string, unknown>[]) {
   return { customerId, ids };
 }
 
-async function session(customerId: string): Promise<string> {
-  const res = await h.request("POST", "/v1/customer-sessions", { key: t.key, body: { customerId } });
+async function session(customerId: string, key = t.key): Promise<string> {
+  const res = await h.request("POST", "/v1/customer-sessions", { key, body: { customerId } });
   expect(res.status).toBe(201);
   return res.body.token;
 }
@@ -92,10 +92,10 @@ async function acceptDiscount(id: string) {
   expect((await h.request("POST", `/v1/cancel-flows/${flow.flowId}/accept`, { key: t.key, body: { offerId: offer.offerId } })).status).toBe(200);
 }
 
-async function open(customerId: string, params: Record<string, string> = {}, path = "/"): Promise<Page> {
+async function open(customerId: string, params: Record<string, string> = {}, path = "/", key = t.key): Promise<Page> {
   const page = await browser.newPage();
   const url = new URL(path, shop.url);
-  url.searchParams.set("session", await session(customerId));
+  url.searchParams.set("session", await session(customerId, key));
   for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
   await page.goto(url.href);
   await page.locator("tsuzuku-portal h3, tsuzuku-portal .message:not(:empty)").first().waitFor();
@@ -1626,6 +1626,99 @@ describe("<tsuzuku-portal> in Chromium", () => {
     const titles = await page.locator("tsuzuku-portal").evaluateAll((els) => els.map((el) => el.shadowRoot!.querySelector("h2")!.textContent));
     expect(new Set(titles).size).toBe(2);
     await axeClean(page, "two embeds");
+    await page.close();
+  }, 60_000);
+});
+
+describe("<tsuzuku-portal>: the comeback offer the shop sent, on the cancelled plan's card", () => {
+  /**
+   * A shop of its own (its figures are this test's alone) whose customer cancelled a ￥9,800 × 2
+   * plan for its price, keeping in touch and back today: the maintenance run sends `winback.due`
+   * with the comeback offer (20 % off two deliveries), as a mail or LINE message would carry it.
+   */
+  async function sentComeback() {
+    const own = await h.tenant();
+    expect((await h.request("PATCH", "/v1/settings", { key: own.key, body: { allowedOrigins: [shop.url] } })).status).toBe(200);
+    const c = uid("C");
+    const s = uid("S");
+    await h.request("PUT", `/v1/customers/${c}`, { key: own.key, body: customerBody({ marketingConsent: false }) });
+    await h.request("PUT", `/v1/subscriptions/${s}`, { key: own.key, body: subscriptionBody(c, { nextDeliveryOn: addDays(today(), 12), unitPrice: { amount: 9800, currency: "JPY" }, quantity: 2 }) });
+    const flow = (await h.request("POST", `/v1/subscriptions/${s}/cancel-flows`, { key: own.key, body: {} })).body;
+    await h.request("POST", `/v1/cancel-flows/${flow.flowId}/reason`, { key: own.key, body: { reason: "too_expensive" } });
+    expect((await h.request("POST", `/v1/cancel-flows/${flow.flowId}/confirm`, { key: own.key, body: { keepInTouch: true, returnOn: today() } })).status).toBe(200);
+    await h.maintain(() => new Date());
+    const comeback = (await h.request("GET", `/v1/subscriptions/${s}/plan-options`, { key: own.key })).body.reactivate.comeback;
+    expect(comeback).toMatchObject({ kind: "offer", type: "discount", sentOn: today(), validUntil: addDays(today(), 30) });
+    return { own, c, s, flowId: flow.flowId as string, comeback };
+  }
+
+  it("shows what the offer gives and until when, restarts with it on the date it was computed for, and counts it as the offer taken", async () => {
+    const { own, c, s, flowId, comeback } = await sentComeback();
+    const page = await open(c, {}, "/", own.key);
+    const card = page.locator(`tsuzuku-portal [data-subscription="${s}"]`);
+    const shown = card.locator('[part~="comeback"]');
+    expect(await shown.locator("h4").textContent()).toBe("お送りした再開特典");
+    expect(await shown.locator("[data-comeback-title]").textContent()).toBe("再開後2回のお届けが20%オフ");
+    expect(await shown.locator("[data-comeback-description]").textContent()).toBe(comeback.description);
+    expect(await shown.locator("[data-valid-until]").textContent()).toBe(`${writeDate(addDays(today(), 30), "ja", "full")}までに再開のお手続きをされた場合にご利用いただけます。`);
+    // Two equal ways: with the offer, or without it.
+    expect(await part(page, "restart-with-offer").textContent()).toBe("特典を使って再開する");
+    expect(await part(page, "restart-button").textContent()).toBe("特典を使わずに再開する");
+    const [withOffer, without] = [await part(page, "restart-with-offer").boundingBox(), await part(page, "restart-button").boundingBox()];
+    expect(without!.height).toBe(withOffer!.height);
+    await axeClean(page, "the comeback offer on the card");
+
+    await part(page, "restart-with-offer").click();
+    const review = card.locator("[data-review]");
+    const dd = (name: string) => review.locator(`[data-${name}]`).textContent();
+    const first = comeback.restartOn as string;
+    expect(await dd("next")).toBe(writeDate(first, "ja", "full"));
+    expect(await dd("price")).toBe("15,680円（20%オフ・通常価格 19,600円）");
+    expect(await dd("charge")).toBe(`15,680円（${writeDate(first, "ja", "full")}のお届け分）`);
+    expect(await dd("discount")).toContain("2回分");
+    expect(await dd("comeback-offer")).toBe("再開後2回のお届けが20%オフ");
+    expect(await review.locator("[data-offer]").count()).toBe(0);
+    await axeClean(page, "the restart's confirmation with the offer");
+    await part(page, "confirm-restart").click();
+    await expect.poll(() => cardStatus(page, s).textContent()).toContain(`定期便を再開しました。次回のお届けは${writeDate(first, "ja", "full")}です。`);
+    const restarted = (await events(page)).find((e) => e.type === "tsuzuku:reactivated")!.detail;
+    expect(restarted.change).toMatchObject({ type: "reactivate", channel: "web", actor: { type: "customer" }, source: { comeback: { offerId: comeback.offerId } } });
+    expect(restarted.subscription).toMatchObject({ status: "active", nextDeliveryOn: first, activeDiscount: { percentOff: 20, startsOn: first, offerId: comeback.offerId } });
+    // Taken as the offer the mail carried: the flow's evidence and the win-back figures say so.
+    const evidence = (await h.request("GET", `/v1/cancel-flows/${flowId}`, { key: own.key })).body;
+    expect(evidence.steps.at(-1)).toMatchObject({ type: "win_back_accepted", channel: "web", data: { offerId: comeback.offerId } });
+    const metrics = (await h.request("GET", "/v1/metrics/winback", { key: own.key })).body;
+    expect(metrics).toMatchObject({ canceled: 1, reactivated: 1 });
+    // A year of the plan as it restarted, less its two discounted deliveries (20 % of ￥19,600 each).
+    expect(metrics.revenueRecovered).toEqual([{ amount: Math.round((19_600 * 365) / restarted.subscription.intervalDays) - 2 * 3_920, currency: "JPY" }]);
+    await page.close();
+  }, 60_000);
+
+  it("restarts without the offer when the customer prefers, in English; an offer withdrawn while the page was open is explained, nothing restarted", async () => {
+    const { own, c, s, comeback } = await sentComeback();
+    const page = await open(c, { lang: "en" }, "/", own.key);
+    const card = page.locator(`tsuzuku-portal [data-subscription="${s}"]`);
+    expect(await card.locator('[part~="comeback"] h4').textContent()).toBe("The offer we sent you for restarting");
+    expect(await card.locator("[data-comeback-title]").textContent()).toBe("20% off your first 2 deliveries back");
+    expect(await card.locator("[data-valid-until]").textContent()).toBe(`It applies if you restart by ${writeDate(addDays(today(), 30), "en", "full")}.`);
+    // Without it: the plain restart's confirmation, no offer.
+    await part(page, "restart-button").click();
+    expect(await card.locator("[data-review] [data-offer]").textContent()).toBe(say("restartNoOffer", "en"));
+    expect(await card.locator("[data-review] [data-comeback-offer]").count()).toBe(0);
+    await part(page, "cancel-restart").click();
+
+    // The shop withdraws the offer while the page is open: taking it restarts nothing, and the card says why in words.
+    const entry = (await h.request("GET", `/v1/offers/${comeback.offerId}`, { key: own.key })).body;
+    expect((await h.request("PUT", `/v1/offers/${comeback.offerId}`, { key: own.key, body: { ...entry, active: false } })).status).toBe(200);
+    await part(page, "restart-with-offer").click();
+    await part(page, "confirm-restart").click();
+    await expect.poll(() => card.locator(".message").textContent()).toBe(say("comebackGone", "en"));
+    expect((await h.request("GET", `/v1/subscriptions/${s}`, { key: own.key })).body.status).toBe("canceled");
+    // The card as it is now: no offer, the plain restart.
+    expect(await card.locator('[part~="comeback"]').count()).toBe(0);
+    expect(await part(page, "restart-button").textContent()).toBe(say("restart", "en"));
+    expect((await events(page)).find((e) => e.type === "tsuzuku:error")!.detail).toMatchObject({ code: "offer_expired" });
+    await axeClean(page, "the withdrawn offer explained");
     await page.close();
   }, 60_000);
 });

@@ -279,6 +279,49 @@ export function winbackSuite(h: () => Harness) {
       expect(back.body.subscription).toMatchObject({ status: "active", intervalDays: offer.parameters.intervalDays, nextDeliveryOn: offer.restartOn });
     });
 
+    it("the comeback offer sent to the customer is theirs to take from their my-page (plan-options reactivate.comeback, a customer session): restarted with it, attributed to it and counted; once taken it is gone", async () => {
+      const own = await h().tenant();
+      const c = await (async () => {
+        const id = uid("C");
+        await h().request("PUT", `/v1/customers/${id}`, { key: own.key, body: customerBody({ marketingConsent: false }) });
+        return id;
+      })();
+      const s = uid("S");
+      await h().request("PUT", `/v1/subscriptions/${s}`, { key: own.key, body: subscriptionBody(c, { nextDeliveryOn: addDays(today(), 12), unitPrice: { amount: 9800, currency: "JPY" }, quantity: 2 }) });
+      const cancelIt = async (confirm: Record<string, unknown>) => {
+        const f = await h().request("POST", `/v1/subscriptions/${s}/cancel-flows`, { key: own.key, body: {} });
+        await h().request("POST", `/v1/cancel-flows/${f.body.flowId}/reason`, { key: own.key, body: { reason: "too_expensive" } });
+        expect((await h().request("POST", `/v1/cancel-flows/${f.body.flowId}/confirm`, { key: own.key, body: confirm })).status).toBe(200);
+        return f.body.flowId as string;
+      };
+      const flowId = await cancelIt({ keepInTouch: true, returnOn: today() });
+      const token = (await h().request("POST", "/v1/customer-sessions", { key: own.key, body: { customerId: c } })).body.token as string;
+      const shown = async () => (await h().request("GET", `/v1/subscriptions/${s}/plan-options`, { key: token, headers: { "accept-language": "ja" } })).body.reactivate.comeback;
+      // Suggested but not sent yet: nothing the customer was told of, nothing shown.
+      expect(await shown()).toBeNull();
+      await h().maintain(() => new Date());
+      const comeback = await shown();
+      expect(comeback).toMatchObject({ kind: "offer", type: "discount", offerId: expect.stringMatching(/^off_/), title: "再開後2回のお届けが20%オフ", sentOn: today(), validUntil: addDays(today(), 30) });
+
+      // Taken from the my-page: the date its terms were computed for, the offer, channel web.
+      const back = await h().request("POST", `/v1/subscriptions/${s}/reactivate`, { key: token, body: { nextDeliveryOn: comeback.restartOn, offerId: comeback.offerId, channel: "web" } });
+      expect(back.status, back.text).toBe(200);
+      expect(back.body.change).toMatchObject({ type: "reactivate", channel: "web", actor: { type: "customer" }, source: { comeback: { offerId: comeback.offerId } } });
+      expect(back.body.subscription).toMatchObject({ nextDeliveryOn: comeback.restartOn, activeDiscount: { percentOff: 20, startsOn: comeback.restartOn, offerId: comeback.offerId } });
+      const evidence = await h().request("GET", `/v1/cancel-flows/${flowId}`, { key: own.key });
+      expect(evidence.body.steps.at(-1)).toMatchObject({ type: "win_back_accepted", channel: "web", data: { offerId: comeback.offerId } });
+      const metrics = await h().request("GET", "/v1/metrics/winback", { key: own.key });
+      conforms(WinbackMetrics, metrics.body);
+      expect(metrics.body).toMatchObject({ canceled: 1, reactivated: 1, reactivationRate: 1 });
+      // A year of the plan as it restarted, less its two discounted deliveries (20 % of ￥19,600 each).
+      expect(metrics.body.revenueRecovered).toEqual([{ amount: Math.round((19_600 * 365) / back.body.subscription.intervalDays) - 2 * 3_920, currency: "JPY" }]);
+
+      // Taken: not offered again, running or cancelled anew (a new cancellation is a new record, nothing sent for it yet).
+      expect(await shown()).toBeNull();
+      await cancelIt({});
+      expect(await shown()).toBeNull();
+    });
+
     it("a comeback offer taken restarts on the date the customer named, not the earliest: a day plan, and a monthly plan on its day; a later date given is honoured; beyond the shop's rules 422, nothing changed", async () => {
       const own = await h().tenant();
       /** A plan cancelled for its price by a customer who named `returnOn`; its listed comeback offer. */

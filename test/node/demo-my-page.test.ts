@@ -5,7 +5,8 @@ import { nodeHarness, type NodeHarness } from "../support/node-harness";
 /** `/demo/my-page` on a database with the demo shop: a session minted server-side, the portal on the page. */
 let h: NodeHarness;
 beforeAll(async () => {
-  h = await nodeHarness();
+  // In demo mode, as `npm start` on a new database on loopback is (src/node.ts).
+  h = await nodeHarness({ demo: true });
   await seedDemo(h.db, { now: new Date(), customers: 40 });
 }, 60_000);
 afterAll(() => h.close());
@@ -62,5 +63,23 @@ describe("the demo my-page", () => {
     const log = await h.request("GET", "/v1/audit-log?limit=5", { key: DEMO_API_KEY });
     const entry = log.body.data.find((e: { action: string }) => e.action === "console_session.created");
     expect(entry).toMatchObject({ actor: { type: "key" }, details: { operatorId: "demo-operator", role: "operator" } });
+  });
+});
+
+describe("the demo's pages with demo mode off (SEED_DEMO=0: a merchant's own server), the demo tenant still in the database", () => {
+  let off: NodeHarness;
+  beforeAll(async () => {
+    off = await nodeHarness();
+    await seedDemo(off.db, { now: new Date(), customers: 10 });
+  }, 60_000);
+  afterAll(() => off.close());
+
+  it("/demo/console and /demo/my-page answer 404: nothing mints a session with the published key", async () => {
+    for (const [method, path] of [["GET", "/demo/console"], ["GET", "/demo/my-page"], ["POST", "/demo/my-page/session"]] as const) {
+      const res = await off.app.request(path, { method, redirect: "manual" });
+      expect(res.status, path).toBe(404);
+    }
+    const log = await off.request("GET", "/v1/audit-log?limit=20", { key: DEMO_API_KEY });
+    expect(log.body.data.filter((e: { action: string }) => e.action === "console_session.created" || e.action === "customer_session.created")).toEqual([]);
   });
 });

@@ -187,11 +187,11 @@ describe("the demo shop, whose admin key the README publishes", () => {
     return new Promise<{ up: boolean; status: number | null; signal: NodeJS.Signals | null; out: string }>((done) => {
       let up = false;
       const poll = setInterval(() => {
-        if (out.includes("Tsuzuku API on")) {
+        // Up, and (one poll later) every start-up line, all written in the same turn, read.
+        if (up) {
           clearInterval(poll);
-          up = true;
           child.kill("SIGTERM");
-        }
+        } else if (out.includes("Tsuzuku API on")) up = true;
       }, 50);
       child.once("close", (status, signal) => (clearInterval(poll), done({ up, status, signal, out })));
     });
@@ -208,6 +208,10 @@ describe("the demo shop, whose admin key the README publishes", () => {
     expect(wide.out).not.toContain("Demo key");
     expect(wide.out).not.toContain("Seeded demo tenant");
     expect(wide.out).toContain("No shop yet: npm run --silent tenant:create -- --name");
+    // How the shop's own operators get into the console; no demo login.
+    expect(wide.out).toMatch(/ {2}Console: {2}http:\/\/0\.0\.0\.0:\d+\/console — an operator of your shop opens it with a one-time URL from POST \/v1\/console-sessions \(your shop's admin key\):\n {12}curl -s -X POST http:\/\/0\.0\.0\.0:\d+\/v1\/console-sessions -H "Authorization: Bearer \$KEY"/);
+    expect(wide.out).not.toContain("Demo console");
+    expect(wide.out).not.toContain("/console/login?token=");
   }, 60_000);
 
   it("in an existing file is not served beyond loopback unless SEED_DEMO=1 says so: a one-line refusal that names the ways out", async () => {
@@ -227,7 +231,17 @@ describe("the demo shop, whose admin key the README publishes", () => {
     expect(onPurpose.out).toContain(`Demo key: ${DEMO_API_KEY}`);
     const loopback = await serve({ PORT: String(await freePort()), DATABASE_URL: url });
     expect(loopback.up, loopback.out).toBe(true);
-  }, 90_000);
+    // Demo mode (a file on loopback): the demo's ready console login, named as the demo's, beside the way in for a shop's own operators.
+    expect(loopback.out).toMatch(/ {2}Demo console: http:\/\/127\.0\.0\.1:\d+\/console\/login\?token=\S+ {2}\(the demo shop's; once; http:\/\/127\.0\.0\.1:\d+\/demo\/console opens a fresh one\)/);
+    expect(loopback.out).toContain("Console:  http://127.0.0.1:");
+    // Demo mode off (SEED_DEMO=0), the demo tenant still in the file: a merchant's own server says nothing of the demo.
+    const off = await serve({ PORT: String(await freePort()), DATABASE_URL: url, SEED_DEMO: "0" });
+    expect(off.up, off.out).toBe(true);
+    expect(off.out).not.toContain("Demo key");
+    expect(off.out).not.toContain("Demo console");
+    expect(off.out).not.toContain("/console/login?token=");
+    expect(off.out).toContain("POST /v1/console-sessions (your shop's admin key)");
+  }, 120_000);
 });
 
 describe("npm run tenant:create", () => {

@@ -152,6 +152,25 @@ describe("win-back over time", () => {
     }
   });
 
+  it("the my-page shows the sent offer while it can be taken (plan-options reactivate.comeback): through its validUntil, not the day after once the list suggests another", async () => {
+    const own = await h.tenant();
+    const { s } = await cancelledForPrice(own, { keepInTouch: true, returnOn: today() });
+    await h.maintain(() => new Date());
+    const sentOn = today();
+    // The suggestion moves on (another offer ranked first), so only what was sent keeps it takeable.
+    const quantity = (await h.request("GET", "/v1/offers", { key: own.key })).body.data.find((o: { type: string }) => o.type === "change_quantity").id as string;
+    await h.db.client.execute({ sql: "UPDATE winbacks SET comeback = json_set(comeback, '$.offer.offerId', ?, '$.offer.type', 'change_quantity') WHERE tenant_id = ? AND subscription_id = ?", args: [quantity, own.id, s] });
+    const shown = async () => (await h.request("GET", `/v1/subscriptions/${s}/plan-options`, { key: own.key })).body.reactivate.comeback;
+    try {
+      h.setNow(new Date(`${addDays(sentOn, 30)}T03:00:00Z`));
+      expect(await shown()).toMatchObject({ type: "discount", validUntil: addDays(sentOn, 30) });
+      h.setNow(new Date(`${addDays(sentOn, 31)}T03:00:00Z`));
+      expect(await shown()).toBeNull();
+    } finally {
+      h.setNow(null);
+    }
+  });
+
   it("a monthly plan on the 31st restarts on its own day: the comeback's restart date and the reactivation taking it (not the earliest date, not a new day)", async () => {
     const own = await h.tenant();
     const c = uid("C");

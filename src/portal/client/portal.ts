@@ -9,7 +9,7 @@ import { h, langFor } from "./dom";
 import { RULE_REFUSALS, refusalText } from "./refusals";
 import { withRetries } from "./retry";
 import { STYLES } from "./styles";
-import type { Canceled, ChangeResult, ExitSurvey, FlowStarted, KeepInTouch, Money, Page, PlanOptions, Reactivated, ReasonAnswer, Saved, Subscription } from "./types";
+import type { Canceled, ChangeResult, ExitSurvey, FlowStarted, KeepInTouch, Money, Page, PlanOptions, Reactivated, ReasonAnswer, RestartComeback, Saved, Subscription } from "./types";
 
 /**
  * The portal's styles as one constructable stylesheet, shared by every instance: adopted by the
@@ -68,7 +68,9 @@ type Step =
  *   #setupProblem), `network_error` (with `outcome` "not_applied" | "unknown" after a lost answer)
  *
  * @csspart cancel-button, skip-button, reason (each choice; `data-reason` is its code), offer,
- *   accept-offer, continue-cancel, confirm-cancel, receipt — and container, subscription,
+ *   accept-offer, continue-cancel, confirm-cancel, receipt — and restart-button, comeback (the
+ *   comeback offer sent, on a cancelled plan's card), restart-with-offer, confirm-restart,
+ *   cancel-restart, container, subscription,
  *   resume-button, skip-reason, back, message, review (a plan change's final confirmation),
  *   confirm-change, cancel-change.
  * @cssprop --tsuzuku-brand, --tsuzuku-on-brand, --tsuzuku-font, --tsuzuku-font-size,
@@ -347,6 +349,14 @@ export class TsuzukuPortal extends HTMLElement {
           where = this.#cardOf(subId);
         }
       }
+      if ((problem.code === "offer_expired" || problem.code === "offer_not_shown") && subId !== null && this.#step.name === "list") {
+        // A comeback offer taken on restart that can no longer be (its time ran out while the page
+        // was open, the shop withdrew it): nothing restarted. The card shows what is open now (no
+        // offer), and says why in words, with the date it ran until when the API names it.
+        await this.#reloadCard(subId).catch(() => undefined);
+        text = this.#comebackGone(problem);
+        where = this.#cardOf(subId);
+      }
       if (problem.code === "version_conflict" && subId !== null) {
         // Changed in another tab or window: show the card as it is now, and say so there.
         await this.#reloadCard(subId).catch(() => undefined);
@@ -400,6 +410,12 @@ export class TsuzukuPortal extends HTMLElement {
     this.#emit("tsuzuku:canceled", canceled);
     this.#go({ name: "receipt", canceled }, "h2", `${this.#t("confirmationNumber")} ${number}`);
     return true;
+  }
+
+  /** Why a comeback offer could not be taken: until when it could, when the API says (`validUntil`), else that it is gone. */
+  #comebackGone(problem: Problem): string {
+    const until = typeof problem.validUntil === "string" ? problem.validUntil : null;
+    return until ? this.#t("comebackExpired", { date: this.#date(until) }) : this.#t("comebackGone");
   }
 
   /** The card of subscription `subId` on the list, or (null, or in a cancel flow) the flow's frame. */
@@ -685,23 +701,50 @@ export class TsuzukuPortal extends HTMLElement {
   /**
    * A cancelled plan's way back (reactivate), offered when plan-options says it is open: a button
    * that opens the final confirmation of what restarts (#reviewRestart), never a restart at once.
+   * When the shop sent a comeback offer the customer may still take (plan-options
+   * `reactivate.comeback`), the card shows it — the shop's own copy of what it gives, and until
+   * when — with two equal ways: restart with it, or without it.
    */
   #restartActions(sub: Subscription, opts: PlanOptions | null): Node[] {
     if (opts?.reactivate?.available !== true || !opts.reactivate.nextDeliveryOn) return [];
     const restart = opts.reactivate;
-    return [h("div", { class: "actions" }, h("button", { type: "button", part: "restart-button", onclick: (e: Event) => this.#reviewRestart(sub, restart, (e.currentTarget as HTMLElement).parentElement!) }, this.#t("restart")))];
+    const review = (offer: RestartComeback | null) => (e: Event) => this.#reviewRestart(sub, restart, (e.currentTarget as HTMLElement).parentElement!, offer);
+    const comeback = restart.comeback ?? null;
+    if (!comeback) return [h("div", { class: "actions" }, h("button", { type: "button", part: "restart-button", onclick: review(null) }, this.#t("restart")))];
+    const id = `${cssId(sub.id)}-comeback`;
+    return [
+      h(
+        "div",
+        { class: "offer", part: "comeback", role: "group", "aria-labelledby": `${id}-title`, "data-comeback": comeback.offerId },
+        h("h4", { id: `${id}-title` }, this.#t("comebackTitle")),
+        h("p", { "data-comeback-title": "" }, h("strong", { lang: this.#ja(comeback.title) }, comeback.title)),
+        h("p", { class: "description", lang: this.#ja(comeback.description), "data-comeback-description": "" }, comeback.description),
+        h("p", { class: "note", "data-valid-until": "" }, this.#t("comebackUntil", { date: this.#date(comeback.validUntil) })),
+      ),
+      h(
+        "div",
+        { class: "actions" },
+        h("button", { type: "button", part: "restart-with-offer", onclick: review(comeback) }, this.#t("restartWithOffer")),
+        h("button", { type: "button", part: "restart-button", onclick: review(null) }, this.#t("restartWithoutOffer")),
+      ),
+    ];
   }
 
   /**
    * The restart's final confirmation (特定商取引法 §12-6): what restarts — product, quantity,
-   * interval, price per delivery, the first delivery and its charge, and that no offer applies (the
-   * portal sends none) — and 「この内容で定期便を再開する」, which sends that first delivery's date,
-   * so the plan restarts on the date shown; a way back changes nothing.
+   * interval, price per delivery, the first delivery and its charge, and the offer it takes (the
+   * comeback offer chosen on the card, its terms as the plan restarts with it) or that none applies —
+   * and 「この内容で定期便を再開する」, which sends that first delivery's date (and the offer), so the
+   * plan restarts on the date shown with what is shown; a way back changes nothing.
    */
-  #reviewRestart(sub: Subscription, restart: NonNullable<PlanOptions["reactivate"]>, from: HTMLElement) {
-    const first = restart.nextDeliveryOn!;
+  #reviewRestart(sub: Subscription, restart: NonNullable<PlanOptions["reactivate"]>, from: HTMLElement, offer: RestartComeback | null = null) {
+    // With an offer, the plan restarts on the date its terms were computed for (the API's too).
+    const first = offer ? offer.restartOn : restart.nextDeliveryOn!;
     // As if never cancelled, the plan keeps its accepted discount: priced as the card would price it.
-    const back_ = { ...sub, status: "active" as const, nextDeliveryOn: first, activeDiscount: restart.asIfNeverCanceled ? sub.activeDiscount : null };
+    // A restart taking an offer is a new start, unless the final delivery is still coming.
+    const kept = offer ? restart.continues : restart.asIfNeverCanceled;
+    const plain = { ...sub, status: "active" as const, nextDeliveryOn: first, activeDiscount: kept ? sub.activeDiscount : null };
+    const back_ = offer ? restartedWith(plain, offer) : plain;
     const discount = this.#discount(back_);
     const fee = sub.cancellation?.earlyCancellationFee ?? null;
     const card = from.closest<HTMLElement>("[data-subscription]");
@@ -710,7 +753,7 @@ export class TsuzukuPortal extends HTMLElement {
     const row = (label: string, value: (Node | string)[] | string, data: string) => [h("dt", {}, label), h("dd", { [`data-${data}`]: "" }, value)];
     const back = () => {
       closeReview(card ?? from);
-      from.querySelector<HTMLElement>('[part~="restart-button"]')?.focus();
+      from.querySelector<HTMLElement>(`[part~="${offer ? "restart-with-offer" : "restart-button"}"]`)?.focus();
     };
     const panel = h(
       "div",
@@ -720,21 +763,23 @@ export class TsuzukuPortal extends HTMLElement {
       h(
         "dl",
         {},
-        row(this.#t("product"), [h("span", { lang: this.#ja(sub.product.name) }, sub.product.name)], "product"),
-        row(this.#t("quantity"), this.#quantity(sub, sub.quantity), "quantity"),
-        row(this.#t("interval"), this.#cadence(sub), "interval"),
+        row(this.#t("product"), [h("span", { lang: this.#ja(back_.product.name) }, back_.product.name)], "product"),
+        row(this.#t("quantity"), this.#quantity(back_, back_.quantity), "quantity"),
+        row(this.#t("interval"), this.#cadence(back_), "interval"),
         row(this.#t("pricePerDelivery"), this.#price(back_, discount?.nextIsDiscounted === true), "price"),
         discount?.text ? row(this.#t("discount"), discount.text, "discount") : null,
         row(this.#t("restartFirst"), this.#date(first), "next"),
         row(this.#t("nextCharge"), this.#t("nextChargeValue", { price: this.#money(this.#chargeOf(back_, back_)), date: this.#date(first) }), "charge"),
+        offer ? row(this.#t("restartOffer"), [h("span", { lang: this.#ja(offer.title) }, offer.title)], "comeback-offer") : null,
       ),
+      offer ? h("p", { class: "description note", lang: this.#ja(offer.description) }, offer.description) : null,
       restart.continues ? h("p", { class: "note" }, this.#t("restartContinues", { date: this.#date(first) })) : null,
       fee && fee.amount > 0 && restart.undoesCancellation !== undefined ? h("p", { class: "note", "data-fee": "" }, this.#t(restart.undoesCancellation ? "restartFeeWaived" : "restartFeeStands", { amount: this.#money(fee) })) : null,
-      h("p", { class: "note", "data-offer": "" }, this.#t("restartNoOffer")),
+      offer ? null : h("p", { class: "note", "data-offer": "" }, this.#t("restartNoOffer")),
       h(
         "div",
         { class: "actions" },
-        h("button", { type: "button", part: "confirm-restart", onclick: () => this.#restart(sub, first) }, this.#t("confirmRestart")),
+        h("button", { type: "button", part: "confirm-restart", onclick: () => this.#restart(sub, first, offer) }, this.#t("confirmRestart")),
         h("button", { type: "button", part: "cancel-restart", onclick: back }, this.#t("cancelRestart")),
       ),
     );
@@ -743,14 +788,18 @@ export class TsuzukuPortal extends HTMLElement {
   }
 
   /**
-   * Restarts the plan on `first`, the date its confirmation showed, sent as every write is (#write):
-   * a press again after a lost reply goes with the same key; applied when the plan is live again.
+   * Restarts the plan on `first`, the date its confirmation showed, with the comeback `offer` it
+   * showed (or none), sent as every write is (#write): a press again after a lost reply goes with the
+   * same key; applied when the plan is live again. An offer no longer takeable (409 `offer_expired`,
+   * `offer_not_shown`: its time ran out while the page was open, the shop withdrew it) restarts
+   * nothing: #run shows the card as it is now and says why (#comebackGone).
    */
-  #restart(sub: Subscription, first: string) {
+  #restart(sub: Subscription, first: string, offer: RestartComeback | null = null) {
     if (!this.#busy) this.#markActive(sub.id);
     void this.#run(async () => {
-      const call: Omit<Call, "idempotencyKey"> = { method: "POST", path: `/v1/subscriptions/${encodeURIComponent(sub.id)}/reactivate`, body: { nextDeliveryOn: first, channel: "web" } };
-      const result = await this.#sendReviewed<Reactivated>(sub, `reactivate ${sub.id} ${sub.version} ${first}`, call, async () => (await this.#reread(sub.id)).status !== "canceled");
+      const body = { nextDeliveryOn: first, ...(offer ? { offerId: offer.offerId } : {}), channel: "web" };
+      const call: Omit<Call, "idempotencyKey"> = { method: "POST", path: `/v1/subscriptions/${encodeURIComponent(sub.id)}/reactivate`, body };
+      const result = await this.#sendReviewed<Reactivated>(sub, `reactivate ${sub.id} ${sub.version} ${first} ${offer?.offerId ?? ""}`, call, async () => (await this.#reread(sub.id)).status !== "canceled");
       this.#emit("tsuzuku:reactivated", result);
       const next = result.subscription.nextDeliveryOn ?? first;
       const what = [this.#t("restarted", { date: this.#date(next) }), result.cancellationFee?.note].filter(Boolean).join(" ");
@@ -1539,6 +1588,35 @@ function value(form: HTMLFormElement, name: string): string {
 function inputOf(form: HTMLFormElement, name: string): HTMLElement | null {
   const el = form.elements.namedItem(name);
   return el instanceof HTMLInputElement ? el : null;
+}
+
+/**
+ * `plan` as it restarts with the comeback `offer` (its OfferTerms, computed by the API for the first
+ * delivery back): its discount from that delivery, its smaller size, longer interval or other
+ * product — what the confirmation shows and prices. An offer that changes none (a gift, usage
+ * advice) leaves the plan as it is.
+ */
+function restartedWith(plan: Subscription, offer: RestartComeback): Subscription {
+  const p = offer.parameters;
+  const num = (v: unknown) => (typeof v === "number" ? v : null);
+  switch (offer.type) {
+    case "discount":
+      return typeof p.firstDiscountedOn === "string" && typeof p.lastDiscountedOn === "string"
+        ? { ...plan, activeDiscount: { percentOff: num(p.percentOff), amountOff: num(p.amountOff), startsOn: p.firstDiscountedOn, endsOn: p.lastDiscountedOn } }
+        : plan;
+    case "change_quantity":
+      return num(p.quantity) !== null ? { ...plan, quantity: num(p.quantity)! } : plan;
+    case "change_interval":
+      return num(p.intervalDays) !== null ? { ...plan, intervalDays: num(p.intervalDays)!, intervalMonths: num(p.intervalMonths) } : plan;
+    case "product_swap": {
+      const price = p.unitPrice as Money | undefined;
+      return typeof p.toName === "string" && price && typeof price.amount === "number"
+        ? { ...plan, product: { sku: String(p.toSku ?? plan.product.sku), name: p.toName, category: plan.product.category }, unitPrice: price }
+        : plan;
+    }
+    default:
+      return plan;
+  }
 }
 
 /** Closes a plan change's review in `within`: the panel goes, the form it came from is shown again. */

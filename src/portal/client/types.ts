@@ -40,8 +40,15 @@ export type PlanOptions = {
   pause: Action & { earliestResumeOn: string; latestResumeOn: string };
   resume: Action & { nextDeliveryOn: string | null };
   /** Restarting a canceled plan: the first delivery `reactivate` gives (absent from older APIs). */
-  reactivate?: Action & { nextDeliveryOn: string | null; continues: boolean; asIfNeverCanceled?: boolean; undoesCancellation?: boolean };
+  reactivate?: Action & { nextDeliveryOn: string | null; continues: boolean; asIfNeverCanceled?: boolean; undoesCancellation?: boolean; comeback?: RestartComeback | null };
 };
+
+/**
+ * The comeback offer the shop sent the customer (`winback.due`, by mail or LINE) that they may still
+ * take by restarting (plan-options `reactivate.comeback`): the shop's copy in the page's language,
+ * its terms (`parameters`, OfferTerms) for a first delivery on `restartOn`, taken until `validUntil`.
+ */
+export type RestartComeback = { offerId: string; type: string; parameters: Record<string, unknown>; title: string; description: string; restartOn: string; sentOn: string; validUntil: string };
 
 /** POST /v1/subscriptions/{id}/reactivate's answer (ReactivationResult). */
 export type Reactivated = ChangeResult & { cancellationFee?: { amount: Money; waived: boolean; note: string } };
