@@ -806,6 +806,12 @@ export const ItemProblem = z
 /** Why a batch refuses an item: a thrown ApiError, or the batch's own finding with its detail in ja and en. */
 export type ItemRefusal = ApiError | { code: ErrorCode; detail: Localized; errors?: FieldError[]; change?: TsuzukuChange };
 
+/** A refusal a batch makes itself, as the problem a single request answers with: the same code, detail, `errors` and `change`. */
+export function refusalError(refusal: ItemRefusal): ApiError {
+  if (refusal instanceof ApiError) return refusal;
+  return new ApiError(refusal.code, refusal.detail, { ...(refusal.errors ? { errors: refusal.errors } : {}), ...(refusal.change ? { change: refusal.change } : {}) });
+}
+
 /**
  * A refused batch item's `ItemProblem` in the language a problem would be (platform/language
  * `errorLanguage`): from the ApiError a single-item write threw, or from a refusal the batch made

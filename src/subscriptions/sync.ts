@@ -4,7 +4,7 @@ import { findCustomer } from "../customers/repository";
 import { refuseErased } from "../data-rights/erased";
 import { planChanges, subscriptions, type CancellationRecord } from "../db/schema";
 import { changeRow, toChange } from "../plan-changes/apply";
-import { aheadOfTimeError, ApiError, type AheadOfTime } from "../platform/errors";
+import { aheadOfTimeError, ApiError, refusalError, type AheadOfTime } from "../platform/errors";
 import { changedKeys, preparedInsert, preparedUpdates, type TenantStore } from "../platform/tenancy";
 import { checkIfMatch } from "../platform/versioning";
 import { addDays, isAheadOfClock, localDate, MAX_PLAN_DATE_AHEAD_DAYS, writeDate } from "../platform/dates";
@@ -16,7 +16,7 @@ import { autoResume, skipRunAfterSync, type ResumeNote } from "../plan-changes/r
 import type { TenantSettings } from "../settings/schemas";
 import { findWithRiskState, refreshPersonRisk, refreshRisk } from "../risk/maintain";
 import { recordReactivations, recordSyncedCancellations, recordSyncedReasons } from "../winback/service";
-import { changedAfterExport, refusalProblem, staleSubscriptionRefusal } from "../sync/after-export";
+import { changedAfterExport, staleSubscriptionRefusal } from "../sync/after-export";
 import { enqueueWebhookEvents, type QueuedWebhookEvent } from "../webhooks/outbox";
 import { toSubscription, type SubscriptionRow } from "./repository";
 import type { UpsertSubscriptionBody } from "./schemas";
@@ -412,7 +412,7 @@ export async function syncSubscription(
   if (ctx.exportedAt && existing) {
     const since = (await changedAfterExport(s, [subscriptionId], ctx.exportedAt)).get(subscriptionId);
     const stale = staleSubscriptionRefusal(subscriptionId, { stored: true, writes: true }, since, ctx.exportedAt, settings.timeZone);
-    if (stale) throw refusalProblem(stale);
+    if (stale) throw refusalError(stale);
   }
   // Only the columns that moved: SQLite rewrites the index entries of every column named (platform/tenancy preparedUpdates).
   if (plan.created) await s.run(INSERT_SUBSCRIPTION, plan.row);

@@ -2,7 +2,7 @@ import { gt } from "drizzle-orm";
 import { SYNC_ACTOR } from "../cancel-flows/closed-by-cancellation";
 import { planChanges } from "../db/schema";
 import { isAheadOfClock, localDateTime } from "../platform/dates";
-import { aheadOfTimeError, ApiError, type ItemRefusal, type TsuzukuChange } from "../platform/errors";
+import { aheadOfTimeError, type ItemRefusal, type TsuzukuChange } from "../platform/errors";
 import { inList, type TenantStore } from "../platform/tenancy";
 
 /**
@@ -83,10 +83,4 @@ export function refuseExportAhead(exportedAt: string | undefined, now: Date): vo
  */
 export function staleSubscriptionRefusal(id: string, item: { stored: boolean; writes: boolean }, since: TsuzukuChange | undefined, exportedAt: string, timeZone: string): ItemRefusal | null {
   return since && item.stored && item.writes ? changedAfterExportRefusal("subscription", id, since, exportedAt, timeZone) : null;
-}
-
-/** A batch's refusal as the problem a single request answers with (the same code, detail and `change`). */
-export function refusalProblem(refusal: ItemRefusal): ApiError {
-  if (refusal instanceof ApiError) return refusal;
-  return new ApiError(refusal.code, refusal.detail, { ...(refusal.errors ? { errors: refusal.errors } : {}), ...(refusal.change ? { change: refusal.change } : {}) });
 }
