@@ -311,6 +311,12 @@ export const webhookDeliveries = sqliteTable(
     lastError: text("last_error"),
     /** Every attempt, oldest first: `[{ at, statusCode, error }]` (webhooks/deliveries Attempt). */
     attemptLog: text("attempt_log", { mode: "json" }).$type<{ at: string; statusCode: number | null; error: string | null }[]>(),
+    /**
+     * Since when an attempt is in flight: set when the dispatcher claims the delivery (its
+     * `next_attempt_at` then the 60 s lease, not a planned attempt), cleared when the attempt is
+     * recorded or left for later. Read with the lease: one past it (a stopped server) is not in flight.
+     */
+    inFlightSince: text("in_flight_since"),
     createdAt: text("created_at").notNull(),
     deliveredAt: text("delivered_at"),
   },

@@ -158,6 +158,17 @@ const TITLES: Record<ErrorCode, string> = {
  */
 type ErrorDoc = { ja: string; help: string; members?: (keyof typeof MEMBERS)[]; example?: string };
 
+/** A change made in Tsuzuku that a stale export would undo (`changed_after_export`): what, through which channel, when. */
+export const TsuzukuChange = z
+  .object({
+    id: z.string().nullable().openapi({ description: "The change's id in `GET /v1/subscriptions/{subscriptionId}/changes` (null: a keep-in-touch answer, which is not a plan change)." }),
+    type: z.string().openapi({ description: "The change's type (`pause`, `resume`, `skip`, `cancel`, `reactivate`, `quantity`, …), or `keep_in_touch` for the customer's answer.", example: "pause" }),
+    channel: z.string().nullable().openapi({ description: "Where it was made (`web`, `ivr`, `operator`, `checkout`, `api`, `system`); null when not recorded.", example: "ivr" }),
+    at: z.string().openapi({ description: "When it was made (RFC 3339, UTC).", example: "2026-12-02T01:14:00.000Z" }),
+  })
+  .openapi("TsuzukuChange");
+export type TsuzukuChange = z.infer<typeof TsuzukuChange>;
+
 /** Extra members problems carry beyond RFC 9457's and `code`: their schema and an example value. */
 export const MEMBERS = {
   errors: {
@@ -220,6 +231,11 @@ export const MEMBERS = {
   required: {
     schema: z.object({ samples: z.number().int(), positives: z.number().int(), negatives: z.number().int() }).openapi({ description: "How many samples, cancellations and non-cancellations are needed." }),
     example: { samples: 200, positives: 20, negatives: 20 },
+  },
+  change: {
+    // The component as it is (its own description): the latest change made in Tsuzuku after the export.
+    schema: TsuzukuChange,
+    example: { id: "chg_8Hq2mZ0bWf1rYp4sKc3N", type: "pause", channel: "ivr", at: "2026-12-02T01:14:00.000Z" },
   },
   speech: {
     schema: z.string().openapi({
@@ -324,7 +340,8 @@ const DOCS: Record<ErrorCode, ErrorDoc> = {
   customer_erased: { ja: "この顧客は消去済みです", help: "The id names an erased customer (its pseudonym `erased_…`, or a subscription of one). An erased person's record takes no writes: no sync, event, session, keep-in-touch answer, reactivation or move of their subscriptions. To serve the same person again, sync them as a new customer under a new (or their old) id and a new subscription id: nothing of the erased record carries over. `errors` names the field that named it.", members: ["errors"], example: "Customer erased_4bT9xQm2LcVw8RkZp1Ha was erased; its record takes no writes." },
   changed_after_export: {
     ja: "エクスポートの後に Tsuzuku で変更されています",
-    help: "A bulk sync sent with `exportedAt` (when the cart system exported what it sends): the subscription was changed in Tsuzuku after that instant — a plan change, pause or resume, skip, cancellation or restart, by the customer, an operator, the IVR or the my-page, anything but a sync or an import — or the customer answered the keep-in-touch question, and the item would overwrite it with what the cart knew before. Nothing of the item was written; `change` names the latest such change (type, channel, time). Sync it again from an export made after that change (or read the change into the cart system first).",
+    help: "A sync sent with `exportedAt` (when the cart system exported what it sends; `PUT /v1/subscriptions/{subscriptionId}` or, per item, `POST /v1/sync`): the subscription was changed in Tsuzuku after that instant — a plan change, pause or resume, skip, cancellation or restart, by the customer, an operator, the IVR or the my-page, anything but a sync or an import — or the customer answered the keep-in-touch question (bulk sync), and the sync would overwrite it with what the cart knew before. Nothing was written; `change` names the latest such change (id, type, channel, time). Sync it again from an export made after that change (or read the change into the cart system first).",
+    members: ["change"],
     example: "Subscription S-1001: paused in Tsuzuku 2026-12-02 10:14 (ivr), after the export (2026-12-02 09:00); not overwritten. Sync it from an export made after that change.",
   },
   insufficient_history: { ja: "モデルを学習するには履歴が不足しています", help: "The shop has too little history to fit a model (`reason`: the first shortfall; `samples` — snapshots with a known outcome, several per subscription —, `positives`, `required`; the risk model's also `subscriptions`, how many it was built from); the detail lists every shortfall as have of the needed. The default model stays in use. Try again when more deliveries and cancellations are synced.", members: ["reason", "samples", "positives", "required", "subscriptions"] },
@@ -776,20 +793,10 @@ const ProblemBase = {
 export const ProblemSchema = z.looseObject(ProblemBase).openapi("Problem", { description: "RFC 9457 problem details." });
 
 /** Why one item of a batch (`POST /v1/events`, `POST /v1/sync`) was refused: its problem's code, detail and fields. */
-/** A change made in Tsuzuku that a stale export would undo (`changed_after_export`): what, through which channel, when. */
-export const TsuzukuChange = z
-  .object({
-    id: z.string().nullable().openapi({ description: "The change's id in `GET /v1/subscriptions/{subscriptionId}/changes` (null: a keep-in-touch answer, which is not a plan change)." }),
-    type: z.string().openapi({ description: "The change's type (`pause`, `resume`, `skip`, `cancel`, `reactivate`, `quantity`, …), or `keep_in_touch` for the customer's answer.", example: "pause" }),
-    channel: z.string().nullable().openapi({ description: "Where it was made (`web`, `ivr`, `operator`, `checkout`, `api`, `system`); null when not recorded.", example: "ivr" }),
-    at: z.string().openapi({ description: "When it was made (RFC 3339, UTC).", example: "2026-12-02T01:14:00.000Z" }),
-  })
-  .openapi("TsuzukuChange");
-export type TsuzukuChange = z.infer<typeof TsuzukuChange>;
 
 export const ItemProblem = z
   .object({
-    code: z.string().openapi({ description: "The code a single request would get (`validation_failed`, `unknown_customer`, `customer_erased`, `subscription_canceled`, …), or `changed_after_export` (409: a bulk sync with `exportedAt` would overwrite a change made in Tsuzuku after the export; see `change`)." }),
+    code: z.string().openapi({ description: "The code a single request would get (`validation_failed`, `unknown_customer`, `customer_erased`, `subscription_canceled`, …), or `changed_after_export` (409: a sync with `exportedAt` would overwrite a change made in Tsuzuku after the export; see `change`)." }),
     detail: z.string().openapi({ description: "What is wrong with this item: Japanese under `Accept-Language: ja`, else English (as a problem's `detail`)." }),
     errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
     change: TsuzukuChange.optional().openapi({ description: "`changed_after_export`: the latest change made in Tsuzuku after the export, which the item would have undone." }),
@@ -798,6 +805,12 @@ export const ItemProblem = z
 
 /** Why a batch refuses an item: a thrown ApiError, or the batch's own finding with its detail in ja and en. */
 export type ItemRefusal = ApiError | { code: ErrorCode; detail: Localized; errors?: FieldError[]; change?: TsuzukuChange };
+
+/** A refusal a batch makes itself, as the problem a single request answers with: the same code, detail, `errors` and `change`. */
+export function refusalError(refusal: ItemRefusal): ApiError {
+  if (refusal instanceof ApiError) return refusal;
+  return new ApiError(refusal.code, refusal.detail, { ...(refusal.errors ? { errors: refusal.errors } : {}), ...(refusal.change ? { change: refusal.change } : {}) });
+}
 
 /**
  * A refused batch item's `ItemProblem` in the language a problem would be (platform/language

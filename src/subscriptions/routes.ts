@@ -13,6 +13,7 @@ import { etag, IfMatchHeaders } from "../platform/versioning";
 import { getSubscription, toSubscription } from "./repository";
 import { Subscription, SubscriptionIdParam, SUBSCRIPTION_EXAMPLE, UpsertSubscriptionBody } from "./schemas";
 import { syncSubscription } from "./sync";
+import { refuseExportAhead } from "../sync/after-export";
 
 const tags = ["Subscriptions"];
 
@@ -29,13 +30,13 @@ export const subscriptionsRouter = domainRouter()
       claimsKeyInWrite: true,
       summary: "Create or replace a subscription",
       description:
-        "Syncs a 定期 subscription from the merchant's cart system. The customer must exist and not be erased, nor may an erased customer's subscription be synced (moved to another customer included): 409 `customer_erased`. A plan the customer cancelled through a cancel flow (its `cancellation` carries a `confirmationNumber`) is not made active or paused again by a sync: 409 `subscription_canceled`, naming the date and the receipt number — only the customer restarts it, through `POST /v1/subscriptions/{subscriptionId}/reactivate`; synced with `status: canceled`, its other fields still update. A plan the cart cancelled itself may be synced live again: that is recorded as a `reactivate` change (channel `api`, `source.sync`) and closes its `cancellation` summary. Any other status the sync changes is recorded too, in `GET /v1/subscriptions/{subscriptionId}/changes` and the customer's timeline: `pause` (made paused), `resume` (a paused plan made active), `cancel` (with the `canceledAt` sent as `source.canceledAt`) — channel `api`, actor `system`/`sync`, `source.sync`. A cancellation may carry the cart's reason (`cancellationReason`, one of the shop's codes; another → 422 `unknown_reason`): it is the `cancellation.reason` and the win-back record's. Send `If-Match` with the version you last read to refuse the write if Tsuzuku changed it meanwhile. Answers 201 when new, 200 otherwise.",
+        "Syncs a 定期 subscription from the merchant's cart system. The customer must exist and not be erased, nor may an erased customer's subscription be synced (moved to another customer included): 409 `customer_erased`. A plan the customer cancelled through a cancel flow (its `cancellation` carries a `confirmationNumber`) is not made active or paused again by a sync: 409 `subscription_canceled`, naming the date and the receipt number — only the customer restarts it, through `POST /v1/subscriptions/{subscriptionId}/reactivate`; synced with `status: canceled`, its other fields still update. A plan the cart cancelled itself may be synced live again: that is recorded as a `reactivate` change (channel `api`, `source.sync`) and closes its `cancellation` summary. Any other status the sync changes is recorded too, in `GET /v1/subscriptions/{subscriptionId}/changes` and the customer's timeline: `pause` (made paused), `resume` (a paused plan made active), `cancel` (with the `canceledAt` sent as `source.canceledAt`) — channel `api`, actor `system`/`sync`, `source.sync`. A cancellation may carry the cart's reason (`cancellationReason`, one of the shop's codes; another → 422 `unknown_reason`): it is the `cancellation.reason` and the win-back record's. Send `If-Match` with the version you last read to refuse the write if Tsuzuku changed it meanwhile; a cart syncing from an export, which knows no version, sends `exportedAt` (the export's time), as `POST /v1/sync` takes it: a plan changed in Tsuzuku after it (by anything but a sync) is not overwritten — 409 `changed_after_export`, its `change` naming what changed and when — so a stale export cannot undo a pause, a restart or any other change made since. A pause, resume, cancellation or restart the sync makes sends the webhook the same change made in Tsuzuku sends (`subscription.changed`, `subscription.canceled`, `subscription.reactivated`), its `change.source.sync` telling the cart its own echo. Answers 201 when new, 200 otherwise.",
       request: {
         params: SubscriptionIdParam,
         headers: IdempotencyHeaders.merge(IfMatchHeaders),
         body: jsonBody(UpsertSubscriptionBody, SUBSCRIPTION_EXAMPLE),
       },
-      errors: ["unknown_customer", "unknown_reason", "customer_erased", "subscription_canceled", "version_conflict"],
+      errors: ["unknown_customer", "unknown_reason", "customer_erased", "subscription_canceled", "changed_after_export", "version_conflict"],
       members: { subscription_canceled: { confirmationNumber: MEMBERS.confirmationNumber.example } },
       responses: {
         200: jsonResponse(Subscription, "The updated subscription", ["ETag"]),
@@ -47,7 +48,9 @@ export const subscriptionsRouter = domainRouter()
       const { "if-match": ifMatch } = c.req.valid("header");
       const b = c.req.valid("json");
       sameIdAsPath(b.id, subscriptionId);
-      const ctx = { now: c.get("services").now(), settings: c.get("caller").settings };
+      const now = c.get("services").now();
+      refuseExportAhead(b.exportedAt, now);
+      const ctx = { now, settings: c.get("caller").settings, exportedAt: b.exportedAt };
       const { row, created } = await c.get("store").write(async (s) => {
         const synced = await syncSubscription(s, subscriptionId, b, ctx, ifMatch);
         // An Idempotency-Key's answer is recorded with the sync, in its transaction.

@@ -140,6 +140,17 @@ export const Subscription = z
   })
   .openapi("Subscription");
 
+/**
+ * When the cart system read what a sync sends (RFC 3339): the one field, and its words, of both
+ * syncs — `PUT /v1/subscriptions/{subscriptionId}` and `POST /v1/sync` — for one rule
+ * (sync/after-export `staleSubscriptionRefusal`).
+ */
+export const ExportedAt = Instant.openapi({
+  description:
+    "When the cart system read what this request sends (its export's time; RFC 3339, at most 5 minutes ahead of the clock, else 422 `validation_failed`). With it, a subscription the request would overwrite that was changed in Tsuzuku after that instant — a plan change, pause or resume, skip, cancellation or restart, by the customer, an operator, the IVR or the my-page: anything but a sync or an import — (and, in a bulk sync, a customer whose keep-in-touch answer was given since) is refused with 409 `changed_after_export`, nothing of it written; its `change` (a bulk sync's item: `error.change`) says what changed and when. A new subscription, and one the request changes nothing of, is applied. Without it, nothing is refused for that.",
+  example: "2026-12-02T00:00:00.000Z",
+});
+
 export const UpsertSubscriptionBody = z
   .strictObject({
     customerId: MerchantId.openapi({ example: "C-100245" }),
@@ -186,6 +197,7 @@ export const UpsertSubscriptionBody = z
           "For `canceled`: why the customer left, as the cart system recorded it — one of the shop's reason codes (`GET /v1/cancellation-reasons`: `surplus_stock`, `too_expensive`, …, `other`); another code → 422 `unknown_reason` naming this field. Stored as the subscription's `cancellation.reason` (`channel` `api`) and written on the cancellation's win-back record, so `GET /v1/metrics/winback` counts it under that reason in `byReason` (a cancellation synced without one counts under `none`) and the win-back model scores it with it, as a cancel flow's reason. Sent later for a plan already canceled, it replaces the reason a sync gave (the open win-back record's too, re-scored at the next maintenance pass); null removes it; absent keeps it. Ignored for `active` and `paused`, and on a plan the customer cancelled through a cancel flow (their own answer stands).",
         example: "too_expensive",
       }),
+    exportedAt: ExportedAt.optional(),
     // What GET answers beyond the sync's fields; `version` is checked only as If-Match.
     ...readOnlyFields({
       id: z.string(),

@@ -3,8 +3,8 @@ import { sql, type SQL } from "drizzle-orm";
 import { findCustomer } from "../customers/repository";
 import { refuseErased } from "../data-rights/erased";
 import { planChanges, subscriptions, type CancellationRecord } from "../db/schema";
-import { changeRow } from "../plan-changes/apply";
-import { aheadOfTimeError, ApiError, type AheadOfTime } from "../platform/errors";
+import { changeRow, toChange } from "../plan-changes/apply";
+import { aheadOfTimeError, ApiError, refusalError, type AheadOfTime } from "../platform/errors";
 import { changedKeys, preparedInsert, preparedUpdates, type TenantStore } from "../platform/tenancy";
 import { checkIfMatch } from "../platform/versioning";
 import { addDays, isAheadOfClock, localDate, MAX_PLAN_DATE_AHEAD_DAYS, writeDate } from "../platform/dates";
@@ -16,7 +16,9 @@ import { autoResume, skipRunAfterSync, type ResumeNote } from "../plan-changes/r
 import type { TenantSettings } from "../settings/schemas";
 import { findWithRiskState, refreshPersonRisk, refreshRisk } from "../risk/maintain";
 import { recordReactivations, recordSyncedCancellations, recordSyncedReasons } from "../winback/service";
-import type { SubscriptionRow } from "./repository";
+import { changedAfterExport, staleSubscriptionRefusal } from "../sync/after-export";
+import { enqueueWebhookEvents, type QueuedWebhookEvent } from "../webhooks/outbox";
+import { toSubscription, type SubscriptionRow } from "./repository";
 import type { UpsertSubscriptionBody } from "./schemas";
 
 /** Fields a sync may change; `version` moves only when one of them really changes. */
@@ -312,13 +314,13 @@ export function planSubscriptionSync(
 }
 
 /**
- * Records a restart by the cart system (a sync set a plan it had cancelled live again: `restarted`)
- * as a `reactivate` change — channel `api`, actor `system`/`sync`, `source.sync` — so the plan's
- * history and the customer's timeline show the comeback the cancellation's `cancel` was followed
- * by. `before` is the canceled row, `after` the restarted one; the caller has written `after`.
+ * Pure: the history row of a restart by the cart system (a sync set a plan it had cancelled live
+ * again: `restarted`), recorded as a `reactivate` change — channel `api`, actor `system`/`sync`,
+ * `source.sync` — so the plan's history and the customer's timeline show the comeback the
+ * cancellation's `cancel` was followed by. `before` is the canceled row, `after` the restarted one.
  */
-export async function recordSyncedRestart(s: TenantStore, before: SubscriptionRow, after: SubscriptionRow, now: Date) {
-  await s.insert(planChanges, changeRow(before, after, { type: "reactivate", channel: "api", actor: SYNC_ACTOR, source: { sync: true, previousCancellation: before.cancellation ?? null, canceledAt: before.canceledAt } }, now.toISOString()));
+export function syncedRestartChange(before: SubscriptionRow, after: SubscriptionRow, at: string) {
+  return changeRow(before, after, { type: "reactivate", channel: "api", actor: SYNC_ACTOR, source: { sync: true, previousCancellation: before.cancellation ?? null, canceledAt: before.canceledAt } }, at);
 }
 
 /**
@@ -334,6 +336,35 @@ export function syncedStatusChange(existing: SubscriptionRow | undefined, plan: 
   const to = plan.row.status;
   const type = to === "canceled" ? "cancel" : to === "paused" ? "pause" : "resume";
   return changeRow(existing, plan.row, { type, channel: "api", actor: SYNC_ACTOR, source: { sync: true, ...(to === "canceled" ? { canceledAt: plan.row.canceledAt } : {}) } }, at);
+}
+
+/** A history row a sync records: `syncedStatusChange`'s or `syncedRestartChange`'s. */
+export type SyncedChangeRow = ReturnType<typeof syncedRestartChange>;
+
+/**
+ * Pure: the webhook event of a change a sync recorded (`change`, leaving the plan as `after`): the
+ * event the same change made in Tsuzuku sends, so a CRM subscribed to the webhooks hears of a
+ * pause, resume, cancellation or restart the cart system made — `subscription.changed` for
+ * `pause` and `resume`, `subscription.canceled` for `cancel`, `subscription.reactivated` for
+ * `reactivate` — with the recorded change (channel `api`, actor `system`/`sync`, `source.sync`),
+ * by which the cart that made it recognises its own echo. A cancellation has no cancel flow, receipt
+ * or charges (the cart cancelled, under its own terms): its `flowId`, `confirmationNumber` and
+ * `receipt` are null (webhooks/events `SyncedCancellation`).
+ *
+ * A sync sends nothing else: not on creating a plan, nor for the fields it mirrors from the cart
+ * (product, price, quantity, interval, dates, deliveries completed). Stripe sends
+ * `customer.subscription.updated` for every API-made update because Stripe keeps the subscription;
+ * here the cart keeps those fields and Tsuzuku holds a copy, and the events Tsuzuku documents
+ * (API.md "Webhooks") each carry a change recorded in the plan's history — a mirrored field is
+ * none — so a nightly full sync that moves every plan's `deliveriesCompleted` does not become
+ * thousands of events the cart's own systems already know.
+ */
+export function syncedChangeEvent(tenantId: string, change: SyncedChangeRow, after: SubscriptionRow): QueuedWebhookEvent {
+  const data = { subscription: toSubscription(after), change: toChange({ ...change, tenantId }) };
+  if (change.type === "cancel") {
+    return { type: "subscription.canceled", data: { outcome: "canceled", flowId: null, confirmationNumber: null, receipt: null, canceledAt: after.canceledAt ?? change.createdAt, ...data } };
+  }
+  return { type: change.type === "reactivate" ? "subscription.reactivated" : "subscription.changed", data };
 }
 
 /**
@@ -352,14 +383,16 @@ export function notSyncedStatusChange(): SQL {
  * transaction (`PUT /v1/subscriptions/{id}`; the bulk `POST /v1/sync` calls the same pure steps
  * for a whole batch). Refuses before writing anything: `unknown_customer` (422), `customer_erased`
  * (409: the customer named, or the one the subscription is stored under, was erased;
- * data-rights/erased), `version_conflict` (412, when `ifMatch` names another version). Keeps the subscription's risk row current;
+ * data-rights/erased), `version_conflict` (412, when `ifMatch` names another version),
+ * `changed_after_export` (409, with `exportedAt`: it would overwrite a change made in Tsuzuku after
+ * the export; sync/after-export). Keeps the subscription's risk row current;
  * a plan it cancels closes the cancel flows left open on it (cancel-flows/closed-by-cancellation).
  */
 export async function syncSubscription(
   s: TenantStore,
   subscriptionId: string,
   b: z.output<typeof UpsertSubscriptionBody>,
-  ctx: { now: Date; settings: TenantSettings },
+  ctx: { now: Date; settings: TenantSettings; exportedAt?: string },
   ifMatch?: string,
 ): Promise<SyncOutcome<SubscriptionRow>> {
   const { now, settings } = ctx;
@@ -375,12 +408,22 @@ export async function syncSubscription(
   checkIfMatch(ifMatch, existing?.version);
   const plan = planSubscriptionSync(s.tenantId, subscriptionId, b, existing, { ...ctx, reasons: await reasonsFor(s, [b]) });
   if (!plan.write) return plan;
+  // Changed in Tsuzuku after the export the cart read it from: not overwritten (the bulk sync's rule).
+  if (ctx.exportedAt && existing) {
+    const since = (await changedAfterExport(s, [subscriptionId], ctx.exportedAt)).get(subscriptionId);
+    const stale = staleSubscriptionRefusal(subscriptionId, { stored: true, writes: true }, since, ctx.exportedAt, settings.timeZone);
+    if (stale) throw refusalError(stale);
+  }
   // Only the columns that moved: SQLite rewrites the index entries of every column named (platform/tenancy preparedUpdates).
   if (plan.created) await s.run(INSERT_SUBSCRIPTION, plan.row);
   else await s.run(updateSynced(changedKeys(existing!, plan.row, SUBSCRIPTION_SYNCED)), { ...plan.row, "where.id": subscriptionId });
   if (plan.resume) await recordAutoResume(s, plan.resume.before, plan.row, plan.resume.note, now);
-  const statusChange = syncedStatusChange(existing, plan, at);
-  if (statusChange) await s.insert(planChanges, statusChange);
+  // A status the sync changed, and a restart: in the plan's history, and its webhook in the outbox.
+  const recorded = plan.restarted ? syncedRestartChange(existing!, plan.row, at) : syncedStatusChange(existing, plan, at);
+  if (recorded) {
+    await s.insert(planChanges, recorded);
+    await enqueueWebhookEvents(s, [syncedChangeEvent(s.tenantId, recorded, plan.row)], now, found?.endpoints);
+  }
   // A restart counts in the plan's history of reactivations (risk/features), as the API's does.
   const signal = plan.restarted ? ("reactivated" as const) : undefined;
   if (plan.created || !found) await refreshRisk(s, subscriptionId, at, signal, { person: true, customer });
@@ -392,9 +435,6 @@ export async function syncSubscription(
   if (plan.newCancellation) await recordSyncedCancellations(s, [plan.row], now, settings);
   if (plan.reasonChanged) await recordSyncedReasons(s, [plan.row]);
   // The customer came back through the cart system: win-back records it as the API's reactivation does.
-  if (plan.restarted) {
-    await recordSyncedRestart(s, existing!, plan.row, now);
-    await recordReactivations(s, [plan.row], at);
-  }
+  if (plan.restarted) await recordReactivations(s, [plan.row], at);
   return plan;
 }

@@ -1,8 +1,8 @@
 import { gt } from "drizzle-orm";
 import { SYNC_ACTOR } from "../cancel-flows/closed-by-cancellation";
 import { planChanges } from "../db/schema";
-import { localDateTime } from "../platform/dates";
-import type { ItemRefusal, TsuzukuChange } from "../platform/errors";
+import { isAheadOfClock, localDateTime } from "../platform/dates";
+import { aheadOfTimeError, type ItemRefusal, type TsuzukuChange } from "../platform/errors";
 import { inList, type TenantStore } from "../platform/tenancy";
 
 /**
@@ -64,4 +64,23 @@ export function changedAfterExportRefusal(kind: "customer" | "subscription", id:
     },
     change,
   };
+}
+
+/**
+ * Both syncs' check of `exportedAt` itself: an export from the future would protect nothing (a
+ * wrong clock or year), so more than 5 minutes ahead of `now` is 422 `validation_failed` on the field.
+ */
+export function refuseExportAhead(exportedAt: string | undefined, now: Date): void {
+  if (exportedAt && isAheadOfClock(exportedAt, now)) throw aheadOfTimeError([{ path: "exportedAt", value: exportedAt, now: now.toISOString() }]);
+}
+
+/**
+ * The stale-export rule, one for `PUT /v1/subscriptions/{id}`, `POST /v1/sync` and the import:
+ * a sync that changes something (`writes`) of a subscription stored before it (`stored`: not new,
+ * nor written earlier in the same batch) that was changed in Tsuzuku after the export (`since`:
+ * its entry from `changedAfterExport`) is refused — 409 `changed_after_export` naming that change.
+ * Null (applied): a new plan, an item that changes nothing, no change since the export.
+ */
+export function staleSubscriptionRefusal(id: string, item: { stored: boolean; writes: boolean }, since: TsuzukuChange | undefined, exportedAt: string, timeZone: string): ItemRefusal | null {
+  return since && item.stored && item.writes ? changedAfterExportRefusal("subscription", id, since, exportedAt, timeZone) : null;
 }

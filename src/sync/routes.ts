@@ -6,8 +6,7 @@ import { rememberWithin } from "../platform/idempotency";
 import { errorLanguage } from "../platform/language";
 import type { TenantStore } from "../platform/tenancy";
 import { syncBatch } from "./service";
-import { isAheadOfClock } from "../platform/dates";
-import { aheadOfTimeError } from "../platform/errors";
+import { refuseExportAhead } from "./after-export";
 
 const router = domainRouter();
 // The items are validated one by one (a bad item is refused alone), so the body schema holds them
@@ -27,7 +26,7 @@ export const syncRouter = router.openapi(
     scope: "write",
     maxBodyBytes: MAX_SYNC_BODY_BYTES,
     summary: "Sync many customers and subscriptions at once",
-    description: `Up to ${MAX_SYNC_ITEMS} customers and subscriptions together — the two arrays' lengths added up; more is a 422 \`validation_failed\` — in a body of up to ${MAX_SYNC_BODY_BYTES / 1024 / 1024} MiB (more is a 413 \`payload_too_large\`), applied as the single-item \`PUT\`s would apply them: customers first, then subscriptions, so a batch may bring a customer and their subscriptions together. Every item gets its own result, in order (a refused item's \`error.detail\` and validation messages in the language of \`Accept-Language\`, ja or en, default en, as in a problem); a refused item changes nothing and does not fail the others (a plan the customer cancelled through a cancel flow synced active or paused is refused with 409 \`subscription_canceled\`, as the \`PUT\` refuses it). With \`exportedAt\`, the time the cart system exported what it sends, an item that would overwrite a subscription changed in Tsuzuku after it (by anything but a sync) is refused with 409 \`changed_after_export\`, so a stale or repeated export cannot undo a pause, a restart or any other change made since; without it, nothing is refused for that. A status a sync changes (paused, resumed, cancelled, restarted) is recorded in the plan's changes (channel \`api\`, actor \`system\`/\`sync\`, \`source.sync\`). The applied items of one request are committed together. Retrying with the same \`Idempotency-Key\` replays the answer — unless an item was refused because its customer was not synced yet (\`unknown_customer\`): that answer is not remembered, so the same batch sent again once the customer is synced runs; resending the items is safe too (they are upserts by id).`,
+    description: `Up to ${MAX_SYNC_ITEMS} customers and subscriptions together — the two arrays' lengths added up; more is a 422 \`validation_failed\` — in a body of up to ${MAX_SYNC_BODY_BYTES / 1024 / 1024} MiB (more is a 413 \`payload_too_large\`), applied as the single-item \`PUT\`s would apply them: customers first, then subscriptions, so a batch may bring a customer and their subscriptions together. Every item gets its own result, in order (a refused item's \`error.detail\` and validation messages in the language of \`Accept-Language\`, ja or en, default en, as in a problem); a refused item changes nothing and does not fail the others (a plan the customer cancelled through a cancel flow synced active or paused is refused with 409 \`subscription_canceled\`, as the \`PUT\` refuses it). With \`exportedAt\`, the time the cart system exported what it sends, an item that would overwrite a subscription changed in Tsuzuku after it (by anything but a sync) is refused with 409 \`changed_after_export\`, so a stale or repeated export cannot undo a pause, a restart or any other change made since; without it, nothing is refused for that. A status a sync changes (paused, resumed, cancelled, restarted) is recorded in the plan's changes (channel \`api\`, actor \`system\`/\`sync\`, \`source.sync\`) and sends the webhook the same change made in Tsuzuku sends — \`subscription.changed\` (pause, resume), \`subscription.canceled\`, \`subscription.reactivated\` — from the batch's own transaction; the cart recognises its own echo by \`change.source.sync\`. Creating a plan or updating its other fields sends none. The applied items of one request are committed together. Retrying with the same \`Idempotency-Key\` replays the answer — unless an item was refused because its customer was not synced yet (\`unknown_customer\`): that answer is not remembered, so the same batch sent again once the customer is synced runs; resending the items is safe too (they are upserts by id).`,
     request: {
       headers: IdempotencyHeaders,
       body: jsonBody(BulkSyncBody, {
@@ -42,8 +41,7 @@ export const syncRouter = router.openapi(
   async (c) => {
     const body = c.req.valid("json");
     const now = c.get("services").now();
-    // An export from the future would protect nothing: a wrong clock or year, said as the field's problem.
-    if (body.exportedAt && isAheadOfClock(body.exportedAt, now)) throw aheadOfTimeError([{ path: "exportedAt", value: body.exportedAt, now: now.toISOString() }]);
+    refuseExportAhead(body.exportedAt, now);
     // The answer is recorded for an Idempotency-Key in the batch's own transaction: a crash cannot
     // fall between the upserts and their record.
     const last = (s: TenantStore, answer: z.infer<typeof BulkSyncResponse>) =>

@@ -1,8 +1,8 @@
 import { z } from "@hono/zod-openapi";
 import { UpsertCustomerBody } from "../customers/schemas";
-import { Instant, MerchantId } from "../platform/openapi";
+import { MerchantId } from "../platform/openapi";
 import { ItemProblem } from "../platform/errors";
-import { requireCadence, UpsertSubscriptionBody } from "../subscriptions/schemas";
+import { ExportedAt, requireCadence, UpsertSubscriptionBody } from "../subscriptions/schemas";
 
 /** Items one `POST /v1/sync` may carry, customers and subscriptions together (the sum of both arrays). */
 export const MAX_SYNC_ITEMS = 1_000;
@@ -13,7 +13,8 @@ export const MAX_SYNC_BODY_BYTES = 4 * 1024 * 1024;
 // closed object and one more member — a shape no validator accepts).
 // A single PUT's read-only `id` (the path names the resource) is the item's own id here.
 const { id: _customerId, ...customerFields } = UpsertCustomerBody.shape;
-const { id: _subscriptionId, ...subscriptionFields } = UpsertSubscriptionBody.shape;
+// `exportedAt` is the batch's, once for all its items (`BulkSyncBody`).
+const { id: _subscriptionId, exportedAt: _exportedAt, ...subscriptionFields } = UpsertSubscriptionBody.shape;
 export const SyncCustomer = z.strictObject({ id: MerchantId.openapi({ example: "C-100245" }), ...customerFields }).openapi("SyncCustomer");
 export const SyncSubscription = z
   .strictObject({ id: MerchantId.openapi({ example: "S-2024-000981" }), ...subscriptionFields })
@@ -35,11 +36,7 @@ export const BulkSyncBody = z
       .max(MAX_SYNC_ITEMS)
       .optional()
       .openapi({ description: `Subscriptions to create or replace, each as \`PUT /v1/subscriptions/{id}\` takes it plus its \`id\`. ${TOGETHER}`, items: { $ref: "#/components/schemas/SyncSubscription" } }),
-    exportedAt: Instant.optional().openapi({
-      description:
-        "When the cart system read what this request sends (its export's time; RFC 3339, at most 5 minutes ahead of the clock). With it, an item that would overwrite a subscription changed in Tsuzuku after that instant — a plan change, pause or resume, skip, cancellation or restart, by the customer, an operator, the IVR or the my-page: anything but a sync or an import — or a customer whose keep-in-touch answer was given since, is refused with 409 `changed_after_export` (its `error.change` says what changed and when); an item that changes nothing is applied. Without it, every item is applied as before.",
-      example: "2026-12-02T00:00:00.000Z",
-    }),
+    exportedAt: ExportedAt.optional(),
   })
   .refine((b) => (b.customers?.length ?? 0) + (b.subscriptions?.length ?? 0) >= 1, { message: "Send at least one customer or subscription" })
   .refine((b) => (b.customers?.length ?? 0) + (b.subscriptions?.length ?? 0) <= MAX_SYNC_ITEMS, {

@@ -15,10 +15,10 @@ import type { RiskBand } from "../risk/model";
 import { activeModel } from "../risk/repository";
 import type { TenantSettings } from "../settings/schemas";
 import type { SubscriptionRow } from "../subscriptions/repository";
-import { planSubscriptionSync, reasonsFor, recordSyncedRestart, SUBSCRIPTION_SYNCED, syncedStatusChange, unknownCustomer } from "../subscriptions/sync";
-import { changedAfterExport, changedAfterExportRefusal } from "./after-export";
+import { planSubscriptionSync, reasonsFor, SUBSCRIPTION_SYNCED, syncedChangeEvent, syncedRestartChange, syncedStatusChange, unknownCustomer, type SyncedChangeRow } from "../subscriptions/sync";
+import { changedAfterExport, changedAfterExportRefusal, staleSubscriptionRefusal } from "./after-export";
 import { refuseErased } from "../data-rights/erased";
-import { enqueueWebhookEvent } from "../webhooks/outbox";
+import { enqueueWebhookEvents, type QueuedWebhookEvent } from "../webhooks/outbox";
 import { recordReactivations, recordSyncedCancellations, recordSyncedReasons } from "../winback/service";
 import { SyncCustomer, SyncSubscription, type BulkSyncResponse, type SyncItemResult } from "./schemas";
 
@@ -69,8 +69,10 @@ const CUSTOMER_COMPARED = CUSTOMER_SYNCED.filter((k) => k !== "updatedAt");
  * subscriptions, the active model), decides in JavaScript, then writes with multi-row upserts
  * (customers, subscriptions, risk rows) — about a dozen statements per 1,000 items instead of
  * ~8 per item. The batch's cancellations enter win-back together (winback/service
- * `recordSyncedCancellations`). The rare follow-ups a single `PUT` makes (a keep-in-touch answer,
- * an automatic resume, a `risk.band_changed` webhook) run after them, in item order.
+ * `recordSyncedCancellations`). The webhook events of the statuses it changes (subscriptions/sync
+ * `syncedChangeEvent`) and of the risk bands that moved go into the outbox in one insert, after one
+ * read of the shop's endpoints (none registered: no row). The rare follow-ups a single `PUT` makes
+ * (a keep-in-touch answer, an automatic resume) run after them, in item order.
  */
 export async function syncBatch(
   store: TenantStore,
@@ -371,8 +373,10 @@ async function syncSubscriptions(
   const restarts: SubscriptionRow[] = [];
   const restartsAfterCancel = new Set<string>();
   const after: (() => Promise<unknown>)[] = [];
-  // Statuses the batch changes (pause, resume, cancel), for the plans' history: one insert at the end.
-  const statusChanges: ReturnType<typeof syncedStatusChange>[] = [];
+  // Statuses the batch changes (pause, resume, cancel, restart), for the plans' history: one insert at the end.
+  const statusChanges: SyncedChangeRow[] = [];
+  // Their webhook events and the risk bands that moved, in item order: one outbox insert at the end.
+  const events: QueuedWebhookEvent[] = [];
   // `signal`: a restart counts in the plan's history of reactivations (risk/features), as the API's does.
   const refreshRisk = (id: string, signal?: "reactivated") => {
     const k = subs.get(id)!;
@@ -380,7 +384,7 @@ async function syncSubscriptions(
     const { row, bandChanged } = rescored({ sub: k.row, features: k.features, band: k.band, flags: k.flags, timeZone, model }, at, { past, signal });
     subs.set(id, { row: k.row, features: featuresFrom(row.features), band: row.band as RiskBand, flags: row.flags });
     riskRows.set(id, row);
-    if (bandChanged) after.push(() => enqueueWebhookEvent(s, "risk.band_changed", bandChanged, ctx.now));
+    if (bandChanged) events.push({ type: "risk.band_changed", data: bandChanged });
   };
 
   for (const [i, p] of parsed.entries()) {
@@ -410,9 +414,9 @@ async function syncSubscriptions(
       continue;
     }
     // Only a change the batch has not made itself (an id sent twice: the second sees the first).
-    const since = changedSince?.get(id);
-    if (since && known && !writtenSubs.has(id)) {
-      report.refused(i, id, changedAfterExportRefusal("subscription", id, since, ctx.exportedAt!, timeZone));
+    const stale = changedSince && staleSubscriptionRefusal(id, { stored: !!known && !writtenSubs.has(id), writes: true }, changedSince.get(id), ctx.exportedAt!, timeZone);
+    if (stale) {
+      report.refused(i, id, stale);
       continue;
     }
     if (known && known.row.customerId !== plan.row.customerId) byCustomer.get(known.row.customerId)?.delete(id);
@@ -420,8 +424,12 @@ async function syncSubscriptions(
     subs.set(id, { row: plan.row, features: known?.features ?? null, band: known?.band ?? null, flags: known?.flags ?? null });
     writtenSubs.set(id, plan.row);
     ctx.onChange?.({ kind: "subscription", index: i, id, before: known?.row ?? null, after: plan.row });
-    const statusChange = syncedStatusChange(known?.row, plan, at);
-    if (statusChange) statusChanges.push(statusChange);
+    // In the plan's history and its customer's timeline, as the single PUT records it, with the event the same change made in Tsuzuku sends.
+    const recorded = plan.restarted ? syncedRestartChange(known!.row, plan.row, at) : syncedStatusChange(known?.row, plan, at);
+    if (recorded) {
+      statusChanges.push(recorded);
+      events.push(syncedChangeEvent(s.tenantId, recorded, plan.row));
+    }
     if (plan.created) createdSubs.add(id);
     if (plan.resume) {
       const { before, note } = plan.resume;
@@ -434,10 +442,6 @@ async function syncSubscriptions(
     }
     if (plan.reasonChanged) reasonChanges.set(id, plan.row);
     if (plan.restarted) {
-      // In its history and the customer's timeline, as the single PUT records it (after the writes).
-      const before = known!.row;
-      const restarted = plan.row;
-      after.push(() => recordSyncedRestart(s, before, restarted, ctx.now));
       if (canceledIds.has(id)) restartsAfterCancel.add(id);
       else restarts.push(plan.row);
     }
@@ -460,7 +464,9 @@ async function syncSubscriptions(
   const rows = [...writtenSubs.values()].map(({ tenantId: _t, ...r }) => r);
   await s.upsertMany(subscriptions, rows, [subscriptions.tenantId, subscriptions.id], SUBSCRIPTION_SYNCED);
   await upsertRiskRows(s, [...riskRows.values()]);
-  await s.upsertMany(planChanges, statusChanges.flatMap((c) => (c ? [c] : [])), [planChanges.tenantId, planChanges.id], []);
+  await s.upsertMany(planChanges, statusChanges, [planChanges.tenantId, planChanges.id], []);
+  // The endpoints read once for the whole batch; none registered, no outbox row (webhooks/outbox).
+  await enqueueWebhookEvents(s, events, ctx.now);
   // As the single PUT: each restart and cancellation the batch reported enters win-back, each kind in one go.
   await recordReactivations(s, restarts, at);
   await recordSyncedCancellations(s, cancellations, ctx.now, ctx.settings);

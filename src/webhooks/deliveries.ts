@@ -47,7 +47,15 @@ export const Delivery = z
     status: z.enum(["pending", "delivered", "failed"]).openapi({ description: "`failed`: every retry of the schedule failed; `POST …/retry` sends it again." }),
     createdAt: Instant,
     attempts: z.array(AttemptSchema).openapi({ description: "Every attempt, oldest first." }),
-    nextAttemptAt: Instant.nullable().openapi({ description: "When the next attempt is due; null unless pending, and while the endpoint is paused (held: sent when it is resumed)." }),
+    nextAttemptAt: Instant.nullable().openapi({
+      description:
+        "When the next attempt is due (a time already past: due now, sent at the dispatcher's next run). Null unless pending; while the endpoint is paused (held: sent when it is resumed); and while an attempt is in flight (`inFlightSince`), whose answer decides what comes next — delivered, or retried on the schedule.",
+    }),
+    inFlightSince: Instant.nullable().openapi({
+      description:
+        "Set while an attempt is in flight: when the dispatcher took the delivery to send it (events of one endpoint go one after another, so it may wait for that endpoint's earlier events of the same run); null otherwise. An attempt is given up to 60 s: one not recorded by then (its server stopped) is due again, shown by `nextAttemptAt`, and sent again (at least once).",
+      example: null,
+    }),
     deliveredAt: Instant.nullable(),
   })
   .openapi("WebhookDelivery");
@@ -83,14 +91,28 @@ const Rotated = z
   .openapi("RotatedWebhookSecret");
 
 type Row = typeof webhookDeliveries.$inferSelect;
-const present = (r: Row): z.infer<typeof Delivery> => ({
+
+/**
+ * Pure: what a delivery's list entry says of its next step at `now`. A claimed delivery's stored
+ * `next_attempt_at` is the dispatcher's lease (webhooks/dispatcher LEASE_S), not a planned
+ * attempt: while it runs, the attempt is in flight (`inFlightSince`) and there is no next attempt
+ * to show; once it has run out unrecorded, the delivery is due again at that time. Held (paused
+ * endpoint): neither.
+ */
+export function nextStep(r: Pick<Row, "status" | "nextAttemptAt" | "inFlightSince">, now: string): { nextAttemptAt: string | null; inFlightSince: string | null } {
+  if (r.status !== "pending" || r.nextAttemptAt === HELD) return { nextAttemptAt: null, inFlightSince: null };
+  if (r.inFlightSince !== null && r.nextAttemptAt > now) return { nextAttemptAt: null, inFlightSince: r.inFlightSince };
+  return { nextAttemptAt: r.nextAttemptAt, inFlightSince: null };
+}
+
+const present = (r: Row, now: string): z.infer<typeof Delivery> => ({
   id: r.id,
   eventId: r.eventId,
   eventType: r.eventType as z.infer<typeof Delivery>["eventType"],
   status: r.status,
   createdAt: r.createdAt,
   attempts: (r.attemptLog ?? []) as Attempt[],
-  nextAttemptAt: r.status === "pending" && r.nextAttemptAt !== HELD ? r.nextAttemptAt : null,
+  ...nextStep(r, now),
   deliveredAt: r.deliveredAt,
 });
 
@@ -104,7 +126,7 @@ export const webhookDeliveriesRouter = domainRouter()
       scope: "admin",
       summary: "List an endpoint's deliveries with every attempt",
       description:
-        "Newest first. Each delivery lists its attempts (time, HTTP status or error) and, while pending, when the next attempt is due. `id` is the delivery (one event to this endpoint); `eventId` is what receivers see as `webhook-id`: `?eventId=` finds the delivery of an event a receiver logged. Failures are also logged on the server.",
+        "Newest first. Each delivery lists its attempts (time, HTTP status or error) and, while pending, when the next attempt is due — or, while an attempt is in flight, since when (`inFlightSince`; `nextAttemptAt` is then null: the answer decides what comes next). `id` is the delivery (one event to this endpoint); `eventId` is what receivers see as `webhook-id`: `?eventId=` finds the delivery of an event a receiver logged. Failures are also logged on the server.",
       request: { params: WebhookIdParam, query: DeliveriesQuery },
       errors: ["webhook_not_found"],
       responses: { 200: jsonResponse(page(Delivery), "A page of deliveries") },
@@ -133,7 +155,8 @@ export const webhookDeliveriesRouter = domainRouter()
         .orderBy(desc(webhookDeliveries.createdAt), desc(webhookDeliveries.id))
         .limit(limit + 1);
       const p = toPage(rows, limit, DELIVERIES_CURSOR, (r) => [r.createdAt, r.id], filter);
-      return c.json({ data: p.data.map(present), nextCursor: p.nextCursor }, 200);
+      const now = c.get("services").now().toISOString();
+      return c.json({ data: p.data.map((r) => present(r, now)), nextCursor: p.nextCursor }, 200);
     },
   )
   .openapi(
@@ -166,7 +189,7 @@ export const webhookDeliveriesRouter = domainRouter()
         },
         (d) => ({ action: "webhook.delivery_retried", target: { type: "webhook", id: webhookId }, details: { deliveryId: d.id, eventType: d.eventType } }),
       );
-      return c.json(present(row), 202);
+      return c.json(present(row, at), 202);
     },
   )
   .openapi(

@@ -1,4 +1,4 @@
-import { and, asc, eq, lte, notInArray } from "drizzle-orm";
+import { and, asc, eq, inArray, lte, notInArray } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
 import { purgeOldPages } from "../data-rights/erase";
 import type { Database } from "../db/client";
@@ -115,8 +115,9 @@ export async function dispatchDueWebhooks(db: Database, options: DispatchOptions
       .limit(options.limit ?? 50);
     const lease = new Date(at.getTime() + LEASE_S * 1000).toISOString();
     // A paused endpoint's deliveries are parked (HELD) instead of sent: they wait without being looked at again.
+    // The others are in flight from now (the lease is when they go again if this pass never records them, not a planned attempt).
     for (const d of due) {
-      await tx.update(webhookDeliveries).set({ nextAttemptAt: d.pausedAt ? HELD : lease }).where(eq(webhookDeliveries.id, d.delivery.id));
+      await tx.update(webhookDeliveries).set(d.pausedAt ? { nextAttemptAt: HELD } : { nextAttemptAt: lease, inFlightSince: at.toISOString() }).where(eq(webhookDeliveries.id, d.delivery.id));
     }
     return due.filter((d) => !d.pausedAt);
   });
@@ -164,7 +165,7 @@ export async function dispatchDueWebhooks(db: Database, options: DispatchOptions
           result.attempted--;
           if (!keyRefused) console.error(`[webhooks] deliveries wait, not attempted: ${e.message}`);
           keyRefused = true;
-          await db.write((tx) => tx.update(webhookDeliveries).set({ nextAttemptAt: delivery.nextAttemptAt }).where(eq(webhookDeliveries.id, delivery.id)));
+          await db.write((tx) => tx.update(webhookDeliveries).set({ nextAttemptAt: delivery.nextAttemptAt, inFlightSince: null }).where(eq(webhookDeliveries.id, delivery.id)));
           return false;
         }
         error = attemptError(e);
@@ -177,7 +178,7 @@ export async function dispatchDueWebhooks(db: Database, options: DispatchOptions
         // The embedded file zeroes the old text where it is freed (db/node: secure_delete FAST).
         const payload = deliveredPayload(delivery.eventType, delivery.payload);
         await new TenantStore(db, delivery.tenantId).write(async (s) => {
-          await s.update(webhookDeliveries, { status: "delivered", attempts, deliveredAt: done.toISOString(), lastError: null, attemptLog: attemptLog as unknown as Attempt[], payload }, eq(webhookDeliveries.id, delivery.id));
+          await s.update(webhookDeliveries, { status: "delivered", attempts, deliveredAt: done.toISOString(), lastError: null, attemptLog: attemptLog as unknown as Attempt[], payload, inFlightSince: null }, eq(webhookDeliveries.id, delivery.id));
           // A `winback.due` that reached the shop's systems is the win-back contact (attribution in
           // metrics/winback); one never delivered (no endpoint, or every attempt failed) is none.
           if (delivery.eventType === "winback.due") {
@@ -200,8 +201,8 @@ export async function dispatchDueWebhooks(db: Database, options: DispatchOptions
           .update(webhookDeliveries)
           .set(
             wait === undefined
-              ? { status: "failed", attempts, lastError: error, attemptLog }
-              : { attempts, lastError: error, attemptLog, nextAttemptAt: new Date(done.getTime() + wait * 1000).toISOString() },
+              ? { status: "failed", attempts, lastError: error, attemptLog, inFlightSince: null }
+              : { attempts, lastError: error, attemptLog, nextAttemptAt: new Date(done.getTime() + wait * 1000).toISOString(), inFlightSince: null },
           )
           .where(eq(webhookDeliveries.id, delivery.id)),
       );
@@ -219,7 +220,16 @@ export async function dispatchDueWebhooks(db: Database, options: DispatchOptions
     else byEndpoint.set(key, [c]);
   }
   await Promise.all([...byEndpoint.values()].map(async (queue) => {
-    for (const c of queue) if ((await deliver(c)) === false) break;
+    for (const [i, c] of queue.entries()) {
+      if ((await deliver(c)) !== false) continue;
+      // Not in flight any more: they wait for their lease's end, which is then truly their next attempt.
+      const rest = queue.slice(i + 1).map((r) => r.delivery.id);
+      if (rest.length > 0) await db.write((tx) => tx.update(webhookDeliveries).set({ inFlightSince: null }).where(inArray(webhookDeliveries.id, rest))).catch((e: unknown) => {
+        // Only what the list shows: they read as in flight until the lease ends, then as due.
+        console.warn(`[webhooks] could not mark ${rest.length} deliveries as waiting: ${e instanceof Error ? e.message : e}`);
+      });
+      break;
+    }
   }));
   // A payload that dropped an erased person's id: its old page versions leave the WAL too.
   if (forgotten > 0) {

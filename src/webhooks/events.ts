@@ -13,13 +13,34 @@ const SentComebackOffer = ComebackOffer.extend({
 }).openapi("SentComebackOffer");
 
 /**
+ * `subscription.canceled` for a cancellation the cart system synced (subscriptions/sync
+ * `syncedChangeEvent`): no cancel flow, receipt or charges — the cart cancelled under its own
+ * terms — so those members are null, and `receipt: null` says there is nothing to e-mail.
+ */
+const SyncedCancellation = z
+  .object({
+    outcome: z.literal("canceled"),
+    flowId: z.null().openapi({ description: "null: no cancel flow; the cart system cancelled the plan." }),
+    confirmationNumber: z.null().openapi({ description: "null: no receipt number was issued in Tsuzuku." }),
+    receipt: z.null().openapi({ description: "null: Tsuzuku showed the customer no receipt, so there is none to e-mail (the cart's own confirmation is the customer's record)." }),
+    canceledAt: Instant.openapi({ description: "The cancellation's time as the cart sent it (`canceledAt`, else the time of the sync)." }),
+    subscription: Subscription,
+    change: Change.openapi({ description: "The `cancel` recorded in the plan's history: channel `api`, actor `system`/`sync`, `source.sync` with the `canceledAt` sent." }),
+  })
+  .openapi("SyncedCancellationEventData", {
+    description:
+      "A cancellation the shop's cart system synced (`PUT /v1/subscriptions/{subscriptionId}` or `POST /v1/sync` setting a live plan `canceled`, or the import). Tell it from a cancel flow's by `receipt` (null here) or `change.source.sync`.",
+  });
+
+/**
  * What each webhook event carries in `data`. `enqueueWebhookEvent` takes its payload typed from
  * these schemas, and openapi.json's `webhooks` is generated from them, so the document cannot
  * drift from what is sent (test/node/http.test.ts also validates every payload the suite sent).
  */
 export const WEBHOOK_EVENT_DATA = {
   "subscription.changed": ChangeResult,
-  "subscription.canceled": Canceled.omit({ receipt: true, winBackOffer: true, exitSurvey: true })
+  "subscription.canceled": z.union([
+    Canceled.omit({ receipt: true, winBackOffer: true, exitSurvey: true })
     .extend({
       change: Change,
       receipt: z
@@ -32,6 +53,8 @@ export const WEBHOOK_EVENT_DATA = {
     .openapi("SubscriptionCanceledEventData", {
       description: "The cancellation as `POST /v1/cancel-flows/{flowId}/confirm` answered it, with its receipt in both languages (`receipt`, for the shop to e-mail the customer) and the plan change it recorded; without what is for the caller only (`winBackOffer`, `exitSurvey`).",
     }),
+    SyncedCancellation,
+  ]),
   "subscription.reactivated": ChangeResult,
   "cancel_flow.saved": z
     .object({
@@ -90,7 +113,7 @@ export const WEBHOOK_EVENT_DATA = {
 export type WebhookEventData<T extends WebhookEventType> = z.input<(typeof WEBHOOK_EVENT_DATA)[T]>;
 
 const SUMMARIES: Record<WebhookEventType, string> = {
-  "subscription.changed": "A plan changed (skip, pause, resume, quantity, interval, next delivery, or an offer applied)",
+  "subscription.changed": "A plan changed (skip, pause, resume, quantity, interval, next delivery, or an offer applied), in Tsuzuku or by a sync's pause or resume",
   "subscription.canceled": "A subscription was canceled",
   "subscription.reactivated": "A canceled subscription was reactivated",
   "cancel_flow.saved": "A cancel flow ended with the subscription kept",
@@ -98,6 +121,14 @@ const SUMMARIES: Record<WebhookEventType, string> = {
   "winback.due": "A canceled customer is due for a win-back contact",
   "customer.erased": "A customer was erased",
 };
+
+/**
+ * What the description of the events a sync also sends adds: how the cart system that made the
+ * change recognises its own echo.
+ */
+const FROM_SYNC =
+  "A sync sends it too — `PUT /v1/subscriptions/{subscriptionId}`, `POST /v1/sync` or `npm run import` that pauses a plan or makes a paused one active (`subscription.changed`), cancels a live plan (`subscription.canceled`) or sets a plan the cart had cancelled live again (`subscription.reactivated`) — in the same transaction as the sync, with the change as recorded in `GET /v1/subscriptions/{subscriptionId}/changes`: `change.channel` `api`, `change.actor` `{ type: system, id: sync }` and `change.source.sync: true`. The cart system that made the change already knows it: it recognises its own echo by `change.source.sync` and ignores it; any other system (a CRM) learns of it here. A sync sends nothing for a plan it creates or for the fields it only mirrors (product, price, quantity, interval, dates, deliveries completed). ";
+const SENT_BY_SYNC: readonly WebhookEventType[] = ["subscription.changed", "subscription.canceled", "subscription.reactivated"];
 
 const pascal = (type: string) => type.replace(/(^|[._])(\w)/g, (_, __, c: string) => c.toUpperCase());
 
@@ -147,6 +178,7 @@ export function registerWebhookEvents(registry: OpenAPIHono["openAPIRegistry"]) 
       security: [],
       description:
         `Sent to every endpoint registered with \`${type}\` in its \`events\` (\`PUT /v1/webhooks/{webhookId}\`), as JSON, from a transactional outbox: the event exists exactly when the change does. ` +
+        (SENT_BY_SYNC.includes(type) ? FROM_SYNC : "") +
         `Delivered at least once, not necessarily in order: dedupe on \`webhook-id\`, order by \`timestamp\`. ` +
         `Request headers, the same whether the service runs on Node or on Cloudflare Workers: \`content-type: ${WEBHOOK_REQUEST_HEADERS["content-type"]}\`, \`accept: ${WEBHOOK_REQUEST_HEADERS.accept}\` (the answer's body is not read), \`user-agent: ${WEBHOOK_REQUEST_HEADERS["user-agent"]}\` and the signature's \`webhook-id\`, \`webhook-timestamp\` and \`webhook-signature\`; besides them only the transport's \`host\`, \`content-length\` and (Node) \`connection\`. ` +
         `From Workers, Cloudflare also adds \`cf-worker\` (the sending zone) to every request a Worker makes; a Worker cannot remove it.`,

@@ -30,6 +30,9 @@ export function endpointsFrom(json: unknown): WebhookEndpoint[] {
   return (JSON.parse(json) as [string, string[]][]).map(([id, events]) => ({ id, events }));
 }
 
+/** One event as code builds it: its type and `data` typed from that type's documented schema. */
+export type QueuedWebhookEvent = { [T in WebhookEventType]: { type: T; data: WebhookEventData<T> } }[WebhookEventType];
+
 /**
  * Records an event for every endpoint that wants it. Call it inside the same `store.write` as the
  * change itself: the event exists exactly when the change does (the transactional outbox).
@@ -44,27 +47,33 @@ export async function enqueueWebhookEvent<T extends WebhookEventType>(
   at: Date,
   known?: readonly WebhookEndpoint[],
 ): Promise<void> {
+  await enqueueWebhookEvents(store, [{ type, data } as QueuedWebhookEvent], at, known);
+}
+
+/**
+ * `enqueueWebhookEvent` for many events of one write (a bulk sync's 1,000 status changes): the
+ * endpoints read once (none when `known` is given), every delivery in one multi-row insert
+ * (platform/tenancy `upsertMany`), each event its own `webhook-id`, in the order given (ids grow
+ * with time, and the dispatcher sends one endpoint's due events in id order). No endpoint wanting
+ * an event's type: no row for it, and with no endpoint at all, no statement besides the read.
+ */
+export async function enqueueWebhookEvents(store: TenantStore, events: readonly QueuedWebhookEvent[], at: Date, known?: readonly WebhookEndpoint[]): Promise<void> {
+  if (events.length === 0) return;
   const endpoints = known ?? (await store.q.select({ id: webhooks.id, events: webhooks.events }).from(webhooks).where(store.owns(webhooks)));
-  const targets = endpoints.filter((w) => w.events.includes(type));
-  if (targets.length === 0) return;
-  const eventId = newId("evt");
+  if (endpoints.length === 0) return;
   const timestamp = at.toISOString();
-  const payload = JSON.stringify({ type, timestamp, data });
-  const customerId = aboutCustomer(type, data);
-  await store.q.insert(webhookDeliveries).values(
-    targets.map((w) => ({
-      id: newId("evt"),
-      tenantId: store.tenantId,
-      webhookId: w.id,
-      eventId,
-      eventType: type,
-      payload,
-      customerId,
-      status: "pending" as const,
-      nextAttemptAt: timestamp,
-      createdAt: timestamp,
-    })),
-  );
+  const rows: Omit<typeof webhookDeliveries.$inferInsert, "tenantId">[] = [];
+  for (const { type, data } of events) {
+    const targets = endpoints.filter((w) => w.events.includes(type));
+    if (targets.length === 0) continue;
+    const eventId = newId("evt");
+    const payload = JSON.stringify({ type, timestamp, data });
+    const customerId = aboutCustomer(type, data);
+    for (const w of targets) {
+      rows.push({ id: newId("evt"), webhookId: w.id, eventId, eventType: type, payload, customerId, status: "pending", attempts: 0, nextAttemptAt: timestamp, lastError: null, attemptLog: null, createdAt: timestamp, deliveredAt: null });
+    }
+  }
+  await store.upsertMany(webhookDeliveries, rows, [webhookDeliveries.id], []);
 }
 
 /**

@@ -387,6 +387,108 @@ export function syncSuite(h: () => Harness) {
       expect((await h().request("GET", `/v1/subscriptions/${pausedId}/changes`, { key: t.key })).body.data[0]).toMatchObject({ type: "pause", ...sync, after: { status: "paused" } });
     });
 
+    it("a single PUT with exportedAt refuses to overwrite what Tsuzuku changed after the export, as the bulk sync does (409 changed_after_export, nothing written); a fresh export, or one that changes nothing, applies", async () => {
+      const [c, s] = [uid("C"), uid("S")];
+      const next = addDays(localDate(new Date(), "Asia/Tokyo"), 21);
+      const activeInCart = subscriptionBody(c, { nextDeliveryOn: next });
+      await h().request("PUT", `/v1/customers/${c}`, { key: t.key, body: customerBody() });
+      expect((await h().request("PUT", `/v1/subscriptions/${s}`, { key: t.key, body: activeInCart })).status).toBe(201);
+      const exportedAt = new Date(Date.now() - 1_000).toISOString();
+      // After the export, the customer pauses by phone.
+      const paused = await h().request("POST", `/v1/subscriptions/${s}/pause`, { key: t.key, body: { resumeOn: addDays(next, 30), channel: "ivr" } });
+      expect(paused.status).toBe(200);
+      const version = paused.body.subscription.version;
+
+      // The cart, syncing one plan at a time from its stale export, would set it active and raise the quantity.
+      const stale = await h().request("PUT", `/v1/subscriptions/${s}`, { key: t.key, headers: { "accept-language": "ja" }, body: { ...activeInCart, quantity: 2, exportedAt } });
+      expect(stale.status).toBe(409);
+      expect(stale.headers.get("content-type")).toContain("application/problem+json");
+      expect(stale.body).toMatchObject({ code: "changed_after_export", status: 409, change: { id: paused.body.change.id, type: "pause", channel: "ivr" } });
+      expect(stale.body.detail).toMatch(/休止されました（ivr）。エクスポートの内容では上書きしていません/);
+      const kept = await h().request("GET", `/v1/subscriptions/${s}`, { key: t.key });
+      expect(kept.body).toMatchObject({ status: "paused", quantity: 1, version });
+      expect((await h().request("GET", `/v1/subscriptions/${s}/changes`, { key: t.key })).body.data[0]).toMatchObject({ type: "pause", channel: "ivr" });
+
+      // An export from the future protects nothing: refused as the field's problem, as in the bulk sync.
+      const ahead = await h().request("PUT", `/v1/subscriptions/${s}`, { key: t.key, body: { ...activeInCart, exportedAt: new Date(Date.now() + 864e5).toISOString() } });
+      expect(ahead.status).toBe(422);
+      expect(ahead.body).toMatchObject({ code: "validation_failed", errors: [{ path: "exportedAt" }] });
+      // The stale export that changes nothing (the cart already shows the pause) is applied, unchanged.
+      const same = await h().request("PUT", `/v1/subscriptions/${s}`, { key: t.key, body: { ...subscriptionBody(c, { nextDeliveryOn: kept.body.nextDeliveryOn, status: "paused", pausedUntil: kept.body.pausedUntil }), exportedAt } });
+      expect(same.status).toBe(200);
+      expect(same.body.version).toBe(version);
+      // Without exportedAt, or from an export made after the pause: applied.
+      const fresh = await h().request("PUT", `/v1/subscriptions/${s}`, { key: t.key, body: { ...activeInCart, quantity: 2, exportedAt: new Date().toISOString() } });
+      expect(fresh.status).toBe(200);
+      expect(fresh.body).toMatchObject({ status: "active", quantity: 2, version: version + 1 });
+      // A new plan has nothing to protect.
+      expect((await h().request("PUT", `/v1/subscriptions/${uid("S")}`, { key: t.key, body: { ...activeInCart, exportedAt } })).status).toBe(201);
+      // The bulk sync's items take no exportedAt of their own: the batch's is the one.
+      const perItem = await h().request("POST", "/v1/sync", { key: t.key, body: { subscriptions: [{ id: s, ...activeInCart, exportedAt }] } });
+      expect(perItem.body.results[0]).toMatchObject({ result: "refused", status: 422, error: { code: "validation_failed" } });
+    });
+
+    it("a status a sync changes sends the webhook the same change made in Tsuzuku sends, marked as the sync's; creating a plan or mirroring its other fields sends none, and a shop with no endpoint gets no outbox rows", async () => {
+      const shop = await h().tenant();
+      const c = uid("C");
+      const [pausing, canceling, restarting, mirrored, created] = [uid("S"), uid("S"), uid("S"), uid("S"), uid("S")];
+      const next = addDays(localDate(new Date(), "Asia/Tokyo"), 21);
+      const body = (overrides: Record<string, unknown> = {}) => subscriptionBody(c, { nextDeliveryOn: next, ...overrides });
+      const canceledAt = new Date(Date.now() - 3 * 864e5).toISOString();
+      const outbox = async () =>
+        (await h().sql("SELECT event_type, payload FROM webhook_deliveries WHERE tenant_id = ? ORDER BY id", [shop.id])).map((r) => ({ type: String(r.event_type), data: JSON.parse(String(r.payload)).data }));
+      await h().request("PUT", `/v1/customers/${c}`, { key: shop.key, body: customerBody() });
+      const first = await h().request("POST", "/v1/sync", {
+        key: shop.key,
+        body: { subscriptions: [{ id: pausing, ...body() }, { id: canceling, ...body() }, { id: restarting, ...body({ status: "canceled", canceledAt }) }, { id: mirrored, ...body() }] },
+      });
+      expect(first.body).toMatchObject({ applied: 4 });
+      // No endpoint yet: the cart pauses a plan, and nothing is queued for anyone.
+      expect((await h().request("PUT", `/v1/subscriptions/${pausing}`, { key: shop.key, body: body({ status: "paused", pausedUntil: addDays(next, 30) }) })).status).toBe(200);
+      expect(await outbox()).toEqual([]);
+      expect((await h().request("PUT", `/v1/subscriptions/${pausing}`, { key: shop.key, body: body() })).status).toBe(200);
+
+      const crm = await h().request("PUT", "/v1/webhooks/crm", { key: shop.key, body: { url: "https://crm.example.jp/hooks/tsuzuku", events: ["subscription.changed", "subscription.canceled", "subscription.reactivated"] } });
+      expect(crm.status).toBe(201);
+      const sync = { channel: "api", actor: { type: "system", id: "sync" }, source: { sync: true } };
+      // One batch: a pause, a cancellation, a restart of a plan the cart had cancelled, a quantity mirrored, a new plan.
+      const batch = await h().request("POST", "/v1/sync", {
+        key: shop.key,
+        body: {
+          subscriptions: [
+            { id: pausing, ...body({ status: "paused", pausedUntil: addDays(next, 30) }) },
+            { id: canceling, ...body({ status: "canceled" }) },
+            { id: restarting, ...body() },
+            { id: mirrored, ...body({ quantity: 3, deliveriesCompleted: 7 }) },
+            { id: created, ...body() },
+          ],
+        },
+      });
+      expect(batch.body).toMatchObject({ applied: 5, refused: 0 });
+      const events = await outbox();
+      expect(events.map((e) => [e.type, e.data.subscription.id, e.data.change.type])).toEqual([
+        ["subscription.changed", pausing, "pause"],
+        ["subscription.canceled", canceling, "cancel"],
+        ["subscription.reactivated", restarting, "reactivate"],
+      ]);
+      for (const e of events) expect(e.data.change).toMatchObject(sync);
+      expect(events[0]!.data.subscription).toMatchObject({ status: "paused", pausedUntil: addDays(next, 30) });
+      // A cancellation the cart made has no flow and no receipt to e-mail.
+      expect(events[1]!.data).toMatchObject({ outcome: "canceled", flowId: null, confirmationNumber: null, receipt: null, subscription: { status: "canceled" } });
+      expect(events[2]!.data.subscription).toMatchObject({ status: "active", cancellation: null });
+      // Each event carries the change as the plan's history has it.
+      const history = await h().request("GET", `/v1/subscriptions/${canceling}/changes`, { key: shop.key });
+      expect(events[1]!.data.change).toEqual(history.body.data[0]);
+
+      // The single PUT sends them too: a resume, then a cancellation.
+      expect((await h().request("PUT", `/v1/subscriptions/${pausing}`, { key: shop.key, body: body() })).status).toBe(200);
+      expect((await h().request("PUT", `/v1/subscriptions/${pausing}`, { key: shop.key, body: body({ status: "canceled", canceledAt }) })).status).toBe(200);
+      expect((await outbox()).slice(3).map((e) => [e.type, e.data.subscription.id, e.data.change.type, e.data.change.source])).toEqual([
+        ["subscription.changed", pausing, "resume", { sync: true }],
+        ["subscription.canceled", pausing, "cancel", { sync: true, canceledAt }],
+      ]);
+    });
+
     it("needs the write scope", async () => {
       const res = await h().request("POST", "/v1/sync", { key: await t.keyWith(["read"]), body: { customers: [{ id: uid("C") }] } });
       expect(res.status).toBe(403);

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq, like } from "drizzle-orm";
 import { idempotencyKeys, webhooks } from "../../src/db/schema";
 import { runMaintenance } from "../../src/maintenance";
+import { nextStep } from "../../src/webhooks/deliveries";
 import { SHOWN_ONCE } from "../../src/platform/idempotency";
 import { addDays, localDate } from "../../src/platform/dates";
 import { customerBody, subscriptionBody, TEST_SECRETS_KEY, uid, type TestTenant } from "../support/harness";
@@ -22,6 +23,9 @@ describe("webhooks delivered to a real receiver", () => {
   let url: string;
   let secret: string;
   let answerWith = 200;
+  /** While set, the receiver answers only once it settles (an attempt kept in flight); `arrived` is told of each request. */
+  let hold: Promise<void> | null = null;
+  let arrived: (() => void) | null = null;
   const received: Received[] = [];
   const today = localDate(new Date(), "Asia/Tokyo");
 
@@ -39,7 +43,8 @@ describe("webhooks delivered to a real receiver", () => {
           verified = e;
         }
         received.push({ headers: req.headers, body, verified });
-        res.writeHead(answerWith).end();
+        arrived?.();
+        void (hold ?? Promise.resolve()).then(() => res.writeHead(answerWith).end());
       });
     });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
@@ -194,6 +199,34 @@ describe("webhooks delivered to a real receiver", () => {
     expect((await h.maintain(at)).webhooks).toMatchObject({ attempted: 3, delivered: 3 });
     const quantities = received.slice(1).map((r) => (JSON.parse(r.body) as { data: { subscription: { quantity: number } } }).data.subscription.quantity);
     expect(quantities).toEqual([2, 3, 4]);
+  });
+
+  it("while an attempt is in flight, the delivery says so (inFlightSince) and shows no next attempt, not the dispatcher's lease", async () => {
+    received.length = 0;
+    answerWith = 200;
+    const id = await newSubscription();
+    await h.request("POST", `/v1/subscriptions/${id}/quantity`, { key: t.key, body: { quantity: 2 } });
+    const queued = (await h.request("GET", "/v1/webhooks/receiver/deliveries?limit=1", { key: t.key })).body.data[0];
+    expect(queued).toMatchObject({ status: "pending", inFlightSince: null, nextAttemptAt: queued.createdAt });
+    let release!: () => void;
+    hold = new Promise<void>((r) => (release = r));
+    const reached = new Promise<void>((r) => (arrived = r));
+    const pass = h.maintain();
+    await reached;
+    // The receiver has the request and has not answered: in flight, since the dispatcher took it.
+    const during = (await h.request("GET", "/v1/webhooks/receiver/deliveries?limit=1", { key: t.key })).body.data[0];
+    expect(during).toMatchObject({ id: queued.id, status: "pending", attempts: [], nextAttemptAt: null, inFlightSince: expect.any(String) });
+    expect(during.inFlightSince >= queued.createdAt).toBe(true);
+    release();
+    hold = null;
+    arrived = null;
+    expect((await pass).webhooks).toMatchObject({ attempted: 1, delivered: 1 });
+    const after = (await h.request("GET", "/v1/webhooks/receiver/deliveries?limit=1", { key: t.key })).body.data[0];
+    expect(after).toMatchObject({ id: queued.id, status: "delivered", nextAttemptAt: null, inFlightSince: null });
+    // An attempt whose lease ran out unrecorded (its server stopped) is no longer in flight: due again at the lease's end.
+    const lease = "2026-12-03T10:01:00.000Z";
+    expect(nextStep({ status: "pending", nextAttemptAt: lease, inFlightSince: "2026-12-03T10:00:00.000Z" }, "2026-12-03T10:00:30.000Z")).toEqual({ nextAttemptAt: null, inFlightSince: "2026-12-03T10:00:00.000Z" });
+    expect(nextStep({ status: "pending", nextAttemptAt: lease, inFlightSince: "2026-12-03T10:00:00.000Z" }, "2026-12-03T10:01:30.000Z")).toEqual({ nextAttemptAt: lease, inFlightSince: null });
   });
 
   it("a rotated secret signs at once; the old one still verifies during the overlap, not after", async () => {
