@@ -321,6 +321,8 @@ export function consolePages(app: Fetcher) {
             <p>
               {t(lang, "notAPhone")}: <code>{raw}</code>
             </p>
+            {/* 6–8 digits: a landline's local number, typed without its area code. */}
+            {"phone" in by && /^\d{6,8}$/.test(raw.replace(/\D/g, "")) ? <p>{t(lang, "areaCodeHint")}</p> : null}
           </Layout>,
           404,
         );
@@ -346,7 +348,19 @@ export function consolePages(app: Fetcher) {
           <p>
             <code>{by.customer}</code>
           </p>
-          <p>{t(lang, "searchHint")}</p>
+          {/* Text with a digit is an id typed, not a name: say the id was not found (and offer its upper case, as ids are written). */}
+          {/\d/.test(by.customer) ? (
+            <>
+              <p>{t(lang, "noCustomerId")}</p>
+              {by.customer.toUpperCase() !== by.customer ? (
+                <p>
+                  <a href={`/console?customer=${encodeURIComponent(by.customer.toUpperCase())}`}>{tf(lang, "searchAs", { id: by.customer.toUpperCase() })}</a>
+                </p>
+              ) : null}
+            </>
+          ) : (
+            <p>{t(lang, "searchHint")}</p>
+          )}
         </Layout>,
         404,
       );

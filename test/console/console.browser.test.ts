@@ -236,6 +236,16 @@ describe("the operator console in a browser", () => {
     await expect(page.locator("h1").textContent()).resolves.toBe("該当するお客様はいません");
     expect(await page.locator("main").textContent()).toContain("電話番号・メールアドレス・顧客IDで検索してください");
     expect(await page.locator("form[action*='contact']").count()).toBe(0);
+    // An id typed in lower case is an id, not a name: said so, with the id as ids are written.
+    const upper = `C-SEARCH-${Date.now()}`;
+    expect((await h.request("PUT", `/v1/customers/${upper}`, { key: shopA.key, body: customerBody() })).status).toBe(201);
+    await page.goto(`${api.url}/console?q=${encodeURIComponent(upper.toLowerCase())}`);
+    expect(await page.locator("main").textContent()).toContain("この顧客IDのお客様は見つかりません");
+    await page.getByRole("link", { name: `「${upper}」で検索する` }).click();
+    await expect(page.locator("h1#who").textContent()).resolves.toContain(upper);
+    // A landline's local number without its area code: asked for the area code.
+    await page.goto(`${api.url}/console?q=537-4484`);
+    expect(await page.locator("main").textContent()).toContain("固定電話は市外局番から入力してください");
   });
 
   it("saves a caller through the cancel flow as the operator, the talk track and observed save rate on screen", async () => {
