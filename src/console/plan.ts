@@ -90,11 +90,12 @@ export function changedWords(path: PlanCall["path"], plan: ChangedPlan, lang: La
     case "next-delivery":
       said = next && tf(lang, "changedNextDelivery", { date: next });
       break;
+    // Read back with the next delivery: the date the caller will see the change on.
     case "interval":
-      said = tf(lang, "changedInterval", { cadence: cadenceText(plan, lang) });
+      said = tf(lang, "changedInterval", { cadence: cadenceText(plan, lang) }) + (next ? tf(lang, "nextDeliveryIs", { date: next }) : "");
       break;
     case "quantity":
-      said = tf(lang, "changedQuantity", { quantity: writeQuantity(plan.quantity, plan.product, lang) });
+      said = tf(lang, "changedQuantity", { quantity: writeQuantity(plan.quantity, plan.product, lang) }) + (next ? tf(lang, "nextDeliveryIs", { date: next }) : "");
       break;
     case "pause": {
       const on = date(plan.pausedUntil) ?? next;

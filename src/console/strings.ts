@@ -135,6 +135,7 @@ const T = {
   changedNextDelivery: { ja: "次回のお届けを{date}に変更しました。", en: "The next delivery is moved to {date}." },
   changedInterval: { ja: "お届け間隔を{cadence}に変更しました。", en: "Deliveries now come {cadence}." },
   changedQuantity: { ja: "数量を{quantity}に変更しました。", en: "The quantity is now {quantity}." },
+  nextDeliveryIs: { ja: "次回のお届けは{date}です。", en: " The next delivery is on {date}." },
   changedPause: { ja: "お届けをお休みにしました。{date}のお届けから再開します。", en: "Deliveries are paused: they resume with the delivery on {date}." },
   changedResume: { ja: "お届けを再開しました。次回のお届けは{date}です。", en: "Deliveries are resumed: the next one is on {date}." },
   changedStays: { ja: "お客様は継続されます。", en: " The customer stays." },

@@ -26,11 +26,13 @@ describe("a plan change in the operator's words", () => {
   const plan = { intervalDays: 60, intervalMonths: null, quantity: 2, nextDeliveryOn: "2027-01-16", pausedUntil: null, product: { unitsPerPackage: 30, unitLabel: "包" } };
   it("names the new date, interval or quantity", () => {
     expect(changedWords("next-delivery", plan, "ja", "2026-12-02")).toBe("次回のお届けを2027年1月16日に変更しました。");
-    expect(changedWords("interval", plan, "ja", "2026-12-02")).toBe("お届け間隔を60日ごとに変更しました。");
-    expect(changedWords("interval", { ...plan, intervalMonths: 2 }, "ja", "2026-12-02")).toBe("お届け間隔を2ヶ月ごとに変更しました。");
-    expect(changedWords("quantity", plan, "ja", "2026-12-02")).toBe("数量を2個（30包入り）に変更しました。");
+    // An interval or a quantity is read back with the delivery the caller will see it on.
+    expect(changedWords("interval", plan, "ja", "2026-12-02")).toBe("お届け間隔を60日ごとに変更しました。次回のお届けは2027年1月16日です。");
+    expect(changedWords("interval", { ...plan, intervalMonths: 2 }, "ja", "2026-12-02")).toBe("お届け間隔を2ヶ月ごとに変更しました。次回のお届けは2027年1月16日です。");
+    expect(changedWords("quantity", plan, "ja", "2026-12-02")).toBe("数量を2個（30包入り）に変更しました。次回のお届けは2027年1月16日です。");
+    expect(changedWords("quantity", { ...plan, nextDeliveryOn: null }, "ja", "2026-12-02")).toBe("数量を2個（30包入り）に変更しました。");
     expect(changedWords("pause", { ...plan, pausedUntil: "2027-03-01" }, "ja", "2026-12-02")).toBe("お届けをお休みにしました。2027年3月1日のお届けから再開します。");
-    expect(changedWords("interval", plan, "en", "2026-12-02")).toBe("Deliveries now come every 60 days.");
+    expect(changedWords("interval", plan, "en", "2026-12-02")).toBe("Deliveries now come every 60 days. The next delivery is on 16 Jan 2027.");
     expect(changedWords("skip", plan, "ja", "2026-12-02", true)).toBe("次回のお届けを1回スキップしました。次回のお届けは2027年1月16日です。お客様は継続されます。");
   });
   it("says nothing it cannot know: no date, no sentence", () => {
