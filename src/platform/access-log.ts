@@ -7,9 +7,11 @@ import type { AppEnv } from "./env";
  * `time` (UTC ISO, when it arrived), `requestId` (the `X-Request-Id` answered), `method`, `route`
  * (the route's pattern, `/v1/customers/:customerId` — never the path as sent, which carries
  * customer and subscription ids, nor its query, which may carry a console login token), `status`,
- * `ms` (until the answer's headers: a streamed export may run on after), `tenantId` and `principal`
- * (`key`, `customer`, `console`; null when the request was not authenticated). Never a phone
- * number, an e-mail, a name, a token or a key.
+ * `ms` (until the answer's headers: a streamed export may run on after), `tenantId`, `principal`
+ * (`key`, `customer`, `console`; null when the request was not authenticated) and `principalId`
+ * (the API key's id, the operator's id, or the customer session's id — never the customer's: so
+ * a read is traceable to the key or operator that made it, for the shop's own accountability).
+ * Never a phone number, an e-mail, a name, a token or a key's secret.
  */
 export type AccessLogEntry = {
   time: string;
@@ -20,6 +22,7 @@ export type AccessLogEntry = {
   ms: number;
   tenantId: string | null;
   principal: string | null;
+  principalId: string | null;
 };
 
 /**
@@ -48,5 +51,10 @@ function accessLogEntry(c: Context<AppEnv>, time: string, ms: number): AccessLog
     ms: Math.round(ms * 10) / 10,
     tenantId: caller?.tenantId ?? null,
     principal: caller?.principal.kind ?? null,
+    principalId: caller ? principalIdOf(caller.principal) : null,
   };
+}
+
+function principalIdOf(p: AppEnv["Variables"]["caller"]["principal"]): string {
+  return p.kind === "key" ? p.keyId : p.kind === "console" ? p.operatorId : p.sessionId;
 }

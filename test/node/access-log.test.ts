@@ -42,13 +42,17 @@ describe("the access log", () => {
       ms: expect.any(Number),
       tenantId: t.id,
       principal: "key",
+      // The key that made it, by its id (GET /v1/keys): who read or wrote is traceable, never the secret.
+      principalId: expect.stringMatching(/^key_/),
     });
+    const keys = (await h.request("GET", "/v1/keys", { key: t.key })).body.data as { id: string }[];
+    expect(keys.map((k) => k.id)).toContain(entry.principalId);
     for (const secret of ["C-LOG-0901", "090", "1234-5678", "hanako", "example.jp", "佐藤", t.key, "log-key-1"]) expect(line).not.toContain(secret);
   });
 
   it("a refused request: its status, and no tenant or principal; an unknown path is not written out", async () => {
     const refused = await send("GET", "/v1/customers/C-LOG-0902");
-    expect(refused.entry).toMatchObject({ route: "/v1/customers/:customerId", status: 401, tenantId: null, principal: null });
+    expect(refused.entry).toMatchObject({ route: "/v1/customers/:customerId", status: 401, tenantId: null, principal: null, principalId: null });
     const unknown = await send("GET", "/v1/nowhere/C-LOG-0903", { key: t.key });
     expect(unknown.entry.status).toBe(404);
     expect(unknown.line).not.toContain("C-LOG-0903");
