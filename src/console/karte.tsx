@@ -829,7 +829,12 @@ function OpenFlow(props: { flow: Continuation; words: Words; timeZone: string })
       <p class="note open-flow">{tf(lang, "flowOpenContinue", { channel: channelName(flow.channel, lang) })}</p>
       <dl>
         <dt>{t(lang, "flowStartedLabel")}</dt>
-        <dd data-flow="started">{tf(lang, "flowStartedValue", { at: at(flow.startedAt), channel: channelName(flow.channel, lang), who: actorWords(flow.startedBy, lang) })}</dd>
+        <dd data-flow="started">{
+          // An operator's own flow names the operator; another channel's says who was on it (the customer on the web…).
+          flow.channel === "operator" && flow.startedBy?.type === "operator"
+            ? tf(lang, "flowStartedByOperator", { at: at(flow.startedAt), who: actorWords(flow.startedBy, lang) })
+            : tf(lang, "flowStartedValue", { at: at(flow.startedAt), channel: channelName(flow.channel, lang), who: actorWords(flow.startedBy, lang) })
+        }</dd>
         <dt>{t(lang, "flowReasonLabel")}</dt>
         <dd data-flow="reason">
           {flow.reason ? tf(lang, "flowReasonValue", { reason: reasonLabel(flow.reason, words), at: at(flow.reasonAt ?? flow.startedAt), who: actorWords(flow.reasonBy, lang) }) : t(lang, "flowNoReasonYet")}

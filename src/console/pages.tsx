@@ -694,8 +694,10 @@ export function consolePages(app: Fetcher) {
     const open = await openFlowOf(c.get("store"), form.sub ?? "", c.get("services").now());
     let flow: string | null = form.flow || null;
     let continued: { reason: string | null; channel: string } | null = null;
-    if (flow === null && open) {
-      // Not on screen: the operator's own (this very action sent twice) is continued; anyone else's is shown first.
+    // This very action sent again (`retry`: a "not now" answered): its calls replay with the same keys
+    // below, the start answering the flow it started. Otherwise a flow not on screen is the
+    // operator's own (another tab, a double click) and continued, or anyone else's and shown first.
+    if (flow === null && open && !form.retry) {
       const read = await api("GET", `/v1/cancel-flows/${encodeURIComponent(open.id)}`);
       if (read.status !== 200) return failed(read);
       const starter = (read.body.steps as { type: string; actor: { type: string; id?: string } | null }[]).find((x) => x.type === "started")?.actor;

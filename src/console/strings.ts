@@ -65,6 +65,7 @@ const T = {
   },
   flowStartedLabel: { ja: "開始", en: "Started" },
   flowStartedValue: { ja: "{at}・{channel}（{who}）", en: "{at}, {channel} ({who})" },
+  flowStartedByOperator: { ja: "{at}・{who}", en: "{at}, {who}" },
   flowReasonLabel: { ja: "解約理由", en: "Reason" },
   flowReasonValue: { ja: "{reason}（{at}・{who}）", en: "{reason} ({at}, {who})" },
   flowNoReasonYet: { ja: "まだ伺っていません。下で選ぶと、このご相談の続きとして記録します。", en: "Not given yet. Picking one below records it in this flow." },
