@@ -224,6 +224,8 @@ export type KarteData = {
    * confirm, a plan change) continue it.
    */
   flow: Continuation | null;
+  /** The offers came on screen with this page (「提案を表示」's answer): focused first. */
+  offersJustShown: boolean;
   /** How the flow a refused action named ended meanwhile (by whom, when): the error says it in these words. */
   ending: Ending | null;
   notice: string | null;
@@ -824,10 +826,10 @@ function OpenFlow(props: { flow: Continuation; words: Words; timeZone: string })
   return (
     <div class="open-flow" role="region" aria-labelledby="open-flow-title">
       <h3 id="open-flow-title">
-        {t(lang, "flowOpenTitle")}: {FLOW_LABELS[flow.status]?.[lang] ?? flow.status}
+        {t(lang, flow.status === "offered" ? "flowOpenTitleOffered" : "flowOpenTitleOpen")}
       </h3>
-      <p class="note open-flow">{tf(lang, "flowOpenContinue", { channel: channelName(flow.channel, lang) })}</p>
-      <dl>
+      <p class="note">{tf(lang, "flowOpenContinue", { channel: channelName(flow.channel, lang) })}</p>
+      <dl class="disclosures">
         <dt>{t(lang, "flowStartedLabel")}</dt>
         <dd data-flow="started">{
           // An operator's own flow names the operator; another channel's says who was on it (the customer on the web…).
@@ -1130,12 +1132,13 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
 
             {/* The offers first, then the cancellation (with the record of which one was presented) right after them: never hidden behind. */}
             {data.reason && unread.offers ? <UnreadNote lang={lang} part="offers" unread={unread.offers} /> : null}
-            {data.reason && !data.offersFlow && !unread.offers ? <p>{t(lang, "offersAsk")}</p> : null}
+            {data.reason && !data.offersFlow && !data.flow?.reason && !unread.offers ? <p>{t(lang, "offersAsk")}</p> : null}
             {data.reason && data.offersFlow && data.offers.length === 0 ? <p>{t(lang, "noOffersForReason")}</p> : null}
             {data.reason && data.offers.length > 0 ? (
               <>
-                {/* Focused after 「提案を表示」 (console.ts): the offers are read first, not 40 stops down. */}
-                <h3 id="offers-title" tabindex={-1} data-autofocus="">
+                {/* Focused after 「提案を表示」 (console.ts): the offers are read first, not 40 stops down. A screen pop
+                    continuing a flow starts at the top, as any karte: the open flow is read before its offers. */}
+                <h3 id="offers-title" tabindex={-1} {...(data.offersJustShown ? { "data-autofocus": "" } : {})}>
                   {t(lang, "offers")}
                 </h3>
                 <ol class="offers">

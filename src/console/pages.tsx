@@ -468,6 +468,7 @@ export function consolePages(app: Fetcher) {
       winback,
       openFlow,
       flow: going,
+      offersJustShown: !!going && q.flow === going.flowId && !q.error,
       ending,
       notice: (changedPath && focus && (q.done === "changed" || q.done === "saved") ? changedWords(changedPath, focus, lang, page.today, q.done === "saved") : null) ?? done,
       // A refused date is said at its field (and focused there), not page-wide.

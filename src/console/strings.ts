@@ -58,7 +58,8 @@ const T = {
     en: "The caller gave a reason to cancel: a change made here ends their cancel flow as saved (counted in the save rate).",
   },
   // The plan's open cancel flow, continued on the karte (cancel-flows/continuation).
-  flowOpenTitle: { ja: "開いている解約のご相談", en: "Open cancel flow" },
+  flowOpenTitleOpen: { ja: "開いている解約のご相談（手続き中）", en: "Open cancel flow (in progress)" },
+  flowOpenTitleOffered: { ja: "開いている解約のご相談（ご提案中）", en: "Open cancel flow (offer shown)" },
   flowOpenContinue: {
     ja: "このご相談の続きとして対応します。解約理由・ご提案のお受け・解約の確定は、このご相談に記録されます（集計は始まった経路の「{channel}」）。",
     en: "You are continuing this flow: the reason, an accepted offer or the cancellation are recorded in it (counted under {channel}, where it started).",

@@ -1160,7 +1160,7 @@ describe("the operator console in a browser", () => {
     const page = await as(shopA);
     await page.goto(`${api.url}/console?phone=${encodeURIComponent("090-4545-1100")}`);
     const open = page.locator(".open-flow[role=region]");
-    await expect(open.locator("h3").textContent()).resolves.toBe("開いている解約のご相談: 解約のご相談（ご提案中）");
+    await expect(open.locator("h3").textContent()).resolves.toBe("開いている解約のご相談（ご提案中）");
     await expect(open.locator("[data-flow=started]").textContent()).resolves.toContain("Web（お客様ご自身）");
     await expect(open.locator("[data-flow=reason]").textContent()).resolves.toContain("商品が余っている");
     await expect(open.locator("[data-flow=comment]").textContent()).resolves.toBe("「2袋あまっている」");
