@@ -733,7 +733,8 @@ export function consolePages(app: Fetcher) {
       const given = await api("POST", `/v1/cancel-flows/${flow}/reason`, { reason: form.reason, offerId: null }, key("reason"));
       if (given.status !== 200) return failed(given, undefined, flow);
     }
-    const confirmed = await api("POST", `/v1/cancel-flows/${flow}/confirm`, { ...callRecordOf(form, who.page, c.get("services").now()), ...surveyAnswersOf(form) }, key("confirm"));
+    // On the version on screen, whichever flow: a plan changed since is not cancelled over it.
+    const confirmed = await api("POST", `/v1/cancel-flows/${flow}/confirm`, { ...callRecordOf(form, who.page, c.get("services").now()), ...surveyAnswersOf(form) }, { ...ifMatch, ...key("confirm") });
     if (confirmed.status !== 200) return failed(confirmed, undefined, flow);
     return c.redirect(`/console/receipt?flow=${flow}&customer=${encodeURIComponent(form.customer ?? "")}`, 303);
   });
