@@ -90,6 +90,21 @@ export async function getFlow(store: TenantStore, flowId: string): Promise<FlowR
   return row;
 }
 
+/**
+ * The plan's open cancel flow (`open` or `offered`, not past its expiry), newest first, whatever
+ * channel started it — the one a channel continuing the customer's request (the operator console)
+ * acts on instead of starting another, which would close this one as abandoned. Null when none is
+ * open. One probe of cancel_flows_subscription; tenant-scoped through `store`.
+ */
+export async function openFlowOf(store: TenantStore, subscriptionId: string, now: Date): Promise<FlowRow | null> {
+  const rows = await store.q
+    .select()
+    .from(cancelFlows)
+    .where(store.owns(cancelFlows, eq(cancelFlows.subscriptionId, subscriptionId), inArray(cancelFlows.status, ["open", "offered"])))
+    .orderBy(desc(cancelFlows.startedAt));
+  return rows.find((f) => effectiveStatus(f, now) === f.status) ?? null;
+}
+
 function secureRandom(): number {
   return crypto.getRandomValues(new Uint32Array(1))[0]! / 4_294_967_296;
 }

@@ -30,6 +30,7 @@ import {
   type StringKey,
 } from "./strings";
 import { retryAfterSeconds } from "../platform/retry";
+import type { Continuation, Ending, StepActor } from "../cancel-flows/continuation";
 
 // Shapes as the API answers them (only the fields the karte shows).
 type Money = { amount: number; currency: string };
@@ -227,8 +228,16 @@ export type KarteData = {
   winback: KarteWinback | null;
   /** The focus's cancel flow still open (its timeline item, `type` its status now): a plan change closes it as saved. */
   openFlow: TimelineItem | null;
-  /** The open flow a refused confirmation left, which the cancel form continues. */
-  retryFlow: string | null;
+  /**
+   * The focus's open cancel flow, whatever channel started it, read from its evidence: the karte
+   * shows where it is and its reason, comment and offers, and its actions (reason, accept,
+   * confirm, a plan change) continue it.
+   */
+  flow: Continuation | null;
+  /** The offers came on screen with this page (「提案を表示」's answer): focused first. */
+  offersJustShown: boolean;
+  /** How the flow a refused action named ended meanwhile (by whom, when): the error says it in these words. */
+  ending: Ending | null;
   notice: string | null;
   error: string | null;
   /** A date the API refused, said at its field: the plan action, the date entered, the message naming the first (or last) date that can be chosen. */
@@ -348,7 +357,7 @@ function PlanChanges(props: { page: PageContext; sub: Sub; options: PlanOptions;
       <input type="hidden" name="customer" value={props.customerId} />
       <input type="hidden" name="sub" value={sub.id} />
       {props.reason ? <input type="hidden" name="reason" value={props.reason} /> : null}
-      {props.offersFlow ? <input type="hidden" name="flow" value={props.offersFlow} /> : null}
+      {(props.openFlow?.id ?? props.offersFlow) ? <input type="hidden" name="flow" value={(props.openFlow?.id ?? props.offersFlow)!} /> : null}
       <input type="hidden" name="version" value={String(o.version)} />
       <input type="hidden" name="attempt" value={crypto.randomUUID()} />
       <input type="hidden" name="action" value={action} />
@@ -798,6 +807,93 @@ export function describe(i: TimelineItem, w: Words): string {
   return parts.join(sep);
 }
 
+/** Who took a flow's step, as the operator says it: 「オペレーター 田中」, 「お客様ご自身」, 「ショップのシステム」. */
+export function actorWords(actor: StepActor, lang: Lang): string {
+  if (actor?.type === "operator") return tf(lang, "whoOperator", { name: actor.name ?? actor.id ?? "" }).trim();
+  if (actor?.type === "customer") return t(lang, "whoCustomer");
+  return t(lang, "whoSystem");
+}
+
+/** The refusals that mean the flow on screen ended meanwhile: the karte says how, by whom and when ({@link endingWords}). */
+export const ENDED_CODES: ReadonlySet<string> = new Set(["cancel_flow_saved", "cancel_flow_canceled", "cancel_flow_expired", "subscription_canceled", "cancel_flow_ended"]);
+
+/**
+ * A flow that ended meanwhile, in words the operator can say to the caller: what became of the
+ * plan, who did it (the operator's name, the customer on the web…) and when, in the shop's time zone.
+ */
+export function endingWords(e: Ending, lang: Lang, timeZone: string): string {
+  const at = when(e.at, lang, timeZone);
+  // The customer on the web: 「お客様ご自身（Web）」, so the operator knows where it happened.
+  const who = e.by?.type === "customer" ? (lang === "ja" ? `${actorWords(e.by, lang)}（${channelName(e.channel, lang)}）` : `${actorWords(e.by, lang)} (${channelName(e.channel, lang)})`) : actorWords(e.by, lang);
+  switch (e.how) {
+    case "canceled":
+    case "plan_canceled":
+      return tf(lang, "endedCanceled", { at, who, n: e.confirmationNumber ?? "—" });
+    case "saved_by_offer":
+      return tf(lang, "endedSavedByOffer", { at, who });
+    case "saved_by_change":
+      return tf(lang, "endedSavedByChange", { at, who });
+    case "superseded":
+      return tf(lang, "endedSuperseded", { at, who });
+    case "left":
+      return tf(lang, "endedLeft", { at, who });
+    case "expired":
+      return tf(lang, "endedExpired", { at });
+  }
+}
+
+/**
+ * The plan's open cancel flow, continued: where it is (started when, on which channel, by whom),
+ * the reason and comment given, and the offers already shown with whether they can still be taken.
+ */
+function OpenFlow(props: { flow: Continuation; words: Words; timeZone: string }) {
+  const { flow, words } = props;
+  const lang = words.lang;
+  const at = (iso: string) => when(iso, lang, props.timeZone);
+  return (
+    <div class="open-flow" role="region" aria-labelledby="open-flow-title">
+      <h3 id="open-flow-title">
+        {t(lang, flow.status === "offered" ? "flowOpenTitleOffered" : "flowOpenTitleOpen")}
+      </h3>
+      <p class="note">{tf(lang, "flowOpenContinue", { channel: channelName(flow.channel, lang) })}</p>
+      <dl class="disclosures">
+        <dt>{t(lang, "flowStartedLabel")}</dt>
+        <dd data-flow="started">{
+          // An operator's own flow names the operator; another channel's says who was on it (the customer on the web…).
+          flow.channel === "operator" && flow.startedBy?.type === "operator"
+            ? tf(lang, "flowStartedByOperator", { at: at(flow.startedAt), who: actorWords(flow.startedBy, lang) })
+            : tf(lang, "flowStartedValue", { at: at(flow.startedAt), channel: channelName(flow.channel, lang), who: actorWords(flow.startedBy, lang) })
+        }</dd>
+        <dt>{t(lang, "flowReasonLabel")}</dt>
+        <dd data-flow="reason">
+          {flow.reason ? tf(lang, "flowReasonValue", { reason: reasonLabel(flow.reason, words), at: at(flow.reasonAt ?? flow.startedAt), who: actorWords(flow.reasonBy, lang) }) : t(lang, "flowNoReasonYet")}
+        </dd>
+        {flow.comment ? (
+          <>
+            <dt>{t(lang, "flowCommentLabel")}</dt>
+            <dd data-flow="comment">{lang === "ja" ? `「${flow.comment}」` : `“${flow.comment}”`}</dd>
+          </>
+        ) : null}
+        {flow.reason ? (
+          <>
+            <dt>{t(lang, "flowOffersLabel")}</dt>
+            <dd data-flow="offers">
+              {flow.offers.length > 0 ? (
+                <>
+                  {flow.offers.map((o) => o.title[lang] ?? "").join(lang === "ja" ? "、" : ", ")}
+                  {flow.offersHonoured ? <p>{tf(lang, "flowOffersHonoured", { at: at(flow.reasonAt ?? flow.startedAt), channel: channelName(flow.reasonChannel ?? flow.channel, lang) })}</p> : null}
+                </>
+              ) : (
+                t(lang, "flowNoOffers")
+              )}
+            </dd>
+          </>
+        ) : null}
+      </dl>
+    </div>
+  );
+}
+
 /**
  * A subscription named in a panel's heading: the product, and what tells two of the same product
  * apart — its id and next delivery (or its status when none is planned).
@@ -1049,34 +1145,40 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
             <h2 id="retention">
               {t(lang, "retention")}: <SubName sub={focus} page={page} />
             </h2>
-            {/* Posted: the API's reason step decides the offers (at most the shop's offersPerFlow) and records them as shown. */}
+            {data.flow ? <OpenFlow flow={data.flow} words={words} timeZone={page.timeZone} /> : null}
+            {/* Posted: the API's reason step decides the offers (at most the shop's offersPerFlow) and records them as shown —
+                in the open flow when there is one (`flow`); a flow with its reason is only ever replaced on purpose (`restart`). */}
             <form method="post" action="/console/reason" class="row">
               <input type="hidden" name="csrf" value={page.csrf} />
               <input type="hidden" name="customer" value={customer.id} />
               <input type="hidden" name="sub" value={focus.id} />
               <input type="hidden" name="version" value={String(focus.version)} />
               <input type="hidden" name="attempt" value={crypto.randomUUID()} />
-              <label for="reason">{t(lang, "reason")}</label>
-              <select id="reason" name="reason">
+              <input type="hidden" name="flow" value={data.flow?.flowId ?? ""} />
+              {data.flow?.reason ? <input type="hidden" name="restart" value="1" /> : null}
+              <label for="reason">{t(lang, data.flow?.reason ? "restartReason" : "reason")}</label>
+              <select id="reason" name="reason" aria-describedby={data.flow?.reason ? "restart-note" : undefined}>
                 <option value="">—</option>
                 {data.reasons.map((r) => (
-                  <option value={r.code} selected={r.code === data.reason}>
+                  <option value={r.code} selected={!data.flow?.reason && r.code === data.reason}>
                     {r.label}
                   </option>
                 ))}
               </select>
-              <button type="submit">{t(lang, "showOffers")}</button>
+              <button type="submit">{t(lang, data.flow?.reason ? "restart" : "showOffers")}</button>
             </form>
+            {data.flow?.reason ? <p class="note" id="restart-note">{t(lang, "restartNote")}</p> : null}
             {unread.reasons ? <UnreadNote lang={lang} part="reasons" unread={unread.reasons} /> : null}
 
             {/* The offers first, then the cancellation (with the record of which one was presented) right after them: never hidden behind. */}
             {data.reason && unread.offers ? <UnreadNote lang={lang} part="offers" unread={unread.offers} /> : null}
-            {data.reason && !data.offersFlow && !unread.offers ? <p>{t(lang, "offersAsk")}</p> : null}
+            {data.reason && !data.offersFlow && !data.flow?.reason && !unread.offers ? <p>{t(lang, "offersAsk")}</p> : null}
             {data.reason && data.offersFlow && data.offers.length === 0 ? <p>{t(lang, "noOffersForReason")}</p> : null}
             {data.reason && data.offers.length > 0 ? (
               <>
-                {/* Focused after 「提案を表示」 (console.ts): the offers are read first, not 40 stops down. */}
-                <h3 id="offers-title" tabindex={-1} data-autofocus="">
+                {/* Focused after 「提案を表示」 (console.ts): the offers are read first, not 40 stops down. A screen pop
+                    continuing a flow starts at the top, as any karte: the open flow is read before its offers. */}
+                <h3 id="offers-title" tabindex={-1} {...(data.offersJustShown ? { "data-autofocus": "" } : {})}>
                   {t(lang, "offers")}
                 </h3>
                 <ol class="offers">
@@ -1195,7 +1297,8 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
                 <input type="hidden" name="version" value={String(focus.version)} />
                 {/* One operator action: its calls' Idempotency-Keys, the same when the console sends it again. */}
                 <input type="hidden" name="attempt" value={crypto.randomUUID()} />
-                {data.offersFlow ?? data.retryFlow ? <input type="hidden" name="flow" value={(data.offersFlow ?? data.retryFlow)!} /> : null}
+                {/* The open flow on screen (any channel): confirming confirms it, with its reason and offers. */}
+                {data.flow ? <input type="hidden" name="flow" value={data.flow.flowId} /> : null}
                 <button type="submit" class="danger" id="confirm-cancel">
                   {t(lang, "confirmCancel")}
                 </button>

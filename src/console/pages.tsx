@@ -16,7 +16,9 @@ import { TenantStore } from "../platform/tenancy";
 import { ASSETS } from "./assets.generated";
 import { reactivationWindow, type ReactivationWindow } from "../plan-changes/rules";
 import { feeOnReactivation } from "../cancel-flows/terms";
-import { callRecordOf, KartePage, KnowledgeList, unreadOf, type Unread, localSurvey, proposedFirstDelivery, ReactivationPage, surveyAnswersOf, type ExitSurveyAnswer, type KarteData, type KnowledgeEntry, type Offer, type PlanOptions, type Sub, type TimelineItem } from "./karte";
+import { continuationOf, endingOf, type FlowEvidence } from "../cancel-flows/continuation";
+import { openFlowOf } from "../cancel-flows/service";
+import { callRecordOf, ENDED_CODES, endingWords, KartePage, KnowledgeList, unreadOf, type Unread, localSurvey, proposedFirstDelivery, ReactivationPage, surveyAnswersOf, type ExitSurveyAnswer, type KarteData, type KnowledgeEntry, type Offer, type PlanOptions, type Sub, type TimelineItem } from "./karte";
 import { Bare, Layout, type PageContext } from "./layout";
 import { MetricsPage } from "./metrics";
 import { changeCallOf, changedPathOf, changedWords, fieldRefusalOf, fieldRefusalOfQuery, fieldRefusalWords, type FieldRefusal } from "./plan";
@@ -406,43 +408,49 @@ export function consolePages(app: Fetcher) {
     const live = subscriptions.filter((s) => s.status !== "canceled");
     const highest = risk.status === 200 ? risk.body.highest?.subscriptionId : null;
     const focus = subscriptions.find((s) => s.id === q.sub) ?? live.find((s) => s.id === highest) ?? live[0] ?? subscriptions[0] ?? null;
-    const reason = q.reason && (reasons.body?.data ?? []).some((r: { code: string }) => r.code === q.reason) ? q.reason : null;
+    const cancellable = focus !== null && focus.status !== "canceled";
+    // The plan's open cancel flow, whatever channel started it (the web, the IVR, another operator):
+    // the karte continues it — its reason, its offers, its confirmation — instead of starting another,
+    // which would close it as abandoned (cancel-flows/service openFlowOf).
+    const openRow = cancellable ? await openFlowOf(c.get("store"), focus.id, c.get("services").now()) : null;
+    const picked = q.reason && (reasons.body?.data ?? []).some((r: { code: string }) => r.code === q.reason) ? q.reason : null;
+    // A flow that has a reason keeps it: the picker shows the flow's, not the URL's.
+    const reason = openRow?.reason ?? picked;
     const kq = new URLSearchParams({ limit: "5" });
     if (reason) kq.set("reason", reason);
     if (focus?.product.category) kq.set("category", focus.product.category);
-    const cancellable = focus !== null && focus.status !== "canceled";
-    // The focus's newest cancel flow the timeline shows open, checked against the flow itself (one
-    // past its expiry is no longer open): a plan change made now closes it as saved.
-    const flowItem = cancellable ? ((timeline.body?.data ?? []) as TimelineItem[]).find((i) => i.kind === "cancel_flow" && i.subscriptionId === focus.id && (i.type === "open" || i.type === "offered")) : undefined;
-    const [offers, knowledge, cancellation, survey, planOptions, held, flow] = await Promise.all([
+    // A refused action on a flow that has ended since (another operator confirmed, the customer took an
+    // offer on the web…): read to say how, by whom and when.
+    const endedId = q.error && q.flow && q.flow !== openRow?.id ? q.flow : null;
+    const [offers, knowledge, cancellation, survey, planOptions, held, flow, ended] = await Promise.all([
       // Only the observed save rates: which offers are on screen is the flow's reason step's to decide.
-      cancellable && reason && (flowItem || q.flow) ? api("GET", `/v1/subscriptions/${encodeURIComponent(focus.id)}/offers?reason=${reason}&channel=operator&limit=20`) : null,
+      cancellable && reason && openRow ? api("GET", `/v1/subscriptions/${encodeURIComponent(focus.id)}/offers?reason=${reason}&channel=operator&limit=20`) : null,
       api("GET", `/v1/knowledge?${kq}`),
       cancellable ? api("GET", `/v1/subscriptions/${encodeURIComponent(focus.id)}/cancellation-info`) : null,
       cancellable ? api("GET", "/v1/exit-survey") : null,
       cancellable ? api("GET", `/v1/subscriptions/${encodeURIComponent(focus.id)}/plan-options`) : null,
       focus?.status === "canceled" ? winbackOf(c, api, lang, customerId, focus.id) : null,
-      // The newest open flow, or the one /console/reason just opened (named in the URL: read even when the timeline is not).
-      flowItem || (cancellable && reason && q.flow) ? api("GET", `/v1/cancel-flows/${encodeURIComponent(flowItem?.id ?? q.flow!)}`) : null,
+      // Its evidence, as the API answers it: where it is, the reason and comment, the offers shown.
+      openRow ? api("GET", `/v1/cancel-flows/${encodeURIComponent(openRow.id)}`) : null,
+      endedId ? api("GET", `/v1/cancel-flows/${encodeURIComponent(endedId)}`) : null,
     ]);
     // The other parts each say in their place that they could not be read just now (never "none").
     const unread: KarteData["unread"] = {};
     // The offers on screen are the open flow's: unread when it could not be read.
-    const parts = { risk, timeline, reasons, offers: reason ? flow : null, knowledge, cancellation, exitSurvey: survey, planOptions, winback: held && "unread" in held ? held : null } as const;
+    const parts = { risk, timeline, reasons, offers: reason && openRow ? flow : null, knowledge, cancellation, exitSurvey: survey, planOptions, winback: held && "unread" in held ? held : null } as const;
     for (const [part, res] of Object.entries(parts)) {
       const u = res && "unread" in res ? res : unreadOf(res);
       if (u) unread[part as keyof typeof parts] = u;
     }
-    const flowOpen = flow?.status === 200 && flow.body.subscriptionId === focus?.id && (flow.body.status === "open" || flow.body.status === "offered");
-    const openFlow = flowItem && flowOpen && flow!.body.flowId === flowItem.id ? { ...flowItem, type: flow!.body.status as string } : null;
-    // The operator's flow for this reason (console /console/reason): its reason step chose the offers
-    // (at most the shop's offersPerFlow) and recorded them as shown; the karte shows exactly those.
-    // (Not a flow the cancel form gave the reason with no offer on screen: that one asked for none.)
-    const reasonStep = flowOpen && reason && flow!.body.channel === "operator" && flow!.body.reason === reason ? (flow!.body.steps as { type: string; data: Record<string, any> }[]).find((x) => x.type === "reason_given") : undefined;
-    const offersFlow = reasonStep && reasonStep.data.noOfferBecause !== "operator_presented_none" ? (flow!.body as { flowId: string }) : null;
+    const going = flow?.status === 200 && flow.body.subscriptionId === focus?.id ? continuationOf(flow.body as FlowEvidence) : null;
+    const openFlow: TimelineItem | null = going ? { at: going.startedAt, kind: "cancel_flow", id: going.flowId, type: going.status, subscriptionId: focus!.id, channel: going.channel, data: { reason: going.reason } } : null;
+    // Its reason step chose the offers (at most the shop's offersPerFlow, on whichever channel) and
+    // recorded them as shown; the karte shows exactly those. (Not a reason the cancel form gave with
+    // no offer on screen: that one asked for none.)
+    const offersFlow = going && going.reason && going.noOfferBecause !== "operator_presented_none" ? going.flowId : null;
     const rates = new Map(((offers?.status === 200 ? offers.body.data : []) as Offer[]).map((o) => [o.offerId, o.observedSaveRate]));
-    const shown = (offersFlow ? (reasonStep?.data.offersShown ?? []) : []) as { offerId: string; type: string; parameters: Record<string, unknown>; title: Record<Lang, string>; description: Record<Lang, string>; talkTrack?: Record<Lang, Offer["talkTrack"]> | null }[];
-    const flowOffers: Offer[] = shown.map((o) => ({ offerId: o.offerId, type: o.type, parameters: o.parameters, title: o.title[lang], description: o.description[lang], talkTrack: o.talkTrack?.[lang] ?? null, ...(rates.get(o.offerId) ? { observedSaveRate: rates.get(o.offerId)! } : {}) }));
+    const flowOffers: Offer[] = (offersFlow ? going!.offers : []).map((o) => ({ offerId: o.offerId, type: o.type, parameters: o.parameters, title: o.title[lang] ?? "", description: o.description[lang] ?? "", talkTrack: (o.talkTrack?.[lang] as Offer["talkTrack"] | undefined) ?? null, ...(rates.get(o.offerId) ? { observedSaveRate: rates.get(o.offerId)! } : {}) }));
+    const ending = ended?.status === 200 && ended.body.subscriptionId === focus?.id ? endingOf(ended.body as FlowEvidence) : null;
     // The disclosures are read in the caller's language: theirs when the shop has it, else the shop's.
     const disclosureLang: Lang = lookup.customer.locale === "en" || lookup.customer.locale === "ja" ? lookup.customer.locale : c.get("caller").settings.locale;
     const reactivation = focus?.status === "canceled" ? reactivationOf(c, focus, page.today) : null;
@@ -463,7 +471,7 @@ export function consolePages(app: Fetcher) {
       focus,
       reason,
       offers: flowOffers,
-      offersFlow: offersFlow?.flowId ?? null,
+      offersFlow,
       disclosureLang,
       knowledge: (knowledge.body?.data ?? []) as KnowledgeEntry[],
       cancellation: cancellation?.status === 200 ? cancellation.body : null,
@@ -472,11 +480,13 @@ export function consolePages(app: Fetcher) {
       exitSurvey: survey?.status === 200 ? localSurvey(survey.body as ExitSurveyAnswer, lang) : null,
       winback,
       openFlow,
-      // A refused confirmation's flow, reused by the retry (only while it is still this focus's open flow).
-      retryFlow: openFlow && q.flow === openFlow.id ? openFlow.id : null,
+      flow: going,
+      offersJustShown: !!going && q.flow === going.flowId && !q.error,
+      ending,
       notice: (changedPath && focus && (q.done === "changed" || q.done === "saved") ? changedWords(changedPath, focus, lang, page.today, q.done === "saved") : null) ?? done,
       // A refused date is said at its field (and focused there), not page-wide.
-      error: fieldRefusal ? null : consoleError(lang, q.error, Number(q.wait)),
+      // A flow that ended meanwhile: how, by whom and when, in words to say to the caller.
+      error: fieldRefusal ? null : ending && ENDED_CODES.has(q.error ?? "") ? endingWords(ending, lang, page.timeZone) : consoleError(lang, q.error, Number(q.wait)),
       fieldRefusal,
       unread,
     };
@@ -570,10 +580,14 @@ export function consolePages(app: Fetcher) {
   });
 
   /**
-   * The caller's reason to cancel: a cancel flow on channel operator (`If-Match` on the version on
-   * screen) given that reason, whose step decides the offers — at most the shop's `offersPerFlow`,
-   * none under its policy, holdout or none eligible — and records them as shown. The karte shows
-   * that flow's offers, beside the way to cancel, and its accept or confirm continues it.
+   * The caller's reason to cancel. The plan's open flow (any channel, cancel-flows/service
+   * openFlowOf) is continued: given the reason when it has none (its reason step decides the offers
+   * and records them as shown), shown as it is when it has one — never a second flow that would
+   * close it as abandoned. With none open, a flow on channel operator (`If-Match` on the version on
+   * screen) is started and given the reason. `restart` (「最初からやり直す」, the karte says first
+   * that the open flow ends): a new flow replaces the one on screen, as the API's start does.
+   * `flow`: the open flow the karte showed (empty: none); a flow that ended or appeared since is
+   * not acted on — the karte shows it as it is now, saying what happened.
    */
   pages.post("/console/reason", async (c) => {
     const form = await formOf(c);
@@ -584,13 +598,29 @@ export function consolePages(app: Fetcher) {
     if (!form.reason) return c.redirect(`/console?${new URLSearchParams({ customer: form.customer ?? "", sub: form.sub ?? "" })}`, 303);
     const key = attemptKey(form);
     const failed = refusalOf(c, who.page, form);
+    const karte = (flow: string) => c.redirect(`/console?${new URLSearchParams({ customer: form.customer ?? "", sub: form.sub ?? "", reason: form.reason!, flow })}`, 303);
+    const open = await openFlowOf(c.get("store"), form.sub ?? "", c.get("services").now());
+    const shown = form.flow || null;
+    // The flow on screen ended meanwhile (another operator, the customer on the web): say how.
+    if (shown && open?.id !== shown) return backTo(c, { ...form, reason: "" }, { error: "cancel_flow_ended", flow: shown });
+    if (open && !(form.restart && open.id === shown)) {
+      if (open.reason === null) {
+        // Continued: the reason given in that flow, on channel operator with the operator as actor.
+        const given = await api("POST", `/v1/cancel-flows/${encodeURIComponent(open.id)}/reason`, { reason: form.reason }, key("reason"));
+        if (given.status !== 200) return failed(given, undefined, open.id);
+        return karte(open.id);
+      }
+      // Already given (the same answer again, a double submit): shown as it is, nothing recorded.
+      if (open.reason === form.reason) return karte(open.id);
+      // Given meanwhile with another reason (a flow started since this karte was drawn): shown, not overridden.
+      return backTo(c, { ...form, reason: "" }, { error: "cancel_flow_moved_on" });
+    }
     const started = await api("POST", `/v1/subscriptions/${encodeURIComponent(form.sub ?? "")}/cancel-flows`, { channel: "operator" }, { ...(form.version ? { "if-match": `"${form.version}"` } : {}), ...key("start") });
     if (started.status !== 201) return failed(started);
     const flow = started.body.flowId as string;
     const given = await api("POST", `/v1/cancel-flows/${encodeURIComponent(flow)}/reason`, { reason: form.reason }, key("reason"));
     if (given.status !== 200) return failed(given, undefined, flow);
-    const q = new URLSearchParams({ customer: form.customer ?? "", sub: form.sub ?? "", reason: form.reason, flow });
-    return c.redirect(`/console?${q}`, 303);
+    return karte(flow);
   });
 
   pages.post("/console/apply", async (c) => {
@@ -608,7 +638,8 @@ export function consolePages(app: Fetcher) {
     // observed save rate, with the operator as actor (an offer it did not show: 409 offer_not_shown).
     const flow = encodeURIComponent(form.flow);
     const accepted = await api("POST", `/v1/cancel-flows/${flow}/accept`, { offerId: form.offerId ?? "" }, { ...ifMatch, ...key("accept") });
-    if (accepted.status !== 200) return failed(accepted);
+    // A flow that ended meanwhile (another operator confirmed it…): the karte says how, by whom, when.
+    if (accepted.status !== 200) return failed(accepted, undefined, form.flow);
     return backTo(c, form, { done: accepted.body.change && accepted.body.change.type !== "discount" && accepted.body.change.type !== "free_gift" ? "saved" : "kept" });
   });
 
@@ -631,13 +662,12 @@ export function consolePages(app: Fetcher) {
     const ifMatch = { "if-match": `"${form.version ?? ""}"` };
     const key = attemptKey(form);
     const failed = refusalOf(c, who.page, form);
-    // The flow 「提案を表示」 opened for this reason, still open: the change ends it as saved
-    // (cancel-flows/saved-by-change) — one request, not that one superseded and a second opened.
-    const open = form.reason && form.flow ? await api("GET", `/v1/cancel-flows/${encodeURIComponent(form.flow)}`) : null;
-    const continues = open?.status === 200 && open.body.subscriptionId === form.sub && open.body.reason === form.reason && (open.body.status === "open" || open.body.status === "offered");
-    if (form.reason && !continues) {
+    // The plan's open flow (「提案を表示」's, or one started on the web or by the IVR): the change ends
+    // it as saved (cancel-flows/saved-by-change) — one request, not that one superseded and a second opened.
+    const open = form.reason ? await openFlowOf(c.get("store"), form.sub ?? "", c.get("services").now()) : null;
+    if (form.reason && !open) {
       // A change the rules then refuse (rare: the form offers only what plan-options allows)
-      // leaves this flow open; the operator's next save or cancellation supersedes it.
+      // leaves this flow open; the operator's next save or cancellation continues it.
       const started = await api("POST", `/v1/subscriptions/${sub}/cancel-flows`, { channel: "operator" }, { ...ifMatch, ...key("start") });
       if (started.status !== 201) return failed(started);
       const given = await api("POST", `/v1/cancel-flows/${encodeURIComponent(started.body.flowId)}/reason`, { reason: form.reason, offerId: null }, key("reason"));
@@ -653,10 +683,14 @@ export function consolePages(app: Fetcher) {
 
   /**
    * A cancellation the operator confirms: on the version on screen (`If-Match`: a subscription
-   * changed since — another operator's save — is not cancelled over it), in a cancel flow on
-   * channel operator. A confirmation the API refuses (the fee not acknowledged…) leaves its flow
-   * open and goes back to the karte with it; the retry continues that flow instead of starting
-   * another, which would close the first as abandoned and count one request twice.
+   * changed since — another operator's save — is not cancelled over it). The open flow the karte
+   * showed (`flow`, any channel: the web's, the IVR's, another operator's, a refused confirmation's)
+   * is the one confirmed, with its reason and the offers it showed — counted under the channel it
+   * started on, the operator recorded as the one who confirmed. With none on screen, a flow on
+   * channel operator is started (the operator's own, when a double submit started it already); one
+   * that someone else opened since this karte was drawn is shown first, not confirmed unseen. A
+   * confirmation the API refuses (the fee not acknowledged…) leaves its flow open and goes back to
+   * the karte with it; a flow that ended meanwhile goes back saying how, by whom and when.
    */
   pages.post("/console/cancel", async (c) => {
     const form = await formOf(c);
@@ -671,31 +705,49 @@ export function consolePages(app: Fetcher) {
     // cancellation may have gone through and to reload and check.
     const key = attemptKey(form);
     const failed = refusalOf(c, who.page, form, "cancel_unsettled");
-    let flow: string | null = null;
-    let reasonGiven = false;
-    if (form.flow) {
-      const open = await api("GET", `/v1/cancel-flows/${encodeURIComponent(form.flow)}`);
-      if (open.status === 200 && open.body.subscriptionId === form.sub && (open.body.status === "open" || open.body.status === "offered")) {
-        // No new start to carry the If-Match: the version on screen is checked here.
-        const current = await api("GET", `/v1/subscriptions/${sub}`);
-        if (current.status !== 200) return failed(current);
-        if (form.version && String(current.body.version) !== form.version) return backTo(c, form, { error: "version_conflict" });
-        flow = form.flow;
-        reasonGiven = open.body.reason !== null;
-      }
+    const open = await openFlowOf(c.get("store"), form.sub ?? "", c.get("services").now());
+    let flow: string | null = form.flow || null;
+    let continued: { reason: string | null; channel: string } | null = null;
+    // This very action sent again (`retry`: a "not now" answered): its calls replay with the same keys
+    // below, the start answering the flow it started. Otherwise a flow not on screen is the
+    // operator's own (another tab, a double click) and continued, or anyone else's and shown first.
+    if (flow === null && open && !form.retry) {
+      const read = await api("GET", `/v1/cancel-flows/${encodeURIComponent(open.id)}`);
+      if (read.status !== 200) return failed(read);
+      const starter = (read.body.steps as { type: string; actor: { type: string; id?: string } | null }[]).find((x) => x.type === "started")?.actor;
+      const principal = c.get("caller").principal;
+      const mine = open.channel === "operator" && starter?.type === "operator" && principal.kind === "console" && starter.id === principal.operatorId;
+      if (!mine) return backTo(c, { ...form, reason: "" }, { error: "cancel_flow_moved_on" });
+      flow = open.id;
     }
-    if (flow === null) {
+    if (flow !== null && open?.id === flow) {
+      // No new start to carry the If-Match: the version on screen is checked here.
+      const current = await api("GET", `/v1/subscriptions/${sub}`);
+      if (current.status !== 200) return failed(current);
+      if (form.version && String(current.body.version) !== form.version) return backTo(c, form, { error: "version_conflict" });
+      continued = { reason: open.reason, channel: open.channel };
+    } else if (flow !== null) {
+      // The flow on screen is no longer open. Replaced by a newer one (another operator started
+      // over): that one is shown, not closed by confirming this. Otherwise the API answers: the same
+      // confirmation sent again replays its receipt; one that ended answers 409, said in words below.
+      const read = await api("GET", `/v1/cancel-flows/${encodeURIComponent(flow)}`);
+      if (read.status !== 200 || read.body.subscriptionId !== form.sub) return failed(read, read.status === 200 ? "cancel_flow_not_found" : undefined);
+      if (endingOf(read.body as FlowEvidence)?.how === "superseded") return backTo(c, { ...form, reason: "" }, { error: "cancel_flow_ended", flow });
+      continued = { reason: read.body.reason, channel: read.body.channel };
+    } else {
       const started = await api("POST", `/v1/subscriptions/${sub}/cancel-flows`, { channel: "operator" }, { ...ifMatch, ...key("start") });
       if (started.status !== 201) return failed(started);
       flow = started.body.flowId as string;
     }
-    if (form.reason && !reasonGiven) {
-      // No offer came on screen (the offers are shown by /console/reason's flow, which this one is
-      // not): the flow records none shown and none declined.
+    // A reason picked on the karte with no offer asked for, in the operator's own flow: recorded with
+    // none shown and none declined. A flow that has its reason keeps it; one started elsewhere is
+    // confirmed as it stands (only an operator flow names what it presented).
+    if (form.reason && (continued === null || (continued.reason === null && continued.channel === "operator"))) {
       const given = await api("POST", `/v1/cancel-flows/${flow}/reason`, { reason: form.reason, offerId: null }, key("reason"));
       if (given.status !== 200) return failed(given, undefined, flow);
     }
-    const confirmed = await api("POST", `/v1/cancel-flows/${flow}/confirm`, { ...callRecordOf(form, who.page, c.get("services").now()), ...surveyAnswersOf(form) }, key("confirm"));
+    // On the version on screen, whichever flow: a plan changed since is not cancelled over it.
+    const confirmed = await api("POST", `/v1/cancel-flows/${flow}/confirm`, { ...callRecordOf(form, who.page, c.get("services").now()), ...surveyAnswersOf(form) }, { ...ifMatch, ...key("confirm") });
     if (confirmed.status !== 200) return failed(confirmed, undefined, flow);
     return c.redirect(`/console/receipt?flow=${flow}&customer=${encodeURIComponent(form.customer ?? "")}`, 303);
   });

@@ -60,6 +60,60 @@ const T = {
     ja: "解約理由を伺っています。ここで変更すると、解約のご相談は「継続」（解約阻止）として記録されます。",
     en: "The caller gave a reason to cancel: a change made here ends their cancel flow as saved (counted in the save rate).",
   },
+  // The plan's open cancel flow, continued on the karte (cancel-flows/continuation).
+  flowOpenTitleOpen: { ja: "開いている解約のご相談（手続き中）", en: "Open cancel flow (in progress)" },
+  flowOpenTitleOffered: { ja: "開いている解約のご相談（ご提案中）", en: "Open cancel flow (offer shown)" },
+  flowOpenContinue: {
+    ja: "このご相談の続きとして対応します。解約理由・ご提案のお受け・解約の確定は、このご相談に記録されます（集計は始まった経路の「{channel}」）。",
+    en: "You are continuing this flow: the reason, an accepted offer or the cancellation are recorded in it (counted under {channel}, where it started).",
+  },
+  flowStartedLabel: { ja: "開始", en: "Started" },
+  flowStartedValue: { ja: "{at}・{channel}（{who}）", en: "{at}, {channel} ({who})" },
+  flowStartedByOperator: { ja: "{at}・{who}", en: "{at}, {who}" },
+  flowReasonLabel: { ja: "解約理由", en: "Reason" },
+  flowReasonValue: { ja: "{reason}（{at}・{who}）", en: "{reason} ({at}, {who})" },
+  flowNoReasonYet: { ja: "まだ伺っていません。下で選ぶと、このご相談の続きとして記録します。", en: "Not given yet. Picking one below records it in this flow." },
+  flowCommentLabel: { ja: "お客様のコメント", en: "Customer's comment" },
+  flowOffersLabel: { ja: "ご案内済みのご提案", en: "Offers already shown" },
+  flowOffersHonoured: {
+    ja: "{at}に{channel}でご案内済みで、まだお受けいただけます。ご案内は1回だけのため、別のご提案はせず、この内容をもう一度お伝えください。",
+    en: "Shown on {channel} at {at}, and can still be taken. Offers are shown once per flow: repeat this one rather than offering another.",
+  },
+  flowNoOffers: { ja: "ご提案はしていません。", en: "No offer was shown." },
+  whoOperator: { ja: "オペレーター {name}", en: "operator {name}" },
+  whoCustomer: { ja: "お客様ご自身", en: "the customer" },
+  whoSystem: { ja: "ショップのシステム", en: "the shop's system" },
+  restartReason: { ja: "別の理由で最初からやり直す", en: "Start over with another reason" },
+  restart: { ja: "最初からやり直す", en: "Start over" },
+  restartNote: {
+    ja: "最初からやり直すと、上のご相談は「中断」として終了し、新しいご相談として記録されます。お客様が別の理由を話された場合などにだけお使いください。",
+    en: "Starting over ends the flow above as left unfinished and records a new one. Use it only when the caller gives another reason, for example.",
+  },
+  // How a flow on screen ended meanwhile: said to the operator in words to pass on to the caller.
+  endedCanceled: {
+    ja: "この定期コースは、{at}に{who}が解約を確定しています（受付番号 {n}）。お客様には「解約のお手続きは完了しています」とお伝えください。",
+    en: "This subscription was cancelled at {at} by {who} (confirmation number {n}). Tell the caller the cancellation is complete.",
+  },
+  endedSavedByOffer: {
+    ja: "この解約のご相談は、{at}に{who}がご提案をお受けして「継続」で終了しています。定期コースは解約されていません。",
+    en: "This cancel flow ended at {at}: {who} accepted the offer and the customer stays. The subscription is not cancelled.",
+  },
+  endedSavedByChange: {
+    ja: "この解約のご相談は、{at}に{who}がプランを変更して「継続」で終了しています。定期コースは解約されていません。",
+    en: "This cancel flow ended at {at}: {who} changed the plan and the customer stays. The subscription is not cancelled.",
+  },
+  endedSuperseded: {
+    ja: "この解約のご相談は、{at}に{who}が新しい解約のご相談を始めたため終了しています。いま開いているご相談を表示しました。内容をご確認のうえ、続きから対応してください。",
+    en: "This cancel flow ended at {at} when {who} started a new one. The open flow is shown now: check it and continue from there.",
+  },
+  endedLeft: {
+    ja: "この解約のご相談は、{at}に{who}が手続きを中断して終了しています。必要であれば、もう一度始めてください。",
+    en: "This cancel flow ended at {at}: {who} left it unfinished. Start again if needed.",
+  },
+  endedExpired: {
+    ja: "この解約のご相談は、有効期限（{at}）が過ぎて終了しています。必要であれば、もう一度始めてください。",
+    en: "This cancel flow expired at {at}. Start again if needed.",
+  },
   planChangesSavesOpenFlow: {
     ja: "{flow}（{at}開始）が開いています。ここで変更すると、このご相談は「継続」（解約阻止）として記録されます。",
     en: "{flow}, started {at}, is open: a change made here ends it as saved (counted in the save rate).",
@@ -357,6 +411,12 @@ export const CONSOLE_ERRORS: Record<string, Record<Lang, string>> = {
   cancel_flow_saved: { ja: "この解約のご相談は、すでに継続で終わっています。", en: "This cancel flow already ended: the customer stayed." },
   cancel_flow_canceled: { ja: "この解約のご相談は、すでに解約で終わっています。", en: "This cancel flow already ended in a cancellation." },
   cancel_flow_expired: { ja: "この解約のご相談はすでに終了しています（期限切れ、または別のご相談の開始・解約のため）。必要であれば、もう一度始めてください。", en: "This cancel flow is closed (it expired, another flow started, or the plan was cancelled). Start again if needed." },
+  // The console's own: the flow on screen ended, or the plan's flow moved on, since the karte was drawn.
+  cancel_flow_ended: { ja: "この解約のご相談は、画面を開いた後に終了しています。最新の状態を表示しました。", en: "This cancel flow ended after the page was opened. The karte now shows where things are." },
+  cancel_flow_moved_on: {
+    ja: "画面を開いた後に、この定期コースの解約のご相談が始まっているか、別の理由が記録されています。最新の状態を表示しました。内容をご確認のうえ、続きから対応してください。",
+    en: "A cancel flow was started on this subscription, or another reason recorded, after the page was opened. The karte now shows it: check it and continue from there.",
+  },
   subscription_not_found: { ja: "定期コースが見つかりません。", en: "Subscription not found." },
   customer_not_found: { ja: "お客様が見つかりません。", en: "Customer not found." },
   unknown_customer: { ja: "お客様が見つかりません。", en: "Customer not found." },

@@ -42,6 +42,18 @@ async function as(tenant: TestTenant, role: "operator" | "supervisor" = "operato
   return page;
 }
 
+/** A console session for a named operator (a fresh cookie jar): two operators side by side. */
+async function asOperator(operatorId: string, operatorName: string): Promise<Page> {
+  const res = await h.request("POST", "/v1/console-sessions", { key: shopA.key, body: { operatorId, operatorName } });
+  expect(res.status).toBe(201);
+  const login = new URL(res.body.url);
+  const context = await browser.newContext({ locale: "ja-JP" });
+  contexts.push(context);
+  const page = await context.newPage();
+  await page.goto(api.url + login.pathname + login.search);
+  return page;
+}
+
 /** axe-core run in the page (evaluated over the DevTools protocol: the console's CSP allows no inline script). */
 async function seriousViolations(page: Page): Promise<string[]> {
   await page.evaluate(AXE);
@@ -1108,8 +1120,12 @@ describe("the operator console in a browser", () => {
   });
 
   it("finds the knowledge entry for the reason and marks it used", async () => {
+    // A caller of its own: an open flow another test left on a shared plan would bring its own reason (the karte continues it).
+    const [customer, sub] = [uid("C"), uid("S")];
+    await h.request("PUT", `/v1/customers/${customer}`, { key: shopA.key, body: customerBody({ name: "知識 利用子", phone: "090-4545-4400" }) });
+    await h.request("PUT", `/v1/subscriptions/${sub}`, { key: shopA.key, body: subscriptionBody(customer, { nextDeliveryOn: addDays(localDate(new Date(), "Asia/Tokyo"), 20) }) });
     const page = await as(shopA);
-    await page.goto(`${api.url}/console?customer=${ids.customer}&sub=${ids.saveSub}&reason=surplus_stock`);
+    await page.goto(`${api.url}/console?customer=${customer}&sub=${sub}&reason=surplus_stock`);
     const entry = page.locator('li.entry[data-entry="kb-surplus"]');
     await expect(entry.locator("h3").textContent()).resolves.toContain("商品が余っているとき");
     await expect(entry.locator(".new").isVisible()).resolves.toBe(true);
@@ -1140,6 +1156,129 @@ describe("the operator console in a browser", () => {
     await page.keyboard.press("Enter");
     await page.waitForURL(/reason=/);
     expect(await page.locator("li.offer").count()).toBeGreaterThan(0);
+  });
+
+  it("a cancel flow the customer started on the web is continued on the karte: its reason, comment and offer on screen, confirmed as that flow (counted under web, never abandoned)", async () => {
+    const [customer, sub] = [uid("C"), uid("S")];
+    await h.request("PUT", `/v1/customers/${customer}`, { key: shopA.key, body: customerBody({ name: "続行 ウェブ子", phone: "090-4545-1100" }) });
+    await h.request("PUT", `/v1/subscriptions/${sub}`, { key: shopA.key, body: subscriptionBody(customer, { quantity: 2, deliveriesCompleted: 2, nextDeliveryOn: addDays(localDate(new Date(), "Asia/Tokyo"), 20) }) });
+    const byChannel = async () => {
+      const groups = (await h.request("GET", "/v1/metrics/retention?groupBy=channel", { key: shopA.key })).body.groups as any[];
+      const of = (key: string) => groups.find((g) => g.key === key) ?? { started: 0, canceled: 0, abandoned: 0 };
+      return { web: of("web"), operator: of("operator") };
+    };
+    // On the my-page, with the customer's own session: a reason, a comment, the offer it showed.
+    const token = (await h.request("POST", "/v1/customer-sessions", { key: shopA.key, body: { customerId: customer } })).body.token as string;
+    const flow = (await h.request("POST", `/v1/subscriptions/${sub}/cancel-flows`, { key: token, body: {} })).body.flowId as string;
+    const given = (await h.request("POST", `/v1/cancel-flows/${flow}/reason`, { key: token, body: { reason: "surplus_stock", comment: "2袋あまっている" } })).body;
+    expect(given.offers.length).toBe(1);
+    const before = await byChannel();
+
+    // The operator's screen pop by the caller's number.
+    const page = await as(shopA);
+    await page.goto(`${api.url}/console?phone=${encodeURIComponent("090-4545-1100")}`);
+    const open = page.locator(".open-flow[role=region]");
+    await expect(open.locator("h3").textContent()).resolves.toBe("開いている解約のご相談（ご提案中）");
+    await expect(open.locator("[data-flow=started]").textContent()).resolves.toContain("Web（お客様ご自身）");
+    await expect(open.locator("[data-flow=reason]").textContent()).resolves.toContain("商品が余っている");
+    await expect(open.locator("[data-flow=comment]").textContent()).resolves.toBe("「2袋あまっている」");
+    await expect(open.locator("[data-flow=offers]").textContent()).resolves.toContain("ご案内は1回だけのため");
+    // The offer the customer was shown, the one the operator can still accept — not another.
+    expect(await page.locator("li.offer h4").allTextContents()).toEqual([given.offers[0].title]);
+    // The reason stays the flow's: the picker only starts over, saying first that this flow would end.
+    await expect(page.getByRole("button", { name: "最初からやり直す" }).isVisible()).resolves.toBe(true);
+    await expect(page.locator("#restart-note").textContent()).resolves.toContain("「中断」として終了");
+    expect(await seriousViolations(page)).toEqual([]);
+
+    await page.locator("#confirm-cancel").click();
+    await expect(page.locator("h1").textContent()).resolves.toBe("解約受付票");
+    expect(new URL(page.url()).searchParams.get("flow")).toBe(flow);
+    const evidence = (await h.request("GET", `/v1/cancel-flows/${flow}`, { key: shopA.key })).body;
+    expect(evidence).toMatchObject({ channel: "web", status: "canceled", reason: "surplus_stock" });
+    expect(evidence.steps.map((x: any) => [x.type, x.channel, x.actor?.type])).toEqual([["started", "web", "customer"], ["reason_given", "web", "customer"], ["cancel_confirmed", "operator", "operator"]]);
+    expect(evidence.steps[2].actor.name).toBe("佐々木 美咲");
+    expect((await h.request("GET", `/v1/subscriptions/${sub}`, { key: shopA.key })).body.cancellation).toMatchObject({ flowId: flow, reason: "surplus_stock" });
+    // One request, counted where it came in: no operator flow started, none abandoned.
+    const after = await byChannel();
+    expect([after.web.canceled - before.web.canceled, after.web.abandoned - before.web.abandoned, after.operator.started - before.operator.started]).toEqual([1, 0, 0]);
+    const flows = ((await h.request("GET", `/v1/customers/${customer}/timeline`, { key: shopA.key })).body.data as any[]).filter((i) => i.kind === "cancel_flow");
+    expect(flows.map((f) => [f.id, f.type])).toEqual([[flow, "canceled"]]);
+  });
+
+  it("a second screen pop continues the operator's own flow: its reason and offer back on screen, the same reason again is not a new flow, nothing counted as abandoned", async () => {
+    const [customer, sub] = [uid("C"), uid("S")];
+    await h.request("PUT", `/v1/customers/${customer}`, { key: shopA.key, body: customerBody({ name: "再表 示子", phone: "090-4545-2200" }) });
+    await h.request("PUT", `/v1/subscriptions/${sub}`, { key: shopA.key, body: subscriptionBody(customer, { quantity: 2, deliveriesCompleted: 2, nextDeliveryOn: addDays(localDate(new Date(), "Asia/Tokyo"), 20) }) });
+    const page = await as(shopA);
+    // A tab opened before the reason was given (the karte drawn with no flow open).
+    const stale = await page.context().newPage();
+    await stale.goto(`${api.url}/console?customer=${customer}&sub=${sub}`);
+    const flow = await giveReason(page, `${api.url}/console?customer=${customer}&sub=${sub}`, "surplus_stock");
+    const offered = (await page.locator("li.offer h4").allTextContents());
+    expect(offered.length).toBe(1);
+
+    // The karte opened again (a new screen pop): the flow, its reason and its offer, as they were.
+    await page.goto(`${api.url}/console?phone=${encodeURIComponent("090-4545-2200")}`);
+    await expect(page.locator(".open-flow [data-flow=started]").textContent()).resolves.toMatch(/・オペレーター 佐々木 美咲$/);
+    await expect(page.locator(".open-flow [data-flow=reason]").textContent()).resolves.toContain("商品が余っている");
+    expect(await page.locator("li.offer h4").allTextContents()).toEqual(offered);
+    expect(await allViolations(page)).toEqual([]);
+
+    // The stale tab gives the same reason again: that flow is shown, no second one started.
+    await stale.selectOption("#reason", "surplus_stock");
+    await stale.getByRole("button", { name: "提案を表示" }).click();
+    await stale.waitForURL(/flow=cf_/);
+    expect(new URL(stale.url()).searchParams.get("flow")).toBe(flow);
+    expect(await stale.locator("li.offer h4").allTextContents()).toEqual(offered);
+    const flows = ((await h.request("GET", `/v1/customers/${customer}/timeline`, { key: shopA.key })).body.data as any[]).filter((i) => i.kind === "cancel_flow");
+    expect(flows.map((f) => [f.id, f.type])).toEqual([[flow, "offered"]]);
+    const risk = (await h.request("GET", `/v1/subscriptions/${sub}/risk`, { key: shopA.key })).body;
+    expect(risk.drivers.map((d: any) => d.label).join(" ")).not.toContain("途中でやめた");
+
+    // Taken from the second screen pop: that flow ends as saved.
+    await page.locator("li.offer .choices button.primary").click();
+    await page.waitForURL(/done=/);
+    expect((await h.request("GET", `/v1/cancel-flows/${flow}`, { key: shopA.key })).body.status).toBe("saved");
+  });
+
+  it("two operators on one plan: the second's karte shows the first's open flow (who, since when) and continues it; the first's stale accept says the plan was cancelled, by whom and when", async () => {
+    const [customer, sub] = [uid("C"), uid("S")];
+    await h.request("PUT", `/v1/customers/${customer}`, { key: shopA.key, body: customerBody({ name: "二人 対応子", phone: "090-4545-3300" }) });
+    await h.request("PUT", `/v1/subscriptions/${sub}`, { key: shopA.key, body: subscriptionBody(customer, { quantity: 2, deliveriesCompleted: 2, nextDeliveryOn: addDays(localDate(new Date(), "Asia/Tokyo"), 20) }) });
+    const op1 = await as(shopA);
+    const op2 = await asOperator("op-tanaka", "田中 一郎");
+    const karte = `${api.url}/console?customer=${customer}&sub=${sub}`;
+    await op2.goto(karte);
+    const flow = await giveReason(op1, karte, "surplus_stock");
+    await expect(op1.locator("li.offer").count()).resolves.toBe(1);
+
+    // op2, on a karte drawn before: another reason does not replace op1's flow; the karte shows it.
+    await op2.selectOption("#reason", "too_expensive");
+    await op2.getByRole("button", { name: "提案を表示" }).click();
+    await op2.waitForURL(/error=/);
+    await expect(op2.locator(".error").textContent()).resolves.toContain("画面を開いた後に");
+    await expect(op2.locator(".open-flow [data-flow=started]").textContent()).resolves.toContain("オペレーター 佐々木 美咲");
+    await expect(op2.locator(".open-flow [data-flow=reason]").textContent()).resolves.toContain("商品が余っている");
+    expect((await h.request("GET", `/v1/cancel-flows/${flow}`, { key: shopA.key })).body.status).toBe("offered");
+    expect(await seriousViolations(op2)).toEqual([]);
+
+    // op2 confirms: op1's flow, with its reason and the offer it showed.
+    await op2.locator("#confirm-cancel").click();
+    await expect(op2.locator("h1").textContent()).resolves.toBe("解約受付票");
+    expect(new URL(op2.url()).searchParams.get("flow")).toBe(flow);
+    const evidence = (await h.request("GET", `/v1/cancel-flows/${flow}`, { key: shopA.key })).body;
+    expect(evidence).toMatchObject({ status: "canceled", reason: "surplus_stock" });
+    const confirmed = evidence.steps.find((x: any) => x.type === "cancel_confirmed");
+    expect(confirmed.actor).toMatchObject({ type: "operator", name: "田中 一郎" });
+
+    // op1 still has the offer on screen: accepting it answers what happened, in words to say to the caller.
+    await op1.locator("li.offer .choices button.primary").click();
+    await op1.waitForURL(/error=/);
+    const said = (await op1.locator(".error").textContent())!;
+    const at = new Date(confirmed.at).toLocaleString("ja-JP", { timeZone: "Asia/Tokyo", dateStyle: "medium", timeStyle: "short" });
+    expect(said).toBe(`エラー: この定期コースは、${at}にオペレーター 田中 一郎が解約を確定しています（受付番号 ${evidence.confirmationNumber}）。お客様には「解約のお手続きは完了しています」とお伝えください。`);
+    expect((await h.request("GET", `/v1/subscriptions/${sub}`, { key: shopA.key })).body.status).toBe("canceled");
+    expect(await seriousViolations(op1)).toEqual([]);
   });
 
   it("a console cookie for shop A cannot see shop B", async () => {
