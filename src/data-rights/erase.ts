@@ -1,4 +1,4 @@
-import { and, eq, gt, gte, inArray, ne, or, sql } from "drizzle-orm";
+import { and, eq, gt, gte, inArray, or, sql } from "drizzle-orm";
 import {
   auditLog,
   auditLogRekeys,
@@ -21,7 +21,7 @@ import { fingerprint } from "../platform/secrets";
 import { keepsContactFingerprints } from "../settings/schemas";
 import type { TenantStore } from "../platform/tenancy";
 import type { Database } from "../db/client";
-import { enqueueWebhookEvent } from "../webhooks/outbox";
+import { dropUndelivered, enqueueWebhookEvent } from "../webhooks/outbox";
 import { pseudonymiseWinbacks } from "../winback/service";
 import { withoutFreeText, type SurveyAnswer } from "../winback/survey";
 import { EVENT_FREE_TEXT } from "../events/schemas";
@@ -255,7 +255,7 @@ export async function eraseCustomer(
     }
     // Undelivered events about the person go (see above); the rest of their deliveries are scrubbed
     // and move to the pseudonym (deliveries keep their record).
-    const webhookEventsDropped = (await s.delete(webhookDeliveries, eq(webhookDeliveries.customerId, customerId), ne(webhookDeliveries.status, "delivered")).returning({ id: webhookDeliveries.id })).length;
+    const webhookEventsDropped = await dropUndelivered(s, customerId);
     const deliveries = await s.q
       .select({ id: webhookDeliveries.id, payload: webhookDeliveries.payload })
       .from(webhookDeliveries)
