@@ -163,7 +163,7 @@ export async function ingestEvents(store: TenantStore, items: unknown[], receive
               en: `Customer ${event.customerId} said no to being contacted (${declined}); the contact on ${event.occurredAt} is not recorded.`,
               ja: `顧客 ${event.customerId} はご案内の受け取りを断っています（${declined}）。${event.occurredAt} の連絡は記録しません。`,
             },
-            errors: [{ path: `events.${index}.occurredAt`, message: "After the customer's keep-in-touch no" }],
+            errors: [{ path: `events.${index}.occurredAt`, message: { en: "After the customer's keep-in-touch no", ja: "お客様が受け取りを断った後の日時です" } }],
           },
           lang,
         );
