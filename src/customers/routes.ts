@@ -1,7 +1,8 @@
 import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse, sameIdAsPath } from "../platform/openapi";
 import { getCustomer, toCustomer } from "./repository";
 import { Customer, CustomerIdParam, UpsertCustomerBody } from "./schemas";
-import { syncCustomer } from "./sync";
+import { keptNoWarning, syncCustomer } from "./sync";
+import { errorLanguage } from "../platform/language";
 
 const tags = ["Customers"];
 
@@ -34,8 +35,8 @@ export const customersRouter = domainRouter()
       const body = c.req.valid("json");
       sameIdAsPath(body.id, customerId);
       const at = c.get("services").now().toISOString();
-      const { row, created } = await c.get("store").write((s) => syncCustomer(s, customerId, body, at));
-      return c.json(toCustomer(row), created ? 201 : 200);
+      const { row, created, keptNo } = await c.get("store").write((s) => syncCustomer(s, customerId, body, at));
+      return c.json({ ...toCustomer(row), ...(keptNo ? { warnings: [keptNoWarning(errorLanguage(c))] } : {}) }, created ? 201 : 200);
     },
   )
   .openapi(

@@ -13,6 +13,18 @@ export const AcquisitionSource = z
   .regex(/^[a-z][a-z0-9_]{1,31}$/, "snake_case, 2–32 characters, e.g. referral, ad, search, store")
   .openapi({ description: "How the customer found the shop: `referral`, `ad`, `search`, `store`, `social`, `gift`, … (the win-back model knows referral and ad).", example: "referral" });
 
+/** What a sync did not take of an item, though the rest was applied. */
+export const SyncWarning = z
+  .object({
+    code: z.enum(["keep_in_touch_kept"]).openapi({
+      description:
+        "`keep_in_touch_kept`: the item sent `keepInTouch: true`, but the customer's last answer is a \"no\" they gave themselves (the cancel flow, their my-page, an operator or an API call: anything but a sync); a sync does not overturn it. The \"no\" stays, nothing of the answer was recorded. A \"yes\" from the cart is taken when the last answer was the cart's own (`customer_sync`) or there was none.",
+    }),
+    path: z.string().openapi({ description: "The field it is about, as validation errors name it.", example: "keepInTouch" }),
+    message: z.string().openapi({ description: "What happened, in the caller's language (ja or en)." }),
+  })
+  .openapi("SyncWarning");
+
 export const Customer = z
   .object({
     id: z.string().openapi({ example: "C-100245" }),
@@ -23,12 +35,16 @@ export const Customer = z
     locale: Locale.nullable(),
     postalCode: z.string().nullable().openapi({ description: "Seven digits, no hyphen.", example: "1500041" }),
     address: z.string().nullable().openapi({ description: "The address line as synced.", example: "東京都渋谷区神南1-2-3 サンハイツ101" }),
-    marketingConsent: z.boolean().openapi({ description: "Marketing consent from the cart system. Win-back contact follows `keepInTouch` when the customer answered it, else this." }),
+    marketingConsent: z.boolean().openapi({
+      description:
+        "Marketing consent from the cart system. Win-back contact follows `keepInTouch` when the customer answered it, else this. A sync that turns it from true to false after a keep-in-touch \"yes\" is the latest answer and a \"no\": it withdraws keep-in-touch too (recorded as `customer_sync`; the keep-in-touch question offers 再開のご案内や新商品のお知らせ, which a marketing opt-out refuses). A later consent does not turn a keep-in-touch \"no\" into a \"yes\".",
+    }),
     acquisitionSource: AcquisitionSource.nullable(),
     keepInTouch: z.boolean().nullable().openapi({ description: "Whether the customer wants to hear from the shop after cancelling (asked in the cancel flow; separate from marketing consent). null: never answered." }),
     keepInTouchAt: Instant.nullable().openapi({ description: "When `keepInTouch` was last answered or withdrawn." }),
     createdAt: Instant,
     updatedAt: Instant,
+    warnings: z.array(SyncWarning).optional().openapi({ description: "Only in the answer of `PUT /v1/customers/{customerId}`, when the sync did not take part of the body (the rest was applied)." }),
   })
   .openapi("Customer");
 
@@ -77,7 +93,7 @@ export const UpsertCustomerBody = z
       .nullish()
       .openapi({
         description:
-          "The customer's keep-in-touch answer as your my-page records it, e.g. `false` to withdraw: recorded with its time as evidence (source `customer_sync`). Omitted or null (as `GET` answers a customer who never answered): kept as stored.",
+          "The customer's keep-in-touch answer as your my-page records it, e.g. `false` to withdraw: recorded with its time as evidence (source `customer_sync`). Omitted or null (as `GET` answers a customer who never answered): kept as stored. `true` does not overturn a \"no\" the customer gave themselves (cancel flow, my-page session, operator, API): the \"no\" stays, nothing is recorded, and the answer says so (`warnings`: `keep_in_touch_kept`).",
       }),
     ...readOnlyFields({ id: z.string(), keepInTouchAt: Instant.nullable(), updatedAt: Instant }),
   })

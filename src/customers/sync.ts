@@ -7,9 +7,11 @@ import { foldAddress, normalizePostalCode } from "../platform/address";
 import { normalizeEmail, parsePhone, type ParsedPhone } from "../platform/phone";
 import type { TenantStore } from "../platform/tenancy";
 import { refuseErased } from "../data-rights/erased";
-import { recordKeepInTouch } from "../winback/service";
+import type { Language } from "../platform/language";
+import { dropUndelivered } from "../webhooks/outbox";
+import { answeredByCustomer, recordKeepInTouch } from "../winback/service";
 import { findCustomer, type CustomerRow } from "./repository";
-import type { UpsertCustomerBody } from "./schemas";
+import type { SyncWarning, UpsertCustomerBody } from "./schemas";
 
 /** The stored columns a customer sync writes (all of them but erasure, fingerprints and keep-in-touch). */
 export type SyncedCustomer = Omit<CustomerRow, "id" | "tenantId" | "erasedAt" | "phoneFingerprint" | "emailFingerprint" | "keepInTouch" | "keepInTouchAt">;
@@ -67,27 +69,55 @@ export function syncedCustomer(body: z.output<typeof UpsertCustomerBody>, existi
 /**
  * Pure: the customer row after a sync (a synced customer is a live person: no erasure state, no
  * fingerprints), and the keep-in-touch answer to record when the sync brings a new one (the same
- * answer again is not a new one).
+ * answer again is not a new one). Consent, the latest "no" winning:
+ * - `true` over a stored "no" the customer gave themselves (`ownNo`: winback/service
+ *   `answeredByCustomer`) is not taken: `keptNo`, the answer says so and nothing is recorded;
+ * - a marketing consent turned from true to false (`optOut`) after a keep-in-touch "yes" is a later
+ *   "no": it withdraws keep-in-touch too (the question offers 再開のご案内や新商品のお知らせ), unless
+ *   the same item answers keep-in-touch itself. A later marketing "yes" never undoes a keep-in-touch "no".
  */
 export function syncedCustomerRow(
   tenantId: string,
   customerId: string,
   values: SyncedCustomer,
-  existing: Pick<CustomerRow, "keepInTouch" | "keepInTouchAt"> | undefined,
+  existing: Pick<CustomerRow, "keepInTouch" | "keepInTouchAt" | "marketingConsent"> | undefined,
   /** The body's answer; null (GET's "never answered", sent back) or undefined: kept as stored. */
   keepInTouch: boolean | null | undefined,
-): { row: CustomerRow; newKeepInTouch: boolean | null } {
+  /** Whether the stored answer was given by the customer themselves (only read for a "no" a `true` would overturn). */
+  ownNo = false,
+): { row: CustomerRow; newKeepInTouch: boolean | null; keptNo: boolean; optOut: boolean } {
   const row: CustomerRow = { ...values, id: customerId, tenantId, erasedAt: null, phoneFingerprint: null, emailFingerprint: null, keepInTouch: existing?.keepInTouch ?? null, keepInTouchAt: existing?.keepInTouchAt ?? null };
-  return { row, newKeepInTouch: keepInTouch !== undefined && keepInTouch !== null && keepInTouch !== row.keepInTouch ? keepInTouch : null };
+  const asked = keepInTouch !== undefined && keepInTouch !== null && keepInTouch !== row.keepInTouch ? keepInTouch : null;
+  const keptNo = asked === true && row.keepInTouch === false && ownNo;
+  const optOut = existing?.marketingConsent === true && !values.marketingConsent;
+  const newKeepInTouch = keptNo ? null : (asked ?? (optOut && row.keepInTouch === true ? false : null));
+  return { row, newKeepInTouch, keptNo, optOut };
+}
+
+/** Whether a sync's `keepInTouch` would turn the stored "no" into a "yes": then who gave the "no" is read (`ownNo`). */
+export const wouldOverturnNo = (existing: Pick<CustomerRow, "keepInTouch"> | undefined, keepInTouch: boolean | null | undefined) => keepInTouch === true && existing?.keepInTouch === false;
+
+/** The `keep_in_touch_kept` warning (customers/schemas SyncWarning). */
+export function keptNoWarning(lang: Language): z.infer<typeof SyncWarning> {
+  return {
+    code: "keep_in_touch_kept",
+    path: "keepInTouch",
+    message:
+      lang === "ja"
+        ? "お客様ご自身が「受け取らない」と回答しているため、keepInTouch: true は反映していません（同期では上書きしません）。ほかの項目は反映しました。"
+        : "keepInTouch: true was not taken: the customer said no themselves, and a sync does not overturn that. The rest was applied.",
+  };
 }
 
 /**
  * After a customer's columns are written: records a changed keep-in-touch answer as evidence
- * (withdrawing is always possible). Returns the row as stored. (Their win-back rows' contactability
- * follows in SQLite: migration 0023's trigger.)
+ * (withdrawing is always possible; a "no" drops their queued `winback.due`), and after a marketing
+ * opt-out without one drops their queued `winback.due` too (they are no longer contactable).
+ * Returns the row as stored. (Their win-back rows' contactability follows in SQLite: migration 0023's trigger.)
  */
-export async function afterCustomerSync(s: TenantStore, row: CustomerRow, newKeepInTouch: boolean | null, at: string): Promise<CustomerRow> {
+export async function afterCustomerSync(s: TenantStore, row: CustomerRow, newKeepInTouch: boolean | null, at: string, optOut = false): Promise<CustomerRow> {
   if (newKeepInTouch !== null) return recordKeepInTouch(s, row, newKeepInTouch, { source: "customer_sync", at });
+  if (optOut) await dropUndelivered(s, row.id, ["winback.due"]);
   return row;
 }
 
@@ -102,12 +132,13 @@ export async function syncCustomer(
   customerId: string,
   body: z.output<typeof UpsertCustomerBody>,
   at: string,
-): Promise<{ row: CustomerRow; created: boolean }> {
+): Promise<{ row: CustomerRow; created: boolean; keptNo: boolean }> {
   const existing = await findCustomer(s, customerId);
   refuseErased(existing, "path.customerId");
   const values = syncedCustomer(body, existing, at);
   if (existing) await s.update(customers, values, eq(customers.id, customerId));
   else await s.insert(customers, { id: customerId, ...values });
-  const { row, newKeepInTouch } = syncedCustomerRow(s.tenantId, customerId, values, existing, body.keepInTouch);
-  return { row: await afterCustomerSync(s, row, newKeepInTouch, at), created: !existing };
+  const ownNo = wouldOverturnNo(existing, body.keepInTouch) && (await answeredByCustomer(s, customerId));
+  const { row, newKeepInTouch, keptNo, optOut } = syncedCustomerRow(s.tenantId, customerId, values, existing, body.keepInTouch, ownNo);
+  return { row: await afterCustomerSync(s, row, newKeepInTouch, at, optOut), created: !existing, keptNo };
 }

@@ -1,4 +1,4 @@
-import { and, eq, gt, gte, inArray, ne, or, sql } from "drizzle-orm";
+import { and, eq, gt, gte, inArray, or, sql } from "drizzle-orm";
 import {
   auditLog,
   auditLogRekeys,
@@ -21,9 +21,10 @@ import { fingerprint } from "../platform/secrets";
 import { keepsContactFingerprints } from "../settings/schemas";
 import type { TenantStore } from "../platform/tenancy";
 import type { Database } from "../db/client";
-import { enqueueWebhookEvent } from "../webhooks/outbox";
+import { dropUndelivered, enqueueWebhookEvent } from "../webhooks/outbox";
 import { pseudonymiseWinbacks } from "../winback/service";
 import { withoutFreeText, type SurveyAnswer } from "../winback/survey";
+import { EVENT_FREE_TEXT } from "../events/schemas";
 import { mentions, scrub, scrubText } from "./scrub";
 
 export type ErasureResult = {
@@ -65,7 +66,8 @@ const ANSWERS_PER_SLICE = 1_000;
  *   the timeline under the old id is empty, while the cancellation evidence (steps, times, offers
  *   shown, outcome) still reads under the pseudonym: erasure is the one permitted edit of it;
  * - the person's customer sessions are deleted, so a token still in a browser stops working;
- * - free text (comments, operators' contact notes) and any copy of the person's contact data is
+ * - free text (comments, operators' contact notes, every event type's free-text fields: events/schemas
+ *   `freeText`, a decline's reason with a card number in it) and any copy of the person's contact data is
  *   removed from event data, evidence steps, flows' offers, plan changes and the payloads of
  *   webhook events about the person (delivered or not; found by the customer each delivery is
  *   about, migration 0036, not by reading every payload); stored idempotent answers of the last
@@ -118,7 +120,8 @@ export async function eraseCustomer(
       [person.name, person.email, person.emailNormalized, person.phone, nationalForm(person.phone), person.address, person.postalCode].filter((v): v is string => Boolean(v)),
     );
     const rename = new Map([[customerId, alias]]);
-    const needles = [...personal, customerId];
+    // As written, and URL-encoded (an id in a query string: winback.due's `candidates`).
+    const needles = [...new Set([...personal, customerId].flatMap((n) => [n, encodeURIComponent(n)]))];
 
     // Decided on the shop's row read in this write transaction: a `keepContactFingerprints: false`
     // that committed after the request authenticated is seen, and none can commit before this does.
@@ -178,10 +181,10 @@ export async function eraseCustomer(
       }
     }
 
-    // Events: the signals stay (type, time, numbers) for the shop's statistics; free text goes.
-    const eventRows = await s.q.select({ id: events.id, data: events.data }).from(events).where(s.owns(events, eq(events.customerId, customerId)));
+    // Events: the signals stay (type, time, numbers, codes) for the shop's statistics; free text goes.
+    const eventRows = await s.q.select({ id: events.id, type: events.type, data: events.data }).from(events).where(s.owns(events, eq(events.customerId, customerId)));
     for (const e of eventRows) {
-      await s.update(events, { customerId: alias, data: scrub(e.data, personal, rename) as Record<string, unknown> }, eq(events.id, e.id));
+      await s.update(events, { customerId: alias, data: withoutEventFreeText(e.type, scrub(e.data, personal, rename) as Record<string, unknown>) }, eq(events.id, e.id));
     }
 
     // The evidence: flows and their steps, under the pseudonym, without free text.
@@ -201,7 +204,8 @@ export async function eraseCustomer(
       for (const step of rows) {
         const data = scrub(step.data, personal, rename) as Record<string, unknown>;
         // The exit survey's free-text answers are the person's own words; option codes stay.
-        if (Array.isArray(data.survey)) data.survey = withoutFreeText(data.survey as SurveyAnswer[]);
+        // (An answer that named the person is null after scrub: gone with the rest of the words.)
+        if (Array.isArray(data.survey)) data.survey = withoutFreeText((data.survey as SurveyAnswer[]).filter((a) => typeof a.answer === "string"));
         const actor = asActor(step.actor);
         if (JSON.stringify(data) === JSON.stringify(step.data) && actor === step.actor) continue;
         steps++;
@@ -251,7 +255,7 @@ export async function eraseCustomer(
     }
     // Undelivered events about the person go (see above); the rest of their deliveries are scrubbed
     // and move to the pseudonym (deliveries keep their record).
-    const webhookEventsDropped = (await s.delete(webhookDeliveries, eq(webhookDeliveries.customerId, customerId), ne(webhookDeliveries.status, "delivered")).returning({ id: webhookDeliveries.id })).length;
+    const webhookEventsDropped = await dropUndelivered(s, customerId);
     const deliveries = await s.q
       .select({ id: webhookDeliveries.id, payload: webhookDeliveries.payload })
       .from(webhookDeliveries)
@@ -312,6 +316,16 @@ export async function purgeOldPages(db: Database): Promise<void> {
     if (attempt >= 250) throw new Error("The write-ahead log could not be truncated after the erasure: another connection kept it busy for 5 s.");
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/**
+ * An event's `data` without its type's free text (events/schemas `freeText`: a note, a comment, a
+ * decline's reason), each such field null; the rest as it was. (A stored type is always a known one: ingest refuses others.)
+ */
+export function withoutEventFreeText(type: string, data: Record<string, unknown>): Record<string, unknown> {
+  const fields = EVENT_FREE_TEXT.get(type) ?? [];
+  if (!fields.some((f) => data[f] !== undefined && data[f] !== null)) return data;
+  return { ...data, ...Object.fromEntries(fields.filter((f) => f in data).map((f) => [f, null])) };
 }
 
 /** +819012345678 → 09012345678: the form a person (and a stored request body) most often writes. */

@@ -46,6 +46,15 @@ function aheadOfTime(event: EventInput, index: number, now: Date, latest: { inst
   return out;
 }
 
+/**
+ * When the customer said no to being contacted, if that "no" (`keepInTouch: false`, a marketing
+ * opt-out included: customers/sync) stood at `at`; else null. A win-back contact after it is refused:
+ * recorded, it would be credited with the customer's return (metrics/winback) as if it were allowed.
+ */
+function declinedBefore(c: { keepInTouch: boolean | null; keepInTouchAt: string | null }, at: string): string | null {
+  return c.keepInTouch === false && c.keepInTouchAt !== null && c.keepInTouchAt <= at ? c.keepInTouchAt : null;
+}
+
 /** SQLite caps bound parameters per statement; stay well under it. */
 const CHUNK = 100;
 
@@ -106,7 +115,7 @@ export async function ingestEvents(store: TenantStore, items: unknown[], receive
     const subscriptionIds = [...new Set(valid.flatMap((v) => (v.event.subscriptionId ? [v.event.subscriptionId] : [])))];
     const [stored, knownCustomers, knownSubscriptions] = await Promise.all([
       selectIn(ids, (chunk) => s.q.select({ id: events.id }).from(events).where(s.owns(events, inArray(events.id, chunk)))),
-      selectIn(customerIds, (chunk) => s.q.select({ id: customers.id, erasedAt: customers.erasedAt }).from(customers).where(s.owns(customers, inArray(customers.id, chunk)))),
+      selectIn(customerIds, (chunk) => s.q.select({ id: customers.id, erasedAt: customers.erasedAt, keepInTouch: customers.keepInTouch, keepInTouchAt: customers.keepInTouchAt }).from(customers).where(s.owns(customers, inArray(customers.id, chunk)))),
       selectIn(subscriptionIds, (chunk) =>
         s.q
           .select({ id: subscriptions.id, customerId: subscriptions.customerId })
@@ -141,6 +150,23 @@ export async function ingestEvents(store: TenantStore, items: unknown[], receive
       } catch (e) {
         if (!(e instanceof ApiError)) throw e;
         results[index] = reject(index, event.id, e, lang);
+        continue;
+      }
+      const declined = event.type === "winback.contacted" ? declinedBefore(customerSet.get(event.customerId)!, event.occurredAt) : null;
+      if (declined) {
+        results[index] = reject(
+          index,
+          event.id,
+          {
+            code: "customer_declined_contact",
+            detail: {
+              en: `Customer ${event.customerId} said no to being contacted (${declined}); the contact on ${event.occurredAt} is not recorded.`,
+              ja: `顧客 ${event.customerId} はご案内の受け取りを断っています（${declined}）。${event.occurredAt} の連絡は記録しません。`,
+            },
+            errors: [{ path: `events.${index}.occurredAt`, message: { en: "After the customer's keep-in-touch no", ja: "お客様が受け取りを断った後の日時です" } }],
+          },
+          lang,
+        );
         continue;
       }
       if (event.subscriptionId && subscriptionOwner.get(event.subscriptionId) !== event.customerId) {

@@ -1,6 +1,29 @@
 import { z } from "@hono/zod-openapi";
-import { CalendarDate, Instant, MerchantId, Price } from "../platform/openapi";
+import { CalendarDate, Instant, MerchantId, Money, Price } from "../platform/openapi";
 import { ItemProblem } from "../platform/errors";
+
+/**
+ * What erasure does with each string of an event's `data`: `freeText` marks words a person or an
+ * operator wrote (a note, a comment, a decline's reason: a card number can be in it), emptied when
+ * the person is erased (data-rights/erase, through `EVENT_FREE_TEXT`); `coded` marks a string that
+ * is never such words (an id, a code, a date), kept so the shop's statistics still read. Every
+ * string field of every type is one or the other (test/data-rights/event-free-text.test.ts walks them,
+ * nested ones too), so a new type's free text cannot be forgotten by erasure. Free text is a field of
+ * `data` itself, never nested in an object.
+ */
+const FREE_TEXT = new WeakSet<z.ZodType>();
+const CODED = new WeakSet<z.ZodType>();
+const freeText = <T extends z.ZodType>(schema: T): T => (FREE_TEXT.add(schema), schema);
+const coded = <T extends z.ZodType>(schema: T): T => (CODED.add(schema), schema);
+// An amount's currency is an ISO 4217 code (`JPY`).
+coded(Money.shape.currency);
+
+/** How a field's schema was declared for erasure (see FREE_TEXT), or null when it was not. An enum or literal is a code by itself. */
+export function erasureKind(schema: z.ZodType): "free_text" | "coded" | null {
+  if (FREE_TEXT.has(schema)) return "free_text";
+  if (CODED.has(schema)) return "coded";
+  return null;
+}
 
 const base = {
   id: z.string().min(1).max(128).openapi({ description: "Your id for the event; a second event with the same id is ignored.", example: "evt-20261120-000123" }),
@@ -15,17 +38,17 @@ export const EventInput = z
     z.strictObject({
       ...base,
       type: z.literal("delivery.completed"),
-      data: z.strictObject({ deliveredOn: CalendarDate.optional(), quantity: z.number().int().min(1).optional(), orderId: z.string().max(128).optional() }),
+      data: z.strictObject({ deliveredOn: coded(CalendarDate).optional(), quantity: z.number().int().min(1).optional(), orderId: coded(z.string().max(128)).optional() }),
     }),
     z.strictObject({
       ...base,
       type: z.literal("delivery.skipped"),
-      data: z.strictObject({ scheduledOn: CalendarDate.optional(), requestedBy: z.enum(["customer", "merchant"]).optional() }),
+      data: z.strictObject({ scheduledOn: coded(CalendarDate).optional(), requestedBy: z.enum(["customer", "merchant"]).optional() }),
     }),
     z.strictObject({
       ...base,
       type: z.literal("payment.failed"),
-      data: z.strictObject({ amount: Price.optional(), reason: z.string().max(200).optional() }),
+      data: z.strictObject({ amount: Price.optional(), reason: freeText(z.string().max(200)).optional() }),
     }),
     z.strictObject({
       ...base,
@@ -39,11 +62,12 @@ export const EventInput = z
         channel: z.enum(["phone", "email", "chat", "web", "ivr", "letter"]),
         topic: z.enum(["complaint", "inquiry", "cancel_request", "change_request", "praise", "other"]),
         sentiment: z.enum(["negative", "neutral", "positive"]).optional(),
-        note: z.string().max(2000).optional(),
+        note: freeText(z.string().max(2000)).optional(),
+        // Staff, not the customer: who took the contact is kept when the customer is erased.
         operator: z
-          .strictObject({ id: z.string().min(1).max(128).optional(), name: z.string().min(1).max(100) })
+          .strictObject({ id: coded(z.string().min(1).max(128)).optional(), name: coded(z.string().min(1).max(100)) })
           .optional()
-          .openapi({ description: "Who took the contact: the console fills it with the session's operator; a CTI may send its agent. The karte and the timeline (`actor`) name them, so the next operator knows who said what." }),
+          .openapi({ description: "Who took the contact: the console fills it with the session's operator; a CTI may send its agent. The karte and the timeline (`actor`) name them, so the next operator knows who said what. Staff, not the customer: kept when the customer is erased." }),
       }),
     }),
     z.strictObject({
@@ -69,19 +93,37 @@ export const EventInput = z
       type: z.literal("winback.contacted"),
       data: z.strictObject({
         channel: z.enum(["email", "sms", "line", "phone", "letter", "other"]),
-        campaign: z.string().max(128).optional().openapi({ description: "Your campaign id, for your own reporting." }),
+        campaign: coded(z.string().max(128)).optional().openapi({ description: "Your campaign id, for your own reporting." }),
       }),
     }),
     z.strictObject({
       ...base,
       type: z.literal("survey.answered"),
-      data: z.strictObject({ nps: z.number().int().min(0).max(10), comment: z.string().max(2000).optional() }),
+      data: z.strictObject({ nps: z.number().int().min(0).max(10), comment: freeText(z.string().max(2000)).optional() }),
     }),
   ])
   .openapi("EventInput");
 
 export type EventInput = z.infer<typeof EventInput>;
 export const EVENT_TYPES = EventInput.options.map((o) => o.shape.type.value);
+
+/** An object schema's fields, through a refinement (`usage.reported`'s data is refined). */
+export function eventDataFields(type: EventInput["type"]): Record<string, z.ZodType> {
+  const data = EventInput.options.find((o) => o.shape.type.value === type)!.shape.data as z.ZodType;
+  return (data as unknown as z.ZodObject).shape;
+}
+
+/** A field's schema without `.optional()` / `.nullable()`, as `freeText` / `coded` saw it. */
+export function unwrapOptional(schema: z.ZodType): z.ZodType {
+  let s = schema;
+  while (s instanceof z.ZodOptional || s instanceof z.ZodNullable) s = s.unwrap() as z.ZodType;
+  return s;
+}
+
+/** Per event type, the `data` fields of free text (`freeText` above): what erasure empties. */
+export const EVENT_FREE_TEXT: ReadonlyMap<string, readonly string[]> = new Map(
+  EVENT_TYPES.map((type) => [type, Object.entries(eventDataFields(type)).flatMap(([field, schema]) => (erasureKind(unwrapOptional(schema)) === "free_text" ? [field] : []))]),
+);
 
 export const MAX_EVENTS_PER_BATCH = 500;
 
@@ -103,7 +145,7 @@ export const EventResult = z
     id: z.string().nullable().openapi({ description: "The event's id, or null when the item had none." }),
     index: z.number().int().openapi({ description: "Position in the submitted array." }),
     result: z.enum(["accepted", "duplicate", "rejected"]),
-    status: z.number().int().openapi({ description: "201 accepted, 200 duplicate (already stored), 422 rejected; 409 rejected because the customer was erased (`customer_erased`)." }),
+    status: z.number().int().openapi({ description: "201 accepted, 200 duplicate (already stored), 422 rejected; 409 rejected because the customer was erased (`customer_erased`), or, for `winback.contacted`, because the customer had said no to being contacted by then (`customer_declined_contact`)." }),
     error: ItemProblem.optional(),
   })
   .openapi("EventResult");

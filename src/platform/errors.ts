@@ -51,6 +51,7 @@ export const ERROR_STATUS = {
   ambiguous_customer: 409,
   customer_has_live_subscriptions: 409,
   customer_erased: 409,
+  customer_declined_contact: 409,
   changed_after_export: 409,
   version_conflict: 412,
   payload_too_large: 413,
@@ -123,6 +124,7 @@ const TITLES: Record<ErrorCode, string> = {
   ambiguous_customer: "Several customers match",
   customer_has_live_subscriptions: "The customer still has live subscriptions",
   customer_erased: "The customer was erased",
+  customer_declined_contact: "The customer said no to being contacted",
   changed_after_export: "Changed in Tsuzuku after the export the item was read from",
   version_conflict: "The resource has changed since the version you sent",
   payload_too_large: "The request body is too large",
@@ -338,6 +340,12 @@ const DOCS: Record<ErrorCode, ErrorDoc> = {
   rate_limited: { ja: "リクエストが多すぎます", help: "Over a rate limit: the key's plan (`limit` per `windowSeconds`) or, for refused keys, the client's. Wait `Retry-After` seconds: the window's length (`windowSeconds`) on every runtime, never less than the real wait. `RateLimit-Policy` says the policy; `RateLimit`, where sent (Node), what is left and the exact wait (`t`).", members: ["limit", "windowSeconds", "retryAfterSeconds"], example: "Too many requests: the limit is 1200 per 60 s (standard). Retry after 42 s." },
   customer_has_live_subscriptions: { ja: "有効な定期コースが残っています", help: "Erasure keeps only closed subscriptions' evidence: cancel the live ones (`subscriptionIds`) first, then erase.", members: ["subscriptionIds"] },
   customer_erased: { ja: "この顧客は消去済みです", help: "The id names an erased customer (its pseudonym `erased_…`, or a subscription of one). An erased person's record takes no writes: no sync, event, session, keep-in-touch answer, reactivation or move of their subscriptions. To serve the same person again, sync them as a new customer under a new (or their old) id and a new subscription id: nothing of the erased record carries over. `errors` names the field that named it.", members: ["errors"], example: "Customer erased_4bT9xQm2LcVw8RkZp1Ha was erased; its record takes no writes." },
+  customer_declined_contact: {
+    ja: "この顧客はご案内の受け取りを断っています",
+    help: "A `winback.contacted` event dated at or after the customer's keep-in-touch \"no\" (`keepInTouch: false`, given at `keepInTouchAt`: in the cancel flow, their my-page, a sync, or a later marketing opt-out): the shop may not contact them about coming back, so the contact is not recorded (nor credited with a reactivation). A contact made before the \"no\" is accepted. `errors` names the field.",
+    members: ["errors"],
+    example: "Customer C-100245 said no to being contacted (2026-12-02T10:14:00.000Z); the contact on 2026-12-03T09:00:00.000Z is not recorded.",
+  },
   changed_after_export: {
     ja: "エクスポートの後に Tsuzuku で変更されています",
     help: "A sync sent with `exportedAt` (when the cart system exported what it sends; `PUT /v1/subscriptions/{subscriptionId}` or, per item, `POST /v1/sync`): the subscription was changed in Tsuzuku after that instant — a plan change, pause or resume, skip, cancellation or restart, by the customer, an operator, the IVR or the my-page, anything but a sync or an import — or the customer answered the keep-in-touch question (bulk sync), and the sync would overwrite it with what the cart knew before. Nothing was written; `change` names the latest such change (id, type, channel, time). Sync it again from an export made after that change (or read the change into the cart system first).",

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { UpsertCustomerBody } from "../customers/schemas";
+import { SyncWarning, UpsertCustomerBody } from "../customers/schemas";
 import { MerchantId } from "../platform/openapi";
 import { ItemProblem } from "../platform/errors";
 import { ExportedAt, requireCadence, UpsertSubscriptionBody } from "../subscriptions/schemas";
@@ -56,6 +56,7 @@ export const SyncItemResult = z
     }),
     status: z.number().int().openapi({ description: "What the single-item `PUT` would have answered: 201 created, 200 replaced or unchanged, 4xx refused; 424 not processed." }),
     changed: z.boolean().optional().openapi({ description: "For `applied`: whether anything stored changed." }),
+    warnings: z.array(SyncWarning).optional().openapi({ description: "For an `applied` customer: what the sync did not take of it (the rest was applied), e.g. `keep_in_touch_kept`." }),
     error: ItemProblem.optional(),
   })
   .openapi("SyncItemResult");

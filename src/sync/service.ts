@@ -1,6 +1,6 @@
 import type { z } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
-import { afterCustomerSync, syncedCustomer, syncedCustomerRow, type SyncedCustomer } from "../customers/sync";
+import { afterCustomerSync, keptNoWarning, syncedCustomer, syncedCustomerRow, wouldOverturnNo, type SyncedCustomer } from "../customers/sync";
 import type { CustomerRow } from "../customers/repository";
 import { customers, planChanges, riskFeatures, subscriptions } from "../db/schema";
 import { closeFlowsOnCancellation, SYNC_ACTOR } from "../cancel-flows/closed-by-cancellation";
@@ -19,7 +19,7 @@ import { planSubscriptionSync, reasonsFor, SUBSCRIPTION_SYNCED, syncedChangeEven
 import { changedAfterExport, changedAfterExportRefusal, staleSubscriptionRefusal } from "./after-export";
 import { refuseErased } from "../data-rights/erased";
 import { enqueueWebhookEvents, type QueuedWebhookEvent } from "../webhooks/outbox";
-import { recordReactivations, recordSyncedCancellations, recordSyncedReasons } from "../winback/service";
+import { answeredByCustomer, recordReactivations, recordSyncedCancellations, recordSyncedReasons } from "../winback/service";
 import { SyncCustomer, SyncSubscription, type BulkSyncResponse, type SyncItemResult } from "./schemas";
 
 type Result = z.infer<typeof SyncItemResult>;
@@ -136,7 +136,8 @@ export async function syncBatch(
         results.push(refused("customer", index, id, e));
         refusedCustomers.add(id);
       },
-      applied: (index, id, created, changed) => results.push({ kind: "customer", index, id, result: "applied", status: created ? 201 : 200, changed }),
+      applied: (index, id, created, changed, keptNo) =>
+        results.push({ kind: "customer", index, id, result: "applied", status: created ? 201 : 200, changed, ...(keptNo ? { warnings: [keptNoWarning(lang)] } : {}) }),
     });
     await syncSubscriptions(s, batch.subscriptions ?? [], ctx, {
       invalid: (index, item, issues) => results.push(invalid("subscription", index, item, issues)),
@@ -188,7 +189,7 @@ async function syncCustomers(
   report: {
     invalid: (index: number, item: unknown, issues: Issues) => void;
     refused: (index: number, id: string, e: unknown) => void;
-    applied: (index: number, id: string, created: boolean, changed: boolean) => void;
+    applied: (index: number, id: string, created: boolean, changed: boolean, keptNo?: boolean) => void;
   },
 ) {
   if (items.length === 0) return;
@@ -200,6 +201,8 @@ async function syncCustomers(
   const current = new Map(stored);
   const written = new Map<string, CustomerRow>();
   const after: (() => Promise<unknown>)[] = [];
+  /** Customers whose keep-in-touch answer this batch records (source `customer_sync`). */
+  const syncedHere = new Set<string>();
   for (const [index, p] of parsed.entries()) {
     if (index % ITEMS_PER_TURN === ITEMS_PER_TURN - 1) await s.turn();
     if (!p.success) {
@@ -215,7 +218,9 @@ async function syncCustomers(
       report.refused(index, id, e);
       continue;
     }
-    const { row, newKeepInTouch } = syncedCustomerRow(s.tenantId, id, values, existing, body.keepInTouch);
+    // Who gave a stored "no" a `true` would overturn: this batch's own sync, or else the last answer recorded.
+    const ownNo = wouldOverturnNo(existing, body.keepInTouch) && !syncedHere.has(id) && (await answeredByCustomer(s, id));
+    const { row, newKeepInTouch, keptNo, optOut } = syncedCustomerRow(s.tenantId, id, values, existing, body.keepInTouch, ownNo);
     // The customer answered the keep-in-touch question in Tsuzuku after the export: the export's answer is older.
     if (ctx.exportedAt && newKeepInTouch !== null && existing?.keepInTouchAt && existing.keepInTouchAt > ctx.exportedAt) {
       report.refused(index, id, changedAfterExportRefusal("customer", id, { id: null, type: "keep_in_touch", channel: null, at: existing.keepInTouchAt }, ctx.exportedAt, ctx.settings.timeZone));
@@ -224,15 +229,16 @@ async function syncCustomers(
     // The same customer sent again (a re-run import, a nightly full sync) writes nothing and
     // keeps its updatedAt: it is reported applied and unchanged.
     if (existing && newKeepInTouch === null && changedKeys(existing, row, CUSTOMER_COMPARED).length === 0) {
-      report.applied(index, id, false, false);
+      report.applied(index, id, false, false, keptNo);
       continue;
     }
-    if (newKeepInTouch !== null) after.push(() => afterCustomerSync(s, row, newKeepInTouch, at));
+    if (newKeepInTouch !== null || optOut) after.push(() => afterCustomerSync(s, row, newKeepInTouch, at, optOut));
+    if (newKeepInTouch !== null) syncedHere.add(id);
     // What the next item with this id sees: the answer recorded, as afterCustomerSync stores it.
     current.set(id, newKeepInTouch === null ? row : { ...row, keepInTouch: newKeepInTouch, keepInTouchAt: at });
     written.set(id, row);
     ctx.onChange?.({ kind: "customer", index, id, before: existing ?? null, after: row });
-    report.applied(index, id, !existing, true);
+    report.applied(index, id, !existing, true, keptNo);
   }
 
   // One upsert: a new customer is inserted as the single PUT inserts it; an existing one gets the

@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, lte, notInArray } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
 import { purgeOldPages } from "../data-rights/erase";
 import type { Database } from "../db/client";
-import { webhookDeliveries, webhooks } from "../db/schema";
+import { customers, webhookDeliveries, webhooks } from "../db/schema";
 import { appendAttempt, type Attempt } from "./deliveries";
 import { HELD } from "./outbox";
 import { checkWebhookUrl } from "./destination";
@@ -10,7 +10,7 @@ import { openWebhookSecret } from "./secret";
 import { SecretsKeyMismatch } from "../platform/secrets";
 import { TOGETHER, type TenantShares } from "../platform/step-faults";
 import { TenantStore } from "../platform/tenancy";
-import { recordContact } from "../winback/service";
+import { isContactable, recordContact } from "../winback/service";
 
 /** Seconds to wait after the n-th failed attempt (Standard Webhooks' suggested schedule, shortened at the end). */
 export const RETRY_SCHEDULE_S = [5, 5 * 60, 30 * 60, 2 * 3600, 5 * 3600, 10 * 3600, 10 * 3600];
@@ -106,20 +106,29 @@ export async function dispatchDueWebhooks(db: Database, options: DispatchOptions
         previousSecret: webhooks.previousSecret,
         previousSecretExpiresAt: webhooks.previousSecretExpiresAt,
         pausedAt: webhooks.pausedAt,
+        // The customer a `winback.due` is about, as they are now (see below).
+        customer: { keepInTouch: customers.keepInTouch, marketingConsent: customers.marketingConsent, email: customers.email, phone: customers.phone, erasedAt: customers.erasedAt },
       })
       .from(webhookDeliveries)
       .innerJoin(webhooks, and(eq(webhooks.tenantId, webhookDeliveries.tenantId), eq(webhooks.id, webhookDeliveries.webhookId)))
+      .leftJoin(customers, and(eq(webhookDeliveries.eventType, "winback.due"), eq(customers.tenantId, webhookDeliveries.tenantId), eq(customers.id, webhookDeliveries.customerId)))
       .where(and(eq(webhookDeliveries.status, "pending"), lte(webhookDeliveries.nextAttemptAt, at.toISOString()), resting.length > 0 ? notInArray(webhookDeliveries.tenantId, resting) : undefined))
       // Ids grow with time (platform/crypto newId): events due together go out in the order they were queued.
       .orderBy(asc(webhookDeliveries.nextAttemptAt), asc(webhookDeliveries.id))
       .limit(options.limit ?? 50);
     const lease = new Date(at.getTime() + LEASE_S * 1000).toISOString();
+    // A `winback.due` whose customer may no longer be contacted (a "no" that landed after it was
+    // queued by a path that did not drop it, contact details gone, an erasure) is dropped, never sent,
+    // as a "no" drops it (webhooks/outbox `dropUndelivered`).
+    const withdrawn = due.filter((d) => d.delivery.eventType === "winback.due" && !(d.customer && isContactable(d.customer)));
+    for (const d of withdrawn) await tx.delete(webhookDeliveries).where(eq(webhookDeliveries.id, d.delivery.id));
+    const sendable = due.filter((d) => !withdrawn.includes(d));
     // A paused endpoint's deliveries are parked (HELD) instead of sent: they wait without being looked at again.
     // The others are in flight from now (the lease is when they go again if this pass never records them, not a planned attempt).
-    for (const d of due) {
+    for (const d of sendable) {
       await tx.update(webhookDeliveries).set(d.pausedAt ? { nextAttemptAt: HELD } : { nextAttemptAt: lease, inFlightSince: at.toISOString() }).where(eq(webhookDeliveries.id, d.delivery.id));
     }
-    return due.filter((d) => !d.pausedAt);
+    return sendable.filter((d) => !d.pausedAt);
   });
 
   const result: DispatchResult = { attempted: 0, delivered: 0, failed: 0 };

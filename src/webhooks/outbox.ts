@@ -1,4 +1,4 @@
-import { sql, type SQL } from "drizzle-orm";
+import { eq, inArray, ne, sql, type SQL } from "drizzle-orm";
 import { webhookDeliveries, webhooks } from "../db/schema";
 import { newId } from "../platform/crypto";
 import type { TenantStore } from "../platform/tenancy";
@@ -86,4 +86,18 @@ function aboutCustomer(type: WebhookEventType, data: unknown): string | null {
   const d = data as { customerId?: unknown; subscription?: { customerId?: unknown } };
   const id = d.customerId ?? d.subscription?.customerId;
   return typeof id === "string" ? id : null;
+}
+
+/**
+ * Drops the events about a customer that have not reached the shop (pending, held by a paused
+ * endpoint, retrying, or failed), of `types` when given: they are never sent. Erasure drops them
+ * all (data-rights/erase); a customer's "no" to being contacted drops their `winback.due`
+ * (winback/service `recordKeepInTouch`, customers/sync). Found by the customer each delivery is
+ * about (migration 0036). Call it in the transaction that records the reason. Answers how many.
+ */
+export async function dropUndelivered(store: TenantStore, customerId: string, types?: readonly WebhookEventType[]): Promise<number> {
+  const dropped = await store
+    .delete(webhookDeliveries, eq(webhookDeliveries.customerId, customerId), ne(webhookDeliveries.status, "delivered"), types ? inArray(webhookDeliveries.eventType, [...types]) : undefined)
+    .returning({ id: webhookDeliveries.id });
+  return dropped.length;
 }

@@ -123,7 +123,7 @@ export const winbackRouter = domainRouter()
       customer: true,
       summary: "Answer or withdraw keep-in-touch",
       description:
-        "Records the customer's answer with its evidence (the wording in the caller's language, the time, and where: `portal` for a customer session, `console` for an operator, `api` for a key); `false` withdraws at any time and takes the customer off the win-back candidates at once. The same answer again records nothing new.",
+        "Records the customer's answer with its evidence (the wording in the caller's language, the time, and where: `portal` for a customer session, `console` for an operator, `api` for a key); `false` withdraws at any time and takes the customer off the win-back candidates at once, and in the same transaction drops their `winback.due` not yet delivered (queued, retrying, or held by a paused endpoint): it is never sent. The same answer again records nothing new.",
       request: { params: CustomerIdParam, headers: IdempotencyHeaders, body: jsonBody(PutKeepInTouchBody, { keepInTouch: false }) },
       errors: ["customer_not_found", "customer_erased"],
       responses: { 200: jsonResponse(KeepInTouch, "The answer now in force") },

@@ -40,11 +40,14 @@ export const PutExitSurveyBody = z
 export const KeepInTouch = z
   .object({
     customerId: z.string(),
-    keepInTouch: z.boolean().nullable().openapi({ description: "The customer's current answer; null: never answered (their marketing consent decides)." }),
+    keepInTouch: z.boolean().nullable().openapi({
+      description:
+        "The customer's current answer; null: never answered (their marketing consent decides). The latest \"no\" wins: a marketing opt-out synced after a \"yes\" withdraws it (false, source `customer_sync`), and a sync's `true` never overturns a \"no\" the customer gave themselves.",
+    }),
     keepInTouchAt: Instant.nullable().openapi({ description: "When it was last answered or withdrawn." }),
     contactable: z.boolean().openapi({
       description:
-        "Whether the shop may contact the customer about coming back now, by the rule the win-back candidates use: their keep-in-touch answer, or without one their marketing consent, and a way to reach them. While true, a my-page should offer a way to stop (`PUT` with `keepInTouch: false`, which also overrides the marketing consent for win-back).",
+        "Whether the shop may contact the customer about coming back now, by the rule the win-back candidates use: their keep-in-touch answer, or without one their marketing consent — whichever of the two answered last, when that is a \"no\", decides: a marketing opt-out after a keep-in-touch \"yes\" makes it false — and a way to reach them. While true, a my-page should offer a way to stop (`PUT` with `keepInTouch: false`, which also overrides the marketing consent for win-back). When it turns false, a `winback.due` about the customer not yet delivered (queued, retrying, or held by a paused endpoint) is dropped, never sent.",
     }),
     wording: z.string().openapi({ description: "The shop's keep-in-touch question in the caller's language: what a page shows beside the choice." }),
   })

@@ -9,6 +9,7 @@ import { contactConsents, customers, events, exitSurveys, winbackModels, winback
 import { newId } from "../platform/crypto";
 import { addDays, localDate, maxDate } from "../platform/dates";
 import { inList, type TenantStore } from "../platform/tenancy";
+import { dropUndelivered } from "../webhooks/outbox";
 import type { TenantSettings } from "../settings/schemas";
 import type { SubscriptionRow } from "../subscriptions/repository";
 import { decideComebacks } from "./decide";
@@ -66,7 +67,26 @@ export async function recordKeepInTouch(
     at: evidence.at,
   });
   // The customer's win-back rows follow in SQLite (`winbacks.contactable`, migration 0023's trigger).
+  // A "no" also stops what was already on its way: their queued or retrying `winback.due`, even on
+  // a paused endpoint, is never sent (the dispatcher checks again before each send, webhooks/dispatcher).
+  if (!granted) await dropUndelivered(s, customer.id, ["winback.due"]);
   return { ...customer, keepInTouch: granted, keepInTouchAt: evidence.at };
+}
+
+/**
+ * Whether the customer's last keep-in-touch answer was given by the customer themselves (the cancel
+ * flow, their my-page session or an operator taking it from them: any source but the cart's own
+ * `customer_sync`): a sync does not overturn such a "no" (customers/sync). Read only when a sync
+ * would turn a stored "no" into a "yes".
+ */
+export async function answeredByCustomer(s: TenantStore, customerId: string): Promise<boolean> {
+  const [last] = await s.q
+    .select({ source: contactConsents.source })
+    .from(contactConsents)
+    .where(s.owns(contactConsents, eq(contactConsents.customerId, customerId)))
+    .orderBy(desc(contactConsents.at), desc(contactConsents.id))
+    .limit(1);
+  return last !== undefined && last.source !== "customer_sync";
 }
 
 export async function activeWinbackModel(store: TenantStore): Promise<WinbackModel> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { scrub } from "../../src/data-rights/scrub";
+import { mentions, scrub } from "../../src/data-rights/scrub";
 
 describe("erasure's scrub", () => {
   it("removes the person's name and contact data, keeps the product's and the operator's names (a subscription and a change in a webhook payload stay valid)", () => {
@@ -24,5 +24,19 @@ describe("erasure's scrub", () => {
   });
   it("still removes the person's own strings wherever they stand, a product included", () => {
     expect(scrub({ product: { name: "hanako@example.jp" } }, new Set(["hanako@example.jp"]))).toEqual({ product: { name: null } });
+  });
+  it("renames the id inside a longer string, as written or URL-encoded, and only where it stands as a whole id", () => {
+    const rename = new Map([["C-1:jp", "erased_x"]]);
+    expect(scrub({ candidates: "/v1/winback/candidates?customerId=C-1%3Ajp", note2: "C-1:jp さん", other: "C-1:jp2", sub: "S-C-1:jp" }, new Set(), rename)).toEqual({
+      candidates: "/v1/winback/candidates?customerId=erased_x",
+      note2: "erased_x さん",
+      other: "C-1:jp2",
+      sub: "S-C-1:jp",
+    });
+    expect(mentions('{"candidates":"/v1/winback/candidates?customerId=C-1%3Ajp"}', ["C-1:jp"])).toBe(true);
+  });
+  it("empties a string that contains the person's contact data, as written or URL-encoded", () => {
+    const personal = new Set(["hanako@example.jp", "+819012345678"]);
+    expect(scrub({ link: "mailto:hanako@example.jp", q: "/v1/lookup?phone=%2B819012345678", product: { name: "青汁 30包" } }, personal)).toEqual({ link: null, q: null, product: { name: "青汁 30包" } });
   });
 });

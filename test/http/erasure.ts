@@ -271,6 +271,65 @@ export function erasureSuite(h: () => Harness) {
       expect(about(after, c).map((r) => JSON.parse(String(r.payload)).type)).toEqual(["customer.erased"]);
     });
 
+    it("every event type's free text goes at the erasure (a decline's reason with a card number in it); codes, ids, dates and numbers stay", async () => {
+      const t = await h().tenant();
+      const c = uid("C");
+      const s = uid("S");
+      await h().request("PUT", `/v1/customers/${c}`, { key: t.key, body: customerBody() });
+      await h().request("PUT", `/v1/subscriptions/${s}`, { key: t.key, body: subscriptionBody(c, { status: "canceled", canceledAt: new Date().toISOString() }) });
+      const card = `カード期限切れ 4111111111111111 ${uid("r")}`;
+      const at = new Date().toISOString();
+      const sent = [
+        { type: "payment.failed", data: { amount: { amount: 3980, currency: "JPY" }, reason: card } },
+        { type: "contact.logged", data: { channel: "phone", topic: "inquiry", note: `折り返し希望 ${uid("n")}` } },
+        { type: "survey.answered", data: { nps: 3, comment: `量が多い ${uid("m")}` } },
+        { type: "delivery.completed", data: { deliveredOn: today(), quantity: 1, orderId: "ORD-1" } },
+        { type: "winback.contacted", data: { channel: "email", campaign: "spring" } },
+      ];
+      const events = await h().request("POST", "/v1/events", {
+        key: t.key,
+        body: { events: sent.map((e) => ({ id: uid("e"), customerId: c, subscriptionId: s, occurredAt: at, ...e })) },
+      });
+      expect(events.body.accepted, events.text).toBe(sent.length);
+      const erased = await h().request("DELETE", `/v1/customers/${c}`, { key: t.key });
+      expect(erased.status).toBe(200);
+      expect(erased.body.scrubbed.events).toBe(sent.length);
+      const rows = await h().sql("SELECT type, data FROM events WHERE tenant_id = ? ORDER BY type", [t.id]);
+      const stored = Object.fromEntries(rows.map((r) => [String(r.type), JSON.parse(String(r.data))]));
+      expect(stored).toEqual({
+        "payment.failed": { amount: { amount: 3980, currency: "JPY" }, reason: null },
+        "contact.logged": { channel: "phone", topic: "inquiry", note: null },
+        "survey.answered": { nps: 3, comment: null },
+        "delivery.completed": { deliveredOn: today(), quantity: 1, orderId: "ORD-1" },
+        "winback.contacted": { channel: "email", campaign: "spring" },
+      });
+      expect(JSON.stringify(rows)).not.toContain("4111111111111111");
+    });
+
+    it("a delivered winback.due keeps no trace of the real id after the erasure: not in customerId, not inside the candidates URL (URL-encoded)", async () => {
+      const t = await h().tenant();
+      expect((await h().request("PUT", "/v1/webhooks/due-kept", { key: t.key, body: { url: `${h().receiverUrl}/hook`, events: ["winback.due"], secret: RECEIVER_SECRET } })).status).toBe(201);
+      // A colon is written %3A in the candidates URL.
+      const c = `${uid("C")}:jp`;
+      const s = uid("S");
+      await h().request("PUT", `/v1/customers/${encodeURIComponent(c)}`, { key: t.key, body: customerBody({ marketingConsent: false }) });
+      await h().request("PUT", `/v1/subscriptions/${s}`, { key: t.key, body: subscriptionBody(c, { nextDeliveryOn: addDays(today(), 12) }) });
+      const flow = await h().request("POST", `/v1/subscriptions/${s}/cancel-flows`, { key: t.key, body: {} });
+      expect((await h().request("POST", `/v1/cancel-flows/${flow.body.flowId}/confirm`, { key: t.key, body: { keepInTouch: true, returnOn: today() } })).status).toBe(200);
+      await h().maintain(() => new Date());
+      expect((await deliverAll(t, "due-kept")).delivered).toBe(1);
+      const stored = async () => (await h().sql("SELECT payload FROM webhook_deliveries WHERE tenant_id = ? AND event_type = 'winback.due'", [t.id])).map((r) => String(r.payload));
+      const [before] = await stored();
+      expect(before).toContain(encodeURIComponent(c));
+      expect((await h().request("DELETE", `/v1/customers/${encodeURIComponent(c)}`, { key: t.key })).status).toBe(200);
+      const [after] = await stored();
+      expect(after).not.toContain(c);
+      expect(after).not.toContain(encodeURIComponent(c));
+      const { data } = JSON.parse(after!);
+      expect(data.customerId).toMatch(/^erased_/);
+      expect(data.candidates).toBe(`/v1/winback/candidates?customerId=${data.customerId}`);
+    });
+
     it("replaying an old request after the erasure runs it afresh: it never answers the pseudonym", async () => {
       const t = await h().tenant();
       const c = uid("C");

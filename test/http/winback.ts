@@ -6,7 +6,7 @@ import { RetentionMetrics, WinbackMetrics } from "../../src/metrics/routes";
 import { addDays, localDate } from "../../src/platform/dates";
 import { CandidatePage, ExitSurvey } from "../../src/winback/schemas";
 import { ReasonInsights } from "../../src/insights/routes";
-import { customerBody, subscriptionBody, uid, type Harness, type TestTenant } from "../support/harness";
+import { customerBody, RECEIVER_SECRET, subscriptionBody, uid, type Harness, type TestTenant } from "../support/harness";
 
 /**
  * Win-back (再加入) as a shop and its customers live it: a cancellation with a survey and a
@@ -915,6 +915,131 @@ export function winbackSuite(h: () => Harness) {
       conforms(RetentionMetrics, res.body);
       expect(res.body).toMatchObject({ started: 1, canceled: 1, saveRate: 0, churn: { canceled: 0, churnRate: 0 }, reactivations: { count: 1, reactivationRate: null } });
       expect(await winbackMetrics(today())).toMatchObject({ canceled: 1, reactivated: 1, reactivationRate: 1 });
+    });
+  });
+
+  describe("win-back: the customer's \"no\" stops what is on its way, and the latest \"no\" wins", () => {
+    const today = () => localDate(new Date(), "Asia/Tokyo");
+    /** A tenant whose endpoint `name` (to the shared receiver, which verifies it) wants winback.due; `paused` holds it. */
+    async function shop(paused = false) {
+      const t = await h().tenant();
+      const hook = await h().request("PUT", "/v1/webhooks/wb", { key: t.key, body: { url: `${h().receiverUrl}/hook`, events: ["winback.due"], secret: RECEIVER_SECRET, paused } });
+      expect(hook.status).toBe(201);
+      return t;
+    }
+    /** A customer who cancelled today saying yes to keep-in-touch and "back today": their winback.due is queued at the next maintenance run. */
+    async function dueToday(t: TestTenant, over: Record<string, unknown> = {}) {
+      const c = uid("C");
+      const s = uid("S");
+      expect((await h().request("PUT", `/v1/customers/${c}`, { key: t.key, body: customerBody({ marketingConsent: true, ...over }) })).status).toBe(201);
+      expect((await h().request("PUT", `/v1/subscriptions/${s}`, { key: t.key, body: subscriptionBody(c, { nextDeliveryOn: addDays(today(), 12) }) })).status).toBe(201);
+      const flow = await h().request("POST", `/v1/subscriptions/${s}/cancel-flows`, { key: t.key, body: {} });
+      expect((await h().request("POST", `/v1/cancel-flows/${flow.body.flowId}/confirm`, { key: t.key, body: { keepInTouch: true, returnOn: today() } })).status).toBe(200);
+      return { c, s };
+    }
+    const deliveries = async (t: TestTenant) => (await h().request("GET", "/v1/webhooks/wb", { key: t.key })).body.deliveries as { pending: number; delivered: number; failed: number };
+    const queued = async (t: TestTenant, c: string) => (await h().sql("SELECT status FROM webhook_deliveries WHERE tenant_id = ? AND event_type = 'winback.due' AND customer_id = ?", [t.id, c])).length;
+    const received = async (c: string) =>
+      ((await (await fetch(`${h().receiverUrl}/received`)).json()) as { verified: { type: string; data: { customerId: string } } | null }[]).filter((r) => r.verified?.type === "winback.due" && r.verified.data.customerId === c).length;
+    const keepInTouch = async (t: TestTenant, c: string) => (await h().request("GET", `/v1/customers/${c}/keep-in-touch`, { key: t.key })).body as { keepInTouch: boolean | null; contactable: boolean };
+    const history = async (t: TestTenant, c: string) => (await h().request("GET", `/v1/customers/${c}/export`, { key: t.key })).body.consents.keepInTouchHistory as { granted: boolean; source: string }[];
+
+    it("a \"no\" from the customer's session drops their winback.due held on a paused endpoint and one retrying: resumed, nothing is sent", async () => {
+      const t = await shop(true);
+      const retrying = await h().request("PUT", "/v1/webhooks/down", { key: t.key, body: { url: "http://127.0.0.1:9/hook", events: ["winback.due"] } });
+      expect(retrying.status).toBe(201);
+      const { c } = await dueToday(t);
+      const other = await dueToday(t);
+      await h().maintain(() => new Date());
+      expect(await queued(t, c)).toBe(2);
+      const down = (await h().request("GET", "/v1/webhooks/down", { key: t.key })).body.deliveries;
+      expect(down.pending).toBe(2); // retrying: its first attempt was refused
+
+      const session = await h().request("POST", "/v1/customer-sessions", { key: t.key, body: { customerId: c } });
+      const no = await h().request("PUT", `/v1/customers/${c}/keep-in-touch`, { key: session.body.token, body: { keepInTouch: false } });
+      expect(no.status).toBe(200);
+      expect(no.body).toMatchObject({ keepInTouch: false, contactable: false });
+      expect(await queued(t, c)).toBe(0);
+
+      expect((await h().request("PUT", "/v1/webhooks/wb", { key: t.key, body: { url: `${h().receiverUrl}/hook`, events: ["winback.due"], secret: RECEIVER_SECRET, paused: false } })).status).toBe(200);
+      for (let pass = 0; pass < 20 && (await deliveries(t)).pending > 0; pass++) await h().maintain(() => new Date());
+      expect(await received(c)).toBe(0);
+      // The customer who did not say no still hears.
+      expect(await received(other.c)).toBe(1);
+    });
+
+    it("the dispatcher asks again before sending: a \"no\" written after queueing by a path that did not drop it still stops the winback.due", async () => {
+      const t = await shop(true);
+      const { c } = await dueToday(t);
+      await h().maintain(() => new Date());
+      expect(await queued(t, c)).toBe(1);
+      // As a writer that knows nothing of the outbox would leave it (a hand edit, an old import).
+      await h().sql("UPDATE customers SET keep_in_touch = 0, keep_in_touch_at = ? WHERE tenant_id = ? AND id = ?", [new Date().toISOString(), t.id, c]);
+      expect((await h().request("PUT", "/v1/webhooks/wb", { key: t.key, body: { url: `${h().receiverUrl}/hook`, events: ["winback.due"], secret: RECEIVER_SECRET, paused: false } })).status).toBe(200);
+      await h().maintain(() => new Date());
+      expect(await received(c)).toBe(0);
+      expect(await queued(t, c)).toBe(0);
+    });
+
+    it("a win-back contact dated after the customer's \"no\" is refused (customer_declined_contact); one before it is recorded", async () => {
+      const t = await shop(true);
+      const { c, s } = await dueToday(t);
+      const before = new Date(Date.now() - 60_000).toISOString();
+      expect((await h().request("PUT", `/v1/customers/${c}/keep-in-touch`, { key: t.key, body: { keepInTouch: false } })).status).toBe(200);
+      const contact = (occurredAt: string) => ({ id: uid("e"), type: "winback.contacted", customerId: c, subscriptionId: s, occurredAt, data: { channel: "email" } });
+      const res = await h().request("POST", "/v1/events", { key: t.key, body: { events: [contact(before), contact(new Date().toISOString())] } });
+      expect(res.status).toBe(200);
+      expect(res.body.results.map((r: { status: number; error?: { code: string } }) => [r.status, r.error?.code])).toEqual([
+        [201, undefined],
+        [409, "customer_declined_contact"],
+      ]);
+      expect(res.body.results[1].error.errors).toEqual([{ path: "events.1.occurredAt", message: expect.any(String) }]);
+    });
+
+    it("a marketing opt-out synced after a keep-in-touch \"yes\" is the latest answer: not contactable, the queued winback.due dropped (PUT and POST /v1/sync)", async () => {
+      const t = await shop(true);
+      const one = await dueToday(t);
+      const two = await dueToday(t);
+      await h().maintain(() => new Date());
+      expect(await queued(t, one.c)).toBe(1);
+      expect((await keepInTouch(t, one.c)).contactable).toBe(true);
+
+      const put = await h().request("PUT", `/v1/customers/${one.c}`, { key: t.key, body: customerBody({ marketingConsent: false }) });
+      expect(put.status).toBe(200);
+      expect(put.body).toMatchObject({ marketingConsent: false, keepInTouch: false });
+      const sync = await h().request("POST", "/v1/sync", { key: t.key, body: { customers: [{ id: two.c, ...customerBody({ marketingConsent: false }) }] } });
+      expect(sync.body).toMatchObject({ applied: 1, refused: 0 });
+      for (const c of [one.c, two.c]) {
+        expect(await keepInTouch(t, c)).toMatchObject({ keepInTouch: false, contactable: false });
+        expect((await history(t, c)).at(-1)).toMatchObject({ granted: false, source: "customer_sync" });
+        expect(await queued(t, c)).toBe(0);
+      }
+      // A later marketing "yes" does not turn the keep-in-touch "no" back.
+      expect((await h().request("PUT", `/v1/customers/${one.c}`, { key: t.key, body: customerBody({ marketingConsent: true }) })).body).toMatchObject({ marketingConsent: true, keepInTouch: false });
+      expect((await keepInTouch(t, one.c)).contactable).toBe(false);
+    });
+
+    it("a cart sync's keepInTouch: true does not overturn the customer's own \"no\": kept, said in warnings, nothing recorded; after the cart's own \"no\" it is taken", async () => {
+      const t = await shop(true);
+      const own = await dueToday(t);
+      const session = await h().request("POST", "/v1/customer-sessions", { key: t.key, body: { customerId: own.c } });
+      expect((await h().request("PUT", `/v1/customers/${own.c}/keep-in-touch`, { key: session.body.token, body: { keepInTouch: false } })).status).toBe(200);
+      const answers = (await history(t, own.c)).length;
+
+      const put = await h().request("PUT", `/v1/customers/${own.c}`, { key: t.key, headers: { "accept-language": "ja" }, body: customerBody({ keepInTouch: true }) });
+      expect(put.status).toBe(200);
+      expect(put.body).toMatchObject({ keepInTouch: false, warnings: [{ code: "keep_in_touch_kept", path: "keepInTouch", message: expect.stringContaining("上書きしません") }] });
+      const sync = await h().request("POST", "/v1/sync", { key: t.key, body: { customers: [{ id: own.c, ...customerBody({ keepInTouch: true }) }] } });
+      expect(sync.body.results[0]).toMatchObject({ result: "applied", warnings: [{ code: "keep_in_touch_kept", path: "keepInTouch" }] });
+      expect(await keepInTouch(t, own.c)).toMatchObject({ keepInTouch: false, contactable: false });
+      expect(await history(t, own.c)).toHaveLength(answers);
+
+      // The cart's own "no", then its "yes": taken (and no warning).
+      const cart = await dueToday(t);
+      expect((await h().request("PUT", `/v1/customers/${cart.c}`, { key: t.key, body: customerBody({ keepInTouch: false }) })).body.keepInTouch).toBe(false);
+      const yes = await h().request("PUT", `/v1/customers/${cart.c}`, { key: t.key, body: customerBody({ keepInTouch: true }) });
+      expect(yes.body).toMatchObject({ keepInTouch: true });
+      expect(yes.body.warnings).toBeUndefined();
     });
   });
 }
