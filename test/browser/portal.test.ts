@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addDays, localDate, writeDate } from "../../src/platform/dates";
 import { say } from "../../src/platform/localized-text";
 import { launchBrowser, serveOnLoopback, type Served } from "../support/browser";
-import { customerBody, subscriptionBody, uid, type TestTenant } from "../support/harness";
+import { cancelledForPrice, customerBody, subscriptionBody, uid, type TestTenant } from "../support/harness";
 import { nodeHarness, type NodeHarness } from "../support/node-harness";
 
 /**
@@ -1639,17 +1639,12 @@ describe("<tsuzuku-portal>: the comeback offer the shop sent, on the cancelled p
   async function sentComeback() {
     const own = await h.tenant();
     expect((await h.request("PATCH", "/v1/settings", { key: own.key, body: { allowedOrigins: [shop.url] } })).status).toBe(200);
-    const c = uid("C");
-    const s = uid("S");
-    await h.request("PUT", `/v1/customers/${c}`, { key: own.key, body: customerBody({ marketingConsent: false }) });
-    await h.request("PUT", `/v1/subscriptions/${s}`, { key: own.key, body: subscriptionBody(c, { nextDeliveryOn: addDays(today(), 12), unitPrice: { amount: 9800, currency: "JPY" }, quantity: 2 }) });
-    const flow = (await h.request("POST", `/v1/subscriptions/${s}/cancel-flows`, { key: own.key, body: {} })).body;
-    await h.request("POST", `/v1/cancel-flows/${flow.flowId}/reason`, { key: own.key, body: { reason: "too_expensive" } });
-    expect((await h.request("POST", `/v1/cancel-flows/${flow.flowId}/confirm`, { key: own.key, body: { keepInTouch: true, returnOn: today() } })).status).toBe(200);
+    const { c, s, flowId, confirmed } = await cancelledForPrice(h, own, { keepInTouch: true, returnOn: today() });
+    expect(confirmed.status).toBe(200);
     await h.maintain(() => new Date());
     const comeback = (await h.request("GET", `/v1/subscriptions/${s}/plan-options`, { key: own.key })).body.reactivate.comeback;
     expect(comeback).toMatchObject({ kind: "offer", type: "discount", sentOn: today(), validUntil: addDays(today(), 30) });
-    return { own, c, s, flowId: flow.flowId as string, comeback };
+    return { own, c, s, flowId, comeback };
   }
 
   it("shows what the offer gives and until when, restarts with it on the date it was computed for, and counts it as the offer taken", async () => {

@@ -30,8 +30,9 @@ const ids = {
 };
 const contexts: BrowserContext[] = [];
 
-async function as(tenant: TestTenant, role: "operator" | "supervisor" = "operator"): Promise<Page> {
-  const res = await h.request("POST", "/v1/console-sessions", { key: tenant.key, body: { operatorId: `op-${role}`, operatorName: role === "supervisor" ? "主任 田中" : "佐々木 美咲", role } });
+/** A console session (POST /v1/console-sessions) opened in a fresh cookie jar, on /console. */
+async function consolePage(tenant: TestTenant, session: { operatorId: string; operatorName: string; role?: "operator" | "supervisor" }): Promise<Page> {
+  const res = await h.request("POST", "/v1/console-sessions", { key: tenant.key, body: session });
   expect(res.status).toBe(201);
   const login = new URL(res.body.url);
   const context = await browser.newContext({ locale: "ja-JP" });
@@ -42,17 +43,11 @@ async function as(tenant: TestTenant, role: "operator" | "supervisor" = "operato
   return page;
 }
 
-/** A console session for a named operator (a fresh cookie jar): two operators side by side. */
-async function asOperator(operatorId: string, operatorName: string): Promise<Page> {
-  const res = await h.request("POST", "/v1/console-sessions", { key: shopA.key, body: { operatorId, operatorName } });
-  expect(res.status).toBe(201);
-  const login = new URL(res.body.url);
-  const context = await browser.newContext({ locale: "ja-JP" });
-  contexts.push(context);
-  const page = await context.newPage();
-  await page.goto(api.url + login.pathname + login.search);
-  return page;
-}
+const as = (tenant: TestTenant, role: "operator" | "supervisor" = "operator") =>
+  consolePage(tenant, { operatorId: `op-${role}`, operatorName: role === "supervisor" ? "主任 田中" : "佐々木 美咲", role });
+
+/** A named operator of shop A: two operators side by side. */
+const asOperator = (operatorId: string, operatorName: string) => consolePage(shopA, { operatorId, operatorName });
 
 /** axe-core run in the page (evaluated over the DevTools protocol: the console's CSP allows no inline script). */
 async function seriousViolations(page: Page): Promise<string[]> {

@@ -9,7 +9,7 @@ import { decodeCursor } from "../../src/platform/pagination";
 import { computeComebacks } from "../../src/winback/decide";
 import { DEFAULT_WINBACK_MODEL, scoreWinback, type WinbackFeatures } from "../../src/winback/model";
 import { addDays, localDate } from "../../src/platform/dates";
-import { customerBody, RECEIVER_SECRET, subscriptionBody, uid, type TestTenant } from "../support/harness";
+import { cancelledForPrice as cancelledFor, customerBody, RECEIVER_SECRET, subscriptionBody, uid, type TestTenant } from "../support/harness";
 import { nodeHarness, type NodeHarness } from "../support/node-harness";
 
 /** Win-back over time (Node only: the clock in hand). */
@@ -17,17 +17,8 @@ describe("win-back over time", () => {
   let h: NodeHarness;
   let t: TestTenant;
 
-  /** A customer without marketing consent whose ￥9,800 × 2 plan is cancelled for its price, with `confirm`'s answers. */
-  async function cancelledForPrice(own: TestTenant, confirm: Record<string, unknown>) {
-    const c = uid("C");
-    const s = uid("S");
-    await h.request("PUT", `/v1/customers/${c}`, { key: own.key, body: customerBody({ marketingConsent: false }) });
-    await h.request("PUT", `/v1/subscriptions/${s}`, { key: own.key, body: subscriptionBody(c, { nextDeliveryOn: addDays(today(), 12), unitPrice: { amount: 9800, currency: "JPY" }, quantity: 2 }) });
-    const flow = (await h.request("POST", `/v1/subscriptions/${s}/cancel-flows`, { key: own.key, body: {} })).body;
-    await h.request("POST", `/v1/cancel-flows/${flow.flowId}/reason`, { key: own.key, body: { reason: "too_expensive" } });
-    await h.request("POST", `/v1/cancel-flows/${flow.flowId}/confirm`, { key: own.key, body: confirm });
-    return { c, s, flowId: flow.flowId as string };
-  }
+  /** harness `cancelledForPrice` with this suite's harness. */
+  const cancelledForPrice = (own: TestTenant, confirm: Record<string, unknown>) => cancelledFor(h, own, confirm);
   const today = () => localDate(new Date(), "Asia/Tokyo");
 
   beforeAll(async () => {

@@ -121,3 +121,20 @@ export const subscriptionBody = (customerId: string, overrides: Record<string, u
 
 /** The signing secret test webhook endpoints are registered with (receiver.global.ts verifies it). */
 export const RECEIVER_SECRET = "whsec_dHN1enVrdS13b3JrZXJzLXJlY2VpdmVyLTAx";
+
+/**
+ * A customer without marketing consent whose ￥9,800 × 2 plan (next delivery in 12 shop days) is
+ * cancelled for its price (`too_expensive`), with `confirm`'s answers (keepInTouch, returnOn…):
+ * the win-back tests' starting point.
+ */
+export async function cancelledForPrice(h: Pick<Harness, "request">, own: TestTenant, confirm: Record<string, unknown>) {
+  const c = uid("C");
+  const s = uid("S");
+  const in12 = addDays(localDate(new Date(), "Asia/Tokyo"), 12);
+  await h.request("PUT", `/v1/customers/${c}`, { key: own.key, body: customerBody({ marketingConsent: false }) });
+  await h.request("PUT", `/v1/subscriptions/${s}`, { key: own.key, body: subscriptionBody(c, { nextDeliveryOn: in12, unitPrice: { amount: 9800, currency: "JPY" }, quantity: 2 }) });
+  const flow = (await h.request("POST", `/v1/subscriptions/${s}/cancel-flows`, { key: own.key, body: {} })).body;
+  await h.request("POST", `/v1/cancel-flows/${flow.flowId}/reason`, { key: own.key, body: { reason: "too_expensive" } });
+  const confirmed = await h.request("POST", `/v1/cancel-flows/${flow.flowId}/confirm`, { key: own.key, body: confirm });
+  return { c, s, flowId: flow.flowId as string, confirmed };
+}
