@@ -460,7 +460,14 @@ export function consolePages(app: Fetcher) {
     const refusedField = q.error ? fieldRefusalOfQuery(q) : null;
     const refusedWords = refusedField ? fieldRefusalWords(refusedField, lang, page.today) : null;
     const fieldRefusal = refusedField && refusedWords ? { action: refusedField.action, value: refusedField.value, message: refusedWords } : null;
-    const done = q.done && ["saved", "changed", "unchanged", "kept", "contact", "used", "reactivated"].includes(q.done) ? t(lang, `done_${q.done}` as "done_saved") : null;
+    // A save by an offer says which offer (the newest saved flow of the plan, as the timeline has it), so the operator can read it back.
+    const keptBy = (q.done === "saved" || q.done === "kept") && focus ? ((timeline.body?.data ?? []) as TimelineItem[]).find((i) => i.kind === "cancel_flow" && i.subscriptionId === focus.id && i.type === "saved") : undefined;
+    const keptTitle = (keptBy?.data.acceptedOffer as { title?: Record<Lang, string> } | null | undefined)?.title?.[lang];
+    const done = keptTitle
+      ? tf(lang, q.done === "saved" ? "doneSavedWith" : "doneKeptWith", { title: keptTitle })
+      : q.done && ["saved", "changed", "unchanged", "kept", "contact", "used", "reactivated"].includes(q.done)
+        ? t(lang, `done_${q.done}` as "done_saved")
+        : null;
     const data: KarteData = {
       customer: lookup.customer,
       subscriptions,

@@ -195,6 +195,8 @@ const T = {
   changedStays: { ja: "お客様は継続されます。", en: " The customer stays." },
   done_unchanged: { ja: "変更はありません（すでにこの内容です）。", en: "Nothing changed: the plan already is so." },
   done_kept: { ja: "ご提案を受けて継続となりました。", en: "Offer accepted: the customer stays." },
+  doneKeptWith: { ja: "「{title}」で継続となりました。", en: "Kept with “{title}”: the customer stays." },
+  doneSavedWith: { ja: "「{title}」でプランを変更しました（継続）。", en: "Plan changed with “{title}”: the customer stays." },
   done_contact: { ja: "応対を記録しました。", en: "Contact logged." },
   done_used: { ja: "ナレッジの利用を記録しました。", en: "Marked as used." },
   done_reactivated: { ja: "定期コースを再開しました（再加入）。", en: "Subscription reactivated: the customer is back." },

@@ -274,8 +274,10 @@ describe("the operator console in a browser", () => {
     await expect(page.locator("#confirm-cancel").isVisible()).resolves.toBe(true);
     expect(await seriousViolations(page)).toEqual([]);
     const before = (await h.request("GET", `/v1/subscriptions/${ids.saveSub}`, { key: shopA.key })).body;
+    const title = (await offer.locator("h4").first().textContent())!.trim();
     await offer.getByRole("button", { name: /この内容で変更する/ }).click();
-    await expect(page.locator(".notice").textContent()).resolves.toContain("プランを変更しました");
+    // Read back with the offer taken, by its title: what the caller agreed to.
+    await expect(page.locator(".notice").textContent()).resolves.toBe(`「${title}」でプランを変更しました（継続）。`);
     const after = (await h.request("GET", `/v1/subscriptions/${ids.saveSub}`, { key: shopA.key })).body;
     expect(after.version).toBe(before.version + 1);
     const changes = (await h.request("GET", `/v1/subscriptions/${ids.saveSub}/changes`, { key: shopA.key })).body.data;
@@ -352,7 +354,8 @@ describe("the operator console in a browser", () => {
     const advice = page.locator("li.offer", { has: page.getByRole("heading", { name: offerBefore.title }) });
     await expect(advice.locator("details.talk").isVisible()).resolves.toBe(true);
     await advice.getByRole("button", { name: /このご提案で継続する/ }).click();
-    await expect(page.locator(".notice").textContent()).resolves.toContain("継続となりました");
+    // Read back with the offer that kept the plan.
+    await expect(page.locator(".notice").textContent()).resolves.toBe(`「${offerBefore.title}」で継続となりました。`);
     // The flow closed as saved: the karte no longer asks for a reason (a further change is no second save).
     expect(new URL(page.url()).searchParams.get("reason")).toBeNull();
 
