@@ -11,7 +11,7 @@
  * (./saved-by-change, applied by plan-changes/apply); a cancellation of the plan — another flow's
  * confirm, or a sync — ends it as abandoned (./closed-by-cancellation).
  */
-import { and, asc, desc, eq, gte, inArray, isNotNull, lte, ne } from "drizzle-orm";
+import { and, asc, desc, eq, gt, gte, inArray, isNotNull, lte, ne } from "drizzle-orm";
 import { cancelFlows, cancelFlowSteps, planChanges, subscriptions, type CancellationRecord } from "../db/schema";
 import { recordOutcome } from "../offers/repository";
 import { suggestOffersFor, type ReasonedOffer } from "../offers/service";
@@ -100,9 +100,12 @@ export async function openFlowOf(store: TenantStore, subscriptionId: string, now
   const rows = await store.q
     .select()
     .from(cancelFlows)
-    .where(store.owns(cancelFlows, eq(cancelFlows.subscriptionId, subscriptionId), inArray(cancelFlows.status, ["open", "offered"])))
-    .orderBy(desc(cancelFlows.startedAt));
-  return rows.find((f) => effectiveStatus(f, now) === f.status) ?? null;
+    // Not past its expiry, as state.ts effectiveStatus decides it, in SQL: flows left open that the
+    // maintenance has not expired yet are not read into JS, only the newest live one.
+    .where(store.owns(cancelFlows, eq(cancelFlows.subscriptionId, subscriptionId), inArray(cancelFlows.status, ["open", "offered"]), gt(cancelFlows.expiresAt, now.toISOString())))
+    .orderBy(desc(cancelFlows.startedAt))
+    .limit(1);
+  return rows[0] ?? null;
 }
 
 function secureRandom(): number {
