@@ -312,7 +312,10 @@ function pitchBody(offer: PersonalisedOffer, lang: Lang): string {
 }
 
 /** A tip that sends the customer to the shop's desk: on the phone the agent is that desk. */
-const REFERS_TO_DESK = { ja: /お客様窓口|カスタマーセンター|コールセンター|お問い合わせ窓口/u, en: /customer (?:desk|service|centre|center|support)|call cent(?:re|er)/iu } as const;
+const REFERS_TO_DESK = {
+  ja: /窓口|カスタマー(?:センター|サポート)|コールセンター|サポートデスク|お問い合わせください|お電話ください/u,
+  en: /customer (?:desk|service|centre|center|support)|call cent(?:re|er)|support desk|(?:contact|call) us/iu,
+} as const;
 
 /** Talk track in both languages for one personalised offer and the customer's reason (and stock, when known). */
 export function buildTalkTrack(offer: PersonalisedOffer, reason: string, stock?: TalkTrackStock): Localized2<TalkTrack> {

@@ -83,6 +83,15 @@ describe("offer suggestion", () => {
     expect(o!.talkTrack!.en.pitch.match(/cancel/giu)).toHaveLength(1);
     // The screen's copy is unchanged: the customer on the my-page still reads every tip.
     expect(o!.description.ja).toContain("お客様窓口");
+    // A shop's own tips that send the caller elsewhere, in the other ways shops write it, are left out too.
+    const shopTips = [
+      { ja: "朝食後に1包を水に溶かしてください。", en: "Stir one sachet into water after breakfast." },
+      { ja: "ご不明な点はカスタマーサポートまでお問い合わせください。", en: "Contact us with any questions." },
+      { ja: "使い方はコールセンターでもご案内しています。", en: "Our call centre can also explain." },
+    ];
+    const own = buildTalkTrack({ ...o!, parameters: { type: "usage_advice", tips: shopTips } } as typeof o & object, "no_effect");
+    expect(own.ja.pitch).toBe("よくあるご質問をもとに、使い方をご案内します。朝食後に1包を水に溶かしてください。この使い方で、もうしばらくお続けになってみませんか？もちろん、このまま解約のお手続きを進めることもできます。");
+    expect(own.en.pitch).not.toMatch(/contact us|call centre/iu);
   });
 
   it("a skip the recorded stock does not last through: the pitch claims no fit, and the agent is told to ask first, with the dates", () => {
