@@ -54,6 +54,9 @@ function sameOriginConsolePath(c: Context<AppEnv>, url: string | undefined): str
   return to.startsWith("/console") ? to : "/console";
 }
 
+/** An id as shops write them: an IME's full-width letters, digits and hyphen folded (NFKC), upper case (「ｃ－１０００１」 → `C-10001`). */
+const asIdsAreWritten = (typed: string) => typed.normalize("NFKC").toUpperCase();
+
 const langOf = (c: Context<AppEnv>): Lang => (getCookie(c, LANG_COOKIE) === "en" ? "en" : "ja");
 
 /** A canceled subscription's reactivation dates under the operator's shop's rules (the API applies the same rule). */
@@ -351,12 +354,12 @@ export function consolePages(app: Fetcher) {
             <code>{by.customer}</code>
           </p>
           {/* Text with a digit is an id typed, not a name: say the id was not found (and offer its upper case, as ids are written). */}
-          {/\d/.test(by.customer) ? (
+          {/[\d０-９]/.test(by.customer) ? (
             <>
               <p>{t(lang, "noCustomerId")}</p>
-              {by.customer.toUpperCase() !== by.customer ? (
+              {asIdsAreWritten(by.customer) !== by.customer ? (
                 <p>
-                  <a href={`/console?customer=${encodeURIComponent(by.customer.toUpperCase())}`}>{tf(lang, "searchAs", { id: by.customer.toUpperCase() })}</a>
+                  <a href={`/console?customer=${encodeURIComponent(asIdsAreWritten(by.customer))}`}>{tf(lang, "searchAs", { id: asIdsAreWritten(by.customer) })}</a>
                 </p>
               ) : null}
             </>
@@ -940,7 +943,7 @@ export function consolePages(app: Fetcher) {
         periodError = String(problemBody(e, undefined, page.lang).detail);
       }
     } else {
-      periodError = page.lang === "ja" ? "日付は 2026-12-01 のような実在する日付で指定してください。" : "Give real dates, such as 2026-12-01.";
+      periodError = t(page.lang, "periodNotDates");
     }
     const [[overall, week, reason, offer, channel, operatorRows, winback], reasons, offers] = await Promise.all([
       shown ?? figures({}),

@@ -282,6 +282,7 @@ const T = {
   periodToday: { ja: "今日", en: "Today" },
   periodLast7: { ja: "直近7日", en: "Last 7 days" },
   periodLast30: { ja: "直近30日", en: "Last 30 days" },
+  periodNotDates: { ja: "日付は 2026-12-01 のような実在する日付で指定してください。", en: "Give real dates, such as 2026-12-01." },
   periodInvalid: { ja: "期間を表示できません: {detail} 直近30日を表示しています。", en: "That period cannot be shown: {detail} Showing the last 30 days." },
   summary: { ja: "全体", en: "Overall" },
   started: { ja: "開始", en: "Started" },

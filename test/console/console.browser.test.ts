@@ -251,6 +251,11 @@ describe("the operator console in a browser", () => {
     expect(await page.locator("main").textContent()).toContain("この顧客IDのお客様は見つかりません");
     await page.getByRole("link", { name: `「${upper}」で検索する` }).click();
     await expect(page.locator("h1#who").textContent()).resolves.toContain(upper);
+    // Typed with an IME's full-width characters: the same link, to the id as written.
+    const wide = upper.toLowerCase().replace(/[!-~]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) + 0xfee0));
+    await page.goto(`${api.url}/console?q=${encodeURIComponent(wide)}`);
+    await page.getByRole("link", { name: `「${upper}」で検索する` }).click();
+    await expect(page.locator("h1#who").textContent()).resolves.toContain(upper);
     // A landline's local number without its area code: asked for the area code.
     await page.goto(`${api.url}/console?q=537-4484`);
     expect(await page.locator("main").textContent()).toContain("固定電話は市外局番から入力してください");
