@@ -55,6 +55,7 @@ export type Sub = {
   version: number;
   canceledAt: string | null;
   cancellation: {
+    flowId: string | null;
     reason: string | null;
     channel: string | null;
     effectiveOn: string | null;
@@ -456,11 +457,16 @@ function PlanChanges(props: { page: PageContext; sub: Sub; options: PlanOptions;
  * A canceled subscription: when it ended, why, through which channel, its confirmation number and
  * the last delivery still shipping — and nothing that offers to cancel it again.
  */
-function Cancellation(props: { page: PageContext; sub: Sub; words: Words }) {
+function Cancellation(props: { page: PageContext; sub: Sub; words: Words; timeline: TimelineItem[] }) {
   const { page, sub, words } = props;
   const lang = page.lang;
   const c = sub.cancellation;
   const on = c?.effectiveOn ?? (sub.canceledAt ? localDate(new Date(sub.canceledAt), page.timeZone) : null);
+  // Who took the cancellation, for "who did I speak to?": the flow's latest step on the timeline (its confirm).
+  const flow = c?.flowId ? props.timeline.find((i) => i.kind === "cancel_flow" && i.id === c.flowId) : undefined;
+  const by = flow?.actor?.type === "operator" ? actorWords(flow.actor, lang) : null;
+  // undefined: recorded before the fee was kept — say nothing rather than "none".
+  const fee = c?.earlyCancellationFee;
   return (
     <section aria-labelledby="canceled" class="panel">
       <h2 id="canceled">
@@ -474,7 +480,13 @@ function Cancellation(props: { page: PageContext; sub: Sub; words: Words }) {
         {c?.channel ? (
           <>
             <dt>{t(lang, "canceledVia")}</dt>
-            <dd>{channelName(c.channel, lang)}</dd>
+            <dd>{!by ? channelName(c.channel, lang) : c.channel === "operator" ? by : lang === "ja" ? `${channelName(c.channel, lang)}・${by}` : `${channelName(c.channel, lang)}, ${by}`}</dd>
+          </>
+        ) : null}
+        {fee !== undefined ? (
+          <>
+            <dt>{t(lang, "cancellationFee")}</dt>
+            <dd data-cancellation="fee">{fee ? formatMoney(fee, lang) : t(lang, "noFeeCharged")}</dd>
           </>
         ) : null}
         {c?.confirmationNumber ? (
@@ -1126,7 +1138,7 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
         ) : null}
         {focus && data.planOptions && focus.status !== "canceled" ? <PlanChanges page={page} sub={focus} options={data.planOptions} customerId={customer.id} reason={data.reason} openFlow={data.openFlow} offersFlow={data.offersFlow} refused={data.fieldRefusal} /> : null}
 
-        {focus && !live ? <Cancellation page={page} sub={focus} words={words} /> : null}
+        {focus && !live ? <Cancellation page={page} sub={focus} words={words} timeline={data.timeline} /> : null}
 
         {focus && !live && unread.winback ? (
           <section aria-labelledby="winback" class="panel winback">

@@ -209,6 +209,7 @@ const T = {
   confirmReactivationNote: { ja: "お客様に内容を読み上げ、了承を得てから確定してください。再加入として記録されます。", en: "Read this out to the customer and confirm once they agree. It is recorded as a re-subscription." },
   confirmReactivation: { ja: "再開を確定する", en: "Confirm the reactivation" },
   cancellationFee: { ja: "解約手数料", en: "Cancellation fee" },
+  noFeeCharged: { ja: "なし", en: "None" },
   cancellationFeeWaived: { ja: "{amount}：かかりません（解約の取り消し）", en: "{amount}: not charged (the cancellation is undone)" },
   cancellationFeeStands: { ja: "{amount}：お支払いいただきます（解約は成立済み）", en: "{amount}: stands (the cancellation took effect)" },
   back: { ja: "戻る（再開しない）", en: "Back (do not reactivate)" },

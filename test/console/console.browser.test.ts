@@ -466,6 +466,11 @@ describe("the operator console in a browser", () => {
     const evidence = (await h.request("GET", `/v1/cancel-flows/${flowId}`, { key: shopA.key })).body;
     expect(evidence.steps.find((x: { type: string }) => x.type === "reason_given").data).toMatchObject({ reason: "too_expensive", offersShown: [], noOfferBecause: "operator_presented_none" });
     expect((await h.request("GET", `/v1/customers/${ids.customer}`, { key: shopA.key })).body.keepInTouch).toBe(true);
+    // Back on the karte, the cancelled plan's card says who took it and the fee charged, for the next call.
+    await page.goto(`${api.url}/console?customer=${ids.customer}&sub=${ids.feeSub}`);
+    const card = (await page.locator("section[aria-labelledby=canceled]").textContent())!;
+    expect(card).toContain("受付オペレーター 佐々木 美咲解約手数料");
+    await expect(page.locator("section[aria-labelledby=canceled] [data-cancellation=fee]").textContent()).resolves.toBe("5,000円");
   });
 
   it("shows the caller at most the shop's offersPerFlow offers — the flow's own — with the way to cancel as prominent beside each, and records them as shown and declined on cancelling", async () => {
@@ -610,6 +615,9 @@ describe("the operator console in a browser", () => {
     expect(canceled).toContain("Web");
     const cancellation = (await h.request("GET", `/v1/subscriptions/${sub}`, { key: shopA.key })).body.cancellation;
     expect(canceled).toContain(cancellation.confirmationNumber);
+    // No commitment, so no fee: said as none, and no operator named for a web cancellation.
+    await expect(page.locator("section[aria-labelledby=canceled] [data-cancellation=fee]").textContent()).resolves.toBe("なし");
+    expect(canceled).not.toContain("オペレーター");
     // No risk, no reason picker, no cancel box, no offers, no plan changes.
     for (const gone of ["#reason", "form.cancel", "#confirm-cancel", "li.offer", "section[aria-labelledby=plan]", "section[aria-labelledby=retention]"]) expect(await page.locator(gone).count(), gone).toBe(0);
     const headings = await page.locator("main h2, main h3").allTextContents();
