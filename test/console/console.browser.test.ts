@@ -1197,6 +1197,10 @@ describe("the operator console in a browser", () => {
     await expect(open.locator("[data-flow=offers]").textContent()).resolves.toContain("ご案内は1回だけのため");
     // The offer the customer was shown, the one the operator can still accept — not another.
     expect(await page.locator("li.offer h4").allTextContents()).toEqual([given.offers[0].title]);
+    // Shown on the web with no talk track; the operator gets the phone's words for that same offer.
+    expect(given.offers[0].talkTrack ?? null).toBeNull();
+    await expect(page.locator("li.offer details.talk summary").textContent()).resolves.toBe("トーク");
+    expect((await page.locator("li.offer details.talk").textContent())!.length).toBeGreaterThan(40);
     // The reason stays the flow's: the picker only starts over, saying first that this flow would end.
     await expect(page.getByRole("button", { name: "最初からやり直す" }).isVisible()).resolves.toBe(true);
     await expect(page.locator("#restart-note").textContent()).resolves.toContain("「中断」として終了");
