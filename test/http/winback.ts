@@ -294,6 +294,8 @@ export function winbackSuite(h: () => Harness) {
         expect((await h().request("POST", `/v1/cancel-flows/${f.body.flowId}/confirm`, { key: own.key, body: confirm })).status).toBe(200);
         return f.body.flowId as string;
       };
+      // Sent: to the shop's endpoint that takes winback.due (without one, the record waits for it).
+      expect((await h().request("PUT", "/v1/webhooks/wb", { key: own.key, body: { url: "http://127.0.0.1:9/hook", events: ["winback.due"] } })).status).toBe(201);
       const flowId = await cancelIt({ keepInTouch: true, returnOn: today() });
       const token = (await h().request("POST", "/v1/customer-sessions", { key: own.key, body: { customerId: c } })).body.token as string;
       const shown = async () => (await h().request("GET", `/v1/subscriptions/${s}/plan-options`, { key: token, headers: { "accept-language": "ja" } })).body.reactivate.comeback;
@@ -943,6 +945,65 @@ export function winbackSuite(h: () => Harness) {
       ((await (await fetch(`${h().receiverUrl}/received`)).json()) as { verified: { type: string; data: { customerId: string } } | null }[]).filter((r) => r.verified?.type === "winback.due" && r.verified.data.customerId === c).length;
     const keepInTouch = async (t: TestTenant, c: string) => (await h().request("GET", `/v1/customers/${c}/keep-in-touch`, { key: t.key })).body as { keepInTouch: boolean | null; contactable: boolean };
     const history = async (t: TestTenant, c: string) => (await h().request("GET", `/v1/customers/${c}/export`, { key: t.key })).body.consents.keepInTouchHistory as { granted: boolean; source: string }[];
+
+    /** The customer's win-back records as their export shows them. */
+    const exported = async (t: TestTenant, c: string) => (await h().request("GET", `/v1/customers/${c}/export`, { key: t.key })).body.winbacks as { subscriptionId: string; dueOn: string; dueStatus: string; contactable: boolean }[];
+    /** Maintenance runs until nothing is left to deliver (the receiver answers at once). */
+    const deliverAll = async (t: TestTenant) => {
+      await h().maintain(() => new Date());
+      for (let pass = 0; pass < 10 && (await deliveries(t)).pending > 0; pass++) await h().maintain(() => new Date());
+    };
+
+    it("who never answered keep-in-touch but gave marketing consent is sent winback.due, as the list and the export say: a web cancellation back today, and a plan the cart synced as cancelled 70 days ago; a \"no\" at cancellation is not", async () => {
+      const t = await shop();
+      const consent = async () => {
+        const c = uid("C");
+        expect((await h().request("PUT", `/v1/customers/${c}`, { key: t.key, body: customerBody({ marketingConsent: true }) })).status).toBe(201);
+        return c;
+      };
+      const webCancel = async (c: string, confirm: Record<string, unknown>) => {
+        const s = uid("S");
+        expect((await h().request("PUT", `/v1/subscriptions/${s}`, { key: t.key, body: subscriptionBody(c, { nextDeliveryOn: addDays(today(), 12) }) })).status).toBe(201);
+        const flow = await h().request("POST", `/v1/subscriptions/${s}/cancel-flows`, { key: t.key, body: { channel: "web" } });
+        expect((await h().request("POST", `/v1/cancel-flows/${flow.body.flowId}/reason`, { key: t.key, body: { reason: "temporary_break" } })).status).toBe(200);
+        expect((await h().request("POST", `/v1/cancel-flows/${flow.body.flowId}/confirm`, { key: t.key, body: confirm })).status).toBe(200);
+      };
+      const web = await consent();
+      await webCancel(web, { returnOn: today() });
+      const synced = await consent();
+      const canceledAt = new Date(Date.now() - 70 * 86_400_000).toISOString();
+      expect((await h().request("PUT", `/v1/subscriptions/${uid("S")}`, { key: t.key, body: subscriptionBody(synced, { status: "canceled", canceledAt, nextDeliveryOn: null }) })).status).toBe(201);
+      const declined = await consent();
+      await webCancel(declined, { returnOn: today(), keepInTouch: false });
+
+      for (const c of [web, synced]) {
+        const listed = (await h().request("GET", `/v1/winback/candidates?customerId=${c}`, { key: t.key })).body.data;
+        expect(listed).toMatchObject([{ customerId: c, dueOn: today() }]);
+      }
+      await deliverAll(t);
+      for (const c of [web, synced]) {
+        expect(await received(c)).toBe(1);
+        expect(await exported(t, c)).toMatchObject([{ dueOn: today(), dueStatus: "sent", contactable: true }]);
+      }
+      expect(await received(declined)).toBe(0);
+      expect(await exported(t, declined)).toMatchObject([{ dueStatus: "skipped", contactable: false }]);
+    });
+
+    it("a record due before the shop registers its endpoint waits for it, still listed; registered, it goes out at the next run", async () => {
+      const t = await h().tenant();
+      const c = uid("C");
+      expect((await h().request("PUT", `/v1/customers/${c}`, { key: t.key, body: customerBody({ marketingConsent: true }) })).status).toBe(201);
+      const canceledAt = new Date(Date.now() - 70 * 86_400_000).toISOString();
+      expect((await h().request("POST", "/v1/sync", { key: t.key, body: { subscriptions: [{ id: uid("S"), ...subscriptionBody(c, { status: "canceled", canceledAt, nextDeliveryOn: null }) }] } })).body).toMatchObject({ applied: 1 });
+      await h().maintain(() => new Date());
+      expect(await exported(t, c)).toMatchObject([{ dueOn: today(), dueStatus: "pending", contactable: true }]);
+      expect((await h().request("GET", `/v1/winback/candidates?customerId=${c}`, { key: t.key })).body.data).toHaveLength(1);
+
+      expect((await h().request("PUT", "/v1/webhooks/wb", { key: t.key, body: { url: `${h().receiverUrl}/hook`, events: ["winback.due"], secret: RECEIVER_SECRET } })).status).toBe(201);
+      await deliverAll(t);
+      expect(await received(c)).toBe(1);
+      expect(await exported(t, c)).toMatchObject([{ dueStatus: "sent" }]);
+    });
 
     it("a \"no\" from the customer's session drops their winback.due held on a paused endpoint and one retrying: resumed, nothing is sent", async () => {
       const t = await shop(true);

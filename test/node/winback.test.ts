@@ -57,14 +57,14 @@ describe("win-back over time", () => {
     }
   });
 
-  it("a winback.due that reached nobody (no endpoint, or every attempt refused) is no contact", async () => {
+  it("a winback.due that reached nobody (no endpoint, or every attempt refused) is no contact; without an endpoint the record waits for one", async () => {
     for (const url of [null, "http://127.0.0.1:9/hook"]) {
       const own = await h.tenant();
       if (url) await h.request("PUT", "/v1/webhooks/wb", { key: own.key, body: { url, events: ["winback.due"] } });
       const { s } = await cancelledForPrice(own, { keepInTouch: true, returnOn: today() });
       await h.maintain(() => new Date());
       const [record] = await h.db.orm.select().from(winbacks).where(eq(winbacks.tenantId, own.id));
-      expect(record).toMatchObject({ dueStatus: "sent", contactedAt: null });
+      expect(record).toMatchObject({ dueStatus: url ? "sent" : "pending", contactedAt: null });
       expect((await h.request("POST", `/v1/subscriptions/${s}/reactivate`, { key: own.key, body: {} })).status).toBe(200);
       const m = (await h.request("GET", "/v1/metrics/winback", { key: own.key })).body;
       expect(m).toMatchObject({ reactivated: 1, contacts: { contacted: 0, reactivatedAfterContact: 0, afterContactShare: 0 } });
@@ -145,6 +145,7 @@ describe("win-back over time", () => {
 
   it("the my-page shows the sent offer while it can be taken (plan-options reactivate.comeback): through its validUntil, not the day after once the list suggests another", async () => {
     const own = await h.tenant();
+    await h.request("PUT", "/v1/webhooks/wb", { key: own.key, body: { url: "http://127.0.0.1:9/hook", events: ["winback.due"] } });
     const { s } = await cancelledForPrice(own, { keepInTouch: true, returnOn: today() });
     await h.maintain(() => new Date());
     const sentOn = today();
