@@ -221,14 +221,14 @@ export function winbackSuite(h: () => Harness) {
     });
 
     /** A shop of its own with one customer who cancelled for `reason` and said yes to keep-in-touch; `list` reads their candidate row. */
-    const keptInTouch = async (reason: string, lang?: string) => {
+    const keptInTouch = async (reason: string | null, lang?: string) => {
       const own = await h().tenant();
       const c = uid("C");
       await h().request("PUT", `/v1/customers/${c}`, { key: own.key, body: customerBody({ marketingConsent: false }) });
       const s = uid("S");
       await h().request("PUT", `/v1/subscriptions/${s}`, { key: own.key, body: subscriptionBody(c, { nextDeliveryOn: addDays(today(), 12), unitPrice: { amount: 9800, currency: "JPY" }, quantity: 2 }) });
       const f = await h().request("POST", `/v1/subscriptions/${s}/cancel-flows`, { key: own.key, body: {} });
-      await h().request("POST", `/v1/cancel-flows/${f.body.flowId}/reason`, { key: own.key, body: { reason: reason } });
+      if (reason !== null) await h().request("POST", `/v1/cancel-flows/${f.body.flowId}/reason`, { key: own.key, body: { reason: reason } });
       expect((await h().request("POST", `/v1/cancel-flows/${f.body.flowId}/confirm`, { key: own.key, body: { keepInTouch: true } })).status).toBe(200);
       const list = async () =>
         (await h().request("GET", "/v1/winback/candidates", { key: own.key, headers: lang ? { "accept-language": lang } : {} })).body.data.find((d: { subscriptionId: string }) => d.subscriptionId === s);
@@ -268,6 +268,28 @@ export function winbackSuite(h: () => Harness) {
       // Back: off the list, counted as a reactivation.
       expect(await list()).toBeUndefined();
       expect((await h().request("GET", "/v1/metrics/winback", { key: own.key })).body).toMatchObject({ reactivated: 1 });
+    });
+
+    it("a comeback offer meets the offer's own reasons: the 20 % discount (too_expensive only) is neither suggested to nor taken by a customer who gave no reason, nor one who left for surplus stock — even one sent before (409 offer_not_shown, nothing changed)", async () => {
+      const discount = "off_discount_20x2";
+      const catalogue = (await h().request("GET", `/v1/offers/${discount}`, { key: t.key })).body;
+      expect(catalogue.eligibility.reasons).toEqual(["too_expensive"]);
+      for (const reason of [null, "surplus_stock"]) {
+        const { own, list, s } = await keptInTouch(reason);
+        expect((await list()).offer?.offerId ?? null).not.toBe(discount);
+        const take = () => h().request("POST", `/v1/subscriptions/${s}/reactivate`, { key: own.key, body: { offerId: discount, channel: "web" } });
+        const refused = await take();
+        expect(refused.status, refused.text).toBe(409);
+        expect(refused.body).toMatchObject({ code: "offer_not_shown" });
+        // As if winback.due had carried it today, before the rule held: still refused.
+        await h().sql("UPDATE winbacks SET comeback = json_set(coalesce(comeback, '{}'), '$.sent', json(?)) WHERE tenant_id = ? AND subscription_id = ?", [JSON.stringify({ kind: "offer", offerId: discount, type: "discount", sentOn: today() }), own.id, s]);
+        const sent = await take();
+        expect(sent.status, sent.text).toBe(409);
+        expect(sent.body).toMatchObject({ code: "offer_not_shown" });
+        expect(sent.body.detail).toMatch(reason === null ? /no reason was given/ : /surplus_stock/);
+        const plan = (await h().request("GET", `/v1/subscriptions/${s}`, { key: own.key })).body;
+        expect(plan).toMatchObject({ status: "canceled", activeDiscount: null });
+      }
     });
 
     it("a comeback offer of a longer interval is taken with its id alone", async () => {

@@ -194,7 +194,7 @@ describe("win-back over time", () => {
     const c = uid("C");
     await h.request("PUT", `/v1/customers/${c}`, { key: own.key, body: customerBody({ marketingConsent: true }) });
     const put = async (id: string, canceledAt: string) => {
-      const res = await h.request("PUT", `/v1/subscriptions/${id}`, { key: own.key, body: subscriptionBody(c, { status: "canceled", canceledAt, startedAt: "2024-01-01T00:00:00Z", nextDeliveryOn: null }) });
+      const res = await h.request("PUT", `/v1/subscriptions/${id}`, { key: own.key, body: subscriptionBody(c, { status: "canceled", canceledAt, cancellationReason: "too_expensive", startedAt: "2024-01-01T00:00:00Z", nextDeliveryOn: null }) });
       expect(res.status, res.text).toBe(201);
     };
     const [old, recent] = [uid("S"), uid("S")];
@@ -204,7 +204,8 @@ describe("win-back over time", () => {
       const rows = await h.db.orm.select({ subscriptionId: winbacks.subscriptionId, on: winbacks.comebackRestartOn }).from(winbacks).where(eq(winbacks.tenantId, own.id));
       return Object.fromEntries(rows.map((r) => [r.subscriptionId, r.on]));
     };
-    // Decided once (the catalogue's decision, which the lookup reads), both for today's date.
+    // Decided once (the catalogue's decision, which the lookup reads), both for today's date (a reason the
+    // cart gave: without one, the default catalogue has no offer open to every reason, so nothing to render).
     await h.maintain();
     const first = await shownOn();
     expect(first[recent]).toMatch(/^\d{4}-\d{2}-\d{2}$/);
