@@ -6,7 +6,7 @@ import { RetentionMetrics, WinbackMetrics } from "../../src/metrics/routes";
 import { addDays, localDate } from "../../src/platform/dates";
 import { CandidatePage, ExitSurvey } from "../../src/winback/schemas";
 import { ReasonInsights } from "../../src/insights/routes";
-import { customerBody, RECEIVER_SECRET, subscriptionBody, uid, type Harness, type TestTenant } from "../support/harness";
+import { cancelledForPrice, customerBody, RECEIVER_SECRET, subscriptionBody, uid, type Harness, type TestTenant } from "../support/harness";
 
 /**
  * Win-back (再加入) as a shop and its customers live it: a cancellation with a survey and a
@@ -1025,6 +1025,42 @@ export function winbackSuite(h: () => Harness) {
       await deliverAll(t);
       expect(await received(c)).toBe(1);
       expect(await exported(t, c)).toMatchObject([{ dueStatus: "sent" }]);
+    });
+
+    it("the win-back figures by comeback offer (sent, taken, not taken; none) and by time since cancelling, with the windows not yet passed said as waiting, not as 0", async () => {
+      const t = await shop();
+      const took = await cancelledForPrice(h(), t, { keepInTouch: true, returnOn: today() });
+      const declined = await cancelledForPrice(h(), t, { keepInTouch: true, returnOn: today() });
+      const plain = await dueToday(t);
+      await deliverAll(t);
+      const sent = JSON.parse((await h().sql("SELECT payload FROM webhook_deliveries WHERE tenant_id = ? AND customer_id = ?", [t.id, took.c]))[0]!.payload as string).data.offer;
+      expect(sent).toMatchObject({ kind: "offer", offerId: "off_discount_20x2" });
+      expect((await h().request("POST", `/v1/subscriptions/${took.s}/reactivate`, { key: t.key, body: { offerId: sent.offerId } })).status).toBe(200);
+      expect((await h().request("POST", `/v1/subscriptions/${plain.s}/reactivate`, { key: t.key, body: {} })).status).toBe(200);
+      // A plan the cart cancelled 100 days ago and restarts today: back after 100 days.
+      const c = uid("C");
+      const old = uid("S");
+      expect((await h().request("PUT", `/v1/customers/${c}`, { key: t.key, body: customerBody() })).status).toBe(201);
+      const canceledAt = new Date(Date.now() - 100 * 86_400_000).toISOString();
+      expect((await h().request("PUT", `/v1/subscriptions/${old}`, { key: t.key, body: subscriptionBody(c, { status: "canceled", canceledAt, nextDeliveryOn: null }) })).status).toBe(201);
+      expect((await h().request("PUT", `/v1/subscriptions/${old}`, { key: t.key, body: subscriptionBody(c, { nextDeliveryOn: addDays(today(), 12) }) })).status).toBe(200);
+
+      const m = await h().request("GET", "/v1/metrics/winback", { key: t.key });
+      expect(m.status).toBe(200);
+      expect(WinbackMetrics.safeParse(m.body).success).toBe(true);
+      expect(m.body).toMatchObject({ canceled: 4, reactivated: 3, matured: 0, reactivatedWithin180: 0, rate180: null });
+      expect(m.body.byComebackOffer).toEqual([
+        { key: "off_discount_20x2", reactivated: 1, shareOfReactivated: 0.3333, sent: 2, sentTaken: 1, sentNotTaken: 1, takenRate: 0.5 },
+        { key: "none", reactivated: 2, shareOfReactivated: 0.6667, sent: null, sentTaken: null, sentNotTaken: null, takenRate: null },
+      ]);
+      // Three cancelled today: in no window yet (waiting, not 0). The one 100 days old has had 30 and 90
+      // days, and came back after neither; its 180 days have not passed.
+      expect(m.body.byDaysSinceCancel).toEqual([
+        { days: 30, matured: 1, reactivatedWithin: 0, rate: 0, waiting: 3 },
+        { days: 90, matured: 1, reactivatedWithin: 0, rate: 0, waiting: 3 },
+        { days: 180, matured: 0, reactivatedWithin: 0, rate: null, waiting: 4 },
+      ]);
+      expect(declined.confirmed.status).toBe(200);
     });
 
     it("a \"no\" from the customer's session drops their winback.due held on a paused endpoint and one retrying: resumed, nothing is sent", async () => {
