@@ -2,8 +2,12 @@ import { z } from "@hono/zod-openapi";
 import { Instant, MerchantId, readOnlyFields, shownName } from "../platform/openapi";
 import { normalizeEmail } from "../platform/phone";
 
-/** A reading as cart systems take it: kana of either kind and width, with spaces, ー and ・ between parts. */
-const KANA_READING = /^[\p{Script=Katakana}\p{Script=Hiragana}ー・･ﾞﾟ\u3099\u309a \u3000]+$/u;
+/**
+ * A reading as cart systems take it: kana of either kind and width, with spaces, ー and ・ between
+ * parts. (White space of any kind passes here: a blank value or a line break is refused by
+ * `shownName`'s own rules, once.)
+ */
+const KANA_READING = /^[\p{Script=Katakana}\p{Script=Hiragana}ー・･ﾞﾟ\u3099\u309a\s]*$/u;
 
 export const Locale = z.enum(["ja", "en"]).openapi("Locale");
 
