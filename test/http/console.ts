@@ -269,13 +269,18 @@ export function consoleSuite(h: () => Harness) {
         expect(karte.text, query).toContain("<dt>推奨ルート</dt><dd>セルフサービス</dd>");
         expect(karte.text, query).toContain("<dt>次の一手</dt>");
         expect(karte.text, query).toContain(`<p class="speech">${spoken}</p>`);
+        // The number is the household's: the karte says so.
+        expect(karte.text, query).toContain("この電話番号はほかのお客様（ご家族など）と共有されています");
       }
-      // Still no karte for an id nobody has, or a name typed into the search.
-      for (const query of ["customer=C-NOBODY", `q=${encodeURIComponent("世帯 二")}`]) {
-        const none = await h().request("GET", `/console?${query}`, { headers: { cookie, "accept-language": "ja" } });
-        expect(none.status, query).toBe(404);
-        expect(none.text, query).toContain("該当するお客様はいません");
-      }
+      // Still no karte for an id nobody has; a name typed into the search is the chooser of those so named, not a karte.
+      const none = await h().request("GET", "/console?customer=C-NOBODY", { headers: { cookie, "accept-language": "ja" } });
+      expect(none.status).toBe(404);
+      expect(none.text).toContain("該当するお客様はいません");
+      const named = await h().request("GET", `/console?q=${encodeURIComponent("世帯 二")}`, { headers: { cookie, "accept-language": "ja" } });
+      expect(named.status).toBe(200);
+      expect(named.text).toContain(`href="/console?customer=${second}"`);
+      expect(named.text).not.toContain(`href="/console?customer=${first}"`);
+      expect(named.text).not.toContain('<h1 id="who">');
     });
 
     it("show a number's extension on the karte, and say a withheld caller ID was withheld", async () => {
