@@ -116,7 +116,8 @@ export const customers = sqliteTable(
  * customer's folded name and reading, the whole (`part` w, spaces removed) and, when it has a
  * space, the part before it (f, the family name) and after it (g, the given name). Written only by
  * migration 0047's triggers on `customers` (insert, a change of the keys or the id, erasure,
- * delete), so no write path can leave them stale; an erased customer has none.
+ * delete), so no write path can leave them stale; an erased customer has none. WITHOUT ROWID (set
+ * in the migration: drizzle's schema cannot say it).
  */
 export const customerNameKeys = sqliteTable(
   "customer_name_keys",

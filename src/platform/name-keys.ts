@@ -83,6 +83,27 @@ export const FOLD_STEPS: readonly Step[] = [...widthSteps(), "lower", ...kanaSte
 
 const trimSpaces = (s: string) => s.replace(/^ +| +$/g, "");
 
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const applyStep = (s: string, step: Step) => (step === "lower" ? s.replace(/[A-Z]+/g, (m) => m.toLowerCase()) : s.replaceAll(step[0], step[1]));
+
+/**
+ * The steps in groups, each with a test of whether any of its steps finds what it replaces: when
+ * none does, the group changes nothing (no step fires, so none makes text for a later one) and is
+ * skipped — the fold then costs a few tests, not 459 replacements (a sync of 1,000 customers spent
+ * ≈ 30 ms in them). The same argument skips layers in SQL (foldSqlLayers).
+ */
+const GROUPS = (() => {
+  const groups: { steps: Step[]; test: RegExp }[] = [];
+  for (let i = 0; i < FOLD_STEPS.length; i += 24) {
+    const steps = FOLD_STEPS.slice(i, i + 24);
+    const alternatives = steps.map((step) => (step === "lower" ? "[A-Z]" : escapeRegExp(step[0])));
+    groups.push({ steps, test: new RegExp(alternatives.join("|"), "u") });
+  }
+  return groups;
+})();
+/** Steps that can change plain text (printable ASCII and CJK ideographs; see NOT_PLAIN_GLOB). */
+const PLAIN_STEPS = FOLD_STEPS.filter((step) => step === "lower" || /^[ -~\u4e00-\u9fff]+$/u.test(step[0]));
+
 /**
  * A name or its reading folded for matching (see the module comment): the parts separated by one
  * space. null for null, or when nothing is left.
@@ -90,7 +111,20 @@ const trimSpaces = (s: string) => s.replace(/^ +| +$/g, "");
 export function foldName(value: string | null | undefined): string | null {
   if (value === null || value === undefined) return null;
   let s = value;
-  for (const step of FOLD_STEPS) s = step === "lower" ? s.replace(/[A-Z]+/g, (m) => m.toLowerCase()) : s.replaceAll(step[0], step[1]);
+  if (/^[ -~\u4e00-\u9fff]*$/u.test(s)) {
+    // Plain text (most names): only the steps that replace such characters can change it.
+    for (const step of PLAIN_STEPS) s = applyStep(s, step);
+  } else {
+    for (const group of GROUPS) if (group.test.test(s)) for (const step of group.steps) s = applyStep(s, step);
+  }
+  s = trimSpaces(s);
+  return s === "" ? null : s;
+}
+
+/** The fold as the steps define it, every one applied in order: what foldName must equal (its tests). */
+export function foldNameStepByStep(value: string): string | null {
+  let s = value;
+  for (const step of FOLD_STEPS) s = applyStep(s, step);
   s = trimSpaces(s);
   return s === "" ? null : s;
 }
