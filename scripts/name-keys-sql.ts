@@ -1,5 +1,5 @@
 /**
- * Prints the SQL of migration 0047_customer_name_search after drizzle-kit's part: the triggers
+ * Prints the SQL of migration 0049_customer_name_search after drizzle-kit's part: the triggers
  * that keep `customer_name_keys` in step with `customers.name_key` / `name_kana_key`, and the
  * backfill of the keys of customers stored before them, folding `name` in SQL with the same steps
  * as platform/name-keys `foldName` (test/platform/name-keys.test.ts runs it against the function).

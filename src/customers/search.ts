@@ -32,7 +32,7 @@ const MAX = String.fromCodePoint(0x10ffff);
  *
  * Reads `customer_name_keys` by its primary key (tenant, key): an index range per part, never a
  * scan of the shop's customers; then the matches' rows and plans by primary key and
- * `subscriptions_customer`. Erased customers have no keys (migration 0047's triggers), and are
+ * `subscriptions_customer`. Erased customers have no keys (migration 0049's triggers), and are
  * left out again here.
  */
 export async function searchByName(store: TenantStore, typed: string, limit = NAME_MATCHES): Promise<{ matches: NameMatch[]; more: boolean } | null> {

@@ -54,7 +54,7 @@ export function syncedCustomer(body: z.output<typeof UpsertCustomerBody>, existi
     acquisitionSource: body.acquisitionSource === undefined ? (existing?.acquisitionSource ?? null) : body.acquisitionSource,
     name: body.name ?? null,
     nameKana: body.nameKana ?? null,
-    // The operators' name search reads these (migration 0047's triggers key them).
+    // The operators' name search reads these (migration 0049's triggers key them).
     nameKey: foldName(body.name),
     nameKanaKey: foldName(body.nameKana),
     email: email?.email ?? null,

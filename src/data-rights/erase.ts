@@ -137,7 +137,7 @@ export async function eraseCustomer(
       {
         id: alias,
         name: null,
-        // The reading and the search keys of both go too (migration 0047's trigger drops the name search's keys).
+        // The reading and the search keys of both go too (migration 0049's trigger drops the name search's keys).
         nameKana: null,
         nameKey: null,
         nameKanaKey: null,

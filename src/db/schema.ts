@@ -59,7 +59,7 @@ export const customers = sqliteTable(
     nameKana: text("name_kana"),
     /**
      * `name` and `name_kana` folded for the operators' name search (platform/name-keys `foldName`),
-     * written with them; migration 0047's triggers keep `customer_name_keys` in step with them.
+     * written with them; migration 0049's triggers keep `customer_name_keys` in step with them.
      */
     nameKey: text("name_key"),
     nameKanaKey: text("name_kana_key"),
@@ -115,7 +115,7 @@ export const customers = sqliteTable(
  * The keys the operators' name search looks a caller up by (customers/search): for each of a live
  * customer's folded name and reading, the whole (`part` w, spaces removed) and, when it has a
  * space, the part before it (f, the family name) and after it (g, the given name). Written only by
- * migration 0047's triggers on `customers` (insert, a change of the keys or the id, erasure,
+ * migration 0049's triggers on `customers` (insert, a change of the keys or the id, erasure,
  * delete), so no write path can leave them stale; an erased customer has none. WITHOUT ROWID (set
  * in the migration: drizzle's schema cannot say it).
  */

@@ -63,7 +63,7 @@ describe("a name folded for the operators' search (platform/name-keys)", () => {
   });
 });
 
-describe("migration 0047 (the name search's keys)", () => {
+describe("migration 0049 (the name search's keys)", () => {
   const names = ["山田 花子", "ヤマダ　ハナコ", "ﾔﾏﾀﾞ ﾊﾅｺ", "オータ ユーキ", "ＳＭＩＴＨ・John", "キャサリン", "佐藤", "  ", "O'Brien ショーン", "髙橋 一郎", "やまだ\tたろう", "ｵｰﾀ", "  鈴木    一郎  ", "しょうこ", "ABC 123", "ヴィヴィアン・リー"];
 
   it("folds the names stored before it in SQL exactly as foldName does, and keys them: whole, family, given", async () => {
