@@ -21,8 +21,8 @@ let shop: Served;
 let browser: Browser;
 let t: TestTenant;
 const today = () => localDate(new Date(), "Asia/Tokyo");
-/** A date as the portal writes it for the customer. */
-const portalDate = (date: string, lang: "ja" | "en" = "ja") => writeDate(date, lang, "full");
+/** A date as the portal writes it for the customer: with the day of the week (「2027年1月14日(木)」). */
+const portalDate = (date: string, lang: "ja" | "en" = "ja") => writeDate(date, lang, "full", undefined, { weekday: true });
 
 /** The shop's my-page: the snippet from the README, with the session its server minted. */
 function myPage(url: URL): Response {
@@ -192,7 +192,7 @@ describe("<tsuzuku-portal> in Chromium", () => {
     const screen = await page.locator("tsuzuku-portal [data-saved]").innerText();
     expect(screen).toContain("定期コースは解約されず、続きます");
     expect(screen).toContain("国産大麦若葉の青汁 30包の定期コースは解約されていません。このまま続きます。");
-    expect(screen).toContain(`次回のお届けは${writeDate(moved, "ja", "full")}、ご請求額は3,980円です。`);
+    expect(screen).toContain(`次回のお届けは${portalDate(moved, "ja")}、ご請求額は3,980円です。`);
     // A plan change was made: no way on to cancelling is offered here (the list still has one).
     expect(await part(page, "continue-cancel").count()).toBe(0);
     // Announced once: the focused heading says it is done, the status only what was chosen.
@@ -216,7 +216,7 @@ describe("<tsuzuku-portal> in Chromium", () => {
     expect((await events(page)).find((e) => e.type === "tsuzuku:saved")!.detail.offer.offerId).toBe("off_usage_advice");
     const screen = page.locator("tsuzuku-portal [data-saved]");
     expect(await screen.innerText()).toContain(say("savedNoChange", "ja"));
-    expect(await screen.innerText()).toContain(`次回のお届けは${writeDate(addDays(today(), 12), "ja", "full")}、ご請求額は3,980円です。`);
+    expect(await screen.innerText()).toContain(`次回のお届けは${portalDate(addDays(today(), 12), "ja")}、ご請求額は3,980円です。`);
     await axeClean(page, "usage advice accepted");
     // A visible way on, as prominent as the way back.
     const [go, back] = [await part(page, "continue-cancel").boundingBox(), await part(page, "back").boundingBox()];
@@ -278,7 +278,7 @@ describe("<tsuzuku-portal> in Chromium", () => {
     const id = ids[0]!;
     const page = await open(customerId);
     const card = page.locator(`tsuzuku-portal [data-subscription="${id}"]`);
-    const next = writeDate(addDays(today(), 12), "ja", "full");
+    const next = portalDate(addDays(today(), 12), "ja");
     await card.getByText(say("changeQuantity", "ja")).click();
     await card.getByLabel(say("newQuantity", "ja", { min: 1, max: 10 })).fill("10");
     await card.locator('[part~="quantity-apply"]').click();
@@ -316,7 +316,7 @@ describe("<tsuzuku-portal> in Chromium", () => {
     await expect.poll(async () => (await h.request("GET", `/v1/subscriptions/${id}`, { key: t.key })).body.intervalDays).toBe(45);
     await part(page, "skip-button").click();
     expect(await dd("skipped")).toBe(next);
-    const after = writeDate(addDays(today(), 12 + 45), "ja", "full");
+    const after = portalDate(addDays(today(), 12 + 45), "ja");
     expect(await dd("next")).toBe(after);
     expect(await dd("charge")).toBe(`32,400円（${after}のお届け分）`);
     expect((await h.request("GET", `/v1/subscriptions/${id}`, { key: t.key })).body.nextDeliveryOn).toBe(addDays(today(), 12));
@@ -368,7 +368,7 @@ describe("<tsuzuku-portal> in Chromium", () => {
     const next = addDays(today(), 12);
     const { customerId, ids } = await customerWith([{ nextDeliveryOn: next, quantity: 3, unitPrice: { amount: 4500, currency: "JPY" } }]);
     const page = await open(customerId);
-    const shown = (d: string) => new Intl.DateTimeFormat("ja-JP", { dateStyle: "long", timeZone: "UTC" }).format(new Date(`${d}T00:00:00Z`));
+    const shown = (d: string) => portalDate(d);
     await part(page, "cancel-button").click();
     await part(page, "skip-reason").click();
     await part(page, "confirm-cancel").waitFor();
@@ -399,7 +399,7 @@ describe("<tsuzuku-portal> in Chromium", () => {
     const last = addDays(today(), 1);
     const { customerId, ids } = await customerWith([{ nextDeliveryOn: last, quantity: 2 }]);
     const page = await open(customerId);
-    const shown = (d: string) => new Intl.DateTimeFormat("ja-JP", { dateStyle: "long", timeZone: "UTC" }).format(new Date(`${d}T00:00:00Z`));
+    const shown = (d: string) => portalDate(d);
     await part(page, "cancel-button").click();
     await part(page, "skip-reason").click();
     await part(page, "confirm-cancel").waitFor();
@@ -639,7 +639,7 @@ describe("<tsuzuku-portal> in Chromium", () => {
     await expect.poll(() => status.textContent()).toMatch(/スキップしました/);
     // Which plan (product and number), what changed and the next delivery, its date written for people.
     const next = (await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key })).body.nextDeliveryOn as string;
-    expect(await status.textContent()).toBe(`国産大麦若葉の青汁 30包（定期番号 ${ids[0]}）：次回のお届けを1回スキップしました。次回のお届けは${writeDate(next, "ja", "full")}です。`);
+    expect(await status.textContent()).toBe(`国産大麦若葉の青汁 30包（定期番号 ${ids[0]}）：次回のお届けを1回スキップしました。次回のお届けは${portalDate(next, "ja")}です。`);
     const rule = (await h.request("GET", `/v1/subscriptions/${ids[0]}/plan-options`, { key: t.key, headers: { "accept-language": "ja" } })).body.skip.refusal;
     expect(rule.code).toBe("skip_limit_exceeded");
     const card = page.locator(`tsuzuku-portal [data-subscription="${ids[0]}"]`);
@@ -718,7 +718,7 @@ describe("<tsuzuku-portal> in Chromium", () => {
     await changed(1);
     // Said beside the card that changed (on a phone the portal's first line may be screens away).
     const status = () => cardStatus(page, ids[0]!).textContent();
-    const next = writeDate((await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key })).body.nextDeliveryOn, "en", "full");
+    const next = portalDate((await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key })).body.nextDeliveryOn, "en");
     expect(await status()).toBe(`国産大麦若葉の青汁 30包 (subscription ${ids[0]}): Deliveries now come every 45 days: the next on ${next}, then every 45 days.`);
     await axeClean(page, "after an interval change");
 
@@ -767,7 +767,7 @@ describe("<tsuzuku-portal> in Chromium", () => {
     await card.locator('[part~="pause-apply"]').click();
     await card.locator('[part~="confirm-change"]').click();
     await changed(4);
-    expect(await status()).toBe(`国産大麦若葉の青汁 30包 (subscription ${ids[0]}): Deliveries are paused. They resume with the delivery on ${writeDate(addDays(today(), 40), "en", "full")}.`);
+    expect(await status()).toBe(`国産大麦若葉の青汁 30包 (subscription ${ids[0]}): Deliveries are paused. They resume with the delivery on ${portalDate(addDays(today(), 40), "en")}.`);
     await part(page, "resume-button").click();
     await part(page, "resume-apply").click();
     await changed(5);
@@ -797,7 +797,7 @@ describe("<tsuzuku-portal> in Chromium", () => {
     await card.locator('[part~="confirm-change"]').click();
     await expect.poll(async () => (await events(page)).filter((e) => e.type === "tsuzuku:changed").length).toBe(1);
     expect(await cardStatus(page, ids[0]!).textContent()).toBe(
-      `国産大麦若葉の青汁 30包 (subscription ${ids[0]}): Deliveries now come every 2 months: the next on ${writeDate(next, "en", "full")}, then on day 31 every 2 months (the last day in shorter months).`,
+      `国産大麦若葉の青汁 30包 (subscription ${ids[0]}): Deliveries now come every 2 months: the next on ${portalDate(next, "en")}, then on day 31 every 2 months (the last day in shorter months).`,
     );
     expect((await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key })).body).toMatchObject({ intervalMonths: 2, deliveryDay: 31, nextDeliveryOn: next });
     await page.close();
@@ -851,7 +851,7 @@ describe("<tsuzuku-portal> in Chromium", () => {
     const id = ids[0]!;
     await acceptDiscount(id);
     // The portal writes every date with the one date writer.
-    const shown = (d: string, lang: "ja" | "en") => writeDate(d, lang, "full");
+    const shown = (d: string, lang: "ja" | "en") => portalDate(d, lang);
     const terms = (lang: "ja" | "en", first: string) => ({
       price: lang === "ja" ? "2,592円" : "¥2,592",
       regular: lang === "ja" ? "3,240円" : "¥3,240",
@@ -1044,15 +1044,15 @@ describe("<tsuzuku-portal> in Chromium", () => {
     expect(options.resume.nextDeliveryOn).toBe(addDays(today(), 12));
     expect(await field.inputValue()).toBe(addDays(today(), 12));
     const terms = page.locator("tsuzuku-portal [data-resume-terms]");
-    expect(await terms.textContent()).toBe(say("resumeTerms", "en", { date: writeDate(addDays(today(), 12), "en", "full"), price: "¥3,980" }));
+    expect(await terms.textContent()).toBe(say("resumeTerms", "en", { date: portalDate(addDays(today(), 12), "en"), price: "¥3,980" }));
     // Nothing was sent by opening it.
     expect((await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key })).body.status).toBe("paused");
     await axeClean(page, "resuming, before confirming");
     const picked = addDays(options.firstChangeableDate, 7);
     await field.fill(picked);
-    expect(await terms.textContent()).toBe(say("resumeTerms", "en", { date: writeDate(picked, "en", "full"), price: "¥3,980" }));
+    expect(await terms.textContent()).toBe(say("resumeTerms", "en", { date: portalDate(picked, "en"), price: "¥3,980" }));
     await part(page, "resume-apply").click();
-    await expect.poll(() => cardStatus(page, ids[0]!).textContent()).toContain(say("changedResume", "en", { date: writeDate(picked, "en", "full") }));
+    await expect.poll(() => cardStatus(page, ids[0]!).textContent()).toContain(say("changedResume", "en", { date: portalDate(picked, "en") }));
     expect((await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key })).body).toMatchObject({ status: "active", nextDeliveryOn: picked });
     await page.close();
   }, 60_000);
@@ -1070,7 +1070,7 @@ describe("<tsuzuku-portal> in Chromium", () => {
     await expect.poll(() => card.locator(".message").textContent()).toBe(say("versionConflict", "ja"));
     expect((await events(b)).find((e) => e.type === "tsuzuku:error")?.detail.code).toBe("version_conflict");
     // Reloaded: the card shows the next delivery the first tab's skip made.
-    expect(await card.textContent()).toContain(writeDate(after.nextDeliveryOn, "ja", "full"));
+    expect(await card.textContent()).toContain(portalDate(after.nextDeliveryOn, "ja"));
     const changes = await h.request("GET", `/v1/subscriptions/${ids[0]}/changes`, { key: t.key });
     expect(changes.body.data.map((c: { type: string }) => c.type)).toEqual(["skip"]);
     // Chosen again, on what it now shows: applied.
@@ -1241,7 +1241,7 @@ describe("<tsuzuku-portal> in Chromium", () => {
     expect(types).not.toContain("tsuzuku:error");
     expect(await page.locator("tsuzuku-portal .message:not(:empty)").count()).toBe(0);
     const after = (await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key })).body;
-    expect(await page.locator(`tsuzuku-portal [data-subscription="${ids[0]}"]`).textContent()).toContain(writeDate(after.nextDeliveryOn, "ja", "full"));
+    expect(await page.locator(`tsuzuku-portal [data-subscription="${ids[0]}"]`).textContent()).toContain(portalDate(after.nextDeliveryOn, "ja"));
     expect((await h.request("GET", `/v1/subscriptions/${ids[0]}/changes`, { key: t.key })).body.data).toHaveLength(1);
     await page.close();
   }, 60_000);
@@ -1394,7 +1394,7 @@ describe("<tsuzuku-portal> in Chromium", () => {
     const sub = (await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key })).body;
     const receipt = await part(page, "receipt").textContent();
     expect(receipt).toContain(sub.cancellation.confirmationNumber);
-    expect(receipt).toContain(writeDate(sub.cancellation.effectiveOn, "ja", "full"));
+    expect(receipt).toContain(portalDate(sub.cancellation.effectiveOn, "ja"));
     expect((await events(page)).find((e) => e.type === "tsuzuku:canceled")!.detail).toMatchObject({ outcome: "canceled", confirmationNumber: sub.cancellation.confirmationNumber });
     expect(await part(page, "confirm-cancel").count()).toBe(0);
     await axeClean(page, "the receipt after 409");
@@ -1487,7 +1487,7 @@ describe("<tsuzuku-portal> in Chromium", () => {
     await portals.nth(0).locator('[part~="confirm-change"]').click();
     await expect.poll(async () => (await events(page)).filter((e) => e.type === "tsuzuku:changed").length).toBe(1);
     const once = (await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key })).body;
-    await expect.poll(() => portals.nth(1).locator("[data-subscription]").textContent()).toContain(writeDate(once.nextDeliveryOn, "ja", "full"));
+    await expect.poll(() => portals.nth(1).locator("[data-subscription]").textContent()).toContain(portalDate(once.nextDeliveryOn, "ja"));
     await portals.nth(1).locator('[part~="skip-button"]').click();
     await portals.nth(1).locator('[part~="confirm-change"]').click();
     await expect.poll(async () => (await events(page)).filter((e) => e.type === "tsuzuku:changed").length).toBe(2);
@@ -1555,8 +1555,8 @@ describe("<tsuzuku-portal> in Chromium", () => {
     expect(await dd("interval")).toBe("30日ごと");
     expect(await dd("price")).toBe("5,184円（20%オフ・通常価格 6,480円）");
     expect(await dd("discount")).toContain("2回分");
-    expect(await dd("next")).toBe(writeDate(first, "ja", "full"));
-    expect(await dd("charge")).toBe(`5,184円（${writeDate(first, "ja", "full")}のお届け分）`);
+    expect(await dd("next")).toBe(portalDate(first, "ja"));
+    expect(await dd("charge")).toBe(`5,184円（${portalDate(first, "ja")}のお届け分）`);
     expect(await dd("offer")).toBe(say("restartNoOffer", "ja"));
     expect(await part(page, "confirm-restart").textContent()).toBe("この内容で定期コースを再開する");
     await axeClean(page, "the restart's confirmation");
@@ -1566,7 +1566,7 @@ describe("<tsuzuku-portal> in Chromium", () => {
     expect((await h.request("GET", `/v1/subscriptions/${id}`, { key: t.key })).body.status).toBe("canceled");
     await part(page, "restart-button").click();
     await part(page, "confirm-restart").click();
-    await expect.poll(() => cardStatus(page, id).textContent()).toContain(`定期コースを再開しました。次回のお届けは${writeDate(first, "ja", "full")}です。`);
+    await expect.poll(() => cardStatus(page, id).textContent()).toContain(`定期コースを再開しました。次回のお届けは${portalDate(first, "ja")}です。`);
     const restarted = (await events(page)).find((e) => e.type === "tsuzuku:reactivated")!.detail;
     expect(restarted.subscription).toMatchObject({ id, status: "active", nextDeliveryOn: first });
     expect(restarted.change).toMatchObject({ type: "reactivate", channel: "web", actor: { type: "customer" } });
@@ -1658,7 +1658,7 @@ describe("<tsuzuku-portal>: the comeback offer the shop sent, on the cancelled p
     expect(await shown.locator("h4").textContent()).toBe("お送りした再開特典");
     expect(await shown.locator("[data-comeback-title]").textContent()).toBe("再開後2回のお届けが20%オフ");
     expect(await shown.locator("[data-comeback-description]").textContent()).toBe(comeback.description);
-    expect(await shown.locator("[data-valid-until]").textContent()).toBe(`${writeDate(addDays(today(), 30), "ja", "full")}までに再開のお手続きをされた場合にご利用いただけます。`);
+    expect(await shown.locator("[data-valid-until]").textContent()).toBe(`${portalDate(addDays(today(), 30), "ja")}までに再開のお手続きをされた場合にご利用いただけます。`);
     // Two equal ways: with the offer, or without it.
     expect(await part(page, "restart-with-offer").textContent()).toBe("特典を使って再開する");
     expect(await part(page, "restart-button").textContent()).toBe("特典を使わずに再開する");
@@ -1670,15 +1670,15 @@ describe("<tsuzuku-portal>: the comeback offer the shop sent, on the cancelled p
     const review = card.locator("[data-review]");
     const dd = (name: string) => review.locator(`[data-${name}]`).textContent();
     const first = comeback.restartOn as string;
-    expect(await dd("next")).toBe(writeDate(first, "ja", "full"));
+    expect(await dd("next")).toBe(portalDate(first, "ja"));
     expect(await dd("price")).toBe("15,680円（20%オフ・通常価格 19,600円）");
-    expect(await dd("charge")).toBe(`15,680円（${writeDate(first, "ja", "full")}のお届け分）`);
+    expect(await dd("charge")).toBe(`15,680円（${portalDate(first, "ja")}のお届け分）`);
     expect(await dd("discount")).toContain("2回分");
     expect(await dd("comeback-offer")).toBe("再開後2回のお届けが20%オフ");
     expect(await review.locator("[data-offer]").count()).toBe(0);
     await axeClean(page, "the restart's confirmation with the offer");
     await part(page, "confirm-restart").click();
-    await expect.poll(() => cardStatus(page, s).textContent()).toContain(`定期コースを再開しました。次回のお届けは${writeDate(first, "ja", "full")}です。`);
+    await expect.poll(() => cardStatus(page, s).textContent()).toContain(`定期コースを再開しました。次回のお届けは${portalDate(first, "ja")}です。`);
     const restarted = (await events(page)).find((e) => e.type === "tsuzuku:reactivated")!.detail;
     expect(restarted.change).toMatchObject({ type: "reactivate", channel: "web", actor: { type: "customer" }, source: { comeback: { offerId: comeback.offerId } } });
     expect(restarted.subscription).toMatchObject({ status: "active", nextDeliveryOn: first, activeDiscount: { percentOff: 20, startsOn: first, offerId: comeback.offerId } });
@@ -1698,7 +1698,7 @@ describe("<tsuzuku-portal>: the comeback offer the shop sent, on the cancelled p
     const card = page.locator(`tsuzuku-portal [data-subscription="${s}"]`);
     expect(await card.locator('[part~="comeback"] h4').textContent()).toBe("The offer we sent you for restarting");
     expect(await card.locator("[data-comeback-title]").textContent()).toBe("20% off your first 2 deliveries back");
-    expect(await card.locator("[data-valid-until]").textContent()).toBe(`It applies if you restart by ${writeDate(addDays(today(), 30), "en", "full")}.`);
+    expect(await card.locator("[data-valid-until]").textContent()).toBe(`It applies if you restart by ${portalDate(addDays(today(), 30), "en")}.`);
     // Without it: the plain restart's confirmation, no offer.
     await part(page, "restart-button").click();
     expect(await card.locator("[data-review] [data-offer]").textContent()).toBe(say("restartNoOffer", "en"));

@@ -1682,7 +1682,7 @@ export class TsuzukuPortal extends HTMLElement {
 
   /** A date from the API (already the shop's local date) written as the API's own texts write it. */
   #date(date: string): string {
-    return writeDate(date, this.#lang, "full");
+    return writeDate(date, this.#lang, "full", undefined, { weekday: true });
   }
 
   /** An amount as the API's own copy writes it (3,980円 in Japanese). */
