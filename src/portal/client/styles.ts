@@ -89,8 +89,10 @@ details > form { padding: 0 0 .5em 1em; }
 .status:empty { display: none; }
 .status { border-left: 4px solid var(--_brand); padding: .5em .75em; margin: 0 0 1em; }
 .receipt { white-space: pre-wrap; font-family: inherit; margin: 0 0 1em; }
-.number { font-size: 1.25em; font-weight: 700; letter-spacing: .05em; overflow-wrap: normal; word-break: keep-all; }
-/* The receipt's number, large, on a line of its own: read out over the phone, so never split mid-number
-   (CN-20261123-7KQ4ZP fits a 260 px wide phone at 150 % zoom; narrower still, it breaks at a hyphen only). */
-.receipt-number .number { display: inline-block; font-size: max(16px, min(1.5em, 7.5cqi)); letter-spacing: .02em; }
+/* A confirmation number is read out over the phone, so it is never split mid-number: large, but sized
+   to the portal's width (cqi) so that its 18 characters (CN-20261123-7KQ4ZP, about 12.8em in a wide
+   bold face) fit inside a card — a 260 px wide phone at 150 % zoom included; narrower than 16 px
+   allows, it may break at a hyphen only. */
+.number { font-size: clamp(16px, calc((100cqi - 36px) / 12.8), 1.375em); font-weight: 700; overflow-wrap: normal; word-break: keep-all; }
+.receipt-number .number { font-size: clamp(16px, calc((100cqi - 36px) / 12.8), 1.5em); }
 `;
