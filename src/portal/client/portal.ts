@@ -526,7 +526,7 @@ export class TsuzukuPortal extends HTMLElement {
         await this.#loadOptions(sub);
         if (this.#optionsFailed.has(sub.id)) throw new ApiProblem({ title: "Network error", status: 0, code: "network_error" });
         this.#go({ name: "list" }, `#sub-${cssId(sub.id)}`);
-      }, sub.id);
+      }, sub.id, undefined, null, "read");
     return [
       h("p", { class: "note", "data-options-unavailable": "" }, this.#t("optionsUnavailable")),
       h(
@@ -1680,7 +1680,10 @@ export class TsuzukuPortal extends HTMLElement {
     return sub.quantity === 1 ? this.#money(sub.unitPrice) : this.#t("priceTimesQuantity", { total: this.#money(regular), unit: this.#money(sub.unitPrice), quantity: sub.quantity });
   }
 
-  /** A date from the API (already the shop's local date) written as the API's own texts write it. */
+  /**
+   * A date from the API (already the shop's local date) as the API's own texts write it, with the day
+   * of the week Japanese customers expect beside a delivery date: 「2027年1月14日(木)」 / "Thu 14 Jan 2027".
+   */
   #date(date: string): string {
     return writeDate(date, this.#lang, "full", undefined, { weekday: true });
   }
