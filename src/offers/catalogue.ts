@@ -331,7 +331,7 @@ export const DEFAULT_CATALOGUE: readonly CatalogueOffer[] = [
       },
     },
     // 2: the cadence in words ({cadence}: 「1ヶ月ごと」 for a monthly plan; unchanged for a day plan).
-    // 3: 「スキップし」, not 「お休みし」 — お休み is the pause's word (migration 0047, trial24).
+    // 3: 「スキップし」, not 「お休みし」 — お休み is the pause's word (migration 0048, trial24).
     templateVersion: 3,
     eligibility: eligibility({ reasons: ["surplus_stock", "temporary_break", "health_or_life_change", "other"] }),
     costYen: 0,

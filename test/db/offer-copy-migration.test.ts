@@ -11,7 +11,7 @@ const withAddress = (o: CatalogueOffer): CatalogueOffer =>
   o.id !== "off_move_delivery"
     ? o
     : { ...o, copy: { ...o.copy, description: { ja: o.copy.description.ja.replace("その後は", "お届け先の変更もあわせて承ります。その後は"), en: o.copy.description.en.replace("Deliveries then", "You can update the delivery address at the same time. Deliveries then") } } };
-/** The skip offer's description as it was before 0047, which replaced the pause's 「お休みし」. */
+/** The skip offer's description as it was before 0048, which replaced the pause's 「お休みし」. */
 const resting = (o: CatalogueOffer): CatalogueOffer =>
   o.id !== "off_skip_next" ? o : { ...o, copy: { ...o.copy, description: { ...o.copy.description, ja: o.copy.description.ja.replace("お届けをスキップし", "お届けをお休みし") } } };
 /** The catalogue's copy as it was before {cadence}: every {cadence} was written in days. */

@@ -3,14 +3,14 @@ import { databaseAt } from "../support/migrations";
 import { DEFAULT_CATALOGUE, type CatalogueOffer } from "../../src/offers/catalogue";
 
 const SKIP = DEFAULT_CATALOGUE.find((o) => o.id === "off_skip_next")!;
-/** The skip's built-in copy before 0047 (templateVersion 2): 「お休みし」, the pause's word. */
+/** The skip's built-in copy before 0048 (templateVersion 2): 「お休みし」, the pause's word. */
 const RESTING: CatalogueOffer = {
   ...SKIP,
   templateVersion: 2,
   copy: { ...SKIP.copy, description: { ...SKIP.copy.description, ja: SKIP.copy.description.ja.replace("お届けをスキップし", "お届けをお休みし") } },
 };
 
-describe("migration 0047 (the skip offer says スキップ, not the pause's お休み)", () => {
+describe("migration 0048 (the skip offer says スキップ, not the pause's お休み)", () => {
   it("rewrites the built-in copy a tenant still has, to today's catalogue, and leaves a shop's own words", async () => {
     expect(RESTING.copy.description.ja).toContain("お休みし");
     const db = await databaseAt(46);
