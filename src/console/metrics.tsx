@@ -79,6 +79,17 @@ const WINBACK_COLUMNS: Column<WinbackGroup>[] = [
   { label: "rate180", cell: (g) => share(g.reactivatedWithin180, g.matured) },
 ];
 
+/** A download of a table's figures as CSV for a spreadsheet (GET /v1/metrics/… with `Accept: text/csv`, through the console's session). */
+function CsvLink(props: { lang: Lang; href: string; what: StringKey }) {
+  return (
+    <p class="download">
+      <a href={props.href} download>
+        {tf(props.lang, "downloadCsv", { what: t(props.lang, props.what) })}
+      </a>
+    </p>
+  );
+}
+
 /**
  * The period's form: two dates (the page's `from` and `to`, a GET so the view can be bookmarked
  * and shared) and today / the last 7 / 30 days as links.
@@ -182,6 +193,7 @@ export function MetricsPage(props: {
             <h2 id={`h-${k}`}>{t(lang, caption)}</h2>
             <div class="chart" id={`chart-${k}`} data-group={k} role="img" aria-label={`${t(lang, caption)}: ${t(lang, "saveRate")}`}></div>
             <FigureTable lang={lang} id={`table-${k}`} caption={caption} keyLabel={keyLabels[k]} name={names[k]} groups={groups[k].groups ?? []} columns={k === "offer" ? OFFER_COLUMNS : SAVE_COLUMNS} />
+            <CsvLink lang={lang} href={`/console/metrics.csv?report=retention&groupBy=${k}&from=${overall.from}&to=${overall.to}`} what={caption} />
           </section>
         );
       })}
@@ -211,6 +223,7 @@ export function MetricsPage(props: {
             </>
           );
         })}
+        <CsvLink lang={lang} href={`/console/metrics.csv?report=winback&from=${winback.from}&to=${winback.to}`} what="winback" />
       </section>
     </Layout>
   );

@@ -210,6 +210,7 @@ const T = {
   confirmReactivation: { ja: "再開を確定する", en: "Confirm the reactivation" },
   cancellationFee: { ja: "解約手数料", en: "Cancellation fee" },
   noFeeCharged: { ja: "なし", en: "None" },
+  downloadCsv: { ja: "{what}をCSVで保存（Excel用）", en: "Download {what} as CSV (for a spreadsheet)" },
   cancellationFeeWaived: { ja: "{amount}：かかりません（解約の取り消し）", en: "{amount}: not charged (the cancellation is undone)" },
   cancellationFeeStands: { ja: "{amount}：お支払いいただきます（解約は成立済み）", en: "{amount}: stands (the cancellation took effect)" },
   back: { ja: "戻る（再開しない）", en: "Back (do not reactivate)" },

@@ -5,6 +5,8 @@ import { offTheRequestPath } from "../platform/off-thread";
 import { addDays, localDate } from "../platform/dates";
 import { ApiError } from "../platform/errors";
 import { apiRoute, CalendarDate, dayRangeQuery, domainRouter, jsonResponse, Money } from "../platform/openapi";
+import { csvResponse, wantsCsv } from "../platform/csv";
+import { retentionCsv, winbackCsv } from "./csv";
 import type { TenantStore } from "../platform/tenancy";
 import type { TenantSettings } from "../settings/schemas";
 import { populationCounts } from "./population";
@@ -228,6 +230,17 @@ function rangeOf(q: { from?: string | undefined; to?: string | undefined }, sett
   return { from, to, today };
 }
 
+const CSV_COMMON =
+  "UTF-8 with a byte-order mark (so Excel reads the Japanese as it is), CRLF line ends, a header line; column names are this answer's JSON fields, nested ones dotted (`durableSaves.judged`, `timeToCancel.medianSeconds`); null is an empty cell; rates are decimals as in JSON. Sent as an attachment named after the report and its days.";
+const RETENTION_CSV = `With \`Accept: text/csv\`: the same figures for a spreadsheet. The first row is the whole range (\`group\` empty, \`key\` \`total\`, with churn, reactivations and the holdout); with \`groupBy\`, one row per group after it (\`group\` the grouping, \`key\` and, by operator, \`label\`). ${CSV_COMMON}`;
+const WINBACK_CSV = `With \`Accept: text/csv\`: the same figures for a spreadsheet. The first row is the range's totals (\`section\` \`total\`); then one row per entry of each list, \`section\` naming it (\`byReason\`, \`byMonth\`, \`revenueRecovered\`, …) and \`key\` the entry (a reason code, a month, a currency). ${CSV_COMMON}`;
+
+/** A 200 documented as JSON (`schema`) or, on `Accept: text/csv`, the same report as CSV. */
+function jsonOrCsv<T extends z.ZodType>(schema: T, description: string, csv: string) {
+  const json = jsonResponse(schema, description, ["Content-Disposition"]);
+  return { ...json, content: { ...json.content, "text/csv": { schema: z.string().openapi({ description: csv, example: "\uFEFFfrom,to,group,key,started,saved\r\n2026-11-04,2026-12-03,,total,39,16\r\n" }) } } } as const;
+}
+
 export const metricsRouter = domainRouter().openapi(
   apiRoute({
     method: "get",
@@ -239,10 +252,13 @@ export const metricsRouter = domainRouter().openapi(
     description:
       "Over tenant-local days `from`–`to` (flows by the day they started): flows started, saved, canceled, abandoned; save rate (解約阻止率); durable save rate; churn and reactivation rates; the holdout comparison when one is configured; and how long cancelling took (calls and seconds, median and worst). Optionally grouped by reason, offer, channel, day or week (shop-local weeks from Monday, computed in the database).",
     request: { query: RetentionQuery },
-    responses: { 200: jsonResponse(RetentionMetrics, "The metrics") },
+    responses: { 200: jsonOrCsv(RetentionMetrics, "The metrics", RETENTION_CSV) },
   }),
   async (c) => {
-    return c.json(await retentionMetricsOf(c, c.req.valid("query")), 200);
+    const query = c.req.valid("query");
+    const report = await retentionMetricsOf(c, query);
+    if (wantsCsv(c)) return csvResponse(c, retentionCsv(report));
+    return c.json(report, 200);
   },
 ).openapi(
   apiRoute({
@@ -255,7 +271,11 @@ export const metricsRouter = domainRouter().openapi(
     description:
       "Over the cancellations confirmed on tenant-local days `from`–`to` (default: the last 365 days; each cancellation on the day its instant falls on in the shop's time zone as it is now, so a change of `timeZone` moves it at once, as it moves the retention figures): reactivation rate, and within 180 days for cancellations old enough to judge; by cancel reason and by month of cancellation; the share of reactivations that followed a win-back contact; the lift over the random holdout (`winbackHoldoutPercent`); revenue recovered. Computed by SQL aggregates.",
     request: { query: WinbackMetricsQuery },
-    responses: { 200: jsonResponse(WinbackMetrics, "The win-back metrics") },
+    responses: { 200: jsonOrCsv(WinbackMetrics, "The win-back metrics", WINBACK_CSV) },
   }),
-  async (c) => c.json(await winbackMetricsOf(c, c.req.valid("query")), 200),
+  async (c) => {
+    const report = await winbackMetricsOf(c, c.req.valid("query"));
+    if (wantsCsv(c)) return csvResponse(c, winbackCsv(report));
+    return c.json(report, 200);
+  },
 );

@@ -1416,9 +1416,21 @@ describe("the operator console in a browser", () => {
     await expect(page.getByRole("alert").textContent()).resolves.toContain("`from` には `to` 以前の日付を指定してください。");
     expect(await seriousViolations(page)).toEqual([]);
 
+    // Each table saves as CSV for a spreadsheet: the browser's download, the API's own CSV of that grouping and period.
+    await page.goto(`${api.url}/console/metrics?from=2026-10-01&to=2026-10-31`);
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "理由別をCSVで保存（Excel用）" }).click()]);
+    expect(download.suggestedFilename()).toBe("retention_2026-10-01_2026-10-31_by-reason.csv");
+    const saved = readFileSync((await download.path())!);
+    const api_ = await h.request("GET", "/v1/metrics/retention?from=2026-10-01&to=2026-10-31&groupBy=reason", { key: shopA.key, headers: { accept: "text/csv" } });
+    expect(Buffer.from(saved).equals(Buffer.from(api_.bytes))).toBe(true);
+    expect([...saved.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const [winbackFile] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: /^再加入（ウィンバック）をCSVで保存/ }).click()]);
+    expect(winbackFile.suggestedFilename()).toMatch(/^winback_\d{4}-\d{2}-\d{2}_\d{4}-\d{2}-\d{2}\.csv$/);
+
     const operator = await as(shopA, "operator");
     const res = await operator.goto(`${api.url}/console/metrics`);
     expect(res?.status()).toBe(403);
+    expect((await operator.request.get(`${api.url}/console/metrics.csv?report=retention&groupBy=reason`)).status()).toBe(403);
   });
 
   it("logout ends the session", async () => {

@@ -78,6 +78,53 @@ export function metricsSuite(h: () => Harness) {
       expect((await h().request("GET", "/v1/metrics/retention?from=2026-11-01&to=2026-11-30&groupBy=day", { key: t.key })).status).toBe(200);
     });
 
+    it("answers the same figures as CSV for a spreadsheet on Accept: text/csv (BOM, CRLF, the JSON's fields as columns, a row per group), JSON otherwise", async () => {
+      const shop = await h().tenant();
+      const c = uid("C");
+      await h().request("PUT", `/v1/customers/${c}`, { key: shop.key, body: customerBody() });
+      for (const reason of ["too_expensive", "surplus_stock"]) {
+        const sub = uid("S");
+        await h().request("PUT", `/v1/subscriptions/${sub}`, { key: shop.key, body: subscriptionBody(c) });
+        const flow = (await h().request("POST", `/v1/subscriptions/${sub}/cancel-flows`, { key: shop.key, body: { channel: "web" } })).body.flowId as string;
+        expect((await h().request("POST", `/v1/cancel-flows/${flow}/reason`, { key: shop.key, body: { reason } })).status).toBe(200);
+        expect((await h().request("POST", `/v1/cancel-flows/${flow}/confirm`, { key: shop.key, body: {} })).status).toBe(200);
+      }
+      const json = (await h().request("GET", "/v1/metrics/retention?groupBy=reason", { key: shop.key })).body;
+      const res = await h().request("GET", "/v1/metrics/retention?groupBy=reason", { key: shop.key, headers: { accept: "text/csv" } });
+      expect(res.status, res.text).toBe(200);
+      expect(res.headers.get("content-type")).toBe("text/csv; charset=utf-8");
+      expect(res.headers.get("content-disposition")).toBe(`attachment; filename="retention_${json.from}_${json.to}_by-reason.csv"`);
+      expect([...res.bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // the UTF-8 byte-order mark Excel needs
+      const lines = res.text.split("\r\n");
+      expect(lines.at(-1)).toBe(""); // every record ends in CRLF
+      const header = lines[0]!.split(",");
+      expect(header.slice(0, 9)).toEqual(["from", "to", "group", "key", "started", "saved", "canceled", "abandoned", "open"]);
+      const rows = lines.slice(1, -1).map((l) => Object.fromEntries(l.split(",").map((v, i) => [header[i], v])));
+      expect(rows.map((r) => [r.group, r.key, r.started, r.canceled, r.saveRate])).toEqual([
+        ["", "total", "2", "2", "0"],
+        ["reason", "surplus_stock", "1", "1", "0"],
+        ["reason", "too_expensive", "1", "1", "0"],
+      ]);
+      // Nested fields dotted; totals-only figures empty on group rows; a null is an empty cell.
+      expect(rows[0]!["churn.canceled"]).toBe(String(json.churn.canceled));
+      expect(rows[1]!["churn.canceled"]).toBe("");
+      expect(rows[0]!["durableSaveRate"]).toBe("");
+      // JSON stays the default, and wins when the client prefers it.
+      for (const accept of [undefined, "text/csv;q=0.5, application/json", "*/*"]) {
+        const other = await h().request("GET", "/v1/metrics/retention?groupBy=reason", { key: shop.key, headers: accept ? { accept } : {} });
+        expect(other.headers.get("content-type"), accept).toMatch(/^application\/json/);
+        expect(other.headers.get("content-disposition")).toBeNull();
+      }
+      // Win-back: the totals, then a row per entry of each list, named by its section.
+      const winback = await h().request("GET", "/v1/metrics/winback", { key: shop.key, headers: { accept: "text/csv" } });
+      expect(winback.status, winback.text).toBe(200);
+      const wl = winback.text.split("\r\n");
+      const wh = wl[0]!.split(",");
+      const wrows = wl.slice(1, -1).map((l) => Object.fromEntries(l.split(",").map((v, i) => [wh[i], v])));
+      expect(wrows[0]).toMatchObject({ section: "total", key: "total", canceled: "2" });
+      expect(wrows.filter((r) => r.section === "byReason").map((r) => [r.key, r.canceled]).sort()).toEqual([["surplus_stock", "1"], ["too_expensive", "1"]]);
+    });
+
     it("the holdout comparisons count only flows and cancellations drawn while a holdout was in force: one from before is in neither arm", async () => {
       const shop = await h().tenant();
       const today = localDate(new Date(), "Asia/Tokyo");
