@@ -19,9 +19,12 @@
  *   1 − canceled / (saved + canceled + abandoned), with offers minus in the holdout. Only flows
  *   started while a holdout was in force (`holdoutPercent` > 0 then) are in either arm: one started
  *   with none was never drawn, so it is neither treated nor held out (intent to treat).
+ * - holdout lift's 95 % interval: Newcombe's hybrid score interval for a difference of proportions
+ *   (./interval.ts), so a lift measured on a handful of flows says how little it knows.
  * - fairness: calls and seconds from start to a confirmed cancellation, median and worst.
  */
 import { localDate } from "../platform/dates";
+import { differenceInterval } from "./interval";
 
 export type FlowFact = {
   id: string;
@@ -125,6 +128,12 @@ type Kept = { flows: number; closed: number; canceled: number; keptRate: number 
  * when no flow was held out; lift in rate points, rounded as rates are: `roundRate`): the same for this reference and
  * for the SQL figures of metrics/routes.
  */
+/** A lift's 95 % interval (metrics/interval differenceInterval), rounded as rates are; null when an arm has nothing to compare. */
+export function liftInterval(x1: number, n1: number, x2: number, n2: number): { low: number; high: number; confidence: 0.95 } | null {
+  const i = differenceInterval(x1, n1, x2, n2);
+  return i ? { low: roundRate(i.low), high: roundRate(i.high), confidence: 0.95 } : null;
+}
+
 export function churnAndHoldout(p: Population, withOffers: Kept, holdout: Kept) {
   return {
     churn: { activeAtStart: p.activeAtStart, canceled: p.canceledInRange, churnRate: ratio(p.canceledInRange, p.activeAtStart) },
@@ -132,7 +141,12 @@ export function churnAndHoldout(p: Population, withOffers: Kept, holdout: Kept) 
     holdout:
       holdout.flows === 0
         ? null
-        : { withOffers, holdout, lift: withOffers.keptRate !== null && holdout.keptRate !== null ? roundRate(withOffers.keptRate - holdout.keptRate) : null },
+        : {
+            withOffers,
+            holdout,
+            lift: withOffers.keptRate !== null && holdout.keptRate !== null ? roundRate(withOffers.keptRate - holdout.keptRate) : null,
+            liftInterval: liftInterval(withOffers.closed - withOffers.canceled, withOffers.closed, holdout.closed - holdout.canceled, holdout.closed),
+          },
   };
 }
 

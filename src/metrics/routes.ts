@@ -70,6 +70,18 @@ const Rates = {
   reactivatedWithin180: z.number().int(),
   rate180: z.number().nullable().openapi({ description: "Of the matured cancellations, the share reactivated within 180 days: comparable between months." }),
 };
+const LiftInterval = z
+  .object({
+    low: z.number(),
+    high: z.number(),
+    confidence: z.literal(0.95),
+  })
+  .nullable()
+  .openapi({
+    description:
+      "The 95 % confidence interval of `lift`, in rate points: Newcombe's hybrid score interval for a difference of two independent proportions (Statistics in Medicine 17, 1998, method 10, from Wilson score intervals of each arm), rounded as rates are. An interval that contains 0 means the data cannot yet tell the arms apart; a few held-out flows give a wide one. null when an arm has nothing closed to compare.",
+    example: { low: 0.1805, high: 0.7021, confidence: 0.95 },
+  });
 const Group = z.object({ reactivationRate: z.number().nullable(), canceled: z.number().int(), reactivated: z.number().int() });
 
 export const WinbackMetrics = z
@@ -83,7 +95,7 @@ export const WinbackMetrics = z
       afterContactShare: z.number().nullable().openapi({ description: "Reactivations that followed a win-back contact / reactivations." }),
     }),
     holdout: z
-      .object({ contactable: Group, holdout: Group, lift: z.number().nullable().openapi({ description: "Reactivation rate of contactable cancellations minus the holdout's (intent to treat)." }) })
+      .object({ contactable: Group, holdout: Group, lift: z.number().nullable().openapi({ description: "Reactivation rate of contactable cancellations minus the holdout's (intent to treat)." }), liftInterval: LiftInterval })
       .nullable()
       .openapi({
         description:
@@ -128,7 +140,7 @@ export const RetentionMetrics = z
       })
       .openapi({ description: "Restarts made in the range, from the subscription rollups." }),
     holdout: z
-      .object({ withOffers: Kept, holdout: Kept, lift: z.number().nullable() })
+      .object({ withOffers: Kept, holdout: Kept, lift: z.number().nullable(), liftInterval: LiftInterval })
       .nullable()
       .openapi({
         description:

@@ -88,3 +88,21 @@ it("the offer table shows how many flows took each offer (accepted) and the save
   // The other tables keep their columns.
   expect(html.slice(html.indexOf(`id="table-reason"`)).split("</table>")[0]).not.toContain("承諾");
 });
+
+it("a holdout lift comes with its 95 % interval, and says when the interval still contains no difference", async () => {
+  const render = async (lift: number, liftInterval: { low: number; high: number; confidence: 0.95 }) =>
+    String(
+      await MetricsPage({
+        page: { lang: "ja", csrf: "x", operatorName: "主任", supervisor: true, timeZone: "Asia/Tokyo", today: "2026-12-01" },
+        overall: { ...retention, holdout: { lift, liftInterval } } as never,
+        groups: { week: retention, reason: retention, offer: retention, channel: retention, operator: retention } as never,
+        winback: winback as never,
+        reasons: [],
+        offers: [],
+      }),
+    );
+  const lift = (html: string) => html.match(/<td data-lift="holdout">([^<]*)<\/td>/)![1];
+  // The trial's shop: 20 of 31 kept with offers, 1 of 8 held out.
+  expect(lift(await render(0.5202, { low: 0.1805, high: 0.7021, confidence: 0.95 }))).toBe("+52ポイント（95%信頼区間 +18.1〜+70.2）");
+  expect(lift(await render(0.1667, { low: -0.38, high: 0.6361, confidence: 0.95 }))).toBe("+16.7ポイント（95%信頼区間 −38〜+63.6）：まだ差があるとは言えません");
+});

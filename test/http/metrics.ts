@@ -149,10 +149,10 @@ export function metricsSuite(h: () => Harness) {
       }
       const retention = (await h().request("GET", `/v1/metrics/retention?from=${today}&to=${today}`, { key: shop.key })).body;
       expect(retention.canceled).toBe(4);
-      expect(retention.holdout).toEqual({ withOffers: { flows: 1, closed: 1, canceled: 1, keptRate: 0 }, holdout: { flows: 1, closed: 1, canceled: 1, keptRate: 0 }, lift: 0 });
+      expect(retention.holdout).toEqual({ withOffers: { flows: 1, closed: 1, canceled: 1, keptRate: 0 }, holdout: { flows: 1, closed: 1, canceled: 1, keptRate: 0 }, lift: 0, liftInterval: { low: -0.7935, high: 0.7935, confidence: 0.95 } });
       const winback = (await h().request("GET", `/v1/metrics/winback?from=${today}&to=${today}`, { key: shop.key })).body;
       expect(winback.canceled).toBe(4);
-      expect(winback.holdout).toMatchObject({ contactable: { canceled: 1, reactivated: 0 }, holdout: { canceled: 1, reactivated: 0 } });
+      expect(winback.holdout).toMatchObject({ contactable: { canceled: 1, reactivated: 0 }, holdout: { canceled: 1, reactivated: 0 }, liftInterval: { low: -0.7935, high: 0.7935, confidence: 0.95 } });
     });
 
     it("by week: every shop-local week of the range, keyed by its Monday, with the same figures as the totals; by day, reason and channel they add up too", async () => {
