@@ -453,6 +453,8 @@ export function consolePages(app: Fetcher) {
     // recorded them as shown; the karte shows exactly those. (Not a reason the cancel form gave with
     // no offer on screen: that one asked for none.)
     const offersFlow = going && going.reason && going.noOfferBecause !== "operator_presented_none" ? going.flowId : null;
+    // The disclosures are read in the caller's language: theirs when the shop has it, else the shop's.
+    const disclosureLang: Lang = lookup.customer.locale === "en" || lookup.customer.locale === "ja" ? lookup.customer.locale : c.get("caller").settings.locale;
     const offeredNow = new Map(((offers?.status === 200 ? offers.body.data : []) as Offer[]).map((o) => [o.offerId, o]));
     // An offer the flow showed on the web or the IVR carries no talk track; the operator continuing the flow gets the
     // one the operator channel writes for the same offer today — only when its terms are the ones shown.
@@ -462,10 +464,8 @@ export function consolePages(app: Fetcher) {
       const now = offeredNow.get(o.offerId);
       return now && JSON.stringify(now.parameters) === JSON.stringify(o.parameters) ? now.talkTrack : null;
     };
-    const flowOffers: Offer[] = (offersFlow ? going!.offers : []).map((o) => ({ offerId: o.offerId, type: o.type, parameters: o.parameters, title: o.title[lang] ?? "", description: o.description[lang] ?? "", talkTrack: talkTrackOf(o), ...(offeredNow.get(o.offerId)?.observedSaveRate ? { observedSaveRate: offeredNow.get(o.offerId)!.observedSaveRate! } : {}) }));
+    const flowOffers: Offer[] = (offersFlow ? going!.offers : []).map((o) => ({ offerId: o.offerId, type: o.type, parameters: o.parameters, title: o.title[lang] ?? "", description: o.description[lang] ?? "", talkTrack: talkTrackOf(o), talkTrackRead: disclosureLang !== lang ? ((o.talkTrack?.[disclosureLang] as Offer["talkTrack"] | undefined) ?? null) : null, ...(offeredNow.get(o.offerId)?.observedSaveRate ? { observedSaveRate: offeredNow.get(o.offerId)!.observedSaveRate! } : {}) }));
     const ending = ended?.status === 200 && ended.body.subscriptionId === focus?.id ? endingOf(ended.body as FlowEvidence) : null;
-    // The disclosures are read in the caller's language: theirs when the shop has it, else the shop's.
-    const disclosureLang: Lang = lookup.customer.locale === "en" || lookup.customer.locale === "ja" ? lookup.customer.locale : c.get("caller").settings.locale;
     const reactivation = focus?.status === "canceled" ? reactivationOf(c, focus, page.today) : null;
     const facts = held && "unread" in held ? null : held;
     const winback = facts && focus && reactivation ? await proposedComeback(c, lang, focus, reactivation, facts) : facts;
