@@ -558,7 +558,7 @@ export const FLOW_LABELS: Record<string, Record<Lang, string>> = {
   canceled: { ja: "解約のご相談 → 解約", en: "Cancel flow: canceled" },
   abandoned: { ja: "解約のご相談 → 中断", en: "Cancel flow: left unfinished" },
   /** Not a status: an abandoned flow a newer one replaced (timeline `data.supersededBy`). */
-  restarted: { ja: "解約のご相談 → やり直し（新しいご相談へ）", en: "Cancel flow: restarted (continued in a new flow)" },
+  restarted: { ja: "解約のご相談 → やり直し", en: "Cancel flow: restarted" },
 };
 
 /** The plan fields a change's before/after shows, in the order the timeline reads them. */
