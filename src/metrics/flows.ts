@@ -60,7 +60,8 @@ export async function flowFigures(store: TenantStore, q: { buckets: readonly Flo
   const now = q.now;
   // The effective status, as effectiveStatus() decides it; `restarted`: abandoned because a newer
   // flow replaced it (superseded), which carries the attempt (retention.ts `isRestart`).
-  const status: SQL = sql`CASE WHEN f.status = 'abandoned' AND f.superseded_by IS NOT NULL THEN 'restarted' WHEN f.status IN ('open', 'offered') AND f.expires_at <= ${now} THEN 'abandoned' ELSE f.status END`;
+  // Only an abandoned row reads superseded_by (a column at the end of the record).
+  const status: SQL = sql`CASE f.status WHEN 'abandoned' THEN iif(f.superseded_by IS NULL, 'abandoned', 'restarted') WHEN 'open' THEN iif(f.expires_at <= ${now}, 'abandoned', 'open') WHEN 'offered' THEN iif(f.expires_at <= ${now}, 'abandoned', 'offered') ELSE f.status END`;
   const key = q.by ? COLUMNS[q.by] : sql.raw("w.key");
   const shown = q.by === "offer" ? sql.raw("LEFT JOIN json_each(f.offers_shown) j") : sql.raw("");
   const rows = await store.rows(sql`
@@ -94,7 +95,7 @@ export async function flowFigures(store: TenantStore, q: { buckets: readonly Flo
     ),
     counts AS (
       SELECT key,
-          sum(st <> 'restarted') AS started,
+          count(*) AS flows,
           sum(st = 'restarted') AS restarted,
           sum(st = 'saved') AS saved,
           sum(st = 'canceled') AS canceled,
@@ -131,7 +132,7 @@ function figures(r: FlowRow | undefined) {
   const judged = n(row.judged);
   const durable = n(row.durable);
   return {
-    started: n(row.started),
+    started: n(row.flows) - n(row.restarted),
     restarted: n(row.restarted),
     saved,
     canceled,
