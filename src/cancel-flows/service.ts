@@ -543,7 +543,14 @@ export async function confirmCancellation(store: TenantStore, flowId: string, in
     const receipt = { ja: receiptText({ confirmationNumber: number, subscriptionId: sub.id, productName: sub.productName, terms: cancellationTerms(sub, ctx.settings, receivedAt, "ja"), shopName: ctx.shopName, timeZone: ctx.settings.timeZone }, "ja"), en: receiptText({ confirmationNumber: number, subscriptionId: sub.id, productName: sub.productName, terms: cancellationTerms(sub, ctx.settings, receivedAt, "en"), shopName: ctx.shopName, timeZone: ctx.settings.timeZone }, "en") };
     await s.update(cancelFlows, { status: "canceled", closedAt: at, confirmationNumber: number, calls: flow.calls + 1 }, eq(cancelFlows.id, flowId));
     // Another flow left open on the plan (a newer one this confirmation overtook) has no answer now.
-    await closeFlowsOnCancellation(s, [sub.id], receivedAt, { channel, actor: ctx.actor, changeId: change.id, confirmationNumber: number });
+    await closeFlowsOnCancellation(s, [sub.id], receivedAt, {
+      channel,
+      actor: ctx.actor,
+      changeId: change.id,
+      confirmationNumber: number,
+      // A replaced flow confirmed after all: the flow that replaced it is of the same attempt.
+      ...(flow.supersededBy ? { attempt: { flowId, startedAt: flow.attemptStartedAt ?? flow.startedAt } } : {}),
+    });
     await addStep(s, flowId, "cancel_confirmed", channel, at, {
       acknowledgeFee: input.acknowledgeFee ?? false,
       // Who ticked the fee box, in which words: an operator's tick on a caller's spoken consent is

@@ -427,7 +427,9 @@ export const cancelFlows = sqliteTable(
      * the console, a web flow continued by phone): closed as abandoned with the evidence step
      * `superseded`, it is part of that flow's attempt, not an abandonment of its own (metrics count
      * it as `restarted`; risk raises no `cancel_flow_abandoned` for it). Null otherwise. Flows
-     * superseded before it was kept: from their `superseded` step (migration 0047).
+     * superseded before it was kept: from their `superseded` step (migration 0047). Also set on the
+     * newer flow when the replaced one is confirmed after all (the web page's confirm after the call
+     * began): closed by that cancellation, it is part of the same attempt.
      */
     supersededBy: text("superseded_by"),
     /**

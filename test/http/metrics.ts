@@ -189,6 +189,15 @@ export function metricsSuite(h: () => Harness) {
         }
       });
 
+      it("a replaced flow confirmed after all (the web page's confirm once the call began) ends the same attempt: the call's flow is not an abandonment", async () => {
+        const shop = await h().tenant();
+        const s = await plan(shop);
+        const web = await start(shop, s, "web");
+        await start(shop, s, "operator"); // the customer phoned meanwhile
+        expect((await h().request("POST", `/v1/cancel-flows/${web}/confirm`, { key: shop.key, body: {} })).status).toBe(200);
+        expect(await get(shop)).toMatchObject({ started: 1, restarted: 1, canceled: 1, abandoned: 0, saveRate: 0 });
+      });
+
       it("a flow the customer left is still an abandoned attempt", async () => {
         const shop = await h().tenant();
         const s = await plan(shop);
