@@ -725,7 +725,9 @@ function fieldValue(field: keyof typeof PLAN_FIELD_LABELS, v: unknown, product: 
  */
 export function entryTitle(i: TimelineItem, lang: Lang): string {
   const names = i.kind === "event" ? EVENT_LABELS : i.kind === "change" ? CHANGE_LABELS : FLOW_LABELS;
-  const name = names[i.type]?.[lang] ?? i.type;
+  // A flow replaced by a newer one was restarted, not left: 「中断」 would mislead the next operator.
+  const type = i.kind === "cancel_flow" && i.type === "abandoned" && typeof i.data.supersededBy === "string" ? "restarted" : i.type;
+  const name = names[type]?.[lang] ?? i.type;
   const by = i.actor?.type === "operator" && i.actor.name ? i.actor.name : null;
   const said = [i.channel ? channelName(i.channel, lang) : null, by].filter((x) => x !== null).join(lang === "ja" ? "・" : ", ");
   if (!said) return name;

@@ -187,6 +187,7 @@ export function MetricsPage(props: {
         <caption>{t(lang, "summary")}</caption>
         <tbody>
           <tr><th scope="row">{t(lang, "started")}</th><td>{overall.started}</td></tr>
+          <tr><th scope="row">{t(lang, "restartedN")}</th><td>{overall.restarted}</td></tr>
           <tr><th scope="row">{t(lang, "savedN")}</th><td>{overall.saved}</td></tr>
           <tr><th scope="row">{t(lang, "canceledN")}</th><td>{overall.canceled}</td></tr>
           <tr><th scope="row">{t(lang, "saveRate")}</th><td data-rate={String(overall.saveRate ?? "")}>{share(overall.saved, overall.saved + overall.canceled)}</td></tr>

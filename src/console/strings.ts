@@ -288,6 +288,7 @@ const T = {
   periodInvalid: { ja: "期間を表示できません: {detail} 直近30日を表示しています。", en: "That period cannot be shown: {detail} Showing the last 30 days." },
   summary: { ja: "全体", en: "Overall" },
   started: { ja: "開始", en: "Started" },
+  restartedN: { ja: "やり直し（開始に含めず）", en: "Restarted (not counted as started)" },
   savedN: { ja: "阻止", en: "Saved" },
   canceledN: { ja: "解約", en: "Canceled" },
   acceptedN: { ja: "承諾（この提案で阻止）", en: "Accepted (saved by it)" },
@@ -561,6 +562,8 @@ export const FLOW_LABELS: Record<string, Record<Lang, string>> = {
   saved: { ja: "解約のご相談 → 継続", en: "Cancel flow: stayed" },
   canceled: { ja: "解約のご相談 → 解約", en: "Cancel flow: canceled" },
   abandoned: { ja: "解約のご相談 → 中断", en: "Cancel flow: left unfinished" },
+  /** Not a status: an abandoned flow a newer one replaced (timeline `data.supersededBy`). */
+  restarted: { ja: "解約のご相談 → やり直し", en: "Cancel flow: restarted" },
 };
 
 /** The plan fields a change's before/after shows, in the order the timeline reads them. */

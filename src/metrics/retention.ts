@@ -6,6 +6,13 @@
  *
  * Definitions (a flow belongs to the tenant-local day it STARTED; its outcome is counted whenever
  * it came):
+ * - an attempt: a customer's request to cancel, from its first flow to its outcome. A flow replaced
+ *   by a newer one while open (a reload in the portal, 「最初からやり直す」 in the console, a web flow
+ *   continued by phone: abandoned with the step `superseded`, `supersededBy` set) is a restart, not
+ *   an attempt: it counts in `restarted` only — not in `started`, `abandoned` or the holdout arms —
+ *   and the flow that replaced it carries the attempt: its outcome is the attempt's, it counts
+ *   under the attempt's first channel, and time to cancel runs from the attempt's first start with
+ *   the calls of all its flows. Start → reload → cancel is started 1, canceled 1, restarted 1.
  * - saveRate (解約阻止率) = saved / (saved + canceled): of the flows that reached a decision, the
  *   share where the customer accepted an offer. Abandoned flows are reported apart.
  * - durableSaveRate = saves still not canceled `durableSaveDays` after the save / saves at least
@@ -46,7 +53,16 @@ export type FlowFact = {
   calls: number;
   /** The subscription's current cancellation instant, if canceled now. */
   subscriptionCanceledAt: string | null;
+  /** The flow that replaced this one while open (cancel_flows.superseded_by); absent or null: none did. */
+  supersededBy?: string | null;
+  /** On a flow that replaced others: the attempt's first start and channel, and the calls made in the flows it replaced. Absent: it started the attempt. */
+  attemptStartedAt?: string | null;
+  attemptChannel?: string | null;
+  earlierCalls?: number;
 };
+
+/** A flow abandoned because a newer one replaced it: part of that flow's attempt, not an attempt of its own. */
+export const isRestart = (f: Pick<FlowFact, "status" | "supersededBy">) => f.status === "abandoned" && !!f.supersededBy;
 
 export type Population = { activeAtStart: number; canceledInRange: number; reactivationsInRange: number };
 
@@ -84,7 +100,8 @@ export function median(xs: readonly number[]): number | null {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
-export function flowMetrics(flows: readonly FlowFact[], now: string, durableSaveDays: number) {
+export function flowMetrics(all: readonly FlowFact[], now: string, durableSaveDays: number) {
+  const flows = all.filter((f) => !isRestart(f));
   const count = (st: FlowFact["status"]) => flows.filter((f) => f.status === st).length;
   const saved = count("saved");
   const canceled = count("canceled");
@@ -94,10 +111,11 @@ export function flowMetrics(flows: readonly FlowFact[], now: string, durableSave
   const matured = flows.filter((f) => f.status === "saved" && f.closedAt !== null && Date.parse(f.closedAt) + durableSaveDays * DAY_MS <= nowMs);
   const durable = matured.filter((f) => f.subscriptionCanceledAt === null || Date.parse(f.subscriptionCanceledAt) > Date.parse(f.closedAt!) + durableSaveDays * DAY_MS);
   const cancels = flows.filter((f) => f.status === "canceled" && f.closedAt !== null);
-  const seconds = cancels.map((f) => Math.round((Date.parse(f.closedAt!) - Date.parse(f.startedAt)) / 1000));
-  const calls = cancels.map((f) => f.calls);
+  const seconds = cancels.map((f) => Math.round((Date.parse(f.closedAt!) - Date.parse(f.attemptStartedAt ?? f.startedAt)) / 1000));
+  const calls = cancels.map((f) => f.calls + (f.earlierCalls ?? 0));
   return {
     started: flows.length,
+    restarted: all.length - flows.length,
     saved,
     canceled,
     abandoned,
@@ -115,7 +133,8 @@ export function flowMetrics(flows: readonly FlowFact[], now: string, durableSave
   };
 }
 
-function keptRate(flows: readonly FlowFact[]) {
+function keptRate(all: readonly FlowFact[]) {
+  const flows = all.filter((f) => !isRestart(f));
   const closed = flows.filter((f) => f.status === "saved" || f.status === "canceled" || f.status === "abandoned");
   const canceled = closed.filter((f) => f.status === "canceled").length;
   return { flows: flows.length, closed: closed.length, canceled, keptRate: closed.length ? ratio(closed.length - canceled, closed.length) : null };
@@ -177,7 +196,7 @@ export function retentionMetrics(input: MetricsInput) {
                         : ["none"]
                       : input.groupBy === "operator"
                         ? [f.operator?.id ?? "none"]
-                        : [f.channel];
+                        : [f.attemptChannel ?? f.channel];
               for (const key of keys) m.set(key, [...(m.get(key) ?? []), f]);
               return m;
             }, new Map<string, FlowFact[]>())

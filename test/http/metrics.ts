@@ -195,6 +195,85 @@ export function metricsSuite(h: () => Harness) {
       expect(month.groups.every((g: { started: number; saveRate: number | null }) => g.started === 0 && g.saveRate === null)).toBe(true);
     });
 
+    describe("a restarted cancel flow is one attempt, not an abandonment", () => {
+      const today = () => localDate(new Date(), "Asia/Tokyo");
+      /** A plan of a new customer on `shop`, and a start of a cancel flow on it. */
+      const plan = async (shop: TestTenant) => {
+        const c = uid("C");
+        await h().request("PUT", `/v1/customers/${c}`, { key: shop.key, body: customerBody() });
+        const s = uid("S");
+        await h().request("PUT", `/v1/subscriptions/${s}`, { key: shop.key, body: subscriptionBody(c, { nextDeliveryOn: addDays(today(), 20) }) });
+        return s;
+      };
+      const start = async (shop: TestTenant, s: string, channel = "web") => {
+        const res = await h().request("POST", `/v1/subscriptions/${s}/cancel-flows`, { key: shop.key, body: { channel } });
+        expect(res.status, res.text).toBe(201);
+        return res.body.flowId as string;
+      };
+      const get = async (shop: TestTenant, q = "") => (await h().request("GET", `/v1/metrics/retention?from=${today()}&to=${today()}${q}`, { key: shop.key })).body;
+
+      it("start → reload → cancel saves 0 %; start → restart → save saves 100 %; the restarts are counted apart, not as abandoned", async () => {
+        const reloaded = await h().tenant();
+        const s = await plan(reloaded);
+        await start(reloaded, s);
+        const again = await start(reloaded, s); // the customer reloaded the portal
+        expect((await h().request("POST", `/v1/cancel-flows/${again}/confirm`, { key: reloaded.key, body: {} })).status).toBe(200);
+        expect(await get(reloaded)).toMatchObject({ started: 1, restarted: 1, canceled: 1, abandoned: 0, saved: 0, saveRate: 0, timeToCancel: { cancellations: 1, medianCalls: 3, maxCalls: 3 } });
+
+        const restarted = await h().tenant();
+        const p = await plan(restarted);
+        await start(restarted, p);
+        const second = await start(restarted, p);
+        const given = (await h().request("POST", `/v1/cancel-flows/${second}/reason`, { key: restarted.key, body: { reason: "surplus_stock" } })).body;
+        expect((await h().request("POST", `/v1/cancel-flows/${second}/accept`, { key: restarted.key, body: { offerId: given.offer.offerId } })).status).toBe(200);
+        const m = await get(restarted);
+        expect(m).toMatchObject({ started: 1, restarted: 1, saved: 1, canceled: 0, abandoned: 0, saveRate: 1 });
+        // Every grouping adds up to the same totals.
+        for (const by of ["day", "week", "channel", "operator", "reason"]) {
+          const groups = (await get(restarted, `&groupBy=${by}`)).groups as { started: number; restarted: number; saved: number; abandoned: number }[];
+          const sum = (k: "started" | "restarted" | "saved" | "abandoned") => groups.reduce((n, g) => n + g[k], 0);
+          expect({ started: sum("started"), restarted: sum("restarted"), saved: sum("saved"), abandoned: sum("abandoned") }, by).toEqual({ started: 1, restarted: 1, saved: 1, abandoned: 0 });
+        }
+      });
+
+      it("a replaced flow confirmed after all (the web page's confirm once the call began) ends the same attempt: the call's flow is not an abandonment", async () => {
+        const shop = await h().tenant();
+        const s = await plan(shop);
+        const web = await start(shop, s, "web");
+        await start(shop, s, "operator"); // the customer phoned meanwhile
+        expect((await h().request("POST", `/v1/cancel-flows/${web}/confirm`, { key: shop.key, body: {} })).status).toBe(200);
+        expect(await get(shop)).toMatchObject({ started: 1, restarted: 1, canceled: 1, abandoned: 0, saveRate: 0 });
+      });
+
+      it("a flow the customer left is still an abandoned attempt", async () => {
+        const shop = await h().tenant();
+        const s = await plan(shop);
+        const left = await start(shop, s);
+        expect((await h().request("POST", `/v1/cancel-flows/${left}/abandon`, { key: shop.key })).status).toBe(200);
+        const later = await start(shop, s);
+        expect((await h().request("POST", `/v1/cancel-flows/${later}/confirm`, { key: shop.key, body: {} })).status).toBe(200);
+        expect(await get(shop)).toMatchObject({ started: 2, restarted: 0, abandoned: 1, canceled: 1, saveRate: 0 });
+      });
+
+      it("a web flow restarted by an operator counts under web, where the attempt came in, and keeps its holdout arm", async () => {
+        const shop = await h().tenant();
+        expect((await h().request("PATCH", "/v1/settings", { key: shop.key, body: { holdoutPercent: 50 } })).status).toBe(200);
+        const s = await plan(shop);
+        const web = await start(shop, s, "web");
+        await h().sql("UPDATE cancel_flows SET holdout = 1 WHERE tenant_id = ? AND id = ?", [shop.id, web]); // the draw is random: this one held out
+        expect((await h().request("PATCH", "/v1/settings", { key: shop.key, body: { holdoutPercent: 0 } })).status).toBe(200);
+        const phone = await start(shop, s, "operator"); // taken over by phone, after the holdout ended
+        const evidence = (await h().request("GET", `/v1/cancel-flows/${phone}`, { key: shop.key })).body;
+        expect(evidence.holdout).toBe(true);
+        expect((await h().request("POST", `/v1/cancel-flows/${phone}/confirm`, { key: shop.key, body: {} })).status).toBe(200);
+        const byChannel = await get(shop, "&groupBy=channel");
+        expect(byChannel.groups).toHaveLength(1);
+        expect(byChannel.groups[0]).toMatchObject({ key: "web", started: 1, restarted: 1, canceled: 1 });
+        // One attempt, one draw: held out, and cancelled.
+        expect(byChannel.holdout).toEqual({ withOffers: { flows: 0, closed: 0, canceled: 0, keptRate: null }, holdout: { flows: 1, closed: 1, canceled: 1, keptRate: 0 }, lift: null });
+      });
+    });
+
     it("counts a reactivation on the day it happened", async () => {
       const c = uid("C");
       const s = uid("S");
