@@ -98,7 +98,7 @@ describe("retention metrics with restarted flows: the SQL and the reference agre
     // A: 600 s and 1 + 2 + 1 calls; D: 60 s and 2 calls.
     expect(all.timeToCancel).toEqual({ cancellations: 2, medianCalls: 3, maxCalls: 4, medianSeconds: 330, maxSeconds: 600 });
     // Arms: B once (held out, saved); A, C, D, E with offers (C abandoned, A and D cancelled).
-    expect(all.holdout).toEqual({ withOffers: { flows: 4, closed: 4, canceled: 2, keptRate: 0.5 }, holdout: { flows: 1, closed: 1, canceled: 0, keptRate: 1 }, lift: -0.5 });
+    expect(all.holdout).toEqual({ withOffers: { flows: 4, closed: 4, canceled: 2, keptRate: 0.5 }, holdout: { flows: 1, closed: 1, canceled: 0, keptRate: 1 }, lift: -0.5, liftInterval: { low: -0.85, high: 0.3672, confidence: 0.95 } });
 
     const api = async (q: string) => {
       const res = await h.request("GET", `/v1/metrics/retention?from=2026-10-01&to=2026-10-01${q}`, { key: t.key });
