@@ -191,7 +191,7 @@ export function MetricsPage(props: {
           <tr><th scope="row">{t(lang, "savedN")}</th><td>{overall.saved}</td></tr>
           <tr><th scope="row">{t(lang, "canceledN")}</th><td>{overall.canceled}</td></tr>
           <tr><th scope="row">{t(lang, "saveRate")}</th><td data-rate={String(overall.saveRate ?? "")}>{share(overall.saved, overall.saved + overall.canceled)}</td></tr>
-          <tr><th scope="row">{t(lang, "durableSaveRate")}</th><td>{percent(overall.durableSaveRate)}</td></tr>
+          <tr><th scope="row">{t(lang, "durableSaveRate")}</th><td data-durable>{percent(overall.durableSaveRate)}{overall.durableSaves.lost > 0 ? tf(lang, "savesLost", { n: overall.durableSaves.lost }) : ""}</td></tr>
           <tr><th scope="row">{t(lang, "holdoutLift")}</th><td data-lift="holdout">{overall.holdout ? liftWords(lang, overall.holdout.lift, overall.holdout.liftInterval) : "—"}</td></tr>
           <tr><th scope="row">{t(lang, "churnRate")}</th><td>{share(overall.churn.canceled, overall.churn.activeAtStart)}</td></tr>
           <tr><th scope="row">{t(lang, "medianSeconds")}</th><td>{overall.timeToCancel.medianSeconds ?? "—"}</td></tr>

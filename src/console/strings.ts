@@ -306,6 +306,7 @@ const T = {
   reactivationByReason: { ja: "再加入率（解約理由別）", en: "Re-subscription rate by reason" },
   reactivationByMonth: { ja: "再加入率（解約月別）", en: "Re-subscription rate by month of cancellation" },
   holdoutLift: { ja: "ホールドアウト比リフト", en: "Lift over holdout" },
+  savesLost: { ja: "（阻止後に再び解約: {n}件）", en: " ({n} saved, then canceled again)" },
   liftPoints: { ja: "{lift}ポイント", en: "{lift} points" },
   liftWithInterval: { ja: "{lift}ポイント（95%信頼区間 {low}〜{high}）", en: "{lift} points (95% interval {low} to {high})" },
   liftNotYet: { ja: "：まだ差があるとは言えません", en: ": not yet distinguishable from no difference" },

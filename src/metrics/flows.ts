@@ -105,6 +105,7 @@ export async function flowFigures(store: TenantStore, q: { buckets: readonly Flo
           sum(st = 'saved' AND closed_at IS NOT NULL AND ${ms(sql`closed_at`, sql`${now}`)} >= ${window}) AS judged,
           sum(st = 'saved' AND closed_at IS NOT NULL AND ${ms(sql`closed_at`, sql`${now}`)} >= ${window}
               AND (sub_canceled_at IS NULL OR ${ms(sql`closed_at`, sql`sub_canceled_at`)} > ${window})) AS durable,
+          sum(st = 'saved' AND closed_at IS NOT NULL AND sub_canceled_at IS NOT NULL AND ${ms(sql`closed_at`, sql`sub_canceled_at`)} <= ${window}) AS lost,
           sum(holdout = 0 AND holdout_percent > 0 AND st <> 'restarted') AS offered_flows,
           sum(holdout = 0 AND holdout_percent > 0 AND st IN ('saved', 'canceled', 'abandoned')) AS offered_closed,
           sum(holdout = 0 AND holdout_percent > 0 AND st = 'canceled') AS offered_canceled,
@@ -139,7 +140,7 @@ function figures(r: FlowRow | undefined) {
     abandoned: n(row.abandoned),
     open: n(row.open),
     saveRate: ratio(saved, saved + canceled),
-    durableSaves: { judged, durable },
+    durableSaves: { judged, durable, lost: n(row.lost) },
     durableSaveRate: ratio(durable, judged),
     timeToCancel: {
       cancellations: n(row.cancellations),

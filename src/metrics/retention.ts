@@ -110,6 +110,8 @@ export function flowMetrics(all: readonly FlowFact[], now: string, durableSaveDa
   const nowMs = Date.parse(now);
   const matured = flows.filter((f) => f.status === "saved" && f.closedAt !== null && Date.parse(f.closedAt) + durableSaveDays * DAY_MS <= nowMs);
   const durable = matured.filter((f) => f.subscriptionCanceledAt === null || Date.parse(f.subscriptionCanceledAt) > Date.parse(f.closedAt!) + durableSaveDays * DAY_MS);
+  // Known already not to last, whatever their age: the plan canceled within the window of the save.
+  const lost = flows.filter((f) => f.status === "saved" && f.closedAt !== null && f.subscriptionCanceledAt !== null && Date.parse(f.subscriptionCanceledAt) <= Date.parse(f.closedAt) + durableSaveDays * DAY_MS);
   const cancels = flows.filter((f) => f.status === "canceled" && f.closedAt !== null);
   const seconds = cancels.map((f) => Math.round((Date.parse(f.closedAt!) - Date.parse(f.attemptStartedAt ?? f.startedAt)) / 1000));
   const calls = cancels.map((f) => f.calls + (f.earlierCalls ?? 0));
@@ -121,7 +123,7 @@ export function flowMetrics(all: readonly FlowFact[], now: string, durableSaveDa
     abandoned,
     open,
     saveRate: ratio(saved, saved + canceled),
-    durableSaves: { judged: matured.length, durable: durable.length },
+    durableSaves: { judged: matured.length, durable: durable.length, lost: lost.length },
     durableSaveRate: ratio(durable.length, matured.length),
     timeToCancel: {
       cancellations: cancels.length,

@@ -57,7 +57,13 @@ const FlowCounts = {
     description:
       "解約阻止率: saved / (saved + canceled), over the attempts started on the range's days that reached a decision (an attempt restarted in a new flow counts once, with that flow's outcome: start → reload → cancel is 0, start → restart → save is 1). A flow confirmed as a cancellation counts as canceled even when the customer undid it later (reactivated on or before its end date: the fee waived, the plan going on as if never cancelled): the rate judges the flow, and the undo is a reactivation (`reactivations.count`), not a save.",
   }),
-  durableSaves: z.object({ judged: z.number().int(), durable: z.number().int() }),
+  durableSaves: z.object({
+    judged: z.number().int().openapi({ description: "Saves at least `durableSaveDays` old: the ones the rate judges." }),
+    durable: z.number().int().openapi({ description: "Of those, the ones whose plan was not canceled within `durableSaveDays` of the save." }),
+    lost: z.number().int().openapi({
+      description: "Saves whose plan was canceled again within `durableSaveDays` of the save, whatever their age — known already not to last, so a save undone the next day shows at once, not `durableSaveDays` later (the judged ones among them are `judged` − `durable`).",
+    }),
+  }),
   durableSaveRate: z.number().nullable().openapi({ description: "Saves still not canceled `durableSaveDays` later / saves at least that old." }),
   timeToCancel: TimeToCancel.openapi({ description: "Fairness: calls and seconds from starting to a confirmed cancellation. For an attempt restarted in a new flow, from its first flow's start, with the calls of all its flows." }),
 };

@@ -13,6 +13,7 @@ const retention = {
   canceled: 6,
   saveRate: 0.5385,
   durableSaveRate: null,
+  durableSaves: { judged: 0, durable: 0, lost: 2 },
   holdout: null,
   churn: { activeAtStart: 11, canceled: 6, churnRate: 0.5455 },
   winback: { reactivationRate: 0.2 },
@@ -59,6 +60,8 @@ it("shows each rate as its counts give it, and 再加入率 once, in the win-bac
   expect(cells("winback-summary")).toContain("42.6%");
   expect(cells("table-winbackReason")).toContain("42.6%");
   expect(html.split(`<th scope="row">再加入率</th>`).length - 1).toBe(1);
+  // Saves already undone are said beside a durable rate not yet judged.
+  expect(html.match(/<td data-durable="true">([^<]*)<\/td>/)![1]).toBe("—（阻止後に再び解約: 2件）");
   // The charts are drawn from the same counts as the tables (the chart rounds 7 / 13 itself: 53.8).
   const charts = JSON.parse(html.match(/<script type="application\/json" id="metrics-data">(.*?)<\/script>/)![1]!);
   expect(charts.week.points[0].rate).toBe(7 / 13);
