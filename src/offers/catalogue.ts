@@ -59,7 +59,7 @@ export type Eligibility = {
   maxAcceptedSavesPerCustomer: number | null;
   periodDays: number;
   /** Which saves count toward the limit: any accepted offer, or only this offer. */
-  saveLimitScope: "any" | "offer";
+  saveLimitScope: "any" | "offer" | "type";
 };
 
 type OfferOf<T extends OfferType> = {

@@ -561,6 +561,24 @@ describe("the operator console in a browser", () => {
     expect(await seriousViolations(page)).toEqual([]);
   });
 
+  it("an offer's talk track is said in the caller's language (an English-speaking customer), the operator's Japanese one click away", async () => {
+    const [customer, sub] = [uid("C"), uid("S")];
+    await h.request("PUT", `/v1/customers/${customer}`, { key: shopA.key, body: customerBody({ name: "Liam Baker", phone: "090-4141-3434", locale: "en" }) });
+    await h.request("PUT", `/v1/subscriptions/${sub}`, { key: shopA.key, body: subscriptionBody(customer, { quantity: 2, deliveriesCompleted: 3, nextDeliveryOn: addDays(localDate(new Date(), "Asia/Tokyo"), 20) }) });
+    const page = await as(shopA);
+    await giveReason(page, `${api.url}/console?customer=${customer}&sub=${sub}`, "surplus_stock");
+    const talk = page.locator("li.offer details.talk").first();
+    const spoken = (await talk.locator("[data-talk-in=en]").first().locator("p, li").allTextContents()).join(" ");
+    expect(spoken.length).toBeGreaterThan(40);
+    expect(spoken).not.toMatch(/[\u3040-\u30ff]/); // no kana: what the caller hears is English
+    await expect(talk.locator("h5").first().textContent()).resolves.toBe("お客様への読み上げ（英語）");
+    // The operator's own language, folded under it; the notes stay in the operator's language.
+    expect(await talk.locator("details [data-talk-in=ja]").isVisible()).toBe(false);
+    await talk.getByText("日本語の読み上げ").click();
+    await expect(talk.locator("details [data-talk-in=ja]").textContent()).resolves.toMatch(/[\u3040-\u30ff]/);
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+
   it("reads the karte in words: the cancellation and its reason, dates, the risk band and the phone as people write them", async () => {
     // The customer cancels one subscription on the web, giving a reason.
     const flow = await h.request("POST", `/v1/subscriptions/${ids.wordsCanceled}/cancel-flows`, { key: shopA.key, body: { channel: "web" } });
@@ -1416,9 +1434,21 @@ describe("the operator console in a browser", () => {
     await expect(page.getByRole("alert").textContent()).resolves.toContain("`from` には `to` 以前の日付を指定してください。");
     expect(await seriousViolations(page)).toEqual([]);
 
+    // Each table saves as CSV for a spreadsheet: the browser's download, the API's own CSV of that grouping and period.
+    await page.goto(`${api.url}/console/metrics?from=2026-10-01&to=2026-10-31`);
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "理由別をCSVで保存（Excel用）" }).click()]);
+    expect(download.suggestedFilename()).toBe("retention_2026-10-01_2026-10-31_by-reason.csv");
+    const saved = readFileSync((await download.path())!);
+    const api_ = await h.request("GET", "/v1/metrics/retention?from=2026-10-01&to=2026-10-31&groupBy=reason", { key: shopA.key, headers: { accept: "text/csv" } });
+    expect(Buffer.from(saved).equals(Buffer.from(api_.bytes))).toBe(true);
+    expect([...saved.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const [winbackFile] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: /^再加入（ウィンバック）をCSVで保存/ }).click()]);
+    expect(winbackFile.suggestedFilename()).toMatch(/^winback_\d{4}-\d{2}-\d{2}_\d{4}-\d{2}-\d{2}\.csv$/);
+
     const operator = await as(shopA, "operator");
     const res = await operator.goto(`${api.url}/console/metrics`);
     expect(res?.status()).toBe(403);
+    expect((await operator.request.get(`${api.url}/console/metrics.csv?report=retention&groupBy=reason`)).status()).toBe(403);
   });
 
   it("logout ends the session", async () => {
