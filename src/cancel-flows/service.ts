@@ -141,10 +141,35 @@ async function lastDisclosedTerms(s: TenantStore, flowId: string): Promise<Cance
   return (step?.data.termsDisclosed as CancellationTerms | undefined) ?? null;
 }
 
-async function closeAsAbandoned(s: TenantStore, flow: FlowRow, at: string, why: "expired" | "superseded" | "left", channel: string, actor: Actor) {
-  await s.update(cancelFlows, { status: "abandoned", closedAt: why === "expired" ? flow.expiresAt : at }, eq(cancelFlows.id, flow.id));
+/**
+ * Closes `flow` as abandoned with the evidence step `why`. `supersededBy`: the flow replacing it
+ * (`why` superseded) — then it is part of that flow's attempt, not an abandonment: no
+ * `cancel_flow_abandoned` risk signal (the customer restarted, they did not give up).
+ */
+async function closeAsAbandoned(s: TenantStore, flow: FlowRow, at: string, why: "expired" | "superseded" | "left", channel: string, actor: Actor, supersededBy: string | null = null) {
+  await s.update(cancelFlows, { status: "abandoned", closedAt: why === "expired" ? flow.expiresAt : at, ...(supersededBy ? { supersededBy } : {}) }, eq(cancelFlows.id, flow.id));
   await addStep(s, flow.id, why, channel, at, { previousStatus: flow.status, expiresAt: flow.expiresAt }, actor);
-  await refreshRisk(s, flow.subscriptionId, at, "cancel_flow_abandoned");
+  if (!supersededBy) await refreshRisk(s, flow.subscriptionId, at, "cancel_flow_abandoned");
+}
+
+/**
+ * What a flow replacing `replaced` (the plan's flows still open, not past their expiry) takes over
+ * from them, pure: the attempt's first start, channel and calls so far — of the earliest of them,
+ * itself perhaps a restart — and its holdout arm. The arm is drawn once per attempt: a new draw at
+ * each restart would let a held-out customer reload into the offers (and an offered one out of
+ * them), so the arm the comparison reads would depend on who restarts. Null when none is replaced:
+ * the flow starts an attempt of its own.
+ */
+export function attemptOf(replaced: readonly Pick<FlowRow, "startedAt" | "channel" | "calls" | "attemptStartedAt" | "attemptChannel" | "earlierCalls" | "holdout" | "holdoutPercent">[]) {
+  if (replaced.length === 0) return null;
+  const first = [...replaced].sort((a, b) => ((a.attemptStartedAt ?? a.startedAt) < (b.attemptStartedAt ?? b.startedAt) ? -1 : 1))[0]!;
+  return {
+    attemptStartedAt: first.attemptStartedAt ?? first.startedAt,
+    attemptChannel: first.attemptChannel ?? first.channel,
+    earlierCalls: replaced.reduce((n, f) => n + f.calls + f.earlierCalls, 0),
+    holdout: first.holdout,
+    holdoutPercent: first.holdoutPercent,
+  };
 }
 
 // ── leaving the flow ───────────────────────────────────────────────────────────────────────────
@@ -183,11 +208,14 @@ export async function startFlow(store: TenantStore, subscriptionId: string, ctx:
     const sub = await getSubscription(s, subscriptionId);
     if (sub.status === "canceled") throw new ApiError("subscription_canceled", { en: "The subscription is already canceled.", ja: "この定期コースはすでに解約済みです。" }, { canceledAt: sub.canceledAt });
     checkIfMatch(ctx.ifMatch, sub.version);
-    // A new flow replaces one left open (e.g. started on the web, continued by phone).
+    // A new flow replaces one left open (a reload, a restart in the console, started on the web and
+    // continued by phone): the same attempt goes on in it. One past its expiry was abandoned already.
     const open = await s.q.select().from(cancelFlows).where(s.owns(cancelFlows, eq(cancelFlows.subscriptionId, subscriptionId), inArray(cancelFlows.status, ["open", "offered"])));
-    for (const f of open) await closeAsAbandoned(s, f, at, effectiveStatus(f, ctx.now) === "abandoned" ? "expired" : "superseded", ctx.channel, ctx.actor);
-    const holdout = ctx.settings.holdoutPercent > 0 && secureRandom() * 100 < ctx.settings.holdoutPercent;
     const flowId = newId("cf");
+    const replaced = open.filter((f) => effectiveStatus(f, ctx.now) !== "abandoned");
+    for (const f of open) await closeAsAbandoned(s, f, at, replaced.includes(f) ? "superseded" : "expired", ctx.channel, ctx.actor, replaced.includes(f) ? flowId : null);
+    const attempt = attemptOf(replaced);
+    const holdout = attempt ? attempt.holdout : ctx.settings.holdoutPercent > 0 && secureRandom() * 100 < ctx.settings.holdoutPercent;
     const expiresAt = new Date(ctx.now.getTime() + ctx.settings.cancelFlowTtlHours * 3_600_000).toISOString();
     await s.insert(cancelFlows, {
       id: flowId,
@@ -197,10 +225,11 @@ export async function startFlow(store: TenantStore, subscriptionId: string, ctx:
       status: "open",
       holdout,
       // Which flows the holdout comparison may count: only those drawn with a holdout in force.
-      holdoutPercent: ctx.settings.holdoutPercent,
+      holdoutPercent: attempt ? attempt.holdoutPercent : ctx.settings.holdoutPercent,
       calls: 1,
       startedAt: at,
       expiresAt,
+      ...(attempt ? { attemptStartedAt: attempt.attemptStartedAt, attemptChannel: attempt.attemptChannel, earlierCalls: attempt.earlierCalls } : {}),
     });
     const [reasons, survey] = await Promise.all([tenantReasons(s), loadSurvey(s)]);
     const exitSurvey = localizeSurvey(survey, ctx.lang);
@@ -217,7 +246,8 @@ export async function startFlow(store: TenantStore, subscriptionId: string, ctx:
       // The survey and the keep-in-touch question exactly as shown (optional, unchecked).
       exitSurveyShown: { questionIds: survey.questions.map((q) => q.id), keepInTouchWording: exitSurvey.keepInTouch.wording },
     }, ctx.actor);
-    await refreshRisk(s, subscriptionId, at, "cancel_flow_started");
+    // A restart is the same request to cancel, already counted when the attempt started.
+    await refreshRisk(s, subscriptionId, at, attempt ? undefined : "cancel_flow_started");
     return {
       flowId,
       status: "open" as const,
@@ -513,7 +543,14 @@ export async function confirmCancellation(store: TenantStore, flowId: string, in
     const receipt = { ja: receiptText({ confirmationNumber: number, subscriptionId: sub.id, productName: sub.productName, terms: cancellationTerms(sub, ctx.settings, receivedAt, "ja"), shopName: ctx.shopName, timeZone: ctx.settings.timeZone }, "ja"), en: receiptText({ confirmationNumber: number, subscriptionId: sub.id, productName: sub.productName, terms: cancellationTerms(sub, ctx.settings, receivedAt, "en"), shopName: ctx.shopName, timeZone: ctx.settings.timeZone }, "en") };
     await s.update(cancelFlows, { status: "canceled", closedAt: at, confirmationNumber: number, calls: flow.calls + 1 }, eq(cancelFlows.id, flowId));
     // Another flow left open on the plan (a newer one this confirmation overtook) has no answer now.
-    await closeFlowsOnCancellation(s, [sub.id], receivedAt, { channel, actor: ctx.actor, changeId: change.id, confirmationNumber: number });
+    await closeFlowsOnCancellation(s, [sub.id], receivedAt, {
+      channel,
+      actor: ctx.actor,
+      changeId: change.id,
+      confirmationNumber: number,
+      // A replaced flow confirmed after all: the flow that replaced it is of the same attempt.
+      ...(flow.supersededBy ? { attempt: { flowId, startedAt: flow.attemptStartedAt ?? flow.startedAt } } : {}),
+    });
     await addStep(s, flowId, "cancel_confirmed", channel, at, {
       acknowledgeFee: input.acknowledgeFee ?? false,
       // Who ticked the fee box, in which words: an operator's tick on a caller's spoken consent is

@@ -55,6 +55,7 @@ export type Sub = {
   version: number;
   canceledAt: string | null;
   cancellation: {
+    flowId: string | null;
     reason: string | null;
     channel: string | null;
     effectiveOn: string | null;
@@ -74,6 +75,8 @@ export type Offer = {
   description: string;
   parameters: Record<string, unknown>;
   talkTrack: TalkTrack | null;
+  /** The same talk track in the caller's language (`disclosureLang`) when it is not the page's; null otherwise. */
+  talkTrackRead?: TalkTrack | null;
   observedSaveRate?: { accepted: number; declined: number; rate: number | null };
 };
 export type TimelineItem = {
@@ -458,11 +461,16 @@ function PlanChanges(props: { page: PageContext; sub: Sub; options: PlanOptions;
  * A canceled subscription: when it ended, why, through which channel, its confirmation number and
  * the last delivery still shipping — and nothing that offers to cancel it again.
  */
-function Cancellation(props: { page: PageContext; sub: Sub; words: Words }) {
+function Cancellation(props: { page: PageContext; sub: Sub; words: Words; timeline: TimelineItem[] }) {
   const { page, sub, words } = props;
   const lang = page.lang;
   const c = sub.cancellation;
   const on = c?.effectiveOn ?? (sub.canceledAt ? localDate(new Date(sub.canceledAt), page.timeZone) : null);
+  // Who took the cancellation, for "who did I speak to?": the flow's latest step on the timeline (its confirm).
+  const flow = c?.flowId ? props.timeline.find((i) => i.kind === "cancel_flow" && i.id === c.flowId) : undefined;
+  const by = flow?.actor?.type === "operator" ? actorWords(flow.actor, lang) : null;
+  // undefined: recorded before the fee was kept — say nothing rather than "none".
+  const fee = c?.earlyCancellationFee;
   return (
     <section aria-labelledby="canceled" class="panel">
       <h2 id="canceled">
@@ -476,7 +484,13 @@ function Cancellation(props: { page: PageContext; sub: Sub; words: Words }) {
         {c?.channel ? (
           <>
             <dt>{t(lang, "canceledVia")}</dt>
-            <dd>{channelName(c.channel, lang)}</dd>
+            <dd>{!by ? channelName(c.channel, lang) : c.channel === "operator" ? by : lang === "ja" ? `${channelName(c.channel, lang)}・${by}` : `${channelName(c.channel, lang)}, ${by}`}</dd>
+          </>
+        ) : null}
+        {fee !== undefined ? (
+          <>
+            <dt>{t(lang, "cancellationFee")}</dt>
+            <dd data-cancellation="fee">{fee ? formatMoney(fee, lang) : t(lang, "noFeeCharged")}</dd>
           </>
         ) : null}
         {c?.confirmationNumber ? (
@@ -713,7 +727,9 @@ function fieldValue(field: keyof typeof PLAN_FIELD_LABELS, v: unknown, product: 
  */
 export function entryTitle(i: TimelineItem, lang: Lang): string {
   const names = i.kind === "event" ? EVENT_LABELS : i.kind === "change" ? CHANGE_LABELS : FLOW_LABELS;
-  const name = names[i.type]?.[lang] ?? i.type;
+  // A flow replaced by a newer one was restarted, not left: 「中断」 would mislead the next operator.
+  const type = i.kind === "cancel_flow" && i.type === "abandoned" && typeof i.data.supersededBy === "string" ? "restarted" : i.type;
+  const name = names[type]?.[lang] ?? i.type;
   const by = i.actor?.type === "operator" && i.actor.name ? i.actor.name : null;
   const said = [i.channel ? channelName(i.channel, lang) : null, by].filter((x) => x !== null).join(lang === "ja" ? "・" : ", ");
   if (!said) return name;
@@ -962,6 +978,24 @@ export function readOutScript(read: Lang, info: CancellationInfo, today: string)
   return lines;
 }
 
+/** A talk track's spoken part — the opening, what to ask, what to say — in `spoken`; headings in the operator's `lang`. */
+function SpokenTrack(props: { lang: Lang; track: TalkTrack; spoken: Lang }) {
+  const { lang, track, spoken } = props;
+  return (
+    <div lang={spoken} data-talk-in={spoken}>
+      <p>{track.opening}</p>
+      <h5 lang={lang}>{t(lang, "ask")}</h5>
+      <ul>
+        {track.questions.map((q) => (
+          <li>{q}</li>
+        ))}
+      </ul>
+      <h5 lang={lang}>{t(lang, "say")}</h5>
+      <p>{track.pitch}</p>
+    </div>
+  );
+}
+
 /** The read-out script in the caller's language, and in the operator's when that differs. */
 function ReadOut(props: { lang: Lang; read: Lang; info: CancellationInfo; today: string }) {
   const { lang, read } = props;
@@ -1129,7 +1163,7 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
         ) : null}
         {focus && data.planOptions && focus.status !== "canceled" ? <PlanChanges page={page} sub={focus} options={data.planOptions} customerId={customer.id} reason={data.reason} openFlow={data.openFlow} offersFlow={data.offersFlow} refused={data.fieldRefusal} /> : null}
 
-        {focus && !live ? <Cancellation page={page} sub={focus} words={words} /> : null}
+        {focus && !live ? <Cancellation page={page} sub={focus} words={words} timeline={data.timeline} /> : null}
 
         {focus && !live && unread.winback ? (
           <section aria-labelledby="winback" class="panel winback">
@@ -1202,15 +1236,19 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
                         {o.talkTrack ? (
                           <details open class="talk">
                             <summary>{t(lang, "talkTrack")}</summary>
-                            <p>{o.talkTrack.opening}</p>
-                            <h5>{t(lang, "ask")}</h5>
-                            <ul>
-                              {o.talkTrack.questions.map((q) => (
-                                <li>{q}</li>
-                              ))}
-                            </ul>
-                            <h5>{t(lang, "say")}</h5>
-                            <p>{o.talkTrack.pitch}</p>
+                            {/* What is said to the caller, in the caller's language (as the cancellation's read-out); the operator's one click away. */}
+                            {o.talkTrackRead ? (
+                              <>
+                                <h5>{tf(lang, "readOut", { lang: t(lang, `langName_${data.disclosureLang}`) })}</h5>
+                                <SpokenTrack lang={lang} track={o.talkTrackRead} spoken={data.disclosureLang} />
+                                <details>
+                                  <summary>{tf(lang, "readOutIn", { lang: t(lang, `langName_${lang}`) })}</summary>
+                                  <SpokenTrack lang={lang} track={o.talkTrack} spoken={lang} />
+                                </details>
+                              </>
+                            ) : (
+                              <SpokenTrack lang={lang} track={o.talkTrack} spoken={lang} />
+                            )}
                             <h5>{t(lang, "avoid")}</h5>
                             <ul>
                               {o.talkTrack.notes.map((n) => (

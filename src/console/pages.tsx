@@ -2,6 +2,8 @@ import { Hono, type Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { DEMO_API_KEY, demoServed } from "../demo/seed";
 import { RetentionQuery, retentionMetricsOf, winbackMetricsOf } from "../metrics/routes";
+import { retentionCsv, winbackCsv } from "../metrics/csv";
+import { csvResponse } from "../platform/csv";
 import { loadCatalogue } from "../offers/repository";
 import { CONSOLE_COOKIE, consoleCsrfToken, resolveConsole } from "../platform/auth";
 import { limitFailedAuth, limitPerKey } from "../platform/rate-limit";
@@ -481,11 +483,19 @@ export function consolePages(app: Fetcher) {
     // recorded them as shown; the karte shows exactly those. (Not a reason the cancel form gave with
     // no offer on screen: that one asked for none.)
     const offersFlow = going && going.reason && going.noOfferBecause !== "operator_presented_none" ? going.flowId : null;
-    const rates = new Map(((offers?.status === 200 ? offers.body.data : []) as Offer[]).map((o) => [o.offerId, o.observedSaveRate]));
-    const flowOffers: Offer[] = (offersFlow ? going!.offers : []).map((o) => ({ offerId: o.offerId, type: o.type, parameters: o.parameters, title: o.title[lang] ?? "", description: o.description[lang] ?? "", talkTrack: (o.talkTrack?.[lang] as Offer["talkTrack"] | undefined) ?? null, ...(rates.get(o.offerId) ? { observedSaveRate: rates.get(o.offerId)! } : {}) }));
-    const ending = ended?.status === 200 && ended.body.subscriptionId === focus?.id ? endingOf(ended.body as FlowEvidence) : null;
     // The disclosures are read in the caller's language: theirs when the shop has it, else the shop's.
     const disclosureLang: Lang = lookup.customer.locale === "en" || lookup.customer.locale === "ja" ? lookup.customer.locale : c.get("caller").settings.locale;
+    const offeredNow = new Map(((offers?.status === 200 ? offers.body.data : []) as Offer[]).map((o) => [o.offerId, o]));
+    // An offer the flow showed on the web or the IVR carries no talk track; the operator continuing the flow gets the
+    // one the operator channel writes for the same offer today — only when its terms are the ones shown.
+    const talkTrackOf = (o: (typeof going & {})["offers"][number]): Offer["talkTrack"] => {
+      const own = o.talkTrack?.[lang] as Offer["talkTrack"] | undefined;
+      if (own) return own;
+      const now = offeredNow.get(o.offerId);
+      return now && JSON.stringify(now.parameters) === JSON.stringify(o.parameters) ? now.talkTrack : null;
+    };
+    const flowOffers: Offer[] = (offersFlow ? going!.offers : []).map((o) => ({ offerId: o.offerId, type: o.type, parameters: o.parameters, title: o.title[lang] ?? "", description: o.description[lang] ?? "", talkTrack: talkTrackOf(o), talkTrackRead: disclosureLang !== lang ? ((o.talkTrack?.[disclosureLang] as Offer["talkTrack"] | undefined) ?? null) : null, ...(offeredNow.get(o.offerId)?.observedSaveRate ? { observedSaveRate: offeredNow.get(o.offerId)!.observedSaveRate! } : {}) }));
+    const ending = ended?.status === 200 && ended.body.subscriptionId === focus?.id ? endingOf(ended.body as FlowEvidence) : null;
     const reactivation = focus?.status === "canceled" ? reactivationOf(c, focus, page.today) : null;
     const facts = held && "unread" in held ? null : held;
     const winback = facts && focus && reactivation ? await proposedComeback(c, lang, focus, reactivation, facts) : facts;
@@ -932,6 +942,26 @@ export function consolePages(app: Fetcher) {
     const people = ids.length === 0 ? [] : await store.q.select({ id: customers.id, name: customers.name }).from(customers).where(store.owns(customers, inArray(customers.id, ids)));
     const names = new Map(people.map((p) => [p.id, p.name]));
     return c.html(<WinbackPage page={page} rows={list.data} names={names} reasons={reasons.body?.data ?? []} nextCursor={list.nextCursor} limit={limit} first={after === null} />);
+  });
+
+  // The supervisor page's tables as CSV: the API's own CSV of the same report (GET /v1/metrics/… with
+  // Accept: text/csv), for a supervisor without an admin key. A period the API refuses is its 422.
+  pages.get("/console/metrics.csv", async (c) => {
+    const who = await operator(c);
+    if (who instanceof Response) return who;
+    if (!who.page.supervisor) return c.text(t(who.page.lang, "supervisorOnly"), 403);
+    const report = c.req.query("report") === "winback" ? "winback" : "retention";
+    const parsed = RetentionQuery.safeParse({ from: c.req.query("from") || undefined, to: c.req.query("to") || undefined, groupBy: c.req.query("groupBy") || undefined });
+    if (!parsed.success) return c.text(t(who.page.lang, "periodNotDates"), 422);
+    try {
+      if (report === "winback") {
+        return csvResponse(c, winbackCsv(await winbackMetricsOf(c, { from: parsed.data.from, to: parsed.data.to })));
+      }
+      return csvResponse(c, retentionCsv(await retentionMetricsOf(c, parsed.data)));
+    } catch (e) {
+      if (!(e instanceof ApiError) || e.code !== "validation_failed") throw e;
+      return c.text(String(problemBody(e, undefined, who.page.lang).detail), 422);
+    }
   });
 
   pages.get("/console/metrics", async (c) => {

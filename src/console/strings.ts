@@ -220,6 +220,8 @@ const T = {
   confirmReactivationNote: { ja: "お客様に内容を読み上げ、了承を得てから確定してください。再加入として記録されます。", en: "Read this out to the customer and confirm once they agree. It is recorded as a re-subscription." },
   confirmReactivation: { ja: "再開を確定する", en: "Confirm the reactivation" },
   cancellationFee: { ja: "解約手数料", en: "Cancellation fee" },
+  noFeeCharged: { ja: "なし", en: "None" },
+  downloadCsv: { ja: "{what}をCSVで保存（Excel用）", en: "Download {what} as CSV (for a spreadsheet)" },
   cancellationFeeWaived: { ja: "{amount}：かかりません（解約の取り消し）", en: "{amount}: not charged (the cancellation is undone)" },
   cancellationFeeStands: { ja: "{amount}：お支払いいただきます（解約は成立済み）", en: "{amount}: stands (the cancellation took effect)" },
   back: { ja: "戻る（再開しない）", en: "Back (do not reactivate)" },
@@ -297,6 +299,7 @@ const T = {
   periodInvalid: { ja: "期間を表示できません: {detail} 直近30日を表示しています。", en: "That period cannot be shown: {detail} Showing the last 30 days." },
   summary: { ja: "全体", en: "Overall" },
   started: { ja: "開始", en: "Started" },
+  restartedN: { ja: "やり直し（開始に含めず）", en: "Restarted (not counted as started)" },
   savedN: { ja: "阻止", en: "Saved" },
   canceledN: { ja: "解約", en: "Canceled" },
   acceptedN: { ja: "承諾（この提案で阻止）", en: "Accepted (saved by it)" },
@@ -314,6 +317,10 @@ const T = {
   reactivationByReason: { ja: "再加入率（解約理由別）", en: "Re-subscription rate by reason" },
   reactivationByMonth: { ja: "再加入率（解約月別）", en: "Re-subscription rate by month of cancellation" },
   holdoutLift: { ja: "ホールドアウト比リフト", en: "Lift over holdout" },
+  savesLost: { ja: "（阻止後に再び解約: {n}件）", en: " ({n} saved, then canceled again)" },
+  liftPoints: { ja: "{lift}ポイント", en: "{lift} points" },
+  liftWithInterval: { ja: "{lift}ポイント（95%信頼区間 {low}〜{high}）", en: "{lift} points (95% interval {low} to {high})" },
+  liftNotYet: { ja: "：まだ差があるとは言えません", en: ": not yet distinguishable from no difference" },
   medianSeconds: { ja: "解約にかかった時間（中央値・秒）", en: "Time to cancel (median, s)" },
   maxCalls: { ja: "解約にかかった操作回数（最大）", en: "Calls to cancel (worst)" },
   key: { ja: "区分", en: "Key" },
@@ -567,6 +574,8 @@ export const FLOW_LABELS: Record<string, Record<Lang, string>> = {
   saved: { ja: "解約のご相談 → 継続", en: "Cancel flow: stayed" },
   canceled: { ja: "解約のご相談 → 解約", en: "Cancel flow: canceled" },
   abandoned: { ja: "解約のご相談 → 中断", en: "Cancel flow: left unfinished" },
+  /** Not a status: an abandoned flow a newer one replaced (timeline `data.supersededBy`). */
+  restarted: { ja: "解約のご相談 → やり直し", en: "Cancel flow: restarted" },
 };
 
 /** The plan fields a change's before/after shows, in the order the timeline reads them. */

@@ -449,6 +449,25 @@ export const cancelFlows = sqliteTable(
     expiresAt: text("expires_at").notNull(),
     closedAt: text("closed_at"),
     confirmationNumber: text("confirmation_number"),
+    /**
+     * The flow that replaced this one while it was open (a reload in the portal, 「最初からやり直す」 in
+     * the console, a web flow continued by phone): closed as abandoned with the evidence step
+     * `superseded`, it is part of that flow's attempt, not an abandonment of its own (metrics count
+     * it as `restarted`; risk raises no `cancel_flow_abandoned` for it). Null otherwise. Flows
+     * superseded before it was kept: from their `superseded` step (migration 0047). Also set on the
+     * newer flow when the replaced one is confirmed after all (the web page's confirm after the call
+     * began): closed by that cancellation, it is part of the same attempt.
+     */
+    supersededBy: text("superseded_by"),
+    /**
+     * On a flow that replaced open ones: the attempt's first start and channel (of the earliest flow
+     * of the chain of restarts), and the calls made in the replaced flows. Null (0) on a flow that
+     * started its own attempt. The metrics count the attempt once, on this flow, under that channel,
+     * and time to cancel from that start with those calls.
+     */
+    attemptStartedAt: text("attempt_started_at"),
+    attemptChannel: text("attempt_channel"),
+    earlierCalls: integer("earlier_calls").notNull().default(0),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),

@@ -70,6 +70,8 @@ type Answer = Awaited<ReturnType<typeof syncBatch>>;
 export type KeptRow = { line: number; id: string; change: TsuzukuChange };
 /** What a row's customer or subscription changed (`before` null: created), with the row's line. */
 export type RowChange = ItemChange & { line: number };
+/** What the sync took a row's item with but did not apply all of (`SyncItemResult.warnings`, e.g. `keep_in_touch_kept`), by line. */
+export type SyncWarned = { line: number; id: string; warnings: Problem[] };
 /** Thrown from inside the batch's transaction to roll it back when some row of it was refused. */
 class PartlyRefused {
   constructor(readonly answer: Answer) {}
@@ -91,7 +93,7 @@ export async function syncWholeRows(
   batch: ImportBatch,
   ctx: { now: () => Date; settings: TenantSettings; dryRun: boolean; exportedAt?: string },
   problemOf: (kind: "customer" | "subscription", field: string | null, message: string, line: number) => Problem,
-): Promise<{ answer: Answer | null; refused: { line: number; problems: Problem[] }[]; kept: KeptRow[]; changes: RowChange[] }> {
+): Promise<{ answer: Answer | null; refused: { line: number; problems: Problem[] }[]; kept: KeptRow[]; changes: RowChange[]; warned: SyncWarned[] }> {
   const refused: { line: number; problems: Problem[] }[] = [];
   const kept: KeptRow[] = [];
   for (;;) {
@@ -115,7 +117,7 @@ export async function syncWholeRows(
     if (bad.size === 0 && (answer.refused || answer.notProcessed)) throw new Error("the sync left items unprocessed without refusing any: nothing of this batch was written");
     if (bad.size === 0) {
       const lines = batch.lines;
-      return { answer, refused, kept, changes: changes.map((c) => ({ ...c, line: lines[c.kind][c.index]! })) };
+      return { answer, refused, kept, changes: changes.map((c) => ({ ...c, line: lines[c.kind][c.index]! })), warned: syncWarnings(answer.results, batch, problemOf) };
     }
     // A row whose only refusal is a change made in Tsuzuku after the export is kept as Tsuzuku has it, not refused.
     const keptNow = keptLines(answer.results, batch);
@@ -125,9 +127,23 @@ export async function syncWholeRows(
       else refused.push({ line, problems });
     }
     const rest = batch.rows.filter((r) => !bad.has(r.line));
-    if (rest.length === 0) return { answer: null, refused, kept, changes: [] };
+    if (rest.length === 0) return { answer: null, refused, kept, changes: [], warned: [] };
     batch = batchOf(rest);
   }
+}
+
+/** The sync's warnings on the items it applied, by the line each item came from (its column named as for a refusal). */
+function syncWarnings(
+  results: z.infer<typeof SyncItemResult>[],
+  batch: ImportBatch,
+  problemOf: (kind: "customer" | "subscription", field: string | null, message: string, line: number) => Problem,
+): SyncWarned[] {
+  return results
+    .filter((r) => r.result === "applied" && r.warnings?.length)
+    .map((r) => {
+      const line = batch.lines[r.kind][r.index]!;
+      return { line, id: r.id ?? "", warnings: r.warnings!.map((w) => problemOf(r.kind, w.path, w.message, line)) };
+    });
 }
 
 /** The lines with an item refused as changed in Tsuzuku after the export; `only`: nothing else of the line was refused. */

@@ -162,6 +162,7 @@ try {
     refusals.push(...done.refused);
     kept.push(...done.kept);
     changes.push(...done.changes);
+    warned.push(...done.warned);
     for (const r of answer?.results ?? []) totals[r.status === 201 ? "created" : r.changed ? "changed" : "unchanged"] += 1;
     lastCommitted = batch.lastLine;
     progress.update(`  line ${lastCommitted} of ${lastLine} · ${totals.created} new · ${totals.changed} changed · ${totals.unchanged} unchanged (customers and subscriptions) · ${rowCount(kept.length)} kept · ${rowCount(refusals.length)} refused`, lastCommitted, lastLine);
@@ -178,7 +179,9 @@ refusals.sort((a, b) => a.line - b.line);
 kept.sort((a, b) => a.line - b.line);
 // Warned rows are taken (or, in a dry run, would be): a refused row's warnings would only repeat it, and lines past the last batch were not reached.
 const refusedLines = new Set(refusals.map((r) => r.line));
-const warnings = warned.filter((w) => w.line <= lastCommitted && !refusedLines.has(w.line)).flatMap((w) => w.warnings.map((p) => `warning line ${w.line} (${w.id}): ${problemText(p)}`));
+const warnings = warned
+  .sort((a, b) => a.line - b.line)
+  .filter((w) => w.line <= lastCommitted && !refusedLines.has(w.line)).flatMap((w) => w.warnings.map((p) => `warning line ${w.line} (${w.id}): ${problemText(p)}`));
 // What changes (or, in a dry run, would), row by row; then the rows kept as Tsuzuku has them; then
 // the refused ones, one output line per problem (messages may hold "; " themselves), each naming its
 // row; then the warnings of rows taken.

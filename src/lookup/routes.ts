@@ -138,7 +138,7 @@ function offerInputsFrom(focus: SubWithRisk, customer: Found, engine: OfferEngin
     stats: engine.stats,
     riskBand: band,
     stockOnHand: focus.stock ?? null,
-    acceptedSaves: acceptedSavesFrom(customer.saves),
+    acceptedSaves: acceptedSavesFrom(customer.saves, engine.catalogue),
     settings,
   };
 }

@@ -59,7 +59,7 @@ export type Eligibility = {
   maxAcceptedSavesPerCustomer: number | null;
   periodDays: number;
   /** Which saves count toward the limit: any accepted offer, or only this offer. */
-  saveLimitScope: "any" | "offer";
+  saveLimitScope: "any" | "offer" | "type";
 };
 
 type OfferOf<T extends OfferType> = {
@@ -326,12 +326,13 @@ export const DEFAULT_CATALOGUE: readonly CatalogueOffer[] = [
     copy: {
       title: { ja: "次回のお届けをスキップ", en: "Skip your next delivery" },
       description: {
-        ja: "{skippedDeliveryOn}のお届けをお休みし、次回は{newNextDeliveryOn}にお届けします。その後はこれまで通り{cadence}・{price}です。スキップした回のお支払いはありません。",
+        ja: "{skippedDeliveryOn}のお届けをスキップし、次回は{newNextDeliveryOn}にお届けします。その後はこれまで通り{cadence}・{price}です。スキップした回のお支払いはありません。",
         en: "We skip the delivery on {skippedDeliveryOn}; your next delivery is on {newNextDeliveryOn}. After that, deliveries continue {cadence} at {price}. You pay nothing for the skipped delivery.",
       },
     },
     // 2: the cadence in words ({cadence}: 「1ヶ月ごと」 for a monthly plan; unchanged for a day plan).
-    templateVersion: 2,
+    // 3: 「スキップし」, not 「お休みし」 — お休み is the pause's word (migration 0048, trial24).
+    templateVersion: 3,
     eligibility: eligibility({ reasons: ["surplus_stock", "temporary_break", "health_or_life_change", "other"] }),
     costYen: 0,
     priorAlpha: 3,

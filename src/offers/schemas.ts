@@ -27,7 +27,13 @@ const Eligibility = z
     }),
     maxAcceptedSavesPerCustomer: int(0, 999).nullable().default(null).openapi({ description: "At most this many accepted saves per customer within `periodDays` (null: no limit)." }),
     periodDays: int(1, 3650).default(365),
-    saveLimitScope: z.enum(["any", "offer"]).default("any").openapi({ description: "Count any accepted offer toward the limit, or only this one." }),
+    saveLimitScope: z
+      .enum(["any", "offer", "type"])
+      .default("any")
+      .openapi({
+        description:
+          "What counts toward `maxAcceptedSavesPerCustomer`: `any` accepted offer; only this `offer`; or any offer of this offer's `type` — \"no discount for a customer who took any discount in the last 182 days\" is `type` on each discount offer. An accepted offer no longer in the catalogue counts under every scope.",
+      }),
   })
   .openapi("OfferEligibility");
 
@@ -173,7 +179,7 @@ export const Offer = z
       riskBands: z.array(z.enum(RISK_BANDS)),
       maxAcceptedSavesPerCustomer: z.number().int().nullable(),
       periodDays: z.number().int(),
-      saveLimitScope: z.enum(["any", "offer"]),
+      saveLimitScope: z.enum(["any", "offer", "type"]),
     }),
     cost: z.number().int(),
     prior: z.object({ alpha: z.number(), beta: z.number() }),

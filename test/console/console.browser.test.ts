@@ -530,6 +530,11 @@ describe("the operator console in a browser", () => {
     const evidence = (await h.request("GET", `/v1/cancel-flows/${flowId}`, { key: shopA.key })).body;
     expect(evidence.steps.find((x: { type: string }) => x.type === "reason_given").data).toMatchObject({ reason: "too_expensive", offersShown: [], noOfferBecause: "operator_presented_none" });
     expect((await h.request("GET", `/v1/customers/${ids.customer}`, { key: shopA.key })).body.keepInTouch).toBe(true);
+    // Back on the karte, the cancelled plan's card says who took it and the fee charged, for the next call.
+    await page.goto(`${api.url}/console?customer=${ids.customer}&sub=${ids.feeSub}`);
+    const card = (await page.locator("section[aria-labelledby=canceled]").textContent())!;
+    expect(card).toContain("受付オペレーター 佐々木 美咲解約手数料");
+    await expect(page.locator("section[aria-labelledby=canceled] [data-cancellation=fee]").textContent()).resolves.toBe("5,000円");
   });
 
   it("shows the caller at most the shop's offersPerFlow offers — the flow's own — with the way to cancel as prominent beside each, and records them as shown and declined on cancelling", async () => {
@@ -620,6 +625,24 @@ describe("the operator console in a browser", () => {
     expect(await seriousViolations(page)).toEqual([]);
   });
 
+  it("an offer's talk track is said in the caller's language (an English-speaking customer), the operator's Japanese one click away", async () => {
+    const [customer, sub] = [uid("C"), uid("S")];
+    await h.request("PUT", `/v1/customers/${customer}`, { key: shopA.key, body: customerBody({ name: "Liam Baker", phone: "090-4141-3434", locale: "en" }) });
+    await h.request("PUT", `/v1/subscriptions/${sub}`, { key: shopA.key, body: subscriptionBody(customer, { quantity: 2, deliveriesCompleted: 3, nextDeliveryOn: addDays(localDate(new Date(), "Asia/Tokyo"), 20) }) });
+    const page = await as(shopA);
+    await giveReason(page, `${api.url}/console?customer=${customer}&sub=${sub}`, "surplus_stock");
+    const talk = page.locator("li.offer details.talk").first();
+    const spoken = (await talk.locator("[data-talk-in=en]").first().locator("p, li").allTextContents()).join(" ");
+    expect(spoken.length).toBeGreaterThan(40);
+    expect(spoken).not.toMatch(/[\u3040-\u30ff]/); // no kana: what the caller hears is English
+    await expect(talk.locator("h5").first().textContent()).resolves.toBe("お客様への読み上げ（英語）");
+    // The operator's own language, folded under it; the notes stay in the operator's language.
+    expect(await talk.locator("details [data-talk-in=ja]").isVisible()).toBe(false);
+    await talk.getByText("日本語の読み上げ").click();
+    await expect(talk.locator("details [data-talk-in=ja]").textContent()).resolves.toMatch(/[\u3040-\u30ff]/);
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+
   it("reads the karte in words: the cancellation and its reason, dates, the risk band and the phone as people write them", async () => {
     // The customer cancels one subscription on the web, giving a reason.
     const flow = await h.request("POST", `/v1/subscriptions/${ids.wordsCanceled}/cancel-flows`, { key: shopA.key, body: { channel: "web" } });
@@ -674,6 +697,9 @@ describe("the operator console in a browser", () => {
     expect(canceled).toContain("Web");
     const cancellation = (await h.request("GET", `/v1/subscriptions/${sub}`, { key: shopA.key })).body.cancellation;
     expect(canceled).toContain(cancellation.confirmationNumber);
+    // No commitment, so no fee: said as none, and no operator named for a web cancellation.
+    await expect(page.locator("section[aria-labelledby=canceled] [data-cancellation=fee]").textContent()).resolves.toBe("なし");
+    expect(canceled).not.toContain("オペレーター");
     // No risk, no reason picker, no cancel box, no offers, no plan changes.
     for (const gone of ["#reason", "form.cancel", "#confirm-cancel", "li.offer", "section[aria-labelledby=plan]", "section[aria-labelledby=retention]"]) expect(await page.locator(gone).count(), gone).toBe(0);
     const headings = await page.locator("main h2, main h3").allTextContents();
@@ -1253,6 +1279,10 @@ describe("the operator console in a browser", () => {
     await expect(open.locator("[data-flow=offers]").textContent()).resolves.toContain("ご案内は1回だけのため");
     // The offer the customer was shown, the one the operator can still accept — not another.
     expect(await page.locator("li.offer h4").allTextContents()).toEqual([given.offers[0].title]);
+    // Shown on the web with no talk track; the operator gets the phone's words for that same offer.
+    expect(given.offers[0].talkTrack ?? null).toBeNull();
+    await expect(page.locator("li.offer details.talk summary").textContent()).resolves.toBe("トーク");
+    expect((await page.locator("li.offer details.talk").textContent())!.length).toBeGreaterThan(40);
     // The reason stays the flow's: the picker only starts over, saying first that this flow would end.
     await expect(page.getByRole("button", { name: "最初からやり直す" }).isVisible()).resolves.toBe(true);
     await expect(page.locator("#restart-note").textContent()).resolves.toContain("「中断」として終了");
@@ -1468,9 +1498,21 @@ describe("the operator console in a browser", () => {
     await expect(page.getByRole("alert").textContent()).resolves.toContain("`from` には `to` 以前の日付を指定してください。");
     expect(await seriousViolations(page)).toEqual([]);
 
+    // Each table saves as CSV for a spreadsheet: the browser's download, the API's own CSV of that grouping and period.
+    await page.goto(`${api.url}/console/metrics?from=2026-10-01&to=2026-10-31`);
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "理由別をCSVで保存（Excel用）" }).click()]);
+    expect(download.suggestedFilename()).toBe("retention_2026-10-01_2026-10-31_by-reason.csv");
+    const saved = readFileSync((await download.path())!);
+    const api_ = await h.request("GET", "/v1/metrics/retention?from=2026-10-01&to=2026-10-31&groupBy=reason", { key: shopA.key, headers: { accept: "text/csv" } });
+    expect(Buffer.from(saved).equals(Buffer.from(api_.bytes))).toBe(true);
+    expect([...saved.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const [winbackFile] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: /^再加入（ウィンバック）をCSVで保存/ }).click()]);
+    expect(winbackFile.suggestedFilename()).toMatch(/^winback_\d{4}-\d{2}-\d{2}_\d{4}-\d{2}-\d{2}\.csv$/);
+
     const operator = await as(shopA, "operator");
     const res = await operator.goto(`${api.url}/console/metrics`);
     expect(res?.status()).toBe(403);
+    expect((await operator.request.get(`${api.url}/console/metrics.csv?report=retention&groupBy=reason`)).status()).toBe(403);
   });
 
   it("logout ends the session", async () => {

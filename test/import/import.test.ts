@@ -7,7 +7,7 @@ import { and, eq, inArray } from "drizzle-orm";
 import iconv from "iconv-lite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrateDatabase, openDatabase } from "../../src/db/node";
-import { customers, subscriptions, winbacks } from "../../src/db/schema";
+import { contactConsents, customers, subscriptions, winbacks } from "../../src/db/schema";
 import { addDays, localDate } from "../../src/platform/dates";
 import { importBatches } from "../../src/import/batches";
 import { readExport } from "../../src/import/file";
@@ -532,6 +532,33 @@ describe("npm run import", { timeout: 90_000 }, () => {
     expect(plan("WS-3")?.cancellation).toEqual({ reason: "too_expensive", channel: "api" });
     expect(plan("WS-4")?.cancellation).toEqual({ reason: "other", channel: "api" });
     expect(Object.fromEntries(records.map((r) => [r.subscriptionId, r.reason]))).toEqual({ "WS-3": "too_expensive", "WS-4": "other" });
+  });
+
+  it("says, per line and in the count, what the sync took a row with but did not apply: a keep-in-touch yes over the customer's own no", async () => {
+    // A shop's copy of the generic mapping that also reads its cart's 連絡希望 column.
+    const own = join(dir, "with-contact.json");
+    writeFileSync(own, JSON.stringify({ ...generic, name: "with-contact", customer: { ...generic.customer, keepInTouch: { header: ["連絡希望"], as: "boolean" } } }));
+    const path = join(dir, "contact.csv");
+    const rows = (yes: string) => ["顧客ID,氏名,連絡希望", `K-0001,連絡 花子,${yes}`, "K-0002,連絡 次郎,希望する"].join("\n");
+    const cliWith = (...args: string[]) =>
+      run(process.execPath, ["--import", "tsx", "src/import/cli.ts", path, "--mapping", own, "--tenant", tenantId, ...args], { env: { ...process.env, DATABASE_URL: url, SEED_DEMO: "0" } });
+    writeFileSync(path, rows("希望しない"));
+    await cliWith();
+    // Then 花子 says no herself (her my-page), and the cart's next export still says yes.
+    const db = await openDatabase(url);
+    await db.orm.insert(contactConsents).values({ tenantId, id: "cc_k1_portal", customerId: "K-0001", granted: false, wording: "今後のご案内を受け取らない", language: "ja", source: "portal", at: new Date().toISOString() });
+    db.client.close();
+    writeFileSync(path, rows("希望する"));
+    for (const dry of [true, false]) {
+      const { stdout } = await cliWith(...(dry ? ["--dry-run"] : []));
+      expect(stdout).toContain("warning line 2 (K-0001): 連絡希望 (keepInTouch): keepInTouch: true was not taken: the customer said no themselves");
+      expect(stdout).not.toContain("warning line 3");
+      expect(JSON.parse(stdout.trim().split("\n").at(-1)!)).toMatchObject({ dryRun: dry, refused: 0, warnings: 1 });
+    }
+    const after = await openDatabase(url);
+    const people = await after.orm.select().from(customers).where(and(eq(customers.tenantId, tenantId), inArray(customers.id, ["K-0001", "K-0002"])));
+    after.client.close();
+    expect(Object.fromEntries(people.map((p) => [p.id, p.keepInTouch]))).toEqual({ "K-0001": false, "K-0002": true });
   });
 
   it("a file without a column every subscription needs stops before any row, saying so once, and writes nothing", async () => {

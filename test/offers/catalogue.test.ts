@@ -105,8 +105,9 @@ describe("templateVersion: the version of the stored templates", () => {
     expect(changed.map((o) => o.id).sort()).toEqual(["off_match_interval", "off_move_delivery", "off_pause", "off_product_swap", "off_quantity_down", "off_skip_next"]);
     // …and, when the titles began naming the deliveries as applied (migration 0038), the discounts and the gift.
     const named = ["off_apology_gift", "off_discount_15x3", "off_discount_20x2"];
-    // …and 3 for the move, when its copy stopped promising an address change (migration 0041).
-    for (const o of DEFAULT_CATALOGUE) expect(o.templateVersion, o.id).toBe(o.id === "off_move_delivery" ? 3 : changed.includes(o) || named.includes(o.id) ? 2 : 1);
+    // …and 3 for the move, when its copy stopped promising an address change (migration 0041), and
+    // for the skip, when it stopped saying the pause's 「お休み」 (migration 0048).
+    for (const o of DEFAULT_CATALOGUE) expect(o.templateVersion, o.id).toBe(o.id === "off_move_delivery" || o.id === "off_skip_next" ? 3 : changed.includes(o) || named.includes(o.id) ? 2 : 1);
     // A plan every 30 days, two per delivery, with stock piling up: every changed offer applies to it.
     const ctx = { today: TODAY, stockOnHand: { unitsOnHand: 3, perDay: 1 / 40, basis: "history" as const, daysOnHand: 120 } };
     // The product swap names the shop's alternative product first (the built-in one is inactive until then).
