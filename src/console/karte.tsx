@@ -207,7 +207,9 @@ function UnreadNote(props: { lang: Lang; part: KartePart; unread: Unread }) {
 
 export type KarteData = {
   /** As the lookup answers it: `phone` in E.164, its extension apart. */
-  customer: { id: string; name: string | null; email: string | null; phone: string | null; phoneExtension: string | null };
+  customer: { id: string; name: string | null; nameKana?: string | null; email: string | null; phone: string | null; phoneExtension: string | null };
+  /** Other live customers of the shop have the same phone number (a household's line): the karte says so. */
+  sharedPhone?: boolean;
   subscriptions: Sub[];
   risk: { highest: Risk | null; subscriptions: Risk[] } | null;
   lookup: { route: string; nextBestAction: { type: string; title: string | null } | null; speech: string } | null;
@@ -1048,12 +1050,13 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
       <div class="karte">
         <section aria-labelledby="who" class="panel">
           <h1 id="who">
-            {customer.name ?? customer.id} <small>({customer.id})</small>
+            {customer.name ?? customer.id} {customer.nameKana ? <small class="kana">{customer.nameKana}</small> : null} <small>({customer.id})</small>
           </h1>
           <dl>
             <dt>{t(lang, "contact")}</dt>
             <dd>
               {customer.phone ? displayPhone(customer.phoneExtension ? `${customer.phone} ext. ${customer.phoneExtension}` : customer.phone) : "—"} / {customer.email ?? "—"}
+              {data.sharedPhone ? <p class="shared-phone">{t(lang, "sharedPhone")}</p> : null}
             </dd>
             {data.lookup ? (
               <>

@@ -55,6 +55,14 @@ export const customers = sqliteTable(
     tenantId: text("tenant_id").notNull().references(() => tenants.id),
     id: text("id").notNull(),
     name: text("name"),
+    /** The name's reading (フリガナ) in katakana or hiragana, as the shop sent it. */
+    nameKana: text("name_kana"),
+    /**
+     * `name` and `name_kana` folded for the operators' name search (platform/name-keys `foldName`),
+     * written with them; migration 0049's triggers keep `customer_name_keys` in step with them.
+     */
+    nameKey: text("name_key"),
+    nameKanaKey: text("name_kana_key"),
     email: text("email"),
     /** The match key of `email` (platform/phone normalizeEmail): lower-cased, for finding people across records. */
     emailNormalized: text("email_normalized"),
@@ -101,6 +109,25 @@ export const customers = sqliteTable(
     index("customers_phone_fingerprint").on(t.tenantId, t.phoneFingerprint).where(sql`phone_fingerprint IS NOT NULL`),
     index("customers_email_fingerprint").on(t.tenantId, t.emailFingerprint).where(sql`email_fingerprint IS NOT NULL`),
   ],
+);
+
+/**
+ * The keys the operators' name search looks a caller up by (customers/search): for each of a live
+ * customer's folded name and reading, the whole (`part` w, spaces removed) and, when it has a
+ * space, the part before it (f, the family name) and after it (g, the given name). Written only by
+ * migration 0049's triggers on `customers` (insert, a change of the keys or the id, erasure,
+ * delete), so no write path can leave them stale; an erased customer has none. WITHOUT ROWID (set
+ * in the migration: drizzle's schema cannot say it).
+ */
+export const customerNameKeys = sqliteTable(
+  "customer_name_keys",
+  {
+    tenantId: text("tenant_id").notNull(),
+    key: text("key").notNull(),
+    part: text("part").notNull(),
+    customerId: text("customer_id").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.key, t.part, t.customerId] }), index("customer_name_keys_customer").on(t.tenantId, t.customerId)],
 );
 
 export type DiscountRecord = {

@@ -43,6 +43,7 @@ type SubWithRisk = LookupSubscription & {
 type Found = {
   id: string;
   name: string | null;
+  nameKana: string | null;
   email: string | null;
   phone: string | null;
   phoneExtension: string | null;
@@ -80,7 +81,7 @@ export function lookupDocument(
         : sql`id = ${by.customerId}`;
   return sql`SELECT json_object(
     'customers', (SELECT jsonb_group_array(json_object(
-      'id', c.id, 'name', c.name, 'email', c.email, 'phone', c.phone, 'phoneExtension', c.phone_extension, 'locale', c.locale,
+      'id', c.id, 'name', c.name, 'nameKana', c.name_kana, 'email', c.email, 'phone', c.phone, 'phoneExtension', c.phone_extension, 'locale', c.locale,
       'subs', (SELECT jsonb_group_array(json_object(
         'id', s.id, 'status', s.status, 'productSku', s.product_sku, 'productName', s.product_name,
         'nextDeliveryOn', s.next_delivery_on, 'quantity', s.quantity, 'intervalDays', s.interval_days,
@@ -339,7 +340,7 @@ export const lookupRouter = domainRouter().openapi(
 
     return c.json(
       {
-        customer: { id: customer.id, name: customer.name, email: customer.email, phone: customer.phone, phoneExtension: customer.phoneExtension ?? null, locale: customer.locale as "ja" | "en" | null },
+        customer: { id: customer.id, name: customer.name, nameKana: customer.nameKana ?? null, email: customer.email, phone: customer.phone, phoneExtension: customer.phoneExtension ?? null, locale: customer.locale as "ja" | "en" | null },
         subscriptions: subs.map((s) => ({
           id: s.id,
           product: { sku: s.productSku, name: s.productName },

@@ -25,6 +25,7 @@ export const LookupResponse = z
     customer: z.object({
       id: z.string(),
       name: z.string().nullable(),
+      nameKana: z.string().nullable().openapi({ description: "The name's reading (フリガナ) as the shop synced it." }),
       email: z.string().nullable(),
       phone: z.string().nullable(),
       phoneExtension: z.string().nullable().openapi({ description: "The extension of `phone`, when it has one." }),

@@ -151,10 +151,73 @@ describe("the operator console in a browser", () => {
     await page.getByRole("link", { name: new RegExp(`家族 二郎 \\(${second}\\)`) }).click();
     await page.waitForURL(`**/console?customer=${second}`);
     await expect(page.locator("h1#who").textContent()).resolves.toContain("家族 二郎");
+    // The karte says the number is shared, so the operator confirms who is calling by name.
+    await expect(page.locator(".shared-phone").textContent()).resolves.toContain("この電話番号はほかのお客様（ご家族など）と共有されています");
     const said = (await h.request("GET", `/v1/lookup?customerId=${second}&channel=operator`, { key: shopA.key, headers: { "accept-language": "ja" } })).body.speech;
     await expect(page.locator("dt", { hasText: "推奨ルート" }).locator("+ dd").textContent()).resolves.toBe("セルフサービス");
     await expect(page.locator("dt", { hasText: "次の一手" }).count()).resolves.toBe(1);
     await expect(page.locator("p.speech").textContent()).resolves.toBe(said);
+  });
+
+  it("finds a caller by name as the operator hears it: kana typed finds a kanji name by its reading; two 山田 花子 told apart by phone, area and plans; by keyboard to the karte", async () => {
+    const shop = await h.tenant();
+    const next = addDays(localDate(new Date(), "Asia/Tokyo"), 20);
+    const [tokyo, osaka, erased, noReading] = [uid("C"), uid("C"), uid("C"), uid("C")];
+    const put = async (path: string, body: unknown) => expect((await h.request("PUT", path, { key: shop.key, body })).status).toBeLessThan(300);
+    await put(`/v1/customers/${tokyo}`, customerBody({ name: "山田 花子", nameKana: "ヤマダ ハナコ", phone: "090-1111-2222", email: null, address: "東京都世田谷区桜新町1-2-3" }));
+    await put(`/v1/subscriptions/${uid("S")}`, subscriptionBody(tokyo, { product: { sku: "AOJIRU-30", name: "国産大麦若葉の青汁 30包" }, nextDeliveryOn: next }));
+    await put(`/v1/customers/${osaka}`, customerBody({ name: "山田 花子", nameKana: "やまだ はなこ", phone: "080-3333-4444", email: null, address: "大阪府大阪市北区梅田1-1" }));
+    await put(`/v1/subscriptions/${uid("S")}`, subscriptionBody(osaka, { product: { sku: "KUROZU-62", name: "熟成黒酢にんにく 62粒" }, nextDeliveryOn: next }));
+    // Erased: never listed. Without a reading: found by the kanji only.
+    await put(`/v1/customers/${erased}`, customerBody({ name: "山田 花子", nameKana: "ヤマダ ハナコ", phone: "070-5555-6666", email: null }));
+    expect((await h.request("DELETE", `/v1/customers/${erased}`, { key: shop.key })).status).toBe(200);
+    await put(`/v1/customers/${noReading}`, customerBody({ name: "山田 太郎", phone: "070-7777-8888", email: null }));
+
+    const page = await as(shop);
+    // Typed as heard, in hiragana with an IME's full-width space, into the search box.
+    await page.locator("#q").fill("やまだ　はなこ");
+    await page.keyboard.press("Enter");
+    await page.waitForURL(/\?q=/);
+    await expect(page.locator("h1").textContent()).resolves.toBe("お名前「やまだ　はなこ」で該当するお客様");
+    const rows = page.locator("table.name-matches tbody tr");
+    await expect(rows.count()).resolves.toBe(2);
+    const text = (await rows.allTextContents()).join("\n");
+    expect(text).toContain("山田 花子（ヤマダ ハナコ）");
+    expect(text).toContain("山田 花子（やまだ はなこ）");
+    // What tells them apart: the phone's last 4 digits, where they live, what they receive.
+    const row = (id: string) => page.locator("table.name-matches tbody tr", { hasText: id });
+    await expect(row(tokyo).textContent()).resolves.toMatch(/…2222.*東京都世田谷区.*国産大麦若葉の青汁 30包 · 継続中 · 次回お届け/);
+    await expect(row(osaka).textContent()).resolves.toMatch(/…4444.*大阪府大阪市.*熟成黒酢にんにく 62粒 · 継続中/);
+    expect(text).not.toContain(erased);
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // Half-width katakana, the family name alone, the given name alone, the kanji: the same two (the kanji finds 山田 太郎 too).
+    for (const [typed, expected] of [["ﾔﾏﾀﾞ ﾊﾅｺ", 2], ["ヤマダ", 2], ["はなこ", 2], ["山田", 3], ["山田 はなこ", 2]] as const) {
+      await page.goto(`${api.url}/console?q=${encodeURIComponent(typed)}`);
+      await expect(rows.count(), typed).resolves.toBe(expected);
+    }
+
+    // By keyboard: Tab from the search box to the first match, Enter opens the karte as today (name and reading), no shared-number note.
+    await page.goto(`${api.url}/console?q=${encodeURIComponent("ヤマダ ハナコ")}`);
+    await page.locator("#q").focus();
+    const first = page.locator("table.name-matches tbody tr th a").first();
+    const firstHref = await first.getAttribute("href");
+    for (let i = 0; i < 10 && !(await first.evaluate((a) => a === document.activeElement)); i++) await page.keyboard.press("Tab");
+    expect(await first.evaluate((a) => a === document.activeElement)).toBe(true);
+    await page.keyboard.press("Enter");
+    await page.waitForURL(`**${firstHref}`);
+    await expect(page.locator("h1#who").textContent()).resolves.toMatch(/山田 花子 (ヤマダ ハナコ|やまだ はなこ)/);
+    expect(await page.locator(".shared-phone").count()).toBe(0);
+  });
+
+  it("a name many customers share lists the first 20 and says to narrow it down", async () => {
+    const shop = await h.tenant();
+    const customers = Array.from({ length: 21 }, (_, i) => ({ id: uid("C"), ...customerBody({ name: `田中 ${i}子`, nameKana: "タナカ ヨウコ", phone: `090-4444-${String(1000 + i)}`, email: null }) }));
+    expect((await h.request("POST", "/v1/sync", { key: shop.key, body: { customers } })).status).toBe(200);
+    const page = await as(shop);
+    await page.goto(`${api.url}/console?q=${encodeURIComponent("たなか よーこ")}`);
+    await expect(page.locator("table.name-matches tbody tr").count()).resolves.toBe(20);
+    await expect(page.locator("main").textContent()).resolves.toContain("さらに該当があります。電話番号などで絞り込んでください。");
   });
 
   it("by keyboard and on a narrow or enlarged screen: standards mode, a focus ring ≥ 3:1 on every background, the date field's own stops ringed, Esc to the part's heading, a / shortcut that can be turned off, no sideways scroll at 320 px, the user's font size", async () => {
@@ -235,13 +298,14 @@ describe("the operator console in a browser", () => {
     expect.soft(await page.evaluate(() => getComputedStyle(document.documentElement).fontSize)).toBe("24px");
   });
 
-  it("a name typed into the search finds no one and says what the search reads, not an empty karte", async () => {
+  it("a name typed into the search that no customer has says so and what else to search by, not an empty karte", async () => {
     const page = await as(shopA);
-    const res = await page.goto(`${api.url}/console?q=${encodeURIComponent("佐藤")}`);
+    const res = await page.goto(`${api.url}/console?q=${encodeURIComponent("該当 無名")}`);
     expect(res!.status()).toBe(404);
     expect(await page.title()).not.toContain("undefined");
     await expect(page.locator("h1").textContent()).resolves.toBe("該当するお客様はいません");
-    expect(await page.locator("main").textContent()).toContain("電話番号・メールアドレス・顧客IDで検索してください");
+    expect(await page.locator("main").textContent()).toContain("お名前「該当 無名」に該当するお客様はいません。");
+    expect(await page.locator("main").textContent()).toContain("電話番号・メールアドレス・顧客IDでお探しください");
     expect(await page.locator("form[action*='contact']").count()).toBe(0);
     // An id typed in lower case is an id, not a name: said so, with the id as ids are written.
     const upper = `C-SEARCH-${Date.now()}`;
