@@ -98,7 +98,7 @@ export function metricsSuite(h: () => Harness) {
       const lines = res.text.split("\r\n");
       expect(lines.at(-1)).toBe(""); // every record ends in CRLF
       const header = lines[0]!.split(",");
-      expect(header.slice(0, 9)).toEqual(["from", "to", "group", "key", "started", "saved", "canceled", "abandoned", "open"]);
+      expect(header.slice(0, 10)).toEqual(["from", "to", "group", "key", "started", "restarted", "saved", "canceled", "abandoned", "open"]);
       const rows = lines.slice(1, -1).map((l) => Object.fromEntries(l.split(",").map((v, i) => [header[i], v])));
       expect(rows.map((r) => [r.group, r.key, r.started, r.canceled, r.saveRate])).toEqual([
         ["", "total", "2", "2", "0"],
@@ -270,7 +270,7 @@ export function metricsSuite(h: () => Harness) {
         expect(byChannel.groups).toHaveLength(1);
         expect(byChannel.groups[0]).toMatchObject({ key: "web", started: 1, restarted: 1, canceled: 1 });
         // One attempt, one draw: held out, and cancelled.
-        expect(byChannel.holdout).toEqual({ withOffers: { flows: 0, closed: 0, canceled: 0, keptRate: null }, holdout: { flows: 1, closed: 1, canceled: 1, keptRate: 0 }, lift: null });
+        expect(byChannel.holdout).toEqual({ withOffers: { flows: 0, closed: 0, canceled: 0, keptRate: null }, holdout: { flows: 1, closed: 1, canceled: 1, keptRate: 0 }, lift: null, liftInterval: null });
       });
     });
 
