@@ -50,7 +50,7 @@ export const ReasonBody = z
       .optional()
       .openapi({
         description:
-          "Channel `operator` only: the offer the operator presented to the caller (one of `GET /v1/subscriptions/{id}/offers?reason=…&channel=operator`). The flow shows that offer instead of choosing one, if the shop's policy shows offers in this flow at all; one that is not eligible for this subscription and reason answers 422, and so does any offer when this plan was shown one in the last 30 days that the customer did not take, on any channel (`offered_lately`: absent, the flow answers no offer and `declinedOffer`). `null`: the operator presented none (the caller went straight to cancelling), so the flow shows none (`noOfferBecause: operator_presented_none`) and no offer is counted as declined. Absent: the flow chooses one for the operator to present.",
+          "Channel `operator` only: the offer the operator presented to the caller (one of `GET /v1/subscriptions/{id}/offers?reason=…&channel=operator`). The flow shows that offer instead of choosing one, if the shop's policy shows offers in this flow at all; one that is not eligible for this subscription and reason answers 422, and so does any offer when this plan was shown one in the last 30 days that the customer did not take, on any channel (`offered_lately`: given without `offerId`, the flow shows none and its `declinedOffer` says which offer and when). `null`: the operator presented none (the caller went straight to cancelling), so the flow shows none (`noOfferBecause: operator_presented_none`) and no offer is counted as declined. Absent: the flow chooses one for the operator to present.",
         example: "off_match_interval",
       }),
   })

@@ -296,12 +296,14 @@ export async function giveReason(store: TenantStore, flowId: string, input: { re
     else if (input.offerId === null) noOfferBecause = "operator_presented_none";
     else if ((declined = await declinedLately(s, flow.subscriptionId, at, flow.id))) {
       if (input.offerId !== undefined) {
-        const on = writeDate(localDate(new Date(declined.shownAt), ctx.settings.timeZone), "ja", "full");
+        // The operator's tooling offered what the customer declined: refused, changing nothing, saying which and when.
+        const shownAt = new Date(declined.shownAt);
+        const shownOn = (l: Lang) => writeDate(localDate(shownAt, ctx.settings.timeZone), l, "full");
         throw new ApiError(
           "validation_failed",
           {
-            en: `No offer can be presented in this flow: ${declined.offerId} («${declined.title.en}») was shown to this plan on ${writeDate(localDate(new Date(declined.shownAt), ctx.settings.timeZone), "en", "full")} and not taken, and an offer is shown once in ${NO_REPEAT_OFFER_DAYS} days on any channel. Give the reason without offerId, or with offerId null.`,
-            ja: `この解約のご相談では特典をご案内できません。特典 ${declined.offerId}（「${declined.title.ja}」）を${on}にご案内し、お受けいただけなかったためです（ご案内はどの窓口でも${NO_REPEAT_OFFER_DAYS}日に1回です）。offerId を指定しないか null で解約理由をお送りください。`,
+            en: `No offer can be presented in this flow: ${declined.offerId} (“${declined.title.en}”) was shown to this plan on ${shownOn("en")} and not taken, and an offer is shown once in ${NO_REPEAT_OFFER_DAYS} days on any channel. Give the reason without offerId, or with offerId null.`,
+            ja: `この解約のご相談では特典をご案内できません。特典 ${declined.offerId}（「${declined.title.ja}」）を${shownOn("ja")}にご案内し、お受けいただかなかったためです（ご案内はどの窓口でも${NO_REPEAT_OFFER_DAYS}日に1回です）。offerId を指定しないか null にして解約理由をお送りください。`,
           },
           { errors: [{ path: "offerId", message: "An offer was shown to this plan lately and not taken (offered_lately): none again" }] },
         );

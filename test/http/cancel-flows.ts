@@ -526,6 +526,7 @@ export function cancelFlowsSuite(h: () => Harness) {
       const named = await post(operator.flowId, "reason", { reason: "too_expensive", offerId: "off_discount_20x2" }, t.key, { "accept-language": "ja" });
       expect(named.status).toBe(422);
       expect(named.body.detail).toContain("off_discount_20x2");
+      expect(named.body.detail).toContain(`「${shown.body.offer.title}」`);
       expect(named.body.errors).toContainEqual(expect.objectContaining({ path: "offerId" }));
       const reason = await post(operator.flowId, "reason", { reason: "too_expensive" }, t.key, { "accept-language": "ja" });
       expect(reason.status).toBe(200);
