@@ -324,11 +324,11 @@ const COMMITMENT: Pattern[] = [
   ja("added_commitment", "最低(?:でも)?(?:\\d+|(?:一|二|三|四|五|六|七|八|九|十)+)(?:回|か月|かげつ|ゖ月|ゕ月|年)|最低(?:継続|利用|購入|受取|お受け取り|契約)(?:回数|期間)"),
   // 「定期縛り」「縛りがあります」 — 「縛りなし」「縛りのない」「縛りはありません」 say there is none.
   ja("added_commitment", "(?:縛り|しばり)(?!(?:は|も|の|が)?(?:なし|無し|ない|無い|ありません|ございません))"),
-  // 「解約できません」「途中解約不可」 — not 「解約できなくなることはありません」.
-  ja("added_commitment", "解約(?:は|が|を|すること(?:は)?|いただくこと(?:は)?)?(?:でき|いただけ|お受けでき|受け付けでき|受付でき|できかね|承れ|うけたまわれ)(?:ません|ない|なく|かね)(?!.{0,6}(?:ことは|ことも|ということは))|解約(?:は)?不可|途中解約(?:は)?(?:でき|不可)|違約金|いやくきん"),
+  // 「解約できません」「途中解約不可」 — not 「解約できなくなることはありません」. A fee is not named here: 「違約金はかかりません」 is the fair thing to say.
+  ja("added_commitment", "解約(?:は|が|を|すること(?:は)?|いただくこと(?:は)?)?(?:でき|いただけ|お受けでき|受け付けでき|受付でき|できかね|承れ|うけたまわれ)(?:ません|ない|なく|かね)(?!.{0,6}(?:ことは|ことも|ということは))|解約(?:は)?不可|途中解約(?:は)?(?:でき|不可)"),
   en("added_commitment", "minimum (?:commitment|term|contract|purchase|subscription|period|number of (?:deliveries|orders|months)|of \\d+ (?:deliveries|orders|months|shipments))"),
   en("added_commitment", "(?:must|have to|need to|agree to|required to|commit to|committing to) (?:stay (?:subscribed|with us|on)|remain (?:subscribed|a subscriber|on)|continue (?:your|the|for)|keep (?:your|the) (?:subscription|plan)|subscribe for|receive|take|buy|order)|(?:for )?at least \\d+ (?:more )?(?:deliveries|orders|months|shipments)|\\d+ (?:delivery|order|month|shipment) (?:commitment|minimum)"),
-  en("added_commitment", "(?:you )?(?:cannot|can not|cant|are unable to|will not be able to|wont be able to) (?:cancel|quit|stop your subscription)|lock(?:ed)? ?in (?:period|for)|locked in|contract period|commitment period|early cancellation fee|cancellation penalty"),
+  en("added_commitment", "(?:you )?(?:cannot|can not|cant|are unable to|will not be able to|wont be able to) (?:cancel|quit|stop your subscription)|lock(?:ed)? ?in (?:period|for)|locked in|contract period|commitment period"),
 ];
 
 /** Words of a discount in a sentence; 「割引終了後」"after the discount" speak of what comes after it. */
@@ -342,14 +342,14 @@ const DISCOUNT_FOREVER: Pattern[] = [
   inSentence(ja("discount_forever", "ずっと(?!ご愛用|ごあいよう|ご利用いただ|ごりよういただ|お使いいただ|おつかいいただ|ご愛顧|ごあいこ)|永久|えいきゅう|永遠|えいえん|いつまでも|一生|生涯|末永く|すえながく|無期限|むきげん|終身"), { with: DISCOUNT_WORDS }),
   inSentence(en("discount_forever", "forever|for ever|for life|lifetime|permanent(?:ly)?|for good|never (?:expires?|ends?)|no end date|indefinitely"), { with: DISCOUNT_WORDS }),
   // 「毎回{discountLabel}」"every delivery": lasting unless the same sentence names the deliveries.
-  inSentence(ja("discount_forever", "毎回|まいかい|いつも|常に|つねに|今後(?:の|も)?(?:すべて|全て)?(?:の)?お届け|(?:すべて|全て)のお届け|毎月|まいつき|毎度|まいど"), { with: DISCOUNT_WORDS, without: BOUNDED }),
+  inSentence(ja("discount_forever", "毎回|まいかい|常に|つねに|今後(?:の|も)?(?:すべて|全て)?(?:の)?お届け|(?:すべて|全て)のお届け|毎月|まいつき|毎度|まいど"), { with: DISCOUNT_WORDS, without: BOUNDED }),
   inSentence(en("discount_forever", "every (?:delivery|order|shipment|time|month|box)|each (?:delivery|order|shipment|month)|all (?:future |your |of your )?(?:deliveries|orders|shipments)|from now on"), { with: DISCOUNT_WORDS, without: BOUNDED }),
 ];
 
 const FALSE_FREE: Pattern[] = [
   // 「通話料無料」「フリーダイヤル」 are the shop's phone line, not the offer.
   ja("false_free", "(?<!通話料?|送料)無料|(?<!つうわりょう|つうわ)むりょう|(?<!\\d|,)0円|ぜろ円|ぜろえん|無償|むしょう|ただで(?!さえ)|ただに|ただ(?=です|$)"),
-  en("false_free", "(?<!feel |toll |hands |sugar |fragrance |gluten |cruelty |alcohol |oil |paraben |stress |hassle |worry |risk |tax )free(?! to| of (?!charge))|at no (?:extra )?(?:cost|charge)|no charge|free of charge|complimentary|on the house|on us|for nothing|costs nothing"),
+  en("false_free", "(?<!feel |toll |hands |sugar |fragrance |gluten |cruelty |alcohol |oil |paraben |stress |hassle |worry |risk |tax )free(?! to| of (?!charge))|at no (?:extra )?(?:cost|charge)|no charge|free of charge|complimentary|on the house"),
 ];
 
 type Normalised = { text: string; start: number[]; end: number[] };
