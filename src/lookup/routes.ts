@@ -1,6 +1,7 @@
 import { sql, type Placeholder, type SQL } from "drizzle-orm";
 import { heldOfferEngine, offerEngineFrom, offerEngineJson, type KnownOfferEngine, type OfferEngine, type OfferEngineJson } from "../offers/repository";
 import { acceptedSavesFrom, nextBestOfferRemembered, suggestOffersFor, type OfferInputs } from "../offers/service";
+import { declinedLately } from "../cancel-flows/declined-lately";
 import type { Context } from "hono";
 import type { AppEnv } from "../platform/env";
 import { localDate } from "../platform/dates";
@@ -326,7 +327,11 @@ export const lookupRouter = domainRouter().openapi(
       const inputs = engine ? offerInputsFrom(focus, customer, engine, band, c.get("caller").settings) : null;
       // The best offer's economics rank the catalogue; only its title is rendered, in `lang`. The
       // answer is remembered by everything that decides it (a repeat caller: a map lookup).
-      const offer = inputs ? nextBestOfferRemembered(inputs, request, lang) : await suggestOffersFor(store, focus.id, { ...request, limit: 1 }).then(([o]) => (o ? { ...o, title: o.title[lang] } : null));
+      const chosen = inputs ? nextBestOfferRemembered(inputs, request, lang) : await suggestOffersFor(store, focus.id, { ...request, limit: 1 }).then(([o]) => (o ? { ...o, title: o.title[lang] } : null));
+      // One offer in 30 days on every channel (cancel-flows/declined-lately): a plan that declined one
+      // lately is suggested none here either — asked only when an offer was chosen (one probe of
+      // cancel_flows_subscription), so callers without one keep the lookup's single statement.
+      const offer = chosen && !(await declinedLately(store, focus.id, now.toISOString())) ? chosen : null;
       const action = offer ? actionOf(offer) : null;
       if (offer && action) {
         nextBestAction = { type: action, subscriptionId: focus.id, offerId: offer.offerId, title: offer.title, source: "offers" };
