@@ -39,6 +39,7 @@ import { closeFlowsOnCancellation } from "./closed-by-cancellation";
 import type { Lang, Localized } from "./reasons";
 import { tenantReasons, unknownReason } from "./reasons-repository";
 import { addStep, effectiveStatus, type FlowRow } from "./state";
+import { declinedLately, NO_REPEAT_OFFER_DAYS, presentDeclined, type DeclinedOffer } from "./declined-lately";
 import { cancellationTerms, confirmationNumber, feeOnReactivation, receiptText, termsChanged, type CancellationTerms, type FeeOnReactivation } from "./terms";
 
 type ChannelName = "web" | "checkout" | "ivr" | "operator" | "api" | "system";
@@ -297,26 +298,6 @@ function asShown(o: ReasonedOffer, reason: string, lang: Lang): ShownOffer {
   };
 }
 
-/**
- * Days in which a plan's self-service flows show no offer after one of its flows showed an offer
- * and ended without a save (the customer left, or cancelled and came back): an offer at every
- * attempt is the nagging click-to-cancel rules were written against (one save attempt per
- * cancellation: the FTC's 2024 rule, California's ARL as amended in 2024). An operator on a call
- * still chooses what to present.
- */
-export const NO_REPEAT_OFFER_DAYS = 30;
-
-/** Whether another flow of `flow`'s plan, started in the last {@link NO_REPEAT_OFFER_DAYS}, showed an offer that was not taken. One probe of cancel_flows_subscription. */
-async function offeredLately(s: TenantStore, flow: FlowRow, at: string): Promise<boolean> {
-  const since = new Date(Date.parse(at) - NO_REPEAT_OFFER_DAYS * 86_400_000).toISOString();
-  const [row] = await s.q
-    .select({ id: cancelFlows.id })
-    .from(cancelFlows)
-    .where(s.owns(cancelFlows, eq(cancelFlows.subscriptionId, flow.subscriptionId), gte(cancelFlows.startedAt, since), ne(cancelFlows.id, flow.id), inArray(cancelFlows.status, ["abandoned", "canceled"]), isNotNull(cancelFlows.offerId)))
-    .limit(1);
-  return row !== undefined;
-}
-
 export async function giveReason(store: TenantStore, flowId: string, input: { reason: string; comment?: string; offerId?: string | null }, ctx: CallContext) {
   const at = ctx.now.toISOString();
   return store.write(async (s) => {
@@ -334,13 +315,31 @@ export async function giveReason(store: TenantStore, flowId: string, input: { re
     const policy = ctx.settings.retentionPolicy;
     let noOfferBecause: string | null = null;
     let shown: ShownOffer[] = [];
+    // One rule on every channel (declined-lately): the offer a flow of this plan showed lately and
+    // the customer did not take is not offered again — not by an operator either.
+    let declined: DeclinedOffer | null = null;
     if (policy !== "oneOffer") noOfferBecause = `retention_policy_${policy}`;
     else if (flow.holdout) noOfferBecause = "holdout";
     else if (ctx.settings.offersPerFlow === 0) noOfferBecause = "offers_per_flow_zero";
     // The operator presented nothing: recording the bandit's pick as shown would count a refusal
     // the caller never made against that offer's save rate.
     else if (input.offerId === null) noOfferBecause = "operator_presented_none";
-    else if (input.offerId !== undefined) {
+    else if ((declined = await declinedLately(s, flow.subscriptionId, at, flow.id))) {
+      if (input.offerId !== undefined) {
+        // The operator's tooling offered what the customer declined: refused, changing nothing, saying which and when.
+        const shownAt = new Date(declined.shownAt);
+        const shownOn = (l: Lang) => writeDate(localDate(shownAt, ctx.settings.timeZone), l, "full");
+        throw new ApiError(
+          "validation_failed",
+          {
+            en: `No offer can be presented in this flow: ${declined.offerId} (“${declined.title.en}”) was shown to this plan on ${shownOn("en")} and not taken, and an offer is shown once in ${NO_REPEAT_OFFER_DAYS} days on any channel. Give the reason without offerId, or with offerId null.`,
+            ja: `この解約のご相談では特典をご案内できません。特典 ${declined.offerId}（「${declined.title.ja}」）を${shownOn("ja")}にご案内し、お受けいただかなかったためです（ご案内はどの窓口でも${NO_REPEAT_OFFER_DAYS}日に1回です）。offerId を指定しないか null にして解約理由をお送りください。`,
+          },
+          { errors: [{ path: "offerId", message: "An offer was shown to this plan lately and not taken (offered_lately): none again" }] },
+        );
+      }
+      noOfferBecause = "offered_lately";
+    } else if (input.offerId !== undefined) {
       const ranked = await suggestOffersFor(s, flow.subscriptionId, { reason: input.reason, channel: "operator", now: at, limit: 100, settings: ctx.settings });
       const presented = ranked.find((o) => o.offerId === input.offerId);
       if (!presented) {
@@ -349,8 +348,7 @@ export async function giveReason(store: TenantStore, flowId: string, input: { re
         });
       }
       shown = [asShown(presented, input.reason, ctx.lang)];
-    } else if (flow.channel !== "operator" && (await offeredLately(s, flow, at))) noOfferBecause = "offered_lately";
-    else {
+    } else {
       const offers = await suggestOffersFor(s, flow.subscriptionId, {
         reason: input.reason,
         channel: (ctx.channelFixed ? channel : flow.channel) as "web",
@@ -368,7 +366,15 @@ export async function giveReason(store: TenantStore, flowId: string, input: { re
       { reason: input.reason, status, offer: (shown[0] as unknown as Record<string, unknown>) ?? null, offerId: shown[0]?.offerId ?? null, offersShown: shown as unknown as Record<string, unknown>[], calls: flow.calls + 1 },
       eq(cancelFlows.id, flowId),
     );
-    await addStep(s, flowId, "reason_given", channel, at, { reason: input.reason, comment: input.comment ?? null, offersShown: shown, noOfferBecause, ...(input.offerId !== undefined && shown.length > 0 ? { presentedBy: "operator" } : {}) }, ctx.actor);
+    await addStep(
+      s,
+      flowId,
+      "reason_given",
+      channel,
+      at,
+      { reason: input.reason, comment: input.comment ?? null, offersShown: shown, noOfferBecause, ...(declined ? { declinedOffer: declined } : {}), ...(input.offerId !== undefined && shown.length > 0 ? { presentedBy: "operator" } : {}) },
+      ctx.actor,
+    );
     return {
       flowId,
       status,
@@ -376,6 +382,7 @@ export async function giveReason(store: TenantStore, flowId: string, input: { re
       offer: shown[0] ? presentShown(shown[0], ctx.lang) : null,
       offers: shown.map((o) => presentShown(o, ctx.lang)),
       noOfferBecause,
+      declinedOffer: declined ? presentDeclined(declined, ctx.lang) : null,
       next: { confirm: `/v1/cancel-flows/${flowId}/confirm`, ...(shown.length > 0 ? { accept: `/v1/cancel-flows/${flowId}/accept` } : {}) },
     };
   });

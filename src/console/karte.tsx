@@ -901,6 +901,16 @@ function OpenFlow(props: { flow: Continuation; words: Words; timeZone: string })
                   {flow.offers.map((o) => o.title[lang] ?? "").join(lang === "ja" ? "、" : ", ")}
                   {flow.offersHonoured ? <p>{tf(lang, "flowOffersHonoured", { at: at(flow.reasonAt ?? flow.startedAt), channel: channelName(flow.reasonChannel ?? flow.channel, lang) })}</p> : null}
                 </>
+              ) : flow.declinedOffer ? (
+                // One offer in 30 days on any channel: which one the caller did not take, and when, to say truthfully if asked.
+                <p data-flow="declined">
+                  {tf(lang, "flowDeclinedLately", {
+                    title: flow.declinedOffer.title[lang] ?? flow.declinedOffer.title.ja ?? flow.declinedOffer.offerId,
+                    at: at(flow.declinedOffer.shownAt),
+                    channel: channelName(flow.declinedOffer.channel, lang),
+                    again: at(flow.declinedOffer.offersAgainFrom),
+                  })}
+                </p>
               ) : (
                 t(lang, "flowNoOffers")
               )}

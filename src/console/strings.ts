@@ -91,6 +91,10 @@ const T = {
     en: "Shown on {channel} at {at}, and can still be taken. Offers are shown once per flow: repeat this one rather than offering another.",
   },
   flowNoOffers: { ja: "ご提案はしていません。", en: "No offer was shown." },
+  flowDeclinedLately: {
+    ja: "ご提案はしていません。{at}に{channel}でご案内した「{title}」をお受けいただかなかったためです（ご案内はどの窓口でも30日に1回で、{again}以降は再びご案内できます）。お客様に尋ねられたら、このとおりお伝えください。",
+    en: "No offer was shown: “{title}”, shown on {channel} at {at}, was not taken (one offer in 30 days on any channel; offers can be shown again from {again}). If the caller asks, say so as it is.",
+  },
   whoOperator: { ja: "オペレーター {name}", en: "operator {name}" },
   whoCustomer: { ja: "お客様ご自身", en: "the customer" },
   whoSystem: { ja: "ショップのシステム", en: "the shop's system" },

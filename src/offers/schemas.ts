@@ -223,8 +223,29 @@ export const SuggestedOffer = z
   })
   .openapi("SuggestedOffer");
 
+/** An offer a plan's flow showed lately and the customer did not take (cancel-flows/declined-lately). */
+export const DeclinedOfferRecord = z
+  .object({
+    flowId: z.string().openapi({ description: "The flow that showed it." }),
+    offerId: z.string(),
+    title: z.string().openapi({ description: "Its title as shown then, in the caller's language." }),
+    channel: z.string().openapi({ description: "The channel it was shown on." }),
+    shownAt: Instant.openapi({ description: "When it was shown." }),
+    endedAs: z.enum(["abandoned", "canceled"]).openapi({ description: "How that flow ended: `abandoned` (left or expired unanswered) or `canceled` (a cancellation later undone)." }),
+    offersAgainFrom: Instant.openapi({ description: "When offers may be shown to this plan again: 30 days after that flow started." }),
+  })
+  .openapi("DeclinedOffer");
+
 export const SuggestionList = z
-  .object({ subscriptionId: z.string(), reason: z.string().nullable(), channel: Channel, data: z.array(SuggestedOffer) })
+  .object({
+    subscriptionId: z.string(),
+    reason: z.string().nullable(),
+    channel: Channel,
+    data: z.array(SuggestedOffer),
+    declinedOffer: DeclinedOfferRecord.nullable().openapi({
+      description: "An offer this plan was shown in the last 30 days and did not take, on any channel: then `data` is empty (no offer again, an operator's included) and this says which offer and when, so an operator can mention it truthfully if the caller asks. Null otherwise.",
+    }),
+  })
   .openapi("OfferSuggestions");
 
 export { SubscriptionIdParam };

@@ -449,6 +449,44 @@ export function consoleSuite(h: () => Harness) {
       expect(timeline.text).not.toContain("forged");
     });
 
+    it("after an offer declined on the web, 「最初からやり直す」 and a new call alike show no offer on the karte and say which offer was declined and when (fresh-user trial 25)", async () => {
+      const op = await operatorWith();
+      const c = uid("C");
+      const sub = uid("S");
+      await h().request("PUT", `/v1/customers/${c}`, { key: t.key, body: customerBody() });
+      await h().request("PUT", `/v1/subscriptions/${sub}`, { key: t.key, body: subscriptionBody(c, { nextDeliveryOn: addDays(localDate(new Date(), "Asia/Tokyo"), 20) }) });
+      // On the web: 料金が高い, the 20 % discount shown, the flow left.
+      const web = (await h().request("POST", `/v1/subscriptions/${sub}/cancel-flows`, { key: t.key, body: { channel: "web" } })).body;
+      const shown = await h().request("POST", `/v1/cancel-flows/${web.flowId}/reason`, { key: t.key, body: { reason: "too_expensive" }, headers: { "accept-language": "ja" } });
+      expect(shown.body.offer.offerId).toBe("off_discount_20x2");
+      expect((await h().request("POST", `/v1/cancel-flows/${web.flowId}/abandon`, { key: t.key })).status).toBe(200);
+      // The caller phones: the operator picks the same reason on the karte.
+      const version = (await h().request("GET", `/v1/subscriptions/${sub}`, { key: t.key })).body.version;
+      const posted = await h().request("POST", "/console/reason", {
+        headers: { cookie: op.cookie, "content-type": "application/x-www-form-urlencoded", "accept-language": "ja" },
+        rawBody: new URLSearchParams({ csrf: op.csrf, customer: c, sub, reason: "too_expensive", flow: "", version: String(version), attempt: uid("a") }).toString(),
+      });
+      expect(posted.status).toBe(303);
+      const karte = await h().request("GET", posted.headers.get("location")!, { headers: { cookie: op.cookie, "accept-language": "ja" } });
+      expect(karte.status).toBe(200);
+      const declined = /<p data-flow="declined">([^<]*)<\/p>/u.exec(karte.text)?.[1] ?? "";
+      expect(declined).toContain(`「${shown.body.offer.title}」をお受けいただかなかったため`);
+      expect(declined).toContain("30日に1回");
+      expect(karte.text).not.toContain('name="offerId" value="off_discount_20x2"');
+      // 「最初からやり直す」 on a web flow still showing the offer: the web flow ends unanswered, and the new one shows none either.
+      const sub2 = uid("S");
+      await h().request("PUT", `/v1/subscriptions/${sub2}`, { key: t.key, body: subscriptionBody(c, { nextDeliveryOn: addDays(localDate(new Date(), "Asia/Tokyo"), 20) }) });
+      const open = (await h().request("POST", `/v1/subscriptions/${sub2}/cancel-flows`, { key: t.key, body: { channel: "web" } })).body;
+      expect((await h().request("POST", `/v1/cancel-flows/${open.flowId}/reason`, { key: t.key, body: { reason: "too_expensive" } })).body.offer.offerId).toBe("off_discount_20x2");
+      const restarted = await h().request("POST", "/console/reason", {
+        headers: { cookie: op.cookie, "content-type": "application/x-www-form-urlencoded", "accept-language": "ja" },
+        rawBody: new URLSearchParams({ csrf: op.csrf, customer: c, sub: sub2, reason: "other", flow: open.flowId, restart: "1", attempt: uid("a") }).toString(),
+      });
+      expect(restarted.status).toBe(303);
+      const after = await h().request("GET", restarted.headers.get("location")!, { headers: { cookie: op.cookie, "accept-language": "ja" } });
+      expect(/<p data-flow="declined">([^<]*)<\/p>/u.exec(after.text)?.[1] ?? "").toContain("をお受けいただかなかったため");
+    });
+
     it("end at logout", async () => {
       const { cookie } = await open();
       const page = await h().request("GET", "/console", { headers: { cookie } });

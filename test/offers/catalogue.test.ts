@@ -71,6 +71,27 @@ describe("default catalogue", () => {
     expect(codes(findCatalogueOffer(DEFAULT_CATALOGUE, "off_skip_next")!)).toEqual([]);
   });
 
+  it("rejects copy that contradicts the offer's terms, field by field, in every language (fresh-user trial 25)", () => {
+    const skip = findCatalogueOffer(DEFAULT_CATALOGUE, "off_skip_next")!;
+    expect(codes(withCopy(skip, "title", "ja", "次回のお届けを無料でお届け"))).toEqual(["copy.title.ja:copy_false_free"]);
+    expect(codes(withCopy(skip, "title", "en", "Your next delivery, free"))).toEqual(["copy.title.en:copy_false_free"]);
+    expect(codes(withCopy(discount, "title", "ja", "ずっと{discountLabel}"))).toEqual(["copy.title.ja:copy_discount_forever"]);
+    expect(codes(withCopy(discount, "title", "en", "{discountLabel} forever"))).toEqual(["copy.title.en:copy_discount_forever"]);
+    const bound = withCopy(discount, "description", "ja", `${discount.copy.description.ja}※割引適用には今後6回の継続が条件です。`);
+    expect(codes(bound)).toEqual(["copy.description.ja:copy_added_commitment"]);
+    expect(validateCatalogueOffer(bound)[0]).toMatchObject({ finding: { phrase: "6回の継続が条件" } });
+    // A gift is free: its copy may say so.
+    expect(codes(findCatalogueOffer(DEFAULT_CATALOGUE, "off_apology_gift")!)).toEqual([]);
+  });
+
+  it("rejects a cosmetics efficacy claim in a usage tip or the copy (fresh-user trial 25)", () => {
+    const advice = findCatalogueOffer(DEFAULT_CATALOGUE, "off_usage_advice") as CatalogueOfferOf<"usage_advice">;
+    const tips = [...advice.parameters.tips, { ja: "続ければシミが消えます", en: "Keep using it and your dark spots will disappear" }];
+    expect(codes({ ...advice, parameters: { tips } })).toEqual(["parameters.tips.3.ja:copy_health_claim", "parameters.tips.3.en:copy_health_claim"]);
+    expect(codes(withCopy(advice, "description", "ja", "毎日使えば必ずシワが消えます。{tips}"))).toEqual(["copy.description.ja:copy_health_claim"]);
+    expect(codes(withCopy(advice, "description", "ja", "乾燥を防ぎ、肌のキメを整えます。{tips}"))).toEqual([]);
+  });
+
   it("rejects a discount description that hides the price after it or its end", () => {
     const hidden = withCopy(discount, "description", "ja", "{discountedDeliveries}が{discountLabel}の{discountedPrice}になります。");
     expect(codes(hidden)).toEqual(["copy.description.ja:missing_disclosure", "copy.description.ja:missing_disclosure"]);
