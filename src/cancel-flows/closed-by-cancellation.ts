@@ -22,8 +22,14 @@ import type { Actor } from "../platform/env";
 import { inList, type TenantStore } from "../platform/tenancy";
 import { addStep, effectiveStatus } from "./state";
 
-/** Who cancelled the plan: the confirming flow's cancellation (its plan change and receipt number) or a sync (no change recorded). */
-export type CancellationCause = { channel: string; actor: Actor; changeId: string | null; confirmationNumber: string | null };
+/**
+ * Who cancelled the plan: the confirming flow's cancellation (its plan change and receipt number) or a sync (no change recorded).
+ * `attempt`: the confirming flow and its attempt's first start, when that flow was itself replaced
+ * by a newer one (confirmed after a restart: the web page's confirm after the call began) — the
+ * open flow of the same attempt is then part of it (`superseded_by` the confirming flow), not an
+ * abandonment of its own.
+ */
+export type CancellationCause = { channel: string; actor: Actor; changeId: string | null; confirmationNumber: string | null; attempt?: { flowId: string; startedAt: string } };
 
 /** The actor a cancellation synced from the shop's system is recorded under (PUT, bulk sync, `npm run import`). */
 export const SYNC_ACTOR: Actor = { type: "system", id: "sync" };
@@ -42,7 +48,8 @@ export async function closeFlowsOnCancellation(s: TenantStore, subscriptionIds: 
   const open = await s.q.select().from(cancelFlows).where(s.owns(cancelFlows, ids, inArray(cancelFlows.status, ["open", "offered"])));
   for (const flow of open) {
     const expired = effectiveStatus(flow, now) === "abandoned";
-    await s.update(cancelFlows, { status: "abandoned", closedAt: expired ? flow.expiresAt : at }, and(eq(cancelFlows.id, flow.id), inArray(cancelFlows.status, ["open", "offered"])));
+    const sameAttempt = !expired && cause.attempt !== undefined && flow.attemptStartedAt === cause.attempt.startedAt;
+    await s.update(cancelFlows, { status: "abandoned", closedAt: expired ? flow.expiresAt : at, ...(sameAttempt ? { supersededBy: cause.attempt!.flowId } : {}) }, and(eq(cancelFlows.id, flow.id), inArray(cancelFlows.status, ["open", "offered"])));
     const data = { previousStatus: flow.status, expiresAt: flow.expiresAt, ...(expired ? {} : { changeId: cause.changeId, confirmationNumber: cause.confirmationNumber }) };
     await addStep(s, flow.id, expired ? "expired" : "subscription_canceled", cause.channel, at, data, cause.actor);
   }

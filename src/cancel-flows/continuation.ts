@@ -59,6 +59,8 @@ export type Continuation = {
   noOfferBecause: string | null;
   /** Whether the offers shown can still be accepted in this flow (it is `offered`: one round of offers per flow, never a second). */
   offersHonoured: boolean;
+  /** With `offered_lately`: the offer a flow of the plan showed lately and the customer did not take, and when (cancel-flows/declined-lately). */
+  declinedOffer: { offerId: string; title: Partial<Record<"ja" | "en", string>>; channel: string; shownAt: string; offersAgainFrom: string } | null;
 };
 
 const OPEN = new Set(["open", "offered"]);
@@ -88,7 +90,17 @@ export function continuationOf(e: FlowEvidence): Continuation | null {
     offers,
     noOfferBecause: given && typeof data.noOfferBecause === "string" ? data.noOfferBecause : null,
     offersHonoured: e.status === "offered" && offers.length > 0,
+    declinedOffer: declinedOfferOf(data.declinedOffer),
   };
+}
+
+/** A reason step's `declinedOffer`, when it has a usable one. */
+function declinedOfferOf(x: unknown): Continuation["declinedOffer"] {
+  if (!x || typeof x !== "object") return null;
+  const d = x as Record<string, unknown>;
+  if (typeof d.offerId !== "string" || typeof d.shownAt !== "string" || typeof d.channel !== "string" || typeof d.offersAgainFrom !== "string") return null;
+  const title = d.title && typeof d.title === "object" ? (d.title as Partial<Record<"ja" | "en", string>>) : {};
+  return { offerId: d.offerId, title, channel: d.channel, shownAt: d.shownAt, offersAgainFrom: d.offersAgainFrom };
 }
 
 /** The steps that end a flow, and what each means for the plan. */

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { OfferTerms, TalkTrack } from "../offers/schemas";
+import { DeclinedOfferRecord, OfferTerms, TalkTrack } from "../offers/schemas";
 import { Change, ChangeResult, OfferApplication } from "../plan-changes/schemas";
 import { ActorSchema, CalendarDate, Channel, documentsRecord, Instant, Money } from "../platform/openapi";
 import { Subscription } from "../subscriptions/schemas";
@@ -50,7 +50,7 @@ export const ReasonBody = z
       .optional()
       .openapi({
         description:
-          "Channel `operator` only: the offer the operator presented to the caller (one of `GET /v1/subscriptions/{id}/offers?reason=…&channel=operator`). The flow shows that offer instead of choosing one, if the shop's policy shows offers in this flow at all; one that is not eligible for this subscription and reason answers 422. `null`: the operator presented none (the caller went straight to cancelling), so the flow shows none (`noOfferBecause: operator_presented_none`) and no offer is counted as declined. Absent: the flow chooses one for the operator to present.",
+          "Channel `operator` only: the offer the operator presented to the caller (one of `GET /v1/subscriptions/{id}/offers?reason=…&channel=operator`). The flow shows that offer instead of choosing one, if the shop's policy shows offers in this flow at all; one that is not eligible for this subscription and reason answers 422, and so does any offer when this plan was shown one in the last 30 days that the customer did not take, on any channel (`offered_lately`: given without `offerId`, the flow shows none and its `declinedOffer` says which offer and when). `null`: the operator presented none (the caller went straight to cancelling), so the flow shows none (`noOfferBecause: operator_presented_none`) and no offer is counted as declined. Absent: the flow chooses one for the operator to present.",
         example: "off_match_interval",
       }),
   })
@@ -217,7 +217,11 @@ export const ReasonAnswer = z
     reason: z.string(),
     offer: ShownOffer.nullable().openapi({ description: "The offer to show beside an equally prominent way to continue cancelling; null when none." }),
     offers: z.array(ShownOffer).openapi({ description: "All offers shown (at most `offersPerFlow`)." }),
-    noOfferBecause: z.string().nullable().openapi({ description: "`retention_policy_noOffer`, `retention_policy_afterCancellation`, `holdout`, `offers_per_flow_zero`, `operator_presented_none` (an operator flow given `offerId: null`), `offered_lately` (a self-service flow of a plan whose flow in the last 30 days showed an offer the customer did not take: no offer again) or `no_eligible_offer`." }),
+    noOfferBecause: z.string().nullable().openapi({
+      description:
+        "`retention_policy_noOffer`, `retention_policy_afterCancellation`, `holdout`, `offers_per_flow_zero`, `operator_presented_none` (an operator flow given `offerId: null`), `offered_lately` (a flow of a plan whose flow in the last 30 days showed an offer the customer did not take, on any channel — the my-page, the IVR, the API or an operator: no offer again; `declinedOffer` says which and when) or `no_eligible_offer`.",
+    }),
+    declinedOffer: DeclinedOfferRecord.nullable().openapi({ description: "With `offered_lately`: the offer shown lately and not taken, so an operator can mention it truthfully if the caller asks; null otherwise." }),
     next: z.object({ confirm: z.string(), accept: z.string().optional() }),
   })
   .openapi("CancelReasonAnswer");
@@ -340,6 +344,10 @@ const StepData = documentsRecord(
       comment: z.string().nullable().optional().openapi({ description: "`reason_given`: the customer's own words (removed on erasure)." }),
       offersShown: z.array(ShownOfferRecord).optional().openapi({ description: "`reason_given`: the offers shown, in order." }),
       noOfferBecause: z.string().nullable().optional().openapi({ description: "`reason_given`: why no offer was shown (as the reason answer's `noOfferBecause`)." }),
+      declinedOffer: z
+        .object({ flowId: z.string(), offerId: z.string(), title: Localized, channel: z.string(), shownAt: Instant, endedAs: z.enum(["abandoned", "canceled"]), offersAgainFrom: Instant })
+        .optional()
+        .openapi({ description: "`reason_given` with `offered_lately`: the offer shown lately and not taken (title in both languages), and when." }),
       presentedBy: z.literal("operator").optional().openapi({ description: "`reason_given`: an operator chose the offer (`offerId` in the request)." }),
       offerId: z.string().nullable().optional().openapi({ description: "`offer_accepted`, `win_back_accepted`: the offer; `saved_by_plan_change`: the offer shown that the change matches (null: none)." }),
       templateVersion: z.number().int().optional().openapi({ description: "`offer_accepted`, `win_back_accepted`: the copy's version shown." }),

@@ -39,6 +39,7 @@ import { closeFlowsOnCancellation } from "./closed-by-cancellation";
 import type { Lang, Localized } from "./reasons";
 import { tenantReasons, unknownReason } from "./reasons-repository";
 import { addStep, effectiveStatus, type FlowRow } from "./state";
+import { declinedLately, NO_REPEAT_OFFER_DAYS, presentDeclined, type DeclinedOffer } from "./declined-lately";
 import { cancellationTerms, confirmationNumber, feeOnReactivation, receiptText, termsChanged, type CancellationTerms, type FeeOnReactivation } from "./terms";
 
 type ChannelName = "web" | "checkout" | "ivr" | "operator" | "api" | "system";
@@ -141,10 +142,35 @@ async function lastDisclosedTerms(s: TenantStore, flowId: string): Promise<Cance
   return (step?.data.termsDisclosed as CancellationTerms | undefined) ?? null;
 }
 
-async function closeAsAbandoned(s: TenantStore, flow: FlowRow, at: string, why: "expired" | "superseded" | "left", channel: string, actor: Actor) {
-  await s.update(cancelFlows, { status: "abandoned", closedAt: why === "expired" ? flow.expiresAt : at }, eq(cancelFlows.id, flow.id));
+/**
+ * Closes `flow` as abandoned with the evidence step `why`. `supersededBy`: the flow replacing it
+ * (`why` superseded) — then it is part of that flow's attempt, not an abandonment: no
+ * `cancel_flow_abandoned` risk signal (the customer restarted, they did not give up).
+ */
+async function closeAsAbandoned(s: TenantStore, flow: FlowRow, at: string, why: "expired" | "superseded" | "left", channel: string, actor: Actor, supersededBy: string | null = null) {
+  await s.update(cancelFlows, { status: "abandoned", closedAt: why === "expired" ? flow.expiresAt : at, ...(supersededBy ? { supersededBy } : {}) }, eq(cancelFlows.id, flow.id));
   await addStep(s, flow.id, why, channel, at, { previousStatus: flow.status, expiresAt: flow.expiresAt }, actor);
-  await refreshRisk(s, flow.subscriptionId, at, "cancel_flow_abandoned");
+  if (!supersededBy) await refreshRisk(s, flow.subscriptionId, at, "cancel_flow_abandoned");
+}
+
+/**
+ * What a flow replacing `replaced` (the plan's flows still open, not past their expiry) takes over
+ * from them, pure: the attempt's first start, channel and calls so far — of the earliest of them,
+ * itself perhaps a restart — and its holdout arm. The arm is drawn once per attempt: a new draw at
+ * each restart would let a held-out customer reload into the offers (and an offered one out of
+ * them), so the arm the comparison reads would depend on who restarts. Null when none is replaced:
+ * the flow starts an attempt of its own.
+ */
+export function attemptOf(replaced: readonly Pick<FlowRow, "startedAt" | "channel" | "calls" | "attemptStartedAt" | "attemptChannel" | "earlierCalls" | "holdout" | "holdoutPercent">[]) {
+  if (replaced.length === 0) return null;
+  const first = [...replaced].sort((a, b) => ((a.attemptStartedAt ?? a.startedAt) < (b.attemptStartedAt ?? b.startedAt) ? -1 : 1))[0]!;
+  return {
+    attemptStartedAt: first.attemptStartedAt ?? first.startedAt,
+    attemptChannel: first.attemptChannel ?? first.channel,
+    earlierCalls: replaced.reduce((n, f) => n + f.calls + f.earlierCalls, 0),
+    holdout: first.holdout,
+    holdoutPercent: first.holdoutPercent,
+  };
 }
 
 // ── leaving the flow ───────────────────────────────────────────────────────────────────────────
@@ -183,11 +209,14 @@ export async function startFlow(store: TenantStore, subscriptionId: string, ctx:
     const sub = await getSubscription(s, subscriptionId);
     if (sub.status === "canceled") throw new ApiError("subscription_canceled", { en: "The subscription is already canceled.", ja: "この定期コースはすでに解約済みです。" }, { canceledAt: sub.canceledAt });
     checkIfMatch(ctx.ifMatch, sub.version);
-    // A new flow replaces one left open (e.g. started on the web, continued by phone).
+    // A new flow replaces one left open (a reload, a restart in the console, started on the web and
+    // continued by phone): the same attempt goes on in it. One past its expiry was abandoned already.
     const open = await s.q.select().from(cancelFlows).where(s.owns(cancelFlows, eq(cancelFlows.subscriptionId, subscriptionId), inArray(cancelFlows.status, ["open", "offered"])));
-    for (const f of open) await closeAsAbandoned(s, f, at, effectiveStatus(f, ctx.now) === "abandoned" ? "expired" : "superseded", ctx.channel, ctx.actor);
-    const holdout = ctx.settings.holdoutPercent > 0 && secureRandom() * 100 < ctx.settings.holdoutPercent;
     const flowId = newId("cf");
+    const replaced = open.filter((f) => effectiveStatus(f, ctx.now) !== "abandoned");
+    for (const f of open) await closeAsAbandoned(s, f, at, replaced.includes(f) ? "superseded" : "expired", ctx.channel, ctx.actor, replaced.includes(f) ? flowId : null);
+    const attempt = attemptOf(replaced);
+    const holdout = attempt ? attempt.holdout : ctx.settings.holdoutPercent > 0 && secureRandom() * 100 < ctx.settings.holdoutPercent;
     const expiresAt = new Date(ctx.now.getTime() + ctx.settings.cancelFlowTtlHours * 3_600_000).toISOString();
     await s.insert(cancelFlows, {
       id: flowId,
@@ -197,10 +226,11 @@ export async function startFlow(store: TenantStore, subscriptionId: string, ctx:
       status: "open",
       holdout,
       // Which flows the holdout comparison may count: only those drawn with a holdout in force.
-      holdoutPercent: ctx.settings.holdoutPercent,
+      holdoutPercent: attempt ? attempt.holdoutPercent : ctx.settings.holdoutPercent,
       calls: 1,
       startedAt: at,
       expiresAt,
+      ...(attempt ? { attemptStartedAt: attempt.attemptStartedAt, attemptChannel: attempt.attemptChannel, earlierCalls: attempt.earlierCalls } : {}),
     });
     const [reasons, survey] = await Promise.all([tenantReasons(s), loadSurvey(s)]);
     const exitSurvey = localizeSurvey(survey, ctx.lang);
@@ -217,7 +247,8 @@ export async function startFlow(store: TenantStore, subscriptionId: string, ctx:
       // The survey and the keep-in-touch question exactly as shown (optional, unchecked).
       exitSurveyShown: { questionIds: survey.questions.map((q) => q.id), keepInTouchWording: exitSurvey.keepInTouch.wording },
     }, ctx.actor);
-    await refreshRisk(s, subscriptionId, at, "cancel_flow_started");
+    // A restart is the same request to cancel, already counted when the attempt started.
+    await refreshRisk(s, subscriptionId, at, attempt ? undefined : "cancel_flow_started");
     return {
       flowId,
       status: "open" as const,
@@ -267,26 +298,6 @@ function asShown(o: ReasonedOffer, reason: string, lang: Lang): ShownOffer {
   };
 }
 
-/**
- * Days in which a plan's self-service flows show no offer after one of its flows showed an offer
- * and ended without a save (the customer left, or cancelled and came back): an offer at every
- * attempt is the nagging click-to-cancel rules were written against (one save attempt per
- * cancellation: the FTC's 2024 rule, California's ARL as amended in 2024). An operator on a call
- * still chooses what to present.
- */
-export const NO_REPEAT_OFFER_DAYS = 30;
-
-/** Whether another flow of `flow`'s plan, started in the last {@link NO_REPEAT_OFFER_DAYS}, showed an offer that was not taken. One probe of cancel_flows_subscription. */
-async function offeredLately(s: TenantStore, flow: FlowRow, at: string): Promise<boolean> {
-  const since = new Date(Date.parse(at) - NO_REPEAT_OFFER_DAYS * 86_400_000).toISOString();
-  const [row] = await s.q
-    .select({ id: cancelFlows.id })
-    .from(cancelFlows)
-    .where(s.owns(cancelFlows, eq(cancelFlows.subscriptionId, flow.subscriptionId), gte(cancelFlows.startedAt, since), ne(cancelFlows.id, flow.id), inArray(cancelFlows.status, ["abandoned", "canceled"]), isNotNull(cancelFlows.offerId)))
-    .limit(1);
-  return row !== undefined;
-}
-
 export async function giveReason(store: TenantStore, flowId: string, input: { reason: string; comment?: string; offerId?: string | null }, ctx: CallContext) {
   const at = ctx.now.toISOString();
   return store.write(async (s) => {
@@ -304,13 +315,31 @@ export async function giveReason(store: TenantStore, flowId: string, input: { re
     const policy = ctx.settings.retentionPolicy;
     let noOfferBecause: string | null = null;
     let shown: ShownOffer[] = [];
+    // One rule on every channel (declined-lately): the offer a flow of this plan showed lately and
+    // the customer did not take is not offered again — not by an operator either.
+    let declined: DeclinedOffer | null = null;
     if (policy !== "oneOffer") noOfferBecause = `retention_policy_${policy}`;
     else if (flow.holdout) noOfferBecause = "holdout";
     else if (ctx.settings.offersPerFlow === 0) noOfferBecause = "offers_per_flow_zero";
     // The operator presented nothing: recording the bandit's pick as shown would count a refusal
     // the caller never made against that offer's save rate.
     else if (input.offerId === null) noOfferBecause = "operator_presented_none";
-    else if (input.offerId !== undefined) {
+    else if ((declined = await declinedLately(s, flow.subscriptionId, at, flow.id))) {
+      if (input.offerId !== undefined) {
+        // The operator's tooling offered what the customer declined: refused, changing nothing, saying which and when.
+        const shownAt = new Date(declined.shownAt);
+        const shownOn = (l: Lang) => writeDate(localDate(shownAt, ctx.settings.timeZone), l, "full");
+        throw new ApiError(
+          "validation_failed",
+          {
+            en: `No offer can be presented in this flow: ${declined.offerId} (“${declined.title.en}”) was shown to this plan on ${shownOn("en")} and not taken, and an offer is shown once in ${NO_REPEAT_OFFER_DAYS} days on any channel. Give the reason without offerId, or with offerId null.`,
+            ja: `この解約のご相談では特典をご案内できません。特典 ${declined.offerId}（「${declined.title.ja}」）を${shownOn("ja")}にご案内し、お受けいただかなかったためです（ご案内はどの窓口でも${NO_REPEAT_OFFER_DAYS}日に1回です）。offerId を指定しないか null にして解約理由をお送りください。`,
+          },
+          { errors: [{ path: "offerId", message: "An offer was shown to this plan lately and not taken (offered_lately): none again" }] },
+        );
+      }
+      noOfferBecause = "offered_lately";
+    } else if (input.offerId !== undefined) {
       const ranked = await suggestOffersFor(s, flow.subscriptionId, { reason: input.reason, channel: "operator", now: at, limit: 100, settings: ctx.settings });
       const presented = ranked.find((o) => o.offerId === input.offerId);
       if (!presented) {
@@ -319,8 +348,7 @@ export async function giveReason(store: TenantStore, flowId: string, input: { re
         });
       }
       shown = [asShown(presented, input.reason, ctx.lang)];
-    } else if (flow.channel !== "operator" && (await offeredLately(s, flow, at))) noOfferBecause = "offered_lately";
-    else {
+    } else {
       const offers = await suggestOffersFor(s, flow.subscriptionId, {
         reason: input.reason,
         channel: (ctx.channelFixed ? channel : flow.channel) as "web",
@@ -338,7 +366,15 @@ export async function giveReason(store: TenantStore, flowId: string, input: { re
       { reason: input.reason, status, offer: (shown[0] as unknown as Record<string, unknown>) ?? null, offerId: shown[0]?.offerId ?? null, offersShown: shown as unknown as Record<string, unknown>[], calls: flow.calls + 1 },
       eq(cancelFlows.id, flowId),
     );
-    await addStep(s, flowId, "reason_given", channel, at, { reason: input.reason, comment: input.comment ?? null, offersShown: shown, noOfferBecause, ...(input.offerId !== undefined && shown.length > 0 ? { presentedBy: "operator" } : {}) }, ctx.actor);
+    await addStep(
+      s,
+      flowId,
+      "reason_given",
+      channel,
+      at,
+      { reason: input.reason, comment: input.comment ?? null, offersShown: shown, noOfferBecause, ...(declined ? { declinedOffer: declined } : {}), ...(input.offerId !== undefined && shown.length > 0 ? { presentedBy: "operator" } : {}) },
+      ctx.actor,
+    );
     return {
       flowId,
       status,
@@ -346,6 +382,7 @@ export async function giveReason(store: TenantStore, flowId: string, input: { re
       offer: shown[0] ? presentShown(shown[0], ctx.lang) : null,
       offers: shown.map((o) => presentShown(o, ctx.lang)),
       noOfferBecause,
+      declinedOffer: declined ? presentDeclined(declined, ctx.lang) : null,
       next: { confirm: `/v1/cancel-flows/${flowId}/confirm`, ...(shown.length > 0 ? { accept: `/v1/cancel-flows/${flowId}/accept` } : {}) },
     };
   });
@@ -513,7 +550,14 @@ export async function confirmCancellation(store: TenantStore, flowId: string, in
     const receipt = { ja: receiptText({ confirmationNumber: number, subscriptionId: sub.id, productName: sub.productName, terms: cancellationTerms(sub, ctx.settings, receivedAt, "ja"), shopName: ctx.shopName, timeZone: ctx.settings.timeZone }, "ja"), en: receiptText({ confirmationNumber: number, subscriptionId: sub.id, productName: sub.productName, terms: cancellationTerms(sub, ctx.settings, receivedAt, "en"), shopName: ctx.shopName, timeZone: ctx.settings.timeZone }, "en") };
     await s.update(cancelFlows, { status: "canceled", closedAt: at, confirmationNumber: number, calls: flow.calls + 1 }, eq(cancelFlows.id, flowId));
     // Another flow left open on the plan (a newer one this confirmation overtook) has no answer now.
-    await closeFlowsOnCancellation(s, [sub.id], receivedAt, { channel, actor: ctx.actor, changeId: change.id, confirmationNumber: number });
+    await closeFlowsOnCancellation(s, [sub.id], receivedAt, {
+      channel,
+      actor: ctx.actor,
+      changeId: change.id,
+      confirmationNumber: number,
+      // A replaced flow confirmed after all: the flow that replaced it is of the same attempt.
+      ...(flow.supersededBy ? { attempt: { flowId, startedAt: flow.attemptStartedAt ?? flow.startedAt } } : {}),
+    });
     await addStep(s, flowId, "cancel_confirmed", channel, at, {
       acknowledgeFee: input.acknowledgeFee ?? false,
       // Who ticked the fee box, in which words: an operator's tick on a caller's spoken consent is

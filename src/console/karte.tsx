@@ -75,6 +75,8 @@ export type Offer = {
   description: string;
   parameters: Record<string, unknown>;
   talkTrack: TalkTrack | null;
+  /** The same talk track in the caller's language (`disclosureLang`) when it is not the page's; null otherwise. */
+  talkTrackRead?: TalkTrack | null;
   observedSaveRate?: { accepted: number; declined: number; rate: number | null };
 };
 export type TimelineItem = {
@@ -205,7 +207,9 @@ function UnreadNote(props: { lang: Lang; part: KartePart; unread: Unread }) {
 
 export type KarteData = {
   /** As the lookup answers it: `phone` in E.164, its extension apart. */
-  customer: { id: string; name: string | null; email: string | null; phone: string | null; phoneExtension: string | null };
+  customer: { id: string; name: string | null; nameKana?: string | null; email: string | null; phone: string | null; phoneExtension: string | null };
+  /** Other live customers of the shop have the same phone number (a household's line): the karte says so. */
+  sharedPhone?: boolean;
   subscriptions: Sub[];
   risk: { highest: Risk | null; subscriptions: Risk[] } | null;
   lookup: { route: string; nextBestAction: { type: string; title: string | null } | null; speech: string } | null;
@@ -723,7 +727,9 @@ function fieldValue(field: keyof typeof PLAN_FIELD_LABELS, v: unknown, product: 
  */
 export function entryTitle(i: TimelineItem, lang: Lang): string {
   const names = i.kind === "event" ? EVENT_LABELS : i.kind === "change" ? CHANGE_LABELS : FLOW_LABELS;
-  const name = names[i.type]?.[lang] ?? i.type;
+  // A flow replaced by a newer one was restarted, not left: 「中断」 would mislead the next operator.
+  const type = i.kind === "cancel_flow" && i.type === "abandoned" && typeof i.data.supersededBy === "string" ? "restarted" : i.type;
+  const name = names[type]?.[lang] ?? i.type;
   const by = i.actor?.type === "operator" && i.actor.name ? i.actor.name : null;
   const said = [i.channel ? channelName(i.channel, lang) : null, by].filter((x) => x !== null).join(lang === "ja" ? "・" : ", ");
   if (!said) return name;
@@ -895,6 +901,16 @@ function OpenFlow(props: { flow: Continuation; words: Words; timeZone: string })
                   {flow.offers.map((o) => o.title[lang] ?? "").join(lang === "ja" ? "、" : ", ")}
                   {flow.offersHonoured ? <p>{tf(lang, "flowOffersHonoured", { at: at(flow.reasonAt ?? flow.startedAt), channel: channelName(flow.reasonChannel ?? flow.channel, lang) })}</p> : null}
                 </>
+              ) : flow.declinedOffer ? (
+                // One offer in 30 days on any channel: which one the caller did not take, and when, to say truthfully if asked.
+                <p data-flow="declined">
+                  {tf(lang, "flowDeclinedLately", {
+                    title: flow.declinedOffer.title[lang] ?? flow.declinedOffer.title.ja ?? flow.declinedOffer.offerId,
+                    at: at(flow.declinedOffer.shownAt),
+                    channel: channelName(flow.declinedOffer.channel, lang),
+                    again: at(flow.declinedOffer.offersAgainFrom),
+                  })}
+                </p>
               ) : (
                 t(lang, "flowNoOffers")
               )}
@@ -972,6 +988,24 @@ export function readOutScript(read: Lang, info: CancellationInfo, today: string)
   return lines;
 }
 
+/** A talk track's spoken part — the opening, what to ask, what to say — in `spoken`; headings in the operator's `lang`. */
+function SpokenTrack(props: { lang: Lang; track: TalkTrack; spoken: Lang }) {
+  const { lang, track, spoken } = props;
+  return (
+    <div lang={spoken} data-talk-in={spoken}>
+      <p>{track.opening}</p>
+      <h5 lang={lang}>{t(lang, "ask")}</h5>
+      <ul>
+        {track.questions.map((q) => (
+          <li>{q}</li>
+        ))}
+      </ul>
+      <h5 lang={lang}>{t(lang, "say")}</h5>
+      <p>{track.pitch}</p>
+    </div>
+  );
+}
+
 /** The read-out script in the caller's language, and in the operator's when that differs. */
 function ReadOut(props: { lang: Lang; read: Lang; info: CancellationInfo; today: string }) {
   const { lang, read } = props;
@@ -1026,12 +1060,13 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
       <div class="karte">
         <section aria-labelledby="who" class="panel">
           <h1 id="who">
-            {customer.name ?? customer.id} <small>({customer.id})</small>
+            {customer.name ?? customer.id} {customer.nameKana ? <small class="kana">{customer.nameKana}</small> : null} <small>({customer.id})</small>
           </h1>
           <dl>
             <dt>{t(lang, "contact")}</dt>
             <dd>
               {customer.phone ? displayPhone(customer.phoneExtension ? `${customer.phone} ext. ${customer.phoneExtension}` : customer.phone) : "—"} / {customer.email ?? "—"}
+              {data.sharedPhone ? <p class="shared-phone">{t(lang, "sharedPhone")}</p> : null}
             </dd>
             {data.lookup ? (
               <>
@@ -1211,15 +1246,19 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
                         {o.talkTrack ? (
                           <details open class="talk">
                             <summary>{t(lang, "talkTrack")}</summary>
-                            <p>{o.talkTrack.opening}</p>
-                            <h5>{t(lang, "ask")}</h5>
-                            <ul>
-                              {o.talkTrack.questions.map((q) => (
-                                <li>{q}</li>
-                              ))}
-                            </ul>
-                            <h5>{t(lang, "say")}</h5>
-                            <p>{o.talkTrack.pitch}</p>
+                            {/* What is said to the caller, in the caller's language (as the cancellation's read-out); the operator's one click away. */}
+                            {o.talkTrackRead ? (
+                              <>
+                                <h5>{tf(lang, "readOut", { lang: t(lang, `langName_${data.disclosureLang}`) })}</h5>
+                                <SpokenTrack lang={lang} track={o.talkTrackRead} spoken={data.disclosureLang} />
+                                <details>
+                                  <summary>{tf(lang, "readOutIn", { lang: t(lang, `langName_${lang}`) })}</summary>
+                                  <SpokenTrack lang={lang} track={o.talkTrack} spoken={lang} />
+                                </details>
+                              </>
+                            ) : (
+                              <SpokenTrack lang={lang} track={o.talkTrack} spoken={lang} />
+                            )}
                             <h5>{t(lang, "avoid")}</h5>
                             <ul>
                               {o.talkTrack.notes.map((n) => (

@@ -80,6 +80,29 @@ const WINBACK_COLUMNS: Column<WinbackGroup>[] = [
 ];
 
 /**
+ * A lift in rate points with its 95 % interval, and — when the interval contains 0 — that the
+ * arms cannot be told apart yet, so a supervisor does not report a lift of 8 flows as a result.
+ */
+function liftWords(lang: Lang, lift: number | null, interval: { low: number; high: number } | null): string {
+  if (lift === null) return "—";
+  const points = (x: number) => `${x > 0 ? "+" : x < 0 ? "−" : "±"}${Math.abs(Math.round(x * 1000) / 10)}`;
+  if (!interval) return tf(lang, "liftPoints", { lift: points(lift) });
+  const words = tf(lang, "liftWithInterval", { lift: points(lift), low: points(interval.low), high: points(interval.high) });
+  return interval.low <= 0 && interval.high >= 0 ? `${words}${t(lang, "liftNotYet")}` : words;
+}
+
+/** A download of a table's figures as CSV for a spreadsheet (GET /v1/metrics/… with `Accept: text/csv`, through the console's session). */
+function CsvLink(props: { lang: Lang; href: string; what: StringKey }) {
+  return (
+    <p class="download">
+      <a href={props.href} download>
+        {tf(props.lang, "downloadCsv", { what: t(props.lang, props.what) })}
+      </a>
+    </p>
+  );
+}
+
+/**
  * The period's form: two dates (the page's `from` and `to`, a GET so the view can be bookmarked
  * and shared) and today / the last 7 / 30 days as links.
  */
@@ -164,11 +187,12 @@ export function MetricsPage(props: {
         <caption>{t(lang, "summary")}</caption>
         <tbody>
           <tr><th scope="row">{t(lang, "started")}</th><td>{overall.started}</td></tr>
+          <tr><th scope="row">{t(lang, "restartedN")}</th><td>{overall.restarted}</td></tr>
           <tr><th scope="row">{t(lang, "savedN")}</th><td>{overall.saved}</td></tr>
           <tr><th scope="row">{t(lang, "canceledN")}</th><td>{overall.canceled}</td></tr>
           <tr><th scope="row">{t(lang, "saveRate")}</th><td data-rate={String(overall.saveRate ?? "")}>{share(overall.saved, overall.saved + overall.canceled)}</td></tr>
-          <tr><th scope="row">{t(lang, "durableSaveRate")}</th><td>{percent(overall.durableSaveRate)}</td></tr>
-          <tr><th scope="row">{t(lang, "holdoutLift")}</th><td>{overall.holdout ? percent(overall.holdout.lift) : "—"}</td></tr>
+          <tr><th scope="row">{t(lang, "durableSaveRate")}</th><td data-durable>{percent(overall.durableSaveRate)}{overall.durableSaves.lost > 0 ? tf(lang, "savesLost", { n: overall.durableSaves.lost }) : ""}</td></tr>
+          <tr><th scope="row">{t(lang, "holdoutLift")}</th><td data-lift="holdout">{overall.holdout ? liftWords(lang, overall.holdout.lift, overall.holdout.liftInterval) : "—"}</td></tr>
           <tr><th scope="row">{t(lang, "churnRate")}</th><td>{share(overall.churn.canceled, overall.churn.activeAtStart)}</td></tr>
           <tr><th scope="row">{t(lang, "medianSeconds")}</th><td>{overall.timeToCancel.medianSeconds ?? "—"}</td></tr>
           <tr><th scope="row">{t(lang, "maxCalls")}</th><td>{overall.timeToCancel.maxCalls ?? "—"}</td></tr>
@@ -182,6 +206,7 @@ export function MetricsPage(props: {
             <h2 id={`h-${k}`}>{t(lang, caption)}</h2>
             <div class="chart" id={`chart-${k}`} data-group={k} role="img" aria-label={`${t(lang, caption)}: ${t(lang, "saveRate")}`}></div>
             <FigureTable lang={lang} id={`table-${k}`} caption={caption} keyLabel={keyLabels[k]} name={names[k]} groups={groups[k].groups ?? []} columns={k === "offer" ? OFFER_COLUMNS : SAVE_COLUMNS} />
+            <CsvLink lang={lang} href={`/console/metrics.csv?report=retention&groupBy=${k}&from=${overall.from}&to=${overall.to}`} what={caption} />
           </section>
         );
       })}
@@ -197,7 +222,7 @@ export function MetricsPage(props: {
             <tr><th scope="row">{t(lang, "reactivationRate")}</th><td data-rate={String(winback.reactivationRate ?? "")}>{share(winback.reactivated, winback.canceled)}</td></tr>
             <tr><th scope="row">{t(lang, "rate180")}</th><td>{share(winback.reactivatedWithin180, winback.matured)}</td></tr>
             <tr><th scope="row">{t(lang, "afterContactShare")}</th><td>{percent(winback.contacts.afterContactShare)}</td></tr>
-            <tr><th scope="row">{t(lang, "winbackLift")}</th><td>{winback.holdout ? percent(winback.holdout.lift) : "—"}</td></tr>
+            <tr><th scope="row">{t(lang, "winbackLift")}</th><td data-lift="winback">{winback.holdout ? liftWords(lang, winback.holdout.lift, winback.holdout.liftInterval) : "—"}</td></tr>
             <tr><th scope="row">{t(lang, "revenueRecovered")}</th><td>{winback.revenueRecovered.length ? winback.revenueRecovered.map((m) => formatMoney(m, lang)).join(" / ") : "—"}</td></tr>
           </tbody>
         </table>
@@ -211,6 +236,7 @@ export function MetricsPage(props: {
             </>
           );
         })}
+        <CsvLink lang={lang} href={`/console/metrics.csv?report=winback&from=${winback.from}&to=${winback.to}`} what="winback" />
       </section>
     </Layout>
   );

@@ -2,6 +2,8 @@ import { Hono, type Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { DEMO_API_KEY, demoServed } from "../demo/seed";
 import { RetentionQuery, retentionMetricsOf, winbackMetricsOf } from "../metrics/routes";
+import { retentionCsv, winbackCsv } from "../metrics/csv";
+import { csvResponse } from "../platform/csv";
 import { loadCatalogue } from "../offers/repository";
 import { CONSOLE_COOKIE, consoleCsrfToken, resolveConsole } from "../platform/auth";
 import { limitFailedAuth, limitPerKey } from "../platform/rate-limit";
@@ -20,6 +22,8 @@ import { continuationOf, endingOf, type FlowEvidence } from "../cancel-flows/con
 import { openFlowOf } from "../cancel-flows/service";
 import { callRecordOf, ENDED_CODES, endingWords, KartePage, KnowledgeList, unreadOf, type Unread, localSurvey, proposedFirstDelivery, ReactivationPage, surveyAnswersOf, type ExitSurveyAnswer, type KarteData, type KnowledgeEntry, type Offer, type PlanOptions, type Sub, type TimelineItem } from "./karte";
 import { Bare, Layout, type PageContext } from "./layout";
+import { NameChooserPage } from "./chooser";
+import { searchByName, sharesPhone } from "../customers/search";
 import { MetricsPage } from "./metrics";
 import { changeCallOf, changedPathOf, changedWords, fieldRefusalOf, fieldRefusalOfQuery, fieldRefusalWords, type FieldRefusal } from "./plan";
 import { endConsoleSession, redeemLogin } from "./sessions";
@@ -53,6 +57,9 @@ function sameOriginConsolePath(c: Context<AppEnv>, url: string | undefined): str
   const to = u.origin === new URL(c.req.url).origin ? u.pathname + u.search : "/console";
   return to.startsWith("/console") ? to : "/console";
 }
+
+/** A merchant's customer id (platform/openapi MerchantId): text that is not one is searched as a name. */
+const MERCHANT_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** An id as shops write them: an IME's full-width letters, digits and hyphen folded (NFKC), upper case (「ｃ－１０００１」 → `C-10001`). */
 const asIdsAreWritten = (typed: string) => typed.normalize("NFKC").toUpperCase();
@@ -283,7 +290,7 @@ export function consolePages(app: Fetcher) {
     const lang = page.lang;
     const q = c.req.query();
     const search = q.q ?? q.phone ?? q.email ?? q.customer ?? "";
-    let by: { phone: string } | { email: string } | { customer: string } | null = null;
+    let by: { phone: string } | { email: string } | { customer: string } | { name: string } | null = null;
     let raw = "";
     if (q.customer) by = { customer: q.customer };
     else if (q.phone) by = { phone: (raw = q.phone) };
@@ -291,13 +298,32 @@ export function consolePages(app: Fetcher) {
     else if (q.q) {
       raw = q.q.trim();
       // A number, optionally with an extension (内線34, ext. 34, x34, #34: the lookup picks by it).
-      by = raw.includes("@") ? { email: raw } : /^[\d\s()+\-－ー０-９＋（）]+(?:(?:内線|ext\.?|x|#)\s*[\d０-９]+)?$/i.test(raw) ? { phone: raw } : { customer: raw };
+      // Text no customer id can be (kana, kanji, a space) is a name: what a caller whose number is withheld says.
+      by = raw.includes("@")
+        ? { email: raw }
+        : /^[\d\s()+\-－ー０-９＋（）]+(?:(?:内線|ext\.?|x|#)\s*[\d０-９]+)?$/i.test(raw)
+          ? { phone: raw }
+          : MERCHANT_ID.test(asIdsAreWritten(raw))
+            ? { customer: raw }
+            : { name: raw };
     }
     if (!by) {
       return c.html(
         <Layout page={page} title={t(lang, "search")}>
           <h1>{t(lang, "search")}</h1>
         </Layout>,
+      );
+    }
+    if ("name" in by) {
+      const found = await searchByName(c.get("store"), by.name);
+      if (found && found.matches.length > 0) return c.html(<NameChooserPage page={page} typed={by.name} matches={found.matches} more={found.more} search={search} />);
+      return c.html(
+        <Layout page={page} title={t(lang, "noCustomer")} search={search}>
+          <h1>{t(lang, "noCustomer")}</h1>
+          <p>{tf(lang, "noNameMatch", { name: by.name })}</p>
+          <p>{t(lang, "searchHint")}</p>
+        </Layout>,
+        404,
       );
     }
     // Needs no customer: asked at once, beside the lookup (on a live call every round trip counts).
@@ -346,7 +372,10 @@ export function consolePages(app: Fetcher) {
     const asked = "customer" in by ? `customerId=${encodeURIComponent(by.customer)}` : `${"phone" in by ? "phone" : "email"}=${encodeURIComponent(normal!)}`;
     const res = await api("GET", `/v1/lookup?${asked}&channel=operator`);
     if ("customer" in by && (res.status === 404 || res.status === 422)) {
-      // 404, or 422 for text no customer id can be (a name typed into the search): no karte, with what the search read.
+      // Letters that are no customer's id may be a name in letters (Smith, yamada): the customers so named, if any.
+      const named = q.q && !/[\d０-９]/.test(by.customer) ? await searchByName(c.get("store"), by.customer) : null;
+      if (named && named.matches.length > 0) return c.html(<NameChooserPage page={page} typed={by.customer} matches={named.matches} more={named.more} search={search} />);
+      // 404, or 422 for text no customer id can be: no karte, with what the search read.
       return c.html(
         <Layout page={page} title={t(lang, "noCustomer")} search={search}>
           <h1>{t(lang, "noCustomer")}</h1>
@@ -404,7 +433,10 @@ export function consolePages(app: Fetcher) {
     if (res.status !== 200) throw new Error(`lookup answered ${res.status}`);
     const lookup = res.body;
     const customerId = lookup.customer.id as string;
+    // Whether another live customer has the number (a household's line, the family chooser's case): one probe of customers_phone.
+    const sharedP = lookup.customer.phone ? sharesPhone(c.get("store"), customerId, lookup.customer.phone as string) : Promise.resolve(false);
     const [subs, risk, timeline, reasons] = await (early ?? partsOf(customerId));
+    const sharedPhone = await sharedP;
     // Without their plans there is no karte either.
     wholePageUnless(subs);
     const subscriptions: Sub[] = subs.body?.data ?? [];
@@ -451,6 +483,8 @@ export function consolePages(app: Fetcher) {
     // recorded them as shown; the karte shows exactly those. (Not a reason the cancel form gave with
     // no offer on screen: that one asked for none.)
     const offersFlow = going && going.reason && going.noOfferBecause !== "operator_presented_none" ? going.flowId : null;
+    // The disclosures are read in the caller's language: theirs when the shop has it, else the shop's.
+    const disclosureLang: Lang = lookup.customer.locale === "en" || lookup.customer.locale === "ja" ? lookup.customer.locale : c.get("caller").settings.locale;
     const offeredNow = new Map(((offers?.status === 200 ? offers.body.data : []) as Offer[]).map((o) => [o.offerId, o]));
     // An offer the flow showed on the web or the IVR carries no talk track; the operator continuing the flow gets the
     // one the operator channel writes for the same offer today — only when its terms are the ones shown.
@@ -460,10 +494,8 @@ export function consolePages(app: Fetcher) {
       const now = offeredNow.get(o.offerId);
       return now && JSON.stringify(now.parameters) === JSON.stringify(o.parameters) ? now.talkTrack : null;
     };
-    const flowOffers: Offer[] = (offersFlow ? going!.offers : []).map((o) => ({ offerId: o.offerId, type: o.type, parameters: o.parameters, title: o.title[lang] ?? "", description: o.description[lang] ?? "", talkTrack: talkTrackOf(o), ...(offeredNow.get(o.offerId)?.observedSaveRate ? { observedSaveRate: offeredNow.get(o.offerId)!.observedSaveRate! } : {}) }));
+    const flowOffers: Offer[] = (offersFlow ? going!.offers : []).map((o) => ({ offerId: o.offerId, type: o.type, parameters: o.parameters, title: o.title[lang] ?? "", description: o.description[lang] ?? "", talkTrack: talkTrackOf(o), talkTrackRead: disclosureLang !== lang ? ((o.talkTrack?.[disclosureLang] as Offer["talkTrack"] | undefined) ?? null) : null, ...(offeredNow.get(o.offerId)?.observedSaveRate ? { observedSaveRate: offeredNow.get(o.offerId)!.observedSaveRate! } : {}) }));
     const ending = ended?.status === 200 && ended.body.subscriptionId === focus?.id ? endingOf(ended.body as FlowEvidence) : null;
-    // The disclosures are read in the caller's language: theirs when the shop has it, else the shop's.
-    const disclosureLang: Lang = lookup.customer.locale === "en" || lookup.customer.locale === "ja" ? lookup.customer.locale : c.get("caller").settings.locale;
     const reactivation = focus?.status === "canceled" ? reactivationOf(c, focus, page.today) : null;
     const facts = held && "unread" in held ? null : held;
     const winback = facts && focus && reactivation ? await proposedComeback(c, lang, focus, reactivation, facts) : facts;
@@ -481,6 +513,7 @@ export function consolePages(app: Fetcher) {
         : null;
     const data: KarteData = {
       customer: lookup.customer,
+      sharedPhone,
       subscriptions,
       risk: risk.status === 200 ? risk.body : null,
       lookup,
@@ -909,6 +942,26 @@ export function consolePages(app: Fetcher) {
     const people = ids.length === 0 ? [] : await store.q.select({ id: customers.id, name: customers.name }).from(customers).where(store.owns(customers, inArray(customers.id, ids)));
     const names = new Map(people.map((p) => [p.id, p.name]));
     return c.html(<WinbackPage page={page} rows={list.data} names={names} reasons={reasons.body?.data ?? []} nextCursor={list.nextCursor} limit={limit} first={after === null} />);
+  });
+
+  // The supervisor page's tables as CSV: the API's own CSV of the same report (GET /v1/metrics/… with
+  // Accept: text/csv), for a supervisor without an admin key. A period the API refuses is its 422.
+  pages.get("/console/metrics.csv", async (c) => {
+    const who = await operator(c);
+    if (who instanceof Response) return who;
+    if (!who.page.supervisor) return c.text(t(who.page.lang, "supervisorOnly"), 403);
+    const report = c.req.query("report") === "winback" ? "winback" : "retention";
+    const parsed = RetentionQuery.safeParse({ from: c.req.query("from") || undefined, to: c.req.query("to") || undefined, groupBy: c.req.query("groupBy") || undefined });
+    if (!parsed.success) return c.text(t(who.page.lang, "periodNotDates"), 422);
+    try {
+      if (report === "winback") {
+        return csvResponse(c, winbackCsv(await winbackMetricsOf(c, { from: parsed.data.from, to: parsed.data.to })));
+      }
+      return csvResponse(c, retentionCsv(await retentionMetricsOf(c, parsed.data)));
+    } catch (e) {
+      if (!(e instanceof ApiError) || e.code !== "validation_failed") throw e;
+      return c.text(String(problemBody(e, undefined, who.page.lang).detail), 422);
+    }
   });
 
   pages.get("/console/metrics", async (c) => {

@@ -8,6 +8,7 @@ export function toCustomer(row: Omit<CustomerRow, "erasedAt" | "phoneFingerprint
   return {
     id: row.id,
     name: row.name,
+    nameKana: row.nameKana,
     email: row.email,
     phone: row.phone,
     phoneExtension: row.phoneExtension,

@@ -2,6 +2,13 @@ import { z } from "@hono/zod-openapi";
 import { Instant, MerchantId, readOnlyFields, shownName } from "../platform/openapi";
 import { normalizeEmail } from "../platform/phone";
 
+/**
+ * A reading as cart systems take it: kana of either kind and width, with spaces, ー and ・ between
+ * parts. (White space of any kind passes here: a blank value or a line break is refused by
+ * `shownName`'s own rules, once.)
+ */
+const KANA_READING = /^[\p{Script=Katakana}\p{Script=Hiragana}ー・･ﾞﾟ\u3099\u309a\s]*$/u;
+
 export const Locale = z.enum(["ja", "en"]).openapi("Locale");
 
 export const CustomerIdParam = z.object({
@@ -29,6 +36,7 @@ export const Customer = z
   .object({
     id: z.string().openapi({ example: "C-100245" }),
     name: z.string().nullable().openapi({ example: "佐藤 花子" }),
+    nameKana: z.string().nullable().openapi({ description: "The name's reading (フリガナ) as the shop sent it, katakana or hiragana. null: none synced.", example: "サトウ ハナコ" }),
     email: z.string().nullable().openapi({ example: "hanako.sato@example.jp" }),
     phone: z.string().nullable().openapi({ description: "E.164", example: "+819012345678" }),
     phoneExtension: z.string().nullable().openapi({ description: "The extension of `phone` (digits), when it has one.", example: "123" }),
@@ -51,6 +59,14 @@ export const Customer = z
 export const UpsertCustomerBody = z
   .strictObject({
     name: shownName(z.string().trim().max(200)).nullish().openapi({ description: "The customer's name as operators see it. White space at either end (U+0020, U+3000, tabs, U+FEFF) is removed and the rest stored as sent. Refused: blank or only invisible characters (U+200B, U+2060…), line breaks, and bidi controls (U+202A–U+202E, U+2066–U+2069).", example: "佐藤 花子" }),
+    nameKana: shownName(z.string().trim().max(200))
+      .refine((v) => KANA_READING.test(v), { message: "Write the reading in katakana or hiragana (spaces, ー and ・ allowed)", params: { form: "kana" } })
+      .nullish()
+      .openapi({
+        description:
+          "The name's reading (フリガナ: katakana, hiragana or half-width katakana; spaces, ー and ・ between parts), trimmed as `name` is and stored as sent. Operators find the customer by it as by `name` in the console's search, however a caller's name is typed (width, katakana or hiragana, spaces, long vowels and small kana folded). Omitted or null: none. Refused: any other script (a reading in kanji), as `validation_failed`.",
+        example: "サトウ ハナコ",
+      }),
     email: z
       .string()
       .max(320)

@@ -4,6 +4,7 @@ import { customers } from "../db/schema";
 import { aheadOfTimeError, ApiError } from "../platform/errors";
 import { isAheadOfClock } from "../platform/dates";
 import { foldAddress, normalizePostalCode } from "../platform/address";
+import { foldName } from "../platform/name-keys";
 import { normalizeEmail, parsePhone, type ParsedPhone } from "../platform/phone";
 import type { TenantStore } from "../platform/tenancy";
 import { refuseErased } from "../data-rights/erased";
@@ -52,6 +53,10 @@ export function syncedCustomer(body: z.output<typeof UpsertCustomerBody>, existi
   return {
     acquisitionSource: body.acquisitionSource === undefined ? (existing?.acquisitionSource ?? null) : body.acquisitionSource,
     name: body.name ?? null,
+    nameKana: body.nameKana ?? null,
+    // The operators' name search reads these (migration 0049's triggers key them).
+    nameKey: foldName(body.name),
+    nameKanaKey: foldName(body.nameKana),
     email: email?.email ?? null,
     emailNormalized: email?.key ?? null,
     phone: phone?.e164 ?? null,

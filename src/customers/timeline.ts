@@ -38,6 +38,10 @@ export const TimelineItem = z
           offerId: z.string().nullable().openapi({ description: "The first offer shown (null: none)." }),
           closedAt: Instant.nullable(),
           confirmationNumber: z.string().nullable().openapi({ description: "The cancellation's receipt number, when it was confirmed." }),
+          supersededBy: z
+            .string()
+            .nullable()
+            .openapi({ description: "The flow that replaced this one while it was open (a reload, a restart in the console, taken over by phone): the customer's attempt went on there, so an `abandoned` flow with it set was restarted, not left. null otherwise." }),
           acceptedOffer: z
             .object({ offerId: z.string(), title: z.object({ ja: z.string(), en: z.string() }) })
             .nullable()
@@ -80,7 +84,7 @@ export async function customerTimeline(store: TenantStore, customerId: string, l
         WHERE p.tenant_id = ${tenant} AND s.customer_id = ${customerId}
       UNION ALL
       SELECT f.started_at, 'cancel_flow', f.id, f.status, f.subscription_id, f.channel,
-          json_object('reason', f.reason, 'offerId', f.offer_id, 'closedAt', f.closed_at, 'confirmationNumber', f.confirmation_number,
+          json_object('reason', f.reason, 'offerId', f.offer_id, 'closedAt', f.closed_at, 'confirmationNumber', f.confirmation_number, 'supersededBy', f.superseded_by,
             'acceptedOffer', (SELECT json_object('offerId', j.value ->> '$.offerId', 'title', json(j.value -> '$.title'))
               FROM json_each(f.offers_shown) j WHERE f.status = 'saved' AND j.value ->> '$.offerId' = f.offer_id LIMIT 1)),
           (SELECT st.actor FROM cancel_flow_steps st WHERE st.tenant_id = f.tenant_id AND st.flow_id = f.id ORDER BY st.seq DESC LIMIT 1)

@@ -59,7 +59,7 @@ const ANSWERS_PER_SLICE = 1_000;
  * Erases a person (個人情報保護法 §35 / GDPR Art. 17), in one transaction so a failure halfway
  * changes nothing:
  * - refuses while a subscription is live (409 `customer_has_live_subscriptions`): cancel first;
- * - the customer row keeps no name, e-mail, phone (nor extension), address, postal code or
+ * - the customer row keeps no name (nor its reading and search keys), e-mail, phone (nor extension), address, postal code or
  *   locale, and moves to a random pseudonym, as do the customer id in subscriptions, events,
  *   cancel flows, risk and the `actor` of plan changes and evidence steps a customer session made
  *   — so a lookup (or checkout check) by the old phone, e-mail, address or id finds nothing, and
@@ -117,7 +117,7 @@ export async function eraseCustomer(
     const at = options.at.toISOString();
     const alias = pseudonym();
     const personal = new Set(
-      [person.name, person.email, person.emailNormalized, person.phone, nationalForm(person.phone), person.address, person.postalCode].filter((v): v is string => Boolean(v)),
+      [person.name, person.nameKana, person.email, person.emailNormalized, person.phone, nationalForm(person.phone), person.address, person.postalCode].filter((v): v is string => Boolean(v)),
     );
     const rename = new Map([[customerId, alias]]);
     // As written, and URL-encoded (an id in a query string: winback.due's `candidates`).
@@ -137,6 +137,10 @@ export async function eraseCustomer(
       {
         id: alias,
         name: null,
+        // The reading and the search keys of both go too (migration 0049's trigger drops the name search's keys).
+        nameKana: null,
+        nameKey: null,
+        nameKanaKey: null,
         email: null,
         emailNormalized: null,
         phone: null,

@@ -4,7 +4,7 @@
  */
 
 /** Keys whose values are free text or contact data wherever they appear (an event's `note`, a reason's `comment`). */
-export const PERSONAL_KEYS = new Set(["name", "email", "phone", "phoneExtension", "note", "comment", "address", "postalCode", "freeText"]);
+export const PERSONAL_KEYS = new Set(["name", "nameKana", "email", "phone", "phoneExtension", "note", "comment", "address", "postalCode", "freeText"]);
 
 /**
  * A personal value shorter than this is looked for as a whole string only: a one- or two-letter

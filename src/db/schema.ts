@@ -55,6 +55,14 @@ export const customers = sqliteTable(
     tenantId: text("tenant_id").notNull().references(() => tenants.id),
     id: text("id").notNull(),
     name: text("name"),
+    /** The name's reading (フリガナ) in katakana or hiragana, as the shop sent it. */
+    nameKana: text("name_kana"),
+    /**
+     * `name` and `name_kana` folded for the operators' name search (platform/name-keys `foldName`),
+     * written with them; migration 0049's triggers keep `customer_name_keys` in step with them.
+     */
+    nameKey: text("name_key"),
+    nameKanaKey: text("name_kana_key"),
     email: text("email"),
     /** The match key of `email` (platform/phone normalizeEmail): lower-cased, for finding people across records. */
     emailNormalized: text("email_normalized"),
@@ -101,6 +109,25 @@ export const customers = sqliteTable(
     index("customers_phone_fingerprint").on(t.tenantId, t.phoneFingerprint).where(sql`phone_fingerprint IS NOT NULL`),
     index("customers_email_fingerprint").on(t.tenantId, t.emailFingerprint).where(sql`email_fingerprint IS NOT NULL`),
   ],
+);
+
+/**
+ * The keys the operators' name search looks a caller up by (customers/search): for each of a live
+ * customer's folded name and reading, the whole (`part` w, spaces removed) and, when it has a
+ * space, the part before it (f, the family name) and after it (g, the given name). Written only by
+ * migration 0049's triggers on `customers` (insert, a change of the keys or the id, erasure,
+ * delete), so no write path can leave them stale; an erased customer has none. WITHOUT ROWID (set
+ * in the migration: drizzle's schema cannot say it).
+ */
+export const customerNameKeys = sqliteTable(
+  "customer_name_keys",
+  {
+    tenantId: text("tenant_id").notNull(),
+    key: text("key").notNull(),
+    part: text("part").notNull(),
+    customerId: text("customer_id").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.key, t.part, t.customerId] }), index("customer_name_keys_customer").on(t.tenantId, t.customerId)],
 );
 
 export type DiscountRecord = {
@@ -422,6 +449,25 @@ export const cancelFlows = sqliteTable(
     expiresAt: text("expires_at").notNull(),
     closedAt: text("closed_at"),
     confirmationNumber: text("confirmation_number"),
+    /**
+     * The flow that replaced this one while it was open (a reload in the portal, 「最初からやり直す」 in
+     * the console, a web flow continued by phone): closed as abandoned with the evidence step
+     * `superseded`, it is part of that flow's attempt, not an abandonment of its own (metrics count
+     * it as `restarted`; risk raises no `cancel_flow_abandoned` for it). Null otherwise. Flows
+     * superseded before it was kept: from their `superseded` step (migration 0047). Also set on the
+     * newer flow when the replaced one is confirmed after all (the web page's confirm after the call
+     * began): closed by that cancellation, it is part of the same attempt.
+     */
+    supersededBy: text("superseded_by"),
+    /**
+     * On a flow that replaced open ones: the attempt's first start and channel (of the earliest flow
+     * of the chain of restarts), and the calls made in the replaced flows. Null (0) on a flow that
+     * started its own attempt. The metrics count the attempt once, on this flow, under that channel,
+     * and time to cancel from that start with those calls.
+     */
+    attemptStartedAt: text("attempt_started_at"),
+    attemptChannel: text("attempt_channel"),
+    earlierCalls: integer("earlier_calls").notNull().default(0),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),

@@ -1,3 +1,4 @@
+import { foldName } from "../platform/name-keys";
 import { seededRng } from "../platform/random";
 import { sha256Hex } from "../platform/crypto";
 import { addCycles, anchorFor, nominalIntervalDays, type CadenceFields } from "../platform/cadence";
@@ -420,6 +421,7 @@ export async function seedDemo(db: Database, opts: SeedOptions): Promise<SeedRes
       tenantId: DEMO_TENANT_ID,
       id,
       name: `${family} ${given}`,
+      nameKey: foldName(`${family} ${given}`),
       email,
       emailNormalized: email ? (normalizeEmail(email)?.key ?? null) : null,
       phone,

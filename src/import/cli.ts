@@ -110,7 +110,7 @@ console.error(`reading ${file} as exported at ${localDateTime(new Date(exportedA
 const exported = readExport(await readFile(file));
 await turn(); // a Ctrl-C during the (synchronous) parse is handled here
 const columns = resolveColumns(mapping.data, exported.headers);
-const unused = exported.headers.filter((_, i) => ![...columns.customer, ...columns.subscription].some((c) => c.at === i));
+const unused = exported.headers.filter((_, i) => ![...columns.customer, ...columns.subscription].some((c) => c.at === i || c.joined?.includes(i)));
 // Every row would be refused for the same reason: said once, before anything is read or written.
 if (columns.missing.length) fail(missingText(file, columns.missing, unused));
 const records = exported.records.filter((r) => r.line >= fromLine);

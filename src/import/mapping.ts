@@ -37,7 +37,14 @@ export const Transform = z.union([
 ]);
 export type Transform = z.infer<typeof Transform>;
 
-const Column = z.strictObject({ header: z.union([z.string(), z.array(z.string()).min(1)]), as: Transform.optional() });
+/**
+ * A column's header names, the first the file has being read. An entry that is itself a list names
+ * columns read together, their cells joined by a space (a name or reading split in two:
+ * `["姓(フリガナ)", "名(フリガナ)"]`, EC-CUBE's `["name_kana01", "name_kana02"]`); it is read when
+ * the file has all of them.
+ */
+const HeaderName = z.union([z.string(), z.array(z.string()).min(2)]);
+const Column = z.strictObject({ header: z.union([z.string(), z.array(HeaderName).min(1)]), as: Transform.optional() });
 const Target = z.record(z.string(), Column).refine((t) => "id" in t, { message: "needs an `id` column" });
 
 export const Mapping = z.strictObject({
@@ -222,13 +229,18 @@ export function resolveColumns(mapping: Mapping, headers: string[]) {
   const pick = (target: Record<string, z.infer<typeof Column>> | undefined) =>
     Object.entries(target ?? {}).flatMap(([field, col]) => {
       const names = Array.isArray(col.header) ? col.header : [col.header];
-      const at = names.map((n) => index.get(fold(n))).find((i) => i !== undefined);
-      return at === undefined ? [] : [{ field, at, header: headers[at]!, as: col.as }];
+      // Each entry's columns (one, or the several joined), when the file has every one of them.
+      const found = names
+        .map((n) => [n].flat().map((part) => index.get(fold(part))))
+        .find((ats): ats is number[] => ats.every((i) => i !== undefined));
+      if (!found) return [];
+      const [at, ...joined] = found as [number, ...number[]];
+      return [{ field, at, ...(joined.length ? { joined } : {}), header: found.map((i) => headers[i]!).join("+"), as: col.as }];
     });
   const customer = pick(mapping.customer);
   const subscription = pick(mapping.subscription);
   const headersOf = (target: Record<string, z.infer<typeof Column>> | undefined, field: string) =>
-    Object.entries(target ?? {}).flatMap(([f, col]) => (f === field || f.startsWith(`${field}.`) ? [col.header].flat() : []));
+    Object.entries(target ?? {}).flatMap(([f, col]) => (f === field || f.startsWith(`${field}.`) ? [col.header].flat().map((n) => [n].flat().join("+")) : []));
   const missing: MissingField[] = [];
   if (!customer.some((c) => c.field === "id")) missing.push({ kind: "customer", field: "id", headers: headersOf(mapping.customer, "id") });
   for (const field of requiredWithoutColumn(UpsertCustomerBody, customer, {})) missing.push({ kind: "customer", field, headers: headersOf(mapping.customer, field) });
@@ -317,11 +329,13 @@ export function readRow(
     const out: Record<string, unknown> = {};
     const unread = new Set<string>();
     if (defaults) for (const [k, v] of Object.entries(mapping.defaults ?? {})) set(out, k, v);
-    for (const { field, at, header, as } of cols) {
+    for (const { field, at, joined, header, as } of cols) {
       try {
-        const value = readCell(cells[at] ?? "", as, timeZone);
-        if (fellBack(cells[at] ?? "", as)) {
-          const word = JSON.stringify((cells[at] ?? "").trim());
+        // Columns read together: their filled cells, joined by a space (姓 + 名).
+        const cell = joined ? [at, ...joined].map((i) => (cells[i] ?? "").trim()).filter((v) => v !== "").join(" ") : (cells[at] ?? "");
+        const value = readCell(cell, as, timeZone);
+        if (fellBack(cell, as)) {
+          const word = JSON.stringify(cell.trim());
           warnings.push({ column: header, field, message: `${word} is not in the mapping's words: read as ${JSON.stringify(value)}; to read it as another, add it to the field's "as" table in a copy of the mapping` });
         }
         // An interval sets the field it names (months or days), whichever field the column is mapped to.

@@ -46,6 +46,7 @@ const SUBSCRIPTION_FIELDS: { label: string; of: (r: SubscriptionRow, timeZone: s
 
 const CUSTOMER_FIELDS: { label: string; of: (r: CustomerRow) => string }[] = [
   { label: "name", of: (r) => shown(r.name) },
+  { label: "reading", of: (r) => shown(r.nameKana) },
   { label: "email", of: (r) => shown(r.email) },
   { label: "phone", of: (r) => shown(r.phone) + (r.phoneExtension ? ` ext. ${r.phoneExtension}` : "") },
   { label: "postal code", of: (r) => shown(r.postalCode) },

@@ -17,7 +17,7 @@ const MAX_COMMENTS = 5000;
 
 const Theme = z.object({ text: z.string(), count: z.number().int().openapi({ description: "Comments it appears in." }), examples: z.array(z.string()).openapi({ description: "Up to two quotes, personal data masked (contact data, card numbers, addresses, names written as names: see the operation)." }) });
 const Counts = {
-  flows: z.number().int(),
+  flows: z.number().int().openapi({ description: "Attempts to cancel with this reason: cancel flows, except those replaced by a newer flow while open (a reload, a restart: counted with the flow that replaced them, as in GET /v1/metrics/retention `started`)." }),
   saved: z.number().int(),
   canceled: z.number().int(),
   saveRate: z.number().nullable().openapi({ description: "saved / (saved + canceled)." }),
@@ -63,7 +63,8 @@ export async function reasonInsightsFor(store: TenantStore, settings: TenantSett
   const reason = sql<string>`coalesce(${cancelFlows.reason}, 'none')`;
   const month = sql<string>`substr(datetime(${cancelFlows.startedAt}, ${`${offset >= 0 ? "+" : ""}${offset} minutes`}), 1, 7)`;
   const counts = {
-    flows: sql<number>`count(*)`,
+    // A flow replaced by a newer one is part of that one's attempt (metrics/retention isRestart).
+    flows: sql<number>`coalesce(sum(NOT (${cancelFlows.status} = 'abandoned' AND ${cancelFlows.supersededBy} IS NOT NULL)), 0)`,
     saved: sql<number>`coalesce(sum(${cancelFlows.status} = 'saved'), 0)`,
     canceled: sql<number>`coalesce(sum(${cancelFlows.status} = 'canceled'), 0)`,
   };

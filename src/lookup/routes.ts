@@ -1,6 +1,7 @@
 import { sql, type Placeholder, type SQL } from "drizzle-orm";
 import { heldOfferEngine, offerEngineFrom, offerEngineJson, type KnownOfferEngine, type OfferEngine, type OfferEngineJson } from "../offers/repository";
 import { acceptedSavesFrom, nextBestOfferRemembered, suggestOffersFor, type OfferInputs } from "../offers/service";
+import { NO_REPEAT_OFFER_DAYS } from "../cancel-flows/declined-lately";
 import type { Context } from "hono";
 import type { AppEnv } from "../platform/env";
 import { localDate } from "../platform/dates";
@@ -38,11 +39,18 @@ type SubWithRisk = LookupSubscription & {
   deliveryDay: number | null;
   /** The stock stored with the risk features (risk/stock); for a live subscription. */
   stock: StockEstimate | null;
+  /**
+   * A live plan at risk only: when its newest flow that showed an offer and ended without a save
+   * started (null: none) — the lookup suggests no offer within NO_REPEAT_OFFER_DAYS of it
+   * (cancel-flows/declined-lately, read here in the same statement).
+   */
+  declinedAt?: string | null;
 };
 
 type Found = {
   id: string;
   name: string | null;
+  nameKana: string | null;
   email: string | null;
   phone: string | null;
   phoneExtension: string | null;
@@ -80,7 +88,7 @@ export function lookupDocument(
         : sql`id = ${by.customerId}`;
   return sql`SELECT json_object(
     'customers', (SELECT jsonb_group_array(json_object(
-      'id', c.id, 'name', c.name, 'email', c.email, 'phone', c.phone, 'phoneExtension', c.phone_extension, 'locale', c.locale,
+      'id', c.id, 'name', c.name, 'nameKana', c.name_kana, 'email', c.email, 'phone', c.phone, 'phoneExtension', c.phone_extension, 'locale', c.locale,
       'subs', (SELECT jsonb_group_array(json_object(
         'id', s.id, 'status', s.status, 'productSku', s.product_sku, 'productName', s.product_name,
         'nextDeliveryOn', s.next_delivery_on, 'quantity', s.quantity, 'intervalDays', s.interval_days,
@@ -94,6 +102,13 @@ export function lookupDocument(
         -- features' JSON (≈ 15–20 µs of the statement on the 1M bench file, where none has stock).
         'stock', CASE WHEN s.status <> 'canceled' AND instr(r.features, '"stockOnHandUnits"') > 0 THEN json(${RISK_STOCK_JSON}) END,
         'riskRow', ${RISK_ROW_JSON},
+        -- A live plan at risk only (the one an offer may be suggested for): the newest flow that showed
+        -- an offer and was not taken (cancel-flows/declined-lately: left, cancelled, or offered and
+        -- expired). One seek of cancel_flows_subscription, backwards, for such a plan.
+        'declinedAt', CASE WHEN s.status <> 'canceled' AND r.band IN ('medium', 'high') THEN (SELECT f.started_at FROM cancel_flows f
+            WHERE f.tenant_id = s.tenant_id AND f.subscription_id = s.id AND f.offer_id IS NOT NULL
+              AND (f.status IN ('abandoned', 'canceled') OR (f.status = 'offered' AND f.expires_at <= strftime('%Y-%m-%dT%H:%M:%fZ', 'now')))
+            ORDER BY f.started_at DESC LIMIT 1) END,
         -- A cancelled plan only: its latest win-back record, when the customer is a candidate
         -- (contactable, not held out) and a comeback offer was decided (comeback_restart_on: NULL
         -- no offer, '' not rendered yet, so the stored decision says). One seek of
@@ -137,7 +152,7 @@ function offerInputsFrom(focus: SubWithRisk, customer: Found, engine: OfferEngin
     stats: engine.stats,
     riskBand: band,
     stockOnHand: focus.stock ?? null,
-    acceptedSaves: acceptedSavesFrom(customer.saves),
+    acceptedSaves: acceptedSavesFrom(customer.saves, engine.catalogue),
     settings,
   };
 }
@@ -326,7 +341,11 @@ export const lookupRouter = domainRouter().openapi(
       const inputs = engine ? offerInputsFrom(focus, customer, engine, band, c.get("caller").settings) : null;
       // The best offer's economics rank the catalogue; only its title is rendered, in `lang`. The
       // answer is remembered by everything that decides it (a repeat caller: a map lookup).
-      const offer = inputs ? nextBestOfferRemembered(inputs, request, lang) : await suggestOffersFor(store, focus.id, { ...request, limit: 1 }).then(([o]) => (o ? { ...o, title: o.title[lang] } : null));
+      const chosen = inputs ? nextBestOfferRemembered(inputs, request, lang) : await suggestOffersFor(store, focus.id, { ...request, limit: 1 }).then(([o]) => (o ? { ...o, title: o.title[lang] } : null));
+      // One offer in 30 days on every channel (cancel-flows/declined-lately): a plan that declined one
+      // lately is suggested none here either (its flow read by the lookup's own statement).
+      const declined = !!focus.declinedAt && Date.parse(focus.declinedAt) > now.getTime() - NO_REPEAT_OFFER_DAYS * 86_400_000;
+      const offer = declined ? null : chosen;
       const action = offer ? actionOf(offer) : null;
       if (offer && action) {
         nextBestAction = { type: action, subscriptionId: focus.id, offerId: offer.offerId, title: offer.title, source: "offers" };
@@ -339,7 +358,7 @@ export const lookupRouter = domainRouter().openapi(
 
     return c.json(
       {
-        customer: { id: customer.id, name: customer.name, email: customer.email, phone: customer.phone, phoneExtension: customer.phoneExtension ?? null, locale: customer.locale as "ja" | "en" | null },
+        customer: { id: customer.id, name: customer.name, nameKana: customer.nameKana ?? null, email: customer.email, phone: customer.phone, phoneExtension: customer.phoneExtension ?? null, locale: customer.locale as "ja" | "en" | null },
         subscriptions: subs.map((s) => ({
           id: s.id,
           product: { sku: s.productSku, name: s.productName },

@@ -25,6 +25,7 @@ export const LookupResponse = z
     customer: z.object({
       id: z.string(),
       name: z.string().nullable(),
+      nameKana: z.string().nullable().openapi({ description: "The name's reading (フリガナ) as the shop synced it." }),
       email: z.string().nullable(),
       phone: z.string().nullable(),
       phoneExtension: z.string().nullable().openapi({ description: "The extension of `phone`, when it has one." }),
@@ -56,7 +57,7 @@ export const LookupResponse = z
         subscriptionId: z.string(),
         offerId: z.string().nullable().openapi({ description: "The catalogue offer, when the offer engine chose it." }),
         title: z.string().nullable(),
-        source: z.enum(["offers", "risk_drivers"]).openapi({ description: "`offers`: the offer engine's top suggestion; `risk_drivers`: derived from the risk drivers when it had none — a skip only when the next delivery can still be skipped today (inside the change cut-off: `change_interval`; paused: `pause`)." }),
+        source: z.enum(["offers", "risk_drivers"]).openapi({ description: "`offers`: the offer engine's top suggestion (none for a plan shown an offer in the last 30 days that the customer did not take, on any channel, as `GET /v1/subscriptions/{id}/offers`); `risk_drivers`: derived from the risk drivers when it had none — a skip only when the next delivery can still be skipped today (inside the change cut-off: `change_interval`; paused: `pause`)." }),
       })
       .nullable(),
     route: z.enum(["retention_specialist", "self_service", "standard_queue"]).openapi({

@@ -25,7 +25,8 @@ const LAST_OPERATOR = (field: "id" | "name") =>
 const COLUMNS: Record<FlowColumn, SQL> = {
   reason: sql.raw("coalesce(f.reason, 'none')"),
   offer: sql.raw("coalesce(json_extract(j.value, '$.offerId'), 'none')"),
-  channel: sql.raw("f.channel"),
+  // The channel the attempt came in through: a flow that replaced others counts under the first's.
+  channel: sql.raw("coalesce(f.attempt_channel, f.channel)"),
   operator: sql`coalesce(${LAST_OPERATOR("id")}, 'none')`,
 };
 
@@ -40,7 +41,9 @@ const ms = (a: SQL, b: SQL) => sql`CAST(round((julianday(${b}) - julianday(${a})
  * by their start instant (index cancel_flows_started): one statement, no flow row read into JS.
  * Flows are counted per bucket (`buckets`: shop-local days, weeks or the whole range, bounds
  * already in the shop's time zone), or per `by` column over all the buckets. The same
- * definitions: open flows past their expiry count as abandoned; a save is judged once
+ * definitions: a flow replaced by a newer one (`superseded_by`) is a restart, not an attempt: the
+ * flow that replaced it carries the attempt (under the attempt's first channel, time to cancel from
+ * its first start with the calls of all its flows); open flows past their expiry count as abandoned; a save is judged once
  * `durableSaveDays` old and durable if its subscription was not canceled within them; medians of
  * the cancellations' calls and seconds (the mean of the two middle values for an even count),
  * seconds rounded as Math.round does. Each row also carries the holdout's kept-rate counts: flows
@@ -55,21 +58,23 @@ export async function flowFigures(store: TenantStore, q: { buckets: readonly Flo
   );
   const window = q.durableSaveDays * 86_400_000;
   const now = q.now;
-  // The effective status, as effectiveStatus() decides it.
-  const status: SQL = sql`CASE WHEN f.status IN ('open', 'offered') AND f.expires_at <= ${now} THEN 'abandoned' ELSE f.status END`;
+  // The effective status, as effectiveStatus() decides it; `restarted`: abandoned because a newer
+  // flow replaced it (superseded), which carries the attempt (retention.ts `isRestart`).
+  // Only an abandoned row reads superseded_by (a column at the end of the record).
+  const status: SQL = sql`CASE f.status WHEN 'abandoned' THEN iif(f.superseded_by IS NULL, 'abandoned', 'restarted') WHEN 'open' THEN iif(f.expires_at <= ${now}, 'abandoned', 'open') WHEN 'offered' THEN iif(f.expires_at <= ${now}, 'abandoned', 'offered') ELSE f.status END`;
   const key = q.by ? COLUMNS[q.by] : sql.raw("w.key");
   const shown = q.by === "offer" ? sql.raw("LEFT JOIN json_each(f.offers_shown) j") : sql.raw("");
   const rows = await store.rows(sql`
     WITH buckets(key, lo, hi) AS (VALUES ${values}),
     flows AS (
-      SELECT ${key} AS key, ${q.by === "operator" ? sql`${LAST_OPERATOR("name")} AS label,` : sql``} ${status} AS st, f.offer_id, f.holdout, f.holdout_percent, f.closed_at, f.started_at, f.calls, s.canceled_at AS sub_canceled_at
+      SELECT ${key} AS key, ${q.by === "operator" ? sql`${LAST_OPERATOR("name")} AS label,` : sql``} ${status} AS st, f.offer_id, f.holdout, f.holdout_percent, f.closed_at, coalesce(f.attempt_started_at, f.started_at) AS attempt_started_at, f.calls + f.earlier_calls AS calls, s.canceled_at AS sub_canceled_at
         FROM buckets w
         JOIN cancel_flows f ON f.tenant_id = ${store.tenantId} AND f.started_at >= w.lo AND f.started_at < w.hi
         ${shown}
         LEFT JOIN subscriptions s ON s.tenant_id = f.tenant_id AND s.id = f.subscription_id
     ),
     cancels AS (
-      SELECT key, calls, (${ms(sql`started_at`, sql`closed_at`)} + 500) / 1000 AS secs
+      SELECT key, calls, (${ms(sql`attempt_started_at`, sql`closed_at`)} + 500) / 1000 AS secs
         FROM flows WHERE st = 'canceled' AND closed_at IS NOT NULL
     ),
     ranked AS (
@@ -90,7 +95,8 @@ export async function flowFigures(store: TenantStore, q: { buckets: readonly Flo
     ),
     counts AS (
       SELECT key,
-          count(*) AS started,
+          count(*) AS flows,
+          sum(st = 'restarted') AS restarted,
           sum(st = 'saved') AS saved,
           sum(st = 'canceled') AS canceled,
           sum(st = 'abandoned') AS abandoned,
@@ -99,10 +105,11 @@ export async function flowFigures(store: TenantStore, q: { buckets: readonly Flo
           sum(st = 'saved' AND closed_at IS NOT NULL AND ${ms(sql`closed_at`, sql`${now}`)} >= ${window}) AS judged,
           sum(st = 'saved' AND closed_at IS NOT NULL AND ${ms(sql`closed_at`, sql`${now}`)} >= ${window}
               AND (sub_canceled_at IS NULL OR ${ms(sql`closed_at`, sql`sub_canceled_at`)} > ${window})) AS durable,
-          sum(holdout = 0 AND holdout_percent > 0) AS offered_flows,
+          sum(st = 'saved' AND closed_at IS NOT NULL AND sub_canceled_at IS NOT NULL AND ${ms(sql`closed_at`, sql`sub_canceled_at`)} <= ${window}) AS lost,
+          sum(holdout = 0 AND holdout_percent > 0 AND st <> 'restarted') AS offered_flows,
           sum(holdout = 0 AND holdout_percent > 0 AND st IN ('saved', 'canceled', 'abandoned')) AS offered_closed,
           sum(holdout = 0 AND holdout_percent > 0 AND st = 'canceled') AS offered_canceled,
-          sum(holdout = 1) AS holdout_flows,
+          sum(holdout = 1 AND st <> 'restarted') AS holdout_flows,
           sum(holdout = 1 AND st IN ('saved', 'canceled', 'abandoned')) AS holdout_closed,
           sum(holdout = 1 AND st = 'canceled') AS holdout_canceled${q.by === "operator" ? sql`, max(label) AS label` : sql``}
         FROM flows GROUP BY key
@@ -126,13 +133,14 @@ function figures(r: FlowRow | undefined) {
   const judged = n(row.judged);
   const durable = n(row.durable);
   return {
-    started: n(row.started),
+    started: n(row.flows) - n(row.restarted),
+    restarted: n(row.restarted),
     saved,
     canceled,
     abandoned: n(row.abandoned),
     open: n(row.open),
     saveRate: ratio(saved, saved + canceled),
-    durableSaves: { judged, durable },
+    durableSaves: { judged, durable, lost: n(row.lost) },
     durableSaveRate: ratio(durable, judged),
     timeToCancel: {
       cancellations: n(row.cancellations),

@@ -6,6 +6,13 @@
  *
  * Definitions (a flow belongs to the tenant-local day it STARTED; its outcome is counted whenever
  * it came):
+ * - an attempt: a customer's request to cancel, from its first flow to its outcome. A flow replaced
+ *   by a newer one while open (a reload in the portal, 「最初からやり直す」 in the console, a web flow
+ *   continued by phone: abandoned with the step `superseded`, `supersededBy` set) is a restart, not
+ *   an attempt: it counts in `restarted` only — not in `started`, `abandoned` or the holdout arms —
+ *   and the flow that replaced it carries the attempt: its outcome is the attempt's, it counts
+ *   under the attempt's first channel, and time to cancel runs from the attempt's first start with
+ *   the calls of all its flows. Start → reload → cancel is started 1, canceled 1, restarted 1.
  * - saveRate (解約阻止率) = saved / (saved + canceled): of the flows that reached a decision, the
  *   share where the customer accepted an offer. Abandoned flows are reported apart.
  * - durableSaveRate = saves still not canceled `durableSaveDays` after the save / saves at least
@@ -19,9 +26,12 @@
  *   1 − canceled / (saved + canceled + abandoned), with offers minus in the holdout. Only flows
  *   started while a holdout was in force (`holdoutPercent` > 0 then) are in either arm: one started
  *   with none was never drawn, so it is neither treated nor held out (intent to treat).
+ * - holdout lift's 95 % interval: Newcombe's hybrid score interval for a difference of proportions
+ *   (./interval.ts), so a lift measured on a handful of flows says how little it knows.
  * - fairness: calls and seconds from start to a confirmed cancellation, median and worst.
  */
 import { localDate } from "../platform/dates";
+import { differenceInterval } from "./interval";
 
 export type FlowFact = {
   id: string;
@@ -43,7 +53,16 @@ export type FlowFact = {
   calls: number;
   /** The subscription's current cancellation instant, if canceled now. */
   subscriptionCanceledAt: string | null;
+  /** The flow that replaced this one while open (cancel_flows.superseded_by); absent or null: none did. */
+  supersededBy?: string | null;
+  /** On a flow that replaced others: the attempt's first start and channel, and the calls made in the flows it replaced. Absent: it started the attempt. */
+  attemptStartedAt?: string | null;
+  attemptChannel?: string | null;
+  earlierCalls?: number;
 };
+
+/** A flow abandoned because a newer one replaced it: part of that flow's attempt, not an attempt of its own. */
+export const isRestart = (f: Pick<FlowFact, "status" | "supersededBy">) => f.status === "abandoned" && !!f.supersededBy;
 
 export type Population = { activeAtStart: number; canceledInRange: number; reactivationsInRange: number };
 
@@ -81,7 +100,8 @@ export function median(xs: readonly number[]): number | null {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
-export function flowMetrics(flows: readonly FlowFact[], now: string, durableSaveDays: number) {
+export function flowMetrics(all: readonly FlowFact[], now: string, durableSaveDays: number) {
+  const flows = all.filter((f) => !isRestart(f));
   const count = (st: FlowFact["status"]) => flows.filter((f) => f.status === st).length;
   const saved = count("saved");
   const canceled = count("canceled");
@@ -90,17 +110,20 @@ export function flowMetrics(flows: readonly FlowFact[], now: string, durableSave
   const nowMs = Date.parse(now);
   const matured = flows.filter((f) => f.status === "saved" && f.closedAt !== null && Date.parse(f.closedAt) + durableSaveDays * DAY_MS <= nowMs);
   const durable = matured.filter((f) => f.subscriptionCanceledAt === null || Date.parse(f.subscriptionCanceledAt) > Date.parse(f.closedAt!) + durableSaveDays * DAY_MS);
+  // Known already not to last, whatever their age: the plan canceled within the window of the save.
+  const lost = flows.filter((f) => f.status === "saved" && f.closedAt !== null && f.subscriptionCanceledAt !== null && Date.parse(f.subscriptionCanceledAt) <= Date.parse(f.closedAt) + durableSaveDays * DAY_MS);
   const cancels = flows.filter((f) => f.status === "canceled" && f.closedAt !== null);
-  const seconds = cancels.map((f) => Math.round((Date.parse(f.closedAt!) - Date.parse(f.startedAt)) / 1000));
-  const calls = cancels.map((f) => f.calls);
+  const seconds = cancels.map((f) => Math.round((Date.parse(f.closedAt!) - Date.parse(f.attemptStartedAt ?? f.startedAt)) / 1000));
+  const calls = cancels.map((f) => f.calls + (f.earlierCalls ?? 0));
   return {
     started: flows.length,
+    restarted: all.length - flows.length,
     saved,
     canceled,
     abandoned,
     open,
     saveRate: ratio(saved, saved + canceled),
-    durableSaves: { judged: matured.length, durable: durable.length },
+    durableSaves: { judged: matured.length, durable: durable.length, lost: lost.length },
     durableSaveRate: ratio(durable.length, matured.length),
     timeToCancel: {
       cancellations: cancels.length,
@@ -112,7 +135,8 @@ export function flowMetrics(flows: readonly FlowFact[], now: string, durableSave
   };
 }
 
-function keptRate(flows: readonly FlowFact[]) {
+function keptRate(all: readonly FlowFact[]) {
+  const flows = all.filter((f) => !isRestart(f));
   const closed = flows.filter((f) => f.status === "saved" || f.status === "canceled" || f.status === "abandoned");
   const canceled = closed.filter((f) => f.status === "canceled").length;
   return { flows: flows.length, closed: closed.length, canceled, keptRate: closed.length ? ratio(closed.length - canceled, closed.length) : null };
@@ -125,6 +149,12 @@ type Kept = { flows: number; closed: number; canceled: number; keptRate: number 
  * when no flow was held out; lift in rate points, rounded as rates are: `roundRate`): the same for this reference and
  * for the SQL figures of metrics/routes.
  */
+/** A lift's 95 % interval (metrics/interval differenceInterval), rounded as rates are; null when an arm has nothing to compare. */
+export function liftInterval(x1: number, n1: number, x2: number, n2: number): { low: number; high: number; confidence: 0.95 } | null {
+  const i = differenceInterval(x1, n1, x2, n2);
+  return i ? { low: roundRate(i.low), high: roundRate(i.high), confidence: 0.95 } : null;
+}
+
 export function churnAndHoldout(p: Population, withOffers: Kept, holdout: Kept) {
   return {
     churn: { activeAtStart: p.activeAtStart, canceled: p.canceledInRange, churnRate: ratio(p.canceledInRange, p.activeAtStart) },
@@ -132,7 +162,12 @@ export function churnAndHoldout(p: Population, withOffers: Kept, holdout: Kept) 
     holdout:
       holdout.flows === 0
         ? null
-        : { withOffers, holdout, lift: withOffers.keptRate !== null && holdout.keptRate !== null ? roundRate(withOffers.keptRate - holdout.keptRate) : null },
+        : {
+            withOffers,
+            holdout,
+            lift: withOffers.keptRate !== null && holdout.keptRate !== null ? roundRate(withOffers.keptRate - holdout.keptRate) : null,
+            liftInterval: liftInterval(withOffers.closed - withOffers.canceled, withOffers.closed, holdout.closed - holdout.canceled, holdout.closed),
+          },
   };
 }
 
@@ -163,7 +198,7 @@ export function retentionMetrics(input: MetricsInput) {
                         : ["none"]
                       : input.groupBy === "operator"
                         ? [f.operator?.id ?? "none"]
-                        : [f.channel];
+                        : [f.attemptChannel ?? f.channel];
               for (const key of keys) m.set(key, [...(m.get(key) ?? []), f]);
               return m;
             }, new Map<string, FlowFact[]>())

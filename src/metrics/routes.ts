@@ -5,6 +5,8 @@ import { offTheRequestPath } from "../platform/off-thread";
 import { addDays, localDate } from "../platform/dates";
 import { ApiError } from "../platform/errors";
 import { apiRoute, CalendarDate, dayRangeQuery, domainRouter, jsonResponse, Money } from "../platform/openapi";
+import { csvResponse, wantsCsv } from "../platform/csv";
+import { retentionCsv, winbackCsv } from "./csv";
 import type { TenantStore } from "../platform/tenancy";
 import type { TenantSettings } from "../settings/schemas";
 import { populationCounts } from "./population";
@@ -39,18 +41,31 @@ const TimeToCancel = z.object({
   maxSeconds: z.number().int().nullable(),
 });
 const FlowCounts = {
-  started: z.number().int(),
+  started: z.number().int().openapi({
+    description:
+      "Attempts to cancel started on the range's days: cancel flows, except those replaced by a newer flow of the same plan while open (`restarted`). A customer who starts, reloads the page and starts again, then cancels, is one attempt: `started` 1, `canceled` 1, `restarted` 1. The flow that replaced the others carries the attempt — its outcome is the attempt's — and counts on the day it started.",
+  }),
+  restarted: z.number().int().openapi({
+    description:
+      "Flows replaced by a newer flow of the same plan while open — the customer reloaded the portal and started again, an operator pressed 「最初からやり直す」, a web flow was taken over by phone — on the days they started (evidence step `superseded`). Part of the attempt that replaced them: not in `started`, `abandoned`, the save rate or the holdout arms.",
+  }),
   saved: z.number().int(),
   canceled: z.number().int(),
-  abandoned: z.number().int(),
+  abandoned: z.number().int().openapi({ description: "Attempts that ended without a decision: the customer left the flow (`left`), it expired, or the plan was cancelled elsewhere while it was open. A restart (`restarted`) is not one." }),
   open: z.number().int(),
   saveRate: z.number().nullable().openapi({
     description:
-      "解約阻止率: saved / (saved + canceled), over the flows started on the range's days that reached a decision. A flow confirmed as a cancellation counts as canceled even when the customer undid it later (reactivated on or before its end date: the fee waived, the plan going on as if never cancelled): the rate judges the flow, and the undo is a reactivation (`reactivations.count`), not a save.",
+      "解約阻止率: saved / (saved + canceled), over the attempts started on the range's days that reached a decision (an attempt restarted in a new flow counts once, with that flow's outcome: start → reload → cancel is 0, start → restart → save is 1). A flow confirmed as a cancellation counts as canceled even when the customer undid it later (reactivated on or before its end date: the fee waived, the plan going on as if never cancelled): the rate judges the flow, and the undo is a reactivation (`reactivations.count`), not a save.",
   }),
-  durableSaves: z.object({ judged: z.number().int(), durable: z.number().int() }),
+  durableSaves: z.object({
+    judged: z.number().int().openapi({ description: "Saves at least `durableSaveDays` old: the ones the rate judges." }),
+    durable: z.number().int().openapi({ description: "Of those, the ones whose plan was not canceled within `durableSaveDays` of the save." }),
+    lost: z.number().int().openapi({
+      description: "Saves whose plan was canceled again within `durableSaveDays` of the save, whatever their age — known already not to last, so a save undone the next day shows at once, not `durableSaveDays` later (the judged ones among them are `judged` − `durable`).",
+    }),
+  }),
   durableSaveRate: z.number().nullable().openapi({ description: "Saves still not canceled `durableSaveDays` later / saves at least that old." }),
-  timeToCancel: TimeToCancel.openapi({ description: "Fairness: calls and seconds from starting to a confirmed cancellation." }),
+  timeToCancel: TimeToCancel.openapi({ description: "Fairness: calls and seconds from starting to a confirmed cancellation. For an attempt restarted in a new flow, from its first flow's start, with the calls of all its flows." }),
 };
 const Kept = z.object({ flows: z.number().int(), closed: z.number().int(), canceled: z.number().int(), keptRate: z.number().nullable() });
 
@@ -71,6 +86,18 @@ const Rates = {
   }),
   rate180: z.number().nullable().openapi({ description: "`reactivatedWithin180` / `matured`: comparable between months. null when `matured` is 0 — none of the range's cancellations is 180 days old yet (not a rate of 0)." }),
 };
+const LiftInterval = z
+  .object({
+    low: z.number(),
+    high: z.number(),
+    confidence: z.literal(0.95),
+  })
+  .nullable()
+  .openapi({
+    description:
+      "The 95 % confidence interval of `lift`, in rate points: Newcombe's hybrid score interval for a difference of two independent proportions (Statistics in Medicine 17, 1998, method 10, from Wilson score intervals of each arm), rounded as rates are. An interval that contains 0 means the data cannot yet tell the arms apart; a few held-out flows give a wide one. null when an arm has nothing closed to compare.",
+    example: { low: 0.1805, high: 0.7021, confidence: 0.95 },
+  });
 const Group = z.object({ reactivationRate: z.number().nullable(), canceled: z.number().int(), reactivated: z.number().int() });
 
 export const WinbackMetrics = z
@@ -84,7 +111,7 @@ export const WinbackMetrics = z
       afterContactShare: z.number().nullable().openapi({ description: "Reactivations that followed a win-back contact / reactivations." }),
     }),
     holdout: z
-      .object({ contactable: Group, holdout: Group, lift: z.number().nullable().openapi({ description: "Reactivation rate of contactable cancellations minus the holdout's (intent to treat)." }) })
+      .object({ contactable: Group, holdout: Group, lift: z.number().nullable().openapi({ description: "Reactivation rate of contactable cancellations minus the holdout's (intent to treat)." }), liftInterval: LiftInterval })
       .nullable()
       .openapi({
         description:
@@ -159,11 +186,11 @@ export const RetentionMetrics = z
       })
       .openapi({ description: "Restarts made in the range, from the subscription rollups." }),
     holdout: z
-      .object({ withOffers: Kept, holdout: Kept, lift: z.number().nullable() })
+      .object({ withOffers: Kept, holdout: Kept, lift: z.number().nullable(), liftInterval: LiftInterval })
       .nullable()
       .openapi({
         description:
-          "With a holdout (`holdoutPercent`): an intent-to-treat comparison of the flows started on the range's days while a holdout was in force (`holdoutPercent` > 0 when the flow started and its arm was drawn). `withOffers`: those not held out; `holdout`: those held out (shown no offer). A flow started while `holdoutPercent` was 0 was never drawn: it is in neither arm (it still counts in `started`, `saveRate` and the rest). For each arm `flows`, `closed` (saved, canceled or abandoned), `canceled`, and `keptRate` = (`closed` − `canceled`) / `closed` (null with none closed). `lift` = `withOffers.keptRate` − `holdout.keptRate`, in rate points. null when no flow of the range was held out.",
+          "With a holdout (`holdoutPercent`): an intent-to-treat comparison of the attempts started on the range's days while a holdout was in force (`holdoutPercent` > 0 when the attempt started and its arm was drawn). `withOffers`: those not held out; `holdout`: those held out (shown no offer). The arm is drawn once per attempt: a flow that replaces an open one keeps its arm (and the percent it was drawn under), so reloading does not draw again, and a restarted flow is in neither arm (its attempt is). Flows that replaced another before migration 0047 kept the arm drawn for them then. A flow started while `holdoutPercent` was 0 was never drawn: it is in neither arm (it still counts in `started`, `saveRate` and the rest). For each arm `flows`, `closed` (saved, canceled or abandoned), `canceled`, and `keptRate` = (`closed` − `canceled`) / `closed` (null with none closed). `lift` = `withOffers.keptRate` − `holdout.keptRate`, in rate points. null when no flow of the range was held out.",
       }),
     groupBy: z.enum(["reason", "offer", "channel", "operator", "day", "week"]).nullable(),
     groups: z
@@ -178,7 +205,7 @@ export const RetentionMetrics = z
       .nullable()
       .openapi({
         description:
-          "With `groupBy`. By `channel`, a flow counts under the channel it STARTED on (`web`, `ivr`, `operator`, …), whoever finished it: a flow started on the web and confirmed or saved by an operator is `web`'s. Each row is then one population — the flows that came in through that channel — so its `started`, `saved`, `canceled` and `saveRate` are of the same flows and the rows add up to the totals; crediting the finishing channel would mix flows started elsewhere into a row's `saved` (a row could save more than it started). Who took each step, and through which channel, is in the flow's evidence (`GET /v1/cancel-flows/{flowId}`, `steps[].channel`). By `offer`, each offer's row counts the flows in which it was SHOWN: `started` is flows that showed it, `saved`/`canceled`/`abandoned`/`open` how those flows ended (a save by the customer's own plan change after it was shown counts as `saved`), and `accepted` the saves that took this offer; a flow that showed two offers counts under both, so the rows can add up to more than the totals. `none` is flows that showed no offer. By `operator`, a flow counts under the operator who took its latest step in the console (a flow started on the web and confirmed by an operator is that operator's; one two operators handled, the later one's), so the rows add up to the totals and a row's `saveRate` is of the flows that operator handled last; `none` is the flows no operator touched.",
+          "With `groupBy`. Every row counts attempts as the totals do: `restarted` under the restarted flow's own key (its day, reason, offers shown, the operator who last took a step of it — the one who restarted it, in the console), the attempt under the key of the flow that carries it. By `channel`, an attempt counts under the channel it STARTED on (`web`, `ivr`, `operator`, …), whoever finished it and in whichever flow: a flow started on the web and confirmed or saved by an operator is `web`'s, and so is an attempt started on the web and restarted by an operator in a new flow on channel `operator` (its restarted flow too) — pressing 「最初からやり直す」 instead of continuing the flow does not move the attempt to another row. Each row is then one population — the flows that came in through that channel — so its `started`, `saved`, `canceled` and `saveRate` are of the same flows and the rows add up to the totals; crediting the finishing channel would mix flows started elsewhere into a row's `saved` (a row could save more than it started). Who took each step, and through which channel, is in the flow's evidence (`GET /v1/cancel-flows/{flowId}`, `steps[].channel`). By `offer`, each offer's row counts the flows in which it was SHOWN: `started` is flows that showed it, `saved`/`canceled`/`abandoned`/`open` how those flows ended (a save by the customer's own plan change after it was shown counts as `saved`), and `accepted` the saves that took this offer; a flow that showed two offers counts under both, so the rows can add up to more than the totals. `none` is flows that showed no offer. By `operator`, a flow counts under the operator who took its latest step in the console (a flow started on the web and confirmed by an operator is that operator's; one two operators handled, the later one's), so the rows add up to the totals and a row's `saveRate` is of the flows that operator handled last; `none` is the flows no operator touched.",
       }),
     winback: WinbackMetrics.openapi({ description: "Re-subscription (再加入) of the cancellations confirmed in the range: by reason and month, after a contact, over the holdout, revenue recovered." }),
   })
@@ -261,6 +288,17 @@ function rangeOf(q: { from?: string | undefined; to?: string | undefined }, sett
   return { from, to, today };
 }
 
+const CSV_COMMON =
+  "UTF-8 with a byte-order mark (so Excel reads the Japanese as it is), CRLF line ends, a header line; column names are this answer's JSON fields, nested ones dotted (`durableSaves.judged`, `timeToCancel.medianSeconds`); null is an empty cell; rates are decimals as in JSON. Sent as an attachment named after the report and its days.";
+const RETENTION_CSV = `With \`Accept: text/csv\`: the same figures for a spreadsheet. The first row is the whole range (\`group\` empty, \`key\` \`total\`, with churn, reactivations and the holdout); with \`groupBy\`, one row per group after it (\`group\` the grouping, \`key\` and, by operator, \`label\`). ${CSV_COMMON}`;
+const WINBACK_CSV = `With \`Accept: text/csv\`: the same figures for a spreadsheet. The first row is the range's totals (\`section\` \`total\`); then one row per entry of each list, \`section\` naming it (\`byReason\`, \`byMonth\`, \`revenueRecovered\`, …) and \`key\` the entry (a reason code, a month, a currency). ${CSV_COMMON}`;
+
+/** A 200 documented as JSON (`schema`) or, on `Accept: text/csv`, the same report as CSV. */
+function jsonOrCsv<T extends z.ZodType>(schema: T, description: string, csv: string) {
+  const json = jsonResponse(schema, description, ["Content-Disposition"]);
+  return { ...json, content: { ...json.content, "text/csv": { schema: z.string().openapi({ description: csv, example: "\uFEFFfrom,to,group,key,started,saved\r\n2026-11-04,2026-12-03,,total,39,16\r\n" }) } } } as const;
+}
+
 export const metricsRouter = domainRouter().openapi(
   apiRoute({
     method: "get",
@@ -270,12 +308,15 @@ export const metricsRouter = domainRouter().openapi(
     scope: "admin",
     summary: "Save rate, churn, win-back and fairness",
     description:
-      "Over tenant-local days `from`–`to` (flows by the day they started): flows started, saved, canceled, abandoned; save rate (解約阻止率); durable save rate; churn and reactivation rates; the holdout comparison when one is configured; and how long cancelling took (calls and seconds, median and worst). Optionally grouped by reason, offer, channel, day or week (shop-local weeks from Monday, computed in the database).",
+      "Over tenant-local days `from`–`to` (flows by the day they started): attempts to cancel started, saved, canceled, abandoned, and restarts apart (a flow replaced by a newer one — a reload, a restart in the console or by phone — is part of the attempt that replaced it, which carries its outcome); save rate (解約阻止率); durable save rate; churn and reactivation rates; the holdout comparison when one is configured; and how long cancelling took (calls and seconds, median and worst). Optionally grouped by reason, offer, channel, day or week (shop-local weeks from Monday, computed in the database).",
     request: { query: RetentionQuery },
-    responses: { 200: jsonResponse(RetentionMetrics, "The metrics") },
+    responses: { 200: jsonOrCsv(RetentionMetrics, "The metrics", RETENTION_CSV) },
   }),
   async (c) => {
-    return c.json(await retentionMetricsOf(c, c.req.valid("query")), 200);
+    const query = c.req.valid("query");
+    const report = await retentionMetricsOf(c, query);
+    if (wantsCsv(c)) return csvResponse(c, retentionCsv(report));
+    return c.json(report, 200);
   },
 ).openapi(
   apiRoute({
@@ -288,7 +329,11 @@ export const metricsRouter = domainRouter().openapi(
     description:
       "Over the cancellations confirmed on tenant-local days `from`–`to` (default: the last 365 days; each cancellation on the day its instant falls on in the shop's time zone as it is now, so a change of `timeZone` moves it at once, as it moves the retention figures): reactivation rate, and within 180 days for cancellations old enough to judge; by cancel reason and by month of cancellation; by time since cancelling (`byDaysSinceCancel`) and by comeback offer (`byComebackOffer`); the share of reactivations that followed a win-back contact; the lift over the random holdout (`winbackHoldoutPercent`); revenue recovered. Computed by SQL aggregates.\n\nDenominators: `reactivationRate` divides by every cancellation of the range (`canceled`), whenever the restart came. The windowed rates (`rate180`, `byDaysSinceCancel[].rate`) divide only by the cancellations whose window has passed (`matured`): a range of recent cancellations has none, so `rate180` is null and `reactivatedWithin180` 0 even beside `reactivated: 1` — that restart is counted once its cancellation is 180 days old (`waiting` counts those not in yet). `byComebackOffer[].shareOfReactivated` divides by `reactivated`; `takenRate` by the contacted cancellations whose `winback.due` carried that offer (`sent`). `afterContactShare` divides by `reactivated`; the holdout's rates by each arm's cancellations.",
     request: { query: WinbackMetricsQuery },
-    responses: { 200: jsonResponse(WinbackMetrics, "The win-back metrics") },
+    responses: { 200: jsonOrCsv(WinbackMetrics, "The win-back metrics", WINBACK_CSV) },
   }),
-  async (c) => c.json(await winbackMetricsOf(c, c.req.valid("query")), 200),
+  async (c) => {
+    const report = await winbackMetricsOf(c, c.req.valid("query"));
+    if (wantsCsv(c)) return csvResponse(c, winbackCsv(report));
+    return c.json(report, 200);
+  },
 );

@@ -25,7 +25,7 @@ import { and, gte, inArray, lt, lte, notInArray, sql } from "drizzle-orm";
 import { winbacks } from "../db/schema";
 import type { TenantStore } from "../platform/tenancy";
 import { addDays, zonedInstant } from "../platform/dates";
-import { ratio, roundRate } from "./retention";
+import { liftInterval, ratio, roundRate } from "./retention";
 
 /**
  * The UTC day of a cancellation's instant (`YYYY-MM-DD`): the expression index `winbacks_metrics`
@@ -219,6 +219,7 @@ export async function winbackMetrics(store: TenantStore, range: { from: string; 
             contactable: { canceled: t.treated, reactivated: t.treatedReactivated, reactivationRate: treatedRate },
             holdout: { canceled: t.heldOut, reactivated: t.heldOutReactivated, reactivationRate: holdoutRate },
             lift: treatedRate !== null && holdoutRate !== null ? roundRate(treatedRate - holdoutRate) : null,
+            liftInterval: liftInterval(t.treatedReactivated, t.treated, t.heldOutReactivated, t.heldOut),
           },
     // Currencies with a reactivation; reasons, months and currencies in code order.
     revenueRecovered: sorted(revenue)

@@ -59,7 +59,7 @@ export type Eligibility = {
   maxAcceptedSavesPerCustomer: number | null;
   periodDays: number;
   /** Which saves count toward the limit: any accepted offer, or only this offer. */
-  saveLimitScope: "any" | "offer";
+  saveLimitScope: "any" | "offer" | "type";
 };
 
 type OfferOf<T extends OfferType> = {
@@ -161,6 +161,12 @@ export function assumesNextDelivery(template: string): boolean {
 /** `message` in both languages: the route answers the caller's. */
 export type CatalogueProblem = { path: string; code: string; message: Localized; finding?: LintFinding };
 
+/**
+ * How a gift's name and a usage tip are linted: as offer copy (no added commitment) but not as its
+ * price — they describe, so 「通話料無料の窓口」 or a sample's name is no claim that the offer is free.
+ */
+const DESCRIBES = { offer: { discountEnds: false, givesFree: true } } as const;
+
 const isInt = (n: unknown, min: number, max: number) => typeof n === "number" && Number.isInteger(n) && n >= min && n <= max;
 
 /**
@@ -206,13 +212,13 @@ export function validateCatalogueOffer(offer: CatalogueOffer): CatalogueProblem[
     case "free_gift":
       if (!isInt(p.value, 0, Number.MAX_SAFE_INTEGER)) add("parameters.value", "invalid_parameter", { en: "value is a non-negative integer (minor units).", ja: "value は0以上の整数（最小通貨単位）で指定してください。" });
       for (const lang of ["ja", "en"] as const) {
-        for (const f of lintCopy(offer.parameters.gift[lang])) add(`parameters.gift.${lang}`, `copy_${f.rule}`, f.reason, f);
+        for (const f of lintCopy(offer.parameters.gift[lang], DESCRIBES)) add(`parameters.gift.${lang}`, `copy_${f.rule}`, f.reason, f);
       }
       break;
     case "usage_advice":
       offer.parameters.tips.forEach((tip, i) => {
         for (const lang of ["ja", "en"] as const) {
-          for (const f of lintCopy(tip[lang])) add(`parameters.tips.${i}.${lang}`, `copy_${f.rule}`, f.reason, f);
+          for (const f of lintCopy(tip[lang], DESCRIBES)) add(`parameters.tips.${i}.${lang}`, `copy_${f.rule}`, f.reason, f);
         }
       });
       break;
@@ -227,6 +233,8 @@ export function validateCatalogueOffer(offer: CatalogueOffer): CatalogueProblem[
     add("eligibility.maxAcceptedSavesPerCustomer", "invalid_eligibility", { en: "maxAcceptedSavesPerCustomer is 0–999 or null.", ja: "maxAcceptedSavesPerCustomer は0〜999か null で指定してください。" });
   if (!isInt(e.periodDays, 1, 3650)) add("eligibility.periodDays", "invalid_eligibility", { en: "periodDays is 1–3650.", ja: "periodDays は1〜3650で指定してください。" });
 
+  // The title and description state the offer's terms: a discount ends after its cycles, only a gift is free.
+  const terms = { discountEnds: offer.type === "discount", givesFree: offer.type === "free_gift" };
   const allowed = new Set(placeholdersFor(offer));
   for (const field of ["title", "description"] as const) {
     for (const lang of ["ja", "en"] as const) {
@@ -239,7 +247,7 @@ export function validateCatalogueOffer(offer: CatalogueOffer): CatalogueProblem[
           ja: `{${name}} は ${offer.type} の特典では使えません。次のいずれかを使ってください: ${[...allowed].map((x) => `{${x}}`).join(", ")}。`,
         });
       }
-      for (const f of lintCopy(text, { dateSource: "placeholder" })) add(path, `copy_${f.rule}`, { en: `${f.reason.en} Phrase: “${f.phrase}”.`, ja: `${f.reason.ja}該当箇所:「${f.phrase}」` }, f);
+      for (const f of lintCopy(text, { dateSource: "placeholder", offer: terms })) add(path, `copy_${f.rule}`, { en: `${f.reason.en} Phrase: “${f.phrase}”.`, ja: `${f.reason.ja}該当箇所:「${f.phrase}」` }, f);
       if (STARTS_WITH_CHANGEABLE.has(offer.type) && assumesNextDelivery(text)) {
         const named = offer.type === "discount" ? "{discountedDeliveries}" : "{firstChangedDelivery}";
         add(path, "copy_assumes_next_delivery", {
@@ -326,12 +334,13 @@ export const DEFAULT_CATALOGUE: readonly CatalogueOffer[] = [
     copy: {
       title: { ja: "次回のお届けをスキップ", en: "Skip your next delivery" },
       description: {
-        ja: "{skippedDeliveryOn}のお届けをお休みし、次回は{newNextDeliveryOn}にお届けします。その後はこれまで通り{cadence}・{price}です。スキップした回のお支払いはありません。",
+        ja: "{skippedDeliveryOn}のお届けをスキップし、次回は{newNextDeliveryOn}にお届けします。その後はこれまで通り{cadence}・{price}です。スキップした回のお支払いはありません。",
         en: "We skip the delivery on {skippedDeliveryOn}; your next delivery is on {newNextDeliveryOn}. After that, deliveries continue {cadence} at {price}. You pay nothing for the skipped delivery.",
       },
     },
     // 2: the cadence in words ({cadence}: 「1ヶ月ごと」 for a monthly plan; unchanged for a day plan).
-    templateVersion: 2,
+    // 3: 「スキップし」, not 「お休みし」 — お休み is the pause's word (migration 0048, trial24).
+    templateVersion: 3,
     eligibility: eligibility({ reasons: ["surplus_stock", "temporary_break", "health_or_life_change", "other"] }),
     costYen: 0,
     priorAlpha: 3,

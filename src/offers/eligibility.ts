@@ -5,7 +5,8 @@
  */
 import type { CatalogueOffer, Channel, RiskBand } from "./catalogue";
 
-export type AcceptedSave = string | { at: string; offerId?: string };
+/** An accepted save: when, and — when known — which offer and its type (for `saveLimitScope` `offer` and `type`). */
+export type AcceptedSave = string | { at: string; offerId?: string; type?: string };
 
 export type EligibilityContext = {
   reason: string;
@@ -32,9 +33,12 @@ export function acceptedSavesInPeriod(offer: CatalogueOffer, saves: readonly Acc
   for (const s of saves) {
     const at = typeof s === "string" ? s : s.at;
     const offerId = typeof s === "string" ? undefined : s.offerId;
+    const type = typeof s === "string" ? undefined : s.type;
     const t = Date.parse(at);
     if (!Number.isFinite(t) || t <= fromMs || t > nowMs) continue;
+    // What is not known (a bare timestamp; an offer since deleted from the catalogue) counts toward the limit.
     if (offer.eligibility.saveLimitScope === "offer" && offerId !== undefined && offerId !== offer.id) continue;
+    if (offer.eligibility.saveLimitScope === "type" && type !== undefined && type !== offer.type) continue;
     n++;
   }
   return n;

@@ -10,6 +10,18 @@
  *   health", 「健康を諦める」).
  * - `false_urgency`: pressure that makes a retention offer look like a now-or-never deal.
  *
+ * With the offer's terms (`LintOptions.offer`, offer copy only: an exit survey may well ask about
+ * 「定期の縛り」), three rules about what the copy promises against what the offer does:
+ * - `added_commitment`: an offer that keeps a customer must not add an obligation (消費者契約法
+ *   第10条; 特定商取引法 2022 年改正の最終確認画面の表示事項 — 契約期間・解約条件 — which a retention
+ *   offer cannot change in passing): 「※割引適用には今後6回の継続が条件です」, 「縛り」, 「解約できません」,
+ *   "minimum commitment". Saying there is none (「縛りなし」「継続のお約束が増えることはありません」) passes.
+ * - `discount_forever`: a discount limited to N deliveries written as if it lasted (「ずっと」「永久に」,
+ *   "forever"; 「毎回」"every delivery" unless the sentence names the count or the end) — 景品表示法
+ *   第5条第2号 (有利誤認); the fine print of its end does not cure it (消費者庁「打消し表示に関する実態調査報告書」2017).
+ * - `false_free`: 無料・タダ・0円・free on an offer that gives nothing free (有利誤認): a skip charges
+ *   nothing because nothing is delivered, which its copy says as 「お支払いはありません」.
+ *
  * Urgency policy (our call):
  * - Countdown/pressure phrases (「今だけ」「本日限り」「今すぐ」「ラストチャンス」, "today only",
  *   "last chance", "act now", …) are ALWAYS rejected. A retention offer is a suggestion the customer
@@ -38,7 +50,7 @@
 import type { Localized } from "../cancel-flows/reasons";
 import { LINT_READINGS } from "./lint-readings.generated";
 
-export type LintRule = "health_claim" | "harm_if_stopped" | "confirmshaming" | "false_urgency";
+export type LintRule = "health_claim" | "harm_if_stopped" | "confirmshaming" | "false_urgency" | "added_commitment" | "discount_forever" | "false_free";
 
 export type LintFinding = {
   rule: LintRule;
@@ -56,12 +68,19 @@ export type LintOptions = {
    * catalogue templates). Default `any`.
    */
   dateSource?: "any" | "placeholder";
+  /**
+   * The offer the copy belongs to, for the rules about its terms (offer copy only; other copy — an
+   * exit survey, a win-back message — is linted without them): `added_commitment` always,
+   * `discount_forever` when `discountEnds` (a discount of N deliveries), `false_free` when
+   * `givesFree` is false (nothing in the offer is free).
+   */
+  offer?: { discountEnds: boolean; givesFree: boolean };
 };
 
 const REASONS: Record<LintRule, Localized> = {
   health_claim: {
-    ja: "健康効果・効能や結果を断定・保証する表現です（医薬品医療機器等法・景品表示法）。",
-    en: "Claims or guarantees a health effect or result (Japan's PMD Act / Premiums and Representations Act).",
+    ja: "健康効果・効能や結果を断定・保証する表現です（医薬品医療機器等法・景品表示法）。化粧品は「化粧品の効能の範囲」（56項目）の表現で、健康食品は医薬品的な効能効果を書かずにお伝えください。",
+    en: "Claims or guarantees a health effect or result (Japan's PMD Act / Premiums and Representations Act). A cosmetic may say only what the 56 permitted cosmetic efficacy claims say; a food may not claim a medicinal effect.",
   },
   harm_if_stopped: {
     ja: "やめると不利益や悪影響があるかのように告げる表現です（特定商取引法第13条の2：解約を妨げる不実告知）。",
@@ -75,16 +94,33 @@ const REASONS: Record<LintRule, Localized> = {
     ja: "根拠のない緊急性で決断を急がせる表現です。期限がある場合は具体的な終了日を記載してください。",
     en: "Creates pressure or urgency; if there is a real deadline, state the actual end date instead.",
   },
+  added_commitment: {
+    ja: "特典にない継続の条件や解約の制限を課す表現です。解約を引き止める特典で、お客様の義務を増やすことはできません（消費者契約法・特定商取引法）。",
+    en: "Imposes a commitment or a limit on cancelling that the offer does not have; an offer that keeps a customer cannot add obligations (Consumer Contract Act, Specified Commercial Transactions Act).",
+  },
+  discount_forever: {
+    ja: "回数に限りのある割引を、ずっと続くかのように表す表現です（景品表示法：有利誤認）。{discountedDeliveries}・{cycles}・{lastDiscountedOn} で対象のお届けを示してください。",
+    en: "Presents a discount limited to some deliveries as if it lasted (misleading terms, Premiums and Representations Act). Name the deliveries with {discountedDeliveries}, {cycles} or {lastDiscountedOn}.",
+  },
+  false_free: {
+    ja: "この特典には無料になるものがありません。「無料」「0円」などと表すと、実際より有利に見せることになります（景品表示法：有利誤認）。",
+    en: "Nothing in this offer is free; calling it free makes its terms look better than they are (misleading terms, Premiums and Representations Act).",
+  },
 };
 
 type Mode = "compact" | "spaced";
 type Form = Mode | "reading";
-type Pattern = { rule: LintRule; mode: Form; re: RegExp; deadline?: true };
+/**
+ * `deadline`: deadline wording, allowed with a real end date. `sentence`: the match counts only when
+ * the sentence it is in (of the input, placeholders as written) matches `with` and not `without`.
+ */
+type Pattern = { rule: LintRule; mode: Form; re: RegExp; deadline?: true; sentence?: { with: RegExp; without?: RegExp } };
 
 const ja = (rule: LintRule, source: string, deadline?: true): Pattern => ({ rule, mode: "reading", re: new RegExp(readingPattern(source), "gu"), ...(deadline ? { deadline } : {}) });
 /** A Japanese rule matched on the written (compact) form only: its reading would be an everyday word. */
 const jaSurface = (rule: LintRule, source: string): Pattern => ({ rule, mode: "compact", re: new RegExp(source, "gu") });
 const en = (rule: LintRule, source: string, deadline?: true): Pattern => ({ rule, mode: "spaced", re: new RegExp(`\\b(?:${source})\\b`, "gu"), ...(deadline ? { deadline } : {}) });
+const inSentence = (p: Pattern, sentence: Pattern["sentence"] & {}): Pattern => ({ ...p, sentence });
 
 // ── readings ──
 
@@ -194,6 +230,12 @@ function readingForm(n: Normalised, input: string): Normalised {
   return { text, start, end };
 }
 
+/**
+ * Up to `n` characters between a subject and its claim, not across a sentence's end: the compact
+ * form has no punctuation, so 「必ずご確認ください。効果には個人差があります」 would read as one claim.
+ */
+const gap = (n: number) => `(?:(?!ます|です|ください|下さい).){0,${n}}?`;
+
 /** Japanese patterns are written against the normalised form: hiragana, no spaces/punctuation. */
 const PATTERNS: Pattern[] = [
   // ── health claims ──
@@ -206,10 +248,34 @@ const PATTERNS: Pattern[] = [
   ja("health_claim", "(?:病気|がん|癌|生活習慣病|風邪)(?:を|が|の)?(?:予防|防|治|改善|なお)|予防(?:でき|します|効果)"),
   ja("health_claim", "若返|わかがえ|あんちえいじんぐ|でとっくす|免疫(?:力)?(?:が|を)?(?:上|高|あ|強)|血圧(?:が|を)?(?:下|さが)|血糖(?:値)?(?:が|を)?(?:下|さが)|体質改善|即効"),
   ja("health_claim", "(?:飲む|のむ|使う|つかう|塗る|ぬる|食べる|たべる)だけで"),
+  // Cosmetics beyond 厚生労働省「化粧品の効能の範囲」(56項目; 平成23年薬食発0728第1号): a cosmetic may
+  // 「乾燥を防ぐ」「肌を整える」「キメを整える」「乾燥による小ジワを目立たなくする」, never make a spot, a
+  // wrinkle or acne go away, fade or heal (医薬品的な効能効果). A negation 「消えなかった」「治らない」 is
+  // not a claim (exit-survey answers say it).
+  ja(
+    "health_claim",
+    `(?:(?<!\\p{Script=Han}|たの|かな|くる|した|にく|お)しみ|(?<!\\p{Script=Han})しわ|小じわ|こじわ|小しわ|ほうれい線|ほうれいせん|たるみ|くすみ|そばかす|にきび|吹き出物|ふきでもの|毛穴|けあな|肝斑|かんぱん|白髪|しらが|薄毛|うすげ|抜け毛|ぬけげ|あとぴー|肌荒れ|はだあれ|湿疹|しっしん)(?:が|を|も|は|や|まで)?${gap(8)}(?:消え(?!な|ず|ませ)|きえ(?!な|ず|ませ)|消(?:す|し|去)|けす|けし(?!ょう)|(?<!た)(?:なく|無く)(?:な(?!らな|りませ)|す|し(?!ませ))|取れ(?!な|ず|ませ)|とれ(?:る|ます|た)|取り除|とりのぞ|除去|解消|改善|薄く(?!塗|ぬ|のば|伸|広|ひろ)|うすく(?!ぬ|のば|ひろ)|なお(?:る|り|す|し)|治(?:る|り|す|し|療|癒)|減(?:る|り|ら|っ|少)|撃退|げきたい|消滅|しょうめつ|再生|修復|生え(?!な|ず|ませ)|はえ(?:る|ます|てく))`,
+  ),
+  // 「必ず」「確実に」「100%」 with an effect (医薬品等適正広告基準 第4の3「効能効果等又は安全性を保証する表現の禁止」;
+  // 景品表示法 優良誤認): 「毎日使えば必ずシワが…」, 「100%実感」.
+  ja("health_claim", `(?:必ず|かならず|確実に|かくじつに|絶対に?|ぜったいに?|100(?:ぱーせんと)?|百ぱーせんと)(?:に)?${gap(8)}(?:効果|こうか|実感|じっかん|結果が|けっかが|変化|へんか|消え|きえ|なくな|白くな|しろくな|美白|若く|わかく|治|なお[るりす]|改善|解消)`),
+  // A condition that improves, heals or goes (消費者庁「健康食品に関する景品表示法及び健康増進法上の留意事項」:
+  // 疾病の治療・予防、身体の組織機能の増強を目的とする表示): 「便秘が解消」, 「肩こりが改善します」.
+  ja(
+    "health_claim",
+    `(?:症状|体調不良|不調|便秘|べんぴ|冷え性|ひえしょう|肩こり|かたこり|腰痛|ようつう|関節痛|不眠|睡眠の質|あれるぎー|花粉症|かふんしょう|肌とらぶる|血行|むくみ|疲れ|つかれ|疲労|ひろう|更年期|こうねんき|生理痛|頭痛|ずつう|視力|しりょく|肝機能|血流|代謝|たいしゃ|痛み|かゆみ)(?:が|を|の|も|は)?${gap(6)}(?:改善|解消|緩和|かんわ|回復|かいふく|軽減|けいげん|(?:よく|良く)な(?!らな|りませ)|(?:楽|らく)にな(?!らな|りませ)|とれ(?:る|ます|た)|取れ(?!な|ず|ませ)|消え(?!な|ず|ませ)|なくな(?!らな|りませ))`,
+  ),
+  // 医薬品等適正広告基準 第4の10「医薬関係者等の推せん」: 「医師も認めた」「皮膚科医推奨」「ドクターズお墨付き」.
+  ja("health_claim", "(?:医師|医者|いしゃ|どくたー|専門医|皮膚科医|皮膚科|薬剤師|やくざいし|病院|歯科医|大学教授|研究機関)(?:も|が|の|に|から|たち|さん)*(?:(?!を|ます|です|ください).){0,6}?(?:認め|みとめ|推奨|すいしょう|推薦|すいせん|すすめ|勧め|薦め|お墨付き|おすみつき|太鼓判|たいこばん|絶賛|ぜっさん|愛用|あいよう|監修|かんしゅう|公認|こうにん|保証|選ば)"),
   en("health_claim", "(?:lose|losing|lost|shed|drop) (?:weight|fat|belly fat|\\d+ ?(?:kg|kilos?|lbs?|pounds))|weight ?loss|slim(?:ming)? down|burns? fat|fat burning"),
   en("health_claim", "cures?|cured|curing|heals?|healed|healing|remed(?:y|ies) for"),
   en("health_claim", "guaranteed (?:results?|to work)|(?:it|this) (?:will|always|definitely|really) works?|works every time|see (?:real |visible )?results|clinically proven|boosts? (?:your )?immun\\w*|strengthens? (?:your )?immun\\w*|anti ?aging|detox\\w*|prevents? (?:disease|illness|cancer|aging|colds?)"),
   en("health_claim", "makes? you (?:healthier|slimmer|thinner|younger)|lowers? (?:your )?(?:blood pressure|blood sugar|cholesterol)"),
+  en("health_claim", "(?:erase|erases|erasing|remove|removes|removing|eliminate|eliminates|get rid of|gets rid of|clear up|clears up|reverse|reverses|fade|fades|cure|cures|heal|heals|treat|treats) (?:your |all |the |those )?(?:wrinkles|fine lines|dark spots|age spots|spots|blemishes|acne|pimples|eczema|dark circles|grey hair|gray hair|hair loss)"),
+  en("health_claim", "(?:wrinkles|fine lines|dark spots|age spots|spots|blemishes|acne|pimples|eczema|dark circles) (?:will |are |just )?(?:disappear|vanish|fade away|go away|gone|clear up)"),
+  en("health_claim", "(?:doctors?|dermatologists?|physicians?|medically|clinically) (?:recommended|approved|endorsed|tested and proven)|(?:recommended|approved|endorsed|trusted) by (?:doctors|dermatologists|physicians)"),
+  en("health_claim", "(?:100|one hundred) (?:percent )?(?:effective|guaranteed|results)|guaranteed (?:effects?|effective|to see)|(?:always|definitely|certainly) (?:effective|see (?:a )?(?:difference|results))"),
+  en("health_claim", "(?:relieves?|relieving|improves?|improving|eases?|easing) (?:your )?(?:constipation|symptoms|eczema|acne|stiff shoulders|back pain|joint pain|insomnia|blood flow|circulation|fatigue|allergies|hay fever)"),
   // ── stopping will harm you ──
   ja("harm_if_stopped", "逆効果|ぎゃくこうか|りばうんど|水の泡|みずのあわ"),
   ja("harm_if_stopped", "(?:やめ|止め|辞め|中止|解約|休止|停止|すとっぷ|中断|中止す|解約す)(?:る|たら|ては|ちゃ|ると|れば|てしまう|ちゃう)?.{0,12}?(?:元に戻|もとにもど|元通り|もとどおり|無駄|むだ|台無|だいなし|悪化|悪く|危険|きけん|危な|あぶな|体に悪|からだに悪|後悔|もったいな)"),
@@ -243,6 +309,47 @@ const PATTERNS: Pattern[] = [
   // ── false urgency: deadline wording, allowed with a real end date ──
   ja("false_urgency", "期間限定|限定価格|限定特典|今月中|今月末まで|締め切|締切|しめきり|期限付き|期限つき|期限あり", true),
   en("false_urgency", "limited time|for a limited time|ends soon|while (?:it|stocks?|supplies) lasts?|expires soon|offer ends|deadline", true),
+];
+
+/**
+ * Rules about the offer's own terms (`LintOptions.offer`), run on offer copy only.
+ * `added_commitment` runs for every offer; `discount_forever` for a discount (its cycles are its
+ * end); `false_free` for an offer that gives nothing free.
+ */
+const COMMITMENT: Pattern[] = [
+  // 「※割引適用には今後6回の継続が条件です」「3回以上のご継続をお約束いただきます」 — but not 「継続のお約束が増えることはありません」.
+  ja("added_commitment", `継続(?:が|は|を|して|いただくこと|すること)?${gap(10)}(?:条件(?!では|じゃ)|必須|義務|お約束いただ|約束いただ|必要(?!は?ありません|はない|ない|ございません))`),
+  ja("added_commitment", "(?:\\d+|(?:一|二|三|四|五|六|七|八|九|十)+)回以上(?:の)?(?:ご)?(?:継続|購入|お受け取り|受け取り|受取|お届け|お買い上げ)"),
+  ja("added_commitment", `(?:\\d+|(?:一|二|三|四|五|六|七|八|九|十)+)回(?:の)?(?:ご)?(?:継続|購入|お受け取り|受け取り|受取|お買い上げ)(?:が|を)?${gap(6)}(?:条件(?!では|じゃ)|必須|お約束いただ|約束いただ|必要(?!は?ありません|はない|ない|ございません))`),
+  ja("added_commitment", "最低(?:でも)?(?:\\d+|(?:一|二|三|四|五|六|七|八|九|十)+)(?:回|か月|かげつ|ゖ月|ゕ月|年)|最低(?:継続|利用|購入|受取|お受け取り|契約)(?:回数|期間)"),
+  // 「定期縛り」「縛りがあります」 — 「縛りなし」「縛りのない」「縛りはありません」 say there is none.
+  ja("added_commitment", "(?:縛り|しばり)(?!(?:は|も|の|が)?(?:なし|無し|ない|無い|ありません|ございません))"),
+  // 「解約できません」「途中解約不可」 — not 「解約できなくなることはありません」. A fee is not named here: 「違約金はかかりません」 is the fair thing to say.
+  ja("added_commitment", "解約(?:は|が|を|すること(?:は)?|いただくこと(?:は)?)?(?:でき|いただけ|お受けでき|受け付けでき|受付でき|できかね|承れ|うけたまわれ)(?:ません|ない|なく|かね)(?!.{0,6}(?:ことは|ことも|ということは))|解約(?:は)?不可|途中解約(?:は)?(?:でき|不可)"),
+  en("added_commitment", "minimum (?:commitment|term|contract|purchase|subscription|period|number of (?:deliveries|orders|months)|of \\d+ (?:deliveries|orders|months|shipments))"),
+  en("added_commitment", "(?:must|have to|need to|agree to|required to|commit to|committing to) (?:stay (?:subscribed|with us|on)|remain (?:subscribed|a subscriber|on)|continue (?:your|the|for)|keep (?:your|the) (?:subscription|plan)|subscribe for|receive|take|buy|order)|(?:for )?at least \\d+ (?:more )?(?:deliveries|orders|months|shipments)|\\d+ (?:delivery|order|month|shipment) (?:commitment|minimum)"),
+  en("added_commitment", "(?:you )?(?:cannot|can not|cant|are unable to|will not be able to|wont be able to) (?:cancel|quit|stop your subscription)|lock(?:ed)? ?in (?:period|for)|locked in|contract period|commitment period"),
+];
+
+/** Words of a discount in a sentence; 「割引終了後」"after the discount" speak of what comes after it. */
+const DISCOUNT_WORDS = /\{(?:discountLabel|discountedPrice)\}|割引|値引|オフ|ｵﾌ|\boff\b|discount|[%％]|円引/iu;
+const AFTER_DISCOUNT = /割引(?:の)?(?:終了|期間の?後|後)|値引き?(?:終了|後)|after (?:the|this|your) discount|(?:the|this) discount ends|\{priceAfter\}|\{firstFullPriceOn\}/giu;
+/** A sentence that names which deliveries are discounted: 「{discountedDeliveries}は毎回…」 is bounded. */
+const BOUNDED = /\{(?:cycles|discountedDeliveries|lastDiscountedOn)\}|\d+\s*(?:回|deliver|order|shipment|month|か月|ヶ月)|まで|until|through/iu;
+
+const DISCOUNT_FOREVER: Pattern[] = [
+  // 「ずっと{discountLabel}」: a lasting discount, however the end is footnoted (打消し表示).
+  inSentence(ja("discount_forever", "ずっと(?!ご愛用|ごあいよう|ご利用いただ|ごりよういただ|お使いいただ|おつかいいただ|ご愛顧|ごあいこ)|永久|えいきゅう|永遠|えいえん|いつまでも|一生|生涯|末永く|すえながく|無期限|むきげん|終身"), { with: DISCOUNT_WORDS }),
+  inSentence(en("discount_forever", "forever|for ever|for life|lifetime|permanent(?:ly)?|for good|never (?:expires?|ends?)|no end date|indefinitely"), { with: DISCOUNT_WORDS }),
+  // 「毎回{discountLabel}」"every delivery": lasting unless the same sentence names the deliveries.
+  inSentence(ja("discount_forever", "毎回|まいかい|常に|つねに|今後(?:の|も)?(?:すべて|全て)?(?:の)?お届け|(?:すべて|全て)のお届け|毎月|まいつき|毎度|まいど"), { with: DISCOUNT_WORDS, without: BOUNDED }),
+  inSentence(en("discount_forever", "every (?:delivery|order|shipment|time|month|box)|each (?:delivery|order|shipment|month)|all (?:future |your |of your )?(?:deliveries|orders|shipments)|from now on"), { with: DISCOUNT_WORDS, without: BOUNDED }),
+];
+
+const FALSE_FREE: Pattern[] = [
+  // 「通話料無料」「フリーダイヤル」 are the shop's phone line, not the offer.
+  ja("false_free", "(?<!通話料?|送料)無料|(?<!つうわりょう|つうわ)むりょう|(?<!\\d|,)0円|ぜろ円|ぜろえん|無償|むしょう|ただで(?!さえ)|ただに|ただ(?=です|$)"),
+  en("false_free", "(?<!feel |toll |hands |sugar |fragrance |gluten |cruelty |alcohol |oil |paraben |stress |hassle |worry |risk |tax )free(?! to| of (?!charge))|at no (?:extra )?(?:cost|charge)|no charge|free of charge|complimentary|on the house"),
 ];
 
 type Normalised = { text: string; start: number[]; end: number[] };
@@ -313,6 +420,25 @@ function statesEndDate(text: string, source: "any" | "placeholder"): boolean {
   return source === "any" && DATE_LITERAL.test(nfkc);
 }
 
+/** Whether `text[i]` ends a sentence: 。！？!? or a line break, or a full stop before a space or the end ("e.g." inside a word does not). */
+const endsSentence = (text: string, i: number) => /[。．！？!?\n]/u.test(text[i]!) || (text[i] === "." && (i + 1 === text.length || /\s/u.test(text[i + 1]!)));
+
+/** The sentence of `text` around offset `at` (its end mark included). */
+function sentenceAt(text: string, at: number): string {
+  let from = at;
+  while (from > 0 && !endsSentence(text, from - 1)) from--;
+  let to = at;
+  while (to < text.length && !endsSentence(text, to)) to++;
+  return text.slice(from, to + 1);
+}
+
+/** The patterns that apply: the always-on ones, and with an offer's terms the rules about them. */
+function patternsFor(options: LintOptions): Pattern[] {
+  const o = options.offer;
+  if (!o) return PATTERNS;
+  return [...PATTERNS, ...COMMITMENT, ...(o.discountEnds ? DISCOUNT_FOREVER : []), ...(o.givesFree ? [] : FALSE_FREE)];
+}
+
 /** Lint one piece of copy. An empty array means the copy is clean. */
 export function lintCopy(text: string, options: LintOptions = {}): LintFinding[] {
   const compact = normalise(text, "compact");
@@ -320,7 +446,7 @@ export function lintCopy(text: string, options: LintOptions = {}): LintFinding[]
   const deadlineOk = statesEndDate(text, options.dateSource ?? "any");
   const findings: LintFinding[] = [];
   const seen = new Set<string>();
-  for (const p of PATTERNS) {
+  for (const p of patternsFor(options)) {
     if (p.deadline && deadlineOk) continue;
     const form = forms[p.mode];
     p.re.lastIndex = 0;
@@ -328,6 +454,10 @@ export function lintCopy(text: string, options: LintOptions = {}): LintFinding[]
       if (m[0].length === 0) continue;
       const from = form.start[m.index]!;
       const to = form.end[m.index + m[0].length - 1]!;
+      if (p.sentence) {
+        const sentence = sentenceAt(text, from);
+        if (!p.sentence.with.test(sentence.replace(AFTER_DISCOUNT, "")) || p.sentence.without?.test(sentence)) continue;
+      }
       const key = `${p.rule}:${from}:${to}`;
       if (seen.has(key)) continue;
       seen.add(key);

@@ -10,6 +10,7 @@ import { presentSuggestion } from "./present";
 import { definitionOf, deleteOffer, findOffer, loadCatalogue, loadOutcomes, outcomeTotals, saveOffer, type OfferRow } from "./repository";
 import { Offer, OfferIdParam, OfferList, PutOfferBody, SubscriptionIdParam, SuggestionList, SuggestionQuery } from "./schemas";
 import { suggestOffersFor } from "./service";
+import { declinedLately, presentDeclined } from "../cancel-flows/declined-lately";
 import type { OutcomeTable } from "./bandit";
 
 const tags = ["Offers"];
@@ -85,7 +86,7 @@ export const offersRouter = domainRouter()
       scope: "admin",
       summary: "Create or replace an offer",
       description:
-        "Copy is checked before it is stored: every template must pass the phrase lint (no health claims, no \"stopping will harm you\", no confirmshaming, no false urgency) and state the real terms (a discount its price afterwards and its end, a pause its resume date, a quantity or product change its new price) and name the deliveries as applied (a discount, a gift or a product swap starts with the first delivery that can still be changed — the one after the next when the next is inside the change cut-off — so its copy names them with `{discountedDeliveries}`/`{firstChangedDelivery}` or a date, never 「次回」「次の」/\"next\": `copy_assumes_next_delivery`) — otherwise 422 `offer_copy_rejected` naming each field and phrase. `templateVersion` goes up whenever the copy changes. Answers 201 when new.",
+        "Copy is checked before it is stored: every template must pass the phrase lint (no health claims, no \"stopping will harm you\", no confirmshaming, no false urgency) and state the real terms (a discount its price afterwards and its end, a pause its resume date, a quantity or product change its new price) and name the deliveries as applied (a discount, a gift or a product swap starts with the first delivery that can still be changed — the one after the next when the next is inside the change cut-off — so its copy names them with `{discountedDeliveries}`/`{firstChangedDelivery}` or a date, never 「次回」「次の」/\"next\": `copy_assumes_next_delivery`) and say nothing its terms contradict (a discount of N deliveries as lasting — 「ずっと」, \"forever\", 「毎回」 without the deliveries: `copy_discount_forever`; a commitment the offer does not have — 「継続が条件」, 「縛り」, 「解約できません」, \"minimum commitment\": `copy_added_commitment`; 無料/0円/free on an offer other than a gift: `copy_false_free`). Health claims include cosmetic and health-food efficacy beyond the permitted claims (シミ・シワが消える, 「必ず」「100%」 an effect, 治る/改善 for a condition, a doctor's endorsement) — otherwise 422 `offer_copy_rejected` naming each field and phrase: each refusal is in `errors[]` with the field's `path`, its `code` (`copy_<rule>`), the `phrase` and the `rule`. `templateVersion` goes up whenever the copy changes. Answers 201 when new.",
       request: {
         params: OfferIdParam,
         headers: IdempotencyHeaders,
@@ -168,7 +169,7 @@ export const offersRouter = domainRouter()
       scope: "read",
       summary: "Offers that fit this subscription and reason",
       description:
-        "Eligible offers ranked by expected retained value: save probability (learned from this shop's own accepts and declines for the reason, with the catalogue prior) × value if the customer stays − the offer's cost. Each comes with its concrete terms for this subscription and copy in the caller's language; `channel=operator` adds a talk track. A canceled subscription gets none.",
+        "Eligible offers ranked by expected retained value: save probability (learned from this shop's own accepts and declines for the reason, with the catalogue prior) × value if the customer stays − the offer's cost. Each comes with its concrete terms for this subscription and copy in the caller's language; `channel=operator` adds a talk track. A canceled subscription gets none, and so does a plan shown an offer in the last 30 days that the customer did not take, on any channel (an operator's included): `data` is empty and `declinedOffer` says which offer and when.",
       request: { params: SubscriptionIdParam, query: SuggestionQuery },
       errors: ["subscription_not_found", "unknown_reason"],
       responses: { 200: jsonResponse(SuggestionList, "Ranked offers, best first") },
@@ -185,15 +186,19 @@ export const offersRouter = domainRouter()
       const lang = language(c);
       // A customer session sees the offers of its own channel (`web`): never an operator's talk track.
       const channel = (c.get("caller").channel ?? q.channel) as typeof q.channel;
+      const now = c.get("services").now().toISOString();
+      // One rule on every channel (cancel-flows/declined-lately): an offer shown lately and not taken, none again.
+      const declined = await declinedLately(c.get("store"), subscriptionId, now);
+      if (declined) return c.json({ subscriptionId, reason: q.reason ?? null, channel, data: [], declinedOffer: presentDeclined(declined, lang) }, 200);
       const offers = await suggestOffersFor(c.get("store"), subscriptionId, {
         ...(q.reason !== undefined ? { reason: q.reason } : {}),
         channel,
-        now: c.get("services").now().toISOString(),
+        now,
         limit: q.limit,
         settings: c.get("caller").settings,
       });
       // Operators see what the centre has seen for each offer and reason (the console cannot read /v1/metrics).
       const outcomes = channel === "operator" ? await loadOutcomes(c.get("store")) : null;
-      return c.json({ subscriptionId, reason: q.reason ?? null, channel, data: offers.map((o) => presentSuggestion(o, lang, outcomes?.get(o.reason, o.offerId))) }, 200);
+      return c.json({ subscriptionId, reason: q.reason ?? null, channel, data: offers.map((o) => presentSuggestion(o, lang, outcomes?.get(o.reason, o.offerId))), declinedOffer: null }, 200);
     },
   );

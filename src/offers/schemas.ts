@@ -27,7 +27,13 @@ const Eligibility = z
     }),
     maxAcceptedSavesPerCustomer: int(0, 999).nullable().default(null).openapi({ description: "At most this many accepted saves per customer within `periodDays` (null: no limit)." }),
     periodDays: int(1, 3650).default(365),
-    saveLimitScope: z.enum(["any", "offer"]).default("any").openapi({ description: "Count any accepted offer toward the limit, or only this one." }),
+    saveLimitScope: z
+      .enum(["any", "offer", "type"])
+      .default("any")
+      .openapi({
+        description:
+          "What counts toward `maxAcceptedSavesPerCustomer`: `any` accepted offer; only this `offer`; or any offer of this offer's `type` — \"no discount for a customer who took any discount in the last 182 days\" is `type` on each discount offer. An accepted offer no longer in the catalogue counts under every scope.",
+      }),
   })
   .openapi("OfferEligibility");
 
@@ -173,7 +179,7 @@ export const Offer = z
       riskBands: z.array(z.enum(RISK_BANDS)),
       maxAcceptedSavesPerCustomer: z.number().int().nullable(),
       periodDays: z.number().int(),
-      saveLimitScope: z.enum(["any", "offer"]),
+      saveLimitScope: z.enum(["any", "offer", "type"]),
     }),
     cost: z.number().int(),
     prior: z.object({ alpha: z.number(), beta: z.number() }),
@@ -217,8 +223,29 @@ export const SuggestedOffer = z
   })
   .openapi("SuggestedOffer");
 
+/** An offer a plan's flow showed lately and the customer did not take (cancel-flows/declined-lately). */
+export const DeclinedOfferRecord = z
+  .object({
+    flowId: z.string().openapi({ description: "The flow that showed it." }),
+    offerId: z.string(),
+    title: z.string().openapi({ description: "Its title as shown then, in the caller's language." }),
+    channel: z.string().openapi({ description: "The channel it was shown on." }),
+    shownAt: Instant.openapi({ description: "When it was shown." }),
+    endedAs: z.enum(["abandoned", "canceled"]).openapi({ description: "How that flow ended: `abandoned` (left or expired unanswered) or `canceled` (a cancellation later undone)." }),
+    offersAgainFrom: Instant.openapi({ description: "When offers may be shown to this plan again: 30 days after that flow started." }),
+  })
+  .openapi("DeclinedOffer");
+
 export const SuggestionList = z
-  .object({ subscriptionId: z.string(), reason: z.string().nullable(), channel: Channel, data: z.array(SuggestedOffer) })
+  .object({
+    subscriptionId: z.string(),
+    reason: z.string().nullable(),
+    channel: Channel,
+    data: z.array(SuggestedOffer),
+    declinedOffer: DeclinedOfferRecord.nullable().openapi({
+      description: "An offer this plan was shown in the last 30 days and did not take, on any channel: then `data` is empty (no offer again, an operator's included) and this says which offer and when, so an operator can mention it truthfully if the caller asks. Null otherwise.",
+    }),
+  })
   .openapi("OfferSuggestions");
 
 export { SubscriptionIdParam };

@@ -95,7 +95,7 @@ export async function suggestOffersFor(store: TenantStore, subscriptionId: strin
       stats,
       riskBand: request.riskBand !== undefined ? request.riskBand : ((risk[0]?.band ?? null) as RiskBand | null),
       stockOnHand: features ? storedStock(features) : null,
-      acceptedSaves: acceptedSavesFrom(saves),
+      acceptedSaves: acceptedSavesFrom(saves, catalogue),
       settings,
     },
     request,
@@ -105,10 +105,15 @@ export async function suggestOffersFor(store: TenantStore, subscriptionId: strin
 /**
  * A customer's saved cancel flows as the save limits count them: a save without a close time is
  * not one yet, and a save by a plan change that took no offer (offerId null:
- * cancel-flows/saved-by-change) accepted none, so it counts toward no offer's limit.
+ * cancel-flows/saved-by-change) accepted none, so it counts toward no offer's limit. Each carries
+ * its offer's type from `catalogue` (the `type` save-limit scope), none when the offer is gone.
  */
-export function acceptedSavesFrom(flows: readonly { at: string | null; offerId: string | null }[]): AcceptedSave[] {
-  return flows.flatMap((f) => (f.at === null || !f.offerId ? [] : [{ at: f.at, offerId: f.offerId }]));
+export function acceptedSavesFrom(flows: readonly { at: string | null; offerId: string | null }[], catalogue: readonly Pick<CatalogueOffer, "id" | "type">[]): AcceptedSave[] {
+  return flows.flatMap((f) => {
+    if (f.at === null || !f.offerId) return [];
+    const type = catalogue.find((o) => o.id === f.offerId)?.type;
+    return [type === undefined ? { at: f.at, offerId: f.offerId } : { at: f.at, offerId: f.offerId, type }];
+  });
 }
 
 /** What suggestOffers and the ranking read besides the offer, from the inputs and the request. */

@@ -71,6 +71,21 @@ export function maskAddresses(text: string): string {
   return text.replace(ADDRESS_IN_TEXT, "〔住所〕");
 }
 
+/**
+ * Where an address line is, roughly, for telling two people apart on a call: its prefecture and
+ * city (東京都渋谷区神南1-2-3 → 東京都渋谷区; 神奈川県横浜市港北区… → 神奈川県横浜市; 北海道虻田郡倶知安町… →
+ * 北海道虻田郡倶知安町), never the street. A line without a prefecture gives its city alone; null when
+ * neither can be read.
+ */
+export function prefectureAndCity(address: string | null): string | null {
+  if (!address) return null;
+  const line = address.normalize("NFKC").replace(/\s+/g, "");
+  const prefecture = PREFECTURE.exec(line)?.[1] ?? "";
+  const rest = line.slice(prefecture.length);
+  const city = /^(?:[^\d-]{1,6}?郡[^\d-]{1,6}?[町村]|[^\d-]{1,6}?[市区町村])/u.exec(rest)?.[0] ?? "";
+  return prefecture + city || null;
+}
+
 /** The address line folded for matching (see the module comment); null for an empty line. */
 export function foldAddress(value: string): string | null {
   let s = value.normalize("NFKC").replace(/\s+/g, "");

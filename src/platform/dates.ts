@@ -242,11 +242,14 @@ const sameYear = (date: string, today: string | undefined): boolean =>
  * - `spoken`: 「本日」 / "today" and 「明日」 / "tomorrow" when `today` is given and the date is
  *   that day or the next, else 「12月5日」 / "December 5" within {@link SPOKEN_WITHOUT_YEAR} of
  *   `today`, and 「2027年12月10日」 / "December 10, 2027" outside it (without `today`, no year).
- * No weekday in any form: none of the surfaces writes one. No Intl (the console's
- * toLocaleDateString took about 70 µs a date). A value that is not such a date (a month outside 01–12
- * included) is answered unchanged.
+ * With `weekday` (the my-page's dates: Japanese customers expect a delivery date with its day of
+ * the week), the day follows in Japanese and leads in English: 「2027年1月14日(木)」 / "Thu 14 Jan 2027",
+ * 「1月14日(木)」 / "Thu, Jan 14"; a spoken 「本日」 or 「明日」 stays as it is. Texts kept or quoted
+ * later (receipts, offer copy) are written without it. No Intl (the console's toLocaleDateString took
+ * about 70 µs a date). A value that is not such a date (a month outside 01–12 included) is answered
+ * unchanged.
  */
-export function writeDate(date: string, lang: Language, style: DateStyle, today?: string): string {
+export function writeDate(date: string, lang: Language, style: DateStyle, today?: string, options: { weekday?: boolean } = {}): string {
   // Read by character, not a regular expression or substrings: offer copy writes several dates
   // per offer per request.
   if (date.length !== 10 || date.charCodeAt(4) !== 45 || date.charCodeAt(7) !== 45) return date;
@@ -262,8 +265,14 @@ export function writeDate(date: string, lang: Language, style: DateStyle, today?
     spokenYear = ahead > SPOKEN_WITHOUT_YEAR.daysAhead || ahead < -SPOKEN_WITHOUT_YEAR.daysBack;
   }
   const withYear = style === "full" || spokenYear || (style === "short" && !sameYear(date, today));
-  if (lang === "ja") return withYear ? `${y}年${m}月${d}日` : `${m}月${d}日`;
-  if (style === "full") return `${d} ${MONTHS_SHORT_EN[m - 1]} ${y}`;
-  if (style === "spoken") return withYear ? `${MONTHS_LONG_EN[m - 1]} ${d}, ${y}` : `${MONTHS_LONG_EN[m - 1]} ${d}`;
-  return withYear ? `${MONTHS_SHORT_EN[m - 1]} ${d}, ${y}` : `${MONTHS_SHORT_EN[m - 1]} ${d}`;
+  // Day of the week from the date alone (UTC: no zone can move it).
+  const wd = options.weekday ? new Date(Date.UTC(y, m - 1, d)).getUTCDay() : -1;
+  if (lang === "ja") return `${withYear ? `${y}年${m}月${d}日` : `${m}月${d}日`}${wd >= 0 ? `(${WEEKDAYS_JA[wd]})` : ""}`;
+  const day = wd >= 0 ? `${WEEKDAYS_EN[wd]}${style === "full" ? " " : ", "}` : "";
+  if (style === "full") return `${day}${d} ${MONTHS_SHORT_EN[m - 1]} ${y}`;
+  if (style === "spoken") return `${day}${withYear ? `${MONTHS_LONG_EN[m - 1]} ${d}, ${y}` : `${MONTHS_LONG_EN[m - 1]} ${d}`}`;
+  return `${day}${withYear ? `${MONTHS_SHORT_EN[m - 1]} ${d}, ${y}` : `${MONTHS_SHORT_EN[m - 1]} ${d}`}`;
 }
+
+const WEEKDAYS_JA = ["日", "月", "火", "水", "木", "金", "土"];
+const WEEKDAYS_EN = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];

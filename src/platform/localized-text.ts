@@ -29,7 +29,8 @@ export const PORTAL_TEXT = {
   loading: { ja: "読み込み中です…", en: "Loading…" },
   none: { ja: "ご利用中の定期コースはありません。", en: "You have no subscriptions." },
   // Beside the product name, it tells apart two subscriptions of one product (and is what the shop's desk asks for).
-  subscriptionNumber: { ja: "ご契約番号 {id}", en: "Subscription {id}" },
+  // One name for it, as the receipt the customer keeps writes it (cancel-flows/terms): 定期番号.
+  subscriptionNumber: { ja: "定期番号 {id}", en: "Subscription {id}" },
   statusActive: { ja: "お届け中", en: "Active" },
   statusPaused: { ja: "お休み中", en: "Paused" },
   statusCanceled: { ja: "解約済み", en: "Canceled" },
@@ -55,7 +56,13 @@ export const PORTAL_TEXT = {
   },
   skip: { ja: "次回のお届けをスキップ", en: "Skip the next delivery" },
   remainingSkips: { ja: "続けてあと{n}回スキップできます。", en: "You can skip {n} more in a row." },
-  firstChangeable: { ja: "{date}以降のお届けを変更できます。", en: "Deliveries from {date} can be changed." },
+  // The cut-off said as what it means: from which day a delivery can still be changed, and (when the
+  // next delivery is before it) that one named as already being prepared.
+  firstChangeable: { ja: "お届け日は{date}以降の日付に変更できます。", en: "You can move a delivery to any day from {date}." },
+  firstChangeablePrepared: {
+    ja: "{next}のお届けは、すでに発送の準備に入っているため変更できません。{date}以降のお届けは、日付・間隔・数量などを変更できます。",
+    en: "The delivery on {next} is already being prepared and can no longer be changed. Deliveries from {date} can be changed (date, interval, quantity and more).",
+  },
   moveDelivery: { ja: "次回お届け日を変更", en: "Change the next delivery date" },
   newDate: { ja: "新しいお届け日", en: "New delivery date" },
   changeInterval: { ja: "お届け間隔を変更", en: "Change the delivery interval" },
@@ -102,7 +109,7 @@ export const PORTAL_TEXT = {
   changed: { ja: "変更しました。", en: "Your change is saved." },
   // After a change: which plan (product and number: two plans of one product read apart), what
   // changed and what happens next, dates as the API's own texts write them (platform/dates writeDate).
-  changedOn: { ja: "{product}（ご契約番号 {id}）：{what}", en: "{product} (subscription {id}): {what}" },
+  changedOn: { ja: "{product}（定期番号 {id}）：{what}", en: "{product} (subscription {id}): {what}" },
   changedSkip: { ja: "次回のお届けを1回スキップしました。次回のお届けは{date}です。", en: "The next delivery is skipped. Your next delivery is on {date}." },
   changedNextDelivery: { ja: "次回のお届け日を{date}に変更しました。", en: "Your next delivery is moved to {date}." },
   changedInterval: { ja: "お届け間隔を{n}日ごとに変更しました。次回のお届けは{date}で、その後は{n}日ごとにお届けします。", en: "Deliveries now come every {n} days: the next on {date}, then every {n} days." },
@@ -116,11 +123,11 @@ export const PORTAL_TEXT = {
   // The current choice among the intervals offered: picked already, and said so.
   currentChoice: { ja: "{label}（現在のお届け間隔）", en: "{label} (current)" },
   // Restarting a cancelled plan (reactivate): its own final confirmation of what restarts, with a
-  // button that says it commits; the customer's words are 「定期便」 for the restarted deliveries.
-  restart: { ja: "定期便を再開する", en: "Restart this subscription" },
+  // button that says it commits; the plan is 「定期コース」, as everywhere else in the portal.
+  restart: { ja: "定期コースを再開する", en: "Restart this subscription" },
   restartTitle: { ja: "再開内容のご確認", en: "Check your restart" },
   restartIntro: {
-    ja: "まだ再開されていません。以下の内容でよろしければ「この内容で定期便を再開する」を押してください。",
+    ja: "まだ再開されていません。以下の内容でよろしければ「この内容で定期コースを再開する」を押してください。",
     en: "Nothing has restarted yet. If this is right, press \"Restart with these terms\".",
   },
   product: { ja: "商品", en: "Product" },
@@ -129,9 +136,11 @@ export const PORTAL_TEXT = {
   restartFeeWaived: { ja: "本日の再開のため、解約は取り消しとなり、解約手数料{amount}はかかりません。", en: "Restarted today, the cancellation is undone and the early-cancellation fee of {amount} is not charged." },
   restartFeeStands: { ja: "解約手数料{amount}は、再開後もそのままご請求となります。", en: "The early-cancellation fee of {amount} is still charged after the restart." },
   restartNoOffer: { ja: "再開にあたって適用される割引・特典はありません。", en: "No discount or offer applies to this restart." },
-  confirmRestart: { ja: "この内容で定期便を再開する", en: "Restart with these terms" },
+  confirmRestart: { ja: "この内容で定期コースを再開する", en: "Restart with these terms" },
   cancelRestart: { ja: "再開せずに戻る", en: "Go back without restarting" },
-  restarted: { ja: "定期便を再開しました。次回のお届けは{date}です。", en: "Your subscription is restarted. Your next delivery is on {date}." },
+  restarted: { ja: "定期コースを再開しました。次回のお届けは{date}です。", en: "Your subscription is restarted. Your next delivery is on {date}." },
+  // After a restart: the cancellation's receipt no longer describes the plan.
+  restartedCancellation: { ja: "以前の解約（受付番号 {number}）は、今回の再開により無効となりました。", en: "The earlier cancellation ({number}) no longer applies." },
   // The comeback offer the shop sent (winback.due, by mail or LINE) on the cancelled plan's card:
   // what it gives (the shop's own copy) and until when, then two equal ways: with it, or without.
   comebackTitle: { ja: "お送りした再開特典", en: "The offer we sent you for restarting" },
@@ -141,11 +150,11 @@ export const PORTAL_TEXT = {
   restartOffer: { ja: "適用される特典", en: "Offer applied" },
   // The offer could not be taken after all (its time ran out, the shop withdrew it): nothing restarted.
   comebackGone: {
-    ja: "お送りした再開特典は、ご利用期限が過ぎたか、ショップが提供を終了したため、ご利用いただけなくなりました。定期便は再開されていません。特典なしで再開する場合は、もう一度「定期便を再開する」からお手続きください。",
+    ja: "お送りした再開特典は、ご利用期限が過ぎたか、ショップが提供を終了したため、ご利用いただけなくなりました。定期コースは再開されていません。特典なしで再開する場合は、もう一度「定期コースを再開する」からお手続きください。",
     en: "The offer we sent can no longer be used: its time ran out, or the shop no longer offers it. Your subscription has not restarted. To restart without it, start again with \"Restart this subscription\".",
   },
   comebackExpired: {
-    ja: "お送りした再開特典のご利用期限は{date}まででした。定期便は再開されていません。特典なしで再開する場合は、もう一度「定期便を再開する」からお手続きください。",
+    ja: "お送りした再開特典のご利用期限は{date}まででした。定期コースは再開されていません。特典なしで再開する場合は、もう一度「定期コースを再開する」からお手続きください。",
     en: "The offer we sent could be used until {date}. Your subscription has not restarted. To restart without it, start again with \"Restart this subscription\".",
   },
   cancel: { ja: "解約する", en: "Cancel this subscription" },
@@ -169,17 +178,33 @@ export const PORTAL_TEXT = {
   // received inside the cut-off, that is the day of the last delivery, which is named apart.
   effectiveOn: { ja: "解約日", en: "Ends on" },
   lastDelivery: { ja: "最後のお届け", en: "Last delivery" },
+  // A cancelled plan's card: what is still coming and charged, said first (nothing, the last delivery
+  // the cut-off ships, the early-cancellation fee); what the plan was comes after, under its heading.
+  afterCancelNothing: { ja: "今後のお届け・ご請求はありません。", en: "Nothing more will be delivered or charged." },
+  afterCancelLast: { ja: "{date}の最後のお届けのほかに、今後のお届け・ご請求はありません。", en: "Apart from the last delivery on {date}, nothing more will be delivered or charged." },
+  afterCancelLastAndFee: {
+    ja: "{date}の最後のお届けと解約手数料のほかに、今後のお届け・ご請求はありません。",
+    en: "Apart from the last delivery on {date} and the early-cancellation fee, nothing more will be delivered or charged.",
+  },
+  afterCancelFee: { ja: "解約手数料のほかに、今後のお届け・ご請求はありません。", en: "Apart from the early-cancellation fee, nothing more will be delivered or charged." },
+  cancellationFee: { ja: "解約手数料", en: "Early-cancellation fee" },
+  planBeforeCancel: { ja: "解約前のご契約内容", en: "Your plan before cancelling" },
   lastDeliveryCharge: { ja: "最後のお届けのご請求", en: "Charged for the last delivery" },
   nextStopped: { ja: "次回のお届け（{date}）は停止します。", en: "The next delivery ({date}) is stopped." },
   nextShips: { ja: "次回のお届け（{date}）は最後のお届けとして発送されます。", en: "The next delivery ({date}) ships as the last one." },
   charges: { ja: "解約に伴うご請求", en: "Charges on cancelling" },
   noCharges: { ja: "解約に伴うご請求はありません。", en: "Cancelling costs nothing extra." },
   total: { ja: "合計", en: "Total" },
-  acknowledgeFee: { ja: "解約手数料 {amount} がかかることを確認しました", en: "I acknowledge the early cancellation fee of {amount}" },
+  acknowledgeFee: { ja: "解約手数料{amount}がかかることを確認しました", en: "I acknowledge the early cancellation fee of {amount}" },
   confirmCancel: { ja: "解約を確定する", en: "Confirm the cancellation" },
   back: { ja: "一覧に戻る", en: "Back to your subscriptions" },
   receiptTitle: { ja: "解約を受け付けました", en: "Your cancellation is received" },
   confirmationNumber: { ja: "受付番号", en: "Confirmation number" },
+  // How to keep the receipt's number: nothing the product does not do (no e-mail is promised).
+  keepNumber: {
+    ja: "お問い合わせの際は、この受付番号をお伝えください。控えとして、この画面を印刷するか、番号を書き留めておいてください。",
+    en: "Quote this number if you contact the shop. To keep it, print this page or write the number down.",
+  },
   // After an accepted offer: plainly that the subscription goes on and was not cancelled, and when
   // the next delivery and charge are.
   savedTitle: { ja: "定期コースは解約されず、続きます", en: "Your subscription continues: it was not cancelled" },
@@ -215,9 +240,23 @@ export const PORTAL_TEXT = {
   },
   keepInTouchStop: { ja: "お知らせの受け取りを停止する", en: "Stop these messages" },
   keepInTouchStopped: { ja: "お知らせの受け取りを停止しました。", en: "You will no longer receive these messages." },
+  // The customer session ran out (or was ended) and the shop's page gave no new one: in the
+  // customer's words, what is NOT done (nothing was), then what to do. Reloading starts the step again.
   sessionExpired: {
-    ja: "接続の有効期限が切れました。ページを再読み込みしてください。再読み込みすると、この手順は最初からになります。",
-    en: "The connection has expired. Reload the page to continue; the step you were on starts again.",
+    ja: "時間が経ったため、この画面の表示を続けられなくなりました。お手数ですが、ページを再読み込みしてください。",
+    en: "Time has run out on this page. Please reload the page.",
+  },
+  sessionExpiredCancel: {
+    ja: "解約はまだ完了していません。時間が経ったため、この画面でお手続きを続けられなくなりました。お手数ですが、ページを再読み込みして、もう一度「解約する」からお進みください。",
+    en: "Your subscription is NOT cancelled yet: time ran out on this page, so the cancellation could not go on. Please reload the page and start again with \"Cancel this subscription\".",
+  },
+  sessionExpiredChange: {
+    ja: "変更はまだ反映されていません。時間が経ったため、この画面でお手続きを続けられなくなりました。お手数ですが、ページを再読み込みして、もう一度お手続きください。",
+    en: "Your change has NOT been made yet: time ran out on this page. Please reload the page and make the change again.",
+  },
+  sessionExpiredRestart: {
+    ja: "定期コースはまだ再開されていません。時間が経ったため、この画面でお手続きを続けられなくなりました。お手数ですが、ページを再読み込みして、もう一度「定期コースを再開する」からお進みください。",
+    en: "Your subscription has NOT restarted yet: time ran out on this page. Please reload the page and start again with \"Restart this subscription\".",
   },
   failed: { ja: "通信に失敗しました。もう一度お試しください。", en: "Something went wrong. Please try again." },
   // A change sent whose answer was lost (the connection dropped): the portal read the plan again.

@@ -48,6 +48,11 @@ export const RESPONSE_HEADERS = {
     schema: { type: "string", pattern: '^"[a-z_]+";r=[0-9]+;t=[0-9]+$' },
     example: '"standard";r=17;t=42',
   },
+  "Content-Disposition": {
+    description: "On a CSV answer (`Accept: text/csv`) only: `attachment` with the file name a browser saves it as (the report and its days, ASCII).",
+    schema: { type: "string" },
+    example: 'attachment; filename="retention_2026-11-04_2026-12-03.csv"',
+  },
   "Retry-After": {
     description: "Seconds to wait before sending again: a whole number, at least 1.",
     required: true,

@@ -353,7 +353,7 @@ export async function fitTenantModel(store: TenantStore, now: Date, timeZone: st
     ),
     inChunks(subIds, (c) =>
       store.q
-        .select({ subscriptionId: cancelFlows.subscriptionId, status: cancelFlows.status, startedAt: cancelFlows.startedAt, closedAt: cancelFlows.closedAt })
+        .select({ subscriptionId: cancelFlows.subscriptionId, status: cancelFlows.status, startedAt: cancelFlows.startedAt, closedAt: cancelFlows.closedAt, supersededBy: cancelFlows.supersededBy, attemptStartedAt: cancelFlows.attemptStartedAt })
         .from(cancelFlows)
         .where(store.owns(cancelFlows, inArray(cancelFlows.subscriptionId, c))),
     ),

@@ -30,8 +30,12 @@ export type HistorySubscription = {
 export type HistoryEvent = { subscriptionId: string | null; customerId: string } & RiskEvent;
 export type HistoryChange = { subscriptionId: string; type: string; createdAt: string };
 export type HistoryCustomer = { id: string; phone: string | null; emailNormalized: string | null };
-/** A cancel flow: starting one is a cancel request; one left open counts as abandoned. */
-export type HistoryFlow = { subscriptionId: string; status: string; startedAt: string; closedAt: string | null };
+/**
+ * A cancel flow: starting one is a cancel request; one left open counts as abandoned. A restart is
+ * neither: `supersededBy` set, the flow was replaced by a newer one of the same attempt (not an
+ * abandonment); `attemptStartedAt` set, it replaced one (not a new request). Absent: neither.
+ */
+export type HistoryFlow = { subscriptionId: string; status: string; startedAt: string; closedAt: string | null; supersededBy?: string | null; attemptStartedAt?: string | null };
 
 export type SampleOptions = {
   /** Today (local date). Snapshots end 60 days before it. */
@@ -150,9 +154,11 @@ export function buildSamples(
           apply: (f: RiskFeatures, on: string) => applySignal(f, c.type === "reactivate" ? "reactivated" : (c.type as "skip" | "pause"), on),
         })),
       // The same signals the live path gets from cancel flows (risk/maintain via cancel-flows).
-      ...flows.map((fl) => ({ at: fl.startedAt, delivery: false, apply: (f: RiskFeatures, on: string) => applySignal(f, "cancel_flow_started", on) })),
       ...flows
-        .filter((fl) => fl.status === "abandoned" && fl.closedAt)
+        .filter((fl) => !fl.attemptStartedAt)
+        .map((fl) => ({ at: fl.startedAt, delivery: false, apply: (f: RiskFeatures, on: string) => applySignal(f, "cancel_flow_started", on) })),
+      ...flows
+        .filter((fl) => fl.status === "abandoned" && fl.closedAt && !fl.supersededBy)
         .map((fl) => ({ at: fl.closedAt!, delivery: false, apply: (f: RiskFeatures, on: string) => applySignal(f, "cancel_flow_abandoned", on) })),
     ].sort(byTime((x: Step) => x.at));
     const stepOn = steps.map((x) => localDate(new Date(x.at), tz));

@@ -50,7 +50,7 @@ async function checkItems<T extends z.ZodType>(s: TenantStore, items: readonly u
 }
 
 /** What a sync writes over a stored customer (`syncedCustomer`'s columns). */
-const CUSTOMER_SYNCED = ["acquisitionSource", "name", "email", "emailNormalized", "phone", "phoneExtension", "locale", "marketingConsent", "postalCode", "address", "addressKey", "createdAt", "updatedAt"] as const satisfies (keyof SyncedCustomer)[];
+const CUSTOMER_SYNCED = ["acquisitionSource", "name", "nameKana", "nameKey", "nameKanaKey", "email", "emailNormalized", "phone", "phoneExtension", "locale", "marketingConsent", "postalCode", "address", "addressKey", "createdAt", "updatedAt"] as const satisfies (keyof SyncedCustomer)[];
 /** What tells a re-sent customer from the stored one: every synced column but the write time. */
 const CUSTOMER_COMPARED = CUSTOMER_SYNCED.filter((k) => k !== "updatedAt");
 

@@ -119,7 +119,7 @@ export async function computeComebacks(store: TenantStore, rows: readonly Comeba
         stats,
         riskBand: null,
         stockOnHand: null,
-        acceptedSaves: acceptedSavesFrom(saves.filter((x) => x.customerId === r.customerId)),
+        acceptedSaves: acceptedSavesFrom(saves.filter((x) => x.customerId === r.customerId), catalogue),
         settings,
       },
       { reason: r.reason, returnOn: r.returnOn, restartOn: restartOnFor(r.returnOn, now, settings, plan), now: at, reasonCodes },

@@ -46,6 +46,15 @@ describe("a flow continued on another channel", () => {
   });
 });
 
+describe("a flow that shows no offer because one was declined lately (fresh-user trial 25)", () => {
+  it("carries which offer, on which channel and when, for the operator to say if asked", () => {
+    const declinedOffer = { flowId: "cf_0", offerId: "off_discount_20", title: offer.title, channel: "web", shownAt: "2026-12-01T03:00:00.000Z", endedAs: "abandoned", offersAgainFrom: "2026-12-31T02:59:00.000Z" };
+    const phoned = { ...web("open"), channel: "operator", steps: [step(1, "started", "operator", tanaka, "2026-12-03T09:17:00.000Z"), step(2, "reason_given", "operator", tanaka, "2026-12-03T09:18:00.000Z", { reason: "too_expensive", offersShown: [], noOfferBecause: "offered_lately", declinedOffer })] };
+    expect(continuationOf(phoned)).toMatchObject({ offers: [], noOfferBecause: "offered_lately", declinedOffer: { offerId: "off_discount_20", title: { ja: "20%オフ×2" }, channel: "web", shownAt: "2026-12-01T03:00:00.000Z" } });
+    expect(continuationOf(web("offered"))?.declinedOffer).toBeNull();
+  });
+});
+
 describe("a flow that ended meanwhile, in words for the caller", () => {
   it("confirmed by another operator: who, when (the shop's time) and the receipt number", () => {
     const ended = endingOf(web("canceled", [step(3, "cancel_confirmed", "operator", tanaka, "2026-12-03T10:42:00.000Z", { confirmationNumber: "CN-20261203-ABCDEF" })]))!;

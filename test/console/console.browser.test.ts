@@ -151,10 +151,73 @@ describe("the operator console in a browser", () => {
     await page.getByRole("link", { name: new RegExp(`家族 二郎 \\(${second}\\)`) }).click();
     await page.waitForURL(`**/console?customer=${second}`);
     await expect(page.locator("h1#who").textContent()).resolves.toContain("家族 二郎");
+    // The karte says the number is shared, so the operator confirms who is calling by name.
+    await expect(page.locator(".shared-phone").textContent()).resolves.toContain("この電話番号はほかのお客様（ご家族など）と共有されています");
     const said = (await h.request("GET", `/v1/lookup?customerId=${second}&channel=operator`, { key: shopA.key, headers: { "accept-language": "ja" } })).body.speech;
     await expect(page.locator("dt", { hasText: "推奨ルート" }).locator("+ dd").textContent()).resolves.toBe("セルフサービス");
     await expect(page.locator("dt", { hasText: "次の一手" }).count()).resolves.toBe(1);
     await expect(page.locator("p.speech").textContent()).resolves.toBe(said);
+  });
+
+  it("finds a caller by name as the operator hears it: kana typed finds a kanji name by its reading; two 山田 花子 told apart by phone, area and plans; by keyboard to the karte", async () => {
+    const shop = await h.tenant();
+    const next = addDays(localDate(new Date(), "Asia/Tokyo"), 20);
+    const [tokyo, osaka, erased, noReading] = [uid("C"), uid("C"), uid("C"), uid("C")];
+    const put = async (path: string, body: unknown) => expect((await h.request("PUT", path, { key: shop.key, body })).status).toBeLessThan(300);
+    await put(`/v1/customers/${tokyo}`, customerBody({ name: "山田 花子", nameKana: "ヤマダ ハナコ", phone: "090-1111-2222", email: null, address: "東京都世田谷区桜新町1-2-3" }));
+    await put(`/v1/subscriptions/${uid("S")}`, subscriptionBody(tokyo, { product: { sku: "AOJIRU-30", name: "国産大麦若葉の青汁 30包" }, nextDeliveryOn: next }));
+    await put(`/v1/customers/${osaka}`, customerBody({ name: "山田 花子", nameKana: "やまだ はなこ", phone: "080-3333-4444", email: null, address: "大阪府大阪市北区梅田1-1" }));
+    await put(`/v1/subscriptions/${uid("S")}`, subscriptionBody(osaka, { product: { sku: "KUROZU-62", name: "熟成黒酢にんにく 62粒" }, nextDeliveryOn: next }));
+    // Erased: never listed. Without a reading: found by the kanji only.
+    await put(`/v1/customers/${erased}`, customerBody({ name: "山田 花子", nameKana: "ヤマダ ハナコ", phone: "070-5555-6666", email: null }));
+    expect((await h.request("DELETE", `/v1/customers/${erased}`, { key: shop.key })).status).toBe(200);
+    await put(`/v1/customers/${noReading}`, customerBody({ name: "山田 太郎", phone: "070-7777-8888", email: null }));
+
+    const page = await as(shop);
+    // Typed as heard, in hiragana with an IME's full-width space, into the search box.
+    await page.locator("#q").fill("やまだ　はなこ");
+    await page.keyboard.press("Enter");
+    await page.waitForURL(/\?q=/);
+    await expect(page.locator("h1").textContent()).resolves.toBe("お名前「やまだ　はなこ」で該当するお客様");
+    const rows = page.locator("table.name-matches tbody tr");
+    await expect(rows.count()).resolves.toBe(2);
+    const text = (await rows.allTextContents()).join("\n");
+    expect(text).toContain("山田 花子（ヤマダ ハナコ）");
+    expect(text).toContain("山田 花子（やまだ はなこ）");
+    // What tells them apart: the phone's last 4 digits, where they live, what they receive.
+    const row = (id: string) => page.locator("table.name-matches tbody tr", { hasText: id });
+    await expect(row(tokyo).textContent()).resolves.toMatch(/…2222.*東京都世田谷区.*国産大麦若葉の青汁 30包 · 継続中 · 次回お届け/);
+    await expect(row(osaka).textContent()).resolves.toMatch(/…4444.*大阪府大阪市.*熟成黒酢にんにく 62粒 · 継続中/);
+    expect(text).not.toContain(erased);
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // Half-width katakana, the family name alone, the given name alone, the kanji: the same two (the kanji finds 山田 太郎 too).
+    for (const [typed, expected] of [["ﾔﾏﾀﾞ ﾊﾅｺ", 2], ["ヤマダ", 2], ["はなこ", 2], ["山田", 3], ["山田 はなこ", 2]] as const) {
+      await page.goto(`${api.url}/console?q=${encodeURIComponent(typed)}`);
+      await expect(rows.count(), typed).resolves.toBe(expected);
+    }
+
+    // By keyboard: Tab from the search box to the first match, Enter opens the karte as today (name and reading), no shared-number note.
+    await page.goto(`${api.url}/console?q=${encodeURIComponent("ヤマダ ハナコ")}`);
+    await page.locator("#q").focus();
+    const first = page.locator("table.name-matches tbody tr th a").first();
+    const firstHref = await first.getAttribute("href");
+    for (let i = 0; i < 10 && !(await first.evaluate((a) => a === document.activeElement)); i++) await page.keyboard.press("Tab");
+    expect(await first.evaluate((a) => a === document.activeElement)).toBe(true);
+    await page.keyboard.press("Enter");
+    await page.waitForURL(`**${firstHref}`);
+    await expect(page.locator("h1#who").textContent()).resolves.toMatch(/山田 花子 (ヤマダ ハナコ|やまだ はなこ)/);
+    expect(await page.locator(".shared-phone").count()).toBe(0);
+  });
+
+  it("a name many customers share lists the first 20 and says to narrow it down", async () => {
+    const shop = await h.tenant();
+    const customers = Array.from({ length: 21 }, (_, i) => ({ id: uid("C"), ...customerBody({ name: `田中 ${i}子`, nameKana: "タナカ ヨウコ", phone: `090-4444-${String(1000 + i)}`, email: null }) }));
+    expect((await h.request("POST", "/v1/sync", { key: shop.key, body: { customers } })).status).toBe(200);
+    const page = await as(shop);
+    await page.goto(`${api.url}/console?q=${encodeURIComponent("たなか よーこ")}`);
+    await expect(page.locator("table.name-matches tbody tr").count()).resolves.toBe(20);
+    await expect(page.locator("main").textContent()).resolves.toContain("さらに該当があります。電話番号などで絞り込んでください。");
   });
 
   it("by keyboard and on a narrow or enlarged screen: standards mode, a focus ring ≥ 3:1 on every background, the date field's own stops ringed, Esc to the part's heading, a / shortcut that can be turned off, no sideways scroll at 320 px, the user's font size", async () => {
@@ -235,13 +298,14 @@ describe("the operator console in a browser", () => {
     expect.soft(await page.evaluate(() => getComputedStyle(document.documentElement).fontSize)).toBe("24px");
   });
 
-  it("a name typed into the search finds no one and says what the search reads, not an empty karte", async () => {
+  it("a name typed into the search that no customer has says so and what else to search by, not an empty karte", async () => {
     const page = await as(shopA);
-    const res = await page.goto(`${api.url}/console?q=${encodeURIComponent("佐藤")}`);
+    const res = await page.goto(`${api.url}/console?q=${encodeURIComponent("該当 無名")}`);
     expect(res!.status()).toBe(404);
     expect(await page.title()).not.toContain("undefined");
     await expect(page.locator("h1").textContent()).resolves.toBe("該当するお客様はいません");
-    expect(await page.locator("main").textContent()).toContain("電話番号・メールアドレス・顧客IDで検索してください");
+    expect(await page.locator("main").textContent()).toContain("お名前「該当 無名」に該当するお客様はいません。");
+    expect(await page.locator("main").textContent()).toContain("電話番号・メールアドレス・顧客IDでお探しください");
     expect(await page.locator("form[action*='contact']").count()).toBe(0);
     // An id typed in lower case is an id, not a name: said so, with the id as ids are written.
     const upper = `C-SEARCH-${Date.now()}`;
@@ -558,6 +622,24 @@ describe("the operator console in a browser", () => {
     const flowId = new URL(page.url()).searchParams.get("flow");
     const step = (await h.request("GET", `/v1/cancel-flows/${flowId}`, { key: shopA.key })).body.steps.find((x: { type: string }) => x.type === "cancel_confirmed");
     expect(step.data).toMatchObject({ disclosedIn: "en", feeAcknowledgement: null, call: null });
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+
+  it("an offer's talk track is said in the caller's language (an English-speaking customer), the operator's Japanese one click away", async () => {
+    const [customer, sub] = [uid("C"), uid("S")];
+    await h.request("PUT", `/v1/customers/${customer}`, { key: shopA.key, body: customerBody({ name: "Liam Baker", phone: "090-4141-3434", locale: "en" }) });
+    await h.request("PUT", `/v1/subscriptions/${sub}`, { key: shopA.key, body: subscriptionBody(customer, { quantity: 2, deliveriesCompleted: 3, nextDeliveryOn: addDays(localDate(new Date(), "Asia/Tokyo"), 20) }) });
+    const page = await as(shopA);
+    await giveReason(page, `${api.url}/console?customer=${customer}&sub=${sub}`, "surplus_stock");
+    const talk = page.locator("li.offer details.talk").first();
+    const spoken = (await talk.locator("[data-talk-in=en]").first().locator("p, li").allTextContents()).join(" ");
+    expect(spoken.length).toBeGreaterThan(40);
+    expect(spoken).not.toMatch(/[\u3040-\u30ff]/); // no kana: what the caller hears is English
+    await expect(talk.locator("h5").first().textContent()).resolves.toBe("お客様への読み上げ（英語）");
+    // The operator's own language, folded under it; the notes stay in the operator's language.
+    expect(await talk.locator("details [data-talk-in=ja]").isVisible()).toBe(false);
+    await talk.getByText("日本語の読み上げ").click();
+    await expect(talk.locator("details [data-talk-in=ja]").textContent()).resolves.toMatch(/[\u3040-\u30ff]/);
     expect(await seriousViolations(page)).toEqual([]);
   });
 
@@ -1154,13 +1236,18 @@ describe("the operator console in a browser", () => {
   });
 
   it("works with the keyboard alone: search, pick a reason, see the offers", async () => {
+    // A caller of its own: 山田 花子's plans declined offers in the tests above, and an offer declined
+    // lately is offered on no channel (cancel-flows/declined-lately).
+    const [customer, sub] = [uid("C"), uid("S")];
+    await h.request("PUT", `/v1/customers/${customer}`, { key: shopA.key, body: customerBody({ name: "鍵盤 操子", phone: "090-4545-9100" }) });
+    await h.request("PUT", `/v1/subscriptions/${sub}`, { key: shopA.key, body: subscriptionBody(customer, { quantity: 2, nextDeliveryOn: addDays(localDate(new Date(), "Asia/Tokyo"), 20) }) });
     const page = await as(shopA);
     await page.keyboard.press("/");
     expect(await page.evaluate(() => document.activeElement?.id)).toBe("q");
-    await page.keyboard.type("090-1234-5678");
+    await page.keyboard.type("090-4545-9100");
     await page.keyboard.press("Enter");
     await page.waitForURL(/q=/);
-    await expect(page.locator("h1#who").textContent()).resolves.toContain("山田 花子");
+    await expect(page.locator("h1#who").textContent()).resolves.toContain("鍵盤 操子");
     for (let i = 0; i < 60 && (await page.evaluate(() => document.activeElement?.id)) !== "reason"; i++) await page.keyboard.press("Tab");
     expect(await page.evaluate(() => document.activeElement?.id)).toBe("reason");
     await page.keyboard.press("ArrowDown");
@@ -1416,9 +1503,21 @@ describe("the operator console in a browser", () => {
     await expect(page.getByRole("alert").textContent()).resolves.toContain("`from` には `to` 以前の日付を指定してください。");
     expect(await seriousViolations(page)).toEqual([]);
 
+    // Each table saves as CSV for a spreadsheet: the browser's download, the API's own CSV of that grouping and period.
+    await page.goto(`${api.url}/console/metrics?from=2026-10-01&to=2026-10-31`);
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "理由別をCSVで保存（Excel用）" }).click()]);
+    expect(download.suggestedFilename()).toBe("retention_2026-10-01_2026-10-31_by-reason.csv");
+    const saved = readFileSync((await download.path())!);
+    const api_ = await h.request("GET", "/v1/metrics/retention?from=2026-10-01&to=2026-10-31&groupBy=reason", { key: shopA.key, headers: { accept: "text/csv" } });
+    expect(Buffer.from(saved).equals(Buffer.from(api_.bytes))).toBe(true);
+    expect([...saved.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const [winbackFile] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: /^再加入（ウィンバック）をCSVで保存/ }).click()]);
+    expect(winbackFile.suggestedFilename()).toMatch(/^winback_\d{4}-\d{2}-\d{2}_\d{4}-\d{2}-\d{2}\.csv$/);
+
     const operator = await as(shopA, "operator");
     const res = await operator.goto(`${api.url}/console/metrics`);
     expect(res?.status()).toBe(403);
+    expect((await operator.request.get(`${api.url}/console/metrics.csv?report=retention&groupBy=reason`)).status()).toBe(403);
   });
 
   it("logout ends the session", async () => {

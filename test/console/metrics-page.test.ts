@@ -13,6 +13,7 @@ const retention = {
   canceled: 6,
   saveRate: 0.5385,
   durableSaveRate: null,
+  durableSaves: { judged: 0, durable: 0, lost: 2 },
   holdout: null,
   churn: { activeAtStart: 11, canceled: 6, churnRate: 0.5455 },
   winback: { reactivationRate: 0.2 },
@@ -59,6 +60,8 @@ it("shows each rate as its counts give it, and 再加入率 once, in the win-bac
   expect(cells("winback-summary")).toContain("42.6%");
   expect(cells("table-winbackReason")).toContain("42.6%");
   expect(html.split(`<th scope="row">再加入率</th>`).length - 1).toBe(1);
+  // Saves already undone are said beside a durable rate not yet judged.
+  expect(html.match(/<td data-durable="true">([^<]*)<\/td>/)![1]).toBe("—（阻止後に再び解約: 2件）");
   // The charts are drawn from the same counts as the tables (the chart rounds 7 / 13 itself: 53.8).
   const charts = JSON.parse(html.match(/<script type="application\/json" id="metrics-data">(.*?)<\/script>/)![1]!);
   expect(charts.week.points[0].rate).toBe(7 / 13);
@@ -87,4 +90,22 @@ it("the offer table shows how many flows took each offer (accepted) and the save
   expect(cells.slice(0, 6)).toEqual(["13", "7", "6", "3", "53.8%", "23.1%"]); // 3 of 13 decided
   // The other tables keep their columns.
   expect(html.slice(html.indexOf(`id="table-reason"`)).split("</table>")[0]).not.toContain("承諾");
+});
+
+it("a holdout lift comes with its 95 % interval, and says when the interval still contains no difference", async () => {
+  const render = async (lift: number, liftInterval: { low: number; high: number; confidence: 0.95 }) =>
+    String(
+      await MetricsPage({
+        page: { lang: "ja", csrf: "x", operatorName: "主任", supervisor: true, timeZone: "Asia/Tokyo", today: "2026-12-01" },
+        overall: { ...retention, holdout: { lift, liftInterval } } as never,
+        groups: { week: retention, reason: retention, offer: retention, channel: retention, operator: retention } as never,
+        winback: winback as never,
+        reasons: [],
+        offers: [],
+      }),
+    );
+  const lift = (html: string) => html.match(/<td data-lift="holdout">([^<]*)<\/td>/)![1];
+  // The trial's shop: 20 of 31 kept with offers, 1 of 8 held out.
+  expect(lift(await render(0.5202, { low: 0.1805, high: 0.7021, confidence: 0.95 }))).toBe("+52ポイント（95%信頼区間 +18.1〜+70.2）");
+  expect(lift(await render(0.1667, { low: -0.38, high: 0.6361, confidence: 0.95 }))).toBe("+16.7ポイント（95%信頼区間 −38〜+63.6）：まだ差があるとは言えません");
 });

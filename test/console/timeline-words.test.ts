@@ -16,6 +16,13 @@ group("the karte's timeline lines", () => {
     expect(entryTitle(item({ actor: { type: "key", id: "key_1" } }), "ja")).toBe("応対記録（電話）");
   });
 
+  it("call a flow replaced by a newer one a restart, not 「中断」; a flow left is still 中断", () => {
+    const restarted = item({ kind: "cancel_flow", type: "abandoned", channel: "web", data: { reason: null, supersededBy: "cf_new" } });
+    expect(entryTitle(restarted, "ja")).toBe("解約のご相談 → やり直し（Web）");
+    expect(entryTitle(restarted, "en")).toBe("Cancel flow: restarted (Web)");
+    expect(entryTitle(item({ kind: "cancel_flow", type: "abandoned", channel: "web", data: { reason: null, supersededBy: null } }), "ja")).toBe("解約のご相談 → 中断（Web）");
+  });
+
   it("say which offer kept a saved flow, and what a discount taken gives, on which deliveries", () => {
     const saved = item({ kind: "cancel_flow", type: "saved", channel: "operator", data: { reason: "no_effect", acceptedOffer: { offerId: "off_usage_advice", title: { ja: "すっきり青汁の使い方のご案内", en: "Tips" } } } });
     expect(describe(saved, words())).toBe("効果が感じられない、「すっきり青汁の使い方のご案内」で継続");

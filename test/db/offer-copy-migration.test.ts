@@ -11,9 +11,12 @@ const withAddress = (o: CatalogueOffer): CatalogueOffer =>
   o.id !== "off_move_delivery"
     ? o
     : { ...o, copy: { ...o.copy, description: { ja: o.copy.description.ja.replace("その後は", "お届け先の変更もあわせて承ります。その後は"), en: o.copy.description.en.replace("Deliveries then", "You can update the delivery address at the same time. Deliveries then") } } };
+/** The skip offer's description as it was before 0048, which replaced the pause's 「お休みし」. */
+const resting = (o: CatalogueOffer): CatalogueOffer =>
+  o.id !== "off_skip_next" ? o : { ...o, copy: { ...o.copy, description: { ...o.copy.description, ja: o.copy.description.ja.replace("お届けをスキップし", "お届けをお休みし") } } };
 /** The catalogue's copy as it was before {cadence}: every {cadence} was written in days. */
 const before = (current: CatalogueOffer): CatalogueOffer => {
-  const o = withAddress(current);
+  const o = resting(withAddress(current));
   const ja = (t: string) => t.replaceAll("{newCadence}", "{newIntervalDays}日ごと").replaceAll("{cadence}", "{intervalDays}日ごと");
   const en = (t: string) => t.replaceAll("{newCadence}", "every {newIntervalDays} days").replaceAll("{cadence}", "every {intervalDays} days");
   const copy = { title: { ja: ja(o.copy.title.ja), en: en(o.copy.title.en) }, description: { ja: ja(o.copy.description.ja), en: en(o.copy.description.en) } };

@@ -222,10 +222,10 @@ export function cancelFlowsSuite(h: () => Harness) {
       const after = (await h().request("GET", `/v1/cancel-flows/${b.flowId}`, { key: shop.key })).body;
       expect(after).toMatchObject({ status: "abandoned", outcome: "abandoned", acceptedOfferId: null });
       expect(after.steps.map((x: { type: string }) => x.type)).toEqual(["started", "subscription_canceled"]);
-      // 解約阻止率: two flows, one cancellation, no save.
+      // 解約阻止率: two flows of one attempt (the newer one a restart of it), one cancellation, no save, nothing abandoned.
       const metrics = await h().request("GET", "/v1/metrics/retention", { key: shop.key });
       conforms(RetentionMetrics, metrics.body);
-      expect(metrics.body).toMatchObject({ started: 2, saved: 0, canceled: 1, abandoned: 1, open: 0, saveRate: 0 });
+      expect(metrics.body).toMatchObject({ started: 1, restarted: 1, saved: 0, canceled: 1, abandoned: 0, open: 0, saveRate: 0 });
     });
 
     it("a plan cancelled by the shop's sync (PUT or bulk) closes its open flows as abandoned; a later change saves none", async () => {
@@ -506,6 +506,72 @@ export function cancelFlowsSuite(h: () => Harness) {
       // A plan that showed none yet gets its offer.
       const other = await newSubscription();
       expect((await post((await start(other)).body.flowId, "reason", { reason: "moving" })).body.offer).toMatchObject({ offerId: "off_move_delivery" });
+    });
+
+    it("an offer declined on the web is not offered again through an operator: the operator's flow, suggestions and a named offer all say which offer was declined and when (fresh-user trial 25)", async () => {
+      const id = await newSubscription();
+      const web = (await start(id)).body;
+      const shown = await post(web.flowId, "reason", { reason: "too_expensive" }, t.key, { "accept-language": "ja" });
+      expect(shown.body.offer).toMatchObject({ offerId: "off_discount_20x2" });
+      expect(shown.body.declinedOffer).toBeNull();
+      expect((await post(web.flowId, "abandon", undefined)).status).toBe(200);
+      const declined = { flowId: web.flowId, offerId: "off_discount_20x2", title: shown.body.offer.title, channel: "web", endedAs: "abandoned", shownAt: expect.any(String), offersAgainFrom: expect.any(String) };
+      // The web again: none (as before).
+      const webAgain = (await start(id)).body;
+      const webReason = await post(webAgain.flowId, "reason", { reason: "too_expensive" }, t.key, { "accept-language": "ja" });
+      expect(webReason.body).toMatchObject({ offer: null, offers: [], noOfferBecause: "offered_lately", declinedOffer: declined });
+      expect((await post(webAgain.flowId, "abandon", undefined)).status).toBe(200);
+      // An operator: none either, saying which offer the customer declined, on which channel and when.
+      const operator = (await h().request("POST", `/v1/subscriptions/${id}/cancel-flows`, { key: t.key, body: { channel: "operator" } })).body;
+      const named = await post(operator.flowId, "reason", { reason: "too_expensive", offerId: "off_discount_20x2" }, t.key, { "accept-language": "ja" });
+      expect(named.status).toBe(422);
+      expect(named.body.detail).toContain("off_discount_20x2");
+      expect(named.body.detail).toContain(`「${shown.body.offer.title}」`);
+      expect(named.body.errors).toContainEqual(expect.objectContaining({ path: "offerId" }));
+      const reason = await post(operator.flowId, "reason", { reason: "too_expensive" }, t.key, { "accept-language": "ja" });
+      expect(reason.status).toBe(200);
+      conforms(ReasonAnswer, reason.body);
+      expect(reason.body).toMatchObject({ offer: null, offers: [], noOfferBecause: "offered_lately", declinedOffer: declined });
+      expect(Date.parse(reason.body.declinedOffer.offersAgainFrom) - Date.parse(web.startedAt)).toBe(30 * 86_400_000);
+      const evidence = await h().request("GET", `/v1/cancel-flows/${operator.flowId}`, { key: t.key });
+      conforms(Evidence, evidence.body);
+      expect(evidence.body.steps.find((x: { type: string }) => x.type === "reason_given").data).toMatchObject({ noOfferBecause: "offered_lately", declinedOffer: { offerId: "off_discount_20x2", channel: "web" } });
+      // What an operator's tooling asks for: no offers, and why.
+      const suggested = await h().request("GET", `/v1/subscriptions/${id}/offers?reason=too_expensive&channel=operator`, { key: t.key, headers: { "accept-language": "ja" } });
+      conforms(SuggestionList, suggested.body);
+      expect(suggested.body).toMatchObject({ data: [], declinedOffer: declined });
+      // Another plan still gets its offer, on the operator channel too.
+      const other = await newSubscription();
+      const fresh = await h().request("GET", `/v1/subscriptions/${other}/offers?reason=too_expensive&channel=operator`, { key: t.key });
+      expect(fresh.body.declinedOffer).toBeNull();
+      expect(fresh.body.data.map((o: { offerId: string }) => o.offerId)).toContain("off_discount_20x2");
+    });
+
+    it("the catalogue refuses cosmetics efficacy claims and copy that contradicts the offer's terms, field by field (fresh-user trial 25)", async () => {
+      const advice = (await h().request("GET", "/v1/offers/off_usage_advice", { key: t.key })).body;
+      const put = (id: string, body: Record<string, unknown>) => h().request("PUT", `/v1/offers/${id}`, { key: t.key, body, headers: { "accept-language": "ja" } });
+      const tip = await put("off_trial25_tip", { type: "usage_advice", parameters: { tips: [{ ja: "続ければシミが消えます", en: "Use it daily." }] }, copy: advice.copy, eligibility: advice.eligibility });
+      expect(tip.status).toBe(422);
+      expect(tip.body).toMatchObject({ code: "offer_copy_rejected" });
+      expect(tip.body.errors).toEqual([expect.objectContaining({ path: "parameters.tips.0.ja", code: "copy_health_claim", phrase: "シミが消え" })]);
+      const claim = await put("off_trial25_claim", { type: "usage_advice", parameters: advice.parameters, copy: { ...advice.copy, description: { ...advice.copy.description, ja: "毎日使えば必ずシワが消えます。{tips}" } }, eligibility: advice.eligibility });
+      expect(claim.status).toBe(422);
+      expect(claim.body.errors).toEqual([expect.objectContaining({ path: "copy.description.ja", code: "copy_health_claim" })]);
+      const discount = (await h().request("GET", "/v1/offers/off_discount_20x2", { key: t.key })).body;
+      const forever = await put("off_trial25_forever", { type: "discount", parameters: discount.parameters, copy: { ...discount.copy, title: { ...discount.copy.title, ja: "ずっと{discountLabel}" } }, eligibility: discount.eligibility });
+      expect(forever.status).toBe(422);
+      expect(forever.body.errors).toEqual([expect.objectContaining({ path: "copy.title.ja", code: "copy_discount_forever", phrase: "ずっと" })]);
+      const bound = await put("off_trial25_bound", { type: "discount", parameters: discount.parameters, copy: { ...discount.copy, description: { ...discount.copy.description, ja: `${discount.copy.description.ja}※割引適用には今後6回の継続が条件です。` } }, eligibility: discount.eligibility });
+      expect(bound.status).toBe(422);
+      expect(bound.body.errors).toEqual([expect.objectContaining({ path: "copy.description.ja", code: "copy_added_commitment" })]);
+      const skip = (await h().request("GET", "/v1/offers/off_skip_next", { key: t.key })).body;
+      const free = await put("off_trial25_free", { type: "skip", parameters: skip.parameters, copy: { ...skip.copy, title: { ...skip.copy.title, ja: "次回のお届けを無料でお届け" } }, eligibility: skip.eligibility });
+      expect(free.status).toBe(422);
+      expect(free.body.errors).toEqual([expect.objectContaining({ path: "copy.title.ja", code: "copy_false_free", phrase: "無料" })]);
+      // Nothing was stored; the permitted cosmetic wording is.
+      expect((await h().request("GET", "/v1/offers/off_trial25_free", { key: t.key })).status).toBe(404);
+      const fine = await put("off_trial25_fine", { type: "usage_advice", parameters: { tips: [{ ja: "洗顔後に使うと乾燥を防ぎ、肌のキメを整えます。", en: "Use after washing to help prevent dryness." }] }, copy: advice.copy, eligibility: advice.eligibility });
+      expect(fine.status).toBe(201);
     });
 
     it("cancellation-info says what the my-page really takes under each policy, and that a cancelled plan is cancelled, with its date", async () => {

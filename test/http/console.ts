@@ -205,6 +205,38 @@ export function consoleSuite(h: () => Harness) {
       expect(skip.body.change.actor).toEqual({ type: "operator", id: "op-7", name: "佐々木 美咲" });
     });
 
+    it("find a caller by name or reading, folded as typed, within the shop only; an erased customer never, a changed name by its new keys", async () => {
+      const own = await h().tenant();
+      const [a, b, gone] = [uid("C"), uid("C"), uid("C")];
+      await h().request("PUT", `/v1/customers/${a}`, { key: own.key, body: customerBody({ name: "小野 陽子", nameKana: "オノ ヨウコ", phone: "090-1212-3434", email: null }) });
+      await h().request("PUT", `/v1/customers/${b}`, { key: own.key, body: customerBody({ name: "小野 洋子", nameKana: "おの ようこ", phone: "080-5656-7878", email: null }) });
+      await h().request("PUT", `/v1/customers/${gone}`, { key: own.key, body: customerBody({ name: "小野 陽子", nameKana: "オノ ヨウコ", email: null }) });
+      expect((await h().request("DELETE", `/v1/customers/${gone}`, { key: own.key })).status).toBe(200);
+      // Another shop's 小野 陽子 is never listed.
+      const other = uid("C");
+      await h().request("PUT", `/v1/customers/${other}`, { key: t.key, body: customerBody({ name: "小野 陽子", nameKana: "オノ ヨウコ", email: null }) });
+      const session = await h().request("POST", "/v1/console-sessions", { key: own.key, body: { operatorId: "op-9", operatorName: "検索 担当" } });
+      const url = new URL(session.body.url);
+      const cookie = (await h().request("GET", url.pathname + url.search)).headers.get("set-cookie")!.split(";")[0]!;
+      const search = (typed: string) => h().request("GET", `/console?q=${encodeURIComponent(typed)}`, { headers: { cookie, "accept-language": "ja" } });
+      for (const typed of ["ｵﾉ ﾖｰｺ", "おの　よーこ", "ヨウコ", "小野"]) {
+        const res = await search(typed);
+        expect(res.status, typed).toBe(200);
+        expect(res.text, typed).toContain(`href="/console?customer=${a}"`);
+        expect(res.text, typed).toContain(`href="/console?customer=${b}"`);
+        expect(res.text, typed).not.toContain(gone);
+        expect(res.text, typed).not.toContain(other);
+        expect(res.text, typed).toContain("…3434");
+      }
+      // Renamed: found by the new name, no longer by the old one.
+      await h().request("PUT", `/v1/customers/${b}`, { key: own.key, body: customerBody({ name: "中野 洋子", nameKana: "ナカノ ヨウコ", phone: "080-5656-7878", email: null }) });
+      expect((await search("なかの")).text).toContain(b);
+      expect((await search("おの ようこ")).text).not.toContain(b);
+      const none = await search("存在 しない");
+      expect(none.status).toBe(404);
+      expect(none.text).toContain("お名前「存在 しない」に該当するお客様はいません。");
+    });
+
     it("pop the karte of the one customer with the extension dialled, among those sharing the number", async () => {
       const [first, second] = [uid("C"), uid("C")];
       await h().request("PUT", `/v1/customers/${first}`, { key: t.key, body: customerBody({ name: "代表 一", phone: "03-5555-7777 内線12" }) });
@@ -237,13 +269,18 @@ export function consoleSuite(h: () => Harness) {
         expect(karte.text, query).toContain("<dt>推奨ルート</dt><dd>セルフサービス</dd>");
         expect(karte.text, query).toContain("<dt>次の一手</dt>");
         expect(karte.text, query).toContain(`<p class="speech">${spoken}</p>`);
+        // The number is the household's: the karte says so.
+        expect(karte.text, query).toContain("この電話番号はほかのお客様（ご家族など）と共有されています");
       }
-      // Still no karte for an id nobody has, or a name typed into the search.
-      for (const query of ["customer=C-NOBODY", `q=${encodeURIComponent("世帯 二")}`]) {
-        const none = await h().request("GET", `/console?${query}`, { headers: { cookie, "accept-language": "ja" } });
-        expect(none.status, query).toBe(404);
-        expect(none.text, query).toContain("該当するお客様はいません");
-      }
+      // Still no karte for an id nobody has; a name typed into the search is the chooser of those so named, not a karte.
+      const none = await h().request("GET", "/console?customer=C-NOBODY", { headers: { cookie, "accept-language": "ja" } });
+      expect(none.status).toBe(404);
+      expect(none.text).toContain("該当するお客様はいません");
+      const named = await h().request("GET", `/console?q=${encodeURIComponent("世帯 二")}`, { headers: { cookie, "accept-language": "ja" } });
+      expect(named.status).toBe(200);
+      expect(named.text).toContain(`href="/console?customer=${second}"`);
+      expect(named.text).not.toContain(`href="/console?customer=${first}"`);
+      expect(named.text).not.toContain('<h1 id="who">');
     });
 
     it("show a number's extension on the karte, and say a withheld caller ID was withheld", async () => {
@@ -410,6 +447,44 @@ export function consoleSuite(h: () => Harness) {
       }
       const timeline = await h().request("GET", `/v1/customers/${customerId}/timeline`, { key: t.key });
       expect(timeline.text).not.toContain("forged");
+    });
+
+    it("after an offer declined on the web, 「最初からやり直す」 and a new call alike show no offer on the karte and say which offer was declined and when (fresh-user trial 25)", async () => {
+      const op = await operatorWith();
+      const c = uid("C");
+      const sub = uid("S");
+      await h().request("PUT", `/v1/customers/${c}`, { key: t.key, body: customerBody() });
+      await h().request("PUT", `/v1/subscriptions/${sub}`, { key: t.key, body: subscriptionBody(c, { nextDeliveryOn: addDays(localDate(new Date(), "Asia/Tokyo"), 20) }) });
+      // On the web: 料金が高い, the 20 % discount shown, the flow left.
+      const web = (await h().request("POST", `/v1/subscriptions/${sub}/cancel-flows`, { key: t.key, body: { channel: "web" } })).body;
+      const shown = await h().request("POST", `/v1/cancel-flows/${web.flowId}/reason`, { key: t.key, body: { reason: "too_expensive" }, headers: { "accept-language": "ja" } });
+      expect(shown.body.offer.offerId).toBe("off_discount_20x2");
+      expect((await h().request("POST", `/v1/cancel-flows/${web.flowId}/abandon`, { key: t.key })).status).toBe(200);
+      // The caller phones: the operator picks the same reason on the karte.
+      const version = (await h().request("GET", `/v1/subscriptions/${sub}`, { key: t.key })).body.version;
+      const posted = await h().request("POST", "/console/reason", {
+        headers: { cookie: op.cookie, "content-type": "application/x-www-form-urlencoded", "accept-language": "ja" },
+        rawBody: new URLSearchParams({ csrf: op.csrf, customer: c, sub, reason: "too_expensive", flow: "", version: String(version), attempt: uid("a") }).toString(),
+      });
+      expect(posted.status).toBe(303);
+      const karte = await h().request("GET", posted.headers.get("location")!, { headers: { cookie: op.cookie, "accept-language": "ja" } });
+      expect(karte.status).toBe(200);
+      const declined = /<p data-flow="declined">([^<]*)<\/p>/u.exec(karte.text)?.[1] ?? "";
+      expect(declined).toContain(`「${shown.body.offer.title}」をお受けいただかなかったため`);
+      expect(declined).toContain("30日に1回");
+      expect(karte.text).not.toContain('name="offerId" value="off_discount_20x2"');
+      // 「最初からやり直す」 on a web flow still showing the offer: the web flow ends unanswered, and the new one shows none either.
+      const sub2 = uid("S");
+      await h().request("PUT", `/v1/subscriptions/${sub2}`, { key: t.key, body: subscriptionBody(c, { nextDeliveryOn: addDays(localDate(new Date(), "Asia/Tokyo"), 20) }) });
+      const open = (await h().request("POST", `/v1/subscriptions/${sub2}/cancel-flows`, { key: t.key, body: { channel: "web" } })).body;
+      expect((await h().request("POST", `/v1/cancel-flows/${open.flowId}/reason`, { key: t.key, body: { reason: "too_expensive" } })).body.offer.offerId).toBe("off_discount_20x2");
+      const restarted = await h().request("POST", "/console/reason", {
+        headers: { cookie: op.cookie, "content-type": "application/x-www-form-urlencoded", "accept-language": "ja" },
+        rawBody: new URLSearchParams({ csrf: op.csrf, customer: c, sub: sub2, reason: "other", flow: open.flowId, restart: "1", attempt: uid("a") }).toString(),
+      });
+      expect(restarted.status).toBe(303);
+      const after = await h().request("GET", restarted.headers.get("location")!, { headers: { cookie: op.cookie, "accept-language": "ja" } });
+      expect(/<p data-flow="declined">([^<]*)<\/p>/u.exec(after.text)?.[1] ?? "").toContain("をお受けいただかなかったため");
     });
 
     it("end at logout", async () => {

@@ -22,6 +22,35 @@ export function customersSuite(h: () => Harness) {
       expect(read.headers.get("content-type")).toContain("application/json");
     });
 
+    it("keeps the name's reading (nameKana) as sent and answers it wherever the name is: the customer, the lookup, the bulk sync, the export", async () => {
+      const id = uid("C");
+      const created = await h().request("PUT", `/v1/customers/${id}`, { key: t.key, body: customerBody({ name: "山田 花子", nameKana: "　ヤマダ　ハナコ " }) });
+      expect(created.status).toBe(201);
+      expect(created.body).toMatchObject({ name: "山田 花子", nameKana: "ヤマダ　ハナコ" });
+      expect((await h().request("GET", `/v1/customers/${id}`, { key: t.key })).body.nameKana).toBe("ヤマダ　ハナコ");
+      expect((await h().request("GET", `/v1/lookup?customerId=${id}`, { key: t.key })).body.customer).toMatchObject({ name: "山田 花子", nameKana: "ヤマダ　ハナコ" });
+      expect((await h().request("GET", `/v1/customers/${id}/export`, { key: t.key })).body.customer).toMatchObject({ nameKana: "ヤマダ　ハナコ" });
+      // Hiragana and half-width katakana are readings too; the bulk sync takes the field as PUT does.
+      const synced = await h().request("POST", "/v1/sync", { key: t.key, body: { customers: [{ id, ...customerBody({ name: "山田 花子", nameKana: "ﾔﾏﾀﾞ ﾊﾅｺ" }) }] } });
+      expect(synced.status).toBe(200);
+      expect((await h().request("GET", `/v1/customers/${id}`, { key: t.key })).body.nameKana).toBe("ﾔﾏﾀﾞ ﾊﾅｺ");
+      expect((await h().request("PUT", `/v1/customers/${id}`, { key: t.key, body: customerBody({ name: "山田 花子", nameKana: "やまだ はなこ" }) })).body.nameKana).toBe("やまだ はなこ");
+      // The body replaces the customer: without it, none.
+      expect((await h().request("PUT", `/v1/customers/${id}`, { key: t.key, body: customerBody({ name: "山田 花子" }) })).body.nameKana).toBeNull();
+    });
+
+    it("refuses a reading that is not kana (a reading in kanji, letters) with 422 naming nameKana, and writes nothing", async () => {
+      const id = uid("C");
+      expect((await h().request("PUT", `/v1/customers/${id}`, { key: t.key, body: customerBody({ name: "山田 花子", nameKana: "ヤマダ ハナコ" }) })).status).toBe(201);
+      for (const nameKana of ["山田 花子", "Yamada Hanako", "ヤマダ\nハナコ", "　"]) {
+        const res = await h().request("PUT", `/v1/customers/${id}`, { key: t.key, body: customerBody({ name: "別の 名前", nameKana }) });
+        expect(res.status, nameKana).toBe(422);
+        expect(res.body.code).toBe("validation_failed");
+        expect(res.body.errors.map((e: { path: string }) => e.path)).toEqual(["nameKana"]);
+      }
+      expect((await h().request("GET", `/v1/customers/${id}`, { key: t.key })).body).toMatchObject({ name: "山田 花子", nameKana: "ヤマダ ハナコ" });
+    });
+
     it.each([
       "090-1234-5678",
       "０９０－１２３４－５６７８",

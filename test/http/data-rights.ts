@@ -9,6 +9,8 @@ export function person() {
   const n = Math.floor(Math.random() * 9_000_000) + 1_000_000;
   return {
     name: `消去 太郎${n}`,
+    // The reading, unique as the name is: the digits as kana.
+    nameKana: `ショウキョ ${[...String(n)].map((d) => "アイウエオカキクケコ"[Number(d)]).join("")}`,
     email: `erase.me.${n}@example.jp`,
     phone: `090-${String(n).slice(0, 4)}-${String(n).slice(3, 7)}`,
     e164: `+8190${String(n).slice(0, 4)}${String(n).slice(3, 7)}`,

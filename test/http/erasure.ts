@@ -3,6 +3,7 @@ import { EXIT_SURVEY } from "../fixtures/exit-survey";
 import { addDays, localDate } from "../../src/platform/dates";
 import { customerBody, RECEIVER_SECRET, subscriptionBody, uid, type Harness, type TestTenant } from "../support/harness";
 import { person } from "./data-rights";
+import { foldName } from "../../src/platform/name-keys";
 
 /**
  * Columns the README says erasure keeps about the person: the keyed HMAC fingerprints of the
@@ -69,7 +70,7 @@ export function erasureSuite(h: () => Harness) {
       expect(survey.status, survey.text).toBe(200);
 
       // The shop's sync, then the customer again by PUT, each with an Idempotency-Key (their answers are stored).
-      const customer = { name: p.name, email: p.email, phone: p.phone, postalCode: p.postalCode, address: p.address, marketingConsent: true, acquisitionSource: "referral" };
+      const customer = { name: p.name, nameKana: p.nameKana, email: p.email, phone: p.phone, postalCode: p.postalCode, address: p.address, marketingConsent: true, acquisitionSource: "referral" };
       const sync = await h().request("POST", "/v1/sync", {
         key: t.key,
         headers: keyed(),
@@ -121,10 +122,12 @@ export function erasureSuite(h: () => Harness) {
       const delivered = await deliverAll(t, "rights");
       expect(delivered.delivered).toBeGreaterThan(0);
 
-      const needles = [c, p.name, p.email, p.phone, p.e164, p.e164.replace("+81", "0"), p.e164.replace("+81", ""), p.address, p.comment, p.note, why, token];
+      // The reading as sent, and as the name search keys it (its given name, folded: within the whole key too).
+      const givenKey = foldName(p.nameKana)!.split(" ")[1]!;
+      const needles = [c, p.name, p.nameKana, givenKey, p.email, p.phone, p.e164, p.e164.replace("+81", "0"), p.e164.replace("+81", ""), p.address, p.comment, p.note, why, token];
       // The scan sees the person while they are there.
       const before = await survivors(h(), needles);
-      for (const where of [`customers.id: ${c}`, `customers.name: ${p.name}`, `customers.phone: ${p.e164}`, `audit_log.target_id: ${c}`]) expect(before).toContain(where);
+      for (const where of [`customers.id: ${c}`, `customers.name: ${p.name}`, `customers.name_kana: ${p.nameKana}`, `customer_name_keys.key: ${givenKey}`, `customers.phone: ${p.e164}`, `audit_log.target_id: ${c}`]) expect(before).toContain(where);
 
       const erased = await h().request("DELETE", `/v1/customers/${c}`, { key: t.key, headers: { "idempotency-key": "erase-once" } });
       expect(erased.status).toBe(200);

@@ -78,6 +78,53 @@ export function metricsSuite(h: () => Harness) {
       expect((await h().request("GET", "/v1/metrics/retention?from=2026-11-01&to=2026-11-30&groupBy=day", { key: t.key })).status).toBe(200);
     });
 
+    it("answers the same figures as CSV for a spreadsheet on Accept: text/csv (BOM, CRLF, the JSON's fields as columns, a row per group), JSON otherwise", async () => {
+      const shop = await h().tenant();
+      const c = uid("C");
+      await h().request("PUT", `/v1/customers/${c}`, { key: shop.key, body: customerBody() });
+      for (const reason of ["too_expensive", "surplus_stock"]) {
+        const sub = uid("S");
+        await h().request("PUT", `/v1/subscriptions/${sub}`, { key: shop.key, body: subscriptionBody(c) });
+        const flow = (await h().request("POST", `/v1/subscriptions/${sub}/cancel-flows`, { key: shop.key, body: { channel: "web" } })).body.flowId as string;
+        expect((await h().request("POST", `/v1/cancel-flows/${flow}/reason`, { key: shop.key, body: { reason } })).status).toBe(200);
+        expect((await h().request("POST", `/v1/cancel-flows/${flow}/confirm`, { key: shop.key, body: {} })).status).toBe(200);
+      }
+      const json = (await h().request("GET", "/v1/metrics/retention?groupBy=reason", { key: shop.key })).body;
+      const res = await h().request("GET", "/v1/metrics/retention?groupBy=reason", { key: shop.key, headers: { accept: "text/csv" } });
+      expect(res.status, res.text).toBe(200);
+      expect(res.headers.get("content-type")).toBe("text/csv; charset=utf-8");
+      expect(res.headers.get("content-disposition")).toBe(`attachment; filename="retention_${json.from}_${json.to}_by-reason.csv"`);
+      expect([...res.bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // the UTF-8 byte-order mark Excel needs
+      const lines = res.text.split("\r\n");
+      expect(lines.at(-1)).toBe(""); // every record ends in CRLF
+      const header = lines[0]!.split(",");
+      expect(header.slice(0, 10)).toEqual(["from", "to", "group", "key", "started", "restarted", "saved", "canceled", "abandoned", "open"]);
+      const rows = lines.slice(1, -1).map((l) => Object.fromEntries(l.split(",").map((v, i) => [header[i], v])));
+      expect(rows.map((r) => [r.group, r.key, r.started, r.canceled, r.saveRate])).toEqual([
+        ["", "total", "2", "2", "0"],
+        ["reason", "surplus_stock", "1", "1", "0"],
+        ["reason", "too_expensive", "1", "1", "0"],
+      ]);
+      // Nested fields dotted; totals-only figures empty on group rows; a null is an empty cell.
+      expect(rows[0]!["churn.canceled"]).toBe(String(json.churn.canceled));
+      expect(rows[1]!["churn.canceled"]).toBe("");
+      expect(rows[0]!["durableSaveRate"]).toBe("");
+      // JSON stays the default, and wins when the client prefers it.
+      for (const accept of [undefined, "text/csv;q=0.5, application/json", "*/*"]) {
+        const other = await h().request("GET", "/v1/metrics/retention?groupBy=reason", { key: shop.key, headers: accept ? { accept } : {} });
+        expect(other.headers.get("content-type"), accept).toMatch(/^application\/json/);
+        expect(other.headers.get("content-disposition")).toBeNull();
+      }
+      // Win-back: the totals, then a row per entry of each list, named by its section.
+      const winback = await h().request("GET", "/v1/metrics/winback", { key: shop.key, headers: { accept: "text/csv" } });
+      expect(winback.status, winback.text).toBe(200);
+      const wl = winback.text.split("\r\n");
+      const wh = wl[0]!.split(",");
+      const wrows = wl.slice(1, -1).map((l) => Object.fromEntries(l.split(",").map((v, i) => [wh[i], v])));
+      expect(wrows[0]).toMatchObject({ section: "total", key: "total", canceled: "2" });
+      expect(wrows.filter((r) => r.section === "byReason").map((r) => [r.key, r.canceled]).sort()).toEqual([["surplus_stock", "1"], ["too_expensive", "1"]]);
+    });
+
     it("the holdout comparisons count only flows and cancellations drawn while a holdout was in force: one from before is in neither arm", async () => {
       const shop = await h().tenant();
       const today = localDate(new Date(), "Asia/Tokyo");
@@ -102,10 +149,10 @@ export function metricsSuite(h: () => Harness) {
       }
       const retention = (await h().request("GET", `/v1/metrics/retention?from=${today}&to=${today}`, { key: shop.key })).body;
       expect(retention.canceled).toBe(4);
-      expect(retention.holdout).toEqual({ withOffers: { flows: 1, closed: 1, canceled: 1, keptRate: 0 }, holdout: { flows: 1, closed: 1, canceled: 1, keptRate: 0 }, lift: 0 });
+      expect(retention.holdout).toEqual({ withOffers: { flows: 1, closed: 1, canceled: 1, keptRate: 0 }, holdout: { flows: 1, closed: 1, canceled: 1, keptRate: 0 }, lift: 0, liftInterval: { low: -0.7935, high: 0.7935, confidence: 0.95 } });
       const winback = (await h().request("GET", `/v1/metrics/winback?from=${today}&to=${today}`, { key: shop.key })).body;
       expect(winback.canceled).toBe(4);
-      expect(winback.holdout).toMatchObject({ contactable: { canceled: 1, reactivated: 0 }, holdout: { canceled: 1, reactivated: 0 } });
+      expect(winback.holdout).toMatchObject({ contactable: { canceled: 1, reactivated: 0 }, holdout: { canceled: 1, reactivated: 0 }, liftInterval: { low: -0.7935, high: 0.7935, confidence: 0.95 } });
     });
 
     it("by week: every shop-local week of the range, keyed by its Monday, with the same figures as the totals; by day, reason and channel they add up too", async () => {
@@ -146,6 +193,85 @@ export function metricsSuite(h: () => Harness) {
       const month = await get("from=2026-10-01&to=2026-11-04&groupBy=week"); // Thursday to Wednesday
       expect(month.groups.map((g: { key: string }) => g.key)).toEqual(["2026-09-28", "2026-10-05", "2026-10-12", "2026-10-19", "2026-10-26", "2026-11-02"]);
       expect(month.groups.every((g: { started: number; saveRate: number | null }) => g.started === 0 && g.saveRate === null)).toBe(true);
+    });
+
+    describe("a restarted cancel flow is one attempt, not an abandonment", () => {
+      const today = () => localDate(new Date(), "Asia/Tokyo");
+      /** A plan of a new customer on `shop`, and a start of a cancel flow on it. */
+      const plan = async (shop: TestTenant) => {
+        const c = uid("C");
+        await h().request("PUT", `/v1/customers/${c}`, { key: shop.key, body: customerBody() });
+        const s = uid("S");
+        await h().request("PUT", `/v1/subscriptions/${s}`, { key: shop.key, body: subscriptionBody(c, { nextDeliveryOn: addDays(today(), 20) }) });
+        return s;
+      };
+      const start = async (shop: TestTenant, s: string, channel = "web") => {
+        const res = await h().request("POST", `/v1/subscriptions/${s}/cancel-flows`, { key: shop.key, body: { channel } });
+        expect(res.status, res.text).toBe(201);
+        return res.body.flowId as string;
+      };
+      const get = async (shop: TestTenant, q = "") => (await h().request("GET", `/v1/metrics/retention?from=${today()}&to=${today()}${q}`, { key: shop.key })).body;
+
+      it("start → reload → cancel saves 0 %; start → restart → save saves 100 %; the restarts are counted apart, not as abandoned", async () => {
+        const reloaded = await h().tenant();
+        const s = await plan(reloaded);
+        await start(reloaded, s);
+        const again = await start(reloaded, s); // the customer reloaded the portal
+        expect((await h().request("POST", `/v1/cancel-flows/${again}/confirm`, { key: reloaded.key, body: {} })).status).toBe(200);
+        expect(await get(reloaded)).toMatchObject({ started: 1, restarted: 1, canceled: 1, abandoned: 0, saved: 0, saveRate: 0, timeToCancel: { cancellations: 1, medianCalls: 3, maxCalls: 3 } });
+
+        const restarted = await h().tenant();
+        const p = await plan(restarted);
+        await start(restarted, p);
+        const second = await start(restarted, p);
+        const given = (await h().request("POST", `/v1/cancel-flows/${second}/reason`, { key: restarted.key, body: { reason: "surplus_stock" } })).body;
+        expect((await h().request("POST", `/v1/cancel-flows/${second}/accept`, { key: restarted.key, body: { offerId: given.offer.offerId } })).status).toBe(200);
+        const m = await get(restarted);
+        expect(m).toMatchObject({ started: 1, restarted: 1, saved: 1, canceled: 0, abandoned: 0, saveRate: 1 });
+        // Every grouping adds up to the same totals.
+        for (const by of ["day", "week", "channel", "operator", "reason"]) {
+          const groups = (await get(restarted, `&groupBy=${by}`)).groups as { started: number; restarted: number; saved: number; abandoned: number }[];
+          const sum = (k: "started" | "restarted" | "saved" | "abandoned") => groups.reduce((n, g) => n + g[k], 0);
+          expect({ started: sum("started"), restarted: sum("restarted"), saved: sum("saved"), abandoned: sum("abandoned") }, by).toEqual({ started: 1, restarted: 1, saved: 1, abandoned: 0 });
+        }
+      });
+
+      it("a replaced flow confirmed after all (the web page's confirm once the call began) ends the same attempt: the call's flow is not an abandonment", async () => {
+        const shop = await h().tenant();
+        const s = await plan(shop);
+        const web = await start(shop, s, "web");
+        await start(shop, s, "operator"); // the customer phoned meanwhile
+        expect((await h().request("POST", `/v1/cancel-flows/${web}/confirm`, { key: shop.key, body: {} })).status).toBe(200);
+        expect(await get(shop)).toMatchObject({ started: 1, restarted: 1, canceled: 1, abandoned: 0, saveRate: 0 });
+      });
+
+      it("a flow the customer left is still an abandoned attempt", async () => {
+        const shop = await h().tenant();
+        const s = await plan(shop);
+        const left = await start(shop, s);
+        expect((await h().request("POST", `/v1/cancel-flows/${left}/abandon`, { key: shop.key })).status).toBe(200);
+        const later = await start(shop, s);
+        expect((await h().request("POST", `/v1/cancel-flows/${later}/confirm`, { key: shop.key, body: {} })).status).toBe(200);
+        expect(await get(shop)).toMatchObject({ started: 2, restarted: 0, abandoned: 1, canceled: 1, saveRate: 0 });
+      });
+
+      it("a web flow restarted by an operator counts under web, where the attempt came in, and keeps its holdout arm", async () => {
+        const shop = await h().tenant();
+        expect((await h().request("PATCH", "/v1/settings", { key: shop.key, body: { holdoutPercent: 50 } })).status).toBe(200);
+        const s = await plan(shop);
+        const web = await start(shop, s, "web");
+        await h().sql("UPDATE cancel_flows SET holdout = 1 WHERE tenant_id = ? AND id = ?", [shop.id, web]); // the draw is random: this one held out
+        expect((await h().request("PATCH", "/v1/settings", { key: shop.key, body: { holdoutPercent: 0 } })).status).toBe(200);
+        const phone = await start(shop, s, "operator"); // taken over by phone, after the holdout ended
+        const evidence = (await h().request("GET", `/v1/cancel-flows/${phone}`, { key: shop.key })).body;
+        expect(evidence.holdout).toBe(true);
+        expect((await h().request("POST", `/v1/cancel-flows/${phone}/confirm`, { key: shop.key, body: {} })).status).toBe(200);
+        const byChannel = await get(shop, "&groupBy=channel");
+        expect(byChannel.groups).toHaveLength(1);
+        expect(byChannel.groups[0]).toMatchObject({ key: "web", started: 1, restarted: 1, canceled: 1 });
+        // One attempt, one draw: held out, and cancelled.
+        expect(byChannel.holdout).toEqual({ withOffers: { flows: 0, closed: 0, canceled: 0, keptRate: null }, holdout: { flows: 1, closed: 1, canceled: 1, keptRate: 0 }, lift: null, liftInterval: null });
+      });
     });
 
     it("counts a reactivation on the day it happened", async () => {

@@ -70,6 +70,32 @@ export function riskSuite(h: () => Harness) {
       expect(after.body.drivers.map((d: { code: string }) => d.code)).toContain("skips");
     });
 
+    it("a customer who restarted a cancel flow and then cancelled or stayed shows no 「途中でやめた」 driver; one who left a flow does, and a restart is not a second request to cancel", async () => {
+      const flow = async (id: string, channel = "web") => (await h().request("POST", `/v1/subscriptions/${id}/cancel-flows`, { key: t.key, body: { channel } })).body.flowId as string;
+      const abandonedDriver = async (id: string) => {
+        const body = (await risk(id)).body as { drivers: { code: string; label: string }[] };
+        return body.drivers.filter((d) => d.code === "abandoned_cancel_flows" || d.label.includes("途中でやめた"));
+      };
+      // Reloaded, then cancelled.
+      const canceled = await newSubscription(customerId, { deliveriesCompleted: 12 });
+      await flow(canceled);
+      expect((await h().request("POST", `/v1/cancel-flows/${await flow(canceled)}/confirm`, { key: t.key, body: {} })).status).toBe(200);
+      expect(await abandonedDriver(canceled)).toEqual([]);
+      // Restarted by an operator, then stayed.
+      const saved = await newSubscription(customerId, { deliveriesCompleted: 12 });
+      await flow(saved);
+      const phone = await flow(saved, "operator");
+      const given = (await h().request("POST", `/v1/cancel-flows/${phone}/reason`, { key: t.key, body: { reason: "surplus_stock" } })).body;
+      expect((await h().request("POST", `/v1/cancel-flows/${phone}/accept`, { key: t.key, body: { offerId: given.offer.offerId } })).status).toBe(200);
+      expect(await abandonedDriver(saved)).toEqual([]);
+      const requests = (await risk(saved)).body.drivers.find((d: { code: string }) => d.code === "cancel_requests");
+      expect(requests.label).toBe("直近90日に解約のご相談1件");
+      // Left the flow: that is giving up half-way.
+      const left = await newSubscription(customerId, { deliveriesCompleted: 12 });
+      expect((await h().request("POST", `/v1/cancel-flows/${await flow(left)}/abandon`, { key: t.key })).status).toBe(200);
+      expect((await abandonedDriver(left)).map((d) => d.label)).toEqual(["解約手続きを途中でやめた（1回）"]);
+    });
+
     it("an unknown subscription or customer is 404", async () => {
       expect((await risk("nope")).body.code).toBe("subscription_not_found");
       expect((await h().request("GET", "/v1/customers/nope/risk", { key: t.key })).body.code).toBe("customer_not_found");

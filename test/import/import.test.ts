@@ -93,6 +93,27 @@ describe("reading a cart export", () => {
   });
 });
 
+describe("the name's reading (フリガナ), for the operators' name search", () => {
+  const read = (header: string, line: string) => {
+    const file = readExport(Buffer.from([header, line].join("\n")));
+    const columns = resolveColumns(mapping, file.headers);
+    return readRow(columns, mapping, file.records[0]!.cells, 2, "Asia/Tokyo");
+  };
+
+  it.each(["フリガナ", "お名前(フリガナ)", "お名前（フリガナ）", "name_kana"])("%s is read as nameKana", (header) => {
+    expect(read(`顧客ID,氏名,${header}`, "C-1,山田 花子,ヤマダ ハナコ")).toMatchObject({ customer: { id: "C-1", body: { name: "山田 花子", nameKana: "ヤマダ ハナコ" } } });
+  });
+
+  it("姓(フリガナ) and 名(フリガナ) (EC-CUBE's name_kana01 / name_kana02), and 姓 and 名, are joined by a space", () => {
+    expect(read("顧客ID,姓,名,姓(フリガナ),名(フリガナ)", "C-1,山田,花子,ヤマダ,ハナコ")).toMatchObject({ customer: { body: { name: "山田 花子", nameKana: "ヤマダ ハナコ" } } });
+    expect(read("customer_id,name01,name02,name_kana01,name_kana02", "C-1,山田,花子,やまだ,")).toMatchObject({ customer: { body: { name: "山田 花子", nameKana: "やまだ" } } });
+  });
+
+  it("a reading in kanji is refused as the API refuses it, with its column", () => {
+    expect(refusal(read("顧客ID,氏名,フリガナ", "C-1,山田 花子,山田 花子"))).toContain("フリガナ (nameKana)");
+  });
+});
+
 describe("rows the import refuses with their own words", () => {
   it("a 解約 row without its 解約日, and a bad e-mail quoted as written", () => {
     const header = "顧客ID,氏名,メールアドレス,定期ID,商品コード,商品名,数量,お届け間隔（日）,単価（税込）,定期ステータス,定期申込日,解約日";
@@ -162,7 +183,7 @@ describe("the subscription's start: the headers carts export it under", () => {
   it("no header of the generic mapping is read for two fields", () => {
     const owners = new Map<string, string[]>();
     for (const [kind, target] of [["customer", generic.customer], ["subscription", generic.subscription]] as const) {
-      for (const [field, col] of Object.entries(target)) for (const h of [col.header].flat()) owners.set(h, [...(owners.get(h) ?? []), `${kind}.${field}`]);
+      for (const [field, col] of Object.entries(target)) for (const h of [col.header].flat(2)) owners.set(h, [...(owners.get(h) ?? []), `${kind}.${field}`]);
     }
     expect([...owners].filter(([, fields]) => fields.length > 1)).toEqual([]);
   });

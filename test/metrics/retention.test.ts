@@ -51,8 +51,18 @@ describe("retention metrics", () => {
 
   it("save rate = saved / (saved + canceled); durable save rate over saves old enough", () => {
     expect(m.saveRate).toBe(0.5);
-    expect(m.durableSaves).toEqual({ judged: 3, durable: 2 });
+    expect(m.durableSaves).toEqual({ judged: 3, durable: 2, lost: 1 }); // b
     expect(m.durableSaveRate).toBe(0.6667);
+  });
+
+  it("a save undone within days shows as lost at once, not 30 days later when it is judged", () => {
+    const young = [
+      f("y1", { status: "saved", startedAt: "2026-11-15T01:00:00Z", closedAt: "2026-11-15T01:02:00Z", subscriptionCanceledAt: "2026-11-16T00:00:00Z" }), // canceled the next day
+      f("y2", { status: "saved", startedAt: "2026-11-15T02:00:00Z", closedAt: "2026-11-15T02:02:00Z" }), // still active, too young to judge
+    ];
+    const r = retentionMetrics({ flows: young, population: { activeAtStart: 10, canceledInRange: 0, reactivationsInRange: 0 }, from: "2026-11-15", to: "2026-11-15", timeZone: "Asia/Tokyo", now: "2026-11-20T00:00:00Z", durableSaveDays: 30 });
+    expect(r.durableSaves).toEqual({ judged: 0, durable: 0, lost: 1 });
+    expect(r.durableSaveRate).toBeNull();
   });
 
   it("churn and reactivation rates from the population", () => {
@@ -70,6 +80,8 @@ describe("retention metrics", () => {
       withOffers: { flows: 6, closed: 6, canceled: 2, keptRate: 0.6667 },
       holdout: { flows: 2, closed: 2, canceled: 1, keptRate: 0.5 },
       lift: 0.1667,
+      // Newcombe's interval on 4/6 − 1/2: two held-out flows tell almost nothing.
+      liftInterval: { low: -0.38, high: 0.6361, confidence: 0.95 },
     });
   });
 

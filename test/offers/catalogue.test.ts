@@ -71,6 +71,27 @@ describe("default catalogue", () => {
     expect(codes(findCatalogueOffer(DEFAULT_CATALOGUE, "off_skip_next")!)).toEqual([]);
   });
 
+  it("rejects copy that contradicts the offer's terms, field by field, in every language (fresh-user trial 25)", () => {
+    const skip = findCatalogueOffer(DEFAULT_CATALOGUE, "off_skip_next")!;
+    expect(codes(withCopy(skip, "title", "ja", "次回のお届けを無料でお届け"))).toEqual(["copy.title.ja:copy_false_free"]);
+    expect(codes(withCopy(skip, "title", "en", "Your next delivery, free"))).toEqual(["copy.title.en:copy_false_free"]);
+    expect(codes(withCopy(discount, "title", "ja", "ずっと{discountLabel}"))).toEqual(["copy.title.ja:copy_discount_forever"]);
+    expect(codes(withCopy(discount, "title", "en", "{discountLabel} forever"))).toEqual(["copy.title.en:copy_discount_forever"]);
+    const bound = withCopy(discount, "description", "ja", `${discount.copy.description.ja}※割引適用には今後6回の継続が条件です。`);
+    expect(codes(bound)).toEqual(["copy.description.ja:copy_added_commitment"]);
+    expect(validateCatalogueOffer(bound)[0]).toMatchObject({ finding: { phrase: "6回の継続が条件" } });
+    // A gift is free: its copy may say so.
+    expect(codes(findCatalogueOffer(DEFAULT_CATALOGUE, "off_apology_gift")!)).toEqual([]);
+  });
+
+  it("rejects a cosmetics efficacy claim in a usage tip or the copy (fresh-user trial 25)", () => {
+    const advice = findCatalogueOffer(DEFAULT_CATALOGUE, "off_usage_advice") as CatalogueOfferOf<"usage_advice">;
+    const tips = [...advice.parameters.tips, { ja: "続ければシミが消えます", en: "Keep using it and your dark spots will disappear" }];
+    expect(codes({ ...advice, parameters: { tips } })).toEqual(["parameters.tips.3.ja:copy_health_claim", "parameters.tips.3.en:copy_health_claim"]);
+    expect(codes(withCopy(advice, "description", "ja", "毎日使えば必ずシワが消えます。{tips}"))).toEqual(["copy.description.ja:copy_health_claim"]);
+    expect(codes(withCopy(advice, "description", "ja", "乾燥を防ぎ、肌のキメを整えます。{tips}"))).toEqual([]);
+  });
+
   it("rejects a discount description that hides the price after it or its end", () => {
     const hidden = withCopy(discount, "description", "ja", "{discountedDeliveries}が{discountLabel}の{discountedPrice}になります。");
     expect(codes(hidden)).toEqual(["copy.description.ja:missing_disclosure", "copy.description.ja:missing_disclosure"]);
@@ -105,8 +126,9 @@ describe("templateVersion: the version of the stored templates", () => {
     expect(changed.map((o) => o.id).sort()).toEqual(["off_match_interval", "off_move_delivery", "off_pause", "off_product_swap", "off_quantity_down", "off_skip_next"]);
     // …and, when the titles began naming the deliveries as applied (migration 0038), the discounts and the gift.
     const named = ["off_apology_gift", "off_discount_15x3", "off_discount_20x2"];
-    // …and 3 for the move, when its copy stopped promising an address change (migration 0041).
-    for (const o of DEFAULT_CATALOGUE) expect(o.templateVersion, o.id).toBe(o.id === "off_move_delivery" ? 3 : changed.includes(o) || named.includes(o.id) ? 2 : 1);
+    // …and 3 for the move, when its copy stopped promising an address change (migration 0041), and
+    // for the skip, when it stopped saying the pause's 「お休み」 (migration 0048).
+    for (const o of DEFAULT_CATALOGUE) expect(o.templateVersion, o.id).toBe(o.id === "off_move_delivery" || o.id === "off_skip_next" ? 3 : changed.includes(o) || named.includes(o.id) ? 2 : 1);
     // A plan every 30 days, two per delivery, with stock piling up: every changed offer applies to it.
     const ctx = { today: TODAY, stockOnHand: { unitsOnHand: 3, perDay: 1 / 40, basis: "history" as const, daysOnHand: 120 } };
     // The product swap names the shop's alternative product first (the built-in one is inactive until then).

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_CATALOGUE, findCatalogueOffer, type CatalogueOffer } from "../../src/offers/catalogue";
 import { acceptedSavesInPeriod, checkEligibility, eligibleOffers, explainEligibility, type EligibilityContext } from "../../src/offers/eligibility";
+import { acceptedSavesFrom } from "../../src/offers/service";
 import { NOW } from "./fixtures";
 
 const offer = (id: string): CatalogueOffer => findCatalogueOffer(DEFAULT_CATALOGUE, id)!;
@@ -57,6 +58,24 @@ describe("eligibility", () => {
     expect(checkEligibility(skip, ctx({ reason: "surplus_stock", acceptedSaves: saves }))).toEqual(["save_limit"]);
     expect(checkEligibility(skip, ctx({ reason: "surplus_stock", acceptedSaves: saves.slice(1) }))).toEqual([]);
     expect(checkEligibility(skip, ctx({ reason: "surplus_stock", acceptedSaves: [{ at: "2026-01-01T00:00:00Z" }, ...saves.slice(1)] }))).toEqual([]);
+  });
+
+  it("limits accepted saves across offers of the same type when the scope is 'type': no second discount of any kind in 182 days", () => {
+    const base = offer("off_discount_20x2");
+    const discount: CatalogueOffer = { ...base, eligibility: { ...base.eligibility, maxAcceptedSavesPerCustomer: 1, periodDays: 182, saveLimitScope: "type" } };
+    const otherDiscount = { at: "2026-04-01T00:00:00Z", offerId: "off_discount_10x3", type: "discount" };
+    const skip = { at: "2026-04-01T00:00:00Z", offerId: "off_skip_next", type: "skip" };
+    const gone = { at: "2026-04-01T00:00:00Z", offerId: "off_deleted" }; // no longer in the catalogue: its type unknown
+    expect(checkEligibility(discount, ctx({ acceptedSaves: [otherDiscount] }))).toEqual(["save_limit"]);
+    expect(checkEligibility(discount, ctx({ acceptedSaves: [skip] }))).toEqual([]);
+    expect(checkEligibility(discount, ctx({ acceptedSaves: [gone] }))).toEqual(["save_limit"]);
+    // Under 'offer' the other discount would not have counted.
+    expect(checkEligibility({ ...discount, eligibility: { ...discount.eligibility, saveLimitScope: "offer" } }, ctx({ acceptedSaves: [otherDiscount] }))).toEqual([]);
+    // The saves as the service builds them carry their offer's type from the catalogue.
+    expect(acceptedSavesFrom([{ at: "2026-04-01T00:00:00Z", offerId: "off_skip_next" }, { at: "2026-04-02T00:00:00Z", offerId: "off_deleted" }, { at: null, offerId: "off_pause" }], DEFAULT_CATALOGUE)).toEqual([
+      { at: "2026-04-01T00:00:00Z", offerId: "off_skip_next", type: "skip" },
+      { at: "2026-04-02T00:00:00Z", offerId: "off_deleted" },
+    ]);
   });
 
   it("explains every exclusion", () => {

@@ -188,3 +188,103 @@ describe("phrase lint: loss on stopping and belittled declines in Japanese (part
     }
   });
 });
+
+describe("phrase lint: cosmetics and health-food efficacy claims (fresh-user trial 25)", () => {
+  it("refuses spots and wrinkles that vanish, guaranteed effects, conditions that heal or improve, and a doctor's endorsement", () => {
+    for (const text of [
+      "毎日使えば必ずシワが消えます。",
+      "シミが消えます。",
+      "続ければシミが消えます",
+      "ほうれい線がなくなります",
+      "シミ・そばかすが薄くなる美容液",
+      "小ジワがとれる",
+      "ニキビが治ります",
+      "100%実感できます",
+      "確実に肌が白くなります",
+      "便秘が解消します",
+      "肩こりが改善します",
+      "医師も認めた美容液",
+      "皮膚科医推奨の処方",
+      "Erases wrinkles in 2 weeks",
+      "Your dark spots will disappear",
+      "Dermatologist recommended",
+      "100% effective",
+      "Relieves constipation",
+    ]) {
+      expect(rules(text), text).toContain("health_claim");
+    }
+  });
+
+  it("lets the 56 permitted cosmetic claims, usage advice and a customer's own negation through", () => {
+    for (const text of [
+      "乾燥を防ぐ",
+      "肌を整える",
+      "キメを整える",
+      "肌にうるおいを与えます",
+      "乾燥による小じわを目立たなくします（効能評価試験済み）",
+      "日やけによるシミ・そばかすを防ぐ",
+      "小じわが気になる部分に薄く塗り広げてください。",
+      "必ずパッケージの使い方をご確認ください。効果の感じ方には個人差があります。",
+      "症状がある場合は病院の受診をおすすめします。",
+      "シミが消えなかった",
+      "お楽しみがなくなるわけではありません",
+      "Helps prevent dryness",
+    ]) {
+      expect(lintCopy(text), text).toEqual([]);
+    }
+  });
+});
+
+describe("phrase lint: copy that contradicts the offer's terms (fresh-user trial 25)", () => {
+  const discount = { offer: { discountEnds: true, givesFree: false } };
+  const skip = { offer: { discountEnds: false, givesFree: false } };
+  const gift = { offer: { discountEnds: false, givesFree: true } };
+  const ruled = (text: string, options: Parameters<typeof lintCopy>[1]) => lintCopy(text, options).map((f) => f.rule);
+
+  it("refuses a limited discount written as lasting, and lets one that names its deliveries through", () => {
+    for (const text of ["ずっと{discountLabel}", "永久に{discountLabel}", "いつまでも{discountedPrice}", "毎回{discountLabel}でお届け", "{discountLabel} forever", "{discountLabel} on every delivery"]) {
+      expect(ruled(text, discount), text).toContain("discount_forever");
+    }
+    for (const text of [
+      "{discountedDeliveries}が{discountLabel}",
+      "{discountedDeliveries}は毎回{discountLabel}です。",
+      "ずっとご愛用いただいているお客様への割引です。",
+      "{firstFullPriceOn}のお届けからは、ずっと通常価格の{priceAfter}です。",
+      "いつもの価格から{discountLabel}、{discountedDeliveries}です。",
+      "From {firstFullPriceOn}, every delivery is {priceAfter} again.",
+    ]) {
+      expect(ruled(text, discount), text).toEqual([]);
+    }
+    // Only a discount has an end in deliveries: a quantity change is 「ずっと」 what it says.
+    expect(ruled("ずっと{newQuantity}個・{newPrice}でお届けします", skip)).toEqual([]);
+  });
+
+  it("refuses a commitment the offer does not have, and lets 'no commitment' through", () => {
+    for (const text of [
+      "※割引適用には今後6回の継続が条件です。",
+      "3回以上のご継続をお願いします",
+      "最低3回のお受け取りが必要です",
+      "定期縛りがあります",
+      "この期間は解約できません",
+      "Requires a minimum commitment of 6 deliveries.",
+      "You must stay subscribed for at least 6 months.",
+    ]) {
+      expect(ruled(text, skip), text).toContain("added_commitment");
+    }
+    for (const text of ["この割引で継続のお約束が増えることはありません。", "定期縛りなし", "縛りはありません", "いつでも解約できます", "解約できなくなることはありません", "違約金はかかりません。", "This discount adds no commitment.", "No early cancellation fee applies.", "You can count on us."]) {
+      expect(ruled(text, discount), text).toEqual([]);
+    }
+    // Outside offer copy (an exit survey may ask about 「縛り」) the rule does not apply.
+    expect(lintCopy("定期の縛りが気になった")).toEqual([]);
+  });
+
+  it("refuses 'free' on an offer that gives nothing free, not on a gift", () => {
+    for (const text of ["次回のお届けを無料でお届け", "タダでお届け", "次回分は0円", "Your next delivery free"]) {
+      expect(ruled(text, skip), text).toContain("false_free");
+      expect(ruled(text, gift), text).not.toContain("false_free");
+    }
+    for (const text of ["スキップした回のお支払いはありません。", "1,000円オフ", "Feel free to resume early.", "通話料無料のお客様窓口へどうぞ", "You pay nothing for the skipped delivery."]) {
+      expect(ruled(text, skip), text).toEqual([]);
+    }
+  });
+});

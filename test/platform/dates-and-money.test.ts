@@ -48,6 +48,13 @@ describe("offer copy", () => {
 describe("dates written for people", () => {
   it("full, for kept text (offer copy, receipts): always the year", () => {
     expect(writeDate("2026-12-05", "ja", "full")).toBe("2026年12月5日");
+    // The my-page's dates carry the day of the week, as Japanese customers expect for a delivery.
+    expect(writeDate("2027-01-14", "ja", "full", undefined, { weekday: true })).toBe("2027年1月14日(木)");
+    expect(writeDate("2027-01-14", "ja", "short", "2027-01-01", { weekday: true })).toBe("1月14日(木)");
+    expect(writeDate("2026-12-06", "ja", "full", undefined, { weekday: true })).toBe("2026年12月6日(日)");
+    expect(writeDate("2027-01-14", "en", "full", undefined, { weekday: true })).toBe("Thu 14 Jan 2027");
+    expect(writeDate("2027-01-14", "en", "short", "2027-01-01", { weekday: true })).toBe("Thu, Jan 14");
+    expect(writeDate("2028-02-29", "ja", "full", undefined, { weekday: true })).toBe("2028年2月29日(火)");
     expect(writeDate("2026-12-05", "en", "full")).toBe("5 Dec 2026");
     expect(writeDate("2026-08-10", "ja", "full", "2026-08-10")).toBe("2026年8月10日");
     expect(writeDate("2026-08-10", "en", "full", "2026-08-10")).toBe("10 Aug 2026");

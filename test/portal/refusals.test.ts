@@ -52,12 +52,22 @@ describe("the portal's refusals, in the customer's words", () => {
     }
   });
 
-  it("an expired session's line promises nothing the portal cannot keep: reloading starts the step again", () => {
+  it("an expired session's line promises nothing the portal cannot keep, in a customer's words, and says what is NOT done", () => {
     // A page without a renewal handler reloads, and the portal starts from the list: nothing entered survives.
-    expect(say("sessionExpired", "ja")).not.toContain("そのまま");
-    expect(say("sessionExpired", "ja")).toContain("最初から");
-    expect(say("sessionExpired", "en")).not.toMatch(/not lost|is lost/);
-    expect(say("sessionExpired", "en")).toContain("starts again");
+    const keys = ["sessionExpired", "sessionExpiredCancel", "sessionExpiredChange", "sessionExpiredRestart"] as const;
+    for (const key of keys) {
+      expect(say(key, "ja")).not.toContain("そのまま");
+      // 接続 (connection) is not a customer's word for a my-page that ran out of time (trial24).
+      expect(say(key, "ja")).not.toMatch(/接続|セッション/);
+      expect(say(key, "ja")).toContain("再読み込み");
+      expect(say(key, "en")).not.toMatch(/not lost|is lost|connection|session/i);
+    }
+    // Interrupted at the final 「解約を確定する」, a plan change or a restart: nothing was done, said first.
+    expect(say("sessionExpiredCancel", "ja")).toMatch(/^解約はまだ完了していません。/);
+    expect(say("sessionExpiredCancel", "ja")).toContain("もう一度「解約する」から");
+    expect(say("sessionExpiredChange", "ja")).toMatch(/^変更はまだ反映されていません。/);
+    expect(say("sessionExpiredRestart", "ja")).toMatch(/^定期コースはまだ再開されていません。/);
+    expect(say("sessionExpiredCancel", "en")).toContain("NOT cancelled");
   });
 
   it("Japanese copy uses the full-width colon between a label and its value", () => {

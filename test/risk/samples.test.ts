@@ -52,6 +52,22 @@ describe("training samples from history", () => {
     expect(samples.filter((s) => s.at >= "2025-12-02").every((s) => s.features.abandonedCancelFlows === 1)).toBe(true);
   });
 
+  it("a restarted flow is part of the attempt that replaced it: no abandonment and no second request to cancel; a flow left or expired is still an abandonment", () => {
+    // Started, reloaded and left in the end (D1 → D2, D2 left); later started, restarted by phone and saved (R1 → R2).
+    const flows = [
+      { subscriptionId: "S-1", status: "abandoned", startedAt: "2026-02-01T03:00:00Z", closedAt: "2026-02-01T03:02:00Z", supersededBy: "D2" },
+      { subscriptionId: "S-1", status: "abandoned", startedAt: "2026-02-01T03:02:00Z", closedAt: "2026-02-01T03:10:00Z", attemptStartedAt: "2026-02-01T03:00:00Z" },
+      { subscriptionId: "S-1", status: "abandoned", startedAt: "2026-04-01T03:00:00Z", closedAt: "2026-04-01T03:05:00Z", supersededBy: "R2" },
+      { subscriptionId: "S-1", status: "saved", startedAt: "2026-04-01T03:05:00Z", closedAt: "2026-04-01T03:08:00Z", attemptStartedAt: "2026-04-01T03:00:00Z" },
+    ];
+    const samples = buildSamples({ subscriptions: [sub({})], events: [], changes: [], customers: [], flows }, { asOf: ASOF });
+    const after = (d: string) => samples.filter((s) => s.at >= d);
+    expect(after("2026-02-01").every((s) => s.features.abandonedCancelFlows === 1)).toBe(true);
+    // One request to cancel per attempt, in the 90 days after each (snapshots on 02-23 and 04-24).
+    const on = (d: string) => samples.find((s) => s.at === d)!.features.cancelRequestsLast90d;
+    expect([on("2026-02-23"), on("2026-04-24")]).toEqual([1, 2]);
+  });
+
   it("features are as of the snapshot: later events and later deliveries do not leak in", () => {
     const events: HistoryEvent[] = [
       { subscriptionId: "S-1", customerId: "C-1", type: "contact.logged", occurredAt: "2026-06-01T03:00:00Z", data: { channel: "phone", topic: "cancel_request", sentiment: "negative" } },

@@ -5,7 +5,8 @@ import type { runMaintenance } from "../../src/maintenance";
 /** SECRETS_KEY for test apps (the workerd suite binds the same value in vitest.config.ts). */
 export const TEST_SECRETS_KEY = "test-secrets-key-0123456789abcdef-0123456789";
 
-export type Res = { status: number; headers: Headers; text: string; body: any };
+/** An answer: `text` decoded as UTF-8 (a byte-order mark dropped, as `Response.text()` does); `bytes` as sent. */
+export type Res = { status: number; headers: Headers; text: string; body: any; bytes: Uint8Array };
 
 export type RequestOptions = {
   key?: string | null;
@@ -66,14 +67,15 @@ export const rowsOf = (rs: { columns: string[]; rows: ArrayLike<unknown>[] }): R
   rs.rows.map((r) => Object.fromEntries(rs.columns.map((c, i) => [c, r[i]])));
 
 export async function toRes(response: Response): Promise<Res> {
-  const text = await response.text();
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  const text = new TextDecoder().decode(bytes);
   let body: unknown = undefined;
   try {
     body = text ? JSON.parse(text) : undefined;
   } catch {
     body = undefined;
   }
-  return { status: response.status, headers: response.headers, text, body };
+  return { status: response.status, headers: response.headers, text, body, bytes };
 }
 
 export function buildRequest(base: string, method: string, path: string, options: RequestOptions = {}): Request {

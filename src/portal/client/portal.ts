@@ -34,6 +34,15 @@ const portals = new Set<TsuzukuPortal>();
  */
 const sendAgain = async () => true;
 
+/** What an action interrupted by an expired session leaves undone (#run): the words that say so. */
+type Unfinished = "cancel" | "change" | "restart" | "read";
+const SESSION_EXPIRED: Record<Unfinished, PortalTextKey> = {
+  cancel: "sessionExpiredCancel",
+  change: "sessionExpiredChange",
+  restart: "sessionExpiredRestart",
+  read: "sessionExpired",
+};
+
 const isFlowStep = (step: Step): step is Extract<Step, { flow: FlowStarted }> => step.name === "reason" || step.name === "offers" || step.name === "confirm";
 
 type Step =
@@ -130,9 +139,28 @@ export class TsuzukuPortal extends HTMLElement {
    */
   #flowEntry = false;
   #popOwn = false;
+  /**
+   * A plan change's or restart's final confirmation has a history entry too (trial24: Back in a
+   * skip's review left the my-page): Back closes the review, nothing sent, as its 「変更せずに戻る」
+   * does. This closes it (the entry already gone); null when no review holds an entry.
+   */
+  #reviewClose: (() => void) | null = null;
+  /** What #go scrolled into view, scrolled to again once the portal's own history.back() lands. */
+  #revealAfterPop: (() => void) | null = null;
   #onPopState = () => {
     if (this.#popOwn) {
       this.#popOwn = false;
+      // Going back restores the entry's old scroll position: what was shown is shown again.
+      const reveal = this.#revealAfterPop;
+      this.#revealAfterPop = null;
+      // After this event Chromium still applies the restored position: reveal on the next frame.
+      if (reveal) requestAnimationFrame(reveal);
+      return;
+    }
+    if (this.#reviewClose) {
+      const close = this.#reviewClose;
+      this.#reviewClose = null;
+      close();
       return;
     }
     if (!this.#flowEntry) return;
@@ -295,7 +323,10 @@ export class TsuzukuPortal extends HTMLElement {
    * card); that card's buttons are marked disabled and its status says 「処理中…」 while it runs. A
    * click while another action runs is answered, where it was made, with why nothing happened.
    */
-  async #run(action: () => Promise<void>, subId: string | null = null, where: HTMLElement | null = this.#cardOf(subId), field: HTMLElement | null = null) {
+  async #run(action: () => Promise<void>, subId: string | null = null, where: HTMLElement | null = this.#cardOf(subId), field: HTMLElement | null = null, unfinished: Unfinished | null = null) {
+    // What an expired session leaves undone, in the customer's words (a step of the cancel flow: the
+    // cancellation; a card's change; reading the page): said with the session_expired message.
+    const undone: Unfinished = unfinished ?? (isFlowStep(this.#step) ? "cancel" : subId !== null ? "change" : "read");
     if (this.#busy) {
       const message = where?.querySelector<HTMLElement>(".message");
       if (message) message.textContent = this.#t("refusedBusy");
@@ -323,7 +354,7 @@ export class TsuzukuPortal extends HTMLElement {
       let text = refusalText(problem, this.#lang, (m) => this.#money(m));
       if (problem.code === "session_expired") {
         this.#pending = action;
-        text = this.#t("sessionExpired");
+        text = this.#t(SESSION_EXPIRED[undone]);
       }
       if (problem.code === "cancellation_terms_changed" && this.#step.name === "confirm") {
         // Confirm found other terms than this screen shows (the cut-off passed meanwhile): the
@@ -408,7 +439,7 @@ export class TsuzukuPortal extends HTMLElement {
     this.#options.set(subId, null);
     const canceled: Canceled = { outcome: "canceled", flowId, confirmationNumber: number, effectiveOn, receipt: "", subscription: sub };
     this.#emit("tsuzuku:canceled", canceled);
-    this.#go({ name: "receipt", canceled }, "h2", `${this.#t("confirmationNumber")} ${number}`);
+    this.#go({ name: "receipt", canceled }, "h2");
     return true;
   }
 
@@ -495,7 +526,7 @@ export class TsuzukuPortal extends HTMLElement {
         await this.#loadOptions(sub);
         if (this.#optionsFailed.has(sub.id)) throw new ApiProblem({ title: "Network error", status: 0, code: "network_error" });
         this.#go({ name: "list" }, `#sub-${cssId(sub.id)}`);
-      }, sub.id);
+      }, sub.id, undefined, null, "read");
     return [
       h("p", { class: "note", "data-options-unavailable": "" }, this.#t("optionsUnavailable")),
       h(
@@ -517,8 +548,27 @@ export class TsuzukuPortal extends HTMLElement {
     }
   }
 
+  /** A review opened: it holds a history entry (pushed unless one is held already) that Back takes with `close`. */
+  #holdReviewEntry(close: () => void) {
+    if (!this.#reviewClose && !this.#flowEntry) history.pushState(history.state, "");
+    this.#reviewClose = close;
+  }
+
+  /** The review left by the portal itself (its buttons, its result): its history entry is taken back. */
+  #dropReviewEntry() {
+    if (!this.#reviewClose) return;
+    this.#reviewClose = null;
+    this.#popOwn = true;
+    history.back();
+  }
+
   /** Shows `step`, focus on `focus`; `announce` in the status line beside card `subId`, else the portal's. */
   #go(step: Step, focus: string, announce?: string | (Node | string)[], subId?: string) {
+    // A review's entry becomes the cancel flow's when the flow opens from the same screen; else it goes with the review.
+    if (this.#reviewClose && isFlowStep(step) && !this.#flowEntry) {
+      this.#reviewClose = null;
+      this.#flowEntry = true;
+    } else this.#dropReviewEntry();
     if (isFlowStep(step) && !this.#flowEntry) {
       history.pushState(history.state, "");
       this.#flowEntry = true;
@@ -533,7 +583,17 @@ export class TsuzukuPortal extends HTMLElement {
     for (const line of this.#cardStatuses.values()) line.textContent = "";
     this.#render();
     // Set once the card is in place, so the live region announces it.
-    if (subId !== undefined && announce) this.#cardStatus(subId).replaceChildren(...[announce].flat());
+    if (subId !== undefined && announce) {
+      const line = this.#cardStatus(subId);
+      line.replaceChildren(...[announce].flat());
+      // Shown where the customer is looking: the card's heading at the top of the screen, the result under it.
+      const reveal = () => {
+        this.#main.querySelector<HTMLElement>(focus)?.scrollIntoView({ block: "start" });
+        line.scrollIntoView({ block: "nearest" });
+      };
+      reveal();
+      if (this.#popOwn) this.#revealAfterPop = reveal;
+    }
   }
 
   #render() {
@@ -629,7 +689,7 @@ export class TsuzukuPortal extends HTMLElement {
       // Another embed of the customer shows what is now true too.
       for (const other of portals) if (other.#keep?.customerId === customerId) other.#keep = this.#keep;
       this.#go({ name: "list" }, "#title", this.#t("keepInTouchStopped"));
-    }, null, this.#main.querySelector<HTMLElement>("[data-keep-in-touch]"));
+    }, null, this.#main.querySelector<HTMLElement>("[data-keep-in-touch]"), null, "change");
   }
 
   #card(sub: Subscription): HTMLElement {
@@ -644,6 +704,9 @@ export class TsuzukuPortal extends HTMLElement {
       { class: "card", part: "subscription", "aria-labelledby": `${headingId} ${headingId}-number`, "data-subscription": sub.id },
       h("h3", { id: headingId, tabindex: -1, lang: this.#ja(sub.product.name) }, sub.product.name),
       h("p", { class: "note", id: `${headingId}-number` }, this.#t("subscriptionNumber", { id: sub.id })),
+      // A change's result right under the heading the focus goes to (trial24: at large text it sat
+      // a screen and a half below, out of sight).
+      this.#cardStatus(sub.id),
       h("p", { class: "state" }, this.#t(status)),
       h(
         "dl",
@@ -651,32 +714,73 @@ export class TsuzukuPortal extends HTMLElement {
         sub.status === "paused" && sub.pausedUntil ? [h("dt", {}, this.#t("pausedUntil")), h("dd", {}, this.#date(sub.pausedUntil))] : null,
         sub.status !== "canceled" && sub.nextDeliveryOn ? [h("dt", {}, this.#t("nextDelivery")), h("dd", {}, this.#date(sub.nextDeliveryOn))] : null,
         sub.status === "canceled" && sub.cancellation?.effectiveOn ? [h("dt", {}, this.#t("effectiveOn")), h("dd", {}, this.#date(sub.cancellation.effectiveOn))] : null,
-        sub.status === "canceled" && sub.cancellation?.finalDeliveryOn
-          ? [
-              h("dt", {}, this.#t("lastDelivery")),
-              h("dd", {}, this.#date(sub.cancellation.finalDeliveryOn)),
-              h("dt", {}, this.#t("lastDeliveryCharge")),
-              h("dd", {}, this.#money(perDelivery(sub))),
-            ]
-          : null,
         sub.status === "canceled" && sub.cancellation?.confirmationNumber
           ? [h("dt", {}, this.#t("confirmationNumber")), h("dd", {}, h("span", { class: "number", "data-confirmation-number": "" }, sub.cancellation.confirmationNumber))]
           : null,
-        h("dt", {}, this.#t("interval")),
-        h("dd", {}, this.#cadence(sub)),
-        h("dt", {}, this.#t("quantity")),
-        h("dd", {}, this.#quantity(sub, sub.quantity)),
-        h("dt", {}, this.#t("pricePerDelivery")),
-        h("dd", { "data-price": "" }, this.#price(sub, discount?.nextIsDiscounted === true)),
-        discount?.text ? [h("dt", {}, this.#t("discount")), h("dd", { "data-discount": "" }, discount.text)] : null,
+        sub.status === "canceled" ? null : this.#planRows(sub, discount),
       ),
+      sub.status === "canceled" ? this.#afterCancellation(sub) : null,
       sub.status === "active" && opts?.skip.available ? h("p", { class: "note" }, this.#t("remainingSkips", { n: opts.skip.remainingSkips })) : null,
-      sub.status !== "canceled" && opts?.firstChangeableDate ? h("p", { class: "note" }, this.#t("firstChangeable", { date: this.#date(opts.firstChangeableDate) })) : null,
+      sub.status !== "canceled" && opts?.firstChangeableDate ? h("p", { class: "note", "data-first-changeable": "" }, this.#firstChangeable(sub, opts.firstChangeableDate)) : null,
       this.#ruleNotes(sub, opts),
       h("p", { class: "message", role: "alert", part: "message" }),
-      this.#cardStatus(sub.id),
       sub.status === "canceled" ? this.#restartActions(sub, opts) : this.#actions(sub, opts),
     );
+  }
+
+  /**
+   * What the cut-off means for this plan (trial24: 「…以降のお届けを変更できます」 read as if nothing
+   * could change until then): a next delivery before `first` is already being prepared and stays as
+   * it is, and it is named; otherwise the next delivery can be moved to any day from `first`.
+   */
+  #firstChangeable(sub: Subscription, first: string): string {
+    const next = sub.nextDeliveryOn;
+    if (next && next < first) return this.#t("firstChangeablePrepared", { next: this.#date(next), date: this.#date(first) });
+    return this.#t("firstChangeable", { date: this.#date(first) });
+  }
+
+  /** What the plan delivers, at what price: interval, quantity, price per delivery, an accepted discount's run. */
+  #planRows(sub: Subscription, discount: { nextIsDiscounted: boolean; text: string | null } | null): Node[] {
+    return [
+      h("dt", {}, this.#t("interval")),
+      h("dd", {}, this.#cadence(sub)),
+      h("dt", {}, this.#t("quantity")),
+      h("dd", {}, this.#quantity(sub, sub.quantity)),
+      h("dt", {}, this.#t("pricePerDelivery")),
+      h("dd", { "data-price": "" }, this.#price(sub, discount?.nextIsDiscounted === true)),
+      ...(discount?.text ? [h("dt", {}, this.#t("discount")), h("dd", { "data-discount": "" }, discount.text)] : []),
+    ];
+  }
+
+  /**
+   * A cancelled plan's card says first what is still coming and charged (trial24: a card that went
+   * on listing the interval, quantity and price read like a running plan): nothing; or the last
+   * delivery the cut-off still ships (`cancellation.finalDeliveryOn`) with its price, and the
+   * early-cancellation fee the cancellation charged (`cancellation.earlyCancellationFee`). Once the
+   * last delivery's day has passed, nothing more is coming. What the plan was comes after, under its
+   * own heading, so it is not read as what goes on.
+   */
+  #afterCancellation(sub: Subscription): Node[] {
+    const c = sub.cancellation;
+    const last = c?.finalDeliveryOn ?? null;
+    const fee = c?.earlyCancellationFee && c.earlyCancellationFee.amount > 0 ? c.earlyCancellationFee : null;
+    // The browser's date is near enough: the last delivery's day itself still counts as coming.
+    const coming = last !== null && last >= localToday();
+    const key = coming ? (fee ? "afterCancelLastAndFee" : "afterCancelLast") : fee ? "afterCancelFee" : "afterCancelNothing";
+    const id = `sub-${cssId(sub.id)}-before`;
+    return [
+      h("p", { class: "after-cancel", "data-after-cancellation": "" }, this.#t(key, { date: last ? this.#date(last) : "" })),
+      last || fee
+        ? h(
+            "dl",
+            {},
+            last ? [h("dt", {}, this.#t("lastDelivery")), h("dd", {}, this.#date(last)), h("dt", {}, this.#t("lastDeliveryCharge")), h("dd", {}, this.#money(perDelivery(sub)))] : null,
+            fee ? [h("dt", {}, this.#t("cancellationFee")), h("dd", { "data-fee": "" }, this.#money(fee))] : null,
+          )
+        : null,
+      h("h4", { id }, this.#t("planBeforeCancel")),
+      h("dl", { "aria-labelledby": id, "data-plan-before": "" }, this.#planRows(sub, null)),
+    ];
   }
 
   /**
@@ -734,7 +838,7 @@ export class TsuzukuPortal extends HTMLElement {
    * The restart's final confirmation (特定商取引法 §12-6): what restarts — product, quantity,
    * interval, price per delivery, the first delivery and its charge, and the offer it takes (the
    * comeback offer chosen on the card, its terms as the plan restarts with it) or that none applies —
-   * and 「この内容で定期便を再開する」, which sends that first delivery's date (and the offer), so the
+   * and 「この内容で定期コースを再開する」, which sends that first delivery's date (and the offer), so the
    * plan restarts on the date shown with what is shown; a way back changes nothing.
    */
   #reviewRestart(sub: Subscription, restart: NonNullable<PlanOptions["reactivate"]>, from: HTMLElement, offer: RestartComeback | null = null) {
@@ -751,9 +855,13 @@ export class TsuzukuPortal extends HTMLElement {
     if (card) closeReview(card);
     const id = `${cssId(sub.id)}-restart`;
     const row = (label: string, value: (Node | string)[] | string, data: string) => [h("dt", {}, label), h("dd", { [`data-${data}`]: "" }, value)];
-    const back = () => {
+    const close = () => {
       closeReview(card ?? from);
       from.querySelector<HTMLElement>(`[part~="${offer ? "restart-with-offer" : "restart-button"}"]`)?.focus();
+    };
+    const back = () => {
+      this.#dropReviewEntry();
+      close();
     };
     const panel = h(
       "div",
@@ -784,6 +892,7 @@ export class TsuzukuPortal extends HTMLElement {
       ),
     );
     from.after(panel);
+    this.#holdReviewEntry(close);
     panel.querySelector<HTMLElement>("h4")?.focus();
   }
 
@@ -802,9 +911,11 @@ export class TsuzukuPortal extends HTMLElement {
       const result = await this.#sendReviewed<Reactivated>(sub, `reactivate ${sub.id} ${sub.version} ${first} ${offer?.offerId ?? ""}`, call, async () => (await this.#reread(sub.id)).status !== "canceled");
       this.#emit("tsuzuku:reactivated", result);
       const next = result.subscription.nextDeliveryOn ?? first;
-      const what = [this.#t("restarted", { date: this.#date(next) }), result.cancellationFee?.note].filter(Boolean).join(" ");
+      // The earlier cancellation (its receipt number) no longer applies: said, so its receipt is not taken for what stands (trial24).
+      const number = sub.cancellation?.confirmationNumber;
+      const what = [this.#t("restarted", { date: this.#date(next) }), number ? this.#t("restartedCancellation", { number }) : null, result.cancellationFee?.note].filter(Boolean).join(this.#lang === "ja" ? "" : " ");
       this.#go({ name: "list" }, `#sub-${cssId(sub.id)}`, this.#withShopText("changedOn", { product: result.subscription.product.name, id: sub.id, what }, "product"), sub.id);
-    }, sub.id);
+    }, sub.id, undefined, null, "restart");
   }
 
   #actions(sub: Subscription, opts: PlanOptions | null): Node[] {
@@ -1002,9 +1113,13 @@ export class TsuzukuPortal extends HTMLElement {
     if (card) closeReview(card);
     const id = `${cssId(sub.id)}-review`;
     const isForm = from instanceof HTMLFormElement;
-    const back = () => {
+    const close = () => {
       closeReview(card ?? from);
       (isForm ? from.querySelector<HTMLElement>("input:checked, input") : from.querySelector<HTMLElement>('[part~="skip-button"]'))?.focus();
+    };
+    const back = () => {
+      this.#dropReviewEntry();
+      close();
     };
     const panel = h(
       "div",
@@ -1021,6 +1136,7 @@ export class TsuzukuPortal extends HTMLElement {
     );
     if (isForm) from.hidden = true;
     from.after(panel);
+    this.#holdReviewEntry(close);
     panel.querySelector<HTMLElement>("h4")?.focus();
   }
 
@@ -1079,6 +1195,7 @@ export class TsuzukuPortal extends HTMLElement {
     } catch (e) {
       const card = this.#cardOf(sub.id);
       if (card) closeReview(card);
+      this.#dropReviewEntry();
       throw e;
     }
     this.#replace(result.subscription);
@@ -1172,7 +1289,7 @@ export class TsuzukuPortal extends HTMLElement {
       // `noOffer` (Germany §312k) and `afterCancellation` show no offer before the confirmation:
       // nothing stands between the cancel button and it, not even the optional reasons.
       this.#go(flow.retentionPolicy === "oneOffer" && !toConfirm ? { name: "reason", sub, flow } : { name: "confirm", sub, flow }, "h2");
-    }, sub.id);
+    }, sub.id, undefined, null, "cancel");
   }
 
   /**
@@ -1204,13 +1321,14 @@ export class TsuzukuPortal extends HTMLElement {
 
   #back(sub: Subscription) {
     const step = this.#step;
-    if (step.name === "reason" || step.name === "offers" || step.name === "confirm") {
+    void this.#run(async () => {
       // The flow is ended before the list is back, so a change made next is not taken for its save.
-      void this.#run(async () => {
-        await this.#leaveFlow();
-        this.#go({ name: "list" }, `#sub-${cssId(sub.id)}`);
-      });
-    } else this.#go({ name: "list" }, `#sub-${cssId(sub.id)}`);
+      if (isFlowStep(step)) await this.#leaveFlow();
+      // After a change (the receipt, an offer taken) what the plan allows now is read again: a
+      // cancelled plan's card offers its restart at once, not only after a reload (trial24).
+      else await this.#loadOptions(this.#subs.find((s) => s.id === sub.id) ?? sub);
+      this.#go({ name: "list" }, `#sub-${cssId(sub.id)}`);
+    });
   }
 
   #reasonStep(sub: Subscription, flow: FlowStarted): Node[] {
@@ -1296,7 +1414,8 @@ export class TsuzukuPortal extends HTMLElement {
       now.charges.length === 0
         ? h("p", {}, this.#t("noCharges"))
         : [
-            h("ul", {}, now.charges.map((c) => h("li", {}, `${this.#money(c.amount)} — `, h("span", { lang: this.#ja(c.basis) }, c.basis)))),
+            // The amount, then why on its own line (no dash: not how Japanese is written).
+            h("ul", {}, now.charges.map((c) => h("li", {}, h("strong", {}, this.#money(c.amount)), h("br"), h("span", { lang: this.#ja(c.basis) }, c.basis)))),
             h("p", {}, this.#t("labelled", { label: this.#t("total"), value: this.#money(now.total) })),
           ],
       feeRequired ? this.#feeCheck(fee) : null,
@@ -1456,8 +1575,9 @@ export class TsuzukuPortal extends HTMLElement {
       // The answer just given (or marketing consent, without one) decides the keep-in-touch card: read it again.
       if (typeof canceled.exitSurvey?.keepInTouch === "boolean") await this.#loadKeepInTouch(canceled.subscription.customerId);
       this.#emit("tsuzuku:canceled", canceled);
-      // Focus goes to the heading 「解約を受け付けました」, which is read; the status adds only the number.
-      this.#go({ name: "receipt", canceled }, "h2", `${this.#t("confirmationNumber")} ${canceled.confirmationNumber}`);
+      // Focus goes to the heading 「解約を受け付けました」, which is read, the number right after it:
+      // no status line above the receipt repeats it (trial24: the number three times on one screen).
+      this.#go({ name: "receipt", canceled }, "h2");
     }, sub.id);
   }
 
@@ -1465,11 +1585,15 @@ export class TsuzukuPortal extends HTMLElement {
     return [
       h(
         "section",
-        { class: "card", part: "receipt", "aria-labelledby": "receipt-title" },
+        { class: "card", part: "receipt", "aria-labelledby": "receipt-title", "data-flow": "" },
         h("h2", { id: "receipt-title", tabindex: -1 }, this.#t("receiptTitle")),
-        h("p", {}, this.#t("labelled", { label: this.#t("confirmationNumber"), value: "" }), h("span", { class: "number", "data-confirmation-number": "" }, canceled.confirmationNumber)),
+        // The number once in large print (and once in the receipt text below), with how to keep it.
+        h("p", { class: "receipt-number" }, this.#t("confirmationNumber"), h("br"), h("span", { class: "number", "data-confirmation-number": "" }, canceled.confirmationNumber)),
+        h("p", { class: "note", "data-keep-number": "" }, this.#t("keepNumber")),
         h("p", {}, this.#t("labelled", { label: this.#t("effectiveOn"), value: this.#date(canceled.effectiveOn) })),
         canceled.receipt ? h("p", { class: "receipt", lang: this.#ja(canceled.receipt) }, canceled.receipt) : null,
+        h("p", { class: "message", role: "alert", part: "message" }),
+        h("p", { class: "status", role: "status", "data-card-status": "" }),
         h("div", { class: "actions" }, h("button", { type: "button", part: "back", onclick: () => this.#back(canceled.subscription) }, this.#t("back"))),
       ),
     ];
@@ -1556,9 +1680,12 @@ export class TsuzukuPortal extends HTMLElement {
     return sub.quantity === 1 ? this.#money(sub.unitPrice) : this.#t("priceTimesQuantity", { total: this.#money(regular), unit: this.#money(sub.unitPrice), quantity: sub.quantity });
   }
 
-  /** A date from the API (already the shop's local date) written as the API's own texts write it. */
+  /**
+   * A date from the API (already the shop's local date) as the API's own texts write it, with the day
+   * of the week Japanese customers expect beside a delivery date: 「2027年1月14日(木)」 / "Thu 14 Jan 2027".
+   */
   #date(date: string): string {
-    return writeDate(date, this.#lang, "full");
+    return writeDate(date, this.#lang, "full", undefined, { weekday: true });
   }
 
   /** An amount as the API's own copy writes it (3,980円 in Japanese). */
@@ -1578,6 +1705,12 @@ export class TsuzukuPortal extends HTMLElement {
  */
 function perDelivery(sub: Subscription): Money {
   return { amount: sub.unitPrice.amount * sub.quantity, currency: sub.unitPrice.currency };
+}
+
+/** Today's date (YYYY-MM-DD) where the customer is. */
+function localToday(): string {
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
 }
 
 function value(form: HTMLFormElement, name: string): string {

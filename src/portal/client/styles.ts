@@ -30,7 +30,8 @@ export const STYLES = `
 }
 * { box-sizing: border-box; }
 [hidden] { display: none !important; }
-.portal { background: var(--_surface); max-width: 48rem; }
+/* A size container: the receipt's number is sized to the portal's width (cqi) so it stays on one line. */
+.portal { background: var(--_surface); max-width: 48rem; container-type: inline-size; }
 h2, h3, h4 { line-height: 1.35; margin: 0 0 .5em; }
 h2 { font-size: 1.375em; }
 h3 { font-size: 1.2em; }
@@ -58,7 +59,8 @@ button.primary { background: var(--_brand); color: var(--_on-brand); }
 :focus-visible { outline: 3px solid var(--_focus); outline-offset: 2px; }
 textarea { font: inherit; width: 100%; padding: .5em; border: 1px solid var(--_border); border-radius: 4px; color: var(--_text); background: var(--_surface); }
 input { font: inherit; min-height: 44px; padding: .25em .5em; border: 1px solid var(--_border); border-radius: 4px; color: var(--_text); background: var(--_surface); max-width: 100%; }
-input[type="checkbox"], input[type="radio"] { min-height: 0; width: 1.25em; height: 1.25em; margin: 0 .5em 0 0; vertical-align: -.2em; accent-color: var(--_brand); }
+/* flex: none — in a .radio/.check label whose text wraps, a shrinking box was squashed to 13 × 20 px (trial24). */
+input[type="checkbox"], input[type="radio"] { flex: none; min-height: 0; width: 1.25em; height: 1.25em; margin: 0 .5em 0 0; vertical-align: -.2em; accent-color: var(--_brand); }
 label { display: inline-block; }
 .field { display: flex; flex-direction: column; gap: .25em; margin: .5em 0; align-items: flex-start; }
 fieldset { border: 1px solid var(--_border); border-radius: var(--_radius); padding: .5em 1em; margin: .5em 0; min-width: 0; }
@@ -87,5 +89,10 @@ details > form { padding: 0 0 .5em 1em; }
 .status:empty { display: none; }
 .status { border-left: 4px solid var(--_brand); padding: .5em .75em; margin: 0 0 1em; }
 .receipt { white-space: pre-wrap; font-family: inherit; margin: 0 0 1em; }
-.number { font-size: 1.25em; font-weight: 700; letter-spacing: .05em; }
+/* A confirmation number is read out over the phone, so it is never split mid-number: large, but sized
+   to the portal's width (cqi) so that its 18 characters (CN-20261123-7KQ4ZP, about 12.8em in a wide
+   bold face) fit inside a card — a 260 px wide phone at 150 % zoom included; narrower than 16 px
+   allows, it may break at a hyphen only. */
+.number { font-size: clamp(16px, calc((100cqi - 36px) / 12.8), 1.375em); font-weight: 700; overflow-wrap: normal; word-break: keep-all; }
+.receipt-number .number { font-size: clamp(16px, calc((100cqi - 36px) / 12.8), 1.5em); }
 `;

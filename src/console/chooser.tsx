@@ -1,0 +1,68 @@
+import type { NameMatch } from "../customers/search";
+import { writeDate } from "../platform/dates";
+import { Layout, type PageContext } from "./layout";
+import { STATUS_LABELS, t, tf } from "./strings";
+
+/**
+ * The customers a name search found, as a chooser an operator reads at a glance on a call: each
+ * one's name and reading (the link to their karte, reached by Tab), the last four digits of their
+ * phone, their prefecture and city, and their plans (product, status, next delivery) — so that two
+ * 山田花子 are told apart by asking the caller one question. `more`: the list is cut at its cap.
+ */
+export function NameChooserPage(props: { page: PageContext; typed: string; matches: NameMatch[]; more: boolean; search: string }) {
+  const { page, typed, matches, more } = props;
+  const lang = page.lang;
+  const title = tf(lang, "nameResults", { name: typed });
+  return (
+    <Layout page={page} title={title} search={props.search}>
+      <h1>{title}</h1>
+      <p>{t(lang, "nameResultsIntro")}</p>
+      {more ? (
+        <p class="notice" role="status">
+          {t(lang, "nameMore")}
+        </p>
+      ) : null}
+      <div class="scroll">
+      <table class="name-matches">
+        <thead>
+          <tr>
+            <th scope="col">{t(lang, "colName")}</th>
+            <th scope="col">{t(lang, "colPhone")}</th>
+            <th scope="col">{t(lang, "colPlace")}</th>
+            <th scope="col">{t(lang, "colPlans")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {matches.map((m) => (
+            <tr>
+              <th scope="row">
+                <a href={`/console?customer=${encodeURIComponent(m.id)}`}>
+                  <span class="match-name">{m.name ?? m.id}</span>
+                  {m.nameKana ? <span class="match-kana">（{m.nameKana}）</span> : null}
+                </a>
+                <div class="muted">{m.id}</div>
+              </th>
+              <td class="match-phone">{m.phoneLast4 ? `…${m.phoneLast4}` : t(lang, "unknownValue")}</td>
+              <td class="match-place">{m.place ?? t(lang, "unknownValue")}</td>
+              <td class="match-plans">
+                {m.plans.length === 0 ? (
+                  t(lang, "noPlans")
+                ) : (
+                  <ul>
+                    {m.plans.map((p) => (
+                      <li>
+                        {p.productName} · {STATUS_LABELS[p.status]?.[lang] ?? p.status}
+                        {p.nextDeliveryOn && p.status !== "canceled" ? ` · ${t(lang, "nextDelivery")} ${writeDate(p.nextDeliveryOn, lang, "short", page.today)}` : ""}
+                      </li>
+                    ))}
+                  </ul>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      </div>
+    </Layout>
+  );
+}

@@ -1,0 +1,44 @@
+import { csvText, flatRow, type CsvRow } from "../platform/csv";
+import type { retentionFor, winbackFor } from "./routes";
+
+/**
+ * The retention report as spreadsheet rows: first the whole range (`group` empty, `key`
+ * `total`; churn, reactivations and the holdout are totals only), then one row per group of
+ * `groupBy`. Column names are the JSON answer's fields, nested ones dotted (`durableSaves.judged`),
+ * so a column means what the API reference says of its field.
+ */
+function retentionRows(r: Awaited<ReturnType<typeof retentionFor>>): CsvRow[] {
+  const { from, to, groupBy, groups, winback: _winback, ...total } = r;
+  const head = { from, to, group: "", key: "total" };
+  return [{ ...head, ...flatRow(total) }, ...(groups ?? []).map((g) => ({ ...head, group: groupBy ?? "", ...flatRow(g) }))];
+}
+
+/**
+ * The win-back report as spreadsheet rows: the range's totals (`section` `total`), then a row per
+ * entry of each of its lists (`byReason`, `byMonth`, `revenueRecovered` by currency, …), `section`
+ * naming the list and `key` the entry.
+ */
+function winbackRows(r: Awaited<ReturnType<typeof winbackFor>>): CsvRow[] {
+  const { from, to, ...rest } = r;
+  const head = { from, to, section: "total", key: "total" };
+  const rows: CsvRow[] = [{ ...head, ...flatRow(rest) }];
+  for (const [section, list] of Object.entries(rest)) {
+    if (!Array.isArray(list)) continue;
+    for (const item of list as Record<string, unknown>[]) {
+      const key = typeof item.key === "string" ? item.key : typeof item.currency === "string" ? item.currency : "";
+      const { key: _k, ...fields } = item;
+      rows.push({ ...head, section, key, ...flatRow(fields) });
+    }
+  }
+  return rows;
+}
+
+/** The retention report as a CSV file: its name (the report, its days, its grouping) and text. */
+export function retentionCsv(r: Awaited<ReturnType<typeof retentionFor>>) {
+  return { filename: `retention_${r.from}_${r.to}${r.groupBy ? `_by-${r.groupBy}` : ""}.csv`, text: csvText(retentionRows(r)) };
+}
+
+/** The win-back report as a CSV file: its name (the report and its days) and text. */
+export function winbackCsv(r: Awaited<ReturnType<typeof winbackFor>>) {
+  return { filename: `winback_${r.from}_${r.to}.csv`, text: csvText(winbackRows(r)) };
+}
