@@ -7,7 +7,7 @@ import { CalendarDate, Instant, openObject, PageQuery } from "../platform/openap
 import { Risk, RiskDriver } from "../risk/schemas";
 import { PatchSettingsBody } from "../settings/schemas";
 import { Subscription } from "../subscriptions/schemas";
-import { ComebackTerms, WinbackDriver } from "../winback/schemas";
+import { ComebackTerms, WinbackDriver, WinbackDueStatus } from "../winback/schemas";
 import { AUDIT_ACTIONS } from "../platform/audit";
 
 export const Erasure = z
@@ -83,7 +83,7 @@ export const CustomerExport = z
           modelVersion: z.string(),
           scoredOn: z.string().openapi({ description: "Local date (YYYY-MM-DD) of the estimate." }),
           dueOn: z.string().openapi({ description: "Local date (YYYY-MM-DD) a win-back contact is due (`winback.due`)." }),
-          dueStatus: z.enum(["pending", "sent", "skipped"]),
+          dueStatus: WinbackDueStatus,
           holdout: z.boolean().openapi({ description: "Drawn into the shop's control group: never contacted for win-back." }),
           contactable: z.boolean().openapi({ description: "Whether the shop may contact the person about it now." }),
           offer: StoredComebackOffer.nullable().openapi({ description: "The comeback offer decided for the person, as stored (null: none)." }),

@@ -773,7 +773,7 @@ export const winbacks = sqliteTable(
     returnOn: text("return_on"),
     /** When `winback.due` fires: `returnOn`, else `winbackDelayDays` after `effectiveOn`. */
     dueOn: text("due_on").notNull(),
-    /** `pending` | `sent` | `skipped` (held out, or no longer contactable at the date). */
+    /** `pending` (waiting for its date, or for an endpoint that takes `winback.due`) | `sent` | `skipped` (winback/due `dueOutcome`). */
     dueStatus: text("due_status", { enum: ["pending", "sent", "skipped"] }).notNull().default("pending"),
     dueSentAt: text("due_sent_at"),
     /** Drawn at cancellation (`winbackHoldoutPercent`): never listed, never sent `winback.due`. */
@@ -883,8 +883,9 @@ export const winbacks = sqliteTable(
       // A cancellation a sync or an import recorded that will never be contacted (older than the contact
       // horizon when recorded, or passed over when it fell due: `skipped`, no flow) is history, not a candidate.
       .where(sql`contactable = 1 AND plan_canceled = 1 AND holdout = 0 AND reactivated_at IS NULL AND (flow_id IS NOT NULL OR due_status <> 'skipped')`),
-    // The maintenance job's cross-tenant question: whose win-back date has come?
-    index("winbacks_due").on(t.dueStatus, t.dueOn, t.tenantId),
+    // The maintenance job's question, asked per shop with an endpoint that takes `winback.due`:
+    // has a win-back date come (winback/due)? A seek per such shop, whatever other shops keep waiting.
+    index("winbacks_due").on(t.tenantId, t.dueStatus, t.dueOn),
     // The maintenance job's question: whose comeback was decided on an older catalogue (or never)?
     index("winbacks_comeback").on(t.tenantId, t.comebackStamp).where(sql`reactivated_at IS NULL`),
     // The maintenance job's other question: which listed rows show a restart date that has passed (or none yet)?

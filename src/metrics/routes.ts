@@ -79,9 +79,12 @@ const Rates = {
     description:
       "再加入率, a cohort share: `reactivated` / `canceled` — of the cancellations confirmed on the range's days (one per cancellation, by a cancel flow, a sync or an import), those whose plan has since been reactivated (whenever the restart came, up to now; a cancellation undone on or before its end date counts as reactivated). Each cancellation counts once, so it is at most 1; recent cancellations have had less time (see `rate180`). Not `reactivations.reactivationRate`, which divides the range's restarts of any plan by the range's cancellations still standing (`churn.canceled`).",
   }),
-  matured: z.number().int().openapi({ description: "Cancellations at least 180 days old: on a shop-local day on or before the shop's today − 180 days." }),
-  reactivatedWithin180: z.number().int(),
-  rate180: z.number().nullable().openapi({ description: "Of the matured cancellations, the share reactivated within 180 days: comparable between months." }),
+  matured: z.number().int().openapi({ description: "Cancellations at least 180 days old: on a shop-local day on or before the shop's today − 180 days. The denominator of `rate180`." }),
+  reactivatedWithin180: z.number().int().openapi({
+    description:
+      "Of the `matured` cancellations, those reactivated within 180 days of cancelling. A reactivation of a younger cancellation counts in `reactivated` but not here until its cancellation is 180 days old: `reactivated: 1` beside `reactivatedWithin180: 0` means the restart came from a cancellation whose 180 days have not passed (see `byDaysSinceCancel` for the 30- and 90-day windows and how many are still waiting).",
+  }),
+  rate180: z.number().nullable().openapi({ description: "`reactivatedWithin180` / `matured`: comparable between months. null when `matured` is 0 — none of the range's cancellations is 180 days old yet (not a rate of 0)." }),
 };
 const LiftInterval = z
   .object({
@@ -120,6 +123,36 @@ export const WinbackMetrics = z
     }),
     byReason: z.array(z.object({ key: z.string(), ...Rates })),
     byMonth: z.array(z.object({ key: z.string().openapi({ example: "2026-09", description: "The shop-local month of the cancellations (in the shop's time zone as it is now)." }), ...Rates })),
+    byDaysSinceCancel: z
+      .array(
+        z.object({
+          days: z.number().int().openapi({ description: "The window: 30, 90 or 180 days after cancelling.", example: 90 }),
+          matured: z.number().int().openapi({ description: "The denominator: the range's cancellations whose window has passed (on a shop-local day on or before the shop's today − `days`)." }),
+          reactivatedWithin: z.number().int().openapi({ description: "Of those, reactivated within `days` of cancelling." }),
+          rate: z.number().nullable().openapi({ description: "`reactivatedWithin` / `matured`; null when no cancellation of the range is that old yet." }),
+          waiting: z.number().int().openapi({ description: "The range's cancellations whose window has not passed yet (`canceled` − `matured`): not in the rate, whether or not they came back already." }),
+        }),
+      )
+      .openapi({
+        description:
+          "Re-subscription by time since cancelling: for each window (30, 90, 180 days), of the range's cancellations old enough to have had the whole window, the share that came back within it. The 180-day row is `matured`, `reactivatedWithin180` and `rate180`. A young range has few or no matured cancellations (`waiting` says how many are not counted yet), so its rates are null rather than 0.",
+      }),
+    byComebackOffer: z
+      .array(
+        z.object({
+          key: z.string().openapi({ description: "The offer's id; `none` for restarts that took no offer.", example: "off_discount_20x2" }),
+          reactivated: z.number().int().openapi({ description: "The range's cancellations reactivated taking this offer (a comeback offer, or the win-back offer of the flow's confirmation); `none`: reactivated without an offer, including restarts the cart system synced." }),
+          shareOfReactivated: z.number().nullable().openapi({ description: "`reactivated` / all reactivations of the range's cancellations (the top-level `reactivated`)." }),
+          sent: z.number().int().nullable().openapi({ description: "The range's cancellations with a win-back contact whose `winback.due` carried this offer (shown to the customer); null for `none`." }),
+          sentTaken: z.number().int().nullable().openapi({ description: "Of `sent`, those reactivated taking this offer." }),
+          sentNotTaken: z.number().int().nullable().openapi({ description: "Of `sent`, those that did not take it: not back, or back without it or with another." }),
+          takenRate: z.number().nullable().openapi({ description: "`sentTaken` / `sent`: the offer's re-subscription rate among the customers it was sent to; null when it was sent to none." }),
+        }),
+      )
+      .openapi({
+        description:
+          "Re-subscription by comeback offer, over the range's cancellations: each offer taken with a restart (and `none`), and each offer `winback.due` carried to a customer contacted — how many took it. An offer sent but never taken has `reactivated: 0`; one taken without having been sent (suggested on the candidates list, taken in the console) has `sent: 0`. Offers in id order, `none` last.",
+      }),
   })
   .openapi("WinbackMetrics", { description: RATE_ROUNDING });
 
@@ -294,7 +327,7 @@ export const metricsRouter = domainRouter().openapi(
     scope: "admin",
     summary: "Re-subscription rate (再加入率), measured honestly",
     description:
-      "Over the cancellations confirmed on tenant-local days `from`–`to` (default: the last 365 days; each cancellation on the day its instant falls on in the shop's time zone as it is now, so a change of `timeZone` moves it at once, as it moves the retention figures): reactivation rate, and within 180 days for cancellations old enough to judge; by cancel reason and by month of cancellation; the share of reactivations that followed a win-back contact; the lift over the random holdout (`winbackHoldoutPercent`); revenue recovered. Computed by SQL aggregates.",
+      "Over the cancellations confirmed on tenant-local days `from`–`to` (default: the last 365 days; each cancellation on the day its instant falls on in the shop's time zone as it is now, so a change of `timeZone` moves it at once, as it moves the retention figures): reactivation rate, and within 180 days for cancellations old enough to judge; by cancel reason and by month of cancellation; by time since cancelling (`byDaysSinceCancel`) and by comeback offer (`byComebackOffer`); the share of reactivations that followed a win-back contact; the lift over the random holdout (`winbackHoldoutPercent`); revenue recovered. Computed by SQL aggregates.\n\nDenominators: `reactivationRate` divides by every cancellation of the range (`canceled`), whenever the restart came. The windowed rates (`rate180`, `byDaysSinceCancel[].rate`) divide only by the cancellations whose window has passed (`matured`): a range of recent cancellations has none, so `rate180` is null and `reactivatedWithin180` 0 even beside `reactivated: 1` — that restart is counted once its cancellation is 180 days old (`waiting` counts those not in yet). `byComebackOffer[].shareOfReactivated` divides by `reactivated`; `takenRate` by the contacted cancellations whose `winback.due` carried that offer (`sent`). `afterContactShare` divides by `reactivated`; the holdout's rates by each arm's cancellations.",
     request: { query: WinbackMetricsQuery },
     responses: { 200: jsonOrCsv(WinbackMetrics, "The win-back metrics", WINBACK_CSV) },
   }),

@@ -75,8 +75,14 @@ export function winbackSlices(range: { from: string; to: string; today: string; 
     lastDay: midnight(hi) ? addDays(hi.slice(0, 10), -1) : hi.slice(0, 10),
     splitDays,
     matureBefore: stored(addDays(range.today, -179), timeZone),
+    // The same for the shorter windows (`byDaysSinceCancel`): on or before today − 30 / − 90 days.
+    matureBefore30: stored(addDays(range.today, -29), timeZone),
+    matureBefore90: stored(addDays(range.today, -89), timeZone),
   };
 }
+
+/** The windows `byDaysSinceCancel` reports, in days since the cancellation (180: `matured`, `rate180`). */
+export const RETURN_WINDOWS = [30, 90, 180] as const;
 
 /** The shop-local month of `instant` (stored form, within the range's [lo, hi)): `months[n]`, `n` the month starts at or before it. Pure. */
 export function monthAt(s: Pick<WinbackSlices, "monthStarts" | "months">, instant: string): string {
@@ -85,11 +91,19 @@ export function monthAt(s: Pick<WinbackSlices, "monthStarts" | "months">, instan
   return s.months[n]!;
 }
 
-const counts = (matureBefore: string) => ({
+/** Of the cancellations before `before` (their `days` have passed), those reactivated within `days` of cancelling. */
+const backWithin = (before: string, days: number) =>
+  sql<number>`coalesce(sum(${winbacks.canceledAt} < ${before} AND ${winbacks.reactivatedAt} IS NOT NULL AND julianday(${winbacks.reactivatedAt}) - julianday(${winbacks.canceledAt}) <= ${sql.raw(String(days))}), 0)`;
+
+const counts = (s: Pick<WinbackSlices, "matureBefore" | "matureBefore30" | "matureBefore90">) => ({
   canceled: sql<number>`count(*)`,
   reactivated: sql<number>`coalesce(sum(${winbacks.reactivatedAt} IS NOT NULL), 0)`,
-  matured: sql<number>`coalesce(sum(${winbacks.canceledAt} < ${matureBefore}), 0)`,
-  reactivatedWithin180: sql<number>`coalesce(sum(${winbacks.canceledAt} < ${matureBefore} AND ${winbacks.reactivatedAt} IS NOT NULL AND julianday(${winbacks.reactivatedAt}) - julianday(${winbacks.canceledAt}) <= 180), 0)`,
+  matured: sql<number>`coalesce(sum(${winbacks.canceledAt} < ${s.matureBefore}), 0)`,
+  reactivatedWithin180: backWithin(s.matureBefore, 180),
+  matured30: sql<number>`coalesce(sum(${winbacks.canceledAt} < ${s.matureBefore30}), 0)`,
+  reactivatedWithin30: backWithin(s.matureBefore30, 30),
+  matured90: sql<number>`coalesce(sum(${winbacks.canceledAt} < ${s.matureBefore90}), 0)`,
+  reactivatedWithin90: backWithin(s.matureBefore90, 90),
 });
 
 type Counts = { canceled: number; reactivated: number; matured: number; reactivatedWithin180: number };
@@ -103,6 +117,10 @@ const rates = (c: Counts) => ({
 });
 
 type Group = Counts & {
+  matured30: number;
+  reactivatedWithin30: number;
+  matured90: number;
+  reactivatedWithin90: number;
   reason: string | null;
   /** The shop-local month (`YYYY-MM`). */
   month: string;
@@ -115,7 +133,7 @@ type Group = Counts & {
   heldOutReactivated: number;
   recovered: number;
 };
-const ADDED = ["canceled", "reactivated", "matured", "reactivatedWithin180", "afterContact", "contacted", "treated", "treatedReactivated", "heldOut", "heldOutReactivated"] as const;
+const ADDED = ["canceled", "reactivated", "matured", "reactivatedWithin180", "matured30", "reactivatedWithin30", "matured90", "reactivatedWithin90", "afterContact", "contacted", "treated", "treatedReactivated", "heldOut", "heldOutReactivated"] as const;
 type Sums = Record<(typeof ADDED)[number], number>;
 const zero = (): Sums => Object.fromEntries(ADDED.map((k) => [k, 0])) as Sums;
 function add(into: Sums, g: Group) {
@@ -136,7 +154,7 @@ export async function winbackMetrics(store: TenantStore, range: { from: string; 
   const figures = {
     reason: winbacks.reason,
     currency: winbacks.currency,
-    ...counts(s.matureBefore),
+    ...counts(s),
     afterContact: sql<number>`coalesce(sum(${reactivatedAfterContact}), 0)`,
     contacted: sql<number>`coalesce(sum(${winbacks.contactedAt} IS NOT NULL), 0)`,
     // Treated only when drawn under a holdout: with none in force, a cancellation is in neither arm.
@@ -164,7 +182,7 @@ export async function winbackMetrics(store: TenantStore, range: { from: string; 
         .where(store.owns(winbacks, and(inArray(utcDay, s.splitDays), gte(winbacks.canceledAt, s.lo), lt(winbacks.canceledAt, s.hi))))
         .groupBy(...(s.monthStarts.length ? [part] : []), winbacks.reason, winbacks.currency) // a constant would read as a column number
     : [];
-  const [byDay, byPart] = await Promise.all([days, parts]);
+  const [byDay, byPart, offers] = await Promise.all([days, parts, comebackOffers(store, s)]);
   const groups: Group[] = [
     ...byDay.map(({ day, ...g }) => ({ ...g, month: monthAt(s, `${day}T00:00:00.000Z`) })),
     ...byPart.map(({ part: n, ...g }) => ({ ...g, month: s.months[Number(n)]! })),
@@ -209,5 +227,67 @@ export async function winbackMetrics(store: TenantStore, range: { from: string; 
       .map(([currency, r]) => ({ amount: r.amount, currency })),
     byReason: sorted(byReason).map(([key, r]) => ({ key, ...rates(r) })),
     byMonth: sorted(byMonth).map(([key, r]) => ({ key, ...rates(r) })),
+    byDaysSinceCancel: RETURN_WINDOWS.map((days) => {
+      const matured = days === 30 ? t.matured30 : days === 90 ? t.matured90 : t.matured;
+      const within = days === 30 ? t.reactivatedWithin30 : days === 90 ? t.reactivatedWithin90 : t.reactivatedWithin180;
+      return { days, matured, reactivatedWithin: within, rate: ratio(within, matured), waiting: t.canceled - matured };
+    }),
+    byComebackOffer: byOffer(offers, t.reactivated),
   };
+}
+
+type OfferRow = { sentOffer: string | null; takenOffer: string | null; back: number; n: number };
+
+/**
+ * The range's cancellations that came back or were contacted, by the comeback offer `winback.due`
+ * carried (`sentOffer`, kept with the record: winback/decide `SentComeback`) and the offer taken
+ * with the restart (`takenOffer`: the offer change the reactivation made in the same instant — a
+ * comeback offer, or the win-back offer of the flow's confirmation), counted. The other rows
+ * (neither) are left in the index: only those rows are read from the table.
+ */
+function comebackOffers(store: TenantStore, s: WinbackSlices): Promise<OfferRow[]> {
+  const taken = sql`(SELECT json_extract(pc.source, '$.offerId') FROM plan_changes pc WHERE pc.tenant_id = ${winbacks.tenantId} AND pc.subscription_id = ${winbacks.subscriptionId} AND pc.created_at = ${winbacks.reactivatedAt} AND json_extract(pc.source, '$.offerId') IS NOT NULL LIMIT 1)`;
+  const sent = sql`CASE WHEN ${winbacks.contactedAt} IS NOT NULL THEN json_extract(${winbacks.comeback}, '$.sent.offerId') END`;
+  return store.q
+    .select({ sentOffer: sql<string | null>`${sent}`, takenOffer: sql<string | null>`CASE WHEN ${winbacks.reactivatedAt} IS NOT NULL THEN ${taken} END`, back: sql<number>`${winbacks.reactivatedAt} IS NOT NULL`, n: sql<number>`count(*)` })
+    .from(winbacks)
+    .where(
+      store.owns(
+        winbacks,
+        and(gte(utcDay, s.firstDay), lte(utcDay, s.lastDay), gte(winbacks.canceledAt, s.lo), lt(winbacks.canceledAt, s.hi)),
+        sql`(${winbacks.reactivatedAt} IS NOT NULL OR ${winbacks.contactedAt} IS NOT NULL)`,
+      ),
+    )
+    .groupBy(sql`1`, sql`2`, sql`3`);
+}
+
+/**
+ * Re-subscription by comeback offer, from `comebackOffers`' rows. Pure. Per offer taken (`none`:
+ * restarts without one): `reactivated` and its share of all reactivations; per offer sent: `sent`
+ * (contacted cancellations whose `winback.due` carried it), `sentTaken` (of those, restarted with
+ * it), `sentNotTaken` and `takenRate` = sentTaken / sent. Offers in code order, `none` last.
+ */
+export function byOffer(rows: readonly OfferRow[], reactivatedTotal: number) {
+  const keys = new Map<string, { reactivated: number; sent: number; sentTaken: number }>();
+  const at = (k: string) => keys.get(k) ?? (keys.set(k, { reactivated: 0, sent: 0, sentTaken: 0 }), keys.get(k)!);
+  for (const r of rows) {
+    const n = Number(r.n);
+    if (Number(r.back)) at(r.takenOffer ?? "none").reactivated += n;
+    if (r.sentOffer !== null) {
+      const k = at(r.sentOffer);
+      k.sent += n;
+      if (Number(r.back) && r.takenOffer === r.sentOffer) k.sentTaken += n;
+    }
+  }
+  return [...keys.entries()]
+    .sort(([a], [b]) => (a === "none" ? 1 : b === "none" ? -1 : a < b ? -1 : 1))
+    .map(([key, k]) => ({
+      key,
+      reactivated: k.reactivated,
+      shareOfReactivated: ratio(k.reactivated, reactivatedTotal),
+      sent: key === "none" ? null : k.sent,
+      sentTaken: key === "none" ? null : k.sentTaken,
+      sentNotTaken: key === "none" ? null : k.sent - k.sentTaken,
+      takenRate: key === "none" ? null : ratio(k.sentTaken, k.sent),
+    }));
 }

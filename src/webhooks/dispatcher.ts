@@ -10,7 +10,7 @@ import { openWebhookSecret } from "./secret";
 import { SecretsKeyMismatch } from "../platform/secrets";
 import { TOGETHER, type TenantShares } from "../platform/step-faults";
 import { TenantStore } from "../platform/tenancy";
-import { isContactable, recordContact } from "../winback/service";
+import { contactColumns, isContactable, recordContact } from "../winback/service";
 
 /** Seconds to wait after the n-th failed attempt (Standard Webhooks' suggested schedule, shortened at the end). */
 export const RETRY_SCHEDULE_S = [5, 5 * 60, 30 * 60, 2 * 3600, 5 * 3600, 10 * 3600, 10 * 3600];
@@ -107,7 +107,7 @@ export async function dispatchDueWebhooks(db: Database, options: DispatchOptions
         previousSecretExpiresAt: webhooks.previousSecretExpiresAt,
         pausedAt: webhooks.pausedAt,
         // The customer a `winback.due` is about, as they are now (see below).
-        customer: { keepInTouch: customers.keepInTouch, marketingConsent: customers.marketingConsent, email: customers.email, phone: customers.phone, erasedAt: customers.erasedAt },
+        customer: contactColumns,
       })
       .from(webhookDeliveries)
       .innerJoin(webhooks, and(eq(webhooks.tenantId, webhookDeliveries.tenantId), eq(webhooks.id, webhookDeliveries.webhookId)))

@@ -99,7 +99,7 @@ export const WEBHOOK_EVENT_DATA = {
     })
     .openapi("WinbackDueEventData", {
       description:
-        "A canceled customer is due for a win-back contact today (the day they said they would be back, or `winbackDelayDays` after the cancellation took effect), in the shop's time zone. Accepting it (2xx) counts as the contact.",
+        "A canceled customer is due for a win-back contact today (the day they said they would be back, or `winbackDelayDays` after the cancellation took effect), in the shop's time zone — sent only about a customer the shop may contact (their keep-in-touch answer, or without one their marketing consent: the candidates list's rule), never about one held out. A record that fell due before the shop had an endpoint taking `winback.due` is sent at the first maintenance run after one is registered, within 30 days of its `dueOn` (`WinbackDueStatus`). Accepting it (2xx) counts as the contact.",
     }),
   "customer.erased": z
     .object({

@@ -12,7 +12,7 @@
  * or when they gave no reason: then the date is all they said.
  * Pure.
  */
-import type { Lang, Localized } from "../cancel-flows/reasons";
+import { CANCELLATION_REASON_CODES, type Lang, type Localized } from "../cancel-flows/reasons";
 import { lintCopy } from "../offers/lint";
 import type { CatalogueOffer } from "../offers/catalogue";
 import { anchorFor, cadenceText } from "../platform/cadence";
@@ -207,14 +207,31 @@ function reminderFor(returnOn: string, restartOn: string, product: SubscriptionS
   return clean([title, description, message]) ? { kind: "reminder", offerId: null, type: "reminder", parameters: { restartOn, returnOn }, title, description, message, restartOn } : null;
 }
 
-export function comebackOffer(inputs: OfferInputs, c: { reason: string | null; returnOn: string | null; restartOn: string; now: string }): ComebackOffer | null {
+/**
+ * Whether a catalogue offer may come back to a customer who cancelled for `reason`, by the offer's
+ * own eligibility as in a cancel flow: the reason among the offer's `reasons`; no reason given
+ * (a sync without one, a flow confirmed without one) — only an offer open to every reason of the
+ * shop's list (`reasonCodes`: GET /v1/cancellation-reasons), since nothing says which one it serves. Pure.
+ */
+export function offerFitsReason(offer: Pick<CatalogueOffer, "eligibility">, reason: string | null, reasonCodes: readonly string[]): boolean {
+  const fits = offer.eligibility.reasons;
+  return reason !== null ? fits.includes(reason) : reasonCodes.every((code) => fits.includes(code));
+}
+
+/**
+ * The comeback offer for a cancellation (see the module's note). `c.reasonCodes`: the shop's
+ * reason list, for a cancellation without a reason (`offerFitsReason`; the default list when not given).
+ */
+export function comebackOffer(inputs: OfferInputs, c: { reason: string | null; returnOn: string | null; restartOn: string; now: string; reasonCodes?: readonly string[] }): ComebackOffer | null {
   // A date named and no reason given: all the customer said is when they will be back, so that day
   // they are reminded, not sold to (the engine, with no reason, would rank any offer first).
   if (c.returnOn && c.reason === null) {
     const reminder = reminderFor(c.returnOn, c.restartOn, inputs.sub.product);
     if (reminder) return reminder;
   }
-  const restart: OfferInputs = { ...inputs, sub: restarted(inputs.sub, c.restartOn), consecutiveSkips: 0 };
+  // Without a reason the engine ranks over every reason some offer serves: only offers open to all of them may take part.
+  const catalogue = c.reason === null ? inputs.catalogue.filter((o) => offerFitsReason(o, null, c.reasonCodes ?? CANCELLATION_REASON_CODES)) : inputs.catalogue;
+  const restart: OfferInputs = { ...inputs, catalogue, sub: restarted(inputs.sub, c.restartOn), consecutiveSkips: 0 };
   const ranked = rankOffers(restart, { ...(c.reason ? { reason: c.reason } : {}), channel: "web", now: c.now, mode: "mean" });
   for (const o of ranked) {
     const comeback = asComeback(o, inputs.sub, c.restartOn);

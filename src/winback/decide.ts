@@ -17,6 +17,7 @@
  */
 import { and, eq, inArray, isNull, lt, sql, type SQL } from "drizzle-orm";
 import type { Database } from "../db/client";
+import { tenantReasons } from "../cancel-flows/reasons-repository";
 import { cancelFlows, offers, subscriptions, tenants, winbacks } from "../db/schema";
 import type { CatalogueOffer } from "../offers/catalogue";
 import { loadCatalogue, loadOutcomes } from "../offers/repository";
@@ -54,9 +55,10 @@ export type SentComeback = { kind: ComebackOffer["kind"]; offerId: string | null
  * then — as after a catalogue change. Change it with the copy; each edition must sort after the
  * last (`c:` + `copy <date>|`; the first stamps were `c:` + a timestamp, which digits sort before).
  * The date only orders editions: 2026-12-02 is 1 December's second edition (usage tips a line
- * each; the reminder for a named date reworded).
+ * each; the reminder for a named date reworded); 2026-12-03 decides again every record without a
+ * reason, whose offer was ranked over every reason (winback/comeback `offerFitsReason`).
  */
-const STAMP_PREFIX = "c:copy 2026-12-02|";
+const STAMP_PREFIX = "c:copy 2026-12-03|";
 
 /**
  * The tenant's catalogue stamp, SQL: `STAMP_PREFIX` + the later of the latest `updated_at` of its offer rows
@@ -92,7 +94,7 @@ export async function computeComebacks(store: TenantStore, rows: readonly Comeba
   const at = now.toISOString();
   const ids = [...new Set(rows.map((r) => r.subscriptionId))];
   const customerIds = [...new Set(rows.map((r) => r.customerId))];
-  const [{ catalogue }, stats, subs, saves] = await Promise.all([
+  const [{ catalogue }, stats, subs, saves, reasons] = await Promise.all([
     loadCatalogue(store, at),
     loadOutcomes(store),
     store.q.select().from(subscriptions).where(store.owns(subscriptions, inArray(subscriptions.id, ids))),
@@ -100,7 +102,9 @@ export async function computeComebacks(store: TenantStore, rows: readonly Comeba
       .select({ customerId: cancelFlows.customerId, at: cancelFlows.closedAt, offerId: cancelFlows.offerId })
       .from(cancelFlows)
       .where(store.owns(cancelFlows, inArray(cancelFlows.customerId, customerIds), sql`${cancelFlows.status} = 'saved'`)),
+    tenantReasons(store),
   ]);
+  const reasonCodes = reasons.map((r) => r.code);
   const byId = new Map(subs.map((s) => [s.id, s]));
   for (const r of rows) {
     const row = byId.get(r.subscriptionId);
@@ -118,7 +122,7 @@ export async function computeComebacks(store: TenantStore, rows: readonly Comeba
         acceptedSaves: acceptedSavesFrom(saves.filter((x) => x.customerId === r.customerId), catalogue),
         settings,
       },
-      { reason: r.reason, returnOn: r.returnOn, restartOn: restartOnFor(r.returnOn, now, settings, plan), now: at },
+      { reason: r.reason, returnOn: r.returnOn, restartOn: restartOnFor(r.returnOn, now, settings, plan), now: at, reasonCodes },
     );
     out.set(r.id, { offer, sub: plan });
   }

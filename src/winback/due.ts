@@ -1,6 +1,7 @@
-import { and, eq, lte, sql } from "drizzle-orm";
+import { eq, lte, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
-import { customers, subscriptions, winbacks } from "../db/schema";
+import { webhooks, winbacks } from "../db/schema";
+import { addDays } from "../platform/dates";
 import { forTenantsDue } from "../tenants/due";
 import type { TenantShares } from "../platform/step-faults";
 import { enqueueWebhookEvent } from "../webhooks/outbox";
@@ -8,55 +9,84 @@ import { presentComeback } from "./comeback";
 import { comebacksForToday, storeStamp, type SentComeback, type StoredComeback } from "./decide";
 import { localizeWinbackDrivers, type WinbackDriver } from "./model";
 import { sentOfferValidUntil } from "./redeem";
-import { isContactable } from "./service";
+import type { WinbackRow } from "./service";
+
+/**
+ * How long a record whose date came waits for an endpoint that takes `winback.due` (days after
+ * its `dueOn`, tenant-local): a shop that registers its receiver after the records fell due (its
+ * first sync of cancellations, say) still hears of them; one that registers it long after is not
+ * sent a backlog of stale contacts — those are passed over (`skipped`).
+ */
+export const DUE_WAIT_DAYS = 30;
+
+/**
+ * What becomes of a win-back record whose date has come (`dueOn` ≤ `today`), at a maintenance run
+ * of a shop with an endpoint that takes `winback.due`. Pure.
+ * - `send`: the customer may be contacted — `contactable`, the one rule the candidates list and
+ *   the customer export read too (winback/service `isContactable`, kept on the row by SQLite:
+ *   their keep-in-touch answer, or without one their marketing consent; a way to reach them; not
+ *   erased) — the plan is still canceled, the record not held out, and it waited at most `DUE_WAIT_DAYS`.
+ * - `skip`: never sent (`skipped`): held out, not contactable (a "no", an opt-out, an erasure,
+ *   no e-mail or phone), the plan already back, or waited longer than `DUE_WAIT_DAYS`.
+ */
+export function dueOutcome(w: Pick<WinbackRow, "holdout" | "reactivatedAt" | "contactable" | "planCanceled" | "dueOn">, today: string): "send" | "skip" {
+  if (w.holdout || w.reactivatedAt !== null || !w.planCanceled || !w.contactable) return "skip";
+  return w.dueOn < addDays(today, -DUE_WAIT_DAYS) ? "skip" : "send";
+}
 
 /**
  * Maintenance: `winback.due` on the day a canceled customer said they would be back (or
- * `winbackDelayDays` after their cancellation took effect), in the tenant's own time zone. The
- * webhook is the contact once an endpoint took it (the dispatcher records it then: attribution
- * counts no contact that never reached the shop); held-out records, customers no longer
- * contactable and subscriptions already back are marked `skipped` and get nothing. The payload
- * carries the comeback offer the list shows for the customer today (`offer`, in the shop's locale,
- * its copy passed by the phrase lint), and the record keeps which one was sent: the customer can
- * take it on reactivation for `SENT_OFFER_VALID_DAYS` (winback/redeem) even if the suggestion moves.
+ * `winbackDelayDays` after their cancellation took effect), in the tenant's own time zone, to the
+ * shop's endpoints that take it (`dueOutcome` decides who). The webhook is the contact once an
+ * endpoint took it (the dispatcher records it then: attribution counts no contact that never
+ * reached the shop). A shop with no such endpoint is not visited: its records stay `pending` and
+ * listed as candidates, and go out (or are passed over, `DUE_WAIT_DAYS`) once it registers one.
+ * The payload carries the comeback offer the list shows for the customer today (`offer`, in the
+ * shop's locale, its copy passed by the phrase lint), and the record keeps which one was sent: the
+ * customer can take it on reactivation for `SENT_OFFER_VALID_DAYS` (winback/redeem) even if the
+ * suggestion moves.
  *
  * Answers how many records it settled (sent or skipped), at most `batch` per tenant.
  *
- * Which tenants have something due is one cross-tenant read (an index seek on status and date);
- * only those tenants get a write transaction. `tenants`: each tenant's share run apart (src/maintenance).
+ * Which tenants have something due is one cross-tenant read: the endpoints that take
+ * `winback.due`, and per such shop an index seek on `winbacks_due` (tenant, status, date); only
+ * those tenants get a write transaction. `tenants`: each tenant's share run apart (src/maintenance).
  */
 export async function sendDueWinbacks(db: Database, now: Date, batch = 200, tenants?: TenantShares): Promise<number> {
   // Through `winbacks_due` by name: with statistics showing most records pending (they wait
-  // 60 days), SQLite chose to walk another index of the whole table for the DISTINCT — ≈ 30 ms a
-  // run on the 1M bench tenant with nothing due, every second, on the loop that answers requests.
+  // 60 days), SQLite chose to walk another index of the whole table — ≈ 30 ms a run on the 1M
+  // bench tenant with nothing due, every second, on the loop that answers requests.
   const dueTenants = (latestToday: string) =>
     db.orm.all<{ tenantId: string }>(
-      sql`SELECT DISTINCT tenant_id AS tenantId FROM winbacks INDEXED BY winbacks_due WHERE due_status = 'pending' AND due_on <= ${latestToday}`,
+      sql`SELECT DISTINCT h.tenant_id AS tenantId FROM webhooks h
+          WHERE EXISTS (SELECT 1 FROM json_each(h.events) e WHERE e.value = 'winback.due')
+            AND EXISTS (SELECT 1 FROM winbacks w INDEXED BY winbacks_due WHERE w.tenant_id = h.tenant_id AND w.due_status = 'pending' AND w.due_on <= ${latestToday})`,
     );
   return forTenantsDue(db, now, dueTenants, (store, { settings, today }) =>
     store.write(async (s) => {
+      const endpoints = await s.q.select({ id: webhooks.id, events: webhooks.events }).from(webhooks).where(s.owns(webhooks));
+      // The endpoint went meanwhile: the records wait for the next one.
+      if (!endpoints.some((e) => e.events.includes("winback.due"))) return 0;
       const rows = await s.q
-        .select({ w: winbacks, c: { keepInTouch: customers.keepInTouch, marketingConsent: customers.marketingConsent, email: customers.email, phone: customers.phone, erasedAt: customers.erasedAt }, status: subscriptions.status })
+        .select()
         .from(winbacks)
-        .leftJoin(customers, and(eq(customers.tenantId, winbacks.tenantId), eq(customers.id, winbacks.customerId)))
-        .leftJoin(subscriptions, and(eq(subscriptions.tenantId, winbacks.tenantId), eq(subscriptions.id, winbacks.subscriptionId)))
         .where(s.owns(winbacks, eq(winbacks.dueStatus, "pending"), lte(winbacks.dueOn, today)))
         .limit(batch);
       const at = now.toISOString();
-      const sending = rows.filter(({ w, c, status }) => !w.holdout && w.reactivatedAt === null && status === "canceled" && c !== null && isContactable(c));
+      const sending = rows.filter((w) => dueOutcome(w, today) === "send");
       // The offer as the list shows it today: the stored decision, made current (decided afresh if stale).
       const comebacks =
         sending.length === 0
           ? new Map<string, StoredComeback | null>()
           : await comebacksForToday(
               s,
-              sending.map(({ w }) => ({ id: w.id, subscriptionId: w.subscriptionId, customerId: w.customerId, reason: w.reason, returnOn: w.returnOn, comeback: w.comeback as unknown as StoredComeback | null, comebackStamp: w.comebackStamp })),
+              sending.map((w) => ({ id: w.id, subscriptionId: w.subscriptionId, customerId: w.customerId, reason: w.reason, returnOn: w.returnOn, comeback: w.comeback as unknown as StoredComeback | null, comebackStamp: w.comebackStamp })),
               await storeStamp(s),
               now,
               settings,
             );
-      for (const { w } of rows) {
-        if (!sending.some((x) => x.w.id === w.id)) {
+      for (const w of rows) {
+        if (!sending.includes(w)) {
           await s.update(winbacks, { dueStatus: "skipped" }, eq(winbacks.id, w.id));
           continue;
         }
@@ -85,6 +115,7 @@ export async function sendDueWinbacks(db: Database, now: Date, batch = 200, tena
             candidates: `/v1/winback/candidates?customerId=${encodeURIComponent(w.customerId)}`,
           },
           now,
+          endpoints,
         );
       }
       return rows.length;

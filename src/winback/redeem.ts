@@ -15,8 +15,12 @@
  * `applyOffer` as an offer accepted in a cancel flow. A reminder is not an offer: a plain
  * reactivation takes it.
  *
+ * The offer must also meet its own eligibility for the cancellation's reason, as in a cancel flow
+ * (winback/comeback `offerFitsReason`: the reason given among the offer's reasons; none given, only
+ * an offer open to every reason) — whatever was suggested or sent before that rule held.
+ *
  * Refused: 409 `offer_not_shown` for an offer never suggested for this subscription (or no open
- * record); 409 `offer_expired` for one sent more than `SENT_OFFER_VALID_DAYS` ago and not
+ * record), or not for the cancellation's reason; 409 `offer_expired` for one sent more than `SENT_OFFER_VALID_DAYS` ago and not
  * suggested now, or no longer in the catalogue or applicable to the plan.
  */
 import { desc, eq, isNull } from "drizzle-orm";
@@ -28,7 +32,8 @@ import type { ReactivationWindow } from "../plan-changes/rules";
 import { ApiError } from "../platform/errors";
 import type { TenantStore } from "../platform/tenancy";
 import type { TenantSettings } from "../settings/schemas";
-import { comebackOf, type ComebackOffer } from "./comeback";
+import { tenantReasons } from "../cancel-flows/reasons-repository";
+import { comebackOf, offerFitsReason, type ComebackOffer } from "./comeback";
 import { comebacksForToday, restartOnFor, storeStamp, type StoredComeback, type StoredPlan } from "./decide";
 
 /** Days after `winback.due` was sent during which the offer it carried can be taken, whatever is suggested since. */
@@ -64,6 +69,19 @@ function notShown(subscriptionId: string, offerId: string, shown: (string | null
   );
 }
 
+/** 409 `offer_not_shown`: `offerId` does not serve the reason the customer cancelled for (none given: it is not open to every reason); `shown`: what the list suggests instead. */
+function notForReason(subscriptionId: string, offerId: string, reason: string | null, shown: (string | null)[]): never {
+  const why =
+    reason === null
+      ? { en: "no reason was given for cancelling, and it is not open to every reason", ja: "解約理由のご回答がなく、この特典はすべての解約理由を対象としていません" }
+      : { en: `it is not for the reason given for cancelling (${reason})`, ja: `解約理由（${reason}）がこの特典の対象ではありません` };
+  throw new ApiError(
+    "offer_not_shown",
+    { en: `Offer ${offerId} is not a comeback offer for subscription ${subscriptionId}: ${why.en}; see GET /v1/winback/candidates?customerId=….`, ja: `特典 ${offerId} は定期コース ${subscriptionId} の再開特典としてご利用いただけません（${why.ja}）。GET /v1/winback/candidates?customerId=… をご確認ください。` },
+    { shownOfferIds: [...new Set(shown.filter((x): x is string => x !== null && x !== offerId))] },
+  );
+}
+
 function expired(offerId: string, why: { en: string; ja: string }, validUntil: string | null): never {
   throw new ApiError("offer_expired", { en: `Offer ${offerId} can no longer be taken: ${why.en}`, ja: `特典 ${offerId} は現在ご利用いただけません。${why.ja}` }, { validUntil });
 }
@@ -92,6 +110,9 @@ export async function comebackToRedeem(s: TenantStore, subscriptionId: string, o
   const offer = (await loadCatalogue(s, now.toISOString())).catalogue.find((o) => o.id === offerId && o.active);
   // Not run out: `validUntil` is null (errors.ts), so a caller does not read it as a date that passed.
   if (!offer) expired(offerId, { en: "the shop no longer offers it.", ja: "ショップがこの特典の提供を終了しました。" }, null);
+  // The offer's own eligibility, as in a cancel flow: the reason given for cancelling, or with none only an offer open to every reason.
+  // (A suggestion made now meets it; this refuses one sent or stored before the rule held.)
+  if (!offerFitsReason(offer, row.reason, (await tenantReasons(s)).map((r) => r.code))) notForReason(subscriptionId, offerId, row.reason, [current?.offerId ?? null]);
   // The date the list shows with the offer (suggested), or the one `takeableSentComeback` shows with what was sent.
   const restartOn = row.returnOn === null ? null : suggested ? current!.restartOn : restartOnFor(row.returnOn, now, settings, stored!.sub);
   return { winbackId: row.id, flowId: row.flowId, offer, via: suggested ? "suggested" : "sent", restartOn, plan: suggested ? decided!.sub : stored!.sub };

@@ -42,6 +42,15 @@ export function isContactable(c: Pick<CustomerRow, "keepInTouch" | "marketingCon
   return (c.keepInTouch ?? c.marketingConsent) === true && (c.email !== null || c.phone !== null) && c.erasedAt === null;
 }
 
+/**
+ * The customer's columns `isContactable` reads, for a select that left-joins the customer beside
+ * other tables (winback/due, webhooks/dispatcher). `id` comes first and is never null on a row
+ * found: drizzle answers a left-joined nested object as null when its *first* column is null, and
+ * `keepInTouch` first made every customer who never answered (marketing consent alone) look
+ * missing — never sent their `winback.due`.
+ */
+export const contactColumns = { id: customers.id, keepInTouch: customers.keepInTouch, marketingConsent: customers.marketingConsent, email: customers.email, phone: customers.phone, erasedAt: customers.erasedAt };
+
 /** Where an answer came from: the cancel flow, the shop's customer sync, the customer's portal, an operator in the console, or another API call. */
 export type ConsentSource = "cancel_flow" | "customer_sync" | "portal" | "console" | "api";
 

@@ -1642,6 +1642,8 @@ describe("<tsuzuku-portal>: the comeback offer the shop sent, on the cancelled p
   async function sentComeback() {
     const own = await h.tenant();
     expect((await h.request("PATCH", "/v1/settings", { key: own.key, body: { allowedOrigins: [shop.url] } })).status).toBe(200);
+    // Sent to the shop's endpoint that takes winback.due (the mail tool's receiver; without one the record waits).
+    expect((await h.request("PUT", "/v1/webhooks/wb", { key: own.key, body: { url: "http://127.0.0.1:9/hook", events: ["winback.due"] } })).status).toBe(201);
     const { c, s, flowId, confirmed } = await cancelledForPrice(h, own, { keepInTouch: true, returnOn: today() });
     expect(confirmed.status).toBe(200);
     await h.maintain(() => new Date());

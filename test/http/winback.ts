@@ -6,7 +6,7 @@ import { RetentionMetrics, WinbackMetrics } from "../../src/metrics/routes";
 import { addDays, localDate } from "../../src/platform/dates";
 import { CandidatePage, ExitSurvey } from "../../src/winback/schemas";
 import { ReasonInsights } from "../../src/insights/routes";
-import { customerBody, RECEIVER_SECRET, subscriptionBody, uid, type Harness, type TestTenant } from "../support/harness";
+import { cancelledForPrice, customerBody, RECEIVER_SECRET, subscriptionBody, uid, type Harness, type TestTenant } from "../support/harness";
 
 /**
  * Win-back (再加入) as a shop and its customers live it: a cancellation with a survey and a
@@ -221,14 +221,14 @@ export function winbackSuite(h: () => Harness) {
     });
 
     /** A shop of its own with one customer who cancelled for `reason` and said yes to keep-in-touch; `list` reads their candidate row. */
-    const keptInTouch = async (reason: string, lang?: string) => {
+    const keptInTouch = async (reason: string | null, lang?: string) => {
       const own = await h().tenant();
       const c = uid("C");
       await h().request("PUT", `/v1/customers/${c}`, { key: own.key, body: customerBody({ marketingConsent: false }) });
       const s = uid("S");
       await h().request("PUT", `/v1/subscriptions/${s}`, { key: own.key, body: subscriptionBody(c, { nextDeliveryOn: addDays(today(), 12), unitPrice: { amount: 9800, currency: "JPY" }, quantity: 2 }) });
       const f = await h().request("POST", `/v1/subscriptions/${s}/cancel-flows`, { key: own.key, body: {} });
-      await h().request("POST", `/v1/cancel-flows/${f.body.flowId}/reason`, { key: own.key, body: { reason: reason } });
+      if (reason !== null) await h().request("POST", `/v1/cancel-flows/${f.body.flowId}/reason`, { key: own.key, body: { reason: reason } });
       expect((await h().request("POST", `/v1/cancel-flows/${f.body.flowId}/confirm`, { key: own.key, body: { keepInTouch: true } })).status).toBe(200);
       const list = async () =>
         (await h().request("GET", "/v1/winback/candidates", { key: own.key, headers: lang ? { "accept-language": lang } : {} })).body.data.find((d: { subscriptionId: string }) => d.subscriptionId === s);
@@ -270,6 +270,28 @@ export function winbackSuite(h: () => Harness) {
       expect((await h().request("GET", "/v1/metrics/winback", { key: own.key })).body).toMatchObject({ reactivated: 1 });
     });
 
+    it("a comeback offer meets the offer's own reasons: the 20 % discount (too_expensive only) is neither suggested to nor taken by a customer who gave no reason, nor one who left for surplus stock — even one sent before (409 offer_not_shown, nothing changed)", async () => {
+      const discount = "off_discount_20x2";
+      const catalogue = (await h().request("GET", `/v1/offers/${discount}`, { key: t.key })).body;
+      expect(catalogue.eligibility.reasons).toEqual(["too_expensive"]);
+      for (const reason of [null, "surplus_stock"]) {
+        const { own, list, s } = await keptInTouch(reason);
+        expect((await list()).offer?.offerId ?? null).not.toBe(discount);
+        const take = () => h().request("POST", `/v1/subscriptions/${s}/reactivate`, { key: own.key, body: { offerId: discount, channel: "web" } });
+        const refused = await take();
+        expect(refused.status, refused.text).toBe(409);
+        expect(refused.body).toMatchObject({ code: "offer_not_shown" });
+        // As if winback.due had carried it today, before the rule held: still refused.
+        await h().sql("UPDATE winbacks SET comeback = json_set(coalesce(comeback, '{}'), '$.sent', json(?)) WHERE tenant_id = ? AND subscription_id = ?", [JSON.stringify({ kind: "offer", offerId: discount, type: "discount", sentOn: today() }), own.id, s]);
+        const sent = await take();
+        expect(sent.status, sent.text).toBe(409);
+        expect(sent.body).toMatchObject({ code: "offer_not_shown" });
+        expect(sent.body.detail).toMatch(reason === null ? /no reason was given/ : /surplus_stock/);
+        const plan = (await h().request("GET", `/v1/subscriptions/${s}`, { key: own.key })).body;
+        expect(plan).toMatchObject({ status: "canceled", activeDiscount: null });
+      }
+    });
+
     it("a comeback offer of a longer interval is taken with its id alone", async () => {
       const { own, list, s } = await keptInTouch("surplus_stock");
       const offer = (await list()).offer;
@@ -294,6 +316,8 @@ export function winbackSuite(h: () => Harness) {
         expect((await h().request("POST", `/v1/cancel-flows/${f.body.flowId}/confirm`, { key: own.key, body: confirm })).status).toBe(200);
         return f.body.flowId as string;
       };
+      // Sent: to the shop's endpoint that takes winback.due (without one, the record waits for it).
+      expect((await h().request("PUT", "/v1/webhooks/wb", { key: own.key, body: { url: "http://127.0.0.1:9/hook", events: ["winback.due"] } })).status).toBe(201);
       const flowId = await cancelIt({ keepInTouch: true, returnOn: today() });
       const token = (await h().request("POST", "/v1/customer-sessions", { key: own.key, body: { customerId: c } })).body.token as string;
       const shown = async () => (await h().request("GET", `/v1/subscriptions/${s}/plan-options`, { key: token, headers: { "accept-language": "ja" } })).body.reactivate.comeback;
@@ -943,6 +967,101 @@ export function winbackSuite(h: () => Harness) {
       ((await (await fetch(`${h().receiverUrl}/received`)).json()) as { verified: { type: string; data: { customerId: string } } | null }[]).filter((r) => r.verified?.type === "winback.due" && r.verified.data.customerId === c).length;
     const keepInTouch = async (t: TestTenant, c: string) => (await h().request("GET", `/v1/customers/${c}/keep-in-touch`, { key: t.key })).body as { keepInTouch: boolean | null; contactable: boolean };
     const history = async (t: TestTenant, c: string) => (await h().request("GET", `/v1/customers/${c}/export`, { key: t.key })).body.consents.keepInTouchHistory as { granted: boolean; source: string }[];
+
+    /** The customer's win-back records as their export shows them. */
+    const exported = async (t: TestTenant, c: string) => (await h().request("GET", `/v1/customers/${c}/export`, { key: t.key })).body.winbacks as { subscriptionId: string; dueOn: string; dueStatus: string; contactable: boolean }[];
+    /** Maintenance runs until nothing is left to deliver (the receiver answers at once). */
+    const deliverAll = async (t: TestTenant) => {
+      await h().maintain(() => new Date());
+      for (let pass = 0; pass < 10 && (await deliveries(t)).pending > 0; pass++) await h().maintain(() => new Date());
+    };
+
+    it("who never answered keep-in-touch but gave marketing consent is sent winback.due, as the list and the export say: a web cancellation back today, and a plan the cart synced as cancelled 70 days ago; a \"no\" at cancellation is not", async () => {
+      const t = await shop();
+      const consent = async () => {
+        const c = uid("C");
+        expect((await h().request("PUT", `/v1/customers/${c}`, { key: t.key, body: customerBody({ marketingConsent: true }) })).status).toBe(201);
+        return c;
+      };
+      const webCancel = async (c: string, confirm: Record<string, unknown>) => {
+        const s = uid("S");
+        expect((await h().request("PUT", `/v1/subscriptions/${s}`, { key: t.key, body: subscriptionBody(c, { nextDeliveryOn: addDays(today(), 12) }) })).status).toBe(201);
+        const flow = await h().request("POST", `/v1/subscriptions/${s}/cancel-flows`, { key: t.key, body: { channel: "web" } });
+        expect((await h().request("POST", `/v1/cancel-flows/${flow.body.flowId}/reason`, { key: t.key, body: { reason: "temporary_break" } })).status).toBe(200);
+        expect((await h().request("POST", `/v1/cancel-flows/${flow.body.flowId}/confirm`, { key: t.key, body: confirm })).status).toBe(200);
+      };
+      const web = await consent();
+      await webCancel(web, { returnOn: today() });
+      const synced = await consent();
+      const canceledAt = new Date(Date.now() - 70 * 86_400_000).toISOString();
+      expect((await h().request("PUT", `/v1/subscriptions/${uid("S")}`, { key: t.key, body: subscriptionBody(synced, { status: "canceled", canceledAt, nextDeliveryOn: null }) })).status).toBe(201);
+      const declined = await consent();
+      await webCancel(declined, { returnOn: today(), keepInTouch: false });
+
+      for (const c of [web, synced]) {
+        const listed = (await h().request("GET", `/v1/winback/candidates?customerId=${c}`, { key: t.key })).body.data;
+        expect(listed).toMatchObject([{ customerId: c, dueOn: today() }]);
+      }
+      await deliverAll(t);
+      for (const c of [web, synced]) {
+        expect(await received(c)).toBe(1);
+        expect(await exported(t, c)).toMatchObject([{ dueOn: today(), dueStatus: "sent", contactable: true }]);
+      }
+      expect(await received(declined)).toBe(0);
+      expect(await exported(t, declined)).toMatchObject([{ dueStatus: "skipped", contactable: false }]);
+    });
+
+    it("a record due before the shop registers its endpoint waits for it, still listed; registered, it goes out at the next run", async () => {
+      const t = await h().tenant();
+      const c = uid("C");
+      expect((await h().request("PUT", `/v1/customers/${c}`, { key: t.key, body: customerBody({ marketingConsent: true }) })).status).toBe(201);
+      const canceledAt = new Date(Date.now() - 70 * 86_400_000).toISOString();
+      expect((await h().request("POST", "/v1/sync", { key: t.key, body: { subscriptions: [{ id: uid("S"), ...subscriptionBody(c, { status: "canceled", canceledAt, nextDeliveryOn: null }) }] } })).body).toMatchObject({ applied: 1 });
+      await h().maintain(() => new Date());
+      expect(await exported(t, c)).toMatchObject([{ dueOn: today(), dueStatus: "pending", contactable: true }]);
+      expect((await h().request("GET", `/v1/winback/candidates?customerId=${c}`, { key: t.key })).body.data).toHaveLength(1);
+
+      expect((await h().request("PUT", "/v1/webhooks/wb", { key: t.key, body: { url: `${h().receiverUrl}/hook`, events: ["winback.due"], secret: RECEIVER_SECRET } })).status).toBe(201);
+      await deliverAll(t);
+      expect(await received(c)).toBe(1);
+      expect(await exported(t, c)).toMatchObject([{ dueStatus: "sent" }]);
+    });
+
+    it("the win-back figures by comeback offer (sent, taken, not taken; none) and by time since cancelling, with the windows not yet passed said as waiting, not as 0", async () => {
+      const t = await shop();
+      const took = await cancelledForPrice(h(), t, { keepInTouch: true, returnOn: today() });
+      const declined = await cancelledForPrice(h(), t, { keepInTouch: true, returnOn: today() });
+      const plain = await dueToday(t);
+      await deliverAll(t);
+      const sent = JSON.parse((await h().sql("SELECT payload FROM webhook_deliveries WHERE tenant_id = ? AND customer_id = ?", [t.id, took.c]))[0]!.payload as string).data.offer;
+      expect(sent).toMatchObject({ kind: "offer", offerId: "off_discount_20x2" });
+      expect((await h().request("POST", `/v1/subscriptions/${took.s}/reactivate`, { key: t.key, body: { offerId: sent.offerId } })).status).toBe(200);
+      expect((await h().request("POST", `/v1/subscriptions/${plain.s}/reactivate`, { key: t.key, body: {} })).status).toBe(200);
+      // A plan the cart cancelled 100 days ago and restarts today: back after 100 days.
+      const c = uid("C");
+      const old = uid("S");
+      expect((await h().request("PUT", `/v1/customers/${c}`, { key: t.key, body: customerBody() })).status).toBe(201);
+      const canceledAt = new Date(Date.now() - 100 * 86_400_000).toISOString();
+      expect((await h().request("PUT", `/v1/subscriptions/${old}`, { key: t.key, body: subscriptionBody(c, { status: "canceled", canceledAt, nextDeliveryOn: null }) })).status).toBe(201);
+      expect((await h().request("PUT", `/v1/subscriptions/${old}`, { key: t.key, body: subscriptionBody(c, { nextDeliveryOn: addDays(today(), 12) }) })).status).toBe(200);
+
+      const m = await h().request("GET", "/v1/metrics/winback", { key: t.key });
+      expect(m.status).toBe(200);
+      expect(WinbackMetrics.safeParse(m.body).success).toBe(true);
+      expect(m.body).toMatchObject({ canceled: 4, reactivated: 3, matured: 0, reactivatedWithin180: 0, rate180: null });
+      expect(m.body.byComebackOffer).toEqual([
+        { key: "off_discount_20x2", reactivated: 1, shareOfReactivated: 0.3333, sent: 2, sentTaken: 1, sentNotTaken: 1, takenRate: 0.5 },
+        { key: "none", reactivated: 2, shareOfReactivated: 0.6667, sent: null, sentTaken: null, sentNotTaken: null, takenRate: null },
+      ]);
+      // Three cancelled today: in no window yet (waiting, not 0). The one 100 days old has had 30 and 90
+      // days, and came back after neither; its 180 days have not passed.
+      expect(m.body.byDaysSinceCancel).toEqual([
+        { days: 30, matured: 1, reactivatedWithin: 0, rate: 0, waiting: 3 },
+        { days: 90, matured: 1, reactivatedWithin: 0, rate: 0, waiting: 3 },
+        { days: 180, matured: 0, reactivatedWithin: 0, rate: null, waiting: 4 },
+      ]);
+      expect(declined.confirmed.status).toBe(200);
+    });
 
     it("a \"no\" from the customer's session drops their winback.due held on a paused endpoint and one retrying: resumed, nothing is sent", async () => {
       const t = await shop(true);

@@ -3,7 +3,8 @@ import type { SubscriptionSnapshot } from "../../src/offers/personalise";
 import { OutcomeTable } from "../../src/offers/bandit";
 import { DEFAULT_CATALOGUE } from "../../src/offers/catalogue";
 import { lintCopy } from "../../src/offers/lint";
-import { comebackOf, comebackOffer, rerenderComeback } from "../../src/winback/comeback";
+import { CANCELLATION_REASON_CODES } from "../../src/cancel-flows/reasons";
+import { comebackOf, comebackOffer, offerFitsReason, rerenderComeback } from "../../src/winback/comeback";
 import { resolveSettings } from "../../src/settings/schemas";
 import { localizeWinbackDrivers, type WinbackDriver } from "../../src/winback/model";
 
@@ -189,9 +190,23 @@ describe("the comeback copy a customer who has left reads, per reason", () => {
     expectComebackCopy(o);
   });
 
-  it("a date named and no reason: a reminder, not the catalogue's first offer (without the date: an offer)", () => {
+  it("a date named and no reason: a reminder, not the catalogue's first offer", () => {
     expect(offer(null, DEFAULT_CATALOGUE, "2027-01-10", "2027-01-10")).toMatchObject({ kind: "reminder", restartOn: "2027-01-10" });
-    expect(offer(null, DEFAULT_CATALOGUE).kind).toBe("offer");
+  });
+
+  it("no reason given: only an offer open to every reason of the shop's list, never one for a reason the customer did not give", () => {
+    // The default catalogue's offers each serve some reasons (the 20 % discount: too_expensive only): none comes back.
+    expect(offer(null, DEFAULT_CATALOGUE)).toBeNull();
+    const discount = DEFAULT_CATALOGUE.find((o) => o.id === "off_discount_20x2")!;
+    expect(offerFitsReason(discount, null, CANCELLATION_REASON_CODES)).toBe(false);
+    expect(offerFitsReason(discount, "too_expensive", CANCELLATION_REASON_CODES)).toBe(true);
+    expect(offerFitsReason(discount, "surplus_stock", CANCELLATION_REASON_CODES)).toBe(false);
+    // Opened to every reason, it may: the engine then ranks it for a customer who gave none.
+    const open = { ...discount, eligibility: { ...discount.eligibility, reasons: [...CANCELLATION_REASON_CODES] } };
+    expect(offerFitsReason(open, null, CANCELLATION_REASON_CODES)).toBe(true);
+    expect(offer(null, [discount, open].map((o, i) => ({ ...o, id: `off_${i}` })))).toMatchObject({ kind: "offer", offerId: "off_1", type: "discount" });
+    // "Every reason" is the shop's own list: a shop with two reasons opens an offer with those two.
+    expect(offerFitsReason({ eligibility: { ...discount.eligibility, reasons: ["too_expensive", "other"] } }, null, ["too_expensive", "other"])).toBe(true);
   });
 });
 
