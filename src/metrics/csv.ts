@@ -15,8 +15,8 @@ function retentionRows(r: Awaited<ReturnType<typeof retentionFor>>): CsvRow[] {
 
 /**
  * The win-back report as spreadsheet rows: the range's totals (`section` `total`), then a row per
- * entry of each of its lists (`byReason`, `byMonth`, `revenueRecovered` by currency, …), `section`
- * naming the list and `key` the entry.
+ * entry of each of its lists (`byReason`, `byMonth`, `revenueRecovered` by currency,
+ * `byDaysSinceCancel` by window, …), `section` naming the list and `key` the entry.
  */
 function winbackRows(r: Awaited<ReturnType<typeof winbackFor>>): CsvRow[] {
   const { from, to, ...rest } = r;
@@ -25,7 +25,8 @@ function winbackRows(r: Awaited<ReturnType<typeof winbackFor>>): CsvRow[] {
   for (const [section, list] of Object.entries(rest)) {
     if (!Array.isArray(list)) continue;
     for (const item of list as Record<string, unknown>[]) {
-      const key = typeof item.key === "string" ? item.key : typeof item.currency === "string" ? item.currency : "";
+      // An entry's name: its key (a reason, a month, an offer), a currency, or a window in days.
+      const key = typeof item.key === "string" ? item.key : typeof item.currency === "string" ? item.currency : typeof item.days === "number" ? String(item.days) : "";
       const { key: _k, ...fields } = item;
       rows.push({ ...head, section, key, ...flatRow(fields) });
     }

@@ -123,6 +123,7 @@ export function metricsSuite(h: () => Harness) {
       const wrows = wl.slice(1, -1).map((l) => Object.fromEntries(l.split(",").map((v, i) => [wh[i], v])));
       expect(wrows[0]).toMatchObject({ section: "total", key: "total", canceled: "2" });
       expect(wrows.filter((r) => r.section === "byReason").map((r) => [r.key, r.canceled]).sort()).toEqual([["surplus_stock", "1"], ["too_expensive", "1"]]);
+      expect(wrows.filter((r) => r.section === "byDaysSinceCancel").map((r) => [r.key, r.waiting])).toEqual([["30", "2"], ["90", "2"], ["180", "2"]]);
     });
 
     it("the holdout comparisons count only flows and cancellations drawn while a holdout was in force: one from before is in neither arm", async () => {
