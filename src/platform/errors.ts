@@ -565,6 +565,7 @@ const MESSAGES_JA: Record<string, string> = {
   "A Standard Webhooks secret: whsec_ followed by base64 of 24–64 random bytes": "Standard Webhooks のシークレット（whsec_ の後に 24〜64 バイトの乱数を base64 で）を指定してください",
   "An exact origin such as https://shop.example.jp: https (http only for localhost or 127.0.0.1), no path, no trailing slash":
     "https://shop.example.jp のようなオリジンだけを指定してください（https。http は localhost と 127.0.0.1 のみ。パスと末尾のスラッシュは付けません）",
+  "An offer was shown to this plan lately and not taken (offered_lately): none again": "この定期コースには最近ご案内してお受けいただかなかった特典があるため、再びご案内できません（offered_lately）",
   "Cancel flow ids look like cf_…": "解約フローの ID は cf_… の形です",
   "ISO 4217 code, e.g. JPY": "JPY のような ISO 4217 の通貨コードを指定してください",
   "Keep an `other` reason so every customer has an answer": "どのお客様も答えを選べるよう、`other` の理由を残してください",
@@ -572,6 +573,7 @@ const MESSAGES_JA: Record<string, string> = {
   "Question ids must be unique": "質問の ID が重複しています",
   "Reason codes must be unique": "理由コードが重複しています",
   "Unknown IANA time zone": "IANA のタイムゾーン名ではありません",
+  "Write the reading in katakana or hiragana (spaces, ー and ・ allowed)": "フリガナはカタカナかひらがなで指定してください（スペース、ー、・は使えます）",
   "Use 1–128 characters of A–Z, a–z, 0–9 and . _ : -": "A–Z、a–z、0–9 と . _ : - の1〜128文字で指定してください",
   "Write it on one line, without line breaks": "改行を含めず、1行で入力してください",
   "Write it without tabs": "タブを含めずに入力してください",
