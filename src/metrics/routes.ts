@@ -289,7 +289,7 @@ function rangeOf(q: { from?: string | undefined; to?: string | undefined }, sett
 }
 
 const CSV_COMMON =
-  "UTF-8 with a byte-order mark (so Excel reads the Japanese as it is), CRLF line ends, a header line; column names are this answer's JSON fields, nested ones dotted (`durableSaves.judged`, `timeToCancel.medianSeconds`); null is an empty cell; rates are decimals as in JSON. Sent as an attachment named after the report and its days.";
+  "UTF-8 with a byte-order mark (so Excel reads the Japanese as it is), CRLF line ends, a header line; column names are this answer's JSON fields, nested ones dotted (`durableSaves.judged`, `timeToCancel.medianSeconds`); null is an empty cell; rates are decimals as in JSON; a text cell that would start a spreadsheet formula (= + - @) is written with a leading `'`. Sent as an attachment named after the report and its days.";
 const RETENTION_CSV = `With \`Accept: text/csv\`: the same figures for a spreadsheet. The first row is the whole range (\`group\` empty, \`key\` \`total\`, with churn, reactivations and the holdout); with \`groupBy\`, one row per group after it (\`group\` the grouping, \`key\` and, by operator, \`label\`). ${CSV_COMMON}`;
 const WINBACK_CSV = `With \`Accept: text/csv\`: the same figures for a spreadsheet. The first row is the range's totals (\`section\` \`total\`); then one row per entry of each list, \`section\` naming it (\`byReason\`, \`byMonth\`, \`revenueRecovered\`, …) and \`key\` the entry (a reason code, a month, a currency). ${CSV_COMMON}`;
 

@@ -6,7 +6,8 @@ import { stringify } from "csv-stringify/sync";
  * CSV for a spreadsheet (RFC 4180 through csv-stringify): a header line, CRLF line ends, fields
  * quoted where they need it, UTF-8 with a byte-order mark — without it, Excel in Japan reads UTF-8
  * as Shift_JIS and garbles every Japanese label. A null cell is empty; numbers are written as
- * JavaScript writes them (rates as decimals, 0.4706), so a spreadsheet reads them as numbers.
+ * JavaScript writes them (rates as decimals, 0.4706, a negative lift −0.05 as -0.05), so a
+ * spreadsheet reads them as numbers; text that would start a formula is written as text.
  */
 export const CSV_TYPE = "text/csv; charset=utf-8";
 
@@ -20,7 +21,9 @@ export function csvText(rows: readonly CsvRow[]): string {
   for (const row of rows) for (const k of Object.keys(row)) if (!seen.has(k)) (seen.add(k), columns.push(k));
   const body = stringify(
     rows.map((r) => columns.map((k) => r[k] ?? null)),
-    { header: true, columns, record_delimiter: "windows", cast: { boolean: (b) => (b ? "true" : "false") } },
+    // escape_formulas: a text cell starting with = + - @ gets a leading ' so a spreadsheet shows it instead of running it
+    // (CSV injection, OWASP): an operator's name or a label is free text someone else typed.
+    { header: true, columns, record_delimiter: "windows", escape_formulas: true, cast: { boolean: (b) => (b ? "true" : "false") } },
   );
   return `\uFEFF${body}`;
 }
