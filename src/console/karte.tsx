@@ -31,6 +31,7 @@ import {
 } from "./strings";
 import { retryAfterSeconds } from "../platform/retry";
 import type { Continuation, Ending, StepActor } from "../cancel-flows/continuation";
+import { NO_REPEAT_OFFER_DAYS } from "../cancel-flows/declined-lately";
 
 // Shapes as the API answers them (only the fields the karte shows).
 type Money = { amount: number; currency: string };
@@ -902,13 +903,14 @@ function OpenFlow(props: { flow: Continuation; words: Words; timeZone: string })
                   {flow.offersHonoured ? <p>{tf(lang, "flowOffersHonoured", { at: at(flow.reasonAt ?? flow.startedAt), channel: channelName(flow.reasonChannel ?? flow.channel, lang) })}</p> : null}
                 </>
               ) : flow.declinedOffer ? (
-                // One offer in 30 days on any channel: which one the caller did not take, and when, to say truthfully if asked.
+                // One offer in NO_REPEAT_OFFER_DAYS on any channel: which one the caller did not take, and when, to say truthfully if asked.
                 <p data-flow="declined">
                   {tf(lang, "flowDeclinedLately", {
                     title: flow.declinedOffer.title[lang] ?? flow.declinedOffer.title.ja ?? flow.declinedOffer.offerId,
                     at: at(flow.declinedOffer.shownAt),
                     channel: channelName(flow.declinedOffer.channel, lang),
                     again: at(flow.declinedOffer.offersAgainFrom),
+                    days: NO_REPEAT_OFFER_DAYS,
                   })}
                 </p>
               ) : (

@@ -92,8 +92,8 @@ const T = {
   },
   flowNoOffers: { ja: "ご提案はしていません。", en: "No offer was shown." },
   flowDeclinedLately: {
-    ja: "ご提案はしていません。{at}に{channel}でご案内した「{title}」をお受けいただかなかったためです（ご案内はどの窓口でも30日に1回で、{again}以降は再びご案内できます）。お客様に尋ねられたら、このとおりお伝えください。",
-    en: "No offer was shown: “{title}”, shown on {channel} at {at}, was not taken (one offer in 30 days on any channel; offers can be shown again from {again}). If the caller asks, say so as it is.",
+    ja: "ご提案はしていません。{at}に{channel}でご案内した「{title}」をお受けいただかなかったためです（ご案内はどの窓口でも{days}日に1回で、{again}以降は再びご案内できます）。お客様に尋ねられたら、このとおりお伝えください。",
+    en: "No offer was shown: “{title}”, shown on {channel} at {at}, was not taken (one offer in {days} days on any channel; offers can be shown again from {again}). If the caller asks, say so as it is.",
   },
   whoOperator: { ja: "オペレーター {name}", en: "operator {name}" },
   whoCustomer: { ja: "お客様ご自身", en: "the customer" },
@@ -101,8 +101,8 @@ const T = {
   restartReason: { ja: "別の理由で最初からやり直す", en: "Start over with another reason" },
   restart: { ja: "最初からやり直す", en: "Start over" },
   restartNote: {
-    ja: "最初からやり直すと、上のご相談は「中断」として終了し、新しいご相談として記録されます。お客様が別の理由を話された場合などにだけお使いください。",
-    en: "Starting over ends the flow above as left unfinished and records a new one. Use it only when the caller gives another reason, for example.",
+    ja: "最初からやり直すと、上のご相談は「やり直し」として閉じ、同じご相談の続きが新しく記録されます（途中でやめたことにはなりません）。お客様が別の理由を話された場合などにだけお使いください。",
+    en: "Starting over closes the flow above as restarted and records its continuation as a new one (it does not count as left unfinished). Use it only when the caller gives another reason, for example.",
   },
   // How a flow on screen ended meanwhile: said to the operator in words to pass on to the caller.
   endedCanceled: {

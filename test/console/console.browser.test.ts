@@ -1290,7 +1290,7 @@ describe("the operator console in a browser", () => {
     expect((await page.locator("li.offer details.talk").textContent())!.length).toBeGreaterThan(40);
     // The reason stays the flow's: the picker only starts over, saying first that this flow would end.
     await expect(page.getByRole("button", { name: "最初からやり直す" }).isVisible()).resolves.toBe(true);
-    await expect(page.locator("#restart-note").textContent()).resolves.toContain("「中断」として終了");
+    await expect(page.locator("#restart-note").textContent()).resolves.toContain("「やり直し」として閉じ");
     expect(await seriousViolations(page)).toEqual([]);
 
     await page.locator("#confirm-cancel").click();
