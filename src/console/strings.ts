@@ -134,8 +134,8 @@ const T = {
     en: "{flow}, started {at}, is open: a change made here ends it as saved (counted in the save rate).",
   },
   planChangesSupersedesFlow: {
-    ja: "開いている{flow}（{at}開始）は、この変更で「中断」として記録されます。",
-    en: "The open {flow}, started {at}, is recorded as left unfinished by this change.",
+    ja: "開いている{flow}（{at}開始）は、この変更で「やり直し」として閉じ、同じご相談の続きとして記録されます。",
+    en: "The open {flow}, started {at}, closes as restarted by this change, which is recorded as its continuation.",
   },
   subHeading: { ja: "{id}・次回お届け {date}", en: "{id}, next delivery {date}" },
   subHeadingNoDelivery: { ja: "{id}・{status}", en: "{id}, {status}" },
