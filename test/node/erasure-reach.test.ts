@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { customerBody, subscriptionBody, uid } from "../support/harness";
 import { nodeHarness } from "../support/node-harness";
+import { forgetExpiredAnswers } from "../../src/data-rights/retention";
+import { SLICE_BATCHES } from "../../src/maintenance";
 
 /**
  * An erasure is a write: on the embedded driver its statements hold the event loop, so it must not
@@ -67,6 +69,23 @@ describe("what an erasure reads", () => {
     expect(await keys()).toEqual(["new-b", "old-b2"]);
     expect((await h.maintain()).expiredAnswers).toBe(1);
     expect(await keys()).toEqual(["new-b"]);
+    h.close();
+  });
+
+  it("the retention job deletes expired answers a slice at a time, answers stored in one millisecond across a slice's end included, and none younger than a day", async () => {
+    const h = await nodeHarness();
+    const t = await h.tenant();
+    const tenantId = String((await h.sql("SELECT id FROM tenants")).at(-1)!.id);
+    const old = Date.now() - 30 * 3_600_000;
+    // 130 expired answers, slices of 50 (Node's): 40 one a millisecond, then 60 in one millisecond
+    // across the first slice's end, then 30 more; and 5 of the last hour.
+    const at = (i: number) => new Date(i < 130 ? old + (i < 40 ? i : i < 100 ? 40 : i) : Date.now() - 3_600_000 + i).toISOString();
+    const rows = Array.from({ length: 135 }, (_, i) => [tenantId, `key:k r${i}`, at(i)]);
+    await h.db.client.batch(rows.map((args) => ({ sql: "INSERT INTO idempotency_keys (tenant_id, key, request_hash, state, response_status, response_body, created_at, locked_at) VALUES (?, ?, 'h', 'done', 200, '{}', ?3, ?3)", args })), "write");
+    const passes: number[] = [];
+    for (let n = -1; n !== 0; ) passes.push((n = await forgetExpiredAnswers(h.db, new Date(), SLICE_BATCHES.retention)));
+    expect(passes).toEqual([50, 50, 30, 0]);
+    expect((await h.sql("SELECT key FROM idempotency_keys WHERE key LIKE 'key:k r%' ORDER BY created_at")).map((r) => r.key)).toEqual([130, 131, 132, 133, 134].map((i) => `key:k r${i}`));
     h.close();
   });
 
