@@ -7,13 +7,28 @@
  * customer tries next does not make a declined offer new. The operator is told which offer was
  * declined and when, so that it can be mentioned truthfully if the caller asks.
  */
-import { and, asc, desc, eq, gte, inArray, isNotNull, lte, ne, or } from "drizzle-orm";
+import { asc, desc, eq, gte, ne, sql, type SQL } from "drizzle-orm";
 import { cancelFlows, cancelFlowSteps } from "../db/schema";
 import type { TenantStore } from "../platform/tenancy";
 import type { Lang, Localized } from "./reasons";
 
 /** Days after a flow showed an offer that was not taken in which no flow of the plan shows one. */
 export const NO_REPEAT_OFFER_DAYS = 30;
+
+/**
+ * The flows the rule counts, as SQL over one `cancel_flows` row whose columns are given (the
+ * table's own, or an alias's inside a larger statement, as the lookup's): it showed an offer and
+ * ended without a save as of `at` — left, cancelled, or offered and past its expiry unanswered
+ * (an offered flow past its expiry was left as surely as one abandoned: state effectiveStatus).
+ */
+export function declinedFlow(f: { offerId: SQL | typeof cancelFlows.offerId; status: SQL | typeof cancelFlows.status; expiresAt: SQL | typeof cancelFlows.expiresAt }, at: SQL | string): SQL {
+  return sql`(${f.offerId} IS NOT NULL AND (${f.status} IN ('abandoned', 'canceled') OR (${f.status} = 'offered' AND ${f.expiresAt} <= ${at})))`;
+}
+
+/** The first instant a plan's offers may return after a flow (started at `startedAt`, ISO) that declined one. */
+export function offersAgainFrom(startedAt: string): string {
+  return new Date(Date.parse(startedAt) + NO_REPEAT_OFFER_DAYS * 86_400_000).toISOString();
+}
 
 /** The offer a plan was shown lately and did not take. */
 export type DeclinedOffer = {
@@ -47,10 +62,8 @@ export async function declinedLately(s: TenantStore, subscriptionId: string, at:
         cancelFlows,
         eq(cancelFlows.subscriptionId, subscriptionId),
         gte(cancelFlows.startedAt, since),
-        isNotNull(cancelFlows.offerId),
+        declinedFlow(cancelFlows, at),
         ...(exceptFlowId ? [ne(cancelFlows.id, exceptFlowId)] : []),
-        // An offered flow past its expiry was left unanswered as surely as one abandoned (state effectiveStatus).
-        or(inArray(cancelFlows.status, ["abandoned", "canceled"]), and(eq(cancelFlows.status, "offered"), lte(cancelFlows.expiresAt, at))),
       ),
     )
     .orderBy(desc(cancelFlows.startedAt))
@@ -70,7 +83,7 @@ export async function declinedLately(s: TenantStore, subscriptionId: string, at:
     channel: row.channel,
     shownAt: step?.at ?? row.startedAt,
     endedAs: row.status === "canceled" ? "canceled" : "abandoned",
-    offersAgainFrom: new Date(Date.parse(row.startedAt) + NO_REPEAT_OFFER_DAYS * 86_400_000).toISOString(),
+    offersAgainFrom: offersAgainFrom(row.startedAt),
   };
 }
 

@@ -1,4 +1,4 @@
-import { eq, max } from "drizzle-orm";
+import { eq, max, sql, type SQL } from "drizzle-orm";
 import { cancelFlows, cancelFlowSteps } from "../db/schema";
 import type { Actor } from "../platform/env";
 import type { TenantStore } from "../platform/tenancy";
@@ -11,6 +11,17 @@ export function effectiveStatus(row: Pick<FlowRow, "status" | "expiresAt">, now:
   if ((row.status === "open" || row.status === "offered") && row.expiresAt <= now.toISOString()) return "abandoned";
   return row.status;
 }
+
+/**
+ * A flow a newer one replaced while it was open (abandoned, `superseded_by` set: the customer pressed
+ * 「最初からやり直す」, or went on by phone): part of the newer flow's attempt, not an attempt of its
+ * own — the metrics count the attempt once, risk does not read it as a flow left unfinished.
+ */
+export const isRestart = (f: { status: string; supersededBy?: string | null }) => f.status === "abandoned" && !!f.supersededBy;
+
+/** {@link isRestart} as SQL over one `cancel_flows` row whose columns are given. */
+export const restartSql = (f: { status: SQL | typeof cancelFlows.status; supersededBy: SQL | typeof cancelFlows.supersededBy }): SQL =>
+  sql`(${f.status} = 'abandoned' AND ${f.supersededBy} IS NOT NULL)`;
 
 /** Appends one step to a flow's evidence (`cancel_flow_steps`), numbered after its last, in the caller's transaction. */
 export async function addStep(s: TenantStore, flowId: string, type: string, channel: string, at: string, data: Record<string, unknown>, actor: Actor) {

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { and, eq, gte, inArray, lt, sql } from "drizzle-orm";
+import { restartSql } from "../cancel-flows/state";
 import { cancelFlows, cancelFlowSteps, customers } from "../db/schema";
 import { addDays, localDate } from "../platform/dates";
 import { ApiError } from "../platform/errors";
@@ -63,8 +64,8 @@ export async function reasonInsightsFor(store: TenantStore, settings: TenantSett
   const reason = sql<string>`coalesce(${cancelFlows.reason}, 'none')`;
   const month = sql<string>`substr(datetime(${cancelFlows.startedAt}, ${`${offset >= 0 ? "+" : ""}${offset} minutes`}), 1, 7)`;
   const counts = {
-    // A flow replaced by a newer one is part of that one's attempt (metrics/retention isRestart).
-    flows: sql<number>`coalesce(sum(NOT (${cancelFlows.status} = 'abandoned' AND ${cancelFlows.supersededBy} IS NOT NULL)), 0)`,
+    // A flow replaced by a newer one is part of that one's attempt (cancel-flows/state isRestart).
+    flows: sql<number>`coalesce(sum(NOT ${restartSql(cancelFlows)}), 0)`,
     saved: sql<number>`coalesce(sum(${cancelFlows.status} = 'saved'), 0)`,
     canceled: sql<number>`coalesce(sum(${cancelFlows.status} = 'canceled'), 0)`,
   };

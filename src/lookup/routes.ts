@@ -1,7 +1,7 @@
 import { sql, type Placeholder, type SQL } from "drizzle-orm";
 import { heldOfferEngine, offerEngineFrom, offerEngineJson, type KnownOfferEngine, type OfferEngine, type OfferEngineJson } from "../offers/repository";
 import { acceptedSavesFrom, nextBestOfferRemembered, suggestOffersFor, type OfferInputs } from "../offers/service";
-import { NO_REPEAT_OFFER_DAYS } from "../cancel-flows/declined-lately";
+import { declinedFlow, offersAgainFrom } from "../cancel-flows/declined-lately";
 import type { Context } from "hono";
 import type { AppEnv } from "../platform/env";
 import { localDate } from "../platform/dates";
@@ -62,6 +62,9 @@ type Found = {
 
 type LookupDoc = { customers: Found[]; offerEngine: OfferEngineJson | null };
 
+/** The declined-offer rule over the statement's `cancel_flows f`, as of the statement's own clock. */
+const DECLINED_FLOW_F = declinedFlow({ offerId: sql.raw("f.offer_id"), status: sql.raw("f.status"), expiresAt: sql.raw("f.expires_at") }, sql.raw("strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"));
+
 /**
  * The whole answer's data as one JSON value: the customers matching `by` in `tenant`, each with
  * their subscriptions, risk rows and what the offer engine needs folded in, and the shop's offer
@@ -103,11 +106,10 @@ export function lookupDocument(
         'stock', CASE WHEN s.status <> 'canceled' AND instr(r.features, '"stockOnHandUnits"') > 0 THEN json(${RISK_STOCK_JSON}) END,
         'riskRow', ${RISK_ROW_JSON},
         -- A live plan at risk only (the one an offer may be suggested for): the newest flow that showed
-        -- an offer and was not taken (cancel-flows/declined-lately: left, cancelled, or offered and
-        -- expired). One seek of cancel_flows_subscription, backwards, for such a plan.
+        -- an offer and was not taken (cancel-flows/declined-lately's rule). One seek of
+        -- cancel_flows_subscription, backwards, for such a plan.
         'declinedAt', CASE WHEN s.status <> 'canceled' AND r.band IN ('medium', 'high') THEN (SELECT f.started_at FROM cancel_flows f
-            WHERE f.tenant_id = s.tenant_id AND f.subscription_id = s.id AND f.offer_id IS NOT NULL
-              AND (f.status IN ('abandoned', 'canceled') OR (f.status = 'offered' AND f.expires_at <= strftime('%Y-%m-%dT%H:%M:%fZ', 'now')))
+            WHERE f.tenant_id = s.tenant_id AND f.subscription_id = s.id AND ${DECLINED_FLOW_F}
             ORDER BY f.started_at DESC LIMIT 1) END,
         -- A cancelled plan only: its latest win-back record, when the customer is a candidate
         -- (contactable, not held out) and a comeback offer was decided (comeback_restart_on: NULL
@@ -344,7 +346,7 @@ export const lookupRouter = domainRouter().openapi(
       const chosen = inputs ? nextBestOfferRemembered(inputs, request, lang) : await suggestOffersFor(store, focus.id, { ...request, limit: 1 }).then(([o]) => (o ? { ...o, title: o.title[lang] } : null));
       // One offer in 30 days on every channel (cancel-flows/declined-lately): a plan that declined one
       // lately is suggested none here either (its flow read by the lookup's own statement).
-      const declined = !!focus.declinedAt && Date.parse(focus.declinedAt) > now.getTime() - NO_REPEAT_OFFER_DAYS * 86_400_000;
+      const declined = !!focus.declinedAt && offersAgainFrom(focus.declinedAt) > now.toISOString();
       const offer = declined ? null : chosen;
       const action = offer ? actionOf(offer) : null;
       if (offer && action) {

@@ -59,7 +59,7 @@ export async function flowFigures(store: TenantStore, q: { buckets: readonly Flo
   const window = q.durableSaveDays * 86_400_000;
   const now = q.now;
   // The effective status, as effectiveStatus() decides it; `restarted`: abandoned because a newer
-  // flow replaced it (superseded), which carries the attempt (retention.ts `isRestart`).
+  // flow replaced it (superseded), which carries the attempt (cancel-flows/state `isRestart`).
   // Only an abandoned row reads superseded_by (a column at the end of the record).
   const status: SQL = sql`CASE f.status WHEN 'abandoned' THEN iif(f.superseded_by IS NULL, 'abandoned', 'restarted') WHEN 'open' THEN iif(f.expires_at <= ${now}, 'abandoned', 'open') WHEN 'offered' THEN iif(f.expires_at <= ${now}, 'abandoned', 'offered') ELSE f.status END`;
   const key = q.by ? COLUMNS[q.by] : sql.raw("w.key");

@@ -30,6 +30,7 @@
  *   (./interval.ts), so a lift measured on a handful of flows says how little it knows.
  * - fairness: calls and seconds from start to a confirmed cancellation, median and worst.
  */
+import { isRestart } from "../cancel-flows/state";
 import { localDate } from "../platform/dates";
 import { differenceInterval } from "./interval";
 
@@ -60,9 +61,6 @@ export type FlowFact = {
   attemptChannel?: string | null;
   earlierCalls?: number;
 };
-
-/** A flow abandoned because a newer one replaced it: part of that flow's attempt, not an attempt of its own. */
-export const isRestart = (f: Pick<FlowFact, "status" | "supersededBy">) => f.status === "abandoned" && !!f.supersededBy;
 
 export type Population = { activeAtStart: number; canceledInRange: number; reactivationsInRange: number };
 

@@ -10,6 +10,7 @@
  * back is sampled again once live, so each of its cancellations is a label.
  * Nothing from after D leaks into a sample except the label.
  */
+import { isRestart } from "../cancel-flows/state";
 import { addDays, daysBetween, localDate } from "../platform/dates";
 import { applyEvent, applySignal, emptyFeatures, eventContext, withPersonHistory, withSubscription, type RiskEvent, type RiskFeatures } from "./features";
 import type { TrainingSample } from "./train";
@@ -158,7 +159,7 @@ export function buildSamples(
         .filter((fl) => !fl.attemptStartedAt)
         .map((fl) => ({ at: fl.startedAt, delivery: false, apply: (f: RiskFeatures, on: string) => applySignal(f, "cancel_flow_started", on) })),
       ...flows
-        .filter((fl) => fl.status === "abandoned" && fl.closedAt && !fl.supersededBy)
+        .filter((fl) => fl.status === "abandoned" && fl.closedAt && !isRestart(fl))
         .map((fl) => ({ at: fl.closedAt!, delivery: false, apply: (f: RiskFeatures, on: string) => applySignal(f, "cancel_flow_abandoned", on) })),
     ].sort(byTime((x: Step) => x.at));
     const stepOn = steps.map((x) => localDate(new Date(x.at), tz));

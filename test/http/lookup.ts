@@ -73,6 +73,35 @@ export function lookupSuite(h: () => Harness) {
       expect([...res.body.speech].length).toBeLessThanOrEqual(60);
     });
 
+    it("a plan that declined an offer lately is suggested none by the lookup either; the 30 days over, offers return (one offer per cancellation, every channel)", async () => {
+      const cid = uid("C");
+      const sid = uid("S");
+      await h().request("PUT", `/v1/customers/${cid}`, { key: t.key, body: customerBody({ name: "木村 洋子", phone: "080-4444-5555", email: null }) });
+      await h().request("PUT", `/v1/subscriptions/${sid}`, {
+        key: t.key,
+        body: subscriptionBody(cid, { deliveriesCompleted: 1, unitPrice: { amount: 9800, currency: "JPY" }, nextDeliveryOn: addDays(today(), 12) }),
+      });
+      await h().request("POST", "/v1/events", {
+        key: t.key,
+        body: { events: [{ id: uid("e"), type: "usage.reported", customerId: cid, subscriptionId: sid, occurredAt: new Date().toISOString(), data: { remainingUnits: 3 } }] },
+      });
+      const before = (await lookup("phone=08044445555")).body;
+      expect(before.risk.band).toBe("high");
+      expect(before.nextBestAction).toMatchObject({ subscriptionId: sid, source: "offers", offerId: expect.any(String) });
+      // On the my-page: a flow shows an offer, and the customer leaves it.
+      const flow = (await h().request("POST", `/v1/subscriptions/${sid}/cancel-flows`, { key: t.key, body: { channel: "web" } })).body;
+      const shown = await h().request("POST", `/v1/cancel-flows/${flow.flowId}/reason`, { key: t.key, body: { reason: "too_expensive" } });
+      expect(shown.body.offer).toMatchObject({ offerId: expect.any(String) });
+      expect((await h().request("POST", `/v1/cancel-flows/${flow.flowId}/abandon`, { key: t.key })).status).toBe(200);
+      const after = await lookup("phone=08044445555");
+      expect(LookupResponse.safeParse(after.body).success).toBe(true);
+      expect(after.body.nextBestAction?.offerId ?? null).toBeNull();
+      expect(after.body.nextBestAction?.source ?? "risk_drivers").toBe("risk_drivers");
+      // 30 days and a minute later the rule is over: an offer may be suggested again.
+      await h().sql("UPDATE cancel_flows SET started_at = ?, closed_at = ? WHERE id = ?", [new Date(Date.now() - 30 * 86_400_000 - 60_000).toISOString(), new Date(Date.now() - 30 * 86_400_000).toISOString(), flow.flowId]);
+      expect((await lookup("phone=08044445555")).body.nextBestAction).toMatchObject({ source: "offers", offerId: expect.any(String) });
+    });
+
     it("no match → 404 customer_not_found; a shared number → 409 ambiguous_customer with ids only", async () => {
       const none = await lookup("phone=07099998888");
       expect(none.status).toBe(404);
