@@ -14,6 +14,7 @@ import { createApp } from "../src/app";
 import { rateLimitConfigFromEnv } from "../src/platform/rate-limit";
 import { SLICE_BATCHES } from "../src/maintenance";
 import { BIG_API_KEY, BIG_TENANT_ID, openBigTenant } from "./big-tenant";
+import { held } from "./loop-hold";
 
 const ERASED = Number(process.env.ERASED ?? 100_000);
 const rounds = Number(process.argv[2] ?? 3);
@@ -30,25 +31,6 @@ const patch = async (keep: boolean) => {
   );
   if (res.status !== 200) throw new Error(`PATCH: ${res.status} ${await res.text()}`);
 };
-
-/** Runs `fn` with a 1 ms interval beside it: answers fn's wall ms and the interval's longest gap. */
-async function held(fn: () => Promise<unknown>): Promise<{ wallMs: number; holdMs: number }> {
-  let last = performance.now();
-  let longest = 0;
-  const timer = setInterval(() => {
-    const t = performance.now();
-    longest = Math.max(longest, t - last);
-    last = t;
-  }, 1);
-  await new Promise((r) => setTimeout(r, 20));
-  last = performance.now();
-  const t0 = performance.now();
-  await fn();
-  const wallMs = performance.now() - t0;
-  await new Promise((r) => setTimeout(r, 20));
-  clearInterval(timer);
-  return { wallMs, holdMs: Math.max(longest, performance.now() - last) };
-}
 
 const count = async () => Number((await db.client.execute({ sql: "SELECT count(*) AS n FROM customers WHERE tenant_id = ? AND (phone_fingerprint IS NOT NULL OR email_fingerprint IS NOT NULL)", args: [BIG_TENANT_ID] })).rows[0]!.n);
 

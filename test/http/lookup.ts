@@ -53,10 +53,11 @@ export function lookupSuite(h: () => Harness) {
       expect(res.body.customer.id).toBe(customerId);
     });
 
-    it("a caller at high risk gets a next best action and goes to a specialist when worth it", async () => {
+    /** A new customer on `phone` whose one plan is at high risk (a first delivery of an expensive plan, stock left); answers the plan's id. */
+    const highRiskCaller = async (name: string, phone: string) => {
       const cid = uid("C");
       const sid = uid("S");
-      await h().request("PUT", `/v1/customers/${cid}`, { key: t.key, body: customerBody({ name: "田中 太郎", phone: "080-2222-3333", email: null }) });
+      await h().request("PUT", `/v1/customers/${cid}`, { key: t.key, body: customerBody({ name, phone, email: null }) });
       await h().request("PUT", `/v1/subscriptions/${sid}`, {
         key: t.key,
         body: subscriptionBody(cid, { deliveriesCompleted: 1, unitPrice: { amount: 9800, currency: "JPY" }, nextDeliveryOn: addDays(today(), 12) }),
@@ -65,6 +66,11 @@ export function lookupSuite(h: () => Harness) {
         key: t.key,
         body: { events: [{ id: uid("e"), type: "usage.reported", customerId: cid, subscriptionId: sid, occurredAt: new Date().toISOString(), data: { remainingUnits: 3 } }] },
       });
+      return sid;
+    };
+
+    it("a caller at high risk gets a next best action and goes to a specialist when worth it", async () => {
+      const sid = await highRiskCaller("田中 太郎", "080-2222-3333");
       const res = await lookup("phone=8022223333");
       expect(res.status).toBe(200);
       expect(res.body.risk.band).toBe("high");
@@ -74,18 +80,8 @@ export function lookupSuite(h: () => Harness) {
     });
 
     it("a plan that declined an offer lately is suggested none by the lookup either; the 30 days over, offers return (one offer per cancellation, every channel)", async () => {
-      const cid = uid("C");
-      const sid = uid("S");
-      await h().request("PUT", `/v1/customers/${cid}`, { key: t.key, body: customerBody({ name: "木村 洋子", phone: "080-4444-5555", email: null }) });
-      await h().request("PUT", `/v1/subscriptions/${sid}`, {
-        key: t.key,
-        body: subscriptionBody(cid, { deliveriesCompleted: 1, unitPrice: { amount: 9800, currency: "JPY" }, nextDeliveryOn: addDays(today(), 12) }),
-      });
-      await h().request("POST", "/v1/events", {
-        key: t.key,
-        body: { events: [{ id: uid("e"), type: "usage.reported", customerId: cid, subscriptionId: sid, occurredAt: new Date().toISOString(), data: { remainingUnits: 3 } }] },
-      });
-      const before = (await lookup("phone=08044445555")).body;
+      const sid = await highRiskCaller("木村 洋子", "080-7777-1357");
+      const before = (await lookup("phone=08077771357")).body;
       expect(before.risk.band).toBe("high");
       expect(before.nextBestAction).toMatchObject({ subscriptionId: sid, source: "offers", offerId: expect.any(String) });
       // On the my-page: a flow shows an offer, and the customer leaves it.
@@ -93,13 +89,13 @@ export function lookupSuite(h: () => Harness) {
       const shown = await h().request("POST", `/v1/cancel-flows/${flow.flowId}/reason`, { key: t.key, body: { reason: "too_expensive" } });
       expect(shown.body.offer).toMatchObject({ offerId: expect.any(String) });
       expect((await h().request("POST", `/v1/cancel-flows/${flow.flowId}/abandon`, { key: t.key })).status).toBe(200);
-      const after = await lookup("phone=08044445555");
+      const after = await lookup("phone=08077771357");
       expect(LookupResponse.safeParse(after.body).success).toBe(true);
       expect(after.body.nextBestAction?.offerId ?? null).toBeNull();
       expect(after.body.nextBestAction?.source ?? "risk_drivers").toBe("risk_drivers");
       // 30 days and a minute later the rule is over: an offer may be suggested again.
       await h().sql("UPDATE cancel_flows SET started_at = ?, closed_at = ? WHERE id = ?", [new Date(Date.now() - 30 * 86_400_000 - 60_000).toISOString(), new Date(Date.now() - 30 * 86_400_000).toISOString(), flow.flowId]);
-      expect((await lookup("phone=08044445555")).body.nextBestAction).toMatchObject({ source: "offers", offerId: expect.any(String) });
+      expect((await lookup("phone=08077771357")).body.nextBestAction).toMatchObject({ source: "offers", offerId: expect.any(String) });
     });
 
     it("no match → 404 customer_not_found; a shared number → 409 ambiguous_customer with ids only", async () => {
