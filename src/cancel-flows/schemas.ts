@@ -197,6 +197,13 @@ export const FlowStarted = z
   })
   .openapi("CancelFlowStarted");
 
+/**
+ * An offer or null, as a union rather than `ShownOffer.nullable()`: a nullable wrapper given its own
+ * `.openapi()` takes the component's name with it, and the first one the generator meets became
+ * `FlowOffer` itself — typing every `offers[]` item and a save's `offer` `| null` in generated clients.
+ */
+const noOfferOr = <T extends z.ZodType>(offer: T) => z.union([offer, z.null()]);
+
 export const ShownOffer = z
   .object({
     offerId: z.string(),
@@ -215,7 +222,7 @@ export const ReasonAnswer = z
     flowId: z.string(),
     status: z.enum(["open", "offered"]),
     reason: z.string(),
-    offer: ShownOffer.nullable().openapi({ description: "The offer to show beside an equally prominent way to continue cancelling; null when none." }),
+    offer: noOfferOr(ShownOffer).openapi({ description: "The offer to show beside an equally prominent way to continue cancelling; null when none." }),
     offers: z.array(ShownOffer).openapi({ description: "All offers shown (at most `offersPerFlow`)." }),
     noOfferBecause: z.string().nullable().openapi({
       description:
@@ -250,7 +257,7 @@ export const Canceled = z
     feeAcknowledged: z.boolean(),
     receipt: z.string().openapi({ description: "Receipt text in the caller's language: number, date and time received, end date, charges." }),
     subscription: Subscription,
-    winBackOffer: ShownOffer.nullable().openapi({
+    winBackOffer: noOfferOr(ShownOffer).openapi({
       description:
         "Under `retentionPolicy: afterCancellation` only: one offer shown AFTER the cancellation is complete. The cancellation stands either way; to take it, `POST /v1/subscriptions/{subscriptionId}/reactivate` with this `flowId` and `offerId`. null otherwise.",
     }),

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
+import { toChangeSource } from "../plan-changes/apply";
 import { ChangeSource, PlanSnapshot } from "../plan-changes/schemas";
 import { ActorSchema, apiRoute, domainRouter, Instant, jsonResponse, openObject, page, PageQuery } from "../platform/openapi";
 import { cursorList, decodeCursor, toPage } from "../platform/pagination";
@@ -60,6 +61,12 @@ function actorOf(a: Actor & { id?: string | null; name?: string | null }): Actor
   return { type: a.type, ...(typeof a.id === "string" ? { id: a.id } : {}), ...(typeof a.name === "string" ? { name: a.name } : {}) };
 }
 
+/** An item's `data`; a change's `source` as its history entry writes it (plan-changes/apply toChangeSource). */
+function dataOf(kind: string, data: Record<string, unknown>): Record<string, unknown> {
+  if (kind !== "change" || !data.source || typeof data.source !== "object") return data;
+  return { ...data, source: toChangeSource(data.source as Record<string, unknown>) };
+}
+
 /** The timeline's cursor: `(at, kind, id)` of the last item, for one customer (platform/pagination). */
 const TIMELINE_CURSOR = cursorList("tl", ["instant", ["event", "change", "cancel_flow"], "text"]);
 
@@ -97,7 +104,7 @@ export async function customerTimeline(store: TenantStore, customerId: string, l
     type: String(r.type),
     subscriptionId: r.subscription_id === null ? null : String(r.subscription_id),
     channel: r.channel === null || r.channel === undefined ? null : String(r.channel),
-    data: typeof r.data === "string" ? (JSON.parse(r.data) as Record<string, unknown>) : {},
+    data: typeof r.data === "string" ? dataOf(String(r.kind), JSON.parse(r.data) as Record<string, unknown>) : {},
     actor: typeof r.actor === "string" ? actorOf(JSON.parse(r.actor) as Actor) : null,
   }));
   return toPage(items, limit, TIMELINE_CURSOR, (i) => [i.at, i.kind, i.id], [customerId]);

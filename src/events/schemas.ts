@@ -145,7 +145,7 @@ export const EventResult = z
     id: z.string().nullable().openapi({ description: "The event's id, or null when the item had none." }),
     index: z.number().int().openapi({ description: "Position in the submitted array." }),
     result: z.enum(["accepted", "duplicate", "rejected"]),
-    status: z.number().int().openapi({ description: "201 accepted, 200 duplicate (already stored), 422 rejected; 409 rejected because the customer was erased (`customer_erased`), or, for `winback.contacted`, because the customer had said no to being contacted by then (`customer_declined_contact`)." }),
+    status: z.number().int().openapi({ description: "201 accepted, 200 duplicate (already stored), 422 rejected (`validation_failed`, or `unknown_event_type`: `type` is none of the event types, which its `detail` lists); 409 rejected because the customer was erased (`customer_erased`), or, for `winback.contacted`, because the customer had said no to being contacted by then (`customer_declined_contact`)." }),
     error: ItemProblem.optional(),
   })
   .openapi("EventResult");

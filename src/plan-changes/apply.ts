@@ -1,12 +1,12 @@
 import { and, desc, eq, gt } from "drizzle-orm";
-import { planChanges, subscriptions } from "../db/schema";
+import { planChanges, subscriptions, type CancellationRecord } from "../db/schema";
 import { newId } from "../platform/crypto";
 import { localDate } from "../platform/dates";
 import { ApiError } from "../platform/errors";
 import { changedKeys, preparedInsert, preparedUpdates, type TenantStore } from "../platform/tenancy";
 import { checkIfMatch } from "../platform/versioning";
 import type { TenantSettings } from "../settings/schemas";
-import { productOf, toSubscription, type SubscriptionRow } from "../subscriptions/repository";
+import { productOf, toCancellationSummary, toSubscription, type SubscriptionRow } from "../subscriptions/repository";
 import { findWithRiskState, refreshRisk } from "../risk/maintain";
 import { enqueueWebhookEvent } from "../webhooks/outbox";
 import type { Actor } from "../platform/env";
@@ -99,6 +99,19 @@ export function changeRow(before: SubscriptionRow, after: SubscriptionRow, what:
   };
 }
 
+/**
+ * A change's `source` as answers write it (`ChangeSource`): a `reactivate`'s `previousCancellation`
+ * is the cancellation record it reversed, stored as it was then — written out like the subscription's
+ * `cancellation` (toCancellationSummary: null for the members an older record lacks), `reason`
+ * absent when the flow had none. The history, the timeline and the export read it through here.
+ */
+export function toChangeSource<T extends Record<string, unknown> | null>(source: T): T {
+  const previous = source?.previousCancellation;
+  if (!source || !previous || typeof previous !== "object") return source;
+  const { reason, ...summary } = toCancellationSummary(previous as CancellationRecord);
+  return { ...source, previousCancellation: { ...summary, ...(reason !== null ? { reason } : {}) } };
+}
+
 export function toChange(row: typeof planChanges.$inferSelect) {
   return {
     id: row.id,
@@ -110,7 +123,7 @@ export function toChange(row: typeof planChanges.$inferSelect) {
     actor: row.actor ?? (row.keyId ? { type: "key" as const, id: row.keyId } : SYSTEM_ACTOR),
     before: row.before as ReturnType<typeof snapshot>,
     after: row.after as ReturnType<typeof snapshot>,
-    source: row.source ?? null,
+    source: toChangeSource(row.source ?? null),
     createdAt: row.createdAt,
   };
 }

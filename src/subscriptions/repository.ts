@@ -1,4 +1,4 @@
-import { subscriptions } from "../db/schema";
+import { subscriptions, type CancellationRecord } from "../db/schema";
 import { ApiError } from "../platform/errors";
 import { preparedFind, type TenantStore } from "../platform/tenancy";
 
@@ -12,6 +12,26 @@ export const productOf = (row: { productSku: string; productName: string; produc
   unitsPerPackage: row.productUnitsPerPackage ?? null,
   unitLabel: row.productUnitLabel ?? null,
 });
+
+/**
+ * A cancellation record as answers write it (`CancellationSummary`): every member the contract
+ * requires, null where the record has none (cancellations stored before a member was kept, the
+ * demo's history); `stoppedDeliveryOn` and `earlyCancellationFee` only where recorded. The
+ * subscription's `cancellation` and a `reactivate` change's `source.previousCancellation` alike.
+ */
+export function toCancellationSummary(x: CancellationRecord) {
+  return {
+    flowId: x.flowId ?? null,
+    reason: x.reason ?? null,
+    channel: x.channel ?? null,
+    effectiveOn: x.effectiveOn ?? null,
+    finalDeliveryOn: x.finalDeliveryOn ?? null,
+    confirmationNumber: x.confirmationNumber ?? null,
+    // Recorded since cancellations kept them: absent on older ones, as the schema says.
+    ...(x.stoppedDeliveryOn !== undefined ? { stoppedDeliveryOn: x.stoppedDeliveryOn } : {}),
+    ...(x.earlyCancellationFee !== undefined ? { earlyCancellationFee: x.earlyCancellationFee } : {}),
+  };
+}
 
 export function toSubscription(row: SubscriptionRow) {
   const d = row.activeDiscount;
@@ -43,19 +63,7 @@ export function toSubscription(row: SubscriptionRow) {
       ? { percentOff: d.percentOff ?? null, amountOff: d.amountOff ?? null, endsOn: d.endsOn ?? null, offerId: d.offerId ?? null, ...(d.startsOn ? { startsOn: d.startsOn } : {}) }
       : null,
     canceledAt: row.canceledAt,
-    cancellation: x
-      ? {
-          flowId: x.flowId ?? null,
-          reason: x.reason ?? null,
-          channel: x.channel ?? null,
-          effectiveOn: x.effectiveOn ?? null,
-          finalDeliveryOn: x.finalDeliveryOn ?? null,
-          confirmationNumber: x.confirmationNumber ?? null,
-          // Recorded since cancellations kept them: absent on older ones, as the schema says.
-          ...(x.stoppedDeliveryOn !== undefined ? { stoppedDeliveryOn: x.stoppedDeliveryOn } : {}),
-          ...(x.earlyCancellationFee !== undefined ? { earlyCancellationFee: x.earlyCancellationFee } : {}),
-        }
-      : null,
+    cancellation: x ? toCancellationSummary(x) : null,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };

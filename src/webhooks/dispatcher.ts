@@ -97,6 +97,7 @@ export async function dispatchDueWebhooks(db: Database, options: DispatchOptions
     .limit(1);
   if (!anyDue) return { attempted: 0, delivered: 0, failed: 0 };
   const resting = options.tenants?.resting() ?? [];
+  const lease = new Date(at.getTime() + LEASE_S * 1000).toISOString();
   const claimed = await db.write(async (tx) => {
     const due = await tx
       .select({
@@ -116,7 +117,6 @@ export async function dispatchDueWebhooks(db: Database, options: DispatchOptions
       // Ids grow with time (platform/crypto newId): events due together go out in the order they were queued.
       .orderBy(asc(webhookDeliveries.nextAttemptAt), asc(webhookDeliveries.id))
       .limit(options.limit ?? 50);
-    const lease = new Date(at.getTime() + LEASE_S * 1000).toISOString();
     // A `winback.due` whose customer may no longer be contacted (a "no" that landed after it was
     // queued by a path that did not drop it, contact details gone, an erasure) is dropped, never sent,
     // as a "no" drops it (webhooks/outbox `dropUndelivered`).
@@ -132,6 +132,8 @@ export async function dispatchDueWebhooks(db: Database, options: DispatchOptions
   });
 
   const result: DispatchResult = { attempted: 0, delivered: 0, failed: 0 };
+  /** A failed attempt's next one, by delivery id: the endpoint's rest of the pass goes again with it (below). */
+  const retryAt = new Map<string, string>();
   let forgotten = 0;
   let keyRefused = false;
   const apart = options.tenants ?? TOGETHER;
@@ -205,6 +207,7 @@ export async function dispatchDueWebhooks(db: Database, options: DispatchOptions
         `[webhooks] delivery ${delivery.id} (${delivery.eventType}) to webhook ${delivery.webhookId} of ${delivery.tenantId} failed, attempt ${attempts}: ${error}; ` +
           (wait === undefined ? "no retries left, marked failed" : `next retry in ${wait} s`),
       );
+      if (wait !== undefined) retryAt.set(delivery.id, new Date(done.getTime() + wait * 1000).toISOString());
       await db.write((tx) =>
         tx
           .update(webhookDeliveries)
@@ -220,7 +223,8 @@ export async function dispatchDueWebhooks(db: Database, options: DispatchOptions
   // Endpoints are sent to side by side; one endpoint's deliveries one after another, in the order
   // claimed, so a receiver gets the events of one pass in the order they were queued. After a failed
   // attempt the endpoint's rest of the pass is left unattempted (no attempt counted): they go again
-  // when their lease ends, so an endpoint that hangs costs a pass one timeout, not one per event.
+  // with the failed one's retry (at most their lease away), so an endpoint that hangs costs a pass one
+  // timeout, not one per event.
   const byEndpoint = new Map<string, (typeof claimed)[number][]>();
   for (const c of claimed) {
     const key = `${c.delivery.tenantId}/${c.delivery.webhookId}`;
@@ -231,9 +235,14 @@ export async function dispatchDueWebhooks(db: Database, options: DispatchOptions
   await Promise.all([...byEndpoint.values()].map(async (queue) => {
     for (const [i, c] of queue.entries()) {
       if ((await deliver(c)) !== false) continue;
-      // Not in flight any more: they wait for their lease's end, which is then truly their next attempt.
+      // Not in flight any more: they go again with the failed one's retry (its first is 5 s away, so a
+      // receiver that failed once gets the rest seconds later, in the order queued: ids grow with time),
+      // never later than their lease's end — an endpoint that keeps failing is still tried each minute.
+      // That time is then truly their next attempt, as the deliveries list shows.
       const rest = queue.slice(i + 1).map((r) => r.delivery.id);
-      if (rest.length > 0) await db.write((tx) => tx.update(webhookDeliveries).set({ inFlightSince: null }).where(inArray(webhookDeliveries.id, rest))).catch((e: unknown) => {
+      const failedRetry = retryAt.get(c.delivery.id);
+      const again = failedRetry !== undefined && failedRetry < lease ? { nextAttemptAt: failedRetry } : {};
+      if (rest.length > 0) await db.write((tx) => tx.update(webhookDeliveries).set({ inFlightSince: null, ...again }).where(inArray(webhookDeliveries.id, rest))).catch((e: unknown) => {
         // Only what the list shows: they read as in flight until the lease ends, then as due.
         console.warn(`[webhooks] could not mark ${rest.length} deliveries as waiting: ${e instanceof Error ? e.message : e}`);
       });

@@ -74,9 +74,13 @@ export async function flow(): Promise<string> {
   });
   if (!answered.data) return "no answer";
   const offerId: string | undefined = answered.data.offer?.offerId;
-  if (offerId) {
+  // Every offer shown is one: the list's items and a save's offer are never null.
+  const shown: string[] = answered.data.offers.map((o) => o.offerId);
+  if (offerId && shown.includes(offerId)) {
     const saved = await api.POST("/v1/cancel-flows/{flowId}/accept", { params: { path: { flowId } }, body: { offerId } });
     if (saved.data) {
+      const taken: string = saved.data.offer.title;
+      if (taken === "") return "untitled";
       // null for usage advice: typed as such, not as Change.
       const change: components["schemas"]["Change"] | null = saved.data.change;
       return change === null ? "advice" : change.type;

@@ -179,7 +179,7 @@ describe("webhooks delivered to a real receiver", () => {
     expect(String(received.at(-1)!.headers["webhook-id"])).toBe(logged);
   });
 
-  it("after a failed attempt, the endpoint's other events of the pass are not attempted: they wait for their lease", async () => {
+  it("after a failed attempt, the endpoint's other events of the pass are not attempted: they go with its retry, never later than their lease", async () => {
     received.length = 0;
     answerWith = 500;
     const id = await newSubscription();
@@ -188,17 +188,43 @@ describe("webhooks delivered to a real receiver", () => {
     const at = () => new Date(clock);
     expect((await h.maintain(at)).webhooks).toMatchObject({ attempted: 1, delivered: 0 });
     expect(received).toHaveLength(1);
-    const pending = (await h.request("GET", "/v1/webhooks/receiver/deliveries?status=pending", { key: t.key })).body.data as { attempts: unknown[]; nextAttemptAt: string }[];
-    expect(pending.map((d) => d.attempts.length).sort()).toEqual([0, 0, 1]);
-    const lease = new Date(clock + 60_000).toISOString();
-    for (const d of pending.filter((p) => p.attempts.length === 0)) expect(d.nextAttemptAt).toBe(lease);
+    type Listed = { attempts: unknown[]; nextAttemptAt: string };
+    const pending = async () => (await h.request("GET", `/v1/webhooks/receiver/deliveries?status=pending`, { key: t.key })).body.data as Listed[];
+    const first = await pending();
+    expect(first.map((d) => d.attempts.length).sort()).toEqual([0, 0, 1]);
+    // The failed one is retried in 5 s; the two behind it are due with it, not a minute later.
+    const retry = new Date(clock + RETRY_WAITS[0]! * 1000).toISOString();
+    expect(first.map((d) => d.nextAttemptAt)).toEqual([retry, retry, retry]);
     expect((await h.maintain(at)).webhooks.attempted).toBe(0);
-    // Once the receiver answers again, all three go out, in the order queued.
+    // Failing again (next retry in 5 min), the two behind wait no longer than their lease: a minute.
+    clock += RETRY_WAITS[0]! * 1000;
+    expect((await h.maintain(at)).webhooks).toMatchObject({ attempted: 1, delivered: 0 });
+    const second = await pending();
+    expect(second.filter((d) => d.attempts.length === 0).map((d) => d.nextAttemptAt)).toEqual([new Date(clock + 60_000).toISOString(), new Date(clock + 60_000).toISOString()]);
+    // Once the receiver answers again, the two behind go out at the lease's end, in the order queued,
+    // and the first with its own retry.
     answerWith = 200;
     clock += 61_000;
-    expect((await h.maintain(at)).webhooks).toMatchObject({ attempted: 3, delivered: 3 });
-    const quantities = received.slice(1).map((r) => (JSON.parse(r.body) as { data: { subscription: { quantity: number } } }).data.subscription.quantity);
-    expect(quantities).toEqual([2, 3, 4]);
+    expect((await h.maintain(at)).webhooks).toMatchObject({ attempted: 2, delivered: 2 });
+    clock += RETRY_WAITS[1]! * 1000;
+    expect((await h.maintain(at)).webhooks).toMatchObject({ attempted: 1, delivered: 1 });
+    const quantities = received.slice(2).map((r) => (JSON.parse(r.body) as { data: { subscription: { quantity: number } } }).data.subscription.quantity);
+    expect(quantities).toEqual([3, 4, 2]);
+  });
+
+  it("a receiver that failed once gets the rest of the pass with the 5 s retry, in the order queued", async () => {
+    received.length = 0;
+    answerWith = 503;
+    const id = await newSubscription();
+    for (const quantity of [2, 3, 4, 5]) await h.request("POST", `/v1/subscriptions/${id}/quantity`, { key: t.key, body: { quantity } });
+    let clock = Date.now();
+    const at = () => new Date(clock);
+    expect((await h.maintain(at)).webhooks).toMatchObject({ attempted: 1, delivered: 0 });
+    answerWith = 200;
+    clock += RETRY_WAITS[0]! * 1000;
+    expect((await h.maintain(at)).webhooks).toMatchObject({ attempted: 4, delivered: 4 });
+    const quantities = received.map((r) => (JSON.parse(r.body) as { data: { subscription: { quantity: number } } }).data.subscription.quantity);
+    expect(quantities).toEqual([2, 2, 3, 4, 5]);
   });
 
   it("while an attempt is in flight, the delivery says so (inFlightSince) and shows no next attempt, not the dispatcher's lease", async () => {
