@@ -121,6 +121,8 @@ console.error(
 );
 
 const store = new TenantStore(db, shop.id);
+/** The customer fields this file has columns for: the others stay as Tsuzuku has them (a 定期 file naming the customer by id only). */
+const customerFields = new Set(columns.customer.map((c) => c.field));
 const totals = { created: 0, changed: 0, unchanged: 0 };
 const refusals: { line: number; problems: Problem[] }[] = [];
 /** Rows taken with something to look at (mapping `AcceptedRow.warnings`), by line and the id the merchant searches their cart for. */
@@ -157,7 +159,7 @@ try {
   const lastLine = exported.records.at(-1)?.line ?? 0;
   for (const batch of importBatches(rows, MAX_SYNC_ITEMS)) {
     if (stopping) break;
-    const done = await syncWholeRows(store, batch, { now: () => new Date(), settings, dryRun, exportedAt }, problemOf);
+    const done = await syncWholeRows(store, batch, { now: () => new Date(), settings, dryRun, exportedAt, given: customerFields }, problemOf);
     const answer = done.answer;
     refusals.push(...done.refused);
     kept.push(...done.kept);

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrateDatabase, openDatabase } from "../../src/db/node";
 import { contactConsents, customers, subscriptions, winbacks } from "../../src/db/schema";
 import { addDays, localDate } from "../../src/platform/dates";
-import { importBatches } from "../../src/import/batches";
+import { importBatches, keepStored } from "../../src/import/batches";
 import { readExport } from "../../src/import/file";
 import { Mapping, missingText, problemText, readCell, readRow, resolveColumns, type AcceptedRow, type ImportRow } from "../../src/import/mapping";
 import { DEFAULT_CANCELLATION_REASONS } from "../../src/cancel-flows/reasons";
@@ -388,6 +388,24 @@ describe("warnings: rows taken as they are, but most likely not what the shop me
   });
 });
 
+describe("a customer field the file has no column for stays as Tsuzuku has it", () => {
+  const stored = {
+    name: "髙橋 花子", nameKana: "タカハシ ハナコ", email: "hanako@example.jp", phone: "+81312345678", phoneExtension: "12",
+    locale: "ja", marketingConsent: true, postalCode: "1000001", address: "東京都千代田区千代田1-1",
+  } as Parameters<typeof keepStored>[1];
+
+  it("a file with 会員ID and 氏名 only changes the name; e-mail, phone, address and consent are kept", () => {
+    expect(keepStored({ name: "高橋 花子" }, stored, new Set(["id", "name"]))).toEqual({ ...stored, name: "高橋 花子" });
+  });
+
+  it("a file with a phone column decides the extension too; an empty cell (absent from the row) still clears its field", () => {
+    const out = keepStored({ phone: "03-1234-5679" }, stored, new Set(["id", "phone", "email"]));
+    expect(out).toMatchObject({ phone: "03-1234-5679", name: "髙橋 花子", marketingConsent: true });
+    expect(out).not.toHaveProperty("phoneExtension");
+    expect(out).not.toHaveProperty("email");
+  });
+});
+
 describe("npm run import", { timeout: 90_000 }, () => {
   let dir: string;
   let url: string;
@@ -584,6 +602,44 @@ describe("npm run import", { timeout: 90_000 }, () => {
     expect(stderr).toMatch(/· 1 row refused\n/);
     expect(stdout).toMatch(/^refused line 3: 初回注文日 \(startedAt\): "1900\/01\/01": Not before 1980-01-01/m);
     expect(stdout).not.toContain("1899");
+  });
+
+  it("a 定期 file naming customers by 会員ID only leaves the 会員 file's names, phones and consent as they are, and refuses a 定期 whose customer is unknown", async () => {
+    const kaiin = join(dir, "kaiin.csv");
+    const teiki = join(dir, "teiki-only.csv");
+    writeFileSync(kaiin, iconv.encode(["会員ID,氏名,フリガナ,電話番号,メールアドレス,メルマガ", "K-1,髙橋 花子,ﾀｶﾊｼ ﾊﾅｺ,03(1234)5678,hanako@example.jp,希望する", ""].join("\r\n"), "cp932"));
+    writeFileSync(
+      teiki,
+      iconv.encode(
+        [
+          "定期受注番号,会員ID,商品コード,商品名,数量,お届けサイクル,次回お届け予定日,単価,ステータス,定期申込日",
+          'KS-1,K-1,AOJIRU-30,国産大麦若葉の青汁 30包,1,1ヶ月ごと,2027/01/05,"3,980円",継続,2026/05/01',
+          'KS-2,K-404,AOJIRU-30,国産大麦若葉の青汁 30包,1,30日ごと,2027/01/05,"3,980円",継続,2026/05/01',
+          "",
+        ].join("\r\n"),
+        "cp932",
+      ),
+    );
+    await cliOn(kaiin);
+    const stored = async () => {
+      const db = await openDatabase(url);
+      const rows = await db.orm.select().from(customers).where(inArray(customers.id, ["K-1", "K-404"]));
+      const plans = await db.orm.select().from(subscriptions).where(inArray(subscriptions.id, ["KS-1", "KS-2"]));
+      db.client.close();
+      return { rows, plans: plans.map((p) => p.id) };
+    };
+    const before = (await stored()).rows;
+    expect(before).toMatchObject([{ id: "K-1", name: "髙橋 花子", phone: "+81312345678", email: "hanako@example.jp", marketingConsent: true }]);
+    for (const dry of [true, false]) {
+      const { stdout } = await cliOn(teiki, ...(dry ? ["--dry-run"] : []));
+      // Nothing of K-1 changes: no "changed line 2 (K-1): name 髙橋 花子 → —; …".
+      expect(stdout).not.toContain("(K-1)");
+      expect(stdout).toContain('refused line 3: 会員ID (id): "K-404" is not a customer in Tsuzuku, and this file gives nothing else of them');
+      expect(JSON.parse(stdout.trim().split("\n").at(-1)!)).toMatchObject({ created: 1, changed: 0, unchanged: 1, refused: 1 });
+    }
+    const after = await stored();
+    expect(after.rows).toEqual(before);
+    expect(after.plans).toEqual(["KS-1"]);
   });
 
   it("Ctrl-C while the file is still being read stops at once and says nothing was written", async () => {
