@@ -11,6 +11,7 @@ import { contactConsents, customers, subscriptions, winbacks } from "../../src/d
 import { addDays, localDate } from "../../src/platform/dates";
 import { importBatches, keepStored } from "../../src/import/batches";
 import { readExport } from "../../src/import/file";
+import { changeLines } from "../../src/import/report";
 import { Mapping, missingText, problemText, readCell, readRow, resolveColumns, type AcceptedRow, type ImportRow } from "../../src/import/mapping";
 import { DEFAULT_CANCELLATION_REASONS } from "../../src/cancel-flows/reasons";
 import { DEFAULT_SETTINGS } from "../../src/settings/schemas";
@@ -403,6 +404,26 @@ describe("a customer field the file has no column for stays as Tsuzuku has it", 
     expect(out).toMatchObject({ phone: "03-1234-5679", name: "髙橋 花子", marketingConsent: true });
     expect(out).not.toHaveProperty("phoneExtension");
     expect(out).not.toHaveProperty("email");
+  });
+});
+
+describe("the list of changes: one output line per customer or subscription", () => {
+  it("an address on two lines in its quoted cell is written with \\n, as the warnings quote it", () => {
+    const before = { name: "小林 健太", address: "東京都千代田区千代田1-1", marketingConsent: false } as never;
+    const after = { name: "小林 健太", address: "大阪府大阪市北区梅田2-2\r\n梅田ビル 3F, 301号室", marketingConsent: false } as never;
+    const lines = changeLines([{ kind: "customer", index: 0, id: "M100011", line: 13, before, after }], "Asia/Tokyo");
+    expect(lines).toEqual(["changed line 13 (M100011): address 東京都千代田区千代田1-1 → 大阪府大阪市北区梅田2-2\\n梅田ビル 3F, 301号室"]);
+  });
+
+  it("a 解約 row says the reason it was read as, beside its date", () => {
+    const live = {
+      status: "active", nextDeliveryOn: "2027-01-08", pausedUntil: null, quantity: 2, intervalDays: 61, intervalMonths: 2, deliveryDay: 8,
+      unitPriceAmount: 2980, currency: "JPY", productSku: "SUPP-DHA", productName: "DHA&EPA 120粒", customerId: "M100070", deliveriesCompleted: 3,
+      startedAt: "2026-01-09T15:00:00.000Z", canceledAt: null, cancellation: null, commitmentMinDeliveries: null, commitmentFeeAmount: null,
+    };
+    const canceled = { ...live, status: "canceled", nextDeliveryOn: null, canceledAt: "2026-12-02T15:00:00.000Z", cancellation: { reason: "switching_competitor" } };
+    const [line] = changeLines([{ kind: "subscription", index: 0, id: "T200076", line: 80, before: live as never, after: canceled as never }], "Asia/Tokyo");
+    expect(line).toBe("changed line 80 (T200076): status active → canceled; next delivery 2027-01-08 → —; cancelled — → 2026-12-03 00:00; reason — → switching_competitor");
   });
 });
 
