@@ -177,6 +177,8 @@ try {
 }
 
 progress.end();
+// Stopped by Ctrl-C after a batch: said on the terminal too (the summary's `resume` goes to standard output, often a file).
+if (stopping) console.error(`stopped. ${whereStopped()}`);
 refusals.sort((a, b) => a.line - b.line);
 kept.sort((a, b) => a.line - b.line);
 // Warned rows are taken (or, in a dry run, would be): a refused row's warnings would only repeat it, and lines past the last batch were not reached.

@@ -705,6 +705,8 @@ describe("npm run import", { timeout: 90_000 }, () => {
     const summary = JSON.parse(stdout.trim().split("\n").at(-1)!);
     expect(summary).toMatchObject({ interrupted: true, resume: `--from-line ${summary.lastLine + 1}` });
     expect(summary.lastLine).toBeLessThan(2_501);
+    // On the terminal too, not only in the summary (which the README has redirected to a file).
+    expect(stderr).toContain(`stopped. Everything up to line ${summary.lastLine} is committed; run again (rows are upserts) or add --from-line ${summary.lastLine + 1}.`);
     const db = await openDatabase(url);
     const imported = (await db.orm.select().from(subscriptions)).filter((s) => s.id.startsWith("BS-")).length;
     db.client.close();
