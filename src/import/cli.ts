@@ -14,6 +14,7 @@ import { MAX_SYNC_ITEMS } from "../sync/schemas";
 import { readExport } from "./file";
 import { importBatches, syncWholeRows, type KeptRow, type RowChange } from "./batches";
 import { changeLines, keptLine, readExportedAt } from "./report";
+import { repeatedId } from "./warnings";
 import { isAheadOfClock, localDateTime } from "../platform/dates";
 import { columnOf, Mapping, missingText, problemText, quotingCell, readRow, resolveColumns, type ImportRow, type Problem } from "./mapping";
 
@@ -148,9 +149,20 @@ const problemOf = (kind: "customer" | "subscription", field: string | null, mess
 
 try {
   const rows: ImportRow[] = [];
+  // The id a row is kept by: the 定期's, or in a customers-only file the customer's (in a file of
+  // 定期 rows a customer is on each of their plans' rows).
+  const byPlan = columns.subscription.some((c) => c.field === "id");
+  const idColumn = columnOf(byPlan ? columns.subscription : columns.customer, "id");
+  const seen = new Map<string, { line: number; cells: string[] }>();
   for (const r of records) {
     if (rows.length % 1_000 === 999) await turn(); // Ctrl-C while the rows are read stops at once
     const row = readRow(columns, mapping.data, r.cells, r.line, timeZone, today);
+    const id = "refused" in row ? undefined : byPlan ? row.subscription?.id : row.customer.id;
+    if (id !== undefined && !("refused" in row)) {
+      const earlier = seen.get(id);
+      if (earlier) row.warnings.push(repeatedId(idColumn, "id", id, earlier, r.cells));
+      seen.set(id, { line: r.line, cells: r.cells });
+    }
     if ("warnings" in row && row.warnings.length) warned.push({ line: row.line, id: row.subscription?.id ?? row.customer.id, warnings: row.warnings });
     rows.push(row);
   }

@@ -41,3 +41,20 @@ export function planWarnings(
   }
   return out;
 }
+
+/**
+ * A row whose id (the 定期's; in a customers-only file, the customer's) a previous row of the file
+ * has: an export that wrote a row twice, or two rows for one plan. Rows are upserts, so the later
+ * one is what Tsuzuku keeps; said with the earlier line, and whether the two differ, since a dry
+ * run (each batch rolled back) counts such a row once more as new.
+ */
+export function repeatedId(column: string | null, field: string, id: string, earlier: { line: number; cells: string[] }, cells: string[]) {
+  const same = earlier.cells.length === cells.length && earlier.cells.every((c, i) => c === cells[i]);
+  return {
+    column,
+    field,
+    message: same
+      ? `${JSON.stringify(id)} repeats line ${earlier.line} cell for cell: taken once`
+      : `${JSON.stringify(id)} is also on line ${earlier.line}, with other cells: this later line is what Tsuzuku keeps`,
+  };
+}

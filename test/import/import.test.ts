@@ -663,6 +663,18 @@ describe("npm run import", { timeout: 90_000 }, () => {
     expect(after.plans).toEqual(["KS-1"]);
   });
 
+  it("a customer or 定期 on two lines of the file is said, with the earlier line and whether the two differ", async () => {
+    const kaiin = join(dir, "kaiin-twice.csv");
+    writeFileSync(kaiin, ["会員ID,氏名,メールアドレス", "D-1,二重 一郎,d1@example.jp", "D-1,二重 一郎,d1-new@example.jp", "D-1,二重 一郎,d1-new@example.jp", "D-2,二重 二郎,d2@example.jp"].join("\r\n"));
+    const { stdout } = await cliOn(kaiin, "--dry-run");
+    expect(stdout).toContain('warning line 3 (D-1): 会員ID (id): "D-1" is also on line 2, with other cells: this later line is what Tsuzuku keeps\n');
+    expect(stdout).toContain('warning line 4 (D-1): 会員ID (id): "D-1" repeats line 3 cell for cell: taken once\n');
+    expect(JSON.parse(stdout.trim().split("\n").at(-1)!)).toMatchObject({ warnings: 2 });
+    // A file of 定期 rows has a customer on each of their plans' rows: nothing said of that.
+    const { stdout: plans } = await cli("--dry-run");
+    expect(plans).not.toMatch(/also on line|repeats line/);
+  });
+
   it("Ctrl-C while the file is still being read stops at once and says nothing was written", async () => {
     const big = join(dir, "reading.csv");
     const rows = Array.from({ length: 40_000 }, (_, i) => `R-${i},客 ${i},r${i}@example.jp,,しない,RS-${i},AOJIRU-30,青汁,1,30,2026/12/20,3980,継続,2026/05/01,1,`);
