@@ -13,11 +13,13 @@ import type { SubscriptionItem } from "./mapping";
  *   maintenance job, or the sync itself when the date has passed); without one the plan stays
  *   paused until the cart sends it live or an operator or the customer resumes it
  *   (`POST /v1/subscriptions/{id}/resume`) — nothing ever ends the pause by itself.
+ * - A cancellation dated before the plan's start: the sync takes it, but churn and win-back would
+ *   date it wrongly.
  */
 export function planWarnings(
   sub: SubscriptionItem["body"],
   today: string,
-  at: (field: "nextDeliveryOn" | "pausedUntil" | "status") => { column: string | null; cell: string | undefined },
+  at: (field: "nextDeliveryOn" | "pausedUntil" | "status" | "canceledAt" | "startedAt") => { column: string | null; cell: string | undefined },
 ): { column: string | null; field: string; message: string }[] {
   const out: { column: string | null; field: string; message: string }[] = [];
   const quoted = (cell: string | undefined, value: string) => JSON.stringify(cell?.trim() || value);
@@ -37,6 +39,16 @@ export function planWarnings(
       column,
       field: "pausedUntil",
       message: `${column ? "empty" : "no column of the file gives it (休止終了日, 再開予定日, 再開日…)"} for a paused plan (${paused}): it stays paused until the cart sends it live or an operator or the customer resumes it`,
+    });
+  }
+  // A cancellation dated before the plan began: two columns swapped, or a typo in one of them.
+  if (sub.status === "canceled" && typeof sub.canceledAt === "string" && typeof sub.startedAt === "string" && Date.parse(sub.canceledAt) < Date.parse(sub.startedAt)) {
+    const { column, cell } = at("canceledAt");
+    const start = at("startedAt");
+    out.push({
+      column,
+      field: "canceledAt",
+      message: `${quoted(cell, sub.canceledAt)} is before the plan began (${quoted(start.cell, sub.startedAt)}${start.column ? ` in ${start.column}` : ""}): a typo, or two columns swapped? Imported as it is`,
     });
   }
   return out;

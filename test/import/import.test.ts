@@ -378,6 +378,13 @@ describe("warnings: rows taken as they are, but most likely not what the shop me
     expect(warningsOf(paused!).filter((w) => w.includes("nextDeliveryOn"))).toEqual([]);
   });
 
+  it("a 解約日 before the plan began is warned about, quoting both cells", () => {
+    const head = `${header},解約日`;
+    const [swapped, fine] = read(["C-1,山田 花子,S-1,AOJIRU-30,青汁,1,30,,3980,解約,2026/10/06,2026/08/23", "C-2,山田 次郎,S-2,AOJIRU-30,青汁,1,30,,3980,解約,2026/08/23,2026/10/06"], head);
+    expect(warningsOf(swapped!)).toEqual(['解約日 (canceledAt): "2026/08/23" is before the plan began ("2026/10/06" in 定期申込日): a typo, or two columns swapped? Imported as it is']);
+    expect(warningsOf(fine!)).toEqual([]);
+  });
+
   it("休止 without a resume date is warned about (it stays paused until the cart or an operator resumes it); with 再開日 it is read and nothing is said", () => {
     const withColumn = `${header},再開日`;
     const [noDate, dated] = read(["C-1,山田 花子,S-1,AOJIRU-30,青汁,1,30,2026/12/20,3980,休止,2026/05/01,", "C-2,山田 次郎,S-2,AOJIRU-30,青汁,1,30,2026/12/20,3980,休止中,2026/05/01,2027/02/01"], withColumn);
