@@ -232,6 +232,15 @@ describe("cancellation dates: 解約受付日 is when the customer asked, 解約
   it("a file with 解約日 only: read as canceledAt (the sync has no end date), as before", () => {
     expect(read("解約日", "2025/09/30")).toMatchObject({ subscription: { body: { canceledAt: "2025-09-29T15:00:00Z" } } });
   });
+
+  it("a 解約日 after the shop's today is refused in its words, saying which date to export, not as an instant ahead of a UTC clock", () => {
+    const file = readExport(Buffer.from(["定期ID,顧客ID,商品コード,商品名,数量,お届け間隔（日）,単価（税込）,定期ステータス,定期申込日,解約日", "S-1,C-1,AOJIRU-30,青汁,1,30,3980,解約済み,2025/05/01,2026/12/08", "S-2,C-2,AOJIRU-30,青汁,1,30,3980,解約済み,2025/05/01,2026/12/04"].join("\n")));
+    const [ahead, todays] = file.records.map((r) => readRow(resolveColumns(mapping, file.headers), mapping, r.cells, r.line, "Asia/Tokyo", "2026-12-04"));
+    expect(refusal(ahead!)).toBe(
+      '解約日 (canceledAt): "2026/12/08" is after today (2026/12/04 in the shop\'s time zone): a cancellation is dated by the day the customer asked (解約受付日, 解約申込日); 解約日 is in most carts the day it takes effect. Export the request date too (the mapping reads it first), or the row stays out',
+    );
+    expect(refusal(todays!)).toBe("");
+  });
 });
 
 describe("delivery intervals: calendar months stay months", () => {
@@ -501,7 +510,7 @@ describe("npm run import", { timeout: 90_000 }, () => {
     const start = join(dir, "start.csv");
     writeFileSync(start, [header, "K-0010,継続 太郎,KS-10,AOJIRU-30,青汁,1,30,3980,継続,2025/05/01,"].join("\n"));
     await cliOn(start);
-    // Line 2: a 解約日 still ahead (refused by the sync as dated in the future). Lines 3–4: one
+    // Line 2: a 解約日 still ahead (refused as after the shop's today). Lines 3–4: one
     // customer on two rows, the second refused: the customer is written as line 3 has it.
     const cancel = join(dir, "cancel.csv");
     writeFileSync(cancel, [
@@ -518,8 +527,8 @@ describe("npm run import", { timeout: 90_000 }, () => {
     expect(refusedLines(real.stdout)).toEqual(refusedLines(dry.stdout));
     expect(refusedLines(real.stdout)).toEqual([
       // The cell as the file has it, not the instant it was read into.
-      expect.stringMatching(new RegExp(`^refused line 2: 解約日 \\(canceledAt\\): "${ahead}" is in the future`)),
-      expect.stringMatching(new RegExp(`^refused line 4: 解約日 \\(canceledAt\\): "${ahead}" is in the future`)),
+      expect.stringMatching(new RegExp(`^refused line 2: 解約日 \\(canceledAt\\): "${ahead}" is after today`)),
+      expect.stringMatching(new RegExp(`^refused line 4: 解約日 \\(canceledAt\\): "${ahead}" is after today`)),
       // Every problem of a row, one output line each, in the file's column order.
       "refused line 5: 数量 (quantity): -1: must be at least 1",
       'refused line 5: 単価（税込） (unitPrice.amount): "abc円" is not an amount in yen (e.g. 3,980 or ¥3,980)',
