@@ -1,5 +1,7 @@
 import type { z } from "@hono/zod-openapi";
-import type { TenantStore } from "../platform/tenancy";
+import { customers } from "../db/schema";
+import type { CustomerRow } from "../customers/repository";
+import { inList, type TenantStore } from "../platform/tenancy";
 import type { TenantSettings } from "../settings/schemas";
 import type { SyncItemResult } from "../sync/schemas";
 import { syncBatch, type ItemChange } from "../sync/service";
@@ -65,6 +67,70 @@ export function batchOf(rows: AcceptedRow[]): ImportBatch {
   return batch;
 }
 
+/**
+ * The customer fields a sync clears when it is not sent (`PUT /v1/customers/{id}` replaces the
+ * customer), each as the stored row holds it. A field the file has no column for is sent as
+ * Tsuzuku has it (`keepStored`), so a file that does not speak of it — the 定期 export beside the
+ * 会員 one, which names the customer by 会員ID only — leaves it alone. (`acquisitionSource` and
+ * `createdAt` the sync itself keeps when they are not sent.)
+ */
+const CLEARED_WHEN_UNSENT = {
+  name: (r: CustomerRow) => r.name,
+  nameKana: (r: CustomerRow) => r.nameKana,
+  email: (r: CustomerRow) => r.email,
+  phone: (r: CustomerRow) => r.phone,
+  phoneExtension: (r: CustomerRow) => r.phoneExtension,
+  locale: (r: CustomerRow) => r.locale,
+  marketingConsent: (r: CustomerRow) => r.marketingConsent,
+  postalCode: (r: CustomerRow) => r.postalCode,
+  address: (r: CustomerRow) => r.address,
+} as const;
+
+/**
+ * Pure: the customer a row sends, with every field the file has no column for (`given`: the
+ * customer fields its columns read) taken from the customer as stored. The file's phone decides
+ * the extension too (an extension written in the phone cell, or none).
+ */
+export function keepStored(body: Record<string, unknown>, stored: CustomerRow, given: ReadonlySet<string>): Record<string, unknown> {
+  const out = { ...body };
+  for (const [field, read] of Object.entries(CLEARED_WHEN_UNSENT)) {
+    if (given.has(field) || (field === "phoneExtension" && given.has("phone"))) continue;
+    out[field] = read(stored);
+  }
+  return out;
+}
+
+/**
+ * Prepares a batch's customers for the sync when the file does not give every customer field
+ * (`given`): a stored customer keeps what the file has no column for (`keepStored`). A file that
+ * gives nothing of the customer but the id (a 定期 export) cannot create one: a row whose customer
+ * Tsuzuku does not have is refused, saying to import the customers first.
+ */
+export async function withStoredCustomers(
+  store: TenantStore,
+  batch: ImportBatch,
+  given: ReadonlySet<string>,
+  problemOf: (kind: "customer" | "subscription", field: string | null, message: string, line: number) => Problem,
+): Promise<{ batch: ImportBatch | null; refused: { line: number; problems: Problem[] }[] }> {
+  if (Object.keys(CLEARED_WHEN_UNSENT).every((f) => given.has(f))) return { batch, refused: [] };
+  const ids = [...new Set(batch.rows.map((r) => r.customer.id))];
+  const stored = new Map<string, CustomerRow>();
+  for (const row of await store.q.select().from(customers).where(store.owns(customers, inList(customers.id, ids)))) stored.set(row.id, row);
+  const idOnly = [...given].every((f) => f === "id");
+  const refused: { line: number; problems: Problem[] }[] = [];
+  const rows: AcceptedRow[] = [];
+  for (const row of batch.rows) {
+    const known = stored.get(row.customer.id);
+    if (!known && idOnly) {
+      const message = `"${row.customer.id}" is not a customer in Tsuzuku, and this file gives nothing else of them (no name, e-mail or phone column): import the customers' file (会員) first, then this one`;
+      refused.push({ line: row.line, problems: [problemOf("customer", "id", message, row.line)] });
+      continue;
+    }
+    rows.push(known ? { ...row, customer: { ...row.customer, body: keepStored(row.customer.body, known, given) as AcceptedRow["customer"]["body"] } } : row);
+  }
+  return { batch: rows.length ? batchOf(rows) : null, refused };
+}
+
 type Answer = Awaited<ReturnType<typeof syncBatch>>;
 /** A row not written because Tsuzuku changed its subscription (or customer) after the export (409 `changed_after_export`). */
 export type KeptRow = { line: number; id: string; change: TsuzukuChange };
@@ -79,7 +145,8 @@ class PartlyRefused {
 
 /**
  * Syncs a batch row by row whole: a row whose customer or subscription the sync refuses writes
- * neither. The batch runs in its one transaction; when the sync refuses an item, the transaction
+ * neither. With `given` (the customer fields the file has columns for), a customer field the file
+ * does not give keeps what Tsuzuku has (withStoredCustomers). The batch runs in its one transaction; when the sync refuses an item, the transaction
  * is rolled back and the batch runs again without the rows refused, until one run refuses nothing
  * and commits (a dry run rolls that one back too). A batch with no refusal runs once, as before.
  * A subscription left unprocessed because its customer was refused on another row (a customer is
@@ -91,11 +158,18 @@ class PartlyRefused {
 export async function syncWholeRows(
   store: TenantStore,
   batch: ImportBatch,
-  ctx: { now: () => Date; settings: TenantSettings; dryRun: boolean; exportedAt?: string },
+  ctx: { now: () => Date; settings: TenantSettings; dryRun: boolean; exportedAt?: string; given?: ReadonlySet<string> },
   problemOf: (kind: "customer" | "subscription", field: string | null, message: string, line: number) => Problem,
 ): Promise<{ answer: Answer | null; refused: { line: number; problems: Problem[] }[]; kept: KeptRow[]; changes: RowChange[]; warned: SyncWarned[] }> {
   const refused: { line: number; problems: Problem[] }[] = [];
   const kept: KeptRow[] = [];
+  // The customer fields the file has no column for stay as stored (withStoredCustomers).
+  if (ctx.given) {
+    const prepared = await withStoredCustomers(store, batch, ctx.given, problemOf);
+    refused.push(...prepared.refused);
+    if (!prepared.batch) return { answer: null, refused, kept, changes: [], warned: [] };
+    batch = prepared.batch;
+  }
   for (;;) {
     // What the run that is kept changed (a run rolled back for a refusal starts the list again).
     const changes: ItemChange[] = [];

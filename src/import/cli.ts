@@ -14,6 +14,7 @@ import { MAX_SYNC_ITEMS } from "../sync/schemas";
 import { readExport } from "./file";
 import { importBatches, syncWholeRows, type KeptRow, type RowChange } from "./batches";
 import { changeLines, keptLine, readExportedAt } from "./report";
+import { repeatedId } from "./warnings";
 import { isAheadOfClock, localDateTime } from "../platform/dates";
 import { columnOf, Mapping, missingText, problemText, quotingCell, readRow, resolveColumns, type ImportRow, type Problem } from "./mapping";
 
@@ -121,6 +122,8 @@ console.error(
 );
 
 const store = new TenantStore(db, shop.id);
+/** The customer fields this file has columns for: the others stay as Tsuzuku has them (a 定期 file naming the customer by id only). */
+const customerFields = new Set(columns.customer.map((c) => c.field));
 const totals = { created: 0, changed: 0, unchanged: 0 };
 const refusals: { line: number; problems: Problem[] }[] = [];
 /** Rows taken with something to look at (mapping `AcceptedRow.warnings`), by line and the id the merchant searches their cart for. */
@@ -146,9 +149,20 @@ const problemOf = (kind: "customer" | "subscription", field: string | null, mess
 
 try {
   const rows: ImportRow[] = [];
+  // The id a row is kept by: the 定期's, or in a customers-only file the customer's (in a file of
+  // 定期 rows a customer is on each of their plans' rows).
+  const byPlan = columns.subscription.some((c) => c.field === "id");
+  const idColumn = columnOf(byPlan ? columns.subscription : columns.customer, "id");
+  const seen = new Map<string, { line: number; cells: string[] }>();
   for (const r of records) {
     if (rows.length % 1_000 === 999) await turn(); // Ctrl-C while the rows are read stops at once
     const row = readRow(columns, mapping.data, r.cells, r.line, timeZone, today);
+    const id = "refused" in row ? undefined : byPlan ? row.subscription?.id : row.customer.id;
+    if (id !== undefined && !("refused" in row)) {
+      const earlier = seen.get(id);
+      if (earlier) row.warnings.push(repeatedId(idColumn, "id", id, earlier, r.cells));
+      seen.set(id, { line: r.line, cells: r.cells });
+    }
     if ("warnings" in row && row.warnings.length) warned.push({ line: row.line, id: row.subscription?.id ?? row.customer.id, warnings: row.warnings });
     rows.push(row);
   }
@@ -157,7 +171,7 @@ try {
   const lastLine = exported.records.at(-1)?.line ?? 0;
   for (const batch of importBatches(rows, MAX_SYNC_ITEMS)) {
     if (stopping) break;
-    const done = await syncWholeRows(store, batch, { now: () => new Date(), settings, dryRun, exportedAt }, problemOf);
+    const done = await syncWholeRows(store, batch, { now: () => new Date(), settings, dryRun, exportedAt, given: customerFields }, problemOf);
     const answer = done.answer;
     refusals.push(...done.refused);
     kept.push(...done.kept);
@@ -175,6 +189,8 @@ try {
 }
 
 progress.end();
+// Stopped by Ctrl-C after a batch: said on the terminal too (the summary's `resume` goes to standard output, often a file).
+if (stopping) console.error(`stopped. ${whereStopped()}`);
 refusals.sort((a, b) => a.line - b.line);
 kept.sort((a, b) => a.line - b.line);
 // Warned rows are taken (or, in a dry run, would be): a refused row's warnings would only repeat it, and lines past the last batch were not reached.

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { UpsertCustomerBody } from "../customers/schemas";
-import { zonedInstant } from "../platform/dates";
+import { localDate, zonedInstant } from "../platform/dates";
 import { ApiError, fieldErrors, valueAt } from "../platform/errors";
 import { syncedCadence, syncedPause } from "../subscriptions/sync";
 import { UpsertSubscriptionBody } from "../subscriptions/schemas";
@@ -392,6 +392,17 @@ export function readRow(
           column: columnOf(columns.subscription, "canceledAt"),
           field: "canceledAt",
           message: "a canceled subscription needs the day it was canceled (解約受付日, else 解約日); without it the import would count it as canceled today",
+        });
+      }
+      // A 解約 dated after today: most often a cart's 解約日, the day the cancellation takes effect,
+      // read as the day it was asked for. The sync refuses it as ahead of the clock (in UTC, to the
+      // millisecond); said here in the shop's words, with what to export instead.
+      if (sub.status === "canceled" && typeof sub.canceledAt === "string" && today !== undefined && localDate(new Date(sub.canceledAt), timeZone) > today) {
+        const col = columns.subscription.find((c) => c.field === "canceledAt");
+        problems.push({
+          column: col?.header ?? null,
+          field: "canceledAt",
+          message: `${JSON.stringify(col ? (cells[col.at] ?? "").trim() : sub.canceledAt)} is after today (${today.replaceAll("-", "/")} in the shop's time zone): a cancellation is dated by the day the customer asked (解約受付日, 解約申込日); 解約日 is in most carts the day it takes effect. Export the request date too (the mapping reads it first), or the row stays out`,
         });
       }
       subscription = { id: String(subscriptionId), body: body as SubscriptionItem["body"] };

@@ -25,8 +25,11 @@ export function readExportedAt(raw: string, timeZone: string): string {
   }
 }
 
-/** A value as the list of changes writes it: text as it is, empty as "—". */
-const shown = (v: unknown) => (v === null || v === undefined || v === "" ? "—" : String(v));
+/**
+ * A value as the list of changes writes it: text as it is, empty as "—"; a line break (an address
+ * on two lines in a quoted cell) as `\n`, as the warnings quote it, so each item stays on one line.
+ */
+const shown = (v: unknown) => (v === null || v === undefined || v === "" ? "—" : String(v).replace(/\r\n|\r|\n/g, "\\n"));
 
 /** The subscription's fields as the list names them, each with how it is written (`money`: unit price; interval in words; dates as stored). */
 const SUBSCRIPTION_FIELDS: { label: string; of: (r: SubscriptionRow, timeZone: string) => string }[] = [
@@ -36,11 +39,12 @@ const SUBSCRIPTION_FIELDS: { label: string; of: (r: SubscriptionRow, timeZone: s
   { label: "quantity", of: (r) => String(r.quantity) },
   { label: "interval", of: (r) => cadenceText(r, "en") + (r.intervalMonths && r.deliveryDay ? ` (day ${r.deliveryDay})` : "") },
   { label: "price", of: (r) => formatMoney({ amount: r.unitPriceAmount, currency: r.currency }, "en") },
-  { label: "product", of: (r) => `${r.productSku} ${r.productName}` },
+  { label: "product", of: (r) => shown(`${r.productSku} ${r.productName}`) },
   { label: "customer", of: (r) => r.customerId },
   { label: "deliveries", of: (r) => String(r.deliveriesCompleted) },
   { label: "started", of: (r, tz) => localDateTime(new Date(r.startedAt), tz) },
   { label: "cancelled", of: (r, tz) => (r.canceledAt ? localDateTime(new Date(r.canceledAt), tz) : "—") },
+  { label: "reason", of: (r) => shown(r.cancellation?.reason) },
   { label: "commitment", of: (r) => (r.commitmentMinDeliveries === null ? "—" : `${r.commitmentMinDeliveries} deliveries${r.commitmentFeeAmount !== null ? `, fee ${formatMoney({ amount: r.commitmentFeeAmount, currency: r.commitmentFeeCurrency ?? r.currency }, "en")}` : ""}`) },
 ];
 

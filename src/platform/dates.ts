@@ -181,12 +181,21 @@ export const MAX_PLAN_DATE_AHEAD_DAYS = 1_095;
  * a DST gap, where it lands an hour later, as most calendars do). For data that names local times
  * without an offset, such as a cart system's CSV export.
  */
+/** One formatter per zone for {@link zonedInstant}: making one costs more than the rest of the call (an import reads 30,000 rows' dates). */
+const wallClocks = new Map<string, Intl.DateTimeFormat>();
+
 export function zonedInstant(date: string, time: string, timeZone: string): string {
   const [h = 0, mi = 0, s = 0] = time.split(":").map(Number);
   const wall = Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10)), h, mi, s);
+  let f = wallClocks.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-US", { timeZone, hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", second: "numeric" });
+    if (wallClocks.size < 1000) wallClocks.set(timeZone, f); // bounded: input can be anything
+  }
+  const clock = f;
   const offsetAt = (t: number) => {
     const parts = Object.fromEntries(
-      new Intl.DateTimeFormat("en-US", { timeZone, hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", second: "numeric" })
+      clock
         .formatToParts(new Date(t))
         .map((p) => [p.type, Number(p.value)]),
     );
