@@ -372,6 +372,13 @@ export function consolePages(app: Fetcher) {
     const asked = "customer" in by ? `customerId=${encodeURIComponent(by.customer)}` : `${"phone" in by ? "phone" : "email"}=${encodeURIComponent(normal!)}`;
     const res = await api("GET", `/v1/lookup?${asked}&channel=operator`);
     if ("customer" in by && (res.status === 404 || res.status === 422)) {
+      // No customer has the id: it may be a plan's — the 定期番号 a caller reads off the receipt or
+      // delivery slip (「定期番号 S-…」) — as typed, with an IME's full width folded, or as ids are written.
+      const planIds = [...new Set([by.customer.normalize("NFKC"), asIdsAreWritten(by.customer)])].filter((id) => MERCHANT_ID.test(id));
+      for (const planId of planIds) {
+        const plan = await api("GET", `/v1/subscriptions/${encodeURIComponent(planId)}`);
+        if (plan.status === 200) return c.redirect(`/console?${new URLSearchParams({ customer: plan.body.customerId, sub: planId })}`, 303);
+      }
       // Letters that are no customer's id may be a name in letters (Smith, yamada): the customers so named, if any.
       const named = q.q && !/[\d０-９]/.test(by.customer) ? await searchByName(c.get("store"), by.customer) : null;
       if (named && named.matches.length > 0) return c.html(<NameChooserPage page={page} typed={by.customer} matches={named.matches} more={named.more} search={search} />);
