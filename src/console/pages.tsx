@@ -22,8 +22,8 @@ import { continuationOf, endingOf, type FlowEvidence } from "../cancel-flows/con
 import { openFlowOf } from "../cancel-flows/service";
 import { callRecordOf, ENDED_CODES, endingWords, KartePage, KnowledgeList, unreadOf, type Unread, localSurvey, proposedFirstDelivery, ReactivationPage, surveyAnswersOf, type ExitSurveyAnswer, type KarteData, type KnowledgeEntry, type Offer, type PlanOptions, type Sub, type TimelineItem } from "./karte";
 import { Bare, Layout, type PageContext } from "./layout";
-import { NameChooserPage } from "./chooser";
-import { searchByName, sharesPhone } from "../customers/search";
+import { NameChooserPage, SharedPhoneChooserPage } from "./chooser";
+import { customersAsMatches, searchByName, sharesPhone } from "../customers/search";
 import { MetricsPage } from "./metrics";
 import { changeCallOf, changedPathOf, changedWords, fieldRefusalOf, fieldRefusalOfQuery, fieldRefusalWords, type FieldRefusal } from "./plan";
 import { endConsoleSession, redeemLogin } from "./sessions";
@@ -309,7 +309,7 @@ export function consolePages(app: Fetcher) {
     }
     if (!by) {
       return c.html(
-        <Layout page={page} title={t(lang, "search")}>
+        <Layout page={page} title={t(lang, "search")} searchFocus>
           <h1>{t(lang, "search")}</h1>
         </Layout>,
       );
@@ -318,7 +318,7 @@ export function consolePages(app: Fetcher) {
       const found = await searchByName(c.get("store"), by.name);
       if (found && found.matches.length > 0) return c.html(<NameChooserPage page={page} typed={by.name} matches={found.matches} more={found.more} search={search} />);
       return c.html(
-        <Layout page={page} title={t(lang, "noCustomer")} search={search}>
+        <Layout page={page} title={t(lang, "noCustomer")} search={search} searchFocus>
           <h1>{t(lang, "noCustomer")}</h1>
           <p>{tf(lang, "noNameMatch", { name: by.name })}</p>
           <p>{t(lang, "searchHint")}</p>
@@ -334,7 +334,7 @@ export function consolePages(app: Fetcher) {
     if ("phone" in by && isWithheldCallerId(by.phone)) {
       // A caller ID that says there is no number: the caller withheld it, nothing was misread (as the API's 422 says).
       return c.html(
-        <Layout page={page} title={t(lang, "noCustomer")} search={search}>
+        <Layout page={page} title={t(lang, "noCustomer")} search={search} searchFocus>
           <h1>{t(lang, "noCustomer")}</h1>
           <p>{t(lang, "withheldCaller")}</p>
         </Layout>,
@@ -347,7 +347,7 @@ export function consolePages(app: Fetcher) {
       normal = "phone" in by ? (phone ? (phone.extension ? `${phone.e164} ext. ${phone.extension}` : phone.e164) : null) : (normalizeEmail(by.email)?.email ?? null);
       if (normal === null) {
         return c.html(
-          <Layout page={page} title={t(lang, "noCustomer")} search={search}>
+          <Layout page={page} title={t(lang, "noCustomer")} search={search} searchFocus>
             <h1>{t(lang, "noCustomer")}</h1>
             <p>
               {t(lang, "notAPhone")}: <code>{raw}</code>
@@ -384,7 +384,7 @@ export function consolePages(app: Fetcher) {
       if (named && named.matches.length > 0) return c.html(<NameChooserPage page={page} typed={by.customer} matches={named.matches} more={named.more} search={search} />);
       // 404, or 422 for text no customer id can be: no karte, with what the search read.
       return c.html(
-        <Layout page={page} title={t(lang, "noCustomer")} search={search}>
+        <Layout page={page} title={t(lang, "noCustomer")} search={search} searchFocus>
           <h1>{t(lang, "noCustomer")}</h1>
           <p>
             <code>{by.customer}</code>
@@ -408,7 +408,7 @@ export function consolePages(app: Fetcher) {
     }
     if (res.status === 404) {
       return c.html(
-        <Layout page={page} title={t(lang, "noCustomer")} search={search}>
+        <Layout page={page} title={t(lang, "noCustomer")} search={search} searchFocus>
           <h1>{t(lang, "noCustomer")}</h1>
           <p>
             {"phone" in by ? t(lang, "normalisedAs") : "E-mail"}: <strong class="normalised">{normal}</strong>
@@ -418,22 +418,9 @@ export function consolePages(app: Fetcher) {
       );
     }
     if (res.status === 409) {
+      // A household's shared number: the same chooser as a name search (reading, plans, next delivery).
       const ids: string[] = res.body.candidates ?? [];
-      const people = await Promise.all(ids.map((id) => api("GET", `/v1/customers/${encodeURIComponent(id)}`)));
-      return c.html(
-        <Layout page={page} title={t(lang, "severalMatches")} search={search}>
-          <h1>{t(lang, "severalMatches")}</h1>
-          <ul class="candidates">
-            {people.map((p, i) => (
-              <li>
-                <a href={`/console?customer=${encodeURIComponent(ids[i]!)}`}>
-                  {p.body?.name ?? ids[i]} ({ids[i]}) {p.body?.email ?? ""}
-                </a>
-              </li>
-            ))}
-          </ul>
-        </Layout>,
-      );
+      return c.html(<SharedPhoneChooserPage page={page} matches={await customersAsMatches(c.get("store"), ids)} search={search} />);
     }
     // Without the customer there is no karte: the whole page says when to reload.
     wholePageUnless(res);

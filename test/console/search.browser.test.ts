@@ -74,3 +74,54 @@ describe("the console's search box", () => {
     await expect(page.locator("main").textContent()).resolves.toContain("この顧客IDまたは定期番号のお客様は見つかりません");
   });
 });
+
+describe("a number a family shares", () => {
+  it("lists mother and daughter as the name search does — reading, plans, next delivery — and Tab goes from the heading to the first of them", async () => {
+    const shop = await h.tenant();
+    const [mother, daughter] = [uid("C"), uid("C")];
+    await h.request("PUT", `/v1/customers/${mother}`, { key: shop.key, body: customerBody({ name: "中村 恵子", nameKana: "ナカムラ ケイコ", phone: "03-2727-0003", email: "keiko@example.jp" }) });
+    await h.request("PUT", `/v1/customers/${daughter}`, { key: shop.key, body: customerBody({ name: "中村 あかり", nameKana: "ナカムラ アカリ", phone: "0327270003", email: "akari@example.jp" }) });
+    await h.request("PUT", `/v1/subscriptions/${uid("S")}`, { key: shop.key, body: subscriptionBody(mother, { product: { sku: "KUROZU-62", name: "熟成黒酢カプセル" } }) });
+    await h.request("PUT", `/v1/subscriptions/${uid("S")}`, { key: shop.key, body: subscriptionBody(daughter, { product: { sku: "SERUM-1", name: "薬用美白美容液" } }) });
+    const page = await as(shop);
+    await page.goto(`${api.url}/console?phone=0327270003`);
+    await expect(page.locator("h1").textContent()).resolves.toBe("複数のお客様が該当します。お客様を選んでください。");
+    await expect(page.locator("main").textContent()).resolves.toContain("お名前と、ご契約の商品やお届け予定をお尋ねして");
+    const row = (id: string) => page.locator("table.name-matches tbody tr", { hasText: id });
+    // What the caller says tells them apart: her name, and which 定期 she is calling about.
+    await expect(row(mother).textContent()).resolves.toMatch(/中村 恵子（ナカムラ ケイコ）.*…0003.*熟成黒酢カプセル · 継続中 · 次回お届け/);
+    await expect(row(daughter).textContent()).resolves.toMatch(/中村 あかり（ナカムラ アカリ）.*…0003.*薬用美白美容液 · 継続中 · 次回お届け/);
+    expect(await violations(page)).toEqual([]);
+    // Focus starts on the heading: one Tab reaches the first of them, Enter opens her karte.
+    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe("H1");
+    await page.keyboard.press("Tab");
+    const first = page.locator("table.name-matches tbody tr th a").first();
+    expect(await first.evaluate((a) => a === document.activeElement)).toBe(true);
+    await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
+    await expect(page.locator("h1#who").textContent()).resolves.toContain(mother);
+  });
+});
+
+describe("focus after a search", () => {
+  it("a name search's chooser starts on its heading; a search that finds no one, and the empty console, start in the search box with the text selected", async () => {
+    const shop = await h.tenant();
+    await h.request("PUT", `/v1/customers/${uid("C")}`, { key: shop.key, body: customerBody({ name: "高橋 美和", nameKana: "タカハシ ミワ", phone: "080-2727-0001", email: null }) });
+    const page = await as(shop);
+    // The console as it opens: the box, ready to type in.
+    await page.goto(`${api.url}/console`);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("q");
+    await page.keyboard.type("たかはし");
+    await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
+    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe("H1");
+    await page.keyboard.press("Tab");
+    await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toContain("高橋 美和");
+    // No one by that name: typing again replaces what was typed, nothing to click first.
+    await search(page, "たかはし みわこ");
+    await expect(page.locator("h1").textContent()).resolves.toBe("該当するお客様はいません");
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("q");
+    await page.keyboard.type("タカハシ");
+    await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
+    await expect(page.locator("table.name-matches tbody tr").count()).resolves.toBe(1);
+    expect(await violations(page)).toEqual([]);
+  });
+});
