@@ -5,7 +5,7 @@ const T = {
   console: { ja: "オペレーターコンソール", en: "Operator console" },
   skipToMain: { ja: "本文へ移動", en: "Skip to main content" },
   search: { ja: "お客様検索", en: "Find a customer" },
-  searchLabel: { ja: "電話番号・メールアドレス・顧客ID・お名前", en: "Phone, e-mail, customer id or name" },
+  searchLabel: { ja: "電話番号・メール・顧客ID・お名前", en: "Phone, e-mail, customer id or name" },
   searchButton: { ja: "検索", en: "Search" },
   sessionEndsSoon: { ja: "この画面の接続は{time}に切れます（あと約{n}分）。入力中のメモは保存してください。切れた後は、新しいコンソールのURLから開き直すと、保存していないメモが戻ります。", en: "This console session ends at {time} (in about {n} min). Save the note you are typing; after it ends, open a new console URL and an unsaved note comes back." },
   slashShortcut: { ja: "「/」キーで検索へ", en: "“/” key to search" },
