@@ -34,6 +34,7 @@ const T = {
   searchAs: { ja: "「{id}」で検索する", en: "Search for “{id}”" },
   withheldCaller: { ja: "発信者番号が通知されていません（非通知または通知不可能）。お客様に電話番号または顧客番号をお尋ねください。", en: "The caller's number was withheld or unavailable: ask the caller for their phone number or customer number." },
   sharedPhoneIntro: { ja: "この電話番号はご家族などで共有されています。お名前と、ご契約の商品やお届け予定をお尋ねして、お電話の方を選んでください。", en: "This phone number is shared (a household): ask the caller's name and which plan they are calling about, then pick them." },
+  changedFrom: { ja: "{now}（これまでの{before}から変更）", en: "{now} (was {before})" },
   severalMatches: { ja: "複数のお客様が該当します。お客様を選んでください。", en: "Several customers match. Pick one." },
   karte: { ja: "カルテ", en: "Karte" },
   contact: { ja: "連絡先", en: "Contact" },

@@ -125,3 +125,38 @@ describe("focus after a search", () => {
     expect(await violations(page)).toEqual([]);
   });
 });
+
+describe("a caller who cancelled last month comes back", () => {
+  it("the reactivation's read-back states the interval the comeback offer restarts with (45日ごと, was 30日ごと), as the plan is then", async () => {
+    const shop = await h.tenant();
+    const [customer, sub] = [uid("C"), uid("S")];
+    const daysAgo = (n: number) => new Date(Date.now() - n * 864e5).toISOString();
+    await h.request("PUT", `/v1/customers/${customer}`, { key: shop.key, body: customerBody({ name: "斎藤 由美子", phone: "090-2727-0006", marketingConsent: true }) });
+    const synced = await h.request("PUT", `/v1/subscriptions/${sub}`, {
+      key: shop.key,
+      body: subscriptionBody(customer, {
+        product: { sku: "AOJIRU-30", name: "国産大麦若葉の青汁 30包", category: "health_food", unitsPerPackage: 30, unitLabel: "包" },
+        status: "canceled",
+        nextDeliveryOn: null,
+        startedAt: daysAgo(300),
+        deliveriesCompleted: 9,
+        canceledAt: daysAgo(30),
+        cancellationReason: "surplus_stock",
+      }),
+    });
+    expect(synced.status).toBe(201);
+    const page = await as(shop);
+    await page.goto(`${api.url}/console?customer=${customer}`);
+    const withOffer = page.getByLabel(/特典を付けて再開/);
+    await expect(page.locator("fieldset.comeback-choice").textContent()).resolves.toContain("45日ごと");
+    await withOffer.check();
+    await Promise.all([page.waitForNavigation(), page.getByRole("button", { name: "再開の内容を確認する" }).click()]);
+    await expect(page.locator("h1").textContent()).resolves.toBe("定期コースの再開の確認");
+    // What the operator reads out is what the plan will be.
+    await expect(page.locator("dl.review dd.interval").textContent()).resolves.toBe("45日ごと（これまでの30日ごとから変更）");
+    expect(await violations(page)).toEqual([]);
+    await Promise.all([page.waitForNavigation(), page.getByRole("button", { name: "再開を確定する" }).click()]);
+    const after = await h.request("GET", `/v1/subscriptions/${sub}`, { key: shop.key });
+    expect(after.body).toMatchObject({ status: "active", intervalDays: 45 });
+  });
+});
