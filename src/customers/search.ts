@@ -24,7 +24,7 @@ const MAX = String.fromCodePoint(0x10ffff);
 
 /**
  * The live customers of the store's shop whose name or reading matches what an operator typed
- * (platform/name-keys: width, kana, spaces, long vowels and small kana folded): the whole name, the
+ * (platform/name-keys: width, kana, spaces, long vowels, small kana and kanji variants folded): the whole name, the
  * family name alone or the given name alone, each by prefix (やまだ, やまだ はな, はなこ, 山田); two
  * parts typed (山田 はなこ) also match a family name by the first and a given name by the second,
  * from the name or the reading. At most `limit`, in the keys' order (an exact family or given

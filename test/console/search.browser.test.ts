@@ -160,3 +160,26 @@ describe("a caller who cancelled last month comes back", () => {
     expect(after.body).toMatchObject({ status: "active", intervalDays: 45 });
   });
 });
+
+describe("a name typed as the IME converts it", () => {
+  it("finds a customer whose register writes the name with a kanji variant: 渡辺 finds 渡邊, 斉藤 finds 齋藤, 高橋 finds 髙橋 — and 渡部 does not", async () => {
+    const shop = await h.tenant();
+    const [watanabe, saito, takahashi] = [uid("C"), uid("C"), uid("C")];
+    // Synced without a reading (フリガナ), as many carts do: only the kanji can find them.
+    await h.request("PUT", `/v1/customers/${watanabe}`, { key: shop.key, body: customerBody({ name: "渡邊 さくら", phone: "090-2727-1002", email: null }) });
+    await h.request("PUT", `/v1/customers/${saito}`, { key: shop.key, body: customerBody({ name: "齋藤 由美子", phone: "090-2727-1006", email: null }) });
+    await h.request("PUT", `/v1/customers/${takahashi}`, { key: shop.key, body: customerBody({ name: "髙橋 美和", phone: "090-2727-1001", email: null }) });
+    const page = await as(shop);
+    const rows = page.locator("table.name-matches tbody tr");
+    for (const [typed, id, shown] of [["渡辺 さくら", watanabe, "渡邊 さくら"], ["渡邉", watanabe, "渡邊 さくら"], ["斉藤", saito, "齋藤 由美子"], ["斎藤 由美子", saito, "齋藤 由美子"], ["高橋", takahashi, "髙橋 美和"]] as const) {
+      await search(page, typed);
+      await expect(rows.count(), typed).resolves.toBe(1);
+      // Listed as the register writes it, so the operator sees the caller's own kanji.
+      await expect(rows.first().textContent(), typed).resolves.toContain(shown);
+      await expect(rows.first().textContent(), typed).resolves.toContain(id);
+    }
+    expect(await violations(page)).toEqual([]);
+    await search(page, "渡部 さくら");
+    await expect(page.locator("h1").textContent()).resolves.toBe("該当するお客様はいません");
+  });
+});
