@@ -327,7 +327,7 @@ const T = {
   liftPoints: { ja: "{lift}ポイント", en: "{lift} points" },
   liftWithInterval: { ja: "{lift}ポイント（95%信頼区間 {low}〜{high}）", en: "{lift} points (95% interval {low} to {high})" },
   liftNotYet: { ja: "：まだ差があるとは言えません", en: ": not yet distinguishable from no difference" },
-  medianSeconds: { ja: "解約にかかった時間（中央値・秒）", en: "Time to cancel (median, s)" },
+  medianSeconds: { ja: "解約にかかった時間（中央値）", en: "Time to cancel (median)" },
   maxCalls: { ja: "解約にかかった操作回数（最大）", en: "Calls to cancel (worst)" },
   key: { ja: "区分", en: "Key" },
   week: { ja: "週", en: "Week" },
