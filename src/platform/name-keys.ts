@@ -157,7 +157,8 @@ export function foldNameStepByStep(value: string): string | null {
  * parts (family and given name, or either). Empty when nothing is left to search by.
  */
 export function nameQuery(typed: string): { whole: string; parts: string[] } | null {
-  const folded = foldName(typed);
+  // 「渡邊 さくら様」 as an operator writes a caller's name out of habit: 様 is no part of a name.
+  const folded = foldName(typed.replace(/[\s\u3000]*様[\s\u3000]*$/u, ""));
   if (!folded) return null;
   return { whole: folded.replaceAll(" ", ""), parts: folded.split(" ") };
 }

@@ -162,7 +162,7 @@ describe("a caller who cancelled last month comes back", () => {
 });
 
 describe("a name typed as the IME converts it", () => {
-  it("finds a customer whose register writes the name with a kanji variant: 渡辺 finds 渡邊, 斉藤 finds 齋藤, 高橋 finds 髙橋 — and 渡部 does not", async () => {
+  it("finds a customer whose register writes the name with a kanji variant: 渡辺 finds 渡邊, 斉藤 finds 齋藤, 高橋 finds 髙橋, with or without 様 — and 渡部 does not", async () => {
     const shop = await h.tenant();
     const [watanabe, saito, takahashi] = [uid("C"), uid("C"), uid("C")];
     // Synced without a reading (フリガナ), as many carts do: only the kanji can find them.
@@ -171,7 +171,7 @@ describe("a name typed as the IME converts it", () => {
     await h.request("PUT", `/v1/customers/${takahashi}`, { key: shop.key, body: customerBody({ name: "髙橋 美和", phone: "090-2727-1001", email: null }) });
     const page = await as(shop);
     const rows = page.locator("table.name-matches tbody tr");
-    for (const [typed, id, shown] of [["渡辺 さくら", watanabe, "渡邊 さくら"], ["渡邉", watanabe, "渡邊 さくら"], ["斉藤", saito, "齋藤 由美子"], ["斎藤 由美子", saito, "齋藤 由美子"], ["高橋", takahashi, "髙橋 美和"]] as const) {
+    for (const [typed, id, shown] of [["渡辺 さくら", watanabe, "渡邊 さくら"], ["渡邉", watanabe, "渡邊 さくら"], ["斉藤", saito, "齋藤 由美子"], ["斎藤 由美子", saito, "齋藤 由美子"], ["高橋", takahashi, "髙橋 美和"], ["渡辺 さくら様", watanabe, "渡邊 さくら"]] as const) {
       await search(page, typed);
       await expect(rows.count(), typed).resolves.toBe(1);
       // Listed as the register writes it, so the operator sees the caller's own kanji.

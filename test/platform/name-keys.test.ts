@@ -68,6 +68,9 @@ describe("a name folded for the operators' search (platform/name-keys)", () => {
   it("a query: the whole without spaces, and its parts", () => {
     expect(nameQuery("ヤマダ　ハナコ")).toEqual({ whole: "やまだはなこ", parts: ["やまだ", "はなこ"] });
     expect(nameQuery("山田")).toEqual({ whole: "山田", parts: ["山田"] });
+    // The honorific an operator adds out of habit is no part of the name.
+    expect(nameQuery("渡邊 さくら様")).toEqual({ whole: "渡辺さくら", parts: ["渡辺", "さくら"] });
+    expect(nameQuery("ヤマダ様　")).toEqual({ whole: "やまだ", parts: ["やまだ"] });
   });
 });
 
