@@ -815,6 +815,9 @@ export function consolePages(app: Fetcher) {
     const endsOn = (step?.data.terms as { effectiveOn?: string } | undefined)?.effectiveOn;
     // What is still charged is read out too, as the written receipt says it (a final delivery, a fee).
     const total = (step?.data.terms as { total?: { amount: number; currency: string } } | undefined)?.total;
+    // A delivery past the cut-off still comes: said again as the call ends, with the number, as the receipt writes it.
+    const last = (step?.data.terms as { nextDelivery?: { on: string | null; stopped: boolean } | null } | undefined)?.nextDelivery;
+    const shipsOn = last && !last.stopped && last.on ? last.on : null;
     return c.html(
       <Layout page={page} title={t(lang, "receipt")}>
         <h1>{t(lang, "receipt")}</h1>
@@ -830,6 +833,7 @@ export function consolePages(app: Fetcher) {
                 <p lang={theirs} data-read-out={theirs}>
                   {[
                     tf(theirs, "scriptReceipt", { number, date: writeDate(endsOn, theirs, "full", page.today) }),
+                    shipsOn ? tf(theirs, "scriptReceiptShips", { date: writeDate(shipsOn, theirs, "full", page.today) }) : "",
                     total ? (total.amount > 0 ? tf(theirs, "scriptReceiptCharges", { total: formatMoney(total, theirs) }) : t(theirs, "scriptReceiptNoCharges")) : "",
                   ]
                     .filter(Boolean)

@@ -170,6 +170,7 @@ const T = {
   scriptFee: { ja: "このうち解約手数料は{amount}です。ご了承いただけますでしょうか。", en: "Of this, the early-cancellation fee is {amount}. Do you agree to it?" },
   scriptConfirm: { ja: "よろしければ、解約を確定いたします。確定後に受付番号をお伝えします。", en: "If that's all right, I'll confirm the cancellation now and then give you your confirmation number." },
   scriptReceipt: { ja: "解約を承りました。受付番号は{number}です。解約日は{date}です。", en: "Your cancellation is confirmed. Your confirmation number is {number}. Your subscription ends on {date}." },
+  scriptReceiptShips: { ja: "{date}のお届けは、最後のお届けとしてお届けします。", en: "The delivery on {date} will still be sent, as the last one." },
   scriptReceiptCharges: { ja: "今後のご請求は合計{total}です。", en: "Further charges come to {total} in total." },
   scriptReceiptNoCharges: { ja: "今後のご請求はありません。", en: "There are no further charges." },
   disclosedIn: { ja: "読み上げた言語", en: "Language it was read in" },

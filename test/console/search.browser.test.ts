@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { addDays, localDate, writeDate } from "../../src/platform/dates";
 import { launchBrowser, serveOnLoopback, type Served } from "../support/browser";
 import { customerBody, subscriptionBody, uid, type TestTenant } from "../support/harness";
 import { nodeHarness, type NodeHarness } from "../support/node-harness";
@@ -181,5 +182,27 @@ describe("a name typed as the IME converts it", () => {
     expect(await violations(page)).toEqual([]);
     await search(page, "渡部 さくら");
     await expect(page.locator("h1").textContent()).resolves.toBe("該当するお客様はいません");
+  });
+});
+
+describe("a caller who insists on cancelling now, past the cut-off", () => {
+  it("the receipt's read-out says the delivery already prepared still comes as the last one, beside the number and the charges", async () => {
+    const shop = await h.tenant();
+    const [customer, sub] = [uid("C"), uid("S")];
+    const in2 = addDays(localDate(new Date(), "Asia/Tokyo"), 2);
+    await h.request("PUT", `/v1/customers/${customer}`, { key: shop.key, body: customerBody({ name: "小林 直美", phone: "090-2727-0005", email: null }) });
+    await h.request("PUT", `/v1/subscriptions/${sub}`, {
+      key: shop.key,
+      body: subscriptionBody(customer, { unitPrice: { amount: 5980, currency: "JPY" }, nextDeliveryOn: in2, deliveriesCompleted: 1, commitment: { minDeliveries: 3, earlyCancellationFee: { amount: 4000, currency: "JPY" } } }),
+    });
+    const page = await as(shop);
+    await page.goto(`${api.url}/console?customer=${customer}`);
+    await page.check("#ack");
+    await Promise.all([page.waitForNavigation(), page.getByRole("button", { name: "解約を確定する" }).click()]);
+    const said = (await page.locator("[data-read-out=ja]").textContent())!;
+    expect(said).toMatch(/^解約を承りました。受付番号はCN-[^。]+です。/);
+    expect(said).toContain(`${writeDate(in2, "ja", "full", localDate(new Date(), "Asia/Tokyo"))}のお届けは、最後のお届けとしてお届けします。`);
+    expect(said).toContain("今後のご請求は合計9,980円です。");
+    expect(await violations(page)).toEqual([]);
   });
 });
