@@ -10,13 +10,32 @@ import { STATUS_LABELS, t, tf } from "./strings";
  * 山田花子 are told apart by asking the caller one question. `more`: the list is cut at its cap.
  */
 export function NameChooserPage(props: { page: PageContext; typed: string; matches: NameMatch[]; more: boolean; search: string }) {
-  const { page, typed, matches, more } = props;
+  const lang = props.page.lang;
+  return <ChooserPage {...props} title={tf(lang, "nameResults", { name: props.typed })} intro={t(lang, "nameResultsIntro")} />;
+}
+
+/**
+ * The customers a household's shared phone number belongs to (the lookup's 409 candidates), in the
+ * same chooser: the caller is one of them, told apart by name and by what she receives.
+ */
+export function SharedPhoneChooserPage(props: { page: PageContext; matches: NameMatch[]; search: string }) {
+  const lang = props.page.lang;
+  return <ChooserPage {...props} more={false} title={t(lang, "severalMatches")} intro={t(lang, "sharedPhoneIntro")} />;
+}
+
+/**
+ * A chooser page. Focus starts on its heading (console.ts data-autofocus), so the next Tab is the
+ * first customer, not the header's links.
+ */
+function ChooserPage(props: { page: PageContext; title: string; intro: string; matches: NameMatch[]; more: boolean; search: string }) {
+  const { page, title, matches, more } = props;
   const lang = page.lang;
-  const title = tf(lang, "nameResults", { name: typed });
   return (
     <Layout page={page} title={title} search={props.search}>
-      <h1>{title}</h1>
-      <p>{t(lang, "nameResultsIntro")}</p>
+      <h1 tabindex={-1} data-autofocus>
+        {title}
+      </h1>
+      <p>{props.intro}</p>
       {more ? (
         <p class="notice" role="status">
           {t(lang, "nameMore")}

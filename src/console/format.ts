@@ -23,6 +23,17 @@ export function when(iso: string, lang: Lang, timeZone: string): string {
   return new Date(iso).toLocaleString(locale(lang), { timeZone, dateStyle: "medium", timeStyle: "short" });
 }
 
+/**
+ * A duration in whole seconds as a supervisor reads it: 「4分8秒」「46秒」「1時間2分」 / "4 min 8 s". The API's
+ * medians come in seconds, halves included (248.5): rounded to the second.
+ */
+export function duration(seconds: number, lang: Lang): string {
+  const total = Math.round(seconds);
+  const [h, m, s] = [Math.floor(total / 3600), Math.floor((total % 3600) / 60), total % 60];
+  if (lang === "ja") return h > 0 ? `${h}時間${m}分` : m > 0 ? `${m}分${s}秒` : `${s}秒`;
+  return h > 0 ? `${h} h ${m} min` : m > 0 ? `${m} min ${s} s` : `${s} s`;
+}
+
 /** A channel's name (Web, 電話（IVR）, オペレーター…); an unknown one as sent. */
 export function channelName(channel: string, lang: Lang): string {
   return CHANNEL_LABELS[channel]?.[lang] ?? channel;

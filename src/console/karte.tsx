@@ -609,6 +609,19 @@ function ReactivationPrice(props: { sub: Sub; lang: Lang; comeback: { type?: str
   return <>{formatMoney(isMoney(p.pricePerDelivery) ? p.pricePerDelivery : regular, lang)}</>;
 }
 
+/**
+ * The plan as the reactivation restarts it: a comeback offer that changes the interval (「45日ごとの
+ * お届けで再開」) or the quantity restarts it so, and the read-back says what will apply, not what was.
+ */
+function restartedPlan(sub: Sub, comeback: { type?: string; parameters?: Record<string, unknown> } | null): Sub {
+  const p = comeback?.parameters ?? {};
+  if (comeback?.type === "change_interval" && typeof p.intervalDays === "number") {
+    return { ...sub, intervalDays: p.intervalDays, intervalMonths: typeof p.intervalMonths === "number" ? p.intervalMonths : sub.intervalMonths };
+  }
+  if (comeback?.type === "change_quantity" && typeof p.quantity === "number") return { ...sub, quantity: p.quantity };
+  return sub;
+}
+
 /** The plan's quantity as the portal writes it (platform/quantity): 「1個（30包入り）」 for a box of 30 包, 「2本」. */
 const quantityText = (sub: Sub, lang: Lang): string => writeQuantity(sub.quantity, sub.product, lang);
 
@@ -630,6 +643,7 @@ export function ReactivationPage(props: {
   const { page, sub } = props;
   const lang = page.lang;
   const karte = `/console?customer=${encodeURIComponent(props.customerId)}&sub=${encodeURIComponent(sub.id)}`;
+  const restarted = restartedPlan(sub, props.comeback);
   return (
     <Layout page={page} title={t(lang, "confirmReactivationTitle")}>
       {/* Focused at load (console.ts): 「再開を確定する」 is the next stops, not behind the header's. */}
@@ -641,9 +655,13 @@ export function ReactivationPage(props: {
         <dt>{t(lang, "product")}</dt>
         <dd>{sub.product.name}</dd>
         <dt>{t(lang, "quantity")}</dt>
-        <dd>{quantityText(sub, lang)}</dd>
+        <dd class="quantity">{restarted.quantity !== sub.quantity ? tf(lang, "changedFrom", { now: quantityText(restarted, lang), before: quantityText(sub, lang) }) : quantityText(sub, lang)}</dd>
         <dt>{t(lang, "interval")}</dt>
-        <dd>{cadenceText(sub, lang)}</dd>
+        <dd class="interval">
+          {restarted.intervalDays !== sub.intervalDays || restarted.intervalMonths !== sub.intervalMonths
+            ? tf(lang, "changedFrom", { now: cadenceText(restarted, lang), before: cadenceText(sub, lang) })
+            : cadenceText(sub, lang)}
+        </dd>
         <dt>{t(lang, "pricePerDelivery")}</dt>
         <dd class="price">
           <ReactivationPrice sub={sub} lang={lang} comeback={props.comeback} />

@@ -21,7 +21,7 @@ export type PageContext = {
  * Every console page: a skip link, the search box (the screen pop by hand), the operator's name,
  * the language switch and logout. No inline script or style: the CSP allows only our own files.
  */
-export function Layout(props: { page: PageContext; title: string; children: Child; scripts?: string[]; styles?: string[]; search?: string }) {
+export function Layout(props: { page: PageContext; title: string; children: Child; scripts?: string[]; styles?: string[]; search?: string; searchFocus?: boolean }) {
   const { lang, csrf, operatorName, supervisor } = props.page;
   return (
     <>
@@ -56,7 +56,8 @@ export function Layout(props: { page: PageContext; title: string; children: Chil
           </nav>
           <form method="get" action="/console" role="search" class="search" aria-label={t(lang, "search")}>
             <label for="q">{t(lang, "searchLabel")}</label>
-            <input id="q" name="q" type="search" autocomplete="off" value={props.search ?? ""} />
+            {/* searchFocus: a page where the next thing is to search (again): focus starts in the box, its text selected (console.ts). */}
+            <input id="q" name="q" type="search" autocomplete="off" value={props.search ?? ""} data-autofocus={props.searchFocus ? true : undefined} />
             <button type="submit">{t(lang, "searchButton")}</button>
           </form>
           {/* The `/` shortcut can be turned off (WCAG 2.1.4); console.ts reads and keeps the choice (localStorage). */}

@@ -1,7 +1,7 @@
 import type { retentionFor, winbackFor } from "../metrics/routes";
 import { Layout, type PageContext } from "./layout";
 import { addDays, writeDate } from "../platform/dates";
-import { channelName, month, offerName, percent, shareOf, type CatalogueEntry } from "./format";
+import { channelName, duration, month, offerName, percent, shareOf, type CatalogueEntry } from "./format";
 import { formatMoney } from "../platform/numbers";
 import { t, tf, type Lang, type StringKey } from "./strings";
 
@@ -14,7 +14,7 @@ type WinbackGroup = Winback["byReason"][number];
 const share = (n: number, d: number) => percent(shareOf(n, d));
 
 /** One column of a figures table; `rate` marks the cell whose raw rate the browser test and the chart read. */
-type Column<G> = { label: StringKey; cell: (g: G) => string | number; rate?: (g: G) => number | null };
+type Column<G> = { label: StringKey; cell: (g: G, lang: Lang) => string | number; rate?: (g: G) => number | null };
 
 /** A chart's accessible form: one row per group key, the same figures as the API's groups. */
 function FigureTable<G extends { key: string }>(props: { lang: Lang; id: string; caption: StringKey; keyLabel: StringKey; groups: G[]; columns: Column<G>[]; name: (key: string) => string }) {
@@ -38,7 +38,7 @@ function FigureTable<G extends { key: string }>(props: { lang: Lang; id: string;
             </th>
             {columns.map((col) => {
               const rate = col.rate?.(g);
-              return rate === undefined ? <td>{col.cell(g)}</td> : <td data-rate={rate === null ? "" : String(rate)}>{col.cell(g)}</td>;
+              return rate === undefined ? <td>{col.cell(g, lang)}</td> : <td data-rate={rate === null ? "" : String(rate)}>{col.cell(g, lang)}</td>;
             })}
           </tr>
         ))}
@@ -54,7 +54,7 @@ const SAVE_COLUMNS: Column<Group>[] = [
   { label: "canceledN", cell: (g) => g.canceled },
   { label: "saveRate", cell: (g) => share(g.saved, g.saved + g.canceled), rate: (g) => g.saveRate },
   { label: "durableSaveRate", cell: (g) => percent(g.durableSaveRate) },
-  { label: "medianSeconds", cell: (g) => g.timeToCancel.medianSeconds ?? "—" },
+  { label: "medianSeconds", cell: (g, lang) => (g.timeToCancel.medianSeconds === null ? "—" : duration(g.timeToCancel.medianSeconds, lang)) },
 ];
 
 /**
@@ -194,7 +194,7 @@ export function MetricsPage(props: {
           <tr><th scope="row">{t(lang, "durableSaveRate")}</th><td data-durable>{percent(overall.durableSaveRate)}{overall.durableSaves.lost > 0 ? tf(lang, "savesLost", { n: overall.durableSaves.lost }) : ""}</td></tr>
           <tr><th scope="row">{t(lang, "holdoutLift")}</th><td data-lift="holdout">{overall.holdout ? liftWords(lang, overall.holdout.lift, overall.holdout.liftInterval) : "—"}</td></tr>
           <tr><th scope="row">{t(lang, "churnRate")}</th><td>{share(overall.churn.canceled, overall.churn.activeAtStart)}</td></tr>
-          <tr><th scope="row">{t(lang, "medianSeconds")}</th><td>{overall.timeToCancel.medianSeconds ?? "—"}</td></tr>
+          <tr><th scope="row">{t(lang, "medianSeconds")}</th><td>{overall.timeToCancel.medianSeconds === null ? "—" : duration(overall.timeToCancel.medianSeconds, lang)}</td></tr>
           <tr><th scope="row">{t(lang, "maxCalls")}</th><td>{overall.timeToCancel.maxCalls ?? "—"}</td></tr>
         </tbody>
       </table>

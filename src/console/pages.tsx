@@ -22,8 +22,8 @@ import { continuationOf, endingOf, type FlowEvidence } from "../cancel-flows/con
 import { openFlowOf } from "../cancel-flows/service";
 import { callRecordOf, ENDED_CODES, endingWords, KartePage, KnowledgeList, unreadOf, type Unread, localSurvey, proposedFirstDelivery, ReactivationPage, surveyAnswersOf, type ExitSurveyAnswer, type KarteData, type KnowledgeEntry, type Offer, type PlanOptions, type Sub, type TimelineItem } from "./karte";
 import { Bare, Layout, type PageContext } from "./layout";
-import { NameChooserPage } from "./chooser";
-import { searchByName, sharesPhone } from "../customers/search";
+import { NameChooserPage, SharedPhoneChooserPage } from "./chooser";
+import { customersAsMatches, searchByName, sharesPhone } from "../customers/search";
 import { MetricsPage } from "./metrics";
 import { changeCallOf, changedPathOf, changedWords, fieldRefusalOf, fieldRefusalOfQuery, fieldRefusalWords, type FieldRefusal } from "./plan";
 import { endConsoleSession, redeemLogin } from "./sessions";
@@ -309,7 +309,7 @@ export function consolePages(app: Fetcher) {
     }
     if (!by) {
       return c.html(
-        <Layout page={page} title={t(lang, "search")}>
+        <Layout page={page} title={t(lang, "search")} searchFocus>
           <h1>{t(lang, "search")}</h1>
         </Layout>,
       );
@@ -318,7 +318,7 @@ export function consolePages(app: Fetcher) {
       const found = await searchByName(c.get("store"), by.name);
       if (found && found.matches.length > 0) return c.html(<NameChooserPage page={page} typed={by.name} matches={found.matches} more={found.more} search={search} />);
       return c.html(
-        <Layout page={page} title={t(lang, "noCustomer")} search={search}>
+        <Layout page={page} title={t(lang, "noCustomer")} search={search} searchFocus>
           <h1>{t(lang, "noCustomer")}</h1>
           <p>{tf(lang, "noNameMatch", { name: by.name })}</p>
           <p>{t(lang, "searchHint")}</p>
@@ -334,7 +334,7 @@ export function consolePages(app: Fetcher) {
     if ("phone" in by && isWithheldCallerId(by.phone)) {
       // A caller ID that says there is no number: the caller withheld it, nothing was misread (as the API's 422 says).
       return c.html(
-        <Layout page={page} title={t(lang, "noCustomer")} search={search}>
+        <Layout page={page} title={t(lang, "noCustomer")} search={search} searchFocus>
           <h1>{t(lang, "noCustomer")}</h1>
           <p>{t(lang, "withheldCaller")}</p>
         </Layout>,
@@ -347,7 +347,7 @@ export function consolePages(app: Fetcher) {
       normal = "phone" in by ? (phone ? (phone.extension ? `${phone.e164} ext. ${phone.extension}` : phone.e164) : null) : (normalizeEmail(by.email)?.email ?? null);
       if (normal === null) {
         return c.html(
-          <Layout page={page} title={t(lang, "noCustomer")} search={search}>
+          <Layout page={page} title={t(lang, "noCustomer")} search={search} searchFocus>
             <h1>{t(lang, "noCustomer")}</h1>
             <p>
               {t(lang, "notAPhone")}: <code>{raw}</code>
@@ -372,12 +372,19 @@ export function consolePages(app: Fetcher) {
     const asked = "customer" in by ? `customerId=${encodeURIComponent(by.customer)}` : `${"phone" in by ? "phone" : "email"}=${encodeURIComponent(normal!)}`;
     const res = await api("GET", `/v1/lookup?${asked}&channel=operator`);
     if ("customer" in by && (res.status === 404 || res.status === 422)) {
+      // No customer has the id: it may be a plan's — the 定期番号 a caller reads off the receipt or
+      // delivery slip (「定期番号 S-…」) — as typed, with an IME's full width folded, or as ids are written.
+      const planIds = [...new Set([by.customer.normalize("NFKC"), asIdsAreWritten(by.customer)])].filter((id) => MERCHANT_ID.test(id));
+      for (const planId of planIds) {
+        const plan = await api("GET", `/v1/subscriptions/${encodeURIComponent(planId)}`);
+        if (plan.status === 200) return c.redirect(`/console?${new URLSearchParams({ customer: plan.body.customerId, sub: planId })}`, 303);
+      }
       // Letters that are no customer's id may be a name in letters (Smith, yamada): the customers so named, if any.
       const named = q.q && !/[\d０-９]/.test(by.customer) ? await searchByName(c.get("store"), by.customer) : null;
       if (named && named.matches.length > 0) return c.html(<NameChooserPage page={page} typed={by.customer} matches={named.matches} more={named.more} search={search} />);
       // 404, or 422 for text no customer id can be: no karte, with what the search read.
       return c.html(
-        <Layout page={page} title={t(lang, "noCustomer")} search={search}>
+        <Layout page={page} title={t(lang, "noCustomer")} search={search} searchFocus>
           <h1>{t(lang, "noCustomer")}</h1>
           <p>
             <code>{by.customer}</code>
@@ -401,7 +408,7 @@ export function consolePages(app: Fetcher) {
     }
     if (res.status === 404) {
       return c.html(
-        <Layout page={page} title={t(lang, "noCustomer")} search={search}>
+        <Layout page={page} title={t(lang, "noCustomer")} search={search} searchFocus>
           <h1>{t(lang, "noCustomer")}</h1>
           <p>
             {"phone" in by ? t(lang, "normalisedAs") : "E-mail"}: <strong class="normalised">{normal}</strong>
@@ -411,22 +418,9 @@ export function consolePages(app: Fetcher) {
       );
     }
     if (res.status === 409) {
+      // A household's shared number: the same chooser as a name search (reading, plans, next delivery).
       const ids: string[] = res.body.candidates ?? [];
-      const people = await Promise.all(ids.map((id) => api("GET", `/v1/customers/${encodeURIComponent(id)}`)));
-      return c.html(
-        <Layout page={page} title={t(lang, "severalMatches")} search={search}>
-          <h1>{t(lang, "severalMatches")}</h1>
-          <ul class="candidates">
-            {people.map((p, i) => (
-              <li>
-                <a href={`/console?customer=${encodeURIComponent(ids[i]!)}`}>
-                  {p.body?.name ?? ids[i]} ({ids[i]}) {p.body?.email ?? ""}
-                </a>
-              </li>
-            ))}
-          </ul>
-        </Layout>,
-      );
+      return c.html(<SharedPhoneChooserPage page={page} matches={await customersAsMatches(c.get("store"), ids)} search={search} />);
     }
     // Without the customer there is no karte: the whole page says when to reload.
     wholePageUnless(res);
@@ -821,6 +815,9 @@ export function consolePages(app: Fetcher) {
     const endsOn = (step?.data.terms as { effectiveOn?: string } | undefined)?.effectiveOn;
     // What is still charged is read out too, as the written receipt says it (a final delivery, a fee).
     const total = (step?.data.terms as { total?: { amount: number; currency: string } } | undefined)?.total;
+    // A delivery past the cut-off still comes: said again as the call ends, with the number, as the receipt writes it.
+    const last = (step?.data.terms as { nextDelivery?: { on: string | null; stopped: boolean } | null } | undefined)?.nextDelivery;
+    const shipsOn = last && !last.stopped && last.on ? last.on : null;
     return c.html(
       <Layout page={page} title={t(lang, "receipt")}>
         <h1>{t(lang, "receipt")}</h1>
@@ -836,6 +833,7 @@ export function consolePages(app: Fetcher) {
                 <p lang={theirs} data-read-out={theirs}>
                   {[
                     tf(theirs, "scriptReceipt", { number, date: writeDate(endsOn, theirs, "full", page.today) }),
+                    shipsOn ? tf(theirs, "scriptReceiptShips", { date: writeDate(shipsOn, theirs, "full", page.today) }) : "",
                     total ? (total.amount > 0 ? tf(theirs, "scriptReceiptCharges", { total: formatMoney(total, theirs) }) : t(theirs, "scriptReceiptNoCharges")) : "",
                   ]
                     .filter(Boolean)

@@ -24,7 +24,7 @@ const MAX = String.fromCodePoint(0x10ffff);
 
 /**
  * The live customers of the store's shop whose name or reading matches what an operator typed
- * (platform/name-keys: width, kana, spaces, long vowels and small kana folded): the whole name, the
+ * (platform/name-keys: width, kana, spaces, long vowels, small kana and kanji variants folded): the whole name, the
  * family name alone or the given name alone, each by prefix (やまだ, やまだ はな, はなこ, 山田); two
  * parts typed (山田 はなこ) also match a family name by the first and a given name by the second,
  * from the name or the reading. At most `limit`, in the keys' order (an exact family or given
@@ -41,13 +41,23 @@ export async function searchByName(store: TenantStore, typed: string, limit = NA
   const tenant = store.tenantId;
   const ids = (await store.rows(nameMatchIds(tenant, q, limit + 1))).map((r) => String(r.id));
   if (ids.length === 0) return { matches: [], more: false };
-  const shown = ids.slice(0, limit);
+  return { matches: await customersAsMatches(store, ids.slice(0, limit)), more: ids.length > limit };
+}
+
+/**
+ * The live customers `ids` of the store's shop, in that order, as a chooser lists them (name and
+ * reading, the phone's last 4 digits, prefecture and city, their plans): the name search's matches,
+ * and the customers sharing a household's phone number. Erased or unknown ids are left out.
+ */
+export async function customersAsMatches(store: TenantStore, ids: string[]): Promise<NameMatch[]> {
+  if (ids.length === 0) return [];
+  const tenant = store.tenantId;
   const rows = await store.rows(sql`SELECT c.id, c.name, c.name_kana, c.phone, c.address,
       (SELECT json_group_array(json_object('id', s.id, 'productName', s.product_name, 'status', s.status, 'nextDeliveryOn', s.next_delivery_on))
         FROM (SELECT * FROM subscriptions s WHERE s.tenant_id = c.tenant_id AND s.customer_id = c.id ORDER BY s.status = 'canceled', s.next_delivery_on, s.id) s) AS plans
-    FROM customers c WHERE c.tenant_id = ${tenant} AND c.id IN (SELECT value FROM json_each(${JSON.stringify(shown)})) AND c.erased_at IS NULL`);
+    FROM customers c WHERE c.tenant_id = ${tenant} AND c.id IN (SELECT value FROM json_each(${JSON.stringify(ids)})) AND c.erased_at IS NULL`);
   const byId = new Map(rows.map((r) => [String(r.id), r]));
-  const matches = shown.flatMap((id): NameMatch[] => {
+  return ids.flatMap((id): NameMatch[] => {
     const r = byId.get(id);
     if (!r) return [];
     const phone = r.phone === null ? null : String(r.phone);
@@ -62,7 +72,6 @@ export async function searchByName(store: TenantStore, typed: string, limit = NA
       },
     ];
   });
-  return { matches, more: ids.length > limit };
 }
 
 /**

@@ -8,7 +8,10 @@
  * - long vowels however written: ー, or the vowel spelt out after a kana of its row, including
  *   う after the お row and い after the え row (オータ = おおた = おうた, ユーキ = ゆうき, ケーコ = けいこ)
  *   — all fold to the kana alone (おた, ゆき, けこ);
- * - spaces (half or full width, several) and 中黒 (・ ･) between parts as one space, none at either end.
+ * - spaces (half or full width, several) and 中黒 (・ ･) between parts as one space, none at either end;
+ * - the kanji variants (異体字) of names that a register and an IME write differently as the common form
+ *   (`KANJI_VARIANTS`: 渡邊 = 渡邉 = 渡辺, 齋藤 = 齊藤 = 斉藤 = 斎藤, 髙橋 = 高橋, 山﨑 = 山崎, 澤 = 沢 …), so a
+ *   name stored as the customer writes it is found as the operator's IME first converts it.
  *
  * The folded name keeps one space between its parts (family and given name, as the shop wrote
  * them); its keys (customers/search) are the whole name without spaces, and the parts on either
@@ -78,8 +81,24 @@ function longVowelSteps(): Step[] {
   return steps;
 }
 
+/**
+ * Kanji variants in names (異体字): each first character is searched as the second, the form an IME
+ * gives first. Only variants of one name (a register's 邊, 髙, 﨑 beside the 辺, 高, 崎 typed), never two
+ * different names (渡部 is not 渡辺). Each variant is one character and no variant is another's
+ * common form, so the order of these steps does not matter; they come last, after nothing else
+ * writes a kanji (migration 0051 folded the keys stored before them with these steps alone).
+ */
+export const KANJI_VARIANTS: readonly (readonly [variant: string, common: string])[] = [
+  ["邊", "辺"], ["邉", "辺"], ["齋", "斎"], ["齊", "斎"], ["斉", "斎"], ["髙", "高"], ["﨑", "崎"], ["嵜", "崎"],
+  ["澤", "沢"], ["濱", "浜"], ["濵", "浜"], ["嶋", "島"], ["嶌", "島"], ["櫻", "桜"], ["廣", "広"], ["國", "国"],
+  ["冨", "富"], ["惠", "恵"], ["眞", "真"], ["德", "徳"], ["龍", "竜"], ["曾", "曽"], ["栁", "柳"], ["槇", "槙"],
+  ["峯", "峰"], ["舘", "館"], ["邨", "村"], ["淵", "渕"], ["條", "条"], ["實", "実"], ["壽", "寿"], ["萬", "万"],
+  ["藏", "蔵"], ["瀨", "瀬"], ["黑", "黒"], ["增", "増"], ["薗", "園"], ["檜", "桧"], ["榮", "栄"], ["瀧", "滝"],
+  ["亞", "亜"], ["淺", "浅"], ["兒", "児"], ["蘆", "芦"], ["彌", "弥"], ["禮", "礼"], ["會", "会"], ["學", "学"],
+];
+
 /** The fold, in order: `"lower"` is ASCII lower-casing (SQLite's lower() without ICU does just that). */
-export const FOLD_STEPS: readonly Step[] = [...widthSteps(), "lower", ...kanaSteps(), ...longVowelSteps()];
+export const FOLD_STEPS: readonly Step[] = [...widthSteps(), "lower", ...kanaSteps(), ...longVowelSteps(), ...KANJI_VARIANTS];
 
 const trimSpaces = (s: string) => s.replace(/^ +| +$/g, "");
 
@@ -101,8 +120,11 @@ const GROUPS = (() => {
   }
   return groups;
 })();
-/** Steps that can change plain text (printable ASCII and CJK ideographs; see NOT_PLAIN_GLOB). */
-const PLAIN_STEPS = FOLD_STEPS.filter((step) => step === "lower" || /^[ -~\u4e00-\u9fff]+$/u.test(step[0]));
+/** Steps that can change plain text (printable ASCII and CJK ideographs; see NOT_PLAIN_GLOB), the kanji variants apart. */
+const PLAIN_STEPS = FOLD_STEPS.slice(0, FOLD_STEPS.length - KANJI_VARIANTS.length).filter((step) => step === "lower" || /^[ -~\u4e00-\u9fff]+$/u.test(step[0]));
+/** The kanji variants, last and in any order (see KANJI_VARIANTS): one pass of one regex, not 48 replacements of a name. */
+const COMMON_FORM = new Map(KANJI_VARIANTS);
+const VARIANT = new RegExp(`[${KANJI_VARIANTS.map(([v]) => v).join("")}]`, "gu");
 
 /**
  * A name or its reading folded for matching (see the module comment): the parts separated by one
@@ -114,6 +136,7 @@ export function foldName(value: string | null | undefined): string | null {
   if (/^[ -~\u4e00-\u9fff]*$/u.test(s)) {
     // Plain text (most names): only the steps that replace such characters can change it.
     for (const step of PLAIN_STEPS) s = applyStep(s, step);
+    s = s.replace(VARIANT, (ch) => COMMON_FORM.get(ch)!);
   } else {
     for (const group of GROUPS) if (group.test.test(s)) for (const step of group.steps) s = applyStep(s, step);
   }
@@ -134,7 +157,8 @@ export function foldNameStepByStep(value: string): string | null {
  * parts (family and given name, or either). Empty when nothing is left to search by.
  */
 export function nameQuery(typed: string): { whole: string; parts: string[] } | null {
-  const folded = foldName(typed);
+  // 「渡邊 さくら様」 as an operator writes a caller's name out of habit: 様 is no part of a name.
+  const folded = foldName(typed.replace(/[\s\u3000]*様[\s\u3000]*$/u, ""));
   if (!folded) return null;
   return { whole: folded.replaceAll(" ", ""), parts: folded.split(" ") };
 }

@@ -85,7 +85,7 @@ it("the offer table shows how many flows took each offer (accepted) and the save
   );
   const table = html.slice(html.indexOf(`id="table-offer"`)).split("</table>")[0]!;
   const heads = [...table.matchAll(/<th scope="col">([^<]*)<\/th>/g)].map((m) => m[1]);
-  expect(heads).toEqual(["提案", "開始", "阻止", "解約", "承諾（この提案で阻止）", "阻止率", "承諾による阻止率", "継続阻止率", "解約にかかった時間（中央値・秒）"]);
+  expect(heads).toEqual(["提案", "開始", "阻止", "解約", "承諾（この提案で阻止）", "阻止率", "承諾による阻止率", "継続阻止率", "解約にかかった時間（中央値）"]);
   const cells = [...table.matchAll(/<td[^>]*>([^<]*)<\/td>/g)].map((m) => m[1]);
   expect(cells.slice(0, 6)).toEqual(["13", "7", "6", "3", "53.8%", "23.1%"]); // 3 of 13 decided
   // The other tables keep their columns.
@@ -108,4 +108,23 @@ it("a holdout lift comes with its 95 % interval, and says when the interval stil
   // The trial's shop: 20 of 31 kept with offers, 1 of 8 held out.
   expect(lift(await render(0.5202, { low: 0.1805, high: 0.7021, confidence: 0.95 }))).toBe("+52ポイント（95%信頼区間 +18.1〜+70.2）");
   expect(lift(await render(0.1667, { low: -0.38, high: 0.6361, confidence: 0.95 }))).toBe("+16.7ポイント（95%信頼区間 −38〜+63.6）：まだ差があるとは言えません");
+});
+
+it("says how long cancelling took in minutes and seconds, as a supervisor reads it — not 248.5 (seconds)", async () => {
+  const timed = { ...retention, timeToCancel: { medianSeconds: 346, maxCalls: 3 }, groups: [{ ...group, timeToCancel: { medianSeconds: 248.5, maxCalls: 3 } }, { ...group, key: "2026-11-30", timeToCancel: { medianSeconds: 45, maxCalls: 1 } }] };
+  const html = String(
+    await MetricsPage({
+      page: { lang: "ja", csrf: "x", operatorName: "主任", supervisor: true, timeZone: "Asia/Tokyo", today: "2026-12-01" },
+      overall: timed as never,
+      groups: { week: timed, reason: timed, offer: timed, channel: timed, operator: timed } as never,
+      winback: winback as never,
+      reasons: [],
+      offers: [],
+    }),
+  );
+  const week = html.slice(html.indexOf(`id="table-week"`)).split("</table>")[0]!;
+  const cells = [...week.matchAll(/<tr>(.*?)<\/tr>/gs)].map((m) => [...m[1]!.matchAll(/<td[^>]*>([^<]*)<\/td>/g)].map((c) => c[1]).at(-1)).filter(Boolean);
+  expect(cells).toEqual(["4分9秒", "45秒"]);
+  expect(html).toContain("<td>5分46秒</td>");
+  expect(html).not.toContain("248.5");
 });

@@ -40,6 +40,14 @@ describe("a name folded for the operators' search (platform/name-keys)", () => {
     expect(foldName("さとう")).not.toBe(foldName("さいとう"));
   });
 
+  it("a name's kanji variants (異体字) as the common form the IME gives first; different names stay different", () => {
+    for (const [stored, typed] of [["渡邊 さくら", "渡辺 さくら"], ["渡邉", "渡辺"], ["齋藤 由美子", "斎藤 由美子"], ["齊藤", "斉藤"], ["髙橋 美和", "高橋 美和"], ["山﨑", "山崎"], ["宮嵜", "宮崎"], ["澤田", "沢田"], ["濱田", "浜田"], ["小嶋", "小島"], ["櫻井", "桜井"], ["廣瀬", "広瀬"], ["冨田", "富田"], ["眞理子", "真理子"]]) {
+      expect(foldName(stored), stored).toBe(foldName(typed));
+    }
+    expect(foldName("渡部")).not.toBe(foldName("渡辺"));
+    expect(foldName("斉藤")).toBe("斎藤");
+  });
+
   it("nothing to search by: null", () => {
     expect(foldName("　 ")).toBeNull();
     expect(foldName(null)).toBeNull();
@@ -60,6 +68,9 @@ describe("a name folded for the operators' search (platform/name-keys)", () => {
   it("a query: the whole without spaces, and its parts", () => {
     expect(nameQuery("ヤマダ　ハナコ")).toEqual({ whole: "やまだはなこ", parts: ["やまだ", "はなこ"] });
     expect(nameQuery("山田")).toEqual({ whole: "山田", parts: ["山田"] });
+    // The honorific an operator adds out of habit is no part of the name.
+    expect(nameQuery("渡邊 さくら様")).toEqual({ whole: "渡辺さくら", parts: ["渡辺", "さくら"] });
+    expect(nameQuery("ヤマダ様　")).toEqual({ whole: "やまだ", parts: ["やまだ"] });
   });
 });
 
@@ -88,6 +99,33 @@ describe("migration 0049 (the name search's keys)", () => {
       await db.run("UPDATE customers SET id = 'erased_x', name = NULL, name_key = NULL, erased_at = '2026-02-01' WHERE id = 'C0'");
       expect(await keys("C0")).toEqual([]);
       expect(await keys("erased_x")).toEqual([]);
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe("migration 0051 (kanji variants in the keys)", () => {
+  it("folds the variants in the keys stored before it, as foldName does now, and the triggers rewrite their search keys", async () => {
+    const db = await databaseAt(50);
+    try {
+      await db.shop();
+      const names: [string, string | null][] = [["渡邊 さくら", "ワタナベ サクラ"], ["齋藤 由美子", null], ["髙橋 美和", "タカハシ ミワ"], ["山田 花子", "ヤマダ ハナコ"], ["山﨑 太郎", null]];
+      // As the fold before the variants wrote them: these names (kanji, hiragana, one space) as they are, the readings folded (no kanji in them).
+      for (const [i, [name, kana]] of names.entries()) {
+        await db.run("INSERT INTO customers (tenant_id, id, name, name_kana, name_key, name_kana_key, created_at, updated_at) VALUES ('ten_a', ?, ?, ?, ?, ?, '2026-01-01', '2026-01-01')", [`C${i}`, name, kana, name, foldName(kana)]);
+      }
+      await db.upgrade();
+      const stored = (await db.client.execute("SELECT id, name, name_kana, name_key, name_kana_key FROM customers WHERE id LIKE 'C%' ORDER BY id")).rows;
+      for (const r of stored) {
+        expect(r.name_key, String(r.name)).toBe(foldName(String(r.name)));
+        expect(r.name_kana_key, String(r.name)).toBe(foldName(r.name_kana === null ? null : String(r.name_kana)));
+      }
+      const keys = async (id: string) => (await db.client.execute({ sql: "SELECT part, key FROM customer_name_keys WHERE tenant_id = 'ten_a' AND customer_id = ? ORDER BY part, key", args: [id] })).rows.map((r) => `${r.part}:${r.key}`);
+      expect(await keys("C0")).toEqual(["f:わたなべ", "f:渡辺", "g:さくら", "w:わたなべさくら", "w:渡辺さくら"]);
+      expect(await keys("C1")).toEqual(["f:斎藤", "g:由美子", "w:斎藤由美子"]);
+      expect(await keys("C3")).toEqual(["f:やまだ", "f:山田", "g:はなこ", "g:花子", "w:やまだはなこ", "w:山田花子"]);
+      expect(await keys("C4")).toEqual(["f:山崎", "g:太郎", "w:山崎太郎"]);
     } finally {
       db.close();
     }

@@ -41,7 +41,10 @@ document.addEventListener("keydown", (e) => {
   const target = e.target as HTMLElement | null;
   const typing = !!target && (target.tagName === "INPUT" || target.tagName === "TEXTAREA" || target.tagName === "SELECT" || target.isContentEditable);
   const control = typing || target?.tagName === "BUTTON";
-  if (e.key === "/" && !control && slashOn() && !e.ctrlKey && !e.metaKey && !e.altKey) {
+  // Already in the search box with nothing typed, or what was typed all selected (where a page with no
+  // one found starts): "/" still means "search", not a "/" in a phone number, e-mail or name.
+  const box = target?.id === "q" && target instanceof HTMLInputElement && (target.value === "" || (target.selectionStart === 0 && target.selectionEnd === target.value.length));
+  if (e.key === "/" && (!control || box) && slashOn() && !e.ctrlKey && !e.metaKey && !e.altKey) {
     const search = document.getElementById("q") as HTMLInputElement | null;
     if (search) {
       e.preventDefault();
@@ -61,7 +64,10 @@ if (notice) {
   notice.tabIndex = -1;
   notice.focus();
 } else {
-  document.querySelector<HTMLElement>("[data-autofocus]")?.focus();
+  const start = document.querySelector<HTMLElement>("[data-autofocus]");
+  start?.focus();
+  // The search box after a search that found no one: what was typed, selected, so typing replaces it.
+  if (start instanceof HTMLInputElement) start.select();
 }
 
 // A field's messages in the page's language — missing (data-required-message), out of range or not a
