@@ -1,15 +1,13 @@
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addDays, localDate, writeDate } from "../../src/platform/dates";
-import { launchBrowser, serveOnLoopback, type Served } from "../support/browser";
+import { axeViolations, closeConsoleBrowser, openConsoleBrowser, serveOnLoopback, type Served } from "../support/browser";
 import { customerBody, subscriptionBody, uid, type TestTenant } from "../support/harness";
-import { nodeHarness, type NodeHarness } from "../support/node-harness";
+import type { NodeHarness } from "../support/node-harness";
 
 // The operator console in real Chromium, as an operator would use it: one browser for the file,
 // a fresh context (cookie jar) per operator.
-const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 let h: NodeHarness;
 let browser: Browser;
@@ -49,20 +47,6 @@ const as = (tenant: TestTenant, role: "operator" | "supervisor" = "operator") =>
 /** A named operator of shop A: two operators side by side. */
 const asOperator = (operatorId: string, operatorName: string) => consolePage(shopA, { operatorId, operatorName });
 
-/** axe-core run in the page (evaluated over the DevTools protocol: the console's CSP allows no inline script). */
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.evaluate(AXE);
-  const result = (await page.evaluate(`axe.run(document, { resultTypes: ["violations"] })`)) as { violations: { id: string; impact: string; nodes: unknown[] }[] };
-  return result.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id} (${v.nodes.length})`);
-}
-
-/** Every axe violation, whatever its impact (heading order, unlabelled landmarks are "moderate"). */
-async function allViolations(page: Page): Promise<string[]> {
-  await page.evaluate(AXE);
-  const result = (await page.evaluate(`axe.run(document, { resultTypes: ["violations"] })`)) as { violations: { id: string; nodes: unknown[] }[] };
-  return result.violations.map((v) => `${v.id} (${v.nodes.length})`);
-}
-
 /**
  * The caller gives a reason: on the karte `url` the operator picks it and asks for the offers. The
  * API's reason step chooses them (at most the shop's offersPerFlow) in a flow on channel operator;
@@ -77,8 +61,7 @@ async function giveReason(page: Page, url: string, reason: string): Promise<stri
 }
 
 beforeAll(async () => {
-  h = await nodeHarness();
-  [browser, api] = await Promise.all([launchBrowser(), serveOnLoopback((r) => h.app.fetch(r))]);
+  ({ h, browser, api } = await openConsoleBrowser());
   shopA = await h.tenant();
   shopB = await h.tenant();
   const next = addDays(localDate(new Date(), "Asia/Tokyo"), 20);
@@ -113,13 +96,7 @@ beforeAll(async () => {
   await put(shopB, `/v1/customers/${ids.shopBCustomer}`, customerBody({ name: "他店 三郎", phone: "090-9999-0000" }));
 }, 60_000);
 
-// One context per operator, twenty-odd of them: closing them took over 10 s at load 19.
-afterAll(async () => {
-  for (const c of contexts) await c.close();
-  await browser?.close();
-  await api?.close();
-  h?.close();
-}, 60_000);
+afterAll(() => closeConsoleBrowser({ h, browser, api }, contexts), 60_000);
 
 describe("the operator console in a browser", () => {
   it("pops the caller's karte from a caller-ID without the leading 0, with no serious accessibility violations", async () => {
@@ -127,7 +104,7 @@ describe("the operator console in a browser", () => {
     await page.goto(`${api.url}/console?phone=9012345678`);
     await expect(page.locator("h1#who").textContent()).resolves.toContain("山田 花子");
     await expect(page.locator("table").first().textContent()).resolves.toContain("ヒト幹細胞美容液");
-    expect(await seriousViolations(page)).toEqual([]);
+    expect(await axeViolations(page, { seriousOnly: true })).toEqual([]);
     // Before answering, on a laptop's first screen (1366×768): who, and the risk with its drivers —
     // not below the plans table.
     await page.setViewportSize({ width: 1366, height: 768 });
@@ -189,7 +166,7 @@ describe("the operator console in a browser", () => {
     await expect(row(tokyo).textContent()).resolves.toMatch(/…2222.*東京都世田谷区.*国産大麦若葉の青汁 30包 · 継続中 · 次回お届け/);
     await expect(row(osaka).textContent()).resolves.toMatch(/…4444.*大阪府大阪市.*熟成黒酢にんにく 62粒 · 継続中/);
     expect(text).not.toContain(erased);
-    expect(await seriousViolations(page)).toEqual([]);
+    expect(await axeViolations(page, { seriousOnly: true })).toEqual([]);
 
     // Half-width katakana, the family name alone, the given name alone, the kanji: the same two (the kanji finds 山田 太郎 too).
     for (const [typed, expected] of [["ﾔﾏﾀﾞ ﾊﾅｺ", 2], ["ヤマダ", 2], ["はなこ", 2], ["山田", 3], ["山田 はなこ", 2]] as const) {
@@ -341,7 +318,7 @@ describe("the operator console in a browser", () => {
     await expect(offer.locator(".rate").textContent()).resolves.toContain("当店の実績阻止率");
     // The cancel control is there beside the offers, not behind them.
     await expect(page.locator("#confirm-cancel").isVisible()).resolves.toBe(true);
-    expect(await seriousViolations(page)).toEqual([]);
+    expect(await axeViolations(page, { seriousOnly: true })).toEqual([]);
     const before = (await h.request("GET", `/v1/subscriptions/${ids.saveSub}`, { key: shopA.key })).body;
     const title = (await offer.locator("h4").first().textContent())!.trim();
     await offer.getByRole("button", { name: /この内容で変更する/ }).click();
@@ -364,7 +341,7 @@ describe("the operator console in a browser", () => {
     expect(await page.locator("li.offer").count()).toBe(0);
     // The quantity as a shop writes it: two boxes of 30 包, not 「2包」.
     await expect(page.locator("tbody tr", { hasText: ids.planSub }).locator("td").nth(1).textContent()).resolves.toBe("2個（30包入り）");
-    expect(await seriousViolations(page)).toEqual([]);
+    expect(await axeViolations(page, { seriousOnly: true })).toEqual([]);
     const before = (await h.request("GET", `/v1/subscriptions/${ids.planSub}`, { key: shopA.key })).body;
     await plan.getByRole("button", { name: /次回のお届けをスキップ/ }).click();
     const skipped = (await h.request("GET", `/v1/subscriptions/${ids.planSub}`, { key: shopA.key })).body;
@@ -496,7 +473,7 @@ describe("the operator console in a browser", () => {
     expect(script).toContain("解約手数料は5,000円です");
     expect(script).toContain("確定後に受付番号をお伝えします");
     expect(await page.locator("#disclosed-in").inputValue()).toBe("ja");
-    expect(await seriousViolations(page)).toEqual([]);
+    expect(await axeViolations(page, { seriousOnly: true })).toEqual([]);
     await page.fill("#call-id", "CALL-7781");
     await page.fill("#call-started", "00:00");
     await page.fill("#survey-why_stopped", "価格が上がったため");
@@ -561,7 +538,7 @@ describe("the operator console in a browser", () => {
     expect(Math.abs(a.height - b.height)).toBeLessThan(2);
     const look = (el: Element) => { const c = getComputedStyle(el); return [c.fontSize, c.fontWeight, c.backgroundColor, c.color]; };
     expect(await cancel.evaluate(look)).toEqual(await apply.evaluate(look));
-    expect(await seriousViolations(page)).toEqual([]);
+    expect(await axeViolations(page, { seriousOnly: true })).toEqual([]);
     await cancel.click();
     expect(await page.evaluate(() => document.activeElement?.id)).toBe("cancel-title");
     await expect(page.locator("form.cancel").textContent()).resolves.toContain(`表示したご提案（${title}）はお断りとして記録されます`);
@@ -609,7 +586,7 @@ describe("the operator console in a browser", () => {
     await expect(page.locator("form.cancel [data-disclosure=effective-on]").textContent()).resolves.toBe(writeDate(today, "ja", "full", today));
     await expect(page.locator("form.cancel [data-read-out=en]").textContent()).resolves.toContain(`Your subscription ends on ${writeDate(today, "en", "full", today)}. The next delivery, on ${writeDate(next, "en", "full", today)}, will not be sent.`);
     expect(await page.locator("#disclosed-in").inputValue()).toBe("en");
-    expect(await seriousViolations(page)).toEqual([]);
+    expect(await axeViolations(page, { seriousOnly: true })).toEqual([]);
     await page.locator("#confirm-cancel").click();
     await expect(page.locator("h1").textContent()).resolves.toBe("解約受付票");
     const number = (await page.locator(".confirmation").textContent())!;
@@ -622,7 +599,7 @@ describe("the operator console in a browser", () => {
     const flowId = new URL(page.url()).searchParams.get("flow");
     const step = (await h.request("GET", `/v1/cancel-flows/${flowId}`, { key: shopA.key })).body.steps.find((x: { type: string }) => x.type === "cancel_confirmed");
     expect(step.data).toMatchObject({ disclosedIn: "en", feeAcknowledgement: null, call: null });
-    expect(await seriousViolations(page)).toEqual([]);
+    expect(await axeViolations(page, { seriousOnly: true })).toEqual([]);
   });
 
   it("an offer's talk track is said in the caller's language (an English-speaking customer), the operator's Japanese one click away", async () => {
@@ -640,7 +617,7 @@ describe("the operator console in a browser", () => {
     expect(await talk.locator("details [data-talk-in=ja]").isVisible()).toBe(false);
     await talk.getByText("日本語の読み上げ").click();
     await expect(talk.locator("details [data-talk-in=ja]").textContent()).resolves.toMatch(/[\u3040-\u30ff]/);
-    expect(await seriousViolations(page)).toEqual([]);
+    expect(await axeViolations(page, { seriousOnly: true })).toEqual([]);
   });
 
   it("reads the karte in words: the cancellation and its reason, dates, the risk band and the phone as people write them", async () => {
@@ -674,7 +651,7 @@ describe("the operator console in a browser", () => {
     expect(en).toMatch(/next delivery [A-Z][a-z]{2} \d+(, \d{4})? → none/);
     expect(en).toContain("It is too expensive");
     expect((await page.locator("section[aria-labelledby=who] table").textContent())!).toMatch(/\d+ \((low|medium|high)\)/);
-    expect(await seriousViolations(page)).toEqual([]);
+    expect(await axeViolations(page, { seriousOnly: true })).toEqual([]);
   });
 
   it("shows a canceled subscription's cancellation, and nothing that offers to cancel it again", async () => {
@@ -707,7 +684,7 @@ describe("the operator console in a browser", () => {
     // No heading without content after it.
     const empty = await page.locator("main h2, main h3").evaluateAll((hs) => hs.filter((h) => !h.nextElementSibling?.textContent?.trim()).map((h) => h.textContent));
     expect(empty).toEqual([]);
-    expect(await seriousViolations(page)).toEqual([]);
+    expect(await axeViolations(page, { seriousOnly: true })).toEqual([]);
   });
 
   /** A customer whose one subscription was canceled on the web (reason too_expensive), the next delivery 20 days off. */
@@ -738,7 +715,7 @@ describe("the operator console in a browser", () => {
     expect(min! < max!).toBe(true);
     // Cancelled today: the customer's own next delivery (20 days off) is offered, not the earliest date.
     expect(await date.inputValue()).toBe(addDays(localDate(new Date(), "Asia/Tokyo"), 20));
-    expect(await allViolations(page)).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
     const chosen = addDays(min!, 5);
     await date.fill(chosen);
     await panel.getByRole("button", { name: "再開の内容を確認する" }).click();
@@ -748,12 +725,12 @@ describe("the operator console in a browser", () => {
     const first = (await page.locator(".first-delivery").textContent())!;
     expect(first).toMatch(/\d+月\d+日/);
     expect(first).not.toContain(chosen);
-    expect(await allViolations(page)).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
     expect((await h.request("GET", `/v1/subscriptions/${sub}`, { key: shopA.key })).body.status).toBe("canceled");
     await page.getByRole("button", { name: "再開を確定する" }).click();
 
     await expect(page.locator(".notice").textContent()).resolves.toBe("定期コースを再開しました（再加入）。");
-    expect(await allViolations(page)).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
     const restarted = (await h.request("GET", `/v1/subscriptions/${sub}`, { key: shopA.key })).body;
     expect(restarted).toMatchObject({ status: "active", nextDeliveryOn: chosen, cancellation: null });
     // Recorded as any reactivation: the change with the operator as actor, 再加入率, after the contact.
@@ -796,7 +773,7 @@ describe("the operator console in a browser", () => {
         await expect(fee.locator("strong").textContent()).resolves.toBe("¥5,000: not charged (the cancellation is undone)");
         await expect(fee.locator(".note").textContent()).resolves.toContain("is not charged");
       }
-      expect(await allViolations(page)).toEqual([]);
+      expect(await axeViolations(page)).toEqual([]);
       await page.getByRole("button", { name: lang === "ja" ? "再開を確定する" : "Confirm the reactivation" }).click();
       await page.waitForURL(/done=reactivated/);
       const restarted = (await h.request("GET", `/v1/subscriptions/${sub}`, { key: shopA.key })).body;
@@ -852,7 +829,7 @@ describe("the operator console in a browser", () => {
     await page.goto(`${api.url}/console?customer=${customer}&sub=${sub}&reason=surplus_stock`);
     const plan = page.locator("section[aria-labelledby=plan]");
     await expect(plan.locator("p").first().textContent()).resolves.toContain("「継続」（解約阻止）として記録されます");
-    expect(await allViolations(page)).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
     // The caller would rather have deliveries further apart than cancel.
     await plan.getByLabel("お届け間隔").selectOption("60");
     await plan.getByRole("button", { name: "お届け間隔を変更" }).click();
@@ -887,7 +864,7 @@ describe("the operator console in a browser", () => {
     expect(note).toContain("解約のご相談（手続き中）（電話（IVR））");
     expect(note).toContain("「継続」（解約阻止）として記録されます");
     expect(note).not.toContain("記録されません");
-    expect(await allViolations(page)).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
 
     // The quantity it already has: nothing changes, and the IVR flow stays open.
     await plan.getByRole("button", { name: "数量を変更" }).click();
@@ -1034,7 +1011,7 @@ describe("the operator console in a browser", () => {
       await skip.click();
       await expect(page.locator("h1").textContent()).resolves.toBe("前回の操作を確認しています…");
       await expect(page.locator(".notice").textContent()).resolves.toContain("1秒後に同じ操作をもう一度送り");
-      expect(await seriousViolations(page)).toEqual([]);
+      expect(await axeViolations(page, { seriousOnly: true })).toEqual([]);
       release();
       await page.waitForURL(/done=changed/, { timeout: 10_000 });
     });
@@ -1054,7 +1031,7 @@ describe("the operator console in a browser", () => {
     await expect(page.locator(".error").textContent()).resolves.toContain("反映されている場合があります");
     expect(keys).toHaveLength(4);
     expect(new Set(keys).size).toBe(1);
-    expect(await seriousViolations(page)).toEqual([]);
+    expect(await axeViolations(page, { seriousOnly: true })).toEqual([]);
   });
 
   it("a skip refused while the database is down (503, Retry-After: 120): the karte says it is temporary and to try again in about 120 seconds", async () => {
@@ -1080,7 +1057,7 @@ describe("the operator console in a browser", () => {
     });
     await expect(page.locator("p[role=alert]").textContent()).resolves.toBe("操作が集中しています。30秒ほど待ってから、画面を開き直してください。");
     await expect(page.getByRole("link", { name: "画面を開き直す" }).getAttribute("href")).resolves.toBe("/console?phone=09012345678");
-    expect(await seriousViolations(page)).toEqual([]);
+    expect(await axeViolations(page, { seriousOnly: true })).toEqual([]);
   });
 
   it("a karte whose risk, offers and timeline cannot be read just now (503, 429) says so in each place, with when to reload — not as no risk, no offer, no history", async () => {
@@ -1106,7 +1083,7 @@ describe("the operator console in a browser", () => {
     await expect(page.locator(".unread[data-part=timeline]").textContent()).resolves.toBe("履歴を今は読み込めません（データベースに一時的に接続できません）。5秒ほど待ってから、画面を開き直してください。");
     await expect(page.locator("tbody tr", { hasText: sub }).locator("td").last().textContent()).resolves.toBe("読み込めません");
     expect(await page.locator("main").textContent()).not.toContain("この理由でご案内できるご提案はありません");
-    expect(await seriousViolations(page)).toEqual([]);
+    expect(await axeViolations(page, { seriousOnly: true })).toEqual([]);
     // Read again once the API answers: the parts as they are, nothing said unread.
     await page.goto(karte);
     expect(await page.locator(".unread").count()).toBe(0);
@@ -1175,7 +1152,7 @@ describe("the operator console in a browser", () => {
     const open = await flows();
     expect(open).toHaveLength(1);
     expect(new URL(page.url()).searchParams.get("flow")).toBe(open[0].id);
-    expect(await seriousViolations(page)).toEqual([]);
+    expect(await axeViolations(page, { seriousOnly: true })).toEqual([]);
   });
 
   it("warns on the page before the session ends, and a note typed but not saved is back on a new console URL for the same karte", async () => {
@@ -1239,7 +1216,7 @@ describe("the operator console in a browser", () => {
     await page.goto(`${api.url}/console/knowledge?reason=surplus_stock`);
     await expect(page.locator('li.entry[data-entry="kb-surplus"] h2').textContent()).resolves.toContain("商品が余っているとき");
     expect(await page.locator("[role=search]").evaluateAll((fs) => fs.map((f) => f.getAttribute("aria-label")))).toEqual(["お客様検索", "ナレッジ検索"]);
-    expect(await allViolations(page)).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
   });
 
   it("works with the keyboard alone: search, pick a reason, see the offers", async () => {
@@ -1298,7 +1275,7 @@ describe("the operator console in a browser", () => {
     // The reason stays the flow's: the picker only starts over, saying first that this flow would end.
     await expect(page.getByRole("button", { name: "最初からやり直す" }).isVisible()).resolves.toBe(true);
     await expect(page.locator("#restart-note").textContent()).resolves.toContain("「やり直し」として閉じ");
-    expect(await seriousViolations(page)).toEqual([]);
+    expect(await axeViolations(page, { seriousOnly: true })).toEqual([]);
 
     await page.locator("#confirm-cancel").click();
     await expect(page.locator("h1").textContent()).resolves.toBe("解約受付票");
@@ -1332,7 +1309,7 @@ describe("the operator console in a browser", () => {
     await expect(page.locator(".open-flow [data-flow=started]").textContent()).resolves.toMatch(/・オペレーター 佐々木 美咲$/);
     await expect(page.locator(".open-flow [data-flow=reason]").textContent()).resolves.toContain("商品が余っている");
     expect(await page.locator("li.offer h4").allTextContents()).toEqual(offered);
-    expect(await allViolations(page)).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
 
     // The stale tab gives the same reason again: that flow is shown, no second one started.
     await stale.selectOption("#reason", "surplus_stock");
@@ -1370,7 +1347,7 @@ describe("the operator console in a browser", () => {
     await expect(op2.locator(".open-flow [data-flow=started]").textContent()).resolves.toContain("オペレーター 佐々木 美咲");
     await expect(op2.locator(".open-flow [data-flow=reason]").textContent()).resolves.toContain("商品が余っている");
     expect((await h.request("GET", `/v1/cancel-flows/${flow}`, { key: shopA.key })).body.status).toBe("offered");
-    expect(await seriousViolations(op2)).toEqual([]);
+    expect(await axeViolations(op2, { seriousOnly: true })).toEqual([]);
 
     // op2 confirms: op1's flow, with its reason and the offer it showed.
     await op2.locator("#confirm-cancel").click();
@@ -1388,7 +1365,7 @@ describe("the operator console in a browser", () => {
     const at = new Date(confirmed.at).toLocaleString("ja-JP", { timeZone: "Asia/Tokyo", dateStyle: "medium", timeStyle: "short" });
     expect(said).toBe(`エラー: この定期コースは、${at}にオペレーター 田中 一郎が解約を確定しています（受付番号 ${evidence.confirmationNumber}）。お客様には「解約のお手続きは完了しています」とお伝えください。`);
     expect((await h.request("GET", `/v1/subscriptions/${sub}`, { key: shopA.key })).body.status).toBe("canceled");
-    expect(await seriousViolations(op1)).toEqual([]);
+    expect(await axeViolations(op1, { seriousOnly: true })).toEqual([]);
   });
 
   it("a console cookie for shop A cannot see shop B", async () => {
@@ -1476,7 +1453,7 @@ describe("the operator console in a browser", () => {
     expect(legends).toContain("週");
     expect(legends).toContain("阻止率");
     expect(legends).not.toMatch(/Time|Value/);
-    expect(await seriousViolations(page)).toEqual([]);
+    expect(await axeViolations(page, { seriousOnly: true })).toEqual([]);
 
     // Who handled what: by operator, by name, the same figures as groupBy=operator (the flows this
     // suite's operator 佐々木 美咲 took steps of).
@@ -1508,7 +1485,7 @@ describe("the operator console in a browser", () => {
     const reversed = await page.goto(`${api.url}/console/metrics?from=2026-11-02&to=2026-11-01`);
     expect(reversed?.status()).toBe(422);
     await expect(page.getByRole("alert").textContent()).resolves.toContain("`from` には `to` 以前の日付を指定してください。");
-    expect(await seriousViolations(page)).toEqual([]);
+    expect(await axeViolations(page, { seriousOnly: true })).toEqual([]);
 
     // Each table saves as CSV for a spreadsheet: the browser's download, the API's own CSV of that grouping and period.
     await page.goto(`${api.url}/console/metrics?from=2026-10-01&to=2026-10-31`);

@@ -1,15 +1,12 @@
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addDays, localDate, writeDate } from "../../src/platform/dates";
-import { launchBrowser, serveOnLoopback, type Served } from "../support/browser";
+import { axeViolations, closeConsoleBrowser, openConsoleBrowser, type Served } from "../support/browser";
 import { customerBody, subscriptionBody, uid, type TestTenant } from "../support/harness";
-import { nodeHarness, type NodeHarness } from "../support/node-harness";
+import type { NodeHarness } from "../support/node-harness";
 
 // Finding the caller in the console's search box, in real Chromium, as an operator on a call does:
 // by the 定期番号 on her slip, by a number her family shares. Each test has its own shop.
-const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 let h: NodeHarness;
 let browser: Browser;
@@ -27,12 +24,6 @@ async function as(tenant: TestTenant): Promise<Page> {
   return page;
 }
 
-async function violations(page: Page): Promise<string[]> {
-  await page.evaluate(AXE);
-  const result = (await page.evaluate(`axe.run(document, { resultTypes: ["violations"] })`)) as { violations: { id: string; nodes: unknown[] }[] };
-  return result.violations.map((v) => `${v.id} (${v.nodes.length})`);
-}
-
 /** Types into the header's search box and presses Enter, as an operator does. */
 async function search(page: Page, typed: string) {
   await page.locator("#q").fill(typed);
@@ -40,16 +31,10 @@ async function search(page: Page, typed: string) {
 }
 
 beforeAll(async () => {
-  h = await nodeHarness();
-  [browser, api] = await Promise.all([launchBrowser(), serveOnLoopback((r) => h.app.fetch(r))]);
+  ({ h, browser, api } = await openConsoleBrowser());
 }, 60_000);
 
-afterAll(async () => {
-  for (const c of contexts) await c.close();
-  await browser?.close();
-  await api?.close();
-  h?.close();
-}, 60_000);
+afterAll(() => closeConsoleBrowser({ h, browser, api }, contexts), 60_000);
 
 describe("the console's search box", () => {
   it("finds a caller by the 定期番号 on her receipt or slip: that plan's karte, as typed, in full width or lower case", async () => {
@@ -68,7 +53,7 @@ describe("the console's search box", () => {
       // That plan is the one the karte acts on, not the customer's other one.
       await expect(page.locator("main").textContent(), typed).resolves.toContain(`プランの変更: 熟成黒酢にんにく 62粒 （${plan}`);
     }
-    expect(await violations(page)).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
     // A 定期番号 no plan has says so, and that both kinds of id were tried.
     const res = await page.goto(`${api.url}/console?q=S-NOPE-404`);
     expect(res!.status()).toBe(404);
@@ -92,7 +77,7 @@ describe("a number a family shares", () => {
     // What the caller says tells them apart: her name, and which 定期 she is calling about.
     await expect(row(mother).textContent()).resolves.toMatch(/中村 恵子（ナカムラ ケイコ）.*…0003.*熟成黒酢カプセル · 継続中 · 次回お届け/);
     await expect(row(daughter).textContent()).resolves.toMatch(/中村 あかり（ナカムラ アカリ）.*…0003.*薬用美白美容液 · 継続中 · 次回お届け/);
-    expect(await violations(page)).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
     // Focus starts on the heading: one Tab reaches the first of them, Enter opens her karte.
     expect(await page.evaluate(() => document.activeElement?.tagName)).toBe("H1");
     await page.keyboard.press("Tab");
@@ -123,7 +108,7 @@ describe("focus after a search", () => {
     await page.keyboard.type("タカハシ");
     await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
     await expect(page.locator("table.name-matches tbody tr").count()).resolves.toBe(1);
-    expect(await violations(page)).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
   });
 });
 
@@ -155,7 +140,7 @@ describe("a caller who cancelled last month comes back", () => {
     await expect(page.locator("h1").textContent()).resolves.toBe("定期コースの再開の確認");
     // What the operator reads out is what the plan will be.
     await expect(page.locator("dl.review dd.interval").textContent()).resolves.toBe("45日ごと（これまでの30日ごとから変更）");
-    expect(await violations(page)).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
     await Promise.all([page.waitForNavigation(), page.getByRole("button", { name: "再開を確定する" }).click()]);
     const after = await h.request("GET", `/v1/subscriptions/${sub}`, { key: shop.key });
     expect(after.body).toMatchObject({ status: "active", intervalDays: 45 });
@@ -179,7 +164,7 @@ describe("a name typed as the IME converts it", () => {
       await expect(rows.first().textContent(), typed).resolves.toContain(shown);
       await expect(rows.first().textContent(), typed).resolves.toContain(id);
     }
-    expect(await violations(page)).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
     await search(page, "渡部 さくら");
     await expect(page.locator("h1").textContent()).resolves.toBe("該当するお客様はいません");
   });
@@ -203,6 +188,6 @@ describe("a caller who insists on cancelling now, past the cut-off", () => {
     expect(said).toMatch(/^解約を承りました。受付番号はCN-[^。]+です。/);
     expect(said).toContain(`${writeDate(in2, "ja", "full", localDate(new Date(), "Asia/Tokyo"))}のお届けは、最後のお届けとしてお届けします。`);
     expect(said).toContain("今後のご請求は合計9,980円です。");
-    expect(await violations(page)).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
   });
 });

@@ -1,17 +1,14 @@
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { percent } from "../../src/console/format";
 import { formatMoney } from "../../src/platform/numbers";
 import { addDays, localDate, writeDate } from "../../src/platform/dates";
-import { launchBrowser, serveOnLoopback, type Served } from "../support/browser";
+import { axeViolations, closeConsoleBrowser, openConsoleBrowser, type Served } from "../support/browser";
 import { customerBody, subscriptionBody, uid, type TestTenant } from "../support/harness";
-import { nodeHarness, type NodeHarness } from "../support/node-harness";
+import type { NodeHarness } from "../support/node-harness";
 
 // The console's win-back view in real Chromium: whom to call first (再開のご案内), the karte of a
 // canceled plan, and a reactivation that takes the comeback offer. Each test has its own shop.
-const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 let h: NodeHarness;
 let browser: Browser;
@@ -28,12 +25,6 @@ async function as(tenant: TestTenant, role: "operator" | "supervisor" = "operato
   const page = await context.newPage();
   await page.goto(api.url + login.pathname + login.search);
   return page;
-}
-
-async function violations(page: Page): Promise<string[]> {
-  await page.evaluate(AXE);
-  const result = (await page.evaluate(`axe.run(document, { resultTypes: ["violations"] })`)) as { violations: { id: string; nodes: unknown[] }[] };
-  return result.violations.map((v) => `${v.id} (${v.nodes.length})`);
 }
 
 /** A customer whose plan (`price`円 × 2) was canceled for its price, with the confirmation's answers (keep-in-touch, return date). */
@@ -56,16 +47,10 @@ async function sentWinbackDue(t: TestTenant, name: string) {
 }
 
 beforeAll(async () => {
-  h = await nodeHarness();
-  [browser, api] = await Promise.all([launchBrowser(), serveOnLoopback((r) => h.app.fetch(r))]);
+  ({ h, browser, api } = await openConsoleBrowser());
 }, 60_000);
 
-afterAll(async () => {
-  for (const c of contexts) await c.close();
-  await browser?.close();
-  await api?.close();
-  h?.close();
-}, 60_000);
+afterAll(() => closeConsoleBrowser({ h, browser, api }, contexts), 60_000);
 
 // Timeouts: each test sets up its own shop through the API (about 5 requests a customer), slow on a loaded machine.
 describe("the console's win-back view", () => {
@@ -93,7 +78,7 @@ describe("the console's win-back view", () => {
     expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-subscription")))).toEqual(all.map((r) => r.subscriptionId));
     const text = (await page.locator("main").textContent())!;
     for (const gone of ["消去", "撤回", "対照"]) expect(text).not.toContain(gone);
-    expect(await violations(page)).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
 
     // Each row in words: name (to the karte), reason, dates, the chance, the value in yen, drivers, the offer.
     const first = rows.first();
@@ -122,7 +107,7 @@ describe("the console's win-back view", () => {
     const apiNext = (await h.request("GET", `/v1/winback/candidates?limit=2&cursor=${apiFirst.nextCursor}`, { key: t.key })).body;
     expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-subscription")))).toEqual(apiNext.data.map((r: any) => r.subscriptionId));
     expect(await page.getByRole("link", { name: "次のページへ" }).count()).toBe(0);
-    expect(await violations(page)).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
   }, 60_000);
 
   it("the karte of a canceled plan reads out keep-in-touch and when, the return date, the chance and its drivers, and the comeback offer; the reactivation takes the offer", async () => {
@@ -142,7 +127,7 @@ describe("the console's win-back view", () => {
     await expect(panel.locator("ul.drivers").textContent()).resolves.toContain(candidate.drivers[0].label);
     await expect(panel.locator(".comeback h3").textContent()).resolves.toBe(`再開時の特典: ${candidate.offer.title}`);
     await expect(panel.locator(".comeback .description").textContent()).resolves.toBe(candidate.offer.message);
-    expect(await violations(page)).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
 
     // With the offer, by keyboard (none is applied unless chosen), read out again before confirming.
     const reactivate = page.locator("section[aria-labelledby=reactivate]");
@@ -161,13 +146,13 @@ describe("the console's win-back view", () => {
     const p = candidate.offer.parameters;
     expect(p).toMatchObject({ percentOff: 20, cycles: 2 });
     await expect(page.locator("dd.price").textContent()).resolves.toBe(`${formatMoney(p.discountedPrice, "ja")}（20%オフ、再開後2回分）、その後は通常価格の${formatMoney(p.priceAfter, "ja")}`);
-    expect(await violations(page)).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
     await page.getByRole("button", { name: "再開を確定する" }).click();
     await expect(page.locator(".notice").textContent()).resolves.toBe("定期コースを再開しました（再加入）。");
     // Back on the karte, the plan shows what its deliveries cost now, and until which delivery.
     const restartedPrice = page.locator("section[aria-labelledby=who] tr.focus td.price");
     await expect(restartedPrice.textContent()).resolves.toMatch(new RegExp(`^${formatMoney(p.discountedPrice, "ja")}（通常 ${formatMoney(p.regularPrice, "ja")}）20%オフ：(\\d{4}年)?\\d+月\\d+日〜(\\d{4}年)?\\d+月\\d+日のお届け（あと2回、各${formatMoney(p.discountedPrice, "ja")}）$`));
-    expect(await violations(page)).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
     const restarted = (await h.request("GET", `/v1/subscriptions/${sub}`, { key: t.key })).body;
     expect(restarted).toMatchObject({ status: "active", activeDiscount: { offerId: candidate.offer.offerId } });
     const changes = (await h.request("GET", `/v1/subscriptions/${sub}/changes`, { key: t.key })).body.data as any[];
@@ -230,7 +215,7 @@ describe("the console's win-back view", () => {
     const day = (d: string) => writeDate(d, "ja", "short", today());
     const takeSent = reactivate.locator(`input[value="${sent.offerId}"]`);
     await expect(reactivate.locator("label", { has: page.locator(`input[value="${sent.offerId}"]`) }).textContent()).resolves.toBe(` 特典を付けて再開：${sent.title} （${day(today())}にご案内済み、${day(addDays(today(), 30))}までご利用可）`);
-    expect(await violations(page)).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
     await takeSent.check();
     await page.getByRole("button", { name: "再開の内容を確認する" }).click();
     await page.waitForURL(/\/console\/reactivate\?/);
@@ -316,7 +301,7 @@ describe("the console's win-back view", () => {
       await expect(panel.locator(".not-listed").textContent()).resolves.toContain(why);
       expect(await panel.locator(".chance, .comeback").count()).toBe(0);
       expect(await page.locator("section[aria-labelledby=reactivate] input[name=offerId]").count()).toBe(0);
-      expect(await violations(page)).toEqual([]);
+      expect(await axeViolations(page)).toEqual([]);
     }
   }, 60_000);
 
@@ -340,6 +325,6 @@ describe("the console's win-back view", () => {
     await page.goto(`${api.url}/console/reactivate?customer=${customer}&sub=${candidate.subscriptionId}&nextDeliveryOn=${candidate.offer.restartOn}&offerId=${candidate.offer.offerId}`);
     await expect(page.locator("dt").filter({ hasText: "Price per delivery" }).count()).resolves.toBe(1);
     await expect(page.locator("dd.price").textContent()).resolves.toBe(`${formatMoney(p.discountedPrice, "en")} (20% off, the first ${p.cycles} deliveries back), then the regular price of ${formatMoney(p.priceAfter, "en")}`);
-    expect(await violations(page)).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
   }, 60_000);
 });

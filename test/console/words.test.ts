@@ -147,10 +147,10 @@ describe("the reactivation confirmation reads the plan as the portal writes it",
 
   it("says the quantity in the product's unit (「1包」) and the cadence in words (「1ヶ月ごと」)", async () => {
     const html = await render(sub());
-    expect(html).toContain("<dd>1包</dd>");
-    expect(html).toContain("<dd>1ヶ月ごと</dd>");
-    expect(await render(sub(), "en")).toContain("<dd>1 sachet</dd>");
+    expect(html).toContain('<dd class="quantity">1包</dd>');
+    expect(html).toContain('<dd class="interval">1ヶ月ごと</dd>');
+    expect(await render(sub(), "en")).toContain('<dd class="quantity">1 sachet</dd>');
     // A product without a unit: 「1個」, as before.
-    expect(await render(sub({ product: { sku: "X", name: "X", category: null } }))).toContain("<dd>1個</dd>");
+    expect(await render(sub({ product: { sku: "X", name: "X", category: null } }))).toContain('<dd class="quantity">1個</dd>');
   });
 });

@@ -1,6 +1,40 @@
 import { serve, type ServerType } from "@hono/node-server";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
-import { chromium, type Browser } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { nodeHarness, type NodeHarness } from "./node-harness";
+
+/** axe-core's browser script, to evaluate in a page. */
+export const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/**
+ * axe-core run over the page (evaluated over the DevTools protocol: the console's CSP allows no
+ * inline script), each violation as `id (nodes)`. `seriousOnly`: serious and critical ones only;
+ * otherwise every one, whatever its impact (heading order, unlabelled landmarks are "moderate").
+ */
+export async function axeViolations(page: Page, { seriousOnly = false }: { seriousOnly?: boolean } = {}): Promise<string[]> {
+  await page.evaluate(AXE_SOURCE);
+  const result = (await page.evaluate(`axe.run(document, { resultTypes: ["violations"] })`)) as { violations: { id: string; impact: string; nodes: unknown[] }[] };
+  return result.violations.filter((v) => !seriousOnly || v.impact === "serious" || v.impact === "critical").map((v) => `${v.id} (${v.nodes.length})`);
+}
+
+/** What the console's browser suites run on: the app on the embedded file, served on loopback, and Chromium. */
+export type ConsoleBrowser = { h: NodeHarness; browser: Browser; api: Served };
+
+export async function openConsoleBrowser(): Promise<ConsoleBrowser> {
+  const h = await nodeHarness();
+  const [browser, api] = await Promise.all([launchBrowser(), serveOnLoopback((r) => h.app.fetch(r))]);
+  return { h, browser, api };
+}
+
+/** Closes a suite's browser contexts (one per operator: twenty-odd took over 10 s at load 19), Chromium, the server and the app. */
+export async function closeConsoleBrowser(s: Partial<ConsoleBrowser>, contexts: readonly BrowserContext[]): Promise<void> {
+  for (const c of contexts) await c.close();
+  await s.browser?.close();
+  await s.api?.close();
+  s.h?.close();
+}
 
 /**
  * Debian's Chromium (apt `chromium`; `.ci/run` installs it when missing). Nothing here downloads a
