@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addDays, localDate, writeDate } from "../../src/platform/dates";
-import { axeViolations, closeConsoleBrowser, openConsoleBrowser, serveOnLoopback, type Served } from "../support/browser";
+import { axeViolations, closeConsoleBrowser, openConsoleBrowser, openConsolePage, serveOnLoopback, type Served } from "../support/browser";
 import { customerBody, subscriptionBody, uid, type TestTenant } from "../support/harness";
 import type { NodeHarness } from "../support/node-harness";
 
@@ -28,18 +28,8 @@ const ids = {
 };
 const contexts: BrowserContext[] = [];
 
-/** A console session (POST /v1/console-sessions) opened in a fresh cookie jar, on /console. */
-async function consolePage(tenant: TestTenant, session: { operatorId: string; operatorName: string; role?: "operator" | "supervisor" }): Promise<Page> {
-  const res = await h.request("POST", "/v1/console-sessions", { key: tenant.key, body: session });
-  expect(res.status).toBe(201);
-  const login = new URL(res.body.url);
-  const context = await browser.newContext({ locale: "ja-JP" });
-  contexts.push(context);
-  const page = await context.newPage();
-  await page.goto(api.url + login.pathname + login.search);
-  expect(new URL(page.url()).pathname).toBe("/console");
-  return page;
-}
+/** A console session of `tenant`, on /console (support/browser openConsolePage). */
+const consolePage = (tenant: TestTenant, session: { operatorId: string; operatorName: string; role?: "operator" | "supervisor" }) => openConsolePage({ h, browser, api }, contexts, tenant, session);
 
 const as = (tenant: TestTenant, role: "operator" | "supervisor" = "operator") =>
   consolePage(tenant, { operatorId: `op-${role}`, operatorName: role === "supervisor" ? "主任 田中" : "佐々木 美咲", role });

@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addDays, localDate, writeDate } from "../../src/platform/dates";
-import { axeViolations, closeConsoleBrowser, openConsoleBrowser, type Served } from "../support/browser";
+import { axeViolations, closeConsoleBrowser, openConsoleBrowser, openConsolePage, type Served } from "../support/browser";
 import { customerBody, subscriptionBody, uid, type TestTenant } from "../support/harness";
 import type { NodeHarness } from "../support/node-harness";
 
@@ -13,16 +13,7 @@ let browser: Browser;
 let api: Served;
 const contexts: BrowserContext[] = [];
 
-async function as(tenant: TestTenant): Promise<Page> {
-  const res = await h.request("POST", "/v1/console-sessions", { key: tenant.key, body: { operatorId: "op-search", operatorName: "鈴木 真由美", role: "operator" } });
-  expect(res.status).toBe(201);
-  const login = new URL(res.body.url);
-  const context = await browser.newContext({ locale: "ja-JP" });
-  contexts.push(context);
-  const page = await context.newPage();
-  await page.goto(api.url + login.pathname + login.search);
-  return page;
-}
+const as = (tenant: TestTenant) => openConsolePage({ h, browser, api }, contexts, tenant, { operatorId: "op-search", operatorName: "鈴木 真由美", role: "operator" });
 
 /** Types into the header's search box and presses Enter, as an operator does. */
 async function search(page: Page, typed: string) {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { percent } from "../../src/console/format";
 import { formatMoney } from "../../src/platform/numbers";
 import { addDays, localDate, writeDate } from "../../src/platform/dates";
-import { axeViolations, closeConsoleBrowser, openConsoleBrowser, type Served } from "../support/browser";
+import { axeViolations, closeConsoleBrowser, openConsoleBrowser, openConsolePage, type Served } from "../support/browser";
 import { customerBody, subscriptionBody, uid, type TestTenant } from "../support/harness";
 import type { NodeHarness } from "../support/node-harness";
 
@@ -16,16 +16,7 @@ let api: Served;
 const contexts: BrowserContext[] = [];
 const today = () => localDate(new Date(), "Asia/Tokyo");
 
-async function as(tenant: TestTenant, role: "operator" | "supervisor" = "operator"): Promise<Page> {
-  const res = await h.request("POST", "/v1/console-sessions", { key: tenant.key, body: { operatorId: "op-wb", operatorName: "佐々木 美咲", role } });
-  expect(res.status).toBe(201);
-  const login = new URL(res.body.url);
-  const context = await browser.newContext({ locale: "ja-JP" });
-  contexts.push(context);
-  const page = await context.newPage();
-  await page.goto(api.url + login.pathname + login.search);
-  return page;
-}
+const as = (tenant: TestTenant, role: "operator" | "supervisor" = "operator") => openConsolePage({ h, browser, api }, contexts, tenant, { operatorId: "op-wb", operatorName: "佐々木 美咲", role });
 
 /** A customer whose plan (`price`円 × 2) was canceled for its price, with the confirmation's answers (keep-in-touch, return date). */
 async function lapsed(t: TestTenant, name: string, price: number, confirm: Record<string, unknown> = { keepInTouch: true }) {

@@ -3,6 +3,8 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { expect } from "vitest";
+import type { TestTenant } from "./harness";
 import { nodeHarness, type NodeHarness } from "./node-harness";
 
 /** axe-core's browser script, to evaluate in a page. */
@@ -26,6 +28,19 @@ export async function openConsoleBrowser(): Promise<ConsoleBrowser> {
   const h = await nodeHarness();
   const [browser, api] = await Promise.all([launchBrowser(), serveOnLoopback((r) => h.app.fetch(r))]);
   return { h, browser, api };
+}
+
+/** A console session (POST /v1/console-sessions) of `tenant` opened in a fresh cookie jar (kept in `contexts`, to close), on /console. */
+export async function openConsolePage(s: ConsoleBrowser, contexts: BrowserContext[], tenant: TestTenant, session: { operatorId: string; operatorName: string; role?: "operator" | "supervisor" }): Promise<Page> {
+  const res = await s.h.request("POST", "/v1/console-sessions", { key: tenant.key, body: session });
+  expect(res.status).toBe(201);
+  const login = new URL(res.body.url);
+  const context = await s.browser.newContext({ locale: "ja-JP" });
+  contexts.push(context);
+  const page = await context.newPage();
+  await page.goto(s.api.url + login.pathname + login.search);
+  expect(new URL(page.url()).pathname).toBe("/console");
+  return page;
 }
 
 /** Closes a suite's browser contexts (one per operator: twenty-odd took over 10 s at load 19), Chromium, the server and the app. */
