@@ -45,4 +45,11 @@ describe("the data dip from telephony's caller IDs", () => {
     // A number that cannot be read is still said to be unreadable.
     expect((await lookup("090-1234")).body.speech).toBe("お電話ありがとうございます。お電話番号を確認できませんでした。");
   });
+
+  it("greets the caller by the reading of their name when the shop synced it, in the speech a TTS reads", async () => {
+    const res = await lookup("09012345678");
+    expect(res.status).toBe(200);
+    expect(res.body.speech).toMatch(/^ショウジ ハジメ様、次回の/);
+    expect(res.body.customer.name).toBe("東海林 一");
+  });
 });
