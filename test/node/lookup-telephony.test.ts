@@ -28,6 +28,8 @@ describe("the data dip from telephony's caller IDs", () => {
       '"Hanako" <sips:09012345678@192.168.0.1:5061>;tag=a1',
       "18609012345678",
       "186-090-1234-5678",
+      // A carrier's SBC by host name, with port and parameters: longer than 64 characters.
+      "sip:+819012345678@sbc01.tokyo.example-carrier.ne.jp:5060;user=phone;transport=udp",
       "09012345678#",
     ]) {
       const res = await lookup(form);
