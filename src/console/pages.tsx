@@ -13,7 +13,7 @@ import { databaseFailure } from "../db/client";
 import { mayHaveApplied, retryAfterSeconds, retryDelay } from "../platform/retry";
 import { localDate, writeDate } from "../platform/dates";
 import { formatMoney } from "../platform/numbers";
-import { isWithheldCallerId, normalizeEmail, parsePhone } from "../platform/phone";
+import { displayPhone, isWithheldCallerId, normalizeEmail, parsePhone } from "../platform/phone";
 import { TenantStore } from "../platform/tenancy";
 import { ASSETS } from "./assets.generated";
 import { reactivationWindow, type ReactivationWindow } from "../plan-changes/rules";
@@ -411,7 +411,8 @@ export function consolePages(app: Fetcher) {
         <Layout page={page} title={t(lang, "noCustomer")} search={search} searchFocus>
           <h1>{t(lang, "noCustomer")}</h1>
           <p>
-            {"phone" in by ? t(lang, "normalisedAs") : "E-mail"}: <strong class="normalised">{normal}</strong>
+            {/* As the operator reads it back to the caller (090-1234-5678, 03-5555-6666 内線34), not E.164. */}
+            {"phone" in by ? t(lang, "normalisedAs") : "E-mail"}: <strong class="normalised">{"phone" in by ? displayPhone(normal!) : normal}</strong>
           </p>
         </Layout>,
         404,

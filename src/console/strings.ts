@@ -27,7 +27,7 @@ const T = {
   noPlans: { ja: "定期コースなし", en: "No plans" },
   unknownValue: { ja: "登録なし", en: "Not on file" },
   sharedPhone: { ja: "この電話番号はほかのお客様（ご家族など）と共有されています。お名前でご本人を確認してください。", en: "This phone number is shared with other customers (a household): confirm the caller by name." },
-  normalisedAs: { ja: "正規化した番号", en: "Number as normalised" },
+  normalisedAs: { ja: "お調べした番号", en: "Number looked up" },
   notAPhone: { ja: "電話番号として読めません", en: "Not a phone number we can read" },
   areaCodeHint: { ja: "固定電話は市外局番から入力してください（例: 011-537-4484）。", en: "Give a landline with its area code (e.g. 011-537-4484)." },
   noCustomerId: { ja: "この顧客IDまたは定期番号のお客様は見つかりません。顧客IDと定期番号は大文字・小文字を区別します。", en: "No customer or plan has this id. Ids are case-sensitive." },

@@ -127,7 +127,7 @@ export function routeFor(band: RiskBand, subs: readonly LookupSubscription[], to
  * as the caller's next delivery is theirs.
  */
 export function speechFor(
-  input: { customerName: string | null; focus: LookupSubscription | null; subs?: readonly LookupSubscription[]; band: RiskBand; action: NextBestAction | null; today: string },
+  input: { customerName: string | null; customerReading?: string | null; focus: LookupSubscription | null; subs?: readonly LookupSubscription[]; band: RiskBand; action: NextBestAction | null; today: string },
   lang: "ja" | "en",
 ): string {
   const focus = input.focus;
@@ -145,6 +145,7 @@ export function speechFor(
   return speech(
     {
       customerName: input.customerName,
+      customerReading: input.customerReading ?? null,
       nextDeliveryOn: live ? focus.nextDeliveryOn : null,
       productName: focus?.productName ?? null,
       productCategory: focus?.productCategory ?? null,

@@ -378,7 +378,7 @@ export const lookupRouter = domainRouter().openapi(
         risk: live && focus.riskRow ? toRisk(focus.riskRow, lang) : null,
         nextBestAction,
         route: routeFor(band, subs, today),
-        speech: speechFor({ customerName: customer.name, focus, subs, band, action: nextBestAction?.type ?? null, today }, lang),
+        speech: speechFor({ customerName: customer.name, customerReading: customer.nameKana, focus, subs, band, action: nextBestAction?.type ?? null, today }, lang),
         language: lang,
       },
       200,

@@ -22,6 +22,11 @@ export type ParsedPhone = { e164: string; extension: string | null };
  * call; before it, only characters are folded (NFKC width folding; the katakana prolonged-sound
  * mark and other dashes people type for a hyphen; 内線 → ext.).
  *
+ * Telephony's own forms are read as the number they carry: a SIP URI's user part
+ * (`sip:09012345678@10.0.0.1:5060`, `"…" <sips:+819012345678@pbx;user=phone>`), a number after the
+ * 186 dial prefix (`186-090-1234-5678`; after 184, which withholds it, null), and digits keyed on a
+ * keypad with its `#` or `*` "done" key (`09012345678#`).
+ *
  * One rule is added to the library's reading: `0081…` is Japan's number written with the
  * international `00` prefix of other countries, and means +81 (libphonenumber reads `00` from
  * Japan as a national number, so `0081…` would be invalid). No other `00…` is international:
@@ -99,10 +104,33 @@ function readPlain(text: string): ParsedPhone | null {
 /** Outside ASCII: only such text has anything to fold (NFKC leaves ASCII as it is; DASHES and 内線 are not ASCII). */
 const NOT_ASCII = /[^\x00-\x7f]/;
 
+/**
+ * A SIP or SIPS URI, with or without a display name and angle brackets: its user part (the number,
+ * with its user parameters such as `;ext=34`) is what is read; the host — often a PBX's or SBC's IP
+ * address and port (`sip:09012345678@10.0.0.1:5060`) — is not part of the number.
+ */
+const SIP_URI = /^\s*(?:"[^"]*"\s*)?<?sips?:([^@>]+)@/i;
+
+/**
+ * The dial prefixes a caller puts before a number: 186 shows the caller's number, 184 withholds it
+ * (then the number is not read: see isWithheldCallerId). Followed by a national number's trunk 0,
+ * so no number is mistaken for one (an area code 0186 or 0184 written without its 0 is not followed by 0).
+ */
+const DIAL_PREFIX = /^(18[46])[- ]?(?=0)/;
+
+/** A keypad's "done" keys after digits keyed in (`09012345678#`): not part of the number. */
+const KEYPAD_END = /[#*]+$/;
+
 function readPhone(input: string): ParsedPhone | null {
   const text = NOT_ASCII.test(input) ? input.normalize("NFKC").replace(DASHES, "-").replaceAll("内線", " ext. ") : input;
   const plain = readPlain(text);
   if (plain) return plain;
+  // Telephony forms, each read as the number it carries (only for text that is not a plain number).
+  const sip = SIP_URI.exec(text);
+  if (sip) return readPhone(sip[1]!);
+  const prefix = DIAL_PREFIX.exec(text);
+  if (prefix) return prefix[1] === "186" ? readPhone(text.slice(prefix[0].length)) : null;
+  if (KEYPAD_END.test(text)) return readPhone(text.replace(KEYPAD_END, ""));
   const parsed = parsePhoneNumberFromString(text, "JP");
   if (parsed?.isValid()) return { e164: parsed.number, extension: parsed.ext ?? null };
   // 0081… = +81 (see above): the library's own reading of the rest decides.
@@ -121,18 +149,32 @@ function readPhone(input: string): ParsedPhone | null {
 
 /** An e-mail address as stored (`email`) and as matched between records (`key`). */
 /**
+ * The reason codes NTT's ナンバー・ディスプレイ sends instead of a number, which CTI adapters pass on
+ * as the caller ID: P ユーザ拒否 (withheld), O サービス提供不可 (表示圏外), C 公衆電話, S サービス競合.
+ */
+const NUMBER_DISPLAY_REASONS = ["p", "o", "c", "s"];
+
+/**
  * What telephony sends as the caller ID when there is no number: a withheld number (`anonymous`,
  * `非通知`, `Private`, `Restricted`, a SIP `sip:anonymous@anonymous.invalid`), one the network could
  * not pass on (`Unavailable`, `Unknown`, `通知不可能`, `表示圏外`), a pay phone (`公衆電話`), or
- * nothing at all (empty, `+`). Compared width-folded, case- and space-insensitively.
+ * nothing at all (empty, `+`); as a SIP or tel URI's user part (`sip:unknown@pbx`, `tel:anonymous`); a
+ * ナンバー・ディスプレイ reason code (P, O, C, S); a number after 184 (the caller's "do not show my
+ * number"). Compared width-folded, case- and space-insensitively.
  */
-const NO_CALLER_ID = new Set(["", "+", "anonymous", "unavailable", "unknown", "private", "privatenumber", "restricted", "withheld", "blocked", "非通知", "通知不可能", "表示圏外", "公衆電話"]);
+const NO_CALLER_ID = new Set(["", "+", "anonymous", "unavailable", "unknown", "private", "privatenumber", "restricted", "withheld", "blocked", "非通知", "通知不可能", "表示圏外", "公衆電話", ...NUMBER_DISPLAY_REASONS]);
 const CALLER_ID_NOISE = /[\s\-_'"<>]/g;
+/** A SIP or tel URI's user part, as the noise-free, lower-cased caller ID holds it (`sip:unknown@pbx`, `tel:anonymous`). */
+const URI_USER = /^(?:sips?|tel):([^@;]*)/;
+/** 184 before a national number: the caller asked for their number not to be shown (see DIAL_PREFIX). */
+const WITHHELD_PREFIX = /^184(?=0\d{8,10}$)/;
 
 /** True when `input` is a caller ID that says there is no number (see NO_CALLER_ID), not a number misread. */
 export function isWithheldCallerId(input: string): boolean {
   const s = input.normalize("NFKC").toLowerCase().replace(CALLER_ID_NOISE, "");
-  return NO_CALLER_ID.has(s) || s.startsWith("sip:anonymous@") || s.endsWith("anonymous.invalid");
+  if (NO_CALLER_ID.has(s) || s.endsWith("anonymous.invalid") || WITHHELD_PREFIX.test(s)) return true;
+  const user = URI_USER.exec(s);
+  return user !== null && NO_CALLER_ID.has(user[1]!);
 }
 
 export type NormalizedEmail = { email: string; key: string };

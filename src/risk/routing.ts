@@ -58,6 +58,11 @@ export type NextBestAction = (typeof NEXT_ACTIONS)[number];
 
 export type SpeechInput = {
   customerName?: string | null;
+  /**
+   * The name's reading (フリガナ, `nameKana`) when the shop synced one: Japanese says it instead of
+   * the kanji, which text-to-speech misreads more than anything else (東海林, 一, 角田).
+   */
+  customerReading?: string | null;
   /** Local date YYYY-MM-DD; null when nothing is scheduled. */
   nextDeliveryOn?: string | null;
   productName?: string | null;
@@ -114,8 +119,17 @@ const RESTART = { ja: "再開のご案内もできます。", en: "We can also h
  */
 const PENDING = { ja: "お届け日は、ただいま確認中です。", en: "delivery date is being confirmed." };
 
+/** Brackets a voice would read out or stumble on; their words stay (「〈限定〉美容液」 → 「限定 美容液」). */
 function clean(s: string | null | undefined): string {
-  return (s ?? "").replace(/[【】]/g, " ").replace(/\s+/g, " ").trim();
+  return (s ?? "").replace(/[【】〈〉《》〔〕［］]/g, " ").replace(/\s+/g, " ").trim();
+}
+
+/**
+ * A person's name as said to them: an aside in parentheses is not part of it (「山田 花子（旧姓 田中）」,
+ * 「田中 一郎 (代理)」), nor an honorific the shop stored with it.
+ */
+function personName(s: string | null | undefined): string {
+  return clean((s ?? "").replace(/[(（][^()（）]*[)）]/gu, " ")).replace(/\s*(様|さま|さん)$/u, "");
 }
 
 /** Characters (code points) of a line, as its length limit counts them. */
@@ -151,9 +165,10 @@ function charCount(s: string): number {
  * the category reads well, else not named — where it must be, English says the earliest delivery.
  */
 export function speech(input: SpeechInput, locale: "ja" | "en"): string {
-  const name = clean(input.customerName).replace(/(様|さま|さん)$/u, "");
+  const name = personName(input.customerName);
   const nameEn = inEnglish(name);
-  const greet = { ja: name ? `${name}様、` : "お客様、", en: nameEn ? `Hello ${nameEn}. ` : "Hello. " };
+  const nameJa = personName(input.customerReading?.normalize("NFKC")) || name;
+  const greet = { ja: nameJa ? `${nameJa}様、` : "お客様、", en: nameEn ? `Hello ${nameEn}. ` : "Hello. " };
   const full = clean(input.productName);
   // By level: 0 no product, 1 its name without the size (filled when first needed), 2 its whole name; spoken forms.
   const productJa = ["", "", full ? spokenName(full, "ja") : ""];

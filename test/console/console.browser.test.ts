@@ -102,9 +102,16 @@ describe("the operator console in a browser", () => {
     expect((await risk.boundingBox())!.y + 40).toBeLessThan(768);
     expect((await risk.boundingBox())!.y).toBeLessThan((await page.locator("h1#who ~ h2", { hasText: "定期コース" }).boundingBox())!.y);
 
-    await page.goto(`${api.url}/console?phone=${encodeURIComponent("０８０-００００-１１１１")}`);
+    await page.goto(`${api.url}/console?phone=${encodeURIComponent("０８０-９９９９-１１１１")}`);
     await expect(page.locator("h1").textContent()).resolves.toBe("該当するお客様はいません");
-    await expect(page.locator(".normalised").textContent()).resolves.toBe("+818000001111");
+    // The number as the operator reads it back to the caller, not E.164.
+    await expect(page.locator(".normalised").textContent()).resolves.toBe("080-9999-1111");
+    await expect(page.locator("main").textContent()).resolves.toContain("お調べした番号: 080-9999-1111");
+    expect(await axeViolations(page)).toEqual([]);
+
+    // A CTI behind a PBX pops the karte from the SIP URI it has, whose host is an IP address and port.
+    await page.goto(`${api.url}/console?phone=${encodeURIComponent("sip:09012345678@10.0.0.1:5060")}`);
+    await expect(page.locator("h1#who").textContent()).resolves.toContain("山田 花子");
   });
 
   it("a household's shared number: the picker's link opens the karte with the IVR's route, next best action and line, as a number does", async () => {

@@ -1,6 +1,6 @@
 import { parsePhoneNumberFromString } from "libphonenumber-js/max";
 import { describe, expect, it } from "vitest";
-import { displayPhone, normalizeEmail, normalizePhone, parsePhone } from "../../src/platform/phone";
+import { displayPhone, isWithheldCallerId, normalizeEmail, normalizePhone, parsePhone } from "../../src/platform/phone";
 import { seededRng } from "../../src/platform/random";
 
 /** Forms people, operators and caller-IDs write (issue #14): national, international, width, carriers, extensions. */
@@ -77,5 +77,25 @@ describe("the one e-mail normaliser", () => {
     expect(normalizeEmail("Ｈａｎａｋｏ＠ＥＸＡＭＰＬＥ．ＪＰ")).toEqual({ email: "Hanako@example.jp", key: "hanako@example.jp" });
     expect(normalizeEmail("not an address")).toBeNull();
     expect(normalizeEmail("a@b")).toBeNull();
+  });
+});
+
+describe("caller IDs as telephony sends them", () => {
+  it("reads a SIP URI's user part whatever its host (a PBX's IP address and port included), a 186 prefix and a keypad's closing # or *", () => {
+    for (const form of ["sip:09012345678@10.0.0.1", "sip:+819012345678@10.0.0.1:5060", "sip:+819012345678@192.168.1.10;user=phone", "<sip:09012345678@192.168.0.1>;tag=abc", '"山田" <sips:+819012345678@pbx.example>', "sip:9012345678@pbx.example", "18609012345678", "186-090-1234-5678", "09012345678#", "090-1234-5678*"]) {
+      expect(parsePhone(form), form).toEqual({ e164: "+819012345678", extension: null });
+    }
+    expect(parsePhone("sip:0355556666;ext=34@10.0.0.1")).toEqual({ e164: "+81355556666", extension: "34" });
+    expect(parsePhone("0355556666#34")).toEqual({ e164: "+81355556666", extension: "34" });
+    // An area code 0186 written without its 0 is not the 186 prefix.
+    expect(normalizePhone("186-22-1234")).toBe("+81186221234");
+  });
+
+  it("takes 184 (the caller's own 非通知), ナンバー・ディスプレイ reason codes and URIs without a number as withheld, never as a number", () => {
+    for (const form of ["18409012345678", "184-03-1234-5678", "P", "O", "C", "S", "sip:unknown@10.0.0.1", "tel:anonymous", "sip:anonymous@anonymous.invalid"]) {
+      expect(parsePhone(form), form).toBeNull();
+      expect(isWithheldCallerId(form), form).toBe(true);
+    }
+    for (const form of ["090-1234", "abc", "sip:09012345678@10.0.0.1"]) expect(isWithheldCallerId(form), form).toBe(false);
   });
 });

@@ -318,3 +318,18 @@ describe("spoken product names", () => {
     expect(shortName("30包")).toBe("30包");
   });
 });
+
+describe("speech: what a voice reads of names", () => {
+  const base = { productName: "青汁", nextDeliveryOn: "2026-12-21", band: "low", today: "2026-12-03" } as const;
+  it("says the name's reading (フリガナ, folded to full width) when the shop has one, else the name; English keeps the name", () => {
+    expect(speech({ ...base, customerName: "東海林 一", customerReading: "ｼｮｳｼﾞ ﾊｼﾞﾒ" }, "ja")).toBe("ショウジ ハジメ様、次回の青汁のお届けは12月21日の予定です。");
+    expect(speech({ ...base, customerName: "東海林 一", customerReading: null }, "ja")).toBe("東海林 一様、次回の青汁のお届けは12月21日の予定です。");
+    expect(speech({ ...base, customerName: "John Smith", customerReading: "ジョン スミス" }, "en")).toBe("Hello John Smith. Your next delivery is on December 21.");
+  });
+
+  it("leaves out an aside in parentheses and brackets a voice would read out", () => {
+    expect(speech({ ...base, customerName: "山田 花子（旧姓 田中）" }, "ja")).toBe("山田 花子様、次回の青汁のお届けは12月21日の予定です。");
+    expect(speech({ ...base, customerName: "田中 一郎 (代理) 様" }, "ja")).toBe("田中 一郎様、次回の青汁のお届けは12月21日の予定です。");
+    expect(speech({ ...base, customerName: "佐藤 花子", productName: "〈限定〉美容液" }, "ja")).toBe("佐藤 花子様、次回の限定 美容液のお届けは12月21日の予定です。");
+  });
+});
