@@ -7,6 +7,7 @@
 import { addCycles } from "../platform/cadence";
 import { addDays, localDate, writeDate } from "../platform/dates";
 import { settle, undoesCancellation } from "../plan-changes/rules";
+import { discountedPrice, upcomingDiscount, type DiscountDates } from "../plan-changes/discount";
 import { formatMoney, type Money } from "../offers/personalise";
 import type { Lang, Localized } from "./reasons";
 
@@ -28,7 +29,22 @@ export type TermsSubscription = {
   intervalDays?: number;
   intervalMonths?: number | null;
   deliveryDay?: number | null;
+  /** An accepted discount (plan-changes/discount): a final delivery it covers is charged at its discounted price. */
+  activeDiscount?: (DiscountDates & DiscountAmount) | null;
 };
+
+type DiscountAmount = { percentOff?: number | null; amountOff?: number | null };
+
+/**
+ * The discount on the delivery of `on`, the plan's next: the one the customer accepted, when that
+ * delivery is one of its discounted ones (as the portal and the console price it); else null.
+ */
+function discountOn(sub: TermsSubscription, on: string): DiscountAmount | null {
+  const d = sub.activeDiscount;
+  if (!d || !sub.intervalDays) return null;
+  const ahead = upcomingDiscount(d, { nextDeliveryOn: on, intervalDays: sub.intervalDays, intervalMonths: sub.intervalMonths ?? null, deliveryDay: sub.deliveryDay ?? null });
+  return ahead !== null && ahead.first === on ? d : null;
+}
 
 export type Charge = { type: "final_delivery" | "early_cancellation_fee"; amount: Money; basis: string };
 
@@ -72,14 +88,20 @@ export function cancellationTerms(sub: TermsSubscription, settings: { changeCuto
   const money = (amount: number): Money => ({ amount, currency: sub.currency });
   const charges: Charge[] = [];
   if (next !== null && !stopped) {
-    const amount = sub.unitPriceAmount * sub.quantity;
+    // Charged as the customer was told: an accepted discount covering this delivery still applies.
+    const regular = sub.unitPriceAmount * sub.quantity;
+    const discount = discountOn(sub, next);
+    const amount = discount ? discountedPrice(regular, discount) : regular;
+    const off = !discount ? null : discount.percentOff != null ? `${discount.percentOff}%` : formatMoney(money(discount.amountOff ?? 0), lang);
+    const label = off === null ? "" : lang === "ja" ? `${off}${discount?.percentOff != null ? "オフ" : "引き"}の` : `${off} off, `;
+    const price = `${label}${formatMoney(money(amount), lang)}`;
     charges.push({
       type: "final_delivery",
       amount: money(amount),
       basis:
         lang === "ja"
-          ? `${writeDate(next, lang, "full")}のお届けは受付時点で締め切り（${settings.changeCutoffDays}日前）を過ぎており準備済みのため、最後のお届けとして発送・請求されます（${formatMoney(money(amount), lang)}）。`
-          : `The delivery on ${writeDate(next, lang, "full")} was already inside the ${settings.changeCutoffDays}-day cut-off when the request was received, so it ships and is charged as the last one (${formatMoney(money(amount), lang)}).`,
+          ? `${writeDate(next, lang, "full")}のお届けは受付時点で締め切り（${settings.changeCutoffDays}日前）を過ぎており準備済みのため、最後のお届けとして発送・請求されます（${price}）。`
+          : `The delivery on ${writeDate(next, lang, "full")} was already inside the ${settings.changeCutoffDays}-day cut-off when the request was received, so it ships and is charged as the last one (${price}).`,
     });
   }
   let commitment: CancellationTerms["commitment"] = null;

@@ -375,7 +375,8 @@ function decidePlan(current: Plan, request: PlanRequest, settings: TenantSetting
       if (next < firstChangeable) {
         return fail("change_window_closed", { en: `The first delivery can be on ${day(firstChangeable, "en")} at the earliest.`, ja: `最初のお届け日は${day(firstChangeable, "ja")}以降の日付を指定してください。` }, { firstChangeableDate: firstChangeable });
       }
-      if (daysBetween(today, next) > Math.max(settings.maxPauseDays, plan.intervalDays * 2)) {
+      // Two cycles on the plan's calendar (two months for a monthly plan, as a reactivation counts), or maxPauseDays.
+      if (next > maxDate(addDays(today, settings.maxPauseDays), addCycles(today, plan, 2))) {
         return fail("date_out_of_range", { en: "The first delivery after resuming is too far away; pause instead.", ja: "再開後の最初のお届け日が先すぎます。しばらくお届けが不要な場合は、休止をご利用ください。" });
       }
       return { ok: true, plan: { ...plan, status: "active", pausedUntil: null, nextDeliveryOn: next, pausedFromOn: null } };

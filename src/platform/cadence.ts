@@ -63,13 +63,32 @@ const monthIndexOf = (date: string) => Number(date.slice(0, 4)) * 12 + Number(da
 const dayOf = (date: string) => Number(date.slice(8, 10));
 
 /**
- * The delivery `n` cycles after `date` (n may be 0 or negative). Days: `date + n × intervalDays`.
- * Months: the anchor's day (`deliveryDay`, else `date`'s day) in the month n × intervalMonths
- * later, clamped to that month's end.
+ * The delivery `n` cycles after `date` (n may be 0 or negative: 0 is `date` itself). Days:
+ * `date + n × intervalDays`. Months: the anchor's day (`deliveryDay`, else `date`'s day) in the
+ * month n × intervalMonths later, clamped to that month's end.
+ *
+ * A `date` off the anchor's day (a pause or resume to a date the customer named: 01-31 on a plan
+ * on the 1st) is one delivery on its own; the plan returns to its day at the one of its dates
+ * nearest to one interval after `date` (the later one on a tie), and goes on from there: 01-31 →
+ * 03-01 on the 1st, 02-01 → 02-28 on the 31st, 05-29 → 06-30 on the 31st. Taking the anchor's day in the month n intervals
+ * later instead put 01-31 → 02-01 (two deliveries, and charges, a day apart) and 02-01 → 03-31
+ * (February's delivery gone).
  */
 export function addCycles(date: string, plan: CadenceFields, n: number): string {
   if (!isMonthly(plan)) return addDays(date, n * plan.intervalDays);
-  return onDay(monthIndexOf(date) + n * plan.intervalMonths, plan.deliveryDay ?? dayOf(date));
+  const anchor = plan.deliveryDay;
+  if (anchor == null || onDay(monthIndexOf(date), anchor) === date) return onDay(monthIndexOf(date) + n * plan.intervalMonths, anchor ?? dayOf(date));
+  if (n === 0) return date;
+  // The first delivery back on the plan's day, one interval away; the rest follow it on the day.
+  const step = n > 0 ? plan.intervalMonths : -plan.intervalMonths;
+  const first = monthIndexOf(date) + step;
+  const target = onDay(first, dayOf(date));
+  const distance = (d: string) => Math.abs(daysBetween(target, d));
+  let best = onDay(first, anchor);
+  for (const candidate of [onDay(first - 1, anchor), onDay(first + 1, anchor)]) {
+    if (distance(candidate) < distance(best) || (distance(candidate) === distance(best) && candidate > best)) best = candidate;
+  }
+  return onDay(monthIndexOf(best) + (n - Math.sign(n)) * plan.intervalMonths, anchor);
 }
 
 /**
@@ -81,6 +100,8 @@ export function cyclesUpTo(from: string, to: string, plan: CadenceFields): numbe
   if (!isMonthly(plan)) return Math.floor(daysBetween(from, to) / Math.max(1, plan.intervalDays));
   let n = Math.floor((monthIndexOf(to) - monthIndexOf(from)) / plan.intervalMonths);
   while (n > 0 && addCycles(from, plan, n) > to) n--;
+  // From a date off the plan's day, a cycle can end in the month before (02-01 → 02-28 on the 31st).
+  while (addCycles(from, plan, n + 1) <= to) n++;
   return n;
 }
 

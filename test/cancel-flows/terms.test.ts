@@ -35,6 +35,21 @@ describe("cancellation terms", () => {
     expect(t.charges[0]).toMatchObject({ type: "final_delivery", basis: expect.stringContaining("3-day cut-off") });
   });
 
+  it("a final delivery an accepted discount covers is charged at the discounted price, as the portal and console showed it", () => {
+    // 20% off the deliveries of 12-05 and 2027-01-04 (every 30 days), 2 × 3,980円: floor(7,960 × 0.8) = 6,368円.
+    const discounted = sub({ quantity: 2, intervalDays: 30, activeDiscount: { percentOff: 20, amountOff: null, startsOn: "2026-12-05", endsOn: "2027-01-04" } });
+    const t = cancellationTerms(discounted, settings, nextMinute, "ja");
+    expect(t.charges).toEqual([expect.objectContaining({ type: "final_delivery", amount: { amount: 6368, currency: "JPY" }, basis: expect.stringContaining("（20%オフの6,368円）") })]);
+    expect(t.total.amount).toBe(6368);
+    const receipt = receiptText({ confirmationNumber: "CN-20261203-7KQ4ZP", subscriptionId: "S-1", productName: "青汁", terms: t, shopName: "続くショップ", timeZone: "Asia/Tokyo" }, "ja");
+    expect(receipt).toContain("今後のご請求：合計6,368円");
+    expect(lintCopy(receipt)).toEqual([]);
+    expect(cancellationTerms(discounted, settings, nextMinute, "en").charges[0]!.basis).toContain("(20% off, ¥6,368)");
+    // An amount off; and a discount that starts with the delivery after: the final one at the regular price.
+    expect(cancellationTerms(sub({ intervalDays: 30, activeDiscount: { percentOff: null, amountOff: 500, startsOn: "2026-12-05", endsOn: "2026-12-05" } }), settings, nextMinute, "ja").total.amount).toBe(3480);
+    expect(cancellationTerms(sub({ intervalDays: 30, activeDiscount: { percentOff: 20, amountOff: null, startsOn: "2027-01-04", endsOn: "2027-02-03" } }), settings, nextMinute, "ja").total.amount).toBe(3980);
+  });
+
   it("a pause whose date passed before the job resumed it: no delivery on a date gone by is charged as the last (#14.2)", () => {
     const due = sub({ status: "paused", pausedUntil: "2026-11-28", nextDeliveryOn: "2026-11-28" });
     const t = cancellationTerms(due, settings, lastMinute, "ja");

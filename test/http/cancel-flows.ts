@@ -370,6 +370,29 @@ export function cancelFlowsSuite(h: () => Harness) {
       expect(done.body.receipt).toContain("今後のご請求：合計13,500円");
     });
 
+    it("a final delivery inside the cut-off that an accepted discount covers is charged, and receipted, at the discounted price", async () => {
+      const shop = await h().tenant();
+      await h().request("PUT", `/v1/customers/${customerId}`, { key: shop.key, body: customerBody() });
+      const next = addDays(today(), 12);
+      const id = await newSubscription({ nextDeliveryOn: next, quantity: 2 }, shop);
+      // The customer took 20% off their next 2 deliveries (2 × 3,980円 → 6,368円 each) by phone.
+      const saving = await h().request("POST", `/v1/subscriptions/${id}/cancel-flows`, { key: shop.key, body: { channel: "operator" } });
+      expect((await post(saving.body.flowId, "reason", { reason: "too_expensive", offerId: "off_discount_20x2" }, shop.key)).status).toBe(200);
+      const saved = await post(saving.body.flowId, "accept", { offerId: "off_discount_20x2" }, shop.key);
+      expect(saved.body.subscription.activeDiscount).toMatchObject({ percentOff: 20, startsOn: next });
+      // Later, inside the cut-off (the shop's longer cut-off stands in for the days passing), they cancel.
+      expect((await h().request("PATCH", "/v1/settings", { key: shop.key, body: { changeCutoffDays: 20 } })).status).toBe(200);
+      const info = await h().request("GET", `/v1/subscriptions/${id}/cancellation-info`, { key: shop.key, headers: { "accept-language": "ja" } });
+      expect(info.body.chargesIfCanceledNow).toEqual([expect.objectContaining({ type: "final_delivery", amount: { amount: 6368, currency: "JPY" } })]);
+      const { body: flow } = await start(id, shop.key);
+      const done = await post(flow.flowId, "confirm", {}, shop.key, { "accept-language": "ja" });
+      expect(done.status).toBe(200);
+      conforms(Canceled, done.body);
+      expect(done.body).toMatchObject({ effectiveOn: next, charges: [{ type: "final_delivery", amount: { amount: 6368, currency: "JPY" } }], totalCharge: { amount: 6368 } });
+      expect(done.body.receipt).toContain("今後のご請求：合計6,368円");
+      expect(done.body.receipt).toContain("（20%オフの6,368円）");
+    });
+
     it("subscription.canceled carries the receipt in both languages, as the confirmation showed it, for the shop to e-mail", async () => {
       const shop = await h().tenant();
       await h().request("PUT", `/v1/customers/${customerId}`, { key: shop.key, body: customerBody() });

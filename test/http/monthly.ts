@@ -130,6 +130,18 @@ export function monthlySuite(h: () => Harness) {
       expect(options.body.nextDelivery.latest).toBe(`${jan31().slice(0, 4)}-04-30`);
     });
 
+    it("from a resume date off the plan's day, the next cycle is about a month later: a plan on the 1st paused to 03-31, extended by one cycle, resumes 05-01 (not 04-01, one day on)", async () => {
+      const y = jan31().slice(0, 4);
+      const id = uid("S");
+      await put(id, monthly({ nextDeliveryOn: `${y}-03-01` }));
+      const paused = await post(id, "pause", { resumeOn: `${y}-03-31` });
+      expect(paused.status).toBe(200);
+      expect(paused.body.subscription).toMatchObject({ nextDeliveryOn: `${y}-03-31`, deliveryDay: 1 });
+      const extended = await post(id, "pause", { cycles: 1 });
+      expect(extended.status).toBe(200);
+      expect(extended.body.subscription).toMatchObject({ status: "paused", pausedUntil: `${y}-05-01`, nextDeliveryOn: `${y}-05-01`, deliveryDay: 1 });
+    });
+
     it("pause by cycles counts calendar months", async () => {
       const id = uid("S");
       await put(id, monthly());

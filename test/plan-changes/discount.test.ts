@@ -26,6 +26,15 @@ describe("an accepted discount follows the schedule (plan-changes/discount)", ()
     expect(followSchedule(promised, every30, { nextDeliveryOn: "2027-03-01", intervalDays: 30 })).toMatchObject({ startsOn: "2027-03-01", endsOn: "2027-03-31" });
   });
 
+  it("a monthly plan paused to a date off its day keeps both: that date and the plan's day about a month later", () => {
+    // 毎月31日, 20% off 12-31 and 01-31; paused to 01-15: discounted 01-15 and 02-28 (not 01-31, no delivery, and 02-28).
+    const on31 = { intervalDays: 30, intervalMonths: 1, deliveryDay: 31 };
+    const d = { percentOff: 20, startsOn: "2026-12-31", endsOn: "2027-01-31", offerId: "off_discount_20x2" };
+    const moved = followSchedule(d, { ...on31, nextDeliveryOn: "2026-12-31" }, { ...on31, nextDeliveryOn: "2027-01-15" });
+    expect(moved).toMatchObject({ startsOn: "2027-01-15", endsOn: "2027-02-28" });
+    expect(upcomingDiscount(moved!, { ...on31, nextDeliveryOn: "2027-01-15" })).toEqual({ first: "2027-01-15", last: "2027-02-28", left: 2, firstFullPriceOn: "2027-03-31" });
+  });
+
   it("after one discounted delivery shipped, only the one left moves", () => {
     const now = { nextDeliveryOn: "2027-01-21", intervalDays: 30 };
     expect(followSchedule(promised, now, { nextDeliveryOn: "2027-02-20", intervalDays: 30 })).toMatchObject({ startsOn: "2027-02-20", endsOn: "2027-02-20" });

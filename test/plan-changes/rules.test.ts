@@ -497,6 +497,19 @@ describe("a monthly plan keeps its day of the month", () => {
     expect(run(paused, { type: "resume", nextDeliveryOn: "2027-03-10" })).toMatchObject({ nextDeliveryOn: "2027-03-10", deliveryDay: 31 });
   });
 
+  it("a resume to a named date may be two calendar months away on a monthly plan, as a reactivation may (not 2 × 30 nominal days)", () => {
+    const short = { ...S, maxPauseDays: 30 };
+    const on1 = plan({ status: "paused", intervalDays: 30, intervalMonths: 1, deliveryDay: 1, nextDeliveryOn: "2027-07-20", pausedUntil: "2027-07-20", pausedFromOn: "2027-07-01" });
+    // 07-01 → 09-01 is 62 days: two months, the latest a reactivation today offers too.
+    expect(decide(on1, { type: "resume", nextDeliveryOn: "2027-09-01" }, short, "2027-07-01")).toMatchObject({ ok: true, plan: { status: "active", nextDeliveryOn: "2027-09-01" } });
+    expect(reactivationWindow({ intervalDays: 30, intervalMonths: 1, deliveryDay: 1, finalDeliveryOn: null }, "2027-07-01", short)).toMatchObject({ latest: "2027-09-01" });
+    expect(decide(on1, { type: "resume", nextDeliveryOn: "2027-09-02" }, short, "2027-07-01")).toMatchObject({ ok: false, violation: { code: "date_out_of_range" } });
+    // A day plan: 2 × its interval, as before.
+    const day = plan({ status: "paused", nextDeliveryOn: "2027-07-20", pausedUntil: "2027-07-20", pausedFromOn: "2027-07-01" });
+    expect(decide(day, { type: "resume", nextDeliveryOn: "2027-08-30" }, short, "2027-07-01").ok).toBe(true);
+    expect(decide(day, { type: "resume", nextDeliveryOn: "2027-08-31" }, short, "2027-07-01").ok).toBe(false);
+  });
+
   it("only the customer moving the next delivery sets a new day", () => {
     expect(run(m31, { type: "next_delivery", date: "2027-02-20" }).deliveryDay).toBe(20);
     expect(run({ ...m31, nextDeliveryOn: "2027-01-31" }, { type: "next_delivery", date: "2027-02-28" }).deliveryDay).toBe(31);

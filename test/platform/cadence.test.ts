@@ -51,6 +51,31 @@ describe("calendar-month cadence", () => {
     }
   });
 
+  it("from a date off the plan's day (a pause or resume to a named date), returns to the day about one interval later", () => {
+    // 毎月1日, resumed on 01-31: the next is 03-01, not 02-01 (two deliveries a day apart).
+    expect(addCycles("2027-01-31", monthly(1, 1), 1)).toBe("2027-03-01");
+    expect(addCycles("2027-01-31", monthly(1, 1), 2)).toBe("2027-04-01");
+    // 毎月末日, resumed on 02-01: February's delivery is 02-28, not skipped to 03-31.
+    expect(addCycles("2027-02-01", monthly(1, 31), 1)).toBe("2027-02-28");
+    expect(addCycles("2027-02-01", monthly(1, 31), 2)).toBe("2027-03-31");
+    // Near the day, as before: 05-29 on the 31st → 06-30; a 2-month plan from 03-10 on the 31st → 04-30.
+    expect(addCycles("2027-05-29", monthly(1, 31), 1)).toBe("2027-06-30");
+    expect(addCycles("2027-03-10", monthly(2, 31), 1)).toBe("2027-04-30");
+    // Zero cycles is the date itself; the schedule never has two deliveries closer than half a month.
+    expect(addCycles("2027-01-15", monthly(1, 31), 0)).toBe("2027-01-15");
+    for (const day of [1, 10, 15, 16, 28, 29, 30, 31]) {
+      for (let d = 1; d <= 31; d++) {
+        const from = `2027-01-${String(d).padStart(2, "0")}`;
+        const next = addCycles(from, monthly(1, day), 1);
+        const gap = (Date.parse(next) - Date.parse(from)) / 864e5;
+        expect(gap, `${from} on day ${day} → ${next}`).toBeGreaterThanOrEqual(14);
+        expect(gap, `${from} on day ${day} → ${next}`).toBeLessThanOrEqual(46);
+        expect(cyclesUpTo(from, next, monthly(1, day))).toBe(1);
+        expect(cyclesToReach(from, addCycles(from, monthly(1, day), 3), monthly(1, day))).toBe(3);
+      }
+    }
+  });
+
   it("nominal lengths: round(30.44 × months)", () => {
     expect([1, 2, 3, 6, 12].map(nominalIntervalDays)).toEqual([30, 61, 91, 183, 365]);
   });
