@@ -31,7 +31,7 @@ export const checkoutChecksRouter = domainRouter().openapi(
   async (c) => {
     const body = c.req.valid("json");
     const errors: FieldError[] = [];
-    const phone = body.phone ? normalizePhone(body.phone) : null;
+    const phone = body.phone ? normalizePhone(body.phone, c.get("caller").settings.phoneRegion) : null;
     if (body.phone && !phone) errors.push({ path: "phone", message: { en: `Not a valid phone number: ${body.phone}`, ja: `電話番号として読み取れません: ${body.phone}` } });
     const email = body.email ? (normalizeEmail(body.email)?.key ?? null) : null;
     if (body.email && !email) errors.push({ path: "email", message: { en: `Not an e-mail address: ${body.email}`, ja: `メールアドレスではありません: ${body.email}` } });

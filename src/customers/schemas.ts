@@ -81,7 +81,7 @@ export const UpsertCustomerBody = z
       .max(40)
       .nullish()
       .openapi({
-        description: "Any Japanese or international form, with an extension if any (`03-1234-5678 ext. 123`, `内線123`); stored as E.164, the extension in `phoneExtension`.",
+        description: "Any national form of the shop's `phoneRegion` (settings; `JP` unless set: `090-1234-5678`; `US`: `(415) 555-0132`) or any international form (`+1 415 555 0132`), with an extension if any (`03-1234-5678 ext. 123`, `内線123`, `x204`); stored as E.164, the extension in `phoneExtension`.",
         example: "090-1234-5678",
       }),
     phoneExtension: z

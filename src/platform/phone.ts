@@ -6,7 +6,7 @@
 import { z } from "@hono/zod-openapi";
 import { maskAddresses } from "./address";
 import { maskNames } from "./person-names";
-import { PhoneNumber, type E164Number } from "libphonenumber-js/core";
+import { isSupportedCountry, PhoneNumber, type CountryCode, type E164Number } from "libphonenumber-js/core";
 import { findPhoneNumbersInText, parsePhoneNumberFromString } from "libphonenumber-js/max";
 import metadata from "libphonenumber-js/metadata.max.json";
 
@@ -14,11 +14,26 @@ import metadata from "libphonenumber-js/metadata.max.json";
 export type ParsedPhone = { e164: string; extension: string | null };
 
 /**
+ * The country a number written without its country code is read in (ISO 3166-1 alpha-2, as
+ * libphonenumber names regions): the shop's `phoneRegion` setting, `JP` unless the shop says
+ * otherwise. `US`: `(415) 555-0132`, `415-555-0132`, `4155550132` and `1 415 555 0132` are
+ * +14155550132. A number with its country code (`+81 …`, `+1 …`) reads the same in any region.
+ */
+export type PhoneRegion = string;
+export const DEFAULT_PHONE_REGION: PhoneRegion = "JP";
+
+/** True for a region code libphonenumber has numbering rules for (`JP`, `US`, `GB`…). */
+export function isPhoneRegion(region: string): boolean {
+  return /^[A-Z]{2}$/.test(region) && isSupportedCountry(region as CountryCode, metadata);
+}
+
+/**
  * Reads any way a Japanese customer, an operator or a caller-ID writes a number — `090-1234-5678`,
  * `０９０－１２３４－５６７８`, `+81 90 1234 5678`, `010 81 90 1234 5678`, `819012345678`, caller-ID
  * without the trunk 0 (`9012345678`), carrier and toll-free numbers (`0066-33-812345`, `0120-…`),
  * extensions (`03-1234-5678 ext. 123`, `…#123`, `… 内線123`) — as libphonenumber-js (`/max`
- * metadata) reads it with Japan as the default country. What a phone number is, is the library's
+ * metadata) reads it with Japan as the default country — or `region`, the shop's `phoneRegion`, whose
+ * national forms it then reads instead (`(415) 555-0132` in `US`). What a phone number is, is the library's
  * call; before it, only characters are folded (NFKC width folding; the katakana prolonged-sound
  * mark and other dashes people type for a hyphen; 内線 → ext.).
  *
@@ -32,18 +47,20 @@ export type ParsedPhone = { e164: string; extension: string | null };
  * a lookup reads its number twice (the key check's prefetch, then the handler), and a caller's
  * dips in one call repeat it; a parse costs ≈ 6–40 µs (see readPlain).
  */
-export function parsePhone(input: string): ParsedPhone | null {
-  const hit = memo.get(input);
+export function parsePhone(input: string, region: PhoneRegion = DEFAULT_PHONE_REGION): ParsedPhone | null {
+  // Japan's readings are keyed by the text alone, as before regions: the common case pays nothing more.
+  const key = region === DEFAULT_PHONE_REGION ? input : `${region}\u0000${input}`;
+  const hit = memo.get(key);
   if (hit !== undefined) return hit;
-  const answer = readPhone(input);
+  const answer = readPhone(input, region);
   if (memo.size >= MEMO_MAX) memo.clear();
-  memo.set(input, answer);
+  memo.set(key, answer);
   return answer;
 }
 
 /** E.164 of {@link parsePhone} (the extension left out), or null. */
-export function normalizePhone(input: string): string | null {
-  return parsePhone(input)?.e164 ?? null;
+export function normalizePhone(input: string, region: PhoneRegion = DEFAULT_PHONE_REGION): string | null {
+  return parsePhone(input, region)?.e164 ?? null;
 }
 
 /**
@@ -99,11 +116,13 @@ function readPlain(text: string): ParsedPhone | null {
 /** Outside ASCII: only such text has anything to fold (NFKC leaves ASCII as it is; DASHES and 内線 are not ASCII). */
 const NOT_ASCII = /[^\x00-\x7f]/;
 
-function readPhone(input: string): ParsedPhone | null {
+function readPhone(input: string, region: PhoneRegion): ParsedPhone | null {
   const text = NOT_ASCII.test(input) ? input.normalize("NFKC").replace(DASHES, "-").replaceAll("内線", " ext. ") : input;
-  const plain = readPlain(text);
+  const japan = region === DEFAULT_PHONE_REGION;
+  // The plain forms' shortcut reads them as Japan's; elsewhere the library's parser reads every form.
+  const plain = japan ? readPlain(text) : null;
   if (plain) return plain;
-  const parsed = parsePhoneNumberFromString(text, "JP");
+  const parsed = parsePhoneNumberFromString(text, (isPhoneRegion(region) ? region : DEFAULT_PHONE_REGION) as CountryCode);
   if (parsed?.isValid()) return { e164: parsed.number, extension: parsed.ext ?? null };
   // 0081… = +81 (see above): the library's own reading of the rest decides.
   const digitsStart = text.search(/\d/u);
