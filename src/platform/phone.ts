@@ -66,16 +66,17 @@ export function normalizePhone(input: string, region: PhoneRegion = DEFAULT_PHON
 /**
  * A stored number as people read it: a Japanese number in its national form (`+819012345678` →
  * `090-1234-5678`, `+81120123456` → `0120-123-456`), any other in the international form
- * (`+1 212 555 1234`); an extension after 「内線」. Input as stored (E.164, or anything
- * {@link parsePhone} reads); what it cannot read is answered unchanged.
+ * (`+1 212 555 1234`); an extension after 「内線」, in English after "ext." (`lang`). Input as stored
+ * (E.164, or anything {@link parsePhone} reads); what it cannot read is answered unchanged.
  */
-export function displayPhone(stored: string): string {
+export function displayPhone(stored: string, lang: "ja" | "en" = "ja"): string {
   const parsed = parsePhone(stored);
   if (!parsed) return stored;
   const phone = parsePhoneNumberFromString(parsed.e164);
   if (!phone) return stored;
   const shown = phone.countryCallingCode === "81" ? phone.formatNational() : phone.formatInternational();
-  return parsed.extension ? `${shown} 内線${parsed.extension}` : shown;
+  if (!parsed.extension) return shown;
+  return lang === "en" ? `${shown} ext. ${parsed.extension}` : `${shown} 内線${parsed.extension}`;
 }
 
 /**
