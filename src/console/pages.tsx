@@ -351,7 +351,7 @@ export function consolePages(app: Fetcher) {
       );
     }
     if (!("customer" in by)) {
-      const phone = "phone" in by ? parsePhone(by.phone, c.get("caller").settings.phoneRegion) : null;
+      const phone = "phone" in by ? parsePhone(by.phone, c.get("caller").settings.country) : null;
       // The extension goes with the number: among customers sharing it, the lookup picks the one with that extension.
       normal = "phone" in by ? (phone ? (phone.extension ? `${phone.e164} ext. ${phone.extension}` : phone.e164) : null) : (normalizeEmail(by.email)?.email ?? null);
       if (normal === null) {

@@ -184,7 +184,7 @@ function parseLookup(q: Asked, region: PhoneRegion): LookupBy | null {
 }
 
 /**
- * The shop's `phoneRegion` as last seen here, by tenant. The prefetch reads the number before the
+ * The shop's `country` as last seen here, by tenant. The prefetch reads the number before the
  * key's row — and so the shop's settings — is read: it reads it in the region the key's shop had
  * when last seen (JP for a key not seen yet), and remembers which (`assumedRegion`, per request).
  * The handler holds that against the settings the key check read: on a mismatch (a process's first
@@ -260,7 +260,7 @@ export const lookupRouter = domainRouter().openapi(
     scope: "read",
     summary: "The IVR / operator data dip",
     description:
-      "From a phone number (any form: caller-ID without the leading 0, full-width digits, +81…; without a country code it is read in the shop's `phoneRegion`), an email or a customer id: the customer, their subscriptions with the next delivery, the risk of the one the call is most likely about, the next best action, a routing hint and one line of speech for text-to-speech in the requested language. Give exactly one of `phone`, `email` and `customerId`. Several customers with the same number → 409 `ambiguous_customer` with their ids only, unless the number is given with an extension (`03-5555-6666 内線34`, `ext. 34`, `x34`, `#34`) that exactly one of them has: then that customer. After a 409, ask the caller for their customer number and look it up as `customerId`: the same answer, for that customer.\n\n" +
+      "From a phone number (any form: caller-ID without the leading 0, full-width digits, +81…; without a country code it is read in the shop's `country`), an email or a customer id: the customer, their subscriptions with the next delivery, the risk of the one the call is most likely about, the next best action, a routing hint and one line of speech for text-to-speech in the requested language. Give exactly one of `phone`, `email` and `customerId`. Several customers with the same number → 409 `ambiguous_customer` with their ids only, unless the number is given with an extension (`03-5555-6666 内線34`, `ext. 34`, `x34`, `#34`) that exactly one of them has: then that customer. After a 409, ask the caller for their customer number and look it up as `customerId`: the same answer, for that customer.\n\n" +
       "Every problem this operation answers — 404, 409, 422 and the rate limit's 429 — carries `speech`, a line for the caller (on the 429: to hold or call back).",
     request: { query: LookupQuery },
     errors: ["customer_not_found", "ambiguous_customer"],
@@ -282,7 +282,7 @@ export const lookupRouter = domainRouter().openapi(
       });
     }
     const { tenantId, settings } = c.get("caller");
-    const region = settings.phoneRegion;
+    const region = settings.country;
     if (regionHints.get(tenantId) !== region) {
       if (regionHints.size >= 10_000) regionHints.clear();
       regionHints.set(tenantId, region);
@@ -306,10 +306,10 @@ export const lookupRouter = domainRouter().openapi(
             errors: [{ path: "query.phone", message: {
                   en: region === DEFAULT_PHONE_REGION
                     ? `${JSON.stringify(q.phone)} is not a phone number; use a Japanese or international number such as 090-1234-5678`
-                    : `${JSON.stringify(q.phone)} is not a phone number; use a number as dialled in ${region} (the shop's phoneRegion) or an international number starting with +`,
+                    : `${JSON.stringify(q.phone)} is not a phone number; use a number as dialled in ${region} (the shop's country) or an international number starting with +`,
                   ja: region === DEFAULT_PHONE_REGION
                     ? `${JSON.stringify(q.phone)} は電話番号として読み取れません。090-1234-5678 のような国内または国際形式の番号を指定してください`
-                    : `${JSON.stringify(q.phone)} は電話番号として読み取れません。${region} 国内の形式（ショップの phoneRegion）か、+ から始まる国際形式の番号を指定してください`,
+                    : `${JSON.stringify(q.phone)} は電話番号として読み取れません。${region} 国内の形式（ショップの country）か、+ から始まる国際形式の番号を指定してください`,
                 },
               }],
           })

@@ -7,7 +7,7 @@ import { DeliveryDay } from "../subscriptions/schemas";
 export const LookupQuery = z.object({
   phone: z.string().max(64).optional().openapi({
     description:
-      "Any form a caller-ID or a person gives: `090-1234-5678`, `０９０１２３４５６７８`, `+81 90 1234 5678`, `9012345678`; a number without its country code is read in the shop's `phoneRegion` (settings; `JP` unless set: in `US`, `4155550132`, `(415) 555-0132` and `14155550132` are +14155550132); an extension picks among customers sharing the number. A caller ID with no number (`anonymous`, `非通知`, `Unavailable`, `公衆電話`, `+` alone, empty) → 422 `validation_failed` saying so, with `speech` for a caller whose number was not shown.",
+      "Any form a caller-ID or a person gives: `090-1234-5678`, `０９０１２３４５６７８`, `+81 90 1234 5678`, `9012345678`; a number without its country code is read in the shop's `country` (settings; `JP` unless set: in `US`, `4155550132`, `(415) 555-0132` and `14155550132` are +14155550132); an extension picks among customers sharing the number. A caller ID with no number (`anonymous`, `非通知`, `Unavailable`, `公衆電話`, `+` alone, empty) → 422 `validation_failed` saying so, with `speech` for a caller whose number was not shown.",
     example: "09012345678",
   }),
   email: z.string().min(3).max(320).optional().openapi({ description: "Normalised as the customer sync stores it (trimmed, width-folded), then matched case-insensitively.", example: "hanako.sato@example.jp" }),

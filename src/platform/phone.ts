@@ -15,7 +15,7 @@ export type ParsedPhone = { e164: string; extension: string | null };
 
 /**
  * The country a number written without its country code is read in (ISO 3166-1 alpha-2, as
- * libphonenumber names regions): the shop's `phoneRegion` setting, `JP` unless the shop says
+ * libphonenumber names regions): the shop's `country` setting, `JP` unless the shop says
  * otherwise. `US`: `(415) 555-0132`, `415-555-0132`, `4155550132` and `1 415 555 0132` are
  * +14155550132. A number with its country code (`+81 …`, `+1 …`) reads the same in any region.
  */
@@ -32,7 +32,7 @@ export function isPhoneRegion(region: string): boolean {
  * `０９０－１２３４－５６７８`, `+81 90 1234 5678`, `010 81 90 1234 5678`, `819012345678`, caller-ID
  * without the trunk 0 (`9012345678`), carrier and toll-free numbers (`0066-33-812345`, `0120-…`),
  * extensions (`03-1234-5678 ext. 123`, `…#123`, `… 内線123`) — as libphonenumber-js (`/max`
- * metadata) reads it with Japan as the default country — or `region`, the shop's `phoneRegion`, whose
+ * metadata) reads it with Japan as the default country — or `region`, the shop's `country`, whose
  * national forms it then reads instead (`(415) 555-0132` in `US`). What a phone number is, is the library's
  * call; before it, only characters are folded (NFKC width folding; the katakana prolonged-sound
  * mark and other dashes people type for a hyphen; 内線 → ext.).

@@ -4,7 +4,7 @@ import { axeViolations, closeConsoleBrowser, openConsoleBrowser, openConsolePage
 import { customerBody, subscriptionBody, uid } from "../support/harness";
 import type { NodeHarness } from "../support/node-harness";
 
-// An English-speaking shop (a California coffee subscription: locale en, phoneRegion US) whose
+// An English-speaking shop (a California coffee subscription: locale en, country US) whose
 // operator opens the console for a call, in real Chromium: the console starts in the shop's
 // language, finds the caller by the number as the IVR passes it, and writes the extension in English.
 
@@ -22,7 +22,7 @@ afterAll(() => closeConsoleBrowser({ h, browser, api }, contexts), 60_000);
 describe("the console of an English-speaking shop", () => {
   it("opens in English, finds the caller by 4155550132, and shows the extension as ext.", async () => {
     const shop = await h.tenant();
-    expect((await h.request("PATCH", "/v1/settings", { key: shop.key, body: { locale: "en", timeZone: "America/Los_Angeles", phoneRegion: "US" } })).status).toBe(200);
+    expect((await h.request("PATCH", "/v1/settings", { key: shop.key, body: { locale: "en", timeZone: "America/Los_Angeles", country: "US" } })).status).toBe(200);
     const customer = uid("C");
     await h.request("PUT", `/v1/customers/${customer}`, { key: shop.key, body: customerBody({ name: "Jane Doe", email: "jane@example.com", phone: "(415) 555-0132 x204", locale: "en" }) });
     await h.request("PUT", `/v1/subscriptions/${uid("S")}`, { key: shop.key, body: subscriptionBody(customer, { product: { sku: "COF-12", name: "House Blend 12 oz" }, unitPrice: { amount: 1999, currency: "USD" } }) });

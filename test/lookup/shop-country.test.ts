@@ -4,8 +4,9 @@ import { nodeHarness, type NodeHarness } from "../support/node-harness";
 
 /**
  * A shop outside Japan (a California coffee subscription): its cart sends US numbers without +1 and
- * its IVR passes the caller ID as a US line shows it. The shop's `phoneRegion` says how a number
- * without a country code is read; a Japanese shop (the default, JP) reads them as before.
+ * ZIP codes, and its IVR passes the caller ID as a US line shows it. The shop's `country` says how a
+ * number without a country code and a postal code are read; a Japanese shop (the default, JP) reads
+ * them as before.
  */
 let h: NodeHarness;
 beforeAll(async () => {
@@ -32,13 +33,13 @@ async function statements(fn: () => Promise<unknown>): Promise<number> {
 
 const US_FORMS = ["(415) 555-0132", "415-555-0132", "4155550132", "14155550132", "1 415 555 0132", "+1 415 555 0132", "+14155550132"];
 
-describe("a shop whose phoneRegion is US", () => {
+describe("a shop whose country is US", () => {
   let t: TestTenant;
   beforeAll(async () => {
     t = await h.tenant();
-    const set = await h.request("PATCH", "/v1/settings", { key: t.key, body: { phoneRegion: "US", timeZone: "America/Los_Angeles", locale: "en" } });
+    const set = await h.request("PATCH", "/v1/settings", { key: t.key, body: { country: "US", timeZone: "America/Los_Angeles", locale: "en" } });
     expect(set.status).toBe(200);
-    expect(set.body.phoneRegion).toBe("US");
+    expect(set.body.country).toBe("US");
   });
 
   it("syncs every form a US cart sends, stored as E.164 with the extension apart", async () => {
@@ -55,6 +56,20 @@ describe("a shop whose phoneRegion is US", () => {
     const bulk = await h.request("POST", "/v1/sync", { key: t.key, body: { customers: [{ id: "US-bulk", name: "Pat Lee", phone: "(646) 555-0188" }], subscriptions: [] } });
     expect(bulk.status, bulk.text).toBe(200);
     expect((await read("US-bulk")).phone).toBe("+16465550188");
+  });
+
+  it("syncs a customer with a ZIP or ZIP+4 code, and refuses one that is not, naming the format", async () => {
+    for (const [zip, stored] of [["90012", "90012"], ["90012-1234", "90012-1234"], ["90012 1234", "90012-1234"], ["900121234", "90012-1234"]]) {
+      const res = await h.request("PUT", "/v1/customers/US-zip", { key: t.key, body: customerBody({ name: "Jane Doe", email: "zip@example.com", phone: null, postalCode: zip, address: "200 N Spring St, Los Angeles, CA" }) });
+      expect(res.status, `${zip}: ${res.text}`).toBeLessThan(300);
+      expect(res.body.postalCode, zip).toBe(stored);
+    }
+    const bad = await h.request("PUT", "/v1/customers/US-zip", { key: t.key, body: customerBody({ email: "zip@example.com", phone: null, postalCode: "150-0041" }) });
+    expect(bad.status).toBe(422);
+    expect(bad.body.errors).toEqual([{ path: "postalCode", message: "Not a US ZIP code (12345 or 12345-6789): 150-0041" }]);
+    expect((await h.request("GET", "/v1/customers/US-zip", { key: t.key })).body.postalCode).toBe("90012-1234");
+    const check = await h.request("POST", "/v1/checkout-checks", { key: t.key, body: { postalCode: "90012-1234", address: "200 N Spring St, Los Angeles, CA" } });
+    expect(check.status, check.text).toBe(200);
   });
 
   it("the IVR finds the caller by the number as a US caller ID gives it, in one statement once the shop is known", async () => {
@@ -89,10 +104,10 @@ describe("a shop whose phoneRegion is US", () => {
   });
 });
 
-describe("a Japanese shop (phoneRegion JP, the default)", () => {
+describe("a Japanese shop (country JP, the default)", () => {
   it("answers JP, reads Japanese forms in one statement as before, and refuses a US number without +1", async () => {
     const t = await h.tenant();
-    expect((await h.request("GET", "/v1/settings", { key: t.key })).body.phoneRegion).toBe("JP");
+    expect((await h.request("GET", "/v1/settings", { key: t.key })).body.country).toBe("JP");
     await h.request("PUT", "/v1/customers/JP-1", { key: t.key, body: customerBody({ phone: "090-1234-5678" }) });
     await h.request("PUT", "/v1/customers/JP-2", { key: t.key, body: customerBody({ phone: "+1 415 555 0132", email: "us@example.com" }) });
     expect((await h.request("PUT", "/v1/customers/JP-3", { key: t.key, body: customerBody({ phone: "(415) 555-0132" }) })).status).toBe(422);
@@ -111,7 +126,7 @@ describe("a Japanese shop (phoneRegion JP, the default)", () => {
     const t = await h.tenant();
     await h.request("PUT", "/v1/customers/MV-1", { key: t.key, body: customerBody({ phone: "+1 415 555 0199", email: "mv@example.com" }) });
     expect((await h.request("GET", "/v1/lookup?phone=4155550199", { key: t.key })).status).toBe(422);
-    expect((await h.request("PATCH", "/v1/settings", { key: t.key, body: { phoneRegion: "US" } })).status).toBe(200);
+    expect((await h.request("PATCH", "/v1/settings", { key: t.key, body: { country: "US" } })).status).toBe(200);
     await new Promise((r) => setTimeout(r, 200));
     let res: Awaited<ReturnType<typeof h.request>> | undefined;
     // The first dip after the change reads the number again in the shop's region: one more statement, once.
@@ -122,17 +137,26 @@ describe("a Japanese shop (phoneRegion JP, the default)", () => {
     // A national form that reads as a number in both regions is read in the shop's current one.
     await h.request("PUT", "/v1/customers/MV-2", { key: t.key, body: customerBody({ phone: "+81 3 1234 5678", email: "mv2@example.com" }) });
     expect((await h.request("GET", "/v1/lookup?phone=0312345678", { key: t.key })).status).toBe(422);
-    expect((await h.request("PATCH", "/v1/settings", { key: t.key, body: { phoneRegion: "JP" } })).status).toBe(200);
+    expect((await h.request("PATCH", "/v1/settings", { key: t.key, body: { country: "JP" } })).status).toBe(200);
     expect((await h.request("GET", "/v1/lookup?phone=0312345678", { key: t.key })).body.customer.id).toBe("MV-2");
   });
 
-  it("refuses a region that is not a country code libphonenumber knows, changing nothing", async () => {
+  it("keeps seven-digit 郵便番号 and refuses a ZIP code as before", async () => {
     const t = await h.tenant();
-    for (const phoneRegion of ["us", "USA", "XX", "", 1]) {
-      const res = await h.request("PATCH", "/v1/settings", { key: t.key, body: { phoneRegion } });
-      expect(res.status, String(phoneRegion)).toBe(422);
+    const ok = await h.request("PUT", "/v1/customers/JP-zip", { key: t.key, body: customerBody({ postalCode: "〒150-0041" }) });
+    expect(ok.body.postalCode).toBe("1500041");
+    const bad = await h.request("PUT", "/v1/customers/JP-zip", { key: t.key, body: customerBody({ postalCode: "90012" }) });
+    expect(bad.status).toBe(422);
+    expect(bad.body).toMatchObject({ detail: "The postal code is not seven digits.", errors: [{ path: "postalCode", message: "Not a Japanese postal code: 90012" }] });
+  });
+
+  it("refuses a country that is not a code libphonenumber knows, changing nothing", async () => {
+    const t = await h.tenant();
+    for (const country of ["us", "USA", "XX", "", 1]) {
+      const res = await h.request("PATCH", "/v1/settings", { key: t.key, body: { country } });
+      expect(res.status, String(country)).toBe(422);
       expect(res.body.code).toBe("validation_failed");
     }
-    expect((await h.request("GET", "/v1/settings", { key: t.key })).body.phoneRegion).toBe("JP");
+    expect((await h.request("GET", "/v1/settings", { key: t.key })).body.country).toBe("JP");
   });
 });
