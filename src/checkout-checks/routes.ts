@@ -1,7 +1,7 @@
 import { and, eq, or, sql, type SQL } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { customers, subscriptions, tenants } from "../db/schema";
-import { foldAddress, normalizePostalCode } from "../platform/address";
+import { foldAddress, normalizePostalCode, postalCodeProblem } from "../platform/address";
 import { ApiError, type FieldError } from "../platform/errors";
 import { language } from "../platform/language";
 import { apiRoute, domainRouter, jsonBody, jsonResponse } from "../platform/openapi";
@@ -31,12 +31,12 @@ export const checkoutChecksRouter = domainRouter().openapi(
   async (c) => {
     const body = c.req.valid("json");
     const errors: FieldError[] = [];
-    const phone = body.phone ? normalizePhone(body.phone) : null;
+    const phone = body.phone ? normalizePhone(body.phone, c.get("caller").settings.country) : null;
     if (body.phone && !phone) errors.push({ path: "phone", message: { en: `Not a valid phone number: ${body.phone}`, ja: `電話番号として読み取れません: ${body.phone}` } });
     const email = body.email ? (normalizeEmail(body.email)?.key ?? null) : null;
     if (body.email && !email) errors.push({ path: "email", message: { en: `Not an e-mail address: ${body.email}`, ja: `メールアドレスではありません: ${body.email}` } });
-    const postalCode = body.postalCode ? normalizePostalCode(body.postalCode) : null;
-    if (body.postalCode && !postalCode) errors.push({ path: "postalCode", message: { en: `Not a Japanese postal code: ${body.postalCode}`, ja: `日本の郵便番号ではありません: ${body.postalCode}` } });
+    const postalCode = body.postalCode ? normalizePostalCode(body.postalCode, c.get("caller").settings.country) : null;
+    if (body.postalCode && !postalCode) errors.push({ path: "postalCode", message: postalCodeProblem(body.postalCode, c.get("caller").settings.country) });
     const addressKey = body.address ? foldAddress(body.address) : null;
     if (body.address && !body.postalCode) errors.push({ path: "postalCode", message: "An address is matched together with its postal code" });
     if (!body.phone && !body.email && !body.postalCode) errors.push({ path: "", message: "Send at least one of phone, email, or postalCode with address" });

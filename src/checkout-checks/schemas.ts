@@ -3,9 +3,9 @@ import { CalendarDate } from "../platform/openapi";
 
 export const CheckoutCheckBody = z
   .strictObject({
-    phone: z.string().max(40).optional().openapi({ description: "Any Japanese or international form.", example: "090-1234-5678" }),
+    phone: z.string().max(40).optional().openapi({ description: "Any international form, or a national form of the shop's `country` (settings; `JP` unless set).", example: "090-1234-5678" }),
     email: z.string().max(254).optional().openapi({ example: "hanako.sato@example.jp" }),
-    postalCode: z.string().max(20).optional().openapi({ description: "Any form; with `address`, matched on the postal code and the folded address line.", example: "150-0041" }),
+    postalCode: z.string().max(20).optional().openapi({ description: "Any form the customer sync takes for the shop's `country`; with `address`, matched on the postal code and the folded address line.", example: "150-0041" }),
     address: z.string().max(300).optional().openapi({ description: "The address line, one string; needs `postalCode`.", example: "東京都渋谷区神南一丁目2番3号" }),
   })
   .openapi("CheckoutCheckRequest");

@@ -1085,7 +1085,7 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
           <dl>
             <dt>{t(lang, "contact")}</dt>
             <dd>
-              {customer.phone ? displayPhone(customer.phoneExtension ? `${customer.phone} ext. ${customer.phoneExtension}` : customer.phone) : "—"} / {customer.email ?? "—"}
+              {customer.phone ? displayPhone(customer.phoneExtension ? `${customer.phone} ext. ${customer.phoneExtension}` : customer.phone, lang) : "—"} / {customer.email ?? "—"}
               {data.sharedPhone ? <p class="shared-phone">{t(lang, "sharedPhone")}</p> : null}
             </dd>
             {data.lookup ? (

@@ -64,7 +64,15 @@ const MERCHANT_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /** An id as shops write them: an IME's full-width letters, digits and hyphen folded (NFKC), upper case (「ｃ－１０００１」 → `C-10001`). */
 const asIdsAreWritten = (typed: string) => typed.normalize("NFKC").toUpperCase();
 
-const langOf = (c: Context<AppEnv>): Lang => (getCookie(c, LANG_COOKIE) === "en" ? "en" : "ja");
+/**
+ * The console's language: the operator's own choice (the header's button, kept in a cookie), else —
+ * once the session names the shop — the shop's `locale` (an English shop's operators start in
+ * English), else Japanese.
+ */
+const langOf = (c: Context<AppEnv>, shopLocale: Lang = "ja"): Lang => {
+  const chosen = getCookie(c, LANG_COOKIE);
+  return chosen === "en" || chosen === "ja" ? chosen : shopLocale;
+};
 
 /** A canceled subscription's reactivation dates under the operator's shop's rules (the API applies the same rule). */
 const reactivationOf = (c: Context<AppEnv>, sub: Sub, today: string) =>
@@ -199,7 +207,7 @@ export function consolePages(app: Fetcher) {
 
   /** Resolves the operator from the cookie (and for a form post, its CSRF field), or answers the ended-session page. */
   async function operator(c: Context<AppEnv>, form?: Record<string, string>): Promise<{ page: PageContext; api: Api } | Response> {
-    const lang = langOf(c);
+    let lang = langOf(c);
     const cookie = getCookie(c, CONSOLE_COOKIE);
     try {
       if (!cookie) throw new ApiError("session_expired");
@@ -229,6 +237,7 @@ export function consolePages(app: Fetcher) {
     await limitPerKey(c, async () => {});
     const principal = c.get("caller").principal;
     if (principal.kind !== "console") throw new Error("console principal expected");
+    lang = langOf(c, c.get("caller").settings.locale);
     const csrf = await consoleCsrfToken(c.get("services").secretsKey, principal.sessionId);
     const headers = { cookie: c.req.header("cookie") ?? "", "accept-language": lang, "x-csrf-token": csrf };
     const api: Api = async (method, path, body, extra = {}) => {
@@ -342,7 +351,7 @@ export function consolePages(app: Fetcher) {
       );
     }
     if (!("customer" in by)) {
-      const phone = "phone" in by ? parsePhone(by.phone) : null;
+      const phone = "phone" in by ? parsePhone(by.phone, c.get("caller").settings.country) : null;
       // The extension goes with the number: among customers sharing it, the lookup picks the one with that extension.
       normal = "phone" in by ? (phone ? (phone.extension ? `${phone.e164} ext. ${phone.extension}` : phone.e164) : null) : (normalizeEmail(by.email)?.email ?? null);
       if (normal === null) {
@@ -412,7 +421,7 @@ export function consolePages(app: Fetcher) {
           <h1>{t(lang, "noCustomer")}</h1>
           <p>
             {/* As the operator reads it back to the caller (090-1234-5678, 03-5555-6666 内線34), not E.164. */}
-            {"phone" in by ? t(lang, "normalisedAs") : "E-mail"}: <strong class="normalised">{"phone" in by ? displayPhone(normal!) : normal}</strong>
+            {"phone" in by ? t(lang, "normalisedAs") : "E-mail"}: <strong class="normalised">{"phone" in by ? displayPhone(normal!, lang) : normal}</strong>
           </p>
         </Layout>,
         404,
@@ -1073,7 +1082,7 @@ export function consolePages(app: Fetcher) {
     if (!(err instanceof ApiError) && databaseFailure(err) === null) throw err;
     const problem = asApiError(c, err);
     if (problem.code !== "database_unavailable" && problem.code !== "rate_limited") throw err;
-    const lang = langOf(c);
+    const lang = langOf(c, c.get("caller")?.settings.locale);
     const n = retryAfterSeconds(problem.extra) ?? 1;
     if (c.req.path === "/console/login" && problem.code === "rate_limited") {
       // Only refused tokens are counted: this URL did not sign in either; a new one is needed.

@@ -35,7 +35,7 @@ export const customersRouter = domainRouter()
       const body = c.req.valid("json");
       sameIdAsPath(body.id, customerId);
       const at = c.get("services").now().toISOString();
-      const { row, created, keptNo } = await c.get("store").write((s) => syncCustomer(s, customerId, body, at));
+      const { row, created, keptNo } = await c.get("store").write((s) => syncCustomer(s, customerId, body, at, c.get("caller").settings.country));
       return c.json({ ...toCustomer(row), ...(keptNo ? { warnings: [keptNoWarning(errorLanguage(c))] } : {}) }, created ? 201 : 200);
     },
   )

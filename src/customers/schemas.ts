@@ -81,7 +81,7 @@ export const UpsertCustomerBody = z
       .max(40)
       .nullish()
       .openapi({
-        description: "Any Japanese or international form, with an extension if any (`03-1234-5678 ext. 123`, `内線123`); stored as E.164, the extension in `phoneExtension`.",
+        description: "Any national form of the shop's `country` (settings; `JP` unless set: `090-1234-5678`; `US`: `(415) 555-0132`) or any international form (`+1 415 555 0132`), with an extension if any (`03-1234-5678 ext. 123`, `内線123`, `x204`); stored as E.164, the extension in `phoneExtension`.",
         example: "090-1234-5678",
       }),
     phoneExtension: z
@@ -96,7 +96,7 @@ export const UpsertCustomerBody = z
       .string()
       .max(20)
       .nullish()
-      .openapi({ description: "郵便番号 in any form (150-0041, １５００００４１, 〒150-0041); stored as seven digits. Used by the checkout check.", example: "150-0041" }),
+      .openapi({ description: "The postal code in the shop's `country` (settings). JP (the default): 郵便番号 in any form (150-0041, １５００００４１, 〒150-0041), stored as seven digits. US: a ZIP code 90012 or ZIP+4 90012-1234, stored so. Elsewhere: 2–10 letters and digits, stored upper-cased. Used by the checkout check.", example: "150-0041" }),
     address: z
       .string()
       .trim()

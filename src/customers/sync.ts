@@ -3,9 +3,9 @@ import { eq } from "drizzle-orm";
 import { customers } from "../db/schema";
 import { aheadOfTimeError, ApiError } from "../platform/errors";
 import { isAheadOfClock } from "../platform/dates";
-import { foldAddress, normalizePostalCode } from "../platform/address";
+import { foldAddress, normalizePostalCode, postalCodeProblem } from "../platform/address";
 import { foldName } from "../platform/name-keys";
-import { normalizeEmail, parsePhone, type ParsedPhone } from "../platform/phone";
+import { normalizeEmail, parsePhone, type ParsedPhone, type PhoneRegion } from "../platform/phone";
 import type { TenantStore } from "../platform/tenancy";
 import { refuseErased } from "../data-rights/erased";
 import type { Language } from "../platform/language";
@@ -21,15 +21,15 @@ export type SyncedCustomer = Omit<CustomerRow, "id" | "tenantId" | "erasedAt" | 
  * Pure: the columns a customer sync stores, given the customer as stored before (`existing`,
  * undefined when new). Throws `customer_erased` (409) when `existing` is an erased person's
  * pseudonymised row (data-rights/erased), `validation_failed` (422) for a phone number that is not
- * one, a postal code that is not seven digits, or a `createdAt` more than 5 minutes ahead of `at`. The phone is E.164 with its extension apart, the
+ * one, a postal code that is not one (both read in the shop's `country`: seven digits in JP), or a `createdAt` more than 5 minutes ahead of `at`. The phone is E.164 with its extension apart, the
  * e-mail in its normalised form (platform/phone). One function for `PUT /v1/customers/{id}`, the
  * bulk `POST /v1/sync` and `npm run import`.
  */
-export function syncedCustomer(body: z.output<typeof UpsertCustomerBody>, existing: Pick<CustomerRow, "id" | "erasedAt" | "acquisitionSource" | "createdAt"> | undefined, at: string): SyncedCustomer {
+export function syncedCustomer(body: z.output<typeof UpsertCustomerBody>, existing: Pick<CustomerRow, "id" | "erasedAt" | "acquisitionSource" | "createdAt"> | undefined, at: string, country: PhoneRegion): SyncedCustomer {
   refuseErased(existing, "id");
   let phone: ParsedPhone | null = null;
   if (body.phone) {
-    phone = parsePhone(body.phone);
+    phone = parsePhone(body.phone, country);
     if (!phone) {
       throw new ApiError("validation_failed", { en: "The phone number is not a valid number.", ja: "電話番号が正しくありません。" }, {
         errors: [{ path: "phone", message: { en: `Not a valid phone number: ${body.phone}`, ja: `電話番号として読み取れません: ${body.phone}` } }],
@@ -38,10 +38,10 @@ export function syncedCustomer(body: z.output<typeof UpsertCustomerBody>, existi
   }
   let postalCode: string | null = null;
   if (body.postalCode) {
-    postalCode = normalizePostalCode(body.postalCode);
+    postalCode = normalizePostalCode(body.postalCode, country);
     if (!postalCode) {
-      throw new ApiError("validation_failed", { en: "The postal code is not seven digits.", ja: "郵便番号が7桁ではありません。" }, {
-        errors: [{ path: "postalCode", message: { en: `Not a Japanese postal code: ${body.postalCode}`, ja: `日本の郵便番号ではありません: ${body.postalCode}` } }],
+      throw new ApiError("validation_failed", country === "JP" ? { en: "The postal code is not seven digits.", ja: "郵便番号が7桁ではありません。" } : { en: `The postal code is not one of the shop's country (${country}).`, ja: `郵便番号がショップの国（${country}）の形式ではありません。` }, {
+        errors: [{ path: "postalCode", message: postalCodeProblem(body.postalCode, country) }],
       });
     }
   }
@@ -137,10 +137,11 @@ export async function syncCustomer(
   customerId: string,
   body: z.output<typeof UpsertCustomerBody>,
   at: string,
+  country: PhoneRegion,
 ): Promise<{ row: CustomerRow; created: boolean; keptNo: boolean }> {
   const existing = await findCustomer(s, customerId);
   refuseErased(existing, "path.customerId");
-  const values = syncedCustomer(body, existing, at);
+  const values = syncedCustomer(body, existing, at, country);
   if (existing) await s.update(customers, values, eq(customers.id, customerId));
   else await s.insert(customers, { id: customerId, ...values });
   const ownNo = wouldOverturnNo(existing, body.keepInTouch) && (await answeredByCustomer(s, customerId));

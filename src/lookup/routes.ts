@@ -10,7 +10,7 @@ import { ApiError, MEMBERS, problemMembers } from "../platform/errors";
 import { language, requestedLanguage, type Language } from "../platform/language";
 import { prefetchWithKey } from "../platform/auth";
 import { apiRoute, domainRouter, jsonResponse, MerchantId } from "../platform/openapi";
-import { isWithheldCallerId, normalizeEmail, parsePhone } from "../platform/phone";
+import { DEFAULT_PHONE_REGION, isWithheldCallerId, normalizeEmail, parsePhone, type PhoneRegion } from "../platform/phone";
 import type { Driver, RiskBand } from "../risk/model";
 import { RISK_ROW_JSON, RISK_STOCK_JSON, toRisk } from "../risk/repository";
 import type { StockEstimate } from "../risk/stock";
@@ -170,10 +170,10 @@ const given = (q: Asked) => Number(q.phone !== undefined) + Number(q.email !== u
  * with one (内線, ext., x, #…: platform/phone reads them), the e-mail key, or the customer id; null
  * when the input is not usable (the handler, or the query's schema, then says why).
  */
-function parseLookup(q: Asked): LookupBy | null {
+function parseLookup(q: Asked, region: PhoneRegion): LookupBy | null {
   if (given(q) !== 1) return null;
   if (q.phone !== undefined) {
-    const phone = parsePhone(q.phone);
+    const phone = parsePhone(q.phone, region);
     return phone ? (phone.extension ? { phone: phone.e164, extension: phone.extension } : { phone: phone.e164 }) : null;
   }
   if (q.email !== undefined) {
@@ -183,12 +183,25 @@ function parseLookup(q: Asked): LookupBy | null {
   return MerchantId.safeParse(q.customerId).success ? { customerId: q.customerId! } : null;
 }
 
+/**
+ * The shop's `country` as last seen here, by tenant. The prefetch reads the number before the
+ * key's row — and so the shop's settings — is read: it reads it in the region the key's shop had
+ * when last seen (JP for a key not seen yet), and remembers which (`assumedRegion`, per request).
+ * The handler holds that against the settings the key check read: on a mismatch (a process's first
+ * dip for a shop outside Japan, or the first after a shop changed its region) it reads the number
+ * again and looks it up on its own — one more round trip, once; every other dip stays one statement.
+ */
+const regionHints = new Map<string, PhoneRegion>();
+const assumedRegion = new WeakMap<Request, PhoneRegion>();
+
 // The data dip is the IVR's hot path: its read rides with the key check.
 // A process that already holds the tenant's offer engine (catalogue and outcomes) at the current
 // version is not sent it again.
 prefetchWithKey("GET /v1/lookup", {
   plan: (c, _params, keyTenant) => {
-    const by = parseLookup(c.req.query()); // one pass over the query string (a keyed query() scans it per key)
+    const region = (keyTenant !== undefined ? regionHints.get(keyTenant) : undefined) ?? DEFAULT_PHONE_REGION;
+    assumedRegion.set(c.req.raw, region);
+    const by = parseLookup(c.req.query(), region); // one pass over the query string (a keyed query() scans it per key)
     if (!by) return null;
     const held = heldOfferEngine(keyTenant);
     const shape = `${"phone" in by ? (by.extension ? "phone+ext" : "phone") : "email" in by ? "email" : "customer"}${held ? " held" : ""}`;
@@ -247,7 +260,7 @@ export const lookupRouter = domainRouter().openapi(
     scope: "read",
     summary: "The IVR / operator data dip",
     description:
-      "From a phone number (any form: caller-ID without the leading 0, full-width digits, +81…), an email or a customer id: the customer, their subscriptions with the next delivery, the risk of the one the call is most likely about, the next best action, a routing hint and one line of speech for text-to-speech in the requested language. Give exactly one of `phone`, `email` and `customerId`. Several customers with the same number → 409 `ambiguous_customer` with their ids only, unless the number is given with an extension (`03-5555-6666 内線34`, `ext. 34`, `x34`, `#34`) that exactly one of them has: then that customer. After a 409, ask the caller for their customer number and look it up as `customerId`: the same answer, for that customer.\n\n" +
+      "From a phone number (any form: caller-ID without the leading 0, full-width digits, +81…; without a country code it is read in the shop's `country`), an email or a customer id: the customer, their subscriptions with the next delivery, the risk of the one the call is most likely about, the next best action, a routing hint and one line of speech for text-to-speech in the requested language. Give exactly one of `phone`, `email` and `customerId`. Several customers with the same number → 409 `ambiguous_customer` with their ids only, unless the number is given with an extension (`03-5555-6666 内線34`, `ext. 34`, `x34`, `#34`) that exactly one of them has: then that customer. After a 409, ask the caller for their customer number and look it up as `customerId`: the same answer, for that customer.\n\n" +
       "Every problem this operation answers — 404, 409, 422 and the rate limit's 429 — carries `speech`, a line for the caller (on the 429: to hold or call back).",
     request: { query: LookupQuery },
     errors: ["customer_not_found", "ambiguous_customer"],
@@ -268,7 +281,13 @@ export const lookupRouter = domainRouter().openapi(
         errors: [{ path: q.email !== undefined && q.phone === undefined ? "query.email" : "query.phone", message: "Give exactly one of phone, email and customerId" }],
       });
     }
-    const by = parseLookup(q);
+    const { tenantId, settings } = c.get("caller");
+    const region = settings.country;
+    if (regionHints.get(tenantId) !== region) {
+      if (regionHints.size >= 10_000) regionHints.clear();
+      regionHints.set(tenantId, region);
+    }
+    const by = parseLookup(q, region);
     if (!by) {
       // A caller ID that says there is no number is not a number misread: the caller withheld it (or the network could not pass it on).
       if (q.phone !== undefined && isWithheldCallerId(q.phone)) {
@@ -285,8 +304,12 @@ export const lookupRouter = domainRouter().openapi(
       throw q.phone !== undefined
         ? new ApiError("validation_failed", { en: `${JSON.stringify(q.phone)} is not a phone number we can read.`, ja: `${JSON.stringify(q.phone)} は電話番号として読み取れません。` }, {
             errors: [{ path: "query.phone", message: {
-                  en: `${JSON.stringify(q.phone)} is not a phone number; use a Japanese or international number such as 090-1234-5678`,
-                  ja: `${JSON.stringify(q.phone)} は電話番号として読み取れません。090-1234-5678 のような国内または国際形式の番号を指定してください`,
+                  en: region === DEFAULT_PHONE_REGION
+                    ? `${JSON.stringify(q.phone)} is not a phone number; use a Japanese or international number such as 090-1234-5678`
+                    : `${JSON.stringify(q.phone)} is not a phone number; use a number as dialled in ${region} (the shop's country) or an international number starting with +`,
+                  ja: region === DEFAULT_PHONE_REGION
+                    ? `${JSON.stringify(q.phone)} は電話番号として読み取れません。090-1234-5678 のような国内または国際形式の番号を指定してください`
+                    : `${JSON.stringify(q.phone)} は電話番号として読み取れません。${region} 国内の形式（ショップの country）か、+ から始まる国際形式の番号を指定してください`,
                 },
               }],
           })
@@ -300,7 +323,9 @@ export const lookupRouter = domainRouter().openapi(
     }
 
     const store = c.get("store");
-    const doc = c.get("prefetched") !== undefined ? c.get("prefetched") : await store.scalar((tenant) => lookupDocument(tenant, by, heldOfferEngine(c.get("caller").tenantId) ?? undefined));
+    // The key check's read looked up the number as read in the region it assumed: usable when that is the shop's.
+    const prefetched = c.get("prefetched") !== undefined && (!("phone" in by) || assumedRegion.get(c.req.raw) === region) ? c.get("prefetched") : undefined;
+    const doc = prefetched !== undefined ? prefetched : await store.scalar((tenant) => lookupDocument(tenant, by, heldOfferEngine(tenantId) ?? undefined));
     const { customers: all, offerEngine } = JSON.parse(String(doc)) as LookupDoc;
     // Several share the number: the extension dialled, if any, picks among them (several with it stay ambiguous).
     const sameExtension = all.length > 1 && "phone" in by && by.extension ? all.filter((f) => f.phoneExtension === by.extension) : [];

@@ -8,7 +8,7 @@ export const LookupQuery = z.object({
   // Room for a SIP URI with a carrier's host name and parameters (`sip:+81…@sbc01.tokyo.carrier.ne.jp:5060;user=phone`).
   phone: z.string().max(256).optional().openapi({
     description:
-      "Any form a caller-ID or a person gives: `090-1234-5678`, `０９０１２３４５６７８`, `+81 90 1234 5678`, `9012345678`, a SIP or tel URI (`sip:09012345678@10.0.0.1:5060`: its user part), after the 186 prefix, with a keypad's closing `#`; an extension picks among customers sharing the number. A caller ID with no number (`anonymous`, `非通知`, `Unavailable`, `公衆電話`, a ナンバー・ディスプレイ reason code `P`/`O`/`C`/`S`, a number after 184, `+` alone, empty) → 422 `validation_failed` saying so, with `speech` for a caller whose number was not shown.",
+      "Any form a caller-ID or a person gives: `090-1234-5678`, `０９０１２３４５６７８`, `+81 90 1234 5678`, `9012345678`, a SIP or tel URI (`sip:09012345678@10.0.0.1:5060`: its user part), after the 186 prefix, with a keypad's closing `#`; a number without its country code is read in the shop's `country` (settings; `JP` unless set: in `US`, `4155550132`, `(415) 555-0132` and `14155550132` are +14155550132); an extension picks among customers sharing the number. A caller ID with no number (`anonymous`, `非通知`, `Unavailable`, `公衆電話`, a ナンバー・ディスプレイ reason code `P`/`O`/`C`/`S`, a number after 184, `+` alone, empty) → 422 `validation_failed` saying so, with `speech` for a caller whose number was not shown.",
     example: "09012345678",
   }),
   email: z.string().min(3).max(320).optional().openapi({ description: "Normalised as the customer sync stores it (trimmed, width-folded), then matched case-insensitively.", example: "hanako.sato@example.jp" }),

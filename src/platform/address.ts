@@ -41,10 +41,31 @@ export function kanjiNumber(text: string): number | null {
   return total + (digit ?? 0);
 }
 
-/** 〒 123-4567, １２３４５６７, 123 4567 → "1234567"; null when it is not seven digits. */
-export function normalizePostalCode(value: string): string | null {
-  const digits = value.normalize("NFKC").replace(/[〒\s-]/g, "");
-  return /^\d{7}$/.test(digits) ? digits : null;
+/**
+ * A postal code as stored and matched, in the shop's `country` (settings):
+ * - JP (the default): 〒 123-4567, １２３４５６７, 123 4567 → "1234567"; null when it is not seven digits;
+ * - US: a ZIP code, 90012 or ZIP+4 90012-1234 (90012 1234, 900121234) → "90012" / "90012-1234";
+ * - elsewhere: letters and digits as the country writes them, upper-cased with single spaces
+ *   (sw1a 1aa → "SW1A 1AA"), 2–10 characters; null otherwise.
+ */
+export function normalizePostalCode(value: string, country = "JP"): string | null {
+  if (country === "JP") {
+    const digits = value.normalize("NFKC").replace(/[〒\s-]/g, "");
+    return /^\d{7}$/.test(digits) ? digits : null;
+  }
+  const text = value.normalize("NFKC").trim().toUpperCase().replace(/\s+/g, " ");
+  if (country === "US") {
+    const zip = /^(\d{5})(?:[ -]?(\d{4}))?$/.exec(text);
+    return zip ? (zip[2] ? `${zip[1]}-${zip[2]}` : zip[1]!) : null;
+  }
+  return /^[A-Z0-9][A-Z0-9 -]{0,8}[A-Z0-9]$/.test(text) ? text : null;
+}
+
+/** Why `value` is not a postal code of the shop's `country`, for the field's error (a Japanese shop's words as before). */
+export function postalCodeProblem(value: string, country = "JP"): { en: string; ja: string } {
+  if (country === "JP") return { en: `Not a Japanese postal code: ${value}`, ja: `日本の郵便番号ではありません: ${value}` };
+  if (country === "US") return { en: `Not a US ZIP code (12345 or 12345-6789): ${value}`, ja: `米国の ZIP コード（12345 または 12345-6789）ではありません: ${value}` };
+  return { en: `Not a postal code of ${country}: ${value}`, ja: `${country} の郵便番号ではありません: ${value}` };
 }
 
 const PREFECTURE = /^(東京都|北海道|京都府|大阪府|.{2,3}県)/u;

@@ -6,7 +6,7 @@
 import { z } from "@hono/zod-openapi";
 import { maskAddresses } from "./address";
 import { maskNames } from "./person-names";
-import { PhoneNumber, type E164Number } from "libphonenumber-js/core";
+import { isSupportedCountry, PhoneNumber, type CountryCode, type E164Number } from "libphonenumber-js/core";
 import { findPhoneNumbersInText, parsePhoneNumberFromString } from "libphonenumber-js/max";
 import metadata from "libphonenumber-js/metadata.max.json";
 
@@ -14,11 +14,26 @@ import metadata from "libphonenumber-js/metadata.max.json";
 export type ParsedPhone = { e164: string; extension: string | null };
 
 /**
+ * The country a number written without its country code is read in (ISO 3166-1 alpha-2, as
+ * libphonenumber names regions): the shop's `country` setting, `JP` unless the shop says
+ * otherwise. `US`: `(415) 555-0132`, `415-555-0132`, `4155550132` and `1 415 555 0132` are
+ * +14155550132. A number with its country code (`+81 …`, `+1 …`) reads the same in any region.
+ */
+export type PhoneRegion = string;
+export const DEFAULT_PHONE_REGION: PhoneRegion = "JP";
+
+/** True for a region code libphonenumber has numbering rules for (`JP`, `US`, `GB`…). */
+export function isPhoneRegion(region: string): boolean {
+  return /^[A-Z]{2}$/.test(region) && isSupportedCountry(region as CountryCode, metadata);
+}
+
+/**
  * Reads any way a Japanese customer, an operator or a caller-ID writes a number — `090-1234-5678`,
  * `０９０－１２３４－５６７８`, `+81 90 1234 5678`, `010 81 90 1234 5678`, `819012345678`, caller-ID
  * without the trunk 0 (`9012345678`), carrier and toll-free numbers (`0066-33-812345`, `0120-…`),
  * extensions (`03-1234-5678 ext. 123`, `…#123`, `… 内線123`) — as libphonenumber-js (`/max`
- * metadata) reads it with Japan as the default country. What a phone number is, is the library's
+ * metadata) reads it with Japan as the default country — or `region`, the shop's `country`, whose
+ * national forms it then reads instead (`(415) 555-0132` in `US`). What a phone number is, is the library's
  * call; before it, only characters are folded (NFKC width folding; the katakana prolonged-sound
  * mark and other dashes people type for a hyphen; 内線 → ext.).
  *
@@ -37,33 +52,36 @@ export type ParsedPhone = { e164: string; extension: string | null };
  * a lookup reads its number twice (the key check's prefetch, then the handler), and a caller's
  * dips in one call repeat it; a parse costs ≈ 6–40 µs (see readPlain).
  */
-export function parsePhone(input: string): ParsedPhone | null {
-  const hit = memo.get(input);
+export function parsePhone(input: string, region: PhoneRegion = DEFAULT_PHONE_REGION): ParsedPhone | null {
+  // Japan's readings are keyed by the text alone, as before regions: the common case pays nothing more.
+  const key = region === DEFAULT_PHONE_REGION ? input : `${region}\u0000${input}`;
+  const hit = memo.get(key);
   if (hit !== undefined) return hit;
-  const answer = readPhone(input);
+  const answer = readPhone(input, region);
   if (memo.size >= MEMO_MAX) memo.clear();
-  memo.set(input, answer);
+  memo.set(key, answer);
   return answer;
 }
 
 /** E.164 of {@link parsePhone} (the extension left out), or null. */
-export function normalizePhone(input: string): string | null {
-  return parsePhone(input)?.e164 ?? null;
+export function normalizePhone(input: string, region: PhoneRegion = DEFAULT_PHONE_REGION): string | null {
+  return parsePhone(input, region)?.e164 ?? null;
 }
 
 /**
  * A stored number as people read it: a Japanese number in its national form (`+819012345678` →
  * `090-1234-5678`, `+81120123456` → `0120-123-456`), any other in the international form
- * (`+1 212 555 1234`); an extension after 「内線」. Input as stored (E.164, or anything
- * {@link parsePhone} reads); what it cannot read is answered unchanged.
+ * (`+1 212 555 1234`); an extension after 「内線」, in English after "ext." (`lang`). Input as stored
+ * (E.164, or anything {@link parsePhone} reads); what it cannot read is answered unchanged.
  */
-export function displayPhone(stored: string): string {
+export function displayPhone(stored: string, lang: "ja" | "en" = "ja"): string {
   const parsed = parsePhone(stored);
   if (!parsed) return stored;
   const phone = parsePhoneNumberFromString(parsed.e164);
   if (!phone) return stored;
   const shown = phone.countryCallingCode === "81" ? phone.formatNational() : phone.formatInternational();
-  return parsed.extension ? `${shown} 内線${parsed.extension}` : shown;
+  if (!parsed.extension) return shown;
+  return lang === "en" ? `${shown} ext. ${parsed.extension}` : `${shown} 内線${parsed.extension}`;
 }
 
 /**
@@ -121,17 +139,20 @@ const DIAL_PREFIX = /^(18[46])[- ]?(?=0)/;
 /** A keypad's "done" keys after digits keyed in (`09012345678#`): not part of the number. */
 const KEYPAD_END = /[#*]+$/;
 
-function readPhone(input: string): ParsedPhone | null {
+function readPhone(input: string, region: PhoneRegion): ParsedPhone | null {
   const text = NOT_ASCII.test(input) ? input.normalize("NFKC").replace(DASHES, "-").replaceAll("内線", " ext. ") : input;
-  const plain = readPlain(text);
+  const japan = region === DEFAULT_PHONE_REGION;
+  // The plain forms' shortcut reads them as Japan's; elsewhere the library's parser reads every form.
+  const plain = japan ? readPlain(text) : null;
   if (plain) return plain;
   // Telephony forms, each read as the number it carries (only for text that is not a plain number).
   const sip = SIP_URI.exec(text);
-  if (sip) return readPhone(sip[1]!);
-  const prefix = DIAL_PREFIX.exec(text);
-  if (prefix) return prefix[1] === "186" ? readPhone(text.slice(prefix[0].length)) : null;
-  if (KEYPAD_END.test(text)) return readPhone(text.replace(KEYPAD_END, ""));
-  const parsed = parsePhoneNumberFromString(text, "JP");
+  if (sip) return readPhone(sip[1]!, region);
+  // 186/184 are Japan's dial prefixes.
+  const prefix = japan ? DIAL_PREFIX.exec(text) : null;
+  if (prefix) return prefix[1] === "186" ? readPhone(text.slice(prefix[0].length), region) : null;
+  if (KEYPAD_END.test(text)) return readPhone(text.replace(KEYPAD_END, ""), region);
+  const parsed = parsePhoneNumberFromString(text, (isPhoneRegion(region) ? region : DEFAULT_PHONE_REGION) as CountryCode);
   if (parsed?.isValid()) return { e164: parsed.number, extension: parsed.ext ?? null };
   // 0081… = +81 (see above): the library's own reading of the rest decides.
   const digitsStart = text.search(/\d/u);
@@ -145,9 +166,6 @@ function readPhone(input: string): ParsedPhone | null {
   return null;
 }
 
-// ── e-mail ──
-
-/** An e-mail address as stored (`email`) and as matched between records (`key`). */
 /**
  * The reason codes NTT's ナンバー・ディスプレイ sends instead of a number, which CTI adapters pass on
  * as the caller ID: P ユーザ拒否 (withheld), O サービス提供不可 (表示圏外), C 公衆電話, S サービス競合.
@@ -177,6 +195,9 @@ export function isWithheldCallerId(input: string): boolean {
   return user !== null && NO_CALLER_ID.has(user[1]!);
 }
 
+// ── e-mail ──
+
+/** An e-mail address as stored (`email`) and as matched between records (`key`). */
 export type NormalizedEmail = { email: string; key: string };
 
 const EMAIL = z.email();

@@ -26,14 +26,28 @@ const COUNTER_EN: Record<string, [string, string]> = {
  * What `n` of the product's unit is called, written once: in Japanese the counter after the number
  * (`unitLabel`: 包, 粒, 本, 袋…; without one, 個 — the package counted as a piece); in English
  * the counter's word in the number's form (包 → "sachet"/"sachets"), a label in ASCII as the shop
- * wrote it, else `fallback` ("unit"/"units").
+ * wrote it — a word in the singular made plural for any number but 1 ("bag" → "2 bags", "softgel"
+ * → "60 softgels", "pouch" → "pouches"; abbreviations and words already ending in s left alone:
+ * "oz", "ml", "pcs") — else `fallback` ("unit"/"units").
  */
 export function unitWord(unitLabel: string | null, n: number, lang: "ja" | "en", fallback: [string, string] = ["unit", "units"]): string {
   if (lang === "ja") return unitLabel ?? "個";
   const counter = unitLabel ? COUNTER_EN[unitLabel] : undefined;
   if (counter) return counter[n === 1 ? 0 : 1];
-  if (unitLabel && /^[\x20-\x7e]+$/u.test(unitLabel)) return unitLabel;
+  if (unitLabel && /^[\x20-\x7e]+$/u.test(unitLabel)) return n === 1 ? unitLabel : plural(unitLabel);
   return fallback[n === 1 ? 0 : 1];
+}
+
+/**
+ * An English word a shop wrote in the singular, in the plural: the last word of a lower-case label
+ * of three letters or more that does not already end in s ("tea bag" → "tea bags", "box" → "boxes",
+ * "berry" → "berries"); anything else (an abbreviation, a plural, a code) as written.
+ */
+function plural(label: string): string {
+  if (!/^(?:[a-z]+ )*[a-z]{3,}$/u.test(label) || label.endsWith("s")) return label;
+  if (/(?:x|z|ch|sh)$/u.test(label)) return `${label}es`;
+  if (/[^aeiou]y$/u.test(label)) return `${label.slice(0, -1)}ies`;
+  return `${label}s`;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { isValidTimeZone } from "../platform/dates";
 import { isAllowableOrigin } from "../platform/cors";
+import { DEFAULT_PHONE_REGION, isPhoneRegion } from "../platform/phone";
 
 export const RetentionPolicy = z.enum(["oneOffer", "noOffer", "afterCancellation"]).openapi("RetentionPolicy", {
   description:
@@ -17,6 +18,14 @@ const IntervalList = z
 export const SettingsFields = {
   timeZone: z.string().refine(isValidTimeZone, "Unknown IANA time zone").openapi({ example: "Asia/Tokyo" }),
   locale: z.enum(["ja", "en"]),
+  country: z
+    .string()
+    .refine(isPhoneRegion, "A country code such as JP or US (ISO 3166-1 alpha-2, upper case)")
+    .openapi({
+      description:
+        "The shop's country (ISO 3166-1 alpha-2): a phone number without its country code is read in its numbering, and a postal code in its format — by the customer sync, `GET /v1/lookup`, the checkout check and the console's search. `JP`: `090-1234-5678` and caller-ID `9012345678` are +819012345678; postal codes are seven digits. `US`: `(415) 555-0132`, `415-555-0132`, `4155550132` and `14155550132` are +14155550132; a ZIP code is 90012 or 90012-1234. A number with its country code (`+1 …`, `+81 …`) reads the same whatever this says. Numbers and postal codes already stored stay as stored: set it before syncing customers.",
+      example: "JP",
+    }),
   changeCutoffDays: z.number().int().min(0).max(30).openapi({ description: "Days before a delivery ships from which it can no longer be changed." }),
   allowedIntervalDays: IntervalList.openapi({
     description: "Day intervals a customer may change to (`POST …/interval` with `intervalDays`). May be empty (a shop that delivers by the month only) when `allowedIntervalMonths` is not.",
@@ -82,6 +91,7 @@ export type TenantSettings = z.output<typeof Settings>;
 export const DEFAULT_SETTINGS: TenantSettings = {
   timeZone: "Asia/Tokyo",
   locale: "ja",
+  country: DEFAULT_PHONE_REGION,
   changeCutoffDays: 3,
   allowedIntervalDays: [14, 21, 30, 45, 60, 90],
   allowedIntervalMonths: [1, 2, 3],
@@ -106,6 +116,7 @@ export const PatchSettingsBody = z
   .strictObject({
     timeZone: SettingsFields.timeZone.optional(),
     locale: SettingsFields.locale.optional(),
+    country: SettingsFields.country.optional(),
     changeCutoffDays: SettingsFields.changeCutoffDays.optional(),
     allowedIntervalDays: SettingsFields.allowedIntervalDays.optional(),
     allowedIntervalMonths: SettingsFields.allowedIntervalMonths.optional(),

@@ -213,7 +213,7 @@ async function syncCustomers(
     const existing = current.get(id);
     let values;
     try {
-      values = syncedCustomer(body, existing, at);
+      values = syncedCustomer(body, existing, at, ctx.settings.country);
     } catch (e) {
       report.refused(index, id, e);
       continue;

@@ -67,6 +67,8 @@ describe("a stored number as people read it", () => {
     expect(displayPhone("+81120123456")).toBe("0120-123-456");
     expect(displayPhone("+12125551234")).toBe("+1 212 555 1234");
     expect(displayPhone("03-1234-5678 内線123")).toBe("03-1234-5678 内線123");
+    expect(displayPhone("+13105550137 ext. 204", "en")).toBe("+1 310 555 0137 ext. 204"); // an English page says "ext."
+    expect(displayPhone("+13105550137 ext. 204")).toBe("+1 310 555 0137 内線204");
     expect(displayPhone("not a number")).toBe("not a number");
   });
 });

@@ -17,4 +17,16 @@ describe("writeQuantity: a plan's quantity as a shop writes it", () => {
     expect(writeQuantity(1, { unitsPerPackage: 1, unitLabel: "本" }, "en")).toBe("1 bottle");
     expect(writeQuantity(2, {}, "en")).toBe("2 units");
   });
+  it("a shop's own English label, written in the singular, is plural for any number but 1; Japanese as written", () => {
+    expect(writeQuantity(2, { unitLabel: "bag" }, "en")).toBe("2 bags"); // was "2 bag" on a US shop's portal and console
+    expect(writeQuantity(1, { unitLabel: "bag" }, "en")).toBe("1 bag");
+    expect(writeQuantity(1, { unitsPerPackage: 60, unitLabel: "softgel" }, "en")).toBe("1 pack of 60 softgels");
+    expect(writeQuantity(3, { unitLabel: "pouch" }, "en")).toBe("3 pouches");
+    expect(writeQuantity(2, { unitLabel: "tea bag" }, "en")).toBe("2 tea bags");
+    expect(writeQuantity(2, { unitLabel: "berry" }, "en")).toBe("2 berries");
+    expect(writeQuantity(1, { unitsPerPackage: 12, unitLabel: "oz" }, "en")).toBe("1 pack of 12 oz");
+    expect(writeQuantity(2, { unitLabel: "pcs" }, "en")).toBe("2 pcs");
+    expect(writeQuantity(2, { unitLabel: "K-Cup" }, "en")).toBe("2 K-Cup");
+    expect(writeQuantity(2, { unitLabel: "bag" }, "ja")).toBe("2bag");
+  });
 });
