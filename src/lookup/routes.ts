@@ -200,7 +200,8 @@ const assumedRegion = new WeakMap<Request, PhoneRegion>();
 prefetchWithKey("GET /v1/lookup", {
   plan: (c, _params, keyTenant) => {
     const region = (keyTenant !== undefined ? regionHints.get(keyTenant) : undefined) ?? DEFAULT_PHONE_REGION;
-    assumedRegion.set(c.req.raw, region);
+    // Only a region other than Japan's is remembered: a Japanese shop's dip allocates nothing for it.
+    if (region !== DEFAULT_PHONE_REGION) assumedRegion.set(c.req.raw, region);
     const by = parseLookup(c.req.query(), region); // one pass over the query string (a keyed query() scans it per key)
     if (!by) return null;
     const held = heldOfferEngine(keyTenant);
@@ -324,7 +325,7 @@ export const lookupRouter = domainRouter().openapi(
 
     const store = c.get("store");
     // The key check's read looked up the number as read in the region it assumed: usable when that is the shop's.
-    const prefetched = c.get("prefetched") !== undefined && (!("phone" in by) || assumedRegion.get(c.req.raw) === region) ? c.get("prefetched") : undefined;
+    const prefetched = c.get("prefetched") !== undefined && (!("phone" in by) || (assumedRegion.get(c.req.raw) ?? DEFAULT_PHONE_REGION) === region) ? c.get("prefetched") : undefined;
     const doc = prefetched !== undefined ? prefetched : await store.scalar((tenant) => lookupDocument(tenant, by, heldOfferEngine(tenantId) ?? undefined));
     const { customers: all, offerEngine } = JSON.parse(String(doc)) as LookupDoc;
     // Several share the number: the extension dialled, if any, picks among them (several with it stay ambiguous).
