@@ -786,6 +786,12 @@ export const winbacks = sqliteTable(
      * (migration 0023's triggers on customers and on this table), so no write path leaves it stale.
      */
     contactable: integer("contactable", { mode: "boolean" }).notNull().default(false),
+    /**
+     * Whether the customer could be contacted when the cancellation was recorded and its holdout
+     * drawn (`contactable` then): the win-back holdout's arms (metrics/winback), which a later "no",
+     * opt-out or erasure must not move. Records from before migration 0052 take `contactable` as it was then.
+     */
+    contactableAtDraw: integer("contactable_at_draw", { mode: "boolean" }).notNull().default(false),
     /** Whether the subscription is still `canceled`: the list's other index filter, written by SQLite like `contactable` (migration 0023). */
     planCanceled: integer("plan_canceled", { mode: "boolean" }).notNull().default(false),
     survey: text("survey", { mode: "json" }).$type<{ questionId: string; answer: string }[]>(),
@@ -860,7 +866,7 @@ export const winbacks = sqliteTable(
       t.reactivatedAt,
       t.canceledAt,
       t.contactedAt,
-      t.contactable,
+      t.contactableAtDraw,
       t.holdout,
       t.holdoutPercent,
       t.recoveredAmount,

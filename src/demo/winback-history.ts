@@ -181,6 +181,7 @@ export function buildWinbackHistory(subs: Sub[], customerRows: Customer[], event
       holdout,
       holdoutPercent: DEMO_WINBACK_HOLDOUT_PERCENT,
       contactable,
+      contactableAtDraw: contactable,
       survey,
       features: features as unknown as Record<string, unknown>,
       probability: scored.probability,

@@ -22,6 +22,19 @@ export type FlowColumn = "reason" | "offer" | "channel" | "operator";
 const LAST_OPERATOR = (field: "id" | "name") =>
   sql.raw(`(SELECT json_extract(st.actor, '$.${field}') FROM cancel_flow_steps st WHERE st.tenant_id = f.tenant_id AND st.flow_id = f.id AND json_extract(st.actor, '$.type') = 'operator' ORDER BY st.seq DESC LIMIT 1)`);
 
+/**
+ * A save's first cancellation after it: the earliest of the plan's cancellations (one win-back
+ * record each, kept when the plan is restarted: index winbacks_subscription, one seek) after the
+ * flow closed, or the plan's own `canceled_at` when that is later than the save and has no record.
+ * Not the plan's current `canceled_at` alone: a restart clears it and a later cancellation
+ * replaces it, which turned a save cancelled within `durableSaveDays` into a durable one.
+ */
+const LOST_AT = sql.raw(`CASE WHEN f.status = 'saved' AND f.closed_at IS NOT NULL THEN (
+  SELECT min(coalesce(x.c, y.c), coalesce(y.c, x.c)) FROM
+    (SELECT min(w.canceled_at) AS c FROM winbacks w WHERE w.tenant_id = f.tenant_id AND w.subscription_id = f.subscription_id AND w.canceled_at > f.closed_at) x,
+    (SELECT iif(s.canceled_at > f.closed_at, s.canceled_at, NULL) AS c) y
+) END`);
+
 const COLUMNS: Record<FlowColumn, SQL> = {
   reason: sql.raw("coalesce(f.reason, 'none')"),
   offer: sql.raw("coalesce(json_extract(j.value, '$.offerId'), 'none')"),
@@ -44,7 +57,8 @@ const ms = (a: SQL, b: SQL) => sql`CAST(round((julianday(${b}) - julianday(${a})
  * definitions: a flow replaced by a newer one (`superseded_by`) is a restart, not an attempt: the
  * flow that replaced it carries the attempt (under the attempt's first channel, time to cancel from
  * its first start with the calls of all its flows); open flows past their expiry count as abandoned; a save is judged once
- * `durableSaveDays` old and durable if its subscription was not canceled within them; medians of
+ * `durableSaveDays` old and durable if its subscription was not canceled within them (its first
+ * cancellation after the save, restarted since or not: LOST_AT); medians of
  * the cancellations' calls and seconds (the mean of the two middle values for an even count),
  * seconds rounded as Math.round does. Each row also carries the holdout's kept-rate counts: flows
  * with offers only when started under a holdout (`holdout_percent` > 0), as held-out ones are.
@@ -67,7 +81,7 @@ export async function flowFigures(store: TenantStore, q: { buckets: readonly Flo
   const rows = await store.rows(sql`
     WITH buckets(key, lo, hi) AS (VALUES ${values}),
     flows AS (
-      SELECT ${key} AS key, ${q.by === "operator" ? sql`${LAST_OPERATOR("name")} AS label,` : sql``} ${status} AS st, f.offer_id, f.holdout, f.holdout_percent, f.closed_at, coalesce(f.attempt_started_at, f.started_at) AS attempt_started_at, f.calls + f.earlier_calls AS calls, s.canceled_at AS sub_canceled_at
+      SELECT ${key} AS key, ${q.by === "operator" ? sql`${LAST_OPERATOR("name")} AS label,` : sql``} ${status} AS st, f.offer_id, f.holdout, f.holdout_percent, f.closed_at, coalesce(f.attempt_started_at, f.started_at) AS attempt_started_at, f.calls + f.earlier_calls AS calls, ${LOST_AT} AS sub_canceled_at
         FROM buckets w
         JOIN cancel_flows f ON f.tenant_id = ${store.tenantId} AND f.started_at >= w.lo AND f.started_at < w.hi
         ${shown}

@@ -52,7 +52,7 @@ export type FlowFact = {
   startedAt: string;
   closedAt: string | null;
   calls: number;
-  /** The subscription's current cancellation instant, if canceled now. */
+  /** The plan's first cancellation after the flow closed (its win-back record: a restart since does not clear it); null if none. */
   subscriptionCanceledAt: string | null;
   /** The flow that replaced this one while open (cancel_flows.superseded_by); absent or null: none did. */
   supersededBy?: string | null;

@@ -115,7 +115,7 @@ export const WinbackMetrics = z
       .nullable()
       .openapi({
         description:
-          "With a win-back holdout (`winbackHoldoutPercent`): of the range's cancellations the customer may be contacted about, those confirmed while a holdout was in force (`winbackHoldoutPercent` > 0 at the cancellation, when the arm was drawn): `contactable` those not held out, `holdout` those held out (never listed, never sent `winback.due`). A cancellation confirmed while it was 0 was never drawn: it is in neither arm (it still counts in `canceled` and `reactivationRate`). null when none was held out in the range.",
+          "With a win-back holdout (`winbackHoldoutPercent`): of the range's cancellations the customer could be contacted about when they were confirmed (as the arm was drawn: a later \"no\", opt-out or erasure does not move a past range's arms), those confirmed while a holdout was in force (`winbackHoldoutPercent` > 0 at the cancellation, when the arm was drawn): `contactable` those not held out, `holdout` those held out (never listed, never sent `winback.due`). A cancellation confirmed while it was 0 was never drawn: it is in neither arm (it still counts in `canceled` and `reactivationRate`). null when none was held out in the range.",
       }),
     revenueRecovered: z.array(Money).openapi({
       description:

@@ -11,7 +11,8 @@
  *   on or before the shop's today − 180 days), the share reactivated within 180 days — comparable between months.
  * - afterContactShare = reactivations that followed a win-back contact (the `winback.due` webhook
  *   or a `winback.contacted` event, before the reactivation) / reactivations.
- * - holdout lift: among cancellations the customer may be contacted about, the reactivation rate
+ * - holdout lift: among cancellations the customer could be contacted about when they were recorded
+ *   (`contactable_at_draw`: a later "no", opt-out or erasure does not move a past month's arms), the reactivation rate
  *   of those not held out minus that of the holdout drawn at cancellation (`winbackHoldoutPercent`)
  *   — an intent-to-treat comparison, so it counts whether or not a contact was actually made, and
  *   only cancellations drawn while a holdout was in force (`holdout_percent` > 0): one with none
@@ -158,10 +159,10 @@ export async function winbackMetrics(store: TenantStore, range: { from: string; 
     afterContact: sql<number>`coalesce(sum(${reactivatedAfterContact}), 0)`,
     contacted: sql<number>`coalesce(sum(${winbacks.contactedAt} IS NOT NULL), 0)`,
     // Treated only when drawn under a holdout: with none in force, a cancellation is in neither arm.
-    treated: sql<number>`coalesce(sum(${winbacks.contactable} = 1 AND ${winbacks.holdout} = 0 AND ${winbacks.holdoutPercent} > 0), 0)`,
-    treatedReactivated: sql<number>`coalesce(sum(${winbacks.contactable} = 1 AND ${winbacks.holdout} = 0 AND ${winbacks.holdoutPercent} > 0 AND ${winbacks.reactivatedAt} IS NOT NULL), 0)`,
-    heldOut: sql<number>`coalesce(sum(${winbacks.contactable} = 1 AND ${winbacks.holdout} = 1), 0)`,
-    heldOutReactivated: sql<number>`coalesce(sum(${winbacks.contactable} = 1 AND ${winbacks.holdout} = 1 AND ${winbacks.reactivatedAt} IS NOT NULL), 0)`,
+    treated: sql<number>`coalesce(sum(${winbacks.contactableAtDraw} = 1 AND ${winbacks.holdout} = 0 AND ${winbacks.holdoutPercent} > 0), 0)`,
+    treatedReactivated: sql<number>`coalesce(sum(${winbacks.contactableAtDraw} = 1 AND ${winbacks.holdout} = 0 AND ${winbacks.holdoutPercent} > 0 AND ${winbacks.reactivatedAt} IS NOT NULL), 0)`,
+    heldOut: sql<number>`coalesce(sum(${winbacks.contactableAtDraw} = 1 AND ${winbacks.holdout} = 1), 0)`,
+    heldOutReactivated: sql<number>`coalesce(sum(${winbacks.contactableAtDraw} = 1 AND ${winbacks.holdout} = 1 AND ${winbacks.reactivatedAt} IS NOT NULL), 0)`,
     recovered: sql<number>`coalesce(sum(CASE WHEN ${winbacks.reactivatedAt} IS NOT NULL THEN ${winbacks.recoveredAmount} END), 0)`,
   };
   // Whole UTC days: one pass over the range in the order of index winbacks_metrics, which holds

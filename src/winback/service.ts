@@ -184,6 +184,8 @@ function winbackRecord(
     holdoutPercent: input.settings.winbackHoldoutPercent,
     // Both as SQLite keeps them (migration 0023's triggers check them against the customer and the plan).
     contactable: isContactable(input.customer),
+    // The holdout arms keep it as it was at the draw (metrics/winback), whatever the customer says later.
+    contactableAtDraw: isContactable(input.customer),
     planCanceled: true,
     survey: input.survey,
     features: features as unknown as Record<string, unknown>,
