@@ -1016,7 +1016,7 @@ describe("the operator console in a browser", () => {
     expect(keys).toHaveLength(2);
     expect(keys[1]).toBe(keys[0]);
     expect((await h.request("GET", `/v1/subscriptions/${sub}/changes`, { key: shopA.key })).body.data).toHaveLength(1);
-  });
+  }, 60_000);
 
   it("a skip the API cannot settle after a few sends: back on the karte, it may have applied, and to reload and check before trying again", async () => {
     const { page, sub, skip } = await planKarte();
