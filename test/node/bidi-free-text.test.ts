@@ -75,4 +75,29 @@ describe("text-direction controls in free text operators read", () => {
     const timeline = await h.request("GET", `/v1/customers/${customerId}/timeline?limit=50`, { key: t.key });
     expect(timeline.text).not.toContain(RLO);
   });
+
+  it("the karte shows text stored before the refusal without its controls: a comment, a contact note, an agent's name", async () => {
+    const other = uid("S");
+    await h.request("PUT", `/v1/subscriptions/${other}`, { key: t.key, body: subscriptionBody(customerId, { nextDeliveryOn: addDays(localDate(new Date(), "Asia/Tokyo"), 12) }) });
+    const started = await h.request("POST", `/v1/subscriptions/${other}/cancel-flows`, { key: token, body: {} });
+    const flowId = started.body.flowId;
+    expect((await h.request("POST", `/v1/cancel-flows/${flowId}/reason`, { key: token, body: { reason: "other", comment: "解約したい00001 号番付受 :みす済約解" } })).status).toBe(200);
+    const eventId = uid("evt");
+    const logged = await h.request("POST", "/v1/events", { key: t.key, body: { events: [{ id: eventId, type: "contact.logged", customerId, occurredAt: new Date().toISOString(), data: { channel: "phone", topic: "inquiry", note: "メモみす済約解", operator: { name: "田中者理管" } } }] } });
+    expect(logged.body.results[0].result).toBe("accepted");
+    // As stored before the API refused them (straight in the database).
+    await h.sql(`UPDATE cancel_flow_steps SET data = json_set(data, '$.comment', ?) WHERE flow_id = ? AND type = 'reason_given'`, [`解約したい${RLO}00001 号番付受 :みす済約解`, flowId]);
+    await h.sql(`UPDATE events SET data = json_set(data, '$.note', ?, '$.operator.name', ?) WHERE id = ?`, [`メモ${RLO}みす済約解`, `田中${RLO}者理管`, eventId]);
+    expect((await h.request("GET", `/v1/cancel-flows/${flowId}`, { key: t.key })).text).toContain(RLO);
+
+    const res = await h.request("POST", "/v1/console-sessions", { key: t.key, body: { operatorId: "OP-1", operatorName: "応対者一号" } });
+    const url = new URL(res.body.url);
+    const cookie = ((await h.request("GET", url.pathname + url.search)).headers.get("set-cookie") ?? "").split(";")[0]!;
+    const karte = await h.request("GET", `/console?customer=${encodeURIComponent(customerId)}&sub=${encodeURIComponent(other)}`, { headers: { cookie } });
+    expect(karte.status).toBe(200);
+    expect(karte.text).not.toContain(RLO);
+    expect(karte.text).toContain("「解約したい00001 号番付受 :みす済約解」");
+    expect(karte.text).toContain("メモみす済約解");
+    expect(karte.text).toContain("田中者理管");
+  });
 });
