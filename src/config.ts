@@ -71,10 +71,11 @@ function readNodeConfig(env: NodeJS.ProcessEnv) {
     databaseTimeoutMs: positiveMs(env, "DATABASE_TIMEOUT_MS", DEFAULT_DATABASE_TIMEOUT_MS),
     /**
      * The demo shop, whose admin key the README publishes: seeded by default only into the embedded
-     * file served on loopback (HOST); `SEED_DEMO=1` or `0` decides explicitly. `demoOnPurpose`:
+     * file served on loopback (HOST) with no reverse proxy in front (`TRUST_PROXY` unset: a proxy on
+     * the same machine serves loopback to everyone); `SEED_DEMO=1` or `0` decides explicitly. `demoOnPurpose`:
      * SEED_DEMO=1 was given, the only way to serve an existing demo shop beyond loopback (node.ts).
      */
-    seedDemo: env.SEED_DEMO !== undefined ? demoOnPurpose : databaseUrl.startsWith("file:") && loopbackHost(host),
+    seedDemo: env.SEED_DEMO !== undefined ? demoOnPurpose : databaseUrl.startsWith("file:") && servedOnThisMachineOnly(host, env.TRUST_PROXY),
     demoOnPurpose,
   };
 }
@@ -137,4 +138,13 @@ function secretsKeyFor(databaseUrl: string, fromEnv: string | undefined): string
     writeFileSync(file, randomBytes(32).toString("base64url"), { mode: 0o600, flag: "wx" });
   }
   return checkSecretsKey(readFileSync(file, "utf8").trim());
+}
+
+/**
+ * Whether a server on `host` is reached from this machine only: a loopback HOST with no reverse
+ * proxy named in `TRUST_PROXY` (a proxy in front of 127.0.0.1 serves it to anyone who reaches the
+ * proxy). Decides whether the demo shop, whose admin key the README publishes, may be served.
+ */
+export function servedOnThisMachineOnly(host: string, trustProxy: string | undefined): boolean {
+  return loopbackHost(host) && trustProxyFromEnv(trustProxy) === undefined;
 }

@@ -1,6 +1,6 @@
 import { count } from "drizzle-orm";
 import { createApp } from "./app";
-import { ConfigError, nodeConfig } from "./config";
+import { ConfigError, nodeConfig, servedOnThisMachineOnly } from "./config";
 import { loopbackHost } from "./platform/origin";
 import { embeddedFile, migrateDatabase, openDatabase } from "./db/node";
 import { tenants } from "./db/schema";
@@ -43,9 +43,10 @@ await migrateDatabase(db, { log: console.log, url: config.databaseUrl });
 const secretsKey = await startupSecretsKey(db, secretsKeySource, printableUrl(config.databaseUrl));
 
 // The demo shop's admin key is public (the README prints it): served beyond this machine only on purpose.
-if (!loopbackHost(config.host) && !config.demoOnPurpose && (await publishedDemoKeyLive(db.orm))) {
+if (!servedOnThisMachineOnly(config.host, process.env.TRUST_PROXY) && !config.demoOnPurpose && (await publishedDemoKeyLive(db.orm))) {
+  const exposed = loopbackHost(config.host) ? `TRUST_PROXY=${process.env.TRUST_PROXY} says a reverse proxy serves it` : `HOST=${config.host} would serve it`;
   throw new ConfigError(
-    `The database ${printableUrl(config.databaseUrl)} holds the demo shop, whose admin key the README publishes, and HOST=${config.host} would serve it to anyone who can reach this machine. ` +
+    `The database ${printableUrl(config.databaseUrl)} holds the demo shop, whose admin key the README publishes, and ${exposed} to anyone who can reach this machine. ` +
       `Use a database of your own (e.g. DATABASE_URL=file:data/shop.db), revoke the demo key (DELETE /v1/keys/{id}, served on HOST=127.0.0.1), or set SEED_DEMO=1 to serve the demo on purpose.`,
   );
 }

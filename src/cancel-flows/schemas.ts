@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { DeclinedOfferRecord, OfferTerms, TalkTrack } from "../offers/schemas";
 import { Change, ChangeResult, OfferApplication } from "../plan-changes/schemas";
-import { ActorSchema, CalendarDate, Channel, documentsRecord, Instant, Money } from "../platform/openapi";
+import { ActorSchema, CalendarDate, Channel, documentsRecord, Instant, Money, withoutBidiControls } from "../platform/openapi";
 import { Subscription } from "../subscriptions/schemas";
 
 export const FlowIdParam = z.object({
@@ -40,7 +40,7 @@ export const StartFlowBody = z.strictObject({ channel: Channel.default("api") })
 export const ReasonBody = z
   .strictObject({
     reason: z.string().min(1).max(64).openapi({ example: "surplus_stock" }),
-    comment: z.string().max(2000).optional().openapi({ example: "まだ2袋残っています" }),
+    comment: withoutBidiControls(z.string().max(2000)).optional().openapi({ description: "The customer's own words, shown to operators as written. Refused: text-direction controls (U+202A–U+202E, U+2066–U+2069), which would make it read in another order on the console.", example: "まだ2袋残っています" }),
     channel: Channel.optional().openapi({ description: "Defaults to the flow's channel." }),
     offerId: z
       .string()

@@ -2,7 +2,7 @@ import { cadenceText, firstOnSchedule } from "../platform/cadence";
 import type { Child } from "hono/jsx";
 import { Layout, type PageContext } from "./layout";
 import { planCallFor } from "./plan";
-import { channelName, percent, shareOf, when } from "./format";
+import { asWritten, channelName, percent, shareOf, when } from "./format";
 import { formatMoney } from "../platform/numbers";
 import { WinbackPanel, type KarteWinback } from "./winback";
 import type { ReactivationWindow } from "../plan-changes/rules";
@@ -749,7 +749,7 @@ export function entryTitle(i: TimelineItem, lang: Lang): string {
   // A flow replaced by a newer one was restarted, not left: 「中断」 would mislead the next operator.
   const type = i.kind === "cancel_flow" && i.type === "abandoned" && typeof i.data.supersededBy === "string" ? "restarted" : i.type;
   const name = names[type]?.[lang] ?? i.type;
-  const by = i.actor?.type === "operator" && i.actor.name ? i.actor.name : null;
+  const by = i.actor?.type === "operator" && i.actor.name ? asWritten(i.actor.name) : null;
   const said = [i.channel ? channelName(i.channel, lang) : null, by].filter((x) => x !== null).join(lang === "ja" ? "・" : ", ");
   if (!said) return name;
   return lang === "ja" ? `${name}（${said}）` : `${name} (${said})`;
@@ -766,11 +766,11 @@ export function describe(i: TimelineItem, w: Words): string {
       case "contact.logged":
         parts.push(TOPIC_LABELS[String(d.topic)]?.[lang] ?? String(d.topic));
         if (d.sentiment) parts.push(SENTIMENT_LABELS[String(d.sentiment)]?.[lang] ?? String(d.sentiment));
-        if (d.note) parts.push(String(d.note));
+        if (d.note) parts.push(asWritten(String(d.note)));
         break;
       case "survey.answered":
         parts.push(`NPS ${d.nps ?? "—"}`);
-        if (d.comment) parts.push(String(d.comment));
+        if (d.comment) parts.push(asWritten(String(d.comment)));
         break;
       case "delivery.completed":
         // The delivery date only when it is not the day the entry is dated (a late report).
@@ -846,7 +846,7 @@ export function describe(i: TimelineItem, w: Words): string {
 
 /** Who took a flow's step, as the operator says it: 「オペレーター 田中」, 「お客様ご自身」, 「ショップのシステム」. */
 export function actorWords(actor: StepActor, lang: Lang): string {
-  if (actor?.type === "operator") return tf(lang, "whoOperator", { name: actor.name ?? actor.id ?? "" }).trim();
+  if (actor?.type === "operator") return tf(lang, "whoOperator", { name: asWritten(actor.name ?? actor.id ?? "") }).trim();
   if (actor?.type === "customer") return t(lang, "whoCustomer");
   return t(lang, "whoSystem");
 }
@@ -908,7 +908,7 @@ function OpenFlow(props: { flow: Continuation; words: Words; timeZone: string })
         {flow.comment ? (
           <>
             <dt>{t(lang, "flowCommentLabel")}</dt>
-            <dd data-flow="comment">{lang === "ja" ? `「${flow.comment}」` : `“${flow.comment}”`}</dd>
+            <dd data-flow="comment">{lang === "ja" ? `「${asWritten(flow.comment)}」` : `“${asWritten(flow.comment)}”`}</dd>
           </>
         ) : null}
         {flow.reason ? (

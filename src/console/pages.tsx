@@ -1036,6 +1036,9 @@ export function consolePages(app: Fetcher) {
 
   pages.post("/console/language", async (c) => {
     const form = await formOf(c);
+    // The header's own form, with its CSRF token like every console form: a page elsewhere cannot switch it.
+    const who = await operator(c, form);
+    if (who instanceof Response) return who;
     setCookie(c, LANG_COOKIE, form.lang === "en" ? "en" : "ja", { path: "/console", sameSite: "Lax", httpOnly: true, maxAge: 31_536_000 });
     return c.redirect(sameOriginConsolePath(c, c.req.header("referer")), 303);
   });

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { CalendarDate, Instant, MerchantId, Money, Price } from "../platform/openapi";
+import { CalendarDate, Instant, MerchantId, Money, Price, withoutBidiControls } from "../platform/openapi";
 import { ItemProblem } from "../platform/errors";
 
 /**
@@ -48,7 +48,7 @@ export const EventInput = z
     z.strictObject({
       ...base,
       type: z.literal("payment.failed"),
-      data: z.strictObject({ amount: Price.optional(), reason: freeText(z.string().max(200)).optional() }),
+      data: z.strictObject({ amount: Price.optional(), reason: freeText(withoutBidiControls(z.string().max(200))).optional() }),
     }),
     z.strictObject({
       ...base,
@@ -62,10 +62,10 @@ export const EventInput = z
         channel: z.enum(["phone", "email", "chat", "web", "ivr", "letter"]),
         topic: z.enum(["complaint", "inquiry", "cancel_request", "change_request", "praise", "other"]),
         sentiment: z.enum(["negative", "neutral", "positive"]).optional(),
-        note: freeText(z.string().max(2000)).optional(),
+        note: freeText(withoutBidiControls(z.string().max(2000))).optional(),
         // Staff, not the customer: who took the contact is kept when the customer is erased.
         operator: z
-          .strictObject({ id: coded(z.string().min(1).max(128)).optional(), name: coded(z.string().min(1).max(100)) })
+          .strictObject({ id: coded(z.string().min(1).max(128)).optional(), name: coded(withoutBidiControls(z.string().min(1).max(100))) })
           .optional()
           .openapi({ description: "Who took the contact: the console fills it with the session's operator; a CTI may send its agent. The karte and the timeline (`actor`) name them, so the next operator knows who said what. Staff, not the customer: kept when the customer is erased." }),
       }),
@@ -99,7 +99,7 @@ export const EventInput = z
     z.strictObject({
       ...base,
       type: z.literal("survey.answered"),
-      data: z.strictObject({ nps: z.number().int().min(0).max(10), comment: freeText(z.string().max(2000)).optional() }),
+      data: z.strictObject({ nps: z.number().int().min(0).max(10), comment: freeText(withoutBidiControls(z.string().max(2000))).optional() }),
     }),
   ])
   .openapi("EventInput");

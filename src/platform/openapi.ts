@@ -300,7 +300,7 @@ export const visibleText = (text: z.ZodString) =>
   text.refine((v) => !INVISIBLE_ONLY.test(v), { message: "Write some visible text: it is blank or only invisible characters", abort: true }).openapi({ minLength: 1 });
 
 /** The bidi embedding, override and isolate controls (U+202A–U+202E, U+2066–U+2069). */
-const BIDI_CONTROL = /[\u202A-\u202E\u2066-\u2069]/u;
+export const BIDI_CONTROL = /[\u202A-\u202E\u2066-\u2069]/u;
 
 /**
  * A name or id operators read (a customer's or operator's name, an operator id, a product, a key's

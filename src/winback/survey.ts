@@ -4,6 +4,7 @@
  * opt-in, so it is asked, unchecked, never pre-ticked). Pure: defaults, localisation, answers.
  */
 import type { Lang, Localized } from "../cancel-flows/reasons";
+import { BIDI_CONTROL } from "../platform/openapi";
 
 export type SurveyOption = { code: string; label: Localized };
 export type ExitSurveyQuestion = { id: string; kind: "choice" | "text"; prompt: Localized; options?: SurveyOption[] };
@@ -88,6 +89,7 @@ export function checkAnswers(survey: ExitSurvey, answers: readonly (SurveyAnswer
     if (!q) ignored.push({ index, message: { en: `"${a.questionId}" is not a question of this survey`, ja: `「${a.questionId}」はこのアンケートにない質問です` } });
     else if (seen.has(q.id)) ignored.push({ index, message: { en: "Answered twice; the first answer is kept", ja: "同じ質問に2回回答されています。最初の回答を記録しました" } });
     else if (answer === "") ignored.push({ index, message: { en: "Empty answer", ja: "回答が空です" } });
+    else if (BIDI_CONTROL.test(answer)) ignored.push({ index, message: { en: "Text-direction controls (U+202A–U+202E, U+2066–U+2069) would make the answer read in another order; not kept", ja: "文字の表示方向を変える制御文字（U+202A〜U+202E、U+2066〜U+2069）を含むため、記録しませんでした" } });
     else if (q.kind === "choice" && !q.options?.some((o) => o.code === answer)) ignored.push({ index, message: { en: `Not one of the options: ${q.options?.map((o) => o.code).join(", ")}`, ja: `選択肢にない回答です（選択肢: ${q.options?.map((o) => o.code).join(", ")}）` } });
     else {
       seen.add(q.id);

@@ -179,7 +179,7 @@ describe("the demo shop, whose admin key the README publishes", () => {
   const server = join(root, "dist", "server", "node.js");
   /** `npm start`'s server until it says it is up (then stopped) or exits: its status and output. */
   const serve = (env: Record<string, string>) => {
-    const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== "SEED_DEMO" && k !== "HOST")) as Record<string, string>;
+    const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== "SEED_DEMO" && k !== "HOST" && k !== "TRUST_PROXY")) as Record<string, string>;
     const child = spawn(process.execPath, [server], { cwd: root, env: { ...base, ...env } });
     let out = "";
     child.stdout.on("data", (d: Buffer) => (out += d.toString()));
@@ -213,6 +213,29 @@ describe("the demo shop, whose admin key the README publishes", () => {
     expect(wide.out).not.toContain("Demo console");
     expect(wide.out).not.toContain("/console/login?token=");
   }, 60_000);
+
+  it("is not seeded or served behind a reverse proxy (TRUST_PROXY) on loopback: the proxy serves it to anyone", async () => {
+    // The documented way to run on Node behind nginx: HOST stays 127.0.0.1, TRUST_PROXY names the proxy.
+    const proxied = await serve({ TRUST_PROXY: "loopback", PORT: String(await freePort()), DATABASE_URL: `file:${join(dir, "proxied.db")}` });
+    expect(proxied.up, proxied.out).toBe(true);
+    expect(proxied.out).not.toContain("Seeded demo tenant");
+    expect(proxied.out).not.toContain(DEMO_API_KEY);
+    expect(proxied.out).not.toContain("/demo/console");
+    expect(proxied.out).toContain("No shop yet: npm run --silent tenant:create -- --name");
+    // A file that already holds the demo shop: refused in one line, as beyond loopback.
+    const url = `file:${join(dir, "proxied-demo.db")}`;
+    const db = await openDatabase(url);
+    await migrateDatabase(db);
+    await seedDemo(db, { now: new Date(), customers: 20 });
+    db.client.close();
+    const refused = await serve({ TRUST_PROXY: "1", PORT: String(await freePort()), DATABASE_URL: url });
+    expect(refused.up).toBe(false);
+    expect(refused.status, `${refused.signal ?? ""} ${refused.out}`).toBe(1);
+    expect(refused.out.trim().split("\n")).toHaveLength(1);
+    expect(refused.out).toContain(`The database ${url} holds the demo shop, whose admin key the README publishes, and TRUST_PROXY=1 says a reverse proxy serves it`);
+    const onPurpose = await serve({ TRUST_PROXY: "1", PORT: String(await freePort()), DATABASE_URL: url, SEED_DEMO: "1" });
+    expect(onPurpose.up, onPurpose.out).toBe(true);
+  }, 120_000);
 
   it("in an existing file is not served beyond loopback unless SEED_DEMO=1 says so: a one-line refusal that names the ways out", async () => {
     const url = `file:${join(dir, "demo.db")}`;
