@@ -1905,3 +1905,53 @@ describe("<tsuzuku-portal> on a phone at large text (trial24)", () => {
     await page.close();
   });
 });
+
+describe("<tsuzuku-portal> with a screen reader and the keyboard alone (trial32)", () => {
+  /** What a screen reader says for the focused element: its role, name and description (Chromium's accessibility tree). */
+  async function spoken(page: Page): Promise<{ role: string; name: string; description: string }> {
+    const cdp = await page.context().newCDPSession(page);
+    try {
+      const { nodes } = (await cdp.send("Accessibility.getFullAXTree")) as { nodes: { role?: { value: string }; name?: { value: string }; description?: { value: string }; properties?: { name: string; value: { value: unknown } }[] }[] };
+      const focused = nodes.filter((n) => n.role?.value !== "RootWebArea" && n.properties?.some((p) => p.name === "focused" && p.value.value === true)).pop();
+      return { role: focused?.role?.value ?? "", name: focused?.name?.value ?? "", description: focused?.description?.value ?? "" };
+    } finally {
+      await cdp.detach();
+    }
+  }
+
+  /** Tab until the focus is on `name` (and, given, `description`); what is said there. */
+  async function tabTo(page: Page, name: string, description?: string) {
+    for (let i = 0; i < 40; i++) {
+      await page.keyboard.press("Tab");
+      const now = await spoken(page);
+      if (now.name === name && (description === undefined || now.description.startsWith(description))) return now;
+    }
+    throw new Error(`Tab never reached ${name}`);
+  }
+
+  it("every card's buttons and disclosures say which plan they act on: 「解約する」 on two plans is told apart by its product", async () => {
+    const { customerId } = await customerWith([{}, { product: { sku: "KOSO-60", name: "酵素サプリ 60粒", category: "health_food" } }]);
+    const page = await open(customerId);
+    // Every control met by Tab, as a screen reader announces it.
+    const said: { role: string; name: string; description: string }[] = [];
+    for (let i = 0; i < 30; i++) {
+      await page.keyboard.press("Tab");
+      const now = await spoken(page);
+      if (said.some((s) => s.role === now.role && s.name === now.name && s.description === now.description)) break;
+      if (now.role) said.push(now);
+    }
+    const cancels = said.filter((s) => s.name === "解約する");
+    expect(cancels.map((s) => s.description).sort()).toEqual(["国産大麦若葉の青汁 30包", "酵素サプリ 60粒"]);
+    for (const name of ["次回のお届けをスキップ", "次回お届け日を変更", "お届け間隔を変更", "数量を変更", "お届けをお休み"]) {
+      expect(said.filter((s) => s.name === name).map((s) => s.description).sort(), name).toEqual(["国産大麦若葉の青汁 30包", "酵素サプリ 60粒"]);
+    }
+    // The visible label is still the name (WCAG 2.5.3): a voice user says 「解約する」.
+    expect(cancels.every((s) => s.role === "button")).toBe(true);
+    // Opening one by keyboard: the disclosure keeps its product description, expanded.
+    await tabTo(page, "数量を変更", "酵素サプリ 60粒");
+    await page.keyboard.press("Enter");
+    expect(await spoken(page)).toMatchObject({ name: "数量を変更", description: "酵素サプリ 60粒" });
+    await axeClean(page, "the list, a disclosure open");
+    await page.close();
+  }, 60_000);
+});

@@ -697,7 +697,7 @@ export class TsuzukuPortal extends HTMLElement {
     const headingId = `sub-${cssId(sub.id)}`;
     const status = sub.status === "active" ? "statusActive" : sub.status === "paused" ? "statusPaused" : "statusCanceled";
     const discount = this.#discount(sub);
-    return h(
+    const card = h(
       "section",
       // Named by product and subscription number: two subscriptions of one product are two
       // distinct regions in a screen reader's landmark list (axe landmark-unique).
@@ -726,6 +726,13 @@ export class TsuzukuPortal extends HTMLElement {
       h("p", { class: "message", role: "alert", part: "message" }),
       sub.status === "canceled" ? this.#restartActions(sub, opts) : this.#actions(sub, opts),
     );
+    // Every card has the same 「解約する」「次回のお届けをスキップ」「数量を変更」…: each is described by its
+    // card's product, so a screen reader says which plan it acts on wherever the focus comes from
+    // (a list of buttons, a jump by Tab) — trial32. The visible name stays the button's own text.
+    for (const control of card.querySelectorAll<HTMLElement>("button, summary")) {
+      if (!control.hasAttribute("aria-describedby")) control.setAttribute("aria-describedby", headingId);
+    }
+    return card;
   }
 
   /**
