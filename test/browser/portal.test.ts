@@ -702,7 +702,7 @@ describe("<tsuzuku-portal> in Chromium", () => {
     const dateError = card.locator(`#${ids[0]}-date-error`);
     await expect.poll(() => dateError.textContent()).toBe(refusal);
     expect(await date.getAttribute("aria-invalid")).toBe("true");
-    expect(await date.getAttribute("aria-describedby")).toBe(`${ids[0]}-date-error`);
+    expect(await date.getAttribute("aria-describedby")).toBe(`${ids[0]}-date-error ${ids[0]}-date-hint`); // the error, then the range the field takes
     expect(await page.evaluate(() => document.querySelector("tsuzuku-portal")!.shadowRoot!.activeElement?.getAttribute("name"))).toBe("date");
     expect(await card.locator(".message").textContent()).toBe("");
     expect((await card.innerText()).split(refusal).length - 1).toBe(1);
@@ -1952,6 +1952,38 @@ describe("<tsuzuku-portal> with a screen reader and the keyboard alone (trial32)
     await page.keyboard.press("Enter");
     expect(await spoken(page)).toMatchObject({ name: "数量を変更", description: "酵素サプリ 60粒" });
     await axeClean(page, "the list, a disclosure open");
+    await page.close();
+  }, 60_000);
+
+  it("a date field says which days it takes before anything is sent; a day outside is refused once, the range not said twice", async () => {
+    const { customerId, ids } = await customerWith([{}]);
+    const opts = (await h.request("GET", `/v1/subscriptions/${ids[0]}/plan-options`, { key: t.key })).body;
+    const page = await open(customerId);
+
+    await tabTo(page, "次回お届け日を変更");
+    await page.keyboard.press("Enter");
+    await page.keyboard.press("Tab");
+    const moving = await spoken(page);
+    expect(moving.description).toBe(`${portalDate(opts.nextDelivery.earliest)}から${portalDate(opts.nextDelivery.latest)}までの日を選べます。`);
+    await page.keyboard.press("Shift+Tab");
+    await page.keyboard.press("Enter"); // closed again
+
+    await tabTo(page, "お届けをお休み");
+    await page.keyboard.press("Enter");
+    await page.keyboard.press("Tab");
+    const range = `${portalDate(opts.pause.earliestResumeOn)}から${portalDate(opts.pause.latestResumeOn)}までの日を選べます。`;
+    expect((await spoken(page)).description).toBe(range);
+    await axeClean(page, "the pause form, its range said");
+
+    // A day after the latest, typed (the picker's greyed days are not read out): refused at the field, the range once.
+    const field = page.locator(`tsuzuku-portal #${ids[0]!.replace(/[^A-Za-z0-9_-]/g, "_")}-resume`);
+    await field.fill(addDays(opts.pause.latestResumeOn, 1));
+    await page.keyboard.press("Enter");
+    const refused = await spoken(page);
+    expect(refused.description).toBe(`選べる期間の外の日付です。 ${range}`);
+    expect(await field.getAttribute("aria-invalid")).toBe("true");
+    expect(await page.locator(`tsuzuku-portal [data-subscription="${ids[0]}"] [part~="review"]`).count(), "nothing to confirm").toBe(0);
+    await axeClean(page, "the pause form, a day outside refused");
     await page.close();
   }, 60_000);
 });

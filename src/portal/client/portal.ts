@@ -944,14 +944,20 @@ export class TsuzukuPortal extends HTMLElement {
     if (sub.status === "paused" && open(opts?.resume)) out.push(this.#resumeForm(sub, opts));
     if (sub.status !== "active") return out;
 
+    // A date field says which days it takes before anything is sent: a screen reader does not read
+    // the picker's greyed-out days, so the range was learnt only from an error (trial32).
+    const dateMin = opts?.nextDelivery.earliest ?? opts?.firstChangeableDate;
+    const dateMax = opts?.nextDelivery.latest;
+    const dateHint = this.#choosable(dateMin, dateMax);
     if (open(opts?.nextDelivery)) {
       out.push(
         this.#form(id, "moveDelivery", "date", (form) => change("next-delivery", { date: value(form, "date") }, inputOf(form, "date"), form), [
           this.#field(
             `${id}-date`,
             this.#t("newDate"),
-            h("input", { id: `${id}-date`, name: "date", type: "date", required: true, min: opts?.nextDelivery.earliest ?? opts?.firstChangeableDate, max: opts?.nextDelivery.latest, value: sub.nextDeliveryOn ?? "" }),
+            h("input", { id: `${id}-date`, name: "date", type: "date", required: true, min: dateMin, max: dateMax, value: sub.nextDeliveryOn ?? "", "aria-describedby": dateHint ? `${id}-date-hint` : undefined }),
           ),
+          dateHint ? h("p", { id: `${id}-date-hint`, class: "note" }, dateHint) : null,
         ]),
       );
     }
@@ -993,16 +999,18 @@ export class TsuzukuPortal extends HTMLElement {
         ]),
       );
     }
+    const earliest = opts?.pause.earliestResumeOn;
     const latest = opts?.pause.latestResumeOn;
+    const resumeHint = this.#choosable(earliest, latest);
     if (open(opts?.pause)) {
       out.push(
         this.#form(id, "pause", "pause", (form) => change("pause", { resumeOn: value(form, "resumeOn") }, inputOf(form, "resumeOn"), form), [
           this.#field(
             `${id}-resume`,
             this.#t("resumeOn"),
-            h("input", { id: `${id}-resume`, name: "resumeOn", type: "date", required: true, min: opts?.pause.earliestResumeOn, max: latest, "aria-describedby": latest ? `${id}-resume-hint` : undefined }),
+            h("input", { id: `${id}-resume`, name: "resumeOn", type: "date", required: true, min: earliest, max: latest, "aria-describedby": resumeHint ? `${id}-resume-hint` : undefined }),
           ),
-          latest ? h("p", { id: `${id}-resume-hint`, class: "note" }, this.#t("latestResumeOn", { date: this.#date(latest) })) : null,
+          resumeHint ? h("p", { id: `${id}-resume-hint`, class: "note" }, resumeHint) : null,
         ]),
       );
     }
@@ -1094,6 +1102,14 @@ export class TsuzukuPortal extends HTMLElement {
     field.focus();
   }
 
+  /** The days a date field takes, said beside it before anything is sent (null: no limit known). */
+  #choosable(min: string | undefined, max: string | undefined): string | null {
+    if (min && max) return this.#t("choosableRange", { min: this.#date(min), max: this.#date(max) });
+    if (max) return this.#t("choosableUntil", { max: this.#date(max) });
+    if (min) return this.#t("choosableFrom", { min: this.#date(min) });
+    return null;
+  }
+
   /** Why the browser finds `field` invalid, in the page's language, with the field's own limits. */
   #invalidText(field: HTMLInputElement): string {
     const v = field.validity;
@@ -1102,6 +1118,9 @@ export class TsuzukuPortal extends HTMLElement {
     }
     if (v.valueMissing) return this.#t("fieldMissing");
     if (field.type === "date" && (v.rangeUnderflow || v.rangeOverflow)) {
+      // The range is said beside the field already (#choosable): the error says what is wrong and the
+      // hint, read after it, says the range — not the same dates twice in a row.
+      if (field.getAttribute("aria-describedby")?.split(" ").some((t) => t.endsWith("-hint"))) return this.#t("dateOutside");
       const [min, max] = [field.min ? this.#date(field.min) : "", field.max ? this.#date(field.max) : ""];
       return min && max ? this.#t("dateRange", { min, max }) : min ? this.#t("dateFrom", { min }) : this.#t("dateUntil", { max });
     }
