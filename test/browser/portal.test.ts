@@ -1955,6 +1955,31 @@ describe("<tsuzuku-portal> with a screen reader and the keyboard alone (trial32)
     await page.close();
   }, 60_000);
 
+  it("a change refused at its confirmation (the session ran out) keeps the focus on the card: its heading, the reason under it — not the top of the page", async () => {
+    const { customerId, ids } = await customerWith([{}]);
+    const page = await open(customerId);
+    await tabTo(page, "次回のお届けをスキップ");
+    await page.keyboard.press("Enter");
+    expect((await spoken(page)).name).toBe("変更内容のご確認");
+    expect((await tabTo(page, "この内容で変更する")).role).toBe("button");
+    h.setNow(new Date(Date.now() + 2 * 3600_000)); // past the session's 30 minutes; the shop gives no new one
+    try {
+      await page.keyboard.press("Enter");
+      await expect.poll(async () => (await events(page)).map((e) => e.detail?.code)).toContain("session_expired");
+    } finally {
+      h.setNow(null);
+    }
+    const card = page.locator(`tsuzuku-portal [data-subscription="${ids[0]}"]`);
+    await expect.poll(() => card.locator(".message").textContent()).toBe(say("sessionExpiredChange", "ja"));
+    expect(await spoken(page)).toMatchObject({ role: "heading", name: "国産大麦若葉の青汁 30包" });
+    // The next Tab goes on in the card, not from the page's first link.
+    await page.keyboard.press("Tab");
+    expect(await spoken(page)).toMatchObject({ name: "次回のお届けをスキップ", description: "国産大麦若葉の青汁 30包" });
+    expect((await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key })).body.nextDeliveryOn).toBe(addDays(today(), 12));
+    await axeClean(page, "a skip refused at its confirmation");
+    await page.close();
+  }, 60_000);
+
   it("a date field says which days it takes before anything is sent; a day outside is refused once, the range not said twice", async () => {
     const { customerId, ids } = await customerWith([{}]);
     const opts = (await h.request("GET", `/v1/subscriptions/${ids[0]}/plan-options`, { key: t.key })).body;

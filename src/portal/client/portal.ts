@@ -334,6 +334,8 @@ export class TsuzukuPortal extends HTMLElement {
       return;
     }
     this.#busy = true;
+    // Whether the customer acted from inside the portal: a refusal that removes what held the focus gives it back (below).
+    const focusedHere = this.shadowRoot?.activeElement != null;
     this.#main.setAttribute("aria-busy", "true");
     // aria-disabled, not disabled: the focused button keeps the focus, and a click on it is answered.
     const buttons = [...(where?.querySelectorAll("button") ?? [])];
@@ -406,6 +408,14 @@ export class TsuzukuPortal extends HTMLElement {
         message.textContent = text;
         for (const note of message.parentElement?.querySelectorAll<HTMLElement>(".note") ?? []) note.hidden = note.textContent === text;
       } else this.#main.replaceChildren(h("p", { class: "message", role: "alert", part: "message" }, text));
+      // The review whose 「この内容で変更する」 held the focus closes on a refusal (a session run out, the
+      // cut-off passed, a lost connection): the focus fell to the page's top, and a screen reader went on
+      // from there (trial32). The refused card's heading takes it, the alert under it says why.
+      const lost = document.activeElement === null || document.activeElement === document.body;
+      if (focusedHere && lost && !this.shadowRoot?.activeElement) {
+        const said = message?.isConnected ? message : this.#main.querySelector<HTMLElement>(".message:not(:empty)");
+        said?.closest<HTMLElement>("[data-subscription], [data-flow]")?.querySelector<HTMLElement>("h2[tabindex], h3[tabindex]")?.focus();
+      }
     } finally {
       this.#busy = false;
       this.#waitLine = null;
