@@ -74,9 +74,13 @@ export const PORTAL_TEXT = {
   dateFrom: { ja: "{min}以降の日付を選んでください。", en: "Choose a date on or after {min}." },
   dateUntil: { ja: "{max}までの日付を選んでください。", en: "Choose a date on or before {max}." },
   dateRange: { ja: "{min}から{max}までの日付を選んでください。", en: "Choose a date from {min} to {max}." },
+  dateOutside: { ja: "選べる期間の外の日付です。", en: "That date is outside the dates you can choose." },
   pause: { ja: "お届けをお休み", en: "Pause deliveries" },
   resumeOn: { ja: "再開する日", en: "Resume on" },
-  latestResumeOn: { ja: "{date}までの日を選べます。", en: "You can choose a date up to {date}." },
+  // A date field's range, said beside it before it is sent (its error says it again if a day outside is chosen).
+  choosableRange: { ja: "{min}から{max}までの日を選べます。", en: "You can choose a date from {min} to {max}." },
+  choosableFrom: { ja: "{min}以降の日を選べます。", en: "You can choose a date from {min}." },
+  choosableUntil: { ja: "{max}までの日を選べます。", en: "You can choose a date up to {max}." },
   resume: { ja: "お届けを再開", en: "Resume deliveries" },
   // Resuming says when the first delivery ships and what it costs before it is confirmed.
   resumeFirst: { ja: "最初のお届け日", en: "First delivery on" },

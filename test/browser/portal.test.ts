@@ -702,7 +702,7 @@ describe("<tsuzuku-portal> in Chromium", () => {
     const dateError = card.locator(`#${ids[0]}-date-error`);
     await expect.poll(() => dateError.textContent()).toBe(refusal);
     expect(await date.getAttribute("aria-invalid")).toBe("true");
-    expect(await date.getAttribute("aria-describedby")).toBe(`${ids[0]}-date-error`);
+    expect(await date.getAttribute("aria-describedby")).toBe(`${ids[0]}-date-error ${ids[0]}-date-hint`); // the error, then the range the field takes
     expect(await page.evaluate(() => document.querySelector("tsuzuku-portal")!.shadowRoot!.activeElement?.getAttribute("name"))).toBe("date");
     expect(await card.locator(".message").textContent()).toBe("");
     expect((await card.innerText()).split(refusal).length - 1).toBe(1);
@@ -1904,4 +1904,111 @@ describe("<tsuzuku-portal> on a phone at large text (trial24)", () => {
     expect(note).toContain("以降のお届けは、日付・間隔・数量などを変更できます。");
     await page.close();
   });
+});
+
+describe("<tsuzuku-portal> with a screen reader and the keyboard alone (trial32)", () => {
+  /** What a screen reader says for the focused element: its role, name and description (Chromium's accessibility tree). */
+  async function spoken(page: Page): Promise<{ role: string; name: string; description: string }> {
+    const cdp = await page.context().newCDPSession(page);
+    try {
+      const { nodes } = (await cdp.send("Accessibility.getFullAXTree")) as { nodes: { role?: { value: string }; name?: { value: string }; description?: { value: string }; properties?: { name: string; value: { value: unknown } }[] }[] };
+      const focused = nodes.filter((n) => n.role?.value !== "RootWebArea" && n.properties?.some((p) => p.name === "focused" && p.value.value === true)).pop();
+      return { role: focused?.role?.value ?? "", name: focused?.name?.value ?? "", description: focused?.description?.value ?? "" };
+    } finally {
+      await cdp.detach();
+    }
+  }
+
+  /** Tab until the focus is on `name` (and, given, `description`); what is said there. */
+  async function tabTo(page: Page, name: string, description?: string) {
+    for (let i = 0; i < 40; i++) {
+      await page.keyboard.press("Tab");
+      const now = await spoken(page);
+      if (now.name === name && (description === undefined || now.description.startsWith(description))) return now;
+    }
+    throw new Error(`Tab never reached ${name}`);
+  }
+
+  it("every card's buttons and disclosures say which plan they act on: 「解約する」 on two plans is told apart by its product", async () => {
+    const { customerId } = await customerWith([{}, { product: { sku: "KOSO-60", name: "酵素サプリ 60粒", category: "health_food" } }]);
+    const page = await open(customerId);
+    // Every control met by Tab, as a screen reader announces it.
+    const said: { role: string; name: string; description: string }[] = [];
+    for (let i = 0; i < 30; i++) {
+      await page.keyboard.press("Tab");
+      const now = await spoken(page);
+      if (said.some((s) => s.role === now.role && s.name === now.name && s.description === now.description)) break;
+      if (now.role) said.push(now);
+    }
+    const cancels = said.filter((s) => s.name === "解約する");
+    expect(cancels.map((s) => s.description).sort()).toEqual(["国産大麦若葉の青汁 30包", "酵素サプリ 60粒"]);
+    for (const name of ["次回のお届けをスキップ", "次回お届け日を変更", "お届け間隔を変更", "数量を変更", "お届けをお休み"]) {
+      expect(said.filter((s) => s.name === name).map((s) => s.description).sort(), name).toEqual(["国産大麦若葉の青汁 30包", "酵素サプリ 60粒"]);
+    }
+    // The visible label is still the name (WCAG 2.5.3): a voice user says 「解約する」.
+    expect(cancels.every((s) => s.role === "button")).toBe(true);
+    // Opening one by keyboard: the disclosure keeps its product description, expanded.
+    await tabTo(page, "数量を変更", "酵素サプリ 60粒");
+    await page.keyboard.press("Enter");
+    expect(await spoken(page)).toMatchObject({ name: "数量を変更", description: "酵素サプリ 60粒" });
+    await axeClean(page, "the list, a disclosure open");
+    await page.close();
+  }, 60_000);
+
+  it("a change refused at its confirmation (the session ran out) keeps the focus on the card: its heading, the reason under it — not the top of the page", async () => {
+    const { customerId, ids } = await customerWith([{}]);
+    const page = await open(customerId);
+    await tabTo(page, "次回のお届けをスキップ");
+    await page.keyboard.press("Enter");
+    expect((await spoken(page)).name).toBe("変更内容のご確認");
+    expect((await tabTo(page, "この内容で変更する")).role).toBe("button");
+    h.setNow(new Date(Date.now() + 2 * 3600_000)); // past the session's 30 minutes; the shop gives no new one
+    try {
+      await page.keyboard.press("Enter");
+      await expect.poll(async () => (await events(page)).map((e) => e.detail?.code)).toContain("session_expired");
+    } finally {
+      h.setNow(null);
+    }
+    const card = page.locator(`tsuzuku-portal [data-subscription="${ids[0]}"]`);
+    await expect.poll(() => card.locator(".message").textContent()).toBe(say("sessionExpiredChange", "ja"));
+    expect(await spoken(page)).toMatchObject({ role: "heading", name: "国産大麦若葉の青汁 30包" });
+    // The next Tab goes on in the card, not from the page's first link.
+    await page.keyboard.press("Tab");
+    expect(await spoken(page)).toMatchObject({ name: "次回のお届けをスキップ", description: "国産大麦若葉の青汁 30包" });
+    expect((await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key })).body.nextDeliveryOn).toBe(addDays(today(), 12));
+    await axeClean(page, "a skip refused at its confirmation");
+    await page.close();
+  }, 60_000);
+
+  it("a date field says which days it takes before anything is sent; a day outside is refused once, the range not said twice", async () => {
+    const { customerId, ids } = await customerWith([{}]);
+    const opts = (await h.request("GET", `/v1/subscriptions/${ids[0]}/plan-options`, { key: t.key })).body;
+    const page = await open(customerId);
+
+    await tabTo(page, "次回お届け日を変更");
+    await page.keyboard.press("Enter");
+    await page.keyboard.press("Tab");
+    const moving = await spoken(page);
+    expect(moving.description).toBe(`${portalDate(opts.nextDelivery.earliest)}から${portalDate(opts.nextDelivery.latest)}までの日を選べます。`);
+    await page.keyboard.press("Shift+Tab");
+    await page.keyboard.press("Enter"); // closed again
+
+    await tabTo(page, "お届けをお休み");
+    await page.keyboard.press("Enter");
+    await page.keyboard.press("Tab");
+    const range = `${portalDate(opts.pause.earliestResumeOn)}から${portalDate(opts.pause.latestResumeOn)}までの日を選べます。`;
+    expect((await spoken(page)).description).toBe(range);
+    await axeClean(page, "the pause form, its range said");
+
+    // A day after the latest, typed (the picker's greyed days are not read out): refused at the field, the range once.
+    const field = page.locator(`tsuzuku-portal #${ids[0]!.replace(/[^A-Za-z0-9_-]/g, "_")}-resume`);
+    await field.fill(addDays(opts.pause.latestResumeOn, 1));
+    await page.keyboard.press("Enter");
+    const refused = await spoken(page);
+    expect(refused.description).toBe(`選べる期間の外の日付です。 ${range}`);
+    expect(await field.getAttribute("aria-invalid")).toBe("true");
+    expect(await page.locator(`tsuzuku-portal [data-subscription="${ids[0]}"] [part~="review"]`).count(), "nothing to confirm").toBe(0);
+    await axeClean(page, "the pause form, a day outside refused");
+    await page.close();
+  }, 60_000);
 });

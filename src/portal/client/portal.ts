@@ -334,6 +334,8 @@ export class TsuzukuPortal extends HTMLElement {
       return;
     }
     this.#busy = true;
+    // Whether the customer acted from inside the portal: a refusal that removes what held the focus gives it back (below).
+    const focusedHere = this.shadowRoot?.activeElement != null;
     this.#main.setAttribute("aria-busy", "true");
     // aria-disabled, not disabled: the focused button keeps the focus, and a click on it is answered.
     const buttons = [...(where?.querySelectorAll("button") ?? [])];
@@ -406,6 +408,14 @@ export class TsuzukuPortal extends HTMLElement {
         message.textContent = text;
         for (const note of message.parentElement?.querySelectorAll<HTMLElement>(".note") ?? []) note.hidden = note.textContent === text;
       } else this.#main.replaceChildren(h("p", { class: "message", role: "alert", part: "message" }, text));
+      // The review whose 「この内容で変更する」 held the focus closes on a refusal (a session run out, the
+      // cut-off passed, a lost connection): the focus fell to the page's top, and a screen reader went on
+      // from there (trial32). The refused card's heading takes it, the alert under it says why.
+      const lost = document.activeElement === null || document.activeElement === document.body;
+      if (focusedHere && lost && !this.shadowRoot?.activeElement) {
+        const said = message?.isConnected ? message : this.#main.querySelector<HTMLElement>(".message:not(:empty)");
+        said?.closest<HTMLElement>("[data-subscription], [data-flow]")?.querySelector<HTMLElement>("h2[tabindex], h3[tabindex]")?.focus();
+      }
     } finally {
       this.#busy = false;
       this.#waitLine = null;
@@ -697,7 +707,7 @@ export class TsuzukuPortal extends HTMLElement {
     const headingId = `sub-${cssId(sub.id)}`;
     const status = sub.status === "active" ? "statusActive" : sub.status === "paused" ? "statusPaused" : "statusCanceled";
     const discount = this.#discount(sub);
-    return h(
+    const card = h(
       "section",
       // Named by product and subscription number: two subscriptions of one product are two
       // distinct regions in a screen reader's landmark list (axe landmark-unique).
@@ -726,6 +736,13 @@ export class TsuzukuPortal extends HTMLElement {
       h("p", { class: "message", role: "alert", part: "message" }),
       sub.status === "canceled" ? this.#restartActions(sub, opts) : this.#actions(sub, opts),
     );
+    // Every card has the same 「解約する」「次回のお届けをスキップ」「数量を変更」…: each is described by its
+    // card's product, so a screen reader says which plan it acts on wherever the focus comes from
+    // (a list of buttons, a jump by Tab) — trial32. The visible name stays the button's own text.
+    for (const control of card.querySelectorAll<HTMLElement>("button, summary")) {
+      if (!control.hasAttribute("aria-describedby")) control.setAttribute("aria-describedby", headingId);
+    }
+    return card;
   }
 
   /**
@@ -937,14 +954,20 @@ export class TsuzukuPortal extends HTMLElement {
     if (sub.status === "paused" && open(opts?.resume)) out.push(this.#resumeForm(sub, opts));
     if (sub.status !== "active") return out;
 
+    // A date field says which days it takes before anything is sent: a screen reader does not read
+    // the picker's greyed-out days, so the range was learnt only from an error (trial32).
+    const dateMin = opts?.nextDelivery.earliest ?? opts?.firstChangeableDate;
+    const dateMax = opts?.nextDelivery.latest;
+    const dateHint = this.#choosable(dateMin, dateMax);
     if (open(opts?.nextDelivery)) {
       out.push(
         this.#form(id, "moveDelivery", "date", (form) => change("next-delivery", { date: value(form, "date") }, inputOf(form, "date"), form), [
           this.#field(
             `${id}-date`,
             this.#t("newDate"),
-            h("input", { id: `${id}-date`, name: "date", type: "date", required: true, min: opts?.nextDelivery.earliest ?? opts?.firstChangeableDate, max: opts?.nextDelivery.latest, value: sub.nextDeliveryOn ?? "" }),
+            h("input", { id: `${id}-date`, name: "date", type: "date", required: true, min: dateMin, max: dateMax, value: sub.nextDeliveryOn ?? "", "aria-describedby": dateHint ? `${id}-date-hint` : undefined }),
           ),
+          dateHint ? h("p", { id: `${id}-date-hint`, class: "note" }, dateHint) : null,
         ]),
       );
     }
@@ -986,16 +1009,18 @@ export class TsuzukuPortal extends HTMLElement {
         ]),
       );
     }
+    const earliest = opts?.pause.earliestResumeOn;
     const latest = opts?.pause.latestResumeOn;
+    const resumeHint = this.#choosable(earliest, latest);
     if (open(opts?.pause)) {
       out.push(
         this.#form(id, "pause", "pause", (form) => change("pause", { resumeOn: value(form, "resumeOn") }, inputOf(form, "resumeOn"), form), [
           this.#field(
             `${id}-resume`,
             this.#t("resumeOn"),
-            h("input", { id: `${id}-resume`, name: "resumeOn", type: "date", required: true, min: opts?.pause.earliestResumeOn, max: latest, "aria-describedby": latest ? `${id}-resume-hint` : undefined }),
+            h("input", { id: `${id}-resume`, name: "resumeOn", type: "date", required: true, min: earliest, max: latest, "aria-describedby": resumeHint ? `${id}-resume-hint` : undefined }),
           ),
-          latest ? h("p", { id: `${id}-resume-hint`, class: "note" }, this.#t("latestResumeOn", { date: this.#date(latest) })) : null,
+          resumeHint ? h("p", { id: `${id}-resume-hint`, class: "note" }, resumeHint) : null,
         ]),
       );
     }
@@ -1087,6 +1112,14 @@ export class TsuzukuPortal extends HTMLElement {
     field.focus();
   }
 
+  /** The days a date field takes, said beside it before anything is sent (null: no limit known). */
+  #choosable(min: string | undefined, max: string | undefined): string | null {
+    if (min && max) return this.#t("choosableRange", { min: this.#date(min), max: this.#date(max) });
+    if (max) return this.#t("choosableUntil", { max: this.#date(max) });
+    if (min) return this.#t("choosableFrom", { min: this.#date(min) });
+    return null;
+  }
+
   /** Why the browser finds `field` invalid, in the page's language, with the field's own limits. */
   #invalidText(field: HTMLInputElement): string {
     const v = field.validity;
@@ -1095,6 +1128,9 @@ export class TsuzukuPortal extends HTMLElement {
     }
     if (v.valueMissing) return this.#t("fieldMissing");
     if (field.type === "date" && (v.rangeUnderflow || v.rangeOverflow)) {
+      // The range is said beside the field already (#choosable): the error says what is wrong and the
+      // hint, read after it, says the range — not the same dates twice in a row.
+      if (field.getAttribute("aria-describedby")?.split(" ").some((t) => t.endsWith("-hint"))) return this.#t("dateOutside");
       const [min, max] = [field.min ? this.#date(field.min) : "", field.max ? this.#date(field.max) : ""];
       return min && max ? this.#t("dateRange", { min, max }) : min ? this.#t("dateFrom", { min }) : this.#t("dateUntil", { max });
     }
