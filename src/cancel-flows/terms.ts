@@ -9,6 +9,7 @@ import { addDays, localDate, writeDate } from "../platform/dates";
 import { settle, undoesCancellation } from "../plan-changes/rules";
 import { discountedPrice, upcomingDiscount, type DiscountDates } from "../plan-changes/discount";
 import { formatMoney, type Money } from "../offers/personalise";
+import { say } from "../platform/localized-text";
 import type { Lang, Localized } from "./reasons";
 
 export type TermsSubscription = {
@@ -92,8 +93,9 @@ export function cancellationTerms(sub: TermsSubscription, settings: { changeCuto
     const regular = sub.unitPriceAmount * sub.quantity;
     const discount = discountOn(sub, next);
     const amount = discount ? discountedPrice(regular, discount) : regular;
-    const off = !discount ? null : discount.percentOff != null ? `${discount.percentOff}%` : formatMoney(money(discount.amountOff ?? 0), lang);
-    const label = off === null ? "" : lang === "ja" ? `${off}${discount?.percentOff != null ? "オフ" : "引き"}の` : `${off} off, `;
+    // The discount in the shared words the portal prices it with (「20%オフ」, "¥500 off").
+    const off = !discount ? null : discount.percentOff != null ? say("percentOff", lang, { n: discount.percentOff }) : say("amountOff", lang, { amount: formatMoney(money(discount.amountOff ?? 0), lang) });
+    const label = off === null ? "" : lang === "ja" ? `${off}の` : `${off}, `;
     const price = `${label}${formatMoney(money(amount), lang)}`;
     charges.push({
       type: "final_delivery",
