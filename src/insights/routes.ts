@@ -89,7 +89,7 @@ export async function reasonInsightsFor(store: TenantStore, settings: TenantSett
     for (const r of raw) {
       if (typeof r !== "string" || r.trim() === "" || /^[a-z_]+$/.test(r)) continue;
       const list = byReasonTexts.get(t.reason) ?? byReasonTexts.set(t.reason, []).get(t.reason)!;
-      list.push(maskPersonalData(r, names));
+      list.push(maskPersonalData(r, names, settings.country));
     }
   }
   const all = [...byReasonTexts.values()].flat();

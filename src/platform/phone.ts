@@ -249,17 +249,20 @@ function luhn(digits: string): boolean {
 /**
  * Free text with the personal data a customer may have typed masked, each replaced by 〔…〕:
  * e-mail addresses, URLs, payment card numbers (13–19 digits passing the Luhn check), phone
- * numbers (found by libphonenumber, any Japanese form, full-width included), postal codes, street
+ * numbers (found by libphonenumber, any Japanese form, full-width included; a number without its country
+ * code in `region`'s numbering, the shop's `country`), postal codes, street
  * addresses with their block numbers (platform/address maskAddresses); any of `names` (e.g. the
  * customer's own family and given names); and anyone's name written as names are written (山田です。,
  * 鈴木様, 〜と申します: platform/person-names). A name standing bare (佐藤花子) is not found: no name
  * dictionary loads on Workers.
  */
-export function maskPersonalData(text: string, names: readonly string[] = []): string {
+export function maskPersonalData(text: string, names: readonly string[] = [], region: PhoneRegion = DEFAULT_PHONE_REGION): string {
   let s = text.normalize("NFKC").replace(EMAIL_IN_TEXT, "〔メール〕").replace(URL_IN_TEXT, "〔URL〕");
   // Before the phone numbers: libphonenumber may read part of a card number as one.
   s = s.replace(CARD_IN_TEXT, (run) => (luhn(run.replace(/\D/g, "")) ? "〔カード番号〕" : run));
-  for (const found of findPhoneNumbersInText(s, "JP").reverse()) s = s.slice(0, found.startsAt) + "〔電話番号〕" + s.slice(found.endsAt);
+  // In the shop's country's numbering, as the customer sync reads numbers (a US shop's `415-555-0132`).
+  const country = (isPhoneRegion(region) ? region : DEFAULT_PHONE_REGION) as CountryCode;
+  for (const found of findPhoneNumbersInText(s, country).reverse()) s = s.slice(0, found.startsAt) + "〔電話番号〕" + s.slice(found.endsAt);
   s = maskAddresses(s.replace(POSTAL_CODE, "〔郵便番号〕"));
   for (const n of names) if (n.trim().length >= 2) s = s.split(n.trim()).join("〔氏名〕");
   return maskNames(s);

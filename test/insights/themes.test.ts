@@ -10,6 +10,13 @@ describe("what leaving customers wrote", () => {
     );
   });
 
+  it("masks a number written as the shop's country writes it (a US shop's comment), as the customer sync reads it", () => {
+    const comment = "Too pricey. Call me at (415) 555-0132 after 6pm";
+    expect(maskPersonalData(comment, [], "US")).toBe("Too pricey. Call me at 〔電話番号〕 after 6pm");
+    // A Japanese shop reads no phone number there (it is none of Japan's numbering).
+    expect(maskPersonalData(comment)).not.toContain("〔電話番号〕");
+  });
+
   it("masks payment card numbers and street addresses, and leaves places and numbers that identify no one", () => {
     expect(maskPersonalData("高いです。住所 東京都渋谷区神南一丁目2番3号、カード4111111111111111")).toBe("高いです。住所 〔住所〕、カード〔カード番号〕");
     expect(maskPersonalData("カード ４１１１－１１１１－１１１１－１１１１ で払った")).toBe("カード 〔カード番号〕 で払った");
