@@ -5,7 +5,7 @@
  */
 import { and, desc, eq, gte, isNotNull, isNull, sql } from "drizzle-orm";
 import type { Lang } from "../cancel-flows/reasons";
-import { contactConsents, customers, events, exitSurveys, winbackModels, winbacks } from "../db/schema";
+import { contactConsents, customers, events, exitSurveys, subscriptions, winbackModels, winbacks } from "../db/schema";
 import { newId } from "../platform/crypto";
 import { addDays, localDate, maxDate } from "../platform/dates";
 import { inList, type TenantStore } from "../platform/tenancy";
@@ -423,6 +423,36 @@ export async function recordReactivations(s: TenantStore, restarted: readonly Re
     { reactivatedAt: at, recoveredAmount: sql`(SELECT value FROM json_each(${amounts}) WHERE key = ${winbacks.id})` as unknown as number },
     inList(winbacks.id, [...latest.values()].map((o) => o.id)),
   );
+}
+
+type NewPlan = Restarted & Pick<SubscriptionRow, "customerId" | "productSku" | "startedAt" | "status">;
+
+/**
+ * A customer who comes back through a new plan of the product they cancelled (the cart system syncs
+ * a new subscription id, live, started after the cancellation) came back as surely as one who
+ * restarted the old plan: their latest open win-back record for that product is closed as a
+ * reactivation at `at`, with a year of the new plan as revenue recovered. It leaves the candidates
+ * list and gets no `winback.due` (else the shop invites them to restart what they already receive),
+ * and 再加入率 counts it. Plans created by this sync only; inside the caller's write.
+ */
+export async function recordNewPlanReturns(s: TenantStore, created: readonly NewPlan[], at: string) {
+  const live = created.filter((p) => p.status !== "canceled");
+  if (live.length === 0) return;
+  const open = await s.q
+    .select({ id: winbacks.id, customerId: winbacks.customerId, canceledAt: winbacks.canceledAt, sku: subscriptions.productSku })
+    .from(winbacks)
+    .innerJoin(subscriptions, and(eq(subscriptions.tenantId, winbacks.tenantId), eq(subscriptions.id, winbacks.subscriptionId)))
+    .where(s.owns(winbacks, inList(winbacks.customerId, [...new Set(live.map((p) => p.customerId))]), isNull(winbacks.reactivatedAt), eq(winbacks.planCanceled, true)));
+  const closing = new Map<string, number>();
+  for (const plan of live) {
+    const latest = open
+      .filter((o) => o.customerId === plan.customerId && o.sku === plan.productSku && o.canceledAt <= plan.startedAt && !closing.has(o.id))
+      .reduce<(typeof open)[number] | null>((m, o) => (m === null || o.canceledAt > m.canceledAt ? o : m), null);
+    if (latest) closing.set(latest.id, recoveredValue(plan));
+  }
+  if (closing.size === 0) return;
+  const amounts = JSON.stringify(Object.fromEntries(closing));
+  await s.update(winbacks, { reactivatedAt: at, recoveredAmount: sql`(SELECT value FROM json_each(${amounts}) WHERE key = ${winbacks.id})` as unknown as number }, inList(winbacks.id, [...closing.keys()]));
 }
 
 /** A win-back contact (a `winback.contacted` event): the first one counts, on the subscription's open record or the customer's latest. */
