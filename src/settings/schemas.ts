@@ -72,7 +72,7 @@ export const SettingsFields = {
     .number()
     .min(0)
     .max(50)
-    .openapi({ description: "Share of cancellations set aside at random (drawn at cancellation): never listed as candidates, never sent `winback.due` — the honest baseline for win-back lift." }),
+    .openapi({ description: "Share of cancellations set aside at random (drawn at cancellation): never listed as candidates, never sent `winback.due` — the honest baseline for win-back lift. The arm is the customer's: a later cancellation of a customer already drawn under a holdout keeps their arm, so the baseline is never mailed about another plan." }),
   keepContactFingerprints: z.boolean().openapi({
     description:
       "Fraud prevention: when a customer is erased, keep keyed HMAC fingerprints (not reversible without the service's key) of the normalised phone and e-mail, so the 初回だけ解約 (first-delivery-only) match still recognises the person. `false`: erasure keeps none.",

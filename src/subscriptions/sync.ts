@@ -15,7 +15,7 @@ import { recordAutoResume } from "../plan-changes/auto-resume";
 import { autoResume, skipRunAfterSync, type ResumeNote } from "../plan-changes/rules";
 import type { TenantSettings } from "../settings/schemas";
 import { findWithRiskState, refreshPersonRisk, refreshRisk } from "../risk/maintain";
-import { recordReactivations, recordSyncedCancellations, recordSyncedReasons } from "../winback/service";
+import { recordNewPlanReturns, recordReactivations, recordSyncedCancellations, recordSyncedReasons } from "../winback/service";
 import { changedAfterExport, staleSubscriptionRefusal } from "../sync/after-export";
 import { enqueueWebhookEvents, type QueuedWebhookEvent } from "../webhooks/outbox";
 import { toSubscription, type SubscriptionRow } from "./repository";
@@ -436,5 +436,7 @@ export async function syncSubscription(
   if (plan.reasonChanged) await recordSyncedReasons(s, [plan.row]);
   // The customer came back through the cart system: win-back records it as the API's reactivation does.
   if (plan.restarted) await recordReactivations(s, [plan.row], at);
+  // Or through a new plan of a product they cancelled.
+  if (plan.created) await recordNewPlanReturns(s, [plan.row], at);
   return plan;
 }

@@ -19,7 +19,7 @@ import { planSubscriptionSync, reasonsFor, SUBSCRIPTION_SYNCED, syncedChangeEven
 import { changedAfterExport, changedAfterExportRefusal, staleSubscriptionRefusal } from "./after-export";
 import { refuseErased } from "../data-rights/erased";
 import { enqueueWebhookEvents, type QueuedWebhookEvent } from "../webhooks/outbox";
-import { answeredByCustomer, recordReactivations, recordSyncedCancellations, recordSyncedReasons } from "../winback/service";
+import { answeredByCustomer, recordNewPlanReturns, recordReactivations, recordSyncedCancellations, recordSyncedReasons } from "../winback/service";
 import { SyncCustomer, SyncSubscription, type BulkSyncResponse, type SyncItemResult } from "./schemas";
 
 type Result = z.infer<typeof SyncItemResult>;
@@ -478,6 +478,8 @@ async function syncSubscriptions(
   await recordSyncedCancellations(s, cancellations, ctx.now, ctx.settings);
   await recordSyncedReasons(s, [...reasonChanges.values()]);
   await recordReactivations(s, [...restartsAfterCancel].flatMap((id) => (writtenSubs.get(id)!.status === "canceled" ? [] : [writtenSubs.get(id)!])), at);
+  // A customer back through a new plan of a product they cancelled (after the batch's cancellations: one in the same batch counts too).
+  await recordNewPlanReturns(s, [...createdSubs].flatMap((id) => (writtenSubs.has(id) ? [writtenSubs.get(id)!] : [])), at);
   for (const step of after) await step();
   if (canceledNow.size > 0) await closeFlowsOnCancellation(s, [...canceledNow], ctx.now, { channel: "api", actor: SYNC_ACTOR, changeId: null, confirmationNumber: null });
 }

@@ -3,7 +3,8 @@
  * flow (src/offers: eligibility → personalise → rank, for the cancellation's reason), on the plan
  * as it would restart, and kept only when its copy passes the same phrase lint (src/offers/lint).
  * Its copy is a comeback's own (`restartCopy`), not the catalogue's cancel-flow templates: the
- * customer has no plan, so nothing about cancelling or what they pay now.
+ * customer has no plan, so nothing about cancelling or what they pay now; the message then states
+ * the terms of the 定期 it restarts, how to cancel it again included (`restartTerms`).
  *
  * Only offers that make sense on a restart are considered: a longer interval (surplus stock), a
  * smaller quantity or a discount (price), a product swap, a gift, usage advice. Skips and pauses
@@ -55,18 +56,46 @@ function clean(texts: Localized[]): boolean {
 }
 
 /**
- * The message to send: an invitation to restart, the offer in a comeback's words, and a closing
- * that leaves the choice to the customer. Title and body stay separate fields; the message reads
- * as one letter (no 「title：description」).
+ * The terms of the 定期 the customer would restart (特定商取引法: an invitation to a subscription
+ * states what it costs, how often, and how it ends): the cadence and the price per delivery as the
+ * plan restarts with the offer (its interval, quantity or product; a discount's regular price), that
+ * it runs until cancelled with no minimum, and the shop's cut-off for cancelling (`changeCutoffDays`). Pure.
  */
-function messageFor(product: SubscriptionSnapshot["product"], description: Localized): Localized {
+function restartTerms(p: ConcreteParameters | null, sub: SubscriptionSnapshot, cutoffDays: number): Localized {
+  const plan = p?.type === "change_interval" ? { intervalDays: p.intervalDays, intervalMonths: p.intervalMonths ?? null } : { intervalDays: sub.intervalDays, intervalMonths: sub.intervalMonths ?? null };
+  const each =
+    p?.type === "change_quantity" || p?.type === "product_swap"
+      ? p.pricePerDelivery
+      : p?.type === "discount"
+        ? p.priceAfter
+        : { amount: sub.unitPrice.amount * sub.quantity, currency: sub.unitPrice.currency };
+  const every = cadence(plan);
+  const amount = price(each);
+  const discounted = p?.type === "discount";
+  const cutoff =
+    cutoffDays > 0
+      ? both(`お届け予定日の${cutoffDays}日前までにお申し出いただければ`, `cancel at least ${cutoffDays} ${cutoffDays === 1 ? "day" : "days"} before a delivery and`)
+      : both("お届け予定日の当日までにお申し出いただければ", "cancel by the day of a delivery and");
+  // A discount's copy already says it has no minimum number of deliveries: said once.
+  return both(
+    `再開後は定期コースとして${every.ja}にお届けし、1回あたり${amount.ja}${discounted ? "（割引の回を除く）" : ""}です。お届けは解約のお申し出まで続きます。${discounted ? "" : "継続回数の条件はなく、"}${cutoff.ja}、そのお届けから解約できます。`,
+    `Once restarted, it is a subscription: a delivery ${every.en} at ${amount.en} each${discounted ? " (apart from the discounted deliveries)" : ""}, until you cancel. ${discounted ? capitalised(cutoff.en) : `There is no minimum number of deliveries: ${cutoff.en}`} that delivery is stopped.`,
+  );
+}
+
+/**
+ * The message to send: an invitation to restart, the offer in a comeback's words, the terms of the
+ * 定期 it restarts (`restartTerms`), and a closing that leaves the choice to the customer. Title and
+ * body stay separate fields; the message reads as one letter (no 「title：description」).
+ */
+function messageFor(product: SubscriptionSnapshot["product"], description: Localized, terms: Localized): Localized {
   // A description with a list (usage tips, a line each) is set off by line breaks.
   const list = description.ja.includes("\n") || description.en.includes("\n");
   // English names the product only in words an English reader can read (risk/spoken): "your supplement deliveries", else "your deliveries".
   const en = productInEnglish(product.name, product.category);
   return {
-    ja: `${product.name}のお届け再開のご案内です。${list ? "\n" : ""}${description.ja}${list ? "\n" : ""}再開をご希望の際は、いつでもお手続きいただけます。`,
-    en: `A note about restarting your ${en ? `${en} ` : ""}deliveries.${list ? "\n" : " "}${description.en}${list ? "\n" : " "}If you would like to restart, you can do so whenever it suits you.`,
+    ja: `${product.name}のお届け再開のご案内です。${list ? "\n" : ""}${description.ja}${list ? "\n" : ""}${terms.ja}再開をご希望の際は、いつでもお手続きいただけます。`,
+    en: `A note about restarting your ${en ? `${en} ` : ""}deliveries.${list ? "\n" : " "}${description.en}${list ? "\n" : " "}${terms.en} If you would like to restart, you can do so whenever it suits you.`,
   };
 }
 
@@ -175,11 +204,11 @@ function restarted(sub: SubscriptionSnapshot, restartOn: string): SubscriptionSn
 }
 
 /** An engine offer as a comeback, when it applies to a restart and all its copy passes the lint. */
-function asComeback(o: Pick<PersonalisedOffer, "offerId" | "type" | "parameters">, sub: SubscriptionSnapshot, restartOn: string): ComebackOffer | null {
+function asComeback(o: Pick<PersonalisedOffer, "offerId" | "type" | "parameters">, sub: SubscriptionSnapshot, restartOn: string, cutoffDays: number): ComebackOffer | null {
   if (!RESTART_TYPES.has(o.type)) return null;
   const copy = restartCopy(o.parameters, sub, restartOn);
   if (!copy) return null;
-  const message = messageFor(sub.product, copy.description);
+  const message = messageFor(sub.product, copy.description, restartTerms(o.parameters, sub, cutoffDays));
   if (!clean([copy.title, copy.description, message])) return null;
   return { kind: "offer", offerId: o.offerId, type: o.type, parameters: o.parameters as unknown as Record<string, unknown>, title: copy.title, description: copy.description, message, restartOn };
 }
@@ -190,7 +219,8 @@ function asComeback(o: Pick<PersonalisedOffer, "offerId" | "type" | "parameters"
  * changeable delivery, recalling their date as what they told us (not as a date they missed: a
  * reminder thanks, it never reproaches). Null when the copy fails the lint.
  */
-function reminderFor(returnOn: string, restartOn: string, product: SubscriptionSnapshot["product"]): ComebackOffer | null {
+function reminderFor(returnOn: string, restartOn: string, sub: SubscriptionSnapshot, cutoffDays: number): ComebackOffer | null {
+  const product = sub.product;
   const title = { ja: `${writeDate(restartOn, "ja", "full")}からの再開のご案内`, en: `Restarting from ${writeDate(restartOn, "en", "full")}` };
   const description =
     returnOn >= restartOn
@@ -202,7 +232,7 @@ function reminderFor(returnOn: string, restartOn: string, product: SubscriptionS
           ja: `${writeDate(returnOn, "ja", "full")}ごろの再開をお考えと伺っておりました。${writeDate(restartOn, "ja", "full")}から、以前と同じ内容でお届けを再開できます。`,
           en: `You mentioned you might restart around ${writeDate(returnOn, "en", "full")}. Your deliveries can restart as before from ${writeDate(restartOn, "en", "full")}.`,
         };
-  const message = messageFor(product, description);
+  const message = messageFor(product, description, restartTerms(null, sub, cutoffDays));
   // `restartOn` the date the copy names (as the offer's own `restartOn`), `returnOn` the customer's.
   return clean([title, description, message]) ? { kind: "reminder", offerId: null, type: "reminder", parameters: { restartOn, returnOn }, title, description, message, restartOn } : null;
 }
@@ -226,7 +256,7 @@ export function comebackOffer(inputs: OfferInputs, c: { reason: string | null; r
   // A date named and no reason given: all the customer said is when they will be back, so that day
   // they are reminded, not sold to (the engine, with no reason, would rank any offer first).
   if (c.returnOn && c.reason === null) {
-    const reminder = reminderFor(c.returnOn, c.restartOn, inputs.sub.product);
+    const reminder = reminderFor(c.returnOn, c.restartOn, inputs.sub, inputs.settings.changeCutoffDays);
     if (reminder) return reminder;
   }
   // Without a reason the engine ranks over every reason some offer serves: only offers open to all of them may take part.
@@ -234,11 +264,11 @@ export function comebackOffer(inputs: OfferInputs, c: { reason: string | null; r
   const restart: OfferInputs = { ...inputs, catalogue, sub: restarted(inputs.sub, c.restartOn), consecutiveSkips: 0 };
   const ranked = rankOffers(restart, { ...(c.reason ? { reason: c.reason } : {}), channel: "web", now: c.now, mode: "mean" });
   for (const o of ranked) {
-    const comeback = asComeback(o, inputs.sub, c.restartOn);
+    const comeback = asComeback(o, inputs.sub, c.restartOn, inputs.settings.changeCutoffDays);
     if (comeback) return comeback;
   }
   if (c.returnOn) {
-    const reminder = reminderFor(c.returnOn, c.restartOn, inputs.sub.product);
+    const reminder = reminderFor(c.returnOn, c.restartOn, inputs.sub, inputs.settings.changeCutoffDays);
     if (reminder) return reminder;
   }
   return null;
@@ -258,7 +288,7 @@ export function rerenderComeback(
 ): ComebackOffer | null {
   // A reminder's copy names the restart date: written again for the new one.
   // (Reminders decided before `returnOn` was kept carried the customer's date as `restartOn`.)
-  if (decided.kind === "reminder") return reminderFor(String(decided.parameters.returnOn ?? decided.parameters.restartOn), c.restartOn, sub.product);
+  if (decided.kind === "reminder") return reminderFor(String(decided.parameters.returnOn ?? decided.parameters.restartOn), c.restartOn, sub, c.settings.changeCutoffDays);
   if (!offer || offer.id !== decided.offerId) return null;
   return comebackOf(offer, sub, c);
 }
@@ -270,7 +300,7 @@ export function rerenderComeback(
  */
 export function comebackOf(offer: CatalogueOffer, sub: SubscriptionSnapshot, c: { restartOn: string; today: string; settings: TenantSettings }): ComebackOffer | null {
   const concrete = personalise(offer, restarted(sub, c.restartOn), { today: c.today, settings: c.settings, stockOnHand: null, consecutiveSkips: 0 });
-  return concrete ? asComeback(concrete, sub, c.restartOn) : null;
+  return concrete ? asComeback(concrete, sub, c.restartOn, c.settings.changeCutoffDays) : null;
 }
 
 export function presentComeback(o: ComebackOffer, lang: Lang) {

@@ -56,9 +56,10 @@ export type SentComeback = { kind: ComebackOffer["kind"]; offerId: string | null
  * last (`c:` + `copy <date>|`; the first stamps were `c:` + a timestamp, which digits sort before).
  * The date only orders editions: 2026-12-02 is 1 December's second edition (usage tips a line
  * each; the reminder for a named date reworded); 2026-12-03 decides again every record without a
- * reason, whose offer was ranked over every reason (winback/comeback `offerFitsReason`).
+ * reason, whose offer was ranked over every reason (winback/comeback `offerFitsReason`); 2026-12-04
+ * adds the terms of the 定期 it restarts to every message (winback/comeback `restartTerms`).
  */
-const STAMP_PREFIX = "c:copy 2026-12-03|";
+const STAMP_PREFIX = "c:copy 2026-12-04|";
 
 /**
  * The tenant's catalogue stamp, SQL: `STAMP_PREFIX` + the later of the latest `updated_at` of its offer rows

@@ -102,7 +102,7 @@ export const ComebackOffer = z
     parameters: ComebackTerms,
     title: z.string().openapi({ description: "The message's subject: the restart and its remedy, in the caller's language." }),
     description: z.string().openapi({ description: "The restart's terms (dates, price per delivery, what changes), in the caller's language; never about cancelling or current payments." }),
-    message: z.string().openapi({ description: "Message copy to send, in the caller's language: an invitation to restart, `description`, and a closing that leaves the choice to the customer. It passed the phrase lint." }),
+    message: z.string().openapi({ description: "Message copy to send, in the caller's language: an invitation to restart, `description`, the terms of the 定期 it restarts (its cadence and price per delivery with the offer, that it runs until cancelled — with no minimum number of deliveries — and the shop's cut-off for cancelling again, `changeCutoffDays`), and a closing that leaves the choice to the customer. It passed the phrase lint." }),
     restartOn: CalendarDate.openapi({ description: "First delivery if they restart: the date they named, else the earliest possible." }),
   })
   .openapi("ComebackOffer");

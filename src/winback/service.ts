@@ -5,7 +5,7 @@
  */
 import { and, desc, eq, gte, isNotNull, isNull, sql } from "drizzle-orm";
 import type { Lang } from "../cancel-flows/reasons";
-import { contactConsents, customers, events, exitSurveys, winbackModels, winbacks } from "../db/schema";
+import { contactConsents, customers, events, exitSurveys, subscriptions, winbackModels, winbacks } from "../db/schema";
 import { newId } from "../platform/crypto";
 import { addDays, localDate, maxDate } from "../platform/dates";
 import { inList, type TenantStore } from "../platform/tenancy";
@@ -145,6 +145,30 @@ function secureRandom(): number {
   return crypto.getRandomValues(new Uint32Array(1))[0]! / 4_294_967_296;
 }
 
+/**
+ * The holdout arm of a new cancellation: the customer's, when an earlier cancellation of theirs was
+ * drawn under a holdout (`inherited`), else drawn now at `percent`. The arm is the customer's, not
+ * the plan's: a customer held out on one plan and mailed about another would carry the campaign
+ * into the baseline (and be counted in both arms). With no holdout in force, none. Pure but for the draw.
+ */
+export function drawHoldout(percent: number, inherited: boolean | undefined): boolean {
+  if (percent <= 0) return false;
+  return inherited ?? secureRandom() * 100 < percent;
+}
+
+/** Each customer's arm as first drawn under a holdout (their earliest record with `holdout_percent` > 0). */
+async function customerArms(s: TenantStore, customerIds: readonly string[]): Promise<Map<string, boolean>> {
+  const arms = new Map<string, boolean>();
+  if (customerIds.length === 0) return arms;
+  const rows = await s.q
+    .select({ customerId: winbacks.customerId, holdout: winbacks.holdout })
+    .from(winbacks)
+    .where(s.owns(winbacks, inList(winbacks.customerId, customerIds), sql`${winbacks.holdoutPercent} > 0`))
+    .orderBy(winbacks.canceledAt);
+  for (const r of rows) if (!arms.has(r.customerId)) arms.set(r.customerId, r.holdout);
+  return arms;
+}
+
 type Contact = { occurredAt: string; data: Record<string, unknown> };
 
 /**
@@ -158,6 +182,7 @@ function winbackRecord(
   contacts: readonly Contact[],
   model: WinbackModel,
   due: { dueOn: string; dueStatus: WinbackRow["dueStatus"] },
+  arm: boolean | undefined,
 ): WinbackRow {
   const canceledOn = localDate(new Date(input.at), input.settings.timeZone);
   const since = new Date(Date.parse(input.at) - 180 * DAY_MS).toISOString();
@@ -179,7 +204,7 @@ function winbackRecord(
     dueOn: due.dueOn,
     dueStatus: due.dueStatus,
     dueSentAt: null,
-    holdout: input.settings.winbackHoldoutPercent > 0 && secureRandom() * 100 < input.settings.winbackHoldoutPercent,
+    holdout: drawHoldout(input.settings.winbackHoldoutPercent, arm),
     // Which cancellations the holdout lift may count: only those drawn with a holdout in force.
     holdoutPercent: input.settings.winbackHoldoutPercent,
     // Both as SQLite keeps them (migration 0023's triggers check them against the customer and the plan).
@@ -243,14 +268,16 @@ export async function recordCancellation(
   input: { sub: SubscriptionRow; customer: CustomerRow; flowId: string | null; reason: string | null; effectiveOn: string; returnOn: string | null; survey: SurveyAnswer[] | null; at: string; settings: TenantSettings },
 ): Promise<WinbackRow> {
   const since = new Date(Date.parse(input.at) - 180 * DAY_MS).toISOString();
-  const [contacts, model] = await Promise.all([
+  const [contacts, model, arms] = await Promise.all([
     s.q
       .select({ occurredAt: events.occurredAt, data: events.data })
       .from(events)
       .where(s.owns(events, eq(events.customerId, input.sub.customerId), eq(events.type, "contact.logged"), gte(events.occurredAt, since))),
     activeWinbackModel(s),
+    customerArms(s, [input.sub.customerId]),
   ]);
-  const row = winbackRecord(s.tenantId, input, contacts, model, { dueOn: input.returnOn ?? addDays(input.effectiveOn, input.settings.winbackDelayDays), dueStatus: "pending" });
+  const due = { dueOn: input.returnOn ?? addDays(input.effectiveOn, input.settings.winbackDelayDays), dueStatus: "pending" as const };
+  const row = winbackRecord(s.tenantId, input, contacts, model, due, arms.get(input.sub.customerId));
   const { tenantId: _, ...values } = row;
   await endRecoveries(s, [input.sub]);
   await s.insert(winbacks, values);
@@ -298,7 +325,7 @@ export async function recordSyncedCancellations(s: TenantStore, canceled: readon
   const customerIds = [...new Set(canceled.map((c) => c.customerId))];
   const earliest = canceled.reduce((m, c) => ((c.canceledAt ?? "") < m ? (c.canceledAt ?? m) : m), now.toISOString());
   const since = new Date(Date.parse(earliest) - 180 * DAY_MS).toISOString();
-  const [open, people, contacts, model] = await Promise.all([
+  const [open, people, contacts, model, arms] = await Promise.all([
     s.q.select({ subscriptionId: winbacks.subscriptionId }).from(winbacks).where(s.owns(winbacks, inList(winbacks.subscriptionId, canceled.map((c) => c.id)), isNull(winbacks.reactivatedAt))),
     s.q.select().from(customers).where(s.owns(customers, inList(customers.id, customerIds))),
     s.q
@@ -306,6 +333,7 @@ export async function recordSyncedCancellations(s: TenantStore, canceled: readon
       .from(events)
       .where(s.owns(events, inList(events.customerId, customerIds), eq(events.type, "contact.logged"), gte(events.occurredAt, since))),
     activeWinbackModel(s),
+    customerArms(s, customerIds),
   ]);
   const byId = new Map(people.map((p) => [p.id, p]));
   const contactsOf = new Map<string, Contact[]>();
@@ -323,7 +351,10 @@ export async function recordSyncedCancellations(s: TenantStore, canceled: readon
     const canceledOn = localDate(new Date(at), settings.timeZone);
     // Cancellations after the moment (a clock a little ahead) count from their own instant.
     const prior = (contactsOf.get(sub.customerId) ?? []).filter((c) => c.occurredAt <= at);
-    rows.push(winbackRecord(s.tenantId, { sub, customer, flowId: null, reason: sub.cancellation?.reason ?? null, effectiveOn: canceledOn, returnOn: null, survey: null, at, settings }, prior, model, syncedDue(canceledOn, today, settings)));
+    const row = winbackRecord(s.tenantId, { sub, customer, flowId: null, reason: sub.cancellation?.reason ?? null, effectiveOn: canceledOn, returnOn: null, survey: null, at, settings }, prior, model, syncedDue(canceledOn, today, settings), arms.get(sub.customerId));
+    // A customer's second plan in the same batch joins the arm their first was drawn in.
+    if (settings.winbackHoldoutPercent > 0 && !arms.has(sub.customerId)) arms.set(sub.customerId, row.holdout);
+    rows.push(row);
   }
   await endRecoveries(s, canceled);
   // One statement for the batch's records (no record has their fresh ids: nothing to update).
@@ -392,6 +423,36 @@ export async function recordReactivations(s: TenantStore, restarted: readonly Re
     { reactivatedAt: at, recoveredAmount: sql`(SELECT value FROM json_each(${amounts}) WHERE key = ${winbacks.id})` as unknown as number },
     inList(winbacks.id, [...latest.values()].map((o) => o.id)),
   );
+}
+
+type NewPlan = Restarted & Pick<SubscriptionRow, "customerId" | "productSku" | "startedAt" | "status">;
+
+/**
+ * A customer who comes back through a new plan of the product they cancelled (the cart system syncs
+ * a new subscription id, live, started after the cancellation) came back as surely as one who
+ * restarted the old plan: their latest open win-back record for that product is closed as a
+ * reactivation at `at`, with a year of the new plan as revenue recovered. It leaves the candidates
+ * list and gets no `winback.due` (else the shop invites them to restart what they already receive),
+ * and 再加入率 counts it. Plans created by this sync only; inside the caller's write.
+ */
+export async function recordNewPlanReturns(s: TenantStore, created: readonly NewPlan[], at: string) {
+  const live = created.filter((p) => p.status !== "canceled");
+  if (live.length === 0) return;
+  const open = await s.q
+    .select({ id: winbacks.id, customerId: winbacks.customerId, canceledAt: winbacks.canceledAt, sku: subscriptions.productSku })
+    .from(winbacks)
+    .innerJoin(subscriptions, and(eq(subscriptions.tenantId, winbacks.tenantId), eq(subscriptions.id, winbacks.subscriptionId)))
+    .where(s.owns(winbacks, inList(winbacks.customerId, [...new Set(live.map((p) => p.customerId))]), isNull(winbacks.reactivatedAt), eq(winbacks.planCanceled, true)));
+  const closing = new Map<string, number>();
+  for (const plan of live) {
+    const latest = open
+      .filter((o) => o.customerId === plan.customerId && o.sku === plan.productSku && o.canceledAt <= plan.startedAt && !closing.has(o.id))
+      .reduce<(typeof open)[number] | null>((m, o) => (m === null || o.canceledAt > m.canceledAt ? o : m), null);
+    if (latest) closing.set(latest.id, recoveredValue(plan));
+  }
+  if (closing.size === 0) return;
+  const amounts = JSON.stringify(Object.fromEntries(closing));
+  await s.update(winbacks, { reactivatedAt: at, recoveredAmount: sql`(SELECT value FROM json_each(${amounts}) WHERE key = ${winbacks.id})` as unknown as number }, inList(winbacks.id, [...closing.keys()]));
 }
 
 /** A win-back contact (a `winback.contacted` event): the first one counts, on the subscription's open record or the customer's latest. */

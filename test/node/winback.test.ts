@@ -393,7 +393,9 @@ describe("win-back over time", () => {
     await h.request("POST", `/v1/cancel-flows/${flow.flowId}/reason`, { key: own.key, body: { reason: "no_effect" } });
     await h.request("POST", `/v1/cancel-flows/${flow.flowId}/confirm`, { key: own.key, body: { keepInTouch: true } });
     const fresh = (await h.request("GET", "/v1/winback/candidates", { key: own.key })).body.data[0].offer;
-    expect(fresh.message).not.toContain("解約");
+    // The cancel flow's way out (「このまま解約…」) is never a comeback's; the terms of the restarted 定期 (how to cancel it again) are.
+    expect(fresh.message).not.toContain("このまま解約");
+    expect(fresh.message).toContain("そのお届けから解約できます");
 
     // As a record decided before this edition holds it: cancel-flow copy, stamped `c:` + the catalogue's time.
     const old = "青汁のお届けは、いつでも再開できます。使い方のご案内：このまま解約のお手続きに進むこともできます。";
@@ -411,7 +413,7 @@ describe("win-back over time", () => {
     await h.maintain(() => new Date());
     const [row] = await h.db.orm.select().from(winbacks).where(eq(winbacks.subscriptionId, s));
     expect(row!.comebackStamp.startsWith("c:copy ")).toBe(true);
-    expect(JSON.stringify(row!.comeback)).not.toContain("解約");
+    expect(JSON.stringify(row!.comeback)).not.toContain("このまま解約");
     const stored = await candidatesPageJson(store, { ...q, now: new Date() });
     expect(stored).not.toBeNull();
     expect(JSON.parse(typeof stored === "string" ? stored : new TextDecoder().decode(stored!)).data[0].offer).toEqual(fresh);

@@ -66,21 +66,28 @@ describe("the comeback copy a customer who has left reads, per reason", () => {
     )!;
   const only = (type: string) => DEFAULT_CATALOGUE.filter((o) => o.type === type);
 
-  /** What every comeback must be: an invitation to restart, nothing about cancelling or what they pay now, lint-clean, title apart from the body. */
+  /**
+   * What every comeback must be: an invitation to restart, its offer saying nothing about cancelling
+   * or what they pay now (the cancel flow's words), lint-clean, title apart from the body; the
+   * message then states the terms of the 定期 it restarts, how it is cancelled again included.
+   */
   function expectComebackCopy(o: ReturnType<typeof offer>) {
-    for (const text of [o.title.ja, o.description.ja, o.message.ja]) {
-      expect(text).not.toMatch(/解約|お支払い|現在|変わりません/);
-      expect(lintCopy(text)).toEqual([]);
-    }
-    for (const text of [o.title.en, o.description.en, o.message.en]) {
-      expect(text).not.toMatch(/cancel|you pay|your price|payment|stay the same/i);
-      expect(lintCopy(text)).toEqual([]);
-    }
+    for (const text of [o.title.ja, o.description.ja]) expect(text).not.toMatch(/解約|お支払い|現在|変わりません/);
+    for (const text of [o.title.en, o.description.en]) expect(text).not.toMatch(/cancel|you pay|your price|payment|stay the same/i);
+    for (const text of [o.title.ja, o.description.ja, o.message.ja, o.title.en, o.description.en, o.message.en]) expect(lintCopy(text)).toEqual([]);
     // A description with a list (usage tips) is set off by line breaks.
     const [ja, en] = o.description.ja.includes("\n") ? ["\n", "\n"] : ["", " "];
-    expect(o.message.ja).toBe(`青汁のお届け再開のご案内です。${ja}${o.description.ja}${ja}再開をご希望の際は、いつでもお手続きいただけます。`);
+    const terms = /^再開後は定期コースとして.+ごとにお届けし、1回あたり[\d,]+円(（割引の回を除く）)?です。お届けは解約のお申し出まで続きます。(継続回数の条件はなく、)?お届け予定日の3日前までにお申し出いただければ、そのお届けから解約できます。再開をご希望の際は、いつでもお手続きいただけます。$/;
+    const intro = `青汁のお届け再開のご案内です。${ja}${o.description.ja}${ja}`;
+    expect(o.message.ja.startsWith(intro)).toBe(true);
+    expect(o.message.ja.slice(intro.length)).toMatch(terms);
+    expect(o.message.ja.slice(intro.length)).not.toMatch(/お支払い|現在|変わりません/);
     // English copy names no product an English reader cannot read (青汁, with no category: not named).
-    expect(o.message.en).toBe(`A note about restarting your deliveries.${en}${o.description.en}${en}If you would like to restart, you can do so whenever it suits you.`);
+    const introEn = `A note about restarting your deliveries.${en}${o.description.en}${en}`;
+    expect(o.message.en.startsWith(introEn)).toBe(true);
+    expect(o.message.en.slice(introEn.length)).toMatch(
+      /^Once restarted, it is a subscription: a delivery every .+ at ¥[\d,]+ each( \(apart from the discounted deliveries\))?, until you cancel\. (There is no minimum number of deliveries: c|C)ancel at least 3 days before a delivery and that delivery is stopped\. If you would like to restart, you can do so whenever it suits you\.$/,
+    );
     expect(o.message.ja).not.toContain("：");
     expect(o.message.en).not.toContain(`${o.title.en}:`);
   }
@@ -155,7 +162,7 @@ describe("the comeback copy a customer who has left reads, per reason", () => {
     expect(o.title.ja).toBe("青汁の使い方のご案内");
     expect(o.title.en).toBe("Tips on using your product");
     expect(o.description.ja).toMatch(/^よくあるご質問をもとに、青汁の使い方をまとめました。\n・[^\n]+\n・/);
-    expect(o.message.ja).toMatch(/まとめました。\n・.*\n再開をご希望の際は/s);
+    expect(o.message.ja).toMatch(/まとめました。\n・.*\n再開後は定期コースとして.*再開をご希望の際は/s);
     expectComebackCopy(o);
   });
 
