@@ -789,7 +789,9 @@ export const winbacks = sqliteTable(
     /**
      * Whether the customer could be contacted when the cancellation was recorded and its holdout
      * drawn (`contactable` then): the win-back holdout's arms (metrics/winback), which a later "no",
-     * opt-out or erasure must not move. Records from before migration 0052 take `contactable` as it was then.
+     * opt-out or erasure must not move. Records from before migration 0052 take `contactable` as it was then;
+     * a record an older build inserts without it (still serving while the database is migrated) takes
+     * the `contactable` it was inserted with (migration 0053's trigger), not this DEFAULT.
      */
     contactableAtDraw: integer("contactable_at_draw", { mode: "boolean" }).notNull().default(false),
     /** Whether the subscription is still `canceled`: the list's other index filter, written by SQLite like `contactable` (migration 0023). */

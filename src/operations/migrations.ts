@@ -47,14 +47,19 @@ const NAMES_MIGRATION = "0042_migration_names";
  * Refuses (StartupRefusal, nothing changed) a database that records a migration this build does
  * not have, and names a migration that fails. `where`: the database as printed in those lines.
  * Returns the migrations applied, with their milliseconds.
+ * Several processes may migrate one database at once (two `npm start` on one libSQL server, started
+ * together by a deploy): the plan is read before the transaction, so the one that commits second
+ * fails on what the first created. Its failure is then read against the database again: migrations
+ * another process applied meanwhile are said as such (and the rest, if any, applied), never reported
+ * as a failed migration.
  */
 export async function applyMigrations(client: Client, folder: string, options: { where: string; log?: (line: string) => void }): Promise<{ tag: string; ms: number }[]> {
   const log = options.log ?? (() => {});
   const known: Migration[] = (JSON.parse(readFileSync(join(folder, "meta", "_journal.json"), "utf8")) as { entries: Migration[] }).entries.map(({ tag, when }) => ({ tag, when }));
   const files = new Map(readMigrationFiles({ migrationsFolder: folder }).map((m) => [m.folderMillis, m]));
   await client.execute(`CREATE TABLE IF NOT EXISTS ${MIGRATIONS_TABLE} (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at numeric)`);
-  const applied = (await client.execute(`SELECT created_at FROM ${MIGRATIONS_TABLE}`)).rows.map((r) => Number(r[0]));
-  const plan = migrationPlan(known, applied);
+  const appliedNow = async () => (await client.execute(`SELECT created_at FROM ${MIGRATIONS_TABLE}`)).rows.map((r) => Number(r[0]));
+  const plan = migrationPlan(known, await appliedNow());
   if (plan.newer !== null) throw newerDatabaseRefusal(options.where, plan.newer, await recordedName(client, plan.newer));
   if (plan.pending.length === 0) return [];
 
@@ -83,6 +88,14 @@ export async function applyMigrations(client: Client, folder: string, options: {
   } catch (e) {
     const index = (e as { statementIndex?: unknown }).statementIndex;
     if (typeof index !== "number") throw e;
+    // Another process may have migrated the database meanwhile: what it applied is not a failure.
+    const meanwhile = await appliedNow().catch(() => null);
+    const now = meanwhile && migrationPlan(known, meanwhile);
+    if (now && now.newer === null && now.pending.length < plan.pending.length) {
+      const byOther = plan.pending.length - now.pending.length;
+      log(`${options.where} was migrated meanwhile by another process (${byOther} migration${byOther === 1 ? "" : "s"}${now.pending.length === 0 ? `, now at ${last}` : ""})`);
+      return now.pending.length === 0 ? [] : applyMigrations(client, folder, options);
+    }
     const failed = index >= namesFrom ? "(recording the migrations' names)" : plan.pending[firstOf.findLastIndex((first) => first <= index)]!.tag;
     throw new StartupRefusal(
       `Migration ${failed} failed on ${options.where} (${(e as Error).message}); nothing was migrated, the database is as it was. Keep this database and its backup, and report the line above.`,
