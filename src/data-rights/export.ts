@@ -18,7 +18,8 @@ import { winbackDataOf } from "../winback/service";
  * flows with their evidence, risk with its drivers, and the person's customer sessions; what was sent about them to whom
  * (each webhook delivery: the endpoint's host, the event, when, and the body as sent — 個人情報保護法 §33(5) 第三者提供記録,
  * CCPA §1798.110) and the audit entries that name them (who exported their data, sessions minted). The
- * drivers of the risk and win-back estimates carry their labels in `lang`, so the person can read why.
+ * drivers of the risk and win-back estimates carry their labels in `lang`, so the person can read why, beside the
+ * inputs each estimate was computed from (`features`, as stored).
  * Read in one snapshot-free pass; a person with thousands of events gets them all (this is rare and admin-only).
  */
 export async function exportCustomer(store: TenantStore, customerId: string, now: Date, lang: Language) {
@@ -66,6 +67,7 @@ export async function exportCustomer(store: TenantStore, customerId: string, now
       score: r.score,
       band: r.band,
       drivers: localizeDrivers(r.drivers as Driver[], lang),
+      features: r.features,
       flags: r.flags,
       modelVersion: r.modelVersion,
       computedAt: r.computedAt,

@@ -122,6 +122,7 @@ export const CustomerExport = z
           probability: z.number().openapi({ description: "Estimated probability (0–1) of coming back within 180 days." }),
           expectedValue: z.object({ amount: z.number().int(), currency: z.string() }).openapi({ description: "probability × a year of the plan's deliveries, minor units." }),
           drivers: z.array(WinbackDriver).openapi({ description: "What moved the estimate: `code`, `label` (in the caller's language), `contribution` (log-odds), `value`." }),
+          features: openObject("The inputs the estimate was computed from, as stored at the cancellation (tenure, deliveries, the reason, a named return date …): the profile held about the person."),
           modelVersion: z.string(),
           scoredOn: z.string().openapi({ description: "Local date (YYYY-MM-DD) of the estimate." }),
           dueOn: z.string().openapi({ description: "Local date (YYYY-MM-DD) a win-back contact is due (`winback.due`)." }),
@@ -149,7 +150,7 @@ export const CustomerExport = z
       )
       .openapi({ description: "Every event about the person, oldest first." }),
     cancelFlows: z.array(Evidence).openapi({ description: "Every cancel flow with its evidence (`GET /v1/cancel-flows/{flowId}`)." }),
-    risk: z.array(Risk.omit({ customerId: true, revenueAtRisk: true }).extend({ drivers: z.array(RiskDriver).openapi({ description: "Largest effect first (at most five), each with its `label` in the caller's language (as `GET /v1/customers/{id}/risk`)." }) })).openapi({ description: "Current risk per subscription with its drivers and flags." }),
+    risk: z.array(Risk.omit({ customerId: true, revenueAtRisk: true }).extend({ drivers: z.array(RiskDriver).openapi({ description: "Largest effect first (at most five), each with its `label` in the caller's language (as `GET /v1/customers/{id}/risk`)." }), features: openObject("The inputs the score was computed from, as stored (deliveries, tenure, skips and cancel requests of the last 90 days, the last NPS, stock …): the profile held about the person.") })).openapi({ description: "Current risk per subscription with its drivers and flags." }),
     customerSessions: z.array(CustomerSession.omit({ customerId: true })).openapi({ description: "The person's customer sessions (my-page logins): id, subscription, created, expiry, revocation. Tokens are never stored." }),
     webhookDeliveries: z
       .array(

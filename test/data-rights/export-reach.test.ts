@@ -44,7 +44,7 @@ describe("the customer export: what was given to whom, who read it, and the reas
     expect(JSON.stringify(res.body.auditEntries)).not.toContain(other);
   }, 60_000); // a maintenance pass with a real delivery: slow on a loaded machine
 
-  it("the risk and win-back drivers carry their labels in the caller's language, as the risk endpoint shows them", async () => {
+  it("the risk and win-back estimates carry their drivers' labels in the caller's language, as the risk endpoint shows them, and the inputs they were computed from", async () => {
     const c = uid("C");
     const s = uid("S");
     await h.request("PUT", `/v1/customers/${c}`, { key: t.key, body: customerBody({ name: "理由 読子" }) });
@@ -63,6 +63,9 @@ describe("the customer export: what was given to whom, who read it, and the reas
     expect(drivers.length).toBeGreaterThan(0);
     expect(drivers).toEqual(risk.body.drivers);
     expect(drivers.find((d) => d.code === "low_nps")?.label).toBe("満足度が低い（NPS 2）");
+    // The inputs the estimates were computed from: the profile held about the person.
+    expect(res.body.risk[0].features).toMatchObject({ lastNps: 2, deliveriesCompleted: expect.any(Number) });
+    expect(Object.keys(res.body.winbacks[0].features).length).toBeGreaterThan(0);
     const winback = res.body.winbacks[0].drivers as { code: string; label: string }[];
     expect(winback.length).toBeGreaterThan(0);
     for (const d of winback) expect(d.label).toMatch(/[ぁ-んァ-ヶ一-龠]/);
