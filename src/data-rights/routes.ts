@@ -55,7 +55,7 @@ export const dataRightsRouter = domainRouter()
       scope: "admin",
       summary: "Export everything held about a customer (disclosure request)",
       description:
-        "One JSON document for a disclosure request (開示請求): profile and consents, subscriptions, their plan changes, events, cancel flows with their evidence, risk and win-back estimates with their drivers (labelled in the caller's language, as `GET /v1/customers/{id}/risk` labels them), the customer's sessions, every webhook delivery about the person (to which endpoint host, which event, when, its status and the body as sent: the record of what was given to whom) and the audit entries that name the person (earlier exports, sessions minted or revoked). Recorded in the audit log.",
+        "One JSON document for a disclosure request (開示請求): profile and consents, subscriptions, their plan changes, events, cancel flows with their evidence, risk and win-back estimates with their drivers (labelled in the caller's language, as `GET /v1/customers/{id}/risk` labels them), the customer's sessions, every webhook delivery about the person (to which endpoint host, which event, when, its status and the body as sent: the record of what was given to whom) and the audit entries that name the person (earlier exports, what they did with their own session). Recorded in the audit log.",
       request: { params: CustomerIdParam },
       errors: ["customer_not_found"],
       responses: { 200: jsonResponse(CustomerExport, "Everything held about the person") },

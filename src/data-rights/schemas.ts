@@ -167,7 +167,7 @@ export const CustomerExport = z
         }),
       )
       .openapi({ description: "Every webhook delivery about the person, oldest first: what was sent to whom, when (個人情報保護法 §33(5) 第三者提供記録; CCPA §1798.110)." }),
-    auditEntries: z.array(AuditEntry).openapi({ description: "Audit entries that name the person as target or actor (earlier exports, customer sessions minted or revoked), oldest first. This export's own entry is written after it." }),
+    auditEntries: z.array(AuditEntry).openapi({ description: "Audit entries that name the person as target or actor (earlier exports, what they did with their own session), oldest first. Their sessions are in `customerSessions`. This export's own entry is written after it." }),
   })
   .openapi("CustomerExport");
 
