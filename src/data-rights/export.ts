@@ -7,6 +7,7 @@ import type { AuditAction } from "../platform/audit";
 import type { Language } from "../platform/language";
 import type { TenantStore } from "../platform/tenancy";
 import { localizeDrivers, type Driver } from "../risk/model";
+import { resolveSettings } from "../settings/schemas";
 import { toSubscription } from "../subscriptions/repository";
 import { localizeWinbackDrivers, type WinbackDriver } from "../winback/model";
 import { winbackDataOf } from "../winback/service";
@@ -44,6 +45,8 @@ export async function exportCustomer(store: TenantStore, customerId: string, now
   ].sort((x, y) => (x.at < y.at ? -1 : x.at > y.at ? 1 : x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
   return {
     generatedAt: now.toISOString(),
+    // How to read the document's times: instants are UTC; calendar dates are the shop's.
+    timeZone: resolveSettings((await store.tenant()).settings).timeZone,
     customer: toCustomer(person),
     consents: { marketingConsent: person.marketingConsent, keepInTouch: person.keepInTouch, keepInTouchHistory: winback.keepInTouchHistory },
     exitSurveys: winback.exitSurveys,

@@ -93,6 +93,10 @@ export const AuditEntry = z
 export const CustomerExport = z
   .object({
     generatedAt: Instant,
+    timeZone: z.string().openapi({
+      description: "The shop's time zone (IANA), for reading the document: instants (`…At`) are UTC (ISO 8601, `Z`); calendar dates (`…On`, YYYY-MM-DD) are days in this zone. Shown to a customer, convert the instants to it.",
+      example: "Asia/Tokyo",
+    }),
     customer: Customer,
     consents: z.object({
       marketingConsent: z.boolean(),

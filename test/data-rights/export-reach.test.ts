@@ -34,6 +34,8 @@ describe("the customer export: what was given to whom, who read it, and the reas
     const res = await h.request("GET", `/v1/customers/${c}/export`, { key: t.key });
     expect(res.status).toBe(200);
     expect(CustomerExport.safeParse(res.body).success).toBe(true);
+    // Instants are UTC; the document says in which zone its dates (and the customer's day) are.
+    expect(res.body.timeZone).toBe((await h.request("GET", "/v1/settings", { key: t.key })).body.timeZone);
     const host = new URL(h.receiverUrl).host;
     expect(res.body.webhookDeliveries).toEqual([
       expect.objectContaining({ webhookId: "crm", host, eventType: "subscription.changed", status: "delivered", deliveredAt: expect.any(String), payload: expect.objectContaining({ type: "subscription.changed" }) }),
