@@ -18,7 +18,7 @@ import { fitTenantWinbackModel } from "./winback/train";
 // Reads only: the checkpoints are the opening thread's (db/checkpoints.ts).
 const db = await openDatabase(String(workerData.databaseUrl), undefined, { checkpoints: false });
 const jobs: { [K in OffThreadJob]: (input: OffThreadJobs[K]["input"]) => Promise<OffThreadJobs[K]["output"]> } = {
-  exportCustomer: (i) => exportCustomer(new TenantStore(db, i.tenantId), i.customerId, new Date(i.now)),
+  exportCustomer: (i) => exportCustomer(new TenantStore(db, i.tenantId), i.customerId, new Date(i.now), i.lang),
   retentionMetrics: (i) => retentionFor(new TenantStore(db, i.tenantId), i.settings, new Date(i.now), i.query),
   winbackMetrics: (i) => winbackFor(new TenantStore(db, i.tenantId), i.settings, new Date(i.now), i.query),
   reasonInsights: (i) => reasonInsightsFor(new TenantStore(db, i.tenantId), i.settings, new Date(i.now), i.query),

@@ -4,12 +4,13 @@ import { CustomerIdParam } from "../customers/schemas";
 import { audited } from "../platform/audit";
 import { offTheRequestPath } from "../platform/off-thread";
 import { apiRoute, domainRouter, jsonResponse, page } from "../platform/openapi";
+import { language } from "../platform/language";
 import { cursorList, decodeCursor, toPage } from "../platform/pagination";
 
 /** The audit log, newest first: `(at, id)` of the last entry, under the query's `action` (platform/pagination). */
 const AUDIT_CURSOR = cursorList("aud", ["instant", "id"]);
 import { eraseCustomer, purgeOldPages } from "./erase";
-import { exportCustomer } from "./export";
+import { exportCustomer, toAuditEntry } from "./export";
 import { AuditEntry, AuditQuery, CustomerExport, Erasure } from "./schemas";
 
 const tags = ["Data rights"];
@@ -54,7 +55,7 @@ export const dataRightsRouter = domainRouter()
       scope: "admin",
       summary: "Export everything held about a customer (disclosure request)",
       description:
-        "One JSON document for a disclosure request (開示請求): profile and consents, subscriptions, their plan changes, events, cancel flows with their evidence, and risk with its drivers. Recorded in the audit log.",
+        "One JSON document for a disclosure request (開示請求): profile and consents, subscriptions, their plan changes, events, cancel flows with their evidence, risk and win-back estimates with their drivers (labelled in the caller's language, as `GET /v1/customers/{id}/risk` labels them), the customer's sessions, every webhook delivery about the person (to which endpoint host, which event, when, its status and the body as sent: the record of what was given to whom) and the audit entries that name the person (earlier exports, what they did with their own session). Recorded in the audit log.",
       request: { params: CustomerIdParam },
       errors: ["customer_not_found"],
       responses: { 200: jsonResponse(CustomerExport, "Everything held about the person") },
@@ -64,7 +65,8 @@ export const dataRightsRouter = domainRouter()
       const { now: clock, offThread } = c.get("services");
       const now = clock();
       // Seconds on a big customer: off the request path where the runtime has a thread for it.
-      const document = await offTheRequestPath(offThread, "exportCustomer", { tenantId: c.get("caller").tenantId, customerId, now: now.toISOString() }, () => exportCustomer(c.get("store"), customerId, now));
+      const lang = language(c);
+      const document = await offTheRequestPath(offThread, "exportCustomer", { tenantId: c.get("caller").tenantId, customerId, now: now.toISOString(), lang }, () => exportCustomer(c.get("store"), customerId, now, lang));
       await audited(c, async () => null, () => ({ action: "customer.exported", target: { type: "customer", id: customerId } }));
       return c.json(document as never, 200);
     },
@@ -101,14 +103,7 @@ export const dataRightsRouter = domainRouter()
       const p = toPage(rows, limit, AUDIT_CURSOR, (r) => [r.at, r.id], [action]);
       return c.json(
         {
-          data: p.data.map((r) => ({
-            id: r.id,
-            at: r.at,
-            actor: { type: r.actorType, id: r.actorId, ...(r.actorName ? { name: r.actorName } : {}) },
-            action: r.action as (typeof AuditEntry._output)["action"],
-            target: r.targetType && r.targetId ? { type: r.targetType, id: r.targetId } : null,
-            details: r.details ?? null,
-          })),
+          data: p.data.map(toAuditEntry),
           nextCursor: p.nextCursor,
         },
         200,

@@ -48,70 +48,6 @@ const StoredComebackOffer = z.object({
   restartOn: CalendarDate.openapi({ description: "The first delivery if they restart, tenant-local." }),
 });
 
-export const CustomerExport = z
-  .object({
-    generatedAt: Instant,
-    customer: Customer,
-    consents: z.object({
-      marketingConsent: z.boolean(),
-      keepInTouch: z.boolean().nullable().openapi({ description: "The current keep-in-touch answer (null: never answered)." }),
-      keepInTouchHistory: z
-        .array(z.object({ granted: z.boolean(), wording: z.string().nullable(), language: z.string().nullable(), source: z.string(), flowId: z.string().nullable(), at: Instant }))
-        .openapi({ description: "Every keep-in-touch answer with its evidence (the wording shown, where, when), oldest first." }),
-    }),
-    exitSurveys: z
-      .array(
-        z.object({
-          subscriptionId: z.string(),
-          flowId: z.string().nullable(),
-          canceledAt: Instant,
-          reason: z.string().nullable(),
-          answers: z.array(z.object({ questionId: z.string(), answer: z.string() })),
-          returnOn: z.string().nullable(),
-        }),
-      )
-      .openapi({ description: "The exit survey answered at each cancellation, and the return date the person named." }),
-    winbacks: z
-      .array(
-        z.object({
-          subscriptionId: z.string(),
-          flowId: z.string().nullable(),
-          canceledAt: Instant,
-          probability: z.number().openapi({ description: "Estimated probability (0–1) of coming back within 180 days." }),
-          expectedValue: z.object({ amount: z.number().int(), currency: z.string() }).openapi({ description: "probability × a year of the plan's deliveries, minor units." }),
-          drivers: z.array(WinbackDriver.omit({ label: true })).openapi({ description: "What moved the estimate: `code`, `contribution` (log-odds), `value`." }),
-          modelVersion: z.string(),
-          scoredOn: z.string().openapi({ description: "Local date (YYYY-MM-DD) of the estimate." }),
-          dueOn: z.string().openapi({ description: "Local date (YYYY-MM-DD) a win-back contact is due (`winback.due`)." }),
-          dueStatus: WinbackDueStatus,
-          holdout: z.boolean().openapi({ description: "Drawn into the shop's control group: never contacted for win-back." }),
-          contactable: z.boolean().openapi({ description: "Whether the shop may contact the person about it now." }),
-          offer: StoredComebackOffer.nullable().openapi({ description: "The comeback offer decided for the person, as stored (null: none)." }),
-          contactedAt: Instant.nullable(),
-          reactivatedAt: Instant.nullable(),
-        }),
-      )
-      .openapi({ description: "The win-back record of each cancellation: the profiling done about the person (score, drivers, due date, offer) and whether and when they were contacted." }),
-    subscriptions: z.array(Subscription).openapi({ description: "Every subscription, as `GET /v1/subscriptions/{id}` shows it." }),
-    changes: z.array(Change).openapi({ description: "Every plan change of those subscriptions, oldest first." }),
-    events: z
-      .array(
-        z.object({
-          id: z.string(),
-          type: z.string(),
-          subscriptionId: z.string().nullable(),
-          occurredAt: Instant,
-          receivedAt: Instant,
-          data: openObject("The event's `data` as it was sent (`POST /v1/events`), kept as is."),
-        }),
-      )
-      .openapi({ description: "Every event about the person, oldest first." }),
-    cancelFlows: z.array(Evidence).openapi({ description: "Every cancel flow with its evidence (`GET /v1/cancel-flows/{flowId}`)." }),
-    risk: z.array(Risk.omit({ customerId: true, revenueAtRisk: true }).extend({ drivers: z.array(RiskDriver.omit({ label: true })).openapi({ description: "Largest effect first (at most five); the stored codes, without labels." }) })).openapi({ description: "Current risk per subscription with its drivers and flags." }),
-    customerSessions: z.array(CustomerSession.omit({ customerId: true })).openapi({ description: "The person's customer sessions (my-page logins): id, subscription, created, expiry, revocation. Tokens are never stored." }),
-  })
-  .openapi("CustomerExport");
-
 /** An audit entry's details: the members its action records. */
 const AuditDetails = z
   .object({
@@ -153,6 +89,92 @@ export const AuditEntry = z
     details: AuditDetails.nullable().openapi({ description: "What changed, by name; never personal data or secrets. The `action` decides which members appear (each says for which)." }),
   })
   .openapi("AuditEntry");
+
+export const CustomerExport = z
+  .object({
+    generatedAt: Instant,
+    timeZone: z.string().openapi({
+      description: "The shop's time zone (IANA), for reading the document: instants (`…At`) are UTC (ISO 8601, `Z`); calendar dates (`…On`, YYYY-MM-DD) are days in this zone. Shown to a customer, convert the instants to it.",
+      example: "Asia/Tokyo",
+    }),
+    customer: Customer,
+    consents: z.object({
+      marketingConsent: z.boolean(),
+      keepInTouch: z.boolean().nullable().openapi({ description: "The current keep-in-touch answer (null: never answered)." }),
+      keepInTouchHistory: z
+        .array(z.object({ granted: z.boolean(), wording: z.string().nullable(), language: z.string().nullable(), source: z.string(), flowId: z.string().nullable(), at: Instant }))
+        .openapi({ description: "Every keep-in-touch answer with its evidence (the wording shown, where, when), oldest first." }),
+    }),
+    exitSurveys: z
+      .array(
+        z.object({
+          subscriptionId: z.string(),
+          flowId: z.string().nullable(),
+          canceledAt: Instant,
+          reason: z.string().nullable(),
+          answers: z.array(z.object({ questionId: z.string(), answer: z.string() })),
+          returnOn: z.string().nullable(),
+        }),
+      )
+      .openapi({ description: "The exit survey answered at each cancellation, and the return date the person named." }),
+    winbacks: z
+      .array(
+        z.object({
+          subscriptionId: z.string(),
+          flowId: z.string().nullable(),
+          canceledAt: Instant,
+          probability: z.number().openapi({ description: "Estimated probability (0–1) of coming back within 180 days." }),
+          expectedValue: z.object({ amount: z.number().int(), currency: z.string() }).openapi({ description: "probability × a year of the plan's deliveries, minor units." }),
+          drivers: z.array(WinbackDriver).openapi({ description: "What moved the estimate: `code`, `label` (in the caller's language), `contribution` (log-odds), `value`." }),
+          features: openObject("The inputs the estimate was computed from, as stored at the cancellation (tenure, deliveries, the reason, a named return date …): the profile held about the person."),
+          modelVersion: z.string(),
+          scoredOn: z.string().openapi({ description: "Local date (YYYY-MM-DD) of the estimate." }),
+          dueOn: z.string().openapi({ description: "Local date (YYYY-MM-DD) a win-back contact is due (`winback.due`)." }),
+          dueStatus: WinbackDueStatus,
+          holdout: z.boolean().openapi({ description: "Drawn into the shop's control group: never contacted for win-back." }),
+          contactable: z.boolean().openapi({ description: "Whether the shop may contact the person about it now." }),
+          offer: StoredComebackOffer.nullable().openapi({ description: "The comeback offer decided for the person, as stored (null: none)." }),
+          contactedAt: Instant.nullable(),
+          reactivatedAt: Instant.nullable(),
+        }),
+      )
+      .openapi({ description: "The win-back record of each cancellation: the profiling done about the person (score, drivers, due date, offer) and whether and when they were contacted." }),
+    subscriptions: z.array(Subscription).openapi({ description: "Every subscription, as `GET /v1/subscriptions/{id}` shows it." }),
+    changes: z.array(Change).openapi({ description: "Every plan change of those subscriptions, oldest first." }),
+    events: z
+      .array(
+        z.object({
+          id: z.string(),
+          type: z.string(),
+          subscriptionId: z.string().nullable(),
+          occurredAt: Instant,
+          receivedAt: Instant,
+          data: openObject("The event's `data` as it was sent (`POST /v1/events`), kept as is."),
+        }),
+      )
+      .openapi({ description: "Every event about the person, oldest first." }),
+    cancelFlows: z.array(Evidence).openapi({ description: "Every cancel flow with its evidence (`GET /v1/cancel-flows/{flowId}`)." }),
+    risk: z.array(Risk.omit({ customerId: true, revenueAtRisk: true }).extend({ drivers: z.array(RiskDriver).openapi({ description: "Largest effect first (at most five), each with its `label` in the caller's language (as `GET /v1/customers/{id}/risk`)." }), features: openObject("The inputs the score was computed from, as stored (deliveries, tenure, skips and cancel requests of the last 90 days, the last NPS, stock …): the profile held about the person.") })).openapi({ description: "Current risk per subscription with its drivers and flags." }),
+    customerSessions: z.array(CustomerSession.omit({ customerId: true })).openapi({ description: "The person's customer sessions (my-page logins): id, subscription, created, expiry, revocation. Tokens are never stored." }),
+    webhookDeliveries: z
+      .array(
+        z.object({
+          deliveryId: z.string(),
+          webhookId: z.string().openapi({ description: "The shop's endpoint (`PUT /v1/webhooks/{webhookId}`)." }),
+          host: z.string().nullable().openapi({ description: "The endpoint's host: to whom it was sent (null: the endpoint no longer exists).", example: "crm.example.jp" }),
+          eventId: z.string().openapi({ description: "Sent as `webhook-id`." }),
+          eventType: z.string(),
+          status: z.enum(["pending", "delivered", "failed"]),
+          createdAt: Instant.openapi({ description: "When the event was queued." }),
+          deliveredAt: Instant.nullable(),
+          payload: openObject("The body as sent (`type`, `timestamp`, `data`)."),
+        }),
+      )
+      .openapi({ description: "Every webhook delivery about the person, oldest first: what was sent to whom, when (個人情報保護法 §33(5) 第三者提供記録; CCPA §1798.110)." }),
+    auditEntries: z.array(AuditEntry).openapi({ description: "Audit entries that name the person as target or actor (earlier exports, what they did with their own session), oldest first. Their sessions are in `customerSessions`. This export's own entry is written after it." }),
+  })
+  .openapi("CustomerExport");
+
 
 export const AuditQuery = PageQuery.extend({
   action: z.enum(AUDIT_ACTIONS).optional().openapi({ description: "Only entries of this action." }),

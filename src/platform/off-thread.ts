@@ -12,8 +12,8 @@ import type { FittedWinbackModel } from "../winback/train";
 
 /** Each job: what it is given (structured-clonable) and what it answers. */
 export type OffThreadJobs = {
-  /** GET /v1/customers/{id}/export: `now` as ISO-8601. Answers the export document (data-rights/export). */
-  exportCustomer: { input: { tenantId: string; customerId: string; now: string }; output: unknown };
+  /** GET /v1/customers/{id}/export: `now` as ISO-8601, `lang` the drivers' labels'. Answers the export document (data-rights/export). */
+  exportCustomer: { input: { tenantId: string; customerId: string; now: string; lang: "ja" | "en" }; output: unknown };
   /** GET /v1/metrics/retention (metrics/routes retentionFor): aggregates over a whole shop's flows and cancellations. */
   retentionMetrics: { input: { tenantId: string; settings: TenantSettings; now: string; query: MetricsRange & { groupBy?: "reason" | "offer" | "channel" | "operator" | "day" | "week" } }; output: unknown };
   /** GET /v1/metrics/winback (metrics/routes winbackFor). */

@@ -493,6 +493,7 @@ export async function winbackDataOf(s: TenantStore, customerId: string) {
       probability: r.probability,
       expectedValue: { amount: r.expectedValue, currency: r.currency },
       drivers: r.drivers as Record<string, unknown>[],
+      features: r.features,
       modelVersion: r.modelVersion,
       scoredOn: r.scoredOn,
       dueOn: r.dueOn,
