@@ -61,6 +61,31 @@ function sameOriginConsolePath(c: Context<AppEnv>, url: string | undefined): str
 /** A merchant's customer id (platform/openapi MerchantId): text that is not one is searched as a name. */
 const MERCHANT_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
+/** Digits and the separators people put between them, optionally an extension (内線34, ext. 34, x34, #34): a number, or one mistyped (the page then says it is not one). */
+const NUMBER_TYPED = /^[\d\s()+\-－ー０-９＋（）]+(?:(?:内線|ext\.?|x|#)\s*[\d０-９]+)?$/i;
+/** A SIP or tel URI, as a softphone or CTI pastes a caller: its user part is the number (platform/phone parsePhone). */
+const TELEPHONY_URI = /^\s*(?:"[^"]*"\s*)?<?(?:sips?|tel):/i;
+/** The words an extension is written with, which are not a name's letters. */
+const EXTENSION_WORD = /(?:内線|extension|ext\.?|x)(?=\s*[\d０-９])/giu;
+
+/**
+ * What the search box's text is: a phone number, an e-mail address, a customer id or a name. A
+ * phone number is what the one normaliser (platform/phone parsePhone, in the shop's `country`)
+ * reads as one, as the API's lookup does: besides digits with hyphens, spaces and brackets, a US
+ * number written with dots (`415.555.0132`) or a slash, with a keypad's closing `#`, a SIP or tel
+ * URI (`sip:+14155550132@pbx`, `tel:+1-415-555-0132`) — none of them is taken for an id, an
+ * e-mail address or a name. Text with letters (other than an extension's word) is never a number:
+ * an id such as `C-4155550132` stays an id.
+ */
+function searchedAs(raw: string, region: string): { phone: string } | { email: string } | { customer: string } | { name: string } {
+  if (TELEPHONY_URI.test(raw) && parsePhone(raw, region)) return { phone: raw };
+  if (raw.includes("@")) return { email: raw };
+  if (NUMBER_TYPED.test(raw)) return { phone: raw };
+  if (!/\p{L}/u.test(raw.normalize("NFKC").replace(EXTENSION_WORD, "")) && parsePhone(raw, region)) return { phone: raw };
+  // Text no customer id can be (kana, kanji, a space) is a name: what a caller whose number is withheld says.
+  return MERCHANT_ID.test(asIdsAreWritten(raw)) ? { customer: raw } : { name: raw };
+}
+
 /** An id as shops write them: an IME's full-width letters, digits and hyphen folded (NFKC), upper case (「ｃ－１０００１」 → `C-10001`). */
 const asIdsAreWritten = (typed: string) => typed.normalize("NFKC").toUpperCase();
 
@@ -306,15 +331,8 @@ export function consolePages(app: Fetcher) {
     else if (q.email) by = { email: (raw = q.email) };
     else if (q.q) {
       raw = q.q.trim();
-      // A number, optionally with an extension (内線34, ext. 34, x34, #34: the lookup picks by it).
-      // Text no customer id can be (kana, kanji, a space) is a name: what a caller whose number is withheld says.
-      by = raw.includes("@")
-        ? { email: raw }
-        : /^[\d\s()+\-－ー０-９＋（）]+(?:(?:内線|ext\.?|x|#)\s*[\d０-９]+)?$/i.test(raw)
-          ? { phone: raw }
-          : MERCHANT_ID.test(asIdsAreWritten(raw))
-            ? { customer: raw }
-            : { name: raw };
+      // A number with its extension, if any (the lookup picks by it), as the API reads numbers.
+      by = searchedAs(raw, c.get("caller").settings.country);
     }
     if (!by) {
       return c.html(

@@ -52,6 +52,40 @@ describe("the console's search box", () => {
   });
 });
 
+describe("a number as people write it, read by the one phone normaliser as the API reads it", () => {
+  it("finds a US shop's caller by 415.555.0132, a keypad's #, a tel or SIP URI — not searched as an id, an e-mail or a name — while an id with digits stays an id", async () => {
+    const shop = await h.tenant();
+    expect((await h.request("PATCH", "/v1/settings", { key: shop.key, body: { country: "US", locale: "en", timeZone: "America/Los_Angeles" } })).status).toBe(200);
+    const customer = `C-4155550132-${uid("x")}`;
+    await h.request("PUT", `/v1/customers/${customer}`, { key: shop.key, body: customerBody({ name: "Jane Doe", email: "jane@example.com", phone: "(415) 555-0132", locale: "en" }) });
+    await h.request("PUT", `/v1/subscriptions/${uid("S")}`, { key: shop.key, body: subscriptionBody(customer, { product: { sku: "COF-12", name: "House Blend 12 oz" }, unitPrice: { amount: 1999, currency: "USD" } }) });
+    const page = await as(shop);
+    for (const typed of ["(415) 555-0132", "415.555.0132", "+1.415.555.0132", "415/555-0132", "4155550132#", "tel:+1-415-555-0132", "sip:+14155550132@10.0.0.1:5060"]) {
+      await search(page, typed);
+      await expect(page.locator("h1#who").textContent(), typed).resolves.toContain(customer);
+    }
+    expect(await axeViolations(page)).toEqual([]);
+    // The customer's own id, which has the digits of a number in it, is still an id.
+    await search(page, customer);
+    await expect(page.locator("h1#who").textContent()).resolves.toContain(customer);
+    // Dots that are no number in the shop's country: not found as a number, not a name search.
+    const res = await page.goto(`${api.url}/console?q=${encodeURIComponent("415.555.01")}`);
+    expect(res!.status()).toBe(404);
+  });
+
+  it("a Japanese shop's caller typed 090.2727.0005 is found too", async () => {
+    const shop = await h.tenant();
+    const customer = uid("C");
+    await h.request("PUT", `/v1/customers/${customer}`, { key: shop.key, body: customerBody({ name: "小林 優子", phone: "090-2727-0005", email: null }) });
+    await h.request("PUT", `/v1/subscriptions/${uid("S")}`, { key: shop.key, body: subscriptionBody(customer) });
+    const page = await as(shop);
+    for (const typed of ["090.2727.0005", "09027270005#"]) {
+      await search(page, typed);
+      await expect(page.locator("h1#who").textContent(), typed).resolves.toContain(customer);
+    }
+  });
+});
+
 describe("a number a family shares", () => {
   it("lists mother and daughter as the name search does — reading, plans, next delivery — and Tab goes from the heading to the first of them", async () => {
     const shop = await h.tenant();
