@@ -195,6 +195,31 @@ describe("a name typed as the IME converts it", () => {
   });
 });
 
+describe("a name synced with zero-width characters in it", () => {
+  it("is stored and shown as it reads (山田\\u200B太郎 → 山田太郎), so 山田太郎 finds it, as a pasted name with one does", async () => {
+    const shop = await h.tenant();
+    const customer = uid("C");
+    const synced = await h.request("PUT", `/v1/customers/${customer}`, { key: shop.key, body: customerBody({ name: "山田\u200B太郎", nameKana: "ヤマダ\u2060タロウ", phone: "090-2727-1203", email: null }) });
+    expect(synced.status, synced.text).toBeLessThan(300);
+    expect(synced.body).toMatchObject({ name: "山田太郎", nameKana: "ヤマダタロウ" });
+    expect((await h.request("GET", `/v1/customers/${customer}`, { key: shop.key })).body.name).toBe("山田太郎");
+    // An emoji's joiner stays in a name that has one.
+    const emoji = await h.request("PUT", `/v1/customers/${uid("C")}`, { key: shop.key, body: customerBody({ name: "Jane 👩🏽\u200D💻", phone: "090-2727-1204", email: null }) });
+    expect(emoji.body.name).toBe("Jane 👩🏽\u200D💻");
+    const page = await as(shop);
+    const rows = page.locator("table.name-matches tbody tr");
+    for (const typed of ["山田太郎", "ヤマダタロウ", "山田\u200B太郎"]) {
+      await search(page, typed);
+      await expect(rows.count(), typed).resolves.toBe(1);
+      const row = (await rows.first().textContent()) ?? "";
+      expect(row, typed).toContain(customer);
+      expect(row, typed).toContain("山田太郎");
+      expect(row, typed).not.toMatch(/[\u200B\u2060]/);
+    }
+    expect(await axeViolations(page)).toEqual([]);
+  });
+});
+
 describe("a caller who insists on cancelling now, past the cut-off", () => {
   it("the receipt's read-out says the delivery already prepared still comes as the last one, beside the number and the charges", async () => {
     const shop = await h.tenant();
