@@ -1,7 +1,7 @@
 import type { Lang } from "./strings";
 import { CHANNEL_LABELS } from "./strings";
 import { formatMoney } from "../platform/numbers";
-import { BIDI_CONTROL } from "../platform/openapi";
+import { asWritten } from "../platform/openapi";
 
 /**
  * How the console writes times, money and names for people: in the page's language and the
@@ -92,14 +92,5 @@ export const shareOf = (n: number, d: number): number | null => (d > 0 ? n / d :
 /** A rate as the console writes it: 53.8%, <0.1% for a rate above 0 that would round to 0, or — when there is none. */
 export const percent = (r: number | null) => (r === null ? "—" : r > 0 && r < 0.0005 ? "<0.1%" : `${Math.round(r * 1000) / 10}%`);
 
-const BIDI_CONTROLS = new RegExp(BIDI_CONTROL.source, "gu");
-
-/**
- * Free text someone else wrote (a customer's comment, a contact note, an agent's name), as the
- * operator reads it: without text-direction controls (U+202A–U+202E, U+2066–U+2069), which would
- * display it in another order than stored (「…‮みす済約解」 read as 「解約済みです」). The API refuses
- * them in new text; this covers what was stored before.
- */
-export function asWritten(text: string): string {
-  return text.replace(BIDI_CONTROLS, "");
-}
+/** Free text someone else wrote, as an operator reads it: platform/openapi {@link asWritten} (the one helper, shared with the insights' quotes). */
+export { asWritten };

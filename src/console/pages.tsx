@@ -26,7 +26,7 @@ import { NameChooserPage, SharedPhoneChooserPage } from "./chooser";
 import { customersAsMatches, searchByName, sharesPhone } from "../customers/search";
 import { MetricsPage } from "./metrics";
 import { changeCallOf, changedPathOf, changedWords, fieldRefusalOf, fieldRefusalOfQuery, fieldRefusalWords, type FieldRefusal } from "./plan";
-import { endConsoleSession, redeemLogin } from "./sessions";
+import { endConsoleSession, peekLogin, redeemLogin, shopName } from "./sessions";
 import { inArray } from "drizzle-orm";
 import { customers } from "../db/schema";
 import { decodeCursor } from "../platform/pagination";
@@ -60,6 +60,31 @@ function sameOriginConsolePath(c: Context<AppEnv>, url: string | undefined): str
 
 /** A merchant's customer id (platform/openapi MerchantId): text that is not one is searched as a name. */
 const MERCHANT_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Digits and the separators people put between them, optionally an extension (内線34, ext. 34, x34, #34): a number, or one mistyped (the page then says it is not one). */
+const NUMBER_TYPED = /^[\d\s()+\-－ー０-９＋（）]+(?:(?:内線|ext\.?|x|#)\s*[\d０-９]+)?$/i;
+/** A SIP or tel URI, as a softphone or CTI pastes a caller: its user part is the number (platform/phone parsePhone). */
+const TELEPHONY_URI = /^\s*(?:"[^"]*"\s*)?<?(?:sips?|tel):/i;
+/** The words an extension is written with, which are not a name's letters. */
+const EXTENSION_WORD = /(?:内線|extension|ext\.?|x)(?=\s*[\d０-９])/giu;
+
+/**
+ * What the search box's text is: a phone number, an e-mail address, a customer id or a name. A
+ * phone number is what the one normaliser (platform/phone parsePhone, in the shop's `country`)
+ * reads as one, as the API's lookup does: besides digits with hyphens, spaces and brackets, a US
+ * number written with dots (`415.555.0132`) or a slash, with a keypad's closing `#`, a SIP or tel
+ * URI (`sip:+14155550132@pbx`, `tel:+1-415-555-0132`) — none of them is taken for an id, an
+ * e-mail address or a name. Text with letters (other than an extension's word) is never a number:
+ * an id such as `C-4155550132` stays an id.
+ */
+function searchedAs(raw: string, region: string): { phone: string } | { email: string } | { customer: string } | { name: string } {
+  if (TELEPHONY_URI.test(raw) && parsePhone(raw, region)) return { phone: raw };
+  if (raw.includes("@")) return { email: raw };
+  if (NUMBER_TYPED.test(raw)) return { phone: raw };
+  if (!/\p{L}/u.test(raw.normalize("NFKC").replace(EXTENSION_WORD, "")) && parsePhone(raw, region)) return { phone: raw };
+  // Text no customer id can be (kana, kanji, a space) is a name: what a caller whose number is withheld says.
+  return MERCHANT_ID.test(asIdsAreWritten(raw)) ? { customer: raw } : { name: raw };
+}
 
 /** An id as shops write them: an IME's full-width letters, digits and hyphen folded (NFKC), upper case (「ｃ－１０００１」 → `C-10001`). */
 const asIdsAreWritten = (typed: string) => typed.normalize("NFKC").toUpperCase();
@@ -180,15 +205,9 @@ export function consolePages(app: Fetcher) {
   // address gets 429, answered as a page by pages.onError (here, not in app.ts, for that).
   pages.use("/console/login", limitFailedAuth);
 
-  pages.get("/console/login", async (c) => {
+  /** Opens the one-time URL `token` in this browser: the console cookie for its session, then `to` (a console page) or the start. */
+  async function signIn(c: Context<AppEnv>, token: string, to: string | undefined): Promise<Response> {
     const lang = langOf(c);
-    // Plain http to a host other than loopback: the browser would drop the Secure cookie and the
-    // operator would read "session ended" with the one-time URL spent. Say so before redeeming it.
-    const origin = publicOrigin(c);
-    if (needsSecureCookie(origin) && new URL(origin).protocol !== "https:") {
-      return c.html(<Bare lang={lang} title={t(lang, "httpsRequiredTitle")}><p>{t(lang, "httpsRequired")}</p></Bare>, 403);
-    }
-    const token = c.req.query("token") ?? "";
     const session = token ? await redeemLogin(c.get("services").db, token, c.get("services").now()) : null;
     if (!session) {
       // (the link: an operator still signed in on this browser goes on where they were)
@@ -197,12 +216,107 @@ export function consolePages(app: Fetcher) {
     setCookie(c, CONSOLE_COOKIE, session.token, {
       httpOnly: true,
       sameSite: "Lax",
-      secure: needsSecureCookie(origin),
+      secure: needsSecureCookie(publicOrigin(c)),
       path: "/",
       expires: new Date(session.expiresAt),
     });
-    const to = c.req.query("to");
     return c.redirect(to && to.startsWith("/console") ? to : "/console", 303);
+  }
+
+  /**
+   * The session this browser is signed in with now, if it is still open (null: none, or ended).
+   * `csrf`: for the switch's form post, whose token must be this session's (else csrf_rejected).
+   */
+  async function signedIn(c: Context<AppEnv>, csrf?: string) {
+    if (!getCookie(c, CONSOLE_COOKIE)) return null;
+    try {
+      return await resolveConsole(c, csrf);
+    } catch (e) {
+      if (e instanceof ApiError && e.code === "session_expired") return null;
+      throw e;
+    }
+  }
+
+  /** The https check before a one-time URL is opened; a page when it fails. */
+  async function refusedOverHttp(c: Context<AppEnv>): Promise<Response | null> {
+    // Plain http to a host other than loopback: the browser would drop the Secure cookie and the
+    // operator would read "session ended" with the one-time URL spent. Say so before redeeming it.
+    const origin = publicOrigin(c);
+    if (needsSecureCookie(origin) && new URL(origin).protocol !== "https:") {
+      const lang = langOf(c);
+      return c.html(<Bare lang={lang} title={t(lang, "httpsRequiredTitle")}><p>{t(lang, "httpsRequired")}</p></Bare>, 403);
+    }
+    return null;
+  }
+
+  /**
+   * A one-time URL. In a browser already signed in to the console, a link for the same shop and
+   * operator just continues (a fresh session); one for another shop or another operator is not
+   * opened at once: the page says who is signed in now and whom the link is for, and switches only
+   * when the operator says so (the form below, with the current session's CSRF token) — a link
+   * followed by mistake, or sent by someone else, does not silently replace the operator's session.
+   */
+  pages.get("/console/login", async (c) => {
+    const refused = await refusedOverHttp(c);
+    if (refused) return refused;
+    const token = c.req.query("token") ?? "";
+    const to = c.req.query("to");
+    const current = token ? await signedIn(c) : null;
+    if (current && current.principal.kind === "console") {
+      const { db, now, secretsKey } = c.get("services");
+      const link = await peekLogin(db, token, now());
+      if (link && (link.tenantId !== current.tenantId || link.operatorId !== current.principal.operatorId)) {
+        const lang = langOf(c, current.settings.locale);
+        const shop = (await shopName(db, current.tenantId)) ?? current.tenantId;
+        const csrf = await consoleCsrfToken(secretsKey, current.principal.sessionId);
+        return c.html(
+          <Bare lang={lang} title={t(lang, "switchTitle")}>
+            <dl class="disclosures">
+              <dt>{t(lang, "switchNow")}</dt>
+              <dd>{tf(lang, "switchWho", { operator: current.principal.operatorName, shop })}</dd>
+              <dt>{t(lang, "switchLink")}</dt>
+              <dd>{tf(lang, "switchWho", { operator: link.operatorName, shop: link.shopName })}</dd>
+            </dl>
+            <p>{tf(lang, "switchNote", { operator: current.principal.operatorName })}</p>
+            <div class="choices">
+              <form method="post" action="/console/login">
+                <input type="hidden" name="token" value={token} />
+                <input type="hidden" name="csrf" value={csrf} />
+                {to ? <input type="hidden" name="to" value={to} /> : null}
+                <button type="submit" class="primary">{tf(lang, "switchTo", { operator: link.operatorName })}</button>
+              </form>
+              <a class="button" href="/console">{tf(lang, "switchStay", { operator: current.principal.operatorName })}</a>
+            </div>
+          </Bare>,
+        );
+      }
+    }
+    return signIn(c, token, to);
+  });
+
+  /** The switch the login page asked about: with the current session's CSRF token, which ends that session. */
+  pages.post("/console/login", async (c) => {
+    const refused = await refusedOverHttp(c);
+    if (refused) return refused;
+    const form = await formOf(c);
+    let current: Awaited<ReturnType<typeof signedIn>>;
+    try {
+      current = await signedIn(c, form.csrf ?? "");
+    } catch (e) {
+      if (!(e instanceof ApiError && e.code === "csrf_rejected")) throw e;
+      const lang = langOf(c);
+      return c.html(
+        <Bare lang={lang} title={t(lang, "csrfTitle")}>
+          <p role="alert">{t(lang, "csrfRejected")}</p>
+          <p><a href="/console">{t(lang, "console")}</a></p>
+        </Bare>,
+        403,
+      );
+    }
+    const res = await signIn(c, form.token ?? "", form.to);
+    // Signed in as the link's operator: the session it replaced ends (its cookie is gone from this browser).
+    if (res.status === 303 && current && current.principal.kind === "console") await endConsoleSession(new TenantStore(c.get("services").db, current.tenantId), current.principal.sessionId, c.get("services").now());
+    return res;
   });
 
   /** Resolves the operator from the cookie (and for a form post, its CSRF field), or answers the ended-session page. */
@@ -306,15 +420,8 @@ export function consolePages(app: Fetcher) {
     else if (q.email) by = { email: (raw = q.email) };
     else if (q.q) {
       raw = q.q.trim();
-      // A number, optionally with an extension (内線34, ext. 34, x34, #34: the lookup picks by it).
-      // Text no customer id can be (kana, kanji, a space) is a name: what a caller whose number is withheld says.
-      by = raw.includes("@")
-        ? { email: raw }
-        : /^[\d\s()+\-－ー０-９＋（）]+(?:(?:内線|ext\.?|x|#)\s*[\d０-９]+)?$/i.test(raw)
-          ? { phone: raw }
-          : MERCHANT_ID.test(asIdsAreWritten(raw))
-            ? { customer: raw }
-            : { name: raw };
+      // A number with its extension, if any (the lookup picks by it), as the API reads numbers.
+      by = searchedAs(raw, c.get("caller").settings.country);
     }
     if (!by) {
       return c.html(

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { and, eq, gt, isNull } from "drizzle-orm";
 import type { Database } from "../db/client";
-import { consoleSessions } from "../db/schema";
+import { consoleSessions, tenants } from "../db/schema";
 import { randomToken, sha256Hex } from "../platform/crypto";
 import { Instant, shownName } from "../platform/openapi";
 import type { TenantStore } from "../platform/tenancy";
@@ -78,6 +78,30 @@ export async function createConsoleSession(store: TenantStore, input: z.output<t
     expiresAt,
   });
   return { id, loginToken, expiresAt };
+}
+
+/**
+ * Who a one-time URL would sign in, without opening it: its shop (id and name) and operator, while
+ * it can still be opened (as {@link redeemLogin} would take it); else null. The login page asks an
+ * operator already signed in on the browser before a link of another shop or operator replaces
+ * their session.
+ */
+export async function peekLogin(db: Database, loginToken: string, now: Date): Promise<{ tenantId: string; shopName: string; operatorId: string; operatorName: string } | null> {
+  const at = now.toISOString();
+  const notBefore = new Date(now.getTime() - LOGIN_URL_MINUTES * 60_000).toISOString();
+  const [row] = await db.orm
+    .select({ tenantId: consoleSessions.tenantId, shopName: tenants.name, operatorId: consoleSessions.operatorId, operatorName: consoleSessions.operatorName })
+    .from(consoleSessions)
+    .innerJoin(tenants, eq(tenants.id, consoleSessions.tenantId))
+    .where(and(eq(consoleSessions.loginHash, await sha256Hex(loginToken)), isNull(consoleSessions.loginUsedAt), isNull(consoleSessions.revokedAt), gt(consoleSessions.expiresAt, at), gt(consoleSessions.createdAt, notBefore)))
+    .limit(1);
+  return row ?? null;
+}
+
+/** A shop's name, for the login page that says whose console the browser is signed in to. */
+export async function shopName(db: Database, tenantId: string): Promise<string | null> {
+  const [row] = await db.orm.select({ name: tenants.name }).from(tenants).where(eq(tenants.id, tenantId)).limit(1);
+  return row?.name ?? null;
 }
 
 /**

@@ -244,6 +244,14 @@ const T = {
   // The page's heading, and below it what to do (the heading is not said twice).
   sessionEnded: { ja: "セッションが終了しました", en: "The session has ended" },
   sessionEndedNote: { ja: "続けるには、管理画面から新しいコンソールURLを開いてください。", en: "To go on, open a new console URL from your admin tool." },
+  // A console URL of another shop or operator opened in a browser already signed in (pages /console/login).
+  switchTitle: { ja: "ログインを切り替えますか？", en: "Switch who is signed in?" },
+  switchNow: { ja: "ログイン中", en: "Signed in now" },
+  switchLink: { ja: "このURLのログイン先", en: "This URL signs in" },
+  switchWho: { ja: "{operator}（{shop}）", en: "{operator} ({shop})" },
+  switchNote: { ja: "切り替えると、{operator}さんのセッションはこのブラウザで終了します。", en: "Switching ends {operator}'s session in this browser." },
+  switchTo: { ja: "{operator}さんに切り替える", en: "Switch to {operator}" },
+  switchStay: { ja: "{operator}さんのまま続ける", en: "Stay signed in as {operator}" },
   loggedOut: { ja: "ログアウトしました。", en: "You are logged out." },
   loggedOutNote: { ja: "このブラウザでのコンソールの利用を終了しました。再び使うときは、管理画面から新しいコンソールURLを開いてください。", en: "The console is closed in this browser. To use it again, open a new console URL from your admin tool." },
   // A console URL opened after too many that could not sign in from the same address (platform/rate-limit limitFailedAuth).

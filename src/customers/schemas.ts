@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { withoutZeroWidth } from "../platform/name-keys";
 import { Instant, MerchantId, readOnlyFields, shownName } from "../platform/openapi";
 import { normalizeEmail } from "../platform/phone";
 
@@ -58,9 +59,9 @@ export const Customer = z
 
 export const UpsertCustomerBody = z
   .strictObject({
-    name: shownName(z.string().trim().max(200)).nullish().openapi({ description: "The customer's name as operators see it. White space at either end (U+0020, U+3000, tabs, U+FEFF) is removed and the rest stored as sent. Refused: blank or only invisible characters (U+200B, U+2060…), line breaks, and bidi controls (U+202A–U+202E, U+2066–U+2069).", example: "佐藤 花子" }),
+    name: shownName(z.string().trim().max(200)).nullish().openapi({ description: "The customer's name as operators see it. White space at either end (U+0020, U+3000, tabs, U+FEFF) is removed, and zero-width characters a name never needs (U+200B, U+2060, U+FEFF anywhere; U+200C and U+200D except where they join letters or an emoji sequence: `山田\u200B太郎` is 山田太郎); the rest is stored as sent. Refused: blank or only invisible characters (U+200B, U+2060…), line breaks, and bidi controls (U+202A–U+202E, U+2066–U+2069).", example: "佐藤 花子" }),
     nameKana: shownName(z.string().trim().max(200))
-      .refine((v) => KANA_READING.test(v), { message: "Write the reading in katakana or hiragana (spaces, ー and ・ allowed)", params: { form: "kana" } })
+      .refine((v) => KANA_READING.test(withoutZeroWidth(v)), { message: "Write the reading in katakana or hiragana (spaces, ー and ・ allowed)", params: { form: "kana" } })
       .nullish()
       .openapi({
         description:

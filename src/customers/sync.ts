@@ -4,7 +4,7 @@ import { customers } from "../db/schema";
 import { aheadOfTimeError, ApiError } from "../platform/errors";
 import { isAheadOfClock } from "../platform/dates";
 import { foldAddress, normalizePostalCode, postalCodeProblem } from "../platform/address";
-import { foldName } from "../platform/name-keys";
+import { foldName, withoutZeroWidth } from "../platform/name-keys";
 import { normalizeEmail, parsePhone, type ParsedPhone, type PhoneRegion } from "../platform/phone";
 import type { TenantStore } from "../platform/tenancy";
 import { refuseErased } from "../data-rights/erased";
@@ -52,11 +52,12 @@ export function syncedCustomer(body: z.output<typeof UpsertCustomerBody>, existi
   const email = body.email ? normalizeEmail(body.email) : null;
   return {
     acquisitionSource: body.acquisitionSource === undefined ? (existing?.acquisitionSource ?? null) : body.acquisitionSource,
-    name: body.name ?? null,
-    nameKana: body.nameKana ?? null,
+    // Without the zero-width characters a name never needs (山田\u200B太郎 is 山田太郎): shown, spoken and searched as it reads.
+    name: withoutZeroWidth(body.name)?.trim() ?? null,
+    nameKana: withoutZeroWidth(body.nameKana)?.trim() ?? null,
     // The operators' name search reads these (migration 0049's triggers key them).
-    nameKey: foldName(body.name),
-    nameKanaKey: foldName(body.nameKana),
+    nameKey: foldName(withoutZeroWidth(body.name)),
+    nameKanaKey: foldName(withoutZeroWidth(body.nameKana)),
     email: email?.email ?? null,
     emailNormalized: email?.key ?? null,
     phone: phone?.e164 ?? null,

@@ -4,7 +4,7 @@ import { restartSql } from "../cancel-flows/state";
 import { cancelFlows, cancelFlowSteps, customers } from "../db/schema";
 import { addDays, localDate } from "../platform/dates";
 import { ApiError } from "../platform/errors";
-import { apiRoute, CalendarDate, dayRangeQuery, domainRouter, jsonResponse } from "../platform/openapi";
+import { apiRoute, asWritten, CalendarDate, dayRangeQuery, domainRouter, jsonResponse } from "../platform/openapi";
 import { maskPersonalData } from "../platform/phone";
 import { offTheRequestPath } from "../platform/off-thread";
 import type { TenantStore } from "../platform/tenancy";
@@ -89,7 +89,8 @@ export async function reasonInsightsFor(store: TenantStore, settings: TenantSett
     for (const r of raw) {
       if (typeof r !== "string" || r.trim() === "" || /^[a-z_]+$/.test(r)) continue;
       const list = byReasonTexts.get(t.reason) ?? byReasonTexts.set(t.reason, []).get(t.reason)!;
-      list.push(maskPersonalData(r, names, settings.country));
+      // As the karte shows comments (asWritten): a text-direction control stored before the API refused them would make the quote read in another order.
+      list.push(maskPersonalData(asWritten(r), names, settings.country));
     }
   }
   const all = [...byReasonTexts.values()].flat();

@@ -4,7 +4,7 @@
  */
 import type { Driver, RiskBand } from "../risk/model";
 import { describeStock, type StockEstimate } from "../risk/stock";
-import { monthlyValueYen, NEXT_ACTIONS, route, speech, type NextBestAction, type Route } from "../risk/routing";
+import { monthlyValue, NEXT_ACTIONS, route, speech, type NextBestAction, type Route, type SpecialistThresholds } from "../risk/routing";
 
 export type LookupSubscription = {
   id: string;
@@ -14,6 +14,8 @@ export type LookupSubscription = {
   quantity: number;
   intervalDays: number;
   unitPriceAmount: number;
+  /** The price's currency (ISO 4217): its minor units are `unitPriceAmount`'s. */
+  currency: string;
   risk: { probability: number; band: RiskBand; drivers: Driver[] } | null;
   /** The stock stored with the risk features (risk/stock), and what the product's unit is called. */
   stock?: StockEstimate | null;
@@ -113,11 +115,15 @@ export function nextDeliveryPending(sub: Pick<LookupSubscription, "status" | "ne
  * (skip, change date, cancel) has nothing for a former customer, and a person can restart a plan.
  * Nor does a caller whose next delivery is past (`nextDeliveryPending`, given `today`): the menu
  * would offer to change a date that is gone, and a person can check the shipment.
+ * The live plans' monthly values are summed per currency and held against the shop's thresholds
+ * in that currency (`thresholds`, settings `specialistMonthlyValue`, over risk/routing's defaults).
  */
-export function routeFor(band: RiskBand, subs: readonly LookupSubscription[], today?: string): Route {
+export function routeFor(band: RiskBand, subs: readonly LookupSubscription[], today?: string, thresholds: Readonly<Record<string, SpecialistThresholds>> = {}): Route {
   const live = subs.filter((s) => s.status !== "canceled");
   if (live.length === 0) return "standard_queue";
-  const r = route({ band, monthlyValueYen: live.reduce((sum, s) => sum + monthlyValueYen(s), 0) });
+  const byCurrency = new Map<string, number>();
+  for (const s of live) byCurrency.set(s.currency, (byCurrency.get(s.currency) ?? 0) + monthlyValue(s));
+  const r = route({ band, monthlyValue: [...byCurrency].map(([currency, amount]) => ({ amount, currency })) }, thresholds);
   return r === "self_service" && today !== undefined && live.some((s) => nextDeliveryPending(s, today)) ? "standard_queue" : r;
 }
 

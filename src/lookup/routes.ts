@@ -25,7 +25,6 @@ const MAX_CANDIDATES = 10;
 
 type SubWithRisk = LookupSubscription & {
   productSku: string;
-  currency: string;
   riskRow: Omit<RiskRow, "tenantId"> | null;
   // What the offer engine needs beyond the answer's own fields:
   deliveriesCompleted: number;
@@ -403,7 +402,7 @@ export const lookupRouter = domainRouter().openapi(
         })),
         risk: live && focus.riskRow ? toRisk(focus.riskRow, lang) : null,
         nextBestAction,
-        route: routeFor(band, subs, today),
+        route: routeFor(band, subs, today, c.get("caller").settings.specialistMonthlyValue),
         speech: speechFor({ customerName: customer.name, customerReading: customer.nameKana, focus, subs, band, action: nextBestAction?.type ?? null, today }, lang),
         language: lang,
       },

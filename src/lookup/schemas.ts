@@ -64,7 +64,7 @@ export const LookupResponse = z
     route: z.enum(["retention_specialist", "self_service", "standard_queue"]).openapi({
       description:
         "Who should answer the call (risk/routing), from the risk band of the subscription the call is about (`risk`) and the monthly value of the caller's live plans together (price × quantity per delivery, scaled to 30 days):\n" +
-        "- `retention_specialist`: a retention specialist — high risk and worth ≥ ¥5,000 a month, or medium risk and worth ≥ ¥15,000 a month;\n" +
+        "- `retention_specialist`: a retention specialist — high risk and worth ≥ ¥5,000 a month, or medium risk and worth ≥ ¥15,000 a month; in another currency, or where the shop set its own, the settings' `specialistMonthlyValue` for the plans' currency (minor units: USD by default $35 and $100);\n" +
         "- `self_service`: the IVR's own menu (skip, change the date, cancel), which serves them fastest — low risk;\n" +
         "- `standard_queue`: the ordinary operator queue — medium or high risk below those values, a caller with no live plan (a former customer: the menu has nothing for them, and a person can restart a plan), and a plan whose next delivery date is past (not yet confirmed by the shop: a person checks it).\n" +
         "A hint only: every route must still let the caller cancel.",

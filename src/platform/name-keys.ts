@@ -153,12 +153,37 @@ export function foldNameStepByStep(value: string): string | null {
 }
 
 /**
+ * Zero-width characters that a person's name never needs: U+200B (zero-width space), U+2060 (word
+ * joiner) and U+FEFF (a byte-order mark pasted mid-text) anywhere; U+200D (zero-width joiner)
+ * except inside an emoji sequence (👩‍💻: between a pictograph, its skin tone or VS16, and the next
+ * pictograph); U+200C (zero-width non-joiner) beside kanji, kana, Latin letters, a space or at
+ * either end — where it joins nothing (Persian and Indic names, which need it between their own
+ * letters, keep it). A cart or a spreadsheet leaves them in (山田\u200B太郎), where they look like
+ * nothing and make two names that read alike differ, and a search for 山田太郎 miss.
+ */
+const ZERO_WIDTH_ANYWHERE = /[\u200B\u2060\uFEFF]/gu;
+const ZWJ_OUTSIDE_EMOJI = /(?<![\p{Extended_Pictographic}\uFE0F\u{1F3FB}-\u{1F3FF}])\u200D|\u200D(?!\p{Extended_Pictographic})/gu;
+const JOINS_NOTHING = String.raw`\s\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Latin}ー々ヶ`;
+const ZWNJ_BESIDE_NOTHING = new RegExp(String.raw`(?<=^|[${JOINS_NOTHING}])\u200C|\u200C(?=$|[${JOINS_NOTHING}])`, "gu");
+const ZERO_WIDTH = /[\u200B-\u200D\u2060\uFEFF]/u;
+
+/**
+ * A person's name (or its reading) as stored and searched: without the zero-width characters it
+ * never needs (see above). The customer sync stores names so, and an operator's search is read so
+ * ({@link nameQuery}), before either is folded. Text without any is returned as it is.
+ */
+export function withoutZeroWidth<T extends string | null | undefined>(name: T): T {
+  if (typeof name !== "string" || !ZERO_WIDTH.test(name)) return name;
+  return name.replace(ZERO_WIDTH_ANYWHERE, "").replace(ZWJ_OUTSIDE_EMOJI, "").replace(ZWNJ_BESIDE_NOTHING, "") as T;
+}
+
+/**
  * What an operator typed, as the keys it is looked up by: the whole of it without spaces, and its
  * parts (family and given name, or either). Empty when nothing is left to search by.
  */
 export function nameQuery(typed: string): { whole: string; parts: string[] } | null {
   // 「渡邊 さくら様」 as an operator writes a caller's name out of habit: 様 is no part of a name.
-  const folded = foldName(typed.replace(/[\s\u3000]*様[\s\u3000]*$/u, ""));
+  const folded = foldName(withoutZeroWidth(typed).replace(/[\s\u3000]*様[\s\u3000]*$/u, ""));
   if (!folded) return null;
   return { whole: folded.replaceAll(" ", ""), parts: folded.split(" ") };
 }

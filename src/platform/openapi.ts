@@ -301,6 +301,18 @@ export const visibleText = (text: z.ZodString) =>
 
 /** The bidi embedding, override and isolate controls (U+202A–U+202E, U+2066–U+2069). */
 export const BIDI_CONTROL = /[\u202A-\u202E\u2066-\u2069]/u;
+const BIDI_CONTROLS = new RegExp(BIDI_CONTROL.source, "gu");
+
+/**
+ * Free text someone else wrote (a customer's comment, a contact note, an agent's name), as it is
+ * read — on the console's karte, in the insights' quotes: without text-direction controls
+ * (U+202A–U+202E, U+2066–U+2069), which would display it in another order than stored
+ * (「…‮みす済約解」 read as 「解約済みです」). The API refuses them in new text; this covers what was
+ * stored before.
+ */
+export function asWritten(text: string): string {
+  return text.replace(BIDI_CONTROLS, "");
+}
 
 /**
  * A name or id operators read (a customer's or operator's name, an operator id, a product, a key's

@@ -10,41 +10,65 @@ import type { RiskBand } from "./model";
 
 export type Route = "retention_specialist" | "self_service" | "standard_queue";
 
+/** The monthly values a caller is worth at least this much for a specialist, in one currency's minor units. */
+export type SpecialistThresholds = {
+  /** High risk at or above this monthly value → specialist. */
+  highRisk: number;
+  /** Medium risk at or above this monthly value → specialist too. */
+  mediumRisk: number;
+};
+
+/**
+ * The thresholds a shop has not set (settings `specialistMonthlyValue`), by currency, in its minor
+ * units: about ¥5,000 and ¥15,000 a month in each (JPY is those; USD $35 and $100). A currency not
+ * listed has none: its callers are not sent to a specialist by value until the shop sets them.
+ */
+export const SPECIALIST_THRESHOLD_DEFAULTS: Readonly<Record<string, SpecialistThresholds>> = {
+  JPY: { highRisk: 5_000, mediumRisk: 15_000 },
+  USD: { highRisk: 3_500, mediumRisk: 10_000 },
+  CAD: { highRisk: 4_500, mediumRisk: 13_500 },
+  AUD: { highRisk: 5_000, mediumRisk: 15_000 },
+  EUR: { highRisk: 3_000, mediumRisk: 9_000 },
+  GBP: { highRisk: 2_500, mediumRisk: 8_000 },
+  KRW: { highRisk: 45_000, mediumRisk: 135_000 },
+  TWD: { highRisk: 1_000, mediumRisk: 3_000 },
+};
+
+/** A currency's thresholds: the shop's own (settings `specialistMonthlyValue`), else the default for it; null when neither. */
+export function specialistThresholds(currency: string, shop: Readonly<Record<string, SpecialistThresholds>> = {}): SpecialistThresholds | null {
+  return shop[currency] ?? SPECIALIST_THRESHOLD_DEFAULTS[currency] ?? null;
+}
+
 export type RouteInput = {
   band: RiskBand;
-  /** Recurring value per month in yen, e.g. from {@link monthlyValueYen}. */
-  monthlyValueYen: number;
+  /** Recurring value per month, per currency in its minor units (e.g. sums of {@link monthlyValue}). */
+  monthlyValue: readonly { amount: number; currency: string }[];
   /** False outside the specialists' hours: high-value callers then go to the standard queue. */
   specialistAvailable?: boolean;
 };
 
-export type RoutingOptions = {
-  /** High risk at or above this monthly value → specialist. Default ¥5,000. */
-  specialistMinMonthlyYen?: number;
-  /** Medium risk at or above this monthly value → specialist too. Default ¥15,000. */
-  vipMonthlyYen?: number;
-};
-
-export const ROUTING_DEFAULTS = { specialistMinMonthlyYen: 5_000, vipMonthlyYen: 15_000 } as const;
-
 /**
- * - retention_specialist: high risk worth ≥ ¥5,000/month, or medium risk worth ≥ ¥15,000/month
- *   (when a specialist is available);
+ * - retention_specialist: high risk worth at least the currency's `highRisk` a month, or medium
+ *   risk worth at least its `mediumRisk` (JPY by default ¥5,000 and ¥15,000; see
+ *   {@link specialistThresholds}), when a specialist is available;
  * - self_service: low risk — the IVR menu (skip, change date, cancel) serves them fastest;
  * - standard_queue: everyone else.
+ *
+ * `thresholds`: the shop's own by currency (settings `specialistMonthlyValue`), over the defaults.
  */
-export function route(input: RouteInput, opts: RoutingOptions = {}): Route {
-  const min = opts.specialistMinMonthlyYen ?? ROUTING_DEFAULTS.specialistMinMonthlyYen;
-  const vip = opts.vipMonthlyYen ?? ROUTING_DEFAULTS.vipMonthlyYen;
-  const value = Number.isFinite(input.monthlyValueYen) ? input.monthlyValueYen : 0;
-  const specialistWorthIt = (input.band === "high" && value >= min) || (input.band === "medium" && value >= vip);
+export function route(input: RouteInput, thresholds: Readonly<Record<string, SpecialistThresholds>> = {}): Route {
+  const specialistWorthIt = input.monthlyValue.some(({ amount, currency }) => {
+    const t = specialistThresholds(currency, thresholds);
+    const value = Number.isFinite(amount) ? amount : 0;
+    return t !== null && ((input.band === "high" && value >= t.highRisk) || (input.band === "medium" && value >= t.mediumRisk));
+  });
   if (specialistWorthIt && input.specialistAvailable !== false) return "retention_specialist";
   if (input.band === "low") return "self_service";
   return "standard_queue";
 }
 
-/** Price × quantity per delivery, scaled to a 30-day month. */
-export function monthlyValueYen(sub: { unitPriceAmount: number; quantity: number; intervalDays: number }): number {
+/** Price × quantity per delivery, scaled to a 30-day month, in the price's minor units. */
+export function monthlyValue(sub: { unitPriceAmount: number; quantity: number; intervalDays: number }): number {
   if (sub.intervalDays <= 0) return 0;
   return Math.round((sub.unitPriceAmount * sub.quantity * 30) / sub.intervalDays);
 }

@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { isValidTimeZone } from "../platform/dates";
 import { isAllowableOrigin } from "../platform/cors";
 import { DEFAULT_PHONE_REGION, isPhoneRegion } from "../platform/phone";
+import { SPECIALIST_THRESHOLD_DEFAULTS } from "../risk/routing";
 
 export const RetentionPolicy = z.enum(["oneOffer", "noOffer", "afterCancellation"]).openapi("RetentionPolicy", {
   description:
@@ -27,6 +28,21 @@ export const SettingsFields = {
       example: "JP",
     }),
   changeCutoffDays: z.number().int().min(0).max(30).openapi({ description: "Days before a delivery ships from which it can no longer be changed." }),
+  specialistMonthlyValue: z
+    .record(
+      z.string().regex(/^[A-Z]{3}$/, "ISO 4217 code, e.g. USD"),
+      z.strictObject({
+        highRisk: z.number().int().min(0).max(100_000_000),
+        mediumRisk: z.number().int().min(0).max(100_000_000),
+      }),
+    )
+    .refine((r) => Object.keys(r).length <= 20, "At most 20 currencies")
+    .openapi({
+      description: `When \`GET /v1/lookup\` routes a caller to a retention specialist (\`route\`), by currency: a caller whose live plans are worth, per month (price × quantity per delivery, scaled to 30 days) in that currency's minor units, at least \`highRisk\` at high risk or \`mediumRisk\` at medium risk. A currency not given here keeps its default: ${Object.entries(SPECIALIST_THRESHOLD_DEFAULTS)
+        .map(([c, t]) => `${c} ${t.highRisk} / ${t.mediumRisk}`)
+        .join(", ")} (JPY ¥5,000 / ¥15,000; USD $35 / $100); any other currency has none (no caller of it is routed to a specialist by value) until set here. A PATCH replaces the whole map.`,
+      example: { USD: { highRisk: 5000, mediumRisk: 15000 } },
+    }),
   allowedIntervalDays: IntervalList.openapi({
     description: "Day intervals a customer may change to (`POST …/interval` with `intervalDays`). May be empty (a shop that delivers by the month only) when `allowedIntervalMonths` is not.",
     example: [14, 21, 30, 45, 60, 90],
@@ -93,6 +109,7 @@ export const DEFAULT_SETTINGS: TenantSettings = {
   locale: "ja",
   country: DEFAULT_PHONE_REGION,
   changeCutoffDays: 3,
+  specialistMonthlyValue: {},
   allowedIntervalDays: [14, 21, 30, 45, 60, 90],
   allowedIntervalMonths: [1, 2, 3],
   quantityMin: 1,
@@ -118,6 +135,7 @@ export const PatchSettingsBody = z
     locale: SettingsFields.locale.optional(),
     country: SettingsFields.country.optional(),
     changeCutoffDays: SettingsFields.changeCutoffDays.optional(),
+    specialistMonthlyValue: SettingsFields.specialistMonthlyValue.optional(),
     allowedIntervalDays: SettingsFields.allowedIntervalDays.optional(),
     allowedIntervalMonths: SettingsFields.allowedIntervalMonths.optional(),
     quantityMin: SettingsFields.quantityMin.optional(),

@@ -52,6 +52,40 @@ describe("the console's search box", () => {
   });
 });
 
+describe("a number as people write it, read by the one phone normaliser as the API reads it", () => {
+  it("finds a US shop's caller by 415.555.0132, a keypad's #, a tel or SIP URI — not searched as an id, an e-mail or a name — while an id with digits stays an id", async () => {
+    const shop = await h.tenant();
+    expect((await h.request("PATCH", "/v1/settings", { key: shop.key, body: { country: "US", locale: "en", timeZone: "America/Los_Angeles" } })).status).toBe(200);
+    const customer = `C-4155550132-${uid("x")}`;
+    await h.request("PUT", `/v1/customers/${customer}`, { key: shop.key, body: customerBody({ name: "Jane Doe", email: "jane@example.com", phone: "(415) 555-0132", locale: "en" }) });
+    await h.request("PUT", `/v1/subscriptions/${uid("S")}`, { key: shop.key, body: subscriptionBody(customer, { product: { sku: "COF-12", name: "House Blend 12 oz" }, unitPrice: { amount: 1999, currency: "USD" } }) });
+    const page = await as(shop);
+    for (const typed of ["(415) 555-0132", "415.555.0132", "+1.415.555.0132", "415/555-0132", "4155550132#", "tel:+1-415-555-0132", "sip:+14155550132@10.0.0.1:5060"]) {
+      await search(page, typed);
+      await expect(page.locator("h1#who").textContent(), typed).resolves.toContain(customer);
+    }
+    expect(await axeViolations(page)).toEqual([]);
+    // The customer's own id, which has the digits of a number in it, is still an id.
+    await search(page, customer);
+    await expect(page.locator("h1#who").textContent()).resolves.toContain(customer);
+    // Dots that are no number in the shop's country: not found as a number, not a name search.
+    const res = await page.goto(`${api.url}/console?q=${encodeURIComponent("415.555.01")}`);
+    expect(res!.status()).toBe(404);
+  });
+
+  it("a Japanese shop's caller typed 090.2727.0005 is found too", async () => {
+    const shop = await h.tenant();
+    const customer = uid("C");
+    await h.request("PUT", `/v1/customers/${customer}`, { key: shop.key, body: customerBody({ name: "小林 優子", phone: "090-2727-0005", email: null }) });
+    await h.request("PUT", `/v1/subscriptions/${uid("S")}`, { key: shop.key, body: subscriptionBody(customer) });
+    const page = await as(shop);
+    for (const typed of ["090.2727.0005", "09027270005#"]) {
+      await search(page, typed);
+      await expect(page.locator("h1#who").textContent(), typed).resolves.toContain(customer);
+    }
+  });
+});
+
 describe("a number a family shares", () => {
   it("lists mother and daughter as the name search does — reading, plans, next delivery — and Tab goes from the heading to the first of them", async () => {
     const shop = await h.tenant();
@@ -158,6 +192,31 @@ describe("a name typed as the IME converts it", () => {
     expect(await axeViolations(page)).toEqual([]);
     await search(page, "渡部 さくら");
     await expect(page.locator("h1").textContent()).resolves.toBe("該当するお客様はいません");
+  });
+});
+
+describe("a name synced with zero-width characters in it", () => {
+  it("is stored and shown as it reads (山田\\u200B太郎 → 山田太郎), so 山田太郎 finds it, as a pasted name with one does", async () => {
+    const shop = await h.tenant();
+    const customer = uid("C");
+    const synced = await h.request("PUT", `/v1/customers/${customer}`, { key: shop.key, body: customerBody({ name: "山田\u200B太郎", nameKana: "ヤマダ\u2060タロウ", phone: "090-2727-1203", email: null }) });
+    expect(synced.status, synced.text).toBeLessThan(300);
+    expect(synced.body).toMatchObject({ name: "山田太郎", nameKana: "ヤマダタロウ" });
+    expect((await h.request("GET", `/v1/customers/${customer}`, { key: shop.key })).body.name).toBe("山田太郎");
+    // An emoji's joiner stays in a name that has one.
+    const emoji = await h.request("PUT", `/v1/customers/${uid("C")}`, { key: shop.key, body: customerBody({ name: "Jane 👩🏽\u200D💻", phone: "090-2727-1204", email: null }) });
+    expect(emoji.body.name).toBe("Jane 👩🏽\u200D💻");
+    const page = await as(shop);
+    const rows = page.locator("table.name-matches tbody tr");
+    for (const typed of ["山田太郎", "ヤマダタロウ", "山田\u200B太郎"]) {
+      await search(page, typed);
+      await expect(rows.count(), typed).resolves.toBe(1);
+      const row = (await rows.first().textContent()) ?? "";
+      expect(row, typed).toContain(customer);
+      expect(row, typed).toContain("山田太郎");
+      expect(row, typed).not.toMatch(/[\u200B\u2060]/);
+    }
+    expect(await axeViolations(page)).toEqual([]);
   });
 });
 

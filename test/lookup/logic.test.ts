@@ -9,7 +9,7 @@ describe("the action an offer stands for", () => {
     expect(actionOf({ type: "discount", parameters: { type: "discount" } })).toBe("discount");
     expect(actionOf({ type: "something_new", parameters: { type: "something_new" } })).toBeNull();
 
-    const focus = { id: "S-1", status: "active" as const, productName: "青汁", nextDeliveryOn: "2026-12-03", quantity: 1, intervalDays: 30, unitPriceAmount: 3000, risk: null };
+    const focus = { id: "S-1", status: "active" as const, productName: "青汁", nextDeliveryOn: "2026-12-03", quantity: 1, intervalDays: 30, unitPriceAmount: 3000, currency: "JPY", risk: null };
     const ja = speechFor({ customerName: "後藤 彩", focus, band: "high", action: moved, today: "2026-11-23" }, "ja");
     expect(ja).toContain("お届け日の変更");
     expect(ja).not.toContain("スキップ");
@@ -27,7 +27,7 @@ describe("the drivers' action when the offer engine has nothing", () => {
     expect(fallbackAction("medium", [], plan("active", "2026-12-03"))).toBe("change_interval");
     expect(fallbackAction("high", surplus, plan("paused", "2027-01-10"))).toBe("pause");
     expect(fallbackAction("low", surplus, plan("active", "2026-12-04"))).toBeNull();
-    const focus = { id: "S-1", status: "active" as const, productName: "青汁", nextDeliveryOn: "2026-12-04", quantity: 1, intervalDays: 30, unitPriceAmount: 3000, risk: null };
+    const focus = { id: "S-1", status: "active" as const, productName: "青汁", nextDeliveryOn: "2026-12-04", quantity: 1, intervalDays: 30, unitPriceAmount: 3000, currency: "JPY", risk: null };
     const line = speechFor({ customerName: "後藤 彩", focus, band: "high", action: fallbackAction("high", surplus, plan("active", "2026-12-04")), today: "2026-12-02" }, "ja");
     expect(line).not.toContain("スキップ");
     expect(line).toContain("お届け間隔の変更も承れます。");
@@ -44,6 +44,7 @@ describe("the IVR line with the stock on hand (issue #14)", () => {
       quantity: 1,
       intervalDays: 30,
       unitPriceAmount: 3980,
+      currency: "JPY",
       risk: null,
       unitLabel: "包",
       stock: { unitsOnHand: 60, perDay: 0.6667, basis: "history" as const, daysOnHand: 90 },
@@ -61,7 +62,7 @@ describe("the IVR line with the stock on hand (issue #14)", () => {
 
 describe("the IVR line for a caller with several plans", () => {
   it("does not say the plan at risk's date as the caller's next delivery when another plan ships first", () => {
-    const sub = (id: string, productName: string, nextDeliveryOn: string, status: "active" | "paused" | "canceled" = "active") => ({ id, status, productName, nextDeliveryOn, quantity: 1, intervalDays: 30, unitPriceAmount: 3000, risk: null, productCategory: "supplement" });
+    const sub = (id: string, productName: string, nextDeliveryOn: string, status: "active" | "paused" | "canceled" = "active") => ({ id, status, productName, nextDeliveryOn, quantity: 1, intervalDays: 30, unitPriceAmount: 3000, currency: "JPY", risk: null, productCategory: "supplement" });
     const focus = sub("S-2", "ルテインサプリ 30粒", "2026-12-30");
     const subs = [sub("S-1", "コラーゲンドリンク 50ml×10本", "2026-12-05"), focus, sub("S-3", "青汁", "2026-12-01", "canceled")];
     const input = { customerName: "竹内 大輔", focus, subs, band: "low" as const, action: null, today: "2026-12-02" };
@@ -74,7 +75,7 @@ describe("the IVR line for a caller with several plans", () => {
 });
 
 describe("a next delivery already past (the cart has not synced the shipment yet)", () => {
-  const sub = (nextDeliveryOn: string, status: "active" | "paused" | "canceled" = "active") => ({ id: "S-1", status, productName: "青汁", nextDeliveryOn, quantity: 1, intervalDays: 30, unitPriceAmount: 3000, risk: null });
+  const sub = (nextDeliveryOn: string, status: "active" | "paused" | "canceled" = "active") => ({ id: "S-1", status, productName: "青汁", nextDeliveryOn, quantity: 1, intervalDays: 30, unitPriceAmount: 3000, currency: "JPY", risk: null });
 
   it("is pending from the day after it, for an active plan only", () => {
     expect(nextDeliveryPending(sub("2026-12-02"), "2026-12-03")).toBe(true);
@@ -98,7 +99,7 @@ describe("a next delivery already past (the cart has not synced the shipment yet
 
 describe("a cancelled plan's last delivery", () => {
   it("is said while it is still to come", () => {
-    const focus = { id: "S-1", status: "canceled" as const, productName: "青汁", nextDeliveryOn: null, finalDeliveryOn: "2026-12-04", quantity: 1, intervalDays: 30, unitPriceAmount: 3000, risk: null };
+    const focus = { id: "S-1", status: "canceled" as const, productName: "青汁", nextDeliveryOn: null, finalDeliveryOn: "2026-12-04", quantity: 1, intervalDays: 30, unitPriceAmount: 3000, currency: "JPY", risk: null };
     expect(speechFor({ customerName: "山田 花子", focus, band: "low", action: null, today: "2026-12-03" }, "ja")).toBe("山田 花子様、青汁の定期便はご解約済みです。最後のお届けは明日の予定です。");
     expect(speechFor({ customerName: "Hanako", focus, band: "low", action: null, today: "2026-12-03" }, "en")).toBe("Hello Hanako. Your subscription has been cancelled. Your last delivery is tomorrow.");
   });

@@ -89,6 +89,32 @@ describe("a shop whose country is US", () => {
     expect(ext.body.customer.id).toBe("US-3");
   });
 
+  it("routes a caller at high risk to a specialist by the shop's thresholds in dollars, not by yen figures read as cents; in one statement", async () => {
+    // A $39.99-a-month plan, first delivery, stock left: high risk. The USD default is $35 a month
+    // ($50 when ¥5,000 was read as cents).
+    const sid = uid("S");
+    await h.request("PUT", "/v1/customers/US-vip", { key: t.key, body: customerBody({ name: "Sam Park", email: "sam@example.com", phone: "(415) 555-0177", locale: "en" }) });
+    await h.request("PUT", `/v1/subscriptions/${sid}`, { key: t.key, body: subscriptionBody("US-vip", { deliveriesCompleted: 1, intervalDays: 30, quantity: 1, product: { sku: "COF-5", name: "Espresso 5 lb" }, unitPrice: { amount: 3999, currency: "USD" } }) });
+    await h.request("POST", "/v1/events", { key: t.key, body: { events: [{ id: uid("e"), type: "usage.reported", customerId: "US-vip", subscriptionId: sid, occurredAt: new Date().toISOString(), data: { remainingUnits: 3 } }] } });
+    const dip = () => h.request("GET", "/v1/lookup?phone=4155550177", { key: t.key });
+    const before = await dip();
+    expect(before.body.risk.band).toBe("high");
+    expect(before.body.route).toBe("retention_specialist");
+    // The shop sets its own: $50 at high risk. The same caller now goes to the standard queue.
+    const set = await h.request("PATCH", "/v1/settings", { key: t.key, body: { specialistMonthlyValue: { USD: { highRisk: 5000, mediumRisk: 15000 } } } });
+    expect(set.status, set.text).toBe(200);
+    expect(set.body.specialistMonthlyValue).toEqual({ USD: { highRisk: 5000, mediumRisk: 15000 } });
+    await new Promise((r) => setTimeout(r, 200));
+    let res: Awaited<ReturnType<typeof h.request>> | undefined;
+    await dip(); // the first dip after a settings change may read the shop again
+    expect(await statements(async () => (res = await dip()))).toBe(1);
+    expect(res!.body.route).toBe("standard_queue");
+    // A threshold that is not minor units of a currency is refused, and nothing changes.
+    const bad = await h.request("PATCH", "/v1/settings", { key: t.key, body: { specialistMonthlyValue: { usd: { highRisk: 1 } } } });
+    expect(bad.status).toBe(422);
+    expect((await h.request("GET", "/v1/settings", { key: t.key })).body.specialistMonthlyValue).toEqual({ USD: { highRisk: 5000, mediumRisk: 15000 } });
+  });
+
   it("an unreadable number says which region it was read in", async () => {
     const res = await h.request("GET", "/v1/lookup?phone=555", { key: t.key });
     expect(res.status).toBe(422);
@@ -120,6 +146,22 @@ describe("a Japanese shop (country JP, the default)", () => {
     expect(us.status).toBe(422);
     expect(us.body.errors[0].message).toContain("use a Japanese or international number such as 090-1234-5678");
     expect((await h.request("GET", "/v1/lookup?phone=%2B14155550132", { key: t.key })).body.customer.id).toBe("JP-2");
+  });
+
+  it("keeps routing by ¥5,000 / ¥15,000 a month when it has set no thresholds", async () => {
+    const t = await h.tenant();
+    expect((await h.request("GET", "/v1/settings", { key: t.key })).body.specialistMonthlyValue).toEqual({});
+    const at = async (id: string, phone: string, amount: number) => {
+      const sid = uid("S");
+      await h.request("PUT", `/v1/customers/${id}`, { key: t.key, body: customerBody({ phone, email: null }) });
+      await h.request("PUT", `/v1/subscriptions/${sid}`, { key: t.key, body: subscriptionBody(id, { deliveriesCompleted: 1, intervalDays: 30, quantity: 1, unitPrice: { amount, currency: "JPY" } }) });
+      await h.request("POST", "/v1/events", { key: t.key, body: { events: [{ id: uid("e"), type: "usage.reported", customerId: id, subscriptionId: sid, occurredAt: new Date().toISOString(), data: { remainingUnits: 3 } }] } });
+      const res = await h.request("GET", `/v1/lookup?phone=${phone}`, { key: t.key });
+      expect(res.body.risk.band).toBe("high");
+      return res.body.route;
+    };
+    expect(await at("JP-5000", "08011112222", 5000)).toBe("retention_specialist");
+    expect(await at("JP-4999", "08011113333", 4999)).toBe("standard_queue");
   });
 
   it("a shop that moves to US reads the next dip as US (the process's hint is checked, not trusted)", async () => {

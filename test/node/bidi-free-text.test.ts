@@ -100,4 +100,20 @@ describe("text-direction controls in free text operators read", () => {
     expect(karte.text).toContain("メモみす済約解");
     expect(karte.text).toContain("田中者理管");
   });
+
+  it("the insights' quotes of a comment stored with one read as written, as the karte shows it (the control dropped)", async () => {
+    // Two flows whose comments share words (a theme needs two), stored before the API refused overrides.
+    for (let i = 0; i < 2; i++) {
+      const other = uid("S");
+      await h.request("PUT", `/v1/subscriptions/${other}`, { key: t.key, body: subscriptionBody(customerId, { nextDeliveryOn: addDays(localDate(new Date(), "Asia/Tokyo"), 12) }) });
+      const flowId = (await h.request("POST", `/v1/subscriptions/${other}/cancel-flows`, { key: token, body: {} })).body.flowId;
+      expect((await h.request("POST", `/v1/cancel-flows/${flowId}/reason`, { key: token, body: { reason: "surplus_stock", comment: "青汁が余っています" } })).status).toBe(200);
+      await h.sql(`UPDATE cancel_flow_steps SET data = json_set(data, '$.comment', ?) WHERE flow_id = ? AND type = 'reason_given'`, [`青汁が余っています ${RLO}みす済約解`, flowId]);
+    }
+    const res = await h.request("GET", "/v1/insights/reasons", { key: t.key });
+    expect(res.status, res.text).toBe(200);
+    expect(res.text).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
+    const surplus = (res.body.reasons as { reason: string; terms: { examples: string[] }[] }[]).find((r) => r.reason === "surplus_stock")!;
+    expect(surplus.terms.flatMap((x) => x.examples)).toContain("青汁が余っています みす済約解");
+  });
 });

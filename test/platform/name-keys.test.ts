@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FOLD_STEPS, foldName, foldNameStepByStep, nameQuery } from "../../src/platform/name-keys";
+import { FOLD_STEPS, foldName, foldNameStepByStep, nameQuery, withoutZeroWidth } from "../../src/platform/name-keys";
 import { databaseAt } from "../support/migrations";
 
 describe("a name folded for the operators' search (platform/name-keys)", () => {
@@ -126,6 +126,47 @@ describe("migration 0051 (kanji variants in the keys)", () => {
       expect(await keys("C1")).toEqual(["f:斎藤", "g:由美子", "w:斎藤由美子"]);
       expect(await keys("C3")).toEqual(["f:やまだ", "f:山田", "g:はなこ", "g:花子", "w:やまだはなこ", "w:山田花子"]);
       expect(await keys("C4")).toEqual(["f:山崎", "g:太郎", "w:山崎太郎"]);
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe("zero-width characters in a name (withoutZeroWidth)", () => {
+  it("are removed where they join nothing, and kept where an emoji or a script needs them", () => {
+    expect(withoutZeroWidth("山田\u200B太郎")).toBe("山田太郎");
+    expect(withoutZeroWidth("山田\u2060 太郎\uFEFF")).toBe("山田 太郎");
+    expect(withoutZeroWidth("ヤマダ\u200Dタロウ")).toBe("ヤマダタロウ");
+    expect(withoutZeroWidth("山田\u200C太郎")).toBe("山田太郎");
+    expect(withoutZeroWidth("Jo\u200Bhn")).toBe("John");
+    // An emoji sequence keeps its joiners; a Persian name its non-joiner.
+    expect(withoutZeroWidth("Jane 👩🏽\u200D💻")).toBe("Jane 👩🏽\u200D💻");
+    expect(withoutZeroWidth("👨\u200D👩\u200D👧")).toBe("👨\u200D👩\u200D👧");
+    expect(withoutZeroWidth("می\u200Cخواهم")).toBe("می\u200Cخواهم");
+    expect(withoutZeroWidth(null)).toBeNull();
+    // What the operator pastes is read the same way.
+    expect(nameQuery("山田\u200B太郎")).toEqual(nameQuery("山田太郎"));
+  });
+});
+
+describe("migration 0054 (zero-width characters in stored names)", () => {
+  it("removes U+200B, U+2060 and U+FEFF from the names, readings and keys stored before it, and the triggers rewrite their search keys", async () => {
+    const db = await databaseAt(53);
+    try {
+      await db.shop();
+      const names: [string, string | null][] = [["山田\u200B太郎", "ヤマダ\u2060タロウ"], ["佐藤 花子", "サトウ ハナコ"], ["\u200B鈴木 一郎", null]];
+      for (const [i, [name, kana]] of names.entries()) {
+        await db.run("INSERT INTO customers (tenant_id, id, name, name_kana, name_key, name_kana_key, created_at, updated_at) VALUES ('ten_a', ?, ?, ?, ?, ?, '2026-01-01', '2026-01-01')", [`C${i}`, name, kana, foldName(name), foldName(kana)]);
+      }
+      await db.upgrade();
+      const stored = (await db.client.execute("SELECT id, name, name_kana, name_key, name_kana_key FROM customers WHERE id LIKE 'C%' ORDER BY id")).rows.map((r) => [r.name, r.name_kana, r.name_key, r.name_kana_key]);
+      expect(stored).toEqual([
+        ["山田太郎", "ヤマダタロウ", "山田太郎", "やまだたろ"],
+        ["佐藤 花子", "サトウ ハナコ", "佐藤 花子", "さと はなこ"],
+        ["鈴木 一郎", null, "鈴木 一郎", null],
+      ]);
+      const keys = async (id: string) => (await db.client.execute({ sql: "SELECT part, key FROM customer_name_keys WHERE tenant_id = 'ten_a' AND customer_id = ? ORDER BY part, key", args: [id] })).rows.map((r) => `${r.part}:${r.key}`);
+      expect(await keys("C0")).toEqual(["w:やまだたろ", "w:山田太郎"]);
     } finally {
       db.close();
     }

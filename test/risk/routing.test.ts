@@ -1,36 +1,50 @@
 import { describe, expect, it } from "vitest";
-import { JA_MAX_CHARS, monthlyValueYen, route, speech, type NextBestAction, type SpeechInput } from "../../src/risk/routing";
+import { JA_MAX_CHARS, monthlyValue, route, speech, type NextBestAction, type SpeechInput } from "../../src/risk/routing";
 import { shortName, spokenName } from "../../src/risk/spoken";
 
 describe("route", () => {
   it("sends high-risk, high-value callers to a retention specialist", () => {
-    expect(route({ band: "high", monthlyValueYen: 8000 })).toBe("retention_specialist");
-    expect(route({ band: "high", monthlyValueYen: 5000 })).toBe("retention_specialist");
+    expect(route({ band: "high", monthlyValue: [{ amount: 8000, currency: "JPY" }] })).toBe("retention_specialist");
+    expect(route({ band: "high", monthlyValue: [{ amount: 5000, currency: "JPY" }] })).toBe("retention_specialist");
   });
 
   it("sends high-risk, low-value callers to the standard queue", () => {
-    expect(route({ band: "high", monthlyValueYen: 1980 })).toBe("standard_queue");
+    expect(route({ band: "high", monthlyValue: [{ amount: 1980, currency: "JPY" }] })).toBe("standard_queue");
   });
 
   it("sends medium risk to a specialist only for very valuable subscriptions", () => {
-    expect(route({ band: "medium", monthlyValueYen: 8000 })).toBe("standard_queue");
-    expect(route({ band: "medium", monthlyValueYen: 20000 })).toBe("retention_specialist");
+    expect(route({ band: "medium", monthlyValue: [{ amount: 8000, currency: "JPY" }] })).toBe("standard_queue");
+    expect(route({ band: "medium", monthlyValue: [{ amount: 20000, currency: "JPY" }] })).toBe("retention_specialist");
   });
 
   it("lets low-risk callers serve themselves, whatever they are worth", () => {
-    expect(route({ band: "low", monthlyValueYen: 3980 })).toBe("self_service");
-    expect(route({ band: "low", monthlyValueYen: 50000 })).toBe("self_service");
+    expect(route({ band: "low", monthlyValue: [{ amount: 3980, currency: "JPY" }] })).toBe("self_service");
+    expect(route({ band: "low", monthlyValue: [{ amount: 50000, currency: "JPY" }] })).toBe("self_service");
   });
 
   it("falls back to the standard queue when no specialist is available, and takes custom thresholds", () => {
-    expect(route({ band: "high", monthlyValueYen: 8000, specialistAvailable: false })).toBe("standard_queue");
-    expect(route({ band: "high", monthlyValueYen: 8000 }, { specialistMinMonthlyYen: 10000 })).toBe("standard_queue");
+    expect(route({ band: "high", monthlyValue: [{ amount: 8000, currency: "JPY" }], specialistAvailable: false })).toBe("standard_queue");
+    expect(route({ band: "high", monthlyValue: [{ amount: 8000, currency: "JPY" }] }, { JPY: { highRisk: 10000, mediumRisk: 15000 } })).toBe("standard_queue");
+  });
+
+  it("holds each currency's value against that currency's thresholds, in its minor units", () => {
+    // USD defaults: $35 at high risk, $100 at medium (cents); not ¥5,000 / ¥15,000 read as cents ($50 / $150).
+    expect(route({ band: "high", monthlyValue: [{ amount: 3500, currency: "USD" }] })).toBe("retention_specialist");
+    expect(route({ band: "high", monthlyValue: [{ amount: 3499, currency: "USD" }] })).toBe("standard_queue");
+    expect(route({ band: "medium", monthlyValue: [{ amount: 12000, currency: "USD" }] })).toBe("retention_specialist");
+    // The shop's own thresholds for its currency win over the defaults; other currencies keep theirs.
+    const shop = { USD: { highRisk: 8000, mediumRisk: 30000 } };
+    expect(route({ band: "high", monthlyValue: [{ amount: 5000, currency: "USD" }] }, shop)).toBe("standard_queue");
+    expect(route({ band: "high", monthlyValue: [{ amount: 8000, currency: "USD" }] }, shop)).toBe("retention_specialist");
+    expect(route({ band: "high", monthlyValue: [{ amount: 5000, currency: "JPY" }] }, shop)).toBe("retention_specialist");
+    // A currency with neither: no specialist by value.
+    expect(route({ band: "high", monthlyValue: [{ amount: 10_000_000, currency: "XAU" }] })).toBe("standard_queue");
   });
 
   it("computes monthly value from price, quantity and interval", () => {
-    expect(monthlyValueYen({ unitPriceAmount: 3980, quantity: 2, intervalDays: 60 })).toBe(3980);
-    expect(monthlyValueYen({ unitPriceAmount: 2980, quantity: 1, intervalDays: 15 })).toBe(5960);
-    expect(monthlyValueYen({ unitPriceAmount: 2980, quantity: 1, intervalDays: 0 })).toBe(0);
+    expect(monthlyValue({ unitPriceAmount: 3980, quantity: 2, intervalDays: 60 })).toBe(3980);
+    expect(monthlyValue({ unitPriceAmount: 2980, quantity: 1, intervalDays: 15 })).toBe(5960);
+    expect(monthlyValue({ unitPriceAmount: 2980, quantity: 1, intervalDays: 0 })).toBe(0);
   });
 });
 
