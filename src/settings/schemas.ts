@@ -30,7 +30,7 @@ export const SettingsFields = {
   changeCutoffDays: z.number().int().min(0).max(30).openapi({ description: "Days before a delivery ships from which it can no longer be changed." }),
   specialistMonthlyValue: z
     .record(
-      z.string().regex(/^[A-Z]{3}$/, "ISO 4217 code, e.g. USD"),
+      z.string().regex(/^[A-Z]{3}$/, "ISO 4217 code, e.g. JPY"),
       z.strictObject({
         highRisk: z.number().int().min(0).max(100_000_000),
         mediumRisk: z.number().int().min(0).max(100_000_000),
