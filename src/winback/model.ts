@@ -236,6 +236,9 @@ const REASON_WORDS: Record<string, Localized> = {
 };
 /** A stored ISO date as the offers write dates (2026年12月5日 / 5 Dec 2026); anything else as it is. */
 const shownDate = (v: unknown, lang: Lang) => (typeof v === "string" ? writeDate(v, lang, "full") : String(v));
+const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+/** A stored month (1–12) by name, for the English labels; anything else as it is. */
+const monthName = (v: unknown) => MONTHS[Number(v) - 1] ?? String(v);
 const reasonWord = (v: unknown, lang: Lang) => (typeof v === "string" ? (REASON_WORDS[v]?.[lang] ?? v) : "");
 
 const DRIVER_LABEL: Record<WinbackFeatureName, (v: number | string | null, lang: Lang) => string> = {
@@ -253,7 +256,9 @@ const DRIVER_LABEL: Record<WinbackFeatureName, (v: number | string | null, lang:
   tenure: (v, l) => (l === "ja" ? `お届け${v}回のご利用歴` : `${v} ${Number(v) === 1 ? "delivery" : "deliveries"} received`),
   past_spend: (v, l) => (l === "ja" ? `これまでのご購入額 ${yen(Number(v))}円` : `Past spend ¥${yen(Number(v))}`),
   months_since_cancel: (v, l) => (l === "ja" ? `解約から約${v}か月` : `About ${v} ${Number(v) === 1 ? "month" : "months"} since cancelling`),
-  in_season: (v, l) => (l === "ja" ? `最初に始めた季節（${v}月）が近い` : `The season they first started (month ${v}) is near`),
+  // `in_season` holds when the start month is within a month of the scoring date + 90 days (the
+  // middle of the horizon): the season comes round some 2–4 months on, never "now" — so not 「近い」.
+  in_season: (v, l) => (l === "ja" ? `最初に始めた季節（${v}月）が数か月後に巡ってくる` : `The season they first started (${monthName(v)}) comes round in a few months`),
   named_comeback: (_, l) => (l === "ja" ? "アンケートで再開のきっかけを回答" : "Said in the survey what would bring them back"),
 };
 
