@@ -110,7 +110,7 @@ export async function sendDueWinbacks(db: Database, now: Date, batch = 200, tena
             dueOn: w.dueOn,
             probability: w.probability,
             expectedValue: { amount: w.expectedValue, currency: w.currency },
-            drivers: localizeWinbackDrivers(w.drivers as WinbackDriver[], settings.locale),
+            drivers: localizeWinbackDrivers(w.drivers as WinbackDriver[], settings.locale, w.currency),
             offer: offer ? { ...presentComeback(offer, settings.locale), validUntil: offer.kind === "offer" ? sentOfferValidUntil(today) : null } : null,
             candidates: `/v1/winback/candidates?customerId=${encodeURIComponent(w.customerId)}`,
           },

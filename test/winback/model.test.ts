@@ -79,8 +79,8 @@ describe("the seasonal driver says what the model computed", () => {
   const march = { ...features, reason: null, returnOn: null, startMonth: 3 };
   it("in December, a March starter's season is a few months off, not 「近い」", () => {
     const s = scoreWinback(DEFAULT_WINBACK_MODEL, march, "2026-12-03");
-    const [ja] = localizeWinbackDrivers(s.drivers.filter((d) => d.code === "in_season"), "ja");
-    const [en] = localizeWinbackDrivers(s.drivers.filter((d) => d.code === "in_season"), "en");
+    const [ja] = localizeWinbackDrivers(s.drivers.filter((d) => d.code === "in_season"), "ja", "JPY");
+    const [en] = localizeWinbackDrivers(s.drivers.filter((d) => d.code === "in_season"), "en", "JPY");
     expect(ja?.label).toBe("最初に始めた季節（3月）が数か月後に巡ってくる");
     expect(ja?.label).not.toContain("近い");
     expect(en?.label).toBe("The season they first started (March) comes round in a few months");
