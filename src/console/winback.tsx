@@ -49,16 +49,22 @@ const canceledOn = (c: Candidate, page: PageContext) => writeDate(localDate(new 
  * 再開のご案内: whom to call first. The rows of GET /v1/winback/candidates (the same service, in
  * its order: expected recovered value first), one page at a time with its cursor.
  */
-export function WinbackPage(props: { page: PageContext; rows: Candidate[]; names: Map<string, string | null>; reasons: { code: string; label: string }[]; nextCursor: string | null; limit: number; first: boolean }) {
+export function WinbackPage(props: { page: PageContext; rows: Candidate[]; names: Map<string, string | null>; reasons: { code: string; label: string }[]; nextCursor: string | null; limit: number; first: boolean; due: "now" | null }) {
   const { page, rows } = props;
   const lang = page.lang;
+  // The list's own address: the page size and the `due` filter kept from page to page.
+  const listHref = (extra = "", due = props.due) => `/console/winback?limit=${props.limit}${due ? `&due=${due}` : ""}${extra}`;
   const reason = (code: string | null) => (code ? (props.reasons.find((r) => r.code === code)?.label ?? code) : t(lang, "noReasonGiven"));
   return (
     <Layout page={page} title={t(lang, "winbackList")}>
       <h1>{t(lang, "winbackList")}</h1>
       <p>{t(lang, "winbackListNote")}</p>
+      <nav aria-label={t(lang, "winbackDueFilter")} class="row due-filter">
+        <a href={listHref("", null)} aria-current={props.due === null ? "page" : undefined}>{t(lang, "winbackDueAll")}</a>
+        <a href={listHref("", "now")} aria-current={props.due === "now" ? "page" : undefined}>{t(lang, "winbackDueNow")}</a>
+      </nav>
       {rows.length === 0 ? (
-        <p>{t(lang, "noCandidates")}</p>
+        <p>{t(lang, props.due === "now" ? "noCandidatesDue" : "noCandidates")}</p>
       ) : (
         <div class="scroll">
         <table class="winback-list">
@@ -68,6 +74,7 @@ export function WinbackPage(props: { page: PageContext; rows: Candidate[]; names
               <th scope="col">{t(lang, "reason")}</th>
               <th scope="col">{t(lang, "canceledOnShort")}</th>
               <th scope="col">{t(lang, "returnOnShort")}</th>
+              <th scope="col">{t(lang, "dueOnShort")}</th>
               <th scope="col">{t(lang, "winbackChance")}</th>
               <th scope="col">{t(lang, "expectedValue")}</th>
               <th scope="col">{t(lang, "drivers")}</th>
@@ -83,6 +90,7 @@ export function WinbackPage(props: { page: PageContext; rows: Candidate[]; names
                 <td>{reason(r.reason)}</td>
                 <td>{canceledOn(r, page)}</td>
                 <td>{r.returnOn ? writeDate(r.returnOn, lang, "short", page.today) : "—"}</td>
+                <td class="due-on" data-due={r.dueOn <= page.today ? "now" : "later"}>{writeDate(r.dueOn, lang, "short", page.today)}</td>
                 <td class="chance">{percent(r.probability)}</td>
                 <td>{formatMoney(r.expectedValue, lang)}</td>
                 <td>
@@ -101,8 +109,8 @@ export function WinbackPage(props: { page: PageContext; rows: Candidate[]; names
       )}
       {props.first && !props.nextCursor ? null : (
       <nav aria-label={t(lang, "pages")} class="row">
-        {props.first ? null : <a href={`/console/winback?limit=${props.limit}`}>{t(lang, "firstPage")}</a>}
-        {props.nextCursor ? <a href={`/console/winback?limit=${props.limit}&cursor=${encodeURIComponent(props.nextCursor)}`} rel="next">{t(lang, "nextPage")}</a> : null}
+        {props.first ? null : <a href={listHref()}>{t(lang, "firstPage")}</a>}
+        {props.nextCursor ? <a href={listHref(`&cursor=${encodeURIComponent(props.nextCursor)}`)} rel="next">{t(lang, "nextPage")}</a> : null}
       </nav>
       )}
     </Layout>

@@ -157,4 +157,8 @@ export const WinbackTrainResult = z
 export const CandidatePage = page(Candidate).openapi("WinbackCandidatePage");
 export const CandidatesQuery = PageQuery.extend({
   customerId: MerchantId.optional().openapi({ description: "Only this customer's candidates (e.g. the one a `winback.due` names); an unknown id answers an empty page." }),
+  due: z
+    .enum(["now"])
+    .optional()
+    .openapi({ description: "`now`: only candidates whose `dueOn` has come (on or before the shop's today, in its time zone) — whom to contact now, leaving out a cancellation whose contact date is still ahead (one of an hour ago, say). Left out: every candidate, due or not. A cursor is good only with the same `due`." }),
 });
