@@ -1052,12 +1052,17 @@ export function consolePages(app: Fetcher) {
     const limit = q.success ? q.data.limit : 20;
     const due = q.success ? q.data.due : undefined;
     const after = (q.success ? decodeCursor(q.data.cursor, CANDIDATES_CURSOR, candidatesFilter({ due })) : null) ?? null;
-    const [list, reasons] = await Promise.all([candidatesFor(c, page.lang, { limit, after, ...(due ? { due } : {}) }), api("GET", "/v1/cancellation-reasons")]);
+    // The hold-out in the metrics' own figures (GET /v1/metrics/winback, its default year), on the first page only.
+    const [list, reasons, figures] = await Promise.all([
+      candidatesFor(c, page.lang, { limit, after, ...(due ? { due } : {}) }),
+      api("GET", "/v1/cancellation-reasons"),
+      after === null ? winbackMetricsOf(c, {}) : null,
+    ]);
     const ids = [...new Set(list.data.map((r) => r.customerId))];
     const store = c.get("store");
     const people = ids.length === 0 ? [] : await store.q.select({ id: customers.id, name: customers.name }).from(customers).where(store.owns(customers, inArray(customers.id, ids)));
     const names = new Map(people.map((p) => [p.id, p.name]));
-    return c.html(<WinbackPage page={page} rows={list.data} names={names} reasons={reasons.body?.data ?? []} nextCursor={list.nextCursor} limit={limit} first={after === null} due={due ?? null} />);
+    return c.html(<WinbackPage page={page} rows={list.data} names={names} reasons={reasons.body?.data ?? []} nextCursor={list.nextCursor} limit={limit} first={after === null} due={due ?? null} holdout={figures ? { from: figures.from, to: figures.to, heldOut: figures.holdout?.holdout.canceled ?? 0, contactable: figures.holdout?.contactable.canceled ?? null } : null} />);
   });
 
   // The supervisor page's tables as CSV: the API's own CSV of the same report (GET /v1/metrics/… with

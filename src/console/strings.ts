@@ -376,6 +376,12 @@ const T = {
     en: "Canceled customers the shop may contact, highest expected recovered value (a year of deliveries × the chance) first.",
   },
   noCandidates: { ja: "いまご案内できるお客様はいません。", en: "No one to contact now." },
+  winbackHoldoutNote: {
+    ja: "{from}〜{to}に解約されたご連絡できる方{total}件のうち、{held}件は効果を比べるためにあえてご連絡しない方（ホールドアウト）としてこの一覧から外し、{contactable}件をご連絡の対象にしています。",
+    en: "Of the {total} cancellations from {from} to {to} the shop may contact, {held} are held out — left off this list and never contacted, to measure what contacting the others achieves — and {contactable} are to be contacted.",
+  },
+  winbackNoHoldout: { ja: "{from}〜{to}の解約に、効果を比べるためにご連絡しない方（ホールドアウト）はいません。", en: "No cancellation from {from} to {to} is held out from contact to measure the effect." },
+  winbackHoldoutLink: { ja: "再開率の比較は指標のページへ", en: "Compare their return rates on the metrics page" },
   noCandidatesDue: { ja: "ご連絡の時期が来ているお客様はいません。", en: "No one is due for contact yet." },
   dueOnShort: { ja: "ご連絡の予定日", en: "Contact due" },
   winbackDueFilter: { ja: "表示するお客様", en: "Show" },

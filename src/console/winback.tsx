@@ -1,6 +1,6 @@
 import { Layout, type PageContext } from "./layout";
 import { percent, when } from "./format";
-import { formatMoney } from "../platform/numbers";
+import { formatMoney, groupThousands } from "../platform/numbers";
 import { localDate, writeDate } from "../platform/dates";
 import { t, tf, type Lang } from "./strings";
 import type { z } from "@hono/zod-openapi";
@@ -46,10 +46,39 @@ const driverWords = (d: Driver, lang: Lang) => tf(lang, d.contribution > 0 ? "dr
 const canceledOn = (c: Candidate, page: PageContext) => writeDate(localDate(new Date(c.canceledAt), page.timeZone), page.lang, "short", page.today);
 
 /**
+ * The hold-out as GET /v1/metrics/winback counts it over its range: cancellations drawn while a
+ * hold-out was in force whose customer could be contacted, held out (`heldOut`: never listed, never
+ * sent `winback.due`) or not (`contactable`; null: none held out in the range).
+ */
+export type HoldoutFigures = { from: string; to: string; heldOut: number; contactable: number | null };
+
+/** One sentence a manager reads: how many are held out and how many are to be contacted, with the metrics page for supervisors. */
+function HoldoutNote(props: { page: PageContext; figures: HoldoutFigures }) {
+  const { page, figures: f } = props;
+  const lang = page.lang;
+  const range = { from: writeDate(f.from, lang, "short", page.today), to: writeDate(f.to, lang, "short", page.today) };
+  const text =
+    f.contactable === null
+      ? tf(lang, "winbackNoHoldout", range)
+      : tf(lang, "winbackHoldoutNote", { ...range, total: groupThousands(f.heldOut + f.contactable), held: groupThousands(f.heldOut), contactable: groupThousands(f.contactable) });
+  return (
+    <p class="holdout-note">
+      {text}
+      {page.supervisor ? (
+        <>
+          {" "}
+          <a href="/console/metrics#h-winback">{t(lang, "winbackHoldoutLink")}</a>
+        </>
+      ) : null}
+    </p>
+  );
+}
+
+/**
  * 再開のご案内: whom to call first. The rows of GET /v1/winback/candidates (the same service, in
  * its order: expected recovered value first), one page at a time with its cursor.
  */
-export function WinbackPage(props: { page: PageContext; rows: Candidate[]; names: Map<string, string | null>; reasons: { code: string; label: string }[]; nextCursor: string | null; limit: number; first: boolean; due: "now" | null }) {
+export function WinbackPage(props: { page: PageContext; rows: Candidate[]; names: Map<string, string | null>; reasons: { code: string; label: string }[]; nextCursor: string | null; limit: number; first: boolean; due: "now" | null; holdout: HoldoutFigures | null }) {
   const { page, rows } = props;
   const lang = page.lang;
   // The list's own address: the page size and the `due` filter kept from page to page.
@@ -59,6 +88,7 @@ export function WinbackPage(props: { page: PageContext; rows: Candidate[]; names
     <Layout page={page} title={t(lang, "winbackList")}>
       <h1>{t(lang, "winbackList")}</h1>
       <p>{t(lang, "winbackListNote")}</p>
+      {props.holdout ? <HoldoutNote page={page} figures={props.holdout} /> : null}
       <nav aria-label={t(lang, "winbackDueFilter")} class="row due-filter">
         <a href={listHref("", null)} aria-current={props.due === null ? "page" : undefined}>{t(lang, "winbackDueAll")}</a>
         <a href={listHref("", "now")} aria-current={props.due === "now" ? "page" : undefined}>{t(lang, "winbackDueNow")}</a>

@@ -132,6 +132,36 @@ describe("the console's win-back view", () => {
     expect(await subs()).toEqual([justNow.sub, dueToday.sub]);
   }, 60_000);
 
+  it("says how many cancellations are held out and how many are to be contacted, the metrics' own figures, with the metrics page a click away", async () => {
+    const t = await h.tenant();
+    const kept = [await lapsed(t, "連絡 一子", 3_000), await lapsed(t, "連絡 二子", 4_000)];
+    const heldOut = await lapsed(t, "対照 三子", 5_000);
+    // Drawn under a 10 % hold-out, one of the three held out (as the draw at cancellation records it).
+    await h.sql("UPDATE winbacks SET holdout_percent = 10 WHERE tenant_id = ?", [t.id]);
+    await h.sql("UPDATE winbacks SET holdout = 1 WHERE tenant_id = ? AND subscription_id = ?", [t.id, heldOut.sub]);
+    const m = (await h.request("GET", "/v1/metrics/winback", { key: t.key })).body;
+    expect(m.holdout).toMatchObject({ contactable: { canceled: 2 }, holdout: { canceled: 1 } });
+
+    const page = await as(t, "supervisor");
+    await page.goto(`${api.url}/console/winback`);
+    const note = page.locator("p.holdout-note");
+    const range = `${writeDate(m.from, "ja", "short", today())}〜${writeDate(m.to, "ja", "short", today())}`;
+    await expect(note.textContent()).resolves.toBe(
+      `${range}に解約されたご連絡できる方3件のうち、1件は効果を比べるためにあえてご連絡しない方（ホールドアウト）としてこの一覧から外し、2件をご連絡の対象にしています。 再開率の比較は指標のページへ`,
+    );
+    expect(await page.locator("table.winback-list tbody tr").count()).toBe(kept.length);
+    expect(await axeViolations(page)).toEqual([]);
+    await note.getByRole("link", { name: "再開率の比較は指標のページへ" }).click();
+    await page.waitForURL(/\/console\/metrics#h-winback$/);
+    await expect(page.locator("#h-winback").isVisible()).resolves.toBe(true);
+
+    // An operator reads the same sentence; the metrics page is a supervisor's, so no link to it.
+    const operatorPage = await as(t);
+    await operatorPage.goto(`${api.url}/console/winback`);
+    await expect(operatorPage.locator("p.holdout-note").textContent()).resolves.toContain("1件は効果を比べるため");
+    expect(await operatorPage.locator("p.holdout-note a").count()).toBe(0);
+  }, 60_000);
+
   it("the karte of a canceled plan reads out keep-in-touch and when, the return date, the chance and its drivers, and the comeback offer; the reactivation takes the offer", async () => {
     const t = await h.tenant();
     const returnOn = addDays(today(), 40);
