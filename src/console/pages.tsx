@@ -30,7 +30,7 @@ import { endConsoleSession, peekLogin, redeemLogin, shopName } from "./sessions"
 import { inArray } from "drizzle-orm";
 import { customers } from "../db/schema";
 import { decodeCursor } from "../platform/pagination";
-import { CANDIDATES_CURSOR, candidatesPage } from "../winback/candidates";
+import { CANDIDATES_CURSOR, candidatesFilter, candidatesPage } from "../winback/candidates";
 import { CandidatesQuery } from "../winback/schemas";
 import { winbackDataOf } from "../winback/service";
 import { comebackOnRestart, takeableSentComeback } from "../winback/redeem";
@@ -121,7 +121,7 @@ function wholePageUnless(res: { status: number; body: any }) {
  * `candidatesPage`), in the page's language and the shop's settings — called in-process: a page of
  * the list, or (`customerId`) one customer's rows.
  */
-const candidatesFor = async (c: Context<AppEnv>, lang: Lang, q: { limit: number; after: [number, string] | null; customerId?: string }) =>
+const candidatesFor = async (c: Context<AppEnv>, lang: Lang, q: { limit: number; after: [number, string] | null; customerId?: string; due?: "now" }) =>
   // An empty page comes back as the rows read (none): typed as the list's rows.
   (await candidatesPage(c.get("store"), { ...q, lang, settings: c.get("caller").settings, now: c.get("services").now() })) as { data: Candidate[]; nextCursor: string | null };
 
@@ -1047,16 +1047,22 @@ export function consolePages(app: Fetcher) {
     const who = await operator(c);
     if (who instanceof Response) return who;
     const { page, api } = who;
-    // The API's own query: `limit` (1–100, default 20) and `cursor`; anything else reads the first page.
+    // The API's own query: `limit` (1–100, default 20), `due` and `cursor`; anything else reads the first page of every candidate.
     const q = CandidatesQuery.safeParse(c.req.query());
     const limit = q.success ? q.data.limit : 20;
-    const after = (q.success ? decodeCursor(q.data.cursor, CANDIDATES_CURSOR) : null) ?? null;
-    const [list, reasons] = await Promise.all([candidatesFor(c, page.lang, { limit, after }), api("GET", "/v1/cancellation-reasons")]);
+    const due = q.success ? q.data.due : undefined;
+    const after = (q.success ? decodeCursor(q.data.cursor, CANDIDATES_CURSOR, candidatesFilter({ due })) : null) ?? null;
+    // The hold-out in the metrics' own figures (GET /v1/metrics/winback, its default year), on the first page only.
+    const [list, reasons, figures] = await Promise.all([
+      candidatesFor(c, page.lang, { limit, after, ...(due ? { due } : {}) }),
+      api("GET", "/v1/cancellation-reasons"),
+      after === null ? winbackMetricsOf(c, {}) : null,
+    ]);
     const ids = [...new Set(list.data.map((r) => r.customerId))];
     const store = c.get("store");
     const people = ids.length === 0 ? [] : await store.q.select({ id: customers.id, name: customers.name }).from(customers).where(store.owns(customers, inArray(customers.id, ids)));
     const names = new Map(people.map((p) => [p.id, p.name]));
-    return c.html(<WinbackPage page={page} rows={list.data} names={names} reasons={reasons.body?.data ?? []} nextCursor={list.nextCursor} limit={limit} first={after === null} />);
+    return c.html(<WinbackPage page={page} rows={list.data} names={names} reasons={reasons.body?.data ?? []} nextCursor={list.nextCursor} limit={limit} first={after === null} due={due ?? null} holdout={figures ? { from: figures.from, to: figures.to, heldOut: figures.holdout?.holdout.canceled ?? 0, contactable: figures.holdout?.contactable.canceled ?? null } : null} />);
   });
 
   // The supervisor page's tables as CSV: the API's own CSV of the same report (GET /v1/metrics/… with

@@ -1,6 +1,6 @@
 import { Layout, type PageContext } from "./layout";
 import { percent, when } from "./format";
-import { formatMoney } from "../platform/numbers";
+import { formatMoney, groupThousands } from "../platform/numbers";
 import { localDate, writeDate } from "../platform/dates";
 import { t, tf, type Lang } from "./strings";
 import type { z } from "@hono/zod-openapi";
@@ -46,19 +46,55 @@ const driverWords = (d: Driver, lang: Lang) => tf(lang, d.contribution > 0 ? "dr
 const canceledOn = (c: Candidate, page: PageContext) => writeDate(localDate(new Date(c.canceledAt), page.timeZone), page.lang, "short", page.today);
 
 /**
+ * The hold-out as GET /v1/metrics/winback counts it over its range: cancellations drawn while a
+ * hold-out was in force whose customer could be contacted, held out (`heldOut`: never listed, never
+ * sent `winback.due`) or not (`contactable`; null: none held out in the range).
+ */
+export type HoldoutFigures = { from: string; to: string; heldOut: number; contactable: number | null };
+
+/** One sentence a manager reads: how many are held out and how many are to be contacted, with the metrics page for supervisors. */
+function HoldoutNote(props: { page: PageContext; figures: HoldoutFigures }) {
+  const { page, figures: f } = props;
+  const lang = page.lang;
+  const range = { from: writeDate(f.from, lang, "short", page.today), to: writeDate(f.to, lang, "short", page.today) };
+  const text =
+    f.contactable === null
+      ? tf(lang, "winbackNoHoldout", range)
+      : tf(lang, "winbackHoldoutNote", { ...range, total: groupThousands(f.heldOut + f.contactable), held: groupThousands(f.heldOut), contactable: groupThousands(f.contactable) });
+  return (
+    <p class="holdout-note">
+      {text}
+      {page.supervisor ? (
+        <>
+          {" "}
+          <a href="/console/metrics#h-winback">{t(lang, "winbackHoldoutLink")}</a>
+        </>
+      ) : null}
+    </p>
+  );
+}
+
+/**
  * 再開のご案内: whom to call first. The rows of GET /v1/winback/candidates (the same service, in
  * its order: expected recovered value first), one page at a time with its cursor.
  */
-export function WinbackPage(props: { page: PageContext; rows: Candidate[]; names: Map<string, string | null>; reasons: { code: string; label: string }[]; nextCursor: string | null; limit: number; first: boolean }) {
+export function WinbackPage(props: { page: PageContext; rows: Candidate[]; names: Map<string, string | null>; reasons: { code: string; label: string }[]; nextCursor: string | null; limit: number; first: boolean; due: "now" | null; holdout: HoldoutFigures | null }) {
   const { page, rows } = props;
   const lang = page.lang;
+  // The list's own address: the page size and the `due` filter kept from page to page.
+  const listHref = (extra = "", due = props.due) => `/console/winback?limit=${props.limit}${due ? `&due=${due}` : ""}${extra}`;
   const reason = (code: string | null) => (code ? (props.reasons.find((r) => r.code === code)?.label ?? code) : t(lang, "noReasonGiven"));
   return (
     <Layout page={page} title={t(lang, "winbackList")}>
       <h1>{t(lang, "winbackList")}</h1>
       <p>{t(lang, "winbackListNote")}</p>
+      {props.holdout ? <HoldoutNote page={page} figures={props.holdout} /> : null}
+      <nav aria-label={t(lang, "winbackDueFilter")} class="row due-filter">
+        <a href={listHref("", null)} aria-current={props.due === null ? "page" : undefined}>{t(lang, "winbackDueAll")}</a>
+        <a href={listHref("", "now")} aria-current={props.due === "now" ? "page" : undefined}>{t(lang, "winbackDueNow")}</a>
+      </nav>
       {rows.length === 0 ? (
-        <p>{t(lang, "noCandidates")}</p>
+        <p>{t(lang, props.due === "now" ? "noCandidatesDue" : "noCandidates")}</p>
       ) : (
         <div class="scroll">
         <table class="winback-list">
@@ -68,6 +104,7 @@ export function WinbackPage(props: { page: PageContext; rows: Candidate[]; names
               <th scope="col">{t(lang, "reason")}</th>
               <th scope="col">{t(lang, "canceledOnShort")}</th>
               <th scope="col">{t(lang, "returnOnShort")}</th>
+              <th scope="col">{t(lang, "dueOnShort")}</th>
               <th scope="col">{t(lang, "winbackChance")}</th>
               <th scope="col">{t(lang, "expectedValue")}</th>
               <th scope="col">{t(lang, "drivers")}</th>
@@ -83,6 +120,7 @@ export function WinbackPage(props: { page: PageContext; rows: Candidate[]; names
                 <td>{reason(r.reason)}</td>
                 <td>{canceledOn(r, page)}</td>
                 <td>{r.returnOn ? writeDate(r.returnOn, lang, "short", page.today) : "—"}</td>
+                <td class="due-on" data-due={r.dueOn <= page.today ? "now" : "later"}>{writeDate(r.dueOn, lang, "short", page.today)}</td>
                 <td class="chance">{percent(r.probability)}</td>
                 <td>{formatMoney(r.expectedValue, lang)}</td>
                 <td>
@@ -101,8 +139,8 @@ export function WinbackPage(props: { page: PageContext; rows: Candidate[]; names
       )}
       {props.first && !props.nextCursor ? null : (
       <nav aria-label={t(lang, "pages")} class="row">
-        {props.first ? null : <a href={`/console/winback?limit=${props.limit}`}>{t(lang, "firstPage")}</a>}
-        {props.nextCursor ? <a href={`/console/winback?limit=${props.limit}&cursor=${encodeURIComponent(props.nextCursor)}`} rel="next">{t(lang, "nextPage")}</a> : null}
+        {props.first ? null : <a href={listHref()}>{t(lang, "firstPage")}</a>}
+        {props.nextCursor ? <a href={listHref(`&cursor=${encodeURIComponent(props.nextCursor)}`)} rel="next">{t(lang, "nextPage")}</a> : null}
       </nav>
       )}
     </Layout>

@@ -50,7 +50,7 @@ export async function exportCustomer(store: TenantStore, customerId: string, now
     customer: toCustomer(person),
     consents: { marketingConsent: person.marketingConsent, keepInTouch: person.keepInTouch, keepInTouchHistory: winback.keepInTouchHistory },
     exitSurveys: winback.exitSurveys,
-    winbacks: winback.winbacks.map((w) => ({ ...w, drivers: localizeWinbackDrivers(w.drivers as unknown as WinbackDriver[], lang) })),
+    winbacks: winback.winbacks.map((w) => ({ ...w, drivers: localizeWinbackDrivers(w.drivers as unknown as WinbackDriver[], lang, w.expectedValue.currency) })),
     subscriptions: subs.map(toSubscription),
     changes: changes.map(toChange),
     events: eventRows.map((e) => ({ id: e.id, type: e.type, subscriptionId: e.subscriptionId, occurredAt: e.occurredAt, receivedAt: e.receivedAt, data: e.data })),

@@ -1,7 +1,7 @@
-import { eq, lte, sql } from "drizzle-orm";
+import { eq, gt, inArray, lte, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { webhooks, winbacks } from "../db/schema";
-import { addDays } from "../platform/dates";
+import { addDays, localDate } from "../platform/dates";
 import { forTenantsDue } from "../tenants/due";
 import type { TenantShares } from "../platform/step-faults";
 import { enqueueWebhookEvent } from "../webhooks/outbox";
@@ -35,6 +35,44 @@ export function dueOutcome(w: Pick<WinbackRow, "holdout" | "reactivatedAt" | "co
 }
 
 /**
+ * How long after a customer was sent `winback.due` no other of theirs goes out (days): one
+ * customer with three cancelled plans hears from the shop once, not three times on nearby days.
+ */
+export const DUE_SPACING_DAYS = 30;
+
+/**
+ * One `winback.due` per customer at a time. Pure. `sending`: the records `dueOutcome` would send
+ * today; `lastSentOn`: per customer, the tenant-local day their latest `winback.due` went out.
+ * - A customer sent one within `DUE_SPACING_DAYS`: their records wait until the window ends.
+ * - Else, of a customer's records due today, the one with the highest expected value goes out
+ *   (ties: the earlier date, then the id); the others wait `DUE_SPACING_DAYS` from today.
+ * A waiting record stays `pending` and listed, its `dueOn` moved to the day it may go out
+ * (then decided again, by the same rule: it goes out if nothing else of the customer's did since).
+ */
+export function spaceDues<T extends { id: string; customerId: string; expectedValue: number; dueOn: string }>(
+  sending: readonly T[],
+  lastSentOn: ReadonlyMap<string, string>,
+  today: string,
+): { send: T[]; wait: Map<string, string> } {
+  const send: T[] = [];
+  const wait = new Map<string, string>();
+  const byCustomer = new Map<string, T[]>();
+  for (const w of sending) byCustomer.set(w.customerId, [...(byCustomer.get(w.customerId) ?? []), w]);
+  for (const [customerId, rows] of byCustomer) {
+    const last = lastSentOn.get(customerId);
+    const windowEnd = last === undefined ? null : addDays(last, DUE_SPACING_DAYS);
+    if (windowEnd !== null && windowEnd > today) {
+      for (const w of rows) wait.set(w.id, windowEnd);
+      continue;
+    }
+    const [best, ...rest] = [...rows].sort((a, b) => b.expectedValue - a.expectedValue || (a.dueOn < b.dueOn ? -1 : a.dueOn > b.dueOn ? 1 : 0) || (a.id < b.id ? -1 : 1));
+    send.push(best!);
+    for (const w of rest) wait.set(w.id, addDays(today, DUE_SPACING_DAYS));
+  }
+  return { send, wait };
+}
+
+/**
  * Maintenance: `winback.due` on the day a canceled customer said they would be back (or
  * `winbackDelayDays` after their cancellation took effect), in the tenant's own time zone, to the
  * shop's endpoints that take it (`dueOutcome` decides who). The webhook is the contact once an
@@ -46,7 +84,9 @@ export function dueOutcome(w: Pick<WinbackRow, "holdout" | "reactivatedAt" | "co
  * customer can take it on reactivation for `SENT_OFFER_VALID_DAYS` (winback/redeem) even if the
  * suggestion moves.
  *
- * Answers how many records it settled (sent or skipped), at most `batch` per tenant.
+ * One per customer at a time (`spaceDues`): the others of theirs wait `DUE_SPACING_DAYS`.
+ *
+ * Answers how many records it settled (sent, skipped or set to wait), at most `batch` per tenant.
  *
  * Which tenants have something due is one cross-tenant read: the endpoints that take
  * `winback.due`, and per such shop an index seek on `winbacks_due` (tenant, status, date); only
@@ -73,7 +113,24 @@ export async function sendDueWinbacks(db: Database, now: Date, batch = 200, tena
         .where(s.owns(winbacks, eq(winbacks.dueStatus, "pending"), lte(winbacks.dueOn, today)))
         .limit(batch);
       const at = now.toISOString();
-      const sending = rows.filter((w) => dueOutcome(w, today) === "send");
+      const due = rows.filter((w) => dueOutcome(w, today) === "send");
+      // When each of these customers was last sent one (through `winbacks_customer`; the window's days only).
+      const customerIds = [...new Set(due.map((w) => w.customerId))];
+      const recent =
+        customerIds.length === 0
+          ? []
+          : await s.q
+              .select({ customerId: winbacks.customerId, sentAt: winbacks.dueSentAt })
+              .from(winbacks)
+              .where(s.owns(winbacks, inArray(winbacks.customerId, customerIds), eq(winbacks.dueStatus, "sent"), gt(winbacks.dueSentAt, new Date(now.getTime() - (DUE_SPACING_DAYS + 1) * 86_400_000).toISOString())));
+      const lastSentOn = new Map<string, string>();
+      for (const r of recent) {
+        if (r.sentAt === null) continue;
+        const on = localDate(new Date(r.sentAt), settings.timeZone);
+        const seen = lastSentOn.get(r.customerId);
+        if (seen === undefined || seen < on) lastSentOn.set(r.customerId, on);
+      }
+      const { send: sending, wait } = spaceDues(due, lastSentOn, today);
       // The offer as the list shows it today: the stored decision, made current (decided afresh if stale).
       const comebacks =
         sending.length === 0
@@ -86,6 +143,12 @@ export async function sendDueWinbacks(db: Database, now: Date, batch = 200, tena
               settings,
             );
       for (const w of rows) {
+        const waitUntil = wait.get(w.id);
+        if (waitUntil !== undefined) {
+          // Another of the customer's went out (or goes out now): this one waits its turn, still pending and listed.
+          await s.update(winbacks, { dueOn: waitUntil }, eq(winbacks.id, w.id));
+          continue;
+        }
         if (!sending.includes(w)) {
           await s.update(winbacks, { dueStatus: "skipped" }, eq(winbacks.id, w.id));
           continue;
@@ -110,7 +173,7 @@ export async function sendDueWinbacks(db: Database, now: Date, batch = 200, tena
             dueOn: w.dueOn,
             probability: w.probability,
             expectedValue: { amount: w.expectedValue, currency: w.currency },
-            drivers: localizeWinbackDrivers(w.drivers as WinbackDriver[], settings.locale),
+            drivers: localizeWinbackDrivers(w.drivers as WinbackDriver[], settings.locale, w.currency),
             offer: offer ? { ...presentComeback(offer, settings.locale), validUntil: offer.kind === "offer" ? sentOfferValidUntil(today) : null } : null,
             candidates: `/v1/winback/candidates?customerId=${encodeURIComponent(w.customerId)}`,
           },

@@ -18,7 +18,7 @@
  */
 import type { Lang, Localized } from "../cancel-flows/reasons";
 import { addDays, daysBetween, writeDate } from "../platform/dates";
-import { groupThousands } from "../platform/numbers";
+import { formatMoney } from "../platform/numbers";
 import { boundedContribution, sigmoid, type LinearModel } from "../platform/logistic";
 
 export const WINBACK_HORIZON_DAYS = 180;
@@ -34,7 +34,7 @@ export type WinbackFeatures = {
   /** Of those, how many were followed by a positive contact (resolved). */
   complaintsResolved: number;
   deliveriesCompleted: number;
-  /** Past spend on this subscription in yen (deliveries × unit price × quantity). */
+  /** Past spend on this subscription in the plan's minor units (deliveries × unit price × quantity; yen for a JPY shop). */
   pastSpendYen: number;
   /** Month (1–12) the subscription originally started. */
   startMonth: number;
@@ -222,7 +222,6 @@ export function scoreWinback(model: WinbackModel, f: WinbackFeatures, on: string
   return { probability: Math.round(sigmoid(z) * 10_000) / 10_000, drivers: drivers.slice(0, 5), modelVersion: model.version };
 }
 
-const yen = (n: number) => groupThousands(Math.round(n));
 const REASON_WORDS: Record<string, Localized> = {
   temporary_break: { ja: "しばらく不要", en: "a break" },
   moving: { ja: "引っ越し", en: "a move" },
@@ -236,9 +235,13 @@ const REASON_WORDS: Record<string, Localized> = {
 };
 /** A stored ISO date as the offers write dates (2026年12月5日 / 5 Dec 2026); anything else as it is. */
 const shownDate = (v: unknown, lang: Lang) => (typeof v === "string" ? writeDate(v, lang, "full") : String(v));
+const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+/** A stored month (1–12) by name, for the English labels; anything else as it is. */
+const monthName = (v: unknown) => MONTHS[Number(v) - 1] ?? String(v);
 const reasonWord = (v: unknown, lang: Lang) => (typeof v === "string" ? (REASON_WORDS[v]?.[lang] ?? v) : "");
 
-const DRIVER_LABEL: Record<WinbackFeatureName, (v: number | string | null, lang: Lang) => string> = {
+/** Labels in `lang`; `currency`: the record's (`winbacks.currency`), in which a past spend is counted (minor units). */
+const DRIVER_LABEL: Record<WinbackFeatureName, (v: number | string | null, lang: Lang, currency: string) => string> = {
   reason_break: (v, l) => (l === "ja" ? `一時的な事情での解約（${reasonWord(v, l)}）` : `Left for ${reasonWord(v, l)}, not over the product`),
   reason_surplus: (_, l) => (l === "ja" ? "解約理由が商品の余り（製品への不満ではない）" : "Left over surplus stock, not the product"),
   reason_price: (_, l) => (l === "ja" ? "解約理由が価格" : "Left over the price"),
@@ -251,14 +254,18 @@ const DRIVER_LABEL: Record<WinbackFeatureName, (v: number | string | null, lang:
   complaints_unresolved: (v, l) => (l === "ja" ? `未解決のご不満（${v}件）` : `Unresolved complaints (${v})`),
   complaint_resolved: (v, l) => (l === "ja" ? `ご不満が解決済み（${v}件）` : `Complaints resolved (${v})`),
   tenure: (v, l) => (l === "ja" ? `お届け${v}回のご利用歴` : `${v} ${Number(v) === 1 ? "delivery" : "deliveries"} received`),
-  past_spend: (v, l) => (l === "ja" ? `これまでのご購入額 ${yen(Number(v))}円` : `Past spend ¥${yen(Number(v))}`),
+  // In the record's own currency, as every amount is written (a US shop's $490.00 read "¥49,000").
+  past_spend: (v, l, currency) => `${l === "ja" ? "これまでのご購入額" : "Past spend"} ${formatMoney({ amount: Math.round(Number(v)), currency }, l)}`,
   months_since_cancel: (v, l) => (l === "ja" ? `解約から約${v}か月` : `About ${v} ${Number(v) === 1 ? "month" : "months"} since cancelling`),
-  in_season: (v, l) => (l === "ja" ? `最初に始めた季節（${v}月）が近い` : `The season they first started (month ${v}) is near`),
+  // `in_season` holds when the start month is within a month of the scoring date + 90 days (the
+  // middle of the horizon): the season comes round some 2–4 months on, never "now" — so not 「近い」.
+  in_season: (v, l) => (l === "ja" ? `最初に始めた季節（${v}月）が数か月後に巡ってくる` : `The season they first started (${monthName(v)}) comes round in a few months`),
   named_comeback: (_, l) => (l === "ja" ? "アンケートで再開のきっかけを回答" : "Said in the survey what would bring them back"),
 };
 
-export function localizeWinbackDrivers(drivers: readonly WinbackDriver[], lang: Lang) {
-  return drivers.map((d) => ({ code: d.code, label: DRIVER_LABEL[d.code](d.value, lang), contribution: d.contribution, value: d.value }));
+/** Drivers with their labels in `lang`; amounts in `currency`, the record's (`winbacks.currency`). */
+export function localizeWinbackDrivers(drivers: readonly WinbackDriver[], lang: Lang, currency: string) {
+  return drivers.map((d) => ({ code: d.code, label: DRIVER_LABEL[d.code](d.value, lang, currency), contribution: d.contribution, value: d.value }));
 }
 
 /** A year of a plan's deliveries, in minor units: unit price × quantity × 365 / interval. */

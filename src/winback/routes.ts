@@ -10,7 +10,7 @@ import { decodeCursor } from "../platform/pagination";
 import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse, jsonText } from "../platform/openapi";
 import type { Principal } from "../platform/env";
 import type { TenantStore } from "../platform/tenancy";
-import { CANDIDATES_CURSOR, candidatesDocument, candidatesPage, candidatesPageJson, type CandidatesLang } from "./candidates";
+import { CANDIDATES_CURSOR, candidatesDocument, candidatesFilter, candidatesPage, candidatesPageJson, type CandidatesLang } from "./candidates";
 import { CustomerIdParam } from "../customers/schemas";
 import { getCustomer } from "../customers/repository";
 import { refuseErased } from "../data-rights/erased";
@@ -33,8 +33,9 @@ prefetchWithKey("GET /v1/winback/candidates", {
   plan: (c) => {
     const q = CandidatesQuery.safeParse(c.req.query());
     // An invalid query or cursor reads nothing here: the route validates and answers.
-    if (!q.success) return null;
-    const after = decodeCursor(q.data.cursor, CANDIDATES_CURSOR, [q.data.customerId]);
+    // `due=now` goes the long way (winback/candidates): nothing to read here.
+    if (!q.success || q.data.due !== undefined) return null;
+    const after = decodeCursor(q.data.cursor, CANDIDATES_CURSOR, candidatesFilter(q.data));
     return { shape: `${requestedLanguage(c) ?? "tenant"} ${after ? "after" : "first"}`, values: { take: q.data.limit + 1, ...(after ? { value: after[0], id: after[1] } : {}) } };
   },
   statement: (tenant, shape) => {
@@ -154,16 +155,16 @@ export const winbackRouter = domainRouter()
       scope: "read",
       summary: "Whom to contact first to win back",
       description:
-        "Canceled subscriptions whose customer may be contacted (their keep-in-touch answer, or without one their marketing consent; a \"no\" at cancellation wins; never an erased customer, never the holdout; not a cancellation the customer has come back from — the plan restarted, or a new plan of the same product (`product.sku`) synced live with a `startedAt` after it, which the win-back figures count as reactivated; not a cancellation a sync or an import recorded that will never be contacted — older than 180 days, or `winbackDelayDays` when longer, when it was recorded, or passed over when it fell due — which the win-back figures still count), ordered by expected recovered value — probability of reactivating within 180 days × a year of their deliveries — highest first. Each comes with drivers in the caller's language and the comeback offer the shop's offer engine suggests for the reason — one whose own `eligibility.reasons` include the reason given, as in a cancel flow; when none was given, only an offer open to every reason of the shop's list (else the reminder of a named return date, or null) — its copy passed through the phrase lint; the customer takes it with `POST /v1/subscriptions/{subscriptionId}/reactivate { offerId }`. `customerId` narrows the list to one customer (what a `winback.due` receiver reads).",
+        "Canceled subscriptions whose customer may be contacted (their keep-in-touch answer, or without one their marketing consent; a \"no\" at cancellation wins; never an erased customer, never the holdout; not a cancellation the customer has come back from — the plan restarted, or a new plan of the same product (`product.sku`) synced live with a `startedAt` after it, which the win-back figures count as reactivated; not a cancellation a sync or an import recorded that will never be contacted — older than 180 days, or `winbackDelayDays` when longer, when it was recorded, or passed over when it fell due — which the win-back figures still count), ordered by expected recovered value — probability of reactivating within 180 days × a year of their deliveries — highest first. Each comes with drivers in the caller's language and the comeback offer the shop's offer engine suggests for the reason — one whose own `eligibility.reasons` include the reason given, as in a cancel flow; when none was given, only an offer open to every reason of the shop's list (else the reminder of a named return date, or null) — its copy passed through the phrase lint; the customer takes it with `POST /v1/subscriptions/{subscriptionId}/reactivate { offerId }`. `customerId` narrows the list to one customer (what a `winback.due` receiver reads); `due=now` to the candidates whose `dueOn` has come (whom to contact now: without it, a cancellation of an hour ago is listed beside due ones, by its expected value).",
       request: { query: CandidatesQuery },
       responses: { 200: jsonResponse(CandidatePage, "A page of candidates") },
     }),
     async (c) => {
-      const { limit, cursor, customerId } = c.req.valid("query");
-      const q = { limit, after: decodeCursor(cursor, CANDIDATES_CURSOR, [customerId]) ?? null, lang: language(c), settings: c.get("caller").settings, now: c.get("services").now(), ...(customerId !== undefined ? { customerId } : {}) };
+      const { limit, cursor, customerId, due } = c.req.valid("query");
+      const q = { limit, after: decodeCursor(cursor, CANDIDATES_CURSOR, candidatesFilter({ customerId, due })) ?? null, lang: language(c), settings: c.get("caller").settings, now: c.get("services").now(), ...(customerId !== undefined ? { customerId } : {}), ...(due !== undefined ? { due } : {}) };
       // As SQL wrote it when every row of the page is current; else the long way (the same answer).
-      // One customer's few rows: the long way through their own index.
-      const bytes = customerId === undefined ? await candidatesPageJson(c.get("store"), q, c.get("prefetched"), whenWritten(c.env)) : null;
+      // One customer's few rows: the long way through their own index; `due=now`: the long way too.
+      const bytes = customerId === undefined && due === undefined ? await candidatesPageJson(c.get("store"), q, c.get("prefetched"), whenWritten(c.env)) : null;
       return jsonText(c, CandidatePage, bytes ?? utf8Bytes(JSON.stringify(await candidatesPage(c.get("store"), q))));
     },
   )

@@ -110,7 +110,7 @@ export const ComebackOffer = z
 /** What became of a win-back record's `winback.due` (winback/due `dueOutcome`). */
 export const WinbackDueStatus = z.enum(["pending", "sent", "skipped"]).openapi("WinbackDueStatus", {
   description:
-    "What became of the record's `winback.due`. `pending`: its date (`dueOn`) has not come, or it came while the shop has no webhook endpoint that takes `winback.due` — the record waits for one (up to 30 days past `dueOn`, then `skipped`) and stays on the candidates list meanwhile. `sent`: on its date `winback.due` was queued for the shop's endpoints, with the comeback offer it carried (whether an endpoint took it: the delivery log; only one taken counts as the contact). `skipped`: never sent, and never will be — when it fell due the customer might not be contacted (the same rule as the candidates list and `contactable`: their keep-in-touch answer, or without one their marketing consent; a \"no\", a marketing opt-out without a later \"yes\", an erasure, or no e-mail or phone), the record was held out (`winbackHoldoutPercent`), the plan was already back, or it waited more than 30 days for an endpoint; or a cancellation a sync or an import reported was older than 180 days (`winbackDelayDays` when longer) when it was recorded. A customer who never answered keep-in-touch but gave marketing consent is contacted, not skipped.",
+    "What became of the record's `winback.due`. `pending`: its date (`dueOn`) has not come, or it came while the shop has no webhook endpoint that takes `winback.due` — the record waits for one (up to 30 days past `dueOn`, then `skipped`) and stays on the candidates list meanwhile; or another plan of the same customer went out — one `winback.due` per customer at a time: of a customer's records due at once, the one with the highest expected value is sent, and the others, with any of theirs falling due within 30 days after one was sent, wait, their `dueOn` moved to the day the 30 days end. `sent`: on its date `winback.due` was queued for the shop's endpoints, with the comeback offer it carried (whether an endpoint took it: the delivery log; only one taken counts as the contact). `skipped`: never sent, and never will be — when it fell due the customer might not be contacted (the same rule as the candidates list and `contactable`: their keep-in-touch answer, or without one their marketing consent; a \"no\", a marketing opt-out without a later \"yes\", an erasure, or no e-mail or phone), the record was held out (`winbackHoldoutPercent`), the plan was already back, or it waited more than 30 days for an endpoint; or a cancellation a sync or an import reported was older than 180 days (`winbackDelayDays` when longer) when it was recorded. A customer who never answered keep-in-touch but gave marketing consent is contacted, not skipped.",
 });
 
 export const Candidate = z
@@ -120,7 +120,7 @@ export const Candidate = z
     reason: z.string().nullable(),
     canceledAt: Instant,
     returnOn: CalendarDate.nullable(),
-    dueOn: CalendarDate.openapi({ description: "When `winback.due` fires (or fired; without an endpoint that takes it, the record waits for one: see `WinbackDueStatus`)." }),
+    dueOn: CalendarDate.openapi({ description: "When `winback.due` fires (or fired; without an endpoint that takes it, the record waits for one: see `WinbackDueStatus`). One per customer at a time: while another of the customer's plans was sent one in the last 30 days, or goes out the same day with a higher expected value, this date moves to the day those 30 days end." }),
     probability: z.number().openapi({ description: "Probability of reactivating within 180 days." }),
     drivers: z.array(WinbackDriver),
     annualValue: Money.openapi({ description: "A year of the plan's deliveries." }),
@@ -157,4 +157,8 @@ export const WinbackTrainResult = z
 export const CandidatePage = page(Candidate).openapi("WinbackCandidatePage");
 export const CandidatesQuery = PageQuery.extend({
   customerId: MerchantId.optional().openapi({ description: "Only this customer's candidates (e.g. the one a `winback.due` names); an unknown id answers an empty page." }),
+  due: z
+    .enum(["now"])
+    .optional()
+    .openapi({ description: "`now`: only candidates whose `dueOn` has come (on or before the shop's today, in its time zone) — whom to contact now, leaving out a cancellation whose contact date is still ahead (one of an hour ago, say). Left out: every candidate, due or not. A cursor is good only with the same `due`." }),
 });

@@ -79,11 +79,13 @@ describe("the console's win-back view", () => {
     expect(cells[1]).toBe("料金が高い");
     expect(cells[2]).toMatch(/^\d+月\d+日$/);
     expect(cells[3]).toMatch(top === listed[1] ? /\d+月\d+日/ : /^—$/);
-    expect(cells[4]).toBe(percent(all[0].probability));
-    expect(cells[5]).toBe(`${all[0].expectedValue.amount.toLocaleString("ja-JP")}円`);
-    expect(cells[6]).toContain(all[0].drivers[0].label);
-    expect(cells[6]).toMatch(/見込みを(上げる|下げる)/);
-    expect(cells[7]).toBe(all[0].offer.title);
+    // When the shop may contact them (`dueOn`), in the shop's date format.
+    expect(cells[4]).toBe(writeDate(all[0].dueOn, "ja", "short", today()));
+    expect(cells[5]).toBe(percent(all[0].probability));
+    expect(cells[6]).toBe(`${all[0].expectedValue.amount.toLocaleString("ja-JP")}円`);
+    expect(cells[7]).toContain(all[0].drivers[0].label);
+    expect(cells[7]).toMatch(/見込みを(上げる|下げる)/);
+    expect(cells[8]).toBe(all[0].offer.title);
     expect(cells.join(" ")).not.toMatch(/null|undefined|_|reason_|\d\.\d{3}/);
     await first.getByRole("link", { name: cells[0]! }).click();
     await page.waitForURL(/\/console\?customer=/);
@@ -99,6 +101,65 @@ describe("the console's win-back view", () => {
     expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-subscription")))).toEqual(apiNext.data.map((r: any) => r.subscriptionId));
     expect(await page.getByRole("link", { name: "次のページへ" }).count()).toBe(0);
     expect(await axeViolations(page)).toEqual([]);
+  }, 60_000);
+
+  it("shows when each may be contacted, and filters to those whose date has come (due=now), as the API does; a cancellation of an hour ago is not among them", async () => {
+    const t = await h.tenant();
+    const dueToday = await lapsed(t, "予定 今日子", 3_000, { keepInTouch: true, returnOn: today() });
+    const justNow = await lapsed(t, "解約 直後子", 12_000);
+    const page = await as(t);
+    await page.goto(`${api.url}/console/winback`);
+    const rows = page.locator("table.winback-list tbody tr");
+    const subs = () => rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-subscription")));
+    // Everyone, by expected value: the one who cancelled just now first, though not due yet.
+    expect(await subs()).toEqual([justNow.sub, dueToday.sub]);
+    const due = await rows.locator("td.due-on").allTextContents();
+    const all = (await h.request("GET", "/v1/winback/candidates", { key: t.key })).body.data as any[];
+    expect(all[0].dueOn > today()).toBe(true);
+    expect(due).toEqual(all.map((r) => writeDate(r.dueOn, "ja", "short", today())));
+    expect(await axeViolations(page)).toEqual([]);
+
+    await page.getByRole("link", { name: "ご連絡の時期が来た方のみ" }).click();
+    await page.waitForURL(/due=now/);
+    expect(await subs()).toEqual([dueToday.sub]);
+    const api1 = await h.request("GET", "/v1/winback/candidates?due=now", { key: t.key });
+    expect(api1.status, api1.text).toBe(200);
+    expect(api1.body.data.map((r: any) => r.subscriptionId)).toEqual([dueToday.sub]);
+    await expect(page.getByRole("link", { name: "ご連絡の時期が来た方のみ" }).getAttribute("aria-current")).resolves.toBe("page");
+    expect(await axeViolations(page)).toEqual([]);
+    await page.getByRole("link", { name: "すべての方" }).click();
+    await page.waitForURL(/\/console\/winback\?limit=20$/);
+    expect(await subs()).toEqual([justNow.sub, dueToday.sub]);
+  }, 60_000);
+
+  it("says how many cancellations are held out and how many are to be contacted, the metrics' own figures, with the metrics page a click away", async () => {
+    const t = await h.tenant();
+    const kept = [await lapsed(t, "連絡 一子", 3_000), await lapsed(t, "連絡 二子", 4_000)];
+    const heldOut = await lapsed(t, "対照 三子", 5_000);
+    // Drawn under a 10 % hold-out, one of the three held out (as the draw at cancellation records it).
+    await h.sql("UPDATE winbacks SET holdout_percent = 10 WHERE tenant_id = ?", [t.id]);
+    await h.sql("UPDATE winbacks SET holdout = 1 WHERE tenant_id = ? AND subscription_id = ?", [t.id, heldOut.sub]);
+    const m = (await h.request("GET", "/v1/metrics/winback", { key: t.key })).body;
+    expect(m.holdout).toMatchObject({ contactable: { canceled: 2 }, holdout: { canceled: 1 } });
+
+    const page = await as(t, "supervisor");
+    await page.goto(`${api.url}/console/winback`);
+    const note = page.locator("p.holdout-note");
+    const range = `${writeDate(m.from, "ja", "short", today())}〜${writeDate(m.to, "ja", "short", today())}`;
+    await expect(note.textContent()).resolves.toBe(
+      `${range}に解約されたご連絡できる方3件のうち、1件は効果を比べるためにあえてご連絡しない方（ホールドアウト）としてこの一覧から外し、2件をご連絡の対象にしています。 再開率の比較は指標のページへ`,
+    );
+    expect(await page.locator("table.winback-list tbody tr").count()).toBe(kept.length);
+    expect(await axeViolations(page)).toEqual([]);
+    await note.getByRole("link", { name: "再開率の比較は指標のページへ" }).click();
+    await page.waitForURL(/\/console\/metrics#h-winback$/);
+    await expect(page.locator("#h-winback").isVisible()).resolves.toBe(true);
+
+    // An operator reads the same sentence; the metrics page is a supervisor's, so no link to it.
+    const operatorPage = await as(t);
+    await operatorPage.goto(`${api.url}/console/winback`);
+    await expect(operatorPage.locator("p.holdout-note").textContent()).resolves.toContain("1件は効果を比べるため");
+    expect(await operatorPage.locator("p.holdout-note a").count()).toBe(0);
   }, 60_000);
 
   it("the karte of a canceled plan reads out keep-in-touch and when, the return date, the chance and its drivers, and the comeback offer; the reactivation takes the offer", async () => {
@@ -306,8 +367,9 @@ describe("the console's win-back view", () => {
     const [row] = (await h.request("GET", "/v1/winback/candidates", { key: t.key, headers: { "accept-language": "en" } })).body.data;
     expect(row.subscriptionId).toBe(sub);
     const cells = await page.locator("table.winback-list tbody tr").first().locator("th, td").allTextContents();
-    expect(cells[7]).toBe(row.offer.title);
-    expect(cells[6]).toContain(row.drivers[0].label);
+    expect(cells[8]).toBe(row.offer.title);
+    expect(cells[7]).toContain(row.drivers[0].label);
+    expect(cells[4]).toBe(writeDate(row.dueOn, "en", "short", today()));
 
     // The reactivation's confirmation states the price per delivery with the comeback discount's terms.
     const { customer } = await lapsed(t, "英語 再子", 9_800);

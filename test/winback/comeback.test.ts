@@ -218,7 +218,7 @@ describe("the comeback copy a customer who has left reads, per reason", () => {
 });
 
 describe("win-back driver labels", () => {
-  const label = (code: WinbackDriver["code"], value: number | string | null, lang: "ja" | "en") => localizeWinbackDrivers([{ code, contribution: 1, value }], lang)[0]!.label;
+  const label = (code: WinbackDriver["code"], value: number | string | null, lang: "ja" | "en") => localizeWinbackDrivers([{ code, contribution: 1, value }], lang, "JPY")[0]!.label;
 
   it("say a break once, a named date as a date, and count deliveries and months in English grammar", () => {
     expect(label("reason_break", "temporary_break", "ja")).toBe("一時的な事情での解約（しばらく不要）");

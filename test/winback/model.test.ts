@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_WINBACK_MODEL, scoreWinback, winbackLogit, winbackVector, type WinbackFeatures, type WinbackModel } from "../../src/winback/model";
+import { DEFAULT_WINBACK_MODEL, localizeWinbackDrivers, scoreWinback, winbackLogit, winbackVector, type WinbackFeatures, type WinbackModel } from "../../src/winback/model";
 
 const features: WinbackFeatures = {
   reason: "temporary_break",
@@ -70,5 +70,22 @@ describe("the win-back model stays finite, as the risk model does", () => {
     const s = finite(absurd, features, "2026-12-01");
     expect(s.drivers.find((d) => d.code === "tenure")?.contribution).toBe(50);
     expect(s.drivers.find((d) => d.code === "past_spend")?.contribution).toBe(-50);
+  });
+});
+
+describe("the seasonal driver says what the model computed", () => {
+  // Scored on 3 December, a plan first started in March: December + 90 days is March, so
+  // `in_season` holds — the season comes round in some three months, it is not near.
+  const march = { ...features, reason: null, returnOn: null, startMonth: 3 };
+  it("in December, a March starter's season is a few months off, not 「近い」", () => {
+    const s = scoreWinback(DEFAULT_WINBACK_MODEL, march, "2026-12-03");
+    const [ja] = localizeWinbackDrivers(s.drivers.filter((d) => d.code === "in_season"), "ja", "JPY");
+    const [en] = localizeWinbackDrivers(s.drivers.filter((d) => d.code === "in_season"), "en", "JPY");
+    expect(ja?.label).toBe("最初に始めた季節（3月）が数か月後に巡ってくる");
+    expect(ja?.label).not.toContain("近い");
+    expect(en?.label).toBe("The season they first started (March) comes round in a few months");
+  });
+  it("in March itself the driver does not hold (the model looks at the middle of the 180 days)", () => {
+    expect(codes("2026-03-10", march)).not.toContain("in_season");
   });
 });
