@@ -113,11 +113,11 @@ const T = {
   },
   endedSavedByOffer: {
     ja: "この解約のご相談は、{at}に{who}がご提案をお受けして「継続」で終了しています。定期コースは解約されていません。",
-    en: "This cancel flow ended at {at}: {who} accepted the offer and the customer stays. The subscription is not cancelled.",
+    en: "This cancel flow ended at {at}: {who} accepted the offer and the customer stays. The subscription is not canceled.",
   },
   endedSavedByChange: {
     ja: "この解約のご相談は、{at}に{who}がプランを変更して「継続」で終了しています。定期コースは解約されていません。",
-    en: "This cancel flow ended at {at}: {who} changed the plan and the customer stays. The subscription is not cancelled.",
+    en: "This cancel flow ended at {at}: {who} changed the plan and the customer stays. The subscription is not canceled.",
   },
   endedSuperseded: {
     ja: "この解約のご相談は、{at}に{who}が新しい解約のご相談を始めたため終了しています。いま開いているご相談を表示しました。内容をご確認のうえ、続きから対応してください。",

@@ -64,9 +64,9 @@ export const DEMO_KNOWLEDGE: readonly Entry[] = [
   },
   {
     id: "kb-pause-vs-skip",
-    title: { ja: "一時休止とスキップの違い", en: "Pause or skip?" },
+    title: { ja: "お休みとスキップの違い", en: "Pause or skip?" },
     body: {
-      ja: "スキップは次回1回分だけお休みし、その後は通常どおりお届けします。一時休止は再開日まで全てのお届けを止め、再開日から自動で再開します（最長90日）。旅行や入院にはお休み期間が分かる一時休止が向いています。",
+      ja: "スキップは次回の1回分だけお届けを見送り、その後は通常どおりお届けします。お休みは再開日まで全てのお届けを止め、再開日から自動で再開します（最長90日）。旅行や入院には、再開日を決められるお休みが向いています。",
       en: "A skip leaves out the next delivery only; deliveries then continue as usual. A pause stops every delivery until the resume date and restarts by itself (up to 90 days). For a trip or a hospital stay, a pause with a known end fits better.",
     },
     category: null,

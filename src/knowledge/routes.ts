@@ -59,8 +59,8 @@ export const knowledgeRouter = domainRouter()
         params: EntryIdParam,
         headers: IdempotencyHeaders,
         body: jsonBody(PutKnowledgeBody, {
-          title: { ja: "スキップと一時休止の違い", en: "Skip or pause?" },
-          body: { ja: "スキップは次回1回分だけお休み、一時休止は再開日まで全てのお届けを止めます。", en: "A skip leaves out the next delivery only; a pause stops every delivery until the resume date." },
+          title: { ja: "スキップとお休みの違い", en: "Skip or pause?" },
+          body: { ja: "スキップは次回の1回分だけお届けを見送り、お休みは再開日まで全てのお届けを止めます。", en: "A skip leaves out the next delivery only; a pause stops every delivery until the resume date." },
           category: null,
           topic: "plan_options",
           reasons: ["surplus_stock", "temporary_break"],

@@ -79,7 +79,7 @@ export function actionOf(offer: { type: string; parameters: { type: string; mode
 
 /**
  * The drivers' action for a caller at some risk (null for low risk): the first driver's, else a
- * skip. A skip is said as skipping the next delivery (「次回分のスキップも承れます」), so it is only
+ * skip. A skip is said as skipping the next delivery (「次回分のスキップも承ります」), so it is only
  * suggested when that delivery can still be skipped today (`plan`: active, its next delivery on or
  * after `firstChangeableDate`, YYYY-MM-DD); otherwise the caller is told what can be done: paused,
  * a longer pause; inside the change cut-off, a longer interval (it counts from that delivery).

@@ -292,7 +292,7 @@ const eligibility = (over: Partial<Eligibility> & Pick<Eligibility, "reasons">):
 const DISCOUNT_COPY: CopyTemplates = {
   title: { ja: "{discountedDeliveries}が{discountLabel}", en: "{discountLabel} {discountedDeliveries}" },
   description: {
-    ja: "{firstDiscountedOn}のお届けから{cycles}回分（最終回は{lastDiscountedOn}のお届け）が{discountLabel}の{discountedPrice}になります。{firstFullPriceOn}のお届けからは通常価格の{priceAfter}に戻ります。この割引で継続のお約束が増えることはありません。",
+    ja: "{firstDiscountedOn}のお届けから{cycles}回分（最終回は{lastDiscountedOn}のお届け）が{discountLabel}の{discountedPrice}になります。{firstFullPriceOn}のお届けからは通常価格の{priceAfter}に戻ります。この割引で回数のお約束が増えることはありません。",
     en: "Your {cycles} deliveries from {firstDiscountedOn} (the last one on {lastDiscountedOn}) cost {discountedPrice} each ({discountLabel}). From the delivery on {firstFullPriceOn}, the regular price of {priceAfter} applies again. This discount adds no commitment.",
   },
 };
@@ -372,7 +372,8 @@ export const DEFAULT_CATALOGUE: readonly CatalogueOffer[] = [
     parameters: { percentOff: 20, cycles: 2 },
     copy: DISCOUNT_COPY,
     // 2: the title names the discounted deliveries ({discountedDeliveries}), not always 「次の…回」.
-    templateVersion: 2,
+    // 3: the commitment named as everywhere else (「回数のお約束」, not 「継続のお約束」).
+    templateVersion: 3,
     eligibility: eligibility({ reasons: ["too_expensive"], minDeliveries: 1, maxAcceptedSavesPerCustomer: 1, periodDays: 365, saveLimitScope: "offer" }),
     costYen: 0,
     priorAlpha: 4,
@@ -385,7 +386,8 @@ export const DEFAULT_CATALOGUE: readonly CatalogueOffer[] = [
     parameters: { percentOff: 15, cycles: 3 },
     copy: DISCOUNT_COPY,
     // 2: the title names the discounted deliveries ({discountedDeliveries}), not always 「次の…回」.
-    templateVersion: 2,
+    // 3: the commitment named as everywhere else (「回数のお約束」, not 「継続のお約束」).
+    templateVersion: 3,
     eligibility: eligibility({ reasons: ["switching_competitor"], minDeliveries: 1, maxAcceptedSavesPerCustomer: 1, periodDays: 365, saveLimitScope: "offer" }),
     costYen: 0,
     priorAlpha: 3,
@@ -441,14 +443,15 @@ export const DEFAULT_CATALOGUE: readonly CatalogueOffer[] = [
     type: "pause",
     parameters: { maxCycles: 3 },
     copy: {
-      title: { ja: "{resumeOn}までお休み（一時停止）", en: "Pause until {resumeOn}" },
+      title: { ja: "お届けをお休みし、{resumeOn}のお届けから再開", en: "Pause until {resumeOn}" },
       description: {
-        ja: "{nextDeliveryOn}以降のお届けを{resumeOn}までお休みし、{resumeOn}から{cadence}・{price}で自動的に再開します。お休み中のお支払いはありません。お休みの途中で再開することもできます。",
+        ja: "{nextDeliveryOn}以降のお届けをお休みし、{resumeOn}のお届けから{cadence}・{price}で自動的に再開します。お休み中のお支払いはありません。お休みの途中で再開することもできます。",
         en: "Deliveries pause from {nextDeliveryOn} and restart automatically on {resumeOn}, {cadence} at {price}. Nothing is charged while paused, and you can resume earlier.",
       },
     },
     // 2: the cadence in words ({cadence}: 「1ヶ月ごと」 for a monthly plan; unchanged for a day plan).
-    templateVersion: 2,
+    // 3: {resumeOn} said once, as the delivery it restarts with (「…までお休み」「…から再開」 named one day twice).
+    templateVersion: 3,
     eligibility: eligibility({ reasons: ["temporary_break", "health_or_life_change", "other"] }),
     costYen: 0,
     priorAlpha: 6,

@@ -321,7 +321,7 @@ function decidePlan(current: Plan, request: PlanRequest, settings: TenantSetting
       };
     }
     case "pause": {
-      if (nextIsLocked && plan.status === "active") return windowClosed({ en: "the pause can start after it.", ja: "お届けの休止は、このお届けの後から始められます。" });
+      if (nextIsLocked && plan.status === "active") return windowClosed({ en: "the pause can start after it.", ja: "お届けのお休みは、このお届けの後から始められます。" });
       const from = plan.nextDeliveryOn ?? firstChangeable;
       const resumeOn = "cycles" in request ? addCycles(from, plan, request.cycles) : request.resumeOn;
       if (resumeOn < firstChangeable) {
@@ -337,7 +337,7 @@ function decidePlan(current: Plan, request: PlanRequest, settings: TenantSetting
           "date_out_of_range",
           {
             en: `A pause holds back the next delivery (${day(heldBack, "en")}): the resume date must be after it, ${day(earliest, "en")} at the earliest.`,
-            ja: `休止は次回のお届け（${day(heldBack, "ja")}）から始まります。再開日は${day(earliest, "ja")}以降の日付を指定してください。`,
+            ja: `お休みは次回のお届け（${day(heldBack, "ja")}）から始まります。再開日は${day(earliest, "ja")}以降の日付を指定してください。`,
           },
           { earliestDate: earliest },
         );
@@ -351,12 +351,12 @@ function decidePlan(current: Plan, request: PlanRequest, settings: TenantSetting
         const maxDays = Math.max(0, daysBetween(pausedFromOn, latest));
         // An extension counts from the delivery the pause already held back; a new pause from the next one.
         const held = plan.status === "paused" && plan.pausedFromOn != null;
-        const from = held ? { en: "the delivery it held back", ja: "休止で止めたお届け" } : { en: "the next delivery", ja: "次回お届け日" };
+        const from = held ? { en: "the delivery it held back", ja: "お休みで止めたお届け" } : { en: "the next delivery", ja: "次回お届け日" };
         return fail(
           "pause_too_long",
           {
             en: `A pause may hold deliveries back at most ${maxDays} days beyond the normal schedule, counted from ${from.en} (${day(pausedFromOn, "en")}) to the resume date; this one ${held ? "would be" : "is"} ${pauseDays} days. Resume on ${day(latest, "en")} at the latest.`,
-            ja: `お届けを休止できるのは、${from.ja}（${day(pausedFromOn, "ja")}）から再開日まで最長${maxDays}日です。${held ? "ご指定の再開日では" : "ご指定の休止は"}${pauseDays}日のため、再開日は${day(latest, "ja")}までの日付を指定してください。`,
+            ja: `お届けをお休みできるのは、${from.ja}（${day(pausedFromOn, "ja")}）から再開日まで最長${maxDays}日です。${held ? "ご指定の再開日では" : "ご指定のお休みは"}${pauseDays}日のため、再開日は${day(latest, "ja")}までの日付を指定してください。`,
           },
           { maxPauseDays: settings.maxPauseDays, pauseDays, pausedFromOn, latestResumeOn: latest },
         );
@@ -367,7 +367,7 @@ function decidePlan(current: Plan, request: PlanRequest, settings: TenantSetting
       return { ok: true, plan: { ...plan, status: "paused", pausedUntil: resumeOn, nextDeliveryOn: resumeOn, pausedFromOn } };
     }
     case "resume": {
-      if (plan.status !== "paused") return fail("subscription_not_paused", { en: "The subscription is not paused.", ja: "この定期コースは休止中ではありません。" });
+      if (plan.status !== "paused") return fail("subscription_not_paused", { en: "The subscription is not paused.", ja: "この定期コースはお休み中ではありません。" });
       // Asked for no date, the customer's own schedule (resumeStart), never the range check below:
       // that date was the plan's before the pause.
       if (request.nextDeliveryOn === undefined) return { ok: true, plan: { ...plan, status: "active", pausedUntil: null, nextDeliveryOn: resumeStart(plan, today, settings), pausedFromOn: null } };
@@ -377,7 +377,7 @@ function decidePlan(current: Plan, request: PlanRequest, settings: TenantSetting
       }
       // Two cycles on the plan's calendar (two months for a monthly plan, as a reactivation counts), or maxPauseDays.
       if (next > maxDate(addDays(today, settings.maxPauseDays), addCycles(today, plan, 2))) {
-        return fail("date_out_of_range", { en: "The first delivery after resuming is too far away; pause instead.", ja: "再開後の最初のお届け日が先すぎます。しばらくお届けが不要な場合は、休止をご利用ください。" });
+        return fail("date_out_of_range", { en: "The first delivery after resuming is too far away; pause instead.", ja: "再開後の最初のお届け日が先すぎます。しばらくお届けが不要な場合は、お休みをご利用ください。" });
       }
       return { ok: true, plan: { ...plan, status: "active", pausedUntil: null, nextDeliveryOn: next, pausedFromOn: null } };
     }
@@ -414,7 +414,7 @@ function decidePlan(current: Plan, request: PlanRequest, settings: TenantSetting
     }
     case "next_delivery": {
       if (plan.status !== "active" || plan.nextDeliveryOn === null) {
-        return fail("subscription_not_active", { en: "Only an active subscription's next delivery can be moved; resume a paused one instead.", ja: "次回お届け日を変更できるのは、お届け中の定期コースだけです。休止中の場合は、先に再開してください。" });
+        return fail("subscription_not_active", { en: "Only an active subscription's next delivery can be moved; resume a paused one instead.", ja: "次回お届け日を変更できるのは、お届け中の定期コースだけです。お休み中の場合は、先に再開してください。" });
       }
       if (nextIsLocked) return windowClosed({ en: "move the one after it once it has shipped.", ja: "発送後に、その次のお届け日を変更してください。" });
       if (request.date < firstChangeable) {
@@ -427,7 +427,7 @@ function decidePlan(current: Plan, request: PlanRequest, settings: TenantSetting
           "date_out_of_range",
           {
             en: `The next delivery can be moved to ${day(latest, "en")} at the latest: two intervals from today, or as far as the ${skips} skip${skips === 1 ? "" : "s"} still allowed would take the delivery on ${day(plan.nextDeliveryOn, "en")}, whichever is later. For a longer break, pause.`,
-            ja: `次回お届け日は${day(latest, "ja")}までの日付に変更できます（本日からお届け間隔2回分、または${day(plan.nextDeliveryOn, "ja")}のお届けを残り${skips}回のスキップで延ばせる日の、いずれか遅いほう）。それより長くお届けを空ける場合は、休止をご利用ください。`,
+            ja: `次回お届け日は${day(latest, "ja")}までの日付に変更できます（本日からお届け間隔2回分、または${day(plan.nextDeliveryOn, "ja")}のお届けを残り${skips}回のスキップで延ばせる日の、いずれか遅いほう）。それより長くお届けを空ける場合は、お休みをご利用ください。`,
           },
           { latestDate: latest },
         );
@@ -464,7 +464,7 @@ function skipLimitText(settings: Pick<TenantSettings, "maxConsecutiveSkips" | "m
   const pause = settings.maxPauseDays > 0;
   return {
     en: `At most ${max} deliveries in a row can be skipped, so no more can be skipped until the next delivery has shipped.${pause ? " For a longer break, pause deliveries instead." : ""}`,
-    ja: `続けてスキップできるのは${max}回までのため、次回のお届けが発送されるまで、これ以上スキップできません。${pause ? "しばらくお届けが不要な場合は、休止をご利用ください。" : ""}`,
+    ja: `続けてスキップできるのは${max}回までのため、次回のお届けが発送されるまで、これ以上スキップできません。${pause ? "しばらくお届けが不要な場合は、お休みをご利用ください。" : ""}`,
   };
 }
 
@@ -562,15 +562,15 @@ function pauseOption(plan: Plan, settings: TenantSettings, today: string, firstC
   if (option.refusal?.code !== "pause_too_long") return { ...option, earliestResumeOn: latest, latestResumeOn: latest };
   const detail: Localized =
     plan.status !== "paused"
-      ? { en: "The shop does not offer pauses.", ja: "このショップではお届けの休止を承っていません。" }
+      ? { en: "The shop does not offer pauses.", ja: "このショップではお届けのお休みを承っていません。" }
       : latest <= firstChangeable
         ? {
             en: `The pause cannot be extended: the shop allows no longer pause, so deliveries can only resume now, with the first delivery on ${day(firstChangeable, "en")}.`,
-            ja: `休止は延長できません。ショップの規定で休止期間を延ばせないため、選べるのはいますぐの再開のみで、最初のお届けは${day(firstChangeable, "ja")}です。`,
+            ja: `お休みは延長できません。ショップの規定でお休みの期間を延ばせないため、選べるのはいますぐの再開のみで、最初のお届けは${day(firstChangeable, "ja")}です。`,
           }
         : {
             en: `The pause already runs until ${day(plan.pausedUntil, "en")}; from today the shop allows resume dates up to ${day(latest, "en")}, so it cannot be extended. To restart sooner, resume: the first delivery can be on ${day(firstChangeable, "en")}.`,
-            ja: `お届けはすでに${day(plan.pausedUntil, "ja")}まで休止中です。本日から選べる再開日は${day(latest, "ja")}までのため、これ以上延長できません。早めに再開する場合は「再開」をお選びください。最初のお届けは${day(firstChangeable, "ja")}から可能です。`,
+            ja: `お届けはすでに${day(plan.pausedUntil, "ja")}までお休み中です。本日から選べる再開日は${day(latest, "ja")}までのため、これ以上延長できません。早めに再開する場合は「再開」をお選びください。最初のお届けは${day(firstChangeable, "ja")}から可能です。`,
           };
   return { available: false, refusal: { code: "pause_too_long" as const, detail: detail[lang] }, earliestResumeOn: latest, latestResumeOn: latest };
 }

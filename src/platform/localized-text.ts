@@ -84,7 +84,7 @@ export const PORTAL_TEXT = {
   resume: { ja: "お届けを再開", en: "Resume deliveries" },
   // Resuming says when the first delivery ships and what it costs before it is confirmed.
   resumeFirst: { ja: "最初のお届け日", en: "First delivery on" },
-  resumeTerms: { ja: "最初のお届けは{date}、1回のお届けは{price}です。", en: "The first delivery ships on {date}, at {price}." },
+  resumeTerms: { ja: "最初のお届けは{date}、1回のお届けの価格は{price}です。", en: "The first delivery ships on {date}, at {price}." },
   resumeApply: { ja: "この日で再開する", en: "Resume with this date" },
   working: { ja: "処理中…", en: "Working…" },
   versionConflict: {
@@ -117,9 +117,9 @@ export const PORTAL_TEXT = {
   changedSkip: { ja: "次回のお届けを1回スキップしました。次回のお届けは{date}です。", en: "The next delivery is skipped. Your next delivery is on {date}." },
   changedNextDelivery: { ja: "次回のお届け日を{date}に変更しました。", en: "Your next delivery is moved to {date}." },
   changedInterval: { ja: "お届け間隔を{n}日ごとに変更しました。次回のお届けは{date}で、その後は{n}日ごとにお届けします。", en: "Deliveries now come every {n} days: the next on {date}, then every {n} days." },
-  changedIntervalMonth: { ja: "お届け間隔を1ヶ月ごとに変更しました。次回のお届けは{date}で、その後は毎月{day}日（月末を超える月は末日）にお届けします。", en: "Deliveries now come every month: the next on {date}, then on day {day} of each month (the last day in shorter months)." },
-  changedIntervalMonths: { ja: "お届け間隔を{n}ヶ月ごとに変更しました。次回のお届けは{date}で、その後は{n}ヶ月ごとの{day}日（月末を超える月は末日）にお届けします。", en: "Deliveries now come every {n} months: the next on {date}, then on day {day} every {n} months (the last day in shorter months)." },
-  changedQuantity: { ja: "数量を{n}に変更しました。{date}のお届けから、1回のお届けは{price}です。", en: "The quantity is now {n}. From the delivery on {date}, each delivery costs {price}." },
+  changedIntervalMonth: { ja: "お届け間隔を1ヶ月ごとに変更しました。次回のお届けは{date}で、その後は毎月{day}日（その日がない月は末日）にお届けします。", en: "Deliveries now come every month: the next on {date}, then on day {day} of each month (the last day in shorter months)." },
+  changedIntervalMonths: { ja: "お届け間隔を{n}ヶ月ごとに変更しました。次回のお届けは{date}で、その後は{n}ヶ月ごとの{day}日（その日がない月は末日）にお届けします。", en: "Deliveries now come every {n} months: the next on {date}, then on day {day} every {n} months (the last day in shorter months)." },
+  changedQuantity: { ja: "数量を{n}に変更しました。{date}のお届けから、1回のお届けの価格は{price}です。", en: "The quantity is now {n}. From the delivery on {date}, each delivery costs {price}." },
   changedPause: { ja: "お届けをお休みにしました。{date}のお届けから再開します。", en: "Deliveries are paused. They resume with the delivery on {date}." },
   // A request that moved nothing (the API answers `change: null`): said as such, not as a change.
   unchanged: { ja: "変更はありません。ご契約の内容はそのままです。", en: "Nothing changed: your subscription stays as it was." },
@@ -136,8 +136,8 @@ export const PORTAL_TEXT = {
   },
   product: { ja: "商品", en: "Product" },
   restartFirst: { ja: "再開後最初のお届け日", en: "First delivery after the restart" },
-  restartContinues: { ja: "{date}の最後のお届けがそのまま次回のお届けとなり、解約はなかったものとして続きます。", en: "The last delivery on {date} becomes your next delivery, and the subscription goes on as if never cancelled." },
-  restartFeeWaived: { ja: "本日の再開のため、解約は取り消しとなり、解約手数料{amount}はかかりません。", en: "Restarted today, the cancellation is undone and the early-cancellation fee of {amount} is not charged." },
+  restartContinues: { ja: "{date}の最後のお届けがそのまま次回のお届けとなり、解約はなかったものとして続きます。", en: "The last delivery on {date} becomes your next delivery, and the subscription goes on as if never canceled." },
+  restartFeeWaived: { ja: "解約と同じ日のお手続きのため、解約は取り消しとなり、解約手数料{amount}はかかりません。", en: "Restarted today, the cancellation is undone and the early-cancellation fee of {amount} is not charged." },
   restartFeeStands: { ja: "解約手数料{amount}は、再開後もそのままご請求となります。", en: "The early-cancellation fee of {amount} is still charged after the restart." },
   restartNoOffer: { ja: "再開にあたって適用される割引・特典はありません。", en: "No discount or offer applies to this restart." },
   confirmRestart: { ja: "この内容で定期コースを再開する", en: "Restart with these terms" },
@@ -171,8 +171,8 @@ export const PORTAL_TEXT = {
   },
   noReason: { ja: "理由を選ばずに進む", en: "Continue without a reason" },
   offerIntro: {
-    ja: "解約の代わりに、こちらもお選びいただけます。どちらでも構いません。",
-    en: "Instead of cancelling, you can also choose this. Either is fine.",
+    ja: "解約のほかに、次の方法もお選びいただけます。もちろん、このまま解約の手続きを続けることもできます。",
+    en: "Instead of cancelling, you can also choose one of these. You can also simply continue cancelling.",
   },
   // Says what it does: the subscription goes on, with the offer (never a bare "choose this").
   acceptOffer: { ja: "この内容で続ける", en: "Keep my plan with this" },
@@ -211,8 +211,8 @@ export const PORTAL_TEXT = {
   },
   // After an accepted offer: plainly that the subscription goes on and was not cancelled, and when
   // the next delivery and charge are.
-  savedTitle: { ja: "定期コースは解約されず、続きます", en: "Your subscription continues: it was not cancelled" },
-  savedContinues: { ja: "{product}の定期コースは解約されていません。このまま続きます。", en: "Your {product} subscription was not cancelled and goes on." },
+  savedTitle: { ja: "定期コースは解約されず、続きます", en: "Your subscription continues: it was not canceled" },
+  savedContinues: { ja: "{product}の定期コースは解約されていません。このまま続きます。", en: "Your {product} subscription was not canceled and goes on." },
   savedNext: { ja: "次回のお届けは{date}、ご請求額は{price}です。", en: "Your next delivery is on {date}, charged {price}." },
   savedResumes: { ja: "お届けはお休み中で、{date}のお届けから再開します。そのお届けのご請求額は{price}です。", en: "Deliveries are paused and resume with the delivery on {date}, charged {price}." },
   savedNoChange: { ja: "ご契約の内容は変わっていません。", en: "Nothing about your plan has changed." },
@@ -252,7 +252,7 @@ export const PORTAL_TEXT = {
   },
   sessionExpiredCancel: {
     ja: "解約はまだ完了していません。時間が経ったため、この画面でお手続きを続けられなくなりました。お手数ですが、ページを再読み込みして、もう一度「解約する」からお進みください。",
-    en: "Your subscription is NOT cancelled yet: time ran out on this page, so the cancellation could not go on. Please reload the page and start again with \"Cancel this subscription\".",
+    en: "Your subscription is NOT canceled yet: time ran out on this page, so the cancellation could not go on. Please reload the page and start again with \"Cancel this subscription\".",
   },
   sessionExpiredChange: {
     ja: "変更はまだ反映されていません。時間が経ったため、この画面でお手続きを続けられなくなりました。お手数ですが、ページを再読み込みして、もう一度お手続きください。",
@@ -315,7 +315,7 @@ export const PORTAL_TEXT = {
   retryBusy: { ja: "ただいま混み合っています。{n}秒後に自動でやり直します…", en: "We are busy right now. Trying again in {n} seconds…" },
   // A card's plan-options unread (offline): no change is offered on guessed limits until they are.
   optionsUnavailable: {
-    ja: "変更できる内容（お届け日・間隔・個数・お休みの上限など）を読み込めませんでした。通信の状態をご確認のうえ、読み込み直してください。",
+    ja: "変更できる内容（お届け日・間隔・数量・お休みの上限など）を読み込めませんでした。通信の状態をご確認のうえ、読み込み直してください。",
     en: "We could not load what you can change (delivery dates, intervals, quantities, pause limits). Check your connection and load them again.",
   },
   optionsReload: { ja: "読み込み直す", en: "Load again" },

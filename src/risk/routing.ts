@@ -120,19 +120,19 @@ export const EN_MAX_CHARS = 140;
 
 /** One calm sentence per action: an option the caller has, never a claim or a warning. */
 const ACTION_TEXT: Record<NextBestAction, { ja: string; en: string }> = {
-  skip: { ja: "次回分のスキップも承れます。", en: "You can skip the next delivery if you like." },
-  move_delivery: { ja: "お届け日の変更も承れます。", en: "You can also move your next delivery." },
-  pause: { ja: "一時的なお休みも承れます。", en: "You can also pause your deliveries." },
-  change_interval: { ja: "お届け間隔の変更も承れます。", en: "You can also change how often it arrives." },
-  change_quantity: { ja: "お届け数量の変更も承れます。", en: "You can also change the quantity." },
+  skip: { ja: "次回分のスキップも承ります。", en: "You can skip the next delivery if you like." },
+  move_delivery: { ja: "お届け日の変更も承ります。", en: "You can also move your next delivery." },
+  pause: { ja: "一時的なお休みも承ります。", en: "You can also pause your deliveries." },
+  change_interval: { ja: "お届け間隔の変更も承ります。", en: "You can also change how often it arrives." },
+  change_quantity: { ja: "お届け数量の変更も承ります。", en: "You can also change the quantity." },
   discount: { ja: "割引のご案内がございます。", en: "There is a discount available to you." },
-  product_swap: { ja: "別の商品への変更も承れます。", en: "You can also switch to another product." },
+  product_swap: { ja: "別の商品への変更も承ります。", en: "You can also switch to another product." },
   free_gift: { ja: "プレゼントのご案内がございます。", en: "There is a gift offer available to you." },
   usage_advice: { ja: "使い方のご案内もできます。", en: "We can also share tips on using it." },
 };
-const GENERIC_HELP = { ja: "お届けの変更も承れます。", en: "You can also change your deliveries." };
+const GENERIC_HELP = { ja: "お届けの変更も承ります。", en: "You can also change your deliveries." };
 /** A pause offered to a plan already paused is a longer pause. */
-const EXTEND_PAUSE = { ja: "お休みの延長も承れます。", en: "You can also extend the pause." };
+const EXTEND_PAUSE = { ja: "お休みの延長も承ります。", en: "You can also extend the pause." };
 /** Said once, as an option, to a former customer a comeback offer awaits (winback). */
 const RESTART = { ja: "再開のご案内もできます。", en: "We can also help you restart it if you like." };
 
@@ -235,8 +235,8 @@ export function speech(input: SpeechInput, locale: "ja" | "en"): string {
   const lead = (level: number): { ja: string; en: string } => {
     const p = productJa[level];
     const pEn = productEn[level] ? `${productEn[level]} ` : "";
-    if (canceled && last) return { ja: `${p ? `${p}の` : ""}定期便はご解約済みです。最後のお届けは${last.ja}の予定です。`, en: `Your ${pEn}subscription has been cancelled. Your last delivery is ${last.on}.` };
-    if (canceled) return { ja: `${p ? `${p}の` : ""}定期便はご解約済みです。`, en: `Your ${pEn}subscription has been cancelled.` };
+    if (canceled && last) return { ja: `${p ? `${p}の` : ""}定期コースはご解約済みです。最後のお届けは${last.ja}の予定です。`, en: `Your ${pEn}subscription has been canceled. Your last delivery is ${last.on}.` };
+    if (canceled) return { ja: `${p ? `${p}の` : ""}定期コースはご解約済みです。`, en: `Your ${pEn}subscription has been canceled.` };
     if (pending) return { ja: `次回の${p ? `${p}の` : ""}${PENDING.ja}`, en: `Your next ${pEn}${PENDING.en}` };
     if (paused && when) return { ja: `${p ? `${p}の` : ""}お届けはお休み中で、${when.ja}から再開の予定です。`, en: `Your ${pEn}deliveries are paused and restart ${when.on}.` };
     if (paused) return { ja: `${p ? `${p}の` : ""}お届けは現在お休み中です。`, en: `Your ${pEn}deliveries are paused for now.` };

@@ -74,11 +74,11 @@ function restartTerms(p: ConcreteParameters | null, sub: SubscriptionSnapshot, c
   const discounted = p?.type === "discount";
   const cutoff =
     cutoffDays > 0
-      ? both(`お届け予定日の${cutoffDays}日前までにお申し出いただければ`, `cancel at least ${cutoffDays} ${cutoffDays === 1 ? "day" : "days"} before a delivery and`)
-      : both("お届け予定日の当日までにお申し出いただければ", "cancel by the day of a delivery and");
+      ? both(`お届け予定日の${cutoffDays}日前までに解約をお申し出いただくと`, `cancel at least ${cutoffDays} ${cutoffDays === 1 ? "day" : "days"} before a delivery and`)
+      : both("お届け予定日の当日までに解約をお申し出いただくと", "cancel by the day of a delivery and");
   // A discount's copy already says it has no minimum number of deliveries: said once.
   return both(
-    `再開後は定期コースとして${every.ja}にお届けし、1回あたり${amount.ja}${discounted ? "（割引の回を除く）" : ""}です。お届けは解約のお申し出まで続きます。${discounted ? "" : "継続回数の条件はなく、"}${cutoff.ja}、そのお届けから解約できます。`,
+    `再開後は定期コースとして${every.ja}にお届けし、1回あたり${amount.ja}${discounted ? "（割引の回を除く）" : ""}です。お届けは解約のお申し出まで続きます。${discounted ? "" : "回数のお約束はなく、いつでも解約できます。"}${cutoff.ja}、そのお届けから停止します。`,
     `Once restarted, it is a subscription: a delivery ${every.en} at ${amount.en} each${discounted ? " (apart from the discounted deliveries)" : ""}, until you cancel. ${discounted ? capitalised(cutoff.en) : `There is no minimum number of deliveries: ${cutoff.en}`} that delivery is stopped.`,
   );
 }
@@ -152,14 +152,14 @@ function restartCopy(p: ConcreteParameters, sub: SubscriptionSnapshot, restartOn
         ? {
             title: both(`再開後はじめてのお届けが${label.ja}`, `${label.en} your first delivery back`),
             description: both(
-              `再開後はじめてのお届け（${first.ja}）が${label.ja}の${discounted.ja}になります。${full.ja}のお届けからは通常価格の${after.ja}です。この割引に継続回数の条件はありません。`,
+              `再開後はじめてのお届け（${first.ja}）が${label.ja}の${discounted.ja}になります。${full.ja}のお届けからは通常価格の${after.ja}です。この割引に回数のお約束はありません。`,
               `Your first delivery after restarting (${first.en}) costs ${discounted.en} (${label.en}). From the delivery on ${full.en}, the regular price of ${after.en} applies. The discount comes with no minimum number of deliveries.`,
             ),
           }
         : {
             title: both(`再開後${p.cycles}回のお届けが${label.ja}`, `${label.en} your first ${p.cycles} deliveries back`),
             description: both(
-              `再開後のお届け${p.cycles}回分（${first.ja}から${last.ja}まで）が${label.ja}の${discounted.ja}になります。${full.ja}のお届けからは通常価格の${after.ja}です。この割引に継続回数の条件はありません。`,
+              `再開後のお届け${p.cycles}回分（${first.ja}から${last.ja}まで）が${label.ja}の${discounted.ja}になります。${full.ja}のお届けからは通常価格の${after.ja}です。この割引に回数のお約束はありません。`,
               `Your first ${p.cycles} deliveries after restarting (${first.en} to ${last.en}) cost ${discounted.en} each (${label.en}). From the delivery on ${full.en}, the regular price of ${after.en} applies. The discount comes with no minimum number of deliveries.`,
             ),
           };

@@ -173,6 +173,11 @@ describe("<tsuzuku-portal> in Chromium", () => {
     expect(await page.evaluate(() => document.querySelector("tsuzuku-portal")!.shadowRoot!.activeElement?.textContent)).toBe(say("offersTitle", "ja", { n: 1 }));
     const offerTitle = await part(page, "offer").locator("h3").textContent();
     expect(await page.locator("tsuzuku-portal").getByRole("group", { name: offerTitle! }).getAttribute("part")).toBe("offer");
+    // The intro reads for any number of offers and keeps cancelling as plain as keeping (it said
+    // 「こちらもお選びいただけます。どちらでも構いません。」 under 「ご提案（n件）」).
+    const flowCard = await page.locator("tsuzuku-portal [data-flow]").innerText();
+    expect(flowCard).toContain("解約のほかに、次の方法もお選びいただけます。もちろん、このまま解約の手続きを続けることもできます。");
+    expect(flowCard).not.toContain("どちらでも構いません");
     // Its copy keeps its line breaks (usage tips come a line each).
     expect(await part(page, "offer").locator(".description").evaluate((p) => getComputedStyle(p).whiteSpace)).toBe("pre-line");
     // The offer and the way on to cancelling are the same kind of control, the same size.
@@ -616,6 +621,8 @@ describe("<tsuzuku-portal> in Chromium", () => {
       const card = page.locator(`tsuzuku-portal [data-subscription="${ids[0]}"]`);
       expect(await card.locator(`[data-form="${ids[0]}-pause"]`).count()).toBe(0);
       expect(await card.locator("[data-pause-rule]").textContent()).toBe(options.pause.refusal.detail);
+      // In the card's own word for a pause (「お届けをお休み」), not 休止.
+      expect(options.pause.refusal.detail).toBe("このショップではお届けのお休みを承っていません。");
       expect((await card.innerText()).split(options.pause.refusal.detail).length - 1).toBe(1);
       expect(await part(page, "skip-button").count()).toBe(1);
       expect(await card.locator(`[data-form="${ids[0]}-quantity"]`).count()).toBe(1);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { databaseAt } from "../support/migrations";
 import { DEFAULT_CATALOGUE, type CatalogueOffer } from "../../src/offers/catalogue";
+import { beforeOneCommitmentWord } from "../support/catalogue-before";
 
 /**
  * Migration 0031: a tenant's stored built-in offers (seeded from the catalogue as it was) get the
@@ -16,11 +17,11 @@ const resting = (o: CatalogueOffer): CatalogueOffer =>
   o.id !== "off_skip_next" ? o : { ...o, copy: { ...o.copy, description: { ...o.copy.description, ja: o.copy.description.ja.replace("お届けをスキップし", "お届けをお休みし") } } };
 /** The catalogue's copy as it was before {cadence}: every {cadence} was written in days. */
 const before = (current: CatalogueOffer): CatalogueOffer => {
-  const o = resting(withAddress(current));
+  const o = beforeOneCommitmentWord(resting(withAddress(current)));
   const ja = (t: string) => t.replaceAll("{newCadence}", "{newIntervalDays}日ごと").replaceAll("{cadence}", "{intervalDays}日ごと");
   const en = (t: string) => t.replaceAll("{newCadence}", "every {newIntervalDays} days").replaceAll("{cadence}", "every {intervalDays} days");
   const copy = { title: { ja: ja(o.copy.title.ja), en: en(o.copy.title.en) }, description: { ja: ja(o.copy.description.ja), en: en(o.copy.description.en) } };
-  return { ...o, copy, templateVersion: JSON.stringify(copy) === JSON.stringify(o.copy) ? current.templateVersion : 1 };
+  return { ...o, copy, templateVersion: JSON.stringify(copy) === JSON.stringify(o.copy) ? o.templateVersion : 1 };
 };
 
 describe("migration 0031 (offer copy with {cadence})", () => {

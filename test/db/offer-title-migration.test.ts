@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { databaseAt } from "../support/migrations";
 import { DEFAULT_CATALOGUE, type CatalogueOffer } from "../../src/offers/catalogue";
+import { beforeOneCommitmentWord } from "../support/catalogue-before";
 
 /** The built-in titles before they named the deliveries as applied (templateVersion 1). */
 const OLD_TITLES: Record<string, { ja: string; en: string }> = {
@@ -8,7 +9,10 @@ const OLD_TITLES: Record<string, { ja: string; en: string }> = {
   off_discount_15x3: { ja: "次の{cycles}回のお届けが{discountLabel}", en: "{discountLabel} your next {cycles} deliveries" },
   off_apology_gift: { ja: "次回のお届けに{giftName}をお付けします", en: "{giftName} with your next delivery, free" },
 };
-const before = (o: CatalogueOffer): CatalogueOffer => (OLD_TITLES[o.id] ? { ...o, copy: { ...o.copy, title: OLD_TITLES[o.id]! }, templateVersion: 1 } : o);
+const before = (current: CatalogueOffer): CatalogueOffer => {
+  const o = beforeOneCommitmentWord(current);
+  return OLD_TITLES[o.id] ? { ...o, copy: { ...o.copy, title: OLD_TITLES[o.id]! }, templateVersion: 1 } : o;
+};
 
 describe("migration 0039 (discount and gift titles name the deliveries as applied)", () => {
   it("rewrites the built-in titles a tenant still has, and nothing a shop wrote", async () => {

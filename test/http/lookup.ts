@@ -292,15 +292,15 @@ export function lookupSuite(h: () => Harness) {
       expect(ja.body.risk).toBeNull();
       expect(ja.body.nextBestAction).toBeNull();
       expect(ja.body.route).toBe("standard_queue");
-      expect(ja.body.speech).toBe("元 顧客様、国産大麦若葉の青汁 30包の定期便はご解約済みです。再開のご案内もできます。");
+      expect(ja.body.speech).toBe("元 顧客様、国産大麦若葉の青汁 30包の定期コースはご解約済みです。再開のご案内もできます。");
       const en = await lookup("phone=08066667777", { "accept-language": "en" });
-      expect(en.body.speech).toBe("Hello. Your subscription has been cancelled. We can also help you restart it if you like.");
+      expect(en.body.speech).toBe("Hello. Your subscription has been canceled. We can also help you restart it if you like.");
 
       // Not to be written to (no keep-in-touch, no consent): not a win-back candidate, nothing offered.
       await gone("080-8888-9999", false);
       const quiet = await lookup("phone=08088889999", { "accept-language": "ja" });
       expect(quiet.body.risk).toBeNull();
-      expect(quiet.body.speech).toBe("元 顧客様、国産大麦若葉の青汁 30包の定期便はご解約済みです。");
+      expect(quiet.body.speech).toBe("元 顧客様、国産大麦若葉の青汁 30包の定期コースはご解約済みです。");
     });
 
     it("says the year of a delivery a year away, and a next delivery already past as being confirmed, with nothing to change on it", async () => {
@@ -335,8 +335,8 @@ export function lookupSuite(h: () => Harness) {
       const ja = await lookup("phone=08090901212", { "accept-language": "ja" });
       expect(LookupResponse.safeParse(ja.body).success).toBe(true);
       expect(ja.body.subscriptions).toEqual([expect.objectContaining({ id: sid, status: "canceled", nextDeliveryOn: null, finalDeliveryOn: addDays(today(), 1) })]);
-      expect(ja.body.speech).toBe("最終 便子様、国産大麦若葉の青汁 30包の定期便はご解約済みです。最後のお届けは明日の予定です。");
-      expect((await lookup("phone=08090901212", { "accept-language": "en" })).body.speech).toBe("Hello. Your subscription has been cancelled. Your last delivery is tomorrow.");
+      expect(ja.body.speech).toBe("最終 便子様、国産大麦若葉の青汁 30包の定期コースはご解約済みです。最後のお届けは明日の予定です。");
+      expect((await lookup("phone=08090901212", { "accept-language": "en" })).body.speech).toBe("Hello. Your subscription has been canceled. Your last delivery is tomorrow.");
       // A live plan has none.
       expect((await lookup("phone=09012345678")).body.subscriptions[0]).toMatchObject({ finalDeliveryOn: null });
     });

@@ -241,10 +241,10 @@ export function planChangesSuite(h: () => Harness) {
       expect((await post(limit, "skip", { count: 2 })).status).toBe(200);
       await both((hd) => post(limit, "skip", { count: 1 }, hd), "skip_limit_exceeded",
         "At most 2 deliveries in a row can be skipped, so no more can be skipped until the next delivery has shipped. For a longer break, pause deliveries instead.",
-        "続けてスキップできるのは2回までのため、次回のお届けが発送されるまで、これ以上スキップできません。しばらくお届けが不要な場合は、休止をご利用ください。");
+        "続けてスキップできるのは2回までのため、次回のお届けが発送されるまで、これ以上スキップできません。しばらくお届けが不要な場合は、お休みをご利用ください。");
       // What the my-page shows before the customer tries: the plan options' refusal, in the same words.
       const options = (hd?: Record<string, string>) => h().request("GET", `/v1/subscriptions/${limit}/plan-options`, { key: t.key, headers: hd });
-      expect((await options(ja)).body.skip.refusal.detail).toBe("続けてスキップできるのは2回までのため、次回のお届けが発送されるまで、これ以上スキップできません。しばらくお届けが不要な場合は、休止をご利用ください。");
+      expect((await options(ja)).body.skip.refusal.detail).toBe("続けてスキップできるのは2回までのため、次回のお届けが発送されるまで、これ以上スキップできません。しばらくお届けが不要な場合は、お休みをご利用ください。");
       expect((await options()).body.skip.refusal.detail).toBe("At most 2 deliveries in a row can be skipped, so no more can be skipped until the next delivery has shipped. For a longer break, pause deliveries instead.");
       const id = await newSubscription(10);
       await both((hd) => post(id, "quantity", { quantity: 50 }, hd), "quantity_out_of_range", "Quantity must be between 1 and 10.", "数量は1〜10の範囲で指定してください。");

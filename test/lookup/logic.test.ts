@@ -18,7 +18,7 @@ describe("the action an offer stands for", () => {
 });
 
 describe("the drivers' action when the offer engine has nothing", () => {
-  // 「次回分のスキップも承れます」 promised a skip of a delivery inside the change cut-off (no skip offer is made then).
+  // 「次回分のスキップも承ります」 promised a skip of a delivery inside the change cut-off (no skip offer is made then).
   it("suggests a skip only when the next delivery can still be skipped: inside the cut-off a longer interval, paused a longer pause", () => {
     const surplus = [{ code: "surplus_stock" as const, contribution: 0.8, value: 2 }];
     const plan = (status: string, nextDeliveryOn: string | null) => ({ status, nextDeliveryOn, firstChangeableDate: "2026-12-05" });
@@ -30,7 +30,7 @@ describe("the drivers' action when the offer engine has nothing", () => {
     const focus = { id: "S-1", status: "active" as const, productName: "青汁", nextDeliveryOn: "2026-12-04", quantity: 1, intervalDays: 30, unitPriceAmount: 3000, currency: "JPY", risk: null };
     const line = speechFor({ customerName: "後藤 彩", focus, band: "high", action: fallbackAction("high", surplus, plan("active", "2026-12-04")), today: "2026-12-02" }, "ja");
     expect(line).not.toContain("スキップ");
-    expect(line).toContain("お届け間隔の変更も承れます。");
+    expect(line).toContain("お届け間隔の変更も承ります。");
   });
 });
 
@@ -50,7 +50,7 @@ describe("the IVR line with the stock on hand (issue #14)", () => {
       stock: { unitsOnHand: 60, perDay: 0.6667, basis: "history" as const, daysOnHand: 90 },
     };
     const ja = speechFor({ customerName: "山田 花子", focus, band: "medium", action: "skip", today: "2026-11-23" }, "ja");
-    expect(ja).toBe("山田 花子様、次回のお届けは12月3日の予定です。あと約60包、3か月分ほどあります。次回分のスキップも承れます。");
+    expect(ja).toBe("山田 花子様、次回のお届けは12月3日の予定です。あと約60包、3か月分ほどあります。次回分のスキップも承ります。");
     expect([...ja].length).toBeLessThanOrEqual(60);
     const en = speechFor({ customerName: "Aya", focus, band: "medium", action: "skip", today: "2026-12-02" }, "en");
     expect(en).toBe("Hello Aya. Your next delivery is tomorrow. You have about 60 sachets left, about three months. You can skip the next delivery if you like.");
@@ -70,7 +70,7 @@ describe("the IVR line for a caller with several plans", () => {
     expect(speechFor(input, "en")).toBe("Hello. Your next supplement delivery is on December 30.");
     // The cancelled plan does not count; with the focus plan first, its date is the caller's next delivery.
     expect(speechFor({ ...input, subs: [focus, subs[2]!] }, "ja")).toBe("竹内 大輔様、次回のルテインサプリ 30粒のお届けは12月30日の予定です。");
-    expect(speechFor({ ...input, subs: [{ ...subs[0]!, nextDeliveryOn: "2026-12-30" }, focus], band: "medium", action: "skip" }, "ja")).toBe("竹内 大輔様、次回のルテインサプリ 30粒のお届けは12月30日の予定です。次回分のスキップも承れます。");
+    expect(speechFor({ ...input, subs: [{ ...subs[0]!, nextDeliveryOn: "2026-12-30" }, focus], band: "medium", action: "skip" }, "ja")).toBe("竹内 大輔様、次回のルテインサプリ 30粒のお届けは12月30日の予定です。次回分のスキップも承ります。");
   });
 });
 
@@ -100,7 +100,7 @@ describe("a next delivery already past (the cart has not synced the shipment yet
 describe("a cancelled plan's last delivery", () => {
   it("is said while it is still to come", () => {
     const focus = { id: "S-1", status: "canceled" as const, productName: "青汁", nextDeliveryOn: null, finalDeliveryOn: "2026-12-04", quantity: 1, intervalDays: 30, unitPriceAmount: 3000, currency: "JPY", risk: null };
-    expect(speechFor({ customerName: "山田 花子", focus, band: "low", action: null, today: "2026-12-03" }, "ja")).toBe("山田 花子様、青汁の定期便はご解約済みです。最後のお届けは明日の予定です。");
-    expect(speechFor({ customerName: "Hanako", focus, band: "low", action: null, today: "2026-12-03" }, "en")).toBe("Hello Hanako. Your subscription has been cancelled. Your last delivery is tomorrow.");
+    expect(speechFor({ customerName: "山田 花子", focus, band: "low", action: null, today: "2026-12-03" }, "ja")).toBe("山田 花子様、青汁の定期コースはご解約済みです。最後のお届けは明日の予定です。");
+    expect(speechFor({ customerName: "Hanako", focus, band: "low", action: null, today: "2026-12-03" }, "en")).toBe("Hello Hanako. Your subscription has been canceled. Your last delivery is tomorrow.");
   });
 });

@@ -395,7 +395,7 @@ describe("win-back over time", () => {
     const fresh = (await h.request("GET", "/v1/winback/candidates", { key: own.key })).body.data[0].offer;
     // The cancel flow's way out (「このまま解約…」) is never a comeback's; the terms of the restarted 定期 (how to cancel it again) are.
     expect(fresh.message).not.toContain("このまま解約");
-    expect(fresh.message).toContain("そのお届けから解約できます");
+    expect(fresh.message).toContain("そのお届けから停止します");
 
     // As a record decided before this edition holds it: cancel-flow copy, stamped `c:` + the catalogue's time.
     const old = "青汁のお届けは、いつでも再開できます。使い方のご案内：このまま解約のお手続きに進むこともできます。";

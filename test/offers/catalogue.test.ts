@@ -127,8 +127,11 @@ describe("templateVersion: the version of the stored templates", () => {
     // …and, when the titles began naming the deliveries as applied (migration 0038), the discounts and the gift.
     const named = ["off_apology_gift", "off_discount_15x3", "off_discount_20x2"];
     // …and 3 for the move, when its copy stopped promising an address change (migration 0041), and
-    // for the skip, when it stopped saying the pause's 「お休み」 (migration 0048).
-    for (const o of DEFAULT_CATALOGUE) expect(o.templateVersion, o.id).toBe(o.id === "off_move_delivery" || o.id === "off_skip_next" ? 3 : changed.includes(o) || named.includes(o.id) ? 2 : 1);
+    // for the skip, when it stopped saying the pause's 「お休み」 (migration 0048); for the discounts,
+    // when they named the commitment 「回数のお約束」 as the cancellation screen does, and for the pause,
+    // when it named its resume date once (migration 0055).
+    const third = ["off_move_delivery", "off_skip_next", "off_discount_15x3", "off_discount_20x2", "off_pause"];
+    for (const o of DEFAULT_CATALOGUE) expect(o.templateVersion, o.id).toBe(third.includes(o.id) ? 3 : changed.includes(o) || named.includes(o.id) ? 2 : 1);
     // A plan every 30 days, two per delivery, with stock piling up: every changed offer applies to it.
     const ctx = { today: TODAY, stockOnHand: { unitsOnHand: 3, perDay: 1 / 40, basis: "history" as const, daysOnHand: 120 } };
     // The product swap names the shop's alternative product first (the built-in one is inactive until then).

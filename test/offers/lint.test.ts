@@ -271,7 +271,7 @@ describe("phrase lint: copy that contradicts the offer's terms (fresh-user trial
     ]) {
       expect(ruled(text, skip), text).toContain("added_commitment");
     }
-    for (const text of ["この割引で継続のお約束が増えることはありません。", "定期縛りなし", "縛りはありません", "いつでも解約できます", "解約できなくなることはありません", "違約金はかかりません。", "This discount adds no commitment.", "No early cancellation fee applies.", "You can count on us."]) {
+    for (const text of ["この割引で継続のお約束が増えることはありません。", "この割引で回数のお約束が増えることはありません。", "回数のお約束はなく、いつでも解約できます。", "定期縛りなし", "縛りはありません", "いつでも解約できます", "解約できなくなることはありません", "違約金はかかりません。", "This discount adds no commitment.", "No early cancellation fee applies.", "You can count on us."]) {
       expect(ruled(text, discount), text).toEqual([]);
     }
     // Outside offer copy (an exit survey may ask about 「縛り」) the rule does not apply.

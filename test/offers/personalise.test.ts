@@ -127,7 +127,7 @@ describe("other offers get concrete terms", () => {
     // 3 cycles from the next delivery (6/11) hold deliveries back 90 days: exactly maxPauseDays (90), counted from 6/11 (#14.4)
     expect(o.parameters).toEqual({ type: "pause", pausedFromOn: "2026-06-11", resumeOn: "2026-09-09", latestResumeOn: "2026-09-09" });
     expect(o.apply).toEqual({ kind: "plan_change", request: { type: "pause", resumeOn: "2026-09-09" } });
-    expect(o.title.ja).toBe("2026年9月9日までお休み（一時停止）");
+    expect(o.title.ja).toBe("お届けをお休みし、2026年9月9日のお届けから再開");
     // A shop allowing 60 days caps it at 6/11 + 60 = 8/10.
     const capped = personalise(offer("off_pause"), sub(), { today: TODAY, settings: { maxPauseDays: 60 } })!;
     expect(capped.parameters).toMatchObject({ resumeOn: "2026-08-10", latestResumeOn: "2026-08-10" });
@@ -234,12 +234,12 @@ describe("a monthly plan's copy names its cadence in months (templates' {cadence
   it("a 3-monthly plan's pause offer holds back one whole cycle (longer than maxPauseDays 90)", () => {
     const o = personalise(offer("off_pause"), sub({ intervalDays: 91, intervalMonths: 3, deliveryDay: 11 }), { today: TODAY })!;
     expect(o.parameters).toMatchObject({ type: "pause", pausedFromOn: "2026-06-11", resumeOn: "2026-09-11", latestResumeOn: "2026-09-11" });
-    expect(o.description.ja).toContain("2026年9月11日から3ヶ月ごと・3,980円で自動的に再開します");
+    expect(o.description.ja).toContain("2026年9月11日のお届けから3ヶ月ごと・3,980円で自動的に再開します");
   });
 
   it("a day plan's copy is what it was", () => {
     expect(personalise(offer("off_skip_next"), sub(), { today: TODAY })!.description.en).toContain("After that, deliveries continue every 30 days at ¥3,980.");
-    expect(personalise(offer("off_pause"), sub(), { today: TODAY })!.description.ja).toContain("から30日ごと・3,980円で自動的に再開します");
+    expect(personalise(offer("off_pause"), sub(), { today: TODAY })!.description.ja).toContain("のお届けから30日ごと・3,980円で自動的に再開します");
   });
 });
 

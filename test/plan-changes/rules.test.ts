@@ -50,7 +50,7 @@ describe("skip", () => {
     // None left reads as such, not as "0 more": the next delivery has to ship first, or pause.
     expect(!d.ok && d.violation.detail).toEqual({
       en: "At most 2 deliveries in a row can be skipped, so no more can be skipped until the next delivery has shipped. For a longer break, pause deliveries instead.",
-      ja: "続けてスキップできるのは2回までのため、次回のお届けが発送されるまで、これ以上スキップできません。しばらくお届けが不要な場合は、休止をご利用ください。",
+      ja: "続けてスキップできるのは2回までのため、次回のお届けが発送されるまで、これ以上スキップできません。しばらくお届けが不要な場合は、お休みをご利用ください。",
     });
     const one = decide(plan({ consecutiveSkips: 1 }), { type: "skip", count: 2 }, S, "2026-12-01");
     expect(one).toMatchObject({ ok: false, violation: { extra: { remainingSkips: 1 } } });

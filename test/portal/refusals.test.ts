@@ -67,7 +67,7 @@ describe("the portal's refusals, in the customer's words", () => {
     expect(say("sessionExpiredCancel", "ja")).toContain("もう一度「解約する」から");
     expect(say("sessionExpiredChange", "ja")).toMatch(/^変更はまだ反映されていません。/);
     expect(say("sessionExpiredRestart", "ja")).toMatch(/^定期コースはまだ再開されていません。/);
-    expect(say("sessionExpiredCancel", "en")).toContain("NOT cancelled");
+    expect(say("sessionExpiredCancel", "en")).toContain("NOT canceled");
   });
 
   it("Japanese copy uses the full-width colon between a label and its value", () => {

@@ -60,10 +60,10 @@ describe("speech", () => {
   });
 
   it("mentions one option for medium or high risk, none for low", () => {
-    expect(speech({ ...base, band: "high", nextBestAction: "skip" }, "ja")).toBe("山田様、次回の青汁のお届けは12月5日の予定です。次回分のスキップも承れます。");
+    expect(speech({ ...base, band: "high", nextBestAction: "skip" }, "ja")).toBe("山田様、次回の青汁のお届けは12月5日の予定です。次回分のスキップも承ります。");
     expect(speech({ ...base, band: "medium", nextBestAction: "change_interval" }, "en")).toBe("Hello. Your next delivery is on December 5. You can also change how often it arrives.");
     expect(speech({ ...base, band: "low", nextBestAction: "skip" }, "ja")).not.toContain("スキップ");
-    expect(speech({ ...base, band: "high" }, "ja")).toBe("山田様、次回の青汁のお届けは12月5日の予定です。お届けの変更も承れます。");
+    expect(speech({ ...base, band: "high" }, "ja")).toBe("山田様、次回の青汁のお届けは12月5日の予定です。お届けの変更も承ります。");
   });
 
   it("says 本日 / 明日 when the delivery is today or tomorrow", () => {
@@ -81,12 +81,12 @@ describe("speech", () => {
     const long = { ...base, productName: "【公式】国産大麦若葉100%使用 こだわりの青汁 30包入り お徳用定期便", band: "high" as const, nextBestAction: "pause" as const };
     const line = speech(long, "ja");
     expect([...line].length).toBeLessThanOrEqual(JA_MAX_CHARS);
-    expect(line).toBe("山田様、次回のお届けは12月5日の予定です。一時的なお休みも承れます。");
+    expect(line).toBe("山田様、次回のお届けは12月5日の予定です。一時的なお休みも承ります。");
   });
 
   it("handles no scheduled delivery and a cancelled subscription", () => {
     expect(speech({ ...base, nextDeliveryOn: null, status: "active", band: "high", nextBestAction: "skip" }, "ja")).toBe("山田様、現在、次回のお届け予定はございません。");
-    expect(speech({ ...base, nextDeliveryOn: null, status: "canceled" }, "en")).toBe("Hello. Your subscription has been cancelled.");
+    expect(speech({ ...base, nextDeliveryOn: null, status: "canceled" }, "en")).toBe("Hello. Your subscription has been canceled.");
   });
 
   it("says a paused plan is paused and the day it restarts, not a next delivery as if nothing had changed", () => {
@@ -98,17 +98,17 @@ describe("speech", () => {
     expect(speech({ ...paused, pausedUntil: null, nextDeliveryOn: null }, "ja")).toBe("山田様、青汁のお届けは現在お休み中です。");
     expect(speech({ ...paused, pausedUntil: null, nextDeliveryOn: null }, "en")).toBe("Hello. Your supplement deliveries are paused for now.");
     // A pause offered to a paused plan is a longer one.
-    expect(speech({ ...paused, band: "high", nextBestAction: "pause" }, "ja")).toBe("山田様、青汁のお届けはお休み中で、12月9日から再開の予定です。お休みの延長も承れます。");
+    expect(speech({ ...paused, band: "high", nextBestAction: "pause" }, "ja")).toBe("山田様、青汁のお届けはお休み中で、12月9日から再開の予定です。お休みの延長も承ります。");
     expect(speech({ ...paused, band: "high", nextBestAction: "pause" }, "en")).toContain("You can also extend the pause.");
   });
 
   it("tells a former customer a comeback offer awaits that restarting is possible, once and calmly", () => {
     const gone = { ...base, status: "canceled" as const, nextDeliveryOn: null, productCategory: "supplement" };
-    expect(speech({ ...gone, restart: true }, "ja")).toBe("山田様、青汁の定期便はご解約済みです。再開のご案内もできます。");
-    expect(speech({ ...gone, restart: true }, "en")).toBe("Hello. Your supplement subscription has been cancelled. We can also help you restart it if you like.");
+    expect(speech({ ...gone, restart: true }, "ja")).toBe("山田様、青汁の定期コースはご解約済みです。再開のご案内もできます。");
+    expect(speech({ ...gone, restart: true }, "en")).toBe("Hello. Your supplement subscription has been canceled. We can also help you restart it if you like.");
     // No comeback (not a candidate, or nothing suits a restart): just the fact; never an option
     // from a cancel-risk band.
-    expect(speech({ ...gone, band: "high", nextBestAction: "skip" }, "ja")).toBe("山田様、青汁の定期便はご解約済みです。");
+    expect(speech({ ...gone, band: "high", nextBestAction: "skip" }, "ja")).toBe("山田様、青汁の定期コースはご解約済みです。");
   });
 
   it("in English, leaves out what an English voice cannot read: a name in kanji, a product named in Japanese (its category instead)", () => {
@@ -137,7 +137,7 @@ describe("speech", () => {
     };
     const ja = speech(caller, "ja");
     const en = speech(caller, "en");
-    expect(ja).toBe("小野 美穂様、次回のお届けは12月9日の予定です。あと約39粒、1年分以上あります。次回分のスキップも承れます。");
+    expect(ja).toBe("小野 美穂様、次回のお届けは12月9日の予定です。あと約39粒、1年分以上あります。次回分のスキップも承ります。");
     expect(en).toBe("Hello. Your next delivery is on December 9. You have about 39 tablets left, over a year's worth. You can skip the next delivery if you like.");
     // With room for it, both name the product.
     const short = { ...caller, customerName: "山田", stock: null };
@@ -181,7 +181,7 @@ describe("speech", () => {
 
     it("names the plan whose date it says when another ships earlier, never the date alone as the caller's next delivery", () => {
       const ja = speech(several, "ja");
-      expect(ja).toBe("竹内 大輔様、次回のグルコサミンとコンドロイチン 180粒のお届けは12月30日の予定です。お届け日の変更も承れます。");
+      expect(ja).toBe("竹内 大輔様、次回のグルコサミンとコンドロイチン 180粒のお届けは12月30日の予定です。お届け日の変更も承ります。");
       expect([...ja].length).toBeLessThanOrEqual(JA_MAX_CHARS);
       expect(speech(several, "en")).toBe("Hello. Your next supplement delivery is on December 30. You can also move your next delivery.");
       expect(speech({ ...several, customerName: "Dai", productName: "Glucosamine & Chondroitin 180" }, "en")).toBe(
@@ -191,13 +191,13 @@ describe("speech", () => {
 
     it("says the date without the product when the focus plan is the next to ship (or shares the day)", () => {
       const first = { ...several, earliestDeliveryOn: "2026-12-30" };
-      expect(speech(first, "ja")).toBe("竹内 大輔様、次回のお届けは12月30日の予定です。あと約48粒、3週間分ほどあります。お届け日の変更も承れます。");
+      expect(speech(first, "ja")).toBe("竹内 大輔様、次回のお届けは12月30日の予定です。あと約48粒、3週間分ほどあります。お届け日の変更も承ります。");
       expect(speech(first, "en")).toBe("Hello. Your next delivery is on December 30. You have about 48 tablets left, about three weeks. You can also move your next delivery.");
     });
 
     it("when English cannot name the plan, says the caller's earliest delivery, with no option for a plan it did not name", () => {
       const food = { ...several, productName: "国産百花はちみつ 500g", productCategory: "food" };
-      expect(speech(food, "ja")).toBe("竹内 大輔様、次回の国産百花はちみつ 500グラムのお届けは12月30日の予定です。お届け日の変更も承れます。");
+      expect(speech(food, "ja")).toBe("竹内 大輔様、次回の国産百花はちみつ 500グラムのお届けは12月30日の予定です。お届け日の変更も承ります。");
       expect(speech(food, "en")).toBe("Hello. Your next delivery is on December 5.");
     });
 
@@ -217,17 +217,17 @@ describe("speech", () => {
       expect(speech(undated, "ja")).toBe("竹内 大輔様、グルコサミンとコンドロイチン 180粒の次回のお届け予定は現在ございません。");
       expect(speech(undated, "en")).toBe("Hello. You have no upcoming supplement delivery scheduled.");
       // With one live plan the line is as it was: its date is the caller's next delivery.
-      expect(speech({ ...several, livePlans: 1 }, "ja")).toBe("竹内 大輔様、次回のお届けは12月30日の予定です。あと約48粒、3週間分ほどあります。お届け日の変更も承れます。");
+      expect(speech({ ...several, livePlans: 1 }, "ja")).toBe("竹内 大輔様、次回のお届けは12月30日の予定です。あと約48粒、3週間分ほどあります。お届け日の変更も承ります。");
     });
   });
 
   it("says product names as a voice reads them (units, ×, ＆), in the speech only, and the size first to go when the line is long", () => {
     expect(speech({ ...base, productName: "水素水 500ml×24本" }, "ja")).toBe("山田様、次回の水素水 500ミリリットル、24本入りのお届けは12月5日の予定です。");
     expect(speech({ ...base, productName: "ソイプロテイン 抹茶味 1kg", band: "high", nextBestAction: "skip" }, "ja")).toBe(
-      "山田様、次回のソイプロテイン 抹茶味 1キログラムのお届けは12月5日の予定です。次回分のスキップも承れます。",
+      "山田様、次回のソイプロテイン 抹茶味 1キログラムのお届けは12月5日の予定です。次回分のスキップも承ります。",
     );
     expect(speech({ ...base, productName: "コラーゲンドリンク 50ml×10本", band: "high", nextBestAction: "skip" }, "ja")).toBe(
-      "山田様、次回のコラーゲンドリンクのお届けは12月5日の予定です。次回分のスキップも承れます。",
+      "山田様、次回のコラーゲンドリンクのお届けは12月5日の予定です。次回分のスキップも承ります。",
     );
     expect(speech({ ...base, productName: "Protein 1kg" }, "en")).toBe("Hello. Your next Protein 1 kilogram delivery is on December 5.");
   });
@@ -257,13 +257,13 @@ describe("speech: dates the caller hears right", () => {
 
   it("says a cancelled plan's last delivery while it is still to come", () => {
     const canceled = { ...base, status: "canceled" as const, nextDeliveryOn: null, finalDeliveryOn: "2026-12-04" };
-    expect(speech(canceled, "ja")).toBe("山田様、青汁の定期便はご解約済みです。最後のお届けは明日の予定です。");
-    expect(speech({ ...canceled, finalDeliveryOn: "2026-12-06" }, "en")).toBe("Hello. Your subscription has been cancelled. Your last delivery is on December 6.");
+    expect(speech(canceled, "ja")).toBe("山田様、青汁の定期コースはご解約済みです。最後のお届けは明日の予定です。");
+    expect(speech({ ...canceled, finalDeliveryOn: "2026-12-06" }, "en")).toBe("Hello. Your subscription has been canceled. Your last delivery is on December 6.");
     // Shipped already: not said.
-    expect(speech({ ...canceled, finalDeliveryOn: "2026-12-02" }, "ja")).toBe("山田様、青汁の定期便はご解約済みです。");
+    expect(speech({ ...canceled, finalDeliveryOn: "2026-12-02" }, "ja")).toBe("山田様、青汁の定期コースはご解約済みです。");
     // With a comeback offer, still within 60 characters.
     const line = speech({ ...canceled, productName: "国産大麦若葉の青汁 30包", restart: true }, "ja");
-    expect(line).toBe("山田様、国産大麦若葉の青汁 30包の定期便はご解約済みです。最後のお届けは明日の予定です。再開のご案内もできます。");
+    expect(line).toBe("山田様、国産大麦若葉の青汁 30包の定期コースはご解約済みです。最後のお届けは明日の予定です。再開のご案内もできます。");
     expect([...line].length).toBeLessThanOrEqual(JA_MAX_CHARS);
   });
 });

@@ -42,7 +42,7 @@ describe("the comeback message states the 定期 it restarts", () => {
     const ja = await row("ja");
     expect(ja.offer).toMatchObject({ type: "change_interval", parameters: { intervalDays: 45 } });
     expect(ja.offer.message).toContain(
-      "再開後は定期コースとして45日ごとにお届けし、1回あたり5,980円です。お届けは解約のお申し出まで続きます。継続回数の条件はなく、お届け予定日の5日前までにお申し出いただければ、そのお届けから解約できます。",
+      "再開後は定期コースとして45日ごとにお届けし、1回あたり5,980円です。お届けは解約のお申し出まで続きます。回数のお約束はなく、いつでも解約できます。お届け予定日の5日前までに解約をお申し出いただくと、そのお届けから停止します。",
     );
     const en = await row("en");
     expect(en.offer.message).toContain(

@@ -77,7 +77,7 @@ describe("the comeback copy a customer who has left reads, per reason", () => {
     for (const text of [o.title.ja, o.description.ja, o.message.ja, o.title.en, o.description.en, o.message.en]) expect(lintCopy(text)).toEqual([]);
     // A description with a list (usage tips) is set off by line breaks.
     const [ja, en] = o.description.ja.includes("\n") ? ["\n", "\n"] : ["", " "];
-    const terms = /^再開後は定期コースとして.+ごとにお届けし、1回あたり[\d,]+円(（割引の回を除く）)?です。お届けは解約のお申し出まで続きます。(継続回数の条件はなく、)?お届け予定日の3日前までにお申し出いただければ、そのお届けから解約できます。再開をご希望の際は、いつでもお手続きいただけます。$/;
+    const terms = /^再開後は定期コースとして.+ごとにお届けし、1回あたり[\d,]+円(（割引の回を除く）)?です。お届けは解約のお申し出まで続きます。(回数のお約束はなく、いつでも解約できます。)?お届け予定日の3日前までに解約をお申し出いただくと、そのお届けから停止します。再開をご希望の際は、いつでもお手続きいただけます。$/;
     const intro = `青汁のお届け再開のご案内です。${ja}${o.description.ja}${ja}`;
     expect(o.message.ja.startsWith(intro)).toBe(true);
     expect(o.message.ja.slice(intro.length)).toMatch(terms);
@@ -136,7 +136,7 @@ describe("the comeback copy a customer who has left reads, per reason", () => {
     expect(o.type).toBe("discount");
     expect(o.title).toEqual({ ja: "再開後2回のお届けが20%オフ", en: "20% off your first 2 deliveries back" });
     expect(o.description.ja).toBe(
-      "再開後のお届け2回分（2026年12月5日から2027年1月4日まで）が20%オフの6,368円になります。2027年2月3日のお届けからは通常価格の7,960円です。この割引に継続回数の条件はありません。",
+      "再開後のお届け2回分（2026年12月5日から2027年1月4日まで）が20%オフの6,368円になります。2027年2月3日のお届けからは通常価格の7,960円です。この割引に回数のお約束はありません。",
     );
     expectComebackCopy(o);
   });
