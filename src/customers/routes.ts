@@ -3,6 +3,7 @@ import { getCustomer, toCustomer } from "./repository";
 import { Customer, CustomerIdParam, UpsertCustomerBody } from "./schemas";
 import { keptNoWarning, syncCustomer } from "./sync";
 import { errorLanguage } from "../platform/language";
+import { actorFrom } from "../platform/audit";
 
 const tags = ["Customers"];
 
@@ -35,7 +36,7 @@ export const customersRouter = domainRouter()
       const body = c.req.valid("json");
       sameIdAsPath(body.id, customerId);
       const at = c.get("services").now().toISOString();
-      const { row, created, keptNo } = await c.get("store").write((s) => syncCustomer(s, customerId, body, at, c.get("caller").settings.country));
+      const { row, created, keptNo } = await c.get("store").write((s) => syncCustomer(s, customerId, body, at, c.get("caller").settings.country, actorFrom(c)));
       return c.json({ ...toCustomer(row), ...(keptNo ? { warnings: [keptNoWarning(errorLanguage(c))] } : {}) }, created ? 201 : 200);
     },
   )
