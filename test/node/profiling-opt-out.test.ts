@@ -108,6 +108,31 @@ describe("profiling opt-out", () => {
     expect(mine.map((e: { details: { profilingOptOut: boolean } }) => e.details.profilingOptOut).sort()).toEqual([false, true]);
   });
 
+  it("the cancel flow still answers the reason given with the shop's remedy, and stores no risk for it", async () => {
+    const { customerId, subscriptionId, phone } = await atRisk();
+    await optOut(customerId, true, phone);
+    const flow = await h.request("POST", `/v1/subscriptions/${subscriptionId}/cancel-flows`, { key: t.key, body: { channel: "web" } });
+    expect(flow.status).toBe(201);
+    const answered = await h.request("POST", `/v1/cancel-flows/${flow.body.flowId}/reason`, { key: t.key, body: { reason: "temporary_break" } });
+    expect(answered.status).toBe(200);
+    expect(answered.body.offer).not.toBeNull();
+    expect(["skip", "pause"]).toContain(answered.body.offer.type);
+    expect(await h.sql("SELECT count(*) AS n FROM risk_features WHERE tenant_id = ? AND customer_id = ?", [t.id, customerId])).toEqual([{ n: 0 }]);
+
+    // Cancelled with a yes to keep-in-touch: the win-back record is kept unscored and they are not listed or contacted.
+    const confirmed = await h.request("POST", `/v1/cancel-flows/${flow.body.flowId}/confirm`, { key: t.key, body: { keepInTouch: true } });
+    expect(confirmed.status).toBe(200);
+    expect(await h.sql("SELECT probability, expected_value AS value, contactable FROM winbacks WHERE tenant_id = ? AND customer_id = ?", [t.id, customerId])).toEqual([{ probability: 0, value: 0, contactable: 0 }]);
+    const candidates = await h.request("GET", "/v1/winback/candidates?limit=100", { key: t.key });
+    expect(candidates.body.data.map((c: { customerId: string }) => c.customerId)).not.toContain(customerId);
+
+    // Withdrawn: scored again and contactable (they said yes).
+    await optOut(customerId, false, phone);
+    const [row] = await h.sql("SELECT probability, contactable FROM winbacks WHERE tenant_id = ? AND customer_id = ?", [t.id, customerId]);
+    expect(row!.probability).toBeGreaterThan(0);
+    expect(row!.contactable).toBe(1);
+  });
+
   it("the bulk sync records it too", async () => {
     const { customerId, subscriptionId, phone } = await atRisk();
     const res = await h.request("POST", "/v1/sync", { key: t.key, body: { customers: [{ id: customerId, ...customerBody({ phone, email: null, marketingConsent: true, profilingOptOut: true }) }] } });
