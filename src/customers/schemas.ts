@@ -127,3 +127,15 @@ export const UpsertCustomerBody = z
     ...readOnlyFields({ id: z.string(), keepInTouchAt: Instant.nullable(), profilingOptOutAt: Instant.nullable(), updatedAt: Instant }),
   })
   .openapi("UpsertCustomer");
+
+export const ProfilingOptOut = z
+  .object({
+    customerId: z.string(),
+    profilingOptOut: z.boolean().openapi({ description: "Whether the customer is left out of profiling now (see `Customer.profilingOptOut`)." }),
+    profilingOptOutAt: Instant.nullable().openapi({ description: "When it was last switched on or off; null: never." }),
+  })
+  .openapi("ProfilingOptOut");
+
+export const PutProfilingOptOutBody = z
+  .strictObject({ profilingOptOut: z.boolean().openapi({ description: "`true`: leave me out of profiling; `false`: withdraw that. Always possible." }) })
+  .openapi("PutProfilingOptOut");

@@ -35,7 +35,7 @@ describe("profiling opt-out", () => {
         ],
       },
     });
-    expect(sent.body.accepted).toBe(3);
+    expect(sent.body.accepted, JSON.stringify(sent.body).slice(0, 800)).toBe(3);
     return { customerId, subscriptionId, phone };
   };
   const optOut = (customerId: string, on: boolean, phone: string) =>
@@ -131,6 +131,30 @@ describe("profiling opt-out", () => {
     const [row] = await h.sql("SELECT probability, contactable FROM winbacks WHERE tenant_id = ? AND customer_id = ?", [t.id, customerId]);
     expect(row!.probability).toBeGreaterThan(0);
     expect(row!.contactable).toBe(1);
+  });
+
+  it("the customer can set it themselves from their my-page session, recorded as portal", async () => {
+    const { customerId, subscriptionId } = await atRisk();
+    const session = await h.request("POST", "/v1/customer-sessions", { key: t.key, body: { customerId, subscriptionId } });
+    expect(session.status).toBe(201);
+    const token = session.body.token as string;
+    expect((await h.request("GET", `/v1/customers/${customerId}/profiling-opt-out`, { key: token })).body).toEqual({ customerId, profilingOptOut: false, profilingOptOutAt: null });
+    const put = await h.request("PUT", `/v1/customers/${customerId}/profiling-opt-out`, { key: token, body: { profilingOptOut: true } });
+    expect(put.status).toBe(200);
+    expect(put.body).toMatchObject({ customerId, profilingOptOut: true });
+    expect(await h.sql("SELECT count(*) AS n FROM risk_features WHERE tenant_id = ? AND customer_id = ?", [t.id, customerId])).toEqual([{ n: 0 }]);
+    // Not another customer's.
+    expect((await h.request("PUT", `/v1/customers/${uid("C")}/profiling-opt-out`, { key: token, body: { profilingOptOut: true } })).status).toBe(404);
+    // Bad input changes nothing.
+    expect((await h.request("PUT", `/v1/customers/${customerId}/profiling-opt-out`, { key: token, body: { profilingOptOut: "yes" } })).status).toBe(422);
+    const back = await h.request("PUT", `/v1/customers/${customerId}/profiling-opt-out`, { key: token, body: { profilingOptOut: false } });
+    expect(back.body.profilingOptOut).toBe(false);
+    expect((await h.request("GET", `/v1/subscriptions/${subscriptionId}/risk`, { key: t.key })).body.notScoredReason).toBeNull();
+    const exported = await h.request("GET", `/v1/customers/${customerId}/export`, { key: t.key });
+    expect(exported.body.consents.profilingOptOutHistory.map((x: { optOut: boolean; source: string }) => [x.optOut, x.source])).toEqual([
+      [true, "portal"],
+      [false, "portal"],
+    ]);
   });
 
   it("the bulk sync records it too", async () => {
