@@ -342,7 +342,9 @@ export async function trainTenantModel(store: TenantStore, now: Date, timeZone: 
  */
 export async function fitTenantModel(store: TenantStore, now: Date, timeZone: string, onProgress?: TrainProgress, maxSubscriptions = MAX_TRAINING_SUBSCRIPTIONS): Promise<FittedRiskModel> {
   onProgress?.("loading", "subscriptions");
-  const n = (await store.q.select({ n: sql<number>`count(*)` }).from(subscriptions).where(store.owns(subscriptions)))[0]?.n ?? 0;
+  // A customer who objected to profiling (customers.profiling_opt_out) is not used to train the model either.
+  const notOptedOut = sql`NOT EXISTS (SELECT 1 FROM customers oc WHERE oc.tenant_id = ${subscriptions.tenantId} AND oc.id = ${subscriptions.customerId} AND oc.profiling_opt_out = 1)`;
+  const n = (await store.q.select({ n: sql<number>`count(*)` }).from(subscriptions).where(store.owns(subscriptions, notOptedOut)))[0]?.n ?? 0;
   const every = Math.max(1, Math.ceil(n / maxSubscriptions));
   const subs = await store.q
     .select({
@@ -357,7 +359,7 @@ export async function fitTenantModel(store: TenantStore, now: Date, timeZone: st
       deliveriesCompleted: subscriptions.deliveriesCompleted,
     })
     .from(subscriptions)
-    .where(store.owns(subscriptions, every > 1 ? sql`${subscriptions}.rowid % ${every} = 0` : undefined))
+    .where(store.owns(subscriptions, notOptedOut, every > 1 ? sql`${subscriptions}.rowid % ${every} = 0` : undefined))
     .orderBy(asc(subscriptions.id))
     .limit(maxSubscriptions);
   const subIds = subs.map((s) => s.id);

@@ -157,7 +157,8 @@ export async function trainTenantWinbackModel(store: TenantStore, now: Date, tim
  */
 export async function fitTenantWinbackModel(store: TenantStore, now: Date, timeZone: string): Promise<FittedWinbackModel> {
   const today = localDate(now, timeZone);
-  const rows = await store.q.select({ features: winbacks.features, canceledOn: winbacks.canceledOn, reactivatedAt: winbacks.reactivatedAt }).from(winbacks).where(store.owns(winbacks));
+  // Cancellations of customers who objected to profiling do not train the model either.
+  const rows = await store.q.select({ features: winbacks.features, canceledOn: winbacks.canceledOn, reactivatedAt: winbacks.reactivatedAt }).from(winbacks).where(store.owns(winbacks, notOptedOut));
   const samples = winbackSamples(
     rows.map((r) => ({ features: r.features as unknown as WinbackFeatures, canceledOn: r.canceledOn, reactivatedOn: r.reactivatedAt ? localDate(new Date(r.reactivatedAt), timeZone) : null })),
     today,
