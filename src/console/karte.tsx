@@ -212,7 +212,8 @@ export type KarteData = {
   /** Other live customers of the shop have the same phone number (a household's line): the karte says so. */
   sharedPhone?: boolean;
   subscriptions: Sub[];
-  risk: { highest: Risk | null; subscriptions: Risk[] } | null;
+  /** As GET /v1/customers/{id}/risk answers it; `notScoredReason` set: the customer is not scored at all (profiling opt-out). */
+  risk: { highest: Risk | null; subscriptions: Risk[]; notScoredReason?: string | null } | null;
   lookup: { route: string; nextBestAction: { type: string; title: string | null } | null; speech: string } | null;
   timeline: TimelineItem[];
   reasons: { code: string; label: string; followUpHint: string }[];
@@ -1050,6 +1051,8 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
   const lang = page.lang;
   const { customer, focus, unread } = data;
   const riskOf = (id: string) => data.risk?.subscriptions.find((r) => r.subscriptionId === id) ?? null;
+  // Left out of profiling: said in the operator's words, so an empty risk is not read as "no risk".
+  const notScored = data.risk?.notScoredReason === "profiling_opt_out";
   // A canceled subscription has no churn risk to speak of: it shows its cancellation instead.
   const live = focus !== null && focus.status !== "canceled";
   const focusRisk = focus && live ? riskOf(focus.id) : null;
@@ -1109,6 +1112,12 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
               <h2>{t(lang, "risk")}</h2>
               <UnreadNote lang={lang} part="risk" unread={unread.risk} />
             </>
+          ) : null}
+          {live && notScored ? (
+            <section class="not-scored" aria-labelledby="not-scored-title">
+              <h2 id="not-scored-title">{t(lang, "notScoredTitle")}</h2>
+              <p>{t(lang, "notScoredProfiling")}</p>
+            </section>
           ) : null}
           {focusRisk ? (
             <>
@@ -1174,7 +1183,7 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
                         ? `${s.deliveriesCompleted}/${s.commitment.minDeliveries}${s.commitment.earlyCancellationFee ? ` · ${formatMoney(s.commitment.earlyCancellationFee, lang)}` : ""}`
                         : "—"}
                     </td>
-                    <td>{s.status === "canceled" ? "—" : r ? scoreWithBand(r, lang) : unread.risk ? t(lang, "notReadShort") : "—"}</td>
+                    <td>{s.status === "canceled" ? "—" : r ? scoreWithBand(r, lang) : notScored ? t(lang, "notScoredShort") : unread.risk ? t(lang, "notReadShort") : "—"}</td>
                   </tr>
                 );
               })}

@@ -265,6 +265,13 @@ const T = {
   partUnavailable: { ja: "{part}を今は読み込めません（データベースに一時的に接続できません）。{n}秒ほど待ってから、画面を開き直してください。", en: "{part}: could not be read just now (the database cannot be reached for a moment). Reload the page in about {n} seconds." },
   partBusy: { ja: "{part}を今は読み込めません（操作が集中しています）。{n}秒ほど待ってから、画面を開き直してください。", en: "{part}: could not be read just now (too many requests). Reload the page in about {n} seconds." },
   notReadShort: { ja: "読み込めません", en: "not read" },
+  // The customer asked to be left out of profiling (Customer.profilingOptOut): no score exists, which is not "low risk".
+  notScoredTitle: { ja: "解約リスクは分析していません", en: "Churn risk is not analysed" },
+  notScoredProfiling: {
+    ja: "お客様のお申し出により、この方のデータを使った解約リスクの分析を停止しています（個人情報の利用停止）。リスクが低いという意味ではありません。ご案内は、お客様がおっしゃる解約理由に沿って行ってください。",
+    en: "At the customer's request, their data is not used to analyse churn risk (profiling opt-out). This does not mean low risk: help them with the reason they give.",
+  },
+  notScoredShort: { ja: "分析停止中", en: "not analysed" },
   partReasons: { ja: "解約理由の一覧", en: "The list of reasons" },
   partOffers: { ja: "ご提案", en: "The offers" },
   partCancellation: { ja: "解約時の条件（手数料・締め切り）", en: "The cancellation terms (fee, cut-off)" },

@@ -19,6 +19,8 @@ export function toCustomer(row: Omit<CustomerRow, "erasedAt" | "phoneFingerprint
     acquisitionSource: row.acquisitionSource,
     keepInTouch: row.keepInTouch,
     keepInTouchAt: row.keepInTouchAt,
+    profilingOptOut: row.profilingOptOut,
+    profilingOptOutAt: row.profilingOptOutAt,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };

@@ -51,6 +51,11 @@ export const Customer = z
     acquisitionSource: AcquisitionSource.nullable(),
     keepInTouch: z.boolean().nullable().openapi({ description: "Whether the customer wants to hear from the shop after cancelling (asked in the cancel flow; separate from marketing consent). null: never answered." }),
     keepInTouchAt: Instant.nullable().openapi({ description: "When `keepInTouch` was last answered or withdrawn." }),
+    profilingOptOut: z.boolean().openapi({
+      description:
+        "The customer asked to be left out of profiling (個人情報保護法 §35 利用停止, CCPA/CPRA opt-out of automated decision-making and profiling, GDPR Art. 21 objection). While true: no risk score is computed or stored for them (the risk answers and the data dip give `band: null` with `notScoredReason: \"profiling_opt_out\"`; they are not in the at-risk list), cancel-flow offers follow the reason they give but not their risk or history, their win-back records are not scored and they are not contacted for win-back. Switching it on deletes their stored risk rows and win-back scores; switching it off computes them again.",
+    }),
+    profilingOptOutAt: Instant.nullable().openapi({ description: "When `profilingOptOut` was last switched on or off (its evidence, with the path it came by, is in the customer export)." }),
     createdAt: Instant,
     updatedAt: Instant,
     warnings: z.array(SyncWarning).optional().openapi({ description: "Only in the answer of `PUT /v1/customers/{customerId}`, when the sync did not take part of the body (the rest was applied)." }),
@@ -112,6 +117,25 @@ export const UpsertCustomerBody = z
         description:
           "The customer's keep-in-touch answer as your my-page records it, e.g. `false` to withdraw: recorded with its time as evidence (source `customer_sync`). Omitted or null (as `GET` answers a customer who never answered): kept as stored. `true` does not overturn a \"no\" the customer gave themselves (cancel flow, my-page session, operator, API): the \"no\" stays, nothing is recorded, and the answer says so (`warnings`: `keep_in_touch_kept`).",
       }),
-    ...readOnlyFields({ id: z.string(), keepInTouchAt: Instant.nullable(), updatedAt: Instant }),
+    profilingOptOut: z
+      .boolean()
+      .nullish()
+      .openapi({
+        description:
+          "The customer's request to be left out of profiling, as your shop recorded it: `true` switches it on, `false` off; recorded with its time as evidence (source `customer_sync`) and in the audit log (`customer.profiling_changed`). Omitted or null: kept as stored.",
+      }),
+    ...readOnlyFields({ id: z.string(), keepInTouchAt: Instant.nullable(), profilingOptOutAt: Instant.nullable(), updatedAt: Instant }),
   })
   .openapi("UpsertCustomer");
+
+export const ProfilingOptOut = z
+  .object({
+    customerId: z.string(),
+    profilingOptOut: z.boolean().openapi({ description: "Whether the customer is left out of profiling now (see `Customer.profilingOptOut`)." }),
+    profilingOptOutAt: Instant.nullable().openapi({ description: "When it was last switched on or off; null: never." }),
+  })
+  .openapi("ProfilingOptOut");
+
+export const PutProfilingOptOutBody = z
+  .strictObject({ profilingOptOut: z.boolean().openapi({ description: "`true`: leave me out of profiling; `false`: withdraw that. Always possible." }) })
+  .openapi("PutProfilingOptOut");

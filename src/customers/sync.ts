@@ -11,11 +11,13 @@ import { refuseErased } from "../data-rights/erased";
 import type { Language } from "../platform/language";
 import { dropUndelivered } from "../webhooks/outbox";
 import { answeredByCustomer, recordKeepInTouch } from "../winback/service";
+import type { Actor } from "../platform/env";
+import { profilingChange, recordProfilingOptOut } from "./profiling";
 import { findCustomer, type CustomerRow } from "./repository";
 import type { SyncWarning, UpsertCustomerBody } from "./schemas";
 
 /** The stored columns a customer sync writes (all of them but erasure, fingerprints and keep-in-touch). */
-export type SyncedCustomer = Omit<CustomerRow, "id" | "tenantId" | "erasedAt" | "phoneFingerprint" | "emailFingerprint" | "keepInTouch" | "keepInTouchAt">;
+export type SyncedCustomer = Omit<CustomerRow, "id" | "tenantId" | "erasedAt" | "phoneFingerprint" | "emailFingerprint" | "keepInTouch" | "keepInTouchAt" | "profilingOptOut" | "profilingOptOutAt">;
 
 /**
  * Pure: the columns a customer sync stores, given the customer as stored before (`existing`,
@@ -86,13 +88,13 @@ export function syncedCustomerRow(
   tenantId: string,
   customerId: string,
   values: SyncedCustomer,
-  existing: Pick<CustomerRow, "keepInTouch" | "keepInTouchAt" | "marketingConsent"> | undefined,
+  existing: Pick<CustomerRow, "keepInTouch" | "keepInTouchAt" | "marketingConsent" | "profilingOptOut" | "profilingOptOutAt"> | undefined,
   /** The body's answer; null (GET's "never answered", sent back) or undefined: kept as stored. */
   keepInTouch: boolean | null | undefined,
   /** Whether the stored answer was given by the customer themselves (only read for a "no" a `true` would overturn). */
   ownNo = false,
 ): { row: CustomerRow; newKeepInTouch: boolean | null; keptNo: boolean; optOut: boolean } {
-  const row: CustomerRow = { ...values, id: customerId, tenantId, erasedAt: null, phoneFingerprint: null, emailFingerprint: null, keepInTouch: existing?.keepInTouch ?? null, keepInTouchAt: existing?.keepInTouchAt ?? null };
+  const row: CustomerRow = { ...values, id: customerId, tenantId, erasedAt: null, phoneFingerprint: null, emailFingerprint: null, keepInTouch: existing?.keepInTouch ?? null, keepInTouchAt: existing?.keepInTouchAt ?? null, profilingOptOut: existing?.profilingOptOut ?? false, profilingOptOutAt: existing?.profilingOptOutAt ?? null };
   const asked = keepInTouch !== undefined && keepInTouch !== null && keepInTouch !== row.keepInTouch ? keepInTouch : null;
   const keptNo = asked === true && row.keepInTouch === false && ownNo;
   const optOut = existing?.marketingConsent === true && !values.marketingConsent;
@@ -139,6 +141,7 @@ export async function syncCustomer(
   body: z.output<typeof UpsertCustomerBody>,
   at: string,
   country: PhoneRegion,
+  actor: Actor,
 ): Promise<{ row: CustomerRow; created: boolean; keptNo: boolean }> {
   const existing = await findCustomer(s, customerId);
   refuseErased(existing, "path.customerId");
@@ -147,5 +150,8 @@ export async function syncCustomer(
   else await s.insert(customers, { id: customerId, ...values });
   const ownNo = wouldOverturnNo(existing, body.keepInTouch) && (await answeredByCustomer(s, customerId));
   const { row, newKeepInTouch, keptNo, optOut } = syncedCustomerRow(s.tenantId, customerId, values, existing, body.keepInTouch, ownNo);
-  return { row: await afterCustomerSync(s, row, newKeepInTouch, at, optOut), created: !existing, keptNo };
+  let stored = await afterCustomerSync(s, row, newKeepInTouch, at, optOut);
+  const profiling = profilingChange(existing?.profilingOptOut, body.profilingOptOut);
+  if (profiling !== null) stored = await recordProfilingOptOut(s, stored, profiling, { source: "customer_sync", at, actor });
+  return { row: stored, created: !existing, keptNo };
 }

@@ -48,7 +48,13 @@ export async function exportCustomer(store: TenantStore, customerId: string, now
     // How to read the document's times: instants are UTC; calendar dates are the shop's.
     timeZone: resolveSettings((await store.tenant()).settings).timeZone,
     customer: toCustomer(person),
-    consents: { marketingConsent: person.marketingConsent, keepInTouch: person.keepInTouch, keepInTouchHistory: winback.keepInTouchHistory },
+    consents: {
+      marketingConsent: person.marketingConsent,
+      keepInTouch: person.keepInTouch,
+      keepInTouchHistory: winback.keepInTouchHistory,
+      profilingOptOut: person.profilingOptOut,
+      profilingOptOutHistory: winback.profilingOptOutHistory,
+    },
     exitSurveys: winback.exitSurveys,
     winbacks: winback.winbacks.map((w) => ({ ...w, drivers: localizeWinbackDrivers(w.drivers as unknown as WinbackDriver[], lang, w.expectedValue.currency) })),
     subscriptions: subs.map(toSubscription),

@@ -76,6 +76,8 @@ const AuditDetails = z
     role: z.enum(["operator", "supervisor"]).optional().openapi({ description: "`console_session.created`: the operator's role." }),
     scrubbed: Erasure.shape.scrubbed.optional(),
     fingerprintsKept: z.boolean().optional().openapi({ description: "`customer.erased`: whether contact fingerprints were kept." }),
+    profilingOptOut: z.boolean().optional().openapi({ description: "`customer.profiling_changed`: true when the customer asked to be left out of profiling, false when they withdrew it." }),
+    source: z.string().optional().openapi({ description: "`customer.profiling_changed`: the path it came by (`customer_sync`, `portal`, `console`, `api`)." }),
   })
   .openapi("AuditDetails", { description: "What the action changed, by name; never personal data or secrets." });
 
@@ -104,6 +106,10 @@ export const CustomerExport = z
       keepInTouchHistory: z
         .array(z.object({ granted: z.boolean(), wording: z.string().nullable(), language: z.string().nullable(), source: z.string(), flowId: z.string().nullable(), at: Instant }))
         .openapi({ description: "Every keep-in-touch answer with its evidence (the wording shown, where, when), oldest first." }),
+      profilingOptOut: z.boolean().openapi({ description: "Whether the person is left out of profiling now (`Customer.profilingOptOut`): then `risk` is empty and their win-back records unscored." }),
+      profilingOptOutHistory: z
+        .array(z.object({ optOut: z.boolean(), source: z.string().openapi({ description: "`customer_sync`, `portal`, `console` or `api`." }), at: Instant }))
+        .openapi({ description: "Every time the person's objection to profiling was recorded or withdrawn, with where and when, oldest first." }),
     }),
     exitSurveys: z
       .array(

@@ -87,6 +87,16 @@ export const customers = sqliteTable(
      */
     keepInTouch: integer("keep_in_touch", { mode: "boolean" }),
     keepInTouchAt: text("keep_in_touch_at"),
+    /**
+     * The customer asked to be left out of profiling (個人情報保護法 §35 利用停止, CCPA/CPRA opt-out of
+     * automated decision-making, GDPR Art. 21 objection): while true no risk score is computed or
+     * stored for them (migration 0056's triggers delete any `risk_features` row of theirs and clear
+     * their win-back scores), offers are not chosen by their risk or features, and they are not
+     * contacted for win-back. Its evidence is in `contact_consents` (kind `profiling`).
+     */
+    profilingOptOut: integer("profiling_opt_out", { mode: "boolean" }).notNull().default(false),
+    /** When `profiling_opt_out` was last switched on or off. */
+    profilingOptOutAt: text("profiling_opt_out_at"),
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
     /** Set when the person was erased (DELETE /v1/customers/{id}): every personal field is null from then on. */
@@ -108,6 +118,8 @@ export const customers = sqliteTable(
     index("customers_postal").on(t.tenantId, t.postalCode, t.addressKey),
     index("customers_phone_fingerprint").on(t.tenantId, t.phoneFingerprint).where(sql`phone_fingerprint IS NOT NULL`),
     index("customers_email_fingerprint").on(t.tenantId, t.emailFingerprint).where(sql`email_fingerprint IS NOT NULL`),
+    // The few who objected to profiling: what migration 0056's risk_features triggers look up per row written.
+    index("customers_profiling_opt_out").on(t.tenantId, t.id).where(sql`profiling_opt_out = 1`),
   ],
 );
 
@@ -727,8 +739,10 @@ export const exitSurveys = sqliteTable("exit_surveys", {
 });
 
 /**
- * Evidence of every keep-in-touch answer: what the customer was shown, what they said, when and
- * through which path. Append-only; the current answer is on `customers.keep_in_touch`.
+ * Evidence of every keep-in-touch answer (kind `keep_in_touch`) and every profiling objection or
+ * its withdrawal (kind `profiling`: `granted` false = the customer objected, true = withdrew the
+ * objection): what the customer was shown, what they said, when and through which path.
+ * Append-only; the current answers are on `customers.keep_in_touch` and `customers.profiling_opt_out`.
  */
 export const contactConsents = sqliteTable(
   "contact_consents",
@@ -736,6 +750,8 @@ export const contactConsents = sqliteTable(
     tenantId: text("tenant_id").notNull().references(() => tenants.id),
     id: text("id").notNull(),
     customerId: text("customer_id").notNull(),
+    /** `keep_in_touch` | `profiling` */
+    kind: text("kind", { enum: ["keep_in_touch", "profiling"] }).notNull().default("keep_in_touch"),
     granted: integer("granted", { mode: "boolean" }).notNull(),
     /** The wording exactly as displayed (null when the change came from the shop's own system). */
     wording: text("wording"),

@@ -117,10 +117,13 @@ export function nextDeliveryPending(sub: Pick<LookupSubscription, "status" | "ne
  * would offer to change a date that is gone, and a person can check the shipment.
  * The live plans' monthly values are summed per currency and held against the shop's thresholds
  * in that currency (`thresholds`, settings `specialistMonthlyValue`, over risk/routing's defaults).
+ * `band` null: the caller is not scored (profiling opt-out): the standard queue, never by risk or value.
  */
-export function routeFor(band: RiskBand, subs: readonly LookupSubscription[], today?: string, thresholds: Readonly<Record<string, SpecialistThresholds>> = {}): Route {
+export function routeFor(band: RiskBand | null, subs: readonly LookupSubscription[], today?: string, thresholds: Readonly<Record<string, SpecialistThresholds>> = {}): Route {
   const live = subs.filter((s) => s.status !== "canceled");
   if (live.length === 0) return "standard_queue";
+  // Not scored (the customer asked to be left out of profiling): a person answers, as for anyone not known to be at low risk.
+  if (band === null) return "standard_queue";
   const byCurrency = new Map<string, number>();
   for (const s of live) byCurrency.set(s.currency, (byCurrency.get(s.currency) ?? 0) + monthlyValue(s));
   const r = route({ band, monthlyValue: [...byCurrency].map(([currency, amount]) => ({ amount, currency })) }, thresholds);

@@ -12,7 +12,7 @@ import { prefetchWithKey } from "../platform/auth";
 import { apiRoute, domainRouter, jsonResponse, MerchantId } from "../platform/openapi";
 import { DEFAULT_PHONE_REGION, isWithheldCallerId, normalizeEmail, parsePhone, type PhoneRegion } from "../platform/phone";
 import type { Driver, RiskBand } from "../risk/model";
-import { RISK_ROW_JSON, RISK_STOCK_JSON, toRisk } from "../risk/repository";
+import { notScoredRisk, RISK_ROW_JSON, RISK_STOCK_JSON, toRisk } from "../risk/repository";
 import type { StockEstimate } from "../risk/stock";
 import type { RiskRow } from "../risk/maintain";
 import type { NextBestAction } from "../risk/routing";
@@ -54,6 +54,8 @@ type Found = {
   phone: string | null;
   phoneExtension: string | null;
   locale: string | null;
+  /** 1: the customer asked to be left out of profiling (customers/profiling): nothing here is decided by risk. */
+  profilingOptOut: number;
   subs: SubWithRisk[];
   /** The customer's accepted saves, as suggestOffersFor reads them (save limits count them); read only when offers may be made. */
   saves: { at: string | null; offerId: string | null }[];
@@ -91,6 +93,7 @@ export function lookupDocument(
   return sql`SELECT json_object(
     'customers', (SELECT jsonb_group_array(json_object(
       'id', c.id, 'name', c.name, 'nameKana', c.name_kana, 'email', c.email, 'phone', c.phone, 'phoneExtension', c.phone_extension, 'locale', c.locale,
+      'profilingOptOut', c.profiling_opt_out,
       'subs', (SELECT jsonb_group_array(json_object(
         'id', s.id, 'status', s.status, 'productSku', s.product_sku, 'productName', s.product_name,
         'nextDeliveryOn', s.next_delivery_on, 'quantity', s.quantity, 'intervalDays', s.interval_days,
@@ -350,7 +353,9 @@ export const lookupRouter = domainRouter().openapi(
     const focus = focusSubscription(subs);
     // A cancelled plan has no cancel risk: its stored score is from before it ended.
     const live = focus !== null && focus.status !== "canceled";
-    const band: RiskBand = (live && focus.risk?.band) || "low";
+    // Left out of profiling: no band at all (not "low"), so nothing below is decided by risk.
+    const optedOut = customer.profilingOptOut === 1;
+    const band: RiskBand | null = optedOut ? null : (live && focus.risk?.band) || "low";
     const today = localDate(now, c.get("caller").settings.timeZone);
 
     let nextBestAction: {
@@ -361,7 +366,7 @@ export const lookupRouter = domainRouter().openapi(
       source: "offers" | "risk_drivers";
     } | null = null;
     // A next delivery already past is no date to change (logic nextDeliveryPending): nothing is suggested.
-    if (live && band !== "low" && !nextDeliveryPending(focus, today)) {
+    if (live && band !== null && band !== "low" && !nextDeliveryPending(focus, today)) {
       // Offers only for callers at some risk; their inputs came with the lookup's own statement.
       const request = { channel: q.channel === "operator" ? ("operator" as const) : ("ivr" as const), now: now.toISOString(), settings: c.get("caller").settings, riskBand: band };
       const engine = offerEngine ? offerEngineFrom(c.get("caller").tenantId, offerEngine) : null;
@@ -398,12 +403,12 @@ export const lookupRouter = domainRouter().openapi(
           finalDeliveryOn: s.finalDeliveryOn ?? null,
           unitPrice: { amount: s.unitPriceAmount, currency: s.currency },
           // A canceled subscription has already left: no churn risk to show.
-          risk: s.riskRow && s.status !== "canceled" ? { score: s.riskRow.score, probability: s.riskRow.probability, band: s.riskRow.band } : null,
+          risk: s.riskRow && s.status !== "canceled" && !optedOut ? { score: s.riskRow.score, probability: s.riskRow.probability, band: s.riskRow.band } : null,
         })),
-        risk: live && focus.riskRow ? toRisk(focus.riskRow, lang) : null,
+        risk: !live ? null : optedOut ? notScoredRisk(focus.id, customer.id) : focus.riskRow ? { ...toRisk(focus.riskRow, lang), notScoredReason: null } : null,
         nextBestAction,
         route: routeFor(band, subs, today, c.get("caller").settings.specialistMonthlyValue),
-        speech: speechFor({ customerName: customer.name, customerReading: customer.nameKana, focus, subs, band, action: nextBestAction?.type ?? null, today }, lang),
+        speech: speechFor({ customerName: customer.name, customerReading: customer.nameKana, focus, subs, band: band ?? "low", action: nextBestAction?.type ?? null, today }, lang),
         language: lang,
       },
       200,

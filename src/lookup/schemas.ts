@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { CalendarDate, MerchantId, Money } from "../platform/openapi";
 import { NEXT_ACTIONS } from "../risk/routing";
-import { Risk, RiskBand } from "../risk/schemas";
+import { RiskBand, SubscriptionRisk } from "../risk/schemas";
 import { DeliveryDay } from "../subscriptions/schemas";
 
 export const LookupQuery = z.object({
@@ -51,7 +51,7 @@ export const LookupResponse = z
         risk: z.object({ score: z.number().int(), probability: z.number(), band: RiskBand }).nullable(),
       }),
     ),
-    risk: Risk.nullable().openapi({ description: "The risk of the subscription the call is most likely about (the live one most at risk); null when none is live (a cancelled plan has no cancel risk)." }),
+    risk: SubscriptionRisk.nullable().openapi({ description: "The risk of the subscription the call is most likely about (the live one most at risk); null when none is live (a cancelled plan has no cancel risk). A customer who asked to be left out of profiling: `band` null and `notScoredReason: profiling_opt_out` — then no next best action is derived from risk and `route` is `standard_queue`." }),
     nextBestAction: z
       .object({
         type: z.enum(NEXT_ACTIONS),
@@ -66,7 +66,7 @@ export const LookupResponse = z
         "Who should answer the call (risk/routing), from the risk band of the subscription the call is about (`risk`) and the monthly value of the caller's live plans together (price × quantity per delivery, scaled to 30 days):\n" +
         "- `retention_specialist`: a retention specialist — high risk and worth ≥ ¥5,000 a month, or medium risk and worth ≥ ¥15,000 a month; in another currency, or where the shop set its own, the settings' `specialistMonthlyValue` for the plans' currency (minor units: USD by default $35 and $100);\n" +
         "- `self_service`: the IVR's own menu (skip, change the date, cancel), which serves them fastest — low risk;\n" +
-        "- `standard_queue`: the ordinary operator queue — medium or high risk below those values, a caller with no live plan (a former customer: the menu has nothing for them, and a person can restart a plan), and a plan whose next delivery date is past (not yet confirmed by the shop: a person checks it).\n" +
+        "- `standard_queue`: the ordinary operator queue — medium or high risk below those values, a caller with no live plan (a former customer: the menu has nothing for them, and a person can restart a plan), and a plan whose next delivery date is past (not yet confirmed by the shop: a person checks it), and a customer who asked to be left out of profiling (not scored: not routed by risk or value).\n" +
         "A hint only: every route must still let the caller cancel.",
     }),
     speech: z.string().openapi({

@@ -23,6 +23,7 @@ export const AUDIT_ACTIONS = [
   "webhook.delivery_retried",
   "customer.exported",
   "customer.erased",
+  "customer.profiling_changed",
   "customer_session.created",
   "customer_session.revoked",
   "console_session.created",

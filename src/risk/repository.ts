@@ -30,6 +30,23 @@ export function toRisk(row: Omit<RiskRow, "tenantId" | "features">, lang: Langua
   };
 }
 
+/** The risk answer of a customer who asked to be left out of profiling (customers/profiling): no score, and why. */
+export function notScoredRisk(subscriptionId: string, customerId: string) {
+  return {
+    subscriptionId,
+    customerId,
+    score: null,
+    probability: null,
+    band: null,
+    drivers: [],
+    flags: [],
+    revenueAtRisk: null,
+    modelVersion: null,
+    computedAt: null,
+    notScoredReason: "profiling_opt_out" as const,
+  };
+}
+
 /** The tenant's active model, or the default one. */
 export async function activeModel(store: TenantStore): Promise<RiskModel> {
   const row = await store.find(riskModels, eq(riskModels.active, true));
@@ -56,7 +73,8 @@ export function subscriptionRiskDocument(tenant: SQL, subscriptionId: string | P
   return sql`SELECT json_object('sub', json_object('id', s.id, 'customerId', s.customer_id, 'status', s.status,
       'quantity', s.quantity, 'productUnitsPerPackage', s.product_units_per_package, 'intervalDays', s.interval_days, 'nextDeliveryOn', s.next_delivery_on,
       'unitPriceAmount', s.unit_price_amount, 'startedAt', s.started_at, 'deliveriesCompleted', s.deliveries_completed,
-      'activeDiscount', json(s.active_discount), 'currency', s.currency), 'risk', ${RISK_ROW_JSON})
+      'activeDiscount', json(s.active_discount), 'currency', s.currency), 'risk', ${RISK_ROW_JSON},
+      'optedOut', (SELECT c.profiling_opt_out FROM customers c WHERE c.tenant_id = s.tenant_id AND c.id = s.customer_id))
     FROM subscriptions s LEFT JOIN risk_features r ON r.tenant_id = s.tenant_id AND r.subscription_id = s.id
     WHERE s.tenant_id = ${tenant} AND s.id = ${subscriptionId}`;
 }
@@ -65,6 +83,7 @@ export function subscriptionRiskDocument(tenant: SQL, subscriptionId: string | P
 export function customerRiskDocument(tenant: SQL, customerId: string | Placeholder): SQL {
   return sql`SELECT json_object(
       'exists', EXISTS (SELECT 1 FROM customers c WHERE c.tenant_id = ${tenant} AND c.id = ${customerId}),
+      'optedOut', (SELECT c.profiling_opt_out FROM customers c WHERE c.tenant_id = ${tenant} AND c.id = ${customerId}),
       'rows', json((SELECT json_group_array(json_object('status', s.status, 'risk', ${RISK_ROW_JSON}))
         FROM subscriptions s JOIN risk_features r ON r.tenant_id = s.tenant_id AND r.subscription_id = s.id
         WHERE s.tenant_id = ${tenant} AND s.customer_id = ${customerId} ORDER BY s.id)))`;
@@ -81,7 +100,9 @@ type RiskDoc = Omit<RiskRow, "tenantId">;
 export async function readSubscriptionRisk(store: TenantStore, subscriptionId: string, at: Date, timeZone: string, doc?: string | null) {
   const text = doc !== undefined ? doc : await store.scalar((t) => subscriptionRiskDocument(t, subscriptionId));
   if (typeof text !== "string") throw new ApiError("subscription_not_found", { en: `No subscription ${subscriptionId}.`, ja: `定期コース ${subscriptionId} は見つかりません。` });
-  const found = JSON.parse(text) as { sub: SubDoc; risk: RiskDoc | null };
+  const found = JSON.parse(text) as { sub: SubDoc; risk: RiskDoc | null; optedOut: number | null };
+  // Left out of profiling: nothing is scored, not even on the spot.
+  if (found.optedOut === 1) return { sub: found.sub, risk: null };
   if (found.risk) return { sub: found.sub, risk: found.risk };
   const { row } = scoreSubscription(emptyFeatures(), found.sub, await activeModel(store), localDate(at, timeZone), at.toISOString(), []);
   return { sub: found.sub, risk: row };
@@ -89,9 +110,10 @@ export async function readSubscriptionRisk(store: TenantStore, subscriptionId: s
 
 export async function readCustomerRisks(store: TenantStore, customerId: string, doc?: string | null) {
   const text = doc !== undefined ? doc : await store.scalar((t) => customerRiskDocument(t, customerId));
-  const found = JSON.parse(typeof text === "string" ? text : '{"exists":0,"rows":[]}') as { exists: number; rows: { status: "active" | "paused" | "canceled"; risk: RiskDoc }[] };
+  const found = JSON.parse(typeof text === "string" ? text : '{"exists":0,"rows":[]}') as { exists: number; optedOut: number | null; rows: { status: "active" | "paused" | "canceled"; risk: RiskDoc }[] };
   if (!found.exists) throw new ApiError("customer_not_found", { en: `No customer ${customerId}.`, ja: `顧客 ${customerId} は見つかりません。` });
-  return found.rows;
+  // Left out of profiling: no rows are kept (migration 0056), and none is shown should one slip in.
+  return found.optedOut === 1 ? { optedOut: true, rows: [] } : { optedOut: false, rows: found.rows };
 }
 
 /**
@@ -320,7 +342,9 @@ export async function trainTenantModel(store: TenantStore, now: Date, timeZone: 
  */
 export async function fitTenantModel(store: TenantStore, now: Date, timeZone: string, onProgress?: TrainProgress, maxSubscriptions = MAX_TRAINING_SUBSCRIPTIONS): Promise<FittedRiskModel> {
   onProgress?.("loading", "subscriptions");
-  const n = (await store.q.select({ n: sql<number>`count(*)` }).from(subscriptions).where(store.owns(subscriptions)))[0]?.n ?? 0;
+  // A customer who objected to profiling (customers.profiling_opt_out) is not used to train the model either.
+  const notOptedOut = sql`NOT EXISTS (SELECT 1 FROM customers oc WHERE oc.tenant_id = ${subscriptions.tenantId} AND oc.id = ${subscriptions.customerId} AND oc.profiling_opt_out = 1)`;
+  const n = (await store.q.select({ n: sql<number>`count(*)` }).from(subscriptions).where(store.owns(subscriptions, notOptedOut)))[0]?.n ?? 0;
   const every = Math.max(1, Math.ceil(n / maxSubscriptions));
   const subs = await store.q
     .select({
@@ -335,7 +359,7 @@ export async function fitTenantModel(store: TenantStore, now: Date, timeZone: st
       deliveriesCompleted: subscriptions.deliveriesCompleted,
     })
     .from(subscriptions)
-    .where(store.owns(subscriptions, every > 1 ? sql`${subscriptions}.rowid % ${every} = 0` : undefined))
+    .where(store.owns(subscriptions, notOptedOut, every > 1 ? sql`${subscriptions}.rowid % ${every} = 0` : undefined))
     .orderBy(asc(subscriptions.id))
     .limit(maxSubscriptions);
   const subIds = subs.map((s) => s.id);

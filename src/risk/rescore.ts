@@ -17,7 +17,7 @@ import { resolveSettings } from "../settings/schemas";
 import { enqueueWebhookEvent } from "../webhooks/outbox";
 import { applyEvent, applySignal, emptyFeatures, eventContext, withPersonHistory, type RiskEvent, type RiskFeatures } from "./features";
 import { riskFlags, type PastSubscription } from "./flags";
-import { bandChange, JOINED, modelFrom, SCORED_COLUMNS, scoreSubscription, toRow, upsertRiskRows, type RiskRow, type ScoredRow } from "./maintain";
+import { bandChange, JOINED, personHistory, modelFrom, SCORED_COLUMNS, scoreSubscription, toRow, upsertRiskRows, type RiskRow, type ScoredRow } from "./maintain";
 import { DEFAULT_MODEL, type RiskBand, type RiskModel } from "./model";
 import { people } from "./samples";
 
@@ -270,9 +270,29 @@ export async function rebuildTenantRisk(
   opts: { chunk?: number; onProgress?: RescoreProgress; total?: number } = {},
 ): Promise<{ rebuilt: number }> {
   const store = new TenantStore(db, tenantId);
+  return rebuildRisk(store, now, await personIndex(store), opts);
+}
+
+/**
+ * Rebuilds one customer's risk rows from their history, inside the caller's transaction: when they
+ * withdraw their objection to profiling (customers/profiling), their rows were deleted and are
+ * computed again as if never gone. Person history from their own records only (risk/maintain personHistory).
+ */
+export async function rebuildCustomerRisk(store: TenantStore, customerId: string, now: Date): Promise<{ rebuilt: number }> {
+  const subs = await store.q.select({ id: subscriptions.id }).from(subscriptions).where(store.owns(subscriptions, eq(subscriptions.customerId, customerId)));
+  const past = new Map<string, PastSubscription[]>();
+  for (const sub of subs) past.set(sub.id, await personHistory(store, sub.id, customerId));
+  return rebuildRisk(store, now, (row) => past.get(row.sub.id) ?? [], { customerId });
+}
+
+async function rebuildRisk(
+  store: TenantStore,
+  now: Date,
+  person: (row: Row) => PastSubscription[],
+  opts: { chunk?: number; onProgress?: RescoreProgress; total?: number; customerId?: string },
+): Promise<{ rebuilt: number }> {
   const tc = await tenantContext(store);
   const ctx = { ...tc, today: localDate(now, tc.timeZone), at: now };
-  const person = await personIndex(store);
   const chunk = opts.chunk ?? RESCORE_CHUNK;
   let after = "";
   let rebuilt = 0;
@@ -280,7 +300,7 @@ export async function rebuildTenantRisk(
     const subs = await store.q
       .select()
       .from(subscriptions)
-      .where(store.owns(subscriptions, gt(subscriptions.id, after)))
+      .where(store.owns(subscriptions, gt(subscriptions.id, after), opts.customerId === undefined ? undefined : eq(subscriptions.customerId, opts.customerId)))
       .orderBy(asc(subscriptions.id))
       .limit(chunk);
     if (subs.length === 0) break;

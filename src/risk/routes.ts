@@ -17,12 +17,14 @@ import {
   readCustomerRisks,
   readSubscriptionRisk,
   subscriptionRiskDocument,
+  notScoredRisk,
   toRisk,
   fitTenantModel,
   saveTenantModel,
 } from "./repository";
 import type { RiskBand } from "./model";
-import { AtRiskQuery, CustomerRisk, Risk, RiskModelView, TrainResponse } from "./schemas";
+import { NOT_SCORED_PROFILING } from "../customers/profiling";
+import { AtRiskQuery, CustomerRisk, Risk, RiskModelView, SubscriptionRisk, TrainResponse } from "./schemas";
 
 const tags = ["Risk"];
 const AtRiskPage = page(Risk);
@@ -61,15 +63,15 @@ export const riskRouter = domainRouter()
       scope: "read",
       summary: "Churn risk of a subscription",
       description:
-        "The probability that the subscription is cancelled within 60 days, as a 0–100 score and a band, with the drivers that explain it (largest effect first, in the caller's language) and named patterns in `flags`. Kept current as data arrives; reading it is one indexed row.",
+        "The probability that the subscription is cancelled within 60 days, as a 0–100 score and a band, with the drivers that explain it (largest effect first, in the caller's language) and named patterns in `flags`. Kept current as data arrives; reading it is one indexed row. A customer who asked to be left out of profiling (`Customer.profilingOptOut`) is not scored: `score`, `probability` and `band` are null and `notScoredReason` is `profiling_opt_out` (not \"low\").",
       request: { params: SubscriptionIdParam },
       errors: ["subscription_not_found"],
-      responses: { 200: jsonResponse(Risk, "The subscription's risk") },
+      responses: { 200: jsonResponse(SubscriptionRisk, "The subscription's risk, or none and why") },
     }),
     async (c) => {
       const { subscriptionId } = c.req.valid("param");
       const { sub, risk } = await readSubscriptionRisk(c.get("store"), subscriptionId, c.get("services").now(), c.get("caller").settings.timeZone, c.get("prefetched"));
-      return c.json(toRisk(risk, language(c)), 200);
+      return c.json(risk ? { ...toRisk(risk, language(c)), notScoredReason: null } : notScoredRisk(sub.id, sub.customerId), 200);
     },
   )
   .openapi(
@@ -80,19 +82,19 @@ export const riskRouter = domainRouter()
       tags,
       scope: "read",
       summary: "Churn risk of a customer",
-      description: "The customer's live subscription most likely to be cancelled, and the scores of all their subscriptions.",
+      description: "The customer's live subscription most likely to be cancelled, and the scores of all their subscriptions. A customer who asked to be left out of profiling: `notScoredReason: profiling_opt_out`, no scores.",
       request: { params: CustomerIdParam },
       errors: ["customer_not_found"],
       responses: { 200: jsonResponse(CustomerRisk, "The customer's risk") },
     }),
     async (c) => {
       const { customerId } = c.req.valid("param");
-      const rows = await readCustomerRisks(c.get("store"), customerId, c.get("prefetched"));
+      const { optedOut, rows } = await readCustomerRisks(c.get("store"), customerId, c.get("prefetched"));
       const lang = language(c);
       const all = rows.map((r) => ({ ...toRisk(r.risk, lang), status: r.status }));
       const live = rows.filter((r) => r.status !== "canceled").sort((a, b) => b.risk.probability - a.risk.probability);
       const top = live[0];
-      return c.json({ customerId, highest: top ? toRisk(top.risk, lang) : null, subscriptions: all }, 200);
+      return c.json({ customerId, notScoredReason: optedOut ? NOT_SCORED_PROFILING : null, highest: top ? toRisk(top.risk, lang) : null, subscriptions: all }, 200);
     },
   )
   .openapi(
@@ -104,7 +106,7 @@ export const riskRouter = domainRouter()
       scope: "read",
       summary: "Subscriptions to reach out to first",
       description:
-        "Live subscriptions ordered by expected revenue at risk — probability of cancelling within 60 days × the value of the next year of deliveries — highest first. Filter by `band`.",
+        "Live subscriptions ordered by expected revenue at risk — probability of cancelling within 60 days × the value of the next year of deliveries — highest first. Filter by `band`. Customers who asked to be left out of profiling (`Customer.profilingOptOut`) are not scored and so never listed.",
       request: { query: AtRiskQuery },
       responses: { 200: jsonResponse(AtRiskPage, "A page of subscriptions at risk") },
     }),

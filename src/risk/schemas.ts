@@ -19,7 +19,8 @@ export const RiskFlag = z.enum(["first_delivery_canceller"]).openapi("RiskFlag",
   description: "`first_delivery_canceller`: the same person (same normalised phone or email) cancelled an earlier subscription after at most one delivery.",
 });
 
-export const Risk = z
+/** The risk fields, unnamed: `Risk` and `SubscriptionRisk` are each a whole schema (an allOf of Risk could not make its fields nullable). */
+const RiskFields = z
   .object({
     subscriptionId: z.string(),
     customerId: z.string(),
@@ -37,12 +38,29 @@ export const Risk = z
         "When this score was computed (UTC). A refresh after a change that leaves score, band, drivers, flags and revenue at risk as they were keeps the earlier time; the maintenance run re-scores rows older than a day.",
       example: "2026-11-23T04:15:00Z",
     }),
-  })
-  .openapi("Risk");
+  });
+
+export const Risk = RiskFields.openapi("Risk");
+
+export const NotScoredReason = z.enum(["profiling_opt_out"]).openapi("NotScoredReason", {
+  description: "Why no risk score is given: `profiling_opt_out` — the customer asked to be left out of profiling (`Customer.profilingOptOut`): none is computed or stored for them. Not \"low risk\": no estimate at all.",
+});
+
+/** The risk of one subscription as the risk endpoint and the data dip answer it: a score, or none and why. */
+export const SubscriptionRisk = RiskFields.extend({
+  score: RiskFields.shape.score.nullable().openapi({ description: "null: not scored (`notScoredReason`).", example: 46 }),
+  probability: RiskFields.shape.probability.nullable().openapi({ description: "Probability of cancelling within 60 days; null: not scored.", example: 0.4612 }),
+  band: RiskBand.nullable().openapi({ description: "low: score < 15; medium: 15–39; high: ≥ 40. null: not scored — not the same as low." }),
+  revenueAtRisk: RiskFields.shape.revenueAtRisk.nullable(),
+  modelVersion: z.string().nullable().openapi({ example: "default-2025.1" }),
+  computedAt: z.string().nullable().openapi({ description: RiskFields.shape.computedAt.description + " null: not scored.", example: "2026-11-23T04:15:00Z" }),
+  notScoredReason: NotScoredReason.nullable().openapi({ description: "null when scored; else why there is no score (then `score`, `probability`, `band` and the rest are null or empty)." }),
+}).openapi("SubscriptionRisk");
 
 export const CustomerRisk = z
   .object({
     customerId: z.string(),
+    notScoredReason: NotScoredReason.nullable().openapi({ description: "null when scored; `profiling_opt_out`: the customer asked to be left out of profiling — `highest` is null and `subscriptions` empty for that reason, not for want of a live plan." }),
     highest: Risk.nullable().openapi({ description: "The live (not cancelled) subscription most likely to be cancelled; null when none is live." }),
     subscriptions: z.array(Risk.extend({ status: z.enum(["active", "paused", "canceled"]) })),
   })

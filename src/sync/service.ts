@@ -1,5 +1,6 @@
 import type { z } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
+import { profilingChange, recordProfilingOptOut } from "../customers/profiling";
 import { afterCustomerSync, keptNoWarning, syncedCustomer, syncedCustomerRow, wouldOverturnNo, type SyncedCustomer } from "../customers/sync";
 import type { CustomerRow } from "../customers/repository";
 import { customers, planChanges, riskFeatures, subscriptions } from "../db/schema";
@@ -228,14 +229,18 @@ async function syncCustomers(
     }
     // The same customer sent again (a re-run import, a nightly full sync) writes nothing and
     // keeps its updatedAt: it is reported applied and unchanged.
-    if (existing && newKeepInTouch === null && changedKeys(existing, row, CUSTOMER_COMPARED).length === 0) {
+    const profiling = profilingChange(existing?.profilingOptOut, body.profilingOptOut);
+    if (existing && newKeepInTouch === null && profiling === null && changedKeys(existing, row, CUSTOMER_COMPARED).length === 0) {
       report.applied(index, id, false, false, keptNo);
       continue;
     }
     if (newKeepInTouch !== null || optOut) after.push(() => afterCustomerSync(s, row, newKeepInTouch, at, optOut));
     if (newKeepInTouch !== null) syncedHere.add(id);
     // What the next item with this id sees: the answer recorded, as afterCustomerSync stores it.
-    current.set(id, newKeepInTouch === null ? row : { ...row, keepInTouch: newKeepInTouch, keepInTouchAt: at });
+    const answered = newKeepInTouch === null ? row : { ...row, keepInTouch: newKeepInTouch, keepInTouchAt: at };
+    // The objection to profiling (customers/profiling), after the row is written; the next item with this id sees it.
+    if (profiling !== null) after.push(() => recordProfilingOptOut(s, { ...answered }, profiling, { source: "customer_sync", at, actor: SYNC_ACTOR }));
+    current.set(id, profiling === null ? answered : { ...answered, profilingOptOut: profiling, profilingOptOutAt: at });
     written.set(id, row);
     ctx.onChange?.({ kind: "customer", index, id, before: existing ?? null, after: row });
     report.applied(index, id, !existing, true, keptNo);
@@ -243,7 +248,7 @@ async function syncCustomers(
 
   // One upsert: a new customer is inserted as the single PUT inserts it; an existing one gets the
   // synced columns only (erasure state, fingerprints and keep-in-touch stay as stored).
-  const rows = [...written.values()].map(({ tenantId: _t, erasedAt: _e, phoneFingerprint: _p, emailFingerprint: _f, keepInTouch: _k, keepInTouchAt: _a, ...r }) => r);
+  const rows = [...written.values()].map(({ tenantId: _t, erasedAt: _e, phoneFingerprint: _p, emailFingerprint: _f, keepInTouch: _k, keepInTouchAt: _a, profilingOptOut: _o, profilingOptOutAt: _oa, ...r }) => r);
   await s.upsertMany(customers, rows, [customers.tenantId, customers.id], CUSTOMER_SYNCED);
   for (const step of after) await step();
 }

@@ -16,12 +16,12 @@ import { getCustomer } from "../customers/repository";
 import { refuseErased } from "../data-rights/erased";
 import { CandidatePage, CandidatesQuery, ExitSurvey, KeepInTouch, PutExitSurveyBody, PutKeepInTouchBody, WinbackModelView, WinbackTrainResult } from "./schemas";
 import { fitTenantWinbackModel, saveTenantWinbackModel, winbackModelView } from "./train";
-import { isContactable, loadSurvey, recordKeepInTouch, saveSurvey, type ConsentSource } from "./service";
+import { CONSENT_SOURCE, isContactable, loadSurvey, recordKeepInTouch, saveSurvey, type ConsentSource } from "./service";
 import { DEFAULT_EXIT_SURVEY, DEFAULT_KEEP_IN_TOUCH, type ExitSurveyQuestion } from "./survey";
 
 const tags = ["Win-back"];
 
-const SOURCE: Record<Principal["kind"], ConsentSource> = { customer: "portal", console: "console", key: "api" };
+const SOURCE = CONSENT_SOURCE;
 
 async function keepInTouchView(store: TenantStore, customerId: string, lang: "ja" | "en") {
   const [customer, survey] = await Promise.all([getCustomer(store, customerId), loadSurvey(store)]);

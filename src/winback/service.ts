@@ -7,6 +7,7 @@ import { and, desc, eq, gte, isNotNull, isNull, sql } from "drizzle-orm";
 import type { Lang } from "../cancel-flows/reasons";
 import { contactConsents, customers, events, exitSurveys, subscriptions, winbackModels, winbacks } from "../db/schema";
 import { newId } from "../platform/crypto";
+import type { Principal } from "../platform/env";
 import { addDays, localDate, maxDate } from "../platform/dates";
 import { inList, type TenantStore } from "../platform/tenancy";
 import { dropUndelivered } from "../webhooks/outbox";
@@ -35,11 +36,11 @@ export async function saveSurvey(store: TenantStore, survey: Omit<ExitSurvey, "c
 
 /**
  * Whether the shop may contact the customer after cancelling: their keep-in-touch answer, or
- * without one their marketing consent — and only while there is a way to reach them and they
- * were not erased.
+ * without one their marketing consent — and only while there is a way to reach them, they were
+ * not erased and they have not objected to profiling (win-back contact is chosen by a score).
  */
-export function isContactable(c: Pick<CustomerRow, "keepInTouch" | "marketingConsent" | "email" | "phone" | "erasedAt">): boolean {
-  return (c.keepInTouch ?? c.marketingConsent) === true && (c.email !== null || c.phone !== null) && c.erasedAt === null;
+export function isContactable(c: Pick<CustomerRow, "keepInTouch" | "marketingConsent" | "email" | "phone" | "erasedAt" | "profilingOptOut">): boolean {
+  return (c.keepInTouch ?? c.marketingConsent) === true && (c.email !== null || c.phone !== null) && c.erasedAt === null && !c.profilingOptOut;
 }
 
 /**
@@ -49,10 +50,13 @@ export function isContactable(c: Pick<CustomerRow, "keepInTouch" | "marketingCon
  * `keepInTouch` first made every customer who never answered (marketing consent alone) look
  * missing — never sent their `winback.due`.
  */
-export const contactColumns = { id: customers.id, keepInTouch: customers.keepInTouch, marketingConsent: customers.marketingConsent, email: customers.email, phone: customers.phone, erasedAt: customers.erasedAt };
+export const contactColumns = { id: customers.id, keepInTouch: customers.keepInTouch, marketingConsent: customers.marketingConsent, email: customers.email, phone: customers.phone, erasedAt: customers.erasedAt, profilingOptOut: customers.profilingOptOut };
 
 /** Where an answer came from: the cancel flow, the shop's customer sync, the customer's portal, an operator in the console, or another API call. */
 export type ConsentSource = "cancel_flow" | "customer_sync" | "portal" | "console" | "api";
+
+/** Where an answer given through an API call came from, by who called: the customer's session, an operator's console, a key. */
+export const CONSENT_SOURCE: Record<Principal["kind"], ConsentSource> = { customer: "portal", console: "console", key: "api" };
 
 /**
  * Records a keep-in-touch answer: the customer's current answer and, append-only, its evidence —
@@ -92,7 +96,7 @@ export async function answeredByCustomer(s: TenantStore, customerId: string): Pr
   const [last] = await s.q
     .select({ source: contactConsents.source })
     .from(contactConsents)
-    .where(s.owns(contactConsents, eq(contactConsents.customerId, customerId)))
+    .where(s.owns(contactConsents, eq(contactConsents.customerId, customerId), eq(contactConsents.kind, "keep_in_touch")))
     .orderBy(desc(contactConsents.at), desc(contactConsents.id))
     .limit(1);
   return last !== undefined && last.source !== "customer_sync";
@@ -171,6 +175,17 @@ async function customerArms(s: TenantStore, customerIds: readonly string[]): Pro
 
 type Contact = { occurredAt: string; data: Record<string, unknown> };
 
+/** The score a win-back record of an opted-out customer carries: none (probability 0, no drivers), as migration 0056's trigger leaves older ones. */
+export const UNSCORED_WINBACK = { probability: 0, drivers: [] as unknown[], modelVersion: "not_scored" } as const;
+
+/**
+ * Pure: the win-back score of a cancellation — `score()` for a customer who has not objected to
+ * profiling, `UNSCORED_WINBACK` (not computed at all) for one who has.
+ */
+export function winbackScoreFor<T extends { probability: number; drivers: unknown[]; modelVersion: string }>(customer: Pick<CustomerRow, "profilingOptOut">, score: () => T): T | typeof UNSCORED_WINBACK {
+  return customer.profilingOptOut ? UNSCORED_WINBACK : score();
+}
+
 /**
  * A cancellation's win-back record, scored, its holdout drawn; the comeback not decided yet. Pure
  * but for the holdout's draw. `contacts`: the customer's `contact.logged` events (the 180 days
@@ -188,7 +203,8 @@ function winbackRecord(
   const since = new Date(Date.parse(input.at) - 180 * DAY_MS).toISOString();
   const counted = contacts.filter((c) => c.occurredAt >= since);
   const features = winbackFeatures({ sub: input.sub, customer: input.customer, reason: input.reason, returnOn: input.returnOn, survey: input.survey, contacts: counted, canceledOn, timeZone: input.settings.timeZone });
-  const scored = scoreWinback(model, features, canceledOn);
+  // A customer who objected to profiling is not scored (decide: `winbackScoreFor`): the record of the cancellation is kept unscored.
+  const scored = winbackScoreFor(input.customer, () => scoreWinback(model, features, canceledOn));
   const annual = annualValue(input.sub.unitPriceAmount, input.sub.quantity, input.sub.intervalDays);
   return {
     tenantId,
@@ -220,7 +236,7 @@ function winbackRecord(
     currency: input.sub.currency,
     drivers: scored.drivers,
     modelVersion: scored.modelVersion,
-    scoredOn: canceledOn,
+    scoredOn: input.customer.profilingOptOut ? "" : canceledOn,
     contactedAt: null,
     reactivatedAt: null,
     recoveredAmount: null,
@@ -482,8 +498,10 @@ export async function winbackDataOf(s: TenantStore, customerId: string) {
     s.q.select().from(contactConsents).where(s.owns(contactConsents, eq(contactConsents.customerId, customerId))).orderBy(contactConsents.at, contactConsents.id),
     s.q.select().from(winbacks).where(s.owns(winbacks, eq(winbacks.customerId, customerId))).orderBy(winbacks.canceledAt),
   ]);
+  const [keepInTouch, profiling] = [consents.filter((c) => c.kind === "keep_in_touch"), consents.filter((c) => c.kind === "profiling")];
   return {
-    keepInTouchHistory: consents.map((c) => ({ granted: c.granted, wording: c.wording, language: c.language, source: c.source, flowId: c.flowId, at: c.at })),
+    profilingOptOutHistory: profiling.map((c) => ({ optOut: !c.granted, source: c.source, at: c.at })),
+    keepInTouchHistory: keepInTouch.map((c) => ({ granted: c.granted, wording: c.wording, language: c.language, source: c.source, flowId: c.flowId, at: c.at })),
     exitSurveys: rows.map((r) => ({ subscriptionId: r.subscriptionId, flowId: r.flowId, canceledAt: r.canceledAt, reason: r.reason, answers: r.survey ?? [], returnOn: r.returnOn })),
     // The profiling about the person (data-rights/export): score, its drivers, when and whether to contact, the offer decided.
     winbacks: rows.map((r) => ({

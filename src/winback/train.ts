@@ -69,7 +69,22 @@ export async function rescoreWinbacks(s: TenantStore, model: WinbackModel, today
   const open = await s.q
     .select({ id: winbacks.id, features: winbacks.features, annualValue: winbacks.annualValue })
     .from(winbacks)
-    .where(s.owns(winbacks, isNull(winbacks.reactivatedAt)));
+    .where(s.owns(winbacks, isNull(winbacks.reactivatedAt), notOptedOut));
+  return storeScores(s, model, open, today);
+}
+
+/** The record's customer has not objected to profiling (customers.profiling_opt_out): their records stay unscored. */
+const notOptedOut = sql`NOT EXISTS (SELECT 1 FROM customers c WHERE c.tenant_id = ${winbacks.tenantId} AND c.id = ${winbacks.customerId} AND c.profiling_opt_out = 1)`;
+
+/**
+ * Re-scores one customer's open win-back records as of `today`, in the caller's transaction: when
+ * they withdraw their objection to profiling (customers/profiling), the records it left unscored.
+ */
+export async function rescoreCustomerWinbacks(s: TenantStore, customerId: string, model: WinbackModel, today: string): Promise<number> {
+  const open = await s.q
+    .select({ id: winbacks.id, features: winbacks.features, annualValue: winbacks.annualValue })
+    .from(winbacks)
+    .where(s.owns(winbacks, eq(winbacks.customerId, customerId), isNull(winbacks.reactivatedAt), notOptedOut));
   return storeScores(s, model, open, today);
 }
 
@@ -142,7 +157,8 @@ export async function trainTenantWinbackModel(store: TenantStore, now: Date, tim
  */
 export async function fitTenantWinbackModel(store: TenantStore, now: Date, timeZone: string): Promise<FittedWinbackModel> {
   const today = localDate(now, timeZone);
-  const rows = await store.q.select({ features: winbacks.features, canceledOn: winbacks.canceledOn, reactivatedAt: winbacks.reactivatedAt }).from(winbacks).where(store.owns(winbacks));
+  // Cancellations of customers who objected to profiling do not train the model either.
+  const rows = await store.q.select({ features: winbacks.features, canceledOn: winbacks.canceledOn, reactivatedAt: winbacks.reactivatedAt }).from(winbacks).where(store.owns(winbacks, notOptedOut));
   const samples = winbackSamples(
     rows.map((r) => ({ features: r.features as unknown as WinbackFeatures, canceledOn: r.canceledOn, reactivatedOn: r.reactivatedAt ? localDate(new Date(r.reactivatedAt), timeZone) : null })),
     today,

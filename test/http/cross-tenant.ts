@@ -102,6 +102,7 @@ export function crossTenantSuite(h: () => Harness) {
       changeQuantity: () => ({ quantity: 2 }),
       changeInterval: () => ({ intervalDays: 45 }),
       moveNextDelivery: () => ({ date: "2099-01-01" }),
+      putProfilingOptOut: () => ({ profilingOptOut: true }),
       ingestEvents: (i) => ({
         events: [{ id: uid("e"), type: "usage.reported", customerId: i.customerId, subscriptionId: i.subscriptionId, occurredAt: "2026-11-20T00:00:00Z", data: { remainingUnits: 1 } }],
       }),

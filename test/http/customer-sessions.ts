@@ -18,6 +18,7 @@ const BODIES: Record<string, unknown> = {
   acceptCancelOffer: { offerId: "off_skip_next" },
   confirmCancellation: { acknowledgeFee: true },
   putKeepInTouch: { keepInTouch: false },
+  putProfilingOptOut: { profilingOptOut: true },
   reactivateSubscription: {},
 };
 

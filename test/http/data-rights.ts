@@ -71,7 +71,7 @@ export function dataRightsSuite(h: () => Harness) {
       expect(res.body.customer).toMatchObject({ id: ids.customerId, name: p.name, email: p.email, phone: p.e164, address: p.address, postalCode: "1500001" });
       expect(res.body.customerSessions).toHaveLength(1);
       expect(JSON.stringify(res.body.customerSessions)).not.toContain(ids.token);
-      expect(res.body.consents).toEqual({ marketingConsent: true, keepInTouch: null, keepInTouchHistory: [] });
+      expect(res.body.consents).toEqual({ marketingConsent: true, keepInTouch: null, keepInTouchHistory: [], profilingOptOut: false, profilingOptOutHistory: [] });
       expect(res.body.subscriptions.map((s: { id: string }) => s.id)).toEqual([ids.subscriptionId]);
       expect(res.body.events.map((e: { type: string }) => e.type).sort()).toEqual(["contact.logged", "usage.reported"]);
       expect(res.body.cancelFlows[0]).toMatchObject({ flowId: ids.flowId, outcome: "canceled" });

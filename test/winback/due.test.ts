@@ -4,7 +4,7 @@ import { isContactable } from "../../src/winback/service";
 
 /** Who is sent `winback.due` when their date comes: the candidates list's rule, nothing stricter. */
 describe("winback.due: who is sent it", () => {
-  const customer = { keepInTouch: null as boolean | null, marketingConsent: true, email: "hanako@example.jp" as string | null, phone: null as string | null, erasedAt: null as string | null };
+  const customer = { keepInTouch: null as boolean | null, marketingConsent: true, email: "hanako@example.jp" as string | null, phone: null as string | null, erasedAt: null as string | null, profilingOptOut: false };
   const record = (over: Partial<Parameters<typeof dueOutcome>[0]> = {}) => ({ holdout: false, reactivatedAt: null, contactable: true, planCanceled: true, dueOn: "2026-12-03", ...over });
 
   it("a customer who never answered keep-in-touch but gave marketing consent may be contacted; any \"no\" wins", () => {
@@ -14,6 +14,11 @@ describe("winback.due: who is sent it", () => {
     expect(isContactable({ ...customer, marketingConsent: false })).toBe(false);
     expect(isContactable({ ...customer, erasedAt: "2026-12-01T00:00:00Z" })).toBe(false);
     expect(isContactable({ ...customer, email: null })).toBe(false);
+  });
+
+  it("a customer who objected to profiling is not contacted, whatever their consent (as for no consent)", () => {
+    expect(isContactable({ ...customer, profilingOptOut: true })).toBe(false);
+    expect(isContactable({ ...customer, keepInTouch: true, profilingOptOut: true })).toBe(false);
   });
 
   it("sent when contactable, not held out, the plan still cancelled; skipped otherwise", () => {
