@@ -20,6 +20,9 @@ export const RiskFlag = z.enum(["first_delivery_canceller"]).openapi("RiskFlag",
 });
 
 /** The risk fields, unnamed: `Risk` and `SubscriptionRisk` are each a whole schema (an allOf of Risk could not make its fields nullable). */
+const COMPUTED_AT =
+  "When this score was computed (UTC). A refresh after a change that leaves score, band, drivers, flags and revenue at risk as they were keeps the earlier time; the maintenance run re-scores rows older than a day.";
+
 const RiskFields = z
   .object({
     subscriptionId: z.string(),
@@ -33,11 +36,7 @@ const RiskFields = z
       .object({ amount: z.number().int(), currency: z.string() })
       .openapi({ description: "probability × the value of the next year of deliveries (0 once cancelled)." }),
     modelVersion: z.string().openapi({ example: "default-2025.1" }),
-    computedAt: z.string().openapi({
-      description:
-        "When this score was computed (UTC). A refresh after a change that leaves score, band, drivers, flags and revenue at risk as they were keeps the earlier time; the maintenance run re-scores rows older than a day.",
-      example: "2026-11-23T04:15:00Z",
-    }),
+    computedAt: z.string().openapi({ description: COMPUTED_AT, example: "2026-11-23T04:15:00Z" }),
   });
 
 export const Risk = RiskFields.openapi("Risk");
@@ -50,10 +49,13 @@ export const NotScoredReason = z.enum(["profiling_opt_out"]).openapi("NotScoredR
 export const SubscriptionRisk = RiskFields.extend({
   score: RiskFields.shape.score.nullable().openapi({ description: "null: not scored (`notScoredReason`).", example: 46 }),
   probability: RiskFields.shape.probability.nullable().openapi({ description: "Probability of cancelling within 60 days; null: not scored.", example: 0.4612 }),
-  band: RiskBand.nullable().openapi({ description: "low: score < 15; medium: 15–39; high: ≥ 40. null: not scored — not the same as low." }),
+  // Inline, not a nullable `$ref` to RiskBand: `anyOf: [RiskBand, null]` has no `type`, which Scalar's
+  // viewer at /docs reports as a document error, and a `type` beside it would lose the literals in
+  // generated clients (see typeCompositions in platform/openapi).
+  band: z.enum(RiskBand.options).nullable().openapi({ description: "low: score < 15; medium: 15–39; high: ≥ 40. null: not scored — not the same as low." }),
   revenueAtRisk: RiskFields.shape.revenueAtRisk.nullable(),
   modelVersion: z.string().nullable().openapi({ example: "default-2025.1" }),
-  computedAt: z.string().nullable().openapi({ description: RiskFields.shape.computedAt.description + " null: not scored.", example: "2026-11-23T04:15:00Z" }),
+  computedAt: z.string().nullable().openapi({ description: `${COMPUTED_AT} null: not scored.`, example: "2026-11-23T04:15:00Z" }),
   notScoredReason: NotScoredReason.nullable().openapi({ description: "null when scored; else why there is no score (then `score`, `probability`, `band` and the rest are null or empty)." }),
 }).openapi("SubscriptionRisk");
 
