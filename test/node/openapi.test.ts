@@ -34,6 +34,20 @@ describe("openapi.json", () => {
     expect(validator.version).toBe("3.1");
   });
 
+  it("has no description built from a missing text (\"undefined …\")", () => {
+    const bad: string[] = [];
+    const visit = (node: unknown, path: string) => {
+      if (Array.isArray(node)) return node.forEach((v, i) => visit(v, `${path}/${i}`));
+      if (!node || typeof node !== "object") return;
+      for (const [k, v] of Object.entries(node)) {
+        if ((k === "description" || k === "summary") && typeof v === "string" && /\bundefined\b/.test(v)) bad.push(`${path}: ${v.slice(0, 60)}`);
+        else visit(v, `${path}/${k}`);
+      }
+    };
+    visit(JSON.parse(committed), "");
+    expect(bad).toEqual([]);
+  });
+
   it("gives every operation an id, a summary, body examples and its error responses", () => {
     const doc = JSON.parse(committed) as { paths: Record<string, Record<string, Op>> };
     const problems: string[] = [];
