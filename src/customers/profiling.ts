@@ -15,7 +15,8 @@ import type { TenantStore } from "../platform/tenancy";
 import { rebuildCustomerRisk } from "../risk/rescore";
 import { resolveSettings } from "../settings/schemas";
 import { dropUndelivered } from "../webhooks/outbox";
-import { activeWinbackModel, type ConsentSource } from "../winback/service";
+import type { ConsentSource } from "../platform/consent-source";
+import { activeWinbackModel } from "../winback/service";
 import { rescoreCustomerWinbacks } from "../winback/train";
 import type { CustomerRow } from "./repository";
 

@@ -3,7 +3,7 @@ import { getCustomer, toCustomer } from "./repository";
 import { Customer, CustomerIdParam, ProfilingOptOut, PutProfilingOptOutBody, UpsertCustomerBody } from "./schemas";
 import { recordProfilingOptOut } from "./profiling";
 import { refuseErased } from "../data-rights/erased";
-import { CONSENT_SOURCE } from "../winback/service";
+import { CONSENT_SOURCE } from "../platform/consent-source";
 import { keptNoWarning, syncCustomer } from "./sync";
 import { errorLanguage } from "../platform/language";
 import { actorFrom } from "../platform/audit";

@@ -16,12 +16,12 @@ import { getCustomer } from "../customers/repository";
 import { refuseErased } from "../data-rights/erased";
 import { CandidatePage, CandidatesQuery, ExitSurvey, KeepInTouch, PutExitSurveyBody, PutKeepInTouchBody, WinbackModelView, WinbackTrainResult } from "./schemas";
 import { fitTenantWinbackModel, saveTenantWinbackModel, winbackModelView } from "./train";
-import { CONSENT_SOURCE, isContactable, loadSurvey, recordKeepInTouch, saveSurvey, type ConsentSource } from "./service";
+import { CONSENT_SOURCE } from "../platform/consent-source";
+import { isContactable, loadSurvey, recordKeepInTouch, saveSurvey } from "./service";
 import { DEFAULT_EXIT_SURVEY, DEFAULT_KEEP_IN_TOUCH, type ExitSurveyQuestion } from "./survey";
 
 const tags = ["Win-back"];
 
-const SOURCE = CONSENT_SOURCE;
 
 async function keepInTouchView(store: TenantStore, customerId: string, lang: "ja" | "en") {
   const [customer, survey] = await Promise.all([getCustomer(store, customerId), loadSurvey(store)]);
@@ -134,7 +134,7 @@ export const winbackRouter = domainRouter()
       const { keepInTouch } = c.req.valid("json");
       const lang = language(c);
       const at = c.get("services").now().toISOString();
-      const source = SOURCE[c.get("caller").principal.kind];
+      const source = CONSENT_SOURCE[c.get("caller").principal.kind];
       const store = c.get("store");
       await store.write(async (s) => {
         const customer = await getCustomer(s, customerId);

@@ -7,7 +7,7 @@ import { and, desc, eq, gte, isNotNull, isNull, sql } from "drizzle-orm";
 import type { Lang } from "../cancel-flows/reasons";
 import { contactConsents, customers, events, exitSurveys, subscriptions, winbackModels, winbacks } from "../db/schema";
 import { newId } from "../platform/crypto";
-import type { Principal } from "../platform/env";
+import type { ConsentSource } from "../platform/consent-source";
 import { addDays, localDate, maxDate } from "../platform/dates";
 import { inList, type TenantStore } from "../platform/tenancy";
 import { dropUndelivered } from "../webhooks/outbox";
@@ -52,11 +52,6 @@ export function isContactable(c: Pick<CustomerRow, "keepInTouch" | "marketingCon
  */
 export const contactColumns = { id: customers.id, keepInTouch: customers.keepInTouch, marketingConsent: customers.marketingConsent, email: customers.email, phone: customers.phone, erasedAt: customers.erasedAt, profilingOptOut: customers.profilingOptOut };
 
-/** Where an answer came from: the cancel flow, the shop's customer sync, the customer's portal, an operator in the console, or another API call. */
-export type ConsentSource = "cancel_flow" | "customer_sync" | "portal" | "console" | "api";
-
-/** Where an answer given through an API call came from, by who called: the customer's session, an operator's console, a key. */
-export const CONSENT_SOURCE: Record<Principal["kind"], ConsentSource> = { customer: "portal", console: "console", key: "api" };
 
 /**
  * Records a keep-in-touch answer: the customer's current answer and, append-only, its evidence —
