@@ -27,10 +27,14 @@ const PATH = /\/v1\/customers\/[^/]+\/profiling-opt-out$/;
 
 function myPage(url: URL): Response {
   const lang = url.searchParams.get("lang") ?? "ja";
+  // One embed, or one per subscription named in `subscriptions` (a my-page showing each plan in its place).
+  const embeds = (url.searchParams.get("subscriptions")?.split(",") ?? [null]).map(
+    (s) => `<tsuzuku-portal session="${url.searchParams.get("session") ?? ""}" api-base="${api.url}" lang="${lang}"${s ? ` subscription="${s}"` : ""}></tsuzuku-portal>`,
+  );
   const body = `<!doctype html><html lang="${lang}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>マイページ</title></head>
 <body><main><h1>マイページ</h1>
-<tsuzuku-portal session="${url.searchParams.get("session") ?? ""}" api-base="${api.url}" lang="${lang}"></tsuzuku-portal>
+${embeds.join("\n")}
 </main>
 <script>
   window.portalEvents = [];
@@ -55,11 +59,12 @@ async function session(customerId: string): Promise<string> {
   return res.body.token;
 }
 
-async function open(customerId: string, lang = "ja"): Promise<Page> {
+async function open(customerId: string, lang = "ja", subscriptions?: string[]): Promise<Page> {
   const page = await browser.newPage({ viewport: PHONE });
   const url = new URL("/", shop.url);
   url.searchParams.set("session", await session(customerId));
   url.searchParams.set("lang", lang);
+  if (subscriptions) url.searchParams.set("subscriptions", subscriptions.join(","));
   await page.goto(url.href);
   await card(page).waitFor();
   return page;
@@ -240,6 +245,19 @@ describe("<tsuzuku-portal>: the customer leaves themselves out of profiling, at 
     expect(last[0]!.key).toBe(last[1]!.key);
     const history = (await h.request("GET", `/v1/customers/${customerId}/export`, { key: t.key })).body.consents.profilingOptOutHistory;
     expect(history).toHaveLength(1);
+    await page.close();
+  });
+
+  it("two embeds of the customer's plans on one page: the card shows once, in the first", async () => {
+    const { customerId, subscriptionId } = await customer();
+    const second = uid("S");
+    const next = addDays(localDate(new Date(), "Asia/Tokyo"), 20);
+    expect((await h.request("PUT", `/v1/subscriptions/${second}`, { key: t.key, body: subscriptionBody(customerId, { nextDeliveryOn: next }) })).status).toBe(201);
+    const page = await open(customerId, "ja", [subscriptionId, second]);
+    await page.locator("tsuzuku-portal").nth(1).locator("[data-subscription]").waitFor();
+    const cards = () => page.locator("tsuzuku-portal").evaluateAll((els) => els.map((el) => el.shadowRoot!.querySelectorAll("[data-data-use]").length));
+    await expect.poll(cards).toEqual([1, 0]);
+    await axeClean(page, "two embeds");
     await page.close();
   });
 });

@@ -87,7 +87,7 @@ type Step =
  *   comeback offer sent, on a cancelled plan's card), restart-with-offer, confirm-restart,
  *   cancel-restart, container, subscription,
  *   resume-button, skip-reason, back, message, review (a plan change's final confirmation),
- *   confirm-change, cancel-change.
+ *   confirm-change, cancel-change, data-use (the profiling opt-out card), save-data-use, reload-data-use.
  * @cssprop --tsuzuku-brand, --tsuzuku-on-brand, --tsuzuku-font, --tsuzuku-font-size,
  *   --tsuzuku-text, --tsuzuku-muted, --tsuzuku-surface, --tsuzuku-border, --tsuzuku-focus,
  *   --tsuzuku-error, --tsuzuku-radius
