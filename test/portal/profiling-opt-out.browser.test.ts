@@ -260,4 +260,23 @@ describe("<tsuzuku-portal>: the customer leaves themselves out of profiling, at 
     await axeClean(page, "two embeds");
     await page.close();
   });
+
+  it("a setting that could not be read (offline) is said so in the card, with nothing to save until 「読み込み直す」 reads it", async () => {
+    const { customerId } = await customer();
+    const page = await browser.newPage({ viewport: PHONE });
+    let offline = true;
+    await page.route(PATH, (route) => (offline ? route.abort("internetdisconnected") : route.continue()));
+    const url = new URL("/", shop.url);
+    url.searchParams.set("session", await session(customerId));
+    await page.goto(url.href);
+    await card(page).waitFor();
+    expect(await card(page).innerText()).toContain(say("dataUseUnread", "ja"));
+    expect(await save(page).count()).toBe(0);
+    await axeClean(page, "setting unread");
+    offline = false;
+    await page.locator('tsuzuku-portal [part~="reload-data-use"]').click();
+    await expect.poll(() => state(page).textContent()).toBe(say("dataUseOn", "ja"));
+    expect(await focused(page)).toBe("data-use-title");
+    await page.close();
+  });
 });
