@@ -279,4 +279,19 @@ describe("<tsuzuku-portal>: the customer leaves themselves out of profiling, at 
     expect(await focused(page)).toBe("data-use-title");
     await page.close();
   });
+
+  it("a setting changed meanwhile elsewhere (another tab, the shop): saving what the card shows reads it again and sends it, so 'saved' is true", async () => {
+    const { customerId } = await customer();
+    const page = await open(customerId);
+    const sent = puts(page);
+    await expect(state(page).textContent()).resolves.toBe(say("dataUseOn", "ja"));
+    // Switched on elsewhere while this page shows it off.
+    expect((await h.request("PUT", `/v1/customers/${customerId}/profiling-opt-out`, { key: t.key, body: { profilingOptOut: true } })).status).toBe(200);
+    // The customer keeps the box unticked (they want it in use) and saves.
+    await save(page).click();
+    await expect.poll(() => cardLine(page).textContent()).toBe(say("dataUseSavedOn", "ja"));
+    expect(sent.map((s) => s.body)).toEqual([{ profilingOptOut: false }]);
+    expect(await stored(customerId)).toBe(false);
+    await page.close();
+  });
 });

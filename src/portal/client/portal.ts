@@ -732,22 +732,27 @@ export class TsuzukuPortal extends HTMLElement {
   }
 
   /**
-   * Saves the objection as the checkbox says it. Nothing is sent when it is already so (a second
-   * click of a double click, once the first is done): the same confirmation is said. A lost answer
-   * is told apart by reading the setting again (#write). Keep-in-touch is read again after: a
-   * customer left out of profiling is not contacted about coming back.
+   * Saves the objection as the checkbox says it. When the card already shows that value (the second
+   * click of a double click, once the first is done), the setting is read again and nothing is sent
+   * unless it differs (changed meanwhile in another tab): the same confirmation is said, and it is
+   * true. A lost answer is told apart by reading the setting again (#write). Keep-in-touch is read
+   * again after: a customer left out of profiling is not contacted about coming back.
    */
   #saveProfiling(customerId: string, optOut: boolean) {
     void this.#run(async () => {
+      const path = `/v1/customers/${encodeURIComponent(customerId)}/profiling-opt-out`;
+      const read = () => this.#api<ProfilingOptOut>({ method: "GET", path });
+      if (this.#profiling?.profilingOptOut === optOut) this.#profiling = await read();
       if (this.#profiling?.profilingOptOut !== optOut) {
-        const path = `/v1/customers/${encodeURIComponent(customerId)}/profiling-opt-out`;
-        const applied = async () => (await this.#api<ProfilingOptOut>({ method: "GET", path })).profilingOptOut === optOut;
+        const applied = async () => (await read()).profilingOptOut === optOut;
         const now = await this.#write<ProfilingOptOut>(`profiling ${customerId} ${optOut}`, { method: "PUT", path, body: { profilingOptOut: optOut } }, applied);
         // Every embed of the customer shows what is now true.
-        for (const other of portals) if (other.#customerId === customerId) other.#profiling = now;
+        this.#profiling = now;
         await this.#loadKeepInTouch(customerId).catch(() => undefined);
         for (const other of portals) if (other !== this && other.#customerId === customerId) other.#keep = this.#keep;
       }
+      // Every embed of the customer shows what is now true.
+      for (const other of portals) if (other.#customerId === customerId) other.#profiling = this.#profiling;
       this.#go({ name: "list" }, "#data-use-title", this.#t(optOut ? "dataUseSavedOff" : "dataUseSavedOn"), DATA_USE);
       for (const other of portals) if (other !== this && other.#customerId === customerId && other.#step.name === "list") other.#render();
     }, null, this.#main.querySelector<HTMLElement>("[data-data-use]"), null, "change");
