@@ -270,17 +270,17 @@ export const PORTAL_TEXT = {
     en: "You will not receive messages inviting you back after you cancel.",
   },
   dataUseKept: {
-    ja: "定期便のお届けや、ご注文・お届けに関するメールはこれまでどおりです。解約のお手続きでも、どなたにもご案内しているショップの通常のご提案はこれまでどおり表示されます。この設定はいつでも変更できます。",
+    ja: "定期便のお届けや、ご注文・お届けに関するメールはこれまでどおりです。解約のお手続きの際も、どなたにもご案内しているショップの通常のご提案は表示されます。この設定はいつでも変更できます。",
     en: "Your deliveries and e-mails about your orders carry on as before, and when you cancel you still see the shop's usual offers open to everyone. You can change this at any time.",
   },
   dataUseStop: { ja: "履歴を使った分析を停止する", en: "Stop using my history for this analysis" },
   dataUseSave: { ja: "設定を保存する", en: "Save this setting" },
   dataUseSavedOff: {
-    ja: "設定を保存しました。ご購入・ご利用の履歴を使った分析を停止しています。",
+    ja: "設定を保存しました。ご購入・ご利用の履歴を分析に利用しない設定です。",
     en: "Saved: your purchase and usage history is not used for this analysis.",
   },
   dataUseSavedOn: {
-    ja: "設定を保存しました。ご購入・ご利用の履歴を使った分析は停止していません。",
+    ja: "設定を保存しました。ご購入・ご利用の履歴を分析に利用する設定です。",
     en: "Saved: your purchase and usage history is used for this analysis.",
   },
   dataUseUnread: {

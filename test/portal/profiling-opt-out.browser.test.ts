@@ -150,6 +150,9 @@ describe("<tsuzuku-portal>: the customer leaves themselves out of profiling, at 
     expect(await page.getByLabel(say("dataUseStop", "ja")).isChecked()).toBe(true);
     expect(await focused(page)).toBe("data-use-title");
     expect(await cardLine(page).getAttribute("role")).toBe("status");
+    // As the customer reads it, in the portal's own phrasing (「…設定です」, as keep-in-touch says its state).
+    expect(await cardLine(page).textContent()).toBe("設定を保存しました。ご購入・ご利用の履歴を分析に利用しない設定です。");
+    expect(await state(page).textContent()).toBe("お客様のご希望により、ご購入・ご利用の履歴を使った分析を停止しています。");
     expect(await message(page).textContent()).toBe("");
     await axeClean(page, "the card, profiling stopped");
 
