@@ -244,6 +244,49 @@ export const PORTAL_TEXT = {
   },
   keepInTouchStop: { ja: "お知らせの受け取りを停止する", en: "Stop these messages" },
   keepInTouchStopped: { ja: "お知らせの受け取りを停止しました。", en: "You will no longer receive these messages." },
+  // The customer's objection to profiling (個人情報保護法 §35 利用停止, CCPA/CPRA opt-out, GDPR Art. 21):
+  // what it is now in plain words, what stopping it changes and what it does not, then a checkbox and
+  // 「設定を保存する」. Its confirmation says the state saved, so a second press that sends nothing reads the same.
+  dataUseTitle: { ja: "お客様情報の取り扱い", en: "How your information is used" },
+  dataUseOn: {
+    ja: "現在、ご購入・ご利用の履歴を、解約の可能性の予測や、お客様に合わせたご提案の選定に利用しています。",
+    en: "Your purchase and usage history is currently used to estimate how likely you are to cancel and to choose offers for you.",
+  },
+  dataUseOff: {
+    ja: "お客様のご希望により、ご購入・ご利用の履歴を使った分析を停止しています。",
+    en: "At your request, your purchase and usage history is not used for this analysis.",
+  },
+  dataUseChanges: { ja: "停止している間は、次のようになります。", en: "While it is stopped:" },
+  dataUseNoRisk: {
+    ja: "解約の可能性を予測する分析を行いません。分析の仕組みの改善（学習）にも、お客様の履歴は使いません。",
+    en: "We do not estimate how likely you are to cancel, and your history is not used to improve (train) that analysis.",
+  },
+  dataUseNoPersonal: {
+    ja: "解約のお手続きでのご提案を、お客様の履歴にもとづいて選ぶことはありません。",
+    en: "Offers shown when you cancel are not chosen from your history.",
+  },
+  dataUseNoComeback: {
+    ja: "解約後に、再開のご案内をお送りすることはありません。",
+    en: "You will not receive messages inviting you back after you cancel.",
+  },
+  dataUseKept: {
+    ja: "定期便のお届けや、ご注文・お届けに関するメールはこれまでどおりです。解約のお手続きの際も、どなたにもご案内しているショップの通常のご提案は表示されます。この設定はいつでも変更できます。",
+    en: "Your deliveries and e-mails about your orders carry on as before, and when you cancel you still see the shop's usual offers open to everyone. You can change this at any time.",
+  },
+  dataUseStop: { ja: "履歴を使った分析を停止する", en: "Stop using my history for this analysis" },
+  dataUseSave: { ja: "設定を保存する", en: "Save this setting" },
+  dataUseSavedOff: {
+    ja: "設定を保存しました。ご購入・ご利用の履歴を分析に利用しない設定です。",
+    en: "Saved: your purchase and usage history is not used for this analysis.",
+  },
+  dataUseSavedOn: {
+    ja: "設定を保存しました。ご購入・ご利用の履歴を分析に利用する設定です。",
+    en: "Saved: your purchase and usage history is used for this analysis.",
+  },
+  dataUseUnread: {
+    ja: "現在の設定を読み込めませんでした。通信の状態をご確認のうえ、読み込み直してください。",
+    en: "We could not load your current setting. Check your connection and load it again.",
+  },
   // The customer session ran out (or was ended) and the shop's page gave no new one: in the
   // customer's words, what is NOT done (nothing was), then what to do. Reloading starts the step again.
   sessionExpired: {

@@ -693,7 +693,7 @@ describe("<tsuzuku-portal> in Chromium", () => {
   it("plan changes within the rules: interval, quantity, pause and resume, each announced", async () => {
     const { customerId, ids } = await customerWith([{}]);
     const page = await open(customerId, { lang: "en" });
-    const card = page.locator("tsuzuku-portal section.card");
+    const card = page.locator("tsuzuku-portal section[data-subscription]");
     const changed = async (n: number) => expect.poll(async () => (await events(page)).filter((e) => e.type === "tsuzuku:changed").length).toBe(n);
 
     // A date the shop's cut-off refuses (the page open since before the cut-off moved: no min any more):
@@ -794,7 +794,7 @@ describe("<tsuzuku-portal> in Chromium", () => {
     }
     const { customerId, ids } = await customerWith([{ intervalDays: undefined, intervalMonths: 1, deliveryDay: 31, nextDeliveryOn: next }]);
     const page = await open(customerId, { lang: "en" });
-    const card = page.locator("tsuzuku-portal section.card");
+    const card = page.locator("tsuzuku-portal section[data-subscription]");
     await card.getByText(say("changeInterval", "en")).click();
     await card.getByLabel("Every 2 months").check();
     await card.locator('[part~="interval-apply"]').click();
@@ -811,7 +811,7 @@ describe("<tsuzuku-portal> in Chromium", () => {
     const next = addDays(today(), 95);
     const { customerId, ids } = await customerWith([{ intervalDays: 90, nextDeliveryOn: next }]);
     const page = await open(customerId, { lang: "en" });
-    const card = page.locator("tsuzuku-portal section.card");
+    const card = page.locator("tsuzuku-portal section[data-subscription]");
     await card.getByText(say("pause", "en")).click();
     const field = card.getByLabel(say("resumeOn", "en"));
     const [min, max] = [await field.getAttribute("min"), await field.getAttribute("max")];
@@ -894,7 +894,7 @@ describe("<tsuzuku-portal> in Chromium", () => {
       await part(page, "skip-button").click();
       await confirmChange(page);
       await expect.poll(async () => (await events(page)).map((e) => e.detail?.code)).toContain("session_expired");
-      expect(await page.locator("tsuzuku-portal .message").textContent()).toBe(say("sessionExpiredChange", "ja"));
+      expect(await page.locator("tsuzuku-portal [data-subscription] .message").textContent()).toBe(say("sessionExpiredChange", "ja"));
     } finally {
       h.setNow(null);
     }

@@ -9,7 +9,7 @@ import { h, langFor } from "./dom";
 import { RULE_REFUSALS, refusalText } from "./refusals";
 import { withRetries } from "./retry";
 import { STYLES } from "./styles";
-import type { Canceled, ChangeResult, ExitSurvey, FlowStarted, KeepInTouch, Money, Page, PlanOptions, Reactivated, ReasonAnswer, RestartComeback, Saved, Subscription } from "./types";
+import type { Canceled, ChangeResult, ExitSurvey, FlowStarted, KeepInTouch, Money, Page, PlanOptions, ProfilingOptOut, Reactivated, ReasonAnswer, RestartComeback, Saved, Subscription } from "./types";
 
 /**
  * The portal's styles as one constructable stylesheet, shared by every instance: adopted by the
@@ -33,6 +33,12 @@ const portals = new Set<TsuzukuPortal>();
  * after a lost answer it simply goes again, and the API replays the first answer or applies it now.
  */
 const sendAgain = async () => true;
+
+/**
+ * The key of the data-use card's status line in #cardStatuses, beside the subscriptions' (no
+ * subscription id is empty: it is a path segment).
+ */
+const DATA_USE = "";
 
 /** What an action interrupted by an expired session leaves undone (#run): the words that say so. */
 type Unfinished = "cancel" | "change" | "restart" | "read";
@@ -81,7 +87,7 @@ type Step =
  *   comeback offer sent, on a cancelled plan's card), restart-with-offer, confirm-restart,
  *   cancel-restart, container, subscription,
  *   resume-button, skip-reason, back, message, review (a plan change's final confirmation),
- *   confirm-change, cancel-change.
+ *   confirm-change, cancel-change, data-use (the profiling opt-out card), save-data-use, reload-data-use.
  * @cssprop --tsuzuku-brand, --tsuzuku-on-brand, --tsuzuku-font, --tsuzuku-font-size,
  *   --tsuzuku-text, --tsuzuku-muted, --tsuzuku-surface, --tsuzuku-border, --tsuzuku-focus,
  *   --tsuzuku-error, --tsuzuku-radius
@@ -110,6 +116,11 @@ export class TsuzukuPortal extends HTMLElement {
   #optionsFailed = new Set<string>();
   /** The customer's keep-in-touch answer (win-back contact), when the API offers it. */
   #keep: KeepInTouch | null = null;
+  /** Whose my-page this is (the session's customer), once read. */
+  #customerId: string | null = null;
+  /** The customer's objection to profiling (null: not read; `#profilingFailed`: unreadable for now). */
+  #profiling: ProfilingOptOut | null = null;
+  #profilingFailed = false;
   /**
    * Idempotency-Keys of the writes whose answer never arrived, by what was asked (#write's
    * `intent`): the customer pressing the same button for the same change sends the same key, so
@@ -504,7 +515,8 @@ export class TsuzukuPortal extends HTMLElement {
         const rank = (s: Subscription) => (s.status === "active" ? 0 : s.status === "paused" ? 1 : 2);
         subs = [...page.data].sort((a, b) => rank(a) - rank(b)); // a stable sort
       }
-      await Promise.all([...subs.map((s) => this.#loadOptions(s)), this.#loadKeepInTouch(me.customerId)]);
+      await Promise.all([...subs.map((s) => this.#loadOptions(s)), this.#loadKeepInTouch(me.customerId), this.#loadProfiling(me.customerId)]);
+      this.#customerId = me.customerId;
       this.#subs = subs;
       this.#focused = focused !== null;
       this.#step = { name: "list" };
@@ -555,6 +567,18 @@ export class TsuzukuPortal extends HTMLElement {
       // Without it the portal still works; only the withdraw control is missing.
       if (e instanceof ApiProblem && e.problem.code === "session_expired") throw e;
       this.#keep = null;
+    }
+  }
+
+  async #loadProfiling(customerId: string) {
+    this.#profilingFailed = false;
+    try {
+      this.#profiling = await this.#api<ProfilingOptOut>({ method: "GET", path: `/v1/customers/${encodeURIComponent(customerId)}/profiling-opt-out` });
+    } catch (e) {
+      if (e instanceof ApiProblem && e.problem.code === "session_expired") throw e;
+      this.#profiling = null;
+      // Unread for now (no connection, a server failure): the card says so and reads it again on request.
+      if (e instanceof ApiProblem && (e.problem.status === 0 || e.problem.status >= 500)) this.#profilingFailed = true;
     }
   }
 
@@ -636,7 +660,9 @@ export class TsuzukuPortal extends HTMLElement {
     if (this.#focus) this.#main.querySelector<HTMLElement>(this.#focus)?.focus();
     this.#focus = null;
     // The customer-level card follows what this embed now knows: another embed showing it (or not) renders again.
-    if (step.name === "list") for (const other of portals) if (other !== this && other.#step.name === "list" && other.#keepShownHere() !== (other.#main.querySelector("[data-keep-in-touch]") !== null)) other.#render();
+    if (step.name === "list")
+      for (const other of portals)
+        if (other !== this && other.#step.name === "list" && (other.#keepShownHere() !== (other.#main.querySelector("[data-keep-in-touch]") !== null) || other.#dataUseShownHere() !== (other.#main.querySelector("[data-data-use]") !== null))) other.#render();
   }
 
   // ---- the list and plan changes ----
@@ -648,8 +674,88 @@ export class TsuzukuPortal extends HTMLElement {
       h("h2", { id: "title", tabindex: -1 }, only ? this.#withShopText("titleFor", { product: only.product.name }, "product") : this.#t("title")),
       subs.length === 0 ? h("p", {}, this.#t("none")) : subs.map((s) => this.#card(s)),
       // No card until keep-in-touch is given: replaceChildren would write a null as the text "null".
-      ...[this.#keepInTouchCard()].filter((card) => card !== null),
+      ...[this.#keepInTouchCard(), this.#dataUseCard()].filter((card) => card !== null),
     ];
+  }
+
+  /**
+   * 「お客様情報の取り扱い」: the customer's objection to profiling (個人情報保護法 §35 利用停止, CCPA/CPRA
+   * opt-out, GDPR Art. 21), theirs to set at any time. The state in plain words, what stopping it
+   * changes and what it does not, and a checkbox saved by 「設定を保存する」: the value is sent, not a
+   * toggle, so a double click cannot switch it back (and an unchanged value sends nothing).
+   */
+  #dataUseCard(): HTMLElement | null {
+    if (!this.#dataUseShownHere()) return null;
+    const current = this.#profiling;
+    const customerId = this.#customerId!;
+    const section = (...body: (Node | null)[]) =>
+      h(
+        "section",
+        { class: "card", part: "data-use", "aria-labelledby": "data-use-title", "data-data-use": "" },
+        h("h3", { id: "data-use-title", tabindex: -1 }, this.#t("dataUseTitle")),
+        this.#cardStatus(DATA_USE),
+        ...body,
+      );
+    if (!current) {
+      const reload = () =>
+        void this.#run(async () => {
+          await this.#loadProfiling(customerId);
+          if (this.#profilingFailed) throw new ApiProblem({ title: "Network error", status: 0, code: "network_error" });
+          this.#go({ name: "list" }, "#data-use-title");
+        }, null, this.#main.querySelector<HTMLElement>("[data-data-use]"), null, "read");
+      return section(
+        h("p", { class: "note" }, this.#t("dataUseUnread")),
+        h("p", { class: "message", role: "alert", part: "message" }),
+        h("div", { class: "actions" }, h("button", { type: "button", part: "reload-data-use", onclick: reload }, this.#t("optionsReload"))),
+      );
+    }
+    const box = h("input", { type: "checkbox", id: "data-use-stop", name: "profilingOptOut", checked: current.profilingOptOut }) as HTMLInputElement;
+    return section(
+      h("p", { class: "state", "data-data-use-state": "" }, this.#t(current.profilingOptOut ? "dataUseOff" : "dataUseOn")),
+      h("p", {}, this.#t("dataUseChanges")),
+      h("ul", {}, h("li", {}, this.#t("dataUseNoRisk")), h("li", {}, this.#t("dataUseNoPersonal")), h("li", {}, this.#t("dataUseNoComeback"))),
+      h("p", {}, this.#t("dataUseKept")),
+      h("p", { class: "message", role: "alert", part: "message" }),
+      h("label", { class: "check" }, box, this.#t("dataUseStop")),
+      h("div", { class: "actions" }, h("button", { type: "button", part: "save-data-use", onclick: () => this.#saveProfiling(customerId, box.checked) }, this.#t("dataUseSave"))),
+    );
+  }
+
+  /** Whether this embed shows the data-use card: once per customer on a page, in the first embed (as keep-in-touch). */
+  #dataUseShownHere(): boolean {
+    if (this.#customerId === null || (!this.#profiling && !this.#profilingFailed)) return false;
+    for (const other of portals) {
+      if (other === this || !other.isConnected || other.#customerId !== this.#customerId || (!other.#profiling && !other.#profilingFailed)) continue;
+      if (other.compareDocumentPosition(this) & Node.DOCUMENT_POSITION_FOLLOWING) return false;
+    }
+    return true;
+  }
+
+  /**
+   * Saves the objection as the checkbox says it. When the card already shows that value (the second
+   * click of a double click, once the first is done), the setting is read again and nothing is sent
+   * unless it differs (changed meanwhile in another tab): the same confirmation is said, and it is
+   * true. A lost answer is told apart by reading the setting again (#write). Keep-in-touch is read
+   * again after: a customer left out of profiling is not contacted about coming back.
+   */
+  #saveProfiling(customerId: string, optOut: boolean) {
+    void this.#run(async () => {
+      const path = `/v1/customers/${encodeURIComponent(customerId)}/profiling-opt-out`;
+      const read = () => this.#api<ProfilingOptOut>({ method: "GET", path });
+      if (this.#profiling?.profilingOptOut === optOut) this.#profiling = await read();
+      if (this.#profiling?.profilingOptOut !== optOut) {
+        const applied = async () => (await read()).profilingOptOut === optOut;
+        const now = await this.#write<ProfilingOptOut>(`profiling ${customerId} ${optOut}`, { method: "PUT", path, body: { profilingOptOut: optOut } }, applied);
+        // Every embed of the customer shows what is now true.
+        this.#profiling = now;
+        await this.#loadKeepInTouch(customerId).catch(() => undefined);
+        for (const other of portals) if (other !== this && other.#customerId === customerId) other.#keep = this.#keep;
+      }
+      // Every embed of the customer shows what is now true.
+      for (const other of portals) if (other.#customerId === customerId) other.#profiling = this.#profiling;
+      this.#go({ name: "list" }, "#data-use-title", this.#t(optOut ? "dataUseSavedOff" : "dataUseSavedOn"), DATA_USE);
+      for (const other of portals) if (other !== this && other.#customerId === customerId && other.#step.name === "list") other.#render();
+    }, null, this.#main.querySelector<HTMLElement>("[data-data-use]"), null, "change");
   }
 
   /**

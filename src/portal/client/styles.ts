@@ -41,6 +41,8 @@ h2:focus-visible, h3:focus-visible { outline: 3px solid var(--_focus); outline-o
 /* A date input's focus sits in its inner fields, which Chromium does not mark :focus-visible: fields always show the ring. */
 input:focus, input:focus-within, textarea:focus { outline: 3px solid var(--_focus); outline-offset: 2px; }
 p { margin: 0 0 .75em; }
+ul { margin: 0 0 .75em; padding-inline-start: 1.5em; }
+li { margin: 0 0 .25em; }
 .card { border: 1px solid var(--_border); border-radius: var(--_radius); padding: 1em; margin: 0 0 1em; }
 dl { display: grid; grid-template-columns: minmax(7em, max-content) 1fr; gap: .25em 1em; margin: 0 0 1em; }
 dt { color: var(--_muted); }

@@ -96,3 +96,6 @@ export type Canceled = {
 export type ChangeResult = { subscription: Subscription; change: { id: string; type: string } | null };
 
 export type Page<T> = { data: T[]; nextCursor: string | null };
+
+/** GET/PUT /v1/customers/{customerId}/profiling-opt-out (ProfilingOptOut). */
+export type ProfilingOptOut = { customerId: string; profilingOptOut: boolean; profilingOptOutAt: string | null };
