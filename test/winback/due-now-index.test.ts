@@ -7,7 +7,7 @@ import { nodeHarness, type NodeHarness } from "../support/node-harness";
  * `GET /v1/winback/candidates?due=now` walks `winbacks_listable` best first and keeps the rows
  * whose `due_on` has come. Before, `due_on` was not in the index: the walk read each listed row's
  * table entry (~5 kB) to test it, every row of the list when few were due (bench/winback-due.ts on
- * the 1,000,000-subscription tenant, 42,719 listed, none due: 300–670 ms a page; with it: 18 ms).
+ * the 1,000,000-subscription tenant, 42,719 listed, none due: 216–671 ms a page; with it: 16–50 ms).
  * The plan must test the date from the index itself.
  */
 describe("win-back candidates due=now: the date is read from the list's index", () => {
