@@ -138,7 +138,7 @@ describe("seedDemo", () => {
     expect(stock.filter((f) => f.stock!.perDay !== null).length).toBeGreaterThan(stock.length / 2);
     for (const f of stock) expect(f.stockOnHandDays ?? 0).toBeLessThanOrEqual(365);
     const surplus = rows.flatMap((r) => (r.drivers as Driver[]).filter((d) => d.code === "surplus_stock"));
-    for (const d of surplus) expect(driverLabel(d, "ja")).not.toMatch(/\d{3,}日分/u);
+    for (const d of surplus) expect(driverLabel(d, "ja", "JPY")).not.toMatch(/\d{3,}日分/u);
   });
 
   it("is deterministic for the same now", async () => {

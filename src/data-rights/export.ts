@@ -66,7 +66,7 @@ export async function exportCustomer(store: TenantStore, customerId: string, now
       probability: r.probability,
       score: r.score,
       band: r.band,
-      drivers: localizeDrivers(r.drivers as Driver[], lang),
+      drivers: localizeDrivers(r.drivers as Driver[], lang, r.currency),
       features: r.features,
       flags: r.flags,
       modelVersion: r.modelVersion,

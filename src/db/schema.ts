@@ -903,6 +903,9 @@ export const winbacks = sqliteTable(
         t.listedRecord,
         t.flowId,
         t.dueStatus,
+        // `due=now` (winback/candidates): the walk tests each entry's date here, not in its ~5 kB
+        // table row (a shop with none due read every listed row per page; migration 0057).
+        t.dueOn,
       )
       // A cancellation a sync or an import recorded that will never be contacted (older than the contact
       // horizon when recorded, or passed over when it fell due: `skipped`, no flow) is history, not a candidate.

@@ -119,6 +119,7 @@ export function buildWinbackHistory(subs: Sub[], customerRows: Customer[], event
       ...complaintCounts((contactsOf.get(customer.id) ?? []).filter((c) => c.occurredAt < canceledAt && Date.parse(c.occurredAt) > canceledMs - 180 * DAY)),
       deliveriesCompleted: sub.deliveriesCompleted ?? 0,
       pastSpendYen: (sub.deliveriesCompleted ?? 0) * sub.unitPriceAmount * sub.quantity,
+      currency: sub.currency,
       startMonth: Number(localDate(new Date(sub.startedAt), TZ).slice(5, 7)),
       canceledOn,
       namedComeback: survey !== null && survey[2]!.answer !== "nothing",

@@ -20,3 +20,57 @@ export function formatMoney(money: { amount: number; currency: string }, lang: "
   const digits = nf.resolvedOptions().maximumFractionDigits ?? 2;
   return nf.format(money.amount / 10 ** digits);
 }
+
+const minorDigitsMemo = new Map<string, number>();
+/**
+ * Digits of a currency's minor unit (JPY 0, USD 2, KWD 3), as Intl knows them (and as
+ * {@link formatMoney} writes amounts); 2 for a code Intl has no data for. Memoised: the scorers
+ * call it per record.
+ */
+export function minorUnitDigits(currency: string): number {
+  let digits = minorDigitsMemo.get(currency);
+  if (digits === undefined) {
+    try {
+      digits = new Intl.NumberFormat("en-US", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    } catch {
+      digits = 2; // not a well-formed code: the amount is in hundredths, as ISO 4217's default
+    }
+    minorDigitsMemo.set(currency, digits);
+  }
+  return digits;
+}
+
+/**
+ * Yen per major unit (one dollar, one euro), to put an amount on the scale the hand-set models'
+ * anchors are written in (risk/model: a ¥3,000 delivery; winback/model: ¥10,000 spent) — never for
+ * an amount shown or charged. Source: market rates of 2025 (USD/JPY averaged about ¥150 that
+ * year), rounded to two significant figures. The models read amounts as logarithms, clamped: a
+ * rate 10 % off moves log10 by 0.04 and log2 by 0.14, so these need revisiting only when a
+ * currency moves by far more. A currency not listed has no yen scale (see {@link yenScale}).
+ */
+const YEN_PER_MAJOR_UNIT: Readonly<Record<string, number>> = {
+  JPY: 1,
+  USD: 150,
+  EUR: 165,
+  GBP: 195,
+  CHF: 180,
+  CAD: 105,
+  AUD: 97,
+  NZD: 88,
+  CNY: 21,
+  HKD: 19,
+  TWD: 4.7,
+  KRW: 0.11,
+  SGD: 115,
+  THB: 4.5,
+};
+
+/**
+ * An amount in minor units of `currency` as yen on the models' scale (above): 4900 USD cents →
+ * ¥7,350; 4900 JPY → ¥4,900. Null for a currency without a scale: a model counts the feature as
+ * no evidence rather than guess (a ₩ amount read as yen would be 9× too large).
+ */
+export function yenScale(amount: number, currency: string): number | null {
+  const rate = YEN_PER_MAJOR_UNIT[currency];
+  return rate === undefined ? null : (amount / 10 ** minorUnitDigits(currency)) * rate;
+}

@@ -73,8 +73,10 @@ export type RiskFeatures = {
   consumptionPerDay: number | null;
   /** today − nextDeliveryOn, when positive and the subscription is active; else 0. */
   daysOverdue: number;
-  /** Unit price in yen (price level); null when unknown. */
+  /** Unit price in minor units of `currency` (price level): yen for a JPY plan, cents for a USD one; null when unknown. The name is what stored records carry. */
   unitPriceYen: number | null;
+  /** The price's currency; JPY unless the plan's is another (stored only then: records stored before it was kept read as JPY until the next refresh). */
+  currency: string;
   /** Delivery interval, for judging stock relative to the cycle; null when unknown. */
   intervalDays: number | null;
   /** Days until an active discount ends (0 = ends today); null when none. */
@@ -128,6 +130,7 @@ export function emptyFeatures(): RiskFeatures {
     consumptionPerDay: null,
     daysOverdue: 0,
     unitPriceYen: null,
+    currency: "JPY",
     intervalDays: null,
     discountEndingWithinDays: null,
     lastNps: null,
@@ -399,6 +402,8 @@ export type SubscriptionFacts = {
   intervalDays: number;
   nextDeliveryOn: string | null;
   unitPriceAmount: number;
+  /** The price's currency (the subscription's); absent: the features keep theirs. */
+  currency?: string;
   startedAt: string;
   deliveriesCompleted: number;
   activeDiscount?: { endsOn: string | null } | null;
@@ -423,6 +428,7 @@ export function withSubscription(features: RiskFeatures, sub: SubscriptionFacts,
     intervalDays: sub.intervalDays,
     unitsPerPackage: sub.productUnitsPerPackage === undefined ? f.unitsPerPackage : sub.productUnitsPerPackage,
     unitPriceYen: sub.unitPriceAmount,
+    currency: sub.currency ?? f.currency,
     deliveriesCompleted,
     tenureDays: Math.max(0, daysBetween(started, today)),
     daysOverdue: Math.max(0, overdue),

@@ -15,7 +15,7 @@
  */
 import { spanOfDays } from "./stock";
 import { boundedContribution, sigmoid, type LinearModel } from "../platform/logistic";
-import { groupThousands } from "../platform/numbers";
+import { formatMoney, yenScale } from "../platform/numbers";
 import type { RiskFeatures } from "./features";
 
 export const FEATURE_NAMES = [
@@ -50,7 +50,7 @@ export type RiskModel = LinearModel<FeatureName>;
 
 const clamp = (x: number, lo: number, hi: number) => (x < lo ? lo : x > hi ? hi : x);
 
-/** Reference price (yen) for `price_level`; log2 of price relative to it. */
+/** Reference price (yen) for `price_level`; log2 of price relative to it, the price in yen terms (platform/numbers `yenScale`). */
 export const REFERENCE_PRICE_YEN = 3000;
 /** Stock beyond this many delivery cycles counts as surplus. */
 export const STOCK_BUFFER_CYCLES = 0.75;
@@ -76,8 +76,14 @@ export const FEATURE_TRANSFORMS: Record<FeatureName, (f: RiskFeatures) => number
     f.stockOnHandDays === null ? 0 : clamp(f.stockOnHandDays / (f.intervalDays && f.intervalDays > 0 ? f.intervalDays : 30) - STOCK_BUFFER_CYCLES, 0, 4),
   /** Months overdue, capped at 2. */
   overdue: (f) => Math.min(Math.max(f.daysOverdue, 0), 60) / 30,
-  /** log2(price / ¥3,000), in [−2, 3]. */
-  price_level: (f) => (f.unitPriceYen === null || f.unitPriceYen <= 0 ? 0 : clamp(Math.log2(f.unitPriceYen / REFERENCE_PRICE_YEN), -2, 3)),
+  /**
+   * log2(price / ¥3,000), in [−2, 3], the price in yen terms: $49.00 is about ¥7,350, not the
+   * ¥4,900 its 4,900 cents read as; 0 (no evidence) in a currency without a yen scale.
+   */
+  price_level: (f) => {
+    const yen = f.unitPriceYen === null || f.unitPriceYen <= 0 ? null : yenScale(f.unitPriceYen, f.currency ?? "JPY");
+    return yen === null ? 0 : clamp(Math.log2(yen / REFERENCE_PRICE_YEN), -2, 3);
+  },
   /** 0 when no discount ends within 30 days, rising to 1 when it ends today. */
   discount_ending: (f) =>
     f.discountEndingWithinDays === null || f.discountEndingWithinDays < 0 || f.discountEndingWithinDays > 30 ? 0 : (30 - f.discountEndingWithinDays) / 30,
@@ -118,8 +124,6 @@ export const FEATURE_INFO: Record<FeatureName, Localized> = {
 /** Deliveries from which the tenure driver says "long-standing": a year of monthly deliveries. */
 export const LONG_STANDING_DELIVERIES = 12;
 
-/** 12800 → "12,800" (no Intl: this runs on the scoring hot path). */
-const yen = (n: number) => groupThousands(Math.round(n));
 const times = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 /**
@@ -149,8 +153,8 @@ const DRIVER_VALUE: Record<FeatureName, (f: RiskFeatures) => number | null> = {
   reactivations: (f) => f.reactivations,
 };
 
-/** A driver's label from its value, per language. */
-const DRIVER_LABEL: Record<FeatureName, (v: number, lang: "ja" | "en") => string> = {
+/** A driver's label from its value, per language; `currency`: the subscription's, in which a price is counted (minor units). */
+const DRIVER_LABEL: Record<FeatureName, (v: number, lang: "ja" | "en", currency: string) => string> = {
   early_life: (d, lang) =>
     d === 0
       ? lang === "ja" ? "ご利用初期（初回お届け前）" : "Early in the subscription (before the first delivery)"
@@ -176,10 +180,12 @@ const DRIVER_LABEL: Record<FeatureName, (v: number, lang: "ja" | "en") => string
   // Said as a person would (risk/stock spanOfDays): 「3週間分ほど」, not 「約21日分」.
   surplus_stock: (days, lang) => (lang === "ja" ? `商品が余っている（在庫 ${spanOfDays(days, "ja")}）` : `Stock piling up (${spanOfDays(days, "en")} on hand)`),
   overdue: (n, lang) => (lang === "ja" ? `お届け予定日を${n}日過ぎている` : `Next delivery ${times(n, "day", "days")} overdue`),
-  price_level: (p, lang) =>
-    p >= REFERENCE_PRICE_YEN
-      ? lang === "ja" ? `価格帯が高め（${yen(p)}円）` : `Higher price point (¥${yen(p)})`
-      : lang === "ja" ? `価格帯が手頃（${yen(p)}円）` : `Lower price point (¥${yen(p)})`,
+  // In the plan's own currency, as every amount is written (a US shop's $49.00 read 「4,900円」);
+  // higher or lower in yen terms, as the model weighs it.
+  price_level: (p, lang, currency) =>
+    (yenScale(p, currency) ?? 0) >= REFERENCE_PRICE_YEN
+      ? lang === "ja" ? `価格帯が高め（${formatMoney({ amount: Math.round(p), currency }, "ja")}）` : `Higher price point (${formatMoney({ amount: Math.round(p), currency }, "en")})`
+      : lang === "ja" ? `価格帯が手頃（${formatMoney({ amount: Math.round(p), currency }, "ja")}）` : `Lower price point (${formatMoney({ amount: Math.round(p), currency }, "en")})`,
   discount_ending: (d, lang) =>
     d === 0 ? (lang === "ja" ? "割引が本日で終了" : "Discount ends today") : lang === "ja" ? `割引があと${d}日で終了` : `Discount ends in ${times(d, "day", "days")}`,
   low_nps: (n, lang) => (lang === "ja" ? `満足度が低い（NPS ${n}）` : `Low satisfaction score (NPS ${n})`),
@@ -190,9 +196,9 @@ const DRIVER_LABEL: Record<FeatureName, (v: number, lang: "ja" | "en") => string
   reactivations: (n, lang) => (lang === "ja" ? `再開・再加入の履歴（${n}回）` : `Reactivated before (${times(n, "time", "times")})`),
 };
 
-/** A driver's label in one language, from its code and value. */
-export function driverLabel(d: Pick<Driver, "code" | "value">, lang: "ja" | "en"): string {
-  return DRIVER_LABEL[d.code](d.value ?? 0, lang);
+/** A driver's label in one language, from its code and value; amounts in `currency`, the subscription's. */
+export function driverLabel(d: Pick<Driver, "code" | "value">, lang: "ja" | "en", currency: string): string {
+  return DRIVER_LABEL[d.code](d.value ?? 0, lang, currency);
 }
 
 const zeros = (): Record<FeatureName, number> => Object.fromEntries(FEATURE_NAMES.map((n) => [n, 0])) as Record<FeatureName, number>;
@@ -351,10 +357,10 @@ export function coefficientsPerUnit(model: RiskModel): Record<FeatureName, numbe
   return Object.fromEntries(FEATURE_NAMES.map((n, i) => [n, Math.round((weights[i] as number) * 1e6) / 1e6])) as Record<FeatureName, number>;
 }
 
-/** A driver's label in one language, for API responses. */
-export function localizeDrivers(drivers: readonly Driver[], locale: "ja" | "en") {
-  // Rows stored before labels were dropped still carry one; it is ignored: the same code and value give the same text.
-  return drivers.map((d) => ({ code: d.code, label: driverLabel(d, locale), contribution: d.contribution, value: d.value }));
+/** A driver's label in one language, for API responses; amounts in `currency`, the subscription's (`risk_features.currency`). */
+export function localizeDrivers(drivers: readonly Driver[], locale: "ja" | "en", currency: string) {
+  // Rows stored before labels were dropped still carry one; it is ignored: the same code, value and currency give the same text.
+  return drivers.map((d) => ({ code: d.code, label: driverLabel(d, locale, currency), contribution: d.contribution, value: d.value }));
 }
 
 export { firstDeliveryCanceller, riskFlags } from "./flags";

@@ -22,7 +22,7 @@ export function toRisk(row: Omit<RiskRow, "tenantId" | "features">, lang: Langua
     score: row.score,
     probability: row.probability,
     band: row.band,
-    drivers: localizeDrivers(row.drivers as Driver[], lang),
+    drivers: localizeDrivers(row.drivers as Driver[], lang, row.currency),
     flags: row.flags as "first_delivery_canceller"[],
     revenueAtRisk: { amount: row.revenueAtRisk, currency: row.currency },
     modelVersion: row.modelVersion,
@@ -169,13 +169,17 @@ const labels = { ja: new Map<string, Map<string, string>>(), en: new Map<string,
 let labelCount = 0;
 const FEATURES: ReadonlySet<string> = new Set(FEATURE_NAMES);
 
-/** The label piece for a stored driver's code and value text; undefined for a code that is not a feature. */
-function labelPiece(code: string, value: string, lang: Language): string | undefined {
-  let byValue = labels[lang].get(code);
+/** The one label written with the row's currency (a price); every other label is the same in any currency. */
+const PRICED: ReadonlySet<string> = new Set(["price_level"]);
+
+/** The label piece for a stored driver's code and value text, in the row's `currency`; undefined for a code that is not a feature. */
+function labelPiece(code: string, value: string, lang: Language, currency: () => string): string | undefined {
+  const key = PRICED.has(code) ? `${code}\x1f${currency()}` : code;
+  let byValue = labels[lang].get(key);
   let piece = byValue?.get(value);
   if (piece === undefined) {
     if (!FEATURES.has(code)) return undefined;
-    const label = driverLabel({ code: code as Driver["code"], value: value === "null" ? null : Number(value) }, lang);
+    const label = driverLabel({ code: code as Driver["code"], value: value === "null" ? null : Number(value) }, lang, PRICED.has(code) ? currency() : "JPY");
     piece = `"label":${asByteText(JSON.stringify(label))},`;
     if (labelCount >= 4_096) {
       labels.ja.clear();
@@ -183,7 +187,7 @@ function labelPiece(code: string, value: string, lang: Language): string | undef
       labelCount = 0;
       byValue = undefined;
     }
-    if (!byValue) labels[lang].set(code, (byValue = new Map()));
+    if (!byValue) labels[lang].set(key, (byValue = new Map()));
     byValue.set(value, piece);
     labelCount++;
   }
@@ -206,6 +210,8 @@ const STORED_DRIVER = /\{"code":"([a-z_]+)","contribution":-?\d+(?:\.\d+)?(?:e[+
  */
 function appendLabelled(out: string[], row: string, lang: Language): void {
   const mark = out.length;
+  let currency: string | undefined;
+  const rowCurrency = () => (currency ??= currencyOf(row));
   const at = row.indexOf(DRIVERS_KEY);
   let pos = at + DRIVERS_KEY.length;
   let from = 0;
@@ -213,7 +219,7 @@ function appendLabelled(out: string[], row: string, lang: Language): void {
     for (;;) {
       STORED_DRIVER.lastIndex = pos;
       const m = STORED_DRIVER.exec(row);
-      const label = m ? labelPiece(m[1]!, m[2]!, lang) : undefined;
+      const label = m ? labelPiece(m[1]!, m[2]!, lang, rowCurrency) : undefined;
       if (m === null || label === undefined) {
         out.length = mark;
         return appendLongWay(out, row, lang);
@@ -239,7 +245,19 @@ function appendLabelled(out: string[], row: string, lang: Language): void {
 
 function appendLongWay(out: string[], row: string, lang: Language): void {
   const parsed = JSON.parse(fromByteText(row)) as { drivers: Driver[] };
-  out.push(asByteText(JSON.stringify({ ...parsed, drivers: localizeDrivers(parsed.drivers, lang) })));
+  out.push(asByteText(JSON.stringify({ ...parsed, drivers: localizeDrivers(parsed.drivers, lang, currencyOf(row)) })));
+}
+
+const CURRENCY_KEY = '"currency":"';
+/**
+ * The row's currency, from its `revenueAtRisk` (AT_RISK_RECORD writes it after the drivers and
+ * flags, which hold no such key: the last one is it); JPY for a row without one.
+ */
+function currencyOf(row: string): string {
+  const at = row.lastIndexOf(CURRENCY_KEY);
+  if (at === -1) return "JPY";
+  const from = at + CURRENCY_KEY.length;
+  return row.slice(from, row.indexOf('"', from));
 }
 
 /** `rows` (each the JSON part of an AT_RISK_RECORD) labelled in `lang` (see appendLabelled), comma-joined, as UTF-8. */
@@ -354,6 +372,7 @@ export async function fitTenantModel(store: TenantStore, now: Date, timeZone: st
       productUnitsPerPackage: subscriptions.productUnitsPerPackage,
       intervalDays: subscriptions.intervalDays,
       unitPriceAmount: subscriptions.unitPriceAmount,
+      currency: subscriptions.currency,
       startedAt: subscriptions.startedAt,
       canceledAt: subscriptions.canceledAt,
       deliveriesCompleted: subscriptions.deliveriesCompleted,

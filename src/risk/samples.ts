@@ -24,6 +24,8 @@ export type HistorySubscription = {
   productUnitsPerPackage?: number | null;
   intervalDays: number;
   unitPriceAmount: number;
+  /** The price's currency (absent: JPY). */
+  currency?: string;
   startedAt: string;
   canceledAt: string | null;
   deliveriesCompleted: number;
@@ -184,6 +186,7 @@ export function buildSamples(
             intervalDays: s.intervalDays,
             nextDeliveryOn: null,
             unitPriceAmount: s.unitPriceAmount,
+            currency: s.currency,
             startedAt: s.startedAt,
             deliveriesCompleted: Math.max(0, s.deliveriesCompleted - deliveriesAfter(d)),
             activeDiscount: null,

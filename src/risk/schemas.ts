@@ -11,7 +11,7 @@ export const RiskDriver = z
     code: z.enum(FEATURE_NAMES).openapi({ example: "surplus_stock" }),
     label: z.string().openapi({ description: "In the caller's language.", example: "商品が余っている（在庫 1か月半ほど）" }),
     contribution: z.number().openapi({ description: "Log-odds this driver adds (positive raises the risk).", example: 0.84 }),
-    value: z.number().nullable().openapi({ description: "The underlying value in human units (days, count, yen…).", example: 52 }),
+    value: z.number().nullable().openapi({ description: "The underlying value in human units (days, a count; a price in minor units of the plan's currency).", example: 52 }),
   })
   .openapi("RiskDriver");
 

@@ -179,8 +179,8 @@ async function shownFor(store: TenantStore, lang: Lang, rows: readonly { id: str
 
 /**
  * `due: "now"`: only records whose `dueOn` has come (≤ the shop's today): whom to contact now,
- * not a cancellation of an hour ago. The long way only (`due_on` is not in `winbacks_listable`:
- * the walk reads each row's table entry to check it).
+ * not a cancellation of an hour ago. The long way only; the walk tests `due_on` from the
+ * `winbacks_listable` entry (migration 0057), reading a row's table entry only for a row it keeps.
  */
 type PageQuery = { limit: number; after: [number, string] | null; lang: Lang; settings: TenantSettings; now: Date; customerId?: string; due?: "now" };
 

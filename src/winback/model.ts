@@ -18,7 +18,7 @@
  */
 import type { Lang, Localized } from "../cancel-flows/reasons";
 import { addDays, daysBetween, writeDate } from "../platform/dates";
-import { formatMoney } from "../platform/numbers";
+import { formatMoney, yenScale } from "../platform/numbers";
 import { boundedContribution, sigmoid, type LinearModel } from "../platform/logistic";
 
 export const WINBACK_HORIZON_DAYS = 180;
@@ -34,8 +34,13 @@ export type WinbackFeatures = {
   /** Of those, how many were followed by a positive contact (resolved). */
   complaintsResolved: number;
   deliveriesCompleted: number;
-  /** Past spend on this subscription in the plan's minor units (deliveries × unit price × quantity; yen for a JPY shop). */
+  /**
+   * Past spend on this subscription in minor units of `currency` (deliveries × unit price ×
+   * quantity): yen for a JPY plan, cents for a USD one. The name is what stored records carry.
+   */
   pastSpendYen: number;
+  /** The plan's currency (`winbacks.currency`); records stored before it was kept take the row's (see {@link storedWinbackFeatures}). */
+  currency?: string;
   /** Month (1–12) the subscription originally started. */
   startMonth: number;
   canceledOn: string;
@@ -100,12 +105,28 @@ export const WINBACK_TRANSFORMS: Record<WinbackFeatureName, (f: WinbackFeatures,
   complaint_resolved: (f) => (f.complaintsResolved > 0 ? 1 : 0),
   /** log(1 + deliveries). */
   tenure: (f) => Math.log1p(Math.max(0, f.deliveriesCompleted)),
-  /** log10(spend / ¥10,000), in [−1, 2]; 0 for ¥10,000. */
-  past_spend: (f) => (f.pastSpendYen <= 0 ? -1 : Math.min(2, Math.max(-1, Math.log10(f.pastSpendYen / 10_000)))),
+  /**
+   * log10(spend / ¥10,000), in [−1, 2]; 0 for ¥10,000. The spend in yen terms (platform/numbers
+   * `yenScale`): $300.00 is about ¥45,000, not the ¥30,000 its 30,000 cents read as; 0 (no
+   * evidence) in a currency without a yen scale.
+   */
+  past_spend: (f) => {
+    if (f.pastSpendYen <= 0) return -1;
+    const yen = yenScale(f.pastSpendYen, f.currency ?? "JPY");
+    return yen === null ? 0 : Math.min(2, Math.max(-1, Math.log10(yen / 10_000)));
+  },
   months_since_cancel: (f, on) => Math.min(monthsSince(f, on), 24),
   in_season: (f, on) => inSeason(f, on),
   named_comeback: (f) => (f.namedComeback ? 1 : 0),
 };
+
+/**
+ * A win-back record's stored features as the model reads them: with the record's currency, which
+ * records stored before the features kept it take from the row (`winbacks.currency`).
+ */
+export function storedWinbackFeatures(features: unknown, currency: string): Partial<WinbackFeatures> {
+  return { currency, ...(features as Partial<WinbackFeatures> | null) };
+}
 
 /**
  * The model's inputs, as the trainer reads them: a value that is not a finite number (a feature

@@ -14,7 +14,7 @@ import { dropUndelivered } from "../webhooks/outbox";
 import type { TenantSettings } from "../settings/schemas";
 import type { SubscriptionRow } from "../subscriptions/repository";
 import { decideComebacks } from "./decide";
-import { annualValue, DEFAULT_WINBACK_MODEL, recoveredValue, scoreWinback, WINBACK_HORIZON_DAYS, type WinbackFeatures, type WinbackModel } from "./model";
+import { annualValue, DEFAULT_WINBACK_MODEL, recoveredValue, scoreWinback, storedWinbackFeatures, WINBACK_HORIZON_DAYS, type WinbackFeatures, type WinbackModel } from "./model";
 import { DEFAULT_EXIT_SURVEY, DEFAULT_KEEP_IN_TOUCH, namedComeback, withoutFreeText, type ExitSurvey, type ExitSurveyQuestion, type SurveyAnswer } from "./survey";
 
 export type WinbackRow = typeof winbacks.$inferSelect;
@@ -118,7 +118,7 @@ export function complaintCounts(contacts: readonly { occurredAt: string; data: R
 }
 
 export function winbackFeatures(input: {
-  sub: Pick<SubscriptionRow, "deliveriesCompleted" | "unitPriceAmount" | "quantity" | "startedAt">;
+  sub: Pick<SubscriptionRow, "deliveriesCompleted" | "unitPriceAmount" | "quantity" | "currency" | "startedAt">;
   customer: Pick<CustomerRow, "acquisitionSource">;
   reason: string | null;
   returnOn: string | null;
@@ -134,6 +134,7 @@ export function winbackFeatures(input: {
     ...complaintCounts(input.contacts),
     deliveriesCompleted: input.sub.deliveriesCompleted,
     pastSpendYen: input.sub.deliveriesCompleted * input.sub.unitPriceAmount * input.sub.quantity,
+    currency: input.sub.currency,
     startMonth: Number(localDate(new Date(input.sub.startedAt), input.timeZone).slice(5, 7)),
     canceledOn: input.canceledOn,
     namedComeback: namedComeback(input.survey),
@@ -392,7 +393,7 @@ export async function recordSyncedReasons(s: TenantStore, plans: readonly Pick<S
   const model = await activeWinbackModel(s);
   const rows = open.map(({ tenantId: _, ...r }) => {
     const reason = reasonOf.get(r.subscriptionId) ?? null;
-    const features = { ...(r.features as Partial<WinbackFeatures>), reason };
+    const features = { ...storedWinbackFeatures(r.features, r.currency), reason };
     // A record written without its features (by a hand) keeps its score: there is nothing to score it with.
     const scored = typeof features.canceledOn === "string" ? scoreWinback(model, features as WinbackFeatures, r.scoredOn) : null;
     return {

@@ -18,7 +18,7 @@ import { trainLogistic } from "../platform/logistic";
 import { TOGETHER, type TenantShares } from "../platform/step-faults";
 import { preparedUpdate, TenantStore } from "../platform/tenancy";
 import { resolveSettings } from "../settings/schemas";
-import { DEFAULT_WINBACK_MODEL, scoreWinback, WINBACK_FEATURE_NAMES, WINBACK_HORIZON_DAYS, winbackLogit, winbackVector, type WinbackFeatures, type WinbackModel } from "./model";
+import { DEFAULT_WINBACK_MODEL, scoreWinback, WINBACK_FEATURE_NAMES, WINBACK_HORIZON_DAYS, storedWinbackFeatures, winbackLogit, winbackVector, type WinbackFeatures, type WinbackModel } from "./model";
 import { listedIdsThrough } from "./decide";
 import { activeWinbackModel } from "./service";
 
@@ -67,7 +67,7 @@ const RESCORED = preparedUpdate(winbacks, ["probability", "expectedValue", "driv
  */
 export async function rescoreWinbacks(s: TenantStore, model: WinbackModel, today: string): Promise<number> {
   const open = await s.q
-    .select({ id: winbacks.id, features: winbacks.features, annualValue: winbacks.annualValue })
+    .select({ id: winbacks.id, features: winbacks.features, currency: winbacks.currency, annualValue: winbacks.annualValue })
     .from(winbacks)
     .where(s.owns(winbacks, isNull(winbacks.reactivatedAt), notOptedOut));
   return storeScores(s, model, open, today);
@@ -82,17 +82,17 @@ const notOptedOut = sql`NOT EXISTS (SELECT 1 FROM customers c WHERE c.tenant_id 
  */
 export async function rescoreCustomerWinbacks(s: TenantStore, customerId: string, model: WinbackModel, today: string): Promise<number> {
   const open = await s.q
-    .select({ id: winbacks.id, features: winbacks.features, annualValue: winbacks.annualValue })
+    .select({ id: winbacks.id, features: winbacks.features, currency: winbacks.currency, annualValue: winbacks.annualValue })
     .from(winbacks)
     .where(s.owns(winbacks, eq(winbacks.customerId, customerId), isNull(winbacks.reactivatedAt), notOptedOut));
   return storeScores(s, model, open, today);
 }
 
 /** `rows` scored with `model` as of `today` and stored, a turn of the event loop every RESCORE_SLICE. */
-async function storeScores(s: TenantStore, model: WinbackModel, open: readonly { id: string; features: unknown; annualValue: number }[], today: string): Promise<number> {
+async function storeScores(s: TenantStore, model: WinbackModel, open: readonly { id: string; features: unknown; currency: string; annualValue: number }[], today: string): Promise<number> {
   for (const [i, r] of open.entries()) {
     if (i > 0 && i % RESCORE_SLICE === 0) await s.turn();
-    const features = r.features as Partial<WinbackFeatures> | null;
+    const features = storedWinbackFeatures(r.features, r.currency);
     if (typeof features?.canceledOn !== "string") {
       // Written without its features (imported, or by a hand): kept as it was scored, marked as
       // seen today so a daily pass moves on to the others rather than stopping on it every run.
@@ -136,7 +136,7 @@ async function rescoreListedOf(db: Database, shop: { id: string; settings: unkno
   return store.write(async (s) => {
     const ids = await listedIdsThrough(s, "winbacks_scored", stale(s), batch);
     if (ids.length === 0) return 0;
-    const rows = await s.q.select({ id: winbacks.id, features: winbacks.features, annualValue: winbacks.annualValue }).from(winbacks).where(s.owns(winbacks, inArray(winbacks.id, ids)));
+    const rows = await s.q.select({ id: winbacks.id, features: winbacks.features, currency: winbacks.currency, annualValue: winbacks.annualValue }).from(winbacks).where(s.owns(winbacks, inArray(winbacks.id, ids)));
     return storeScores(s, await activeWinbackModel(s), rows, today);
   });
 }
@@ -158,9 +158,9 @@ export async function trainTenantWinbackModel(store: TenantStore, now: Date, tim
 export async function fitTenantWinbackModel(store: TenantStore, now: Date, timeZone: string): Promise<FittedWinbackModel> {
   const today = localDate(now, timeZone);
   // Cancellations of customers who objected to profiling do not train the model either.
-  const rows = await store.q.select({ features: winbacks.features, canceledOn: winbacks.canceledOn, reactivatedAt: winbacks.reactivatedAt }).from(winbacks).where(store.owns(winbacks, notOptedOut));
+  const rows = await store.q.select({ features: winbacks.features, currency: winbacks.currency, canceledOn: winbacks.canceledOn, reactivatedAt: winbacks.reactivatedAt }).from(winbacks).where(store.owns(winbacks, notOptedOut));
   const samples = winbackSamples(
-    rows.map((r) => ({ features: r.features as unknown as WinbackFeatures, canceledOn: r.canceledOn, reactivatedOn: r.reactivatedAt ? localDate(new Date(r.reactivatedAt), timeZone) : null })),
+    rows.map((r) => ({ features: storedWinbackFeatures(r.features, r.currency) as WinbackFeatures, canceledOn: r.canceledOn, reactivatedOn: r.reactivatedAt ? localDate(new Date(r.reactivatedAt), timeZone) : null })),
     today,
   );
   const result = trainWinback(samples, now.toISOString());

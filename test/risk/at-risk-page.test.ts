@@ -17,9 +17,9 @@ describe("at-risk page text", () => {
     for (const lang of ["ja", "en"] as const) {
       const text = labelDrivers([row("S-1", fresh), row("S-2", []), row("S-3", fresh.slice(1))], lang);
       expect(JSON.parse(`[${text}]`)).toEqual([
-        { subscriptionId: "S-1", score: 56, drivers: localizeDrivers(fresh, lang), flags: [] },
+        { subscriptionId: "S-1", score: 56, drivers: localizeDrivers(fresh, lang, "JPY"), flags: [] },
         { subscriptionId: "S-2", score: 56, drivers: [], flags: [] },
-        { subscriptionId: "S-3", score: 56, drivers: localizeDrivers(fresh.slice(1), lang), flags: [] },
+        { subscriptionId: "S-3", score: 56, drivers: localizeDrivers(fresh.slice(1), lang, "JPY"), flags: [] },
       ]);
     }
     expect(JSON.parse(labelDrivers(row("S-1", fresh), "ja")).drivers[1].label).toBe("価格帯が高め（12,800円）");
@@ -35,14 +35,14 @@ describe("at-risk page text", () => {
     const old = fresh.map((d) => ({ code: d.code, label: { ja: "古い", en: "old" }, contribution: d.contribution, value: d.value }));
     const mixed = [row("S-1", fresh), row("S-2", old)];
     const parsed = JSON.parse(`[${labelDrivers(mixed, "en")}]`);
-    expect(parsed[1].drivers).toEqual(localizeDrivers(fresh, "en"));
-    expect(parsed[0].drivers).toEqual(localizeDrivers(fresh, "en"));
+    expect(parsed[1].drivers).toEqual(localizeDrivers(fresh, "en", "JPY"));
+    expect(parsed[0].drivers).toEqual(localizeDrivers(fresh, "en", "JPY"));
   });
 
   it("takes the long way when a row's drivers do not read as a list (an old label holding a bracket)", () => {
     const old = fresh.map((d) => ({ code: d.code, label: { ja: "古い]", en: "old]" }, contribution: d.contribution, value: d.value }));
     const parsed = JSON.parse(`[${labelDrivers([row("S-1", old), row("S-2", fresh)], "ja")}]`);
-    expect(parsed.map((r: { drivers: unknown }) => r.drivers)).toEqual([localizeDrivers(fresh, "ja"), localizeDrivers(fresh, "ja")]);
+    expect(parsed.map((r: { drivers: unknown }) => r.drivers)).toEqual([localizeDrivers(fresh, "ja", "JPY"), localizeDrivers(fresh, "ja", "JPY")]);
   });
 
   it("keeps a merchant's non-ASCII ids intact beside Japanese labels, sorted as SQLite orders them, with a cursor that names the id", async () => {
@@ -52,7 +52,7 @@ describe("at-risk page text", () => {
     const body = JSON.parse(Buffer.from(await atRiskPageJson({} as never, undefined, 3, undefined, "ja", doc)).toString("utf8"));
     // Equal revenue: ids last first, compared as UTF-8 bytes ("S-Ä" after "S-a").
     expect(body.data.map((r: { subscriptionId: string }) => r.subscriptionId)).toEqual(["定期-b", "S-Ä", "S-a"]);
-    expect(body.data[0]).toEqual({ subscriptionId: "定期-b", customerId: "顧客-定期-b", drivers: localizeDrivers(fresh, "ja"), flags: [] });
+    expect(body.data[0]).toEqual({ subscriptionId: "定期-b", customerId: "顧客-定期-b", drivers: localizeDrivers(fresh, "ja", "JPY"), flags: [] });
     expect(body.data[1].customerId).toBe("顧客-S-Ä");
     expect(decodeCursor(body.nextCursor, AT_RISK_CURSOR)).toEqual([500, "S-a"]);
   });
@@ -65,7 +65,7 @@ describe("at-risk page text", () => {
     expect((await read(before, "ja")).data[0].score).toBe(80);
     expect((await read(before, "ja")).data[0].score).toBe(80);
     expect((await read(after, "ja")).data[0].score).toBe(81);
-    expect((await read(after, "en")).data[0].drivers).toEqual(localizeDrivers(fresh, "en"));
+    expect((await read(after, "en")).data[0].drivers).toEqual(localizeDrivers(fresh, "en", "JPY"));
     expect((await read("", "ja")).data).toEqual([]);
   });
 

@@ -21,7 +21,7 @@ import { auc } from "../../src/risk/train";
 import { features, riskyFeatures, rng, safeFeatures } from "./synthetic";
 
 /** A score with each driver's label in both languages, as an API response would show them. */
-const labelled = (s: RiskScore) => ({ ...s, drivers: s.drivers.map((d) => ({ ...d, label: { ja: driverLabel(d, "ja"), en: driverLabel(d, "en") } })) });
+const labelled = (s: RiskScore) => ({ ...s, drivers: s.drivers.map((d) => ({ ...d, label: { ja: driverLabel(d, "ja", "JPY"), en: driverLabel(d, "en", "JPY") } })) });
 
 describe("risk score with the default model", () => {
   it("calls a brand-new subscriber with a cancel request and 40 days of stock high risk, led by the cancel request", () => {
@@ -100,7 +100,7 @@ describe("risk score with the default model", () => {
     expect(byCode.serial_early_canceller?.ja).toBe("過去に初回お届け後すぐ解約（1回）");
     expect(byCode.discount_ending).toEqual({ ja: "割引が本日で終了", en: "Discount ends today" });
     expect(byCode.overdue).toEqual({ ja: "お届け予定日を12日過ぎている", en: "Next delivery 12 days overdue" });
-    expect(localizeDrivers(s.drivers, "en")[0]).toEqual({ code: s.drivers[0]?.code, label: s.drivers[0]?.label.en, contribution: s.drivers[0]?.contribution, value: s.drivers[0]?.value });
+    expect(localizeDrivers(s.drivers, "en", "JPY")[0]).toEqual({ code: s.drivers[0]?.code, label: s.drivers[0]?.label.en, contribution: s.drivers[0]?.contribution, value: s.drivers[0]?.value });
   });
 
   it("labels a driver stored with its old bilingual label the same way as a new one", () => {
@@ -108,8 +108,8 @@ describe("risk score with the default model", () => {
     const old = { code: "skips" as const, label: { ja: "直近90日にスキップ2回", en: "Skipped 2 deliveries in the last 90 days" }, contribution: 0.7, value: 2 };
     const fresh = score(DEFAULT_MODEL, features({ deliveriesCompleted: 6, skipsLast90d: 2 })).drivers.find((d) => d.code === "skips")!;
     expect(fresh).not.toHaveProperty("label");
-    for (const lang of ["ja", "en"] as const) expect(localizeDrivers([old], lang)).toEqual(localizeDrivers([fresh], lang));
-    expect(localizeDrivers([old], "ja")[0]?.label).toBe(old.label.ja);
+    for (const lang of ["ja", "en"] as const) expect(localizeDrivers([old], lang, "JPY")).toEqual(localizeDrivers([fresh], lang, "JPY"));
+    expect(localizeDrivers([old], "ja", "JPY")[0]?.label).toBe(old.label.ja);
   });
 
   it("labels price level both ways", () => {

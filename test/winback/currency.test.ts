@@ -46,4 +46,31 @@ describe("win-back candidates: a past spend in the row's currency", () => {
     // Those four reads went the short way (SQL's page text), not the long way.
     expect(candidatesPageReads.built + candidatesPageReads.remembered - before).toBe(4);
   }, 120_000);
+  /**
+   * The score reads the spend in yen terms too: $300.00 weighs as the ≈ ¥45,000 it is. Before, the
+   * model took its 30,000 cents for ¥30,000: the US customer's probability was below that of a
+   * Japanese customer who spent ¥45,000 (0.143 log-odds for past spend against 0.196).
+   */
+  it("a US customer who spent $300.00 is scored as a Japanese one who spent ¥45,000", async () => {
+    const t = await h.tenant();
+    expect((await h.request("PATCH", "/v1/settings", { key: t.key, body: { winbackHoldoutPercent: 0 } })).status).toBe(200);
+    const ids: Record<string, string> = {};
+    for (const [currency, amount] of [["USD", 3_000], ["JPY", 4_500]] as const) {
+      const c = uid("C");
+      const s = (ids[currency] = uid("S"));
+      expect((await h.request("PUT", `/v1/customers/${c}`, { key: t.key, body: customerBody({ email: `${c.toLowerCase()}@example.jp` }) })).status).toBeLessThan(300);
+      const body = subscriptionBody(c, { unitPrice: { amount, currency }, deliveriesCompleted: 10, nextDeliveryOn: addDays(localDate(new Date(), "Asia/Tokyo"), 12) });
+      expect((await h.request("PUT", `/v1/subscriptions/${s}`, { key: t.key, body })).status).toBeLessThan(300);
+      const flow = (await h.request("POST", `/v1/subscriptions/${s}/cancel-flows`, { key: t.key, body: {} })).body;
+      expect((await h.request("POST", `/v1/cancel-flows/${flow.flowId}/confirm`, { key: t.key, body: { keepInTouch: true } })).status).toBe(200);
+    }
+    const res = await h.request("GET", "/v1/winback/candidates", { key: t.key, headers: { "accept-language": "en" } });
+    expect(res.status, res.text).toBe(200);
+    type Row = { subscriptionId: string; probability: number; drivers: { code: string; label: string; contribution: number }[] };
+    const row = (s: string) => (res.body.data as Row[]).find((r) => r.subscriptionId === s)!;
+    const [usd, jpy] = [row(ids.USD!), row(ids.JPY!)];
+    expect(usd.probability).toBe(jpy.probability);
+    expect(usd.drivers.find((d) => d.code === "past_spend")).toMatchObject({ label: "Past spend $300.00", contribution: 0.196 });
+    expect(jpy.drivers.find((d) => d.code === "past_spend")).toMatchObject({ label: "Past spend ¥45,000", contribution: 0.196 });
+  }, 120_000);
 });
