@@ -361,6 +361,11 @@ describe("<tsuzuku-portal> in Chromium", () => {
     expect(canceled).toMatchObject({ outcome: "canceled", feeAcknowledged: true, subscription: { id: ids[0], status: "canceled" } });
     expect(await part(page, "receipt").textContent()).toContain(canceled.confirmationNumber);
     expect((await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key })).body.status).toBe("canceled");
+    // The evidence keeps the tick with the words the customer ticked, not a bare true (it kept
+    // wording: null: in a dispute over the fee, "a box was ticked" without what it said).
+    const evidence = await h.request("GET", `/v1/cancel-flows/${canceled.flowId}`, { key: t.key });
+    const confirmed = evidence.body.steps.find((s: { type: string }) => s.type === "cancel_confirmed");
+    expect(confirmed.data.feeAcknowledgement).toEqual({ by: "customer", wording: say("acknowledgeFee", "ja", { amount: "5,000円" }) });
     // The survey left alone: no keep-in-touch answer was given for the customer.
     expect((await h.request("GET", `/v1/customers/${customerId}`, { key: t.key })).body.keepInTouch).toBeNull();
     await page.close();

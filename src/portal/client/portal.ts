@@ -1470,7 +1470,9 @@ export class TsuzukuPortal extends HTMLElement {
               const box = this.#main.querySelector<HTMLInputElement>("#acknowledge-fee");
               // The disclosed fee must be acknowledged: say so at the box, and send nothing until it is.
               if (box && !box.checked) return this.#feeNotTicked(box, fee);
-              this.#confirm(sub, flow, { ...(box ? { acknowledgeFee: true } : {}), ...this.#surveyAnswers() });
+              // The box's words as the customer ticked them, kept in the flow's evidence beside the tick.
+              const wording = box?.closest("label")?.textContent?.trim();
+              this.#confirm(sub, flow, { ...(box ? { acknowledgeFee: true, ...(wording ? { acknowledgementWording: wording } : {}) } : {}), ...this.#surveyAnswers() });
             },
           },
           this.#t("confirmCancel"),
