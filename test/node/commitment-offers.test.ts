@@ -80,6 +80,30 @@ describe("save offers on a plan with a commitment", () => {
     expect(evidence.body.offersShown[0].description.en).toContain("early-cancellation fee of ¥8,000");
   });
 
+  it("cancellation-info counts the fee's tick among the my-page's actions (5 at most, 3 without an offer step), and not where no fee applies", async () => {
+    const info = async (key: string, id: string, lang: "ja" | "en") => {
+      const r = await h.request("GET", `/v1/subscriptions/${id}/cancellation-info`, { key, headers: { "Accept-Language": lang } });
+      expect(r.status).toBe(200);
+      return r.body as { summary: string; howToCancel: string[] };
+    };
+    const withFee = await plan(committed);
+    const [ja, en] = [await info(t.key, withFee, "ja"), await info(t.key, withFee, "en")];
+    // It said 「最大4回の操作」 while the confirmation asks for the fee's box to be ticked first.
+    expect(ja.summary).toContain("最大5回の操作（解約する・理由の選択〈任意〉・ご提案が表示された場合は「解約の手続きを続ける」・解約手数料の確認のチェック・解約を確定する）");
+    expect(en.summary).toContain("at most 5 actions");
+    expect(ja.howToCancel.join("")).toContain("解約手数料の確認にチェックを入れて、解約を確定します。");
+    const none = await plan({});
+    expect((await info(t.key, none, "ja")).summary).toContain("最大4回の操作（解約する・理由の選択〈任意〉・ご提案が表示された場合は「解約の手続きを続ける」・解約を確定する）");
+    // Under noOffer: cancel, tick, confirm.
+    const shop = await h.tenant();
+    expect((await h.request("PATCH", "/v1/settings", { key: shop.key, body: { retentionPolicy: "noOffer" } })).status).toBe(200);
+    const customerId = uid("C");
+    await h.request("PUT", `/v1/customers/${customerId}`, { key: shop.key, body: customerBody({ phone: null, email: null }) });
+    const direct = uid("S");
+    await h.request("PUT", `/v1/subscriptions/${direct}`, { key: shop.key, body: subscriptionBody(customerId, { nextDeliveryOn: next(), ...committed }) });
+    expect((await info(shop.key, direct, "ja")).summary).toContain("解約手数料の確認にチェックを入れて「解約を確定する」で完了します（3回の操作）。");
+  });
+
   it("no sentence where no fee can apply: no commitment, or one already met", async () => {
     for (const overrides of [{}, { deliveriesCompleted: 4, commitment: committed.commitment }]) {
       const sub = await plan(overrides);
