@@ -175,7 +175,7 @@ export const PORTAL_TEXT = {
     en: "Instead of cancelling, you can also choose one of these. You can also simply continue cancelling.",
   },
   // Says what it does: the subscription goes on, with the offer (never a bare "choose this").
-  acceptOffer: { ja: "この内容で続ける", en: "Keep my plan with this" },
+  acceptOffer: { ja: "このご提案で継続する", en: "Keep my plan with this" },
   continueCancel: { ja: "解約の手続きを続ける", en: "Continue cancelling" },
   confirmTitle: { ja: "解約内容のご確認", en: "Check and confirm the cancellation" },
   // The day the cancellation takes effect, named as the receipt names it (cancel-flows/terms):

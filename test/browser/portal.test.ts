@@ -184,8 +184,11 @@ describe("<tsuzuku-portal> in Chromium", () => {
     const [accept, go] = [await part(page, "accept-offer").boundingBox(), await part(page, "continue-cancel").boundingBox()];
     expect(go!.height).toBeGreaterThanOrEqual(accept!.height);
     expect(go!.width).toBeGreaterThanOrEqual(accept!.width * 0.8);
-    // The offer's button says what it does: the plan goes on, with this.
-    expect(await part(page, "accept-offer").textContent()).toBe("この内容で続ける");
+    // The offer's button says what it does: the plan goes on (継続), with this offer — not a second
+    // 「続ける」 beside 「解約の手続きを続ける」 that reads as going on with the cancellation; the words the
+    // operator's console uses for the same choice.
+    expect(await part(page, "accept-offer").textContent()).toBe("このご提案で継続する");
+    expect(await part(page, "accept-offer").textContent()).not.toMatch(/続ける$/);
     await part(page, "accept-offer").click();
     await page.locator("tsuzuku-portal h2", { hasText: say("savedTitle", "ja") }).waitFor();
     await axeClean(page, "the saved answer");
