@@ -330,6 +330,27 @@ describe("<tsuzuku-portal> in Chromium", () => {
     await page.close();
   }, 60_000);
 
+  it("the card says the commitment disclosed at sign-up: how many, how many received, the fee if cancelled before — not only once cancelling", async () => {
+    const fee = { amount: 5000, currency: "JPY" };
+    const { customerId, ids } = await customerWith([
+      { deliveriesCompleted: 1, commitment: { minDeliveries: 3, earlyCancellationFee: fee } },
+      { deliveriesCompleted: 3, commitment: { minDeliveries: 3, earlyCancellationFee: fee } },
+      {},
+    ]);
+    const page = await open(customerId);
+    const row = (id: string) => page.locator(`tsuzuku-portal [data-subscription="${id}"] [data-commitment]`);
+    await expect.poll(() => row(ids[0]!).textContent()).toBe("3回のお受け取り（これまで1回、残り2回）。残り2回をお受け取りになる前に解約すると、解約手数料5,000円がかかります。");
+    // Named by its term in the card's list, like the price and the interval.
+    expect(await row(ids[0]!).evaluate((dd) => dd.previousElementSibling?.textContent)).toBe("回数のお約束");
+    expect(await row(ids[1]!).textContent()).toBe("3回のお受け取りが済んでいます。解約手数料はかかりません。");
+    expect(await row(ids[2]!).count()).toBe(0);
+    await axeClean(page, "cards with a commitment");
+    const en = await open(customerId, { lang: "en" });
+    await expect.poll(() => en.locator(`tsuzuku-portal [data-subscription="${ids[0]}"] [data-commitment]`).textContent()).toContain("3 deliveries (1 received, 2 to go)");
+    await en.close();
+    await page.close();
+  });
+
   it("a cancellation: no reason, the fee refused until acknowledged, then the receipt with its number", async () => {
     const { customerId, ids } = await customerWith([{ deliveriesCompleted: 1, commitment: { minDeliveries: 3, earlyCancellationFee: { amount: 5000, currency: "JPY" } } }]);
     const page = await open(customerId);
