@@ -279,7 +279,7 @@ export const cancelFlowsRouter = domainRouter()
       const lastDay = next ? addDays(next.on, -settings.changeCutoffDays) : null;
       // Read by customers: the steps as the my-page takes them under the shop's policy, no API paths.
       const canceled = sub.status === "canceled" ? { effectiveOn: sub.cancellation?.effectiveOn ?? null, confirmationNumber: sub.cancellation?.confirmationNumber ?? null } : null;
-      const how = howToCancel({ policy: settings.retentionPolicy, cutoffDays: settings.changeCutoffDays, commitment: commitmentLine(terms, lang), canceled }, lang);
+      const how = howToCancel({ policy: settings.retentionPolicy, cutoffDays: settings.changeCutoffDays, commitment: commitmentLine(terms, lang), feeTick: terms.fee !== null, canceled }, lang);
       return c.json(
         {
           subscriptionId,

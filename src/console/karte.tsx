@@ -93,7 +93,7 @@ export type TimelineItem = {
 };
 export type KnowledgeEntry = { id: string; title: { ja: string; en: string }; body: { ja: string; en: string }; uses: number; new: boolean; topic: string };
 type CancellationInfo = {
-  commitment: { acknowledgeFeeRequired: boolean; basis: string | null } | null;
+  commitment: { acknowledgeFeeRequired: boolean; basis: string | null; minDeliveries?: number; deliveriesCompleted?: number } | null;
   chargesIfCanceledNow: { type: string; amount: Money; basis: string }[];
   cutoff: { rule: string; nextDeliveryOn: string | null; nextDeliveryStoppedIfCanceledNow: boolean | null };
   /** 解約日 for a cancellation now (null: none to make). */
@@ -1001,6 +1001,13 @@ export function readOutScript(read: Lang, info: CancellationInfo, today: string)
   if (charges.length === 0) lines.push(t(read, "scriptNoCharges"));
   else {
     const currency = charges[0]!.amount.currency;
+    // Why the fee, before its amount (消費者契約法 §9(2)): the caller hears what the web customer reads.
+    const c = info.commitment;
+    if (charges.some((x) => x.type === "early_cancellation_fee") && c?.minDeliveries !== undefined && c.deliveriesCompleted !== undefined) {
+      // A delivery inside the cut-off still ships, and counts.
+      const counted = c.deliveriesCompleted + (next && info.cutoff.nextDeliveryStoppedIfCanceledNow === false ? 1 : 0);
+      lines.push(tf(read, "scriptFeeBasis", { min: String(c.minDeliveries), counted: String(counted), remaining: String(Math.max(0, c.minDeliveries - counted)) }));
+    }
     lines.push(tf(read, "scriptCharges", { total: formatMoney({ amount: charges.filter((c) => c.amount.currency === currency).reduce((n, c) => n + c.amount.amount, 0), currency }, read) }));
     const fee = charges.find((c) => c.type === "early_cancellation_fee");
     if (fee) lines.push(tf(read, "scriptFee", { amount: formatMoney(fee.amount, read) }));

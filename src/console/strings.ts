@@ -167,6 +167,10 @@ const T = {
   scriptShips: { ja: "{date}のお届けはすでに準備が済んでいるため、最後のお届けとしてお届けし、ご請求いたします。", en: "The delivery on {date} is already being prepared, so it will be sent and charged as the last one." },
   scriptNoCharges: { ja: "解約に伴うご請求はございません。", en: "There is nothing to pay for cancelling." },
   scriptCharges: { ja: "解約に伴うご請求は、合計{total}です。", en: "Cancelling brings charges of {total} in total." },
+  scriptFeeBasis: {
+    ja: "お申込み時にご案内したとおり、この定期コースには{min}回のお受け取りのお約束があり、これまでのお受け取りは{counted}回、残りは{remaining}回です。お約束の回数に届く前の解約となるため、解約手数料がかかります。",
+    en: "When you signed up, the plan came with a commitment of {min} deliveries; {counted} received so far, {remaining} to go. Cancelling before the commitment is met brings the early-cancellation fee.",
+  },
   scriptFee: { ja: "このうち解約手数料は{amount}です。ご了承いただけますでしょうか。", en: "Of this, the early-cancellation fee is {amount}. Do you agree to it?" },
   scriptConfirm: { ja: "よろしければ、解約を確定いたします。確定後に受付番号をお伝えします。", en: "If that's all right, I'll confirm the cancellation now and then give you your confirmation number." },
   scriptReceipt: { ja: "解約を承りました。受付番号は{number}です。解約日は{date}です。", en: "Your cancellation is confirmed. Your confirmation number is {number}. Your subscription ends on {date}." },

@@ -48,6 +48,8 @@ export type SubscriptionSnapshot = {
   deliveriesCompleted: number;
   pausedUntil?: string | null;
   activeDiscount?: { endsOn?: string | null } | null;
+  /** The commitment disclosed at sign-up (回数のお約束) and its fee; absent or null: none. */
+  commitment?: { minDeliveries: number; earlyCancellationFee: Money | null } | null;
 };
 
 export type OfferSettings = Pick<
@@ -143,8 +145,11 @@ export type PersonalisedOffer = {
   prior: { alpha: number; beta: number };
 };
 
-/** A personalised offer before its copy: the values of the copy's placeholders, per language. */
-export type OfferTerms = Omit<PersonalisedOffer, "title" | "description"> & { copyVars: (lang: Lang) => Record<string, string> };
+/**
+ * A personalised offer before its copy: the values of the copy's placeholders, per language, and
+ * the commitment sentence its description ends with on a plan whose fee still applies.
+ */
+export type OfferTerms = Omit<PersonalisedOffer, "title" | "description"> & { copyVars: (lang: Lang) => Record<string, string>; commitmentNote: ((lang: Lang) => string) | null };
 
 export function resolveOfferSettings(partial: Partial<OfferSettings> = {}): OfferSettings {
   return {
@@ -536,6 +541,43 @@ export function personaliseTerms(offer: CatalogueOffer, sub: SubscriptionSnapsho
     },
     prior: { alpha: offer.priorAlpha, beta: offer.priorBeta },
     copyVars: unnamed((lang: Lang) => ({ ...common(lang), ...vars(lang) })),
+    commitmentNote: commitmentNoteFor(sub, plan, apply.kind === "plan_change" ? feasible(apply.request) : plan),
+  };
+}
+
+/**
+ * What a save means for a commitment still running with a fee (消費者契約法 §4(2): the offer must not
+ * hide that the fee still applies — nor that a skip, a pause or a longer interval moves the delivery
+ * that ends the commitment later). Null when the plan has no such commitment. `after`: the plan as
+ * the offer leaves it (the same plan for offers that change no date).
+ */
+export function commitmentNoteFor(sub: SubscriptionSnapshot, plan: Plan, after: Plan | null): ((lang: Lang) => string) | null {
+  const c = sub.commitment;
+  const fee = c?.earlyCancellationFee;
+  if (!c || !fee || fee.amount <= 0) return null;
+  const remaining = c.minDeliveries - sub.deliveriesCompleted;
+  if (remaining <= 0) return null;
+  const lastOf = (p: Plan | null) => {
+    const first = p ? (p.nextDeliveryOn ?? p.pausedUntil) : null;
+    return first ? addCycles(first, p!, remaining - 1) : null;
+  };
+  const before = lastOf(plan);
+  const lastAfter = lastOf(after);
+  return (lang) => {
+    const amount = formatMoney(fee, lang);
+    const moved = before !== null && lastAfter !== null && lastAfter > before;
+    if (lang === "ja") {
+      const head = `この定期コースには、お申込み時にご案内した${c.minDeliveries}回のお受け取りのお約束があります（これまで${sub.deliveriesCompleted}回、残り${remaining}回）。このご提案をお受けいただいてもお約束は変わらず、残り${remaining}回をお受け取りになる前に解約すると、解約手数料${amount}がかかります。`;
+      if (lastAfter === null) return head;
+      return moved
+        ? `${head}お届けが先になるため、お約束の最後のお届けは${writeDate(before, lang, "full")}から${writeDate(lastAfter, lang, "full")}に変わります。`
+        : `${head}お約束の最後のお届けは${writeDate(lastAfter, lang, "full")}の予定です。`;
+    }
+    const head = `This plan has a commitment of ${c.minDeliveries} deliveries, disclosed at sign-up (${sub.deliveriesCompleted} received, ${remaining} to go). Taking this offer does not change it: cancelling before the remaining ${remaining} ${remaining === 1 ? "delivery arrives" : "deliveries arrive"} brings the early-cancellation fee of ${amount}.`;
+    if (lastAfter === null) return head;
+    return moved
+      ? `${head} As deliveries move later, the last committed delivery moves from ${writeDate(before, lang, "full")} to ${writeDate(lastAfter, lang, "full")}.`
+      : `${head} The last committed delivery is due on ${writeDate(lastAfter, lang, "full")}.`;
   };
 }
 
@@ -551,7 +593,10 @@ export function offerCopy(offer: CatalogueOffer, terms: OfferTerms, lang: Lang):
   if (!fills(offer.copy.title[other], vars) || !fills(offer.copy.description[other], vars)) return null;
   const title = renderTemplate(offer.copy.title[lang], vars);
   const description = renderTemplate(offer.copy.description[lang], vars);
-  return title === null || description === null ? null : { title: oneLine(title), description: lines(description) };
+  if (title === null || description === null) return null;
+  // The commitment's sentence, on a line of its own, after the shop's copy.
+  const note = terms.commitmentNote?.(lang);
+  return { title: oneLine(title), description: note ? `${lines(description)}\n${note}` : lines(description) };
 }
 
 /** A list placed in a title is run on (a title is one line). */

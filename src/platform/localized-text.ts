@@ -46,6 +46,13 @@ export const PORTAL_TEXT = {
   percentOff: { ja: "{n}%オフ", en: "{n}% off" },
   amountOff: { ja: "{amount}引き", en: "{amount} off" },
   discount: { ja: "割引", en: "Discount" },
+  // The commitment disclosed at sign-up, on the card: the customer need not start cancelling to learn it.
+  commitment: { ja: "回数のお約束", en: "Commitment" },
+  commitmentOpen: {
+    ja: "{min}回のお受け取り（これまで{done}回、残り{remaining}回）。残り{remaining}回をお受け取りになる前に解約すると、解約手数料{fee}がかかります。",
+    en: "{min} deliveries ({done} received, {remaining} to go). Cancelling before the remaining {remaining} brings an early-cancellation fee of {fee}.",
+  },
+  commitmentMet: { ja: "{min}回のお受け取りが済んでいます。解約手数料はかかりません。", en: "{min} deliveries, all received: no early-cancellation fee." },
   discountDeliveries: {
     ja: "{first}のお届けから{n}回分（最終回は{last}のお届け）が{label}の{price}です。{fullOn}のお届けからは通常価格の{regular}に戻ります。",
     en: "Your {n} deliveries from {first} (the last one on {last}) cost {price} each ({label}). From the delivery on {fullOn}, the regular price of {regular} applies again.",
@@ -175,7 +182,7 @@ export const PORTAL_TEXT = {
     en: "Instead of cancelling, you can also choose one of these. You can also simply continue cancelling.",
   },
   // Says what it does: the subscription goes on, with the offer (never a bare "choose this").
-  acceptOffer: { ja: "この内容で続ける", en: "Keep my plan with this" },
+  acceptOffer: { ja: "このご提案で継続する", en: "Keep my plan with this" },
   continueCancel: { ja: "解約の手続きを続ける", en: "Continue cancelling" },
   confirmTitle: { ja: "解約内容のご確認", en: "Check and confirm the cancellation" },
   // The day the cancellation takes effect, named as the receipt names it (cancel-flows/terms):

@@ -184,8 +184,11 @@ describe("<tsuzuku-portal> in Chromium", () => {
     const [accept, go] = [await part(page, "accept-offer").boundingBox(), await part(page, "continue-cancel").boundingBox()];
     expect(go!.height).toBeGreaterThanOrEqual(accept!.height);
     expect(go!.width).toBeGreaterThanOrEqual(accept!.width * 0.8);
-    // The offer's button says what it does: the plan goes on, with this.
-    expect(await part(page, "accept-offer").textContent()).toBe("この内容で続ける");
+    // The offer's button says what it does: the plan goes on (継続), with this offer — not a second
+    // 「続ける」 beside 「解約の手続きを続ける」 that reads as going on with the cancellation; the words the
+    // operator's console uses for the same choice.
+    expect(await part(page, "accept-offer").textContent()).toBe("このご提案で継続する");
+    expect(await part(page, "accept-offer").textContent()).not.toMatch(/続ける$/);
     await part(page, "accept-offer").click();
     await page.locator("tsuzuku-portal h2", { hasText: say("savedTitle", "ja") }).waitFor();
     await axeClean(page, "the saved answer");
@@ -327,6 +330,27 @@ describe("<tsuzuku-portal> in Chromium", () => {
     await page.close();
   }, 60_000);
 
+  it("the card says the commitment disclosed at sign-up: how many, how many received, the fee if cancelled before — not only once cancelling", async () => {
+    const fee = { amount: 5000, currency: "JPY" };
+    const { customerId, ids } = await customerWith([
+      { deliveriesCompleted: 1, commitment: { minDeliveries: 3, earlyCancellationFee: fee } },
+      { deliveriesCompleted: 3, commitment: { minDeliveries: 3, earlyCancellationFee: fee } },
+      {},
+    ]);
+    const page = await open(customerId);
+    const row = (id: string) => page.locator(`tsuzuku-portal [data-subscription="${id}"] [data-commitment]`);
+    await expect.poll(() => row(ids[0]!).textContent()).toBe("3回のお受け取り（これまで1回、残り2回）。残り2回をお受け取りになる前に解約すると、解約手数料5,000円がかかります。");
+    // Named by its term in the card's list, like the price and the interval.
+    expect(await row(ids[0]!).evaluate((dd) => dd.previousElementSibling?.textContent)).toBe("回数のお約束");
+    expect(await row(ids[1]!).textContent()).toBe("3回のお受け取りが済んでいます。解約手数料はかかりません。");
+    expect(await row(ids[2]!).count()).toBe(0);
+    await axeClean(page, "cards with a commitment");
+    const en = await open(customerId, { lang: "en" });
+    await expect.poll(() => en.locator(`tsuzuku-portal [data-subscription="${ids[0]}"] [data-commitment]`).textContent()).toContain("3 deliveries (1 received, 2 to go)");
+    await en.close();
+    await page.close();
+  });
+
   it("a cancellation: no reason, the fee refused until acknowledged, then the receipt with its number", async () => {
     const { customerId, ids } = await customerWith([{ deliveriesCompleted: 1, commitment: { minDeliveries: 3, earlyCancellationFee: { amount: 5000, currency: "JPY" } } }]);
     const page = await open(customerId);
@@ -361,6 +385,11 @@ describe("<tsuzuku-portal> in Chromium", () => {
     expect(canceled).toMatchObject({ outcome: "canceled", feeAcknowledged: true, subscription: { id: ids[0], status: "canceled" } });
     expect(await part(page, "receipt").textContent()).toContain(canceled.confirmationNumber);
     expect((await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key })).body.status).toBe("canceled");
+    // The evidence keeps the tick with the words the customer ticked, not a bare true (it kept
+    // wording: null: in a dispute over the fee, "a box was ticked" without what it said).
+    const evidence = await h.request("GET", `/v1/cancel-flows/${canceled.flowId}`, { key: t.key });
+    const confirmed = evidence.body.steps.find((s: { type: string }) => s.type === "cancel_confirmed");
+    expect(confirmed.data.feeAcknowledgement).toEqual({ by: "customer", wording: say("acknowledgeFee", "ja", { amount: "5,000円" }) });
     // The survey left alone: no keep-in-touch answer was given for the customer.
     expect((await h.request("GET", `/v1/customers/${customerId}`, { key: t.key })).body.keepInTouch).toBeNull();
     await page.close();

@@ -36,5 +36,9 @@ describe("the cancel form's record of the call", () => {
     expect(en).toContain("¥8,980");
     expect(en).toContain("the early-cancellation fee is ¥5,000");
     expect(readOutScript("ja", info, page.today).join("")).toContain("解約に伴うご請求は、合計8,980円です。このうち解約手数料は5,000円です。");
+    // With the commitment known, its basis is read first; the delivery that still ships counts.
+    const committed = { ...info, commitment: { acknowledgeFeeRequired: true, basis: "…", minDeliveries: 4, deliveriesCompleted: 1 } };
+    expect(readOutScript("ja", committed, page.today).join("")).toContain("この定期コースには4回のお受け取りのお約束があり、これまでのお受け取りは2回、残りは2回です。");
+    expect(readOutScript("en", committed, page.today).join(" ")).toContain("a commitment of 4 deliveries; 2 received so far, 2 to go.");
   });
 });

@@ -468,6 +468,8 @@ describe("the operator console in a browser", () => {
     const script = (await page.locator("form.cancel [data-read-out=ja]").textContent())!;
     expect(script).toContain(`解約日は${writeDate(today, "ja", "full", today)}です。次回${writeDate(next, "ja", "full", today)}のお届けは停止いたします。`);
     expect(script).toContain("解約手数料は5,000円です");
+    // Why the fee, before its amount, as the web customer reads it (消費者契約法 §9(2)): the caller heard only the amount.
+    expect(script).toContain("お申込み時にご案内したとおり、この定期コースには6回のお受け取りのお約束があり、これまでのお受け取りは2回、残りは4回です。お約束の回数に届く前の解約となるため、解約手数料がかかります。解約に伴うご請求は、合計5,000円です。");
     expect(script).toContain("確定後に受付番号をお伝えします");
     expect(await page.locator("#disclosed-in").inputValue()).toBe("ja");
     expect(await axeViolations(page, { seriousOnly: true })).toEqual([]);

@@ -872,7 +872,21 @@ export class TsuzukuPortal extends HTMLElement {
       h("dt", {}, this.#t("pricePerDelivery")),
       h("dd", { "data-price": "" }, this.#price(sub, discount?.nextIsDiscounted === true)),
       ...(discount?.text ? [h("dt", {}, this.#t("discount")), h("dd", { "data-discount": "" }, discount.text)] : []),
+      ...this.#commitmentRows(sub),
     ];
+  }
+
+  /** A running plan's commitment with a fee, as disclosed at sign-up: how many, how many received, the fee if cancelled before. */
+  #commitmentRows(sub: Subscription): Node[] {
+    const c = sub.commitment;
+    const fee = c?.earlyCancellationFee;
+    if (sub.status === "canceled" || !c || !fee || fee.amount <= 0 || sub.deliveriesCompleted === undefined) return [];
+    const remaining = c.minDeliveries - sub.deliveriesCompleted;
+    const text =
+      remaining > 0
+        ? this.#t("commitmentOpen", { min: c.minDeliveries, done: sub.deliveriesCompleted, remaining, fee: this.#money(fee) })
+        : this.#t("commitmentMet", { min: c.minDeliveries });
+    return [h("dt", {}, this.#t("commitment")), h("dd", { "data-commitment": "" }, text)];
   }
 
   /**
@@ -1576,7 +1590,9 @@ export class TsuzukuPortal extends HTMLElement {
               const box = this.#main.querySelector<HTMLInputElement>("#acknowledge-fee");
               // The disclosed fee must be acknowledged: say so at the box, and send nothing until it is.
               if (box && !box.checked) return this.#feeNotTicked(box, fee);
-              this.#confirm(sub, flow, { ...(box ? { acknowledgeFee: true } : {}), ...this.#surveyAnswers() });
+              // The box's words as the customer ticked them, kept in the flow's evidence beside the tick.
+              const wording = box?.closest("label")?.textContent?.trim();
+              this.#confirm(sub, flow, { ...(box ? { acknowledgeFee: true, ...(wording ? { acknowledgementWording: wording } : {}) } : {}), ...this.#surveyAnswers() });
             },
           },
           this.#t("confirmCancel"),

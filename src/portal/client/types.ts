@@ -22,6 +22,10 @@ export type Subscription = {
   pausedUntil: string | null;
   /** An accepted discount: its first and last discounted delivery (`startsOn` absent on older ones). */
   activeDiscount?: { percentOff: number | null; amountOff: number | null; startsOn?: string; endsOn: string | null } | null;
+  /** Deliveries received so far (the commitment counts them). */
+  deliveriesCompleted?: number;
+  /** The commitment disclosed at sign-up (回数のお約束) and its early-cancellation fee; null: none. */
+  commitment?: { minDeliveries: number; earlyCancellationFee: Money | null } | null;
   /** Once canceled: the day it took effect, the delivery that still ships after it (if one does) and the receipt's number. */
   cancellation?: { effectiveOn: string | null; finalDeliveryOn: string | null; confirmationNumber: string | null; earlyCancellationFee?: Money | null } | null;
 };
