@@ -277,7 +277,7 @@ export const PORTAL_TEXT = {
     en: "You will not receive messages inviting you back after you cancel.",
   },
   dataUseKept: {
-    ja: "定期便のお届けや、ご注文・お届けに関するメールはこれまでどおりです。解約のお手続きの際も、どなたにもご案内しているショップの通常のご提案は表示されます。この設定はいつでも変更できます。",
+    ja: "定期コースのお届けや、ご注文・お届けに関するメールはこれまでどおりです。解約のお手続きの際も、どなたにもご案内しているショップの通常のご提案は表示されます。この設定はいつでも変更できます。",
     en: "Your deliveries and e-mails about your orders carry on as before, and when you cancel you still see the shop's usual offers open to everyone. You can change this at any time.",
   },
   dataUseStop: { ja: "履歴を使った分析を停止する", en: "Stop using my history for this analysis" },

@@ -39,7 +39,7 @@ const DONE: Record<string, { en: string; ja: string }> = {
   product_swap: { en: "product swapped", ja: "商品が変更されました" },
   free_gift: { en: "free gift added", ja: "プレゼントが追加されました" },
   cancel: { en: "cancelled", ja: "解約されました" },
-  reactivate: { en: "restarted", ja: "定期便が再開されました" },
+  reactivate: { en: "restarted", ja: "定期コースが再開されました" },
   keep_in_touch: { en: "keep-in-touch answer given", ja: "今後のご案内についてのご回答がありました" },
 };
 

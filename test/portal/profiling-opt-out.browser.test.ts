@@ -130,7 +130,7 @@ describe("<tsuzuku-portal>: the customer leaves themselves out of profiling, at 
     await expect(state(page).textContent()).resolves.toBe(say("dataUseOn", "ja"));
     const words = await card(page).innerText();
     for (const key of ["dataUseNoRisk", "dataUseNoPersonal", "dataUseNoComeback", "dataUseKept"] as const) expect(words).toContain(say(key, "ja"));
-    expect(words).toContain("定期便のお届けや、ご注文・お届けに関するメールはこれまでどおりです。");
+    expect(words).toContain("定期コースのお届けや、ご注文・お届けに関するメールはこれまでどおりです。");
     const box = page.getByLabel(say("dataUseStop", "ja"));
     expect(await box.isChecked()).toBe(false);
     await axeClean(page, "the card, profiling in use");
