@@ -17,8 +17,7 @@ export function formatMoney(money: { amount: number; currency: string }, lang: "
     return lang === "ja" ? `${n}円` : `¥${n}`;
   }
   const nf = new Intl.NumberFormat(lang === "ja" ? "ja-JP" : "en-US", { style: "currency", currency: money.currency });
-  const digits = nf.resolvedOptions().maximumFractionDigits ?? 2;
-  return nf.format(money.amount / 10 ** digits);
+  return nf.format(money.amount / 10 ** minorUnitDigits(money.currency));
 }
 
 const minorDigitsMemo = new Map<string, number>();

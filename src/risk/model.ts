@@ -182,10 +182,12 @@ const DRIVER_LABEL: Record<FeatureName, (v: number, lang: "ja" | "en", currency:
   overdue: (n, lang) => (lang === "ja" ? `お届け予定日を${n}日過ぎている` : `Next delivery ${times(n, "day", "days")} overdue`),
   // In the plan's own currency, as every amount is written (a US shop's $49.00 read 「4,900円」);
   // higher or lower in yen terms, as the model weighs it.
-  price_level: (p, lang, currency) =>
-    (yenScale(p, currency) ?? 0) >= REFERENCE_PRICE_YEN
-      ? lang === "ja" ? `価格帯が高め（${formatMoney({ amount: Math.round(p), currency }, "ja")}）` : `Higher price point (${formatMoney({ amount: Math.round(p), currency }, "en")})`
-      : lang === "ja" ? `価格帯が手頃（${formatMoney({ amount: Math.round(p), currency }, "ja")}）` : `Lower price point (${formatMoney({ amount: Math.round(p), currency }, "en")})`,
+  price_level: (p, lang, currency) => {
+    const price = formatMoney({ amount: Math.round(p), currency }, lang);
+    return (yenScale(p, currency) ?? 0) >= REFERENCE_PRICE_YEN
+      ? lang === "ja" ? `価格帯が高め（${price}）` : `Higher price point (${price})`
+      : lang === "ja" ? `価格帯が手頃（${price}）` : `Lower price point (${price})`;
+  },
   discount_ending: (d, lang) =>
     d === 0 ? (lang === "ja" ? "割引が本日で終了" : "Discount ends today") : lang === "ja" ? `割引があと${d}日で終了` : `Discount ends in ${times(d, "day", "days")}`,
   low_nps: (n, lang) => (lang === "ja" ? `満足度が低い（NPS ${n}）` : `Low satisfaction score (NPS ${n})`),

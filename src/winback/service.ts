@@ -52,7 +52,6 @@ export function isContactable(c: Pick<CustomerRow, "keepInTouch" | "marketingCon
  */
 export const contactColumns = { id: customers.id, keepInTouch: customers.keepInTouch, marketingConsent: customers.marketingConsent, email: customers.email, phone: customers.phone, erasedAt: customers.erasedAt, profilingOptOut: customers.profilingOptOut };
 
-
 /**
  * Records a keep-in-touch answer: the customer's current answer and, append-only, its evidence —
  * the wording shown (when the customer saw one), the language, the path and the time.

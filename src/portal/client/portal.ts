@@ -723,12 +723,7 @@ export class TsuzukuPortal extends HTMLElement {
 
   /** Whether this embed shows the data-use card: once per customer on a page, in the first embed (as keep-in-touch). */
   #dataUseShownHere(): boolean {
-    if (this.#customerId === null || (!this.#profiling && !this.#profilingFailed)) return false;
-    for (const other of portals) {
-      if (other === this || !other.isConnected || other.#customerId !== this.#customerId || (!other.#profiling && !other.#profilingFailed)) continue;
-      if (other.compareDocumentPosition(this) & Node.DOCUMENT_POSITION_FOLLOWING) return false;
-    }
-    return true;
+    return this.#firstToShow((p) => (p.#profiling || p.#profilingFailed ? p.#customerId : null));
   }
 
   /**
@@ -745,9 +740,7 @@ export class TsuzukuPortal extends HTMLElement {
       if (this.#profiling?.profilingOptOut === optOut) this.#profiling = await read();
       if (this.#profiling?.profilingOptOut !== optOut) {
         const applied = async () => (await read()).profilingOptOut === optOut;
-        const now = await this.#write<ProfilingOptOut>(`profiling ${customerId} ${optOut}`, { method: "PUT", path, body: { profilingOptOut: optOut } }, applied);
-        // Every embed of the customer shows what is now true.
-        this.#profiling = now;
+        this.#profiling = await this.#write<ProfilingOptOut>(`profiling ${customerId} ${optOut}`, { method: "PUT", path, body: { profilingOptOut: optOut } }, applied);
         await this.#loadKeepInTouch(customerId).catch(() => undefined);
         for (const other of portals) if (other !== this && other.#customerId === customerId) other.#keep = this.#keep;
       }
@@ -791,9 +784,18 @@ export class TsuzukuPortal extends HTMLElement {
    * customer, the first in the page that would show it does (two identical regions otherwise).
    */
   #keepShownHere(): boolean {
-    if (!this.#keepWanted()) return false;
+    return this.#firstToShow((p) => (p.#keepWanted() ? (p.#keep?.customerId ?? null) : null));
+  }
+
+  /**
+   * A customer-level card shows once on a page, in the first embed that would show it: `cardFor`
+   * gives the customer an embed would show it for (null: none).
+   */
+  #firstToShow(cardFor: (p: TsuzukuPortal) => string | null): boolean {
+    const mine = cardFor(this);
+    if (mine === null) return false;
     for (const other of portals) {
-      if (other === this || !other.isConnected || other.#keep?.customerId !== this.#keep?.customerId || !other.#keepWanted()) continue;
+      if (other === this || !other.isConnected || cardFor(other) !== mine) continue;
       if (other.compareDocumentPosition(this) & Node.DOCUMENT_POSITION_FOLLOWING) return false;
     }
     return true;
