@@ -38,32 +38,22 @@ export function howToCancel(
   const channels = ja
     ? "マイページ・電話（自動音声）・オペレーターのいずれからでも、いつでも解約できます。"
     : "You can cancel at any time, on the web (my page), by phone (automated) or with an operator.";
+  // The fee's tick is one action more, named where it falls: one sentence, the phrase inserted.
+  const ticks = tick ? 1 : 0;
   const web = direct
     ? ja
-      ? tick
-        ? "マイページでは「解約する」を押すと解約内容の確認画面が開き、解約手数料の確認にチェックを入れて「解約を確定する」で完了します（3回の操作）。"
-        : "マイページでは「解約する」を押すと解約内容の確認画面が開き、「解約を確定する」で完了します（2回の操作）。"
-      : tick
-        ? "On your my page, \"Cancel this subscription\" opens the confirmation; tick the box acknowledging the early-cancellation fee and \"Confirm the cancellation\" completes it (3 actions)."
-        : "On your my page, \"Cancel this subscription\" opens the confirmation and \"Confirm the cancellation\" completes it (2 actions)."
+      ? `マイページでは「解約する」を押すと解約内容の確認画面が開き、${tick ? "解約手数料の確認にチェックを入れて" : ""}「解約を確定する」で完了します（${2 + ticks}回の操作）。`
+      : `On your my page, "Cancel this subscription" opens the confirmation${tick ? "; tick the box acknowledging the early-cancellation fee and" : " and"} "Confirm the cancellation" completes it (${2 + ticks} actions).`
     : ja
-      ? tick
-        ? "マイページでは「解約する」から確定まで、最大5回の操作（解約する・理由の選択〈任意〉・ご提案が表示された場合は「解約の手続きを続ける」・解約手数料の確認のチェック・解約を確定する）で完了します。"
-        : "マイページでは「解約する」から確定まで、最大4回の操作（解約する・理由の選択〈任意〉・ご提案が表示された場合は「解約の手続きを続ける」・解約を確定する）で完了します。"
-      : tick
-        ? "On your my page it takes at most 5 actions from \"Cancel this subscription\" to the end: cancel, a reason (optional), \"Continue cancelling\" if an offer is shown, the box acknowledging the early-cancellation fee, and confirm."
-        : "On your my page it takes at most 4 actions from \"Cancel this subscription\" to the end: cancel, a reason (optional), \"Continue cancelling\" if an offer is shown, and confirm.";
+      ? `マイページでは「解約する」から確定まで、最大${4 + ticks}回の操作（解約する・理由の選択〈任意〉・ご提案が表示された場合は「解約の手続きを続ける」・${tick ? "解約手数料の確認のチェック・" : ""}解約を確定する）で完了します。`
+      : `On your my page it takes at most ${4 + ticks} actions from "Cancel this subscription" to the end: cancel, a reason (optional), "Continue cancelling" if an offer is shown, ${tick ? "the box acknowledging the early-cancellation fee, " : ""}and confirm.`;
   const cutoff = ja
     ? `お届け予定日の${input.cutoffDays}日前までの受付で、そのお届けから停止します。`
     : `A cancellation received at least ${input.cutoffDays} days before a delivery stops that delivery.`;
   const summary = ja ? `${channels}${web}${cutoff}${input.commitment}` : `${channels} ${web} ${cutoff} ${input.commitment}`;
   const confirm = ja
-    ? tick
-      ? "解約日とご請求（解約手数料を含む）を確認し、解約手数料の確認にチェックを入れて、解約を確定します。受付番号と受付票をお渡しします。"
-      : "解約日とご請求を確認して、解約を確定します。受付番号と受付票をお渡しします。"
-    : tick
-      ? "Check the end date and the charges (the early-cancellation fee among them), tick the box acknowledging the fee, then confirm: you get a confirmation number and a receipt."
-      : "Check the end date and the charges, then confirm: you get a confirmation number and a receipt.";
+    ? `解約日とご請求${tick ? "（解約手数料を含む）" : ""}を確認し${tick ? "、解約手数料の確認にチェックを入れ" : ""}て、解約を確定します。受付番号と受付票をお渡しします。`
+    : `Check the end date and the charges${tick ? " (the early-cancellation fee among them), tick the box acknowledging the fee," : ","} then confirm: you get a confirmation number and a receipt.`;
   const steps = direct
     ? [
         ja ? "解約を開始します。ご提案は表示されず、そのまま確認に進みます。" : "Start cancelling: no offer is shown, you go straight to the confirmation.",
