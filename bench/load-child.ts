@@ -35,6 +35,11 @@ process.on("message", async (job: LoadJob) => {
       p99: result.latency.p99,
       errors: result.errors,
       non2xx: result.non2xx,
+      // Which answers were not 2xx ("503×4, 409×1"), so a non-zero count says what went wrong.
+      statuses: Object.entries(result.statusCodeStats ?? {})
+        .filter(([code]) => !code.startsWith("2"))
+        .map(([code, s]) => `${code}×${s.count}`)
+        .join(", "),
       sent,
     };
     process.send!(reply);

@@ -16,7 +16,7 @@ import { fileURLToPath } from "node:url";
 export type LoadRequest = [method: string, path: string, body?: string, headers?: Record<string, string>];
 export type LoadJob = { id: number; url: string; headers: Record<string, string>; connections: number; seconds: number; requests: LoadRequest[] };
 export type LoadReply =
-  | { id: number; rps: number; p50: number; p99: number; errors: number; non2xx: number; sent: number; error?: undefined }
+  | { id: number; rps: number; p50: number; p99: number; errors: number; non2xx: number; statuses: string; sent: number; error?: undefined }
   | { id: number; error: string };
 
 const LOAD_NICE = Number(process.env.BENCH_LOAD_NICE ?? 19);

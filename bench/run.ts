@@ -96,7 +96,7 @@ async function serveWithFloors(database: Database, tenantId: string, databaseUrl
  * far less than wall-clock figures: at C connections one thread answers at most 1000 / cpuMs
  * requests a second, so latency is at least C × cpuMs.
  */
-type Row = { name: string; rps: number; p50: number; p99: number; errors: number; non2xx: number; loopMaxMs: number; loopP99Ms: number; held: string; cpuMs: number };
+type Row = { name: string; rps: number; p50: number; p99: number; errors: number; non2xx: number; statuses: string; loopMaxMs: number; loopP99Ms: number; held: string; cpuMs: number };
 /** A row with its throughput as a ratio to the floors (median over rounds for the big tenant). */
 type RatedRow = Row & { vsBare: number; vsQuery: number };
 
@@ -127,12 +127,12 @@ async function load(
   const held = [statements, stalls].filter(Boolean).join("; ");
   const cpuMs = Math.round(((cpu.user + cpu.system) / 1000 / Math.max(1, result.rps * seconds)) * 100) / 100;
   const phases = writePhases();
-  const row = { name, rps: result.rps, p50: result.p50, p99: result.p99, errors: result.errors, non2xx: result.non2xx, loopMaxMs, loopP99Ms, held, cpuMs };
+  const row = { name, rps: result.rps, p50: result.p50, p99: result.p99, errors: result.errors, non2xx: result.non2xx, statuses: result.statuses, loopMaxMs, loopP99Ms, held, cpuMs };
   // GC pauses per 10,000 requests answered: count, ms in all, the longest, how many ≥ 10 ms.
   const answered = Math.max(1, result.rps * seconds);
   const gcRates = [...gcByKind].map(([kind, g]) => `${kind} ${((g.n * 10_000) / answered).toFixed(1)}/10k req, ${((g.ms * 10_000) / answered).toFixed(0)} ms/10k, max ${g.maxMs.toFixed(1)}, ≥10 ms ×${g.over10}${[...g.flags].some((f) => f !== "none") ? ` (${[...g.flags].join(", ")})` : ""}`).join("; ");
   const wrapped = result.sent > drawn ? `  (request list of ${drawn} reused: ${result.sent} sent)` : "";
-  console.log(`${name.padEnd(34)} ${row.rps.toFixed(0).padStart(7)} req/s  p50 ${row.p50} ms  p99 ${row.p99} ms  non-2xx ${row.non2xx}  cpu ${cpuMs} ms/req  loop p99 ${loopP99Ms} max ${loopMaxMs} ms (not waiting for a core ${ownMaxMs})  heap ${heapMb} MB (young ${youngMb}), ${gc}${gcRates ? ` (${gcRates})` : ""}${held ? `  held by ${held}` : ""}${wrapped}`);
+  console.log(`${name.padEnd(34)} ${row.rps.toFixed(0).padStart(7)} req/s  p50 ${row.p50} ms  p99 ${row.p99} ms  non-2xx ${row.non2xx}${row.statuses ? ` (${row.statuses})` : ""}  cpu ${cpuMs} ms/req  loop p99 ${loopP99Ms} max ${loopMaxMs} ms (not waiting for a core ${ownMaxMs})  heap ${heapMb} MB (young ${youngMb}), ${gc}${gcRates ? ` (${gcRates})` : ""}${held ? `  held by ${held}` : ""}${wrapped}`);
   if (phases && process.env.BENCH_WRITE_PHASES) console.log(`  phases (ms): ${phases}`);
   for (const line of await explainSlow()) console.log(`  slow statement: ${line}`);
   return row;
@@ -314,6 +314,7 @@ if (runs("risk")) {
     p99: median(rounds.map((r) => r[i]!.p99)),
     errors: rounds.reduce((n, r) => n + r[i]!.errors, 0),
     non2xx: rounds.reduce((n, r) => n + r[i]!.non2xx, 0),
+    statuses: rounds.map((r) => r[i]!.statuses).filter(Boolean).join("; "),
     loopMaxMs: Math.max(...rounds.map((r) => r[i]!.loopMaxMs)),
     loopP99Ms: Math.max(...rounds.map((r) => r[i]!.loopP99Ms)),
     cpuMs: median(rounds.map((r) => r[i]!.cpuMs)),
@@ -525,7 +526,7 @@ every statement is an HTTP round trip to sqld; workerd and sqld share the machin
 
 | scenario | Node req/s | Node p99 ms | Worker req/s | Worker p99 ms | non-2xx, errors (Node; Worker) |
 |---|---:|---:|---:|---:|---:|
-${workers.node.map((n, i) => { const w = workers!.worker[i]!; return `| ${n.name} | ${n.rps.toFixed(0)} | ${n.p99} | ${w.rps.toFixed(0)} | ${w.p99} | ${n.non2xx}, ${n.errors}; ${w.non2xx}, ${w.errors} |`; }).join("\n")}`);
+${workers.node.map((n, i) => { const w = workers!.worker[i]!; return `| ${n.name} | ${n.rps.toFixed(0)} | ${n.p99} | ${w.rps.toFixed(0)} | ${w.p99} | ${n.non2xx}${n.statuses ? ` (${n.statuses})` : ""}, ${n.errors}; ${w.non2xx}${w.statuses ? ` (${w.statuses})` : ""}, ${w.errors} |`; }).join("\n")}`);
 const targets = targetsTable({ reads: riskRows, writes: writeRows, dip: dipRows, sync: syncResult && { subscriptions: syncResult.subscriptions, seconds: syncResult.subscriptionSeconds }, workers });
 if (targets) parts.unshift(`## Against issue #18's targets
 
