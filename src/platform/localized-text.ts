@@ -297,21 +297,23 @@ export const PORTAL_TEXT = {
   // The customer session ran out (or was ended) and the shop's page gave no new one: in the
   // customer's words, what is NOT done (nothing was), then what to do. Reloading starts the step again.
   sessionExpired: {
-    ja: "時間が経ったため、この画面の表示を続けられなくなりました。お手数ですが、ページを再読み込みしてください。",
-    en: "Time has run out on this page. Please reload the page.",
+    ja: "時間が経ったため、この画面の表示を続けられなくなりました。お手数ですが、下の「画面を読み込み直す」を押してください。",
+    en: "Time has run out on this page. Please press \"Reload this page\" below.",
   },
   sessionExpiredCancel: {
-    ja: "解約はまだ完了していません。時間が経ったため、この画面でお手続きを続けられなくなりました。お手数ですが、ページを再読み込みして、もう一度「解約する」からお進みください。",
-    en: "Your subscription is NOT canceled yet: time ran out on this page, so the cancellation could not go on. Please reload the page and start again with \"Cancel this subscription\".",
+    ja: "解約はまだ完了していません。時間が経ったため、この画面でお手続きを続けられなくなりました。お手数ですが、下の「画面を読み込み直す」を押して、もう一度「解約する」からお進みください。",
+    en: "Your subscription is NOT canceled yet: time ran out on this page, so the cancellation could not go on. Please press \"Reload this page\" below and start again with \"Cancel this subscription\".",
   },
   sessionExpiredChange: {
-    ja: "変更はまだ反映されていません。時間が経ったため、この画面でお手続きを続けられなくなりました。お手数ですが、ページを再読み込みして、もう一度お手続きください。",
-    en: "Your change has NOT been made yet: time ran out on this page. Please reload the page and make the change again.",
+    ja: "変更はまだ反映されていません。時間が経ったため、この画面でお手続きを続けられなくなりました。お手数ですが、下の「画面を読み込み直す」を押して、もう一度お手続きください。",
+    en: "Your change has NOT been made yet: time ran out on this page. Please press \"Reload this page\" below and make the change again.",
   },
   sessionExpiredRestart: {
-    ja: "定期コースはまだ再開されていません。時間が経ったため、この画面でお手続きを続けられなくなりました。お手数ですが、ページを再読み込みして、もう一度「定期コースを再開する」からお進みください。",
-    en: "Your subscription has NOT restarted yet: time ran out on this page. Please reload the page and start again with \"Restart this subscription\".",
+    ja: "定期コースはまだ再開されていません。時間が経ったため、この画面でお手続きを続けられなくなりました。お手数ですが、下の「画面を読み込み直す」を押して、もう一度「定期コースを再開する」からお進みください。",
+    en: "Your subscription has NOT restarted yet: time ran out on this page. Please press \"Reload this page\" below and start again with \"Restart this subscription\".",
   },
+  // The button under a sessionExpired* message: the page loads again, and the shop's page hands it a new session.
+  reloadPage: { ja: "画面を読み込み直す", en: "Reload this page" },
   failed: { ja: "通信に失敗しました。もう一度お試しください。", en: "Something went wrong. Please try again." },
   // A change sent whose answer was lost (the connection dropped): the portal read the plan again.
   failedNotApplied: {

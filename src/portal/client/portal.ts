@@ -345,6 +345,8 @@ export class TsuzukuPortal extends HTMLElement {
       return;
     }
     this.#busy = true;
+    // A 「画面を読み込み直す」 left by an earlier run-out session: this action says its own outcome.
+    for (const b of this.#main.querySelectorAll(".reload")) b.remove();
     // Whether the customer acted from inside the portal: a refusal that removes what held the focus gives it back (below).
     const focusedHere = this.shadowRoot?.activeElement != null;
     this.#main.setAttribute("aria-busy", "true");
@@ -419,6 +421,13 @@ export class TsuzukuPortal extends HTMLElement {
         message.textContent = text;
         for (const note of message.parentElement?.querySelectorAll<HTMLElement>(".note") ?? []) note.hidden = note.textContent === text;
       } else this.#main.replaceChildren(h("p", { class: "message", role: "alert", part: "message" }, text));
+      // A session run out, and the shop's page gave no new one (yet): the message names a button that
+      // does what it asks, so nobody has to find the browser's reload in a phone's menu (trial41). A
+      // reload has the shop's page mint a new session; the portal then shows the plan as it is.
+      if (problem.code === "session_expired") {
+        const shown = message?.isConnected && message.textContent === text ? message : this.#main.querySelector<HTMLElement>(".message:not(:empty)");
+        shown?.after(h("button", { type: "button", class: "reload primary", part: "reload-button", onclick: () => location.reload() }, this.#t("reloadPage")));
+      }
       // The review whose 「この内容で変更する」 held the focus closes on a refusal (a session run out, the
       // cut-off passed, a lost connection): the focus fell to the page's top, and a screen reader went on
       // from there (trial32). The refused card's heading takes it, the alert under it says why.

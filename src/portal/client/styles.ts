@@ -88,6 +88,8 @@ details > form { padding: 0 0 .5em 1em; }
 .note { color: var(--_muted); }
 .message:empty { display: none; }
 .message { border-left: 4px solid var(--_error); padding: .5em .75em; margin: .5em 0; background: color-mix(in srgb, var(--_error) 6%, var(--_surface)); }
+/* The one way on after a session ran out (#run): right under the message that asks for it. */
+.reload { display: block; margin: 0 0 1em; }
 .status:empty { display: none; }
 .status { border-left: 4px solid var(--_brand); padding: .5em .75em; margin: 0 0 1em; }
 .receipt { white-space: pre-wrap; font-family: inherit; margin: 0 0 1em; }
