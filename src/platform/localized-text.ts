@@ -133,6 +133,11 @@ export const PORTAL_TEXT = {
   changedResume: { ja: "お届けを再開しました。次回のお届けは{date}です。", en: "Deliveries are resumed. Your next delivery is on {date}." },
   // The current choice among the intervals offered: picked already, and said so.
   currentChoice: { ja: "{label}（現在のお届け間隔）", en: "{label} (current)" },
+  // The interval choices in two groups when the shop offers both (portal #monthGroup): what each keeps.
+  intervalMonthsGroup: { ja: "月ごと（お届け日は毎回{day}日）", en: "By the month (delivered on day {day} each time)" },
+  intervalMonthsGroupEnd: { ja: "月ごと（お届け日は毎回{day}日、その日がない月は末日）", en: "By the month (delivered on day {day} each time, the last day in shorter months)" },
+  intervalMonthsGroupNoDay: { ja: "月ごと（お届け日は毎回同じ日）", en: "By the month (delivered on the same day each time)" },
+  intervalDaysGroup: { ja: "日数ごと（前回のお届けから数えるため、お届け日の日付は毎回変わります）", en: "By the number of days (counted from the last delivery, so the date changes each time)" },
   // Restarting a cancelled plan (reactivate): its own final confirmation of what restarts, with a
   // button that says it commits; the plan is 「定期コース」, as everywhere else in the portal.
   restart: { ja: "定期コースを再開する", en: "Restart this subscription" },

@@ -1113,6 +1113,8 @@ export class TsuzukuPortal extends HTMLElement {
         const v = value(form, "intervalDays");
         return v.startsWith("m") ? { intervalMonths: Number(v.slice(1)) } : { intervalDays: Number(v) };
       };
+      const monthChoices = months.map((n) => choice(`m${n}`, n === sub.intervalMonths, { intervalDays: 0, intervalMonths: n }));
+      const dayChoices = (intervals ?? []).map((n) => choice(String(n), !sub.intervalMonths && n === sub.intervalDays, { intervalDays: n, intervalMonths: null }));
       out.push(
         this.#form(id, "changeInterval", "interval", (form) => change("interval", chosen(form), null, form), [
           (intervals && intervals.length > 0) || months.length > 0
@@ -1120,8 +1122,14 @@ export class TsuzukuPortal extends HTMLElement {
                 "fieldset",
                 {},
                 h("legend", {}, this.#t("interval")),
-                months.map((n) => choice(`m${n}`, n === sub.intervalMonths, { intervalDays: 0, intervalMonths: n })),
-                (intervals ?? []).map((n) => choice(String(n), !sub.intervalMonths && n === sub.intervalDays, { intervalDays: n, intervalMonths: null })),
+                // Both kinds offered: 「2ヶ月ごと」 and 「60日ごと」 read alike but keep or leave the plan's
+                // day of the month, so each group says which it does (trial41).
+                months.length > 0 && intervals && intervals.length > 0
+                  ? [
+                      h("fieldset", { class: "group" }, h("legend", {}, this.#monthGroup(sub)), monthChoices),
+                      h("fieldset", { class: "group" }, h("legend", {}, this.#t("intervalDaysGroup")), dayChoices),
+                    ]
+                  : [monthChoices, dayChoices],
               )
             : this.#field(`${id}-interval`, this.#t("interval"), h("input", { id: `${id}-interval`, name: "intervalDays", type: "number", inputmode: "numeric", min: 1, max: 365, required: true, value: String(sub.intervalDays) })),
         ]),
@@ -1802,6 +1810,13 @@ export class TsuzukuPortal extends HTMLElement {
   }
 
   /** The plan's cadence in words, as the console and the API's texts write it (platform/cadence): 「1ヶ月ごと」「30日ごと」 / "Every month". */
+  /** The month choices' legend: they keep the plan's day of the month (the month's last day when it has none). */
+  #monthGroup(sub: Subscription): string {
+    const day = sub.deliveryDay ?? (sub.nextDeliveryOn ? Number(sub.nextDeliveryOn.slice(8, 10)) : null);
+    if (day === null) return this.#t("intervalMonthsGroupNoDay");
+    return this.#t(day > 28 ? "intervalMonthsGroupEnd" : "intervalMonthsGroup", { day });
+  }
+
   #cadence(sub: Pick<Subscription, "intervalDays" | "intervalMonths">): string {
     const text = cadenceText(sub, this.#lang);
     return text.charAt(0).toUpperCase() + text.slice(1);

@@ -176,3 +176,34 @@ describe("<tsuzuku-portal>: a session that ran out while the page was left open,
     await page.close();
   }, 90_000);
 });
+
+describe("<tsuzuku-portal>: choosing a longer interval on a monthly plan, at a phone's 200 %", () => {
+  it("the month choices and the day choices stand in two groups, each saying what it does to the delivery date; 2ヶ月ごと keeps the 16th", async () => {
+    const { customerId, subscriptionId } = await customer();
+    const day = Number((await h.request("GET", `/v1/subscriptions/${subscriptionId}`, { key: t.key })).body.deliveryDay);
+    const page = await open(customerId);
+    await page.getByText("お届け間隔を変更").click();
+    const groups = card(page).locator("fieldset fieldset");
+    expect(await groups.count()).toBe(2);
+    const months = groups.nth(0);
+    const days = groups.nth(1);
+    const monthsLegend = say(day > 28 ? "intervalMonthsGroupEnd" : "intervalMonthsGroup", "ja", { day });
+    expect(await months.locator("legend").textContent()).toBe(monthsLegend);
+    expect(monthsLegend).toContain(`毎回${day}日`);
+    expect(await days.locator("legend").textContent()).toBe(say("intervalDaysGroup", "ja"));
+    expect(await months.locator("label").allTextContents()).toEqual(["1ヶ月ごと（現在のお届け間隔）", "2ヶ月ごと", "3ヶ月ごと"]);
+    expect(await days.locator("label").allTextContents()).toContain("60日ごと");
+    // A screen reader names the group with the radio: 「月ごと（お届け日は毎回16日）」 グループ、2ヶ月ごと.
+    expect(await card(page).getByRole("group", { name: monthsLegend }).getByRole("radio", { name: "2ヶ月ごと" }).count()).toBe(1);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE_AT_200.width);
+    await axeClean(page, "the interval choices in two groups");
+
+    await page.getByLabel("2ヶ月ごと").check();
+    await page.getByRole("button", { name: "変更内容を確認する" }).first().click();
+    await page.getByRole("button", { name: "この内容で変更する" }).click();
+    await expect.poll(async () => (await events(page)).map((e) => e.type)).toContain("tsuzuku:changed");
+    const after = (await h.request("GET", `/v1/subscriptions/${subscriptionId}`, { key: t.key })).body;
+    expect(after).toMatchObject({ intervalMonths: 2, deliveryDay: day });
+    await page.close();
+  }, 90_000);
+});
