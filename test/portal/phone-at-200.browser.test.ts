@@ -1,6 +1,6 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addDays, localDate } from "../../src/platform/dates";
+import { addDays, localDate, writeDate } from "../../src/platform/dates";
 import { say } from "../../src/platform/localized-text";
 import { ajvCheck } from "../support/ajv";
 import { AXE_SOURCE, launchBrowser, serveOnLoopback, type Served } from "../support/browser";
@@ -204,6 +204,29 @@ describe("<tsuzuku-portal>: choosing a longer interval on a monthly plan, at a p
     await expect.poll(async () => (await events(page)).map((e) => e.type)).toContain("tsuzuku:changed");
     const after = (await h.request("GET", `/v1/subscriptions/${subscriptionId}`, { key: t.key })).body;
     expect(after).toMatchObject({ intervalMonths: 2, deliveryDay: day });
+    await page.close();
+  }, 90_000);
+});
+
+describe("<tsuzuku-portal>: stopping it and being sure it stopped, at a phone's 200 %", () => {
+  it("the receipt on screen writes its dates with the day of the week, as the confirmation before it does", async () => {
+    const { customerId, subscriptionId } = await customer();
+    const next = (await h.request("GET", `/v1/subscriptions/${subscriptionId}`, { key: t.key })).body.nextDeliveryOn as string;
+    const page = await open(customerId);
+    await page.getByRole("button", { name: /解約する/ }).first().click();
+    await page.locator('tsuzuku-portal [part~="skip-reason"]').click();
+    await page.locator('tsuzuku-portal [part~="confirm-cancel"]').click();
+    const receipt = page.locator('tsuzuku-portal [part~="receipt"]');
+    await receipt.waitFor();
+    const text = (await receipt.textContent()) ?? "";
+    const effectiveOn = (await h.request("GET", `/v1/subscriptions/${subscriptionId}`, { key: t.key })).body.cancellation.effectiveOn as string;
+    const withDay = (date: string) => writeDate(date, "ja", "full", undefined, { weekday: true });
+    expect(withDay(next)).toMatch(/\([日月火水木金土]\)$/);
+    expect(text).toContain(`解約日：${withDay(effectiveOn)}`);
+    expect(text).toContain(`次回お届け（${withDay(next)}）：停止しました`);
+    expect(text).toContain("今後のご請求：ありません");
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE_AT_200.width);
+    await axeClean(page, "the receipt");
     await page.close();
   }, 90_000);
 });
