@@ -212,14 +212,16 @@ export function receiptText(
     c.type === "early_cancellation_fee" && t.commitment
       ? feeBasis({ minDeliveries: t.commitment.minDeliveries, counted: t.commitment.deliveriesCounted, finalShipping: t.nextDelivery !== null && !t.nextDelivery.stopped, nextKept: null, fee: c.amount, confirmed: true }, lang)
       : c.basis;
+  // Dates with the day of the week, as the portal writes them on the screen around the receipt (trial41).
+  const day = (date: string) => writeDate(date, lang, "full", undefined, { weekday: true });
   const lines: string[] = [];
   if (lang === "ja") {
     lines.push(`【解約受付票】${input.shopName}`);
     lines.push(`受付番号：${input.confirmationNumber}`);
     lines.push(`受付日時：${received}`);
     lines.push(`ご契約：${input.productName}（定期番号 ${input.subscriptionId}）`);
-    lines.push(`解約日：${writeDate(t.effectiveOn, lang, "full")}`);
-    if (t.nextDelivery) lines.push(t.nextDelivery.stopped ? `次回お届け（${writeDate(t.nextDelivery.on, lang, "full")}）：停止しました` : `次回お届け（${writeDate(t.nextDelivery.on, lang, "full")}）：締め切り後の受付のため、最後のお届けとして発送されます`);
+    lines.push(`解約日：${day(t.effectiveOn)}`);
+    if (t.nextDelivery) lines.push(t.nextDelivery.stopped ? `次回お届け（${day(t.nextDelivery.on)}）：停止しました` : `次回お届け（${day(t.nextDelivery.on)}）：締め切り後の受付のため、最後のお届けとして発送されます`);
     lines.push(t.charges.length === 0 ? "今後のご請求：ありません" : `今後のご請求：合計${formatMoney(t.total, lang)}`);
     for (const c of t.charges) lines.push(`・${basisOf(c)}`);
     lines.push("この受付票は解約手続きの控えとして保存してください。");
@@ -228,8 +230,8 @@ export function receiptText(
     lines.push(`Confirmation number: ${input.confirmationNumber}`);
     lines.push(`Received: ${received}`);
     lines.push(`Subscription: ${input.productName} (${input.subscriptionId})`);
-    lines.push(`Ends on: ${writeDate(t.effectiveOn, lang, "full")}`);
-    if (t.nextDelivery) lines.push(t.nextDelivery.stopped ? `Next delivery (${writeDate(t.nextDelivery.on, lang, "full")}): stopped` : `Next delivery (${writeDate(t.nextDelivery.on, lang, "full")}): inside the cut-off, ships as the last one`);
+    lines.push(`Ends on: ${day(t.effectiveOn)}`);
+    if (t.nextDelivery) lines.push(t.nextDelivery.stopped ? `Next delivery (${day(t.nextDelivery.on)}): stopped` : `Next delivery (${day(t.nextDelivery.on)}): inside the cut-off, ships as the last one`);
     lines.push(t.charges.length === 0 ? "Further charges: none" : `Further charges: ${formatMoney(t.total, lang)} in total`);
     for (const c of t.charges) lines.push(`- ${basisOf(c)}`);
     lines.push("Keep this receipt as your record of the cancellation.");

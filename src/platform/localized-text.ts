@@ -133,6 +133,11 @@ export const PORTAL_TEXT = {
   changedResume: { ja: "お届けを再開しました。次回のお届けは{date}です。", en: "Deliveries are resumed. Your next delivery is on {date}." },
   // The current choice among the intervals offered: picked already, and said so.
   currentChoice: { ja: "{label}（現在のお届け間隔）", en: "{label} (current)" },
+  // The interval choices in two groups when the shop offers both (portal #monthGroup): what each keeps.
+  intervalMonthsGroup: { ja: "月ごと（お届け日は毎回{day}日）", en: "By the month (delivered on day {day} each time)" },
+  intervalMonthsGroupEnd: { ja: "月ごと（お届け日は毎回{day}日、その日がない月は末日）", en: "By the month (delivered on day {day} each time, the last day in shorter months)" },
+  intervalMonthsGroupNoDay: { ja: "月ごと（お届け日は毎回同じ日）", en: "By the month (delivered on the same day each time)" },
+  intervalDaysGroup: { ja: "日数ごと（前回のお届けから数えるため、お届け日の日付は毎回変わります）", en: "By the number of days (counted from the last delivery, so the date changes each time)" },
   // Restarting a cancelled plan (reactivate): its own final confirmation of what restarts, with a
   // button that says it commits; the plan is 「定期コース」, as everywhere else in the portal.
   restart: { ja: "定期コースを再開する", en: "Restart this subscription" },
@@ -297,21 +302,23 @@ export const PORTAL_TEXT = {
   // The customer session ran out (or was ended) and the shop's page gave no new one: in the
   // customer's words, what is NOT done (nothing was), then what to do. Reloading starts the step again.
   sessionExpired: {
-    ja: "時間が経ったため、この画面の表示を続けられなくなりました。お手数ですが、ページを再読み込みしてください。",
-    en: "Time has run out on this page. Please reload the page.",
+    ja: "時間が経ったため、この画面の表示を続けられなくなりました。お手数ですが、下の「画面を読み込み直す」を押してください。",
+    en: "Time has run out on this page. Please press \"Reload this page\" below.",
   },
   sessionExpiredCancel: {
-    ja: "解約はまだ完了していません。時間が経ったため、この画面でお手続きを続けられなくなりました。お手数ですが、ページを再読み込みして、もう一度「解約する」からお進みください。",
-    en: "Your subscription is NOT canceled yet: time ran out on this page, so the cancellation could not go on. Please reload the page and start again with \"Cancel this subscription\".",
+    ja: "解約はまだ完了していません。時間が経ったため、この画面でお手続きを続けられなくなりました。お手数ですが、下の「画面を読み込み直す」を押して、もう一度「解約する」からお進みください。",
+    en: "Your subscription is NOT canceled yet: time ran out on this page, so the cancellation could not go on. Please press \"Reload this page\" below and start again with \"Cancel this subscription\".",
   },
   sessionExpiredChange: {
-    ja: "変更はまだ反映されていません。時間が経ったため、この画面でお手続きを続けられなくなりました。お手数ですが、ページを再読み込みして、もう一度お手続きください。",
-    en: "Your change has NOT been made yet: time ran out on this page. Please reload the page and make the change again.",
+    ja: "変更はまだ反映されていません。時間が経ったため、この画面でお手続きを続けられなくなりました。お手数ですが、下の「画面を読み込み直す」を押して、もう一度お手続きください。",
+    en: "Your change has NOT been made yet: time ran out on this page. Please press \"Reload this page\" below and make the change again.",
   },
   sessionExpiredRestart: {
-    ja: "定期コースはまだ再開されていません。時間が経ったため、この画面でお手続きを続けられなくなりました。お手数ですが、ページを再読み込みして、もう一度「定期コースを再開する」からお進みください。",
-    en: "Your subscription has NOT restarted yet: time ran out on this page. Please reload the page and start again with \"Restart this subscription\".",
+    ja: "定期コースはまだ再開されていません。時間が経ったため、この画面でお手続きを続けられなくなりました。お手数ですが、下の「画面を読み込み直す」を押して、もう一度「定期コースを再開する」からお進みください。",
+    en: "Your subscription has NOT restarted yet: time ran out on this page. Please press \"Reload this page\" below and start again with \"Restart this subscription\".",
   },
+  // The button under a sessionExpired* message: the page loads again, and the shop's page hands it a new session.
+  reloadPage: { ja: "画面を読み込み直す", en: "Reload this page" },
   failed: { ja: "通信に失敗しました。もう一度お試しください。", en: "Something went wrong. Please try again." },
   // A change sent whose answer was lost (the connection dropped): the portal read the plan again.
   failedNotApplied: {

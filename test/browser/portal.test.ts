@@ -2008,7 +2008,10 @@ describe("<tsuzuku-portal> with a screen reader and the keyboard alone (trial32)
     const card = page.locator(`tsuzuku-portal [data-subscription="${ids[0]}"]`);
     await expect.poll(() => card.locator(".message").textContent()).toBe(say("sessionExpiredChange", "ja"));
     expect(await spoken(page)).toMatchObject({ role: "heading", name: "国産大麦若葉の青汁 30包" });
-    // The next Tab goes on in the card, not from the page's first link.
+    // The next Tab goes on in the card, not from the page's first link: first to the button the
+    // message names (trial41), then the card's own buttons.
+    await page.keyboard.press("Tab");
+    expect(await spoken(page)).toMatchObject({ role: "button", name: say("reloadPage", "ja") });
     await page.keyboard.press("Tab");
     expect(await spoken(page)).toMatchObject({ name: "次回のお届けをスキップ", description: "国産大麦若葉の青汁 30包" });
     expect((await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key })).body.nextDeliveryOn).toBe(addDays(today(), 12));

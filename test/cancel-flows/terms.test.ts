@@ -75,7 +75,7 @@ describe("cancellation terms", () => {
     const ja = receiptText({ ...input, terms: cancellationTerms(sub(), settings, nextMinute, "ja") }, "ja");
     expect(ja).toContain("受付番号：CN-20261202-ABCDEF");
     expect(ja).toContain("受付日時：2026年12月3日 00:01（日本時間）");
-    expect(ja).toContain("解約日：2026年12月5日");
+    expect(ja).toContain("解約日：2026年12月5日(土)");
     expect(ja).toContain("3,980円");
     const en = receiptText({ ...input, terms: cancellationTerms(sub(), settings, lastMinute, "en") }, "en");
     expect(en).toContain("Received: 2 Dec 2026 23:59 (JST)");

@@ -345,6 +345,8 @@ export class TsuzukuPortal extends HTMLElement {
       return;
     }
     this.#busy = true;
+    // A 「画面を読み込み直す」 left by an earlier run-out session: this action says its own outcome.
+    for (const b of this.#main.querySelectorAll(".reload")) b.remove();
     // Whether the customer acted from inside the portal: a refusal that removes what held the focus gives it back (below).
     const focusedHere = this.shadowRoot?.activeElement != null;
     this.#main.setAttribute("aria-busy", "true");
@@ -419,6 +421,13 @@ export class TsuzukuPortal extends HTMLElement {
         message.textContent = text;
         for (const note of message.parentElement?.querySelectorAll<HTMLElement>(".note") ?? []) note.hidden = note.textContent === text;
       } else this.#main.replaceChildren(h("p", { class: "message", role: "alert", part: "message" }, text));
+      // A session run out, and the shop's page gave no new one (yet): the message names a button that
+      // does what it asks, so nobody has to find the browser's reload in a phone's menu (trial41). A
+      // reload has the shop's page mint a new session; the portal then shows the plan as it is.
+      if (problem.code === "session_expired") {
+        const shown = message?.isConnected && message.textContent === text ? message : this.#main.querySelector<HTMLElement>(".message:not(:empty)");
+        shown?.after(h("button", { type: "button", class: "reload primary", part: "reload-button", onclick: () => location.reload() }, this.#t("reloadPage")));
+      }
       // The review whose 「この内容で変更する」 held the focus closes on a refusal (a session run out, the
       // cut-off passed, a lost connection): the focus fell to the page's top, and a screen reader went on
       // from there (trial32). The refused card's heading takes it, the alert under it says why.
@@ -1104,6 +1113,8 @@ export class TsuzukuPortal extends HTMLElement {
         const v = value(form, "intervalDays");
         return v.startsWith("m") ? { intervalMonths: Number(v.slice(1)) } : { intervalDays: Number(v) };
       };
+      const monthChoices = months.map((n) => choice(`m${n}`, n === sub.intervalMonths, { intervalDays: 0, intervalMonths: n }));
+      const dayChoices = (intervals ?? []).map((n) => choice(String(n), !sub.intervalMonths && n === sub.intervalDays, { intervalDays: n, intervalMonths: null }));
       out.push(
         this.#form(id, "changeInterval", "interval", (form) => change("interval", chosen(form), null, form), [
           (intervals && intervals.length > 0) || months.length > 0
@@ -1111,8 +1122,14 @@ export class TsuzukuPortal extends HTMLElement {
                 "fieldset",
                 {},
                 h("legend", {}, this.#t("interval")),
-                months.map((n) => choice(`m${n}`, n === sub.intervalMonths, { intervalDays: 0, intervalMonths: n })),
-                (intervals ?? []).map((n) => choice(String(n), !sub.intervalMonths && n === sub.intervalDays, { intervalDays: n, intervalMonths: null })),
+                // Both kinds offered: 「2ヶ月ごと」 and 「60日ごと」 read alike but keep or leave the plan's
+                // day of the month, so each group says which it does (trial41).
+                months.length > 0 && intervals && intervals.length > 0
+                  ? [
+                      h("fieldset", { class: "group" }, h("legend", {}, this.#monthGroup(sub)), monthChoices),
+                      h("fieldset", { class: "group" }, h("legend", {}, this.#t("intervalDaysGroup")), dayChoices),
+                    ]
+                  : [monthChoices, dayChoices],
               )
             : this.#field(`${id}-interval`, this.#t("interval"), h("input", { id: `${id}-interval`, name: "intervalDays", type: "number", inputmode: "numeric", min: 1, max: 365, required: true, value: String(sub.intervalDays) })),
         ]),
@@ -1793,6 +1810,13 @@ export class TsuzukuPortal extends HTMLElement {
   }
 
   /** The plan's cadence in words, as the console and the API's texts write it (platform/cadence): 「1ヶ月ごと」「30日ごと」 / "Every month". */
+  /** The month choices' legend: they keep the plan's day of the month (the month's last day when it has none). */
+  #monthGroup(sub: Subscription): string {
+    const day = sub.deliveryDay ?? (sub.nextDeliveryOn ? Number(sub.nextDeliveryOn.slice(8, 10)) : null);
+    if (day === null) return this.#t("intervalMonthsGroupNoDay");
+    return this.#t(day > 28 ? "intervalMonthsGroupEnd" : "intervalMonthsGroup", { day });
+  }
+
   #cadence(sub: Pick<Subscription, "intervalDays" | "intervalMonths">): string {
     const text = cadenceText(sub, this.#lang);
     return text.charAt(0).toUpperCase() + text.slice(1);

@@ -66,6 +66,9 @@ input[type="checkbox"], input[type="radio"] { flex: none; min-height: 0; width: 
 label { display: inline-block; }
 .field { display: flex; flex-direction: column; gap: .25em; margin: .5em 0; align-items: flex-start; }
 fieldset { border: 1px solid var(--_border); border-radius: var(--_radius); padding: .5em 1em; margin: .5em 0; min-width: 0; }
+/* The interval's month and day choices, each under what it keeps (portal #monthGroup). */
+fieldset.group { border: 0; border-top: 1px solid var(--_border); border-radius: 0; padding: .25em 0 0; margin: .75em 0 0; }
+fieldset.group > legend { font-weight: 600; padding: 0 .25em 0 0; }
 legend { padding: 0 .25em; }
 .radio, .check { display: flex; align-items: center; min-height: 44px; }
 .field-error { color: var(--_error); font-weight: 600; margin: 0 0 .5em; }
@@ -88,6 +91,8 @@ details > form { padding: 0 0 .5em 1em; }
 .note { color: var(--_muted); }
 .message:empty { display: none; }
 .message { border-left: 4px solid var(--_error); padding: .5em .75em; margin: .5em 0; background: color-mix(in srgb, var(--_error) 6%, var(--_surface)); }
+/* The one way on after a session ran out (#run): right under the message that asks for it. */
+.reload { display: block; margin: 0 0 1em; }
 .status:empty { display: none; }
 .status { border-left: 4px solid var(--_brand); padding: .5em .75em; margin: 0 0 1em; }
 .receipt { white-space: pre-wrap; font-family: inherit; margin: 0 0 1em; }

@@ -1,0 +1,232 @@
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { addDays, localDate, writeDate } from "../../src/platform/dates";
+import { say } from "../../src/platform/localized-text";
+import { ajvCheck } from "../support/ajv";
+import { AXE_SOURCE, launchBrowser, serveOnLoopback, type Served } from "../support/browser";
+import { contractViolations } from "../support/contract";
+import { customerBody, subscriptionBody, toRes, uid, type TestTenant } from "../support/harness";
+import { nodeHarness, type NodeHarness } from "../support/node-harness";
+
+/**
+ * A customer who left the my-page open (the door bell) past their customer session, then came back
+ * and pressed 「この内容で変更する」: on a phone at 200 % zoom (375×667 at DSF 2 = 188×334 CSS px), in
+ * Chromium. The shop's page mints a session each time it is loaded, as a shop's server does; it
+ * gives none when the portal reports `session_expired` (no listener), so the customer is told what
+ * to do — and has a button that does it, not the browser's reload hidden in a phone's menu. Every
+ * answer the portal receives is held to openapi.json; axe-core scans each state.
+ */
+
+let h: NodeHarness;
+let api: Served;
+let shop: Served;
+let browser: Browser;
+let t: TestTenant;
+const broken: string[] = [];
+const PHONE_AT_200 = { width: 188, height: 334 };
+
+async function session(customerId: string): Promise<string> {
+  const res = await h.request("POST", "/v1/customer-sessions", { key: t.key, body: { customerId } });
+  expect(res.status).toBe(201);
+  return res.body.token;
+}
+
+/** The shop's my-page: a fresh session for `customer` on every load, and no `session_expired` listener. */
+async function myPage(url: URL): Promise<Response> {
+  const token = await session(url.searchParams.get("customer") ?? "");
+  const body = `<!doctype html><html lang="ja"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>マイページ</title></head>
+<body><main><h1>マイページ</h1>
+<tsuzuku-portal session="${token}" api-base="${api.url}" lang="ja"></tsuzuku-portal>
+</main>
+<script>
+  window.portalEvents = [];
+  for (const type of ["tsuzuku:changed", "tsuzuku:error"]) document.addEventListener(type, (e) => window.portalEvents.push({ type, detail: e.detail }));
+</script>
+<script src="${api.url}/embed/v1/tsuzuku.js"></script></body></html>`;
+  return new Response(body, { headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" } });
+}
+
+async function customer(): Promise<{ customerId: string; subscriptionId: string }> {
+  const customerId = uid("C");
+  expect((await h.request("PUT", `/v1/customers/${customerId}`, { key: t.key, body: customerBody() })).status).toBe(201);
+  const subscriptionId = uid("S");
+  const next = addDays(localDate(new Date(), "Asia/Tokyo"), 12);
+  const body = subscriptionBody(customerId, { nextDeliveryOn: next, intervalDays: undefined, intervalMonths: 1 });
+  expect((await h.request("PUT", `/v1/subscriptions/${subscriptionId}`, { key: t.key, body })).status).toBe(201);
+  return { customerId, subscriptionId };
+}
+
+async function axeClean(page: Page, step: string) {
+  if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ content: AXE_SOURCE });
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }> } }).axe;
+    const result = await axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] } });
+    return result.violations.map((v) => `${v.id}: ${JSON.stringify(v.nodes.map((n) => n.target))}`);
+  });
+  expect(violations, `axe on ${step}`).toEqual([]);
+}
+
+const events = (page: Page) => page.evaluate(() => (window as unknown as { portalEvents: { type: string; detail: { code?: string } }[] }).portalEvents);
+const card = (page: Page) => page.locator("tsuzuku-portal [data-subscription]");
+const interval = async (subscriptionId: string) => (await h.request("GET", `/v1/subscriptions/${subscriptionId}`, { key: t.key })).body.intervalMonths as number;
+
+async function open(customerId: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: PHONE_AT_200, deviceScaleFactor: 2, hasTouch: true });
+  await page.goto(`${shop.url}/?customer=${encodeURIComponent(customerId)}`);
+  await card(page).waitFor();
+  return page;
+}
+
+/** 「お届け間隔を変更」 → 2ヶ月ごと → 「変更内容を確認する」: the review, nothing sent yet. */
+async function reviewTwoMonths(page: Page) {
+  await page.getByText("お届け間隔を変更").click();
+  await page.getByLabel("2ヶ月ごと").check();
+  await page.getByRole("button", { name: "変更内容を確認する" }).first().click();
+  await page.getByRole("button", { name: "この内容で変更する" }).waitFor();
+}
+
+beforeAll(async () => {
+  h = await nodeHarness();
+  const check = ajvCheck();
+  api = await serveOnLoopback(async (request) => {
+    const response = await h.app.fetch(request);
+    const url = new URL(request.url);
+    if (url.pathname.startsWith("/v1/")) broken.push(...contractViolations(check, request.method, url.pathname, await toRes(response.clone())));
+    return response;
+  });
+  shop = await serveOnLoopback((request) => myPage(new URL(request.url)));
+  t = await h.tenant();
+  expect((await h.request("PATCH", "/v1/settings", { key: t.key, body: { allowedOrigins: [shop.url] } })).status).toBe(200);
+  browser = await launchBrowser();
+}, 60_000);
+
+afterAll(async () => {
+  expect(broken, "answers the portal received, held to openapi.json").toEqual([]);
+  await browser?.close();
+  await shop?.close();
+  await api?.close();
+  h?.close();
+});
+
+describe("<tsuzuku-portal>: a session that ran out while the page was left open, at a phone's 200 %", () => {
+  it("says the change was not made and gives a 「画面を読み込み直す」 button under it; pressed, the plan shows as it is and the change goes through", async () => {
+    const { customerId, subscriptionId } = await customer();
+    const page = await open(customerId);
+    await reviewTwoMonths(page);
+    await axeClean(page, "the review");
+
+    // The door bell: back two hours later, past the session's 30 minutes, and the review is confirmed.
+    h.setNow(new Date(Date.now() + 2 * 3600_000));
+    try {
+      await page.getByRole("button", { name: "この内容で変更する" }).click();
+      await expect.poll(async () => (await events(page)).map((e) => e.detail.code)).toContain("session_expired");
+      const message = card(page).locator(".message");
+      await expect.poll(() => message.textContent()).toBe(say("sessionExpiredChange", "ja"));
+      expect(await message.textContent()).not.toContain("再読み込み");
+      expect(await message.textContent()).toContain("「画面を読み込み直す」");
+      // The button the message names, right under it, big enough for a finger (WCAG 2.5.8; 44 px preferred).
+      const reload = card(page).getByRole("button", { name: "画面を読み込み直す" });
+      expect(await reload.isVisible()).toBe(true);
+      expect(await message.evaluate((m) => (m.nextElementSibling as HTMLElement | null)?.textContent)).toBe("画面を読み込み直す");
+      const box = (await reload.boundingBox())!;
+      expect(box.height).toBeGreaterThanOrEqual(44);
+      expect(box.x + box.width).toBeLessThanOrEqual(PHONE_AT_200.width);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE_AT_200.width);
+      expect(await interval(subscriptionId)).toBe(1);
+      await axeClean(page, "the session ran out: the message and its button");
+
+      // Pressed: the page loads again with a new session from the shop, no message left.
+      await Promise.all([page.waitForEvent("load"), reload.click()]);
+      await card(page).waitFor();
+      await expect.poll(() => card(page).locator("dd").allTextContents()).toContain("1ヶ月ごと");
+      expect(await card(page).getByRole("button", { name: "画面を読み込み直す" }).count()).toBe(0);
+      expect(await card(page).locator(".message").textContent()).toBe("");
+      await axeClean(page, "reloaded");
+
+      // And the change she came for goes through.
+      await reviewTwoMonths(page);
+      await page.getByRole("button", { name: "この内容で変更する" }).click();
+      await expect.poll(async () => (await events(page)).map((e) => e.type)).toContain("tsuzuku:changed");
+      expect(await interval(subscriptionId)).toBe(2);
+      await axeClean(page, "the change made");
+    } finally {
+      h.setNow(null);
+    }
+    await page.close();
+  }, 90_000);
+
+  it("a shop page that hands over a new session: the action resumes and the button goes away", async () => {
+    const { customerId, subscriptionId } = await customer();
+    const page = await open(customerId);
+    await reviewTwoMonths(page);
+    h.setNow(new Date(Date.now() + 2 * 3600_000));
+    try {
+      await page.getByRole("button", { name: "この内容で変更する" }).click();
+      await card(page).getByRole("button", { name: "画面を読み込み直す" }).waitFor();
+      const fresh = await session(customerId);
+      await page.evaluate((token) => document.querySelector("tsuzuku-portal")!.setAttribute("session", token), fresh);
+      await expect.poll(async () => (await events(page)).map((e) => e.type)).toContain("tsuzuku:changed");
+      expect(await card(page).getByRole("button", { name: "画面を読み込み直す" }).count()).toBe(0);
+      expect(await interval(subscriptionId)).toBe(2);
+      await axeClean(page, "resumed");
+    } finally {
+      h.setNow(null);
+    }
+    await page.close();
+  }, 90_000);
+});
+
+describe("<tsuzuku-portal>: choosing a longer interval on a monthly plan, at a phone's 200 %", () => {
+  it("the month choices and the day choices stand in two groups, each saying what it does to the delivery date; 2ヶ月ごと keeps the 16th", async () => {
+    const { customerId, subscriptionId } = await customer();
+    const day = Number((await h.request("GET", `/v1/subscriptions/${subscriptionId}`, { key: t.key })).body.deliveryDay);
+    const page = await open(customerId);
+    await page.getByText("お届け間隔を変更").click();
+    const groups = card(page).locator("fieldset fieldset");
+    expect(await groups.count()).toBe(2);
+    const months = groups.nth(0);
+    const days = groups.nth(1);
+    const monthsLegend = say(day > 28 ? "intervalMonthsGroupEnd" : "intervalMonthsGroup", "ja", { day });
+    expect(await months.locator("legend").textContent()).toBe(monthsLegend);
+    expect(monthsLegend).toContain(`毎回${day}日`);
+    expect(await days.locator("legend").textContent()).toBe(say("intervalDaysGroup", "ja"));
+    expect(await months.locator("label").allTextContents()).toEqual(["1ヶ月ごと（現在のお届け間隔）", "2ヶ月ごと", "3ヶ月ごと"]);
+    expect(await days.locator("label").allTextContents()).toContain("60日ごと");
+    // A screen reader names the group with the radio: 「月ごと（お届け日は毎回16日）」 グループ、2ヶ月ごと.
+    expect(await card(page).getByRole("group", { name: monthsLegend }).getByRole("radio", { name: "2ヶ月ごと" }).count()).toBe(1);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE_AT_200.width);
+    await axeClean(page, "the interval choices in two groups");
+
+    await page.getByLabel("2ヶ月ごと").check();
+    await page.getByRole("button", { name: "変更内容を確認する" }).first().click();
+    await page.getByRole("button", { name: "この内容で変更する" }).click();
+    await expect.poll(async () => (await events(page)).map((e) => e.type)).toContain("tsuzuku:changed");
+    const after = (await h.request("GET", `/v1/subscriptions/${subscriptionId}`, { key: t.key })).body;
+    expect(after).toMatchObject({ intervalMonths: 2, deliveryDay: day });
+    await page.close();
+  }, 90_000);
+});
+
+describe("<tsuzuku-portal>: stopping it and being sure it stopped, at a phone's 200 %", () => {
+  it("the receipt on screen writes its dates with the day of the week, as the confirmation before it does", async () => {
+    const { customerId, subscriptionId } = await customer();
+    const next = (await h.request("GET", `/v1/subscriptions/${subscriptionId}`, { key: t.key })).body.nextDeliveryOn as string;
+    const page = await open(customerId);
+    await page.getByRole("button", { name: /解約する/ }).first().click();
+    await page.locator('tsuzuku-portal [part~="skip-reason"]').click();
+    await page.locator('tsuzuku-portal [part~="confirm-cancel"]').click();
+    const receipt = page.locator('tsuzuku-portal [part~="receipt"]');
+    await receipt.waitFor();
+    const text = (await receipt.textContent()) ?? "";
+    const effectiveOn = (await h.request("GET", `/v1/subscriptions/${subscriptionId}`, { key: t.key })).body.cancellation.effectiveOn as string;
+    const withDay = (date: string) => writeDate(date, "ja", "full", undefined, { weekday: true });
+    expect(withDay(next)).toMatch(/\([日月火水木金土]\)$/);
+    expect(text).toContain(`解約日：${withDay(effectiveOn)}`);
+    expect(text).toContain(`次回お届け（${withDay(next)}）：停止しました`);
+    expect(text).toContain("今後のご請求：ありません");
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE_AT_200.width);
+    await axeClean(page, "the receipt");
+    await page.close();
+  }, 90_000);
+});
