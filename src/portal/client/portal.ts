@@ -1809,7 +1809,6 @@ export class TsuzukuPortal extends HTMLElement {
     ];
   }
 
-  /** The plan's cadence in words, as the console and the API's texts write it (platform/cadence): 「1ヶ月ごと」「30日ごと」 / "Every month". */
   /** The month choices' legend: they keep the plan's day of the month (the month's last day when it has none). */
   #monthGroup(sub: Subscription): string {
     const day = sub.deliveryDay ?? (sub.nextDeliveryOn ? Number(sub.nextDeliveryOn.slice(8, 10)) : null);
@@ -1817,6 +1816,7 @@ export class TsuzukuPortal extends HTMLElement {
     return this.#t(day > 28 ? "intervalMonthsGroupEnd" : "intervalMonthsGroup", { day });
   }
 
+  /** The plan's cadence in words, as the console and the API's texts write it (platform/cadence): 「1ヶ月ごと」「30日ごと」 / "Every month". */
   #cadence(sub: Pick<Subscription, "intervalDays" | "intervalMonths">): string {
     const text = cadenceText(sub, this.#lang);
     return text.charAt(0).toUpperCase() + text.slice(1);
