@@ -1,4 +1,6 @@
 import { z } from "@hono/zod-openapi";
+import { and, eq, lt, or, type SQL } from "drizzle-orm";
+import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { ApiError } from "./errors";
 
 /**
@@ -114,6 +116,17 @@ export function decodeCursor<S extends readonly CursorPart[]>(cursor: string | u
   throw new ApiError("validation_failed", { en: "The cursor is not one this API issued.", ja: "このカーソルは、この API が発行したものではありません。" }, {
     errors: [{ path: "query.cursor", message: "Invalid cursor" }],
   });
+}
+
+/**
+ * The rows after the cursor's `[time, id]` in a list read newest first,
+ * `orderBy(desc(time), desc(id))`: older, or as old with a smaller id. No cursor: no condition.
+ * The audit log, a subscription's changes and webhook deliveries page this way.
+ */
+export function olderThan(time: SQLiteColumn, id: SQLiteColumn, after: readonly [unknown, unknown] | undefined): SQL | undefined {
+  if (!after) return undefined;
+  const [t, i] = [String(after[0]), String(after[1])];
+  return or(lt(time, t), and(eq(time, t), lt(id, i)));
 }
 
 /** Fetch `limit + 1` rows; this trims the extra one and says whether there is a next page (a cursor of `list` under `filter`). */
