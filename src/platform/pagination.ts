@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { and, eq, lt, or, type SQL } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
+import { base64url, fromBase64url } from "./crypto";
 import { ApiError } from "./errors";
 
 /**
@@ -70,7 +71,7 @@ export function encodeCursor<S extends readonly CursorPart[]>(list: CursorList<S
   // btoa takes Latin-1 only: a key with other text (a Japanese id, say) goes as JSON \u escapes,
   // which JSON.parse reads back — so the cursor stays ASCII.
   const json = JSON.stringify([tagOf(list, filter), ...(key as readonly unknown[])]).replace(/[\u0080-\uffff]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
-  return btoa(json).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return base64url(json);
 }
 
 /** An instant as stored: `toISOString()`'s form (milliseconds optional). */
@@ -106,7 +107,7 @@ function fits(part: CursorPart, v: unknown): boolean {
 export function decodeCursor<S extends readonly CursorPart[]>(cursor: string | undefined, list: CursorList<S>, filter?: CursorFilter): KeyOf<S> | undefined {
   if (cursor === undefined) return undefined;
   try {
-    const parts: unknown = JSON.parse(atob(cursor.replace(/-/g, "+").replace(/_/g, "/")));
+    const parts: unknown = JSON.parse(fromBase64url(cursor));
     if (Array.isArray(parts) && parts.length === list.shape.length + 1 && parts[0] === tagOf(list, filter) && list.shape.every((part, i) => fits(part, parts[i + 1]))) {
       return parts.slice(1) as KeyOf<S>;
     }
