@@ -75,6 +75,22 @@ const CUTOFF_RULE: Localized = {
   en: "A cancellation received at least {days} days before a delivery stops that delivery; received later, the delivery already being prepared is the last one.",
 };
 
+/**
+ * The commitment as cancellation-info answers it and a flow's start discloses it (`commitmentDisclosed`):
+ * what was agreed, the deliveries so far and whether cancelling now charges the fee. null: no commitment.
+ */
+export function commitmentView(terms: CancellationTerms, deliveriesCompleted: number) {
+  if (!terms.commitment) return null;
+  return {
+    minDeliveries: terms.commitment.minDeliveries,
+    deliveriesCompleted,
+    earlyCancellationFee: terms.commitment.earlyCancellationFee,
+    feeAppliesIfCanceledNow: terms.fee !== null,
+    acknowledgeFeeRequired: terms.fee !== null,
+    basis: terms.charges.find((c) => c.type === "early_cancellation_fee")?.basis ?? null,
+  };
+}
+
 export function cutoffRule(days: number, lang: Lang): string {
   return CUTOFF_RULE[lang].replace("{days}", String(days));
 }
