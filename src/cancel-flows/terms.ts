@@ -5,7 +5,7 @@
  * and the receipt text the customer keeps. No I/O, so every rule is tested without HTTP.
  */
 import { addCycles } from "../platform/cadence";
-import { addDays, localDate, writeDate } from "../platform/dates";
+import { addDays, localDate, localTime, writeDate } from "../platform/dates";
 import { settle, undoesCancellation } from "../plan-changes/rules";
 import { discountedPrice, upcomingDiscount, type DiscountDates } from "../plan-changes/discount";
 import { formatMoney, type Money } from "../offers/personalise";
@@ -211,7 +211,7 @@ export function termsChanged(
 export function formatInstant(instant: string, timeZone: string, lang: Lang): string {
   const d = new Date(instant);
   const date = localDate(d, timeZone);
-  const time = new Intl.DateTimeFormat("en-GB", { timeZone, hour: "2-digit", minute: "2-digit", hour12: false }).format(d);
+  const time = localTime(d, timeZone);
   const zone = timeZone === "Asia/Tokyo" ? (lang === "ja" ? "日本時間" : "JST") : timeZone;
   return `${writeDate(date, lang, "full")} ${time}（${zone}）`.replace("（", lang === "ja" ? "（" : " (").replace("）", lang === "ja" ? "）" : ")");
 }
