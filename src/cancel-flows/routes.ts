@@ -32,7 +32,7 @@ import {
 import { abandonFlow, acceptOffer, confirmCancellation, flowEvidence, giveReason, reactivate, startFlow, unusableSurveyParts } from "./service";
 import { cancellationTerms, commitmentView, cutoffRule, type CancellationTerms } from "./terms";
 import { howToCancel } from "./how-to-cancel";
-import { formatMoney } from "../offers/personalise";
+import { formatMoney } from "../platform/numbers";
 
 const tags = ["Cancellation"];
 const FLOW_STATE_ERRORS = ["cancel_flow_not_found", "cancel_flow_saved", "cancel_flow_canceled", "cancel_flow_expired"] as const;

@@ -8,7 +8,7 @@ import { addCycles } from "../platform/cadence";
 import { addDays, localDate, localTime, writeDate } from "../platform/dates";
 import { settle, undoesCancellation } from "../plan-changes/rules";
 import { discountedPrice, upcomingDiscount, type DiscountDates } from "../plan-changes/discount";
-import { formatMoney, type Money } from "../offers/personalise";
+import { formatMoney, type Money } from "../platform/numbers";
 import { say } from "../platform/localized-text";
 import type { Lang, Localized } from "./reasons";
 

@@ -1,7 +1,8 @@
 /** The console's own labels, Japanese first. API text (reasons, offers, talk tracks, drivers, receipts) comes from the API in the operator's language. */
-import { fillIn } from "../platform/localized-text";
+import { fillIn, type Language } from "../platform/localized-text";
 
-export type Lang = "ja" | "en";
+/** The console speaks the API's languages (platform/localized-text). */
+export type Lang = Language;
 
 const T = {
   console: { ja: "オペレーターコンソール", en: "Operator console" },

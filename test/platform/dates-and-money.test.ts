@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { addDays, daysBetween, localDateTime, localTime, writeDate } from "../../src/platform/dates";
 import { formatInstant } from "../../src/cancel-flows/terms";
-import { formatMoney, renderTemplate } from "../../src/offers/personalise";
+import { renderTemplate } from "../../src/offers/personalise";
+import { formatMoney } from "../../src/platform/numbers";
 
 const DAY_MS = 86_400_000;
 const viaDate = (date: string, days: number) =>
