@@ -75,7 +75,7 @@ export async function reasonInsightsFor(store: TenantStore, settings: TenantSett
       .from(cancelFlowSteps)
       .innerJoin(cancelFlows, and(eq(cancelFlows.tenantId, cancelFlowSteps.tenantId), eq(cancelFlows.id, cancelFlowSteps.flowId)))
       .leftJoin(customers, and(eq(customers.tenantId, cancelFlows.tenantId), eq(customers.id, cancelFlows.customerId)))
-      .where(and(inRange, eq(cancelFlowSteps.tenantId, store.tenantId), inArray(cancelFlowSteps.type, ["reason_given", "cancel_confirmed"])))
+      .where(store.owns(cancelFlowSteps, inRange, inArray(cancelFlowSteps.type, ["reason_given", "cancel_confirmed"])))
       .orderBy(sql`${cancelFlowSteps.at} desc`)
       .limit(MAX_COMMENTS),
   ]);
