@@ -30,9 +30,9 @@ import {
   StartFlowBody,
 } from "./schemas";
 import { abandonFlow, acceptOffer, confirmCancellation, flowEvidence, giveReason, reactivate, startFlow, unusableSurveyParts } from "./service";
-import { cancellationTerms, cutoffRule, type CancellationTerms } from "./terms";
+import { cancellationTerms, commitmentView, cutoffRule, type CancellationTerms } from "./terms";
 import { howToCancel } from "./how-to-cancel";
-import { formatMoney } from "../offers/personalise";
+import { formatMoney } from "../platform/numbers";
 
 const tags = ["Cancellation"];
 const FLOW_STATE_ERRORS = ["cancel_flow_not_found", "cancel_flow_saved", "cancel_flow_canceled", "cancel_flow_expired"] as const;
@@ -292,16 +292,7 @@ export const cancelFlowsRouter = domainRouter()
           ],
           cutoff: { changeCutoffDays: settings.changeCutoffDays, rule: cutoffRule(settings.changeCutoffDays, lang), nextDeliveryOn: next?.on ?? null, lastDayToStopNextDelivery: lastDay, nextDeliveryStoppedIfCanceledNow: next?.stopped ?? null },
           effectiveOnIfCanceledNow: sub.status === "canceled" ? null : terms.effectiveOn,
-          commitment: terms.commitment
-            ? {
-                minDeliveries: terms.commitment.minDeliveries,
-                deliveriesCompleted: sub.deliveriesCompleted,
-                earlyCancellationFee: terms.commitment.earlyCancellationFee,
-                feeAppliesIfCanceledNow: terms.fee !== null,
-                acknowledgeFeeRequired: terms.fee !== null,
-                basis: terms.charges.find((x) => x.type === "early_cancellation_fee")?.basis ?? null,
-              }
-            : null,
+          commitment: commitmentView(terms, sub.deliveriesCompleted),
           chargesIfCanceledNow: sub.status === "canceled" ? [] : terms.charges,
           retentionPolicy: settings.retentionPolicy,
           status: sub.status,

@@ -33,14 +33,15 @@ import { refuseErased } from "../data-rights/erased";
 import { loadSurvey, recordCancellation, recordKeepInTouch, recordReactivations } from "../winback/service";
 import { checkAnswers, localizeSurvey, type SurveyAnswer } from "../winback/survey";
 import { comebackToRedeem, notApplicable } from "../winback/redeem";
-import { formatMoney, personaliseTerms, type OfferApplication } from "../offers/personalise";
+import { personaliseTerms, type OfferApplication } from "../offers/personalise";
+import { formatMoney } from "../platform/numbers";
 import { applyOffer } from "./apply-offer";
 import { closeFlowsOnCancellation } from "./closed-by-cancellation";
 import type { Lang, Localized } from "./reasons";
 import { tenantReasons, unknownReason } from "./reasons-repository";
 import { addStep, effectiveStatus, type FlowRow } from "./state";
 import { declinedLately, NO_REPEAT_OFFER_DAYS, presentDeclined, type DeclinedOffer } from "./declined-lately";
-import { cancellationTerms, confirmationNumber, feeOnReactivation, receiptText, termsChanged, type CancellationTerms, type FeeOnReactivation } from "./terms";
+import { cancellationTerms, commitmentView, confirmationNumber, feeOnReactivation, receiptText, termsChanged, type CancellationTerms, type FeeOnReactivation } from "./terms";
 
 type ChannelName = "web" | "checkout" | "ivr" | "operator" | "api" | "system";
 
@@ -111,19 +112,6 @@ export async function openFlowOf(store: TenantStore, subscriptionId: string, now
 
 function secureRandom(): number {
   return crypto.getRandomValues(new Uint32Array(1))[0]! / 4_294_967_296;
-}
-
-function commitmentOf(row: SubscriptionRow, settings: TenantSettings, now: Date, lang: Lang) {
-  const terms = cancellationTerms(row, settings, now, lang);
-  if (!terms.commitment) return null;
-  return {
-    minDeliveries: terms.commitment.minDeliveries,
-    deliveriesCompleted: row.deliveriesCompleted,
-    earlyCancellationFee: terms.commitment.earlyCancellationFee,
-    feeAppliesIfCanceledNow: terms.fee !== null,
-    acknowledgeFeeRequired: terms.fee !== null,
-    basis: terms.charges.find((c) => c.type === "early_cancellation_fee")?.basis ?? null,
-  };
 }
 
 /** What cancelling now means, as a flow shows it before confirming (start's `ifCanceledNow`, the 409 `cancellation_terms_changed`). */
@@ -234,8 +222,8 @@ export async function startFlow(store: TenantStore, subscriptionId: string, ctx:
     });
     const [reasons, survey] = await Promise.all([tenantReasons(s), loadSurvey(s)]);
     const exitSurvey = localizeSurvey(survey, ctx.lang);
-    const commitment = commitmentOf(sub, ctx.settings, ctx.now, ctx.lang);
     const terms = cancellationTerms(sub, ctx.settings, ctx.now, ctx.lang);
+    const commitment = commitmentView(terms, sub.deliveriesCompleted);
     await addStep(s, flowId, "started", ctx.channel, at, {
       subscription: { ...snapshot(planOf(sub)), productName: sub.productName, deliveriesCompleted: sub.deliveriesCompleted },
       reasonsShown: reasons.map((r) => r.code),

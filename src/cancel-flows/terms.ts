@@ -5,10 +5,10 @@
  * and the receipt text the customer keeps. No I/O, so every rule is tested without HTTP.
  */
 import { addCycles } from "../platform/cadence";
-import { addDays, localDate, writeDate } from "../platform/dates";
+import { addDays, localDate, localTime, writeDate } from "../platform/dates";
 import { settle, undoesCancellation } from "../plan-changes/rules";
 import { discountedPrice, upcomingDiscount, type DiscountDates } from "../plan-changes/discount";
-import { formatMoney, type Money } from "../offers/personalise";
+import { formatMoney, type Money } from "../platform/numbers";
 import { say } from "../platform/localized-text";
 import type { Lang, Localized } from "./reasons";
 
@@ -74,6 +74,22 @@ const CUTOFF_RULE: Localized = {
   ja: "お届け予定日の{days}日前までに受け付けた解約は、そのお届けから停止します。それ以降の受付の場合、準備済みのお届けが最後の1回となります。",
   en: "A cancellation received at least {days} days before a delivery stops that delivery; received later, the delivery already being prepared is the last one.",
 };
+
+/**
+ * The commitment as cancellation-info answers it and a flow's start discloses it (`commitmentDisclosed`):
+ * what was agreed, the deliveries so far and whether cancelling now charges the fee. null: no commitment.
+ */
+export function commitmentView(terms: CancellationTerms, deliveriesCompleted: number) {
+  if (!terms.commitment) return null;
+  return {
+    minDeliveries: terms.commitment.minDeliveries,
+    deliveriesCompleted,
+    earlyCancellationFee: terms.commitment.earlyCancellationFee,
+    feeAppliesIfCanceledNow: terms.fee !== null,
+    acknowledgeFeeRequired: terms.fee !== null,
+    basis: terms.charges.find((c) => c.type === "early_cancellation_fee")?.basis ?? null,
+  };
+}
 
 export function cutoffRule(days: number, lang: Lang): string {
   return CUTOFF_RULE[lang].replace("{days}", String(days));
@@ -195,7 +211,7 @@ export function termsChanged(
 export function formatInstant(instant: string, timeZone: string, lang: Lang): string {
   const d = new Date(instant);
   const date = localDate(d, timeZone);
-  const time = new Intl.DateTimeFormat("en-GB", { timeZone, hour: "2-digit", minute: "2-digit", hour12: false }).format(d);
+  const time = localTime(d, timeZone);
   const zone = timeZone === "Asia/Tokyo" ? (lang === "ja" ? "日本時間" : "JST") : timeZone;
   return `${writeDate(date, lang, "full")} ${time}（${zone}）`.replace("（", lang === "ja" ? "（" : " (").replace("）", lang === "ja" ? "）" : ")");
 }

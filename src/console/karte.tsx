@@ -3,7 +3,7 @@ import type { Child } from "hono/jsx";
 import { Layout, type PageContext } from "./layout";
 import { planCallFor } from "./plan";
 import { asWritten, channelName, percent, shareOf, when } from "./format";
-import { formatMoney } from "../platform/numbers";
+import { formatMoney, type Money } from "../platform/numbers";
 import { WinbackPanel, type KarteWinback } from "./winback";
 import type { ReactivationWindow } from "../plan-changes/rules";
 import { discountedPrice, upcomingDiscount } from "../plan-changes/discount";
@@ -34,7 +34,6 @@ import type { Continuation, Ending, StepActor } from "../cancel-flows/continuati
 import { NO_REPEAT_OFFER_DAYS } from "../cancel-flows/declined-lately";
 
 // Shapes as the API answers them (only the fields the karte shows).
-type Money = { amount: number; currency: string };
 export type Sub = {
   id: string;
   customerId: string;

@@ -5,6 +5,20 @@ import { t, type Lang } from "./strings";
 /** Standards mode: without it Chromium lays the console out in quirks mode. */
 const DOCTYPE = raw("<!DOCTYPE html>");
 
+/** The head every console page has: charset, viewport, title, icon and the console's stylesheet; `children` adds a page's own. */
+function Head(props: { title: string; children?: Child }) {
+  return (
+    <head>
+      <meta charset="utf-8" />
+      <meta name="viewport" content="width=device-width, initial-scale=1" />
+      <title>{`${props.title} — Tsuzuku`}</title>
+      <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+      <link rel="stylesheet" href="/console/assets/console.css" />
+      {props.children}
+    </head>
+  );
+}
+
 export type PageContext = {
   lang: Lang;
   csrf: string;
@@ -27,12 +41,7 @@ export function Layout(props: { page: PageContext; title: string; children: Chil
     <>
       {DOCTYPE}
     <html lang={lang}>
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>{`${props.title} — Tsuzuku`}</title>
-        <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
-        <link rel="stylesheet" href="/console/assets/console.css" />
+      <Head title={props.title}>
         {(props.styles ?? []).map((href) => (
           <link rel="stylesheet" href={href} />
         ))}
@@ -40,7 +49,7 @@ export function Layout(props: { page: PageContext; title: string; children: Chil
         {(props.scripts ?? []).map((src) => (
           <script src={src} defer></script>
         ))}
-      </head>
+      </Head>
       <body data-csrf={csrf} data-session-ends={props.page.sessionEndsAt} data-session-warning={t(lang, "sessionEndsSoon")}>
         <a class="skip" href="#main">
           {t(lang, "skipToMain")}
@@ -93,13 +102,7 @@ export function Bare(props: { lang: Lang; title: string; children: Child }) {
     <>
       {DOCTYPE}
     <html lang={props.lang}>
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>{`${props.title} — Tsuzuku`}</title>
-        <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
-        <link rel="stylesheet" href="/console/assets/console.css" />
-      </head>
+      <Head title={props.title} />
       <body>
         <main id="main">
           <h1>{props.title}</h1>

@@ -139,10 +139,7 @@ export async function revokeConsoleSession(store: TenantStore, sessionId: string
 
 /** Logout: the session ends at once (every request reads its row). */
 export async function endConsoleSession(store: TenantStore, sessionId: string, now: Date) {
-  await store.q
-    .update(consoleSessions)
-    .set({ revokedAt: now.toISOString() })
-    .where(and(eq(consoleSessions.id, sessionId), eq(consoleSessions.tenantId, store.tenantId)));
+  await store.update(consoleSessions, { revokedAt: now.toISOString() }, eq(consoleSessions.id, sessionId));
 }
 
 /**

@@ -1,5 +1,8 @@
 /** The console's own labels, Japanese first. API text (reasons, offers, talk tracks, drivers, receipts) comes from the API in the operator's language. */
-export type Lang = "ja" | "en";
+import { fillIn, type Language } from "../platform/localized-text";
+
+/** The console speaks the API's languages (platform/localized-text). */
+export type Lang = Language;
 
 const T = {
   console: { ja: "オペレーターコンソール", en: "Operator console" },
@@ -435,7 +438,7 @@ const T = {
 export type StringKey = keyof typeof T;
 export const t = (lang: Lang, key: StringKey) => T[key][lang];
 /** {@link t} with `{name}` placeholders filled. */
-export const tf = (lang: Lang, key: StringKey, vars: Record<string, string | number>) => T[key][lang].replace(/\{(\w+)\}/g, (m, k: string) => (k in vars ? String(vars[k]) : m));
+export const tf = (lang: Lang, key: StringKey, vars: Record<string, string | number>) => fillIn(T[key][lang], vars);
 
 /**
  * Why an action failed, in the console's own words: the only errors the karte shows. The console

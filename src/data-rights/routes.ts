@@ -1,11 +1,11 @@
-import { and, desc, eq, lt, or } from "drizzle-orm";
+import { desc, eq } from "drizzle-orm";
 import { auditLog } from "../db/schema";
 import { CustomerIdParam } from "../customers/schemas";
 import { audited } from "../platform/audit";
 import { offTheRequestPath } from "../platform/off-thread";
 import { apiRoute, domainRouter, jsonResponse, page } from "../platform/openapi";
 import { language } from "../platform/language";
-import { cursorList, decodeCursor, toPage } from "../platform/pagination";
+import { cursorList, decodeCursor, olderThan, toPage } from "../platform/pagination";
 
 /** The audit log, newest first: `(at, id)` of the last entry, under the query's `action` (platform/pagination). */
 const AUDIT_CURSOR = cursorList("aud", ["instant", "id"]);
@@ -95,7 +95,7 @@ export const dataRightsRouter = domainRouter()
           store.owns(
             auditLog,
             action ? eq(auditLog.action, action) : undefined,
-            after ? or(lt(auditLog.at, String(after[0])), and(eq(auditLog.at, String(after[0])), lt(auditLog.id, String(after[1])))) : undefined,
+            olderThan(auditLog.at, auditLog.id, after),
           ),
         )
         .orderBy(desc(auditLog.at), desc(auditLog.id))

@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { and, eq, gte, inArray, lt, sql } from "drizzle-orm";
 import { restartSql } from "../cancel-flows/state";
 import { cancelFlows, cancelFlowSteps, customers } from "../db/schema";
-import { addDays, localDate } from "../platform/dates";
+import { addDays, localDate, localTime } from "../platform/dates";
 import { ApiError } from "../platform/errors";
 import { apiRoute, asWritten, CalendarDate, dayRangeQuery, domainRouter, jsonResponse } from "../platform/openapi";
 import { maskPersonalData } from "../platform/phone";
@@ -38,9 +38,7 @@ export const ReasonInsights = z
 /** Minutes the tenant's zone is ahead of UTC now (months are cut on it; a DST shift moves an hour). */
 function offsetMinutes(timeZone: string, now: Date): number {
   const local = localDate(now, timeZone);
-  const parts = new Intl.DateTimeFormat("en-US", { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).formatToParts(now);
-  const h = Number(parts.find((p) => p.type === "hour")!.value);
-  const m = Number(parts.find((p) => p.type === "minute")!.value);
+  const [h, m] = localTime(now, timeZone).split(":").map(Number) as [number, number];
   const dayShift = local > now.toISOString().slice(0, 10) ? 1440 : local < now.toISOString().slice(0, 10) ? -1440 : 0;
   return dayShift + h * 60 + m - (now.getUTCHours() * 60 + now.getUTCMinutes());
 }
@@ -77,7 +75,7 @@ export async function reasonInsightsFor(store: TenantStore, settings: TenantSett
       .from(cancelFlowSteps)
       .innerJoin(cancelFlows, and(eq(cancelFlows.tenantId, cancelFlowSteps.tenantId), eq(cancelFlows.id, cancelFlowSteps.flowId)))
       .leftJoin(customers, and(eq(customers.tenantId, cancelFlows.tenantId), eq(customers.id, cancelFlows.customerId)))
-      .where(and(inRange, eq(cancelFlowSteps.tenantId, store.tenantId), inArray(cancelFlowSteps.type, ["reason_given", "cancel_confirmed"])))
+      .where(store.owns(cancelFlowSteps, inRange, inArray(cancelFlowSteps.type, ["reason_given", "cancel_confirmed"])))
       .orderBy(sql`${cancelFlowSteps.at} desc`)
       .limit(MAX_COMMENTS),
   ]);

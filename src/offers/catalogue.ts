@@ -10,7 +10,7 @@
  * date, a quantity or product change MUST state the new price, and every template must pass the
  * phrase lint (lint.ts) — `validateCatalogueOffer` enforces all of it.
  */
-import type { Localized } from "../cancel-flows/reasons";
+import type { Localized } from "../platform/localized-text";
 import { lintCopy, type LintFinding } from "./lint";
 
 export const OFFER_TYPES = ["skip", "pause", "change_interval", "change_quantity", "discount", "product_swap", "free_gift", "usage_advice"] as const;

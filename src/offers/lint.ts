@@ -47,7 +47,7 @@
  * readings" in the patterns; one whose reading is one kana (出 で, 止 と) is not read at all. A rule whose kana reading would be an everyday word (効く ≡ 聞く) is
  * matched on the written form only (`surface`).
  */
-import type { Localized } from "../cancel-flows/reasons";
+import type { Localized } from "../platform/localized-text";
 import { LINT_READINGS } from "./lint-readings.generated";
 
 export type LintRule = "health_claim" | "harm_if_stopped" | "confirmshaming" | "false_urgency" | "added_commitment" | "discount_forever" | "false_free";

@@ -21,16 +21,15 @@
  * - `today` is the tenant-local calendar date.
  */
 import { addCycles, cadenceText, cyclesToReach, cyclesUpTo, nominalIntervalDays } from "../platform/cadence";
-import type { Lang, Localized } from "../cancel-flows/reasons";
+import type { Language, Localized } from "../platform/localized-text";
 import { addDays, daysBetween, writeDate } from "../platform/dates";
-import { formatMoney } from "../platform/numbers";
+import { formatMoney, type Money } from "../platform/numbers";
 import { decide, latestNextDelivery, latestResumeFrom, type Plan, type PlanRequest } from "../plan-changes/rules";
 import { describeStock, intervalForRate, surplusDeliveries, unitsPerPackage, type StockEstimate } from "../risk/stock";
 import { productNameInEnglish } from "../risk/spoken";
 import { DEFAULT_SETTINGS, type TenantSettings } from "../settings/schemas";
 import { assumesNextDelivery, type CatalogueOffer, type OfferType } from "./catalogue";
 
-export type Money = { amount: number; currency: string };
 
 /** The subset of a subscription (as `toSubscription` returns it) that offers depend on. */
 export type SubscriptionSnapshot = {
@@ -149,7 +148,7 @@ export type PersonalisedOffer = {
  * A personalised offer before its copy: the values of the copy's placeholders, per language, and
  * the commitment sentence its description ends with on a plan whose fee still applies.
  */
-export type OfferTerms = Omit<PersonalisedOffer, "title" | "description"> & { copyVars: (lang: Lang) => Record<string, string>; commitmentNote: ((lang: Lang) => string) | null };
+export type OfferTerms = Omit<PersonalisedOffer, "title" | "description"> & { copyVars: (lang: Language) => Record<string, string>; commitmentNote: ((lang: Language) => string) | null };
 
 export function resolveOfferSettings(partial: Partial<OfferSettings> = {}): OfferSettings {
   return {
@@ -183,9 +182,6 @@ export function matchConsumptionInterval(
 }
 
 // ── formatting ──
-
-/** The one money writer (platform/numbers), kept importable from here. */
-export { formatMoney };
 
 /** A template split once into text (even indexes) and placeholder names (odd indexes). */
 const compiledTemplates = new Map<string, string[]>();
@@ -221,7 +217,7 @@ export function renderTemplate(template: string, vars: Record<string, string>): 
  * "2 deliveries from 5 Jan 2027" (one: 「2027年1月5日のお届け」/"your delivery on 5 Jan 2027"). Read
  * after the label in English, before 「が…オフ」 in Japanese.
  */
-export function discountedDeliveries(cycles: number, on: string | null, lang: Lang): string {
+export function discountedDeliveries(cycles: number, on: string | null, lang: Language): string {
   if (on === null) {
     if (cycles === 1) return lang === "ja" ? "次回のお届け" : "your next delivery";
     return lang === "ja" ? `次の${cycles}回のお届け` : `your next ${cycles} deliveries`;
@@ -231,7 +227,7 @@ export function discountedDeliveries(cycles: number, on: string | null, lang: La
 }
 
 /** `{firstChangedDelivery}`: the delivery a gift or a product swap starts with — the next one (`on` null) or the one on `on` (written, as `{firstChangedOn}`). */
-export function changedDelivery(on: string | null, lang: Lang): string {
+export function changedDelivery(on: string | null, lang: Language): string {
   return discountedDeliveries(1, on, lang);
 }
 
@@ -321,7 +317,7 @@ export function personaliseTerms(offer: CatalogueOffer, sub: SubscriptionSnapsho
   if (startsAfterNext && (offer.type === "discount" || offer.type === "free_gift" || offer.type === "product_swap") && copyAssumesNextDelivery(offer)) return null;
 
   // The copy's shared placeholders, built only for a language the copy is rendered in.
-  const common = unnamed((lang: Lang): Record<string, string> => ({
+  const common = unnamed((lang: Language): Record<string, string> => ({
     // English copy never carries a name an English reader cannot read: 「熟成黒酢にんにく 62粒」 is "your supplement" there.
     productName: lang === "en" ? productNameInEnglish(sub.product.name, sub.product.category) : sub.product.name,
     quantity: String(sub.quantity),
@@ -330,11 +326,11 @@ export function personaliseTerms(offer: CatalogueOffer, sub: SubscriptionSnapsho
     price: formatMoney(money(priceNow, currency), lang),
     ...(next ? { nextDeliveryOn: writeDate(next, lang, "full") } : {}),
   }));
-  const dates = unnamed((values: Record<string, string>) => (lang: Lang) => Object.fromEntries(Object.entries(values).map(([k, v]) => [k, writeDate(v, lang, "full")])));
+  const dates = unnamed((values: Record<string, string>) => (lang: Language) => Object.fromEntries(Object.entries(values).map(([k, v]) => [k, writeDate(v, lang, "full")])));
 
   let parameters: ConcreteParameters;
   let apply: OfferApplication;
-  let vars: (lang: Lang) => Record<string, string>;
+  let vars: (lang: Language) => Record<string, string>;
   let priceAfter = priceNow;
   let intervalAfter = sub.intervalDays;
   let forgone = 0;
@@ -540,7 +536,7 @@ export function personaliseTerms(offer: CatalogueOffer, sub: SubscriptionSnapsho
       cost: offer.costYen + variableCost,
     },
     prior: { alpha: offer.priorAlpha, beta: offer.priorBeta },
-    copyVars: unnamed((lang: Lang) => ({ ...common(lang), ...vars(lang) })),
+    copyVars: unnamed((lang: Language) => ({ ...common(lang), ...vars(lang) })),
     commitmentNote: commitmentNoteFor(sub, plan, apply.kind === "plan_change" ? feasible(apply.request) : plan),
   };
 }
@@ -551,7 +547,7 @@ export function personaliseTerms(offer: CatalogueOffer, sub: SubscriptionSnapsho
  * that ends the commitment later). Null when the plan has no such commitment. `after`: the plan as
  * the offer leaves it (the same plan for offers that change no date).
  */
-export function commitmentNoteFor(sub: SubscriptionSnapshot, plan: Plan, after: Plan | null): ((lang: Lang) => string) | null {
+export function commitmentNoteFor(sub: SubscriptionSnapshot, plan: Plan, after: Plan | null): ((lang: Language) => string) | null {
   const c = sub.commitment;
   const fee = c?.earlyCancellationFee;
   if (!c || !fee || fee.amount <= 0) return null;
@@ -587,7 +583,7 @@ export function commitmentNoteFor(sub: SubscriptionSnapshot, plan: Plan, after: 
  * — such an offer is never shown, in either language. The placeholders' names are the same in
  * both languages, so one language's values decide it.
  */
-export function offerCopy(offer: CatalogueOffer, terms: OfferTerms, lang: Lang): { title: string; description: string } | null {
+export function offerCopy(offer: CatalogueOffer, terms: OfferTerms, lang: Language): { title: string; description: string } | null {
   const vars = terms.copyVars(lang);
   const other = lang === "ja" ? "en" : "ja";
   if (!fills(offer.copy.title[other], vars) || !fills(offer.copy.description[other], vars)) return null;

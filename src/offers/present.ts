@@ -1,4 +1,4 @@
-import type { Lang } from "../cancel-flows/reasons";
+import type { Language } from "../platform/localized-text";
 import type { OutcomeCounts } from "./bandit";
 import type { ReasonedOffer } from "./service";
 
@@ -12,7 +12,7 @@ export function observedSaveRate(counts: OutcomeCounts) {
 }
 
 /** A ranked offer as the API shows it, in the caller's language; `observed` for operators only. */
-export function presentSuggestion(o: ReasonedOffer, lang: Lang, observed?: OutcomeCounts) {
+export function presentSuggestion(o: ReasonedOffer, lang: Language, observed?: OutcomeCounts) {
   return {
     offerId: o.offerId,
     type: o.type,

@@ -11,7 +11,7 @@ import type { StockEstimate } from "../risk/stock";
 import { resolveSettings, type TenantSettings } from "../settings/schemas";
 import { getSubscription, toSubscription } from "../subscriptions/repository";
 import type { OutcomeTable, Rng } from "./bandit";
-import type { Lang } from "../cancel-flows/reasons";
+import type { Language } from "../platform/localized-text";
 import type { CatalogueOffer, Channel, OfferType, RiskBand } from "./catalogue";
 import type { AcceptedSave } from "./eligibility";
 import type { SubscriptionSnapshot } from "./personalise";
@@ -218,7 +218,7 @@ function scoreByMean(inputs: OfferInputs, ctx: Omit<SuggestContext, "reason">, r
  * reason (`mean` mode), with only its title, in `lang` — what the IVR says. The other eligible
  * offers' economics are worked out to rank them; their copy is never rendered. Null when none.
  */
-export function nextBestOffer(inputs: OfferInputs, request: Omit<OfferRequest, "reason" | "mode" | "rng" | "limit">, lang: Lang): { offerId: string; type: OfferType; parameters: ConcreteParameters; title: string } | null {
+export function nextBestOffer(inputs: OfferInputs, request: Omit<OfferRequest, "reason" | "mode" | "rng" | "limit">, lang: Language): { offerId: string; type: OfferType; parameters: ConcreteParameters; title: string } | null {
   if (inputs.sub.status === "canceled") return null;
   const ctx = contextOf(inputs, { ...request, mode: "mean" });
   for (const s of scoreByMean(inputs, ctx, reasonsOf(inputs.catalogue))) {
@@ -261,7 +261,7 @@ function rememberedFor(inputs: OfferInputs): Map<string, NextBestOffer> {
  * counts the save limits' periods, so a customer with accepted saves is ranked afresh every time.
  * The answer is frozen (shared between requests).
  */
-export function nextBestOfferRemembered(inputs: OfferInputs, request: Omit<OfferRequest, "reason" | "mode" | "rng" | "limit">, lang: Lang): NextBestOffer {
+export function nextBestOfferRemembered(inputs: OfferInputs, request: Omit<OfferRequest, "reason" | "mode" | "rng" | "limit">, lang: Language): NextBestOffer {
   if (inputs.acceptedSaves.length > 0 || inputs.sub.status === "canceled") return nextBestOffer(inputs, request, lang);
   const { sub } = inputs;
   const key = [

@@ -3,7 +3,8 @@
  * one offer — truthful (the same computed terms as the on-screen copy), never a wall (the way to
  * continue cancelling is part of the script), and lint-clean (tested).
  */
-import { isCancellationReasonCode, type CancellationReasonCode, type Lang } from "../cancel-flows/reasons";
+import { isCancellationReasonCode, type CancellationReasonCode } from "../cancel-flows/reasons";
+import type { Language } from "../platform/localized-text";
 import { unitWord } from "../platform/quantity";
 import { firstChangeableDate } from "../plan-changes/rules";
 import { addDays, writeDate } from "../platform/dates";
@@ -193,7 +194,7 @@ const NOTES = {
   ],
 } as const;
 
-function offerNotes(offer: PersonalisedOffer, lang: Lang): string[] {
+function offerNotes(offer: PersonalisedOffer, lang: Language): string[] {
   const p = offer.parameters;
   if (p.type === "change_interval" && p.basis === "next_longer") {
     return [
@@ -224,7 +225,7 @@ function offerNotes(offer: PersonalisedOffer, lang: Lang): string[] {
  * — per day for a unit that comes many to a package (「1日に何粒ほど」), else how long one lasts
  * (「1袋をだいたい何日くらいで」). The answers are what the stock count (`usage.reported`) takes.
  */
-function surplusQuestions(unit: TalkTrackStock | undefined, lang: Lang): string[] {
+function surplusQuestions(unit: TalkTrackStock | undefined, lang: Language): string[] {
   const label = unit?.unitLabel ?? null;
   const perDay = (unit?.unitsPerPackage ?? 1) > 1;
   if (lang === "ja") {
@@ -240,7 +241,7 @@ function surplusQuestions(unit: TalkTrackStock | undefined, lang: Lang): string[
  * With a known stock, the agent confirms it instead of asking from scratch, and a stock-based
  * offer says what it is based on — in the words of risk/stock (「あと約60包、2か月分ほど」).
  */
-function stockLines(offer: PersonalisedOffer, code: CancellationReasonCode, known: TalkTrackStock | undefined, lang: Lang): { question: string | null; before: string; after: string; caution: string | null } {
+function stockLines(offer: PersonalisedOffer, code: CancellationReasonCode, known: TalkTrackStock | undefined, lang: Language): { question: string | null; before: string; after: string; caution: string | null } {
   const none = { question: null, before: "", after: "", caution: null };
   if (!known?.stock) return none;
   const said = describeStock(known.stock, known.unitLabel, lang);
@@ -286,7 +287,7 @@ export function skipRunsShort(stock: StockEstimate, today: string, nextDeliveryO
  * Copy as an agent says it: a list's lines (usage tips: 「・…」, "• …") become sentences of the
  * pitch, without bullets or line breaks.
  */
-export function spoken(text: string, lang: Lang): string {
+export function spoken(text: string, lang: Language): string {
   if (!text.includes("\n")) return text;
   const end = lang === "ja" ? /[。！？!?]$/u : /[.!?]$/u;
   const sentences = text
@@ -303,7 +304,7 @@ export function spoken(text: string, lang: Lang): string {
  * on a screen (「ご案内をご覧になったうえで…」, a closing line of its own), and on the phone the agent
  * is the shop's desk a tip may refer the customer to: that tip is left out.
  */
-function pitchBody(offer: PersonalisedOffer, lang: Lang): string {
+function pitchBody(offer: PersonalisedOffer, lang: Language): string {
   const p = offer.parameters;
   if (p.type !== "usage_advice") return spoken(offer.description[lang], lang);
   const tips = p.tips.map((t) => t[lang]).filter((t) => !REFERS_TO_DESK[lang].test(t));
@@ -320,7 +321,7 @@ const REFERS_TO_DESK = {
 /** Talk track in both languages for one personalised offer and the customer's reason (and stock, when known). */
 export function buildTalkTrack(offer: PersonalisedOffer, reason: string, stock?: TalkTrackStock): Localized2<TalkTrack> {
   const code: CancellationReasonCode = isCancellationReasonCode(reason) ? reason : "other";
-  const build = (lang: Lang): TalkTrack => {
+  const build = (lang: Language): TalkTrack => {
     const r = code === "surplus_stock" ? { ...REASON_QUESTIONS[code][lang], questions: surplusQuestions(stock, lang) } : REASON_QUESTIONS[code][lang];
     const c = CLOSING[lang];
     const known = stockLines(offer, code, stock, lang);

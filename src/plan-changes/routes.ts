@@ -1,11 +1,11 @@
 import { actorsForCaller } from "../platform/auth";
-import { desc, eq, lt, and, or } from "drizzle-orm";
+import { desc, eq } from "drizzle-orm";
 import type { Context } from "hono";
 import { planChanges } from "../db/schema";
 import type { AppEnv } from "../platform/env";
 import type { ErrorCode } from "../platform/errors";
 import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse, optionalJsonBody, page, PageQuery } from "../platform/openapi";
-import { cursorList, decodeCursor, toPage } from "../platform/pagination";
+import { cursorList, decodeCursor, olderThan, toPage } from "../platform/pagination";
 
 /** A subscription's changes: `(createdAt, id)` of the last one, for that subscription (platform/pagination). */
 const CHANGES_CURSOR = cursorList("chg", ["instant", "id"]);
@@ -202,9 +202,7 @@ export const planChangesRouter = domainRouter()
       const after = decodeCursor(cursor, CHANGES_CURSOR, [subscriptionId]);
       const store = c.get("store");
       await getSubscription(store, subscriptionId);
-      const older = after
-        ? or(lt(planChanges.createdAt, String(after[0])), and(eq(planChanges.createdAt, String(after[0])), lt(planChanges.id, String(after[1]))))
-        : undefined;
+      const older = olderThan(planChanges.createdAt, planChanges.id, after);
       const rows = await store.q
         .select()
         .from(planChanges)

@@ -5,7 +5,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
 import { apiKeys } from "../db/schema";
 import { resolveSettings, type TenantSettings } from "../settings/schemas";
-import { sha256Hex, timingSafeEqual } from "./crypto";
+import { base64url, sha256Hex, timingSafeEqual } from "./crypto";
 import type { Actor, AppEnv, Caller, Principal, Scope } from "./env";
 import { ApiError, secretsKeyMismatch } from "./errors";
 import { isForeignOrigin } from "./cors";
@@ -264,7 +264,7 @@ const CONSOLE_SESSION = `SELECT s.id, s.tenant_id, s.operator_id, s.operator_nam
 export async function consoleCsrfToken(secretsKey: string, sessionId: string): Promise<string> {
   const key = await crypto.subtle.importKey("raw", (await deriveKey(secretsKey, "console-session-signing")) as Uint8Array<ArrayBuffer>, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
   const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(sessionId)));
-  return btoa(String.fromCharCode(...mac)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return base64url(mac);
 }
 
 /**

@@ -7,6 +7,19 @@ export async function sha256Hex(input: string): Promise<string> {
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+/**
+ * base64url without padding (RFC 4648 §5): of bytes, or of a string of byte values (each
+ * character below U+0100, as `btoa` takes). Sealed secrets, cursors and CSRF tokens are written so.
+ */
+export function base64url(data: Uint8Array | string): string {
+  return btoa(typeof data === "string" ? data : String.fromCharCode(...data)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+/** {@link base64url}'s text read back, as a string of byte values (`atob`'s form); text that is not base64 throws. */
+export function fromBase64url(text: string): string {
+  return atob(text.replace(/-/g, "+").replace(/_/g, "/"));
+}
+
 /** Compares two strings in time that depends only on their length. */
 export function timingSafeEqual(a: string, b: string): boolean {
   const x = encoder.encode(a);

@@ -43,9 +43,14 @@ function zoneFormatter(cache: Map<string, Intl.DateTimeFormat>, timeZone: string
  * for lines people read in a terminal or a log (the import's report: when a plan was changed).
  */
 export function localDateTime(instant: Date, timeZone: string): string {
+  return `${formatDate(instant, timeZone)} ${localTime(instant, timeZone)}`;
+}
+
+/** The wall-clock time of `instant` in `timeZone`, `HH:MM` (24-hour; midnight is 00:00). */
+export function localTime(instant: Date, timeZone: string): string {
   const f = zoneFormatter(clocks, timeZone, { hourCycle: "h23", hour: "2-digit", minute: "2-digit" });
   const parts = Object.fromEntries(f.formatToParts(instant).map((p) => [p.type, p.value]));
-  return `${formatDate(instant, timeZone)} ${parts.hour}:${parts.minute}`;
+  return `${parts.hour}:${parts.minute}`;
 }
 
 function formatDate(instant: Date, timeZone: string): string {

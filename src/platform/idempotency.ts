@@ -2,12 +2,12 @@ import { and, eq, sql, type SQL } from "drizzle-orm";
 import { databaseFailure, describeCauses } from "../db/client";
 import type { StatusCode } from "hono/utils/http-status";
 import type { Context, MiddlewareHandler } from "hono";
-import { matchedRoutes } from "hono/route";
 import { principalTag } from "./auth";
 import { idempotencyKeys } from "../db/schema";
 import { canonicalJson, sha256Hex } from "./crypto";
 import type { AppEnv } from "./env";
 import { ApiError, databaseUnavailable, type ErrorCode } from "./errors";
+import { RouteSet } from "./route-set";
 import { prepared, preparedFind, type TenantStore } from "./tenancy";
 
 /** How long a stored answer is replayed (24 h): an older key runs its request afresh, and the retention job deletes it. */
@@ -68,7 +68,7 @@ export const NOT_REMEMBERED: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
 const REPLAYED_HEADERS = ["content-type", "content-language", "etag", "location", "vary"];
 
 /** Routes declared with neverRemembered, as Hono matches them (`POST /v1/lookup`, `DELETE /v1/customers/:customerId`). */
-const exempt = new Set<string>();
+const exempt = new RouteSet();
 
 /**
  * Declares `METHOD /path` a route whose answers are never stored, whatever `Idempotency-Key`
@@ -79,10 +79,11 @@ const exempt = new Set<string>();
  * and leaves `Idempotent-Replayed` out of their documented answers.
  */
 export function neverRemembered(route: `${"POST" | "DELETE"} /${string}`) {
-  exempt.add(route.replace(/\{(\w+)\}/g, ":$1"));
+  const [method, path] = route.split(" ") as [string, string];
+  exempt.add(method, path);
 }
 
-const isExempt = (c: Context<AppEnv>) => matchedRoutes(c).some((r) => r.method === c.req.method && exempt.has(`${r.method} ${r.path}`));
+const isExempt = (c: Context<AppEnv>) => exempt.has(c);
 
 /**
  * Top-level answer fields that carry a secret (a new API key's `secret`, a webhook's signing
@@ -134,9 +135,9 @@ function storedJson(json: unknown, extra: Readonly<{ [field: string]: string }> 
  * with `apiRoute({ claimsKeyInWrite: true })` (platform/openapi); kept as Hono matches the route
  * (`POST /v1/subscriptions/:subscriptionId/skip`).
  */
-const claimedInWrite = new Set<string>();
+const claimedInWrite = new RouteSet();
 export function claimsInWrite(method: "post" | "put", path: string) {
-  claimedInWrite.add(`${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ":$1")}`);
+  claimedInWrite.add(method, path);
 }
 
 /** Thrown from the route's write when another request with this key recorded its answer first: the write rolls back, and the layer answers as that one did. */
@@ -276,7 +277,7 @@ async function claimed(c: Context<AppEnv>, next: () => Promise<void>): Promise<R
     return null;
   };
 
-  if (matchedRoutes(c).some((r) => r.method === c.req.method && claimedInWrite.has(`${r.method} ${r.path}`))) {
+  if (claimedInWrite.has(c)) {
     const free = async () => null;
     const held = await answerHeld(await live(), free);
     if (held) return held;

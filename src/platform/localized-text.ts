@@ -394,7 +394,12 @@ export const PORTAL_TEXT = {
 
 export type PortalTextKey = keyof typeof PORTAL_TEXT;
 
+/** `template` with its `{name}` placeholders filled from `vars`; a placeholder `vars` does not name stays as written. */
+export function fillIn(template: string, vars: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (all, name: string) => (name in vars ? String(vars[name]) : all));
+}
+
 /** The text in `lang` with `{name}` placeholders filled. */
 export function say(key: PortalTextKey, lang: Language, vars: Record<string, string | number> = {}): string {
-  return PORTAL_TEXT[key][lang].replace(/\{(\w+)\}/g, (all, name: string) => (name in vars ? String(vars[name]) : all));
+  return fillIn(PORTAL_TEXT[key][lang], vars);
 }

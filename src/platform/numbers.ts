@@ -7,11 +7,14 @@ export function groupThousands(n: number): string {
   return n < 0 ? `-${out}` : out;
 }
 
+/** An amount of money as the API carries it: minor units (yen for JPY) and an ISO 4217 currency. */
+export type Money = { amount: number; currency: string };
+
 /**
  * An amount in minor units as the API's copy writes it — the one money writer for the API's texts
  * and the portal: yen as 3,980円 in Japanese and ¥3,980 in English; other currencies by Intl.
  */
-export function formatMoney(money: { amount: number; currency: string }, lang: "ja" | "en"): string {
+export function formatMoney(money: Money, lang: "ja" | "en"): string {
   if (money.currency === "JPY") {
     const n = groupThousands(money.amount);
     return lang === "ja" ? `${n}円` : `¥${n}`;

@@ -1,4 +1,7 @@
 import { z } from "@hono/zod-openapi";
+import { and, eq, lt, or, type SQL } from "drizzle-orm";
+import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
+import { base64url, fromBase64url } from "./crypto";
 import { ApiError } from "./errors";
 
 /**
@@ -68,7 +71,7 @@ export function encodeCursor<S extends readonly CursorPart[]>(list: CursorList<S
   // btoa takes Latin-1 only: a key with other text (a Japanese id, say) goes as JSON \u escapes,
   // which JSON.parse reads back — so the cursor stays ASCII.
   const json = JSON.stringify([tagOf(list, filter), ...(key as readonly unknown[])]).replace(/[\u0080-\uffff]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
-  return btoa(json).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return base64url(json);
 }
 
 /** An instant as stored: `toISOString()`'s form (milliseconds optional). */
@@ -104,7 +107,7 @@ function fits(part: CursorPart, v: unknown): boolean {
 export function decodeCursor<S extends readonly CursorPart[]>(cursor: string | undefined, list: CursorList<S>, filter?: CursorFilter): KeyOf<S> | undefined {
   if (cursor === undefined) return undefined;
   try {
-    const parts: unknown = JSON.parse(atob(cursor.replace(/-/g, "+").replace(/_/g, "/")));
+    const parts: unknown = JSON.parse(fromBase64url(cursor));
     if (Array.isArray(parts) && parts.length === list.shape.length + 1 && parts[0] === tagOf(list, filter) && list.shape.every((part, i) => fits(part, parts[i + 1]))) {
       return parts.slice(1) as KeyOf<S>;
     }
@@ -114,6 +117,17 @@ export function decodeCursor<S extends readonly CursorPart[]>(cursor: string | u
   throw new ApiError("validation_failed", { en: "The cursor is not one this API issued.", ja: "このカーソルは、この API が発行したものではありません。" }, {
     errors: [{ path: "query.cursor", message: "Invalid cursor" }],
   });
+}
+
+/**
+ * The rows after the cursor's `[time, id]` in a list read newest first,
+ * `orderBy(desc(time), desc(id))`: older, or as old with a smaller id. No cursor: no condition.
+ * The audit log, a subscription's changes and webhook deliveries page this way.
+ */
+export function olderThan(time: SQLiteColumn, id: SQLiteColumn, after: readonly [unknown, unknown] | undefined): SQL | undefined {
+  if (!after) return undefined;
+  const [t, i] = [String(after[0]), String(after[1])];
+  return or(lt(time, t), and(eq(time, t), lt(id, i)));
 }
 
 /** Fetch `limit + 1` rows; this trims the extra one and says whether there is a next page (a cursor of `list` under `filter`). */

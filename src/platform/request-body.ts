@@ -1,5 +1,5 @@
 import type { Context, MiddlewareHandler } from "hono";
-import { matchedRoutes } from "hono/route";
+import { RouteSet } from "./route-set";
 import type { AppEnv } from "./env";
 import { ApiError } from "./errors";
 
@@ -89,11 +89,11 @@ export function nestsDeeperThan(text: string, max: number): boolean {
 }
 
 /** Operations whose body is required, as Hono matches them (`PUT /v1/customers/:customerId`): declared by apiRoute from `requestBody.required`. */
-const bodyRequired = new Set<string>();
+const bodyRequired = new RouteSet();
 
 /** Declares that `METHOD /path` needs a body (apiRoute does, for a `jsonBody`); a path may name parameters. */
 export function requiresBody(method: string, path: string) {
-  bodyRequired.add(`${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ":$1")}`);
+  bodyRequired.add(method, path);
 }
 
 /**
@@ -105,7 +105,7 @@ export function requiresBody(method: string, path: string) {
 export const refuseAbsentBody: MiddlewareHandler<AppEnv> = async (c, next) => {
   if ((c.req.method === "POST" || c.req.method === "PUT" || c.req.method === "PATCH") && c.req.header("content-type") === undefined) {
     // No Content-Type: readJsonBody let it through only without bytes (a body would have been 415).
-    if (matchedRoutes(c).some((r) => r.method === c.req.method && bodyRequired.has(`${r.method} ${r.path}`))) {
+    if (bodyRequired.has(c)) {
       throw new ApiError("invalid_json", {
         en: "This operation needs a JSON body (Content-Type: application/json); the request had none.",
         ja: "この操作にはリクエスト本文（Content-Type: application/json の JSON）が必要ですが、送信されていません。",

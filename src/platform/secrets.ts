@@ -5,6 +5,8 @@
  * sessions can never decrypt a webhook secret. WebCrypto only, so it runs on both runtimes.
  */
 
+import { base64url, fromBase64url } from "./crypto";
+
 const encoder = new TextEncoder();
 
 /** What a derived key is for; one label per use, fixed forever (changing one invalidates its data). */
@@ -46,13 +48,7 @@ export function checkSecretsKey(value: string | undefined): string {
 
 const SEALED = "enc:v1:";
 
-function b64url(bytes: Uint8Array): string {
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-function fromB64url(text: string): Uint8Array {
-  const bin = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
-  return Uint8Array.from(bin, (ch) => ch.charCodeAt(0));
-}
+const bytesOf = (text: string): Uint8Array => Uint8Array.from(fromBase64url(text), (ch) => ch.charCodeAt(0));
 
 async function aesKey(root: string, purpose: SecretPurpose) {
   return crypto.subtle.importKey("raw", (await deriveKey(root, purpose)) as BufferSource, "AES-GCM", false, ["encrypt", "decrypt"]);
@@ -67,7 +63,7 @@ async function aesKey(root: string, purpose: SecretPurpose) {
 export async function sealSecret(root: string, purpose: SecretPurpose, plaintext: string, context: string): Promise<string> {
   const iv = crypto.getRandomValues(new Uint8Array(12));
   const ct = await crypto.subtle.encrypt({ name: "AES-GCM", iv, additionalData: encoder.encode(context) }, await aesKey(root, purpose), encoder.encode(plaintext));
-  return `${SEALED}${b64url(iv)}:${b64url(new Uint8Array(ct))}`;
+  return `${SEALED}${base64url(iv)}:${base64url(new Uint8Array(ct))}`;
 }
 
 /**
@@ -88,7 +84,7 @@ export async function openSecret(root: string, purpose: SecretPurpose, sealed: s
   const [iv, ct] = sealed.slice(SEALED.length).split(":") as [string, string];
   let pt: ArrayBuffer;
   try {
-    pt = await crypto.subtle.decrypt({ name: "AES-GCM", iv: fromB64url(iv) as BufferSource, additionalData: encoder.encode(context) }, await aesKey(root, purpose), fromB64url(ct) as BufferSource);
+    pt = await crypto.subtle.decrypt({ name: "AES-GCM", iv: bytesOf(iv) as BufferSource, additionalData: encoder.encode(context) }, await aesKey(root, purpose), bytesOf(ct) as BufferSource);
   } catch {
     // WebCrypto's OperationError says only "Decryption failed": say which setting and what to do.
     throw new SecretsKeyMismatch(`the stored ${context.split(":")[0]} secret`);

@@ -1,11 +1,11 @@
 import { z } from "@hono/zod-openapi";
-import { and, desc, eq, lt, or, sql } from "drizzle-orm";
+import { desc, eq, or, sql } from "drizzle-orm";
 import { webhookDeliveries, webhooks } from "../db/schema";
 import { audited } from "../platform/audit";
 import { ApiError } from "../platform/errors";
 import { isSealed } from "../platform/secrets";
 import { apiRoute, domainRouter, IdempotencyHeaders, Instant, optionalJsonBody, jsonResponse, page, PageQuery } from "../platform/openapi";
-import { cursorList, decodeCursor, toPage } from "../platform/pagination";
+import { cursorList, decodeCursor, olderThan, toPage } from "../platform/pagination";
 
 /** An endpoint's deliveries: `(createdAt, id)` of the last one, for that endpoint under the query's filters (platform/pagination). */
 const DELIVERIES_CURSOR = cursorList("dlv", ["instant", "id"]);
@@ -147,9 +147,7 @@ export const webhookDeliveriesRouter = domainRouter()
             eq(webhookDeliveries.webhookId, webhookId),
             status ? eq(webhookDeliveries.status, status) : undefined,
             eventId ? eq(webhookDeliveries.eventId, eventId) : undefined,
-            after
-              ? or(lt(webhookDeliveries.createdAt, String(after[0])), and(eq(webhookDeliveries.createdAt, String(after[0])), lt(webhookDeliveries.id, String(after[1]))))
-              : undefined,
+            olderThan(webhookDeliveries.createdAt, webhookDeliveries.id, after),
           ),
         )
         .orderBy(desc(webhookDeliveries.createdAt), desc(webhookDeliveries.id))

@@ -25,7 +25,7 @@
 import { inArray, sql, type SQL } from "drizzle-orm";
 import { winbacks } from "../db/schema";
 import type { Placeholder } from "drizzle-orm";
-import type { Lang } from "../cancel-flows/reasons";
+import type { Language } from "../platform/localized-text";
 import { localDate, maxDate } from "../platform/dates";
 import { lentUtf8Join, RememberedPages, utf8Bytes, utf8Join, type Written } from "../platform/json-text";
 import { cursorList, toPage } from "../platform/pagination";
@@ -86,7 +86,7 @@ export function candidatesQuery(tenantId: string, limit: number, after: [number,
 }
 
 /** `ja`/`en`: the caller asked (Accept-Language); `tenant`: the shop's locale decides, read in the statement. */
-export type CandidatesLang = Lang | "tenant";
+export type CandidatesLang = Language | "tenant";
 
 /**
  * The short way's statement: one text, `lang␝stamp␝records`, where `lang` is the language the
@@ -125,7 +125,7 @@ const piece = (text: string): Piece => ({ text, bytes: utf8Bytes(text) });
  * (a shop has one currency: one map lookup more per row than keyed by the text alone, no key built).
  */
 const labelled = { ja: new Map<string, Map<string, Piece>>(), en: new Map<string, Map<string, Piece>>() };
-function labelledDrivers(stored: string, lang: Lang, currency: string): Piece {
+function labelledDrivers(stored: string, lang: Language, currency: string): Piece {
   let cache = labelled[lang].get(currency);
   if (cache === undefined) labelled[lang].set(currency, (cache = new Map()));
   let out = cache.get(stored);
@@ -150,7 +150,7 @@ const shownTexts = { ja: new Map<string, Piece>(), en: new Map<string, Piece>() 
  * statement (scoped by the store) and remembered. Null when a row's key moved since SQL handed it
  * (a write in between): nothing is ever remembered under a key that is not the text's.
  */
-async function shownFor(store: TenantStore, lang: Lang, rows: readonly { id: string; key: string }[]): Promise<Map<string, Piece> | null> {
+async function shownFor(store: TenantStore, lang: Language, rows: readonly { id: string; key: string }[]): Promise<Map<string, Piece> | null> {
   const memo = shownTexts[lang];
   const out = new Map<string, Piece>();
   const missing: { id: string; key: string }[] = [];
@@ -182,7 +182,7 @@ async function shownFor(store: TenantStore, lang: Lang, rows: readonly { id: str
  * not a cancellation of an hour ago. The long way only; the walk tests `due_on` from the
  * `winbacks_listable` entry (migration 0057), reading a row's table entry only for a row it keeps.
  */
-type PageQuery = { limit: number; after: [number, string] | null; lang: Lang; settings: TenantSettings; now: Date; customerId?: string; due?: "now" };
+type PageQuery = { limit: number; after: [number, string] | null; lang: Language; settings: TenantSettings; now: Date; customerId?: string; due?: "now" };
 
 /** The cursor's filter: a page's cursor is good only for the same customer and the same `due` (without `due`, as issued before it). */
 export const candidatesFilter = (q: { customerId?: string | undefined; due?: "now" | undefined }): readonly (string | undefined)[] => (q.due === undefined ? [q.customerId] : [q.customerId, q.due]);

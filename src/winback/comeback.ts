@@ -13,12 +13,14 @@
  * or when they gave no reason: then the date is all they said.
  * Pure.
  */
-import { CANCELLATION_REASON_CODES, type Lang, type Localized } from "../cancel-flows/reasons";
+import { CANCELLATION_REASON_CODES } from "../cancel-flows/reasons";
+import type { Language, Localized } from "../platform/localized-text";
 import { lintCopy } from "../offers/lint";
 import type { CatalogueOffer } from "../offers/catalogue";
 import { anchorFor, cadenceText } from "../platform/cadence";
 import { writeDate } from "../platform/dates";
-import { formatMoney, personalise, type ConcreteParameters, type Money, type PersonalisedOffer, type SubscriptionSnapshot } from "../offers/personalise";
+import { personalise, type ConcreteParameters, type PersonalisedOffer, type SubscriptionSnapshot } from "../offers/personalise";
+import { formatMoney, type Money } from "../platform/numbers";
 import { productInEnglish, productNameInEnglish } from "../risk/spoken";
 import { rankOffers, type OfferInputs } from "../offers/service";
 import type { TenantSettings } from "../settings/schemas";
@@ -303,6 +305,6 @@ export function comebackOf(offer: CatalogueOffer, sub: SubscriptionSnapshot, c: 
   return concrete ? asComeback(concrete, sub, c.restartOn, c.settings.changeCutoffDays) : null;
 }
 
-export function presentComeback(o: ComebackOffer, lang: Lang) {
+export function presentComeback(o: ComebackOffer, lang: Language) {
   return { kind: o.kind, offerId: o.offerId, type: o.type, parameters: o.parameters, title: o.title[lang], description: o.description[lang], message: o.message[lang], restartOn: o.restartOn };
 }

@@ -16,7 +16,7 @@
  * did not work, for a competitor, or over an unresolved complaint lower it; the chance fades as
  * months pass; a seasonal buyer is likelier back in the season they first started.
  */
-import type { Lang, Localized } from "../cancel-flows/reasons";
+import type { Language, Localized } from "../platform/localized-text";
 import { addDays, daysBetween, writeDate } from "../platform/dates";
 import { formatMoney, yenScale } from "../platform/numbers";
 import { boundedContribution, sigmoid, type LinearModel } from "../platform/logistic";
@@ -255,14 +255,14 @@ const REASON_WORDS: Record<string, Localized> = {
   delivery_problem: { ja: "配送の問題", en: "delivery problems" },
 };
 /** A stored ISO date as the offers write dates (2026年12月5日 / 5 Dec 2026); anything else as it is. */
-const shownDate = (v: unknown, lang: Lang) => (typeof v === "string" ? writeDate(v, lang, "full") : String(v));
+const shownDate = (v: unknown, lang: Language) => (typeof v === "string" ? writeDate(v, lang, "full") : String(v));
 const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
 /** A stored month (1–12) by name, for the English labels; anything else as it is. */
 const monthName = (v: unknown) => MONTHS[Number(v) - 1] ?? String(v);
-const reasonWord = (v: unknown, lang: Lang) => (typeof v === "string" ? (REASON_WORDS[v]?.[lang] ?? v) : "");
+const reasonWord = (v: unknown, lang: Language) => (typeof v === "string" ? (REASON_WORDS[v]?.[lang] ?? v) : "");
 
 /** Labels in `lang`; `currency`: the record's (`winbacks.currency`), in which a past spend is counted (minor units). */
-const DRIVER_LABEL: Record<WinbackFeatureName, (v: number | string | null, lang: Lang, currency: string) => string> = {
+const DRIVER_LABEL: Record<WinbackFeatureName, (v: number | string | null, lang: Language, currency: string) => string> = {
   reason_break: (v, l) => (l === "ja" ? `一時的な事情での解約（${reasonWord(v, l)}）` : `Left for ${reasonWord(v, l)}, not over the product`),
   reason_surplus: (_, l) => (l === "ja" ? "解約理由が商品の余り（製品への不満ではない）" : "Left over surplus stock, not the product"),
   reason_price: (_, l) => (l === "ja" ? "解約理由が価格" : "Left over the price"),
@@ -285,7 +285,7 @@ const DRIVER_LABEL: Record<WinbackFeatureName, (v: number | string | null, lang:
 };
 
 /** Drivers with their labels in `lang`; amounts in `currency`, the record's (`winbacks.currency`). */
-export function localizeWinbackDrivers(drivers: readonly WinbackDriver[], lang: Lang, currency: string) {
+export function localizeWinbackDrivers(drivers: readonly WinbackDriver[], lang: Language, currency: string) {
   return drivers.map((d) => ({ code: d.code, label: DRIVER_LABEL[d.code](d.value, lang, currency), contribution: d.contribution, value: d.value }));
 }
 

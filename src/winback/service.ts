@@ -4,7 +4,7 @@
  * reactivations. Every function takes a TenantStore and runs inside the caller's transaction.
  */
 import { and, desc, eq, gte, isNotNull, isNull, sql } from "drizzle-orm";
-import type { Lang } from "../cancel-flows/reasons";
+import type { Language } from "../platform/localized-text";
 import { contactConsents, customers, events, exitSurveys, subscriptions, winbackModels, winbacks } from "../db/schema";
 import { newId } from "../platform/crypto";
 import type { ConsentSource } from "../platform/consent-source";
@@ -60,7 +60,7 @@ export async function recordKeepInTouch(
   s: TenantStore,
   customer: CustomerRow,
   granted: boolean,
-  evidence: { source: ConsentSource; at: string; wording?: string | null; language?: Lang | null; flowId?: string | null },
+  evidence: { source: ConsentSource; at: string; wording?: string | null; language?: Language | null; flowId?: string | null },
 ): Promise<CustomerRow> {
   await s.update(customers, { keepInTouch: granted, keepInTouchAt: evidence.at }, eq(customers.id, customer.id));
   await s.insert(contactConsents, {

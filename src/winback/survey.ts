@@ -3,7 +3,7 @@
  * optional, and the keep-in-touch question (特定電子メール法: contact after cancelling needs an
  * opt-in, so it is asked, unchecked, never pre-ticked). Pure: defaults, localisation, answers.
  */
-import type { Lang, Localized } from "../cancel-flows/reasons";
+import type { Language, Localized } from "../platform/localized-text";
 import { BIDI_CONTROL } from "../platform/openapi";
 
 export type SurveyOption = { code: string; label: Localized };
@@ -61,7 +61,7 @@ export const DEFAULT_EXIT_SURVEY: ExitSurveyQuestion[] = [
   },
 ];
 
-export function localizeSurvey(survey: ExitSurvey, lang: Lang) {
+export function localizeSurvey(survey: ExitSurvey, lang: Language) {
   return {
     optional: true as const,
     questions: survey.questions.map((q) => ({ id: q.id, kind: q.kind, prompt: q.prompt[lang], ...(q.options ? { options: q.options.map((o) => ({ code: o.code, label: o.label[lang] })) } : {}) })),

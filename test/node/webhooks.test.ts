@@ -336,6 +336,23 @@ describe("webhooks delivered to a real receiver", () => {
     const history = await h.request("GET", `/v1/subscriptions/${id}/changes`, { key: t.key });
     expect(history.body.data[0]).toMatchObject({ type: "resume", channel: "system", actor: { type: "system", id: "maintenance" } });
   });
+
+  it("the delivery log pages newest first: following nextCursor gives every delivery once, in the order of one long page", async () => {
+    const id = await newSubscription();
+    for (const quantity of [2, 3, 4]) await h.request("POST", `/v1/subscriptions/${id}/quantity`, { key: t.key, body: { quantity } });
+    const whole = (await h.request("GET", "/v1/webhooks/receiver/deliveries?limit=100", { key: t.key })).body.data as { id: string; createdAt: string }[];
+    expect(whole.length).toBeGreaterThanOrEqual(3);
+    const paged: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const res = await h.request("GET", `/v1/webhooks/receiver/deliveries?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`, { key: t.key });
+      expect(res.status).toBe(200);
+      paged.push(...(res.body.data as { id: string }[]).map((d) => d.id));
+      cursor = res.body.nextCursor;
+    } while (cursor);
+    expect(paged).toEqual(whole.map((d) => d.id));
+    expect(whole.map((d) => d.createdAt)).toEqual([...whole.map((d) => d.createdAt)].sort().reverse());
+  });
 });
 
 describe("background maintenance with nothing due", () => {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { addDays, daysBetween, writeDate } from "../../src/platform/dates";
-import { formatMoney, renderTemplate } from "../../src/offers/personalise";
+import { addDays, daysBetween, localDateTime, localTime, writeDate } from "../../src/platform/dates";
+import { formatInstant } from "../../src/cancel-flows/terms";
+import { renderTemplate } from "../../src/offers/personalise";
+import { formatMoney } from "../../src/platform/numbers";
 
 const DAY_MS = 86_400_000;
 const viaDate = (date: string, days: number) =>
@@ -102,5 +104,16 @@ describe("dates written for people", () => {
         for (const v of ["", "2026-13-01", "2026-00-10", "2026-1-5", "2026/12/05", "2026-12-05T00:00:00Z", "—"]) expect(writeDate(v, lang, style, "2026-12-01")).toBe(v);
       }
     }
+  });
+});
+
+describe("a zone's wall-clock time (receipts' time received, the import's report, insights' month cut)", () => {
+  it("writes HH:MM on a 24-hour clock, midnight as 00, across a DST change, as the receipt always has", () => {
+    expect(localTime(new Date("2026-11-20T15:05:00Z"), "Asia/Tokyo")).toBe("00:05");
+    expect(localTime(new Date("2026-11-20T14:59:59Z"), "Asia/Tokyo")).toBe("23:59");
+    expect(localTime(new Date("2026-03-08T06:59:00Z"), "America/New_York")).toBe("01:59");
+    expect(localTime(new Date("2026-03-08T07:00:00Z"), "America/New_York")).toBe("03:00");
+    expect(localDateTime(new Date("2026-11-20T15:05:00Z"), "Asia/Tokyo")).toBe("2026-11-21 00:05");
+    expect(formatInstant("2026-11-20T15:05:00.000Z", "Asia/Tokyo", "ja")).toBe("2026年11月21日 00:05（日本時間）");
   });
 });

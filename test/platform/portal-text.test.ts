@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { lintCopy } from "../../src/offers/lint";
-import { PORTAL_TEXT, say } from "../../src/platform/localized-text";
+import { fillIn, PORTAL_TEXT, say } from "../../src/platform/localized-text";
+import { tf } from "../../src/console/strings";
 
 describe("the portal's own copy", () => {
   // The portal's words sit beside the shop's offers and survey wording, which must pass the phrase
@@ -35,5 +36,15 @@ describe("the portal's words a customer reads (trial38)", () => {
     const english = Object.values(PORTAL_TEXT).map((t) => t.en).join("\n");
     expect(english).toContain("Canceled");
     expect(english).not.toMatch(/cancelled/);
+  });
+});
+
+describe("placeholders, filled one way for the portal (say) and the console (tf)", () => {
+  it("fills the named ones and leaves a placeholder nobody named as written", () => {
+    expect(tf("ja", "sessionEndsSoon", { time: "18:30", n: 5 })).toBe(
+      "この画面の接続は18:30に切れます（あと約5分）。入力中のメモは保存してください。切れた後は、新しいコンソールのURLから開き直すと、保存していないメモが戻ります。",
+    );
+    expect(tf("en", "nameResults", {})).toBe("Customers named “{name}”");
+    expect(fillIn("{a}{b}{a}", { a: 1 })).toBe("1{b}1");
   });
 });

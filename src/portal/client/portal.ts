@@ -999,23 +999,15 @@ export class TsuzukuPortal extends HTMLElement {
     const back_ = offer ? restartedWith(plain, offer) : plain;
     const discount = this.#discount(back_);
     const fee = sub.cancellation?.earlyCancellationFee ?? null;
-    const card = from.closest<HTMLElement>("[data-subscription]");
-    if (card) closeReview(card);
-    const id = `${cssId(sub.id)}-restart`;
     const row = (label: string, value: (Node | string)[] | string, data: string) => [h("dt", {}, label), h("dd", { [`data-${data}`]: "" }, value)];
-    const close = () => {
-      closeReview(card ?? from);
-      from.querySelector<HTMLElement>(`[part~="${offer ? "restart-with-offer" : "restart-button"}"]`)?.focus();
-    };
-    const back = () => {
-      this.#dropReviewEntry();
-      close();
-    };
-    const panel = h(
-      "div",
-      { class: "review", part: "review", role: "group", "aria-labelledby": `${id}-title`, "data-review": "" },
-      h("h4", { id: `${id}-title`, tabindex: -1 }, this.#t("restartTitle")),
-      h("p", {}, this.#t("restartIntro")),
+    this.#openReview(from, {
+      id: `${cssId(sub.id)}-restart`,
+      title: "restartTitle",
+      intro: "restartIntro",
+      confirm: ["confirm-restart", "confirmRestart", () => this.#restart(sub, first, offer)],
+      cancel: ["cancel-restart", "cancelRestart"],
+      focusBack: () => from.querySelector<HTMLElement>(`[part~="${offer ? "restart-with-offer" : "restart-button"}"]`),
+    }, [
       h(
         "dl",
         {},
@@ -1032,16 +1024,7 @@ export class TsuzukuPortal extends HTMLElement {
       restart.continues ? h("p", { class: "note" }, this.#t("restartContinues", { date: this.#date(first) })) : null,
       fee && fee.amount > 0 && restart.undoesCancellation !== undefined ? h("p", { class: "note", "data-fee": "" }, this.#t(restart.undoesCancellation ? "restartFeeWaived" : "restartFeeStands", { amount: this.#money(fee) })) : null,
       offer ? null : h("p", { class: "note", "data-offer": "" }, this.#t("restartNoOffer")),
-      h(
-        "div",
-        { class: "actions" },
-        h("button", { type: "button", part: "confirm-restart", onclick: () => this.#restart(sub, first, offer) }, this.#t("confirmRestart")),
-        h("button", { type: "button", part: "cancel-restart", onclick: back }, this.#t("cancelRestart")),
-      ),
-    );
-    from.after(panel);
-    this.#holdReviewEntry(close);
-    panel.querySelector<HTMLElement>("h4")?.focus();
+    ]);
   }
 
   /**
@@ -1284,13 +1267,34 @@ export class TsuzukuPortal extends HTMLElement {
    * refusal of the value is said at its field once the review closes.
    */
   #review(sub: Subscription, action: string, body: Record<string, unknown>, field: HTMLElement | null, from: HTMLElement) {
+    const isForm = from instanceof HTMLFormElement;
+    this.#openReview(from, {
+      id: `${cssId(sub.id)}-review`,
+      title: "reviewTitle",
+      intro: "reviewIntro",
+      confirm: ["confirm-change", "confirmChange", () => this.#change(sub, action, body, field)],
+      cancel: ["cancel-change", "cancelChange"],
+      focusBack: () => (isForm ? from.querySelector<HTMLElement>("input:checked, input") : from.querySelector<HTMLElement>('[part~="skip-button"]')),
+      hideFrom: isForm,
+    }, [this.#reviewTerms(sub, action, body)]);
+  }
+
+  /**
+   * Opens a final confirmation after `from` (any other open in its card closes first): its title,
+   * which takes the focus, an intro, `content`, then the confirm button and a way back that changes
+   * nothing. Closing it (the way back, the browser's back) gives the focus to `focusBack`; the
+   * confirmation is an entry in the history while open (#holdReviewEntry).
+   */
+  #openReview(
+    from: HTMLElement,
+    o: { id: string; title: PortalTextKey; intro: PortalTextKey; confirm: [part: string, label: PortalTextKey, send: () => void]; cancel: [part: string, label: PortalTextKey]; focusBack: () => HTMLElement | null; hideFrom?: boolean },
+    content: (Node | Node[] | null)[],
+  ) {
     const card = from.closest<HTMLElement>("[data-subscription]");
     if (card) closeReview(card);
-    const id = `${cssId(sub.id)}-review`;
-    const isForm = from instanceof HTMLFormElement;
     const close = () => {
       closeReview(card ?? from);
-      (isForm ? from.querySelector<HTMLElement>("input:checked, input") : from.querySelector<HTMLElement>('[part~="skip-button"]'))?.focus();
+      o.focusBack()?.focus();
     };
     const back = () => {
       this.#dropReviewEntry();
@@ -1298,18 +1302,18 @@ export class TsuzukuPortal extends HTMLElement {
     };
     const panel = h(
       "div",
-      { class: "review", part: "review", role: "group", "aria-labelledby": `${id}-title`, "data-review": "" },
-      h("h4", { id: `${id}-title`, tabindex: -1 }, this.#t("reviewTitle")),
-      h("p", {}, this.#t("reviewIntro")),
-      this.#reviewTerms(sub, action, body),
+      { class: "review", part: "review", role: "group", "aria-labelledby": `${o.id}-title`, "data-review": "" },
+      h("h4", { id: `${o.id}-title`, tabindex: -1 }, this.#t(o.title)),
+      h("p", {}, this.#t(o.intro)),
+      ...content,
       h(
         "div",
         { class: "actions" },
-        h("button", { type: "button", part: "confirm-change", onclick: () => this.#change(sub, action, body, field) }, this.#t("confirmChange")),
-        h("button", { type: "button", part: "cancel-change", onclick: back }, this.#t("cancelChange")),
+        h("button", { type: "button", part: o.confirm[0], onclick: o.confirm[2] }, this.#t(o.confirm[1])),
+        h("button", { type: "button", part: o.cancel[0], onclick: back }, this.#t(o.cancel[1])),
       ),
     );
-    if (isForm) from.hidden = true;
+    if (o.hideFrom) from.hidden = true;
     from.after(panel);
     this.#holdReviewEntry(close);
     panel.querySelector<HTMLElement>("h4")?.focus();

@@ -3,7 +3,9 @@
  * Subscription, PlanOptions, CancelFlowStarted, CancelReasonAnswer, CancelFlowSaved,
  * CancelFlowCanceled, ChangeResult).
  */
-export type Money = { amount: number; currency: string };
+import type { Money } from "../../platform/numbers";
+
+export type { Money };
 
 export type Subscription = {
   id: string;
