@@ -1,6 +1,6 @@
 import type { retentionFor, winbackFor } from "../metrics/routes";
 import { Layout, type PageContext } from "./layout";
-import { addDays, writeDate } from "../platform/dates";
+import { addDays, writeDate, writeDateSpan } from "../platform/dates";
 import { channelName, duration, month, offerName, percent, shareOf, type CatalogueEntry } from "./format";
 import { formatMoney } from "../platform/numbers";
 import { t, tf, type Lang, type StringKey } from "./strings";
@@ -147,7 +147,10 @@ export function MetricsPage(props: {
   const lang = page.lang;
   const date = (d: string) => writeDate(d, lang, "short", page.today);
   // A span across a new year names both years (「2025年12月2日 – 2026年12月1日」).
-  const span = (from: string, to: string) => (from.slice(0, 4) === to.slice(0, 4) ? `${date(from)} – ${date(to)}` : `${writeDate(from, lang, "short")} – ${writeDate(to, lang, "short")}`);
+  const span = (from: string, to: string) => {
+    const s = writeDateSpan(from, to, lang, page.today);
+    return `${s.from} – ${s.to}`;
+  };
   // Each grouping's rows by name: 「11月2日の週」, a reason's label, an offer's name, 電話（IVR）, 「2026年11月」.
   const reasonName = (k: string) => (k === "none" ? t(lang, "noReasonGiven") : (props.reasons.find((r) => r.code === k)?.label ?? k));
   const names = {

@@ -1,0 +1,31 @@
+import { expect, it } from "vitest";
+import { WinbackPage } from "../../src/console/winback";
+import { writeDateSpan } from "../../src/platform/dates";
+
+// The win-back list says over which cancellations its hold-out was counted: the last 365 days, which
+// cross a new year. 「2025年12月5日〜12月4日」 read as a span ending before it starts; each end names its year.
+it("the win-back list's hold-out sentence names the year at both ends of a span across a new year", async () => {
+  const page = { lang: "ja" as const, csrf: "x", operatorName: "店長", supervisor: true, timeZone: "Asia/Tokyo", today: "2026-12-04" };
+  const render = async (lang: "ja" | "en") =>
+    String(
+      await WinbackPage({
+        page: { ...page, lang },
+        rows: [],
+        names: new Map(),
+        reasons: [],
+        nextCursor: null,
+        limit: 50,
+        first: true,
+        due: null,
+        holdout: { from: "2025-12-05", to: "2026-12-04", heldOut: 0, contactable: null },
+      }),
+    );
+  expect(await render("ja")).toContain("2025年12月5日〜2026年12月4日の解約に、効果を比べるためにご連絡しない方（ホールドアウト）はいません。");
+  expect(await render("en")).toContain("No cancellation from Dec 5, 2025 to Dec 4, 2026 is held out");
+});
+
+it("a span within today's year leaves the year out of both ends; another year's span keeps it", () => {
+  expect(writeDateSpan("2026-11-05", "2026-12-04", "ja", "2026-12-04")).toEqual({ from: "11月5日", to: "12月4日" });
+  expect(writeDateSpan("2025-11-05", "2025-12-04", "ja", "2026-12-04")).toEqual({ from: "2025年11月5日", to: "2025年12月4日" });
+  expect(writeDateSpan("2026-12-24", "2027-01-23", "en", "2026-12-04")).toEqual({ from: "Dec 24, 2026", to: "Jan 23, 2027" });
+});
