@@ -1,7 +1,7 @@
 import type { retentionFor, winbackFor } from "../metrics/routes";
 import { Layout, type PageContext } from "./layout";
 import { addDays, writeDate, writeDateSpan } from "../platform/dates";
-import { channelName, duration, month, offerName, percent, shareOf, type CatalogueEntry } from "./format";
+import { channelName, duration, month, offerName, percent, reasonName, shareOf, type CatalogueEntry } from "./format";
 import { formatMoney } from "../platform/numbers";
 import { t, tf, type Lang, type StringKey } from "./strings";
 
@@ -152,14 +152,14 @@ export function MetricsPage(props: {
     return `${s.from} – ${s.to}`;
   };
   // Each grouping's rows by name: 「11月2日の週」, a reason's label, an offer's name, 電話（IVR）, 「2026年11月」.
-  const reasonName = (k: string) => (k === "none" ? t(lang, "noReasonGiven") : (props.reasons.find((r) => r.code === k)?.label ?? k));
+  const reasonWords = (k: string) => (k === "none" ? t(lang, "noReasonGiven") : reasonName(k, props.reasons, lang));
   const names = {
     week: (k: string) => tf(lang, "weekOf", { date: date(k) }),
-    reason: reasonName,
+    reason: reasonWords,
     offer: (k: string) => (k === "none" ? t(lang, "noOfferShown") : offerName(k, props.offers, lang)),
     channel: (k: string) => channelName(k, lang),
     operator: (k: string) => (k === "none" ? t(lang, "noOperator") : ((groups.operator.groups as Group[] | null)?.find((g) => g.key === k)?.label ?? k)),
-    winbackReason: reasonName,
+    winbackReason: reasonWords,
     winbackMonth: (k: string) => month(k, lang),
   } satisfies Record<string, (k: string) => string>;
   const keyLabels = { week: "week", reason: "reason", offer: "offer", channel: "channel", operator: "operatorColumn", winbackReason: "reason", winbackMonth: "month" } satisfies Record<keyof typeof names, StringKey>;

@@ -1,5 +1,5 @@
 import { Layout, type PageContext } from "./layout";
-import { percent, when } from "./format";
+import { percent, reasonName, when } from "./format";
 import { formatMoney, groupThousands } from "../platform/numbers";
 import { localDate, writeDate, writeDateSpan } from "../platform/dates";
 import { t, tf, type Lang } from "./strings";
@@ -83,7 +83,7 @@ export function WinbackPage(props: { page: PageContext; rows: Candidate[]; names
   const lang = page.lang;
   // The list's own address: the page size and the `due` filter kept from page to page.
   const listHref = (extra = "", due = props.due) => `/console/winback?limit=${props.limit}${due ? `&due=${due}` : ""}${extra}`;
-  const reason = (code: string | null) => (code ? (props.reasons.find((r) => r.code === code)?.label ?? code) : t(lang, "noReasonGiven"));
+  const reason = (code: string | null) => (code ? reasonName(code, props.reasons, lang) : t(lang, "noReasonGiven"));
   return (
     <Layout page={page} title={t(lang, "winbackList")}>
       <h1>{t(lang, "winbackList")}</h1>

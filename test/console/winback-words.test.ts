@@ -29,3 +29,38 @@ it("a span within today's year leaves the year out of both ends; another year's 
   expect(writeDateSpan("2025-11-05", "2025-12-04", "ja", "2026-12-04")).toEqual({ from: "2025年11月5日", to: "2025年12月4日" });
   expect(writeDateSpan("2026-12-24", "2027-01-23", "en", "2026-12-04")).toEqual({ from: "Dec 24, 2026", to: "Jan 23, 2027" });
 });
+
+// The owner rewrote the reason list (「料金が高い」 became their own code `price`): cancellations recorded
+// before keep their code. The win-back list and the karte say it in words, never `too_expensive`.
+it("a cancellation under a reason the shop has since taken off its list reads in words", async () => {
+  const page = { lang: "ja" as const, csrf: "x", operatorName: "店長", supervisor: true, timeZone: "Asia/Tokyo", today: "2026-12-04" };
+  const row = {
+    customerId: "C-3",
+    subscriptionId: "S-3",
+    reason: "too_expensive",
+    canceledAt: "2026-12-04T08:14:17.631Z",
+    returnOn: null,
+    dueOn: "2027-02-02",
+    probability: 0.1,
+    drivers: [],
+    annualValue: { amount: 145513, currency: "JPY" },
+    expectedValue: { amount: 14304, currency: "JPY" },
+    modelVersion: "winback-default-2026.1",
+    offer: null,
+  };
+  const html = String(
+    await WinbackPage({
+      page,
+      rows: [row as never],
+      names: new Map([["C-3", "顧客 3"]]),
+      reasons: [{ code: "price", label: "お値段が負担" }],
+      nextCursor: null,
+      limit: 50,
+      first: true,
+      due: null,
+      holdout: null,
+    }),
+  );
+  expect(html).toContain("料金が高い");
+  expect(html).not.toContain("too_expensive");
+});
