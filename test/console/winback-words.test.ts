@@ -64,3 +64,18 @@ it("a cancellation under a reason the shop has since taken off its list reads in
   expect(html).toContain("料金が高い");
   expect(html).not.toContain("too_expensive");
 });
+
+// The metrics page's 「理由別をCSVで保存（Excel用）」: an owner opens it in Excel and reads each row by name,
+// not by code — a `name` column beside `key`, as the page names the row; the API's own CSV stays as it is.
+it("the metrics CSV download names each row as the page does", async () => {
+  const { retentionCsv } = await import("../../src/metrics/csv");
+  const { metricsCsvRowName, metricsRowNames } = await import("../../src/console/metrics");
+  const group = { key: "too_expensive", started: 1, restarted: 0, saved: 0, canceled: 1 };
+  const figures = { from: "2026-11-05", to: "2026-12-04", started: 2, restarted: 0, saved: 0, canceled: 1, groupBy: "reason", groups: [group, { ...group, key: "none" }] };
+  const names = metricsCsvRowName(metricsRowNames({ lang: "ja", today: "2026-12-04", reasons: [{ code: "price", label: "お値段が負担" }], offers: [], operators: [] }), "ja");
+  const rows = (text: string) => text.replace(/^\uFEFF/, "").trimEnd().split("\r\n");
+  const named = rows(retentionCsv(figures as never, names).text);
+  expect(named[0]).toBe("from,to,group,key,name,started,restarted,saved,canceled");
+  expect(named.slice(1)).toEqual(["2026-11-05,2026-12-04,,total,全体,2,0,0,1", "2026-11-05,2026-12-04,reason,too_expensive,料金が高い,1,0,0,1", "2026-11-05,2026-12-04,reason,none,理由の回答なし,1,0,0,1"]);
+  expect(rows(retentionCsv(figures as never).text)[0]).toBe("from,to,group,key,started,restarted,saved,canceled");
+});
