@@ -2,6 +2,7 @@ import type { Lang } from "./strings";
 import { CHANNEL_LABELS } from "./strings";
 import { formatMoney } from "../platform/numbers";
 import { asWritten } from "../platform/openapi";
+import { findReason } from "../cancel-flows/reasons";
 
 /**
  * How the console writes times, money and names for people: in the page's language and the
@@ -94,3 +95,12 @@ export const percent = (r: number | null) => (r === null ? "—" : r > 0 && r < 
 
 /** Free text someone else wrote, as an operator reads it: platform/openapi {@link asWritten} (the one helper, shared with the insights' quotes). */
 export { asWritten };
+
+/**
+ * A cancellation reason in words: the shop's label (GET /v1/cancellation-reasons); for a code the
+ * shop has since taken off its list — a cancellation, a flow or a metrics row recorded before — the
+ * built-in label of a default code (「料金が高い」, never `too_expensive`); else the code as stored.
+ */
+export function reasonName(code: string, reasons: readonly { code: string; label: string }[], lang: Lang): string {
+  return reasons.find((r) => r.code === code)?.label ?? findReason(code)?.label[lang] ?? code;
+}

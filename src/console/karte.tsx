@@ -2,7 +2,7 @@ import { cadenceText, firstOnSchedule } from "../platform/cadence";
 import type { Child } from "hono/jsx";
 import { Layout, type PageContext } from "./layout";
 import { planCallFor } from "./plan";
-import { asWritten, channelName, percent, shareOf, when } from "./format";
+import { asWritten, channelName, percent, reasonName, shareOf, when } from "./format";
 import { formatMoney, type Money } from "../platform/numbers";
 import { WinbackPanel, type KarteWinback } from "./winback";
 import type { ReactivationWindow } from "../plan-changes/rules";
@@ -709,7 +709,7 @@ export function ReactivationPage(props: {
  */
 type Words = { lang: Lang; today: string; timeZone: string; reasons: KarteData["reasons"]; subscriptions: readonly Pick<Sub, "id" | "product">[] };
 
-const reasonLabel = (code: unknown, w: Words) => w.reasons.find((r) => r.code === code)?.label ?? String(code);
+const reasonLabel = (code: unknown, w: Words) => reasonName(String(code), w.reasons, w.lang);
 
 type ProductWords = Pick<Sub["product"], "name" | "unitsPerPackage" | "unitLabel"> & { sku?: string };
 

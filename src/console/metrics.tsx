@@ -1,7 +1,7 @@
 import type { retentionFor, winbackFor } from "../metrics/routes";
 import { Layout, type PageContext } from "./layout";
-import { addDays, writeDate } from "../platform/dates";
-import { channelName, duration, month, offerName, percent, shareOf, type CatalogueEntry } from "./format";
+import { addDays, writeDate, writeDateSpan } from "../platform/dates";
+import { channelName, duration, month, offerName, percent, reasonName, shareOf, type CatalogueEntry } from "./format";
 import { formatMoney } from "../platform/numbers";
 import { t, tf, type Lang, type StringKey } from "./strings";
 
@@ -91,6 +91,33 @@ function liftWords(lang: Lang, lift: number | null, interval: { low: number; hig
   return interval.low <= 0 && interval.high >= 0 ? `${words}${t(lang, "liftNotYet")}` : words;
 }
 
+/**
+ * Each grouping's rows by name: 「11月2日の週」, a reason's label, an offer's name, 電話（IVR）, the
+ * operator's name, 「2026年11月」 — the page's tables and charts, and the `name` column of its CSV downloads.
+ */
+export function metricsRowNames(o: { lang: Lang; today: string; reasons: readonly { code: string; label: string }[]; offers: readonly CatalogueEntry[]; operators: readonly { key: string; label?: string | null }[] }) {
+  const { lang } = o;
+  const reasonWords = (k: string) => (k === "none" ? t(lang, "noReasonGiven") : reasonName(k, o.reasons, lang));
+  return {
+    week: (k: string) => tf(lang, "weekOf", { date: writeDate(k, lang, "short", o.today) }),
+    reason: reasonWords,
+    offer: (k: string) => (k === "none" ? t(lang, "noOfferShown") : offerName(k, o.offers, lang)),
+    channel: (k: string) => channelName(k, lang),
+    operator: (k: string) => (k === "none" ? t(lang, "noOperator") : (o.operators.find((g) => g.key === k)?.label ?? k)),
+    winbackReason: reasonWords,
+    winbackMonth: (k: string) => month(k, lang),
+  } satisfies Record<string, (k: string) => string>;
+}
+
+/**
+ * The CSV downloads' `name` column: the total row 「全体」, a grouping's row as the page names it; the
+ * win-back report's reasons and months likewise, its other lists (currency, days) by their key.
+ */
+export function metricsCsvRowName(names: ReturnType<typeof metricsRowNames>, lang: Lang) {
+  const of: Record<string, (k: string) => string> = { ...names, byReason: names.winbackReason, byMonth: names.winbackMonth };
+  return (group: string, key: string) => (key === "total" ? t(lang, "summary") : (of[group]?.(key) ?? key));
+}
+
 /** A download of a table's figures as CSV for a spreadsheet (GET /v1/metrics/… with `Accept: text/csv`, through the console's session). */
 function CsvLink(props: { lang: Lang; href: string; what: StringKey }) {
   return (
@@ -147,18 +174,11 @@ export function MetricsPage(props: {
   const lang = page.lang;
   const date = (d: string) => writeDate(d, lang, "short", page.today);
   // A span across a new year names both years (「2025年12月2日 – 2026年12月1日」).
-  const span = (from: string, to: string) => (from.slice(0, 4) === to.slice(0, 4) ? `${date(from)} – ${date(to)}` : `${writeDate(from, lang, "short")} – ${writeDate(to, lang, "short")}`);
-  // Each grouping's rows by name: 「11月2日の週」, a reason's label, an offer's name, 電話（IVR）, 「2026年11月」.
-  const reasonName = (k: string) => (k === "none" ? t(lang, "noReasonGiven") : (props.reasons.find((r) => r.code === k)?.label ?? k));
-  const names = {
-    week: (k: string) => tf(lang, "weekOf", { date: date(k) }),
-    reason: reasonName,
-    offer: (k: string) => (k === "none" ? t(lang, "noOfferShown") : offerName(k, props.offers, lang)),
-    channel: (k: string) => channelName(k, lang),
-    operator: (k: string) => (k === "none" ? t(lang, "noOperator") : ((groups.operator.groups as Group[] | null)?.find((g) => g.key === k)?.label ?? k)),
-    winbackReason: reasonName,
-    winbackMonth: (k: string) => month(k, lang),
-  } satisfies Record<string, (k: string) => string>;
+  const span = (from: string, to: string) => {
+    const s = writeDateSpan(from, to, lang, page.today);
+    return `${s.from} – ${s.to}`;
+  };
+  const names = metricsRowNames({ lang, today: page.today, reasons: props.reasons, offers: props.offers, operators: (groups.operator.groups as Group[] | null) ?? [] });
   const keyLabels = { week: "week", reason: "reason", offer: "offer", channel: "channel", operator: "operatorColumn", winbackReason: "reason", winbackMonth: "month" } satisfies Record<keyof typeof names, StringKey>;
   const series = (k: keyof typeof names, rate: StringKey, points: { key: string; rate: number | null }[]) => ({
     x: t(lang, keyLabels[k]),

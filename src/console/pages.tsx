@@ -24,7 +24,7 @@ import { callRecordOf, ENDED_CODES, endingWords, KartePage, KnowledgeList, unrea
 import { Bare, Layout, type PageContext } from "./layout";
 import { NameChooserPage, SharedPhoneChooserPage } from "./chooser";
 import { customersAsMatches, searchByName, sharesPhone } from "../customers/search";
-import { MetricsPage } from "./metrics";
+import { MetricsPage, metricsCsvRowName, metricsRowNames } from "./metrics";
 import { changeCallOf, changedPathOf, changedWords, fieldRefusalOf, fieldRefusalOfQuery, fieldRefusalWords, type FieldRefusal } from "./plan";
 import { endConsoleSession, peekLogin, redeemLogin, shopName } from "./sessions";
 import { inArray } from "drizzle-orm";
@@ -1075,10 +1075,15 @@ export function consolePages(app: Fetcher) {
     const parsed = RetentionQuery.safeParse({ from: c.req.query("from") || undefined, to: c.req.query("to") || undefined, groupBy: c.req.query("groupBy") || undefined });
     if (!parsed.success) return c.text(t(who.page.lang, "periodNotDates"), 422);
     try {
+      // A `name` column in the operator's language beside each row's key, as the page names the row.
+      const [reasons, offers] = await Promise.all([who.api("GET", "/v1/cancellation-reasons"), loadCatalogue(c.get("store"), c.get("services").now().toISOString())]);
+      const named = (operators: readonly { key: string; label?: string | null }[]) =>
+        metricsCsvRowName(metricsRowNames({ lang: who.page.lang, today: who.page.today, reasons: reasons.body?.data ?? [], offers: offers.catalogue, operators }), who.page.lang);
       if (report === "winback") {
-        return csvResponse(c, winbackCsv(await winbackMetricsOf(c, { from: parsed.data.from, to: parsed.data.to })));
+        return csvResponse(c, winbackCsv(await winbackMetricsOf(c, { from: parsed.data.from, to: parsed.data.to }), named([])));
       }
-      return csvResponse(c, retentionCsv(await retentionMetricsOf(c, parsed.data)));
+      const figures = await retentionMetricsOf(c, parsed.data);
+      return csvResponse(c, retentionCsv(figures, named((figures.groups as { key: string; label?: string | null }[] | null) ?? [])));
     } catch (e) {
       if (!(e instanceof ApiError) || e.code !== "validation_failed") throw e;
       return c.text(String(problemBody(e, undefined, who.page.lang).detail), 422);

@@ -1,7 +1,7 @@
 import { Layout, type PageContext } from "./layout";
-import { percent, when } from "./format";
+import { percent, reasonName, when } from "./format";
 import { formatMoney, groupThousands } from "../platform/numbers";
-import { localDate, writeDate } from "../platform/dates";
+import { localDate, writeDate, writeDateSpan } from "../platform/dates";
 import { t, tf, type Lang } from "./strings";
 import type { z } from "@hono/zod-openapi";
 import type { Candidate as CandidateSchema } from "../winback/schemas";
@@ -56,7 +56,7 @@ export type HoldoutFigures = { from: string; to: string; heldOut: number; contac
 function HoldoutNote(props: { page: PageContext; figures: HoldoutFigures }) {
   const { page, figures: f } = props;
   const lang = page.lang;
-  const range = { from: writeDate(f.from, lang, "short", page.today), to: writeDate(f.to, lang, "short", page.today) };
+  const range = writeDateSpan(f.from, f.to, lang, page.today);
   const text =
     f.contactable === null
       ? tf(lang, "winbackNoHoldout", range)
@@ -83,7 +83,7 @@ export function WinbackPage(props: { page: PageContext; rows: Candidate[]; names
   const lang = page.lang;
   // The list's own address: the page size and the `due` filter kept from page to page.
   const listHref = (extra = "", due = props.due) => `/console/winback?limit=${props.limit}${due ? `&due=${due}` : ""}${extra}`;
-  const reason = (code: string | null) => (code ? (props.reasons.find((r) => r.code === code)?.label ?? code) : t(lang, "noReasonGiven"));
+  const reason = (code: string | null) => (code ? reasonName(code, props.reasons, lang) : t(lang, "noReasonGiven"));
   return (
     <Layout page={page} title={t(lang, "winbackList")}>
       <h1>{t(lang, "winbackList")}</h1>

@@ -268,7 +268,7 @@ export function buildCancelHistory(subs: SubscriptionRow[], eventRows: EventRow[
 /** Writes the history (and the default catalogue) inside the seed's transaction. */
 export async function insertCancelHistory(tx: Tx, tenantId: string, history: CancelHistory, at: Date): Promise<void> {
   const chunk = <T>(rows: T[], n = 100) => Array.from({ length: Math.ceil(rows.length / n) }, (_, i) => rows.slice(i * n, i * n + n));
-  await tx.insert(offers).values(defaultOfferRows(at.toISOString()).map((r) => ({ ...r, tenantId })));
+  await tx.insert(offers).values(defaultOfferRows(at.toISOString(), DEFAULT_CATALOGUE).map((r) => ({ ...r, tenantId })));
   for (const c of chunk(history.flows)) await tx.insert(cancelFlows).values(c);
   for (const c of chunk(history.steps)) await tx.insert(cancelFlowSteps).values(c);
   for (const c of chunk(history.changes)) await tx.insert(planChanges).values(c);

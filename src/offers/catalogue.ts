@@ -507,6 +507,20 @@ export const DEFAULT_CATALOGUE: readonly CatalogueOffer[] = [
   },
 ];
 
+/**
+ * Offers of the default catalogue that promise something only the shop can name: the apology gift's
+ * 「お試しサイズのサンプル1点」 is a thing a shop may not have. A new shop gets them inactive — a customer is
+ * never promised goods the shop did not choose — and turns one on with `PUT /v1/offers/{offerId}`
+ * naming its own gift and `"active": true`. (The product swap is inactive for the same reason: it
+ * names no product until the shop does.)
+ */
+export const NAMED_BY_THE_SHOP: ReadonlySet<string> = new Set(["off_apology_gift"]);
+
+/** The catalogue a new shop starts with: the defaults, those the shop must name first inactive. */
+export function newShopCatalogue(): CatalogueOffer[] {
+  return DEFAULT_CATALOGUE.map((o) => (NAMED_BY_THE_SHOP.has(o.id) ? { ...o, active: false } : o));
+}
+
 export function findCatalogueOffer(catalogue: readonly CatalogueOffer[], id: string): CatalogueOffer | undefined {
   return catalogue.find((o) => o.id === id);
 }

@@ -2,13 +2,16 @@ import { eq, isNull, sql, type Placeholder, type SQL } from "drizzle-orm";
 import { offerOutcomes, offers } from "../db/schema";
 import type { TenantStore } from "../platform/tenancy";
 import { OutcomeTable, type OutcomeRecord } from "./bandit";
-import { DEFAULT_CATALOGUE, type CatalogueOffer } from "./catalogue";
+import { newShopCatalogue, type CatalogueOffer } from "./catalogue";
 
 export type OfferRow = typeof offers.$inferSelect;
 
-/** The default catalogue as rows for one tenant (new tenants, the demo). */
-export function defaultOfferRows(at: string) {
-  return DEFAULT_CATALOGUE.map((o) => ({ id: o.id, type: o.type, active: o.active, definition: o as unknown as Record<string, unknown>, createdAt: at, updatedAt: at, deletedAt: null }));
+/**
+ * The default catalogue as rows for one tenant: a new shop's (`newShopCatalogue`: the apology gift
+ * off until the shop names its gift), or the demo shop's, which has every default offer on.
+ */
+export function defaultOfferRows(at: string, catalogue: readonly CatalogueOffer[] = newShopCatalogue()) {
+  return catalogue.map((o) => ({ id: o.id, type: o.type, active: o.active, definition: o as unknown as Record<string, unknown>, createdAt: at, updatedAt: at, deletedAt: null }));
 }
 
 /**

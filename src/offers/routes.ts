@@ -49,7 +49,7 @@ export const offersRouter = domainRouter()
       tags,
       scope: "admin",
       summary: "List the offer catalogue",
-      description: "Every offer the shop can suggest in a cancel flow (active or not), with its eligibility, cost, prior and the accepts/declines recorded so far. A new shop starts with the default catalogue.",
+      description: "Every offer the shop can suggest in a cancel flow (active or not), with its eligibility, cost, prior and the accepts/declines recorded so far. A new shop starts with the default catalogue, all active but the product swap and the apology gift, which wait for the shop to name its product or gift.",
       responses: { 200: jsonResponse(OfferList, "The catalogue") },
     }),
     async (c) => {

@@ -287,5 +287,15 @@ export function writeDate(date: string, lang: Language, style: DateStyle, today?
   return `${day}${withYear ? `${MONTHS_SHORT_EN[m - 1]} ${d}, ${y}` : `${MONTHS_SHORT_EN[m - 1]} ${d}`}`;
 }
 
+/**
+ * The two ends of a span of days, written short: the year left out of both only when both fall in
+ * today's year's span alone — a span across a new year names it at both ends (「2025年12月5日」〜
+ * 「2026年12月4日」), never 「2025年12月5日〜12月4日」, which reads as a span that ends before it starts.
+ */
+export function writeDateSpan(from: string, to: string, lang: Language, today?: string): { from: string; to: string } {
+  const within = from.slice(0, 4) === to.slice(0, 4) ? today : undefined;
+  return { from: writeDate(from, lang, "short", within), to: writeDate(to, lang, "short", within) };
+}
+
 const WEEKDAYS_JA = ["日", "月", "火", "水", "木", "金", "土"];
 const WEEKDAYS_EN = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];

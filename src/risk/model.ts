@@ -112,7 +112,7 @@ export const FEATURE_INFO: Record<FeatureName, Localized> = {
   abandoned_cancel_flows: { ja: "途中でやめた解約手続き", en: "Cancellation flows started but not finished" },
   surplus_stock: { ja: "商品の余り（ご使用ペースでの在庫日数）", en: "Stock piling up (days on hand at the customer's own pace)" },
   overdue: { ja: "お届け予定日の超過", en: "Next delivery overdue" },
-  price_level: { ja: "価格帯", en: "Price level" },
+  price_level: { ja: "単価（1個あたりの価格）", en: "Unit price (per item)" },
   discount_ending: { ja: "割引の終了が近い", en: "Discount ending soon" },
   low_nps: { ja: "満足度が低い（NPS）", en: "Low satisfaction score (NPS)" },
   promoter: { ja: "満足度が高い（NPS 9〜10）", en: "High satisfaction score (NPS 9–10)" },
@@ -181,12 +181,13 @@ const DRIVER_LABEL: Record<FeatureName, (v: number, lang: "ja" | "en", currency:
   surplus_stock: (days, lang) => (lang === "ja" ? `商品が余っている（在庫 ${spanOfDays(days, "ja")}）` : `Stock piling up (${spanOfDays(days, "en")} on hand)`),
   overdue: (n, lang) => (lang === "ja" ? `お届け予定日を${n}日過ぎている` : `Next delivery ${times(n, "day", "days")} overdue`),
   // In the plan's own currency, as every amount is written (a US shop's $49.00 read 「4,900円」);
-  // higher or lower in yen terms, as the model weighs it.
+  // higher or lower in yen terms, as the model weighs it. The unit price (単価), said so: a plan of 2 at
+  // 5,980円 is charged 11,960円 per delivery, which the karte shows beside this label.
   price_level: (p, lang, currency) => {
     const price = formatMoney({ amount: Math.round(p), currency }, lang);
     return (yenScale(p, currency) ?? 0) >= REFERENCE_PRICE_YEN
-      ? lang === "ja" ? `価格帯が高め（${price}）` : `Higher price point (${price})`
-      : lang === "ja" ? `価格帯が手頃（${price}）` : `Lower price point (${price})`;
+      ? lang === "ja" ? `単価が高め（${price}）` : `Higher unit price (${price})`
+      : lang === "ja" ? `単価が手頃（${price}）` : `Lower unit price (${price})`;
   },
   discount_ending: (d, lang) =>
     d === 0 ? (lang === "ja" ? "割引が本日で終了" : "Discount ends today") : lang === "ja" ? `割引があと${d}日で終了` : `Discount ends in ${times(d, "day", "days")}`,

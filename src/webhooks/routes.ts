@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gt, inArray } from "drizzle-orm";
+import { and, asc, count, eq, gt, inArray, isNull } from "drizzle-orm";
 import { webhookDeliveries, webhooks } from "../db/schema";
 import { audited } from "../platform/audit";
 import type { Services } from "../platform/env";
@@ -107,7 +107,7 @@ export const webhooksRouter = domainRouter()
       scope: "admin",
       summary: "Create or replace a webhook endpoint",
       description:
-        "Events are delivered at least once from an outbox, signed per the Standard Webhooks spec (`webhook-id`, `webhook-timestamp`, `webhook-signature` headers; verify with any Standard Webhooks library and the `secret`). Failed deliveries are retried with backoff (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h) and then marked failed. Answers 201 when new.\n\nThe URL must be `https://` without user-info, to a public host: loopback, private, link-local, unique-local, carrier-grade NAT, multicast, unspecified and cloud-metadata addresses are refused in every spelling (decimal, hex, octal, IPv4-mapped IPv6), as are `localhost`, `*.local` and `*.internal` names — here (422 `validation_failed` on `url`) and again before each delivery, where every address the name resolves to is checked and the connection goes to the checked address. Redirects are never followed: a 3xx answer is a failed attempt. The signing secret is stored encrypted (AES-GCM).",
+        "Events are delivered at least once from an outbox, signed per the Standard Webhooks spec (`webhook-id`, `webhook-timestamp`, `webhook-signature` headers; verify with any Standard Webhooks library and the `secret`). Failed deliveries are retried with backoff (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h) and then marked failed; a PUT that changes the `url` makes the deliveries waiting for a retry due at once, at the new URL. Answers 201 when new.\n\nThe URL must be `https://` without user-info, to a public host: loopback, private, link-local, unique-local, carrier-grade NAT, multicast, unspecified and cloud-metadata addresses are refused in every spelling (decimal, hex, octal, IPv4-mapped IPv6), as are `localhost`, `*.local` and `*.internal` names — here (422 `validation_failed` on `url`) and again before each delivery, where every address the name resolves to is checked and the connection goes to the checked address. Redirects are never followed: a 3xx answer is a failed attempt. The signing secret is stored encrypted (AES-GCM).",
       request: {
         params: WebhookIdParam,
         headers: IdempotencyHeaders,
@@ -148,6 +148,18 @@ export const webhooksRouter = domainRouter()
           // Resumed: what the dispatcher parked while paused is due now (queued order: ids grow with time).
           if (held && !pausedAt) {
             await s.update(webhookDeliveries, { nextAttemptAt: at }, eq(webhookDeliveries.webhookId, webhookId), eq(webhookDeliveries.status, "pending"), eq(webhookDeliveries.nextAttemptAt, HELD));
+          }
+          // A new URL (the old one was mistyped, or the receiver moved): what waits for a retry at the old
+          // one is due now, not after its back-off (5 min … 10 h). Not one in flight: it settles first.
+          if (existing && existing.url !== values.url && !pausedAt) {
+            await s.update(
+              webhookDeliveries,
+              { nextAttemptAt: at },
+              eq(webhookDeliveries.webhookId, webhookId),
+              eq(webhookDeliveries.status, "pending"),
+              gt(webhookDeliveries.nextAttemptAt, at),
+              isNull(webhookDeliveries.inFlightSince),
+            );
           }
           return { row: { ...(existing ?? { tenantId: s.tenantId, id: webhookId, createdAt: at }), ...values }, created: !existing };
         },

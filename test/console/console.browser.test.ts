@@ -1499,14 +1499,28 @@ describe("the operator console in a browser", () => {
     await expect(page.getByRole("alert").textContent()).resolves.toContain("`from` には `to` 以前の日付を指定してください。");
     expect(await axeViolations(page, { seriousOnly: true })).toEqual([]);
 
-    // Each table saves as CSV for a spreadsheet: the browser's download, the API's own CSV of that grouping and period.
+    // Each table saves as CSV for a spreadsheet: the browser's download, the API's own CSV of that grouping and
+    // period with each row's name in words beside its key (「料金が高い」 beside too_expensive, 「全体」 beside total).
     await page.goto(`${api.url}/console/metrics?from=2026-10-01&to=2026-10-31`);
     const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "理由別をCSVで保存（Excel用）" }).click()]);
     expect(download.suggestedFilename()).toBe("retention_2026-10-01_2026-10-31_by-reason.csv");
     const saved = readFileSync((await download.path())!);
     const api_ = await h.request("GET", "/v1/metrics/retention?from=2026-10-01&to=2026-10-31&groupBy=reason", { key: shopA.key, headers: { accept: "text/csv" } });
-    expect(Buffer.from(saved).equals(Buffer.from(api_.bytes))).toBe(true);
     expect([...saved.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const lines = (b: Uint8Array) => Buffer.from(b).toString("utf8").replace(/^\uFEFF/, "").trimEnd().split("\r\n").map((l) => l.split(","));
+    const labels = new Map<string, string>((await h.request("GET", "/v1/cancellation-reasons", { key: shopA.key })).body.data.map((r: { code: string; label: string }) => [r.code, r.label]));
+    const ours = lines(saved);
+    const theirs = lines(api_.bytes);
+    expect(ours).toHaveLength(theirs.length);
+    const at = theirs[0]!.indexOf("key") + 1;
+    expect(ours[0]![at]).toBe("name");
+    ours.forEach((row, i) => {
+      const name = row[at]!;
+      expect([...row.slice(0, at), ...row.slice(at + 1)]).toEqual(theirs[i]);
+      if (i === 0) return;
+      const key = theirs[i]![at - 1]!;
+      expect(name).toBe(key === "total" ? "全体" : key === "none" ? "理由の回答なし" : labels.get(key));
+    });
     const [winbackFile] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: /^再加入（ウィンバック）をCSVで保存/ }).click()]);
     expect(winbackFile.suggestedFilename()).toMatch(/^winback_\d{4}-\d{2}-\d{2}_\d{4}-\d{2}-\d{2}\.csv$/);
 

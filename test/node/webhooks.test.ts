@@ -154,6 +154,32 @@ describe("webhooks delivered to a real receiver", () => {
     expect(quantities).toEqual([2, 3, 4]);
   });
 
+  it("correcting a mistyped URL sends what waits for a retry at once, not after its back-off", async () => {
+    received.length = 0;
+    answerWith = 200;
+    const put = (to: string) => h.request("PUT", "/v1/webhooks/receiver", { key: t.key, body: { url: to, events: ["subscription.changed"] } });
+    // The owner typed a port nobody listens on: two attempts fail, the next is 5 minutes away.
+    expect((await put("http://127.0.0.1:1/hook")).status).toBe(200);
+    const id = await newSubscription();
+    await h.request("POST", `/v1/subscriptions/${id}/quantity`, { key: t.key, body: { quantity: 2 } });
+    let clock = Date.now();
+    const at = () => new Date(clock);
+    expect((await h.maintain(at)).webhooks).toMatchObject({ attempted: 1, delivered: 0 });
+    clock += 6_000;
+    expect((await h.maintain(at)).webhooks).toMatchObject({ attempted: 1, delivered: 0 });
+    const waiting = (await h.request("GET", "/v1/webhooks/receiver/deliveries?status=pending", { key: t.key })).body.data[0];
+    expect(Date.parse(waiting.nextAttemptAt) - clock).toBeGreaterThan(290_000);
+    // The URL corrected: the delivery is due now and reaches the receiver on the next pass.
+    expect((await put(url)).status).toBe(200);
+    const due = (await h.request("GET", "/v1/webhooks/receiver/deliveries?status=pending", { key: t.key })).body.data[0];
+    expect(Date.parse(due.nextAttemptAt)).toBeLessThanOrEqual(clock);
+    clock += 1_000;
+    expect((await h.maintain(at)).webhooks).toMatchObject({ attempted: 1, delivered: 1 });
+    expect(received).toHaveLength(1);
+    // The same URL sent again changes no schedule.
+    expect((await put(url)).status).toBe(200);
+  });
+
   it("a delivery is found and retried by the webhook-id the receiver logged", async () => {
     received.length = 0;
     answerWith = 500;

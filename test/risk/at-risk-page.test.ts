@@ -22,7 +22,7 @@ describe("at-risk page text", () => {
         { subscriptionId: "S-3", score: 56, drivers: localizeDrivers(fresh.slice(1), lang, "JPY"), flags: [] },
       ]);
     }
-    expect(JSON.parse(labelDrivers(row("S-1", fresh), "ja")).drivers[1].label).toBe("価格帯が高め（12,800円）");
+    expect(JSON.parse(labelDrivers(row("S-1", fresh), "ja")).drivers[1].label).toBe("単価が高め（12,800円）");
   });
 
   it("labels in place: the rest of the text stays as SQL wrote it", () => {

@@ -7,7 +7,7 @@ import { nodeHarness, type NodeHarness } from "../support/node-harness";
 /**
  * The risk model's `price_level` reads the price in yen terms, and its driver writes the price in
  * the plan's currency. Before, a US plan at $49.00 (4,900 cents) was weighed as a ¥4,900 plan
- * (≈ ¥7,350 it is: 0.106 log-odds instead of 0.194) and labelled 「価格帯が高め（4,900円）」.
+ * (≈ ¥7,350 it is: 0.106 log-odds instead of 0.194) and labelled 「単価が高め（4,900円）」.
  */
 const features = (over: Partial<RiskFeatures>): RiskFeatures => ({ ...emptyFeatures(), deliveriesCompleted: 6, ...over });
 const level = (unitPriceYen: number, currency: string) => FEATURE_TRANSFORMS.price_level(features({ unitPriceYen, currency }));
@@ -28,11 +28,11 @@ describe("risk price level, in yen terms", () => {
     const usd = driver(features({ unitPriceYen: 4_900, currency: "USD" }))!;
     expect(usd.contribution).toBe(driver(features({ unitPriceYen: 7_350, currency: "JPY" }))!.contribution);
     expect(usd.value).toBe(4_900);
-    expect(driverLabel(usd, "ja", "USD")).toBe("価格帯が高め（$49.00）");
-    expect(driverLabel(usd, "en", "USD")).toBe("Higher price point ($49.00)");
+    expect(driverLabel(usd, "ja", "USD")).toBe("単価が高め（$49.00）");
+    expect(driverLabel(usd, "en", "USD")).toBe("Higher unit price ($49.00)");
     // Higher or lower than ¥3,000 in yen terms: $25.00 (≈ ¥3,750) is higher, though its 2,500 cents are below 3,000.
-    expect(driverLabel({ code: "price_level", value: 2_500 }, "en", "USD")).toBe("Higher price point ($25.00)");
-    expect(driverLabel({ code: "price_level", value: 2_500 }, "ja", "JPY")).toBe("価格帯が手頃（2,500円）");
+    expect(driverLabel({ code: "price_level", value: 2_500 }, "en", "USD")).toBe("Higher unit price ($25.00)");
+    expect(driverLabel({ code: "price_level", value: 2_500 }, "ja", "JPY")).toBe("単価が手頃（2,500円）");
   });
 });
 
@@ -61,15 +61,15 @@ describe("risk answers of a US shop's plan", () => {
     const price = (r: Risk) => r.drivers.find((d) => d.code === "price_level");
     const [usd, jpy] = [await one(ids.USD!, "ja"), await one(ids.JPY!, "ja")];
     expect(usd.probability).toBe(jpy.probability);
-    expect(price(usd)).toMatchObject({ label: "価格帯が高め（$49.00）", contribution: 0.194 });
-    expect(price(jpy)).toMatchObject({ label: "価格帯が高め（7,350円）", contribution: 0.194 });
-    expect(price(await one(ids.USD!, "en"))?.label).toBe("Higher price point ($49.00)");
+    expect(price(usd)).toMatchObject({ label: "単価が高め（$49.00）", contribution: 0.194 });
+    expect(price(jpy)).toMatchObject({ label: "単価が高め（7,350円）", contribution: 0.194 });
+    expect(price(await one(ids.USD!, "en"))?.label).toBe("Higher unit price ($49.00)");
 
     for (const lang of ["ja", "en"] as const) {
       const res = await h.request("GET", "/v1/risk/at-risk?limit=10", { key: t.key, headers: { "accept-language": lang } });
       expect(res.status, res.text).toBe(200);
       const labels = (res.body.data as Risk[]).map((r) => price(r)?.label).sort();
-      expect(labels).toEqual(lang === "ja" ? ["価格帯が高め（$49.00）", "価格帯が高め（7,350円）"] : ["Higher price point ($49.00)", "Higher price point (¥7,350)"]);
+      expect(labels).toEqual(lang === "ja" ? ["単価が高め（$49.00）", "単価が高め（7,350円）"] : ["Higher unit price ($49.00)", "Higher unit price (¥7,350)"]);
     }
   }, 120_000);
 });

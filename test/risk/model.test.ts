@@ -114,10 +114,10 @@ describe("risk score with the default model", () => {
 
   it("labels price level both ways", () => {
     const high = labelled(score(DEFAULT_MODEL, features({ deliveriesCompleted: 6, unitPriceYen: 12800 }))).drivers.find((d) => d.code === "price_level");
-    expect(high).toMatchObject({ value: 12800, label: { ja: "価格帯が高め（12,800円）", en: "Higher price point (¥12,800)" } });
+    expect(high).toMatchObject({ value: 12800, label: { ja: "単価が高め（12,800円）", en: "Higher unit price (¥12,800)" } });
     expect(high?.contribution).toBeGreaterThan(0);
     const low = labelled(score(DEFAULT_MODEL, features({ deliveriesCompleted: 6, unitPriceYen: 980 }))).drivers.find((d) => d.code === "price_level");
-    expect(low).toMatchObject({ label: { ja: "価格帯が手頃（980円）", en: "Lower price point (¥980)" } });
+    expect(low).toMatchObject({ label: { ja: "単価が手頃（980円）", en: "Lower unit price (¥980)" } });
     expect(low?.contribution).toBeLessThan(0);
   });
 
