@@ -8,10 +8,28 @@ export function groupThousands(n: number): string {
 }
 
 /**
+ * How a price's tax is written beside it: whether the shop's prices include consumption tax / VAT
+ * (settings `pricesIncludeTax`), and whether the text is read aloud (a talk track, the IVR).
+ */
+export type PriceBasis = { taxIncluded: boolean; spoken?: boolean };
+
+/**
  * An amount in minor units as the API's copy writes it — the one money writer for the API's texts
  * and the portal: yen as 3,980円 in Japanese and ¥3,980 in English; other currencies by Intl.
+ * With `basis`, a price a customer pays, with its tax basis (総額表示, 消費税法 §63; a US shop's
+ * "plus tax"): 「3,980円（税込）」, read aloud 「税込3,980円」; "$49.00 plus tax" / "¥3,980 including
+ * tax". Without: an amount that is no price (a discount's amount off, a fee as disclosed, a sum for
+ * the shop's own analysis).
  */
-export function formatMoney(money: { amount: number; currency: string }, lang: "ja" | "en"): string {
+export function formatMoney(money: { amount: number; currency: string }, lang: "ja" | "en", basis?: PriceBasis): string {
+  const text = plainMoney(money, lang);
+  if (!basis) return text;
+  if (lang === "en") return `${text} ${basis.taxIncluded ? "including tax" : "plus tax"}`;
+  const tax = basis.taxIncluded ? "税込" : "税別";
+  return basis.spoken ? `${tax}${text}` : `${text}（${tax}）`;
+}
+
+function plainMoney(money: { amount: number; currency: string }, lang: "ja" | "en"): string {
   if (money.currency === "JPY") {
     const n = groupThousands(money.amount);
     return lang === "ja" ? `${n}円` : `¥${n}`;

@@ -36,6 +36,20 @@ describe("offer copy", () => {
     }
   });
 
+  it("writes a price with the shop's tax basis: 「5,980円（税込）」 written, 「税込5,980円」 read aloud, \"$49.00 plus tax\"", () => {
+    const yen = { amount: 5980, currency: "JPY" };
+    const usd = { amount: 4900, currency: "USD" };
+    expect(formatMoney(yen, "ja", { taxIncluded: true })).toBe("5,980円（税込）");
+    expect(formatMoney(yen, "ja", { taxIncluded: true, spoken: true })).toBe("税込5,980円");
+    expect(formatMoney(yen, "en", { taxIncluded: true })).toBe("¥5,980 including tax");
+    expect(formatMoney(usd, "en", { taxIncluded: false })).toBe("$49.00 plus tax");
+    expect(formatMoney(usd, "en", { taxIncluded: false, spoken: true })).toBe("$49.00 plus tax");
+    expect(formatMoney(usd, "ja", { taxIncluded: false })).toBe("$49.00（税別）");
+    expect(formatMoney(usd, "en", { taxIncluded: true })).toBe("$49.00 including tax");
+    // No basis: an amount that is no price (an amount off, a fee as disclosed).
+    expect(formatMoney(yen, "ja")).toBe("5,980円");
+  });
+
   it("fills every placeholder, and gives nothing when one has no value", () => {
     expect(renderTemplate("{productName}を{days}日ごとに", { productName: "青汁", days: "45" })).toBe("青汁を45日ごとに");
     expect(renderTemplate("{a}{a} and {b}", { a: "x", b: "y" })).toBe("xx and y");
