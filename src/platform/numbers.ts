@@ -29,6 +29,17 @@ export function formatMoney(money: { amount: number; currency: string }, lang: "
   return basis.spoken ? `${tax}${text}` : `${text}（${tax}）`;
 }
 
+/**
+ * Text written with {@link formatMoney}'s prices, as a voice reads it: a Japanese price's basis
+ * moves before the number (「5,980円（税込）」 → 「税込5,980円」), the order a listener expects;
+ * English reads as written. For copy first written for the screen and then spoken (a talk track
+ * built from an offer's description).
+ */
+export function spokenPrices(text: string, lang: "ja" | "en"): string {
+  return lang === "ja" ? text.replace(WRITTEN_BASIS, (_, price: string, tax: string) => `${tax}${price}`) : text;
+}
+const WRITTEN_BASIS = /((?:[-−]?[¥$€£]|[A-Z]{3}\s?)?[-−]?[0-9][0-9,.]*(?:円)?)（(税込|税別)）/gu;
+
 function plainMoney(money: { amount: number; currency: string }, lang: "ja" | "en"): string {
   if (money.currency === "JPY") {
     const n = groupThousands(money.amount);

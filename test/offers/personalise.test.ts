@@ -84,6 +84,12 @@ describe("discount copy is truthful", () => {
     expect(us.description.en).toContain("cost ¥6,368 plus tax each");
     expect(us.description.en).toContain("the regular price of ¥7,960 plus tax applies again");
     expect(us.description.ja).toContain("通常価格の7,960円（税別）に戻ります");
+    // Read aloud by an agent or a voice: the basis before the number, as a listener expects it.
+    const pitch = buildTalkTrack(jp, "too_expensive");
+    expect(pitch.ja.pitch).toContain("20%オフの税込6,368円になります");
+    expect(pitch.ja.pitch).toContain("通常価格の税込7,960円に戻ります");
+    expect(pitch.ja.pitch).not.toContain("（税込）");
+    expect(buildTalkTrack(us, "too_expensive").en.pitch).toContain("cost ¥6,368 plus tax each");
   });
 
   it("starts after the cut-off when the next delivery can no longer be changed", () => {

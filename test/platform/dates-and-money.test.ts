@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { addDays, daysBetween, writeDate } from "../../src/platform/dates";
 import { formatMoney, renderTemplate } from "../../src/offers/personalise";
+import { spokenPrices } from "../../src/platform/numbers";
 
 const DAY_MS = 86_400_000;
 const viaDate = (date: string, days: number) =>
@@ -48,6 +49,10 @@ describe("offer copy", () => {
     expect(formatMoney(usd, "en", { taxIncluded: true })).toBe("$49.00 including tax");
     // No basis: an amount that is no price (an amount off, a fee as disclosed).
     expect(formatMoney(yen, "ja")).toBe("5,980円");
+    // Written copy read aloud: the written basis moves before the number, nothing else changes.
+    expect(spokenPrices("1回あたり5,980円（税込）、通常価格の12,000円（税込）です。", "ja")).toBe("1回あたり税込5,980円、通常価格の税込12,000円です。");
+    expect(spokenPrices(`${formatMoney(usd, "ja", { taxIncluded: false })}です`, "ja")).toBe(`${formatMoney(usd, "ja", { taxIncluded: false, spoken: true })}です`);
+    expect(spokenPrices("at $49.00 plus tax", "en")).toBe("at $49.00 plus tax");
   });
 
   it("fills every placeholder, and gives nothing when one has no value", () => {
