@@ -34,14 +34,13 @@ import { loadSurvey, recordCancellation, recordKeepInTouch, recordReactivations 
 import { checkAnswers, localizeSurvey, type SurveyAnswer } from "../winback/survey";
 import { comebackToRedeem, notApplicable } from "../winback/redeem";
 import { personaliseTerms, type OfferApplication } from "../offers/personalise";
-import { formatMoney } from "../platform/numbers";
 import { applyOffer } from "./apply-offer";
 import { closeFlowsOnCancellation } from "./closed-by-cancellation";
 import type { Lang, Localized } from "./reasons";
 import { tenantReasons, unknownReason } from "./reasons-repository";
 import { addStep, effectiveStatus, type FlowRow } from "./state";
 import { declinedLately, NO_REPEAT_OFFER_DAYS, presentDeclined, type DeclinedOffer } from "./declined-lately";
-import { cancellationTerms, commitmentView, confirmationNumber, feeOnReactivation, receiptText, termsChanged, type CancellationTerms, type FeeOnReactivation } from "./terms";
+import { cancellationTerms, commitmentView, confirmationNumber, feeOnReactivation, receiptText, termsChanged, writeTotal, type CancellationTerms, type FeeOnReactivation } from "./terms";
 
 type ChannelName = "web" | "checkout" | "ivr" | "operator" | "api" | "system";
 
@@ -480,7 +479,7 @@ export async function confirmCancellation(store: TenantStore, flowId: string, in
     const changed = disclosed ? termsChanged(disclosed, terms) : [];
     if (changed.length > 0) {
       await addStep(s, flowId, "terms_disclosed", ctx.channel ?? flow.channel, at, { termsDisclosed: terms, termsChanged: changed, previousTerms: disclosed, displayedIn: ctx.lang }, ctx.actor);
-      return { refused: termsChangedError(terms, changed) };
+      return { refused: termsChangedError(terms, changed, ctx.settings.pricesIncludeTax) };
     }
     if (terms.fee && input.acknowledgeFee !== true) {
       const basis = terms.charges.find((c) => c.type === "early_cancellation_fee")!.basis;
@@ -535,7 +534,7 @@ export async function confirmCancellation(store: TenantStore, flowId: string, in
     );
     const change = changeRow(sub, updated, { type: "cancel", channel, actor: ctx.actor, source: { cancelFlowId: flowId, confirmationNumber: number } }, at);
     await s.insert(planChanges, change);
-    const receipt = { ja: receiptText({ confirmationNumber: number, subscriptionId: sub.id, productName: sub.productName, terms: cancellationTerms(sub, ctx.settings, receivedAt, "ja"), shopName: ctx.shopName, timeZone: ctx.settings.timeZone }, "ja"), en: receiptText({ confirmationNumber: number, subscriptionId: sub.id, productName: sub.productName, terms: cancellationTerms(sub, ctx.settings, receivedAt, "en"), shopName: ctx.shopName, timeZone: ctx.settings.timeZone }, "en") };
+    const receipt = { ja: receiptText({ confirmationNumber: number, subscriptionId: sub.id, productName: sub.productName, terms: cancellationTerms(sub, ctx.settings, receivedAt, "ja"), shopName: ctx.shopName, timeZone: ctx.settings.timeZone, pricesIncludeTax: ctx.settings.pricesIncludeTax }, "ja"), en: receiptText({ confirmationNumber: number, subscriptionId: sub.id, productName: sub.productName, terms: cancellationTerms(sub, ctx.settings, receivedAt, "en"), shopName: ctx.shopName, timeZone: ctx.settings.timeZone, pricesIncludeTax: ctx.settings.pricesIncludeTax }, "en") };
     await s.update(cancelFlows, { status: "canceled", closedAt: at, confirmationNumber: number, calls: flow.calls + 1 }, eq(cancelFlows.id, flowId));
     // Another flow left open on the plan (a newer one this confirmation overtook) has no answer now.
     await closeFlowsOnCancellation(s, [sub.id], receivedAt, {
@@ -598,8 +597,9 @@ export async function confirmCancellation(store: TenantStore, flowId: string, in
  * 409 `cancellation_terms_changed`: what cancelling means now differs from what the flow showed
  * (`changed`); `ifCanceledNow` and `fee` carry the new terms to show before confirming again.
  */
-function termsChangedError(terms: CancellationTerms, changed: string[]): ApiError {
-  const charged = terms.charges.length === 0 ? { ja: "今後のご請求はありません", en: "nothing more to pay" } : { ja: `今後のご請求は合計${formatMoney(terms.total, "ja")}`, en: `${formatMoney(terms.total, "en")} to pay in total` };
+function termsChangedError(terms: CancellationTerms, changed: string[], pricesIncludeTax: boolean): ApiError {
+  const total = (lang: Lang) => writeTotal(terms, lang, pricesIncludeTax);
+  const charged = terms.charges.length === 0 ? { ja: "今後のご請求はありません", en: "nothing more to pay" } : { ja: `今後のご請求は合計${total("ja")}`, en: `a total of ${total("en")} to pay` };
   const next = terms.nextDelivery
     ? terms.nextDelivery.stopped
       ? { ja: `次回のお届け（${writeDate(terms.nextDelivery.on, "ja", "full")}）は停止され、`, en: `the next delivery (${writeDate(terms.nextDelivery.on, "en", "full")}) is stopped and ` }

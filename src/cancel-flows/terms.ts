@@ -95,7 +95,7 @@ export function cutoffRule(days: number, lang: Lang): string {
   return CUTOFF_RULE[lang].replace("{days}", String(days));
 }
 
-export function cancellationTerms(sub: TermsSubscription, settings: { changeCutoffDays: number; timeZone: string }, receivedAt: Date, lang: Lang): CancellationTerms {
+export function cancellationTerms(sub: TermsSubscription, settings: { changeCutoffDays: number; timeZone: string; pricesIncludeTax: boolean }, receivedAt: Date, lang: Lang): CancellationTerms {
   const receivedOn = localDate(receivedAt, settings.timeZone);
   const firstStoppableDate = addDays(receivedOn, settings.changeCutoffDays);
   // A pause whose date has come counts as resumed, even before the maintenance job ran: its first
@@ -112,13 +112,13 @@ export function cancellationTerms(sub: TermsSubscription, settings: { changeCuto
     // The discount in the shared words the portal prices it with (「20%オフ」, "¥500 off").
     const off = !discount ? null : discount.percentOff != null ? say("percentOff", lang, { n: discount.percentOff }) : say("amountOff", lang, { amount: formatMoney(money(discount.amountOff ?? 0), lang) });
     const label = off === null ? "" : lang === "ja" ? `${off}の` : `${off}, `;
-    const price = `${label}${formatMoney(money(amount), lang)}`;
+    const price = `${label}${formatMoney(money(amount), lang, { taxIncluded: settings.pricesIncludeTax })}`;
     charges.push({
       type: "final_delivery",
       amount: money(amount),
       basis:
         lang === "ja"
-          ? `${writeDate(next, lang, "full")}のお届けは受付時点で締め切り（${settings.changeCutoffDays}日前）を過ぎており準備済みのため、最後のお届けとして発送・請求されます（${price}）。`
+          ? `${writeDate(next, lang, "full")}のお届けは受付時点で締め切り（${settings.changeCutoffDays}日前）を過ぎており準備済みのため、最後のお届けとして発送され、${price}が請求されます。`
           : `The delivery on ${writeDate(next, lang, "full")} was already inside the ${settings.changeCutoffDays}-day cut-off when the request was received, so it ships and is charged as the last one (${price}).`,
     });
   }
@@ -216,12 +216,23 @@ export function formatInstant(instant: string, timeZone: string, lang: Lang): st
   return `${writeDate(date, lang, "full")} ${time}（${zone}）`.replace("（", lang === "ja" ? "（" : " (").replace("）", lang === "ja" ? "）" : ")");
 }
 
+/**
+ * What is still to pay, as a customer reads it: with the shop's tax basis when a delivery is among
+ * the charges (「合計3,980円（税込）」, "$49.00 plus tax"); a fee alone as disclosed, its tax
+ * treatment being the shop's (settings `pricesIncludeTax`).
+ */
+export function writeTotal(terms: CancellationTerms, lang: Lang, pricesIncludeTax: boolean): string {
+  const delivery = terms.charges.some((c) => c.type === "final_delivery");
+  return formatMoney(terms.total, lang, delivery ? { taxIncluded: pricesIncludeTax } : undefined);
+}
+
 /** The receipt the customer keeps: receipt number, date and time received, end date, charges. */
 export function receiptText(
-  input: { confirmationNumber: string; subscriptionId: string; productName: string; terms: CancellationTerms; shopName: string; timeZone: string },
+  input: { confirmationNumber: string; subscriptionId: string; productName: string; terms: CancellationTerms; shopName: string; timeZone: string; pricesIncludeTax: boolean },
   lang: Lang,
 ): string {
   const t = input.terms;
+  const total = writeTotal(t, lang, input.pricesIncludeTax);
   const received = formatInstant(t.receivedAt, input.timeZone, lang);
   // The fee's basis as a record of what was agreed: the way to avoid it was for before cancelling.
   const basisOf = (c: Charge) =>
@@ -238,7 +249,7 @@ export function receiptText(
     lines.push(`ご契約：${input.productName}（定期番号 ${input.subscriptionId}）`);
     lines.push(`解約日：${day(t.effectiveOn)}`);
     if (t.nextDelivery) lines.push(t.nextDelivery.stopped ? `次回お届け（${day(t.nextDelivery.on)}）：停止しました` : `次回お届け（${day(t.nextDelivery.on)}）：締め切り後の受付のため、最後のお届けとして発送されます`);
-    lines.push(t.charges.length === 0 ? "今後のご請求：ありません" : `今後のご請求：合計${formatMoney(t.total, lang)}`);
+    lines.push(t.charges.length === 0 ? "今後のご請求：ありません" : `今後のご請求：合計${total}`);
     for (const c of t.charges) lines.push(`・${basisOf(c)}`);
     lines.push("この受付票は解約手続きの控えとして保存してください。");
   } else {
@@ -248,7 +259,7 @@ export function receiptText(
     lines.push(`Subscription: ${input.productName} (${input.subscriptionId})`);
     lines.push(`Ends on: ${day(t.effectiveOn)}`);
     if (t.nextDelivery) lines.push(t.nextDelivery.stopped ? `Next delivery (${day(t.nextDelivery.on)}): stopped` : `Next delivery (${day(t.nextDelivery.on)}): inside the cut-off, ships as the last one`);
-    lines.push(t.charges.length === 0 ? "Further charges: none" : `Further charges: ${formatMoney(t.total, lang)} in total`);
+    lines.push(t.charges.length === 0 ? "Further charges: none" : `Further charges: a total of ${total}`);
     for (const c of t.charges) lines.push(`- ${basisOf(c)}`);
     lines.push("Keep this receipt as your record of the cancellation.");
   }

@@ -224,6 +224,8 @@ export type KarteData = {
   offersFlow: string | null;
   /** The language the cancellation's disclosures are read to the caller in: their `locale`, else the shop's. */
   disclosureLang: Lang;
+  /** The shop's `pricesIncludeTax`: the basis a price read out says (「税込3,980円」). */
+  pricesIncludeTax: boolean;
   knowledge: KnowledgeEntry[];
   cancellation: CancellationInfo | null;
   planOptions: PlanOptions | null;
@@ -989,8 +991,11 @@ function Disclosures(props: { lang: Lang; info: CancellationInfo; today: string 
   );
 }
 
-/** The disclosures as sentences for the caller, in `read` (their language), and the step after. Pure words: no API text. */
-export function readOutScript(read: Lang, info: CancellationInfo, today: string): string[] {
+/**
+ * The disclosures as sentences for the caller, in `read` (their language), and the step after. Pure words: no API text.
+ * A total with a delivery in it is said with the shop's tax basis first (「合計、税込3,980円」); a fee alone as disclosed.
+ */
+export function readOutScript(read: Lang, info: CancellationInfo, today: string, pricesIncludeTax: boolean): string[] {
   const date = (d: string) => writeDate(d, read, "full", today);
   const lines: string[] = [];
   if (info.effectiveOnIfCanceledNow) lines.push(tf(read, "scriptEnd", { date: date(info.effectiveOnIfCanceledNow) }));
@@ -1007,7 +1012,8 @@ export function readOutScript(read: Lang, info: CancellationInfo, today: string)
       const counted = c.deliveriesCompleted + (next && info.cutoff.nextDeliveryStoppedIfCanceledNow === false ? 1 : 0);
       lines.push(tf(read, "scriptFeeBasis", { min: String(c.minDeliveries), counted: String(counted), remaining: String(Math.max(0, c.minDeliveries - counted)) }));
     }
-    lines.push(tf(read, "scriptCharges", { total: formatMoney({ amount: charges.filter((c) => c.amount.currency === currency).reduce((n, c) => n + c.amount.amount, 0), currency }, read) }));
+    const basis = charges.some((c) => c.type === "final_delivery") ? { taxIncluded: pricesIncludeTax, spoken: true } : undefined;
+    lines.push(tf(read, "scriptCharges", { total: formatMoney({ amount: charges.filter((c) => c.amount.currency === currency).reduce((n, c) => n + c.amount.amount, 0), currency }, read, basis) }));
     const fee = charges.find((c) => c.type === "early_cancellation_fee");
     if (fee) lines.push(tf(read, "scriptFee", { amount: formatMoney(fee.amount, read) }));
   }
@@ -1034,18 +1040,18 @@ function SpokenTrack(props: { lang: Lang; track: TalkTrack; spoken: Lang }) {
 }
 
 /** The read-out script in the caller's language, and in the operator's when that differs. */
-function ReadOut(props: { lang: Lang; read: Lang; info: CancellationInfo; today: string }) {
+function ReadOut(props: { lang: Lang; read: Lang; info: CancellationInfo; today: string; pricesIncludeTax: boolean }) {
   const { lang, read } = props;
   return (
     <div class="talk read-out">
       <h4>{tf(lang, "readOut", { lang: t(lang, `langName_${read}`) })}</h4>
       <p lang={read} data-read-out={read}>
-        {readOutScript(read, props.info, props.today).join(read === "ja" ? "" : " ")}
+        {readOutScript(read, props.info, props.today, props.pricesIncludeTax).join(read === "ja" ? "" : " ")}
       </p>
       {read !== lang ? (
         <details>
           <summary>{tf(lang, "readOutIn", { lang: t(lang, `langName_${lang}`) })}</summary>
-          <p lang={lang}>{readOutScript(lang, props.info, props.today).join(lang === "ja" ? "" : " ")}</p>
+          <p lang={lang}>{readOutScript(lang, props.info, props.today, props.pricesIncludeTax).join(lang === "ja" ? "" : " ")}</p>
         </details>
       ) : null}
     </div>
@@ -1357,7 +1363,7 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
                     <label for="ack">{t(lang, "feeReadOut")}</label>
                   </p>
                 ) : null}
-                <ReadOut lang={lang} read={data.disclosureLang} info={data.cancellation} today={page.today} />
+                <ReadOut lang={lang} read={data.disclosureLang} info={data.cancellation} today={page.today} pricesIncludeTax={data.pricesIncludeTax} />
                 <p class="row">
                   <label for="disclosed-in">{t(lang, "disclosedIn")}</label>
                   <select id="disclosed-in" name="disclosedIn">

@@ -635,6 +635,7 @@ export function consolePages(app: Fetcher) {
       offers: flowOffers,
       offersFlow,
       disclosureLang,
+      pricesIncludeTax: c.get("caller").settings.pricesIncludeTax,
       knowledge: (knowledge.body?.data ?? []) as KnowledgeEntry[],
       cancellation: cancellation?.status === 200 ? cancellation.body : null,
       planOptions: planOptions?.status === 200 ? (planOptions.body as PlanOptions) : null,
@@ -951,7 +952,7 @@ export function consolePages(app: Fetcher) {
                   {[
                     tf(theirs, "scriptReceipt", { number, date: writeDate(endsOn, theirs, "full", page.today) }),
                     shipsOn ? tf(theirs, "scriptReceiptShips", { date: writeDate(shipsOn, theirs, "full", page.today) }) : "",
-                    total ? (total.amount > 0 ? tf(theirs, "scriptReceiptCharges", { total: formatMoney(total, theirs) }) : t(theirs, "scriptReceiptNoCharges")) : "",
+                    total ? (total.amount > 0 ? tf(theirs, "scriptReceiptCharges", { total: formatMoney(total, theirs, shipsOn ? { taxIncluded: c.get("caller").settings.pricesIncludeTax, spoken: true } : undefined) }) : t(theirs, "scriptReceiptNoCharges")) : "",
                   ]
                     .filter(Boolean)
                     .join(theirs === "en" ? " " : "")}

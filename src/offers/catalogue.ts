@@ -315,7 +315,7 @@ export const DEFAULT_CATALOGUE: readonly CatalogueOffer[] = [
     copy: {
       title: { ja: "お届け間隔を{newCadence}に変更", en: "Deliver {newCadence} instead" },
       description: {
-        ja: "お届け間隔を{cadence}から{newCadence}に変更し、実際のご使用ペースに合わせます。1回のお届け内容と金額（{price}）は変わりません。次回のお届けは{nextDeliveryOn}、その次は{followingDeliveryOn}です。",
+        ja: "お届け間隔を{cadence}から{newCadence}に変更し、実際のご使用ペースに合わせます。1回のお届け内容と金額は変わらず、{price}のままです。次回のお届けは{nextDeliveryOn}、その次は{followingDeliveryOn}です。",
         en: "We change your delivery interval from {cadence} to {newCadence} to match how fast you actually use it. Each delivery and its price ({price}) stay the same. Your next delivery is on {nextDeliveryOn}, the one after on {followingDeliveryOn}.",
       },
     },
@@ -426,7 +426,7 @@ export const DEFAULT_CATALOGUE: readonly CatalogueOffer[] = [
     copy: {
       title: { ja: "{toName}への変更", en: "Switch to {toName}" },
       description: {
-        ja: "{firstChangedOn}のお届けから、{productName}を{toName}に変更します。1回あたりのお支払いは{newPrice}です（現在は{price}）。お届け間隔は{cadence}のままです。",
+        ja: "{firstChangedOn}のお届けから、{productName}を{toName}に変更します。1回あたりのお支払いは現在の{price}から{newPrice}になります。お届け間隔は{cadence}のままです。",
         en: "From your delivery on {firstChangedOn} we send {toName} instead of {productName}, at {newPrice} per delivery (now {price}). The interval stays {cadence}.",
       },
     },
@@ -486,7 +486,7 @@ export const DEFAULT_CATALOGUE: readonly CatalogueOffer[] = [
       // {firstChangedDelivery}: 「次回のお届け」, or the delivery after it by date when the next is inside the cut-off.
       title: { ja: "{firstChangedDelivery}に{giftName}をお付けします", en: "{giftName} with {firstChangedDelivery}, free" },
       description: {
-        ja: "ご不便をおかけし申し訳ありません。{firstChangedOn}のお届けに{giftName}を無料で同梱します。お支払い金額（{price}）とお届け内容は変わりません。",
+        ja: "ご不便をおかけし申し訳ありません。{firstChangedOn}のお届けに{giftName}を無料で同梱します。お支払い金額は{price}のまま、お届け内容も変わりません。",
         en: "We're sorry for the trouble. We add {giftName} to your delivery on {firstChangedOn} free of charge. Your price ({price}) and regular items stay the same.",
       },
     },

@@ -10,7 +10,8 @@
  * accepts can always be applied.
  *
  * Assumptions (documented for the HTTP layer):
- * - Prices are the synced `unitPrice` × quantity per delivery, shown as given (merchants sync
+ * - Prices are the synced `unitPrice` × quantity per delivery, shown as given with the shop's tax
+ *   basis (settings `pricesIncludeTax`: 「3,980円（税込）」, "$49.00 plus tax"; a JP shop syncs
  *   tax-inclusive prices, 総額表示). Discounts round the discounted price DOWN to the minor unit.
  * - A discount covers the next `cycles` deliveries that can still be changed (the next delivery if
  *   it is outside the cut-off, else the one after). Its dates are those of the current schedule.
@@ -53,7 +54,7 @@ export type SubscriptionSnapshot = {
 
 export type OfferSettings = Pick<
   TenantSettings,
-  "changeCutoffDays" | "allowedIntervalDays" | "allowedIntervalMonths" | "quantityMin" | "quantityMax" | "maxConsecutiveSkips" | "maxPauseDays"
+  "changeCutoffDays" | "allowedIntervalDays" | "allowedIntervalMonths" | "quantityMin" | "quantityMax" | "maxConsecutiveSkips" | "maxPauseDays" | "pricesIncludeTax"
 >;
 
 export type PersonaliseContext = {
@@ -159,6 +160,7 @@ export function resolveOfferSettings(partial: Partial<OfferSettings> = {}): Offe
     quantityMax: partial.quantityMax ?? DEFAULT_SETTINGS.quantityMax,
     maxConsecutiveSkips: partial.maxConsecutiveSkips ?? DEFAULT_SETTINGS.maxConsecutiveSkips,
     maxPauseDays: partial.maxPauseDays ?? DEFAULT_SETTINGS.maxPauseDays,
+    pricesIncludeTax: partial.pricesIncludeTax ?? DEFAULT_SETTINGS.pricesIncludeTax,
   };
 }
 
@@ -303,6 +305,8 @@ export function personaliseTerms(offer: CatalogueOffer, sub: SubscriptionSnapsho
 
   const currency = sub.unitPrice.currency;
   const priceNow = sub.unitPrice.amount * sub.quantity;
+  /** A price in the copy, with the shop's tax basis (総額表示: 「3,980円（税込）」; "$49.00 plus tax"). */
+  const price = (m: Money, lang: Language) => formatMoney(m, lang, { taxIncluded: settings.pricesIncludeTax });
   const next = sub.nextDeliveryOn;
   if (next === null && offer.type !== "usage_advice") return null;
   const firstChangeable = addDays(ctx.today, settings.changeCutoffDays);
@@ -323,7 +327,7 @@ export function personaliseTerms(offer: CatalogueOffer, sub: SubscriptionSnapsho
     quantity: String(sub.quantity),
     intervalDays: String(sub.intervalDays),
     cadence: cadenceText(plan, lang),
-    price: formatMoney(money(priceNow, currency), lang),
+    price: price(money(priceNow, currency), lang),
     ...(next ? { nextDeliveryOn: writeDate(next, lang, "full") } : {}),
   }));
   const dates = unnamed((values: Record<string, string>) => (lang: Language) => Object.fromEntries(Object.entries(values).map(([k, v]) => [k, writeDate(v, lang, "full")])));
@@ -434,7 +438,7 @@ export function personaliseTerms(offer: CatalogueOffer, sub: SubscriptionSnapsho
       parameters = { type: "change_quantity", fromQuantity: sub.quantity, quantity: q, pricePerDelivery: newPrice };
       apply = { kind: "plan_change", request };
       priceAfter = newPrice.amount;
-      vars = unnamed((lang) => ({ newQuantity: String(q), newPrice: formatMoney(newPrice, lang) }));
+      vars = unnamed((lang) => ({ newQuantity: String(q), newPrice: price(newPrice, lang) }));
       break;
     }
     case "discount": {
@@ -476,8 +480,8 @@ export function personaliseTerms(offer: CatalogueOffer, sub: SubscriptionSnapsho
               : lang === "ja"
                 ? `${formatMoney(money(amountOff ?? 0, currency), lang)}引き`
                 : `${formatMoney(money(amountOff ?? 0, currency), lang)} off`,
-          discountedPrice: formatMoney(money(discounted, currency), lang),
-          priceAfter: formatMoney(money(priceNow, currency), lang),
+          discountedPrice: price(money(discounted, currency), lang),
+          priceAfter: price(money(priceNow, currency), lang),
         };
       });
       break;
@@ -493,7 +497,7 @@ export function personaliseTerms(offer: CatalogueOffer, sub: SubscriptionSnapsho
       const d = dates({ firstChangedOn });
       vars = unnamed((lang) => {
         const written = d(lang);
-        return { ...written, firstChangedDelivery: changedDelivery(startsAfterNext ? written.firstChangedOn! : null, lang), toName: p.toName, newPrice: formatMoney(perDelivery, lang) };
+        return { ...written, firstChangedDelivery: changedDelivery(startsAfterNext ? written.firstChangedOn! : null, lang), toName: p.toName, newPrice: price(perDelivery, lang) };
       });
       break;
     }

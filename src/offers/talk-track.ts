@@ -6,6 +6,7 @@
 import { isCancellationReasonCode, type CancellationReasonCode } from "../cancel-flows/reasons";
 import type { Language } from "../platform/localized-text";
 import { unitWord } from "../platform/quantity";
+import { spokenPrices } from "../platform/numbers";
 import { firstChangeableDate } from "../plan-changes/rules";
 import { addDays, writeDate } from "../platform/dates";
 import { describeStock, type StockEstimate } from "../risk/stock";
@@ -285,9 +286,11 @@ export function skipRunsShort(stock: StockEstimate, today: string, nextDeliveryO
 
 /**
  * Copy as an agent says it: a list's lines (usage tips: 「・…」, "• …") become sentences of the
- * pitch, without bullets or line breaks.
+ * pitch, without bullets or line breaks; a price with its tax basis first (「税込5,980円」).
  */
-export function spoken(text: string, lang: Language): string {
+export function spoken(written: string, lang: Language): string {
+  // A price as a voice says it: 「税込5,980円」, not 「5,980円（税込）」.
+  const text = spokenPrices(written, lang);
   if (!text.includes("\n")) return text;
   const end = lang === "ja" ? /[。！？!?]$/u : /[.!?]$/u;
   const sentences = text

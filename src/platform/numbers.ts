@@ -11,10 +11,39 @@ export function groupThousands(n: number): string {
 export type Money = { amount: number; currency: string };
 
 /**
+ * How a price's tax is written beside it: whether the shop's prices include consumption tax / VAT
+ * (settings `pricesIncludeTax`), and whether the text is read aloud (a talk track, the IVR).
+ */
+export type PriceBasis = { taxIncluded: boolean; spoken?: boolean };
+
+/**
  * An amount in minor units as the API's copy writes it — the one money writer for the API's texts
  * and the portal: yen as 3,980円 in Japanese and ¥3,980 in English; other currencies by Intl.
+ * With `basis`, a price a customer pays, with its tax basis (総額表示, 消費税法 §63; a US shop's
+ * "plus tax"): 「3,980円（税込）」, read aloud 「税込3,980円」; "$49.00 plus tax" / "¥3,980 including
+ * tax". Without: an amount that is no price (a discount's amount off, a fee as disclosed, a sum for
+ * the shop's own analysis).
  */
-export function formatMoney(money: Money, lang: "ja" | "en"): string {
+export function formatMoney(money: Money, lang: "ja" | "en", basis?: PriceBasis): string {
+  const text = plainMoney(money, lang);
+  if (!basis) return text;
+  if (lang === "en") return `${text} ${basis.taxIncluded ? "including tax" : "plus tax"}`;
+  const tax = basis.taxIncluded ? "税込" : "税別";
+  return basis.spoken ? `${tax}${text}` : `${text}（${tax}）`;
+}
+
+/**
+ * Text written with {@link formatMoney}'s prices, as a voice reads it: a Japanese price's basis
+ * moves before the number (「5,980円（税込）」 → 「税込5,980円」), the order a listener expects;
+ * English reads as written. For copy first written for the screen and then spoken (a talk track
+ * built from an offer's description).
+ */
+export function spokenPrices(text: string, lang: "ja" | "en"): string {
+  return lang === "ja" ? text.replace(WRITTEN_BASIS, (_, price: string, tax: string) => `${tax}${price}`) : text;
+}
+const WRITTEN_BASIS = /((?:[-−]?[¥$€£]|[A-Z]{3}\s?)?[-−]?[0-9][0-9,.]*(?:円)?)（(税込|税別)）/gu;
+
+function plainMoney(money: Money, lang: "ja" | "en"): string {
   if (money.currency === "JPY") {
     const n = groupThousands(money.amount);
     return lang === "ja" ? `${n}円` : `¥${n}`;

@@ -14,7 +14,7 @@ export const settingsRouter = domainRouter()
       tags,
       scope: "admin",
       summary: "Get the shop's rules",
-      description: "Cut-off, allowed intervals, quantity range, skip and pause limits, retention policy, time zone and locale — defaults applied.",
+      description: "Whether synced prices include tax, cut-off, allowed intervals, quantity range, skip and pause limits, retention policy, time zone and locale — defaults applied.",
       responses: { 200: jsonResponse(Settings, "The settings in force") },
     }),
     async (c) => c.json(c.get("caller").settings, 200),
@@ -52,6 +52,17 @@ export const settingsRouter = domainRouter()
           const message = { en: "allowedIntervalDays and allowedIntervalMonths cannot both be empty", ja: "allowedIntervalDays と allowedIntervalMonths の両方を空にはできません" };
           throw new ApiError("invalid_settings", { en: "List at least one day or month interval.", ja: "お届け間隔を日数か月数で1つ以上指定してください。" }, {
             errors: [{ path: patch.allowedIntervalMonths !== undefined ? "allowedIntervalMonths" : "allowedIntervalDays", message }],
+          });
+        }
+        // 総額表示 (消費税法 §63): a Japanese shop's customers see tax-inclusive prices, and Tsuzuku
+        // cannot add the tax (8 % or 10 % by product): the shop syncs the inclusive price instead.
+        if (resolved.country === "JP" && !resolved.pricesIncludeTax) {
+          const message = {
+            en: "A shop in JP must sync tax-inclusive prices: Japanese law requires consumers to be shown the total with consumption tax, and Tsuzuku cannot add the tax itself (8 % or 10 % by product)",
+            ja: "日本のショップでは税込価格を連携してください。消費者には税込の総額を表示する義務があり（消費税法第63条）、税率は商品により8%または10%のため、Tsuzuku で税額を加えることはできません",
+          };
+          throw new ApiError("invalid_settings", { en: "Prices of a shop in Japan must include consumption tax.", ja: "日本のショップの価格は税込で連携してください。" }, {
+            errors: [{ path: patch.pricesIncludeTax !== undefined ? "pricesIncludeTax" : "country", message }],
           });
         }
         await s.updateSettings(next, now);

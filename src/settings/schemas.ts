@@ -27,6 +27,11 @@ export const SettingsFields = {
         "The shop's country (ISO 3166-1 alpha-2): a phone number without its country code is read in its numbering, and a postal code in its format — by the customer sync, `GET /v1/lookup`, the checkout check and the console's search. `JP`: `090-1234-5678` and caller-ID `9012345678` are +819012345678; postal codes are seven digits. `US`: `(415) 555-0132`, `415-555-0132`, `4155550132` and `14155550132` are +14155550132; a ZIP code is 90012 or 90012-1234. A number with its country code (`+1 …`, `+81 …`) reads the same whatever this says. Numbers and postal codes already stored stay as stored: set it before syncing customers.",
       example: "JP",
     }),
+  pricesIncludeTax: z.boolean().openapi({
+    description:
+      "Whether the prices the shop syncs (`unitPrice`) include consumption tax / VAT, so every price Tsuzuku writes for a customer says its basis: `true` 「5,980円（税込）」, read aloud 「税込5,980円」, \"¥5,980 including tax\"; `false` 「$49.00（税別）」, \"$49.00 plus tax\". Unless set, it follows `country`: `false` in `US` and `CA` (sales tax added at checkout), `true` elsewhere (Japan's 総額表示, VAT-inclusive prices). `JP` cannot have `false`: Japanese law (消費税法 §63) requires the tax-inclusive total to be shown to consumers, and Tsuzuku cannot add the tax itself (the rate is 8 % or 10 % by product) — sync the tax-inclusive price (the import's 単価（税込）); such a PATCH is refused with 422 `invalid_settings`. An early-cancellation fee is written as disclosed, without a basis; so are discount amounts (the price after the discount carries it).",
+    example: true,
+  }),
   changeCutoffDays: z.number().int().min(0).max(30).openapi({ description: "Days before a delivery ships from which it can no longer be changed." }),
   specialistMonthlyValue: z
     .record(
@@ -108,6 +113,7 @@ export const DEFAULT_SETTINGS: TenantSettings = {
   timeZone: "Asia/Tokyo",
   locale: "ja",
   country: DEFAULT_PHONE_REGION,
+  pricesIncludeTax: true,
   changeCutoffDays: 3,
   specialistMonthlyValue: {},
   allowedIntervalDays: [14, 21, 30, 45, 60, 90],
@@ -134,6 +140,7 @@ export const PatchSettingsBody = z
     timeZone: SettingsFields.timeZone.optional(),
     locale: SettingsFields.locale.optional(),
     country: SettingsFields.country.optional(),
+    pricesIncludeTax: SettingsFields.pricesIncludeTax.optional(),
     changeCutoffDays: SettingsFields.changeCutoffDays.optional(),
     specialistMonthlyValue: SettingsFields.specialistMonthlyValue.optional(),
     allowedIntervalDays: SettingsFields.allowedIntervalDays.optional(),
@@ -181,6 +188,14 @@ export function keepsContactFingerprints(stored: unknown, at: string): boolean {
   return typeof droppedAt !== "string" || at > droppedAt;
 }
 
+/** Countries whose consumer prices are shown before sales tax, added at checkout: `pricesIncludeTax` is false there unless set. */
+const TAX_ADDED_AT_CHECKOUT: ReadonlySet<string> = new Set(["US", "CA"]);
+
+/** `pricesIncludeTax` for a shop that has not set it: by its country (settings `pricesIncludeTax`). */
+export function pricesIncludeTaxIn(country: string): boolean {
+  return !TAX_ADDED_AT_CHECKOUT.has(country);
+}
+
 const resolved = new Map<string, TenantSettings>();
 
 /**
@@ -191,7 +206,10 @@ export function resolveSettings(stored: unknown): TenantSettings {
   const key = JSON.stringify(stored ?? {});
   let settings = resolved.get(key);
   if (!settings) {
-    const parsed = Settings.safeParse({ ...DEFAULT_SETTINGS, ...(stored && typeof stored === "object" ? stored : {}) });
+    const given: Record<string, unknown> = { ...DEFAULT_SETTINGS, ...(stored && typeof stored === "object" ? stored : {}) };
+    // Not set by the shop: the basis of its country's consumer prices.
+    if ((stored as Record<string, unknown> | null | undefined)?.pricesIncludeTax === undefined && typeof given.country === "string") given.pricesIncludeTax = pricesIncludeTaxIn(given.country);
+    const parsed = Settings.safeParse(given);
     settings = Object.freeze(parsed.success ? parsed.data : DEFAULT_SETTINGS) as TenantSettings;
     if (resolved.size > 10_000) resolved.clear();
     resolved.set(key, settings);

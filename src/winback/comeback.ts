@@ -63,7 +63,11 @@ function clean(texts: Localized[]): boolean {
  * plan restarts with the offer (its interval, quantity or product; a discount's regular price), that
  * it runs until cancelled with no minimum, and the shop's cut-off for cancelling (`changeCutoffDays`). Pure.
  */
-function restartTerms(p: ConcreteParameters | null, sub: SubscriptionSnapshot, cutoffDays: number): Localized {
+/** The shop's rules a comeback's copy states: the cut-off for cancelling, and its prices' tax basis. */
+type Rules = Pick<TenantSettings, "changeCutoffDays" | "pricesIncludeTax">;
+
+function restartTerms(p: ConcreteParameters | null, sub: SubscriptionSnapshot, rules: Rules): Localized {
+  const cutoffDays = rules.changeCutoffDays;
   const plan = p?.type === "change_interval" ? { intervalDays: p.intervalDays, intervalMonths: p.intervalMonths ?? null } : { intervalDays: sub.intervalDays, intervalMonths: sub.intervalMonths ?? null };
   const each =
     p?.type === "change_quantity" || p?.type === "product_swap"
@@ -72,7 +76,7 @@ function restartTerms(p: ConcreteParameters | null, sub: SubscriptionSnapshot, c
         ? p.priceAfter
         : { amount: sub.unitPrice.amount * sub.quantity, currency: sub.unitPrice.currency };
   const every = cadence(plan);
-  const amount = price(each);
+  const amount = price(each, rules.pricesIncludeTax);
   const discounted = p?.type === "discount";
   const cutoff =
     cutoffDays > 0
@@ -80,7 +84,7 @@ function restartTerms(p: ConcreteParameters | null, sub: SubscriptionSnapshot, c
       : both("お届け予定日の当日までに解約をお申し出いただくと", "cancel by the day of a delivery and");
   // A discount's copy already says it has no minimum number of deliveries: said once.
   return both(
-    `再開後は定期コースとして${every.ja}にお届けし、1回あたり${amount.ja}${discounted ? "（割引の回を除く）" : ""}です。お届けは解約のお申し出まで続きます。${discounted ? "" : "回数のお約束はなく、いつでも解約できます。"}${cutoff.ja}、そのお届けから停止します。`,
+    `再開後は定期コースとして${every.ja}にお届けし、${discounted ? "割引の回を除き、" : ""}1回あたり${amount.ja}です。お届けは解約のお申し出まで続きます。${discounted ? "" : "回数のお約束はなく、いつでも解約できます。"}${cutoff.ja}、そのお届けから停止します。`,
     `Once restarted, it is a subscription: a delivery ${every.en} at ${amount.en} each${discounted ? " (apart from the discounted deliveries)" : ""}, until you cancel. ${discounted ? capitalised(cutoff.en) : `There is no minimum number of deliveries: ${cutoff.en}`} that delivery is stopped.`,
   );
 }
@@ -104,7 +108,8 @@ function messageFor(product: SubscriptionSnapshot["product"], description: Local
 const both = (ja: string, en: string): Localized => ({ ja, en });
 const capitalised = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 const day = (date: string): Localized => both(writeDate(date, "ja", "full"), writeDate(date, "en", "full"));
-const price = (m: Money): Localized => both(formatMoney(m, "ja"), formatMoney(m, "en"));
+/** A price the customer would pay, with the shop's tax basis (「3,980円（税込）」, "$49.00 plus tax"). */
+const price = (m: Money, taxIncluded: boolean): Localized => both(formatMoney(m, "ja", { taxIncluded }), formatMoney(m, "en", { taxIncluded }));
 const cadence = (plan: Parameters<typeof cadenceText>[0]): Localized => both(cadenceText(plan, "ja"), cadenceText(plan, "en"));
 
 /**
@@ -114,7 +119,7 @@ const cadence = (plan: Parameters<typeof cadenceText>[0]): Localized => both(cad
  * remedy means, its real terms and dates, nothing about cancelling or what they pay now. Only
  * names (product, gift, tips) come from the catalogue. Null for an offer type with no restart copy.
  */
-function restartCopy(p: ConcreteParameters, sub: SubscriptionSnapshot, restartOn: string): { title: Localized; description: Localized } | null {
+function restartCopy(p: ConcreteParameters, sub: SubscriptionSnapshot, restartOn: string, taxIncluded: boolean): { title: Localized; description: Localized } | null {
   const name = sub.product.name;
   const nameEn = productNameInEnglish(name, sub.product.category);
   const first = day(restartOn);
@@ -135,7 +140,7 @@ function restartCopy(p: ConcreteParameters, sub: SubscriptionSnapshot, restartOn
       };
     }
     case "change_quantity": {
-      const each = price(p.pricePerDelivery);
+      const each = price(p.pricePerDelivery, taxIncluded);
       return {
         title: both(`1回${p.quantity}個のお届けで再開できます`, `Restart with ${p.quantity} per delivery`),
         description: both(
@@ -146,8 +151,8 @@ function restartCopy(p: ConcreteParameters, sub: SubscriptionSnapshot, restartOn
     }
     case "discount": {
       const label = p.percentOff !== null ? both(`${p.percentOff}%オフ`, `${p.percentOff}% off`) : both(`${formatMoney({ amount: p.amountOff ?? 0, currency: p.regularPrice.currency }, "ja")}引き`, `${formatMoney({ amount: p.amountOff ?? 0, currency: p.regularPrice.currency }, "en")} off`);
-      const discounted = price(p.discountedPrice);
-      const after = price(p.priceAfter);
+      const discounted = price(p.discountedPrice, taxIncluded);
+      const after = price(p.priceAfter, taxIncluded);
       const full = day(p.firstFullPriceOn);
       const last = day(p.lastDiscountedOn);
       return p.cycles === 1
@@ -167,7 +172,7 @@ function restartCopy(p: ConcreteParameters, sub: SubscriptionSnapshot, restartOn
           };
     }
     case "product_swap": {
-      const each = price(p.pricePerDelivery);
+      const each = price(p.pricePerDelivery, taxIncluded);
       return {
         title: both(`${p.toName}でお届けを再開できます`, `Restart with ${p.toName}`),
         description: both(
@@ -206,11 +211,11 @@ function restarted(sub: SubscriptionSnapshot, restartOn: string): SubscriptionSn
 }
 
 /** An engine offer as a comeback, when it applies to a restart and all its copy passes the lint. */
-function asComeback(o: Pick<PersonalisedOffer, "offerId" | "type" | "parameters">, sub: SubscriptionSnapshot, restartOn: string, cutoffDays: number): ComebackOffer | null {
+function asComeback(o: Pick<PersonalisedOffer, "offerId" | "type" | "parameters">, sub: SubscriptionSnapshot, restartOn: string, rules: Rules): ComebackOffer | null {
   if (!RESTART_TYPES.has(o.type)) return null;
-  const copy = restartCopy(o.parameters, sub, restartOn);
+  const copy = restartCopy(o.parameters, sub, restartOn, rules.pricesIncludeTax);
   if (!copy) return null;
-  const message = messageFor(sub.product, copy.description, restartTerms(o.parameters, sub, cutoffDays));
+  const message = messageFor(sub.product, copy.description, restartTerms(o.parameters, sub, rules));
   if (!clean([copy.title, copy.description, message])) return null;
   return { kind: "offer", offerId: o.offerId, type: o.type, parameters: o.parameters as unknown as Record<string, unknown>, title: copy.title, description: copy.description, message, restartOn };
 }
@@ -221,7 +226,7 @@ function asComeback(o: Pick<PersonalisedOffer, "offerId" | "type" | "parameters"
  * changeable delivery, recalling their date as what they told us (not as a date they missed: a
  * reminder thanks, it never reproaches). Null when the copy fails the lint.
  */
-function reminderFor(returnOn: string, restartOn: string, sub: SubscriptionSnapshot, cutoffDays: number): ComebackOffer | null {
+function reminderFor(returnOn: string, restartOn: string, sub: SubscriptionSnapshot, rules: Rules): ComebackOffer | null {
   const product = sub.product;
   const title = { ja: `${writeDate(restartOn, "ja", "full")}からの再開のご案内`, en: `Restarting from ${writeDate(restartOn, "en", "full")}` };
   const description =
@@ -234,7 +239,7 @@ function reminderFor(returnOn: string, restartOn: string, sub: SubscriptionSnaps
           ja: `${writeDate(returnOn, "ja", "full")}ごろの再開をお考えと伺っておりました。${writeDate(restartOn, "ja", "full")}から、以前と同じ内容でお届けを再開できます。`,
           en: `You mentioned you might restart around ${writeDate(returnOn, "en", "full")}. Your deliveries can restart as before from ${writeDate(restartOn, "en", "full")}.`,
         };
-  const message = messageFor(product, description, restartTerms(null, sub, cutoffDays));
+  const message = messageFor(product, description, restartTerms(null, sub, rules));
   // `restartOn` the date the copy names (as the offer's own `restartOn`), `returnOn` the customer's.
   return clean([title, description, message]) ? { kind: "reminder", offerId: null, type: "reminder", parameters: { restartOn, returnOn }, title, description, message, restartOn } : null;
 }
@@ -258,7 +263,7 @@ export function comebackOffer(inputs: OfferInputs, c: { reason: string | null; r
   // A date named and no reason given: all the customer said is when they will be back, so that day
   // they are reminded, not sold to (the engine, with no reason, would rank any offer first).
   if (c.returnOn && c.reason === null) {
-    const reminder = reminderFor(c.returnOn, c.restartOn, inputs.sub, inputs.settings.changeCutoffDays);
+    const reminder = reminderFor(c.returnOn, c.restartOn, inputs.sub, inputs.settings);
     if (reminder) return reminder;
   }
   // Without a reason the engine ranks over every reason some offer serves: only offers open to all of them may take part.
@@ -266,11 +271,11 @@ export function comebackOffer(inputs: OfferInputs, c: { reason: string | null; r
   const restart: OfferInputs = { ...inputs, catalogue, sub: restarted(inputs.sub, c.restartOn), consecutiveSkips: 0 };
   const ranked = rankOffers(restart, { ...(c.reason ? { reason: c.reason } : {}), channel: "web", now: c.now, mode: "mean" });
   for (const o of ranked) {
-    const comeback = asComeback(o, inputs.sub, c.restartOn, inputs.settings.changeCutoffDays);
+    const comeback = asComeback(o, inputs.sub, c.restartOn, inputs.settings);
     if (comeback) return comeback;
   }
   if (c.returnOn) {
-    const reminder = reminderFor(c.returnOn, c.restartOn, inputs.sub, inputs.settings.changeCutoffDays);
+    const reminder = reminderFor(c.returnOn, c.restartOn, inputs.sub, inputs.settings);
     if (reminder) return reminder;
   }
   return null;
@@ -290,7 +295,7 @@ export function rerenderComeback(
 ): ComebackOffer | null {
   // A reminder's copy names the restart date: written again for the new one.
   // (Reminders decided before `returnOn` was kept carried the customer's date as `restartOn`.)
-  if (decided.kind === "reminder") return reminderFor(String(decided.parameters.returnOn ?? decided.parameters.restartOn), c.restartOn, sub, c.settings.changeCutoffDays);
+  if (decided.kind === "reminder") return reminderFor(String(decided.parameters.returnOn ?? decided.parameters.restartOn), c.restartOn, sub, c.settings);
   if (!offer || offer.id !== decided.offerId) return null;
   return comebackOf(offer, sub, c);
 }
@@ -302,7 +307,7 @@ export function rerenderComeback(
  */
 export function comebackOf(offer: CatalogueOffer, sub: SubscriptionSnapshot, c: { restartOn: string; today: string; settings: TenantSettings }): ComebackOffer | null {
   const concrete = personalise(offer, restarted(sub, c.restartOn), { today: c.today, settings: c.settings, stockOnHand: null, consecutiveSkips: 0 });
-  return concrete ? asComeback(concrete, sub, c.restartOn, c.settings.changeCutoffDays) : null;
+  return concrete ? asComeback(concrete, sub, c.restartOn, c.settings) : null;
 }
 
 export function presentComeback(o: ComebackOffer, lang: Language) {

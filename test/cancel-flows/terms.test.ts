@@ -3,7 +3,7 @@ import { cancellationTerms, confirmationNumber, feeOnReactivation, receiptText, 
 import { lintCopy } from "../../src/offers/lint";
 import { seededRng } from "../../src/platform/random";
 
-const settings = { changeCutoffDays: 3, timeZone: "Asia/Tokyo" };
+const settings = { changeCutoffDays: 3, timeZone: "Asia/Tokyo", pricesIncludeTax: true };
 const sub = (over: Partial<TermsSubscription> = {}): TermsSubscription => ({
   id: "S-1",
   productName: "国産大麦若葉の青汁 30包",
@@ -39,15 +39,33 @@ describe("cancellation terms", () => {
     // 20% off the deliveries of 12-05 and 2027-01-04 (every 30 days), 2 × 3,980円: floor(7,960 × 0.8) = 6,368円.
     const discounted = sub({ quantity: 2, intervalDays: 30, activeDiscount: { percentOff: 20, amountOff: null, startsOn: "2026-12-05", endsOn: "2027-01-04" } });
     const t = cancellationTerms(discounted, settings, nextMinute, "ja");
-    expect(t.charges).toEqual([expect.objectContaining({ type: "final_delivery", amount: { amount: 6368, currency: "JPY" }, basis: expect.stringContaining("（20%オフの6,368円）") })]);
+    expect(t.charges).toEqual([expect.objectContaining({ type: "final_delivery", amount: { amount: 6368, currency: "JPY" }, basis: expect.stringContaining("最後のお届けとして発送され、20%オフの6,368円（税込）が請求されます。") })]);
     expect(t.total.amount).toBe(6368);
-    const receipt = receiptText({ confirmationNumber: "CN-20261203-7KQ4ZP", subscriptionId: "S-1", productName: "青汁", terms: t, shopName: "続くショップ", timeZone: "Asia/Tokyo" }, "ja");
-    expect(receipt).toContain("今後のご請求：合計6,368円");
+    const receipt = receiptText({ confirmationNumber: "CN-20261203-7KQ4ZP", subscriptionId: "S-1", productName: "青汁", terms: t, shopName: "続くショップ", timeZone: "Asia/Tokyo", pricesIncludeTax: true }, "ja");
+    expect(receipt).toContain("今後のご請求：合計6,368円（税込）");
     expect(lintCopy(receipt)).toEqual([]);
-    expect(cancellationTerms(discounted, settings, nextMinute, "en").charges[0]!.basis).toContain("(20% off, ¥6,368)");
+    expect(cancellationTerms(discounted, settings, nextMinute, "en").charges[0]!.basis).toContain("(20% off, ¥6,368 including tax)");
     // An amount off; and a discount that starts with the delivery after: the final one at the regular price.
     expect(cancellationTerms(sub({ intervalDays: 30, activeDiscount: { percentOff: null, amountOff: 500, startsOn: "2026-12-05", endsOn: "2026-12-05" } }), settings, nextMinute, "ja").total.amount).toBe(3480);
     expect(cancellationTerms(sub({ intervalDays: 30, activeDiscount: { percentOff: 20, amountOff: null, startsOn: "2027-01-04", endsOn: "2027-02-03" } }), settings, nextMinute, "ja").total.amount).toBe(3980);
+  });
+
+  it("総額表示: a JP shop's final-delivery charge and receipt say 税込; a US shop's say \"plus tax\" (prices before sales tax)", () => {
+    const ja = cancellationTerms(sub(), settings, nextMinute, "ja");
+    expect(ja.charges[0]!.basis).toContain("3,980円（税込）が請求されます");
+    const input = { confirmationNumber: "CN-20261203-7KQ4ZP", subscriptionId: "S-1", productName: "青汁", shopName: "続くショップ", timeZone: "Asia/Tokyo" };
+    expect(receiptText({ ...input, pricesIncludeTax: true, terms: ja }, "ja")).toContain("今後のご請求：合計3,980円（税込）");
+    const us = { changeCutoffDays: 3, timeZone: "America/New_York", pricesIncludeTax: false };
+    const dollars = sub({ unitPriceAmount: 4900, currency: "USD" });
+    const en = cancellationTerms(dollars, us, new Date("2026-12-03T15:00:00Z"), "en");
+    expect(en.charges[0]!.basis).toContain("($49.00 plus tax)");
+    const receipt = receiptText({ ...input, shopName: "Tsuzuku Shop", timeZone: "America/New_York", pricesIncludeTax: false, terms: en }, "en");
+    expect(receipt).toContain("Further charges: a total of $49.00 plus tax");
+    expect(receipt).not.toContain("including tax");
+    expect(lintCopy(receipt)).toEqual([]);
+    // A fee alone is written as disclosed: its tax treatment is the shop's, not a price's basis.
+    const feeOnly = cancellationTerms(sub({ commitmentMinDeliveries: 6, commitmentFeeAmount: 5000, commitmentFeeCurrency: "JPY" }), settings, lastMinute, "ja");
+    expect(receiptText({ ...input, pricesIncludeTax: true, terms: feeOnly }, "ja")).toContain("今後のご請求：合計5,000円\n");
   });
 
   it("a pause whose date passed before the job resumed it: no delivery on a date gone by is charged as the last (#14.2)", () => {
@@ -71,12 +89,12 @@ describe("cancellation terms", () => {
   });
 
   it("the receipt states number, time received in the shop's zone, end date and charges, in both languages, lint-clean", () => {
-    const input = { confirmationNumber: "CN-20261202-ABCDEF", subscriptionId: "S-1", productName: "青汁", shopName: "続くショップ", timeZone: "Asia/Tokyo" };
+    const input = { confirmationNumber: "CN-20261202-ABCDEF", subscriptionId: "S-1", productName: "青汁", shopName: "続くショップ", timeZone: "Asia/Tokyo", pricesIncludeTax: true };
     const ja = receiptText({ ...input, terms: cancellationTerms(sub(), settings, nextMinute, "ja") }, "ja");
     expect(ja).toContain("受付番号：CN-20261202-ABCDEF");
     expect(ja).toContain("受付日時：2026年12月3日 00:01（日本時間）");
     expect(ja).toContain("解約日：2026年12月5日(土)");
-    expect(ja).toContain("3,980円");
+    expect(ja).toContain("今後のご請求：合計3,980円（税込）");
     const en = receiptText({ ...input, terms: cancellationTerms(sub(), settings, lastMinute, "en") }, "en");
     expect(en).toContain("Received: 2 Dec 2026 23:59 (JST)");
     expect(en).toContain("Further charges: none");
@@ -102,7 +120,7 @@ describe("cancellation terms", () => {
     const shipping = cancellationTerms(sub(committed), settings, nextMinute, "ja").charges.find((c) => c.type === "early_cancellation_fee")!.basis;
     expect(shipping).toContain("これまでのお受け取りは3回（最後に発送されるお届けを含む）で、残りは3回");
     expect(shipping).toContain("（次回は2027年1月4日のお届け）");
-    const receipt = receiptText({ confirmationNumber: "CN-20261202-ABCDEF", subscriptionId: "S-1", productName: "青汁", shopName: "続くショップ", timeZone: "Asia/Tokyo", terms: ja }, "ja");
+    const receipt = receiptText({ confirmationNumber: "CN-20261202-ABCDEF", subscriptionId: "S-1", productName: "青汁", shopName: "続くショップ", timeZone: "Asia/Tokyo", pricesIncludeTax: true, terms: ja }, "ja");
     // The receipt keeps the basis as a record; the way to avoid the fee was for before cancelling.
     expect(receipt).toContain("お約束は6回のお受け取りです。これまでのお受け取りは2回で、残りは4回です。");
     expect(receipt).toContain("解約手数料5,000円がかかります。");

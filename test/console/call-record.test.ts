@@ -30,15 +30,20 @@ describe("the cancel form's record of the call", () => {
       effectiveOnIfCanceledNow: "2026-12-05",
       status: "active",
     };
-    const en = readOutScript("en", info, page.today).join(" ");
+    const en = readOutScript("en", info, page.today, true).join(" ");
     expect(en).toContain("ends on");
     expect(en).toContain("is already being prepared, so it will be sent and charged as the last one");
-    expect(en).toContain("¥8,980");
+    expect(en).toContain("charges of ¥8,980 including tax");
     expect(en).toContain("the early-cancellation fee is ¥5,000");
-    expect(readOutScript("ja", info, page.today).join("")).toContain("解約に伴うご請求は、合計8,980円です。このうち解約手数料は5,000円です。");
+    // Said with its tax basis first, as a voice reads a price (総額表示); the fee as disclosed.
+    expect(readOutScript("ja", info, page.today, true).join("")).toContain("解約に伴うご請求は、合計税込8,980円です。このうち解約手数料は5,000円です。");
+    expect(readOutScript("en", info, page.today, false).join(" ")).toContain("charges of ¥8,980 plus tax");
+    // A fee alone: no delivery's price in it, no basis said.
+    const feeOnly = { ...info, chargesIfCanceledNow: [info.chargesIfCanceledNow[1]!] };
+    expect(readOutScript("ja", feeOnly, page.today, true).join("")).toContain("解約に伴うご請求は、合計5,000円です。");
     // With the commitment known, its basis is read first; the delivery that still ships counts.
     const committed = { ...info, commitment: { acknowledgeFeeRequired: true, basis: "…", minDeliveries: 4, deliveriesCompleted: 1 } };
-    expect(readOutScript("ja", committed, page.today).join("")).toContain("この定期コースには4回のお受け取りのお約束があり、これまでのお受け取りは2回、残りは2回です。");
-    expect(readOutScript("en", committed, page.today).join(" ")).toContain("a commitment of 4 deliveries; 2 received so far, 2 to go.");
+    expect(readOutScript("ja", committed, page.today, true).join("")).toContain("この定期コースには4回のお受け取りのお約束があり、これまでのお受け取りは2回、残りは2回です。");
+    expect(readOutScript("en", committed, page.today, true).join(" ")).toContain("a commitment of 4 deliveries; 2 received so far, 2 to go.");
   });
 });

@@ -70,10 +70,26 @@ describe("discount copy is truthful", () => {
     expect(o.apply).toEqual({ kind: "discount", percentOff: 20, amountOff: null, cycles: 2, startsOn: "2026-06-11", endsOn: "2026-07-11" });
     expect(o.title.ja).toBe("次の2回のお届けが20%オフ");
     expect(o.description.ja).toContain("6,368円");
-    expect(o.description.ja).toContain("2026年8月10日のお届けからは通常価格の7,960円に戻ります");
+    expect(o.description.ja).toContain("2026年8月10日のお届けからは通常価格の7,960円（税込）に戻ります");
     expect(o.description.ja).toContain("最終回は2026年7月11日");
-    expect(o.description.en).toContain("From the delivery on 10 Aug 2026, the regular price of ¥7,960 applies again");
+    expect(o.description.en).toContain("From the delivery on 10 Aug 2026, the regular price of ¥7,960 including tax applies again");
     expect(o.economics.cost).toBe((7960 - 6368) * 2);
+  });
+
+  it("says the prices' tax basis: 税込 in a JP shop (総額表示), \"plus tax\" in a shop whose prices exclude it", () => {
+    const jp = personalise(offer("off_discount_20x2"), sub({ quantity: 2 }), { today: TODAY })!;
+    expect(jp.description.ja).toContain("20%オフの6,368円（税込）になります");
+    expect(jp.description.en).toContain("cost ¥6,368 including tax each");
+    const us = personalise(offer("off_discount_20x2"), sub({ quantity: 2 }), { today: TODAY, settings: { pricesIncludeTax: false } })!;
+    expect(us.description.en).toContain("cost ¥6,368 plus tax each");
+    expect(us.description.en).toContain("the regular price of ¥7,960 plus tax applies again");
+    expect(us.description.ja).toContain("通常価格の7,960円（税別）に戻ります");
+    // Read aloud by an agent or a voice: the basis before the number, as a listener expects it.
+    const pitch = buildTalkTrack(jp, "too_expensive");
+    expect(pitch.ja.pitch).toContain("20%オフの税込6,368円になります");
+    expect(pitch.ja.pitch).toContain("通常価格の税込7,960円に戻ります");
+    expect(pitch.ja.pitch).not.toContain("（税込）");
+    expect(buildTalkTrack(us, "too_expensive").en.pitch).toContain("cost ¥6,368 plus tax each");
   });
 
   it("starts after the cut-off when the next delivery can no longer be changed", () => {
@@ -118,7 +134,7 @@ describe("other offers get concrete terms", () => {
   it("quantity down states the new price and is not offered at the minimum", () => {
     const o = personalise(offer("off_quantity_down"), sub({ quantity: 3 }), { today: TODAY })!;
     expect(o.parameters).toEqual({ type: "change_quantity", fromQuantity: 3, quantity: 2, pricePerDelivery: { amount: 7960, currency: "JPY" } });
-    expect(o.description.ja).toContain("11,940円から7,960円");
+    expect(o.description.ja).toContain("1回あたりのお支払いは11,940円（税込）から7,960円（税込）になります");
     expect(personalise(offer("off_quantity_down"), sub({ quantity: 1 }), { today: TODAY })).toBeNull();
   });
 
@@ -177,7 +193,7 @@ describe("other offers get concrete terms", () => {
     // The new product's package goes with the swap, when the shop names it.
     const boxed = { ...configured, parameters: { ...configured.parameters, toUnitsPerPackage: 60, toUnitLabel: "粒" } } as CatalogueOffer;
     expect(personalise(boxed, sub(), { today: TODAY })!.apply).toMatchObject({ kind: "product_swap", unitsPerPackage: 60, unitLabel: "粒" });
-    expect(o.description.ja).toContain("1回あたりのお支払いは3,480円です（現在は3,980円）");
+    expect(o.description.ja).toContain("1回あたりのお支払いは現在の3,980円（税込）から3,480円（税込）になります");
     expect(personalise(configured, sub({ product: { sku: "AOJIRU-MATCHA", name: "抹茶青汁" } }), { today: TODAY })).toBeNull();
   });
 
@@ -227,19 +243,19 @@ describe("a monthly plan's copy names its cadence in months (templates' {cadence
       expect(all(q!), o.id).toMatch(/every month/u);
       expect(all(q!), o.id).not.toMatch(/\d+日ごと|every \d+ days/u);
     }
-    expect(personalise(offer("off_skip_next"), monthly(3), { today: TODAY })!.description.ja).toContain("その後はこれまで通り3ヶ月ごと・3,980円です。");
-    expect(personalise(offer("off_pause"), monthly(1), { today: TODAY })!.description.ja).toContain("1ヶ月ごと・3,980円で自動的に再開します");
+    expect(personalise(offer("off_skip_next"), monthly(3), { today: TODAY })!.description.ja).toContain("その後はこれまで通り3ヶ月ごと・3,980円（税込）です。");
+    expect(personalise(offer("off_pause"), monthly(1), { today: TODAY })!.description.ja).toContain("1ヶ月ごと・3,980円（税込）で自動的に再開します");
   });
 
   it("a 3-monthly plan's pause offer holds back one whole cycle (longer than maxPauseDays 90)", () => {
     const o = personalise(offer("off_pause"), sub({ intervalDays: 91, intervalMonths: 3, deliveryDay: 11 }), { today: TODAY })!;
     expect(o.parameters).toMatchObject({ type: "pause", pausedFromOn: "2026-06-11", resumeOn: "2026-09-11", latestResumeOn: "2026-09-11" });
-    expect(o.description.ja).toContain("2026年9月11日のお届けから3ヶ月ごと・3,980円で自動的に再開します");
+    expect(o.description.ja).toContain("2026年9月11日のお届けから3ヶ月ごと・3,980円（税込）で自動的に再開します");
   });
 
   it("a day plan's copy is what it was", () => {
-    expect(personalise(offer("off_skip_next"), sub(), { today: TODAY })!.description.en).toContain("After that, deliveries continue every 30 days at ¥3,980.");
-    expect(personalise(offer("off_pause"), sub(), { today: TODAY })!.description.ja).toContain("のお届けから30日ごと・3,980円で自動的に再開します");
+    expect(personalise(offer("off_skip_next"), sub(), { today: TODAY })!.description.en).toContain("After that, deliveries continue every 30 days at ¥3,980 including tax.");
+    expect(personalise(offer("off_pause"), sub(), { today: TODAY })!.description.ja).toContain("のお届けから30日ごと・3,980円（税込）で自動的に再開します");
   });
 });
 

@@ -7,6 +7,7 @@ import { lintCopy } from "../../src/offers/lint";
 import { personaliseAll } from "../../src/offers/personalise";
 import { suggestOffers } from "../../src/offers/suggest";
 import { buildTalkTrack, talkTrackTexts } from "../../src/offers/talk-track";
+import { spokenPrices } from "../../src/platform/numbers";
 import { NOW, sub, TODAY } from "./fixtures";
 
 /** What good operators lead with, per reason. */
@@ -128,7 +129,9 @@ describe("offer suggestion", () => {
     expect(web).toMatchObject({ offerId: "off_match_interval", expectedSaveProbability: 0.4, talkTrack: null });
     const [op] = suggestOffers(DEFAULT_CATALOGUE, sub(), { reason: "surplus_stock", channel: "operator", now: NOW, today: TODAY, limit: 1 });
     expect(op!.talkTrack!.ja.questions).toContain("今お手元に何個ほど残っていますか？");
-    expect(op!.talkTrack!.ja.pitch).toContain(op!.description.ja);
+    // The description as a voice says it: the price's basis before the number (「税込3,980円」).
+    expect(op!.talkTrack!.ja.pitch).toContain(spokenPrices(op!.description.ja, "ja"));
+    expect(op!.talkTrack!.ja.pitch).toContain("税込3,980円のままです");
     expect(op!.talkTrack!.ja.ifDeclined).toBe("承知しました。それでは解約のお手続きを進めます。");
     expect(op!.talkTrack!.en.notes.join(" ")).toMatch(/recalculated/);
   });

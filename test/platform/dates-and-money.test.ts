@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { addDays, daysBetween, localDateTime, localTime, writeDate } from "../../src/platform/dates";
 import { formatInstant } from "../../src/cancel-flows/terms";
 import { renderTemplate } from "../../src/offers/personalise";
-import { formatMoney } from "../../src/platform/numbers";
+import { formatMoney, spokenPrices } from "../../src/platform/numbers";
 
 const DAY_MS = 86_400_000;
 const viaDate = (date: string, days: number) =>
@@ -36,6 +36,24 @@ describe("offer copy", () => {
       expect(formatMoney({ amount: n, currency: "JPY" }, "ja")).toBe(`${n.toLocaleString("en-US")}円`);
       expect(formatMoney({ amount: n, currency: "JPY" }, "en")).toBe(`¥${n.toLocaleString("en-US")}`);
     }
+  });
+
+  it("writes a price with the shop's tax basis: 「5,980円（税込）」 written, 「税込5,980円」 read aloud, \"$49.00 plus tax\"", () => {
+    const yen = { amount: 5980, currency: "JPY" };
+    const usd = { amount: 4900, currency: "USD" };
+    expect(formatMoney(yen, "ja", { taxIncluded: true })).toBe("5,980円（税込）");
+    expect(formatMoney(yen, "ja", { taxIncluded: true, spoken: true })).toBe("税込5,980円");
+    expect(formatMoney(yen, "en", { taxIncluded: true })).toBe("¥5,980 including tax");
+    expect(formatMoney(usd, "en", { taxIncluded: false })).toBe("$49.00 plus tax");
+    expect(formatMoney(usd, "en", { taxIncluded: false, spoken: true })).toBe("$49.00 plus tax");
+    expect(formatMoney(usd, "ja", { taxIncluded: false })).toBe("$49.00（税別）");
+    expect(formatMoney(usd, "en", { taxIncluded: true })).toBe("$49.00 including tax");
+    // No basis: an amount that is no price (an amount off, a fee as disclosed).
+    expect(formatMoney(yen, "ja")).toBe("5,980円");
+    // Written copy read aloud: the written basis moves before the number, nothing else changes.
+    expect(spokenPrices("1回あたり5,980円（税込）、通常価格の12,000円（税込）です。", "ja")).toBe("1回あたり税込5,980円、通常価格の税込12,000円です。");
+    expect(spokenPrices(`${formatMoney(usd, "ja", { taxIncluded: false })}です`, "ja")).toBe(`${formatMoney(usd, "ja", { taxIncluded: false, spoken: true })}です`);
+    expect(spokenPrices("at $49.00 plus tax", "en")).toBe("at $49.00 plus tax");
   });
 
   it("fills every placeholder, and gives nothing when one has no value", () => {

@@ -42,11 +42,11 @@ describe("the comeback message states the 定期 it restarts", () => {
     const ja = await row("ja");
     expect(ja.offer).toMatchObject({ type: "change_interval", parameters: { intervalDays: 45 } });
     expect(ja.offer.message).toContain(
-      "再開後は定期コースとして45日ごとにお届けし、1回あたり5,980円です。お届けは解約のお申し出まで続きます。回数のお約束はなく、いつでも解約できます。お届け予定日の5日前までに解約をお申し出いただくと、そのお届けから停止します。",
+      "再開後は定期コースとして45日ごとにお届けし、1回あたり5,980円（税込）です。お届けは解約のお申し出まで続きます。回数のお約束はなく、いつでも解約できます。お届け予定日の5日前までに解約をお申し出いただくと、そのお届けから停止します。",
     );
     const en = await row("en");
     expect(en.offer.message).toContain(
-      "Once restarted, it is a subscription: a delivery every 45 days at ¥5,980 each, until you cancel. There is no minimum number of deliveries: cancel at least 5 days before a delivery and that delivery is stopped.",
+      "Once restarted, it is a subscription: a delivery every 45 days at ¥5,980 including tax each, until you cancel. There is no minimum number of deliveries: cancel at least 5 days before a delivery and that delivery is stopped.",
     );
   }, 120_000);
 });

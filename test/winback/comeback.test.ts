@@ -25,6 +25,20 @@ const reminder = (returnOn: string, restartOn: string) =>
     { reason: "taking_a_break", returnOn, restartOn, now: "2026-11-30T03:00:00.000Z" },
   );
 
+describe("a comeback states the restarted plan's price with the shop's tax basis", () => {
+  it("税込 in a JP shop (総額表示); \"plus tax\" in a US shop, whose prices exclude sales tax", () => {
+    const input = (settings: ReturnType<typeof resolveSettings>) =>
+      comebackOffer(
+        { sub: { ...sub, unitPrice: { amount: 4900, currency: "USD" } }, consecutiveSkips: 0, catalogue: [], stats: new OutcomeTable(), riskBand: null, stockOnHand: null, acceptedSaves: [], settings },
+        { reason: "taking_a_break", returnOn: "2027-01-10", restartOn: "2027-01-10", now: "2026-11-30T03:00:00.000Z" },
+      )!;
+    const us = input(resolveSettings({ country: "US" }));
+    expect(us.message.en).toContain("at $49.00 plus tax each, until you cancel");
+    expect(us.message.ja).toContain("1回あたり$49.00（税別）です。");
+    expect(reminder("2027-01-10", "2027-01-10")!.message.ja).toContain("1回あたり3,980円（税込）です。");
+  });
+});
+
 describe("the reminder for a customer who named a return date", () => {
   it("names their date when deliveries can restart on it", () => {
     const r = reminder("2027-01-10", "2027-01-10")!;
@@ -77,7 +91,7 @@ describe("the comeback copy a customer who has left reads, per reason", () => {
     for (const text of [o.title.ja, o.description.ja, o.message.ja, o.title.en, o.description.en, o.message.en]) expect(lintCopy(text)).toEqual([]);
     // A description with a list (usage tips) is set off by line breaks.
     const [ja, en] = o.description.ja.includes("\n") ? ["\n", "\n"] : ["", " "];
-    const terms = /^再開後は定期コースとして.+ごとにお届けし、1回あたり[\d,]+円(（割引の回を除く）)?です。お届けは解約のお申し出まで続きます。(回数のお約束はなく、いつでも解約できます。)?お届け予定日の3日前までに解約をお申し出いただくと、そのお届けから停止します。再開をご希望の際は、いつでもお手続きいただけます。$/;
+    const terms = /^再開後は定期コースとして.+ごとにお届けし、(割引の回を除き、)?1回あたり[\d,]+円（税込）です。お届けは解約のお申し出まで続きます。(回数のお約束はなく、いつでも解約できます。)?お届け予定日の3日前までに解約をお申し出いただくと、そのお届けから停止します。再開をご希望の際は、いつでもお手続きいただけます。$/;
     const intro = `青汁のお届け再開のご案内です。${ja}${o.description.ja}${ja}`;
     expect(o.message.ja.startsWith(intro)).toBe(true);
     expect(o.message.ja.slice(intro.length)).toMatch(terms);
@@ -86,7 +100,7 @@ describe("the comeback copy a customer who has left reads, per reason", () => {
     const introEn = `A note about restarting your deliveries.${en}${o.description.en}${en}`;
     expect(o.message.en.startsWith(introEn)).toBe(true);
     expect(o.message.en.slice(introEn.length)).toMatch(
-      /^Once restarted, it is a subscription: a delivery every .+ at ¥[\d,]+ each( \(apart from the discounted deliveries\))?, until you cancel\. (There is no minimum number of deliveries: c|C)ancel at least 3 days before a delivery and that delivery is stopped\. If you would like to restart, you can do so whenever it suits you\.$/,
+      /^Once restarted, it is a subscription: a delivery every .+ at ¥[\d,]+ including tax each( \(apart from the discounted deliveries\))?, until you cancel\. (There is no minimum number of deliveries: c|C)ancel at least 3 days before a delivery and that delivery is stopped\. If you would like to restart, you can do so whenever it suits you\.$/,
     );
     expect(o.message.ja).not.toContain("：");
     expect(o.message.en).not.toContain(`${o.title.en}:`);
@@ -136,7 +150,7 @@ describe("the comeback copy a customer who has left reads, per reason", () => {
     expect(o.type).toBe("discount");
     expect(o.title).toEqual({ ja: "再開後2回のお届けが20%オフ", en: "20% off your first 2 deliveries back" });
     expect(o.description.ja).toBe(
-      "再開後のお届け2回分（2026年12月5日から2027年1月4日まで）が20%オフの6,368円になります。2027年2月3日のお届けからは通常価格の7,960円です。この割引に回数のお約束はありません。",
+      "再開後のお届け2回分（2026年12月5日から2027年1月4日まで）が20%オフの6,368円（税込）になります。2027年2月3日のお届けからは通常価格の7,960円（税込）です。この割引に回数のお約束はありません。",
     );
     expectComebackCopy(o);
   });
@@ -144,7 +158,7 @@ describe("the comeback copy a customer who has left reads, per reason", () => {
   it("price: or a smaller size, at its price per delivery", () => {
     const o = offer("too_expensive", only("change_quantity"));
     expect(o.title).toEqual({ ja: "1回1個のお届けで再開できます", en: "Restart with 1 per delivery" });
-    expect(o.description.en).toBe("You can restart with 1 per delivery instead of 2, at ¥3,980 per delivery every 30 days. The first delivery would be on 5 Dec 2026.");
+    expect(o.description.en).toBe("You can restart with 1 per delivery instead of 2, at ¥3,980 including tax per delivery every 30 days. The first delivery would be on 5 Dec 2026.");
     expectComebackCopy(o);
   });
 
@@ -183,7 +197,7 @@ describe("the comeback copy a customer who has left reads, per reason", () => {
     const o = offer("no_effect", swap);
     expect(o.type).toBe("product_swap");
     expect(o.title).toEqual({ ja: "まろやか青汁でお届けを再開できます", en: "Restart with まろやか青汁" });
-    expect(o.description.ja).toBe("青汁の代わりに、まろやか青汁でお届けを再開できます。1回あたり6,960円、30日ごとのお届けで、初回は2026年12月5日です。");
+    expect(o.description.ja).toBe("青汁の代わりに、まろやか青汁でお届けを再開できます。1回あたり6,960円（税込）、30日ごとのお届けで、初回は2026年12月5日です。");
     expectComebackCopy(o);
   });
 
