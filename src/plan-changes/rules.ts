@@ -528,6 +528,8 @@ export function planOptions(current: Plan, settings: TenantSettings, today: stri
     nextDeliveryOn: plan.nextDeliveryOn,
     /** False when the next delivery is inside the cut-off (already being prepared). */
     nextDeliveryChangeable: plan.nextDeliveryOn !== null && plan.nextDeliveryOn >= firstChangeable,
+    /** The shop's `pricesIncludeTax`: how a my-page labels this plan's prices (総額表示). */
+    pricesIncludeTax: settings.pricesIncludeTax,
     skip: { ...probe({ type: "skip", count: 1 }), remainingSkips: remainingSkips(plan, settings), maxConsecutiveSkips: settings.maxConsecutiveSkips },
     nextDelivery: { ...probe({ type: "next_delivery", date: firstChangeable }), earliest: firstChangeable, latest: latestNextDelivery(plan, today, settings) },
     interval: {

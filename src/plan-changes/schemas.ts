@@ -225,6 +225,10 @@ export const PlanOptions = z
     firstChangeableDate: CalendarDate.openapi({ description: "The earliest delivery date that can still be changed today (the cut-off)." }),
     nextDeliveryOn: CalendarDate.nullable(),
     nextDeliveryChangeable: z.boolean().openapi({ description: "False when the next delivery is inside the cut-off." }),
+    pricesIncludeTax: z.boolean().openapi({
+      description:
+        "Whether this plan's prices (`unitPrice` and the charges computed from it) include tax: the shop's setting `pricesIncludeTax`. A my-page labels them with it — 「1回のお届けの価格（税込）」, \"Price per delivery (plus tax)\" — as Japan's 総額表示 and a US shop's \"plus tax\" ask.",
+    }),
     skip: z.object({ ...ActionFields, remainingSkips: z.number().int(), maxConsecutiveSkips: z.number().int() }),
     nextDelivery: z.object({
       ...ActionFields,

@@ -40,6 +40,9 @@ export const PORTAL_TEXT = {
   quantity: { ja: "数量", en: "Quantity" },
   // What one delivery costs (unit price × quantity), with the sum written out when there are several.
   pricePerDelivery: { ja: "1回のお届けの価格", en: "Price per delivery" },
+  // A price label with the shop's tax basis (plan-options pricesIncludeTax; 総額表示): the values stay as written.
+  labelTaxIncluded: { ja: "{label}（税込）", en: "{label} (including tax)" },
+  labelTaxExcluded: { ja: "{label}（税別）", en: "{label} (plus tax)" },
   priceTimesQuantity: { ja: "{total}（{unit} × {quantity}）", en: "{total} ({unit} × {quantity})" },
   // An accepted discount, in the words its offer promised it (offers/catalogue DISCOUNT_COPY).
   discountedPrice: { ja: "{price}（{label}・通常価格 {regular}）", en: "{price} ({label}; regular price {regular})" },

@@ -220,6 +220,17 @@ export class TsuzukuPortal extends HTMLElement {
     return langOf(this.getAttribute("lang") ?? this.closest("[lang]")?.getAttribute("lang") ?? document.documentElement.lang);
   }
 
+  /**
+   * A price's label with the shop's tax basis as plan-options gives it (総額表示: 「1回のお届けの価格（税込）」,
+   * "Price per delivery (plus tax)"): the label carries it once, so every value under it stays a plain amount.
+   * Before plan-options is read, or from an API without it, the label alone.
+   */
+  #priceLabel(key: PortalTextKey, subscriptionId: string): string {
+    const included = this.#options.get(subscriptionId)?.pricesIncludeTax;
+    const label = this.#t(key);
+    return included === undefined ? label : this.#t(included ? "labelTaxIncluded" : "labelTaxExcluded", { label });
+  }
+
   #t(key: PortalTextKey, vars?: Record<string, string | number>) {
     return say(key, this.#lang, vars);
   }
@@ -880,7 +891,7 @@ export class TsuzukuPortal extends HTMLElement {
       h("dd", {}, this.#cadence(sub)),
       h("dt", {}, this.#t("quantity")),
       h("dd", {}, this.#quantity(sub, sub.quantity)),
-      h("dt", {}, this.#t("pricePerDelivery")),
+      h("dt", {}, this.#priceLabel("pricePerDelivery", sub.id)),
       h("dd", { "data-price": "" }, this.#price(sub, discount?.nextIsDiscounted === true)),
       ...(discount?.text ? [h("dt", {}, this.#t("discount")), h("dd", { "data-discount": "" }, discount.text)] : []),
       ...this.#commitmentRows(sub),
@@ -922,7 +933,7 @@ export class TsuzukuPortal extends HTMLElement {
         ? h(
             "dl",
             {},
-            last ? [h("dt", {}, this.#t("lastDelivery")), h("dd", {}, this.#date(last)), h("dt", {}, this.#t("lastDeliveryCharge")), h("dd", {}, this.#money(perDelivery(sub)))] : null,
+            last ? [h("dt", {}, this.#t("lastDelivery")), h("dd", {}, this.#date(last)), h("dt", {}, this.#priceLabel("lastDeliveryCharge", sub.id)), h("dd", {}, this.#money(perDelivery(sub)))] : null,
             fee ? [h("dt", {}, this.#t("cancellationFee")), h("dd", { "data-fee": "" }, this.#money(fee))] : null,
           )
         : null,
@@ -1014,10 +1025,10 @@ export class TsuzukuPortal extends HTMLElement {
         row(this.#t("product"), [h("span", { lang: this.#ja(back_.product.name) }, back_.product.name)], "product"),
         row(this.#t("quantity"), this.#quantity(back_, back_.quantity), "quantity"),
         row(this.#t("interval"), this.#cadence(back_), "interval"),
-        row(this.#t("pricePerDelivery"), this.#price(back_, discount?.nextIsDiscounted === true), "price"),
+        row(this.#priceLabel("pricePerDelivery", back_.id), this.#price(back_, discount?.nextIsDiscounted === true), "price"),
         discount?.text ? row(this.#t("discount"), discount.text, "discount") : null,
         row(this.#t("restartFirst"), this.#date(first), "next"),
-        row(this.#t("nextCharge"), this.#t("nextChargeValue", { price: this.#money(this.#chargeOf(back_, back_)), date: this.#date(first) }), "charge"),
+        row(this.#priceLabel("nextCharge", back_.id), this.#t("nextChargeValue", { price: this.#money(this.#chargeOf(back_, back_)), date: this.#date(first) }), "charge"),
         offer ? row(this.#t("restartOffer"), [h("span", { lang: this.#ja(offer.title) }, offer.title)], "comeback-offer") : null,
       ),
       offer ? h("p", { class: "description note", lang: this.#ja(offer.description) }, offer.description) : null,
@@ -1343,10 +1354,10 @@ export class TsuzukuPortal extends HTMLElement {
       action === "pause" ? row(this.#t("pausedUntil"), this.#date(String(body.resumeOn)), "resumes") : null,
       row(this.#t("quantity"), fromTo(this.#quantity(sub, sub.quantity), this.#quantity(after, after.quantity)), "quantity"),
       row(this.#t("interval"), fromTo(this.#cadence(sub), this.#cadence(after)), "interval"),
-      row(this.#t("pricePerDelivery"), fromTo(this.#price(sub, discounted), this.#price(after, discounted)), "price"),
+      row(this.#priceLabel("pricePerDelivery", sub.id), fromTo(this.#price(sub, discounted), this.#price(after, discounted)), "price"),
       runs ? row(this.#t("discount"), runs, "discount") : null,
       next ? row(this.#t("nextDelivery"), this.#date(next), "next") : null,
-      next ? row(this.#t("nextCharge"), this.#t("nextChargeValue", { price: this.#money(this.#chargeOf(sub, after)), date: this.#date(next) }), "charge") : null,
+      next ? row(this.#priceLabel("nextCharge", sub.id), this.#t("nextChargeValue", { price: this.#money(this.#chargeOf(sub, after)), date: this.#date(next) }), "charge") : null,
     );
   }
 

@@ -39,6 +39,8 @@ type Action = { available: boolean; refusal: Refusal };
 /** What the shop's rules allow for one subscription (GET /v1/subscriptions/{id}/plan-options). */
 export type PlanOptions = {
   firstChangeableDate: string;
+  /** Whether the plan's prices include tax (the shop's `pricesIncludeTax`); absent from older APIs: no basis written. */
+  pricesIncludeTax?: boolean;
   skip: Action & { remainingSkips: number };
   nextDelivery: Action & { earliest: string; latest: string };
   interval: Action & { allowedIntervalDays: number[]; allowedIntervalMonths?: number[] };

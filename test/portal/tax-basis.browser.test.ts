@@ -1,0 +1,131 @@
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { addDays, localDate } from "../../src/platform/dates";
+import { ajvCheck } from "../support/ajv";
+import { AXE_SOURCE, launchBrowser, serveOnLoopback, type Served } from "../support/browser";
+import { contractViolations } from "../support/contract";
+import { customerBody, subscriptionBody, toRes, uid, type TestTenant } from "../support/harness";
+import { nodeHarness, type NodeHarness } from "../support/node-harness";
+
+/**
+ * The my-page writes a price's tax basis where it shows the plan's prices (settings
+ * `pricesIncludeTax`, given to the portal by plan-options): a Japanese shop's 「1回のお届けの価格
+ * （税込）」 (総額表示), a US shop's "Price per delivery (plus tax)" — on the plan card and on the
+ * review of a change, beside the values the customer pays. In Chromium, answers held to openapi.json,
+ * axe-core on each screen.
+ */
+
+let h: NodeHarness;
+let api: Served;
+let shop: Served;
+let browser: Browser;
+let jp: TestTenant;
+let us: TestTenant;
+const broken: string[] = [];
+const tokens = new Map<string, { token: string; lang: string }>();
+
+async function customer(t: TestTenant, lang: "ja" | "en", overrides: { customer?: Record<string, unknown>; subscription?: Record<string, unknown> }) {
+  const customerId = uid("C");
+  expect((await h.request("PUT", `/v1/customers/${customerId}`, { key: t.key, body: customerBody({ locale: lang, ...overrides.customer }) })).status).toBe(201);
+  const subscriptionId = uid("S");
+  const body = subscriptionBody(customerId, { nextDeliveryOn: addDays(localDate(new Date(), "Asia/Tokyo"), 14), quantity: 2, ...overrides.subscription });
+  expect((await h.request("PUT", `/v1/subscriptions/${subscriptionId}`, { key: t.key, body })).status).toBe(201);
+  const res = await h.request("POST", "/v1/customer-sessions", { key: t.key, body: { customerId } });
+  expect(res.status).toBe(201);
+  const page = uid("p");
+  tokens.set(page, { token: res.body.token, lang });
+  return page;
+}
+
+async function open(pageId: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 375, height: 667 } });
+  await page.goto(`${shop.url}/?p=${encodeURIComponent(pageId)}`);
+  await page.locator("tsuzuku-portal [data-subscription]").waitFor();
+  return page;
+}
+
+async function axeClean(page: Page, step: string) {
+  if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ content: AXE_SOURCE });
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }> } }).axe;
+    const result = await axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] } });
+    return result.violations.map((v) => `${v.id}: ${JSON.stringify(v.nodes.map((n) => n.target))}`);
+  });
+  expect(violations, `axe on ${step}`).toEqual([]);
+}
+
+/** The term (dt) of the price row and the value (dd) after it, as the customer reads them. */
+async function priceRow(page: Page, where: string): Promise<[string, string]> {
+  const dd = page.locator(`tsuzuku-portal ${where} [data-price]`).first();
+  await dd.waitFor();
+  return [(await dd.evaluate((d) => d.previousElementSibling?.textContent ?? "")).trim(), (await dd.textContent())!.trim()];
+}
+
+beforeAll(async () => {
+  h = await nodeHarness();
+  const check = ajvCheck();
+  api = await serveOnLoopback(async (request) => {
+    const response = await h.app.fetch(request);
+    const url = new URL(request.url);
+    if (url.pathname.startsWith("/v1/")) broken.push(...contractViolations(check, request.method, url.pathname, await toRes(response.clone())));
+    return response;
+  });
+  shop = await serveOnLoopback((request) => {
+    const { token, lang } = tokens.get(new URL(request.url).searchParams.get("p") ?? "")!;
+    const body = `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>My page</title></head>
+<body><main><h1>My page</h1><tsuzuku-portal session="${token}" api-base="${api.url}" lang="${lang}"></tsuzuku-portal></main>
+<script src="${api.url}/embed/v1/tsuzuku.js"></script></body></html>`;
+    return new Response(body, { headers: { "content-type": "text/html; charset=utf-8" } });
+  });
+  jp = await h.tenant();
+  us = await h.tenant();
+  for (const t of [jp, us]) expect((await h.request("PATCH", "/v1/settings", { key: t.key, body: { allowedOrigins: [shop.url] } })).status).toBe(200);
+  expect((await h.request("PATCH", "/v1/settings", { key: us.key, body: { country: "US", locale: "en", timeZone: "America/Los_Angeles" } })).status).toBe(200);
+  browser = await launchBrowser();
+}, 60_000);
+
+afterAll(async () => {
+  expect(broken, "answers the portal received, held to openapi.json").toEqual([]);
+  await browser?.close();
+  await shop?.close();
+  await api?.close();
+  h?.close();
+});
+
+describe("<tsuzuku-portal>: prices with their tax basis", () => {
+  it("a Japanese shop: 「1回のお届けの価格（税込）」 on the plan card and on a change's review", async () => {
+    const page = await open(await customer(jp, "ja", {}));
+    expect(await priceRow(page, "[data-subscription]")).toEqual(["1回のお届けの価格（税込）", "7,960円（3,980円 × 2）"]);
+    await axeClean(page, "the plan card");
+    await page.getByText("数量を変更").click();
+    await page.getByLabel("数量").fill("3");
+    await page.getByRole("button", { name: "変更内容を確認する" }).first().click();
+    const [label, value] = await priceRow(page, "[part~='review']");
+    expect(label).toBe("1回のお届けの価格（税込）");
+    expect(value).toContain("11,940円");
+    expect(await page.locator("tsuzuku-portal [part~='review'] [data-charge]").evaluate((d) => d.previousElementSibling?.textContent)).toBe("次回のお届けのご請求額（税込）");
+    await axeClean(page, "the review");
+    await page.close();
+  });
+
+  it("a US shop: \"Price per delivery (plus tax)\", the amount as it is", async () => {
+    const page = await open(
+      await customer(us, "en", { customer: { phone: "(415) 555-0132", email: "pat@example.com", name: "Pat Lee" }, subscription: { unitPrice: { amount: 4900, currency: "USD" } } }),
+    );
+    const [label, value] = await priceRow(page, "[data-subscription]");
+    expect(label).toBe("Price per delivery (plus tax)");
+    expect(value).toContain("$98.00");
+    await axeClean(page, "the plan card");
+    await page.close();
+  });
+
+  it("a US shop that syncs tax-inclusive prices says so once it sets pricesIncludeTax", async () => {
+    const own = await h.tenant();
+    expect((await h.request("PATCH", "/v1/settings", { key: own.key, body: { allowedOrigins: [shop.url], country: "US", locale: "en", pricesIncludeTax: true } })).status).toBe(200);
+    const page = await open(
+      await customer(own, "en", { customer: { phone: "(415) 555-0133", email: "sam@example.com", name: "Sam Roe" }, subscription: { unitPrice: { amount: 4900, currency: "USD" } } }),
+    );
+    expect((await priceRow(page, "[data-subscription]"))[0]).toBe("Price per delivery (including tax)");
+    await page.close();
+  });
+});
