@@ -624,6 +624,9 @@ function restartedPlan(sub: Sub, comeback: { type?: string; parameters?: Record<
   return sub;
 }
 
+/** 「1回のお届けの価格（税込）」 / "Price per delivery (plus tax)": the price column's label with the shop's tax basis, as the my-page writes it. */
+const priceLabel = (lang: Lang, pricesIncludeTax: boolean): string => tf(lang, pricesIncludeTax ? "labelTaxIncluded" : "labelTaxExcluded", { label: t(lang, "pricePerDelivery") });
+
 /** The plan's quantity as the portal writes it (platform/quantity): 「1個（30包入り）」 for a box of 30 包, 「2本」. */
 const quantityText = (sub: Sub, lang: Lang): string => writeQuantity(sub.quantity, sub.product, lang);
 
@@ -641,6 +644,8 @@ export function ReactivationPage(props: {
   comeback: (ComebackChoice & { description: string; type?: string; parameters?: Record<string, unknown> }) | null;
   /** The fee the cancellation charged and what the reactivation does to it (cancel-flows/terms feeOnReactivation), said before agreeing. */
   fee: { amount: Money; waived: boolean; note: string } | null;
+  /** The shop's `pricesIncludeTax`: the price row's label says the basis. */
+  pricesIncludeTax: boolean;
 }) {
   const { page, sub } = props;
   const lang = page.lang;
@@ -664,7 +669,7 @@ export function ReactivationPage(props: {
             ? tf(lang, "changedFrom", { now: cadenceText(restarted, lang), before: cadenceText(sub, lang) })
             : cadenceText(sub, lang)}
         </dd>
-        <dt>{t(lang, "pricePerDelivery")}</dt>
+        <dt>{priceLabel(lang, props.pricesIncludeTax)}</dt>
         <dd class="price">
           <ReactivationPrice sub={sub} lang={lang} comeback={props.comeback} />
         </dd>
@@ -1165,7 +1170,7 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
                 <th scope="col">{t(lang, "product")}</th>
                 <th scope="col">{t(lang, "interval")}</th>
                 <th scope="col">{t(lang, "quantity")}</th>
-                <th scope="col">{t(lang, "pricePerDelivery")}</th>
+                <th scope="col">{priceLabel(lang, data.pricesIncludeTax)}</th>
                 <th scope="col">{t(lang, "nextDelivery")}</th>
                 <th scope="col">{t(lang, "status")}</th>
                 <th scope="col">{t(lang, "commitment")}</th>

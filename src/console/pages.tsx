@@ -722,7 +722,7 @@ export function consolePages(app: Fetcher) {
     // The fee the cancellation's receipt named, as the API will decide it (the same pure rule): said before agreeing.
     const decided = feeOnReactivation(sub.cancellation, { commitmentMinDeliveries: sub.commitment?.minDeliveries ?? null, deliveriesCompleted: sub.deliveriesCompleted }, page.today);
     const fee = decided ? { amount: decided.fee, waived: decided.waived, note: decided.note[page.lang] } : null;
-    return c.html(<ReactivationPage page={page} sub={sub} customerId={form.customer} firstDelivery={first} nextDeliveryOn={nextDeliveryOn} comeback={comeback} fee={fee} />);
+    return c.html(<ReactivationPage page={page} sub={sub} customerId={form.customer} firstDelivery={first} nextDeliveryOn={nextDeliveryOn} comeback={comeback} fee={fee} pricesIncludeTax={c.get("caller").settings.pricesIncludeTax} />);
   });
 
   /**

@@ -373,6 +373,9 @@ const T = {
   quantityN: { ja: "{n}個", en: "{n}" },
   // What one delivery costs (unit price × quantity), and an accepted discount's deliveries still to come.
   pricePerDelivery: { ja: "1回のお届けの価格", en: "Price per delivery" },
+  // A price column or row with the shop's tax basis (settings pricesIncludeTax), as the my-page labels it.
+  labelTaxIncluded: { ja: "{label}（税込）", en: "{label} (including tax)" },
+  labelTaxExcluded: { ja: "{label}（税別）", en: "{label} (plus tax)" },
   regularPrice: { ja: "（通常 {price}）", en: "(regular {price})" },
   discountDeliveries: { ja: "{label}：{first}〜{last}のお届け（あと{n}回、各{price}）", en: "{label}: the deliveries of {first} to {last} ({n} left, {price} each)" },
   discountLast: { ja: "{label}：{first}のお届け（最終回、{price}）", en: "{label}: the delivery of {first} (the last one, {price})" },

@@ -142,8 +142,13 @@ describe("the reactivation confirmation reads the plan as the portal writes it",
     cancellation: null,
     ...over,
   });
-  const render = async (s: Sub, lang: "ja" | "en" = "ja") =>
-    String(await ReactivationPage({ page: { ...page, lang }, sub: s, customerId: "C-1", firstDelivery: "2026-12-10", nextDeliveryOn: "2026-12-10", comeback: null, fee: null }));
+  const render = async (s: Sub, lang: "ja" | "en" = "ja", pricesIncludeTax = true) =>
+    String(await ReactivationPage({ page: { ...page, lang }, sub: s, customerId: "C-1", firstDelivery: "2026-12-10", nextDeliveryOn: "2026-12-10", comeback: null, fee: null, pricesIncludeTax }));
+
+  it("labels the price the operator reads out with the shop's tax basis (総額表示; a US shop's \"plus tax\")", async () => {
+    expect(await render(sub())).toContain("<dt>1回のお届けの価格（税込）</dt>");
+    expect(await render(sub(), "en", false)).toContain("<dt>Price per delivery (plus tax)</dt>");
+  });
 
   it("says the quantity in the product's unit (「1包」) and the cadence in words (「1ヶ月ごと」)", async () => {
     const html = await render(sub());
