@@ -60,6 +60,8 @@ export type Eligibility = {
   periodDays: number;
   /** Which saves count toward the limit: any accepted offer, or only this offer. */
   saveLimitScope: "any" | "offer" | "type";
+  /** After this instant (RFC 3339, UTC) the offer is not suggested: a campaign's end. Absent/null: none. */
+  availableUntil?: string | null;
 };
 
 type OfferOf<T extends OfferType> = {

@@ -1,5 +1,5 @@
 /**
- * Which catalogue offers may be shown in this flow: active, fit the reason, the channel, the
+ * Which catalogue offers may be shown in this flow: active and not past their end, fit the reason, the channel, the
  * customer's delivery count and risk band, and the customer has not hit the offer's limit of
  * accepted saves in its period (so discounts cannot be farmed by cancelling every month).
  */
@@ -22,7 +22,7 @@ export type EligibilityContext = {
   now: Date | string;
 };
 
-export type ExclusionCode = "inactive" | "reason" | "channel" | "min_deliveries" | "risk_band" | "save_limit";
+export type ExclusionCode = "inactive" | "ended" | "reason" | "channel" | "min_deliveries" | "risk_band" | "save_limit";
 
 const DAY_MS = 86_400_000;
 
@@ -51,6 +51,8 @@ export function checkEligibility(offer: CatalogueOffer, ctx: EligibilityContext,
   const e = offer.eligibility;
   const out: ExclusionCode[] = [];
   if (!offer.active && out.push("inactive") && firstOnly) return out;
+  // A campaign's end (eligibility.availableUntil): past it, as good as inactive, with no one having to switch it off on the day.
+  if (e.availableUntil && Date.parse(e.availableUntil) <= (typeof ctx.now === "string" ? Date.parse(ctx.now) : ctx.now.getTime()) && out.push("ended") && firstOnly) return out;
   if (!e.reasons.includes(ctx.reason) && out.push("reason") && firstOnly) return out;
   if (!e.channels.includes(ctx.channel) && out.push("channel") && firstOnly) return out;
   if (ctx.deliveriesCompleted < e.minDeliveries && out.push("min_deliveries") && firstOnly) return out;

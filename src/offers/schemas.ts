@@ -34,6 +34,13 @@ const Eligibility = z
         description:
           "What counts toward `maxAcceptedSavesPerCustomer`: `any` accepted offer; only this `offer`; or any offer of this offer's `type` — \"no discount for a customer who took any discount in the last 182 days\" is `type` on each discount offer. An accepted offer no longer in the catalogue counts under every scope.",
       }),
+    availableUntil: Instant.nullable()
+      .optional()
+      .openapi({
+        description:
+          "The moment the offer stops being suggested, on every channel (a campaign's end: `2026-12-31T23:59:59+09:00` for the end of 31 December in Tokyo; stored in UTC). Absent or null: no end. An offer already shown in an open cancel flow can still be accepted there; a comeback offer already sent keeps its own `validUntil`.",
+        example: "2026-12-31T14:59:59.000Z",
+      }),
   })
   .openapi("OfferEligibility");
 
@@ -180,6 +187,7 @@ export const Offer = z
       maxAcceptedSavesPerCustomer: z.number().int().nullable(),
       periodDays: z.number().int(),
       saveLimitScope: z.enum(["any", "offer", "type"]),
+      availableUntil: Instant.nullable().optional().openapi({ description: "When the offer stops being suggested (UTC); absent or null: no end (`OfferEligibility.availableUntil`)." }),
     }),
     cost: z.number().int(),
     prior: z.object({ alpha: z.number(), beta: z.number() }),

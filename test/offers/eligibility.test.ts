@@ -33,6 +33,15 @@ describe("eligibility", () => {
     expect(checkEligibility(offer("off_discount_20x2"), ctx({ riskBand: null }))).toEqual([]);
   });
 
+  it("ends an offer at its availableUntil: before it, suggested; from that moment, not", () => {
+    const until = new Date(new Date(NOW).getTime() + 60_000).toISOString();
+    const ending: CatalogueOffer = { ...offer("off_discount_20x2"), eligibility: { ...offer("off_discount_20x2").eligibility, availableUntil: until } };
+    expect(checkEligibility(ending, ctx())).toEqual([]);
+    expect(checkEligibility(ending, ctx({ now: until }))).toEqual(["ended"]);
+    expect(eligibleOffers([ending], ctx({ now: new Date(Date.parse(until) + 1) }))).toEqual([]);
+    expect(checkEligibility({ ...ending, eligibility: { ...ending.eligibility, availableUntil: null } }, ctx({ now: until }))).toEqual([]);
+  });
+
   it("skips inactive offers", () => {
     expect(checkEligibility(offer("off_product_swap"), ctx({ reason: "no_effect" }))).toEqual(["inactive"]);
   });
