@@ -2,10 +2,8 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addDays, localDate, writeDate } from "../../src/platform/dates";
 import { say } from "../../src/platform/localized-text";
-import { ajvCheck } from "../support/ajv";
-import { AXE_SOURCE, launchBrowser, serveOnLoopback, type Served } from "../support/browser";
-import { contractViolations } from "../support/contract";
-import { customerBody, subscriptionBody, toRes, uid, type TestTenant } from "../support/harness";
+import { axeViolations, launchBrowser, serveCheckedApi, serveOnLoopback, type Served } from "../support/browser";
+import { customerBody, subscriptionBody, uid, type TestTenant } from "../support/harness";
 import { nodeHarness, type NodeHarness } from "../support/node-harness";
 
 /**
@@ -18,11 +16,10 @@ import { nodeHarness, type NodeHarness } from "../support/node-harness";
  */
 
 let h: NodeHarness;
-let api: Served;
+let api: Served & { broken: string[] };
 let shop: Served;
 let browser: Browser;
 let t: TestTenant;
-const broken: string[] = [];
 const PHONE_AT_200 = { width: 188, height: 334 };
 
 async function session(customerId: string): Promise<string> {
@@ -58,13 +55,7 @@ async function customer(): Promise<{ customerId: string; subscriptionId: string 
 }
 
 async function axeClean(page: Page, step: string) {
-  if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ content: AXE_SOURCE });
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }> } }).axe;
-    const result = await axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] } });
-    return result.violations.map((v) => `${v.id}: ${JSON.stringify(v.nodes.map((n) => n.target))}`);
-  });
-  expect(violations, `axe on ${step}`).toEqual([]);
+  expect(await axeViolations(page, { wcagOnly: true }), `axe on ${step}`).toEqual([]);
 }
 
 const events = (page: Page) => page.evaluate(() => (window as unknown as { portalEvents: { type: string; detail: { code?: string } }[] }).portalEvents);
@@ -88,13 +79,7 @@ async function reviewTwoMonths(page: Page) {
 
 beforeAll(async () => {
   h = await nodeHarness();
-  const check = ajvCheck();
-  api = await serveOnLoopback(async (request) => {
-    const response = await h.app.fetch(request);
-    const url = new URL(request.url);
-    if (url.pathname.startsWith("/v1/")) broken.push(...contractViolations(check, request.method, url.pathname, await toRes(response.clone())));
-    return response;
-  });
+  api = await serveCheckedApi(h);
   shop = await serveOnLoopback((request) => myPage(new URL(request.url)));
   t = await h.tenant();
   expect((await h.request("PATCH", "/v1/settings", { key: t.key, body: { allowedOrigins: [shop.url] } })).status).toBe(200);
@@ -102,7 +87,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  expect(broken, "answers the portal received, held to openapi.json").toEqual([]);
+  expect(api?.broken, "answers the portal received, held to openapi.json").toEqual([]);
   await browser?.close();
   await shop?.close();
   await api?.close();

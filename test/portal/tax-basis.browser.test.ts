@@ -1,10 +1,8 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addDays, localDate } from "../../src/platform/dates";
-import { ajvCheck } from "../support/ajv";
-import { AXE_SOURCE, launchBrowser, serveOnLoopback, type Served } from "../support/browser";
-import { contractViolations } from "../support/contract";
-import { customerBody, subscriptionBody, toRes, uid, type TestTenant } from "../support/harness";
+import { axeViolations, launchBrowser, serveCheckedApi, serveOnLoopback, type Served } from "../support/browser";
+import { customerBody, subscriptionBody, uid, type TestTenant } from "../support/harness";
 import { nodeHarness, type NodeHarness } from "../support/node-harness";
 
 /**
@@ -16,12 +14,11 @@ import { nodeHarness, type NodeHarness } from "../support/node-harness";
  */
 
 let h: NodeHarness;
-let api: Served;
+let api: Served & { broken: string[] };
 let shop: Served;
 let browser: Browser;
 let jp: TestTenant;
 let us: TestTenant;
-const broken: string[] = [];
 const tokens = new Map<string, { token: string; lang: string }>();
 
 async function customer(t: TestTenant, lang: "ja" | "en", overrides: { customer?: Record<string, unknown>; subscription?: Record<string, unknown> }) {
@@ -45,13 +42,7 @@ async function open(pageId: string): Promise<Page> {
 }
 
 async function axeClean(page: Page, step: string) {
-  if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ content: AXE_SOURCE });
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }> } }).axe;
-    const result = await axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] } });
-    return result.violations.map((v) => `${v.id}: ${JSON.stringify(v.nodes.map((n) => n.target))}`);
-  });
-  expect(violations, `axe on ${step}`).toEqual([]);
+  expect(await axeViolations(page, { wcagOnly: true }), `axe on ${step}`).toEqual([]);
 }
 
 /** The term (dt) of the price row and the value (dd) after it, as the customer reads them. */
@@ -63,13 +54,7 @@ async function priceRow(page: Page, where: string): Promise<[string, string]> {
 
 beforeAll(async () => {
   h = await nodeHarness();
-  const check = ajvCheck();
-  api = await serveOnLoopback(async (request) => {
-    const response = await h.app.fetch(request);
-    const url = new URL(request.url);
-    if (url.pathname.startsWith("/v1/")) broken.push(...contractViolations(check, request.method, url.pathname, await toRes(response.clone())));
-    return response;
-  });
+  api = await serveCheckedApi(h);
   shop = await serveOnLoopback((request) => {
     const { token, lang } = tokens.get(new URL(request.url).searchParams.get("p") ?? "")!;
     const body = `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>My page</title></head>
@@ -85,7 +70,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  expect(broken, "answers the portal received, held to openapi.json").toEqual([]);
+  expect(api?.broken, "answers the portal received, held to openapi.json").toEqual([]);
   await browser?.close();
   await shop?.close();
   await api?.close();

@@ -4,7 +4,9 @@ import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { expect } from "vitest";
-import type { TestTenant } from "./harness";
+import { ajvCheck } from "./ajv";
+import { contractViolations } from "./contract";
+import { toRes, type TestTenant } from "./harness";
 import { nodeHarness, type NodeHarness } from "./node-harness";
 
 /** axe-core's browser script, to evaluate in a page. */
@@ -15,11 +17,15 @@ export const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("a
  * inline script), each violation as `id (nodes)`. `seriousOnly`: serious and critical ones only;
  * otherwise every one, whatever its impact (heading order, unlabelled landmarks are "moderate").
  */
-export async function axeViolations(page: Page, { seriousOnly = false }: { seriousOnly?: boolean } = {}): Promise<string[]> {
+export async function axeViolations(page: Page, { seriousOnly = false, wcagOnly = false }: { seriousOnly?: boolean; wcagOnly?: boolean } = {}): Promise<string[]> {
   await page.evaluate(AXE_SOURCE);
-  const result = (await page.evaluate(`axe.run(document, { resultTypes: ["violations"] })`)) as { violations: { id: string; impact: string; nodes: unknown[] }[] };
+  const options = JSON.stringify({ resultTypes: ["violations"], ...(wcagOnly ? { runOnly: { type: "tag", values: WCAG_TAGS } } : {}) });
+  const result = (await page.evaluate(`axe.run(document, ${options})`)) as { violations: { id: string; impact: string; nodes: unknown[] }[] };
   return result.violations.filter((v) => !seriousOnly || v.impact === "serious" || v.impact === "critical").map((v) => `${v.id} (${v.nodes.length})`);
 }
+
+/** `wcagOnly`: the rules of WCAG 2.0–2.2 A and AA (no best practices), as the portal's suites hold it to. */
+const WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
 
 /** What the console's browser suites run on: the app on the embedded file, served on loopback, and Chromium. */
 export type ConsoleBrowser = { h: NodeHarness; browser: Browser; api: Served };
@@ -78,6 +84,22 @@ export function launchBrowser(): Promise<Browser> {
 }
 
 export type Served = { url: string; close(): Promise<void> };
+
+/**
+ * The app of `h` served on loopback for a browser, every `/v1` answer it gives held to openapi.json:
+ * what broke the contract gathers in `broken` (assert it empty after the suite).
+ */
+export async function serveCheckedApi(h: NodeHarness): Promise<Served & { broken: string[] }> {
+  const check = ajvCheck();
+  const broken: string[] = [];
+  const served = await serveOnLoopback(async (request) => {
+    const response = await h.app.fetch(request);
+    const url = new URL(request.url);
+    if (url.pathname.startsWith("/v1/")) broken.push(...contractViolations(check, request.method, url.pathname, await toRes(response.clone())));
+    return response;
+  });
+  return { ...served, broken };
+}
 
 /**
  * Serves a fetch handler (the app, or a page standing in for a merchant's site) on a free loopback
