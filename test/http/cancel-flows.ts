@@ -390,7 +390,7 @@ export function cancelFlowsSuite(h: () => Harness) {
       conforms(Canceled, done.body);
       expect(done.body).toMatchObject({ effectiveOn: next, charges: [{ type: "final_delivery", amount: { amount: 6368, currency: "JPY" } }], totalCharge: { amount: 6368 } });
       expect(done.body.receipt).toContain("今後のご請求：合計6,368円");
-      expect(done.body.receipt).toContain("（20%オフの6,368円）");
+      expect(done.body.receipt).toContain("20%オフの6,368円（税込）が請求されます");
     });
 
     it("subscription.canceled carries the receipt in both languages, as the confirmation showed it, for the shop to e-mail", async () => {

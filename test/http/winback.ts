@@ -187,7 +187,7 @@ export function winbackSuite(h: () => Harness) {
       expect(price.offer.description).not.toMatch(/：|解約|お支払い/);
       expect(price.offer.message).not.toMatch(/：|お支払い/);
       // …then the terms of the 定期 it restarts (特定商取引法): cadence, price per delivery, until cancelled, and how to cancel it again.
-      expect(price.offer.message).toMatch(/再開後は定期コースとして.+ごとにお届けし、1回あたり[\d,]+円.*です。お届けは解約のお申し出まで続きます。.*お届け予定日の3日前までに解約をお申し出いただくと、そのお届けから停止します。/);
+      expect(price.offer.message).toMatch(/再開後は定期コースとして.+ごとにお届けし、(割引の回を除き、)?1回あたり[\d,]+円.*です。お届けは解約のお申し出まで続きます。.*お届け予定日の3日前までに解約をお申し出いただくと、そのお届けから停止します。/);
       // The same row read in English right after: its copy and driver labels in English, not the Japanese the list just answered.
       const en = (await candidates("limit=100", "en")).data.find((d) => d.subscriptionId === yesSub)!;
       expect(en.offer).toMatchObject({ offerId: price.offer.offerId, type: price.offer.type, restartOn: price.offer.restartOn });
