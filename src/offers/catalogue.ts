@@ -322,7 +322,7 @@ export const DEFAULT_CATALOGUE: readonly CatalogueOffer[] = [
       },
     },
     // 2: the cadence in words ({cadence}: 「1ヶ月ごと」 for a monthly plan; unchanged for a day plan).
-    templateVersion: 2,
+    templateVersion: 3,
     eligibility: eligibility({ reasons: ["surplus_stock"], minDeliveries: 1 }),
     costYen: 0,
     priorAlpha: 4,
@@ -433,7 +433,7 @@ export const DEFAULT_CATALOGUE: readonly CatalogueOffer[] = [
       },
     },
     // 2: the cadence in words ({cadence}: 「1ヶ月ごと」 for a monthly plan; unchanged for a day plan).
-    templateVersion: 2,
+    templateVersion: 3,
     eligibility: eligibility({ reasons: ["no_effect"], channels: ["web", "operator", "api"], minDeliveries: 1 }),
     costYen: 0,
     priorAlpha: 3,
@@ -493,7 +493,7 @@ export const DEFAULT_CATALOGUE: readonly CatalogueOffer[] = [
       },
     },
     // 2: the title names the delivery the gift comes with ({firstChangedDelivery}).
-    templateVersion: 2,
+    templateVersion: 3,
     eligibility: eligibility({
       reasons: ["dissatisfied_service", "delivery_problem"],
       channels: ["web", "operator", "api"],
