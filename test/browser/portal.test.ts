@@ -461,7 +461,7 @@ describe("<tsuzuku-portal> in Chromium", () => {
     const text = await later.locator(`tsuzuku-portal [data-subscription="${ids[0]}"]`).textContent();
     expect(text).toContain(say("statusCanceled", "ja"));
     expect(text).toContain(`${say("effectiveOn", "ja")}${shown(last)}`);
-    expect(text).toContain(`${say("lastDelivery", "ja")}${shown(last)}${say("lastDeliveryCharge", "ja")}7,960円`);
+    expect(text).toContain(`${say("lastDelivery", "ja")}${shown(last)}${say("labelTaxIncluded", "ja", { label: say("lastDeliveryCharge", "ja") })}7,960円`);
     expect(text).toContain(`${say("confirmationNumber", "ja")}${canceled.confirmationNumber}`);
     await later.close();
   }, 60_000);
@@ -1848,7 +1848,7 @@ describe("<tsuzuku-portal> on a phone at large text (trial24)", () => {
     expect(await card(ids[0]!).locator("[data-after-cancellation]").textContent()).toBe("今後のお届け・ご請求はありません。");
     const last = portalDate(addDays(today(), 1));
     expect(await card(ids[1]!).locator("[data-after-cancellation]").textContent()).toBe(`${last}の最後のお届けのほかに、今後のお届け・ご請求はありません。`);
-    expect(await card(ids[1]!).innerText()).toMatch(new RegExp(`${say("lastDeliveryCharge", "ja")}\\s*7,960円`));
+    expect(await card(ids[1]!).innerText()).toMatch(new RegExp(`${say("lastDeliveryCharge", "ja")}（税込）\\s*7,960円`));
     expect(await overflow(page)).toBeLessThanOrEqual(0);
     await axeClean(page, "cancelled cards");
     await page.close();
