@@ -58,6 +58,11 @@ export async function applyMigrations(client: Client, folder: string, options: {
   const known: Migration[] = (JSON.parse(readFileSync(join(folder, "meta", "_journal.json"), "utf8")) as { entries: Migration[] }).entries.map(({ tag, when }) => ({ tag, when }));
   const files = new Map(readMigrationFiles({ migrationsFolder: folder }).map((m) => [m.folderMillis, m]));
   await client.execute(`CREATE TABLE IF NOT EXISTS ${MIGRATIONS_TABLE} (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at numeric)`);
+  // One record per migration: the process whose transaction commits second then fails on recording
+  // what the first recorded, and rolls back whole, even when every statement of its migrations could
+  // run again (an index dropped and made again, an UPDATE): they are never applied, nor recorded, twice.
+  // A database that already records one twice (before this) keeps working without the index.
+  await client.execute(`CREATE UNIQUE INDEX IF NOT EXISTS "__drizzle_migrations_created_at" ON ${MIGRATIONS_TABLE} (created_at)`).catch(() => undefined);
   const appliedNow = async () => (await client.execute(`SELECT created_at FROM ${MIGRATIONS_TABLE}`)).rows.map((r) => Number(r[0]));
   const plan = migrationPlan(known, await appliedNow());
   if (plan.newer !== null) throw newerDatabaseRefusal(options.where, plan.newer, await recordedName(client, plan.newer));

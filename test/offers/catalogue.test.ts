@@ -130,7 +130,9 @@ describe("templateVersion: the version of the stored templates", () => {
     // for the skip, when it stopped saying the pause's 「お休み」 (migration 0048); for the discounts,
     // when they named the commitment 「回数のお約束」 as the cancellation screen does, and for the pause,
     // when it named its resume date once (migration 0055).
-    const third = ["off_move_delivery", "off_skip_next", "off_discount_15x3", "off_discount_20x2", "off_pause"];
+    // …and for the interval change, the product swap and the gift, when a price began carrying its tax
+    // basis and their copy stopped putting it in parentheses (migration 0058).
+    const third = ["off_move_delivery", "off_skip_next", "off_discount_15x3", "off_discount_20x2", "off_pause", "off_match_interval", "off_product_swap", "off_apology_gift"];
     for (const o of DEFAULT_CATALOGUE) expect(o.templateVersion, o.id).toBe(third.includes(o.id) ? 3 : changed.includes(o) || named.includes(o.id) ? 2 : 1);
     // A plan every 30 days, two per delivery, with stock piling up: every changed offer applies to it.
     const ctx = { today: TODAY, stockOnHand: { unitsOnHand: 3, perDay: 1 / 40, basis: "history" as const, daysOnHand: 120 } };
