@@ -1782,6 +1782,14 @@ describe("<tsuzuku-portal> on a phone at large text (trial24)", () => {
       const inner = card.getBoundingClientRect().right - parseFloat(getComputedStyle(card).paddingRight);
       return lines.size === 1 && range.getBoundingClientRect().right <= inner + 0.5;
     });
+  // A drawn number may be all wide letters (W, M): put the widest there is in its place and check again.
+  const widestNumberFits = async (locator: ReturnType<Page["locator"]>) => {
+    const drawn = await locator.textContent();
+    await locator.evaluate((el) => { el.textContent = "CN-20281228-WWWMMW"; });
+    const fits = await oneLineInCard(locator);
+    await locator.evaluate((el, text) => { el.textContent = text; }, drawn);
+    return fits;
+  };
   const overflow = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
 
   it("after cancelling: the receipt gives its number once large (on one line) and how to keep it; back on the list the card says what is still charged, what the plan was, and offers the restart at once; the restart says the cancellation no longer applies", async () => {
@@ -1810,8 +1818,9 @@ describe("<tsuzuku-portal> on a phone at large text (trial24)", () => {
     expect((await page.locator("tsuzuku-portal").evaluate((el) => el.shadowRoot!.textContent)).split(number).length - 1).toBe(2);
     const large = page.locator("tsuzuku-portal .receipt-number [data-confirmation-number]");
     expect(await large.textContent()).toBe(number);
-    // One line, inside the card.
+    // One line, inside the card, whatever six characters were drawn: the widest the alphabet allows too.
     expect(await oneLineInCard(large)).toBe(true);
+    expect(await widestNumberFits(large)).toBe(true);
     expect(await overflow(page)).toBeLessThanOrEqual(0);
     expect(await part(page, "receipt").locator("[data-keep-number]").textContent()).toBe(say("keepNumber", "ja"));
 
@@ -1828,6 +1837,7 @@ describe("<tsuzuku-portal> on a phone at large text (trial24)", () => {
     expect(text.indexOf(say("afterCancelFee", "ja"))).toBeLessThan(text.indexOf(say("planBeforeCancel", "ja")));
     expect(text).not.toContain(say("nextDelivery", "ja"));
     expect(await oneLineInCard(card.locator("[data-confirmation-number]"))).toBe(true);
+    expect(await widestNumberFits(card.locator("[data-confirmation-number]"))).toBe(true);
     await axeClean(page, "the cancelled card on a phone");
 
     await part(page, "restart-button").click();
