@@ -17,7 +17,7 @@ import { recordOutcome } from "../offers/repository";
 import { suggestOffersFor, type ReasonedOffer } from "../offers/service";
 import { canceledPlanOf, changeRow, planOf, snapshot, SYSTEM_ACTOR, toChange } from "../plan-changes/apply";
 import type { Actor } from "../platform/env";
-import { reactivationStart, reactivationWindow } from "../plan-changes/rules";
+import { firstOpenDate, reactivationStart, reactivationWindow } from "../plan-changes/rules";
 import { anchorFor } from "../platform/cadence";
 import { newId } from "../platform/crypto";
 import { addDays, localDate, writeDate } from "../platform/dates";
@@ -708,7 +708,8 @@ export async function reactivate(store: TenantStore, subscriptionId: string, inp
     // A comeback offer taken restarts on the date it was shown for when the customer named one (their
     // date, a monthly plan's on its day), not the earliest — unless another is asked for, or the
     // final delivery is still coming (the plan then continues from it, as any reactivation).
-    const named = comeback?.restartOn ?? null;
+    // A named date on a day the shop is closed (settings closedDates) restarts on the first open day after it.
+    const named = comeback?.restartOn ? firstOpenDate(comeback.restartOn, ctx.settings) : null;
     const requested = input.nextDeliveryOn ?? (named !== null && !("continuesOn" in reactivationWindow(canceled, today, ctx.settings)) ? named : undefined);
     const start = reactivationStart(canceled, today, ctx.settings, requested);
     if (!start.ok) {

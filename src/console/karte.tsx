@@ -112,6 +112,8 @@ export type PlanOptions = {
   quantity: Action & { current: number; min: number; max: number };
   pause: Action & { earliestResumeOn: string; latestResumeOn: string };
   resume: Action;
+  /** The shop's closed days still to come (settings closedDates); absent from older answers. */
+  closedDates?: { from: string; to: string }[];
 };
 
 /** GET /v1/exit-survey as the API answers it (both languages). */
@@ -383,12 +385,18 @@ function PlanChanges(props: { page: PageContext; sub: Sub; options: PlanOptions;
       </p>
     ) : null;
   const closed = (label: string, a: Action) => (a.refusal ? <p class="refusal">{label}: {a.refusal.detail}</p> : null);
+  const closedNote = closedDaysNote(o.closedDates ?? [], lang, page.today);
   return (
     <section aria-labelledby="plan" class="panel plan">
       <h2 id="plan">
         {t(lang, "planChanges")}: <SubName sub={sub} page={page} />
       </h2>
       <p class={openFlow ? "note open-flow" : "note"}>{note}</p>
+      {closedNote ? (
+        <p class="note" data-closed-days="">
+          {closedNote}
+        </p>
+      ) : null}
       {o.skip.available
         ? form(
             "skip",
@@ -622,6 +630,17 @@ function restartedPlan(sub: Sub, comeback: { type?: string; parameters?: Record<
   }
   if (comeback?.type === "change_quantity" && typeof p.quantity === "number") return { ...sub, quantity: p.quantity };
   return sub;
+}
+
+/**
+ * The shop's closed days still to come (plan-options `closedDates`), said once above the plan's date
+ * fields so the operator does not offer one: 「お届け休業日：12月29日〜1月3日（この日付は選べません）」. Null: none.
+ */
+export function closedDaysNote(ranges: readonly { from: string; to: string }[], lang: Lang, today: string): string | null {
+  if (ranges.length === 0) return null;
+  const date = (d: string) => writeDate(d, lang, "short", today);
+  const days = ranges.map((r) => (r.from === r.to ? date(r.from) : `${date(r.from)}${lang === "ja" ? "〜" : " – "}${date(r.to)}`));
+  return tf(lang, "closedDays", { days: days.join(lang === "ja" ? "、" : ", ") });
 }
 
 /** 「1回のお届けの価格（税込）」 / "Price per delivery (plus tax)": the price column's label with the shop's tax basis, as the my-page writes it. */

@@ -208,6 +208,8 @@ const T = {
   done_changed: { ja: "プランを変更しました。", en: "Plan changed." },
   quantityRange: { ja: "数量は{min}〜{max}の範囲で入力してください。", en: "Enter a quantity from {min} to {max}." },
   dateRange: { ja: "{from}から{to}までの日付を選んでください。", en: "Choose a date from {from} to {to}." },
+  // The shop's closed days still to come (plan-options closedDates), said once above the date fields.
+  closedDays: { ja: "お届け休業日：{days}（この日付は選べません）", en: "No deliveries: {days} (these dates cannot be chosen)" },
   fieldFrom: { ja: "{field}は{date}以降の日付を選んでください（それより前のお届けは準備中または選べません）。", en: "{field}: choose {date} or later (earlier deliveries are being prepared or cannot be chosen)." },
   fieldUntil: { ja: "{field}は{date}までの日付を選んでください。", en: "{field}: choose {date} or earlier." },
   changedSkip: { ja: "次回のお届けを1回スキップしました。次回のお届けは{date}です。", en: "The next delivery is skipped: the next one is on {date}." },

@@ -25,7 +25,7 @@ import { addCycles, cadenceText, cyclesToReach, cyclesUpTo, nominalIntervalDays 
 import type { Language, Localized } from "../platform/localized-text";
 import { addDays, daysBetween, writeDate } from "../platform/dates";
 import { formatMoney, type Money } from "../platform/numbers";
-import { decide, latestNextDelivery, latestResumeFrom, type Plan, type PlanRequest } from "../plan-changes/rules";
+import { decide, firstOpenDate, lastOpenDate, latestNextDelivery, latestResumeFrom, type Plan, type PlanRequest } from "../plan-changes/rules";
 import { describeStock, intervalForRate, surplusDeliveries, unitsPerPackage, type StockEstimate } from "../risk/stock";
 import { productNameInEnglish } from "../risk/spoken";
 import { DEFAULT_SETTINGS, type TenantSettings } from "../settings/schemas";
@@ -54,7 +54,7 @@ export type SubscriptionSnapshot = {
 
 export type OfferSettings = Pick<
   TenantSettings,
-  "changeCutoffDays" | "allowedIntervalDays" | "allowedIntervalMonths" | "quantityMin" | "quantityMax" | "maxConsecutiveSkips" | "maxPauseDays" | "pricesIncludeTax"
+  "changeCutoffDays" | "allowedIntervalDays" | "allowedIntervalMonths" | "quantityMin" | "quantityMax" | "maxConsecutiveSkips" | "maxPauseDays" | "pricesIncludeTax" | "closedDates"
 >;
 
 export type PersonaliseContext = {
@@ -161,6 +161,7 @@ export function resolveOfferSettings(partial: Partial<OfferSettings> = {}): Offe
     maxConsecutiveSkips: partial.maxConsecutiveSkips ?? DEFAULT_SETTINGS.maxConsecutiveSkips,
     maxPauseDays: partial.maxPauseDays ?? DEFAULT_SETTINGS.maxPauseDays,
     pricesIncludeTax: partial.pricesIncludeTax ?? DEFAULT_SETTINGS.pricesIncludeTax,
+    closedDates: partial.closedDates ?? DEFAULT_SETTINGS.closedDates,
   };
 }
 
@@ -358,7 +359,9 @@ export function personaliseTerms(offer: CatalogueOffer, sub: SubscriptionSnapsho
         const latestByRule = latestNextDelivery(plan, ctx.today, decideSettings);
         const latest = [addDays(next, offer.parameters.maxDays), latestByRule].sort()[0]!;
         if (latest <= next) return null;
-        const suggested = ctx.requestedDeliveryOn ?? [addCycles(next, plan, 1), latest].sort()[0]!;
+        // A date the offer picks is one the shop delivers on (settings closedDates): the first open day, else the last before `latest`.
+        const picked = firstOpenDate([addCycles(next, plan, 1), latest].sort()[0]!, decideSettings);
+        const suggested = ctx.requestedDeliveryOn ?? (picked <= latest ? picked : lastOpenDate(latest, decideSettings));
         const request: PlanRequest = { type: "next_delivery", date: suggested };
         if (!feasible(request)) return null;
         parameters = { type: "skip", mode: "move_next_delivery", currentDeliveryOn: next, earliestDeliveryOn: firstChangeable, latestDeliveryOn: latest, suggestedDeliveryOn: suggested };
@@ -376,7 +379,8 @@ export function personaliseTerms(offer: CatalogueOffer, sub: SubscriptionSnapsho
       const cap = latestResumeFrom(next, plan, settings);
       const cycles = plan.intervalMonths ? Math.min(offer.parameters.maxCycles, cyclesUpTo(next, cap, plan)) : offer.parameters.maxCycles;
       const latestResumeOn = [addCycles(next, plan, cycles), cap].sort()[0]!;
-      const resumeOn = ctx.requestedResumeOn && ctx.requestedResumeOn <= latestResumeOn ? ctx.requestedResumeOn : latestResumeOn;
+      // Up to the cap, on a day the shop delivers (settings closedDates).
+      const resumeOn = ctx.requestedResumeOn && ctx.requestedResumeOn <= latestResumeOn ? ctx.requestedResumeOn : lastOpenDate(latestResumeOn, decideSettings);
       if (resumeOn <= next) return null;
       const request: PlanRequest = { type: "pause", resumeOn };
       if (!feasible(request)) return null;

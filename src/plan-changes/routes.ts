@@ -121,7 +121,7 @@ export const planChangesRouter = domainRouter()
       "Pauses for `cycles` delivery cycles or until `resumeOn`; deliveries resume by themselves on that date.",
       PauseBody,
       { resumeOn: "2027-01-15", channel: "ivr" },
-      ["change_window_closed", "pause_too_long", "date_out_of_range"],
+      ["change_window_closed", "pause_too_long", "date_out_of_range", "delivery_date_closed"],
     ),
     async (c) => {
       const { subscriptionId } = c.req.valid("param");
@@ -135,6 +135,7 @@ export const planChangesRouter = domainRouter()
       "subscription_not_paused",
       "change_window_closed",
       "date_out_of_range",
+      "delivery_date_closed",
     ], true),
     async (c) => {
       const { subscriptionId } = c.req.valid("param");
@@ -175,6 +176,7 @@ export const planChangesRouter = domainRouter()
       "change_window_closed",
       "subscription_not_active",
       "date_out_of_range",
+      "delivery_date_closed",
     ]),
     async (c) => {
       const { subscriptionId } = c.req.valid("param");

@@ -46,6 +46,51 @@ export type Decision = { ok: true; plan: Plan } | { ok: false; violation: Violat
 
 const fail = (code: ErrorCode, detail: Localized, extra?: Record<string, unknown>): Decision => ({ ok: false, violation: { code, detail, extra } });
 
+type ClosedRanges = Pick<TenantSettings, "closedDates">;
+
+/** The shop's closed range `date` falls in (settings `closedDates`, both ends included), or null. */
+export function closedRangeOn(date: string, settings: ClosedRanges): { from: string; to: string } | null {
+  for (const r of settings.closedDates) if (r.from <= date && date <= r.to) return r;
+  return null;
+}
+
+/**
+ * The first day on or after `date` the shop delivers: past every closed range it falls in (ranges may
+ * touch or overlap: 12/29–12/31 and 1/1–1/3 close six days in a row).
+ */
+export function firstOpenDate(date: string, settings: ClosedRanges): string {
+  let day = date;
+  for (let r = closedRangeOn(day, settings); r !== null; r = closedRangeOn(day, settings)) day = addDays(r.to, 1);
+  return day;
+}
+
+/**
+ * A date the customer chose falls on a closed day: 422 `delivery_date_closed`, naming the range and
+ * the first open day after it (which may itself be past the latest date allowed: the range check
+ * still applies to the date chosen next). Null when the day is open.
+ */
+function closedDay(date: string, settings: ClosedRanges, what: Localized): Violation | null {
+  const r = closedRangeOn(date, settings);
+  if (r === null) return null;
+  const open = firstOpenDate(date, settings);
+  const span = r.from === r.to ? { en: day(r.from, "en"), ja: day(r.from, "ja") } : { en: `${day(r.from, "en")} to ${day(r.to, "en")}`, ja: `${day(r.from, "ja")}から${day(r.to, "ja")}まで` };
+  return {
+    code: "delivery_date_closed",
+    detail: {
+      en: `The shop delivers nothing ${r.from === r.to ? "on" : "from"} ${span.en}; ${what.en} ${day(open, "en")} or another open day.`,
+      ja: `${span.ja}はお届けをお休みしています。${what.ja}${day(open, "ja")}以降の日付を指定してください。`,
+    },
+    extra: { closedFrom: r.from, closedTo: r.to, nextOpenDate: open },
+  };
+}
+
+/** The last day on or before `date` the shop delivers: before every closed range it falls in (an offer's "up to" date). */
+export function lastOpenDate(date: string, settings: ClosedRanges): string {
+  let day = date;
+  for (let r = closedRangeOn(day, settings); r !== null; r = closedRangeOn(day, settings)) day = addDays(r.from, -1);
+  return day;
+}
+
 /** The earliest delivery date that can still be changed today. */
 export function firstChangeableDate(today: string, settings: Pick<TenantSettings, "changeCutoffDays">): string {
   return addDays(today, settings.changeCutoffDays);
@@ -189,7 +234,7 @@ export function undoesCancellation(canceled: Pick<CanceledPlan, "effectiveOn">, 
 export function reactivationStart(
   canceled: CanceledPlan,
   today: string,
-  settings: Pick<TenantSettings, "changeCutoffDays" | "maxPauseDays">,
+  settings: Pick<TenantSettings, "changeCutoffDays" | "maxPauseDays" | "closedDates">,
   requested?: string,
 ): { ok: true; nextDeliveryOn: string; asIfNeverCanceled: boolean } | { ok: false; violation: Violation } {
   const window = reactivationWindow(canceled, today, settings);
@@ -215,6 +260,9 @@ export function reactivationStart(
   if (next < earliest) {
     return { ok: false, violation: { code: "change_window_closed", detail: { en: `The first delivery can be on ${day(earliest, "en")} at the earliest.`, ja: `最初のお届け日は${day(earliest, "ja")}以降の日付を指定してください。` }, extra: { firstChangeableDate: earliest } } };
   }
+  // A date asked for; the suggested one is the plan's own schedule, the cart's to ship by its calendar.
+  const closed = requested === undefined ? null : closedDay(requested, settings, { en: "have the first delivery on", ja: "最初のお届け日は" });
+  if (closed) return { ok: false, violation: closed };
   if (next > window.latest) {
     return { ok: false, violation: { code: "date_out_of_range", detail: { en: "The first delivery is too far away.", ja: "最初のお届け日が先すぎます。" }, extra: { latestDate: window.latest } } };
   }
@@ -231,7 +279,7 @@ export function reactivationStart(
  * undoes the cancellation (a fee it charged is waived). `canceled` null: the plan is not canceled, closed with
  * `subscription_not_canceled`. Pure.
  */
-export function reactivateOption(canceled: CanceledPlan | null, today: string, settings: Pick<TenantSettings, "changeCutoffDays" | "maxPauseDays">, lang: Language = "en") {
+export function reactivateOption(canceled: CanceledPlan | null, today: string, settings: Pick<TenantSettings, "changeCutoffDays" | "maxPauseDays" | "closedDates">, lang: Language = "en") {
   if (canceled === null) {
     const detail = { en: "Only a canceled subscription can be reactivated.", ja: "再開できるのは解約済みの定期コースだけです。" };
     return { available: false, refusal: { code: "subscription_not_canceled" as ErrorCode, detail: detail[lang] }, nextDeliveryOn: null, continues: false, asIfNeverCanceled: false, undoesCancellation: false, earliest: null, latest: null };
@@ -241,7 +289,8 @@ export function reactivateOption(canceled: CanceledPlan | null, today: string, s
   if ("continuesOn" in window) return { available: true, refusal: null, nextDeliveryOn: window.continuesOn, continues: true, asIfNeverCanceled: true, undoesCancellation: undoes, earliest: window.continuesOn, latest: window.continuesOn };
   const start = reactivationStart(canceled, today, settings);
   const asIfNeverCanceled = start.ok && start.asIfNeverCanceled;
-  return { available: true, refusal: null, nextDeliveryOn: window.suggested, continues: false, asIfNeverCanceled, undoesCancellation: undoes, earliest: window.earliest, latest: window.latest };
+  // The earliest a restart can ask for is the first open day (settings closedDates).
+  return { available: true, refusal: null, nextDeliveryOn: window.suggested, continues: false, asIfNeverCanceled, undoesCancellation: undoes, earliest: firstOpenDate(window.earliest, settings), latest: window.latest };
 }
 
 export type ReactivationWindow = { continuesOn: string } | { earliest: string; latest: string; suggested: string };
@@ -327,6 +376,9 @@ function decidePlan(current: Plan, request: PlanRequest, settings: TenantSetting
       if (resumeOn < firstChangeable) {
         return fail("change_window_closed", { en: `Deliveries can resume on ${day(firstChangeable, "en")} at the earliest.`, ja: `お届けの再開日は${day(firstChangeable, "ja")}以降の日付を指定してください。` }, { firstChangeableDate: firstChangeable });
       }
+      // A date the customer chose; one a number of cycles gives is the cart's to ship by its calendar.
+      const closed = "resumeOn" in request ? closedDay(resumeOn, settings, { en: "resume on", ja: "お届けの再開日は" }) : null;
+      if (closed) return { ok: false, violation: closed };
       // A pause holds back the next delivery: resuming on or before it would hold back nothing (or
       // bring the delivery forward) while the customer is told deliveries are paused. The earliest
       // date is the one plan-options offers.
@@ -375,6 +427,8 @@ function decidePlan(current: Plan, request: PlanRequest, settings: TenantSetting
       if (next < firstChangeable) {
         return fail("change_window_closed", { en: `The first delivery can be on ${day(firstChangeable, "en")} at the earliest.`, ja: `最初のお届け日は${day(firstChangeable, "ja")}以降の日付を指定してください。` }, { firstChangeableDate: firstChangeable });
       }
+      const closed = closedDay(next, settings, { en: "have the first delivery on", ja: "最初のお届け日は" });
+      if (closed) return { ok: false, violation: closed };
       // Two cycles on the plan's calendar (two months for a monthly plan, as a reactivation counts), or maxPauseDays.
       if (next > maxDate(addDays(today, settings.maxPauseDays), addCycles(today, plan, 2))) {
         return fail("date_out_of_range", { en: "The first delivery after resuming is too far away; pause instead.", ja: "再開後の最初のお届け日が先すぎます。しばらくお届けが不要な場合は、お休みをご利用ください。" });
@@ -420,6 +474,8 @@ function decidePlan(current: Plan, request: PlanRequest, settings: TenantSetting
       if (request.date < firstChangeable) {
         return fail("change_window_closed", { en: `The next delivery can be moved to ${day(firstChangeable, "en")} at the earliest.`, ja: `次回お届け日は${day(firstChangeable, "ja")}以降の日付に変更できます。` }, { firstChangeableDate: firstChangeable });
       }
+      const closed = closedDay(request.date, settings, { en: "move the next delivery to", ja: "次回お届け日は" });
+      if (closed) return { ok: false, violation: closed };
       const latest = latestNextDelivery(plan, today, settings);
       if (request.date > latest) {
         const skips = remainingSkips(plan, settings);
@@ -530,8 +586,10 @@ export function planOptions(current: Plan, settings: TenantSettings, today: stri
     nextDeliveryChangeable: plan.nextDeliveryOn !== null && plan.nextDeliveryOn >= firstChangeable,
     /** The shop's `pricesIncludeTax`: how a my-page labels this plan's prices (総額表示). */
     pricesIncludeTax: settings.pricesIncludeTax,
+    closedDates: settings.closedDates.filter((r) => r.to >= firstChangeable).map((r) => ({ from: r.from, to: r.to })),
     skip: { ...probe({ type: "skip", count: 1 }), remainingSkips: remainingSkips(plan, settings), maxConsecutiveSkips: settings.maxConsecutiveSkips },
-    nextDelivery: { ...probe({ type: "next_delivery", date: firstChangeable }), earliest: firstChangeable, latest: latestNextDelivery(plan, today, settings) },
+    // The earliest day a customer can pick: the first open one from the cut-off (a closed 12/29 offers 1/4).
+    nextDelivery: { ...probe({ type: "next_delivery", date: firstOpenDate(firstChangeable, settings) }), earliest: firstOpenDate(firstChangeable, settings), latest: latestNextDelivery(plan, today, settings) },
     interval: {
       ...probe(otherInterval),
       current: plan.intervalDays,
@@ -557,7 +615,8 @@ export function planOptions(current: Plan, settings: TenantSettings, today: stri
  */
 function pauseOption(plan: Plan, settings: TenantSettings, today: string, firstChangeable: string, probe: (r: PlanRequest) => ActionOption, lang: Language) {
   const latest = latestResumeOn(plan, today, settings);
-  const earliest = addDays(maxDate(firstChangeable, plan.nextDeliveryOn ?? firstChangeable), 1);
+  // The first open day after the delivery the pause holds back (a closed 12/29–1/3 offers 1/4).
+  const earliest = firstOpenDate(addDays(maxDate(firstChangeable, plan.nextDeliveryOn ?? firstChangeable), 1), settings);
   const option = probe({ type: "pause", resumeOn: earliest });
   if (earliest <= latest) return { ...option, earliestResumeOn: earliest, latestResumeOn: latest };
   // A canceled plan or a delivery being prepared keeps its own refusal; the rule's limit gets a clear one.

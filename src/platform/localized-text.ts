@@ -91,6 +91,10 @@ export const PORTAL_TEXT = {
   choosableRange: { ja: "{min}から{max}までの日を選べます。", en: "You can choose a date from {min} to {max}." },
   choosableFrom: { ja: "{min}以降の日を選べます。", en: "You can choose a date from {min}." },
   choosableUntil: { ja: "{max}までの日を選べます。", en: "You can choose a date up to {max}." },
+  // The shop's closed days in that range (plan-options closedDates: 年末年始), said before a date is sent.
+  closedDays: { ja: "{days}はお届けをお休みします。", en: "No deliveries {days}." },
+  closedRun: { ja: "{from}から{to}まで", en: "from {from} to {to}" },
+  closedDay: { ja: "{from}", en: "on {from}" },
   resume: { ja: "お届けを再開", en: "Resume deliveries" },
   // Resuming says when the first delivery ships and what it costs before it is confirmed.
   resumeFirst: { ja: "最初のお届け日", en: "First delivery on" },

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { isValidTimeZone } from "../platform/dates";
+import { daysBetween, EARLIEST_ACCEPTED_DATE, isOnOrAfterEarliestDate, isValidTimeZone } from "../platform/dates";
 import { isAllowableOrigin } from "../platform/cors";
 import { DEFAULT_PHONE_REGION, isPhoneRegion } from "../platform/phone";
 import { SPECIALIST_THRESHOLD_DEFAULTS } from "../risk/routing";
@@ -14,6 +14,19 @@ const IntervalList = z
   .array(z.number().int().min(1).max(365))
   .max(24)
   .transform((xs) => [...new Set(xs)].sort((a, b) => a - b));
+
+/** Longest run of closed days one range may name (年末年始 is about a week; a warehouse move a few). */
+export const MAX_CLOSED_RUN_DAYS = 62;
+
+// platform/openapi's CalendarDate, written here: that module imports the auth layer, which imports these settings.
+const ClosedDay = z.iso.date().refine(isOnOrAfterEarliestDate, `Not before ${EARLIEST_ACCEPTED_DATE}`).openapi({ example: "2026-12-29" });
+
+/** A run of days the shop delivers nothing, both ends included (年末年始: 2026-12-29 to 2027-01-03). */
+const ClosedDates = z
+  .strictObject({ from: ClosedDay, to: ClosedDay })
+  .refine((r) => r.from <= r.to, { message: "`to` must be on or after `from`", path: ["to"] })
+  .refine((r) => r.from > r.to || daysBetween(r.from, r.to) < MAX_CLOSED_RUN_DAYS, { message: `A range may close at most ${MAX_CLOSED_RUN_DAYS} days`, path: ["to"] })
+  .openapi("ClosedDates");
 
 /** The merchant's rules. Every field has a default, so a new tenant works out of the box. */
 export const SettingsFields = {
@@ -33,6 +46,15 @@ export const SettingsFields = {
     example: true,
   }),
   changeCutoffDays: z.number().int().min(0).max(30).openapi({ description: "Days before a delivery ships from which it can no longer be changed." }),
+  closedDates: z
+    .array(ClosedDates)
+    .max(50)
+    .transform((xs) => [...xs].sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0)))
+    .openapi({
+      description:
+        "Days the shop delivers nothing (年末年始, a warehouse move), as ranges in its time zone, both ends included; at most 50 ranges of at most 62 days each, past ones may stay. A customer or operator cannot choose such a day for a delivery: moving the next delivery (`next-delivery`), a pause's `resumeOn`, a resume's `nextDeliveryOn` and a reactivation's `nextDeliveryOn` → 422 `delivery_date_closed` with `nextOpenDate`. plan-options lists the ranges a my-page's date choices reach (`closedDates`), and offers the first open day where the earliest date is closed. Dates the plan's own schedule gives (a skip, a new interval, a pause by `cycles`) are not moved: the shop's cart ships those by its own calendar.",
+      example: [{ from: "2026-12-29", to: "2027-01-03" }],
+    }),
   specialistMonthlyValue: z
     .record(
       z.string().regex(/^[A-Z]{3}$/, "ISO 4217 code, e.g. JPY"),
@@ -115,6 +137,7 @@ export const DEFAULT_SETTINGS: TenantSettings = {
   country: DEFAULT_PHONE_REGION,
   pricesIncludeTax: true,
   changeCutoffDays: 3,
+  closedDates: [],
   specialistMonthlyValue: {},
   allowedIntervalDays: [14, 21, 30, 45, 60, 90],
   allowedIntervalMonths: [1, 2, 3],
@@ -142,6 +165,7 @@ export const PatchSettingsBody = z
     country: SettingsFields.country.optional(),
     pricesIncludeTax: SettingsFields.pricesIncludeTax.optional(),
     changeCutoffDays: SettingsFields.changeCutoffDays.optional(),
+    closedDates: SettingsFields.closedDates.optional(),
     specialistMonthlyValue: SettingsFields.specialistMonthlyValue.optional(),
     allowedIntervalDays: SettingsFields.allowedIntervalDays.optional(),
     allowedIntervalMonths: SettingsFields.allowedIntervalMonths.optional(),

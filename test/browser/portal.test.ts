@@ -197,7 +197,7 @@ describe("<tsuzuku-portal> in Chromium", () => {
     const screen = await page.locator("tsuzuku-portal [data-saved]").innerText();
     expect(screen).toContain("定期コースは解約されず、続きます");
     expect(screen).toContain("国産大麦若葉の青汁 30包の定期コースは解約されていません。このまま続きます。");
-    expect(screen).toContain(`次回のお届けは${portalDate(moved, "ja")}、ご請求額は3,980円です。`);
+    expect(screen).toContain(`次回のお届けは${portalDate(moved, "ja")}、ご請求額は3,980円（税込）です。`);
     // A plan change was made: no way on to cancelling is offered here (the list still has one).
     expect(await part(page, "continue-cancel").count()).toBe(0);
     // Announced once: the focused heading says it is done, the status only what was chosen.
@@ -221,7 +221,7 @@ describe("<tsuzuku-portal> in Chromium", () => {
     expect((await events(page)).find((e) => e.type === "tsuzuku:saved")!.detail.offer.offerId).toBe("off_usage_advice");
     const screen = page.locator("tsuzuku-portal [data-saved]");
     expect(await screen.innerText()).toContain(say("savedNoChange", "ja"));
-    expect(await screen.innerText()).toContain(`次回のお届けは${portalDate(addDays(today(), 12), "ja")}、ご請求額は3,980円です。`);
+    expect(await screen.innerText()).toContain(`次回のお届けは${portalDate(addDays(today(), 12), "ja")}、ご請求額は3,980円（税込）です。`);
     await axeClean(page, "usage advice accepted");
     // A visible way on, as prominent as the way back.
     const [go, back] = [await part(page, "continue-cancel").boundingBox(), await part(page, "back").boundingBox()];
@@ -785,7 +785,7 @@ describe("<tsuzuku-portal> in Chromium", () => {
     await card.locator('[part~="quantity-apply"]').click();
     await card.locator('[part~="confirm-change"]').click();
     await changed(2);
-    expect(await status()).toBe(`国産大麦若葉の青汁 30包 (subscription ${ids[0]}): The quantity is now 2 units. From the delivery on ${next}, each delivery costs ¥7,960.`);
+    expect(await status()).toBe(`国産大麦若葉の青汁 30包 (subscription ${ids[0]}): The quantity is now 2 units. From the delivery on ${next}, each delivery costs ¥7,960 including tax.`);
 
     // The same quantity again moves nothing (the API answers change: null): said so, not "is now 2".
     await card.getByText(say("changeQuantity", "en")).click();
@@ -885,9 +885,10 @@ describe("<tsuzuku-portal> in Chromium", () => {
     await acceptDiscount(id);
     // The portal writes every date with the one date writer.
     const shown = (d: string, lang: "ja" | "en") => portalDate(d, lang);
-    const terms = (lang: "ja" | "en", first: string) => ({
-      price: lang === "ja" ? "2,592円" : "¥2,592",
-      regular: lang === "ja" ? "3,240円" : "¥3,240",
+    // In the price row the label carries the tax basis; the discount's sentence says it beside each price.
+    const terms = (lang: "ja" | "en", first: string, sentence = false) => ({
+      price: `${lang === "ja" ? "2,592円" : "¥2,592"}${sentence ? (lang === "ja" ? "（税込）" : " including tax") : ""}`,
+      regular: `${lang === "ja" ? "3,240円" : "¥3,240"}${sentence ? (lang === "ja" ? "（税込）" : " including tax") : ""}`,
       label: say("percentOff", lang, { n: 20 }),
       first: shown(first, lang),
       last: shown(addDays(first, 30), lang),
@@ -898,19 +899,19 @@ describe("<tsuzuku-portal> in Chromium", () => {
 
     const page = await open(customerId);
     await expect.poll(() => card(page).locator("[data-price]").textContent()).toBe(say("discountedPrice", "ja", terms("ja", next)));
-    expect(await card(page).locator("[data-discount]").textContent()).toBe(say("discountDeliveries", "ja", terms("ja", next)));
+    expect(await card(page).locator("[data-discount]").textContent()).toBe(say("discountDeliveries", "ja", terms("ja", next, true)));
     expect(await card(page).locator("[data-discount]").textContent()).toContain("2回分");
     await axeClean(page, "a card with a discount");
     // Skipped, the two discounted deliveries are the two after the skipped one.
     await part(page, "skip-button").click();
     await confirmChange(page);
     const moved = addDays(next, 30);
-    await expect.poll(() => card(page).locator("[data-discount]").textContent()).toBe(say("discountDeliveries", "ja", terms("ja", moved)));
+    await expect.poll(() => card(page).locator("[data-discount]").textContent()).toBe(say("discountDeliveries", "ja", terms("ja", moved, true)));
     await page.close();
 
     const en = await open(customerId, { lang: "en" });
     await expect.poll(() => card(en).locator("[data-price]").textContent()).toBe(say("discountedPrice", "en", terms("en", moved)));
-    expect(await card(en).locator("[data-discount]").textContent()).toBe(say("discountDeliveries", "en", terms("en", moved)));
+    expect(await card(en).locator("[data-discount]").textContent()).toBe(say("discountDeliveries", "en", terms("en", moved, true)));
     await axeClean(en, "a card with a discount, in English");
     await en.close();
   }, 60_000);
@@ -1077,13 +1078,13 @@ describe("<tsuzuku-portal> in Chromium", () => {
     expect(options.resume.nextDeliveryOn).toBe(addDays(today(), 12));
     expect(await field.inputValue()).toBe(addDays(today(), 12));
     const terms = page.locator("tsuzuku-portal [data-resume-terms]");
-    expect(await terms.textContent()).toBe(say("resumeTerms", "en", { date: portalDate(addDays(today(), 12), "en"), price: "¥3,980" }));
+    expect(await terms.textContent()).toBe(say("resumeTerms", "en", { date: portalDate(addDays(today(), 12), "en"), price: "¥3,980 including tax" }));
     // Nothing was sent by opening it.
     expect((await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key })).body.status).toBe("paused");
     await axeClean(page, "resuming, before confirming");
     const picked = addDays(options.firstChangeableDate, 7);
     await field.fill(picked);
-    expect(await terms.textContent()).toBe(say("resumeTerms", "en", { date: portalDate(picked, "en"), price: "¥3,980" }));
+    expect(await terms.textContent()).toBe(say("resumeTerms", "en", { date: portalDate(picked, "en"), price: "¥3,980 including tax" }));
     await part(page, "resume-apply").click();
     await expect.poll(() => cardStatus(page, ids[0]!).textContent()).toContain(say("changedResume", "en", { date: portalDate(picked, "en") }));
     expect((await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key })).body).toMatchObject({ status: "active", nextDeliveryOn: picked });

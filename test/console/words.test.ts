@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describe as describeEntry, entryTitle, ReactivationPage, type Sub, type TimelineItem } from "../../src/console/karte";
+import { closedDaysNote, describe as describeEntry, entryTitle, ReactivationPage, type Sub, type TimelineItem } from "../../src/console/karte";
 import { month, offerName } from "../../src/console/format";
 import { writeDate } from "../../src/platform/dates";
 import { DEFAULT_CATALOGUE } from "../../src/offers/catalogue";
@@ -157,5 +157,14 @@ describe("the reactivation confirmation reads the plan as the portal writes it",
     expect(await render(sub(), "en")).toContain('<dd class="quantity">1 sachet</dd>');
     // A product without a unit: 「1個」, as before.
     expect(await render(sub({ product: { sku: "X", name: "X", category: null } }))).toContain('<dd class="quantity">1個</dd>');
+  });
+});
+
+describe("the shop's closed days above the plan's date fields", () => {
+  it("names each range as dates are written on the karte, and says they cannot be chosen; none, nothing", () => {
+    const ranges = [{ from: "2026-12-29", to: "2027-01-03" }, { from: "2027-02-11", to: "2027-02-11" }];
+    expect(closedDaysNote(ranges, "ja", "2026-12-01")).toBe("お届け休業日：12月29日〜2027年1月3日、2027年2月11日（この日付は選べません）");
+    expect(closedDaysNote(ranges, "en", "2026-12-01")).toBe("No deliveries: Dec 29 – Jan 3, 2027, Feb 11, 2027 (these dates cannot be chosen)");
+    expect(closedDaysNote([], "ja", "2026-12-01")).toBeNull();
   });
 });

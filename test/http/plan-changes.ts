@@ -66,6 +66,33 @@ export function planChangesSuite(h: () => Harness) {
       expect((await h().request("GET", `/v1/subscriptions/${id}`, { key: t.key })).body).toMatchObject({ status: "active", version: 1, nextDeliveryOn: addDays(today(), 20) });
     });
 
+    it("the shop's closed days (closedDates): a delivery moved onto one → 422 delivery_date_closed with the first open day, nothing changes; plan-options lists them and offers the first open day", async () => {
+      const shop = await h().tenant();
+      const closed = { from: addDays(today(), 20), to: addDays(today(), 25) };
+      const set = await h().request("PATCH", "/v1/settings", { key: shop.key, body: { closedDates: [closed] } });
+      expect(set.status).toBe(200);
+      expect(set.body.closedDates).toEqual([closed]);
+      // A range ending before it starts changes nothing.
+      const bad = await h().request("PATCH", "/v1/settings", { key: shop.key, body: { closedDates: [{ from: closed.to, to: closed.from }] } });
+      expect(bad.status).toBe(422);
+      expect(bad.body.code).toBe("validation_failed");
+      expect((await h().request("GET", "/v1/settings", { key: shop.key })).body.closedDates).toEqual([closed]);
+
+      const owner = uid("C");
+      expect((await h().request("PUT", `/v1/customers/${owner}`, { key: shop.key, body: customerBody() })).status).toBe(201);
+      const id = uid("S");
+      expect((await h().request("PUT", `/v1/subscriptions/${id}`, { key: shop.key, body: subscriptionBody(owner, { nextDeliveryOn: addDays(today(), 10) }) })).status).toBe(201);
+      const refused = await h().request("POST", `/v1/subscriptions/${id}/next-delivery`, { key: shop.key, body: { date: addDays(today(), 22) } });
+      expect(refused.status).toBe(422);
+      expect(refused.body).toMatchObject({ code: "delivery_date_closed", closedFrom: closed.from, closedTo: closed.to, nextOpenDate: addDays(today(), 26) });
+      expect((await h().request("GET", `/v1/subscriptions/${id}`, { key: shop.key })).body).toMatchObject({ nextDeliveryOn: addDays(today(), 10), version: 1 });
+      expect((await h().request("POST", `/v1/subscriptions/${id}/pause`, { key: shop.key, body: { resumeOn: closed.to } })).body.code).toBe("delivery_date_closed");
+      expect((await h().request("POST", `/v1/subscriptions/${id}/next-delivery`, { key: shop.key, body: { date: addDays(today(), 26) } })).status).toBe(200);
+
+      const options = await h().request("GET", `/v1/subscriptions/${id}/plan-options`, { key: shop.key });
+      expect(options.body.closedDates).toEqual([closed]);
+    });
+
     it("resume {} restarts on the skipped-to delivery the pause stopped, as plan-options said; a skip run survives the pause", async () => {
       const id = await newSubscription(18);
       expect((await post(id, "skip", { count: 1 })).body.subscription.nextDeliveryOn).toBe(addDays(today(), 48));

@@ -93,6 +93,46 @@ describe("<tsuzuku-portal>: prices with their tax basis", () => {
     await page.close();
   });
 
+  it("a Japanese shop: a price said in a sentence carries 税込 too (the change done, the final confirmation's delivery and total), a fee does not", async () => {
+    const page = await open(await customer(jp, "ja", {}));
+    await page.getByText("数量を変更").click();
+    await page.getByLabel("数量").fill("3");
+    await page.getByRole("button", { name: "変更内容を確認する" }).first().click();
+    await page.locator("tsuzuku-portal [part~='confirm-change']").click();
+    const status = page.locator("tsuzuku-portal [data-card-status]").first();
+    await expect.poll(() => status.textContent()).toContain("1回のお届けの価格は11,940円（税込）です。");
+    await axeClean(page, "the change done");
+    await page.close();
+
+    // Inside the cut-off the next delivery still ships and is charged: a price; the early-cancellation fee as disclosed.
+    const cancelling = await open(
+      await customer(jp, "ja", {
+        subscription: { nextDeliveryOn: addDays(localDate(new Date(), "Asia/Tokyo"), 1), deliveriesCompleted: 0, commitment: { minDeliveries: 3, earlyCancellationFee: { amount: 5000, currency: "JPY" } } },
+      }),
+    );
+    await cancelling.locator("tsuzuku-portal [part~='cancel-button']").click();
+    await cancelling.locator("tsuzuku-portal [part~='skip-reason']").click();
+    await cancelling.locator("tsuzuku-portal [part~='confirm-cancel']").waitFor();
+    const charges = await cancelling.locator("tsuzuku-portal [data-flow] li strong").allTextContents();
+    expect(charges).toEqual(["7,960円（税込）", "5,000円"]);
+    expect(await cancelling.locator("tsuzuku-portal [data-flow]").innerText()).toContain("合計：12,960円（税込）");
+    await axeClean(cancelling, "the final confirmation");
+    await cancelling.close();
+  });
+
+  it("a US shop: a quantity change's sentence says \"plus tax\"", async () => {
+    const page = await open(
+      await customer(us, "en", { customer: { phone: "(415) 555-0134", email: "kim@example.com", name: "Kim Park" }, subscription: { unitPrice: { amount: 4900, currency: "USD" } } }),
+    );
+    await page.getByText("Change the quantity").click();
+    await page.getByLabel("Quantity").fill("3");
+    await page.getByRole("button", { name: "Review this change" }).first().click();
+    await page.locator("tsuzuku-portal [part~='confirm-change']").click();
+    const status = page.locator("tsuzuku-portal [data-card-status]").first();
+    await expect.poll(() => status.textContent()).toContain("each delivery costs $147.00 plus tax.");
+    await page.close();
+  });
+
   it("a US shop: \"Price per delivery (plus tax)\", the amount as it is", async () => {
     const page = await open(
       await customer(us, "en", { customer: { phone: "(415) 555-0132", email: "pat@example.com", name: "Pat Lee" }, subscription: { unitPrice: { amount: 4900, currency: "USD" } } }),

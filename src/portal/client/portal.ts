@@ -231,6 +231,18 @@ export class TsuzukuPortal extends HTMLElement {
     return included === undefined ? label : this.#t(included ? "labelTaxIncluded" : "labelTaxExcluded", { label });
   }
 
+  /**
+   * A price the customer pays, in a sentence (「1回のお届けの価格は7,960円（税込）です」, "each delivery
+   * costs $49.00 plus tax"): with the shop's tax basis as plan-options gives it, as the API's own texts
+   * write it (platform/numbers formatMoney). A value under a labelled row goes through {@link #money}
+   * (its label carries the basis), as do a fee and an amount off; before plan-options is read, or from
+   * an API without it, the amount alone.
+   */
+  #charged(m: Money, subscriptionId: string): string {
+    const included = this.#options.get(subscriptionId)?.pricesIncludeTax;
+    return formatMoney(m, this.#lang, included === undefined ? undefined : { taxIncluded: included });
+  }
+
   #t(key: PortalTextKey, vars?: Record<string, string | number>) {
     return say(key, this.#lang, vars);
   }
@@ -1083,7 +1095,7 @@ export class TsuzukuPortal extends HTMLElement {
     // the picker's greyed-out days, so the range was learnt only from an error (trial32).
     const dateMin = opts?.nextDelivery.earliest ?? opts?.firstChangeableDate;
     const dateMax = opts?.nextDelivery.latest;
-    const dateHint = this.#choosable(dateMin, dateMax);
+    const dateHint = this.#choosable(dateMin, dateMax, opts?.closedDates);
     if (open(opts?.nextDelivery)) {
       out.push(
         this.#form(id, "moveDelivery", "date", (form) => change("next-delivery", { date: value(form, "date") }, inputOf(form, "date"), form), [
@@ -1144,7 +1156,7 @@ export class TsuzukuPortal extends HTMLElement {
     }
     const earliest = opts?.pause.earliestResumeOn;
     const latest = opts?.pause.latestResumeOn;
-    const resumeHint = this.#choosable(earliest, latest);
+    const resumeHint = this.#choosable(earliest, latest, opts?.closedDates);
     if (open(opts?.pause)) {
       out.push(
         this.#form(id, "pause", "pause", (form) => change("pause", { resumeOn: value(form, "resumeOn") }, inputOf(form, "resumeOn"), form), [
@@ -1169,7 +1181,7 @@ export class TsuzukuPortal extends HTMLElement {
     const id = cssId(sub.id);
     // The API restarts on the delivery the pause stopped while it can still be changed (plan-options `resume.nextDeliveryOn`).
     const first = opts?.resume.nextDeliveryOn ?? opts?.firstChangeableDate ?? "";
-    const terms = (date: string) => (date ? this.#t("resumeTerms", { date: this.#date(date), price: this.#money(perDelivery(sub)) }) : "");
+    const terms = (date: string) => (date ? this.#t("resumeTerms", { date: this.#date(date), price: this.#charged(perDelivery(sub), sub.id) }) : "");
     const shows = h("p", { id: `${id}-resume-terms`, class: "note", "data-resume-terms": "" }, terms(first));
     const input = h("input", {
       id: `${id}-first`,
@@ -1246,11 +1258,14 @@ export class TsuzukuPortal extends HTMLElement {
   }
 
   /** The days a date field takes, said beside it before anything is sent (null: no limit known). */
-  #choosable(min: string | undefined, max: string | undefined): string | null {
-    if (min && max) return this.#t("choosableRange", { min: this.#date(min), max: this.#date(max) });
-    if (max) return this.#t("choosableUntil", { max: this.#date(max) });
-    if (min) return this.#t("choosableFrom", { min: this.#date(min) });
-    return null;
+  #choosable(min: string | undefined, max: string | undefined, closed: PlanOptions["closedDates"] = []): string | null {
+    const range = min && max ? this.#t("choosableRange", { min: this.#date(min), max: this.#date(max) }) : max ? this.#t("choosableUntil", { max: this.#date(max) }) : min ? this.#t("choosableFrom", { min: this.#date(min) }) : null;
+    // The shop's closed days inside the range (年末年始): a day picker cannot grey them out, so they are said.
+    const inside = (closed ?? []).filter((r) => (!min || r.to >= min) && (!max || r.from <= max));
+    if (inside.length === 0) return range;
+    const days = inside.map((r) => (r.from === r.to ? this.#t("closedDay", { from: this.#date(r.from) }) : this.#t("closedRun", { from: this.#date(r.from), to: this.#date(r.to) })));
+    const closedText = this.#t("closedDays", { days: days.join(this.#lang === "ja" ? "、" : ", ") });
+    return range ? `${range}${this.#lang === "ja" ? "" : " "}${closedText}` : closedText;
   }
 
   /** Why the browser finds `field` invalid, in the page's language, with the field's own limits. */
@@ -1426,7 +1441,7 @@ export class TsuzukuPortal extends HTMLElement {
         }
         return this.#t("changedInterval", { n: sub.intervalDays, date: next });
       case "quantity":
-        return this.#t("changedQuantity", { n: this.#quantity(sub, sub.quantity), date: next, price: this.#money(perDelivery(sub)) });
+        return this.#t("changedQuantity", { n: this.#quantity(sub, sub.quantity), date: next, price: this.#charged(perDelivery(sub), sub.id) });
       case "pause":
         return this.#t("changedPause", { date: sub.pausedUntil ? this.#date(sub.pausedUntil) : next });
       case "resume":
@@ -1605,8 +1620,9 @@ export class TsuzukuPortal extends HTMLElement {
         ? h("p", {}, this.#t("noCharges"))
         : [
             // The amount, then why on its own line (no dash: not how Japanese is written).
-            h("ul", {}, now.charges.map((c) => h("li", {}, h("strong", {}, this.#money(c.amount)), h("br"), h("span", { lang: this.#ja(c.basis) }, c.basis)))),
-            h("p", {}, this.#t("labelled", { label: this.#t("total"), value: this.#money(now.total) })),
+            // A delivery's charge is a price, with its tax basis (総額表示); the fee as disclosed; the total as the receipt writes it (cancel-flows/terms writeTotal).
+            h("ul", {}, now.charges.map((c) => h("li", {}, h("strong", {}, c.type === "final_delivery" ? this.#charged(c.amount, sub.id) : this.#money(c.amount)), h("br"), h("span", { lang: this.#ja(c.basis) }, c.basis)))),
+            h("p", {}, this.#t("labelled", { label: this.#t("total"), value: now.charges.some((c) => c.type === "final_delivery") ? this.#charged(now.total, sub.id) : this.#money(now.total) })),
           ],
       feeRequired ? this.#feeCheck(fee) : null,
       // The optional survey folded behind one labelled control: on a phone the confirm button stays
@@ -1800,7 +1816,7 @@ export class TsuzukuPortal extends HTMLElement {
   #saved(saved: Saved): Node[] {
     const sub = saved.subscription;
     const next = sub.nextDeliveryOn;
-    const vars = next ? { date: this.#date(next), price: this.#money(this.#chargeOf(sub, sub)) } : null;
+    const vars = next ? { date: this.#date(next), price: this.#charged(this.#chargeOf(sub, sub), sub.id) } : null;
     return [
       h(
         "section",
@@ -1849,8 +1865,8 @@ export class TsuzukuPortal extends HTMLElement {
     const regular = perDelivery(sub);
     const price = { amount: discountedPrice(regular.amount, d), currency: regular.currency };
     const vars = {
-      price: this.#money(price),
-      regular: this.#money(regular),
+      price: this.#charged(price, sub.id),
+      regular: this.#charged(regular, sub.id),
       label: d.percentOff !== null ? this.#t("percentOff", { n: d.percentOff }) : this.#t("amountOff", { amount: this.#money({ amount: d.amountOff ?? 0, currency: regular.currency }) }),
       first: this.#date(ahead.first),
       last: ahead.last ? this.#date(ahead.last) : "",
@@ -1887,7 +1903,7 @@ export class TsuzukuPortal extends HTMLElement {
     return writeDate(date, this.#lang, "full", undefined, { weekday: true });
   }
 
-  /** An amount as the API's own copy writes it (3,980円 in Japanese). */
+  /** An amount as the API's own copy writes it (3,980円 in Japanese): a fee, an amount off, a value under a row whose label carries the tax basis ({@link #priceLabel}). */
   #money(m: Money): string {
     return formatMoney(m, this.#lang);
   }

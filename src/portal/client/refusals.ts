@@ -13,6 +13,7 @@ export const RULE_REFUSALS: ReadonlySet<string> = new Set([
   "quantity_out_of_range",
   "interval_not_allowed",
   "date_out_of_range",
+  "delivery_date_closed",
   "subscription_not_active",
   "subscription_not_paused",
 ]);

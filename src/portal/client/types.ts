@@ -41,6 +41,8 @@ export type PlanOptions = {
   firstChangeableDate: string;
   /** Whether the plan's prices include tax (the shop's `pricesIncludeTax`); absent from older APIs: no basis written. */
   pricesIncludeTax?: boolean;
+  /** The shop's closed days still to come (settings closedDates, both ends included); absent from older APIs: none. */
+  closedDates?: { from: string; to: string }[];
   skip: Action & { remainingSkips: number };
   nextDelivery: Action & { earliest: string; latest: string };
   interval: Action & { allowedIntervalDays: number[]; allowedIntervalMonths?: number[] };
