@@ -582,20 +582,22 @@ const discountLabel = (d: { percentOff: number | null; amountOff: number | null 
 
 /**
  * The price of the next delivery (discounted when it is) and an accepted discount's deliveries
- * still to come, as plan-changes/discount keeps them: the operator reads out what the customer pays.
+ * still to come, as plan-changes/discount keeps them: the operator reads out what the customer pays,
+ * each price with the shop's tax basis (「11,968円（税込）」), as the customer's my-page says it.
  */
-function DeliveryPrice(props: { sub: Sub; lang: Lang; today: string }) {
+function DeliveryPrice(props: { sub: Sub; lang: Lang; today: string; pricesIncludeTax: boolean }) {
   const { sub, lang } = props;
+  const basis = { taxIncluded: props.pricesIncludeTax };
   const regular = perDelivery(sub);
   const d = sub.status === "canceled" ? null : (sub.activeDiscount ?? null);
   const ahead = d ? upcomingDiscount({ endsOn: d.endsOn, ...(d.startsOn ? { startsOn: d.startsOn } : {}) }, sub) : null;
-  if (!d || !ahead) return <>{formatMoney(regular, lang)}</>;
-  const price = formatMoney({ amount: discountedPrice(regular.amount, d), currency: regular.currency }, lang);
+  if (!d || !ahead) return <>{formatMoney(regular, lang, basis)}</>;
+  const price = formatMoney({ amount: discountedPrice(regular.amount, d), currency: regular.currency }, lang, basis);
   const date = (x: string) => writeDate(x, lang, "short", props.today);
   const vars = { label: discountLabel(d, regular.currency, lang), price, first: date(ahead.first), last: ahead.last ? date(ahead.last) : "", n: ahead.left ?? 0 };
   return (
     <>
-      {ahead.first === sub.nextDeliveryOn ? `${price}${tf(lang, "regularPrice", { price: formatMoney(regular, lang) })}` : formatMoney(regular, lang)}
+      {ahead.first === sub.nextDeliveryOn ? `${price}${tf(lang, "regularPrice", { price: formatMoney(regular, lang, basis) })}` : formatMoney(regular, lang, basis)}
       <br />
       <small class="discount">{tf(lang, ahead.left === null ? "discountOpen" : ahead.left === 1 ? "discountLast" : "discountDeliveries", vars)}</small>
     </>
@@ -604,19 +606,21 @@ function DeliveryPrice(props: { sub: Sub; lang: Lang; today: string }) {
 
 /**
  * The price per delivery a reactivation restarts at: the plan's own, or what the comeback offer
- * makes it (a discount for its first deliveries, then the regular price; a new quantity or product).
+ * makes it (a discount for its first deliveries, then the regular price; a new quantity or product),
+ * each price with the shop's tax basis.
  */
-function ReactivationPrice(props: { sub: Sub; lang: Lang; comeback: { type?: string; parameters?: Record<string, unknown> } | null }) {
+function ReactivationPrice(props: { sub: Sub; lang: Lang; comeback: { type?: string; parameters?: Record<string, unknown> } | null; pricesIncludeTax: boolean }) {
   const { sub, lang } = props;
+  const basis = { taxIncluded: props.pricesIncludeTax };
   const regular = perDelivery(sub);
   const p = props.comeback?.parameters ?? {};
   const isMoney = (m: unknown): m is Money => typeof m === "object" && m !== null && typeof (m as Money).amount === "number" && typeof (m as Money).currency === "string";
   if (props.comeback?.type === "discount" && isMoney(p.discountedPrice) && typeof p.cycles === "number") {
     const d = { percentOff: typeof p.percentOff === "number" ? p.percentOff : null, amountOff: typeof p.amountOff === "number" ? p.amountOff : null };
     const after = isMoney(p.priceAfter) ? p.priceAfter : regular;
-    return <>{tf(lang, "comebackPrice", { price: formatMoney(p.discountedPrice, lang), label: discountLabel(d, regular.currency, lang), n: p.cycles, regular: formatMoney(after, lang) })}</>;
+    return <>{tf(lang, "comebackPrice", { price: formatMoney(p.discountedPrice, lang, basis), label: discountLabel(d, regular.currency, lang), n: p.cycles, regular: formatMoney(after, lang, basis) })}</>;
   }
-  return <>{formatMoney(isMoney(p.pricePerDelivery) ? p.pricePerDelivery : regular, lang)}</>;
+  return <>{formatMoney(isMoney(p.pricePerDelivery) ? p.pricePerDelivery : regular, lang, basis)}</>;
 }
 
 /**
@@ -690,7 +694,7 @@ export function ReactivationPage(props: {
         </dd>
         <dt>{priceLabel(lang, props.pricesIncludeTax)}</dt>
         <dd class="price">
-          <ReactivationPrice sub={sub} lang={lang} comeback={props.comeback} />
+          <ReactivationPrice sub={sub} lang={lang} comeback={props.comeback} pricesIncludeTax={props.pricesIncludeTax} />
         </dd>
         <dt>{t(lang, "firstDeliveryOn")}</dt>
         <dd class="first-delivery">{writeDate(props.firstDelivery, lang, "full", page.today)}</dd>
@@ -1210,7 +1214,7 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
                     <td>{cadenceText(s, lang)}</td>
                     <td>{quantityText(s, lang)}</td>
                     <td class="price">
-                      <DeliveryPrice sub={s} lang={lang} today={page.today} />
+                      <DeliveryPrice sub={s} lang={lang} today={page.today} pricesIncludeTax={data.pricesIncludeTax} />
                     </td>
                     <td>{s.nextDeliveryOn ? writeDate(s.nextDeliveryOn, lang, "short", page.today) : "—"}</td>
                     <td>{STATUS_LABELS[s.status]?.[lang] ?? s.status}</td>
@@ -1374,7 +1378,7 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
                   <ul aria-label={t(lang, "charges")}>
                     {data.cancellation.chargesIfCanceledNow.map((ch) => (
                       <li>
-                        <strong>{formatMoney(ch.amount, lang)}</strong> — {ch.basis}
+                        <strong>{formatMoney(ch.amount, lang, ch.type === "final_delivery" ? { taxIncluded: data.pricesIncludeTax } : undefined)}</strong> — {ch.basis}
                       </li>
                     ))}
                   </ul>

@@ -378,9 +378,10 @@ const T = {
   // A price column or row with the shop's tax basis (settings pricesIncludeTax), as the my-page labels it.
   labelTaxIncluded: { ja: "{label}（税込）", en: "{label} (including tax)" },
   labelTaxExcluded: { ja: "{label}（税別）", en: "{label} (plus tax)" },
-  regularPrice: { ja: "（通常 {price}）", en: "(regular {price})" },
-  discountDeliveries: { ja: "{label}：{first}〜{last}のお届け（あと{n}回、各{price}）", en: "{label}: the deliveries of {first} to {last} ({n} left, {price} each)" },
-  discountLast: { ja: "{label}：{first}のお届け（最終回、{price}）", en: "{label}: the delivery of {first} (the last one, {price})" },
+  // A price here carries its tax basis (「11,968円（税込）」): the Japanese puts no parenthesis around it (none nested).
+  regularPrice: { ja: "、通常 {price}", en: ", regular {price}" },
+  discountDeliveries: { ja: "{label}：{first}〜{last}のお届け、あと{n}回・各{price}", en: "{label}: the deliveries of {first} to {last} ({n} left, {price} each)" },
+  discountLast: { ja: "{label}：{first}のお届けが最終回、{price}", en: "{label}: the delivery of {first} (the last one, {price})" },
   discountOpen: { ja: "{label}：{first}のお届けから", en: "{label} from the delivery of {first}" },
   discountMovedTo: { ja: "割引の最終回 {from} → {to}", en: "last discounted delivery {from} → {to}" },
   lastContact: { ja: "直近の応対", en: "Last contact" },
@@ -388,7 +389,7 @@ const T = {
   discountTerms: { ja: "{off}（{from}〜{to}のお届け）", en: "{off} (deliveries {from} to {to})" },
   percentOff: { ja: "{n}%オフ", en: "{n}% off" },
   amountOff: { ja: "{amount}引き", en: "{amount} off" },
-  comebackPrice: { ja: "{price}（{label}、再開後{n}回分）、その後は通常価格の{regular}", en: "{price} ({label}, the first {n} deliveries back), then the regular price of {regular}" },
+  comebackPrice: { ja: "再開後{n}回分は{label}の{price}、その後は通常価格の{regular}", en: "{price} ({label}, the first {n} deliveries back), then the regular price of {regular}" },
   winbackList: { ja: "再開のご案内", en: "Win-back candidates" },
   winbackListNote: {
     ja: "解約されたお客様のうち、こちらからご連絡してよい方です。再開の見込み額（1年分のお届け × 再開の見込み）が大きい順に並んでいます。",

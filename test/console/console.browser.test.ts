@@ -634,7 +634,7 @@ describe("the operator console in a browser", () => {
     const subs = (await page.locator("section[aria-labelledby=who] table").textContent())!;
     expect(subs).toMatch(/\d+月\d+日/); // the next delivery
     expect(subs).toMatch(/\d+（[低中高]）/); // the risk score and band
-    expect(await page.locator("section[aria-labelledby=who] tr.focus td.price").textContent()).toBe("3,980円"); // the price per delivery, no discount, written as the portal and the receipt write it
+    expect(await page.locator("section[aria-labelledby=who] tr.focus td.price").textContent()).toBe("3,980円（税込）"); // the price per delivery, no discount, with the shop's tax basis as the portal and the receipt write it
     expect(subs).not.toMatch(/\d{4}-\d{2}-\d{2}|low|medium|high/);
     const text = (await page.locator("ol.timeline li").allTextContents()).join("\n");
     // The change, what it changed, and the flow with its reason's label.

@@ -39,20 +39,33 @@ describe("the console of an English-speaking shop", () => {
     expect(main).toContain("+1 415 555 0132 ext. 204");
     expect(main).not.toContain("内線");
     expect(main).toContain("every 30 days");
+    // The price the caller pays, with the shop's basis in the cell as well as in its column's label:
+    // a US shop's prices are before sales tax (pricesIncludeTax follows country US: false).
+    const price = page.locator("section[aria-labelledby=who] td.price").first();
+    await expect(price.textContent()).resolves.toBe("$19.99 plus tax");
+    await expect(page.locator("section[aria-labelledby=who] th[scope=col]", { hasText: "Price per delivery" }).textContent()).resolves.toBe("Price per delivery (plus tax)");
     expect(await axeViolations(page)).toEqual([]);
 
     // The operator's own choice still wins, and stays.
     await Promise.all([page.waitForNavigation(), page.getByRole("button", { name: "日本語" }).click()]);
     expect(await page.locator("html").getAttribute("lang")).toBe("ja");
     await expect(page.locator("main").textContent()).resolves.toContain("+1 415 555 0132 内線204");
+    await expect(price.textContent()).resolves.toBe("$19.99（税別）");
     await page.goto(`${api.url}/console`);
     await expect(page.locator("main h1").first().textContent()).resolves.toBe("お客様検索");
   });
 
-  it("a Japanese shop's console still opens in Japanese", async () => {
+  it("a Japanese shop's console still opens in Japanese, its prices 税込 (総額表示)", async () => {
     const shop = await h.tenant();
+    const customer = uid("C");
+    await h.request("PUT", `/v1/customers/${customer}`, { key: shop.key, body: customerBody({}) });
+    await h.request("PUT", `/v1/subscriptions/${uid("S")}`, { key: shop.key, body: subscriptionBody(customer, { quantity: 2, unitPrice: { amount: 3980, currency: "JPY" } }) });
     const page = await openConsolePage({ h, browser, api }, contexts, shop, { operatorId: "op-ja", operatorName: "佐々木 美咲" });
     expect(await page.locator("html").getAttribute("lang")).toBe("ja");
     await expect(page.locator("main h1").first().textContent()).resolves.toBe("お客様検索");
+    await page.goto(`${api.url}/console?customer=${encodeURIComponent(customer)}`);
+    await expect(page.locator("section[aria-labelledby=who] td.price").first().textContent()).resolves.toBe("7,960円（税込）");
+    await expect(page.locator("section[aria-labelledby=who] th[scope=col]", { hasText: "1回のお届けの価格" }).textContent()).resolves.toBe("1回のお届けの価格（税込）");
+    expect(await axeViolations(page)).toEqual([]);
   });
 });

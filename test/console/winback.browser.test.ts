@@ -200,13 +200,18 @@ describe("the console's win-back view", () => {
     // The price per delivery the caller agrees to: the comeback discount's, for how many deliveries, then the regular one.
     const p = candidate.offer.parameters;
     expect(p).toMatchObject({ percentOff: 20, cycles: 2 });
-    await expect(page.locator("dd.price").textContent()).resolves.toBe(`${formatMoney(p.discountedPrice, "ja")}（20%オフ、再開後2回分）、その後は通常価格の${formatMoney(p.priceAfter, "ja")}`);
+    // Each price with the shop's tax basis (総額表示), as the offer's own words write it.
+    const taxed = (m: { amount: number; currency: string }) => formatMoney(m, "ja", { taxIncluded: true });
+    await expect(page.locator("dd.price").textContent()).resolves.toBe(`再開後2回分は20%オフの${taxed(p.discountedPrice)}、その後は通常価格の${taxed(p.priceAfter)}`);
     expect(await axeViolations(page)).toEqual([]);
     await page.getByRole("button", { name: "再開を確定する" }).click();
     await expect(page.locator(".notice").textContent()).resolves.toBe("定期コースを再開しました（再加入）。");
     // Back on the karte, the plan shows what its deliveries cost now, and until which delivery.
     const restartedPrice = page.locator("section[aria-labelledby=who] tr.focus td.price");
-    await expect(restartedPrice.textContent()).resolves.toMatch(new RegExp(`^${formatMoney(p.discountedPrice, "ja")}（通常 ${formatMoney(p.regularPrice, "ja")}）20%オフ：(\\d{4}年)?\\d+月\\d+日〜(\\d{4}年)?\\d+月\\d+日のお届け（あと2回、各${formatMoney(p.discountedPrice, "ja")}）$`));
+    const esc = (text: string) => text.replace(/[()（）]/g, "\\$&");
+    await expect(restartedPrice.textContent()).resolves.toMatch(
+      new RegExp(`^${esc(taxed(p.discountedPrice))}、通常 ${esc(taxed(p.regularPrice))}20%オフ：(\\d{4}年)?\\d+月\\d+日〜(\\d{4}年)?\\d+月\\d+日のお届け、あと2回・各${esc(taxed(p.discountedPrice))}$`),
+    );
     expect(await axeViolations(page)).toEqual([]);
     const restarted = (await h.request("GET", `/v1/subscriptions/${sub}`, { key: t.key })).body;
     expect(restarted).toMatchObject({ status: "active", activeDiscount: { offerId: candidate.offer.offerId } });
@@ -380,7 +385,8 @@ describe("the console's win-back view", () => {
     const p = candidate.offer.parameters;
     await page.goto(`${api.url}/console/reactivate?customer=${customer}&sub=${candidate.subscriptionId}&nextDeliveryOn=${candidate.offer.restartOn}&offerId=${candidate.offer.offerId}`);
     await expect(page.locator("dt").filter({ hasText: "Price per delivery" }).count()).resolves.toBe(1);
-    await expect(page.locator("dd.price").textContent()).resolves.toBe(`${formatMoney(p.discountedPrice, "en")} (20% off, the first ${p.cycles} deliveries back), then the regular price of ${formatMoney(p.priceAfter, "en")}`);
+    const taxed = (m: { amount: number; currency: string }) => formatMoney(m, "en", { taxIncluded: true });
+    await expect(page.locator("dd.price").textContent()).resolves.toBe(`${taxed(p.discountedPrice)} (20% off, the first ${p.cycles} deliveries back), then the regular price of ${taxed(p.priceAfter)}`);
     expect(await axeViolations(page)).toEqual([]);
   }, 60_000);
 });
