@@ -19,13 +19,20 @@ const IntervalList = z
 export const MAX_CLOSED_RUN_DAYS = 62;
 
 // platform/openapi's CalendarDate, written here: that module imports the auth layer, which imports these settings.
-const ClosedDay = z.iso.date().refine(isOnOrAfterEarliestDate, `Not before ${EARLIEST_ACCEPTED_DATE}`).openapi({ example: "2026-12-29" });
+const ClosedDay = z.iso
+  .date()
+  .refine(isOnOrAfterEarliestDate, { message: `Not before ${EARLIEST_ACCEPTED_DATE}`, params: { ja: `${EARLIEST_ACCEPTED_DATE} より前の日付は指定できません` } })
+  .openapi({ example: "2026-12-29" });
 
 /** A run of days the shop delivers nothing, both ends included (年末年始: 2026-12-29 to 2027-01-03). */
 const ClosedDates = z
   .strictObject({ from: ClosedDay, to: ClosedDay })
   .refine((r) => r.from <= r.to, { message: "`to` must be on or after `from`", path: ["to"] })
-  .refine((r) => r.from > r.to || daysBetween(r.from, r.to) < MAX_CLOSED_RUN_DAYS, { message: `A range may close at most ${MAX_CLOSED_RUN_DAYS} days`, path: ["to"] })
+  .refine((r) => r.from > r.to || daysBetween(r.from, r.to) < MAX_CLOSED_RUN_DAYS, {
+    message: `A range may close at most ${MAX_CLOSED_RUN_DAYS} days`,
+    params: { ja: `1つの期間で休業にできるのは${MAX_CLOSED_RUN_DAYS}日までです` },
+    path: ["to"],
+  })
   .openapi("ClosedDates");
 
 /** The merchant's rules. Every field has a default, so a new tenant works out of the box. */
