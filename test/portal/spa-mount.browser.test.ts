@@ -62,10 +62,10 @@ async function customer(): Promise<{ customerId: string; subscriptionId: string 
   return { customerId, subscriptionId };
 }
 
-async function open(customerId: string): Promise<{ page: Page; problems: string[] }> {
+async function open(customerId: string, viewport = PHONE): Promise<{ page: Page; problems: string[] }> {
   const res = await h.request("POST", "/v1/customer-sessions", { key: t.key, body: { customerId } });
   expect(res.status).toBe(201);
-  const page = await browser.newPage({ viewport: PHONE });
+  const page = await browser.newPage({ viewport });
   const problems: string[] = [];
   page.on("console", (m) => {
     if (m.type() === "error") problems.push(m.text());
@@ -151,6 +151,23 @@ describe("<tsuzuku-portal> on a single-page my-page: unmounted by the shop's rou
     // The host's Back goes to the my-page the customer came from, in one press.
     await page.goBack();
     expect(new URL(page.url()).pathname).toBe("/my-page");
+    await page.close();
+  }, 60_000);
+
+  it("under the host's 62.5 % root font size and reset, on a desktop, the portal is as wide and its text as large as on any page: 768 px at most, text 16 px, buttons 44 px", async () => {
+    const { customerId } = await customer();
+    const { page, problems } = await open(customerId, { width: 1280, height: 800 });
+    const sizes = await page.evaluate(() => {
+      const root = document.querySelector("tsuzuku-portal")!.shadowRoot!;
+      const container = root.querySelector<HTMLElement>('[part~="container"]')!;
+      const button = root.querySelector<HTMLElement>('[part~="cancel-button"]')!;
+      return { width: container.getBoundingClientRect().width, font: getComputedStyle(container).fontSize, button: button.getBoundingClientRect().height };
+    });
+    // Before: max-width 48rem read the host's 10 px root, so the my-page's plans were squeezed into 480 px.
+    expect(sizes).toEqual({ width: 768, font: "16px", button: expect.any(Number) });
+    expect(sizes.button).toBeGreaterThanOrEqual(44);
+    expect(await axeViolations(page, { wcagOnly: true, seriousOnly: true })).toEqual([]);
+    expect(problems).toEqual([]);
     await page.close();
   }, 60_000);
 });
