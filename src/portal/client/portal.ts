@@ -134,6 +134,8 @@ export class TsuzukuPortal extends HTMLElement {
   #waitLine: HTMLElement | null = null;
   #waitText: string | null = null;
   #connected = false;
+  /** A #load asked for while an action ran (the element shown again meanwhile): run when it ends. */
+  #loadWhenIdle = false;
   #focus: string | null = null;
   /**
    * Each card's status line (a live region), kept across renders so a result is announced and shown
@@ -202,6 +204,26 @@ export class TsuzukuPortal extends HTMLElement {
     portals.delete(this);
     removeEventListener("pagehide", this.#onPageHide);
     removeEventListener("popstate", this.#onPopState);
+    // A single-page my-page unmounts the element when the customer navigates elsewhere (trial43): left
+    // mid-flow, the flow is ended as on pagehide, and the element shown again later reads the plans
+    // afresh. A move in the DOM (removed and put back in the same task) is not a leave.
+    queueMicrotask(() => {
+      if (!this.isConnected) this.#unmounted();
+    });
+  }
+
+  /**
+   * The element left the page for good: an open cancel flow is abandoned (keepalive), and the
+   * history entries the flow or a review pushed are no longer the portal's to take back (the host's
+   * router has moved on; going back would undo its navigation). Shown again, it starts from the list.
+   */
+  #unmounted() {
+    void this.#leaveFlow(true);
+    this.#flowEntry = false;
+    this.#reviewClose = null;
+    this.#popOwn = false;
+    this.#revealAfterPop = null;
+    this.#step = { name: "loading" };
   }
 
   attributeChangedCallback(name: string, old: string | null, value: string | null) {
@@ -469,6 +491,10 @@ export class TsuzukuPortal extends HTMLElement {
       if (this.#waitText !== null && line.textContent === this.#waitText) line.textContent = line === status ? "" : said;
       this.#waitText = null;
     }
+    if (this.#loadWhenIdle && this.#connected) {
+      this.#loadWhenIdle = false;
+      void this.#load();
+    }
   }
 
   /**
@@ -530,6 +556,11 @@ export class TsuzukuPortal extends HTMLElement {
   async #load() {
     this.#step = { name: "loading" };
     this.#render();
+    // Shown again while an action of its earlier mount is still under way: the plans are read once it has ended.
+    if (this.#busy) {
+      this.#loadWhenIdle = true;
+      return;
+    }
     await this.#run(async () => {
       const setup = await this.#setupProblem(null);
       if (setup) throw new ApiProblem(setup);
@@ -630,6 +661,13 @@ export class TsuzukuPortal extends HTMLElement {
 
   /** Shows `step`, focus on `focus`; `announce` in the status line beside card `subId`, else the portal's. */
   #go(step: Step, focus: string, announce?: string | (Node | string)[], subId?: string) {
+    // An answer that arrives after the element was unmounted changes neither the host's history nor
+    // the element: a cancel flow it opened is ended at once, and the element shown again reads afresh.
+    if (!this.#connected) {
+      if (isFlowStep(step)) void this.#api({ method: "POST", path: `/v1/cancel-flows/${encodeURIComponent(step.flow.flowId)}/abandon`, keepalive: true }).catch(() => undefined);
+      this.#step = { name: "loading" };
+      return;
+    }
     // A review's entry becomes the cancel flow's when the flow opens from the same screen; else it goes with the review.
     if (this.#reviewClose && isFlowStep(step) && !this.#flowEntry) {
       this.#reviewClose = null;

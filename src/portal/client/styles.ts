@@ -31,7 +31,8 @@ export const STYLES = `
 * { box-sizing: border-box; }
 [hidden] { display: none !important; }
 /* A size container: the receipt's number is sized to the portal's width (cqi) so it stays on one line. */
-.portal { background: var(--_surface); max-width: 48rem; container-type: inline-size; }
+/* em, not rem: a rem inside the shadow root is the host page's root, 480 px under a 62.5 % reset (trial43). */
+.portal { background: var(--_surface); max-width: 48em; container-type: inline-size; }
 h2, h3, h4 { line-height: 1.35; margin: 0 0 .5em; }
 h2 { font-size: 1.375em; }
 h3 { font-size: 1.2em; }
