@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addDays, localDate } from "../../src/platform/dates";
-import { customerBody, subscriptionBody, uid, type TestTenant } from "../support/harness";
+import { type TestTenant } from "../support/harness";
 import { nodeHarness, type NodeHarness } from "../support/node-harness";
+import { syncedPlan } from "../support/synced-plan";
 
 // A shop created with `tenant:create` starts with the default catalogue. The apology gift names a
 // thing — 「お試しサイズのサンプル1点」 — the shop may not have: it starts off, so no customer of a new shop is
@@ -17,17 +18,8 @@ describe("a new shop's default offers", () => {
   });
   afterAll(() => h?.close());
 
-  const plan = async () => {
-    const customerId = uid("C");
-    expect((await h.request("PUT", `/v1/customers/${customerId}`, { key: t.key, body: customerBody({ phone: null, email: null }) })).status).toBe(201);
-    const subscriptionId = uid("S");
-    const put = await h.request("PUT", `/v1/subscriptions/${subscriptionId}`, {
-      key: t.key,
-      body: subscriptionBody(customerId, { nextDeliveryOn: addDays(today(), 20), startedAt: `${addDays(today(), -100)}T01:00:00Z`, deliveriesCompleted: 3 }),
-    });
-    expect(put.status, JSON.stringify(put.body)).toBe(201);
-    return subscriptionId;
-  };
+  const plan = async () =>
+    (await syncedPlan(h, t, { customer: { phone: null, email: null }, nextIn: 20, subscription: { startedAt: `${addDays(today(), -100)}T01:00:00Z`, deliveriesCompleted: 3 } })).subscriptionId;
   const shown = async (subscriptionId: string, reason: string) => {
     const r = await h.request("GET", `/v1/subscriptions/${subscriptionId}/offers?reason=${reason}&channel=operator`, { key: t.key });
     expect(r.status).toBe(200);

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addDays, localDate } from "../../src/platform/dates";
-import { customerBody, subscriptionBody, uid, type TestTenant } from "../support/harness";
+import { type TestTenant } from "../support/harness";
 import { nodeHarness, type NodeHarness } from "../support/node-harness";
+import { syncedPlan } from "../support/synced-plan";
 
 // "¥500 off, until 31 December": an offer's `eligibility.availableUntil` ends it on every channel at
 // that moment, without the owner switching it off on the day. Sent with an offset, answered in UTC;
@@ -17,14 +18,8 @@ describe("an offer with an end (eligibility.availableUntil)", () => {
   });
   afterAll(() => h?.close());
 
-  const plan = async () => {
-    const customerId = uid("C");
-    expect((await h.request("PUT", `/v1/customers/${customerId}`, { key: t.key, body: customerBody({ phone: null, email: null }) })).status).toBe(201);
-    const subscriptionId = uid("S");
-    const body = subscriptionBody(customerId, { nextDeliveryOn: addDays(today(), 20), startedAt: `${addDays(today(), -100)}T01:00:00Z`, deliveriesCompleted: 3 });
-    expect((await h.request("PUT", `/v1/subscriptions/${subscriptionId}`, { key: t.key, body })).status).toBe(201);
-    return subscriptionId;
-  };
+  const plan = async () =>
+    (await syncedPlan(h, t, { customer: { phone: null, email: null }, nextIn: 20, subscription: { startedAt: `${addDays(today(), -100)}T01:00:00Z`, deliveriesCompleted: 3 } })).subscriptionId;
   const shown = async (subscriptionId: string) => {
     const r = await h.request("GET", `/v1/subscriptions/${subscriptionId}/offers?reason=too_expensive&channel=web`, { key: t.key });
     expect(r.status).toBe(200);

@@ -1,10 +1,9 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addDays, localDate, writeDate } from "../../src/platform/dates";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { writeDate } from "../../src/platform/dates";
 import { say } from "../../src/platform/localized-text";
-import { axeViolations, launchBrowser, serveCheckedApi, serveOnLoopback, type Served } from "../support/browser";
-import { customerBody, subscriptionBody, uid, type TestTenant } from "../support/harness";
-import { nodeHarness, type NodeHarness } from "../support/node-harness";
+import { axeViolations, portalTestbed } from "../support/browser";
+import { syncedPlan } from "../support/synced-plan";
 
 /**
  * A customer who left the my-page open (the door bell) past their customer session, then came back
@@ -15,56 +14,41 @@ import { nodeHarness, type NodeHarness } from "../support/node-harness";
  * answer the portal receives is held to openapi.json; axe-core scans each state.
  */
 
-let h: NodeHarness;
-let api: Served & { broken: string[] };
-let shop: Served;
-let browser: Browser;
-let t: TestTenant;
+const tb = portalTestbed(myPage);
 const PHONE_AT_200 = { width: 188, height: 334 };
-
-async function session(customerId: string): Promise<string> {
-  const res = await h.request("POST", "/v1/customer-sessions", { key: t.key, body: { customerId } });
-  expect(res.status).toBe(201);
-  return res.body.token;
-}
 
 /** The shop's my-page: a fresh session for `customer` on every load, and no `session_expired` listener. */
 async function myPage(url: URL): Promise<Response> {
-  const token = await session(url.searchParams.get("customer") ?? "");
+  const token = await tb.session(url.searchParams.get("customer") ?? "");
   const body = `<!doctype html><html lang="ja"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>マイページ</title></head>
 <body><main><h1>マイページ</h1>
-<tsuzuku-portal session="${token}" api-base="${api.url}" lang="ja"></tsuzuku-portal>
+<tsuzuku-portal session="${token}" api-base="${tb.api.url}" lang="ja"></tsuzuku-portal>
 </main>
 <script>
   window.portalEvents = [];
   for (const type of ["tsuzuku:changed", "tsuzuku:error"]) document.addEventListener(type, (e) => window.portalEvents.push({ type, detail: e.detail }));
 </script>
-<script src="${api.url}/embed/v1/tsuzuku.js"></script></body></html>`;
+<script src="${tb.api.url}/embed/v1/tsuzuku.js"></script></body></html>`;
   return new Response(body, { headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" } });
 }
 
-async function customer(): Promise<{ customerId: string; subscriptionId: string }> {
-  const customerId = uid("C");
-  expect((await h.request("PUT", `/v1/customers/${customerId}`, { key: t.key, body: customerBody() })).status).toBe(201);
-  const subscriptionId = uid("S");
-  const next = addDays(localDate(new Date(), "Asia/Tokyo"), 12);
-  const body = subscriptionBody(customerId, { nextDeliveryOn: next, intervalDays: undefined, intervalMonths: 1 });
-  expect((await h.request("PUT", `/v1/subscriptions/${subscriptionId}`, { key: t.key, body })).status).toBe(201);
-  return { customerId, subscriptionId };
-}
 
 async function axeClean(page: Page, step: string) {
   expect(await axeViolations(page, { wcagOnly: true }), `axe on ${step}`).toEqual([]);
 }
 
+async function customer(): Promise<{ customerId: string; subscriptionId: string }> {
+  return syncedPlan(tb.h, tb.t, { nextIn: 12, subscription: { intervalDays: undefined, intervalMonths: 1 } });
+}
+
 const events = (page: Page) => page.evaluate(() => (window as unknown as { portalEvents: { type: string; detail: { code?: string } }[] }).portalEvents);
 const card = (page: Page) => page.locator("tsuzuku-portal [data-subscription]");
-const interval = async (subscriptionId: string) => (await h.request("GET", `/v1/subscriptions/${subscriptionId}`, { key: t.key })).body.intervalMonths as number;
+const interval = async (subscriptionId: string) => (await tb.h.request("GET", `/v1/subscriptions/${subscriptionId}`, { key: tb.t.key })).body.intervalMonths as number;
 
 async function open(customerId: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: PHONE_AT_200, deviceScaleFactor: 2, hasTouch: true });
-  await page.goto(`${shop.url}/?customer=${encodeURIComponent(customerId)}`);
+  const page = await tb.browser.newPage({ viewport: PHONE_AT_200, deviceScaleFactor: 2, hasTouch: true });
+  await page.goto(`${tb.shop.url}/?customer=${encodeURIComponent(customerId)}`);
   await card(page).waitFor();
   return page;
 }
@@ -77,23 +61,6 @@ async function reviewTwoMonths(page: Page) {
   await page.getByRole("button", { name: "この内容で変更する" }).waitFor();
 }
 
-beforeAll(async () => {
-  h = await nodeHarness();
-  api = await serveCheckedApi(h);
-  shop = await serveOnLoopback((request) => myPage(new URL(request.url)));
-  t = await h.tenant();
-  expect((await h.request("PATCH", "/v1/settings", { key: t.key, body: { allowedOrigins: [shop.url] } })).status).toBe(200);
-  browser = await launchBrowser();
-}, 60_000);
-
-afterAll(async () => {
-  expect(api?.broken, "answers the portal received, held to openapi.json").toEqual([]);
-  await browser?.close();
-  await shop?.close();
-  await api?.close();
-  h?.close();
-});
-
 describe("<tsuzuku-portal>: a session that ran out while the page was left open, at a phone's 200 %", () => {
   it("says the change was not made and gives a 「画面を読み込み直す」 button under it; pressed, the plan shows as it is and the change goes through", async () => {
     const { customerId, subscriptionId } = await customer();
@@ -102,7 +69,7 @@ describe("<tsuzuku-portal>: a session that ran out while the page was left open,
     await axeClean(page, "the review");
 
     // The door bell: back two hours later, past the session's 30 minutes, and the review is confirmed.
-    h.setNow(new Date(Date.now() + 2 * 3600_000));
+    tb.h.setNow(new Date(Date.now() + 2 * 3600_000));
     try {
       await page.getByRole("button", { name: "この内容で変更する" }).click();
       await expect.poll(async () => (await events(page)).map((e) => e.detail.code)).toContain("session_expired");
@@ -136,7 +103,7 @@ describe("<tsuzuku-portal>: a session that ran out while the page was left open,
       expect(await interval(subscriptionId)).toBe(2);
       await axeClean(page, "the change made");
     } finally {
-      h.setNow(null);
+      tb.h.setNow(null);
     }
     await page.close();
   }, 90_000);
@@ -145,18 +112,18 @@ describe("<tsuzuku-portal>: a session that ran out while the page was left open,
     const { customerId, subscriptionId } = await customer();
     const page = await open(customerId);
     await reviewTwoMonths(page);
-    h.setNow(new Date(Date.now() + 2 * 3600_000));
+    tb.h.setNow(new Date(Date.now() + 2 * 3600_000));
     try {
       await page.getByRole("button", { name: "この内容で変更する" }).click();
       await card(page).getByRole("button", { name: "画面を読み込み直す" }).waitFor();
-      const fresh = await session(customerId);
+      const fresh = await tb.session(customerId);
       await page.evaluate((token) => document.querySelector("tsuzuku-portal")!.setAttribute("session", token), fresh);
       await expect.poll(async () => (await events(page)).map((e) => e.type)).toContain("tsuzuku:changed");
       expect(await card(page).getByRole("button", { name: "画面を読み込み直す" }).count()).toBe(0);
       expect(await interval(subscriptionId)).toBe(2);
       await axeClean(page, "resumed");
     } finally {
-      h.setNow(null);
+      tb.h.setNow(null);
     }
     await page.close();
   }, 90_000);
@@ -165,7 +132,7 @@ describe("<tsuzuku-portal>: a session that ran out while the page was left open,
 describe("<tsuzuku-portal>: choosing a longer interval on a monthly plan, at a phone's 200 %", () => {
   it("the month choices and the day choices stand in two groups, each saying what it does to the delivery date; 2ヶ月ごと keeps the 16th", async () => {
     const { customerId, subscriptionId } = await customer();
-    const day = Number((await h.request("GET", `/v1/subscriptions/${subscriptionId}`, { key: t.key })).body.deliveryDay);
+    const day = Number((await tb.h.request("GET", `/v1/subscriptions/${subscriptionId}`, { key: tb.t.key })).body.deliveryDay);
     const page = await open(customerId);
     await page.getByText("お届け間隔を変更").click();
     const groups = card(page).locator("fieldset fieldset");
@@ -187,7 +154,7 @@ describe("<tsuzuku-portal>: choosing a longer interval on a monthly plan, at a p
     await page.getByRole("button", { name: "変更内容を確認する" }).first().click();
     await page.getByRole("button", { name: "この内容で変更する" }).click();
     await expect.poll(async () => (await events(page)).map((e) => e.type)).toContain("tsuzuku:changed");
-    const after = (await h.request("GET", `/v1/subscriptions/${subscriptionId}`, { key: t.key })).body;
+    const after = (await tb.h.request("GET", `/v1/subscriptions/${subscriptionId}`, { key: tb.t.key })).body;
     expect(after).toMatchObject({ intervalMonths: 2, deliveryDay: day });
     await page.close();
   }, 90_000);
@@ -196,7 +163,7 @@ describe("<tsuzuku-portal>: choosing a longer interval on a monthly plan, at a p
 describe("<tsuzuku-portal>: stopping it and being sure it stopped, at a phone's 200 %", () => {
   it("the receipt on screen writes its dates with the day of the week, as the confirmation before it does", async () => {
     const { customerId, subscriptionId } = await customer();
-    const next = (await h.request("GET", `/v1/subscriptions/${subscriptionId}`, { key: t.key })).body.nextDeliveryOn as string;
+    const next = (await tb.h.request("GET", `/v1/subscriptions/${subscriptionId}`, { key: tb.t.key })).body.nextDeliveryOn as string;
     const page = await open(customerId);
     await page.getByRole("button", { name: /解約する/ }).first().click();
     await page.locator('tsuzuku-portal [part~="skip-reason"]').click();
@@ -204,7 +171,7 @@ describe("<tsuzuku-portal>: stopping it and being sure it stopped, at a phone's 
     const receipt = page.locator('tsuzuku-portal [part~="receipt"]');
     await receipt.waitFor();
     const text = (await receipt.textContent()) ?? "";
-    const effectiveOn = (await h.request("GET", `/v1/subscriptions/${subscriptionId}`, { key: t.key })).body.cancellation.effectiveOn as string;
+    const effectiveOn = (await tb.h.request("GET", `/v1/subscriptions/${subscriptionId}`, { key: tb.t.key })).body.cancellation.effectiveOn as string;
     const withDay = (date: string) => writeDate(date, "ja", "full", undefined, { weekday: true });
     expect(withDay(next)).toMatch(/\([日月火水木金土]\)$/);
     expect(text).toContain(`解約日：${withDay(effectiveOn)}`);

@@ -1,10 +1,10 @@
-import type { Browser, Page, Request } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page, Request } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { addDays, localDate } from "../../src/platform/dates";
 import { say } from "../../src/platform/localized-text";
-import { axeViolations, launchBrowser, serveCheckedApi, serveOnLoopback, type Served } from "../support/browser";
-import { customerBody, subscriptionBody, uid, type TestTenant } from "../support/harness";
-import { nodeHarness, type NodeHarness } from "../support/node-harness";
+import { axeViolations, portalTestbed } from "../support/browser";
+import { subscriptionBody, uid } from "../support/harness";
+import { syncedPlan } from "../support/synced-plan";
 
 /**
  * The customer leaving themselves out of profiling (個人情報保護法 §35 利用停止, CCPA/CPRA opt-out, GDPR
@@ -13,11 +13,7 @@ import { nodeHarness, type NodeHarness } from "../support/node-harness";
  * portal receives is held to openapi.json; axe-core scans each state.
  */
 
-let h: NodeHarness;
-let api: Served & { broken: string[] };
-let shop: Served;
-let browser: Browser;
-let t: TestTenant;
+const tb = portalTestbed(myPage);
 /** Answers the portal received that break openapi.json. */
 const PHONE = { width: 375, height: 667 };
 const PATH = /\/v1\/customers\/[^/]+\/profiling-opt-out$/;
@@ -26,7 +22,7 @@ function myPage(url: URL): Response {
   const lang = url.searchParams.get("lang") ?? "ja";
   // One embed, or one per subscription named in `subscriptions` (a my-page showing each plan in its place).
   const embeds = (url.searchParams.get("subscriptions")?.split(",") ?? [null]).map(
-    (s) => `<tsuzuku-portal session="${url.searchParams.get("session") ?? ""}" api-base="${api.url}" lang="${lang}"${s ? ` subscription="${s}"` : ""}></tsuzuku-portal>`,
+    (s) => `<tsuzuku-portal session="${url.searchParams.get("session") ?? ""}" api-base="${tb.api.url}" lang="${lang}"${s ? ` subscription="${s}"` : ""}></tsuzuku-portal>`,
   );
   const body = `<!doctype html><html lang="${lang}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>マイページ</title></head>
@@ -37,29 +33,19 @@ ${embeds.join("\n")}
   window.portalEvents = [];
   for (const type of ["tsuzuku:changed", "tsuzuku:error"]) document.addEventListener(type, (e) => window.portalEvents.push({ type, detail: e.detail }));
 </script>
-<script src="${api.url}/embed/v1/tsuzuku.js"></script></body></html>`;
+<script src="${tb.api.url}/embed/v1/tsuzuku.js"></script></body></html>`;
   return new Response(body, { headers: { "content-type": "text/html; charset=utf-8" } });
 }
 
-async function customer(): Promise<{ customerId: string; subscriptionId: string }> {
-  const customerId = uid("C");
-  expect((await h.request("PUT", `/v1/customers/${customerId}`, { key: t.key, body: customerBody() })).status).toBe(201);
-  const subscriptionId = uid("S");
-  const next = addDays(localDate(new Date(), "Asia/Tokyo"), 12);
-  expect((await h.request("PUT", `/v1/subscriptions/${subscriptionId}`, { key: t.key, body: subscriptionBody(customerId, { nextDeliveryOn: next }) })).status).toBe(201);
-  return { customerId, subscriptionId };
-}
 
-async function session(customerId: string): Promise<string> {
-  const res = await h.request("POST", "/v1/customer-sessions", { key: t.key, body: { customerId } });
-  expect(res.status).toBe(201);
-  return res.body.token;
+function customer(): Promise<{ customerId: string; subscriptionId: string }> {
+  return syncedPlan(tb.h, tb.t, { nextIn: 12 });
 }
 
 async function open(customerId: string, lang = "ja", subscriptions?: string[]): Promise<Page> {
-  const page = await browser.newPage({ viewport: PHONE });
-  const url = new URL("/", shop.url);
-  url.searchParams.set("session", await session(customerId));
+  const page = await tb.browser.newPage({ viewport: PHONE });
+  const url = new URL("/", tb.shop.url);
+  url.searchParams.set("session", await tb.session(customerId));
   url.searchParams.set("lang", lang);
   if (subscriptions) url.searchParams.set("subscriptions", subscriptions.join(","));
   await page.goto(url.href);
@@ -77,7 +63,7 @@ const cardLine = (page: Page) => card(page).locator("[data-card-status]");
 const state = (page: Page) => card(page).locator("[data-data-use-state]");
 const message = (page: Page) => card(page).locator(".message");
 const focused = (page: Page) => page.evaluate(() => document.querySelector("tsuzuku-portal")!.shadowRoot!.activeElement?.id ?? null);
-const stored = async (customerId: string) => (await h.request("GET", `/v1/customers/${customerId}/profiling-opt-out`, { key: t.key })).body.profilingOptOut as boolean;
+const stored = async (customerId: string) => (await tb.h.request("GET", `/v1/customers/${customerId}/profiling-opt-out`, { key: tb.t.key })).body.profilingOptOut as boolean;
 /** The PUTs the page sends to the setting, with their Idempotency-Key and body. */
 function puts(page: Page): { key: string | null; body: unknown }[] {
   const sent: { key: string | null; body: unknown }[] = [];
@@ -86,23 +72,6 @@ function puts(page: Page): { key: string | null; body: unknown }[] {
   });
   return sent;
 }
-
-beforeAll(async () => {
-  h = await nodeHarness();
-  api = await serveCheckedApi(h);
-  shop = await serveOnLoopback((request) => myPage(new URL(request.url)));
-  t = await h.tenant();
-  expect((await h.request("PATCH", "/v1/settings", { key: t.key, body: { allowedOrigins: [shop.url] } })).status).toBe(200);
-  browser = await launchBrowser();
-}, 60_000);
-
-afterAll(async () => {
-  expect(api?.broken, "answers the portal received, held to openapi.json").toEqual([]);
-  await browser?.close();
-  await shop?.close();
-  await api?.close();
-  h?.close();
-});
 
 describe("<tsuzuku-portal>: the customer leaves themselves out of profiling, at a phone's size", () => {
   it("switched on and off from the card under the plans: one PUT per save (a double click included), the API's state, the words and the focus after each", async () => {
@@ -129,7 +98,7 @@ describe("<tsuzuku-portal>: the customer leaves themselves out of profiling, at 
     expect(sent[0]!.key).toBeTruthy();
     expect(await stored(customerId)).toBe(true);
     // The risk is no longer computed: the API says so, not "low".
-    expect((await h.request("GET", `/v1/subscriptions/${subscriptionId}/risk`, { key: t.key })).body).toMatchObject({ band: null, notScoredReason: "profiling_opt_out" });
+    expect((await tb.h.request("GET", `/v1/subscriptions/${subscriptionId}/risk`, { key: tb.t.key })).body).toMatchObject({ band: null, notScoredReason: "profiling_opt_out" });
     // Confirmed: the state says so, the box stays ticked, the heading holds the focus and the live region under it says what was saved.
     await expect(state(page).textContent()).resolves.toBe(say("dataUseOff", "ja"));
     expect(await page.getByLabel(say("dataUseStop", "ja")).isChecked()).toBe(true);
@@ -154,12 +123,12 @@ describe("<tsuzuku-portal>: the customer leaves themselves out of profiling, at 
     expect(sent.map((s) => s.body)).toEqual([{ profilingOptOut: true }, { profilingOptOut: false }]);
     expect(sent[1]!.key).not.toBe(sent[0]!.key);
     expect(await stored(customerId)).toBe(false);
-    expect((await h.request("GET", `/v1/subscriptions/${subscriptionId}/risk`, { key: t.key })).body.notScoredReason).toBeNull();
+    expect((await tb.h.request("GET", `/v1/subscriptions/${subscriptionId}/risk`, { key: tb.t.key })).body.notScoredReason).toBeNull();
     await expect(state(page).textContent()).resolves.toBe(say("dataUseOn", "ja"));
     expect(await focused(page)).toBe("data-use-title");
     await axeClean(page, "the card, profiling in use again");
     // The export's evidence says the customer did it, from the portal, twice.
-    const history = (await h.request("GET", `/v1/customers/${customerId}/export`, { key: t.key })).body.consents.profilingOptOutHistory;
+    const history = (await tb.h.request("GET", `/v1/customers/${customerId}/export`, { key: tb.t.key })).body.consents.profilingOptOutHistory;
     expect(history.map((c: { optOut: boolean; source: string }) => [c.optOut, c.source])).toEqual([[true, "portal"], [false, "portal"]]);
     await page.close();
   }, 60_000);
@@ -185,16 +154,16 @@ describe("<tsuzuku-portal>: the customer leaves themselves out of profiling, at 
     const { customerId } = await customer();
     const page = await open(customerId);
     await page.getByLabel(say("dataUseStop", "ja")).check();
-    h.setNow(new Date(Date.now() + 2 * 3600_000)); // past the session's 30 minutes
+    tb.h.setNow(new Date(Date.now() + 2 * 3600_000)); // past the session's 30 minutes
     try {
       await save(page).click();
       await expect.poll(() => message(page).textContent()).toBe(say("sessionExpiredChange", "ja"));
     } finally {
-      h.setNow(null);
+      tb.h.setNow(null);
     }
     expect(await stored(customerId)).toBe(false);
     await axeClean(page, "session expired");
-    const fresh = await session(customerId);
+    const fresh = await tb.session(customerId);
     await page.evaluate((token) => document.querySelector("tsuzuku-portal")!.setAttribute("session", token), fresh);
     await expect.poll(() => cardLine(page).textContent()).toBe(say("dataUseSavedOff", "ja"));
     expect(await stored(customerId)).toBe(true);
@@ -209,7 +178,7 @@ describe("<tsuzuku-portal>: the customer leaves themselves out of profiling, at 
     await page.route(PATH, async (route) => {
       if (route.request().method() !== "PUT" || mode === "through") return route.continue();
       if (mode === "busy")
-        return route.fulfill({ status: 429, headers: { "content-type": "application/problem+json", "retry-after": "120", "access-control-allow-origin": shop.url, "access-control-expose-headers": "Retry-After" }, body: JSON.stringify({ title: "Too many requests", status: 429, code: "rate_limited", retryAfterSeconds: 120 }) });
+        return route.fulfill({ status: 429, headers: { "content-type": "application/problem+json", "retry-after": "120", "access-control-allow-origin": tb.shop.url, "access-control-expose-headers": "Retry-After" }, body: JSON.stringify({ title: "Too many requests", status: 429, code: "rate_limited", retryAfterSeconds: 120 }) });
       if (mode === "offline") return route.abort("internetdisconnected");
       await route.fetch(); // applied, its answer lost on the way back
       mode = "through";
@@ -231,7 +200,7 @@ describe("<tsuzuku-portal>: the customer leaves themselves out of profiling, at 
     expect(await stored(customerId)).toBe(true);
     const last = sent.slice(-2);
     expect(last[0]!.key).toBe(last[1]!.key);
-    const history = (await h.request("GET", `/v1/customers/${customerId}/export`, { key: t.key })).body.consents.profilingOptOutHistory;
+    const history = (await tb.h.request("GET", `/v1/customers/${customerId}/export`, { key: tb.t.key })).body.consents.profilingOptOutHistory;
     expect(history).toHaveLength(1);
     await page.close();
   });
@@ -240,7 +209,7 @@ describe("<tsuzuku-portal>: the customer leaves themselves out of profiling, at 
     const { customerId, subscriptionId } = await customer();
     const second = uid("S");
     const next = addDays(localDate(new Date(), "Asia/Tokyo"), 20);
-    expect((await h.request("PUT", `/v1/subscriptions/${second}`, { key: t.key, body: subscriptionBody(customerId, { nextDeliveryOn: next }) })).status).toBe(201);
+    expect((await tb.h.request("PUT", `/v1/subscriptions/${second}`, { key: tb.t.key, body: subscriptionBody(customerId, { nextDeliveryOn: next }) })).status).toBe(201);
     const page = await open(customerId, "ja", [subscriptionId, second]);
     await page.locator("tsuzuku-portal").nth(1).locator("[data-subscription]").waitFor();
     const cards = () => page.locator("tsuzuku-portal").evaluateAll((els) => els.map((el) => el.shadowRoot!.querySelectorAll("[data-data-use]").length));
@@ -251,11 +220,11 @@ describe("<tsuzuku-portal>: the customer leaves themselves out of profiling, at 
 
   it("a setting that could not be read (offline) is said so in the card, with nothing to save until 「読み込み直す」 reads it", async () => {
     const { customerId } = await customer();
-    const page = await browser.newPage({ viewport: PHONE });
+    const page = await tb.browser.newPage({ viewport: PHONE });
     let offline = true;
     await page.route(PATH, (route) => (offline ? route.abort("internetdisconnected") : route.continue()));
-    const url = new URL("/", shop.url);
-    url.searchParams.set("session", await session(customerId));
+    const url = new URL("/", tb.shop.url);
+    url.searchParams.set("session", await tb.session(customerId));
     await page.goto(url.href);
     await card(page).waitFor();
     expect(await card(page).innerText()).toContain(say("dataUseUnread", "ja"));
@@ -274,7 +243,7 @@ describe("<tsuzuku-portal>: the customer leaves themselves out of profiling, at 
     const sent = puts(page);
     await expect(state(page).textContent()).resolves.toBe(say("dataUseOn", "ja"));
     // Switched on elsewhere while this page shows it off.
-    expect((await h.request("PUT", `/v1/customers/${customerId}/profiling-opt-out`, { key: t.key, body: { profilingOptOut: true } })).status).toBe(200);
+    expect((await tb.h.request("PUT", `/v1/customers/${customerId}/profiling-opt-out`, { key: tb.t.key, body: { profilingOptOut: true } })).status).toBe(200);
     // The customer keeps the box unticked (they want it in use) and saves.
     await save(page).click();
     await expect.poll(() => cardLine(page).textContent()).toBe(say("dataUseSavedOn", "ja"));

@@ -1,9 +1,8 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addDays, localDate } from "../../src/platform/dates";
-import { axeViolations, launchBrowser, serveCheckedApi, serveOnLoopback, type Served } from "../support/browser";
-import { customerBody, subscriptionBody, uid, type TestTenant } from "../support/harness";
-import { nodeHarness, type NodeHarness } from "../support/node-harness";
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
+import { axeViolations, portalTestbed } from "../support/browser";
+import { uid, type TestTenant } from "../support/harness";
+import { syncedPlan } from "../support/synced-plan";
 
 /**
  * The my-page writes a price's tax basis where it shows the plan's prices (settings
@@ -13,30 +12,31 @@ import { nodeHarness, type NodeHarness } from "../support/node-harness";
  * axe-core on each screen.
  */
 
-let h: NodeHarness;
-let api: Served & { broken: string[] };
-let shop: Served;
-let browser: Browser;
+const tb = portalTestbed(myPage);
 let jp: TestTenant;
 let us: TestTenant;
 const tokens = new Map<string, { token: string; lang: string }>();
 
+
 async function customer(t: TestTenant, lang: "ja" | "en", overrides: { customer?: Record<string, unknown>; subscription?: Record<string, unknown> }) {
-  const customerId = uid("C");
-  expect((await h.request("PUT", `/v1/customers/${customerId}`, { key: t.key, body: customerBody({ locale: lang, ...overrides.customer }) })).status).toBe(201);
-  const subscriptionId = uid("S");
-  const body = subscriptionBody(customerId, { nextDeliveryOn: addDays(localDate(new Date(), "Asia/Tokyo"), 14), quantity: 2, ...overrides.subscription });
-  expect((await h.request("PUT", `/v1/subscriptions/${subscriptionId}`, { key: t.key, body })).status).toBe(201);
-  const res = await h.request("POST", "/v1/customer-sessions", { key: t.key, body: { customerId } });
-  expect(res.status).toBe(201);
+  const { customerId } = await syncedPlan(tb.h, t, { customer: { locale: lang, ...overrides.customer }, nextIn: 14, subscription: { quantity: 2, ...overrides.subscription } });
   const page = uid("p");
-  tokens.set(page, { token: res.body.token, lang });
+  tokens.set(page, { token: await tb.session(customerId, t.key), lang });
   return page;
 }
 
+/** The shop's my-page: the session `customer` minted for page `p`, in its language. */
+function myPage(url: URL): Response {
+  const { token, lang } = tokens.get(url.searchParams.get("p") ?? "")!;
+  const body = `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>My page</title></head>
+<body><main><h1>My page</h1><tsuzuku-portal session="${token}" api-base="${tb.api.url}" lang="${lang}"></tsuzuku-portal></main>
+<script src="${tb.api.url}/embed/v1/tsuzuku.js"></script></body></html>`;
+  return new Response(body, { headers: { "content-type": "text/html; charset=utf-8" } });
+}
+
 async function open(pageId: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 375, height: 667 } });
-  await page.goto(`${shop.url}/?p=${encodeURIComponent(pageId)}`);
+  const page = await tb.browser.newPage({ viewport: { width: 375, height: 667 } });
+  await page.goto(`${tb.shop.url}/?p=${encodeURIComponent(pageId)}`);
   await page.locator("tsuzuku-portal [data-subscription]").waitFor();
   return page;
 }
@@ -53,28 +53,10 @@ async function priceRow(page: Page, where: string): Promise<[string, string]> {
 }
 
 beforeAll(async () => {
-  h = await nodeHarness();
-  api = await serveCheckedApi(h);
-  shop = await serveOnLoopback((request) => {
-    const { token, lang } = tokens.get(new URL(request.url).searchParams.get("p") ?? "")!;
-    const body = `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>My page</title></head>
-<body><main><h1>My page</h1><tsuzuku-portal session="${token}" api-base="${api.url}" lang="${lang}"></tsuzuku-portal></main>
-<script src="${api.url}/embed/v1/tsuzuku.js"></script></body></html>`;
-    return new Response(body, { headers: { "content-type": "text/html; charset=utf-8" } });
-  });
-  jp = await h.tenant();
-  us = await h.tenant();
-  for (const t of [jp, us]) expect((await h.request("PATCH", "/v1/settings", { key: t.key, body: { allowedOrigins: [shop.url] } })).status).toBe(200);
-  expect((await h.request("PATCH", "/v1/settings", { key: us.key, body: { country: "US", locale: "en", timeZone: "America/Los_Angeles" } })).status).toBe(200);
-  browser = await launchBrowser();
-}, 60_000);
-
-afterAll(async () => {
-  expect(api?.broken, "answers the portal received, held to openapi.json").toEqual([]);
-  await browser?.close();
-  await shop?.close();
-  await api?.close();
-  h?.close();
+  jp = tb.t;
+  us = await tb.h.tenant();
+  expect((await tb.h.request("PATCH", "/v1/settings", { key: us.key, body: { allowedOrigins: [tb.shop.url] } })).status).toBe(200);
+  expect((await tb.h.request("PATCH", "/v1/settings", { key: us.key, body: { country: "US", locale: "en", timeZone: "America/Los_Angeles" } })).status).toBe(200);
 });
 
 describe("<tsuzuku-portal>: prices with their tax basis", () => {
@@ -145,8 +127,8 @@ describe("<tsuzuku-portal>: prices with their tax basis", () => {
   });
 
   it("a US shop that syncs tax-inclusive prices says so once it sets pricesIncludeTax", async () => {
-    const own = await h.tenant();
-    expect((await h.request("PATCH", "/v1/settings", { key: own.key, body: { allowedOrigins: [shop.url], country: "US", locale: "en", pricesIncludeTax: true } })).status).toBe(200);
+    const own = await tb.h.tenant();
+    expect((await tb.h.request("PATCH", "/v1/settings", { key: own.key, body: { allowedOrigins: [tb.shop.url], country: "US", locale: "en", pricesIncludeTax: true } })).status).toBe(200);
     const page = await open(
       await customer(own, "en", { customer: { phone: "(415) 555-0133", email: "sam@example.com", name: "Sam Roe" }, subscription: { unitPrice: { amount: 4900, currency: "USD" } } }),
     );

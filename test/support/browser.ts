@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import { expect } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
 import { ajvCheck } from "./ajv";
 import { contractViolations } from "./contract";
 import { toRes, type TestTenant } from "./harness";
@@ -114,4 +114,51 @@ export function serveOnLoopback(fetch: (request: Request) => Response | Promise<
       });
     });
   });
+}
+
+/** What a portal browser suite runs on (`portalTestbed`), filled in by its beforeAll. */
+export type PortalTestbed = {
+  h: NodeHarness;
+  /** The app on loopback, every `/v1` answer held to openapi.json (asserted in afterAll). */
+  api: Served & { broken: string[] };
+  /** The shop's my-page, on another origin. */
+  shop: Served;
+  browser: Browser;
+  /** A tenant whose settings allow the shop's origin. */
+  t: TestTenant;
+  /** A customer session's token (POST /v1/customer-sessions), minted with `key` (default: the tenant's) as a shop's server does. */
+  session(customerId: string, key?: string): Promise<string>;
+};
+
+/**
+ * The prologue of a `<tsuzuku-portal>` suite in Chromium: the app on the embedded file served on
+ * loopback (answers held to openapi.json), the shop's my-page (`myPage`, given each request's URL)
+ * on a second origin, a tenant allowing that origin, Chromium; afterAll asserts no answer broke the
+ * contract and closes them all. Call it at the top of the file: the suite sets its own page, viewport
+ * and customers.
+ */
+export function portalTestbed(myPage: (url: URL) => Response | Promise<Response>): PortalTestbed {
+  const tb = {
+    async session(customerId: string, key?: string): Promise<string> {
+      const res = await tb.h.request("POST", "/v1/customer-sessions", { key: key ?? tb.t.key, body: { customerId } });
+      expect(res.status).toBe(201);
+      return res.body.token;
+    },
+  } as PortalTestbed;
+  beforeAll(async () => {
+    tb.h = await nodeHarness();
+    tb.api = await serveCheckedApi(tb.h);
+    tb.shop = await serveOnLoopback((request) => myPage(new URL(request.url)));
+    tb.t = await tb.h.tenant();
+    expect((await tb.h.request("PATCH", "/v1/settings", { key: tb.t.key, body: { allowedOrigins: [tb.shop.url] } })).status).toBe(200);
+    tb.browser = await launchBrowser();
+  }, 60_000);
+  afterAll(async () => {
+    expect(tb.api?.broken, "answers the portal received, held to openapi.json").toEqual([]);
+    await tb.browser?.close();
+    await tb.shop?.close();
+    await tb.api?.close();
+    tb.h?.close();
+  });
+  return tb;
 }

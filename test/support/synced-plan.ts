@@ -1,0 +1,22 @@
+import { expect } from "vitest";
+import { addDays, localDate } from "../../src/platform/dates";
+import { customerBody, subscriptionBody, uid, type Harness, type TestTenant } from "./harness";
+
+/** What `syncedPlan` changes of the default bodies: the customer's and the subscription's fields, the next delivery `nextIn` shop days (Asia/Tokyo) ahead, the key it syncs with (default: the tenant's own). */
+export type SyncedPlanOptions = { customer?: Record<string, unknown>; subscription?: Record<string, unknown>; nextIn?: number; key?: string };
+
+/**
+ * A customer and one subscription of theirs, synced as a shop does (PUT /v1/customers/{id}, then
+ * PUT /v1/subscriptions/{id}), each asserted 201: the starting point of most tests of a plan.
+ */
+export async function syncedPlan(h: Pick<Harness, "request">, tenant: TestTenant, options: SyncedPlanOptions = {}): Promise<{ customerId: string; subscriptionId: string }> {
+  const key = options.key ?? tenant.key;
+  const customerId = uid("C");
+  const customer = await h.request("PUT", `/v1/customers/${customerId}`, { key, body: customerBody(options.customer) });
+  expect(customer.status, JSON.stringify(customer.body)).toBe(201);
+  const subscriptionId = uid("S");
+  const next = options.nextIn === undefined ? {} : { nextDeliveryOn: addDays(localDate(new Date(), "Asia/Tokyo"), options.nextIn) };
+  const subscription = await h.request("PUT", `/v1/subscriptions/${subscriptionId}`, { key, body: subscriptionBody(customerId, { ...next, ...options.subscription }) });
+  expect(subscription.status, JSON.stringify(subscription.body)).toBe(201);
+  return { customerId, subscriptionId };
+}
