@@ -1,5 +1,6 @@
 import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
+import { addDays, localDate } from "../../src/platform/dates";
 import { axeViolations, portalTestbed } from "../support/browser";
 import { uid, type TestTenant } from "../support/harness";
 import { syncedPlan } from "../support/synced-plan";
