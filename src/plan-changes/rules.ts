@@ -566,6 +566,8 @@ export type ActionOption = { available: boolean; refusal: { code: ErrorCode; det
 export function planOptions(current: Plan, settings: TenantSettings, today: string, lang: Language = "en") {
   const plan = settle(current, today, settings);
   const firstChangeable = firstChangeableDate(today, settings);
+  // The earliest day a customer can move the next delivery to: the first open one from the cut-off (a closed 12/29 offers 1/4).
+  const earliestMove = firstOpenDate(firstChangeable, settings);
   const probe = (request: PlanRequest | null): ActionOption => {
     if (request === null) return { available: false, refusal: null };
     const d = decide(current, request, settings, today);
@@ -588,8 +590,7 @@ export function planOptions(current: Plan, settings: TenantSettings, today: stri
     pricesIncludeTax: settings.pricesIncludeTax,
     closedDates: settings.closedDates.filter((r) => r.to >= firstChangeable).map((r) => ({ from: r.from, to: r.to })),
     skip: { ...probe({ type: "skip", count: 1 }), remainingSkips: remainingSkips(plan, settings), maxConsecutiveSkips: settings.maxConsecutiveSkips },
-    // The earliest day a customer can pick: the first open one from the cut-off (a closed 12/29 offers 1/4).
-    nextDelivery: { ...probe({ type: "next_delivery", date: firstOpenDate(firstChangeable, settings) }), earliest: firstOpenDate(firstChangeable, settings), latest: latestNextDelivery(plan, today, settings) },
+    nextDelivery: { ...probe({ type: "next_delivery", date: earliestMove }), earliest: earliestMove, latest: latestNextDelivery(plan, today, settings) },
     interval: {
       ...probe(otherInterval),
       current: plan.intervalDays,

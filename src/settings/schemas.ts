@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { daysBetween, EARLIEST_ACCEPTED_DATE, isOnOrAfterEarliestDate, isValidTimeZone } from "../platform/dates";
+import { daysBetween, isValidTimeZone } from "../platform/dates";
+import { CalendarDate } from "../platform/date-schemas";
 import { isAllowableOrigin } from "../platform/cors";
 import { DEFAULT_PHONE_REGION, isPhoneRegion } from "../platform/phone";
 import { SPECIALIST_THRESHOLD_DEFAULTS } from "../risk/routing";
@@ -18,15 +19,9 @@ const IntervalList = z
 /** Longest run of closed days one range may name (年末年始 is about a week; a warehouse move a few). */
 export const MAX_CLOSED_RUN_DAYS = 62;
 
-// platform/openapi's CalendarDate, written here: that module imports the auth layer, which imports these settings.
-const ClosedDay = z.iso
-  .date()
-  .refine(isOnOrAfterEarliestDate, { message: `Not before ${EARLIEST_ACCEPTED_DATE}`, params: { ja: `${EARLIEST_ACCEPTED_DATE} より前の日付は指定できません` } })
-  .openapi({ example: "2026-12-29" });
-
 /** A run of days the shop delivers nothing, both ends included (年末年始: 2026-12-29 to 2027-01-03). */
 const ClosedDates = z
-  .strictObject({ from: ClosedDay, to: ClosedDay })
+  .strictObject({ from: CalendarDate.openapi({ description: "The first closed day.", example: "2026-12-29" }), to: CalendarDate.openapi({ description: "The last closed day.", example: "2027-01-03" }) })
   .refine((r) => r.from <= r.to, { message: "`to` must be on or after `from`", path: ["to"] })
   .refine((r) => r.from > r.to || daysBetween(r.from, r.to) < MAX_CLOSED_RUN_DAYS, {
     message: `A range may close at most ${MAX_CLOSED_RUN_DAYS} days`,
