@@ -182,9 +182,10 @@ export function autoResume(plan: Plan, today: string, settings: Pick<TenantSetti
  * before the one the customer already had, as a reactivation restarts on the delivery its
  * cancellation stopped. Pure.
  */
-export function resumeStart(plan: Pick<Plan, "pausedFromOn">, today: string, settings: Pick<TenantSettings, "changeCutoffDays">): string {
+export function resumeStart(plan: Pick<Plan, "pausedFromOn">, today: string, settings: Pick<TenantSettings, "changeCutoffDays" | "closedDates">): string {
   const first = firstChangeableDate(today, settings);
-  return plan.pausedFromOn != null && plan.pausedFromOn >= first ? plan.pausedFromOn : first;
+  // The plan's own delivery, else the earliest one Tsuzuku picks: a day the shop delivers (settings closedDates).
+  return plan.pausedFromOn != null && plan.pausedFromOn >= first ? plan.pausedFromOn : firstOpenDate(first, settings);
 }
 
 /** The plan as it stands today: a due pause resumed (see {@link autoResume}). */
@@ -304,7 +305,7 @@ export type ReactivationWindow = { continuesOn: string } | { earliest: string; l
  * in that range, else `earliest` — for a monthly plan, the first date from `earliest` on its own
  * schedule (its day of the month, in step with the stopped delivery or `scheduledOn`). Pure.
  */
-export function reactivationWindow(canceled: CanceledPlan, today: string, settings: Pick<TenantSettings, "changeCutoffDays" | "maxPauseDays">): ReactivationWindow {
+export function reactivationWindow(canceled: CanceledPlan, today: string, settings: Pick<TenantSettings, "changeCutoffDays" | "maxPauseDays" | "closedDates">): ReactivationWindow {
   const final = canceled.finalDeliveryOn;
   if (final !== null && final >= today) return { continuesOn: final };
   const earliest = firstChangeableDate(today, settings);
@@ -313,8 +314,9 @@ export function reactivationWindow(canceled: CanceledPlan, today: string, settin
   const stopped = canceled.stoppedDeliveryOn ?? null;
   if (stopped !== null && stopped >= earliest && stopped <= latest) return { earliest, latest, suggested: stopped };
   // A monthly plan restarts on its own schedule (its day, in step with the stopped delivery), not on a new day.
-  const onSchedule = firstOnSchedule(earliest, canceled, stopped ?? canceled.scheduledOn ?? canceled.finalDeliveryOn);
-  return { earliest, latest, suggested: onSchedule <= latest ? onSchedule : earliest };
+  // A day plan has no schedule to keep: the earliest day it can restart is one the shop delivers (settings closedDates).
+  const onSchedule = firstOnSchedule(firstOpenDate(earliest, settings), canceled, stopped ?? canceled.scheduledOn ?? canceled.finalDeliveryOn);
+  return { earliest, latest, suggested: onSchedule <= latest ? onSchedule : firstOpenDate(earliest, settings) };
 }
 
 /**

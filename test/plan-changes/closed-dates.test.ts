@@ -65,3 +65,15 @@ describe("closed days", () => {
     expect(PatchSettingsBody.safeParse({ closedDates: [{ from: "2026-12-29" }] }).success).toBe(false);
   });
 });
+
+describe("the earliest date Tsuzuku picks itself", () => {
+  it("resume {} and reactivate {} without a delivery of the plan's own to go back to start on the first open day, not on a closed one", () => {
+    // Today 12/26, cut-off 3 days: the first changeable day is 12/29, closed.
+    const paused = plan({ status: "paused", pausedUntil: "2027-02-01", nextDeliveryOn: "2027-02-01", pausedFromOn: null });
+    expect(decide(paused, { type: "resume" }, S, "2026-12-26")).toMatchObject({ ok: true, plan: { status: "active", nextDeliveryOn: "2027-01-04" } });
+    expect(reactivationStart({ intervalDays: 30, finalDeliveryOn: null }, "2026-12-26", S)).toMatchObject({ ok: true, nextDeliveryOn: "2027-01-04" });
+    // A delivery of the plan's own is kept, as the cart scheduled it.
+    const stopped = plan({ status: "paused", pausedUntil: "2027-02-01", nextDeliveryOn: "2027-02-01", pausedFromOn: "2027-01-02" });
+    expect(decide(stopped, { type: "resume" }, S, "2026-12-26")).toMatchObject({ ok: true, plan: { nextDeliveryOn: "2027-01-02" } });
+  });
+});
