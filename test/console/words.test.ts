@@ -4,7 +4,8 @@ import { month, offerName } from "../../src/console/format";
 import { writeDate } from "../../src/platform/dates";
 import { DEFAULT_CATALOGUE } from "../../src/offers/catalogue";
 import { localizeReasons } from "../../src/cancel-flows/reasons";
-import { consoleError } from "../../src/console/strings";
+import { consoleError, consoleErrorCode } from "../../src/console/strings";
+import { RULE_REFUSALS } from "../../src/portal/client/refusals";
 import { keepInTouchState } from "../../src/console/winback";
 
 // What an operator reads on the karte's timeline and the metrics rows: words, never codes or null.
@@ -166,5 +167,15 @@ describe("the shop's closed days above the plan's date fields", () => {
     expect(closedDaysNote(ranges, "ja", "2026-12-01")).toBe("お届け休業日：12月29日〜2027年1月3日、2027年2月11日（この日付は選べません）");
     expect(closedDaysNote(ranges, "en", "2026-12-01")).toBe("No deliveries: Dec 29 – Jan 3, 2027, Feb 11, 2027 (these dates cannot be chosen)");
     expect(closedDaysNote([], "ja", "2026-12-01")).toBeNull();
+  });
+});
+
+describe("a plan rule's refusal on the karte", () => {
+  it("every rule refusal a plan change can get (as the my-page lists them) is said in the console's words, not as 「操作できませんでした」", () => {
+    for (const code of RULE_REFUSALS) {
+      expect(consoleErrorCode(code), code).toBe(code);
+      for (const lang of ["ja", "en"] as const) expect(consoleError(lang, code), `${code} (${lang})`).not.toMatch(/_|null|undefined/);
+    }
+    expect(consoleError("ja", "delivery_date_closed")).toBe("その日付はショップのお届け休業日のため選べません。休業日の後の日付を選んでください。");
   });
 });

@@ -100,8 +100,8 @@ details > form { padding: 0 0 .5em 1em; }
 /* A confirmation number is read out over the phone, so it is never split mid-number: large, but sized
    to the portal's width (cqi) so that its 18 characters fit inside a card — a 260 px wide phone at 150 %
    zoom included. A monospace face gives every character the same advance (≈ 0.6em: 18 of them ≈ 10.9em),
-   so a number drawn all in wide letters (CN-20281228-WWWMMW) fits as well as 2s and 7s, and 0/O, 1/I
-   read apart; narrower than 16 px allows, it may break at a hyphen only. */
+   so a number drawn all in wide letters (CN-20281228-WWWMMW) fits as well as 2s and 7s; narrower
+   than 16 px allows, it may break at a hyphen only. */
 .number { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, "Liberation Mono", "DejaVu Sans Mono", monospace; font-size: clamp(16px, calc((100cqi - 36px) / 11.6), 1.375em); font-weight: 700; overflow-wrap: normal; word-break: keep-all; }
 .receipt-number .number { font-size: clamp(16px, calc((100cqi - 36px) / 11.6), 1.5em); }
 `;
