@@ -590,7 +590,7 @@ export function planOptions(current: Plan, settings: TenantSettings, today: stri
     nextDeliveryChangeable: plan.nextDeliveryOn !== null && plan.nextDeliveryOn >= firstChangeable,
     /** The shop's `pricesIncludeTax`: how a my-page labels this plan's prices (総額表示). */
     pricesIncludeTax: settings.pricesIncludeTax,
-    closedDates: settings.closedDates.filter((r) => r.to >= firstChangeable).map((r) => ({ from: r.from, to: r.to })),
+    closedDates: settings.closedDates.filter((r) => r.to >= firstChangeable),
     skip: { ...probe({ type: "skip", count: 1 }), remainingSkips: remainingSkips(plan, settings), maxConsecutiveSkips: settings.maxConsecutiveSkips },
     nextDelivery: { ...probe({ type: "next_delivery", date: earliestMove }), earliest: earliestMove, latest: latestNextDelivery(plan, today, settings) },
     interval: {

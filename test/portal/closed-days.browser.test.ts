@@ -1,7 +1,6 @@
-import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { addDays, localDate, writeDate } from "../../src/platform/dates";
-import { axeViolations, portalTestbed } from "../support/browser";
+import { axeViolations, openOnPhone, plainMyPage, portalTestbed } from "../support/browser";
 import { uid } from "../support/harness";
 import { syncedPlan } from "../support/synced-plan";
 
@@ -20,19 +19,10 @@ const closed = () => ({ from: addDays(today(), 20), to: addDays(today(), 25) });
 
 /** The shop's my-page in Japanese, with the session minted for page `p`. */
 function myPage(url: URL): Response {
-  const token = tokens.get(url.searchParams.get("p") ?? "")!;
-  const body = `<!doctype html><html lang="ja"><head><meta charset="utf-8"><title>マイページ</title></head>
-<body><main><h1>マイページ</h1><tsuzuku-portal session="${token}" api-base="${tb.api.url}" lang="ja"></tsuzuku-portal></main>
-<script src="${tb.api.url}/embed/v1/tsuzuku.js"></script></body></html>`;
-  return new Response(body, { headers: { "content-type": "text/html; charset=utf-8" } });
+  return plainMyPage(tb, tokens.get(url.searchParams.get("p") ?? "")!, "ja");
 }
 
-async function open(pageId: string): Promise<Page> {
-  const page = await tb.browser.newPage({ viewport: { width: 375, height: 667 } });
-  await page.goto(`${tb.shop.url}/?p=${encodeURIComponent(pageId)}`);
-  await page.locator("tsuzuku-portal [data-subscription]").waitFor();
-  return page;
-}
+const open = (pageId: string) => openOnPhone(tb, pageId);
 
 beforeAll(async () => {
   expect((await tb.h.request("PATCH", "/v1/settings", { key: tb.t.key, body: { closedDates: [closed()] } })).status).toBe(200);

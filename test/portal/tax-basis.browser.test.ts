@@ -1,7 +1,8 @@
 import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { addDays, localDate } from "../../src/platform/dates";
-import { axeViolations, portalTestbed } from "../support/browser";
+import { say } from "../../src/platform/localized-text";
+import { axeViolations, openOnPhone, plainMyPage, portalTestbed } from "../support/browser";
 import { uid, type TestTenant } from "../support/harness";
 import { syncedPlan } from "../support/synced-plan";
 
@@ -16,7 +17,7 @@ import { syncedPlan } from "../support/synced-plan";
 const tb = portalTestbed(myPage);
 let jp: TestTenant;
 let us: TestTenant;
-const tokens = new Map<string, { token: string; lang: string }>();
+const tokens = new Map<string, { token: string; lang: "ja" | "en" }>();
 
 
 async function customer(t: TestTenant, lang: "ja" | "en", overrides: { customer?: Record<string, unknown>; subscription?: Record<string, unknown> }) {
@@ -29,17 +30,22 @@ async function customer(t: TestTenant, lang: "ja" | "en", overrides: { customer?
 /** The shop's my-page: the session `customer` minted for page `p`, in its language. */
 function myPage(url: URL): Response {
   const { token, lang } = tokens.get(url.searchParams.get("p") ?? "")!;
-  const body = `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>My page</title></head>
-<body><main><h1>My page</h1><tsuzuku-portal session="${token}" api-base="${tb.api.url}" lang="${lang}"></tsuzuku-portal></main>
-<script src="${tb.api.url}/embed/v1/tsuzuku.js"></script></body></html>`;
-  return new Response(body, { headers: { "content-type": "text/html; charset=utf-8" } });
+  return plainMyPage(tb, token, lang);
 }
 
-async function open(pageId: string): Promise<Page> {
-  const page = await tb.browser.newPage({ viewport: { width: 375, height: 667 } });
-  await page.goto(`${tb.shop.url}/?p=${encodeURIComponent(pageId)}`);
-  await page.locator("tsuzuku-portal [data-subscription]").waitFor();
-  return page;
+const open = (pageId: string) => openOnPhone(tb, pageId);
+
+/** The quantity form opened, `n` entered and its review shown, by the labels the customer reads. */
+async function reviewQuantity(page: Page, n: number, lang: "ja" | "en") {
+  await page.getByText(say("changeQuantity", lang)).click();
+  await page.getByLabel(say("quantity", lang)).fill(String(n));
+  await page.getByRole("button", { name: say("apply", lang) }).first().click();
+}
+
+/** {@link reviewQuantity}, then the change confirmed. */
+async function changeQuantity(page: Page, n: number, lang: "ja" | "en") {
+  await reviewQuantity(page, n, lang);
+  await page.locator("tsuzuku-portal [part~='confirm-change']").click();
 }
 
 async function axeClean(page: Page, step: string) {
@@ -65,9 +71,7 @@ describe("<tsuzuku-portal>: prices with their tax basis", () => {
     const page = await open(await customer(jp, "ja", {}));
     expect(await priceRow(page, "[data-subscription]")).toEqual(["1回のお届けの価格（税込）", "7,960円（3,980円 × 2）"]);
     await axeClean(page, "the plan card");
-    await page.getByText("数量を変更").click();
-    await page.getByLabel("数量").fill("3");
-    await page.getByRole("button", { name: "変更内容を確認する" }).first().click();
+    await reviewQuantity(page, 3, "ja");
     const [label, value] = await priceRow(page, "[part~='review']");
     expect(label).toBe("1回のお届けの価格（税込）");
     expect(value).toContain("11,940円");
@@ -78,10 +82,7 @@ describe("<tsuzuku-portal>: prices with their tax basis", () => {
 
   it("a Japanese shop: a price said in a sentence carries 税込 too (the change done, the final confirmation's delivery and total), a fee does not", async () => {
     const page = await open(await customer(jp, "ja", {}));
-    await page.getByText("数量を変更").click();
-    await page.getByLabel("数量").fill("3");
-    await page.getByRole("button", { name: "変更内容を確認する" }).first().click();
-    await page.locator("tsuzuku-portal [part~='confirm-change']").click();
+    await changeQuantity(page, 3, "ja");
     const status = page.locator("tsuzuku-portal [data-card-status]").first();
     await expect.poll(() => status.textContent()).toContain("1回のお届けの価格は11,940円（税込）です。");
     await axeClean(page, "the change done");
@@ -107,10 +108,7 @@ describe("<tsuzuku-portal>: prices with their tax basis", () => {
     const page = await open(
       await customer(us, "en", { customer: { phone: "(415) 555-0134", email: "kim@example.com", name: "Kim Park" }, subscription: { unitPrice: { amount: 4900, currency: "USD" } } }),
     );
-    await page.getByText("Change the quantity").click();
-    await page.getByLabel("Quantity").fill("3");
-    await page.getByRole("button", { name: "Review this change" }).first().click();
-    await page.locator("tsuzuku-portal [part~='confirm-change']").click();
+    await changeQuantity(page, 3, "en");
     const status = page.locator("tsuzuku-portal [data-card-status]").first();
     await expect.poll(() => status.textContent()).toContain("each delivery costs $147.00 plus tax.");
     await page.close();

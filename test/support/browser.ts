@@ -162,3 +162,20 @@ export function portalTestbed(myPage: (url: URL) => Response | Promise<Response>
   });
   return tb;
 }
+
+/** A shop's plain my-page (`lang`): one `<tsuzuku-portal>` with the customer session `token`, the embed loaded from the testbed's API. */
+export function plainMyPage(tb: Pick<PortalTestbed, "api">, token: string, lang: "ja" | "en"): Response {
+  const title = lang === "ja" ? "マイページ" : "My page";
+  const body = `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>${title}</title></head>
+<body><main><h1>${title}</h1><tsuzuku-portal session="${token}" api-base="${tb.api.url}" lang="${lang}"></tsuzuku-portal></main>
+<script src="${tb.api.url}/embed/v1/tsuzuku.js"></script></body></html>`;
+  return new Response(body, { headers: { "content-type": "text/html; charset=utf-8" } });
+}
+
+/** The shop's page `?p=pageId` on a 375 × 667 phone, once the portal shows the customer's plans. */
+export async function openOnPhone(tb: Pick<PortalTestbed, "browser" | "shop">, pageId: string): Promise<Page> {
+  const page = await tb.browser.newPage({ viewport: { width: 375, height: 667 } });
+  await page.goto(`${tb.shop.url}/?p=${encodeURIComponent(pageId)}`);
+  await page.locator("tsuzuku-portal [data-subscription]").waitFor();
+  return page;
+}
