@@ -11,6 +11,7 @@ import { discountedPrice, upcomingDiscount, type DiscountDates } from "../plan-c
 import { formatMoney, type Money } from "../platform/numbers";
 import { say } from "../platform/localized-text";
 import type { Lang, Localized } from "./reasons";
+import type { TenantSettings } from "../settings/schemas";
 
 export type TermsSubscription = {
   id: string;
@@ -95,7 +96,7 @@ export function cutoffRule(days: number, lang: Lang): string {
   return CUTOFF_RULE[lang].replace("{days}", String(days));
 }
 
-export function cancellationTerms(sub: TermsSubscription, settings: { changeCutoffDays: number; timeZone: string; pricesIncludeTax: boolean }, receivedAt: Date, lang: Lang): CancellationTerms {
+export function cancellationTerms(sub: TermsSubscription, settings: Pick<TenantSettings, "changeCutoffDays" | "closedDates" | "timeZone" | "pricesIncludeTax">, receivedAt: Date, lang: Lang): CancellationTerms {
   const receivedOn = localDate(receivedAt, settings.timeZone);
   const firstStoppableDate = addDays(receivedOn, settings.changeCutoffDays);
   // A pause whose date has come counts as resumed, even before the maintenance job ran: its first

@@ -7,7 +7,7 @@ import { formatMoney, type Money } from "../platform/numbers";
 import { WinbackPanel, type KarteWinback } from "./winback";
 import type { ReactivationWindow } from "../plan-changes/rules";
 import { discountedPrice, upcomingDiscount } from "../plan-changes/discount";
-import { addDays, localDate, writeDate, zonedInstant } from "../platform/dates";
+import { addDays, localDate, minDate, writeDate, zonedInstant } from "../platform/dates";
 import { displayPhone } from "../platform/phone";
 import { unitWord, writeQuantity } from "../platform/quantity";
 import {
@@ -543,7 +543,8 @@ function Reactivate(props: { page: PageContext; sub: Sub; window: ReactivationWi
         ) : (
           <>
             <label for="reactivate-on">{t(lang, "firstDeliveryOn")}</label>
-            <input type="date" id="reactivate-on" name="nextDeliveryOn" required min={w.earliest} max={w.latest} value={proposedFirstDelivery(w, sub, props.winback)} />
+            {/* From the first day the shop delivers (settings closedDates); the plan's own delivery, the default, even on a closed one. */}
+            <input type="date" id="reactivate-on" name="nextDeliveryOn" required min={minDate(w.suggested, w.earliestOpen)} max={w.latest} value={proposedFirstDelivery(w, sub, props.winback)} />
           </>
         )}
         {comebacks.length > 0 ? (

@@ -16,7 +16,7 @@ import { formatMoney } from "../platform/numbers";
 import { displayPhone, isWithheldCallerId, normalizeEmail, parsePhone } from "../platform/phone";
 import { TenantStore } from "../platform/tenancy";
 import { ASSETS } from "./assets.generated";
-import { reactivationWindow, type ReactivationWindow } from "../plan-changes/rules";
+import { reactivationStart, reactivationWindow, type CanceledPlan, type ReactivationWindow } from "../plan-changes/rules";
 import { feeOnReactivation } from "../cancel-flows/terms";
 import { continuationOf, endingOf, type FlowEvidence } from "../cancel-flows/continuation";
 import { openFlowOf } from "../cancel-flows/service";
@@ -100,12 +100,17 @@ const langOf = (c: Context<AppEnv>, shopLocale: Lang = "ja"): Lang => {
 };
 
 /** A canceled subscription's reactivation dates under the operator's shop's rules (the API applies the same rule). */
-const reactivationOf = (c: Context<AppEnv>, sub: Sub, today: string) =>
-  reactivationWindow(
-    { intervalDays: sub.intervalDays, intervalMonths: sub.intervalMonths, deliveryDay: sub.deliveryDay, finalDeliveryOn: sub.cancellation?.finalDeliveryOn ?? null, stoppedDeliveryOn: sub.cancellation?.stoppedDeliveryOn ?? null, effectiveOn: sub.cancellation?.effectiveOn ?? null },
-    today,
-    c.get("caller").settings,
-  );
+const reactivationOf = (c: Context<AppEnv>, sub: Sub, today: string) => reactivationWindow(canceledPlanOf(sub), today, c.get("caller").settings);
+
+/** A canceled subscription as the API's reactivation rules read it. */
+const canceledPlanOf = (sub: Sub): CanceledPlan => ({
+  intervalDays: sub.intervalDays,
+  intervalMonths: sub.intervalMonths,
+  deliveryDay: sub.deliveryDay,
+  finalDeliveryOn: sub.cancellation?.finalDeliveryOn ?? null,
+  stoppedDeliveryOn: sub.cancellation?.stoppedDeliveryOn ?? null,
+  effectiveOn: sub.cancellation?.effectiveOn ?? null,
+});
 
 /**
  * A read the page cannot do without (the lookup, the customer, their plans) answered "not now"
@@ -706,8 +711,13 @@ export function consolePages(app: Fetcher) {
     let first: string;
     let nextDeliveryOn: string | null = null;
     if ("continuesOn" in w) first = w.continuesOn;
-    else if (/^\d{4}-\d{2}-\d{2}$/.test(asked) && asked >= w.earliest && asked <= w.latest) first = nextDeliveryOn = asked;
-    else return backTo(c, form, { error: "date_out_of_range" });
+    else {
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(asked)) return backTo(c, form, { error: "date_out_of_range" });
+      // The rule the API decides the reactivation by (its window, the shop's closed days): refused here, before the customer agrees to it.
+      const start = reactivationStart(canceledPlanOf(sub), page.today, c.get("caller").settings, asked);
+      if (!start.ok) return backTo(c, form, { error: start.violation.code });
+      first = nextDeliveryOn = asked;
+    }
     // With the comeback offer: its terms for the first delivery chosen — the offer the API lets the
     // customer take (suggested now, or the one winback.due carried: winback/redeem), personalised on
     // the plan restarting that day, as the reactivation applies it — read out before confirming.

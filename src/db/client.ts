@@ -293,12 +293,15 @@ export function fetchWithTimeout(ms: number, base: typeof fetch = fetch): typeof
  * For the embedded file: `disk`, the file refused the write (SQLITE_IOERR, SQLITE_READONLY,
  * SQLITE_CANTOPEN, SQLITE_FULL: a failing, read-only or full disk; the transaction rolled back and
  * nothing was written); `unconfirmed`, the COMMIT went through but its sync failed
- * (UnconfirmedCommit: written, maybe not kept). Null for everything else: a failed statement, a
- * constraint, SQLITE_BUSY, a bug.
+ * (UnconfirmedCommit: written, maybe not kept). `busy`: the server rolled the write transaction
+ * back because others waited for its lock too long (sqld's and Turso's TRANSACTION_TIMEOUT, after
+ * about 5 s: concurrent writes from Workers isolates, each with its own client); nothing was
+ * written and the same write can be sent again at once. Null for everything else: a failed
+ * statement, a constraint, the embedded file's SQLITE_BUSY (one connection writes it: a bug), a bug.
  * The one place that decides what a database failure is: app.ts answers these 503
  * `database_unavailable`, /health says which.
  */
-export type DatabaseFailure = "timeout" | "unreachable" | "credentials" | "disk" | "unconfirmed";
+export type DatabaseFailure = "timeout" | "unreachable" | "credentials" | "disk" | "unconfirmed" | "busy";
 
 /** SQLite's result codes (and their extended codes) for a disk that cannot take a write. */
 const DISK_CODES = /^SQLITE_(IOERR|READONLY|CANTOPEN|FULL)/;
@@ -328,6 +331,7 @@ export function databaseFailure(err: unknown): DatabaseFailure | null {
     const { name, code, status, message } = e as { name?: unknown; code?: unknown; status?: unknown; message?: unknown };
     if (e instanceof UnconfirmedCommit) found = "unconfirmed";
     else if (typeof code === "string" && DISK_CODES.test(code)) found = "disk";
+    else if (code === "TRANSACTION_TIMEOUT") found = "busy";
     else if (name === "TimeoutError") found = "timeout";
     // The libSQL client's HttpServerError: the server (or a proxy before it) answered this status.
     else if (name === "HttpServerError" && typeof status === "number") found = status === 401 || status === 403 ? "credentials" : status >= 500 ? "unreachable" : null;

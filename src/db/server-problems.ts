@@ -33,6 +33,7 @@ export function databaseServerProblem(err: unknown, url: string, hasToken: boole
     const reason = status !== undefined ? `HTTP ${status}` : typeof cause?.code === "string" ? cause.code : failure === "timeout" ? "no answer in time" : cause === undefined || cause.message === "fetch failed" ? "no answer" : cause.message;
     return `Could not reach the database at ${at} (${reason}): check DATABASE_URL and that the server is up.`;
   }
+  if (failure === "busy") return `The database at ${at} was busy with other writes and rolled this one back (nothing was written): run the command again.`;
   if (status !== undefined) return `The database at ${at} answered HTTP ${status}: check DATABASE_URL (the database's name and host).`;
   return undefined;
 }

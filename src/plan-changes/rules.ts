@@ -163,13 +163,15 @@ export type ResumeNote = {
  * next delivery): the shop has shown that date since the pause began. Resumed later — the
  * maintenance job was down or late, or a sync brought a pause whose date had passed — the first
  * delivery is never before today + the cut-off: a date gone by, or one too close to prepare, would
- * leave a delivery that cannot ship and refuse every change. Null when nothing is due.
+ * leave a delivery that cannot ship and refuse every change. Moved so, it lands on the first day
+ * the shop delivers from there (settings `closedDates`): the date is Tsuzuku's pick, not the
+ * customer's. Null when nothing is due.
  */
-export function autoResume(plan: Plan, today: string, settings: Pick<TenantSettings, "changeCutoffDays">): { plan: Plan; note: ResumeNote } | null {
+export function autoResume(plan: Plan, today: string, settings: Pick<TenantSettings, "changeCutoffDays" | "closedDates">): { plan: Plan; note: ResumeNote } | null {
   if (plan.status !== "paused" || plan.pausedUntil === null || plan.pausedUntil > today) return null;
   const planned = maxDate(plan.nextDeliveryOn ?? plan.pausedUntil, plan.pausedUntil);
   const earliest = firstChangeableDate(today, settings);
-  const next = today > plan.pausedUntil ? maxDate(planned, earliest) : planned;
+  const next = today > plan.pausedUntil && planned < earliest ? firstOpenDate(earliest, settings) : planned;
   const note: ResumeNote = { reason: "pause_ended", resumeOn: plan.pausedUntil };
   if (next !== planned) note.moved = { from: planned, to: next, because: "resumed_late", resumedOn: today, firstChangeableDate: earliest };
   return { plan: { ...plan, status: "active", pausedUntil: null, nextDeliveryOn: next, pausedFromOn: null }, note };
@@ -189,7 +191,7 @@ export function resumeStart(plan: Pick<Plan, "pausedFromOn">, today: string, set
 }
 
 /** The plan as it stands today: a due pause resumed (see {@link autoResume}). */
-export function settle(plan: Plan, today: string, settings: Pick<TenantSettings, "changeCutoffDays">): Plan {
+export function settle(plan: Plan, today: string, settings: Pick<TenantSettings, "changeCutoffDays" | "closedDates">): Plan {
   return autoResume(plan, today, settings)?.plan ?? plan;
 }
 
@@ -261,8 +263,9 @@ export function reactivationStart(
   if (next < earliest) {
     return { ok: false, violation: { code: "change_window_closed", detail: { en: `The first delivery can be on ${day(earliest, "en")} at the earliest.`, ja: `最初のお届け日は${day(earliest, "ja")}以降の日付を指定してください。` }, extra: { firstChangeableDate: earliest } } };
   }
-  // A date asked for; the suggested one is the plan's own schedule, the cart's to ship by its calendar.
-  const closed = requested === undefined ? null : closedDay(requested, settings, { en: "have the first delivery on", ja: "最初のお届け日は" });
+  // A date asked for; the suggested one is the plan's own schedule, the cart's to ship by its calendar,
+  // whether asked for by name (a form showing it as its default) or taken by `reactivate {}`.
+  const closed = requested === undefined || requested === window.suggested ? null : closedDay(requested, settings, { en: "have the first delivery on", ja: "最初のお届け日は" });
   if (closed) return { ok: false, violation: closed };
   if (next > window.latest) {
     return { ok: false, violation: { code: "date_out_of_range", detail: { en: "The first delivery is too far away.", ja: "最初のお届け日が先すぎます。" }, extra: { latestDate: window.latest } } };
@@ -291,10 +294,10 @@ export function reactivateOption(canceled: CanceledPlan | null, today: string, s
   const start = reactivationStart(canceled, today, settings);
   const asIfNeverCanceled = start.ok && start.asIfNeverCanceled;
   // The earliest a restart can ask for is the first open day (settings closedDates).
-  return { available: true, refusal: null, nextDeliveryOn: window.suggested, continues: false, asIfNeverCanceled, undoesCancellation: undoes, earliest: firstOpenDate(window.earliest, settings), latest: window.latest };
+  return { available: true, refusal: null, nextDeliveryOn: window.suggested, continues: false, asIfNeverCanceled, undoesCancellation: undoes, earliest: window.earliestOpen, latest: window.latest };
 }
 
-export type ReactivationWindow = { continuesOn: string } | { earliest: string; latest: string; suggested: string };
+export type ReactivationWindow = { continuesOn: string } | { earliest: string; latest: string; suggested: string; earliestOpen: string };
 
 /**
  * The first deliveries a reactivation today may start on (the dates {@link reactivationStart}
@@ -303,7 +306,9 @@ export type ReactivationWindow = { continuesOn: string } | { earliest: string; l
  * (the first changeable date; max(maxPauseDays, 2 × interval) days from today) and `suggested`,
  * the date taken when none is asked for: the delivery the cancellation stopped when it is still
  * in that range, else `earliest` — for a monthly plan, the first date from `earliest` on its own
- * schedule (its day of the month, in step with the stopped delivery or `scheduledOn`). Pure.
+ * schedule (its day of the month, in step with the stopped delivery or `scheduledOn`).
+ * `earliestOpen`: the first day from `earliest` the shop delivers (settings `closedDates`), the
+ * earliest date a customer can ask for besides `suggested`. Pure.
  */
 export function reactivationWindow(canceled: CanceledPlan, today: string, settings: Pick<TenantSettings, "changeCutoffDays" | "maxPauseDays" | "closedDates">): ReactivationWindow {
   const final = canceled.finalDeliveryOn;
@@ -312,11 +317,12 @@ export function reactivationWindow(canceled: CanceledPlan, today: string, settin
   // Two cycles on the plan's calendar (two months, not 60 days, for a monthly plan).
   const latest = maxDate(addDays(today, settings.maxPauseDays), addCycles(today, canceled, 2));
   const stopped = canceled.stoppedDeliveryOn ?? null;
-  if (stopped !== null && stopped >= earliest && stopped <= latest) return { earliest, latest, suggested: stopped };
+  const earliestOpen = firstOpenDate(earliest, settings);
+  if (stopped !== null && stopped >= earliest && stopped <= latest) return { earliest, latest, suggested: stopped, earliestOpen };
   // A monthly plan restarts on its own schedule (its day, in step with the stopped delivery), not on a new day.
   // A day plan has no schedule to keep: the earliest day it can restart is one the shop delivers (settings closedDates).
-  const onSchedule = firstOnSchedule(firstOpenDate(earliest, settings), canceled, stopped ?? canceled.scheduledOn ?? canceled.finalDeliveryOn);
-  return { earliest, latest, suggested: onSchedule <= latest ? onSchedule : firstOpenDate(earliest, settings) };
+  const onSchedule = firstOnSchedule(earliestOpen, canceled, stopped ?? canceled.scheduledOn ?? canceled.finalDeliveryOn);
+  return { earliest, latest, suggested: onSchedule <= latest ? onSchedule : earliestOpen, earliestOpen };
 }
 
 /**
@@ -503,7 +509,7 @@ function decidePlan(current: Plan, request: PlanRequest, settings: TenantSetting
  * webhook, and an open cancel flow stays open — a change of nothing is not a save (解約阻止率).
  * `decided` is `decide`'s plan for `current`; the skip counter, internal, is not compared.
  */
-export function movesNothing(current: Plan, decided: Plan, settings: Pick<TenantSettings, "changeCutoffDays">, today: string): boolean {
+export function movesNothing(current: Plan, decided: Plan, settings: Pick<TenantSettings, "changeCutoffDays" | "closedDates">, today: string): boolean {
   const now = settle(current, today, settings);
   return (["status", "quantity", "intervalDays", "nextDeliveryOn", "pausedUntil"] as const).every((k) => now[k] === decided[k]) && (now.intervalMonths ?? null) === (decided.intervalMonths ?? null);
 }

@@ -119,6 +119,10 @@ export function maxDate(a: string, b: string): string {
   return a >= b ? a : b;
 }
 
+export function minDate(a: string, b: string): string {
+  return a <= b ? a : b;
+}
+
 /**
  * An RFC 3339 instant in the one stored and answered form: UTC, milliseconds, `Z`
  * (`2026-11-21T01:30:00.000Z`, what Date#toISOString writes). Instants are compared and ordered as

@@ -501,6 +501,8 @@ export function secretsKeyMismatch(): ApiError {
 
 /** Seconds a caller is told to wait after the database could not be reached or did not answer. */
 export const DATABASE_RETRY_AFTER_S = 5;
+/** …after the server rolled a write back for others waiting on its lock: the next try usually goes through. */
+export const DATABASE_BUSY_RETRY_AFTER_S = 1;
 /** …after it refused the credentials or lacks migrations: its operator must act first. */
 export const DATABASE_FIX_RETRY_AFTER_S = 60;
 
@@ -518,6 +520,17 @@ export function databaseUnavailable(failure: DatabaseFailure): ApiError {
       {
         en: `The database refused this service's credentials (it answered 401/403): the service's operator must check DATABASE_AUTH_TOKEN. Retry after ${s} s; ${idempotent.en}`,
         ja: `データベースがこのサービスの認証情報を拒否しました（401/403 の応答）。サービスの運用者が DATABASE_AUTH_TOKEN を確認する必要があります。${s}秒後に再試行してください。${idempotent.ja}`,
+      },
+      { retryAfterSeconds: s },
+    );
+  }
+  if (failure === "busy") {
+    const s = DATABASE_BUSY_RETRY_AFTER_S;
+    return new ApiError(
+      "database_unavailable",
+      {
+        en: `The database was busy with other writes and rolled this one back, so nothing was changed. Retry after ${s} s; ${idempotent.en}`,
+        ja: `データベースがほかの書き込みで混み合っていたため、この書き込みは取り消され、何も変更されていません。${s}秒後に再試行してください。${idempotent.ja}`,
       },
       { retryAfterSeconds: s },
     );

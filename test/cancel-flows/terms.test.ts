@@ -3,7 +3,7 @@ import { cancellationTerms, confirmationNumber, feeOnReactivation, receiptText, 
 import { lintCopy } from "../../src/offers/lint";
 import { seededRng } from "../../src/platform/random";
 
-const settings = { changeCutoffDays: 3, timeZone: "Asia/Tokyo", pricesIncludeTax: true };
+const settings = { changeCutoffDays: 3, closedDates: [], timeZone: "Asia/Tokyo", pricesIncludeTax: true };
 const sub = (over: Partial<TermsSubscription> = {}): TermsSubscription => ({
   id: "S-1",
   productName: "国産大麦若葉の青汁 30包",
@@ -55,7 +55,7 @@ describe("cancellation terms", () => {
     expect(ja.charges[0]!.basis).toContain("3,980円（税込）が請求されます");
     const input = { confirmationNumber: "CN-20261203-7KQ4ZP", subscriptionId: "S-1", productName: "青汁", shopName: "続くショップ", timeZone: "Asia/Tokyo" };
     expect(receiptText({ ...input, pricesIncludeTax: true, terms: ja }, "ja")).toContain("今後のご請求：合計3,980円（税込）");
-    const us = { changeCutoffDays: 3, timeZone: "America/New_York", pricesIncludeTax: false };
+    const us = { changeCutoffDays: 3, closedDates: [], timeZone: "America/New_York", pricesIncludeTax: false };
     const dollars = sub({ unitPriceAmount: 4900, currency: "USD" });
     const en = cancellationTerms(dollars, us, new Date("2026-12-03T15:00:00Z"), "en");
     expect(en.charges[0]!.basis).toContain("($49.00 plus tax)");

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { LibsqlBatchError } from "@libsql/client";
 import { databaseFailure, describeCauses, UnconfirmedCommit } from "../../src/db/client";
+import { databaseUnavailable } from "../../src/platform/errors";
 
 /** An error as the clients build them: a name, maybe a code or status, wrapping its cause. */
 function err(name: string, message: string, more: { code?: string; status?: number; cause?: unknown } = {}) {
@@ -30,6 +32,16 @@ describe("what a database failure is", () => {
     expect(databaseFailure(new UnconfirmedCommit(err("Error", "EIO: i/o error, fdatasync", { code: "EIO" })))).toBe("unconfirmed");
     expect(databaseFailure(err("LibsqlError", "SQLITE_BUSY: database is locked", { code: "SQLITE_BUSY" }))).toBeNull();
     expect(databaseFailure(err("LibsqlError", "SQLITE_CONSTRAINT: UNIQUE constraint failed", { code: "SQLITE_CONSTRAINT_UNIQUE" }))).toBeNull();
+  });
+
+  it("the server taking the write lock back from a transaction others waited on (sqld, Turso): busy, a 503 to retry after 1 s", () => {
+    // As the web client raises it on the transaction's next statement (seen against sqld: a transaction
+    // holding the lock ~5 s while another waited; bench/sqld-lock-wait.ts).
+    const stolen = new LibsqlBatchError("TRANSACTION_TIMEOUT: Transaction timed out", 0, "TRANSACTION_TIMEOUT");
+    expect(databaseFailure(query(stolen))).toBe("busy");
+    const answer = databaseUnavailable("busy");
+    expect(answer).toMatchObject({ status: 503, code: "database_unavailable", extra: { retryAfterSeconds: 1 } });
+    expect(answer.detail).toMatchObject({ en: expect.stringContaining("nothing was changed"), ja: expect.stringContaining("何も変更されていません") });
   });
 
   it("the server's 401 or 403: credentials", () => {

@@ -498,6 +498,38 @@ export function consoleSuite(h: () => Harness) {
     });
   });
 
+  describe("a reactivation by phone around the shop's closed days", () => {
+    it("the karte's date starts at the first open day; a closed day asked for is refused on the confirmation, in the console's words, before the customer agrees", async () => {
+      const t = await h().tenant();
+      const today = localDate(new Date(), "Asia/Tokyo");
+      // Closed from tomorrow for six days: the first changeable day (today + 3) is closed, the first open one today + 7.
+      const closed = { from: addDays(today, 1), to: addDays(today, 6) };
+      expect((await h().request("PATCH", "/v1/settings", { key: t.key, body: { closedDates: [closed] } })).status).toBe(200);
+      const [customer, sub] = [uid("C"), uid("S")];
+      await h().request("PUT", `/v1/customers/${customer}`, { key: t.key, body: customerBody() });
+      await h().request("PUT", `/v1/subscriptions/${sub}`, { key: t.key, body: subscriptionBody(customer, { nextDeliveryOn: addDays(today, 20) }) });
+      const flow = await h().request("POST", `/v1/subscriptions/${sub}/cancel-flows`, { key: t.key, body: { channel: "web" } });
+      expect((await h().request("POST", `/v1/cancel-flows/${flow.body.flowId}/confirm`, { key: t.key, body: {} })).status).toBe(200);
+      const created = await h().request("POST", "/v1/console-sessions", { key: t.key, body: { operatorId: "op-8", operatorName: "佐々木 美咲" } });
+      const url = new URL(created.body.url);
+      const cookie = ((await h().request("GET", url.pathname + url.search)).headers.get("set-cookie") ?? "").split(";")[0]!;
+      const headers = { cookie, "accept-language": "ja" };
+
+      const karte = await h().request("GET", `/console?customer=${customer}&sub=${sub}`, { headers });
+      const field = /<input[^>]*id="reactivate-on"[^>]*>/.exec(karte.text)?.[0] ?? "";
+      expect(field).toContain(`min="${addDays(today, 7)}"`);
+
+      const review = (date: string) => h().request("GET", `/console/reactivate?customer=${customer}&sub=${sub}&nextDeliveryOn=${date}`, { headers });
+      const refused = await review(addDays(today, 4));
+      expect(refused.status).toBe(303);
+      const back = new URL(refused.headers.get("location")!, "http://x");
+      expect(back.searchParams.get("error")).toBe("delivery_date_closed");
+      expect((await h().request("GET", back.pathname + back.search, { headers })).text).toContain("お届け休業日");
+      expect((await review(addDays(today, 7))).status).toBe(200);
+      expect((await h().request("GET", `/v1/subscriptions/${sub}`, { key: t.key })).body.status).toBe("canceled");
+    });
+  });
+
   describe("console URLs that cannot sign in, from one client address", () => {
     it("past the failed-auth limit (30 a minute), the operator reads a page saying to wait and how long, on either runtime; Retry-After in the header", async () => {
       const client = `198.51.100.${Math.floor(Math.random() * 200) + 1}`;

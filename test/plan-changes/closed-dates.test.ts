@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { closedRangeOn, decide, firstOpenDate, planOptions, reactivateOption, reactivationStart, type Plan } from "../../src/plan-changes/rules";
+import { autoResume, closedRangeOn, decide, firstOpenDate, planOptions, reactivateOption, reactivationStart, reactivationWindow, type Plan } from "../../src/plan-changes/rules";
 import { DEFAULT_SETTINGS, PatchSettingsBody, type TenantSettings } from "../../src/settings/schemas";
 
 /**
@@ -75,5 +75,28 @@ describe("the earliest date Tsuzuku picks itself", () => {
     // A delivery of the plan's own is kept, as the cart scheduled it.
     const stopped = plan({ status: "paused", pausedUntil: "2027-02-01", nextDeliveryOn: "2027-02-01", pausedFromOn: "2027-01-02" });
     expect(decide(stopped, { type: "resume" }, S, "2026-12-26")).toMatchObject({ ok: true, plan: { nextDeliveryOn: "2027-01-02" } });
+  });
+
+  it("a reactivation asking for the delivery its cancellation stopped, on a closed day, is taken (a form's default); any other closed day is refused; a form may offer from the first open day", () => {
+    const canceled = { intervalDays: 30, finalDeliveryOn: null, stoppedDeliveryOn: "2026-12-30" };
+    expect(reactivationWindow(canceled, "2026-12-20", S)).toEqual({ earliest: "2026-12-23", latest: expect.any(String), suggested: "2026-12-30", earliestOpen: "2026-12-23" });
+    expect(reactivationStart(canceled, "2026-12-20", S, "2026-12-30")).toMatchObject({ ok: true, nextDeliveryOn: "2026-12-30" });
+    expect(reactivationStart(canceled, "2026-12-20", S, "2026-12-31")).toMatchObject({ ok: false, violation: { code: "delivery_date_closed" } });
+    // Today 12/27: the first changeable day (12/30) is closed, so a form offers dates from 1/4.
+    expect(reactivationWindow({ ...canceled, stoppedDeliveryOn: null }, "2026-12-27", S)).toMatchObject({ earliest: "2026-12-30", suggested: "2027-01-04", earliestOpen: "2027-01-04" });
+  });
+
+  it("a pause resumed late (the job was down over the holiday) moves the first delivery to the first open day; one resumed on time keeps the planned date", () => {
+    const paused = plan({ status: "paused", pausedUntil: "2026-12-20", nextDeliveryOn: "2026-12-20" });
+    // Resumed on 12/25, cut-off 3 days: the first changeable day is 12/28, open.
+    expect(autoResume(paused, "2026-12-25", S)?.plan.nextDeliveryOn).toBe("2026-12-28");
+    // Resumed on 12/27: 12/30 is closed, so 1/4; the note keeps the first changeable day it started from.
+    expect(autoResume(paused, "2026-12-27", S)).toMatchObject({
+      plan: { status: "active", nextDeliveryOn: "2027-01-04" },
+      note: { moved: { from: "2026-12-20", to: "2027-01-04", because: "resumed_late", resumedOn: "2026-12-27", firstChangeableDate: "2026-12-30" } },
+    });
+    // On its own day, the planned date stands, closed or not: the cart has shown it since the pause began.
+    const toTheHoliday = plan({ status: "paused", pausedUntil: "2026-12-30", nextDeliveryOn: "2026-12-30" });
+    expect(autoResume(toTheHoliday, "2026-12-30", S)?.plan.nextDeliveryOn).toBe("2026-12-30");
   });
 });
