@@ -1,22 +1,18 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { addDays, localDate, writeDate } from "../../src/platform/dates";
 import { say } from "../../src/platform/localized-text";
-import { AXE_SOURCE, launchBrowser, serveOnLoopback, type Served } from "../support/browser";
-import { cancelledForPrice, customerBody, subscriptionBody, uid, type TestTenant } from "../support/harness";
-import { nodeHarness, type NodeHarness } from "../support/node-harness";
+import { AXE_SOURCE, portalTestbed } from "../support/browser";
+import { cancelledForPrice, customerBody, subscriptionBody, uid } from "../support/harness";
 
 /**
  * <tsuzuku-portal> in real Chromium, used as a customer would: the app runs on Node on one
  * loopback origin, the shop's my-page on another (as a storefront and the API would be), the
- * session minted with the shop's key the way a shop's server does. axe-core scans every step.
+ * session minted with the shop's key the way a shop's server does. axe-core scans every step, and
+ * every /v1 answer the page receives is held to openapi.json (portalTestbed's afterAll).
  */
 
-let h: NodeHarness;
-let api: Served;
-let shop: Served;
-let browser: Browser;
-let t: TestTenant;
+const tb = portalTestbed(myPage);
 const today = () => localDate(new Date(), "Asia/Tokyo");
 /** A date as the portal writes it for the customer: with the day of the week (「2027年1月14日(木)」). */
 const portalDate = (date: string, lang: "ja" | "en" = "ja") => writeDate(date, lang, "full", undefined, { weekday: true });
@@ -30,12 +26,12 @@ function myPage(url: URL): Response {
     return new Response(css, { headers: { "content-type": "text/css" } });
   }
   const embed = (subscription: string | null) =>
-    `<tsuzuku-portal session="${attr("session")}" api-base="${api.url}" lang="${attr("lang") || "ja"}"${subscription ? ` subscription="${subscription}"` : ""}>${url.searchParams.has("fallback") ? "<p data-fallback>定期便の情報を読み込んでいます…</p>" : ""}</tsuzuku-portal>`;
+    `<tsuzuku-portal session="${attr("session")}" api-base="${tb.api.url}" lang="${attr("lang") || "ja"}"${subscription ? ` subscription="${subscription}"` : ""}>${url.searchParams.has("fallback") ? "<p data-fallback>定期便の情報を読み込んでいます…</p>" : ""}</tsuzuku-portal>`;
   // A strict page: styles from its own origin only, scripts from the embed's origin only (no inline script).
   if (url.pathname === "/strict") {
     const body = `<!doctype html><html lang="ja"><head><meta charset="utf-8"><title>マイページ</title><link rel="stylesheet" href="/shop.css"></head>
-<body><main><h1>マイページ</h1>${embed(attr("subscription") || null)}</main><script src="${api.url}/embed/v1/tsuzuku.js"></script></body></html>`;
-    return new Response(body, { headers: { "content-type": "text/html; charset=utf-8", "content-security-policy": `style-src 'self'; script-src ${api.url}` } });
+<body><main><h1>マイページ</h1>${embed(attr("subscription") || null)}</main><script src="${tb.api.url}/embed/v1/tsuzuku.js"></script></body></html>`;
+    return new Response(body, { headers: { "content-type": "text/html; charset=utf-8", "content-security-policy": `style-src 'self'; script-src ${tb.api.url}` } });
   }
   const subscriptions = url.searchParams.get("subscriptions")?.split(",") ?? [url.searchParams.get("subscription")];
   const body = `<!doctype html><html lang="${attr("lang") || "ja"}"><head><meta charset="utf-8">
@@ -48,27 +44,21 @@ ${subscriptions.map(embed).join("\n")}
   for (const type of ["tsuzuku:changed", "tsuzuku:saved", "tsuzuku:canceled", "tsuzuku:reactivated", "tsuzuku:error"])
     document.addEventListener(type, (e) => window.portalEvents.push({ type, detail: e.detail }));
 </script>
-<script src="${api.url}/embed/v1/tsuzuku.js"></script></body></html>`;
+<script src="${tb.api.url}/embed/v1/tsuzuku.js"></script></body></html>`;
   return new Response(body, { headers: { "content-type": "text/html; charset=utf-8" } });
 }
 
 async function customerWith(subscriptions: Record<string, unknown>[]) {
   const customerId = uid("C");
-  expect((await h.request("PUT", `/v1/customers/${customerId}`, { key: t.key, body: customerBody() })).status).toBe(201);
+  expect((await tb.h.request("PUT", `/v1/customers/${customerId}`, { key: tb.t.key, body: customerBody() })).status).toBe(201);
   const ids: string[] = [];
   for (const over of subscriptions) {
     const id = uid("S");
-    const res = await h.request("PUT", `/v1/subscriptions/${id}`, { key: t.key, body: subscriptionBody(customerId, { nextDeliveryOn: addDays(today(), 12), ...over }) });
+    const res = await tb.h.request("PUT", `/v1/subscriptions/${id}`, { key: tb.t.key, body: subscriptionBody(customerId, { nextDeliveryOn: addDays(today(), 12), ...over }) });
     expect(res.status).toBe(201);
     ids.push(id);
   }
   return { customerId, ids };
-}
-
-async function session(customerId: string, key = t.key): Promise<string> {
-  const res = await h.request("POST", "/v1/customer-sessions", { key, body: { customerId } });
-  expect(res.status).toBe(201);
-  return res.body.token;
 }
 
 /**
@@ -77,24 +67,24 @@ async function session(customerId: string, key = t.key): Promise<string> {
  * more, reducing the quantity fits too, so it is switched off while the offer is drawn.
  */
 async function acceptDiscount(id: string) {
-  const flow = (await h.request("POST", `/v1/subscriptions/${id}/cancel-flows`, { key: t.key, body: { channel: "web" } })).body;
-  const other = (await h.request("GET", "/v1/offers/off_quantity_down", { key: t.key })).body;
-  expect((await h.request("PUT", "/v1/offers/off_quantity_down", { key: t.key, body: { ...other, active: false } })).status).toBe(200);
+  const flow = (await tb.h.request("POST", `/v1/subscriptions/${id}/cancel-flows`, { key: tb.t.key, body: { channel: "web" } })).body;
+  const other = (await tb.h.request("GET", "/v1/offers/off_quantity_down", { key: tb.t.key })).body;
+  expect((await tb.h.request("PUT", "/v1/offers/off_quantity_down", { key: tb.t.key, body: { ...other, active: false } })).status).toBe(200);
   let reason;
   try {
-    reason = (await h.request("POST", `/v1/cancel-flows/${flow.flowId}/reason`, { key: t.key, body: { reason: "too_expensive" } })).body;
+    reason = (await tb.h.request("POST", `/v1/cancel-flows/${flow.flowId}/reason`, { key: tb.t.key, body: { reason: "too_expensive" } })).body;
   } finally {
-    expect((await h.request("PUT", "/v1/offers/off_quantity_down", { key: t.key, body: { ...other, active: true } })).status).toBe(200);
+    expect((await tb.h.request("PUT", "/v1/offers/off_quantity_down", { key: tb.t.key, body: { ...other, active: true } })).status).toBe(200);
   }
   const offer = reason.offers.find((o: { type: string }) => o.type === "discount");
   expect(offer, JSON.stringify(reason.offers)).toBeDefined();
-  expect((await h.request("POST", `/v1/cancel-flows/${flow.flowId}/accept`, { key: t.key, body: { offerId: offer.offerId } })).status).toBe(200);
+  expect((await tb.h.request("POST", `/v1/cancel-flows/${flow.flowId}/accept`, { key: tb.t.key, body: { offerId: offer.offerId } })).status).toBe(200);
 }
 
-async function open(customerId: string, params: Record<string, string> = {}, path = "/", key = t.key): Promise<Page> {
-  const page = await browser.newPage();
-  const url = new URL(path, shop.url);
-  url.searchParams.set("session", await session(customerId, key));
+async function open(customerId: string, params: Record<string, string> = {}, path = "/", key = tb.t.key): Promise<Page> {
+  const page = await tb.browser.newPage();
+  const url = new URL(path, tb.shop.url);
+  url.searchParams.set("session", await tb.session(customerId, key));
   for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
   await page.goto(url.href);
   await page.locator("tsuzuku-portal h3, tsuzuku-portal .message:not(:empty)").first().waitFor();
@@ -132,23 +122,6 @@ const topStatus = (page: Page) => page.locator("tsuzuku-portal #status");
 const cardStatus = (page: Page, id: string) => page.locator(`tsuzuku-portal [data-subscription="${id}"] [data-card-status]`);
 /** The exit survey is folded behind one optional control: open it. */
 const openSurvey = (page: Page) => part(page, "survey-toggle").click();
-
-beforeAll(async () => {
-  h = await nodeHarness();
-  api = await serveOnLoopback((request) => h.app.fetch(request));
-  shop = await serveOnLoopback((request) => myPage(new URL(request.url)));
-  t = await h.tenant();
-  const settings = await h.request("PATCH", "/v1/settings", { key: t.key, body: { allowedOrigins: [shop.url] } });
-  expect(settings.status).toBe(200);
-  browser = await launchBrowser();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await shop?.close();
-  await api?.close();
-  h?.close();
-});
 
 describe("<tsuzuku-portal> in Chromium", () => {
   it("lists what the customer can change first: delivering plans, then paused, then cancelled", async () => {
@@ -193,7 +166,7 @@ describe("<tsuzuku-portal> in Chromium", () => {
     await page.locator("tsuzuku-portal h2", { hasText: say("savedTitle", "ja") }).waitFor();
     await axeClean(page, "the saved answer");
     // Plainly: not cancelled, it goes on, and when the next delivery and its charge are.
-    const moved = (await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key })).body.nextDeliveryOn as string;
+    const moved = (await tb.h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: tb.t.key })).body.nextDeliveryOn as string;
     const screen = await page.locator("tsuzuku-portal [data-saved]").innerText();
     expect(screen).toContain("定期コースは解約されず、続きます");
     expect(screen).toContain("国産大麦若葉の青汁 30包の定期コースは解約されていません。このまま続きます。");
@@ -206,7 +179,7 @@ describe("<tsuzuku-portal> in Chromium", () => {
     const saved = (await events(page)).find((e) => e.type === "tsuzuku:saved");
     expect(saved?.detail.offer.title).toBeTruthy();
     expect(saved?.detail).toMatchObject({ outcome: "saved", subscription: { id: ids[0], status: "active" } });
-    const sub = await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key });
+    const sub = await tb.h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: tb.t.key });
     expect(sub.body.nextDeliveryOn).not.toBe(addDays(today(), 12));
     await page.close();
   });
@@ -231,21 +204,21 @@ describe("<tsuzuku-portal> in Chromium", () => {
     expect(await part(page, "reason").count()).toBe(0);
     await part(page, "confirm-cancel").click();
     await part(page, "receipt").waitFor();
-    expect((await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key })).body.status).toBe("canceled");
+    expect((await tb.h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: tb.t.key })).body.status).toBe("canceled");
     await page.close();
   }, 60_000);
 
   it("under noOffer (Germany §312k) and afterCancellation, 「解約する」 opens the confirmation: no reasons, no offer before it", async () => {
     for (const policy of ["noOffer", "afterCancellation"] as const) {
-      const shop_ = await h.tenant();
-      expect((await h.request("PATCH", "/v1/settings", { key: shop_.key, body: { allowedOrigins: [shop.url], retentionPolicy: policy } })).status).toBe(200);
+      const shop_ = await tb.h.tenant();
+      expect((await tb.h.request("PATCH", "/v1/settings", { key: shop_.key, body: { allowedOrigins: [tb.shop.url], retentionPolicy: policy } })).status).toBe(200);
       const customerId = uid("C");
-      expect((await h.request("PUT", `/v1/customers/${customerId}`, { key: shop_.key, body: customerBody() })).status).toBe(201);
+      expect((await tb.h.request("PUT", `/v1/customers/${customerId}`, { key: shop_.key, body: customerBody() })).status).toBe(201);
       const id = uid("S");
-      expect((await h.request("PUT", `/v1/subscriptions/${id}`, { key: shop_.key, body: subscriptionBody(customerId, { nextDeliveryOn: addDays(today(), 12) }) })).status).toBe(201);
-      const token = (await h.request("POST", "/v1/customer-sessions", { key: shop_.key, body: { customerId } })).body.token as string;
-      const page = await browser.newPage();
-      const url = new URL("/", shop.url);
+      expect((await tb.h.request("PUT", `/v1/subscriptions/${id}`, { key: shop_.key, body: subscriptionBody(customerId, { nextDeliveryOn: addDays(today(), 12) }) })).status).toBe(201);
+      const token = (await tb.h.request("POST", "/v1/customer-sessions", { key: shop_.key, body: { customerId } })).body.token as string;
+      const page = await tb.browser.newPage();
+      const url = new URL("/", tb.shop.url);
       url.searchParams.set("session", token);
       await page.goto(url.href);
       await part(page, "cancel-button").click();
@@ -258,7 +231,7 @@ describe("<tsuzuku-portal> in Chromium", () => {
       await part(page, "receipt").waitFor();
       const canceled = (await events(page)).find((e) => e.type === "tsuzuku:canceled")!.detail;
       expect(canceled.outcome, policy).toBe("canceled");
-      const flow = (await h.request("GET", `/v1/cancel-flows/${canceled.flowId}`, { key: shop_.key })).body;
+      const flow = (await tb.h.request("GET", `/v1/cancel-flows/${canceled.flowId}`, { key: shop_.key })).body;
       // Started, then confirmed: no reason step, no offer shown before the confirmation.
       expect(flow.steps.map((x: { type: string }) => x.type).filter((x: string) => x !== "started" && x !== "cancel_confirmed"), policy).toEqual([]);
       await page.close();
@@ -290,7 +263,7 @@ describe("<tsuzuku-portal> in Chromium", () => {
     const review = card.locator('[part~="review"]');
     await review.waitFor();
     // Nothing applied yet: the plan is as it was, no change event.
-    expect((await h.request("GET", `/v1/subscriptions/${id}`, { key: t.key })).body.quantity).toBe(1);
+    expect((await tb.h.request("GET", `/v1/subscriptions/${id}`, { key: tb.t.key })).body.quantity).toBe(1);
     expect((await events(page)).map((e) => e.type)).not.toContain("tsuzuku:changed");
     const dd = (data: string) => review.locator(`[data-${data}]`).textContent();
     expect(await dd("quantity")).toBe("1個 → 10個");
@@ -304,12 +277,12 @@ describe("<tsuzuku-portal> in Chromium", () => {
     await part(page, "cancel-change").click();
     expect(await review.count()).toBe(0);
     expect(await card.getByLabel(say("newQuantity", "ja", { min: 1, max: 10 })).inputValue()).toBe("10");
-    expect((await h.request("GET", `/v1/subscriptions/${id}/changes`, { key: t.key })).body.data).toEqual([]);
+    expect((await tb.h.request("GET", `/v1/subscriptions/${id}/changes`, { key: tb.t.key })).body.data).toEqual([]);
     // Reviewed again and confirmed: applied, and the record keeps the price agreed.
     await card.locator('[part~="quantity-apply"]').click();
     await confirmChange(page);
     await expect.poll(async () => (await events(page)).map((e) => e.type)).toContain("tsuzuku:changed");
-    const [change] = (await h.request("GET", `/v1/subscriptions/${id}/changes`, { key: t.key })).body.data;
+    const [change] = (await tb.h.request("GET", `/v1/subscriptions/${id}/changes`, { key: tb.t.key })).body.data;
     expect(change).toMatchObject({ type: "quantity", after: { quantity: 10, amountPerDelivery: { amount: 32400, currency: "JPY" } } });
 
     // An interval change and a skip are reviewed too: the new interval, the skipped delivery and the next one.
@@ -318,15 +291,15 @@ describe("<tsuzuku-portal> in Chromium", () => {
     await card.locator('[part~="interval-apply"]').click();
     expect(await dd("interval")).toBe("30日ごと → 45日ごと");
     await confirmChange(page);
-    await expect.poll(async () => (await h.request("GET", `/v1/subscriptions/${id}`, { key: t.key })).body.intervalDays).toBe(45);
+    await expect.poll(async () => (await tb.h.request("GET", `/v1/subscriptions/${id}`, { key: tb.t.key })).body.intervalDays).toBe(45);
     await part(page, "skip-button").click();
     expect(await dd("skipped")).toBe(next);
     const after = portalDate(addDays(today(), 12 + 45), "ja");
     expect(await dd("next")).toBe(after);
     expect(await dd("charge")).toBe(`32,400円（${after}のお届け分）`);
-    expect((await h.request("GET", `/v1/subscriptions/${id}`, { key: t.key })).body.nextDeliveryOn).toBe(addDays(today(), 12));
+    expect((await tb.h.request("GET", `/v1/subscriptions/${id}`, { key: tb.t.key })).body.nextDeliveryOn).toBe(addDays(today(), 12));
     await confirmChange(page);
-    await expect.poll(async () => (await h.request("GET", `/v1/subscriptions/${id}`, { key: t.key })).body.nextDeliveryOn).toBe(addDays(today(), 57));
+    await expect.poll(async () => (await tb.h.request("GET", `/v1/subscriptions/${id}`, { key: tb.t.key })).body.nextDeliveryOn).toBe(addDays(today(), 57));
     await page.close();
   }, 60_000);
 
@@ -384,14 +357,14 @@ describe("<tsuzuku-portal> in Chromium", () => {
     expect(await topStatus(page).textContent()).toBe("");
     expect(canceled).toMatchObject({ outcome: "canceled", feeAcknowledged: true, subscription: { id: ids[0], status: "canceled" } });
     expect(await part(page, "receipt").textContent()).toContain(canceled.confirmationNumber);
-    expect((await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key })).body.status).toBe("canceled");
+    expect((await tb.h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: tb.t.key })).body.status).toBe("canceled");
     // The evidence keeps the tick with the words the customer ticked, not a bare true (it kept
     // wording: null: in a dispute over the fee, "a box was ticked" without what it said).
-    const evidence = await h.request("GET", `/v1/cancel-flows/${canceled.flowId}`, { key: t.key });
+    const evidence = await tb.h.request("GET", `/v1/cancel-flows/${canceled.flowId}`, { key: tb.t.key });
     const confirmed = evidence.body.steps.find((s: { type: string }) => s.type === "cancel_confirmed");
     expect(confirmed.data.feeAcknowledgement).toEqual({ by: "customer", wording: say("acknowledgeFee", "ja", { amount: "5,000円" }) });
     // The survey left alone: no keep-in-touch answer was given for the customer.
-    expect((await h.request("GET", `/v1/customers/${customerId}`, { key: t.key })).body.keepInTouch).toBeNull();
+    expect((await tb.h.request("GET", `/v1/customers/${customerId}`, { key: tb.t.key })).body.keepInTouch).toBeNull();
     await page.close();
   });
 
@@ -406,7 +379,7 @@ describe("<tsuzuku-portal> in Chromium", () => {
     const section = page.locator("tsuzuku-portal section");
     expect(await section.textContent()).toContain(say("nextStopped", "ja", { date: shown(next) }));
     // The shop's longer cut-off stands in for the clock passing midnight into it.
-    expect((await h.request("PATCH", "/v1/settings", { key: t.key, body: { changeCutoffDays: 20 } })).status).toBe(200);
+    expect((await tb.h.request("PATCH", "/v1/settings", { key: tb.t.key, body: { changeCutoffDays: 20 } })).status).toBe(200);
     try {
       await part(page, "confirm-cancel").click();
       const message = page.locator("tsuzuku-portal .message");
@@ -415,13 +388,13 @@ describe("<tsuzuku-portal> in Chromium", () => {
       expect(text).toContain(say("nextShips", "ja", { date: shown(next) }));
       expect(text).toContain("13,500円");
       expect(text).not.toContain(say("nextStopped", "ja", { date: shown(next) }));
-      expect((await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key })).body.status).toBe("active");
+      expect((await tb.h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: tb.t.key })).body.status).toBe("active");
       await axeClean(page, "the new terms");
       await part(page, "confirm-cancel").click();
       await part(page, "receipt").waitFor();
       expect(await part(page, "receipt").textContent()).toContain("今後のご請求：合計13,500円");
     } finally {
-      expect((await h.request("PATCH", "/v1/settings", { key: t.key, body: { changeCutoffDays: 3 } })).status).toBe(200);
+      expect((await tb.h.request("PATCH", "/v1/settings", { key: tb.t.key, body: { changeCutoffDays: 3 } })).status).toBe(200);
     }
     await page.close();
   }, 60_000);
@@ -482,9 +455,9 @@ describe("<tsuzuku-portal> in Chromium", () => {
     expect(await question.locator("input:checked").count()).toBe(0);
     await part(page, "confirm-cancel").click(); // neither chosen: no answer
     await part(page, "receipt").waitFor();
-    expect((await h.request("GET", `/v1/customers/${customerId}`, { key: t.key })).body.keepInTouch).toBeNull();
-    expect((await h.request("GET", `/v1/customers/${customerId}/keep-in-touch`, { key: t.key })).body).toMatchObject({ keepInTouch: null, contactable: true });
-    const listed = await h.request("GET", "/v1/winback/candidates?limit=100", { key: t.key });
+    expect((await tb.h.request("GET", `/v1/customers/${customerId}`, { key: tb.t.key })).body.keepInTouch).toBeNull();
+    expect((await tb.h.request("GET", `/v1/customers/${customerId}/keep-in-touch`, { key: tb.t.key })).body).toMatchObject({ keepInTouch: null, contactable: true });
+    const listed = await tb.h.request("GET", "/v1/winback/candidates?limit=100", { key: tb.t.key });
     expect(listed.body.data.map((c: { subscriptionId: string }) => c.subscriptionId)).toContain(ids[0]);
     await part(page, "back").click();
     await part(page, "keep-in-touch").waitFor();
@@ -493,9 +466,9 @@ describe("<tsuzuku-portal> in Chromium", () => {
     await part(page, "stop-keep-in-touch").click();
     await expect.poll(() => topStatus(page).textContent()).toBe(say("keepInTouchStopped", "ja"));
     expect(await part(page, "keep-in-touch").count()).toBe(0);
-    const keep = await h.request("GET", `/v1/customers/${customerId}/keep-in-touch`, { key: t.key });
+    const keep = await tb.h.request("GET", `/v1/customers/${customerId}/keep-in-touch`, { key: tb.t.key });
     expect(keep.body).toMatchObject({ keepInTouch: false, contactable: false });
-    const after = await h.request("GET", "/v1/winback/candidates?limit=100", { key: t.key });
+    const after = await tb.h.request("GET", "/v1/winback/candidates?limit=100", { key: tb.t.key });
     expect(after.body.data.map((c: { subscriptionId: string }) => c.subscriptionId)).not.toContain(ids[0]);
     await page.close();
   });
@@ -508,7 +481,7 @@ describe("<tsuzuku-portal> in Chromium", () => {
     await part(page, "confirm-cancel").waitFor();
     await openSurvey(page);
     const question = page.locator("tsuzuku-portal [data-keep-in-touch-question]");
-    const wording = (await h.request("GET", `/v1/customers/${customerId}/keep-in-touch`, { key: t.key, headers: { "Accept-Language": "en" } })).body.wording;
+    const wording = (await tb.h.request("GET", `/v1/customers/${customerId}/keep-in-touch`, { key: tb.t.key, headers: { "Accept-Language": "en" } })).body.wording;
     await expect(question.locator("legend").textContent()).resolves.toBe(wording);
     await expect(question.locator("#keep-in-touch-neither").textContent()).resolves.toBe(say("keepInTouchNeither", "en"));
     // A radio group with nothing chosen: Tab reaches its first choice, an arrow key moves to and chooses the other.
@@ -521,9 +494,9 @@ describe("<tsuzuku-portal> in Chromium", () => {
     await part(page, "receipt").waitFor();
     const canceled = (await events(page)).find((e) => e.type === "tsuzuku:canceled")!.detail;
     expect(canceled.exitSurvey).toMatchObject({ keepInTouch: false });
-    const keep = await h.request("GET", `/v1/customers/${customerId}/keep-in-touch`, { key: t.key });
+    const keep = await tb.h.request("GET", `/v1/customers/${customerId}/keep-in-touch`, { key: tb.t.key });
     expect(keep.body).toMatchObject({ keepInTouch: false, contactable: false });
-    const candidates = await h.request("GET", "/v1/winback/candidates?limit=100", { key: t.key });
+    const candidates = await tb.h.request("GET", "/v1/winback/candidates?limit=100", { key: tb.t.key });
     expect(candidates.body.data.map((c: { subscriptionId: string }) => c.subscriptionId)).not.toContain(ids[0]);
     // Back on the list: nothing to stop, so no keep-in-touch card.
     await part(page, "back").click();
@@ -561,14 +534,14 @@ describe("<tsuzuku-portal> in Chromium", () => {
     await part(page, "receipt").waitFor();
     const canceled = (await events(page)).find((e) => e.type === "tsuzuku:canceled")!.detail;
     expect(canceled.exitSurvey).toEqual({ recorded: 2, keepInTouch: true, returnOn, ignored: [] });
-    const flow = await h.request("GET", `/v1/cancel-flows/${canceled.flowId}`, { key: t.key });
+    const flow = await tb.h.request("GET", `/v1/cancel-flows/${canceled.flowId}`, { key: tb.t.key });
     const step = flow.body.steps.find((x: { type: string }) => x.type === "cancel_confirmed");
     expect(step.data.survey).toEqual([{ questionId: "why_stopped", answer: "夏の間だけ使いたかった" }, { questionId: "bring_back", answer: "season" }]);
     // The evidence is the question exactly as the customer read it.
     expect(step.data.keepInTouch).toEqual({ answer: true, wording, displayedIn: "ja" });
-    const history = (await h.request("GET", `/v1/customers/${customerId}/export`, { key: t.key })).body.consents.keepInTouchHistory;
+    const history = (await tb.h.request("GET", `/v1/customers/${customerId}/export`, { key: tb.t.key })).body.consents.keepInTouchHistory;
     expect(history).toEqual([expect.objectContaining({ granted: true, wording, language: "ja", source: "cancel_flow", flowId: canceled.flowId })]);
-    const candidates = await h.request("GET", "/v1/winback/candidates?limit=100", { key: t.key });
+    const candidates = await tb.h.request("GET", "/v1/winback/candidates?limit=100", { key: tb.t.key });
     expect(candidates.body.data.map((c: { subscriptionId: string }) => c.subscriptionId)).toContain(ids[0]);
 
     // Back on the list: the keep-in-touch answer, and a way to withdraw it at any time.
@@ -578,8 +551,8 @@ describe("<tsuzuku-portal> in Chromium", () => {
     await part(page, "stop-keep-in-touch").click();
     await expect.poll(() => topStatus(page).textContent()).toBe(say("keepInTouchStopped", "ja"));
     expect(await part(page, "keep-in-touch").count()).toBe(0);
-    expect((await h.request("GET", `/v1/customers/${customerId}`, { key: t.key })).body.keepInTouch).toBe(false);
-    const after = await h.request("GET", "/v1/winback/candidates?limit=100", { key: t.key });
+    expect((await tb.h.request("GET", `/v1/customers/${customerId}`, { key: tb.t.key })).body.keepInTouch).toBe(false);
+    const after = await tb.h.request("GET", "/v1/winback/candidates?limit=100", { key: tb.t.key });
     expect(after.body.data.map((c: { subscriptionId: string }) => c.subscriptionId)).not.toContain(ids[0]);
     await page.close();
   }, 60_000);
@@ -614,13 +587,13 @@ describe("<tsuzuku-portal> in Chromium", () => {
     // Neither answer was sent: no survey recorded, keep-in-touch left where it was.
     expect(canceled.exitSurvey ?? { recorded: 0 }).toMatchObject({ recorded: 0 });
     expect(canceled.exitSurvey?.keepInTouch ?? null).toBeNull();
-    expect((await h.request("GET", `/v1/customers/${customerId}/keep-in-touch`, { key: t.key })).body).toMatchObject({ keepInTouch: null });
+    expect((await tb.h.request("GET", `/v1/customers/${customerId}/keep-in-touch`, { key: tb.t.key })).body).toMatchObject({ keepInTouch: null });
     await page.close();
   }, 60_000);
 
   it("a skip the cut-off closes is not offered: the card says the rule's own message once, in English when the page is, and no confirmation promises a skip", async () => {
     const { customerId, ids } = await customerWith([{ nextDeliveryOn: addDays(today(), 1) }]);
-    const options = (await h.request("GET", `/v1/subscriptions/${ids[0]}/plan-options`, { key: await session(customerId), headers: { "accept-language": "en" } })).body;
+    const options = (await tb.h.request("GET", `/v1/subscriptions/${ids[0]}/plan-options`, { key: await tb.session(customerId), headers: { "accept-language": "en" } })).body;
     expect(options.skip).toMatchObject({ available: false, refusal: { code: "change_window_closed" } });
     const page = await open(customerId, { lang: "en" });
     const card = page.locator(`tsuzuku-portal [data-subscription="${ids[0]}"]`);
@@ -635,16 +608,16 @@ describe("<tsuzuku-portal> in Chromium", () => {
       expect(await form.count(), action).toBe(options[action].available ? 1 : 0);
     }
     await axeClean(page, "a skip closed by the cut-off");
-    expect((await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key })).body.nextDeliveryOn).toBe(addDays(today(), 1));
+    expect((await tb.h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: tb.t.key })).body.nextDeliveryOn).toBe(addDays(today(), 1));
     await page.close();
   });
 
   it("a shop that offers no pause: the card says so in the rule's own words instead of leaving the customer to look for it; the other changes stay", async () => {
-    const before = (await h.request("GET", "/v1/settings", { key: t.key })).body.maxPauseDays as number;
-    expect((await h.request("PATCH", "/v1/settings", { key: t.key, body: { maxPauseDays: 0 } })).status).toBe(200);
+    const before = (await tb.h.request("GET", "/v1/settings", { key: tb.t.key })).body.maxPauseDays as number;
+    expect((await tb.h.request("PATCH", "/v1/settings", { key: tb.t.key, body: { maxPauseDays: 0 } })).status).toBe(200);
     try {
       const { customerId, ids } = await customerWith([{}]);
-      const options = (await h.request("GET", `/v1/subscriptions/${ids[0]}/plan-options`, { key: await session(customerId), headers: { "accept-language": "ja" } })).body;
+      const options = (await tb.h.request("GET", `/v1/subscriptions/${ids[0]}/plan-options`, { key: await tb.session(customerId), headers: { "accept-language": "ja" } })).body;
       expect(options.pause).toMatchObject({ available: false, refusal: { code: "pause_too_long" } });
       const page = await open(customerId);
       const card = page.locator(`tsuzuku-portal [data-subscription="${ids[0]}"]`);
@@ -658,29 +631,29 @@ describe("<tsuzuku-portal> in Chromium", () => {
       await axeClean(page, "no pause offered");
       await page.close();
     } finally {
-      expect((await h.request("PATCH", "/v1/settings", { key: t.key, body: { maxPauseDays: before } })).status).toBe(200);
+      expect((await tb.h.request("PATCH", "/v1/settings", { key: tb.t.key, body: { maxPauseDays: before } })).status).toBe(200);
     }
   }, 60_000);
 
   it("a skip that reaches the skip limit: announced, then no longer offered, the rule said once", async () => {
     const { customerId, ids } = await customerWith([{}]);
-    expect((await h.request("POST", `/v1/subscriptions/${ids[0]}/skip`, { key: t.key, body: { count: 1 } })).status).toBe(200);
+    expect((await tb.h.request("POST", `/v1/subscriptions/${ids[0]}/skip`, { key: tb.t.key, body: { count: 1 } })).status).toBe(200);
     const page = await open(customerId);
     const status = cardStatus(page, ids[0]!);
     await part(page, "skip-button").click();
     await confirmChange(page);
     await expect.poll(() => status.textContent()).toMatch(/スキップしました/);
     // Which plan (product and number), what changed and the next delivery, its date written for people.
-    const next = (await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key })).body.nextDeliveryOn as string;
+    const next = (await tb.h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: tb.t.key })).body.nextDeliveryOn as string;
     expect(await status.textContent()).toBe(`国産大麦若葉の青汁 30包（定期番号 ${ids[0]}）：次回のお届けを1回スキップしました。次回のお届けは${portalDate(next, "ja")}です。`);
-    const rule = (await h.request("GET", `/v1/subscriptions/${ids[0]}/plan-options`, { key: t.key, headers: { "accept-language": "ja" } })).body.skip.refusal;
+    const rule = (await tb.h.request("GET", `/v1/subscriptions/${ids[0]}/plan-options`, { key: tb.t.key, headers: { "accept-language": "ja" } })).body.skip.refusal;
     expect(rule.code).toBe("skip_limit_exceeded");
     const card = page.locator(`tsuzuku-portal [data-subscription="${ids[0]}"]`);
     await expect.poll(() => card.locator("[data-skip-rule]").textContent()).toBe(rule.detail);
     expect(await part(page, "skip-button").count()).toBe(0);
     expect((await card.innerText()).split(rule.detail).length - 1).toBe(1);
     await axeClean(page, "the skip limit reached");
-    expect((await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key })).body.version).toBe(3);
+    expect((await tb.h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: tb.t.key })).body.version).toBe(3);
     await page.close();
   }, 60_000);
 
@@ -715,7 +688,7 @@ describe("<tsuzuku-portal> in Chromium", () => {
     await page.keyboard.press("Enter");
     await part(page, "receipt").waitFor();
     await axeClean(page, "the receipt (keyboard)");
-    expect((await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key })).body.status).toBe("canceled");
+    expect((await tb.h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: tb.t.key })).body.status).toBe("canceled");
     await page.close();
   });
 
@@ -751,7 +724,7 @@ describe("<tsuzuku-portal> in Chromium", () => {
     await changed(1);
     // Said beside the card that changed (on a phone the portal's first line may be screens away).
     const status = () => cardStatus(page, ids[0]!).textContent();
-    const next = portalDate((await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key })).body.nextDeliveryOn, "en");
+    const next = portalDate((await tb.h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: tb.t.key })).body.nextDeliveryOn, "en");
     expect(await status()).toBe(`国産大麦若葉の青汁 30包 (subscription ${ids[0]}): Deliveries now come every 45 days: the next on ${next}, then every 45 days.`);
     await axeClean(page, "after an interval change");
 
@@ -806,9 +779,9 @@ describe("<tsuzuku-portal> in Chromium", () => {
     await changed(5);
     await axeClean(page, "after resuming deliveries");
 
-    const changes = await h.request("GET", `/v1/subscriptions/${ids[0]}/changes`, { key: t.key });
+    const changes = await tb.h.request("GET", `/v1/subscriptions/${ids[0]}/changes`, { key: tb.t.key });
     expect(changes.body.data.map((c: { type: string; channel: string }) => `${c.type}/${c.channel}`).sort()).toEqual(["interval/web", "pause/web", "quantity/web", "resume/web"]);
-    const sub = await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key });
+    const sub = await tb.h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: tb.t.key });
     expect(sub.body).toMatchObject({ intervalDays: 45, quantity: 2, status: "active" });
     await page.close();
   });
@@ -832,7 +805,7 @@ describe("<tsuzuku-portal> in Chromium", () => {
     expect(await cardStatus(page, ids[0]!).textContent()).toBe(
       `国産大麦若葉の青汁 30包 (subscription ${ids[0]}): Deliveries now come every 2 months: the next on ${portalDate(next, "en")}, then on day 31 every 2 months (the last day in shorter months).`,
     );
-    expect((await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key })).body).toMatchObject({ intervalMonths: 2, deliveryDay: 31, nextDeliveryOn: next });
+    expect((await tb.h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: tb.t.key })).body).toMatchObject({ intervalMonths: 2, deliveryDay: 31, nextDeliveryOn: next });
     await page.close();
   });
 
@@ -852,7 +825,7 @@ describe("<tsuzuku-portal> in Chromium", () => {
     await card.locator('[part~="confirm-change"]').click();
     await expect.poll(async () => (await events(page)).map((e) => e.type)).toContain("tsuzuku:changed");
     expect((await events(page)).map((e) => e.detail?.code)).not.toContain("pause_too_long");
-    expect((await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key })).body).toMatchObject({ status: "paused", pausedUntil: max });
+    expect((await tb.h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: tb.t.key })).body).toMatchObject({ status: "paused", pausedUntil: max });
     await page.close();
   });
 
@@ -919,19 +892,19 @@ describe("<tsuzuku-portal> in Chromium", () => {
   it("a session that runs out: tsuzuku:error session_expired, then the same action resumes with the new session", async () => {
     const { customerId, ids } = await customerWith([{}]);
     const page = await open(customerId);
-    h.setNow(new Date(Date.now() + 2 * 3600_000)); // past the session's 30 minutes
+    tb.h.setNow(new Date(Date.now() + 2 * 3600_000)); // past the session's 30 minutes
     try {
       await part(page, "skip-button").click();
       await confirmChange(page);
       await expect.poll(async () => (await events(page)).map((e) => e.detail?.code)).toContain("session_expired");
       expect(await page.locator("tsuzuku-portal [data-subscription] .message").textContent()).toBe(say("sessionExpiredChange", "ja"));
     } finally {
-      h.setNow(null);
+      tb.h.setNow(null);
     }
-    const fresh = await session(customerId);
+    const fresh = await tb.session(customerId);
     await page.evaluate((token) => document.querySelector("tsuzuku-portal")!.setAttribute("session", token), fresh);
     await expect.poll(async () => (await events(page)).map((e) => e.type)).toContain("tsuzuku:changed");
-    const changes = await h.request("GET", `/v1/subscriptions/${ids[0]}/changes`, { key: t.key });
+    const changes = await tb.h.request("GET", `/v1/subscriptions/${ids[0]}/changes`, { key: tb.t.key });
     expect(changes.body.data.map((c: { type: string }) => c.type)).toEqual(["skip"]);
     await axeClean(page, "after resuming");
     await page.close();
@@ -980,34 +953,34 @@ describe("<tsuzuku-portal> in Chromium", () => {
           await call("POST", `/v1/subscriptions/${b.ids[0]}/cancel-flows`, { channel: "web" }),
         ];
       },
-      { base: api.url, b },
+      { base: tb.api.url, b },
     );
     for (const line of tries) expect(line).toMatch(/→ 40[34]$/);
     await page.close();
 
     // The portal pointed at B's subscription shows the refusal and changes nothing.
-    const focused = await browser.newPage();
-    const url = new URL(shop.url);
-    url.searchParams.set("session", await session(a.customerId));
+    const focused = await tb.browser.newPage();
+    const url = new URL(tb.shop.url);
+    url.searchParams.set("session", await tb.session(a.customerId));
     url.searchParams.set("subscription", b.ids[0]!);
     await focused.goto(url.href);
     await expect.poll(async () => (await events(focused)).some((e) => e.type === "tsuzuku:error")).toBe(true);
     expect(await focused.locator("tsuzuku-portal [part~=cancel-button]").count()).toBe(0);
     await axeClean(focused, "the refusal of B's subscription");
-    const unchanged = await h.request("GET", `/v1/subscriptions/${b.ids[0]}`, { key: t.key });
+    const unchanged = await tb.h.request("GET", `/v1/subscriptions/${b.ids[0]}`, { key: tb.t.key });
     expect(unchanged.body).toMatchObject({ status: "active", nextDeliveryOn: addDays(today(), 12), version: 1 });
     await focused.close();
   });
 
   it("under a strict CSP (style-src 'self'; script-src the embed's origin): styled all the same, no violation, the page's text styles kept out and its brand let in", async () => {
     const { customerId } = await customerWith([{}]);
-    const page = await browser.newPage();
+    const page = await tb.browser.newPage();
     await page.addInitScript(() => {
       const seen: string[] = ((window as unknown as { violations: string[] }).violations = []);
       document.addEventListener("securitypolicyviolation", (e) => seen.push(`${e.violatedDirective} ${e.blockedURI}`));
     });
-    const url = new URL("/strict", shop.url);
-    url.searchParams.set("session", await session(customerId));
+    const url = new URL("/strict", tb.shop.url);
+    url.searchParams.set("session", await tb.session(customerId));
     await page.goto(url.href);
     await part(page, "skip-button").waitFor();
     const look = await page.locator("tsuzuku-portal").evaluate((el) => {
@@ -1063,14 +1036,14 @@ describe("<tsuzuku-portal> in Chromium", () => {
     await part(page, "receipt").waitFor();
     // The focused heading says it is received, the number right under it.
     expect(await part(page, "receipt").locator(".receipt-number").innerText()).toMatch(/^受付番号\nCN-[0-9A-Z-]+$/);
-    expect((await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key })).body.status).toBe("canceled");
+    expect((await tb.h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: tb.t.key })).body.status).toBe("canceled");
     await page.close();
   }, 60_000);
 
   it("resuming says the first delivery's date and price first, and ships on the date the customer picks", async () => {
     const { customerId, ids } = await customerWith([{ nextDeliveryOn: addDays(today(), 12) }]);
-    expect((await h.request("POST", `/v1/subscriptions/${ids[0]}/pause`, { key: t.key, body: { resumeOn: addDays(today(), 60) } })).status).toBe(200);
-    const options = (await h.request("GET", `/v1/subscriptions/${ids[0]}/plan-options`, { key: t.key })).body;
+    expect((await tb.h.request("POST", `/v1/subscriptions/${ids[0]}/pause`, { key: tb.t.key, body: { resumeOn: addDays(today(), 60) } })).status).toBe(200);
+    const options = (await tb.h.request("GET", `/v1/subscriptions/${ids[0]}/plan-options`, { key: tb.t.key })).body;
     const page = await open(customerId, { lang: "en" });
     await part(page, "resume-button").click();
     const field = page.getByLabel(say("resumeFirst", "en"));
@@ -1080,14 +1053,14 @@ describe("<tsuzuku-portal> in Chromium", () => {
     const terms = page.locator("tsuzuku-portal [data-resume-terms]");
     expect(await terms.textContent()).toBe(say("resumeTerms", "en", { date: portalDate(addDays(today(), 12), "en"), price: "¥3,980 including tax" }));
     // Nothing was sent by opening it.
-    expect((await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key })).body.status).toBe("paused");
+    expect((await tb.h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: tb.t.key })).body.status).toBe("paused");
     await axeClean(page, "resuming, before confirming");
     const picked = addDays(options.firstChangeableDate, 7);
     await field.fill(picked);
     expect(await terms.textContent()).toBe(say("resumeTerms", "en", { date: portalDate(picked, "en"), price: "¥3,980 including tax" }));
     await part(page, "resume-apply").click();
     await expect.poll(() => cardStatus(page, ids[0]!).textContent()).toContain(say("changedResume", "en", { date: portalDate(picked, "en") }));
-    expect((await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key })).body).toMatchObject({ status: "active", nextDeliveryOn: picked });
+    expect((await tb.h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: tb.t.key })).body).toMatchObject({ status: "active", nextDeliveryOn: picked });
     await page.close();
   }, 60_000);
 
@@ -1097,7 +1070,7 @@ describe("<tsuzuku-portal> in Chromium", () => {
     await part(a, "skip-button").click();
     await confirmChange(a);
     await expect.poll(async () => (await events(a)).map((e) => e.type)).toContain("tsuzuku:changed");
-    const after = (await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key })).body;
+    const after = (await tb.h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: tb.t.key })).body;
     await part(b, "skip-button").click();
     await confirmChange(b);
     const card = b.locator(`tsuzuku-portal [data-subscription="${ids[0]}"]`);
@@ -1105,7 +1078,7 @@ describe("<tsuzuku-portal> in Chromium", () => {
     expect((await events(b)).find((e) => e.type === "tsuzuku:error")?.detail.code).toBe("version_conflict");
     // Reloaded: the card shows the next delivery the first tab's skip made.
     expect(await card.textContent()).toContain(portalDate(after.nextDeliveryOn, "ja"));
-    const changes = await h.request("GET", `/v1/subscriptions/${ids[0]}/changes`, { key: t.key });
+    const changes = await tb.h.request("GET", `/v1/subscriptions/${ids[0]}/changes`, { key: tb.t.key });
     expect(changes.body.data.map((c: { type: string }) => c.type)).toEqual(["skip"]);
     // Chosen again, on what it now shows: applied.
     await part(b, "skip-button").click();
@@ -1129,7 +1102,7 @@ describe("<tsuzuku-portal> in Chromium", () => {
     await card.locator('[part~="quantity-apply"]').click();
     await card.locator('[part~="confirm-change"]').click();
     await expect.poll(async () => (await events(page)).map((e) => e.type)).toContain("tsuzuku:changed");
-    const flow = (await h.request("GET", `/v1/cancel-flows/${flowId}`, { key: t.key })).body;
+    const flow = (await tb.h.request("GET", `/v1/cancel-flows/${flowId}`, { key: tb.t.key })).body;
     expect(flow).toMatchObject({ status: "abandoned", outcome: "abandoned" });
     expect(flow.steps.map((x: { type: string }) => x.type)).toEqual(["started", "left"]);
 
@@ -1139,7 +1112,7 @@ describe("<tsuzuku-portal> in Chromium", () => {
     const flowId2 = (await (await second).json()).flowId as string;
     await part(page, "skip-reason").waitFor();
     await page.goto("about:blank");
-    await expect.poll(async () => (await h.request("GET", `/v1/cancel-flows/${flowId2}`, { key: t.key })).body.status).toBe("abandoned");
+    await expect.poll(async () => (await tb.h.request("GET", `/v1/cancel-flows/${flowId2}`, { key: tb.t.key })).body.status).toBe("abandoned");
     await page.close();
   }, 60_000);
 
@@ -1167,14 +1140,14 @@ describe("<tsuzuku-portal> in Chromium", () => {
     expect(await topStatus(page).textContent()).toBe("");
     expect(await first.locator('button[aria-disabled="true"]').count()).toBe(0);
     // Only the first card's skip was sent.
-    expect((await h.request("GET", `/v1/subscriptions/${ids[1]}/changes`, { key: t.key })).body.data).toEqual([]);
+    expect((await tb.h.request("GET", `/v1/subscriptions/${ids[1]}/changes`, { key: tb.t.key })).body.data).toEqual([]);
     await page.close();
   }, 60_000);
 
   /** A problem as the API answers it from its own origin (CORS for the shop's page, Retry-After exposed). */
   const problemAnswer = (status: number, code: string, retryAfterSeconds: number) => ({
     status,
-    headers: { "content-type": "application/problem+json; charset=utf-8", "retry-after": String(retryAfterSeconds), "access-control-allow-origin": shop.url, "access-control-expose-headers": "Retry-After" },
+    headers: { "content-type": "application/problem+json; charset=utf-8", "retry-after": String(retryAfterSeconds), "access-control-allow-origin": tb.shop.url, "access-control-expose-headers": "Retry-After" },
     body: JSON.stringify({ type: `https://tsuzuku.dev/problems/${code}`, title: code, status, detail: "…", code, retryAfterSeconds }),
   });
 
@@ -1205,7 +1178,7 @@ describe("<tsuzuku-portal> in Chromium", () => {
     expect(keys).toHaveLength(2);
     expect(keys[1]).toBe(keys[0]);
     expect(await page.locator("tsuzuku-portal .message:not(:empty)").count()).toBe(0);
-    expect((await h.request("GET", `/v1/subscriptions/${ids[0]}/changes`, { key: t.key })).body.data).toHaveLength(1);
+    expect((await tb.h.request("GET", `/v1/subscriptions/${ids[0]}/changes`, { key: tb.t.key })).body.data).toHaveLength(1);
     await page.close();
   }, 60_000);
 
@@ -1274,9 +1247,9 @@ describe("<tsuzuku-portal> in Chromium", () => {
     expect(types).toContain("tsuzuku:changed");
     expect(types).not.toContain("tsuzuku:error");
     expect(await page.locator("tsuzuku-portal .message:not(:empty)").count()).toBe(0);
-    const after = (await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key })).body;
+    const after = (await tb.h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: tb.t.key })).body;
     expect(await page.locator(`tsuzuku-portal [data-subscription="${ids[0]}"]`).textContent()).toContain(portalDate(after.nextDeliveryOn, "ja"));
-    expect((await h.request("GET", `/v1/subscriptions/${ids[0]}/changes`, { key: t.key })).body.data).toHaveLength(1);
+    expect((await tb.h.request("GET", `/v1/subscriptions/${ids[0]}/changes`, { key: tb.t.key })).body.data).toHaveLength(1);
     await page.close();
   }, 60_000);
 
@@ -1300,7 +1273,7 @@ describe("<tsuzuku-portal> in Chromium", () => {
     expect(keys).toHaveLength(2);
     expect(keys[1]).toBe(keys[0]);
     expect((await events(page)).map((e) => e.type)).toContain("tsuzuku:changed");
-    expect((await h.request("GET", `/v1/subscriptions/${ids[0]}/changes`, { key: t.key })).body.data).toHaveLength(1);
+    expect((await tb.h.request("GET", `/v1/subscriptions/${ids[0]}/changes`, { key: tb.t.key })).body.data).toHaveLength(1);
     await page.close();
   }, 60_000);
 
@@ -1319,7 +1292,7 @@ describe("<tsuzuku-portal> in Chromium", () => {
     await part(page, "receipt").waitFor();
     expect(keys[1]).toBe(keys[0]);
     const canceled = (await events(page)).find((e) => e.type === "tsuzuku:canceled")!.detail;
-    const sub = (await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key })).body;
+    const sub = (await tb.h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: tb.t.key })).body;
     expect(canceled.confirmationNumber).toBe(sub.cancellation.confirmationNumber);
     expect(await part(page, "receipt").textContent()).toContain(canceled.confirmationNumber);
     await page.close();
@@ -1337,12 +1310,12 @@ describe("<tsuzuku-portal> in Chromium", () => {
 
   it("what the shop puts inside the element shows while the script loads (a slow connection), and is gone once the portal is there", async () => {
     const { customerId } = await customerWith([{}]);
-    const page = await browser.newPage();
+    const page = await tb.browser.newPage();
     let release: () => void = () => {};
     const held = new Promise<void>((r) => (release = r));
     await page.route("**/embed/v1/tsuzuku.js", async (route) => (await held, route.continue()));
-    const url = new URL("/", shop.url);
-    url.searchParams.set("session", await session(customerId));
+    const url = new URL("/", tb.shop.url);
+    url.searchParams.set("session", await tb.session(customerId));
     url.searchParams.set("fallback", "1");
     await page.goto(url.href, { waitUntil: "commit" });
     const fallback = page.locator("tsuzuku-portal [data-fallback]");
@@ -1366,7 +1339,7 @@ describe("<tsuzuku-portal> in Chromium", () => {
     await part(page, "cancel-button").waitFor();
     expect(page.url()).toBe(url);
     expect(await part(page, "skip-reason").count()).toBe(0);
-    await expect.poll(async () => (await h.request("GET", `/v1/cancel-flows/${flowId}`, { key: t.key })).body.status).toBe("abandoned");
+    await expect.poll(async () => (await tb.h.request("GET", `/v1/cancel-flows/${flowId}`, { key: tb.t.key })).body.status).toBe("abandoned");
     // The flow's own 「戻る」 takes its history entry back: the next Back leaves the page (to where it came from).
     await part(page, "cancel-button").click();
     await part(page, "skip-reason").waitFor();
@@ -1375,7 +1348,7 @@ describe("<tsuzuku-portal> in Chromium", () => {
     await page.waitForTimeout(100);
     await page.goBack();
     await expect.poll(() => page.url()).not.toBe(url);
-    expect((await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key })).body.status).toBe("active");
+    expect((await tb.h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: tb.t.key })).body.status).toBe("active");
     await page.close();
   }, 60_000);
 
@@ -1395,9 +1368,9 @@ describe("<tsuzuku-portal> in Chromium", () => {
     expect(keys).toHaveLength(2);
     expect(keys[1]).toBe(keys[0]);
     expect(flowIds[1]).toBe(flowIds[0]);
-    expect((await h.request("GET", `/v1/cancel-flows/${flowIds[0]}`, { key: t.key })).body.status).toBe("open");
+    expect((await tb.h.request("GET", `/v1/cancel-flows/${flowIds[0]}`, { key: tb.t.key })).body.status).toBe("open");
     expect(await page.locator("tsuzuku-portal .message:not(:empty)").count()).toBe(0);
-    expect((await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key })).body.status).toBe("active");
+    expect((await tb.h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: tb.t.key })).body.status).toBe("active");
     await page.close();
   }, 60_000);
 
@@ -1422,10 +1395,10 @@ describe("<tsuzuku-portal> in Chromium", () => {
     const flowId = (await (await started).json()).flowId as string;
     await part(page, "skip-reason").click();
     // Confirmed elsewhere with another key: the portal's own confirm is refused as already done.
-    expect((await h.request("POST", `/v1/cancel-flows/${flowId}/confirm`, { key: t.key, body: {} })).status).toBe(200);
+    expect((await tb.h.request("POST", `/v1/cancel-flows/${flowId}/confirm`, { key: tb.t.key, body: {} })).status).toBe(200);
     await part(page, "confirm-cancel").click();
     await part(page, "receipt").waitFor();
-    const sub = (await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key })).body;
+    const sub = (await tb.h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: tb.t.key })).body;
     const receipt = await part(page, "receipt").textContent();
     expect(receipt).toContain(sub.cancellation.confirmationNumber);
     expect(receipt).toContain(portalDate(sub.cancellation.effectiveOn, "ja"));
@@ -1441,13 +1414,13 @@ describe("<tsuzuku-portal> in Chromium", () => {
     await part(page, "cancel-button").click();
     await part(page, "skip-reason").click();
     await part(page, "confirm-cancel").waitFor();
-    const changed = await h.request("POST", `/v1/subscriptions/${ids[0]}/interval`, { key: t.key, body: { intervalDays: 45 } });
+    const changed = await tb.h.request("POST", `/v1/subscriptions/${ids[0]}/interval`, { key: tb.t.key, body: { intervalDays: 45 } });
     expect(changed.status).toBe(200);
     await part(page, "confirm-cancel").click();
     const card = page.locator(`tsuzuku-portal [data-subscription="${ids[0]}"]`);
     await expect.poll(() => card.locator(".message").textContent()).toBe(say("flowSavedMeanwhile", "ja"));
     expect(await card.textContent()).toContain("45日ごと");
-    expect((await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key })).body.status).toBe("active");
+    expect((await tb.h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: tb.t.key })).body.status).toBe("active");
     expect(await part(page, "confirm-cancel").count()).toBe(0);
     await axeClean(page, "not cancelled");
     const again = page.waitForResponse((r) => r.url().endsWith("/cancel-flows") && r.request().method() === "POST");
@@ -1459,18 +1432,18 @@ describe("<tsuzuku-portal> in Chromium", () => {
 
   it("the embed set up wrongly says so, not 'network failure, try again': no session, not a token, a mangled token, this page's origin not allowed — each its own tsuzuku:error code", async () => {
     const { customerId } = await customerWith([{}]);
-    const token = await session(customerId);
+    const token = await tb.session(customerId);
     const cases: [string, string, string][] = [
-      [shop.url, "", "session_missing"],
-      [shop.url, "undefined", "session_missing"],
-      [shop.url, "tz_live_not_a_session", "session_invalid"],
+      [tb.shop.url, "", "session_missing"],
+      [tb.shop.url, "undefined", "session_missing"],
+      [tb.shop.url, "tz_live_not_a_session", "session_invalid"],
       // Readable now (CORS on the refusal): the API's own code.
-      [shop.url, `${token.slice(0, 12)}.${token.split(".")[1]!.slice(3)}.x`, "invalid_session"],
+      [tb.shop.url, `${token.slice(0, 12)}.${token.split(".")[1]!.slice(3)}.x`, "invalid_session"],
       // The same page from an origin the shop did not list: the API answers, the browser hides it.
-      [shop.url.replace("127.0.0.1", "localhost"), token, "origin_not_allowed"],
+      [tb.shop.url.replace("127.0.0.1", "localhost"), token, "origin_not_allowed"],
     ];
     for (const [origin, value, code] of cases) {
-      const page = await browser.newPage();
+      const page = await tb.browser.newPage();
       const url = new URL("/", origin);
       url.searchParams.set("session", value);
       await page.goto(url.href);
@@ -1510,9 +1483,9 @@ describe("<tsuzuku-portal> in Chromium", () => {
   it("two embeds of one plan on a page: a skip in one shows in the other, whose own skip next is not refused as 'another window'", async () => {
     const { customerId, ids } = await customerWith([{}]);
     // Not through open(): one plan shown twice is two landmarks of one name, which axe rightly flags.
-    const page = await browser.newPage();
-    const url = new URL("/", shop.url);
-    url.searchParams.set("session", await session(customerId));
+    const page = await tb.browser.newPage();
+    const url = new URL("/", tb.shop.url);
+    url.searchParams.set("session", await tb.session(customerId));
     url.searchParams.set("subscriptions", `${ids[0]},${ids[0]}`);
     await page.goto(url.href);
     const portals = page.locator("tsuzuku-portal");
@@ -1520,13 +1493,13 @@ describe("<tsuzuku-portal> in Chromium", () => {
     await portals.nth(0).locator('[part~="skip-button"]').click();
     await portals.nth(0).locator('[part~="confirm-change"]').click();
     await expect.poll(async () => (await events(page)).filter((e) => e.type === "tsuzuku:changed").length).toBe(1);
-    const once = (await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key })).body;
+    const once = (await tb.h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: tb.t.key })).body;
     await expect.poll(() => portals.nth(1).locator("[data-subscription]").textContent()).toContain(portalDate(once.nextDeliveryOn, "ja"));
     await portals.nth(1).locator('[part~="skip-button"]').click();
     await portals.nth(1).locator('[part~="confirm-change"]').click();
     await expect.poll(async () => (await events(page)).filter((e) => e.type === "tsuzuku:changed").length).toBe(2);
     expect((await events(page)).map((e) => e.type)).not.toContain("tsuzuku:error");
-    expect((await h.request("GET", `/v1/subscriptions/${ids[0]}/changes`, { key: t.key })).body.data).toHaveLength(2);
+    expect((await tb.h.request("GET", `/v1/subscriptions/${ids[0]}/changes`, { key: tb.t.key })).body.data).toHaveLength(2);
     await page.close();
   }, 60_000);
 
@@ -1535,7 +1508,7 @@ describe("<tsuzuku-portal> in Chromium", () => {
     const page = await open(customerId);
     await part(page, "cancel-button").click();
     await part(page, "reason").first().waitFor();
-    expect((await h.request("POST", `/v1/subscriptions/${ids[0]}/cancel-flows`, { key: t.key, body: { channel: "web" } })).status).toBe(201);
+    expect((await tb.h.request("POST", `/v1/subscriptions/${ids[0]}/cancel-flows`, { key: tb.t.key, body: { channel: "web" } })).status).toBe(201);
     await part(page, "reason").first().click();
     const card = page.locator(`tsuzuku-portal [data-subscription="${ids[0]}"]`);
     await expect.poll(() => card.locator(".message").textContent()).toBe(say("refusedFlowExpired", "ja"));
@@ -1547,8 +1520,8 @@ describe("<tsuzuku-portal> in Chromium", () => {
   it("a restart applied whose answer was lost: the portal reads the plan, sends the same key again and shows the restart done (tsuzuku:reactivated), applied once", async () => {
     const { customerId, ids } = await customerWith([{}]);
     const id = ids[0]!;
-    const flow = (await h.request("POST", `/v1/subscriptions/${id}/cancel-flows`, { key: t.key, body: { channel: "web" } })).body;
-    expect((await h.request("POST", `/v1/cancel-flows/${flow.flowId}/confirm`, { key: t.key, body: {} })).status).toBe(200);
+    const flow = (await tb.h.request("POST", `/v1/subscriptions/${id}/cancel-flows`, { key: tb.t.key, body: { channel: "web" } })).body;
+    expect((await tb.h.request("POST", `/v1/cancel-flows/${flow.flowId}/confirm`, { key: tb.t.key, body: {} })).status).toBe(200);
     const page = await open(customerId);
     const keys = await replyLost(page, "/reactivate");
     await part(page, "restart-button").click();
@@ -1559,7 +1532,7 @@ describe("<tsuzuku-portal> in Chromium", () => {
     const types = (await events(page)).map((e) => e.type);
     expect(types).toContain("tsuzuku:reactivated");
     expect(types).not.toContain("tsuzuku:error");
-    const changes = (await h.request("GET", `/v1/subscriptions/${id}/changes`, { key: t.key })).body.data as { type: string }[];
+    const changes = (await tb.h.request("GET", `/v1/subscriptions/${id}/changes`, { key: tb.t.key })).body.data as { type: string }[];
     expect(changes.filter((c) => c.type === "reactivate")).toHaveLength(1);
     await page.close();
   }, 60_000);
@@ -1571,13 +1544,13 @@ describe("<tsuzuku-portal> in Chromium", () => {
     // cancelled, so the discount goes on and the confirmation prices the delivery with it.
     // Presented by name, as an operator does: on the web the bandit's draw ranks the shop's offers,
     // and after the suite's earlier flows it can put another first (CI saw no discount shown).
-    const saved = (await h.request("POST", `/v1/subscriptions/${id}/cancel-flows`, { key: t.key, body: { channel: "operator" } })).body;
-    const offer = (await h.request("POST", `/v1/cancel-flows/${saved.flowId}/reason`, { key: t.key, body: { reason: "too_expensive", offerId: "off_discount_20x2" } })).body.offer;
+    const saved = (await tb.h.request("POST", `/v1/subscriptions/${id}/cancel-flows`, { key: tb.t.key, body: { channel: "operator" } })).body;
+    const offer = (await tb.h.request("POST", `/v1/cancel-flows/${saved.flowId}/reason`, { key: tb.t.key, body: { reason: "too_expensive", offerId: "off_discount_20x2" } })).body.offer;
     expect(offer).toMatchObject({ type: "discount" });
-    expect((await h.request("POST", `/v1/cancel-flows/${saved.flowId}/accept`, { key: t.key, body: { offerId: offer.offerId } })).status).toBe(200);
-    const flow = (await h.request("POST", `/v1/subscriptions/${id}/cancel-flows`, { key: t.key, body: { channel: "web" } })).body;
-    expect((await h.request("POST", `/v1/cancel-flows/${flow.flowId}/confirm`, { key: t.key, body: {} })).status).toBe(200);
-    const restart = (await h.request("GET", `/v1/subscriptions/${id}/plan-options`, { key: t.key })).body.reactivate;
+    expect((await tb.h.request("POST", `/v1/cancel-flows/${saved.flowId}/accept`, { key: tb.t.key, body: { offerId: offer.offerId } })).status).toBe(200);
+    const flow = (await tb.h.request("POST", `/v1/subscriptions/${id}/cancel-flows`, { key: tb.t.key, body: { channel: "web" } })).body;
+    expect((await tb.h.request("POST", `/v1/cancel-flows/${flow.flowId}/confirm`, { key: tb.t.key, body: {} })).status).toBe(200);
+    const restart = (await tb.h.request("GET", `/v1/subscriptions/${id}/plan-options`, { key: tb.t.key })).body.reactivate;
     expect(restart).toMatchObject({ available: true, asIfNeverCanceled: true, undoesCancellation: true });
     const first = restart.nextDeliveryOn as string;
     const page = await open(customerId);
@@ -1600,14 +1573,14 @@ describe("<tsuzuku-portal> in Chromium", () => {
     // Nothing is sent before the button that commits; the way back changes nothing.
     await part(page, "cancel-restart").click();
     expect(await review.count()).toBe(0);
-    expect((await h.request("GET", `/v1/subscriptions/${id}`, { key: t.key })).body.status).toBe("canceled");
+    expect((await tb.h.request("GET", `/v1/subscriptions/${id}`, { key: tb.t.key })).body.status).toBe("canceled");
     await part(page, "restart-button").click();
     await part(page, "confirm-restart").click();
     await expect.poll(() => cardStatus(page, id).textContent()).toContain(`定期コースを再開しました。次回のお届けは${portalDate(first, "ja")}です。`);
     const restarted = (await events(page)).find((e) => e.type === "tsuzuku:reactivated")!.detail;
     expect(restarted.subscription).toMatchObject({ id, status: "active", nextDeliveryOn: first });
     expect(restarted.change).toMatchObject({ type: "reactivate", channel: "web", actor: { type: "customer" } });
-    expect((await h.request("GET", `/v1/subscriptions/${id}`, { key: t.key })).body).toMatchObject({ status: "active", nextDeliveryOn: first, activeDiscount: { percentOff: 20 } });
+    expect((await tb.h.request("GET", `/v1/subscriptions/${id}`, { key: tb.t.key })).body).toMatchObject({ status: "active", nextDeliveryOn: first, activeDiscount: { percentOff: 20 } });
     // The card is a delivering plan's again: its controls back, no restart.
     expect(await card.locator(".state").textContent()).toBe(say("statusActive", "ja"));
     expect(await part(page, "restart-button").count()).toBe(0);
@@ -1657,8 +1630,8 @@ describe("<tsuzuku-portal> in Chromium", () => {
 
   it("two embeds on one page: the customer's keep-in-touch card shows once, and each embed is named for its subscription", async () => {
     const { customerId, ids } = await customerWith([{}, { product: { sku: "KOSO-60", name: "酵素ドリンク 720ml", category: "health_food" } }]);
-    const flow = (await h.request("POST", `/v1/subscriptions/${ids[0]}/cancel-flows`, { key: t.key, body: { channel: "web" } })).body;
-    expect((await h.request("POST", `/v1/cancel-flows/${flow.flowId}/confirm`, { key: t.key, body: { keepInTouch: true } })).status).toBe(200);
+    const flow = (await tb.h.request("POST", `/v1/subscriptions/${ids[0]}/cancel-flows`, { key: tb.t.key, body: { channel: "web" } })).body;
+    expect((await tb.h.request("POST", `/v1/cancel-flows/${flow.flowId}/confirm`, { key: tb.t.key, body: { keepInTouch: true } })).status).toBe(200);
     const page = await open(customerId, { subscriptions: `${ids[0]},${ids[1]}` });
     await expect.poll(() => page.locator("tsuzuku-portal").evaluateAll((els) => els.filter((el) => el.shadowRoot!.querySelector("[data-subscription]")).length)).toBe(2);
     const cards = await page.locator("tsuzuku-portal").evaluateAll((els) => els.map((el) => el.shadowRoot!.querySelectorAll("[data-keep-in-touch]").length));
@@ -1677,14 +1650,14 @@ describe("<tsuzuku-portal>: the comeback offer the shop sent, on the cancelled p
    * with the comeback offer (20 % off two deliveries), as a mail or LINE message would carry it.
    */
   async function sentComeback() {
-    const own = await h.tenant();
-    expect((await h.request("PATCH", "/v1/settings", { key: own.key, body: { allowedOrigins: [shop.url] } })).status).toBe(200);
+    const own = await tb.h.tenant();
+    expect((await tb.h.request("PATCH", "/v1/settings", { key: own.key, body: { allowedOrigins: [tb.shop.url] } })).status).toBe(200);
     // Sent to the shop's endpoint that takes winback.due (the mail tool's receiver; without one the record waits).
-    expect((await h.request("PUT", "/v1/webhooks/wb", { key: own.key, body: { url: "http://127.0.0.1:9/hook", events: ["winback.due"] } })).status).toBe(201);
-    const { c, s, flowId, confirmed } = await cancelledForPrice(h, own, { keepInTouch: true, returnOn: today() });
+    expect((await tb.h.request("PUT", "/v1/webhooks/wb", { key: own.key, body: { url: "http://127.0.0.1:9/hook", events: ["winback.due"] } })).status).toBe(201);
+    const { c, s, flowId, confirmed } = await cancelledForPrice(tb.h, own, { keepInTouch: true, returnOn: today() });
     expect(confirmed.status).toBe(200);
-    await h.maintain(() => new Date());
-    const comeback = (await h.request("GET", `/v1/subscriptions/${s}/plan-options`, { key: own.key })).body.reactivate.comeback;
+    await tb.h.maintain(() => new Date());
+    const comeback = (await tb.h.request("GET", `/v1/subscriptions/${s}/plan-options`, { key: own.key })).body.reactivate.comeback;
     expect(comeback).toMatchObject({ kind: "offer", type: "discount", sentOn: today(), validUntil: addDays(today(), 30) });
     return { own, c, s, flowId, comeback };
   }
@@ -1722,9 +1695,9 @@ describe("<tsuzuku-portal>: the comeback offer the shop sent, on the cancelled p
     expect(restarted.change).toMatchObject({ type: "reactivate", channel: "web", actor: { type: "customer" }, source: { comeback: { offerId: comeback.offerId } } });
     expect(restarted.subscription).toMatchObject({ status: "active", nextDeliveryOn: first, activeDiscount: { percentOff: 20, startsOn: first, offerId: comeback.offerId } });
     // Taken as the offer the mail carried: the flow's evidence and the win-back figures say so.
-    const evidence = (await h.request("GET", `/v1/cancel-flows/${flowId}`, { key: own.key })).body;
+    const evidence = (await tb.h.request("GET", `/v1/cancel-flows/${flowId}`, { key: own.key })).body;
     expect(evidence.steps.at(-1)).toMatchObject({ type: "win_back_accepted", channel: "web", data: { offerId: comeback.offerId } });
-    const metrics = (await h.request("GET", "/v1/metrics/winback", { key: own.key })).body;
+    const metrics = (await tb.h.request("GET", "/v1/metrics/winback", { key: own.key })).body;
     expect(metrics).toMatchObject({ canceled: 1, reactivated: 1 });
     // A year of the plan as it restarted, less its two discounted deliveries (20 % of ￥19,600 each).
     expect(metrics.revenueRecovered).toEqual([{ amount: Math.round((19_600 * 365) / restarted.subscription.intervalDays) - 2 * 3_920, currency: "JPY" }]);
@@ -1745,12 +1718,12 @@ describe("<tsuzuku-portal>: the comeback offer the shop sent, on the cancelled p
     await part(page, "cancel-restart").click();
 
     // The shop withdraws the offer while the page is open: taking it restarts nothing, and the card says why in words.
-    const entry = (await h.request("GET", `/v1/offers/${comeback.offerId}`, { key: own.key })).body;
-    expect((await h.request("PUT", `/v1/offers/${comeback.offerId}`, { key: own.key, body: { ...entry, active: false } })).status).toBe(200);
+    const entry = (await tb.h.request("GET", `/v1/offers/${comeback.offerId}`, { key: own.key })).body;
+    expect((await tb.h.request("PUT", `/v1/offers/${comeback.offerId}`, { key: own.key, body: { ...entry, active: false } })).status).toBe(200);
     await part(page, "restart-with-offer").click();
     await part(page, "confirm-restart").click();
     await expect.poll(() => card.locator(".message").textContent()).toBe(say("comebackGone", "en"));
-    expect((await h.request("GET", `/v1/subscriptions/${s}`, { key: own.key })).body.status).toBe("canceled");
+    expect((await tb.h.request("GET", `/v1/subscriptions/${s}`, { key: own.key })).body.status).toBe("canceled");
     // The card as it is now: no offer, the plain restart.
     expect(await card.locator('[part~="comeback"]').count()).toBe(0);
     expect(await part(page, "restart-button").textContent()).toBe(say("restart", "en"));
@@ -1850,8 +1823,8 @@ describe("<tsuzuku-portal> on a phone at large text (trial24)", () => {
   it("a cancelled plan with nothing left to deliver or charge says so; one whose last delivery still ships names it and its price", async () => {
     const { customerId, ids } = await customerWith([{}, { nextDeliveryOn: addDays(today(), 1), quantity: 2 }]);
     for (const id of ids) {
-      const flow = (await h.request("POST", `/v1/subscriptions/${id}/cancel-flows`, { key: t.key, body: { channel: "web" } })).body;
-      expect((await h.request("POST", `/v1/cancel-flows/${flow.flowId}/confirm`, { key: t.key, body: {} })).status).toBe(200);
+      const flow = (await tb.h.request("POST", `/v1/subscriptions/${id}/cancel-flows`, { key: tb.t.key, body: { channel: "web" } })).body;
+      expect((await tb.h.request("POST", `/v1/cancel-flows/${flow.flowId}/confirm`, { key: tb.t.key, body: {} })).status).toBe(200);
     }
     const page = await open(customerId);
     await page.setViewportSize(PHONE);
@@ -1872,18 +1845,18 @@ describe("<tsuzuku-portal> on a phone at large text (trial24)", () => {
     await part(page, "cancel-button").click();
     await part(page, "skip-reason").click();
     await part(page, "confirm-cancel").waitFor();
-    h.setNow(new Date(Date.now() + 2 * 3600_000)); // past the session's 30 minutes; the shop gives no new one
+    tb.h.setNow(new Date(Date.now() + 2 * 3600_000)); // past the session's 30 minutes; the shop gives no new one
     try {
       await part(page, "confirm-cancel").click();
       await expect.poll(async () => (await events(page)).map((e) => e.detail?.code)).toContain("session_expired");
     } finally {
-      h.setNow(null);
+      tb.h.setNow(null);
     }
     const message = await page.locator("tsuzuku-portal [data-flow] .message").textContent();
     expect(message).toBe(say("sessionExpiredCancel", "ja"));
     expect(message).toContain("解約はまだ完了していません");
     expect(message).not.toContain("接続");
-    expect((await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key })).body.status).toBe("active");
+    expect((await tb.h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: tb.t.key })).body.status).toBe("active");
     await axeClean(page, "the session run out at the confirmation");
     await page.close();
   });
@@ -1930,7 +1903,7 @@ describe("<tsuzuku-portal> on a phone at large text (trial24)", () => {
     await page.goBack();
     await expect.poll(() => review.count()).toBe(0);
     expect(page.url()).toBe(url);
-    expect((await h.request("GET", `/v1/subscriptions/${ids[0]}/changes`, { key: t.key })).body.data).toEqual([]);
+    expect((await tb.h.request("GET", `/v1/subscriptions/${ids[0]}/changes`, { key: tb.t.key })).body.data).toEqual([]);
     // 「変更せずに戻る」 and a confirmed change take the review's entry back: the next Back leaves the page.
     await part(page, "skip-button").click();
     await part(page, "cancel-change").click();
@@ -2009,12 +1982,12 @@ describe("<tsuzuku-portal> with a screen reader and the keyboard alone (trial32)
     await page.keyboard.press("Enter");
     expect((await spoken(page)).name).toBe("変更内容のご確認");
     expect((await tabTo(page, "この内容で変更する")).role).toBe("button");
-    h.setNow(new Date(Date.now() + 2 * 3600_000)); // past the session's 30 minutes; the shop gives no new one
+    tb.h.setNow(new Date(Date.now() + 2 * 3600_000)); // past the session's 30 minutes; the shop gives no new one
     try {
       await page.keyboard.press("Enter");
       await expect.poll(async () => (await events(page)).map((e) => e.detail?.code)).toContain("session_expired");
     } finally {
-      h.setNow(null);
+      tb.h.setNow(null);
     }
     const card = page.locator(`tsuzuku-portal [data-subscription="${ids[0]}"]`);
     await expect.poll(() => card.locator(".message").textContent()).toBe(say("sessionExpiredChange", "ja"));
@@ -2025,14 +1998,14 @@ describe("<tsuzuku-portal> with a screen reader and the keyboard alone (trial32)
     expect(await spoken(page)).toMatchObject({ role: "button", name: say("reloadPage", "ja") });
     await page.keyboard.press("Tab");
     expect(await spoken(page)).toMatchObject({ name: "次回のお届けをスキップ", description: "国産大麦若葉の青汁 30包" });
-    expect((await h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: t.key })).body.nextDeliveryOn).toBe(addDays(today(), 12));
+    expect((await tb.h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: tb.t.key })).body.nextDeliveryOn).toBe(addDays(today(), 12));
     await axeClean(page, "a skip refused at its confirmation");
     await page.close();
   }, 60_000);
 
   it("a date field says which days it takes before anything is sent; a day outside is refused once, the range not said twice", async () => {
     const { customerId, ids } = await customerWith([{}]);
-    const opts = (await h.request("GET", `/v1/subscriptions/${ids[0]}/plan-options`, { key: t.key })).body;
+    const opts = (await tb.h.request("GET", `/v1/subscriptions/${ids[0]}/plan-options`, { key: tb.t.key })).body;
     const page = await open(customerId);
 
     await tabTo(page, "次回お届け日を変更");
