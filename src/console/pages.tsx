@@ -715,7 +715,8 @@ export function consolePages(app: Fetcher) {
       if (!/^\d{4}-\d{2}-\d{2}$/.test(asked)) return backTo(c, form, { error: "date_out_of_range" });
       // The rule the API decides the reactivation by (its window, the shop's closed days): refused here, before the customer agrees to it.
       const start = reactivationStart(canceledPlanOf(sub), page.today, c.get("caller").settings, asked);
-      if (!start.ok) return backTo(c, form, { error: start.violation.code });
+      // A date before the first or past the last the form offers is out of its range; a closed day says so.
+      if (!start.ok) return backTo(c, form, { error: start.violation.code === "delivery_date_closed" ? "delivery_date_closed" : "date_out_of_range" });
       first = nextDeliveryOn = asked;
     }
     // With the comeback offer: its terms for the first delivery chosen — the offer the API lets the

@@ -525,6 +525,8 @@ export function consoleSuite(h: () => Harness) {
       const back = new URL(refused.headers.get("location")!, "http://x");
       expect(back.searchParams.get("error")).toBe("delivery_date_closed");
       expect((await h().request("GET", back.pathname + back.search, { headers })).text).toContain("お届け休業日");
+      // Before the first changeable day: out of the form's range, as before the shop closed any day.
+      expect(new URL((await review(addDays(today, 1))).headers.get("location")!, "http://x").searchParams.get("error")).toBe("date_out_of_range");
       expect((await review(addDays(today, 7))).status).toBe(200);
       expect((await h().request("GET", `/v1/subscriptions/${sub}`, { key: t.key })).body.status).toBe("canceled");
     });
