@@ -293,11 +293,13 @@ export function fetchWithTimeout(ms: number, base: typeof fetch = fetch): typeof
  * For the embedded file: `disk`, the file refused the write (SQLITE_IOERR, SQLITE_READONLY,
  * SQLITE_CANTOPEN, SQLITE_FULL: a failing, read-only or full disk; the transaction rolled back and
  * nothing was written); `unconfirmed`, the COMMIT went through but its sync failed
- * (UnconfirmedCommit: written, maybe not kept). `busy`: the server rolled the write transaction
- * back because others waited for its lock too long (sqld's and Turso's TRANSACTION_TIMEOUT, after
- * about 5 s: concurrent writes from Workers isolates, each with its own client); nothing was
- * written and the same write can be sent again at once. Null for everything else: a failed
- * statement, a constraint, the embedded file's SQLITE_BUSY (one connection writes it: a bug), a bug.
+ * (UnconfirmedCommit: written, maybe not kept). `busy`: the write could not have the database's
+ * write lock — SQLITE_BUSY ("database is locked": sqld's wait for it ran out, or another process
+ * writes the embedded file, `npm run import` beside `npm start`) or TRANSACTION_TIMEOUT (sqld and
+ * Turso took it back from a transaction that held it about 5 s while others waited). Both happen
+ * to the Worker under concurrent writes: each request has its own client (worker.ts). The
+ * transaction is rolled back, nothing was written, and the same write can be sent again shortly.
+ * Null for everything else: a failed statement, a constraint, a bug.
  * The one place that decides what a database failure is: app.ts answers these 503
  * `database_unavailable`, /health says which.
  */
@@ -331,7 +333,7 @@ export function databaseFailure(err: unknown): DatabaseFailure | null {
     const { name, code, status, message } = e as { name?: unknown; code?: unknown; status?: unknown; message?: unknown };
     if (e instanceof UnconfirmedCommit) found = "unconfirmed";
     else if (typeof code === "string" && DISK_CODES.test(code)) found = "disk";
-    else if (code === "TRANSACTION_TIMEOUT") found = "busy";
+    else if (code === "TRANSACTION_TIMEOUT" || (typeof code === "string" && code.startsWith("SQLITE_BUSY"))) found = "busy";
     else if (name === "TimeoutError") found = "timeout";
     // The libSQL client's HttpServerError: the server (or a proxy before it) answered this status.
     else if (name === "HttpServerError" && typeof status === "number") found = status === 401 || status === 403 ? "credentials" : status >= 500 ? "unreachable" : null;
