@@ -466,7 +466,7 @@ export const CONSOLE_ERRORS: Record<string, Record<Lang, string>> = {
   interval_not_allowed: { ja: "ショップが受け付けていないお届け間隔です。", en: "The shop does not offer that interval." },
   date_out_of_range: { ja: "選べる範囲外の日付です。", en: "That date is outside the range that can be chosen." },
   // The shop's closed days (settings closedDates), listed above the plan panel's date fields.
-  delivery_date_closed: { ja: "その日付はショップのお届け休業日のため選べません。休業日の後の日付を選んでください。", en: "The shop delivers nothing on that date: choose a day after its closed days." },
+  delivery_date_closed: { ja: "その日付はショップのお届け休業日のため選べません。休業日以外の日付を選んでください。", en: "The shop delivers nothing on that date: choose a day it delivers." },
   validation_failed: { ja: "入力内容を確認してください。", en: "Check what was entered." },
   fee_acknowledgement_required: { ja: "解約手数料を読み上げ、了承を得たことにチェックしてください。", en: "Tick that the fee was read out and the customer agreed." },
   cancellation_terms_changed: {

@@ -78,7 +78,7 @@ function closedDay(date: string, settings: ClosedRanges, what: Localized): Viola
     code: "delivery_date_closed",
     detail: {
       en: `The shop delivers nothing ${r.from === r.to ? "on" : "from"} ${span.en}; ${what.en} ${day(open, "en")} or another open day.`,
-      ja: `${span.ja}はお届けをお休みしています。${what.ja}${day(open, "ja")}以降の日付を指定してください。`,
+      ja: `${span.ja}はショップのお届け休業日です。${what.ja}休業日以外の日付を指定してください（休業明けは${day(open, "ja")}です）。`,
     },
     extra: { closedFrom: r.from, closedTo: r.to, nextOpenDate: open },
   };
@@ -268,7 +268,7 @@ export function reactivationStart(
   const closed = requested === undefined || requested === window.suggested ? null : closedDay(requested, settings, { en: "have the first delivery on", ja: "最初のお届け日は" });
   if (closed) return { ok: false, violation: closed };
   if (next > window.latest) {
-    return { ok: false, violation: { code: "date_out_of_range", detail: { en: "The first delivery is too far away.", ja: "最初のお届け日が先すぎます。" }, extra: { latestDate: window.latest } } };
+    return { ok: false, violation: { code: "date_out_of_range", detail: { en: `The first delivery is too far away: choose ${day(window.latest, "en")} or earlier.`, ja: `最初のお届け日が先すぎます。${day(window.latest, "ja")}までの日付を指定してください。` }, extra: { latestDate: window.latest } } };
   }
   return { ok: true, nextDeliveryOn: next, asIfNeverCanceled: undoesCancellation(canceled, today) && next === canceled.stoppedDeliveryOn };
 }
@@ -435,7 +435,9 @@ function decidePlan(current: Plan, request: PlanRequest, settings: TenantSetting
       if (next < firstChangeable) {
         return fail("change_window_closed", { en: `The first delivery can be on ${day(firstChangeable, "en")} at the earliest.`, ja: `最初のお届け日は${day(firstChangeable, "ja")}以降の日付を指定してください。` }, { firstChangeableDate: firstChangeable });
       }
-      const closed = closedDay(next, settings, { en: "have the first delivery on", ja: "最初のお届け日は" });
+      // The date `resume {}` gives (the plan's own delivery, which a form shows as its default) is the
+      // cart's to ship by its calendar, asked for by name or not, as a reactivation's suggested date is.
+      const closed = next === resumeStart(plan, today, settings) ? null : closedDay(next, settings, { en: "have the first delivery on", ja: "最初のお届け日は" });
       if (closed) return { ok: false, violation: closed };
       // Two cycles on the plan's calendar (two months for a monthly plan, as a reactivation counts), or maxPauseDays.
       if (next > maxDate(addDays(today, settings.maxPauseDays), addCycles(today, plan, 2))) {

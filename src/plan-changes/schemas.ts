@@ -231,7 +231,7 @@ export const PlanOptions = z
     }),
     closedDates: z.array(z.object({ from: CalendarDate, to: CalendarDate })).openapi({
       description:
-        "The shop's closed days still to come (settings `closedDates`: ranges ending on or after `firstChangeableDate`, both ends included, earliest first): a my-page's date choices leave them out and say so (「12月29日〜1月3日はお届けをお休みします」). A date on one is refused with 422 `delivery_date_closed`; `nextDelivery.earliest` and `pause.earliestResumeOn` are already the first open day.",
+        "The shop's closed days still to come (settings `closedDates`: ranges ending on or after `firstChangeableDate`, both ends included, earliest first): a my-page's date choices leave them out and say so (「12月29日から1月3日まではショップのお届け休業日です」). A date on one is refused with 422 `delivery_date_closed`; `nextDelivery.earliest` and `pause.earliestResumeOn` are already the first open day.",
       example: [{ from: "2026-12-29", to: "2027-01-03" }],
     }),
     skip: z.object({ ...ActionFields, remainingSkips: z.number().int(), maxConsecutiveSkips: z.number().int() }),

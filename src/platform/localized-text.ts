@@ -92,7 +92,7 @@ export const PORTAL_TEXT = {
   choosableFrom: { ja: "{min}以降の日を選べます。", en: "You can choose a date from {min}." },
   choosableUntil: { ja: "{max}までの日を選べます。", en: "You can choose a date up to {max}." },
   // The shop's closed days in that range (plan-options closedDates: 年末年始), said before a date is sent.
-  closedDays: { ja: "{days}はお届けをお休みします。", en: "No deliveries {days}." },
+  closedDays: { ja: "{days}はショップのお届け休業日です。", en: "The shop delivers nothing {days}." },
   closedRun: { ja: "{from}から{to}まで", en: "from {from} to {to}" },
   closedDay: { ja: "{from}", en: "on {from}" },
   resume: { ja: "お届けを再開", en: "Resume deliveries" },

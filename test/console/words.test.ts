@@ -176,6 +176,6 @@ describe("a plan rule's refusal on the karte", () => {
       expect(consoleErrorCode(code), code).toBe(code);
       for (const lang of ["ja", "en"] as const) expect(consoleError(lang, code), `${code} (${lang})`).not.toMatch(/_|null|undefined/);
     }
-    expect(consoleError("ja", "delivery_date_closed")).toBe("その日付はショップのお届け休業日のため選べません。休業日の後の日付を選んでください。");
+    expect(consoleError("ja", "delivery_date_closed")).toBe("その日付はショップのお届け休業日のため選べません。休業日以外の日付を選んでください。");
   });
 });

@@ -26,7 +26,7 @@ describe("closed days", () => {
     const d = decide(plan(), { type: "next_delivery", date: "2026-12-31" }, S, TODAY);
     expect(d).toMatchObject({ ok: false, violation: { code: "delivery_date_closed", extra: { closedFrom: "2026-12-29", closedTo: "2027-01-03", nextOpenDate: "2027-01-04" } } });
     if (d.ok) throw new Error("accepted");
-    expect(d.violation.detail.ja).toBe("2026年12月29日から2027年1月3日まではお届けをお休みしています。次回お届け日は2027年1月4日以降の日付を指定してください。");
+    expect(d.violation.detail.ja).toBe("2026年12月29日から2027年1月3日まではショップのお届け休業日です。次回お届け日は休業日以外の日付を指定してください（休業明けは2027年1月4日です）。");
     expect(d.violation.detail.en).toBe("The shop delivers nothing from 29 Dec 2026 to 3 Jan 2027; move the next delivery to 4 Jan 2027 or another open day.");
     // The day before and the day after are open.
     expect(decide(plan(), { type: "next_delivery", date: "2026-12-28" }, S, TODAY)).toMatchObject({ ok: true, plan: { nextDeliveryOn: "2026-12-28" } });
@@ -75,6 +75,16 @@ describe("the earliest date Tsuzuku picks itself", () => {
     // A delivery of the plan's own is kept, as the cart scheduled it.
     const stopped = plan({ status: "paused", pausedUntil: "2027-02-01", nextDeliveryOn: "2027-02-01", pausedFromOn: "2027-01-02" });
     expect(decide(stopped, { type: "resume" }, S, "2026-12-26")).toMatchObject({ ok: true, plan: { nextDeliveryOn: "2027-01-02" } });
+    // Asked for by name (the my-page's resume form shows it as its default), that date is taken too (trial49); another closed day is not.
+    expect(decide(stopped, { type: "resume", nextDeliveryOn: "2027-01-02" }, S, "2026-12-26")).toMatchObject({ ok: true, plan: { nextDeliveryOn: "2027-01-02" } });
+    expect(decide(stopped, { type: "resume", nextDeliveryOn: "2027-01-03" }, S, "2026-12-26")).toMatchObject({ ok: false, violation: { code: "delivery_date_closed" } });
+  });
+
+  it("a reactivation too far away names the last date it can have", () => {
+    const far = reactivationStart({ intervalDays: 30, finalDeliveryOn: null }, TODAY, S, "2027-06-01");
+    expect(far).toMatchObject({ ok: false, violation: { code: "date_out_of_range", extra: { latestDate: "2027-03-04" } } });
+    if (far.ok) throw new Error("accepted");
+    expect(far.violation.detail.ja).toBe("最初のお届け日が先すぎます。2027年3月4日までの日付を指定してください。");
   });
 
   it("a reactivation asking for the delivery its cancellation stopped, on a closed day, is taken (a form's default); any other closed day is refused; a form may offer from the first open day", () => {

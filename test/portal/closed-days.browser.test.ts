@@ -40,7 +40,7 @@ describe("<tsuzuku-portal>: the shop's closed days", () => {
     const hint = page.locator(`tsuzuku-portal #${await field.getAttribute("aria-describedby")}`);
     const { from, to } = closed();
     expect(await hint.textContent()).toBe(
-      `${portalDate(opts.nextDelivery.earliest)}から${portalDate(opts.nextDelivery.latest)}までの日を選べます。${portalDate(from)}から${portalDate(to)}まではお届けをお休みします。`,
+      `${portalDate(opts.nextDelivery.earliest)}から${portalDate(opts.nextDelivery.latest)}までの日を選べます。${portalDate(from)}から${portalDate(to)}まではショップのお届け休業日です。`,
     );
     expect(await axeViolations(page, { wcagOnly: true })).toEqual([]);
 
