@@ -95,6 +95,7 @@ export const PORTAL_TEXT = {
   closedDays: { ja: "{days}はショップのお届け休業日です。", en: "The shop delivers nothing {days}." },
   closedRun: { ja: "{from}から{to}まで", en: "from {from} to {to}" },
   closedDay: { ja: "{from}", en: "on {from}" },
+  dateClosed: { ja: "{date}はショップのお届け休業日です。休業日以外の日付を選んでください。", en: "The shop delivers nothing on {date}: choose a day it delivers." },
   resume: { ja: "お届けを再開", en: "Resume deliveries" },
   // Resuming says when the first delivery ships and what it costs before it is confirmed.
   resumeFirst: { ja: "最初のお届け日", en: "First delivery on" },

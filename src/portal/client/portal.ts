@@ -1140,7 +1140,7 @@ export class TsuzukuPortal extends HTMLElement {
           this.#field(
             `${id}-date`,
             this.#t("newDate"),
-            h("input", { id: `${id}-date`, name: "date", type: "date", required: true, min: dateMin, max: dateMax, value: sub.nextDeliveryOn ?? "", "aria-describedby": dateHint ? `${id}-date-hint` : undefined }),
+            this.#refuseClosed(h("input", { id: `${id}-date`, name: "date", type: "date", required: true, min: dateMin, max: dateMax, value: sub.nextDeliveryOn ?? "", "aria-describedby": dateHint ? `${id}-date-hint` : undefined }), opts?.closedDates),
           ),
           dateHint ? h("p", { id: `${id}-date-hint`, class: "note" }, dateHint) : null,
         ]),
@@ -1201,7 +1201,7 @@ export class TsuzukuPortal extends HTMLElement {
           this.#field(
             `${id}-resume`,
             this.#t("resumeOn"),
-            h("input", { id: `${id}-resume`, name: "resumeOn", type: "date", required: true, min: earliest, max: latest, "aria-describedby": resumeHint ? `${id}-resume-hint` : undefined }),
+            this.#refuseClosed(h("input", { id: `${id}-resume`, name: "resumeOn", type: "date", required: true, min: earliest, max: latest, "aria-describedby": resumeHint ? `${id}-resume-hint` : undefined }), opts?.closedDates),
           ),
           resumeHint ? h("p", { id: `${id}-resume-hint`, class: "note" }, resumeHint) : null,
         ]),
@@ -1221,6 +1221,7 @@ export class TsuzukuPortal extends HTMLElement {
     const first = opts?.resume.nextDeliveryOn ?? opts?.firstChangeableDate ?? "";
     const terms = (date: string) => (date ? this.#t("resumeTerms", { date: this.#date(date), price: this.#charged(perDelivery(sub), sub.id) }) : "");
     const shows = h("p", { id: `${id}-resume-terms`, class: "note", "data-resume-terms": "" }, terms(first));
+    const hint = this.#choosable(opts?.firstChangeableDate, opts?.nextDelivery.latest, opts?.closedDates);
     const input = h("input", {
       id: `${id}-first`,
       name: "nextDeliveryOn",
@@ -1229,10 +1230,12 @@ export class TsuzukuPortal extends HTMLElement {
       min: opts?.firstChangeableDate,
       max: opts?.nextDelivery.latest,
       value: first,
-      "aria-describedby": `${id}-resume-terms`,
+      "aria-describedby": hint ? `${id}-resume-terms ${id}-first-hint` : `${id}-resume-terms`,
       oninput: () => (shows.textContent = terms((input as HTMLInputElement).validity.valid ? (input as HTMLInputElement).value : "")),
     });
-    return this.#form(id, "resume", "resume", (form) => this.#change(sub, "resume", { nextDeliveryOn: value(form, "nextDeliveryOn") }, inputOf(form, "nextDeliveryOn")), [this.#field(`${id}-first`, this.#t("resumeFirst"), input), shows], "resumeApply", "resume-button");
+    this.#refuseClosed(input as HTMLInputElement, opts?.closedDates);
+    const hintLine = hint ? h("p", { id: `${id}-first-hint`, class: "note" }, hint) : null;
+    return this.#form(id, "resume", "resume", (form) => this.#change(sub, "resume", { nextDeliveryOn: value(form, "nextDeliveryOn") }, inputOf(form, "nextDeliveryOn")), [this.#field(`${id}-first`, this.#t("resumeFirst"), input), shows, hintLine], "resumeApply", "resume-button");
   }
 
   /** A disclosure with one small form: a real <summary>, labelled inputs and a submit button. */
@@ -1304,6 +1307,24 @@ export class TsuzukuPortal extends HTMLElement {
     const days = inside.map((r) => (r.from === r.to ? this.#t("closedDay", { from: this.#date(r.from) }) : this.#t("closedRun", { from: this.#date(r.from), to: this.#date(r.to) })));
     const closedText = this.#t("closedDays", { days: days.join(this.#lang === "ja" ? "、" : ", ") });
     return range ? `${range}${this.#lang === "ja" ? "" : " "}${closedText}` : closedText;
+  }
+
+  /**
+   * A date field that refuses the shop's closed days (plan-options `closedDates`) beside it, before
+   * the review, as it does a date out of its range: the API would refuse them (422
+   * `delivery_date_closed`) only after 「この内容で変更する」. Its own value (the delivery the plan has, or
+   * the one resuming gives) stays choosable, as the API takes it.
+   */
+  #refuseClosed<T extends Element>(input: T, closed: PlanOptions["closedDates"] = []): T {
+    const field = input as unknown as HTMLInputElement;
+    const check = () => {
+      const v = field.value;
+      const shut = v !== "" && v !== field.defaultValue && (closed ?? []).some((r) => r.from <= v && v <= r.to);
+      field.setCustomValidity(shut ? this.#t("dateClosed", { date: this.#date(v) }) : "");
+    };
+    field.addEventListener("input", check);
+    field.addEventListener("change", check);
+    return input;
   }
 
   /** Why the browser finds `field` invalid, in the page's language, with the field's own limits. */
