@@ -601,6 +601,11 @@ describe("<tsuzuku-portal> in Chromium", () => {
     expect(await part(page, "skip-button").count()).toBe(0);
     expect(await card.locator("[data-skip-rule]").textContent()).toBe(options.skip.refusal.detail);
     expect((await card.innerText()).split(options.skip.refusal.detail).length - 1).toBe(1);
+    // The cut-off closes several changes, each in its own words: the rule is said once, not once per change (trial49).
+    const byCutoff = (["skip", "nextDelivery", "interval", "quantity", "pause"] as const).filter((a) => options[a].refusal?.code === "change_window_closed");
+    expect(byCutoff.length, JSON.stringify(byCutoff)).toBeGreaterThan(1);
+    const notes = await card.locator("[data-skip-rule], [data-next-delivery-rule], [data-interval-rule], [data-quantity-rule], [data-pause-rule]").allTextContents();
+    expect(notes.filter((n) => byCutoff.some((a) => options[a].refusal.detail === n))).toEqual([options.skip.refusal.detail]);
     // What the rules do allow stays: cancelling, and the changes plan-options leaves open.
     expect(await part(page, "cancel-button").count()).toBe(1);
     for (const action of ["nextDelivery", "interval", "quantity", "pause"] as const) {

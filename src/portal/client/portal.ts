@@ -994,7 +994,7 @@ export class TsuzukuPortal extends HTMLElement {
 
   /**
    * The rule of each action plan-options closes (`data-skip-rule`, `data-pause-rule`, …), said once
-   * when one rule closes several (the cut-off): a customer looking for a pause reads the shop's
+   * when one rule closes several (the cut-off, whatever its words per action): a customer looking for a pause reads the shop's
    * rule instead of finding nothing. A canceled plan's restart says its own (#restartActions).
    */
   #ruleNotes(sub: Subscription, opts: PlanOptions | null): Node[] {
@@ -1003,9 +1003,13 @@ export class TsuzukuPortal extends HTMLElement {
     const said = new Set<string>();
     const out: Node[] = [];
     for (const action of actions) {
-      const detail = opts[action].refusal?.detail;
-      if (!detail || said.has(detail)) continue;
-      said.add(detail);
+      const refusal = opts[action].refusal;
+      const detail = refusal?.detail;
+      // The cut-off closes each change in its own words (「スキップは…」「数量の変更は…」), the same rule four
+      // times over (trial49): said once, beside the line that names the delivery being prepared (#firstChangeable).
+      const key = refusal?.code === "change_window_closed" ? refusal.code : detail;
+      if (!detail || !key || said.has(key)) continue;
+      said.add(key);
       out.push(h("p", { class: "note", [`data-${action === "nextDelivery" ? "next-delivery" : action}-rule`]: "" }, detail));
     }
     return out;
