@@ -594,6 +594,7 @@ const MESSAGES_JA: Record<string, string> = {
   "Reason codes must be unique": "理由コードが重複しています",
   "Unknown IANA time zone": "IANA のタイムゾーン名ではありません",
   "`to` must be on or after `from`": "to には from と同じ日かそれより後の日付を指定してください",
+  "Two ranges share a day: write them as one range": "2つの期間が同じ日を含んでいます。1つの期間にまとめてください",
   "A country code such as JP or US (ISO 3166-1 alpha-2, upper case)": "JP や US のような国コード（ISO 3166-1 alpha-2、大文字）を指定してください",
   "Write the reading in katakana or hiragana (spaces, ー and ・ allowed)": "フリガナはカタカナかひらがなで指定してください（スペース、ー、・は使えます）",
   "Use 1–128 characters of A–Z, a–z, 0–9 and . _ : -": "A–Z、a–z、0–9 と . _ : - の1〜128文字で指定してください",

@@ -20,10 +20,13 @@ const IntervalList = z
 export const MAX_CLOSED_RUN_DAYS = 62;
 
 /** A run of days the shop delivers nothing, both ends included (年末年始: 2026-12-29 to 2027-01-03). */
+const bothDays = (r: { from: string; to: string }) => CalendarDate.safeParse(r.from).success && CalendarDate.safeParse(r.to).success;
+
 const ClosedDates = z
   .strictObject({ from: CalendarDate.openapi({ description: "The first closed day.", example: "2026-12-29" }), to: CalendarDate.openapi({ description: "The last closed day.", example: "2027-01-03" }) })
-  .refine((r) => r.from <= r.to, { message: "`to` must be on or after `from`", path: ["to"] })
-  .refine((r) => r.from > r.to || daysBetween(r.from, r.to) < MAX_CLOSED_RUN_DAYS, {
+  // Compared only once both are days of the calendar: "2027-02-30" is refused as such, not also as a long range.
+  .refine((r) => !bothDays(r) || r.from <= r.to, { message: "`to` must be on or after `from`", path: ["to"] })
+  .refine((r) => !bothDays(r) || r.from > r.to || daysBetween(r.from, r.to) < MAX_CLOSED_RUN_DAYS, {
     message: `A range may close at most ${MAX_CLOSED_RUN_DAYS} days`,
     params: { ja: `1つの期間で休業にできるのは${MAX_CLOSED_RUN_DAYS}日までです` },
     path: ["to"],
@@ -52,9 +55,11 @@ export const SettingsFields = {
     .array(ClosedDates)
     .max(50)
     .transform((xs) => [...xs].sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0)))
+    // Two ranges sharing a day are one closure written twice (a copy-paste, last year's edited half-way): which one a refusal names would be a guess.
+    .refine((xs) => xs.every((r, i) => i === 0 || r.from > xs[i - 1]!.to), "Two ranges share a day: write them as one range")
     .openapi({
       description:
-        "Days the shop delivers nothing (年末年始, a warehouse move), as ranges in its time zone, both ends included; at most 50 ranges of at most 62 days each, past ones may stay. A customer or operator cannot choose such a day for a delivery: moving the next delivery (`next-delivery`), a pause's `resumeOn`, a resume's `nextDeliveryOn` and a reactivation's `nextDeliveryOn` → 422 `delivery_date_closed` with `nextOpenDate`. plan-options lists the ranges still to come (`closedDates`) and offers the first open day where the earliest date is closed, and `resume {}` / `reactivate {}` with no delivery of the plan's own to go back to start on the first open day. Dates the plan's own schedule gives (a skip, a new interval, a pause by `cycles`) are not moved: the shop's cart ships those by its own calendar.",
+        "Days the shop delivers nothing (年末年始, a warehouse move), as ranges in its time zone, both ends included; at most 50 ranges of at most 62 days each, no two sharing a day (422 `validation_failed`), past ones may stay. A customer or operator cannot choose such a day for a delivery: moving the next delivery (`next-delivery`), a pause's `resumeOn`, a resume's `nextDeliveryOn` and a reactivation's `nextDeliveryOn` → 422 `delivery_date_closed` with `nextOpenDate`. plan-options lists the ranges still to come (`closedDates`) and offers the first open day where the earliest date is closed, and `resume {}` / `reactivate {}` with no delivery of the plan's own to go back to start on the first open day. Dates the plan's own schedule gives (a skip, a new interval, a pause by `cycles`) are not moved: the shop's cart ships those by its own calendar.",
       example: [{ from: "2026-12-29", to: "2027-01-03" }],
     }),
   specialistMonthlyValue: z

@@ -63,6 +63,13 @@ describe("closed days", () => {
     expect(PatchSettingsBody.safeParse({ closedDates: [{ from: "2026-12-01", to: "2027-02-01" }] }).success).toBe(false);
     expect(PatchSettingsBody.safeParse({ closedDates: [{ from: "2026-12-01", to: "2027-01-31" }] }).success).toBe(true);
     expect(PatchSettingsBody.safeParse({ closedDates: [{ from: "2026-12-29" }] }).success).toBe(false);
+    // Ranges sharing a day are refused (trial49: accepted as written, a refusal then named one and sent past both); touching ones are two closures.
+    const overlapping = PatchSettingsBody.safeParse({ closedDates: [NEW_YEAR, { from: "2027-01-02", to: "2027-01-10" }] });
+    expect(overlapping.success ? [] : overlapping.error.issues.map((i) => i.message)).toEqual(["Two ranges share a day: write them as one range"]);
+    expect(PatchSettingsBody.safeParse({ closedDates: [NEW_YEAR, { from: "2027-01-04", to: "2027-01-10" }] }).success).toBe(true);
+    // A day not on the calendar is that one error, not also "too long" or "before from".
+    const notADay = PatchSettingsBody.safeParse({ closedDates: [{ from: "2026-12-01", to: "2027-02-30" }] });
+    expect(notADay.success ? [] : notADay.error.issues.map((i) => i.path.join("."))).toEqual(["closedDates.0.to"]);
   });
 });
 
