@@ -406,6 +406,7 @@ export function consolePages(app: Fetcher) {
         q.set("value", outcome.field.value);
         if (outcome.field.earliest) q.set("earliest", outcome.field.earliest);
         if (outcome.field.latest) q.set("latest", outcome.field.latest);
+        if (outcome.field.open) q.set("open", outcome.field.open);
       }
     }
     return c.redirect(`/console?${q}`, 303);
@@ -849,7 +850,7 @@ export function consolePages(app: Fetcher) {
     }
     const res = await api("POST", `/v1/subscriptions/${sub}/${call.path}`, { ...call.body, channel: "operator" }, { ...ifMatch, ...key("change") });
     const field = res.status === 409 || res.status === 422 ? fieldRefusalOf(call, res.body) : null;
-    if (field && (field.earliest || field.latest)) return backTo(c, form, { error: res.body?.code, field });
+    if (field && (field.earliest || field.latest || field.open)) return backTo(c, form, { error: res.body?.code, field });
     if (res.status !== 200) return failed(res);
     // A request that moved nothing (the plan already was so) records nothing and saves no flow.
     return backTo(c, form, res.body?.change === null ? { done: "unchanged" } : { done: form.reason ? "saved" : "changed", changed: call.path });

@@ -114,20 +114,23 @@ export const changedPathOf = (v: string | undefined): PlanCall["path"] | null =>
   v === "skip" || v === "next-delivery" || v === "pause" || v === "resume" || v === "interval" || v === "quantity" ? v : null;
 
 /** A date field of the plan panel the API refused: the action, the date entered, the bound it named. */
-export type FieldRefusal = { action: "next-delivery" | "pause"; value: string; earliest: string | null; latest: string | null };
+/** `open`: the date entered is one of the shop's closed days, and this is the first open day after it (`nextOpenDate`). */
+export type FieldRefusal = { action: "next-delivery" | "pause"; value: string; earliest: string | null; latest: string | null; open?: string | null };
 
 const isoDate = (v: unknown): v is string => typeof v === "string" && /^\d{4}-\d{2}-\d{2}$/.test(v);
 
 /**
  * The refusal of a date the operator typed (next delivery, resume date), tied to its field: the
  * date entered and the first (`firstChangeableDate`, `earliestDate`) or last (`latestDate`) date
- * the API's problem says can be chosen; null for any other refusal (the karte says it page-wide). Pure.
+ * the API's problem says can be chosen, or, for a closed day (`delivery_date_closed`), the first
+ * open day after it; null for any other refusal (the karte says it page-wide). Pure.
  */
 export function fieldRefusalOf(call: PlanCall, problem: Record<string, unknown> | null | undefined): FieldRefusal | null {
   if (call.path !== "next-delivery" && call.path !== "pause") return null;
   const value = call.path === "next-delivery" ? call.body.date : call.body.resumeOn;
   const earliest = isoDate(problem?.firstChangeableDate) ? problem.firstChangeableDate : isoDate(problem?.earliestDate) ? problem.earliestDate : null;
   const latest = isoDate(problem?.latestDate) ? problem.latestDate : null;
+  if (isoDate(value) && problem?.code === "delivery_date_closed" && isoDate(problem.nextOpenDate)) return { action: call.path, value, earliest: null, latest: null, open: problem.nextOpenDate };
   if (!isoDate(value) || (earliest === null && latest === null)) return null;
   // The bound the entered date is on the wrong side of (a date both before and after: the first).
   return { action: call.path, value, earliest: earliest !== null && value < earliest ? earliest : null, latest: latest !== null && value > latest && !(earliest !== null && value < earliest) ? latest : null };
@@ -136,13 +139,14 @@ export function fieldRefusalOf(call: PlanCall, problem: Record<string, unknown> 
 /** The message a refused date field is described by: its name and the first (or last) date that can be chosen. */
 export function fieldRefusalWords(r: FieldRefusal, lang: Lang, today: string): string | null {
   const field = t(lang, r.action === "next-delivery" ? "moveTo" : "resumeOn");
+  if (r.open) return tf(lang, "fieldClosed", { field, date: writeDate(r.value, lang, "full", today), open: writeDate(r.open, lang, "full", today) });
   if (r.earliest) return tf(lang, "fieldFrom", { field, date: writeDate(r.earliest, lang, "full", today) });
   if (r.latest) return tf(lang, "fieldUntil", { field, date: writeDate(r.latest, lang, "full", today) });
   return null;
 }
 
-/** A FieldRefusal back from the karte's URL (`field`, `value`, `earliest`, `latest`: pages backTo), or null. */
+/** A FieldRefusal back from the karte's URL (`field`, `value`, `earliest`, `latest`, `open`: pages backTo), or null. */
 export function fieldRefusalOfQuery(q: Record<string, string | undefined>): FieldRefusal | null {
   if ((q.field !== "next-delivery" && q.field !== "pause") || !isoDate(q.value)) return null;
-  return { action: q.field, value: q.value, earliest: isoDate(q.earliest) ? q.earliest : null, latest: isoDate(q.latest) ? q.latest : null };
+  return { action: q.field, value: q.value, earliest: isoDate(q.earliest) ? q.earliest : null, latest: isoDate(q.latest) ? q.latest : null, open: isoDate(q.open) ? q.open : null };
 }

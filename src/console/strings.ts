@@ -211,6 +211,7 @@ const T = {
   // The shop's closed days still to come (plan-options closedDates), said once above the date fields.
   closedDays: { ja: "お届け休業日：{days}（この日付は選べません）", en: "No deliveries: {days} (these dates cannot be chosen)" },
   fieldFrom: { ja: "{field}は{date}以降の日付を選んでください（それより前のお届けは準備中または選べません）。", en: "{field}: choose {date} or later (earlier deliveries are being prepared or cannot be chosen)." },
+  fieldClosed: { ja: "{field}の{date}はショップのお届け休業日です。休業日以外の日付を選んでください（休業明けは{open}です）。", en: "{field}: the shop delivers nothing on {date}; choose a day it delivers (the first after the closure is {open})." },
   fieldUntil: { ja: "{field}は{date}までの日付を選んでください。", en: "{field}: choose {date} or earlier." },
   changedSkip: { ja: "次回のお届けを1回スキップしました。次回のお届けは{date}です。", en: "The next delivery is skipped: the next one is on {date}." },
   changedNextDelivery: { ja: "次回のお届けを{date}に変更しました。", en: "The next delivery is moved to {date}." },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { changeCallOf, changedWords, fieldRefusalOf, fieldRefusalWords } from "../../src/console/plan";
+import { changeCallOf, changedWords, fieldRefusalOf, fieldRefusalWords, fieldRefusalOfQuery } from "../../src/console/plan";
 
 // The karte's plan-change forms as the API calls they make: what the operator picked, nothing else.
 describe("a plan-change form as an API call", () => {
@@ -49,7 +49,13 @@ describe("a refused date at its field", () => {
     const late = fieldRefusalOf({ path: "pause", body: { resumeOn: "2027-09-01" } }, { code: "date_out_of_range", latestDate: "2027-03-01" });
     expect(late).toMatchObject({ action: "pause", latest: "2027-03-01", earliest: null });
   });
-  it("leaves any other refusal page-wide", () => {
+  it("a closed day names the date entered and the first open day after the closure, back through the karte's URL (trial49)", () => {
+    const r = fieldRefusalOf({ path: "next-delivery", body: { date: "2026-12-31" } }, { code: "delivery_date_closed", closedFrom: "2026-12-29", closedTo: "2027-01-03", nextOpenDate: "2027-01-04" });
+    expect(r).toEqual({ action: "next-delivery", value: "2026-12-31", earliest: null, latest: null, open: "2027-01-04" });
+    expect(fieldRefusalOfQuery({ field: "next-delivery", value: "2026-12-31", open: "2027-01-04", error: "delivery_date_closed" })).toEqual(r);
+    expect(fieldRefusalWords(r!, "ja", "2026-12-05")).toBe("次回お届け日の2026年12月31日はショップのお届け休業日です。休業日以外の日付を選んでください（休業明けは2027年1月4日です）。");
+  });
+    it("leaves any other refusal page-wide", () => {
     expect(fieldRefusalOf({ path: "skip", body: { count: 1 } }, { firstChangeableDate: "2026-12-06" })).toBeNull();
     expect(fieldRefusalOf({ path: "next-delivery", body: { date: "2026-12-03" } }, { code: "version_conflict" })).toBeNull();
   });
