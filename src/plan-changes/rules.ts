@@ -484,7 +484,8 @@ function decidePlan(current: Plan, request: PlanRequest, settings: TenantSetting
       if (request.date < firstChangeable) {
         return fail("change_window_closed", { en: `The next delivery can be moved to ${day(firstChangeable, "en")} at the earliest.`, ja: `次回お届け日は${day(firstChangeable, "ja")}以降の日付に変更できます。` }, { firstChangeableDate: firstChangeable });
       }
-      const closed = closedDay(request.date, settings, { en: "move the next delivery to", ja: "次回お届け日は" });
+      // The date it already has (the form's default, sent unchanged) moves nothing: the cart's, closed or not.
+      const closed = request.date === plan.nextDeliveryOn ? null : closedDay(request.date, settings, { en: "move the next delivery to", ja: "次回お届け日は" });
       if (closed) return { ok: false, violation: closed };
       const latest = latestNextDelivery(plan, today, settings);
       if (request.date > latest) {

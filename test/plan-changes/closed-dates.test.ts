@@ -31,6 +31,8 @@ describe("closed days", () => {
     // The day before and the day after are open.
     expect(decide(plan(), { type: "next_delivery", date: "2026-12-28" }, S, TODAY)).toMatchObject({ ok: true, plan: { nextDeliveryOn: "2026-12-28" } });
     expect(decide(plan(), { type: "next_delivery", date: "2027-01-04" }, S, TODAY)).toMatchObject({ ok: true, plan: { nextDeliveryOn: "2027-01-04" } });
+    // A plan already on a closed day (the cart's schedule) asked to stay there: nothing moves, nothing is refused (the my-page's default, sent unchanged).
+    expect(decide(plan({ nextDeliveryOn: "2026-12-30" }), { type: "next_delivery", date: "2026-12-30" }, S, TODAY)).toMatchObject({ ok: true, plan: { nextDeliveryOn: "2026-12-30" } });
   });
 
   it("a pause's chosen resume date, a resume's and a reactivation's first delivery are refused the same way; dates the schedule gives are not", () => {
