@@ -16,7 +16,8 @@ import { formatMoney } from "../platform/numbers";
 import { displayPhone, isWithheldCallerId, normalizeEmail, parsePhone } from "../platform/phone";
 import { TenantStore } from "../platform/tenancy";
 import { ASSETS } from "./assets.generated";
-import { reactivationStart, reactivationWindow, type CanceledPlan, type ReactivationWindow } from "../plan-changes/rules";
+import { reactivationStart, reactivationWindow, type ReactivationWindow } from "../plan-changes/rules";
+import { canceledPlanOf } from "../plan-changes/apply";
 import { feeOnReactivation } from "../cancel-flows/terms";
 import { continuationOf, endingOf, type FlowEvidence } from "../cancel-flows/continuation";
 import { openFlowOf } from "../cancel-flows/service";
@@ -101,16 +102,6 @@ const langOf = (c: Context<AppEnv>, shopLocale: Lang = "ja"): Lang => {
 
 /** A canceled subscription's reactivation dates under the operator's shop's rules (the API applies the same rule). */
 const reactivationOf = (c: Context<AppEnv>, sub: Sub, today: string) => reactivationWindow(canceledPlanOf(sub), today, c.get("caller").settings);
-
-/** A canceled subscription as the API's reactivation rules read it. */
-const canceledPlanOf = (sub: Sub): CanceledPlan => ({
-  intervalDays: sub.intervalDays,
-  intervalMonths: sub.intervalMonths,
-  deliveryDay: sub.deliveryDay,
-  finalDeliveryOn: sub.cancellation?.finalDeliveryOn ?? null,
-  stoppedDeliveryOn: sub.cancellation?.stoppedDeliveryOn ?? null,
-  effectiveOn: sub.cancellation?.effectiveOn ?? null,
-});
 
 /**
  * A read the page cannot do without (the lookup, the customer, their plans) answered "not now"

@@ -44,8 +44,11 @@ export const planOf = (row: SubscriptionRow): Plan => ({
   pausedFromOn: row.pausedFromOn,
 });
 
-/** A canceled subscription as a reactivation reads it (rules `CanceledPlan`): its interval and what its cancellation recorded. */
-export const canceledPlanOf = (row: SubscriptionRow): CanceledPlan => ({
+/**
+ * A canceled subscription as a reactivation reads it (rules `CanceledPlan`): its interval and what its
+ * cancellation recorded. A row, or the API's subscription (the console decides its form by the same rule).
+ */
+export const canceledPlanOf = (row: Pick<CanceledPlan, "intervalDays" | "intervalMonths" | "deliveryDay"> & { cancellation?: { finalDeliveryOn?: string | null; stoppedDeliveryOn?: string | null; effectiveOn?: string | null } | null }): CanceledPlan => ({
   intervalDays: row.intervalDays,
   intervalMonths: row.intervalMonths,
   deliveryDay: row.deliveryDay,
