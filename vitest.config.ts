@@ -1,5 +1,6 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import WorkersFirst from "./test/support/sequencer";
 
 export default defineConfig({
   test: {
@@ -7,6 +8,7 @@ export default defineConfig({
     // after another with the CPU idle a quarter of the time (Chromium, sqld and child processes
     // waiting on each other): 1,103 s of tests, past CI's budget with the install.
     maxWorkers: 2,
+    sequence: { sequencer: WorkersFirst },
     projects: [
       {
         test: {
