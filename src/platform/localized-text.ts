@@ -377,6 +377,7 @@ export const PORTAL_TEXT = {
   },
   // While the portal waits out a Retry-After and sends the same request again (retry.ts).
   retryUnsettled: { ja: "前回のお手続きの結果を確認しています…", en: "Checking on your previous request…" },
+  slowAnswer: { ja: "応答に時間がかかっています。画面を閉じずに、このままお待ちください…", en: "This is taking longer than usual. Please keep this page open…" },
   retryBusy: { ja: "ただいま混み合っています。{n}秒後に自動でやり直します…", en: "We are busy right now. Trying again in {n} seconds…" },
   // A card's plan-options unread (offline): no change is offered on guessed limits until they are.
   optionsUnavailable: {

@@ -1,4 +1,4 @@
-import type { Browser, Page } from "playwright-core";
+import type { Browser, Page, Route } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addDays, localDate } from "../../src/platform/dates";
 import { axeViolations, launchBrowser, serveCheckedApi, serveOnLoopback, type Served } from "../support/browser";
@@ -151,6 +151,35 @@ describe("<tsuzuku-portal> on a single-page my-page: unmounted by the shop's rou
     // The host's Back goes to the my-page the customer came from, in one press.
     await page.goBack();
     expect(new URL(page.url()).pathname).toBe("/my-page");
+    await page.close();
+  }, 60_000);
+
+  it("navigating away while the plans are still being read ends those reads at once, with no error said or sent; coming back reads them afresh", async () => {
+    const { customerId } = await customer();
+    const res = await h.request("POST", "/v1/customer-sessions", { key: t.key, body: { customerId } });
+    const page = await browser.newPage({ viewport: PHONE });
+    const problems: string[] = [];
+    page.on("console", (m) => {
+      if (m.type() === "error" && !m.text().includes("ERR_ABORTED")) problems.push(m.text());
+    });
+    // The plan's options are slow to come (a phone on a train): held until the test lets them go.
+    const held: Route[] = [];
+    await page.route(/\/plan-options$/, (route) => void held.push(route));
+    const ended: string[] = [];
+    page.on("requestfailed", (r) => ended.push(`${new URL(r.url()).pathname.split("/").pop()} ${r.failure()?.errorText}`));
+    const url = new URL("/my-page", shop.url);
+    url.searchParams.set("session", res.body.token);
+    await page.goto(url.href);
+    await expect.poll(() => held.length).toBe(1);
+    await page.evaluate(() => (window as unknown as { leave(): void }).leave());
+    await expect.poll(() => ended).toEqual(["plan-options net::ERR_ABORTED"]);
+    // Back with a freshly mounted element, the options answered at once this time: the plans, read again.
+    await page.unroute(/\/plan-options$/);
+    await page.evaluate(() => (window as unknown as { back(): void }).back());
+    await part(page, "cancel-button").waitFor();
+    expect(await page.locator("tsuzuku-portal .message:not(:empty)").allTextContents()).toEqual([]);
+    expect(await page.evaluate(() => (window as unknown as { portalEvents: { type: string }[] }).portalEvents.map((e) => e.type))).not.toContain("tsuzuku:error");
+    expect(problems).toEqual([]);
     await page.close();
   }, 60_000);
 

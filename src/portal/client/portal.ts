@@ -1,5 +1,5 @@
 import { langOf, say, type Language, type PortalTextKey } from "../../platform/localized-text";
-import { actionKey, ApiProblem, callApi, reachable, type Call, type Problem } from "./api";
+import { ABORTED, actionKey, ApiProblem, callApi, reachable, READ_TIMEOUT_MS, SLOW_ANSWER_MS, TIMED_OUT, type Call, type Problem } from "./api";
 import { addCycles, cadenceText } from "../../platform/cadence";
 import { writeDate } from "../../platform/dates";
 import { discountedPrice, upcomingDiscount } from "../../plan-changes/discount";
@@ -133,6 +133,8 @@ export class TsuzukuPortal extends HTMLElement {
   /** Where the running action's "trying again" line goes (its card's status, or the portal's). */
   #waitLine: HTMLElement | null = null;
   #waitText: string | null = null;
+  /** Aborted when the element leaves the page for good (#unmounted): ends the reads under way. */
+  #left = new AbortController();
   #connected = false;
   /** A #load asked for while an action ran (the element shown again meanwhile): run when it ends. */
   #loadWhenIdle = false;
@@ -218,6 +220,9 @@ export class TsuzukuPortal extends HTMLElement {
    * router has moved on; going back would undo its navigation). Shown again, it starts from the list.
    */
   #unmounted() {
+    // Reads under way are for a page nobody sees any more: ended, and their failures unsaid (#run).
+    this.#left.abort(ABORTED);
+    this.#left = new AbortController();
     void this.#leaveFlow(true);
     this.#flowEntry = false;
     this.#reviewClose = null;
@@ -290,13 +295,45 @@ export class TsuzukuPortal extends HTMLElement {
    * One call; a "not now" answer with Retry-After (platform/retry) is waited out and the same request
    * sent again, its Idempotency-Key unchanged, while the action's status line says so.
    */
-  #api<T>(call: Call): Promise<T> {
+  async #api<T>(call: Call): Promise<T> {
     const base = this.#base;
-    return withRetries(call, () => callApi<T>(base, this.getAttribute("session") ?? "", this.#lang, call), (problem, seconds) => {
+    // A read ends when the element leaves the page (#unmounted) or after READ_TIMEOUT_MS; a write runs to its answer.
+    const read = call.method === "GET" && !call.keepalive;
+    const left = this.#left.signal;
+    const send = () => {
+      if (!read) return callApi<T>(base, this.getAttribute("session") ?? "", this.#lang, call);
+      const ends = new AbortController();
+      const timer = setTimeout(() => ends.abort(TIMED_OUT), READ_TIMEOUT_MS);
+      const leave = () => ends.abort(ABORTED);
+      if (left.aborted) leave();
+      else left.addEventListener("abort", leave, { once: true });
+      return callApi<T>(base, this.getAttribute("session") ?? "", this.#lang, call, ends.signal).finally(() => {
+        clearTimeout(timer);
+        left.removeEventListener("abort", leave);
+      });
+    };
+    // Taking long: the action's status line says so (and not to close the page) until the answer comes.
+    let slow: { line: HTMLElement; before: string | null } | null = null;
+    const notice = setTimeout(() => {
       const line = this.#waitLine;
-      this.#waitText = problem.code === "idempotency_key_in_use" ? this.#t("retryUnsettled") : this.#t("retryBusy", { n: seconds });
-      if (line) line.textContent = this.#waitText;
-    });
+      if (!line || line.textContent === this.#waitText) return; // a "trying again" line already says what is going on
+      slow = { line, before: line.textContent };
+      line.textContent = this.#waitText = this.#t("slowAnswer");
+    }, SLOW_ANSWER_MS);
+    try {
+      return await withRetries(call, send, (problem, seconds) => {
+        const line = this.#waitLine;
+        this.#waitText = problem.code === "idempotency_key_in_use" ? this.#t("retryUnsettled") : this.#t("retryBusy", { n: seconds });
+        if (line) line.textContent = this.#waitText;
+      });
+    } finally {
+      clearTimeout(notice);
+      const shown = slow as { line: HTMLElement; before: string | null } | null;
+      if (shown && shown.line.textContent === this.#waitText) {
+        shown.line.textContent = shown.before;
+        this.#waitText = null;
+      }
+    }
   }
 
   /**
@@ -406,6 +443,8 @@ export class TsuzukuPortal extends HTMLElement {
       await action();
     } catch (e) {
       const problem: Problem = e instanceof ApiProblem ? e.problem : { title: String(e), status: 0, code: "client_error" };
+      // A read ended because the element left the page: nobody to tell, and nothing failed.
+      if (problem.code === ABORTED) return;
       // The flow already ended in a cancellation (its answer was lost, another tab confirmed it):
       // not a failure but the receipt, read from the subscription.
       if (problem.code === "cancel_flow_canceled" && subId !== null && (await this.#canceledMeanwhile(subId, problem))) return;
