@@ -5,7 +5,7 @@
  * and the receipt text the customer keeps. No I/O, so every rule is tested without HTTP.
  */
 import { addCycles } from "../platform/cadence";
-import { addDays, localDate, localTime, writeDate } from "../platform/dates";
+import { addDays, localDate, localTime, writeDate, zoneLabel } from "../platform/dates";
 import { settle, undoesCancellation } from "../plan-changes/rules";
 import { discountedPrice, upcomingDiscount, type DiscountDates } from "../plan-changes/discount";
 import { formatMoney, type Money } from "../platform/numbers";
@@ -213,7 +213,7 @@ export function formatInstant(instant: string, timeZone: string, lang: Lang): st
   const d = new Date(instant);
   const date = localDate(d, timeZone);
   const time = localTime(d, timeZone);
-  const zone = timeZone === "Asia/Tokyo" ? (lang === "ja" ? "日本時間" : "JST") : timeZone;
+  const zone = zoneLabel(timeZone, lang);
   return `${writeDate(date, lang, "full")} ${time}（${zone}）`.replace("（", lang === "ja" ? "（" : " (").replace("）", lang === "ja" ? "）" : ")");
 }
 

@@ -46,6 +46,14 @@ export function localDateTime(instant: Date, timeZone: string): string {
   return `${formatDate(instant, timeZone)} ${localTime(instant, timeZone)}`;
 }
 
+/**
+ * How a local time names its zone, so that nobody reads it as UTC: 「日本時間」 / `JST` for
+ * Asia/Tokyo, the IANA name for any other zone.
+ */
+export function zoneLabel(timeZone: string, lang: "ja" | "en"): string {
+  return timeZone === "Asia/Tokyo" ? (lang === "ja" ? "日本時間" : "JST") : timeZone;
+}
+
 /** The wall-clock time of `instant` in `timeZone`, `HH:MM` (24-hour; midnight is 00:00). */
 export function localTime(instant: Date, timeZone: string): string {
   const f = zoneFormatter(clocks, timeZone, { hourCycle: "h23", hour: "2-digit", minute: "2-digit" });

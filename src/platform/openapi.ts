@@ -147,7 +147,7 @@ export const IdempotencyHeaders = z.object({
     .optional()
     .openapi({
       description:
-        "Makes the request safe to retry: the same key with the same body within 24 h replays the first response (header `Idempotent-Replayed: true`). A secret in the first response (a new API key's `secret`, a webhook signing `secret`, a session `token`) is not kept: the replay has the same status and body with that field replaced by a note that it was shown once.",
+        "Makes the request safe to retry: the same key with the same body within 24 h replays the first response (header `Idempotent-Replayed: true`). A key belongs to the credential that sent it (this API key, this customer or console session): send the retry with the same API key — sent with another key (one made to replace it, say), the request runs again. A secret in the first response (a new API key's `secret`, a webhook signing `secret`, a session `token`) is not kept: the replay has the same status and body with that field replaced by a note that it was shown once.",
       example: "8e03978e-40d5-43e8-bc93-6894a57f9324",
     }),
 });
@@ -217,12 +217,21 @@ export function apiRoute<const R extends ApiRouteConfig>(config: R) {
           },
     ]),
   );
+  // Every write the idempotency layer replays takes `Idempotency-Key`, declared here once (a DELETE
+  // too: the layer honours it there, and a typed client refused the header an undeclared one).
+  const headers = route.request?.headers as z.ZodObject | undefined;
+  const request = answering.replays && !(headers?.shape && "idempotency-key" in headers.shape) ? { ...route.request, headers: headers ? headers.merge(IdempotencyHeaders) : IdempotencyHeaders } : route.request;
   return createRoute({
     ...route,
+    ...(request ? { request } : {}),
     description: `${route.description ? route.description + "\n\n" : ""}Requires an API key with the \`${scope}\` scope${
       customer ? ", or a customer session (for that customer's own data)" : ""
     }.`,
     security: customer ? [{ bearerAuth: [] }, { customerSession: [] }] : [{ bearerAuth: [] }],
+    // The scope where a program reads it, not only in the description. Not as the scheme's role
+    // (`bearerAuth: ["write"]`, which OpenAPI 3.1 allows): Spectral's oas ruleset reads a role as an
+    // OAuth scope that must be declared, and flagged every operation.
+    "x-required-scope": scope,
     middleware: [authorize(scope, customer, `${route.method.toUpperCase()} ${route.path}`)] as const,
     responses: { ...successes, ...errorResponses(codes, answering, members, maxBodyBytes === undefined ? {} : { payload_too_large: bodyLimitDoc(maxBodyBytes) }) },
   } as Omit<R, "scope" | "errors" | "customer" | "claimsKeyInWrite" | "neverRemembered" | "members" | "maxBodyBytes">);

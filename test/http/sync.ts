@@ -364,7 +364,7 @@ export function syncSuite(h: () => Harness) {
         { id: restartedId, result: "refused", status: 409, error: { code: "changed_after_export", change: { type: "reactivate", channel: "operator" } } },
         { id: pausedId, result: "refused", status: 409, error: { code: "changed_after_export", change: { type: "pause", channel: "ivr" } } },
       ]);
-      expect(stale.body.results[1].error.detail).toMatch(/^Subscription \S+: paused in Tsuzuku \d{4}-\d\d-\d\d \d\d:\d\d \(ivr\), after the export/);
+      expect(stale.body.results[1].error.detail).toMatch(/^Subscription \S+: paused in Tsuzuku \d{4}-\d\d-\d\d \d\d:\d\d JST \(ivr\), after the export \(\d{4}-\d\d-\d\d \d\d:\d\d JST\)/);
       expect((await h().request("GET", `/v1/subscriptions/${restartedId}`, { key: t.key })).body.status).toBe("active");
       expect((await h().request("GET", `/v1/subscriptions/${pausedId}`, { key: t.key })).body.status).toBe("paused");
       // Nothing recorded for what was refused: the latest changes are still Tsuzuku's own.

@@ -80,8 +80,8 @@ describe("a stale export does not undo what happened in Tsuzuku after it", { tim
     const at = "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d";
     for (const out of [dry, again]) {
       expect(out.stderr.split("\n")[0]).toMatch(new RegExp(`^reading ${path.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")} as exported at ${at} \\(its modification time; --exported-at to set it\\)$`));
-      expect(out.stdout).toMatch(new RegExp(`^kept line 2 \\(S-1001\\): restarted in Tsuzuku ${at} \\(operator\\), after the export; not overwritten$`, "m"));
-      expect(out.stdout).toMatch(new RegExp(`^kept line 3 \\(S-1002\\): paused in Tsuzuku ${at} \\(ivr\\), after the export; not overwritten$`, "m"));
+      expect(out.stdout).toMatch(new RegExp(`^kept line 2 \\(S-1001\\): restarted in Tsuzuku ${at} JST \\(operator\\), after the export; not overwritten$`, "m"));
+      expect(out.stdout).toMatch(new RegExp(`^kept line 3 \\(S-1002\\): paused in Tsuzuku ${at} JST \\(ivr\\), after the export; not overwritten$`, "m"));
       expect(summary(out.stdout)).toMatchObject({ created: 0, changed: 0, kept: 2, refused: 0, units: { kept: "rows" } });
     }
     expect(await plan("S-1001")).toMatchObject({ status: "active", canceledAt: null });

@@ -26,6 +26,22 @@ describe("openapi.json", () => {
     expect(undocumented).toEqual([]);
   });
 
+  it("declares Idempotency-Key on every write whose answer a replay gives back (a DELETE too: trial50's typed client refused the header there), and names every operation's scope in x-required-scope", () => {
+    const doc = JSON.parse(committed) as { paths: Record<string, Record<string, { parameters?: { name: string; in: string }[]; responses: Record<string, { headers?: Record<string, unknown> }>; "x-required-scope"?: string }>> };
+    const undeclared: string[] = [];
+    const unscoped: string[] = [];
+    for (const [path, item] of Object.entries(doc.paths)) {
+      if (!path.startsWith("/v1/")) continue;
+      for (const [method, op] of Object.entries(item)) {
+        if (!["read", "write", "admin"].includes(op["x-required-scope"] ?? "")) unscoped.push(`${method} ${path}`);
+        const replays = Object.values(op.responses).some((r) => r.headers && "Idempotent-Replayed" in r.headers);
+        if (replays && !op.parameters?.some((p) => p.in === "header" && p.name.toLowerCase() === "idempotency-key")) undeclared.push(`${method} ${path}`);
+      }
+    }
+    expect(undeclared).toEqual([]);
+    expect(unscoped).toEqual([]);
+  });
+
   it("validates as OpenAPI 3.1", async () => {
     const validator = new Validator();
     const result = await validator.validate(JSON.parse(committed));
