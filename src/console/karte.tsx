@@ -5,9 +5,9 @@ import { planCallFor } from "./plan";
 import { asWritten, channelName, percent, reasonName, shareOf, when } from "./format";
 import { formatMoney, type Money } from "../platform/numbers";
 import { WinbackPanel, type KarteWinback } from "./winback";
-import type { ReactivationWindow } from "../plan-changes/rules";
+import { firstOpenDate, type ReactivationWindow } from "../plan-changes/rules";
 import { discountedPrice, upcomingDiscount } from "../plan-changes/discount";
-import { addDays, localDate, minDate, writeDate, zonedInstant } from "../platform/dates";
+import { addDays, localDate, maxDate, minDate, writeDate, zonedInstant } from "../platform/dates";
 import { displayPhone } from "../platform/phone";
 import { unitWord, writeQuantity } from "../platform/quantity";
 import {
@@ -279,18 +279,20 @@ export function comebackChoices(w: KarteWinback | null): ComebackChoice[] {
  * than the earliest changeable one, that date as the comeback offer shows it (`offer.restartOn`;
  * without one, a monthly plan's first delivery on its day from it), as the API starts a comeback
  * taken without a date; else — or when their date is beyond what a restart may be set to today —
- * the window's own suggestion. Pure.
+ * the window's own suggestion. Their date on one of the shop's closed days (`closedDates`: 12/31)
+ * proposes the first open day after it, as the API restarts a comeback named for it. Pure.
  */
 export function proposedFirstDelivery(
-  w: { earliest: string; latest: string; suggested: string },
+  w: { earliest: string; latest: string; suggested: string; latestOpen?: string },
   sub: Pick<Sub, "intervalDays" | "intervalMonths" | "deliveryDay" | "cancellation">,
   winback: Pick<KarteWinback, "returnOn" | "candidate"> | null,
+  closedDates: readonly { from: string; to: string }[] = [],
 ): string {
   const returnOn = winback?.returnOn ?? null;
   if (returnOn === null || returnOn <= w.earliest) return w.suggested;
   const shown = winback?.candidate?.offer?.restartOn ?? null;
-  const named = shown ?? firstOnSchedule(returnOn, sub, sub.cancellation?.stoppedDeliveryOn ?? sub.cancellation?.finalDeliveryOn ?? null);
-  return named >= w.earliest && named <= w.latest ? named : w.suggested;
+  const named = firstOpenDate(shown ?? firstOnSchedule(returnOn, sub, sub.cancellation?.stoppedDeliveryOn ?? sub.cancellation?.finalDeliveryOn ?? null), { closedDates: [...closedDates] });
+  return named >= w.earliest && named <= maxDate(w.latest, w.latestOpen ?? w.latest) ? named : w.suggested;
 }
 
 /**
@@ -526,7 +528,7 @@ function Cancellation(props: { page: PageContext; sub: Sub; words: Words; timeli
  * the shop's rules accept (or, when the last delivery is still coming, the plan continuing from
  * it), then a confirmation page (GET /console/reactivate) before anything is written.
  */
-function Reactivate(props: { page: PageContext; sub: Sub; window: ReactivationWindow; customerId: string; comebacks: ComebackChoice[]; winback: KarteWinback | null }) {
+function Reactivate(props: { page: PageContext; sub: Sub; window: ReactivationWindow; customerId: string; comebacks: ComebackChoice[]; winback: KarteWinback | null; closedDates: readonly { from: string; to: string }[] }) {
   const { page, sub, window: w, comebacks } = props;
   const lang = page.lang;
   return (
@@ -544,7 +546,8 @@ function Reactivate(props: { page: PageContext; sub: Sub; window: ReactivationWi
           <>
             <label for="reactivate-on">{t(lang, "firstDeliveryOn")}</label>
             {/* From the first day the shop delivers (settings closedDates); the plan's own delivery, the default, even on a closed one. */}
-            <input type="date" id="reactivate-on" name="nextDeliveryOn" required min={minDate(w.suggested, w.earliestOpen)} max={w.latest} value={proposedFirstDelivery(w, sub, props.winback)} />
+            {/* Up to the last day the shop delivers by the rule's latest (the first open day when a closure covers them all), or the plan's own. */}
+            <input type="date" id="reactivate-on" name="nextDeliveryOn" required min={minDate(w.suggested, w.earliestOpen)} max={maxDate(w.suggested, w.latestOpen)} value={proposedFirstDelivery(w, sub, props.winback, props.closedDates)} />
           </>
         )}
         {comebacks.length > 0 ? (
@@ -1255,7 +1258,7 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
         ) : null}
         {focus && !live && data.winback ? <WinbackPanel page={page} product={focus.product.name} winback={data.winback} /> : null}
 
-        {focus && !live && data.reactivation ? <Reactivate page={page} sub={focus} window={data.reactivation} customerId={customer.id} comebacks={comebackChoices(data.winback)} winback={data.winback} /> : null}
+        {focus && !live && data.reactivation ? <Reactivate page={page} sub={focus} window={data.reactivation} customerId={customer.id} comebacks={comebackChoices(data.winback)} winback={data.winback} closedDates={data.planOptions?.closedDates ?? []} /> : null}
 
         {focus && live ? (
           <section aria-labelledby="retention" class="panel">

@@ -176,7 +176,7 @@ async function comebackAt(c: Context<AppEnv>, lang: Lang, subscriptionId: string
 async function proposedComeback(c: Context<AppEnv>, lang: Lang, sub: Sub, w: ReactivationWindow, held: KarteWinback): Promise<KarteWinback> {
   const offer = held.candidate?.offer;
   if (!held.candidate || !offer || offer.kind !== "offer" || !offer.offerId) return held;
-  const first = "continuesOn" in w ? w.continuesOn : proposedFirstDelivery(w, sub, held);
+  const first = "continuesOn" in w ? w.continuesOn : proposedFirstDelivery(w, sub, held, c.get("caller").settings.closedDates);
   if (first === offer.restartOn) return held;
   const shown = await comebackAt(c, lang, sub.id, offer.offerId, first);
   return shown ? { ...held, candidate: { ...held.candidate, offer: shown } } : held;

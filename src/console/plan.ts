@@ -128,9 +128,14 @@ const isoDate = (v: unknown): v is string => typeof v === "string" && /^\d{4}-\d
 export function fieldRefusalOf(call: PlanCall, problem: Record<string, unknown> | null | undefined): FieldRefusal | null {
   if (call.path !== "next-delivery" && call.path !== "pause") return null;
   const value = call.path === "next-delivery" ? call.body.date : call.body.resumeOn;
-  const earliest = isoDate(problem?.firstChangeableDate) ? problem.firstChangeableDate : isoDate(problem?.earliestDate) ? problem.earliestDate : null;
+  // The first date that can be picked (`earliestDate`: past the shop's closed days) before the rule's (`firstChangeableDate`, which may be a closed day).
+  const earliest = isoDate(problem?.earliestDate) ? problem.earliestDate : isoDate(problem?.firstChangeableDate) ? problem.firstChangeableDate : null;
   const latest = isoDate(problem?.latestDate) ? problem.latestDate : null;
-  if (isoDate(value) && problem?.code === "delivery_date_closed" && isoDate(problem.nextOpenDate)) return { action: call.path, value, earliest: null, latest: null, open: problem.nextOpenDate };
+  if (isoDate(value) && problem?.code === "delivery_date_closed" && isoDate(problem.nextOpenDate)) {
+    // The first open day after the closure is past the latest date allowed: the API's own sentence (page-wide) names the open day before it.
+    if (latest !== null && problem.nextOpenDate > latest) return null;
+    return { action: call.path, value, earliest: null, latest: null, open: problem.nextOpenDate };
+  }
   if (!isoDate(value) || (earliest === null && latest === null)) return null;
   // The bound the entered date is on the wrong side of (a date both before and after: the first).
   return { action: call.path, value, earliest: earliest !== null && value < earliest ? earliest : null, latest: latest !== null && value > latest && !(earliest !== null && value < earliest) ? latest : null };

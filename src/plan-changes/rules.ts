@@ -69,18 +69,61 @@ export function firstOpenDate(date: string, settings: ClosedRanges): string {
  * the first open day after it (which may itself be past the latest date allowed: the range check
  * still applies to the date chosen next). Null when the day is open.
  */
-function closedDay(date: string, settings: ClosedRanges, what: Localized): Violation | null {
+function closedDay(date: string, settings: ClosedRanges, what: Localized, within?: OpenWindow): Violation | null {
   const r = closedRangeOn(date, settings);
   if (r === null) return null;
   const open = firstOpenDate(date, settings);
   const span = r.from === r.to ? { en: day(r.from, "en"), ja: day(r.from, "ja") } : { en: `${day(r.from, "en")} to ${day(r.to, "en")}`, ja: `${day(r.from, "ja")}から${day(r.to, "ja")}まで` };
+  // The first open day after it is past the latest date allowed: the open day to name is the last one before the closure
+  // (naming 1/4 sent the customer to a refusal "by 12/31", a closed day, and back — trial: a closure longer than the pause limit).
+  const before = within !== undefined && open > within.latest ? lastOpenDate(date, settings) : null;
+  return {
+    code: "delivery_date_closed",
+    detail:
+      before !== null
+        ? {
+            en: `The shop delivers nothing ${r.from === r.to ? "on" : "from"} ${span.en}; ${what.en} ${day(before, "en")} or another open day before it.`,
+            ja: `${span.ja}はショップのお届け休業日です。${what.ja}休業日以外の日付を指定してください（休業前にお選びいただけるのは${day(before, "ja")}までです）。`,
+          }
+        : {
+            en: `The shop delivers nothing ${r.from === r.to ? "on" : "from"} ${span.en}; ${what.en} ${day(open, "en")} or another open day.`,
+            ja: `${span.ja}はショップのお届け休業日です。${what.ja}休業日以外の日付を指定してください（休業明けは${day(open, "ja")}です）。`,
+          },
+    extra: { closedFrom: r.from, closedTo: r.to, nextOpenDate: open, ...(within !== undefined ? { earliestDate: within.earliest, latestDate: within.latest } : {}) },
+  };
+}
+
+/** The days a rule allows (`earliest`–`latest`) narrowed to open ones: its first and last open day. */
+export type OpenWindow = { earliest: string; latest: string };
+
+/**
+ * The first and last day of `earliest`–`latest` (both included) the shop delivers (settings
+ * `closedDates`), or null when every day of it is closed (a closure longer than the window: a
+ * 62-day warehouse move over a 30-day pause limit) or the window is empty. A form offers these ends,
+ * so neither end is a day it would refuse.
+ */
+export function openWindow(earliest: string, latest: string, settings: ClosedRanges): OpenWindow | null {
+  const first = firstOpenDate(earliest, settings);
+  return first <= latest ? { earliest: first, latest: lastOpenDate(latest, settings) } : null;
+}
+
+/**
+ * Every day a rule allows (`earliest`–`latest`) is closed: one refusal that says so and names the
+ * closure (past ranges that touch), not "from X" then "by Y", both closed. 422
+ * `delivery_date_closed`, `nextOpenDate` the first open day after it (which the rule does not allow).
+ */
+function noOpenDay(earliest: string, latest: string, settings: ClosedRanges, what: Localized, instead: Localized): Violation {
+  const from = addDays(lastOpenDate(earliest, settings), 1);
+  const open = firstOpenDate(earliest, settings);
+  const to = addDays(open, -1);
+  const allowed = earliest === latest ? { en: day(earliest, "en"), ja: day(earliest, "ja") } : { en: `${day(earliest, "en")} to ${day(latest, "en")}`, ja: `${day(earliest, "ja")}から${day(latest, "ja")}まで` };
   return {
     code: "delivery_date_closed",
     detail: {
-      en: `The shop delivers nothing ${r.from === r.to ? "on" : "from"} ${span.en}; ${what.en} ${day(open, "en")} or another open day.`,
-      ja: `${span.ja}はショップのお届け休業日です。${what.ja}休業日以外の日付を指定してください（休業明けは${day(open, "ja")}です）。`,
+      en: `The shop delivers nothing from ${day(from, "en")} to ${day(to, "en")}, and every ${what.en} the shop's rules allow now (${allowed.en}) falls in that closure, so none can be chosen. ${instead.en}`,
+      ja: `${day(from, "ja")}から${day(to, "ja")}まではショップのお届け休業日です。いまお選びいただける${what.ja}（${allowed.ja}）はすべて休業日にあたるため、指定できません。${instead.ja}`,
     },
-    extra: { closedFrom: r.from, closedTo: r.to, nextOpenDate: open },
+    extra: { closedFrom: from, closedTo: to, nextOpenDate: open },
   };
 }
 
@@ -261,14 +304,18 @@ export function reactivationStart(
   }
   const next = requested ?? window.suggested;
   if (next < earliest) {
-    return { ok: false, violation: { code: "change_window_closed", detail: { en: `The first delivery can be on ${day(earliest, "en")} at the earliest.`, ja: `最初のお届け日は${day(earliest, "ja")}以降の日付を指定してください。` }, extra: { firstChangeableDate: earliest } } };
+    // The rule's date stays in `firstChangeableDate`; the date said is the first a customer can pick (an open day).
+    const first = window.earliestOpen;
+    return { ok: false, violation: { code: "change_window_closed", detail: { en: `The first delivery can be on ${day(first, "en")} at the earliest.`, ja: `最初のお届け日は${day(first, "ja")}以降の日付を指定してください。` }, extra: { firstChangeableDate: earliest, earliestDate: first } } };
   }
   // A date asked for; the suggested one is the plan's own schedule, the cart's to ship by its calendar,
   // whether asked for by name (a form showing it as its default) or taken by `reactivate {}`.
-  const closed = requested === undefined || requested === window.suggested ? null : closedDay(requested, settings, { en: "have the first delivery on", ja: "最初のお届け日は" });
+  const closed = requested === undefined || requested === window.suggested ? null : closedDay(requested, settings, { en: "have the first delivery on", ja: "最初のお届け日は" }, { earliest: window.earliestOpen, latest: window.latestOpen });
   if (closed) return { ok: false, violation: closed };
-  if (next > window.latest) {
-    return { ok: false, violation: { code: "date_out_of_range", detail: { en: `The first delivery is too far away: choose ${day(window.latest, "en")} or earlier.`, ja: `最初のお届け日が先すぎます。${day(window.latest, "ja")}までの日付を指定してください。` }, extra: { latestDate: window.latest } } };
+  // Past the rule's latest, but for the first open day when a closure covers every day up to it (latestOpen).
+  if (next > window.latest && next > window.latestOpen) {
+    const last = window.latestOpen;
+    return { ok: false, violation: { code: "date_out_of_range", detail: { en: `The first delivery is too far away: choose ${day(last, "en")} or earlier.`, ja: `最初のお届け日が先すぎます。${day(last, "ja")}までの日付を指定してください。` }, extra: { latestDate: last } } };
   }
   return { ok: true, nextDeliveryOn: next, asIfNeverCanceled: undoesCancellation(canceled, today) && next === canceled.stoppedDeliveryOn };
 }
@@ -294,10 +341,11 @@ export function reactivateOption(canceled: CanceledPlan | null, today: string, s
   const start = reactivationStart(canceled, today, settings);
   const asIfNeverCanceled = start.ok && start.asIfNeverCanceled;
   // The earliest a restart can ask for is the first open day (settings closedDates).
-  return { available: true, refusal: null, nextDeliveryOn: window.suggested, continues: false, asIfNeverCanceled, undoesCancellation: undoes, earliest: window.earliestOpen, latest: window.latest };
+  // The latest, the last open day up to the rule's (the suggested date, the plan's own, stays choosable even on a closed day).
+  return { available: true, refusal: null, nextDeliveryOn: window.suggested, continues: false, asIfNeverCanceled, undoesCancellation: undoes, earliest: window.earliestOpen, latest: maxDate(window.latestOpen, window.suggested) };
 }
 
-export type ReactivationWindow = { continuesOn: string } | { earliest: string; latest: string; suggested: string; earliestOpen: string };
+export type ReactivationWindow = { continuesOn: string } | { earliest: string; latest: string; suggested: string; earliestOpen: string; latestOpen: string };
 
 /**
  * The first deliveries a reactivation today may start on (the dates {@link reactivationStart}
@@ -308,7 +356,10 @@ export type ReactivationWindow = { continuesOn: string } | { earliest: string; l
  * in that range, else `earliest` — for a monthly plan, the first date from `earliest` on its own
  * schedule (its day of the month, in step with the stopped delivery or `scheduledOn`).
  * `earliestOpen`: the first day from `earliest` the shop delivers (settings `closedDates`), the
- * earliest date a customer can ask for besides `suggested`. Pure.
+ * earliest date a customer can ask for besides `suggested`; `latestOpen` the last such day up to
+ * `latest` — or, when a closure covers every day from `earliest` to `latest`, `earliestOpen`, the
+ * first day after it: a restart is not refused for the shop's own closure (unlike a pause, whose
+ * limit is the shop's rule, a restart's latest date only keeps a first delivery near). Pure.
  */
 export function reactivationWindow(canceled: CanceledPlan, today: string, settings: Pick<TenantSettings, "changeCutoffDays" | "maxPauseDays" | "closedDates">): ReactivationWindow {
   const final = canceled.finalDeliveryOn;
@@ -318,11 +369,12 @@ export function reactivationWindow(canceled: CanceledPlan, today: string, settin
   const latest = maxDate(addDays(today, settings.maxPauseDays), addCycles(today, canceled, 2));
   const stopped = canceled.stoppedDeliveryOn ?? null;
   const earliestOpen = firstOpenDate(earliest, settings);
-  if (stopped !== null && stopped >= earliest && stopped <= latest) return { earliest, latest, suggested: stopped, earliestOpen };
+  const latestOpen = maxDate(lastOpenDate(latest, settings), earliestOpen);
+  if (stopped !== null && stopped >= earliest && stopped <= latest) return { earliest, latest, suggested: stopped, earliestOpen, latestOpen };
   // A monthly plan restarts on its own schedule (its day, in step with the stopped delivery), not on a new day.
   // A day plan has no schedule to keep: the earliest day it can restart is one the shop delivers (settings closedDates).
   const onSchedule = firstOnSchedule(earliestOpen, canceled, stopped ?? canceled.scheduledOn ?? canceled.finalDeliveryOn);
-  return { earliest, latest, suggested: onSchedule <= latest ? onSchedule : earliestOpen, earliestOpen };
+  return { earliest, latest, suggested: onSchedule <= latest ? onSchedule : earliestOpen, earliestOpen, latestOpen };
 }
 
 /**
@@ -381,18 +433,33 @@ function decidePlan(current: Plan, request: PlanRequest, settings: TenantSetting
       if (nextIsLocked && plan.status === "active") return windowClosed({ en: "the pause can start after it.", ja: "お届けのお休みは、このお届けの後から始められます。" });
       const from = plan.nextDeliveryOn ?? firstChangeable;
       const resumeOn = "cycles" in request ? addCycles(from, plan, request.cycles) : request.resumeOn;
-      if (resumeOn < firstChangeable) {
-        return fail("change_window_closed", { en: `Deliveries can resume on ${day(firstChangeable, "en")} at the earliest.`, ja: `お届けの再開日は${day(firstChangeable, "ja")}以降の日付を指定してください。` }, { firstChangeableDate: firstChangeable });
+      const heldBack = pauseStartsOn(plan, today, settings);
+      // The same date plan-options offers as the latest: one computation for both.
+      const latest = latestResumeOn(plan, today, settings);
+      // The resume dates the rule allows, as days the shop delivers (for a date the customer chooses;
+      // one a number of cycles gives is the cart's to ship by its calendar). A closure covering all of
+      // them is said once, plainly: not "from 1/4" (past the limit) and then "by 12/31" (closed).
+      const ruleEarliest = plan.status === "active" ? addDays(heldBack, 1) : firstChangeable;
+      const open = "resumeOn" in request && ruleEarliest <= latest ? openWindow(ruleEarliest, latest, settings) : undefined;
+      if (open === null) {
+        const instead: Localized =
+          plan.status === "active"
+            ? { en: "Skip or move the next delivery instead.", ja: "次回のお届けのスキップや日付の変更をご利用ください。" }
+            : { en: "The pause cannot be changed now; to restart sooner, resume.", ja: "お休みはいま変更できません。早めに再開する場合は「再開」をお選びください。" };
+        return { ok: false, violation: noOpenDay(ruleEarliest, latest, settings, { en: "resume date", ja: "再開日" }, instead) };
       }
-      // A date the customer chose; one a number of cycles gives is the cart's to ship by its calendar.
-      const closed = "resumeOn" in request ? closedDay(resumeOn, settings, { en: "resume on", ja: "お届けの再開日は" }) : null;
+      if (resumeOn < firstChangeable) {
+        // The rule's date stays in `firstChangeableDate`; the date said is the first a customer can pick (an open day).
+        const first = firstOpenDate(firstChangeable, settings);
+        return fail("change_window_closed", { en: `Deliveries can resume on ${day(first, "en")} at the earliest.`, ja: `お届けの再開日は${day(first, "ja")}以降の日付を指定してください。` }, { firstChangeableDate: firstChangeable, earliestDate: first });
+      }
+      const closed = "resumeOn" in request ? closedDay(resumeOn, settings, { en: "resume on", ja: "お届けの再開日は" }, open) : null;
       if (closed) return { ok: false, violation: closed };
       // A pause holds back the next delivery: resuming on or before it would hold back nothing (or
       // bring the delivery forward) while the customer is told deliveries are paused. The earliest
-      // date is the one plan-options offers.
-      const heldBack = pauseStartsOn(plan, today, settings);
+      // date is the one plan-options offers (the first open day after it).
       if (plan.status === "active" && resumeOn <= heldBack) {
-        const earliest = addDays(heldBack, 1);
+        const earliest = firstOpenDate(addDays(heldBack, 1), settings);
         return fail(
           "date_out_of_range",
           {
@@ -402,8 +469,6 @@ function decidePlan(current: Plan, request: PlanRequest, settings: TenantSetting
           { earliestDate: earliest },
         );
       }
-      // The same date plan-options offers as the latest: one computation for both.
-      const latest = latestResumeOn(plan, today, settings);
       if (resumeOn > latest) {
         const pausedFromOn = pauseStartsOn(plan, today, settings);
         const pauseDays = daysBetween(pausedFromOn, resumeOn);
@@ -411,14 +476,16 @@ function decidePlan(current: Plan, request: PlanRequest, settings: TenantSetting
         const maxDays = Math.max(0, daysBetween(pausedFromOn, latest));
         // An extension counts from the delivery the pause already held back; a new pause from the next one.
         const held = plan.status === "paused" && plan.pausedFromOn != null;
+        // The latest date said is one the customer can pick: the last open day up to the rule's (plan-options `latestResumeOn`).
+        const lastOpen = open?.latest ?? latest;
         const from = held ? { en: "the delivery it held back", ja: "お休みで止めたお届け" } : { en: "the next delivery", ja: "次回お届け日" };
         return fail(
           "pause_too_long",
           {
-            en: `A pause may hold deliveries back at most ${maxDays} days beyond the normal schedule, counted from ${from.en} (${day(pausedFromOn, "en")}) to the resume date; this one ${held ? "would be" : "is"} ${pauseDays} days. Resume on ${day(latest, "en")} at the latest.`,
-            ja: `お届けをお休みできるのは、${from.ja}（${day(pausedFromOn, "ja")}）から再開日まで最長${maxDays}日です。${held ? "ご指定の再開日では" : "ご指定のお休みは"}${pauseDays}日のため、再開日は${day(latest, "ja")}までの日付を指定してください。`,
+            en: `A pause may hold deliveries back at most ${maxDays} days beyond the normal schedule, counted from ${from.en} (${day(pausedFromOn, "en")}) to the resume date; this one ${held ? "would be" : "is"} ${pauseDays} days. Resume on ${day(lastOpen, "en")} at the latest.`,
+            ja: `お届けをお休みできるのは、${from.ja}（${day(pausedFromOn, "ja")}）から再開日まで最長${maxDays}日です。${held ? "ご指定の再開日では" : "ご指定のお休みは"}${pauseDays}日のため、再開日は${day(lastOpen, "ja")}までの日付を指定してください。`,
           },
-          { maxPauseDays: settings.maxPauseDays, pauseDays, pausedFromOn, latestResumeOn: latest },
+          { maxPauseDays: settings.maxPauseDays, pauseDays, pausedFromOn, latestResumeOn: lastOpen },
         );
       }
       // The run of skips goes on: only a delivery that ships ends it, and a pause ships none. An
@@ -433,7 +500,9 @@ function decidePlan(current: Plan, request: PlanRequest, settings: TenantSetting
       if (request.nextDeliveryOn === undefined) return { ok: true, plan: { ...plan, status: "active", pausedUntil: null, nextDeliveryOn: resumeStart(plan, today, settings), pausedFromOn: null } };
       const next = request.nextDeliveryOn;
       if (next < firstChangeable) {
-        return fail("change_window_closed", { en: `The first delivery can be on ${day(firstChangeable, "en")} at the earliest.`, ja: `最初のお届け日は${day(firstChangeable, "ja")}以降の日付を指定してください。` }, { firstChangeableDate: firstChangeable });
+        // The rule's date stays in `firstChangeableDate`; the date said is the first a customer can pick (an open day).
+        const first = firstOpenDate(firstChangeable, settings);
+        return fail("change_window_closed", { en: `The first delivery can be on ${day(first, "en")} at the earliest.`, ja: `最初のお届け日は${day(first, "ja")}以降の日付を指定してください。` }, { firstChangeableDate: firstChangeable, earliestDate: first });
       }
       // The date `resume {}` gives (the plan's own delivery, which a form shows as its default) is the
       // cart's to ship by its calendar, asked for by name or not, as a reactivation's suggested date is.
@@ -481,14 +550,24 @@ function decidePlan(current: Plan, request: PlanRequest, settings: TenantSetting
         return fail("subscription_not_active", { en: "Only an active subscription's next delivery can be moved; resume a paused one instead.", ja: "次回お届け日を変更できるのは、お届け中の定期コースだけです。お休み中の場合は、先に再開してください。" });
       }
       if (nextIsLocked) return windowClosed({ en: "move the one after it once it has shipped.", ja: "発送後に、その次のお届け日を変更してください。" });
-      if (request.date < firstChangeable) {
-        return fail("change_window_closed", { en: `The next delivery can be moved to ${day(firstChangeable, "en")} at the earliest.`, ja: `次回お届け日は${day(firstChangeable, "ja")}以降の日付に変更できます。` }, { firstChangeableDate: firstChangeable });
-      }
+      const latestRule = latestNextDelivery(plan, today, settings);
       // The date it already has (the form's default, sent unchanged) moves nothing: the cart's, closed or not.
-      const closed = request.date === plan.nextDeliveryOn ? null : closedDay(request.date, settings, { en: "move the next delivery to", ja: "次回お届け日は" });
+      const unchanged = request.date === plan.nextDeliveryOn;
+      // The days a move may go to, as days the shop delivers; a closure over all of them is said once.
+      const open = openWindow(firstChangeable, latestRule, settings);
+      if (open === null && !unchanged) {
+        return { ok: false, violation: noOpenDay(firstChangeable, latestRule, settings, { en: "date for the next delivery", ja: "次回お届け日" }, { en: "Skip it or pause instead.", ja: "スキップまたはお休みをご利用ください。" }) };
+      }
+      if (request.date < firstChangeable) {
+        // The rule's date stays in `firstChangeableDate`; the date said is the first a customer can pick (an open day).
+        const first = open?.earliest ?? firstChangeable;
+        return fail("change_window_closed", { en: `The next delivery can be moved to ${day(first, "en")} at the earliest.`, ja: `次回お届け日は${day(first, "ja")}以降の日付に変更できます。` }, { firstChangeableDate: firstChangeable, earliestDate: first });
+      }
+      const closed = unchanged ? null : closedDay(request.date, settings, { en: "move the next delivery to", ja: "次回お届け日は" }, open ?? undefined);
       if (closed) return { ok: false, violation: closed };
-      const latest = latestNextDelivery(plan, today, settings);
-      if (request.date > latest) {
+      // The latest date said and sent is one the customer can pick: the last open day up to the rule's (plan-options `nextDelivery.latest`).
+      const latest = open?.latest ?? latestRule;
+      if (request.date > latestRule) {
         const skips = remainingSkips(plan, settings);
         return fail(
           "date_out_of_range",
@@ -594,6 +673,8 @@ export function planOptions(current: Plan, settings: TenantSettings, today: stri
   return {
     status: plan.status,
     firstChangeableDate: firstChangeable,
+    // The rule's date above (API.md: the first changeable date); this, the first a customer can pick (an open day).
+    firstChoosableDate: earliestMove,
     nextDeliveryOn: plan.nextDeliveryOn,
     /** False when the next delivery is inside the cut-off (already being prepared). */
     nextDeliveryChangeable: plan.nextDeliveryOn !== null && plan.nextDeliveryOn >= firstChangeable,
@@ -601,7 +682,7 @@ export function planOptions(current: Plan, settings: TenantSettings, today: stri
     pricesIncludeTax: settings.pricesIncludeTax,
     closedDates: settings.closedDates.filter((r) => r.to >= firstChangeable),
     skip: { ...probe({ type: "skip", count: 1 }), remainingSkips: remainingSkips(plan, settings), maxConsecutiveSkips: settings.maxConsecutiveSkips },
-    nextDelivery: { ...probe({ type: "next_delivery", date: earliestMove }), earliest: earliestMove, latest: latestNextDelivery(plan, today, settings) },
+    nextDelivery: nextDeliveryOption(plan, settings, today, firstChangeable, earliestMove, probe),
     interval: {
       ...probe(otherInterval),
       current: plan.intervalDays,
@@ -616,6 +697,19 @@ export function planOptions(current: Plan, settings: TenantSettings, today: stri
 }
 
 /**
+ * Moving the next delivery: the first and last open days a move may go to (the rule's latest, less
+ * the closed days at its end). A closure over every one of them closes the move with the refusal a
+ * request would get (422 `delivery_date_closed` saying so), both dates then the rule's own.
+ */
+function nextDeliveryOption(plan: Plan, settings: TenantSettings, today: string, firstChangeable: string, earliestMove: string, probe: (r: PlanRequest) => ActionOption) {
+  const latestRule = latestNextDelivery(plan, today, settings);
+  const open = openWindow(firstChangeable, latestRule, settings);
+  // With no open day, the date probed is one the plan does not have (its own moves nothing), so the refusal is the closure's.
+  const probed = open === null && plan.nextDeliveryOn === earliestMove ? addDays(earliestMove, 1) : earliestMove;
+  return { ...probe({ type: "next_delivery", date: probed }), earliest: open?.earliest ?? earliestMove, latest: open?.latest ?? maxDate(latestRule, earliestMove) };
+}
+
+/**
  * The pause a my-page may offer: resume dates from the day after the delivery it would hold back
  * (for a paused plan, after the current resume date: a longer pause) to the pause rule's own
  * latest date — today + maxPauseDays was shorter than the rule for every plan whose next delivery
@@ -626,24 +720,28 @@ export function planOptions(current: Plan, settings: TenantSettings, today: stri
  * allows no pause), and both dates are the rule's latest.
  */
 function pauseOption(plan: Plan, settings: TenantSettings, today: string, firstChangeable: string, probe: (r: PlanRequest) => ActionOption, lang: Language) {
-  const latest = latestResumeOn(plan, today, settings);
+  // The last open day up to the rule's latest (a pause limit ending on 12/31 offers 12/28), as a request is answered.
+  const ruleLatest = latestResumeOn(plan, today, settings);
+  const latest = lastOpenDate(ruleLatest, settings);
   // The first open day after the delivery the pause holds back (a closed 12/29–1/3 offers 1/4).
   const earliest = firstOpenDate(addDays(maxDate(firstChangeable, plan.nextDeliveryOn ?? firstChangeable), 1), settings);
   const option = probe({ type: "pause", resumeOn: earliest });
   if (earliest <= latest) return { ...option, earliestResumeOn: earliest, latestResumeOn: latest };
-  // A canceled plan or a delivery being prepared keeps its own refusal; the rule's limit gets a clear one.
-  if (option.refusal?.code !== "pause_too_long") return { ...option, earliestResumeOn: latest, latestResumeOn: latest };
+  // A canceled plan, a delivery being prepared or a closure over every allowed day keeps its own refusal; the rule's limit gets a clear one.
+  if (option.refusal?.code !== "pause_too_long") return { ...option, earliestResumeOn: ruleLatest, latestResumeOn: ruleLatest };
+  // The first delivery a resume now can have, said as a day the customer can pick (an open one).
+  const first = firstOpenDate(firstChangeable, settings);
   const detail: Localized =
     plan.status !== "paused"
       ? { en: "The shop does not offer pauses.", ja: "このショップではお届けのお休みを承っていません。" }
-      : latest <= firstChangeable
+      : ruleLatest <= firstChangeable
         ? {
-            en: `The pause cannot be extended: the shop allows no longer pause, so deliveries can only resume now, with the first delivery on ${day(firstChangeable, "en")}.`,
-            ja: `お休みは延長できません。ショップの規定でお休みの期間を延ばせないため、選べるのはいますぐの再開のみで、最初のお届けは${day(firstChangeable, "ja")}です。`,
+            en: `The pause cannot be extended: the shop allows no longer pause, so deliveries can only resume now, with the first delivery on ${day(first, "en")}.`,
+            ja: `お休みは延長できません。ショップの規定でお休みの期間を延ばせないため、選べるのはいますぐの再開のみで、最初のお届けは${day(first, "ja")}です。`,
           }
         : {
-            en: `The pause already runs until ${day(plan.pausedUntil, "en")}; from today the shop allows resume dates up to ${day(latest, "en")}, so it cannot be extended. To restart sooner, resume: the first delivery can be on ${day(firstChangeable, "en")}.`,
-            ja: `お届けはすでに${day(plan.pausedUntil, "ja")}までお休み中です。本日から選べる再開日は${day(latest, "ja")}までのため、これ以上延長できません。早めに再開する場合は「再開」をお選びください。最初のお届けは${day(firstChangeable, "ja")}から可能です。`,
+            en: `The pause already runs until ${day(plan.pausedUntil, "en")}; from today the shop allows resume dates up to ${day(ruleLatest, "en")}, so it cannot be extended. To restart sooner, resume: the first delivery can be on ${day(first, "en")}.`,
+            ja: `お届けはすでに${day(plan.pausedUntil, "ja")}までお休み中です。本日から選べる再開日は${day(ruleLatest, "ja")}までのため、これ以上延長できません。早めに再開する場合は「再開」をお選びください。最初のお届けは${day(first, "ja")}から可能です。`,
           };
-  return { available: false, refusal: { code: "pause_too_long" as const, detail: detail[lang] }, earliestResumeOn: latest, latestResumeOn: latest };
+  return { available: false, refusal: { code: "pause_too_long" as const, detail: detail[lang] }, earliestResumeOn: ruleLatest, latestResumeOn: ruleLatest };
 }

@@ -222,7 +222,12 @@ export const PlanOptions = z
     subscriptionId: z.string(),
     version: z.number().int().openapi({ description: "Send as `If-Match` with the change the customer picks." }),
     status: z.enum(["active", "paused", "canceled"]),
-    firstChangeableDate: CalendarDate.openapi({ description: "The earliest delivery date that can still be changed today (the cut-off)." }),
+    firstChangeableDate: CalendarDate.openapi({ description: "The earliest delivery date that can still be changed today (the cut-off): the rule's date, which may be one of the shop's closed days. A delivery before it is already being prepared." }),
+    firstChoosableDate: CalendarDate.openapi({
+      description:
+        "The first date a customer can pick today: `firstChangeableDate`, or when that is one of the shop's closed days (`closedDates`), the first open day after it. Say this one where a date to choose from is meant (「変更は1月4日以降のお届けから」), not `firstChangeableDate`, which would name a day the shop refuses (422 `delivery_date_closed`).",
+      example: "2027-01-04",
+    }),
     nextDeliveryOn: CalendarDate.nullable(),
     nextDeliveryChangeable: z.boolean().openapi({ description: "False when the next delivery is inside the cut-off." }),
     pricesIncludeTax: z.boolean().openapi({

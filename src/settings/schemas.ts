@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { daysBetween, isValidTimeZone } from "../platform/dates";
+import { addDays, daysBetween, isValidTimeZone } from "../platform/dates";
 import { CalendarDate } from "../platform/date-schemas";
 import { isAllowableOrigin } from "../platform/cors";
 import { DEFAULT_PHONE_REGION, isPhoneRegion } from "../platform/phone";
@@ -33,6 +33,44 @@ const ClosedDates = z
   })
   .openapi("ClosedDates");
 
+/**
+ * The shop's closed ranges, sorted. Two ranges sharing a day are one closure written twice (a
+ * copy-paste, last year's edited half-way): which one a refusal names would be a guess. With
+ * `touching` (a PATCH), two ranges where one starts the day after the other ends are refused too:
+ * one closure written as two, which chained past the 62-day limit (12/01–12/31 and 1/01–1/31 …) —
+ * written as one range, it is held to the limit. Settings already stored keep touching ranges
+ * (refusing them there would put the whole shop back on the defaults, resolveSettings). Each error
+ * names the later range as sent (`closedDates.1`).
+ */
+function closedDateList(touching: boolean) {
+  return z
+    .array(ClosedDates)
+    .max(50)
+    .superRefine((xs, ctx) => {
+      const order = xs.map((r, i) => ({ r, i })).filter(({ r }) => bothDays(r)).sort((a, b) => (a.r.from < b.r.from ? -1 : a.r.from > b.r.from ? 1 : a.i - b.i));
+      for (let k = 1; k < order.length; k++) {
+        const prev = order[k - 1]!.r;
+        const { r, i } = order[k]!;
+        if (r.from <= prev.to) ctx.addIssue({ code: "custom", message: "Two ranges share a day: write them as one range", path: [i] });
+        else if (touching && r.from === addDays(prev.to, 1)) {
+          ctx.addIssue({
+            code: "custom",
+            message: `Starts the day after the range ${prev.from} to ${prev.to} ends: one closure written as two. Write them as one range (at most ${MAX_CLOSED_RUN_DAYS} days)`,
+            params: { ja: `${prev.from}〜${prev.to}の期間の翌日から始まっていて、1つの休業が2つに分かれています。1つの期間にまとめてください（${MAX_CLOSED_RUN_DAYS}日まで）` },
+            path: [i],
+          });
+        }
+      }
+    })
+    .transform((xs) => [...xs].sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0)));
+}
+
+const CLOSED_DATES_DOC = {
+      description:
+        "Days the shop delivers nothing (年末年始, a warehouse move), as ranges in its time zone, both ends included; at most 50 ranges of at most 62 days each, no two sharing a day and (in a PATCH) none starting the day after another ends — one closure, written as one range (422 `validation_failed`, naming the later range), past ones may stay. A customer or operator cannot choose such a day for a delivery: moving the next delivery (`next-delivery`), a pause's `resumeOn`, a resume's `nextDeliveryOn` and a reactivation's `nextDeliveryOn` → 422 `delivery_date_closed` with `nextOpenDate`. plan-options lists the ranges still to come (`closedDates`) and offers the first open day where the earliest date is closed, and `resume {}` / `reactivate {}` with no delivery of the plan's own to go back to start on the first open day. Dates the plan's own schedule gives (a skip, a new interval, a pause by `cycles`) are not moved: the shop's cart ships those by its own calendar.",
+      example: [{ from: "2026-12-29", to: "2027-01-03" }],
+    };
+
 /** The merchant's rules. Every field has a default, so a new tenant works out of the box. */
 export const SettingsFields = {
   timeZone: z.string().refine(isValidTimeZone, "Unknown IANA time zone").openapi({ example: "Asia/Tokyo" }),
@@ -51,17 +89,7 @@ export const SettingsFields = {
     example: true,
   }),
   changeCutoffDays: z.number().int().min(0).max(30).openapi({ description: "Days before a delivery ships from which it can no longer be changed." }),
-  closedDates: z
-    .array(ClosedDates)
-    .max(50)
-    .transform((xs) => [...xs].sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0)))
-    // Two ranges sharing a day are one closure written twice (a copy-paste, last year's edited half-way): which one a refusal names would be a guess.
-    .refine((xs) => xs.every((r, i) => i === 0 || r.from > xs[i - 1]!.to), "Two ranges share a day: write them as one range")
-    .openapi({
-      description:
-        "Days the shop delivers nothing (年末年始, a warehouse move), as ranges in its time zone, both ends included; at most 50 ranges of at most 62 days each, no two sharing a day (422 `validation_failed`), past ones may stay. A customer or operator cannot choose such a day for a delivery: moving the next delivery (`next-delivery`), a pause's `resumeOn`, a resume's `nextDeliveryOn` and a reactivation's `nextDeliveryOn` → 422 `delivery_date_closed` with `nextOpenDate`. plan-options lists the ranges still to come (`closedDates`) and offers the first open day where the earliest date is closed, and `resume {}` / `reactivate {}` with no delivery of the plan's own to go back to start on the first open day. Dates the plan's own schedule gives (a skip, a new interval, a pause by `cycles`) are not moved: the shop's cart ships those by its own calendar.",
-      example: [{ from: "2026-12-29", to: "2027-01-03" }],
-    }),
+  closedDates: closedDateList(false).openapi(CLOSED_DATES_DOC),
   specialistMonthlyValue: z
     .record(
       z.string().regex(/^[A-Z]{3}$/, "ISO 4217 code, e.g. JPY"),
@@ -172,7 +200,8 @@ export const PatchSettingsBody = z
     country: SettingsFields.country.optional(),
     pricesIncludeTax: SettingsFields.pricesIncludeTax.optional(),
     changeCutoffDays: SettingsFields.changeCutoffDays.optional(),
-    closedDates: SettingsFields.closedDates.optional(),
+    // Touching ranges refused as sent; stored ones are read as they are (closedDateList).
+    closedDates: closedDateList(true).openapi(CLOSED_DATES_DOC).optional(),
     specialistMonthlyValue: SettingsFields.specialistMonthlyValue.optional(),
     allowedIntervalDays: SettingsFields.allowedIntervalDays.optional(),
     allowedIntervalMonths: SettingsFields.allowedIntervalMonths.optional(),

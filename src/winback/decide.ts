@@ -28,6 +28,7 @@ import { TOGETHER, type TenantShares } from "../platform/step-faults";
 import { TenantStore } from "../platform/tenancy";
 import { resolveSettings, type TenantSettings } from "../settings/schemas";
 import { firstOnSchedule } from "../platform/cadence";
+import { firstOpenDate } from "../plan-changes/rules";
 import { toSubscription, type SubscriptionRow } from "../subscriptions/repository";
 import { sha256Hex } from "../platform/crypto";
 import { comebackOffer, presentComeback, rerenderComeback, type ComebackOffer } from "./comeback";
@@ -76,10 +77,12 @@ export function catalogueStamp(tenant: SQL): SQL {
  * (its day of the month, in step with `scheduledOn`), as a reactivation restarts it
  * (plan-changes/rules reactivationWindow). Without `plan`, the day's earliest date.
  */
-export function restartOnFor(returnOn: string | null, now: Date, settings: Pick<TenantSettings, "timeZone" | "changeCutoffDays">, plan?: StoredPlan): string {
+export function restartOnFor(returnOn: string | null, now: Date, settings: Pick<TenantSettings, "timeZone" | "changeCutoffDays" | "closedDates">, plan?: StoredPlan): string {
   const earliest = addDays(localDate(now, settings.timeZone), settings.changeCutoffDays);
   const from = returnOn ? maxDate(returnOn, earliest) : earliest;
-  return plan ? firstOnSchedule(from, plan, plan.scheduledOn) : from;
+  // A day the shop delivers (settings closedDates): a comeback proposing a restart on 12/31 when the
+  // shop is closed then is the first open day after it, as the reactivation taking it starts.
+  return firstOpenDate(plan ? firstOnSchedule(from, plan, plan.scheduledOn) : from, settings);
 }
 
 export type ComebackSubject = { id: string; subscriptionId: string; customerId: string; reason: string | null; returnOn: string | null };

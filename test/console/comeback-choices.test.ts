@@ -55,3 +55,17 @@ describe("the first delivery the reactivation form proposes", () => {
     expect(proposedFirstDelivery(w, day, named("2027-05-01", "2027-05-01"))).toBe("2026-12-05");
   });
 });
+
+// closed2: the customer's date (or the offer's) on one of the shop's closed days proposes the first open day after it.
+describe("the first delivery the reactivation form proposes, on the shop's closed days", () => {
+  const w = { earliest: "2026-12-05", latest: "2027-03-01", suggested: "2026-12-05" };
+  const day = { intervalDays: 30, intervalMonths: null, deliveryDay: null, cancellation: null } as Parameters<typeof proposedFirstDelivery>[1];
+  const named = (returnOn: string | null, restartOn?: string) => ({ returnOn, candidate: restartOn ? ({ offer: { restartOn } } as KarteWinback["candidate"]) : null });
+  const NEW_YEAR = [{ from: "2026-12-29", to: "2027-01-03" }];
+
+  it("a restart on 12/31 while the shop is closed proposes 1/4", () => {
+    expect(proposedFirstDelivery(w, day, named("2026-12-31"), NEW_YEAR)).toBe("2027-01-04");
+    expect(proposedFirstDelivery(w, day, named("2026-12-31", "2026-12-31"), NEW_YEAR)).toBe("2027-01-04");
+    expect(proposedFirstDelivery(w, day, named("2026-12-20"), NEW_YEAR)).toBe("2026-12-20");
+  });
+});

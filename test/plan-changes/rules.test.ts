@@ -221,7 +221,7 @@ describe("reactivation (#14.3)", () => {
       expect(reactivationStart(canceled, today, S, addDays(w.earliest, -1)).ok).toBe(false);
       expect(reactivationStart(canceled, today, S, addDays(w.latest, 1)).ok).toBe(false);
     }
-    expect(reactivationWindow({ ...monthly, finalDeliveryOn: null }, "2027-01-25", S)).toEqual({ earliest: "2027-01-28", latest: addDays("2027-01-25", Math.max(S.maxPauseDays, 60)), suggested: "2027-01-28", earliestOpen: "2027-01-28" });
+    expect(reactivationWindow({ ...monthly, finalDeliveryOn: null }, "2027-01-25", S)).toEqual({ earliest: "2027-01-28", latest: addDays("2027-01-25", Math.max(S.maxPauseDays, 60)), suggested: "2027-01-28", earliestOpen: "2027-01-28", latestOpen: addDays("2027-01-25", Math.max(S.maxPauseDays, 60)) });
     // The final delivery still coming: no date to choose, the plan continues from it.
     expect(reactivationWindow({ ...monthly, finalDeliveryOn: "2027-01-27" }, "2027-01-25", S)).toEqual({ continuesOn: "2027-01-27" });
   });
@@ -521,7 +521,7 @@ describe("a monthly plan keeps its day of the month", () => {
     expect(reactivationStart({ ...c3, stoppedDeliveryOn: null, scheduledOn: "2026-12-31" }, today, S)).toMatchObject({ ok: true, nextDeliveryOn: "2026-12-31" });
     expect(reactivationStart({ ...c3, stoppedDeliveryOn: "2026-12-31" }, today, S)).toMatchObject({ ok: true, nextDeliveryOn: "2026-12-31" });
     // The stopped delivery out of the window (2027-06-30): the first on its schedule from the earliest date, not 12-05.
-    expect(reactivationWindow({ ...c3, deliveryDay: 30, stoppedDeliveryOn: "2027-06-30" }, today, S)).toEqual({ earliest: "2026-12-05", latest: "2027-03-02", suggested: "2026-12-30", earliestOpen: "2026-12-05" });
+    expect(reactivationWindow({ ...c3, deliveryDay: 30, stoppedDeliveryOn: "2027-06-30" }, today, S)).toEqual({ earliest: "2026-12-05", latest: "2027-03-02", suggested: "2026-12-30", earliestOpen: "2026-12-05", latestOpen: "2027-03-02" });
     // Every 2 months: in step with the stopped month (Jun → Dec, Feb…), clamped.
     expect(reactivationWindow({ ...c3, intervalMonths: 2, stoppedDeliveryOn: "2027-06-30" }, today, S)).toMatchObject({ suggested: "2026-12-31" });
     expect(reactivationWindow({ ...c3, intervalMonths: 2, stoppedDeliveryOn: "2027-07-31" }, today, S)).toMatchObject({ suggested: "2027-01-31" });

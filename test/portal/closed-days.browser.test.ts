@@ -59,4 +59,23 @@ describe("<tsuzuku-portal>: the shop's closed days", () => {
     expect(await axeViolations(page, { wcagOnly: true })).toEqual([]);
     await page.close();
   });
+
+  it("the cut-off line names the first day the customer can pick, an open one, when the cut-off's own day is closed (closed2)", async () => {
+    // The cut-off's first changeable day (today + 3) and the two after it closed: the line said today + 3, a day the field refuses.
+    const near = { from: addDays(today(), 3), to: addDays(today(), 5) };
+    expect((await tb.h.request("PATCH", "/v1/settings", { key: tb.t.key, body: { closedDates: [near, closed()] } })).status).toBe(200);
+    try {
+      const { customerId, subscriptionId: id } = await syncedPlan(tb.h, tb.t, { nextIn: 10 });
+      const opts = (await tb.h.request("GET", `/v1/subscriptions/${id}/plan-options`, { key: tb.t.key })).body;
+      expect(opts).toMatchObject({ firstChangeableDate: addDays(today(), 3), firstChoosableDate: addDays(today(), 6) });
+      const pageId = uid("p");
+      tokens.set(pageId, await tb.session(customerId));
+      const page = await open(pageId);
+      const line = page.locator(`tsuzuku-portal [data-subscription="${id}"] [data-first-changeable]`);
+      expect(await line.textContent()).toBe(`お届け日は${portalDate(addDays(today(), 6))}以降の日付に変更できます。`);
+      await page.close();
+    } finally {
+      expect((await tb.h.request("PATCH", "/v1/settings", { key: tb.t.key, body: { closedDates: [closed()] } })).status).toBe(200);
+    }
+  });
 });

@@ -948,7 +948,7 @@ export class TsuzukuPortal extends HTMLElement {
       ),
       sub.status === "canceled" ? this.#afterCancellation(sub) : null,
       sub.status === "active" && opts?.skip.available ? h("p", { class: "note" }, this.#t("remainingSkips", { n: opts.skip.remainingSkips })) : null,
-      sub.status !== "canceled" && opts?.firstChangeableDate ? h("p", { class: "note", "data-first-changeable": "" }, this.#firstChangeable(sub, opts.firstChangeableDate)) : null,
+      sub.status !== "canceled" && opts?.firstChangeableDate ? h("p", { class: "note", "data-first-changeable": "" }, this.#firstChangeable(sub, opts.firstChangeableDate, opts.firstChoosableDate)) : null,
       this.#ruleNotes(sub, opts),
       h("p", { class: "message", role: "alert", part: "message" }),
       sub.status === "canceled" ? this.#restartActions(sub, opts) : this.#actions(sub, opts),
@@ -965,12 +965,14 @@ export class TsuzukuPortal extends HTMLElement {
   /**
    * What the cut-off means for this plan (trial24: 「…以降のお届けを変更できます」 read as if nothing
    * could change until then): a next delivery before `first` is already being prepared and stays as
-   * it is, and it is named; otherwise the next delivery can be moved to any day from `first`.
+   * it is, and it is named; otherwise the next delivery can be moved to any day from `first`. The
+   * date said is one the customer can pick (`choosable`, plan-options `firstChoosableDate`): the rule's
+   * date may be a closed day (年末年始), which the date field then refuses.
    */
-  #firstChangeable(sub: Subscription, first: string): string {
+  #firstChangeable(sub: Subscription, first: string, choosable = first): string {
     const next = sub.nextDeliveryOn;
-    if (next && next < first) return this.#t("firstChangeablePrepared", { next: this.#date(next), date: this.#date(first) });
-    return this.#t("firstChangeable", { date: this.#date(first) });
+    if (next && next < first) return this.#t("firstChangeablePrepared", { next: this.#date(next), date: this.#date(choosable) });
+    return this.#t("firstChangeable", { date: this.#date(choosable) });
   }
 
   /** What the plan delivers, at what price: interval, quantity, price per delivery, an accepted discount's run. */
@@ -1261,16 +1263,19 @@ export class TsuzukuPortal extends HTMLElement {
   #resumeForm(sub: Subscription, opts: PlanOptions | null): HTMLElement {
     const id = cssId(sub.id);
     // The API restarts on the delivery the pause stopped while it can still be changed (plan-options `resume.nextDeliveryOn`).
-    const first = opts?.resume.nextDeliveryOn ?? opts?.firstChangeableDate ?? "";
+    const choosable = opts?.firstChoosableDate ?? opts?.firstChangeableDate;
+    const first = opts?.resume.nextDeliveryOn ?? choosable ?? "";
     const terms = (date: string) => (date ? this.#t("resumeTerms", { date: this.#date(date), price: this.#charged(perDelivery(sub), sub.id) }) : "");
     const shows = h("p", { id: `${id}-resume-terms`, class: "note", "data-resume-terms": "" }, terms(first));
-    const hint = this.#choosable(opts?.firstChangeableDate, opts?.nextDelivery.latest, opts?.closedDates);
+    // From the first day the customer can pick (an open one), as the other date fields; the default (the plan's own delivery) stays in range.
+    const min = choosable && first && first < choosable ? first : choosable;
+    const hint = this.#choosable(min, opts?.nextDelivery.latest, opts?.closedDates);
     const input = h("input", {
       id: `${id}-first`,
       name: "nextDeliveryOn",
       type: "date",
       required: true,
-      min: opts?.firstChangeableDate,
+      min,
       max: opts?.nextDelivery.latest,
       value: first,
       "aria-describedby": hint ? `${id}-resume-terms ${id}-first-hint` : `${id}-resume-terms`,

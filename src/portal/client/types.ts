@@ -39,6 +39,8 @@ type Action = { available: boolean; refusal: Refusal };
 /** What the shop's rules allow for one subscription (GET /v1/subscriptions/{id}/plan-options). */
 export type PlanOptions = {
   firstChangeableDate: string;
+  /** The first date a customer can pick: firstChangeableDate, or the first open day after it (closedDates); absent from older APIs. */
+  firstChoosableDate?: string;
   /** Whether the plan's prices include tax (the shop's `pricesIncludeTax`); absent from older APIs: no basis written. */
   pricesIncludeTax?: boolean;
   /** The shop's closed days still to come (settings closedDates, both ends included); absent from older APIs: none. */
