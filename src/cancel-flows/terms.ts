@@ -170,16 +170,18 @@ export function feeBasis(
 ): string {
   const remaining = Math.max(0, input.minDeliveries - input.counted);
   const amount = formatMoney(input.fee, lang);
+  // Short, as a phone's first screen needs it (the final confirmation, the receipt): the same facts
+  // in two sentences — promised, received, remaining, the fee — then the way to avoid it.
   if (lang === "ja") {
-    const done = `これまでのお受け取りは${input.counted}回${input.finalShipping ? "（最後に発送されるお届けを含む）" : ""}で、残りは${remaining}回です。`;
-    const next = input.nextKept ? `（次回は${writeDate(input.nextKept, lang, "full")}のお届け）` : "";
-    const basis = `お申込み時にご案内した定期コースのお約束は${input.minDeliveries}回のお受け取りです。${done}お約束の回数に届く前の解約となるため、ご案内済みの解約手数料${amount}がかかります。`;
-    return input.confirmed ? basis : `${basis}解約せずに残り${remaining}回${next}をお受け取りいただくと、解約手数料はかかりません。`;
+    const done = `これまでのお受け取りは${input.counted}回${input.finalShipping ? "（最後に発送されるお届けを含む）" : ""}、残り${remaining}回`;
+    const next = input.nextKept ? `（次回 ${writeDate(input.nextKept, lang, "full")}）` : "";
+    const basis = `お申込み時の定期コースのお約束は${input.minDeliveries}回で、${done}のため、解約手数料${amount}がかかります。`;
+    return input.confirmed ? basis : `${basis}残り${remaining}回${next}をお受け取りいただくと、手数料はかかりません。`;
   }
-  const done = `${input.counted} ${input.counted === 1 ? "has" : "have"} been received${input.finalShipping ? " (counting the last one, which still ships)" : ""}, so ${remaining} remain${remaining === 1 ? "s" : ""}.`;
-  const next = input.nextKept ? ` (the next one on ${writeDate(input.nextKept, lang, "full")})` : "";
-  const basis = `The plan was taken with a commitment of ${input.minDeliveries} deliveries, disclosed at sign-up; ${done} Cancelling before the commitment is met brings the disclosed early-cancellation fee of ${amount}.`;
-  return input.confirmed ? basis : `${basis} Taking the remaining ${remaining} ${remaining === 1 ? "delivery" : "deliveries"}${next} instead of cancelling avoids the fee.`;
+  const done = `${input.counted} received${input.finalShipping ? " (counting the last one, which still ships)" : ""}, ${remaining} to go`;
+  const next = input.nextKept ? ` (next on ${writeDate(input.nextKept, lang, "full")})` : "";
+  const basis = `The plan's commitment, disclosed at sign-up, is ${input.minDeliveries} deliveries: ${done}, so cancelling before it is met brings the early-cancellation fee of ${amount}.`;
+  return input.confirmed ? basis : `${basis} Taking the remaining ${remaining}${next} avoids the fee.`;
 }
 
 /**

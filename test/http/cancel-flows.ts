@@ -324,8 +324,8 @@ export function cancelFlowsSuite(h: () => Harness) {
     it("the fee's basis explains the commitment — promised, received, remaining, and that taking the rest avoids it — where it is disclosed and refused; the receipt keeps the basis", async () => {
       const next = addDays(today(), 12);
       const id = await newSubscription({ deliveriesCompleted: 1, nextDeliveryOn: next, commitment: { minDeliveries: 3, earlyCancellationFee: { amount: 5000, currency: "JPY" } } });
-      const says = `お約束は3回のお受け取りです。これまでのお受け取りは1回で、残りは2回です。`;
-      const avoids = `残り2回（次回は${writeDate(next, "ja", "full")}のお届け）をお受け取りいただくと、解約手数料はかかりません。`;
+      const says = `お申込み時の定期コースのお約束は3回で、これまでのお受け取りは1回、残り2回のため、解約手数料5,000円がかかります。`;
+      const avoids = `残り2回（次回 ${writeDate(next, "ja", "full")}）をお受け取りいただくと、手数料はかかりません。`;
       const { body: flow } = await h().request("POST", `/v1/subscriptions/${id}/cancel-flows`, { key: t.key, body: { channel: "web" }, headers: { "accept-language": "ja" } });
       expect(flow.commitment.basis).toContain(says);
       expect(flow.commitment.basis).toContain(avoids);
@@ -333,9 +333,9 @@ export function cancelFlowsSuite(h: () => Harness) {
       const refused = await post(flow.flowId, "confirm", {}, t.key, { "accept-language": "ja" });
       expect(refused.body.basis).toContain(avoids);
       const done = await post(flow.flowId, "confirm", { acknowledgeFee: true }, t.key, { "accept-language": "en" });
-      expect(done.body.receipt).toContain(`1 has been received, so 2 remain.`);
+      expect(done.body.receipt).toContain(`1 received, 2 to go`);
       // Once cancelled, the receipt keeps the basis without the way to avoid the fee (that was for before).
-      expect(done.body.receipt).toContain("Cancelling before the commitment is met brings the disclosed early-cancellation fee");
+      expect(done.body.receipt).toContain("so cancelling before it is met brings the early-cancellation fee of ¥5,000.");
       expect(done.body.receipt).not.toContain("avoids the fee");
     });
 

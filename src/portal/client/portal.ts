@@ -9,7 +9,7 @@ import { h, langFor } from "./dom";
 import { RULE_REFUSALS, refusalText } from "./refusals";
 import { withRetries } from "./retry";
 import { STYLES } from "./styles";
-import type { Canceled, ChangeResult, ExitSurvey, FlowStarted, KeepInTouch, Money, Page, PlanOptions, ProfilingOptOut, Reactivated, ReasonAnswer, RestartComeback, Saved, Subscription } from "./types";
+import type { Canceled, ChangeResult, Charge, ExitSurvey, FlowStarted, KeepInTouch, Money, Page, PlanOptions, ProfilingOptOut, Reactivated, ReasonAnswer, RestartComeback, Saved, Subscription } from "./types";
 
 /**
  * The portal's styles as one constructable stylesheet, shared by every instance: adopted by the
@@ -1721,16 +1721,11 @@ export class TsuzukuPortal extends HTMLElement {
       this.#t("confirmTitle"),
       h("dl", {}, h("dt", {}, this.#t("effectiveOn")), h("dd", {}, this.#date(now.effectiveOn))),
       now.nextDelivery ? h("p", {}, this.#t(now.nextDelivery.stopped ? "nextStopped" : "nextShips", { date: this.#date(now.nextDelivery.on) })) : null,
-      h("p", { class: "note", lang: this.#ja(now.cutoffRule) }, now.cutoffRule),
-      h("h3", {}, this.#t("charges")),
-      now.charges.length === 0
-        ? h("p", {}, this.#t("noCharges"))
-        : [
-            // The amount, then why on its own line (no dash: not how Japanese is written).
-            // A delivery's charge is a price, with its tax basis (総額表示); the fee as disclosed; the total as the receipt writes it (cancel-flows/terms writeTotal).
-            h("ul", {}, now.charges.map((c) => h("li", {}, h("strong", {}, c.type === "final_delivery" ? this.#charged(c.amount, sub.id) : this.#money(c.amount)), h("br"), h("span", { lang: this.#ja(c.basis) }, c.basis)))),
-            h("p", {}, this.#t("labelled", { label: this.#t("total"), value: now.charges.some((c) => c.type === "final_delivery") ? this.#charged(now.total, sub.id) : this.#money(now.total) })),
-          ],
+      // The cut-off rule only where it decides something here: why a delivery inside it still ships.
+      // A stopped delivery is named on the line above; the rule would add four lines saying nothing
+      // new on a phone's first screen, before the button.
+      now.nextDelivery && !now.nextDelivery.stopped ? h("p", { class: "note", lang: this.#ja(now.cutoffRule) }, now.cutoffRule) : null,
+      this.#charges(now, sub),
       feeRequired ? this.#feeCheck(fee) : null,
       // The optional survey folded behind one labelled control: on a phone the confirm button stays
       // right after what cancelling means, not screens below questions nobody has to answer.
@@ -1756,6 +1751,26 @@ export class TsuzukuPortal extends HTMLElement {
         ),
       ),
     );
+  }
+
+  /**
+   * What cancelling charges, each amount with why. One charge: its amount in the heading and its
+   * basis under it — a list of one and a total repeating it said the same amount three times.
+   * Several: each in a list, then the total as the receipt writes it (cancel-flows/terms writeTotal).
+   * A delivery's charge is a price, with its tax basis (総額表示); the fee as disclosed.
+   */
+  #charges(now: FlowStarted["ifCanceledNow"], sub: Subscription): Node[] {
+    const amount = (c: Charge) => (c.type === "final_delivery" ? this.#charged(c.amount, sub.id) : this.#money(c.amount));
+    const basis = (c: Charge) => h("span", { lang: this.#ja(c.basis) }, c.basis);
+    const [only, ...more] = now.charges;
+    if (!only) return [h("h3", {}, this.#t("charges")), h("p", {}, this.#t("noCharges"))];
+    if (more.length === 0) return [h("h3", {}, this.#t("labelled", { label: this.#t("charges"), value: amount(only) })), h("p", {}, basis(only))];
+    return [
+      h("h3", {}, this.#t("charges")),
+      // The amount, then why on its own line (no dash: not how Japanese is written).
+      h("ul", {}, now.charges.map((c) => h("li", {}, h("strong", {}, amount(c)), h("br"), basis(c)))),
+      h("p", {}, this.#t("labelled", { label: this.#t("total"), value: now.charges.some((c) => c.type === "final_delivery") ? this.#charged(now.total, sub.id) : this.#money(now.total) })),
+    ];
   }
 
   /**
