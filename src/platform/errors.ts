@@ -587,6 +587,7 @@ const MESSAGES_JA: Record<string, string> = {
   "An offer was shown to this plan lately and not taken (offered_lately): none again": "この定期コースには最近ご案内してお受けいただかなかった特典があるため、再びご案内できません（offered_lately）",
   "Cancel flow ids look like cf_…": "解約フローの ID は cf_… の形です",
   "ISO 4217 code, e.g. JPY": "JPY のような ISO 4217 の通貨コードを指定してください",
+  "Not a currency ISO 4217 lists (e.g. JPY, USD, EUR)": "ISO 4217 にない通貨コードです（JPY・USD・EUR など）",
   "At most 20 currencies": "通貨は20種類まで指定できます",
   "Keep an `other` reason so every customer has an answer": "どのお客様も答えを選べるよう、`other` の理由を残してください",
   "Offer ids look like off_… (letters, digits, _ and -)": "特典の ID は off_… の形です（英数字、_ と -）",

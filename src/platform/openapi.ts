@@ -3,6 +3,7 @@ import type { Context, TypedResponse } from "hono";
 import type { JSONParsed } from "hono/utils/types";
 import { authorize } from "./auth";
 import { CalendarDate, Instant } from "./date-schemas";
+import { CurrencyCode } from "./currency";
 import type { AppEnv, Scope } from "./env";
 import { bodyLimitDoc, ownBodyLimit } from "./body-limit";
 import { ACCEPTED_PREFIX, ApiError, controlCharacterErrors, ERROR_STATUS, errorDoc, fieldErrors, problemSchemaFor, type ErrorCode, type OwnErrorDoc, type RouteMembers } from "./errors";
@@ -348,10 +349,7 @@ export const oneLineLocalized = (text: z.ZodString) => {
 export const Money = z
   .strictObject({
     amount: z.number().int().min(0).openapi({ description: "Integer minor units (yen for JPY).", example: 3980 }),
-    currency: z
-      .string()
-      .regex(/^[A-Z]{3}$/, "ISO 4217 code, e.g. JPY")
-      .openapi({ example: "JPY" }),
+    currency: CurrencyCode,
   })
   .openapi("Money");
 

@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { addDays, daysBetween, isValidTimeZone } from "../platform/dates";
 import { CalendarDate } from "../platform/date-schemas";
+import { CurrencyCode } from "../platform/currency";
 import { isAllowableOrigin } from "../platform/cors";
 import { DEFAULT_PHONE_REGION, isPhoneRegion } from "../platform/phone";
 import { SPECIALIST_THRESHOLD_DEFAULTS } from "../risk/routing";
@@ -92,7 +93,7 @@ export const SettingsFields = {
   closedDates: closedDateList(false).openapi(CLOSED_DATES_DOC),
   specialistMonthlyValue: z
     .record(
-      z.string().regex(/^[A-Z]{3}$/, "ISO 4217 code, e.g. JPY"),
+      CurrencyCode,
       z.strictObject({
         highRisk: z.number().int().min(0).max(100_000_000),
         mediumRisk: z.number().int().min(0).max(100_000_000),

@@ -22,7 +22,7 @@ export const SyncSubscription = z
   .openapi("SyncSubscription");
 
 // `maxItems` bounds each array; the bound on their sum, which JSON Schema cannot state, is said in words.
-const TOGETHER = `At most ${MAX_SYNC_ITEMS} items in \`customers\` and \`subscriptions\` together: the two lengths added up (more: 422 \`validation_failed\`).`;
+const TOGETHER = `At least one and at most ${MAX_SYNC_ITEMS} items in \`customers\` and \`subscriptions\` together: the two lengths added up (none, or more: 422 \`validation_failed\`).`;
 
 export const BulkSyncBody = z
   .strictObject({

@@ -38,6 +38,17 @@ export function subscriptionsSuite(h: () => Harness) {
       });
     });
 
+    it("refuses a currency ISO 4217 does not list (XYZ: the shape of a code, no currency), naming the field in the caller's language; a real one other than the shop's (USD) is taken", async () => {
+      const t = await h().tenant();
+      const c = uid("C");
+      await h().request("PUT", `/v1/customers/${c}`, { key: t.key, body: customerBody() });
+      const fake = await h().request("PUT", `/v1/subscriptions/${uid("S")}`, { key: t.key, body: subscriptionBody(c, { unitPrice: { amount: 3980, currency: "XYZ" } }), headers: { "Accept-Language": "ja" } });
+      expect(fake.status).toBe(422);
+      expect(fake.body).toMatchObject({ code: "validation_failed", errors: [{ path: "unitPrice.currency", message: "\"XYZ\": ISO 4217 にない通貨コードです（JPY・USD・EUR など）" }] });
+      const usd = await h().request("PUT", `/v1/subscriptions/${uid("S")}`, { key: t.key, body: subscriptionBody(c, { unitPrice: { amount: 4900, currency: "USD" } }) });
+      expect(usd.status).toBe(201);
+    });
+
     it("refuses absurd figures (a price past ¥10,000,000, 1,000 boxes, 10,001 deliveries) naming each field, and at the largest accepted ones the risk and the at-risk list answer the same revenue at risk", async () => {
       const own = await h().tenant(); // its at-risk list holds only this test's subscription
       const c = uid("C");
