@@ -453,15 +453,17 @@ export function page<T extends z.ZodType>(item: T) {
 /**
  * The fields a resource's GET answers but its PUT does not set (its id, version, counts, times), as
  * the PUT body takes them back: what GET answered can be sent back as it is (GET, edit, PUT). Each
- * is optional, `readOnly` in the document and ignored by the write; an `id` among them must name
+ * is optional and ignored by the write, which its description says; an `id` among them must name
  * the path's resource ({@link sameIdAsPath}). Give each the schema GET answers it with.
+ * Not marked `readOnly`: request validators (Prism, trial50) read that as "must not be sent" and,
+ * the bodies being closed (`additionalProperties: false`), refused the GET-edit-PUT round trip
+ * the server takes.
  */
 export function readOnlyFields<T extends Record<string, z.ZodType>>(fields: T): { [K in keyof T]: z.ZodOptional<T[K]> } {
   return Object.fromEntries(
     Object.entries(fields).map(([name, schema]) => [
       name,
       schema.optional().openapi({
-        readOnly: true,
         description: name === "id" ? "Read-only, as `GET` answers it: if sent, it must be the id in the path (else 422 `validation_failed`)." : "Read-only, as `GET` answers it; ignored here.",
       }),
     ]),

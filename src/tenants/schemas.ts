@@ -19,7 +19,7 @@ export const ApiKey = z
 export const NewApiKey = ApiKey.extend({
   secret: z.string().openapi({
     description:
-      "The API key. Shown in this response only (only its SHA-256 is stored); store it now. An idempotent replay of this request answers the same status and body with this field replaced by a note that it was shown once.",
+      "The API key (always starts with `tsz_`). Shown in this response only (only its SHA-256 is stored); store it now. An idempotent replay of this request (header `Idempotent-Replayed: true`) answers the same status and body with this field replaced by a note that it was shown once, which is not a key: a client whose first answer was lost creates another key and revokes this one (its `id`).",
     example: "tsz_Xa91bQ…",
   }),
 }).openapi("NewApiKey");
