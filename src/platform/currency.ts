@@ -16,5 +16,6 @@ export function isCurrencyCode(code: string): boolean {
 export const CurrencyCode = z
   .string()
   .regex(/^[A-Z]{3}$/, "ISO 4217 code, e.g. JPY")
-  .refine(isCurrencyCode, "Not a currency ISO 4217 lists (e.g. JPY, USD, EUR)")
+  // Only a code of the right shape is looked up: a wrong shape is the regex's one error.
+  .refine((code) => !/^[A-Z]{3}$/.test(code) || isCurrencyCode(code), "Not a currency ISO 4217 lists (e.g. JPY, USD, EUR)")
   .openapi({ description: "An ISO 4217 currency code (`JPY`, `USD`, `EUR`…); a code ISO 4217 does not list is refused.", example: "JPY" });

@@ -279,7 +279,7 @@ export function syncSuite(h: () => Harness) {
       }
       expect(overOne.body.errors.map((e: { path: string }) => e.path)).toEqual(["customers"]);
       expect(overBoth.body.errors).toEqual([{ path: "", message: `At most ${maxItems} customers and subscriptions together per request` }]);
-      expect(customersField.description).toContain(`At most ${maxItems} items in \`customers\` and \`subscriptions\` together`);
+      expect(customersField.description).toContain(`At least one and at most ${maxItems} items in \`customers\` and \`subscriptions\` together`);
 
       // The body limit: the operation's 413 names it, and a body one byte over it gets the documented answer.
       expect(sync.responses["413"].description).toContain(`${MAX_SYNC_BODY_BYTES} bytes`);
