@@ -43,17 +43,24 @@ const ClosedDates = z
  * (refusing them there would put the whole shop back on the defaults, resolveSettings). Each error
  * names the later range as sent (`closedDates.1`).
  */
-function closedDateList(touching: boolean) {
+/**
+ * The closed ranges: as a PATCH sends them (`sent`: no two sharing a day, none starting the day
+ * after another ends), or as stored. Stored lists are not held to rules added since they were
+ * saved (ranges sharing a day were accepted until stop 49): refusing one there would fail the
+ * shop's whole settings, and every rule reads overlapping ranges correctly anyway.
+ */
+function closedDateList(sent: boolean) {
   return z
     .array(ClosedDates)
     .max(50)
     .superRefine((xs, ctx) => {
+      if (!sent) return;
       const order = xs.map((r, i) => ({ r, i })).filter(({ r }) => bothDays(r)).sort((a, b) => (a.r.from < b.r.from ? -1 : a.r.from > b.r.from ? 1 : a.i - b.i));
       for (let k = 1; k < order.length; k++) {
         const prev = order[k - 1]!.r;
         const { r, i } = order[k]!;
         if (r.from <= prev.to) ctx.addIssue({ code: "custom", message: "Two ranges share a day: write them as one range", path: [i] });
-        else if (touching && r.from === addDays(prev.to, 1)) {
+        else if (r.from === addDays(prev.to, 1)) {
           ctx.addIssue({
             code: "custom",
             message: `Starts the day after the range ${prev.from} to ${prev.to} ends: one closure written as two. Write them as one range (at most ${MAX_CLOSED_RUN_DAYS} days)`,
@@ -270,7 +277,16 @@ export function resolveSettings(stored: unknown): TenantSettings {
     const given: Record<string, unknown> = { ...DEFAULT_SETTINGS, ...(stored && typeof stored === "object" ? stored : {}) };
     // Not set by the shop: the basis of its country's consumer prices.
     if ((stored as Record<string, unknown> | null | undefined)?.pricesIncludeTax === undefined && typeof given.country === "string") given.pricesIncludeTax = pricesIncludeTaxIn(given.country);
-    const parsed = Settings.safeParse(given);
+    let parsed = Settings.safeParse(given);
+    if (!parsed.success) {
+      // A stored field this build no longer takes (a rule tightened since it was saved) falls back
+      // to its default alone: the shop keeps every other setting (its cut-off, its pause rules…).
+      for (const issue of parsed.error.issues) {
+        const field = issue.path[0];
+        if (typeof field === "string" && field in DEFAULT_SETTINGS) given[field] = DEFAULT_SETTINGS[field as keyof TenantSettings];
+      }
+      parsed = Settings.safeParse(given);
+    }
     settings = Object.freeze(parsed.success ? parsed.data : DEFAULT_SETTINGS) as TenantSettings;
     if (resolved.size > 10_000) resolved.clear();
     resolved.set(key, settings);
