@@ -46,7 +46,7 @@ const ClosedDates = z
 /**
  * The closed ranges: as a PATCH sends them (`sent`: no two sharing a day, none starting the day
  * after another ends), or as stored. Stored lists are not held to rules added since they were
- * saved (ranges sharing a day were accepted until stop 49): refusing one there would fail the
+ * saved (ranges sharing a day were accepted before the PATCH refused them): refusing one there would fail the
  * shop's whole settings, and every rule reads overlapping ranges correctly anyway.
  */
 function closedDateList(sent: boolean) {
