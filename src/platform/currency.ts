@@ -1,5 +1,8 @@
 import { z } from "@hono/zod-openapi";
 
+/** The shape of an ISO 4217 code. */
+const SHAPE = /^[A-Z]{3}$/;
+
 /** ISO 4217's current codes as the runtime's ICU lists them (`Intl.supportedValuesOf`, ECMA-402): read once. */
 let known: ReadonlySet<string> | undefined;
 
@@ -15,7 +18,7 @@ export function isCurrencyCode(code: string): boolean {
  */
 export const CurrencyCode = z
   .string()
-  .regex(/^[A-Z]{3}$/, "ISO 4217 code, e.g. JPY")
+  .regex(SHAPE, "ISO 4217 code, e.g. JPY")
   // Only a code of the right shape is looked up: a wrong shape is the regex's one error.
-  .refine((code) => !/^[A-Z]{3}$/.test(code) || isCurrencyCode(code), "Not a currency ISO 4217 lists (e.g. JPY, USD, EUR)")
+  .refine((code) => !SHAPE.test(code) || isCurrencyCode(code), "Not a currency ISO 4217 lists (e.g. JPY, USD, EUR)")
   .openapi({ description: "An ISO 4217 currency code (`JPY`, `USD`, `EUR`…); a code ISO 4217 does not list is refused.", example: "JPY" });

@@ -39,11 +39,13 @@ function zoneFormatter(cache: Map<string, Intl.DateTimeFormat>, timeZone: string
 }
 
 /**
- * The local date and time of `instant` in `timeZone` to the minute, `YYYY-MM-DD HH:MM` (24-hour),
- * for lines people read in a terminal or a log (the import's report: when a plan was changed).
+ * The local date and time of `instant` in `timeZone` to the minute with its zone,
+ * `YYYY-MM-DD HH:MM JST` (24-hour; {@link zoneLabel}, 「日本時間」 in `ja`), for lines people read in a
+ * terminal, a log or a refusal (the import's report, `changed_after_export`): a time without its
+ * zone was read as UTC (trial50).
  */
-export function localDateTime(instant: Date, timeZone: string): string {
-  return `${formatDate(instant, timeZone)} ${localTime(instant, timeZone)}`;
+export function localDateTime(instant: Date, timeZone: string, lang: "ja" | "en" = "en"): string {
+  return `${formatDate(instant, timeZone)} ${localTime(instant, timeZone)} ${zoneLabel(timeZone, lang)}`;
 }
 
 /**

@@ -20,9 +20,10 @@ const IntervalList = z
 /** Longest run of closed days one range may name (年末年始 is about a week; a warehouse move a few). */
 export const MAX_CLOSED_RUN_DAYS = 62;
 
-/** A run of days the shop delivers nothing, both ends included (年末年始: 2026-12-29 to 2027-01-03). */
+/** Whether both ends of a range are days of the calendar: only then are they compared. */
 const bothDays = (r: { from: string; to: string }) => CalendarDate.safeParse(r.from).success && CalendarDate.safeParse(r.to).success;
 
+/** A run of days the shop delivers nothing, both ends included (年末年始: 2026-12-29 to 2027-01-03). */
 const ClosedDates = z
   .strictObject({ from: CalendarDate.openapi({ description: "The first closed day.", example: "2026-12-29" }), to: CalendarDate.openapi({ description: "The last closed day.", example: "2027-01-03" }) })
   // Compared only once both are days of the calendar: "2027-02-30" is refused as such, not also as a long range.
@@ -35,19 +36,13 @@ const ClosedDates = z
   .openapi("ClosedDates");
 
 /**
- * The shop's closed ranges, sorted. Two ranges sharing a day are one closure written twice (a
- * copy-paste, last year's edited half-way): which one a refusal names would be a guess. With
- * `touching` (a PATCH), two ranges where one starts the day after the other ends are refused too:
- * one closure written as two, which chained past the 62-day limit (12/01–12/31 and 1/01–1/31 …) —
- * written as one range, it is held to the limit. Settings already stored keep touching ranges
- * (refusing them there would put the whole shop back on the defaults, resolveSettings). Each error
- * names the later range as sent (`closedDates.1`).
- */
-/**
- * The closed ranges: as a PATCH sends them (`sent`: no two sharing a day, none starting the day
- * after another ends), or as stored. Stored lists are not held to rules added since they were
- * saved (ranges sharing a day were accepted before the PATCH refused them): refusing one there would fail the
- * shop's whole settings, and every rule reads overlapping ranges correctly anyway.
+ * The shop's closed ranges, sorted. As a PATCH sends them (`sent`), two ranges sharing a day are
+ * refused (one closure written twice, a copy-paste or last year's edited half-way: which one a
+ * refusal names would be a guess), and so is a range starting the day after another ends (one
+ * closure written as two, which chained past the 62-day limit: 12/01–12/31 and 1/01–1/31); each
+ * error names the later range as sent (`closedDates.1`). As stored, neither is checked: ranges
+ * sharing a day were accepted before the PATCH refused them, refusing them there would fail the
+ * shop's settings (resolveSettings), and every rule reads overlapping ranges correctly.
  */
 function closedDateList(sent: boolean) {
   return z
@@ -74,10 +69,10 @@ function closedDateList(sent: boolean) {
 }
 
 const CLOSED_DATES_DOC = {
-      description:
+  description:
         "Days the shop delivers nothing (年末年始, a warehouse move), as ranges in its time zone, both ends included; at most 50 ranges of at most 62 days each, no two sharing a day and (in a PATCH) none starting the day after another ends — one closure, written as one range (422 `validation_failed`, naming the later range), past ones may stay. A customer or operator cannot choose such a day for a delivery: moving the next delivery (`next-delivery`), a pause's `resumeOn`, a resume's `nextDeliveryOn` and a reactivation's `nextDeliveryOn` → 422 `delivery_date_closed` with `nextOpenDate`. plan-options lists the ranges still to come (`closedDates`) and offers the first open day where the earliest date is closed, and `resume {}` / `reactivate {}` with no delivery of the plan's own to go back to start on the first open day. Dates the plan's own schedule gives (a skip, a new interval, a pause by `cycles`) are not moved: the shop's cart ships those by its own calendar.",
-      example: [{ from: "2026-12-29", to: "2027-01-03" }],
-    };
+  example: [{ from: "2026-12-29", to: "2027-01-03" }],
+};
 
 /** The merchant's rules. Every field has a default, so a new tenant works out of the box. */
 export const SettingsFields = {

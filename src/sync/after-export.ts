@@ -1,7 +1,7 @@
 import { gt } from "drizzle-orm";
 import { SYNC_ACTOR } from "../cancel-flows/closed-by-cancellation";
 import { planChanges } from "../db/schema";
-import { isAheadOfClock, localDateTime, zoneLabel } from "../platform/dates";
+import { isAheadOfClock, localDateTime } from "../platform/dates";
 import { aheadOfTimeError, type ItemRefusal, type TsuzukuChange } from "../platform/errors";
 import { inList, type TenantStore } from "../platform/tenancy";
 
@@ -43,13 +43,10 @@ const DONE: Record<string, { en: string; ja: string }> = {
   keep_in_touch: { en: "keep-in-touch answer given", ja: "今後のご案内についてのご回答がありました" },
 };
 
-/** An instant as these lines say it: the shop's local time with its zone, `2026-12-02 10:14 JST`. */
-const localAt = (at: string, timeZone: string, lang: "ja" | "en") => `${localDateTime(new Date(at), timeZone)} ${zoneLabel(timeZone, lang)}`;
-
 /** `paused in Tsuzuku 2026-12-02 10:14 JST (ivr)`: the change as the import's report line and the item's detail say it (shop-local time). */
 export function changeText(change: TsuzukuChange, timeZone: string): string {
   const done = DONE[change.type]?.en ?? `${change.type} changed`;
-  return `${done} in Tsuzuku ${localAt(change.at, timeZone, "en")}${change.channel ? ` (${change.channel})` : ""}`;
+  return `${done} in Tsuzuku ${localDateTime(new Date(change.at), timeZone)}${change.channel ? ` (${change.channel})` : ""}`;
 }
 
 /**
@@ -62,8 +59,8 @@ export function changedAfterExportRefusal(kind: "customer" | "subscription", id:
   return {
     code: "changed_after_export",
     detail: {
-      en: `${what.en}: ${changeText(change, timeZone)}, after the export (${localAt(exportedAt, timeZone, "en")}); not overwritten. Sync it from an export made after that change.`,
-      ja: `${what.ja} は、エクスポート（${localAt(exportedAt, timeZone, "ja")}）の後、${localAt(change.at, timeZone, "ja")} に Tsuzuku で${DONE[change.type]?.ja ?? `変更されました（${change.type}）`}${change.channel ? `（${change.channel}）` : ""}。エクスポートの内容では上書きしていません。その変更より後のエクスポートから同期してください。`,
+      en: `${what.en}: ${changeText(change, timeZone)}, after the export (${localDateTime(new Date(exportedAt), timeZone)}); not overwritten. Sync it from an export made after that change.`,
+      ja: `${what.ja} は、エクスポート（${localDateTime(new Date(exportedAt), timeZone, "ja")}）の後、${localDateTime(new Date(change.at), timeZone, "ja")} に Tsuzuku で${DONE[change.type]?.ja ?? `変更されました（${change.type}）`}${change.channel ? `（${change.channel}）` : ""}。エクスポートの内容では上書きしていません。その変更より後のエクスポートから同期してください。`,
     },
     change,
   };

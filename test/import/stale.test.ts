@@ -79,7 +79,7 @@ describe("a stale export does not undo what happened in Tsuzuku after it", { tim
     const again = await cli(path);
     const at = "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d";
     for (const out of [dry, again]) {
-      expect(out.stderr.split("\n")[0]).toMatch(new RegExp(`^reading ${path.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")} as exported at ${at} \\(its modification time; --exported-at to set it\\)$`));
+      expect(out.stderr.split("\n")[0]).toMatch(new RegExp(`^reading ${path.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")} as exported at ${at} JST \\(its modification time; --exported-at to set it\\)$`));
       expect(out.stdout).toMatch(new RegExp(`^kept line 2 \\(S-1001\\): restarted in Tsuzuku ${at} JST \\(operator\\), after the export; not overwritten$`, "m"));
       expect(out.stdout).toMatch(new RegExp(`^kept line 3 \\(S-1002\\): paused in Tsuzuku ${at} JST \\(ivr\\), after the export; not overwritten$`, "m"));
       expect(summary(out.stdout)).toMatchObject({ created: 0, changed: 0, kept: 2, refused: 0, units: { kept: "rows" } });
@@ -144,7 +144,7 @@ describe("a stale export does not undo what happened in Tsuzuku after it", { tim
     expect(lines.slice(0, -1)).toEqual([
       `changed line 2 (S-1004): next delivery ${next} → ${addDays(next, 7)}; quantity 1 → 2; interval every 30 days → every 60 days; price ¥3,980 → ¥3,780`,
       "new line 3 (C-5): customer; name 新規 四郎; marketing consent no",
-      `new line 3 (S-1005): subscription; status active; next delivery ${next}; quantity 1; interval every month (day ${Number(next.slice(8))}); price ¥4,500; product KOSO-60 酵素; customer C-5; deliveries 0; started 2025-06-01 00:00`,
+      `new line 3 (S-1005): subscription; status active; next delivery ${next}; quantity 1; interval every month (day ${Number(next.slice(8))}); price ¥4,500; product KOSO-60 酵素; customer C-5; deliveries 0; started 2025-06-01 00:00 JST`,
       "refused line 4: 数量 (quantity): -1: must be at least 1",
     ]);
     expect(summary(stdout)).toMatchObject({ dryRun: true, created: 2, changed: 1, kept: 0, refused: 1 });

@@ -131,7 +131,7 @@ describe("a zone's wall-clock time (receipts' time received, the import's report
     expect(localTime(new Date("2026-11-20T14:59:59Z"), "Asia/Tokyo")).toBe("23:59");
     expect(localTime(new Date("2026-03-08T06:59:00Z"), "America/New_York")).toBe("01:59");
     expect(localTime(new Date("2026-03-08T07:00:00Z"), "America/New_York")).toBe("03:00");
-    expect(localDateTime(new Date("2026-11-20T15:05:00Z"), "Asia/Tokyo")).toBe("2026-11-21 00:05");
+    expect(localDateTime(new Date("2026-11-20T15:05:00Z"), "Asia/Tokyo")).toBe("2026-11-21 00:05 JST");
     expect(formatInstant("2026-11-20T15:05:00.000Z", "Asia/Tokyo", "ja")).toBe("2026年11月21日 00:05（日本時間）");
   });
 });
