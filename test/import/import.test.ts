@@ -439,7 +439,7 @@ describe("the list of changes: one output line per customer or subscription", ()
     };
     const canceled = { ...live, status: "canceled", nextDeliveryOn: null, canceledAt: "2026-12-02T15:00:00.000Z", cancellation: { reason: "switching_competitor" } };
     const [line] = changeLines([{ kind: "subscription", index: 0, id: "T200076", line: 80, before: live as never, after: canceled as never }], "Asia/Tokyo");
-    expect(line).toBe("changed line 80 (T200076): status active → canceled; next delivery 2027-01-08 → —; cancelled — → 2026-12-03 00:00; reason — → switching_competitor");
+    expect(line).toBe("changed line 80 (T200076): status active → canceled; next delivery 2027-01-08 → —; cancelled — → 2026-12-03 00:00 JST; reason — → switching_competitor");
   });
 });
 
