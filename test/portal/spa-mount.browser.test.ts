@@ -172,7 +172,9 @@ describe("<tsuzuku-portal> on a single-page my-page: unmounted by the shop's rou
     await page.goto(url.href);
     await expect.poll(() => held.length).toBe(1);
     await page.evaluate(() => (window as unknown as { leave(): void }).leave());
-    await expect.poll(() => ended).toEqual(["plan-options net::ERR_ABORTED"]);
+    // Every read still under way ends, not only the held one (on a loaded machine the opt-out read may still be out too).
+    await expect.poll(() => ended).toContain("plan-options net::ERR_ABORTED");
+    expect(ended.filter((e) => !e.endsWith(" net::ERR_ABORTED"))).toEqual([]);
     // Back with a freshly mounted element, the options answered at once this time: the plans, read again.
     await page.unroute(/\/plan-options$/);
     await page.evaluate(() => (window as unknown as { back(): void }).back());
