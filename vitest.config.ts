@@ -20,8 +20,9 @@ export default defineConfig({
           // node project's time on 2 cores. Each file still builds its own app on a fresh database
           // (test/support/node-harness), and in-process caches are keyed by tenant or by object.
           isolate: false,
-          // The webhook receiver: the shared HTTP suite delivers to it on both runtimes.
-          globalSetup: ["test/support/embed.global.ts", "test/support/receiver.global.ts"],
+          // The webhook receiver: the shared HTTP suite delivers to it on both runtimes. The operations
+          // commands' bundles, which the CLI tests spawn.
+          globalSetup: ["test/support/embed.global.ts", "test/support/receiver.global.ts", "test/support/commands.global.ts"],
           // A limit for hangs, not a speed check (speed is in `npm run bench`): the Chromium suites' tests
           // take 3–12 s alone and passed 20 s at load 12–17 (CI beside helpers).
           testTimeout: 60_000,

@@ -17,7 +17,6 @@ import { join } from "node:path";
  */
 const root = join(import.meta.dirname, "..");
 const wrangler = join(root, "node_modules", ".bin", "wrangler");
-const tsx = join(root, "node_modules", ".bin", "tsx");
 
 function run(command: string, args: string[], capture: boolean): SpawnSyncReturns<string> {
   return spawnSync(command, args, { cwd: root, encoding: "utf8", stdio: capture ? ["ignore", "pipe", "pipe"] : "inherit" });
@@ -48,7 +47,8 @@ if (dryRun.status !== 0) {
   stop("`wrangler deploy --dry-run` failed (above): the Worker does not build.");
 }
 
-const migrate = run(tsx, [join(root, "scripts", "migrate.ts"), "--worker"], false);
+// npm run deploy has built it (dist/cli/migrate.js is what `npm run db:migrate` runs).
+const migrate = run(process.execPath, [join(root, "dist", "cli", "migrate.js"), "--worker"], false);
 if (migrate.status !== 0) {
   console.error("deploy: the database was not migrated (above), so the Worker was not deployed.");
   process.exit(migrate.status ?? 1);

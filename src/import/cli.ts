@@ -52,7 +52,8 @@ const { values, positionals } = commandArgs(
 const file = positionals[0];
 if (!file || !existsSync(file)) fail(file ? `no file ${file}` : usage);
 
-const builtIn = join(dirname(fileURLToPath(import.meta.url)), "mappings", `${values.mapping}.json`);
+// From the project's root: this file runs from dist/cli/import.js, two levels down as src/import/ is.
+const builtIn = join(dirname(fileURLToPath(import.meta.url)), "../../src/import/mappings", `${values.mapping}.json`);
 const mappingPath = existsSync(builtIn) ? builtIn : values.mapping!;
 if (!existsSync(mappingPath)) fail(`no mapping "${values.mapping}" (built in: generic; or give a JSON file)`);
 const mapping = Mapping.safeParse(JSON.parse(readFileSync(mappingPath, "utf8")));

@@ -19,6 +19,7 @@ import { UpsertSubscriptionBody } from "../../src/subscriptions/schemas";
 import { planSubscriptionSync } from "../../src/subscriptions/sync";
 import generic from "../../src/import/mappings/generic.json";
 import { createTenant } from "../../src/tenants/keys";
+import { commandBundle } from "../support/commands";
 
 const run = promisify(execFile);
 const mapping = Mapping.parse(generic);
@@ -483,7 +484,7 @@ describe("npm run import", { timeout: 90_000 }, () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }));
 
   const cliOn = (path: string, ...args: string[]) =>
-    run(process.execPath, ["--import", "tsx", "src/import/cli.ts", path, "--mapping", "generic", "--tenant", tenantId, ...args], {
+    run(process.execPath, [commandBundle("import"), path, "--mapping", "generic", "--tenant", tenantId, ...args], {
       env: { ...process.env, DATABASE_URL: url, SEED_DEMO: "0" },
     });
   const cli = (...args: string[]) => cliOn(csv, ...args);
@@ -618,7 +619,7 @@ describe("npm run import", { timeout: 90_000 }, () => {
     const path = join(dir, "contact.csv");
     const rows = (yes: string) => ["顧客ID,氏名,連絡希望", `K-0001,連絡 花子,${yes}`, "K-0002,連絡 次郎,希望する"].join("\n");
     const cliWith = (...args: string[]) =>
-      run(process.execPath, ["--import", "tsx", "src/import/cli.ts", path, "--mapping", own, "--tenant", tenantId, ...args], { env: { ...process.env, DATABASE_URL: url, SEED_DEMO: "0" } });
+      run(process.execPath, [commandBundle("import"), path, "--mapping", own, "--tenant", tenantId, ...args], { env: { ...process.env, DATABASE_URL: url, SEED_DEMO: "0" } });
     writeFileSync(path, rows("希望しない"));
     await cliWith();
     // Then 花子 says no herself (her my-page), and the cart's next export still says yes.
@@ -718,7 +719,7 @@ describe("npm run import", { timeout: 90_000 }, () => {
     const big = join(dir, "reading.csv");
     const rows = Array.from({ length: 40_000 }, (_, i) => `R-${i},客 ${i},r${i}@example.jp,,しない,RS-${i},AOJIRU-30,青汁,1,30,2026/12/20,3980,継続,2026/05/01,1,`);
     writeFileSync(big, [HEADER, ...rows].join("\n"));
-    const child = spawn(process.execPath, ["--import", "tsx", "src/import/cli.ts", big, "--mapping", "generic", "--tenant", tenantId], { env: { ...process.env, DATABASE_URL: url, SEED_DEMO: "0" } });
+    const child = spawn(process.execPath, [commandBundle("import"), big, "--mapping", "generic", "--tenant", tenantId], { env: { ...process.env, DATABASE_URL: url, SEED_DEMO: "0" } });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
@@ -740,14 +741,14 @@ describe("npm run import", { timeout: 90_000 }, () => {
     const big = join(dir, "big.csv");
     const rows = Array.from({ length: 2_500 }, (_, i) => `B-${i},客 ${i},b${i}@example.jp,,しない,BS-${i},AOJIRU-30,青汁,1,30,2026/12/20,3980,継続,2026/05/01,1,`);
     writeFileSync(big, [HEADER, ...rows].join("\n"));
-    const child = spawn(process.execPath, ["--import", "tsx", "src/import/cli.ts", big, "--mapping", "generic", "--tenant", tenantId], { env: { ...process.env, DATABASE_URL: url, SEED_DEMO: "0" } });
+    const child = spawn(process.execPath, [commandBundle("import"), big, "--mapping", "generic", "--tenant", tenantId], { env: { ...process.env, DATABASE_URL: url, SEED_DEMO: "0" } });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
     const firstBatch = new Promise<void>((resolve) => child.stderr.on("data", (d) => ((stderr += d), /line \d+ of/.test(stderr) && resolve())));
     await firstBatch;
-    // A terminal's Ctrl-C, as the process under npm and tsx receives it: from the terminal, then
-    // relayed by the wrapper a moment later (sent together, the kernel would merge them into one).
+    // A terminal's Ctrl-C, as the process under npm receives it: from the terminal, then relayed
+    // by npm a moment later (sent together, the kernel would merge them into one).
     child.kill("SIGINT");
     await new Promise((r) => setTimeout(r, 50));
     child.kill("SIGINT");

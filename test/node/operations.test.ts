@@ -10,6 +10,7 @@ import { DEMO_API_KEY, seedDemo } from "../../src/demo/seed";
 import { sealWebhookSecret } from "../../src/webhooks/secret";
 import { refusedLoopbackPort } from "../support/ports";
 import { startSqld, type Sqld } from "../support/sqld";
+import { COMMAND_BUNDLES, commandBundle } from "../support/commands";
 
 /**
  * The deploy and operations commands as an operator runs them (README, "Cloudflare Workers +
@@ -80,20 +81,20 @@ describe("npm run deploy", () => {
 
 describe("npm run db:migrate against a libSQL server", () => {
   it("that refuses the token says so in one line, without the driver's error chain or the token", async () => {
-    const run = await command("tsx scripts/migrate.ts", { DATABASE_URL: refusingUrl, DATABASE_AUTH_TOKEN: TOKEN });
+    const run = await command(`node ${commandBundle("db:migrate")}`, { DATABASE_URL: refusingUrl, DATABASE_AUTH_TOKEN: TOKEN });
     expect(run.status).toBe(1);
     expect(run.stderr).toBe(`db:migrate: The database at ${refusingUrl} refused DATABASE_AUTH_TOKEN (HTTP 401): set it to a current token for this database (\`turso db tokens create <database>\`).`);
   });
 
   it("without a token says to set DATABASE_AUTH_TOKEN", async () => {
-    const run = await command("tsx scripts/migrate.ts", { DATABASE_URL: refusingUrl }, ["DATABASE_AUTH_TOKEN"]);
+    const run = await command(`node ${commandBundle("db:migrate")}`, { DATABASE_URL: refusingUrl }, ["DATABASE_AUTH_TOKEN"]);
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/^db:migrate: The database at \S+ asks for credentials \(HTTP 401\) and DATABASE_AUTH_TOKEN is not set/);
     expect(run.stderr.split("\n")).toHaveLength(1);
   });
 
   it("that is not there says it could not be reached", async () => {
-    const run = await command("tsx scripts/migrate.ts", { DATABASE_URL: closedUrl, DATABASE_AUTH_TOKEN: TOKEN });
+    const run = await command(`node ${commandBundle("db:migrate")}`, { DATABASE_URL: closedUrl, DATABASE_AUTH_TOKEN: TOKEN });
     expect(run.status).toBe(1);
     expect(run.stderr).toBe(`db:migrate: Could not reach the database at ${closedUrl} (ECONNREFUSED): check DATABASE_URL and that the server is up.`);
   });
@@ -292,7 +293,7 @@ describe("npm run tenant:create", () => {
   };
 
   it("refuses a libSQL server without Tsuzuku's schema and creates nothing there; with --migrate it migrates and creates the tenant", async () => {
-    const create = (flags: string) => command(`tsx src/tenants/cli.ts --name "続くショップ" --scopes read ${flags}`, { DATABASE_URL: sqldUrl, SECRETS_KEY }, ["DATABASE_AUTH_TOKEN"]);
+    const create = (flags: string) => command(`node ${commandBundle("tenant:create")} --name "続くショップ" --scopes read ${flags}`, { DATABASE_URL: sqldUrl, SECRETS_KEY }, ["DATABASE_AUTH_TOKEN"]);
     const refused = await create("");
     expect(refused.status).toBe(2);
     expect(refused.stderr).toContain(`the database at ${sqldUrl} has no Tsuzuku schema; nothing was written`);
@@ -307,7 +308,7 @@ describe("npm run tenant:create", () => {
   });
 
   it("migrates the embedded file by itself, as the README's command shows", async () => {
-    const run = await command(`tsx src/tenants/cli.ts --name "続くショップ" --scopes read,write,admin`, { DATABASE_URL: `file:${join(dir, "fresh.db")}`, SECRETS_KEY });
+    const run = await command(`node ${commandBundle("tenant:create")} --name "続くショップ" --scopes read,write,admin`, { DATABASE_URL: `file:${join(dir, "fresh.db")}`, SECRETS_KEY });
     expect(run.status).toBe(0);
     expect(JSON.parse(run.stdout).apiKey).toMatch(/^tsz_/);
   });
@@ -315,12 +316,12 @@ describe("npm run tenant:create", () => {
 
 describe("the operations commands' refusals (tenant:create, risk, backup, db:migrate, secrets:rotate)", () => {
   const commands = [
-    ["tenant:create", "tsx src/tenants/cli.ts --name 続くショップ"],
-    ["risk", "tsx src/risk/cli.ts rescore --tenant ten_none"],
-    ["backup", `tsx src/operations/backup-cli.ts ${join(tmpdir(), "tsuzuku-never.db")}`],
-    ["db:migrate", "tsx scripts/migrate.ts"],
-    ["import", `tsx src/import/cli.ts ${join(root, "src/import/mappings/generic.json")} --mapping generic --tenant ten_none`],
-    ["secrets:rotate", "tsx src/operations/rotate-key-cli.ts"],
+    ["tenant:create", `node ${commandBundle("tenant:create")} --name 続くショップ`],
+    ["risk", `node ${commandBundle("risk")} rescore --tenant ten_none`],
+    ["backup", `node ${commandBundle("backup")} ${join(tmpdir(), "tsuzuku-never.db")}`],
+    ["db:migrate", `node ${commandBundle("db:migrate")}`],
+    ["import", `node ${commandBundle("import")} ${join(root, "src/import/mappings/generic.json")} --mapping generic --tenant ten_none`],
+    ["secrets:rotate", `node ${commandBundle("secrets:rotate")}`],
   ] as const;
 
   it("a bad setting, a mistyped directory and a database server not there are one line each, named by the command, exit 1", async () => {
@@ -342,17 +343,27 @@ describe("the operations commands' refusals (tenant:create, risk, backup, db:mig
       }
     }
     expect(existsSync(dirname(missing))).toBe(false);
-    // Eighteen tsx start-ups one after another: 40 s on a quiet 2-core machine, past 120 s at load 14.
+    // Eighteen start-ups one after another: under tsx 2.5 s each on a quiet 2-core machine (past 120 s
+    // in all at load 14); from the bundles npm runs, 0.4 s.
   }, 300_000);
 });
 
 describe("the operations commands' arguments", () => {
-  it("--help prints the usage (exit 0); an option the command does not know says so with the usage (exit 2), never a stack", async () => {
-    for (const [name, line] of [["tenant:create", "tsx src/tenants/cli.ts"], ["risk", "tsx src/risk/cli.ts"], ["import", "tsx src/import/cli.ts"]] as const) {
-      const help = await command(`${line} --help`, { SECRETS_KEY });
+  const scripts = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).scripts as Record<string, string>;
+
+  it("each npm script bundles the commands, then runs its own bundle (what these tests spawn)", () => {
+    for (const [name, bundle] of Object.entries(COMMAND_BUNDLES)) {
+      expect(scripts[name], name).toBe(`tsx scripts/build-server.ts --cli && node dist/cli/${bundle}.js`);
+    }
+  });
+
+  it("--help prints the usage (exit 0), through npm run; an option the command does not know says so with the usage (exit 2), never a stack", async () => {
+    for (const name of ["tenant:create", "risk", "import"] as const) {
+      // The script's line as npm runs it, the bundling before the command included.
+      const help = await command(`${scripts[name]} --help`, { SECRETS_KEY });
       expect(help.status, name).toBe(0);
       expect(help.stdout, name).toMatch(/^usage: npm run/);
-      const unknown = await command(`${line} --bogus`, { SECRETS_KEY });
+      const unknown = await command(`node ${commandBundle(name)} --bogus`, { SECRETS_KEY });
       expect(unknown.status, name).toBe(2);
       expect(unknown.stderr, name).toMatch(new RegExp(`^${name}: Unknown option '--bogus'`));
       expect(unknown.stderr.split("\n"), name).toEqual([expect.any(String), help.stdout.trim()]);
