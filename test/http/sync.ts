@@ -3,6 +3,7 @@ import { addDays, localDate } from "../../src/platform/dates";
 import openapi from "../../openapi.json";
 import { MAX_SYNC_BODY_BYTES } from "../../src/sync/schemas";
 import { customerBody, subscriptionBody, uid, type Harness, type TestTenant } from "../support/harness";
+import { resolved } from "../support/contract";
 
 export function syncSuite(h: () => Harness) {
   describe("bulk sync", () => {
@@ -262,7 +263,8 @@ export function syncSuite(h: () => Harness) {
 
     it("states its limits in openapi.json and answers past them as documented there: 422 over the items, 413 over its body limit", async () => {
       const sync = openapi.paths["/v1/sync"].post;
-      const [tooLarge, invalid] = [sync.responses["413"].content["application/problem+json"], sync.responses["422"].content["application/problem+json"]];
+      type Media = { schema: { properties: { code: { enum: string[] } } }; examples: Record<string, unknown> };
+      const [tooLarge, invalid] = [resolved<{ content: Record<string, Media> }>(sync.responses["413"]).content["application/problem+json"]!, resolved<{ content: Record<string, Media> }>(sync.responses["422"]).content["application/problem+json"]!];
       const { customers: customersField, subscriptions: subscriptionsField } = openapi.components.schemas.BulkSync.properties;
       const maxItems = customersField.maxItems;
       expect([maxItems, subscriptionsField.maxItems]).toEqual([1000, 1000]);
@@ -282,8 +284,8 @@ export function syncSuite(h: () => Harness) {
       expect(customersField.description).toContain(`At least one and at most ${maxItems} items in \`customers\` and \`subscriptions\` together`);
 
       // The body limit: the operation's 413 names it, and a body one byte over it gets the documented answer.
-      expect(sync.responses["413"].description).toContain(`${MAX_SYNC_BODY_BYTES} bytes`);
-      const documented = tooLarge.examples.payload_too_large.value;
+      expect(resolved<{ description: string }>(sync.responses["413"]).description).toContain(`${MAX_SYNC_BODY_BYTES} bytes`);
+      const documented = resolved<{ value: { status: number; code: string; detail: string } }>(tooLarge.examples.payload_too_large).value;
       const ofSize = (bytes: number) => {
         const [head, tail] = ['{"customers":[{"id":"C-limit","name":"', '"}]}'];
         return head + "x".repeat(bytes - head.length - tail.length) + tail;

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { ajvCheck, openApiAjv } from "../support/ajv";
 import { cfworkerCheck } from "../support/cfworker";
-import { contractViolations, DOCUMENT_ID, undeclaredMembers } from "../support/contract";
+import { contractViolations, DOCUMENT_ID, resolved, undeclaredMembers } from "../support/contract";
 
 const doc = JSON.parse(readFileSync(new URL("../../openapi.json", import.meta.url), "utf8"));
 const escape = (s: string) => s.replace(/~/g, "~0").replace(/\//g, "~1");
@@ -22,7 +22,8 @@ function examples(): { at: string; schema: string; value: unknown }[] {
     if (!node?.schema) return;
     schemaWalk(node.schema, `${ptr}/schema`);
     if ("example" in node) out.push({ at: ptr + "/example", schema: `${ptr}/schema`, value: node.example });
-    for (const [name, ex] of Object.entries<any>(node.examples ?? {})) out.push({ at: `${ptr}/examples/${name}`, schema: `${ptr}/schema`, value: ex.value });
+    // A shared example (#/components/examples/<code>) is checked against each schema that uses it.
+    for (const [name, ex] of Object.entries<any>(node.examples ?? {})) out.push({ at: ex.$ref ?? `${ptr}/examples/${name}`, schema: `${ptr}/schema`, value: resolved<any>(ex, doc).value });
   };
   for (const [name, schema] of Object.entries(doc.components.schemas)) schemaWalk(schema, `#/components/schemas/${escape(name)}`);
   for (const [name, header] of Object.entries<any>(doc.components.headers)) withSchema(header, `#/components/headers/${escape(name)}`);
@@ -35,6 +36,10 @@ function examples(): { at: string; schema: string; value: unknown }[] {
         for (const [type, media] of Object.entries(res.content ?? {})) withSchema(media, `${base}/responses/${status}/content/${escape(type)}`);
       }
     }
+  }
+  // The problem responses operations share, written once.
+  for (const [name, res] of Object.entries<any>(doc.components.responses ?? {})) {
+    for (const [type, media] of Object.entries(res.content ?? {})) withSchema(media, `#/components/responses/${escape(name)}/content/${escape(type)}`);
   }
   return out;
 }

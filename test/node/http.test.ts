@@ -6,7 +6,7 @@ import { refreshRisk } from "../../src/risk/maintain";
 import { WEBHOOK_EVENT_TYPES } from "../../src/webhooks/schemas";
 import { httpSuite } from "../http";
 import { ajvCheck } from "../support/ajv";
-import { undeclaredMembers } from "../support/contract";
+import { resolved, undeclaredMembers } from "../support/contract";
 import { customerBody, RECEIVER_SECRET, subscriptionBody, uid } from "../support/harness";
 import { nodeHarness, type NodeHarness } from "../support/node-harness";
 
@@ -34,7 +34,7 @@ describe("the OpenAPI document covers every answer the suite saw", () => {
     for (const s of h.seen) {
       const route = routes.find((r) => r.method === s.method && r.pattern.test(s.path.split("?")[0]!));
       if (!route) continue; // unknown routes and methods: answered by the router, not an operation
-      const response = route.op.responses[String(s.status)];
+      const response = resolved<{ description: string } | undefined>(route.op.responses[String(s.status)], doc);
       if (!response) missing.push(`${s.method} ${route.path}: status ${s.status}`);
       else if (s.code && !response.description.includes(`\`${s.code}\``)) missing.push(`${s.method} ${route.path}: ${s.status} ${s.code}`);
     }

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rateLimitConfigFromEnv } from "../../src/platform/rate-limit";
+import { resolved } from "../support/contract";
 import { customerBody, type TestTenant } from "../support/harness";
 import { nodeHarness, type NodeHarness } from "../support/node-harness";
 
@@ -54,7 +55,11 @@ describe("the data dip's problems: each with a line for the caller", () => {
   it("documents on each problem the line it sends, as required members, with the real line as the example", async () => {
     type Problem = { schema: { required: string[] }; examples: Record<string, { value: Record<string, unknown> }> };
     const doc = JSON.parse(readFileSync(new URL("../../openapi.json", import.meta.url), "utf8"));
-    const problem = (status: string): Problem => doc.paths["/v1/lookup"].get.responses[status].content["application/problem+json"];
+    // Through the document's $refs, as a partner's tool reads it (a shared example is written once in components).
+    const problem = (status: string): Problem => {
+      const media = resolved<{ content: Record<string, Problem> }>(doc.paths["/v1/lookup"].get.responses[status], doc).content["application/problem+json"]!;
+      return { schema: media.schema, examples: Object.fromEntries(Object.entries(media.examples).map(([code, e]) => [code, resolved(e, doc)])) };
+    };
     const u = await h.tenant();
     for (const id of ["C-A", "C-B"]) await h.request("PUT", `/v1/customers/${id}`, { key: u.key, body: customerBody({ phone: "03-5555-6666" }) });
     // No Accept-Language in a Japanese shop: what the examples show (a key each: this harness allows two requests a minute).

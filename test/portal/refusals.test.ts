@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { say } from "../../src/platform/localized-text";
 import { REFUSAL_TEXT, refusalText, RULE_REFUSALS } from "../../src/portal/client/refusals";
+import { resolved } from "../support/contract";
 
 const yen = (m: { amount: number; currency: string }) => `￥${m.amount.toLocaleString("en-US")}`;
 
@@ -24,8 +25,9 @@ describe("the portal's refusals, in the customer's words", () => {
     for (const [method, path] of PORTAL_CALLS) {
       const op = spec.paths[path]?.[method];
       expect(op, `${method} ${path}`).toBeDefined();
-      for (const r of Object.values(op.responses) as { content?: Record<string, { examples?: Record<string, unknown> }> }[]) {
-        for (const code of Object.keys(r.content?.["application/problem+json"]?.examples ?? {})) codes.add(code);
+      for (const r of Object.values(op.responses)) {
+        const media = resolved<{ content?: Record<string, { examples?: Record<string, unknown> }> }>(r, spec).content?.["application/problem+json"];
+        for (const code of Object.keys(media?.examples ?? {})) codes.add(code);
       }
     }
     // Worded apart: the fee (with its amount), an expired session (the portal resumes), a failure (5xx).

@@ -12,7 +12,7 @@ export const DOCUMENT_ID = "https://tsuzuku.dev/openapi.json";
 export type SchemaCheck = (pointer: string, data: unknown) => string[];
 
 type Header = { required?: boolean; schema?: unknown; $ref?: string };
-type Operation = { responses: Record<string, { headers?: Record<string, Header>; content?: Record<string, { schema?: unknown }> }> };
+type Operation = { responses: Record<string, { $ref?: string; headers?: Record<string, Header>; content?: Record<string, { schema?: unknown }> }> };
 const routes = Object.entries(openapi.paths as Record<string, Record<string, Operation>>).flatMap(([path, item]) =>
   Object.entries(item).map(([method, op]) => ({
     method: method.toUpperCase(),
@@ -52,9 +52,11 @@ export function contractViolations(check: SchemaCheck, method: string, url: stri
   const route = routes.find((r) => r.method === method && r.pattern.test(path));
   if (!route) return [];
   const at = `${method} ${route.path} → ${res.status}`;
-  const response = route.op.responses[String(res.status)];
-  if (!response) return [`${at}: status not documented`];
-  const pointer = `#/paths/${escape(route.path)}/${method.toLowerCase()}/responses/${res.status}`;
+  const declaredResponse = route.op.responses[String(res.status)];
+  if (!declaredResponse) return [`${at}: status not documented`];
+  // A response the document shares (`$ref` to #/components/responses/…) is checked where it is written.
+  const pointer = typeof declaredResponse.$ref === "string" ? declaredResponse.$ref : `#/paths/${escape(route.path)}/${method.toLowerCase()}/responses/${res.status}`;
+  const response = resolved<Operation["responses"][string]>(declaredResponse);
   const wrong = headerViolations(check, at, pointer, response.headers ?? NONE, res.headers);
   if (!response.content) return res.text === "" ? wrong : [...wrong, `${at}: a body where the document declares none`];
   const type = (res.headers.get("content-type") ?? "").split(";")[0]!.trim();
@@ -122,11 +124,20 @@ function simpleStyle(value: string, type: unknown): unknown {
 }
 
 function resolve(schema: unknown): Record<string, unknown> {
-  let s = schema as Record<string, unknown>;
+  return resolved(schema) ?? {};
+}
+
+/**
+ * What a node of openapi.json says once its `$ref`s are followed (a shared response in
+ * `#/components/responses`, a shared example in `#/components/examples`, a schema), in openapi.json
+ * or in `document` (the one a server serves): for tests that read the document as a partner's tool does.
+ */
+export function resolved<T = Record<string, unknown>>(node: unknown, document: unknown = openapi): T {
+  let s = node as Record<string, unknown>;
   while (s && typeof s.$ref === "string") {
-    s = (s.$ref as string).slice(2).split("/").reduce<any>((node, k) => node?.[k.replace(/~1/g, "/").replace(/~0/g, "~")], openapi);
+    s = (s.$ref as string).slice(2).split("/").reduce<any>((at, k) => at?.[k.replace(/~1/g, "/").replace(/~0/g, "~")], document);
   }
-  return s ?? {};
+  return s as T;
 }
 
 /** Property names a schema declares, through `$ref` and `allOf`. */
