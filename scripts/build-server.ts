@@ -17,7 +17,7 @@
  * a command spent 2.0 of its 2.5 s start-up loading modules; from the bundle it starts in 0.4 s.
  */
 import { build } from "esbuild";
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 
 const root = join(import.meta.dirname, "..");
@@ -43,8 +43,10 @@ const COMMANDS = {
 /**
  * One bundle into dist/`name`/, every file written whole under a temporary name and renamed: a
  * command started while another run rebuilds dist/cli/ reads either the old file or the new one,
- * never half of one. dist/cli/ is not emptied first for the same reason (a chunk's name carries
- * its hash, so an old one is only left behind); dist/server/ and dist/bench/ are.
+ * never half of one. dist/cli/ is not emptied first for the same reason: a command still running
+ * may yet load one of its chunks (they are named by their hash, so a new build only adds files).
+ * A file this build did not write is removed once it is a day old. dist/server/ and dist/bench/
+ * are emptied first.
  */
 async function bundle(name: string, entryPoints: Record<string, string>, external: string[], { empty }: { empty: boolean }) {
   const outdir = join(root, "dist", name);
@@ -77,6 +79,16 @@ async function bundle(name: string, entryPoints: Record<string, string>, externa
     writeFileSync(temporary, text);
     renameSync(temporary, file.path);
     if (process.argv.includes("--sizes")) console.log(`${file.path.slice(root.length + 1).padEnd(40)} ${String(text.length).padStart(9)} B`);
+  }
+  if (!empty) {
+    const written = new Set((result.outputFiles ?? []).map((f) => f.path));
+    const dayAgo = Date.now() - 86_400_000;
+    for (const entry of readdirSync(outdir)) {
+      const path = join(outdir, entry);
+      // Another run pruning at the same moment may have removed it already.
+      const age = statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? Date.now();
+      if (!written.has(path) && age < dayAgo) rmSync(path, { force: true });
+    }
   }
 }
 
