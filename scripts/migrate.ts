@@ -1,7 +1,7 @@
 import { nodeConfig, startupProblem } from "../src/config";
 import { migrateDatabase, openDatabase } from "../src/db/node";
 import { printableUrl } from "../src/db/server-problems";
-import { refuseInOneLine, type CommandDatabase } from "../src/operations/command";
+import { commandArgs, refuseInOneLine, type CommandDatabase } from "../src/operations/command";
 
 /**
  * `npm run db:migrate`: apply drizzle/ to DATABASE_URL (default: the embedded file).
@@ -12,9 +12,11 @@ import { refuseInOneLine, type CommandDatabase } from "../src/operations/command
  * A server that refuses DATABASE_AUTH_TOKEN (or gets none) or cannot be reached is said in one line
  * (exit 1), without the driver's error chain; the token is never printed.
  */
+const USAGE = "usage: npm run db:migrate [-- --worker]   (--worker: the libSQL server wrangler.toml deploys against, with DATABASE_AUTH_TOKEN)";
+// Strict: a mistyped --worker must not migrate the embedded file instead (trial51), nor --help create one.
+const worker = commandArgs("db:migrate", USAGE, { worker: { type: "boolean", default: false } }).values.worker === true;
 let database: CommandDatabase | undefined;
 refuseInOneLine("db:migrate", () => database);
-const worker = process.argv.includes("--worker");
 const fromToml = worker ? String((await import("wrangler")).unstable_readConfig({ config: "wrangler.toml" }).vars?.DATABASE_URL ?? "") : "";
 if (worker) {
   const fromEnv = process.env.DATABASE_URL;

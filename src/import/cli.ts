@@ -116,9 +116,16 @@ const unused = exported.headers.filter((_, i) => ![...columns.customer, ...colum
 // Every row would be refused for the same reason: said once, before anything is read or written.
 if (columns.missing.length) fail(missingText(file, columns.missing, unused));
 const records = exported.records.filter((r) => r.line >= fromLine);
+// Optional, but a plan six months old read as never delivered scores as a first-month risk (trial51).
+const deliveriesColumn = mapping.data.subscription?.deliveriesCompleted;
+const noDeliveries =
+  columns.subscription.some((c) => c.field === "id") && !columns.subscription.some((c) => c.field === "deliveriesCompleted") && mapping.data.defaults?.deliveriesCompleted === undefined
+    ? [deliveriesColumn?.header ?? "deliveries_completed"].flat().map((n) => [n].flat().join("+")).join(", ")
+    : null;
 console.error(
   `${dryRun ? "Dry run: " : ""}${file} (${exported.encoding}, ${rowCount(exported.records.length)}) → ${shop.name} (${shop.id}) with mapping ${mapping.data.name}` +
     (unused.length ? `\n  columns not used: ${unused.join(", ")}` : "") +
+    (noDeliveries ? `\n  no column for deliveriesCompleted (${noDeliveries}): a new plan is taken as not yet delivered, which the risk model reads as a new customer's; add the column to the export or the mapping` : "") +
     (fromLine ? `\n  from line ${fromLine}` : ""),
 );
 
@@ -144,7 +151,10 @@ const problemOf = (kind: "customer" | "subscription", field: string | null, mess
   return {
     column: field ? columnOf(columns[kind], field) : null,
     field,
-    message: quotingCell(message, at === undefined ? undefined : cellsByLine.get(line)?.[at]),
+    // "(it is 2026-12-04T22:21:28.365Z now)" beside a cell the merchant wrote in shop time: the shop's time too.
+    message: quotingCell(message, at === undefined ? undefined : cellsByLine.get(line)?.[at]).replace(/\(it is (\S+) now\)/, (whole, instant: string) =>
+      Number.isNaN(Date.parse(instant)) ? whole : `(it is ${localDateTime(new Date(instant), timeZone)} now)`,
+    ),
   };
 };
 
@@ -248,7 +258,8 @@ function turn() {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
+/** A refusal before anything is written: one line named by the command, as the other commands' (the usage alone as it is). */
 function fail(message: string): never {
-  console.error(message);
+  console.error(message.startsWith("usage:") ? message : `import: ${message}`);
   process.exit(2);
 }

@@ -2,8 +2,9 @@ import { existsSync } from "node:fs";
 import { nodeConfig, secretsKeyFile, startupProblem } from "../config";
 import { openDatabase } from "../db/node";
 import { printableUrl } from "../db/server-problems";
+import { keyBoundData } from "../platform/key-check";
 import { backupDatabase } from "./backup";
-import { refuseInOneLine } from "./command";
+import { commandArgs, refuseInOneLine } from "./command";
 
 /**
  * `npm run --silent backup -- FILE`: a consistent copy of the embedded database (DATABASE_URL,
@@ -12,9 +13,10 @@ import { refuseInOneLine } from "./command";
  * Exit 1 with one line when it cannot (FILE exists, a libSQL server, …); 2 for a missing FILE.
  * README: "Upgrading, backups and going back".
  */
-const target = process.argv[2];
-if (!target || target.startsWith("-")) {
-  console.error("usage: npm run --silent backup -- FILE   (e.g. backups/tsuzuku-$(date +%Y%m%d-%H%M).db)");
+const USAGE = "usage: npm run --silent backup -- FILE   (e.g. backups/tsuzuku-$(date +%Y%m%d-%H%M).db)";
+const target = commandArgs("backup", USAGE, {}, true).positionals[0];
+if (!target) {
+  console.error(`backup: no FILE to write the copy to\n${USAGE}`);
   process.exit(2);
 }
 refuseInOneLine("backup");
@@ -29,9 +31,20 @@ try {
   const keyFile = process.env.SECRETS_KEY ? undefined : secretsKeyFile(config.databaseUrl);
   const db = await openDatabase(config.databaseUrl, undefined, { checkpoints: false });
   const done = await backupDatabase(db, target, keyFile && existsSync(keyFile) ? keyFile : undefined);
+  const sealed = (await keyBoundData(db)).any;
   db.client.close();
   console.log(`Backed up ${file} to ${target} (${done.bytes.toLocaleString("en")} bytes; integrity_check: ${done.integrity}).`);
-  console.log(done.keyCopy ? `Its key: ${done.keyCopy} (restore it as secrets.key beside the database).` : "SECRETS_KEY comes from the environment: keep it with this backup; the backup cannot be served without it.");
+  // Three cases: a key file copied, a key in the environment, or none yet (the server writes
+  // secrets.key at its first start; tenant:create and import do not) — trial51 was told "the environment".
+  console.log(
+    done.keyCopy
+      ? `Its key: ${done.keyCopy} (restore it as secrets.key beside the database).`
+      : process.env.SECRETS_KEY
+        ? "SECRETS_KEY comes from the environment: keep it with this backup; the backup cannot be served without it."
+        : sealed
+          ? `No key beside the database (${keyFile}), though it holds secrets sealed with one: find that key and keep it with this backup; the backup cannot be served without it.`
+          : `No key yet: ${keyFile} is written at the server's first start, and nothing in this database is sealed with one.`,
+  );
   if (done.integrity !== "ok") process.exit(1);
 } catch (e) {
   console.error(e instanceof Error && e.message.startsWith("backup:") ? e.message : `backup: ${startupProblem(e, database)}`);

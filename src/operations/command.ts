@@ -30,7 +30,10 @@ export function commandArgs<const O extends ParseArgsOptionsConfig>(name: string
   try {
     parsed = parseArgs({ options: { ...options, help: { type: "boolean", short: "h" } }, allowPositionals, strict: true });
   } catch (e) {
-    console.error(`${name}: ${e instanceof Error ? e.message : String(e)}\n${usage}`);
+    // Node's own text for an unknown option goes on to advise putting it after "--", which no
+    // command here reads: the first sentence says what is wrong, the usage what is right.
+    const message = e instanceof Error ? ((e as { code?: string }).code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" ? e.message.replace(/\. .*$/s, "") : e.message) : String(e);
+    console.error(`${name}: ${message}\n${usage}`);
     process.exit(2);
   }
   if (parsed.values.help) {

@@ -2,7 +2,7 @@ import { existsSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { nodeConfig, startupProblem } from "../config";
 import { openDatabase } from "../db/node";
 import { printableUrl } from "../db/server-problems";
-import { refuseInOneLine } from "./command";
+import { commandArgs, refuseInOneLine } from "./command";
 import { rotateSecretsKey } from "./rotate-key";
 import { startupSecretsKey } from "./secrets-key";
 
@@ -13,12 +13,14 @@ import { startupSecretsKey } from "./secrets-key";
  * written to `secrets.key.new` before the database changes and renamed over `secrets.key` after.
  * One line and exit 1 when it cannot; nothing changed.
  */
+const USAGE = 'usage: NEW_SECRETS_KEY=$(openssl rand -base64 32) npm run --silent secrets:rotate   (with the service stopped; README, "Changing SECRETS_KEY")';
+commandArgs("secrets:rotate", USAGE, {});
 refuseInOneLine("secrets:rotate");
 const config = nodeConfig();
 const database = { url: config.databaseUrl, authToken: config.databaseAuthToken };
 const newKey = process.env.NEW_SECRETS_KEY;
 if (!newKey) {
-  console.error("usage: NEW_SECRETS_KEY=$(openssl rand -base64 32) npm run --silent secrets:rotate   (with the service stopped; README, \"Changing SECRETS_KEY\")");
+  console.error(`secrets:rotate: NEW_SECRETS_KEY is not set\n${USAGE}`);
   process.exit(2);
 }
 try {

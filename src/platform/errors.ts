@@ -423,7 +423,7 @@ export class ApiError extends Error {
 export const PROBLEM_BASE = "https://tsuzuku.dev/errors/";
 
 /** An error's detail in `lang`: its own text in that language, its English-only text, or the code's title. */
-function detailIn(err: ApiError, lang: Language): string {
+export function detailIn(err: ApiError, lang: Language): string {
   return err.detail === undefined ? errorTitle(err.code, lang) : typeof err.detail === "string" ? err.detail : err.detail[lang];
 }
 

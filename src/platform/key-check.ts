@@ -1,5 +1,6 @@
 import type { Database } from "../db/client";
-import { openWebhookSecret } from "../webhooks/secret";
+import { openWebhookSecret, sealWebhookSecret } from "../webhooks/secret";
+import { secretsKeyMismatch } from "./errors";
 
 /**
  * Whether the SECRETS_KEY in use is the one the database's secrets were sealed with. Node checks
@@ -34,6 +35,19 @@ export async function keyOpens(key: string, sealed: SealedSample | null): Promis
     () => true,
     () => false,
   );
+}
+
+/**
+ * Seals a webhook signing secret about to be stored, once `key` is seen to open the secrets the
+ * database already holds, read now (not a verdict kept from earlier: `KeyCheck` keeps "opens" for
+ * good). A service still running with the key the database was rotated away from (`npm run
+ * secrets:rotate` beside a running server; a Worker not yet given the new key) would otherwise
+ * store a secret that no key in use opens, and lose it (trial51). 503 `secrets_key_mismatch`,
+ * nothing stored.
+ */
+export async function sealUnderDatabaseKey(db: Database, key: string, tenantId: string, webhookId: string, secret: string): Promise<string> {
+  if (!(await keyOpens(key, (await keyBoundData(db)).sealed))) throw secretsKeyMismatch();
+  return sealWebhookSecret(key, tenantId, webhookId, secret);
 }
 
 /** A verdict not known to stay true is looked at again after this long (a key rotated in the database, a first webhook stored). */

@@ -12,6 +12,7 @@ const DELIVERIES_CURSOR = cursorList("dlv", ["instant", "id"]);
 import { HELD } from "./outbox";
 import { newSecret } from "./routes";
 import { WEBHOOK_EVENT_TYPES, WebhookIdParam } from "./schemas";
+import { sealUnderDatabaseKey } from "../platform/key-check";
 import { sealWebhookSecret } from "./secret";
 
 /**
@@ -211,8 +212,9 @@ export const webhookDeliveriesRouter = domainRouter()
       const tenantId = c.get("caller").tenantId;
       const now = services.now();
       const secret = newSecret();
-      // Both secrets are stored sealed (webhooks/secret), never in plain text; sealing needs no lock.
-      const sealed = await sealWebhookSecret(services.secretsKey, tenantId, webhookId, secret);
+      // Both secrets are stored sealed (webhooks/secret), never in plain text; sealing needs no lock,
+      // and a key that opens the database's secrets (platform/key-check).
+      const sealed = await sealUnderDatabaseKey(services.db, services.secretsKey, tenantId, webhookId, secret);
       const previousSecretExpiresAt = overlapHours > 0 ? new Date(now.getTime() + overlapHours * 3_600_000).toISOString() : null;
       await audited(
         c,

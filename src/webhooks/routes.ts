@@ -12,7 +12,8 @@ import type { TenantStore } from "../platform/tenancy";
 import { checkWebhookUrl } from "./destination";
 import { HELD } from "./outbox";
 import { DeletedWebhook, PutWebhookBody, Webhook, WebhookIdParam, WebhookPage, type WebhookEventType } from "./schemas";
-import { openWebhookSecret, sealWebhookSecret } from "./secret";
+import { sealUnderDatabaseKey } from "../platform/key-check";
+import { openWebhookSecret } from "./secret";
 
 const tags = ["Webhooks"];
 
@@ -129,9 +130,9 @@ export const webhooksRouter = domainRouter()
       }
       const at = services.now().toISOString();
       const tenantId = c.get("caller").tenantId;
-      // Sealed before the transaction: encryption needs no lock.
+      // Sealed before the transaction (encryption needs no lock), with a key that opens the database's secrets.
       const fresh = body.secret ?? newSecret();
-      const sealed = await sealWebhookSecret(services.secretsKey, tenantId, webhookId, fresh);
+      const sealed = await sealUnderDatabaseKey(services.db, services.secretsKey, tenantId, webhookId, fresh);
       const { row, created } = await audited(
         c,
         async (s) => {

@@ -505,6 +505,26 @@ describe("npm run import", { timeout: 90_000 }, () => {
     expect(await counts()).toEqual([0, 0]);
   });
 
+  it("a 定期 file without お届け回数 says so on its first lines: its new plans are taken as not yet delivered (trial51: six-month plans scored as first-month risks)", async () => {
+    const path = join(dir, "no-deliveries.csv");
+    const at = HEADER.split(",").indexOf("お届け回数");
+    const drop = (line: string) => line.split(",").filter((_, i) => i !== at).join(",");
+    writeFileSync(path, [drop(HEADER), drop(LINES[0]!)].join("\n"));
+    const { stderr } = await cliOn(path, "--dry-run");
+    expect(stderr).toContain("no column for deliveriesCompleted (お届け回数, 配送回数, 購入回数, deliveries_completed): a new plan is taken as not yet delivered");
+    expect((await cli("--dry-run")).stderr).not.toContain("no column for deliveriesCompleted");
+  });
+
+  it("a start still to come is refused with the shop's clock beside the cell, not a UTC instant", async () => {
+    const path = join(dir, "future-start.csv");
+    const later = addDays(localDate(new Date(), "Asia/Tokyo"), 40).replaceAll("-", "/");
+    writeFileSync(path, [HEADER, `C-9,未来 始,mirai@example.jp,090-1111-2222,しない,S-9,AOJIRU-30,青汁,1,30,${later},3980,継続,${later},1,`].join("\n"));
+    const { stdout } = await cliOn(path, "--dry-run");
+    const line = stdout.split("\n").find((l) => l.startsWith("refused line 2: 定期申込日"));
+    expect(line).toMatch(/\(it is \d{4}-\d\d-\d\d \d\d:\d\d JST now\)/);
+    expect(line).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:\d\d/);
+  });
+
   it("imports, and a second run changes nothing", async () => {
     const first = JSON.parse((await cli()).stdout.trim().split("\n").at(-1)!);
     expect(first).toMatchObject({ dryRun: false, created: 3, refused: 2, lastLine: 6 });
@@ -531,7 +551,7 @@ describe("npm run import", { timeout: 90_000 }, () => {
       "K-0012,三つ 誤り,KS-13,AOJIRU-30,青汁,-1,30,abc円,継続,2025/13/40,",
     ].join("\n"));
     // (the clock each run names aside)
-    const refusedLines = (stdout: string) => stdout.split("\n").filter((l) => l.startsWith("refused ")).map((l) => l.replace(/\(it is \S+ now\)/, "(it is … now)"));
+    const refusedLines = (stdout: string) => stdout.split("\n").filter((l) => l.startsWith("refused ")).map((l) => l.replace(/\(it is [^)]+ now\)/, "(it is … now)"));
     const dry = await cliOn(cancel, "--dry-run");
     const real = await cliOn(cancel);
     expect(refusedLines(real.stdout)).toEqual(refusedLines(dry.stdout));
