@@ -1,3 +1,5 @@
+import { and, eq, ne } from "drizzle-orm";
+import { tenants } from "../db/schema";
 import { nodeConfig, startupProblem } from "../config";
 import { MIGRATIONS, pendingMigrations } from "../db/migrations";
 import { migrateDatabase, openDatabase } from "../db/node";
@@ -53,6 +55,10 @@ try {
     return { tenantId: tenant.id, apiKey: key.secret };
   });
   console.log(JSON.stringify(result));
+  // Allowed (two shops may share a trading name), but a second run by mistake is the likelier case:
+  // `import` without --tenant then lists both under one name (trial51).
+  const same = (await db.orm.select({ id: tenants.id }).from(tenants).where(and(eq(tenants.name, name), ne(tenants.id, result.tenantId))).orderBy(tenants.createdAt)).map((t) => t.id);
+  if (same.length > 0) console.error(`tenant:create: note: ${same.join(", ")} already had the name ${JSON.stringify(name)}; ${result.tenantId} is another shop. Name the one you mean by its id (--tenant).`);
 } catch (e) {
   console.error(`tenant:create: ${startupProblem(e, { url: config.databaseUrl, authToken: config.databaseAuthToken })}`);
   process.exitCode = 1;

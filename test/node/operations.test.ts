@@ -372,6 +372,10 @@ describe("npm run risk", () => {
       const env = { SECRETS_KEY, DATABASE_URL: `file:${join(dir, "shop.db")}` };
       const created = await command(`node ${commandBundle("tenant:create")} --name 続くショップ`, env);
       const { tenantId } = JSON.parse(created.stdout) as { tenantId: string };
+      // A second shop of the same name is made (two may share a trading name), and said.
+      const twin = await command(`node ${commandBundle("tenant:create")} --name 続くショップ`, env);
+      expect(twin.status).toBe(0);
+      expect(twin.stderr).toBe(`tenant:create: note: ${tenantId} already had the name "続くショップ"; ${JSON.parse(twin.stdout).tenantId} is another shop. Name the one you mean by its id (--tenant).`);
       const typo = await command(`node ${commandBundle("risk")} rescore --tenant ten_nope`, env);
       expect(typo.status).toBe(2);
       expect(typo.stderr).toBe(`risk: no tenant ten_nope in file:${join(dir, "shop.db")}`);
