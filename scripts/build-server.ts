@@ -42,15 +42,14 @@ const COMMANDS = {
 
 /**
  * One bundle into dist/`name`/, every file written whole under a temporary name and renamed: a
- * command started while another run rebuilds dist/cli/ reads either the old file or the new one,
- * never half of one. dist/cli/ is not emptied first for the same reason: a command still running
- * may yet load one of its chunks (they are named by their hash, so a new build only adds files).
- * A file this build did not write is removed once it is a day old. dist/server/ and dist/bench/
- * are emptied first.
+ * process started while another run rebuilds (`npm run import` beside `npm start`, a test beside
+ * another's build) reads either the old file or the new one, never half of one or none. The
+ * directory is not emptied first for the same reason: a server or command still running may yet
+ * load one of its chunks (undici at the first webhook; chunks are named by their hash, so a new
+ * build only adds files). A file this build did not write is removed once it is a day old.
  */
-async function bundle(name: string, entryPoints: Record<string, string>, external: string[], { empty }: { empty: boolean }) {
+async function bundle(name: string, entryPoints: Record<string, string>, external: string[]) {
   const outdir = join(root, "dist", name);
-  if (empty) rmSync(outdir, { recursive: true, force: true });
   const result = await build({
     absWorkingDir: root,
     entryPoints,
@@ -74,21 +73,19 @@ async function bundle(name: string, entryPoints: Record<string, string>, externa
     // written; \uXXXX (UTF-16 units) means the same in a regex, with or without the u flag, as in a string.
     const text = file.text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
     mkdirSync(dirname(file.path), { recursive: true });
-    if (!empty && existsSync(file.path) && readFileSync(file.path, "utf8") === text) continue;
+    if (existsSync(file.path) && readFileSync(file.path, "utf8") === text) continue;
     const temporary = `${file.path}.${process.pid}.tmp`;
     writeFileSync(temporary, text);
     renameSync(temporary, file.path);
     if (process.argv.includes("--sizes")) console.log(`${file.path.slice(root.length + 1).padEnd(40)} ${String(text.length).padStart(9)} B`);
   }
-  if (!empty) {
-    const written = new Set((result.outputFiles ?? []).map((f) => f.path));
-    const dayAgo = Date.now() - 86_400_000;
-    for (const entry of readdirSync(outdir)) {
-      const path = join(outdir, entry);
-      // Another run pruning at the same moment may have removed it already.
-      const age = statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? Date.now();
-      if (!written.has(path) && age < dayAgo) rmSync(path, { force: true });
-    }
+  const written = new Set((result.outputFiles ?? []).map((f) => f.path));
+  const dayAgo = Date.now() - 86_400_000;
+  for (const entry of readdirSync(outdir)) {
+    const path = join(outdir, entry);
+    // Another run pruning at the same moment may have removed it already.
+    const age = statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? Date.now();
+    if (!written.has(path) && age < dayAgo) rmSync(path, { force: true });
   }
 }
 
@@ -96,10 +93,10 @@ async function bundle(name: string, entryPoints: Record<string, string>, externa
 const readWorker = { "read-worker": "src/read-worker.ts" };
 // The native driver stays in node_modules; the bench's own tools (a bundler, a browser driver, the
 // load generator) and db:migrate's wrangler (its config reader, for --worker) too.
-if (bench) await bundle("bench", { run: "bench/run.ts", "load-child": "bench/load-child.ts", ...readWorker }, ["libsql", "esbuild", "playwright-core", "autocannon"], { empty: true });
+if (bench) await bundle("bench", { run: "bench/run.ts", "load-child": "bench/load-child.ts", ...readWorker }, ["libsql", "esbuild", "playwright-core", "autocannon"]);
 else {
   await Promise.all([
-    cliOnly ? null : bundle("server", { node: "src/node.ts", ...readWorker }, ["libsql"], { empty: true }),
-    bundle("cli", { ...COMMANDS, ...readWorker }, ["libsql", "wrangler"], { empty: false }),
+    cliOnly ? null : bundle("server", { node: "src/node.ts", ...readWorker }, ["libsql"]),
+    bundle("cli", { ...COMMANDS, ...readWorker }, ["libsql", "wrangler"]),
   ]);
 }
