@@ -228,6 +228,8 @@ export type KarteData = {
   disclosureLang: Lang;
   /** The shop's `pricesIncludeTax`: the basis a price read out says (「税込3,980円」). */
   pricesIncludeTax: boolean;
+  /** The shop's closed days (settings `closedDates`): a canceled plan has no plan-options to list them. */
+  closedDates: readonly { from: string; to: string }[];
   knowledge: KnowledgeEntry[];
   cancellation: CancellationInfo | null;
   planOptions: PlanOptions | null;
@@ -1258,7 +1260,7 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
         ) : null}
         {focus && !live && data.winback ? <WinbackPanel page={page} product={focus.product.name} winback={data.winback} /> : null}
 
-        {focus && !live && data.reactivation ? <Reactivate page={page} sub={focus} window={data.reactivation} customerId={customer.id} comebacks={comebackChoices(data.winback)} winback={data.winback} closedDates={data.planOptions?.closedDates ?? []} /> : null}
+        {focus && !live && data.reactivation ? <Reactivate page={page} sub={focus} window={data.reactivation} customerId={customer.id} comebacks={comebackChoices(data.winback)} winback={data.winback} closedDates={data.closedDates} /> : null}
 
         {focus && live ? (
           <section aria-labelledby="retention" class="panel">

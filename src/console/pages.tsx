@@ -633,6 +633,8 @@ export function consolePages(app: Fetcher) {
       offersFlow,
       disclosureLang,
       pricesIncludeTax: c.get("caller").settings.pricesIncludeTax,
+      // The same list proposedComeback reads above: the reactivation form's proposed date and the comeback shown agree.
+      closedDates: c.get("caller").settings.closedDates,
       knowledge: (knowledge.body?.data ?? []) as KnowledgeEntry[],
       cancellation: cancellation?.status === 200 ? cancellation.body : null,
       planOptions: planOptions?.status === 200 ? (planOptions.body as PlanOptions) : null,

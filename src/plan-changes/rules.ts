@@ -46,6 +46,19 @@ export type Decision = { ok: true; plan: Plan } | { ok: false; violation: Violat
 
 const fail = (code: ErrorCode, detail: Localized, extra?: Record<string, unknown>): Decision => ({ ok: false, violation: { code, detail, extra } });
 
+/**
+ * A date before the cut-off allows: 422 `change_window_closed`. The rule's date stays in
+ * `firstChangeableDate` (API.md); the date said, and sent as `earliestDate`, is the first a
+ * customer can pick: the first open day from it (settings `closedDates`).
+ */
+function beforeFirstChangeable(firstChangeable: string, settings: ClosedRanges, say: (first: string, lang: Language) => string): { ok: false; violation: Violation } {
+  const first = firstOpenDate(firstChangeable, settings);
+  return { ok: false, violation: { code: "change_window_closed", detail: { en: say(first, "en"), ja: say(first, "ja") }, extra: { firstChangeableDate: firstChangeable, earliestDate: first } } };
+}
+
+/** The first delivery of a resumed or restarted plan asked for before the cut-off allows. */
+const firstDeliveryTooSoon = (first: string, lang: Language) => (lang === "en" ? `The first delivery can be on ${day(first, "en")} at the earliest.` : `最初のお届け日は${day(first, "ja")}以降の日付を指定してください。`);
+
 type ClosedRanges = Pick<TenantSettings, "closedDates">;
 
 /** The shop's closed range `date` falls in (settings `closedDates`, both ends included), or null. */
@@ -304,9 +317,7 @@ export function reactivationStart(
   }
   const next = requested ?? window.suggested;
   if (next < earliest) {
-    // The rule's date stays in `firstChangeableDate`; the date said is the first a customer can pick (an open day).
-    const first = window.earliestOpen;
-    return { ok: false, violation: { code: "change_window_closed", detail: { en: `The first delivery can be on ${day(first, "en")} at the earliest.`, ja: `最初のお届け日は${day(first, "ja")}以降の日付を指定してください。` }, extra: { firstChangeableDate: earliest, earliestDate: first } } };
+    return beforeFirstChangeable(earliest, settings, firstDeliveryTooSoon);
   }
   // A date asked for; the suggested one is the plan's own schedule, the cart's to ship by its calendar,
   // whether asked for by name (a form showing it as its default) or taken by `reactivate {}`.
@@ -449,9 +460,7 @@ function decidePlan(current: Plan, request: PlanRequest, settings: TenantSetting
         return { ok: false, violation: noOpenDay(ruleEarliest, latest, settings, { en: "resume date", ja: "再開日" }, instead) };
       }
       if (resumeOn < firstChangeable) {
-        // The rule's date stays in `firstChangeableDate`; the date said is the first a customer can pick (an open day).
-        const first = firstOpenDate(firstChangeable, settings);
-        return fail("change_window_closed", { en: `Deliveries can resume on ${day(first, "en")} at the earliest.`, ja: `お届けの再開日は${day(first, "ja")}以降の日付を指定してください。` }, { firstChangeableDate: firstChangeable, earliestDate: first });
+        return beforeFirstChangeable(firstChangeable, settings, (first, lang) => (lang === "en" ? `Deliveries can resume on ${day(first, "en")} at the earliest.` : `お届けの再開日は${day(first, "ja")}以降の日付を指定してください。`));
       }
       const closed = "resumeOn" in request ? closedDay(resumeOn, settings, { en: "resume on", ja: "お届けの再開日は" }, open) : null;
       if (closed) return { ok: false, violation: closed };
@@ -500,9 +509,7 @@ function decidePlan(current: Plan, request: PlanRequest, settings: TenantSetting
       if (request.nextDeliveryOn === undefined) return { ok: true, plan: { ...plan, status: "active", pausedUntil: null, nextDeliveryOn: resumeStart(plan, today, settings), pausedFromOn: null } };
       const next = request.nextDeliveryOn;
       if (next < firstChangeable) {
-        // The rule's date stays in `firstChangeableDate`; the date said is the first a customer can pick (an open day).
-        const first = firstOpenDate(firstChangeable, settings);
-        return fail("change_window_closed", { en: `The first delivery can be on ${day(first, "en")} at the earliest.`, ja: `最初のお届け日は${day(first, "ja")}以降の日付を指定してください。` }, { firstChangeableDate: firstChangeable, earliestDate: first });
+        return beforeFirstChangeable(firstChangeable, settings, firstDeliveryTooSoon);
       }
       // The date `resume {}` gives (the plan's own delivery, which a form shows as its default) is the
       // cart's to ship by its calendar, asked for by name or not, as a reactivation's suggested date is.
@@ -559,9 +566,7 @@ function decidePlan(current: Plan, request: PlanRequest, settings: TenantSetting
         return { ok: false, violation: noOpenDay(firstChangeable, latestRule, settings, { en: "date for the next delivery", ja: "次回お届け日" }, { en: "Skip it or pause instead.", ja: "スキップまたはお休みをご利用ください。" }) };
       }
       if (request.date < firstChangeable) {
-        // The rule's date stays in `firstChangeableDate`; the date said is the first a customer can pick (an open day).
-        const first = open?.earliest ?? firstChangeable;
-        return fail("change_window_closed", { en: `The next delivery can be moved to ${day(first, "en")} at the earliest.`, ja: `次回お届け日は${day(first, "ja")}以降の日付に変更できます。` }, { firstChangeableDate: firstChangeable, earliestDate: first });
+        return beforeFirstChangeable(firstChangeable, settings, (first, lang) => (lang === "en" ? `The next delivery can be moved to ${day(first, "en")} at the earliest.` : `次回お届け日は${day(first, "ja")}以降の日付に変更できます。`));
       }
       const closed = unchanged ? null : closedDay(request.date, settings, { en: "move the next delivery to", ja: "次回お届け日は" }, open ?? undefined);
       if (closed) return { ok: false, violation: closed };

@@ -54,7 +54,6 @@ export function changeText(change: TsuzukuChange, timeZone: string): string {
  * export it was read from (`change`); nothing of it is written.
  */
 export function changedAfterExportRefusal(kind: "customer" | "subscription", id: string, change: TsuzukuChange, exportedAt: string, timeZone: string): ItemRefusal {
-
   const what = { en: kind === "customer" ? `Customer ${id}` : `Subscription ${id}`, ja: kind === "customer" ? `顧客 ${id}` : `定期コース ${id}` };
   return {
     code: "changed_after_export",

@@ -23,8 +23,19 @@ const { values } = commandArgs("tenant:create", USAGE, { name: { type: "string" 
 const plan = values.plan ?? "standard";
 const name = values.name?.trim();
 const scopes = (values.scopes ?? "").split(",").map((s) => s.trim()).filter(Boolean);
-if (!name || scopes.length === 0 || scopes.some((s) => !SCOPES.includes(s as Scope)) || !(plan in PLANS)) {
-  console.error(USAGE);
+// What is wrong, then the usage (the usage alone left a mistyped scope or plan to be guessed: trial51's kind).
+const unknownScope = scopes.find((s) => !SCOPES.includes(s as Scope));
+const wrong = !name
+  ? "a shop name is required (--name)"
+  : scopes.length === 0
+    ? "at least one scope is required (--scopes)"
+    : unknownScope !== undefined
+      ? `unknown scope '${unknownScope}' (${SCOPES.join(", ")})`
+      : !(plan in PLANS)
+        ? `unknown plan '${plan}' (${Object.keys(PLANS).join(", ")})`
+        : null;
+if (wrong !== null || !name) {
+  console.error(`tenant:create: ${wrong}\n${USAGE}`);
   process.exit(2);
 }
 let database: CommandDatabase | undefined;

@@ -532,6 +532,29 @@ export function consoleSuite(h: () => Harness) {
     });
   });
 
+  describe("a reactivation proposed for the date the customer said they would return", () => {
+    it("on one of the shop's closed days, the karte proposes the first open day after it (the canceled plan has no plan-options to list them)", async () => {
+      const t = await h().tenant();
+      const today = localDate(new Date(), "Asia/Tokyo");
+      const returnOn = addDays(today, 40);
+      const closed = { from: addDays(today, 38), to: addDays(today, 42) };
+      expect((await h().request("PATCH", "/v1/settings", { key: t.key, body: { closedDates: [closed] } })).status).toBe(200);
+      const [customer, sub] = [uid("C"), uid("S")];
+      // Not to be contacted: no comeback offer is held for them, so the form's date is the return date's own.
+      await h().request("PUT", `/v1/customers/${customer}`, { key: t.key, body: customerBody({ marketingConsent: false }) });
+      await h().request("PUT", `/v1/subscriptions/${sub}`, { key: t.key, body: subscriptionBody(customer, { nextDeliveryOn: addDays(today, 20) }) });
+      const flow = await h().request("POST", `/v1/subscriptions/${sub}/cancel-flows`, { key: t.key, body: { channel: "web" } });
+      const done = await h().request("POST", `/v1/cancel-flows/${flow.body.flowId}/confirm`, { key: t.key, body: { returnOn } });
+      expect(done.body.exitSurvey).toMatchObject({ returnOn });
+      const created = await h().request("POST", "/v1/console-sessions", { key: t.key, body: { operatorId: "op-9", operatorName: "佐々木 美咲" } });
+      const url = new URL(created.body.url);
+      const cookie = ((await h().request("GET", url.pathname + url.search)).headers.get("set-cookie") ?? "").split(";")[0]!;
+      const karte = await h().request("GET", `/console?customer=${customer}&sub=${sub}`, { headers: { cookie, "accept-language": "ja" } });
+      const field = /<input[^>]*id="reactivate-on"[^>]*>/.exec(karte.text)?.[0] ?? "";
+      expect(field).toContain(`value="${addDays(today, 43)}"`);
+    });
+  });
+
   describe("console URLs that cannot sign in, from one client address", () => {
     it("past the failed-auth limit (30 a minute), the operator reads a page saying to wait and how long, on either runtime; Retry-After in the header", async () => {
       const client = `198.51.100.${Math.floor(Math.random() * 200) + 1}`;

@@ -415,6 +415,10 @@ describe("the operations commands' arguments", () => {
         expect(unknown.status, name).toBe(2);
         expect(unknown.stderr.split("\n"), name).toEqual([`${name}: Unknown option '--bogus'`, help.stdout.trim()]);
       }
+      // A value the command refuses is named before the usage, not left to be guessed from it.
+      const scope = await command(`node ${commandBundle("tenant:create")} --name 続くショップ --scopes read,wirte`, { SECRETS_KEY, DATABASE_URL: `file:${fresh}` });
+      expect(scope.status).toBe(2);
+      expect(scope.stderr.split("\n")[0]).toBe("tenant:create: unknown scope 'wirte' (read, write, admin)");
       // db:migrate read neither as "migrate the default file" (trial51: --help created a database, --wroker migrated the embedded file).
       expect(existsSync(fresh)).toBe(false);
     } finally {
