@@ -27,13 +27,17 @@ if (worker) {
 const config = nodeConfig(worker ? { ...process.env, DATABASE_URL: fromToml, SEED_DEMO: "0" } : process.env);
 database = { url: config.databaseUrl, authToken: config.databaseAuthToken };
 const db = await openDatabase(config.databaseUrl, config.databaseAuthToken);
-const failed = await migrateDatabase(db, { log: console.log, url: config.databaseUrl }).then(() => null, (e: unknown) => e ?? "failed");
+const outcome = await migrateDatabase(db, { log: console.log, url: config.databaseUrl }).then(
+  (applied) => ({ applied }),
+  (e: unknown) => ({ failed: e ?? "failed" }),
+);
 db.client.close();
-if (failed) {
-  console.error(`db:migrate: ${startupProblem(failed, { url: config.databaseUrl, authToken: config.databaseAuthToken })}`);
+if ("failed" in outcome) {
+  console.error(`db:migrate: ${startupProblem(outcome.failed, { url: config.databaseUrl, authToken: config.databaseAuthToken })}`);
   process.exit(1);
 }
-console.log(`migrated ${printableUrl(config.databaseUrl)}`);
+// "migrated" after nothing was applied read as if something had been (trial51).
+console.log(outcome.applied ? `migrated ${printableUrl(config.databaseUrl)}` : `${printableUrl(config.databaseUrl)} is up to date: no migration to apply`);
 
 function fail(message: string): never {
   console.error(`db:migrate --worker: ${message}`);

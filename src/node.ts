@@ -40,7 +40,7 @@ const secretsKeySource = config.secretsKeySource();
 // by a newer build, or a key that does not open its secrets, is refused (src/operations).
 const db = await openDatabase(config.databaseUrl, config.databaseAuthToken, { timeoutMs: config.databaseTimeoutMs, log: console.log });
 await migrateDatabase(db, { log: console.log, url: config.databaseUrl });
-const secretsKey = await startupSecretsKey(db, secretsKeySource, printableUrl(config.databaseUrl));
+const secretsKey = await startupSecretsKey(db, secretsKeySource, printableUrl(config.databaseUrl), console.log);
 
 // The demo shop's admin key is public (the README prints it): served beyond this machine only on purpose.
 if (!servedOnThisMachineOnly(config.host, process.env.TRUST_PROXY) && !config.demoOnPurpose && (await publishedDemoKeyLive(db.orm))) {

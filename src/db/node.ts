@@ -182,10 +182,11 @@ function statementCache(path: string) {
  * Applies this build's migrations (drizzle/) that the database lacks, in one transaction; refuses a
  * database migrated by a newer build (operations/migrations). `log` (none by default; `npm start`
  * and `db:migrate` pass theirs): each migration applied, with its milliseconds, and a summary;
- * `url` names the database in those lines and in a refusal.
+ * `url` names the database in those lines and in a refusal. Resolves to how many migrations it
+ * applied (0: the database was up to date).
  */
-export async function migrateDatabase(db: Database, options: { log?: (line: string) => void; url?: string } = {}): Promise<void> {
-  await applyMigrations(db.client, MIGRATIONS_FOLDER, { where: options.url ? printableUrl(options.url) : "the database", log: options.log });
+export async function migrateDatabase(db: Database, options: { log?: (line: string) => void; url?: string } = {}): Promise<number> {
+  return (await applyMigrations(db.client, MIGRATIONS_FOLDER, { where: options.url ? printableUrl(options.url) : "the database", log: options.log })).length;
 }
 
 /**

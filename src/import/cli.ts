@@ -35,7 +35,12 @@ import { columnOf, Mapping, missingText, problemText, quotingCell, readRow, reso
  * has it and listed (`kept line …`), not written (sync/after-export). Every row that creates or
  * changes something is listed with each field old → new, then the kept and refused rows, then the
  * counts — in a dry run and a real run alike.
+ *
+ * Exit status: 0 every row taken (or, dry, would be); 3 the file gone through with rows refused;
+ * 130 stopped by Ctrl-C; 2 refused before a row was read; 1 stopped by an error.
  */
+/** The exit status of a run (or a dry run) that went through the whole file and refused some of its rows. */
+const EXIT_REFUSED_ROWS = 3;
 const usage = "usage: npm run import -- FILE.csv --mapping generic|FILE.json [--tenant ID] [--exported-at WHEN] [--dry-run] [--from-line N]";
 const { values, positionals } = commandArgs(
   "import",
@@ -59,6 +64,8 @@ if (!existsSync(mappingPath)) fail(`no mapping "${values.mapping}" (built in: ge
 const mapping = Mapping.safeParse(JSON.parse(readFileSync(mappingPath, "utf8")));
 if (!mapping.success) fail(`mapping ${mappingPath}: ${mapping.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
 const fromLine = Number(values["from-line"] ?? 0);
+// Line 1 is the header: a resume names a record's line, 2 or after.
+if (values["from-line"] !== undefined && !(Number.isInteger(fromLine) && fromLine >= 2)) fail(`--from-line ${values["from-line"]}: give the line to start from, 2 or more (line 1 is the header)`);
 const dryRun = values["dry-run"]!;
 
 // Installed before anything is opened or read, so that Ctrl-C at any point says what it left.
@@ -66,6 +73,8 @@ let lastCommitted = 0;
 let writing = false; // from the first batch on
 let stopping = false;
 let stoppingSince = 0;
+/** Stopped by Ctrl-C with batches still to run (a Ctrl-C during the last batch stops nothing: the file was gone through). */
+let cutShort = false;
 process.on("SIGINT", () => {
   // Nothing is written yet: stop now.
   if (!writing) {
@@ -116,6 +125,8 @@ const unused = exported.headers.filter((_, i) => ![...columns.customer, ...colum
 // Every row would be refused for the same reason: said once, before anything is read or written.
 if (columns.missing.length) fail(missingText(file, columns.missing, unused));
 const records = exported.records.filter((r) => r.line >= fromLine);
+const lastLine = exported.records.at(-1)?.line ?? 0;
+if (fromLine && !records.length) fail(`--from-line ${fromLine} is past the last row of ${file} (line ${lastLine}): nothing to import`);
 // Optional, but a plan six months old read as never delivered scores as a first-month risk (trial51).
 const deliveriesColumn = mapping.data.subscription?.deliveriesCompleted;
 const noDeliveries =
@@ -179,9 +190,11 @@ try {
   }
   for (const row of rows) if ("refused" in row) refusals.push({ line: row.line, problems: row.refused });
   writing = true;
-  const lastLine = exported.records.at(-1)?.line ?? 0;
   for (const batch of importBatches(rows, MAX_SYNC_ITEMS)) {
-    if (stopping) break;
+    if (stopping) {
+      cutShort = true;
+      break;
+    }
     const done = await syncWholeRows(store, batch, { now: () => new Date(), settings, dryRun, exportedAt, given: customerFields }, problemOf);
     const answer = done.answer;
     refusals.push(...done.refused);
@@ -201,7 +214,8 @@ try {
 
 progress.end();
 // Stopped by Ctrl-C after a batch: said on the terminal too (the summary's `resume` goes to standard output, often a file).
-if (stopping) console.error(`stopped. ${whereStopped()}`);
+if (cutShort) console.error(`stopped. ${whereStopped()}`);
+else if (stopping) console.error(`stopped after the last line: the whole file was ${dryRun ? "checked (a dry run: nothing was written)" : "imported"}.`);
 refusals.sort((a, b) => a.line - b.line);
 kept.sort((a, b) => a.line - b.line);
 // Warned rows are taken (or, in a dry run, would be): a refused row's warnings would only repeat it, and lines past the last batch were not reached.
@@ -228,13 +242,15 @@ const report = [
     warnings: warnings.length,
     // A row holds a customer and a subscription: the sync counts each, a refusal refuses the row.
     units: { created: "items", changed: "items", unchanged: "items", kept: "rows", refused: "rows", problems: "problems", warnings: "warnings" },
-    ...(stopping ? { interrupted: true, resume: `--from-line ${resumeAt()}` } : {}),
+    ...(cutShort ? { interrupted: true, resume: `--from-line ${resumeAt()}` } : {}),
   }),
 ];
 // Written whole before exiting: a pipe takes output asynchronously, and an exit (Ctrl-C's 130) would cut a long list short.
 await new Promise((resolve) => process.stdout.write(report.join("\n") + "\n", resolve));
 db.client.close();
-if (stopping) process.exit(130);
+if (cutShort) process.exit(130);
+// A script (or a scheduler) running the import tells "some rows were refused" from done (0) and from stopped (1, 2, 130).
+if (refusals.length) process.exit(EXIT_REFUSED_ROWS);
 
 /** The line to resume from: after the last committed, else where this run began. */
 function resumeAt() {

@@ -14,9 +14,10 @@ export type SecretsKeySource = { env: string } | { file: string };
  * that holds nothing bound to a key (a new one) — never for one restored without its key, whose
  * webhooks would then fail to sign and sessions to verify. Refuses (StartupRefusal, one line) a key
  * that does not open the stored webhook secrets, and a missing key file for a database that needs one.
- * `where`: the database as printed.
+ * `where`: the database as printed; `log`: told when a key file is created (the operator backs it up
+ * with the database).
  */
-export async function startupSecretsKey(db: Database, source: SecretsKeySource, where: string): Promise<string> {
+export async function startupSecretsKey(db: Database, source: SecretsKeySource, where: string, log: (line: string) => void = () => undefined): Promise<string> {
   const bound = await keyBoundData(db);
   if ("env" in source) {
     if (!(await keyOpens(source.env, bound.sealed))) {
@@ -33,6 +34,8 @@ export async function startupSecretsKey(db: Database, source: SecretsKeySource, 
       );
     }
     writeFileSync(source.file, randomBytes(32).toString("base64url"), { mode: 0o600, flag: "wx" });
+    // Said, not silent (trial51): a database restored without this file loses its webhook secrets and sessions.
+    log(`Created ${source.file}, the key that encrypts ${where}'s webhook secrets and signs its sessions: back it up with the database (npm run backup does), or set SECRETS_KEY instead.`);
   }
   const key = checkKeyFile(source.file);
   if (!(await keyOpens(key, bound.sealed))) {

@@ -19,7 +19,7 @@ import { UpsertSubscriptionBody } from "../../src/subscriptions/schemas";
 import { planSubscriptionSync } from "../../src/subscriptions/sync";
 import generic from "../../src/import/mappings/generic.json";
 import { createTenant } from "../../src/tenants/keys";
-import { commandBundle } from "../support/commands";
+import { commandBundle, withStatus } from "../support/commands";
 
 const run = promisify(execFile);
 const mapping = Mapping.parse(generic);
@@ -483,10 +483,14 @@ describe("npm run import", { timeout: 90_000 }, () => {
   // An interrupted CLI's libSQL may still be closing its log in the folder (ENOTEMPTY under load): retried.
   afterAll(() => rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }));
 
+  /** The import's output and exit status: 0, or 3 when it refused rows. */
   const cliOn = (path: string, ...args: string[]) =>
-    run(process.execPath, [commandBundle("import"), path, "--mapping", "generic", "--tenant", tenantId, ...args], {
-      env: { ...process.env, DATABASE_URL: url, SEED_DEMO: "0" },
-    });
+    withStatus(
+      run(process.execPath, [commandBundle("import"), path, "--mapping", "generic", "--tenant", tenantId, ...args], {
+        env: { ...process.env, DATABASE_URL: url, SEED_DEMO: "0" },
+      }),
+      3,
+    );
   const cli = (...args: string[]) => cliOn(csv, ...args);
   const counts = async () => {
     const db = await openDatabase(url);
@@ -496,7 +500,8 @@ describe("npm run import", { timeout: 90_000 }, () => {
   };
 
   it("a dry run reports what would change and every refused row with its line, and writes nothing", async () => {
-    const { stdout, stderr } = await cli("--dry-run");
+    const { stdout, stderr, code } = await cli("--dry-run");
+    expect(code).toBe(3); // rows refused: a script sees it without reading the summary
     expect(stderr).toContain("shift_jis, 4 rows");
     expect(stderr).toContain("columns not used: 備考");
     expect(stdout).toContain('refused line 5: 次回お届け予定日 (nextDeliveryOn): "2026/13/01" is not a day of the calendar\n');
@@ -526,12 +531,26 @@ describe("npm run import", { timeout: 90_000 }, () => {
   });
 
   it("imports, and a second run changes nothing", async () => {
-    const first = JSON.parse((await cli()).stdout.trim().split("\n").at(-1)!);
+    const ran = await cli();
+    expect(ran.code).toBe(3);
+    const first = JSON.parse(ran.stdout.trim().split("\n").at(-1)!);
     expect(first).toMatchObject({ dryRun: false, created: 3, refused: 2, lastLine: 6 });
     expect(await counts()).toEqual([1, 2]);
     const again = JSON.parse((await cli()).stdout.trim().split("\n").at(-1)!);
     // The customer and both subscriptions as stored: nothing reported changed.
     expect(again).toMatchObject({ created: 0, changed: 0, unchanged: 3 });
+    // The rows taken alone: every row taken, status 0.
+    const taken = join(dir, "taken.csv");
+    writeFileSync(taken, [HEADER, LINES[0], LINES[1]].join("\n"));
+    expect((await cliOn(taken)).code).toBe(0);
+  });
+
+  it("a --from-line that is no record's line is refused before anything is read, saying where the file ends", async () => {
+    const past = await cli("--from-line", "7").catch((e: { code: number; stderr: string }) => e);
+    expect(past).toMatchObject({ code: 2, stderr: expect.stringContaining("import: --from-line 7 is past the last row of") });
+    expect((past as { stderr: string }).stderr).toContain("(line 6): nothing to import");
+    const header = await cli("--from-line", "1").catch((e: { code: number; stderr: string }) => e);
+    expect(header).toMatchObject({ code: 2, stderr: expect.stringContaining("import: --from-line 1: give the line to start from, 2 or more (line 1 is the header)") });
   });
 
   it("a row the sync refuses writes neither its customer nor its subscription, and the dry run refuses the same rows", async () => {
@@ -639,7 +658,7 @@ describe("npm run import", { timeout: 90_000 }, () => {
     const path = join(dir, "contact.csv");
     const rows = (yes: string) => ["顧客ID,氏名,連絡希望", `K-0001,連絡 花子,${yes}`, "K-0002,連絡 次郎,希望する"].join("\n");
     const cliWith = (...args: string[]) =>
-      run(process.execPath, [commandBundle("import"), path, "--mapping", own, "--tenant", tenantId, ...args], { env: { ...process.env, DATABASE_URL: url, SEED_DEMO: "0" } });
+      withStatus(run(process.execPath, [commandBundle("import"), path, "--mapping", own, "--tenant", tenantId, ...args], { env: { ...process.env, DATABASE_URL: url, SEED_DEMO: "0" } }), 3);
     writeFileSync(path, rows("希望しない"));
     await cliWith();
     // Then 花子 says no herself (her my-page), and the cart's next export still says yes.

@@ -14,7 +14,7 @@ import { addDays, localDate } from "../../src/platform/dates";
 import { TenantStore } from "../../src/platform/tenancy";
 import { DEFAULT_SETTINGS } from "../../src/settings/schemas";
 import { createTenant } from "../../src/tenants/keys";
-import { commandBundle } from "../support/commands";
+import { commandBundle, withStatus } from "../support/commands";
 
 const run = promisify(execFile);
 const HEADER = "顧客ID,氏名,定期ID,商品コード,商品名,数量,お届け間隔（日）,次回お届け予定日,単価（税込）,定期ステータス,定期申込日,解約受付日";
@@ -42,7 +42,7 @@ describe("a stale export does not undo what happened in Tsuzuku after it", { tim
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   const cli = (path: string, ...args: string[]) =>
-    run(process.execPath, [commandBundle("import"), path, "--mapping", "generic", "--tenant", tenantId, ...args], { env: { ...process.env, DATABASE_URL: url, SEED_DEMO: "0" } });
+    withStatus(run(process.execPath, [commandBundle("import"), path, "--mapping", "generic", "--tenant", tenantId, ...args], { env: { ...process.env, DATABASE_URL: url, SEED_DEMO: "0" } }), 3);
   const summary = (stdout: string) => JSON.parse(stdout.trim().split("\n").at(-1)!);
   const withDb = async <T>(f: (db: Database, store: TenantStore) => Promise<T>) => {
     const db = await openDatabase(url);

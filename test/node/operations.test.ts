@@ -79,6 +79,23 @@ describe("npm run deploy", () => {
   });
 });
 
+describe("npm run db:migrate on the embedded file", () => {
+  it("creates the schema, and run again says the database is up to date rather than 'migrated' (trial51)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "tsuzuku-migrate-"));
+    try {
+      const url = `file:${join(dir, "fresh.db")}`;
+      const first = await command(`node ${commandBundle("db:migrate")}`, { DATABASE_URL: url });
+      expect(first.status).toBe(0);
+      expect(first.stdout).toMatch(new RegExp(`^Created the schema of ${url} in \\d+ ms \\(\\d+ migrations, now at \\w+\\)\nmigrated ${url}\n$`));
+      const again = await command(`node ${commandBundle("db:migrate")}`, { DATABASE_URL: url });
+      expect(again.status).toBe(0);
+      expect(again.stdout).toBe(`${url} is up to date: no migration to apply\n`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("npm run db:migrate against a libSQL server", () => {
   it("that refuses the token says so in one line, without the driver's error chain or the token", async () => {
     const run = await command(`node ${commandBundle("db:migrate")}`, { DATABASE_URL: refusingUrl, DATABASE_AUTH_TOKEN: TOKEN });

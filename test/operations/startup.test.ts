@@ -177,13 +177,19 @@ describe("the secrets key at start", () => {
     db.client.close();
   });
 
-  it("a new database gets its key file", async () => {
+  it("a new database gets its key file, and the start-up says so and to back it up; a second start says nothing", async () => {
     mkdirSync(join(dir, "fresh"));
     const url = `file:${join(dir, "fresh", "shop.db")}`;
     const db = await openDatabase(url, undefined, { checkpoints: false });
     await migrateDatabase(db);
-    const key = await startupSecretsKey(db, nodeConfig({ DATABASE_URL: url }).secretsKeySource(), url);
+    const said: string[] = [];
+    const key = await startupSecretsKey(db, nodeConfig({ DATABASE_URL: url }).secretsKeySource(), url, (line) => said.push(line));
     expect(readFileSync(join(dir, "fresh", "secrets.key"), "utf8")).toBe(key);
+    expect(said).toEqual([
+      `Created ${join(dir, "fresh", "secrets.key")}, the key that encrypts ${url}'s webhook secrets and signs its sessions: back it up with the database (npm run backup does), or set SECRETS_KEY instead.`,
+    ]);
+    expect(await startupSecretsKey(db, nodeConfig({ DATABASE_URL: url }).secretsKeySource(), url, (line) => said.push(line))).toBe(key);
+    expect(said).toHaveLength(1);
     db.client.close();
   });
 });

@@ -19,3 +19,17 @@ export const COMMAND_BUNDLES = {
 export function commandBundle(script: keyof typeof COMMAND_BUNDLES): string {
   return join(root, "dist", "cli", `${COMMAND_BUNDLES[script]}.js`);
 }
+
+/**
+ * A command's output with its exit status, which may be one of `statuses` besides 0 (promisified
+ * execFile rejects on any but 0: the import's 3, rows refused, is an answer, not a failure).
+ */
+export async function withStatus(ran: Promise<{ stdout: string; stderr: string }>, ...statuses: number[]): Promise<{ stdout: string; stderr: string; code: number }> {
+  try {
+    return { ...(await ran), code: 0 };
+  } catch (e) {
+    const failed = e as { code?: unknown; stdout?: string; stderr?: string };
+    if (typeof failed.code === "number" && statuses.includes(failed.code)) return { stdout: failed.stdout ?? "", stderr: failed.stderr ?? "", code: failed.code };
+    throw e;
+  }
+}
