@@ -21,6 +21,7 @@ import { encryptStoredWebhookSecrets } from "./webhooks/secret";
 import { serveNode, shutDown, shutdownTimeoutMs } from "./node-shutdown";
 import { logErrorsAsJson, logSettings } from "./platform/log-format";
 import { startupSecretsKey } from "./operations/secrets-key";
+import { markServing } from "./operations/serving";
 import { refuseInOneLine, type CommandDatabase } from "./operations/command";
 import { exitProcess } from "./db/threads";
 import { watchHost } from "./platform/host-node";
@@ -106,8 +107,11 @@ const consoleLogin = demo
 collectStartupGarbage();
 // SIGTERM drains the requests in flight before the process exits (node-shutdown.ts).
 const shutdownTimeout = shutdownTimeoutMs(process.env.SHUTDOWN_TIMEOUT_MS);
+// Said beside the embedded file while this process serves it: secrets:rotate refuses beside a server (operations/serving).
+let unmarkServing = () => undefined as void;
 const { server, serving } = serveNode(app.fetch, { ...config, port: config.port, hostname: config.host }, (info) => {
   const base = `http://${info.address === "::1" ? "[::1]" : info.address}:${info.port}`;
+  unmarkServing = markServing(config.databaseUrl, base);
   console.log(`Tsuzuku API on ${base}  (database ${config.databaseUrl})`);
   console.log(`  Docs:     ${base}/docs`);
   console.log(`  OpenAPI:  ${base}/openapi.json`);
@@ -143,6 +147,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     void shutDown(signal, serving, shutdownTimeout, {
       stopMaintenance: () => maintenance.stop(),
       close: async () => {
+        unmarkServing();
         db.client.close();
         await services.offThread?.close();
       },

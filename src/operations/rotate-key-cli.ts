@@ -5,6 +5,7 @@ import { printableUrl } from "../db/server-problems";
 import { commandArgs, refuseInOneLine } from "./command";
 import { rotateSecretsKey } from "./rotate-key";
 import { startupSecretsKey } from "./secrets-key";
+import { servingProcesses } from "./serving";
 
 /**
  * `NEW_SECRETS_KEY=… npm run --silent secrets:rotate` (the service stopped): re-encrypts the stored
@@ -24,6 +25,12 @@ if (!newKey) {
   process.exit(2);
 }
 try {
+  // A server on the old key stores no secret until restarted with the new one: stopped first (trial51).
+  const servers = servingProcesses(config.databaseUrl);
+  if (servers.length) {
+    const which = servers.map((s) => `pid ${s.pid} on ${s.address}, started ${s.startedAt}`).join("; ");
+    throw new Error(`secrets:rotate: ${printableUrl(config.databaseUrl)} is being served (${which}): stop the service (Ctrl-C or SIGTERM), rotate, then start it again. Nothing was changed.`);
+  }
   const source = config.secretsKeySource();
   if ("file" in source && !existsSync(source.file)) throw new Error(`secrets:rotate: ${source.file} is missing: there is no current key to rotate from.`);
   const db = await openDatabase(config.databaseUrl, config.databaseAuthToken, { checkpoints: false });

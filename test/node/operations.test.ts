@@ -382,6 +382,39 @@ describe("npm run backup", () => {
   });
 });
 
+describe("npm run secrets:rotate", () => {
+  it("beside a running server on the same file is refused in one line naming it, and changes nothing (trial51)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "tsuzuku-rotate-"));
+    // Stands for npm start: a live process with its marker beside the file (operations/serving).
+    const server = spawn(process.execPath, ["-e", "setTimeout(() => {}, 60_000)"], { stdio: "ignore" });
+    const spawned = new Promise((r) => server.once("spawn", r));
+    try {
+      const file = join(dir, "shop.db");
+      const env = { DATABASE_URL: `file:${file}` };
+      expect((await command(`node ${commandBundle("tenant:create")} --name 続くショップ`, env, ["SECRETS_KEY"])).status).toBe(0);
+      writeFileSync(join(dir, "secrets.key"), SECRETS_KEY);
+      await spawned;
+      writeFileSync(`${file}.serving-${server.pid}`, JSON.stringify({ pid: server.pid, startedAt: "2026-12-05T00:00:00.000Z", address: "http://127.0.0.1:18787" }));
+      const refused = await command(`node ${commandBundle("secrets:rotate")}`, { ...env, NEW_SECRETS_KEY: `${SECRETS_KEY}-new` }, ["SECRETS_KEY"]);
+      expect(refused.status).toBe(1);
+      expect(refused.stderr).toBe(
+        `secrets:rotate: file:${file} is being served (pid ${server.pid} on http://127.0.0.1:18787, started 2026-12-05T00:00:00.000Z): stop the service (Ctrl-C or SIGTERM), rotate, then start it again. Nothing was changed.`,
+      );
+      expect(readFileSync(join(dir, "secrets.key"), "utf8")).toBe(SECRETS_KEY);
+      expect(existsSync(join(dir, "secrets.key.new"))).toBe(false);
+      // The server gone (its marker left behind, as after a crash): the rotation runs.
+      server.kill("SIGKILL");
+      await new Promise((r) => server.once("exit", r));
+      const rotated = await command(`node ${commandBundle("secrets:rotate")}`, { ...env, NEW_SECRETS_KEY: `${SECRETS_KEY}-new` }, ["SECRETS_KEY"]);
+      expect(rotated.status, rotated.stderr).toBe(0);
+      expect(readFileSync(join(dir, "secrets.key"), "utf8")).toBe(`${SECRETS_KEY}-new`);
+    } finally {
+      server.kill("SIGKILL");
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("npm run risk", () => {
   it("names a shop that is not there (exit 2, nothing re-scored), and says why training cannot start in words, not [object Object]", async () => {
     const dir = mkdtempSync(join(tmpdir(), "tsuzuku-risk-"));

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { connect, createServer as createNetServer, type Socket } from "node:net";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -145,6 +145,9 @@ describe("npm start's server (dist/server/node.js) on SIGTERM", () => {
       child.stderr.on("data", (d: Buffer) => (out += d.toString()));
       const exited = new Promise<number | null>((r) => child.once("close", (code) => r(code)));
       await until(() => out.includes("Tsuzuku API on"));
+      // Marked as served while it runs (secrets:rotate refuses beside it), unmarked when it stops.
+      const marker = `${join(dir, "shop.db")}.serving-${child.pid}`;
+      expect(JSON.parse(readFileSync(marker, "utf8"))).toMatchObject({ pid: child.pid, address: `http://127.0.0.1:${port}` });
 
       const body = Buffer.from(JSON.stringify(customerBody()));
       const upload = await raw(port);
@@ -162,6 +165,7 @@ describe("npm start's server (dist/server/node.js) on SIGTERM", () => {
       expect(await exited, out).toBe(0);
       expect(out).toContain("SIGTERM: shutting down");
       expect(out).toMatch(/Shut down in \d+ ms: 1 request\(s\) in flight finished, 0 cut/);
+      expect(existsSync(marker)).toBe(false);
 
       const after = await openDatabase(url);
       const row = await after.client.execute("SELECT count(*) AS n FROM customers WHERE id = 'C-SHUT-1'");
@@ -186,6 +190,8 @@ describe("npm start's server (dist/server/node.js) on SIGTERM", () => {
       expect(await ended, said).toBe(1);
       expect(performance.now() - second).toBeLessThan(2_000);
       expect(said).toContain("SIGTERM again: exiting now");
+      // Exiting at once still takes its marker away.
+      expect(existsSync(`${join(dir, "shop.db")}.serving-${again.pid}`)).toBe(false);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
