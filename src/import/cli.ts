@@ -126,7 +126,7 @@ const unused = exported.headers.filter((_, i) => ![...columns.customer, ...colum
 if (columns.missing.length) fail(missingText(file, columns.missing, unused));
 const records = exported.records.filter((r) => r.line >= fromLine);
 const lastLine = exported.records.at(-1)?.line ?? 0;
-if (fromLine && !records.length) fail(`--from-line ${fromLine} is past the last row of ${file} (line ${lastLine}): nothing to import`);
+if (fromLine && !records.length) fail(lastLine ? `--from-line ${fromLine} is past the last row of ${file} (line ${lastLine}): nothing to import` : `${file} has no rows: nothing to import`);
 // Optional, but a plan six months old read as never delivered scores as a first-month risk (trial51).
 const deliveriesColumn = mapping.data.subscription?.deliveriesCompleted;
 const noDeliveries =
