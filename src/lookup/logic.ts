@@ -187,7 +187,7 @@ export type NoCustomer = "not_found" | "ambiguous" | "withheld" | "unreadable" |
  */
 const NO_CUSTOMER_SPEECH: Record<NoCustomer, { ja: string; en: string }> = {
   not_found: { ja: "お電話ありがとうございます。お客様情報を確認できませんでした。", en: "Thank you for calling. We could not find your details." },
-  ambiguous: { ja: "お電話ありがとうございます。お客様情報をおひとりに絞り込めませんでした。", en: "Thank you for calling. We could not tell which of our customers you are from this number alone." },
+  ambiguous: { ja: "お電話ありがとうございます。このお電話番号では、どのお客様かを確認できませんでした。", en: "Thank you for calling. We could not tell which of our customers you are from this number alone." },
   withheld: { ja: "お電話ありがとうございます。番号が通知されていないため、お客様情報を確認できませんでした。", en: "Thank you for calling. Your number was not shown to us, so we could not find your details." },
   unreadable: { ja: "お電話ありがとうございます。お電話番号を確認できませんでした。", en: "Thank you for calling. We could not read your phone number." },
   // The lookup was by email (a bot or an operator asked by it): speak of what was asked for.

@@ -256,7 +256,10 @@ export function speech(input: SpeechInput, locale: "ja" | "en"): string {
   // Most said first; each step drops one fact from both languages: the size, the product, the stock, the option.
   for (const [withStock, withExtra] of STEPS) {
     if ((withStock && !stock) || (withExtra && !extra)) continue;
-    for (let level = 2; level >= (mustName ? 1 : 0); level--) {
+    // A caller with several live plans cannot tell whose stock is meant unless the plan is named:
+    // the stock goes before the product's name does (trial52: 「…5日分ほどあります」 of which one?).
+    const lowest = mustName || (withStock && (input.livePlans ?? 1) > 1) ? 1 : 0;
+    for (let level = 2; level >= lowest; level--) {
       if (level === 1 && !shortened && full) shorten();
       if (level > 0 && !productJa[level]) continue;
       const line = render(level, withStock, withExtra);

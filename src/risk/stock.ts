@@ -158,8 +158,9 @@ export function describeStock(stock: Pick<StockEstimate, "unitsOnHand" | "daysOn
   const n = aboutCount(stock.unitsOnHand);
   const span = lang === "en" && stock.daysOnHand >= MAX_DAYS_ON_HAND ? "over a year's worth" : spanOfDays(stock.daysOnHand, lang);
   // Less than one unit would round to 「約0本」 beside 「2週間分ほど」: say the part of one instead
-  // (「あと1個の半分ほど」 is not how anyone says it: the caller knows what they have open).
-  if (stock.unitsOnHand < 0.25) return lang === "ja" ? `残りわずか、${span}` : `almost none left, ${span}`;
+  // (「あと1個の半分ほど」 is not how anyone says it: the caller knows what they have open). Next to
+  // nothing is the days alone: 「残りわずか」 is the false urgency offers/lint refuses in a shop's copy (trial52).
+  if (stock.unitsOnHand < 0.25) return lang === "ja" ? `あと${span}` : `a little left, ${span}`;
   if (stock.unitsOnHand < 0.75) {
     if (lang === "ja") return `あと半分ほど、${span}`;
     const one = unitWord(unitLabel, 1, lang, ["", ""]);

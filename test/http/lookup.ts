@@ -130,7 +130,7 @@ export function lookupSuite(h: () => Harness) {
       expect(shared.status).toBe(409);
       // The detail is for the operator; the speech for the caller, with no one's name or number.
       expect(shared.body.detail).toContain("お客様に顧客番号をお尋ねください");
-      expect(shared.body.speech).toBe("お電話ありがとうございます。お客様情報をおひとりに絞り込めませんでした。");
+      expect(shared.body.speech).toBe("お電話ありがとうございます。このお電話番号では、どのお客様かを確認できませんでした。");
       expect(shared.body.speech).not.toMatch(/山田|C-|0322224444/);
 
       const bad = await lookup("phone=abc", { "accept-language": "ja" });

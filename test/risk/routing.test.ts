@@ -189,10 +189,18 @@ describe("speech", () => {
       );
     });
 
-    it("says the date without the product when the focus plan is the next to ship (or shares the day)", () => {
+    it("says the date without the product when the focus plan is the next to ship (or shares the day), but no stock without the plan's name", () => {
       const first = { ...several, earliestDeliveryOn: "2026-12-30" };
-      expect(speech(first, "ja")).toBe("竹内 大輔様、次回のお届けは12月30日の予定です。あと約48粒、3週間分ほどあります。お届け日の変更も承ります。");
-      expect(speech(first, "en")).toBe("Hello. Your next delivery is on December 30. You have about 48 tablets left, about three weeks. You can also move your next delivery.");
+      // Whose 48 tablets, of three plans? Named with it, or left out when that does not fit (trial52).
+      expect(speech(first, "ja")).toBe("竹内 大輔様、次回のグルコサミンとコンドロイチン 180粒のお届けは12月30日の予定です。お届け日の変更も承ります。");
+      expect(speech(first, "en")).toBe("Hello. Your next supplement delivery is on December 30. You can also move your next delivery.");
+      expect(speech({ ...first, productName: "青汁", stock: { ja: "あと約48粒", en: "about 48 left" } }, "ja")).toBe("竹内 大輔様、次回の青汁のお届けは12月30日の予定です。あと約48粒あります。お届け日の変更も承ります。");
+      // Without the stock, a name too long for the line goes first: the date is the caller's next delivery anyway.
+      expect(speech({ ...first, stock: undefined, productName: "とても長い商品名でどうしても一行には収まらない特別な定期便セット" }, "ja")).toBe("竹内 大輔様、次回のお届けは12月30日の予定です。お届け日の変更も承ります。");
+      // With the stock and that name: the stock is not said of an unnamed plan.
+      expect(speech({ ...first, stock: { ja: "あと約48粒", en: "about 48 left" }, productName: "とても長い商品名でどうしても一行には収まらない特別な定期便セット" }, "ja")).toBe("竹内 大輔様、次回のお届けは12月30日の予定です。お届け日の変更も承ります。");
+      // One live plan: the stock needs no name.
+      expect(speech({ ...first, livePlans: 1, stock: { ja: "あと約48粒", en: "about 48 left" }, productName: "とても長い商品名でどうしても一行には収まらない特別な定期便セット" }, "ja")).toBe("竹内 大輔様、次回のお届けは12月30日の予定です。あと約48粒あります。お届け日の変更も承ります。");
     });
 
     it("when English cannot name the plan, says the caller's earliest delivery, with no option for a plan it did not name", () => {

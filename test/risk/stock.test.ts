@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { applyEvent, emptyFeatures, eventContext, storedStock, withSubscription } from "../../src/risk/features";
 import { DEFAULT_MODEL, score } from "../../src/risk/model";
 import { consumptionRate, describeStock, spanOfDays } from "../../src/risk/stock";
+import { lintCopy } from "../../src/offers/lint";
 
 describe("stock said as a person would", () => {
   it("counts and spans: 「あと約20包、3週間分ほど」 / about 20 sachets left, about three weeks", () => {
@@ -13,7 +14,8 @@ describe("stock said as a person would", () => {
     expect(describeStock({ unitsOnHand: 0.47, daysOnHand: 14 }, "本", "ja")).toBe("あと半分ほど、2週間分ほど");
     expect(describeStock({ unitsOnHand: 0.47, daysOnHand: 14 }, "本", "en")).toBe("about half a bottle left, about two weeks");
     expect(describeStock({ unitsOnHand: 0.4, daysOnHand: 12 }, null, "en")).toBe("about half left, about two weeks");
-    expect(describeStock({ unitsOnHand: 0.1, daysOnHand: 3 }, "袋", "ja")).toBe("残りわずか、3日分ほど");
+    expect(describeStock({ unitsOnHand: 0.1, daysOnHand: 3 }, "袋", "ja")).toBe("あと3日分ほど");
+    expect(describeStock({ unitsOnHand: 0.1, daysOnHand: 3 }, "袋", "en")).toBe("a little left, about three days");
     // Each counter once, in its own word: 袋, 包, 粒, 本, 個 (and the package, without a label).
     const said = (label: string | null, lang: "ja" | "en", units = 12) => describeStock({ unitsOnHand: units, daysOnHand: 30 }, label, lang);
     expect(["袋", "包", "粒", "本", "個", null].map((l) => said(l, "ja"))).toEqual(["袋", "包", "粒", "本", "個", "個"].map((c) => `あと約12${c}、4週間分ほど`));
@@ -24,9 +26,18 @@ describe("stock said as a person would", () => {
     expect(spanOfDays(400, "ja")).toBe("1年分以上");
   });
 
+  it("says nothing the offer-copy lint refuses, at any stock (trial52: 「残りわずか」 is false urgency, and the IVR and offers say it)", () => {
+    for (const unitsOnHand of [0, 0.1, 0.3, 0.6, 1, 3, 20.4, 148])
+      for (const daysOnHand of [0.5, 1, 3, 9, 14, 40, 75, 200, 400])
+        for (const lang of ["ja", "en"] as const) {
+          const said = describeStock({ unitsOnHand, daysOnHand }, "包", lang);
+          expect(lintCopy(said), said).toEqual([]);
+        }
+  });
+
   it("is worded so a text-to-speech voice reads it right: no 「1日分」 (ついたち), no 「か月半分」 (half of the months)", () => {
     expect(describeStock({ unitsOnHand: 1, daysOnHand: 75 }, null, "ja")).toBe("あと約1個、2か月半ほど");
-    expect(describeStock({ unitsOnHand: 0.1, daysOnHand: 1 }, null, "ja")).toBe("残りわずか、1日ぶんほど");
+    expect(describeStock({ unitsOnHand: 0.1, daysOnHand: 1 }, null, "ja")).toBe("あと1日ぶんほど");
     expect(describeStock({ unitsOnHand: 1, daysOnHand: 400 }, null, "en")).toBe("about 1 unit left, over a year's worth");
     for (let days = 0; days <= 400; days += 0.5) expect(spanOfDays(days, "ja"), String(days)).not.toMatch(/半分|(?<!\d)1日分/);
   });
