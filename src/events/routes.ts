@@ -1,9 +1,8 @@
-import type { z } from "@hono/zod-openapi";
 import { and, inArray, ne } from "drizzle-orm";
 import { customers, events, subscriptions } from "../db/schema";
 import { refuseErased } from "../data-rights/erased";
 import { addDays, latestAcceptedInstant } from "../platform/dates";
-import { aheadMessage, ApiError, controlCharacterErrors, ERROR_STATUS, fieldErrors, itemProblem, type AheadOfTime, type ItemProblem, type ItemRefusal } from "../platform/errors";
+import { aheadMessage, caughtRefusal, controlCharacterErrors, ERROR_STATUS, fieldErrors, itemProblem, type AheadOfTime, type ItemProblem, type ItemRefusal } from "../platform/errors";
 import { errorLanguage, type Language } from "../platform/language";
 import { apiRoute, checksItemsApart, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse } from "../platform/openapi";
 import type { TenantStore } from "../platform/tenancy";
@@ -11,17 +10,17 @@ import type { RiskEvent } from "../risk/features";
 import { noteDeliveryShipped } from "../plan-changes/apply";
 import { refreshRisk } from "../risk/maintain";
 import { recordContact } from "../winback/service";
-import { EVENT_TYPES, EventInput, IngestEventsBody, IngestEventsResponse } from "./schemas";
+import { EVENT_ITEM_CODES, EVENT_TYPES, EventInput, IngestEventsBody, IngestEventsResponse, type EventItemCode } from "./schemas";
 
 type Result = {
   id: string | null;
   index: number;
   result: "accepted" | "duplicate" | "rejected";
   status: number;
-  error?: z.infer<typeof ItemProblem>;
+  error?: ItemProblem<EventItemCode>;
 };
 
-const reject = (index: number, id: string | null, refusal: ItemRefusal, lang: Language): Result => ({
+const reject = (index: number, id: string | null, refusal: ItemRefusal<EventItemCode>, lang: Language): Result => ({
   id,
   index,
   result: "rejected",
@@ -148,8 +147,7 @@ export async function ingestEvents(store: TenantStore, items: unknown[], receive
       try {
         refuseErased(customerSet.get(event.customerId), `events.${index}.customerId`);
       } catch (e) {
-        if (!(e instanceof ApiError)) throw e;
-        results[index] = reject(index, event.id, e, lang);
+        results[index] = reject(index, event.id, caughtRefusal(e, EVENT_ITEM_CODES, "POST /v1/events"), lang);
         continue;
       }
       const declined = event.type === "winback.contacted" ? declinedBefore(customerSet.get(event.customerId)!, event.occurredAt) : null;

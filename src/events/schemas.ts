@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { CalendarDate, Instant, MerchantId, Money, Price, withoutBidiControls } from "../platform/openapi";
-import { ItemProblem } from "../platform/errors";
+import { itemProblemSchema } from "../platform/errors";
 
 /**
  * What erasure does with each string of an event's `data`: `freeText` marks words a person or an
@@ -140,13 +140,25 @@ export const IngestEventsBody = z
   })
   .openapi("IngestEvents");
 
+/** The codes an event can be rejected with (events/routes `ingestEvents`), and what each means for it. */
+export const EVENT_ITEM_CODES = {
+  validation_failed: "a field is missing, malformed or unknown, holds a control character, or is dated ahead (an `occurredAt` more than 5 minutes ahead of the server's clock, a `deliveredOn` after today); `errors` names each.",
+  unknown_event_type: "`type` is none of the event types, which `detail` lists.",
+  unknown_customer: "`customerId` names no synced customer.",
+  unknown_subscription: "`subscriptionId` names no subscription of that customer.",
+  customer_erased: "the customer was erased; their record takes no events.",
+  customer_declined_contact: "a `winback.contacted` dated after the customer said no to being contacted: not recorded.",
+};
+export type EventItemCode = keyof typeof EVENT_ITEM_CODES;
+export const EventItemProblem = itemProblemSchema("EventItemProblem", EVENT_ITEM_CODES);
+
 export const EventResult = z
   .object({
     id: z.string().nullable().openapi({ description: "The event's id, or null when the item had none." }),
     index: z.number().int().openapi({ description: "Position in the submitted array." }),
     result: z.enum(["accepted", "duplicate", "rejected"]),
-    status: z.number().int().openapi({ description: "201 accepted, 200 duplicate (already stored), 422 rejected (`validation_failed`, or `unknown_event_type`: `type` is none of the event types, which its `detail` lists); 409 rejected because the customer was erased (`customer_erased`), or, for `winback.contacted`, because the customer had said no to being contacted by then (`customer_declined_contact`)." }),
-    error: ItemProblem.optional(),
+    status: z.number().int().openapi({ description: "201 accepted, 200 duplicate (already stored); rejected: the status of `error.code` (422, or 409 for `customer_erased` and `customer_declined_contact`)." }),
+    error: EventItemProblem.optional(),
   })
   .openapi("EventResult");
 

@@ -826,19 +826,49 @@ const ProblemBase = {
 
 export const ProblemSchema = z.looseObject(ProblemBase).openapi("Problem", { description: "RFC 9457 problem details." });
 
-/** Why one item of a batch (`POST /v1/events`, `POST /v1/sync`) was refused: its problem's code, detail and fields. */
+/**
+ * What a refused item of one batch endpoint (`POST /v1/events`, `POST /v1/sync`) answers: its
+ * problem's `code`, detail and fields. `code` is one of `codes` — exactly the codes that
+ * endpoint's items can be refused with, each with what it means for an item — so a generated
+ * client can switch on it, as on a single request's problem (`problemSchemaFor`).
+ */
+export function itemProblemSchema<const C extends ErrorCode>(name: string, codes: Record<C, string>) {
+  const listed = Object.keys(codes) as [C, ...C[]];
+  const meanings = listed.map((c) => `- \`${c}\` (${ERROR_STATUS[c]}): ${codes[c]}`).join("\n");
+  return z
+    .object({
+      code: z.enum(listed).openapi({ description: `The code a single request would get, with its status (the item's \`status\`):\n${meanings}` }),
+      detail: z.string().openapi({ description: "What is wrong with this item: Japanese under `Accept-Language: ja`, else English (as a problem's `detail`)." }),
+      errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+      change: TsuzukuChange.optional().openapi({ description: "`changed_after_export`: the latest change made in Tsuzuku after the export, which the item would have undone." }),
+    })
+    .openapi(name);
+}
 
-export const ItemProblem = z
-  .object({
-    code: z.string().openapi({ description: "The code a single request would get (`validation_failed`, `unknown_customer`, `customer_erased`, `subscription_canceled`, …), or `changed_after_export` (409: a sync with `exportedAt` would overwrite a change made in Tsuzuku after the export; see `change`)." }),
-    detail: z.string().openapi({ description: "What is wrong with this item: Japanese under `Accept-Language: ja`, else English (as a problem's `detail`)." }),
-    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-    change: TsuzukuChange.optional().openapi({ description: "`changed_after_export`: the latest change made in Tsuzuku after the export, which the item would have undone." }),
-  })
-  .openapi("ItemProblem");
+/** The `ItemProblem` of a batch whose items are refused with the codes `C` (itemProblemSchema). */
+export type ItemProblem<C extends ErrorCode> = z.infer<ReturnType<typeof itemProblemSchema<C>>>;
 
-/** Why a batch refuses an item: a thrown ApiError, or the batch's own finding with its detail in ja and en. */
-export type ItemRefusal = ApiError | { code: ErrorCode; detail: Localized; errors?: FieldError[]; change?: TsuzukuChange };
+/** An ApiError known to carry one of the codes `C` (what a batch's refusals are typed with). */
+export type ApiErrorOf<C extends ErrorCode> = ApiError & { readonly code: C };
+
+/**
+ * Why a batch refuses an item, with one of its codes `C`: a thrown ApiError of that code, or the
+ * batch's own finding with its detail in ja and en.
+ */
+export type ItemRefusal<C extends ErrorCode = ErrorCode> = ApiErrorOf<C> | { code: C; detail: Localized; errors?: FieldError[]; change?: TsuzukuChange };
+
+/**
+ * What a batch caught from a function it called on an item, as that item's refusal with one of
+ * the batch's `codes` (its itemProblemSchema's). Anything but an ApiError is not the item's:
+ * rethrown, the batch rolls back. A code outside `codes` is a server bug (a path the list missed):
+ * the item is still refused with it rather than the whole batch, and the log names `batch` (its
+ * route). The HTTP tests reach every listed code and hold the answers to openapi.json.
+ */
+export function caughtRefusal<C extends ErrorCode>(e: unknown, codes: Record<C, string>, batch: string): ItemRefusal<C> {
+  if (!(e instanceof ApiError)) throw e;
+  if (!Object.hasOwn(codes, e.code)) console.error(`${batch}: an item refused with \`${e.code}\`, which its item problem's code does not list`);
+  return e as ApiErrorOf<C>;
+}
 
 /** A refusal a batch makes itself, as the problem a single request answers with: the same code, detail, `errors` and `change`. */
 export function refusalError(refusal: ItemRefusal): ApiError {
@@ -852,7 +882,7 @@ export function refusalError(refusal: ItemRefusal): ApiError {
  * itself — plain data with its detail in both languages (a batch refuses hundreds of items: no
  * Error, no stack, per item). `prefix` places an ApiError's field paths at the item (`subscriptions.2`).
  */
-export function itemProblem(refusal: ItemRefusal, lang: Language, prefix?: string): z.infer<typeof ItemProblem> {
+export function itemProblem<C extends ErrorCode>(refusal: ItemRefusal<C>, lang: Language, prefix?: string): ItemProblem<C> {
   if (!(refusal instanceof ApiError)) return { code: refusal.code, detail: refusal.detail[lang], ...(refusal.errors ? { errors: fieldErrorsIn(refusal.errors, lang) } : {}), ...(refusal.change ? { change: refusal.change } : {}) };
   const errors = refusal.extra.errors;
   return {

@@ -4,7 +4,7 @@ import { findCustomer } from "../customers/repository";
 import { refuseErased } from "../data-rights/erased";
 import { planChanges, subscriptions, type CancellationRecord } from "../db/schema";
 import { changeRow, toChange } from "../plan-changes/apply";
-import { aheadOfTimeError, ApiError, refusalError, type AheadOfTime } from "../platform/errors";
+import { aheadOfTimeError, ApiError, refusalError, type AheadOfTime, type ApiErrorOf } from "../platform/errors";
 import { changedKeys, preparedInsert, preparedUpdates, type TenantStore } from "../platform/tenancy";
 import { checkIfMatch } from "../platform/versioning";
 import { addDays, isAheadOfClock, localDate, MAX_PLAN_DATE_AHEAD_DAYS, writeDate } from "../platform/dates";
@@ -42,11 +42,11 @@ const INSERT_SUBSCRIPTION = preparedInsert(subscriptions, [
 
 export type SyncOutcome<T> = { row: T; created: boolean; changed: boolean };
 
-/** A customer id that names no customer: what a subscription sync answers (404). */
-export function unknownCustomer(customerId: string): ApiError {
+/** A customer id that names no customer: what a subscription sync answers (422). */
+export function unknownCustomer(customerId: string): ApiErrorOf<"unknown_customer"> {
   return new ApiError("unknown_customer", { en: `No customer ${customerId}; sync the customer first.`, ja: `顧客 ${customerId} は登録されていません。先に顧客を同期してください。` }, {
     errors: [{ path: "customerId", message: { en: `Unknown customer ${customerId}`, ja: `登録されていない顧客です: ${customerId}` } }],
-  });
+  }) as ApiErrorOf<"unknown_customer">;
 }
 
 /**

@@ -53,7 +53,7 @@ export function changeText(change: TsuzukuChange, timeZone: string): string {
  * 409 `changed_after_export`: the item would overwrite what was changed in Tsuzuku after the
  * export it was read from (`change`); nothing of it is written.
  */
-export function changedAfterExportRefusal(kind: "customer" | "subscription", id: string, change: TsuzukuChange, exportedAt: string, timeZone: string): ItemRefusal {
+export function changedAfterExportRefusal(kind: "customer" | "subscription", id: string, change: TsuzukuChange, exportedAt: string, timeZone: string): ItemRefusal<"changed_after_export"> {
   const what = { en: kind === "customer" ? `Customer ${id}` : `Subscription ${id}`, ja: kind === "customer" ? `顧客 ${id}` : `定期コース ${id}` };
   return {
     code: "changed_after_export",
@@ -80,6 +80,6 @@ export function refuseExportAhead(exportedAt: string | undefined, now: Date): vo
  * its entry from `changedAfterExport`) is refused — 409 `changed_after_export` naming that change.
  * Null (applied): a new plan, an item that changes nothing, no change since the export.
  */
-export function staleSubscriptionRefusal(id: string, item: { stored: boolean; writes: boolean }, since: TsuzukuChange | undefined, exportedAt: string, timeZone: string): ItemRefusal | null {
+export function staleSubscriptionRefusal(id: string, item: { stored: boolean; writes: boolean }, since: TsuzukuChange | undefined, exportedAt: string, timeZone: string): ItemRefusal<"changed_after_export"> | null {
   return since && item.stored && item.writes ? changedAfterExportRefusal("subscription", id, since, exportedAt, timeZone) : null;
 }

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { SyncWarning, UpsertCustomerBody } from "../customers/schemas";
 import { MerchantId } from "../platform/openapi";
-import { ItemProblem } from "../platform/errors";
+import { itemProblemSchema } from "../platform/errors";
 import { ExportedAt, requireCadence, UpsertSubscriptionBody } from "../subscriptions/schemas";
 
 /** Items one `POST /v1/sync` may carry, customers and subscriptions together (the sum of both arrays). */
@@ -45,6 +45,18 @@ export const BulkSyncBody = z
   })
   .openapi("BulkSync");
 
+/** The codes a synced customer or subscription can be refused with (sync/service `syncBatch`), and what each means for it. */
+export const SYNC_ITEM_CODES = {
+  validation_failed: "a field is missing, malformed or unknown, holds a control character, contradicts another (a phone number or postal code that is not one, `intervalDays` against `intervalMonths`, `deliveryDay` against `nextDeliveryOn`), or is dated ahead (an instant more than 5 minutes ahead of the server's clock, a plan date more than three years ahead); `errors` names each.",
+  unknown_customer: "a subscription's `customerId` names no synced customer; or (424, `not_processed`) its customer was refused in this request.",
+  unknown_reason: "a canceled subscription's `cancellationReason` is none of the shop's reasons (`GET /v1/cancellation-reasons`).",
+  customer_erased: "the customer, or the customer a subscription is stored under, was erased: their record takes no writes.",
+  subscription_canceled: "the customer cancelled the subscription through a cancel flow: a sync does not make it active or paused again (`POST /v1/subscriptions/{subscriptionId}/reactivate` does).",
+  changed_after_export: "with `exportedAt`: the item would overwrite a change made in Tsuzuku after the export (`change` names it); nothing of it is written.",
+};
+export type SyncItemCode = keyof typeof SYNC_ITEM_CODES;
+export const SyncItemProblem = itemProblemSchema("SyncItemProblem", SYNC_ITEM_CODES);
+
 export const SyncItemResult = z
   .object({
     kind: z.enum(["customer", "subscription"]),
@@ -57,7 +69,7 @@ export const SyncItemResult = z
     status: z.number().int().openapi({ description: "What the single-item `PUT` would have answered: 201 created, 200 replaced or unchanged, 4xx refused; 424 not processed." }),
     changed: z.boolean().optional().openapi({ description: "For `applied`: whether anything stored changed." }),
     warnings: z.array(SyncWarning).optional().openapi({ description: "For an `applied` customer: what the sync did not take of it (the rest was applied), e.g. `keep_in_touch_kept`." }),
-    error: ItemProblem.optional(),
+    error: SyncItemProblem.optional(),
   })
   .openapi("SyncItemResult");
 

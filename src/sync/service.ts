@@ -6,7 +6,7 @@ import type { CustomerRow } from "../customers/repository";
 import { customers, planChanges, riskFeatures, subscriptions } from "../db/schema";
 import { closeFlowsOnCancellation, SYNC_ACTOR } from "../cancel-flows/closed-by-cancellation";
 import { recordAutoResume } from "../plan-changes/auto-resume";
-import { ApiError, controlCharacterErrors, ERROR_STATUS, fieldErrors, itemProblem, type ItemRefusal } from "../platform/errors";
+import { caughtRefusal, controlCharacterErrors, ERROR_STATUS, fieldErrors, itemProblem, type ItemRefusal } from "../platform/errors";
 import type { Language } from "../platform/language";
 import { changedKeys, inList, type TenantStore } from "../platform/tenancy";
 import { featuresFrom } from "../risk/features";
@@ -21,7 +21,7 @@ import { changedAfterExport, changedAfterExportRefusal, staleSubscriptionRefusal
 import { refuseErased } from "../data-rights/erased";
 import { enqueueWebhookEvents, type QueuedWebhookEvent } from "../webhooks/outbox";
 import { answeredByCustomer, recordNewPlanReturns, recordReactivations, recordSyncedCancellations, recordSyncedReasons } from "../winback/service";
-import { SyncCustomer, SyncSubscription, type BulkSyncResponse, type SyncItemResult } from "./schemas";
+import { SYNC_ITEM_CODES, SyncCustomer, SyncSubscription, type BulkSyncResponse, type SyncItemCode, type SyncItemResult } from "./schemas";
 
 type Result = z.infer<typeof SyncItemResult>;
 
@@ -102,7 +102,7 @@ export async function syncBatch(
   const refusedCustomers = new Set<string>();
   const idOf = (item: unknown) => (typeof (item as { id?: unknown })?.id === "string" ? (item as { id: string }).id : null);
   const lang = ctx.lang ?? "en";
-  const refuse = (kind: Result["kind"], index: number, id: string | null, refusal: ItemRefusal, prefix?: string): Result => ({
+  const refuse = (kind: Result["kind"], index: number, id: string | null, refusal: ItemRefusal<SyncItemCode>, prefix?: string): Result => ({
     kind,
     index,
     id,
@@ -111,11 +111,7 @@ export async function syncBatch(
     error: itemProblem(refusal, lang, prefix),
   });
   // Field paths start at the item, as validation's do (`subscriptions.2.quantity`).
-  // A refusal the batch made itself (changed_after_export) is plain data; anything else not an ApiError is a bug.
-  const refused = (kind: Result["kind"], index: number, id: string, e: unknown) => {
-    if (!(e instanceof ApiError) && !isRefusal(e)) throw e; // a bug, not the item: the whole batch rolls back
-    return refuse(kind, index, id, e, `${kind}s.${index}`);
-  };
+  const refused = (kind: Result["kind"], index: number, id: string, refusal: ItemRefusal<SyncItemCode>) => refuse(kind, index, id, refusal, `${kind}s.${index}`);
   const invalid = (kind: Result["kind"], index: number, item: unknown, issues: Issues) =>
     refuse(kind, index, idOf(item), {
       code: "validation_failed",
@@ -133,8 +129,8 @@ export async function syncBatch(
         if (id) refusedCustomers.add(id);
         results.push(invalid("customer", index, item, issues));
       },
-      refused: (index, id, e) => {
-        results.push(refused("customer", index, id, e));
+      refused: (index, id, refusal) => {
+        results.push(refused("customer", index, id, refusal));
         refusedCustomers.add(id);
       },
       applied: (index, id, created, changed, keptNo) =>
@@ -163,7 +159,7 @@ export async function syncBatch(
         });
         return true;
       },
-      refused: (index, id, e) => results.push(refused("subscription", index, id, e)),
+      refused: (index, id, refusal) => results.push(refused("subscription", index, id, refusal)),
       applied: (index, id, created, changed) => results.push({ kind: "subscription", index, id, result: "applied", status: created ? 201 : 200, changed }),
     });
     // A dry run does all of it, then rolls back: what it reports is exactly what a run would do.
@@ -178,8 +174,8 @@ export async function syncBatch(
 
 type Issues = z.core.$ZodIssue[];
 
-/** A refusal the batch made itself (plain data, no ApiError: sync/after-export `changedAfterExportRefusal`). */
-const isRefusal = (e: unknown): e is ItemRefusal => typeof e === "object" && e !== null && !(e instanceof Error) && "code" in e && "detail" in e;
+/** What a callee threw on an item, as its refusal (a code outside the sync's is logged: platform/errors `caughtRefusal`). */
+const caught = (e: unknown) => caughtRefusal(e, SYNC_ITEM_CODES, "POST /v1/sync");
 
 /** The customers of the batch: one read of those that exist, decisions in order, one upsert per chunk. */
 async function syncCustomers(
@@ -189,7 +185,7 @@ async function syncCustomers(
   ctx: { exportedAt?: string; settings: TenantSettings; onChange?: (change: ItemChange) => void },
   report: {
     invalid: (index: number, item: unknown, issues: Issues) => void;
-    refused: (index: number, id: string, e: unknown) => void;
+    refused: (index: number, id: string, refusal: ItemRefusal<SyncItemCode>) => void;
     applied: (index: number, id: string, created: boolean, changed: boolean, keptNo?: boolean) => void;
   },
 ) {
@@ -216,7 +212,7 @@ async function syncCustomers(
     try {
       values = syncedCustomer(body, existing, at, ctx.settings.country);
     } catch (e) {
-      report.refused(index, id, e);
+      report.refused(index, id, caught(e));
       continue;
     }
     // Who gave a stored "no" a `true` would overturn: this batch's own sync, or else the last answer recorded.
@@ -270,7 +266,7 @@ async function syncSubscriptions(
   report: {
     invalid: (index: number, item: unknown, issues: Issues) => void;
     skip: (index: number, id: string, customerId: string) => boolean;
-    refused: (index: number, id: string, e: unknown) => void;
+    refused: (index: number, id: string, refusal: ItemRefusal<SyncItemCode>) => void;
     applied: (index: number, id: string, created: boolean, changed: boolean) => void;
   },
 ) {
@@ -417,7 +413,7 @@ async function syncSubscriptions(
       if (known && known.row.customerId !== b.customerId) refuseErased(people.get(known.row.customerId), "id");
       plan = planSubscriptionSync(s.tenantId, id, b, known?.row, { ...ctx, reasons });
     } catch (e) {
-      report.refused(i, id, e);
+      report.refused(i, id, caught(e));
       continue;
     }
     if (!plan.write) {

@@ -1,6 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import openapi from "../../openapi.json";
 import { addDays, localDate } from "../../src/platform/dates";
 import { customerBody, subscriptionBody, uid, type Harness, type TestTenant } from "../support/harness";
+import { erasedCustomer, syncedPlan } from "../support/synced-plan";
 
 export function eventsSuite(h: () => Harness) {
   describe("events", () => {
@@ -90,6 +92,39 @@ export function eventsSuite(h: () => Harness) {
       expect(b).toMatchObject({ result: "rejected", status: 422, error: { code: "unknown_event_type" } });
       expect(c).toMatchObject({ result: "rejected", error: { code: "validation_failed", errors: [{ path: "events.2.data.nps" }] } });
       expect(d).toMatchObject({ result: "rejected", error: { code: "unknown_customer", errors: [{ path: "events.3.customerId" }] } });
+    });
+
+    it("rejects an item with each code openapi.json lists for it (EventItemProblem) and no other, each at its code's status", async () => {
+      const erased = await erasedCustomer(h(), t);
+      const declined = await syncedPlan(h(), t);
+      expect((await h().request("PUT", `/v1/customers/${declined.customerId}/keep-in-touch`, { key: t.key, body: { keepInTouch: false } })).status).toBe(200);
+      // The harness holds the answer to openapi.json: a code the enum lacks fails the request itself.
+      const res = await h().request("POST", "/v1/events", {
+        key: t.key,
+        body: {
+          events: [
+            ev("survey.answered", { nps: 11 }),
+            ev("delivery.teleported", {}),
+            ev("payment.failed", {}, { customerId: "C-ghost", subscriptionId: undefined }),
+            ev("payment.failed", {}, { subscriptionId: "S-ghost" }),
+            ev("contact.logged", { channel: "phone", topic: "inquiry" }, { customerId: erased, subscriptionId: undefined }),
+            ev("winback.contacted", { channel: "email" }, { ...declined, occurredAt: new Date().toISOString() }),
+          ],
+        },
+      });
+      expect(res.status).toBe(200);
+      const refused = res.body.results.map((r: { result: string; status: number; error?: { code: string } }) => [r.result, r.status, r.error?.code]);
+      expect(refused).toEqual([
+        ["rejected", 422, "validation_failed"],
+        ["rejected", 422, "unknown_event_type"],
+        ["rejected", 422, "unknown_customer"],
+        ["rejected", 422, "unknown_subscription"],
+        ["rejected", 409, "customer_erased"],
+        ["rejected", 409, "customer_declined_contact"],
+      ]);
+      // Every code the document lists is one the server sends.
+      const listed: string[] = openapi.components.schemas.EventItemProblem.properties.code.enum;
+      expect([...new Set(refused.map((r: string[]) => r[2]))].sort()).toEqual([...listed].sort());
     });
 
     it("a rejected item's detail and messages follow Accept-Language as a problem's do: Japanese under ja, the same English otherwise", async () => {

@@ -4,6 +4,7 @@ import openapi from "../../openapi.json";
 import { MAX_SYNC_BODY_BYTES } from "../../src/sync/schemas";
 import { customerBody, subscriptionBody, uid, type Harness, type TestTenant } from "../support/harness";
 import { resolved } from "../support/contract";
+import { erasedCustomer } from "../support/synced-plan";
 
 export function syncSuite(h: () => Harness) {
   describe("bulk sync", () => {
@@ -325,6 +326,49 @@ export function syncSuite(h: () => Harness) {
       const priced = await h().request("PUT", `/v1/subscriptions/${s}`, { key: t.key, body: subscriptionBody(c, { status: "canceled", unitPrice: { amount: 4200, currency: "JPY" } }) });
       expect(priced.status).toBe(200);
       expect(priced.body).toMatchObject({ status: "canceled", unitPrice: { amount: 4200 }, cancellation: { confirmationNumber: done.confirmationNumber } });
+    });
+
+    it("refuses an item with each code openapi.json lists for it (SyncItemProblem) and no other, each at its code's status", async () => {
+      const [c, bad, cancelledId, pausedId] = [uid("C"), uid("C"), uid("S"), uid("S")];
+      const erased = await erasedCustomer(h(), t);
+      const next = addDays(localDate(new Date(), "Asia/Tokyo"), 21);
+      const active = subscriptionBody(c, { nextDeliveryOn: next });
+      await h().request("PUT", `/v1/customers/${c}`, { key: t.key, body: customerBody() });
+      for (const id of [cancelledId, pausedId]) expect((await h().request("PUT", `/v1/subscriptions/${id}`, { key: t.key, body: active })).status).toBe(201);
+      // The customer cancels one through a flow; after the export, the IVR pauses the other.
+      const flow = (await h().request("POST", `/v1/subscriptions/${cancelledId}/cancel-flows`, { key: t.key, body: { channel: "web" } })).body;
+      expect((await h().request("POST", `/v1/cancel-flows/${flow.flowId}/confirm`, { key: t.key, body: {} })).status).toBe(200);
+      const exportedAt = new Date(Date.now() - 1_000).toISOString();
+      expect((await h().request("POST", `/v1/subscriptions/${pausedId}/pause`, { key: t.key, body: { resumeOn: addDays(next, 30), channel: "ivr" } })).status).toBe(200);
+      // The harness holds the answer to openapi.json: a code the enum lacks fails the request itself.
+      const res = await h().request("POST", "/v1/sync", {
+        key: t.key,
+        body: {
+          exportedAt,
+          customers: [{ id: bad, ...customerBody({ phone: "12" }) }, { id: erased, name: "佐藤 花子" }],
+          subscriptions: [
+            { id: uid("S"), ...subscriptionBody(bad) },
+            { id: uid("S"), ...subscriptionBody(uid("C-unknown")) },
+            { id: uid("S"), ...subscriptionBody(c, { status: "canceled", cancellationReason: "pricey" }) },
+            { id: cancelledId, ...active },
+            { id: pausedId, ...active },
+          ],
+        },
+      });
+      expect(res.status).toBe(200);
+      const refused = res.body.results.map((r: { result: string; status: number; error?: { code: string } }) => [r.result, r.status, r.error?.code]);
+      expect(refused).toEqual([
+        ["refused", 422, "validation_failed"],
+        ["refused", 409, "customer_erased"],
+        ["not_processed", 424, "unknown_customer"],
+        ["refused", 422, "unknown_customer"],
+        ["refused", 422, "unknown_reason"],
+        ["refused", 409, "subscription_canceled"],
+        ["refused", 409, "changed_after_export"],
+      ]);
+      // Every code the document lists is one the server sends.
+      const listed: string[] = openapi.components.schemas.SyncItemProblem.properties.code.enum;
+      expect([...new Set(refused.map((r: string[]) => r[2]))].sort()).toEqual([...listed].sort());
     });
 
     it("a plan the cart cancelled itself may be restarted by the cart: recorded as a reactivate in its changes and the timeline, its stale cancellation closed", async () => {

@@ -20,3 +20,15 @@ export async function syncedPlan(h: Pick<Harness, "request">, tenant: TestTenant
   expect(subscription.status, JSON.stringify(subscription.body)).toBe(201);
   return { customerId, subscriptionId };
 }
+
+/**
+ * A customer with one canceled subscription, erased (`DELETE /v1/customers/{id}`): the pseudonym
+ * (`erased_…`) their record is kept under, as the subscription reads it — an id that takes no writes.
+ */
+export async function erasedCustomer(h: Pick<Harness, "request">, tenant: TestTenant): Promise<string> {
+  const { customerId, subscriptionId } = await syncedPlan(h, tenant, { subscription: { status: "canceled" } });
+  expect((await h.request("DELETE", `/v1/customers/${customerId}`, { key: tenant.key })).status).toBe(200);
+  const pseudonym = (await h.request("GET", `/v1/subscriptions/${subscriptionId}`, { key: tenant.key })).body.customerId as string;
+  expect(pseudonym).toMatch(/^erased_/);
+  return pseudonym;
+}
