@@ -257,7 +257,8 @@ export const PORTAL_TEXT = {
   surveyToggle: { ja: "アンケートに答える（任意）", en: "Answer a short survey (optional)" },
   returnOn: { ja: "再開のご予定があれば、その日付（任意）", en: "If you plan to come back, the date (optional)" },
   keepInTouchTitle: { ja: "ショップからのお知らせ", en: "Messages from the shop" },
-  keepInTouchOn: { ja: "解約後のお知らせを受け取る設定です。いつでも停止できます。", en: "You have asked to hear from the shop after cancelling. You can stop it at any time." },
+  // What is in force, then the one thing the card's button does: the shop's question is not asked again.
+  keepInTouchOn: { ja: "解約後もショップからのお知らせを受け取る設定になっています。いつでも停止できます。", en: "You have asked to hear from the shop after cancelling. You can stop these messages at any time." },
   keepInTouchByConsent: {
     ja: "メールマガジン等の受け取りにご同意いただいているため、解約後もショップからご案内をお送りすることがあります。いつでも停止できます。",
     en: "You agreed to receive the shop's news, so the shop may write to you after you cancel. You can stop it at any time.",

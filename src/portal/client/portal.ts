@@ -87,7 +87,8 @@ type Step =
  *   comeback offer sent, on a cancelled plan's card), restart-with-offer, confirm-restart,
  *   cancel-restart, container, subscription,
  *   resume-button, skip-reason, back, message, review (a plan change's final confirmation),
- *   confirm-change, cancel-change, data-use (the profiling opt-out card), save-data-use, reload-data-use.
+ *   confirm-change, cancel-change, data-use (the profiling opt-out card), save-data-use, reload-data-use,
+ *   title (the list's 「定期コースの管理」 heading: a shop restyles it, or hides it from sight).
  * @cssprop --tsuzuku-brand, --tsuzuku-on-brand, --tsuzuku-font, --tsuzuku-font-size,
  *   --tsuzuku-text, --tsuzuku-muted, --tsuzuku-surface, --tsuzuku-border, --tsuzuku-focus,
  *   --tsuzuku-error, --tsuzuku-radius
@@ -105,6 +106,7 @@ export class TsuzukuPortal extends HTMLElement {
     if (!registry.get(tag)) registry.define(tag, this);
   }
 
+  #container: HTMLElement;
   #main: HTMLElement;
   #status: HTMLElement;
   #step: Step = { name: "loading" };
@@ -190,7 +192,8 @@ export class TsuzukuPortal extends HTMLElement {
     root.adoptedStyleSheets = [styleSheet()];
     this.#status = h("p", { class: "status", id: "status", role: "status", "aria-live": "polite", "aria-atomic": "true" });
     this.#main = h("div");
-    root.append(h("div", { class: "portal", part: "container" }, this.#status, this.#main));
+    this.#container = h("div", { class: "portal", part: "container" }, this.#status, this.#main);
+    root.append(this.#container);
   }
 
   connectedCallback() {
@@ -740,6 +743,9 @@ export class TsuzukuPortal extends HTMLElement {
   }
 
   #render() {
+    // The portal's language on its own root: `all: initial` on :host resets the language the page's
+    // lang gives (Chromium's locale), and line breaking by phrase (word-break: auto-phrase) needs it.
+    this.#container.lang = this.#lang;
     const step = this.#step;
     let view: (Node | Node[])[];
     switch (step.name) {
@@ -780,7 +786,7 @@ export class TsuzukuPortal extends HTMLElement {
     const subs = this.#subs;
     const only = this.#focused && subs.length === 1 ? subs[0] : undefined;
     return [
-      h("h2", { id: "title", tabindex: -1 }, only ? this.#withShopText("titleFor", { product: only.product.name }, "product") : this.#t("title")),
+      h("h2", { id: "title", tabindex: -1, part: "title" }, only ? this.#withShopText("titleFor", { product: only.product.name }, "product") : this.#t("title")),
       subs.length === 0 ? h("p", {}, this.#t("none")) : subs.map((s) => this.#card(s)),
       // No card until keep-in-touch is given: replaceChildren would write a null as the text "null".
       ...[this.#keepInTouchCard(), this.#dataUseCard()].filter((card) => card !== null),
@@ -872,8 +878,9 @@ export class TsuzukuPortal extends HTMLElement {
       "section",
       { class: "card", part: "keep-in-touch", "aria-labelledby": "keep-title", "data-keep-in-touch": "" },
       h("h3", { id: "keep-title", tabindex: -1 }, this.#t("keepInTouchTitle")),
+      // What is in force and that it can be stopped, said once: the shop's question itself
+      // (「…よろしいですか？」) is not asked again over a button that can only stop (trial52).
       h("p", {}, this.#t(keep.keepInTouch === true ? "keepInTouchOn" : "keepInTouchByConsent")),
-      keep.keepInTouch === true ? h("p", { class: "note", lang: this.#ja(keep.wording) }, keep.wording) : null,
       h("p", { class: "message", role: "alert", part: "message" }),
       h("p", { class: "status", role: "status", "data-card-status": "" }),
       h("div", { class: "actions" }, h("button", { type: "button", part: "stop-keep-in-touch", onclick: () => this.#stopKeepInTouch(keep.customerId) }, this.#t("keepInTouchStop"))),
@@ -949,7 +956,7 @@ export class TsuzukuPortal extends HTMLElement {
       sub.status === "canceled" ? this.#afterCancellation(sub) : null,
       sub.status === "active" && opts?.skip.available ? h("p", { class: "note" }, this.#t("remainingSkips", { n: opts.skip.remainingSkips })) : null,
       sub.status !== "canceled" && opts?.firstChangeableDate ? h("p", { class: "note", "data-first-changeable": "" }, this.#firstChangeable(sub, opts.firstChangeableDate, opts.firstChoosableDate)) : null,
-      this.#ruleNotes(sub, opts),
+      this.#ruleNotes(sub, opts, preparing(sub, opts)),
       h("p", { class: "message", role: "alert", part: "message" }),
       sub.status === "canceled" ? this.#restartActions(sub, opts) : this.#actions(sub, opts),
     );
@@ -1037,17 +1044,19 @@ export class TsuzukuPortal extends HTMLElement {
    * The rule of each action plan-options closes (`data-skip-rule`, `data-pause-rule`, …), said once
    * when one rule closes several (the cut-off, whatever its words per action): a customer looking for a pause reads the shop's
    * rule instead of finding nothing. A canceled plan's restart says its own (#restartActions).
+   * `cutoffSaid`: the card already names the delivery being prepared (#firstChangeable), which is the
+   * cut-off said with its weekdays and what can change from when, so no action repeats it (trial52).
    */
-  #ruleNotes(sub: Subscription, opts: PlanOptions | null): Node[] {
+  #ruleNotes(sub: Subscription, opts: PlanOptions | null, cutoffSaid: boolean): Node[] {
     if (!opts || sub.status === "canceled") return [];
     const actions = sub.status === "active" ? (["skip", "nextDelivery", "interval", "quantity", "pause"] as const) : (["resume"] as const);
-    const said = new Set<string>();
+    const said = new Set<string>(cutoffSaid ? ["change_window_closed"] : []);
     const out: Node[] = [];
     for (const action of actions) {
       const refusal = opts[action].refusal;
       const detail = refusal?.detail;
       // The cut-off closes each change in its own words (「スキップは…」「数量の変更は…」), the same rule four
-      // times over (trial49): said once, beside the line that names the delivery being prepared (#firstChangeable).
+      // times over (trial49): said once — by the line that names the delivery being prepared, when the card has it.
       const key = refusal?.code === "change_window_closed" ? refusal.code : detail;
       if (!detail || !key || said.has(key)) continue;
       said.add(key);
@@ -2053,6 +2062,13 @@ function localToday(): string {
 function value(form: HTMLFormElement, name: string): string {
   return String(new FormData(form).get(name) ?? "");
 }
+
+/**
+ * Whether the card's cut-off line names the next delivery as already being prepared
+ * (#firstChangeable: it comes before plan-options' first changeable date).
+ */
+const preparing = (sub: Subscription, opts: PlanOptions | null): boolean =>
+  sub.status !== "canceled" && !!opts?.firstChangeableDate && !!sub.nextDeliveryOn && sub.nextDeliveryOn < opts.firstChangeableDate;
 
 /** The form's input named `name` (where a refusal of its value is said). */
 function inputOf(form: HTMLFormElement, name: string): HTMLElement | null {

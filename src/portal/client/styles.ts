@@ -26,13 +26,19 @@ export const STYLES = `
   font-size: max(16px, var(--tsuzuku-font-size, 1rem));
   line-height: 1.6;
   color: var(--_text);
+  /* Japanese wraps between phrases (「お知らせの受け取りを／停止する」), never a lone 「る」 on a line (trial52):
+     Chromium 119+ only, other browsers keep their default. A phrase wider than the line still breaks
+     anywhere, so nothing overflows at 320 px. */
+  word-break: auto-phrase;
   overflow-wrap: anywhere;
 }
 * { box-sizing: border-box; }
 [hidden] { display: none !important; }
 /* A size container: the receipt's number is sized to the portal's width (cqi) so it stays on one line. */
 /* em, not rem: a rem inside the shadow root is the host page's root, 480 px under a 62.5 % reset (trial43). */
-.portal { background: var(--_surface); max-width: 48em; container-type: inline-size; }
+/* No background: around the cards (the heading, the status line) the shop's page shows through, a
+   tinted one included (trial52: a white band behind the heading). The cards carry --tsuzuku-surface. */
+.portal { max-width: 48em; container-type: inline-size; }
 h2, h3, h4 { line-height: 1.35; margin: 0 0 .5em; }
 h2 { font-size: 1.375em; }
 h3 { font-size: 1.2em; }
@@ -44,7 +50,7 @@ input:focus, input:focus-within, textarea:focus { outline: 3px solid var(--_focu
 p { margin: 0 0 .75em; }
 ul { margin: 0 0 .75em; padding-inline-start: 1.5em; }
 li { margin: 0 0 .25em; }
-.card { border: 1px solid var(--_border); border-radius: var(--_radius); padding: 1em; margin: 0 0 1em; }
+.card { background: var(--_surface); border: 1px solid var(--_border); border-radius: var(--_radius); padding: 1em; margin: 0 0 1em; }
 dl { display: grid; grid-template-columns: minmax(7em, max-content) 1fr; gap: .25em 1em; margin: 0 0 1em; }
 dt { color: var(--_muted); }
 dd { margin: 0; }
