@@ -6,7 +6,7 @@ import type { Context } from "hono";
 import type { AppEnv } from "../platform/env";
 import { localDate } from "../platform/dates";
 import { firstChangeableDate } from "../plan-changes/rules";
-import { ApiError, MEMBERS, problemMembers } from "../platform/errors";
+import { ApiError, MEMBERS, problemMembers, type ErrorCode } from "../platform/errors";
 import { language, requestedLanguage, type Language } from "../platform/language";
 import { prefetchWithKey } from "../platform/auth";
 import { apiRoute, domainRouter, jsonResponse, MerchantId } from "../platform/openapi";
@@ -237,6 +237,19 @@ function unreadable(c: Context<AppEnv>): NoCustomer {
 }
 
 /**
+ * The problems of the IVR's own making or of the service's, not the caller's: still a line for the
+ * caller, so an IVR can read `speech` from every answer (trial52: a mistyped key left the caller in
+ * silence). A key or session refused, or the service failing: 「お客様情報をお調べできませんでした」;
+ * the database busy for a moment (503 with Retry-After): to hold or call back.
+ */
+const UNSPOKEN_BY_THE_CALLER = [
+  "missing_api_key", "invalid_api_key", "invalid_session", "session_expired",
+  "insufficient_scope", "api_key_in_browser", "session_not_allowed",
+  "internal_error", "database_unavailable", "secrets_key_mismatch",
+] as const satisfies readonly ErrorCode[];
+const SET_UP_WRONG = new Set<ErrorCode>(UNSPOKEN_BY_THE_CALLER.filter((c) => c !== "database_unavailable"));
+
+/**
  * The language of a problem's `speech`: the answer's (Accept-Language, else the caller's or
  * shop's locale); for a key refused before the shop is known (the failed-key limit's 429),
  * Accept-Language, else the shops' default (Japanese).
@@ -249,6 +262,7 @@ const speechLanguage = (c: Context<AppEnv>): Language => (c.get("caller") ? lang
 problemMembers("GET /v1/lookup", {
   validation_failed: (c) => ({ speech: noCustomerSpeech(unreadable(c), speechLanguage(c)) }),
   rate_limited: (c) => ({ speech: noCustomerSpeech("busy", speechLanguage(c)) }),
+  ...Object.fromEntries(UNSPOKEN_BY_THE_CALLER.map((code) => [code, (c: Context<AppEnv>) => ({ speech: noCustomerSpeech(SET_UP_WRONG.has(code) ? "unspecified" : "busy", speechLanguage(c)) })])),
 });
 
 /** The lines each problem of the lookup speaks, as documented: what the API sends when asked without Accept-Language in a Japanese shop. */
@@ -264,7 +278,7 @@ export const lookupRouter = domainRouter().openapi(
     summary: "The IVR / operator data dip",
     description:
       "From a phone number (any form: caller-ID without the leading 0, full-width digits, +81…; without a country code it is read in the shop's `country`), an email or a customer id: the customer, their subscriptions with the next delivery, the risk of the one the call is most likely about, the next best action, a routing hint and one line of speech for text-to-speech in the requested language. Give exactly one of `phone`, `email` and `customerId`. Several customers with the same number → 409 `ambiguous_customer` with their ids only, unless the number is given with an extension (`03-5555-6666 内線34`, `ext. 34`, `x34`, `#34`) that exactly one of them has: then that customer. After a 409, ask the caller for their customer number and look it up as `customerId`: the same answer, for that customer.\n\n" +
-      "Every problem this operation answers — 404, 409, 422 and the rate limit's 429 — carries `speech`, a line for the caller (on the 429: to hold or call back).",
+      "Every problem this operation answers carries `speech`, a line for the caller: 404, 409, 422 say what could not be found or read; the rate limit's 429 and a busy database's 503 ask them to hold or call back; a refused key or session (401, 403), a failure on our side (500) or a service set up wrongly (503 `secrets_key_mismatch`) say only that their details could not be looked up.",
     request: { query: LookupQuery },
     errors: ["customer_not_found", "ambiguous_customer"],
     // The IVR has a line for the caller whatever the answer (the examples are the lines sent).
@@ -273,6 +287,7 @@ export const lookupRouter = domainRouter().openapi(
       ambiguous_customer: { ...spoken("ambiguous"), candidates: MEMBERS.candidates.example },
       validation_failed: spoken("unreadable"),
       rate_limited: spoken("busy"),
+      ...Object.fromEntries(UNSPOKEN_BY_THE_CALLER.map((code) => [code, spoken(SET_UP_WRONG.has(code) ? "unspecified" : "busy")])),
     },
     responses: { 200: jsonResponse(LookupResponse, "What the agent or the IVR needs") },
   }),

@@ -345,5 +345,18 @@ export function lookupSuite(h: () => Harness) {
       expect((await h().request("GET", "/v1/lookup?phone=09012345678", { key: null })).status).toBe(401);
       expect((await h().request("GET", "/v1/lookup?phone=09012345678", { key: await t.keyWith(["read"]) })).status).toBe(200);
     });
+
+    it("a key refused or without read still answers a line for the caller: an IVR set up wrongly leaves no one in silence (trial52)", async () => {
+      const wrong = await h().request("GET", "/v1/lookup?phone=09012345678", { key: "tsz_live_not_a_key_of_any_shop_000000000000" });
+      expect(wrong.status).toBe(401);
+      expect(wrong.body).toMatchObject({ code: "invalid_api_key", speech: "お電話ありがとうございます。お客様情報をお調べできませんでした。" });
+      const none = await h().request("GET", "/v1/lookup?phone=09012345678", { key: null, headers: { "Accept-Language": "en" } });
+      expect(none.body).toMatchObject({ code: "missing_api_key", speech: "Thank you for calling. We could not look up your details." });
+      const writeOnly = await h().request("GET", "/v1/lookup?phone=09012345678", { key: await t.keyWith(["write"]) });
+      expect(writeOnly.status).toBe(403);
+      expect(writeOnly.body).toMatchObject({ code: "insufficient_scope", speech: "お電話ありがとうございます。お客様情報をお調べできませんでした。" });
+      // Only the lookup's problems speak: another route's 401 is as it was.
+      expect((await h().request("GET", "/v1/customers/C-1", { key: null })).body.speech).toBeUndefined();
+    });
   });
 }
