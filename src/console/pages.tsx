@@ -29,7 +29,10 @@ import { MetricsPage, metricsCsvRowName, metricsRowNames } from "./metrics";
 import { changeCallOf, changedPathOf, changedWords, fieldRefusalOf, fieldRefusalOfQuery, fieldRefusalWords, type FieldRefusal } from "./plan";
 import { endConsoleSession, peekLogin, redeemLogin, shopName } from "./sessions";
 import { inArray } from "drizzle-orm";
-import { customers } from "../db/schema";
+import { customers, subscriptions } from "../db/schema";
+import { AT_RISK_CURSOR, atRiskPageJson } from "../risk/repository";
+import { AtRiskQuery } from "../risk/schemas";
+import { AtRiskPage, type AtRiskPlan, type AtRiskRow } from "./at-risk";
 import { decodeCursor } from "../platform/pagination";
 import { CANDIDATES_CURSOR, candidatesFilter, candidatesPage } from "../winback/candidates";
 import { CandidatesQuery } from "../winback/schemas";
@@ -1096,19 +1099,56 @@ export function consolePages(app: Fetcher) {
     }
   });
 
+  /** A supervisor's page opened by an operator: said on a page of the console, 403. */
+  const supervisorOnly = (c: Context<AppEnv>, page: PageContext, title: "metrics" | "atRisk") =>
+    c.html(
+      <Layout page={page} title={t(page.lang, title)}>
+        <h1>{t(page.lang, title)}</h1>
+        <p role="alert">{t(page.lang, "supervisorOnly")}</p>
+      </Layout>,
+      403,
+    );
+
+  /**
+   * 解約リスクの高いお客様: GET /v1/risk/at-risk's rows (the same function, its order, band filter and
+   * cursor — customers left out of profiling are never in it), with each customer's name and the
+   * plan's product and next delivery, for supervisors as the metrics are.
+   */
+  pages.get("/console/at-risk", async (c) => {
+    const who = await operator(c);
+    if (who instanceof Response) return who;
+    const { page } = who;
+    if (!page.supervisor) return supervisorOnly(c, page, "atRisk");
+    // The API's own query: `band`, `limit` (1–100, default 20) and `cursor`; anything else reads the first page of every band.
+    const q = AtRiskQuery.safeParse(c.req.query());
+    const band = q.success ? q.data.band : undefined;
+    const limit = q.success ? q.data.limit : 20;
+    const after = q.success ? decodeCursor(q.data.cursor, AT_RISK_CURSOR, [band]) : undefined;
+    const store = c.get("store");
+    const body = await atRiskPageJson(store, band, limit, after, page.lang);
+    const list = JSON.parse(new TextDecoder().decode(body)) as { data: AtRiskRow[]; nextCursor: string | null };
+    const subIds = list.data.map((r) => r.subscriptionId);
+    const customerIds = [...new Set(list.data.map((r) => r.customerId))];
+    const [plans, people] = await Promise.all([
+      subIds.length === 0 ? [] : store.q.select({ id: subscriptions.id, productName: subscriptions.productName, nextDeliveryOn: subscriptions.nextDeliveryOn }).from(subscriptions).where(store.owns(subscriptions, inArray(subscriptions.id, subIds))),
+      customerIds.length === 0 ? [] : store.q.select({ id: customers.id, name: customers.name }).from(customers).where(store.owns(customers, inArray(customers.id, customerIds))),
+    ]);
+    const names = new Map(people.map((p) => [p.id, p.name]));
+    const byId = new Map(plans.map((p) => [p.id, p]));
+    const rows = new Map<string, AtRiskPlan>(
+      list.data.flatMap((r) => {
+        const p = byId.get(r.subscriptionId);
+        return p ? [[r.subscriptionId, { customerName: names.get(r.customerId) ?? null, productName: p.productName, nextDeliveryOn: p.nextDeliveryOn }] as const] : [];
+      }),
+    );
+    return c.html(<AtRiskPage page={page} rows={list.data} plans={rows} band={band ?? null} limit={limit} nextCursor={list.nextCursor} first={after === undefined} />);
+  });
+
   pages.get("/console/metrics", async (c) => {
     const who = await operator(c);
     if (who instanceof Response) return who;
     const { page } = who;
-    if (!page.supervisor) {
-      return c.html(
-        <Layout page={page} title={t(page.lang, "metrics")}>
-          <h1>{t(page.lang, "metrics")}</h1>
-          <p role="alert">{t(page.lang, "supervisorOnly")}</p>
-        </Layout>,
-        403,
-      );
-    }
+    if (!page.supervisor) return supervisorOnly(c, page, "metrics");
     // The same computation as GET /v1/metrics/retention (admin), off the request path where it
     // can be: a supervisor reads it here without an admin key.
     // The period as the API reads it (a real date, `from` not after `to`, at most two years); one

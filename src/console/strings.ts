@@ -440,6 +440,22 @@ const T = {
   reactivateWith: { ja: "特典を付けて再開：{title}", en: "With the comeback offer: {title}" },
   reactivateWithout: { ja: "特典なしで再開", en: "Without an offer" },
   comebackSent: { ja: "（{sentOn}にご案内済み、{validUntil}までご利用可）", en: "(sent on {sentOn}; can be taken until {validUntil})" },
+  // The supervisor's at-risk list (GET /v1/risk/at-risk).
+  atRisk: { ja: "解約リスクの高いお客様", en: "Customers at risk" },
+  atRiskNote: {
+    ja: "ご利用中の定期コースを、失うおそれのある売上（60日以内の解約の見込み × 1年分のお届け）が大きい順に並べています。分析を希望されなかったお客様（プロファイリング停止）は載りません。",
+    en: "Live subscriptions, highest revenue at risk (the chance of cancelling within 60 days × a year of deliveries) first. Customers who asked not to be profiled are not listed.",
+  },
+  atRiskBandFilter: { ja: "表示するリスク", en: "Show" },
+  atRiskAllBands: { ja: "すべて", en: "All bands" },
+  atRiskBandOnly: { ja: "リスク{band}のみ", en: "{band} only" },
+  noneAtRisk: { ja: "該当する定期コースはありません。", en: "No subscription is at risk in this band." },
+  plan: { ja: "定期コース", en: "Plan" },
+  riskScore: { ja: "リスク（点数）", en: "Risk (score)" },
+  revenueAtRisk: { ja: "失うおそれのある売上", en: "Revenue at risk" },
+  riskDriverUp: { ja: "{label}（リスクを上げる）", en: "{label} (raises the risk)" },
+  riskDriverDown: { ja: "{label}（リスクを下げる）", en: "{label} (lowers the risk)" },
+  noNextDelivery: { ja: "予定なし", en: "None scheduled" },
 } satisfies Record<string, Record<Lang, string>>;
 
 export type StringKey = keyof typeof T;
