@@ -29,7 +29,7 @@ import { MetricsPage, metricsCsvRowName, metricsRowNames } from "./metrics";
 import { changeCallOf, changedPathOf, changedWords, fieldRefusalOf, fieldRefusalOfQuery, fieldRefusalWords, type FieldRefusal } from "./plan";
 import { endConsoleSession, peekLogin, redeemLogin, shopName } from "./sessions";
 import { inArray } from "drizzle-orm";
-import { customers, subscriptions } from "../db/schema";
+import { customers, subscriptions, winbacks } from "../db/schema";
 import { AT_RISK_CURSOR, atRiskPageJson } from "../risk/repository";
 import { AtRiskQuery } from "../risk/schemas";
 import { AtRiskPage, type AtRiskPlan, type AtRiskRow } from "./at-risk";
@@ -39,7 +39,7 @@ import { CandidatesQuery } from "../winback/schemas";
 import { winbackDataOf } from "../winback/service";
 import { comebackOnRestart, takeableSentComeback } from "../winback/redeem";
 import { presentComeback } from "../winback/comeback";
-import { keepInTouchState, WinbackPage, type Candidate, type KarteWinback } from "./winback";
+import { dueKey, keepInTouchState, WinbackPage, type Candidate, type DueState, type KarteWinback } from "./winback";
 import { consoleError, consoleErrorCode, t, tf, type Lang } from "./strings";
 import { ingestEvents } from "../events/routes";
 import { loopbackHost, publicOrigin } from "../platform/origin";
@@ -1069,9 +1069,15 @@ export function consolePages(app: Fetcher) {
     ]);
     const ids = [...new Set(list.data.map((r) => r.customerId))];
     const store = c.get("store");
-    const people = ids.length === 0 ? [] : await store.q.select({ id: customers.id, name: customers.name }).from(customers).where(store.owns(customers, inArray(customers.id, ids)));
+    const subIds = [...new Set(list.data.map((r) => r.subscriptionId))];
+    // Whether each row's `winback.due` went out (WinbackDueStatus), so a past 「ご連絡の予定日」 says sent or not yet.
+    const [people, records] = await Promise.all([
+      ids.length === 0 ? [] : store.q.select({ id: customers.id, name: customers.name }).from(customers).where(store.owns(customers, inArray(customers.id, ids))),
+      subIds.length === 0 ? [] : store.q.select({ subscriptionId: winbacks.subscriptionId, canceledAt: winbacks.canceledAt, status: winbacks.dueStatus, sentAt: winbacks.dueSentAt }).from(winbacks).where(store.owns(winbacks, inArray(winbacks.subscriptionId, subIds))),
+    ]);
     const names = new Map(people.map((p) => [p.id, p.name]));
-    return c.html(<WinbackPage page={page} rows={list.data} names={names} reasons={reasons.body?.data ?? []} nextCursor={list.nextCursor} limit={limit} first={after === null} due={due ?? null} holdout={figures ? { from: figures.from, to: figures.to, heldOut: figures.holdout?.holdout.canceled ?? 0, contactable: figures.holdout?.contactable.canceled ?? null } : null} />);
+    const dues = new Map<string, DueState>(records.map((w) => [dueKey(w.subscriptionId, w.canceledAt), { status: w.status, sentAt: w.sentAt }]));
+    return c.html(<WinbackPage page={page} rows={list.data} names={names} dues={dues} reasons={reasons.body?.data ?? []} nextCursor={list.nextCursor} limit={limit} first={after === null} due={due ?? null} holdout={figures ? { from: figures.from, to: figures.to, heldOut: figures.holdout?.holdout.canceled ?? 0, contactable: figures.holdout?.contactable.canceled ?? null } : null} />);
   });
 
   // The supervisor page's tables as CSV: the API's own CSV of the same report (GET /v1/metrics/… with
@@ -1190,6 +1196,7 @@ export function consolePages(app: Fetcher) {
         overall={overall}
         groups={{ week, reason, offer, channel, operator: operatorRows }}
         winback={winback}
+        durableSaveDays={c.get("caller").settings.durableSaveDays}
         reasons={reasons.body?.data ?? []}
         offers={offers.catalogue}
         periodError={periodError}
