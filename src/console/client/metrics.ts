@@ -35,6 +35,8 @@ function draw(el: HTMLElement, { x, label, hint, points }: Series, byDate: boole
   const opts: uPlotType.Options = {
     width,
     height: slanted ? 300 : 220,
+    // Slanted names run right of their tick: room on the right for the last one.
+    ...(slanted ? { padding: [12, 110, 0, 0] as uPlotType.Padding } : {}),
     scales: { x: { time: false, range: [-0.5, points.length - 0.5] }, y: { range: [0, 100] } },
     axes: [
       slanted
