@@ -61,6 +61,7 @@ export function Layout(props: { page: PageContext; title: string; children: Chil
             </a>
             <a href="/console/winback">{t(lang, "winbackList")}</a>
             <a href="/console/knowledge">{t(lang, "knowledge")}</a>
+            {supervisor ? <a href="/console/at-risk">{t(lang, "atRisk")}</a> : null}
             {supervisor ? <a href="/console/metrics">{t(lang, "metrics")}</a> : null}
           </nav>
           <form method="get" action="/console" role="search" class="search" aria-label={t(lang, "search")}>

@@ -47,13 +47,22 @@ function FigureTable<G extends { key: string }>(props: { lang: Lang; id: string;
   );
 }
 
+/**
+ * 継続阻止率 in words: with no save `durableSaveDays` old yet (`durableSaves.judged` 0) there is
+ * nothing to judge, which is said rather than a bare 「—」 a supervisor reads as missing data.
+ */
+function durableWords(g: Pick<Group, "durableSaveRate" | "durableSaves">, lang: Lang, days: number, short: boolean): string {
+  if (g.durableSaves.judged === 0) return tf(lang, short ? "durableNotYetShort" : "durableNotYet", { days });
+  return percent(g.durableSaveRate);
+}
+
 /** Save-rate figures per week, reason, offer or channel, as GET /v1/metrics/retention groups them. */
-const SAVE_COLUMNS: Column<Group>[] = [
+const saveColumns = (durableSaveDays: number): Column<Group>[] => [
   { label: "started", cell: (g) => g.started },
   { label: "savedN", cell: (g) => g.saved },
   { label: "canceledN", cell: (g) => g.canceled },
   { label: "saveRate", cell: (g) => share(g.saved, g.saved + g.canceled), rate: (g) => g.saveRate },
-  { label: "durableSaveRate", cell: (g) => percent(g.durableSaveRate) },
+  { label: "durableSaveRate", cell: (g, lang) => durableWords(g, lang, durableSaveDays, true) },
   { label: "medianSeconds", cell: (g, lang) => (g.timeToCancel.medianSeconds === null ? "—" : duration(g.timeToCancel.medianSeconds, lang)) },
 ];
 
@@ -63,21 +72,30 @@ const SAVE_COLUMNS: Column<Group>[] = [
  * the save rate it implies — accepted of the decided flows (saved + canceled) that showed it — is
  * the offer's own, beside the rate of the flows it appeared in.
  */
-const OFFER_COLUMNS: Column<Group>[] = [
-  ...SAVE_COLUMNS.slice(0, 3),
-  { label: "acceptedN", cell: (g) => g.accepted ?? 0 },
-  SAVE_COLUMNS[3]!,
-  { label: "acceptedSaveRate", cell: (g) => share(g.accepted ?? 0, g.saved + g.canceled) },
-  ...SAVE_COLUMNS.slice(4),
-];
+const offerColumns = (durableSaveDays: number): Column<Group>[] => {
+  const save = saveColumns(durableSaveDays);
+  return [...save.slice(0, 3), { label: "acceptedN", cell: (g) => g.accepted ?? 0 }, save[3]!, { label: "acceptedSaveRate", cell: (g) => share(g.accepted ?? 0, g.saved + g.canceled) }, ...save.slice(4)];
+};
 
-/** 再加入率 per cancel reason or month of cancellation, as GET /v1/metrics/winback answers it. */
+/**
+ * 再加入率 per cancel reason or month of cancellation, as GET /v1/metrics/winback answers it. The
+ * 180-day rate beside its base: the cancellations 180 days old (`matured`) and those still waiting
+ * (canceled − matured, the API's `waiting`), so 「26.9% | 0%」 is not read as about every cancellation.
+ */
 const WINBACK_COLUMNS: Column<WinbackGroup>[] = [
   { label: "canceledN", cell: (g) => g.canceled },
   { label: "reactivatedN", cell: (g) => g.reactivated },
   { label: "reactivationRate", cell: (g) => share(g.reactivated, g.canceled), rate: (g) => g.reactivationRate },
   { label: "rate180", cell: (g) => share(g.reactivatedWithin180, g.matured) },
+  { label: "maturedN", cell: (g) => g.matured },
+  { label: "waitingN", cell: (g) => g.canceled - g.matured },
 ];
+
+/**
+ * A rate from fewer flows than this is not drawn as a bar: 1 of 1 saved is a bar at 100 % that
+ * says nothing (its table row still shows the counts and the rate).
+ */
+export const MIN_CHART_FLOWS = 5;
 
 /**
  * A lift in rate points with its 95 % interval, and — when the interval contains 0 — that the
@@ -166,6 +184,8 @@ export function MetricsPage(props: {
   /** Why the period asked for could not be shown (the last 30 days are, instead). */
   periodError?: string;
   winback: Winback;
+  /** The shop's `durableSaveDays` (settings): how old a save must be before 継続阻止率 judges it. */
+  durableSaveDays: number;
   /** The shop's reason catalogue in the page's language (GET /v1/cancellation-reasons) and its offers: row names. */
   reasons: { code: string; label: string }[];
   offers: CatalogueEntry[];
@@ -180,13 +200,17 @@ export function MetricsPage(props: {
   };
   const names = metricsRowNames({ lang, today: page.today, reasons: props.reasons, offers: props.offers, operators: (groups.operator.groups as Group[] | null) ?? [] });
   const keyLabels = { week: "week", reason: "reason", offer: "offer", channel: "channel", operator: "operatorColumn", winbackReason: "reason", winbackMonth: "month" } satisfies Record<keyof typeof names, StringKey>;
-  const series = (k: keyof typeof names, rate: StringKey, points: { key: string; rate: number | null }[]) => ({
+  // Each point with its sample size `n` (the flows decided, the cancellations): the chart says n beside
+  // each bar and draws no bar from fewer than MIN_CHART_FLOWS.
+  const series = (k: keyof typeof names, rate: StringKey, points: { key: string; n: number; rate: number | null }[]) => ({
     x: t(lang, keyLabels[k]),
     label: t(lang, rate),
-    points: points.map((p) => ({ ...p, name: names[k](p.key) })),
+    hint: t(lang, "chartHoverHint"),
+    points: points.map((p) => ({ ...p, rate: p.n < MIN_CHART_FLOWS ? null : p.rate, name: names[k](p.key) })),
   });
-  const saveRate = (k: keyof typeof names, gs: Group[] | null) => series(k, "saveRate", (gs ?? []).map((g) => ({ key: g.key, rate: shareOf(g.saved, g.saved + g.canceled) })));
-  const reactivation = (k: keyof typeof names, gs: WinbackGroup[]) => series(k, "reactivationRate", gs.map((g) => ({ key: g.key, rate: shareOf(g.reactivated, g.canceled) })));
+  const saveRate = (k: keyof typeof names, gs: Group[] | null) => series(k, "saveRate", (gs ?? []).map((g) => ({ key: g.key, n: g.saved + g.canceled, rate: shareOf(g.saved, g.saved + g.canceled) })));
+  const reactivation = (k: keyof typeof names, gs: WinbackGroup[]) => series(k, "reactivationRate", gs.map((g) => ({ key: g.key, n: g.canceled, rate: shareOf(g.reactivated, g.canceled) })));
+  const waiting180 = winback.byDaysSinceCancel?.find((d) => d.days === 180)?.waiting ?? winback.canceled - winback.matured;
   const chartData = {
     week: saveRate("week", groups.week.groups),
     reason: saveRate("reason", groups.reason.groups),
@@ -211,7 +235,7 @@ export function MetricsPage(props: {
           <tr><th scope="row">{t(lang, "savedN")}</th><td>{overall.saved}</td></tr>
           <tr><th scope="row">{t(lang, "canceledN")}</th><td>{overall.canceled}</td></tr>
           <tr><th scope="row">{t(lang, "saveRate")}</th><td data-rate={String(overall.saveRate ?? "")}>{share(overall.saved, overall.saved + overall.canceled)}</td></tr>
-          <tr><th scope="row">{t(lang, "durableSaveRate")}</th><td data-durable>{percent(overall.durableSaveRate)}{overall.durableSaves.lost > 0 ? tf(lang, "savesLost", { n: overall.durableSaves.lost }) : ""}</td></tr>
+          <tr><th scope="row">{t(lang, "durableSaveRate")}</th><td data-durable>{durableWords(overall, lang, props.durableSaveDays, false)}{overall.durableSaves.lost > 0 ? tf(lang, "savesLost", { n: overall.durableSaves.lost }) : ""}</td></tr>
           <tr><th scope="row">{t(lang, "holdoutLift")}</th><td data-lift="holdout">{overall.holdout ? liftWords(lang, overall.holdout.lift, overall.holdout.liftInterval) : "—"}</td></tr>
           <tr><th scope="row">{t(lang, "churnRate")}</th><td>{share(overall.churn.canceled, overall.churn.activeAtStart)}</td></tr>
           <tr><th scope="row">{t(lang, "medianSeconds")}</th><td>{overall.timeToCancel.medianSeconds === null ? "—" : duration(overall.timeToCancel.medianSeconds, lang)}</td></tr>
@@ -225,7 +249,9 @@ export function MetricsPage(props: {
           <section aria-labelledby={`h-${k}`} class="chart-block">
             <h2 id={`h-${k}`}>{t(lang, caption)}</h2>
             <div class="chart" id={`chart-${k}`} data-group={k} role="img" aria-label={`${t(lang, caption)}: ${t(lang, "saveRate")}`}></div>
-            <FigureTable lang={lang} id={`table-${k}`} caption={caption} keyLabel={keyLabels[k]} name={names[k]} groups={groups[k].groups ?? []} columns={k === "offer" ? OFFER_COLUMNS : SAVE_COLUMNS} />
+            <p class="chart-note">{tf(lang, "chartFewFlows", { n: MIN_CHART_FLOWS })}</p>
+            <FigureTable lang={lang} id={`table-${k}`} caption={caption} keyLabel={keyLabels[k]} name={names[k]} groups={groups[k].groups ?? []} columns={k === "offer" ? offerColumns(props.durableSaveDays) : saveColumns(props.durableSaveDays)} />
+            {k === "operator" ? <p class="operator-note">{t(lang, "noOperatorNote")}</p> : null}
             <CsvLink lang={lang} href={`/console/metrics.csv?report=retention&groupBy=${k}&from=${overall.from}&to=${overall.to}`} what={caption} />
           </section>
         );
@@ -240,7 +266,7 @@ export function MetricsPage(props: {
             <tr><th scope="row">{t(lang, "canceledN")}</th><td>{winback.canceled}</td></tr>
             <tr><th scope="row">{t(lang, "reactivatedN")}</th><td>{winback.reactivated}</td></tr>
             <tr><th scope="row">{t(lang, "reactivationRate")}</th><td data-rate={String(winback.reactivationRate ?? "")}>{share(winback.reactivated, winback.canceled)}</td></tr>
-            <tr><th scope="row">{t(lang, "rate180")}</th><td>{share(winback.reactivatedWithin180, winback.matured)}</td></tr>
+            <tr><th scope="row">{t(lang, "rate180")}</th><td data-rate180>{winback.matured === 0 ? tf(lang, "rate180None", { waiting: waiting180 }) : `${share(winback.reactivatedWithin180, winback.matured)}${tf(lang, "rate180Base", { matured: winback.matured, waiting: waiting180 })}`}</td></tr>
             <tr><th scope="row">{t(lang, "afterContactShare")}</th><td>{percent(winback.contacts.afterContactShare)}</td></tr>
             <tr><th scope="row">{t(lang, "winbackLift")}</th><td data-lift="winback">{winback.holdout ? liftWords(lang, winback.holdout.lift, winback.holdout.liftInterval) : "—"}</td></tr>
             <tr><th scope="row">{t(lang, "revenueRecovered")}</th><td>{winback.revenueRecovered.length ? winback.revenueRecovered.map((m) => formatMoney(m, lang)).join(" / ") : "—"}</td></tr>
@@ -252,6 +278,7 @@ export function MetricsPage(props: {
             <>
               <h3 id={`h-${k}`}>{t(lang, caption)}</h3>
               <div class="chart" id={`chart-${k}`} data-group={k} role="img" aria-label={`${t(lang, caption)}: ${t(lang, "reactivationRate")}`}></div>
+              <p class="chart-note">{tf(lang, "chartFewFlows", { n: MIN_CHART_FLOWS })}</p>
               <FigureTable lang={lang} id={`table-${k}`} caption={caption} keyLabel={keyLabels[k]} name={names[k]} groups={k === "winbackReason" ? winback.byReason : winback.byMonth} columns={WINBACK_COLUMNS} />
             </>
           );

@@ -29,14 +29,17 @@ import { MetricsPage, metricsCsvRowName, metricsRowNames } from "./metrics";
 import { changeCallOf, changedPathOf, changedWords, fieldRefusalOf, fieldRefusalOfQuery, fieldRefusalWords, type FieldRefusal } from "./plan";
 import { endConsoleSession, peekLogin, redeemLogin, shopName } from "./sessions";
 import { inArray } from "drizzle-orm";
-import { customers } from "../db/schema";
+import { customers, subscriptions, winbacks } from "../db/schema";
+import { AT_RISK_CURSOR, atRiskPageJson } from "../risk/repository";
+import { AtRiskQuery } from "../risk/schemas";
+import { AtRiskPage, type AtRiskPlan, type AtRiskRow } from "./at-risk";
 import { decodeCursor } from "../platform/pagination";
 import { CANDIDATES_CURSOR, candidatesFilter, candidatesPage } from "../winback/candidates";
 import { CandidatesQuery } from "../winback/schemas";
 import { winbackDataOf } from "../winback/service";
 import { comebackOnRestart, takeableSentComeback } from "../winback/redeem";
 import { presentComeback } from "../winback/comeback";
-import { keepInTouchState, WinbackPage, type Candidate, type KarteWinback } from "./winback";
+import { dueKey, keepInTouchState, WinbackPage, type Candidate, type DueState, type KarteWinback } from "./winback";
 import { consoleError, consoleErrorCode, t, tf, type Lang } from "./strings";
 import { ingestEvents } from "../events/routes";
 import { loopbackHost, publicOrigin } from "../platform/origin";
@@ -1066,9 +1069,15 @@ export function consolePages(app: Fetcher) {
     ]);
     const ids = [...new Set(list.data.map((r) => r.customerId))];
     const store = c.get("store");
-    const people = ids.length === 0 ? [] : await store.q.select({ id: customers.id, name: customers.name }).from(customers).where(store.owns(customers, inArray(customers.id, ids)));
+    const subIds = [...new Set(list.data.map((r) => r.subscriptionId))];
+    // Whether each row's `winback.due` went out (WinbackDueStatus), so a past 「ご連絡の予定日」 says sent or not yet.
+    const [people, records] = await Promise.all([
+      ids.length === 0 ? [] : store.q.select({ id: customers.id, name: customers.name }).from(customers).where(store.owns(customers, inArray(customers.id, ids))),
+      subIds.length === 0 ? [] : store.q.select({ subscriptionId: winbacks.subscriptionId, canceledAt: winbacks.canceledAt, status: winbacks.dueStatus, sentAt: winbacks.dueSentAt }).from(winbacks).where(store.owns(winbacks, inArray(winbacks.subscriptionId, subIds))),
+    ]);
     const names = new Map(people.map((p) => [p.id, p.name]));
-    return c.html(<WinbackPage page={page} rows={list.data} names={names} reasons={reasons.body?.data ?? []} nextCursor={list.nextCursor} limit={limit} first={after === null} due={due ?? null} holdout={figures ? { from: figures.from, to: figures.to, heldOut: figures.holdout?.holdout.canceled ?? 0, contactable: figures.holdout?.contactable.canceled ?? null } : null} />);
+    const dues = new Map<string, DueState>(records.map((w) => [dueKey(w.subscriptionId, w.canceledAt), { status: w.status, sentAt: w.sentAt }]));
+    return c.html(<WinbackPage page={page} rows={list.data} names={names} dues={dues} reasons={reasons.body?.data ?? []} nextCursor={list.nextCursor} limit={limit} first={after === null} due={due ?? null} holdout={figures ? { from: figures.from, to: figures.to, heldOut: figures.holdout?.holdout.canceled ?? 0, contactable: figures.holdout?.contactable.canceled ?? null } : null} />);
   });
 
   // The supervisor page's tables as CSV: the API's own CSV of the same report (GET /v1/metrics/… with
@@ -1096,19 +1105,56 @@ export function consolePages(app: Fetcher) {
     }
   });
 
+  /** A supervisor's page opened by an operator: said on a page of the console, 403. */
+  const supervisorOnly = (c: Context<AppEnv>, page: PageContext, title: "metrics" | "atRisk") =>
+    c.html(
+      <Layout page={page} title={t(page.lang, title)}>
+        <h1>{t(page.lang, title)}</h1>
+        <p role="alert">{t(page.lang, "supervisorOnly")}</p>
+      </Layout>,
+      403,
+    );
+
+  /**
+   * 解約リスクの高いお客様: GET /v1/risk/at-risk's rows (the same function, its order, band filter and
+   * cursor — customers left out of profiling are never in it), with each customer's name and the
+   * plan's product and next delivery, for supervisors as the metrics are.
+   */
+  pages.get("/console/at-risk", async (c) => {
+    const who = await operator(c);
+    if (who instanceof Response) return who;
+    const { page } = who;
+    if (!page.supervisor) return supervisorOnly(c, page, "atRisk");
+    // The API's own query: `band`, `limit` (1–100, default 20) and `cursor`; anything else reads the first page of every band.
+    const q = AtRiskQuery.safeParse(c.req.query());
+    const band = q.success ? q.data.band : undefined;
+    const limit = q.success ? q.data.limit : 20;
+    const after = q.success ? decodeCursor(q.data.cursor, AT_RISK_CURSOR, [band]) : undefined;
+    const store = c.get("store");
+    const body = await atRiskPageJson(store, band, limit, after, page.lang);
+    const list = JSON.parse(new TextDecoder().decode(body)) as { data: AtRiskRow[]; nextCursor: string | null };
+    const subIds = list.data.map((r) => r.subscriptionId);
+    const customerIds = [...new Set(list.data.map((r) => r.customerId))];
+    const [plans, people] = await Promise.all([
+      subIds.length === 0 ? [] : store.q.select({ id: subscriptions.id, productName: subscriptions.productName, nextDeliveryOn: subscriptions.nextDeliveryOn }).from(subscriptions).where(store.owns(subscriptions, inArray(subscriptions.id, subIds))),
+      customerIds.length === 0 ? [] : store.q.select({ id: customers.id, name: customers.name }).from(customers).where(store.owns(customers, inArray(customers.id, customerIds))),
+    ]);
+    const names = new Map(people.map((p) => [p.id, p.name]));
+    const byId = new Map(plans.map((p) => [p.id, p]));
+    const rows = new Map<string, AtRiskPlan>(
+      list.data.flatMap((r) => {
+        const p = byId.get(r.subscriptionId);
+        return p ? [[r.subscriptionId, { customerName: names.get(r.customerId) ?? null, productName: p.productName, nextDeliveryOn: p.nextDeliveryOn }] as const] : [];
+      }),
+    );
+    return c.html(<AtRiskPage page={page} rows={list.data} plans={rows} band={band ?? null} limit={limit} nextCursor={list.nextCursor} first={after === undefined} />);
+  });
+
   pages.get("/console/metrics", async (c) => {
     const who = await operator(c);
     if (who instanceof Response) return who;
     const { page } = who;
-    if (!page.supervisor) {
-      return c.html(
-        <Layout page={page} title={t(page.lang, "metrics")}>
-          <h1>{t(page.lang, "metrics")}</h1>
-          <p role="alert">{t(page.lang, "supervisorOnly")}</p>
-        </Layout>,
-        403,
-      );
-    }
+    if (!page.supervisor) return supervisorOnly(c, page, "metrics");
     // The same computation as GET /v1/metrics/retention (admin), off the request path where it
     // can be: a supervisor reads it here without an admin key.
     // The period as the API reads it (a real date, `from` not after `to`, at most two years); one
@@ -1150,6 +1196,7 @@ export function consolePages(app: Fetcher) {
         overall={overall}
         groups={{ week, reason, offer, channel, operator: operatorRows }}
         winback={winback}
+        durableSaveDays={c.get("caller").settings.durableSaveDays}
         reasons={reasons.body?.data ?? []}
         offers={offers.catalogue}
         periodError={periodError}

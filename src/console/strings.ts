@@ -318,7 +318,13 @@ const T = {
   byOffer: { ja: "提案別", en: "By offer" },
   byChannel: { ja: "チャネル別", en: "By channel" },
   byOperator: { ja: "オペレーター別（最後に対応したオペレーター）", en: "By operator (who handled the flow last)" },
-  noOperator: { ja: "オペレーター対応なし", en: "No operator" },
+  // `none` of groupBy=operator: no step of the flow was taken by an operator in the console — web and
+  // IVR flows, and flows on channel `operator` written without an operator (the channel table counts those as the operator's).
+  noOperator: { ja: "担当者の記録なし", en: "No operator on record" },
+  noOperatorNote: {
+    ja: "「担当者の記録なし」は、コンソールで担当者が操作した記録のない対応です。Web・電話（IVR）の対応のほか、チャネル別で「オペレーター」に数えられていても担当者が記録されていない対応を含みます。",
+    en: "“No operator on record”: flows no operator took a step of in the console — web and IVR flows, and flows the channel table counts under Operator that were recorded without an operator.",
+  },
   operatorColumn: { ja: "オペレーター", en: "Operator" },
   period: { ja: "表示する期間", en: "Period" },
   periodFrom: { ja: "開始日", en: "From" },
@@ -343,6 +349,14 @@ const T = {
   winback: { ja: "再加入（ウィンバック）", en: "Win-back" },
   reactivatedN: { ja: "再加入", en: "Reactivated" },
   rate180: { ja: "180日以内の再加入率", en: "Re-subscribed within 180 days" },
+  rate180Base: { ja: "（解約から180日たった{matured}件のうち。180日たっていない{waiting}件は含めず）", en: " (of the {matured} cancellations at least 180 days old; {waiting} not yet 180 days old are not counted)" },
+  rate180None: { ja: "—（解約から180日たった解約がまだありません。{waiting}件は180日たつのを待っています）", en: "— (no cancellation is 180 days old yet; {waiting} are waiting)" },
+  maturedN: { ja: "180日経過（率の対象）", en: "180 days passed (counted)" },
+  waitingN: { ja: "180日未経過（集計待ち）", en: "Not yet 180 days (waiting)" },
+  durableNotYet: { ja: "—（阻止から{days}日たった対応がまだないため判定できません）", en: "— (no save is {days} days old yet: not judged)" },
+  durableNotYetShort: { ja: "判定待ち（{days}日未経過）", en: "Not yet ({days} days)" },
+  chartFewFlows: { ja: "{n}件未満の項目は率が偶然に左右されるため棒を描いていません（件数と率は下の表にあります）。棒の横の n は件数です。", en: "Rows with fewer than {n} flows are not drawn: their rate is mostly chance (the table below has their counts and rates). n beside each bar is its number of flows." },
+  chartHoverHint: { ja: "棒にポインターを合わせると表示", en: "point at a bar to see it" },
   afterContactShare: { ja: "ご案内後の再加入の割合", en: "Share after a win-back contact" },
   winbackLift: { ja: "ホールドアウト比リフト（再加入）", en: "Lift over the win-back holdout" },
   revenueRecovered: { ja: "回復した売上（年額）", en: "Revenue recovered (a year)" },
@@ -417,6 +431,11 @@ const T = {
   expectedValueOf: { ja: "見込み額 {amount}", en: "expected {amount}" },
   comebackOffer: { ja: "再開時の特典", en: "Comeback offer" },
   noComeback: { ja: "特典なし", en: "No offer" },
+  // A `reminder` (ComebackOffer.kind): the date the customer named, with no perk — not an offer to read out as one.
+  reminderOnly: { ja: "特典なし（{date}からの再開をご案内）", en: "No offer (a reminder to restart from {date})" },
+  // What became of the list row's `winback.due` (WinbackDueStatus) once its date has come.
+  dueSent: { ja: "{date}にご案内済み", en: "sent on {date}" },
+  dueOverdue: { ja: "予定日を過ぎています（まだご案内していません）", en: "past due: not sent yet" },
   driverUp: { ja: "{label}（見込みを上げる）", en: "{label} (raises the chance)" },
   driverDown: { ja: "{label}（見込みを下げる）", en: "{label} (lowers the chance)" },
   pages: { ja: "ページ", en: "Pages" },
@@ -440,6 +459,22 @@ const T = {
   reactivateWith: { ja: "特典を付けて再開：{title}", en: "With the comeback offer: {title}" },
   reactivateWithout: { ja: "特典なしで再開", en: "Without an offer" },
   comebackSent: { ja: "（{sentOn}にご案内済み、{validUntil}までご利用可）", en: "(sent on {sentOn}; can be taken until {validUntil})" },
+  // The supervisor's at-risk list (GET /v1/risk/at-risk).
+  atRisk: { ja: "解約リスクの高いお客様", en: "Customers at risk" },
+  atRiskNote: {
+    ja: "ご利用中の定期コースを、失うおそれのある売上（60日以内の解約の見込み × 1年分のお届け）が大きい順に並べています。分析を希望されなかったお客様（プロファイリング停止）は載りません。",
+    en: "Live subscriptions, highest revenue at risk (the chance of cancelling within 60 days × a year of deliveries) first. Customers who asked not to be profiled are not listed.",
+  },
+  atRiskBandFilter: { ja: "表示するリスク", en: "Show" },
+  atRiskAllBands: { ja: "すべて", en: "All bands" },
+  atRiskBandOnly: { ja: "リスク{band}のみ", en: "{band} only" },
+  noneAtRisk: { ja: "該当する定期コースはありません。", en: "No subscription is at risk in this band." },
+  plan: { ja: "定期コース", en: "Plan" },
+  riskScore: { ja: "リスク（点数）", en: "Risk (score)" },
+  revenueAtRisk: { ja: "失うおそれのある売上", en: "Revenue at risk" },
+  riskDriverUp: { ja: "{label}（リスクを上げる）", en: "{label} (raises the risk)" },
+  riskDriverDown: { ja: "{label}（リスクを下げる）", en: "{label} (lowers the risk)" },
+  noNextDelivery: { ja: "予定なし", en: "None scheduled" },
 } satisfies Record<string, Record<Lang, string>>;
 
 export type StringKey = keyof typeof T;

@@ -74,11 +74,34 @@ function HoldoutNote(props: { page: PageContext; figures: HoldoutFigures }) {
   );
 }
 
+/** What became of a row's `winback.due` (winbacks.due_status, due_sent_at), by subscription and cancellation instant ({@link dueKey}). */
+export type DueState = { status: "pending" | "sent" | "skipped"; sentAt: string | null };
+export const dueKey = (subscriptionId: string, canceledAt: string) => `${subscriptionId}\x1f${canceledAt}`;
+
+/** 「9月1日」 and, once the date has come, whether the message went (and when) or is still waiting. */
+function DueOn(props: { page: PageContext; row: Candidate; due: DueState | undefined }) {
+  const { page, row: r, due } = props;
+  const lang = page.lang;
+  const date = writeDate(r.dueOn, lang, "short", page.today);
+  const state = due?.status === "sent" && due.sentAt ? tf(lang, "dueSent", { date: writeDate(localDate(new Date(due.sentAt), page.timeZone), lang, "short", page.today) }) : r.dueOn < page.today ? t(lang, "dueOverdue") : null;
+  return (
+    <td class="due-on" data-due={r.dueOn <= page.today ? "now" : "later"} data-due-status={due?.status}>
+      {date}
+      {state ? (
+        <>
+          <br />
+          <small>{state}</small>
+        </>
+      ) : null}
+    </td>
+  );
+}
+
 /**
  * 再開のご案内: whom to call first. The rows of GET /v1/winback/candidates (the same service, in
  * its order: expected recovered value first), one page at a time with its cursor.
  */
-export function WinbackPage(props: { page: PageContext; rows: Candidate[]; names: Map<string, string | null>; reasons: { code: string; label: string }[]; nextCursor: string | null; limit: number; first: boolean; due: "now" | null; holdout: HoldoutFigures | null }) {
+export function WinbackPage(props: { page: PageContext; rows: Candidate[]; names: Map<string, string | null>; reasons: { code: string; label: string }[]; nextCursor: string | null; limit: number; first: boolean; due: "now" | null; holdout: HoldoutFigures | null; dues?: Map<string, DueState> }) {
   const { page, rows } = props;
   const lang = page.lang;
   // The list's own address: the page size and the `due` filter kept from page to page.
@@ -120,7 +143,7 @@ export function WinbackPage(props: { page: PageContext; rows: Candidate[]; names
                 <td>{reason(r.reason)}</td>
                 <td>{canceledOn(r, page)}</td>
                 <td>{r.returnOn ? writeDate(r.returnOn, lang, "short", page.today) : "—"}</td>
-                <td class="due-on" data-due={r.dueOn <= page.today ? "now" : "later"}>{writeDate(r.dueOn, lang, "short", page.today)}</td>
+                <DueOn page={page} row={r} due={props.dues?.get(dueKey(r.subscriptionId, r.canceledAt))} />
                 <td class="chance">{percent(r.probability)}</td>
                 <td>{formatMoney(r.expectedValue, lang)}</td>
                 <td>
@@ -130,7 +153,7 @@ export function WinbackPage(props: { page: PageContext; rows: Candidate[]; names
                     ))}
                   </ul>
                 </td>
-                <td>{r.offer ? r.offer.title : t(lang, "noComeback")}</td>
+                <td>{r.offer ? (r.offer.kind === "reminder" ? tf(lang, "reminderOnly", { date: writeDate(r.offer.restartOn, lang, "short", page.today) }) : r.offer.title) : t(lang, "noComeback")}</td>
               </tr>
             ))}
           </tbody>

@@ -1465,6 +1465,13 @@ describe("the operator console in a browser", () => {
     expect(legends).toContain("週");
     expect(legends).toContain("阻止率");
     expect(legends).not.toMatch(/Time|Value/);
+    // Before a bar is pointed at, the legend says how to see a figure, not 「阻止率: —」; pointed at, its rate and n.
+    await expect(page.locator("#chart-reason .u-legend .u-value").allTextContents()).resolves.toEqual(["棒にポインターを合わせると表示", "棒にポインターを合わせると表示"]);
+    const over = page.locator("#chart-reason .u-over");
+    await over.scrollIntoViewIfNeeded();
+    const box = (await over.boundingBox())!;
+    await page.mouse.move(box.x + box.width / (2 * (await page.locator("#table-reason tbody tr").count())), box.y + box.height / 2);
+    await expect.poll(() => page.locator("#chart-reason .u-legend .u-value").nth(1).textContent()).toMatch(/\(n=\d+\)$/);
     expect(await axeViolations(page, { seriousOnly: true })).toEqual([]);
 
     // Who handled what: by operator, by name, the same figures as groupBy=operator (the flows this
@@ -1476,7 +1483,7 @@ describe("the operator console in a browser", () => {
     const operatorRows = await page.locator("#table-operator tbody tr").evaluateAll((trs) =>
       trs.map((tr) => ({ key: tr.querySelector("th")!.dataset.key, name: tr.querySelector("th")!.textContent, started: Number(tr.children[1]!.textContent), saved: Number(tr.children[2]!.textContent), canceled: Number(tr.children[3]!.textContent) })),
     );
-    expect(operatorRows).toEqual(byOperator.groups.map((g: any) => ({ key: g.key, name: g.key === "none" ? "オペレーター対応なし" : g.label, started: g.started, saved: g.saved, canceled: g.canceled })));
+    expect(operatorRows).toEqual(byOperator.groups.map((g: any) => ({ key: g.key, name: g.key === "none" ? "担当者の記録なし" : g.label, started: g.started, saved: g.saved, canceled: g.canceled })));
 
     // Another period from the form (a GET: the URL can be shared); today alone from its link.
     const today = new Date().toLocaleDateString("sv-SE", { timeZone: "Asia/Tokyo" });

@@ -4,7 +4,7 @@ import { MetricsPage } from "../../src/console/metrics";
 // The supervisor's figures as a person reads them: one 再加入率 per range, and percentages that
 // agree with the counts beside them (the API's rates are rounded to 4 decimals: rounding those again
 // to 0.1 % showed 7 of 13 as 53.9 %, where 7 / 13 = 53.846… %).
-const group = { key: "2026-11-23", started: 13, saved: 7, canceled: 6, saveRate: 0.5385, durableSaveRate: null, timeToCancel: { medianSeconds: null, maxCalls: null } };
+const group = { key: "2026-11-23", started: 13, saved: 7, canceled: 6, saveRate: 0.5385, durableSaveRate: null, durableSaves: { judged: 0, durable: 0, lost: 0 }, timeToCancel: { medianSeconds: null, maxCalls: null } };
 const retention = {
   from: "2026-11-01",
   to: "2026-11-30",
@@ -45,6 +45,7 @@ it("shows each rate as its counts give it, and 再加入率 once, in the win-bac
         overall: retention as never,
         groups: { week: retention, reason: retention, offer: retention, channel: retention, operator: retention } as never,
         winback: winback as never,
+        durableSaveDays: 30,
         reasons: [],
         offers: [],
       })
@@ -61,7 +62,7 @@ it("shows each rate as its counts give it, and 再加入率 once, in the win-bac
   expect(cells("table-winbackReason")).toContain("42.6%");
   expect(html.split(`<th scope="row">再加入率</th>`).length - 1).toBe(1);
   // Saves already undone are said beside a durable rate not yet judged.
-  expect(html.match(/<td data-durable="true">([^<]*)<\/td>/)![1]).toBe("—（阻止後に再び解約: 2件）");
+  expect(html.match(/<td data-durable="true">([^<]*)<\/td>/)![1]).toBe("—（阻止から30日たった対応がまだないため判定できません）（阻止後に再び解約: 2件）");
   // The charts are drawn from the same counts as the tables (the chart rounds 7 / 13 itself: 53.8).
   const charts = JSON.parse(html.match(/<script type="application\/json" id="metrics-data">(.*?)<\/script>/)![1]!);
   expect(charts.week.points[0].rate).toBe(7 / 13);
@@ -78,6 +79,7 @@ it("the offer table shows how many flows took each offer (accepted) and the save
         overall: retention as never,
         groups: { week: retention, reason: retention, offer: { ...retention, groups: [offer] }, channel: retention, operator: retention } as never,
         winback: winback as never,
+        durableSaveDays: 30,
         reasons: [],
         offers: [],
       })
@@ -100,6 +102,7 @@ it("a holdout lift comes with its 95 % interval, and says when the interval stil
         overall: { ...retention, holdout: { lift, liftInterval } } as never,
         groups: { week: retention, reason: retention, offer: retention, channel: retention, operator: retention } as never,
         winback: winback as never,
+        durableSaveDays: 30,
         reasons: [],
         offers: [],
       }),
@@ -118,6 +121,7 @@ it("says how long cancelling took in minutes and seconds, as a supervisor reads 
       overall: timed as never,
       groups: { week: timed, reason: timed, offer: timed, channel: timed, operator: timed } as never,
       winback: winback as never,
+      durableSaveDays: 30,
       reasons: [],
       offers: [],
     }),
@@ -127,4 +131,65 @@ it("says how long cancelling took in minutes and seconds, as a supervisor reads 
   expect(cells).toEqual(["4分9秒", "45秒"]);
   expect(html).toContain("<td>5分46秒</td>");
   expect(html).not.toContain("248.5");
+});
+
+/** The page over `overall`, `groups` and `winback` as the tests above give them. */
+const render = async (o: { overall?: unknown; groups?: Record<string, unknown>; winback?: unknown } = {}) =>
+  String(
+    await MetricsPage({
+      page: { lang: "ja", csrf: "x", operatorName: "主任", supervisor: true, timeZone: "Asia/Tokyo", today: "2026-12-01" },
+      overall: (o.overall ?? retention) as never,
+      groups: { week: retention, reason: retention, offer: retention, channel: retention, operator: retention, ...o.groups } as never,
+      winback: (o.winback ?? winback) as never,
+      durableSaveDays: 30,
+      reasons: [],
+      offers: [],
+    }),
+  );
+const tableOf = (html: string, id: string) => html.slice(html.indexOf(`id="${id}"`)).split("</table>")[0]!;
+const rowsOf = (table: string) => [...table.matchAll(/<tr>(.*?)<\/tr>/gs)].map((m) => [...m[1]!.matchAll(/<t[hd][^>]*>([^<]*)<\/t[hd]>/g)].map((c) => c[1]));
+
+it("the 180-day re-subscription rate is shown with its base: how many cancellations are 180 days old, how many still wait", async () => {
+  // The trial's June: 26 cancellations, none 180 days old yet; December 2025: all 23 old enough.
+  const june = { key: "2026-06", canceled: 26, reactivated: 7, reactivationRate: 0.2692, matured: 0, reactivatedWithin180: 0, rate180: null };
+  const december = { key: "2025-12", canceled: 23, reactivated: 9, reactivationRate: 0.3913, matured: 23, reactivatedWithin180: 9, rate180: 0.3913 };
+  const html = await render({ winback: { ...winback, canceled: 336, matured: 230, reactivatedWithin180: 66, byDaysSinceCancel: [{ days: 180, matured: 230, reactivatedWithin: 66, rate: 0.287, waiting: 106 }], byMonth: [december, june] } });
+  const table = tableOf(html, "table-winbackMonth");
+  expect(rowsOf(table)[0]).toEqual(["解約月", "解約", "再加入", "再加入率", "180日以内の再加入率", "180日経過（率の対象）", "180日未経過（集計待ち）"]);
+  expect(rowsOf(table).slice(1)).toEqual([
+    ["2025年12月", "23", "9", "39.1%", "39.1%", "23", "0"],
+    ["2026年6月", "26", "7", "26.9%", "—", "0", "26"],
+  ]);
+  expect(html.match(/<td data-rate180="true">([^<]*)<\/td>/)![1]).toBe("28.7%（解約から180日たった230件のうち。180日たっていない106件は含めず）");
+  // None old enough: said, not a bare dash.
+  const young = await render({ winback: { ...winback, matured: 0, reactivatedWithin180: 0, rate180: null } });
+  expect(young.match(/<td data-rate180="true">([^<]*)<\/td>/)![1]).toBe("—（解約から180日たった解約がまだありません。68件は180日たつのを待っています）");
+});
+
+it("flows no operator is recorded on are 「担当者の記録なし」 — not 「オペレーター対応なし」 beside a channel table that counts them as the operator's — with a note saying so", async () => {
+  const operatorRows = { ...retention, groups: [{ ...group, key: "op-1", label: "デモ オペレーター" }, { ...group, key: "none", label: null }] };
+  const html = await render({ groups: { operator: operatorRows } });
+  const names = rowsOf(tableOf(html, "table-operator")).slice(1).map((r) => r[0]);
+  expect(names).toEqual(["デモ オペレーター", "担当者の記録なし"]);
+  expect(html).not.toContain("オペレーター対応なし");
+  expect(html).toContain("チャネル別で「オペレーター」に数えられていても担当者が記録されていない対応を含みます");
+});
+
+it("the charts carry each bar's n and draw no rate from fewer than 5 flows; the page says so, and the legend has words for no bar pointed at", async () => {
+  // The trial's reasons: 1 of 1 saved was a bar at 100 %.
+  const reasons = { ...retention, groups: [{ ...group, key: "moving", started: 1, saved: 1, canceled: 0 }, { ...group, key: "too_expensive", started: 14, saved: 4, canceled: 6 }] };
+  const html = await render({ groups: { reason: reasons } });
+  const charts = JSON.parse(html.match(/<script type="application\/json" id="metrics-data">(.*?)<\/script>/)![1]!);
+  expect(charts.reason.points.map((p: { key: string; n: number; rate: number | null }) => [p.key, p.n, p.rate])).toEqual([["moving", 1, null], ["too_expensive", 10, 0.4]]);
+  expect(charts.reason.hint).toBe("棒にポインターを合わせると表示");
+  // The table keeps the row's own rate.
+  expect(rowsOf(tableOf(html, "table-reason"))[1]).toContain("100%");
+  expect(html).toContain("5件未満の項目は率が偶然に左右されるため棒を描いていません");
+});
+
+it("継続阻止率 says why it has no figure yet — no save is durableSaveDays old — instead of a bare 「—」", async () => {
+  const html = await render();
+  expect(rowsOf(tableOf(html, "table-week"))[1]![5]).toBe("判定待ち（30日未経過）");
+  const judged = { ...retention, groups: [{ ...group, durableSaveRate: 0.75, durableSaves: { judged: 4, durable: 3, lost: 1 } }] };
+  expect(rowsOf(tableOf(await render({ groups: { week: judged } }), "table-week"))[1]![5]).toBe("75%");
 });

@@ -1,5 +1,5 @@
 import { expect, it } from "vitest";
-import { WinbackPage } from "../../src/console/winback";
+import { dueKey, WinbackPage, type DueState } from "../../src/console/winback";
 import { writeDateSpan } from "../../src/platform/dates";
 
 // The win-back list says over which cancellations its hold-out was counted: the last 365 days, which
@@ -78,4 +78,27 @@ it("the metrics CSV download names each row as the page does", async () => {
   expect(named[0]).toBe("from,to,group,key,name,started,restarted,saved,canceled");
   expect(named.slice(1)).toEqual(["2026-11-05,2026-12-04,,total,全体,2,0,0,1", "2026-11-05,2026-12-04,reason,too_expensive,料金が高い,1,0,0,1", "2026-11-05,2026-12-04,reason,none,理由の回答なし,1,0,0,1"]);
   expect(rows(retentionCsv(figures as never).text)[0]).toBe("from,to,group,key,started,restarted,saved,canceled");
+});
+
+// The trial's list: 長谷川 健太's ご連絡の予定日 was 9月1日 with nothing saying whether anyone had been in
+// touch, and its 特典 read 「2026年12月8日からの再開のご案内」 — a reminder of the date they named, no perk.
+it("a past contact date says whether winback.due went out; a reminder is not shown as a perk", async () => {
+  const page = { lang: "ja" as const, csrf: "x", operatorName: "店長", supervisor: true, timeZone: "Asia/Tokyo", today: "2026-12-04" };
+  const base = { customerId: "C-1", reason: null, returnOn: null, probability: 0.38, drivers: [], annualValue: { amount: 62580, currency: "JPY" }, expectedValue: { amount: 23971, currency: "JPY" }, modelVersion: "winback-default-2026.1", offer: null };
+  const reminder = { kind: "reminder", offerId: null, type: "reminder", parameters: {}, title: "2026年12月8日からの再開のご案内", description: "", message: "", restartOn: "2026-12-08" };
+  const rows = [
+    { ...base, subscriptionId: "S-1", canceledAt: "2026-07-29T01:00:00.000Z", dueOn: "2026-09-01", offer: reminder },
+    { ...base, subscriptionId: "S-2", canceledAt: "2026-07-02T01:00:00.000Z", dueOn: "2026-08-31" },
+    { ...base, subscriptionId: "S-3", canceledAt: "2026-11-30T01:00:00.000Z", dueOn: "2027-01-29" },
+  ];
+  const dues = new Map<string, DueState>([
+    [dueKey("S-1", "2026-07-29T01:00:00.000Z"), { status: "pending", sentAt: null }],
+    [dueKey("S-2", "2026-07-02T01:00:00.000Z"), { status: "sent", sentAt: "2026-08-31T00:05:00.000Z" }],
+    [dueKey("S-3", "2026-11-30T01:00:00.000Z"), { status: "pending", sentAt: null }],
+  ]);
+  const html = String(await WinbackPage({ page, rows: rows as never, names: new Map(), reasons: [], nextCursor: null, limit: 20, first: true, due: null, holdout: null, dues }));
+  const cells = (cls: string) => [...html.matchAll(new RegExp(`<td class="${cls}"[^>]*>(.*?)</td>`, "g"))].map((m) => m[1]!.replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").trim());
+  expect(cells("due-on")).toEqual(["9月1日 予定日を過ぎています（まだご案内していません）", "8月31日 8月31日にご案内済み", "2027年1月29日"]);
+  expect(html).toContain("<td>特典なし（12月8日からの再開をご案内）</td>");
+  expect(html).not.toContain("2026年12月8日からの再開のご案内");
 });

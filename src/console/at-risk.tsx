@@ -1,0 +1,91 @@
+import type { z } from "@hono/zod-openapi";
+import { Layout, type PageContext } from "./layout";
+import { writeDate } from "../platform/dates";
+import { formatMoney } from "../platform/numbers";
+import { BAND_LABELS, t, tf, type Lang } from "./strings";
+import type { Risk, RiskBand } from "../risk/schemas";
+
+/** A row of GET /v1/risk/at-risk (risk/repository `atRiskPageJson`), drivers labelled in the page's language. */
+export type AtRiskRow = z.infer<typeof Risk>;
+type Band = z.infer<typeof RiskBand>;
+
+/** The subscription and customer beside each row: whom to call about which plan, and when it next ships. */
+export type AtRiskPlan = { customerName: string | null; productName: string; nextDeliveryOn: string | null };
+
+const BANDS: Band[] = ["high", "medium", "low"];
+const bandName = (band: string, lang: Lang) => BAND_LABELS[band]?.[lang] ?? band;
+
+/** A driver in words, with which way it moves the risk: 「商品が余っている（在庫 1か月半ほど）（リスクを上げる）」. */
+const driverWords = (d: AtRiskRow["drivers"][number], lang: Lang) => tf(lang, d.contribution > 0 ? "riskDriverUp" : "riskDriverDown", { label: d.label });
+
+/**
+ * 解約リスクの高いお客様: the supervisor's list of whom to reach out to first — GET /v1/risk/at-risk's
+ * rows in its order (expected revenue at risk, highest first), a band at a time or all, one page at
+ * a time with its cursor; each row links to the karte of that plan.
+ */
+export function AtRiskPage(props: { page: PageContext; rows: AtRiskRow[]; plans: Map<string, AtRiskPlan>; band: Band | null; limit: number; nextCursor: string | null; first: boolean }) {
+  const { page, rows } = props;
+  const lang = page.lang;
+  const listHref = (extra = "", band = props.band) => `/console/at-risk?limit=${props.limit}${band ? `&band=${band}` : ""}${extra}`;
+  return (
+    <Layout page={page} title={t(lang, "atRisk")}>
+      <h1>{t(lang, "atRisk")}</h1>
+      <p>{t(lang, "atRiskNote")}</p>
+      <nav aria-label={t(lang, "atRiskBandFilter")} class="row band-filter">
+        <a href={listHref("", null)} aria-current={props.band === null ? "page" : undefined}>{t(lang, "atRiskAllBands")}</a>
+        {BANDS.map((b) => (
+          <a href={listHref("", b)} aria-current={props.band === b ? "page" : undefined}>{tf(lang, "atRiskBandOnly", { band: bandName(b, lang) })}</a>
+        ))}
+      </nav>
+      {rows.length === 0 ? (
+        <p>{t(lang, "noneAtRisk")}</p>
+      ) : (
+        <div class="scroll">
+          <table class="at-risk-list">
+            <thead>
+              <tr>
+                <th scope="col">{t(lang, "customer")}</th>
+                <th scope="col">{t(lang, "plan")}</th>
+                <th scope="col">{t(lang, "riskScore")}</th>
+                <th scope="col">{t(lang, "revenueAtRisk")}</th>
+                <th scope="col">{t(lang, "drivers")}</th>
+                <th scope="col">{t(lang, "nextDelivery")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r) => {
+                const plan = props.plans.get(r.subscriptionId);
+                return (
+                  <tr data-subscription={r.subscriptionId}>
+                    <th scope="row">
+                      <a href={`/console?customer=${encodeURIComponent(r.customerId)}&sub=${encodeURIComponent(r.subscriptionId)}`}>{plan?.customerName ?? r.customerId}</a>
+                    </th>
+                    <td>{plan?.productName ?? r.subscriptionId}</td>
+                    <td class={`band ${r.band}`} data-band={r.band}>
+                      {lang === "ja" ? `${bandName(r.band, lang)}（${r.score}）` : `${bandName(r.band, lang)} (${r.score})`}
+                    </td>
+                    <td>{formatMoney(r.revenueAtRisk, lang)}</td>
+                    <td>
+                      <ul class="drivers">
+                        {r.drivers.slice(0, 3).map((d) => (
+                          <li>{driverWords(d, lang)}</li>
+                        ))}
+                      </ul>
+                    </td>
+                    <td>{plan?.nextDeliveryOn ? writeDate(plan.nextDeliveryOn, lang, "short", page.today) : t(lang, "noNextDelivery")}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {props.first && !props.nextCursor ? null : (
+        <nav aria-label={t(lang, "pages")} class="row">
+          {props.first ? null : <a href={listHref()}>{t(lang, "firstPage")}</a>}
+          {props.nextCursor ? <a href={listHref(`&cursor=${encodeURIComponent(props.nextCursor)}`)} rel="next">{t(lang, "nextPage")}</a> : null}
+        </nav>
+      )}
+    </Layout>
+  );
+}
