@@ -98,7 +98,7 @@ describe("the operator console in a browser", () => {
     // Before answering, on a laptop's first screen (1366×768): who, and the risk with its drivers —
     // not below the plans table.
     await page.setViewportSize({ width: 1366, height: 768 });
-    const risk = page.getByRole("heading", { name: /^解約リスク: / });
+    const risk = page.getByRole("heading", { name: /^解約リスク（.+）: / });
     expect((await risk.boundingBox())!.y + 40).toBeLessThan(768);
     expect((await risk.boundingBox())!.y).toBeLessThan((await page.locator("h1#who ~ h2", { hasText: "定期コース" }).boundingBox())!.y);
 
@@ -501,7 +501,7 @@ describe("the operator console in a browser", () => {
     // The receipt as the customer hears it: their language (the shop's here), the number read out.
     await expect(page.locator("[data-read-out=ja]").textContent()).resolves.toContain(`受付番号は${number}です。`);
     // …and what is still charged, as the written receipt says it.
-    await expect(page.locator("[data-read-out=ja]").textContent()).resolves.toContain("今後のご請求は合計5,000円です。");
+    await expect(page.locator("[data-read-out=ja]").textContent()).resolves.toContain("今後のご請求は、解約手数料の5,000円です。");
     // No offer was presented, so the flow records none shown (and none declined).
     const evidence = (await h.request("GET", `/v1/cancel-flows/${flowId}`, { key: shopA.key })).body;
     expect(evidence.steps.find((x: { type: string }) => x.type === "reason_given").data).toMatchObject({ reason: "too_expensive", offersShown: [], noOfferBecause: "operator_presented_none" });
@@ -724,11 +724,15 @@ describe("the operator console in a browser", () => {
     const first = (await page.locator(".first-delivery").textContent())!;
     expect(first).toMatch(/\d+月\d+日/);
     expect(first).not.toContain(chosen);
+    // A script to read out before confirming: the plan, its first delivery, its price.
+    await expect(page.locator(".read-out [data-read-out=ja]").textContent()).resolves.toContain(`の定期コースを、`);
+    await expect(page.locator(".read-out [data-read-out=ja]").textContent()).resolves.toContain(`初回のお届けは${first}、お届けごとの代金は`);
     expect(await axeViolations(page)).toEqual([]);
     expect((await h.request("GET", `/v1/subscriptions/${sub}`, { key: shopA.key })).body.status).toBe("canceled");
     await page.getByRole("button", { name: "再開を確定する" }).click();
 
-    await expect(page.locator(".notice").textContent()).resolves.toBe("定期コースを再開しました（再加入）。");
+    // Read back with its first delivery.
+    await expect(page.locator(".notice").textContent()).resolves.toBe(`定期コースを再開しました（再加入）。初回のお届けは${first}です。`);
     expect(await axeViolations(page)).toEqual([]);
     const restarted = (await h.request("GET", `/v1/subscriptions/${sub}`, { key: shopA.key })).body;
     expect(restarted).toMatchObject({ status: "active", nextDeliveryOn: chosen, cancellation: null });
