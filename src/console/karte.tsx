@@ -1288,14 +1288,15 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
             </>
           ) : null}
           <h2>{t(lang, "subscriptions")}</h2>
-          <div class="scroll">
+          {/* In a karte column (about 400 px at 1366): interval, quantity and price fold under the product's name (console.css), so the next delivery, status, terms and risk are in view without scrolling sideways. */}
+          <div class="scroll plans">
           <table>
             <thead>
               <tr>
                 <th scope="col">{t(lang, "product")}</th>
-                <th scope="col">{t(lang, "interval")}</th>
-                <th scope="col">{t(lang, "quantity")}</th>
-                <th scope="col">{priceLabel(lang, data.pricesIncludeTax)}</th>
+                <th scope="col" class="terms">{t(lang, "interval")}</th>
+                <th scope="col" class="terms">{t(lang, "quantity")}</th>
+                <th scope="col" class="terms">{priceLabel(lang, data.pricesIncludeTax)}</th>
                 <th scope="col">{t(lang, "nextDelivery")}</th>
                 <th scope="col">{t(lang, "status")}</th>
                 <th scope="col">{t(lang, "commitment")}</th>
@@ -1312,10 +1313,13 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
                         {s.product.name}
                       </a>{" "}
                       <small>{s.id}</small>
+                      <span class="plan-terms">
+                        {cadenceText(s, lang)} · {quantityText(s, lang)} · <DeliveryPrice sub={s} lang={lang} today={page.today} pricesIncludeTax={data.pricesIncludeTax} />
+                      </span>
                     </th>
-                    <td>{cadenceText(s, lang)}</td>
-                    <td>{quantityText(s, lang)}</td>
-                    <td class="price">
+                    <td class="terms">{cadenceText(s, lang)}</td>
+                    <td class="terms">{quantityText(s, lang)}</td>
+                    <td class="price terms">
                       <DeliveryPrice sub={s} lang={lang} today={page.today} pricesIncludeTax={data.pricesIncludeTax} />
                     </td>
                     <td>{s.nextDeliveryOn ? writeDate(s.nextDeliveryOn, lang, "short", page.today) : "—"}</td>

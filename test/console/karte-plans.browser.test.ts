@@ -60,6 +60,16 @@ describe("the karte's left column with two plans", () => {
     await expect(p.locator("dt", { hasText: "次の一手" }).textContent()).resolves.toBe(`次の一手（${name(about)}）`);
     await expect(p.getByRole("link", { name: "この定期コースを開く" }).getAttribute("href")).resolves.toBe(`/console?customer=${customer}&sub=${about}`);
     expect(await axeViolations(p)).toEqual([]);
+
+    // A laptop's 1366 px: the plans table's next delivery, status, terms and risk in view without
+    // scrolling sideways in its box; interval, quantity and price under the product's name.
+    await p.setViewportSize({ width: 1366, height: 768 });
+    const box = p.locator(".scroll.plans");
+    const [scrollWidth, clientWidth] = await box.evaluate((e) => [e.scrollWidth, e.clientWidth]);
+    expect(scrollWidth).toBeLessThanOrEqual(clientWidth);
+    for (const column of ["次回お届け", "状態", "契約条件", "解約リスク"]) await expect(box.getByRole("columnheader", { name: column }).isVisible()).resolves.toBe(true);
+    await expect(box.locator("tr.focus .plan-terms").isVisible()).resolves.toBe(true);
+    expect(await axeViolations(p)).toEqual([]);
   });
 });
 
@@ -81,6 +91,27 @@ describe("a cancel flow the operator just opened", () => {
     // The next call (a new screen pop): the same flow is one opened earlier, said so.
     await p.goto(`${api.url}/console?phone=${encodeURIComponent("090-5353-0002")}`);
     await expect(p.locator(".open-flow[role=region]").count()).resolves.toBe(1);
+  });
+});
+
+describe("an accepted discount, read back", () => {
+  it("says which deliveries are discounted, at what price, and when the regular price returns", async () => {
+    const shop = await h.tenant();
+    const [customer, sub] = [uid("C"), uid("S")];
+    await h.request("PUT", `/v1/customers/${customer}`, { key: shop.key, body: customerBody({ name: "高橋 誠", phone: "090-5353-0003", email: null }) });
+    await h.request("PUT", `/v1/subscriptions/${sub}`, { key: shop.key, body: subscriptionBody(customer, { deliveriesCompleted: 3, nextDeliveryOn: addDays(localDate(new Date(), "Asia/Tokyo"), 20) }) });
+    const p = await page(shop);
+    await p.goto(`${api.url}/console?customer=${customer}&sub=${sub}`);
+    await p.selectOption("#reason", "too_expensive");
+    await p.getByRole("button", { name: "提案を表示" }).click();
+    await p.waitForURL(/flow=cf_/);
+    const discount = p.locator("li.offer", { hasText: "オフ" }).first();
+    const title = (await discount.locator("h4").textContent())!;
+    await discount.getByRole("button", { name: /このご提案で継続する/ }).click();
+    const notice = (await p.locator(".notice").textContent())!;
+    expect(notice.startsWith(`「${title}」で継続となりました。`)).toBe(true);
+    expect(notice).toMatch(/のお届けは[\d,]+円（税込）（通常[\d,]+円（税込））、(\d+年)?\d+月\d+日のお届けから通常の価格に戻ります。$/);
+    expect(await axeViolations(p)).toEqual([]);
   });
 });
 
