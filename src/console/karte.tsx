@@ -1005,16 +1005,7 @@ function OpenFlow(props: { flow: Continuation; words: Words; timeZone: string })
                   {flow.offersHonoured ? <p>{tf(lang, "flowOffersHonoured", { at: at(flow.reasonAt ?? flow.startedAt), channel: channelName(flow.reasonChannel ?? flow.channel, lang) })}</p> : null}
                 </>
               ) : flow.declinedOffer ? (
-                // One offer in NO_REPEAT_OFFER_DAYS on any channel: which one the caller did not take, and when, to say truthfully if asked.
-                <p data-flow="declined">
-                  {tf(lang, "flowDeclinedLately", {
-                    title: flow.declinedOffer.title[lang] ?? flow.declinedOffer.title.ja ?? flow.declinedOffer.offerId,
-                    at: at(flow.declinedOffer.shownAt),
-                    channel: channelName(flow.declinedOffer.channel, lang),
-                    again: at(flow.declinedOffer.offersAgainFrom),
-                    days: NO_REPEAT_OFFER_DAYS,
-                  })}
-                </p>
+                <DeclinedLately flow={flow} words={words} timeZone={props.timeZone} />
               ) : (
                 t(lang, "flowNoOffers")
               )}
@@ -1023,6 +1014,19 @@ function OpenFlow(props: { flow: Continuation; words: Words; timeZone: string })
         ) : null}
       </dl>
     </div>
+  );
+}
+
+/** One offer in NO_REPEAT_OFFER_DAYS on any channel: which one the caller did not take, and when, to say truthfully if asked. */
+function DeclinedLately(props: { flow: Continuation; words: Words; timeZone: string }) {
+  const lang = props.words.lang;
+  const d = props.flow.declinedOffer;
+  if (!d) return null;
+  const at = (iso: string) => when(iso, lang, props.timeZone);
+  return (
+    <p data-flow="declined">
+      {tf(lang, "flowDeclinedLately", { title: d.title[lang] ?? d.title.ja ?? d.offerId, at: at(d.shownAt), channel: channelName(d.channel, lang), again: at(d.offersAgainFrom), days: NO_REPEAT_OFFER_DAYS })}
+    </p>
   );
 }
 
@@ -1369,6 +1373,8 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
             </h2>
             {/* A flow opened earlier (another call, the my-page, the IVR) is told as such; not the one this page's 「提案を表示」 just opened. */}
             {data.flow && !data.flowJustOpened ? <OpenFlow flow={data.flow} words={words} timeZone={page.timeZone} /> : null}
+            {/* Still said for it: why no offer (one declined lately, on any channel). */}
+            {data.flow && data.flowJustOpened && data.flow.offers.length === 0 ? <DeclinedLately flow={data.flow} words={words} timeZone={page.timeZone} /> : null}
             {/* Posted: the API's reason step decides the offers (at most the shop's offersPerFlow) and records them as shown —
                 in the open flow when there is one (`flow`); a flow with its reason is only ever replaced on purpose (`restart`). */}
             <form method="post" action="/console/reason" class="row">
