@@ -1,4 +1,4 @@
-import { cadenceText, firstOnSchedule } from "../platform/cadence";
+import { addCycles, cadenceText, firstOnSchedule } from "../platform/cadence";
 import type { Child } from "hono/jsx";
 import { Layout, type PageContext } from "./layout";
 import { planCallFor } from "./plan";
@@ -9,6 +9,7 @@ import { firstOpenDate, type ReactivationWindow } from "../plan-changes/rules";
 import { discountedPrice, upcomingDiscount } from "../plan-changes/discount";
 import { addDays, localDate, maxDate, minDate, writeDate, zonedInstant } from "../platform/dates";
 import { displayPhone } from "../platform/phone";
+import { shortName, spokenName } from "../risk/spoken";
 import { unitWord, writeQuantity } from "../platform/quantity";
 import {
   BAND_LABELS,
@@ -215,7 +216,8 @@ export type KarteData = {
   subscriptions: Sub[];
   /** As GET /v1/customers/{id}/risk answers it; `notScoredReason` set: the customer is not scored at all (profiling opt-out). */
   risk: { highest: Risk | null; subscriptions: Risk[]; notScoredReason?: string | null } | null;
-  lookup: { route: string; nextBestAction: { type: string; title: string | null } | null; speech: string } | null;
+  /** The IVR's view of the call: its plan is the one most at risk (`risk`, `nextBestAction.subscriptionId`), not necessarily `focus`. */
+  lookup: { route: string; risk?: { subscriptionId: string } | null; nextBestAction: { type: string; subscriptionId?: string; title: string | null } | null; speech: string } | null;
   timeline: TimelineItem[];
   reasons: { code: string; label: string; followUpHint: string }[];
   focus: Sub | null;
@@ -248,6 +250,8 @@ export type KarteData = {
   flow: Continuation | null;
   /** The offers came on screen with this page (「提案を表示」's answer): focused first. */
   offersJustShown: boolean;
+  /** That flow was started by this page's 「提案を表示」 (not opened earlier on another call or channel): not told as an open flow to continue. */
+  flowJustOpened?: boolean;
   /** How the flow a refused action named ended meanwhile (by whom, when): the error says it in these words. */
   ending: Ending | null;
   notice: string | null;
@@ -616,6 +620,10 @@ function DeliveryPrice(props: { sub: Sub; lang: Lang; today: string; pricesInclu
  * each price with the shop's tax basis.
  */
 function ReactivationPrice(props: { sub: Sub; lang: Lang; comeback: { type?: string; parameters?: Record<string, unknown> } | null; pricesIncludeTax: boolean }) {
+  return <>{reactivationPriceText(props)}</>;
+}
+
+function reactivationPriceText(props: { sub: Sub; lang: Lang; comeback: { type?: string; parameters?: Record<string, unknown> } | null; pricesIncludeTax: boolean }): string {
   const { sub, lang } = props;
   const basis = { taxIncluded: props.pricesIncludeTax };
   const regular = perDelivery(sub);
@@ -624,9 +632,38 @@ function ReactivationPrice(props: { sub: Sub; lang: Lang; comeback: { type?: str
   if (props.comeback?.type === "discount" && isMoney(p.discountedPrice) && typeof p.cycles === "number") {
     const d = { percentOff: typeof p.percentOff === "number" ? p.percentOff : null, amountOff: typeof p.amountOff === "number" ? p.amountOff : null };
     const after = isMoney(p.priceAfter) ? p.priceAfter : regular;
-    return <>{tf(lang, "comebackPrice", { price: formatMoney(p.discountedPrice, lang, basis), label: discountLabel(d, regular.currency, lang), n: p.cycles, regular: formatMoney(after, lang, basis) })}</>;
+    return tf(lang, "comebackPrice", { price: formatMoney(p.discountedPrice, lang, basis), label: discountLabel(d, regular.currency, lang), n: p.cycles, regular: formatMoney(after, lang, basis) });
   }
-  return <>{formatMoney(isMoney(p.pricePerDelivery) ? p.pricePerDelivery : regular, lang, basis)}</>;
+  return formatMoney(isMoney(p.pricePerDelivery) ? p.pricePerDelivery : regular, lang, basis);
+}
+
+/**
+ * What an accepted discount does, for the operator to read back after 「…で継続」: which deliveries
+ * are discounted (dates), at what price against the regular one, and from when the regular price
+ * applies again — from the plan as the API now answers it. Null: no discount ahead.
+ */
+export function discountReadBack(sub: Sub, lang: Lang, today: string, pricesIncludeTax: boolean): string | null {
+  const d = sub.status === "canceled" ? null : (sub.activeDiscount ?? null);
+  const ahead = d ? upcomingDiscount({ endsOn: d.endsOn, ...(d.startsOn ? { startsOn: d.startsOn } : {}) }, sub) : null;
+  if (!d || !ahead) return null;
+  const basis = { taxIncluded: pricesIncludeTax };
+  const regular = perDelivery(sub);
+  const date = (x: string) => writeDate(x, lang, "short", today);
+  const vars = { price: formatMoney({ amount: discountedPrice(regular.amount, d), currency: regular.currency }, lang, basis), regular: formatMoney(regular, lang, basis), first: date(ahead.first), last: ahead.last ? date(ahead.last) : "", n: ahead.left ?? 0, back: ahead.firstFullPriceOn ? date(ahead.firstFullPriceOn) : "" };
+  return tf(lang, ahead.left === null ? "readBackDiscountOpen" : ahead.left === 1 ? "readBackDiscountOne" : "readBackDiscount", vars);
+}
+
+/** The restart as read to the caller before confirming: the plan, how it is delivered, the first delivery and the price. */
+export function reactivationScript(props: { sub: Sub; lang: Lang; comeback: { type?: string; parameters?: Record<string, unknown> } | null; pricesIncludeTax: boolean; firstDelivery: string; today: string }): string {
+  const restarted = restartedPlan(props.sub, props.comeback);
+  const lang = props.lang;
+  return tf(lang, "scriptReactivation", {
+    product: props.sub.product.name,
+    interval: cadenceText(restarted, lang),
+    quantity: quantityText(restarted, lang),
+    date: writeDate(props.firstDelivery, lang, "full", props.today),
+    price: reactivationPriceText(props),
+  });
 }
 
 /**
@@ -723,6 +760,13 @@ export function ReactivationPage(props: {
           </>
         ) : null}
       </dl>
+      <div class="talk read-out">
+        <h2>{t(lang, "readOutScript")}</h2>
+        <p data-read-out={lang}>
+          {reactivationScript({ sub, lang, comeback: props.comeback, pricesIncludeTax: props.pricesIncludeTax, firstDelivery: props.firstDelivery, today: page.today })}
+          {props.fee ? props.fee.note : ""}
+        </p>
+      </div>
       <form method="post" action="/console/reactivate" class="row">
         <input type="hidden" name="csrf" value={page.csrf} />
         <input type="hidden" name="customer" value={props.customerId} />
@@ -792,7 +836,9 @@ export function entryTitle(i: TimelineItem, lang: Lang): string {
 }
 
 /** One line of the timeline in the operator's words: what changed (「次回お届け 12月5日 → なし」), labels for codes, never `null`. */
-export function describe(i: TimelineItem, w: Words): string {
+export function describe(i: TimelineItem, words: Words): string {
+  // A row of a past year writes every date with its year: 「12月15日」 under 2025/07/23 reads as 2025's.
+  const w: Words = localDate(new Date(i.at), words.timeZone).slice(0, 4) === words.today.slice(0, 4) ? words : { ...words, today: "" };
   const { lang } = w;
   const d = i.data;
   const sep = lang === "ja" ? "、" : ", ";
@@ -876,6 +922,8 @@ export function describe(i: TimelineItem, w: Words): string {
   }
   // A customer with several plans: which one the line is about (「すっきり青汁：」), unless it names its product already.
   const product = w.subscriptions.length > 1 && i.subscriptionId ? currentProduct(i, w)?.name : undefined;
+  // Nothing more to say (a delivery reported on its day, without a quantity): the product alone, no bare 「：」.
+  if (product && parts.length === 0) return product;
   if (product && !parts.some((p) => p.includes(product))) return `${product}${lang === "ja" ? "：" : ": "}${parts.join(sep)}`;
   return parts.join(sep);
 }
@@ -957,16 +1005,7 @@ function OpenFlow(props: { flow: Continuation; words: Words; timeZone: string })
                   {flow.offersHonoured ? <p>{tf(lang, "flowOffersHonoured", { at: at(flow.reasonAt ?? flow.startedAt), channel: channelName(flow.reasonChannel ?? flow.channel, lang) })}</p> : null}
                 </>
               ) : flow.declinedOffer ? (
-                // One offer in NO_REPEAT_OFFER_DAYS on any channel: which one the caller did not take, and when, to say truthfully if asked.
-                <p data-flow="declined">
-                  {tf(lang, "flowDeclinedLately", {
-                    title: flow.declinedOffer.title[lang] ?? flow.declinedOffer.title.ja ?? flow.declinedOffer.offerId,
-                    at: at(flow.declinedOffer.shownAt),
-                    channel: channelName(flow.declinedOffer.channel, lang),
-                    again: at(flow.declinedOffer.offersAgainFrom),
-                    days: NO_REPEAT_OFFER_DAYS,
-                  })}
-                </p>
+                <DeclinedLately flow={flow} words={words} timeZone={props.timeZone} />
               ) : (
                 t(lang, "flowNoOffers")
               )}
@@ -975,6 +1014,19 @@ function OpenFlow(props: { flow: Continuation; words: Words; timeZone: string })
         ) : null}
       </dl>
     </div>
+  );
+}
+
+/** One offer in NO_REPEAT_OFFER_DAYS on any channel: which one the caller did not take, and when, to say truthfully if asked. */
+function DeclinedLately(props: { flow: Continuation; words: Words; timeZone: string }) {
+  const lang = props.words.lang;
+  const d = props.flow.declinedOffer;
+  if (!d) return null;
+  const at = (iso: string) => when(iso, lang, props.timeZone);
+  return (
+    <p data-flow="declined">
+      {tf(lang, "flowDeclinedLately", { title: d.title[lang] ?? d.title.ja ?? d.offerId, at: at(d.shownAt), channel: channelName(d.channel, lang), again: at(d.offersAgainFrom), days: NO_REPEAT_OFFER_DAYS })}
+    </p>
   );
 }
 
@@ -993,6 +1045,25 @@ function SubName(props: { sub: Sub; page: PageContext }) {
       {sub.product.name} <small class="sub-id">{lang === "ja" ? `（${detail}）` : `(${detail})`}</small>
     </>
   );
+}
+
+/** 「解約リスク（水素水 500ml×24本）」 / "Churn risk (…)": a block about one of several plans says which. */
+const about = (label: string, plan: string | null, lang: Lang) => (plan === null ? label : lang === "ja" ? `${label}（${plan}）` : `${label} (${plan})`);
+
+/**
+ * The lookup's line as the operator reads it: its product names as the shop writes them (「30ml」),
+ * not as a voice says them (「30ミリリットル」, risk/spoken), whole or without the size.
+ */
+export function writtenLine(line: string, subs: readonly { product: { name: string } }[]): string {
+  for (const s of subs) {
+    for (const name of new Set([s.product.name, shortName(s.product.name)])) {
+      for (const l of ["ja", "en"] as const) {
+        const said = spokenName(name, l);
+        if (said !== name && line.includes(said)) line = line.split(said).join(name);
+      }
+    }
+  }
+  return line;
 }
 
 const bandName = (band: string, lang: Lang) => BAND_LABELS[band]?.[lang] ?? band;
@@ -1029,7 +1100,7 @@ function Disclosures(props: { lang: Lang; info: CancellationInfo; today: string 
  * The disclosures as sentences for the caller, in `read` (their language), and the step after. Pure words: no API text.
  * A total with a delivery in it is said with the shop's tax basis first (「合計、税込3,980円」); a fee alone as disclosed.
  */
-export function readOutScript(read: Lang, info: CancellationInfo, today: string, pricesIncludeTax: boolean): string[] {
+export function readOutScript(read: Lang, info: CancellationInfo, today: string, pricesIncludeTax: boolean, plan?: Pick<Sub, "intervalDays" | "intervalMonths" | "deliveryDay"> | null): string[] {
   const date = (d: string) => writeDate(d, read, "full", today);
   const lines: string[] = [];
   if (info.effectiveOnIfCanceledNow) lines.push(tf(read, "scriptEnd", { date: date(info.effectiveOnIfCanceledNow) }));
@@ -1041,15 +1112,29 @@ export function readOutScript(read: Lang, info: CancellationInfo, today: string,
     const currency = charges[0]!.amount.currency;
     // Why the fee, before its amount (消費者契約法 §9(2)): the caller hears what the web customer reads.
     const c = info.commitment;
-    if (charges.some((x) => x.type === "early_cancellation_fee") && c?.minDeliveries !== undefined && c.deliveriesCompleted !== undefined) {
+    const fee = charges.find((x) => x.type === "early_cancellation_fee");
+    let remaining = 0;
+    if (fee && c?.minDeliveries !== undefined && c.deliveriesCompleted !== undefined) {
       // A delivery inside the cut-off still ships, and counts.
-      const counted = c.deliveriesCompleted + (next && info.cutoff.nextDeliveryStoppedIfCanceledNow === false ? 1 : 0);
-      lines.push(tf(read, "scriptFeeBasis", { min: String(c.minDeliveries), counted: String(counted), remaining: String(Math.max(0, c.minDeliveries - counted)) }));
+      const ships = next !== null && info.cutoff.nextDeliveryStoppedIfCanceledNow === false;
+      const counted = c.deliveriesCompleted + (ships ? 1 : 0);
+      remaining = Math.max(0, c.minDeliveries - counted);
+      lines.push(tf(read, "scriptFeeBasis", { min: String(c.minDeliveries), counted: String(counted), remaining: String(remaining) }));
     }
-    const basis = charges.some((c) => c.type === "final_delivery") ? { taxIncluded: pricesIncludeTax, spoken: true } : undefined;
-    lines.push(tf(read, "scriptCharges", { total: formatMoney({ amount: charges.filter((c) => c.amount.currency === currency).reduce((n, c) => n + c.amount.amount, 0), currency }, read, basis) }));
-    const fee = charges.find((c) => c.type === "early_cancellation_fee");
-    if (fee) lines.push(tf(read, "scriptFee", { amount: formatMoney(fee.amount, read) }));
+    if (fee && charges.length === 1) lines.push(tf(read, "scriptFeeOnly", { amount: formatMoney(fee.amount, read) }));
+    else {
+      const basis = charges.some((c) => c.type === "final_delivery") ? { taxIncluded: pricesIncludeTax, spoken: true } : undefined;
+      lines.push(tf(read, "scriptCharges", { total: formatMoney({ amount: charges.filter((c) => c.amount.currency === currency).reduce((n, c) => n + c.amount.amount, 0), currency }, read, basis) }));
+      if (fee) lines.push(tf(read, "scriptFee", { amount: formatMoney(fee.amount, read) }));
+    }
+    if (fee && remaining > 0) {
+      // The way to avoid the fee, as the cancel box (and the my-page) says it: the caller hears it too, before agreeing.
+      // The next delivery kept: the next one when cancelling now stops it, else the one after (as cancel-flows/terms).
+      const ships = next !== null && info.cutoff.nextDeliveryStoppedIfCanceledNow === false;
+      const kept = next === null ? null : !ships ? next : plan?.intervalDays ? addCycles(next, { intervalDays: plan.intervalDays, intervalMonths: plan.intervalMonths ?? null, deliveryDay: plan.deliveryDay ?? null }, 1) : null;
+      lines.push(tf(read, kept ? "scriptFeeAvoidOn" : "scriptFeeAvoid", { remaining: String(remaining), date: kept ? date(kept) : "" }));
+    }
+    if (fee) lines.push(t(read, "scriptFeeAgree"));
   }
   lines.push(t(read, "scriptConfirm"));
   return lines;
@@ -1074,18 +1159,18 @@ function SpokenTrack(props: { lang: Lang; track: TalkTrack; spoken: Lang }) {
 }
 
 /** The read-out script in the caller's language, and in the operator's when that differs. */
-function ReadOut(props: { lang: Lang; read: Lang; info: CancellationInfo; today: string; pricesIncludeTax: boolean }) {
+function ReadOut(props: { lang: Lang; read: Lang; info: CancellationInfo; today: string; pricesIncludeTax: boolean; plan: Sub }) {
   const { lang, read } = props;
   return (
     <div class="talk read-out">
       <h4>{tf(lang, "readOut", { lang: t(lang, `langName_${read}`) })}</h4>
       <p lang={read} data-read-out={read}>
-        {readOutScript(read, props.info, props.today, props.pricesIncludeTax).join(read === "ja" ? "" : " ")}
+        {readOutScript(read, props.info, props.today, props.pricesIncludeTax, props.plan).join(read === "ja" ? "" : " ")}
       </p>
       {read !== lang ? (
         <details>
           <summary>{tf(lang, "readOutIn", { lang: t(lang, `langName_${lang}`) })}</summary>
-          <p lang={lang}>{readOutScript(lang, props.info, props.today, props.pricesIncludeTax).join(lang === "ja" ? "" : " ")}</p>
+          <p lang={lang}>{readOutScript(lang, props.info, props.today, props.pricesIncludeTax, props.plan).join(lang === "ja" ? "" : " ")}</p>
         </details>
       ) : null}
     </div>
@@ -1105,6 +1190,12 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
   const words: Words = { lang, today: page.today, timeZone: page.timeZone, reasons: data.reasons, subscriptions: data.subscriptions };
   // The latest contact, for the operator picking up a customer someone else spoke to (the timeline is newest first).
   const lastContact = data.timeline.find((i) => i.kind === "event" && i.type === "contact.logged") ?? null;
+  // The lookup speaks of the plan most at risk; the operator may be on another (the caller said which).
+  // A block about one plan names it, and the line to greet with is shown only while it is about the plan on screen.
+  const nba = data.lookup?.nextBestAction ?? null;
+  const nbaPlan = nba?.subscriptionId ? (data.subscriptions.find((s) => s.id === nba.subscriptionId) ?? null) : null;
+  const lookupPlan = data.lookup?.risk?.subscriptionId ?? nba?.subscriptionId ?? null;
+  const greetingFits = focus === null || lookupPlan === null || lookupPlan === focus.id;
   const back = `/console?customer=${encodeURIComponent(customer.id)}${focus ? `&sub=${encodeURIComponent(focus.id)}` : ""}${data.reason ? `&reason=${encodeURIComponent(data.reason)}` : ""}`;
   const hidden = (
     <>
@@ -1141,12 +1232,21 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
               <>
                 <dt>{t(lang, "route")}</dt>
                 <dd>{ROUTE_LABELS[data.lookup.route]?.[lang] ?? data.lookup.route}</dd>
-                <dt>{t(lang, "nextBestAction")}</dt>
-                <dd>{data.lookup.nextBestAction ? (data.lookup.nextBestAction.title ?? data.lookup.nextBestAction.type) : t(lang, "none")}</dd>
+                <dt>{about(t(lang, "nextBestAction"), nbaPlan?.product.name ?? null, lang)}</dt>
+                <dd>
+                  {nba ? (nba.title ?? nba.type) : t(lang, "none")}
+                  {/* Another plan's: one click to it, rather than offered beside the plan the caller is about. */}
+                  {nbaPlan && focus && nbaPlan.id !== focus.id ? (
+                    <>
+                      {" "}
+                      <a href={`/console?customer=${encodeURIComponent(customer.id)}&sub=${encodeURIComponent(nbaPlan.id)}`}>{t(lang, "openThatPlan")}</a>
+                    </>
+                  ) : null}
+                </dd>
               </>
             ) : null}
           </dl>
-          {data.lookup ? <p class="speech">{data.lookup.speech}</p> : null}
+          {data.lookup && greetingFits ? <p class="speech">{writtenLine(data.lookup.speech, data.subscriptions)}</p> : null}
           {lastContact ? (
             <p class="last-contact">
               {t(lang, "lastContact")}: <time datetime={lastContact.at}>{when(lastContact.at, lang, page.timeZone)}</time> {entryTitle(lastContact, lang)} {describe(lastContact, words)}
@@ -1168,7 +1268,7 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
           {focusRisk ? (
             <>
               <h2>
-                {t(lang, "risk")}: {focusRisk.score} <span class={`band ${focusRisk.band}`}>{bandName(focusRisk.band, lang)}</span>
+                {about(t(lang, "risk"), focus!.product.name, lang)}: {focusRisk.score} <span class={`band ${focusRisk.band}`}>{bandName(focusRisk.band, lang)}</span>
               </h2>
               {focusRisk.drivers.some((d) => d.contribution > 0) ? (
                 <>
@@ -1192,14 +1292,15 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
             </>
           ) : null}
           <h2>{t(lang, "subscriptions")}</h2>
-          <div class="scroll">
+          {/* In a karte column (about 400 px at 1366): interval, quantity and price fold under the product's name (console.css), so the next delivery, status, terms and risk are in view without scrolling sideways. */}
+          <div class="scroll plans">
           <table>
             <thead>
               <tr>
                 <th scope="col">{t(lang, "product")}</th>
-                <th scope="col">{t(lang, "interval")}</th>
-                <th scope="col">{t(lang, "quantity")}</th>
-                <th scope="col">{priceLabel(lang, data.pricesIncludeTax)}</th>
+                <th scope="col" class="terms">{t(lang, "interval")}</th>
+                <th scope="col" class="terms">{t(lang, "quantity")}</th>
+                <th scope="col" class="terms">{priceLabel(lang, data.pricesIncludeTax)}</th>
                 <th scope="col">{t(lang, "nextDelivery")}</th>
                 <th scope="col">{t(lang, "status")}</th>
                 <th scope="col">{t(lang, "commitment")}</th>
@@ -1216,10 +1317,13 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
                         {s.product.name}
                       </a>{" "}
                       <small>{s.id}</small>
+                      <span class="plan-terms">
+                        {cadenceText(s, lang)} · {quantityText(s, lang)} · <DeliveryPrice sub={s} lang={lang} today={page.today} pricesIncludeTax={data.pricesIncludeTax} />
+                      </span>
                     </th>
-                    <td>{cadenceText(s, lang)}</td>
-                    <td>{quantityText(s, lang)}</td>
-                    <td class="price">
+                    <td class="terms">{cadenceText(s, lang)}</td>
+                    <td class="terms">{quantityText(s, lang)}</td>
+                    <td class="price terms">
                       <DeliveryPrice sub={s} lang={lang} today={page.today} pricesIncludeTax={data.pricesIncludeTax} />
                     </td>
                     <td>{s.nextDeliveryOn ? writeDate(s.nextDeliveryOn, lang, "short", page.today) : "—"}</td>
@@ -1267,7 +1371,10 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
             <h2 id="retention">
               {t(lang, "retention")}: <SubName sub={focus} page={page} />
             </h2>
-            {data.flow ? <OpenFlow flow={data.flow} words={words} timeZone={page.timeZone} /> : null}
+            {/* A flow opened earlier (another call, the my-page, the IVR) is told as such; not the one this page's 「提案を表示」 just opened. */}
+            {data.flow && !data.flowJustOpened ? <OpenFlow flow={data.flow} words={words} timeZone={page.timeZone} /> : null}
+            {/* Still said for it: why no offer (one declined lately, on any channel). */}
+            {data.flow && data.flowJustOpened && data.flow.offers.length === 0 ? <DeclinedLately flow={data.flow} words={words} timeZone={page.timeZone} /> : null}
             {/* Posted: the API's reason step decides the offers (at most the shop's offersPerFlow) and records them as shown —
                 in the open flow when there is one (`flow`); a flow with its reason is only ever replaced on purpose (`restart`). */}
             <form method="post" action="/console/reason" class="row">
@@ -1397,7 +1504,7 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
                     <label for="ack">{t(lang, "feeReadOut")}</label>
                   </p>
                 ) : null}
-                <ReadOut lang={lang} read={data.disclosureLang} info={data.cancellation} today={page.today} pricesIncludeTax={data.pricesIncludeTax} />
+                <ReadOut lang={lang} read={data.disclosureLang} info={data.cancellation} today={page.today} pricesIncludeTax={data.pricesIncludeTax} plan={focus} />
                 <p class="row">
                   <label for="disclosed-in">{t(lang, "disclosedIn")}</label>
                   <select id="disclosed-in" name="disclosedIn">

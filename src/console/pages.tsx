@@ -21,7 +21,7 @@ import { canceledPlanOf } from "../plan-changes/apply";
 import { feeOnReactivation } from "../cancel-flows/terms";
 import { continuationOf, endingOf, type FlowEvidence } from "../cancel-flows/continuation";
 import { openFlowOf } from "../cancel-flows/service";
-import { callRecordOf, ENDED_CODES, endingWords, KartePage, KnowledgeList, unreadOf, type Unread, localSurvey, proposedFirstDelivery, ReactivationPage, surveyAnswersOf, type ExitSurveyAnswer, type KarteData, type KnowledgeEntry, type Offer, type PlanOptions, type Sub, type TimelineItem } from "./karte";
+import { callRecordOf, discountReadBack, ENDED_CODES, endingWords, KartePage, KnowledgeList, unreadOf, type Unread, localSurvey, proposedFirstDelivery, ReactivationPage, surveyAnswersOf, type ExitSurveyAnswer, type KarteData, type KnowledgeEntry, type Offer, type PlanOptions, type Sub, type TimelineItem } from "./karte";
 import { Bare, Layout, type PageContext } from "./layout";
 import { NameChooserPage, SharedPhoneChooserPage } from "./chooser";
 import { customersAsMatches, searchByName, sharesPhone } from "../customers/search";
@@ -530,6 +530,8 @@ export function consolePages(app: Fetcher) {
             {/* As the operator reads it back to the caller (090-1234-5678, 03-5555-6666 内線34), not E.164. */}
             {"phone" in by ? t(lang, "normalisedAs") : "E-mail"}: <strong class="normalised">{"phone" in by ? displayPhone(normal!, lang) : normal}</strong>
           </p>
+          {/* The next step: the caller rings from another line, or the shop has another address: their name finds them. */}
+          <p class="next-step">{t(lang, "notFoundByName")}</p>
         </Layout>,
         404,
       );
@@ -617,8 +619,12 @@ export function consolePages(app: Fetcher) {
     // A save by an offer says which offer (the newest saved flow of the plan, as the timeline has it), so the operator can read it back.
     const keptBy = (q.done === "saved" || q.done === "kept") && focus ? ((timeline.body?.data ?? []) as TimelineItem[]).find((i) => i.kind === "cancel_flow" && i.subscriptionId === focus.id && i.type === "saved") : undefined;
     const keptTitle = (keptBy?.data.acceptedOffer as { title?: Record<Lang, string> } | null | undefined)?.title?.[lang];
+    // Said back with its dates and prices (a discount: which deliveries, at what price, when the regular price returns; a restart: its first delivery).
+    const readBack = q.done === "kept" && focus ? discountReadBack(focus, lang, page.today, c.get("caller").settings.pricesIncludeTax) : null;
     const done = keptTitle
-      ? tf(lang, q.done === "saved" ? "doneSavedWith" : "doneKeptWith", { title: keptTitle })
+      ? tf(lang, q.done === "saved" ? "doneSavedWith" : "doneKeptWith", { title: keptTitle }) + (readBack ? (lang === "ja" ? readBack : ` ${readBack}`) : "")
+      : q.done === "reactivated" && focus?.nextDeliveryOn && focus.status !== "canceled"
+        ? tf(lang, "doneReactivatedOn", { date: writeDate(focus.nextDeliveryOn, lang, "full", page.today) })
       : q.done && ["saved", "changed", "unchanged", "kept", "contact", "used", "reactivated"].includes(q.done)
         ? t(lang, `done_${q.done}` as "done_saved")
         : null;
@@ -647,6 +653,7 @@ export function consolePages(app: Fetcher) {
       openFlow,
       flow: going,
       offersJustShown: !!going && q.flow === going.flowId && !q.error,
+      flowJustOpened: !!going && q.flow === going.flowId && !q.error && q.opened === "1",
       ending,
       notice: (changedPath && focus && (q.done === "changed" || q.done === "saved") ? changedWords(changedPath, focus, lang, page.today, q.done === "saved") : null) ?? done,
       // A refused date is said at its field (and focused there), not page-wide.
@@ -769,7 +776,8 @@ export function consolePages(app: Fetcher) {
     if (!form.reason) return c.redirect(`/console?${new URLSearchParams({ customer: form.customer ?? "", sub: form.sub ?? "" })}`, 303);
     const key = attemptKey(form);
     const failed = refusalOf(c, who.page, form);
-    const karte = (flow: string) => c.redirect(`/console?${new URLSearchParams({ customer: form.customer ?? "", sub: form.sub ?? "", reason: form.reason!, flow })}`, 303);
+    // `opened`: the flow is the one this post started (not one opened earlier elsewhere): the karte does not show it as another's.
+    const karte = (flow: string, opened = false) => c.redirect(`/console?${new URLSearchParams({ customer: form.customer ?? "", sub: form.sub ?? "", reason: form.reason!, flow, ...(opened ? { opened: "1" } : {}) })}`, 303);
     const open = await openFlowOf(c.get("store"), form.sub ?? "", c.get("services").now());
     const shown = form.flow || null;
     // The flow on screen ended meanwhile (another operator, the customer on the web): say how.
@@ -791,7 +799,7 @@ export function consolePages(app: Fetcher) {
     const flow = started.body.flowId as string;
     const given = await api("POST", `/v1/cancel-flows/${encodeURIComponent(flow)}/reason`, { reason: form.reason }, key("reason"));
     if (given.status !== 200) return failed(given, undefined, flow);
-    return karte(flow);
+    return karte(flow, true);
   });
 
   pages.post("/console/apply", async (c) => {
@@ -944,6 +952,9 @@ export function consolePages(app: Fetcher) {
     // A delivery past the cut-off still comes: said again as the call ends, with the number, as the receipt writes it.
     const last = (step?.data.terms as { nextDelivery?: { on: string | null; stopped: boolean } | null } | undefined)?.nextDelivery;
     const shipsOn = last && !last.stopped && last.on ? last.on : null;
+    // What the total is for, said with it (the last delivery, the fee, or both).
+    const charged = new Set(((step?.data.terms as { charges?: { type: string }[] } | undefined)?.charges ?? []).map((x) => x.type));
+    const chargedFor = charged.has("early_cancellation_fee") ? (charged.has("final_delivery") ? "both" : "fee") : charged.has("final_delivery") ? "delivery" : "other";
     return c.html(
       <Layout page={page} title={t(lang, "receipt")}>
         <h1>{t(lang, "receipt")}</h1>
@@ -960,7 +971,7 @@ export function consolePages(app: Fetcher) {
                   {[
                     tf(theirs, "scriptReceipt", { number, date: writeDate(endsOn, theirs, "full", page.today) }),
                     shipsOn ? tf(theirs, "scriptReceiptShips", { date: writeDate(shipsOn, theirs, "full", page.today) }) : "",
-                    total ? (total.amount > 0 ? tf(theirs, "scriptReceiptCharges", { total: formatMoney(total, theirs, shipsOn ? { taxIncluded: c.get("caller").settings.pricesIncludeTax, spoken: true } : undefined) }) : t(theirs, "scriptReceiptNoCharges")) : "",
+                    total ? (total.amount > 0 ? tf(theirs, `scriptReceiptCharges_${chargedFor}`, { total: formatMoney(total, theirs, shipsOn ? { taxIncluded: c.get("caller").settings.pricesIncludeTax, spoken: true } : undefined) }) : t(theirs, "scriptReceiptNoCharges")) : "",
                   ]
                     .filter(Boolean)
                     .join(theirs === "en" ? " " : "")}

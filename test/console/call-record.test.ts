@@ -38,9 +38,10 @@ describe("the cancel form's record of the call", () => {
     // Said with its tax basis first, as a voice reads a price (総額表示); the fee as disclosed.
     expect(readOutScript("ja", info, page.today, true).join("")).toContain("解約に伴うご請求は、合計税込8,980円です。このうち解約手数料は5,000円です。");
     expect(readOutScript("en", info, page.today, false).join(" ")).toContain("charges of ¥8,980 plus tax");
-    // A fee alone: no delivery's price in it, no basis said.
+    // A fee alone: no delivery's price in it, no basis said; the fee said once, not as a total and again as its part.
     const feeOnly = { ...info, chargesIfCanceledNow: [info.chargesIfCanceledNow[1]!] };
-    expect(readOutScript("ja", feeOnly, page.today, true).join("")).toContain("解約に伴うご請求は、合計5,000円です。");
+    expect(readOutScript("ja", feeOnly, page.today, true).join("")).toContain("解約に伴うご請求は、解約手数料の5,000円です。");
+    expect(readOutScript("ja", feeOnly, page.today, true).join("")).not.toContain("このうち");
     // With the commitment known, its basis is read first; the delivery that still ships counts.
     const committed = { ...info, commitment: { acknowledgeFeeRequired: true, basis: "…", minDeliveries: 4, deliveriesCompleted: 1 } };
     expect(readOutScript("ja", committed, page.today, true).join("")).toContain("この定期コースには4回のお受け取りのお約束があり、これまでのお受け取りは2回、残りは2回です。");

@@ -30,7 +30,7 @@ describe("the karte of a customer left out of profiling", () => {
 
     await page.goto(`${api.url}/console?customer=${encodeURIComponent(customer)}`);
     const scored = (await page.locator("main").textContent()) ?? "";
-    expect(scored).toContain("解約リスク:");
+    expect(scored).toContain("解約リスク（");
     expect(scored).not.toContain("分析していません");
 
     await h.request("PUT", `/v1/customers/${customer}`, { key: shop.key, body: { ...body, profilingOptOut: true } });
@@ -39,7 +39,7 @@ describe("the karte of a customer left out of profiling", () => {
     await expect(section.locator("h2").textContent()).resolves.toBe("解約リスクは分析していません");
     await expect(section.textContent()).resolves.toContain("リスクが低いという意味ではありません");
     const main = (await page.locator("main").textContent()) ?? "";
-    expect(main).not.toContain("解約リスク:");
+    expect(main).not.toContain("解約リスク（");
     expect(await page.locator("main .band").count()).toBe(0);
     expect(await page.locator("table td", { hasText: "分析停止中" }).count()).toBe(1);
     expect(await axeViolations(page)).toEqual([]);

@@ -237,7 +237,7 @@ describe("a caller who insists on cancelling now, past the cut-off", () => {
     const said = (await page.locator("[data-read-out=ja]").textContent())!;
     expect(said).toMatch(/^解約を承りました。受付番号はCN-[^。]+です。/);
     expect(said).toContain(`${writeDate(in2, "ja", "full", localDate(new Date(), "Asia/Tokyo"))}のお届けは、最後のお届けとしてお届けします。`);
-    expect(said).toContain("今後のご請求は合計税込9,980円です。"); // a delivery in it: its tax basis said first, as a voice reads a price
+    expect(said).toContain("今後のご請求は、最後のお届けの代金と解約手数料で、合計税込9,980円です。"); // what it is for; a delivery in it: its tax basis said first, as a voice reads a price
     expect(await axeViolations(page)).toEqual([]);
   });
 });

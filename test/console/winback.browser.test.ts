@@ -205,7 +205,7 @@ describe("the console's win-back view", () => {
     await expect(page.locator("dd.price").textContent()).resolves.toBe(`再開後2回分は20%オフの${taxed(p.discountedPrice)}、その後は通常価格の${taxed(p.priceAfter)}`);
     expect(await axeViolations(page)).toEqual([]);
     await page.getByRole("button", { name: "再開を確定する" }).click();
-    await expect(page.locator(".notice").textContent()).resolves.toBe("定期コースを再開しました（再加入）。");
+    await expect(page.locator(".notice").textContent()).resolves.toMatch(/^定期コースを再開しました（再加入）。初回のお届けは\d+年\d+月\d+日です。$/);
     // Back on the karte, the plan shows what its deliveries cost now, and until which delivery.
     const restartedPrice = page.locator("section[aria-labelledby=who] tr.focus td.price");
     const esc = (text: string) => text.replace(/[()（）]/g, "\\$&");
@@ -249,7 +249,7 @@ describe("the console's win-back view", () => {
     await expect(page.locator("dd.comeback .description").textContent()).resolves.toContain(deliveries);
     await expect(page.locator("dd.comeback .description").textContent()).resolves.toContain(fullPrice);
     await page.getByRole("button", { name: "再開を確定する" }).click();
-    await expect(page.locator(".notice").textContent()).resolves.toBe("定期コースを再開しました（再加入）。");
+    await expect(page.locator(".notice").textContent()).resolves.toMatch(/^定期コースを再開しました（再加入）。初回のお届けは\d+年\d+月\d+日です。$/);
     // What was read out is what the reactivation applied.
     const short = (d: string) => writeDate(d, "ja", "short", today());
     await expect(page.locator("section[aria-labelledby=who] tr.focus td.price").textContent()).resolves.toContain(`20%オフ：${short(first)}〜${short(second)}のお届け`);
@@ -301,7 +301,7 @@ describe("the console's win-back view", () => {
     await takeSent.check();
     await page.getByRole("button", { name: "再開の内容を確認する" }).click();
     await page.getByRole("button", { name: "再開を確定する" }).click();
-    await expect(page.locator(".notice").textContent()).resolves.toBe("定期コースを再開しました（再加入）。");
+    await expect(page.locator(".notice").textContent()).resolves.toMatch(/^定期コースを再開しました（再加入）。初回のお届けは\d+年\d+月\d+日です。$/);
     const restarted = (await h.request("GET", `/v1/subscriptions/${sub}`, { key: t.key })).body;
     expect(restarted).toMatchObject({ status: "active", activeDiscount: { offerId: sent.offerId } });
     const changes = (await h.request("GET", `/v1/subscriptions/${sub}/changes`, { key: t.key })).body.data as any[];
@@ -317,7 +317,7 @@ describe("the console's win-back view", () => {
     await page.getByRole("button", { name: "再開の内容を確認する" }).click();
     await expect(page.locator("dd.comeback").textContent()).resolves.toBe("特典なし");
     await page.getByRole("button", { name: "再開を確定する" }).click();
-    await expect(page.locator(".notice").textContent()).resolves.toBe("定期コースを再開しました（再加入）。");
+    await expect(page.locator(".notice").textContent()).resolves.toMatch(/^定期コースを再開しました（再加入）。初回のお届けは\d+年\d+月\d+日です。$/);
     const restarted = (await h.request("GET", `/v1/subscriptions/${sub}`, { key: t.key })).body;
     expect(restarted.status).toBe("active");
     expect(restarted.activeDiscount ?? null).toBeNull();

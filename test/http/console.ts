@@ -191,7 +191,7 @@ export function consoleSuite(h: () => Harness) {
       const karte = await h().request("GET", `/console?customer=${customerId}`, { headers: { cookie } });
       expect(karte.headers.get("cache-control")).toBe("no-store");
       // The cadence as every other surface writes it (platform/cadence cadenceText): 「30日ごと」.
-      expect(karte.text).toMatch(/<td>\d+日ごと<\/td>/u);
+      expect(karte.text).toMatch(/<td class="terms">\d+日ごと<\/td>/u);
       expect(karte.text).not.toMatch(/\d+ 日ごと/u);
       expect((await h().request("GET", "/console/winback", { headers: { cookie } })).headers.get("cache-control")).toBe("no-store");
       const csrf = /data-csrf="([^"]+)"/.exec(page.text)![1]!;
