@@ -248,9 +248,11 @@ const report = [
 // Written whole before exiting: a pipe takes output asynchronously, and an exit (Ctrl-C's 130) would cut a long list short.
 await new Promise((resolve) => process.stdout.write(report.join("\n") + "\n", resolve));
 db.client.close();
-if (cutShort) process.exit(130);
-// A script (or a scheduler) running the import tells "some rows were refused" from done (0) and from stopped (1, 2, 130).
-if (refusals.length) process.exit(EXIT_REFUSED_ROWS);
+// A script (or a scheduler) running the import tells "some rows were refused" from done (0) and from
+// stopped (1, 2, 130). Set, not process.exit(): the process ends by itself, after the driver's native
+// handles are finalised (an exit forced here aborted once in libSQL's finaliser: a panic, SIGABRT instead of 3).
+if (cutShort) process.exitCode = 130;
+else if (refusals.length) process.exitCode = EXIT_REFUSED_ROWS;
 
 /** The line to resume from: after the last committed, else where this run began. */
 function resumeAt() {
