@@ -2,7 +2,8 @@ import type { z } from "@hono/zod-openapi";
 import { Layout, type PageContext } from "./layout";
 import { writeDate } from "../platform/dates";
 import { formatMoney } from "../platform/numbers";
-import { BAND_LABELS, t, tf, type Lang } from "./strings";
+import { bandName, t, tf } from "./strings";
+import { DriverList, PageLinks } from "./list-parts";
 import type { Risk, RiskBand } from "../risk/schemas";
 
 /** A row of GET /v1/risk/at-risk (risk/repository `atRiskPageJson`), drivers labelled in the page's language. */
@@ -13,10 +14,7 @@ type Band = z.infer<typeof RiskBand>;
 export type AtRiskPlan = { customerName: string | null; productName: string; nextDeliveryOn: string | null };
 
 const BANDS: Band[] = ["high", "medium", "low"];
-const bandName = (band: string, lang: Lang) => BAND_LABELS[band]?.[lang] ?? band;
 
-/** A driver in words, with which way it moves the risk: 「商品が余っている（在庫 1か月半ほど）（リスクを上げる）」. */
-const driverWords = (d: AtRiskRow["drivers"][number], lang: Lang) => tf(lang, d.contribution > 0 ? "riskDriverUp" : "riskDriverDown", { label: d.label });
 
 /**
  * 解約リスクの高いお客様: the supervisor's list of whom to reach out to first — GET /v1/risk/at-risk's
@@ -66,11 +64,7 @@ export function AtRiskPage(props: { page: PageContext; rows: AtRiskRow[]; plans:
                     </td>
                     <td>{formatMoney(r.revenueAtRisk, lang)}</td>
                     <td>
-                      <ul class="drivers">
-                        {r.drivers.slice(0, 3).map((d) => (
-                          <li>{driverWords(d, lang)}</li>
-                        ))}
-                      </ul>
+                      <DriverList lang={lang} drivers={r.drivers} of="risk" />
                     </td>
                     <td>{plan?.nextDeliveryOn ? writeDate(plan.nextDeliveryOn, lang, "short", page.today) : t(lang, "noNextDelivery")}</td>
                   </tr>
@@ -80,12 +74,7 @@ export function AtRiskPage(props: { page: PageContext; rows: AtRiskRow[]; plans:
           </table>
         </div>
       )}
-      {props.first && !props.nextCursor ? null : (
-        <nav aria-label={t(lang, "pages")} class="row">
-          {props.first ? null : <a href={listHref()}>{t(lang, "firstPage")}</a>}
-          {props.nextCursor ? <a href={listHref(`&cursor=${encodeURIComponent(props.nextCursor)}`)} rel="next">{t(lang, "nextPage")}</a> : null}
-        </nav>
-      )}
+      <PageLinks lang={lang} first={props.first} nextCursor={props.nextCursor} href={listHref} />
     </Layout>
   );
 }

@@ -12,7 +12,7 @@ import { displayPhone } from "../platform/phone";
 import { shortName, spokenName } from "../risk/spoken";
 import { unitWord, writeQuantity } from "../platform/quantity";
 import {
-  BAND_LABELS,
+  bandName,
   CHANGE_LABELS,
   CONTACT_TOPICS,
   EVENT_LABELS,
@@ -1066,7 +1066,6 @@ export function writtenLine(line: string, subs: readonly { product: { name: stri
   return line;
 }
 
-const bandName = (band: string, lang: Lang) => BAND_LABELS[band]?.[lang] ?? band;
 /** 「36（中）」 / "36 (medium)". */
 const scoreWithBand = (r: { score: number; band: string }, lang: Lang) => (lang === "ja" ? `${r.score}（${bandName(r.band, lang)}）` : `${r.score} (${bandName(r.band, lang)})`);
 

@@ -629,6 +629,9 @@ export const BAND_LABELS: Record<string, Record<Lang, string>> = {
   high: { ja: "高", en: "high" },
 };
 
+/** A band in the page's language (「高」 / "high"); an unknown one as it is. */
+export const bandName = (band: string, lang: Lang) => BAND_LABELS[band]?.[lang] ?? band;
+
 /**
  * Channels by their names: who or what made a write (platform/openapi `Channel`), and the
  * channels of contacts and win-back contacts (events/schemas).

@@ -3,12 +3,12 @@ import { percent, reasonName, when } from "./format";
 import { formatMoney, groupThousands } from "../platform/numbers";
 import { localDate, writeDate, writeDateSpan } from "../platform/dates";
 import { t, tf, type Lang } from "./strings";
+import { DriverList, PageLinks } from "./list-parts";
 import type { z } from "@hono/zod-openapi";
 import type { Candidate as CandidateSchema } from "../winback/schemas";
 
 /** One candidate as winback/candidates `candidatesPage` answers it (a row of GET /v1/winback/candidates). */
 export type Candidate = z.infer<typeof CandidateSchema>;
-type Driver = Candidate["drivers"][number];
 
 /** The customer's keep-in-touch answer as the karte reads it out. */
 export type KeepInTouchState = { state: "yes" | "no" | "withdrawn" | "unanswered"; at: string | null; contactable: boolean };
@@ -39,9 +39,6 @@ export type KarteWinback = {
    */
   sent: { offerId: string; title: string; description: string; sentOn: string; validUntil: string; type?: string; parameters?: Record<string, unknown> } | null;
 };
-
-/** A driver in words, with which way it moves the chance: 「一時的な事情での解約（見込みを上げる）」. */
-const driverWords = (d: Driver, lang: Lang) => tf(lang, d.contribution > 0 ? "driverUp" : "driverDown", { label: d.label });
 
 const canceledOn = (c: Candidate, page: PageContext) => writeDate(localDate(new Date(c.canceledAt), page.timeZone), page.lang, "short", page.today);
 
@@ -147,11 +144,7 @@ export function WinbackPage(props: { page: PageContext; rows: Candidate[]; names
                 <td class="chance">{percent(r.probability)}</td>
                 <td>{formatMoney(r.expectedValue, lang)}</td>
                 <td>
-                  <ul class="drivers">
-                    {r.drivers.slice(0, 3).map((d) => (
-                      <li>{driverWords(d, lang)}</li>
-                    ))}
-                  </ul>
+                  <DriverList lang={lang} drivers={r.drivers} of="comeback" />
                 </td>
                 <td>{r.offer ? (r.offer.kind === "reminder" ? tf(lang, "reminderOnly", { date: writeDate(r.offer.restartOn, lang, "short", page.today) }) : r.offer.title) : t(lang, "noComeback")}</td>
               </tr>
@@ -160,12 +153,7 @@ export function WinbackPage(props: { page: PageContext; rows: Candidate[]; names
         </table>
         </div>
       )}
-      {props.first && !props.nextCursor ? null : (
-      <nav aria-label={t(lang, "pages")} class="row">
-        {props.first ? null : <a href={listHref()}>{t(lang, "firstPage")}</a>}
-        {props.nextCursor ? <a href={listHref(`&cursor=${encodeURIComponent(props.nextCursor)}`)} rel="next">{t(lang, "nextPage")}</a> : null}
-      </nav>
-      )}
+      <PageLinks lang={lang} first={props.first} nextCursor={props.nextCursor} href={listHref} />
     </Layout>
   );
 }
@@ -205,11 +193,7 @@ export function WinbackPanel(props: { page: PageContext; product: string; winbac
       {c && c.drivers.length > 0 ? (
         <>
           <h3>{t(lang, "drivers")}</h3>
-          <ul class="drivers">
-            {c.drivers.slice(0, 3).map((d) => (
-              <li>{driverWords(d, lang)}</li>
-            ))}
-          </ul>
+          <DriverList lang={lang} drivers={c.drivers} of="comeback" />
         </>
       ) : null}
       {c?.offer ? (

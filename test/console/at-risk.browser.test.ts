@@ -1,54 +1,44 @@
-import type { Browser, BrowserContext } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { addDays, localDate } from "../../src/platform/dates";
-import { axeViolations, closeConsoleBrowser, openConsoleBrowser, openConsolePage, type Served } from "../support/browser";
+import { axeViolations, consoleBrowserFile, openConsolePage } from "../support/browser";
 import { customerBody, subscriptionBody, uid } from "../support/harness";
-import type { NodeHarness } from "../support/node-harness";
 
 // The supervisor's at-risk list in real Chromium: GET /v1/risk/at-risk's rows, order, bands and
 // cursor, with whom to call about which plan and a link to its karte; an operator is refused, and a
 // customer left out of profiling is not on it.
 
-let h: NodeHarness;
-let browser: Browser;
-let api: Served;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  ({ h, browser, api } = await openConsoleBrowser());
-}, 60_000);
-
-afterAll(() => closeConsoleBrowser({ h, browser, api }, contexts), 60_000);
+const s = consoleBrowserFile();
+const { contexts } = s;
 
 describe("the supervisor's at-risk list", () => {
   it("lists the API's at-risk rows in its order with name, plan, band, drivers and next delivery; pages by its cursor; filters by band; leaves out an opted-out customer; refuses an operator", async () => {
-    const shop = await h.tenant();
+    const shop = await s.h.tenant();
     const today = localDate(new Date(), "Asia/Tokyo");
     const names = ["佐藤 花子", "鈴木 一郎", "高橋 京子", "田中 健"];
     const customerIds: string[] = [];
     for (const [i, name] of names.entries()) {
       const id = uid("C");
       customerIds.push(id);
-      await h.request("PUT", `/v1/customers/${id}`, { key: shop.key, body: customerBody({ name, phone: `090-1111-000${i}`, email: null }) });
-      await h.request("PUT", `/v1/subscriptions/${uid("S")}`, {
+      await s.h.request("PUT", `/v1/customers/${id}`, { key: shop.key, body: customerBody({ name, phone: `090-1111-000${i}`, email: null }) });
+      await s.h.request("PUT", `/v1/subscriptions/${uid("S")}`, {
         key: shop.key,
         body: subscriptionBody(id, { product: { sku: `SKU-${i}`, name: `青汁 ${i + 1}`, category: "health_food" }, unitPrice: { amount: [980, 3980, 12800, 5980][i], currency: "JPY" }, deliveriesCompleted: [0, 0, 1, 30][i], nextDeliveryOn: addDays(today, 10 + i) }),
       });
     }
     // The last customer asks to be left out of profiling: no score, not on the API's list nor the page.
-    await h.request("PUT", `/v1/customers/${customerIds[3]}`, { key: shop.key, body: customerBody({ name: names[3], phone: "090-1111-0003", email: null, profilingOptOut: true }) });
-    const all = (await h.request("GET", "/v1/risk/at-risk?limit=100", { key: shop.key, headers: { "accept-language": "ja" } })).body.data as any[];
+    await s.h.request("PUT", `/v1/customers/${customerIds[3]}`, { key: shop.key, body: customerBody({ name: names[3], phone: "090-1111-0003", email: null, profilingOptOut: true }) });
+    const all = (await s.h.request("GET", "/v1/risk/at-risk?limit=100", { key: shop.key, headers: { "accept-language": "ja" } })).body.data as any[];
     expect(all.length).toBe(3);
     expect(all.some((r) => r.customerId === customerIds[3])).toBe(false);
 
     // An operator is refused, and has no link to the page.
-    const operator = await openConsolePage({ h, browser, api }, contexts, shop, { operatorId: "op-1", operatorName: "佐々木 美咲" });
+    const operator = await openConsolePage(s, contexts, shop, { operatorId: "op-1", operatorName: "佐々木 美咲" });
     expect(await operator.locator('header a[href="/console/at-risk"]').count()).toBe(0);
-    const refused = await operator.goto(`${api.url}/console/at-risk`);
+    const refused = await operator.goto(`${s.api.url}/console/at-risk`);
     expect(refused?.status()).toBe(403);
     await expect(operator.getByRole("alert").textContent()).resolves.toBe("この画面はスーパーバイザー専用です。");
 
-    const page = await openConsolePage({ h, browser, api }, contexts, shop, { operatorId: "sv-1", operatorName: "主任 田中", role: "supervisor" });
+    const page = await openConsolePage(s, contexts, shop, { operatorId: "sv-1", operatorName: "主任 田中", role: "supervisor" });
     await Promise.all([page.waitForURL(/\/console\/at-risk/), page.locator('header a[href="/console/at-risk"]').click()]);
     await expect(page.locator("h1").textContent()).resolves.toBe("解約リスクの高いお客様");
     const rowsOf = () =>
@@ -74,7 +64,7 @@ describe("the supervisor's at-risk list", () => {
     expect(await axeViolations(page)).toEqual([]);
 
     // Paging by the API's cursor: two rows, then the rest, nothing twice.
-    await page.goto(`${api.url}/console/at-risk?limit=2`);
+    await page.goto(`${s.api.url}/console/at-risk?limit=2`);
     const first = (await rowsOf()).map((r) => r.sub);
     expect(first).toEqual(all.slice(0, 2).map((r) => r.subscriptionId));
     await Promise.all([page.waitForURL(/cursor=/), page.getByRole("link", { name: "次のページへ" }).click()]);
@@ -83,8 +73,8 @@ describe("the supervisor's at-risk list", () => {
 
     // A band at a time, as GET /v1/risk/at-risk?band= lists it.
     const band = all[0].band as string;
-    const inBand = (await h.request("GET", `/v1/risk/at-risk?band=${band}`, { key: shop.key })).body.data as any[];
-    await page.goto(`${api.url}/console/at-risk`);
+    const inBand = (await s.h.request("GET", `/v1/risk/at-risk?band=${band}`, { key: shop.key })).body.data as any[];
+    await page.goto(`${s.api.url}/console/at-risk`);
     await Promise.all([page.waitForURL(new RegExp(`band=${band}`)), page.getByRole("link", { name: `リスク${{ high: "高", medium: "中", low: "低" }[band]}のみ` }).click()]);
     expect((await rowsOf()).map((r) => r.sub)).toEqual(inBand.map((r) => r.subscriptionId));
 

@@ -1,7 +1,6 @@
-import type { Browser, BrowserContext } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { addDays, localDate } from "../../src/platform/dates";
-import { axeViolations, closeConsoleBrowser, openConsoleBrowser, openConsolePage, type Served } from "../support/browser";
+import { axeViolations, consoleBrowserFile, openConsolePage } from "../support/browser";
 import { customerBody, subscriptionBody, uid } from "../support/harness";
 import type { NodeHarness } from "../support/node-harness";
 
@@ -10,27 +9,19 @@ import type { NodeHarness } from "../support/node-harness";
 // other); a flow the operator just opened is not told as one opened earlier; a number no customer
 // has says what to do next.
 
-let h: NodeHarness;
-let browser: Browser;
-let api: Served;
-const contexts: BrowserContext[] = [];
+const s = consoleBrowserFile();
+const { contexts } = s;
 
-beforeAll(async () => {
-  ({ h, browser, api } = await openConsoleBrowser());
-}, 60_000);
-
-afterAll(() => closeConsoleBrowser({ h, browser, api }, contexts), 60_000);
-
-const page = (shop: Awaited<ReturnType<NodeHarness["tenant"]>>) => openConsolePage({ h, browser, api }, contexts, shop, { operatorId: "op-1", operatorName: "佐々木 美咲" });
+const page = (shop: Awaited<ReturnType<NodeHarness["tenant"]>>) => openConsolePage(s, contexts, shop, { operatorId: "op-1", operatorName: "佐々木 美咲" });
 
 describe("the karte's left column with two plans", () => {
   it("names the plan of 解約リスク and 次の一手, and shows the greeting only while it is about the plan on screen", async () => {
-    const shop = await h.tenant();
+    const shop = await s.h.tenant();
     const [customer, water, aojiru] = [uid("C"), uid("S"), uid("S")];
     const today = localDate(new Date(), "Asia/Tokyo");
-    await h.request("PUT", `/v1/customers/${customer}`, { key: shop.key, body: customerBody({ name: "中村 美穂", phone: "090-5353-0001", email: null }) });
-    await h.request("PUT", `/v1/subscriptions/${water}`, { key: shop.key, body: subscriptionBody(customer, { product: { sku: "WATER", name: "水素水 500ml×24本", category: "food" }, nextDeliveryOn: addDays(today, 13), deliveriesCompleted: 8 }) });
-    await h.request("PUT", `/v1/subscriptions/${aojiru}`, { key: shop.key, body: subscriptionBody(customer, { product: { sku: "AOJIRU", name: "国産大麦若葉の青汁 30包", category: "health_food" }, nextDeliveryOn: addDays(today, 20), deliveriesCompleted: 1 }) });
+    await s.h.request("PUT", `/v1/customers/${customer}`, { key: shop.key, body: customerBody({ name: "中村 美穂", phone: "090-5353-0001", email: null }) });
+    await s.h.request("PUT", `/v1/subscriptions/${water}`, { key: shop.key, body: subscriptionBody(customer, { product: { sku: "WATER", name: "水素水 500ml×24本", category: "food" }, nextDeliveryOn: addDays(today, 13), deliveriesCompleted: 8 }) });
+    await s.h.request("PUT", `/v1/subscriptions/${aojiru}`, { key: shop.key, body: subscriptionBody(customer, { product: { sku: "AOJIRU", name: "国産大麦若葉の青汁 30包", category: "health_food" }, nextDeliveryOn: addDays(today, 20), deliveriesCompleted: 1 }) });
     // 青汁 at risk: skipped twice lately and a cancel request on the phone.
     const at = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString();
     const events = [
@@ -38,8 +29,8 @@ describe("the karte's left column with two plans", () => {
       { id: uid("evt"), type: "delivery.skipped", customerId: customer, subscriptionId: aojiru, occurredAt: at(10), data: { scheduledOn: addDays(today, -10) } },
       { id: uid("evt"), type: "contact.logged", customerId: customer, subscriptionId: aojiru, occurredAt: at(5), data: { channel: "phone", topic: "cancel_request", sentiment: "negative" } },
     ];
-    await h.request("POST", "/v1/events", { key: shop.key, body: { events } });
-    const lookup = (await h.request("GET", `/v1/lookup?customerId=${customer}&channel=operator`, { key: shop.key, headers: { "accept-language": "ja" } })).body;
+    await s.h.request("POST", "/v1/events", { key: shop.key, body: { events } });
+    const lookup = (await s.h.request("GET", `/v1/lookup?customerId=${customer}&channel=operator`, { key: shop.key, headers: { "accept-language": "ja" } })).body;
     const about: string = lookup.risk.subscriptionId;
     expect(lookup.nextBestAction?.subscriptionId).toBe(about);
     const other = about === aojiru ? water : aojiru;
@@ -47,14 +38,14 @@ describe("the karte's left column with two plans", () => {
 
     const p = await page(shop);
     // The plan the lookup speaks of: every block names it, the greeting is shown.
-    await p.goto(`${api.url}/console?customer=${customer}&sub=${about}`);
+    await p.goto(`${s.api.url}/console?customer=${customer}&sub=${about}`);
     await expect(p.getByRole("heading", { name: new RegExp(`^解約リスク（${name(about)}）: `) }).count()).resolves.toBe(1);
     await expect(p.locator("p.speech").count()).resolves.toBe(1);
     await expect(p.locator("dt", { hasText: "次の一手" }).textContent()).resolves.toBe(`次の一手（${name(about)}）`);
 
     // The other plan selected (the caller said which): its risk, named; the lookup's next action named
     // as the other plan's with a link to it; no greeting about a plan the call is not about.
-    await p.goto(`${api.url}/console?customer=${customer}&sub=${other}`);
+    await p.goto(`${s.api.url}/console?customer=${customer}&sub=${other}`);
     await expect(p.getByRole("heading", { name: new RegExp(`^解約リスク（${name(other)}）: `) }).count()).resolves.toBe(1);
     await expect(p.locator("p.speech").count()).resolves.toBe(0);
     await expect(p.locator("dt", { hasText: "次の一手" }).textContent()).resolves.toBe(`次の一手（${name(about)}）`);
@@ -75,12 +66,12 @@ describe("the karte's left column with two plans", () => {
 
 describe("a cancel flow the operator just opened", () => {
   it("is not told as an open flow from earlier (「ご案内済み…もう一度お伝えください」); a reload of another call's is", async () => {
-    const shop = await h.tenant();
+    const shop = await s.h.tenant();
     const [customer, sub] = [uid("C"), uid("S")];
-    await h.request("PUT", `/v1/customers/${customer}`, { key: shop.key, body: customerBody({ name: "佐藤 清", phone: "090-5353-0002", email: null }) });
-    await h.request("PUT", `/v1/subscriptions/${sub}`, { key: shop.key, body: subscriptionBody(customer, { quantity: 3, deliveriesCompleted: 3, nextDeliveryOn: addDays(localDate(new Date(), "Asia/Tokyo"), 20) }) });
+    await s.h.request("PUT", `/v1/customers/${customer}`, { key: shop.key, body: customerBody({ name: "佐藤 清", phone: "090-5353-0002", email: null }) });
+    await s.h.request("PUT", `/v1/subscriptions/${sub}`, { key: shop.key, body: subscriptionBody(customer, { quantity: 3, deliveriesCompleted: 3, nextDeliveryOn: addDays(localDate(new Date(), "Asia/Tokyo"), 20) }) });
     const p = await page(shop);
-    await p.goto(`${api.url}/console?customer=${customer}&sub=${sub}`);
+    await p.goto(`${s.api.url}/console?customer=${customer}&sub=${sub}`);
     await p.selectOption("#reason", "surplus_stock");
     await p.getByRole("button", { name: "提案を表示" }).click();
     await p.waitForURL(/flow=cf_/);
@@ -89,19 +80,19 @@ describe("a cancel flow the operator just opened", () => {
     expect((await p.locator("main").textContent()) ?? "").not.toContain("もう一度お伝えください");
     expect(await axeViolations(p)).toEqual([]);
     // The next call (a new screen pop): the same flow is one opened earlier, said so.
-    await p.goto(`${api.url}/console?phone=${encodeURIComponent("090-5353-0002")}`);
+    await p.goto(`${s.api.url}/console?phone=${encodeURIComponent("090-5353-0002")}`);
     await expect(p.locator(".open-flow[role=region]").count()).resolves.toBe(1);
   });
 });
 
 describe("an accepted discount, read back", () => {
   it("says which deliveries are discounted, at what price, and when the regular price returns", async () => {
-    const shop = await h.tenant();
+    const shop = await s.h.tenant();
     const [customer, sub] = [uid("C"), uid("S")];
-    await h.request("PUT", `/v1/customers/${customer}`, { key: shop.key, body: customerBody({ name: "高橋 誠", phone: "090-5353-0003", email: null }) });
-    await h.request("PUT", `/v1/subscriptions/${sub}`, { key: shop.key, body: subscriptionBody(customer, { deliveriesCompleted: 3, nextDeliveryOn: addDays(localDate(new Date(), "Asia/Tokyo"), 20) }) });
+    await s.h.request("PUT", `/v1/customers/${customer}`, { key: shop.key, body: customerBody({ name: "高橋 誠", phone: "090-5353-0003", email: null }) });
+    await s.h.request("PUT", `/v1/subscriptions/${sub}`, { key: shop.key, body: subscriptionBody(customer, { deliveriesCompleted: 3, nextDeliveryOn: addDays(localDate(new Date(), "Asia/Tokyo"), 20) }) });
     const p = await page(shop);
-    await p.goto(`${api.url}/console?customer=${customer}&sub=${sub}`);
+    await p.goto(`${s.api.url}/console?customer=${customer}&sub=${sub}`);
     await p.selectOption("#reason", "too_expensive");
     await p.getByRole("button", { name: "提案を表示" }).click();
     await p.waitForURL(/flow=cf_/);
@@ -117,9 +108,9 @@ describe("an accepted discount, read back", () => {
 
 describe("a number no customer has", () => {
   it("says the next step: ask the name and search by it", async () => {
-    const shop = await h.tenant();
+    const shop = await s.h.tenant();
     const p = await page(shop);
-    const res = await p.goto(`${api.url}/console?phone=${encodeURIComponent("090-5353-9999")}`);
+    const res = await p.goto(`${s.api.url}/console?phone=${encodeURIComponent("090-5353-9999")}`);
     expect(res?.status()).toBe(404);
     await expect(p.locator("h1").textContent()).resolves.toBe("該当するお客様はいません");
     await expect(p.locator(".next-step").textContent()).resolves.toContain("お名前を伺い、上の検索欄にフリガナか漢字で入力して検索してください");

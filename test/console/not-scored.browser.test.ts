@@ -1,40 +1,30 @@
-import type { Browser, BrowserContext } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { axeViolations, closeConsoleBrowser, openConsoleBrowser, openConsolePage, type Served } from "../support/browser";
+import { describe, expect, it } from "vitest";
+import { axeViolations, consoleBrowserFile, openConsolePage } from "../support/browser";
 import { customerBody, subscriptionBody, uid } from "../support/harness";
-import type { NodeHarness } from "../support/node-harness";
 
 // A caller who asked to be left out of profiling (profilingOptOut), in real Chromium: the karte says
 // in the operator's words that their risk is not analysed and that this is not "low risk" — it does
 // not show an empty risk an operator would read as none.
 
-let h: NodeHarness;
-let browser: Browser;
-let api: Served;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  ({ h, browser, api } = await openConsoleBrowser());
-}, 60_000);
-
-afterAll(() => closeConsoleBrowser({ h, browser, api }, contexts), 60_000);
+const s = consoleBrowserFile();
+const { contexts } = s;
 
 describe("the karte of a customer left out of profiling", () => {
   it("says their churn risk is not analysed, not that it is low", async () => {
-    const shop = await h.tenant();
+    const shop = await s.h.tenant();
     const customer = uid("C");
     const body = customerBody({ name: "佐藤 花子", phone: "090-2222-3333", email: null });
-    await h.request("PUT", `/v1/customers/${customer}`, { key: shop.key, body });
-    await h.request("PUT", `/v1/subscriptions/${uid("S")}`, { key: shop.key, body: subscriptionBody(customer) });
-    const page = await openConsolePage({ h, browser, api }, contexts, shop, { operatorId: "op-1", operatorName: "佐々木 美咲" });
+    await s.h.request("PUT", `/v1/customers/${customer}`, { key: shop.key, body });
+    await s.h.request("PUT", `/v1/subscriptions/${uid("S")}`, { key: shop.key, body: subscriptionBody(customer) });
+    const page = await openConsolePage(s, contexts, shop, { operatorId: "op-1", operatorName: "佐々木 美咲" });
 
-    await page.goto(`${api.url}/console?customer=${encodeURIComponent(customer)}`);
+    await page.goto(`${s.api.url}/console?customer=${encodeURIComponent(customer)}`);
     const scored = (await page.locator("main").textContent()) ?? "";
     expect(scored).toContain("解約リスク（");
     expect(scored).not.toContain("分析していません");
 
-    await h.request("PUT", `/v1/customers/${customer}`, { key: shop.key, body: { ...body, profilingOptOut: true } });
-    await page.goto(`${api.url}/console?customer=${encodeURIComponent(customer)}`);
+    await s.h.request("PUT", `/v1/customers/${customer}`, { key: shop.key, body: { ...body, profilingOptOut: true } });
+    await page.goto(`${s.api.url}/console?customer=${encodeURIComponent(customer)}`);
     const section = page.locator("section.not-scored");
     await expect(section.locator("h2").textContent()).resolves.toBe("解約リスクは分析していません");
     await expect(section.textContent()).resolves.toContain("リスクが低いという意味ではありません");

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
@@ -42,8 +42,12 @@ describe("the servers serving an embedded database (secrets:rotate refuses besid
     expect(servingProcesses(`file:${file}`)).toEqual([]);
   });
 
-  it("a libSQL server's database has no markers", () => {
+  it("a libSQL server's database has no markers: nothing is written beside any file", () => {
+    // A URL read as a path would land in the working directory.
+    const before = readdirSync(process.cwd());
+    markServing("libsql://shop.turso.io", "x");
+    markServing("file::memory:", "x");
+    expect(readdirSync(process.cwd())).toEqual(before);
     expect(servingProcesses("http://127.0.0.1:8080")).toEqual([]);
-    expect(markServing("libsql://shop.turso.io", "x")()).toBeUndefined();
   });
 });

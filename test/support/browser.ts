@@ -37,6 +37,20 @@ export async function openConsoleBrowser(): Promise<ConsoleBrowser> {
   return { h, browser, api };
 }
 
+/**
+ * A test file's console in Chromium, opened before its tests and closed after them (beforeAll /
+ * afterAll registered here): `h`, `browser` and `api` are set once it is open; `contexts` holds the
+ * cookie jars openConsolePage opens, closed with it.
+ */
+export function consoleBrowserFile(): ConsoleBrowser & { contexts: BrowserContext[] } {
+  const file = { contexts: [] as BrowserContext[] } as ConsoleBrowser & { contexts: BrowserContext[] };
+  beforeAll(async () => {
+    Object.assign(file, await openConsoleBrowser());
+  }, 60_000);
+  afterAll(() => closeConsoleBrowser(file, file.contexts), 60_000);
+  return file;
+}
+
 /** A console session (POST /v1/console-sessions) of `tenant` opened in a fresh cookie jar (kept in `contexts`, to close), on /console. */
 export async function openConsolePage(s: ConsoleBrowser, contexts: BrowserContext[], tenant: TestTenant, session: { operatorId: string; operatorName: string; role?: "operator" | "supervisor" }): Promise<Page> {
   const res = await s.h.request("POST", "/v1/console-sessions", { key: tenant.key, body: session });
