@@ -11,7 +11,8 @@
  *
  * WRITE_COST_REQUESTS (default 200) requests per kind. WRITE_COST_PROFILE=<file.cpuprofile> also
  * writes a V8 CPU profile of the measured requests alone (not the seeding or warm-up), for
- * `node bench/profile-sum.ts <file>` (self time by function and by file).
+ * `node bench/profile-sum.ts <file>` (self time by function and by file). WRITE_COST_KINDS=keyed,quantity
+ * measures only these kinds ("keyed": the keyed plan change; another word: the unkeyed kinds naming it), so a profile holds one kind.
  */
 import type { Client, InStatement, Transaction } from "@libsql/client";
 import { and, eq, gt } from "drizzle-orm";
@@ -132,6 +133,10 @@ const kinds: [string, () => Promise<Response>][] = [
     },
   ],
 ];
+const only = process.env.WRITE_COST_KINDS?.toLowerCase().split(",").filter(Boolean);
+// "keyed" is the keyed plan change alone; another word, the kinds without a key that name it.
+const keyed = (name: string) => name.includes("Idempotency-Key");
+const chosen = only ? kinds.filter(([name]) => only.some((w) => (w === "keyed" ? keyed(name) : !keyed(name) && name.toLowerCase().includes(w)))) : kinds;
 const report: string[] = [];
 const profileTo = process.env.WRITE_COST_PROFILE;
 const profiler = profileTo ? new Session() : null;
@@ -140,7 +145,7 @@ if (profiler) {
   await profiler.post("Profiler.enable");
   await profiler.post("Profiler.setSamplingInterval", { interval: 100 });
 }
-for (const [name, send] of kinds) {
+for (const [name, send] of chosen) {
   for (let w = 0; w < 100; w++) await send(); // warm-up (and the JIT), not counted
   await profiler?.post("Profiler.start");
   const tally: Tally = { requests: 0, wallMs: 0, statements: 0, sqlMs: 0, commitMs: 0, commitMaxMs: 0, byKind: new Map() };

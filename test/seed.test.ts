@@ -49,7 +49,7 @@ describe("seedDemo", () => {
     expect(result.apiKey).toBe(DEMO_API_KEY);
     const [tenant] = await db.orm.select().from(tenants).where(eq(tenants.id, DEMO_TENANT_ID));
     expect(tenant?.name).toBe("続くショップ（デモ）");
-    const [key] = await db.orm.select().from(apiKeys).where(eq(apiKeys.secretHash, await sha256Hex(DEMO_API_KEY)));
+    const [key] = await db.orm.select().from(apiKeys).where(eq(apiKeys.secretHash, sha256Hex(DEMO_API_KEY)));
     expect(key?.tenantId).toBe(DEMO_TENANT_ID);
     expect([...(key?.scopes ?? [])].sort()).toEqual(["admin", "read", "write"]);
   });

@@ -73,7 +73,7 @@ export async function createConsoleSession(store: TenantStore, input: z.output<t
     role: input.role,
     keyId,
     tokenHash: null,
-    loginHash: await sha256Hex(loginToken),
+    loginHash: sha256Hex(loginToken),
     createdAt: now.toISOString(),
     expiresAt,
   });
@@ -93,7 +93,7 @@ export async function peekLogin(db: Database, loginToken: string, now: Date): Pr
     .select({ tenantId: consoleSessions.tenantId, shopName: tenants.name, operatorId: consoleSessions.operatorId, operatorName: consoleSessions.operatorName })
     .from(consoleSessions)
     .innerJoin(tenants, eq(tenants.id, consoleSessions.tenantId))
-    .where(and(eq(consoleSessions.loginHash, await sha256Hex(loginToken)), isNull(consoleSessions.loginUsedAt), isNull(consoleSessions.revokedAt), gt(consoleSessions.expiresAt, at), gt(consoleSessions.createdAt, notBefore)))
+    .where(and(eq(consoleSessions.loginHash, sha256Hex(loginToken)), isNull(consoleSessions.loginUsedAt), isNull(consoleSessions.revokedAt), gt(consoleSessions.expiresAt, at), gt(consoleSessions.createdAt, notBefore)))
     .limit(1);
   return row ?? null;
 }
@@ -112,8 +112,8 @@ export async function redeemLogin(db: Database, loginToken: string, now: Date): 
   const token = randomToken(32);
   const at = now.toISOString();
   const notBefore = new Date(now.getTime() - LOGIN_URL_MINUTES * 60_000).toISOString();
-  const hash = await sha256Hex(loginToken);
-  const tokenHash = await sha256Hex(token);
+  const hash = sha256Hex(loginToken);
+  const tokenHash = sha256Hex(token);
   const [row] = await db.write((tx) =>
     tx
       .update(consoleSessions)

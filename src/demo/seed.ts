@@ -31,7 +31,7 @@ export async function publishedDemoKeyLive(q: Queryable): Promise<boolean> {
   const [row] = await q
     .select({ id: apiKeys.id })
     .from(apiKeys)
-    .where(and(eq(apiKeys.tenantId, DEMO_TENANT_ID), eq(apiKeys.secretHash, await sha256Hex(DEMO_API_KEY)), isNull(apiKeys.revokedAt)))
+    .where(and(eq(apiKeys.tenantId, DEMO_TENANT_ID), eq(apiKeys.secretHash, sha256Hex(DEMO_API_KEY)), isNull(apiKeys.revokedAt)))
     .limit(1);
   return row !== undefined;
 }

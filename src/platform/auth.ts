@@ -83,10 +83,10 @@ const dialect = new SQLiteAsyncDialect();
 const hashes = new Map<string, string>();
 /** key hash → its tenant, as last read (a hint for prefetches; see KeyPrefetch). */
 const keyTenants = new Map<string, string>();
-async function hashOf(secret: string): Promise<string> {
+function hashOf(secret: string): string {
   let hash = hashes.get(secret);
   if (!hash) {
-    hash = await sha256Hex(secret);
+    hash = sha256Hex(secret);
     if (hashes.size >= 1_000) hashes.clear();
     hashes.set(secret, hash);
   }
@@ -129,7 +129,7 @@ const apiKeyPrincipal: PrincipalResolver = {
         { en: "API keys are secrets of your whole shop and must stay on your server. Mint a customer session on your server (POST /v1/customer-sessions) and use its token in the browser.", ja: "API キーはショップ全体の秘密情報のため、サーバーの外で使わないでください。サーバーで顧客セッションを発行し（POST /v1/customer-sessions）、そのトークンをブラウザで使ってください。" },
       );
     }
-    const hash = await hashOf(secret!);
+    const hash = hashOf(secret!);
     const { db, now } = c.get("services");
     // Hand-written and run on the client directly: this statement is on every request's path.
     const { query, values, prefetch } = keyStatement(c, hash);
@@ -278,7 +278,7 @@ export async function consoleCsrfToken(secretsKey: string, sessionId: string): P
 export async function resolveConsole(c: Context<AppEnv>, formToken?: string): Promise<Caller> {
   const { db, now, secretsKey, secretsKeyOpens } = c.get("services");
   const token = getCookie(c, CONSOLE_COOKIE) ?? "";
-  const row = token ? await db.readFirst(CONSOLE_SESSION, [await sha256Hex(token)]) : undefined;
+  const row = token ? await db.readFirst(CONSOLE_SESSION, [sha256Hex(token)]) : undefined;
   const [id, tenant, operatorId, operatorName, role, expiresAt, revokedAt, settings, plan, keyRevoked] = row ?? [];
   if (!row || (revokedAt !== null && revokedAt !== undefined) || Number(keyRevoked) === 1 || Date.parse(String(expiresAt)) <= now().getTime()) {
     throw new ApiError("session_expired", { en: "The console session has ended. Open a new console URL from your admin tool.", ja: "コンソールのセッションは終了しています。管理ツールから新しいコンソール URL を開いてください。" });

@@ -221,7 +221,7 @@ async function claimed(c: Context<AppEnv>, next: () => Promise<void>): Promise<R
     // not JSON: the route's own validation answers it; hash the bytes as they are
   }
   const key = `${principalTag(c.get("caller").principal)} ${sent}`;
-  const requestHash = await sha256Hex(`${c.req.method} ${c.req.path}\n${body}`);
+  const requestHash = sha256Hex(`${c.req.method} ${c.req.path}\n${body}`);
   const { db, now } = c.get("services");
   const store = c.get("store");
   const where = store.owns(idempotencyKeys, eq(idempotencyKeys.key, key));

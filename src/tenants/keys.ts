@@ -14,7 +14,7 @@ export async function issueKey(q: Queryable, input: { tenantId: string; name: st
     tenantId: input.tenantId,
     name: input.name,
     prefix: secret.slice(0, KEY_PREFIX.length + 6),
-    secretHash: await sha256Hex(secret),
+    secretHash: sha256Hex(secret),
     scopes: [...input.scopes],
     createdAt: input.at.toISOString(),
   };

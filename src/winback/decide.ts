@@ -155,10 +155,10 @@ function snapshotOf(sub: SubscriptionSnapshot, row: Pick<SubscriptionRow, "inter
  * index carries so a page's statement reads the key and the text is spliced from memory; and the
  * restart date it was rendered for (null: no offer, nothing moves with the date).
  */
-export async function shownComeback(offer: ComebackOffer | null) {
+export function shownComeback(offer: ComebackOffer | null) {
   const comebackJa = offer ? JSON.stringify(presentComeback(offer, "ja")) : "null";
   const comebackEn = offer ? JSON.stringify(presentComeback(offer, "en")) : "null";
-  const comebackKey = (await sha256Hex(`${comebackJa}\u0000${comebackEn}`)).slice(0, 32);
+  const comebackKey = sha256Hex(`${comebackJa}\u0000${comebackEn}`).slice(0, 32);
   return { comebackJa, comebackEn, comebackKey, comebackRestartOn: offer ? offer.restartOn : null };
 }
 
@@ -176,7 +176,7 @@ async function storeComebacks(s: TenantStore, rows: readonly { id: string }[], c
     // A record whose plan is gone is stamped all the same (never listed: the list joins the plan), so no run picks it again.
     // What `winback.due` sent stays with the record, whatever is decided now (SQL keeps it: the rows read here may not carry it).
     const decided = comeback === null ? null : sql`json_set(${JSON.stringify({ offer: comeback.offer, sub: comeback.sub })}, '$.sent', json(json_extract(${winbacks.comeback}, '$.sent')))`;
-    await s.update(winbacks, { comeback: decided as unknown as Record<string, unknown> | null, comebackStamp: stamp, ...(await shownComeback(comeback?.offer ?? null)) }, eq(winbacks.id, r.id));
+    await s.update(winbacks, { comeback: decided as unknown as Record<string, unknown> | null, comebackStamp: stamp, ...shownComeback(comeback?.offer ?? null) }, eq(winbacks.id, r.id));
   }
 }
 
