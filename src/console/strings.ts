@@ -111,8 +111,8 @@ const T = {
   restartReason: { ja: "別の理由で最初からやり直す", en: "Start over with another reason" },
   restart: { ja: "最初からやり直す", en: "Start over" },
   restartNote: {
-    ja: "最初からやり直すと、上のご相談は「やり直し」として閉じ、同じご相談の続きが新しく記録されます（途中でやめたことにはなりません）。お客様が別の理由を話された場合などにだけお使いください。",
-    en: "Starting over closes the flow above as restarted and records its continuation as a new one (it does not count as left unfinished). Use it only when the caller gives another reason, for example.",
+    ja: "最初からやり直すと、いまのご相談は「やり直し」として閉じ、同じご相談の続きが新しく記録されます（途中でやめたことにはなりません）。お客様が別の理由を話された場合などにだけお使いください。",
+    en: "Starting over closes the current flow as restarted and records its continuation as a new one (it does not count as left unfinished). Use it only when the caller gives another reason, for example.",
   },
   // How a flow on screen ended meanwhile: said to the operator in words to pass on to the caller.
   endedCanceled: {
