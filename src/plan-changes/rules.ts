@@ -10,8 +10,12 @@ import type { TenantSettings } from "../settings/schemas";
  * every rule is tested without HTTP.
  */
 
-/** A date in a refusal, as people write it (the dates are already the shop's local dates). */
-const day = (date: string | null, lang: Language): string => (date === null ? "" : writeDate(date, lang, "full"));
+/**
+ * A date in a refusal, as people write it, with its day of the week (「2026年12月25日(金)」 / "Fri 25 Dec
+ * 2026"), as the my-page writes the dates beside it: a shop closed on some weekdays, or a customer
+ * choosing a day off, reads the day first. The dates are already the shop's local dates.
+ */
+const day = (date: string | null, lang: Language): string => (date === null ? "" : writeDate(date, lang, "full", undefined, { weekday: true }));
 
 export type Plan = {
   status: "active" | "paused" | "canceled";

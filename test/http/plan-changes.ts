@@ -279,8 +279,8 @@ export function planChangesSuite(h: () => Harness) {
       const close = await newSubscription(2);
       const next = addDays(today(), 2);
       await both((hd) => post(close, "skip", { count: 1 }, hd), "change_window_closed",
-        `The next delivery on ${writeDate(next, "en", "full")} is within 3 days and can no longer be changed; the delivery after it can be skipped once it has shipped.`,
-        `${writeDate(next, "ja", "full")}の次回お届けは3日以内のため、変更できません。発送後に、その次のお届けをスキップできます。`);
+        `The next delivery on ${writeDate(next, "en", "full", undefined, { weekday: true })} is within 3 days and can no longer be changed; the delivery after it can be skipped once it has shipped.`,
+        `${writeDate(next, "ja", "full", undefined, { weekday: true })}の次回お届けは3日以内のため、変更できません。発送後に、その次のお届けをスキップできます。`);
       await both((hd) => post(id, "skip", { count: "two" }, hd), "validation_failed", "One or more fields are invalid.", "正しくない項目があります。");
       await both((hd) => h().request("GET", `/v1/subscriptions/${id}`, { key: "tsk_not_a_key", headers: hd }), "invalid_api_key",
         "The API key is unknown or has been revoked.", "API キーが存在しないか、無効化されています。");

@@ -27,8 +27,8 @@ describe("closed days", () => {
     const d = decide(plan(), { type: "next_delivery", date: "2026-12-31" }, S, TODAY);
     expect(d).toMatchObject({ ok: false, violation: { code: "delivery_date_closed", extra: { closedFrom: "2026-12-29", closedTo: "2027-01-03", nextOpenDate: "2027-01-04" } } });
     if (d.ok) throw new Error("accepted");
-    expect(d.violation.detail.ja).toBe("2026年12月29日から2027年1月3日まではショップのお届け休業日です。次回お届け日は休業日以外の日付を指定してください（休業明けは2027年1月4日です）。");
-    expect(d.violation.detail.en).toBe("The shop delivers nothing from 29 Dec 2026 to 3 Jan 2027; move the next delivery to 4 Jan 2027 or another open day.");
+    expect(d.violation.detail.ja).toBe("2026年12月29日(火)から2027年1月3日(日)まではショップのお届け休業日です。次回お届け日は休業日以外の日付を指定してください（休業明けは2027年1月4日(月)です）。");
+    expect(d.violation.detail.en).toBe("The shop delivers nothing from Tue 29 Dec 2026 to Sun 3 Jan 2027; move the next delivery to Mon 4 Jan 2027 or another open day.");
     // The day before and the day after are open.
     expect(decide(plan(), { type: "next_delivery", date: "2026-12-28" }, S, TODAY)).toMatchObject({ ok: true, plan: { nextDeliveryOn: "2026-12-28" } });
     expect(decide(plan(), { type: "next_delivery", date: "2027-01-04" }, S, TODAY)).toMatchObject({ ok: true, plan: { nextDeliveryOn: "2027-01-04" } });
@@ -94,7 +94,7 @@ describe("the earliest date Tsuzuku picks itself", () => {
     const far = reactivationStart({ intervalDays: 30, finalDeliveryOn: null }, TODAY, S, "2027-06-01");
     expect(far).toMatchObject({ ok: false, violation: { code: "date_out_of_range", extra: { latestDate: "2027-03-04" } } });
     if (far.ok) throw new Error("accepted");
-    expect(far.violation.detail.ja).toBe("最初のお届け日が先すぎます。2027年3月4日までの日付を指定してください。");
+    expect(far.violation.detail.ja).toBe("最初のお届け日が先すぎます。2027年3月4日(木)までの日付を指定してください。");
   });
 
   it("a reactivation asking for the delivery its cancellation stopped, on a closed day, is taken (a form's default); any other closed day is refused; a form may offer from the first open day", () => {
@@ -131,12 +131,12 @@ describe("a closure over every date a rule allows (closed2)", () => {
     // Before: plan-options said "The shop does not offer pauses." and a request bounced between 2/16 (too long) and 1/19 (closed).
     const o = planOptions(plan(), settings, TODAY, "ja").pause;
     expect(o).toMatchObject({ available: false, refusal: { code: "delivery_date_closed" } });
-    expect(o.refusal?.detail).toBe("2026年12月21日から2027年2月15日まではショップのお届け休業日です。いまお選びいただける再開日（2026年12月21日から2027年1月19日まで）はすべて休業日にあたるため、指定できません。次回のお届けのスキップや日付の変更をご利用ください。");
+    expect(o.refusal?.detail).toBe("2026年12月21日(月)から2027年2月15日(月)まではショップのお届け休業日です。いまお選びいただける再開日（2026年12月21日(月)から2027年1月19日(火)まで）はすべて休業日にあたるため、指定できません。次回のお届けのスキップや日付の変更をご利用ください。");
     for (const resumeOn of ["2027-01-10", "2027-01-19", "2027-02-16"]) {
       const d = decide(plan(), { type: "pause", resumeOn }, settings, TODAY);
       expect(d).toMatchObject({ ok: false, violation: { code: "delivery_date_closed", extra: { closedFrom: "2026-12-21", closedTo: "2027-02-15", nextOpenDate: "2027-02-16" } } });
       if (d.ok) throw new Error("accepted");
-      expect(d.violation.detail.en).toBe("The shop delivers nothing from 21 Dec 2026 to 15 Feb 2027, and every resume date the shop's rules allow now (21 Dec 2026 to 19 Jan 2027) falls in that closure, so none can be chosen. Skip or move the next delivery instead.");
+      expect(d.violation.detail.en).toBe("The shop delivers nothing from Mon 21 Dec 2026 to Mon 15 Feb 2027, and every resume date the shop's rules allow now (Mon 21 Dec 2026 to Tue 19 Jan 2027) falls in that closure, so none can be chosen. Skip or move the next delivery instead.");
     }
     // A pause by cycles is the plan's own schedule, the cart's to ship: still taken.
     expect(decide(plan(), { type: "pause", cycles: 1 }, settings, TODAY)).toMatchObject({ ok: true, plan: { pausedUntil: "2027-01-19" } });
@@ -151,12 +151,12 @@ describe("a closure over every date a rule allows (closed2)", () => {
     const closed = decide(plan(), { type: "pause", resumeOn: "2027-01-15" }, settings, TODAY);
     expect(closed).toMatchObject({ ok: false, violation: { code: "delivery_date_closed", extra: { nextOpenDate: "2027-02-16", earliestDate: "2026-12-21", latestDate: "2027-01-09" } } });
     if (closed.ok) throw new Error("accepted");
-    expect(closed.violation.detail.ja).toBe("2027年1月10日から2027年2月15日まではショップのお届け休業日です。お届けの再開日は休業日以外の日付を指定してください（休業前にお選びいただけるのは2027年1月9日までです）。");
+    expect(closed.violation.detail.ja).toBe("2027年1月10日(日)から2027年2月15日(月)まではショップのお届け休業日です。お届けの再開日は休業日以外の日付を指定してください（休業前にお選びいただけるのは2027年1月9日(土)までです）。");
     // Past the limit: the latest date named is the last open one, not 1/19.
     const long = decide(plan(), { type: "pause", resumeOn: "2027-02-16" }, settings, TODAY);
     expect(long).toMatchObject({ ok: false, violation: { code: "pause_too_long", extra: { latestResumeOn: "2027-01-09" } } });
     if (long.ok) throw new Error("accepted");
-    expect(long.violation.detail.ja).toContain("再開日は2027年1月9日までの日付を指定してください。");
+    expect(long.violation.detail.ja).toContain("再開日は2027年1月9日(土)までの日付を指定してください。");
     // Closed at the start: a resume before the held delivery names the first open day after it.
     const early = decide(plan(), { type: "pause", resumeOn: "2026-12-20" }, short([{ from: "2026-12-21", to: "2026-12-24" }]), TODAY);
     expect(early).toMatchObject({ ok: false, violation: { code: "date_out_of_range", extra: { earliestDate: "2026-12-25" } } });
@@ -199,7 +199,7 @@ describe("the first date a customer can pick (closed2)", () => {
     expect(early).toMatchObject({ ok: false, violation: { code: "change_window_closed", extra: { firstChangeableDate: "2026-12-29", earliestDate: "2027-01-04" } } });
     if (early.ok) throw new Error("accepted");
     // Before: 「次回お届け日は2026年12月29日以降の日付に変更できます。」, a closed day.
-    expect(early.violation.detail.ja).toBe("次回お届け日は2027年1月4日以降の日付に変更できます。");
+    expect(early.violation.detail.ja).toBe("次回お届け日は2027年1月4日(月)以降の日付に変更できます。");
     const resume = decide(plan({ status: "paused", pausedUntil: "2027-02-01", nextDeliveryOn: "2027-02-01" }), { type: "resume", nextDeliveryOn: "2026-12-27" }, S, "2026-12-26");
     expect(resume).toMatchObject({ ok: false, violation: { code: "change_window_closed", extra: { firstChangeableDate: "2026-12-29", earliestDate: "2027-01-04" } } });
     const restart = reactivationStart({ intervalDays: 30, finalDeliveryOn: null }, "2026-12-26", S, "2026-12-27");

@@ -138,7 +138,7 @@ describe("pause", () => {
     expect(decide(paused, { type: "pause", resumeOn: "2027-03-29" }, S, "2026-12-02")).toMatchObject({ ok: true, plan: { pausedUntil: "2027-03-29", pausedFromOn: "2026-12-29" } });
     const refused = decide(paused, { type: "pause", resumeOn: "2027-03-30" }, S, "2026-12-02");
     expect(refused).toMatchObject({ ok: false, violation: { code: "pause_too_long", extra: { pausedFromOn: "2026-12-29", pauseDays: 91, latestResumeOn: "2027-03-29" } } });
-    expect(!refused.ok && refused.violation.detail.en).toContain("counted from the delivery it held back (29 Dec 2026)");
+    expect(!refused.ok && refused.violation.detail.en).toContain("counted from the delivery it held back (Tue 29 Dec 2026)");
     // A paused 45-day plan: the latest date plan-options shows counts from its held delivery too.
     const p45 = plan({ status: "paused", intervalDays: 45, pausedUntil: "2027-01-20", nextDeliveryOn: "2027-01-20", pausedFromOn: "2026-12-20" });
     expect(latestResumeOn(p45, "2026-12-02", S)).toBe("2027-03-20");
@@ -364,7 +364,7 @@ describe("plan options (what a my-page may offer)", () => {
     // A pause at its limit: it cannot be extended, and the customer is told so and how to restart sooner.
     const o = planOptions(atLimit, S, today, "en");
     expect(o.pause).toMatchObject({ available: false, earliestResumeOn: "2027-03-03", latestResumeOn: "2027-03-03", refusal: { code: "pause_too_long" } });
-    expect(o.pause.refusal!.detail).toMatch(/until 3 Mar 2027.*cannot be extended.*resume/i);
+    expect(o.pause.refusal!.detail).toMatch(/until Wed 3 Mar 2027.*cannot be extended.*resume/i);
     expect(o.resume.available).toBe(true);
     expect(planOptions(pastLimit, S, today, "ja").pause.refusal!.detail).toContain("2027年5月1日");
     // No pauses at all while paused: resuming is only possible now, from the first changeable date.
