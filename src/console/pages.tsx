@@ -42,7 +42,7 @@ import { presentComeback } from "../winback/comeback";
 import { dueKey, keepInTouchState, WinbackPage, type Candidate, type DueState, type KarteWinback } from "./winback";
 import { consoleError, consoleErrorCode, t, tf, type Lang } from "./strings";
 import { ingestEvents } from "../events/routes";
-import { loopbackHost, publicOrigin } from "../platform/origin";
+import { fromThisOrigin, loopbackHost, publicOrigin } from "../platform/origin";
 
 const LANG_COOKIE = "tsz_console_lang";
 type Api = (method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<{ status: number; body: any }>;
@@ -290,16 +290,46 @@ export function consolePages(app: Fetcher) {
         );
       }
     }
+    // Signed in nowhere, and the URL came from another site (Fetch Metadata): a page elsewhere could
+    // have sent this browser a URL of another shop (login CSRF), so the operator sees whose it is first.
+    // A URL opened from a desktop CTI or typed ("none") or from the shop's own site signs in at once.
+    if (!current && token && c.req.header("sec-fetch-site") === "cross-site") {
+      const link = await peekLogin(c.get("services").db, token, c.get("services").now());
+      if (link) {
+        const lang = langOf(c);
+        return c.html(
+          <Bare lang={lang} title={t(lang, "confirmTitle")}>
+            <dl class="disclosures">
+              <dt>{t(lang, "switchLink")}</dt>
+              <dd>{tf(lang, "switchWho", { operator: link.operatorName, shop: link.shopName })}</dd>
+            </dl>
+            <p>{t(lang, "confirmNote")}</p>
+            <div class="choices">
+              <form method="post" action="/console/login">
+                <input type="hidden" name="token" value={token} />
+                {to ? <input type="hidden" name="to" value={to} /> : null}
+                <button type="submit" class="primary">{tf(lang, "confirmTo", { operator: link.operatorName })}</button>
+              </form>
+            </div>
+          </Bare>,
+        );
+      }
+    }
     return signIn(c, token, to);
   });
 
-  /** The switch the login page asked about: with the current session's CSRF token, which ends that session. */
+  /**
+   * The switch or the sign-in the login page asked about. A switch carries the current session's
+   * CSRF token, and ends that session. Either must come from this origin when the browser names one:
+   * a page elsewhere posting a URL of its own shop would otherwise sign the browser in to it.
+   */
   pages.post("/console/login", async (c) => {
     const refused = await refusedOverHttp(c);
     if (refused) return refused;
     const form = await formOf(c);
     let current: Awaited<ReturnType<typeof signedIn>>;
     try {
+      if (!fromThisOrigin(c)) throw new ApiError("csrf_rejected");
       current = await signedIn(c, form.csrf ?? "");
     } catch (e) {
       if (!(e instanceof ApiError && e.code === "csrf_rejected")) throw e;

@@ -283,6 +283,13 @@ const T = {
   switchNote: { ja: "切り替えると、{operator}さんのセッションはこのブラウザで終了します。", en: "Switching ends {operator}'s session in this browser." },
   switchTo: { ja: "{operator}さんに切り替える", en: "Switch to {operator}" },
   switchStay: { ja: "{operator}さんのまま続ける", en: "Stay signed in as {operator}" },
+  // A console URL followed from another site into a browser signed in to no console: said before it signs in (pages /console/login).
+  confirmTitle: { ja: "コンソールにログインしますか？", en: "Sign in to the console?" },
+  confirmNote: {
+    ja: "このURLは別のサイトから開かれました。ご自身の管理ツールやCTIから開いたものでなければ、ログインせずにこのページを閉じてください。ログインすると、このブラウザでの検索やメモはこのショップに記録されます。",
+    en: "This URL was opened from another site. If you did not open it from your own admin tool or CTI, close this page without signing in: once signed in, what you look up and note in this browser is recorded in this shop.",
+  },
+  confirmTo: { ja: "{operator}さんとしてログインする", en: "Sign in as {operator}" },
   loggedOut: { ja: "ログアウトしました。", en: "You are logged out." },
   loggedOutNote: { ja: "このブラウザでのコンソールの利用を終了しました。再び使うときは、管理画面から新しいコンソールURLを開いてください。", en: "The console is closed in this browser. To use it again, open a new console URL from your admin tool." },
   // A console URL opened after too many that could not sign in from the same address (platform/rate-limit limitFailedAuth).

@@ -9,6 +9,7 @@ import { base64url, sha256Hex, timingSafeEqual } from "./crypto";
 import type { Actor, AppEnv, Caller, Principal, Scope } from "./env";
 import { ApiError, secretsKeyMismatch } from "./errors";
 import { isForeignOrigin } from "./cors";
+import { fromThisOrigin } from "./origin";
 import { deriveKey } from "./secrets";
 import { looksLikeJwt, verifySessionToken } from "./session-tokens";
 import { TenantStore } from "./tenancy";
@@ -285,9 +286,8 @@ export async function resolveConsole(c: Context<AppEnv>, formToken?: string): Pr
   }
   const sessionId = String(id);
   if (c.req.method !== "GET" && c.req.method !== "HEAD" && c.req.method !== "OPTIONS") {
-    const origin = c.req.header("origin");
     const sent = formToken ?? c.req.header("x-csrf-token") ?? "";
-    if ((origin !== undefined && origin !== new URL(c.req.url).origin) || !timingSafeEqual(sent, await consoleCsrfToken(secretsKey, sessionId))) {
+    if (!fromThisOrigin(c) || !timingSafeEqual(sent, await consoleCsrfToken(secretsKey, sessionId))) {
       if (secretsKeyOpens && !(await secretsKeyOpens())) throw secretsKeyMismatch();
       throw new ApiError("csrf_rejected", { en: "This request did not come from a console page of this shop; reload the console and try again.", ja: "このリクエストは、このショップのコンソール画面から送られていません。コンソールを再読み込みして、もう一度お試しください。" });
     }

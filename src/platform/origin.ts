@@ -30,6 +30,18 @@ export function publicOrigin(c: Context<AppEnv>): string {
 
 const first = (value: string | undefined) => value?.split(",")[0]?.trim() || undefined;
 
+/**
+ * Whether a browser request that changes something comes from this server's own pages: the
+ * `Origin` the browser names (when it names one: every browser does on a POST) is the public
+ * origin (`publicOrigin`: behind a trusted proxy that terminates HTTPS, the https one the browser
+ * sees, not the http one the proxy forwards to), and Fetch Metadata does not say `cross-site`.
+ * A client that names neither (curl, a server) is not a browser another site can drive.
+ */
+export function fromThisOrigin(c: Context<AppEnv>): boolean {
+  const origin = c.req.header("origin");
+  return (origin === undefined || origin === publicOrigin(c)) && c.req.header("sec-fetch-site") !== "cross-site";
+}
+
 /** Whether a host name keeps traffic on this machine: `localhost`, 127.0.0.0/8, `::1` (bracketed or not); not `0.0.0.0` or `::`. */
 export function loopbackHost(host: string): boolean {
   if (host === "localhost") return true;

@@ -174,6 +174,30 @@ export function consoleSuite(h: () => Harness) {
       expect(again.headers.get("set-cookie")).toBeNull();
     });
 
+    it("a URL followed from another site into a browser signed in nowhere asks first, naming the shop and operator; a post from another site is refused", async () => {
+      const res = await h().request("POST", "/v1/console-sessions", { key: t.key, body: { operatorId: "op-7", operatorName: "佐々木 美咲" } });
+      const url = new URL(res.body.url);
+      const crossSite = { "sec-fetch-site": "cross-site", "accept-language": "ja" };
+      const asked = await h().request("GET", url.pathname + url.search, { headers: crossSite });
+      expect(asked.status).toBe(200);
+      expect(asked.headers.get("set-cookie")).toBeNull();
+      expect(asked.text).toContain("コンソールにログインしますか？");
+      expect(asked.text).toContain("佐々木 美咲");
+      const token = url.searchParams.get("token")!;
+      const post = (headers: Record<string, string>) =>
+        h().request("POST", "/console/login", { headers: { "content-type": "application/x-www-form-urlencoded", ...headers }, rawBody: new URLSearchParams({ token }).toString() });
+      // Another site posting the same URL (an auto-submitted form) signs nobody in, and the URL is still unused.
+      const forged = await post({ origin: "https://evil.example", "sec-fetch-site": "cross-site" });
+      expect(forged.status).toBe(403);
+      expect(forged.headers.get("set-cookie")).toBeNull();
+      const signed = await post({ origin: url.origin, "sec-fetch-site": "same-origin" });
+      expect(signed.status, signed.text).toBe(303);
+      expect(signed.headers.get("set-cookie")).toMatch(/^tsz_console=/);
+      // Opened from a desktop CTI or typed ("none"): at once, as before.
+      const again = new URL((await h().request("POST", "/v1/console-sessions", { key: t.key, body: { operatorId: "op-7", operatorName: "佐々木 美咲" } })).body.url);
+      expect((await h().request("GET", again.pathname + again.search, { headers: { "sec-fetch-site": "none" } })).status).toBe(303);
+    });
+
     it("let the operator read and write on the shop through the API, never admin, and record the operator", async () => {
       const { cookie } = await open();
       const read = await h().request("GET", `/v1/customers/${customerId}`, { headers: { cookie } });
