@@ -311,6 +311,45 @@ describe("rate limits behind a reverse proxy (TRUST_PROXY)", () => {
     h.close();
   });
 
+  it("the console behind a proxy that terminates HTTPS: its one-time URL, Secure cookie and form writes work with the https origin the browser names", async () => {
+    // As src/node.ts wires TRUST_PROXY: the public origin (services) and the client address (rate limits).
+    const h = await nodeHarness({ trustProxy: trustProxyFromEnv("loopback"), rateLimits: rateLimitConfigFromEnv({ TRUST_PROXY: "loopback" }) });
+    const t = await h.tenant();
+    const sub = uid("S");
+    await h.request("PUT", "/v1/customers/C-proxy", { key: t.key, body: customerBody() });
+    await h.request("PUT", `/v1/subscriptions/${sub}`, { key: t.key, body: subscriptionBody("C-proxy", { nextDeliveryOn: addDays(localDate(new Date(), "Asia/Tokyo"), 20) }) });
+    let server: ReturnType<typeof listen> | undefined;
+    const base = await new Promise<string>((resolve) => {
+      ({ server } = serveNode(h.app.fetch, { port: 0, hostname: "127.0.0.1", headersTimeoutMs: 2000, requestTimeoutMs: 2000, keepAliveTimeoutMs: 1000 }, (info) => resolve(`http://127.0.0.1:${info.port}`)));
+    });
+    // What nginx in front sends on: plain http to this server, the browser's https origin in its headers.
+    const proxied = { "x-forwarded-proto": "https", "x-forwarded-host": "console.shop.example", "x-forwarded-for": "203.0.113.9" };
+    const minted = await fetch(`${base}/v1/console-sessions`, { method: "POST", headers: { ...proxied, authorization: `Bearer ${t.key}`, "content-type": "application/json" }, body: JSON.stringify({ operatorId: "op-1", operatorName: "佐々木 美咲" }) });
+    const url = new URL(((await minted.json()) as { url: string }).url);
+    expect(url.origin).toBe("https://console.shop.example");
+    const login = await fetch(`${base}${url.pathname}${url.search}`, { headers: proxied, redirect: "manual" });
+    expect(login.status).toBe(303);
+    expect(login.headers.get("set-cookie")).toMatch(/Secure/);
+    const cookie = login.headers.get("set-cookie")!.split(";")[0]!;
+    const page = await (await fetch(`${base}/console`, { headers: { ...proxied, cookie } })).text();
+    const csrf = /data-csrf="([^"]+)"/.exec(page)![1]!;
+    const skip = await fetch(`${base}/v1/subscriptions/${sub}/skip`, {
+      method: "POST",
+      headers: { ...proxied, cookie, origin: "https://console.shop.example", "sec-fetch-site": "same-origin", "x-csrf-token": csrf, "content-type": "application/json" },
+      body: JSON.stringify({ count: 1, channel: "operator" }),
+    });
+    expect(skip.status, await skip.clone().text()).toBe(200);
+    // Another origin with the same cookie and token is still refused.
+    const foreign = await fetch(`${base}/v1/subscriptions/${sub}/skip`, {
+      method: "POST",
+      headers: { ...proxied, cookie, origin: "https://evil.example", "x-csrf-token": csrf, "content-type": "application/json" },
+      body: JSON.stringify({ count: 1, channel: "operator" }),
+    });
+    expect(foreign.status).toBe(403);
+    server!.close();
+    h.close();
+  });
+
   it("reads TRUST_PROXY as hops or addresses, and refuses what it cannot read", () => {
     expect(rateLimitConfigFromEnv({})!.trustProxy).toBeUndefined();
     expect(rateLimitConfigFromEnv({ TRUST_PROXY: "off" })!.trustProxy).toBeUndefined();
