@@ -269,8 +269,8 @@ const sameYear = (date: string, today: string | undefined): boolean =>
  * - `spoken`: 「本日」 / "today" and 「明日」 / "tomorrow" when `today` is given and the date is
  *   that day or the next, else 「12月5日」 / "December 5" within {@link SPOKEN_WITHOUT_YEAR} of
  *   `today`, and 「2027年12月10日」 / "December 10, 2027" outside it (without `today`, no year).
- * With `weekday` (the my-page's dates: Japanese customers expect a delivery date with its day of
- * the week), the day follows in Japanese and leads in English: 「2027年1月14日(木)」 / "Thu 14 Jan 2027",
+ * With `weekday` (the my-page's dates and the plan-change refusals beside them: Japanese customers
+ * expect a delivery date with its day of the week), the day follows in Japanese and leads in English: 「2027年1月14日(木)」 / "Thu 14 Jan 2027",
  * 「1月14日(木)」 / "Thu, Jan 14"; a spoken 「本日」 or 「明日」 stays as it is. Texts kept or quoted
  * later (receipts, offer copy) are written without it. No Intl (the console's toLocaleDateString took
  * about 70 µs a date). A value that is not such a date (a month outside 01–12 included) is answered
