@@ -407,6 +407,21 @@ export function consoleSuite(h: () => Harness) {
       expect(customer.body.code).toBe("session_expired");
     });
 
+    it("keep the at-risk list for supervisors in the API as on the console: an operator's session gets 403 insufficient_scope for both; keys are unaffected", async () => {
+      const operator = await open("operator");
+      const supervisor = await open("supervisor");
+      expect((await h().request("GET", "/console/at-risk", { headers: { cookie: operator.cookie } })).status).toBe(403);
+      const refused = await h().request("GET", "/v1/risk/at-risk?limit=5", { headers: { cookie: operator.cookie } });
+      expect(refused.status).toBe(403);
+      expect(refused.body).toMatchObject({ code: "insufficient_scope", requiredScope: "read" });
+      expect(refused.body).not.toHaveProperty("data");
+      // The karte's own risk read stays the operator's.
+      expect((await h().request("GET", `/v1/customers/${customerId}/risk`, { headers: { cookie: operator.cookie } })).status).toBe(200);
+      expect((await h().request("GET", "/console/at-risk", { headers: { cookie: supervisor.cookie } })).status).toBe(200);
+      expect((await h().request("GET", "/v1/risk/at-risk?limit=5", { headers: { cookie: supervisor.cookie } })).status).toBe(200);
+      expect((await h().request("GET", "/v1/risk/at-risk?limit=5", { key: await t.keyWith(["read"]) })).status).toBe(200);
+    });
+
     it("a one-time URL whose key is revoked before it is opened signs no one in: the page an expired or used link gets, no cookie", async () => {
       const created = await h().request("POST", "/v1/keys", { key: t.key, body: { name: "SSO bridge", scopes: ["admin"] } });
       const mint = () => h().request("POST", "/v1/console-sessions", { key: created.body.secret, body: { operatorId: "op-8", operatorName: "退職 予定", role: "supervisor" } });
