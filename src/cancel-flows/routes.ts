@@ -99,7 +99,7 @@ export const cancelFlowsRouter = domainRouter()
       tags,
       scope: "admin",
       summary: "Set the shop's cancellation reasons",
-      description: "Replaces the whole list (order kept), labels and hints in ja and en. Keep `other`. Default codes keep their default offers; a new code needs offers whose eligibility lists it.",
+      description: "Replaces the whole list (order kept), labels and hints in ja and en. A label is one line (it heads a chooser and names a row of the metrics and their CSV): a line break or tab answers 422 `validation_failed`; a hint may run over several. Keep `other`. Default codes keep their default offers; a new code needs offers whose eligibility lists it.",
       request: {
         headers: IdempotencyHeaders,
         body: jsonBody(PutReasonsBody, {

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { DeclinedOfferRecord, OfferTerms, TalkTrack } from "../offers/schemas";
 import { Change, ChangeResult, OfferApplication } from "../plan-changes/schemas";
-import { ActorSchema, CalendarDate, Channel, documentsRecord, Instant, Money, withoutBidiControls } from "../platform/openapi";
+import { ActorSchema, CalendarDate, Channel, documentsRecord, Instant, Money, oneLineLocalized, withoutBidiControls } from "../platform/openapi";
 import { Subscription } from "../subscriptions/schemas";
 
 export const FlowIdParam = z.object({
@@ -25,7 +25,8 @@ export const PutReasonsBody = z
       .array(
         z.strictObject({
           code: z.string().regex(/^[a-z][a-z0-9_]{1,63}$/, "snake_case, 2–64 characters"),
-          label: z.strictObject({ ja: z.string().min(1).max(200), en: z.string().min(1).max(200) }),
+          // One line: a label heads the console's chooser and names a row of the metrics and their CSV.
+          label: oneLineLocalized(z.string().min(1).max(200)),
           followUpHint: z.strictObject({ ja: z.string().max(1000), en: z.string().max(1000) }).default({ ja: "", en: "" }),
         }),
       )

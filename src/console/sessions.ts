@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { and, eq, gt, isNull } from "drizzle-orm";
+import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { consoleSessions, tenants } from "../db/schema";
 import { randomToken, sha256Hex } from "../platform/crypto";
@@ -81,6 +81,15 @@ export async function createConsoleSession(store: TenantStore, input: z.output<t
 }
 
 /**
+ * A one-time URL opens only while the API key that minted it stands (not revoked, not gone), as
+ * platform/auth's KEY_REVOKED ends the session itself: else it would set a cookie whose first page
+ * already answers 401. A session minted without a key (the demo's) follows its expiry alone.
+ */
+const MINTING_KEY_STANDS = sql.raw(
+  "(console_sessions.key_id IS NULL OR EXISTS (SELECT 1 FROM api_keys k WHERE k.id = console_sessions.key_id AND k.tenant_id = console_sessions.tenant_id AND k.revoked_at IS NULL))",
+);
+
+/**
  * Who a one-time URL would sign in, without opening it: its shop (id and name) and operator, while
  * it can still be opened (as {@link redeemLogin} would take it); else null. The login page asks an
  * operator already signed in on the browser before a link of another shop or operator replaces
@@ -93,7 +102,7 @@ export async function peekLogin(db: Database, loginToken: string, now: Date): Pr
     .select({ tenantId: consoleSessions.tenantId, shopName: tenants.name, operatorId: consoleSessions.operatorId, operatorName: consoleSessions.operatorName })
     .from(consoleSessions)
     .innerJoin(tenants, eq(tenants.id, consoleSessions.tenantId))
-    .where(and(eq(consoleSessions.loginHash, sha256Hex(loginToken)), isNull(consoleSessions.loginUsedAt), isNull(consoleSessions.revokedAt), gt(consoleSessions.expiresAt, at), gt(consoleSessions.createdAt, notBefore)))
+    .where(and(eq(consoleSessions.loginHash, sha256Hex(loginToken)), isNull(consoleSessions.loginUsedAt), isNull(consoleSessions.revokedAt), gt(consoleSessions.expiresAt, at), gt(consoleSessions.createdAt, notBefore), MINTING_KEY_STANDS))
     .limit(1);
   return row ?? null;
 }
@@ -105,8 +114,8 @@ export async function shopName(db: Database, tenantId: string): Promise<string |
 }
 
 /**
- * Opens a one-time URL: the first call within LOGIN_URL_MINUTES gets a fresh cookie token (only
- * its hash is kept); any later call gets null. One UPDATE, so two racing opens cannot both win.
+ * Opens a one-time URL: the first call within LOGIN_URL_MINUTES, while its minting key stands, gets
+ * a fresh cookie token (only its hash is kept); any later call gets null. One UPDATE, so two racing opens cannot both win.
  */
 export async function redeemLogin(db: Database, loginToken: string, now: Date): Promise<{ token: string; expiresAt: string } | null> {
   const token = randomToken(32);
@@ -118,7 +127,7 @@ export async function redeemLogin(db: Database, loginToken: string, now: Date): 
     tx
       .update(consoleSessions)
       .set({ loginUsedAt: at, tokenHash })
-      .where(and(eq(consoleSessions.loginHash, hash), isNull(consoleSessions.loginUsedAt), isNull(consoleSessions.revokedAt), gt(consoleSessions.expiresAt, at), gt(consoleSessions.createdAt, notBefore)))
+      .where(and(eq(consoleSessions.loginHash, hash), isNull(consoleSessions.loginUsedAt), isNull(consoleSessions.revokedAt), gt(consoleSessions.expiresAt, at), gt(consoleSessions.createdAt, notBefore), MINTING_KEY_STANDS))
       .returning({ expiresAt: consoleSessions.expiresAt }),
   );
   return row ? { token, expiresAt: row.expiresAt } : null;

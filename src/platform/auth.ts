@@ -231,11 +231,12 @@ export const CONSOLE_COOKIE = "tsz_console";
 /**
  * What an operator may do: what the console itself does, and nothing else. A console session has
  * the `read` scope (every read a `read` key makes: the karte, lookups, risk, offers, knowledge,
- * win-back candidates) and `write` only for the operations in CONSOLE_WRITES — plan changes, the
- * cancel flow, reactivation (the win-back action it offers) and marking a knowledge entry used —
- * each recorded with the operator as actor on channel `operator`. Everything else that changes
- * something (customer and subscription master data, `POST /v1/sync`, events, customer sessions,
- * keys, webhooks, settings, offers) answers 403 `insufficient_scope`: a console session can never
+ * win-back candidates; the at-risk list for a supervisor only, CONSOLE_SUPERVISOR_READS) and
+ * `write` only for the operations in CONSOLE_WRITES — plan changes, the cancel flow, reactivation
+ * (the win-back action it offers) and marking a knowledge entry used — each recorded with the
+ * operator as actor on channel `operator`. Everything else that changes something (customer and
+ * subscription master data, `POST /v1/sync`, events, customer sessions, keys, webhooks, settings,
+ * offers) answers 403 `insufficient_scope`: a console session can never
  * act as the customer (mint a customer session) nor replace what the shop's cart system owns.
  * Contact notes are written by the console page itself (src/console/pages), not through
  * `POST /v1/events`.
@@ -255,6 +256,12 @@ export const CONSOLE_WRITES: ReadonlySet<string> = new Set([
   "POST /v1/subscriptions/{subscriptionId}/reactivate",
   "POST /v1/knowledge/{entryId}/uses",
 ]);
+/**
+ * The `read`s the console keeps for supervisors: its /console/at-risk page answers an operator 403,
+ * so an operator's console session gets 403 `insufficient_scope` for them through /v1 too. (The
+ * metrics and insights a supervisor's pages show need `admin`, which no console session has.)
+ */
+export const CONSOLE_SUPERVISOR_READS: ReadonlySet<string> = new Set(["GET /v1/risk/at-risk"]);
 const CONSOLE_SESSION = `SELECT s.id, s.tenant_id, s.operator_id, s.operator_name, s.role, s.expires_at, s.revoked_at, t.settings, t.plan, ${KEY_REVOKED} AS key_revoked
   FROM console_sessions s JOIN tenants t ON t.id = s.tenant_id LEFT JOIN api_keys k ON k.id = s.key_id AND k.tenant_id = s.tenant_id WHERE s.token_hash = ? LIMIT 1`;
 
@@ -353,14 +360,16 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
 };
 
-/** Whether a console session may call `operation` (`METHOD /path/{param}`) needing `scope`: the one rule (CONSOLE_SCOPES, CONSOLE_WRITES). */
-export function consoleMay(scope: Scope, operation: string): boolean {
+/** Whether a console session of `role` may call `operation` (`METHOD /path/{param}`) needing `scope`: the one rule (CONSOLE_SCOPES, CONSOLE_WRITES, CONSOLE_SUPERVISOR_READS). */
+export function consoleMay(scope: Scope, operation: string, role: "operator" | "supervisor"): boolean {
+  if (role !== "supervisor" && CONSOLE_SUPERVISOR_READS.has(operation)) return false;
   return CONSOLE_SCOPES.includes(scope) || (scope === "write" && CONSOLE_WRITES.has(operation));
 }
 
 /**
  * What a route lets through: an API key with `scope`; a console session with `scope` among
- * CONSOLE_SCOPES, or `write` on the console's own operations (CONSOLE_WRITES) — else 403
+ * CONSOLE_SCOPES, or `write` on the console's own operations (CONSOLE_WRITES), and a supervisor's
+ * reads (CONSOLE_SUPERVISOR_READS) only with role `supervisor` — else 403
  * `insufficient_scope`; a customer session only where the route says `customer: true` — any
  * other route answers 403 `session_not_allowed`, before anything is read. `operation`: the
  * route as `METHOD /path/{param}`.
@@ -372,10 +381,11 @@ export function authorize(scope: Scope, customer: boolean, operation: string): M
       throw new ApiError("session_not_allowed", { en: "A customer session cannot call this operation; call it from your server with an API key.", ja: "顧客セッションではこの操作を呼び出せません。サーバーから API キーで呼び出してください。" });
     }
     if (caller.principal.kind === "console") {
-      if (!consoleMay(scope, operation)) {
-        throw new ApiError("insufficient_scope", { en: `A console session cannot call this operation (it needs the \`${scope}\` scope beyond what the console does); call it from your server with an API key.`, ja: `コンソールのセッションではこの操作を呼び出せません（コンソールの業務を超える \`${scope}\` スコープが必要です）。サーバーから API キーで呼び出してください。` }, {
-          requiredScope: scope,
-        });
+      if (!consoleMay(scope, operation, caller.principal.role)) {
+        const message = CONSOLE_SUPERVISOR_READS.has(operation)
+          ? { en: "An operator's console session cannot call this operation: the console keeps it for supervisors (role `supervisor`).", ja: "オペレーターのコンソールセッションではこの操作を呼び出せません。コンソールではスーパーバイザー（role `supervisor`）用の操作です。" }
+          : { en: `A console session cannot call this operation (it needs the \`${scope}\` scope beyond what the console does); call it from your server with an API key.`, ja: `コンソールのセッションではこの操作を呼び出せません（コンソールの業務を超える \`${scope}\` スコープが必要です）。サーバーから API キーで呼び出してください。` };
+        throw new ApiError("insufficient_scope", message, { requiredScope: scope });
       }
       return next();
     }

@@ -23,7 +23,11 @@ export function csvText(rows: readonly CsvRow[]): string {
     rows.map((r) => columns.map((k) => r[k] ?? null)),
     // escape_formulas: a text cell starting with = + - @ gets a leading ' so a spreadsheet shows it instead of running it
     // (CSV injection, OWASP): an operator's name or a label is free text someone else typed.
-    { header: true, columns, record_delimiter: "windows", escape_formulas: true, cast: { boolean: (b) => (b ? "true" : "false") } },
+    // quote_record_delimiter: a cell holding a bare CR or LF is quoted too (with a CRLF record delimiter
+    // csv-stringify quotes only CRLF), else a spreadsheet starts a new row at it whose first cell — a
+    // formula — escape_formulas never saw. Quoted, the break stays inside the cell, which is text from its
+    // first character on (OWASP: quote the cell, escape its start), so its later lines need no escape.
+    { header: true, columns, record_delimiter: "windows", quote_record_delimiter: true, escape_formulas: true, cast: { boolean: (b) => (b ? "true" : "false") } },
   );
   return `\uFEFF${body}`;
 }

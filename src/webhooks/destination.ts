@@ -11,8 +11,9 @@ import type { Localized } from "../platform/localized-text";
  * public unicast — loopback, private (RFC 1918), link-local (incl. the 169.254.169.254 metadata
  * address), unique-local (fc00::/7, incl. AWS's fd00:ec2::254), carrier-grade NAT (incl. Alibaba's
  * 100.100.100.200 metadata), multicast, unspecified, broadcast, reserved, documentation ranges,
- * and IPv6 forms that embed an IPv4 address (IPv4-mapped, NAT64, 6to4, Teredo) unless the embedded
- * address is itself public. Every spelling of an IPv4 address (decimal `2130706433`, hex
+ * any IPv6 address outside global unicast (2000::/3: IPv4-compatible `::/96` and unassigned space
+ * too), and IPv6 forms that embed an IPv4 address (IPv4-mapped, NAT64, 6to4) unless the embedded
+ * address is itself public (Teredo and local-use NAT64 always). Every spelling of an IPv4 address (decimal `2130706433`, hex
  * `0x7f000001`, octal `0177.0.0.1`, short `127.1`) is read by the WHATWG URL parser into dotted
  * form before the check, exactly as fetch would read it. Names: `localhost`, `*.localhost`,
  * `*.local`, `*.internal` (e.g. `metadata.google.internal`) and single-label names are refused.
@@ -116,19 +117,30 @@ export function refusedAddress(address: string, options: { allowLoopback?: boole
   return { en: `${address} is a ${kind} address`, ja: `${address} は ${kind} のアドレスです（公開されたアドレスではありません）` };
 }
 
-/** ipaddr.js's range name; IPv4 inside IPv6 (mapped, NAT64, 6to4, Teredo) is classified as the IPv4 it carries. */
+const GLOBAL_UNICAST = ipaddr.parseCIDR("2000::/3");
+const IPV4_COMPATIBLE = ipaddr.parseCIDR("::/96");
+const WELL_KNOWN_NAT64 = ipaddr.parseCIDR("64:ff9b::/96");
+
+/**
+ * ipaddr.js's range name, "unicast" only for a public address. IPv4 inside IPv6 is classified as the
+ * IPv4 it carries where that is where a packet goes (mapped, translated, the well-known NAT64 prefix,
+ * 6to4); Teredo and the local-use NAT64 prefix (64:ff9b:1::/48, where the IPv4's place is the
+ * network's choice) keep their own names and are refused. ipaddr.js calls "unicast" whatever it does
+ * not name, IPv4-compatible `::/96` (deprecated, RFC 4291: `[::7f00:1]` is 127.0.0.1 to a stack that
+ * still reads it so) and unassigned space (`4000::/2`…) too, so an IPv6 address is public only in
+ * global unicast, 2000::/3.
+ */
 function addressClass(address: string): string {
   const parsed = ipaddr.process(address); // IPv4-mapped IPv6 → IPv4
-  if (parsed.kind() === "ipv6") {
-    const v6 = parsed as ipaddr.IPv6;
-    const range = v6.range();
-    const bytes = v6.toByteArray();
-    if (range === "rfc6052" || range === "rfc6145") return classOf4(bytes.slice(12));
-    if (range === "6to4") return classOf4(bytes.slice(2, 6));
-    if (range === "teredo") return "teredo";
-    return range;
-  }
-  return parsed.range();
+  if (parsed.kind() === "ipv4") return parsed.range();
+  const v6 = parsed as ipaddr.IPv6;
+  const range = v6.range();
+  const bytes = v6.toByteArray();
+  if (range === "rfc6145" || v6.match(WELL_KNOWN_NAT64)) return classOf4(bytes.slice(12));
+  if (range === "6to4") return classOf4(bytes.slice(2, 6));
+  if (range !== "unicast") return range;
+  if (v6.match(IPV4_COMPATIBLE)) return "ipv4Compatible";
+  return v6.match(GLOBAL_UNICAST) ? "unicast" : "reserved";
 }
 
 function classOf4(bytes: number[]): string {

@@ -870,5 +870,20 @@ export function cancelFlowsSuite(h: () => Harness) {
       expect(metrics.body.timeToCancel.maxCalls).toBeLessThanOrEqual(3);
       expect(metrics.body.saved).toBeGreaterThanOrEqual(1);
     });
+
+    it("a reason's label is one line: a line break in either language is refused and the list stays as it was", async () => {
+      const shop = await h().tenant();
+      const reasons = (ja: string, en = "Surplus stock") => ({ reasons: [{ code: "surplus_stock", label: { ja, en } }, { code: "other", label: { ja: "その他", en: "Other" } }] });
+      expect((await h().request("PUT", "/v1/cancellation-reasons", { key: shop.key, body: reasons("商品が余っている") })).status).toBe(200);
+      // A bare line feed would start a new row in a spreadsheet reading the metrics CSV.
+      for (const [ja, en] of [["商品が余っている\n=cmd|' /C calc'!A0", "Surplus stock"], ["商品が余っている", "Surplus\r\nstock"], ["商品が\u2028余っている", "Surplus stock"]] as const) {
+        const res = await h().request("PUT", "/v1/cancellation-reasons", { key: shop.key, body: reasons(ja, en) });
+        expect(res.status, JSON.stringify([ja, en])).toBe(422);
+        expect(res.body.code).toBe("validation_failed");
+        expect(res.body.errors.map((e: { path: string }) => e.path).join(" ")).toMatch(/label\.(ja|en)/);
+      }
+      const list = await h().request("GET", "/v1/cancellation-reasons", { key: shop.key, headers: { "accept-language": "ja" } });
+      expect(list.body.data.map((r: { label: string }) => r.label)).toEqual(["商品が余っている", "その他"]);
+    });
   });
 }

@@ -431,6 +431,46 @@ export function consoleSuite(h: () => Harness) {
       expect(customer.body.code).toBe("session_expired");
     });
 
+    it("keep the at-risk list for supervisors in the API as on the console: an operator's session gets 403 insufficient_scope for both; keys are unaffected", async () => {
+      const operator = await open("operator");
+      const supervisor = await open("supervisor");
+      expect((await h().request("GET", "/console/at-risk", { headers: { cookie: operator.cookie } })).status).toBe(403);
+      const refused = await h().request("GET", "/v1/risk/at-risk?limit=5", { headers: { cookie: operator.cookie } });
+      expect(refused.status).toBe(403);
+      expect(refused.body).toMatchObject({ code: "insufficient_scope", requiredScope: "read" });
+      expect(refused.body).not.toHaveProperty("data");
+      // The karte's own risk read stays the operator's.
+      expect((await h().request("GET", `/v1/customers/${customerId}/risk`, { headers: { cookie: operator.cookie } })).status).toBe(200);
+      expect((await h().request("GET", "/console/at-risk", { headers: { cookie: supervisor.cookie } })).status).toBe(200);
+      expect((await h().request("GET", "/v1/risk/at-risk?limit=5", { headers: { cookie: supervisor.cookie } })).status).toBe(200);
+      expect((await h().request("GET", "/v1/risk/at-risk?limit=5", { key: await t.keyWith(["read"]) })).status).toBe(200);
+    });
+
+    it("a one-time URL whose key is revoked before it is opened signs no one in: the page an expired or used link gets, no cookie", async () => {
+      const created = await h().request("POST", "/v1/keys", { key: t.key, body: { name: "SSO bridge", scopes: ["admin"] } });
+      const mint = () => h().request("POST", "/v1/console-sessions", { key: created.body.secret, body: { operatorId: "op-8", operatorName: "退職 予定", role: "supervisor" } });
+      const [first, second] = [await mint(), await mint()];
+      expect(first.status).toBe(201);
+      // One opened before the revocation: its session ends with the key, as the existing test shows.
+      const before = new URL(first.body.url);
+      const cookie = ((await h().request("GET", before.pathname + before.search)).headers.get("set-cookie") ?? "").split(";")[0]!;
+      expect((await h().request("GET", "/console", { headers: { cookie } })).status).toBe(200);
+      expect((await h().request("DELETE", `/v1/keys/${created.body.id}`, { key: t.key })).status).toBe(200);
+      expect((await h().request("GET", "/console", { headers: { cookie } })).status).toBe(401);
+      // One opened after: refused at the login itself.
+      const after = new URL(second.body.url);
+      const login = await h().request("GET", after.pathname + after.search);
+      expect(login.status).toBe(401);
+      expect(login.headers.get("set-cookie")).toBeNull();
+      expect(login.text).toBe((await h().request("GET", before.pathname + before.search)).text); // as a used link's
+      // In a browser signed in as another operator, it asks nothing and replaces no one.
+      const other = await open();
+      const asked = await h().request("GET", after.pathname + after.search, { headers: { cookie: other.cookie } });
+      expect(asked.status).toBe(401);
+      expect(asked.headers.get("set-cookie")).toBeNull();
+      expect((await h().request("GET", "/console", { headers: { cookie: other.cookie } })).status).toBe(200);
+    });
+
     it("show the customer who acted by type only: no operator's id or name, no key id", async () => {
       const sub = uid("S");
       await h().request("PUT", `/v1/subscriptions/${sub}`, { key: t.key, body: subscriptionBody(customerId, { nextDeliveryOn: addDays(localDate(new Date(), "Asia/Tokyo"), 30) }) });

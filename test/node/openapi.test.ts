@@ -2,7 +2,7 @@ import { Validator } from "@seriousme/openapi-schema-validator";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { openApiJson } from "../../src/app";
-import { CONSOLE_WRITES } from "../../src/platform/auth";
+import { CONSOLE_SUPERVISOR_READS, CONSOLE_WRITES } from "../../src/platform/auth";
 import { ERROR_STATUS } from "../../src/platform/errors";
 
 const committed = readFileSync(new URL("../../openapi.json", import.meta.url), "utf8");
@@ -13,10 +13,10 @@ describe("openapi.json", () => {
     expect(committed).toBe(openApiJson());
   });
 
-  it("names every write a console session may make as an operation it documents (platform/auth CONSOLE_WRITES): a renamed route cannot silently leave the console refused", () => {
+  it("names every write a console session may make, and every read it keeps for supervisors, as an operation it documents (platform/auth CONSOLE_WRITES, CONSOLE_SUPERVISOR_READS): a renamed route cannot silently leave the console refused, or an operator let through", () => {
     const doc = JSON.parse(committed) as { paths: Record<string, Record<string, unknown>> };
     const documented = new Set(Object.entries(doc.paths).flatMap(([path, item]) => Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`)));
-    expect([...CONSOLE_WRITES].filter((op) => !documented.has(op))).toEqual([]);
+    expect([...CONSOLE_WRITES, ...CONSOLE_SUPERVISOR_READS].filter((op) => !documented.has(op))).toEqual([]);
   });
 
   it("names every problem code a client can get (platform/errors ERROR_STATUS), including those no operation lists and a batch item's", () => {

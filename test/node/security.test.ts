@@ -8,7 +8,7 @@ import { webhookDeliveries } from "../../src/db/schema";
 import { listen } from "../../src/node-server";
 import { serveNode } from "../../src/node-shutdown";
 import { rateLimitConfigFromEnv, trustProxyFromEnv } from "../../src/platform/rate-limit";
-import { checkWebhookUrl } from "../../src/webhooks/destination";
+import { checkWebhookUrl, refusedAddress } from "../../src/webhooks/destination";
 import { nodeWebhookFetch } from "../../src/webhooks/node-fetch";
 import { customerBody, RECEIVER_SECRET, subscriptionBody, uid, type TestTenant } from "../support/harness";
 import { nodeHarness, type NodeHarness } from "../support/node-harness";
@@ -59,6 +59,13 @@ describe("SSRF: webhook destinations", () => {
     "https://[::ffff:10.0.0.1]/",
     "https://[::ffff:a9fe:a9fe]/",
     "https://[64:ff9b::a9fe:a9fe]/",
+    // IPv4-compatible (::/96, which ipaddr.js calls unicast): 127.0.0.1 and 169.254.169.254 to a stack that reads them so.
+    "https://[::7f00:1]/x",
+    "https://[::a9fe:a9fe]/",
+    "https://[::a00:1]/",
+    // Outside global unicast (2000::/3), and the local-use NAT64 prefix, where the IPv4's place is the network's choice.
+    "https://[4000::1]/",
+    "https://[64:ff9b:1::a9fe:a9fe]/",
     "https://0.0.0.0/",
     "https://[::]/",
     "https://224.0.0.1/",
@@ -75,6 +82,7 @@ describe("SSRF: webhook destinations", () => {
     for (const url of [...refusedEverywhere, ...loopback]) expect(checkWebhookUrl(url), url).toMatchObject({ ok: false });
     expect(checkWebhookUrl("https://shop.example.jp/hooks/tsuzuku")).toMatchObject({ ok: true });
     expect(checkWebhookUrl("https://93.184.215.14/hook")).toMatchObject({ ok: true });
+    for (const url of ["https://[2606:4700:4700::1111]/hook", "https://[64:ff9b::5db8:d70e]/hook", "https://[2002:5db8:d70e::1]/hook"]) expect(checkWebhookUrl(url), url).toMatchObject({ ok: true });
     // What registration refuses in the text is refused here too, so a stored one is refused at delivery.
     for (const url of ["https://shop.example.jp/ho\tok", "https://shop.example.jp/x\r\nX-Evil: 1", "https://ｓｈｏｐ.example.jp/x"]) expect(checkWebhookUrl(url), JSON.stringify(url)).toMatchObject({ ok: false });
   });
@@ -127,6 +135,12 @@ describe("SSRF: webhook destinations", () => {
       expect(row).toMatchObject({ status: "pending", attempts: 1, lastError: expect.stringMatching(/^refused destination: /) });
       r.server.close();
       h.close();
+    });
+
+    it("refuses a name's DNS answer by the same rule as a URL's address: IPv4-compatible and non-global IPv6 too", () => {
+      // What nodeWebhookFetch's lookup asks of every address a name resolves to.
+      for (const address of ["::7f00:1", "::a9fe:a9fe", "::ffff:169.254.169.254", "4000::1", "fd00:ec2::254", "64:ff9b:1::a9fe:a9fe"]) expect(refusedAddress(address), address).not.toBeNull();
+      for (const address of ["2606:4700:4700::1111", "93.184.215.14", "64:ff9b::5db8:d70e"]) expect(refusedAddress(address), address).toBeNull();
     });
 
     it("checks the address a name resolves to at connect time (a name is no way around it)", async () => {

@@ -1,3 +1,4 @@
+import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
 import { csvText, flatRow } from "../../src/platform/csv";
 
@@ -14,6 +15,16 @@ describe("CSV for a spreadsheet", () => {
     const text = csvText([{ label: "=HYPERLINK(\"http://evil.example\",\"x\")", other: "+81 90", at: "@SUM(A1)", minus: "-1+1", lift: -0.05 }]);
     const cells = text.split("\r\n")[1]!;
     expect(cells).toBe(`"'=HYPERLINK(""http://evil.example"",""x"")",'+81 90,'@SUM(A1),'-1+1,-0.05`);
+  });
+
+  it("a cell with a bare line break is quoted, so a spreadsheet keeps it in its cell: no new row starts with a formula", () => {
+    for (const label of ["商品が余っている\n=cmd|' /C calc'!A0", "商品が余っている\r=cmd|' /C calc'!A0", "商品が余っている\r\n=cmd|' /C calc'!A0"]) {
+      const text = csvText([{ key: "surplus_stock", name: label, started: 3 }]);
+      // Read as a spreadsheet (and Python's csv) reads it: any unquoted CR or LF ends the row.
+      const rows = parse(text, { bom: true, record_delimiter: ["\r\n", "\n", "\r"], relax_column_count: true }) as string[][];
+      expect(rows, JSON.stringify(label)).toEqual([["key", "name", "started"], ["surplus_stock", label, "3"]]);
+      expect(rows.every((r) => !/^[=+\-@]/.test(r[0]!)), JSON.stringify(label)).toBe(true);
+    }
   });
 
   it("nested objects flatten to dotted names; lists are left to rows of their own", () => {
