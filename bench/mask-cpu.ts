@@ -31,6 +31,8 @@ const texts: [string, string][] = [
   ["e-mail-ish a@a.a", "a@a.".repeat(500)],
   ["+ digits", "+1 ".repeat(666)],
   ["card-ish 4 4 4", "4 ".repeat(1000)],
+  ["blank lines", "\n".repeat(2000)],
+  ["spaces", " ".repeat(2000)],
 ];
 
 for (const [label, text] of texts) {

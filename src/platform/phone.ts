@@ -252,7 +252,8 @@ function maskEmails(text: string): string {
 }
 
 const URL_IN_TEXT = /https?:\/\/\S+/gu;
-const POSTAL_CODE = /〒?\s*\d{3}[-‐－ー]\d{4}/gu;
+/** Spaces only after a 〒: before a bare code, `\s*` was tried from every space of a run (2,000 blank lines: ≈ 2.6 ms). */
+const POSTAL_CODE = /(?:〒\s*)?\d{3}[-‐－ー]\d{4}/gu;
 
 /**
  * Digits as libphonenumber's finder reads them together: joined by at most 4 of the punctuation

@@ -11,6 +11,11 @@ describe("what leaving customers wrote", () => {
     );
   });
 
+  it("masks a postal code without taking the spaces before it (only after a 〒)", () => {
+    expect(maskPersonalData("住所は\n\n150-0001 です。〒 150-0001")).toBe("住所は\n\n〔郵便番号〕 です。〔郵便番号〕");
+    expect(maskPersonalData(`${"\n".repeat(2000)}150-0001`)).toBe(`${"\n".repeat(2000)}〔郵便番号〕`);
+  });
+
   it("masks an address written straight after a long sentence, and keeps the sentence readable", () => {
     // The local part is at most 64 characters (RFC 5321): the letters before it are prose, not the address.
     const prose = "配送の頻度が多すぎて冷蔵庫に入りきらず毎回余ってしまうので解約を考えています連絡は".repeat(2);
