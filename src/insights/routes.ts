@@ -10,11 +10,26 @@ import { offTheRequestPath } from "../platform/off-thread";
 import type { TenantStore } from "../platform/tenancy";
 import type { TenantSettings } from "../settings/schemas";
 import { ratio } from "../metrics/retention";
-import { type Terms, themes } from "./themes";
+import { type Terms, termsOf, themes } from "./themes";
 
 const tags = ["Insights"];
 /** Comments analysed per request, newest first: enough for themes, bounded for the request. */
 const MAX_COMMENTS = 5000;
+/**
+ * Characters of each comment its themes are read from, once masked: themes come from the start of
+ * what people write (quotes show 80), and a customer's comment runs to 2,000: reading themes in
+ * one katakana run costs ≈ 40–60 ms at 2,000 characters, ≈ 6 ms at 500 (bench/HISTORY.md, insightsdos).
+ */
+const ANALYSED_CHARS = 500;
+/**
+ * Wall time one request may spend masking and segmenting comments, after which the newest
+ * comments read so far are the answer (`comments` says how many): on Node the read worker is
+ * every shop's (exports, metrics), so comments written to be slow must hold it no longer than a
+ * big shop's real ones do: 5,000 comments of 100–400 characters took 2.6–3.5 s at load 5 on 2 cores
+ * (bench/HISTORY.md, insightsdos). On Workers performance.now() stands still while code runs:
+ * there each request has its own isolate and CPU limit.
+ */
+const ANALYSIS_BUDGET_MS = 3000;
 
 const Theme = z.object({ text: z.string(), count: z.number().int().openapi({ description: "Comments it appears in." }), examples: z.array(z.string()).openapi({ description: "Up to two quotes, personal data masked (contact data, card numbers, addresses, names written as names: see the operation)." }) });
 const Counts = {
@@ -46,10 +61,11 @@ function offsetMinutes(timeZone: string, now: Date): number {
 /**
  * The insights of `store`'s shop over tenant-local days `q.from`–`q.to` (default the last 180):
  * per reason and month, counts and save rates (SQL aggregates), and the themes of up to
- * MAX_COMMENTS newest comments. Read-only; runs in the read worker on Node (platform/off-thread).
+ * MAX_COMMENTS newest comments, as many as `budgetMs` allows (ANALYSIS_BUDGET_MS). Read-only;
+ * runs in the read worker on Node (platform/off-thread).
  * A bad range → ApiError `validation_failed`.
  */
-export async function reasonInsightsFor(store: TenantStore, settings: TenantSettings, now: Date, q: { from?: string | undefined; to?: string | undefined }) {
+export async function reasonInsightsFor(store: TenantStore, settings: TenantSettings, now: Date, q: { from?: string | undefined; to?: string | undefined }, budgetMs = ANALYSIS_BUDGET_MS) {
   const to = q.to ?? localDate(now, settings.timeZone);
   const from = q.from ?? addDays(to, -(INSIGHTS_DAYS - 1));
   if (from > to) throw new ApiError("validation_failed", { en: "`from` must not be after `to`.", ja: "`from` には `to` 以前の日付を指定してください。" }, { errors: [{ path: "query.from", message: "Must not be after to" }] });
@@ -81,22 +97,27 @@ export async function reasonInsightsFor(store: TenantStore, settings: TenantSett
   ]);
   // The texts customers wrote: the reason's comment, and survey answers that are not an option code.
   const byReasonTexts = new Map<string, string[]>();
+  // Each text segmented once, for its reason's themes and the overall ones.
+  const analysed = new Map<string, Terms>();
+  const deadline = performance.now() + budgetMs;
   for (const t of texts) {
+    if (performance.now() > deadline) break;
     const names = (t.name ?? "").split(/\s+/u);
     const raw: unknown[] = t.type === "reason_given" ? [t.data.comment] : Array.isArray(t.data.survey) ? (t.data.survey as { answer?: unknown }[]).map((a) => a.answer) : [];
     for (const r of raw) {
       if (typeof r !== "string" || r.trim() === "" || /^[a-z_]+$/.test(r)) continue;
       const list = byReasonTexts.get(t.reason) ?? byReasonTexts.set(t.reason, []).get(t.reason)!;
       // As the karte shows comments (asWritten): a text-direction control stored before the API refused them would make the quote read in another order.
-      list.push(maskPersonalData(asWritten(r), names, settings.country));
+      // Masked whole, then cut: nothing cut in half escapes masking.
+      const masked = maskPersonalData(asWritten(r), names, settings.country).slice(0, ANALYSED_CHARS);
+      if (!analysed.has(masked)) analysed.set(masked, termsOf(masked));
+      list.push(masked);
     }
   }
   const all = [...byReasonTexts.values()].flat();
   // A save rate: saved / (saved + canceled), as metrics/retention writes it.
   const rate = (s: number, x: number) => ratio(s, s + x);
   const n = (x: unknown) => Number(x);
-  // Each text segmented once, for its reason's themes and the overall ones.
-  const analysed = new Map<string, Terms>();
   return {
     from,
     to,
@@ -123,7 +144,7 @@ export const insightsRouter = domainRouter().openapi(
     scope: "admin",
     summary: "Why they leave, in their words",
     description:
-      "Over cancel flows started on tenant-local days `from`–`to` (default: the last 180 days): per reason and month, flows, saves, cancellations and the save rate (SQL aggregates); and the recurring themes in the free-text comments and exit-survey answers — top words and two-word phrases (Japanese word segmentation with Intl.Segmenter), each with up to two example quotes with e-mail addresses, URLs, payment card numbers (13–19 digits passing the Luhn check), phone numbers, postal codes and street addresses with block numbers (東京都渋谷区神南一丁目2番3号, 渋谷区神南1-2-3) masked as 〔メール〕, 〔URL〕, 〔カード番号〕, 〔電話番号〕, 〔郵便番号〕, 〔住所〕, and the customer's own name and anyone's name where it is written as names are (before 様, さん, 先生…; 〜と申します; 〜です。 opening a sentence) as 〔氏名〕. A name standing bare, with nothing around it that marks it as one (佐藤花子), is not found. Masked spans are not counted as themes.",
+      "Over cancel flows started on tenant-local days `from`–`to` (default: the last 180 days): per reason and month, flows, saves, cancellations and the save rate (SQL aggregates); and the recurring themes in the free-text comments and exit-survey answers — top words and two-word phrases (Japanese word segmentation with Intl.Segmenter), each with up to two example quotes with e-mail addresses, URLs, payment card numbers (13–19 digits passing the Luhn check), phone numbers, postal codes and street addresses with block numbers (東京都渋谷区神南一丁目2番3号, 渋谷区神南1-2-3) masked as 〔メール〕, 〔URL〕, 〔カード番号〕, 〔電話番号〕, 〔郵便番号〕, 〔住所〕, and the customer's own name and anyone's name where it is written as names are (before 様, さん, 先生…; 〜と申します; 〜です。 opening a sentence) as 〔氏名〕. A name standing bare, with nothing around it that marks it as one (佐藤花子), is not found. Masked spans are not counted as themes. Themes are read from the newest comments — up to 5,000, as many as about three seconds of analysis allow (`comments` says how many) — each from its first 500 characters.",
     request: { query: InsightsQuery },
     responses: { 200: jsonResponse(ReasonInsights, "Counts, save rates and themes") },
   }),

@@ -228,9 +228,66 @@ export function normalizeEmail(input: string): NormalizedEmail | null {
   return { email, key: email.toLowerCase() };
 }
 
-const EMAIL_IN_TEXT = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.[\p{L}]{2,}/gu;
+/** An e-mail address from its @: the domain, ending in a top-level domain of letters. */
+const EMAIL_DOMAIN = /@[\p{L}\p{N}.-]+\.\p{L}{2,}/gu;
+const LOCAL_PART = /[\p{L}\p{N}._%+-]/u;
+
+/**
+ * `text` with its e-mail addresses replaced by 〔メール〕: each @ and domain, with the local part
+ * before it (at most 64 characters, RFC 5321 §4.5.3.1.1). Found from the @ and read back: a regex
+ * starting at the local part tried every letter of a run for an @ somewhere after it, quadratic
+ * in the run (2,000 characters of kanji: ≈ 42 ms; bench/mask-cpu.ts).
+ */
+function maskEmails(text: string): string {
+  let out = "";
+  let from = 0;
+  for (const at of text.matchAll(EMAIL_DOMAIN)) {
+    let start = at.index;
+    while (start > Math.max(from, at.index - 64) && LOCAL_PART.test(text[start - 1]!)) start--;
+    if (start === at.index) continue;
+    out += text.slice(from, start) + "〔メール〕";
+    from = at.index + at[0].length;
+  }
+  return out + text.slice(from);
+}
+
 const URL_IN_TEXT = /https?:\/\/\S+/gu;
-const POSTAL_CODE = /〒?\s*\d{3}[-‐－ー]\d{4}/gu;
+/** Spaces only after a 〒: before a bare code, `\s*` was tried from every space of a run (2,000 blank lines: ≈ 2.6 ms). */
+const POSTAL_CODE = /(?:〒\s*)?\d{3}[-‐－ー]\d{4}/gu;
+
+/**
+ * Digits as libphonenumber's finder reads them together: joined by at most 4 of the punctuation
+ * phone numbers are written with (its VALID_PUNCTUATION: dashes, slashes, dots, spaces, brackets,
+ * tildes). Its candidates lie inside such runs, so a run with fewer digits than any country's
+ * shortest number holds none.
+ */
+const DIGIT_RUN = /\p{Nd}(?:[-‐-―−ー－／/．. \u00a0\u00ad\u200b\u2060\u3000()（）［］[\]~⁓∼～]{0,4}\p{Nd})*/gu;
+const DIGIT = /\p{Nd}/gu;
+/** The fewest digits any country's numbers have (4: Niue, Saint Helena, Tokelau…), read from the metadata. */
+const SHORTEST_NUMBER = Math.min(...Object.values(metadata.countries).flatMap((country) => country[3] as number[]));
+/** What the finder reads around a number's digits: a leading + or bracket with punctuation (and the character before, which it checks), an extension after (`ext. 123`). */
+const LEAD = 11;
+const TAIL = 32;
+
+/**
+ * Where in `text` a phone number can be: the digit runs with enough digits to be one, widened by
+ * what the finder reads around them, overlapping windows merged. libphonenumber's finder costs ≈
+ * 20 µs a candidate it tries and tries every digit of "1番1番…" (2,000 characters: ≈ 19 ms, ≈ 130 ms
+ * on a loaded machine); given the windows alone it finds the same numbers (test/platform/phone.test.ts
+ * checks this against the finder on the whole text) and that text costs microseconds.
+ */
+export function phoneNumberWindows(text: string): { start: number; end: number }[] {
+  const windows: { start: number; end: number }[] = [];
+  for (const run of text.matchAll(DIGIT_RUN)) {
+    if ((run[0].match(DIGIT)?.length ?? 0) < SHORTEST_NUMBER) continue;
+    const start = Math.max(0, run.index - LEAD);
+    const end = Math.min(text.length, run.index + run[0].length + TAIL);
+    const last = windows.at(-1);
+    if (last && start <= last.end) last.end = end;
+    else windows.push({ start, end });
+  }
+  return windows;
+}
 
 /** 13–19 digits, maybe grouped by spaces or hyphens (4111 1111 1111 1111): a payment card's length (ISO/IEC 7812). */
 const CARD_IN_TEXT = /(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])/gu;
@@ -257,12 +314,14 @@ function luhn(digits: string): boolean {
  * dictionary loads on Workers.
  */
 export function maskPersonalData(text: string, names: readonly string[] = [], region: PhoneRegion = DEFAULT_PHONE_REGION): string {
-  let s = text.normalize("NFKC").replace(EMAIL_IN_TEXT, "〔メール〕").replace(URL_IN_TEXT, "〔URL〕");
+  let s = maskEmails(text.normalize("NFKC")).replace(URL_IN_TEXT, "〔URL〕");
   // Before the phone numbers: libphonenumber may read part of a card number as one.
   s = s.replace(CARD_IN_TEXT, (run) => (luhn(run.replace(/\D/g, "")) ? "〔カード番号〕" : run));
   // In the shop's country's numbering, as the customer sync reads numbers (a US shop's `415-555-0132`).
   const country = (isPhoneRegion(region) ? region : DEFAULT_PHONE_REGION) as CountryCode;
-  for (const found of findPhoneNumbersInText(s, country).reverse()) s = s.slice(0, found.startsAt) + "〔電話番号〕" + s.slice(found.endsAt);
+  for (const { start, end } of phoneNumberWindows(s).reverse()) {
+    for (const found of findPhoneNumbersInText(s.slice(start, end), country).reverse()) s = s.slice(0, start + found.startsAt) + "〔電話番号〕" + s.slice(start + found.endsAt);
+  }
   s = maskAddresses(s.replace(POSTAL_CODE, "〔郵便番号〕"));
   for (const n of names) if (n.trim().length >= 2) s = s.split(n.trim()).join("〔氏名〕");
   return maskNames(s);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { themes } from "../../src/insights/themes";
 import { maskPersonalData } from "../../src/platform/phone";
+import { seededRng } from "../../src/platform/random";
 import { DEMO_COMMENTS } from "../fixtures/cancel-comments";
 
 describe("what leaving customers wrote", () => {
@@ -8,6 +9,32 @@ describe("what leaving customers wrote", () => {
     expect(maskPersonalData("新住所は後で連絡します ０９０－１２３４－５６７８ 〒150-0001 hanako.yamada@example.jp https://x.example/a 山田より", ["山田", "花子"])).toBe(
       "新住所は後で連絡します 〔電話番号〕 〔郵便番号〕 〔メール〕 〔URL〕 〔氏名〕より",
     );
+  });
+
+  it("masks a postal code without taking the spaces before it (only after a 〒)", () => {
+    expect(maskPersonalData("住所は\n\n150-0001 です。〒 150-0001")).toBe("住所は\n\n〔郵便番号〕 です。〔郵便番号〕");
+    expect(maskPersonalData(`${"\n".repeat(2000)}150-0001`)).toBe(`${"\n".repeat(2000)}〔郵便番号〕`);
+  });
+
+  it("masks an address written straight after a long sentence, and keeps the sentence readable", () => {
+    // The local part is at most 64 characters (RFC 5321): the letters before it are prose, not the address.
+    const prose = "配送の頻度が多すぎて冷蔵庫に入りきらず毎回余ってしまうので解約を考えています連絡は".repeat(2);
+    const masked = maskPersonalData(`${prose}hanako.yamada@example.jp`);
+    expect(masked).toMatch(/^配送の頻度が多すぎて.*〔メール〕$/u);
+    expect(masked).not.toContain("hanako");
+  });
+
+  it("masks every address as a local part of up to 64 characters, an @ and a domain would, however they run together", () => {
+    expect(maskPersonalData("a@b.jp+c@d.jp、連絡先:hanako@example.co.jp")).toBe("〔メール〕〔メール〕、連絡先:〔メール〕");
+    const reference = /[\p{L}\p{N}._%+-]{1,64}@[\p{L}\p{N}.-]+\.[\p{L}]{2,}/gu;
+    const rng = seededRng(5);
+    const pieces = ["a", "jp", "あ", "東", "@", ".", "+", "_", "-", " ", "、", "hanako", "example"];
+    for (let i = 0; i < 2000; i++) {
+      const text = Array.from({ length: 1 + Math.floor(rng() * 40) }, () => pieces[Math.floor(rng() * pieces.length)]!).join("");
+      expect(maskPersonalData(text), text).toBe(text.replace(reference, "〔メール〕"));
+    }
+    // Letters run together with an address: the 64 before the @ go with it, the prose before them stays.
+    expect(maskPersonalData(`${"東".repeat(1000)}hanako@example.jp`)).toBe(`${"東".repeat(1000 - 58)}〔メール〕`);
   });
 
   it("masks a number written as the shop's country writes it (a US shop's comment), as the customer sync reads it", () => {

@@ -1,6 +1,6 @@
-import { parsePhoneNumberFromString } from "libphonenumber-js/max";
+import { findPhoneNumbersInText, parsePhoneNumberFromString } from "libphonenumber-js/max";
 import { describe, expect, it } from "vitest";
-import { displayPhone, isWithheldCallerId, normalizeEmail, normalizePhone, parsePhone } from "../../src/platform/phone";
+import { displayPhone, isWithheldCallerId, maskPersonalData, normalizeEmail, normalizePhone, parsePhone, phoneNumberWindows } from "../../src/platform/phone";
 import { seededRng } from "../../src/platform/random";
 
 /** Forms people, operators and caller-IDs write (issue #14): national, international, width, carriers, extensions. */
@@ -114,5 +114,41 @@ describe("the phone reader on pathological input", () => {
       expect(performance.now() - started, input.slice(0, 12)).toBeLessThan(500);
     }
     expect(parsePhone("09012345678" + "#".repeat(1000))).toEqual({ e164: "+819012345678", extension: null });
+  });
+});
+
+describe("where free text is searched for phone numbers (insights' masking)", () => {
+  const found = (text: string, region: "JP" | "US") => findPhoneNumbersInText(text, region).map((f) => [f.startsAt, f.endsAt, f.number.number]);
+  const foundInWindows = (text: string, region: "JP" | "US") =>
+    phoneNumberWindows(text).flatMap((w) => findPhoneNumbersInText(text.slice(w.start, w.end), region).map((f) => [w.start + f.startsAt, w.start + f.endsAt, f.number.number]));
+
+  it("gives the finder nothing to try in a comment of digits too few to be a number (1番1番…, which cost it ≈ 20 ms)", () => {
+    expect(phoneNumberWindows("1番".repeat(1000))).toEqual([]);
+    expect(phoneNumberWindows("2袋残っています。3か月分、12日に届きました")).toEqual([]);
+    expect(maskPersonalData("1番".repeat(1000))).toBe("1番".repeat(1000));
+  });
+
+  it("still finds a number written in prose, full-width, grouped or with an extension", () => {
+    expect(maskPersonalData("電話は090-1234-5678です")).toBe("電話は〔電話番号〕です");
+    expect(maskPersonalData("電話は０９０－１２３４－５６７８です")).toBe("電話は〔電話番号〕です");
+    expect(maskPersonalData("夜は０３（１２３４）５６７８、昼は03-1234-5678 ext. 123へ")).toBe("夜は〔電話番号〕、昼は〔電話番号〕へ");
+    expect(phoneNumberWindows("電話は０９０－１２３４－５６７８です")).toEqual([{ start: 0, end: 18 }]);
+  });
+
+  it("finds in the windows exactly the numbers libphonenumber's finder finds in the whole text", () => {
+    const rng = seededRng(11);
+    const pick = <T>(xs: readonly T[]) => xs[Math.floor(rng() * xs.length)]!;
+    const prose = ["電話は", "です。", "1番", "2袋", "、", " ", "(", ")", "-", "〜", "在庫が余っています", "Call me at ", " after 6pm", "0-0-0", "12", "x", "#"];
+    const numbers = CORPUS.filter((form) => /\d/.test(form)).concat(["(415) 555-0132", "415-555-0132", "+1 415 555 0132"]);
+    let compared = 0;
+    for (let i = 0; i < 400; i++) {
+      const text = Array.from({ length: 2 + Math.floor(rng() * 8) }, () => (rng() < 0.4 ? pick(numbers) : pick(prose))).join("").normalize("NFKC");
+      for (const region of ["JP", "US"] as const) {
+        const whole = found(text, region);
+        compared += whole.length;
+        expect(foundInWindows(text, region), `${region}: ${text}`).toEqual(whole);
+      }
+    }
+    expect(compared).toBeGreaterThan(300);
   });
 });
