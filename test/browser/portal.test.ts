@@ -2012,6 +2012,38 @@ describe("<tsuzuku-portal> with a screen reader and the keyboard alone (trial32)
     await page.close();
   }, 60_000);
 
+  it("a value refused on Enter from inside its field is said at once (an alert); refused from the button, the focus moving reads it once", async () => {
+    const { customerId, ids } = await customerWith([{}]);
+    const page = await open(customerId);
+    const card = page.locator(`tsuzuku-portal [data-subscription="${ids[0]}"]`);
+    /** The words of the live regions (role=alert or aria-live) in the card that contain `text`. */
+    const live = (text: string) => card.locator('[role="alert"], [aria-live]').filter({ hasText: text }).allTextContents();
+
+    await tabTo(page, "数量を変更");
+    await page.keyboard.press("Enter");
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("ControlOrMeta+a");
+    await page.keyboard.type("11");
+    await page.keyboard.press("Enter");
+    const range = say("numberRange", "ja", { min: 1, max: 10 });
+    await expect.poll(() => live(range)).toEqual([range]);
+    expect(await spoken(page)).toMatchObject({ name: say("newQuantity", "ja", { min: 1, max: 10 }), description: range });
+    await axeClean(page, "a quantity refused on Enter");
+    // Refused from the button instead: the focus moves to the field, which reads it; no alert besides.
+    await card.locator('[part~="quantity-apply"]').focus();
+    await page.keyboard.press("Enter");
+    expect(await spoken(page)).toMatchObject({ description: range });
+    expect(await live(range)).toEqual([]);
+
+    await card.locator("summary", { hasText: "次回お届け日を変更" }).click();
+    const date = card.locator(`#${ids[0]!.replace(/[^A-Za-z0-9_-]/g, "_")}-date`);
+    await date.fill(addDays(today(), 1)); // inside the cut-off: before the first day the field takes
+    await page.keyboard.press("Enter");
+    await expect.poll(() => live(say("dateOutside", "ja"))).toEqual([say("dateOutside", "ja")]);
+    expect(await page.locator(`tsuzuku-portal [data-subscription="${ids[0]}"] [part~="review"]`).count(), "nothing to confirm").toBe(0);
+    await page.close();
+  }, 60_000);
+
   it("a date field says which days it takes before anything is sent; a day outside is refused once, the range not said twice", async () => {
     const { customerId, ids } = await customerWith([{}]);
     const opts = (await tb.h.request("GET", `/v1/subscriptions/${ids[0]}/plan-options`, { key: tb.t.key })).body;

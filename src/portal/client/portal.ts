@@ -1342,11 +1342,15 @@ export class TsuzukuPortal extends HTMLElement {
   /**
    * A value refused (by the field's range, or by the shop's rule from the API): the words beside
    * the field, the field marked invalid and described by them, and the focus on it — as the fee
-   * box does. A screen reader reads the error when the focus lands.
+   * box does. A screen reader reads the error when the focus lands. Submitted with Enter from inside
+   * the field, the focus does not move and nothing would be read: the error is then an alert, said
+   * once each time it is shown (an alert when the focus moves would be said twice).
    */
   #fieldError(field: HTMLElement, text: string) {
     const error = field.parentElement?.querySelector<HTMLElement>(".field-error");
     if (!error) return;
+    if (this.shadowRoot?.activeElement === field) error.setAttribute("role", "alert");
+    else error.removeAttribute("role");
     error.textContent = text;
     error.hidden = false;
     field.setAttribute("aria-invalid", "true");
