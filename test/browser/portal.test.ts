@@ -2044,6 +2044,34 @@ describe("<tsuzuku-portal> with a screen reader and the keyboard alone (trial32)
     await page.close();
   }, 60_000);
 
+  it("the pause form opens with its empty date not yet called invalid; sent empty, it is refused at the field, nothing to confirm", async () => {
+    const { customerId, ids } = await customerWith([{}]);
+    const page = await open(customerId);
+    /** Whether a screen reader hears the pause's date field as invalid (Chromium's accessibility tree). */
+    const invalid = async () => {
+      const cdp = await page.context().newCDPSession(page);
+      try {
+        const { nodes } = (await cdp.send("Accessibility.getFullAXTree")) as { nodes: { role?: { value: string }; name?: { value: string }; properties?: { name: string; value: { value: unknown } }[] }[] };
+        const field = nodes.find((n) => n.role?.value === "Date" && n.name?.value === say("resumeOn", "ja"));
+        if (!field) throw new Error("no pause date field in the accessibility tree");
+        return field.properties?.find((p) => p.name === "invalid")?.value.value ?? "false";
+      } finally {
+        await cdp.detach();
+      }
+    };
+    await tabTo(page, "お届けをお休み");
+    await page.keyboard.press("Enter");
+    await page.keyboard.press("Tab");
+    expect(await invalid(), "invalid as the form opens").toBe("false");
+    await axeClean(page, "the pause form, open");
+
+    await page.keyboard.press("Enter");
+    await expect.poll(invalid).toBe("true");
+    expect((await spoken(page)).description).toMatch(new RegExp(`^${say("fieldMissing", "ja")}`));
+    expect(await page.locator(`tsuzuku-portal [data-subscription="${ids[0]}"] [part~="review"]`).count(), "nothing to confirm").toBe(0);
+    await page.close();
+  }, 60_000);
+
   it("a date field says which days it takes before anything is sent; a day outside is refused once, the range not said twice", async () => {
     const { customerId, ids } = await customerWith([{}]);
     const opts = (await tb.h.request("GET", `/v1/subscriptions/${ids[0]}/plan-options`, { key: tb.t.key })).body;

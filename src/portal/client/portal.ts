@@ -1251,11 +1251,17 @@ export class TsuzukuPortal extends HTMLElement {
     const resumeHint = this.#choosable(earliest, latest, opts?.closedDates);
     if (open(opts?.pause)) {
       out.push(
-        this.#form(id, "pause", "pause", (form) => change("pause", { resumeOn: value(form, "resumeOn") }, inputOf(form, "resumeOn"), form), [
+        // The one date field that opens empty: not `required`, which a screen reader says as 「無効」
+        // as soon as the form opens; an empty date is refused when sent, at the field.
+        this.#form(id, "pause", "pause", (form) => {
+          const resumeOn = value(form, "resumeOn");
+          if (resumeOn === "") this.#fieldError(inputOf(form, "resumeOn")!, this.#t("fieldMissing"));
+          else change("pause", { resumeOn }, inputOf(form, "resumeOn"), form);
+        }, [
           this.#field(
             `${id}-resume`,
             this.#t("resumeOn"),
-            this.#refuseClosed(h("input", { id: `${id}-resume`, name: "resumeOn", type: "date", required: true, min: earliest, max: latest, "aria-describedby": resumeHint ? `${id}-resume-hint` : undefined }), opts?.closedDates),
+            this.#refuseClosed(h("input", { id: `${id}-resume`, name: "resumeOn", type: "date", min: earliest, max: latest, "aria-describedby": resumeHint ? `${id}-resume-hint` : undefined }), opts?.closedDates),
           ),
           resumeHint ? h("p", { id: `${id}-resume-hint`, class: "note" }, resumeHint) : null,
         ]),
