@@ -165,6 +165,8 @@ export const PORTAL_TEXT = {
   restarted: { ja: "定期コースを再開しました。次回のお届けは{date}です。", en: "Your subscription is restarted. Your next delivery is on {date}." },
   // After a restart: the cancellation's receipt no longer describes the plan.
   restartedCancellation: { ja: "以前の解約（受付番号 {number}）は、今回の再開により無効となりました。", en: "The earlier cancellation ({number}) no longer applies." },
+  // …and, restarted in time, its fee is not charged: the number once, with the fee (trial55).
+  restartedFeeWaived: { ja: "解約（受付番号 {number}）は取り消しとなり、解約手数料{amount}はかかりません。", en: "The cancellation ({number}) is undone, and its fee of {amount} is not charged." },
   // The comeback offer the shop sent (winback.due, by mail or LINE) on the cancelled plan's card:
   // what it gives (the shop's own copy) and until when, then two equal ways: with it, or without.
   comebackTitle: { ja: "お送りした再開特典", en: "The offer we sent you for restarting" },

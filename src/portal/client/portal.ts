@@ -1158,8 +1158,15 @@ export class TsuzukuPortal extends HTMLElement {
       this.#emit("tsuzuku:reactivated", result);
       const next = result.subscription.nextDeliveryOn ?? first;
       // The earlier cancellation (its receipt number) no longer applies: said, so its receipt is not taken for what stands (trial24).
+      // Said once, with what became of its fee, in the portal's own short words: the API's note (written for the
+      // confirmation before agreeing) named the number a second time and the commitment, ~250 characters (trial55).
       const number = sub.cancellation?.confirmationNumber;
-      const what = [this.#t("restarted", { date: this.#date(next) }), number ? this.#t("restartedCancellation", { number }) : null, result.cancellationFee?.note].filter(Boolean).join(this.#lang === "ja" ? "" : " ");
+      const fee = result.cancellationFee;
+      const amount = fee ? this.#money(fee.amount) : "";
+      const undone = fee?.waived ? (number ? this.#t("restartedFeeWaived", { number, amount }) : this.#t("restartFeeWaived", { amount })) : null;
+      const what = [this.#t("restarted", { date: this.#date(next) }), undone ?? (number ? this.#t("restartedCancellation", { number }) : null), fee && !fee.waived ? this.#t("restartFeeStands", { amount }) : null]
+        .filter(Boolean)
+        .join(this.#lang === "ja" ? "" : " ");
       this.#go({ name: "list" }, `#sub-${cssId(sub.id)}`, this.#withShopText("changedOn", { product: result.subscription.product.name, id: sub.id, what }, "product"), sub.id);
     }, sub.id, undefined, null, "restart");
   }
