@@ -231,6 +231,7 @@ export const PORTAL_TEXT = {
     ja: "お問い合わせの際は、この受付番号をお伝えください。控えとして、この画面を印刷するか、番号を書き留めておいてください。",
     en: "Quote this number if you contact the shop. To keep it, print this page or write the number down.",
   },
+  printReceipt: { ja: "この画面を印刷する", en: "Print this page" },
   // After an accepted offer: plainly that the subscription goes on and was not cancelled, and when
   // the next delivery and charge are.
   savedTitle: { ja: "定期コースは解約されず、続きます", en: "Your subscription continues: it was not canceled" },

@@ -324,7 +324,7 @@ describe("<tsuzuku-portal> in Chromium", () => {
     await page.close();
   });
 
-  it("a cancellation: no reason, the fee refused until acknowledged, then the receipt with its number", async () => {
+  it("a cancellation: no reason, the fee refused until acknowledged, then the receipt with its number and a button that prints it", async () => {
     const { customerId, ids } = await customerWith([{ deliveriesCompleted: 1, commitment: { minDeliveries: 3, earlyCancellationFee: { amount: 5000, currency: "JPY" } } }]);
     const page = await open(customerId);
     await part(page, "cancel-button").click();
@@ -357,6 +357,16 @@ describe("<tsuzuku-portal> in Chromium", () => {
     expect(await topStatus(page).textContent()).toBe("");
     expect(canceled).toMatchObject({ outcome: "canceled", feeAcknowledged: true, subscription: { id: ids[0], status: "canceled" } });
     expect(await part(page, "receipt").textContent()).toContain(canceled.confirmationNumber);
+    // It says to print it, and a button beside it does; the printout is the receipt, not the portal's buttons.
+    await page.evaluate(() => { (window as unknown as { printed: number }).printed = 0; window.print = () => void (window as unknown as { printed: number }).printed++; });
+    await part(page, "print-receipt").click();
+    expect(await page.evaluate(() => (window as unknown as { printed: number }).printed)).toBe(1);
+    expect(await part(page, "print-receipt").textContent()).toBe(say("printReceipt", "ja"));
+    await page.emulateMedia({ media: "print" });
+    expect(await part(page, "print-receipt").isVisible()).toBe(false);
+    expect(await part(page, "back").isVisible()).toBe(false);
+    expect(await part(page, "receipt").locator("[data-confirmation-number]").isVisible()).toBe(true);
+    await page.emulateMedia({ media: "screen" });
     expect((await tb.h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: tb.t.key })).body.status).toBe("canceled");
     // The evidence keeps the tick with the words the customer ticked, not a bare true (it kept
     // wording: null: in a dispute over the fee, "a box was ticked" without what it said).

@@ -83,7 +83,7 @@ type Step =
  *   #setupProblem), `network_error` (with `outcome` "not_applied" | "unknown" after a lost answer)
  *
  * @csspart cancel-button, skip-button, reason (each choice; `data-reason` is its code), offer,
- *   accept-offer, continue-cancel, confirm-cancel, receipt — and restart-button, comeback (the
+ *   accept-offer, continue-cancel, confirm-cancel, receipt, print-receipt — and restart-button, comeback (the
  *   comeback offer sent, on a cancelled plan's card), restart-with-offer, confirm-restart,
  *   cancel-restart, container, subscription,
  *   resume-button, skip-reason, back, message, review (a plan change's final confirmation),
@@ -91,7 +91,8 @@ type Step =
  *   title (the list's 「定期コースの管理」 heading: a shop restyles it, or hides it from sight).
  * @cssprop --tsuzuku-brand, --tsuzuku-on-brand, --tsuzuku-font, --tsuzuku-font-size,
  *   --tsuzuku-text, --tsuzuku-muted, --tsuzuku-surface, --tsuzuku-border, --tsuzuku-focus,
- *   --tsuzuku-error, --tsuzuku-radius
+ *   --tsuzuku-error, --tsuzuku-radius, --tsuzuku-scroll-margin-top (the space above a card's heading
+ *   scrolled to after a change: a shop's sticky header)
  *
  * No timers that hurry the customer or end their reading: the one wait is the API's Retry-After
  * before sending the customer's own request again (platform/retry), said on its card meanwhile.
@@ -1950,7 +1951,13 @@ export class TsuzukuPortal extends HTMLElement {
         canceled.receipt ? h("p", { class: "receipt", lang: this.#ja(canceled.receipt) }, canceled.receipt) : null,
         h("p", { class: "message", role: "alert", part: "message" }),
         h("p", { class: "status", role: "status", "data-card-status": "" }),
-        h("div", { class: "actions" }, h("button", { type: "button", part: "back", onclick: () => this.#back(canceled.subscription) }, this.#t("back"))),
+        // The receipt says to print it: a button that does (the browser's print, the portal's buttons left out: styles.ts).
+        h(
+          "div",
+          { class: "actions" },
+          h("button", { type: "button", part: "print-receipt", onclick: () => window.print() }, this.#t("printReceipt")),
+          h("button", { type: "button", part: "back", onclick: () => this.#back(canceled.subscription) }, this.#t("back")),
+        ),
       ),
     ];
   }

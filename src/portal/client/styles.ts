@@ -106,6 +106,8 @@ details > form { padding: 0 0 .5em 1em; }
 .status:empty { display: none; }
 .status { border-left: 4px solid var(--_brand); padding: .5em .75em; margin: 0 0 1em; }
 .receipt { white-space: pre-wrap; font-family: inherit; margin: 0 0 1em; }
+/* Printed, the receipt is what it says: its number and terms, not the portal's buttons (the shop's own page is its to style). */
+@media print { .actions { display: none; } }
 /* A confirmation number is read out over the phone, so it is never split mid-number: large, but sized
    to the portal's width (cqi) so that its 18 characters fit inside a card — a 260 px wide phone at 150 %
    zoom included. A monospace face gives every character the same advance (≈ 0.6em: 18 of them ≈ 10.9em),
