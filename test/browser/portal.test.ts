@@ -162,6 +162,13 @@ describe("<tsuzuku-portal> in Chromium", () => {
     // operator's console uses for the same choice.
     expect(await part(page, "accept-offer").textContent()).toBe("このご提案で継続する");
     expect(await part(page, "accept-offer").textContent()).not.toMatch(/続ける$/);
+    // Each is described as a screen reader reads it: the offer's button by the offer, the way on by what it does.
+    const cdp = await page.context().newCDPSession(page);
+    const { nodes } = (await cdp.send("Accessibility.getFullAXTree")) as { nodes: { role?: { value: string }; name?: { value: string }; description?: { value: string } }[] };
+    await cdp.detach();
+    const described = (name: string) => nodes.find((n) => n.role?.value === "button" && n.name?.value === name)?.description?.value;
+    expect(described("このご提案で継続する")).toBe(offerTitle);
+    expect(described("解約の手続きを続ける")).toBe(say("continueCancelNote", "ja"));
     await part(page, "accept-offer").click();
     await page.locator("tsuzuku-portal h2", { hasText: say("savedTitle", "ja") }).waitFor();
     await axeClean(page, "the saved answer");

@@ -1717,11 +1717,20 @@ export class TsuzukuPortal extends HTMLElement {
             "div",
             { class: "actions" },
             h("button", { type: "button", part: "accept-offer", "aria-describedby": `offer-${i}`, onclick: () => this.#accept(sub, flow, offer.offerId) }, this.#t("acceptOffer")),
-            h("button", { type: "button", part: "continue-cancel", onclick: () => this.#go({ name: "confirm", sub, flow }, "h2") }, this.#t("continueCancel")),
+            h("button", { type: "button", part: "continue-cancel", "aria-describedby": "continue-cancel-note", onclick: () => this.#go({ name: "confirm", sub, flow }, "h2") }, this.#t("continueCancel")),
           ),
         ),
       ),
+      this.#continueCancelNote(),
     );
+  }
+
+  /**
+   * What 「解約の手続きを続ける」 does, read with it as the offer's title is with 「このご提案で継続する」:
+   * the confirmation comes next, nothing is cancelled yet. Out of sight: the step's text says it already.
+   */
+  #continueCancelNote(): HTMLElement {
+    return h("p", { id: "continue-cancel-note", hidden: true }, this.#t("continueCancelNote"));
   }
 
   #accept(sub: Subscription, flow: FlowStarted, offerId: string) {
@@ -1988,7 +1997,7 @@ export class TsuzukuPortal extends HTMLElement {
         h(
           "div",
           { class: "actions" },
-          saved.change === null ? h("button", { type: "button", part: "continue-cancel", onclick: () => this.#startCancel(sub, true) }, this.#t("continueCancel")) : null,
+          saved.change === null ? [h("button", { type: "button", part: "continue-cancel", "aria-describedby": "continue-cancel-note", onclick: () => this.#startCancel(sub, true) }, this.#t("continueCancel")), this.#continueCancelNote()] : null,
           h("button", { type: "button", part: "back", onclick: () => this.#back(sub) }, this.#t("back")),
         ),
       ),
