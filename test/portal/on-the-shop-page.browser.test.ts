@@ -141,7 +141,7 @@ describe("<tsuzuku-portal> on the shop's own page (trial52)", () => {
       await expect.poll(() => page.locator("tsuzuku-portal [data-card-status]").first().textContent()).toContain("スキップしました");
       expect(await page.evaluate(() => document.querySelector("tsuzuku-portal")!.shadowRoot!.activeElement?.tagName)).toBe("H3");
       // Settles once the portal's own history step back (the review's entry) has landed.
-      await expect.poll(() => page.evaluate(() => scrollY), "scrolled").toBeGreaterThan(0);
+      await expect.poll(() => page.evaluate(() => scrollY)).toBeGreaterThan(0);
       return page;
     };
     const headingTop = (page: Page) => page.locator("tsuzuku-portal section[data-subscription] h3").first().evaluate((el) => el.getBoundingClientRect().top);
