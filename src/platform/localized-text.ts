@@ -199,7 +199,7 @@ export const PORTAL_TEXT = {
   // Says what it does: the subscription goes on, with the offer (never a bare "choose this").
   acceptOffer: { ja: "このご提案で継続する", en: "Keep my plan with this" },
   continueCancel: { ja: "解約の手続きを続ける", en: "Continue cancelling" },
-  continueCancelNote: { ja: "解約内容のご確認に進みます。まだ解約はされません。", en: "Goes to the confirmation step. Nothing is cancelled yet." },
+  continueCancelNote: { ja: "解約内容のご確認に進みます。まだ解約はされません。", en: "Goes to the confirmation step. Nothing is canceled yet." },
   confirmTitle: { ja: "解約内容のご確認", en: "Check and confirm the cancellation" },
   // The day the cancellation takes effect, named as the receipt names it (cancel-flows/terms):
   // received inside the cut-off, that is the day of the last delivery, which is named apart.
