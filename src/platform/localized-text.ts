@@ -165,6 +165,8 @@ export const PORTAL_TEXT = {
   restarted: { ja: "定期コースを再開しました。次回のお届けは{date}です。", en: "Your subscription is restarted. Your next delivery is on {date}." },
   // After a restart: the cancellation's receipt no longer describes the plan.
   restartedCancellation: { ja: "以前の解約（受付番号 {number}）は、今回の再開により無効となりました。", en: "The earlier cancellation ({number}) no longer applies." },
+  // …and, restarted in time, its fee is not charged: the number once, with the fee (trial55).
+  restartedFeeWaived: { ja: "解約（受付番号 {number}）は取り消しとなり、解約手数料{amount}はかかりません。", en: "The cancellation ({number}) is undone, and its fee of {amount} is not charged." },
   // The comeback offer the shop sent (winback.due, by mail or LINE) on the cancelled plan's card:
   // what it gives (the shop's own copy) and until when, then two equal ways: with it, or without.
   comebackTitle: { ja: "お送りした再開特典", en: "The offer we sent you for restarting" },
@@ -197,6 +199,7 @@ export const PORTAL_TEXT = {
   // Says what it does: the subscription goes on, with the offer (never a bare "choose this").
   acceptOffer: { ja: "このご提案で継続する", en: "Keep my plan with this" },
   continueCancel: { ja: "解約の手続きを続ける", en: "Continue cancelling" },
+  continueCancelNote: { ja: "解約内容のご確認に進みます。まだ解約はされません。", en: "Goes to the confirmation step. Nothing is canceled yet." },
   confirmTitle: { ja: "解約内容のご確認", en: "Check and confirm the cancellation" },
   // The day the cancellation takes effect, named as the receipt names it (cancel-flows/terms):
   // received inside the cut-off, that is the day of the last delivery, which is named apart.
@@ -229,6 +232,7 @@ export const PORTAL_TEXT = {
     ja: "お問い合わせの際は、この受付番号をお伝えください。控えとして、この画面を印刷するか、番号を書き留めておいてください。",
     en: "Quote this number if you contact the shop. To keep it, print this page or write the number down.",
   },
+  printReceipt: { ja: "この画面を印刷する", en: "Print this page" },
   // After an accepted offer: plainly that the subscription goes on and was not cancelled, and when
   // the next delivery and charge are.
   savedTitle: { ja: "定期コースは解約されず、続きます", en: "Your subscription continues: it was not canceled" },

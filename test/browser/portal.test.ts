@@ -162,6 +162,13 @@ describe("<tsuzuku-portal> in Chromium", () => {
     // operator's console uses for the same choice.
     expect(await part(page, "accept-offer").textContent()).toBe("このご提案で継続する");
     expect(await part(page, "accept-offer").textContent()).not.toMatch(/続ける$/);
+    // Each is described as a screen reader reads it: the offer's button by the offer, the way on by what it does.
+    const cdp = await page.context().newCDPSession(page);
+    const { nodes } = (await cdp.send("Accessibility.getFullAXTree")) as { nodes: { role?: { value: string }; name?: { value: string }; description?: { value: string } }[] };
+    await cdp.detach();
+    const described = (name: string) => nodes.find((n) => n.role?.value === "button" && n.name?.value === name)?.description?.value;
+    expect(described("このご提案で継続する")).toBe(offerTitle);
+    expect(described("解約の手続きを続ける")).toBe(say("continueCancelNote", "ja"));
     await part(page, "accept-offer").click();
     await page.locator("tsuzuku-portal h2", { hasText: say("savedTitle", "ja") }).waitFor();
     await axeClean(page, "the saved answer");
@@ -324,7 +331,7 @@ describe("<tsuzuku-portal> in Chromium", () => {
     await page.close();
   });
 
-  it("a cancellation: no reason, the fee refused until acknowledged, then the receipt with its number", async () => {
+  it("a cancellation: no reason, the fee refused until acknowledged, then the receipt with its number and a button that prints it", async () => {
     const { customerId, ids } = await customerWith([{ deliveriesCompleted: 1, commitment: { minDeliveries: 3, earlyCancellationFee: { amount: 5000, currency: "JPY" } } }]);
     const page = await open(customerId);
     await part(page, "cancel-button").click();
@@ -357,6 +364,16 @@ describe("<tsuzuku-portal> in Chromium", () => {
     expect(await topStatus(page).textContent()).toBe("");
     expect(canceled).toMatchObject({ outcome: "canceled", feeAcknowledged: true, subscription: { id: ids[0], status: "canceled" } });
     expect(await part(page, "receipt").textContent()).toContain(canceled.confirmationNumber);
+    // It says to print it, and a button beside it does; the printout is the receipt, not the portal's buttons.
+    await page.evaluate(() => { (window as unknown as { printed: number }).printed = 0; window.print = () => void (window as unknown as { printed: number }).printed++; });
+    await part(page, "print-receipt").click();
+    expect(await page.evaluate(() => (window as unknown as { printed: number }).printed)).toBe(1);
+    expect(await part(page, "print-receipt").textContent()).toBe(say("printReceipt", "ja"));
+    await page.emulateMedia({ media: "print" });
+    expect(await part(page, "print-receipt").isVisible()).toBe(false);
+    expect(await part(page, "back").isVisible()).toBe(false);
+    expect(await part(page, "receipt").locator("[data-confirmation-number]").isVisible()).toBe(true);
+    await page.emulateMedia({ media: "screen" });
     expect((await tb.h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: tb.t.key })).body.status).toBe("canceled");
     // The evidence keeps the tick with the words the customer ticked, not a bare true (it kept
     // wording: null: in a dispute over the fee, "a box was ticked" without what it said).
@@ -1825,7 +1842,14 @@ describe("<tsuzuku-portal> on a phone at large text (trial24)", () => {
 
     await part(page, "restart-button").click();
     await part(page, "confirm-restart").click();
-    await expect.poll(() => cardStatus(page, id).textContent()).toContain(say("restartedCancellation", "ja", { number }));
+    // Restarted the same day: the fee waived, the next delivery, the receipt number once — short (trial55: ~250 characters, the number twice).
+    await expect.poll(async () => (await events(page)).some((e) => e.type === "tsuzuku:reactivated")).toBe(true);
+    const next = portalDate((await tb.h.request("GET", `/v1/subscriptions/${id}`, { key: tb.t.key })).body.nextDeliveryOn);
+    const said = await cardStatus(page, id).textContent();
+    const what = `${say("restarted", "ja", { date: next })}${say("restartedFeeWaived", "ja", { number, amount: "5,000円" })}`;
+    expect(said).toBe(`国産大麦若葉の青汁 30包（定期番号 ${id}）：${what}`);
+    expect(said!.split(number).length - 1).toBe(1);
+    expect(what.length).toBeLessThan(100);
     await page.close();
   }, 60_000);
 
@@ -2009,6 +2033,66 @@ describe("<tsuzuku-portal> with a screen reader and the keyboard alone (trial32)
     expect(await spoken(page)).toMatchObject({ name: "次回のお届けをスキップ", description: "国産大麦若葉の青汁 30包" });
     expect((await tb.h.request("GET", `/v1/subscriptions/${ids[0]}`, { key: tb.t.key })).body.nextDeliveryOn).toBe(addDays(today(), 12));
     await axeClean(page, "a skip refused at its confirmation");
+    await page.close();
+  }, 60_000);
+
+  it("a value refused on Enter from inside its field is said at once (an alert); refused from the button, the focus moving reads it once", async () => {
+    const { customerId, ids } = await customerWith([{}]);
+    const page = await open(customerId);
+    const card = page.locator(`tsuzuku-portal [data-subscription="${ids[0]}"]`);
+    /** The words of the live regions (role=alert or aria-live) in the card that contain `text`. */
+    const live = (text: string) => card.locator('[role="alert"], [aria-live]').filter({ hasText: text }).allTextContents();
+
+    await tabTo(page, "数量を変更");
+    await page.keyboard.press("Enter");
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("ControlOrMeta+a");
+    await page.keyboard.type("11");
+    await page.keyboard.press("Enter");
+    const range = say("numberRange", "ja", { min: 1, max: 10 });
+    await expect.poll(() => live(range)).toEqual([range]);
+    expect(await spoken(page)).toMatchObject({ name: say("newQuantity", "ja", { min: 1, max: 10 }), description: range });
+    await axeClean(page, "a quantity refused on Enter");
+    // Refused from the button instead: the focus moves to the field, which reads it; no alert besides.
+    await card.locator('[part~="quantity-apply"]').focus();
+    await page.keyboard.press("Enter");
+    expect(await spoken(page)).toMatchObject({ description: range });
+    expect(await live(range)).toEqual([]);
+
+    await card.locator("summary", { hasText: "次回お届け日を変更" }).click();
+    const date = card.locator(`#${ids[0]!.replace(/[^A-Za-z0-9_-]/g, "_")}-date`);
+    await date.fill(addDays(today(), 1)); // inside the cut-off: before the first day the field takes
+    await page.keyboard.press("Enter");
+    await expect.poll(() => live(say("dateOutside", "ja"))).toEqual([say("dateOutside", "ja")]);
+    expect(await page.locator(`tsuzuku-portal [data-subscription="${ids[0]}"] [part~="review"]`).count(), "nothing to confirm").toBe(0);
+    await page.close();
+  }, 60_000);
+
+  it("the pause form opens with its empty date not yet called invalid; sent empty, it is refused at the field, nothing to confirm", async () => {
+    const { customerId, ids } = await customerWith([{}]);
+    const page = await open(customerId);
+    /** Whether a screen reader hears the pause's date field as invalid (Chromium's accessibility tree). */
+    const invalid = async () => {
+      const cdp = await page.context().newCDPSession(page);
+      try {
+        const { nodes } = (await cdp.send("Accessibility.getFullAXTree")) as { nodes: { role?: { value: string }; name?: { value: string }; properties?: { name: string; value: { value: unknown } }[] }[] };
+        const field = nodes.find((n) => n.role?.value === "Date" && n.name?.value === say("resumeOn", "ja"));
+        if (!field) throw new Error("no pause date field in the accessibility tree");
+        return field.properties?.find((p) => p.name === "invalid")?.value.value ?? "false";
+      } finally {
+        await cdp.detach();
+      }
+    };
+    await tabTo(page, "お届けをお休み");
+    await page.keyboard.press("Enter");
+    await page.keyboard.press("Tab");
+    expect(await invalid(), "invalid as the form opens").toBe("false");
+    await axeClean(page, "the pause form, open");
+
+    await page.keyboard.press("Enter");
+    await expect.poll(invalid).toBe("true");
+    expect((await spoken(page)).description).toMatch(new RegExp(`^${say("fieldMissing", "ja")}`));
+    expect(await page.locator(`tsuzuku-portal [data-subscription="${ids[0]}"] [part~="review"]`).count(), "nothing to confirm").toBe(0);
     await page.close();
   }, 60_000);
 

@@ -131,6 +131,29 @@ describe("<tsuzuku-portal> on the shop's own page (trial52)", () => {
     await hidden.close();
   });
 
+  it("a change's card heading, scrolled to with the focus on it, keeps its focus ring in sight below the top, and below a sticky header of the height the shop sets", async () => {
+    const { customerId } = await syncedPlan(tb.h, tb.t, { nextIn: 12 });
+    /** Skips the next delivery (the page long enough to scroll the card's heading to its top), and where the heading ends up. */
+    const headingTopAfterSkip = async (css: string) => {
+      const page = await open(customerId, { css: `main { padding-bottom: 300vh; } ${css}` });
+      await page.locator('tsuzuku-portal [part~="skip-button"]').click();
+      await page.locator('tsuzuku-portal [part~="confirm-change"]').click();
+      await expect.poll(() => page.locator("tsuzuku-portal [data-card-status]").first().textContent()).toContain("スキップしました");
+      expect(await page.evaluate(() => document.querySelector("tsuzuku-portal")!.shadowRoot!.activeElement?.tagName)).toBe("H3");
+      // Settles once the portal's own history step back (the review's entry) has landed.
+      await expect.poll(() => page.evaluate(() => scrollY)).toBeGreaterThan(0);
+      return page;
+    };
+    const headingTop = (page: Page) => page.locator("tsuzuku-portal section[data-subscription] h3").first().evaluate((el) => el.getBoundingClientRect().top);
+    // The 3 px ring 2 px out from the heading is drawn inside the screen.
+    const plain = await headingTopAfterSkip("");
+    await expect.poll(() => headingTop(plain)).toBeGreaterThanOrEqual(8);
+    await plain.close();
+    const sticky = await headingTopAfterSkip("tsuzuku-portal { --tsuzuku-scroll-margin-top: 72px; }");
+    await expect.poll(() => headingTop(sticky)).toBeGreaterThan(71); // 72 px, to the subpixel
+    await sticky.close();
+  });
+
   it("at 320 px Japanese wraps at phrase boundaries: 「お知らせの受け取りを停止する」 never leaves 「る」 alone, and nothing scrolls sideways", async () => {
     const page = await open(await keepingInTouch(), { width: 320 });
     const stop = page.locator('tsuzuku-portal [part~="stop-keep-in-touch"]');

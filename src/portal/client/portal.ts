@@ -83,7 +83,7 @@ type Step =
  *   #setupProblem), `network_error` (with `outcome` "not_applied" | "unknown" after a lost answer)
  *
  * @csspart cancel-button, skip-button, reason (each choice; `data-reason` is its code), offer,
- *   accept-offer, continue-cancel, confirm-cancel, receipt — and restart-button, comeback (the
+ *   accept-offer, continue-cancel, confirm-cancel, receipt, print-receipt — and restart-button, comeback (the
  *   comeback offer sent, on a cancelled plan's card), restart-with-offer, confirm-restart,
  *   cancel-restart, container, subscription,
  *   resume-button, skip-reason, back, message, review (a plan change's final confirmation),
@@ -91,7 +91,8 @@ type Step =
  *   title (the list's 「定期コースの管理」 heading: a shop restyles it, or hides it from sight).
  * @cssprop --tsuzuku-brand, --tsuzuku-on-brand, --tsuzuku-font, --tsuzuku-font-size,
  *   --tsuzuku-text, --tsuzuku-muted, --tsuzuku-surface, --tsuzuku-border, --tsuzuku-focus,
- *   --tsuzuku-error, --tsuzuku-radius
+ *   --tsuzuku-error, --tsuzuku-radius, --tsuzuku-scroll-margin-top (the space above a card's heading
+ *   scrolled to after a change: a shop's sticky header)
  *
  * No timers that hurry the customer or end their reading: the one wait is the API's Retry-After
  * before sending the customer's own request again (platform/retry), said on its card meanwhile.
@@ -1158,8 +1159,15 @@ export class TsuzukuPortal extends HTMLElement {
       this.#emit("tsuzuku:reactivated", result);
       const next = result.subscription.nextDeliveryOn ?? first;
       // The earlier cancellation (its receipt number) no longer applies: said, so its receipt is not taken for what stands (trial24).
+      // Said once, with what became of its fee, in the portal's own short words: the API's note (written for the
+      // confirmation before agreeing) named the number a second time and the commitment, ~250 characters (trial55).
       const number = sub.cancellation?.confirmationNumber;
-      const what = [this.#t("restarted", { date: this.#date(next) }), number ? this.#t("restartedCancellation", { number }) : null, result.cancellationFee?.note].filter(Boolean).join(this.#lang === "ja" ? "" : " ");
+      const fee = result.cancellationFee;
+      const amount = fee ? this.#money(fee.amount) : "";
+      const undone = fee?.waived ? (number ? this.#t("restartedFeeWaived", { number, amount }) : this.#t("restartFeeWaived", { amount })) : null;
+      const what = [this.#t("restarted", { date: this.#date(next) }), undone ?? (number ? this.#t("restartedCancellation", { number }) : null), fee && !fee.waived ? this.#t("restartFeeStands", { amount }) : null]
+        .filter(Boolean)
+        .join(this.#lang === "ja" ? "" : " ");
       this.#go({ name: "list" }, `#sub-${cssId(sub.id)}`, this.#withShopText("changedOn", { product: result.subscription.product.name, id: sub.id, what }, "product"), sub.id);
     }, sub.id, undefined, null, "restart");
   }
@@ -1251,11 +1259,17 @@ export class TsuzukuPortal extends HTMLElement {
     const resumeHint = this.#choosable(earliest, latest, opts?.closedDates);
     if (open(opts?.pause)) {
       out.push(
-        this.#form(id, "pause", "pause", (form) => change("pause", { resumeOn: value(form, "resumeOn") }, inputOf(form, "resumeOn"), form), [
+        // The one date field that opens empty: not `required`, which a screen reader says as 「無効」
+        // as soon as the form opens; an empty date is refused when sent, at the field.
+        this.#form(id, "pause", "pause", (form) => {
+          const resumeOn = value(form, "resumeOn");
+          if (resumeOn === "") this.#fieldError(inputOf(form, "resumeOn")!, this.#t("fieldMissing"));
+          else change("pause", { resumeOn }, inputOf(form, "resumeOn"), form);
+        }, [
           this.#field(
             `${id}-resume`,
             this.#t("resumeOn"),
-            this.#refuseClosed(h("input", { id: `${id}-resume`, name: "resumeOn", type: "date", required: true, min: earliest, max: latest, "aria-describedby": resumeHint ? `${id}-resume-hint` : undefined }), opts?.closedDates),
+            this.#refuseClosed(h("input", { id: `${id}-resume`, name: "resumeOn", type: "date", min: earliest, max: latest, "aria-describedby": resumeHint ? `${id}-resume-hint` : undefined }), opts?.closedDates),
           ),
           resumeHint ? h("p", { id: `${id}-resume-hint`, class: "note" }, resumeHint) : null,
         ]),
@@ -1342,11 +1356,15 @@ export class TsuzukuPortal extends HTMLElement {
   /**
    * A value refused (by the field's range, or by the shop's rule from the API): the words beside
    * the field, the field marked invalid and described by them, and the focus on it — as the fee
-   * box does. A screen reader reads the error when the focus lands.
+   * box does. A screen reader reads the error when the focus lands. Submitted with Enter from inside
+   * the field, the focus does not move and nothing would be read: the error is then an alert, said
+   * once each time it is shown (an alert when the focus moves would be said twice).
    */
   #fieldError(field: HTMLElement, text: string) {
     const error = field.parentElement?.querySelector<HTMLElement>(".field-error");
     if (!error) return;
+    if (this.shadowRoot?.activeElement === field) error.setAttribute("role", "alert");
+    else error.removeAttribute("role");
     error.textContent = text;
     error.hidden = false;
     field.setAttribute("aria-invalid", "true");
@@ -1699,11 +1717,20 @@ export class TsuzukuPortal extends HTMLElement {
             "div",
             { class: "actions" },
             h("button", { type: "button", part: "accept-offer", "aria-describedby": `offer-${i}`, onclick: () => this.#accept(sub, flow, offer.offerId) }, this.#t("acceptOffer")),
-            h("button", { type: "button", part: "continue-cancel", onclick: () => this.#go({ name: "confirm", sub, flow }, "h2") }, this.#t("continueCancel")),
+            h("button", { type: "button", part: "continue-cancel", "aria-describedby": "continue-cancel-note", onclick: () => this.#go({ name: "confirm", sub, flow }, "h2") }, this.#t("continueCancel")),
           ),
         ),
       ),
+      this.#continueCancelNote(),
     );
+  }
+
+  /**
+   * What 「解約の手続きを続ける」 does, read with it as the offer's title is with 「このご提案で継続する」:
+   * the confirmation comes next, nothing is cancelled yet. Out of sight: the step's text says it already.
+   */
+  #continueCancelNote(): HTMLElement {
+    return h("p", { id: "continue-cancel-note", hidden: true }, this.#t("continueCancelNote"));
   }
 
   #accept(sub: Subscription, flow: FlowStarted, offerId: string) {
@@ -1933,7 +1960,13 @@ export class TsuzukuPortal extends HTMLElement {
         canceled.receipt ? h("p", { class: "receipt", lang: this.#ja(canceled.receipt) }, canceled.receipt) : null,
         h("p", { class: "message", role: "alert", part: "message" }),
         h("p", { class: "status", role: "status", "data-card-status": "" }),
-        h("div", { class: "actions" }, h("button", { type: "button", part: "back", onclick: () => this.#back(canceled.subscription) }, this.#t("back"))),
+        // The receipt says to print it: a button that does (the browser's print, the portal's buttons left out: styles.ts).
+        h(
+          "div",
+          { class: "actions" },
+          h("button", { type: "button", part: "print-receipt", onclick: () => window.print() }, this.#t("printReceipt")),
+          h("button", { type: "button", part: "back", onclick: () => this.#back(canceled.subscription) }, this.#t("back")),
+        ),
       ),
     ];
   }
@@ -1964,7 +1997,7 @@ export class TsuzukuPortal extends HTMLElement {
         h(
           "div",
           { class: "actions" },
-          saved.change === null ? h("button", { type: "button", part: "continue-cancel", onclick: () => this.#startCancel(sub, true) }, this.#t("continueCancel")) : null,
+          saved.change === null ? [h("button", { type: "button", part: "continue-cancel", "aria-describedby": "continue-cancel-note", onclick: () => this.#startCancel(sub, true) }, this.#t("continueCancel")), this.#continueCancelNote()] : null,
           h("button", { type: "button", part: "back", onclick: () => this.#back(sub) }, this.#t("back")),
         ),
       ),

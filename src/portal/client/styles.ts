@@ -43,6 +43,9 @@ h2, h3, h4 { line-height: 1.35; margin: 0 0 .5em; }
 h2 { font-size: 1.375em; }
 h3 { font-size: 1.2em; }
 h4 { font-size: 1.05em; }
+/* A heading the focus goes to after a change is scrolled to the top: a margin keeps its focus ring in
+   sight, and a shop with a sticky header sets --tsuzuku-scroll-margin-top to the header's height. */
+h2, h3 { scroll-margin-top: var(--tsuzuku-scroll-margin-top, 1em); }
 h2:focus, h3:focus { outline: none; }
 h2:focus-visible, h3:focus-visible { outline: 3px solid var(--_focus); outline-offset: 2px; }
 /* A date input's focus sits in its inner fields, which Chromium does not mark :focus-visible: fields always show the ring. */
@@ -103,6 +106,8 @@ details > form { padding: 0 0 .5em 1em; }
 .status:empty { display: none; }
 .status { border-left: 4px solid var(--_brand); padding: .5em .75em; margin: 0 0 1em; }
 .receipt { white-space: pre-wrap; font-family: inherit; margin: 0 0 1em; }
+/* Printed, the receipt is what it says: its number and terms, not the portal's buttons (the shop's own page is its to style). */
+@media print { .actions { display: none; } }
 /* A confirmation number is read out over the phone, so it is never split mid-number: large, but sized
    to the portal's width (cqi) so that its 18 characters fit inside a card — a 260 px wide phone at 150 %
    zoom included. A monospace face gives every character the same advance (≈ 0.6em: 18 of them ≈ 10.9em),
