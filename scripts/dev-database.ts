@@ -21,6 +21,9 @@ export function sqldTail(sqld: Pick<Sqld, "output">): string {
  * fails, the error says why with sqld's last lines, and sqld is stopped.
  */
 export async function startDevDatabase(dataDir: string): Promise<Sqld> {
+  // The shop's data, as the embedded file is (0600): sqld inherits this process's umask, and
+  // under the usual 022 its files were readable by every user of the machine (trial57).
+  process.umask(0o077);
   let sqld: Sqld;
   try {
     sqld = await startSqld({ dbPath: resolve(dataDir, "sqld") });

@@ -39,7 +39,8 @@ if ("failed" in outcome) {
 // "migrated" after nothing was applied read as if something had been (trial51).
 console.log(outcome.applied ? `migrated ${printableUrl(config.databaseUrl)}` : `${printableUrl(config.databaseUrl)} is up to date: no migration to apply`);
 
+/** A setting that names no database to migrate, or another one than the Worker's: exit 1, as every command's bad setting (2 is for the command line itself). */
 function fail(message: string): never {
   console.error(`db:migrate --worker: ${message}`);
-  process.exit(2);
+  process.exit(1);
 }

@@ -39,8 +39,8 @@ export async function keyOpens(key: string, sealed: SealedSample | null): Promis
 
 /**
  * Seals a webhook signing secret about to be stored, once `key` is seen to open the secrets the
- * database already holds, read now (not a verdict kept from earlier: `KeyCheck` keeps "opens" for
- * good). A service still running with the key the database was rotated away from (`npm run
+ * database already holds, read now (not a verdict kept from earlier: `KeyCheck` keeps one for a
+ * minute). A service still running with the key the database was rotated away from (`npm run
  * secrets:rotate` beside a running server; a Worker not yet given the new key) would otherwise
  * store a secret that no key in use opens, and lose it (trial51). 503 `secrets_key_mismatch`,
  * nothing stored.
@@ -50,20 +50,21 @@ export async function sealUnderDatabaseKey(db: Database, key: string, tenantId: 
   return sealWebhookSecret(key, tenantId, webhookId, secret);
 }
 
-/** A verdict not known to stay true is looked at again after this long (a key rotated in the database, a first webhook stored). */
+/** A verdict is looked at again after this long (a key rotated in the database, a first webhook stored). */
 export const KEY_RECHECK_MS = 60_000;
 
 /**
- * The Worker's check, kept for the isolate's life: one read and one decryption the first time it
- * is asked (GET /health, a session that fails to verify, webhook deliveries), then a stored
- * boolean. A key that opened a stored secret is kept for good (the isolate's key never changes);
- * "does not open" and "nothing to try yet" are looked at again after KEY_RECHECK_MS, so putting
- * the database's secrets right (`npm run secrets:rotate`) is seen without a redeploy. Plain values
+ * The Worker's check: one read and one decryption when it is asked (GET /health, a session that
+ * fails to verify, webhook deliveries), then a stored boolean for KEY_RECHECK_MS. Every verdict is
+ * looked at again after that, "opens" included: the isolate's key never changes, but the
+ * database's can (`npm run secrets:rotate` while the Worker still has the old key: trial57 saw
+ * /health answer 200 for good while deliveries waited), and putting it right is seen without a
+ * redeploy either way. At most one read and one decryption a minute per isolate. Plain values
  * only, never a promise: workerd forbids settling one request's I/O in another. The data dip's
  * path never asks. A database failure is thrown, not kept.
  */
 export class KeyCheck {
-  private verdicts = new Map<string, { opens: boolean; final: boolean; at: number }>();
+  private verdicts = new Map<string, { opens: boolean; at: number }>();
 
   constructor(
     private readonly clock: () => number = Date.now,
@@ -74,7 +75,7 @@ export class KeyCheck {
   async opens(db: Database, key: string, where: string): Promise<boolean> {
     const id = `${where}\n${key}`;
     const known = this.verdicts.get(id);
-    if (known && (known.final || this.clock() - known.at < KEY_RECHECK_MS)) return known.opens;
+    if (known && this.clock() - known.at < KEY_RECHECK_MS) return known.opens;
     const { sealed } = await keyBoundData(db);
     const opens = await keyOpens(key, sealed);
     if (!opens && known?.opens !== false) {
@@ -83,7 +84,7 @@ export class KeyCheck {
       );
     }
     if (this.verdicts.size > 100) this.verdicts.clear();
-    this.verdicts.set(id, { opens, final: opens && sealed !== null, at: this.clock() });
+    this.verdicts.set(id, { opens, at: this.clock() });
     return opens;
   }
 }

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -32,6 +32,10 @@ describe("npm run dev:worker's sqld", () => {
     const first = await prepare(dataDir);
     expect(first.output).toMatch(/^ready http:\/\/127\.0\.0\.1:\d+\n$/);
     expect(first.status).toBe(0);
+    // The shop's data is its owner's alone, as the embedded file is: no file sqld wrote is readable by others.
+    const files = (readdirSync(join(dataDir, "sqld"), { recursive: true }) as string[]).map((f) => join(dataDir, "sqld", f));
+    expect(files.length).toBeGreaterThan(0);
+    expect(files.filter((f) => (statSync(f).mode & 0o077) !== 0)).toEqual([]);
   }, 120_000);
 
   it("that cannot start says why, with sqld's last lines", async () => {

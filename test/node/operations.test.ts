@@ -103,6 +103,13 @@ describe("npm run db:migrate against a libSQL server", () => {
     expect(run.stderr).toBe(`db:migrate: The database at ${refusingUrl} refused DATABASE_AUTH_TOKEN (HTTP 401): set it to a current token for this database (\`turso db tokens create <database>\`).`);
   });
 
+  it("--worker with a DATABASE_URL naming another database than wrangler.toml's is refused in one line, exit 1 (a setting), before anything is opened", async () => {
+    const run = await command(`node ${commandBundle("db:migrate")} --worker`, { DATABASE_URL: refusingUrl, DATABASE_AUTH_TOKEN: TOKEN });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/^db:migrate --worker: DATABASE_URL \(\S+\) is not the database wrangler\.toml deploys against/);
+    expect(run.stderr.split("\n")).toHaveLength(1);
+  });
+
   it("without a token says to set DATABASE_AUTH_TOKEN", async () => {
     const run = await command(`node ${commandBundle("db:migrate")}`, { DATABASE_URL: refusingUrl }, ["DATABASE_AUTH_TOKEN"]);
     expect(run.status).toBe(1);

@@ -11,6 +11,7 @@ import { backupDatabase } from "../../src/operations/backup";
 import { startupSecretsKey } from "../../src/operations/secrets-key";
 import { openWebhookSecret, sealWebhookSecret } from "../../src/webhooks/secret";
 import { rotateSecretsKey } from "../../src/operations/rotate-key";
+import { KEY_RECHECK_MS, KeyCheck } from "../../src/platform/key-check";
 
 /**
  * What start-up decides about the database and its key before serving (src/operations): the
@@ -212,6 +213,37 @@ describe("backupDatabase (npm run backup)", () => {
     expect((await copy.client.execute("SELECT name FROM tenants")).rows.map((r) => r[0])).toEqual(["続くショップ"]);
     copy.client.close();
     await expect(backupDatabase(db, target, keyFile)).rejects.toThrow(`${target} already exists: a backup never overwrites a file`);
+    db.client.close();
+  });
+});
+
+describe("the Worker's key check (KeyCheck)", () => {
+  it("a database rotated away from the key in use is seen within KEY_RECHECK_MS, then the key put back the same way", async () => {
+    mkdirSync(join(dir, "keycheck"));
+    const db = await openDatabase(`file:${join(dir, "keycheck", "shop.db")}`, undefined, { checkpoints: false });
+    await migrateDatabase(db);
+    await db.client.execute("INSERT INTO tenants (id, name, created_at) VALUES ('ten_a', 'A', '2026-01-01')");
+    await db.client.execute({
+      sql: "INSERT INTO webhooks (tenant_id, id, url, events, secret, created_at, updated_at) VALUES ('ten_a', 'wh_1', 'https://example.com/h', '[]', ?, '2026-01-01', '2026-01-01')",
+      args: [await sealWebhookSecret(KEY, "ten_a", "wh_1", "whsec_abc")],
+    });
+    let now = 0;
+    const logged: string[] = [];
+    const check = new KeyCheck(() => now, (line) => logged.push(line));
+    expect(await check.opens(db, KEY, "db")).toBe(true);
+    // `npm run secrets:rotate` while this isolate still has the old key.
+    await rotateSecretsKey(db, KEY, OTHER_KEY);
+    now += KEY_RECHECK_MS - 1;
+    expect(await check.opens(db, KEY, "db")).toBe(true); // the stored verdict, for at most a minute
+    now += 1;
+    expect(await check.opens(db, KEY, "db")).toBe(false);
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toContain("SECRETS_KEY does not open");
+    // The new key put to the Worker opens at once; the old one is seen again after the wait if the database is rotated back.
+    expect(await check.opens(db, OTHER_KEY, "db")).toBe(true);
+    await rotateSecretsKey(db, OTHER_KEY, KEY);
+    now += KEY_RECHECK_MS;
+    expect(await check.opens(db, KEY, "db")).toBe(true);
     db.client.close();
   });
 });
