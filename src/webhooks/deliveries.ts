@@ -165,9 +165,9 @@ export const webhookDeliveriesRouter = domainRouter()
       operationId: "retryWebhookDelivery",
       tags,
       scope: "admin",
-      summary: "Send a failed delivery again",
+      summary: "Send a failed or waiting delivery now",
       description:
-        "Only a `failed` delivery (its retries ran out): it becomes pending and is sent at the dispatcher's next run (Node: within a second; Workers: after this request; held while the endpoint is paused). One more failure marks it failed again. `deliveryId` is the delivery's `id` or its `eventId` (the `webhook-id` your receiver logged).",
+        "A `failed` delivery (its retries ran out) becomes pending again; one more failure marks it failed again. A pending one waiting for its next retry on the schedule (a receiver fixed since) is made due now, its attempts so far kept, and the schedule goes on from there if it fails again. Either is sent at the dispatcher's next run (Node: within a second; Workers: after this request); while the endpoint is paused it stays held until resumed. 409 `delivery_not_failed` for a delivered one, and for one whose attempt is in flight now (`inFlightSince`: its answer decides what comes next). `deliveryId` is the delivery's `id` or its `eventId` (the `webhook-id` your receiver logged).",
       request: { params: DeliveryParams, headers: IdempotencyHeaders },
       errors: ["webhook_not_found", "delivery_not_found", "delivery_not_failed"],
       responses: { 202: jsonResponse(Delivery, "Queued again") },
@@ -182,9 +182,14 @@ export const webhookDeliveriesRouter = domainRouter()
           // By the delivery's id or by the event's (one delivery per event and endpoint).
           const d = await s.find(webhookDeliveries, eq(webhookDeliveries.webhookId, webhookId), or(eq(webhookDeliveries.id, deliveryId), eq(webhookDeliveries.eventId, deliveryId)));
           if (!d) throw new ApiError("delivery_not_found", { en: `No delivery ${deliveryId} for webhook ${webhookId}.`, ja: `Webhook ${webhookId} に配信 ${deliveryId} はありません。` });
-          if (d.status !== "failed") throw new ApiError("delivery_not_failed", { en: `Delivery ${deliveryId} is ${d.status}; only a failed delivery can be retried.`, ja: `配信 ${deliveryId} の状態は ${d.status} です。再試行できるのは失敗した配信だけです。` }, { deliveryStatus: d.status });
-          await s.update(webhookDeliveries, { status: "pending", nextAttemptAt: at }, eq(webhookDeliveries.id, d.id));
-          return { ...d, status: "pending" as const, nextAttemptAt: at };
+          if (d.status === "delivered") throw new ApiError("delivery_not_failed", { en: `Delivery ${deliveryId} was delivered; only a failed or waiting delivery can be sent again.`, ja: `配信 ${deliveryId} は配信済みです。再送できるのは、失敗した配信と再試行を待っている配信だけです。` }, { deliveryStatus: d.status });
+          if (d.status === "pending" && nextStep(d, at).inFlightSince !== null) {
+            throw new ApiError("delivery_not_failed", { en: `Delivery ${deliveryId} is being sent now; its answer decides what comes next.`, ja: `配信 ${deliveryId} はいま送信中です。その応答で次が決まります。` }, { deliveryStatus: d.status });
+          }
+          // Held by a paused endpoint: it stays held (sent when resumed); otherwise due now.
+          const nextAttemptAt = d.status === "pending" && d.nextAttemptAt === HELD ? HELD : at;
+          await s.update(webhookDeliveries, { status: "pending", nextAttemptAt, inFlightSince: null }, eq(webhookDeliveries.id, d.id));
+          return { ...d, status: "pending" as const, nextAttemptAt, inFlightSince: null };
         },
         (d) => ({ action: "webhook.delivery_retried", target: { type: "webhook", id: webhookId }, details: { deliveryId: d.id, eventType: d.eventType } }),
       );

@@ -117,14 +117,40 @@ describe("webhooks delivered to a real receiver", () => {
     const retried = await h.request("POST", `/v1/webhooks/receiver/deliveries/${failed.id}/retry`, { key: t.key });
     expect(retried.status).toBe(202);
     expect(retried.body).toMatchObject({ status: "pending", nextAttemptAt: expect.any(String) });
+    // Pressed again: still the one pending delivery, due now (never a second one).
     const again = await h.request("POST", `/v1/webhooks/receiver/deliveries/${failed.id}/retry`, { key: t.key });
-    expect(again).toMatchObject({ status: 409, body: { code: "delivery_not_failed", deliveryStatus: "pending" } });
+    expect(again).toMatchObject({ status: 202, body: { id: failed.id, status: "pending" } });
     expect((await h.request("POST", "/v1/webhooks/receiver/deliveries/evt_nope/retry", { key: t.key })).body.code).toBe("delivery_not_found");
     clock += 1000;
     expect((await h.maintain(at)).webhooks).toMatchObject({ attempted: 1, delivered: 1 });
     const done = (await h.request("GET", "/v1/webhooks/receiver/deliveries?limit=1", { key: t.key })).body.data[0];
     expect(done).toMatchObject({ id: failed.id, status: "delivered" });
     expect(done.attempts.at(-1)).toMatchObject({ statusCode: 200, error: null });
+    const delivered = await h.request("POST", `/v1/webhooks/receiver/deliveries/${failed.id}/retry`, { key: t.key });
+    expect(delivered).toMatchObject({ status: 409, body: { code: "delivery_not_failed", deliveryStatus: "delivered" } });
+  });
+
+  it("a delivery waiting for its next retry is sent now on retry, once its receiver is fixed, its attempts kept (trial57: it waited out the schedule)", async () => {
+    received.length = 0;
+    answerWith = 503;
+    const id = await newSubscription();
+    await h.request("POST", `/v1/subscriptions/${id}/quantity`, { key: t.key, body: { quantity: 3 } });
+    const clock = Date.now();
+    const at = () => new Date(clock);
+    expect((await h.maintain(at)).webhooks).toMatchObject({ attempted: 1, delivered: 0 });
+    const [waiting] = (await h.request("GET", "/v1/webhooks/receiver/deliveries?status=pending", { key: t.key })).body.data;
+    expect(waiting.attempts).toHaveLength(1);
+    expect(Date.parse(waiting.nextAttemptAt)).toBeGreaterThan(clock);
+    expect((await h.maintain(at)).webhooks.attempted).toBe(0); // its next attempt is not due yet
+    answerWith = 200;
+    const now = await h.request("POST", `/v1/webhooks/receiver/deliveries/${waiting.id}/retry`, { key: t.key });
+    expect(now).toMatchObject({ status: 202, body: { id: waiting.id, status: "pending" } });
+    // Due now (the request's time), well before the 5 s the schedule gave it.
+    expect(Date.parse(now.body.nextAttemptAt)).toBeLessThan(Date.parse(waiting.nextAttemptAt));
+    expect((await h.maintain(() => new Date(Date.parse(now.body.nextAttemptAt)))).webhooks).toMatchObject({ attempted: 1, delivered: 1 });
+    const done = (await h.request("GET", `/v1/webhooks/receiver/deliveries?eventId=${waiting.eventId}`, { key: t.key })).body.data[0];
+    expect(done).toMatchObject({ id: waiting.id, status: "delivered" });
+    expect(done.attempts).toHaveLength(2);
   });
 
   it("a paused endpoint holds its events without using up their retries; resuming sends them in the order queued", async () => {
