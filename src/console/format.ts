@@ -41,8 +41,22 @@ export function channelName(channel: string, lang: Lang): string {
   return CHANNEL_LABELS[channel]?.[lang] ?? channel;
 }
 
-/** An offer as the catalogue holds it (GET /v1/offers): its kind and parameters. */
-export type CatalogueEntry = { id: string; type: string; parameters: Record<string, unknown> };
+/** An offer as the catalogue holds it (GET /v1/offers): its kind and parameters, the title the shop wrote, whether it is on. */
+export type CatalogueEntry = { id: string; type: string; parameters: Record<string, unknown>; copy?: { title: Record<Lang, string> }; active?: boolean };
+
+/**
+ * An offer as the shop knows it, for a row of figures: its title as the shop wrote it (two offers of
+ * one kind — the shop's own skip and the default it switched off — read apart), what it does in
+ * words beside it (`kind`, null when the title says no more), and whether it is switched off. A title
+ * with `{placeholders}` is worded per subscription, so such an offer is named by what it does.
+ */
+export function offerTitle(id: string, catalogue: readonly CatalogueEntry[], lang: Lang): { name: string; kind: string | null; inactive: boolean } {
+  const o = catalogue.find((x) => x.id === id);
+  const kind = offerName(id, catalogue, lang);
+  const title = o?.copy?.title[lang].trim();
+  const named = title && !title.includes("{") ? title : kind;
+  return { name: named, kind: named === kind ? null : kind, inactive: o?.active === false };
+}
 
 /**
  * An offer's name for figures across customers: its title depends on each subscription (「お届け

@@ -1,7 +1,7 @@
 import type { retentionFor, winbackFor } from "../metrics/routes";
 import { Layout, type PageContext } from "./layout";
 import { addDays, writeDate, writeDateSpan } from "../platform/dates";
-import { channelName, duration, month, offerName, percent, reasonName, shareOf, type CatalogueEntry } from "./format";
+import { channelName, duration, month, offerTitle, percent, reasonName, shareOf, type CatalogueEntry } from "./format";
 import { formatMoney } from "../platform/numbers";
 import { t, tf, type Lang, type StringKey } from "./strings";
 
@@ -17,7 +17,7 @@ const share = (n: number, d: number) => percent(shareOf(n, d));
 type Column<G> = { label: StringKey; cell: (g: G, lang: Lang) => string | number; rate?: (g: G) => number | null };
 
 /** A chart's accessible form: one row per group key, the same figures as the API's groups. */
-function FigureTable<G extends { key: string }>(props: { lang: Lang; id: string; caption: StringKey; keyLabel: StringKey; groups: G[]; columns: Column<G>[]; name: (key: string) => string }) {
+function FigureTable<G extends { key: string }>(props: { lang: Lang; id: string; caption: StringKey; keyLabel: StringKey; groups: G[]; columns: Column<G>[]; name: (key: string) => string; detail?: (key: string) => string | null }) {
   const { lang, columns } = props;
   return (
     <table id={props.id}>
@@ -35,6 +35,12 @@ function FigureTable<G extends { key: string }>(props: { lang: Lang; id: string;
           <tr>
             <th scope="row" data-key={g.key}>
               {props.name(g.key)}
+              {props.detail?.(g.key) ? (
+                <>
+                  <br />
+                  <small class="row-detail">{props.detail(g.key)}</small>
+                </>
+              ) : null}
             </th>
             {columns.map((col) => {
               const rate = col.rate?.(g);
@@ -68,13 +74,22 @@ const saveColumns = (durableSaveDays: number): Column<Group>[] => [
 
 /**
  * By offer, each row counts the flows that SHOWED the offer (GET /v1/metrics/retention `groupBy=offer`):
- * `saved` is those flows saved by any means, `accepted` those saved by taking this very offer, and
- * the save rate it implies — accepted of the decided flows (saved + canceled) that showed it — is
- * the offer's own, beside the rate of the flows it appeared in.
+ * `saved` is those flows saved by any means, `accepted` those saved by taking this very offer. The
+ * offer's own figures lead — accepted, and the save rate it implies: accepted of the decided flows
+ * (saved + canceled) that showed it — and the flows' figures follow, named as the flows': with two
+ * offers a flow, a pause shown beside a skip that was taken read 「阻止率 100%」 with 承諾 0.
  */
 const offerColumns = (durableSaveDays: number): Column<Group>[] => {
-  const save = saveColumns(durableSaveDays);
-  return [...save.slice(0, 3), { label: "acceptedN", cell: (g) => g.accepted ?? 0 }, save[3]!, { label: "acceptedSaveRate", cell: (g) => share(g.accepted ?? 0, g.saved + g.canceled) }, ...save.slice(4)];
+  const [started, saved, canceled, rate, ...rest] = saveColumns(durableSaveDays);
+  return [
+    started!,
+    { label: "acceptedN", cell: (g) => g.accepted ?? 0 },
+    { label: "acceptedSaveRate", cell: (g) => share(g.accepted ?? 0, g.saved + g.canceled) },
+    { ...saved!, label: "shownSavedN" },
+    canceled!,
+    { ...rate!, label: "shownSaveRate" },
+    ...rest,
+  ];
 };
 
 /**
@@ -119,7 +134,11 @@ export function metricsRowNames(o: { lang: Lang; today: string; reasons: readonl
   return {
     week: (k: string) => tf(lang, "weekOf", { date: writeDate(k, lang, "short", o.today) }),
     reason: reasonWords,
-    offer: (k: string) => (k === "none" ? t(lang, "noOfferShown") : offerName(k, o.offers, lang)),
+    offer: (k: string) => {
+      if (k === "none") return t(lang, "noOfferShown");
+      const offer = offerTitle(k, o.offers, lang);
+      return offer.inactive ? `${offer.name}${t(lang, "offerInactive")}` : offer.name;
+    },
     channel: (k: string) => channelName(k, lang),
     operator: (k: string) => (k === "none" ? t(lang, "noOperator") : (o.operators.find((g) => g.key === k)?.label ?? k)),
     winbackReason: reasonWords,
@@ -134,6 +153,25 @@ export function metricsRowNames(o: { lang: Lang; today: string; reasons: readonl
 export function metricsCsvRowName(names: ReturnType<typeof metricsRowNames>, lang: Lang) {
   const of: Record<string, (k: string) => string> = { ...names, byReason: names.winbackReason, byMonth: names.winbackMonth };
   return (group: string, key: string) => (key === "total" ? t(lang, "summary") : (of[group]?.(key) ?? key));
+}
+
+/**
+ * The console's retention CSV headers for the columns a person could misread: the total row holds
+ * two 解約 counts (flows, `canceled`; plans still canceled, `churn.canceled`). Each keeps its field
+ * name, which the API reference explains.
+ */
+export function metricsCsvHeaders(lang: Lang): Record<string, string> {
+  const words: Record<string, StringKey> = {
+    canceled: "csvCanceled",
+    abandoned: "csvAbandoned",
+    open: "csvOpen",
+    accepted: "csvAccepted",
+    saveRate: "csvSaveRate",
+    "churn.activeAtStart": "csvChurnActive",
+    "churn.canceled": "csvChurnCanceled",
+    "churn.churnRate": "csvChurnRate",
+  };
+  return Object.fromEntries(Object.entries(words).map(([field, key]) => [field, `${t(lang, key)} [${field}]`]));
 }
 
 /** A download of a table's figures as CSV for a spreadsheet (GET /v1/metrics/… with `Accept: text/csv`, through the console's session). */
@@ -209,12 +247,15 @@ export function MetricsPage(props: {
     points: points.map((p) => ({ ...p, rate: p.n < MIN_CHART_FLOWS ? null : p.rate, name: names[k](p.key) })),
   });
   const saveRate = (k: keyof typeof names, gs: Group[] | null) => series(k, "saveRate", (gs ?? []).map((g) => ({ key: g.key, n: g.saved + g.canceled, rate: shareOf(g.saved, g.saved + g.canceled) })));
+  // By offer, the bar is the offer's own rate (承諾による阻止率), as its table leads with it.
+  const acceptedRate = (gs: Group[] | null) => series("offer", "acceptedSaveRate", (gs ?? []).map((g) => ({ key: g.key, n: g.saved + g.canceled, rate: shareOf(g.accepted ?? 0, g.saved + g.canceled) })));
+  const offerDetail = (k: string) => (k === "none" ? null : offerTitle(k, props.offers, lang).kind);
   const reactivation = (k: keyof typeof names, gs: WinbackGroup[]) => series(k, "reactivationRate", gs.map((g) => ({ key: g.key, n: g.canceled, rate: shareOf(g.reactivated, g.canceled) })));
   const waiting180 = winback.byDaysSinceCancel?.find((d) => d.days === 180)?.waiting ?? winback.canceled - winback.matured;
   const chartData = {
     week: saveRate("week", groups.week.groups),
     reason: saveRate("reason", groups.reason.groups),
-    offer: saveRate("offer", groups.offer.groups),
+    offer: acceptedRate(groups.offer.groups),
     channel: saveRate("channel", groups.channel.groups),
     operator: saveRate("operator", groups.operator.groups),
     winbackReason: reactivation("winbackReason", winback.byReason),
@@ -234,23 +275,27 @@ export function MetricsPage(props: {
           <tr><th scope="row">{t(lang, "restartedN")}</th><td>{overall.restarted}</td></tr>
           <tr><th scope="row">{t(lang, "savedN")}</th><td>{overall.saved}</td></tr>
           <tr><th scope="row">{t(lang, "canceledN")}</th><td>{overall.canceled}</td></tr>
+          <tr><th scope="row">{t(lang, "abandonedN")}</th><td>{overall.abandoned}</td></tr>
+          <tr><th scope="row">{t(lang, "openN")}</th><td>{overall.open}</td></tr>
           <tr><th scope="row">{t(lang, "saveRate")}</th><td data-rate={String(overall.saveRate ?? "")}>{share(overall.saved, overall.saved + overall.canceled)}</td></tr>
           <tr><th scope="row">{t(lang, "durableSaveRate")}</th><td data-durable>{durableWords(overall, lang, props.durableSaveDays, false)}{overall.durableSaves.lost > 0 ? tf(lang, "savesLost", { n: overall.durableSaves.lost }) : ""}</td></tr>
           <tr><th scope="row">{t(lang, "holdoutLift")}</th><td data-lift="holdout">{overall.holdout ? liftWords(lang, overall.holdout.lift, overall.holdout.liftInterval) : "—"}</td></tr>
-          <tr><th scope="row">{t(lang, "churnRate")}</th><td>{share(overall.churn.canceled, overall.churn.activeAtStart)}</td></tr>
+          <tr><th scope="row">{tf(lang, "churnRateOf", { canceled: overall.churn.canceled, active: overall.churn.activeAtStart })}</th><td data-churn>{share(overall.churn.canceled, overall.churn.activeAtStart)}</td></tr>
           <tr><th scope="row">{t(lang, "medianSeconds")}</th><td>{overall.timeToCancel.medianSeconds === null ? "—" : duration(overall.timeToCancel.medianSeconds, lang)}</td></tr>
           <tr><th scope="row">{t(lang, "maxCalls")}</th><td>{overall.timeToCancel.maxCalls ?? "—"}</td></tr>
         </tbody>
       </table>
+      <p class="summary-note" id="summary-adds-up">{tf(lang, "summaryAddsUp", { started: overall.started, saved: overall.saved, canceled: overall.canceled, abandoned: overall.abandoned, open: overall.open })}</p>
+      <p class="summary-note" id="churn-note">{t(lang, "churnNote")}</p>
       <script type="application/json" id="metrics-data" dangerouslySetInnerHTML={{ __html: JSON.stringify(chartData).replace(/</g, "\\u003c") }}></script>
       {(["week", "reason", "offer", "channel", "operator"] as const).map((k) => {
         const caption: StringKey = k === "week" ? "saveRateByWeek" : k === "reason" ? "byReason" : k === "offer" ? "byOffer" : k === "channel" ? "byChannel" : "byOperator";
         return (
           <section aria-labelledby={`h-${k}`} class="chart-block">
             <h2 id={`h-${k}`}>{t(lang, caption)}</h2>
-            <div class="chart" id={`chart-${k}`} data-group={k} role="img" aria-label={`${t(lang, caption)}: ${t(lang, "saveRate")}`}></div>
+            <div class="chart" id={`chart-${k}`} data-group={k} role="img" aria-label={`${t(lang, caption)}: ${t(lang, k === "offer" ? "acceptedSaveRate" : "saveRate")}`}></div>
             <p class="chart-note">{tf(lang, "chartFewFlows", { n: MIN_CHART_FLOWS })}</p>
-            <FigureTable lang={lang} id={`table-${k}`} caption={caption} keyLabel={keyLabels[k]} name={names[k]} groups={groups[k].groups ?? []} columns={k === "offer" ? offerColumns(props.durableSaveDays) : saveColumns(props.durableSaveDays)} />
+            <FigureTable lang={lang} id={`table-${k}`} caption={caption} keyLabel={keyLabels[k]} name={names[k]} groups={groups[k].groups ?? []} columns={k === "offer" ? offerColumns(props.durableSaveDays) : saveColumns(props.durableSaveDays)} {...(k === "offer" ? { detail: offerDetail } : {})} />
             {k === "operator" ? <p class="operator-note">{t(lang, "noOperatorNote")}</p> : null}
             <CsvLink lang={lang} href={`/console/metrics.csv?report=retention&groupBy=${k}&from=${overall.from}&to=${overall.to}`} what={caption} />
           </section>

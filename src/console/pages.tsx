@@ -25,7 +25,7 @@ import { callRecordOf, discountReadBack, ENDED_CODES, endingWords, KartePage, Kn
 import { Bare, Layout, type PageContext } from "./layout";
 import { NameChooserPage, SharedPhoneChooserPage } from "./chooser";
 import { customersAsMatches, searchByName, sharesPhone } from "../customers/search";
-import { MetricsPage, metricsCsvRowName, metricsRowNames } from "./metrics";
+import { MetricsPage, metricsCsvHeaders, metricsCsvRowName, metricsRowNames } from "./metrics";
 import { changeCallOf, changedPathOf, changedWords, fieldRefusalOf, fieldRefusalOfQuery, fieldRefusalWords, type FieldRefusal } from "./plan";
 import { endConsoleSession, peekLogin, redeemLogin, shopName } from "./sessions";
 import { inArray } from "drizzle-orm";
@@ -1139,7 +1139,7 @@ export function consolePages(app: Fetcher) {
         return csvResponse(c, winbackCsv(await winbackMetricsOf(c, { from: parsed.data.from, to: parsed.data.to }), named([])));
       }
       const figures = await retentionMetricsOf(c, parsed.data);
-      return csvResponse(c, retentionCsv(figures, named((figures.groups as { key: string; label?: string | null }[] | null) ?? [])));
+      return csvResponse(c, retentionCsv(figures, named((figures.groups as { key: string; label?: string | null }[] | null) ?? []), metricsCsvHeaders(who.page.lang)));
     } catch (e) {
       if (!(e instanceof ApiError) || e.code !== "validation_failed") throw e;
       return c.text(String(problemBody(e, undefined, who.page.lang).detail), 422);

@@ -368,8 +368,37 @@ const T = {
   restartedN: { ja: "やり直し（開始に含めず）", en: "Restarted (not counted as started)" },
   savedN: { ja: "阻止", en: "Saved" },
   canceledN: { ja: "解約", en: "Canceled" },
+  // The rest of 開始: attempts with no decision (the API's `abandoned`, `open`), so 開始 = 阻止 + 解約 + 中断 + 未完了.
+  abandonedN: { ja: "中断（決めずに離脱・期限切れ）", en: "Abandoned (left or expired undecided)" },
+  openN: { ja: "未完了（まだ手続き中）", en: "Still open" },
+  summaryAddsUp: {
+    ja: "開始{started}件 ＝ 阻止{saved} ＋ 解約{canceled} ＋ 中断{abandoned} ＋ 未完了{open}（この期間に始まった解約のご相談が、どう終わったか）。",
+    en: "Started {started} = saved {saved} + canceled {canceled} + abandoned {abandoned} + still open {open} (how the cancel flows started in this period ended).",
+  },
+  // 解約率 counts plans (the API's `churn`), not flows: its count is not the 解約 above.
+  churnRateOf: {
+    ja: "解約率（期間中に解約され、現在も解約中の定期{canceled}件 ÷ 期間の初めに継続中だった{active}件）",
+    en: "Churn rate (plans canceled in the period and still canceled now, {canceled} ÷ {active} live at its start)",
+  },
+  churnNote: {
+    ja: "解約率は定期の件数で数えます。上の「解約」は、この期間に始まった解約のご相談のうち解約で終わった件数です。解約率のほうは、期間中に解約された定期（カート連携での解約も含む）のうち、その後再開していないものだけを数えるため、件数が違うことがあります。",
+    en: "The churn rate counts plans. “Canceled” above counts the cancel flows started in this period that ended in a cancellation; the churn rate counts the plans canceled in the period (also those canceled in the cart system) that have not restarted since, so the two counts can differ.",
+  },
   acceptedN: { ja: "承諾（この提案で阻止）", en: "Accepted (saved by it)" },
   acceptedSaveRate: { ja: "承諾による阻止率", en: "Save rate by this offer" },
+  // By offer, the flows an offer was SHOWN in, saved by any means: not the offer's own result.
+  shownSavedN: { ja: "阻止（提示した相談全体・ほかの方法を含む）", en: "Saved (flows it was shown in, by any means)" },
+  shownSaveRate: { ja: "提示した相談の阻止率", en: "Save rate of the flows it was shown in" },
+  // The console's CSV: the API's field name, then what it counts (the total row has both 解約 counts).
+  csvCanceled: { ja: "解約（この期間に始まったご相談のうち解約で終わった件数）", en: "canceled (flows started in the period that ended canceled)" },
+  csvAbandoned: { ja: "中断（決めずに離脱・期限切れ）", en: "abandoned (left or expired undecided)" },
+  csvOpen: { ja: "未完了（まだ手続き中）", en: "still open" },
+  csvChurnActive: { ja: "解約率の分母（期間の初めに継続中だった定期）", en: "churn rate's base (plans live at the period's start)" },
+  csvChurnCanceled: { ja: "解約率の分子（期間中に解約され、現在も解約中の定期）", en: "churn rate's count (plans canceled in the period and still canceled now)" },
+  csvChurnRate: { ja: "解約率", en: "churn rate" },
+  csvAccepted: { ja: "承諾（この提案で阻止）", en: "accepted (saved by this offer)" },
+  csvSaveRate: { ja: "阻止率（提案別では、提示した相談の阻止率）", en: "save rate (by offer: of the flows it was shown in)" },
+  offerInactive: { ja: "（停止中）", en: " (inactive)" },
   saveRate: { ja: "阻止率", en: "Save rate" },
   durableSaveRate: { ja: "継続阻止率", en: "Durable save rate" },
   churnRate: { ja: "解約率", en: "Churn rate" },

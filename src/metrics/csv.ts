@@ -41,9 +41,12 @@ function winbackRows(r: Awaited<ReturnType<typeof winbackFor>>, name?: RowName):
   return rows;
 }
 
-/** The retention report as a CSV file: its name (the report, its days, its grouping) and text. */
-export function retentionCsv(r: Awaited<ReturnType<typeof retentionFor>>, name?: RowName) {
-  return { filename: `retention_${r.from}_${r.to}${r.groupBy ? `_by-${r.groupBy}` : ""}.csv`, text: csvText(retentionRows(r, name)) };
+/**
+ * The retention report as a CSV file: its name (the report, its days, its grouping) and text.
+ * `headers`: words for some columns in a person's spreadsheet (the console's download), by field name.
+ */
+export function retentionCsv(r: Awaited<ReturnType<typeof retentionFor>>, name?: RowName, headers?: Readonly<Record<string, string>>) {
+  return { filename: `retention_${r.from}_${r.to}${r.groupBy ? `_by-${r.groupBy}` : ""}.csv`, text: csvText(retentionRows(r, name), headers) };
 }
 
 /** The win-back report as a CSV file: its name (the report and its days) and text. */

@@ -14,8 +14,11 @@ export const CSV_TYPE = "text/csv; charset=utf-8";
 export type CsvCell = string | number | boolean | null;
 export type CsvRow = Record<string, CsvCell>;
 
-/** The rows as CSV text (BOM first); the columns are the union of the rows' keys in first-seen order. */
-export function csvText(rows: readonly CsvRow[]): string {
+/**
+ * The rows as CSV text (BOM first); the columns are the union of the rows' keys in first-seen order,
+ * each headed by its key or, where `headers` names it, by that.
+ */
+export function csvText(rows: readonly CsvRow[], headers: Readonly<Record<string, string>> = {}): string {
   const columns: string[] = [];
   const seen = new Set<string>();
   for (const row of rows) for (const k of Object.keys(row)) if (!seen.has(k)) (seen.add(k), columns.push(k));
@@ -27,7 +30,7 @@ export function csvText(rows: readonly CsvRow[]): string {
     // csv-stringify quotes only CRLF), else a spreadsheet starts a new row at it whose first cell — a
     // formula — escape_formulas never saw. Quoted, the break stays inside the cell, which is text from its
     // first character on (OWASP: quote the cell, escape its start), so its later lines need no escape.
-    { header: true, columns, record_delimiter: "windows", quote_record_delimiter: true, escape_formulas: true, cast: { boolean: (b) => (b ? "true" : "false") } },
+    { header: true, columns: columns.map((key) => ({ key, header: headers[key] ?? key })), record_delimiter: "windows", quote_record_delimiter: true, escape_formulas: true, cast: { boolean: (b) => (b ? "true" : "false") } },
   );
   return `\uFEFF${body}`;
 }

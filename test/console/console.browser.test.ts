@@ -1435,11 +1435,11 @@ describe("the operator console in a browser", () => {
       );
       expect(rows).toEqual(expected.groups.map((g: any) => ({ key: g.key, started: g.started, saved: g.saved, canceled: g.canceled, rate: g.saveRate === null ? "" : String(g.saveRate) })));
     }
-    // By offer, the flows that took each offer (accepted) beside those it was shown in, as the API counts them.
+    // By offer, the flows that took each offer (accepted) first, then those it was shown in, as the API counts them.
     const byOffer = (await h.request("GET", "/v1/metrics/retention?groupBy=offer", { key: shopA.key })).body;
     expect(byOffer.groups.some((g: any) => g.accepted > 0)).toBe(true);
     const offerTable = await page.locator("#table-offer tbody tr").evaluateAll((trs) =>
-      trs.map((tr) => ({ key: tr.querySelector("th")!.dataset.key, started: Number(tr.children[1]!.textContent), saved: Number(tr.children[2]!.textContent), canceled: Number(tr.children[3]!.textContent), accepted: Number(tr.children[4]!.textContent), rate: tr.children[5]!.getAttribute("data-rate") })),
+      trs.map((tr) => ({ key: tr.querySelector("th")!.dataset.key, started: Number(tr.children[1]!.textContent), accepted: Number(tr.children[2]!.textContent), saved: Number(tr.children[4]!.textContent), canceled: Number(tr.children[5]!.textContent), rate: tr.children[6]!.getAttribute("data-rate") })),
     );
     expect(offerTable).toEqual(byOffer.groups.map((g: any) => ({ key: g.key, started: g.started, saved: g.saved, canceled: g.canceled, accepted: g.accepted, rate: g.saveRate === null ? "" : String(g.saveRate) })));
     await expect(page.locator("#table-offer thead th").allTextContents()).resolves.toContain("承諾（この提案で阻止）");
@@ -1530,11 +1530,14 @@ describe("the operator console in a browser", () => {
     expect(ours[0]![at]).toBe("name");
     ours.forEach((row, i) => {
       const name = row[at]!;
-      expect([...row.slice(0, at), ...row.slice(at + 1)]).toEqual(theirs[i]);
+      // The header names the API's fields, some after words saying what they count (「… [churn.canceled]」).
+      const fields = i === 0 ? row.map((head) => head.match(/\[([^\]]+)\]$/)?.[1] ?? head) : row;
+      expect([...fields.slice(0, at), ...fields.slice(at + 1)]).toEqual(theirs[i]);
       if (i === 0) return;
       const key = theirs[i]![at - 1]!;
       expect(name).toBe(key === "total" ? "全体" : key === "none" ? "理由の回答なし" : labels.get(key));
     });
+    expect(ours[0]).toContain("解約率の分子（期間中に解約され、現在も解約中の定期） [churn.canceled]");
     const [winbackFile] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: /^再加入（ウィンバック）をCSVで保存/ }).click()]);
     expect(winbackFile.suggestedFilename()).toMatch(/^winback_\d{4}-\d{2}-\d{2}_\d{4}-\d{2}-\d{2}\.csv$/);
 

@@ -87,9 +87,9 @@ it("the offer table shows how many flows took each offer (accepted) and the save
   );
   const table = html.slice(html.indexOf(`id="table-offer"`)).split("</table>")[0]!;
   const heads = [...table.matchAll(/<th scope="col">([^<]*)<\/th>/g)].map((m) => m[1]);
-  expect(heads).toEqual(["提案", "開始", "阻止", "解約", "承諾（この提案で阻止）", "阻止率", "承諾による阻止率", "継続阻止率", "解約にかかった時間（中央値）"]);
+  expect(heads).toEqual(["提案", "開始", "承諾（この提案で阻止）", "承諾による阻止率", "阻止（提示した相談全体・ほかの方法を含む）", "解約", "提示した相談の阻止率", "継続阻止率", "解約にかかった時間（中央値）"]);
   const cells = [...table.matchAll(/<td[^>]*>([^<]*)<\/td>/g)].map((m) => m[1]);
-  expect(cells.slice(0, 6)).toEqual(["13", "7", "6", "3", "53.8%", "23.1%"]); // 3 of 13 decided
+  expect(cells.slice(0, 6)).toEqual(["13", "3", "23.1%", "7", "6", "53.8%"]); // 3 of 13 decided
   // The other tables keep their columns.
   expect(html.slice(html.indexOf(`id="table-reason"`)).split("</table>")[0]).not.toContain("承諾");
 });
@@ -192,4 +192,76 @@ it("継続阻止率 says why it has no figure yet — no save is durableSaveDays
   expect(rowsOf(tableOf(html, "table-week"))[1]![5]).toBe("判定待ち（30日未経過）");
   const judged = { ...retention, groups: [{ ...group, durableSaveRate: 0.75, durableSaves: { judged: 4, durable: 3, lost: 1 } }] };
   expect(rowsOf(tableOf(await render({ groups: { week: judged } }), "table-week"))[1]![5]).toBe("75%");
+});
+
+// The trial's Monday report: 全体 read 開始 86, 阻止 24, 解約 41 and 解約率 6.7 % — 21 attempts unaccounted
+// for, and 6.7 % is 39 / 584 (plans still canceled now), not 41 of anything.
+it("全体 adds up — 開始 = 阻止 + 解約 + 中断 + 未完了 — and 解約率 says which cancellations it counts", async () => {
+  const overall = { ...retention, started: 86, restarted: 0, saved: 24, canceled: 41, abandoned: 20, open: 1, saveRate: 0.3692, churn: { activeAtStart: 584, canceled: 39, churnRate: 0.06678 } };
+  const html = await render({ overall });
+  const rows = rowsOf(tableOf(html, "summary"));
+  expect(rows.slice(0, 6).map((r) => r[0] + " " + r[1])).toEqual(["開始 86", "やり直し（開始に含めず） 0", "阻止 24", "解約 41", "中断（決めずに離脱・期限切れ） 20", "未完了（まだ手続き中） 1"]);
+  expect(rows.find((r) => r[1] === "6.7%")![0]).toBe("解約率（期間中に解約され、現在も解約中の定期39件 ÷ 期間の初めに継続中だった584件）");
+  expect(html).toContain("開始86件 ＝ 阻止24 ＋ 解約41 ＋ 中断20 ＋ 未完了1");
+  expect(html).toContain("上の「解約」は、この期間に始まった解約のご相談のうち解約で終わった件数です");
+});
+
+// Two offers a flow: a pause shown beside a skip that was taken read 「開始1 阻止1 承諾0 阻止率100%」.
+it("by offer, an offer nobody took reads 0 % by its own acceptance, and the flows' rate is named as the flows'", async () => {
+  const pause = { ...group, key: "off_pause", started: 6, saved: 6, canceled: 0, saveRate: 1, accepted: 0 };
+  const html = await render({ groups: { offer: { ...retention, groups: [pause] } } });
+  const [heads, row] = rowsOf(tableOf(html, "table-offer"));
+  const cell = (head: string) => row![heads!.indexOf(head)];
+  expect(cell("承諾による阻止率")).toBe("0%");
+  expect(cell("提示した相談の阻止率")).toBe("100%");
+  expect(heads).not.toContain("阻止率");
+  // The chart's bar is the offer's own rate too.
+  const charts = JSON.parse(html.match(/<script type="application\/json" id="metrics-data">(.*?)<\/script>/)![1]!);
+  expect(charts.offer.label).toBe("承諾による阻止率");
+  expect(charts.offer.points[0].rate).toBe(0);
+});
+
+// The shop's own 「次回のお届けをスキップ」 and the default of the same kind it switched off both read
+// 「次回のお届けをスキップ」: rows are named by the title the shop wrote, a switched-off offer marked so.
+const skipOffers = [
+  { id: "off_skip_next", type: "skip", parameters: { count: 1 }, copy: { title: { ja: "次回のお届けをスキップ", en: "Skip your next delivery" } }, active: false },
+  { id: "off_skip_ours", type: "skip", parameters: { count: 1 }, copy: { title: { ja: "次回だけお休み（送料無料のまま）", en: "Skip just the next one" } }, active: true },
+  { id: "off_discount_20x2", type: "discount", parameters: { percentOff: 20, cycles: 2 }, copy: { title: { ja: "{discountedDeliveries}が{discountLabel}", en: "{discountLabel} {discountedDeliveries}" } }, active: true },
+];
+
+it("names each offer row by the shop's title, what it does beside it, and marks a switched-off offer 「（停止中）」", async () => {
+  const offers = { ...retention, groups: ["off_discount_20x2", "off_skip_next", "off_skip_ours"].map((key) => ({ ...group, key, accepted: 1 })) };
+  const html = String(
+    await MetricsPage({
+      page: { lang: "ja", csrf: "x", operatorName: "主任", supervisor: true, timeZone: "Asia/Tokyo", today: "2026-12-01" },
+      overall: retention as never,
+      groups: { week: retention, reason: retention, offer: offers, channel: retention, operator: retention } as never,
+      winback: winback as never,
+      durableSaveDays: 30,
+      reasons: [],
+      offers: skipOffers,
+    }),
+  );
+  const names = [...tableOf(html, "table-offer").matchAll(/<th scope="row"[^>]*>(.*?)<\/th>/gs)].map((m) => m[1]!.replace(/<br\/?>/g, " / ").replace(/<[^>]+>/g, ""));
+  // A title worded per plan ({discountedDeliveries}) is named by what the offer does.
+  expect(names).toEqual(["20%オフ × 2回", "次回のお届けをスキップ（停止中）", "次回だけお休み（送料無料のまま） / 次回のお届けをスキップ"]);
+});
+
+it("the console's CSV names the offer rows the same way, and heads the columns a person could misread with what they count", async () => {
+  const { retentionCsv } = await import("../../src/metrics/csv");
+  const { metricsCsvHeaders, metricsCsvRowName, metricsRowNames } = await import("../../src/console/metrics");
+  const offers = { ...retention, started: 86, saved: 24, canceled: 41, abandoned: 20, open: 1, churn: { activeAtStart: 584, canceled: 39, churnRate: 0.06678 }, groupBy: "offer", groups: [{ key: "off_skip_next", started: 3, accepted: 1 }, { key: "off_skip_ours", started: 2, accepted: 2 }] };
+  const { winback: _w, timeToCancel: _t, durableSaves: _d, holdout: _h, ...figures } = offers;
+  const names = metricsCsvRowName(metricsRowNames({ lang: "ja", today: "2026-12-04", reasons: [], offers: skipOffers, operators: [] }), "ja");
+  const lines = retentionCsv(figures as never, names, metricsCsvHeaders("ja")).text.replace(/^\uFEFF/, "").trimEnd().split("\r\n");
+  const head = lines[0]!.split(",");
+  const column = (field: string) => head.findIndex((h) => h.endsWith(`[${field}]`));
+  expect(head[column("canceled")]).toBe("解約（この期間に始まったご相談のうち解約で終わった件数） [canceled]");
+  expect(head[column("churn.canceled")]).toBe("解約率の分子（期間中に解約され、現在も解約中の定期） [churn.canceled]");
+  expect(head).toContain("中断（決めずに離脱・期限切れ） [abandoned]");
+  expect(head).toContain("未完了（まだ手続き中） [open]");
+  const total = lines[1]!.split(",");
+  expect([total[column("canceled")], total[column("abandoned")], total[column("open")], total[column("churn.canceled")], total[column("churn.activeAtStart")]]).toEqual(["41", "20", "1", "39", "584"]);
+  const name = head.indexOf("name");
+  expect(lines.slice(2).map((l) => l.split(",")[name])).toEqual(["次回のお届けをスキップ（停止中）", "次回だけお休み（送料無料のまま）"]);
 });
