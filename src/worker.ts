@@ -6,6 +6,7 @@ import { runMaintenance } from "./maintenance";
 import type { Services } from "./platform/env";
 import { ApiError, problemBody, problemHeaders } from "./platform/errors";
 import { KeyCheck } from "./platform/key-check";
+import { speechBeforeRouting } from "./lookup/routes";
 import { checkSecretsKey } from "./platform/secrets";
 import { StepFaults } from "./platform/step-faults";
 import { dispatchDueWebhooks } from "./webhooks/dispatcher";
@@ -93,7 +94,9 @@ export default {
       });
       // The headers every answer carries (API.md; app.ts requestId, platform/csp apiResponseHeaders), this one's too.
       const headers = { ...problemHeaders("en"), "x-request-id": answerRequestId(request), "cache-control": "no-store", "x-content-type-options": "nosniff" };
-      return new Response(JSON.stringify(problemBody(problem, new URL(request.url).pathname)), { status: problem.status, headers });
+      const path = new URL(request.url).pathname;
+      // The data dip's caller still hears a line (every problem of GET /v1/lookup carries `speech`).
+      return new Response(JSON.stringify({ ...problemBody(problem, path), ...speechBeforeRouting(path) }), { status: problem.status, headers });
     }
     const response = await app.fetch(request, { ...env, services } satisfies RequestEnv, ctx);
     // A write may have queued webhook events: deliver them now rather than at the next cron tick.

@@ -265,6 +265,15 @@ problemMembers("GET /v1/lookup", {
   ...Object.fromEntries(UNSPOKEN_BY_THE_CALLER.map((code) => [code, (c: Context<AppEnv>) => ({ speech: noCustomerSpeech(SET_UP_WRONG.has(code) ? "unspecified" : "busy", speechLanguage(c)) })])),
 });
 
+/**
+ * `speech` for a problem answered before any route runs and before any shop is known (a Worker
+ * deployed without its secrets: worker.ts), for a path that is the data dip's: still a line for the
+ * caller, in the shops' default language. Null for any other path.
+ */
+export function speechBeforeRouting(pathname: string): { speech: string } | null {
+  return pathname === "/v1/lookup" ? { speech: noCustomerSpeech("unspecified", DEFAULT_SETTINGS.locale) } : null;
+}
+
 /** The lines each problem of the lookup speaks, as documented: what the API sends when asked without Accept-Language in a Japanese shop. */
 const spoken = (why: NoCustomer) => ({ speech: noCustomerSpeech(why, "ja") });
 

@@ -230,6 +230,12 @@ describe("a Worker deployed without its secrets", () => {
       expect(text).toContain("secrets");
       expect(text).not.toMatch(/at \w+ \(|\.ts:\d+|checkSecretsKey/);
     }
+    // The data dip's caller is never left in silence, even so (its documented 500 carries speech).
+    const dip = await worker.fetch(new Request("http://tsuzuku.test/v1/lookup?phone=09012345678", { headers: { authorization: "Bearer tsz_any" } }), { ...env, SECRETS_KEY: undefined }, ctx);
+    const res = await toRes(dip);
+    expect(res.status).toBe(500);
+    expect(res.body.speech).toMatch(/お客様/);
+    expect(contractViolations(check, "GET", "/v1/lookup?phone=09012345678", res)).toEqual([]);
   });
 });
 
